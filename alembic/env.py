@@ -1,0 +1,74 @@
+"""Alembic environment: async engine, the models' metadata, batch mode on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from logging.config import fileConfig
+
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection, pool
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from alembic import context
+from app.config import Settings
+from app.db import models  # noqa: F401  (registers every table on Base.metadata)
+from app.db.base import Base
+from app.db.types import ExactDecimal, UTCDateTime
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logging", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: object, autogen_context: AutogenContext) -> str | bool:
+    """Render the project's portable column types as plain SQLAlchemy types in migrations."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, ExactDecimal):
+        return f"sa.Numeric(precision={obj.precision}, scale={obj.scale})"
+    return False
+
+
+def database_url() -> str:
+    return config.get_main_option("sqlalchemy.url") or Settings().database_url
+
+
+def configure(connection: Connection | None = None, **kwargs: object) -> None:
+    url = database_url()
+    context.configure(
+        connection=connection,
+        url=None if connection is not None else url,
+        target_metadata=target_metadata,
+        render_as_batch=url.startswith("sqlite"),
+        compare_type=True,
+        render_item=render_item,
+        **kwargs,
+    )
+
+
+def run_migrations_offline() -> None:
+    configure(literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def do_run_migrations(connection: Connection) -> None:
+    configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    engine = create_async_engine(database_url(), poolclass=pool.NullPool)
+    async with engine.connect() as connection:
+        await connection.run_sync(do_run_migrations)
+        await connection.commit()
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_migrations_online())

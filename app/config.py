@@ -1,0 +1,104 @@
+"""Service settings: environment variables with the `MYSYMBOLS_` prefix, nested groups with `__`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LIVE_KUCOIN_FUTURES_URL = "https://api-futures.kucoin.com"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mysymbols.db"
+
+
+class Role(StrEnum):
+    """API-key roles, each including the ones below it."""
+
+    READ = "read"
+    TRADE = "trade"
+    ADMIN = "admin"
+
+    @property
+    def level(self) -> int:
+        return _ROLE_LEVELS[self]
+
+    def allows(self, required: Role) -> bool:
+        return self.level >= required.level
+
+
+_ROLE_LEVELS = {Role.READ: 1, Role.TRADE: 2, Role.ADMIN: 3}
+
+
+class BootstrapKey(BaseModel):
+    """An API key given in the environment rather than created through the admin API."""
+
+    role: Role
+    key: SecretStr = Field(min_length=16)
+
+
+class KucoinSettings(BaseModel):
+    futures_url: str = LIVE_KUCOIN_FUTURES_URL
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    request_timeout_s: float = Field(default=15.0, gt=0)
+    max_connections: int = Field(default=20, ge=1)
+
+
+class SchedulerSettings(BaseModel):
+    enabled: bool = True
+
+
+class AuthSettings(BaseModel):
+    open_reads: bool = False
+    """When true, `read`-role endpoints answer without a key; writes always need one."""
+
+
+class DatabaseSettings(BaseModel):
+    pool_size: int = Field(default=10, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
+    connect_timeout_s: float = Field(default=3.0, gt=0)
+    statement_timeout_s: float = Field(default=15.0, gt=0)
+    retry_after_s: int = Field(default=5, ge=1)
+    """Seconds a client is told to wait (`Retry-After`) when the database is unreachable."""
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MYSYMBOLS_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    log_level: str = "INFO"
+    api_keys: Annotated[list[BootstrapKey], NoDecode] = Field(default_factory=list)
+    kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def parse_api_keys(cls, value: object) -> object:
+        """Accept `role:key,role:key` as the environment gives it."""
+        if not isinstance(value, str):
+            return value
+        keys = []
+        for pair in filter(None, (part.strip() for part in value.split(","))):
+            role, sep, key = pair.partition(":")
+            if not sep:
+                raise ValueError("each API key must be given as role:key")
+            keys.append({"role": role.strip(), "key": key.strip()})
+        return keys
+
+    @field_validator("log_level")
+    @classmethod
+    def normalise_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,61 @@
+"""Engine and session factory for PostgreSQL (asyncpg) or the embedded SQLite file (aiosqlite)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.config import Settings
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """Build the engine with timeouts, so a dead database fails fast instead of hanging requests."""
+    db = settings.database
+    if settings.is_sqlite:
+        engine = create_async_engine(
+            settings.database_url, connect_args={"timeout": db.statement_timeout_s}
+        )
+        _make_sqlite_transactional(engine)
+        return engine
+    return create_async_engine(
+        settings.database_url,
+        pool_size=db.pool_size,
+        max_overflow=db.max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=db.connect_timeout_s,
+        connect_args={
+            "timeout": db.connect_timeout_s,
+            "command_timeout": db.statement_timeout_s,
+            "server_settings": {"application_name": "mysymbols"},
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def _make_sqlite_transactional(engine: AsyncEngine) -> None:
+    """Let SQLAlchemy, not the sqlite3 driver, emit BEGIN, so SAVEPOINTs and DDL rollback work.
+
+    Also turns on foreign keys (off by default in SQLite) and WAL for concurrent readers.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

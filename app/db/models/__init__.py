@@ -1,0 +1,24 @@
+"""All ORM models, imported here so `Base.metadata` is complete for Alembic."""
+
+from app.db.models.market import Candle, Symbol
+from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
+from app.db.models.scoring import ScoringAlgorithm, ScoringRun, SymbolScore
+from app.db.models.signals import Alert, Signal
+from app.db.models.system import ApiKey, IdempotencyKey, JobRun, SystemConfiguration
+
+__all__ = [
+    "Alert",
+    "ApiKey",
+    "Candle",
+    "IdempotencyKey",
+    "JobRun",
+    "PerformanceRecord",
+    "PortfolioHistory",
+    "PortfolioMember",
+    "ScoringAlgorithm",
+    "ScoringRun",
+    "Signal",
+    "Symbol",
+    "SymbolScore",
+    "SystemConfiguration",
+]

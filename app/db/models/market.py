@@ -1,0 +1,86 @@
+"""Market data: the contract universe and its candles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.db.types import ExactDecimal, UTCDateTime, utcnow
+
+
+class Symbol(Base):
+    """One KuCoin futures contract, in canonical form, with its specs and latest market snapshot."""
+
+    __tablename__ = "symbol"
+    __table_args__ = (
+        CheckConstraint("lot_size > 0", name="lot_size_positive"),
+        CheckConstraint("tick_size > 0", name="tick_size_positive"),
+        CheckConstraint("max_leverage >= 1", name="max_leverage_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(40), unique=True)
+    kucoin_symbol: Mapped[str] = mapped_column(String(40), unique=True)
+    base_currency: Mapped[str] = mapped_column(String(30))
+    quote_currency: Mapped[str] = mapped_column(String(10))
+    settle_currency: Mapped[str] = mapped_column(String(30))
+    contract_type: Mapped[str] = mapped_column(String(10))
+    is_inverse: Mapped[bool] = mapped_column(Boolean, default=False)
+    lot_size: Mapped[Decimal] = mapped_column(ExactDecimal(28, 10))
+    tick_size: Mapped[Decimal] = mapped_column(ExactDecimal(28, 12))
+    multiplier: Mapped[Decimal] = mapped_column(ExactDecimal(28, 12))
+    max_leverage: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    is_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    eligibility_reason: Mapped[str | None] = mapped_column(String(60))
+    sector: Mapped[str | None] = mapped_column(String(40))
+    mark_price: Mapped[float | None] = mapped_column(Double)
+    index_price: Mapped[float | None] = mapped_column(Double)
+    last_price: Mapped[float | None] = mapped_column(Double)
+    turnover_24h: Mapped[float | None] = mapped_column(Double)
+    volume_24h: Mapped[float | None] = mapped_column(Double)
+    open_interest_lots: Mapped[float | None] = mapped_column(Double)
+    funding_rate: Mapped[float | None] = mapped_column(Double)
+    funding_interval_ms: Mapped[int | None] = mapped_column(BigInteger)
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    market_data_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Candle(Base):
+    """One OHLCV bar; `fetched_at` keeps when we learned it (point-in-time replay)."""
+
+    __tablename__ = "candle"
+    __table_args__ = (
+        CheckConstraint("granularity_min > 0", name="granularity_positive"),
+        CheckConstraint("high >= low", name="high_not_below_low"),
+        CheckConstraint("volume >= 0", name="volume_not_negative"),
+    )
+
+    symbol_id: Mapped[int] = mapped_column(
+        ForeignKey("symbol.id", ondelete="CASCADE"), primary_key=True
+    )
+    granularity_min: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_time: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    open: Mapped[float] = mapped_column(Double)
+    high: Mapped[float] = mapped_column(Double)
+    low: Mapped[float] = mapped_column(Double)
+    close: Mapped[float] = mapped_column(Double)
+    volume: Mapped[float] = mapped_column(Double)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

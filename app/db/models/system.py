@@ -1,0 +1,94 @@
+"""Operational tables: configuration, idempotency, the job ledger and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.db.types import JSONType, UTCDateTime, utcnow
+
+
+class SystemConfiguration(Base):
+    """One tunable of the service (portfolio limits, thresholds, intervals) as a JSON value."""
+
+    __tablename__ = "system_configuration"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONType)
+    description: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class IdempotencyKey(Base):
+    """The first answer to a POST carrying an `Idempotency-Key`, replayed on retries."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (
+        UniqueConstraint("key", "principal", "method", "path"),
+        CheckConstraint("state IN ('in_progress', 'completed')", name="state_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    principal: Mapped[str] = mapped_column(String(80))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="in_progress")
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_headers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class JobRun(Base):
+    """Ledger of background job executions: one row per job per scheduled tick, ever."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (
+        UniqueConstraint("job", "scheduled_tick"),
+        CheckConstraint(
+            "status IN ('running', 'succeeded', 'failed', 'skipped')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(60))
+    scheduled_tick: Mapped[datetime] = mapped_column(UTCDateTime)
+    replica: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[float | None] = mapped_column()
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """An API key created through the admin API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (CheckConstraint("role IN ('read', 'trade', 'admin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(10))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
