@@ -1,0 +1,89 @@
+"""Request-scoped dependencies as `Annotated` aliases: the session, the caller, the services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Role
+from app.errors import AuthenticationError, PermissionDeniedError
+from app.security import ANONYMOUS_READER, Principal
+from app.services.api_keys import ApiKeyService
+from app.state import AppState
+
+logger = logging.getLogger(__name__)
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def get_app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.app_state
+    return state
+
+
+AppStateDep = Annotated[AppState, Depends(get_app_state)]
+
+
+async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
+    """One transaction per request, committed before the response is sent."""
+    async with state.sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await rollback_quietly(session)
+            raise
+
+
+async def rollback_quietly(session: AsyncSession) -> None:
+    """Roll back, tolerating a connection that is already gone (the original error matters)."""
+    try:
+        await session.rollback()
+    except Exception:
+        logger.debug("rollback failed on a broken connection", exc_info=True)
+
+
+# scope="function": the commit runs before the response goes out, so a failed commit can't be a 200.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_api_key_service(session: SessionDep, state: AppStateDep) -> ApiKeyService:
+    return ApiKeyService(session, state.keyring)
+
+
+ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
+
+
+def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates `X-API-Key` and checks its role (401 vs 403)."""
+
+    async def authorise(
+        state: AppStateDep,
+        keys: ApiKeyServiceDep,
+        presented: Annotated[str | None, Security(api_key_header)] = None,
+    ) -> Principal:
+        if not presented:
+            if required is Role.READ and state.settings.auth.open_reads:
+                return ANONYMOUS_READER
+            raise AuthenticationError("An API key is required in the X-API-Key header.")
+        principal = await keys.authenticate(presented)
+        if principal is None:
+            raise AuthenticationError("The API key is unknown or revoked.")
+        if not principal.role.allows(required):
+            raise PermissionDeniedError(
+                f"This action needs the '{required}' role; the key has '{principal.role}'.",
+                extra={"required_role": required.value, "key_role": principal.role.value},
+            )
+        return principal
+
+    return authorise
+
+
+ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
+TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
+AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]

@@ -1,0 +1,46 @@
+"""API-key administration (role `admin`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from app.api.deps import AdminDep, ApiKeyServiceDep
+from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
+from app.schemas.common import problem_responses
+
+router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=problem_responses(401, 403))
+
+
+@router.post(
+    "",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an API key (the full key is shown only in this response)",
+    responses=problem_responses(422),
+)
+async def create_api_key(
+    body: ApiKeyCreate, principal: AdminDep, keys: ApiKeyServiceDep
+) -> ApiKeyCreated:
+    api_key, full_key = await keys.create(name=body.name, role=body.role, created_by=principal.name)
+    return ApiKeyCreated.model_validate(
+        {**ApiKeyRead.model_validate(api_key).model_dump(), "key": full_key}
+    )
+
+
+@router.get("", response_model=list[ApiKeyRead], summary="List API keys (never their secrets)")
+async def list_api_keys(
+    _: AdminDep,
+    keys: ApiKeyServiceDep,
+    include_revoked: bool = Query(False, description="Also list revoked keys."),
+) -> list[ApiKeyRead]:
+    return [ApiKeyRead.model_validate(k) for k in await keys.list(include_revoked=include_revoked)]
+
+
+@router.delete(
+    "/{key_id}",
+    response_model=ApiKeyRead,
+    summary="Revoke an API key (idempotent)",
+    responses=problem_responses(404),
+)
+async def revoke_api_key(key_id: int, _: AdminDep, keys: ApiKeyServiceDep) -> ApiKeyRead:
+    return ApiKeyRead.model_validate(await keys.revoke(key_id))

@@ -1,0 +1,31 @@
+"""Queries about the system itself: liveness of the database, migration state, config values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.db.models import Symbol, SystemConfiguration
+
+
+class SystemRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def ping(self) -> None:
+        await self.connection.execute(text("SELECT 1"))
+
+    async def migration_revision(self) -> str | None:
+        result = await self.connection.execute(text("SELECT version_num FROM alembic_version"))
+        return result.scalar_one_or_none()
+
+    async def latest_market_data_at(self) -> datetime | None:
+        return await self.connection.scalar(select(func.max(Symbol.market_data_at)))
+
+    async def config_value(self, key: str) -> Any:
+        return await self.connection.scalar(
+            select(SystemConfiguration.value).where(SystemConfiguration.key == key)
+        )

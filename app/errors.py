@@ -1,0 +1,213 @@
+"""The error tree and its one rendering: RFC 9457 `application/problem+json`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:mysymbols:problem:"
+
+
+class AppError(Exception):
+    """Base of every error the API answers on purpose; subclasses fix status, type and title."""
+
+    status: int = 500
+    slug: str = "internal-error"
+    title: str = "Internal error"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_TYPE_PREFIX + self.slug
+
+
+class BadRequestError(AppError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class AuthenticationError(AppError):
+    status, slug, title = 401, "unauthenticated", "Authentication required"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+
+
+class PermissionDeniedError(AppError):
+    status, slug, title = 403, "forbidden", "Insufficient role"
+
+
+class NotFoundError(AppError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class ConflictError(AppError):
+    status, slug, title = 409, "conflict", "Conflict with the current state"
+
+
+class ValidationFailedError(AppError):
+    status, slug, title = 422, "validation-error", "Invalid input"
+
+
+class ServiceUnavailableError(AppError):
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+    def __init__(self, detail: str, *, retry_after_s: int, **kwargs: Any) -> None:
+        headers = {"Retry-After": str(retry_after_s), **kwargs.pop("headers", {})}
+        super().__init__(detail, headers=headers, **kwargs)
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    slug, title = "database-unavailable", "Database unavailable"
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Render one problem document; every error path of the API ends here."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+        request_id = getattr(request.state, "request_id", None)
+        if request_id:
+            body["request_id"] = request_id
+    body.update(extra or {})
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True for failures that mean 'the database cannot be reached now', not a bug of ours."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sa_exc.OperationalError | sa_exc.InterfaceError
+        )
+    return isinstance(exc, sa_exc.TimeoutError | ConnectionError | TimeoutError | OSError)
+
+
+def _status_slug(status: int) -> tuple[str, str]:
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return phrase.lower().replace(" ", "-").replace("'", ""), phrase
+
+
+def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
+    """Register the handlers that turn every failure into problem+json."""
+
+    @app.exception_handler(AppError)
+    async def handle_app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem_response(
+            request,
+            exc.status,
+            exc.slug,
+            exc.title,
+            exc.detail,
+            extra=exc.extra,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def handle_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(part) for part in err["loc"] if part != "body") or "body",
+                "location": err["loc"][0] if err["loc"] else "body",
+                "message": err["msg"],
+                "code": err["type"],
+            }
+            for err in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "request", "message": "invalid"}
+        return problem_response(
+            request,
+            422,
+            ValidationFailedError.slug,
+            ValidationFailedError.title,
+            f"{first['field']}: {first['message']}",
+            extra={"errors": errors},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def handle_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title = _status_slug(exc.status_code)
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        if detail is None:
+            detail = {
+                404: f"No route matches {request.url.path}",
+                405: f"{request.method} is not allowed on {request.url.path}",
+            }.get(exc.status_code, title)
+        return problem_response(
+            request, exc.status_code, slug, title, detail, headers=exc.headers or {}
+        )
+
+    @app.exception_handler(sa_exc.IntegrityError)
+    async def handle_integrity(request: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
+        logger.warning("database refused a write: %s", exc.orig)
+        return problem_response(
+            request,
+            409,
+            ConflictError.slug,
+            ConflictError.title,
+            "The database refused the change because it would break an invariant.",
+        )
+
+    async def handle_database_down(request: Request, exc: Exception) -> JSONResponse:
+        if not is_database_unavailable(exc):
+            return await handle_unexpected(request, exc)
+        logger.warning("database unavailable: %s", exc.__class__.__name__)
+        return problem_response(
+            request,
+            503,
+            DatabaseUnavailableError.slug,
+            DatabaseUnavailableError.title,
+            "The database is unreachable; retry shortly.",
+            headers={"Retry-After": str(retry_after_s)},
+        )
+
+    for exc_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError, TimeoutError):
+        app.add_exception_handler(exc_class, handle_database_down)  # type: ignore[arg-type]
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: log it with its traceback, answer a bare 500 that reveals nothing."""
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        request,
+        500,
+        AppError.slug,
+        AppError.title,
+        "An unexpected error occurred; it has been logged.",
+    )

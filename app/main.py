@@ -1,0 +1,72 @@
+"""Application factory and lifespan; `uvicorn app.main:app` builds the app from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+from fastapi import FastAPI
+
+from app import __version__
+from app.api.middleware import RequestContextMiddleware
+from app.api.routers import api_keys, system
+from app.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.errors import install_error_handlers
+from app.log import configure_logging
+from app.security import BootstrapKeyring
+from app.state import AppState
+
+API_PREFIX = "/api/symbol-mgmt"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the service from explicit settings (tests pass their own)."""
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        kucoin = settings.kucoin
+        http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(
+                total=kucoin.request_timeout_s, connect=kucoin.connect_timeout_s
+            ),
+            connector=aiohttp.TCPConnector(limit=kucoin.max_connections),
+            raise_for_status=False,
+        )
+        app.state.app_state = AppState(
+            settings=settings,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            http=http,
+            keyring=BootstrapKeyring(settings.api_keys),
+        )
+        try:
+            yield
+        finally:
+            await http.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="MySymbols",
+        version=__version__,
+        summary="The managed KuCoin futures symbol portfolio behind a trading engine.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
+    app.include_router(system.router, prefix=API_PREFIX)
+    app.include_router(api_keys.router, prefix=API_PREFIX)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """Build the module-level `app` on first access, so importing this module reads no env."""
+    if name == "app":
+        app = create_app(Settings())
+        globals()["app"] = app
+        return app
+    raise AttributeError(name)

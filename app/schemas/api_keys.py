@@ -1,0 +1,36 @@
+"""API-key administration contracts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.config import Role
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "trading-engine", "role": "trade"}]},
+    )
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^[\w .:@-]+$")
+    role: Role
+
+
+class ApiKeyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    role: Role
+    prefix: str = Field(description="Public id of the key (its first characters); not secret.")
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The full key. Shown once; only its hash is stored.")

@@ -1,0 +1,69 @@
+"""Health and readiness contracts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0", "uptime_s": 42.0}]}
+    )
+
+    status: Literal["ok"]
+    version: str
+    uptime_s: float
+
+
+class DatabaseCheck(BaseModel):
+    reachable: bool
+    backend: Literal["postgresql", "sqlite"]
+    latency_ms: float | None
+    migration_revision: str | None
+    migration_head: str
+    migrations_at_head: bool
+    error: str | None = None
+
+
+class MarketDataCheck(BaseModel):
+    source: str
+    kind: Literal["live", "custom"]
+    last_update_at: datetime | None
+    data_age_s: float | None
+    stale: bool
+
+
+class Status(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "ready",
+                    "version": "0.1.0",
+                    "database": {
+                        "reachable": True,
+                        "backend": "postgresql",
+                        "latency_ms": 0.8,
+                        "migration_revision": "0001",
+                        "migration_head": "0001",
+                        "migrations_at_head": True,
+                    },
+                    "market_data": {
+                        "source": "https://api-futures.kucoin.com",
+                        "kind": "live",
+                        "last_update_at": None,
+                        "data_age_s": None,
+                        "stale": True,
+                    },
+                }
+            ]
+        }
+    )
+
+    status: Literal["ready", "degraded"]
+    version: str
+    database: DatabaseCheck
+    market_data: MarketDataCheck

@@ -1,0 +1,63 @@
+"""API-key primitives: generation, hashing and constant-time matching. No I/O here."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from app.config import BootstrapKey, Role
+
+KEY_PREFIX = "msk_"
+PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the audit trail records `name` as the actor."""
+
+    name: str
+    role: Role
+    api_key_id: int | None = None
+
+
+ANONYMOUS_READER = Principal(name="anonymous", role=Role.READ)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_key() -> tuple[str, str]:
+    """Return (full key, public id): `msk_<8 hex>_<secret>`; the public id is safe to show."""
+    public_id = KEY_PREFIX + secrets.token_hex(4)
+    return f"{public_id}_{secrets.token_urlsafe(32)}", public_id
+
+
+def public_id_of(key: str) -> str | None:
+    """The public id of a generated key, or None for strings not shaped like one."""
+    if not key.startswith(KEY_PREFIX) or len(key) <= PUBLIC_ID_LENGTH + 1:
+        return None
+    return key[:PUBLIC_ID_LENGTH] if key[PUBLIC_ID_LENGTH] == "_" else None
+
+
+def hashes_match(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+class BootstrapKeyring:
+    """Keys from settings, held as hashes; matching visits every entry, so timing tells nothing."""
+
+    def __init__(self, keys: list[BootstrapKey]) -> None:
+        self._entries = [
+            (hash_key(k.key.get_secret_value()), Principal(f"bootstrap-{k.role}-{i}", k.role))
+            for i, k in enumerate(keys, start=1)
+        ]
+
+    def match(self, presented_hash: str) -> Principal | None:
+        found: Principal | None = None
+        for stored_hash, principal in self._entries:
+            if hashes_match(stored_hash, presented_hash):
+                found = principal
+        return found

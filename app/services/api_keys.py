@@ -1,0 +1,75 @@
+"""Use cases for API keys: authenticate a presented key, create, list and revoke keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Role
+from app.db.models import ApiKey
+from app.db.repositories.api_keys import ApiKeyRepository
+from app.db.types import utcnow
+from app.errors import NotFoundError
+from app.security import (
+    BootstrapKeyring,
+    Principal,
+    generate_key,
+    hash_key,
+    hashes_match,
+    public_id_of,
+)
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class ApiKeyService:
+    def __init__(self, session: AsyncSession, keyring: BootstrapKeyring) -> None:
+        self.repository = ApiKeyRepository(session)
+        self.keyring = keyring
+
+    async def authenticate(self, presented: str) -> Principal | None:
+        """The principal behind a presented key, or None if it is unknown or revoked."""
+        presented_hash = hash_key(presented)
+        bootstrap = self.keyring.match(presented_hash)
+        if bootstrap is not None:
+            return bootstrap
+        public_id = public_id_of(presented)
+        if public_id is None:
+            return None
+        stored = await self.repository.get_by_public_id(public_id)
+        if stored is None or not hashes_match(stored.key_hash, presented_hash):
+            return None
+        if stored.revoked_at is not None:
+            return None
+        now = utcnow()
+        if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_RESOLUTION:
+            stored.last_used_at = now
+        return Principal(
+            name=f"key-{stored.id}:{stored.name}", role=Role(stored.role), api_key_id=stored.id
+        )
+
+    async def create(self, *, name: str, role: Role, created_by: str) -> tuple[ApiKey, str]:
+        """Create a key; the full key is returned once and never stored."""
+        full_key, public_id = generate_key()
+        api_key = ApiKey(
+            name=name,
+            role=role.value,
+            prefix=public_id,
+            key_hash=hash_key(full_key),
+            created_by=created_by,
+        )
+        return await self.repository.add(api_key), full_key
+
+    async def list(self, *, include_revoked: bool = False) -> Sequence[ApiKey]:
+        return await self.repository.list(include_revoked=include_revoked)
+
+    async def revoke(self, key_id: int) -> ApiKey:
+        """Revoke a key; revoking an already revoked key is a no-op that returns it."""
+        api_key = await self.repository.get(key_id)
+        if api_key is None:
+            raise NotFoundError(f"No API key with id {key_id}")
+        if api_key.revoked_at is None:
+            api_key.revoked_at = utcnow()
+        return api_key

@@ -1,0 +1,112 @@
+"""Liveness and readiness: what `/health` and `/status` report."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from sqlalchemy.exc import DBAPIError
+
+from app import __version__
+from app.config import LIVE_KUCOIN_FUTURES_URL
+from app.db.migrations import head_revision
+from app.db.repositories.system import SystemRepository
+from app.db.types import utcnow
+from app.errors import is_database_unavailable
+from app.schemas.system import DatabaseCheck, Health, MarketDataCheck, Status
+from app.state import AppState
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STALE_LIMIT_S = 1800.0
+
+
+class StatusService:
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+
+    def health(self) -> Health:
+        uptime = (utcnow() - self.state.started_at).total_seconds()
+        return Health(status="ok", version=__version__, uptime_s=round(uptime, 3))
+
+    async def readiness(self) -> Status:
+        """Check the database (with a deadline) and the age of market data."""
+        settings = self.state.settings
+        backend = "sqlite" if settings.is_sqlite else "postgresql"
+        head = head_revision()
+        source = settings.kucoin.futures_url
+        kind = "live" if source.rstrip("/") == LIVE_KUCOIN_FUTURES_URL else "custom"
+        try:
+            async with asyncio.timeout(settings.database.connect_timeout_s + 1):
+                database, market = await self._probe_database(backend, head, source, kind)
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            logger.warning("readiness: database unreachable (%s)", exc.__class__.__name__)
+            database = DatabaseCheck(
+                reachable=False,
+                backend=backend,
+                latency_ms=None,
+                migration_revision=None,
+                migration_head=head,
+                migrations_at_head=False,
+                error=exc.__class__.__name__,
+            )
+            market = MarketDataCheck(
+                source=source, kind=kind, last_update_at=None, data_age_s=None, stale=True
+            )
+        ready = database.reachable and database.migrations_at_head
+        return Status(
+            status="ready" if ready else "degraded",
+            version=__version__,
+            database=database,
+            market_data=market,
+        )
+
+    async def _probe_database(
+        self, backend: str, head: str, source: str, kind: str
+    ) -> tuple[DatabaseCheck, MarketDataCheck]:
+        async with self.state.engine.connect() as connection:
+            repository = SystemRepository(connection)
+            started = time.perf_counter()
+            await repository.ping()
+            latency_ms = (time.perf_counter() - started) * 1000
+            try:
+                revision = await repository.migration_revision()
+            except DBAPIError:  # reachable (the ping passed) but no alembic_version table
+                return (
+                    DatabaseCheck(
+                        reachable=True,
+                        backend=backend,
+                        latency_ms=round(latency_ms, 3),
+                        migration_revision=None,
+                        migration_head=head,
+                        migrations_at_head=False,
+                        error="not migrated",
+                    ),
+                    MarketDataCheck(
+                        source=source, kind=kind, last_update_at=None, data_age_s=None, stale=True
+                    ),
+                )
+            last_update = await repository.latest_market_data_at()
+            stale_limit = await repository.config_value("stale_data_limit_s")
+        age = (utcnow() - last_update).total_seconds() if last_update else None
+        limit = float(stale_limit) if stale_limit is not None else DEFAULT_STALE_LIMIT_S
+        return (
+            DatabaseCheck(
+                reachable=True,
+                backend=backend,
+                latency_ms=round(latency_ms, 3),
+                migration_revision=revision,
+                migration_head=head,
+                migrations_at_head=revision == head,
+            ),
+            MarketDataCheck(
+                source=source,
+                kind=kind,
+                last_update_at=last_update,
+                data_age_s=round(age, 3) if age is not None else None,
+                stale=age is None or age > limit,
+            ),
+        )

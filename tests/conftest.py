@@ -1,0 +1,147 @@
+"""Shared fixtures: both engines migrated once per run with Alembic; each test rolled back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from app.api.deps import get_session
+from app.config import Settings
+from app.db.engine import create_engine
+from app.db.migrations import upgrade_to_head
+from app.main import create_app
+from tests.databases import (
+    create_postgres_database,
+    drop_postgres_database,
+    given_postgres_url,
+    sqlite_url,
+)
+
+BACKENDS = ["postgresql", "sqlite"]
+
+ADMIN_KEY = "test-admin-key-0123456789"
+TRADE_KEY = "test-trade-key-0123456789"
+READ_KEY = "test-read-key-01234567890"
+BOOTSTRAP_KEYS = f"admin:{ADMIN_KEY},trade:{TRADE_KEY},read:{READ_KEY}"
+
+
+@pytest.fixture(scope="session")
+async def postgres_url() -> AsyncIterator[str]:
+    """CI's throw-away database if it named one, else one created (and dropped) for this run."""
+    given = given_postgres_url()
+    url = given or await create_postgres_database()
+    await asyncio.to_thread(upgrade_to_head, url)
+    yield url
+    if given is None:
+        await drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+async def sqlite_file_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = sqlite_url(tmp_path_factory.mktemp("sqlite"))
+    await asyncio.to_thread(upgrade_to_head, url)
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The migrated database of each backend; tests using it run once per backend."""
+    return str(
+        request.getfixturevalue(
+            f"{'postgres' if request.param == 'postgresql' else 'sqlite_file'}_url"
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def make_settings() -> Callable[..., Settings]:
+    def build(database_url: str, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "api_keys": BOOTSTRAP_KEYS,
+            "scheduler": {"enabled": False},
+            "kucoin": {"futures_url": "http://127.0.0.1:9"},
+        }
+        values.update(overrides)
+        return Settings.model_validate(values)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+async def engine(
+    database_url: str, make_settings: Callable[..., Settings]
+) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(make_settings(database_url))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            yield connection
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    session = AsyncSession(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+@pytest.fixture
+def backend(engine: AsyncEngine) -> str:
+    return engine.dialect.name
+
+
+async def start_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and talk to it through httpx's ASGI transport."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://mysymbols.test"
+        ) as client:
+            yield client
+
+
+@pytest.fixture
+def app(
+    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+) -> FastAPI:
+    """The app on the migrated test database, its requests joined to the rolled-back session."""
+    app = create_app(make_settings(database_url))
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield session
+        await session.commit()
+
+    app.dependency_overrides[get_session] = test_session
+    return app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in start_app(app):
+        yield client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parts[-2:-1] == ("bench",):
+            item.add_marker(pytest.mark.bench)
