@@ -32,9 +32,7 @@ class TestStatus:
         assert database["migration_revision"] == head_revision()
         assert database["migrations_at_head"] is True
 
-    async def test_names_the_configured_market_data_source(
-        self, client: httpx.AsyncClient
-    ) -> None:
+    async def test_names_the_configured_market_data_source(self, client: httpx.AsyncClient) -> None:
         body = (await client.get("/api/symbol-mgmt/status")).json()
         market = body["market_data"]
         assert market["source"] == "http://127.0.0.1:9"

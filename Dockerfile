@@ -1,0 +1,18 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /srv/mysymbols
+
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN pip install .
+
+COPY alembic.ini ./
+COPY alembic ./alembic
+
+RUN useradd --system --uid 10001 mysymbols
+USER mysymbols
+EXPOSE 8000
+
+# Migrations run on every start (idempotent); then the API.
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The two commands of README.md:
+#   scripts/dev.sh serve   create .venv, install, migrate, run uvicorn on the embedded default
+#   scripts/dev.sh test    create .venv, install with dev extras, run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+ensure_venv() {
+    local extras=$1 stamp="$VENV/.installed-$1"
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PYTHON" -m venv "$VENV"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    fi
+    # Reinstall only when pyproject.toml changed since the last install.
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        "$VENV/bin/python" -m pip install --quiet -e ".$extras"
+        touch "$stamp"
+    fi
+}
+
+case "${1:-}" in
+    serve)
+        shift
+        ensure_venv "[]"
+        "$VENV/bin/alembic" upgrade head
+        exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" "$@"
+        ;;
+    test)
+        shift
+        ensure_venv "[dev]"
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    *)
+        echo "usage: $0 serve|test [extra args]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,115 @@
+"""Every failure answers RFC 9457 problem+json, without leaking internals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import ADMIN_KEY, start_app
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"] == f"urn:mysymbols:problem:{slug}"
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
+    assert body["instance"] == response.request.url.path
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+class TestRoutingErrors:
+    async def test_unknown_route_is_404_problem(self, client: httpx.AsyncClient) -> None:
+        body = assert_problem(await client.get("/api/symbol-mgmt/nope"), 404, "not-found")
+        assert "/api/symbol-mgmt/nope" in str(body["detail"])
+
+    async def test_wrong_method_is_405_problem_with_allow(self, client: httpx.AsyncClient) -> None:
+        response = await client.delete("/api/symbol-mgmt/health")
+        assert_problem(response, 405, "method-not-allowed")
+        assert response.headers["allow"] == "GET"
+
+
+class TestValidationErrors:
+    async def test_names_the_offending_field(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/api/symbol-mgmt/api-keys",
+            json={"name": "engine", "role": "superuser"},
+            headers={"X-API-Key": ADMIN_KEY},
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert body["errors"] == [
+            {
+                "field": "role",
+                "location": "body",
+                "message": "Input should be 'read', 'trade' or 'admin'",
+                "code": "enum",
+            }
+        ]
+        assert str(body["detail"]).startswith("role:")
+
+    async def test_malformed_json_is_422(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/api/symbol-mgmt/api-keys",
+            content=b"{not json",
+            headers={"X-API-Key": ADMIN_KEY, "content-type": "application/json"},
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert body["errors"][0]["code"] == "json_invalid"  # type: ignore[index]
+
+    async def test_unknown_body_field_is_refused(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/api/symbol-mgmt/api-keys",
+            json={"name": "engine", "role": "read", "admin": True},
+            headers={"X-API-Key": ADMIN_KEY},
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert body["errors"][0]["field"] == "admin"  # type: ignore[index]
+
+
+class TestUnexpectedErrors:
+    @pytest.fixture
+    async def failing_client(
+        self, database_url: str, make_settings: Callable[..., Settings]
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        app: FastAPI = create_app(make_settings(database_url))
+
+        @app.get("/boom")
+        async def boom() -> None:
+            raise RuntimeError("secret internal detail /etc/passwd")
+
+        async for client in start_app(app):
+            yield client
+
+    async def test_answers_500_problem_without_traceback(
+        self, failing_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        response = await failing_client.get("/boom")
+        body = assert_problem(response, 500, "internal-error")
+        assert "secret" not in response.text
+        assert "Traceback" not in response.text
+        assert "RuntimeError" not in response.text
+        assert body["detail"] == "An unexpected error occurred; it has been logged."
+        assert any("secret internal detail" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
+class TestRequestId:
+    async def test_echoes_a_sane_client_request_id(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/api/symbol-mgmt/health", headers={"X-Request-ID": "abc-123"})
+        assert response.headers["x-request-id"] == "abc-123"
+
+    async def test_replaces_an_unsafe_request_id(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(
+            "/api/symbol-mgmt/health", headers={"X-Request-ID": "bad id\twith spaces"}
+        )
+        assert response.headers["x-request-id"] != "bad id\twith spaces"
+        assert len(response.headers["x-request-id"]) == 32
