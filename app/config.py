@@ -40,8 +40,16 @@ class BootstrapKey(BaseModel):
 class KucoinSettings(BaseModel):
     futures_url: str = LIVE_KUCOIN_FUTURES_URL
     connect_timeout_s: float = Field(default=5.0, gt=0)
-    request_timeout_s: float = Field(default=15.0, gt=0)
-    max_connections: int = Field(default=20, ge=1)
+    request_timeout_s: float = Field(default=10.0, gt=0)
+    max_connections: int = Field(default=32, ge=1)
+    quota: int = Field(default=2000, ge=10)
+    """Public-pool request weight allowed per window (KuCoin: 2000 per 30 s)."""
+    quota_window_s: float = Field(default=30.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1, le=5)
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_reset_s: float = Field(default=30.0, gt=0)
+    websocket_enabled: bool = True
+    """Stream portfolio tickers over the public WebSocket into the price cache."""
 
 
 class SchedulerSettings(BaseModel):

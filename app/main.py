@@ -6,15 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiohttp
 from fastapi import FastAPI
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
-from app.api.routers import api_keys, system
+from app.api.routers import api_keys, symbols, system
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
+from app.exchange.factory import create_gateway, create_http_session
 from app.log import configure_logging
 from app.security import BootstrapKeyring
 from app.state import AppState
@@ -29,20 +29,14 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
-        kucoin = settings.kucoin
-        http = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(
-                total=kucoin.request_timeout_s, connect=kucoin.connect_timeout_s
-            ),
-            connector=aiohttp.TCPConnector(limit=kucoin.max_connections),
-            raise_for_status=False,
-        )
+        http = create_http_session(settings.kucoin)
         app.state.app_state = AppState(
             settings=settings,
             engine=engine,
             sessionmaker=create_sessionmaker(engine),
             http=http,
             keyring=BootstrapKeyring(settings.api_keys),
+            gateway=create_gateway(settings.kucoin, http),
         )
         try:
             yield
@@ -60,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     app.include_router(system.router, prefix=API_PREFIX)
     app.include_router(api_keys.router, prefix=API_PREFIX)
+    app.include_router(symbols.router, prefix=API_PREFIX)
     return app
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db.types import utcnow
+from app.exchange.gateway import KucoinGateway
 from app.security import BootstrapKeyring
 
 
@@ -20,4 +21,5 @@ class AppState:
     sessionmaker: async_sessionmaker[AsyncSession]
     http: aiohttp.ClientSession
     keyring: BootstrapKeyring
+    gateway: KucoinGateway
     started_at: datetime = field(default_factory=utcnow)

@@ -34,6 +34,9 @@ class MarketDataCheck(BaseModel):
     last_update_at: datetime | None
     data_age_s: float | None
     stale: bool
+    breaker_state: Literal["closed", "open", "half_open"]
+    breaker_retry_in_s: float | None
+    breaker_times_opened: int
 
 
 class Status(BaseModel):
@@ -57,6 +60,9 @@ class Status(BaseModel):
                         "last_update_at": None,
                         "data_age_s": None,
                         "stale": True,
+                        "breaker_state": "closed",
+                        "breaker_retry_in_s": None,
+                        "breaker_times_opened": 0,
                     },
                 }
             ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
 
@@ -53,15 +54,34 @@ class StatusService:
                 migrations_at_head=False,
                 error=exc.__class__.__name__,
             )
-            market = MarketDataCheck(
-                source=source, kind=kind, last_update_at=None, data_age_s=None, stale=True
-            )
+            market = self._market(source, kind, None, None, stale=True)
         ready = database.reachable and database.migrations_at_head
         return Status(
             status="ready" if ready else "degraded",
             version=__version__,
             database=database,
             market_data=market,
+        )
+
+    def _market(
+        self,
+        source: str,
+        kind: str,
+        last_update: datetime | None,
+        age: float | None,
+        *,
+        stale: bool,
+    ) -> MarketDataCheck:
+        breaker = self.state.gateway.breaker()
+        return MarketDataCheck(
+            source=source,
+            kind=kind,
+            last_update_at=last_update,
+            data_age_s=age,
+            stale=stale,
+            breaker_state=breaker.state.value,
+            breaker_retry_in_s=round(breaker.retry_in_s, 3) if breaker.retry_in_s else None,
+            breaker_times_opened=breaker.times_opened,
         )
 
     async def _probe_database(
@@ -85,9 +105,7 @@ class StatusService:
                         migrations_at_head=False,
                         error="not migrated",
                     ),
-                    MarketDataCheck(
-                        source=source, kind=kind, last_update_at=None, data_age_s=None, stale=True
-                    ),
+                    self._market(source, kind, None, None, stale=True),
                 )
             last_update = await repository.latest_market_data_at()
             stale_limit = await repository.config_value("stale_data_limit_s")
@@ -102,11 +120,11 @@ class StatusService:
                 migration_head=head,
                 migrations_at_head=revision == head,
             ),
-            MarketDataCheck(
-                source=source,
-                kind=kind,
-                last_update_at=last_update,
-                data_age_s=round(age, 3) if age is not None else None,
+            self._market(
+                source,
+                kind,
+                last_update,
+                round(age, 3) if age is not None else None,
                 stale=age is None or age > limit,
             ),
         )

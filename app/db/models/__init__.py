@@ -1,6 +1,6 @@
 """All ORM models, imported here so `Base.metadata` is complete for Alembic."""
 
-from app.db.models.market import Candle, Symbol
+from app.db.models.market import Candle, CandleGap, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.scoring import ScoringAlgorithm, ScoringRun, SymbolScore
 from app.db.models.signals import Alert, Signal
@@ -10,6 +10,7 @@ __all__ = [
     "Alert",
     "ApiKey",
     "Candle",
+    "CandleGap",
     "IdempotencyKey",
     "JobRun",
     "PerformanceRecord",

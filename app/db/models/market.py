@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -84,3 +85,22 @@ class Candle(Base):
     close: Mapped[float] = mapped_column(Double)
     volume: Mapped[float] = mapped_column(Double)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CandleGap(Base):
+    """A run of candles KuCoin did not return: recorded, never papered over."""
+
+    __tablename__ = "candle_gap"
+    __table_args__ = (
+        UniqueConstraint("symbol_id", "granularity_min", "gap_start"),
+        CheckConstraint("gap_end >= gap_start", name="ordered"),
+        CheckConstraint("missing_count >= 1", name="missing_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    symbol_id: Mapped[int] = mapped_column(ForeignKey("symbol.id", ondelete="CASCADE"))
+    granularity_min: Mapped[int] = mapped_column(Integer)
+    gap_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    gap_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    missing_count: Mapped[int] = mapped_column(Integer)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

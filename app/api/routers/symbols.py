@@ -1,0 +1,65 @@
+"""The KuCoin contract universe: list stored symbols, sync from KuCoin."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
+from app.db.repositories.symbols import SymbolFilter
+from app.schemas.common import problem_responses
+from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
+from app.services.universe import SymbolView, UniverseService
+
+router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
+
+
+def get_universe_service(session: SessionDep, state: AppStateDep) -> UniverseService:
+    return UniverseService(session, state.gateway)
+
+
+UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
+
+
+_ROW_FIELDS = [name for name in SymbolRead.model_fields if name not in {"data_age_s", "stale"}]
+
+
+def _read(view: SymbolView) -> SymbolRead:
+    row_values = {name: getattr(view.row, name) for name in _ROW_FIELDS}
+    return SymbolRead(**row_values, data_age_s=view.data_age_s, stale=view.stale)
+
+
+@router.get("", response_model=SymbolPage, summary="List synced symbols (last good data)")
+async def list_symbols(
+    _: ReaderDep,
+    universe: UniverseDep,
+    status: Annotated[str | None, Query(max_length=20, description="e.g. Open, Delisted")] = None,
+    eligible: Annotated[bool | None, Query()] = None,
+    quote: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,10}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SymbolPage:
+    filters = SymbolFilter(status=status, eligible=eligible, quote=quote.upper() if quote else None)
+    views, total = await universe.list_symbols(filters, limit=limit, offset=offset)
+    return SymbolPage(items=[_read(v) for v in views], total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/{symbol}",
+    response_model=SymbolRead,
+    summary="One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)",
+    responses=problem_responses(404, 422),
+)
+async def get_symbol(symbol: str, _: ReaderDep, universe: UniverseDep) -> SymbolRead:
+    return _read(await universe.get_symbol(symbol))
+
+
+@router.post(
+    "/sync",
+    response_model=SyncResultRead,
+    summary="Sync the contract universe from KuCoin now",
+    responses=problem_responses(502, 503),
+)
+async def sync_symbols(_: TraderDep, universe: UniverseDep) -> SyncResultRead:
+    return SyncResultRead.model_validate(await universe.sync())

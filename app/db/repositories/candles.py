@@ -1,0 +1,67 @@
+"""Queries on `candle` and `candle_gap`; bulk inserts that skip rows already stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Candle, CandleGap
+
+INSERT_CHUNK = 2000
+
+
+class CandleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def latest_open_times(
+        self, symbol_ids: Sequence[int], granularity_min: int
+    ) -> dict[int, datetime]:
+        if not symbol_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Candle.symbol_id, func.max(Candle.open_time))
+            .where(Candle.granularity_min == granularity_min, Candle.symbol_id.in_(symbol_ids))
+            .group_by(Candle.symbol_id)
+        )
+        return {symbol_id: latest for symbol_id, latest in rows.all() if latest is not None}
+
+    async def insert_missing(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert candles, ignoring (symbol, granularity, open time) already stored."""
+        inserted = 0
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            statement = self._insert_ignoring_duplicates(Candle).returning(Candle.open_time)
+            result = await self.session.execute(statement, chunk)
+            inserted += len(result.all())  # RETURNING yields only the rows actually inserted
+        return inserted
+
+    async def add_gaps(self, gaps: Iterable[dict[str, Any]]) -> None:
+        gaps = list(gaps)
+        if gaps:
+            await self.session.execute(self._insert_ignoring_duplicates(CandleGap), gaps)
+
+    async def count(self, symbol_id: int, granularity_min: int) -> int:
+        total = await self.session.scalar(
+            select(func.count()).where(
+                Candle.symbol_id == symbol_id, Candle.granularity_min == granularity_min
+            )
+        )
+        return int(total or 0)
+
+    async def gaps(self, symbol_id: int, granularity_min: int) -> Sequence[CandleGap]:
+        query = (
+            select(CandleGap)
+            .where(CandleGap.symbol_id == symbol_id, CandleGap.granularity_min == granularity_min)
+            .order_by(CandleGap.gap_start)
+        )
+        return (await self.session.scalars(query)).all()
+
+    def _insert_ignoring_duplicates(self, model: type[Any]) -> Any:
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        return dialect.insert(model).on_conflict_do_nothing()

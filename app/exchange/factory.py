@@ -1,0 +1,37 @@
+"""Builds the exchange stack (limiter, breaker, client, converter, gateway) from settings."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from app.config import KucoinSettings
+from app.exchange.breaker import CircuitBreaker
+from app.exchange.client import KucoinFuturesClient, RetryPolicy
+from app.exchange.gateway import KucoinGateway
+from app.exchange.ratelimit import WeightLimiter
+from app.exchange.symbols import SymbolConverter
+
+
+def create_http_session(settings: KucoinSettings) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(
+            total=settings.request_timeout_s, connect=settings.connect_timeout_s
+        ),
+        connector=aiohttp.TCPConnector(limit=settings.max_connections),
+        raise_for_status=False,
+    )
+
+
+def create_gateway(settings: KucoinSettings, http: aiohttp.ClientSession) -> KucoinGateway:
+    client = KucoinFuturesClient(
+        http,
+        settings.futures_url,
+        limiter=WeightLimiter(settings.quota, settings.quota_window_s),
+        breaker=CircuitBreaker(
+            failure_threshold=settings.breaker_failure_threshold,
+            reset_timeout_s=settings.breaker_reset_s,
+        ),
+        retry=RetryPolicy(max_attempts=settings.max_attempts),
+        request_timeout_s=settings.request_timeout_s,
+    )
+    return KucoinGateway(client, SymbolConverter())

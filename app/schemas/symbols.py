@@ -1,0 +1,101 @@
+"""Contracts for the symbol universe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_SYMBOL_EXAMPLE: dict[str, Any] = {
+    "symbol": "BTCUSDT",
+    "kucoin_symbol": "XBTUSDTM",
+    "base_currency": "BTC",
+    "quote_currency": "USDT",
+    "status": "Open",
+    "is_eligible": True,
+    "eligibility_reason": None,
+    "lot_size": "1",
+    "tick_size": "0.1",
+    "multiplier": "0.001",
+    "max_leverage": 125,
+    "mark_price": 110205.37,
+    "turnover_24h": 635383419.43,
+    "open_interest_lots": 5940782.0,
+    "funding_rate": 0.000051,
+    "listed_at": "2020-03-30T08:00:00Z",
+    "last_seen_at": "2026-11-22T09:00:00Z",
+    "delisted_at": None,
+    "market_data_at": "2026-11-22T09:00:00Z",
+    "data_age_s": 12.5,
+    "stale": False,
+}
+
+
+class SymbolRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [_SYMBOL_EXAMPLE]}
+    )
+
+    symbol: str = Field(description="Canonical form, e.g. BTCUSDT.")
+    kucoin_symbol: str = Field(description="KuCoin futures code, e.g. XBTUSDTM.")
+    base_currency: str
+    quote_currency: str
+    status: str = Field(description="KuCoin status (Open, Paused, …) or Delisted when gone.")
+    is_eligible: bool
+    eligibility_reason: str | None
+    lot_size: Decimal
+    tick_size: Decimal
+    multiplier: Decimal = Field(description="Base coins per lot (1 USD per lot for inverse).")
+    max_leverage: int
+    mark_price: float | None
+    turnover_24h: float | None = Field(description="24 h turnover in the quote currency.")
+    open_interest_lots: float | None
+    funding_rate: float | None = Field(description="Current funding rate per interval.")
+    listed_at: datetime | None
+    last_seen_at: datetime
+    delisted_at: datetime | None
+    market_data_at: datetime | None
+    data_age_s: float | None = Field(
+        description="Seconds since this row's market data was fetched."
+    )
+    stale: bool
+
+
+class SymbolPage(BaseModel):
+    items: list[SymbolRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class SyncResultRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "https://api-futures.kucoin.com",
+                    "synced_at": "2026-11-22T09:00:00Z",
+                    "contracts": 684,
+                    "added": 3,
+                    "updated": 681,
+                    "delisted": ["OMNIUSDT"],
+                    "relisted": [],
+                    "eligible": 640,
+                    "duration_ms": 412.7,
+                }
+            ]
+        },
+    )
+
+    source: str
+    synced_at: datetime
+    contracts: int
+    added: int
+    updated: int
+    delisted: list[str]
+    relisted: list[str]
+    eligible: int
+    duration_ms: float

@@ -1,0 +1,153 @@
+"""Candle store: loads history once, then fetches only what is missing; records gaps."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Symbol
+from app.db.repositories.candles import CandleRepository
+from app.db.types import utcnow
+from app.exchange.errors import ExchangeError
+from app.exchange.gateway import CandleBar, KucoinGateway
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CandleRefresh:
+    granularity_min: int
+    symbols: int = 0
+    up_to_date: int = 0
+    fetched: int = 0
+    inserted: int = 0
+    gaps: int = 0
+    failures: dict[str, str] = field(default_factory=dict)
+    duration_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Plan:
+    symbol: Symbol
+    start: datetime
+    end: datetime
+    previous_last: datetime | None
+
+
+def last_closed_open_time(now: datetime, step: timedelta) -> datetime:
+    """Open time of the newest candle that has closed by `now`."""
+    epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    floored = epoch + ((now - epoch) // step) * step
+    return floored - step
+
+
+def find_gaps(
+    times: Sequence[datetime], step: timedelta, previous_last: datetime | None
+) -> list[tuple[datetime, datetime, int]]:
+    """Runs of missing open times between consecutive known candles (not before the first)."""
+    gaps = []
+    before = previous_last
+    for moment in times:
+        if before is not None and moment - before > step:
+            missing = int((moment - before) / step) - 1
+            gaps.append((before + step, moment - step, missing))
+        before = moment
+    return gaps
+
+
+class CandleService:
+    def __init__(
+        self, session: AsyncSession, gateway: KucoinGateway, *, concurrency: int = 32
+    ) -> None:
+        self.candles = CandleRepository(session)
+        self.gateway = gateway
+        self.concurrency = concurrency
+
+    async def refresh(
+        self,
+        symbols: Sequence[Symbol],
+        *,
+        granularity_min: int = 60,
+        lookback: int = 500,
+        now: datetime | None = None,
+    ) -> CandleRefresh:
+        """Bring stored closed candles up to date; one symbol's failure does not stop the rest."""
+        started = time.perf_counter()
+        now = now or utcnow()
+        step = timedelta(minutes=granularity_min)
+        newest = last_closed_open_time(now, step)
+        latest = await self.candles.latest_open_times([s.id for s in symbols], granularity_min)
+        result = CandleRefresh(granularity_min=granularity_min, symbols=len(symbols))
+        plans = []
+        for symbol in symbols:
+            last = latest.get(symbol.id)
+            start = last + step if last else newest - (lookback - 1) * step
+            if start > newest:
+                result.up_to_date += 1
+            else:
+                plans.append(_Plan(symbol, start, newest, last))
+        fetched = await self._fetch_all(plans, granularity_min, result)
+        rows: list[dict[str, Any]] = []
+        gaps: list[dict[str, Any]] = []
+        for plan, bars in fetched:
+            rows.extend(_row(plan.symbol.id, granularity_min, bar, now) for bar in bars)
+            for gap_start, gap_end, missing in find_gaps(
+                [b.open_time for b in bars], step, plan.previous_last
+            ):
+                gaps.append(
+                    {
+                        "symbol_id": plan.symbol.id,
+                        "granularity_min": granularity_min,
+                        "gap_start": gap_start,
+                        "gap_end": gap_end,
+                        "missing_count": missing,
+                        "detected_at": now,
+                    }
+                )
+        result.fetched = len(rows)
+        result.inserted = await self.candles.insert_missing(rows)
+        await self.candles.add_gaps(gaps)
+        result.gaps = len(gaps)
+        result.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        return result
+
+    async def _fetch_all(
+        self, plans: list[_Plan], granularity_min: int, result: CandleRefresh
+    ) -> list[tuple[_Plan, list[CandleBar]]]:
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def fetch(plan: _Plan) -> tuple[_Plan, list[CandleBar]] | None:
+            async with limit:
+                try:
+                    bars = await self.gateway.get_candles(
+                        plan.symbol.symbol, granularity_min, plan.start, plan.end
+                    )
+                except ExchangeError as exc:
+                    result.failures[plan.symbol.symbol] = exc.slug
+                    logger.warning("candles for %s not fetched: %s", plan.symbol.symbol, exc)
+                    return None
+                return plan, bars
+
+        outcomes = await asyncio.gather(*(fetch(p) for p in plans))
+        return [o for o in outcomes if o is not None]
+
+
+def _row(symbol_id: int, granularity_min: int, bar: CandleBar, now: datetime) -> dict[str, Any]:
+    return {
+        "symbol_id": symbol_id,
+        "granularity_min": granularity_min,
+        "open_time": bar.open_time,
+        "open": bar.open,
+        "high": bar.high,
+        "low": bar.low,
+        "close": bar.close,
+        "volume": bar.volume,
+        "fetched_at": now,
+    }

@@ -1,0 +1,170 @@
+"""Universe sync: every KuCoin contract upserted into `symbol`; delistings marked and alerted."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Symbol
+from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.config import ConfigRepository
+from app.db.repositories.symbols import SymbolFilter, SymbolRepository
+from app.db.types import utcnow
+from app.errors import NotFoundError
+from app.exchange.gateway import ContractInfo, KucoinGateway
+
+logger = logging.getLogger(__name__)
+
+DELISTED = "Delisted"  # our marker for a contract KuCoin no longer lists at all
+DEFAULT_STALE_LIMIT_S = 1800.0
+
+
+@dataclass(frozen=True)
+class SymbolView:
+    """A stored symbol with the age of its market data."""
+
+    row: Symbol
+    data_age_s: float | None
+    stale: bool
+
+
+@dataclass
+class SyncResult:
+    source: str
+    synced_at: datetime
+    contracts: int = 0
+    added: int = 0
+    updated: int = 0
+    delisted: list[str] = field(default_factory=list)
+    relisted: list[str] = field(default_factory=list)
+    eligible: int = 0
+    duration_ms: float = 0.0
+
+
+def eligibility(contract: ContractInfo) -> tuple[bool, str | None]:
+    """Only open, normal-stage USDT-margined linear perpetuals without an expiry are tradable."""
+    if not contract.is_perpetual or contract.is_inverse or contract.quote != "USDT":
+        return False, "NOT_USDT_PERPETUAL"
+    if contract.status != "Open":
+        return False, "NOT_OPEN"
+    if contract.market_stage == "PRE_MARKET":
+        return False, "PRE_MARKET"
+    if contract.expires_at is not None:
+        return False, "SCHEDULED_EXPIRY"
+    return True, None
+
+
+class UniverseService:
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
+        self.symbols = SymbolRepository(session)
+        self.alerts = AlertRepository(session)
+        self.config = ConfigRepository(session)
+        self.gateway = gateway
+
+    async def list_symbols(
+        self, filters: SymbolFilter, *, limit: int, offset: int
+    ) -> tuple[list[SymbolView], int]:
+        """Stored symbols (last good data, whatever KuCoin's state), each with its data age."""
+        rows, total = await self.symbols.page(filters, limit=limit, offset=offset)
+        stale_limit = float(await self.config.get("stale_data_limit_s", DEFAULT_STALE_LIMIT_S))
+        return [self._view(row, stale_limit) for row in rows], total
+
+    async def get_symbol(self, symbol: str) -> SymbolView:
+        """One stored symbol given in any accepted form."""
+        await self.gateway.ensure_converter_quietly()
+        canonical = self.gateway.converter.to_standard(symbol)
+        row = await self.symbols.get_by_symbol(canonical)
+        if row is None:
+            raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
+        stale_limit = float(await self.config.get("stale_data_limit_s", DEFAULT_STALE_LIMIT_S))
+        return self._view(row, stale_limit)
+
+    @staticmethod
+    def _view(row: Symbol, stale_limit_s: float) -> SymbolView:
+        if row.market_data_at is None:
+            return SymbolView(row, None, True)
+        age = (utcnow() - row.market_data_at).total_seconds()
+        return SymbolView(row, round(age, 3), age > stale_limit_s)
+
+    async def sync(self) -> SyncResult:
+        """Fetch the contract list and make `symbol` match it, in the caller's transaction."""
+        started = time.perf_counter()
+        contracts = await self.gateway.list_contracts()
+        now = utcnow()
+        result = SyncResult(source=self.gateway.source, synced_at=now, contracts=len(contracts))
+        await self.symbols.lock_universe()
+        existing = await self.symbols.all_by_kucoin_symbol()
+        members = await self.symbols.active_member_symbol_ids()
+        seen: set[str] = set()
+        for contract in contracts:
+            seen.add(contract.kucoin_symbol)
+            row = existing.get(contract.kucoin_symbol)
+            # Only a contract we knew as open can be delisted; a new non-open one just arrives so.
+            was_open = row is not None and row.status == "Open" and row.delisted_at is None
+            if row is None:
+                row = Symbol(kucoin_symbol=contract.kucoin_symbol, first_seen_at=now)
+                self.symbols.add(row)
+                result.added += 1
+            else:
+                result.updated += 1
+            _apply(row, contract, now)
+            result.eligible += row.is_eligible
+            if contract.status == "Open" and row.delisted_at is not None:
+                row.delisted_at = None
+                result.relisted.append(row.symbol)
+            elif contract.status != "Open" and was_open:
+                row.delisted_at = now
+                result.delisted.append(row.symbol)
+                await self._alert_delisting(row, f"status is now {contract.status}", members)
+        for kucoin_symbol, row in existing.items():
+            if kucoin_symbol not in seen and row.delisted_at is None:
+                row.status, row.delisted_at = DELISTED, now
+                row.is_eligible, row.eligibility_reason = False, "DELISTED"
+                result.delisted.append(row.symbol)
+                await self._alert_delisting(row, "no longer listed by KuCoin", members)
+        await self.symbols.flush()
+        result.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        logger.info(
+            "universe sync: %d contracts, %d added, %d delisted, %d eligible",
+            result.contracts,
+            result.added,
+            len(result.delisted),
+            result.eligible,
+        )
+        return result
+
+    async def _alert_delisting(self, row: Symbol, why: str, members: set[int]) -> None:
+        is_member = row.id in members
+        await self.alerts.raise_or_touch(
+            kind="delisting",
+            fingerprint=f"delisting:{row.symbol}",
+            severity="critical" if is_member else "warning",
+            symbol=row.symbol,
+            message=f"{row.symbol} ({row.kucoin_symbol}) {why}",
+            details={
+                "kucoin_symbol": row.kucoin_symbol,
+                "status": row.status,
+                "portfolio_member": is_member,
+            },
+        )
+
+
+def _apply(row: Symbol, c: ContractInfo, now: datetime) -> None:
+    eligible, reason = eligibility(c)
+    row.symbol, row.base_currency, row.quote_currency = c.symbol, c.base, c.quote
+    row.settle_currency, row.contract_type, row.is_inverse = c.settle, c.contract_type, c.is_inverse
+    row.lot_size = Decimal(repr(c.lot_size))
+    row.tick_size = Decimal(repr(c.tick_size))
+    row.multiplier = Decimal(repr(c.multiplier))
+    row.max_leverage, row.status = c.max_leverage, c.status
+    row.is_eligible, row.eligibility_reason = eligible, reason
+    row.mark_price, row.index_price, row.last_price = c.mark_price, c.index_price, c.last_price
+    row.turnover_24h, row.volume_24h = c.turnover_24h, c.volume_24h
+    row.open_interest_lots, row.funding_rate = c.open_interest_lots, c.funding_rate
+    row.funding_interval_ms, row.listed_at = c.funding_interval_ms, c.listed_at
+    row.last_seen_at, row.market_data_at = now, now
