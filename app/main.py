@@ -15,8 +15,10 @@ from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
+from app.exchange.websocket import TickerStream
 from app.log import configure_logging
 from app.security import BootstrapKeyring
+from app.services.prices import PriceCache
 from app.state import AppState
 
 API_PREFIX = "/api/symbol-mgmt"
@@ -30,17 +32,26 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
         http = create_http_session(settings.kucoin)
+        gateway = create_gateway(settings.kucoin, http)
+        prices = PriceCache(gateway)
+        stream = None
+        if settings.kucoin.websocket_enabled:
+            stream = TickerStream(gateway.client, gateway.converter, prices.on_tick)
         app.state.app_state = AppState(
             settings=settings,
             engine=engine,
             sessionmaker=create_sessionmaker(engine),
             http=http,
             keyring=BootstrapKeyring(settings.api_keys),
-            gateway=create_gateway(settings.kucoin, http),
+            gateway=gateway,
+            prices=prices,
+            ticker_stream=stream,
         )
         try:
             yield
         finally:
+            if stream is not None:
+                await stream.stop()
             await http.close()
             await engine.dispose()
 

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
+from app.exchange.websocket import TickerStream
 from app.security import BootstrapKeyring
+from app.services.prices import PriceCache
 
 
 @dataclass
@@ -22,4 +24,6 @@ class AppState:
     http: aiohttp.ClientSession
     keyring: BootstrapKeyring
     gateway: KucoinGateway
+    prices: PriceCache
+    ticker_stream: TickerStream | None = None
     started_at: datetime = field(default_factory=utcnow)
