@@ -81,7 +81,7 @@ POSTGRES_TRIGGERS = [
     DECLARE max_symbols integer;
     BEGIN
         IF NEW.status = 'active' THEN
-            SELECT (value #>> '{}')::integer INTO max_symbols
+            SELECT floor((value #>> '{}')::numeric)::integer INTO max_symbols
               FROM system_configuration WHERE key = 'max_portfolio_symbols';
             IF max_symbols IS NOT NULL AND NEW.rank > max_symbols THEN
                 RAISE EXCEPTION 'portfolio rank % exceeds max_portfolio_symbols %',
@@ -119,7 +119,7 @@ _SQLITE_RANK_CHECK = """
     CREATE TRIGGER portfolio_member_rank_within_max_{event}
     BEFORE {event} ON portfolio_member
     WHEN NEW.status = 'active' AND NEW.rank > (
-        SELECT CAST(value AS INTEGER) FROM system_configuration
+        SELECT CAST(json_extract(value, '$') AS INTEGER) FROM system_configuration
          WHERE key = 'max_portfolio_symbols')
     BEGIN SELECT RAISE(ABORT, 'portfolio rank exceeds max_portfolio_symbols'); END
 """

@@ -1,0 +1,100 @@
+"""The migrations on fresh databases: a full round trip, and no drift from the models."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from alembic import command
+from app.db import models  # noqa: F401  (registers every table on Base.metadata)
+from app.db.base import Base
+from app.db.migrations import alembic_config, head_revision
+from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+
+BACKENDS = ["postgresql", "sqlite"]
+
+T = TypeVar("T")
+
+
+@pytest.fixture(params=BACKENDS)
+async def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of its own, never the shared migrated one."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    url = await create_postgres_database("mysymbols_migrations")
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+async def migrate(url: str, direction: str, revision: str) -> None:
+    """Alembic's commands block and run their own event loop (alembic/env.py), so use a thread."""
+    step = command.upgrade if direction == "upgrade" else command.downgrade
+    await asyncio.to_thread(step, alembic_config(url), revision)
+
+
+async def inspect_database(url: str, look: Callable[[Connection], T]) -> T:
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(look)
+    finally:
+        await engine.dispose()
+
+
+def table_names(sync_conn: Connection) -> set[str]:
+    return set(inspect(sync_conn).get_table_names())
+
+
+def version_numbers(sync_conn: Connection) -> list[str]:
+    return list(sync_conn.scalars(text("SELECT version_num FROM alembic_version")))
+
+
+def schema_diff(sync_conn: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        sync_conn,
+        opts={
+            "compare_type": True,
+            "render_as_batch": sync_conn.dialect.name == "sqlite",
+        },
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+class TestRoundTrip:
+    async def test_upgrade_downgrade_upgrade_leaves_the_full_schema_at_head(
+        self, fresh_url: str
+    ) -> None:
+        await migrate(fresh_url, "upgrade", "head")
+        await migrate(fresh_url, "downgrade", "base")
+
+        left = await inspect_database(fresh_url, table_names)
+        assert left <= {"alembic_version"}, f"tables left after downgrade: {sorted(left)}"
+        if left:
+            assert await inspect_database(fresh_url, version_numbers) == []
+
+        await migrate(fresh_url, "upgrade", "head")
+
+        tables = await inspect_database(fresh_url, table_names)
+        missing = set(Base.metadata.tables) - tables
+        assert not missing, f"tables missing after upgrade: {sorted(missing)}"
+        assert await inspect_database(fresh_url, version_numbers) == [head_revision()]
+
+
+class TestNoDrift:
+    async def test_autogenerate_finds_no_difference_from_the_models(self, fresh_url: str) -> None:
+        await migrate(fresh_url, "upgrade", "head")
+
+        diff = await inspect_database(fresh_url, schema_diff)
+
+        assert diff == [], "autogenerate found differences:\n" + "\n".join(map(repr, diff))
