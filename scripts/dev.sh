@@ -9,7 +9,7 @@ PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
 ensure_venv() {
-    local extras=$1 stamp="$VENV/.installed-$1"
+    local extras=$1 stamp="$VENV/.installed${1:+-dev}"
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
@@ -24,7 +24,7 @@ ensure_venv() {
 case "${1:-}" in
     serve)
         shift
-        ensure_venv "[]"
+        ensure_venv ""
         "$VENV/bin/alembic" upgrade head
         exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" "$@"
         ;;
