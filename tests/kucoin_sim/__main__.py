@@ -1,0 +1,55 @@
+"""`python -m tests.kucoin_sim --port 8999 --universe recorded|N`: run until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.kucoin_sim.config import SimConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m tests.kucoin_sim", description=__doc__)
+    parser.add_argument("--port", type=int, default=8999, help="0 picks a free port")
+    parser.add_argument("--universe", default="recorded", help="'recorded' or a number N <= 700")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--quota", type=int, default=2000)
+    parser.add_argument("--quota-window-s", type=float, default=30.0)
+    parser.add_argument("--candle-hours", type=int, default=1000)
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Start, print the base URL, wait forever."""
+    config = SimConfig(
+        universe=args.universe,
+        seed=args.seed,
+        latency_ms=args.latency_ms,
+        quota=args.quota,
+        quota_window_s=args.quota_window_s,
+        candle_hours=args.candle_hours,
+    )
+    sim = KucoinSimulator(config)
+    url = await sim.start(args.port)
+    print(f"KuCoin simulator on {url} ({len(sim.market.specs)} contracts); Ctrl-C stops it")
+    print(f"  set MYSYMBOLS_KUCOIN__FUTURES_URL={url}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await sim.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
