@@ -61,6 +61,10 @@ class CircuitBreaker:
             raise CircuitOpen("KuCoin calls suspended while a probe request is in flight")
         self._probe_in_flight = True
 
+    def abandon_probe(self) -> None:
+        """A call allowed by `before_call` was never sent; let the next one probe instead."""
+        self._probe_in_flight = False
+
     def record_success(self) -> None:
         self._state = BreakerState.CLOSED
         self._failures = 0

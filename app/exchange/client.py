@@ -39,7 +39,7 @@ from app.exchange.models import (
     Trade,
     WsToken,
 )
-from app.exchange.ratelimit import WeightLimiter
+from app.exchange.ratelimit import PoolExhausted, WeightLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,15 @@ class KucoinFuturesClient:
         while True:
             attempt += 1
             self.breaker.before_call()
-            await self.limiter.acquire(weight)
+            try:
+                await self.limiter.acquire(weight, max_wait_s=self.retry.max_rate_limit_wait_s)
+            except PoolExhausted as exc:
+                self.breaker.abandon_probe()  # nothing was sent: the probe slot is free again
+                raise RateLimited(
+                    f"KuCoin quota for {path} exhausted for {exc.wait_s:.1f}s; not waiting",
+                    reset_at=utcnow() + timedelta(seconds=exc.wait_s),
+                    endpoint=path,
+                ) from exc
             try:
                 data = await self._send_once(method, path, params)
             except Unavailable:

@@ -15,6 +15,14 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 
+class PoolExhausted(Exception):
+    """The pool frees up only after longer than the caller is willing to wait."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"request pool exhausted for {wait_s:.3f}s")
+        self.wait_s = wait_s
+
+
 class WeightLimiter:
     def __init__(
         self,
@@ -37,13 +45,18 @@ class WeightLimiter:
         self._server_reset_at = 0.0
         self._lock = asyncio.Lock()
 
-    async def acquire(self, weight: int) -> None:
-        """Wait until `weight` may be sent without exceeding the quota, then account for it."""
+    async def acquire(self, weight: int, *, max_wait_s: float | None = None) -> None:
+        """Wait until `weight` may be sent without exceeding the quota, then account for it.
+
+        Raises `PoolExhausted` instead of waiting when the pool frees up only after `max_wait_s`.
+        """
         if weight > self.quota:
             raise ValueError(f"weight {weight} exceeds the pool quota {self.quota}")
         async with self._lock:  # FIFO: one waiter at a time computes and sleeps
             while True:
                 wait = self._wait_needed(weight)
+                if max_wait_s is not None and wait > max_wait_s:
+                    raise PoolExhausted(wait)
                 if wait <= 0:
                     now = self._clock()
                     self._sent.append((now, weight))

@@ -1,0 +1,69 @@
+"""Helpers to run the app's exchange stack against the loopback KuCoin simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+
+from app.exchange.breaker import CircuitBreaker
+from app.exchange.client import KucoinFuturesClient, RetryPolicy
+from app.exchange.gateway import KucoinGateway
+from app.exchange.ratelimit import WeightLimiter
+from app.exchange.symbols import SymbolConverter
+from tests.kucoin_sim.app import KucoinSimulator
+
+# Half past an hour, so no real hour boundary is crossed while a test runs.
+PINNED_NOW_MS = (int(time.time() * 1000) // 3_600_000) * 3_600_000 - 1_800_000
+
+
+@asynccontextmanager
+async def running_simulator(**config: Any) -> AsyncIterator[KucoinSimulator]:
+    config.setdefault("start_time_ms", PINNED_NOW_MS)
+    simulator = KucoinSimulator(**config)
+    await simulator.start()
+    try:
+        yield simulator
+    finally:
+        await simulator.stop()
+
+
+def make_client(
+    http: aiohttp.ClientSession,
+    base_url: str,
+    *,
+    quota: int = 2000,
+    window_s: float = 30.0,
+    max_attempts: int = 5,
+    failure_threshold: int = 50,
+    reset_timeout_s: float = 30.0,
+    request_timeout_s: float = 2.0,
+) -> KucoinFuturesClient:
+    """A client with fast backoff, so retry tests take milliseconds."""
+    return KucoinFuturesClient(
+        http,
+        base_url,
+        limiter=WeightLimiter(quota, window_s),
+        breaker=CircuitBreaker(
+            failure_threshold=failure_threshold, reset_timeout_s=reset_timeout_s
+        ),
+        retry=RetryPolicy(max_attempts=max_attempts, backoff_base_s=0.01, backoff_max_s=0.05),
+        request_timeout_s=request_timeout_s,
+    )
+
+
+def make_gateway(client: KucoinFuturesClient) -> KucoinGateway:
+    return KucoinGateway(client, SymbolConverter())
+
+
+async def wait_until(condition: Callable[[], bool], timeout_s: float = 2.0) -> bool:
+    """Poll `condition` every 10 ms for at most `timeout_s`; return its last value."""
+    for _ in range(max(1, int(timeout_s / 0.01))):
+        if condition():
+            return True
+        await asyncio.sleep(0.01)
+    return condition()
