@@ -143,7 +143,7 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     async def handle_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
-                "field": ".".join(str(part) for part in err["loc"] if part != "body") or "body",
+                "field": _field_name(err["loc"]),
                 "location": err["loc"][0] if err["loc"] else "body",
                 "message": err["msg"],
                 "code": err["type"],
@@ -211,3 +211,8 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
         AppError.title,
         "An unexpected error occurred; it has been logged.",
     )
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """`("query", "limit")` -> `limit`: the location is reported separately."""
+    return ".".join(str(part) for part in loc[1:]) or (str(loc[0]) if loc else "body")

@@ -121,6 +121,10 @@ class KucoinSimulator:
         """Undo `delist`."""
         self.market.relist(symbol)
 
+    def drop_candles(self, symbol: str, start_ms: int, end_ms: int) -> None:
+        """KuCoin leaves out candles of untraded buckets: omit those opening in [start, end]."""
+        self.market.drop_candles(symbol, start_ms, end_ms)
+
     def ws_drop(self) -> int:
         """Abruptly cut every WebSocket (no close frame); returns how many were cut."""
         return self.ws.drop_all()

@@ -68,6 +68,7 @@ class Market:
                 spec.row["firstOpenDate"] = series.first_ms
         self.index = {spec.symbol: i for i, spec in enumerate(self.specs)}
         self.delisted: dict[str, str | None] = {}
+        self.missing_candles: dict[str, list[tuple[int, int]]] = {}
         self.version = 0
         rng = np.random.default_rng([config.seed, 3_000])
         n = len(self.specs)
@@ -95,6 +96,16 @@ class Market:
         """Undo `delist`."""
         self.delisted.pop(symbol, None)
         self.version += 1
+
+    def drop_candles(self, symbol: str, start_ms: int, end_ms: int) -> None:
+        """Leave out `symbol`'s candles opening in [start_ms, end_ms] (untraded hours)."""
+        if symbol not in self.index:
+            raise KeyError(symbol)
+        self.missing_candles.setdefault(symbol, []).append((start_ms, end_ms))
+
+    def candle_missing(self, symbol: str, open_ms: int) -> bool:
+        """Whether the candle opening at `open_ms` was dropped."""
+        return any(a <= open_ms <= b for a, b in self.missing_candles.get(symbol, ()))
 
     # ---- prices -------------------------------------------------------------------------
     def _wiggle(self, i: int, now_ms: int) -> float:

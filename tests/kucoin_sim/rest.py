@@ -161,6 +161,8 @@ class Handlers:
             self.market.series[i], spec.tick, spec.multiplier, spec.inverse, granularity,
             frm, to, self.clock.now_ms(),
         )  # fmt: skip
+        if spec.symbol in self.market.missing_candles:
+            rows = [r for r in rows if not self.market.candle_missing(spec.symbol, int(r[0]))]
         return ok(rows)
 
     def funding_current(self, params: dict[str, str], query: Mapping[str, str]) -> Reply:

@@ -46,7 +46,7 @@ async def list_symbols(
 
 
 @router.get(
-    "/{symbol}",
+    "/{symbol:path}",
     response_model=SymbolRead,
     summary="One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)",
     responses=problem_responses(404, 422),
