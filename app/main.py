@@ -18,7 +18,7 @@ from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
 from app.security import BootstrapKeyring
-from app.services.prices import PriceCache
+from app.services.prices import PriceCache, follow_portfolio_prices
 from app.state import AppState
 
 API_PREFIX = "/api/symbol-mgmt"
@@ -47,6 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
             prices=prices,
             ticker_stream=stream,
         )
+        if stream is not None:
+            await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         try:
             yield
         finally:

@@ -6,10 +6,14 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
-from app.exchange.websocket import StreamTick
+from app.exchange.websocket import StreamTick, TickerStream
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +62,25 @@ class PriceCache:
         point = PricePoint(canonical, quote.bid, quote.ask, utcnow(), "rest")
         self._prices[canonical] = point
         return point
+
+
+async def follow_portfolio_prices(
+    sessionmaker: async_sessionmaker[AsyncSession], stream: TickerStream
+) -> set[str]:
+    """Point the ticker stream at the active portfolio members; start it when there are any.
+
+    Called at start-up and after every membership change. A database that is down or not yet
+    migrated leaves the stream as it is (REST tickers still answer) rather than failing start-up.
+    """
+    try:
+        async with sessionmaker() as session:
+            symbols = await SymbolRepository(session).active_member_symbols()
+    except (SQLAlchemyError, OSError, TimeoutError) as exc:
+        logger.warning(
+            "portfolio symbols unavailable (%s); ticker stream unchanged", exc.__class__.__name__
+        )
+        return set()
+    await stream.set_symbols(symbols)
+    if symbols:
+        stream.start()
+    return symbols

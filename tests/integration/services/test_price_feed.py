@@ -1,0 +1,51 @@
+"""The ticker stream follows the active portfolio members read from the database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from app.db.models import PortfolioMember, Symbol
+from app.exchange.gateway import KucoinGateway
+from app.exchange.websocket import StreamTick, TickerStream
+from app.services.prices import follow_portfolio_prices
+from app.services.universe import UniverseService
+from tests.sim_fixtures import wait_until
+
+
+async def add_members(session: AsyncSession, *codes: str) -> None:
+    for rank, code in enumerate(codes, start=1):
+        symbol_id = await session.scalar(select(Symbol.id).where(Symbol.kucoin_symbol == code))
+        assert symbol_id is not None
+        session.add(PortfolioMember(symbol_id=symbol_id, rank=rank, weight=Decimal(50)))
+    await session.flush()
+
+
+def sessions_on(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+
+
+class TestFollowPortfolio:
+    async def test_streams_ticks_for_the_members_only(
+        self, session: AsyncSession, connection: AsyncConnection, gateway: KucoinGateway
+    ) -> None:
+        await UniverseService(session, gateway).sync()
+        await add_members(session, "ETHUSDTM", "SIM002USDTM")
+        ticks: list[StreamTick] = []
+        stream = TickerStream(gateway.client, gateway.converter, ticks.append)
+        try:
+            followed = await follow_portfolio_prices(sessions_on(connection), stream)
+            assert followed == {"ETHUSDT", "SIM002USDT"}
+            assert await wait_until(lambda: {t.symbol for t in ticks} >= followed, 5.0)
+            assert {t.symbol for t in ticks} <= followed
+        finally:
+            await stream.stop()
+
+    async def test_an_empty_portfolio_does_not_connect(
+        self, connection: AsyncConnection, gateway: KucoinGateway
+    ) -> None:
+        stream = TickerStream(gateway.client, gateway.converter, lambda tick: None)
+        assert await follow_portfolio_prices(sessions_on(connection), stream) == set()
+        assert stream.stats.state == "idle" and stream.stats.tokens_fetched == 0
