@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,4 +27,6 @@ class AppState:
     gateway: KucoinGateway
     prices: PriceCache
     ticker_stream: TickerStream | None = None
+    scoring_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while a scoring run is in progress in this process."""
     started_at: datetime = field(default_factory=utcnow)

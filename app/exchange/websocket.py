@@ -2,8 +2,9 @@
 
 Protocol (KUCOIN.md §4): POST bullet-public for a token and server, connect with
 `?token=…&connectId=…`, wait for `welcome`, subscribe (≤ 100 topics per message, symbols
-comma-separated), ping every `pingInterval` ms. Any drop or expired token → new token, new
-connection, resubscribe, with bounded exponential backoff.
+comma-separated), ping every `pingInterval` ms. Nothing received for pingInterval + pingTimeout
+→ close. Any drop, silence or expired token → new token, new connection, resubscribe, with
+bounded exponential backoff. Symbols no longer followed are unsubscribed on the live connection.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import json
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,14 +82,24 @@ class TickerStream:
         self.stats = StreamStats()
         self._symbols: set[str] = set()
         self._subscribed: set[str] = set()
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None  # set once welcomed
+        # Serialises (un)subscribe sends so `_subscribed` always describes the live connection.
+        self._sync_lock = asyncio.Lock()
+        self._last_frame_at = 0.0  # time.monotonic() of the last frame of any kind
+        self._went_silent = False
         self._task: asyncio.Task[None] | None = None
 
     async def set_symbols(self, symbols: set[str]) -> None:
-        """Follow these canonical symbols; subscribes the new ones on the live connection."""
+        """Follow these canonical symbols; (un)subscribes the difference on the live connection."""
         self._symbols = {self.converter.to_kucoin(s) for s in symbols}
-        if self._ws is not None and not self._ws.closed:
-            await self._subscribe(self._ws, self._symbols - self._subscribed)
+        async with self._sync_lock:
+            ws = self._ws
+            if ws is None or ws.closed:
+                return  # the next connection subscribes the whole set after its welcome
+            try:
+                await self._send_difference(ws)
+            except (aiohttp.ClientError, ConnectionError) as exc:
+                logger.info("ticker stream subscription change not sent (%r); reconnect will", exc)
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -133,25 +145,34 @@ class TickerStream:
         server = token.instance_servers[0]
         connect_id = uuid.uuid4().hex
         url = f"{server.endpoint}?token={token.token}&connectId={connect_id}"
+        interval_s = server.ping_interval / 1000
+        silence_s = (server.ping_interval + server.ping_timeout) / 1000
+        # Without a bound, closing a peer that stopped answering waits aiohttp's default 10 s.
+        timeout = aiohttp.ClientWSTimeout(ws_close=server.ping_timeout / 1000)
         self.stats.state = "connecting"
-        async with self.client.http.ws_connect(url, heartbeat=None, autoping=True) as ws:
-            self._ws = ws
-            self._subscribed = set()
+        self._went_silent = False
+        async with self.client.http.ws_connect(
+            url, heartbeat=None, autoping=True, timeout=timeout
+        ) as ws:
+            await self._await_welcome(ws, connect_id)
+            self._last_frame_at = time.monotonic()
+            self.stats.connections += 1
+            self.stats.consecutive_failures = 0
+            self.stats.state = "streaming"
             try:
-                await self._await_welcome(ws, connect_id)
-                self.stats.connections += 1
-                self.stats.consecutive_failures = 0
-                self.stats.state = "streaming"
-                await self._subscribe(ws, self._symbols)
-                pinger = asyncio.create_task(self._ping(ws, server.ping_interval / 1000))
+                await self._follow(ws)
+                pinger = asyncio.create_task(self._ping(ws, interval_s, silence_s))
                 try:
                     await self._read(ws)
                 finally:
                     pinger.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await pinger
+                    await asyncio.wait([pinger])  # unlike awaiting it, keeps our own cancel
+                if not pinger.cancelled():
+                    pinger.result()  # a failed ping send ends the session with its error
             finally:
                 self._ws = None
+        if self._went_silent:
+            raise TimeoutError(f"no frame for {silence_s:g} s (pingInterval + pingTimeout)")
         raise ConnectionError(f"WebSocket closed (code {ws.close_code})")
 
     async def _await_welcome(self, ws: aiohttp.ClientWebSocketResponse, connect_id: str) -> None:
@@ -161,30 +182,62 @@ class TickerStream:
         if frame.get("type") != "welcome":
             raise ConnectionError(f"expected welcome, got {frame or message.type!r}")
 
-    async def _subscribe(self, ws: aiohttp.ClientWebSocketResponse, symbols: set[str]) -> None:
+    async def _follow(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Make the welcomed `ws` the live connection and subscribe the current set on it."""
+        async with self._sync_lock:
+            self._ws = ws
+            self._subscribed = set()
+            await self._send_difference(ws)
+
+    async def _send_difference(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Unsubscribe what is no longer followed, subscribe what is new (caller holds the lock)."""
+        gone, new = self._subscribed - self._symbols, self._symbols - self._subscribed
+        await self._send_topics(ws, "unsubscribe", gone)
+        await self._send_topics(ws, "subscribe", new)
+
+    async def _send_topics(
+        self, ws: aiohttp.ClientWebSocketResponse, kind: str, symbols: set[str]
+    ) -> None:
         ordered = sorted(symbols)
         for start in range(0, len(ordered), SYMBOLS_PER_SUBSCRIBE):
             batch = ordered[start : start + SYMBOLS_PER_SUBSCRIBE]
             await ws.send_json(
                 {
                     "id": uuid.uuid4().hex,
-                    "type": "subscribe",
+                    "type": kind,
                     "topic": TOPIC_PREFIX + ",".join(batch),
                     "privateChannel": False,
                     "response": True,
                 }
             )
-            self._subscribed.update(batch)
+            if kind == "subscribe":
+                self._subscribed.update(batch)
+            else:
+                self._subscribed.difference_update(batch)
 
-    async def _ping(self, ws: aiohttp.ClientWebSocketResponse, interval_s: float) -> None:
+    async def _ping(
+        self, ws: aiohttp.ClientWebSocketResponse, interval_s: float, silence_s: float
+    ) -> None:
+        """Ping every `interval_s`; close `ws` once nothing has arrived for `silence_s`."""
+        next_ping = time.monotonic() + interval_s
         while not ws.closed:
-            await asyncio.sleep(interval_s)
-            await ws.send_json({"id": uuid.uuid4().hex, "type": "ping"})
+            now = time.monotonic()
+            deadline = self._last_frame_at + silence_s
+            if now >= deadline:
+                self._went_silent = True
+                logger.warning("ticker stream silent for %.1f s; closing", now - self._last_frame_at)
+                await ws.close(message=b"no pong")
+                return
+            if now >= next_ping:
+                await ws.send_json({"id": uuid.uuid4().hex, "type": "ping"})
+                next_ping = now + interval_s
+            await asyncio.sleep(min(next_ping, deadline) - now)
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         async for message in ws:
             if message.type is not aiohttp.WSMsgType.TEXT:
                 break
+            self._last_frame_at = time.monotonic()
             frame = _json(message)
             if frame.get("type") == "message" and frame.get("subject") == "tickerV2":
                 self._handle_ticker(frame.get("data"))
@@ -194,6 +247,8 @@ class TickerStream:
     def _handle_ticker(self, data: object) -> None:
         try:
             ticker = TickerV2.model_validate(data)
+            if ticker.symbol not in self._symbols:
+                return  # unfollowed: pushed before the unsubscribe took effect
             symbol = self.converter.to_standard(ticker.symbol)
         except (ValidationError, ExchangeError) as exc:
             logger.warning("ignored malformed ticker frame: %s", exc)
@@ -201,9 +256,11 @@ class TickerStream:
         now = utcnow()
         self.stats.messages += 1
         self.stats.last_message_at = now
-        self.on_tick(
-            StreamTick(symbol, ticker.best_bid_price, ticker.best_ask_price, ticker.at, now)
-        )
+        tick = StreamTick(symbol, ticker.best_bid_price, ticker.best_ask_price, ticker.at, now)
+        try:
+            self.on_tick(tick)
+        except Exception:
+            logger.exception("on_tick failed for %s; the stream carries on", symbol)
 
 
 def _json(message: aiohttp.WSMessage) -> dict[str, object]:

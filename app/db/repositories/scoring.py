@@ -1,0 +1,129 @@
+"""Queries on scoring runs, symbol scores and the editable scoring algorithm; flushes only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Candle, ScoringAlgorithm, ScoringRun, Symbol, SymbolScore
+
+# Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
+SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"
+COMPOSITE = "composite"
+
+
+class ScoringRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def try_lock_runs(self) -> bool:
+        """Take the cross-replica scoring lock for this transaction, without waiting."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return True
+        locked = await self.session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SCORING_LOCK_KEY}
+        )
+        return bool(locked)
+
+    async def algorithms(self) -> Sequence[ScoringAlgorithm]:
+        return (
+            await self.session.scalars(select(ScoringAlgorithm).order_by(ScoringAlgorithm.id))
+        ).all()
+
+    async def add_run(self, run: ScoringRun) -> ScoringRun:
+        self.session.add(run)
+        await self.session.flush()
+        return run
+
+    async def get_run(self, run_id: int) -> ScoringRun | None:
+        return await self.session.get(ScoringRun, run_id)
+
+    async def latest_run(self, *, with_scores: bool = False) -> ScoringRun | None:
+        query = select(ScoringRun).where(ScoringRun.status == "completed")
+        if with_scores:
+            query = query.where(ScoringRun.scored_count > 0)
+        return await self.session.scalar(query.order_by(ScoringRun.id.desc()).limit(1))
+
+    async def add_scores(self, rows: Iterable[dict[str, Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            await self.session.execute(insert(SymbolScore), rows)
+
+    async def run_scores(
+        self, run_id: int, component: str, limit: int
+    ) -> Sequence[tuple[SymbolScore, Symbol]]:
+        """A run's scores of one component, best first."""
+        query = (
+            select(SymbolScore, Symbol)
+            .join(Symbol, Symbol.id == SymbolScore.symbol_id)
+            .where(SymbolScore.run_id == run_id, SymbolScore.component == component)
+            .order_by(SymbolScore.score.desc(), Symbol.symbol)
+            .limit(limit)
+        )
+        return (await self.session.execute(query)).tuples().all()
+
+    async def scores_of(self, run_id: int, symbol_ids: Sequence[int]) -> Sequence[SymbolScore]:
+        query = select(SymbolScore).where(
+            SymbolScore.run_id == run_id, SymbolScore.symbol_id.in_(symbol_ids)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def symbol_history(
+        self, symbol_id: int, limit: int
+    ) -> Sequence[tuple[ScoringRun, list[SymbolScore]]]:
+        """The newest `limit` runs that scored this symbol, each with its rows."""
+        run_ids = (
+            await self.session.scalars(
+                select(SymbolScore.run_id)
+                .where(SymbolScore.symbol_id == symbol_id, SymbolScore.component == COMPOSITE)
+                .order_by(SymbolScore.run_id.desc())
+                .limit(limit)
+            )
+        ).all()
+        if not run_ids:
+            return []
+        runs = {
+            r.id: r
+            for r in (
+                await self.session.scalars(select(ScoringRun).where(ScoringRun.id.in_(run_ids)))
+            ).all()
+        }
+        rows = (
+            await self.session.scalars(
+                select(SymbolScore).where(
+                    SymbolScore.symbol_id == symbol_id, SymbolScore.run_id.in_(run_ids)
+                )
+            )
+        ).all()
+        by_run: dict[int, list[SymbolScore]] = {}
+        for row in rows:
+            by_run.setdefault(row.run_id, []).append(row)
+        return [(runs[run_id], by_run[run_id]) for run_id in run_ids]
+
+    async def candles(
+        self,
+        symbol_ids: Sequence[int],
+        granularity_min: int,
+        start: datetime,
+        end: datetime,
+        known_at: datetime,
+    ) -> Sequence[tuple[int, datetime, float, float, float, float, float]]:
+        """Candles opening in [start, end] already stored at `known_at` (point in time)."""
+        query = (
+            select(
+                Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
+                Candle.close, Candle.volume,
+            )
+            .where(
+                Candle.symbol_id.in_(symbol_ids),
+                Candle.granularity_min == granularity_min,
+                Candle.open_time >= start,
+                Candle.open_time <= end,
+                Candle.fetched_at <= known_at,
+            )
+        )  # fmt: skip
+        return (await self.session.execute(query)).tuples().all()

@@ -1,0 +1,165 @@
+"""Contracts for scoring: runs, rankings, per-symbol history with breakdowns, the algorithm."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ScoringRunRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 42,
+                    "status": "completed",
+                    "started_at": "2026-11-22T09:00:00Z",
+                    "finished_at": "2026-11-22T09:00:21Z",
+                    "universe_size": 684,
+                    "scored_count": 141,
+                    "excluded_count": 10,
+                    "exclusions": {
+                        "by_reason": {"INSUFFICIENT_HISTORY": 7, "STALE_TICKER": 3},
+                        "symbols": {"NEWCOINUSDT": "INSUFFICIENT_HISTORY"},
+                        "stage1": {"universe": 684, "eligible": 640, "shortlisted": 151},
+                        "fetch_failures": {},
+                    },
+                    "data_source": "https://api-futures.kucoin.com",
+                    "config_hash": "9c1f…",
+                    "duration_ms": 20931.4,
+                    "triggered_by": "scheduler",
+                }
+            ]
+        },
+    )
+
+    id: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    universe_size: int
+    scored_count: int
+    excluded_count: int
+    exclusions: dict[str, Any] = Field(
+        description="Counts by reason code, the reason of each excluded symbol, stage-1 sizes."
+    )
+    data_source: str = Field(description="The KuCoin base URL the run read (live or simulator).")
+    config_hash: str | None
+    duration_ms: float | None
+    triggered_by: str | None
+
+
+class ScoringRunDetail(ScoringRunRead):
+    config: dict[str, Any] = Field(description="Weights, parameters and gate thresholds used.")
+
+
+class RankingItem(BaseModel):
+    rank: int
+    symbol: str
+    kucoin_symbol: str
+    composite: float = Field(ge=0, le=100)
+    confidence: float = Field(ge=0, le=1, description="Share of the metric weight measured.")
+    components: dict[str, float | None]
+
+
+class RankingsRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "run_id": 42,
+                    "scored_at": "2026-11-22T09:00:00Z",
+                    "component": "composite",
+                    "data_age_s": 312.5,
+                    "stale": False,
+                    "items": [
+                        {
+                            "rank": 1,
+                            "symbol": "SOLUSDT",
+                            "kucoin_symbol": "SOLUSDTM",
+                            "composite": 78.41,
+                            "confidence": 1.0,
+                            "components": {
+                                "technical": 71.2,
+                                "fundamental": 88.0,
+                                "market_structure": 90.1,
+                                "risk": 59.3,
+                            },
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    run_id: int
+    scored_at: datetime
+    component: str
+    data_age_s: float = Field(description="Seconds since the run's market data was taken.")
+    stale: bool
+    items: list[RankingItem]
+
+
+class ComponentScoreRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    component: str
+    score: Decimal
+    confidence: Decimal
+    breakdown: dict[str, Any] = Field(
+        description="Per metric: raw value, normalised value (0-100), weight and contribution."
+    )
+
+
+class SymbolScoresEntry(BaseModel):
+    run_id: int
+    scored_at: datetime
+    scores: list[ComponentScoreRead]
+
+
+class SymbolScoresRead(BaseModel):
+    symbol: str
+    history: list[SymbolScoresEntry]
+
+
+class AlgorithmRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    weight: Decimal
+    parameters: dict[str, Any]
+    is_active: bool
+    description: str | None
+    updated_at: datetime
+    updated_by: str | None
+
+
+class AlgorithmUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=40)
+    weight: Decimal | None = Field(default=None, ge=0, le=1, max_digits=5, decimal_places=4)
+    parameters: dict[str, Any] | None = None
+    is_active: bool | None = None
+
+
+class AlgorithmsUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "algorithms": [
+                        {"name": "technical", "weight": "0.35"},
+                        {"name": "risk", "weight": "0.15"},
+                    ]
+                }
+            ]
+        },
+    )
+
+    algorithms: list[AlgorithmUpdate] = Field(min_length=1)

@@ -1,0 +1,100 @@
+"""Builds `MarketInputs` from plain rows: candles on a common hourly grid plus per-symbol values.
+
+The live run and a re-score of a stored run both go through here, so the same stored inputs
+always give the same arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.scoring.inputs import MarketInputs
+
+BOOK_LEVELS = 20
+FUNDING_POINTS = 42  # 14 days of 8-hourly settlements
+
+
+@dataclass(frozen=True)
+class SymbolValues:
+    """Everything but candles that the scorer reads for one symbol (all plain floats)."""
+
+    symbol: str
+    is_open: bool
+    turnover_24h: float | None
+    open_interest_usdt: float | None
+    previous_open_interest_usdt: float | None
+    funding_rate: float | None
+    funding_interval_h: float | None
+    funding_history: Sequence[float] = ()
+    ticker_age_s: float | None = None
+    bids: Sequence[Sequence[float]] = ()  # (price, base size), best first
+    asks: Sequence[Sequence[float]] = ()
+    multiplier: float = 1.0  # base coins per lot: candle volumes arrive in lots
+
+
+def assemble(
+    values: Sequence[SymbolValues],
+    candles: Iterable[tuple[str, int, float, float, float, float, float]],
+    grid_end_ms: int,
+    length: int,
+    step_ms: int = 3_600_000,
+    benchmark: str = "BTCUSDT",
+) -> MarketInputs:
+    """`candles` rows are (symbol, open_ms, open, high, low, close, volume in lots)."""
+    n = len(values)
+    row_of = {v.symbol: i for i, v in enumerate(values)}
+    grid_start = grid_end_ms - (length - 1) * step_ms
+    ohlcv = np.full((5, n, length), np.nan)
+    for symbol, open_ms, o, h, lo, c, vol in candles:
+        i = row_of.get(symbol)
+        k, rest = divmod(open_ms - grid_start, step_ms)
+        if i is None or rest or not 0 <= k < length:
+            continue
+        ohlcv[:, i, k] = (o, h, lo, c, vol * values[i].multiplier)
+    return MarketInputs(
+        symbols=[v.symbol for v in values],
+        open=ohlcv[0],
+        high=ohlcv[1],
+        low=ohlcv[2],
+        close=ohlcv[3],
+        volume=ohlcv[4],
+        is_open=np.array([v.is_open for v in values], dtype=bool),
+        turnover_24h=_vector(v.turnover_24h for v in values),
+        open_interest_usdt=_vector(v.open_interest_usdt for v in values),
+        previous_open_interest_usdt=_vector(v.previous_open_interest_usdt for v in values),
+        funding_rate=_vector(v.funding_rate for v in values),
+        funding_interval_h=_vector(v.funding_interval_h for v in values),
+        funding_history=_padded([v.funding_history[-FUNDING_POINTS:] for v in values]),
+        bid=_vector(v.bids[0][0] if v.bids else None for v in values),
+        ask=_vector(v.asks[0][0] if v.asks else None for v in values),
+        ticker_age_s=_vector(v.ticker_age_s for v in values),
+        bid_levels=_levels([v.bids for v in values]),
+        ask_levels=_levels([v.asks for v in values]),
+        benchmark=benchmark,
+    )
+
+
+def _vector(items: Iterable[float | None]) -> np.ndarray:
+    return np.array([np.nan if x is None else float(x) for x in items], dtype=float)
+
+
+def _padded(series: Sequence[Sequence[float]]) -> np.ndarray:
+    """Right-aligned rows (newest last), NaN-padded on the left."""
+    width = max((len(s) for s in series), default=0)
+    out = np.full((len(series), max(width, 1)), np.nan)
+    for i, s in enumerate(series):
+        if s:
+            out[i, width - len(s) :] = s
+    return out
+
+
+def _levels(books: Sequence[Sequence[Sequence[float]]]) -> np.ndarray:
+    out = np.full((len(books), BOOK_LEVELS, 2), np.nan)
+    for i, book in enumerate(books):
+        levels = list(book)[:BOOK_LEVELS]
+        if levels:
+            out[i, : len(levels)] = levels
+    return out

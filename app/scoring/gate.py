@@ -1,0 +1,60 @@
+"""Data-quality gate: which symbols may be scored, and a reason code for each that may not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.scoring.inputs import MarketInputs
+
+NOT_OPEN = "NOT_OPEN"
+INSUFFICIENT_HISTORY = "INSUFFICIENT_HISTORY"
+CANDLE_GAPS = "CANDLE_GAPS"
+ZERO_VOLUME = "ZERO_VOLUME"
+STALE_TICKER = "STALE_TICKER"
+EXTREME_MOVE = "EXTREME_MOVE"
+REASONS = (NOT_OPEN, INSUFFICIENT_HISTORY, CANDLE_GAPS, ZERO_VOLUME, STALE_TICKER, EXTREME_MOVE)
+
+
+@dataclass(frozen=True)
+class GateParams:
+    min_history: int = 200
+    """Fewest candles a symbol needs (the slowest indicator's warm-up and then some)."""
+    max_gap_ratio: float = 0.02
+    """Largest share of missing candles between a symbol's first candle and now."""
+    max_ticker_age_s: float = 300.0
+    max_abs_bar_return: float = 0.5
+    """Largest |log return| of one candle over the window before a symbol is distrusted."""
+    volume_lookback: int = 24
+
+
+def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
+    """The first failing check per symbol (in `REASONS` order), or None when it may be scored."""
+    present = ~np.isnan(inputs.close)
+    total = inputs.close.shape[1]
+    has_any = present.any(axis=1)
+    first = np.where(has_any, np.argmax(present, axis=1), total)
+    history = present.sum(axis=1)
+    span = total - first
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap_ratio = np.where(span > 0, (span - history) / span, 1.0)
+        returns = np.diff(np.log(inputs.close), axis=1)
+    biggest_move = np.max(np.where(np.isnan(returns), 0.0, np.abs(returns)), axis=1, initial=0.0)
+    recent_volume = np.nansum(inputs.volume[:, -params.volume_lookback :], axis=1)
+    zero_volume = (recent_volume <= 0) | ~(inputs.turnover_24h > 0)
+    stale = ~(inputs.ticker_age_s <= params.max_ticker_age_s) | ~(inputs.bid > 0)
+    checks = (
+        (NOT_OPEN, ~inputs.is_open),
+        (INSUFFICIENT_HISTORY, history < params.min_history),
+        (CANDLE_GAPS, gap_ratio > params.max_gap_ratio),
+        (ZERO_VOLUME, zero_volume),
+        (STALE_TICKER, stale),
+        (EXTREME_MOVE, biggest_move > params.max_abs_bar_return),
+    )
+    reasons: list[str | None] = [None] * inputs.size
+    for code, failed in checks:
+        for i in np.flatnonzero(failed):
+            if reasons[i] is None:
+                reasons[i] = code
+    return reasons

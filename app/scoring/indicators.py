@@ -1,0 +1,142 @@
+"""Standard indicators on one series (TA-Lib) and return statistics on a whole universe (numpy).
+
+TA-Lib's definitions are the standard ones: Wilder smoothing for RSI and ATR, EMAs seeded with
+the SMA of their first period (MACD), Bollinger bands from the population standard deviation.
+Series with missing candles are passed without the holes (as exchanges serve them).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import talib
+
+HOURS_PER_YEAR = 24 * 365
+FloatArray = np.ndarray
+
+
+def rsi(close: FloatArray, period: int = 14) -> FloatArray:
+    return np.asarray(talib.RSI(close, timeperiod=period))
+
+
+def macd_histogram(
+    close: FloatArray, fast: int = 12, slow: int = 26, signal: int = 9
+) -> FloatArray:
+    _, _, hist = talib.MACD(close, fastperiod=fast, slowperiod=slow, signalperiod=signal)
+    return np.asarray(hist)
+
+
+def bollinger(
+    close: FloatArray, period: int = 20, width: float = 2.0
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(upper, middle, lower) bands."""
+    upper, middle, lower = talib.BBANDS(
+        close, timeperiod=period, nbdevup=width, nbdevdn=width, matype=talib.MA_Type.SMA
+    )
+    return np.asarray(upper), np.asarray(middle), np.asarray(lower)
+
+
+def ema(close: FloatArray, period: int) -> FloatArray:
+    return np.asarray(talib.EMA(close, timeperiod=period))
+
+
+def atr(high: FloatArray, low: FloatArray, close: FloatArray, period: int = 14) -> FloatArray:
+    return np.asarray(talib.ATR(high, low, close, timeperiod=period))
+
+
+def efficiency_ratio(close: FloatArray, window: int) -> FloatArray:
+    """Kaufman, per row of `(n, T)`: net move over path length of the last `window` bars.
+
+    0 is pure noise, 1 a straight line. Missing bars are skipped; fewer than `window` + 1 bars
+    give NaN.
+    """
+    tail = close[:, -window - 1 :]
+    present = ~np.isnan(tail)
+    counts = present.sum(axis=1)
+    first = np.take_along_axis(tail, np.argmax(present, axis=1)[:, None], axis=1)[:, 0]
+    last_index = tail.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
+    last = np.take_along_axis(tail, last_index[:, None], axis=1)[:, 0]
+    filled = _forward_fill(tail)
+    path = np.nansum(np.abs(np.diff(filled, axis=1)), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(path > 0, np.abs(last - first) / path, 0.0)
+    return np.where(counts >= window + 1, ratio, np.nan)
+
+
+def _forward_fill(values: FloatArray) -> FloatArray:
+    """Carry the last seen value over NaNs along each row (only for path lengths: a skipped bar
+    then adds no movement, it invents no price that is kept anywhere)."""
+    index = np.where(~np.isnan(values), np.arange(values.shape[1]), 0)
+    np.maximum.accumulate(index, axis=1, out=index)
+    return np.take_along_axis(values, index, axis=1)
+
+
+def log_returns(close: FloatArray) -> FloatArray:
+    """Per-bar log returns of a `(n, T)` matrix; NaN where either bar is missing."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.diff(np.log(close), axis=-1)
+
+
+def realised_volatility(returns: FloatArray, window: int) -> FloatArray:
+    """Annualised standard deviation of the last `window` hourly returns of each row."""
+    tail = returns[:, -window:]
+    counts = np.sum(~np.isnan(tail), axis=1)
+    with np.errstate(invalid="ignore"), quiet():
+        sd = np.nanstd(tail, axis=1, ddof=1)
+    return np.where(counts >= 2, sd * np.sqrt(HOURS_PER_YEAR), np.nan)
+
+
+def max_drawdown(close: FloatArray) -> FloatArray:
+    """Largest peak-to-trough fall of each row as a fraction (0.25 = 25 %); NaNs skipped."""
+    filled = np.where(np.isnan(close), -np.inf, close)
+    peaks = np.maximum.accumulate(filled, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drawdown = 1.0 - close / peaks
+    with quiet():
+        return np.nanmax(np.where(np.isfinite(drawdown), drawdown, np.nan), axis=1)
+
+
+def beta_and_correlation(
+    returns: FloatArray, benchmark: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Beta and Pearson correlation of every row to `benchmark`, over bars both have."""
+    both = ~np.isnan(returns) & ~np.isnan(benchmark)[None, :]
+    counts = both.sum(axis=1)
+    x = np.where(both, returns, 0.0)
+    y = np.where(both, benchmark[None, :], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = x.sum(axis=1) / counts
+        my = y.sum(axis=1) / counts
+        dx = np.where(both, x - mx[:, None], 0.0)
+        dy = np.where(both, y - my[:, None], 0.0)
+        cov = (dx * dy).sum(axis=1)
+        var_x = (dx * dx).sum(axis=1)
+        var_y = (dy * dy).sum(axis=1)
+        beta = cov / var_y
+        corr = cov / np.sqrt(var_x * var_y)
+    enough = counts >= 3
+    return np.where(enough, beta, np.nan), np.where(enough, corr, np.nan)
+
+
+def correlation_matrix(returns: FloatArray) -> FloatArray:
+    """Pearson correlation between rows; a missing bar counts as a zero deviation in that row."""
+    with quiet():
+        centred = returns - np.nanmean(returns, axis=1, keepdims=True)
+    centred = np.nan_to_num(centred, nan=0.0)
+    norms = np.sqrt(np.einsum("ij,ij->i", centred, centred))
+    norms[norms == 0] = np.nan
+    unit = centred / norms[:, None]
+    corr = unit @ unit.T
+    np.fill_diagonal(corr, 1.0)
+    return np.clip(corr, -1.0, 1.0)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence numpy's 'mean of empty slice' warnings for all-NaN rows (they become NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield

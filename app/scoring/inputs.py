@@ -1,0 +1,55 @@
+"""What the scorer reads: candle matrices on a common hourly grid plus per-symbol vectors.
+
+Shapes: `n` symbols (rows, in `symbols` order), `T` candles (columns, oldest first, the same
+open times for every row), `L` book levels, `F` funding settlements. Missing values are NaN:
+a candle KuCoin did not return, a book level that does not exist, a metric never measured.
+Prices in the quote currency (USDT); volumes and book sizes in base coins (lots x multiplier).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MarketInputs:
+    symbols: list[str]
+    open: np.ndarray  # (n, T)
+    high: np.ndarray  # (n, T)
+    low: np.ndarray  # (n, T)
+    close: np.ndarray  # (n, T)
+    volume: np.ndarray  # (n, T) base coins
+    is_open: np.ndarray  # (n,) bool: KuCoin status Open and eligible
+    turnover_24h: np.ndarray  # (n,) USDT
+    open_interest_usdt: np.ndarray  # (n,)
+    previous_open_interest_usdt: np.ndarray  # (n,) from the previous run; NaN if none
+    funding_rate: np.ndarray  # (n,) current estimate per interval
+    funding_interval_h: np.ndarray  # (n,)
+    funding_history: np.ndarray  # (n, F) settled rates, oldest first
+    bid: np.ndarray  # (n,)
+    ask: np.ndarray  # (n,)
+    ticker_age_s: np.ndarray  # (n,) seconds since the ticker/book was taken
+    bid_levels: np.ndarray  # (n, L, 2) price, base size; best first
+    ask_levels: np.ndarray  # (n, L, 2)
+    benchmark: str = "BTCUSDT"
+
+    @property
+    def size(self) -> int:
+        return len(self.symbols)
+
+    def subset(self, rows: np.ndarray) -> MarketInputs:
+        """The same inputs for the symbols at `rows` (a boolean mask or index array)."""
+        index = np.flatnonzero(rows) if rows.dtype == bool else rows
+        picked = {name: getattr(self, name)[index] for name in _ROW_ARRAYS}
+        return MarketInputs(
+            symbols=[self.symbols[i] for i in index], benchmark=self.benchmark, **picked
+        )
+
+
+_ROW_ARRAYS = (
+    "open", "high", "low", "close", "volume", "is_open", "turnover_24h", "open_interest_usdt",
+    "previous_open_interest_usdt", "funding_rate", "funding_interval_h", "funding_history",
+    "bid", "ask", "ticker_age_s", "bid_levels", "ask_levels",
+)  # fmt: skip

@@ -1,0 +1,77 @@
+"""The configuration of a scoring run: weights and parameters from `scoring_algorithm`, gate and
+stage-1 tunables from `system_configuration`; stored with every run (and hashed) for replay."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.repositories.config import ConfigRepository
+from app.db.repositories.scoring import ScoringRepository
+from app.scoring.engine import ScoringConfig
+from app.scoring.gate import GateParams
+
+TUNABLES: dict[str, Any] = {
+    "scoring_shortlist": 150,
+    "scoring_candles": 500,
+    "scoring_min_listing_days": 3,
+    "scoring_max_abs_funding": 0.01,
+    "gate_min_history": 200,
+    "gate_max_gap_ratio": 0.02,
+    "gate_max_ticker_age_s": 300,
+    "gate_max_abs_bar_return": 0.5,
+}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    weights: dict[str, float]
+    parameters: dict[str, dict[str, Any]]
+    gate: GateParams
+    shortlist: int
+    candles: int
+    min_listing_days: float
+    max_abs_funding: float
+    benchmark: str = "BTCUSDT"
+
+    def scoring(self) -> ScoringConfig:
+        return ScoringConfig(weights=self.weights, parameters=self.parameters, gate=self.gate)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunConfig:
+        return cls(**{**data, "gate": GateParams(**data["gate"])})
+
+    @property
+    def hash(self) -> str:
+        canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def load_run_config(session: AsyncSession) -> RunConfig:
+    """The configuration in force now."""
+    values = await ConfigRepository(session).get_many(TUNABLES)
+    algorithms = [a for a in await ScoringRepository(session).algorithms() if a.is_active]
+    risk = next((a for a in algorithms if a.name == "risk"), None)
+    benchmark = str((risk.parameters if risk else {}).get("benchmark", "BTCUSDT"))
+    return RunConfig(
+        weights={a.name: float(a.weight) for a in algorithms},
+        parameters={a.name: dict(a.parameters) for a in algorithms},
+        gate=GateParams(
+            min_history=int(values["gate_min_history"]),
+            max_gap_ratio=float(values["gate_max_gap_ratio"]),
+            max_ticker_age_s=float(values["gate_max_ticker_age_s"]),
+            max_abs_bar_return=float(values["gate_max_abs_bar_return"]),
+        ),
+        shortlist=int(values["scoring_shortlist"]),
+        candles=int(values["scoring_candles"]),
+        min_listing_days=float(values["scoring_min_listing_days"]),
+        max_abs_funding=float(values["scoring_max_abs_funding"]),
+        benchmark=benchmark,
+    )

@@ -1,0 +1,260 @@
+"""A scoring run: stage-1 shortlist, stage-2 market data, gate, score (in a worker thread), persist.
+
+Everything the scorer read besides stored candles is kept in `scoring_run.inputs`; candles are
+read point-in-time (`fetched_at <= as_of`), so `rescore(run_id)` reproduces a run exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ScoringRun, Symbol
+from app.db.repositories.scoring import COMPOSITE, ScoringRepository
+from app.db.repositories.symbols import SymbolRepository
+from app.db.types import utcnow
+from app.errors import ConflictError, NotFoundError
+from app.exchange.errors import ExchangeError
+from app.exchange.gateway import KucoinGateway
+from app.scoring.assemble import SymbolValues, assemble
+from app.scoring.engine import ScoringOutcome, SymbolScore, score_universe
+from app.services.candles import CandleService, last_closed_open_time
+from app.services.market_snapshot import SnapshotResult, collect
+from app.services.scoring_config import RunConfig, load_run_config
+from app.services.universe import UniverseService
+
+logger = logging.getLogger(__name__)
+
+HOUR = timedelta(hours=1)
+
+
+class ScoringInProgress(ConflictError):
+    slug, title = "scoring-in-progress", "A scoring run is already in progress"
+
+
+class ScoringRunService:
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway, run_lock: asyncio.Lock):
+        self.session = session
+        self.gateway = gateway
+        self.run_lock = run_lock
+        self.runs = ScoringRepository(session)
+        self.symbols = SymbolRepository(session)
+
+    async def calculate(self, *, triggered_by: str, now: datetime | None = None) -> ScoringRun:
+        """Run now; 409 while another run is in progress here or on another replica."""
+        if self.run_lock.locked():
+            raise ScoringInProgress("a scoring run is in progress in this process")
+        async with self.run_lock:
+            if not await self.runs.try_lock_runs():
+                raise ScoringInProgress("a scoring run is in progress on another replica")
+            return await self._run(triggered_by, now or utcnow())
+
+    async def rescore(self, run_id: int) -> ScoringOutcome:
+        """Score a stored run's inputs again with its stored configuration."""
+        run = await self.runs.get_run(run_id)
+        if run is None or run.inputs is None:
+            raise NotFoundError(f"scoring run {run_id} has no stored inputs")
+        config = RunConfig.from_json(run.config)
+        return await self._score(run.inputs, config)
+
+    async def _run(self, triggered_by: str, as_of: datetime) -> ScoringRun:
+        started = time.perf_counter()
+        config = await load_run_config(self.session)
+        run = await self.runs.add_run(
+            ScoringRun(
+                status="running",
+                started_at=as_of,
+                data_source=self.gateway.source,
+                config=config.to_json(),
+                config_hash=config.hash,
+                triggered_by=triggered_by,
+            )
+        )
+        notes: dict[str, Any] = {}
+        try:
+            await UniverseService(self.session, self.gateway).sync()
+        except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
+            notes["universe_sync"] = exc.slug
+            logger.warning("scoring run %d: universe sync failed (%s)", run.id, exc.slug)
+        rows = await self.symbols.all_by_kucoin_symbol()
+        members = await self.symbols.active_member_symbol_ids()
+        shortlist = shortlist_symbols(list(rows.values()), members, config, as_of)
+        candles = await CandleService(self.session, self.gateway).refresh(
+            shortlist, lookback=config.candles, now=as_of
+        )
+        snapshot = await collect(
+            self.gateway, {s.symbol: float(s.multiplier) for s in shortlist}, now=as_of
+        )
+        previous = await self.runs.latest_run()
+        inputs = build_inputs_record(shortlist, snapshot, previous, config, as_of)
+        outcome = await self._score(inputs, config)
+        await self._persist(run, outcome, {s.symbol: s.id for s in shortlist}, config)
+        run.inputs = inputs
+        run.universe_size = len(rows)
+        run.status, run.finished_at = "completed", utcnow()
+        run.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        run.exclusions = {
+            "by_reason": dict(Counter(outcome.excluded.values())),
+            "symbols": outcome.excluded,
+            "stage1": {
+                "universe": len(rows),
+                "eligible": sum(r.is_eligible for r in rows.values()),
+                "shortlisted": len(shortlist),
+            },
+            "fetch_failures": {**candles.failures, **snapshot.failures},
+            **notes,
+        }
+        await self.session.flush()
+        logger.info(
+            "scoring run %d: %d scored, %d excluded in %.0f ms",
+            run.id, run.scored_count, run.excluded_count, run.duration_ms,
+        )  # fmt: skip
+        return run
+
+    async def _score(self, inputs: dict[str, Any], config: RunConfig) -> ScoringOutcome:
+        values = [SymbolValues(**v) for v in inputs["symbols"]]
+        ids = inputs["symbol_ids"]
+        end_ms = int(inputs["grid_end_ms"])
+        length = int(inputs["candles"])
+        start = _from_ms(end_ms) - (length - 1) * HOUR
+        names = {symbol_id: symbol for symbol, symbol_id in ids.items()}
+        rows = await self.runs.candles(
+            list(ids.values()), 60, start, _from_ms(end_ms), datetime.fromisoformat(inputs["as_of"])
+        )
+        candles = [
+            (names[sid], int(t.timestamp() * 1000), o, h, lo, c, v)
+            for sid, t, o, h, lo, c, v in rows
+        ]
+        market = assemble(values, candles, end_ms, length, benchmark=config.benchmark)
+        return await asyncio.to_thread(score_universe, market, config.scoring())
+
+    async def _persist(
+        self, run: ScoringRun, outcome: ScoringOutcome, ids: dict[str, int], config: RunConfig
+    ) -> None:
+        rows = [row for score in outcome.scores for row in _score_rows(run.id, ids, score, config)]
+        await self.runs.add_scores(rows)
+        run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
+
+
+def shortlist_symbols(
+    rows: Sequence[Symbol], members: set[int], config: RunConfig, now: datetime
+) -> list[Symbol]:
+    """Stage 1, from the contract list alone: eligible, listed long enough, sane funding, by
+    24 h turnover; plus every current member and the benchmark, whatever their state."""
+    min_age = timedelta(days=config.min_listing_days)
+    candidates = [
+        r for r in rows
+        if r.is_eligible and r.delisted_at is None
+        and (r.listed_at is None or now - r.listed_at >= min_age)
+        and (r.funding_rate is None or abs(r.funding_rate) <= config.max_abs_funding)
+    ]  # fmt: skip
+    candidates.sort(key=lambda r: (-(r.turnover_24h or 0.0), r.symbol))
+    chosen = {r.id: r for r in candidates[: config.shortlist]}
+    for r in rows:
+        if r.id in members or r.symbol == config.benchmark:
+            chosen.setdefault(r.id, r)
+    return sorted(chosen.values(), key=lambda r: r.symbol)
+
+
+def build_inputs_record(
+    shortlist: Sequence[Symbol],
+    snapshot: SnapshotResult,
+    previous: ScoringRun | None,
+    config: RunConfig,
+    as_of: datetime,
+) -> dict[str, Any]:
+    """The JSON kept on the run: every non-candle input and the candle window."""
+    previous_oi = _previous_open_interest(previous)
+    values = []
+    for row in shortlist:
+        market = snapshot.symbols.get(row.symbol)
+        multiplier = float(row.multiplier)
+        oi = None
+        if row.open_interest_lots is not None and row.mark_price is not None:
+            oi = row.open_interest_lots * multiplier * row.mark_price
+        age = None
+        if market is not None and market.book_at is not None:
+            age = (as_of - market.book_at).total_seconds()
+        values.append(
+            SymbolValues(
+                symbol=row.symbol,
+                is_open=row.status == "Open" and row.is_eligible,
+                turnover_24h=row.turnover_24h,
+                open_interest_usdt=oi,
+                previous_open_interest_usdt=previous_oi.get(row.symbol),
+                funding_rate=row.funding_rate,
+                funding_interval_h=(row.funding_interval_ms or 28_800_000) / 3_600_000,
+                funding_history=market.funding_history if market else [],
+                ticker_age_s=age,
+                bids=market.bids if market else [],
+                asks=market.asks if market else [],
+                multiplier=multiplier,
+            )
+        )
+    grid_end = last_closed_open_time(as_of, HOUR)
+    return {
+        "as_of": as_of.isoformat(),
+        "grid_end_ms": int(grid_end.timestamp() * 1000),
+        "candles": config.candles,
+        "symbol_ids": {row.symbol: row.id for row in shortlist},
+        "symbols": [asdict(v) for v in values],
+    }
+
+
+def _previous_open_interest(run: ScoringRun | None) -> dict[str, float]:
+    if run is None or not run.inputs:
+        return {}
+    return {
+        v["symbol"]: v["open_interest_usdt"]
+        for v in run.inputs.get("symbols", [])
+        if v.get("open_interest_usdt") is not None
+    }
+
+
+def _score_rows(
+    run_id: int, ids: dict[str, int], score: SymbolScore, config: RunConfig
+) -> list[dict[str, Any]]:
+    common = {"run_id": run_id, "symbol_id": ids[score.symbol]}
+    confidence = Decimal(str(round(score.confidence, 4)))
+    rows = [
+        {
+            **common,
+            "component": COMPOSITE,
+            "score": _percent(score.composite),
+            "confidence": confidence,
+            "breakdown": {
+                "components": {name: part.score for name, part in score.components.items()},
+                "weights": config.weights,
+            },
+        }
+    ]
+    for name, part in score.components.items():
+        if part.score is None:
+            continue
+        rows.append(
+            {
+                **common,
+                "component": name,
+                "score": _percent(part.score),
+                "confidence": confidence,
+                "breakdown": {"metrics": [asdict(m) for m in part.metrics]},
+            }
+        )
+    return rows
+
+
+def _percent(value: float) -> Decimal:
+    return Decimal(str(round(min(max(value, 0.0), 100.0), 4)))
+
+
+def _from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
