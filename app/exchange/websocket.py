@@ -154,6 +154,8 @@ class TickerStream:
         async with self.client.http.ws_connect(
             url, heartbeat=None, autoping=True, timeout=timeout
         ) as ws:
+            self._ws = ws
+            self._subscribed = set()
             await self._await_welcome(ws, connect_id)
             self._last_frame_at = time.monotonic()
             self.stats.connections += 1
@@ -167,8 +169,8 @@ class TickerStream:
                 finally:
                     pinger.cancel()
                     await asyncio.wait([pinger])  # unlike awaiting it, keeps our own cancel
-                if not pinger.cancelled():
-                    pinger.result()  # a failed ping send ends the session with its error
+                    if not pinger.cancelled() and (error := pinger.exception()) is not None:
+                        raise error  # a failed ping send ends the session with its error
             finally:
                 self._ws = None
         if self._went_silent:
@@ -225,7 +227,9 @@ class TickerStream:
             deadline = self._last_frame_at + silence_s
             if now >= deadline:
                 self._went_silent = True
-                logger.warning("ticker stream silent for %.1f s; closing", now - self._last_frame_at)
+                logger.warning(
+                    "ticker stream silent for %.1f s; closing", now - self._last_frame_at
+                )
                 await ws.close(message=b"no pong")
                 return
             if now >= next_ping:

@@ -64,7 +64,7 @@ class ScoringRepository:
             .order_by(SymbolScore.score.desc(), Symbol.symbol)
             .limit(limit)
         )
-        return (await self.session.execute(query)).tuples().all()
+        return list((await self.session.execute(query)).all())
 
     async def scores_of(self, run_id: int, symbol_ids: Sequence[int]) -> Sequence[SymbolScore]:
         query = select(SymbolScore).where(
@@ -126,4 +126,4 @@ class ScoringRepository:
                 Candle.fetched_at <= known_at,
             )
         )  # fmt: skip
-        return (await self.session.execute(query)).tuples().all()
+        return list((await self.session.execute(query)).all())

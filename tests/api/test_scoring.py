@@ -1,0 +1,219 @@
+"""Scoring over HTTP against the simulator: run, rankings, history, runs, editable weights."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api.deps import get_session
+from app.config import Settings
+from app.main import create_app
+from tests.api.test_errors import assert_problem
+from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import running_simulator
+
+BASE = "/api/symbol-mgmt/scoring"
+TRADE = {"X-API-Key": TRADE_KEY}
+READ = {"X-API-Key": READ_KEY}
+ADMIN = {"X-API-Key": ADMIN_KEY}
+COMPONENTS = {"technical", "fundamental", "market_structure", "risk"}
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[KucoinSimulator]:
+    async with running_simulator(universe=30, start_time_ms=int(time.time() * 1000)) as s:
+        yield s
+
+
+@pytest.fixture
+def scoring_app(
+    sim: KucoinSimulator,
+    database_url: str,
+    make_settings: Callable[..., Settings],
+    session: AsyncSession,
+) -> FastAPI:
+    settings = make_settings(
+        database_url,
+        kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
+    )
+    app = create_app(settings)
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield session
+        await session.commit()
+
+    app.dependency_overrides[get_session] = test_session
+    return app
+
+
+@pytest.fixture
+async def api(scoring_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in start_app(scoring_app):
+        yield client
+
+
+async def calculate(api: httpx.AsyncClient) -> dict[str, object]:
+    response = await api.post(f"{BASE}/calculate", headers=TRADE)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+class TestCalculateAndRank:
+    async def test_rankings_are_ordered_bounded_and_traceable(
+        self, api: httpx.AsyncClient, sim: KucoinSimulator
+    ) -> None:
+        run = await calculate(api)
+        assert run["status"] == "completed" and run["scored_count"] == 30
+        assert run["data_source"] == sim.base_url
+        body = (await api.get(f"{BASE}/rankings", params={"limit": 20}, headers=READ)).json()
+        items = body["items"]
+        assert body["run_id"] == run["id"] and body["stale"] is False and len(items) == 20
+        assert [i["rank"] for i in items] == list(range(1, 21))
+        composites = [i["composite"] for i in items]
+        assert composites == sorted(composites, reverse=True)
+        for item in items:
+            assert 0 <= item["composite"] <= 100 and 0 < item["confidence"] <= 1
+            assert set(item["components"]) == COMPONENTS
+            assert all(0 <= v <= 100 for v in item["components"].values())
+        top = items[0]["symbol"]
+        history = (await api.get(f"{BASE}/symbol/{top}/scores", headers=READ)).json()
+        [entry] = history["history"]
+        assert entry["run_id"] == run["id"]
+        by_component = {s["component"]: s for s in entry["scores"]}
+        assert float(by_component["composite"]["score"]) == items[0]["composite"]
+        for name in COMPONENTS:
+            metrics = by_component[name]["breakdown"]["metrics"]
+            assert sum(m["contribution"] for m in metrics) == pytest.approx(
+                float(by_component[name]["score"]), abs=1e-3
+            )
+        detail = (await api.get(f"{BASE}/runs/{run['id']}", headers=READ)).json()
+        assert detail["config"]["weights"] == {
+            "technical": 0.3,
+            "fundamental": 0.25,
+            "market_structure": 0.25,
+            "risk": 0.2,
+        }
+        assert detail["exclusions"]["by_reason"] == {}
+
+    async def test_rankings_by_one_component(self, api: httpx.AsyncClient) -> None:
+        await calculate(api)
+        body = (
+            await api.get(f"{BASE}/rankings", params={"component": "risk"}, headers=READ)
+        ).json()
+        risk = [i["components"]["risk"] for i in body["items"]]
+        assert body["component"] == "risk" and risk == sorted(risk, reverse=True)
+
+    async def test_symbol_history_accepts_any_form(self, api: httpx.AsyncClient) -> None:
+        await calculate(api)
+        body = (await api.get(f"{BASE}/symbol/XBTUSDTM/scores", headers=READ)).json()
+        assert body["symbol"] == "BTCUSDT" and len(body["history"]) == 1
+
+    async def test_a_run_in_progress_is_409(
+        self, api: httpx.AsyncClient, scoring_app: FastAPI
+    ) -> None:
+        async with scoring_app.state.app_state.scoring_lock:
+            response = await api.post(f"{BASE}/calculate", headers=TRADE)
+        assert_problem(response, 409, "scoring-in-progress")
+
+    async def test_reading_needs_a_key_and_running_needs_trade(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        assert_problem(await api.post(f"{BASE}/calculate", headers=READ), 403, "forbidden")
+        assert_problem(await api.get(f"{BASE}/rankings"), 401, "unauthenticated")
+
+
+class TestNotFoundAndValidation:
+    async def test_rankings_before_any_run_is_404(self, api: httpx.AsyncClient) -> None:
+        assert_problem(await api.get(f"{BASE}/rankings", headers=READ), 404, "not-found")
+
+    async def test_unknown_component_is_422(self, api: httpx.AsyncClient) -> None:
+        response = await api.get(f"{BASE}/rankings", params={"component": "vibes"}, headers=READ)
+        body = assert_problem(response, 422, "validation-error")
+        assert body["errors"][0]["field"] == "component"
+
+    async def test_unknown_run_is_404(self, api: httpx.AsyncClient) -> None:
+        assert_problem(await api.get(f"{BASE}/runs/999999", headers=READ), 404, "not-found")
+
+    async def test_unknown_symbol_is_404(self, api: httpx.AsyncClient) -> None:
+        await calculate(api)
+        response = await api.get(f"{BASE}/symbol/NOPEUSDT/scores", headers=READ)
+        assert_problem(response, 404, "unknown-symbol")
+
+
+class TestAlgorithms:
+    async def test_weights_not_summing_to_one_are_refused_and_change_nothing(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        before = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
+        response = await api.put(
+            f"{BASE}/algorithms",
+            json={"algorithms": [{"name": "technical", "weight": "0.5"}]},
+            headers=ADMIN,
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert "sum to 1" in str(body["detail"])
+        assert (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json() == before
+
+    async def test_unknown_component_and_bad_weight_are_422(self, api: httpx.AsyncClient) -> None:
+        unknown = {"algorithms": [{"name": "astrology", "weight": "0.1"}]}
+        assert_problem(
+            await api.put(f"{BASE}/algorithms", json=unknown, headers=ADMIN),
+            422,
+            "validation-error",
+        )
+        too_big = {"algorithms": [{"name": "risk", "weight": "1.5"}]}
+        assert_problem(
+            await api.put(f"{BASE}/algorithms", json=too_big, headers=ADMIN),
+            422,
+            "validation-error",
+        )
+
+    async def test_only_admins_edit(self, api: httpx.AsyncClient) -> None:
+        response = await api.put(
+            f"{BASE}/algorithms",
+            json={"algorithms": [{"name": "risk", "weight": "0.2"}]},
+            headers=TRADE,
+        )
+        assert_problem(response, 403, "forbidden")
+
+    async def test_new_weights_change_the_next_run_and_not_the_stored_one(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        first = await calculate(api)
+        ranked_before = (await api.get(f"{BASE}/rankings", headers=READ)).json()["items"]
+        response = await api.put(
+            f"{BASE}/algorithms",
+            json={
+                "algorithms": [
+                    {"name": "technical", "weight": "0.1"},
+                    {"name": "risk", "weight": "0.4"},
+                ]
+            },
+            headers=ADMIN,
+        )
+        assert response.status_code == 200, response.text
+        weights = {a["name"]: a["weight"] for a in response.json()}
+        assert weights["technical"] == "0.1" and weights["risk"] == "0.4"
+        second = await calculate(api)
+        assert second["config_hash"] != first["config_hash"]
+        ranked_after = (await api.get(f"{BASE}/rankings", headers=READ)).json()["items"]
+        for item in ranked_after:
+            c = item["components"]
+            expected = (
+                0.1 * c["technical"]
+                + 0.25 * c["fundamental"]
+                + 0.25 * c["market_structure"]
+                + 0.4 * c["risk"]
+            )
+            assert item["composite"] == pytest.approx(expected, abs=1e-3)
+        symbol = ranked_before[0]["symbol"]
+        history = (await api.get(f"{BASE}/symbol/{symbol}/scores", headers=READ)).json()
+        old = next(e for e in history["history"] if e["run_id"] == first["id"])
+        old_composite = next(s for s in old["scores"] if s["component"] == "composite")
+        assert float(old_composite["score"]) == ranked_before[0]["composite"]
