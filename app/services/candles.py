@@ -20,6 +20,8 @@ from app.exchange.gateway import CandleBar, KucoinGateway
 
 logger = logging.getLogger(__name__)
 
+STORE_BATCH = 5000  # candle rows per insert round-trip
+
 
 @dataclass
 class CandleRefresh:
@@ -78,7 +80,11 @@ class CandleService:
         lookback: int = 500,
         now: datetime | None = None,
     ) -> CandleRefresh:
-        """Bring stored closed candles up to date; one symbol's failure does not stop the rest."""
+        """Bring stored closed candles up to date; one symbol's failure does not stop the rest.
+
+        Fetches run concurrently (bounded) while one consumer stores what has arrived, so the
+        database works during the rate limiter's waits instead of after the last reply.
+        """
         started = time.perf_counter()
         now = now or utcnow()
         step = timedelta(minutes=granularity_min)
@@ -93,37 +99,26 @@ class CandleService:
                 result.up_to_date += 1
             else:
                 plans.append(_Plan(symbol, start, newest, last))
-        fetched = await self._fetch_all(plans, granularity_min, result)
-        rows: list[dict[str, Any]] = []
-        gaps: list[dict[str, Any]] = []
-        for plan, bars in fetched:
-            rows.extend(_row(plan.symbol.id, granularity_min, bar, now) for bar in bars)
-            for gap_start, gap_end, missing in find_gaps(
-                [b.open_time for b in bars], step, plan.previous_last
-            ):
-                gaps.append(
-                    {
-                        "symbol_id": plan.symbol.id,
-                        "granularity_min": granularity_min,
-                        "gap_start": gap_start,
-                        "gap_end": gap_end,
-                        "missing_count": missing,
-                        "detected_at": now,
-                    }
-                )
-        result.fetched = len(rows)
-        result.inserted = await self.candles.insert_missing(rows)
-        await self.candles.add_gaps(gaps)
-        result.gaps = len(gaps)
+        arrived: asyncio.Queue[tuple[_Plan, list[CandleBar]] | None] = asyncio.Queue()
+        store = asyncio.create_task(self._store(arrived, granularity_min, step, now, result))
+        try:
+            await self._fetch_all(plans, granularity_min, result, arrived)
+        finally:
+            await arrived.put(None)
+            await store
         result.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         return result
 
     async def _fetch_all(
-        self, plans: list[_Plan], granularity_min: int, result: CandleRefresh
-    ) -> list[tuple[_Plan, list[CandleBar]]]:
+        self,
+        plans: list[_Plan],
+        granularity_min: int,
+        result: CandleRefresh,
+        arrived: asyncio.Queue[tuple[_Plan, list[CandleBar]] | None],
+    ) -> None:
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def fetch(plan: _Plan) -> tuple[_Plan, list[CandleBar]] | None:
+        async def fetch(plan: _Plan) -> None:
             async with limit:
                 try:
                     bars = await self.gateway.get_candles(
@@ -132,11 +127,59 @@ class CandleService:
                 except ExchangeError as exc:
                     result.failures[plan.symbol.symbol] = exc.slug
                     logger.warning("candles for %s not fetched: %s", plan.symbol.symbol, exc)
-                    return None
-                return plan, bars
+                    return
+                await arrived.put((plan, bars))
 
-        outcomes = await asyncio.gather(*(fetch(p) for p in plans))
-        return [o for o in outcomes if o is not None]
+        await asyncio.gather(*(fetch(p) for p in plans))
+
+    async def _store(
+        self,
+        arrived: asyncio.Queue[tuple[_Plan, list[CandleBar]] | None],
+        granularity_min: int,
+        step: timedelta,
+        now: datetime,
+        result: CandleRefresh,
+    ) -> None:
+        """The only user of the session while fetches run: inserts in batches as bars arrive."""
+        rows: list[dict[str, Any]] = []
+        gaps: list[dict[str, Any]] = []
+        done = False
+        while not done:
+            item = await arrived.get()
+            batch = [item]
+            while not arrived.empty():  # take everything that is already waiting
+                batch.append(arrived.get_nowait())
+            for entry in batch:
+                if entry is None:
+                    done = True
+                    continue
+                plan, bars = entry
+                rows.extend(_row(plan.symbol.id, granularity_min, bar, now) for bar in bars)
+                gaps.extend(_gap_rows(plan, bars, granularity_min, step, now))
+            if len(rows) >= STORE_BATCH or done:
+                result.fetched += len(rows)
+                result.inserted += await self.candles.insert_missing(rows)
+                rows = []
+        await self.candles.add_gaps(gaps)
+        result.gaps = len(gaps)
+
+
+def _gap_rows(
+    plan: _Plan, bars: list[CandleBar], granularity_min: int, step: timedelta, now: datetime
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "symbol_id": plan.symbol.id,
+            "granularity_min": granularity_min,
+            "gap_start": gap_start,
+            "gap_end": gap_end,
+            "missing_count": missing,
+            "detected_at": now,
+        }
+        for gap_start, gap_end, missing in find_gaps(
+            [b.open_time for b in bars], step, plan.previous_last
+        )
+    ]
 
 
 def _row(symbol_id: int, granularity_min: int, bar: CandleBar, now: datetime) -> dict[str, Any]:

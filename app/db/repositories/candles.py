@@ -32,13 +32,19 @@ class CandleRepository:
         return {symbol_id: latest for symbol_id, latest in rows.all() if latest is not None}
 
     async def insert_missing(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert candles, ignoring (symbol, granularity, open time) already stored."""
+        """Insert candles, ignoring (symbol, granularity, open time) already stored.
+
+        Core insert on the session's connection (no ORM bookkeeping); RETURNING an integer
+        column counts the rows actually inserted without converting any timestamp back.
+        """
+        table = Candle.__table__
+        connection = await self.session.connection()
         inserted = 0
         for start in range(0, len(rows), INSERT_CHUNK):
             chunk = rows[start : start + INSERT_CHUNK]
-            statement = self._insert_ignoring_duplicates(Candle).returning(Candle.open_time)
-            result = await self.session.execute(statement, chunk)
-            inserted += len(result.all())  # RETURNING yields only the rows actually inserted
+            statement = self._insert_ignoring_duplicates(table).returning(table.c.symbol_id)
+            result = await connection.execute(statement, chunk)
+            inserted += len(result.all())
         return inserted
 
     async def add_gaps(self, gaps: Iterable[dict[str, Any]]) -> None:

@@ -1,0 +1,166 @@
+"""Benchmark: the scoring core on 500 symbols x 500 candles, next to a plain TA-Lib loop; and
+`/health` latency while a scoring run is in flight vs idle.
+
+`python -m tests.bench.bench_scoring [--symbols 500 --candles 500 --repeat 15]`
+Numbers only, no assertions. Goals (issue 4): core <= 2x the TA-Lib loop and <= 50 ms;
+`/health` p99 during a run < 2x idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import numpy as np
+import talib
+
+from app.config import Settings
+from app.db.migrations import upgrade_to_head
+from app.main import create_app
+from app.scoring.engine import ScoringConfig, score_universe
+from app.scoring.indicators import correlation_matrix, log_returns
+from app.scoring.inputs import MarketInputs
+from tests.sim_fixtures import running_simulator
+
+WEIGHTS = {"technical": 0.30, "fundamental": 0.25, "market_structure": 0.25, "risk": 0.20}
+ADMIN_KEY = "bench-admin-key-0123456789"
+
+
+def synthetic_universe(n: int, t: int, seed: int = 11) -> MarketInputs:
+    """Seeded random-walk universe with books and funding: realistic shapes, no I/O."""
+    rng = np.random.default_rng(seed)
+    common = rng.normal(0, 0.006, t)
+    close = 100 * np.exp(np.cumsum(common + rng.normal(0, 0.01, (n, t)), axis=1))
+    spread = rng.uniform(0.001, 0.004, (n, t))
+    high, low = close * (1 + spread), close * (1 - spread)
+    levels = np.arange(1, 21)
+    bid, ask = close[:, -1] * 0.9999, close[:, -1] * 1.0001
+    return MarketInputs(
+        symbols=["BTCUSDT"] + [f"S{i:03d}USDT" for i in range(1, n)],
+        open=np.roll(close, 1, axis=1),
+        high=high,
+        low=low,
+        close=close,
+        volume=rng.lognormal(3, 1, (n, t)),
+        is_open=np.ones(n, dtype=bool),
+        turnover_24h=10 ** rng.uniform(5, 9.5, n),
+        open_interest_usdt=10 ** rng.uniform(5, 9.5, n),
+        previous_open_interest_usdt=10 ** rng.uniform(5, 9.5, n),
+        funding_rate=rng.normal(1e-4, 2e-4, n),
+        funding_interval_h=np.full(n, 8.0),
+        funding_history=rng.normal(1e-4, 2e-4, (n, 42)),
+        bid=bid,
+        ask=ask,
+        ticker_age_s=np.zeros(n),
+        bid_levels=np.stack([bid[:, None] * (1 - levels * 4e-4), rng.uniform(1, 80, (n, 20))], -1),
+        ask_levels=np.stack([ask[:, None] * (1 + levels * 4e-4), rng.uniform(1, 80, (n, 20))], -1),
+    )
+
+
+def talib_loop(inputs: MarketInputs) -> None:
+    """The same per-symbol indicators as the technical component, plain TA-Lib, one by one."""
+    for i in range(inputs.size):
+        close = np.ascontiguousarray(inputs.close[i])
+        talib.RSI(close, 14)
+        talib.MACD(close, 12, 26, 9)
+        talib.BBANDS(close, 20, 2.0, 2.0)
+        talib.EMA(close, 50)
+
+
+def core(inputs: MarketInputs) -> None:
+    score_universe(inputs, ScoringConfig(WEIGHTS, {}))
+    correlation_matrix(log_returns(inputs.close))
+
+
+def median_ms(fn: Callable[[], None], repeat: int) -> tuple[float, float]:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), min(times)
+
+
+async def health_latency(symbols: int, probes: int) -> tuple[list[float], list[float], float]:
+    """`/health` round trips (ms) idle, then while `POST /scoring/calculate` runs."""
+    directory = Path(tempfile.mkdtemp(prefix="bench-scoring-"))
+    url = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)
+    async with running_simulator(universe=symbols, start_time_ms=int(time.time() * 1000)) as sim:
+        settings = Settings.model_validate(
+            {
+                "database_url": url,
+                "api_keys": f"admin:{ADMIN_KEY}",
+                "scheduler": {"enabled": False},
+                "kucoin": {"futures_url": sim.base_url, "websocket_enabled": False},
+            }
+        )
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                headers = {"X-API-Key": ADMIN_KEY}
+                await client.post("/api/symbol-mgmt/scoring/calculate", headers=headers)
+                idle = [await _health(client) for _ in range(probes)]
+                run = asyncio.create_task(
+                    client.post("/api/symbol-mgmt/scoring/calculate", headers=headers)
+                )
+                busy: list[float] = []
+                started = time.perf_counter()
+                while not run.done():
+                    busy.append(await _health(client))
+                    await asyncio.sleep(0.005)
+                run_s = time.perf_counter() - started
+                (await run).raise_for_status()
+    return idle, busy, run_s
+
+
+async def _health(client: httpx.AsyncClient) -> float:
+    started = time.perf_counter()
+    (await client.get("/api/symbol-mgmt/health")).raise_for_status()
+    return (time.perf_counter() - started) * 1000
+
+
+def p99(values: list[float]) -> float:
+    return float(np.percentile(values, 99)) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--symbols", type=int, default=500)
+    parser.add_argument("--candles", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--health-symbols", type=int, default=150)
+    parser.add_argument("--health-probes", type=int, default=300)
+    args = parser.parse_args()
+
+    inputs = synthetic_universe(args.symbols, args.candles)
+    loop_med, loop_min = median_ms(lambda: talib_loop(inputs), args.repeat)
+    core_med, core_min = median_ms(lambda: core(inputs), args.repeat)
+    corr_med, _ = median_ms(lambda: correlation_matrix(log_returns(inputs.close)), args.repeat)
+    print(f"scoring core, {args.symbols} symbols x {args.candles} candles, median of {args.repeat}")
+    print(f"{'':36}{'median ms':>12}{'min ms':>10}")
+    print(f"{'plain TA-Lib loop (RSI,MACD,BB,EMA)':36}{loop_med:12.1f}{loop_min:10.1f}")
+    print(f"{'all components + 500x500 corr':36}{core_med:12.1f}{core_min:10.1f}")
+    print(f"{'  of which correlation matrix':36}{corr_med:12.1f}")
+    print(f"ratio core / TA-Lib loop: {core_med / loop_med:.2f}x (goal <= 2x); "
+          f"core {core_med:.1f} ms (goal <= 50 ms)")  # fmt: skip
+
+    idle, busy, run_s = asyncio.run(health_latency(args.health_symbols, args.health_probes))
+    print(f"\n/health during a scoring run of {args.health_symbols} simulated contracts "
+          f"({run_s:.1f} s, {len(busy)} probes) vs idle ({len(idle)} probes)")  # fmt: skip
+    print(f"{'':12}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for name, values in (("idle", idle), ("in flight", busy)):
+        print(f"{name:12}{statistics.median(values):10.2f}{p99(values):10.2f}{max(values):10.2f}")
+    print(f"p99 ratio in flight / idle: {p99(busy) / p99(idle):.2f}x (goal < 2x)")
+
+
+if __name__ == "__main__":
+    main()
