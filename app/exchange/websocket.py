@@ -154,8 +154,6 @@ class TickerStream:
         async with self.client.http.ws_connect(
             url, heartbeat=None, autoping=True, timeout=timeout
         ) as ws:
-            self._ws = ws
-            self._subscribed = set()
             await self._await_welcome(ws, connect_id)
             self._last_frame_at = time.monotonic()
             self.stats.connections += 1

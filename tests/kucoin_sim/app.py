@@ -129,6 +129,14 @@ class KucoinSimulator:
         """Abruptly cut every WebSocket (no close frame); returns how many were cut."""
         return self.ws.drop_all()
 
+    def ws_mute(self) -> int:
+        """Silence every open WebSocket without closing it; returns how many were muted."""
+        return self.ws.mute_all()
+
+    def ws_delay_welcome(self, seconds: float) -> None:
+        """Hold the welcome back for `seconds` on later connections (0 = send it at once)."""
+        self.ws.welcome_delay_s = seconds
+
     def expire_tokens(self) -> None:
         """Invalidate every token issued so far; new connections with them are refused."""
         self.ws.expire_tokens()

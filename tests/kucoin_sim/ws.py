@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TICKER_V2 = "/contractMarket/tickerV2:"
 INVALID_TOKEN_CLOSE = 4001  # close code after the 401 error frame (simulator's choice)
+GONE = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
 
 
 @dataclass(eq=False)
@@ -31,6 +32,7 @@ class Connection:
     connect_id: str
     symbols: set[str] = field(default_factory=set)
     sent: int = 0
+    muted: bool = False  # `mute_all`: nothing more is sent, pongs and acks included
 
 
 class WsHub:
@@ -45,6 +47,8 @@ class WsHub:
         self.accepted = 0
         self.refused = 0
         self.idle_closed = 0
+        self.welcome_delay_s = 0.0  # `sim.ws_delay_welcome`: applies to later connections
+        self.early_frames = 0  # client frames received while the welcome was held back
 
     # ---- tokens -----------------------------------------------------------------------
     def issue_token(self) -> str:
@@ -79,16 +83,38 @@ class WsHub:
         self.accepted += 1
         conn = Connection(ws, request, connect_id)
         self.connections.add(conn)
-        await ws.send_str(json.dumps({"id": connect_id, "type": "welcome"}))
-        pusher = asyncio.create_task(self._push(conn))
+        pusher: asyncio.Task[None] | None = None
         try:
+            if self.welcome_delay_s > 0 and not await self._hold_welcome(conn):
+                return ws
+            await ws.send_str(json.dumps({"id": connect_id, "type": "welcome"}))
+            pusher = asyncio.create_task(self._push(conn))
             await self._read(conn)
         finally:
-            pusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pusher
+            if pusher is not None:
+                pusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pusher
             self.connections.discard(conn)
         return ws
+
+    async def _hold_welcome(self, conn: Connection) -> bool:
+        """Wait `welcome_delay_s` before the welcome; frames meanwhile are counted and ignored.
+
+        False when the client left during the wait.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.welcome_delay_s
+        while (left := deadline - loop.time()) > 0:
+            try:
+                msg = await conn.ws.receive(timeout=left)
+            except TimeoutError:
+                return True
+            if msg.type == WSMsgType.TEXT:
+                self.early_frames += 1
+            elif msg.type in GONE:
+                return False
+        return True
 
     async def _read(self, conn: Connection) -> None:
         """Answer client frames; say Bye after `idle_timeout_s` without any."""
@@ -102,12 +128,7 @@ class WsHub:
                 return
             if msg.type == WSMsgType.TEXT:
                 await self._on_text(conn, msg.data)
-            elif msg.type in (
-                WSMsgType.CLOSE,
-                WSMsgType.CLOSING,
-                WSMsgType.CLOSED,
-                WSMsgType.ERROR,
-            ):
+            elif msg.type in GONE:
                 return
 
     async def _on_text(self, conn: Connection, text: str) -> None:
@@ -142,8 +163,8 @@ class WsHub:
                                     "data": f"unknown message type {kind!r}"})  # fmt: skip
 
     async def _send(self, conn: Connection, payload: dict[str, Any]) -> None:
-        """Send one JSON frame, ignoring a connection that is going away."""
-        if not conn.ws.closed:
+        """Send one JSON frame, ignoring a connection that is going away or muted."""
+        if not conn.ws.closed and not conn.muted:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await conn.ws.send_str(json.dumps(payload))
 
@@ -169,9 +190,19 @@ class WsHub:
             await asyncio.sleep(self.sim.config.ws_push_interval_ms / 1000)
             for symbol in sorted(conn.symbols):
                 message = self.ticker_v2(symbol)
-                if message is not None:
+                if message is not None and not conn.muted:
                     await self._send(conn, message)
                     conn.sent += 1
+
+    def mute_all(self) -> int:
+        """Open connections stay up but send nothing more (no ticks, pongs or acks); how many.
+
+        They still read client frames, so a client that keeps pinging is not closed for
+        idleness. Connections opened later are not muted.
+        """
+        for conn in self.connections:
+            conn.muted = True
+        return len(self.connections)
 
     def drop_all(self) -> int:
         """Cut every connection without a close frame (clients see 1006); returns how many."""
