@@ -1,102 +1,33 @@
-"""TickerStream and PriceCache against the simulator: ticks, reconnects, fresh tokens, fallbacks."""
+"""TickerStream against the simulator: ticks, reconnects, fresh tokens, subscriptions."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 
-from app.exchange.errors import Unavailable, UnknownSymbol
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import StreamTick, TickerStream
-from app.services.prices import PriceCache
+from tests.integration.exchange.streams import (
+    BULLET,
+    MAJORS,
+    WAIT_S,
+    Ticks,
+    bullet_posts,
+    eventually,
+    fast_stream,
+    flowing,
+    live_kucoin_symbols,
+    live_token,
+    streaming,
+)
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway, running_simulator
-
-BULLET = "/api/v1/bullet-public"
-TICKER = "/api/v1/ticker"
-MAJORS = {"BTCUSDT", "ETHUSDT"}
-WAIT_S = 3.0
-
-
-async def eventually(predicate: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
-    """Poll `predicate` until it holds; fail with `what` after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if predicate():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout_s} s: {what}")
-        await asyncio.sleep(0.01)
-
-
-class Ticks:
-    """An `on_tick` callback that keeps every tick."""
-
-    def __init__(self, forward: Callable[[StreamTick], None] | None = None) -> None:
-        self.items: list[StreamTick] = []
-        self.forward = forward
-
-    def __call__(self, tick: StreamTick) -> None:
-        self.items.append(tick)
-        if self.forward is not None:
-            self.forward(tick)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def symbols(self, since: int = 0) -> set[str]:
-        return {t.symbol for t in self.items[since:]}
-
-    def last(self, symbol: str) -> StreamTick:
-        return next(t for t in reversed(self.items) if t.symbol == symbol)
-
-
-def bullet_posts(sim: KucoinSimulator) -> int:
-    return sum(1 for r in sim.requests if r.method == "POST" and r.path == BULLET)
-
-
-def live_token(sim: KucoinSimulator) -> str:
-    """The token the (single) open WebSocket connected with."""
-    (conn,) = sim.ws.connections
-    return conn.request.query["token"]
-
-
-def live_kucoin_symbols(sim: KucoinSimulator) -> set[str]:
-    (conn,) = sim.ws.connections
-    return set(conn.symbols)
-
-
-def fast_stream(
-    gateway: KucoinGateway,
-    on_tick: Callable[[StreamTick], None],
-    *,
-    max_consecutive_failures: int = 8,
-) -> TickerStream:
-    """A stream on the gateway's client and converter, with millisecond backoff."""
-    return TickerStream(
-        gateway.client,
-        gateway.converter,
-        on_tick,
-        max_consecutive_failures=max_consecutive_failures,
-        backoff_base_s=0.01,
-        backoff_max_s=0.05,
-    )
-
-
-@asynccontextmanager
-async def streaming(stream: TickerStream) -> AsyncIterator[TickerStream]:
-    stream.start()
-    try:
-        yield stream
-    finally:
-        await stream.stop()
 
 
 @pytest.fixture
@@ -116,18 +47,6 @@ async def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGa
     gw = make_gateway(make_client(http, sim.base_url))
     await gw.list_contracts()  # loads the converter: BTCUSDT <-> XBTUSDTM
     return gw
-
-
-async def flowing(stream: TickerStream, ticks: Ticks, symbols: set[str], connections: int) -> None:
-    """Wait for connection number `connections`, then for new ticks of every symbol on it."""
-    await eventually(
-        lambda: stream.stats.connections == connections and stream.stats.state == "streaming",
-        f"connection #{connections} streaming (stats: {stream.stats})",
-    )
-    mark = len(ticks)  # the previous connection is gone: later ticks come from this one
-    await eventually(
-        lambda: ticks.symbols(mark) >= symbols, f"ticks for {symbols} on #{connections}"
-    )
 
 
 class TestTicks:
@@ -445,91 +364,3 @@ class TestSetSymbols:
             await flowing(stream, ticks, MAJORS, connections=1)
             assert live_kucoin_symbols(sim) == {"XBTUSDTM", "ETHUSDTM"}
         assert sim.ws.early_frames == 0  # nothing was sent before the welcome
-
-
-class TestPriceCache:
-    async def test_fresh_tick_is_served_without_rest(
-        self, sim: KucoinSimulator, gateway: KucoinGateway
-    ) -> None:
-        cache = PriceCache(gateway, fresh_for_s=10.0)
-        ticks = Ticks(forward=cache.on_tick)
-        stream = fast_stream(gateway, ticks)
-        await stream.set_symbols({"BTCUSDT"})
-        async with streaming(stream):
-            await flowing(stream, ticks, {"BTCUSDT"}, connections=1)
-        last = ticks.last("BTCUSDT")  # stopped: no tick can slip in between
-        before = sim.count(TICKER)
-        for asked in ("BTCUSDT", "XBTUSDTM"):
-            point = await cache.get(asked)
-            assert (point.symbol, point.source, point.stale) == ("BTCUSDT", "websocket", False)
-            assert (point.bid, point.ask, point.at) == (last.bid, last.ask, last.received_at)
-        assert sim.count(TICKER) == before
-
-    async def test_without_a_tick_rest_is_asked_then_cached(
-        self, sim: KucoinSimulator, gateway: KucoinGateway
-    ) -> None:
-        cache = PriceCache(gateway, fresh_for_s=10.0)
-        before = sim.count(TICKER)
-        point = await cache.get("ETHUSDT")
-        assert sim.count(TICKER) == before + 1
-        assert [r.query["symbol"] for r in sim.requests if r.path == TICKER][-1] == "ETHUSDTM"
-        assert (point.symbol, point.source, point.stale) == ("ETHUSDT", "rest", False)
-        assert 0 < point.bid <= point.ask
-        again = await cache.get("ETHUSDT")
-        assert again == point
-        assert sim.count(TICKER) == before + 1  # fresh: not asked again
-
-    async def test_kucoin_failure_serves_last_good_marked_stale(
-        self, sim: KucoinSimulator, http: aiohttp.ClientSession
-    ) -> None:
-        gw = make_gateway(make_client(http, sim.base_url, max_attempts=1))
-        await gw.list_contracts()
-        cache = PriceCache(gw, fresh_for_s=0.0)  # anything cached is already too old
-        good = await cache.get("BTCUSDT")
-        assert (good.source, good.stale) == ("rest", False)
-        sim.faults.set("http_500", path=TICKER)
-        before = sim.count(TICKER)
-        for _ in range(3):
-            stale = await cache.get("BTCUSDT")
-            assert stale.stale is True
-            assert (stale.symbol, stale.bid, stale.ask, stale.at, stale.source) == (
-                good.symbol, good.bid, good.ask, good.at, good.source
-            )  # fmt: skip
-        assert sim.count(TICKER) == before + 3  # KuCoin was asked each time, and failed
-        assert {r.status for r in sim.requests[-3:]} <= {500, 502, 503}
-        sim.faults.clear()
-        recovered = await cache.get("BTCUSDT")
-        assert (recovered.source, recovered.stale) == ("rest", False)
-        assert recovered.at > good.at
-
-    async def test_kucoin_failure_with_nothing_cached_raises(
-        self, sim: KucoinSimulator, http: aiohttp.ClientSession
-    ) -> None:
-        gw = make_gateway(make_client(http, sim.base_url, max_attempts=1))
-        await gw.list_contracts()
-        cache = PriceCache(gw, fresh_for_s=0.0)
-        sim.faults.set("http_500", path=TICKER)
-        for _ in range(2):  # a failure leaves nothing behind to be served later
-            with pytest.raises(Unavailable) as caught:
-                await cache.get("ETHUSDT")
-            assert caught.value.status == 503
-        assert sim.count(TICKER) == 2
-
-    async def test_unknown_symbol_raises_404(
-        self, sim: KucoinSimulator, gateway: KucoinGateway
-    ) -> None:
-        cache = PriceCache(gateway)
-        with pytest.raises(UnknownSymbol) as caught:
-            await cache.get("NOPEUSDT")
-        assert caught.value.status == 404
-        assert sim.count(TICKER) == 0
-
-    async def test_delisted_symbol_is_not_served_from_cache(
-        self, sim: KucoinSimulator, gateway: KucoinGateway
-    ) -> None:
-        cache = PriceCache(gateway, fresh_for_s=0.0)
-        await cache.get("ETHUSDT")
-        sim.delist("ETHUSDTM")
-        with pytest.raises(UnknownSymbol) as caught:
-            await cache.get("ETHUSDT")
-        assert caught.value.status == 404
