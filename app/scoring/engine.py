@@ -1,6 +1,8 @@
 """Scores a universe: gate, per-component metrics, percentile normalisation, weighted composite.
 
-`score_universe` is deterministic: the same inputs and configuration give the same numbers.
+`compute` produces the numbers as arrays over the whole universe (symbols the gate excluded are
+NaN and take no part in any percentile); `explain` turns them into per-symbol records with
+breakdowns. Both are deterministic: the same inputs and configuration give the same numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from app.scoring.inputs import MarketInputs
 from app.scoring.metrics import CALCULATORS, COMPONENTS, Metric
 from app.scoring.normalise import percentile_rank
 
+DECIMALS = 6
+
 
 @dataclass(frozen=True)
 class ScoringConfig:
@@ -25,14 +29,24 @@ class ScoringConfig:
     gate: GateParams = field(default_factory=GateParams)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricScore:
     name: str
-    raw: float | None  # None: not measured; inf shown as None with `unbounded` set
-    normalised: float | None
+    raw: float | None  # None: not measured, or infinite (then `unbounded` is set)
+    normalised: float | None  # 0-100 percentile; None: not measured
     weight: float
-    contribution: float
+    contribution: float  # points of the component score this metric supplied
     unbounded: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "raw": self.raw,
+            "normalised": self.normalised,
+            "weight": self.weight,
+            "contribution": self.contribution,
+            "unbounded": self.unbounded,
+        }
 
 
 @dataclass(frozen=True)
@@ -57,40 +71,63 @@ class ScoringOutcome:
 
 @dataclass(frozen=True)
 class ComponentArrays:
-    score: np.ndarray  # (m,)
+    score: np.ndarray  # (n,) NaN where excluded or nothing measured
     metrics: list[Metric]
-    normalised: list[np.ndarray]
+    normalised: list[np.ndarray]  # per metric, (n,)
+    contributions: list[np.ndarray]  # per metric, (n,): normalised x weight / measured weight
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    symbols: list[str]
+    reasons: list[str | None]  # gate verdict per symbol; None = scored
+    components: dict[str, ComponentArrays]
+    composite: np.ndarray  # (n,)
+    confidence: np.ndarray  # (n,)
+
+    @property
+    def passed(self) -> np.ndarray:
+        return np.array([r is None for r in self.reasons], dtype=bool)
 
 
 def score_universe(inputs: MarketInputs, config: ScoringConfig) -> ScoringOutcome:
-    """Gate the universe, then score every symbol that passes."""
+    """Gate the universe, score every symbol that passes, explain each score."""
+    return explain(compute(inputs, config))
+
+
+def compute(inputs: MarketInputs, config: ScoringConfig) -> ScoreTable:
+    """The scores as arrays over the universe."""
     reasons = gate(inputs, config.gate)
     passed = np.array([reason is None for reason in reasons], dtype=bool)
-    excluded = {s: r for s, r in zip(inputs.symbols, reasons, strict=True) if r is not None}
-    if not passed.any():
-        return ScoringOutcome([], excluded)
-    scored = inputs.subset(passed)
-    components = score_components(scored, config)
-    composite, confidence = combine(components, config.weights)
-    lists = {name: _ComponentLists.of(arrays) for name, arrays in components.items()}
-    composite_list, confidence_list = composite.tolist(), confidence.tolist()
-    results = [
-        _explain(i, symbol, lists, composite_list, confidence_list)
-        for i, symbol in enumerate(scored.symbols)
-    ]
-    results.sort(key=lambda s: (-s.composite, s.symbol))
-    return ScoringOutcome(results, excluded)
+    components = score_components(inputs, config, passed) if passed.any() else {}
+    if components:
+        composite, confidence = combine(components, config.weights)
+    else:
+        composite = confidence = np.full(inputs.size, np.nan)
+    return ScoreTable(list(inputs.symbols), reasons, components, composite, confidence)
 
 
-def score_components(inputs: MarketInputs, config: ScoringConfig) -> dict[str, ComponentArrays]:
-    """Every component's metrics, their percentile ranks and the component score (0-100)."""
+def score_components(
+    inputs: MarketInputs, config: ScoringConfig, passed: np.ndarray | None = None
+) -> dict[str, ComponentArrays]:
+    """Every component's metrics, their percentile ranks among `passed` and the component
+    score (0-100)."""
+    passed = np.ones(inputs.size, dtype=bool) if passed is None else passed
     out = {}
     for name in COMPONENTS:
         if config.weights.get(name, 0.0) <= 0:
             continue
         metrics = CALCULATORS[name](inputs, config.parameters.get(name, {}))
-        normalised = [percentile_rank(m.comparable, m.direction) for m in metrics]
-        out[name] = ComponentArrays(_weighted_mean(normalised, metrics), metrics, normalised)
+        normalised = [
+            percentile_rank(np.where(passed, m.comparable, np.nan), m.direction) for m in metrics
+        ]
+        values = np.vstack(normalised)
+        weights = np.array([m.weight for m in metrics])[:, None] * ~np.isnan(values)
+        measured = weights.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.where(weights > 0, values * weights / measured, 0.0)
+        score = np.where(measured > 0, shares.sum(axis=0), np.nan)
+        out[name] = ComponentArrays(score, metrics, normalised, list(shares))
     return out
 
 
@@ -118,75 +155,65 @@ def combine(
         )
         coverage += w * measured / metric_weight
     with np.errstate(invalid="ignore", divide="ignore"):
-        composite = np.where(used > 0, total / used, 0.0)
-    return composite, coverage / weight_sum
+        composite = np.where(used > 0, total / used, np.nan)
+    return composite, np.where(used > 0, coverage / weight_sum, np.nan)
 
 
-def _weighted_mean(normalised: list[np.ndarray], metrics: list[Metric]) -> np.ndarray:
-    values = np.vstack(normalised)
-    weights = np.array([m.weight for m in metrics])[:, None] * ~np.isnan(values)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(
-            weights.sum(axis=0) > 0,
-            np.nansum(values * weights, axis=0) / weights.sum(axis=0),
-            np.nan,
+def explain(table: ScoreTable) -> ScoringOutcome:
+    """Per-symbol records, best composite first; numpy stays in here."""
+    excluded = {s: r for s, r in zip(table.symbols, table.reasons, strict=True) if r is not None}
+    rows = np.flatnonzero(table.passed)
+    parts = {name: _ComponentLists.of(arrays, rows) for name, arrays in table.components.items()}
+    composite = np.round(table.composite[rows], DECIMALS).tolist()
+    confidence = np.round(table.confidence[rows], DECIMALS).tolist()
+    scores = [
+        SymbolScore(
+            symbol=table.symbols[row],
+            composite=composite[k],
+            confidence=confidence[k],
+            components={name: lists.component(k) for name, lists in parts.items()},
         )
-
-
-def _explain(
-    i: int,
-    symbol: str,
-    components: Mapping[str, _ComponentLists],
-    composite: list[float],
-    confidence: list[float],
-) -> SymbolScore:
-    parts = {}
-    for name, lists in components.items():
-        measured = [
-            weight for weight, normalised in zip(lists.weights, lists.normalised, strict=True)
-            if not math.isnan(normalised[i])
-        ]  # fmt: skip
-        weight_sum = sum(measured)
-        metrics = []
-        for k, metric_name in enumerate(lists.names):
-            raw, value, weight = lists.raw[k][i], lists.normalised[k][i], lists.weights[k]
-            known = not math.isnan(value)
-            metrics.append(
-                MetricScore(
-                    name=metric_name,
-                    raw=raw if math.isfinite(raw) else None,
-                    normalised=round(value, 6) if known else None,
-                    weight=weight,
-                    contribution=round(value * weight / weight_sum, 6) if known else 0.0,
-                    unbounded=math.isinf(raw),
-                )
-            )
-        score = lists.score[i]
-        parts[name] = ComponentScore(None if math.isnan(score) else round(score, 6), metrics)
-    return SymbolScore(
-        symbol=symbol,
-        composite=round(composite[i], 6),
-        confidence=round(confidence[i], 6),
-        components=parts,
-    )
+        for k, row in enumerate(rows.tolist())
+    ]
+    scores.sort(key=lambda s: (-s.composite, s.symbol))
+    return ScoringOutcome(scores, excluded)
 
 
 @dataclass(frozen=True)
 class _ComponentLists:
-    """A component's arrays as Python lists: numpy stays inside the scorer."""
+    """One component's arrays for the scored rows, as rounded Python lists."""
 
     names: list[str]
     weights: list[float]
     raw: list[list[float]]
     normalised: list[list[float]]
+    contributions: list[list[float]]
     score: list[float]
 
     @classmethod
-    def of(cls, arrays: ComponentArrays) -> _ComponentLists:
+    def of(cls, arrays: ComponentArrays, rows: np.ndarray) -> _ComponentLists:
         return cls(
             names=[m.name for m in arrays.metrics],
             weights=[float(m.weight) for m in arrays.metrics],
-            raw=[m.raw.astype(float).tolist() for m in arrays.metrics],
-            normalised=[n.tolist() for n in arrays.normalised],
-            score=arrays.score.tolist(),
+            raw=[m.raw[rows].astype(float).tolist() for m in arrays.metrics],
+            normalised=[np.round(n[rows], DECIMALS).tolist() for n in arrays.normalised],
+            contributions=[np.round(c[rows], DECIMALS).tolist() for c in arrays.contributions],
+            score=np.round(arrays.score[rows], DECIMALS).tolist(),
         )
+
+    def component(self, k: int) -> ComponentScore:
+        metrics = []
+        for m, name in enumerate(self.names):
+            raw, normalised = self.raw[m][k], self.normalised[m][k]
+            metrics.append(
+                MetricScore(
+                    name,
+                    raw if math.isfinite(raw) else None,
+                    None if math.isnan(normalised) else normalised,
+                    self.weights[m],
+                    self.contributions[m][k],
+                    math.isinf(raw),
+                )
+            )
+        score = self.score[k]
+        return ComponentScore(None if math.isnan(score) else score, metrics)

@@ -39,8 +39,7 @@ def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
     span = total - first
     with np.errstate(invalid="ignore", divide="ignore"):
         gap_ratio = np.where(span > 0, (span - history) / span, 1.0)
-        returns = np.diff(np.log(inputs.close), axis=1)
-    biggest_move = np.max(np.where(np.isnan(returns), 0.0, np.abs(returns)), axis=1, initial=0.0)
+    biggest_move = np.max(np.nan_to_num(np.abs(inputs.returns)), axis=1, initial=0.0)
     recent_volume = np.nansum(inputs.volume[:, -params.volume_lookback :], axis=1)
     zero_volume = (recent_volume <= 0) | ~(inputs.turnover_24h > 0)
     stale = ~(inputs.ticker_age_s <= params.max_ticker_age_s) | ~(inputs.bid > 0)

@@ -91,18 +91,17 @@ def realised_volatility(returns: FloatArray, window: int) -> FloatArray:
 
 def max_drawdown(close: FloatArray) -> FloatArray:
     """Largest peak-to-trough fall of each row as a fraction (0.25 = 25 %); NaNs skipped."""
-    filled = np.where(np.isnan(close), -np.inf, close)
-    peaks = np.maximum.accumulate(filled, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        drawdown = 1.0 - close / peaks
-    with quiet():
-        return np.nanmax(np.where(np.isfinite(drawdown), drawdown, np.nan), axis=1)
+    peaks = np.fmax.accumulate(close, axis=1)  # fmax ignores NaN
+    with np.errstate(invalid="ignore", divide="ignore"), quiet():
+        return np.nanmax(1.0 - close / peaks, axis=1)
 
 
 def beta_and_correlation(
     returns: FloatArray, benchmark: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Beta and Pearson correlation of every row to `benchmark`, over bars both have."""
+    if not np.isnan(returns).any():
+        return _beta_and_correlation_complete(returns, benchmark)
     both = ~np.isnan(returns) & ~np.isnan(benchmark)[None, :]
     counts = both.sum(axis=1)
     x = np.where(both, returns, 0.0)
@@ -119,6 +118,37 @@ def beta_and_correlation(
         corr = cov / np.sqrt(var_x * var_y)
     enough = counts >= 3
     return np.where(enough, beta, np.nan), np.where(enough, corr, np.nan)
+
+
+def _beta_and_correlation_complete(
+    returns: FloatArray, benchmark: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """The same without missing bars: plain centred dot products."""
+    dx = returns - returns.mean(axis=1, keepdims=True)
+    dy = benchmark - benchmark.mean()
+    cov = dx @ dy
+    var_x = np.einsum("ij,ij->i", dx, dx)
+    var_y = float(dy @ dy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        beta = cov / var_y
+        corr = cov / np.sqrt(var_x * var_y)
+    if returns.shape[1] < 3:
+        return np.full(len(returns), np.nan), np.full(len(returns), np.nan)
+    return beta, corr
+
+
+def last_valid_window(values: FloatArray, width: int, gappy: FloatArray) -> FloatArray:
+    """`(n, width)`: each row's last `width` present values (NaN-padded on the left when fewer).
+
+    `gappy` marks rows with missing values; the others are simply their last `width` columns.
+    """
+    out = np.array(values[:, -width:], dtype=float, copy=True)
+    for i in np.flatnonzero(gappy):
+        present = values[i][~np.isnan(values[i])][-width:]
+        out[i] = np.nan
+        if present.size:
+            out[i, width - present.size :] = present
+    return out
 
 
 def correlation_matrix(returns: FloatArray) -> FloatArray:

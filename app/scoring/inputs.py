@@ -9,6 +9,7 @@ Prices in the quote currency (USDT); volumes and book sizes in base coins (lots 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -38,6 +39,17 @@ class MarketInputs:
     @property
     def size(self) -> int:
         return len(self.symbols)
+
+    @cached_property
+    def returns(self) -> np.ndarray:
+        """Hourly log returns `(n, T-1)`, NaN where either candle is missing (computed once)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.diff(np.log(self.close), axis=1)
+
+    @cached_property
+    def has_gaps(self) -> np.ndarray:
+        """`(n,)`: rows with at least one missing candle (they need the slow, per-row path)."""
+        return np.isnan(self.close).any(axis=1)
 
     def subset(self, rows: np.ndarray) -> MarketInputs:
         """The same inputs for the symbols at `rows` (a boolean mask or index array)."""

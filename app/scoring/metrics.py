@@ -8,7 +8,6 @@ preferred level).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,11 +38,6 @@ class Metric:
         return self.raw if self.ranked is None else self.ranked
 
 
-def _last_valid(values: np.ndarray) -> float:
-    finite = values[~np.isnan(values)]
-    return float(finite[-1]) if finite.size else math.nan
-
-
 def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     """RSI regime, MACD histogram, Bollinger %B and bandwidth, volume vs mean, EMA trend."""
     rsi_period = int(params.get("rsi_period", 14))
@@ -55,24 +49,33 @@ def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     rsi_target = float(params.get("rsi_target", 55.0))
     pct_b_target = float(params.get("pct_b_target", 0.7))
     n = inputs.size
-    rsi, macd, pct_b, bandwidth, volume_ratio, trend = (np.full(n, np.nan) for _ in range(6))
-    for i in range(n):
-        valid = ~np.isnan(inputs.close[i])
-        close = np.ascontiguousarray(inputs.close[i][valid])
-        volume = inputs.volume[i][valid]
-        if close.size <= max(slow + signal, int(bb_period), trend_period + trend_lookback):
+    warm_up = max(slow + signal, int(bb_period), trend_period + trend_lookback)
+    rsi, macd, trend = (np.full(n, np.nan) for _ in range(3))
+    for i in range(n):  # TA-Lib is 1-D: recursive indicators run per symbol
+        close = inputs.close[i]
+        if inputs.has_gaps[i]:
+            close = np.ascontiguousarray(close[~np.isnan(close)])
+        if close.size <= warm_up:
             continue
-        last = close[-1]
-        rsi[i] = _last_valid(ind.rsi(close, rsi_period))
-        macd[i] = _last_valid(ind.macd_histogram(close, fast, slow, signal)) / last * 1e4
-        upper, middle, lower = ind.bollinger(close, int(bb_period), float(bb_width))
-        band = upper[-1] - lower[-1]
-        pct_b[i] = (last - lower[-1]) / band if band > 0 else 0.5
-        bandwidth[i] = band / middle[-1]
-        mean_volume = float(np.mean(volume[-volume_window:]))
-        volume_ratio[i] = volume[-1] / mean_volume if mean_volume > 0 else math.nan
+        rsi[i] = ind.rsi(close, rsi_period)[-1]
+        macd[i] = ind.macd_histogram(close, fast, slow, signal)[-1] / close[-1] * 1e4
         ema = ind.ema(close, trend_period)
         trend[i] = (ema[-1] / ema[-1 - trend_lookback] - 1.0) * 100.0
+    enough = ~np.isnan(rsi)
+    # Last-value Bollinger and volume statistics need only each row's tail: vectorised.
+    closes = ind.last_valid_window(inputs.close, int(bb_period), inputs.has_gaps)
+    middle = closes.mean(axis=1)
+    band = 2.0 * float(bb_width) * closes.std(axis=1)  # population sigma, as TA-Lib
+    last = closes[:, -1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct_b = np.where(band > 0, (last - (middle - band / 2)) / band, 0.5)
+        bandwidth = band / middle
+        volumes = ind.last_valid_window(inputs.volume, volume_window, inputs.has_gaps)
+        mean_volume = volumes.mean(axis=1)
+        volume_ratio = np.where(mean_volume > 0, volumes[:, -1] / mean_volume, np.nan)
+    pct_b, bandwidth, volume_ratio = (
+        np.where(enough, a, np.nan) for a in (pct_b, bandwidth, volume_ratio)
+    )
     return [
         Metric("rsi", rsi, HIGHER_IS_BETTER, ranked=-np.abs(rsi - rsi_target)),
         Metric("macd_histogram_bps", macd, HIGHER_IS_BETTER),
@@ -159,7 +162,7 @@ def impact_bps(
 def risk(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     """Higher = safer: volatility, drawdown, beta and correlation to the benchmark, liquidity."""
     window = int(params.get("volatility_window", 168))
-    returns = ind.log_returns(inputs.close)
+    returns = inputs.returns
     volatility = ind.realised_volatility(returns, window)
     drawdown = ind.max_drawdown(inputs.close)
     if inputs.benchmark in inputs.symbols:

@@ -246,7 +246,7 @@ def _score_rows(
                 "component": name,
                 "score": _percent(part.score),
                 "confidence": confidence,
-                "breakdown": {"metrics": [asdict(m) for m in part.metrics]},
+                "breakdown": {"metrics": [m.to_json() for m in part.metrics]},
             }
         )
     return rows

@@ -155,7 +155,7 @@ class TestReproducibility:
             for name, part in score.components.items():
                 assert part.score is not None
                 assert Decimal(str(round(part.score, 4))) == rows[name].score
-                assert [m.__dict__ for m in part.metrics] == rows[name].breakdown["metrics"]
+                assert [m.to_json() for m in part.metrics] == rows[name].breakdown["metrics"]
 
     async def test_new_weights_change_the_next_run_not_the_stored_one(
         self, session: AsyncSession, gateway: KucoinGateway
