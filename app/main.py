@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
-from app.api.routers import api_keys, scoring, symbols, system
+from app.api.routers import api_keys, portfolio, portfolio_ops, scoring, symbols, system
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
@@ -69,6 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api_keys.router, prefix=API_PREFIX)
     app.include_router(symbols.router, prefix=API_PREFIX)
     app.include_router(scoring.router, prefix=API_PREFIX)
+    app.include_router(portfolio.router, prefix=API_PREFIX)
+    app.include_router(portfolio_ops.router, prefix=API_PREFIX)
     return app
 
 

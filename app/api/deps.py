@@ -14,6 +14,7 @@ from app.config import Role
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal
 from app.services.api_keys import ApiKeyService
+from app.services.my_symbols import MySymbolsService
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -87,3 +88,11 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
 ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
 TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
 AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
+
+
+def get_my_symbols_service(session: SessionDep, state: AppStateDep) -> MySymbolsService:
+    """The V2 service the portfolio routes call (the scheduler builds the same object)."""
+    return MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
+
+
+MySymbolsDep = Annotated[MySymbolsService, Depends(get_my_symbols_service)]

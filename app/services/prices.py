@@ -46,6 +46,13 @@ class PriceCache:
             tick.symbol, tick.bid, tick.ask, tick.received_at, "websocket"
         )
 
+    def peek(self, symbol: str) -> PricePoint | None:
+        """The cached price of a canonical symbol, if any, without asking KuCoin."""
+        cached = self._prices.get(symbol)
+        if cached is None:
+            return None
+        return cached if cached.age_s() <= self.fresh_for_s else replace(cached, stale=True)
+
     async def get(self, symbol: str) -> PricePoint:
         """A fresh price, or the last good one marked stale; never an invented one."""
         canonical = self.gateway.converter.to_standard(symbol)

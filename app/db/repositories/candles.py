@@ -52,6 +52,20 @@ class CandleRepository:
         if gaps:
             await self.session.execute(self._insert_ignoring_duplicates(CandleGap), gaps)
 
+    async def closes(
+        self, symbol_ids: Sequence[int], granularity_min: int, start: datetime, end: datetime
+    ) -> Sequence[tuple[int, datetime, float]]:
+        """(symbol id, open time, close) of candles opening in [start, end]."""
+        rows = await self.session.execute(
+            select(Candle.symbol_id, Candle.open_time, Candle.close).where(
+                Candle.symbol_id.in_(symbol_ids),
+                Candle.granularity_min == granularity_min,
+                Candle.open_time >= start,
+                Candle.open_time <= end,
+            )
+        )
+        return list(rows.all())
+
     async def count(self, symbol_id: int, granularity_min: int) -> int:
         total = await self.session.scalar(
             select(func.count()).where(

@@ -48,6 +48,30 @@ class ScoringRepository:
             query = query.where(ScoringRun.scored_count > 0)
         return await self.session.scalar(query.order_by(ScoringRun.id.desc()).limit(1))
 
+    async def recent_runs_with_scores(self, count: int) -> Sequence[ScoringRun]:
+        """The newest `count` completed runs that scored anything, newest first."""
+        query = (
+            select(ScoringRun)
+            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
+            .order_by(ScoringRun.id.desc())
+            .limit(count)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def component_scores(
+        self, run_ids: Sequence[int], component: str, symbol_ids: Sequence[int] | None = None
+    ) -> dict[int, dict[int, SymbolScore]]:
+        """run id -> symbol id -> that component's score row."""
+        query = select(SymbolScore).where(
+            SymbolScore.run_id.in_(run_ids), SymbolScore.component == component
+        )
+        if symbol_ids is not None:
+            query = query.where(SymbolScore.symbol_id.in_(symbol_ids))
+        out: dict[int, dict[int, SymbolScore]] = {run_id: {} for run_id in run_ids}
+        for row in (await self.session.scalars(query)).all():
+            out[row.run_id][row.symbol_id] = row
+        return out
+
     async def add_scores(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)
         if rows:

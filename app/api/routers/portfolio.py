@@ -1,0 +1,137 @@
+"""The managed portfolio: membership, audit trail, weights."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request
+
+from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, TraderDep
+from app.schemas.common import problem_responses
+from app.schemas.portfolio import (
+    AddSymbol,
+    ChangeRead,
+    HistoryRead,
+    PortfolioRead,
+    RemoveSymbol,
+    ReplaceSymbol,
+)
+from app.security import Principal
+from app.services.my_symbols import MySymbolsService
+from app.services.portfolio import Actor, Change
+from app.services.prices import follow_portfolio_prices
+from app.state import AppState
+
+router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
+
+
+CHANGE_ERRORS = problem_responses(404, 409, 422)
+
+
+def actor_of(principal: Principal, request: Request) -> Actor:
+    return Actor(principal.name, getattr(request.state, "request_id", None))
+
+
+async def _changed(
+    change: Change, service: MySymbolsService, state: AppState, tasks: BackgroundTasks
+) -> ChangeRead:
+    if state.ticker_stream is not None:  # after the commit: follow the new member set
+        tasks.add_task(follow_portfolio_prices, state.sessionmaker, state.ticker_stream)
+    view = await service.get_portfolio()
+    return ChangeRead(
+        change=HistoryRead.model_validate(change.history),
+        portfolio=PortfolioRead.model_validate(view),
+    )
+
+
+@router.get(
+    "",
+    response_model=PortfolioRead,
+    summary="The members with weights, scores, prices and data age (or as of a past time)",
+)
+async def get_portfolio(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    as_of: Annotated[
+        datetime | None, Query(description="Read the membership recorded at this time.")
+    ] = None,
+) -> PortfolioRead:
+    return PortfolioRead.model_validate(await service.get_portfolio(as_of))
+
+
+@router.post(
+    "/add-symbol",
+    response_model=ChangeRead,
+    summary="Add an open, eligible, scored symbol (weights are recomputed)",
+    responses=CHANGE_ERRORS,
+)
+async def add_symbol(
+    body: AddSymbol,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    state: AppStateDep,
+    tasks: BackgroundTasks,
+) -> ChangeRead:
+    change = await service.add_symbol(
+        body.symbol, reason=body.reason, actor=actor_of(principal, request)
+    )
+    return await _changed(change, service, state, tasks)
+
+
+@router.post(
+    "/remove-symbol",
+    response_model=ChangeRead,
+    summary="Remove a member (ranks close up, weights are recomputed)",
+    responses=CHANGE_ERRORS,
+)
+async def remove_symbol(
+    body: RemoveSymbol,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    state: AppStateDep,
+    tasks: BackgroundTasks,
+) -> ChangeRead:
+    change = await service.remove_symbol(
+        body.symbol, reason=body.reason, actor=actor_of(principal, request)
+    )
+    return await _changed(change, service, state, tasks)
+
+
+@router.post(
+    "/replace-symbol",
+    response_model=ChangeRead,
+    summary="Swap a member for an outsider atomically (the newcomer takes its rank)",
+    responses=CHANGE_ERRORS,
+)
+async def replace_symbol(
+    body: ReplaceSymbol,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    state: AppStateDep,
+    tasks: BackgroundTasks,
+) -> ChangeRead:
+    change = await service.replace_symbol(
+        body.old_symbol, body.new_symbol, reason=body.reason, actor=actor_of(principal, request)
+    )
+    return await _changed(change, service, state, tasks)
+
+
+@router.get(
+    "/history",
+    response_model=list[HistoryRead],
+    summary="The audit trail, newest first",
+    responses=problem_responses(404, 422),
+)
+async def get_history(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    since: datetime | None = None,
+    symbol: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[HistoryRead]:
+    rows = await service.get_history(since=since, symbol=symbol, limit=limit)
+    return [HistoryRead.model_validate(r) for r in rows]

@@ -1,0 +1,171 @@
+"""Portfolio operations: weights, replacement, rebalance, sizing, correlation, PnL, analytics."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from app.api.deps import MySymbolsDep, ReaderDep, TraderDep
+from app.api.routers.portfolio import actor_of
+from app.config import Role
+from app.errors import PermissionDeniedError
+from app.schemas.common import problem_responses
+from app.schemas.portfolio_ops import (
+    CorrelationRead,
+    MetricsRead,
+    PerformanceCreate,
+    PerformanceRead,
+    PositionSizeRead,
+    RebalanceRead,
+    RebalanceRequest,
+    ReplacementCandidatesRead,
+    StatisticsRead,
+    WeightsRead,
+)
+
+router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
+
+
+@router.get(
+    "/weights",
+    response_model=WeightsRead,
+    summary="Target weights of the current members (calculate_dynamic_weights)",
+    responses=problem_responses(409, 422),
+)
+async def get_weights(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    method: Annotated[
+        Literal["score", "equal", "inverse_volatility", "risk_parity", "hrp"] | None,
+        Query(description="Override the configured weighting_method."),
+    ] = None,
+) -> WeightsRead:
+    return WeightsRead.model_validate(await service.calculate_dynamic_weights(method))
+
+
+@router.get(
+    "/replacement-candidates",
+    response_model=ReplacementCandidatesRead,
+    summary="Replacement recommendations with their reasons and blocking reasons",
+)
+async def get_replacement_candidates(
+    _: ReaderDep, service: MySymbolsDep
+) -> ReplacementCandidatesRead:
+    return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())
+
+
+@router.post(
+    "/rebalance",
+    response_model=RebalanceRead,
+    summary="Move to target weights (changes above the threshold) with an orders plan in lots",
+    responses=problem_responses(409, 422),
+)
+async def rebalance_portfolio(
+    body: RebalanceRequest, principal: TraderDep, request: Request, service: MySymbolsDep
+) -> RebalanceRead:
+    if body.force and not principal.role.allows(Role.ADMIN):
+        raise PermissionDeniedError(
+            "force (rebalancing on stale inputs) needs the 'admin' role",
+            extra={"required_role": "admin", "key_role": principal.role.value},
+        )
+    result = await service.rebalance_portfolio(
+        dry_run=body.dry_run,
+        account_balance=None if body.account_balance is None else float(body.account_balance),
+        positions=body.positions,
+        force=body.force,
+        actor=actor_of(principal, request),
+    )
+    return RebalanceRead.model_validate(result)
+
+
+@router.get(
+    "/position-size",
+    response_model=PositionSizeRead,
+    summary="Position size of a member for an account balance, in USDT and lots",
+    responses=problem_responses(404, 422),
+)
+async def get_position_size(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    symbol: Annotated[str, Query(min_length=2, max_length=40)],
+    account_balance: Annotated[float, Query(gt=0, description="USDT")],
+    volatility_adjusted: bool = False,
+) -> PositionSizeRead:
+    answer = await service.get_position_size_for_symbol(
+        symbol, account_balance, volatility_adjusted=volatility_adjusted
+    )
+    size = answer.size
+    return PositionSizeRead(
+        symbol=answer.symbol,
+        weight_pct=answer.weight_pct,
+        price=answer.price,
+        price_source=answer.price_source,
+        notional_usdt=size.notional_usdt,
+        capped=size.capped,
+        cap_reason=size.cap_reason,
+        contracts=size.contracts,
+        contract_notional_usdt=size.contract_notional_usdt,
+        max_leverage=size.max_leverage,
+        min_margin_usdt=size.min_margin_usdt,
+        volatility=answer.volatility,
+        volatility_adjusted=size.volatility_adjusted,
+        volatility_scale=size.volatility_scale,
+    )
+
+
+@router.get(
+    "/correlation",
+    response_model=CorrelationRead,
+    summary="Correlation of the members' hourly log returns: matrix, pairs, clusters, beta",
+)
+async def get_correlation(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
+) -> CorrelationRead:
+    return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
+
+
+@router.post(
+    "/performance",
+    response_model=PerformanceRead,
+    summary="Report a member's PnL; returns its performance since inclusion",
+    responses=problem_responses(404, 422),
+)
+async def post_performance(
+    body: PerformanceCreate, principal: TraderDep, request: Request, service: MySymbolsDep
+) -> PerformanceRead:
+    summary = await service.update_performance_metrics(
+        body.symbol,
+        pnl=body.pnl,
+        recorded_at=body.timestamp,
+        pnl_pct=body.pnl_pct,
+        notional=body.notional,
+        actor=actor_of(principal, request),
+    )
+    return PerformanceRead.model_validate(summary)
+
+
+@router.get(
+    "/statistics",
+    response_model=StatisticsRead,
+    summary="Counts, weights, scores, concentration (HHI) and sector mix",
+)
+async def get_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+    return StatisticsRead.model_validate(await service.get_portfolio_analytics())
+
+
+@router.get(
+    "/metrics",
+    response_model=MetricsRead,
+    summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
+    responses=problem_responses(409, 422),
+)
+async def get_metrics(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
+    level: Annotated[float, Query(ge=0.5, lt=1)] = 0.95,
+) -> MetricsRead:
+    return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))

@@ -1,0 +1,131 @@
+"""Queries on portfolio members, their audit trail and PnL reports; flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.db.models import (
+    PerformanceRecord,
+    PortfolioHistory,
+    PortfolioMember,
+    Symbol,
+    SystemConfiguration,
+)
+
+# Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
+PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: PortfolioMember
+    symbol: Symbol
+
+
+class PortfolioRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def lock(self) -> None:
+        """Take the portfolio's write lock for this transaction (waits for other writers).
+
+        The row lock on `max_portfolio_symbols` also keeps the limit from changing under us.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PORTFOLIO_LOCK_KEY}
+            )
+        await self.session.execute(
+            select(SystemConfiguration.key)
+            .where(SystemConfiguration.key == "max_portfolio_symbols")
+            .with_for_update()
+        )
+
+    async def active(self) -> list[MemberRow]:
+        """Active members by rank, with their symbols."""
+        rows = await self.session.execute(
+            select(PortfolioMember, Symbol)
+            .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+            .where(PortfolioMember.status == "active")
+            .order_by(PortfolioMember.rank)
+        )
+        return [MemberRow(member, symbol) for member, symbol in rows.all()]
+
+    def add(self, member: PortfolioMember) -> None:
+        self.session.add(member)
+
+    async def set_rank(self, member: PortfolioMember, rank: int) -> None:
+        """Move one member to a free rank now, in this order (ranks are unique among active
+        members, checked row by row, so the unit of work must not reorder these updates)."""
+        await self.session.execute(
+            update(PortfolioMember).where(PortfolioMember.id == member.id).values(rank=rank)
+        )
+        set_committed_value(member, "rank", rank)
+
+    async def record(self, entry: PortfolioHistory) -> PortfolioHistory:
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+    async def history(
+        self, *, since: datetime | None, symbol: str | None, limit: int
+    ) -> Sequence[PortfolioHistory]:
+        query = select(PortfolioHistory)
+        if since is not None:
+            query = query.where(PortfolioHistory.occurred_at >= since)
+        if symbol is not None:
+            query = query.where(
+                (PortfolioHistory.symbol == symbol) | (PortfolioHistory.replaced_symbol == symbol)
+            )
+        query = query.order_by(PortfolioHistory.id.desc()).limit(limit)
+        return (await self.session.scalars(query)).all()
+
+    async def last_entry_at(self, moment: datetime) -> PortfolioHistory | None:
+        """The newest audit row at or before `moment` (its snapshot is the state then)."""
+        return await self.session.scalar(
+            select(PortfolioHistory)
+            .where(PortfolioHistory.occurred_at <= moment)
+            .order_by(PortfolioHistory.occurred_at.desc(), PortfolioHistory.id.desc())
+            .limit(1)
+        )
+
+    async def add_performance(self, record: PerformanceRecord) -> None:
+        self.session.add(record)
+        await self.session.flush()
+
+    async def performance(
+        self, symbol_ids: Sequence[int], since: datetime | None = None
+    ) -> Sequence[PerformanceRecord]:
+        query = select(PerformanceRecord).where(PerformanceRecord.symbol_id.in_(symbol_ids))
+        if since is not None:
+            query = query.where(PerformanceRecord.recorded_at >= since)
+        return (
+            await self.session.scalars(
+                query.order_by(PerformanceRecord.recorded_at, PerformanceRecord.id)
+            )
+        ).all()
+
+    async def symbol_by_name(self, symbol: str) -> Symbol | None:
+        return await self.session.scalar(select(Symbol).where(Symbol.symbol == symbol))
+
+
+def snapshot(rows: Sequence[MemberRow]) -> list[dict[str, Any]]:
+    """The portfolio as stored on an audit row: enough to answer `as_of` exactly."""
+    return [
+        {
+            "symbol": r.symbol.symbol,
+            "kucoin_symbol": r.symbol.kucoin_symbol,
+            "rank": r.member.rank,
+            "weight": str(r.member.weight),
+            "included_at": r.member.included_at.isoformat(),
+            "entry_price": None if r.member.entry_price is None else str(r.member.entry_price),
+        }
+        for r in sorted(rows, key=lambda r: r.member.rank)
+    ]

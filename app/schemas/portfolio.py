@@ -1,0 +1,125 @@
+"""Contracts for the portfolio: members, changes, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SYMBOL_FIELD = Field(
+    min_length=2,
+    max_length=40,
+    description="Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.",
+    examples=["SOLUSDT"],
+)
+
+
+class MemberRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    rank: int = Field(description="The member's slot, 1..n without holes.")
+    score_rank: int | None = Field(description="1 = best latest composite among the members.")
+    symbol: str
+    kucoin_symbol: str
+    weight: Decimal = Field(description="Percent of the portfolio.")
+    composite: float | None
+    included_at: datetime
+    entry_price: Decimal | None
+    current_price: float | None
+    price_source: str | None = Field(description="websocket, rest or stored_mark.")
+    performance_pct: float | None = Field(description="Price change since inclusion, percent.")
+    is_replacement_candidate: bool
+    data_age_s: float | None
+    stale: bool
+
+
+class PortfolioRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2026-11-22T09:00:00Z",
+                    "members": [
+                        {
+                            "rank": 1,
+                            "score_rank": 2,
+                            "symbol": "SOLUSDT",
+                            "kucoin_symbol": "SOLUSDTM",
+                            "weight": "12.5000",
+                            "composite": 74.2,
+                            "included_at": "2026-11-20T09:00:00Z",
+                            "entry_price": "142.31",
+                            "current_price": 145.02,
+                            "price_source": "websocket",
+                            "performance_pct": 1.904293,
+                            "is_replacement_candidate": False,
+                            "data_age_s": 0.4,
+                            "stale": False,
+                        }
+                    ],
+                    "max_symbols": 10,
+                    "total_weight": "100.0000",
+                    "score_run_id": 42,
+                    "score_age_s": 310.2,
+                    "stale": False,
+                    "reconstructed": False,
+                }
+            ]
+        },
+    )
+
+    as_of: datetime
+    members: list[MemberRead]
+    max_symbols: int
+    total_weight: Decimal
+    score_run_id: int | None
+    score_age_s: float | None
+    stale: bool
+    reconstructed: bool = Field(description="True when read from the audit trail (as_of).")
+
+
+class AddSymbol(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = SYMBOL_FIELD
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class RemoveSymbol(AddSymbol):
+    pass
+
+
+class ReplaceSymbol(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    old_symbol: str = SYMBOL_FIELD
+    new_symbol: str = SYMBOL_FIELD
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class HistoryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: datetime
+    action: str
+    symbol: str | None
+    replaced_symbol: str | None
+    old_rank: int | None
+    new_rank: int | None
+    old_weight: Decimal | None
+    new_weight: Decimal | None
+    reason: str | None
+    actor: str
+    request_id: str | None
+    details: dict[str, Any] = Field(
+        description="The portfolio after the change, weights before it, how weights were made."
+    )
+
+
+class ChangeRead(BaseModel):
+    change: HistoryRead
+    portfolio: PortfolioRead

@@ -1,0 +1,204 @@
+"""Contracts for weights, replacement, rebalance, sizing, correlation, PnL and analytics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.portfolio import SYMBOL_FIELD
+
+FROM_OBJECTS = ConfigDict(from_attributes=True)
+
+
+class WeightsRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    method: str
+    weights: dict[str, Decimal] = Field(description="Percent per member, summing to 100.")
+    inputs: dict[str, Any] = Field(description="What the calculation read.")
+    relaxed_caps: list[str] = Field(
+        description="Caps no weights could meet with this many members, relaxed to 100/n."
+    )
+
+
+class ConfirmationRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    run_id: int
+    member_score: float | None
+    outsider_score: float | None
+    lead: float | None
+
+
+class RecommendationRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    member: str
+    member_rank: int
+    member_score: float | None
+    outsider: str | None
+    outsider_score: float | None
+    lead: float | None
+    held_hours: float
+    confirmations: list[ConfirmationRead]
+    max_correlation: float | None
+    most_correlated_with: str | None
+    reasons: list[str]
+    blocking: list[str]
+    actionable: bool
+
+
+class ReplacementCandidatesRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    evaluated_at: datetime
+    run_ids: list[int] = Field(description="Scoring runs the hysteresis read, newest first.")
+    recommendations: list[RecommendationRead]
+
+
+class RebalanceRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"dry_run": True, "account_balance": 25000}]},
+    )
+
+    dry_run: bool = False
+    account_balance: Decimal | None = Field(default=None, gt=0, description="USDT.")
+    positions: dict[str, int] | None = Field(
+        default=None,
+        description="The engine's current lots per symbol; without it the current weights' "
+        "implied lots are used.",
+    )
+    force: bool = Field(default=False, description="Rebalance on stale inputs (admin only).")
+
+
+class WeightChangeRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    symbol: str
+    current_weight: Decimal
+    target_weight: Decimal
+    difference: Decimal
+    above_threshold: bool
+    applied: bool
+
+
+class OrderLineRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    symbol: str
+    target_weight_pct: float
+    target_notional_usdt: float
+    current_contracts: int
+    target_contracts: int
+    delta_contracts: int
+    delta_notional_usdt: float
+    side: str | None
+    skipped_reason: str | None
+
+
+class RebalanceRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    dry_run: bool
+    method: str
+    threshold_pct: float
+    changes: list[WeightChangeRead]
+    applied: int
+    history_id: int | None
+    orders: list[OrderLineRead]
+    account_balance: float | None
+    stale_inputs: list[str]
+    forced: bool
+
+
+class PositionSizeRead(BaseModel):
+    symbol: str
+    weight_pct: Decimal
+    price: float
+    price_source: str
+    notional_usdt: float
+    capped: bool
+    cap_reason: str | None
+    contracts: int = Field(description="Lots, a multiple of the contract's lot size.")
+    contract_notional_usdt: float
+    max_leverage: int
+    min_margin_usdt: float
+    volatility: float | None
+    volatility_adjusted: bool
+    volatility_scale: float | None
+
+
+class CorrelationRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    window_hours: int
+    symbols: list[str]
+    matrix: list[list[float | None]]
+    limit: float
+    pairs_over_limit: list[tuple[str, str, float]]
+    average_pairwise: float | None
+    clusters: list[list[str]]
+    beta_to_btc: dict[str, float | None]
+    common_hours: int
+
+
+class PerformanceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = SYMBOL_FIELD
+    pnl: Decimal = Field(description="Realised plus unrealised PnL of the period, USDT.")
+    timestamp: datetime
+    pnl_pct: Decimal | None = None
+    notional: Decimal | None = Field(default=None, ge=0)
+
+
+class PerformanceRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    symbol: str
+    records: int
+    pnl_since_inclusion: Decimal
+    max_drawdown: Decimal
+    win_rate: float | None
+    included_at: datetime
+
+
+class StatisticsRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    members: int
+    max_symbols: int
+    weights: dict[str, float]
+    scores: dict[str, float | None]
+    herfindahl: float | None = Field(description="Sum of squared weight fractions.")
+    effective_members: float | None = Field(description="1 / HHI.")
+    sectors: dict[str, float]
+
+
+class RiskReportRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    observations: int
+    mean: float
+    volatility: float | None
+    sharpe: float | None
+    sortino: float | None
+    calmar: float | None
+    max_drawdown: float
+    var: float
+    es: float
+    level: float
+
+
+class MetricsRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    window_hours: int
+    observations: int
+    members_used: list[str]
+    periods: str = "hourly returns of the current weights, annualised over 8760 h"
+    report: RiskReportRead | None

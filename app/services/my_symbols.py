@@ -1,0 +1,177 @@
+"""MySymbolsService (V2): the portfolio use cases the trading engine, the scheduler and the API
+call, composed from the market-data, scoring and portfolio services. Method names follow seed 000.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import PortfolioHistory
+from app.db.types import utcnow
+from app.exchange.gateway import KucoinGateway
+from app.services.portfolio import Actor, Change, NotMember, PortfolioService
+from app.services.portfolio_config import load_portfolio_config
+from app.services.portfolio_reads import PortfolioReader, PortfolioView
+from app.services.portfolio_risk import (
+    CorrelationReport,
+    Metrics,
+    PerformanceSummary,
+    Statistics,
+    check_correlation,
+    portfolio_metrics,
+    portfolio_statistics,
+    record_performance,
+)
+from app.services.portfolio_weights import TargetWeights, calculate_dynamic_weights
+from app.services.prices import PriceCache
+from app.services.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
+from app.services.replacement import ReplacementReport, evaluate_replacements
+from app.services.scoring import RankedSymbol, ScoringService
+
+
+class MySymbolsService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        gateway: KucoinGateway,
+        prices: PriceCache,
+        scoring_lock: asyncio.Lock,
+    ) -> None:
+        self.session = session
+        self.gateway = gateway
+        self.prices = prices
+        self.scoring = ScoringService(session, gateway, scoring_lock)
+        self.membership = PortfolioService(session, gateway, prices)
+        self.reader = PortfolioReader(session, prices)
+
+    # -- membership ----------------------------------------------------------------------------
+
+    async def get_portfolio(self, as_of: datetime | None = None) -> PortfolioView:
+        """The portfolio now, or as the audit trail recorded it at `as_of`."""
+        if as_of is not None and as_of < utcnow():
+            return await self.reader.as_of(as_of)
+        return await self.reader.current()
+
+    async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
+        return await self.membership.add_symbol(symbol, reason=reason, actor=actor)
+
+    async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
+        return await self.membership.remove_symbol(symbol, reason=reason, actor=actor)
+
+    async def replace_symbol(
+        self, old: str, new: str, *, reason: str | None, actor: Actor
+    ) -> Change:
+        return await self.membership.replace_symbol(old, new, reason=reason, actor=actor)
+
+    async def get_history(
+        self, *, since: datetime | None, symbol: str | None, limit: int
+    ) -> list[PortfolioHistory]:
+        canonical = None if symbol is None else await self._canonical(symbol)
+        return await self.reader.history(since=since, symbol=canonical, limit=limit)
+
+    # -- scores and weights --------------------------------------------------------------------
+
+    async def get_symbol_scores(self, limit: int = 50) -> list[RankedSymbol]:
+        """Top scored symbols of the latest run."""
+        return await self.scoring.get_symbol_scores(limit)
+
+    async def calculate_dynamic_weights(self, method: str | None = None) -> TargetWeights:
+        """Target weights of the current members by the configured (or given) method."""
+        config = await load_portfolio_config(self.session)
+        rows = await self.membership.portfolio.active()
+        return await calculate_dynamic_weights(
+            self.session, [r.symbol for r in rows], config, now=utcnow(), method=method
+        )
+
+    # -- replacement and rebalance ---------------------------------------------------------------
+
+    async def evaluate_portfolio_replacement(self) -> ReplacementReport:
+        """Recommendations for the weakest members, with reasons and blocking reasons."""
+        return await evaluate_replacements(self.session, utcnow())
+
+    async def execute_portfolio_replacement(
+        self, old_symbol: str, new_symbol: str, *, reason: str | None, actor: Actor
+    ) -> Change:
+        """Apply one replacement atomically (the same path as /replace-symbol)."""
+        return await self.replace_symbol(old_symbol, new_symbol, reason=reason, actor=actor)
+
+    async def rebalance_portfolio(
+        self,
+        *,
+        dry_run: bool,
+        account_balance: float | None,
+        positions: Mapping[str, int] | None,
+        force: bool,
+        actor: Actor,
+    ) -> RebalanceResult:
+        """Move to target weights when a change exceeds the threshold; orders plan in lots."""
+        canonical_positions = None
+        if positions is not None:
+            canonical_positions = {await self._canonical(k): v for k, v in positions.items()}
+        return await rebalance(
+            self.session,
+            self.prices,
+            dry_run=dry_run,
+            account_balance=account_balance,
+            positions=canonical_positions,
+            force=force,
+            actor=actor,
+            now=utcnow(),
+        )
+
+    async def get_position_size_for_symbol(
+        self, symbol: str, account_balance: float, *, volatility_adjusted: bool = False
+    ) -> SizeAnswer:
+        """balance x weight / 100, capped at max_position_weight, in lots."""
+        return await size_position(
+            self.session,
+            self.prices,
+            await self._canonical(symbol),
+            account_balance=account_balance,
+            volatility_adjusted=volatility_adjusted,
+            now=utcnow(),
+        )
+
+    # -- risk and analytics ----------------------------------------------------------------------
+
+    async def check_portfolio_correlation(
+        self, window_hours: int | None = None
+    ) -> CorrelationReport:
+        return await check_correlation(self.session, window_hours, utcnow())
+
+    async def update_performance_metrics(
+        self,
+        symbol: str,
+        *,
+        pnl: Decimal,
+        recorded_at: datetime,
+        pnl_pct: Decimal | None,
+        notional: Decimal | None,
+        actor: Actor,
+    ) -> PerformanceSummary:
+        """Append the engine's PnL report for a member; derived performance since inclusion."""
+        canonical = await self._canonical(symbol)
+        row = await self.membership.portfolio.symbol_by_name(canonical)
+        if row is None:
+            raise NotMember(f"{canonical} is not an active member of the portfolio")
+        return await record_performance(
+            self.session, row, pnl=pnl, recorded_at=recorded_at, pnl_pct=pnl_pct,
+            notional=notional, source=actor.name,
+        )  # fmt: skip
+
+    async def get_portfolio_analytics(self) -> Statistics:
+        """Counts, weights, score summary, concentration and sector mix."""
+        return await portfolio_statistics(self.session)
+
+    async def get_portfolio_metrics(self, window_hours: int, level: float) -> Metrics:
+        """Sharpe, Sortino, Calmar, drawdown, VaR and ES of the current weights."""
+        return await portfolio_metrics(self.session, window_hours, level, utcnow())
+
+    async def _canonical(self, symbol: str) -> str:
+        await self.gateway.ensure_converter_quietly()
+        return self.gateway.converter.to_standard(symbol)

@@ -1,0 +1,241 @@
+"""Portfolio membership: add, remove, replace; ranks 1..n, weights recomputed, one audit row each.
+
+Every change takes the portfolio's write lock first and writes its `portfolio_history` row (with
+the resulting portfolio as a snapshot) in the same transaction; the database's own constraints
+stay the last line of defence.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import PortfolioHistory, PortfolioMember, Symbol
+from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.db.types import utcnow
+from app.errors import ConflictError, NotFoundError
+from app.exchange.errors import ExchangeError
+from app.exchange.gateway import KucoinGateway
+from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio_market import latest_scores
+from app.services.portfolio_weights import TargetWeights, calculate_dynamic_weights
+from app.services.prices import PriceCache
+
+logger = logging.getLogger(__name__)
+
+
+class PortfolioFull(ConflictError):
+    slug, title = "portfolio-full", "The portfolio already holds its maximum of symbols"
+
+
+class AlreadyMember(ConflictError):
+    slug, title = "already-member", "The symbol is already in the portfolio"
+
+
+class NotMember(NotFoundError):
+    slug, title = "not-a-member", "The symbol is not in the portfolio"
+
+
+class SymbolNotEligible(ConflictError):
+    slug, title = "symbol-not-eligible", "Only open, eligible, scored symbols can join"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asked for a change, as the audit trail records it."""
+
+    name: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    history: PortfolioHistory
+    weights: TargetWeights
+
+
+class PortfolioService:
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway, prices: PriceCache) -> None:
+        self.session = session
+        self.gateway = gateway
+        self.prices = prices
+        self.portfolio = PortfolioRepository(session)
+
+    async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
+        """Add an open, eligible, scored symbol at the next rank; weights recomputed."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        before = _weights(rows)
+        row = await self._eligible_symbol(symbol)
+        if any(r.symbol.id == row.id for r in rows):
+            raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
+        if len(rows) >= config.max_symbols:
+            raise PortfolioFull(
+                f"the portfolio holds {len(rows)} of {config.max_symbols} symbols; "
+                "replace one instead",
+                extra={"max_portfolio_symbols": config.max_symbols},
+            )
+        targets = await self._targets([*(r.symbol for r in rows), row], config)
+        member = await self._join(row, rank=len(rows) + 1, weight=targets.weights[row.symbol])
+        after = await self._apply_weights(targets)
+        history = await self._record(
+            "add", after, actor, reason, symbol=row.symbol, new_rank=member.rank,
+            new_weight=member.weight, targets=targets, before=before,
+        )  # fmt: skip
+        return Change(history, targets)
+
+    async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
+        """Remove a member; the ranks below it move up, weights recomputed."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        before = _weights(rows)
+        leaving = self._member(rows, await self._canonical(symbol))
+        old_rank, old_weight = leaving.member.rank, leaving.member.weight
+        await self._leave(leaving.member)
+        remaining = [r for r in rows if r is not leaving]
+        for r in remaining:
+            if r.member.rank > old_rank:  # ascending: each target rank is already free
+                await self.portfolio.set_rank(r.member, r.member.rank - 1)
+        targets = await self._targets([r.symbol for r in remaining], config)
+        after = await self._apply_weights(targets)
+        history = await self._record(
+            "remove", after, actor, reason, symbol=leaving.symbol.symbol, old_rank=old_rank,
+            old_weight=old_weight, targets=targets, before=before,
+        )  # fmt: skip
+        return Change(history, targets)
+
+    async def replace_symbol(
+        self, old: str, new: str, *, reason: str | None, actor: Actor
+    ) -> Change:
+        """Swap a member for an outsider atomically; the newcomer takes the member's rank."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        before = _weights(rows)
+        leaving = self._member(rows, await self._canonical(old))
+        row = await self._eligible_symbol(new)
+        if any(r.symbol.id == row.id for r in rows):
+            raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
+        rank, old_weight = leaving.member.rank, leaving.member.weight
+        await self._leave(leaving.member)
+        kept = [r.symbol for r in rows if r is not leaving]
+        targets = await self._targets([*kept, row], config)
+        member = await self._join(row, rank=rank, weight=targets.weights[row.symbol])
+        after = await self._apply_weights(targets)
+        history = await self._record(
+            "replace", after, actor, reason, symbol=row.symbol,
+            replaced_symbol=leaving.symbol.symbol, old_rank=rank, new_rank=rank,
+            old_weight=old_weight, new_weight=member.weight, targets=targets, before=before,
+        )  # fmt: skip
+        return Change(history, targets)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _canonical(self, symbol: str) -> str:
+        await self.gateway.ensure_converter_quietly()
+        return self.gateway.converter.to_standard(symbol)
+
+    async def _eligible_symbol(self, symbol: str) -> Symbol:
+        canonical = await self._canonical(symbol)
+        row = await self.portfolio.symbol_by_name(canonical)
+        if row is None:
+            raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
+        if row.status != "Open" or not row.is_eligible or row.delisted_at is not None:
+            raise SymbolNotEligible(
+                f"{canonical} is not tradable ({row.eligibility_reason or row.status})",
+                extra={"status": row.status, "eligibility_reason": row.eligibility_reason},
+            )
+        scores = await latest_scores(self.session, [row.id])
+        if row.id not in scores.composite:
+            excluded = scores.run.exclusions.get("symbols", {}) if scores.run else {}
+            why = excluded.get(canonical, "not shortlisted" if scores.run else "no run yet")
+            raise SymbolNotEligible(
+                f"{canonical} has no score in the latest scoring run ({why})",
+                extra={"scoring_run_id": scores.run.id if scores.run else None, "why": why},
+            )
+        return row
+
+    @staticmethod
+    def _member(rows: list[MemberRow], canonical: str) -> MemberRow:
+        for r in rows:
+            if r.symbol.symbol == canonical:
+                return r
+        raise NotMember(f"{canonical} is not an active member of the portfolio")
+
+    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> TargetWeights:
+        return await calculate_dynamic_weights(self.session, symbols, config, now=utcnow())
+
+    async def _join(self, row: Symbol, *, rank: int, weight: Decimal) -> PortfolioMember:
+        member = PortfolioMember(
+            symbol_id=row.id,
+            rank=rank,
+            weight=weight,
+            status="active",
+            included_at=utcnow(),
+            entry_price=await self._entry_price(row),
+        )
+        self.portfolio.add(member)
+        await self.session.flush()
+        return member
+
+    async def _leave(self, member: PortfolioMember) -> None:
+        member.status, member.removed_at = "removed", utcnow()
+        await self.session.flush()
+
+    async def _entry_price(self, row: Symbol) -> Decimal | None:
+        """The live mid when KuCoin answers, else the last synced mark price (never invented)."""
+        try:
+            return Decimal(repr((await self.prices.get(row.symbol)).mid))
+        except ExchangeError as exc:
+            logger.warning("entry price of %s from the stored mark (%s)", row.symbol, exc.slug)
+        return None if row.mark_price is None else Decimal(repr(row.mark_price))
+
+    async def _apply_weights(self, targets: TargetWeights) -> list[MemberRow]:
+        rows = await self.portfolio.active()
+        for r in rows:
+            r.member.weight = targets.weights[r.symbol.symbol]
+        await self.session.flush()
+        return rows
+
+    async def _record(
+        self,
+        action: str,
+        after: list[MemberRow],
+        actor: Actor,
+        reason: str | None,
+        *,
+        targets: TargetWeights,
+        before: dict[str, str],
+        **fields: object,
+    ) -> PortfolioHistory:
+        entry = PortfolioHistory(
+            occurred_at=utcnow(),
+            action=action,
+            reason=reason,
+            actor=actor.name,
+            request_id=actor.request_id,
+            details={
+                "portfolio": snapshot(after),
+                "weights_before": before,
+                "weighting": {
+                    "method": targets.method,
+                    "relaxed_caps": targets.relaxed_caps,
+                    **targets.inputs,
+                },
+            },
+            **fields,
+        )
+        return await self.portfolio.record(entry)
+
+
+def _rank_of(rows: list[MemberRow], symbol: Symbol) -> int:
+    return next(r.member.rank for r in rows if r.symbol.id == symbol.id)
+
+
+def _weights(rows: list[MemberRow]) -> dict[str, str]:
+    return {r.symbol.symbol: str(r.member.weight) for r in rows}

@@ -1,0 +1,203 @@
+"""Correlation (`check_portfolio_correlation`), PnL reports (`update_performance_metrics`) and
+analytics (`get_portfolio_analytics`: statistics and risk metrics) of the current members."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import PerformanceRecord, Symbol
+from app.db.repositories.portfolio import PortfolioRepository
+from app.errors import ValidationFailedError
+from app.portfolio import analytics, correlation
+from app.services.portfolio import NotMember
+from app.services.portfolio_config import load_portfolio_config
+from app.services.portfolio_market import hourly_log_returns, latest_scores
+from app.services.portfolio_weights import InsufficientMarketData
+
+HOURS_PER_YEAR = 24 * 365
+BENCHMARK = "BTCUSDT"
+
+
+@dataclass(frozen=True)
+class CorrelationReport:
+    window_hours: int
+    symbols: list[str]
+    matrix: list[list[float | None]]
+    limit: float
+    pairs_over_limit: list[tuple[str, str, float]]
+    average_pairwise: float | None
+    clusters: list[list[str]]
+    beta_to_btc: dict[str, float | None]
+    common_hours: int
+
+
+@dataclass(frozen=True)
+class PerformanceSummary:
+    symbol: str
+    records: int
+    pnl_since_inclusion: Decimal
+    max_drawdown: Decimal  # of cumulative PnL since inclusion, in PnL units
+    win_rate: float | None
+    included_at: datetime
+
+
+@dataclass(frozen=True)
+class Statistics:
+    members: int
+    max_symbols: int
+    weights: dict[str, float]  # min, max, mean, total
+    scores: dict[str, float | None]  # min, max, mean composite of the members
+    herfindahl: float | None
+    effective_members: float | None
+    sectors: dict[str, float]  # sector -> total weight percent
+
+
+@dataclass(frozen=True)
+class Metrics:
+    window_hours: int
+    observations: int
+    members_used: list[str]
+    report: analytics.RiskReport | None
+
+
+async def check_correlation(
+    session: AsyncSession, window_hours: int | None, now: datetime
+) -> CorrelationReport:
+    """Pearson correlation of aligned hourly log returns of the members over the window."""
+    config = await load_portfolio_config(session)
+    window = window_hours or config.correlation_window_hours
+    rows = await PortfolioRepository(session).active()
+    symbols = [r.symbol for r in rows]
+    benchmark = await PortfolioRepository(session).symbol_by_name(BENCHMARK)
+    # The benchmark's returns go in the last row; a member benchmark appears twice, on purpose.
+    with_benchmark = symbols + ([benchmark] if benchmark is not None else [])
+    returns = (
+        await hourly_log_returns(session, with_benchmark, window, now)
+        if with_benchmark
+        else np.empty((0, window))
+    )
+    member_returns = returns[: len(symbols)]
+    names = [s.symbol for s in symbols]
+    corr = correlation.pairwise_correlation(member_returns) if names else np.empty((0, 0))
+    betas: dict[str, float | None] = {}
+    if benchmark is not None:
+        for name, row in zip(names, member_returns, strict=True):
+            betas[name] = correlation.beta(row, returns[-1])
+    complete = ~np.isnan(member_returns).any(axis=0) if names else np.zeros(window, dtype=bool)
+    return CorrelationReport(
+        window_hours=window,
+        symbols=names,
+        matrix=[[None if np.isnan(v) else round(float(v), 6) for v in row] for row in corr],
+        limit=config.correlation_limit,
+        pairs_over_limit=correlation.pairs_over(corr, names, config.correlation_limit)
+        if names
+        else [],
+        average_pairwise=correlation.average_pairwise(corr) if names else None,
+        clusters=correlation.clusters(corr, names, config.correlation_limit) if names else [],
+        beta_to_btc=betas,
+        common_hours=int(complete.sum()),
+    )
+
+
+async def record_performance(
+    session: AsyncSession,
+    symbol: Symbol,
+    *,
+    pnl: Decimal,
+    recorded_at: datetime,
+    pnl_pct: Decimal | None,
+    notional: Decimal | None,
+    source: str,
+) -> PerformanceSummary:
+    """Append the engine's PnL report for a member and return its derived performance."""
+    repository = PortfolioRepository(session)
+    rows = await repository.active()
+    member = next((r for r in rows if r.symbol.id == symbol.id), None)
+    if member is None:
+        raise NotMember(f"{symbol.symbol} is not an active member; PnL is kept for members only")
+    await repository.add_performance(
+        PerformanceRecord(
+            symbol_id=symbol.id,
+            recorded_at=recorded_at,
+            pnl=pnl,
+            pnl_pct=pnl_pct,
+            notional=notional,
+            source=source,
+        )
+    )
+    records = await repository.performance([symbol.id], since=member.member.included_at)
+    pnls = [r.pnl for r in records]
+    cumulative, peak, drawdown = Decimal(0), Decimal(0), Decimal(0)
+    for value in pnls:
+        cumulative += value
+        peak = max(peak, cumulative)
+        drawdown = max(drawdown, peak - cumulative)
+    return PerformanceSummary(
+        symbol=symbol.symbol,
+        records=len(pnls),
+        pnl_since_inclusion=cumulative,
+        max_drawdown=drawdown,
+        win_rate=analytics.win_rate([float(p) for p in pnls]) if pnls else None,
+        included_at=member.member.included_at,
+    )
+
+
+async def portfolio_statistics(session: AsyncSession) -> Statistics:
+    config = await load_portfolio_config(session)
+    rows = await PortfolioRepository(session).active()
+    weights = [float(r.member.weight) for r in rows]
+    scores = await latest_scores(session, [r.symbol.id for r in rows])
+    composites = [scores.composite[r.symbol.id] for r in rows if r.symbol.id in scores.composite]
+    sectors: Counter[str] = Counter()
+    for r, w in zip(rows, weights, strict=True):
+        sectors[r.symbol.sector or "unclassified"] += w
+    return Statistics(
+        members=len(rows),
+        max_symbols=config.max_symbols,
+        weights={
+            "min": min(weights, default=0.0),
+            "max": max(weights, default=0.0),
+            "mean": statistics.fmean(weights) if weights else 0.0,
+            "total": round(sum(weights), 4),
+        },
+        scores={
+            "min": min(composites, default=None),
+            "max": max(composites, default=None),
+            "mean": statistics.fmean(composites) if composites else None,
+        },
+        herfindahl=analytics.herfindahl(weights) if weights else None,
+        effective_members=analytics.effective_members(weights) if weights else None,
+        sectors={k: round(v, 4) for k, v in sorted(sectors.items())},
+    )
+
+
+async def portfolio_metrics(
+    session: AsyncSession, window_hours: int, level: float, now: datetime
+) -> Metrics:
+    """Risk of the current weights applied to the members' stored hourly returns."""
+    if not 0.5 <= level < 1:
+        raise ValidationFailedError("level must be in [0.5, 1)")
+    rows = await PortfolioRepository(session).active()
+    if not rows:
+        return Metrics(window_hours, 0, [], None)
+    log_returns = await hourly_log_returns(session, [r.symbol for r in rows], window_hours, now)
+    simple = np.expm1(log_returns)  # compounding statistics want simple returns
+    book = analytics.portfolio_returns(simple.T, [float(r.member.weight) for r in rows])
+    known = book[~np.isnan(book)]
+    if known.size < 2:
+        raise InsufficientMarketData(
+            "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
+        )
+    return Metrics(
+        window_hours=window_hours,
+        observations=int(known.size),
+        members_used=[r.symbol.symbol for r in rows],
+        report=analytics.risk_report(known, HOURS_PER_YEAR, level),
+    )

@@ -1,0 +1,238 @@
+"""Rebalance (`rebalance_portfolio`) and position sizing (`get_position_size_for_symbol`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import PortfolioHistory, Symbol
+from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.errors import ConflictError, ValidationFailedError
+from app.exchange.errors import ExchangeError
+from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
+from app.services.portfolio import Actor, NotMember
+from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio_market import hourly_log_returns, latest_scores
+from app.services.portfolio_weights import calculate_dynamic_weights
+from app.services.prices import PriceCache
+
+HOURS_PER_YEAR = 24 * 365
+VOLATILITY_HOURS = 168
+
+
+class MarketDataStale(ConflictError):
+    slug, title = "market-data-stale", "Market data is stale; automatic changes are frozen"
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    symbol: str
+    current_weight: Decimal
+    target_weight: Decimal
+    difference: Decimal
+    above_threshold: bool
+    applied: bool = False
+
+
+@dataclass
+class RebalanceResult:
+    dry_run: bool
+    method: str
+    threshold_pct: float
+    changes: list[WeightChange]
+    applied: int
+    history_id: int | None
+    orders: list[OrderLine] = field(default_factory=list)
+    account_balance: float | None = None
+    stale_inputs: list[str] = field(default_factory=list)
+    forced: bool = False
+
+
+@dataclass(frozen=True)
+class SizeAnswer:
+    symbol: str
+    weight_pct: Decimal
+    price: float
+    price_source: str
+    size: PositionSize
+    volatility: float | None
+
+
+async def rebalance(
+    session: AsyncSession,
+    prices: PriceCache,
+    *,
+    dry_run: bool,
+    account_balance: float | None,
+    positions: Mapping[str, int] | None,
+    force: bool,
+    actor: Actor,
+    now: datetime,
+) -> RebalanceResult:
+    """Recompute target weights; apply changes above the threshold unless `dry_run`."""
+    portfolio = PortfolioRepository(session)
+    await portfolio.lock()
+    config = await load_portfolio_config(session)
+    rows = await portfolio.active()
+    stale = await _stale_inputs(session, rows, config, now)
+    if stale and not force:
+        raise MarketDataStale(
+            "rebalancing is frozen while inputs are stale: " + "; ".join(stale),
+            extra={"stale_inputs": stale},
+        )
+    targets = await calculate_dynamic_weights(session, [r.symbol for r in rows], config, now=now)
+    threshold = Decimal(str(config.rebalance_threshold_pct))
+    changes = []
+    for r in rows:
+        target = targets.weights[r.symbol.symbol]
+        difference = target - r.member.weight
+        above = abs(difference) > threshold
+        changes.append(WeightChange(r.symbol.symbol, r.member.weight, target, difference, above))
+    # Applying only some changes would leave the sum off 100: one change above the threshold
+    # applies the whole target set (which sums to 100 exactly); none leaves everything as is.
+    apply = any(c.above_threshold for c in changes)
+    if apply and not dry_run:
+        changes = [replace(c, applied=c.difference != 0) for c in changes]
+    result = RebalanceResult(
+        dry_run=dry_run,
+        method=targets.method,
+        threshold_pct=config.rebalance_threshold_pct,
+        changes=changes,
+        applied=0,
+        history_id=None,
+        account_balance=account_balance,
+        stale_inputs=stale,
+        forced=bool(stale) and force,
+    )
+    if account_balance is not None:
+        result.orders = _orders(rows, targets.weights, account_balance, positions, prices)
+    if apply and not dry_run:
+        before = {r.symbol.symbol: str(r.member.weight) for r in rows}
+        for r in rows:
+            r.member.weight = targets.weights[r.symbol.symbol]
+        await session.flush()
+        entry = await portfolio.record(
+            PortfolioHistory(
+                occurred_at=now,
+                action="rebalance",
+                reason="forced while inputs were stale" if result.forced else "scheduled",
+                actor=actor.name,
+                request_id=actor.request_id,
+                details={
+                    "portfolio": snapshot(rows),
+                    "weights_before": before,
+                    "weighting": {
+                        "method": targets.method,
+                        "relaxed_caps": targets.relaxed_caps,
+                        **targets.inputs,
+                    },
+                    "threshold_pct": config.rebalance_threshold_pct,
+                },
+            )
+        )
+        result.applied = sum(c.applied for c in changes)
+        result.history_id = entry.id
+    return result
+
+
+async def _stale_inputs(
+    session: AsyncSession, rows: list[MemberRow], config: PortfolioConfig, now: datetime
+) -> list[str]:
+    limit = config.stale_data_limit_s
+    stale = []
+    scores = await latest_scores(session)
+    age = scores.age_s(now)
+    if age is None or age > limit:
+        stale.append("no scoring run yet" if age is None else f"scores are {age:.0f} s old")
+    for r in rows:
+        data_at = r.symbol.market_data_at
+        if data_at is None or (now - data_at).total_seconds() > limit:
+            stale.append(f"{r.symbol.symbol} market data older than {limit:g} s")
+    return stale
+
+
+def _price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
+    cached = prices.peek(symbol.symbol)
+    if cached is not None and not cached.stale:
+        return cached.mid, cached.source
+    if symbol.mark_price is None:
+        raise ConflictError(f"no price known for {symbol.symbol}; sync the universe first")
+    return symbol.mark_price, "stored_mark"
+
+
+def _orders(
+    rows: list[MemberRow],
+    weights: Mapping[str, Decimal],
+    balance: float,
+    positions: Mapping[str, int] | None,
+    prices: PriceCache,
+) -> list[OrderLine]:
+    """Per member: target lots at the mark price vs the engine's current lots (given), or
+    vs what the current weights imply when the engine did not say."""
+    lines = []
+    for r in rows:
+        price, _ = _price(r.symbol, prices)
+        multiplier, lot = float(r.symbol.multiplier), int(r.symbol.lot_size)
+        if positions is not None:
+            current = int(positions.get(r.symbol.symbol, 0))
+        else:
+            implied = balance * float(r.member.weight) / 100 / (multiplier * price)
+            current = int(implied // lot) * lot
+        lines.append(
+            (r.symbol.symbol, float(weights[r.symbol.symbol]), current, price, multiplier, lot)
+        )
+    return order_plan(balance, lines)
+
+
+async def size_position(
+    session: AsyncSession,
+    prices: PriceCache,
+    canonical: str,
+    *,
+    account_balance: float,
+    volatility_adjusted: bool,
+    now: datetime,
+) -> SizeAnswer:
+    """balance x weight / 100, capped at max_position_weight, in whole lots."""
+    config = await load_portfolio_config(session)
+    rows = await PortfolioRepository(session).active()
+    row = next((r for r in rows if r.symbol.symbol == canonical), None)
+    if row is None:
+        raise NotMember(f"{canonical} is not an active member of the portfolio")
+    price, source = await _live_price(row.symbol, prices)
+    volatility = None
+    if volatility_adjusted:
+        returns = (await hourly_log_returns(session, [row.symbol], VOLATILITY_HOURS, now))[0]
+        known = returns[~np.isnan(returns)]
+        if known.size < 24:
+            raise ValidationFailedError(
+                f"{canonical} has fewer than 24 hourly returns stored; "
+                "ask without volatility_adjusted or refresh scores"
+            )
+        volatility = float(known.std(ddof=1) * np.sqrt(HOURS_PER_YEAR))
+    size = position_size(
+        account_balance,
+        float(row.member.weight),
+        config.max_weight,
+        price,
+        float(row.symbol.multiplier),
+        int(row.symbol.lot_size),
+        row.symbol.max_leverage,
+        volatility=volatility,
+        target_volatility=config.target_volatility if volatility_adjusted else None,
+    )
+    return SizeAnswer(canonical, row.member.weight, price, source, size, volatility)
+
+
+async def _live_price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
+    """The freshest price: stream or REST ticker; the stored mark only when KuCoin fails."""
+    try:
+        point = await prices.get(symbol.symbol)
+        return point.mid, point.source if not point.stale else "stale_cache"
+    except ExchangeError:
+        return _price(symbol, prices)
