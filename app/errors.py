@@ -104,7 +104,8 @@ def problem_response(
         request_id = getattr(request.state, "request_id", None)
         if request_id:
             body["request_id"] = request_id
-    body.update(extra or {})
+    # Extension members never overwrite the standard ones (RFC 9457 section 3.2).
+    body.update({k: v for k, v in (extra or {}).items() if k not in body and k != "instance"})
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_CONTENT_TYPE
     )

@@ -148,7 +148,7 @@ class PortfolioService:
         if row.status != "Open" or not row.is_eligible or row.delisted_at is not None:
             raise SymbolNotEligible(
                 f"{canonical} is not tradable ({row.eligibility_reason or row.status})",
-                extra={"status": row.status, "eligibility_reason": row.eligibility_reason},
+                extra={"contract_status": row.status, "eligibility_reason": row.eligibility_reason},
             )
         scores = await latest_scores(self.session, [row.id])
         if row.id not in scores.composite:
