@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from app.scoring.metrics import CALCULATORS, COMPONENTS, Metric
 from app.scoring.normalise import percentile_rank
 
 DECIMALS = 6
+UNMEASURED = "UNMEASURED"  # passed the gate, yet no metric of any component could be measured
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,18 @@ def compute(inputs: MarketInputs, config: ScoringConfig) -> ScoreTable:
     """The scores as arrays over the universe."""
     reasons = gate(inputs, config.gate)
     passed = np.array([reason is None for reason in reasons], dtype=bool)
+    if inputs.benchmark in inputs.symbols and not passed[inputs.symbols.index(inputs.benchmark)]:
+        inputs = replace(inputs, benchmark="")  # a distrusted benchmark measures nothing
     components = score_components(inputs, config, passed) if passed.any() else {}
     if components:
         composite, confidence = combine(components, config.weights)
     else:
         composite = confidence = np.full(inputs.size, np.nan)
+    # A symbol that passed the gate but on which no component could measure anything.
+    reasons = [
+        UNMEASURED if r is None and np.isnan(c) else r
+        for r, c in zip(reasons, composite.tolist(), strict=True)
+    ]
     return ScoreTable(list(inputs.symbols), reasons, components, composite, confidence)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
 
 NOT_OPEN = "NOT_OPEN"
@@ -39,7 +40,10 @@ def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
     span = total - first
     with np.errstate(invalid="ignore", divide="ignore"):
         gap_ratio = np.where(span > 0, (span - history) / span, 1.0)
-    biggest_move = np.max(np.nan_to_num(np.abs(inputs.returns)), axis=1, initial=0.0)
+    # Moves are measured between present candles, so a jump across a hole is still seen.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moves = np.abs(np.diff(np.log(forward_fill(inputs.close)), axis=1))
+    biggest_move = np.max(np.nan_to_num(moves), axis=1, initial=0.0)
     recent_volume = np.nansum(inputs.volume[:, -params.volume_lookback :], axis=1)
     zero_volume = (recent_volume <= 0) | ~(inputs.turnover_24h > 0)
     stale = ~(inputs.ticker_age_s <= params.max_ticker_age_s) | ~(inputs.bid > 0)

@@ -47,28 +47,24 @@ def atr(high: FloatArray, low: FloatArray, close: FloatArray, period: int = 14) 
     return np.asarray(talib.ATR(high, low, close, timeperiod=period))
 
 
-def efficiency_ratio(close: FloatArray, window: int) -> FloatArray:
-    """Kaufman, per row of `(n, T)`: net move over path length of the last `window` bars.
+def efficiency_ratio(close: FloatArray, window: int, gappy: FloatArray | None = None) -> FloatArray:
+    """Kaufman, per row of `(n, T)`: net move over path length of the last `window` + 1
+    present bars (missing bars are skipped, as the other indicators skip them).
 
-    0 is pure noise, 1 a straight line. Missing bars are skipped; fewer than `window` + 1 bars
-    give NaN.
+    0 is pure noise, 1 a straight line; fewer than `window` + 1 present bars give NaN.
     """
-    tail = close[:, -window - 1 :]
-    present = ~np.isnan(tail)
-    counts = present.sum(axis=1)
-    first = np.take_along_axis(tail, np.argmax(present, axis=1)[:, None], axis=1)[:, 0]
-    last_index = tail.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
-    last = np.take_along_axis(tail, last_index[:, None], axis=1)[:, 0]
-    filled = _forward_fill(tail)
-    path = np.nansum(np.abs(np.diff(filled, axis=1)), axis=1)
+    if gappy is None:
+        gappy = np.isnan(close).any(axis=1)
+    tail = last_valid_window(close, window + 1, gappy)
+    path = np.abs(np.diff(tail, axis=1)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(path > 0, np.abs(last - first) / path, 0.0)
-    return np.where(counts >= window + 1, ratio, np.nan)
+        ratio = np.where(path > 0, np.abs(tail[:, -1] - tail[:, 0]) / path, 0.0)
+    return np.where(np.isnan(tail[:, 0]), np.nan, ratio)
 
 
-def _forward_fill(values: FloatArray) -> FloatArray:
-    """Carry the last seen value over NaNs along each row (only for path lengths: a skipped bar
-    then adds no movement, it invents no price that is kept anywhere)."""
+def forward_fill(values: FloatArray) -> FloatArray:
+    """Carry the last seen value over NaNs along each row (for measuring moves between present
+    bars only: the filled values are never kept or scored)."""
     index = np.where(~np.isnan(values), np.arange(values.shape[1]), 0)
     np.maximum.accumulate(index, axis=1, out=index)
     return np.take_along_axis(values, index, axis=1)
@@ -100,7 +96,7 @@ def beta_and_correlation(
     returns: FloatArray, benchmark: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Beta and Pearson correlation of every row to `benchmark`, over bars both have."""
-    if not np.isnan(returns).any():
+    if not np.isnan(returns).any() and not np.isnan(benchmark).any():
         return _beta_and_correlation_complete(returns, benchmark)
     both = ~np.isnan(returns) & ~np.isnan(benchmark)[None, :]
     counts = both.sum(axis=1)
@@ -142,7 +138,9 @@ def last_valid_window(values: FloatArray, width: int, gappy: FloatArray) -> Floa
 
     `gappy` marks rows with missing values; the others are simply their last `width` columns.
     """
-    out = np.array(values[:, -width:], dtype=float, copy=True)
+    out = np.full((values.shape[0], width), np.nan)
+    tail = values[:, -width:]
+    out[:, width - tail.shape[1] :] = tail
     for i in np.flatnonzero(gappy):
         present = values[i][~np.isnan(values[i])][-width:]
         out[i] = np.nan

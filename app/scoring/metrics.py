@@ -133,7 +133,7 @@ def market_structure(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Me
     )
     has_book = ~np.isnan(ask_px[:, 0]) & ~np.isnan(bid_px[:, 0])
     impact = impact_bps(ask_px, ask_qty, mid, reference)
-    efficiency = ind.efficiency_ratio(inputs.close, window)
+    efficiency = ind.efficiency_ratio(inputs.close, window, inputs.has_gaps)
     return [
         Metric("spread_bps", spread_bps, LOWER_IS_BETTER),
         Metric("depth_usdt", np.where(has_book, depth, np.nan), HIGHER_IS_BETTER),
