@@ -52,6 +52,11 @@ class KucoinSettings(BaseModel):
     """Stream portfolio tickers over the public WebSocket into the price cache."""
 
 
+class PortfolioSettings(BaseModel):
+    read_cache: bool = True
+    """Reuse the last portfolio read while a one-query version check says nothing changed."""
+
+
 class SchedulerSettings(BaseModel):
     enabled: bool = True
 
@@ -82,6 +87,7 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[BootstrapKey], NoDecode] = Field(default_factory=list)
     kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 

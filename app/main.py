@@ -18,6 +18,7 @@ from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
 from app.security import BootstrapKeyring
+from app.services.portfolio_reads import PortfolioReadCache
 from app.services.prices import PriceCache, follow_portfolio_prices
 from app.state import AppState
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
             gateway=gateway,
             prices=prices,
             ticker_stream=stream,
+            portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
         )
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)

@@ -92,7 +92,9 @@ AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 
 def get_my_symbols_service(session: SessionDep, state: AppStateDep) -> MySymbolsService:
     """The V2 service the portfolio routes call (the scheduler builds the same object)."""
-    return MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
+    return MySymbolsService(
+        session, state.gateway, state.prices, state.scoring_lock, state.portfolio_cache
+    )
 
 
 MySymbolsDep = Annotated[MySymbolsService, Depends(get_my_symbols_service)]

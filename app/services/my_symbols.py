@@ -16,7 +16,7 @@ from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.services.portfolio import Actor, Change, NotMember, PortfolioService
 from app.services.portfolio_config import load_portfolio_config
-from app.services.portfolio_reads import PortfolioReader, PortfolioView
+from app.services.portfolio_reads import PortfolioReadCache, PortfolioReader, PortfolioView
 from app.services.portfolio_risk import (
     CorrelationReport,
     Metrics,
@@ -41,21 +41,24 @@ class MySymbolsService:
         gateway: KucoinGateway,
         prices: PriceCache,
         scoring_lock: asyncio.Lock,
+        read_cache: PortfolioReadCache | None = None,
     ) -> None:
         self.session = session
         self.gateway = gateway
         self.prices = prices
         self.scoring = ScoringService(session, gateway, scoring_lock)
         self.membership = PortfolioService(session, gateway, prices)
-        self.reader = PortfolioReader(session, prices)
+        self.reader = PortfolioReader(session, prices, read_cache)
 
     # -- membership ----------------------------------------------------------------------------
 
-    async def get_portfolio(self, as_of: datetime | None = None) -> PortfolioView:
+    async def get_portfolio(
+        self, as_of: datetime | None = None, *, use_cache: bool = True
+    ) -> PortfolioView:
         """The portfolio now, or as the audit trail recorded it at `as_of`."""
         if as_of is not None and as_of < utcnow():
             return await self.reader.as_of(as_of)
-        return await self.reader.current()
+        return await self.reader.current(use_cache=use_cache)
 
     async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
         return await self.membership.add_symbol(symbol, reason=reason, actor=actor)

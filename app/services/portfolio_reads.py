@@ -1,18 +1,24 @@
-"""Reading the portfolio: now (with scores, prices and their age) or as of a past time."""
+"""Reading the portfolio: now (with scores, prices and their age) or as of a past time.
+
+The current portfolio is built from lean Core queries into a `PortfolioFacts` snapshot; with the
+read cache on, the snapshot is reused for as long as one cheap version query (last audit row,
+last scoring run, configuration and market-data times) answers the same, so a read never
+returns a portfolio older than the last committed change, on any replica.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory
-from app.db.repositories.portfolio import MemberRow, PortfolioRepository
+from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
 from app.db.types import utcnow
 from app.services.portfolio_config import load_portfolio_config
-from app.services.portfolio_market import latest_scores
 from app.services.prices import PriceCache
 
 
@@ -46,45 +52,63 @@ class PortfolioView:
     reconstructed: bool = False  # True: read from the audit trail (`as_of` in the past)
 
 
+@dataclass(frozen=True)
+class PortfolioFacts:
+    """Everything of the current portfolio that only a committed write can change."""
+
+    members: list[MemberFacts]
+    composite: dict[int, float]  # symbol id -> latest composite
+    score_rank: dict[int, int]
+    candidates: frozenset[int]  # symbol ids of the replacement candidates
+    max_symbols: int
+    stale_limit_s: float
+    score_run_id: int | None
+    score_started_at: datetime | None
+
+
+class PortfolioReadCache:
+    """One snapshot and the version it was read at (per process; replicas each keep theirs)."""
+
+    def __init__(self) -> None:
+        self._version: tuple[Any, ...] | None = None
+        self._facts: PortfolioFacts | None = None
+
+    def get(self, version: tuple[Any, ...]) -> PortfolioFacts | None:
+        return self._facts if version == self._version else None
+
+    def put(self, version: tuple[Any, ...], facts: PortfolioFacts) -> None:
+        self._version, self._facts = version, facts
+
+
 class PortfolioReader:
-    def __init__(self, session: AsyncSession, prices: PriceCache) -> None:
+    def __init__(
+        self, session: AsyncSession, prices: PriceCache, cache: PortfolioReadCache | None = None
+    ) -> None:
         self.session = session
         self.prices = prices
+        self.cache = cache
         self.portfolio = PortfolioRepository(session)
 
-    async def current(self) -> PortfolioView:
+    async def current(self, *, use_cache: bool = True) -> PortfolioView:
+        """The portfolio now. Inside a write's transaction pass `use_cache=False`: that state is
+        not committed yet and must not be cached."""
+        facts = await self._facts() if use_cache else await self._read_facts()
         now = utcnow()
-        config = await load_portfolio_config(self.session)
-        rows = await self.portfolio.active()
-        scores = await latest_scores(self.session, [r.symbol.id for r in rows])
-        ordered = sorted(
-            (r for r in rows if r.symbol.id in scores.composite),
-            key=lambda r: (-scores.composite[r.symbol.id], r.symbol.symbol),
+        members = [self._member(m, facts, now) for m in facts.members]
+        score_age = None
+        if facts.score_started_at is not None:
+            score_age = (now - facts.score_started_at).total_seconds()
+        stale = any(m.stale for m in members) or (
+            score_age is not None and score_age > facts.stale_limit_s
         )
-        score_rank = {r.symbol.id: i for i, r in enumerate(ordered, start=1)}
-        # Replacement candidates: the weakest members by latest composite, unscored ones first
-        # (the same rule as evaluate_portfolio_replacement).
-        unscored = [r.symbol.id for r in rows if r.symbol.id not in score_rank]
-        weakest = set(
-            (unscored + [r.symbol.id for r in reversed(ordered)])[: config.replacement_candidates]
-        )
-        limit = config.stale_data_limit_s
-        members = [
-            self._member(
-                r, scores.composite.get(r.symbol.id), score_rank.get(r.symbol.id), now, limit,
-                candidate=r.symbol.id in weakest,
-            )
-            for r in rows
-        ]  # fmt: skip
-        score_age = scores.age_s(now)
         return PortfolioView(
             as_of=now,
             members=members,
-            max_symbols=config.max_symbols,
+            max_symbols=facts.max_symbols,
             total_weight=sum((m.weight for m in members), Decimal(0)),
-            score_run_id=scores.run.id if scores.run else None,
+            score_run_id=facts.score_run_id,
             score_age_s=None if score_age is None else round(score_age, 3),
-            stale=any(m.stale for m in members) or (score_age is not None and score_age > limit),
+            stale=stale,
         )
 
     async def as_of(self, moment: datetime) -> PortfolioView:
@@ -108,40 +132,76 @@ class PortfolioReader:
     ) -> list[PortfolioHistory]:
         return list(await self.portfolio.history(since=since, symbol=symbol, limit=limit))
 
-    def _member(
-        self, r: MemberRow, composite: float | None, score_rank: int | None, now: datetime,
-        stale_limit_s: float, *, candidate: bool,
-    ) -> MemberView:  # fmt: skip
-        price, source, age = self._price(r, now)
-        performance = None
-        if price is not None and r.member.entry_price:
-            performance = round((price / float(r.member.entry_price) - 1.0) * 100.0, 6)
-        return MemberView(
-            rank=r.member.rank,
-            score_rank=score_rank,
-            symbol=r.symbol.symbol,
-            kucoin_symbol=r.symbol.kucoin_symbol,
-            weight=r.member.weight,
+    async def _facts(self) -> PortfolioFacts:
+        if self.cache is None:
+            return await self._read_facts()
+        version = await self.portfolio.read_version()
+        facts = self.cache.get(version)
+        if facts is None:
+            facts = await self._read_facts()
+            self.cache.put(version, facts)
+        return facts
+
+    async def _read_facts(self) -> PortfolioFacts:
+        config = await load_portfolio_config(self.session)
+        members = await self.portfolio.member_facts()
+        run_id, started_at, composite = await self.portfolio.latest_composites(
+            [m.symbol_id for m in members]
+        )
+        ordered = sorted(
+            (m for m in members if m.symbol_id in composite),
+            key=lambda m: (-composite[m.symbol_id], m.symbol),
+        )
+        score_rank = {m.symbol_id: i for i, m in enumerate(ordered, start=1)}
+        # Replacement candidates: the weakest members by latest composite, unscored ones first
+        # (the same rule as evaluate_portfolio_replacement).
+        unscored = [m.symbol_id for m in members if m.symbol_id not in score_rank]
+        weakest = (unscored + [m.symbol_id for m in reversed(ordered)])[
+            : config.replacement_candidates
+        ]
+        return PortfolioFacts(
+            members=members,
             composite=composite,
-            included_at=r.member.included_at,
-            entry_price=r.member.entry_price,
+            score_rank=score_rank,
+            candidates=frozenset(weakest),
+            max_symbols=config.max_symbols,
+            stale_limit_s=config.stale_data_limit_s,
+            score_run_id=run_id,
+            score_started_at=started_at,
+        )
+
+    def _member(self, m: MemberFacts, facts: PortfolioFacts, now: datetime) -> MemberView:
+        price, source, age = self._price(m, now)
+        performance = None
+        if price is not None and m.entry_price:
+            performance = round((price / float(m.entry_price) - 1.0) * 100.0, 6)
+        return MemberView(
+            rank=m.rank,
+            score_rank=facts.score_rank.get(m.symbol_id),
+            symbol=m.symbol,
+            kucoin_symbol=m.kucoin_symbol,
+            weight=m.weight,
+            composite=facts.composite.get(m.symbol_id),
+            included_at=m.included_at,
+            entry_price=m.entry_price,
             current_price=price,
             price_source=source,
             performance_pct=performance,
-            is_replacement_candidate=candidate,
+            is_replacement_candidate=m.symbol_id in facts.candidates,
             data_age_s=None if age is None else round(age, 3),
-            stale=age is None or age > stale_limit_s,
+            stale=age is None or age > facts.stale_limit_s,
         )
 
-    def _price(self, r: MemberRow, now: datetime) -> tuple[float | None, str | None, float | None]:
-        """The streamed price when the cache has one, else the last synced mark price."""
-        cached = self.prices.peek(r.symbol.symbol)
+    def _price(
+        self, m: MemberFacts, now: datetime
+    ) -> tuple[float | None, str | None, float | None]:
+        """The streamed price when the cache has a fresh one, else the last synced mark price."""
+        cached = self.prices.peek(m.symbol)
         if cached is not None and not cached.stale:
             return cached.mid, cached.source, cached.age_s(now)
-        if r.symbol.mark_price is None or r.symbol.market_data_at is None:
+        if m.mark_price is None or m.market_data_at is None:
             return None, None, None
-        age = (now - r.symbol.market_data_at).total_seconds()
-        return r.symbol.mark_price, "stored_mark", age
+        return m.mark_price, "stored_mark", (now - m.market_data_at).total_seconds()
 
 
 def _from_snapshot(item: dict[str, object]) -> MemberView:

@@ -5,52 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import Settings
 from app.db.engine import create_engine
-from app.db.migrations import upgrade_to_head
 from app.db.models import PortfolioHistory, PortfolioMember
-from app.main import create_app
-from tests.conftest import TRADE_KEY, start_app
-from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import running_simulator
 
-BASE = "/api/symbol-mgmt"
-TRADE = {"X-API-Key": TRADE_KEY}
 OPERATIONS = 200
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=24, start_time_ms=int(time.time() * 1000)) as s:
-        yield s
-
-
-@pytest.fixture
-async def committed_postgres() -> AsyncIterator[str]:
-    """A database of its own: these requests commit, unlike the rest of the suite."""
-    url = await create_postgres_database("mysymbols_concurrency")
-    await asyncio.to_thread(upgrade_to_head, url)
-    yield url
-    await drop_postgres_database(url)
-
-
-@pytest.fixture
-async def committed_sqlite(tmp_path: Path) -> str:
-    url = sqlite_url(tmp_path)
-    await asyncio.to_thread(upgrade_to_head, url)
-    return url
 
 
 def script(symbols: list[str], seed: int = 11) -> list[tuple[str, dict[str, str]]]:
@@ -65,19 +34,6 @@ def script(symbols: list[str], seed: int = 11) -> list[tuple[str, dict[str, str]
         else:
             ops.append((kind, {"symbol": rng.choice(symbols), "reason": "load"}))
     return ops
-
-
-async def prepared(
-    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
-) -> tuple[httpx.AsyncClient, AsyncIterator[httpx.AsyncClient], list[str]]:
-    settings = make_settings(
-        url, kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1}
-    )
-    clients = start_app(create_app(settings))
-    api = await clients.__anext__()
-    assert (await api.post(f"{BASE}/scoring/calculate", headers=TRADE)).status_code == 200
-    ranked = (await api.get(f"{BASE}/scoring/rankings", params={"limit": 14}, headers=TRADE)).json()
-    return api, clients, [item["symbol"] for item in ranked["items"]]
 
 
 async def check_invariants(engine: AsyncEngine, successes: int) -> tuple[int, Decimal]:
@@ -112,10 +68,10 @@ class TestConcurrentWrites:
     async def test_postgres_keeps_every_invariant_under_200_concurrent_writes(
         self,
         committed_postgres: str,
-        sim: KucoinSimulator,
+        live_sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
     ) -> None:
-        api, clients, symbols = await prepared(committed_postgres, sim, make_settings)
+        api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
         try:
             statuses = await asyncio.gather(*(run(api, op) for op in script(symbols)))
         finally:
@@ -132,10 +88,10 @@ class TestConcurrentWrites:
     async def test_sqlite_keeps_them_over_the_same_script_run_sequentially(
         self,
         committed_sqlite: str,
-        sim: KucoinSimulator,
+        live_sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
     ) -> None:
-        api, clients, symbols = await prepared(committed_sqlite, sim, make_settings)
+        api, clients, symbols = await prepared(committed_sqlite, live_sim, make_settings)
         statuses = []
         try:
             for op in script(symbols):

@@ -38,7 +38,7 @@ async def _changed(
 ) -> ChangeRead:
     if state.ticker_stream is not None:  # after the commit: follow the new member set
         tasks.add_task(follow_portfolio_prices, state.sessionmaker, state.ticker_stream)
-    view = await service.get_portfolio()
+    view = await service.get_portfolio(use_cache=False)  # not committed yet
     return ChangeRead(
         change=HistoryRead.model_validate(change.history),
         portfolio=PortfolioRead.model_validate(view),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,12 +16,29 @@ from app.db.models import (
     PerformanceRecord,
     PortfolioHistory,
     PortfolioMember,
+    ScoringRun,
     Symbol,
+    SymbolScore,
     SystemConfiguration,
 )
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """An active member as the hot read path needs it (plain values, no ORM objects)."""
+
+    symbol_id: int
+    rank: int
+    weight: Decimal
+    included_at: datetime
+    entry_price: Decimal | None
+    symbol: str
+    kucoin_symbol: str
+    mark_price: float | None
+    market_data_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,61 @@ class PortfolioRepository:
             .order_by(PortfolioMember.rank)
         )
         return [MemberRow(member, symbol) for member, symbol in rows.all()]
+
+    async def member_facts(self) -> list[MemberFacts]:
+        """Active members by rank, read with one lean Core query."""
+        rows = await self.session.execute(
+            select(
+                PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
+                PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
+                Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at,
+            )
+            .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+            .where(PortfolioMember.status == "active")
+            .order_by(PortfolioMember.rank)
+        )  # fmt: skip
+        return [MemberFacts(*row) for row in rows.all()]
+
+    async def latest_composites(
+        self, symbol_ids: list[int]
+    ) -> tuple[int | None, datetime | None, dict[int, float]]:
+        """(run id, run start, symbol id -> composite) of the latest run that scored anything."""
+        run = (
+            await self.session.execute(
+                select(ScoringRun.id, ScoringRun.started_at)
+                .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
+                .order_by(ScoringRun.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if run is None:
+            return None, None, {}
+        rows = await self.session.execute(
+            select(SymbolScore.symbol_id, SymbolScore.score).where(
+                SymbolScore.run_id == run.id,
+                SymbolScore.component == "composite",
+                SymbolScore.symbol_id.in_(symbol_ids),
+            )
+        )
+        return run.id, run.started_at, {sid: float(score) for sid, score in rows.all()}
+
+    async def read_version(self) -> tuple[Any, ...]:
+        """One round trip that changes whenever anything the portfolio read shows may have:
+        a portfolio change (each writes an audit row), a scoring run, a configuration edit, a
+        universe sync."""
+        row = (
+            await self.session.execute(
+                select(
+                    select(func.max(PortfolioHistory.id)).scalar_subquery(),
+                    select(func.max(ScoringRun.id))
+                    .where(ScoringRun.status == "completed")
+                    .scalar_subquery(),
+                    select(func.max(SystemConfiguration.updated_at)).scalar_subquery(),
+                    select(func.max(Symbol.market_data_at)).scalar_subquery(),
+                )
+            )
+        ).one()
+        return tuple(row)
 
     def add(self, member: PortfolioMember) -> None:
         self.session.add(member)

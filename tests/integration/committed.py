@@ -1,0 +1,57 @@
+"""Apps on databases of their own whose requests commit (replicas, load, cache coherence)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.db.migrations import upgrade_to_head
+from app.main import create_app
+from tests.conftest import TRADE_KEY, start_app
+from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import running_simulator
+
+BASE = "/api/symbol-mgmt"
+TRADE = {"X-API-Key": TRADE_KEY}
+
+
+@pytest.fixture
+async def live_sim() -> AsyncIterator[KucoinSimulator]:
+    async with running_simulator(universe=24, start_time_ms=int(time.time() * 1000)) as s:
+        yield s
+
+
+@pytest.fixture
+async def committed_postgres() -> AsyncIterator[str]:
+    """A database of its own: these requests commit, unlike the rest of the suite."""
+    url = await create_postgres_database("mysymbols_concurrency")
+    await asyncio.to_thread(upgrade_to_head, url)
+    yield url
+    await drop_postgres_database(url)
+
+
+@pytest.fixture
+async def committed_sqlite(tmp_path: Path) -> str:
+    url = sqlite_url(tmp_path)
+    await asyncio.to_thread(upgrade_to_head, url)
+    return url
+
+
+async def prepared(
+    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> tuple[httpx.AsyncClient, AsyncIterator[httpx.AsyncClient], list[str]]:
+    settings = make_settings(
+        url, kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1}
+    )
+    clients = start_app(create_app(settings))
+    api = await clients.__anext__()
+    assert (await api.post(f"{BASE}/scoring/calculate", headers=TRADE)).status_code == 200
+    ranked = (await api.get(f"{BASE}/scoring/rankings", params={"limit": 14}, headers=TRADE)).json()
+    return api, clients, [item["symbol"] for item in ranked["items"]]
