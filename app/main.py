@@ -13,6 +13,7 @@ from app.api.middleware import RequestContextMiddleware
 from app.api.routers import api_keys, portfolio, portfolio_ops, scoring, symbols, system
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
+from app.db.notifications import ChangeListener
 from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
@@ -51,9 +52,21 @@ def create_app(settings: Settings) -> FastAPI:
         )
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
+        listener = None
+        cache = app.state.app_state.portfolio_cache
+        if cache is not None and not settings.is_sqlite:
+            listener = ChangeListener(
+                settings.database_url,
+                on_change=cache.invalidate,
+                on_listening=cache.set_listening,
+                connect_timeout_s=settings.database.connect_timeout_s,
+            )
+            listener.start()
         try:
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             if stream is not None:
                 await stream.stop()
             await http.close()

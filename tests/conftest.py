@@ -67,6 +67,9 @@ def make_settings() -> Callable[..., Settings]:
             "api_keys": BOOTSTRAP_KEYS,
             "scheduler": {"enabled": False},
             "kucoin": {"futures_url": "http://127.0.0.1:9"},
+            # Requests share one rolled-back transaction here: nothing commits, so nothing
+            # notifies. The read cache has tests of its own on committed databases.
+            "portfolio": {"read_cache": False},
         }
         values.update(overrides)
         return Settings.model_validate(values)

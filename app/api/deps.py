@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Role
+from app.db.session_flags import portfolio_changed
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal
 from app.services.api_keys import ApiKeyService
@@ -22,7 +23,9 @@ logger = logging.getLogger(__name__)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_app_state(request: Request) -> AppState:
+# Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
+# a thread hop per request that the hot read paths cannot afford.
+async def get_app_state(request: Request) -> AppState:
     state: AppState = request.app.state.app_state
     return state
 
@@ -36,6 +39,8 @@ async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
+            if portfolio_changed(session) and state.portfolio_cache is not None:
+                state.portfolio_cache.invalidate()  # read-your-writes before any NOTIFY arrives
         except BaseException:
             await rollback_quietly(session)
             raise
@@ -53,7 +58,7 @@ async def rollback_quietly(session: AsyncSession) -> None:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_api_key_service(session: SessionDep, state: AppStateDep) -> ApiKeyService:
+async def get_api_key_service(session: SessionDep, state: AppStateDep) -> ApiKeyService:
     return ApiKeyService(session, state.keyring)
 
 
@@ -90,7 +95,7 @@ TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
 AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 
 
-def get_my_symbols_service(session: SessionDep, state: AppStateDep) -> MySymbolsService:
+async def get_my_symbols_service(session: SessionDep, state: AppStateDep) -> MySymbolsService:
     """The V2 service the portfolio routes call (the scheduler builds the same object)."""
     return MySymbolsService(
         session, state.gateway, state.prices, state.scoring_lock, state.portfolio_cache

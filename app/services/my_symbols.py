@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,9 +47,21 @@ class MySymbolsService:
         self.session = session
         self.gateway = gateway
         self.prices = prices
-        self.scoring = ScoringService(session, gateway, scoring_lock)
-        self.membership = PortfolioService(session, gateway, prices)
-        self.reader = PortfolioReader(session, prices, read_cache)
+        self.scoring_lock = scoring_lock
+        self.read_cache = read_cache
+
+    # Built on first use: the hot read path needs only the reader.
+    @cached_property
+    def scoring(self) -> ScoringService:
+        return ScoringService(self.session, self.gateway, self.scoring_lock)
+
+    @cached_property
+    def membership(self) -> PortfolioService:
+        return PortfolioService(self.session, self.gateway, self.prices)
+
+    @cached_property
+    def reader(self) -> PortfolioReader:
+        return PortfolioReader(self.session, self.prices, self.read_cache)
 
     # -- membership ----------------------------------------------------------------------------
 

@@ -1,9 +1,7 @@
 """Reading the portfolio: now (with scores, prices and their age) or as of a past time.
 
-The current portfolio is built from lean Core queries into a `PortfolioFacts` snapshot; with the
-read cache on, the snapshot is reused for as long as one cheap version query (last audit row,
-last scoring run, configuration and market-data times) answers the same, so a read never
-returns a portfolio older than the last committed change, on any replica.
+The current portfolio is built from lean Core queries into a `PortfolioFacts` snapshot, which the
+read cache (see `PortfolioReadCache`) reuses until a committed change says otherwise.
 """
 
 from __future__ import annotations
@@ -67,17 +65,40 @@ class PortfolioFacts:
 
 
 class PortfolioReadCache:
-    """One snapshot and the version it was read at (per process; replicas each keep theirs)."""
+    """The last snapshot of this process (replicas each keep theirs), trusted in one of two ways.
+
+    Listening (PostgreSQL): every committed change notifies, bumping `generation`; a snapshot is
+    served while the generation it was read at is current, with no database round trip.
+    Otherwise (SQLite, or the listener is down): a snapshot is served while one version query
+    answers what it answered when the snapshot was read.
+    """
 
     def __init__(self) -> None:
-        self._version: tuple[Any, ...] | None = None
+        self.generation = 0
+        self.listening = False
         self._facts: PortfolioFacts | None = None
+        self._facts_generation = -1
+        self._version: tuple[Any, ...] | None = None
+
+    def invalidate(self) -> None:
+        self.generation += 1
+
+    def set_listening(self, listening: bool) -> None:
+        self.listening = listening
+        self.invalidate()
 
     def get(self, version: tuple[Any, ...]) -> PortfolioFacts | None:
-        return self._facts if version == self._version else None
+        return self._facts if self._version is not None and version == self._version else None
 
     def put(self, version: tuple[Any, ...], facts: PortfolioFacts) -> None:
-        self._version, self._facts = version, facts
+        self._facts, self._version, self._facts_generation = facts, version, -1
+
+    def get_listened(self) -> PortfolioFacts | None:
+        current = self.listening and self._facts_generation == self.generation
+        return self._facts if current else None
+
+    def put_listened(self, generation: int, facts: PortfolioFacts) -> None:
+        self._facts, self._version, self._facts_generation = facts, None, generation
 
 
 class PortfolioReader:
@@ -135,6 +156,13 @@ class PortfolioReader:
     async def _facts(self) -> PortfolioFacts:
         if self.cache is None:
             return await self._read_facts()
+        if self.cache.listening:
+            generation = self.cache.generation  # taken before reading: a change meanwhile wins
+            listened = self.cache.get_listened()
+            if listened is None:
+                listened = await self._read_facts()
+                self.cache.put_listened(generation, listened)
+            return listened
         version = await self.portfolio.read_version()
         facts = self.cache.get(version)
         if facts is None:
@@ -196,8 +224,8 @@ class PortfolioReader:
         self, m: MemberFacts, now: datetime
     ) -> tuple[float | None, str | None, float | None]:
         """The streamed price when the cache has a fresh one, else the last synced mark price."""
-        cached = self.prices.peek(m.symbol)
-        if cached is not None and not cached.stale:
+        cached = self.prices.peek_fresh(m.symbol, now)
+        if cached is not None:
             return cached.mid, cached.source, cached.age_s(now)
         if m.mark_price is None or m.market_data_at is None:
             return None, None, None

@@ -110,7 +110,8 @@ async def calculate_dynamic_weights(
         )
     except InfeasibleWeights as exc:
         raise WeightsInfeasible(str(exc), extra={"cap": exc.cap}) from exc
-    weights = dict(zip([s.symbol for s in symbols], to_percent(raw), strict=True))
+    upper = np.full(len(symbols), high) if liquidity is None else np.minimum(high, liquidity)
+    weights = dict(zip([s.symbol for s in symbols], to_percent(raw, upper), strict=True))
     return TargetWeights(method, weights, inputs, relaxed)
 
 
@@ -132,13 +133,18 @@ async def _risk_inputs(
     return volatilities, shrunk_covariance(aligned.T)
 
 
-def to_percent(weights: np.ndarray) -> list[Decimal]:
-    """Round to 4 decimals so they sum to exactly 100: floor, then hand the remaining steps to
-    the largest remainders (ties to the earlier member)."""
+def to_percent(weights: np.ndarray, upper: np.ndarray | None = None) -> list[Decimal]:
+    """Round to 4 decimals so they sum to exactly 100: floor, then hand the remaining 0.0001
+    steps to the largest remainders (ties to the earlier member) that stay within their upper
+    cap, so rounding never lifts a weight over a cap the exact weights respected."""
     exact = [Decimal(repr(float(w))) for w in weights]
     floored = [w.quantize(STEP, rounding=ROUND_DOWN) for w in exact]
     missing = int((Decimal(100) - sum(floored, Decimal(0))) / STEP)
+    caps = [Decimal("Infinity")] * len(exact)
+    if upper is not None:
+        caps = [Decimal(repr(float(u))) if np.isfinite(u) else Decimal("Infinity") for u in upper]
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floored[i]), i))
-    for i in order[: max(missing, 0)]:
+    room = [i for i in order if floored[i] + STEP <= caps[i]]
+    for i in (room + [i for i in order if i not in room])[: max(missing, 0)]:
         floored[i] += STEP
     return floored

@@ -46,12 +46,12 @@ class PriceCache:
             tick.symbol, tick.bid, tick.ask, tick.received_at, "websocket"
         )
 
-    def peek(self, symbol: str) -> PricePoint | None:
-        """The cached price of a canonical symbol, if any, without asking KuCoin."""
+    def peek_fresh(self, symbol: str, now: datetime) -> PricePoint | None:
+        """The cached price of a canonical symbol if it is fresh, without asking KuCoin."""
         cached = self._prices.get(symbol)
-        if cached is None:
+        if cached is None or cached.age_s(now) > self.fresh_for_s:
             return None
-        return cached if cached.age_s() <= self.fresh_for_s else replace(cached, stale=True)
+        return cached
 
     async def get(self, symbol: str) -> PricePoint:
         """A fresh price, or the last good one marked stale; never an invented one."""

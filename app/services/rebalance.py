@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory, Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.db.types import utcnow
 from app.errors import ConflictError, ValidationFailedError
 from app.exchange.errors import ExchangeError
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.portfolio import Actor, NotMember
 from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio_market import hourly_log_returns, latest_scores
-from app.services.portfolio_weights import calculate_dynamic_weights
+from app.services.portfolio_weights import calculate_dynamic_weights, effective_bounds
 from app.services.prices import PriceCache
 
 HOURS_PER_YEAR = 24 * 365
@@ -157,8 +158,8 @@ async def _stale_inputs(
 
 
 def _price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
-    cached = prices.peek(symbol.symbol)
-    if cached is not None and not cached.stale:
+    cached = prices.peek_fresh(symbol.symbol, utcnow())
+    if cached is not None:
         return cached.mid, cached.source
     if symbol.mark_price is None:
         raise ConflictError(f"no price known for {symbol.symbol}; sync the universe first")
@@ -218,7 +219,10 @@ async def size_position(
     size = position_size(
         account_balance,
         float(row.member.weight),
-        config.max_weight,
+        # A max cap no weights could meet is relaxed for sizing exactly as for the weights.
+        100.0
+        if "max_position_weight" in effective_bounds(len(rows), config)[2]
+        else config.max_weight,
         price,
         float(row.symbol.multiplier),
         int(row.symbol.lot_size),

@@ -1,12 +1,16 @@
-"""The portfolio read cache never serves a portfolio older than the last committed change,
-whichever replica made it; switched off it answers the same."""
+"""The portfolio read cache: a replica serves its own writes at once and the other replicas'
+as soon as PostgreSQL's change notification arrives; switched off, reads go to the database."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from app.config import Settings
@@ -17,50 +21,98 @@ from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
 PORTFOLIO = f"{BASE}/portfolio"
+Member = tuple[int, str, str]
 
 
-async def members(api: httpx.AsyncClient) -> list[tuple[int, str, str]]:
+async def members(api: httpx.AsyncClient) -> list[Member]:
     body = (await api.get(PORTFOLIO, headers=TRADE)).json()
     return [(m["rank"], m["symbol"], m["weight"]) for m in body["members"]]
 
 
+async def eventually(
+    api: httpx.AsyncClient, expected: list[Member], timeout_s: float = 5.0
+) -> float:
+    """Seconds until `api` shows `expected` (bounded; fails past `timeout_s`)."""
+    started = time.monotonic()
+    for _ in range(int(timeout_s / 0.01)):
+        if await members(api) == expected:
+            return time.monotonic() - started
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"not within {timeout_s}s: {await members(api)} != {expected}")
+
+
+@asynccontextmanager
+async def replica(
+    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], read_cache: bool
+) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
+    settings = make_settings(
+        url,
+        kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
+        portfolio={"read_cache": read_cache},
+    )
+    app = create_app(settings)
+    clients = start_app(app)
+    client = await clients.__anext__()
+    try:
+        yield client, app
+    finally:
+        await clients.aclose()
+
+
 @pytest.mark.parametrize("read_cache", [True, False])
-async def test_a_replica_sees_the_other_replicas_writes_at_once(
+async def test_replicas_see_each_others_writes(
     read_cache: bool,
     committed_postgres: str,
     live_sim: KucoinSimulator,
     make_settings: Callable[..., Settings],
 ) -> None:
     writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
-    settings = make_settings(
-        committed_postgres,
-        kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},
-        portfolio={"read_cache": read_cache},
-    )
-    reader_clients = start_app(create_app(settings))
-    reader = await reader_clients.__anext__()
     try:
-        for symbol in symbols[:3]:
-            await writer.post(f"{PORTFOLIO}/add-symbol", json={"symbol": symbol}, headers=TRADE)
-        first = await members(reader)  # warms the reader's cache
-        assert [s for _, s, _ in first] == symbols[:3]
-        assert await members(reader) == first
-        await writer.post(f"{PORTFOLIO}/remove-symbol", json={"symbol": symbols[0]}, headers=TRADE)
-        after_remove = await members(reader)
-        assert [s for _, s, _ in after_remove] == symbols[1:3]
-        assert after_remove == await members(writer)
-        # A configuration edit made outside the API also shows at once (its time moves).
-        engine = create_engine(make_settings(committed_postgres))
-        async with engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "UPDATE system_configuration SET value = '1', updated_at = now() "
-                    "WHERE key = 'replacement_candidates'"
-                )
+        async with replica(committed_postgres, live_sim, make_settings, read_cache) as (api, app):
+            cache = app.state.app_state.portfolio_cache
+            if read_cache:
+                for _ in range(500):  # the listener connects in the background
+                    if cache.listening:
+                        break
+                    await asyncio.sleep(0.01)
+                assert cache.listening
+            else:
+                assert cache is None
+            for symbol in symbols[:3]:
+                await writer.post(f"{PORTFOLIO}/add-symbol", json={"symbol": symbol}, headers=TRADE)
+            await eventually(api, await members(writer))
+            warm = await members(api)
+            assert [s for _, s, _ in warm] == symbols[:3]
+
+            # The other replica's change shows once its notification arrives.
+            await writer.post(
+                f"{PORTFOLIO}/remove-symbol", json={"symbol": symbols[0]}, headers=TRADE
             )
-        await engine.dispose()
-        body = (await reader.get(PORTFOLIO, headers=TRADE)).json()
-        assert sum(m["is_replacement_candidate"] for m in body["members"]) == 1
+            await eventually(api, await members(writer))
+            assert [s for _, s, _ in await members(api)] == symbols[1:3]
+
+            # This replica's own change shows at once, no waiting.
+            response = await api.post(
+                f"{PORTFOLIO}/add-symbol", json={"symbol": symbols[5]}, headers=TRADE
+            )
+            assert response.status_code == 200, response.text
+            assert [s for _, s, _ in await members(api)] == [*symbols[1:3], symbols[5]]
+
+            # A configuration edit made outside the API shows too (its trigger notifies).
+            engine = create_engine(make_settings(committed_postgres))
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "UPDATE system_configuration SET value = '1', updated_at = now() "
+                        "WHERE key = 'replacement_candidates'"
+                    )
+                )
+            await engine.dispose()
+            for _ in range(500):
+                body = (await api.get(PORTFOLIO, headers=TRADE)).json()
+                if sum(m["is_replacement_candidate"] for m in body["members"]) == 1:
+                    break
+                await asyncio.sleep(0.01)
+            assert sum(m["is_replacement_candidate"] for m in body["members"]) == 1
     finally:
-        await reader_clients.aclose()
         await writer_clients.aclose()

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_respon
 Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
 
 
-def get_scoring_service(session: SessionDep, state: AppStateDep) -> ScoringService:
+async def get_scoring_service(session: SessionDep, state: AppStateDep) -> ScoringService:
     return ScoringService(session, state.gateway, state.scoring_lock)
 
 

@@ -15,7 +15,7 @@ from app.services.universe import SymbolView, UniverseService
 router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
 
 
-def get_universe_service(session: SessionDep, state: AppStateDep) -> UniverseService:
+async def get_universe_service(session: SessionDep, state: AppStateDep) -> UniverseService:
     return UniverseService(session, state.gateway)
 
 

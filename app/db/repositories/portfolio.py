@@ -21,6 +21,7 @@ from app.db.models import (
     SymbolScore,
     SystemConfiguration,
 )
+from app.db.session_flags import mark_portfolio_changed
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"
@@ -56,6 +57,7 @@ class PortfolioRepository:
 
         The row lock on `max_portfolio_symbols` also keeps the limit from changing under us.
         """
+        mark_portfolio_changed(self.session)
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": PORTFOLIO_LOCK_KEY}

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Candle, ScoringAlgorithm, ScoringRun, Symbol, SymbolScore
+from app.db.session_flags import mark_portfolio_changed
 
 # Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
 SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"
@@ -35,6 +36,7 @@ class ScoringRepository:
         ).all()
 
     async def add_run(self, run: ScoringRun) -> ScoringRun:
+        mark_portfolio_changed(self.session)  # new scores: members' composites change
         self.session.add(run)
         await self.session.flush()
         return run

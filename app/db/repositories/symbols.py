@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioMember, Symbol
+from app.db.session_flags import mark_portfolio_changed
 
 # Serialises universe syncs across replicas (PostgreSQL; SQLite serialises writers itself).
 UNIVERSE_LOCK_KEY = 0x4D5953594E43  # "MYSYNC"
@@ -27,6 +28,7 @@ class SymbolRepository:
 
     async def lock_universe(self) -> None:
         """Hold a transaction-scoped lock so two syncs never interleave their upserts."""
+        mark_portfolio_changed(self.session)  # new market data: prices and ages change
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": UNIVERSE_LOCK_KEY}

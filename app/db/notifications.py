@@ -1,0 +1,87 @@
+"""Listens to the database's change notifications (PostgreSQL LISTEN) on a dedicated connection.
+
+Migration 0005 makes every committed change to the tables the portfolio read shows send
+`NOTIFY mysymbols_changes`. While listening, a replica can trust its read cache without asking
+the database; whenever the connection is down it says so, and readers fall back to checking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "mysymbols_changes"
+
+
+class ChangeListener:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        on_change: Callable[[], None],
+        on_listening: Callable[[bool], None],
+        connect_timeout_s: float = 5.0,
+        reconnect_max_s: float = 30.0,
+    ) -> None:
+        self.dsn = (
+            make_url(database_url)
+            .set(drivername="postgresql")
+            .render_as_string(hide_password=False)
+        )
+        self.on_change = on_change
+        self.on_listening = on_listening
+        self.connect_timeout_s = connect_timeout_s
+        self.reconnect_max_s = reconnect_max_s
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="db-change-listener")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.on_listening(False)
+
+    async def _run(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self._listen()
+                delay = 0.5
+            except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                logger.warning(
+                    "change listener: %s; retrying in %.1fs", exc.__class__.__name__, delay
+                )
+            self.on_listening(False)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.reconnect_max_s)
+
+    async def _listen(self) -> None:
+        connection = await asyncpg.connect(self.dsn, timeout=self.connect_timeout_s)
+        lost = asyncio.Event()
+        try:
+            connection.add_termination_listener(lambda _: lost.set())
+            await connection.add_listener(CHANNEL, lambda *_: self.on_change())
+            self.on_change()  # whatever happened while we were not listening
+            self.on_listening(True)
+            while not lost.is_set():
+                # A silent server is noticed by this probe, not only by a closed socket.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(lost.wait(), timeout=10.0)
+                if not lost.is_set():
+                    await connection.execute("SELECT 1", timeout=self.connect_timeout_s)
+        finally:
+            self.on_listening(False)
+            with contextlib.suppress(Exception):
+                await connection.close(timeout=1.0)

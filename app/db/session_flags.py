@@ -1,0 +1,16 @@
+"""Flags a transaction carries to whoever commits it (the request or job boundary)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+PORTFOLIO_CHANGED = "portfolio_changed"
+
+
+def mark_portfolio_changed(session: AsyncSession) -> None:
+    """This transaction writes something the portfolio read shows; caches drop it on commit."""
+    session.info[PORTFOLIO_CHANGED] = True
+
+
+def portfolio_changed(session: AsyncSession) -> bool:
+    return bool(session.info.pop(PORTFOLIO_CHANGED, False))
