@@ -123,12 +123,9 @@ async def start_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-@pytest.fixture
-def app(
-    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
-) -> FastAPI:
-    """The app on the migrated test database, its requests joined to the rolled-back session."""
-    app = create_app(make_settings(database_url))
+def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
+    """An app whose requests all join the test's rolled-back session."""
+    app = create_app(settings)
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         yield session
@@ -136,6 +133,24 @@ def app(
 
     app.dependency_overrides[get_session] = test_session
     return app
+
+
+def simulator_settings(
+    make_settings: Callable[..., Settings], database_url: str, sim_url: str, max_attempts: int = 1
+) -> Settings:
+    """Settings pointed at a loopback simulator (only ever by its URL), without the WebSocket."""
+    return make_settings(
+        database_url,
+        kucoin={"futures_url": sim_url, "websocket_enabled": False, "max_attempts": max_attempts},
+    )
+
+
+@pytest.fixture
+def app(
+    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+) -> FastAPI:
+    """The app on the migrated test database, its requests joined to the rolled-back session."""
+    return app_on_session(make_settings(database_url), session)
 
 
 @pytest.fixture

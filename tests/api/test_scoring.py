@@ -10,11 +10,16 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import get_session
 from app.config import Settings
-from app.main import create_app
 from tests.api.test_errors import assert_problem
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import (
+    ADMIN_KEY,
+    READ_KEY,
+    TRADE_KEY,
+    app_on_session,
+    simulator_settings,
+    start_app,
+)
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import running_simulator
 
@@ -38,18 +43,7 @@ def scoring_app(
     make_settings: Callable[..., Settings],
     session: AsyncSession,
 ) -> FastAPI:
-    settings = make_settings(
-        database_url,
-        kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
-    )
-    app = create_app(settings)
-
-    async def test_session() -> AsyncIterator[AsyncSession]:
-        yield session
-        await session.commit()
-
-    app.dependency_overrides[get_session] = test_session
-    return app
+    return app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import get_session
 from app.config import Settings
 from app.db.models import Symbol
-from app.main import create_app
 from tests.api.test_errors import assert_problem
-from tests.conftest import READ_KEY, TRADE_KEY, start_app
+from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_settings, start_app
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import running_simulator
 
@@ -37,18 +35,8 @@ async def api(
     make_settings: Callable[..., Settings],
     session: AsyncSession,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = make_settings(
-        database_url,
-        kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 2},
-    )
-    app = create_app(settings)
-
-    async def test_session() -> AsyncIterator[AsyncSession]:
-        yield session
-        await session.commit()
-
-    app.dependency_overrides[get_session] = test_session
-    async for client in start_app(app):
+    settings = simulator_settings(make_settings, database_url, sim.base_url, max_attempts=2)
+    async for client in start_app(app_on_session(settings, session)):
         yield client
 
 
