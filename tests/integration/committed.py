@@ -48,7 +48,11 @@ async def prepared(
     url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
 ) -> tuple[httpx.AsyncClient, AsyncIterator[httpx.AsyncClient], list[str]]:
     settings = make_settings(
-        url, kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1}
+        url,
+        kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
+        # 200 writers queue for 20 pooled connections behind one lock: on a loaded machine the
+        # queue outlasts the 3 s default, and a 503 would be load shedding, not the subject.
+        database={"connect_timeout_s": 60.0},
     )
     clients = start_app(create_app(settings))
     api = await clients.__anext__()
