@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from app.api.deps import get_session
+from app.api.deps import get_session, get_session_source
 from app.config import Settings
 from app.db.engine import create_engine
 from app.db.migrations import upgrade_to_head
@@ -131,7 +132,16 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
         yield session
         await session.commit()
 
+    class TestSessionSource:
+        @asynccontextmanager
+        async def open(self) -> AsyncIterator[AsyncSession]:
+            yield session
+
+    async def test_session_source() -> TestSessionSource:
+        return TestSessionSource()
+
     app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[get_session_source] = test_session_source
     return app
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Role
 from app.db.session_flags import portfolio_changed
 from app.errors import AuthenticationError, PermissionDeniedError
-from app.security import ANONYMOUS_READER, Principal
+from app.security import ANONYMOUS_READER, Principal, hash_key
 from app.services.api_keys import ApiKeyService
 from app.services.my_symbols import MySymbolsService
 from app.state import AppState
@@ -65,32 +66,83 @@ async def get_api_key_service(session: SessionDep, state: AppStateDep) -> ApiKey
 ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
 
 
+class SessionSource:
+    """A session opened only if the request turns out to need the database (hot read paths)."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    @asynccontextmanager
+    async def open(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await rollback_quietly(session)
+                raise
+
+
+async def get_session_source(state: AppStateDep) -> SessionSource:
+    return SessionSource(state.sessionmaker)
+
+
+SessionSourceDep = Annotated[SessionSource, Depends(get_session_source)]
+
+
+async def authenticate(
+    state: AppState,
+    presented: str | None,
+    required: Role,
+    open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+) -> Principal:
+    """The caller behind `X-API-Key` with at least the `required` role (401 vs 403)."""
+    if not presented:
+        if required is Role.READ and state.settings.auth.open_reads:
+            return ANONYMOUS_READER
+        raise AuthenticationError("An API key is required in the X-API-Key header.")
+    principal = state.keyring.match(hash_key(presented))  # bootstrap keys need no database
+    if principal is None:
+        async with open_session() as session:
+            principal = await ApiKeyService(session, state.keyring).authenticate(presented)
+    if principal is None:
+        raise AuthenticationError("The API key is unknown or revoked.")
+    if not principal.role.allows(required):
+        raise PermissionDeniedError(
+            f"This action needs the '{required}' role; the key has '{principal.role}'.",
+            extra={"required_role": required.value, "key_role": principal.role.value},
+        )
+    return principal
+
+
 def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that authenticates `X-API-Key` and checks its role (401 vs 403)."""
+    """A dependency that authenticates `X-API-Key` within the request's session."""
 
     async def authorise(
         state: AppStateDep,
-        keys: ApiKeyServiceDep,
+        session: SessionDep,
         presented: Annotated[str | None, Security(api_key_header)] = None,
     ) -> Principal:
-        if not presented:
-            if required is Role.READ and state.settings.auth.open_reads:
-                return ANONYMOUS_READER
-            raise AuthenticationError("An API key is required in the X-API-Key header.")
-        principal = await keys.authenticate(presented)
-        if principal is None:
-            raise AuthenticationError("The API key is unknown or revoked.")
-        if not principal.role.allows(required):
-            raise PermissionDeniedError(
-                f"This action needs the '{required}' role; the key has '{principal.role}'.",
-                extra={"required_role": required.value, "key_role": principal.role.value},
-            )
-        return principal
+        @asynccontextmanager
+        async def request_session() -> AsyncIterator[AsyncSession]:
+            yield session
+
+        return await authenticate(state, presented, required, request_session)
 
     return authorise
 
 
+async def authorise_reader_lazily(
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    presented: Annotated[str | None, Security(api_key_header)] = None,
+) -> Principal:
+    """`read` role without a request session: a stored key opens one, a bootstrap key none."""
+    return await authenticate(state, presented, Role.READ, sessions.open)
+
+
 ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
+LazyReaderDep = Annotated[Principal, Depends(authorise_reader_lazily)]
 TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
 AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 

@@ -6,6 +6,8 @@ read cache (see `PortfolioReadCache`) reuses until a committed change says other
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -114,23 +116,7 @@ class PortfolioReader:
         """The portfolio now. Inside a write's transaction pass `use_cache=False`: that state is
         not committed yet and must not be cached."""
         facts = await self._facts() if use_cache else await self._read_facts()
-        now = utcnow()
-        members = [self._member(m, facts, now) for m in facts.members]
-        score_age = None
-        if facts.score_started_at is not None:
-            score_age = (now - facts.score_started_at).total_seconds()
-        stale = any(m.stale for m in members) or (
-            score_age is not None and score_age > facts.stale_limit_s
-        )
-        return PortfolioView(
-            as_of=now,
-            members=members,
-            max_symbols=facts.max_symbols,
-            total_weight=sum((m.weight for m in members), Decimal(0)),
-            score_run_id=facts.score_run_id,
-            score_age_s=None if score_age is None else round(score_age, 3),
-            stale=stale,
-        )
+        return render(facts, self.prices)
 
     async def as_of(self, moment: datetime) -> PortfolioView:
         """The membership recorded by the last audit row at or before `moment`."""
@@ -198,38 +184,61 @@ class PortfolioReader:
             score_started_at=started_at,
         )
 
-    def _member(self, m: MemberFacts, facts: PortfolioFacts, now: datetime) -> MemberView:
-        price, source, age = self._price(m, now)
-        performance = None
-        if price is not None and m.entry_price:
-            performance = round((price / float(m.entry_price) - 1.0) * 100.0, 6)
-        return MemberView(
-            rank=m.rank,
-            score_rank=facts.score_rank.get(m.symbol_id),
-            symbol=m.symbol,
-            kucoin_symbol=m.kucoin_symbol,
-            weight=m.weight,
-            composite=facts.composite.get(m.symbol_id),
-            included_at=m.included_at,
-            entry_price=m.entry_price,
-            current_price=price,
-            price_source=source,
-            performance_pct=performance,
-            is_replacement_candidate=m.symbol_id in facts.candidates,
-            data_age_s=None if age is None else round(age, 3),
-            stale=age is None or age > facts.stale_limit_s,
-        )
 
-    def _price(
-        self, m: MemberFacts, now: datetime
-    ) -> tuple[float | None, str | None, float | None]:
-        """The streamed price when the cache has a fresh one, else the last synced mark price."""
-        cached = self.prices.peek_fresh(m.symbol, now)
-        if cached is not None:
-            return cached.mid, cached.source, cached.age_s(now)
-        if m.mark_price is None or m.market_data_at is None:
-            return None, None, None
-        return m.mark_price, "stored_mark", (now - m.market_data_at).total_seconds()
+def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
+    """The view of a snapshot at this moment: prices, performance and data ages now."""
+    now = utcnow()
+    members = [_member(m, facts, prices, now) for m in facts.members]
+    score_age = None
+    if facts.score_started_at is not None:
+        score_age = (now - facts.score_started_at).total_seconds()
+    stale = any(m.stale for m in members) or (
+        score_age is not None and score_age > facts.stale_limit_s
+    )
+    return PortfolioView(
+        as_of=now,
+        members=members,
+        max_symbols=facts.max_symbols,
+        total_weight=sum((m.weight for m in members), Decimal(0)),
+        score_run_id=facts.score_run_id,
+        score_age_s=None if score_age is None else round(score_age, 3),
+        stale=stale,
+    )
+
+
+def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: datetime) -> MemberView:
+    price, source, age = _price(m, prices, now)
+    performance = None
+    if price is not None and m.entry_price:
+        performance = round((price / float(m.entry_price) - 1.0) * 100.0, 6)
+    return MemberView(
+        rank=m.rank,
+        score_rank=facts.score_rank.get(m.symbol_id),
+        symbol=m.symbol,
+        kucoin_symbol=m.kucoin_symbol,
+        weight=m.weight,
+        composite=facts.composite.get(m.symbol_id),
+        included_at=m.included_at,
+        entry_price=m.entry_price,
+        current_price=price,
+        price_source=source,
+        performance_pct=performance,
+        is_replacement_candidate=m.symbol_id in facts.candidates,
+        data_age_s=None if age is None else round(age, 3),
+        stale=age is None or age > facts.stale_limit_s,
+    )
+
+
+def _price(
+    m: MemberFacts, prices: PriceCache, now: datetime
+) -> tuple[float | None, str | None, float | None]:
+    """The streamed price when the cache has a fresh one, else the last synced mark price."""
+    cached = prices.peek_fresh(m.symbol, now)
+    if cached is not None:
+        return cached.mid, cached.source, cached.age_s(now)
+    if m.mark_price is None or m.market_data_at is None:
+        return None, None, None
+    return m.mark_price, "stored_mark", (now - m.market_data_at).total_seconds()
 
 
 def _from_snapshot(item: dict[str, object]) -> MemberView:
@@ -249,3 +258,22 @@ def _from_snapshot(item: dict[str, object]) -> MemberView:
         data_age_s=None,
         stale=False,
     )
+
+
+async def read_portfolio(
+    open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    prices: PriceCache,
+    cache: PortfolioReadCache | None,
+    as_of: datetime | None = None,
+) -> PortfolioView:
+    """The portfolio for the hot read path: a snapshot the listening cache trusts is rendered
+    without opening any database session; anything else reads through one."""
+    if as_of is None and cache is not None:
+        facts = cache.get_listened()
+        if facts is not None:
+            return render(facts, prices)
+    async with open_session() as session:
+        reader = PortfolioReader(session, prices, cache)
+        if as_of is not None and as_of < utcnow():
+            return await reader.as_of(as_of)
+        return await reader.current()

@@ -8,7 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from pydantic import TypeAdapter
 
-from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, TraderDep
+from app.api.deps import (
+    AppStateDep,
+    LazyReaderDep,
+    MySymbolsDep,
+    ReaderDep,
+    SessionSourceDep,
+    TraderDep,
+)
 from app.schemas.common import problem_responses
 from app.schemas.portfolio import (
     AddSymbol,
@@ -21,7 +28,7 @@ from app.schemas.portfolio import (
 from app.security import Principal
 from app.services.my_symbols import MySymbolsService
 from app.services.portfolio import Actor, Change
-from app.services.portfolio_reads import PortfolioView
+from app.services.portfolio_reads import PortfolioView, read_portfolio
 from app.services.prices import follow_portfolio_prices
 from app.state import AppState
 
@@ -54,16 +61,18 @@ async def _changed(
     summary="The members with weights, scores, prices and data age (or as of a past time)",
 )
 async def get_portfolio(
-    _: ReaderDep,
-    service: MySymbolsDep,
+    _: LazyReaderDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
     as_of: Annotated[
         datetime | None, Query(description="Read the membership recorded at this time.")
     ] = None,
 ) -> PortfolioRead:
-    # The hottest read: serialise the service's view as is (its fields are PortfolioRead's),
-    # skipping model validation and FastAPI's second pass over the response.
-    body = PORTFOLIO_JSON.dump_json(await service.get_portfolio(as_of))
-    return Response(body, media_type="application/json")  # type: ignore[return-value]
+    # The trading engine's hottest read: no request session (one is opened only on a cache
+    # miss), and the service's view serialised as is (its fields are PortfolioRead's), without
+    # model validation or FastAPI's second pass over the response.
+    view = await read_portfolio(sessions.open, state.prices, state.portfolio_cache, as_of)
+    return Response(PORTFOLIO_JSON.dump_json(view), media_type="application/json")  # type: ignore[return-value]
 
 
 @router.post(
