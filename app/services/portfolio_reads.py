@@ -158,10 +158,7 @@ class PortfolioReader:
 
     async def _read_facts(self) -> PortfolioFacts:
         config = await load_portfolio_config(self.session)
-        members = await self.portfolio.member_facts()
-        run_id, started_at, composite = await self.portfolio.latest_composites(
-            [m.symbol_id for m in members]
-        )
+        members, run_id, started_at, composite = await self.portfolio.member_facts()
         ordered = sorted(
             (m for m in members if m.symbol_id in composite),
             key=lambda m: (-composite[m.symbol_id], m.symbol),

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -78,42 +78,43 @@ class PortfolioRepository:
         )
         return [MemberRow(member, symbol) for member, symbol in rows.all()]
 
-    async def member_facts(self) -> list[MemberFacts]:
-        """Active members by rank, read with one lean Core query."""
-        rows = await self.session.execute(
-            select(
-                PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
-                PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
-                Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at,
-            )
-            .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
-            .where(PortfolioMember.status == "active")
-            .order_by(PortfolioMember.rank)
-        )  # fmt: skip
-        return [MemberFacts(*row) for row in rows.all()]
-
-    async def latest_composites(
-        self, symbol_ids: list[int]
-    ) -> tuple[int | None, datetime | None, dict[int, float]]:
-        """(run id, run start, symbol id -> composite) of the latest run that scored anything."""
-        run = (
-            await self.session.execute(
-                select(ScoringRun.id, ScoringRun.started_at)
-                .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
-                .order_by(ScoringRun.id.desc())
-                .limit(1)
-            )
-        ).first()
-        if run is None:
-            return None, None, {}
-        rows = await self.session.execute(
-            select(SymbolScore.symbol_id, SymbolScore.score).where(
-                SymbolScore.run_id == run.id,
-                SymbolScore.component == "composite",
-                SymbolScore.symbol_id.in_(symbol_ids),
-            )
+    async def member_facts(
+        self,
+    ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float]]:
+        """Active members by rank with their composites in the latest run that scored anything,
+        and that run's id and start: one lean Core query (two when there is no member)."""
+        latest = (
+            select(ScoringRun.id, ScoringRun.started_at)
+            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
+            .order_by(ScoringRun.id.desc())
+            .limit(1)
+            .subquery()
         )
-        return run.id, run.started_at, {sid: float(score) for sid, score in rows.all()}
+        rows = (
+            await self.session.execute(
+                select(
+                    PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
+                    PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
+                    Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at,
+                    SymbolScore.score, latest.c.id, latest.c.started_at,
+                )
+                .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+                .outerjoin(latest, true())
+                .outerjoin(
+                    SymbolScore,
+                    (SymbolScore.run_id == latest.c.id)
+                    & (SymbolScore.symbol_id == PortfolioMember.symbol_id)
+                    & (SymbolScore.component == "composite"),
+                )
+                .where(PortfolioMember.status == "active")
+                .order_by(PortfolioMember.rank)
+            )
+        ).all()  # fmt: skip
+        if not rows:
+            run = (await self.session.execute(select(latest.c.id, latest.c.started_at))).first()
+            return [], *(run if run is not None else (None, None)), {}
+        composites = {r[0]: float(r[9]) for r in rows if r[9] is not None}
+        return [MemberFacts(*r[:9]) for r in rows], rows[0][10], rows[0][11], composites
 
     async def read_version(self) -> tuple[Any, ...]:
         """One round trip that changes whenever anything the portfolio read shows may have:
