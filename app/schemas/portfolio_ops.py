@@ -103,6 +103,8 @@ class OrderLineRead(BaseModel):
 class RebalanceRead(BaseModel):
     model_config = FROM_OBJECTS
 
+    evaluated_at: datetime
+    request_id: str | None = Field(description="The request that ran this rebalance.")
     dry_run: bool
     method: str
     threshold_pct: float

@@ -42,6 +42,8 @@ class WeightChange:
 
 @dataclass
 class RebalanceResult:
+    evaluated_at: datetime
+    request_id: str | None  # the request that ran it (a replay shows the first one's)
     dry_run: bool
     method: str
     threshold_pct: float
@@ -100,6 +102,8 @@ async def rebalance(
     if apply and not dry_run:
         changes = [replace(c, applied=c.difference != 0) for c in changes]
     result = RebalanceResult(
+        evaluated_at=now,
+        request_id=actor.request_id,
         dry_run=dry_run,
         method=targets.method,
         threshold_pct=config.rebalance_threshold_pct,

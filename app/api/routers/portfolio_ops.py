@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 
-from app.api.deps import MySymbolsDep, ReaderDep, TraderDep
+from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, SessionDep, TraderDep
 from app.api.routers.portfolio import actor_of
 from app.config import Role
 from app.errors import PermissionDeniedError
@@ -23,6 +23,8 @@ from app.schemas.portfolio_ops import (
     StatisticsRead,
     WeightsRead,
 )
+from app.services.idempotency import HEADER as IDEMPOTENCY_HEADER
+from app.services.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
 
@@ -59,24 +61,56 @@ async def get_replacement_candidates(
     "/rebalance",
     response_model=RebalanceRead,
     summary="Move to target weights (changes above the threshold) with an orders plan in lots",
+    description="A scheduler target: send an `Idempotency-Key` and a retry (or a second replica "
+    "receiving the same call) replays the first answer byte for byte instead of acting twice.",
     responses=problem_responses(409, 422),
 )
 async def rebalance_portfolio(
-    body: RebalanceRequest, principal: TraderDep, request: Request, service: MySymbolsDep
+    body: RebalanceRequest,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    session: SessionDep,
+    state: AppStateDep,
+    idempotency_key: Annotated[
+        str | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
+    ] = None,
 ) -> RebalanceRead:
     if body.force and not principal.role.allows(Role.ADMIN):
         raise PermissionDeniedError(
             "force (rebalancing on stale inputs) needs the 'admin' role",
             extra={"required_role": "admin", "key_role": principal.role.value},
         )
-    result = await service.rebalance_portfolio(
-        dry_run=body.dry_run,
-        account_balance=None if body.account_balance is None else float(body.account_balance),
-        positions=body.positions,
-        force=body.force,
-        actor=actor_of(principal, request),
-    )
-    return RebalanceRead.model_validate(result)
+    guard = None
+    if idempotency_key is not None:
+        guard = IdempotencyGuard(
+            state.sessionmaker,
+            key=idempotency_key,
+            principal=principal.name,
+            method=request.method,
+            path=request.url.path,
+            fingerprint=request_fingerprint(request.method, request.url.path, await request.body()),
+        )
+        stored = await guard.claim()
+        if stored is not None:
+            headers = {**stored.headers, REPLAYED_HEADER: "true"}
+            return Response(stored.body, status_code=stored.status, headers=headers)  # type: ignore[return-value]
+    try:
+        result = await service.rebalance_portfolio(
+            dry_run=body.dry_run,
+            account_balance=None if body.account_balance is None else float(body.account_balance),
+            positions=body.positions,
+            force=body.force,
+            actor=actor_of(principal, request),
+        )
+        answer = RebalanceRead.model_validate(result).model_dump_json().encode()
+        if guard is not None:
+            await guard.complete(session, 200, {"content-type": "application/json"}, answer)
+    except BaseException:
+        if guard is not None:
+            await guard.release()
+        raise
+    return Response(answer, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get(

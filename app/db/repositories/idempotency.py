@@ -1,0 +1,61 @@
+"""Queries on `idempotency_key`: claim a key, read it, complete it, release it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import IdempotencyKey
+
+
+class IdempotencyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def try_claim(self, row: dict[str, Any]) -> int | None:
+        """Insert an in-progress claim; None when (key, principal, method, path) exists."""
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(IdempotencyKey)
+            .values(**row)
+            .on_conflict_do_nothing()
+            .returning(IdempotencyKey.id)
+        )
+        return await self.session.scalar(statement)
+
+    async def find(self, key: str, principal: str, method: str, path: str) -> IdempotencyKey | None:
+        return await self.session.scalar(
+            select(IdempotencyKey).where(
+                IdempotencyKey.key == key,
+                IdempotencyKey.principal == principal,
+                IdempotencyKey.method == method,
+                IdempotencyKey.path == path,
+            )
+        )
+
+    async def remove(self, claim_id: int) -> None:
+        await self.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claim_id))
+
+    async def complete(
+        self, claim_id: int, status: int, headers: dict[str, str], body: bytes
+    ) -> None:
+        await self.session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == claim_id)
+            .values(
+                state="completed",
+                response_status=status,
+                response_headers=headers,
+                response_body=body,
+            )
+        )
+
+    async def purge_expired(self, now: datetime) -> int:
+        result = await self.session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.expires_at < now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
