@@ -10,7 +10,15 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
-from app.api.routers import api_keys, portfolio, portfolio_ops, scoring, symbols, system
+from app.api.routers import (
+    api_keys,
+    pairlist,
+    portfolio,
+    portfolio_ops,
+    scoring,
+    symbols,
+    system,
+)
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.notifications import ChangeListener
@@ -86,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(scoring.router, prefix=API_PREFIX)
     app.include_router(portfolio.router, prefix=API_PREFIX)
     app.include_router(portfolio_ops.router, prefix=API_PREFIX)
+    app.include_router(pairlist.router, prefix=API_PREFIX)
     return app
 
 

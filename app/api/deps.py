@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Role
@@ -22,6 +22,24 @@ from app.state import AppState
 logger = logging.getLogger(__name__)
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The same API key, for clients (such as "
+    "freqtrade's RemotePairList) that can only send `Authorization: Bearer`.",
+)
+
+
+async def presented_key(
+    x_api_key: Annotated[str | None, Security(api_key_header)] = None,
+    authorization: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+) -> str | None:
+    """The API key from `X-API-Key`, else from `Authorization: Bearer`."""
+    if x_api_key:
+        return x_api_key
+    return authorization.credentials if authorization is not None else None
+
+
+PresentedKey = Annotated[str | None, Depends(presented_key)]
 
 
 # Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
@@ -100,7 +118,9 @@ async def authenticate(
     if not presented:
         if required is Role.READ and state.settings.auth.open_reads:
             return ANONYMOUS_READER
-        raise AuthenticationError("An API key is required in the X-API-Key header.")
+        raise AuthenticationError(
+            "An API key is required in the X-API-Key header (or as Authorization: Bearer)."
+        )
     principal = state.keyring.match(hash_key(presented))  # bootstrap keys need no database
     if principal is None:
         async with open_session() as session:
@@ -119,9 +139,7 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates `X-API-Key` within the request's session."""
 
     async def authorise(
-        state: AppStateDep,
-        session: SessionDep,
-        presented: Annotated[str | None, Security(api_key_header)] = None,
+        state: AppStateDep, session: SessionDep, presented: PresentedKey
     ) -> Principal:
         @asynccontextmanager
         async def request_session() -> AsyncIterator[AsyncSession]:
@@ -133,9 +151,7 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
 
 
 async def authorise_reader_lazily(
-    state: AppStateDep,
-    sessions: SessionSourceDep,
-    presented: Annotated[str | None, Security(api_key_header)] = None,
+    state: AppStateDep, sessions: SessionSourceDep, presented: PresentedKey
 ) -> Principal:
     """`read` role without a request session: a stored key opens one, a bootstrap key none."""
     return await authenticate(state, presented, Role.READ, sessions.open)

@@ -13,6 +13,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory
+from app.db.repositories.config import ConfigRepository
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.services.portfolio import Actor, Change, NotMember, PortfolioService
@@ -187,6 +188,15 @@ class MySymbolsService:
     async def get_portfolio_metrics(self, window_hours: int, level: float) -> Metrics:
         """Sharpe, Sortino, Calmar, drawdown, VaR and ES of the current weights."""
         return await portfolio_metrics(self.session, window_hours, level, utcnow())
+
+    async def get_pairlist(self) -> tuple[list[str], int]:
+        """The members in ccxt's unified form, by rank, and how often to ask again (seconds):
+        freqtrade's RemotePairList reads exactly this."""
+        view = await self.get_portfolio()
+        await self.gateway.ensure_converter_quietly()
+        pairs = [self.gateway.converter.to_ccxt(m.symbol) for m in view.members]
+        refresh = await ConfigRepository(self.session).get("score_refresh_interval_s", 900)
+        return pairs, int(refresh)
 
     async def _canonical(self, symbol: str) -> str:
         await self.gateway.ensure_converter_quietly()
