@@ -57,6 +57,13 @@ class PortfolioSettings(BaseModel):
     """Reuse the last portfolio read while a one-query version check says nothing changed."""
 
 
+class EventsSettings(BaseModel):
+    heartbeat_s: float = Field(default=15.0, gt=0)
+    """Seconds of silence after which the event stream sends a keep-alive comment."""
+    poll_s: float = Field(default=1.0, gt=0)
+    """Longest wait before a stream looks at the outbox without being woken."""
+
+
 class SchedulerSettings(BaseModel):
     enabled: bool = True
 
@@ -88,6 +95,7 @@ class Settings(BaseSettings):
     kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
+    events: EventsSettings = Field(default_factory=EventsSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 

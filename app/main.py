@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +12,7 @@ from app import __version__
 from app.api.middleware import RequestContextMiddleware
 from app.api.routers import (
     api_keys,
+    events,
     pairlist,
     portfolio,
     portfolio_ops,
@@ -21,7 +22,7 @@ from app.api.routers import (
 )
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.notifications import ChangeListener
+from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
@@ -61,12 +62,15 @@ def create_app(settings: Settings) -> FastAPI:
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         listener = None
-        cache = app.state.app_state.portfolio_cache
-        if cache is not None and not settings.is_sqlite:
+        state = app.state.app_state
+        if not settings.is_sqlite:
+            channels = {EVENTS: state.events.notify}
+            if state.portfolio_cache is not None:
+                channels[CHANGES] = state.portfolio_cache.invalidate
             listener = ChangeListener(
                 settings.database_url,
-                on_change=cache.invalidate,
-                on_listening=cache.set_listening,
+                channels=channels,
+                on_listening=_set_listening(state),
                 connect_timeout_s=settings.database.connect_timeout_s,
             )
             listener.start()
@@ -95,7 +99,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(portfolio.router, prefix=API_PREFIX)
     app.include_router(portfolio_ops.router, prefix=API_PREFIX)
     app.include_router(pairlist.router, prefix=API_PREFIX)
+    app.include_router(events.router, prefix=API_PREFIX)
     return app
+
+
+def _set_listening(state: AppState) -> Callable[[bool], None]:
+    def set_listening(listening: bool) -> None:
+        if state.portfolio_cache is not None:
+            state.portfolio_cache.set_listening(listening)
+
+    return set_listening
 
 
 def __getattr__(name: str) -> Any:

@@ -14,6 +14,7 @@ from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
 from app.security import BootstrapKeyring
+from app.services.events import EventSignal
 from app.services.portfolio_reads import PortfolioReadCache
 from app.services.prices import PriceCache
 
@@ -30,5 +31,6 @@ class AppState:
     ticker_stream: TickerStream | None = None
     scoring_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     portfolio_cache: PortfolioReadCache | None = None
+    events: EventSignal = field(default_factory=EventSignal)
     """Held while a scoring run is in progress in this process."""
     started_at: datetime = field(default_factory=utcnow)

@@ -12,7 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Role
-from app.db.session_flags import portfolio_changed
+from app.db.session_flags import events_written, portfolio_changed
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
 from app.services.api_keys import ApiKeyService
@@ -60,6 +60,8 @@ async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
             await session.commit()
             if portfolio_changed(session) and state.portfolio_cache is not None:
                 state.portfolio_cache.invalidate()  # read-your-writes before any NOTIFY arrives
+            if events_written(session):
+                state.events.notify()
         except BaseException:
             await rollback_quietly(session)
             raise

@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "mysymbols_changes"
+CHANGES = "mysymbols_changes"  # migration 0005: anything the portfolio read shows
+EVENTS = "mysymbols_events"  # migration 0006: a new row in the event outbox
 
 
 class ChangeListener:
@@ -25,7 +26,7 @@ class ChangeListener:
         self,
         database_url: str,
         *,
-        on_change: Callable[[], None],
+        channels: dict[str, Callable[[], None]],
         on_listening: Callable[[bool], None],
         connect_timeout_s: float = 5.0,
         reconnect_max_s: float = 30.0,
@@ -35,7 +36,7 @@ class ChangeListener:
             .set(drivername="postgresql")
             .render_as_string(hide_password=False)
         )
-        self.on_change = on_change
+        self.channels = channels
         self.on_listening = on_listening
         self.connect_timeout_s = connect_timeout_s
         self.reconnect_max_s = reconnect_max_s
@@ -72,8 +73,9 @@ class ChangeListener:
         lost = asyncio.Event()
         try:
             connection.add_termination_listener(lambda _: lost.set())
-            await connection.add_listener(CHANNEL, lambda *_: self.on_change())
-            self.on_change()  # whatever happened while we were not listening
+            for channel, callback in self.channels.items():
+                await connection.add_listener(channel, _ignoring_arguments(callback))
+                callback()  # whatever happened while we were not listening
             self.on_listening(True)
             while not lost.is_set():
                 # A silent server is noticed by this probe, not only by a closed socket.
@@ -85,3 +87,10 @@ class ChangeListener:
             self.on_listening(False)
             with contextlib.suppress(Exception):
                 await connection.close(timeout=1.0)
+
+
+def _ignoring_arguments(callback: Callable[[], None]) -> Callable[..., None]:
+    def listener(*_: object) -> None:
+        callback()
+
+    return listener

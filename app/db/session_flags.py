@@ -14,3 +14,15 @@ def mark_portfolio_changed(session: AsyncSession) -> None:
 
 def portfolio_changed(session: AsyncSession) -> bool:
     return bool(session.info.pop(PORTFOLIO_CHANGED, False))
+
+
+EVENTS_WRITTEN = "events_written"
+
+
+def mark_events_written(session: AsyncSession) -> None:
+    """This transaction appends to the event outbox; streams wake up on commit."""
+    session.info[EVENTS_WRITTEN] = True
+
+
+def events_written(session: AsyncSession) -> bool:
+    return bool(session.info.pop(EVENTS_WRITTEN, False))

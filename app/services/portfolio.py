@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory, PortfolioMember, Symbol
+from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
 from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
@@ -230,7 +231,28 @@ class PortfolioService:
             },
             **fields,
         )
-        return await self.portfolio.record(entry)
+        entry = await self.portfolio.record(entry)
+        events = EventRepository(self.session)
+        members = [r.symbol.symbol for r in after]
+        await events.append(
+            "portfolio_changed",
+            {
+                "action": action,
+                "history_id": entry.id,
+                "symbol": fields.get("symbol"),
+                "replaced_symbol": fields.get("replaced_symbol"),
+                "members": members,
+            },
+        )
+        await events.append(
+            "weights_updated",
+            {
+                "history_id": entry.id,
+                "method": targets.method,
+                "weights": {r.symbol.symbol: str(r.member.weight) for r in after},
+            },
+        )
+        return entry
 
 
 def _rank_of(rows: list[MemberRow], symbol: Symbol) -> int:

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory, Symbol
+from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
 from app.db.types import utcnow
 from app.errors import ConflictError, ValidationFailedError
@@ -142,6 +143,15 @@ async def rebalance(
         )
         result.applied = sum(c.applied for c in changes)
         result.history_id = entry.id
+        await EventRepository(session).append(
+            "weights_updated",
+            {
+                "history_id": entry.id,
+                "method": targets.method,
+                "weights": {r.symbol.symbol: str(r.member.weight) for r in rows},
+                "reason": "rebalance",
+            },
+        )
     return result
 
 

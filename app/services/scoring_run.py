@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringRun, Symbol
+from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
@@ -85,6 +86,10 @@ class ScoringRunService:
         except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
             notes["universe_sync"] = exc.slug
             logger.warning("scoring run %d: universe sync failed (%s)", run.id, exc.slug)
+            await EventRepository(self.session).append(
+                "data_stale",
+                {"source": self.gateway.source, "error": exc.slug, "scoring_run_id": run.id},
+            )
         rows = await self.symbols.all_by_kucoin_symbol()
         members = await self.symbols.active_member_symbol_ids()
         shortlist = shortlist_symbols(list(rows.values()), members, config, as_of)
@@ -113,6 +118,15 @@ class ScoringRunService:
             "fetch_failures": {**candles.failures, **snapshot.failures},
             **notes,
         }
+        await EventRepository(self.session).append(
+            "score_run_completed",
+            {
+                "run_id": run.id,
+                "scored": run.scored_count,
+                "excluded": run.excluded_count,
+                "duration_ms": run.duration_ms,
+            },
+        )
         await self.session.flush()
         logger.info(
             "scoring run %d: %d scored, %d excluded in %.0f ms",

@@ -1,5 +1,6 @@
 """All ORM models, imported here so `Base.metadata` is complete for Alembic."""
 
+from app.db.models.events import EventOutbox
 from app.db.models.market import Candle, CandleGap, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.scoring import ScoringAlgorithm, ScoringRun, SymbolScore
@@ -11,6 +12,7 @@ __all__ = [
     "ApiKey",
     "Candle",
     "CandleGap",
+    "EventOutbox",
     "IdempotencyKey",
     "JobRun",
     "PerformanceRecord",

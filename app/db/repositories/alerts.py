@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Alert
+from app.db.repositories.events import EventRepository
 from app.db.types import utcnow
 
 
@@ -53,4 +54,14 @@ class AlertRepository:
         )
         self.session.add(alert)
         await self.session.flush()
+        await EventRepository(self.session).append(
+            "alert",
+            {
+                "alert_id": alert.id,
+                "kind": kind,
+                "severity": severity,
+                "symbol": symbol,
+                "message": message,
+            },
+        )
         return alert

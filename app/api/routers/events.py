@@ -1,0 +1,52 @@
+"""The live event stream (Server-Sent Events), resumable with `Last-Event-ID`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep
+from app.schemas.common import problem_responses
+from app.services.events import stream_events
+
+router = APIRouter(tags=["events"], responses=problem_responses(401, 403))
+
+EXAMPLE = (
+    "id: 42\nevent: portfolio_changed\n"
+    'data: {"id":42,"at":"2026-11-22T09:00:00+00:00","action":"add","symbol":"SOLUSDT",…}\n\n'
+)
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    summary="Live events: portfolio_changed, weights_updated, replacement_proposed, "
+    "score_run_completed, alert, data_stale",
+    description="Server-Sent Events. Each event has the id of its row in the outbox; reconnect "
+    "with `Last-Event-ID` (or `?since=`) to receive exactly the events missed, in order. Without "
+    "either, the stream starts with the next event. Comment lines keep idle connections open.",
+    responses={200: {"content": {"text/event-stream": {"example": EXAMPLE}}}},
+)
+async def get_events(
+    request: Request,
+    _: LazyReaderDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+    since: Annotated[int | None, Query(ge=0, description="The last event id seen.")] = None,
+) -> StreamingResponse:
+    events = stream_events(
+        sessions.open,
+        state.events,
+        last_event_id=last_event_id if last_event_id is not None else since,
+        is_disconnected=request.is_disconnected,
+        heartbeat_s=state.settings.events.heartbeat_s,
+        poll_s=state.settings.events.poll_s,
+    )
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
