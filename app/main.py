@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
 from app.api.routers import (
+    alerts,
     api_keys,
     events,
     pairlist,
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(portfolio_ops.router, prefix=API_PREFIX)
     app.include_router(pairlist.router, prefix=API_PREFIX)
     app.include_router(events.router, prefix=API_PREFIX)
+    app.include_router(alerts.router, prefix=API_PREFIX)
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,14 +27,36 @@ class AlertRepository:
         message: str,
         symbol: str | None = None,
         details: dict[str, Any] | None = None,
+        reopen_within: timedelta | None = None,
     ) -> Alert:
-        """Open an alert, or count a recurrence of the unresolved alert with this fingerprint."""
+        """Open an alert, or count a recurrence of the unresolved alert with this fingerprint;
+        a resolved one that recurs within `reopen_within` is reopened instead of duplicated."""
         existing = await self.session.scalar(
             select(Alert)
             .where(Alert.fingerprint == fingerprint, Alert.status != "resolved")
             .with_for_update()
         )
         now = utcnow()
+        if existing is None and reopen_within is not None:
+            recent = await self.session.scalar(
+                select(Alert)
+                .where(
+                    Alert.fingerprint == fingerprint,
+                    Alert.status == "resolved",
+                    Alert.resolved_at >= now - reopen_within,
+                )
+                .order_by(Alert.id.desc())
+                .limit(1)
+                .with_for_update()
+            )
+            if recent is not None:
+                recent.status, recent.resolved_at = "open", None
+                recent.occurrences += 1
+                recent.last_seen_at, recent.message = now, message
+                recent.details = details or {}
+                await self.session.flush()
+                await self._announce(recent)  # it is news again
+                return recent
         if existing is not None:
             existing.occurrences += 1
             existing.last_seen_at = now
@@ -54,14 +78,36 @@ class AlertRepository:
         )
         self.session.add(alert)
         await self.session.flush()
+        await self._announce(alert)
+        return alert
+
+    async def _announce(self, alert: Alert) -> None:
         await EventRepository(self.session).append(
             "alert",
             {
                 "alert_id": alert.id,
-                "kind": kind,
-                "severity": severity,
-                "symbol": symbol,
-                "message": message,
+                "kind": alert.kind,
+                "severity": alert.severity,
+                "symbol": alert.symbol,
+                "message": alert.message,
+                "occurrences": alert.occurrences,
             },
         )
-        return alert
+
+    async def unresolved(self, kinds: Sequence[str]) -> Sequence[Alert]:
+        query = select(Alert).where(Alert.status != "resolved", Alert.kind.in_(kinds))
+        return (await self.session.scalars(query.with_for_update())).all()
+
+    async def page(
+        self, *, status: str | None, kind: str | None, limit: int, offset: int
+    ) -> Sequence[Alert]:
+        query = select(Alert)
+        if status is not None:
+            query = query.where(Alert.status == status)
+        if kind is not None:
+            query = query.where(Alert.kind == kind)
+        query = query.order_by(Alert.last_seen_at.desc(), Alert.id.desc()).limit(limit)
+        return (await self.session.scalars(query.offset(offset))).all()
+
+    async def get(self, alert_id: int) -> Alert | None:
+        return await self.session.get(Alert, alert_id, with_for_update=True)

@@ -1,0 +1,86 @@
+"""Alerts: list, acknowledge, check now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict
+
+from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
+from app.schemas.common import problem_responses
+from app.services.alert_conditions import ALERT_KINDS
+from app.services.alerts import AlertService
+
+router = APIRouter(prefix="/alerts", tags=["alerts"], responses=problem_responses(401, 403))
+
+AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
+
+
+class AlertRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    severity: str
+    fingerprint: str
+    status: str
+    symbol: str | None
+    message: str
+    details: dict[str, Any]
+    occurrences: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+
+
+class AlertCheckRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    raised: list[str]
+    ongoing: list[str]
+    resolved: list[str]
+
+
+async def get_alert_service(session: SessionDep, state: AppStateDep) -> AlertService:
+    return AlertService(session, state.gateway)
+
+
+AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
+
+
+@router.get("", response_model=list[AlertRead], summary="Alerts, most recently seen first")
+async def list_alerts(
+    _: ReaderDep,
+    alerts: AlertServiceDep,
+    status: Literal["open", "acknowledged", "resolved"] | None = None,
+    kind: AlertKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[AlertRead]:
+    rows = await alerts.list_alerts(status=status, kind=kind, limit=limit, offset=offset)
+    return [AlertRead.model_validate(a) for a in rows]
+
+
+@router.post(
+    "/{alert_id}/ack",
+    response_model=AlertRead,
+    summary="Acknowledge an alert (it stays until its condition clears)",
+    responses=problem_responses(404, 409),
+)
+async def acknowledge_alert(
+    alert_id: int, principal: TraderDep, alerts: AlertServiceDep
+) -> AlertRead:
+    return AlertRead.model_validate(await alerts.acknowledge(alert_id, actor=principal.name))
+
+
+@router.post(
+    "/check",
+    response_model=AlertCheckRead,
+    summary="Check every alert condition now (the scheduler runs the same check)",
+)
+async def check_alerts(_: TraderDep, alerts: AlertServiceDep) -> AlertCheckRead:
+    return AlertCheckRead.model_validate(await alerts.check_portfolio_alerts())

@@ -1,0 +1,167 @@
+"""What is wrong right now: the portfolio's alert conditions, each with a stable fingerprint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.repositories.candles import CandleRepository
+from app.db.repositories.config import ConfigRepository
+from app.db.repositories.portfolio import MemberRow, PortfolioRepository
+from app.exchange.breaker import BreakerState
+from app.exchange.gateway import KucoinGateway
+from app.portfolio.correlation import pairs_over, pairwise_correlation
+from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio_market import hourly_log_returns, latest_scores
+from app.services.portfolio_weights import effective_bounds
+
+ALERT_KINDS = (
+    "delisting",
+    "low_score",
+    "high_correlation",
+    "poor_performance",
+    "concentration",
+    "stale_data",
+    "exchange_unavailable",
+)
+THRESHOLDS = {
+    "alert_low_score": 40.0,
+    "alert_max_loss_pct": 15.0,
+    "alert_max_drawdown_pct": 25.0,
+    "alert_cooldown_s": 900,
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    fingerprint: str
+    severity: str
+    message: str
+    symbol: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+async def thresholds(session: AsyncSession) -> dict[str, float]:
+    values = await ConfigRepository(session).get_many(THRESHOLDS)
+    return {k: float(v) for k, v in values.items()}
+
+
+async def current_conditions(
+    session: AsyncSession, gateway: KucoinGateway, now: datetime
+) -> list[Condition]:
+    config = await load_portfolio_config(session)
+    limits = await thresholds(session)
+    rows = await PortfolioRepository(session).active()
+    scores = await latest_scores(session, [r.symbol.id for r in rows])
+    found: list[Condition] = []
+    max_weight = effective_bounds(max(len(rows), 1), config)[1]
+    for r in rows:
+        name = r.symbol.symbol
+        if r.symbol.status != "Open" or r.symbol.delisted_at is not None:
+            found.append(Condition(
+                "delisting", f"delisting:{name}", "critical",
+                f"member {name} is no longer tradable ({r.symbol.status})", name,
+                {"status": r.symbol.status},
+            ))  # fmt: skip
+        composite = scores.composite.get(r.symbol.id)
+        if composite is not None and composite < limits["alert_low_score"]:
+            found.append(Condition(
+                "low_score", f"low_score:{name}", "warning",
+                f"{name} scores {composite:.1f} < {limits['alert_low_score']:g}", name,
+                {"composite": composite, "run_id": scores.run.id if scores.run else None},
+            ))  # fmt: skip
+        if float(r.member.weight) > max_weight + 0.01:
+            found.append(Condition(
+                "concentration", f"concentration:{name}", "warning",
+                f"{name} weighs {r.member.weight}% > max {max_weight:g}%", name,
+                {"weight": str(r.member.weight), "max_weight": max_weight},
+            ))  # fmt: skip
+    found += await _performance(session, rows, limits)
+    found += await _correlation(session, rows, config, now)
+    found += _staleness(rows, scores.age_s(now), config, now)
+    breaker = gateway.breaker()
+    if breaker.state is BreakerState.OPEN:
+        found.append(Condition(
+            "exchange_unavailable", "exchange_unavailable", "critical",
+            f"KuCoin calls are suspended after repeated failures ({gateway.source})", None,
+            {"retry_in_s": breaker.retry_in_s, "times_opened": breaker.times_opened},
+        ))  # fmt: skip
+    return found
+
+
+async def _performance(
+    session: AsyncSession, rows: list[MemberRow], limits: dict[str, float]
+) -> list[Condition]:
+    found = []
+    candles = CandleRepository(session)
+    for r in rows:
+        entry = r.member.entry_price
+        if not entry or r.symbol.mark_price is None:
+            continue
+        since = r.member.included_at
+        closes = [
+            c
+            for _, _, c in await candles.closes(
+                [r.symbol.id], 60, since, r.symbol.market_data_at or since
+            )
+        ]
+        path = np.array([float(entry), *closes, r.symbol.mark_price])
+        loss_pct = (1 - path[-1] / path[0]) * 100
+        drawdown_pct = float(np.max(1 - path / np.maximum.accumulate(path))) * 100
+        if (
+            loss_pct > limits["alert_max_loss_pct"]
+            or drawdown_pct > limits["alert_max_drawdown_pct"]
+        ):
+            found.append(Condition(
+                "poor_performance", f"poor_performance:{r.symbol.symbol}", "warning",
+                f"{r.symbol.symbol} is {loss_pct:.1f}% down since inclusion "
+                f"(drawdown {drawdown_pct:.1f}%)", r.symbol.symbol,
+                {"loss_pct": round(loss_pct, 4), "drawdown_pct": round(drawdown_pct, 4)},
+            ))  # fmt: skip
+    return found
+
+
+async def _correlation(
+    session: AsyncSession, rows: list[MemberRow], config: PortfolioConfig, now: datetime
+) -> list[Condition]:
+    if len(rows) < 2:
+        return []
+    names = [r.symbol.symbol for r in rows]
+    returns = await hourly_log_returns(
+        session, [r.symbol for r in rows], config.correlation_window_hours, now
+    )
+    return [
+        Condition(
+            "high_correlation",
+            f"high_correlation:{a}|{b}",
+            "warning",
+            f"{a} and {b} correlate {rho:.3f} > {config.correlation_limit:g}",
+            None,
+            {"pair": [a, b], "correlation": round(rho, 6)},
+        )
+        for a, b, rho in pairs_over(pairwise_correlation(returns), names, config.correlation_limit)
+    ]
+
+
+def _staleness(
+    rows: list[MemberRow], score_age: float | None, config: PortfolioConfig, now: datetime
+) -> list[Condition]:
+    limit = config.stale_data_limit_s
+    stale = [r.symbol.symbol for r in rows if _age(r.symbol.market_data_at, now) > limit]
+    old_scores = score_age is not None and score_age > limit
+    if not stale and not old_scores:
+        return []
+    return [Condition(
+        "stale_data", "stale_data", "warning",
+        "market data or scores are older than the limit: automatic changes are frozen", None,
+        {"stale_symbols": stale, "score_age_s": score_age, "limit_s": limit},
+    )]  # fmt: skip
+
+
+def _age(moment: datetime | None, now: datetime) -> float:
+    return float("inf") if moment is None else (now - moment).total_seconds()

@@ -1,0 +1,82 @@
+"""Alerts (`check_portfolio_alerts`): raise what is wrong, deduplicated by fingerprint with a
+cooldown, resolve what no longer is; list and acknowledge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Alert
+from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.portfolio import PortfolioRepository
+from app.db.types import utcnow
+from app.errors import ConflictError, NotFoundError
+from app.exchange.gateway import KucoinGateway
+from app.services.alert_conditions import ALERT_KINDS, current_conditions, thresholds
+
+
+@dataclass
+class AlertCheck:
+    raised: list[str] = field(default_factory=list)  # fingerprints opened (or reopened) now
+    ongoing: list[str] = field(default_factory=list)  # still true: occurrences counted
+    resolved: list[str] = field(default_factory=list)
+
+
+class AlertService:
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
+        self.session = session
+        self.gateway = gateway
+        self.alerts = AlertRepository(session)
+
+    async def check_portfolio_alerts(self) -> AlertCheck:
+        """One pass over every alert kind; in the caller's transaction."""
+        now = utcnow()
+        cooldown = timedelta(seconds=(await thresholds(self.session))["alert_cooldown_s"])
+        conditions = await current_conditions(self.session, self.gateway, now)
+        current = {c.fingerprint for c in conditions}
+        result = AlertCheck()
+        before = {a.fingerprint for a in await self.alerts.unresolved(ALERT_KINDS)}
+        for c in conditions:
+            await self.alerts.raise_or_touch(
+                kind=c.kind, fingerprint=c.fingerprint, severity=c.severity, message=c.message,
+                symbol=c.symbol, details=c.details, reopen_within=cooldown,
+            )  # fmt: skip
+            (result.ongoing if c.fingerprint in before else result.raised).append(c.fingerprint)
+        repository = PortfolioRepository(self.session)
+        for alert in await self.alerts.unresolved(ALERT_KINDS):
+            if alert.fingerprint in current:
+                continue
+            if alert.kind == "delisting" and not await self._tradable_again(repository, alert):
+                continue  # raised by the universe sync for any contract: ends when it reopens
+            alert.status, alert.resolved_at = "resolved", now
+            result.resolved.append(alert.fingerprint)
+        await self.session.flush()
+        return result
+
+    async def list_alerts(
+        self, *, status: str | None, kind: str | None, limit: int, offset: int
+    ) -> Sequence[Alert]:
+        return await self.alerts.page(status=status, kind=kind, limit=limit, offset=offset)
+
+    async def acknowledge(self, alert_id: int, *, actor: str) -> Alert:
+        alert = await self.alerts.get(alert_id)
+        if alert is None:
+            raise NotFoundError(f"alert {alert_id} does not exist")
+        if alert.status == "resolved":
+            raise ConflictError(f"alert {alert_id} is already resolved")
+        if alert.status != "acknowledged":
+            alert.status, alert.acknowledged_at, alert.acknowledged_by = (
+                "acknowledged", utcnow(), actor,
+            )  # fmt: skip
+            await self.session.flush()
+        return alert
+
+    @staticmethod
+    async def _tradable_again(repository: PortfolioRepository, alert: Alert) -> bool:
+        if alert.symbol is None:
+            return True
+        row = await repository.symbol_by_name(alert.symbol)
+        return row is not None and row.status == "Open" and row.delisted_at is None
