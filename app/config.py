@@ -66,6 +66,12 @@ class EventsSettings(BaseModel):
 
 class SchedulerSettings(BaseModel):
     enabled: bool = True
+    tick_s: float | None = Field(default=None, gt=0)
+    """Run every job at this period instead of its configured interval (tests, demos)."""
+    jitter_s: float = Field(default=2.0, ge=0)
+    """Each replica waits a random fraction of this after a tick, so they do not stampede."""
+    auto_rebalance: bool = False
+    """Also rebalance on a schedule (usually a cron calls POST /portfolio/rebalance instead)."""
 
 
 class AuthSettings(BaseModel):

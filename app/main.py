@@ -28,6 +28,7 @@ from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
+from app.scheduler.runner import Scheduler
 from app.security import BootstrapKeyring
 from app.services.portfolio_reads import PortfolioReadCache
 from app.services.prices import PriceCache, follow_portfolio_prices
@@ -75,9 +76,15 @@ def create_app(settings: Settings) -> FastAPI:
                 connect_timeout_s=settings.database.connect_timeout_s,
             )
             listener.start()
+        scheduler = None
+        if settings.scheduler.enabled:
+            scheduler = Scheduler(state)
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                await scheduler.stop()
             if listener is not None:
                 await listener.stop()
             if stream is not None:

@@ -10,6 +10,7 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.db.session_flags import events_written, portfolio_changed
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
@@ -34,3 +35,12 @@ class AppState:
     events: EventSignal = field(default_factory=EventSignal)
     """Held while a scoring run is in progress in this process."""
     started_at: datetime = field(default_factory=utcnow)
+
+
+def announce_commit(state: AppState, session: AsyncSession) -> None:
+    """After a commit: drop this replica's portfolio read cache if the transaction changed what
+    it shows, and wake this replica's event streams if it wrote events."""
+    if portfolio_changed(session) and state.portfolio_cache is not None:
+        state.portfolio_cache.invalidate()
+    if events_written(session):
+        state.events.notify()

@@ -12,12 +12,11 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Role
-from app.db.session_flags import events_written, portfolio_changed
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
 from app.services.api_keys import ApiKeyService
 from app.services.my_symbols import MySymbolsService
-from app.state import AppState
+from app.state import AppState, announce_commit
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +57,7 @@ async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
-            if portfolio_changed(session) and state.portfolio_cache is not None:
-                state.portfolio_cache.invalidate()  # read-your-writes before any NOTIFY arrives
-            if events_written(session):
-                state.events.notify()
+            announce_commit(state, session)  # read-your-writes before any NOTIFY arrives
         except BaseException:
             await rollback_quietly(session)
             raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,6 +37,20 @@ class MarketDataCheck(BaseModel):
     breaker_state: Literal["closed", "open", "half_open"]
     breaker_retry_in_s: float | None
     breaker_times_opened: int
+
+
+class JobCheck(BaseModel):
+    """The newest run of one background job (any replica)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    job: str
+    scheduled_tick: datetime
+    replica: str
+    status: str
+    duration_ms: float | None
+    result: dict[str, Any]
+    error: str | None
 
 
 class Status(BaseModel):
@@ -73,3 +87,5 @@ class Status(BaseModel):
     version: str
     database: DatabaseCheck
     market_data: MarketDataCheck
+    scheduler_enabled: bool = False
+    jobs: list[JobCheck] = []

@@ -12,10 +12,11 @@ from sqlalchemy.exc import DBAPIError
 from app import __version__
 from app.config import LIVE_KUCOIN_FUTURES_URL
 from app.db.migrations import head_revision
+from app.db.repositories.jobs import JobRepository
 from app.db.repositories.system import SystemRepository
 from app.db.types import utcnow
 from app.errors import is_database_unavailable
-from app.schemas.system import DatabaseCheck, Health, MarketDataCheck, Status
+from app.schemas.system import DatabaseCheck, Health, JobCheck, MarketDataCheck, Status
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -56,12 +57,19 @@ class StatusService:
             )
             market = self._market(source, kind, None, None, stale=True)
         ready = database.reachable and database.migrations_at_head
+        jobs = await self._jobs() if database.reachable and database.migrations_at_head else []
         return Status(
             status="ready" if ready else "degraded",
             version=__version__,
             database=database,
             market_data=market,
+            scheduler_enabled=settings.scheduler.enabled,
+            jobs=jobs,
         )
+
+    async def _jobs(self) -> list[JobCheck]:
+        async with self.state.sessionmaker() as session:
+            return [JobCheck.model_validate(run) for run in await JobRepository(session).latest()]
 
     def _market(
         self,

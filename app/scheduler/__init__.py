@@ -1,0 +1,1 @@
+"""Background jobs: exactly one run per job and tick across replicas."""

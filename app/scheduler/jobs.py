@@ -1,0 +1,68 @@
+"""The jobs: thin adapters that call the same service methods as the API, in their session."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.services.alerts import AlertService
+from app.services.my_symbols import MySymbolsService
+from app.services.portfolio import Actor
+from app.services.rebalance import MarketDataStale
+from app.services.universe import UniverseService
+from app.state import AppState
+
+JobBody = Callable[[AsyncSession, AppState], Awaitable[dict[str, Any]]]
+ACTOR = Actor("scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_key: str  # system_configuration key holding its period in seconds
+    default_interval_s: float
+    body: JobBody
+
+
+class JobSkipped(Exception):
+    """The job had nothing it may do this tick (e.g. inputs are stale); recorded as skipped."""
+
+
+async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    result = await UniverseService(session, state.gateway).sync()
+    return {"contracts": result.contracts, "added": result.added, "delisted": result.delisted}
+
+
+async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    service = MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
+    run = await service.scoring.calculate(triggered_by=ACTOR.name)
+    return {"run_id": run.id, "scored": run.scored_count, "excluded": run.excluded_count}
+
+
+async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    return asdict(await AlertService(session, state.gateway).check_portfolio_alerts())
+
+
+async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    service = MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
+    try:
+        result = await service.rebalance_portfolio(
+            dry_run=False, account_balance=None, positions=None, force=False, actor=ACTOR
+        )
+    except MarketDataStale as exc:
+        raise JobSkipped(exc.detail) from exc  # frozen while inputs are stale
+    return {"applied": result.applied, "history_id": result.history_id}
+
+
+def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
+    jobs = [
+        Job("universe_sync", "universe_sync_interval_s", 3600, universe_sync),
+        Job("score_refresh", "score_refresh_interval_s", 900, score_refresh),
+        Job("alert_check", "alert_check_interval_s", 300, alert_check),
+    ]
+    if auto_rebalance_enabled:
+        jobs.append(Job("auto_rebalance", "rebalance_interval_s", 86400, auto_rebalance))
+    return jobs

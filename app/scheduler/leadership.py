@@ -1,0 +1,59 @@
+"""Leadership among replicas: a session-level PostgreSQL advisory lock held on a dedicated
+connection (not from the pool, never recycled). Whoever holds it runs the jobs; when its process
+dies the connection drops, PostgreSQL releases the lock and another replica takes it at its
+next tick. It only saves the others work: the job ledger is what makes runs exactly once."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+logger = logging.getLogger(__name__)
+
+SCHEDULER_LOCK_KEY = 0x4D594A4F4253  # "MYJOBS"
+
+
+class Leadership:
+    def __init__(self, database_url: str, *, connect_timeout_s: float = 5.0) -> None:
+        self.enabled = not database_url.startswith("sqlite")  # SQLite: one process
+        self.dsn = (
+            make_url(database_url)
+            .set(drivername="postgresql")
+            .render_as_string(hide_password=False)
+        )
+        self.connect_timeout_s = connect_timeout_s
+        self._connection: asyncpg.Connection | None = None
+        self.held = False
+
+    async def check(self) -> bool:
+        """Re-checked before every tick: still holding the lock, or newly acquired."""
+        if not self.enabled:
+            return True
+        try:
+            if self._connection is None or self._connection.is_closed():
+                self.held = False
+                self._connection = await asyncpg.connect(self.dsn, timeout=self.connect_timeout_s)
+            if self.held:
+                await self._connection.execute("SELECT 1", timeout=self.connect_timeout_s)
+            else:
+                self.held = bool(
+                    await self._connection.fetchval(
+                        "SELECT pg_try_advisory_lock($1)", SCHEDULER_LOCK_KEY
+                    )
+                )
+                if self.held:
+                    logger.info("scheduler: this replica leads")
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            logger.warning("scheduler: leadership check failed (%s)", exc.__class__.__name__)
+            await self.release()
+        return self.held
+
+    async def release(self) -> None:
+        self.held = False
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                await self._connection.close(timeout=1.0)
+            self._connection = None

@@ -1,0 +1,120 @@
+"""Scheduler runs: exactly one per job and tick between replicas; failures and skips recorded,
+their writes rolled back; on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db.migrations import upgrade_to_head
+from app.db.models import Alert, JobRun
+from app.db.repositories.alerts import AlertRepository
+from app.main import create_app
+from app.scheduler.jobs import Job, JobSkipped
+from app.scheduler.runner import Scheduler
+from app.state import AppState
+from tests.conftest import start_app
+from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+
+TICK = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+async def raise_alert(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    await asyncio.sleep(0.05)  # long enough for the other replica to arrive meanwhile
+    await AlertRepository(session).raise_or_touch(
+        kind="stale_data", fingerprint="test:job", severity="info", message="ran"
+    )
+    return {"ok": True}
+
+
+async def fail(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    await AlertRepository(session).raise_or_touch(
+        kind="stale_data", fingerprint="test:failed", severity="info", message="half done"
+    )
+    raise RuntimeError("boom")
+
+
+async def skip(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    raise JobSkipped("inputs are stale")
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A committed database of each backend (the fixtures of committed.py, by parameter)."""
+    if request.param == "sqlite":
+        url = sqlite_url(tmp_path)
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+        return
+    url = await create_postgres_database("mysymbols_jobs")
+    await asyncio.to_thread(upgrade_to_head, url)
+    yield url
+    await drop_postgres_database(url)
+
+
+@pytest.fixture
+async def replicas(
+    database: str, make_settings: Callable[..., Settings]
+) -> AsyncIterator[tuple[Scheduler, Scheduler, AppState]]:
+    url = database
+    apps = [create_app(make_settings(url)) for _ in range(2)]
+    clients = [start_app(app) for app in apps]
+    for c in clients:
+        await c.__anext__()
+    states = [app.state.app_state for app in apps]
+    yield Scheduler(states[0], replica="a"), Scheduler(states[1], replica="b"), states[0]
+    for c in clients:
+        await c.aclose()
+
+
+async def count(state: AppState, model: Any, **where: Any) -> int:
+    async with state.sessionmaker() as session:
+        query = select(func.count()).select_from(model)
+        for name, value in where.items():
+            query = query.where(getattr(model, name) == value)
+        return int(await session.scalar(query) or 0)
+
+
+class TestExactlyOnce:
+    async def test_two_replicas_at_the_same_tick_run_the_job_once(
+        self, replicas: tuple[Scheduler, Scheduler, AppState]
+    ) -> None:
+        a, b, state = replicas
+        job = Job("test_job", "alert_check_interval_s", 60, raise_alert)
+        outcomes = await asyncio.gather(a.run_tick(job, TICK), b.run_tick(job, TICK))
+        assert sorted(outcomes) == ["ran", "taken"]
+        assert await count(state, JobRun, job="test_job") == 1
+        assert await count(state, Alert, fingerprint="test:job") == 1
+        async with state.sessionmaker() as session:
+            alert = await session.scalar(select(Alert).where(Alert.fingerprint == "test:job"))
+            run = await session.scalar(select(JobRun).where(JobRun.job == "test_job"))
+        assert alert is not None and alert.occurrences == 1  # the effect happened once
+        assert run is not None and (run.status, run.result) == ("succeeded", {"ok": True})
+        assert await a.run_tick(job, TICK) == "taken"  # and never again for that tick
+
+    async def test_a_failed_run_is_recorded_and_its_writes_undone(
+        self, replicas: tuple[Scheduler, Scheduler, AppState]
+    ) -> None:
+        a, _, state = replicas
+        assert await a.run_tick(Job("test_fail", "x", 60, fail), TICK) == "failed"
+        async with state.sessionmaker() as session:
+            run = await session.scalar(select(JobRun).where(JobRun.job == "test_fail"))
+        assert run is not None and run.status == "failed" and "boom" in (run.error or "")
+        assert await count(state, Alert, fingerprint="test:failed") == 0
+
+    async def test_a_skipped_run_is_recorded(
+        self, replicas: tuple[Scheduler, Scheduler, AppState]
+    ) -> None:
+        a, _, state = replicas
+        assert await a.run_tick(Job("test_skip", "x", 60, skip), TICK) == "skipped"
+        async with state.sessionmaker() as session:
+            run = await session.scalar(select(JobRun).where(JobRun.job == "test_skip"))
+        assert run is not None and (run.status, run.error) == ("skipped", "inputs are stale")
