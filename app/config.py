@@ -64,6 +64,30 @@ class EventsSettings(BaseModel):
     """Longest wait before a stream looks at the outbox without being woken."""
 
 
+class WebhookSettings(BaseModel):
+    urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Receivers of alerts and portfolio changes (comma-separated in the environment)."""
+    secret: SecretStr = SecretStr("")
+    """Signs every delivery: HMAC-SHA256 over `timestamp.body` in X-MySymbols-Signature."""
+    kinds: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["alert", "portfolio_changed", "weights_updated", "data_stale"]
+    )
+    max_attempts: int = Field(default=5, ge=1, le=10)
+    backoff_base_s: float = Field(default=0.5, gt=0)
+    timeout_s: float = Field(default=5.0, gt=0)
+    rate_limit: int = Field(default=20, ge=1)
+    """Most deliveries of one event kind to one URL per `rate_window_s`; the rest are dropped
+    (and recorded as rate_limited) so a flapping condition does not flood a receiver."""
+    rate_window_s: float = Field(default=60.0, gt=0)
+
+    @field_validator("urls", "kinds", mode="before")
+    @classmethod
+    def split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
 class SchedulerSettings(BaseModel):
     enabled: bool = True
     tick_s: float | None = Field(default=None, gt=0)
@@ -102,6 +126,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     events: EventsSettings = Field(default_factory=EventsSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 

@@ -28,10 +28,11 @@ from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
-from app.scheduler.runner import Scheduler
+from app.scheduler.runner import Scheduler, replica_name
 from app.security import BootstrapKeyring
 from app.services.portfolio_reads import PortfolioReadCache
 from app.services.prices import PriceCache, follow_portfolio_prices
+from app.services.webhooks import WebhookDispatcher
 from app.state import AppState
 
 API_PREFIX = "/api/symbol-mgmt"
@@ -80,9 +81,15 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.scheduler.enabled:
             scheduler = Scheduler(state)
             scheduler.start()
+        webhooks = WebhookDispatcher(
+            settings.webhooks, state.sessionmaker, http, state.events, replica=replica_name(),
+            poll_s=settings.events.poll_s,
+        )  # fmt: skip
+        webhooks.start()  # only when URLs are configured
         try:
             yield
         finally:
+            await webhooks.stop()
             if scheduler is not None:
                 await scheduler.stop()
             if listener is not None:

@@ -45,14 +45,16 @@ async def committed_sqlite(tmp_path: Path) -> str:
 
 
 async def prepared(
-    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], **overrides: object
 ) -> tuple[httpx.AsyncClient, AsyncIterator[httpx.AsyncClient], list[str]]:
+    """An app on `url` pointed at `sim`, after one scoring run, with the ranked symbols."""
     settings = make_settings(
         url,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
         # 200 writers queue for 20 pooled connections behind one lock: on a loaded machine the
         # queue outlasts the 3 s default, and a 503 would be load shedding, not the subject.
         database={"connect_timeout_s": 60.0},
+        **overrides,
     )
     clients = start_app(create_app(settings))
     api = await clients.__anext__()

@@ -6,6 +6,7 @@ from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, Portfol
 from app.db.models.scoring import ScoringAlgorithm, ScoringRun, SymbolScore
 from app.db.models.signals import Alert, Signal
 from app.db.models.system import ApiKey, IdempotencyKey, JobRun, SystemConfiguration
+from app.db.models.webhooks import WebhookDelivery
 
 __all__ = [
     "Alert",
@@ -24,4 +25,5 @@ __all__ = [
     "Symbol",
     "SymbolScore",
     "SystemConfiguration",
+    "WebhookDelivery",
 ]

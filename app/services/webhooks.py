@@ -1,0 +1,161 @@
+"""Webhooks: alerts and portfolio changes POSTed as signed JSON to the configured URLs.
+
+Each replica follows the event outbox; a delivery (event, URL) is claimed in the database first,
+so exactly one replica sends it. Bodies are signed: `X-MySymbols-Signature: v1=<hex>` is the
+HMAC-SHA256 of `<X-MySymbols-Timestamp>.<body>` under the shared secret. 5xx, timeouts and
+connection errors are retried with exponential backoff; a per-kind rate limit drops (and
+records) deliveries past `rate_limit` per `rate_window_s` for each URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import timedelta
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import WebhookSettings
+from app.db.models import EventOutbox
+from app.db.repositories.events import EventRepository
+from app.db.repositories.webhooks import WebhookRepository
+from app.db.types import utcnow
+from app.services.events import EventSignal
+
+logger = logging.getLogger(__name__)
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "v1=" + digest.hexdigest()
+
+
+class WebhookDispatcher:
+    def __init__(
+        self,
+        settings: WebhookSettings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        http: aiohttp.ClientSession,
+        signal: EventSignal,
+        *,
+        replica: str,
+        poll_s: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.sessionmaker = sessionmaker
+        self.http = http
+        self.signal = signal
+        self.replica = replica
+        self.poll_s = poll_s
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self.settings.urls and (self._task is None or self._task.done()):
+            self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        async with self.sessionmaker() as session:
+            last = await WebhookRepository(session).last_event_id()
+            if last == 0:  # never delivered anything: start with what happens from now on
+                last = await EventRepository(session).latest_id()
+        while True:
+            try:
+                async with self.sessionmaker() as session:
+                    events = list(await EventRepository(session).after(last))
+                for event in events:
+                    if event.kind in self.settings.kinds:
+                        await asyncio.gather(
+                            *(self.deliver(event, url) for url in self.settings.urls)
+                        )
+                    last = event.id
+                if not events:
+                    await self.signal.wait(self.poll_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database blinked: keep following the outbox
+                logger.exception("webhooks: dispatch failed; retrying")
+                await asyncio.sleep(self.poll_s)
+
+    async def deliver(self, event: EventOutbox, url: str) -> str:
+        """Claim, rate-limit, send with retries, record; returns the recorded status."""
+        now = utcnow()
+        async with self.sessionmaker() as session:
+            deliveries = WebhookRepository(session)
+            since = now - timedelta(seconds=self.settings.rate_window_s)
+            recent = await deliveries.sent_recently(url, event.kind, since)
+            delivery_id = await deliveries.claim(event.id, url, event.kind, self.replica, now)
+            if delivery_id is None:
+                await session.rollback()
+                return "taken"  # another replica has it
+            if recent >= self.settings.rate_limit:
+                await deliveries.finish(
+                    delivery_id, status="rate_limited", attempts=0, response_status=None,
+                    error=f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s",
+                    now=now,
+                )  # fmt: skip
+                await session.commit()
+                return "rate_limited"
+            await session.commit()
+        status, attempts, code, error = await self._send(event, url, delivery_id)
+        async with self.sessionmaker() as session:
+            await WebhookRepository(session).finish(
+                delivery_id, status=status, attempts=attempts, response_status=code, error=error,
+                now=utcnow(),
+            )  # fmt: skip
+            await session.commit()
+        return status
+
+    async def _send(
+        self, event: EventOutbox, url: str, delivery_id: int
+    ) -> tuple[str, int, int | None, str | None]:
+        body = json.dumps(
+            {
+                "id": event.id,
+                "kind": event.kind,
+                "at": event.created_at.isoformat(),
+                "data": event.payload,
+            },
+            separators=(",", ":"),
+        ).encode()
+        secret = self.settings.secret.get_secret_value()
+        code: int | None = None
+        error: str | None = None
+        timeout = aiohttp.ClientTimeout(total=self.settings.timeout_s)
+        for attempt in range(1, self.settings.max_attempts + 1):
+            timestamp = str(int(time.time()))
+            headers = {
+                "content-type": "application/json",
+                "X-MySymbols-Event": event.kind,
+                "X-MySymbols-Delivery": str(delivery_id),
+                "X-MySymbols-Timestamp": timestamp,
+                "X-MySymbols-Signature": signature(secret, timestamp, body),
+            }
+            try:
+                async with self.http.post(url, data=body, headers=headers, timeout=timeout) as r:
+                    code, error = r.status, None
+                    if r.status < 500:
+                        ok = 200 <= r.status < 300
+                        return (
+                            ("delivered" if ok else "failed"),
+                            attempt,
+                            code,
+                            None if ok else f"HTTP {r.status}",
+                        )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                code, error = None, exc.__class__.__name__
+            if attempt < self.settings.max_attempts:
+                await asyncio.sleep(self.settings.backoff_base_s * 2 ** (attempt - 1))
+        return "failed", self.settings.max_attempts, code, error or f"HTTP {code}"
