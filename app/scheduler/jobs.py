@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.repositories.events import EventRepository
 from app.services.alerts import AlertService
 from app.services.my_symbols import MySymbolsService
 from app.services.portfolio import Actor
@@ -37,9 +38,24 @@ async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any
 
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Score, then look for replacements the new scores justify and announce them."""
     service = MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
     run = await service.scoring.calculate(triggered_by=ACTOR.name)
-    return {"run_id": run.id, "scored": run.scored_count, "excluded": run.excluded_count}
+    report = await service.evaluate_portfolio_replacement()
+    proposed = [r for r in report.recommendations if r.actionable]
+    events = EventRepository(session)
+    for rec in proposed:
+        await events.append(
+            "replacement_proposed",
+            {"member": rec.member, "outsider": rec.outsider, "lead": rec.lead,
+             "reasons": rec.reasons, "scoring_run_id": run.id},
+        )  # fmt: skip
+    return {
+        "run_id": run.id,
+        "scored": run.scored_count,
+        "excluded": run.excluded_count,
+        "replacements_proposed": [[r.member, r.outsider] for r in proposed],
+    }
 
 
 async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
