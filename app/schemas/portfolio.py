@@ -89,7 +89,7 @@ class AddSymbol(BaseModel):
 
 
 class RemoveSymbol(AddSymbol):
-    pass
+    """The same fields as AddSymbol: the member to remove and why."""
 
 
 class ReplaceSymbol(BaseModel):

@@ -14,7 +14,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,16 +26,11 @@ import httpx
 
 from app.db.migrations import upgrade_to_head
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.sim_fixtures import free_port
 
 KEY = "bench-admin-key-0123456789"
 HEADERS = {"X-API-Key": KEY}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(url: str, timeout_s: float = 30.0) -> None:

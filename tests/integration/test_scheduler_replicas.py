@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.db.models import JobRun
 from tests.conftest import BOOTSTRAP_KEYS
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import running_simulator
+from tests.sim_fixtures import free_port, running_simulator
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_JOBS = ("universe_sync", "alert_check")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
