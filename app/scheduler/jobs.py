@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.events import EventRepository
+from app.db.repositories.idempotency import IdempotencyRepository
+from app.db.types import utcnow
 from app.services.alerts import AlertService
 from app.services.my_symbols import MySymbolsService
 from app.services.portfolio import Actor
@@ -59,7 +61,12 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
 
 
 async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    return asdict(await AlertService(session, state.gateway).check_portfolio_alerts())
+    """Alert conditions; also drops idempotency keys past their expiry (housekeeping)."""
+    result = asdict(await AlertService(session, state.gateway).check_portfolio_alerts())
+    result["idempotency_keys_expired"] = await IdempotencyRepository(session).purge_expired(
+        utcnow()
+    )
+    return result
 
 
 async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, Any]:

@@ -4,13 +4,13 @@ score refresh announces the replacements its new scores justify."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import Settings
-from app.db.models import EventOutbox, JobRun
+from app.db.models import EventOutbox, IdempotencyKey, JobRun
 from app.main import create_app
 from app.scheduler.jobs import all_jobs
 from app.scheduler.runner import Scheduler
@@ -37,6 +37,13 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
             await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
         engine = create_async_engine(committed_postgres)
         async with engine.begin() as connection:
+            await connection.execute(
+                IdempotencyKey.__table__.insert().values(
+                    key="old", principal="p", method="POST", path="/x", request_hash="h",
+                    state="completed", created_at=TICK - timedelta(days=2),
+                    expires_at=TICK - timedelta(days=1),
+                )
+            )  # fmt: skip
             for key, value in RELAXED.items():
                 await connection.execute(
                     text("UPDATE system_configuration SET value = :v WHERE key = :k"),
@@ -72,6 +79,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
         await engine.dispose()
         await replica_clients.aclose()
         assert {name: run.status for name, run in runs.items()} == dict.fromkeys(jobs, "succeeded")
+        assert runs["alert_check"].result["idempotency_keys_expired"] == 1
         assert proposed, "an outsider leads the weakest member: a replacement is proposed"
         assert {p["member"] for p in proposed} <= {*symbols[:3], symbols[-1]}
         assert runs["score_refresh"].result["replacements_proposed"] == [
