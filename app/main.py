@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
+from app.api.portfolio_fast_path import PortfolioFastPath
 from app.api.routers import (
     alerts,
     api_keys,
@@ -106,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(PortfolioFastPath, path=f"{API_PREFIX}/portfolio")
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     app.include_router(system.router, prefix=API_PREFIX)
     app.include_router(api_keys.router, prefix=API_PREFIX)

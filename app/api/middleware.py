@@ -27,7 +27,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = incoming_request_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         response_started = False
 
@@ -58,7 +58,7 @@ class RequestContextMiddleware:
             await response(scope, receive, send_with_id)
 
 
-def _incoming_request_id(scope: Scope) -> str | None:
+def incoming_request_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == REQUEST_ID_HEADER.encode():
             candidate = value.decode("latin-1")

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory
@@ -50,6 +51,9 @@ class PortfolioView:
     score_age_s: float | None
     stale: bool
     reconstructed: bool = False  # True: read from the audit trail (`as_of` in the past)
+
+
+PORTFOLIO_JSON = TypeAdapter(PortfolioView)  # serialises a view as is, no validation
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
-from pydantic import TypeAdapter
 
 from app.api.deps import (
     AppStateDep,
@@ -28,7 +27,7 @@ from app.schemas.portfolio import (
 from app.security import Principal
 from app.services.my_symbols import MySymbolsService
 from app.services.portfolio import Actor, Change
-from app.services.portfolio_reads import PortfolioView, read_portfolio
+from app.services.portfolio_reads import PORTFOLIO_JSON, read_portfolio
 from app.services.prices import follow_portfolio_prices
 from app.state import AppState
 
@@ -36,7 +35,6 @@ router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_re
 
 
 CHANGE_ERRORS = problem_responses(404, 409, 422)
-PORTFOLIO_JSON = TypeAdapter(PortfolioView)
 
 
 def actor_of(principal: Principal, request: Request) -> Actor:
