@@ -116,3 +116,32 @@ async def test_replicas_see_each_others_writes(
             assert sum(m["is_replacement_candidate"] for m in body["members"]) == 1
     finally:
         await writer_clients.aclose()
+
+
+async def test_the_fast_path_answers_like_the_route_and_defers_everything_else(
+    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    try:
+        for symbol in symbols[:3]:
+            await writer.post(f"{PORTFOLIO}/add-symbol", json={"symbol": symbol}, headers=TRADE)
+        async with replica(committed_postgres, live_sim, make_settings, True) as (api, app):
+            for _ in range(500):
+                if app.state.app_state.portfolio_cache.listening:
+                    break
+                await asyncio.sleep(0.01)
+            cold = await api.get(PORTFOLIO, headers=TRADE)  # fills the cache
+            warm = await api.get(PORTFOLIO, headers=TRADE)
+            assert "x-cache" not in cold.headers and warm.headers["x-cache"] == "hit"
+            assert warm.headers["x-request-id"]
+            assert [m["symbol"] for m in warm.json()["members"]] == symbols[:3]
+            assert warm.json()["members"] == [
+                {**m, "data_age_s": w["data_age_s"]}
+                for m, w in zip(cold.json()["members"], warm.json()["members"], strict=True)
+            ]
+            no_key = await api.get(PORTFOLIO)
+            assert no_key.status_code == 401 and "x-cache" not in no_key.headers
+            past = await api.get(PORTFOLIO, params={"as_of": "2020-01-01T00:00:00Z"}, headers=TRADE)
+            assert past.json()["members"] == [] and "x-cache" not in past.headers
+    finally:
+        await writer_clients.aclose()
