@@ -19,6 +19,7 @@ from app.api.routers import (
     portfolio,
     portfolio_ops,
     scoring,
+    signals,
     symbols,
     system,
 )
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pairlist.router, prefix=API_PREFIX)
     app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(alerts.router, prefix=API_PREFIX)
+    app.include_router(signals.router, prefix=API_PREFIX)
     return app
 
 

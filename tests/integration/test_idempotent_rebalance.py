@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from app.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey
+from app.db.models import IdempotencyKey, Signal
 from app.db.types import utcnow
 from app.services.idempotency import request_fingerprint
 from tests.integration.committed import BASE, TRADE, prepared
@@ -155,3 +155,30 @@ class TestClaims:
         finally:
             await clients.aclose()
             await engine.dispose()
+
+
+class TestSignals:
+    async def test_a_retried_signal_is_stored_once(
+        self, committed_postgres: str, live_sim: KucoinSimulator,
+        make_settings: Callable[..., Settings],
+    ) -> None:  # fmt: skip
+        api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+        signal = {"source": "bot", "symbol": symbols[0], "signal_type": "MOMENTUM",
+                  "direction": "BUY", "strength": 0.5, "confidence": 0.5}  # fmt: skip
+        headers = {**TRADE, "Idempotency-Key": "signal-1"}
+        try:
+            first = await api.post(f"{BASE}/signals", json=signal, headers=headers)
+            again = await api.post(f"{BASE}/signals", json=signal, headers=headers)
+            other = await api.post(
+                f"{BASE}/signals", json={**signal, "direction": "SELL"}, headers=headers
+            )
+        finally:
+            await clients.aclose()
+        assert first.status_code == again.status_code == 201
+        assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
+        assert other.status_code == 422
+        engine = create_engine(make_settings(committed_postgres))
+        async with engine.connect() as connection:
+            count = await connection.scalar(select(func.count()).select_from(Signal))
+        await engine.dispose()
+        assert count == 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request
 
 from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, SessionDep, TraderDep
+from app.api.idempotent import answer_once
 from app.api.routers.portfolio import actor_of
 from app.config import Role
 from app.errors import PermissionDeniedError
@@ -24,7 +25,6 @@ from app.schemas.portfolio_ops import (
     WeightsRead,
 )
 from app.services.idempotency import HEADER as IDEMPOTENCY_HEADER
-from app.services.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
 
@@ -81,21 +81,8 @@ async def rebalance_portfolio(
             "force (rebalancing on stale inputs) needs the 'admin' role",
             extra={"required_role": "admin", "key_role": principal.role.value},
         )
-    guard = None
-    if idempotency_key is not None:
-        guard = IdempotencyGuard(
-            state.sessionmaker,
-            key=idempotency_key,
-            principal=principal.name,
-            method=request.method,
-            path=request.url.path,
-            fingerprint=request_fingerprint(request.method, request.url.path, await request.body()),
-        )
-        stored = await guard.claim()
-        if stored is not None:
-            headers = {**stored.headers, REPLAYED_HEADER: "true"}
-            return Response(stored.body, status_code=stored.status, headers=headers)  # type: ignore[return-value]
-    try:
+
+    async def produce() -> tuple[int, bytes]:
         result = await service.rebalance_portfolio(
             dry_run=body.dry_run,
             account_balance=None if body.account_balance is None else float(body.account_balance),
@@ -103,14 +90,12 @@ async def rebalance_portfolio(
             force=body.force,
             actor=actor_of(principal, request),
         )
-        answer = RebalanceRead.model_validate(result).model_dump_json().encode()
-        if guard is not None:
-            await guard.complete(session, 200, {"content-type": "application/json"}, answer)
-    except BaseException:
-        if guard is not None:
-            await guard.release()
-        raise
-    return Response(answer, media_type="application/json")  # type: ignore[return-value]
+        return 200, RebalanceRead.model_validate(result).model_dump_json().encode()
+
+    return await answer_once(  # type: ignore[return-value]
+        request, key=idempotency_key, principal=principal, state=state, session=session,
+        produce=produce,
+    )  # fmt: skip
 
 
 @router.get(

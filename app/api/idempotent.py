@@ -1,0 +1,49 @@
+"""Run a POST under `Idempotency-Key` (see app/services/idempotency.py) and answer it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.security import Principal
+from app.services.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
+from app.state import AppState
+
+
+async def answer_once(
+    request: Request,
+    *,
+    key: str | None,
+    principal: Principal,
+    state: AppState,
+    session: AsyncSession,
+    produce: Callable[[], Awaitable[tuple[int, bytes]]],
+) -> Response:
+    """`produce()` gives (status, JSON body). With a key, a retry replays the stored answer
+    byte for byte, and the answer is stored in the request's transaction beside its effect."""
+    guard = None
+    if key is not None:
+        path = request.url.path
+        guard = IdempotencyGuard(
+            state.sessionmaker,
+            key=key,
+            principal=principal.name,
+            method=request.method,
+            path=path,
+            fingerprint=request_fingerprint(request.method, path, await request.body()),
+        )
+        stored = await guard.claim()
+        if stored is not None:
+            headers = {**stored.headers, REPLAYED_HEADER: "true"}
+            return Response(stored.body, status_code=stored.status, headers=headers)
+    try:
+        status, body = await produce()
+        if guard is not None:
+            await guard.complete(session, status, {"content-type": "application/json"}, body)
+    except BaseException:
+        if guard is not None:
+            await guard.release()
+        raise
+    return Response(body, status_code=status, media_type="application/json")

@@ -1,0 +1,104 @@
+"""Trading signals: post, evaluate now, list, one, statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, status
+
+from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
+from app.api.idempotent import answer_once
+from app.schemas.common import problem_responses
+from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
+from app.services.idempotency import HEADER as IDEMPOTENCY_HEADER
+from app.services.signals import SignalService
+
+router = APIRouter(prefix="/signals", tags=["signals"], responses=problem_responses(401, 403))
+
+DECIDED = ("approved", "rejected", "expired")
+
+
+async def get_signal_service(session: SessionDep, state: AppStateDep) -> SignalService:
+    return SignalService(session, state.gateway)
+
+
+SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
+
+
+@router.post(
+    "",
+    response_model=SignalRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Post a trading signal (pending until evaluated); honours Idempotency-Key",
+    responses=problem_responses(404, 409, 422),
+)
+async def create_signal(
+    body: SignalCreate,
+    principal: TraderDep,
+    request: Request,
+    signals: SignalsDep,
+    session: SessionDep,
+    state: AppStateDep,
+    idempotency_key: Annotated[
+        str | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
+    ] = None,
+) -> SignalRead:
+    async def produce() -> tuple[int, bytes]:
+        signal = await signals.create(body)
+        return 201, SignalRead.model_validate(signal).model_dump_json().encode()
+
+    return await answer_once(  # type: ignore[return-value]
+        request, key=idempotency_key, principal=principal, state=state, session=session,
+        produce=produce,
+    )  # fmt: skip
+
+
+@router.post(
+    "/process",
+    response_model=list[SignalRead],
+    summary="Evaluate pending signals now (the scheduler does it too)",
+)
+async def process_signals(
+    _: TraderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[SignalRead]:
+    return [SignalRead.model_validate(s) for s in await signals.process_pending(limit)]
+
+
+@router.get("/pending", response_model=list[SignalRead], summary="Signals not evaluated yet")
+async def pending_signals(
+    _: ReaderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[SignalRead]:
+    rows = await signals.listing(statuses=("pending", "processing"), source=None, symbol=None,
+                                 limit=limit)  # fmt: skip
+    return [SignalRead.model_validate(s) for s in rows]
+
+
+@router.get("/processed", response_model=list[SignalRead], summary="Evaluated or expired signals")
+async def processed_signals(
+    _: ReaderDep,
+    signals: SignalsDep,
+    status_: Annotated[
+        Literal["approved", "rejected", "expired"] | None, Query(alias="status")
+    ] = None,
+    source: Annotated[str | None, Query(max_length=80)] = None,
+    symbol: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[SignalRead]:
+    statuses = (status_,) if status_ else DECIDED
+    rows = await signals.listing(statuses=statuses, source=source, symbol=symbol, limit=limit)
+    return [SignalRead.model_validate(s) for s in rows]
+
+
+@router.get("/statistics", response_model=SignalStatistics, summary="Counts, approval rate, agents")
+async def signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
+    return SignalStatistics.model_validate(await signals.statistics())
+
+
+@router.get(
+    "/{signal_id}",
+    response_model=SignalRead,
+    summary="One signal with each agent's vote and the consensus",
+    responses=problem_responses(404),
+)
+async def get_signal(signal_id: int, _: ReaderDep, signals: SignalsDep) -> SignalRead:
+    return SignalRead.model_validate(await signals.get(signal_id))

@@ -1,0 +1,72 @@
+"""Contracts for trading signals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SignalCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "momentum-bot",
+                    "symbol": "SOLUSDT",
+                    "signal_type": "BREAKOUT",
+                    "direction": "BUY",
+                    "strength": 0.8,
+                    "confidence": 0.7,
+                    "timeframe": "1h",
+                    "payload": {"level": 151.2},
+                    "expires_at": "2026-11-22T12:00:00Z",
+                }
+            ]
+        },
+    )
+
+    source: str = Field(min_length=1, max_length=80)
+    symbol: str | None = Field(default=None, min_length=2, max_length=40)
+    signal_type: str = Field(min_length=1, max_length=40)
+    direction: Literal["BUY", "SELL", "NEUTRAL"]
+    strength: Decimal = Field(ge=0, le=1, max_digits=5, decimal_places=4)
+    confidence: Decimal = Field(ge=0, le=1, max_digits=5, decimal_places=4)
+    timeframe: str | None = Field(default=None, max_length=20)
+    payload: dict[str, Any] = Field(default_factory=dict)
+    expires_at: datetime | None = None
+
+
+class SignalRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source: str
+    symbol: str | None
+    signal_type: str
+    direction: str
+    strength: Decimal
+    confidence: Decimal
+    timeframe: str | None
+    payload: dict[str, Any]
+    status: str
+    outcome: str | None
+    votes: list[dict[str, Any]]
+    consensus: dict[str, Any]
+    created_at: datetime
+    expires_at: datetime | None
+    processed_at: datetime | None
+
+
+class SignalStatistics(BaseModel):
+    total: int
+    by_status: dict[str, int]
+    by_source: dict[str, int]
+    by_type: dict[str, int]
+    approval_rate: float | None = Field(description="Approved among approved + rejected.")
+    no_quorum: int = Field(description="Rejected because too few agents could vote.")
+    agents: dict[str, dict[str, Any]] = Field(description="Per agent: votes by decision, weight.")
+    average_processing_s: float | None

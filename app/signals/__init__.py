@@ -1,0 +1,1 @@
+"""Pure signal evaluation: agents vote from scores and market facts, a consensus decides."""

@@ -1,0 +1,121 @@
+"""Signals over HTTP against the simulator: ingest, evaluate, list, statistics, errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Signal
+from app.db.types import utcnow
+from tests.api.portfolio.helpers import BASE, READ, TRADE, ranked
+from tests.api.test_errors import assert_problem
+
+SIGNALS = f"{BASE}/signals"
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    signal = {
+        "source": "momentum-bot", "symbol": "ETHUSDT", "signal_type": "BREAKOUT",
+        "direction": "BUY", "strength": 0.8, "confidence": 0.7, "timeframe": "1h",
+        "payload": {"level": 1},
+    }  # fmt: skip
+    signal.update(changes)
+    return signal
+
+
+async def post(api: httpx.AsyncClient, **changes: Any) -> httpx.Response:
+    return await api.post(SIGNALS, json=body(**changes), headers=TRADE)
+
+
+async def stored(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Signal)) or 0)
+
+
+class TestIngest:
+    async def test_a_signal_is_stored_pending_with_its_canonical_symbol(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        response = await post(api, symbol="eth-usdt")
+        assert response.status_code == 201, response.text
+        created = response.json()
+        assert (created["symbol"], created["status"], created["votes"]) == (
+            "ETHUSDT",
+            "pending",
+            [],
+        )
+        pending = (await api.get(f"{SIGNALS}/pending", headers=READ)).json()
+        assert [s["id"] for s in pending] == [created["id"]]
+
+    async def test_invalid_input_is_422_and_stores_nothing(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        for bad in ({"strength": 1.5}, {"direction": "UP"}, {"confidence": -0.1}, {"source": ""}):
+            response = await post(api, **bad)
+            assert_problem(response, 422, "validation-error")
+            assert response.json()["errors"][0]["field"] == next(iter(bad))
+        assert_problem(await post(api, symbol="NOPEUSDT"), 404, "unknown-symbol")
+        assert await stored(session) == 0
+
+
+class TestEvaluate:
+    async def test_each_agent_votes_and_the_consensus_decides(self, api: httpx.AsyncClient) -> None:
+        top = (await ranked(api))[0]
+        created = (await post(api, symbol=top)).json()
+        processed = (await api.post(f"{SIGNALS}/process", headers=TRADE)).json()
+        [signal] = [s for s in processed if s["id"] == created["id"]]
+        assert {v["agent"] for v in signal["votes"]} == {
+            "technical", "fundamental", "market_structure", "risk",
+        }  # fmt: skip
+        assert all(v["decision"] in ("approve", "reject", "abstain") for v in signal["votes"])
+        assert signal["outcome"] in ("approved", "rejected", "no_quorum")
+        assert signal["status"] == ("approved" if signal["outcome"] == "approved" else "rejected")
+        consensus = signal["consensus"]
+        support = sum(v["confidence"] for v in signal["votes"] if v["decision"] == "approve")
+        assert consensus["support"] == round(support, 6)
+        assert (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json() == signal
+
+    async def test_a_market_wide_signal_has_no_quorum(self, api: httpx.AsyncClient) -> None:
+        created = (await post(api, symbol=None)).json()
+        await api.post(f"{SIGNALS}/process", headers=TRADE)
+        signal = (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json()
+        assert (signal["status"], signal["outcome"]) == ("rejected", "no_quorum")
+        assert all(v["decision"] == "abstain" for v in signal["votes"])
+
+    async def test_an_expired_signal_is_closed_without_votes(self, api: httpx.AsyncClient) -> None:
+        past = (utcnow() - timedelta(minutes=1)).isoformat()
+        created = (await post(api, expires_at=past)).json()
+        await api.post(f"{SIGNALS}/process", headers=TRADE)
+        signal = (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json()
+        assert (signal["status"], signal["votes"]) == ("expired", [])
+
+
+class TestReads:
+    async def test_statistics_match_the_stored_signals(self, api: httpx.AsyncClient) -> None:
+        await post(api, source="a", signal_type="MOMENTUM")
+        await post(api, source="a", symbol=None)
+        await post(api, source="b", expires_at=(utcnow() - timedelta(seconds=1)).isoformat())
+        await api.post(f"{SIGNALS}/process", headers=TRADE)
+        processed = (await api.get(f"{SIGNALS}/processed", headers=READ)).json()
+        stats = (await api.get(f"{SIGNALS}/statistics", headers=READ)).json()
+        assert stats["total"] == 3 == len(processed)
+        assert stats["by_source"] == {"a": 2, "b": 1}
+        assert stats["by_type"] == {"MOMENTUM": 1, "BREAKOUT": 2}
+        statuses = [s["status"] for s in processed]
+        assert stats["by_status"] == {s: statuses.count(s) for s in set(statuses)}
+        decided = [s for s in statuses if s in ("approved", "rejected")]
+        assert stats["approval_rate"] == round(decided.count("approved") / len(decided), 6)
+        assert stats["no_quorum"] == 1
+        only_b = (
+            await api.get(f"{SIGNALS}/processed", params={"source": "b"}, headers=READ)
+        ).json()
+        assert [s["source"] for s in only_b] == ["b"]
+
+    async def test_unknown_signal_is_404_and_writes_need_trade(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        assert_problem(await api.get(f"{SIGNALS}/999999", headers=READ), 404, "not-found")
+        assert_problem(await api.post(SIGNALS, json=body(), headers=READ), 403, "forbidden")
