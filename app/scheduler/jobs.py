@@ -15,6 +15,8 @@ from app.services.alerts import AlertService
 from app.services.my_symbols import MySymbolsService
 from app.services.portfolio import Actor
 from app.services.rebalance import MarketDataStale
+from app.services.signal_calibration import measure_outcomes
+from app.services.signals import SignalService
 from app.services.universe import UniverseService
 from app.state import AppState
 
@@ -69,6 +71,13 @@ async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
     return result
 
 
+async def signal_processing(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Evaluate pending signals, then measure the outcomes whose horizon has passed."""
+    processed = await SignalService(session, state.gateway).process_pending()
+    measured = await measure_outcomes(session, utcnow())
+    return {"processed": len(processed), "outcomes_measured": measured}
+
+
 async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, Any]:
     service = MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
     try:
@@ -85,6 +94,7 @@ def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
         Job("universe_sync", "universe_sync_interval_s", 3600, universe_sync),
         Job("score_refresh", "score_refresh_interval_s", 900, score_refresh),
         Job("alert_check", "alert_check_interval_s", 300, alert_check),
+        Job("signal_processing", "signal_process_interval_s", 60, signal_processing),
     ]
     if auto_rebalance_enabled:
         jobs.append(Job("auto_rebalance", "rebalance_interval_s", 86400, auto_rebalance))

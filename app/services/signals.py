@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Signal, Symbol
 from app.db.repositories.config import ConfigRepository
+from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.types import utcnow
@@ -21,7 +22,8 @@ from app.errors import NotFoundError
 from app.exchange.gateway import KucoinGateway
 from app.portfolio.correlation import pairwise_correlation
 from app.schemas.signals import SignalCreate
-from app.services.portfolio_market import hourly_log_returns
+from app.services.portfolio_market import hourly_log_returns, latest_scores
+from app.services.signal_calibration import agent_records
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.consensus import NO_QUORUM, decide
 
@@ -76,12 +78,40 @@ class SignalService:
     async def _evaluate(self, signal: Signal, now: datetime) -> None:
         facts = await self._facts(signal, now)
         votes = vote_all(facts)
-        consensus = decide(votes, dict.fromkeys(AGENTS, 1.0))
+        weights = {agent: r.weight for agent, r in (await agent_records(self.session)).items()}
+        consensus = decide(votes, weights)
         signal.votes = [asdict(v) for v in votes]
         signal.consensus = asdict(consensus)
         signal.outcome = consensus.outcome
         signal.status = "approved" if consensus.outcome == "approved" else "rejected"
         signal.processed_at = signal.evaluated_at = now
+        if signal.status == "approved" and signal.direction == "BUY":
+            await self._nominate(signal, consensus.share)
+
+    async def _nominate(self, signal: Signal, share: float | None) -> None:
+        """An approved BUY on an outsider that outscores the weakest member nominates it as
+        that member's replacement (an event only: nothing is executed)."""
+        rows = await PortfolioRepository(self.session).active()
+        if signal.symbol_id is None or any(r.symbol.id == signal.symbol_id for r in rows):
+            return
+        ids = [signal.symbol_id, *(r.symbol.id for r in rows)]
+        scores = await latest_scores(self.session, ids)
+        outsider = scores.composite.get(signal.symbol_id)
+        ranked = sorted((scores.composite.get(r.symbol.id, -1.0), r.symbol.symbol) for r in rows)
+        if outsider is None or not ranked or outsider <= ranked[0][0]:
+            return
+        weakest_score, weakest = ranked[0]
+        await EventRepository(self.session).append(
+            "replacement_proposed",
+            {
+                "member": weakest,
+                "outsider": signal.symbol,
+                "lead": round(outsider - weakest_score, 4),
+                "reasons": [f"approved {signal.signal_type} BUY {signal.id} from {signal.source}"],
+                "signal_id": signal.id,
+                "consensus_share": share,
+            },
+        )
 
     async def _facts(self, signal: Signal, now: datetime) -> SignalFacts:
         config = await ConfigRepository(self.session).get_many(
@@ -147,7 +177,8 @@ class SignalService:
         signals = (await self.session.scalars(select(Signal))).all()
         decided = [s for s in signals if s.status in ("approved", "rejected")]
         approved = sum(s.status == "approved" for s in decided)
-        agents: dict[str, dict[str, Any]] = {a: {"weight": 1.0, "votes": Counter()} for a in AGENTS}
+        records = await agent_records(self.session)
+        agents: dict[str, dict[str, Any]] = {a: {"votes": Counter()} for a in AGENTS}
         for s in decided:
             for vote in s.votes:
                 agents[vote["agent"]]["votes"][vote["decision"]] += 1
@@ -162,7 +193,7 @@ class SignalService:
             "by_type": dict(Counter(s.signal_type for s in signals)),
             "approval_rate": round(approved / len(decided), 6) if decided else None,
             "agents": {
-                a: {"weight": v["weight"], "votes": dict(v["votes"])} for a, v in agents.items()
+                a: {"votes": dict(v["votes"]), **asdict(records[a])} for a, v in agents.items()
             },
             "no_quorum": sum(s.outcome == NO_QUORUM for s in signals),
             "average_processing_s": round(sum(latencies) / len(latencies), 6)

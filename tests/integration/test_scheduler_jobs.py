@@ -61,7 +61,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
         outcomes = {name: await scheduler.run_tick(job, TICK) for name, job in jobs.items()}
         assert outcomes == {
             "universe_sync": "ran", "score_refresh": "ran", "alert_check": "ran",
-            "auto_rebalance": "ran",
+            "signal_processing": "ran", "auto_rebalance": "ran",
         }  # fmt: skip
         async with engine.connect() as connection:
             runs = {

@@ -1,0 +1,81 @@
+"""Measures what decided signals did next and keeps each agent's record and weight."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Signal
+from app.db.repositories.candles import CandleRepository
+from app.services.candles import last_closed_open_time
+from app.signals.agents import AGENTS
+from app.signals.calibration import (
+    AgentRecord,
+    ScoredVote,
+    calibrate,
+    forward_return,
+    horizon_hours,
+)
+
+HOUR = timedelta(hours=1)
+
+
+async def measure_outcomes(session: AsyncSession, now: datetime) -> int:
+    """Give decided signals whose horizon has passed their forward return from stored hourly
+    closes (the last candle closed at evaluation vs the last closed at the horizon)."""
+    pending = (
+        await session.scalars(
+            select(Signal).where(
+                Signal.status.in_(("approved", "rejected")),
+                Signal.forward_return.is_(None),
+                Signal.symbol_id.is_not(None),
+                Signal.evaluated_at.is_not(None),
+                Signal.direction != "NEUTRAL",
+            )
+        )
+    ).all()
+    candles = CandleRepository(session)
+    measured = 0
+    for signal in pending:
+        assert signal.evaluated_at is not None and signal.symbol_id is not None
+        end = signal.evaluated_at + timedelta(hours=horizon_hours(signal.timeframe))
+        if end > now:
+            continue
+        rows = await candles.closes([signal.symbol_id], 60, signal.evaluated_at - 2 * HOUR, end)
+        entry = _last_closed_by(rows, signal.evaluated_at)
+        exit_ = _last_closed_by(rows, end)
+        if entry is None or exit_ is None or exit_[0] <= entry[0]:
+            continue  # not stored (yet): measured on a later pass
+        signal.forward_return = forward_return(signal.direction, entry[1], exit_[1])
+        measured += 1
+    await session.flush()
+    return measured
+
+
+def _last_closed_by(
+    rows: Sequence[tuple[int, datetime, float]], moment: datetime
+) -> tuple[datetime, float] | None:
+    """The close of the candle that closed last at `moment`; None unless it is stored (a
+    shorter horizon or an earlier candle would measure something else)."""
+    wanted = last_closed_open_time(moment, HOUR)
+    closes = [(t, c) for _, t, c in rows if t == wanted]
+    return closes[0] if closes else None
+
+
+async def agent_records(session: AsyncSession) -> dict[str, AgentRecord]:
+    """Each agent's measured record and its consensus weight (the prior when unmeasured)."""
+    measured = (
+        await session.scalars(select(Signal).where(Signal.forward_return.is_not(None)))
+    ).all()
+    votes: dict[str, list[ScoredVote]] = {agent: [] for agent in AGENTS}
+    for signal in measured:
+        succeeded = (signal.forward_return or 0.0) > 0
+        for vote in signal.votes:
+            if vote["agent"] in votes:
+                votes[vote["agent"]].append(
+                    ScoredVote(vote["decision"], float(vote["confidence"]), succeeded)
+                )
+    return {agent: calibrate(agent_votes) for agent, agent_votes in votes.items()}

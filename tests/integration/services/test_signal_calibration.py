@@ -1,0 +1,75 @@
+"""Calibration on a scripted price path: outcomes measured from stored candles; an agent that is
+right more often gains weight, one that is wrong loses it, within the bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Candle, Signal, Symbol
+from app.services.signal_calibration import agent_records, measure_outcomes
+from app.signals.calibration import MAX_WEIGHT, MIN_WEIGHT
+
+START = datetime(2026, 11, 1, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+async def scripted_symbol(session: AsyncSession) -> Symbol:
+    """A contract whose price rises 1 % every hour for three days."""
+    symbol = Symbol(
+        symbol="PATHUSDT", kucoin_symbol="PATHUSDTM", base_currency="PATH", quote_currency="USDT",
+        settle_currency="USDT", contract_type="FFWCSX", lot_size=Decimal(1),
+        tick_size=Decimal("0.0001"), multiplier=Decimal(1), max_leverage=10, status="Open",
+        is_eligible=True,
+    )  # fmt: skip
+    session.add(symbol)
+    await session.flush()
+    for hour in range(72):
+        price = 100.0 * 1.01**hour
+        session.add(Candle(
+            symbol_id=symbol.id, granularity_min=60, open_time=START + hour * HOUR,
+            open=price, high=price, low=price, close=price, volume=1.0, fetched_at=START,
+        ))  # fmt: skip
+    await session.flush()
+    return symbol
+
+
+def decided(symbol: Symbol, direction: str, at: datetime, votes: dict[str, str]) -> Signal:
+    cast = [{"agent": a, "decision": d, "confidence": 0.8, "reason": ""} for a, d in votes.items()]
+    return Signal(
+        source="script", symbol_id=symbol.id, symbol=symbol.symbol, signal_type="TEST",
+        direction=direction, strength=Decimal("0.5"), confidence=Decimal("0.5"), timeframe="4h",
+        payload={}, status="approved", outcome="approved", created_at=at, evaluated_at=at,
+        processed_at=at, consensus={},
+        votes=cast,
+    )  # fmt: skip
+
+
+async def test_right_agents_gain_weight_wrong_ones_lose_it(session: AsyncSession) -> None:
+    symbol = await scripted_symbol(session)
+    for hour in range(2, 40, 2):  # a rising price: every BUY succeeds, every SELL fails
+        at = START + hour * HOUR + timedelta(minutes=5)
+        session.add(decided(symbol, "BUY", at, {"technical": "approve", "risk": "reject"}))
+        session.add(decided(symbol, "SELL", at, {"technical": "reject", "risk": "approve"}))
+    await session.flush()
+    measured = await measure_outcomes(session, START + 3 * 24 * HOUR)
+    assert measured == 38
+    records = await agent_records(session)
+    technical, risk, fundamental = records["technical"], records["risk"], records["fundamental"]
+    assert (technical.votes, technical.hits) == (38, 38)
+    assert (risk.votes, risk.hits) == (38, 0)
+    assert 1.0 < technical.weight <= MAX_WEIGHT and MIN_WEIGHT <= risk.weight < 1.0
+    assert fundamental.weight == 1.0  # never voted: the prior
+    assert technical.brier is not None and risk.brier is not None and technical.brier < risk.brier
+
+
+async def test_a_signal_before_its_horizon_or_without_candles_waits(session: AsyncSession) -> None:
+    symbol = await scripted_symbol(session)
+    late = START + 70 * HOUR  # its 4 h horizon ends after the stored candles
+    session.add(decided(symbol, "BUY", late, {"technical": "approve"}))
+    session.add(decided(symbol, "BUY", START + 10 * HOUR, {"technical": "approve"}))
+    await session.flush()
+    assert await measure_outcomes(session, START + 12 * HOUR) == 0  # neither horizon passed
+    assert await measure_outcomes(session, START + 80 * HOUR) == 1  # only the one with candles
