@@ -6,11 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Signal
+from app.db.models import EventOutbox, Signal
 from app.db.types import utcnow
+from app.services.signals import SignalService
 from tests.api.portfolio.helpers import BASE, READ, TRADE, ranked
 from tests.api.test_errors import assert_problem
 
@@ -119,3 +121,26 @@ class TestReads:
     ) -> None:
         assert_problem(await api.get(f"{SIGNALS}/999999", headers=READ), 404, "not-found")
         assert_problem(await api.post(SIGNALS, json=body(), headers=READ), 403, "forbidden")
+
+
+class TestPortfolioLink:
+    async def test_an_approved_buy_on_a_stronger_outsider_is_proposed_not_executed(
+        self, api: httpx.AsyncClient, session: AsyncSession, portfolio_app: FastAPI
+    ) -> None:
+        ranked_symbols = await ranked(api)
+        for symbol in ranked_symbols[1:3]:  # the best-ranked symbol stays outside
+            await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
+        created = (await post(api, symbol=ranked_symbols[0])).json()
+        service = SignalService(session, portfolio_app.state.app_state.gateway)
+        signal = await service.get(created["id"])
+        await service._nominate(signal, 0.9)
+        [event] = (
+            await session.scalars(
+                select(EventOutbox).where(EventOutbox.kind == "replacement_proposed")
+            )
+        ).all()
+        assert event.payload["outsider"] == ranked_symbols[0]
+        assert event.payload["member"] == ranked_symbols[2]  # the weaker of the two members
+        assert event.payload["signal_id"] == created["id"]
+        members = (await api.get(f"{BASE}/portfolio", headers=READ)).json()["members"]
+        assert [m["symbol"] for m in members] == ranked_symbols[1:3]  # nothing executed
