@@ -66,19 +66,18 @@ class SignalService:
             )
         ).all()
         now = utcnow()
+        weights = {agent: r.weight for agent, r in (await agent_records(self.session)).items()}
         for signal in pending:
             if signal.expires_at is not None and signal.expires_at <= now:
                 signal.status, signal.processed_at = "expired", now
                 continue
             signal.status = "processing"
-            await self._evaluate(signal, now)
+            await self._evaluate(signal, now, weights)
         await self.session.flush()
         return list(pending)
 
-    async def _evaluate(self, signal: Signal, now: datetime) -> None:
-        facts = await self._facts(signal, now)
-        votes = vote_all(facts)
-        weights = {agent: r.weight for agent, r in (await agent_records(self.session)).items()}
+    async def _evaluate(self, signal: Signal, now: datetime, weights: dict[str, float]) -> None:
+        votes = vote_all(await self._facts(signal, now))
         consensus = decide(votes, weights)
         signal.votes = [asdict(v) for v in votes]
         signal.consensus = asdict(consensus)
