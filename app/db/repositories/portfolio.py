@@ -27,6 +27,35 @@ from app.db.session_flags import mark_portfolio_changed
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"
 
 
+# Built once (statement construction costs more than execution on the hot read path).
+_LATEST_SCORED_RUN = (
+    select(ScoringRun.id, ScoringRun.started_at)
+    .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
+    .order_by(ScoringRun.id.desc())
+    .limit(1)
+    .subquery()
+)
+LATEST_SCORED_RUN_ROW = select(_LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at)
+MEMBER_FACTS = (
+    select(
+        PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
+        PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
+        Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at, SymbolScore.score,
+        _LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at,
+    )
+    .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+    .outerjoin(_LATEST_SCORED_RUN, true())
+    .outerjoin(
+        SymbolScore,
+        (SymbolScore.run_id == _LATEST_SCORED_RUN.c.id)
+        & (SymbolScore.symbol_id == PortfolioMember.symbol_id)
+        & (SymbolScore.component == "composite"),
+    )
+    .where(PortfolioMember.status == "active")
+    .order_by(PortfolioMember.rank)
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class MemberFacts:
     """An active member as the hot read path needs it (plain values, no ORM objects)."""
@@ -83,35 +112,10 @@ class PortfolioRepository:
     ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float]]:
         """Active members by rank with their composites in the latest run that scored anything,
         and that run's id and start: one lean Core query (two when there is no member)."""
-        latest = (
-            select(ScoringRun.id, ScoringRun.started_at)
-            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
-            .order_by(ScoringRun.id.desc())
-            .limit(1)
-            .subquery()
-        )
-        rows = (
-            await self.session.execute(
-                select(
-                    PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
-                    PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
-                    Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at,
-                    SymbolScore.score, latest.c.id, latest.c.started_at,
-                )
-                .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
-                .outerjoin(latest, true())
-                .outerjoin(
-                    SymbolScore,
-                    (SymbolScore.run_id == latest.c.id)
-                    & (SymbolScore.symbol_id == PortfolioMember.symbol_id)
-                    & (SymbolScore.component == "composite"),
-                )
-                .where(PortfolioMember.status == "active")
-                .order_by(PortfolioMember.rank)
-            )
-        ).all()  # fmt: skip
+        connection = await self.session.connection()  # Core: the hot read path
+        rows = (await connection.execute(MEMBER_FACTS)).all()
         if not rows:
-            run = (await self.session.execute(select(latest.c.id, latest.c.started_at))).first()
+            run = (await connection.execute(LATEST_SCORED_RUN_ROW)).first()
             return [], *(run if run is not None else (None, None)), {}
         composites = {r[0]: float(r[9]) for r in rows if r[9] is not None}
         return [MemberFacts(*r[:9]) for r in rows], rows[0][10], rows[0][11], composites
