@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import PortfolioHistory, Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.db.repositories.scoring import ScoringRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, ValidationFailedError
 from app.exchange.errors import ExchangeError
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.portfolio import Actor, NotMember
 from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
-from app.services.portfolio_market import hourly_log_returns, latest_scores
+from app.services.portfolio_market import hourly_log_returns
 from app.services.portfolio_weights import calculate_dynamic_weights, effective_bounds
 from app.services.prices import PriceCache
 
@@ -160,8 +161,8 @@ async def _stale_inputs(
 ) -> list[str]:
     limit = config.stale_data_limit_s
     stale = []
-    scores = await latest_scores(session)
-    age = scores.age_s(now)
+    run = await ScoringRepository(session).latest_run(with_scores=True)
+    age = None if run is None else (now - run.started_at).total_seconds()
     if age is None or age > limit:
         stale.append("no scoring run yet" if age is None else f"scores are {age:.0f} s old")
     for r in rows:
