@@ -32,9 +32,9 @@ from app.exchange.websocket import TickerStream
 from app.log import configure_logging
 from app.scheduler.runner import Scheduler, replica_name
 from app.security import BootstrapKeyring
-from app.services.portfolio_reads import PortfolioReadCache
-from app.services.prices import PriceCache, follow_portfolio_prices
-from app.services.webhooks import WebhookDispatcher
+from app.services.market.prices import PriceCache, follow_portfolio_prices
+from app.services.portfolio.reads import PortfolioReadCache
+from app.services.system.webhooks import WebhookDispatcher
 from app.state import AppState
 
 API_PREFIX = "/api/symbol-mgmt"

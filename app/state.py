@@ -15,9 +15,9 @@ from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
 from app.security import BootstrapKeyring
-from app.services.events import EventSignal
-from app.services.portfolio_reads import PortfolioReadCache
-from app.services.prices import PriceCache
+from app.services.market.prices import PriceCache
+from app.services.portfolio.reads import PortfolioReadCache
+from app.services.system.events import EventSignal
 
 
 @dataclass

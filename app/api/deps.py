@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Role
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
-from app.services.api_keys import ApiKeyService
-from app.services.my_symbols import MySymbolsService
+from app.services.portfolio.service import MySymbolsService
+from app.services.system.api_keys import ApiKeyService
 from app.state import AppState, announce_commit
 
 logger = logging.getLogger(__name__)

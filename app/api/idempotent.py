@@ -1,4 +1,4 @@
-"""Run a POST under `Idempotency-Key` (see app/services/idempotency.py) and answer it."""
+"""Run a POST under `Idempotency-Key` (see app/services/system/idempotency.py) and answer it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.security import Principal
-from app.services.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
+from app.services.system.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
 from app.state import AppState
 
 

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
 from app.config import Role
 from app.security import hash_key
-from app.services.portfolio_reads import PORTFOLIO_JSON, render
+from app.services.portfolio.reads import PORTFOLIO_JSON, render
 from app.state import AppState
 
 CACHE_HEADER = b"x-cache"

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
-from app.services.alerts import AlertService
-from app.services.my_symbols import MySymbolsService
-from app.services.portfolio import Actor
-from app.services.rebalance import MarketDataStale
-from app.services.signal_calibration import measure_outcomes
-from app.services.signals import SignalService
-from app.services.universe import UniverseService
+from app.services.alerts.service import AlertService
+from app.services.market.universe import UniverseService
+from app.services.portfolio.membership import Actor
+from app.services.portfolio.rebalance import MarketDataStale
+from app.services.portfolio.service import MySymbolsService
+from app.services.signals.calibration import measure_outcomes
+from app.services.signals.service import SignalService
 from app.state import AppState
 
 JobBody = Callable[[AsyncSession, AppState], Awaitable[dict[str, Any]]]

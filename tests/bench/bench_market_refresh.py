@@ -44,8 +44,8 @@ from app.exchange.client import KucoinFuturesClient
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.gateway import KucoinGateway
 from app.exchange.ratelimit import WeightLimiter
-from app.services.candles import CandleRefresh, CandleService
-from app.services.universe import UniverseService
+from app.services.market.candles import CandleRefresh, CandleService
+from app.services.market.universe import UniverseService
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 

@@ -16,7 +16,7 @@ from app.config import Settings
 from app.db.engine import create_engine
 from app.db.models import IdempotencyKey, Signal
 from app.db.types import utcnow
-from app.services.idempotency import request_fingerprint
+from app.services.system.idempotency import request_fingerprint
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
 from app.schemas.common import problem_responses
-from app.services.alert_conditions import ALERT_KINDS
-from app.services.alerts import AlertService
+from app.services.alerts.conditions import ALERT_KINDS
+from app.services.alerts.service import AlertService
 
 router = APIRouter(prefix="/alerts", tags=["alerts"], responses=problem_responses(401, 403))
 

@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep
 from app.schemas.common import problem_responses
-from app.services.events import stream_events
+from app.services.system.events import stream_events
 
 router = APIRouter(tags=["events"], responses=problem_responses(401, 403))
 

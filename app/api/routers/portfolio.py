@@ -25,10 +25,10 @@ from app.schemas.portfolio import (
     ReplaceSymbol,
 )
 from app.security import Principal
-from app.services.my_symbols import MySymbolsService
-from app.services.portfolio import Actor, Change
-from app.services.portfolio_reads import PORTFOLIO_JSON, read_portfolio
-from app.services.prices import follow_portfolio_prices
+from app.services.market.prices import follow_portfolio_prices
+from app.services.portfolio.membership import Actor, Change
+from app.services.portfolio.reads import PORTFOLIO_JSON, read_portfolio
+from app.services.portfolio.service import MySymbolsService
 from app.state import AppState
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))

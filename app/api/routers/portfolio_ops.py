@@ -24,7 +24,7 @@ from app.schemas.portfolio_ops import (
     StatisticsRead,
     WeightsRead,
 )
-from app.services.idempotency import HEADER as IDEMPOTENCY_HEADER
+from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
 

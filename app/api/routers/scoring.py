@@ -20,7 +20,7 @@ from app.schemas.scoring import (
     SymbolScoresEntry,
     SymbolScoresRead,
 )
-from app.services.scoring import AlgorithmChange, ScoringService
+from app.services.scoring.service import AlgorithmChange, ScoringService
 
 router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_responses(401, 403))
 

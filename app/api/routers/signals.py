@@ -10,8 +10,8 @@ from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
 from app.api.idempotent import answer_once
 from app.schemas.common import problem_responses
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
-from app.services.idempotency import HEADER as IDEMPOTENCY_HEADER
-from app.services.signals import SignalService
+from app.services.signals.service import SignalService
+from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 router = APIRouter(prefix="/signals", tags=["signals"], responses=problem_responses(401, 403))
 

@@ -10,7 +10,7 @@ from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
 from app.db.repositories.symbols import SymbolFilter
 from app.schemas.common import problem_responses
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
-from app.services.universe import SymbolView, UniverseService
+from app.services.market.universe import SymbolView, UniverseService
 
 router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
 

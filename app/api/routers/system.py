@@ -8,7 +8,7 @@ from app.api.deps import AppStateDep
 from app.errors import DatabaseUnavailableError
 from app.schemas.common import problem_responses
 from app.schemas.system import Health, Status
-from app.services.status import StatusService
+from app.services.system.status import StatusService
 
 router = APIRouter(tags=["system"])
 

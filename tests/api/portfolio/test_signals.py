@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EventOutbox, Signal
 from app.db.types import utcnow
-from app.services.signals import SignalService
+from app.services.signals.service import SignalService
 from tests.api.portfolio.helpers import BASE, READ, TRADE, ranked
 from tests.api.test_errors import assert_problem
 

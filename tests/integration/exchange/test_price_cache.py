@@ -9,7 +9,7 @@ import pytest
 
 from app.exchange.errors import Unavailable, UnknownSymbol
 from app.exchange.gateway import KucoinGateway
-from app.services.prices import PriceCache
+from app.services.market.prices import PriceCache
 from tests.integration.exchange.streams import TICKER, Ticks, fast_stream, flowing, streaming
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway, running_simulator

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import Candle, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.exchange.gateway import KucoinGateway
-from app.services.candles import CandleService
-from app.services.universe import UniverseService
+from app.services.market.candles import CandleService
+from app.services.market.universe import UniverseService
 from tests.kucoin_sim.app import KucoinSimulator
 
 KLINE = "/api/v1/kline/query"

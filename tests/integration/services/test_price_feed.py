@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from app.db.models import PortfolioMember, Symbol
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import StreamTick, TickerStream
-from app.services.prices import follow_portfolio_prices
-from app.services.universe import UniverseService
+from app.services.market.prices import follow_portfolio_prices
+from app.services.market.universe import UniverseService
 from tests.sim_fixtures import wait_until
 
 

@@ -16,8 +16,8 @@ from app.db.models import PortfolioMember, ScoringAlgorithm, Symbol, SymbolScore
 from app.db.repositories.scoring import SCORING_LOCK_KEY
 from app.exchange.gateway import KucoinGateway
 from app.scoring.metrics import COMPONENTS
-from app.services.scoring import ScoringService
-from app.services.scoring_run import ScoringInProgress, ScoringRunService
+from app.services.scoring.run import ScoringInProgress, ScoringRunService
+from app.services.scoring.service import ScoringService
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway, running_simulator
 

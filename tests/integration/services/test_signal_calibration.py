@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Candle, Signal, Symbol
-from app.services.signal_calibration import agent_records, measure_outcomes
+from app.services.signals.calibration import agent_records, measure_outcomes
 from app.signals.calibration import MAX_WEIGHT, MIN_WEIGHT
 
 START = datetime(2026, 11, 1, tzinfo=UTC)

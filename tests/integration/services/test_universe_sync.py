@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import Alert, Symbol
 from app.exchange.errors import Unavailable
 from app.exchange.gateway import KucoinGateway
-from app.services.universe import UniverseService
+from app.services.market.universe import UniverseService
 from tests.kucoin_sim.app import KucoinSimulator
 
 

@@ -22,8 +22,8 @@ from app.errors import NotFoundError
 from app.exchange.gateway import KucoinGateway
 from app.portfolio.correlation import pairwise_correlation
 from app.schemas.signals import SignalCreate
-from app.services.portfolio_market import hourly_log_returns, latest_scores
-from app.services.signal_calibration import agent_records
+from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.services.signals.calibration import agent_records
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.consensus import NO_QUORUM, decide
 

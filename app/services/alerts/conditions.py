@@ -15,9 +15,9 @@ from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.breaker import BreakerState
 from app.exchange.gateway import KucoinGateway
 from app.portfolio.correlation import pairs_over, pairwise_correlation
-from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
-from app.services.portfolio_market import hourly_log_returns, latest_scores
-from app.services.portfolio_weights import effective_bounds
+from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.services.portfolio.weights import effective_bounds
 
 ALERT_KINDS = (
     "delisting",

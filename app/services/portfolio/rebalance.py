@@ -18,11 +18,11 @@ from app.db.types import utcnow
 from app.errors import ConflictError, ValidationFailedError
 from app.exchange.errors import ExchangeError
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
-from app.services.portfolio import Actor, NotMember
-from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
-from app.services.portfolio_market import hourly_log_returns
-from app.services.portfolio_weights import calculate_dynamic_weights, effective_bounds
-from app.services.prices import PriceCache
+from app.services.market.prices import PriceCache
+from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio.market import hourly_log_returns
+from app.services.portfolio.membership import Actor, NotMember
+from app.services.portfolio.weights import calculate_dynamic_weights, effective_bounds
 
 HOURS_PER_YEAR = 24 * 365
 VOLATILITY_HOURS = 168

@@ -15,8 +15,8 @@ from app.db.models import Symbol
 from app.errors import ConflictError, ValidationFailedError
 from app.portfolio.covariance import shrunk_covariance
 from app.portfolio.weights import InfeasibleWeights, calculate_weights, liquidity_upper_bounds
-from app.services.portfolio_config import PortfolioConfig
-from app.services.portfolio_market import hourly_log_returns, latest_scores
+from app.services.portfolio.config import PortfolioConfig
+from app.services.portfolio.market import hourly_log_returns, latest_scores
 
 METHODS = ("score", "equal", "inverse_volatility", "risk_parity", "hrp")
 NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")

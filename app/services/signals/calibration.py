@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Signal
 from app.db.repositories.candles import CandleRepository
-from app.services.candles import last_closed_open_time
+from app.services.market.candles import last_closed_open_time
 from app.signals.agents import AGENTS
 from app.signals.calibration import (
     AgentRecord,

@@ -18,8 +18,8 @@ from app.db.types import utcnow
 from app.errors import NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.scoring.metrics import COMPONENTS
-from app.services.scoring_run import ScoringRunService
-from app.services.universe import DEFAULT_STALE_LIMIT_S
+from app.services.market.universe import DEFAULT_STALE_LIMIT_S
+from app.services.scoring.run import ScoringRunService
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
-from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
-from app.services.portfolio_market import latest_scores
-from app.services.portfolio_weights import TargetWeights, calculate_dynamic_weights
-from app.services.prices import PriceCache
+from app.services.market.prices import PriceCache
+from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio.market import latest_scores
+from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
 from app.exchange.gateway import KucoinGateway
-from app.services.alert_conditions import ALERT_KINDS, current_conditions, thresholds
+from app.services.alerts.conditions import ALERT_KINDS, current_conditions, thresholds
 
 
 @dataclass

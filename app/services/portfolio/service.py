@@ -16,10 +16,13 @@ from app.db.models import PortfolioHistory
 from app.db.repositories.config import ConfigRepository
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
-from app.services.portfolio import Actor, Change, NotMember, PortfolioService
-from app.services.portfolio_config import load_portfolio_config
-from app.services.portfolio_reads import PortfolioReadCache, PortfolioReader, PortfolioView
-from app.services.portfolio_risk import (
+from app.services.market.prices import PriceCache
+from app.services.portfolio.config import load_portfolio_config
+from app.services.portfolio.membership import Actor, Change, NotMember, PortfolioService
+from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, PortfolioView
+from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
+from app.services.portfolio.replacement import ReplacementReport, evaluate_replacements
+from app.services.portfolio.risk import (
     CorrelationReport,
     Metrics,
     PerformanceSummary,
@@ -29,11 +32,8 @@ from app.services.portfolio_risk import (
     portfolio_statistics,
     record_performance,
 )
-from app.services.portfolio_weights import TargetWeights, calculate_dynamic_weights
-from app.services.prices import PriceCache
-from app.services.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
-from app.services.replacement import ReplacementReport, evaluate_replacements
-from app.services.scoring import RankedSymbol, ScoringService
+from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
+from app.services.scoring.service import RankedSymbol, ScoringService
 
 
 class MySymbolsService:

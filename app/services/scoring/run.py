@@ -28,10 +28,10 @@ from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.scoring.assemble import SymbolValues, assemble
 from app.scoring.engine import ScoringOutcome, SymbolScore, score_universe
-from app.services.candles import CandleService, last_closed_open_time
-from app.services.market_snapshot import SnapshotResult, collect
-from app.services.scoring_config import RunConfig, load_run_config
-from app.services.universe import UniverseService
+from app.services.market.candles import CandleService, last_closed_open_time
+from app.services.market.snapshot import SnapshotResult, collect
+from app.services.market.universe import UniverseService
+from app.services.scoring.config import RunConfig, load_run_config
 
 logger = logging.getLogger(__name__)
 

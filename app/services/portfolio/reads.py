@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
 from app.db.types import utcnow
-from app.services.portfolio_config import load_portfolio_config
-from app.services.prices import PriceCache
+from app.services.market.prices import PriceCache
+from app.services.portfolio.config import load_portfolio_config
 
 
 @dataclass(frozen=True)

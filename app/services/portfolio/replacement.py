@@ -14,8 +14,8 @@ from app.db.models import ScoringRun, Symbol, SymbolScore
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.portfolio.correlation import pairwise_correlation
-from app.services.portfolio_config import PortfolioConfig, load_portfolio_config
-from app.services.portfolio_market import hourly_log_returns
+from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
+from app.services.portfolio.market import hourly_log_returns
 
 ScoresByRun = dict[int, dict[int, SymbolScore]]  # run id -> symbol id -> composite row
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check

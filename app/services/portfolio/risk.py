@@ -16,10 +16,10 @@ from app.db.models import PerformanceRecord, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.errors import ValidationFailedError
 from app.portfolio import analytics, correlation
-from app.services.portfolio import NotMember
-from app.services.portfolio_config import load_portfolio_config
-from app.services.portfolio_market import hourly_log_returns, latest_scores
-from app.services.portfolio_weights import InsufficientMarketData
+from app.services.portfolio.config import load_portfolio_config
+from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.services.portfolio.membership import NotMember
+from app.services.portfolio.weights import InsufficientMarketData
 
 HOURS_PER_YEAR = 24 * 365
 BENCHMARK = "BTCUSDT"

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.services.candles import last_closed_open_time
+from app.services.market.candles import last_closed_open_time
 
 HOUR = timedelta(hours=1)
 MARKET_STRUCTURE = "market_structure"

@@ -26,7 +26,7 @@ from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
 from app.db.repositories.webhooks import WebhookRepository
 from app.db.types import utcnow
-from app.services.events import EventSignal
+from app.services.system.events import EventSignal
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Alerts: the portfolio conditions checked, deduplicated and resolved."""

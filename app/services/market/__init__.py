@@ -1,0 +1,1 @@
+"""Market data: the contract universe, candles, snapshots and live prices."""

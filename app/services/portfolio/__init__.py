@@ -1,0 +1,1 @@
+"""Portfolio use cases: membership, replacement, rebalance, weights, reads, risk, config."""

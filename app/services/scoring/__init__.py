@@ -1,0 +1,1 @@
+"""Scoring use cases: runs against KuCoin, rankings and history, the editable algorithm."""

@@ -1,0 +1,1 @@
+"""Trading signals: ingestion, agent votes and consensus, outcome calibration."""

@@ -1,0 +1,1 @@
+"""The service itself: status, API keys, the event outbox, idempotency, webhooks."""
