@@ -74,6 +74,7 @@ class WebhookSettings(BaseModel):
     )
     max_attempts: int = Field(default=5, ge=1, le=10)
     backoff_base_s: float = Field(default=0.5, gt=0)
+    backoff_max_s: float = Field(default=30.0, gt=0)
     timeout_s: float = Field(default=5.0, gt=0)
     rate_limit: int = Field(default=20, ge=1)
     """Most deliveries of one event kind to one URL per `rate_window_s`; the rest are dropped

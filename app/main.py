@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,6 +37,8 @@ from app.services.market.prices import PriceCache, follow_portfolio_prices
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.system.webhooks import WebhookDispatcher
 from app.state import AppState
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/symbol-mgmt"
 
@@ -88,6 +91,9 @@ def create_app(settings: Settings) -> FastAPI:
             poll_s=settings.events.poll_s,
         )  # fmt: skip
         webhooks.start()  # only when URLs are configured
+        # Serve once the dispatcher follows the outbox, so no change after startup goes unsent.
+        if settings.webhooks.urls and not await webhooks.ready(settings.database.connect_timeout_s):
+            logger.warning("webhooks: not following the outbox yet; starting anyway")
         try:
             yield
         finally:

@@ -15,7 +15,11 @@ from collections.abc import Callable
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from app.background import BackgroundTask
+from app.backoff import backoff_delay
+
 logger = logging.getLogger(__name__)
+RECONNECT_BASE_S = 0.5
 
 CHANGES = "mysymbols_changes"  # migration 0005: anything the portfolio read shows
 EVENTS = "mysymbols_events"  # migration 0006: a new row in the event outbox
@@ -40,33 +44,28 @@ class ChangeListener:
         self.on_listening = on_listening
         self.connect_timeout_s = connect_timeout_s
         self.reconnect_max_s = reconnect_max_s
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("db-change-listener", self._run)
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="db-change-listener")
+        self._task.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
         self.on_listening(False)
 
     async def _run(self) -> None:
-        delay = 0.5
+        failures = 0
         while True:
             try:
                 await self._listen()
-                delay = 0.5
+                failures = 0
             except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-                logger.warning(
-                    "change listener: %s; retrying in %.1fs", exc.__class__.__name__, delay
-                )
+                failures += 1
+                logger.warning("change listener: %s (failure %d)", exc.__class__.__name__, failures)
             self.on_listening(False)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self.reconnect_max_s)
+            await asyncio.sleep(
+                backoff_delay(failures, base_s=RECONNECT_BASE_S, max_s=self.reconnect_max_s)
+            )
 
     async def _listen(self) -> None:
         connection = await asyncpg.connect(self.dsn, timeout=self.connect_timeout_s)
@@ -77,6 +76,7 @@ class ChangeListener:
                 await connection.add_listener(channel, _ignoring_arguments(callback))
                 callback()  # whatever happened while we were not listening
             self.on_listening(True)
+            self._task.mark_ready()
             while not lost.is_set():
                 # A silent server is noticed by this probe, not only by a closed socket.
                 with contextlib.suppress(TimeoutError):

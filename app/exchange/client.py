@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import aiohttp
 from pydantic import BaseModel, ValidationError
 
+from app.backoff import backoff_delay
 from app.db.types import utcnow
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.errors import (
@@ -74,9 +75,7 @@ class RetryPolicy:
     max_rate_limit_wait_s: float = 31.0
 
     def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
-        """Exponential backoff with equal jitter: half fixed, half random."""
-        ceiling = min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1))
-        return ceiling / 2 + rng() * ceiling / 2
+        return backoff_delay(attempt, base_s=self.backoff_base_s, max_s=self.backoff_max_s, rng=rng)
 
 
 class KucoinFuturesClient:

@@ -10,10 +10,8 @@ bounded exponential backoff. Symbols no longer followed are unsubscribed on the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import random
 import time
 import uuid
 from collections.abc import Callable
@@ -23,6 +21,8 @@ from datetime import datetime
 import aiohttp
 from pydantic import ValidationError
 
+from app.background import BackgroundTask
+from app.backoff import backoff_delay
 from app.db.types import utcnow
 from app.exchange.client import KucoinFuturesClient
 from app.exchange.errors import ExchangeError
@@ -87,7 +87,7 @@ class TickerStream:
         self._sync_lock = asyncio.Lock()
         self._last_frame_at = 0.0  # time.monotonic() of the last frame of any kind
         self._went_silent = False
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("kucoin-ticker-stream", self.run)
 
     async def set_symbols(self, symbols: set[str]) -> None:
         """Follow these canonical symbols; (un)subscribes the difference on the live connection."""
@@ -102,15 +102,10 @@ class TickerStream:
                 logger.info("ticker stream subscription change not sent (%r); reconnect will", exc)
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self.run(), name="kucoin-ticker-stream")
+        self._task.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
         self.stats.state = "stopped"
 
     async def run(self) -> None:
@@ -134,9 +129,9 @@ class TickerStream:
             await asyncio.sleep(self._backoff())
 
     def _backoff(self) -> float:
-        failures = max(self.stats.consecutive_failures, 1)
-        ceiling = min(self.backoff_max_s, self.backoff_base_s * 2 ** (failures - 1))
-        return ceiling / 2 + random.random() * ceiling / 2
+        return backoff_delay(
+            self.stats.consecutive_failures, base_s=self.backoff_base_s, max_s=self.backoff_max_s
+        )
 
     async def _session(self) -> None:
         """One connection's life; always ends in an exception (a drop is a failure to recover)."""

@@ -80,8 +80,7 @@ async def test_a_reconnect_receives_exactly_the_missed_events_in_order(
             async with http.stream("GET", f"{BASE}/events", headers=TRADE) as stream:
                 assert stream.headers["content-type"].startswith("text/event-stream")
                 lines = stream.aiter_lines()
-                await read_events(lines, 0)  # the retry hint
-                await asyncio.sleep(0.2)  # the stream has taken its starting point
+                await read_events(lines, 0)  # the retry hint: sent once the start is taken
                 await writer.post(add, json={"symbol": symbols[0]}, headers=TRADE)
                 seen, _ = await read_events(lines, 2)
             assert [kind for _, kind, _ in seen] == ["portfolio_changed", "weights_updated"]

@@ -102,7 +102,7 @@ async def test_signed_retried_and_rate_limited(
         committed_postgres, live_sim, make_settings, webhooks=hooks, events={"poll_s": 0.2}
     )
     try:
-        await asyncio.sleep(0.5)  # the dispatcher takes its starting point
+        # The app started after its dispatcher took its starting point: no wait needed.
         await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[0]}, headers=TRADE)
         rows = await settled(committed_postgres, 2)
         by_kind = {r.kind: r for r in rows}

@@ -56,6 +56,8 @@ async def stream_events(
         last = (
             await EventRepository(session).latest_id() if last_event_id is None else last_event_id
         )
+    # The retry hint goes out only once the starting point is taken: a client that has read it
+    # receives every event committed afterwards.
     yield f"retry: {int(poll_s * 1000)}\n\n"
     quiet_since = asyncio.get_running_loop().time()
     while True:

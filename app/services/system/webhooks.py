@@ -10,7 +10,6 @@ records) deliveries past `rate_limit` per `rate_window_s` for each URL.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -21,6 +20,8 @@ from datetime import timedelta
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.background import BackgroundTask
+from app.backoff import backoff_delay
 from app.config import WebhookSettings
 from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
@@ -37,6 +38,8 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class WebhookDispatcher:
+    """Follows the event outbox and POSTs signed deliveries, each claimed once across replicas."""
+
     def __init__(
         self,
         settings: WebhookSettings,
@@ -53,24 +56,43 @@ class WebhookDispatcher:
         self.signal = signal
         self.replica = replica
         self.poll_s = poll_s
-        self._task: asyncio.Task[None] | None = None
+        self.task = BackgroundTask("webhook-dispatcher", self._run)
 
     def start(self) -> None:
-        if self.settings.urls and (self._task is None or self._task.done()):
-            self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
+        if self.settings.urls:
+            self.task.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self.task.stop()
+
+    async def ready(self, timeout_s: float) -> bool:
+        """Wait until the dispatcher has taken its starting point in the outbox (events
+        committed from then on are delivered); False when it did not within `timeout_s`."""
+        if not self.task.running:
+            return False
+        try:
+            await self.task.wait_ready(timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _starting_point(self) -> int:
+        """The last event handled before, or the newest event when nothing was ever delivered;
+        retried while the database is unreachable."""
+        while True:
+            try:
+                async with self.sessionmaker() as session:
+                    last = await WebhookRepository(session).last_event_id()
+                    if last == 0:  # never delivered anything: start with what happens from now
+                        last = await EventRepository(session).latest_id()
+                    return last
+            except Exception:
+                logger.warning("webhooks: outbox unreachable; retrying", exc_info=True)
+                await asyncio.sleep(self.poll_s)
 
     async def _run(self) -> None:
-        async with self.sessionmaker() as session:
-            last = await WebhookRepository(session).last_event_id()
-            if last == 0:  # never delivered anything: start with what happens from now on
-                last = await EventRepository(session).latest_id()
+        last = await self._starting_point()
+        self.task.mark_ready()
         while True:
             try:
                 async with self.sessionmaker() as session:
@@ -157,5 +179,11 @@ class WebhookDispatcher:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 code, error = None, exc.__class__.__name__
             if attempt < self.settings.max_attempts:
-                await asyncio.sleep(self.settings.backoff_base_s * 2 ** (attempt - 1))
+                await asyncio.sleep(
+                    backoff_delay(
+                        attempt,
+                        base_s=self.settings.backoff_base_s,
+                        max_s=self.settings.backoff_max_s,
+                    )
+                )
         return "failed", self.settings.max_attempts, code, error or f"HTTP {code}"

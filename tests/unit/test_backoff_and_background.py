@@ -1,0 +1,72 @@
+"""The one retry delay and the one background-task lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.background import BackgroundTask
+from app.backoff import backoff_delay
+
+
+class TestBackoffDelay:
+    def test_doubles_from_the_base_with_half_fixed_and_half_random(self) -> None:
+        assert backoff_delay(1, base_s=0.5, max_s=30, rng=lambda: 0.0) == 0.25
+        assert backoff_delay(1, base_s=0.5, max_s=30, rng=lambda: 1.0) == 0.5
+        assert backoff_delay(4, base_s=0.5, max_s=30, rng=lambda: 0.0) == 2.0
+        assert backoff_delay(4, base_s=0.5, max_s=30, rng=lambda: 0.5) == 3.0
+
+    def test_never_exceeds_the_cap(self) -> None:
+        assert backoff_delay(40, base_s=0.5, max_s=30, rng=lambda: 1.0) == 30.0
+        assert backoff_delay(40, base_s=0.5, max_s=30, rng=lambda: 0.0) == 15.0
+
+    def test_an_attempt_below_one_waits_like_the_first(self) -> None:
+        assert backoff_delay(0, base_s=2, max_s=30, rng=lambda: 0.0) == 1.0
+
+
+class TestBackgroundTask:
+    async def test_start_is_idempotent_stop_cancels_and_ready_is_signalled(self) -> None:
+        started = 0
+        stopped = asyncio.Event()
+
+        async def body() -> None:
+            nonlocal started
+            started += 1
+            task.mark_ready()
+            try:
+                await asyncio.Event().wait()
+            finally:
+                stopped.set()
+
+        task = BackgroundTask("test-body", body)
+        task.start()
+        task.start()
+        await task.wait_ready(1.0)
+        assert task.running and started == 1
+        await task.stop()
+        assert stopped.is_set() and not task.running and not task.ready.is_set()
+
+    async def test_waiting_for_a_body_that_never_gets_ready_times_out(self) -> None:
+        task = BackgroundTask("never-ready", lambda: asyncio.sleep(10))
+        task.start()
+        with pytest.raises(TimeoutError):
+            await task.wait_ready(0.01)
+        await task.stop()
+
+    async def test_a_finished_body_can_be_started_again(self) -> None:
+        runs = 0
+
+        async def body() -> None:
+            nonlocal runs
+            runs += 1
+
+        task = BackgroundTask("short", body)
+        for expected in (1, 2):
+            task.start()
+            for _ in range(10):
+                if not task.running:
+                    break
+                await asyncio.sleep(0)
+            assert not task.running and runs == expected
+        await task.stop()
