@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Role
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
+from app.services.alerts.service import AlertService
+from app.services.factory import Services
+from app.services.market.universe import UniverseService
 from app.services.portfolio.service import MySymbolsService
+from app.services.scoring.run import ScoringRunService
+from app.services.scoring.service import ScoringService
+from app.services.signals.service import SignalService
 from app.services.system.api_keys import ApiKeyService
 from app.state import AppState, announce_commit
 
@@ -75,11 +81,24 @@ async def rollback_quietly(session: AsyncSession) -> None:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-async def get_api_key_service(session: SessionDep, state: AppStateDep) -> ApiKeyService:
-    return ApiKeyService(session, state.keyring)
+async def get_services(session: SessionDep, state: AppStateDep) -> Services:
+    """The request's services, all in its one transaction (see `app.services.factory`)."""
+    return Services(session, state)
 
 
-ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def service(name: str) -> Callable[[Services], Awaitable[Any]]:
+    """A dependency answering the request's service `name` from the factory."""
+
+    async def pick(services: ServicesDep) -> Any:
+        return getattr(services, name)
+
+    return pick
+
+
+ApiKeyServiceDep = Annotated[ApiKeyService, Depends(service("api_keys"))]
 
 
 class SessionSource:
@@ -122,7 +141,7 @@ async def authenticate(
     principal = state.keyring.match(hash_key(presented))  # bootstrap keys need no database
     if principal is None:
         async with open_session() as session:
-            principal = await ApiKeyService(session, state.keyring).authenticate(presented)
+            principal = await Services(session, state).api_keys.authenticate(presented)
     if principal is None:
         raise AuthenticationError("The API key is unknown or revoked.")
     if not principal.role.allows(required):
@@ -161,11 +180,9 @@ TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
 AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 
 
-async def get_my_symbols_service(session: SessionDep, state: AppStateDep) -> MySymbolsService:
-    """The V2 service the portfolio routes call (the scheduler builds the same object)."""
-    return MySymbolsService(
-        session, state.gateway, state.prices, state.scoring_lock, state.portfolio_cache
-    )
-
-
-MySymbolsDep = Annotated[MySymbolsService, Depends(get_my_symbols_service)]
+MySymbolsDep = Annotated[MySymbolsService, Depends(service("portfolio"))]
+ScoringDep = Annotated[ScoringService, Depends(service("scoring"))]
+ScoringRunsDep = Annotated[ScoringRunService, Depends(service("scoring_runs"))]
+UniverseDep = Annotated[UniverseService, Depends(service("universe"))]
+SignalsDep = Annotated[SignalService, Depends(service("signals"))]
+AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]

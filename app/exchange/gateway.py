@@ -113,6 +113,11 @@ class KucoinGateway:
         except ExchangeError as exc:
             logger.warning("contract list unavailable (%s); using symbol string rules", exc.slug)
 
+    async def canonical(self, symbol: str) -> str:
+        """Any symbol form (canonical, KuCoin's, ccxt's) as the canonical one, e.g. BTCUSDT."""
+        await self.ensure_converter_quietly()
+        return self.converter.to_standard(symbol)
+
     async def get_quote(self, symbol: str) -> Quote:
         info = self.converter.resolve(symbol)
         ticker = await self.client.get_ticker(info.kucoin)

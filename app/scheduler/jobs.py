@@ -11,13 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
-from app.services.alerts.service import AlertService
-from app.services.market.universe import UniverseService
-from app.services.portfolio.membership import Actor
+from app.services.factory import Services
+from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
-from app.services.portfolio.service import MySymbolsService
 from app.services.signals.calibration import measure_outcomes
-from app.services.signals.service import SignalService
 from app.state import AppState
 
 JobBody = Callable[[AsyncSession, AppState], Awaitable[dict[str, Any]]]
@@ -28,7 +25,6 @@ ACTOR = Actor("scheduler")
 class Job:
     name: str
     interval_key: str  # system_configuration key holding its period in seconds
-    default_interval_s: float
     body: JobBody
 
 
@@ -37,15 +33,15 @@ class JobSkipped(Exception):
 
 
 async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    result = await UniverseService(session, state.gateway).sync()
+    result = await Services(session, state).universe.sync()
     return {"contracts": result.contracts, "added": result.added, "delisted": result.delisted}
 
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:
     """Score, then look for replacements the new scores justify and announce them."""
-    service = MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
-    run = await service.scoring.calculate(triggered_by=ACTOR.name)
-    report = await service.evaluate_portfolio_replacement()
+    services = Services(session, state)
+    run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
+    report = await services.portfolio.evaluate_portfolio_replacement()
     proposed = [r for r in report.recommendations if r.actionable]
     events = EventRepository(session)
     for rec in proposed:
@@ -64,7 +60,7 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
 
 async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
     """Alert conditions; also drops idempotency keys past their expiry (housekeeping)."""
-    result = asdict(await AlertService(session, state.gateway).check_portfolio_alerts())
+    result = asdict(await Services(session, state).alerts.check_portfolio_alerts())
     result["idempotency_keys_expired"] = await IdempotencyRepository(session).purge_expired(
         utcnow()
     )
@@ -73,15 +69,14 @@ async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
 
 async def signal_processing(session: AsyncSession, state: AppState) -> dict[str, Any]:
     """Evaluate pending signals, then measure the outcomes whose horizon has passed."""
-    processed = await SignalService(session, state.gateway).process_pending()
+    processed = await Services(session, state).signals.process_pending()
     measured = await measure_outcomes(session, utcnow())
     return {"processed": len(processed), "outcomes_measured": measured}
 
 
 async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    service = MySymbolsService(session, state.gateway, state.prices, state.scoring_lock)
     try:
-        result = await service.rebalance_portfolio(
+        result = await Services(session, state).portfolio.rebalance_portfolio(
             dry_run=False, account_balance=None, positions=None, force=False, actor=ACTOR
         )
     except MarketDataStale as exc:
@@ -91,11 +86,11 @@ async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, An
 
 def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
     jobs = [
-        Job("universe_sync", "universe_sync_interval_s", 3600, universe_sync),
-        Job("score_refresh", "score_refresh_interval_s", 900, score_refresh),
-        Job("alert_check", "alert_check_interval_s", 300, alert_check),
-        Job("signal_processing", "signal_process_interval_s", 60, signal_processing),
+        Job("universe_sync", "universe_sync_interval_s", universe_sync),
+        Job("score_refresh", "score_refresh_interval_s", score_refresh),
+        Job("alert_check", "alert_check_interval_s", alert_check),
+        Job("signal_processing", "signal_process_interval_s", signal_processing),
     ]
     if auto_rebalance_enabled:
-        jobs.append(Job("auto_rebalance", "rebalance_interval_s", 86400, auto_rebalance))
+        jobs.append(Job("auto_rebalance", "rebalance_interval_s", auto_rebalance))
     return jobs

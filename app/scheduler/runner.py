@@ -18,11 +18,11 @@ import socket
 import time
 from datetime import UTC, datetime
 
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.jobs import JobRepository
 from app.db.types import utcnow
 from app.scheduler.jobs import Job, JobSkipped, all_jobs
 from app.scheduler.leadership import Leadership
+from app.services.system.runtime_settings import read_setting
 from app.state import AppState, announce_commit
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class Scheduler:
         if self.state.settings.scheduler.tick_s is not None:
             return self.state.settings.scheduler.tick_s
         async with self.state.sessionmaker() as session:
-            value = await ConfigRepository(session).get(job.interval_key, job.default_interval_s)
+            value = await read_setting(session, job.interval_key)
         return max(float(value), 1.0)
 
     async def run_tick(self, job: Job, tick: datetime) -> str:

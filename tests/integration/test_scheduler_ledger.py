@@ -88,7 +88,7 @@ class TestExactlyOnce:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, b, state = replicas
-        job = Job("test_job", "alert_check_interval_s", 60, raise_alert)
+        job = Job("test_job", "alert_check_interval_s", raise_alert)
         outcomes = await asyncio.gather(a.run_tick(job, TICK), b.run_tick(job, TICK))
         assert sorted(outcomes) == ["ran", "taken"]
         assert await count(state, JobRun, job="test_job") == 1
@@ -104,7 +104,7 @@ class TestExactlyOnce:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, _, state = replicas
-        assert await a.run_tick(Job("test_fail", "x", 60, fail), TICK) == "failed"
+        assert await a.run_tick(Job("test_fail", "alert_check_interval_s", fail), TICK) == "failed"
         async with state.sessionmaker() as session:
             run = await session.scalar(select(JobRun).where(JobRun.job == "test_fail"))
         assert run is not None and run.status == "failed" and "boom" in (run.error or "")
@@ -114,7 +114,7 @@ class TestExactlyOnce:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, _, state = replicas
-        assert await a.run_tick(Job("test_skip", "x", 60, skip), TICK) == "skipped"
+        assert await a.run_tick(Job("test_skip", "alert_check_interval_s", skip), TICK) == "skipped"
         async with state.sessionmaker() as session:
             run = await session.scalar(select(JobRun).where(JobRun.job == "test_skip"))
         assert run is not None and (run.status, run.error) == ("skipped", "inputs are stale")

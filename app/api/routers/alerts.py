@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
-from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
+from app.api.deps import AlertServiceDep, ReaderDep, TraderDep
 from app.schemas.common import problem_responses
 from app.services.alerts.conditions import ALERT_KINDS
-from app.services.alerts.service import AlertService
 
 router = APIRouter(prefix="/alerts", tags=["alerts"], responses=problem_responses(401, 403))
 
@@ -43,13 +42,6 @@ class AlertCheckRead(BaseModel):
     raised: list[str]
     ongoing: list[str]
     resolved: list[str]
-
-
-async def get_alert_service(session: SessionDep, state: AppStateDep) -> AlertService:
-    return AlertService(session, state.gateway)
-
-
-AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
 
 
 @router.get("", response_model=list[AlertRead], summary="Alerts, most recently seen first")

@@ -12,6 +12,7 @@ from app.api.deps import (
     LazyReaderDep,
     MySymbolsDep,
     ReaderDep,
+    ServicesDep,
     SessionSourceDep,
     TraderDep,
 )
@@ -26,7 +27,8 @@ from app.schemas.portfolio import (
 )
 from app.security import Principal
 from app.services.market.prices import follow_portfolio_prices
-from app.services.portfolio.membership import Actor, Change
+from app.services.portfolio.audit import Actor
+from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON, read_portfolio
 from app.services.portfolio.service import MySymbolsService
 from app.state import AppState
@@ -83,14 +85,14 @@ async def add_symbol(
     body: AddSymbol,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    services: ServicesDep,
     state: AppStateDep,
     tasks: BackgroundTasks,
 ) -> ChangeRead:
-    change = await service.add_symbol(
+    change = await services.membership.add_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, service, state, tasks)
+    return await _changed(change, services.portfolio, state, tasks)
 
 
 @router.post(
@@ -103,14 +105,14 @@ async def remove_symbol(
     body: RemoveSymbol,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    services: ServicesDep,
     state: AppStateDep,
     tasks: BackgroundTasks,
 ) -> ChangeRead:
-    change = await service.remove_symbol(
+    change = await services.membership.remove_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, service, state, tasks)
+    return await _changed(change, services.portfolio, state, tasks)
 
 
 @router.post(
@@ -123,14 +125,14 @@ async def replace_symbol(
     body: ReplaceSymbol,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    services: ServicesDep,
     state: AppStateDep,
     tasks: BackgroundTasks,
 ) -> ChangeRead:
-    change = await service.replace_symbol(
+    change = await services.membership.replace_symbol(
         body.old_symbol, body.new_symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, service, state, tasks)
+    return await _changed(change, services.portfolio, state, tasks)
 
 
 @router.get(

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.api.deps import AdminDep, AppStateDep, ReaderDep, SessionDep, TraderDep
-from app.db.repositories.scoring import COMPOSITE
+from app.api.deps import (
+    AdminDep,
+    ReaderDep,
+    ScoringDep,
+    ScoringRunsDep,
+    TraderDep,
+)
 from app.schemas.common import problem_responses
 from app.schemas.scoring import (
     AlgorithmRead,
@@ -20,18 +25,11 @@ from app.schemas.scoring import (
     SymbolScoresEntry,
     SymbolScoresRead,
 )
-from app.services.scoring.service import AlgorithmChange, ScoringService
+from app.services.scoring.service import AlgorithmChange
 
 router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_responses(401, 403))
 
 Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
-
-
-async def get_scoring_service(session: SessionDep, state: AppStateDep) -> ScoringService:
-    return ScoringService(session, state.gateway, state.scoring_lock)
-
-
-ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 
 
 @router.post(
@@ -40,8 +38,8 @@ ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
     summary="Score the universe now and return the run summary",
     responses=problem_responses(409, 503),
 )
-async def calculate_scores(principal: TraderDep, scoring: ScoringDep) -> ScoringRunRead:
-    return ScoringRunRead.model_validate(await scoring.calculate(triggered_by=principal.name))
+async def calculate_scores(principal: TraderDep, runs: ScoringRunsDep) -> ScoringRunRead:
+    return ScoringRunRead.model_validate(await runs.calculate(triggered_by=principal.name))
 
 
 @router.get(
@@ -54,7 +52,7 @@ async def get_rankings(
     _: ReaderDep,
     scoring: ScoringDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    component: Component = COMPOSITE,
+    component: Component = "composite",
 ) -> RankingsRead:
     rankings = await scoring.rankings(limit=limit, component=component)
     return RankingsRead(

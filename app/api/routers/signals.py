@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, status
 
-from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
+from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
 from app.api.idempotent import answer_once
 from app.schemas.common import problem_responses
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
-from app.services.signals.service import SignalService
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 router = APIRouter(prefix="/signals", tags=["signals"], responses=problem_responses(401, 403))
 
 DECIDED = ("approved", "rejected", "expired")
-
-
-async def get_signal_service(session: SessionDep, state: AppStateDep) -> SignalService:
-    return SignalService(session, state.gateway)
-
-
-SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
 
 
 @router.post(

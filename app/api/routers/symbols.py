@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.api.deps import AppStateDep, ReaderDep, SessionDep, TraderDep
+from app.api.deps import ReaderDep, TraderDep, UniverseDep
 from app.db.repositories.symbols import SymbolFilter
 from app.schemas.common import problem_responses
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
-from app.services.market.universe import SymbolView, UniverseService
+from app.services.market.universe import SymbolView
 
 router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
-
-
-async def get_universe_service(session: SessionDep, state: AppStateDep) -> UniverseService:
-    return UniverseService(session, state.gateway)
-
-
-UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
 
 
 _ROW_FIELDS = [name for name in SymbolRead.model_fields if name not in {"data_age_s", "stale"}]

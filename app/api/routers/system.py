@@ -8,14 +8,14 @@ from app.api.deps import AppStateDep
 from app.errors import DatabaseUnavailableError
 from app.schemas.common import problem_responses
 from app.schemas.system import Health, Status
-from app.services.system.status import StatusService
+from app.services.factory import status_service
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/health", response_model=Health, summary="Liveness: the process answers")
 async def get_health(state: AppStateDep) -> Health:
-    return StatusService(state).health()
+    return status_service(state).health()
 
 
 @router.get(
@@ -25,7 +25,7 @@ async def get_health(state: AppStateDep) -> Health:
     responses=problem_responses(503),
 )
 async def get_status(state: AppStateDep) -> Status:
-    status = await StatusService(state).readiness()
+    status = await status_service(state).readiness()
     if not status.database.reachable:
         raise DatabaseUnavailableError(
             "The database is unreachable; retry shortly.",

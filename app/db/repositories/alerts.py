@@ -15,6 +15,8 @@ from app.db.types import utcnow
 
 
 class AlertRepository:
+    """The `alert` table: one unresolved row per fingerprint."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

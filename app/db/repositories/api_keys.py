@@ -11,6 +11,8 @@ from app.db.models import ApiKey
 
 
 class ApiKeyRepository:
+    """The `api_key` table."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

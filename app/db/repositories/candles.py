@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import FromClause
 
 from app.db.models import Candle, CandleGap
 
@@ -16,6 +17,8 @@ INSERT_CHUNK = 2000
 
 
 class CandleRepository:
+    """The `candle` and `candle_gap` tables."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -82,6 +85,6 @@ class CandleRepository:
         )
         return (await self.session.scalars(query)).all()
 
-    def _insert_ignoring_duplicates(self, model: type[Any]) -> Any:
+    def _insert_ignoring_duplicates(self, model: FromClause | type[Any]) -> Any:
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         return dialect.insert(model).on_conflict_do_nothing()

@@ -16,14 +16,10 @@ VALUES_OF_KEYS = select(SystemConfiguration.key, SystemConfiguration.value).wher
 
 
 class ConfigRepository:
+    """Stored values of `system_configuration` keys."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def get(self, key: str, default: Any) -> Any:
-        value = await self.session.scalar(
-            select(SystemConfiguration.value).where(SystemConfiguration.key == key)
-        )
-        return default if value is None else value
 
     async def get_many(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The stored value of each key of `defaults`, or its default when not stored."""

@@ -17,6 +17,8 @@ EVENTS_LOCK_KEY = 0x4D594556454E  # "MYEVEN"
 
 
 class EventRepository:
+    """The `event_outbox` table: appended in the changing transaction, read in order."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

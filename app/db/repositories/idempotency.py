@@ -13,6 +13,8 @@ from app.db.models import IdempotencyKey
 
 
 class IdempotencyRepository:
+    """The `idempotency_key` table: claims and stored answers."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

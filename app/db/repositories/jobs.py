@@ -14,6 +14,8 @@ from app.db.models import JobRun
 
 
 class JobRepository:
+    """The `job_run` ledger: one row per job and tick."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

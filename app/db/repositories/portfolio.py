@@ -78,6 +78,8 @@ class MemberRow:
 
 
 class PortfolioRepository:
+    """Members, their lock, the audit trail and the lean reads of the portfolio."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

@@ -18,6 +18,8 @@ COMPOSITE = "composite"
 
 
 class ScoringRepository:
+    """Scoring runs, their scores and the scoring algorithm rows."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

@@ -23,6 +23,8 @@ class SymbolFilter:
 
 
 class SymbolRepository:
+    """The `symbol` table: the synced contract universe."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -37,6 +39,11 @@ class SymbolRepository:
     async def all_by_kucoin_symbol(self) -> dict[str, Symbol]:
         rows = (await self.session.scalars(select(Symbol))).all()
         return {row.kucoin_symbol: row for row in rows}
+
+    async def get_many(self, ids: Sequence[int]) -> Sequence[Symbol]:
+        if not ids:
+            return []
+        return (await self.session.scalars(select(Symbol).where(Symbol.id.in_(ids)))).all()
 
     async def get_by_symbol(self, symbol: str) -> Symbol | None:
         return await self.session.scalar(select(Symbol).where(Symbol.symbol == symbol))

@@ -12,6 +12,8 @@ from app.db.models import Symbol, SystemConfiguration
 
 
 class SystemRepository:
+    """Questions about the system itself on a bare connection (ping, migration, data age)."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 

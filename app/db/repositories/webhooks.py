@@ -12,6 +12,8 @@ from app.db.models import WebhookDelivery
 
 
 class WebhookRepository:
+    """The `webhook_delivery` table: one claimed row per event and URL."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

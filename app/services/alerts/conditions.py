@@ -10,7 +10,6 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.candles import CandleRepository
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.breaker import BreakerState
 from app.exchange.gateway import KucoinGateway
@@ -18,6 +17,7 @@ from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.weights import effective_bounds
+from app.services.system.runtime_settings import read_settings
 
 ALERT_KINDS = (
     "delisting",
@@ -28,12 +28,7 @@ ALERT_KINDS = (
     "stale_data",
     "exchange_unavailable",
 )
-THRESHOLDS = {
-    "alert_low_score": 40.0,
-    "alert_max_loss_pct": 15.0,
-    "alert_max_drawdown_pct": 25.0,
-    "alert_cooldown_s": 900,
-}
+THRESHOLDS = ("alert_low_score", "alert_max_loss_pct", "alert_max_drawdown_pct", "alert_cooldown_s")
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class Condition:
 
 
 async def thresholds(session: AsyncSession) -> dict[str, float]:
-    values = await ConfigRepository(session).get_many(THRESHOLDS)
+    values = await read_settings(session, THRESHOLDS)
     return {k: float(v) for k, v in values.items()}
 
 

@@ -26,6 +26,8 @@ class AlertCheck:
 
 
 class AlertService:
+    """Raises, deduplicates and resolves the portfolio's alerts; lists and acknowledges them."""
+
     def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
         self.session = session
         self.gateway = gateway

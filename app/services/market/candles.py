@@ -65,6 +65,8 @@ def find_gaps(
 
 
 class CandleService:
+    """Keeps the stored hourly candles up to date from KuCoin, incrementally, gaps recorded."""
+
     def __init__(
         self, session: AsyncSession, gateway: KucoinGateway, *, concurrency: int = 32
     ) -> None:

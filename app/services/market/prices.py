@@ -36,6 +36,8 @@ class PricePoint:
 
 
 class PriceCache:
+    """Live prices by canonical symbol: streamed ticks, else a REST ticker, else the last good."""
+
     def __init__(self, gateway: KucoinGateway, *, fresh_for_s: float = 10.0) -> None:
         self.gateway = gateway
         self.fresh_for_s = fresh_for_s

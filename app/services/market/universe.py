@@ -12,16 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Symbol
 from app.db.repositories.alerts import AlertRepository
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.db.types import utcnow
 from app.errors import NotFoundError
 from app.exchange.gateway import ContractInfo, KucoinGateway
+from app.services.system.runtime_settings import read_setting
 
 logger = logging.getLogger(__name__)
 
 DELISTED = "Delisted"  # our marker for a contract KuCoin no longer lists at all
-DEFAULT_STALE_LIMIT_S = 1800.0
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,12 @@ def eligibility(contract: ContractInfo) -> tuple[bool, str | None]:
 
 
 class UniverseService:
+    """Syncs KuCoin's contract list into `symbol` and answers what is stored."""
+
     def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
+        self.session = session
         self.symbols = SymbolRepository(session)
         self.alerts = AlertRepository(session)
-        self.config = ConfigRepository(session)
         self.gateway = gateway
 
     async def list_symbols(
@@ -71,17 +72,16 @@ class UniverseService:
     ) -> tuple[list[SymbolView], int]:
         """Stored symbols (last good data, whatever KuCoin's state), each with its data age."""
         rows, total = await self.symbols.page(filters, limit=limit, offset=offset)
-        stale_limit = float(await self.config.get("stale_data_limit_s", DEFAULT_STALE_LIMIT_S))
+        stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
         return [self._view(row, stale_limit) for row in rows], total
 
     async def get_symbol(self, symbol: str) -> SymbolView:
         """One stored symbol given in any accepted form."""
-        await self.gateway.ensure_converter_quietly()
-        canonical = self.gateway.converter.to_standard(symbol)
+        canonical = await self.gateway.canonical(symbol)
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
-        stale_limit = float(await self.config.get("stale_data_limit_s", DEFAULT_STALE_LIMIT_S))
+        stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
         return self._view(row, stale_limit)
 
     @staticmethod

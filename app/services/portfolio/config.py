@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.repositories.config import ConfigRepository
+from app.services.system.runtime_settings import read_settings
 
-DEFAULTS: dict[str, Any] = {
-    "max_portfolio_symbols": 10,
-    "min_position_weight": 2.0,
-    "max_position_weight": 25.0,
-    "weighting_method": "score",
-    "rebalance_threshold_pct": 1.0,
-    "replacement_candidates": 2,
-    "replacement_margin": 5.0,
-    "replacement_confirmations": 2,
-    "min_holding_hours": 24,
-    "correlation_limit": 0.85,
-    "stale_data_limit_s": 1800,
-    "liquidity_reference_balance_usdt": 0,
-    "liquidity_max_depth_share": 0.1,
-    "weights_lookback_hours": 500,
-    "correlation_window_hours": 168,
-    "target_volatility": 0.8,
-}
+KEYS = (
+    "max_portfolio_symbols",
+    "min_position_weight",
+    "max_position_weight",
+    "weighting_method",
+    "rebalance_threshold_pct",
+    "replacement_candidates",
+    "replacement_margin",
+    "replacement_confirmations",
+    "min_holding_hours",
+    "correlation_limit",
+    "stale_data_limit_s",
+    "liquidity_reference_balance_usdt",
+    "liquidity_max_depth_share",
+    "weights_lookback_hours",
+    "correlation_window_hours",
+    "target_volatility",
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class PortfolioConfig:
 
 
 async def load_portfolio_config(session: AsyncSession) -> PortfolioConfig:
-    v = await ConfigRepository(session).get_many(DEFAULTS)
+    v = await read_settings(session, KEYS)
     return PortfolioConfig(
         max_symbols=int(v["max_portfolio_symbols"]),
         min_weight=float(v["min_position_weight"]),

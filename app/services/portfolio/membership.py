@@ -14,13 +14,13 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory, PortfolioMember, Symbol
-from app.db.repositories.events import EventRepository
-from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
+from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
@@ -45,20 +45,14 @@ class SymbolNotEligible(ConflictError):
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who asked for a change, as the audit trail records it."""
-
-    name: str
-    request_id: str | None = None
-
-
-@dataclass(frozen=True)
 class Change:
     history: PortfolioHistory
     weights: TargetWeights
 
 
-class PortfolioService:
+class MembershipService:
+    """Adds, removes and replaces members under the portfolio lock, each change audited."""
+
     def __init__(self, session: AsyncSession, gateway: KucoinGateway, prices: PriceCache) -> None:
         self.session = session
         self.gateway = gateway
@@ -70,7 +64,7 @@ class PortfolioService:
         await self.portfolio.lock()
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
-        before = _weights(rows)
+        before = weights_of(rows)
         row = await self._eligible_symbol(symbol)
         if any(r.symbol.id == row.id for r in rows):
             raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
@@ -83,8 +77,9 @@ class PortfolioService:
         targets = await self._targets([*(r.symbol for r in rows), row], config)
         member = await self._join(row, rank=len(rows) + 1, weight=targets.weights[row.symbol])
         after = await self._apply_weights(targets)
-        history = await self._record(
-            "add", after, actor, reason, symbol=row.symbol, new_rank=member.rank,
+        history = await record_change(
+            self.session, "add", after=after, actor=actor, reason=reason, now=utcnow(),
+            symbol=row.symbol, new_rank=member.rank,
             new_weight=member.weight, targets=targets, before=before,
         )  # fmt: skip
         return Change(history, targets)
@@ -94,8 +89,8 @@ class PortfolioService:
         await self.portfolio.lock()
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
-        before = _weights(rows)
-        leaving = self._member(rows, await self._canonical(symbol))
+        before = weights_of(rows)
+        leaving = self._member(rows, await self.gateway.canonical(symbol))
         old_rank, old_weight = leaving.member.rank, leaving.member.weight
         await self._leave(leaving.member)
         remaining = [r for r in rows if r is not leaving]
@@ -104,8 +99,9 @@ class PortfolioService:
                 await self.portfolio.set_rank(r.member, r.member.rank - 1)
         targets = await self._targets([r.symbol for r in remaining], config)
         after = await self._apply_weights(targets)
-        history = await self._record(
-            "remove", after, actor, reason, symbol=leaving.symbol.symbol, old_rank=old_rank,
+        history = await record_change(
+            self.session, "remove", after=after, actor=actor, reason=reason, now=utcnow(),
+            symbol=leaving.symbol.symbol, old_rank=old_rank,
             old_weight=old_weight, targets=targets, before=before,
         )  # fmt: skip
         return Change(history, targets)
@@ -117,8 +113,8 @@ class PortfolioService:
         await self.portfolio.lock()
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
-        before = _weights(rows)
-        leaving = self._member(rows, await self._canonical(old))
+        before = weights_of(rows)
+        leaving = self._member(rows, await self.gateway.canonical(old))
         row = await self._eligible_symbol(new)
         if any(r.symbol.id == row.id for r in rows):
             raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
@@ -128,8 +124,9 @@ class PortfolioService:
         targets = await self._targets([*kept, row], config)
         member = await self._join(row, rank=rank, weight=targets.weights[row.symbol])
         after = await self._apply_weights(targets)
-        history = await self._record(
-            "replace", after, actor, reason, symbol=row.symbol,
+        history = await record_change(
+            self.session, "replace", after=after, actor=actor, reason=reason, now=utcnow(),
+            symbol=row.symbol,
             replaced_symbol=leaving.symbol.symbol, old_rank=rank, new_rank=rank,
             old_weight=old_weight, new_weight=member.weight, targets=targets, before=before,
         )  # fmt: skip
@@ -137,12 +134,8 @@ class PortfolioService:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    async def _canonical(self, symbol: str) -> str:
-        await self.gateway.ensure_converter_quietly()
-        return self.gateway.converter.to_standard(symbol)
-
     async def _eligible_symbol(self, symbol: str) -> Symbol:
-        canonical = await self._canonical(symbol)
+        canonical = await self.gateway.canonical(symbol)
         row = await self.portfolio.symbol_by_name(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
@@ -203,61 +196,6 @@ class PortfolioService:
         await self.session.flush()
         return rows
 
-    async def _record(
-        self,
-        action: str,
-        after: list[MemberRow],
-        actor: Actor,
-        reason: str | None,
-        *,
-        targets: TargetWeights,
-        before: dict[str, str],
-        **fields: object,
-    ) -> PortfolioHistory:
-        entry = PortfolioHistory(
-            occurred_at=utcnow(),
-            action=action,
-            reason=reason,
-            actor=actor.name,
-            request_id=actor.request_id,
-            details={
-                "portfolio": snapshot(after),
-                "weights_before": before,
-                "weighting": {
-                    "method": targets.method,
-                    "relaxed_caps": targets.relaxed_caps,
-                    **targets.inputs,
-                },
-            },
-            **fields,
-        )
-        entry = await self.portfolio.record(entry)
-        events = EventRepository(self.session)
-        members = [r.symbol.symbol for r in after]
-        await events.append(
-            "portfolio_changed",
-            {
-                "action": action,
-                "history_id": entry.id,
-                "symbol": fields.get("symbol"),
-                "replaced_symbol": fields.get("replaced_symbol"),
-                "members": members,
-            },
-        )
-        await events.append(
-            "weights_updated",
-            {
-                "history_id": entry.id,
-                "method": targets.method,
-                "weights": {r.symbol.symbol: str(r.member.weight) for r in after},
-            },
-        )
-        return entry
-
 
 def _rank_of(rows: list[MemberRow], symbol: Symbol) -> int:
     return next(r.member.rank for r in rows if r.symbol.id == symbol.id)
-
-
-def _weights(rows: list[MemberRow]) -> dict[str, str]:
-    return {r.symbol.symbol: str(r.member.weight) for r in rows}

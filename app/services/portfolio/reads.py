@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
 from app.db.types import utcnow
+from app.policy.replacement import replacement_candidates
 from app.services.market.prices import PriceCache
 from app.services.portfolio.config import load_portfolio_config
 
@@ -108,6 +109,8 @@ class PortfolioReadCache:
 
 
 class PortfolioReader:
+    """Reads the portfolio now (through the read cache) or as the audit trail recorded it."""
+
     def __init__(
         self, session: AsyncSession, prices: PriceCache, cache: PortfolioReadCache | None = None
     ) -> None:
@@ -168,12 +171,9 @@ class PortfolioReader:
             key=lambda m: (-composite[m.symbol_id], m.symbol),
         )
         score_rank = {m.symbol_id: i for i, m in enumerate(ordered, start=1)}
-        # Replacement candidates: the weakest members by latest composite, unscored ones first
-        # (the same rule as evaluate_portfolio_replacement).
-        unscored = [m.symbol_id for m in members if m.symbol_id not in score_rank]
-        weakest = (unscored + [m.symbol_id for m in reversed(ordered)])[
-            : config.replacement_candidates
-        ]
+        weakest = replacement_candidates(
+            {m.symbol_id: m.rank for m in members}, composite, config.replacement_candidates
+        )
         return PortfolioFacts(
             members=members,
             composite=composite,

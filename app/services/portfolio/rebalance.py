@@ -10,18 +10,18 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioHistory, Symbol
-from app.db.repositories.events import EventRepository
-from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.db.models import Symbol
+from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, ValidationFailedError
 from app.exchange.errors import ExchangeError
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.market.prices import PriceCache
+from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
-from app.services.portfolio.membership import Actor, NotMember
+from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import calculate_dynamic_weights, effective_bounds
 
 HOURS_PER_YEAR = 24 * 365
@@ -119,40 +119,17 @@ async def rebalance(
     if account_balance is not None:
         result.orders = _orders(rows, targets.weights, account_balance, positions, prices)
     if apply and not dry_run:
-        before = {r.symbol.symbol: str(r.member.weight) for r in rows}
+        before = weights_of(rows)
         for r in rows:
             r.member.weight = targets.weights[r.symbol.symbol]
         await session.flush()
-        entry = await portfolio.record(
-            PortfolioHistory(
-                occurred_at=now,
-                action="rebalance",
-                reason="forced while inputs were stale" if result.forced else "scheduled",
-                actor=actor.name,
-                request_id=actor.request_id,
-                details={
-                    "portfolio": snapshot(rows),
-                    "weights_before": before,
-                    "weighting": {
-                        "method": targets.method,
-                        "relaxed_caps": targets.relaxed_caps,
-                        **targets.inputs,
-                    },
-                    "threshold_pct": config.rebalance_threshold_pct,
-                },
-            )
-        )
+        entry = await record_change(
+            session, "rebalance", after=rows, before=before, targets=targets, actor=actor,
+            reason="forced while inputs were stale" if result.forced else "scheduled", now=now,
+            details={"threshold_pct": config.rebalance_threshold_pct},
+        )  # fmt: skip
         result.applied = sum(c.applied for c in changes)
         result.history_id = entry.id
-        await EventRepository(session).append(
-            "weights_updated",
-            {
-                "history_id": entry.id,
-                "method": targets.method,
-                "weights": {r.symbol.symbol: str(r.member.weight) for r in rows},
-                "reason": "rebalance",
-            },
-        )
     return result
 
 

@@ -4,7 +4,6 @@ analytics (`get_portfolio_analytics`: statistics and risk metrics) of the curren
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -155,9 +154,10 @@ async def portfolio_statistics(session: AsyncSession) -> Statistics:
     weights = [float(r.member.weight) for r in rows]
     scores = await latest_scores(session, [r.symbol.id for r in rows])
     composites = [scores.composite[r.symbol.id] for r in rows if r.symbol.id in scores.composite]
-    sectors: Counter[str] = Counter()
+    sectors: dict[str, float] = {}
     for r, w in zip(rows, weights, strict=True):
-        sectors[r.symbol.sector or "unclassified"] += w
+        sector = r.symbol.sector or "unclassified"
+        sectors[sector] = sectors.get(sector, 0.0) + w
     return Statistics(
         members=len(rows),
         max_symbols=config.max_symbols,

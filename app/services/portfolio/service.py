@@ -1,24 +1,23 @@
 """MySymbolsService (V2): the portfolio use cases the trading engine, the scheduler and the API
-call, composed from the market-data, scoring and portfolio services. Method names follow seed 000.
+call beyond membership changes (those are `MembershipService`'s). Method names follow seed 000.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory
-from app.db.repositories.config import ConfigRepository
+from app.db.repositories.portfolio import PortfolioRepository
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
+from app.services.portfolio.audit import Actor
 from app.services.portfolio.config import load_portfolio_config
-from app.services.portfolio.membership import Actor, Change, NotMember, PortfolioService
+from app.services.portfolio.membership import NotMember
 from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, PortfolioView
 from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
 from app.services.portfolio.replacement import ReplacementReport, evaluate_replacements
@@ -33,38 +32,26 @@ from app.services.portfolio.risk import (
     record_performance,
 )
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
-from app.services.scoring.service import RankedSymbol, ScoringService
+from app.services.system.runtime_settings import read_setting
 
 
 class MySymbolsService:
+    """Reads, weights, replacement advice, rebalance, sizing and risk of the portfolio."""
+
     def __init__(
         self,
         session: AsyncSession,
         gateway: KucoinGateway,
         prices: PriceCache,
-        scoring_lock: asyncio.Lock,
         read_cache: PortfolioReadCache | None = None,
     ) -> None:
         self.session = session
         self.gateway = gateway
         self.prices = prices
-        self.scoring_lock = scoring_lock
-        self.read_cache = read_cache
+        self.reader = PortfolioReader(session, prices, read_cache)
+        self.portfolio = PortfolioRepository(session)
 
-    # Built on first use: the hot read path needs only the reader.
-    @cached_property
-    def scoring(self) -> ScoringService:
-        return ScoringService(self.session, self.gateway, self.scoring_lock)
-
-    @cached_property
-    def membership(self) -> PortfolioService:
-        return PortfolioService(self.session, self.gateway, self.prices)
-
-    @cached_property
-    def reader(self) -> PortfolioReader:
-        return PortfolioReader(self.session, self.prices, self.read_cache)
-
-    # -- membership ----------------------------------------------------------------------------
+    # -- reads ---------------------------------------------------------------------------------
 
     async def get_portfolio(
         self, as_of: datetime | None = None, *, use_cache: bool = True
@@ -74,33 +61,18 @@ class MySymbolsService:
             return await self.reader.as_of(as_of)
         return await self.reader.current(use_cache=use_cache)
 
-    async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
-        return await self.membership.add_symbol(symbol, reason=reason, actor=actor)
-
-    async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
-        return await self.membership.remove_symbol(symbol, reason=reason, actor=actor)
-
-    async def replace_symbol(
-        self, old: str, new: str, *, reason: str | None, actor: Actor
-    ) -> Change:
-        return await self.membership.replace_symbol(old, new, reason=reason, actor=actor)
-
     async def get_history(
         self, *, since: datetime | None, symbol: str | None, limit: int
     ) -> list[PortfolioHistory]:
-        canonical = None if symbol is None else await self._canonical(symbol)
+        canonical = None if symbol is None else await self.gateway.canonical(symbol)
         return await self.reader.history(since=since, symbol=canonical, limit=limit)
 
-    # -- scores and weights --------------------------------------------------------------------
-
-    async def get_symbol_scores(self, limit: int = 50) -> list[RankedSymbol]:
-        """Top scored symbols of the latest run."""
-        return await self.scoring.get_symbol_scores(limit)
+    # -- weights ---------------------------------------------------------------------------------
 
     async def calculate_dynamic_weights(self, method: str | None = None) -> TargetWeights:
         """Target weights of the current members by the configured (or given) method."""
         config = await load_portfolio_config(self.session)
-        rows = await self.membership.portfolio.active()
+        rows = await self.portfolio.active()
         return await calculate_dynamic_weights(
             self.session, [r.symbol for r in rows], config, now=utcnow(), method=method
         )
@@ -110,12 +82,6 @@ class MySymbolsService:
     async def evaluate_portfolio_replacement(self) -> ReplacementReport:
         """Recommendations for the weakest members, with reasons and blocking reasons."""
         return await evaluate_replacements(self.session, utcnow())
-
-    async def execute_portfolio_replacement(
-        self, old_symbol: str, new_symbol: str, *, reason: str | None, actor: Actor
-    ) -> Change:
-        """Apply one replacement atomically (the same path as /replace-symbol)."""
-        return await self.replace_symbol(old_symbol, new_symbol, reason=reason, actor=actor)
 
     async def rebalance_portfolio(
         self,
@@ -129,7 +95,7 @@ class MySymbolsService:
         """Move to target weights when a change exceeds the threshold; orders plan in lots."""
         canonical_positions = None
         if positions is not None:
-            canonical_positions = {await self._canonical(k): v for k, v in positions.items()}
+            canonical_positions = {await self.gateway.canonical(k): v for k, v in positions.items()}
         return await rebalance(
             self.session,
             self.prices,
@@ -148,7 +114,7 @@ class MySymbolsService:
         return await size_position(
             self.session,
             self.prices,
-            await self._canonical(symbol),
+            await self.gateway.canonical(symbol),
             account_balance=account_balance,
             volatility_adjusted=volatility_adjusted,
             now=utcnow(),
@@ -172,8 +138,8 @@ class MySymbolsService:
         actor: Actor,
     ) -> PerformanceSummary:
         """Append the engine's PnL report for a member; derived performance since inclusion."""
-        canonical = await self._canonical(symbol)
-        row = await self.membership.portfolio.symbol_by_name(canonical)
+        canonical = await self.gateway.canonical(symbol)
+        row = await self.portfolio.symbol_by_name(canonical)
         if row is None:
             raise NotMember(f"{canonical} is not an active member of the portfolio")
         return await record_performance(
@@ -195,9 +161,5 @@ class MySymbolsService:
         view = await self.get_portfolio()
         await self.gateway.ensure_converter_quietly()
         pairs = [self.gateway.converter.to_ccxt(m.symbol) for m in view.members]
-        refresh = await ConfigRepository(self.session).get("score_refresh_interval_s", 900)
+        refresh = await read_setting(self.session, "score_refresh_interval_s")
         return pairs, int(refresh)
-
-    async def _canonical(self, symbol: str) -> str:
-        await self.gateway.ensure_converter_quietly()
-        return self.gateway.converter.to_standard(symbol)

@@ -10,21 +10,21 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
+from app.services.system.runtime_settings import read_settings
 
-TUNABLES: dict[str, Any] = {
-    "scoring_shortlist": 150,
-    "scoring_candles": 500,
-    "scoring_min_listing_days": 3,
-    "scoring_max_abs_funding": 0.01,
-    "gate_min_history": 200,
-    "gate_max_gap_ratio": 0.02,
-    "gate_max_ticker_age_s": 300,
-    "gate_max_abs_bar_return": 0.5,
-}
+KEYS = (
+    "scoring_shortlist",
+    "scoring_candles",
+    "scoring_min_listing_days",
+    "scoring_max_abs_funding",
+    "gate_min_history",
+    "gate_max_gap_ratio",
+    "gate_max_ticker_age_s",
+    "gate_max_abs_bar_return",
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class RunConfig:
 
 async def load_run_config(session: AsyncSession) -> RunConfig:
     """The configuration in force now."""
-    values = await ConfigRepository(session).get_many(TUNABLES)
+    values = await read_settings(session, KEYS)
     algorithms = [a for a in await ScoringRepository(session).algorithms() if a.is_active]
     risk = next((a for a in algorithms if a.name == "risk"), None)
     benchmark = str((risk.parameters if risk else {}).get("benchmark", "BTCUSDT"))

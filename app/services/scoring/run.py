@@ -43,6 +43,8 @@ class ScoringInProgress(ConflictError):
 
 
 class ScoringRunService:
+    """Runs a scoring pass: sync, shortlist, fetch inputs, score, store the run and its inputs."""
+
     def __init__(self, session: AsyncSession, gateway: KucoinGateway, run_lock: asyncio.Lock):
         self.session = session
         self.gateway = gateway

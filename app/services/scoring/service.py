@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,15 +10,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringAlgorithm, ScoringRun, SymbolScore
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
 from app.errors import NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.scoring.metrics import COMPONENTS
-from app.services.market.universe import DEFAULT_STALE_LIMIT_S
-from app.services.scoring.run import ScoringRunService
+from app.services.system.runtime_settings import read_setting
 
 
 @dataclass(frozen=True)
@@ -56,21 +53,13 @@ class AlgorithmChange:
 
 
 class ScoringService:
-    def __init__(
-        self, session: AsyncSession, gateway: KucoinGateway, run_lock: asyncio.Lock
-    ) -> None:
+    """Reads of scoring runs (rankings, per-symbol history) and the editable algorithm."""
+
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
         self.session = session
         self.gateway = gateway
         self.runs = ScoringRepository(session)
         self.symbols = SymbolRepository(session)
-        self.runner = ScoringRunService(session, gateway, run_lock)
-
-    async def calculate(self, *, triggered_by: str) -> ScoringRun:
-        return await self.runner.calculate(triggered_by=triggered_by)
-
-    async def get_symbol_scores(self, limit: int = 50) -> list[RankedSymbol]:
-        """The top `limit` symbols of the latest run by composite score (seed 000's name)."""
-        return (await self.rankings(limit=limit)).items
 
     async def rankings(self, *, limit: int, component: str = COMPOSITE) -> Rankings:
         """The latest run that scored anything, ordered by `component`, with its data age."""
@@ -98,9 +87,7 @@ class ScoringService:
                     },
                 )
             )
-        limit_s = float(
-            await ConfigRepository(self.session).get("stale_data_limit_s", DEFAULT_STALE_LIMIT_S)
-        )
+        limit_s = float(await read_setting(self.session, "stale_data_limit_s"))
         age = (utcnow() - run.started_at).total_seconds()
         return Rankings(run, component, round(age, 3), age > limit_s, items)
 
@@ -108,8 +95,7 @@ class ScoringService:
         self, symbol: str, *, limit: int
     ) -> tuple[str, list[ScoreHistoryEntry]]:
         """A symbol's scores (all components, with breakdowns) over its newest runs."""
-        await self.gateway.ensure_converter_quietly()
-        canonical = self.gateway.converter.to_standard(symbol)
+        canonical = await self.gateway.canonical(symbol)
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe")

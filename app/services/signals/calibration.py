@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Signal
 from app.db.repositories.candles import CandleRepository
+from app.db.repositories.signals import SignalRepository
 from app.services.market.candles import last_closed_open_time
 from app.signals.agents import AGENTS
 from app.signals.calibration import (
@@ -26,17 +25,7 @@ HOUR = timedelta(hours=1)
 async def measure_outcomes(session: AsyncSession, now: datetime) -> int:
     """Give decided signals whose horizon has passed their forward return from stored hourly
     closes (the last candle closed at evaluation vs the last closed at the horizon)."""
-    pending = (
-        await session.scalars(
-            select(Signal).where(
-                Signal.status.in_(("approved", "rejected")),
-                Signal.forward_return.is_(None),
-                Signal.symbol_id.is_not(None),
-                Signal.evaluated_at.is_not(None),
-                Signal.direction != "NEUTRAL",
-            )
-        )
-    ).all()
+    pending = await SignalRepository(session).unmeasured_decided()
     candles = CandleRepository(session)
     measured = 0
     for signal in pending:
@@ -67,13 +56,11 @@ def _last_closed_by(
 
 async def agent_records(session: AsyncSession) -> dict[str, AgentRecord]:
     """Each agent's measured record and its consensus weight (the prior when unmeasured)."""
-    measured = (
-        await session.scalars(select(Signal).where(Signal.forward_return.is_not(None)))
-    ).all()
+    measured = await SignalRepository(session).measured_votes()
     votes: dict[str, list[ScoredVote]] = {agent: [] for agent in AGENTS}
-    for signal in measured:
-        succeeded = (signal.forward_return or 0.0) > 0
-        for vote in signal.votes:
+    for forward, signal_votes in measured:
+        succeeded = forward > 0
+        for vote in signal_votes:
             if vote["agent"] in votes:
                 votes[vote["agent"]].append(
                     ScoredVote(vote["decision"], float(vote["confidence"]), succeeded)

@@ -2,44 +2,53 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Signal, Symbol
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
+from app.db.repositories.signals import SignalRepository
 from app.db.types import utcnow
 from app.errors import NotFoundError
 from app.exchange.gateway import KucoinGateway
+from app.policy.replacement import replacement_candidates
 from app.portfolio.correlation import pairwise_correlation
 from app.schemas.signals import SignalCreate
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.signals.calibration import agent_records
+from app.services.system.runtime_settings import read_settings
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.consensus import NO_QUORUM, decide
 
+LIMIT_KEYS = (
+    "correlation_limit",
+    "stale_data_limit_s",
+    "signal_max_spread_bps",
+    "signal_max_volatility",
+    "correlation_window_hours",
+)
 METRICS_USED = ("spread_bps", "impact_bps", "volatility_annualised", "funding_carry_bps_8h")
 
 
 class SignalService:
+    """Ingests trading signals, has the agents vote on them, lists and summarises them."""
+
     def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
         self.session = session
         self.gateway = gateway
+        self.signals = SignalRepository(session)
 
     async def create(self, body: SignalCreate) -> Signal:
         symbol_row = None
         if body.symbol is not None:
-            await self.gateway.ensure_converter_quietly()
-            canonical = self.gateway.converter.to_standard(body.symbol)
+            canonical = await self.gateway.canonical(body.symbol)
             symbol_row = await PortfolioRepository(self.session).symbol_by_name(canonical)
             if symbol_row is None:
                 raise NotFoundError(f"{canonical} is not in the synced universe")
@@ -50,21 +59,11 @@ class SignalService:
             timeframe=body.timeframe, payload=body.payload, status="pending",
             created_at=utcnow(), expires_at=body.expires_at, votes=[], consensus={},
         )  # fmt: skip
-        self.session.add(signal)
-        await self.session.flush()
-        return signal
+        return await self.signals.add(signal)
 
     async def process_pending(self, limit: int = 100) -> list[Signal]:
         """Evaluate pending signals (oldest first); expired ones are closed as expired."""
-        pending = (
-            await self.session.scalars(
-                select(Signal)
-                .where(Signal.status == "pending")
-                .order_by(Signal.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+        pending = await self.signals.claim_pending(limit)
         now = utcnow()
         weights = {agent: r.weight for agent, r in (await agent_records(self.session)).items()}
         for signal in pending:
@@ -96,16 +95,21 @@ class SignalService:
         ids = [signal.symbol_id, *(r.symbol.id for r in rows)]
         scores = await latest_scores(self.session, ids)
         outsider = scores.composite.get(signal.symbol_id)
-        ranked = sorted((scores.composite.get(r.symbol.id, -1.0), r.symbol.symbol) for r in rows)
-        if outsider is None or not ranked or outsider <= ranked[0][0]:
+        weakest_ids = replacement_candidates(
+            {r.symbol.id: r.member.rank for r in rows}, scores.composite, 1
+        )
+        if outsider is None or not weakest_ids:
             return
-        weakest_score, weakest = ranked[0]
+        weakest_row = next(r for r in rows if r.symbol.id == weakest_ids[0])
+        weakest, weakest_score = weakest_row.symbol.symbol, scores.composite.get(weakest_ids[0])
+        if weakest_score is not None and outsider <= weakest_score:
+            return
         await EventRepository(self.session).append(
             "replacement_proposed",
             {
                 "member": weakest,
                 "outsider": signal.symbol,
-                "lead": round(outsider - weakest_score, 4),
+                "lead": None if weakest_score is None else round(outsider - weakest_score, 4),
                 "reasons": [f"approved {signal.signal_type} BUY {signal.id} from {signal.source}"],
                 "signal_id": signal.id,
                 "consensus_share": share,
@@ -113,11 +117,7 @@ class SignalService:
         )
 
     async def _facts(self, signal: Signal, now: datetime) -> SignalFacts:
-        config = await ConfigRepository(self.session).get_many(
-            {"correlation_limit": 0.85, "stale_data_limit_s": 1800,
-             "signal_max_spread_bps": 20.0, "signal_max_volatility": 1.5,
-             "correlation_window_hours": 168}
-        )  # fmt: skip
+        config = await read_settings(self.session, LIMIT_KEYS)
         limits = Limits(
             max_spread_bps=float(config["signal_max_spread_bps"]),
             max_volatility=float(config["signal_max_volatility"]),
@@ -156,7 +156,7 @@ class SignalService:
         return None if np.isnan(corr).all() else float(np.nanmax(corr))
 
     async def get(self, signal_id: int) -> Signal:
-        signal = await self.session.get(Signal, signal_id)
+        signal = await self.signals.get(signal_id)
         if signal is None:
             raise NotFoundError(f"signal {signal_id} does not exist")
         return signal
@@ -164,38 +164,30 @@ class SignalService:
     async def listing(
         self, *, statuses: Sequence[str], source: str | None, symbol: str | None, limit: int
     ) -> Sequence[Signal]:
-        query = select(Signal).where(Signal.status.in_(statuses))
-        if source is not None:
-            query = query.where(Signal.source == source)
-        if symbol is not None:
-            await self.gateway.ensure_converter_quietly()
-            query = query.where(Signal.symbol == self.gateway.converter.to_standard(symbol))
-        return (await self.session.scalars(query.order_by(Signal.id.desc()).limit(limit))).all()
+        canonical = None if symbol is None else await self.gateway.canonical(symbol)
+        return await self.signals.listing(
+            statuses=statuses, source=source, symbol=canonical, limit=limit
+        )
 
     async def statistics(self) -> dict[str, Any]:
-        signals = (await self.session.scalars(select(Signal))).all()
-        decided = [s for s in signals if s.status in ("approved", "rejected")]
-        approved = sum(s.status == "approved" for s in decided)
+        """Counts by status, source and type, the approval rate, each agent's votes and
+        record, no-quorum outcomes and the mean processing time."""
+        counts = await self.signals.counts(outcome=NO_QUORUM)
+        approved, rejected = (
+            counts.by_status.get("approved", 0),
+            counts.by_status.get("rejected", 0),
+        )
         records = await agent_records(self.session)
-        agents: dict[str, dict[str, Any]] = {a: {"votes": Counter()} for a in AGENTS}
-        for s in decided:
-            for vote in s.votes:
-                agents[vote["agent"]]["votes"][vote["decision"]] += 1
-        latencies = [
-            (s.processed_at - s.created_at).total_seconds()
-            for s in signals if s.processed_at is not None
-        ]  # fmt: skip
+        average = counts.average_processing_s
         return {
-            "total": len(signals),
-            "by_status": dict(Counter(s.status for s in signals)),
-            "by_source": dict(Counter(s.source for s in signals)),
-            "by_type": dict(Counter(s.signal_type for s in signals)),
-            "approval_rate": round(approved / len(decided), 6) if decided else None,
-            "agents": {
-                a: {"votes": dict(v["votes"]), **asdict(records[a])} for a, v in agents.items()
-            },
-            "no_quorum": sum(s.outcome == NO_QUORUM for s in signals),
-            "average_processing_s": round(sum(latencies) / len(latencies), 6)
-            if latencies
+            "total": counts.total,
+            "by_status": counts.by_status,
+            "by_source": counts.by_source,
+            "by_type": counts.by_type,
+            "approval_rate": round(approved / (approved + rejected), 6)
+            if approved + rejected
             else None,
+            "agents": {a: {"votes": counts.votes.get(a, {}), **asdict(records[a])} for a in AGENTS},
+            "no_quorum": counts.with_outcome,
+            "average_processing_s": None if average is None else round(average, 6),
         }

@@ -25,6 +25,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class ApiKeyService:
+    """Authenticates presented API keys; creates, lists and revokes stored ones."""
+
     def __init__(self, session: AsyncSession, keyring: BootstrapKeyring) -> None:
         self.repository = ApiKeyRepository(session)
         self.keyring = keyring

@@ -46,6 +46,8 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
 
 
 class IdempotencyGuard:
+    """Runs a keyed request once: claims its key, stores the answer beside the effect."""
+
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],

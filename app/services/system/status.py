@@ -17,14 +17,15 @@ from app.db.repositories.system import SystemRepository
 from app.db.types import utcnow
 from app.errors import is_database_unavailable
 from app.schemas.system import DatabaseCheck, Health, JobCheck, MarketDataCheck, Status
+from app.services.system.runtime_settings import default_of
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STALE_LIMIT_S = 1800.0
-
 
 class StatusService:
+    """Liveness and readiness: database, migrations, market data age, KuCoin, jobs."""
+
     def __init__(self, state: AppState) -> None:
         self.state = state
 
@@ -118,7 +119,7 @@ class StatusService:
             last_update = await repository.latest_market_data_at()
             stale_limit = await repository.config_value("stale_data_limit_s")
         age = (utcnow() - last_update).total_seconds() if last_update else None
-        limit = float(stale_limit) if stale_limit is not None else DEFAULT_STALE_LIMIT_S
+        limit = float(stale_limit if stale_limit is not None else default_of("stale_data_limit_s"))
         return (
             DatabaseCheck(
                 reachable=True,

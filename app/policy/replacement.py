@@ -1,0 +1,263 @@
+"""Replacement: which members are candidates, which outsider may replace each, and why not.
+
+An outsider replaces a candidate only if it leads by at least `margin` composite points in each
+of the last `confirmations` consecutive scoring runs (hysteresis), the candidate has been held
+`min_holding_hours`, and the outsider's return correlation with every remaining member is below
+`correlation_limit`. Every verdict carries its reasons and blocking reasons in words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
+
+
+@dataclass(frozen=True)
+class ReplacementSettings:
+    candidates: int  # how many bottom members are candidates
+    margin: float  # composite points an outsider must lead by
+    confirmations: int  # consecutive runs the lead must hold
+    min_holding_hours: float
+    correlation_limit: float
+
+
+@dataclass(frozen=True)
+class MemberFact:
+    id: int
+    symbol: str
+    rank: int
+    held_hours: float
+
+
+@dataclass(frozen=True)
+class OutsiderFact:
+    id: int
+    symbol: str
+
+
+@dataclass(frozen=True)
+class RunScores:
+    """One scoring run's composites by symbol id."""
+
+    run_id: int
+    composite: Mapping[int, float]
+
+
+@dataclass(frozen=True)
+class CorrelationTable:
+    """Pairwise return correlations of the symbols `ids` (NaN where unknown)."""
+
+    ids: Sequence[int]
+    matrix: np.ndarray
+
+    def of(self, symbol_id: int, others: Sequence[int]) -> np.ndarray:
+        index = {i: k for k, i in enumerate(self.ids)}
+        return self.matrix[index[symbol_id], [index[o] for o in others]]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    run_id: int
+    member_score: float | None
+    outsider_score: float | None
+    lead: float | None
+
+
+@dataclass
+class Recommendation:
+    member: str
+    member_rank: int
+    member_score: float | None
+    outsider: str | None
+    outsider_score: float | None
+    lead: float | None
+    held_hours: float
+    confirmations: list[Confirmation] = field(default_factory=list)
+    max_correlation: float | None = None
+    most_correlated_with: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    blocking: list[str] = field(default_factory=list)
+
+    @property
+    def actionable(self) -> bool:
+        return self.outsider is not None and not self.blocking
+
+
+def replacement_candidates(
+    ranks: Mapping[int, int], composite: Mapping[int, float], n: int
+) -> list[int]:
+    """The `n` weakest members (ids of `ranks`, member id -> portfolio rank), weakest first:
+    members without a latest composite first, then by lowest composite; a tie goes to the
+    member lower in the portfolio (the larger rank number), so the earlier pick is kept."""
+    weakest_first = sorted(ranks, key=lambda m: (m in composite, composite.get(m, 0.0), -ranks[m]))
+    return weakest_first[: max(n, 0)]
+
+
+def lead_streak(leads: Sequence[float | None], margin: float) -> int:
+    """How many consecutive runs, newest first, an outsider led by at least `margin` points
+    (`leads[i]` is its lead in the i-th newest run; None where either was unscored)."""
+    streak = 0
+    for lead in leads:
+        if lead is None or lead < margin:
+            break
+        streak += 1
+    return streak
+
+
+def outsiders_to_correlate(
+    outsiders: Sequence[OutsiderFact], latest: RunScores, settings: ReplacementSettings
+) -> list[OutsiderFact]:
+    """The outsiders `recommend` may look at, best first: the correlation table must cover
+    these and the members."""
+    return _ranked(outsiders, latest)[: OUTSIDERS_TRIED + max(settings.candidates, 0)]
+
+
+def recommend(
+    members: Sequence[MemberFact],
+    outsiders: Sequence[OutsiderFact],
+    runs: Sequence[RunScores],
+    correlation: CorrelationTable,
+    settings: ReplacementSettings,
+) -> list[Recommendation]:
+    """One recommendation per candidate, weakest first. `outsiders` are the tradable symbols
+    outside the portfolio; `runs` the recent scoring runs, newest first (at least one)."""
+    if not members or not runs:
+        return []
+    latest = runs[0]
+    by_id = {m.id: m for m in members}
+    weakest = replacement_candidates(
+        {m.id: m.rank for m in members}, latest.composite, settings.candidates
+    )
+    ranked = outsiders_to_correlate(outsiders, latest, settings)
+    taken: set[int] = set()
+    recommendations = []
+    for member_id in weakest:
+        candidate = by_id[member_id]
+        remaining = [m for m in members if m.id != member_id]
+        recommendations.append(
+            _recommend(candidate, remaining, ranked, taken, runs, correlation, settings)
+        )
+    return recommendations
+
+
+def _ranked(outsiders: Sequence[OutsiderFact], latest: RunScores) -> list[OutsiderFact]:
+    scored = [o for o in outsiders if o.id in latest.composite]
+    return sorted(scored, key=lambda o: (-latest.composite[o.id], o.symbol))
+
+
+def _recommend(
+    candidate: MemberFact,
+    remaining: list[MemberFact],
+    outsiders: list[OutsiderFact],
+    taken: set[int],
+    runs: Sequence[RunScores],
+    correlation: CorrelationTable,
+    settings: ReplacementSettings,
+) -> Recommendation:
+    latest = runs[0].composite
+    best: Recommendation | None = None
+    for outsider in [o for o in outsiders if o.id not in taken][:OUTSIDERS_TRIED]:
+        rec = Recommendation(
+            member=candidate.symbol,
+            member_rank=candidate.rank,
+            member_score=latest.get(candidate.id),
+            outsider=outsider.symbol,
+            outsider_score=latest.get(outsider.id),
+            lead=_lead(latest, outsider.id, candidate.id),
+            held_hours=round(candidate.held_hours, 3),
+        )
+        rec.reasons.append(
+            f"{candidate.symbol} is among the bottom {settings.candidates} members by composite"
+        )
+        _check_hysteresis(rec, runs, outsider.id, candidate.id, settings)
+        if candidate.held_hours < settings.min_holding_hours:
+            held = math.floor(candidate.held_hours * 10) / 10  # never shows "24.0 of 24"
+            rec.blocking.append(
+                f"held {held:.1f} h of the required {settings.min_holding_hours:g} h"
+            )
+        _check_correlation(rec, outsider, remaining, correlation, settings)
+        if best is None:
+            best = rec
+        if rec.actionable:
+            taken.add(outsider.id)
+            return rec
+    if best is None:
+        best = Recommendation(
+            member=candidate.symbol,
+            member_rank=candidate.rank,
+            member_score=latest.get(candidate.id),
+            outsider=None,
+            outsider_score=None,
+            lead=None,
+            held_hours=round(candidate.held_hours, 3),
+        )
+        best.blocking.append("no scored, tradable outsider")
+    return best
+
+
+def _check_hysteresis(
+    rec: Recommendation,
+    runs: Sequence[RunScores],
+    outsider_id: int,
+    member_id: int,
+    settings: ReplacementSettings,
+) -> None:
+    for run in runs[: settings.confirmations]:
+        rec.confirmations.append(
+            Confirmation(
+                run.run_id,
+                run.composite.get(member_id),
+                run.composite.get(outsider_id),
+                _lead(run.composite, outsider_id, member_id),
+            )
+        )
+    confirmed = lead_streak([c.lead for c in rec.confirmations], settings.margin)
+    needed = settings.confirmations
+    if confirmed >= needed:
+        rec.reasons.append(
+            f"{rec.outsider} leads by at least {settings.margin:g} points "
+            f"in the last {needed} scoring runs"
+        )
+    else:
+        rec.blocking.append(
+            f"lead of {settings.margin:g} points held in {confirmed} of the "
+            f"{needed} consecutive runs required"
+        )
+
+
+def _check_correlation(
+    rec: Recommendation,
+    outsider: OutsiderFact,
+    remaining: list[MemberFact],
+    correlation: CorrelationTable,
+    settings: ReplacementSettings,
+) -> None:
+    if not remaining:
+        return
+    corr = correlation.of(outsider.id, [m.id for m in remaining])
+    if np.isnan(corr).all():
+        rec.blocking.append("correlation with the remaining members unknown (no common candles)")
+        return
+    k = int(np.nanargmax(corr))
+    rec.max_correlation = round(float(corr[k]), 6)
+    rec.most_correlated_with = remaining[k].symbol
+    if corr[k] >= settings.correlation_limit:
+        rec.blocking.append(
+            f"correlation {corr[k]:.3f} with {remaining[k].symbol} is at or above the "
+            f"limit {settings.correlation_limit:g}"
+        )
+    else:
+        rec.reasons.append(
+            f"highest correlation with the remaining members {corr[k]:.3f} "
+            f"< {settings.correlation_limit:g}"
+        )
+
+
+def _lead(scores: Mapping[int, float], outsider_id: int, member_id: int) -> float | None:
+    a, b = scores.get(outsider_id), scores.get(member_id)
+    return None if a is None or b is None else round(a - b, 4)

@@ -1,0 +1,66 @@
+"""The one wiring point: every use-case service of one transaction, built from its session and
+the app state. The API dependencies, the scheduler's jobs and the CLI all go through `Services`,
+so each gets the same collaborators (the gateway, the price cache, the read cache, the locks)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.services.alerts.service import AlertService
+from app.services.market.universe import UniverseService
+from app.services.portfolio.membership import MembershipService
+from app.services.portfolio.service import MySymbolsService
+from app.services.scoring.run import ScoringRunService
+from app.services.scoring.service import ScoringService
+from app.services.signals.service import SignalService
+from app.services.system.api_keys import ApiKeyService
+from app.services.system.status import StatusService
+from app.state import AppState
+
+
+class Services:
+    """The services of one session (one transaction); each is built on first use."""
+
+    def __init__(self, session: AsyncSession, state: AppState) -> None:
+        self.session = session
+        self.state = state
+
+    @cached_property
+    def portfolio(self) -> MySymbolsService:
+        s = self.state
+        return MySymbolsService(self.session, s.gateway, s.prices, s.portfolio_cache)
+
+    @cached_property
+    def membership(self) -> MembershipService:
+        return MembershipService(self.session, self.state.gateway, self.state.prices)
+
+    @cached_property
+    def scoring(self) -> ScoringService:
+        return ScoringService(self.session, self.state.gateway)
+
+    @cached_property
+    def scoring_runs(self) -> ScoringRunService:
+        return ScoringRunService(self.session, self.state.gateway, self.state.scoring_lock)
+
+    @cached_property
+    def universe(self) -> UniverseService:
+        return UniverseService(self.session, self.state.gateway)
+
+    @cached_property
+    def signals(self) -> SignalService:
+        return SignalService(self.session, self.state.gateway)
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        return AlertService(self.session, self.state.gateway)
+
+    @cached_property
+    def api_keys(self) -> ApiKeyService:
+        return ApiKeyService(self.session, self.state.keyring)
+
+
+def status_service(state: AppState) -> StatusService:
+    """Status needs no request transaction: it opens its own short connections."""
+    return StatusService(state)

@@ -1,0 +1,92 @@
+"""The one writer of portfolio changes: the audit row and its events, in the changing transaction.
+
+Every change (add, remove, replace, rebalance) records the resulting portfolio as a snapshot on
+its `portfolio_history` row, the weights before, and how the new weights were computed; then it
+announces `portfolio_changed` (membership changes only) and `weights_updated` on the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import PortfolioHistory
+from app.db.repositories.events import EventRepository
+from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.services.portfolio.weights import TargetWeights
+
+MEMBERSHIP_ACTIONS = frozenset({"add", "remove", "replace"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asked for a change, as the audit trail records it."""
+
+    name: str
+    request_id: str | None = None
+
+
+def weights_of(rows: list[MemberRow]) -> dict[str, str]:
+    """The members' weights as the audit trail and the events show them."""
+    return {r.symbol.symbol: str(r.member.weight) for r in rows}
+
+
+async def record_change(
+    session: AsyncSession,
+    action: str,
+    *,
+    after: list[MemberRow],
+    before: dict[str, str],
+    targets: TargetWeights,
+    actor: Actor,
+    reason: str | None,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+    **columns: Any,
+) -> PortfolioHistory:
+    """Write the audit row of `action` (with `columns` such as symbol and ranks) and its events."""
+    entry = await PortfolioRepository(session).record(
+        PortfolioHistory(
+            occurred_at=now,
+            action=action,
+            reason=reason,
+            actor=actor.name,
+            request_id=actor.request_id,
+            details={
+                "portfolio": snapshot(after),
+                "weights_before": before,
+                "weighting": {
+                    "method": targets.method,
+                    "relaxed_caps": targets.relaxed_caps,
+                    **targets.inputs,
+                },
+                **(details or {}),
+            },
+            **columns,
+        )
+    )
+    events = EventRepository(session)
+    if action in MEMBERSHIP_ACTIONS:
+        await events.append(
+            "portfolio_changed",
+            {
+                "action": action,
+                "history_id": entry.id,
+                "symbol": columns.get("symbol"),
+                "replaced_symbol": columns.get("replaced_symbol"),
+                "members": [r.symbol.symbol for r in after],
+            },
+        )
+    await events.append(
+        "weights_updated",
+        {
+            "history_id": entry.id,
+            "method": targets.method,
+            "weights": weights_of(after),
+            "reason": action,
+        },
+    )
+    return entry

@@ -1,0 +1,117 @@
+"""The layering rules of STYLE.md, checked on the source so that a change cannot quietly break
+them: queries live in repositories, transactions end only at their owners, the pure packages
+stay pure, and services are built in one place."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "app"
+PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy")
+PURE_ALLOWED = {"numpy", "talib"} | {f"app.{p}" for p in PURE_PACKAGES}
+
+# The only places a transaction is committed: the request and job boundaries, and the two
+# classes that own transactions of their own (each idempotency claim is committed before the
+# work it guards; each webhook delivery is claimed and recorded in its own transaction).
+COMMIT_OWNERS = {
+    "api/deps.py",  # get_session / SessionSource: one transaction per request
+    "scheduler/runner.py",  # Scheduler.run_tick: one transaction per job run
+    "services/system/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
+    "services/system/webhooks.py",  # WebhookDispatcher.deliver: claim, then record
+}
+SERVICE_FACTORY = "services/factory.py"
+
+
+def sources(under: Path = APP) -> list[Path]:
+    return sorted(under.rglob("*.py"))
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(APP).as_posix()
+
+
+def code_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of lines that are not comments; strings stay (they may hold SQL)."""
+    return [
+        (n, line)
+        for n, line in enumerate(path.read_text().splitlines(), start=1)
+        if not line.lstrip().startswith("#")
+    ]
+
+
+def occurrences(pattern: str, allowed: set[str] | None = None, under: Path = APP) -> list[str]:
+    found = []
+    for path in sources(under):
+        if allowed is not None and relative(path) in allowed:
+            continue
+        for n, line in code_lines(path):
+            if re.search(pattern, line):
+                found.append(f"{relative(path)}:{n}: {line.strip()}")
+    return found
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+    return modules
+
+
+def test_queries_are_built_only_in_the_db_layer() -> None:
+    outside = [o for o in occurrences(r"\bselect\(") if not o.startswith("db/")]
+    assert outside == [], "move these queries into a repository under app/db"
+
+
+def test_transactions_are_committed_only_by_their_owners() -> None:
+    assert occurrences(r"\.commit\(", allowed=COMMIT_OWNERS) == []
+
+
+@pytest.mark.parametrize("package", PURE_PACKAGES)
+def test_pure_packages_import_only_the_standard_library_numpy_and_talib(package: str) -> None:
+    impure = {}
+    for path in sources(APP / package):
+        for module in imported_modules(path):
+            root = module.split(".")[0]
+            if root in sys.stdlib_module_names or root == "__future__":
+                continue
+            if not any(module == a or module.startswith(f"{a}.") for a in PURE_ALLOWED):
+                impure[relative(path)] = module
+    assert impure == {}
+
+
+def test_services_are_built_only_by_the_factory_outside_the_services_layer() -> None:
+    constructions = [
+        o
+        for o in occurrences(r"\b[A-Z]\w*Service\(")
+        if not o.startswith("services/") and not o.startswith(SERVICE_FACTORY)
+    ]
+    assert constructions == [], "build services through app.services.factory.Services"
+
+
+def test_no_module_other_than_the_factory_sits_directly_in_services() -> None:
+    direct = sorted(p.name for p in (APP / "services").glob("*.py"))
+    assert direct == ["__init__.py", "factory.py"]
+
+
+def test_every_public_service_and_repository_class_has_a_docstring() -> None:
+    """Plain classes, that is: dataclasses and subclasses (errors) document themselves."""
+    missing = []
+    for path in [*sources(APP / "services"), *sources(APP / "db" / "repositories")]:
+        for node in ast.parse(path.read_text()).body:
+            if (
+                isinstance(node, ast.ClassDef)
+                and not node.name.startswith("_")
+                and not node.bases
+                and not any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+                and ast.get_docstring(node) is None
+            ):
+                missing.append(f"{relative(path)}:{node.name}")
+    assert missing == []
