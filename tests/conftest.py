@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -23,6 +25,8 @@ from tests.databases import (
     given_postgres_url,
     sqlite_url,
 )
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import running_simulator
 
 BACKENDS = ["postgresql", "sqlite"]
 
@@ -167,6 +171,29 @@ def app(
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async for client in start_app(app):
         yield client
+
+
+@pytest.fixture
+def sim_config() -> dict[str, Any]:
+    """How `sim` is configured (`KucoinSimulator` keywords; the clock pinned unless given).
+
+    A folder's conftest or a module overrides this fixture to set its simulator; one test sets
+    its own with `tests.sim_fixtures.with_sim(...)`, which parametrises it."""
+    return {}
+
+
+@pytest.fixture
+async def sim(sim_config: dict[str, Any]) -> AsyncIterator[KucoinSimulator]:
+    """The loopback KuCoin simulator, on a free port for one test, configured by `sim_config`."""
+    async with running_simulator(**sim_config) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain HTTP session for clients a test builds (against `sim`, say)."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

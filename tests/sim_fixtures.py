@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
+import pytest
 
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.client import KucoinFuturesClient, RetryPolicy
@@ -22,8 +23,20 @@ from tests.kucoin_sim.app import KucoinSimulator
 PINNED_NOW_MS = (int(time.time() * 1000) // 3_600_000) * 3_600_000 - 1_800_000
 
 
+def live_clock_ms() -> int:
+    """Now: a simulator started at it stamps books and tickers as fresh as KuCoin's."""
+    return int(time.time() * 1000)
+
+
+def with_sim(**config: Any) -> pytest.MarkDecorator:
+    """Give one test's `sim` this configuration (it parametrises the `sim_config` fixture)."""
+    label = ",".join(f"{key}={value}" for key, value in config.items())
+    return pytest.mark.parametrize("sim_config", [config], ids=[label])
+
+
 @asynccontextmanager
 async def running_simulator(**config: Any) -> AsyncIterator[KucoinSimulator]:
+    """A started simulator (its clock pinned to PINNED_NOW_MS unless given), stopped after."""
     config.setdefault("start_time_ms", PINNED_NOW_MS)
     simulator = KucoinSimulator(**config)
     await simulator.start()

@@ -16,6 +16,7 @@ from app.db.models import ApiKey
 from app.main import create_app
 from app.security import hash_key
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.helpers import assert_problem
 
 KEYS_URL = "/api/symbol-mgmt/api-keys"
 
@@ -31,21 +32,18 @@ async def create_key(client: httpx.AsyncClient, name: str, role: str) -> dict[st
 class TestAuthentication:
     async def test_missing_key_is_401_with_challenge(self, client: httpx.AsyncClient) -> None:
         response = await client.get(KEYS_URL)
-        assert response.status_code == 401
+        assert_problem(response, 401, "unauthenticated")
         assert response.headers["www-authenticate"] == 'ApiKey header="X-API-Key"'
-        assert response.json()["type"] == "urn:mysymbols:problem:unauthenticated"
 
     async def test_unknown_key_is_401(self, client: httpx.AsyncClient) -> None:
         response = await client.get(KEYS_URL, headers={"X-API-Key": "msk_deadbeef_nothing-here"})
-        assert response.status_code == 401
-        assert response.json()["detail"] == "The API key is unknown or revoked."
+        body = assert_problem(response, 401, "unauthenticated")
+        assert body["detail"] == "The API key is unknown or revoked."
 
     async def test_lower_role_is_403_naming_both_roles(self, client: httpx.AsyncClient) -> None:
         for key, role in ((READ_KEY, "read"), (TRADE_KEY, "trade")):
             response = await client.get(KEYS_URL, headers={"X-API-Key": key})
-            assert response.status_code == 403
-            body = response.json()
-            assert body["type"] == "urn:mysymbols:problem:forbidden"
+            body = assert_problem(response, 403, "forbidden")
             assert body["required_role"] == "admin"
             assert body["key_role"] == role
 
@@ -96,8 +94,7 @@ class TestKeyAdministration:
 
     async def test_revoking_unknown_key_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.delete(f"{KEYS_URL}/999999", headers={"X-API-Key": ADMIN_KEY})
-        assert response.status_code == 404
-        assert response.headers["content-type"] == "application/problem+json"
+        assert_problem(response, 404, "not-found")
 
     async def test_forged_key_with_known_public_id_is_refused(
         self, client: httpx.AsyncClient
@@ -105,7 +102,7 @@ class TestKeyAdministration:
         created = await create_key(client, "engine", "trade")
         forged = f"{created['prefix']}_not-the-secret"
         response = await client.get(KEYS_URL, headers={"X-API-Key": forged})
-        assert response.status_code == 401
+        assert_problem(response, 401, "unauthenticated")
 
 
 class TestOpenReads:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -11,21 +12,7 @@ from fastapi import FastAPI
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import ADMIN_KEY, start_app
-
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["type"] == f"urn:mysymbols:problem:{slug}"
-    assert body["status"] == status
-    assert body["title"]
-    assert body["detail"]
-    assert body["instance"] == response.request.url.path
-    assert body["request_id"] == response.headers["x-request-id"]
-    return body
+from tests.helpers import assert_problem
 
 
 class TestRoutingErrors:
@@ -91,7 +78,7 @@ class TestUnexpectedErrors:
             yield client
 
     async def test_answers_500_problem_without_traceback(
-        self, failing_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+        self, failing_client: httpx.AsyncClient
     ) -> None:
         response = await failing_client.get("/boom")
         body = assert_problem(response, 500, "internal-error")
@@ -99,7 +86,23 @@ class TestUnexpectedErrors:
         assert "Traceback" not in response.text
         assert "RuntimeError" not in response.text
         assert body["detail"] == "An unexpected error occurred; it has been logged."
-        assert any("secret internal detail" in r.getMessage() or r.exc_info for r in caplog.records)
+
+    async def test_logs_the_error_with_its_traceback_server_side(
+        self, failing_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        response = await failing_client.get("/boom")
+        logged = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+        assert len(logged) == 1, [r.getMessage() for r in caplog.records]
+        record = logged[0]
+        assert record.getMessage().startswith("unhandled error on GET /boom")
+        assert record.exc_info is not None
+        error_type, error, traceback = record.exc_info
+        assert error_type is RuntimeError and traceback is not None
+        assert str(error) == "secret internal detail /etc/passwd"
+        formatted = logging.Formatter().formatException(record.exc_info)
+        assert formatted.startswith("Traceback (most recent call last):")
+        assert 'raise RuntimeError("secret internal detail /etc/passwd")' in formatted
+        assert "secret internal detail" not in response.text
 
 
 class TestRequestId:

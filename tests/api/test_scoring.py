@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
-from tests.api.test_errors import assert_problem
-from tests.conftest import (
-    ADMIN_KEY,
-    READ_KEY,
-    TRADE_KEY,
-    app_on_session,
-    simulator_settings,
-    start_app,
-)
+from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import running_simulator
+from tests.sim_fixtures import live_clock_ms
 
 BASE = "/api/symbol-mgmt/scoring"
 TRADE = {"X-API-Key": TRADE_KEY}
@@ -31,24 +22,13 @@ COMPONENTS = {"technical", "fundamental", "market_structure", "risk"}
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=30, start_time_ms=int(time.time() * 1000)) as s:
-        yield s
+def sim_config() -> dict[str, Any]:
+    return {"universe": 30, "start_time_ms": live_clock_ms()}
 
 
 @pytest.fixture
-def scoring_app(
-    sim: KucoinSimulator,
-    database_url: str,
-    make_settings: Callable[..., Settings],
-    session: AsyncSession,
-) -> FastAPI:
-    return app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
-
-
-@pytest.fixture
-async def api(scoring_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(scoring_app):
+async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in start_app(sim_app):
         yield client
 
 
@@ -108,10 +88,8 @@ class TestCalculateAndRank:
         body = (await api.get(f"{BASE}/symbol/XBTUSDTM/scores", headers=READ)).json()
         assert body["symbol"] == "BTCUSDT" and len(body["history"]) == 1
 
-    async def test_a_run_in_progress_is_409(
-        self, api: httpx.AsyncClient, scoring_app: FastAPI
-    ) -> None:
-        async with scoring_app.state.app_state.scoring_lock:
+    async def test_a_run_in_progress_is_409(self, api: httpx.AsyncClient, sim_app: FastAPI) -> None:
+        async with sim_app.state.app_state.scoring_lock:
             response = await api.post(f"{BASE}/calculate", headers=TRADE)
         assert_problem(response, 409, "scoring-in-progress")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -11,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db.models import Symbol
-from tests.api.test_errors import assert_problem
 from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_settings, start_app
+from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import running_simulator
 
 SYNC = "/api/symbol-mgmt/symbols/sync"
 SYMBOLS = "/api/symbol-mgmt/symbols"
@@ -23,9 +23,8 @@ READ = {"X-API-Key": READ_KEY}
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe="recorded") as simulator:
-        yield simulator
+def sim_config() -> dict[str, Any]:
+    return {"universe": "recorded"}
 
 
 @pytest.fixture

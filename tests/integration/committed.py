@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -16,16 +15,9 @@ from app.main import create_app
 from tests.conftest import TRADE_KEY, start_app
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import running_simulator
 
 BASE = "/api/symbol-mgmt"
 TRADE = {"X-API-Key": TRADE_KEY}
-
-
-@pytest.fixture
-async def live_sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=24, start_time_ms=int(time.time() * 1000)) as s:
-        yield s
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import ADMIN_KEY, start_app
+from tests.helpers import assert_problem
 from tests.tcp_proxy import TcpProxy
 
 STATUS_URL = "/api/symbol-mgmt/status"
@@ -47,10 +48,8 @@ def unique_name(tag: str) -> str:
 
 
 def assert_database_unavailable(response: httpx.Response, elapsed: float) -> None:
-    assert response.status_code == 503, response.text
-    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response, 503, "database-unavailable")
     assert response.headers["retry-after"] == str(RETRY_AFTER_S)
-    assert response.json()["type"] == "urn:mysymbols:problem:database-unavailable"
     assert elapsed < FAIL_FAST_S, f"the 503 took {elapsed:.2f}s"
 
 

@@ -7,12 +7,11 @@ the test goes on afterwards and shows the refused write left nothing behind.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -25,15 +24,13 @@ from app.db.models import (
     PortfolioHistory,
     PortfolioMember,
     ScoringAlgorithm,
-    ScoringRun,
     Signal,
-    Symbol,
     SymbolScore,
     SystemConfiguration,
 )
 from app.db.types import utcnow
-
-Row = TypeVar("Row")
+from tests.factories import add, make_member, make_run, make_symbol
+from tests.helpers import set_config
 
 # What each backend names in its error: PostgreSQL the constraint/index, SQLite the columns.
 RANK_TAKEN = ("uq_portfolio_member_active_rank", "portfolio_member.rank")
@@ -50,37 +47,6 @@ async def refused(session: AsyncSession, *names: str) -> AsyncIterator[None]:
     with pytest.raises(IntegrityError, match="|".join(re.escape(name) for name in names)):
         async with session.begin_nested():
             yield
-
-
-async def add(session: AsyncSession, row: Row) -> Row:
-    session.add(row)
-    await session.flush()
-    return row
-
-
-async def make_symbol(session: AsyncSession) -> Symbol:
-    """A fresh USDT-margined contract with every required column filled."""
-    base = f"T{uuid.uuid4().hex[:8].upper()}"
-    names = {"symbol": f"{base}USDT", "kucoin_symbol": f"{base}USDTM", "base_currency": base}
-    quote = {"quote_currency": "USDT", "settle_currency": "USDT", "contract_type": "FFWCSX"}
-    specs = {"lot_size": Decimal(1), "tick_size": Decimal("0.01"), "multiplier": Decimal("0.001")}
-    return await add(session, Symbol(**names, **quote, **specs, max_leverage=50, status="Open"))
-
-
-async def make_member(
-    session: AsyncSession,
-    rank: int,
-    *,
-    symbol: Symbol | None = None,
-    weight: str = "10",
-    status: str = "active",
-    removed_at: datetime | None = None,
-) -> PortfolioMember:
-    symbol = symbol or await make_symbol(session)
-    member = PortfolioMember(
-        symbol_id=symbol.id, rank=rank, weight=Decimal(weight), status=status, removed_at=removed_at
-    )
-    return await add(session, member)
 
 
 async def active_ranks(session: AsyncSession) -> list[int]:
@@ -159,8 +125,7 @@ class TestRankWithinConfiguredMax:
     async def test_follows_configured_max_in_same_transaction(self, session: AsyncSession) -> None:
         async with refused(session, *OVER_MAX):
             await make_member(session, 11)
-        max_key = SystemConfiguration.key == "max_portfolio_symbols"
-        await session.execute(update(SystemConfiguration).where(max_key).values(value=12))
+        await set_config(session, "max_portfolio_symbols", 12)
         await make_member(session, 11)
         assert await active_ranks(session) == [11]
 
@@ -168,8 +133,7 @@ class TestRankWithinConfiguredMax:
     async def test_reads_the_max_the_same_way_on_both_engines(
         self, session: AsyncSession, stored: object
     ) -> None:
-        max_key = SystemConfiguration.key == "max_portfolio_symbols"
-        await session.execute(update(SystemConfiguration).where(max_key).values(value=stored))
+        await set_config(session, "max_portfolio_symbols", stored)
         await make_member(session, 12)
         async with refused(session, *OVER_MAX):
             await make_member(session, 13)
@@ -232,11 +196,12 @@ class TestSymbolScoreChecks:
     async def score(
         session: AsyncSession, score: str = "50", confidence: str = "0.5"
     ) -> SymbolScore:
-        run = await add(session, ScoringRun(data_source="test"))
         symbol = await make_symbol(session)
-        key = {"run_id": run.id, "symbol_id": symbol.id, "component": "technical"}
-        values = {"score": Decimal(score), "confidence": Decimal(confidence)}
-        return await add(session, SymbolScore(**key, **values))
+        scores = {"technical": {symbol: score}}
+        run = await make_run(session, components=scores, confidence=confidence)
+        row = await session.scalar(select(SymbolScore).where(SymbolScore.run_id == run.id))
+        assert row is not None
+        return row
 
     async def test_refuses_score_above_100(self, session: AsyncSession) -> None:
         async with refused(session, "ck_symbol_score_score_range"):

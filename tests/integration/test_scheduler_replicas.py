@@ -11,8 +11,8 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,16 +21,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.db.models import JobRun
 from tests.conftest import BOOTSTRAP_KEYS
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import free_port, running_simulator
+from tests.sim_fixtures import free_port, live_clock_ms
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_JOBS = ("universe_sync", "alert_check")
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=6, start_time_ms=int(time.time() * 1000)) as s:
-        yield s
+def sim_config() -> dict[str, Any]:
+    return {"universe": 6, "start_time_ms": live_clock_ms()}
 
 
 def start_replica(database_url: str, sim_url: str) -> subprocess.Popen[bytes]:

@@ -1,41 +1,28 @@
-"""An app on the rolled-back test session, pointed at a simulator, after a first scoring run."""
+"""The portfolio API on the rolled-back test session, against a simulator, after a first
+scoring run."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
 from tests.api.portfolio.helpers import BASE, TRADE
-from tests.conftest import app_on_session, simulator_settings, start_app
-from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import running_simulator
+from tests.conftest import start_app
+from tests.sim_fixtures import live_clock_ms
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=16, start_time_ms=int(time.time() * 1000)) as s:
-        yield s
+def sim_config() -> dict[str, Any]:
+    return {"universe": 16, "start_time_ms": live_clock_ms()}
 
 
 @pytest.fixture
-def portfolio_app(
-    sim: KucoinSimulator,
-    database_url: str,
-    make_settings: Callable[..., Settings],
-    session: AsyncSession,
-) -> FastAPI:
-    return app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
-
-
-@pytest.fixture
-async def api(portfolio_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(portfolio_app):
+async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in start_app(sim_app):
         response = await client.post(f"{BASE}/scoring/calculate", headers=TRADE)
         assert response.status_code == 200, response.text
         yield client

@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import SystemConfiguration
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
 
 BASE = "/api/symbol-mgmt"
@@ -37,10 +34,3 @@ async def portfolio(api: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
 
 async def history(api: httpx.AsyncClient) -> list[dict[str, Any]]:
     return list((await api.get(f"{PORTFOLIO}/history", headers=READ)).json())
-
-
-async def set_config(session: AsyncSession, key: str, value: object) -> None:
-    await session.execute(
-        update(SystemConfiguration).where(SystemConfiguration.key == key).values(value=value)
-    )
-    await session.flush()

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EventOutbox
-from tests.api.portfolio.helpers import BASE, READ, TRADE, add, ranked, set_config
-from tests.api.test_errors import assert_problem
+from tests.api.portfolio.helpers import BASE, READ, TRADE, add, ranked
+from tests.helpers import assert_problem, set_config
 from tests.kucoin_sim.app import KucoinSimulator
 
 ALERTS = f"{BASE}/alerts"

@@ -17,9 +17,8 @@ from tests.api.portfolio.helpers import (
     history,
     portfolio,
     ranked,
-    set_config,
 )
-from tests.api.test_errors import assert_problem
+from tests.helpers import assert_problem, set_config
 from tests.kucoin_sim.app import KucoinSimulator
 
 

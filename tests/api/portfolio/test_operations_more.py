@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PerformanceRecord, Symbol
 from app.db.types import utcnow
-from tests.api.portfolio.helpers import PORTFOLIO, READ, TRADE, portfolio, ranked, set_config
+from tests.api.portfolio.helpers import PORTFOLIO, READ, TRADE, portfolio, ranked
 from tests.api.portfolio.test_operations import build, contract, lots, member_weights
-from tests.api.test_errors import assert_problem
+from tests.helpers import assert_problem, set_config
 
 
 async def read(api: httpx.AsyncClient, path: str, **params: Any) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from tests.api.portfolio.helpers import BASE, READ, add, ranked
-from tests.api.test_errors import assert_problem
 from tests.conftest import READ_KEY
+from tests.helpers import assert_problem
 
 
 class TestPairlist:

@@ -14,7 +14,7 @@ from app.db.models import EventOutbox, Signal
 from app.db.types import utcnow
 from app.services.signals.service import SignalService
 from tests.api.portfolio.helpers import BASE, READ, TRADE, ranked
-from tests.api.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 SIGNALS = f"{BASE}/signals"
 
@@ -125,13 +125,13 @@ class TestReads:
 
 class TestPortfolioLink:
     async def test_an_approved_buy_on_a_stronger_outsider_is_proposed_not_executed(
-        self, api: httpx.AsyncClient, session: AsyncSession, portfolio_app: FastAPI
+        self, api: httpx.AsyncClient, session: AsyncSession, sim_app: FastAPI
     ) -> None:
         ranked_symbols = await ranked(api)
         for symbol in ranked_symbols[1:3]:  # the best-ranked symbol stays outside
             await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
         created = (await post(api, symbol=ranked_symbols[0])).json()
-        service = SignalService(session, portfolio_app.state.app_state.gateway)
+        service = SignalService(session, sim_app.state.app_state.gateway)
         signal = await service.get(created["id"])
         await service._nominate(signal, 0.9)
         [event] = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -19,70 +19,63 @@ from app.exchange.errors import (
     UnknownSymbol,
 )
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import make_client, running_simulator, wait_until
+from tests.sim_fixtures import make_client, wait_until, with_sim
 
 TICKER = "/api/v1/ticker"
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=12) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+def sim_config() -> dict[str, Any]:
+    return {"universe": 12}
 
 
 class TestRateLimit:
+    @with_sim(universe=4, quota=20, quota_window_s=1.5)
     async def test_after_429_nothing_is_sent_before_the_reset(
-        self, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, http: aiohttp.ClientSession
     ) -> None:
         # Another client on the same IP has spent the pool (20 weight per 1.5 s); ours has not
         # seen a limit header yet, so its first call meets KuCoin's 429 and it must then hold
         # every request until the reset the 429 announced.
-        async with running_simulator(universe=4, quota=20, quota_window_s=1.5) as sim:
-            for _ in range(10):  # ticker weighs 2
-                async with http.get(sim.base_url + TICKER, params={"symbol": "XBTUSDTM"}) as r:
-                    assert r.status == 200
-            client = make_client(http, sim.base_url, quota=1000, window_s=1.5)
-            for _ in range(4):
-                await client.get_ticker("XBTUSDTM")
-            records = [r for r in sim.requests if r.path == TICKER]
+        for _ in range(10):  # ticker weighs 2
+            async with http.get(sim.base_url + TICKER, params={"symbol": "XBTUSDTM"}) as r:
+                assert r.status == 200
+        client = make_client(http, sim.base_url, quota=1000, window_s=1.5)
+        for _ in range(4):
+            await client.get_ticker("XBTUSDTM")
+        records = [r for r in sim.requests if r.path == TICKER]
         ours = records[10:]
         assert [r.status for r in ours] == [429, 200, 200, 200, 200]
         reset_at = records[0].at + 1.5  # the window opened at the other client's first request
         assert all(r.at >= reset_at - 0.02 for r in ours[1:])
 
+    @with_sim(universe=4, quota=20, quota_window_s=1.0)
     async def test_a_limiter_sized_to_the_quota_never_gets_429(
-        self, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, http: aiohttp.ClientSession
     ) -> None:
-        async with running_simulator(universe=4, quota=20, quota_window_s=1.0) as sim:
-            client = make_client(http, sim.base_url, quota=20, window_s=1.0)
-            for _ in range(15):
-                await client.get_ticker("ETHUSDTM")
-            statuses = [r.status for r in sim.requests if r.path == TICKER]
-            elapsed = sim.requests[-1].at - sim.requests[0].at
+        client = make_client(http, sim.base_url, quota=20, window_s=1.0)
+        for _ in range(15):
+            await client.get_ticker("ETHUSDTM")
+        statuses = [r.status for r in sim.requests if r.path == TICKER]
+        elapsed = sim.requests[-1].at - sim.requests[0].at
         assert statuses == [200] * 15
         assert elapsed >= 1.0  # 30 weight at 20 per window needs a second window
 
+    @with_sim(universe=4, quota=10, quota_window_s=60)
     async def test_a_reset_further_away_than_allowed_is_raised_not_awaited(
-        self, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, http: aiohttp.ClientSession
     ) -> None:
         # The headers say the pool is empty for a minute; the client refuses to sleep that long.
-        async with running_simulator(universe=4, quota=10, quota_window_s=60) as sim:
-            client = make_client(http, sim.base_url, quota=1000, window_s=60)
-            for _ in range(5):
-                await client.get_ticker("XBTUSDTM")
-            before = utcnow()
-            with pytest.raises(RateLimited) as caught:
-                await client.get_ticker("XBTUSDTM")
-            assert (utcnow() - before).total_seconds() < 1
-            assert caught.value.status == 503
-            assert (caught.value.reset_at - before).total_seconds() > 30
-            assert [r.status for r in sim.requests] == [200] * 5  # no 429 was provoked
+        client = make_client(http, sim.base_url, quota=1000, window_s=60)
+        for _ in range(5):
+            await client.get_ticker("XBTUSDTM")
+        before = utcnow()
+        with pytest.raises(RateLimited) as caught:
+            await client.get_ticker("XBTUSDTM")
+        assert (utcnow() - before).total_seconds() < 1
+        assert caught.value.status == 503
+        assert (caught.value.reset_at - before).total_seconds() > 30
+        assert [r.status for r in sim.requests] == [200] * 5  # no 429 was provoked
 
 
 class TestRetries:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 
@@ -12,26 +10,7 @@ from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
 from tests.integration.exchange.streams import TICKER, Ticks, fast_stream, flowing, streaming
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import make_client, make_gateway, running_simulator
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=6, ws_push_interval_ms=20) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-async def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGateway:
-    gw = make_gateway(make_client(http, sim.base_url))
-    await gw.list_contracts()  # loads the converter: BTCUSDT <-> XBTUSDTM
-    return gw
+from tests.sim_fixtures import make_client, make_gateway
 
 
 class TestPriceCache:

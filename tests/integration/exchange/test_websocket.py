@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import aiohttp
@@ -27,26 +26,7 @@ from tests.integration.exchange.streams import (
     streaming,
 )
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import make_client, make_gateway, running_simulator
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=6, ws_push_interval_ms=20) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-async def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGateway:
-    gw = make_gateway(make_client(http, sim.base_url))
-    await gw.list_contracts()  # loads the converter: BTCUSDT <-> XBTUSDTM
-    return gw
+from tests.sim_fixtures import make_client, with_sim
 
 
 class TestTicks:
@@ -77,22 +57,20 @@ class TestTicks:
         assert btc.mid == pytest.approx(rest_btc.mid, rel=0.05)
         assert ticks.last("ETHUSDT").mid < btc.mid
 
-    async def test_pings_keep_the_connection_alive(self, http: aiohttp.ClientSession) -> None:
+    @with_sim(universe=4, ws_push_interval_ms=20, ws_ping_interval_ms=100)
+    async def test_pings_keep_the_connection_alive(
+        self, sim: KucoinSimulator, gateway: KucoinGateway
+    ) -> None:
         # The server says Bye after 3 silent ping intervals (0.3 s); the stream must ping.
-        async with running_simulator(
-            universe=4, ws_push_interval_ms=20, ws_ping_interval_ms=100
-        ) as sim:
-            gw = make_gateway(make_client(http, sim.base_url))
-            await gw.list_contracts()
-            ticks = Ticks()
-            stream = fast_stream(gw, ticks)
-            await stream.set_symbols({"BTCUSDT"})
-            async with streaming(stream):
-                await flowing(stream, ticks, {"BTCUSDT"}, connections=1)
-                await asyncio.sleep(1.0)  # over three idle timeouts
-                assert sim.ws.idle_closed == 0
-                assert stream.stats.connections == 1
-                assert stream.stats.state == "streaming"
+        ticks = Ticks()
+        stream = fast_stream(gateway, ticks)
+        await stream.set_symbols({"BTCUSDT"})
+        async with streaming(stream):
+            await flowing(stream, ticks, {"BTCUSDT"}, connections=1)
+            await asyncio.sleep(1.0)  # over three idle timeouts
+            assert sim.ws.idle_closed == 0
+            assert stream.stats.connections == 1
+            assert stream.stats.state == "streaming"
 
     async def test_a_raising_callback_is_logged_and_the_stream_carries_on(
         self, gateway: KucoinGateway, caplog: pytest.LogCaptureFixture
@@ -147,34 +125,32 @@ class TestReconnect:
         assert sim.ws.refused == 0
 
     @pytest.mark.parametrize("expiry", ["revoked", "aged"])
+    @with_sim(universe=4, ws_push_interval_ms=20, token_ttl_s=60)
     async def test_expired_token_is_not_reused(
-        self, expiry: str, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, expiry: str, gateway: KucoinGateway
     ) -> None:
-        async with running_simulator(universe=4, ws_push_interval_ms=20, token_ttl_s=60) as sim:
-            gw = make_gateway(make_client(http, sim.base_url))
-            await gw.list_contracts()
-            ticks = Ticks()
-            stream = fast_stream(gw, ticks)
-            await stream.set_symbols(MAJORS)
-            async with streaming(stream):
-                await flowing(stream, ticks, MAJORS, connections=1)
-                old_token = live_token(sim)
-                if expiry == "revoked":
-                    sim.expire_tokens()
-                else:
-                    sim.clock.advance(61)  # past token_ttl_s
-                assert not sim.ws.token_valid(old_token)
-                mark = len(ticks)
-                await eventually(
-                    lambda: ticks.symbols(mark) >= MAJORS, "open connection keeps streaming"
-                )
-                assert sim.ws_drop() == 1
-                await flowing(stream, ticks, MAJORS, connections=2)
-                new_token = live_token(sim)
-            assert new_token != old_token
-            assert sim.ws.token_valid(new_token)
-            assert sim.ws.refused == 0  # the expired token was never presented
-            assert stream.stats.tokens_fetched == bullet_posts(sim) == 2
+        ticks = Ticks()
+        stream = fast_stream(gateway, ticks)
+        await stream.set_symbols(MAJORS)
+        async with streaming(stream):
+            await flowing(stream, ticks, MAJORS, connections=1)
+            old_token = live_token(sim)
+            if expiry == "revoked":
+                sim.expire_tokens()
+            else:
+                sim.clock.advance(61)  # past token_ttl_s
+            assert not sim.ws.token_valid(old_token)
+            mark = len(ticks)
+            await eventually(
+                lambda: ticks.symbols(mark) >= MAJORS, "open connection keeps streaming"
+            )
+            assert sim.ws_drop() == 1
+            await flowing(stream, ticks, MAJORS, connections=2)
+            new_token = live_token(sim)
+        assert new_token != old_token
+        assert sim.ws.token_valid(new_token)
+        assert sim.ws.refused == 0  # the expired token was never presented
+        assert stream.stats.tokens_fetched == bullet_posts(sim) == 2
 
     async def test_gives_up_after_the_bound_when_no_token_can_be_had(
         self, sim: KucoinSimulator, http: aiohttp.ClientSession, gateway: KucoinGateway
@@ -204,50 +180,44 @@ class TestReconnect:
         finally:
             await stream.stop()
 
+    @with_sim(universe=4, token_ttl_s=-1)
     async def test_gives_up_after_the_bound_when_every_connect_is_refused(
-        self, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, gateway: KucoinGateway
     ) -> None:
         # Tokens are issued but already expired: each session fetches one and is refused.
-        async with running_simulator(universe=4, token_ttl_s=-1) as sim:
-            gw = make_gateway(make_client(http, sim.base_url))
-            await gw.list_contracts()
-            stream = fast_stream(gw, Ticks(), max_consecutive_failures=3)
-            await stream.set_symbols(MAJORS)
-            stream.start()
-            try:
-                await eventually(lambda: stream.stats.state == "failed", "stream gives up")
-                await asyncio.sleep(0.1)
-                assert stream.stats.consecutive_failures == 3
-                assert stream.stats.connections == 0
-                assert stream.stats.tokens_fetched == bullet_posts(sim) == 3
-                assert sim.ws.refused == 3
-                assert sim.ws.accepted == 0
-            finally:
-                await stream.stop()
+        stream = fast_stream(gateway, Ticks(), max_consecutive_failures=3)
+        await stream.set_symbols(MAJORS)
+        stream.start()
+        try:
+            await eventually(lambda: stream.stats.state == "failed", "stream gives up")
+            await asyncio.sleep(0.1)
+            assert stream.stats.consecutive_failures == 3
+            assert stream.stats.connections == 0
+            assert stream.stats.tokens_fetched == bullet_posts(sim) == 3
+            assert sim.ws.refused == 3
+            assert sim.ws.accepted == 0
+        finally:
+            await stream.stop()
 
+    @with_sim(universe=4, ws_push_interval_ms=20, ws_ping_interval_ms=100, ws_ping_timeout_ms=300)
     async def test_silent_connection_is_replaced_with_a_fresh_token(
-        self, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, gateway: KucoinGateway
     ) -> None:
         # Nothing for pingInterval + pingTimeout (0.4 s) and the stream must give the socket up.
-        async with running_simulator(
-            universe=4, ws_push_interval_ms=20, ws_ping_interval_ms=100, ws_ping_timeout_ms=300
-        ) as sim:
-            gw = make_gateway(make_client(http, sim.base_url))
-            await gw.list_contracts()
-            ticks = Ticks()
-            stream = fast_stream(gw, ticks, max_consecutive_failures=2)
-            await stream.set_symbols(MAJORS)
-            async with streaming(stream):
-                await flowing(stream, ticks, MAJORS, connections=1)
-                old_token = live_token(sim)
-                assert sim.ws_mute() == 1
-                muted_at = time.monotonic()
-                await flowing(stream, ticks, MAJORS, connections=2)
-                recovered_s = time.monotonic() - muted_at
-                await eventually(lambda: len(sim.ws.connections) == 1, "muted socket closed")
-                new_token = live_token(sim)
-                stats = stream.stats
-                assert (stats.state, stats.consecutive_failures) == ("streaming", 0)
+        ticks = Ticks()
+        stream = fast_stream(gateway, ticks, max_consecutive_failures=2)
+        await stream.set_symbols(MAJORS)
+        async with streaming(stream):
+            await flowing(stream, ticks, MAJORS, connections=1)
+            old_token = live_token(sim)
+            assert sim.ws_mute() == 1
+            muted_at = time.monotonic()
+            await flowing(stream, ticks, MAJORS, connections=2)
+            recovered_s = time.monotonic() - muted_at
+            await eventually(lambda: len(sim.ws.connections) == 1, "muted socket closed")
+            new_token = live_token(sim)
+            stats = stream.stats
+            assert (stats.state, stats.consecutive_failures) == ("streaming", 0)
         assert new_token != old_token
         assert stats.tokens_fetched == bullet_posts(sim) == 2
         assert stats.last_error == "TimeoutError: no frame for 0.4 s (pingInterval + pingTimeout)"
@@ -255,22 +225,18 @@ class TestReconnect:
         assert sim.ws.accepted == 2
         assert sim.ws.idle_closed == 0  # the client hung up, not the server
 
+    @with_sim(universe=4, ws_ping_interval_ms=100, ws_ping_timeout_ms=300)
     async def test_pongs_alone_keep_a_quiet_connection_open(
-        self, http: aiohttp.ClientSession
+        self, sim: KucoinSimulator, gateway: KucoinGateway
     ) -> None:
         # No symbols, so no ticks: only pongs arrive, and they count as frames.
-        async with running_simulator(
-            universe=4, ws_ping_interval_ms=100, ws_ping_timeout_ms=300
-        ) as sim:
-            gw = make_gateway(make_client(http, sim.base_url))
-            await gw.list_contracts()
-            stream = fast_stream(gw, Ticks())
-            async with streaming(stream):
-                await eventually(lambda: stream.stats.state == "streaming", "connected")
-                await asyncio.sleep(1.2)  # three silence windows
-                assert (stream.stats.connections, stream.stats.tokens_fetched) == (1, 1)
-                assert stream.stats.last_error is None
-                assert sim.ws.accepted == 1
+        stream = fast_stream(gateway, Ticks())
+        async with streaming(stream):
+            await eventually(lambda: stream.stats.state == "streaming", "connected")
+            await asyncio.sleep(1.2)  # three silence windows
+            assert (stream.stats.connections, stream.stats.tokens_fetched) == (1, 1)
+            assert stream.stats.last_error is None
+            assert sim.ws.accepted == 1
 
 
 class TestSetSymbols:

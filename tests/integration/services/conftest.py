@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
 
 from app.exchange.gateway import KucoinGateway
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import make_client, make_gateway, running_simulator
+from tests.sim_fixtures import make_client, make_gateway
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
-    async with running_simulator(universe=12) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+def sim_config() -> dict[str, Any]:
+    return {"universe": 12}
 
 
 @pytest.fixture

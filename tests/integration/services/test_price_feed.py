@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from app.db.models import PortfolioMember, Symbol
+from app.db.models import Symbol
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import StreamTick, TickerStream
 from app.services.market.prices import follow_portfolio_prices
 from app.services.market.universe import UniverseService
+from tests.factories import make_member
 from tests.sim_fixtures import wait_until
 
 
 async def add_members(session: AsyncSession, *codes: str) -> None:
     for rank, code in enumerate(codes, start=1):
-        symbol_id = await session.scalar(select(Symbol.id).where(Symbol.kucoin_symbol == code))
-        assert symbol_id is not None
-        session.add(PortfolioMember(symbol_id=symbol_id, rank=rank, weight=Decimal(50)))
-    await session.flush()
+        symbol = await session.scalar(select(Symbol).where(Symbol.kucoin_symbol == code))
+        assert symbol is not None
+        await make_member(session, rank, symbol=symbol, weight=50)
 
 
 def sessions_on(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:

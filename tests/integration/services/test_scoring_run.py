@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
 from decimal import Decimal
+from typing import Any
 
 import aiohttp
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.db.models import PortfolioMember, ScoringAlgorithm, Symbol, SymbolScore
+from app.db.models import ScoringAlgorithm, Symbol, SymbolScore
 from app.db.repositories.scoring import SCORING_LOCK_KEY
 from app.exchange.gateway import KucoinGateway
 from app.scoring.metrics import COMPONENTS
 from app.services.scoring.run import ScoringInProgress, ScoringRunService
 from app.services.scoring.service import ScoringService
+from tests.factories import make_member
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import make_client, make_gateway, running_simulator
+from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 
 HOUR_MS = 3_600_000
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[KucoinSimulator]:
+def sim_config() -> dict[str, Any]:
     # The simulator's clock runs at real time, so book timestamps are as fresh as KuCoin's.
-    async with running_simulator(universe=12, start_time_ms=int(time.time() * 1000)) as s:
-        yield s
+    return {"universe": 12, "start_time_ms": live_clock_ms()}
 
 
 @pytest.fixture
@@ -115,10 +114,9 @@ class TestRun:
     ) -> None:
         service = runner(session, gateway)
         await service.calculate(triggered_by="test")
-        eth_id = await session.scalar(select(Symbol.id).where(Symbol.symbol == "ETHUSDT"))
-        assert eth_id is not None
-        session.add(PortfolioMember(symbol_id=eth_id, rank=1, weight=Decimal(100)))
-        await session.flush()
+        eth = await session.scalar(select(Symbol).where(Symbol.symbol == "ETHUSDT"))
+        assert eth is not None
+        await make_member(session, 1, symbol=eth, weight=100)
         sim.delist("ETHUSDTM", status="Paused")
         run = await service.calculate(triggered_by="test")
         assert run.exclusions["symbols"]["ETHUSDT"] == "NOT_OPEN"
@@ -133,7 +131,7 @@ class TestRun:
         assert second.scored_count == 0
         assert second.exclusions["by_reason"] == {"STALE_TICKER": 12}
         assert second.exclusions["universe_sync"] == "exchange-unavailable"
-        rankings = await ScoringService(session, gateway, asyncio.Lock()).rankings(limit=5)
+        rankings = await ScoringService(session, gateway).rankings(limit=5)
         assert rankings.run.id == first.id  # the last good scores, with their age
         assert rankings.data_age_s >= 0
 

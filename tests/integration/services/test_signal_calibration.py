@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Candle, Signal, Symbol
+from app.db.models import Signal, Symbol
 from app.services.signals.calibration import agent_records, measure_outcomes
 from app.signals.calibration import MAX_WEIGHT, MIN_WEIGHT
+from tests.factories import make_candles, make_symbol
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -18,21 +19,8 @@ HOUR = timedelta(hours=1)
 
 async def scripted_symbol(session: AsyncSession) -> Symbol:
     """A contract whose price rises 1 % every hour for three days."""
-    symbol = Symbol(
-        symbol="PATHUSDT", kucoin_symbol="PATHUSDTM", base_currency="PATH", quote_currency="USDT",
-        settle_currency="USDT", contract_type="FFWCSX", lot_size=Decimal(1),
-        tick_size=Decimal("0.0001"), multiplier=Decimal(1), max_leverage=10, status="Open",
-        is_eligible=True,
-    )  # fmt: skip
-    session.add(symbol)
-    await session.flush()
-    for hour in range(72):
-        price = 100.0 * 1.01**hour
-        session.add(Candle(
-            symbol_id=symbol.id, granularity_min=60, open_time=START + hour * HOUR,
-            open=price, high=price, low=price, close=price, volume=1.0, fetched_at=START,
-        ))  # fmt: skip
-    await session.flush()
+    symbol = await make_symbol(session, "PATH", tick_size=Decimal("0.0001"), multiplier=Decimal(1))
+    await make_candles(session, symbol, [100.0 * 1.01**hour for hour in range(72)], start=START)
     return symbol
 
 

@@ -1,0 +1,216 @@
+"""Replacement hysteresis: an outsider may replace one of the weakest members only after leading
+it by `replacement_margin` composite points in each of the last `replacement_confirmations`
+scoring runs, and only once the member has been held `min_holding_hours`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ScoringRun, Symbol
+from app.services.portfolio.replacement import Recommendation, evaluate_replacements
+from tests.factories import make_candles, make_member, make_run, make_symbol
+from tests.helpers import set_config
+
+NOW = datetime(2026, 11, 2, 12, 30, tzinfo=UTC)
+# A 4-hour correlation window before NOW holds the candles opening 07:00 to 11:00. On them the
+# outsider's hourly returns (+, +, -, -) are uncorrelated with the strong member's (+, -, +, -).
+CANDLES_FROM = datetime(2026, 11, 2, 7, tzinfo=UTC)
+STRONG_PATH = [100.0, 110.0, 100.0, 110.0, 100.0]
+OUTSIDER_PATH = [100.0, 110.0, 121.0, 110.0, 100.0]
+STRONG, WEAK = 80.0, 50.0  # the members' composites in every run
+HELD = timedelta(days=2)
+
+CANDIDATE = "WEAKUSDT is among the bottom 1 members by composite"
+LEADS_IN_1 = "OUTUSDT leads by at least 5 points in the last 1 scoring runs"
+LEADS_IN_3 = "OUTUSDT leads by at least 5 points in the last 3 scoring runs"
+UNCORRELATED = "highest correlation with the remaining members 0.000 < 0.85"
+
+Confirmed = tuple[int, float | None, float | None, float | None]
+
+
+@dataclass(frozen=True)
+class Book:
+    strong: Symbol
+    weak: Symbol
+    outsider: Symbol
+
+
+async def held_portfolio(session: AsyncSession, held: timedelta = HELD) -> Book:
+    """Two members held for `held` (STRONG at rank 1, WEAK at rank 2) and one outsider, OUT."""
+    strong, weak, outsider = [await make_symbol(session, b) for b in ("STRONG", "WEAK", "OUT")]
+    await make_member(session, 1, symbol=strong, included_at=NOW - held)
+    await make_member(session, 2, symbol=weak, included_at=NOW - held)
+    await make_candles(session, strong, STRONG_PATH, start=CANDLES_FROM)
+    await make_candles(session, outsider, OUTSIDER_PATH, start=CANDLES_FROM)
+    return Book(strong, weak, outsider)
+
+
+async def configure(session: AsyncSession, *, confirmations: int, candidates: int = 1) -> None:
+    """A 5-point margin over `confirmations` runs, 24 h holding, the 0.85 correlation limit."""
+    for key, value in (
+        ("replacement_margin", 5.0),
+        ("replacement_confirmations", confirmations),
+        ("min_holding_hours", 24),
+        ("replacement_candidates", candidates),
+        ("correlation_limit", 0.85),
+        ("correlation_window_hours", 4),
+    ):
+        await set_config(session, key, value)
+
+
+async def scoring_runs(
+    session: AsyncSession, book: Book, *outsider: str | None
+) -> list[ScoringRun]:
+    """One completed run per outsider composite, oldest first (None: the outsider unscored)."""
+    runs = []
+    for score in outsider:
+        composites: dict[Symbol, float | str] = {book.strong: STRONG, book.weak: WEAK}
+        if score is not None:
+            composites[book.outsider] = score
+        runs.append(await make_run(session, composites))
+    return runs
+
+
+async def recommended_after(
+    session: AsyncSession, *outsider: str | None, confirmations: int = 1, held: timedelta = HELD
+) -> tuple[list[ScoringRun], Recommendation]:
+    """The runs (oldest first) scoring OUT so against WEAK, and the one recommendation then:
+    WEAK, the weakest member, against OUT, the only outsider."""
+    book = await held_portfolio(session, held)
+    await configure(session, confirmations=confirmations)
+    runs = await scoring_runs(session, book, *outsider)
+    report = await evaluate_replacements(session, NOW)
+    assert report.run_ids == [run.id for run in reversed(runs)][:confirmations]
+    [rec] = report.recommendations
+    assert (rec.member, rec.member_rank, rec.outsider) == ("WEAKUSDT", 2, "OUTUSDT")
+    return runs, rec
+
+
+def confirmations(rec: Recommendation) -> list[Confirmed]:
+    return [(c.run_id, c.member_score, c.outsider_score, c.lead) for c in rec.confirmations]
+
+
+class TestMargin:
+    async def test_a_lead_just_below_the_margin_blocks(self, session: AsyncSession) -> None:
+        [run], rec = await recommended_after(session, "54.9999")
+        assert rec.actionable is False
+        assert rec.lead == 4.9999
+        assert confirmations(rec) == [(run.id, WEAK, 54.9999, 4.9999)]
+        assert rec.blocking == ["lead of 5 points held in 0 of the 1 consecutive runs required"]
+        assert rec.reasons == [CANDIDATE, UNCORRELATED]
+
+    @pytest.mark.parametrize(("outsider", "lead"), [("55", 5.0), ("62.5", 12.5)])
+    async def test_a_lead_at_or_above_the_margin_passes(
+        self, session: AsyncSession, outsider: str, lead: float
+    ) -> None:
+        [run], rec = await recommended_after(session, outsider)
+        assert rec.actionable is True
+        assert rec.blocking == []
+        assert confirmations(rec) == [(run.id, WEAK, float(outsider), lead)]
+        assert rec.reasons == [CANDIDATE, LEADS_IN_1, UNCORRELATED]
+        assert (rec.max_correlation, rec.most_correlated_with) == (0.0, "STRONGUSDT")
+
+
+class TestConfirmations:
+    async def test_a_lead_held_in_each_of_three_runs_is_actionable(
+        self, session: AsyncSession
+    ) -> None:
+        (first, second, third), rec = await recommended_after(
+            session, "56", "57", "58", confirmations=3
+        )
+        assert rec.actionable is True
+        assert rec.blocking == []
+        assert confirmations(rec) == [
+            (third.id, WEAK, 58.0, 8.0),
+            (second.id, WEAK, 57.0, 7.0),
+            (first.id, WEAK, 56.0, 6.0),
+        ]
+        assert rec.reasons == [CANDIDATE, LEADS_IN_3, UNCORRELATED]
+
+    async def test_a_lead_held_in_two_of_three_runs_is_not_enough(
+        self, session: AsyncSession
+    ) -> None:
+        (first, second, third), rec = await recommended_after(
+            session, "52", "56", "57", confirmations=3
+        )
+        assert rec.actionable is False
+        assert rec.blocking == ["lead of 5 points held in 2 of the 3 consecutive runs required"]
+        assert [lead for *_, lead in confirmations(rec)] == [7.0, 6.0, 2.0]
+        assert [run_id for run_id, *_ in confirmations(rec)] == [third.id, second.id, first.id]
+        assert rec.reasons == [CANDIDATE, UNCORRELATED]
+
+    async def test_fewer_scoring_runs_than_confirmations_cannot_confirm(
+        self, session: AsyncSession
+    ) -> None:
+        (first, second), rec = await recommended_after(session, "60", "60", confirmations=3)
+        assert rec.actionable is False
+        assert rec.blocking == ["lead of 5 points held in 2 of the 3 consecutive runs required"]
+        assert confirmations(rec) == [(second.id, WEAK, 60.0, 10.0), (first.id, WEAK, 60.0, 10.0)]
+
+    @pytest.mark.parametrize(
+        ("middle", "middle_lead"), [("53", 3.0), (None, None)], ids=["short-lead", "unscored"]
+    )
+    async def test_one_run_without_the_lead_breaks_the_streak(
+        self, session: AsyncSession, middle: str | None, middle_lead: float | None
+    ) -> None:
+        # OUT leads by 8 in the newest and the oldest run, not in the one between.
+        (first, second, third), rec = await recommended_after(
+            session, "58", middle, "58", confirmations=3
+        )
+        assert rec.actionable is False
+        assert rec.blocking == ["lead of 5 points held in 1 of the 3 consecutive runs required"]
+        middle_score = None if middle is None else float(middle)
+        assert confirmations(rec) == [
+            (third.id, WEAK, 58.0, 8.0),
+            (second.id, WEAK, middle_score, middle_lead),
+            (first.id, WEAK, 58.0, 8.0),
+        ]
+
+
+class TestMinimumHolding:
+    async def test_a_member_held_just_under_the_minimum_is_kept(
+        self, session: AsyncSession
+    ) -> None:
+        _, rec = await recommended_after(session, "60", held=timedelta(hours=23, minutes=54))
+        assert rec.actionable is False
+        assert rec.held_hours == 23.9
+        assert rec.blocking == ["held 23.9 h of the required 24 h"]
+        assert rec.reasons == [CANDIDATE, LEADS_IN_1, UNCORRELATED]
+
+    @pytest.mark.parametrize(
+        ("held", "hours"),
+        [(timedelta(hours=24), 24.0), (timedelta(hours=24, minutes=6), 24.1)],
+        ids=["exactly", "just-over"],
+    )
+    async def test_a_member_held_the_minimum_may_be_replaced(
+        self, session: AsyncSession, held: timedelta, hours: float
+    ) -> None:
+        _, rec = await recommended_after(session, "60", held=held)
+        assert rec.held_hours == hours
+        assert rec.blocking == []
+        assert rec.actionable is True
+
+
+class TestCandidates:
+    async def test_candidates_are_the_weakest_members_by_the_latest_composite(
+        self, session: AsyncSession
+    ) -> None:
+        book = await held_portfolio(session)
+        middle = await make_symbol(session, "MIDDLE")
+        await make_member(session, 3, symbol=middle, included_at=NOW - HELD)
+        await configure(session, confirmations=2, candidates=2)
+        # MIDDLE was the weakest member in the older run; in the latest, WEAK is.
+        scores = {book.strong: STRONG, book.weak: WEAK, book.outsider: "60"}
+        await make_run(session, {**scores, middle: "40"})
+        await make_run(session, {**scores, middle: "55"})
+        weakest, next_weakest = (await evaluate_replacements(session, NOW)).recommendations
+        assert (weakest.member, weakest.member_score) == ("WEAKUSDT", WEAK)
+        assert (weakest.outsider, weakest.actionable) == ("OUTUSDT", True)
+        # The only outsider is already recommended for WEAK: none is left for MIDDLE.
+        assert (next_weakest.member, next_weakest.member_score) == ("MIDDLEUSDT", 55.0)
+        assert next_weakest.outsider is None
+        assert next_weakest.blocking == ["no scored, tradable outsider"]
