@@ -91,6 +91,11 @@ class ScoreTable:
         return np.array([r is None for r in self.reasons], dtype=bool)
 
 
+def as_stored(value: float) -> float:
+    """A score as a run keeps it (and as every decision reads it): within 0-100, 4 decimals."""
+    return round(min(max(value, 0.0), 100.0), 4)
+
+
 def score_universe(inputs: MarketInputs, config: ScoringConfig) -> ScoringOutcome:
     """Gate the universe, score every symbol that passes, explain each score."""
     return explain(compute(inputs, config))

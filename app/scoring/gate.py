@@ -28,6 +28,10 @@ class GateParams:
     max_abs_bar_return: float = 0.5
     """Largest |log return| of one candle over the window before a symbol is distrusted."""
     volume_lookback: int = 24
+    freshness: str = "ticker"
+    """What `max_ticker_age_s` is measured on: "ticker" (live: the book/ticker's age, and a book
+    is required) or "candles" (replay: `ticker_age_s` is the age of the last candle's close,
+    since history holds no book)."""
 
 
 def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
@@ -46,7 +50,9 @@ def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
     biggest_move = np.max(np.nan_to_num(moves), axis=1, initial=0.0)
     recent_volume = np.nansum(inputs.volume[:, -params.volume_lookback :], axis=1)
     zero_volume = (recent_volume <= 0) | ~(inputs.turnover_24h > 0)
-    stale = ~(inputs.ticker_age_s <= params.max_ticker_age_s) | ~(inputs.bid > 0)
+    stale = ~(inputs.ticker_age_s <= params.max_ticker_age_s)
+    if params.freshness == "ticker":
+        stale |= ~(inputs.bid > 0)
     checks = (
         (NOT_OPEN, ~inputs.is_open),
         (INSUFFICIENT_HISTORY, history < params.min_history),

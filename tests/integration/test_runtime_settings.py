@@ -1,11 +1,13 @@
-"""The registry of runtime settings and what the migrations seed are one and the same."""
+"""The registry of runtime settings (and the default scoring algorithm) and what the migrations
+seed are one and the same."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import SystemConfiguration
+from app.db.models import ScoringAlgorithm, SystemConfiguration
+from app.services.scoring.config import DEFAULT_ALGORITHMS
 from app.services.system.runtime_settings import DEFAULTS, read_setting, read_settings
 
 
@@ -33,3 +35,9 @@ async def test_a_deleted_row_falls_back_to_the_registered_default(session: Async
     await session.delete(row)
     await session.flush()
     assert await read_setting(session, "alert_cooldown_s") == DEFAULTS["alert_cooldown_s"] == 900
+
+
+async def test_the_seeded_scoring_algorithm_is_the_code_default(session: AsyncSession) -> None:
+    rows = (await session.scalars(select(ScoringAlgorithm))).all()
+    seeded = {r.name: (float(r.weight), dict(r.parameters)) for r in rows}
+    assert seeded == DEFAULT_ALGORITHMS

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[2] / "app"
-PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy")
+PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy", "replay")
 PURE_ALLOWED = {"numpy", "talib"} | {f"app.{p}" for p in PURE_PACKAGES}
 
 # The only places a transaction is committed: the request and job boundaries, and the two

@@ -16,6 +16,7 @@ from app.db.repositories.scoring import ScoringRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, ValidationFailedError
 from app.exchange.errors import ExchangeError
+from app.policy.weights import needs_rebalance
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.market.prices import PriceCache
 from app.services.portfolio.audit import Actor, record_change, weights_of
@@ -98,9 +99,8 @@ async def rebalance(
         difference = target - r.member.weight
         above = abs(difference) > threshold
         changes.append(WeightChange(r.symbol.symbol, r.member.weight, target, difference, above))
-    # Applying only some changes would leave the sum off 100: one change above the threshold
-    # applies the whole target set (which sums to 100 exactly); none leaves everything as is.
-    apply = any(c.above_threshold for c in changes)
+    current = {r.symbol.symbol: r.member.weight for r in rows}
+    apply = needs_rebalance(current, targets.weights, config.rebalance_threshold_pct)
     if apply and not dry_run:
         changes = [replace(c, applied=c.difference != 0) for c in changes]
     result = RebalanceResult(

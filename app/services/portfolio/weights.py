@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -13,15 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Symbol
 from app.errors import ConflictError, ValidationFailedError
-from app.portfolio.covariance import shrunk_covariance
+from app.policy.weights import (
+    MIN_COMMON_HOURS,
+    InsufficientReturns,
+    risk_inputs,
+    to_percent,
+)
+from app.policy.weights import effective_bounds as policy_bounds
 from app.portfolio.weights import InfeasibleWeights, calculate_weights, liquidity_upper_bounds
 from app.services.portfolio.config import PortfolioConfig
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 
 METHODS = ("score", "equal", "inverse_volatility", "risk_parity", "hrp")
 NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")
-STEP = Decimal("0.0001")
-HOURS_PER_YEAR = 24 * 365
 
 
 class WeightsInfeasible(ConflictError):
@@ -41,20 +45,8 @@ class TargetWeights:
 
 
 def effective_bounds(n: int, config: PortfolioConfig) -> tuple[float, float, list[str]]:
-    """The min/max weight caps that n members can meet while summing to 100.
-
-    With fewer than 100/max members (a portfolio being built up) no weights can respect the
-    max cap, and with more than 100/min none can respect the min cap: such a cap is relaxed to
-    the equal weight 100/n and reported, never silently dropped.
-    """
-    low, high, relaxed = config.min_weight, config.max_weight, []
-    if n * high < 100:
-        high = 100.0 / n
-        relaxed.append("max_position_weight")
-    if n * low > 100:
-        low = 100.0 / n
-        relaxed.append("min_position_weight")
-    return low, high, relaxed
+    """The caps n members can meet (see `app.policy.weights.effective_bounds`)."""
+    return policy_bounds(n, config.min_weight, config.max_weight)
 
 
 async def calculate_dynamic_weights(
@@ -119,32 +111,13 @@ async def _risk_inputs(
     session: AsyncSession, symbols: Sequence[Symbol], config: PortfolioConfig, now: datetime
 ) -> tuple[np.ndarray, np.ndarray]:
     returns = await hourly_log_returns(session, symbols, config.weights_lookback_hours, now)
-    complete = ~np.isnan(returns).any(axis=0)
-    if complete.sum() < 24:
-        missing = [s.symbol for s, row in zip(symbols, returns, strict=True) if np.isnan(row).all()]
-        raise InsufficientMarketData(
-            "fewer than 24 hours of candles common to every member; run a scoring refresh",
-            extra={"common_hours": int(complete.sum()), "without_candles": missing},
-        )
-    aligned = returns[:, complete]
-    volatilities = aligned.std(axis=1, ddof=1) * np.sqrt(HOURS_PER_YEAR)
-    if not (volatilities > 0).all():
-        raise InsufficientMarketData("a member's price did not move over the lookback")
-    return volatilities, shrunk_covariance(aligned.T)
-
-
-def to_percent(weights: np.ndarray, upper: np.ndarray | None = None) -> list[Decimal]:
-    """Round to 4 decimals so they sum to exactly 100: floor, then hand the remaining 0.0001
-    steps to the largest remainders (ties to the earlier member) that stay within their upper
-    cap, so rounding never lifts a weight over a cap the exact weights respected."""
-    exact = [Decimal(repr(float(w))) for w in weights]
-    floored = [w.quantize(STEP, rounding=ROUND_DOWN) for w in exact]
-    missing = int((Decimal(100) - sum(floored, Decimal(0))) / STEP)
-    caps = [Decimal("Infinity")] * len(exact)
-    if upper is not None:
-        caps = [Decimal(repr(float(u))) if np.isfinite(u) else Decimal("Infinity") for u in upper]
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floored[i]), i))
-    room = [i for i in order if floored[i] + STEP <= caps[i]]
-    for i in (room + [i for i in order if i not in room])[: max(missing, 0)]:
-        floored[i] += STEP
-    return floored
+    try:
+        return risk_inputs(returns)
+    except InsufficientReturns as exc:
+        extra: dict[str, Any] = {}
+        if exc.common_hours < MIN_COMMON_HOURS:
+            extra = {
+                "common_hours": exc.common_hours,
+                "without_candles": [symbols[i].symbol for i in exc.without],
+            }
+        raise InsufficientMarketData(str(exc), extra=extra or None) from exc

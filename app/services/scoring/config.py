@@ -27,6 +27,22 @@ KEYS = (
 )
 
 
+# The scoring algorithm a fresh database is seeded with (migration 0001; a test holds them equal):
+# what a replay without a database scores with.
+DEFAULT_ALGORITHMS: dict[str, tuple[float, dict[str, Any]]] = {
+    "technical": (
+        0.30,
+        {"rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0], "volume_window": 20},
+    ),
+    "fundamental": (0.25, {"volume_growth_windows_d": [7, 30]}),
+    "market_structure": (
+        0.25,
+        {"depth_band_pct": 1.0, "reference_order_usdt": 10000, "efficiency_window": 20},
+    ),
+    "risk": (0.20, {"volatility_window": 168, "benchmark": "BTCUSDT"}),
+}
+
+
 @dataclass(frozen=True)
 class RunConfig:
     weights: dict[str, float]

@@ -26,8 +26,9 @@ from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
+from app.policy.shortlist import ListingFact, shortlist
 from app.scoring.assemble import SymbolValues, assemble
-from app.scoring.engine import ScoringOutcome, SymbolScore, score_universe
+from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
 from app.services.market.candles import CandleService, last_closed_open_time
 from app.services.market.snapshot import SnapshotResult, collect
 from app.services.market.universe import UniverseService
@@ -164,21 +165,28 @@ class ScoringRunService:
 def shortlist_symbols(
     rows: Sequence[Symbol], members: set[int], config: RunConfig, now: datetime
 ) -> list[Symbol]:
-    """Stage 1, from the contract list alone: eligible, listed long enough, sane funding, by
-    24 h turnover; plus every current member and the benchmark, whatever their state."""
-    min_age = timedelta(days=config.min_listing_days)
-    candidates = [
-        r for r in rows
-        if r.is_eligible and r.delisted_at is None
-        and (r.listed_at is None or now - r.listed_at >= min_age)
-        and (r.funding_rate is None or abs(r.funding_rate) <= config.max_abs_funding)
-    ]  # fmt: skip
-    candidates.sort(key=lambda r: (-(r.turnover_24h or 0.0), r.symbol))
-    chosen = {r.id: r for r in candidates[: config.shortlist]}
-    for r in rows:
-        if r.id in members or r.symbol == config.benchmark:
-            chosen.setdefault(r.id, r)
-    return sorted(chosen.values(), key=lambda r: r.symbol)
+    """Stage 1 (`app.policy.shortlist`) over the stored contract list."""
+    by_id = {r.id: r for r in rows}
+    facts = [
+        ListingFact(
+            key=r.id,
+            symbol=r.symbol,
+            eligible=r.is_eligible and r.delisted_at is None,
+            listed_hours=None if r.listed_at is None else (now - r.listed_at) / HOUR,
+            funding_rate=r.funding_rate,
+            turnover_24h=r.turnover_24h,
+        )
+        for r in rows
+    ]
+    keys = shortlist(
+        facts,
+        members=members,
+        benchmark=config.benchmark,
+        size=config.shortlist,
+        min_listing_days=config.min_listing_days,
+        max_abs_funding=config.max_abs_funding,
+    )
+    return [by_id[k] for k in keys]
 
 
 def build_inputs_record(
@@ -269,7 +277,7 @@ def _score_rows(
 
 
 def _percent(value: float) -> Decimal:
-    return Decimal(str(round(min(max(value, 0.0), 100.0), 4)))
+    return Decimal(str(as_stored(value)))
 
 
 def _from_ms(ms: int) -> datetime:

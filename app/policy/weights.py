@@ -1,0 +1,90 @@
+"""Target weights as the policy sets them: caps a member count can meet, the method's weights
+within them, and percent with 4 decimals summing to exactly 100."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+
+import numpy as np
+
+from app.portfolio.covariance import shrunk_covariance
+
+STEP = Decimal("0.0001")
+HOURS_PER_YEAR = 24 * 365
+MIN_COMMON_HOURS = 24
+
+
+class InsufficientReturns(ValueError):
+    """Too few hours common to every member (or a member that never moved) for risk weights."""
+
+    def __init__(self, message: str, *, common_hours: int, without: list[int]) -> None:
+        super().__init__(message)
+        self.common_hours = common_hours
+        self.without = without  # rows with no return at all
+
+
+def risk_inputs(returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Annualised volatilities and the shrunk covariance of hourly returns `(n, H)`, over the
+    hours every row has."""
+    complete = ~np.isnan(returns).any(axis=0)
+    if complete.sum() < MIN_COMMON_HOURS:
+        without = [i for i, row in enumerate(returns) if np.isnan(row).all()]
+        raise InsufficientReturns(
+            "fewer than 24 hours of candles common to every member; run a scoring refresh",
+            common_hours=int(complete.sum()),
+            without=without,
+        )
+    aligned = returns[:, complete]
+    volatilities = aligned.std(axis=1, ddof=1) * np.sqrt(HOURS_PER_YEAR)
+    if not (volatilities > 0).all():
+        raise InsufficientReturns(
+            "a member's price did not move over the lookback",
+            common_hours=int(complete.sum()),
+            without=[],
+        )
+    return volatilities, shrunk_covariance(aligned.T)
+
+
+def effective_bounds(
+    n: int, min_weight: float, max_weight: float
+) -> tuple[float, float, list[str]]:
+    """The min/max weight caps (percent) that n members can meet while summing to 100.
+
+    With fewer than 100/max members (a portfolio being built up) no weights can respect the
+    max cap, and with more than 100/min none can respect the min cap: such a cap is relaxed to
+    the equal weight 100/n and reported, never silently dropped.
+    """
+    low, high, relaxed = min_weight, max_weight, []
+    if n * high < 100:
+        high = 100.0 / n
+        relaxed.append("max_position_weight")
+    if n * low > 100:
+        low = 100.0 / n
+        relaxed.append("min_position_weight")
+    return low, high, relaxed
+
+
+def to_percent(weights: np.ndarray, upper: np.ndarray | None = None) -> list[Decimal]:
+    """Round to 4 decimals so they sum to exactly 100: floor, then hand the remaining 0.0001
+    steps to the largest remainders (ties to the earlier member) that stay within their upper
+    cap, so rounding never lifts a weight over a cap the exact weights respected."""
+    exact = [Decimal(repr(float(w))) for w in weights]
+    floored = [w.quantize(STEP, rounding=ROUND_DOWN) for w in exact]
+    missing = int((Decimal(100) - sum(floored, Decimal(0))) / STEP)
+    caps = [Decimal("Infinity")] * len(exact)
+    if upper is not None:
+        caps = [Decimal(repr(float(u))) if np.isfinite(u) else Decimal("Infinity") for u in upper]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floored[i]), i))
+    room = [i for i in order if floored[i] + STEP <= caps[i]]
+    for i in (room + [i for i in order if i not in room])[: max(missing, 0)]:
+        floored[i] += STEP
+    return floored
+
+
+def needs_rebalance(
+    current: dict[str, Decimal], target: dict[str, Decimal], threshold_pct: float
+) -> bool:
+    """Apply the targets when any member's change exceeds the threshold (percentage points).
+    Applying only some would leave the sum off 100: one change above applies the whole set."""
+    threshold = Decimal(str(threshold_pct))
+    return any(abs(target[s] - current.get(s, Decimal(0))) > threshold for s in target)

@@ -1,0 +1,89 @@
+"""Simple rules the policy must beat, run on the same dates, universe and costs.
+
+Each chooses among the symbols the policy could have chosen at that decision (shortlisted and
+passing the gate) and holds them at equal weight, rebalanced at every decision:
+- `btc_hold`: BTC bought at the first decision and held (never traded again);
+- `equal_weight`: every eligible symbol;
+- `top_volume`: the top N by trailing 24 h quote volume (freqtrade's VolumePairList);
+- `momentum`: the top N by trailing 30-day return (over the history known at t while that is
+  shorter);
+- `random`: N random symbols (a seeded draw), kept while eligible, vacancies drawn again; the
+  report shows the mean book of `random_draws` such draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.replay.context import Context
+
+
+def equal_over(indices: list[int], n: int) -> np.ndarray:
+    weights = np.zeros(n)
+    if indices:
+        weights[indices] = 1.0 / len(indices)
+    return weights
+
+
+class BtcHold:
+    def __init__(self, benchmark: str) -> None:
+        self.benchmark = benchmark
+        self.bought = False
+
+    def targets(self, ctx: Context) -> np.ndarray | None:
+        if self.bought:
+            return None
+        history = ctx.view.history
+        self.bought = True
+        return equal_over([history.index_of(self.benchmark)], history.size)
+
+
+class EqualWeight:
+    def targets(self, ctx: Context) -> np.ndarray | None:
+        return equal_over(ctx.eligible, ctx.view.history.size)
+
+
+class TopVolume:
+    def __init__(self, top: int) -> None:
+        self.top = top
+
+    def targets(self, ctx: Context) -> np.ndarray | None:
+        volume = ctx.turnover_24h()
+        symbols = ctx.view.history.symbols
+        chosen = sorted(ctx.eligible, key=lambda i: (-volume[i], symbols[i]))[: self.top]
+        return equal_over(chosen, ctx.view.history.size)
+
+
+class Momentum:
+    def __init__(self, top: int, days: int) -> None:
+        self.top = top
+        self.hours = days * 24
+
+    def targets(self, ctx: Context) -> np.ndarray | None:
+        closes = ctx.view.candles("close", self.hours + 1)
+        # The return since the lookback's first known close: 30 days once history is that
+        # long (before then, over the history known at t).
+        known = ~np.isnan(closes)
+        first = closes[np.arange(closes.shape[0]), np.argmax(known, axis=1)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            change = closes[:, -1] / first - 1.0
+        symbols = ctx.view.history.symbols
+        known = [i for i in ctx.eligible if np.isfinite(change[i])]
+        chosen = sorted(known, key=lambda i: (-change[i], symbols[i]))[: self.top]
+        return equal_over(chosen, ctx.view.history.size)
+
+
+class RandomPick:
+    def __init__(self, top: int, seed: int) -> None:
+        self.top = top
+        self.rng = np.random.default_rng(seed)
+        self.held: list[int] = []
+
+    def targets(self, ctx: Context) -> np.ndarray | None:
+        eligible = set(ctx.eligible)
+        self.held = [i for i in self.held if i in eligible]
+        pool = sorted(eligible - set(self.held))
+        wanted = min(self.top - len(self.held), len(pool))
+        if wanted > 0:
+            self.held += [int(i) for i in self.rng.choice(pool, size=wanted, replace=False)]
+        return equal_over(self.held, ctx.view.history.size)

@@ -1,0 +1,69 @@
+"""What a replay runs: the scoring configuration, the policy settings and the replay's own
+parameters, hashed together so that a report names exactly what produced it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app.policy.replacement import ReplacementSettings
+from app.scoring.engine import ScoringConfig
+
+HOUR_MS = 3_600_000
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    scoring: ScoringConfig
+    candles: int  # hourly candles the scorer reads
+    shortlist: int
+    min_listing_days: float
+    max_abs_funding: float
+    benchmark: str
+    max_symbols: int
+    min_weight: float  # percent
+    max_weight: float
+    weighting_method: str
+    rebalance_threshold_pct: float
+    replacement: ReplacementSettings
+    correlation_window_hours: int
+    weights_lookback_hours: int
+
+
+@dataclass(frozen=True)
+class ReplayParams:
+    start_ms: int  # first decision (aligned to the hour)
+    end_ms: int  # valuation end; decisions are strictly before it
+    every_h: int
+    fee_bps: float = 6.0
+    slippage_bps: float = 0.0
+    random_draws: int = 50
+    random_seed: int = 0
+    momentum_days: int = 30
+
+    @property
+    def cost_rate(self) -> float:
+        return (self.fee_bps + self.slippage_bps) / 1e4
+
+    def decision_times(self) -> list[int]:
+        return list(range(self.start_ms, self.end_ms, self.every_h * HOUR_MS))
+
+
+def config_json(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
+    scoring = policy.scoring
+    return {
+        "scoring": {
+            "weights": dict(scoring.weights),
+            "parameters": {k: dict(v) for k, v in scoring.parameters.items()},
+            "gate": asdict(scoring.gate),
+        },
+        "policy": {k: v for k, v in asdict(policy).items() if k != "scoring"},
+        "replay": asdict(params),
+    }
+
+
+def config_hash(policy: PolicyConfig, params: ReplayParams) -> str:
+    canonical = json.dumps(config_json(policy, params), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,116 @@
+"""Evidence: each strategy's figures from its equity, and information coefficients.
+
+Figures are computed on the equity sampled every 24 h from the first decision (daily returns,
+annualised with 365 days; no risk-free rate): total return, CAGR, volatility, Sharpe, Sortino
+(downside deviation over all days), Calmar (CAGR / max drawdown) and max drawdown, all as
+fractions. The information coefficient of a score at a decision is the Spearman correlation,
+across the scored symbols, of the score at t with the return to the next decision.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.scoring.normalise import percentile_rank
+
+DAY_H = 24
+DAYS_PER_YEAR = 365
+MIN_SYMBOLS = 3  # fewer scored symbols with a forward return and an IC says nothing
+
+
+def _round(value: float) -> float | None:
+    return None if not math.isfinite(value) else round(value, 10)
+
+
+def strategy_figures(
+    equity: np.ndarray,
+    start_ms: int,
+    *,
+    turnovers: list[float],
+    fees: float,
+    funding: float,
+    sample_h: int,
+) -> dict[str, Any]:
+    """Figures of one hourly equity curve (index 0 = the first decision, value 1.0)."""
+    daily = equity[::DAY_H]
+    if (equity.size - 1) % DAY_H:
+        daily = np.append(daily, equity[-1])
+    returns = daily[1:] / daily[:-1] - 1.0
+    days = (equity.size - 1) / DAY_H
+    total = float(equity[-1] / equity[0] - 1.0)
+    cagr = (equity[-1] / equity[0]) ** (DAYS_PER_YEAR / days) - 1.0 if days > 0 else math.nan
+    std = float(returns.std(ddof=1)) if returns.size > 1 else math.nan
+    downside = float(np.sqrt(np.mean(np.minimum(returns, 0.0) ** 2))) if returns.size else math.nan
+    mean = float(returns.mean()) if returns.size else math.nan
+    peaks = np.maximum.accumulate(daily)
+    drawdown = float(np.max(1.0 - daily / peaks)) if daily.size else math.nan
+    sampled = equity[::sample_h]
+    times = start_ms + np.arange(sampled.size, dtype=np.int64) * sample_h * 3_600_000
+    curve = [[int(t), round(float(v), 10)] for t, v in zip(times, sampled, strict=True)]
+    if (equity.size - 1) % sample_h:
+        curve.append([int(start_ms + (equity.size - 1) * 3_600_000), round(float(equity[-1]), 10)])
+    return {
+        "total_return": _round(total),
+        "cagr": _round(float(cagr)),
+        "volatility": _round(std * math.sqrt(DAYS_PER_YEAR)),
+        "sharpe": _round(mean / std * math.sqrt(DAYS_PER_YEAR)) if std > 0 else None,
+        "sortino": _round(mean / downside * math.sqrt(DAYS_PER_YEAR)) if downside > 0 else None,
+        "calmar": _round(float(cagr) / drawdown) if drawdown > 0 else None,
+        "max_drawdown": _round(drawdown),
+        "turnover": _round(float(np.mean(turnovers))) if turnovers else None,
+        "fees": _round(fees),
+        "funding": _round(funding),
+        "equity": curve,
+    }
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Rank correlation over the pairs where both are known (ties share their mean rank)."""
+    both = np.isfinite(x) & np.isfinite(y)
+    if both.sum() < MIN_SYMBOLS:
+        return math.nan
+    rx, ry = percentile_rank(x[both]), percentile_rank(y[both])
+    if rx.std() == 0 or ry.std() == 0:
+        return math.nan
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+@dataclass
+class IcSeries:
+    """One score's IC at each decision, with the market's direction over the next period."""
+
+    values: list[float] = field(default_factory=list)
+    residual: list[float] = field(default_factory=list)
+    market_up: list[bool] = field(default_factory=list)
+
+    def add(self, score: np.ndarray, forward: np.ndarray, residual: np.ndarray, up: bool) -> None:
+        ic = spearman(score, forward)
+        if math.isnan(ic):
+            return
+        self.values.append(ic)
+        self.residual.append(spearman(score, residual))
+        self.market_up.append(up)
+
+    def summary(self) -> dict[str, Any]:
+        up = [v for v, u in zip(self.values, self.market_up, strict=True) if u]
+        down = [v for v, u in zip(self.values, self.market_up, strict=True) if not u]
+        return {
+            **_mean_t(self.values),
+            "residual": _mean_t([v for v in self.residual if not math.isnan(v)]),
+            "up_market": _mean_t(up),
+            "down_market": _mean_t(down),
+        }
+
+
+def _mean_t(values: list[float]) -> dict[str, Any]:
+    n = len(values)
+    if n == 0:
+        return {"mean": None, "t": None, "n": 0}
+    mean = float(np.mean(values))
+    std = float(np.std(values, ddof=1)) if n > 1 else math.nan
+    t = mean / (std / math.sqrt(n)) if n > 1 and std > 0 else math.nan
+    return {"mean": _round(mean), "t": _round(t), "n": n}

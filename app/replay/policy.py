@@ -1,0 +1,163 @@
+"""The live policy as a replay strategy: at each decision the portfolio is updated by the same
+pure rules the service decides with (replacement with hysteresis, holding time and correlation;
+initial selection; weights within caps; the rebalance threshold)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from app.policy.replacement import (
+    CorrelationTable,
+    MemberFact,
+    OutsiderFact,
+    RunScores,
+    outsiders_to_correlate,
+    recommend,
+)
+from app.policy.selection import fill_vacancies
+from app.policy.weights import (
+    InsufficientReturns,
+    effective_bounds,
+    needs_rebalance,
+    risk_inputs,
+    to_percent,
+)
+from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.weights import InfeasibleWeights, calculate_weights
+from app.replay.config import HOUR_MS, PolicyConfig
+from app.replay.context import Context
+from app.replay.history import PointInTime
+
+NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")
+
+
+@dataclass
+class Holding:
+    index: int  # symbol index in the history
+    rank: int
+    included_ms: int
+
+
+@dataclass
+class PolicyState:
+    members: list[Holding] = field(default_factory=list)
+    weights: dict[str, Decimal] = field(default_factory=dict)  # the applied targets, percent
+    runs: list[RunScores] = field(default_factory=list)  # newest first
+
+
+@dataclass(frozen=True)
+class PolicyDecision:
+    members: list[str]  # by rank
+    weights: dict[str, Decimal]  # percent, summing to 100 (empty without members)
+    trade: bool  # the book moves to `weights` now (else holdings drift untouched)
+    replaced: list[dict[str, Any]]  # executed replacements with the reasons that allowed them
+    blocked: list[dict[str, Any]]  # candidates kept, with the reasons that blocked each
+    added: list[str]  # initial selection / vacancies filled
+
+
+def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray:
+    closes = view.candles("close", hours + 1)[rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.diff(np.log(closes), axis=1)
+
+
+def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) -> PolicyDecision:
+    """Update `state` at `ctx.t_ms` and say what the book does."""
+    symbols = ctx.view.history.symbols
+    settings = config.replacement
+    state.runs.insert(0, RunScores(run_id, ctx.composite))
+    del state.runs[max(settings.confirmations, 1) :]
+    members = [
+        MemberFact(h.index, symbols[h.index], h.rank, (ctx.t_ms - h.included_ms) / HOUR_MS)
+        for h in state.members
+    ]
+    held = {h.index for h in state.members}
+    outsiders = [OutsiderFact(i, symbols[i]) for i in ctx.eligible if i not in held]
+    ranked = outsiders_to_correlate(outsiders, state.runs[0], settings)
+    vacancies = max(config.max_symbols - len(state.members), 0)
+    extra = sorted(
+        (o for o in outsiders if o not in ranked), key=lambda o: (-ctx.composite[o.id], o.symbol)
+    )[:vacancies]
+    ids = [m.id for m in members] + [o.id for o in ranked + extra]
+    corr = pairwise_correlation(hourly_returns(ctx.view, ids, config.correlation_window_hours))
+    table = CorrelationTable(ids, corr)
+
+    replaced, blocked = [], []
+    for rec in recommend(members, outsiders, state.runs, table, settings):
+        entry = {
+            "member": rec.member,
+            "outsider": rec.outsider,
+            "lead": rec.lead,
+            "reasons": rec.reasons,
+            "blocking": rec.blocking,
+        }
+        if not rec.actionable:
+            blocked.append(entry)
+            continue
+        leaving = next(h for h in state.members if symbols[h.index] == rec.member)
+        joining = next(o.id for o in outsiders if o.symbol == rec.outsider)
+        leaving.index, leaving.included_ms = joining, ctx.t_ms  # the newcomer takes its rank
+        replaced.append(entry)
+
+    held = {h.index for h in state.members}
+    best_first = sorted(
+        (o.id for o in outsiders if o.id not in held),
+        key=lambda i: (-ctx.composite[i], symbols[i]),
+    )
+    added = fill_vacancies(
+        [h.index for h in state.members],
+        [i for i in best_first if i in table.ids],
+        table,
+        places=config.max_symbols,
+        correlation_limit=settings.correlation_limit,
+    )
+    for i in added:
+        state.members.append(Holding(i, len(state.members) + 1, ctx.t_ms))
+
+    targets = target_weights(ctx, state, config)
+    changed = bool(replaced or added)
+    trade = changed or needs_rebalance(state.weights, targets, config.rebalance_threshold_pct)
+    if trade:
+        state.weights = targets
+    return PolicyDecision(
+        members=[symbols[h.index] for h in state.members],
+        weights=dict(state.weights),
+        trade=trade,
+        replaced=replaced,
+        blocked=blocked,
+        added=[symbols[i] for i in added],
+    )
+
+
+def target_weights(ctx: Context, state: PolicyState, config: PolicyConfig) -> dict[str, Decimal]:
+    """The configured method's weights of the members within the caps n members can meet;
+    equal weights when the method cannot be computed at t (too little common history, caps
+    that cannot hold): live answers such a request with a 409 and changes nothing, a replay
+    must hold something."""
+    if not state.members:
+        return {}
+    symbols = ctx.view.history.symbols
+    rows = [h.index for h in state.members]
+    low, high, _ = effective_bounds(len(rows), config.min_weight, config.max_weight)
+    method = config.weighting_method
+    volatilities = covariance = None
+    try:
+        if method in NEEDS_RETURNS:
+            returns = hourly_returns(ctx.view, rows, config.weights_lookback_hours)
+            volatilities, covariance = risk_inputs(returns)
+        raw = calculate_weights(
+            method,
+            scores=np.array([ctx.composite.get(i, 0.0) for i in rows]),
+            volatilities=volatilities,
+            covariance=covariance,
+            min_weight=low,
+            max_weight=high,
+        )
+    except (InsufficientReturns, InfeasibleWeights):
+        raw = np.full(len(rows), 100.0 / len(rows))
+    upper = np.full(len(rows), high)
+    return dict(zip([symbols[i] for i in rows], to_percent(raw, upper), strict=True))

@@ -1,0 +1,79 @@
+"""Histories for replay tests: generated random walks (written as CSV when a folder is wanted)
+and the shared real ones (read in place; skipped, saying why, when absent)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.services.replay.csv_source import load_csv_folder
+from tests.shared_data import MARKET_DATA
+
+START_MS = 1_700_000_000_000 // HOUR_MS * HOUR_MS  # 2023-11-14 22:00 UTC
+
+
+def shared_history(name: str = "roshan7869-algotrading") -> MarketHistory:
+    folder = MARKET_DATA / name
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (../shared/market-data is read in place, not copied)")
+    return load_csv_folder(folder)
+
+
+def random_walks(
+    n: int, hours: int, *, seed: int = 7, funding: bool = True, start_ms: int = START_MS
+) -> MarketHistory:
+    """`n` symbols (BTC first) of hourly candles following correlated random walks, with
+    8-hourly funding settlements when `funding`."""
+    rng = np.random.default_rng(seed)
+    market = rng.normal(0, 0.006, hours)
+    loadings = rng.uniform(0.3, 1.2, n)
+    returns = loadings[:, None] * market + rng.normal(0, 0.008, (n, hours))
+    close = 100.0 * rng.uniform(0.5, 2.0, n)[:, None] * np.exp(np.cumsum(returns, axis=1))
+    open_ = np.concatenate([close[:, :1], close[:, :-1]], axis=1)
+    spread = np.abs(rng.normal(0, 0.003, (n, hours)))
+    grid = start_ms + HOUR_MS * np.arange(hours, dtype=np.int64)
+    settlements = grid[(grid + HOUR_MS) % (8 * HOUR_MS) == 0] + HOUR_MS
+    return MarketHistory(
+        symbols=["BTCUSDT", *(f"S{i:03d}USDT" for i in range(1, n))],
+        grid_ms=grid,
+        open=open_,
+        high=np.maximum(open_, close) * (1 + spread),
+        low=np.minimum(open_, close) * (1 - spread),
+        close=close,
+        volume=rng.uniform(1e3, 1e5, (n, hours)),
+        funding=[
+            Funding(settlements, rng.normal(1e-4, 1e-4, settlements.size)) if funding else None
+            for _ in range(n)
+        ],
+        source="generated",
+    )
+
+
+def write_csv_folder(history: MarketHistory, folder: Path, *, gzip_every: int = 0) -> Path:
+    """The history as `<BASE>_USDT-1h.csv` (+ `-funding.csv`) files; every `gzip_every`-th
+    symbol's files gzipped."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, symbol in enumerate(history.symbols):
+        base = symbol.removesuffix("USDT")
+        rows = ["ts_ms,open,high,low,close,volume"]
+        for k, t in enumerate(history.grid_ms.tolist()):
+            if np.isnan(history.close[i, k]):
+                continue
+            values = (history.open, history.high, history.low, history.close, history.volume)
+            rows.append(f"{t}," + ",".join(repr(float(v[i, k])) for v in values))
+        files = {f"{base}_USDT-1h.csv": "\n".join(rows) + "\n"}
+        record = history.funding[i]
+        if record is not None:
+            pairs = zip(record.at_ms.tolist(), record.rate.tolist(), strict=True)
+            lines = ["ts_ms,rate", *(f"{t},{r!r}" for t, r in pairs)]
+            files[f"{base}_USDT-funding.csv"] = "\n".join(lines) + "\n"
+        for name, text in files.items():
+            if gzip_every and i % gzip_every == 0:
+                (folder / f"{name}.gz").write_bytes(gzip.compress(text.encode()))
+            else:
+                (folder / name).write_text(text)
+    return folder

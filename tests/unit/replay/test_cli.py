@@ -1,0 +1,70 @@
+"""`python -m app.cli replay` on a folder: the report file, quiet off a terminal, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from tests.replay_data import random_walks, write_csv_folder
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_csv_folder(random_walks(8, 24 * 45), tmp_path_factory.mktemp("history"))
+
+
+def test_writes_the_report_and_prints_nothing_off_a_terminal(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.json"
+    assert main(["replay", "--data", str(folder), "--every", "7d", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["data"]["symbols"] == 8 and report["data"]["funding"] == "known"
+    assert report["data"]["decisions"] >= 2
+    assert capsys.readouterr() == ("", "")
+
+
+def test_overrides_change_the_config_hash_and_top_caps_the_members(
+    folder: Path, tmp_path: Path
+) -> None:
+    base, tuned = tmp_path / "base.json", tmp_path / "tuned.json"
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"policy": {"weighting_method": "equal"}}))
+    common = ["replay", "--data", str(folder), "--from", "2023-11-25T00:00:00Z"]
+    assert main([*common, "--top", "3", "--out", str(base)]) == 0
+    assert main([*common, "--top", "3", "--config", str(config), "--out", str(tuned)]) == 0
+    first, second = json.loads(base.read_text()), json.loads(tuned.read_text())
+    assert first["config_hash"] != second["config_hash"]
+    assert all(len(d["members"]) <= 3 for d in first["decisions"])
+    weights = second["decisions"][0]["weights"]
+    assert sorted(weights.values()) == [33.3333, 33.3333, 33.3334]  # equal, summing to 100
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--every", "3x"], "not a duration"),
+        (["--from", "yesterday"], "not an ISO 8601 time"),
+    ],
+)
+def test_bad_arguments_exit_2_with_the_reason(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["replay", "--data", str(folder), "--out", str(tmp_path / "r.json"), *extra])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unknown_override_is_refused_not_ignored(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"policy": {"replacment_margin": 3}}))
+    out = tmp_path / "r.json"
+    assert main(["replay", "--data", str(folder), "--config", str(config), "--out", str(out)]) == 2
+    assert "unknown policy setting(s): replacment_margin" in capsys.readouterr().err
+    assert not out.exists()

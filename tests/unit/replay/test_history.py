@@ -1,0 +1,81 @@
+"""Point-in-time history: nothing after t can be read, and the CSV folder reads back exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.replay.history import HOUR_MS, LookAheadError
+from app.services.replay.csv_source import HistoryFolderError, load_csv_folder
+from tests.replay_data import START_MS, random_walks, write_csv_folder
+
+
+class TestPointInTime:
+    history = random_walks(3, 48)
+
+    def test_candles_end_with_the_one_closed_at_t(self) -> None:
+        t = START_MS + 10 * HOUR_MS  # the candle opened at START + 9 h closes at t
+        closes = self.history.at(t).candles("close", 4)
+        assert closes.shape == (3, 4)
+        np.testing.assert_array_equal(closes, self.history.close[:, 6:10])
+
+    def test_a_read_past_t_raises(self) -> None:
+        view = self.history.at(START_MS + 10 * HOUR_MS)
+        with pytest.raises(LookAheadError):
+            view.candles("close", 2, until_ms=START_MS + 11 * HOUR_MS)
+        with pytest.raises(LookAheadError):
+            view.funding(0, since_ms=START_MS, until_ms=START_MS + 11 * HOUR_MS)
+
+    def test_a_window_longer_than_history_is_padded_with_nan_not_invented(self) -> None:
+        closes = self.history.at(START_MS + 2 * HOUR_MS).candles("close", 5)
+        assert np.isnan(closes[:, :3]).all()
+        np.testing.assert_array_equal(closes[:, 3:], self.history.close[:, :2])
+
+    def test_funding_is_what_settled_by_t_and_unknown_stays_unknown(self) -> None:
+        t = START_MS + 30 * HOUR_MS
+        settled = self.history.at(t).funding(0, since_ms=0)
+        record = self.history.funding[0]
+        assert record is not None
+        np.testing.assert_array_equal(settled, record.rate[record.at_ms <= t])
+        unknown = random_walks(2, 24, funding=False)
+        assert unknown.at(START_MS + 24 * HOUR_MS).funding(0, since_ms=0) is None
+        assert not unknown.funding_known
+
+    def test_a_symbol_exists_from_its_first_candle(self) -> None:
+        history = random_walks(2, 24)
+        history.close[1, :5] = np.nan
+        assert history.at(START_MS + 5 * HOUR_MS).listed().tolist() == [True, False]
+        assert history.at(START_MS + 6 * HOUR_MS).listed().tolist() == [True, True]
+
+    def test_the_mark_carries_the_last_close_over_a_hole(self) -> None:
+        history = random_walks(1, 10)
+        history.close[0, 4:7] = np.nan
+        marks = history.at(START_MS + 7 * HOUR_MS).last_close()
+        assert marks[0] == history.close[0, 3]
+
+
+class TestCsvFolder:
+    def test_plain_and_gzipped_files_read_back_exactly(self, tmp_path: Path) -> None:
+        history = random_walks(4, 72)
+        loaded = load_csv_folder(write_csv_folder(history, tmp_path, gzip_every=2))
+        assert loaded.symbols == sorted(history.symbols)
+        for name in ("open", "high", "low", "close", "volume"):
+            ours = getattr(history, name)[[history.index_of(s) for s in loaded.symbols]]
+            np.testing.assert_array_equal(getattr(loaded, name), ours)
+        assert loaded.funding_known
+
+    def test_a_symbol_without_a_funding_file_has_unknown_funding(self, tmp_path: Path) -> None:
+        write_csv_folder(random_walks(2, 24), tmp_path)
+        (tmp_path / "S001_USDT-funding.csv").unlink()
+        loaded = load_csv_folder(tmp_path)
+        assert loaded.funding[loaded.index_of("S001USDT")] is None
+        assert loaded.funding[loaded.index_of("BTCUSDT")] is not None
+
+    def test_a_folder_without_candles_or_with_a_bad_file_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(HistoryFolderError, match=r"no <BASE>_USDT-1h\.csv"):
+            load_csv_folder(tmp_path)
+        (tmp_path / "BAD_USDT-1h.csv").write_text("ts_ms,open,high,low,close,volume\n1,2,3\n")
+        with pytest.raises(HistoryFolderError, match=r"BAD_USDT-1h\.csv"):
+            load_csv_folder(tmp_path)
