@@ -7,9 +7,9 @@ python -m app.cli replay --data DIR [--from ISO] [--to ISO] [--every 24h] [--top
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import math
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,22 +18,26 @@ from pathlib import Path
 
 import numpy as np
 
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.exchange.errors import ExchangeError
+from app.exchange.factory import create_gateway, create_http_session
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
 from app.replay.history import MarketHistory
 from app.replay.run import Progress, ReplayRangeError, replay
 from app.services.replay.config import ReplayConfigError, default_run_config, policy_config
 from app.services.replay.csv_source import HistoryFolderError, load_csv_folder
+from app.services.replay.importer import HistoryImporter, ImportProgress
 from app.services.system.runtime_settings import DEFAULTS
 
-DURATION = re.compile(r"^(?P<n>[1-9][0-9]*)(?P<unit>[hd])$")
 DAY_MS = 24 * HOUR_MS
 
 
 def hours(text: str) -> int:
-    match = DURATION.match(text.strip())
-    if match is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 1h, 4h, 24h or 7d")
-    return int(match["n"]) * (24 if match["unit"] == "d" else 1)
+    try:
+        return parse_every(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def moment_ms(text: str) -> int:
@@ -59,6 +63,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--slippage-bps", type=float, default=0.0)
     r.add_argument("--config", type=Path, help="JSON overrides of scoring and policy settings")
     r.add_argument("--out", type=Path, required=True, help="where the JSON report goes")
+    i = commands.add_parser("import-history", help="import KuCoin history into the database")
+    i.add_argument("--from", dest="start", type=moment_ms, required=True)
+    i.add_argument("--to", dest="end", type=moment_ms, required=True)
+    i.add_argument("--symbols", type=lambda s: [x for x in s.split(",") if x], default=None)
     return root
 
 
@@ -110,12 +118,45 @@ def run_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+async def import_history(args: argparse.Namespace, settings: Settings) -> int:
+    """Sync the contract list, then import the range symbol by symbol, showing progress."""
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    http = create_http_session(settings.kucoin)
+    try:
+        gateway = create_gateway(settings.kucoin, http)
+        start, end = (datetime.fromtimestamp(v / 1000, UTC) for v in (args.start, args.end))
+        with progress_bar(sys.stderr.isatty()) as bar:
+
+            def shown(p: ImportProgress) -> None:
+                if bar is not None:
+                    bar(p.symbols_done, p.symbols_total)
+
+            result = await HistoryImporter(sessionmaker, gateway).run(
+                start, end, args.symbols, shown
+            )
+    finally:
+        await http.close()
+        await engine.dispose()
+    print(
+        f"imported {result.candles_inserted} candles and {result.settlements_inserted} "
+        f"settlements for {result.symbols_done} symbols; {len(result.failures)} failed"
+        + "".join(f"\n  {s}: {slug}" for s, slug in sorted(result.failures.items()))
+    )
+    return 1 if result.failures else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.command == "import-history":
+            return asyncio.run(import_history(args, Settings()))
         return run_replay(args)
-    except (HistoryFolderError, ReplayConfigError, ReplayRangeError, OSError) as exc:
-        print(f"replay: {exc}", file=sys.stderr)
+    except (HistoryFolderError, ReplayConfigError, ReplayRangeError, LookupError) as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ExchangeError) as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
         return 2
     except json.JSONDecodeError as exc:
         print(f"replay: --config is not JSON: {exc}", file=sys.stderr)

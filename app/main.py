@@ -19,6 +19,7 @@ from app.api.routers import (
     pairlist,
     portfolio,
     portfolio_ops,
+    replays,
     scoring,
     signals,
     symbols,
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            await state.replays.stop()
             await webhooks.stop()
             if scheduler is not None:
                 await scheduler.stop()
@@ -126,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(alerts.router, prefix=API_PREFIX)
     app.include_router(signals.router, prefix=API_PREFIX)
+    app.include_router(replays.router, prefix=API_PREFIX)
     return app
 
 

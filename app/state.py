@@ -17,6 +17,7 @@ from app.exchange.websocket import TickerStream
 from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
+from app.services.replay.runner import ReplayRunner
 from app.services.system.events import EventSignal
 
 
@@ -31,10 +32,15 @@ class AppState:
     prices: PriceCache
     ticker_stream: TickerStream | None = None
     scoring_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while a scoring run is in progress in this process."""
     portfolio_cache: PortfolioReadCache | None = None
     events: EventSignal = field(default_factory=EventSignal)
-    """Held while a scoring run is in progress in this process."""
     started_at: datetime = field(default_factory=utcnow)
+    replays: ReplayRunner = field(init=False)
+    """Runs the replays requested over the API, in this process."""
+
+    def __post_init__(self) -> None:
+        self.replays = ReplayRunner(self.sessionmaker)
 
 
 def announce_commit(state: AppState, session: AsyncSession) -> None:

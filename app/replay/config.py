@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,6 +13,15 @@ from app.policy.replacement import ReplacementSettings
 from app.scoring.engine import ScoringConfig
 
 HOUR_MS = 3_600_000
+EVERY = re.compile(r"^(?P<n>[1-9][0-9]{0,3})(?P<unit>[hd])$")
+
+
+def parse_every(text: str) -> int:
+    """Hours of a decision interval written like 1h, 4h, 24h or 7d (ValueError otherwise)."""
+    match = EVERY.match(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like 1h, 4h, 24h or 7d")
+    return int(match["n"]) * (24 if match["unit"] == "d" else 1)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from app.services.alerts.service import AlertService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.service import MySymbolsService
+from app.services.replay.service import ReplayService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.signals.service import SignalService
@@ -55,6 +56,10 @@ class Services:
     @cached_property
     def alerts(self) -> AlertService:
         return AlertService(self.session, self.state.gateway)
+
+    @cached_property
+    def replays(self) -> ReplayService:
+        return ReplayService(self.session)
 
     @cached_property
     def api_keys(self) -> ApiKeyService:

@@ -15,14 +15,17 @@ APP = Path(__file__).resolve().parents[2] / "app"
 PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy", "replay")
 PURE_ALLOWED = {"numpy", "talib"} | {f"app.{p}" for p in PURE_PACKAGES}
 
-# The only places a transaction is committed: the request and job boundaries, and the two
-# classes that own transactions of their own (each idempotency claim is committed before the
-# work it guards; each webhook delivery is claimed and recorded in its own transaction).
+# The only places a transaction is committed: the request and job boundaries, and the classes
+# that own transactions of their own (each idempotency claim is committed before the work it
+# guards; each webhook delivery is claimed and recorded in its own transaction; a history
+# import commits symbol by symbol; a background replay records its progress as it goes).
 COMMIT_OWNERS = {
     "api/deps.py",  # get_session / SessionSource: one transaction per request
     "scheduler/runner.py",  # Scheduler.run_tick: one transaction per job run
     "services/system/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "services/system/webhooks.py",  # WebhookDispatcher.deliver: claim, then record
+    "services/replay/importer.py",  # HistoryImporter: each symbol's rows, so it can resume
+    "services/replay/runner.py",  # ReplayRunner: start, heartbeats and the report of a run
 }
 SERVICE_FACTORY = "services/factory.py"
 

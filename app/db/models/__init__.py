@@ -1,8 +1,9 @@
 """All ORM models, imported here so `Base.metadata` is complete for Alembic."""
 
 from app.db.models.events import EventOutbox
-from app.db.models.market import Candle, CandleGap, Symbol
+from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
+from app.db.models.replay import ReplayRun
 from app.db.models.scoring import ScoringAlgorithm, ScoringRun, SymbolScore
 from app.db.models.signals import Alert, Signal
 from app.db.models.system import ApiKey, IdempotencyKey, JobRun, SystemConfiguration
@@ -14,11 +15,13 @@ __all__ = [
     "Candle",
     "CandleGap",
     "EventOutbox",
+    "FundingSettlement",
     "IdempotencyKey",
     "JobRun",
     "PerformanceRecord",
     "PortfolioHistory",
     "PortfolioMember",
+    "ReplayRun",
     "ScoringAlgorithm",
     "ScoringRun",
     "Signal",

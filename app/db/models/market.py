@@ -104,3 +104,16 @@ class CandleGap(Base):
     gap_end: Mapped[datetime] = mapped_column(UTCDateTime)
     missing_count: Mapped[int] = mapped_column(Integer)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FundingSettlement(Base):
+    """One funding settlement of a contract, stored as first seen (history for replays)."""
+
+    __tablename__ = "funding_settlement"
+
+    symbol_id: Mapped[int] = mapped_column(
+        ForeignKey("symbol.id", ondelete="CASCADE"), primary_key=True
+    )
+    settled_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    rate: Mapped[float] = mapped_column(Double)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -69,6 +69,36 @@ class CandleRepository:
         )
         return list(rows.all())
 
+    async def bars(
+        self, granularity_min: int, start: datetime, end: datetime
+    ) -> Sequence[tuple[int, datetime, float, float, float, float, float]]:
+        """(symbol id, open time, open, high, low, close, volume) of every symbol's candles
+        opening in [start, end], by symbol then time (a replay's history)."""
+        rows = await self.session.execute(
+            select(
+                Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
+                Candle.close, Candle.volume,
+            )
+            .where(
+                Candle.granularity_min == granularity_min,
+                Candle.open_time >= start,
+                Candle.open_time <= end,
+            )
+            .order_by(Candle.symbol_id, Candle.open_time)
+        )  # fmt: skip
+        return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+
+    async def span(self, granularity_min: int) -> tuple[datetime | None, datetime | None]:
+        """The first and last stored open times of any symbol."""
+        row = (
+            await self.session.execute(
+                select(func.min(Candle.open_time), func.max(Candle.open_time)).where(
+                    Candle.granularity_min == granularity_min
+                )
+            )
+        ).one()
+        return row[0], row[1]
+
     async def count(self, symbol_id: int, granularity_min: int) -> int:
         total = await self.session.scalar(
             select(func.count()).where(

@@ -156,7 +156,7 @@ class CandleService:
                     done = True
                     continue
                 plan, bars = entry
-                rows.extend(_row(plan.symbol.id, granularity_min, bar, now) for bar in bars)
+                rows.extend(candle_row(plan.symbol.id, granularity_min, bar, now) for bar in bars)
                 gaps.extend(_gap_rows(plan, bars, granularity_min, step, now))
             if len(rows) >= STORE_BATCH or done:
                 result.fetched += len(rows)
@@ -184,7 +184,10 @@ def _gap_rows(
     ]
 
 
-def _row(symbol_id: int, granularity_min: int, bar: CandleBar, now: datetime) -> dict[str, Any]:
+def candle_row(
+    symbol_id: int, granularity_min: int, bar: CandleBar, now: datetime
+) -> dict[str, Any]:
+    """A stored candle row of `bar`, learned at `now`."""
     return {
         "symbol_id": symbol_id,
         "granularity_min": granularity_min,

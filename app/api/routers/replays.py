@@ -1,0 +1,60 @@
+"""Replays of the service's own history: request one, follow it, read its evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response, status
+
+from app.api.deps import AppStateDep, ReaderDep, ReplaysDep, TraderDep
+from app.schemas.common import problem_responses
+from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
+from app.services.replay.service import ReplayRequest
+
+router = APIRouter(prefix="/replays", tags=["replays"], responses=problem_responses(401, 403))
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplaySummary,
+    summary="Replay the decision policy on the stored history, against baselines (background)",
+    responses=problem_responses(422),
+)
+async def create_replay(
+    body: ReplayCreate,
+    principal: TraderDep,
+    replays: ReplaysDep,
+    state: AppStateDep,
+    request: Request,
+    response: Response,
+    tasks: BackgroundTasks,
+) -> ReplaySummary:
+    run = await replays.create(
+        ReplayRequest(
+            start=body.start, end=body.end, every=body.every, top=body.top,
+            fee_bps=body.fee_bps, slippage_bps=body.slippage_bps, overrides=body.overrides,
+        ),
+        requested_by=principal.name,
+    )  # fmt: skip
+    response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
+    tasks.add_task(state.replays.launch, run.id)  # after the commit: the run is there to read
+    return ReplaySummary.model_validate(run)
+
+
+@router.get("", response_model=list[ReplaySummary], summary="Replays, newest first")
+async def list_replays(
+    _: ReaderDep, replays: ReplaysDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[ReplaySummary]:
+    return [ReplaySummary.model_validate(r) for r in await replays.listing(limit)]
+
+
+@router.get(
+    "/{run_id}",
+    response_model=ReplayRead,
+    summary="One replay: status, progress and, when done, its report",
+    responses=problem_responses(404),
+)
+async def get_replay(run_id: RunId, _: ReaderDep, replays: ReplaysDep) -> ReplayRead:
+    return ReplayRead.model_validate(await replays.get(run_id))

@@ -1,0 +1,38 @@
+"""Replays started over the API: what was asked, how far it got, and the report it produced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Float, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.db.types import JSONType, UTCDateTime, utcnow
+
+
+class ReplayRun(Base):
+    __tablename__ = "replay_run"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'succeeded', 'failed')", name="status_known"
+        ),
+        Index("ix_replay_run_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    requested_by: Mapped[str] = mapped_column(String(80))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType)  # as asked, for the record
+    config: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # what it ran with
+    config_hash: Mapped[str | None] = mapped_column(String(64))
+    data_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    data_to: Mapped[datetime] = mapped_column(UTCDateTime)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -1,0 +1,59 @@
+"""Queries on `funding_settlement`: stored as first seen, read back for replays; flushes only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import FundingSettlement
+
+
+class FundingRepository:
+    """The `funding_settlement` table."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def insert_missing(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert settlements, ignoring (symbol, time) already stored; how many were new."""
+        if not rows:
+            return 0
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(FundingSettlement)
+            .on_conflict_do_nothing()
+            .returning(FundingSettlement.symbol_id)
+        )
+        result = await self.session.execute(statement, list(rows))
+        return len(result.all())
+
+    async def latest(self, symbol_ids: Sequence[int]) -> dict[int, datetime]:
+        """The newest stored settlement time of each symbol that has one."""
+        rows = await self.session.execute(
+            select(FundingSettlement.symbol_id, func.max(FundingSettlement.settled_at))
+            .where(FundingSettlement.symbol_id.in_(symbol_ids))
+            .group_by(FundingSettlement.symbol_id)
+        )
+        return {symbol_id: at for symbol_id, at in rows.all() if at is not None}
+
+    async def between(
+        self, symbol_ids: Sequence[int], start: datetime, end: datetime
+    ) -> Sequence[tuple[int, datetime, float]]:
+        """(symbol id, settlement time, rate) in [start, end], oldest first."""
+        rows = await self.session.execute(
+            select(
+                FundingSettlement.symbol_id, FundingSettlement.settled_at, FundingSettlement.rate
+            )
+            .where(
+                FundingSettlement.symbol_id.in_(symbol_ids),
+                FundingSettlement.settled_at >= start,
+                FundingSettlement.settled_at <= end,
+            )
+            .order_by(FundingSettlement.symbol_id, FundingSettlement.settled_at)
+        )
+        return [(i, at, float(rate)) for i, at, rate in rows.all()]

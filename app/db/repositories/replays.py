@@ -1,0 +1,44 @@
+"""Queries on `replay_run`; flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+
+from app.db.models import ReplayRun
+
+
+class ReplayRepository:
+    """The `replay_run` table: runs as asked, their progress and their reports."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, run: ReplayRun) -> ReplayRun:
+        self.session.add(run)
+        await self.session.flush()
+        return run
+
+    async def get(self, run_id: int) -> ReplayRun | None:
+        return await self.session.get(ReplayRun, run_id)
+
+    async def listing(self, limit: int) -> Sequence[ReplayRun]:
+        """The newest runs first, without their (large) reports."""
+        query = (
+            select(ReplayRun)
+            .options(defer(ReplayRun.report, raiseload=True))
+            .order_by(ReplayRun.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def set(self, run_id: int, **values: Any) -> None:
+        await self.session.execute(update(ReplayRun).where(ReplayRun.id == run_id).values(**values))
+
+    async def heartbeat(self, run_id: int, progress: float, now: datetime) -> None:
+        await self.set(run_id, progress=progress, heartbeat_at=now)

@@ -1,0 +1,76 @@
+"""Replay contracts: a request over the service's own history, and the runs it produces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
+
+
+class ReplayCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "from": "2026-10-01T00:00:00Z",
+                    "to": "2026-11-01T00:00:00Z",
+                    "every": "24h",
+                    "top": 10,
+                    "fee_bps": 6,
+                }
+            ]
+        },
+    )
+
+    start: AwareDatetime = Field(alias="from", description="First decision (a whole UTC hour).")
+    end: AwareDatetime = Field(alias="to", description="End of the valuation (a whole hour).")
+    every: str = Field(default="24h", pattern=EVERY_PATTERN, description="1h, 4h, 24h, 7d, ...")
+    top: int | None = Field(
+        default=None, ge=1, le=100, description="Members (default: max_portfolio_symbols)."
+    )
+    fee_bps: float = Field(default=6.0, ge=0, le=1000)
+    slippage_bps: float = Field(default=0.0, ge=0, le=1000)
+    overrides: dict[str, Any] | None = Field(
+        default=None,
+        description='Scoring and policy overrides: {"scoring": {"weights": {...}, '
+        '"parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}.',
+    )
+
+    @model_validator(mode="after")
+    def whole_hours_in_order(self) -> ReplayCreate:
+        for moment in (self.start, self.end):
+            if moment.minute or moment.second or moment.microsecond:
+                raise ValueError("from and to must be whole hours")
+        if self.end <= self.start:
+            raise ValueError("to must be after from")
+        return self
+
+
+class ReplaySummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: Literal["queued", "running", "succeeded", "failed"]
+    progress: float = Field(description="Share of the decisions done, 0 to 1.")
+    requested_by: str
+    params: dict[str, Any] = Field(description="The request as made.")
+    config_hash: str | None
+    data_from: datetime
+    data_to: datetime
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+
+
+class ReplayRead(ReplaySummary):
+    config: dict[str, Any] | None = Field(description="The configuration the run used.")
+    report: dict[str, Any] | None = Field(
+        description="When succeeded: the replay document (config_hash, data, strategies, ic, "
+        "decisions), the same as `python -m app.cli replay` writes."
+    )

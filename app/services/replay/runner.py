@@ -1,0 +1,114 @@
+"""Runs queued replays of the service's own history in the background of this process.
+
+A run loads the stored history (with the warm-up its first decision needs), replays it off the
+event loop (in a worker thread, one run at a time) and stores the report; its progress and a
+heartbeat are written every second, so a reader can tell a live run from one whose replica died.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db.repositories.replays import ReplayRepository
+from app.db.types import utcnow
+from app.replay.config import HOUR_MS, config_json
+from app.replay.run import replay
+from app.services.replay.db_source import load_db_history
+from app.services.replay.service import deployment_policy, params_of
+
+logger = logging.getLogger(__name__)
+HEARTBEAT_S = 1.0
+
+
+class ReplayCancelled(Exception):
+    """The process is stopping: the run ends at its next decision."""
+
+
+class ReplayRunner:
+    """Executes replay runs, one at a time, each in its own short transactions."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+        self._slot = asyncio.Semaphore(1)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
+
+    async def launch(self, run_id: int) -> None:
+        """Start a committed, queued run in the background (returns at once; async so that a
+        request's background task calls it on the event loop, not in a worker thread)."""
+        task = asyncio.create_task(self._run(run_id), name=f"replay-{run_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wait(self) -> None:
+        """Until every launched run has finished (tests, and a clean shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.wait()
+
+    async def _run(self, run_id: int) -> None:
+        async with self._slot:
+            try:
+                await self._execute(run_id)
+            except asyncio.CancelledError:
+                await self._finish(run_id, status="failed", error="the service stopped")
+                raise
+            except Exception as exc:
+                logger.exception("replay %d failed", run_id)
+                await self._finish(run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+
+    async def _execute(self, run_id: int) -> None:
+        async with self.sessionmaker() as session:
+            repository = ReplayRepository(session)
+            run = await repository.get(run_id)
+            if run is None or run.status != "queued":
+                return
+            params = params_of(run)
+            policy = await deployment_policy(
+                session, run.params.get("overrides"), run.params.get("top")
+            )
+            warm_up = timedelta(
+                milliseconds=max(policy.candles, params.momentum_days * 24) * HOUR_MS
+            )
+            history = await load_db_history(session, run.data_from - warm_up, run.data_to)
+            config = config_json(policy, params)
+            await repository.set(
+                run_id, status="running", started_at=utcnow(), heartbeat_at=utcnow(),
+                config=config,
+            )  # fmt: skip
+            await session.commit()
+        done = [0.0]
+
+        def progress(finished: int, total: int) -> None:
+            if self._stopping:
+                raise ReplayCancelled
+            done[0] = finished / total
+
+        work = asyncio.create_task(asyncio.to_thread(replay, history, policy, params, progress))
+        while not work.done():
+            await asyncio.wait({work}, timeout=HEARTBEAT_S)
+            async with self.sessionmaker() as session:
+                await ReplayRepository(session).heartbeat(run_id, round(done[0], 6), utcnow())
+                await session.commit()
+        report: dict[str, Any] = work.result()
+        await self._finish(
+            run_id, status="succeeded", report=report, config_hash=report["config_hash"],
+            progress=1.0,
+        )  # fmt: skip
+
+    async def _finish(self, run_id: int, **values: Any) -> None:
+        async with self.sessionmaker() as session:
+            await ReplayRepository(session).set(run_id, finished_at=utcnow(), **values)
+            await session.commit()

@@ -1,0 +1,106 @@
+"""Replays of the service's own history, requested over the API: recorded, run in the
+background by `ReplayRunner`, read back with their progress and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ReplayRun
+from app.db.repositories.candles import CandleRepository
+from app.db.repositories.replays import ReplayRepository
+from app.errors import NotFoundError, ValidationFailedError
+from app.replay.config import PolicyConfig, ReplayParams, parse_every
+from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
+from app.services.scoring.config import load_run_config
+from app.services.system.runtime_settings import read_settings
+
+HOUR = timedelta(hours=1)
+HOURLY = 60
+
+
+@dataclass(frozen=True)
+class ReplayRequest:
+    start: datetime
+    end: datetime
+    every: str
+    top: int | None
+    fee_bps: float
+    slippage_bps: float
+    overrides: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(), "to": self.end.isoformat(), "every": self.every,
+            "top": self.top, "fee_bps": self.fee_bps, "slippage_bps": self.slippage_bps,
+            "overrides": self.overrides,
+        }  # fmt: skip
+
+
+def params_of(run: ReplayRun) -> ReplayParams:
+    p = run.params
+    return ReplayParams(
+        start_ms=int(run.data_from.timestamp() * 1000),
+        end_ms=int(run.data_to.timestamp() * 1000),
+        every_h=parse_every(p["every"]),
+        fee_bps=float(p["fee_bps"]),
+        slippage_bps=float(p["slippage_bps"]),
+    )
+
+
+async def deployment_policy(
+    session: AsyncSession, overrides: dict[str, Any] | None, top: int | None
+) -> PolicyConfig:
+    """The configuration in force in this deployment, with the request's overrides."""
+    run = await load_run_config(session)
+    settings = await read_settings(session, POLICY_KEYS)
+    return policy_config(run, settings, overrides, top=top)
+
+
+class ReplayService:
+    """Records replay requests and reads replay runs."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.replays = ReplayRepository(session)
+
+    async def create(self, request: ReplayRequest, *, requested_by: str) -> ReplayRun:
+        """Check the request against the stored history and the configuration, then queue it."""
+        try:
+            parse_every(request.every)
+            await deployment_policy(self.session, request.overrides, request.top)
+        except (ValueError, ReplayConfigError) as exc:
+            raise ValidationFailedError(str(exc)) from exc
+        first, last = await CandleRepository(self.session).span(HOURLY)
+        if first is None or last is None:
+            raise ValidationFailedError("no hourly candles are stored yet; import history first")
+        if request.start < first + HOUR or request.end > last + HOUR:
+            raise ValidationFailedError(
+                "the range must lie within the stored history",
+                extra={
+                    "history_from": (first + HOUR).isoformat(),
+                    "history_to": (last + HOUR).isoformat(),
+                },
+            )
+        return await self.replays.add(
+            ReplayRun(
+                status="queued",
+                requested_by=requested_by,
+                params=request.to_json(),
+                data_from=request.start,
+                data_to=request.end,
+            )
+        )
+
+    async def get(self, run_id: int) -> ReplayRun:
+        run = await self.replays.get(run_id)
+        if run is None:
+            raise NotFoundError(f"replay {run_id} does not exist")
+        return run
+
+    async def listing(self, limit: int) -> Sequence[ReplayRun]:
+        return await self.replays.listing(limit)

@@ -1,0 +1,185 @@
+"""Replays of the service's own history: a KuCoin import (resumable) into the database, the
+database and a CSV folder of the same candles giving the same replay, and POST /replays end to
+end, on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import numpy as np
+import pytest
+
+from app.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.exchange.gateway import KucoinGateway
+from app.main import create_app
+from app.replay.config import ReplayParams
+from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.replay.run import replay
+from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.csv_source import load_csv_folder
+from app.services.replay.db_source import load_db_history
+from app.services.replay.importer import HistoryImporter
+from app.services.system.runtime_settings import DEFAULTS
+from tests.conftest import READ_KEY, start_app
+from tests.helpers import assert_problem
+from tests.integration.committed import BASE, TRADE
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.replay_data import write_csv_folder
+from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
+
+DAYS = 14
+POLICY = policy_config(default_run_config(), DEFAULTS, {"policy": {"scoring_candles": 200}})
+
+
+@pytest.fixture
+def sim_config() -> dict[str, Any]:
+    """Six contracts with three weeks of hourly history, on a live clock."""
+    return {"universe": 6, "start_time_ms": live_clock_ms(), "candle_hours": 24 * 21}
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"committed_{request.param}"))
+
+
+@pytest.fixture
+async def gateway(http: aiohttp.ClientSession, sim: KucoinSimulator) -> KucoinGateway:
+    return make_gateway(make_client(http, sim.base_url))
+
+
+def hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def window() -> tuple[datetime, datetime]:
+    end = hour_floor(datetime.now(UTC)) - timedelta(hours=1)
+    return end - timedelta(days=DAYS), end
+
+
+async def imported(database: str, gateway: KucoinGateway, make_settings: Callable[..., Settings]):
+    engine = create_engine(make_settings(database))
+    sessionmaker = create_sessionmaker(engine)
+    start, end = window()
+    first = await HistoryImporter(sessionmaker, gateway).run(start, end)
+    return engine, sessionmaker, first, (start, end)
+
+
+async def from_kucoin(gateway: KucoinGateway, symbols: list[str], start: datetime, end: datetime):
+    """What KuCoin answers for the range, as a history (the CSV route's input)."""
+    grid = np.arange(int(start.timestamp() * 1000), int(end.timestamp() * 1000) + 1, HOUR_MS)
+    arrays = np.full((5, len(symbols), grid.size), np.nan)
+    funding: list[Funding | None] = []
+    for i, symbol in enumerate(symbols):
+        for bar in await gateway.get_candles(symbol, 60, start, end):
+            k = (int(bar.open_time.timestamp() * 1000) - int(grid[0])) // HOUR_MS
+            arrays[:, i, k] = (bar.open, bar.high, bar.low, bar.close, bar.volume)
+        points = await gateway.get_funding_history(symbol, start, end)
+        at = np.array([int(p.at.timestamp() * 1000) for p in points], dtype=np.int64)
+        funding.append(Funding(at, np.array([p.rate for p in points])) if points else None)
+    return MarketHistory(symbols, grid, *arrays, funding=funding)
+
+
+class TestImportAndSources:
+    async def test_the_import_resumes_and_every_source_gives_the_same_replay(
+        self,
+        database: str,
+        gateway: KucoinGateway,
+        make_settings: Callable[..., Settings],
+        tmp_path: Path,
+    ) -> None:
+        engine, sessionmaker, first, (start, end) = await imported(database, gateway, make_settings)
+        try:
+            assert first.symbols_total == 6 and first.failures == {}
+            assert first.candles_inserted == 6 * (DAYS * 24 + 1)
+            assert first.settlements_inserted > 0
+            again = await HistoryImporter(sessionmaker, gateway).run(start, end)
+            assert (again.candles_inserted, again.settlements_inserted) == (0, 0)
+            async with sessionmaker() as session:
+                stored = await load_db_history(session, start, end)
+        finally:
+            await engine.dispose()
+        answered = await from_kucoin(gateway, stored.symbols, start, end)
+        folder = load_csv_folder(write_csv_folder(answered, tmp_path / "csv"))
+        for history in (answered, folder):
+            assert history.symbols == stored.symbols
+            np.testing.assert_array_equal(history.grid_ms, stored.grid_ms)
+            for name in ("open", "high", "low", "close", "volume"):
+                np.testing.assert_array_equal(getattr(history, name), getattr(stored, name))
+        params = ReplayParams(
+            start_ms=int((start + timedelta(days=9)).timestamp() * 1000),
+            end_ms=int(end.timestamp() * 1000) // HOUR_MS * HOUR_MS,
+            every_h=24,
+            random_draws=3,
+        )
+        reports = [replay(h, POLICY, params) for h in (stored, folder)]
+        for key in ("config_hash", "strategies", "ic", "decisions"):
+            assert reports[0][key] == reports[1][key]
+        assert reports[0]["data"]["funding"] == "known"
+
+
+class TestReplaysApi:
+    @pytest.fixture
+    async def api(
+        self,
+        database: str,
+        gateway: KucoinGateway,
+        sim: KucoinSimulator,
+        make_settings: Callable[..., Settings],
+    ) -> AsyncIterator[Any]:
+        engine, _, _, _ = await imported(database, gateway, make_settings)
+        await engine.dispose()
+        settings = make_settings(
+            database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
+        )
+        async for client in start_app(create_app(settings)):
+            yield client
+
+    async def test_a_replay_runs_in_the_background_and_returns_its_report(self, api: Any) -> None:
+        start, end = window()
+        body = {
+            "from": (start + timedelta(days=10)).isoformat(), "to": end.isoformat(),
+            "every": "24h", "top": 3, "overrides": {"policy": {"scoring_candles": 200}},
+        }  # fmt: skip
+        created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)
+        assert created.status_code == 202, created.text
+        location = created.headers["location"]
+        assert location == f"{BASE}/replays/{created.json()['id']}"
+        assert created.json()["status"] == "queued"
+        for _ in range(600):
+            run = (await api.get(location, headers={"X-API-Key": READ_KEY})).json()
+            if run["status"] in ("succeeded", "failed"):
+                break
+            await asyncio.sleep(0.05)
+        assert run["status"] == "succeeded", run["error"]
+        assert run["progress"] == 1.0 and run["config_hash"] == run["report"]["config_hash"]
+        report = run["report"]
+        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions"}
+        assert report["data"]["source"] == "database" and report["data"]["decisions"] == 4
+        assert all(len(d["members"]) <= 3 for d in report["decisions"])
+        assert run["config"]["policy"]["max_symbols"] == 3
+        listed = (await api.get(f"{BASE}/replays", headers=TRADE)).json()
+        assert [r["id"] for r in listed] == [run["id"]] and "report" not in listed[0]
+
+    async def test_bad_requests_are_refused_and_store_nothing(self, api: Any) -> None:
+        start, end = window()
+        outside = {"from": (start - timedelta(days=30)).isoformat(), "to": end.isoformat()}
+        assert_problem(await api.post(f"{BASE}/replays", json=outside, headers=TRADE), 422,
+                       "validation-error")  # fmt: skip
+        typo = {"from": start.isoformat(), "to": end.isoformat(),
+                "overrides": {"policy": {"replacment_margin": 1}}}  # fmt: skip
+        problem = assert_problem(
+            await api.post(f"{BASE}/replays", json=typo, headers=TRADE), 422, "validation-error"
+        )
+        assert "replacment_margin" in str(problem["detail"])
+        backwards = {"from": end.isoformat(), "to": start.isoformat()}
+        assert (await api.post(f"{BASE}/replays", json=backwards, headers=TRADE)).status_code == 422
+        reader = {"X-API-Key": READ_KEY}
+        assert (await api.post(f"{BASE}/replays", json=outside, headers=reader)).status_code == 403
+        assert_problem(await api.get(f"{BASE}/replays/99999", headers=TRADE), 404, "not-found")
+        assert (await api.get(f"{BASE}/replays", headers=TRADE)).json() == []
