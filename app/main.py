@@ -68,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
             ticker_stream=stream,
             portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
         )
+        app.state.app_state.replays.start()
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         listener = None

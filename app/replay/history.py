@@ -18,6 +18,7 @@ from app.scoring.indicators import forward_fill
 
 HOUR_MS = 3_600_000
 FIELDS = ("open", "high", "low", "close", "volume")
+_KEY_STRIDE = 1 << 42  # ms (139 years): settlement times of symbol i are keyed i * stride + ms
 
 
 class LookAheadError(RuntimeError):
@@ -30,6 +31,46 @@ class Funding:
 
     at_ms: np.ndarray
     rate: np.ndarray
+
+
+@dataclass(frozen=True)
+class SettledFunding:
+    """Every symbol's settlements in a window (since, t], as arrays over the symbols."""
+
+    count: np.ndarray  # (n,) settlements in the window (0 where unknown)
+    latest: np.ndarray  # (n,) rate of the last one; NaN where none or unknown
+    recent: np.ndarray  # (n, points) the last `points` rates, oldest first, NaN-padded left
+    interval_h: np.ndarray  # (n,) hours between the last two settled by t (whatever the window)
+
+
+@dataclass(frozen=True)
+class _FundingIndex:
+    """All settlements in one sorted array keyed by (symbol, time), so that one `searchsorted`
+    answers for every symbol."""
+
+    keys: np.ndarray  # symbol * _KEY_STRIDE + at_ms, ascending
+    at_ms: np.ndarray
+    rate: np.ndarray
+    start: np.ndarray  # (n,) the first index of each symbol's settlements
+    base: np.ndarray  # (n,) symbol * _KEY_STRIDE
+
+    @classmethod
+    def of(cls, funding: Sequence[Funding | None]) -> _FundingIndex:
+        records = [(i, f) for i, f in enumerate(funding) if f is not None and f.at_ms.size]
+        for _, f in records:
+            if f.at_ms[0] < 0 or f.at_ms[-1] >= _KEY_STRIDE:
+                raise ValueError("funding settlement times must be epoch milliseconds")
+        at_ms = np.concatenate([f.at_ms for _, f in records] or [np.zeros(0, np.int64)])
+        base = np.arange(len(funding), dtype=np.int64) * _KEY_STRIDE
+        keys = np.concatenate(
+            [base[i] + f.at_ms.astype(np.int64) for i, f in records] or [np.zeros(0, np.int64)]
+        )
+        rate = np.concatenate([f.rate for _, f in records] or [np.zeros(0)]).astype(float)
+        return cls(keys, at_ms, rate, np.searchsorted(keys, base), base)
+
+    def upto(self, t_ms: int) -> np.ndarray:
+        """(n,) one past each symbol's last settlement at or before `t_ms`."""
+        return np.searchsorted(self.keys, self.base + min(max(t_ms, -1), _KEY_STRIDE - 1), "right")
 
 
 @dataclass(frozen=True)
@@ -70,6 +111,28 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         present = ~np.isnan(self.close)
         first = np.argmax(present, axis=1)
         return np.where(present.any(axis=1), self.grid_ms[first] + HOUR_MS, np.iinfo(np.int64).max)
+
+    @cached_property
+    def _latest_column(self) -> np.ndarray:
+        """`(n, T)`: the column of each symbol's latest candle at or before each column (-1:
+        none yet)."""
+        present = ~np.isnan(self.close)
+        columns = np.where(present, np.arange(self.close.shape[1]), -1)
+        return np.maximum.accumulate(columns, axis=1)
+
+    @cached_property
+    def _next_column(self) -> np.ndarray:
+        """`(n, T + 1)`: the column of each symbol's first candle at or after each column (T:
+        none)."""
+        size = self.close.shape[1]
+        present = ~np.isnan(self.close)
+        columns = np.where(present, np.arange(size), size)[:, ::-1]
+        after = np.minimum.accumulate(columns, axis=1)[:, ::-1]
+        return np.concatenate([after, np.full((self.size, 1), size)], axis=1)
+
+    @cached_property
+    def _funding_index(self) -> _FundingIndex:
+        return _FundingIndex.of(self.funding)
 
     def last_close_ms_each(self) -> np.ndarray:
         """Each symbol's last candle close (for choosing a replay's range, not for deciding)."""
@@ -143,12 +206,23 @@ class PointInTime:
 
     def last_candle_close_ms(self) -> np.ndarray:
         """`(n,)` the close time of each symbol's latest candle (NaN if none yet)."""
-        closes = self.history.close[:, : self.end]
-        present = ~np.isnan(closes)
         out = np.full(self.history.size, np.nan)
-        has = present.any(axis=1)
-        last = closes.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
+        if self.end == 0:
+            return out
+        last = self.history._latest_column[:, self.end - 1]
+        has = last >= 0
         out[has] = self.history.grid_ms[last[has]] + HOUR_MS
+        return out
+
+    def first_close_within(self, hours: int) -> np.ndarray:
+        """`(n,)` each symbol's first known close among the last `hours` candles (NaN if none):
+        what `candles("close", hours)` shows first, without building the window."""
+        out = np.full(self.history.size, np.nan)
+        if self.end == 0 or hours <= 0:
+            return out
+        first = self.history._next_column[:, max(self.end - hours, 0)]
+        has = first < self.end
+        out[has] = self.history.close[has, first[has]]
         return out
 
     def listed(self) -> np.ndarray:
@@ -167,6 +241,29 @@ class PointInTime:
         lo = int(np.searchsorted(record.at_ms, since_ms, side="right"))
         hi = int(np.searchsorted(record.at_ms, until, side="right"))
         return record.rate[lo:hi]
+
+    def settled(self, *, since_ms: int, points: int) -> SettledFunding:
+        """`funding(i, since_ms=...)` of every symbol at once, summarised: how many settled in
+        (since, t], the last rate, the last `points` rates, and `funding_interval_h(i)`."""
+        index = self.history._funding_index
+        n = self.history.size
+        hi = index.upto(self.t_ms)
+        lo = np.maximum(index.upto(since_ms), index.start)
+        count = np.maximum(hi - lo, 0)
+        latest = np.full(n, np.nan)
+        recent = np.full((n, points), np.nan)
+        interval = np.full(n, np.nan)
+        if index.rate.size == 0:
+            return SettledFunding(count, latest, recent, interval)
+        has = count > 0
+        latest[has] = index.rate[hi[has] - 1]
+        taken = hi[:, None] - points + np.arange(points)
+        inside = taken >= lo[:, None]
+        recent[inside] = index.rate[taken[inside]]
+        two = hi - index.start >= 2
+        gap = index.at_ms[hi[two] - 1] - index.at_ms[hi[two] - 2]
+        interval[two] = gap.astype(float) / HOUR_MS
+        return SettledFunding(count, latest, recent, interval)
 
     def funding_interval_h(self, symbol_index: int) -> float:
         """Hours between the last two settlements known at t (NaN when fewer than two)."""

@@ -16,6 +16,7 @@ import pytest
 
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
+from app.db.models import ReplayRun
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
 from app.replay.config import ReplayParams
@@ -183,3 +184,34 @@ class TestReplaysApi:
         assert (await api.post(f"{BASE}/replays", json=outside, headers=reader)).status_code == 403
         assert_problem(await api.get(f"{BASE}/replays/99999", headers=TRADE), 404, "not-found")
         assert (await api.get(f"{BASE}/replays", headers=TRADE)).json() == []
+
+
+async def test_runs_a_stopped_process_left_behind_are_failed_at_startup(
+    database: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(
+        database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
+    )
+    engine = create_engine(settings)
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    start, end = window()
+    common = {"requested_by": "test", "params": {}, "data_from": start, "data_to": end}
+    async with create_sessionmaker(engine)() as session:
+        session.add_all(
+            [
+                ReplayRun(status="running", heartbeat_at=long_ago, created_at=long_ago, **common),
+                ReplayRun(status="queued", created_at=long_ago, **common),
+                ReplayRun(status="running", heartbeat_at=datetime.now(UTC), **common),
+            ]
+        )
+        await session.commit()
+    await engine.dispose()
+    app = create_app(settings)
+    async for api in start_app(app):
+        await app.state.app_state.replays.wait()
+        runs = (await api.get(f"{BASE}/replays", headers=TRADE)).json()
+        assert [(r["status"], r["error"]) for r in runs] == [
+            ("running", None),  # a live heartbeat: some replica is running it
+            ("failed", "abandoned: its process stopped"),
+            ("failed", "abandoned: its process stopped"),
+        ]

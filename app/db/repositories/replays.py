@@ -40,5 +40,19 @@ class ReplayRepository:
     async def set(self, run_id: int, **values: Any) -> None:
         await self.session.execute(update(ReplayRun).where(ReplayRun.id == run_id).values(**values))
 
+    async def fail_abandoned(self, before: datetime, now: datetime) -> int:
+        """Runs no process is running any more: queued but never started, or running with no
+        heartbeat since `before`. They are failed, so nobody waits on them; how many."""
+        query = (
+            update(ReplayRun)
+            .where(
+                ((ReplayRun.status == "queued") & (ReplayRun.created_at < before))
+                | ((ReplayRun.status == "running") & (ReplayRun.heartbeat_at < before))
+            )
+            .values(status="failed", finished_at=now, error="abandoned: its process stopped")
+        )
+        result = await self.session.execute(query)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def heartbeat(self, run_id: int, progress: float, now: datetime) -> None:
         await self.set(run_id, progress=progress, heartbeat_at=now)

@@ -24,6 +24,7 @@ from app.services.replay.service import deployment_policy, params_of
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
+ABANDONED_AFTER = timedelta(seconds=30)
 
 
 class ReplayCancelled(Exception):
@@ -38,6 +39,25 @@ class ReplayRunner:
         self._slot = asyncio.Semaphore(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
+
+    def start(self) -> None:
+        """At startup, in the background (the database may be slow or down): fail the runs a
+        stopped process left behind."""
+        task = asyncio.create_task(self._fail_abandoned(), name="replay-sweep")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fail_abandoned(self) -> None:
+        now = utcnow()
+        try:
+            async with self.sessionmaker() as session:
+                count = await ReplayRepository(session).fail_abandoned(now - ABANDONED_AFTER, now)
+                await session.commit()
+        except Exception:
+            logger.warning("replays: abandoned runs not checked at startup", exc_info=True)
+            return
+        if count:  # any replica's: a live run beats its heartbeat every second
+            logger.warning("%d replay run(s) left by a stopped process marked failed", count)
 
     async def launch(self, run_id: int) -> None:
         """Start a committed, queued run in the background (returns at once; async so that a
