@@ -60,30 +60,45 @@ class Momentum:
         self.hours = days * 24
 
     def targets(self, ctx: Context) -> np.ndarray | None:
-        closes = ctx.view.candles("close", self.hours + 1)
+        last = ctx.view.candles("close", 1)[:, 0]
         # The return since the lookback's first known close: 30 days once history is that
         # long (before then, over the history known at t).
-        known = ~np.isnan(closes)
-        first = closes[np.arange(closes.shape[0]), np.argmax(known, axis=1)]
+        first = ctx.view.first_close_within(self.hours + 1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            change = closes[:, -1] / first - 1.0
+            change = last / first - 1.0
         symbols = ctx.view.history.symbols
-        known = [i for i in ctx.eligible if np.isfinite(change[i])]
-        chosen = sorted(known, key=lambda i: (-change[i], symbols[i]))[: self.top]
+        finite, values = np.isfinite(change).tolist(), change.tolist()
+        known = [i for i in ctx.eligible if finite[i]]
+        chosen = sorted(known, key=lambda i: (-values[i], symbols[i]))[: self.top]
         return equal_over(chosen, ctx.view.history.size)
 
 
-class RandomPick:
-    def __init__(self, top: int, seed: int) -> None:
-        self.top = top
-        self.rng = np.random.default_rng(seed)
-        self.held: list[int] = []
+class RandomPicks:
+    """`draws` random books at once: row k draws with the generator seeded `seed + k`."""
 
-    def targets(self, ctx: Context) -> np.ndarray | None:
+    def __init__(self, top: int, seed: int, draws: int, n: int) -> None:
+        self.top = top
+        self.rngs = [np.random.default_rng(seed + k) for k in range(draws)]
+        self.held: list[list[int]] = [[] for _ in range(draws)]
+        self.weights = np.zeros((draws, n))
+
+    def targets(self, ctx: Context) -> np.ndarray:
+        """`(draws, n)` weights (read-only): each draw's book kept while eligible, vacancies
+        drawn again."""
         eligible = set(ctx.eligible)
-        self.held = [i for i in self.held if i in eligible]
-        pool = sorted(eligible - set(self.held))
-        wanted = min(self.top - len(self.held), len(pool))
-        if wanted > 0:
-            self.held += [int(i) for i in self.rng.choice(pool, size=wanted, replace=False)]
-        return equal_over(self.held, ctx.view.history.size)
+        for k, rng in enumerate(self.rngs):
+            before = self.held[k]
+            held = [i for i in before if i in eligible]
+            if len(held) < self.top:
+                pool = sorted(eligible - set(held))
+                wanted = min(self.top - len(held), len(pool))
+                if wanted > 0:
+                    held += [int(i) for i in rng.choice(pool, size=wanted, replace=False)]
+            if held != before:
+                self.held[k] = held
+                self.weights[k] = 0.0
+                if held:
+                    self.weights[k, held] = 1.0 / len(held)
+        weights = self.weights.view()
+        weights.flags.writeable = False
+        return weights

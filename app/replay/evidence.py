@@ -87,12 +87,11 @@ class IcSeries:
     residual: list[float] = field(default_factory=list)
     market_up: list[bool] = field(default_factory=list)
 
-    def add(self, score: np.ndarray, forward: np.ndarray, residual: np.ndarray, up: bool) -> None:
-        ic = spearman(score, forward)
-        if math.isnan(ic):
-            return
+    def append(self, ic: float, residual: float, up: bool) -> None:
+        """One decision's IC (known), its IC against beta-neutral returns (maybe NaN) and
+        whether the benchmark rose over the period."""
         self.values.append(ic)
-        self.residual.append(spearman(score, residual))
+        self.residual.append(residual)
         self.market_up.append(up)
 
     def summary(self) -> dict[str, Any]:

@@ -140,6 +140,10 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         last = self.close.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
         return self.grid_ms[last] + HOUR_MS
 
+    def first_close_ms_each(self) -> np.ndarray:
+        """`(n,)` every symbol's listing time, as `first_close_ms_of` (int64)."""
+        return self._first_close_ms
+
     def first_close_ms_of(self, index: int) -> int:
         """When symbol `index` was listed: its first candle's close (a fact of that moment)."""
         return int(self._first_close_ms[index])

@@ -11,17 +11,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.replay.history import HOUR_MS, PointInTime
+from app.replay.history import HOUR_MS, PointInTime, SettledFunding
 from app.scoring.assemble import BOOK_LEVELS, FUNDING_POINTS
 from app.scoring.inputs import MarketInputs
 
 FUNDING_LOOKBACK_MS = 14 * 24 * HOUR_MS  # what a live run fetches
 
 
+def settled_funding(view: PointInTime) -> SettledFunding:
+    """What a live run's funding fetch would have returned at `view.t_ms`, for every symbol."""
+    return view.settled(since_ms=view.t_ms - FUNDING_LOOKBACK_MS, points=FUNDING_POINTS)
+
+
 def market_inputs(
-    view: PointInTime, rows: np.ndarray, *, candles: int, benchmark: str
+    view: PointInTime,
+    rows: np.ndarray,
+    *,
+    candles: int,
+    benchmark: str,
+    funding: SettledFunding | None = None,
 ) -> MarketInputs:
-    """The inputs of the symbols at `rows` (indices into the history) at `view.t_ms`."""
+    """The inputs of the symbols at `rows` (indices into the history) at `view.t_ms`
+    (`funding`: `settled_funding(view)`, when the caller has it already)."""
     history = view.history
     window = {name: view.candles(name, candles)[rows] for name in ("open", "high", "low")}
     close = view.candles("close", candles)[rows]
@@ -30,17 +41,11 @@ def market_inputs(
     with np.errstate(invalid="ignore"):
         turnover = np.nansum(close[:, -24:] * volume[:, -24:], axis=1)
     turnover[np.isnan(close[:, -24:]).all(axis=1)] = np.nan
-    funding_rate = np.full(n, np.nan)
-    interval = np.full(n, np.nan)
-    funding_history = np.full((n, FUNDING_POINTS), np.nan)
-    for k, i in enumerate(rows.tolist()):
-        settled = view.funding(i, since_ms=view.t_ms - FUNDING_LOOKBACK_MS)
-        if settled is None or settled.size == 0:
-            continue
-        recent = settled[-FUNDING_POINTS:]
-        funding_history[k, FUNDING_POINTS - recent.size :] = recent
-        funding_rate[k] = settled[-1]
-        interval[k] = view.funding_interval_h(i)
+    settled = settled_funding(view) if funding is None else funding
+    known = settled.count[rows] > 0  # a symbol without settlements in the window has none
+    funding_rate = settled.latest[rows]
+    interval = np.where(known, settled.interval_h[rows], np.nan)
+    funding_history = settled.recent[rows]
     age_s = (view.t_ms - view.last_candle_close_ms()[rows]) / 1000.0
     return MarketInputs(
         symbols=[history.symbols[i] for i in rows.tolist()],

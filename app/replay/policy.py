@@ -26,11 +26,11 @@ from app.policy.weights import (
     risk_inputs,
     to_percent,
 )
-from app.portfolio.correlation import pairwise_correlation
 from app.portfolio.weights import InfeasibleWeights, calculate_weights
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context
 from app.replay.history import PointInTime
+from app.replay.rows import pairwise_correlations
 
 NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")
 
@@ -47,6 +47,7 @@ class PolicyState:
     members: list[Holding] = field(default_factory=list)
     weights: dict[str, Decimal] = field(default_factory=dict)  # the applied targets, percent
     runs: list[RunScores] = field(default_factory=list)  # newest first
+    outsider_facts: dict[int, OutsiderFact] = field(default_factory=dict)  # immutable, reused
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,16 @@ def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray
         return np.diff(np.log(closes), axis=1)
 
 
+def recent_returns(ctx: Context, ids: list[int], hours: int) -> np.ndarray:
+    """`hourly_returns(ctx.view, ids, hours)`, taken from the scorer's returns when its window
+    covers them (the same logs of the same closes)."""
+    returns = ctx.inputs.returns
+    index = [ctx.positions.get(i, -1) for i in ids]
+    if returns.shape[1] < hours or -1 in index:
+        return hourly_returns(ctx.view, ids, hours)
+    return returns[index, returns.shape[1] - hours :]
+
+
 def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) -> PolicyDecision:
     """Update `state` at `ctx.t_ms` and say what the book does."""
     symbols = ctx.view.history.symbols
@@ -76,14 +87,23 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
         for h in state.members
     ]
     held = {h.index for h in state.members}
-    outsiders = [OutsiderFact(i, symbols[i]) for i in ctx.eligible if i not in held]
+    facts = state.outsider_facts
+    outsiders = [
+        facts.get(i) or facts.setdefault(i, OutsiderFact(i, symbols[i]))
+        for i in ctx.eligible
+        if i not in held
+    ]
     ranked = outsiders_to_correlate(outsiders, state.runs[0], settings)
     vacancies = max(config.max_symbols - len(state.members), 0)
-    extra = sorted(
-        (o for o in outsiders if o not in ranked), key=lambda o: (-ctx.composite[o.id], o.symbol)
-    )[:vacancies]
+    extra: list[OutsiderFact] = []
+    if vacancies:
+        correlated = {o.id for o in ranked}
+        extra = sorted(
+            (o for o in outsiders if o.id not in correlated),
+            key=lambda o: (-ctx.composite[o.id], o.symbol),
+        )[:vacancies]
     ids = [m.id for m in members] + [o.id for o in ranked + extra]
-    corr = pairwise_correlation(hourly_returns(ctx.view, ids, config.correlation_window_hours))
+    corr = pairwise_correlations(recent_returns(ctx, ids, config.correlation_window_hours))
     table = CorrelationTable(ids, corr)
 
     replaced, blocked = [], []
@@ -104,17 +124,19 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
         replaced.append(entry)
 
     held = {h.index for h in state.members}
-    best_first = sorted(
-        (o.id for o in outsiders if o.id not in held),
-        key=lambda i: (-ctx.composite[i], symbols[i]),
-    )
-    added = fill_vacancies(
-        [h.index for h in state.members],
-        [i for i in best_first if i in table.ids],
-        table,
-        places=config.max_symbols,
-        correlation_limit=settings.correlation_limit,
-    )
+    added: list[int] = []
+    if len(state.members) < config.max_symbols:  # else fill_vacancies has no place to fill
+        best_first = sorted(
+            (o.id for o in outsiders if o.id not in held),
+            key=lambda i: (-ctx.composite[i], symbols[i]),
+        )
+        added = fill_vacancies(
+            [h.index for h in state.members],
+            [i for i in best_first if i in table.ids],
+            table,
+            places=config.max_symbols,
+            correlation_limit=settings.correlation_limit,
+        )
     for i in added:
         state.members.append(Holding(i, len(state.members) + 1, ctx.t_ms))
 

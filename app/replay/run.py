@@ -9,18 +9,16 @@ from typing import Any
 
 import numpy as np
 
-from app.portfolio.correlation import beta
-from app.replay.baselines import BtcHold, EqualWeight, Momentum, RandomPick, TopVolume
+from app.replay.baselines import BtcHold, EqualWeight, Momentum, RandomPicks, TopVolume
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_hash
-from app.replay.context import Context, context_at
-from app.replay.evidence import IcSeries, strategy_figures
+from app.replay.context import context_at
+from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
-from app.replay.policy import PolicyState, hourly_returns, step
-from app.replay.simulate import Book, Ledger
-from app.scoring.metrics import COMPONENTS
+from app.replay.ic import InformationCoefficients
+from app.replay.policy import PolicyState, step
+from app.replay.simulate import Books, Ledger
 
 STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", "random")
-BETA_HOURS = 168
 Progress = Callable[[int, int], None]
 
 
@@ -62,32 +60,32 @@ def replay(
         "top_volume": TopVolume(top),
         "momentum": Momentum(top, params.momentum_days),
     }
-    randoms = [RandomPick(top, params.random_seed + k) for k in range(params.random_draws)]
-    books = {name: Book.empty(n) for name in ("policy", *baselines)}
-    random_books = [Book.empty(n) for _ in randoms]
-    contexts: list[Context] = []
+    randoms = RandomPicks(top, params.random_seed, params.random_draws, n)
+    named = ("policy", *baselines)  # rows of `books`; the random draws follow
+    books = Books.empty(len(named) + params.random_draws, n)
+    ic = InformationCoefficients(history, policy.benchmark)
     decisions: list[dict[str, Any]] = []
     for d, t in enumerate(times):
         ctx = context_at(history, t, policy, {h.index for h in state.members})
         decision = step(ctx, state, policy, run_id=d + 1)
         column = ledger.column(t)
         if d == 0:
-            for book in [*books.values(), *random_books]:
-                book.equity.append(ledger.value(book, column))
-        weights = None
-        if decision.trade:
-            weights = np.zeros(n)
-            for symbol, pct in decision.weights.items():
-                weights[history.index_of(symbol)] = float(pct) / 100.0
-        ledger.trade(books["policy"], column, weights, params.cost_rate)
-        for name, strategy in baselines.items():
-            ledger.trade(books[name], column, strategy.targets(ctx), params.cost_rate)
-        for strategy, book in zip(randoms, random_books, strict=True):
-            ledger.trade(book, column, strategy.targets(ctx), params.cost_rate)
+            books.equity.append(ledger.values(books, column)[:, None])
+        weights = np.zeros((books.size, n))
+        trading = np.ones(books.size, dtype=bool)
+        trading[0] = decision.trade
+        for symbol, pct in decision.weights.items() if decision.trade else ():
+            weights[0, history.index_of(symbol)] = float(pct) / 100.0
+        for row, strategy in enumerate(baselines.values(), start=1):
+            target = strategy.targets(ctx)
+            trading[row] = target is not None
+            if target is not None:
+                weights[row] = target
+        weights[len(named) :] = randoms.targets(ctx)
+        ledger.rebalance(books, column, weights, trading, params.cost_rate)
         following = times[d + 1] if d + 1 < len(times) else params.end_ms
-        for book in [*books.values(), *random_books]:
-            ledger.hold(book, column, ledger.column(following))
-        contexts.append(ctx)
+        ledger.carry(books, column, ledger.column(following))
+        ic.add(ctx, following)
         decisions.append(
             {
                 "at": iso(t),
@@ -101,8 +99,7 @@ def replay(
         )
         if progress is not None:
             progress(d + 1, len(times))
-    books["random"] = _mean_book(random_books)
-    sample_h = min(params.every_h, 24)
+    figures = _figures(books, named, times[0], min(params.every_h, 24))
     return {
         "config_hash": config_hash(policy, params),
         "data": {
@@ -113,76 +110,36 @@ def replay(
             "funding": "known" if history.funding_known else "unknown",
             "source": history.source,
         },
-        "strategies": {
-            name: strategy_figures(
-                np.asarray(books[name].equity),
-                times[0],
-                turnovers=books[name].turnovers,
-                fees=books[name].fees,
-                funding=books[name].funding,
-                sample_h=sample_h,
-            )
-            for name in STRATEGIES
-        },
-        "ic": information_coefficients(history, contexts, times, params.end_ms, policy.benchmark),
+        "strategies": {name: figures[name] for name in STRATEGIES},
+        "ic": ic.summary(),
         "decisions": decisions,
     }
 
 
-def _mean_book(books: list[Book]) -> Book:
-    mean = Book.empty(0)
-    mean.equity = np.mean([b.equity for b in books], axis=0).tolist()
-    mean.turnovers = np.mean([b.turnovers for b in books], axis=0).tolist()
-    mean.fees = float(np.mean([b.fees for b in books]))
-    mean.funding = float(np.mean([b.funding for b in books]))
-    return mean
-
-
-def _or_nan(value: float | None) -> float:
-    return float("nan") if value is None else value
-
-
-def information_coefficients(
-    history: MarketHistory,
-    contexts: list[Context],
-    times: list[int],
-    end_ms: int,
-    benchmark: str,
-) -> dict[str, Any]:
-    """IC of the composite, each component and each metric (its normalised value, so a
-    positive IC means it predicts in the direction it is scored), also against returns net of
-    BTC beta and split by the benchmark's direction over the period."""
-    series: dict[str, IcSeries] = {}
-    b = history.index_of(benchmark) if benchmark in history.symbols else None
-    for d, ctx in enumerate(contexts):
-        following = times[d + 1] if d + 1 < len(times) else end_ms
-        rows = ctx.rows
-        now_close = history.close[:, ctx.view.end - 1]
-        later = history.at(following)
-        forward_all = later.candles("close", 1)[:, 0] / now_close - 1.0
-        forward = forward_all[rows]
-        market = float(forward_all[b]) if b is not None else float("nan")
-        if b is not None and np.isfinite(market):
-            returns = hourly_returns(ctx.view, [*rows.tolist(), b], BETA_HOURS)
-            betas = np.array([_or_nan(beta(r, returns[-1])) for r in returns[:-1]])
-            residual = forward - betas * market
-        else:
-            residual = np.full(rows.size, np.nan)
-        up = market > 0
-        scores = {"composite": ctx.table.composite}
-        for name, arrays in ctx.table.components.items():
-            scores[name] = arrays.score
-            for metric, normalised in zip(arrays.metrics, arrays.normalised, strict=True):
-                scores[f"metric:{metric.name}"] = normalised
-        for name, values in scores.items():
-            series.setdefault(name, IcSeries()).add(values, forward, residual, up)
-    out: dict[str, Any] = {
-        name: series[name].summary() if name in series else IcSeries().summary()
-        for name in ("composite", *COMPONENTS)
+def _figures(
+    books: Books, named: tuple[str, ...], start_ms: int, sample_h: int
+) -> dict[str, dict[str, Any]]:
+    """Each named book's figures, and the mean of the random books' as `random`."""
+    equity, turnovers = books.equity_curves(), books.turnover_table()
+    draws = slice(len(named), None)
+    rows: dict[str, tuple[np.ndarray, np.ndarray, float, float]] = {
+        name: (equity[k], turnovers[k], float(books.fees[k]), float(books.funding[k]))
+        for k, name in enumerate(named)
     }
-    out["metrics"] = {
-        name.removeprefix("metric:"): s.summary()
-        for name, s in sorted(series.items())
-        if name.startswith("metric:")
+    rows["random"] = (
+        np.mean(equity[draws], axis=0),
+        np.mean(turnovers[draws], axis=0),
+        float(np.mean(books.fees[draws])),
+        float(np.mean(books.funding[draws])),
+    )
+    return {
+        name: strategy_figures(
+            curve,
+            start_ms,
+            turnovers=turnover.tolist(),
+            fees=fees,
+            funding=funding,
+            sample_h=sample_h,
+        )
+        for name, (curve, turnover, fees, funding) in rows.items()
     }
-    return out

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from app.replay.history import HOUR_MS, LookAheadError
+from app.replay.history import HOUR_MS, Funding, LookAheadError, MarketHistory
 from app.services.replay.csv_source import HistoryFolderError, load_csv_folder
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 
@@ -79,3 +80,57 @@ class TestCsvFolder:
         (tmp_path / "BAD_USDT-1h.csv").write_text("ts_ms,open,high,low,close,volume\n1,2,3\n")
         with pytest.raises(HistoryFolderError, match=r"BAD_USDT-1h\.csv"):
             load_csv_folder(tmp_path)
+
+
+class TestEverySymbolAtOnce:
+    """The whole-universe reads give what the per-symbol reads give."""
+
+    @staticmethod
+    def history() -> MarketHistory:
+        history = random_walks(6, 24 * 20, seed=2)
+        history.close[1, :50] = np.nan  # listed later
+        history.close[2, 100:130] = np.nan  # a hole
+        history.close[3, 300:] = np.nan  # delisted
+        funding = list(history.funding)
+        funding[4] = None  # unknown
+        record = funding[5]
+        assert record is not None
+        funding[5] = Funding(record.at_ms[::5], record.rate[::5])  # rarer settlements
+        return dataclasses.replace(history, funding=funding, _index={})
+
+    def test_settled_funding_is_each_symbols_funding(self) -> None:
+        history = self.history()
+        for hours in (1, 9, 17, 100, 24 * 20):
+            view = history.at(START_MS + hours * HOUR_MS)
+            since = view.t_ms - 3 * 24 * HOUR_MS
+            settled = view.settled(since_ms=since, points=4)
+            for i in range(history.size):
+                rates = view.funding(i, since_ms=since)
+                count = 0 if rates is None else rates.size
+                assert settled.count[i] == count
+                if rates is not None and count:
+                    assert settled.latest[i] == rates[-1]
+                    recent = np.full(4, np.nan)
+                    recent[4 - min(count, 4) :] = rates[-4:]
+                    np.testing.assert_array_equal(settled.recent[i], recent)
+                else:
+                    assert np.isnan(settled.latest[i]) and np.isnan(settled.recent[i]).all()
+                np.testing.assert_array_equal(settled.interval_h[i], view.funding_interval_h(i))
+
+    def test_latest_candle_and_first_close_in_a_window(self) -> None:
+        history = self.history()
+        for hours in (1, 40, 51, 115, 140, 301, 24 * 20):
+            view = history.at(START_MS + hours * HOUR_MS)
+            closes = history.close[:, : view.end]
+            for i in range(history.size):
+                present = np.flatnonzero(~np.isnan(closes[i]))
+                latest = view.last_candle_close_ms()[i]
+                if present.size:
+                    assert latest == history.grid_ms[present[-1]] + HOUR_MS
+                else:
+                    assert np.isnan(latest)
+                for window in (1, 24, 200):
+                    shown = view.candles("close", window)[i]
+                    known = shown[~np.isnan(shown)]
+                    first = view.first_close_within(window)[i]
+                    assert first == known[0] if known.size else np.isnan(first)

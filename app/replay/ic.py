@@ -1,0 +1,93 @@
+"""Information coefficients, decision by decision: the Spearman correlation of every score at t
+(composite, component, metric) with the return to the next decision, also net of BTC beta, with
+the benchmark's direction over the period (`evidence.IcSeries` keeps and summarises them).
+
+The same numbers as `evidence.spearman` and `app.portfolio.correlation.beta` called per score
+and per symbol, computed for all of them at once (`app.replay.rows`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from app.portfolio.correlation import MIN_COMMON_BARS
+from app.replay.context import Context
+from app.replay.evidence import IcSeries
+from app.replay.history import MarketHistory
+from app.replay.policy import recent_returns
+from app.replay.rows import dots, mask_groups
+from app.replay.spearman import SpearmanBatch
+from app.scoring.metrics import COMPONENTS
+
+BETA_HOURS = 168
+
+
+def betas(returns: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
+    """`beta(row, benchmark)` of each row of `(k, T)` returns, NaN where it is None."""
+    out = np.full(returns.shape[0], np.nan)
+    both = ~np.isnan(returns) & ~np.isnan(benchmark)
+    counted = np.flatnonzero(np.count_nonzero(both, axis=1) >= MIN_COMMON_BARS)
+    for group, columns in mask_groups(both[counted]):
+        rows = counted[group]
+        b = benchmark[columns]
+        if np.ptp(b) == 0.0:
+            continue
+        db = b - b.mean()
+        complete = rows.size == returns.shape[0] and columns.size == returns.shape[1]
+        r = returns if complete else returns[np.ix_(rows, columns)]
+        centred = r - r.mean(axis=1)[:, None]
+        out[rows] = dots(centred, np.broadcast_to(db, centred.shape)) / float(db @ db)
+    return out
+
+
+class InformationCoefficients:
+    """The IC series of every score, added one decision at a time."""
+
+    def __init__(self, history: MarketHistory, benchmark: str) -> None:
+        self.history = history
+        self.benchmark = history.index_of(benchmark) if benchmark in history.symbols else None
+        self.decisions: list[tuple[list[str], bool]] = []  # score names, market up
+        self.batch = SpearmanBatch()
+
+    def add(self, ctx: Context, following_ms: int) -> None:
+        """The ICs of the scores at `ctx` against the returns to `following_ms`."""
+        history, b, rows = self.history, self.benchmark, ctx.rows
+        now_close = history.close[:, ctx.view.end - 1]
+        forward_all = history.at(following_ms).candles("close", 1)[:, 0] / now_close - 1.0
+        forward = forward_all[rows]
+        market = float(forward_all[b]) if b is not None else math.nan
+        if b is not None and np.isfinite(market):
+            returns = recent_returns(ctx, [*rows.tolist(), b], BETA_HOURS)
+            residual = forward - betas(returns[:-1], returns[-1]) * market
+        else:
+            residual = np.full(rows.size, np.nan)
+        scores = {"composite": ctx.table.composite}
+        for name, arrays in ctx.table.components.items():
+            scores[name] = arrays.score
+            for metric, normalised in zip(arrays.metrics, arrays.normalised, strict=True):
+                scores[f"metric:{metric.name}"] = normalised
+        matrix = np.array(list(scores.values())).reshape(len(scores), rows.size)
+        self.batch.add(matrix, np.stack([forward, residual]))
+        self.decisions.append((list(scores), market > 0))
+
+    def summary(self) -> dict[str, Any]:
+        """The report's `ic` section: composite and components, then metrics by name."""
+        series: dict[str, IcSeries] = {}
+        for (names, up), (ics, net) in zip(self.decisions, self.batch.results(), strict=True):
+            for name, ic, ic_net in zip(names, ics.tolist(), net.tolist(), strict=True):
+                entry = series.setdefault(name, IcSeries())
+                if not math.isnan(ic):
+                    entry.append(ic, ic_net, up)
+        out: dict[str, Any] = {
+            name: series[name].summary() if name in series else IcSeries().summary()
+            for name in ("composite", *COMPONENTS)
+        }
+        out["metrics"] = {
+            name.removeprefix("metric:"): s.summary()
+            for name, s in sorted(series.items())
+            if name.startswith("metric:")
+        }
+        return out
