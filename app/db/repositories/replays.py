@@ -42,17 +42,20 @@ class ReplayRepository:
 
     async def fail_abandoned(self, before: datetime, now: datetime) -> int:
         """Runs no process is running any more: queued but never started, or running with no
-        heartbeat since `before`. They are failed, so nobody waits on them; how many."""
-        query = (
+        heartbeat since `before`. They are failed, so nobody waits on them; how many. Writes
+        only when there is such a run (a startup must not queue behind another writer)."""
+        abandoned = ((ReplayRun.status == "queued") & (ReplayRun.created_at < before)) | (
+            (ReplayRun.status == "running") & (ReplayRun.heartbeat_at < before)
+        )
+        ids = (await self.session.scalars(select(ReplayRun.id).where(abandoned))).all()
+        if not ids:
+            return 0
+        await self.session.execute(
             update(ReplayRun)
-            .where(
-                ((ReplayRun.status == "queued") & (ReplayRun.created_at < before))
-                | ((ReplayRun.status == "running") & (ReplayRun.heartbeat_at < before))
-            )
+            .where(ReplayRun.id.in_(ids), abandoned)
             .values(status="failed", finished_at=now, error="abandoned: its process stopped")
         )
-        result = await self.session.execute(query)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return len(ids)
 
     async def heartbeat(self, run_id: int, progress: float, now: datetime) -> None:
         await self.set(run_id, progress=progress, heartbeat_at=now)
