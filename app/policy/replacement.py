@@ -54,9 +54,13 @@ class CorrelationTable:
 
     ids: Sequence[int]
     matrix: np.ndarray
+    _index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({i: k for k, i in enumerate(self.ids)})
 
     def of(self, symbol_id: int, others: Sequence[int]) -> np.ndarray:
-        index = {i: k for k, i in enumerate(self.ids)}
+        index = self._index
         return self.matrix[index[symbol_id], [index[o] for o in others]]
 
 
@@ -240,10 +244,11 @@ def _check_correlation(
     if not remaining:
         return
     corr = correlation.of(outsider.id, [m.id for m in remaining])
-    if np.isnan(corr).all():
+    known = ~np.isnan(corr)
+    if not known.any():
         rec.blocking.append("correlation with the remaining members unknown (no common candles)")
         return
-    k = int(np.nanargmax(corr))
+    k = int(np.argmax(np.where(known, corr, -np.inf)))  # nanargmax: the first highest known
     rec.max_correlation = round(float(corr[k]), 6)
     rec.most_correlated_with = remaining[k].symbol
     if corr[k] >= settings.correlation_limit:
