@@ -138,10 +138,10 @@ async def import_history(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await http.close()
         await engine.dispose()
-    print(
+    sys.stdout.write(
         f"imported {result.candles_inserted} candles and {result.settlements_inserted} "
-        f"settlements for {result.symbols_done} symbols; {len(result.failures)} failed"
-        + "".join(f"\n  {s}: {slug}" for s, slug in sorted(result.failures.items()))
+        f"settlements for {result.symbols_done} symbols; {len(result.failures)} failed\n"
+        + "".join(f"  {s}: {slug}\n" for s, slug in sorted(result.failures.items()))
     )
     return 1 if result.failures else 0
 
@@ -153,13 +153,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(import_history(args, Settings()))
         return run_replay(args)
     except (HistoryFolderError, ReplayConfigError, ReplayRangeError, LookupError) as exc:
-        print(f"{args.command}: {exc}", file=sys.stderr)
+        sys.stderr.write(f"{args.command}: {exc}\n")
         return 2
     except (OSError, ExchangeError) as exc:
-        print(f"{args.command}: {exc}", file=sys.stderr)
+        sys.stderr.write(f"{args.command}: {exc}\n")
         return 2
     except json.JSONDecodeError as exc:
-        print(f"replay: --config is not JSON: {exc}", file=sys.stderr)
+        sys.stderr.write(f"replay: --config is not JSON: {exc}\n")
         return 2
 
 

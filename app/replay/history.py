@@ -141,12 +141,8 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         return self.grid_ms[last] + HOUR_MS
 
     def first_close_ms_each(self) -> np.ndarray:
-        """`(n,)` every symbol's listing time, as `first_close_ms_of` (int64)."""
+        """`(n,)` every symbol's listing time, its first candle's close (int64)."""
         return self._first_close_ms
-
-    def first_close_ms_of(self, index: int) -> int:
-        """When symbol `index` was listed: its first candle's close (a fact of that moment)."""
-        return int(self._first_close_ms[index])
 
     def index_of(self, symbol: str) -> int:
         return self._index[symbol]
@@ -191,15 +187,6 @@ class PointInTime:
             return values[:, start:end]
         pad = np.full((self.history.size, -start), np.nan)
         return np.concatenate([pad, values[:, :end]], axis=1)
-
-    def close_times_ms(self, hours: int) -> np.ndarray:
-        """The close times of the `hours` candle columns `candles` returns."""
-        closes = self.history.grid_ms[: self.end][-hours:] + HOUR_MS
-        missing = hours - closes.size
-        if missing > 0:
-            first = int(self.history.grid_ms[0]) + HOUR_MS
-            closes = np.concatenate([first - HOUR_MS * np.arange(missing, 0, -1), closes])
-        return closes
 
     def last_close(self) -> np.ndarray:
         """`(n,)` the latest known close of every symbol (carried over holes), NaN before its
@@ -248,7 +235,8 @@ class PointInTime:
 
     def settled(self, *, since_ms: int, points: int) -> SettledFunding:
         """`funding(i, since_ms=...)` of every symbol at once, summarised: how many settled in
-        (since, t], the last rate, the last `points` rates, and `funding_interval_h(i)`."""
+        (since, t], the last rate, the last `points` rates, and the hours between the last
+        two settlements."""
         index = self.history._funding_index
         n = self.history.size
         hi = index.upto(self.t_ms)
@@ -268,16 +256,6 @@ class PointInTime:
         gap = index.at_ms[hi[two] - 1] - index.at_ms[hi[two] - 2]
         interval[two] = gap.astype(float) / HOUR_MS
         return SettledFunding(count, latest, recent, interval)
-
-    def funding_interval_h(self, symbol_index: int) -> float:
-        """Hours between the last two settlements known at t (NaN when fewer than two)."""
-        record = self.history.funding[symbol_index]
-        if record is None:
-            return float("nan")
-        hi = int(np.searchsorted(record.at_ms, self.t_ms, side="right"))
-        if hi < 2:
-            return float("nan")
-        return float(record.at_ms[hi - 1] - record.at_ms[hi - 2]) / HOUR_MS
 
 
 def common_grid(starts_ms: Sequence[int], ends_ms: Sequence[int]) -> np.ndarray:

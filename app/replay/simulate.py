@@ -8,7 +8,7 @@ paid (positive rate) or received (negative) by the longs on their notional at ev
 inside the period; unknown funding is not charged. Nothing is liquidated at the end.
 
 Every strategy's book is one row of `Books`, and the ledger moves all rows at once; each row's
-figures are those of a book kept on its own (`Book`), to the bit (see `app.replay.rows`).
+figures are those of a book kept on its own, to the bit (see `app.replay.rows`).
 """
 
 from __future__ import annotations
@@ -19,22 +19,6 @@ import numpy as np
 
 from app.replay.history import HOUR_MS, MarketHistory
 from app.replay.rows import dots, matrix_vector
-
-
-@dataclass
-class Book:
-    """One strategy's account."""
-
-    units: np.ndarray  # (n,) holdings in base units
-    cash: float = 1.0  # starts as 1.0 of quote currency
-    fees: float = 0.0
-    funding: float = 0.0  # paid (positive) or received (negative)
-    turnovers: list[float] = field(default_factory=list)
-    equity: list[float] = field(default_factory=list)  # hourly, from the first decision
-
-    @classmethod
-    def empty(cls, n: int) -> Book:
-        return cls(units=np.zeros(n))
 
 
 @dataclass
@@ -165,36 +149,3 @@ class Ledger:
             books.funding[rows] += paid[:, -1]
             books.cash[rows] -= paid[:, -1]
         books.equity.append(marked)
-
-    def value(self, book: Book, column: int) -> float:
-        """One book marked at `column`'s closes."""
-        return float(self.values(_as_books(book), column)[0])
-
-    def trade(self, book: Book, column: int, weights: np.ndarray | None, cost_rate: float) -> None:
-        """Move one book to `weights` (fractions summing to 1) at `column`'s closes, or hold."""
-        books = _as_books(book)
-        target = np.zeros((1, book.units.size)) if weights is None else weights[None, :]
-        self.rebalance(books, column, target, np.array([weights is not None]), cost_rate)
-        _write_back(books, book)
-
-    def hold(self, book: Book, start: int, end: int) -> None:
-        """Mark one book hourly over columns (start, end], paying funding at settlements."""
-        books = _as_books(book)
-        self.carry(books, start, end)
-        _write_back(books, book)
-
-
-def _as_books(book: Book) -> Books:
-    return Books(
-        book.units[None, :].copy(),
-        np.array([book.cash]),
-        np.array([book.fees]),
-        np.array([book.funding]),
-    )
-
-
-def _write_back(books: Books, book: Book) -> None:
-    book.units, book.cash = books.units[0], float(books.cash[0])
-    book.fees, book.funding = float(books.fees[0]), float(books.funding[0])
-    book.turnovers.extend(float(t[0]) for t in books.turnovers)
-    book.equity.extend(v for block in books.equity for v in block[0].tolist())

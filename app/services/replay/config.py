@@ -19,26 +19,24 @@ from app.policy.replacement import ReplacementSettings
 from app.replay.config import PolicyConfig
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
+from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig
+from app.services.scoring.config import KEYS as SCORING_KEYS
 from app.services.system.runtime_settings import DEFAULTS
 
-POLICY_KEYS = (
-    "max_portfolio_symbols",
-    "min_position_weight",
-    "max_position_weight",
-    "weighting_method",
-    "rebalance_threshold_pct",
-    "replacement_candidates",
-    "replacement_margin",
-    "replacement_confirmations",
-    "min_holding_hours",
-    "correlation_limit",
-    "correlation_window_hours",
-    "weights_lookback_hours",
-    "scoring_shortlist",
-    "scoring_candles",
-    "scoring_min_listing_days",
-    "scoring_max_abs_funding",
+# What the replay reads of the runtime settings: the portfolio's and the scoring run's own, less
+# what only a live deployment has (data age, order-book depth, the sizing target) and the gate's
+# (a run configuration carries those).
+LIVE_ONLY = (
+    "stale_data_limit_s",
+    "liquidity_reference_balance_usdt",
+    "liquidity_max_depth_share",
+    "target_volatility",
+)
+POLICY_KEYS = tuple(
+    key
+    for key in (*PORTFOLIO_KEYS, *SCORING_KEYS)
+    if key not in LIVE_ONLY and not key.startswith("gate_")
 )
 
 
