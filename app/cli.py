@@ -2,6 +2,8 @@
 
 python -m app.cli replay --data DIR [--from ISO] [--to ISO] [--every 24h] [--top 10]
                          [--fee-bps 6] [--slippage-bps 0] [--config FILE.json] --out FILE.json
+python -m app.cli calibrate --data DIR [--train 120d] [--test 30d] [--every 24h]
+                            [--objective sharpe|ic] [... the replay's options] --out FILE.json
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from app.calibration.folds import FoldError
+from app.calibration.run import CalibrationParams, calibrate
+from app.calibration.search import OBJECTIVES
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.exchange.errors import ExchangeError
@@ -54,15 +59,32 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(dest="command", required=True)
     r = commands.add_parser("replay", help="replay the decision policy against baselines")
-    r.add_argument("--data", type=Path, required=True, help="folder of <BASE>_USDT-1h.csv files")
-    r.add_argument("--from", dest="start", type=moment_ms, help="first decision (ISO, UTC)")
-    r.add_argument("--to", dest="end", type=moment_ms, help="end of the valuation (ISO, UTC)")
-    r.add_argument("--every", type=hours, default=24, help="decision interval: 1h, 4h, 24h, 7d")
-    r.add_argument("--top", type=int, default=int(DEFAULTS["max_portfolio_symbols"]))
-    r.add_argument("--fee-bps", type=float, default=6.0, help="taker fee on traded notional")
-    r.add_argument("--slippage-bps", type=float, default=0.0)
-    r.add_argument("--config", type=Path, help="JSON overrides of scoring and policy settings")
-    r.add_argument("--out", type=Path, required=True, help="where the JSON report goes")
+    c = commands.add_parser("calibrate", help="walk-forward calibration against baselines")
+    for command in (r, c):
+        command.add_argument(
+            "--data", type=Path, required=True, help="folder of <BASE>_USDT-1h.csv files"
+        )
+        command.add_argument(
+            "--from", dest="start", type=moment_ms, help="first decision (ISO, UTC)"
+        )
+        command.add_argument(
+            "--to", dest="end", type=moment_ms, help="end of the valuation (ISO, UTC)"
+        )
+        command.add_argument(
+            "--every", type=hours, default=24, help="decision interval: 1h, 4h, 24h, 7d"
+        )
+        command.add_argument("--top", type=int, default=int(DEFAULTS["max_portfolio_symbols"]))
+        command.add_argument(
+            "--fee-bps", type=float, default=6.0, help="taker fee on traded notional"
+        )
+        command.add_argument("--slippage-bps", type=float, default=0.0)
+        command.add_argument(
+            "--config", type=Path, help="JSON overrides of scoring and policy settings"
+        )
+        command.add_argument("--out", type=Path, required=True, help="where the JSON report goes")
+    c.add_argument("--train", type=hours, default=120 * 24, help="training window, e.g. 120d")
+    c.add_argument("--test", type=hours, default=30 * 24, help="test window, e.g. 30d")
+    c.add_argument("--objective", choices=OBJECTIVES, default="sharpe")
     i = commands.add_parser("import-history", help="import KuCoin history into the database")
     i.add_argument("--from", dest="start", type=moment_ms, required=True)
     i.add_argument("--to", dest="end", type=moment_ms, required=True)
@@ -100,7 +122,10 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
         yield advance
 
 
-def run_replay(args: argparse.Namespace) -> int:
+def history_and_params(
+    args: argparse.Namespace,
+) -> tuple[MarketHistory, PolicyConfig, ReplayParams]:
+    """The history, configuration and replay parameters the replay options name."""
     history = load_csv_folder(args.data)
     overrides = json.loads(args.config.read_text()) if args.config else None
     policy = policy_config(default_run_config(), DEFAULTS, overrides, top=args.top)
@@ -112,8 +137,23 @@ def run_replay(args: argparse.Namespace) -> int:
         fee_bps=args.fee_bps,
         slippage_bps=args.slippage_bps,
     )
+    return history, policy, params
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    history, policy, params = history_and_params(args)
     with progress_bar(sys.stderr.isatty()) as progress:
         document = replay(history, policy, params, progress)
+    args.out.write_text(json.dumps(document, separators=(",", ":")))
+    return 0
+
+
+def run_calibration(args: argparse.Namespace) -> int:
+    history, policy, params = history_and_params(args)
+    calibration = CalibrationParams(params, args.train, args.test, args.objective)
+    with progress_bar(sys.stderr.isatty()) as progress:
+        shown = None if progress is None else (lambda _stage, d, n: progress(d, n))
+        document = calibrate(history, policy, calibration, shown)
     args.out.write_text(json.dumps(document, separators=(",", ":")))
     return 0
 
@@ -151,15 +191,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import-history":
             return asyncio.run(import_history(args, Settings()))
+        if args.command == "calibrate":
+            return run_calibration(args)
         return run_replay(args)
-    except (HistoryFolderError, ReplayConfigError, ReplayRangeError, LookupError) as exc:
+    except (
+        HistoryFolderError,
+        ReplayConfigError,
+        ReplayRangeError,
+        FoldError,
+        LookupError,
+    ) as exc:
         sys.stderr.write(f"{args.command}: {exc}\n")
         return 2
     except (OSError, ExchangeError) as exc:
         sys.stderr.write(f"{args.command}: {exc}\n")
         return 2
     except json.JSONDecodeError as exc:
-        sys.stderr.write(f"replay: --config is not JSON: {exc}\n")
+        sys.stderr.write(f"{args.command}: --config is not JSON: {exc}\n")
         return 2
 
 

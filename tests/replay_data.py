@@ -77,3 +77,43 @@ def write_csv_folder(history: MarketHistory, folder: Path, *, gzip_every: int = 
             else:
                 (folder / name).write_text(text)
     return folder
+
+
+DAY_START_MS = 1_700_006_400_000  # 2023-11-15 00:00 UTC: decisions fall on whole days
+
+
+def planted_signal(
+    n: int, days: int, *, strength: float, seed: int = 11, start_ms: int = DAY_START_MS
+) -> MarketHistory:
+    """`n` symbols (BTC first) over `days` whole UTC days whose returns on day d drift by
+    `strength` x s[i, d] (s standard normal) on top of correlated noise, with s[i, d] told in
+    advance by the funding settled over the day before (rate -1e-4 x s, every 8 h): the funding
+    carry metric predicts the next day's returns, every other metric is noise. `strength=0`:
+    pure noise."""
+    rng = np.random.default_rng(seed)
+    hours = days * 24
+    signal = rng.normal(0.0, 1.0, (n, days + 1))
+    market = rng.normal(0, 0.004, hours)
+    returns = (
+        rng.uniform(0.5, 1.0, n)[:, None] * market
+        + rng.normal(0, 0.008, (n, hours))
+        + np.repeat(strength * signal[:, :days] / 24.0, 24, axis=1)
+    )
+    close = 100.0 * rng.uniform(0.5, 2.0, n)[:, None] * np.exp(np.cumsum(returns, axis=1))
+    open_ = np.concatenate([close[:, :1], close[:, :-1]], axis=1)
+    spread = np.abs(rng.normal(0, 0.002, (n, hours)))
+    grid = start_ms + HOUR_MS * np.arange(hours, dtype=np.int64)
+    settlements = start_ms + 8 * HOUR_MS * np.arange(1, days * 3 + 1, dtype=np.int64)
+    # The settlement at tau in (D_d - 24 h, D_d] tells s[:, d] (day d starts at D_d).
+    day_told = -(-(settlements - start_ms) // (24 * HOUR_MS))
+    return MarketHistory(
+        symbols=["BTCUSDT", *(f"P{i:03d}USDT" for i in range(1, n))],
+        grid_ms=grid,
+        open=open_,
+        high=np.maximum(open_, close) * (1 + spread),
+        low=np.minimum(open_, close) * (1 - spread),
+        close=close,
+        volume=rng.uniform(1e3, 1e5, (n, hours)),
+        funding=[Funding(settlements, -1e-4 * signal[i, day_told]) for i in range(n)],
+        source="generated",
+    )

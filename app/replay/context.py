@@ -1,10 +1,16 @@
 """What every strategy sees at one decision time: the stage-1 shortlist, the scorer's inputs as
-known then, and the scores of the existing engine."""
+known then, and the scores of the existing engine.
+
+`Contexts` scores each decision time once, with every component and metric weighed, and
+re-weighs that table for each scoring configuration asked (`engine.reweigh`: the numbers
+`compute` gives under that configuration), so strategies or candidate configurations that differ
+only in weights share one scoring.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,8 +18,15 @@ from app.policy.shortlist import ListingFact, shortlist
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.history import MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import market_inputs, settled_funding
-from app.scoring.engine import ScoreTable, as_stored, compute
-from app.scoring.inputs import MarketInputs
+from app.scoring.engine import (
+    METRIC_WEIGHTS,
+    ScoreTable,
+    ScoringConfig,
+    as_stored,
+    compute,
+    reweigh,
+)
+from app.scoring.metrics import COMPONENTS
 
 
 @dataclass(frozen=True)
@@ -21,14 +34,15 @@ class Context:
     t_ms: int
     view: PointInTime
     rows: np.ndarray  # symbol indices of the shortlist, in symbol order
-    inputs: MarketInputs  # of `rows`
+    turnover: np.ndarray  # 24 h quote turnover of `rows`
+    returns: np.ndarray | None  # the scorer's hourly log returns of `rows`, when kept
     table: ScoreTable  # of `rows`
     composite: dict[int, float]  # symbol index -> composite as a run stores it (scored only)
     eligible: list[int]  # symbol indices that passed the gate and were scored, in symbol order
     positions: dict[int, int]  # symbol index -> its row in `rows`, `inputs` and `table`
 
     def turnover_24h(self) -> dict[int, float]:
-        return dict(zip(self.rows.tolist(), self.inputs.turnover_24h.tolist(), strict=True))
+        return dict(zip(self.rows.tolist(), self.turnover.tolist(), strict=True))
 
 
 def listing_facts(view: PointInTime, funding: SettledFunding) -> list[ListingFact]:
@@ -61,6 +75,25 @@ def listing_facts(view: PointInTime, funding: SettledFunding) -> list[ListingFac
     ]
 
 
+def stage_one(
+    view: PointInTime,
+    config: PolicyConfig,
+    members: set[int],
+    funding: SettledFunding | None = None,
+) -> np.ndarray:
+    """The symbol indices shortlisted at `view.t_ms` (in symbol order), `members` among them
+    (`funding`: `settled_funding(view)`, when the caller has it already)."""
+    keys = shortlist(
+        listing_facts(view, settled_funding(view) if funding is None else funding),
+        members=members,
+        benchmark=config.benchmark,
+        size=config.shortlist,
+        min_listing_days=config.min_listing_days,
+        max_abs_funding=config.max_abs_funding,
+    )
+    return np.array(keys, dtype=np.int64)
+
+
 def context_at(
     history: MarketHistory, t_ms: int, config: PolicyConfig, members: set[int]
 ) -> Context:
@@ -68,19 +101,22 @@ def context_at(
     portfolio (always shortlisted)."""
     view = history.at(t_ms)
     funding = settled_funding(view)
-    keys = shortlist(
-        listing_facts(view, funding),
-        members=members,
-        benchmark=config.benchmark,
-        size=config.shortlist,
-        min_listing_days=config.min_listing_days,
-        max_abs_funding=config.max_abs_funding,
-    )
-    rows = np.array(keys, dtype=np.int64)
+    rows = stage_one(view, config, members, funding)
     inputs = market_inputs(
         view, rows, candles=config.candles, benchmark=config.benchmark, funding=funding
     )
-    table = compute(inputs, config.scoring)
+    return _context(
+        view, rows, inputs.turnover_24h, inputs.returns, compute(inputs, config.scoring)
+    )
+
+
+def _context(
+    view: PointInTime,
+    rows: np.ndarray,
+    turnover: np.ndarray,
+    returns: np.ndarray | None,
+    table: ScoreTable,
+) -> Context:
     keys = rows.tolist()
     composite = {
         i: as_stored(c)
@@ -89,4 +125,58 @@ def context_at(
     }
     eligible = [i for i in keys if i in composite]
     positions = {i: k for k, i in enumerate(keys)}
-    return Context(t_ms, view, rows, inputs, table, composite, eligible, positions)
+    return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions)
+
+
+def basis(scoring: ScoringConfig) -> ScoringConfig:
+    """`scoring` with every component and every metric weighed: what `Contexts` scores with."""
+    parameters = {
+        name: {k: v for k, v in scoring.parameters.get(name, {}).items() if k != METRIC_WEIGHTS}
+        for name in {*scoring.parameters, *COMPONENTS}
+    }
+    return ScoringConfig({name: 1.0 for name in COMPONENTS}, parameters, scoring.gate)
+
+
+class Contexts:
+    """Contexts of one history, each decision time scored once under `basis(config.scoring)`
+    and re-weighed per configuration.
+
+    `keep=False` (a replay, moving forward): only the latest scoring is kept, per set of
+    members. `keep=True` (a calibration, revisiting every time): every time's scoring is kept,
+    per set of members outside the stage-1 shortlist, without the scorer's returns (memory).
+    """
+
+    def __init__(self, history: MarketHistory, config: PolicyConfig, *, keep: bool) -> None:
+        self.history = history
+        self.config = replace(config, scoring=basis(config.scoring))
+        self.keep = keep
+        self._scored: dict[tuple[int, frozenset[int]], Context] = {}
+        self._shortlists: dict[int, frozenset[int]] = {}
+
+    def at(self, t_ms: int, members: set[int], scoring: ScoringConfig) -> Context:
+        """The context at `t_ms` for a portfolio of `members`, scored with `scoring` (which
+        may differ from the configuration given at construction only in its weights)."""
+        self._check(scoring)
+        if self.keep:
+            if t_ms not in self._shortlists:
+                view = self.history.at(t_ms)
+                self._shortlists[t_ms] = frozenset(stage_one(view, self.config, set()).tolist())
+            key = (t_ms, frozenset(members - self._shortlists[t_ms]))
+        else:
+            key = (t_ms, frozenset(members))
+        if not self.keep and any(k[0] != t_ms for k in self._scored):
+            self._scored.clear()
+        scored = self._scored.get(key)
+        if scored is None:
+            scored = context_at(self.history, t_ms, self.config, set(key[1]))
+            if self.keep:
+                scored = replace(scored, returns=None)
+            self._scored[key] = scored
+        return _context(scored.view, scored.rows, scored.turnover, scored.returns,
+                        reweigh(scored.table, scoring))  # fmt: skip
+
+    def _check(self, scoring: ScoringConfig) -> None:
+        if basis(scoring) != self.config.scoring:
+            raise ValueError(
+                "a configuration that differs in more than weights needs its own Contexts"
+            )

@@ -16,7 +16,7 @@ import numpy as np
 from app.portfolio.correlation import MIN_COMMON_BARS
 from app.replay.context import Context
 from app.replay.evidence import IcSeries
-from app.replay.history import MarketHistory
+from app.replay.history import MarketHistory, PointInTime
 from app.replay.policy import recent_returns
 from app.replay.rows import dots, mask_groups
 from app.replay.spearman import SpearmanBatch
@@ -43,6 +43,13 @@ def betas(returns: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
     return out
 
 
+def forward_returns(view: PointInTime, following_ms: int) -> np.ndarray:
+    """Every symbol's return from its last close at `view.t_ms` to its last close at
+    `following_ms` (what a score at t is judged against; NaN where either is missing)."""
+    history = view.history
+    return history.at(following_ms).candles("close", 1)[:, 0] / history.close[:, view.end - 1] - 1.0
+
+
 class InformationCoefficients:
     """The IC series of every score, added one decision at a time."""
 
@@ -54,9 +61,8 @@ class InformationCoefficients:
 
     def add(self, ctx: Context, following_ms: int) -> None:
         """The ICs of the scores at `ctx` against the returns to `following_ms`."""
-        history, b, rows = self.history, self.benchmark, ctx.rows
-        now_close = history.close[:, ctx.view.end - 1]
-        forward_all = history.at(following_ms).candles("close", 1)[:, 0] / now_close - 1.0
+        b, rows = self.benchmark, ctx.rows
+        forward_all = forward_returns(ctx.view, following_ms)
         forward = forward_all[rows]
         market = float(forward_all[b]) if b is not None else math.nan
         if b is not None and np.isfinite(market):

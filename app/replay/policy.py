@@ -49,6 +49,10 @@ class PolicyState:
     runs: list[RunScores] = field(default_factory=list)  # newest first
     outsider_facts: dict[int, OutsiderFact] = field(default_factory=dict)  # immutable, reused
 
+    def next_run_id(self) -> int:
+        """The id of the next scoring run this state sees (1, 2, ... from a fresh state)."""
+        return self.runs[0].run_id + 1 if self.runs else 1
+
 
 @dataclass(frozen=True)
 class PolicyDecision:
@@ -69,9 +73,9 @@ def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray
 def recent_returns(ctx: Context, ids: list[int], hours: int) -> np.ndarray:
     """`hourly_returns(ctx.view, ids, hours)`, taken from the scorer's returns when its window
     covers them (the same logs of the same closes)."""
-    returns = ctx.inputs.returns
+    returns = ctx.returns
     index = [ctx.positions.get(i, -1) for i in ids]
-    if returns.shape[1] < hours or -1 in index:
+    if returns is None or returns.shape[1] < hours or -1 in index:
         return hourly_returns(ctx.view, ids, hours)
     return returns[index, returns.shape[1] - hours :]
 

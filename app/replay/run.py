@@ -4,6 +4,7 @@ history, their books marked hourly, and the evidence as one JSON-ready document.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,11 +12,11 @@ import numpy as np
 
 from app.replay.baselines import BtcHold, EqualWeight, Momentum, RandomPicks, TopVolume
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_hash
-from app.replay.context import context_at
+from app.replay.context import Context, Contexts
 from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.ic import InformationCoefficients
-from app.replay.policy import PolicyState, step
+from app.replay.policy import PolicyDecision, PolicyState, step
 from app.replay.simulate import Books, Ledger
 
 STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", "random")
@@ -42,6 +43,25 @@ def check_range(history: MarketHistory, params: ReplayParams) -> None:
         raise ReplayRangeError("no decision time between from and to")
 
 
+@dataclass
+class Track:
+    """A book the decision policy keeps: the configuration in force at each decision time and
+    the policy's state (fresh, or carried over from earlier decisions)."""
+
+    name: str
+    config_at: Callable[[int], PolicyConfig]
+    state: PolicyState = field(default_factory=PolicyState)
+
+
+def constant(config: PolicyConfig) -> Callable[[int], PolicyConfig]:
+    """A track's configuration that never changes."""
+
+    def config_at(_t_ms: int) -> PolicyConfig:
+        return config
+
+    return config_at
+
+
 def replay(
     history: MarketHistory,
     policy: PolicyConfig,
@@ -50,96 +70,152 @@ def replay(
 ) -> dict[str, Any]:
     """Run every strategy over `params`' decision times; the evidence document."""
     check_range(history, params)
+    contexts = Contexts(history, policy, keep=False)
+    track = Track("policy", constant(policy))
+    return {
+        "config_hash": config_hash(policy, params),
+        "data": data_section(history, params),
+        **run_books(contexts, [track], policy, params, progress).document(),
+    }
+
+
+def data_section(history: MarketHistory, params: ReplayParams) -> dict[str, Any]:
+    times = params.decision_times()
+    return {
+        "symbols": history.size,
+        "from": iso(times[0]),
+        "to": iso(params.end_ms),
+        "decisions": len(times),
+        "funding": "known" if history.funding_known else "unknown",
+        "source": history.source,
+    }
+
+
+def run_books(
+    contexts: Contexts,
+    tracks: list[Track],
+    reference: PolicyConfig,
+    params: ReplayParams,
+    progress: Progress | None = None,
+) -> BookRun:
+    """The tracks and the baselines (chosen among `reference`'s scored symbols, its top N and
+    benchmark) at `params`' decision times: `strategies`, `ic` and `decisions` of the report
+    (the information coefficients and decisions are the first track's)."""
+    history = contexts.history
     times = params.decision_times()
     ledger = Ledger(history)
-    n, top = history.size, policy.max_symbols
-    state = PolicyState()
+    n, top = history.size, reference.max_symbols
     baselines: dict[str, Any] = {
-        "btc_hold": BtcHold(policy.benchmark),
+        "btc_hold": BtcHold(reference.benchmark),
         "equal_weight": EqualWeight(),
         "top_volume": TopVolume(top),
         "momentum": Momentum(top, params.momentum_days),
     }
     randoms = RandomPicks(top, params.random_seed, params.random_draws, n)
-    named = ("policy", *baselines)  # rows of `books`; the random draws follow
+    named = (*(t.name for t in tracks), *baselines)  # rows of `books`; the random draws follow
     books = Books.empty(len(named) + params.random_draws, n)
-    ic = InformationCoefficients(history, policy.benchmark)
+    ic = InformationCoefficients(history, reference.benchmark)
     decisions: list[dict[str, Any]] = []
     for d, t in enumerate(times):
-        ctx = context_at(history, t, policy, {h.index for h in state.members})
-        decision = step(ctx, state, policy, run_id=d + 1)
+        weights = np.zeros((books.size, n))
+        trading = np.ones(books.size, dtype=bool)
+        first_ctx: Context | None = None
+        for row, track in enumerate(tracks):
+            config = track.config_at(t)
+            members = {h.index for h in track.state.members}
+            ctx = contexts.at(t, members, config.scoring)
+            decision = step(ctx, track.state, config, track.state.next_run_id())
+            trading[row] = decision.trade
+            for symbol, pct in decision.weights.items() if decision.trade else ():
+                weights[row, history.index_of(symbol)] = float(pct) / 100.0
+            if row == 0:
+                first_ctx, first_scoring = ctx, config.scoring
+                decisions.append(decision_entry(t, decision))
+        assert first_ctx is not None
+        members = {h.index for h in tracks[0].state.members}
+        common = (
+            first_ctx
+            if reference.scoring == first_scoring
+            else contexts.at(t, members, reference.scoring)
+        )
         column = ledger.column(t)
         if d == 0:
             books.equity.append(ledger.values(books, column)[:, None])
-        weights = np.zeros((books.size, n))
-        trading = np.ones(books.size, dtype=bool)
-        trading[0] = decision.trade
-        for symbol, pct in decision.weights.items() if decision.trade else ():
-            weights[0, history.index_of(symbol)] = float(pct) / 100.0
-        for row, strategy in enumerate(baselines.values(), start=1):
-            target = strategy.targets(ctx)
+        for row, strategy in enumerate(baselines.values(), start=len(tracks)):
+            target = strategy.targets(common)
             trading[row] = target is not None
             if target is not None:
                 weights[row] = target
-        weights[len(named) :] = randoms.targets(ctx)
+        weights[len(named) :] = randoms.targets(common)
         ledger.rebalance(books, column, weights, trading, params.cost_rate)
         following = times[d + 1] if d + 1 < len(times) else params.end_ms
         ledger.carry(books, column, ledger.column(following))
-        ic.add(ctx, following)
-        decisions.append(
-            {
-                "at": iso(t),
-                "members": decision.members,
-                "weights": {s: float(w) for s, w in decision.weights.items()},
-                "replaced": decision.replaced,
-                "blocked": decision.blocked,
-                "added": decision.added,
-                "traded": decision.trade,
-            }
-        )
+        ic.add(first_ctx, following)
         if progress is not None:
             progress(d + 1, len(times))
-    figures = _figures(books, named, times[0], min(params.every_h, 24))
+    rows = _rows(books, named)
+    order = (*(t.name for t in tracks), *STRATEGIES[1:])
+    sample_h = min(params.every_h, 24)
+    strategies = {
+        name: strategy_figures(
+            rows[name].equity,
+            times[0],
+            turnovers=rows[name].turnovers.tolist(),
+            fees=rows[name].fees,
+            funding=rows[name].funding,
+            sample_h=sample_h,
+        )
+        for name in order
+    }
+    return BookRun(strategies, ic.summary(), decisions, {name: rows[name] for name in order})
+
+
+def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
     return {
-        "config_hash": config_hash(policy, params),
-        "data": {
-            "symbols": n,
-            "from": iso(times[0]),
-            "to": iso(params.end_ms),
-            "decisions": len(times),
-            "funding": "known" if history.funding_known else "unknown",
-            "source": history.source,
-        },
-        "strategies": {name: figures[name] for name in STRATEGIES},
-        "ic": ic.summary(),
-        "decisions": decisions,
+        "at": iso(t_ms),
+        "members": decision.members,
+        "weights": {s: float(w) for s, w in decision.weights.items()},
+        "replaced": decision.replaced,
+        "blocked": decision.blocked,
+        "added": decision.added,
+        "traded": decision.trade,
     }
 
 
-def _figures(
-    books: Books, named: tuple[str, ...], start_ms: int, sample_h: int
-) -> dict[str, dict[str, Any]]:
-    """Each named book's figures, and the mean of the random books' as `random`."""
+@dataclass(frozen=True)
+class BookRow:
+    """One strategy's book over a run."""
+
+    equity: np.ndarray  # hourly, from the first decision
+    turnovers: np.ndarray  # per decision
+    fees: float
+    funding: float
+
+
+@dataclass(frozen=True)
+class BookRun:
+    strategies: dict[str, dict[str, Any]]  # figures by strategy
+    ic: dict[str, Any]
+    decisions: list[dict[str, Any]]
+    books: dict[str, BookRow]
+
+    def document(self) -> dict[str, Any]:
+        """The report's `strategies`, `ic` and `decisions`."""
+        return {"strategies": self.strategies, "ic": self.ic, "decisions": self.decisions}
+
+
+def _rows(books: Books, named: tuple[str, ...]) -> dict[str, BookRow]:
+    """Each named book, and the mean of the random books' as `random`."""
     equity, turnovers = books.equity_curves(), books.turnover_table()
     draws = slice(len(named), None)
-    rows: dict[str, tuple[np.ndarray, np.ndarray, float, float]] = {
-        name: (equity[k], turnovers[k], float(books.fees[k]), float(books.funding[k]))
+    rows = {
+        name: BookRow(equity[k], turnovers[k], float(books.fees[k]), float(books.funding[k]))
         for k, name in enumerate(named)
     }
-    rows["random"] = (
+    rows["random"] = BookRow(
         np.mean(equity[draws], axis=0),
         np.mean(turnovers[draws], axis=0),
         float(np.mean(books.fees[draws])),
         float(np.mean(books.funding[draws])),
     )
-    return {
-        name: strategy_figures(
-            curve,
-            start_ms,
-            turnovers=turnover.tolist(),
-            fees=fees,
-            funding=funding,
-            sample_h=sample_h,
-        )
-        for name, (curve, turnover, fees, funding) in rows.items()
-    }
+    return rows

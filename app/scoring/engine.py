@@ -21,6 +21,7 @@ from app.scoring.normalise import percentile_rank
 
 DECIMALS = 6
 UNMEASURED = "UNMEASURED"  # passed the gate, yet no metric of any component could be measured
+METRIC_WEIGHTS = "metric_weights"  # a component parameter: {metric name: weight}, 0 = off
 
 
 @dataclass(frozen=True)
@@ -108,16 +109,53 @@ def compute(inputs: MarketInputs, config: ScoringConfig) -> ScoreTable:
     if inputs.benchmark in inputs.symbols and not passed[inputs.symbols.index(inputs.benchmark)]:
         inputs = replace(inputs, benchmark="")  # a distrusted benchmark measures nothing
     components = score_components(inputs, config, passed) if passed.any() else {}
+    return _table(list(inputs.symbols), reasons, components, config.weights)
+
+
+def reweigh(table: ScoreTable, config: ScoringConfig) -> ScoreTable:
+    """`table` under `config`'s component and metric weights: the same numbers `compute` gives
+    with `config` when `table` was computed with the same parameters and gate and every
+    component that `config` weighs (normalised metrics do not depend on weights)."""
+    components = {}
+    for name, arrays in table.components.items():
+        if config.weights.get(name, 0.0) <= 0:
+            continue
+        metrics = weighted_metrics(arrays.metrics, config.parameters.get(name, {}))
+        components[name] = component_arrays(metrics, arrays.normalised)
+    missing = sorted(n for n, w in config.weights.items() if w > 0 and n not in components)
+    if missing and table.passed.any():
+        raise ValueError(f"the table has no {', '.join(missing)} to weigh")
+    reasons = [None if r == UNMEASURED else r for r in table.reasons]
+    return _table(table.symbols, reasons, components, config.weights)
+
+
+def _table(
+    symbols: list[str],
+    reasons: list[str | None],
+    components: dict[str, ComponentArrays],
+    weights: Mapping[str, float],
+) -> ScoreTable:
     if components:
-        composite, confidence = combine(components, config.weights)
+        composite, confidence = combine(components, weights)
     else:
-        composite = confidence = np.full(inputs.size, np.nan)
+        composite = confidence = np.full(len(symbols), np.nan)
     # A symbol that passed the gate but on which no component could measure anything.
     reasons = [
         UNMEASURED if r is None and np.isnan(c) else r
         for r, c in zip(reasons, composite.tolist(), strict=True)
     ]
-    return ScoreTable(list(inputs.symbols), reasons, components, composite, confidence)
+    return ScoreTable(symbols, reasons, components, composite, confidence)
+
+
+def weighted_metrics(metrics: list[Metric], params: Mapping[str, Any]) -> list[Metric]:
+    """`metrics` with the weights a component's `metric_weights` parameter gives them (a
+    metric it does not name keeps its own; 0 switches a metric off)."""
+    chosen = params.get(METRIC_WEIGHTS) or {}
+    if not chosen:
+        return metrics
+    return [
+        m if m.name not in chosen else replace(m, weight=float(chosen[m.name])) for m in metrics
+    ]
 
 
 def score_components(
@@ -130,18 +168,24 @@ def score_components(
     for name in COMPONENTS:
         if config.weights.get(name, 0.0) <= 0:
             continue
-        metrics = CALCULATORS[name](inputs, config.parameters.get(name, {}))
+        params = config.parameters.get(name, {})
+        metrics = weighted_metrics(CALCULATORS[name](inputs, params), params)
         normalised = [
             percentile_rank(np.where(passed, m.comparable, np.nan), m.direction) for m in metrics
         ]
-        values = np.vstack(normalised)
-        weights = np.array([m.weight for m in metrics])[:, None] * ~np.isnan(values)
-        measured = weights.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            shares = np.where(weights > 0, values * weights / measured, 0.0)
-        score = np.where(measured > 0, shares.sum(axis=0), np.nan)
-        out[name] = ComponentArrays(score, metrics, normalised, list(shares))
+        out[name] = component_arrays(metrics, normalised)
     return out
+
+
+def component_arrays(metrics: list[Metric], normalised: list[np.ndarray]) -> ComponentArrays:
+    """A component's score: the weighted mean of its measured metrics' percentiles."""
+    values = np.vstack(normalised)
+    weights = np.array([m.weight for m in metrics])[:, None] * ~np.isnan(values)
+    measured = weights.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(weights > 0, values * weights / measured, 0.0)
+    score = np.where(measured > 0, shares.sum(axis=0), np.nan)
+    return ComponentArrays(score, metrics, normalised, list(shares))
 
 
 def combine(
@@ -166,7 +210,8 @@ def combine(
             np.where(np.isnan(n), 0.0, m.weight)
             for m, n in zip(arrays.metrics, arrays.normalised, strict=True)
         )
-        coverage += w * measured / metric_weight
+        if metric_weight > 0:  # else every metric is switched off: nothing was measured
+            coverage += w * measured / metric_weight
     with np.errstate(invalid="ignore", divide="ignore"):
         composite = np.where(used > 0, total / used, np.nan)
     return composite, np.where(used > 0, coverage / weight_sum, np.nan)

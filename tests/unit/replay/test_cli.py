@@ -68,3 +68,30 @@ def test_an_unknown_override_is_refused_not_ignored(
     assert main(["replay", "--data", str(folder), "--config", str(config), "--out", str(out)]) == 2
     assert "unknown policy setting(s): replacment_margin" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_calibrate_writes_the_report_with_its_folds(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "calibration.json"
+    args = ["calibrate", "--data", str(folder), "--from", "2023-11-25T00:00:00Z"]
+    windows = ["--train", "14d", "--test", "7d", "--objective", "ic", "--top", "3"]
+    assert main([*args, *windows, "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert [f["test"]["from"][:10] for f in report["folds"]] == [
+        "2023-12-09",
+        "2023-12-16",
+        "2023-12-23",
+    ]
+    assert report["data"]["from"] == report["folds"][0]["test"]["from"]
+    assert report["calibration"]["objective"] == "ic"
+    assert report["calibration"]["train_days"] == 14
+    assert set(report["strategies"]) >= {"policy", "default", "btc_hold", "momentum"}
+
+
+def test_calibrate_refuses_windows_the_range_cannot_hold(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.json"
+    args = ["calibrate", "--data", str(folder), "--train", "90d", "--out", str(out)]
+    assert main(args) == 2
+    assert "shorter than one training window" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,132 @@
+"""How a configuration does over a window of decisions, fast enough to try many: the policy's
+book alone (no baselines), marked and charged as in the replay, and the composite's IC."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.replay.config import PolicyConfig
+from app.replay.context import Contexts
+from app.replay.evidence import spearman, strategy_figures
+from app.replay.ic import forward_returns
+from app.replay.policy import PolicyState, step
+from app.replay.simulate import Books, Ledger
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sharpe: float  # after costs; NaN when the book never moved
+    total_return: float
+    turnover: float  # mean per decision
+    fees: float
+    ic: float  # mean IC of the composite; NaN when none could be measured
+    ic_t: float  # its t-statistic; NaN under two measured decisions
+    ics: tuple[float, ...] = ()  # the composite's IC at each decision where it was measured
+
+    def to_json(self) -> dict[str, float | None]:
+        return {
+            k: (None if math.isnan(v) else round(v, 10))
+            for k, v in (
+                ("sharpe", self.sharpe),
+                ("total_return", self.total_return),
+                ("turnover", self.turnover),
+                ("fees", self.fees),
+                ("ic", self.ic),
+                ("ic_t", self.ic_t),
+            )
+        }
+
+
+def t_statistic(values: list[float]) -> float:
+    """mean / (sample std / sqrt(n)); NaN under two values or without spread."""
+    if len(values) < 2:
+        return math.nan
+    std = float(np.std(values, ddof=1))
+    return float(np.mean(values)) / (std / math.sqrt(len(values))) if std > 0 else math.nan
+
+
+def _number(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+class Evaluator:
+    """Runs configurations over windows of one history's decision times."""
+
+    def __init__(self, contexts: Contexts, cost_rate: float) -> None:
+        self.contexts = contexts
+        self.ledger = Ledger(contexts.history)
+        self.cost_rate = cost_rate
+        self._forward: dict[tuple[int, int], np.ndarray] = {}
+
+    def forward(self, t_ms: int, following_ms: int) -> np.ndarray:
+        """Every symbol's return from `t_ms` to `following_ms` (computed once)."""
+        key = (t_ms, following_ms)
+        if key not in self._forward:
+            self._forward[key] = forward_returns(self.contexts.history.at(t_ms), following_ms)
+        return self._forward[key]
+
+    def policy(
+        self,
+        config: PolicyConfig,
+        times: list[int],
+        end_ms: int,
+        state: PolicyState | None = None,
+    ) -> Outcome:
+        """The policy under `config` deciding at `times` (from `state`, fresh by default, which
+        is updated), its book valued to `end_ms`."""
+        state = PolicyState() if state is None else state
+        history, ledger = self.contexts.history, self.ledger
+        books = Books.empty(1, history.size)
+        trading = np.ones(1, dtype=bool)
+        ics = []
+        for d, t in enumerate(times):
+            ctx = self.contexts.at(t, {h.index for h in state.members}, config.scoring)
+            decision = step(ctx, state, config, state.next_run_id())
+            column = ledger.column(t)
+            if d == 0:
+                books.equity.append(ledger.values(books, column)[:, None])
+            weights = np.zeros((1, history.size))
+            for symbol, pct in decision.weights.items():
+                weights[0, history.index_of(symbol)] = float(pct) / 100.0
+            trading[0] = decision.trade
+            ledger.rebalance(books, column, weights, trading, self.cost_rate)
+            following = times[d + 1] if d + 1 < len(times) else end_ms
+            ledger.carry(books, column, ledger.column(following))
+            ics.append(spearman(ctx.table.composite, self.forward(t, following)[ctx.rows]))
+        figures = strategy_figures(
+            books.equity_curves()[0],
+            times[0],
+            turnovers=books.turnover_table()[0].tolist(),
+            fees=float(books.fees[0]),
+            funding=float(books.funding[0]),
+            sample_h=24,
+        )
+        measured = [v for v in ics if not math.isnan(v)]
+        return Outcome(
+            sharpe=_number(figures["sharpe"]),
+            total_return=_number(figures["total_return"]),
+            turnover=_number(figures["turnover"]),
+            fees=_number(figures["fees"]),
+            ic=float(np.mean(measured)) if measured else math.nan,
+            ic_t=t_statistic(measured),
+            ics=tuple(measured),
+        )
+
+    def metric_ics(self, times: list[int], end_ms: int) -> dict[tuple[str, str], list[float]]:
+        """Each metric's IC at each of `times` where it could be measured (the percentile the
+        metric gives a symbol vs the symbol's return to the next decision)."""
+        out: dict[tuple[str, str], list[float]] = {}
+        for d, t in enumerate(times):
+            following = times[d + 1] if d + 1 < len(times) else end_ms
+            ctx = self.contexts.at(t, set(), self.contexts.config.scoring)
+            forward = self.forward(t, following)[ctx.rows]
+            for name, arrays in ctx.table.components.items():
+                for metric, normalised in zip(arrays.metrics, arrays.normalised, strict=True):
+                    ic = spearman(normalised, forward)
+                    series = out.setdefault((name, metric.name), [])
+                    if not math.isnan(ic):
+                        series.append(ic)
+        return out

@@ -1,0 +1,215 @@
+"""A walk-forward calibration: per fold, a choice made on the training window (`search.choose`);
+then one continuous out-of-sample run over the test windows in which the calibrated policy
+switches to each fold's choice as its test window begins, beside the unchanged default
+configuration and the baselines, with the same costs. The report has the replay's shape (its
+`strategies`, `ic` and `decisions` are the out-of-sample run's; `default` is the configuration
+calibrated from), plus `folds` and the in-sample figures."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from app.calibration.evaluate import Evaluator, t_statistic
+from app.calibration.folds import Fold, walk_forward
+from app.calibration.search import Selection, choose
+from app.calibration.space import SearchSpace
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_json
+from app.replay.context import Contexts
+from app.replay.evidence import strategy_figures
+from app.replay.history import MarketHistory
+from app.replay.policy import PolicyState
+from app.replay.run import (
+    BookRow,
+    Track,
+    check_range,
+    constant,
+    data_section,
+    iso,
+    run_books,
+)
+
+FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover", "fees")
+Progress = Callable[[str, int, int], None]  # stage, done, total
+
+
+@dataclass(frozen=True)
+class CalibrationParams:
+    replay: ReplayParams  # the range (from the first training decision), interval and costs
+    train_h: int
+    test_h: int
+    objective: str = "sharpe"
+    space: SearchSpace = field(default_factory=SearchSpace)
+
+
+def calibrate(
+    history: MarketHistory,
+    base: PolicyConfig,
+    params: CalibrationParams,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Choose per fold on the training window, judge on the test window; the report."""
+    check_range(history, params.replay)
+    every = params.replay.every_h
+    folds = walk_forward(
+        params.replay.start_ms, params.replay.end_ms,
+        train_h=params.train_h, test_h=params.test_h, every_h=every,
+    )  # fmt: skip
+    contexts = Contexts(history, base, keep=True)
+    evaluator = Evaluator(contexts, params.replay.cost_rate)
+    selections: list[Selection] = []
+    for fold in folds:
+        times = fold.train_times(every)
+        selections.append(
+            choose(evaluator, base, times, fold.test_start_ms, params.objective, params.space)
+        )
+        if progress is not None:
+            progress("choosing", fold.index + 1, len(folds))
+    configs = [s.choice.apply(base) for s in selections]
+
+    # The out-of-sample run: both policies start from the state the first training window
+    # left them in (what a deployment running them would hold), then carry on across folds.
+    first = folds[0]
+    calibrated_state, default_state = PolicyState(), PolicyState()
+    evaluator.policy(configs[0], first.train_times(every), first.test_start_ms, calibrated_state)
+    evaluator.policy(base, first.train_times(every), first.test_start_ms, default_state)
+    tracks = [
+        Track("policy", Schedule(folds, configs), calibrated_state),
+        Track("default", constant(base), default_state),
+    ]
+    oos_params = replace(params.replay, start_ms=first.test_start_ms, end_ms=folds[-1].test_end_ms)
+    out_of_sample = run_books(contexts, tracks, base, oos_params)
+    if progress is not None:
+        progress("testing", 1, 1)
+
+    reports = []
+    for fold, selection, config in zip(folds, selections, configs, strict=True):
+        train = replace(params.replay, start_ms=fold.train_start_ms, end_ms=fold.test_start_ms)
+        in_sample = run_books(
+            contexts, [Track("policy", constant(config)), Track("default", constant(base))],
+            base, train,
+        )  # fmt: skip
+        reports.append(_fold(fold, selection, in_sample.books, out_of_sample.books, oos_params))
+    return {
+        "config_hash": _hash(base, params),
+        "data": data_section(history, oos_params),
+        **out_of_sample.document(),
+        "calibration": {
+            "train_days": params.train_h / 24,
+            "test_days": params.test_h / 24,
+            "every_h": every,
+            "objective": params.objective,
+            "space": params.space.to_json(),
+            "in_sample": _mean_in_sample(reports),
+            "in_sample_ic": _pooled_ic(selections),
+        },
+        "folds": reports,
+    }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The calibrated configuration in force at t: the choice of the fold whose test window
+    holds t."""
+
+    folds: list[Fold]
+    configs: list[PolicyConfig]
+
+    def __call__(self, t_ms: int) -> PolicyConfig:
+        starts = [f.test_start_ms for f in self.folds]
+        return self.configs[max(bisect.bisect_right(starts, t_ms) - 1, 0)]
+
+
+def _hash(base: PolicyConfig, params: CalibrationParams) -> str:
+    document = {
+        **config_json(base, params.replay),
+        "calibration": {
+            "train_h": params.train_h,
+            "test_h": params.test_h,
+            "objective": params.objective,
+        },
+    }
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def window_figures(
+    row: BookRow, start_ms: int, first_h: int, last_h: int, decisions: slice
+) -> dict[str, Any]:
+    """`FIGURES` of one book over hours [first_h, last_h] of its run (fees as a fraction of the
+    book's value at the window's start)."""
+    equity = row.equity[first_h : last_h + 1]
+    figures = strategy_figures(
+        equity / equity[0], start_ms,
+        turnovers=row.turnovers[decisions].tolist(), fees=0.0, funding=0.0, sample_h=24,
+    )  # fmt: skip
+    return {k: figures[k] for k in FIGURES if k != "fees"}
+
+
+def _fold(
+    fold: Fold,
+    selection: Selection,
+    in_sample: dict[str, BookRow],
+    out_of_sample: dict[str, BookRow],
+    oos: ReplayParams,
+) -> dict[str, Any]:
+    every_ms = oos.every_h * HOUR_MS
+    first_h = (fold.test_start_ms - oos.start_ms) // HOUR_MS
+    last_h = (fold.test_end_ms - oos.start_ms) // HOUR_MS
+    decisions = slice(
+        (fold.test_start_ms - oos.start_ms) // every_ms,
+        -(-(fold.test_end_ms - oos.start_ms) // every_ms),
+    )
+    return {
+        "index": fold.index,
+        "train": {"from": iso(fold.train_start_ms), "to": iso(fold.test_start_ms)},
+        "test": {"from": iso(fold.test_start_ms), "to": iso(fold.test_end_ms)},
+        "chosen": selection.choice.overrides(),
+        "trials": selection.trials,
+        "metric_ic": selection.metric_ics,
+        "in_sample": {
+            name: {
+                **window_figures(row, fold.train_start_ms, 0, row.equity.size - 1, slice(None)),
+                "fees": round(row.fees, 10),
+            }
+            for name, row in in_sample.items()
+        },
+        "in_sample_policy": selection.outcome.to_json(),
+        "out_of_sample": {
+            name: window_figures(row, fold.test_start_ms, first_h, last_h, decisions)
+            for name, row in out_of_sample.items()
+        },
+    }
+
+
+def _pooled_ic(selections: list[Selection]) -> dict[str, Any]:
+    """The composite IC of each fold's choice over its own training decisions, pooled: what the
+    calibration saw (compare with the out-of-sample `ic.composite`)."""
+    values = [v for s in selections for v in s.outcome.ics]
+    t = t_statistic(values)
+    return {
+        "mean": round(float(np.mean(values)), 10) if values else None,
+        "t": None if math.isnan(t) else round(t, 10),
+        "n": len(values),
+    }
+
+
+def _mean_in_sample(reports: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    """Per strategy, the mean over folds of its training-window Sharpe and total return."""
+    out: dict[str, dict[str, float | None]] = {}
+    for name in reports[0]["in_sample"]:
+        means: dict[str, float | None] = {}
+        for key in ("sharpe", "total_return", "turnover"):
+            values = [
+                r["in_sample"][name][key] for r in reports if r["in_sample"][name][key] is not None
+            ]
+            means[key] = round(float(np.mean(values)), 10) if values else None
+        out[name] = means
+    return out

@@ -1,0 +1,125 @@
+"""One fold's choice, made on its training window alone, in three explainable stages:
+
+1. metrics: a metric whose IC over the training decisions has t < `MIN_METRIC_T` is switched off
+   (a metric the window could not measure keeps its weight: no evidence, no change);
+2. component weights: every point of the simplex grid over the components left with a measured
+   metric, scored by the objective (after-cost Sharpe of the policy's book, or the composite's
+   mean IC);
+3. turnover control: the weighting method, then the replacement hysteresis (margin,
+   confirmations, minimum holding), scored by Sharpe (neither changes a score, so not by IC).
+
+At every stage the trials within `TOLERANCE` of the best objective are equally good, and the one
+of them that trades least wins: the same return for less turnover is better.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from app.calibration.evaluate import Evaluator, Outcome, t_statistic
+from app.calibration.space import Choice, SearchSpace, simplex
+from app.replay.config import PolicyConfig
+
+OBJECTIVES = ("sharpe", "ic")
+MIN_METRIC_T = 1.0
+MIN_METRIC_DECISIONS = 5
+TOLERANCE = {"sharpe": 0.05, "ic": 0.002}
+
+
+@dataclass(frozen=True)
+class Trial:
+    stage: str
+    choice: Choice
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Selection:
+    choice: Choice
+    outcome: Outcome  # of `choice` on the training window
+    metric_ics: dict[str, dict[str, Any]]  # "component.metric" -> {mean, t, n} on the window
+    trials: int
+
+
+def objective_of(outcome: Outcome, objective: str) -> float:
+    value = outcome.sharpe if objective == "sharpe" else outcome.ic
+    return -math.inf if math.isnan(value) else value
+
+
+def pick(trials: list[Trial], objective: str) -> Trial:
+    """The trial that trades least among those within `TOLERANCE` of the best objective (the
+    earliest on a tie)."""
+    best = max(objective_of(t.outcome, objective) for t in trials)
+    close = [t for t in trials if objective_of(t.outcome, objective) >= best - TOLERANCE[objective]]
+    return min(
+        close, key=lambda t: t.outcome.turnover if not math.isnan(t.outcome.turnover) else math.inf
+    )
+
+
+def choose(
+    evaluator: Evaluator,
+    base: PolicyConfig,
+    times: list[int],
+    end_ms: int,
+    objective: str,
+    space: SearchSpace,
+) -> Selection:
+    """The choice for one fold, from the decisions at `times` (valued to `end_ms`) alone."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
+    ics = evaluator.metric_ics(times, end_ms)
+    start = Choice.of(base)
+    off: dict[str, list[str]] = {}
+    live: set[str] = set()
+    for (component, metric), values in ics.items():
+        if len(values) < MIN_METRIC_DECISIONS:
+            continue  # not measured here: keeps its weight
+        if t_statistic(values) < MIN_METRIC_T or math.isnan(t_statistic(values)):
+            off.setdefault(component, []).append(metric)
+        else:
+            live.add(component)
+    metrics_off = {
+        **{k: tuple(v) for k, v in start.metrics_off.items()},
+        **{k: tuple(sorted({*start.metrics_off.get(k, ()), *v})) for k, v in off.items()},
+    }
+    if not live:  # no metric showed anything: no evidence to switch any off
+        metrics_off = dict(start.metrics_off)
+    components = tuple(c for c in base.scoring.weights if c in live) or tuple(base.scoring.weights)
+    trials: list[Trial] = []
+
+    def run(stage: str, choice: Choice) -> Trial:
+        trial = Trial(stage, choice, evaluator.policy(choice.apply(base), times, end_ms))
+        trials.append(trial)
+        return trial
+
+    grid = []
+    for point in simplex(components, space.grid_step):
+        weights = {c: point.get(c, 0.0) for c in base.scoring.weights}
+        grid.append(run("weights", replace(start, weights=weights, metrics_off=metrics_off)))
+    best = pick(grid, objective)
+    methods = [
+        run("weighting", replace(best.choice, weighting_method=m)) for m in space.weighting_methods
+    ]
+    best = pick(methods, "sharpe")
+    turnover = [
+        run("hysteresis", replace(best.choice, margin=m, confirmations=c, min_holding_hours=h))
+        for m, c, h in space.hysteresis()
+    ]
+    best = pick(turnover, "sharpe")
+    return Selection(
+        best.choice,
+        best.outcome,
+        {
+            f"{c}.{m}": {
+                "mean": round(float(np.mean(v)), 10) if v else None,
+                "t": None if math.isnan(t_statistic(v)) else round(t_statistic(v), 10),
+                "n": len(v),
+            }
+            for (c, m), v in sorted(ics.items())
+        },
+        len(trials),
+    )
