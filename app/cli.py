@@ -3,7 +3,8 @@
 python -m app.cli replay --data DIR [--from ISO] [--to ISO] [--every 24h] [--top 10]
                          [--fee-bps 6] [--slippage-bps 0] [--config FILE.json] --out FILE.json
 python -m app.cli calibrate --data DIR [--train 120d] [--test 30d] [--every 24h]
-                            [--objective sharpe|ic] [... the replay's options] --out FILE.json
+                            [--objective sharpe|ic] [--learned] [... the replay's options]
+                            --out FILE.json
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--train", type=hours, default=120 * 24, help="training window, e.g. 120d")
     c.add_argument("--test", type=hours, default=30 * 24, help="test window, e.g. 30d")
     c.add_argument("--objective", choices=OBJECTIVES, default="sharpe")
+    c.add_argument(
+        "--learned",
+        action="store_true",
+        help="train the learned scorer per fold and let the search weigh it",
+    )
     i = commands.add_parser("import-history", help="import KuCoin history into the database")
     i.add_argument("--from", dest="start", type=moment_ms, required=True)
     i.add_argument("--to", dest="end", type=moment_ms, required=True)
@@ -150,7 +156,9 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def run_calibration(args: argparse.Namespace) -> int:
     history, policy, params = history_and_params(args)
-    calibration = CalibrationParams(params, args.train, args.test, args.objective)
+    calibration = CalibrationParams(
+        params, args.train, args.test, args.objective, learned=args.learned
+    )
     with progress_bar(sys.stderr.isatty()) as progress:
         shown = None if progress is None else (lambda _stage, d, n: progress(d, n))
         document = calibrate(history, policy, calibration, shown)

@@ -19,6 +19,7 @@ import numpy as np
 
 from app.calibration.evaluate import Evaluator, t_statistic
 from app.calibration.folds import Fold, walk_forward
+from app.calibration.learning import train_series, with_series
 from app.calibration.search import Selection, choose
 from app.calibration.space import SearchSpace
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_json
@@ -35,6 +36,7 @@ from app.replay.run import (
     iso,
     run_books,
 )
+from app.scoring.learned import LearnedModel
 
 FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover", "fees")
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -47,6 +49,7 @@ class CalibrationParams:
     test_h: int
     objective: str = "sharpe"
     space: SearchSpace = field(default_factory=SearchSpace)
+    learned: bool = False  # train the learned scorer per fold and let the search weigh it
 
 
 def calibrate(
@@ -62,6 +65,11 @@ def calibrate(
         params.replay.start_ms, params.replay.end_ms,
         train_h=params.train_h, test_h=params.test_h, every_h=every,
     )  # fmt: skip
+    models: list[LearnedModel] = []
+    series = None
+    if params.learned:
+        series, models = train_series(Contexts(history, base, keep=True), folds, every)
+        base = with_series(base, series)
     contexts = Contexts(history, base, keep=True)
     evaluator = Evaluator(contexts, params.replay.cost_rate)
     selections: list[Selection] = []
@@ -90,13 +98,16 @@ def calibrate(
         progress("testing", 1, 1)
 
     reports = []
-    for fold, selection, config in zip(folds, selections, configs, strict=True):
+    for k, (fold, selection, config) in enumerate(zip(folds, selections, configs, strict=True)):
         train = replace(params.replay, start_ms=fold.train_start_ms, end_ms=fold.test_start_ms)
         in_sample = run_books(
             contexts, [Track("policy", constant(config)), Track("default", constant(base))],
             base, train,
         )  # fmt: skip
-        reports.append(_fold(fold, selection, in_sample.books, out_of_sample.books, oos_params))
+        report = _fold(fold, selection, in_sample.books, out_of_sample.books, oos_params)
+        if models:
+            report["learned_model"] = models[k].describe()
+        reports.append(report)
     return {
         "config_hash": _hash(base, params),
         "data": data_section(history, oos_params),
@@ -107,6 +118,8 @@ def calibrate(
             "every_h": every,
             "objective": params.objective,
             "space": params.space.to_json(),
+            "learned": params.learned,
+            "learned_series": series,
             "in_sample": _mean_in_sample(reports),
             "in_sample_ic": _pooled_ic(selections),
         },

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.replay.config import PolicyConfig
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
-from app.scoring.metrics import COMPONENTS
+from app.scoring.plugins import components
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class SearchSpace:
     grid_step: float = 0.25  # component weights: every split of 1 into quarters (35 for 4)
     weighting_methods: tuple[str, ...] = (
         "score",
+        "score_squared",
+        "rank",
         "equal",
         "inverse_volatility",
         "risk_parity",
@@ -68,7 +70,7 @@ class Choice:
 
     def apply(self, base: PolicyConfig) -> PolicyConfig:
         parameters = {name: dict(p) for name, p in base.scoring.parameters.items()}
-        for name in COMPONENTS:
+        for name in components():
             chosen = dict(parameters.get(name, {}).get(METRIC_WEIGHTS, {}))
             chosen = {m: w for m, w in chosen.items() if w != 0}
             chosen.update({m: 0.0 for m in self.metrics_off.get(name, ())})

@@ -13,7 +13,9 @@ from app.portfolio.covariance import checked_covariance, correlation_from_covari
 MIN_POSITION_WEIGHT = "min_position_weight"
 MAX_POSITION_WEIGHT = "max_position_weight"
 LIQUIDITY_CAP = "liquidity_cap"
-METHODS = ("score", "equal", "inverse_volatility", "risk_parity", "hrp")
+METHODS = ("score", "score_squared", "rank", "equal", "inverse_volatility", "risk_parity", "hrp")
+SCORE_METHODS = ("score", "score_squared", "rank")  # what reads the composite scores
+NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")  # what reads hourly returns
 
 _FEASIBILITY_TOL = 1e-9  # relative to the total: bounds summing to 100 + 1e-7 still fit 100
 _ERC_TOL, _ERC_ACCEPT = 1e-14, 1e-9  # aimed at / required largest |y_i (Cy)_i - 1|
@@ -148,6 +150,23 @@ def score_weights(scores: npt.ArrayLike) -> np.ndarray:
     s = _vector(scores, "scores")
     total = s.sum()
     return s / total * 100.0 if total > 0 else equal_weights(s.size)
+
+
+def score_squared_weights(scores: npt.ArrayLike) -> np.ndarray:
+    """Weights proportional to squared non-negative scores: leaning harder on the best."""
+    return score_weights(np.square(_vector(scores, "scores")))
+
+
+def rank_weights(scores: npt.ArrayLike) -> np.ndarray:
+    """Weights proportional to each score's rank among them (1 for the lowest, n for the
+    highest, ties sharing their mean rank): the order matters, the gaps between scores do not."""
+    s = _vector(scores, "scores")
+    if s.size == 0:
+        return np.empty(0)
+    _, group, counts = np.unique(s, return_inverse=True, return_counts=True)
+    mean_rank = np.cumsum(counts) - (counts - 1) / 2.0  # of each group of equal scores
+    ranks = mean_rank[group]
+    return ranks / ranks.sum() * 100.0
 
 
 def inverse_volatility_weights(volatilities: npt.ArrayLike) -> np.ndarray:
@@ -288,8 +307,9 @@ def calculate_weights(
 ) -> np.ndarray:
     """Base weights of `method`, fitted into [min_weight, min(max_weight, liquidity_upper_i)].
 
-    "score" needs scores, "inverse_volatility" volatilities, "risk_parity" and "hrp" covariance,
-    "equal" any input (for the count). No members: empty array. Raises InfeasibleWeights.
+    "score", "score_squared" and "rank" need scores, "inverse_volatility" volatilities,
+    "risk_parity" and "hrp" covariance, "equal" any input (for the count). No members: empty
+    array. Raises InfeasibleWeights.
     """
     if method not in METHODS:
         raise ValueError(f"unknown weighting method {method!r}; expected one of {METHODS}")
@@ -299,7 +319,8 @@ def calculate_weights(
             raise ValueError("equal weights need any input to know the member count")
         base = equal_weights(len(np.asarray(sized[0])))
     else:
-        needed = {"score": "scores", "inverse_volatility": "volatilities"}.get(method, "covariance")
+        needed = "scores" if method in SCORE_METHODS else "covariance"
+        needed = "volatilities" if method == "inverse_volatility" else needed
         source = {"scores": scores, "volatilities": volatilities, "covariance": covariance}[needed]
         if source is None:
             raise ValueError(f"method {method!r} needs {needed}")
@@ -311,6 +332,8 @@ def calculate_weights(
 
 _BASE_WEIGHTS: dict[str, Callable[[npt.ArrayLike], np.ndarray]] = {
     "score": score_weights,
+    "score_squared": score_squared_weights,
+    "rank": rank_weights,
     "inverse_volatility": inverse_volatility_weights,
     "risk_parity": risk_parity_weights,
     "hrp": hrp_weights,

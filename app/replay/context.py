@@ -26,7 +26,7 @@ from app.scoring.engine import (
     compute,
     reweigh,
 )
-from app.scoring.metrics import COMPONENTS
+from app.scoring.plugins import components
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,9 @@ def basis(scoring: ScoringConfig) -> ScoringConfig:
     """`scoring` with every component and every metric weighed: what `Contexts` scores with."""
     parameters = {
         name: {k: v for k, v in scoring.parameters.get(name, {}).items() if k != METRIC_WEIGHTS}
-        for name in {*scoring.parameters, *COMPONENTS}
+        for name in {*scoring.parameters, *components()}
     }
-    return ScoringConfig({name: 1.0 for name in COMPONENTS}, parameters, scoring.gate)
+    return ScoringConfig({name: 1.0 for name in components()}, parameters, scoring.gate)
 
 
 class Contexts:

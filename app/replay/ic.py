@@ -21,6 +21,7 @@ from app.replay.policy import recent_returns
 from app.replay.rows import dots, mask_groups
 from app.replay.spearman import SpearmanBatch
 from app.scoring.metrics import COMPONENTS
+from app.scoring.plugins import components
 
 BETA_HOURS = 168
 
@@ -89,7 +90,8 @@ class InformationCoefficients:
                     entry.append(ic, ic_net, up)
         out: dict[str, Any] = {
             name: series[name].summary() if name in series else IcSeries().summary()
-            for name in ("composite", *COMPONENTS)
+            for name in ("composite", *components())
+            if name in ("composite", *COMPONENTS) or name in series  # plug-ins: when scored
         }
         out["metrics"] = {
             name.removeprefix("metric:"): s.summary()

@@ -64,5 +64,6 @@ def market_inputs(
         bid_levels=np.full((n, BOOK_LEVELS, 2), np.nan),
         ask_levels=np.full((n, BOOK_LEVELS, 2), np.nan),
         benchmark=benchmark,
+        as_of_ms=view.t_ms,
         **window,
     )

@@ -26,13 +26,11 @@ from app.policy.weights import (
     risk_inputs,
     to_percent,
 )
-from app.portfolio.weights import InfeasibleWeights, calculate_weights
+from app.portfolio.weights import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context
 from app.replay.history import PointInTime
 from app.replay.rows import pairwise_correlations
-
-NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")
 
 
 @dataclass

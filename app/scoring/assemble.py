@@ -74,6 +74,7 @@ def assemble(
         bid_levels=_levels([v.bids for v in values]),
         ask_levels=_levels([v.asks for v in values]),
         benchmark=benchmark,
+        as_of_ms=grid_end_ms + step_ms,
     )
 
 

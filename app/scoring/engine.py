@@ -16,8 +16,9 @@ import numpy as np
 
 from app.scoring.gate import GateParams, gate
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import CALCULATORS, COMPONENTS, Metric
+from app.scoring.metrics import CALCULATORS, Metric
 from app.scoring.normalise import percentile_rank
+from app.scoring.plugins import components, plugin_metrics, registered
 
 DECIMALS = 6
 UNMEASURED = "UNMEASURED"  # passed the gate, yet no metric of any component could be measured
@@ -161,19 +162,35 @@ def weighted_metrics(metrics: list[Metric], params: Mapping[str, Any]) -> list[M
 def score_components(
     inputs: MarketInputs, config: ScoringConfig, passed: np.ndarray | None = None
 ) -> dict[str, ComponentArrays]:
-    """Every component's metrics, their percentile ranks among `passed` and the component
-    score (0-100)."""
+    """Every weighed component's metrics (built-in, then plug-ins'), their percentile ranks
+    among `passed` and the component score (0-100)."""
     passed = np.ones(inputs.size, dtype=bool) if passed is None else passed
+    active = [name for name in components() if config.weights.get(name, 0.0) > 0]
+    # Plug-ins read the built-in metrics: with one weighed, every built-in is computed.
+    with_plugins = any(p.component in active for p in registered())
+    metrics = {
+        name: CALCULATORS[name](inputs, config.parameters.get(name, {}))
+        for name in CALCULATORS
+        if with_plugins or name in active
+    }
+    comparable = {
+        m.name: np.where(passed, m.comparable, np.nan) for group in metrics.values() for m in group
+    }
     out = {}
-    for name in COMPONENTS:
-        if config.weights.get(name, 0.0) <= 0:
-            continue
+    for name in active:
         params = config.parameters.get(name, {})
-        metrics = weighted_metrics(CALCULATORS[name](inputs, params), params)
+        plugins = plugin_metrics(name, inputs, comparable, params)
+        chosen = weighted_metrics([*metrics.get(name, []), *plugins], params)
         normalised = [
-            percentile_rank(np.where(passed, m.comparable, np.nan), m.direction) for m in metrics
+            percentile_rank(
+                comparable[m.name]
+                if m.name in comparable
+                else np.where(passed, m.comparable, np.nan),
+                m.direction,
+            )
+            for m in chosen
         ]
-        out[name] = component_arrays(metrics, normalised)
+        out[name] = component_arrays(chosen, normalised)
     return out
 
 

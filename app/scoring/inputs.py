@@ -35,6 +35,7 @@ class MarketInputs:
     bid_levels: np.ndarray  # (n, L, 2) price, base size; best first
     ask_levels: np.ndarray  # (n, L, 2)
     benchmark: str = "BTCUSDT"
+    as_of_ms: int | None = None  # when these were known (the last candle's close); None: unsaid
 
     @property
     def size(self) -> int:
@@ -56,7 +57,10 @@ class MarketInputs:
         index = np.flatnonzero(rows) if rows.dtype == bool else rows
         picked = {name: getattr(self, name)[index] for name in _ROW_ARRAYS}
         return MarketInputs(
-            symbols=[self.symbols[i] for i in index], benchmark=self.benchmark, **picked
+            symbols=[self.symbols[i] for i in index],
+            benchmark=self.benchmark,
+            as_of_ms=self.as_of_ms,
+            **picked,
         )
 
 

@@ -39,7 +39,10 @@ async def get_weights(
     _: ReaderDep,
     service: MySymbolsDep,
     method: Annotated[
-        Literal["score", "equal", "inverse_volatility", "risk_parity", "hrp"] | None,
+        Literal[
+            "score", "score_squared", "rank", "equal", "inverse_volatility", "risk_parity", "hrp"
+        ]
+        | None,
         Query(description="Override the configured weighting_method."),
     ] = None,
 ) -> WeightsRead:

@@ -20,12 +20,16 @@ from app.policy.weights import (
     to_percent,
 )
 from app.policy.weights import effective_bounds as policy_bounds
-from app.portfolio.weights import InfeasibleWeights, calculate_weights, liquidity_upper_bounds
+from app.portfolio.weights import (
+    METHODS,
+    NEEDS_RETURNS,
+    SCORE_METHODS,
+    InfeasibleWeights,
+    calculate_weights,
+    liquidity_upper_bounds,
+)
 from app.services.portfolio.config import PortfolioConfig
 from app.services.portfolio.market import hourly_log_returns, latest_scores
-
-METHODS = ("score", "equal", "inverse_volatility", "risk_parity", "hrp")
-NEEDS_RETURNS = ("inverse_volatility", "risk_parity", "hrp")
 
 
 class WeightsInfeasible(ConflictError):
@@ -69,7 +73,7 @@ async def calculate_dynamic_weights(
     scores = await latest_scores(session, ids)
     inputs: dict[str, Any] = {"score_run_id": scores.run.id if scores.run else None}
     volatilities = covariance = None
-    if method == "score":
+    if method in SCORE_METHODS:
         inputs["unscored"] = [s.symbol for s in symbols if s.id not in scores.composite]
     if method in NEEDS_RETURNS:
         volatilities, covariance = await _risk_inputs(session, symbols, config, now)

@@ -19,6 +19,7 @@ from app.policy.replacement import ReplacementSettings
 from app.replay.config import PolicyConfig
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
+from app.scoring.plugins import components
 from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig
 from app.services.scoring.config import KEYS as SCORING_KEYS
@@ -115,7 +116,7 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
     if bad:
         raise ReplayConfigError(f"unknown scoring override(s): {', '.join(bad)}")
     weights = {**run.weights, **overrides.get("weights", {})}
-    unknown = sorted(set(weights) - set(DEFAULT_ALGORITHMS))
+    unknown = sorted(set(weights) - set(components()))
     if unknown:
         raise ReplayConfigError(f"unknown scoring component(s): {', '.join(unknown)}")
     parameters = {name: dict(p) for name, p in run.parameters.items()}

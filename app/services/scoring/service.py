@@ -16,6 +16,7 @@ from app.db.types import utcnow
 from app.errors import NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.scoring.metrics import COMPONENTS
+from app.scoring.plugins import components
 from app.services.system.runtime_settings import read_setting
 
 
@@ -83,7 +84,8 @@ class ScoringService:
                     confidence=float(rows[COMPOSITE].confidence),
                     components={
                         name: float(rows[name].score) if name in rows else None
-                        for name in COMPONENTS
+                        for name in components()
+                        if name in COMPONENTS or name in rows  # plug-ins': when scored
                     },
                 )
             )

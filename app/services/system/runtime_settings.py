@@ -27,7 +27,11 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         ("max_portfolio_symbols", 10, "Most active portfolio members (ranks 1..n enforced)."),
         ("min_position_weight", 2.0, "Smallest weight of an active member, percent."),
         ("max_position_weight", 25.0, "Largest weight of an active member, percent."),
-        ("weighting_method", "score", "score | equal | inverse_volatility | risk_parity | hrp."),
+        (
+            "weighting_method",
+            "score",
+            "score | score_squared | rank | equal | inverse_volatility | risk_parity | hrp.",
+        ),
         ("rebalance_threshold_pct", 1.0, "Weight changes above this many points are applied."),
         ("replacement_candidates", 2, "How many bottom members are replacement candidates."),
         ("replacement_margin", 5.0, "Composite points an outsider must lead a candidate by."),

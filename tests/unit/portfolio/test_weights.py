@@ -17,7 +17,9 @@ from app.portfolio.weights import (
     inverse_volatility_weights,
     liquidity_upper_bounds,
     risk_contributions,
+    rank_weights,
     risk_parity_weights,
+    score_squared_weights,
     score_weights,
     water_fill,
 )
@@ -164,6 +166,27 @@ class TestScoreWeights:
     def test_negative_score_raises(self) -> None:
         with pytest.raises(ValueError, match="non-negative"):
             score_weights([1, -1])
+
+
+class TestScoreSquaredWeights:
+    def test_proportional_to_squared_scores(self) -> None:
+        assert_weights(score_squared_weights([60, 30, 10]), [3600 / 46, 900 / 46, 100 / 46])
+
+    def test_all_zero_scores_are_equal(self) -> None:
+        assert_weights(score_squared_weights([0, 0, 0, 0]), [25, 25, 25, 25])
+
+
+class TestRankWeights:
+    def test_proportional_to_rank_not_to_gaps(self) -> None:
+        assert_weights(rank_weights([90, 10, 11]), [50, 100 / 6, 200 / 6])
+        assert_weights(rank_weights([90, 10, 89]), [50, 100 / 6, 200 / 6])
+
+    def test_ties_share_their_mean_rank(self) -> None:
+        # ranks 1, 2.5, 2.5, 4 of a total of 10
+        assert_weights(rank_weights([5, 7, 7, 9]), [10, 25, 25, 40])
+
+    def test_no_members(self) -> None:
+        assert rank_weights([]).shape == (0,)
 
 
 class TestInverseVolatilityWeights:

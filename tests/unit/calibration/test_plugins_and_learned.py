@@ -1,0 +1,102 @@
+"""Plug-ins in replay and calibration with no other code; the learned scorer: trained on
+training windows only, stored with the range it saw, refusing to score before its data ends,
+and judged out of sample."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.calibration.run import CalibrationParams, calibrate
+from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.context import stage_one
+from app.replay.history import MarketHistory
+from app.replay.inputs import market_inputs
+from app.replay.run import replay
+from app.scoring import learned
+from app.scoring.engine import compute
+from app.scoring.inputs import MarketInputs
+from app.services.replay.config import default_run_config, policy_config
+from app.services.system.runtime_settings import DEFAULTS
+from tests.plugins import TOY, toy_plugin
+from tests.replay_data import DAY_START_MS
+from tests.unit.calibration.test_calibrate import SMALL, history, ms
+
+DAY_MS = 24 * HOUR_MS
+BASE = policy_config(default_run_config(), DEFAULTS)
+START, END = DAY_START_MS + 30 * DAY_MS, DAY_START_MS + 115 * DAY_MS
+
+
+def params(*, learned: bool = False) -> CalibrationParams:
+    replay_params = ReplayParams(START, END, 24, random_draws=5)
+    return CalibrationParams(replay_params, 40 * 24, 15 * 24, "ic", SMALL, learned)
+
+
+class TestPluginEverywhere:
+    def test_a_toy_plugin_is_replayed_and_calibrated_with_no_other_code(self) -> None:
+        data = history(0.02, 11)
+        window = ReplayParams(START, START + 20 * DAY_MS, 24, random_draws=3)
+        plain = replay(data, BASE, window)
+        with toy_plugin():
+            tooled = replay(data, BASE, window)
+            calibrated = calibrate(data, BASE, params())
+        assert TOY in tooled["ic"]["metrics"] and TOY not in plain["ic"]["metrics"]
+        assert tooled["ic"]["composite"] != plain["ic"]["composite"]  # it moved the scores
+        for fold in calibrated["folds"]:
+            assert fold["metric_ic"][f"technical.{TOY}"]["n"] == 40
+
+
+@cache
+def learned_report() -> dict[str, Any]:
+    return calibrate(history(0.02, 11), BASE, params(learned=True))
+
+
+def inputs_at(data: MarketHistory, t_ms: int) -> MarketInputs:
+    """The scorer's inputs at t, as the replay builds them."""
+    view = data.at(t_ms)
+    rows = stage_one(view, BASE, set())
+    return market_inputs(view, rows, candles=BASE.candles, benchmark=BASE.benchmark)
+
+
+class TestLearnedScorer:
+    def test_each_fold_learns_from_its_training_window_alone(self) -> None:
+        for fold in learned_report()["folds"]:
+            model = fold["learned_model"]
+            assert model["trained_from_ms"] == ms(fold["train"]["from"])
+            assert model["trained_to_ms"] == ms(fold["test"]["from"])  # its last return's end
+            assert model["rows"] > 0 and "funding_carry_bps_8h" in model["features"]
+
+    def test_out_of_sample_it_finds_the_planted_signal(self) -> None:
+        learned_ic = learned_report()["ic"]["learned"]
+        assert learned_ic["n"] > 0 and learned_ic["mean"] > 0.1 and learned_ic["t"] > 3
+
+    def test_it_refuses_to_score_a_time_before_its_data_ends(self) -> None:
+        data = history(0.02, 11)
+        model = learned.MODELS[learned_report()["folds"][1]["learned_model"]["model"]]
+        inside = model.trained_to_ms - DAY_MS
+        with pytest.raises(learned.LearnedLookAheadError):
+            model.predict({"rsi": np.zeros(16)}, inside)
+        parameters = {
+            **BASE.scoring.parameters,
+            "learned": learned.parameters(model=model.model_id),
+        }
+        scoring = dataclasses.replace(BASE.scoring, weights={"learned": 1.0}, parameters=parameters)
+        with pytest.raises(learned.LearnedLookAheadError):
+            compute(inputs_at(data, inside), scoring)
+        after = compute(inputs_at(data, model.trained_to_ms), scoring)
+        assert np.isfinite(after.composite).any()
+
+    def test_a_series_uses_the_newest_model_its_time_allows(self) -> None:
+        report = learned_report()
+        models = [f["learned_model"] for f in report["folds"]]
+        series = report["calibration"]["learned_series"]
+        assert [m.model_id for m in learned.SERIES[series]] == [m["model"] for m in models]
+        first, second = models[0]["trained_to_ms"], models[1]["trained_to_ms"]
+        assert learned.newest_usable(series, first - 1) is None
+        for t, expected in ((first, 0), (second - 1, 0), (second, 1)):
+            model = learned.newest_usable(series, t)
+            assert model is not None and model.model_id == models[expected]["model"]
