@@ -10,7 +10,7 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.db.session_flags import events_written, portfolio_changed
+from app.db.session_flags import events_written, portfolio_changed, runs_queued
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
@@ -45,8 +45,11 @@ class AppState:
 
 def announce_commit(state: AppState, session: AsyncSession) -> None:
     """After a commit: drop this replica's portfolio read cache if the transaction changed what
-    it shows, and wake this replica's event streams if it wrote events."""
+    it shows, wake this replica's event streams if it wrote events, and start the replay or
+    calibration runs it queued."""
     if portfolio_changed(session) and state.portfolio_cache is not None:
         state.portfolio_cache.invalidate()
     if events_written(session):
         state.events.notify()
+    for run_id in runs_queued(session):
+        state.replays.launch(run_id)

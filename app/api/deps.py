@@ -18,6 +18,7 @@ from app.services.alerts.service import AlertService
 from app.services.factory import Services
 from app.services.market.universe import UniverseService
 from app.services.portfolio.service import MySymbolsService
+from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
@@ -188,3 +189,4 @@ UniverseDep = Annotated[UniverseService, Depends(service("universe"))]
 SignalsDep = Annotated[SignalService, Depends(service("signals"))]
 AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]
 ReplaysDep = Annotated[ReplayService, Depends(service("replays"))]
+EvidenceDep = Annotated[EvidenceService, Depends(service("evidence"))]

@@ -28,6 +28,7 @@ from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyState
 from app.replay.run import (
+    STRATEGIES,
     BookRow,
     Track,
     check_range,
@@ -112,6 +113,8 @@ def calibrate(
         "config_hash": _hash(base, params),
         "data": data_section(history, oos_params),
         **out_of_sample.document(),
+        "ic_default": out_of_sample.ic_of["default"],
+        "verdict": verdict(out_of_sample.strategies),
         "calibration": {
             "train_days": params.train_h / 24,
             "test_days": params.test_h / 24,
@@ -124,6 +127,28 @@ def calibrate(
             "in_sample_ic": _pooled_ic(selections),
         },
         "folds": reports,
+    }
+
+
+def verdict(strategies: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Out of sample, after costs, by Sharpe: does the default (the configuration calibrated
+    from) beat every baseline, does the calibrated policy, and which baseline is best."""
+
+    def sharpe(name: str) -> float:
+        value = strategies[name]["sharpe"]
+        return -math.inf if value is None else float(value)
+
+    baselines = [name for name in STRATEGIES[1:] if name in strategies]
+    best = max(baselines, key=sharpe)
+    return {
+        "measure": "out-of-sample Sharpe after costs",
+        "best_baseline": best,
+        "best_baseline_sharpe": strategies[best]["sharpe"],
+        "default_sharpe": strategies["default"]["sharpe"],
+        "calibrated_sharpe": strategies["policy"]["sharpe"],
+        "default_beats_every_baseline": sharpe("default") > sharpe(best),
+        "calibrated_beats_every_baseline": sharpe("policy") > sharpe(best),
+        "calibrated_beats_default": sharpe("policy") > sharpe("default"),
     }
 
 

@@ -26,3 +26,15 @@ def mark_events_written(session: AsyncSession) -> None:
 
 def events_written(session: AsyncSession) -> bool:
     return bool(session.info.pop(EVENTS_WRITTEN, False))
+
+
+RUNS_QUEUED = "runs_queued"
+
+
+def mark_run_queued(session: AsyncSession, run_id: int) -> None:
+    """This transaction queues a replay or calibration run; it starts once committed."""
+    session.info.setdefault(RUNS_QUEUED, []).append(run_id)
+
+
+def runs_queued(session: AsyncSession) -> list[int]:
+    return list(session.info.pop(RUNS_QUEUED, []))

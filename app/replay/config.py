@@ -74,6 +74,16 @@ def config_json(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
     }
 
 
+def policy_hash(policy: PolicyConfig) -> str:
+    """The hash of the decision policy alone (what evidence is evidence of), whatever range or
+    costs it was replayed with."""
+    document = {
+        k: v for k, v in config_json(policy, ReplayParams(0, 0, 1)).items() if k != "replay"
+    }
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def config_hash(policy: PolicyConfig, params: ReplayParams) -> str:
     canonical = json.dumps(config_json(policy, params), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

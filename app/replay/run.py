@@ -114,12 +114,12 @@ def run_books(
     randoms = RandomPicks(top, params.random_seed, params.random_draws, n)
     named = (*(t.name for t in tracks), *baselines)  # rows of `books`; the random draws follow
     books = Books.empty(len(named) + params.random_draws, n)
-    ic = InformationCoefficients(history, reference.benchmark)
+    ics = [InformationCoefficients(history, reference.benchmark) for _ in tracks]
     decisions: list[dict[str, Any]] = []
     for d, t in enumerate(times):
         weights = np.zeros((books.size, n))
         trading = np.ones(books.size, dtype=bool)
-        first_ctx: Context | None = None
+        seen: list[tuple[Context, PolicyConfig]] = []
         for row, track in enumerate(tracks):
             config = track.config_at(t)
             members = {h.index for h in track.state.members}
@@ -128,14 +128,14 @@ def run_books(
             trading[row] = decision.trade
             for symbol, pct in decision.weights.items() if decision.trade else ():
                 weights[row, history.index_of(symbol)] = float(pct) / 100.0
+            seen.append((ctx, config))
             if row == 0:
-                first_ctx, first_scoring = ctx, config.scoring
                 decisions.append(decision_entry(t, decision))
-        assert first_ctx is not None
+        first, first_config = seen[0]
         members = {h.index for h in tracks[0].state.members}
         common = (
-            first_ctx
-            if reference.scoring == first_scoring
+            first
+            if reference.scoring == first_config.scoring
             else contexts.at(t, members, reference.scoring)
         )
         column = ledger.column(t)
@@ -150,7 +150,8 @@ def run_books(
         ledger.rebalance(books, column, weights, trading, params.cost_rate)
         following = times[d + 1] if d + 1 < len(times) else params.end_ms
         ledger.carry(books, column, ledger.column(following))
-        ic.add(first_ctx, following)
+        for ic, (ctx, _) in zip(ics, seen, strict=True):
+            ic.add(ctx, following)
         if progress is not None:
             progress(d + 1, len(times))
     rows = _rows(books, named)
@@ -167,7 +168,10 @@ def run_books(
         )
         for name in order
     }
-    return BookRun(strategies, ic.summary(), decisions, {name: rows[name] for name in order})
+    ic_of = {track.name: ic.summary() for track, ic in zip(tracks, ics, strict=True)}
+    return BookRun(
+        strategies, ic_of[tracks[0].name], decisions, {name: rows[name] for name in order}, ic_of
+    )
 
 
 def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
@@ -198,6 +202,7 @@ class BookRun:
     ic: dict[str, Any]
     decisions: list[dict[str, Any]]
     books: dict[str, BookRow]
+    ic_of: dict[str, dict[str, Any]]  # every track's information coefficients (`ic`: the first's)
 
     def document(self) -> dict[str, Any]:
         """The report's `strategies`, `ic` and `decisions`."""

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
+from app.errors import ConflictError
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
+from app.services.replay.evidence import NotEnoughHistory
 from app.services.signals.calibration import measure_outcomes
 from app.state import AppState
 
@@ -84,12 +86,23 @@ async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, An
     return {"applied": result.applied, "history_id": result.history_id}
 
 
+async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Queue a walk-forward calibration of the stored history (it runs in the background once
+    this transaction commits)."""
+    try:
+        run = await Services(session, state).evidence.request_refresh(requested_by=ACTOR.name)
+    except (NotEnoughHistory, ConflictError) as exc:
+        raise JobSkipped(exc.detail) from exc
+    return {"calibration_run_id": run.id, "params": run.params}
+
+
 def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
     jobs = [
         Job("universe_sync", "universe_sync_interval_s", universe_sync),
         Job("score_refresh", "score_refresh_interval_s", score_refresh),
         Job("alert_check", "alert_check_interval_s", alert_check),
         Job("signal_processing", "signal_process_interval_s", signal_processing),
+        Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),
     ]
     if auto_rebalance_enabled:
         jobs.append(Job("auto_rebalance", "rebalance_interval_s", auto_rebalance))

@@ -55,6 +55,9 @@ class ReplaySummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    kind: Literal["replay", "calibration"] = Field(
+        description="A replay, or a walk-forward calibration (the evidence)."
+    )
     status: Literal["queued", "running", "succeeded", "failed"]
     progress: float = Field(description="Share of the decisions done, 0 to 1.")
     requested_by: str
@@ -72,5 +75,6 @@ class ReplayRead(ReplaySummary):
     config: dict[str, Any] | None = Field(description="The configuration the run used.")
     report: dict[str, Any] | None = Field(
         description="When succeeded: the replay document (config_hash, data, strategies, ic, "
-        "decisions), the same as `python -m app.cli replay` writes."
+        "decisions), the same as `python -m app.cli replay` writes; a calibration's adds "
+        "ic_default, verdict, calibration and folds, as `python -m app.cli calibrate`."
     )

@@ -132,6 +132,7 @@ def train(samples: Sequence[Sample], *, from_ms: int, to_ms: int) -> LearnedMode
         raise ValueError("no metric varies across the window: nothing to learn from")
     x_all = x_all[:, varied]
     from sklearn.ensemble import HistGradientBoostingRegressor  # only where a model is trained
+
     estimator = HistGradientBoostingRegressor(
         max_iter=100, learning_rate=0.05, max_depth=3, min_samples_leaf=40,
         l2_regularization=1.0, early_stopping=False, random_state=SEED,

@@ -12,6 +12,7 @@ from app.services.alerts.service import AlertService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.service import MySymbolsService
+from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
@@ -60,6 +61,10 @@ class Services:
     @cached_property
     def replays(self) -> ReplayService:
         return ReplayService(self.session)
+
+    @cached_property
+    def evidence(self) -> EvidenceService:
+        return EvidenceService(self.session)
 
     @cached_property
     def api_keys(self) -> ApiKeyService:

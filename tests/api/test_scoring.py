@@ -170,7 +170,11 @@ class TestAlgorithms:
             headers=ADMIN,
         )
         assert response.status_code == 200, response.text
-        weights = {a["name"]: a["weight"] for a in response.json()}
+        change = response.json()
+        assert change["applied"] is True and change["change_id"] >= 1
+        # Judged on the stored history when it replays, else saying why not.
+        assert (change["evidence"] is None) != (change["evidence_unavailable"] is None)
+        weights = {a["name"]: a["weight"] for a in change["algorithms"]}
         assert weights["technical"] == "0.1" and weights["risk"] == "0.4"
         second = await calculate(api)
         assert second["config_hash"] != first["config_hash"]

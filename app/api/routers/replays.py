@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from app.api.deps import AppStateDep, ReaderDep, ReplaysDep, TraderDep
+from app.api.deps import ReaderDep, ReplaysDep, TraderDep
 from app.schemas.common import problem_responses
 from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
 from app.services.replay.service import ReplayRequest
@@ -26,10 +26,8 @@ async def create_replay(
     body: ReplayCreate,
     principal: TraderDep,
     replays: ReplaysDep,
-    state: AppStateDep,
     request: Request,
     response: Response,
-    tasks: BackgroundTasks,
 ) -> ReplaySummary:
     run = await replays.create(
         ReplayRequest(
@@ -39,8 +37,7 @@ async def create_replay(
         requested_by=principal.name,
     )  # fmt: skip
     response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
-    tasks.add_task(state.replays.launch, run.id)  # after the commit: the run is there to read
-    return ReplaySummary.model_validate(run)
+    return ReplaySummary.model_validate(run)  # the run starts once the request commits
 
 
 @router.get("", response_model=list[ReplaySummary], summary="Replays, newest first")

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.deps import (
     AdminDep,
+    EvidenceDep,
     ReaderDep,
     ScoringDep,
     ScoringRunsDep,
     TraderDep,
 )
 from app.schemas.common import problem_responses
+from app.schemas.evidence import (
+    AlgorithmChangeRecord,
+    AlgorithmsChangeRead,
+    EvidenceRead,
+    StrategyFigures,
+    Verdict,
+    WhatIf,
+)
+from app.schemas.replays import ReplaySummary
 from app.schemas.scoring import (
     AlgorithmRead,
     AlgorithmsUpdate,
@@ -111,13 +121,82 @@ async def list_algorithms(_: AdminDep, scoring: ScoringDep) -> list[AlgorithmRea
 
 @router.put(
     "/algorithms",
-    response_model=list[AlgorithmRead],
-    summary="Change component weights/parameters (active weights must sum to 1)",
+    response_model=AlgorithmsChangeRead,
+    summary="Change component weights/parameters (active weights must sum to 1), judged by a "
+    "replay of the stored history; ?dry_run=true only judges",
     responses=problem_responses(422),
 )
 async def update_algorithms(
-    body: AlgorithmsUpdate, principal: AdminDep, scoring: ScoringDep
-) -> list[AlgorithmRead]:
+    body: AlgorithmsUpdate,
+    principal: AdminDep,
+    scoring: ScoringDep,
+    dry_run: Annotated[
+        bool, Query(description="Replay the proposal beside the current weights; change nothing.")
+    ] = False,
+) -> AlgorithmsChangeRead:
     changes = [AlgorithmChange(**item.model_dump()) for item in body.algorithms]
-    updated = await scoring.update_algorithms(changes, actor=principal.name)
-    return [AlgorithmRead.model_validate(a) for a in updated]
+    result = await scoring.update_algorithms(changes, actor=principal.name, dry_run=dry_run)
+    return AlgorithmsChangeRead(
+        applied=result.applied,
+        change_id=result.change_id,
+        algorithms=[AlgorithmRead.model_validate(a) for a in result.algorithms],
+        evidence=WhatIf.model_validate(result.evidence) if result.evidence else None,
+        evidence_unavailable=result.evidence_unavailable,
+    )
+
+
+@router.get(
+    "/algorithms/changes",
+    response_model=list[AlgorithmChangeRecord],
+    summary="Applied changes of the scoring algorithm, newest first, with their evidence",
+)
+async def algorithm_changes(
+    _: AdminDep, scoring: ScoringDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[AlgorithmChangeRecord]:
+    return [AlgorithmChangeRecord.model_validate(c) for c in await scoring.algorithm_changes(limit)]
+
+
+@router.get(
+    "/evidence",
+    response_model=EvidenceRead,
+    summary="The latest walk-forward evidence for the configuration in force: out-of-sample "
+    "figures after costs beside every baseline, IC per component, the verdict",
+    responses=problem_responses(404),
+)
+async def evidence(_: ReaderDep, evidence: EvidenceDep, request: Request) -> EvidenceRead:
+    run, current = await evidence.latest()
+    report = run.report or {}
+    return EvidenceRead(
+        run_id=run.id,
+        computed_at=run.finished_at or run.created_at,
+        policy_hash=current,
+        report_url=str(request.url_for("get_replay", run_id=run.id).path),
+        data=report["data"],
+        calibration=report["calibration"],
+        out_of_sample={
+            k: StrategyFigures.model_validate(v) for k, v in report["strategies"].items()
+        },
+        ic={"active": report["ic_default"], "calibrated": report["ic"]},
+        verdict=Verdict.model_validate(report["verdict"]),
+    )
+
+
+@router.post(
+    "/evidence/refresh",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplaySummary,
+    summary="Calibrate walk-forward on the whole stored history now (background run)",
+    responses=problem_responses(409, 422),
+)
+async def refresh_evidence(
+    principal: AdminDep,
+    evidence: EvidenceDep,
+    request: Request,
+    response: Response,
+    learned: Annotated[
+        bool, Query(description="Also train the learned scorer per fold and let it be weighed.")
+    ] = False,
+) -> ReplaySummary:
+    run = await evidence.request_refresh(requested_by=principal.name, learned=learned)
+    response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
+    return ReplaySummary.model_validate(run)  # the run starts once the request commits

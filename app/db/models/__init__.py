@@ -4,7 +4,7 @@ from app.db.models.events import EventOutbox
 from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.replay import ReplayRun
-from app.db.models.scoring import ScoringAlgorithm, ScoringRun, SymbolScore
+from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
 from app.db.models.signals import Alert, Signal
 from app.db.models.system import ApiKey, IdempotencyKey, JobRun, SystemConfiguration
 from app.db.models.webhooks import WebhookDelivery
@@ -23,6 +23,7 @@ __all__ = [
     "PortfolioMember",
     "ReplayRun",
     "ScoringAlgorithm",
+    "ScoringConfigChange",
     "ScoringRun",
     "Signal",
     "Symbol",

@@ -18,11 +18,15 @@ class ReplayRun(Base):
         CheckConstraint(
             "status IN ('queued', 'running', 'succeeded', 'failed')", name="status_known"
         ),
+        CheckConstraint("kind IN ('replay', 'calibration')", name="kind_known"),
         Index("ix_replay_run_created", "created_at"),
+        Index("ix_replay_run_kind_policy", "kind", "policy_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    kind: Mapped[str] = mapped_column(String(20), default="replay", server_default="replay")
+    policy_hash: Mapped[str | None] = mapped_column(String(64))  # the configuration judged
     requested_by: Mapped[str] = mapped_column(String(80))
     params: Mapped[dict[str, Any]] = mapped_column(JSONType)  # as asked, for the record
     config: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # what it ran with

@@ -37,6 +37,20 @@ class ScoringAlgorithm(Base):
     updated_by: Mapped[str | None] = mapped_column(String(80))
 
 
+class ScoringConfigChange(Base):
+    """A change of the scoring algorithm: before, after, and the replay evidence it was made
+    with (None when the stored history could not replay it)."""
+
+    __tablename__ = "scoring_config_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    before: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
 class ScoringRun(Base):
     """One scoring pass over the universe: what went in, what was excluded and why, how long."""
 

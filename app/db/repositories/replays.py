@@ -37,6 +37,20 @@ class ReplayRepository:
         )
         return (await self.session.scalars(query)).all()
 
+    async def latest_succeeded(self, kind: str, policy_hash: str | None = None) -> ReplayRun | None:
+        """The newest succeeded run of `kind` (judging `policy_hash`, when given)."""
+        query = select(ReplayRun).where(ReplayRun.kind == kind, ReplayRun.status == "succeeded")
+        if policy_hash is not None:
+            query = query.where(ReplayRun.policy_hash == policy_hash)
+        return await self.session.scalar(query.order_by(ReplayRun.id.desc()).limit(1))
+
+    async def pending(self, kind: str) -> ReplayRun | None:
+        """A queued or running run of `kind`, if any."""
+        query = select(ReplayRun).where(
+            ReplayRun.kind == kind, ReplayRun.status.in_(("queued", "running"))
+        )
+        return await self.session.scalar(query.order_by(ReplayRun.id.desc()).limit(1))
+
     async def set(self, run_id: int, **values: Any) -> None:
         await self.session.execute(update(ReplayRun).where(ReplayRun.id == run_id).values(**values))
 

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Candle, ScoringAlgorithm, ScoringRun, Symbol, SymbolScore
+from app.db.models import (
+    Candle,
+    ScoringAlgorithm,
+    ScoringConfigChange,
+    ScoringRun,
+    Symbol,
+    SymbolScore,
+)
 from app.db.session_flags import mark_portfolio_changed
 
 # Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
@@ -36,6 +43,16 @@ class ScoringRepository:
         return (
             await self.session.scalars(select(ScoringAlgorithm).order_by(ScoringAlgorithm.id))
         ).all()
+
+    async def record_change(self, change: ScoringConfigChange) -> ScoringConfigChange:
+        self.session.add(change)
+        await self.session.flush()
+        return change
+
+    async def changes(self, limit: int) -> Sequence[ScoringConfigChange]:
+        """The newest changes of the scoring algorithm first."""
+        query = select(ScoringConfigChange).order_by(ScoringConfigChange.id.desc()).limit(limit)
+        return (await self.session.scalars(query)).all()
 
     async def add_run(self, run: ScoringRun) -> ScoringRun:
         mark_portfolio_changed(self.session)  # new scores: members' composites change

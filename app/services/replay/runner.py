@@ -1,4 +1,5 @@
-"""Runs queued replays of the service's own history in the background of this process.
+"""Runs queued replays and calibrations of the service's own history in the background of this
+process.
 
 A run loads the stored history (with the warm-up its first decision needs), replays it off the
 event loop (in a worker thread, one run at a time) and stores the report; its progress and a
@@ -9,18 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.calibration.run import calibrate
 from app.db.repositories.replays import ReplayRepository
 from app.db.types import utcnow
-from app.replay.config import HOUR_MS, config_json
+from app.replay.config import HOUR_MS, config_json, policy_hash
 from app.replay.run import replay
 from app.services.replay.db_source import load_db_history
-from app.services.replay.service import deployment_policy, params_of
+from app.services.replay.service import calibration_params_of, deployment_policy, params_of
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
@@ -59,9 +62,9 @@ class ReplayRunner:
         if count:  # any replica's: a live run beats its heartbeat every second
             logger.warning("%d replay run(s) left by a stopped process marked failed", count)
 
-    async def launch(self, run_id: int) -> None:
-        """Start a committed, queued run in the background (returns at once; async so that a
-        request's background task calls it on the event loop, not in a worker thread)."""
+    def launch(self, run_id: int) -> None:
+        """Start a committed, queued run in the background (on the event loop; returns at
+        once)."""
         task = asyncio.create_task(self._run(run_id), name=f"replay-{run_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -106,9 +109,10 @@ class ReplayRunner:
             config = config_json(policy, params)
             await repository.set(
                 run_id, status="running", started_at=utcnow(), heartbeat_at=utcnow(),
-                config=config,
+                config=config, policy_hash=policy_hash(policy),
             )  # fmt: skip
             await session.commit()
+            kind, calibration = run.kind, calibration_params_of(run, params)
         done = [0.0]
 
         def progress(finished: int, total: int) -> None:
@@ -116,7 +120,15 @@ class ReplayRunner:
                 raise ReplayCancelled
             done[0] = finished / total
 
-        work = asyncio.create_task(asyncio.to_thread(replay, history, policy, params, progress))
+        def staged(stage: str, finished: int, total: int) -> None:
+            # Choosing per fold is most of a calibration; the out-of-sample run the rest.
+            progress(finished if stage == "testing" else 9 * finished, 10 * total)
+
+        if kind == "calibration":
+            body = functools.partial(calibrate, history, policy, calibration, staged)
+        else:
+            body = functools.partial(replay, history, policy, params, progress)
+        work = asyncio.create_task(asyncio.to_thread(body))
         while not work.done():
             await asyncio.wait({work}, timeout=HEARTBEAT_S)
             async with self.sessionmaker() as session:

@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.calibration.run import CalibrationParams
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
+from app.db.session_flags import mark_run_queued
 from app.errors import NotFoundError, ValidationFailedError
 from app.replay.config import PolicyConfig, ReplayParams, parse_every
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
@@ -52,6 +54,18 @@ def params_of(run: ReplayRun) -> ReplayParams:
     )
 
 
+def calibration_params_of(run: ReplayRun, params: ReplayParams) -> CalibrationParams:
+    """A calibration run's windows and objective (`params`: its range, interval and costs)."""
+    p = run.params
+    return CalibrationParams(
+        params,
+        train_h=int(p.get("train_days", 120)) * 24,
+        test_h=int(p.get("test_days", 30)) * 24,
+        objective=str(p.get("objective", "sharpe")),
+        learned=bool(p.get("learned", False)),
+    )
+
+
 async def deployment_policy(
     session: AsyncSession, overrides: dict[str, Any] | None, top: int | None
 ) -> PolicyConfig:
@@ -86,8 +100,9 @@ class ReplayService:
                     "history_to": (last + HOUR).isoformat(),
                 },
             )
-        return await self.replays.add(
+        return await self.queue(
             ReplayRun(
+                kind="replay",
                 status="queued",
                 requested_by=requested_by,
                 params=request.to_json(),
@@ -95,6 +110,12 @@ class ReplayService:
                 data_to=request.end,
             )
         )
+
+    async def queue(self, run: ReplayRun) -> ReplayRun:
+        """Record a queued run; it starts once this transaction commits."""
+        run = await self.replays.add(run)
+        mark_run_queued(self.session, run.id)
+        return run
 
     async def get(self, run_id: int) -> ReplayRun:
         run = await self.replays.get(run_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -73,12 +74,22 @@ class RunConfig:
 async def load_run_config(session: AsyncSession) -> RunConfig:
     """The configuration in force now."""
     values = await read_settings(session, KEYS)
-    algorithms = [a for a in await ScoringRepository(session).algorithms() if a.is_active]
-    risk = next((a for a in algorithms if a.name == "risk"), None)
-    benchmark = str((risk.parameters if risk else {}).get("benchmark", "BTCUSDT"))
+    algorithms = await ScoringRepository(session).algorithms()
+    return run_config(
+        [(a.name, float(a.weight), dict(a.parameters), a.is_active) for a in algorithms], values
+    )
+
+
+def run_config(
+    algorithms: Sequence[tuple[str, float, dict[str, Any], bool]], values: Mapping[str, Any]
+) -> RunConfig:
+    """The configuration of (name, weight, parameters, active) algorithm rows and the stage-1
+    and gate settings in `values`."""
+    active = [(name, w, params) for name, w, params, is_active in algorithms if is_active]
+    risk = next((params for name, _, params in active if name == "risk"), {})
     return RunConfig(
-        weights={a.name: float(a.weight) for a in algorithms},
-        parameters={a.name: dict(a.parameters) for a in algorithms},
+        weights={name: w for name, w, _ in active},
+        parameters={name: dict(params) for name, _, params in active},
         gate=GateParams(
             min_history=int(values["gate_min_history"]),
             max_gap_ratio=float(values["gate_max_gap_ratio"]),
@@ -89,5 +100,5 @@ async def load_run_config(session: AsyncSession) -> RunConfig:
         candles=int(values["scoring_candles"]),
         min_listing_days=float(values["scoring_min_listing_days"]),
         max_abs_funding=float(values["scoring_max_abs_funding"]),
-        benchmark=benchmark,
+        benchmark=str(risk.get("benchmark", "BTCUSDT")),
     )

@@ -9,15 +9,20 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ScoringAlgorithm, ScoringRun, SymbolScore
+from app.db.models import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
 from app.errors import NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
+from app.replay.run import ReplayRangeError
 from app.scoring.metrics import COMPONENTS
 from app.scoring.plugins import components
-from app.services.system.runtime_settings import read_setting
+from app.services.replay.db_source import NoStoredHistory
+from app.services.replay.evidence import EvidenceService, NotEnoughHistory
+from app.services.scoring.config import KEYS as SCORING_KEYS
+from app.services.scoring.config import run_config
+from app.services.system.runtime_settings import read_setting, read_settings
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,34 @@ class AlgorithmChange:
     weight: Decimal | None = None  # at most 4 decimals, as stored
     parameters: dict[str, Any] | None = None
     is_active: bool | None = None
+
+
+@dataclass(frozen=True)
+class AlgorithmsChange:
+    applied: bool
+    algorithms: list[ScoringAlgorithm]  # as they are (applied) or would be (dry run)
+    evidence: dict[str, Any] | None  # the replay it was judged by; None: history too short
+    evidence_unavailable: str | None = None  # why there is no evidence
+    change_id: int | None = None  # the recorded change (applied)
+
+
+def _copy(row: ScoringAlgorithm) -> ScoringAlgorithm:
+    """A detached copy: a proposal that may never be applied."""
+    return ScoringAlgorithm(
+        name=row.name, weight=row.weight, parameters=dict(row.parameters),
+        is_active=row.is_active, description=row.description, updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )  # fmt: skip
+
+
+def _row(a: ScoringAlgorithm) -> tuple[str, float, dict[str, Any], bool]:
+    return a.name, float(a.weight), dict(a.parameters), a.is_active
+
+
+def _json(a: ScoringAlgorithm) -> dict[str, Any]:
+    """An algorithm row as a change record keeps it (the weight as stored: 4 decimals)."""
+    weight = str(Decimal(a.weight).quantize(Decimal("0.0001")))
+    return {"weight": weight, "parameters": a.parameters, "is_active": a.is_active}
 
 
 class ScoringService:
@@ -114,38 +147,76 @@ class ScoringService:
         return await self.runs.algorithms()
 
     async def update_algorithms(
-        self, changes: Sequence[AlgorithmChange], *, actor: str
-    ) -> Sequence[ScoringAlgorithm]:
-        """Apply weight/parameter changes; the active weights must then sum to 1."""
+        self, changes: Sequence[AlgorithmChange], *, actor: str, dry_run: bool = False
+    ) -> AlgorithmsChange:
+        """Apply weight/parameter changes (the active weights must then sum to 1), judged by a
+        replay of the newest stored history beside the current configuration; the change is
+        recorded with that evidence. `dry_run`: judge it and change nothing."""
         algorithms = {a.name: a for a in await self.runs.algorithms()}
-        unknown = sorted({c.name for c in changes} - set(algorithms))
+        unknown = sorted({c.name for c in changes} - set(algorithms) - set(components()))
         if unknown:
             raise ValidationFailedError(
                 f"unknown scoring component(s): {', '.join(unknown)}",
-                extra={"known": sorted(algorithms)},
+                extra={"known": sorted({*algorithms, *components()})},
             )
-        proposed = {name: (a.weight, a.is_active) for name, a in algorithms.items()}
+        now = utcnow()
+        proposed = {name: _copy(a) for name, a in algorithms.items()}
         for change in changes:
-            weight, active = proposed[change.name]
-            proposed[change.name] = (
-                change.weight if change.weight is not None else weight,
-                change.is_active if change.is_active is not None else active,
-            )
-        total = sum((weight for weight, active in proposed.values() if active), Decimal(0))
+            # A plug-in's own component gets its row the first time it is weighed.
+            row = proposed.setdefault(
+                change.name,
+                ScoringAlgorithm(name=change.name, weight=Decimal(0), parameters={},
+                                 is_active=False, description="plug-in component"),
+            )  # fmt: skip
+            if change.weight is not None:
+                row.weight = change.weight
+            if change.parameters is not None:
+                row.parameters = change.parameters
+            if change.is_active is not None:
+                row.is_active = change.is_active
+            row.updated_at, row.updated_by = now, actor
+        total = sum((a.weight for a in proposed.values() if a.is_active), Decimal(0))
         if total != 1:
             raise ValidationFailedError(
                 f"active component weights must sum to 1; they would sum to {total}",
-                extra={"weights": {n: str(w) for n, (w, a) in proposed.items() if a}},
+                extra={"weights": {n: str(a.weight) for n, a in proposed.items() if a.is_active}},
             )
-        now = utcnow()
-        for change in changes:
-            algorithm = algorithms[change.name]
-            if change.weight is not None:
-                algorithm.weight = change.weight
-            if change.parameters is not None:
-                algorithm.parameters = change.parameters
-            if change.is_active is not None:
-                algorithm.is_active = change.is_active
-            algorithm.updated_at, algorithm.updated_by = now, actor
-        await self.session.flush()
-        return list(algorithms.values())
+        values = await read_settings(self.session, SCORING_KEYS)
+        before, after = (
+            run_config([_row(a) for a in rows.values()], values) for rows in (algorithms, proposed)
+        )
+        try:
+            evidence: dict[str, Any] | None = await EvidenceService(self.session).what_if(
+                after, before
+            )
+            unavailable = None
+        except (NotEnoughHistory, NoStoredHistory, ReplayRangeError) as exc:
+            evidence, unavailable = None, str(exc)
+        if dry_run:
+            return AlgorithmsChange(False, list(proposed.values()), evidence, unavailable)
+        recorded_before = {n: _json(a) for n, a in algorithms.items()}
+        for name, row in proposed.items():
+            if name in algorithms:
+                target = algorithms[name]
+                target.weight, target.parameters, target.is_active = (
+                    row.weight,
+                    row.parameters,
+                    row.is_active,
+                )
+                target.updated_at, target.updated_by = row.updated_at, row.updated_by
+            else:
+                self.session.add(row)
+                algorithms[name] = row
+        record = await self.runs.record_change(
+            ScoringConfigChange(
+                changed_at=now,
+                actor=actor,
+                before=recorded_before,
+                after={n: _json(a) for n, a in algorithms.items()},
+                evidence=evidence if evidence is not None else {"unavailable": unavailable},
+            )
+        )
+        return AlgorithmsChange(True, list(algorithms.values()), evidence, unavailable, record.id)
+
+    async def algorithm_changes(self, limit: int) -> Sequence[ScoringConfigChange]:
+        return await self.runs.changes(limit)

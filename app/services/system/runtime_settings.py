@@ -71,6 +71,11 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         ("alert_check_interval_s", 300, "Seconds between alert checks."),
         ("signal_process_interval_s", 60, "Seconds between signal processing passes."),
         ("rebalance_interval_s", 86400, "Seconds between automatic rebalances (when enabled)."),
+        (
+            "evidence_refresh_interval_s",
+            604800,
+            "Seconds between walk-forward calibrations of the stored history (the evidence).",
+        ),
     ]
 )
 DEFAULTS: dict[str, Any] = {s.key: s.default for s in RUNTIME_SETTINGS}

@@ -1,0 +1,87 @@
+"""Evidence contracts: the walk-forward report of the configuration in force, and the replay a
+scoring change is judged by."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.scoring import AlgorithmRead
+
+
+class StrategyFigures(BaseModel):
+    """After costs; returns and drawdowns as fractions, None where undefined."""
+
+    total_return: float | None
+    cagr: float | None
+    volatility: float | None
+    sharpe: float | None
+    sortino: float | None
+    calmar: float | None
+    max_drawdown: float | None
+    turnover: float | None = Field(description="Mean sum of |weight change| per decision.")
+    fees: float | None
+    funding: float | None
+
+
+class Verdict(BaseModel):
+    measure: str
+    best_baseline: str
+    best_baseline_sharpe: float | None
+    default_sharpe: float | None = Field(description="The configuration in force.")
+    calibrated_sharpe: float | None = Field(description="Re-chosen on each training window.")
+    default_beats_every_baseline: bool
+    calibrated_beats_every_baseline: bool
+    calibrated_beats_default: bool
+
+
+class EvidenceRead(BaseModel):
+    run_id: int
+    computed_at: datetime
+    policy_hash: str = Field(description="The configuration in force the evidence is about.")
+    report_url: str = Field(description="The full report, equity curves and folds included.")
+    data: dict[str, Any] = Field(description="Range, symbols, decisions and funding coverage.")
+    calibration: dict[str, Any] = Field(
+        description="Windows, objective, search space and the in-sample figures and IC."
+    )
+    out_of_sample: dict[str, StrategyFigures] = Field(
+        description="default (in force), policy (calibrated) and every baseline, after costs."
+    )
+    ic: dict[str, Any] = Field(
+        description="Out-of-sample information coefficients (mean, t, n) of the configuration "
+        "in force (`active`) and of the calibrated one (`calibrated`)."
+    )
+    verdict: Verdict
+
+
+class WhatIf(BaseModel):
+    data: dict[str, Any]
+    proposed: StrategyFigures
+    current: StrategyFigures
+    baselines: dict[str, StrategyFigures]
+    ic: dict[str, Any]
+    config_hash: dict[str, str]
+
+
+class AlgorithmsChangeRead(BaseModel):
+    applied: bool = Field(description="False for a dry run: nothing was changed.")
+    change_id: int | None = Field(description="The recorded change (when applied).")
+    algorithms: list[AlgorithmRead] = Field(description="As they are, or would be.")
+    evidence: WhatIf | None = Field(
+        description="The proposed and current configurations replayed over the newest stored "
+        "history (up to 90 days, daily, 6 bps fees) beside the baselines."
+    )
+    evidence_unavailable: str | None = Field(description="Why there is no evidence, if not.")
+
+
+class AlgorithmChangeRecord(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    changed_at: datetime
+    actor: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    evidence: dict[str, Any] | None

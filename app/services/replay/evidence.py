@@ -1,0 +1,175 @@
+"""Evidence where decisions are made: the latest walk-forward calibration of the stored history
+for the configuration in force, a refresh of it (queued as a background run), and the replay of
+a proposed scoring configuration beside the current one (`what_if`)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ReplayRun
+from app.db.repositories.candles import CandleRepository
+from app.db.repositories.replays import ReplayRepository
+from app.errors import ConflictError, NotFoundError, ValidationFailedError
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, policy_hash
+from app.replay.run import STRATEGIES, replay
+from app.services.replay.config import POLICY_KEYS, policy_config
+from app.services.replay.db_source import load_db_history
+from app.services.replay.service import HOURLY, ReplayService, deployment_policy
+from app.services.scoring.config import RunConfig
+from app.services.system.runtime_settings import read_settings
+
+DAY = timedelta(days=1)
+TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them
+MIN_TRAIN_DAYS = 7
+WHAT_IF_DAYS = 90  # how far back a proposed change is replayed (the newest stored history)
+SUMMARY_KEYS = ("total_return", "cagr", "volatility", "sharpe", "sortino", "calmar",
+                "max_drawdown", "turnover", "fees", "funding")  # fmt: skip
+
+
+class NotEnoughHistory(ValidationFailedError):
+    """The stored history is too short for what was asked."""
+
+
+@dataclass(frozen=True)
+class StoredSpan:
+    first_close: datetime  # the first stored hourly candle's close
+    last_close: datetime
+
+
+def figures(strategy: dict[str, Any]) -> dict[str, Any]:
+    """A strategy's figures without its equity curve (the full report has it)."""
+    return {k: strategy[k] for k in SUMMARY_KEYS}
+
+
+def warm_up(policy: PolicyConfig, params: ReplayParams) -> timedelta:
+    """History a first decision reads: the scorer's candles, the momentum lookback."""
+    return timedelta(milliseconds=max(policy.candles, params.momentum_days * 24) * HOUR_MS)
+
+
+def walk_forward_windows(days: int) -> tuple[int, int]:
+    """(train, test) days for `days` of decisions: 120/30 when they fit, else a training window
+    of three fifths and test windows of a fifth (two folds at least)."""
+    if days >= TRAIN_DAYS + TEST_DAYS:
+        return TRAIN_DAYS, TEST_DAYS
+    test = max(days // 5, 1)
+    return days - 2 * test, test
+
+
+class EvidenceService:
+    """Walk-forward evidence of the configuration in force, and replays of proposed changes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.replays = ReplayRepository(session)
+
+    async def span(self) -> StoredSpan:
+        first, last = await CandleRepository(self.session).span(HOURLY)
+        if first is None or last is None:
+            raise NotEnoughHistory("no hourly candles are stored yet; import history first")
+        hour = timedelta(hours=1)
+        return StoredSpan(first + hour, last + hour)
+
+    async def latest(self) -> tuple[ReplayRun, str]:
+        """The newest succeeded calibration of the configuration in force, and its hash."""
+        current = policy_hash(await deployment_policy(self.session, None, None))
+        run = await self.replays.latest_succeeded("calibration", current)
+        if run is None:
+            other = await self.replays.latest_succeeded("calibration")
+            raise NotFoundError(
+                "no walk-forward evidence for the configuration in force yet; it is refreshed "
+                "by the scheduler (evidence_refresh_interval_s) or POST /scoring/evidence/refresh",
+                extra={"policy_hash": current, "latest_other_run_id": other.id if other else None},
+            )
+        return run, current
+
+    async def request_refresh(self, *, requested_by: str, learned: bool = False) -> ReplayRun:
+        """Queue a walk-forward calibration of the whole stored history (it starts once this
+        transaction commits); 409 while one is queued or running."""
+        pending = await self.replays.pending("calibration")
+        if pending is not None:
+            raise ConflictError(
+                f"calibration {pending.id} is {pending.status}", extra={"run_id": pending.id}
+            )
+        policy = await deployment_policy(self.session, None, None)
+        span = await self.span()
+        start = _ceil_day(span.first_close + warm_up(policy, ReplayParams(0, 0, 24)))
+        end = span.last_close.replace(minute=0, second=0, microsecond=0)
+        days = (end - start) // DAY
+        train, test = walk_forward_windows(days)
+        if train < MIN_TRAIN_DAYS:
+            raise NotEnoughHistory(
+                f"the stored history leaves {days} days of decisions after the scorer's warm-up; "
+                f"a walk-forward needs at least {MIN_TRAIN_DAYS + 2}",
+                extra={"history_from": span.first_close.isoformat(), "history_to": end.isoformat()},
+            )
+        params = {
+            "from": start.isoformat(), "to": end.isoformat(), "every": "24h", "top": None,
+            "fee_bps": 6.0, "slippage_bps": 0.0, "overrides": None, "train_days": train,
+            "test_days": test, "objective": "sharpe", "learned": learned,
+        }  # fmt: skip
+        return await ReplayService(self.session).queue(
+            ReplayRun(
+                kind="calibration",
+                status="queued",
+                requested_by=requested_by,
+                params=params,
+                data_from=start,
+                data_to=end,
+            )
+        )
+
+    async def what_if(self, proposed: RunConfig, current: RunConfig) -> dict[str, Any]:
+        """The proposed and the current scoring configuration replayed over the newest stored
+        history (up to `WHAT_IF_DAYS`, daily decisions, 6 bps), with the baselines."""
+        settings = await read_settings(self.session, POLICY_KEYS)
+        policies = {
+            name: policy_config(run, settings)
+            for name, run in (("proposed", proposed), ("current", current))
+        }
+        span = await self.span()
+        end = span.last_close.replace(minute=0, second=0, microsecond=0)
+        probe = ReplayParams(0, 0, 24)
+        earliest = _ceil_day(span.first_close + warm_up(policies["current"], probe))
+        start = max(earliest, _ceil_day(end - WHAT_IF_DAYS * DAY))
+        if end - start < 2 * DAY:
+            raise NotEnoughHistory(
+                "the stored history is too short to replay a change (two daily decisions after "
+                "the scorer's warm-up)",
+                extra={"history_from": span.first_close.isoformat(), "history_to": end.isoformat()},
+            )
+        params = ReplayParams(_ms(start), _ms(end), 24)
+        history = await load_db_history(
+            self.session, start - warm_up(policies["current"], probe), end
+        )
+        reports = await asyncio.to_thread(
+            lambda: {name: replay(history, p, params) for name, p in policies.items()}
+        )
+        proposed_report, current_report = reports["proposed"], reports["current"]
+        return {
+            "data": proposed_report["data"],
+            "proposed": figures(proposed_report["strategies"]["policy"]),
+            "current": figures(current_report["strategies"]["policy"]),
+            "baselines": {
+                name: figures(current_report["strategies"][name]) for name in STRATEGIES[1:]
+            },
+            "ic": {"proposed": proposed_report["ic"], "current": current_report["ic"]},
+            "config_hash": {
+                "proposed": proposed_report["config_hash"],
+                "current": current_report["config_hash"],
+            },
+        }
+
+
+def _ceil_day(moment: datetime) -> datetime:
+    floor = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + DAY
+
+
+def _ms(moment: datetime) -> int:
+    return math.floor(moment.timestamp() * 1000)

@@ -1,0 +1,175 @@
+"""Evidence where decisions are made, end to end against the simulator on PostgreSQL and SQLite:
+a walk-forward calibration of the stored history (queued, run in the background, read back as
+the configuration in force's evidence), a dry run of new weights that changes nothing, and an
+applied change recorded with the replay it was judged by."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from app.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.db.models import ScoringAlgorithm, ScoringConfigChange
+from app.exchange.gateway import KucoinGateway
+from app.main import create_app
+from app.services.replay.importer import HistoryImporter
+from tests.conftest import ADMIN_KEY, READ_KEY, start_app
+from tests.helpers import assert_problem
+from tests.integration.committed import BASE
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
+
+DAYS = 45  # 30 days of warm-up (the momentum baseline's lookback), then 15 of decisions
+ADMIN = {"X-API-Key": ADMIN_KEY}
+READ = {"X-API-Key": READ_KEY}
+PROPOSAL = {
+    "algorithms": [
+        {"name": "technical", "weight": "0.1"},
+        {"name": "risk", "weight": "0.4"},
+    ]
+}
+
+
+@pytest.fixture
+def sim_config() -> dict[str, Any]:
+    return {"universe": 6, "start_time_ms": live_clock_ms(), "candle_hours": 24 * (DAYS + 2)}
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"committed_{request.param}"))
+
+
+@pytest.fixture
+async def api(
+    database: str,
+    http: aiohttp.ClientSession,
+    sim: KucoinSimulator,
+    make_settings: Callable[..., Settings],
+) -> AsyncIterator[httpx.AsyncClient]:
+    gateway: KucoinGateway = make_gateway(make_client(http, sim.base_url))
+    engine = create_engine(make_settings(database))
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    imported = await HistoryImporter(create_sessionmaker(engine), gateway).run(
+        end - timedelta(days=DAYS), end
+    )
+    await engine.dispose()
+    assert imported.failures == {}
+    settings = make_settings(
+        database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
+    )
+    async for client in start_app(create_app(settings)):
+        yield client
+
+
+async def finished(api: httpx.AsyncClient, location: str) -> dict[str, Any]:
+    for _ in range(1200):
+        run = (await api.get(location, headers=READ)).json()
+        if run["status"] in ("succeeded", "failed"):
+            return dict(run)
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{location} did not finish")
+
+
+async def algorithms_and_changes(database: str, make_settings: Callable[..., Settings]) -> Any:
+    engine = create_engine(make_settings(database))
+    async with create_sessionmaker(engine)() as session:
+        rows = (await session.scalars(select(ScoringAlgorithm).order_by(ScoringAlgorithm.id))).all()
+        weights = {a.name: (str(a.weight), a.is_active) for a in rows}
+        changes = await session.scalar(select(func.count()).select_from(ScoringConfigChange))
+    await engine.dispose()
+    return weights, changes
+
+
+class TestEvidence:
+    async def test_a_refresh_calibrates_the_stored_history_for_the_configuration_in_force(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        assert_problem(await api.get(f"{BASE}/scoring/evidence", headers=READ), 404, "not-found")
+        created = await api.post(f"{BASE}/scoring/evidence/refresh", headers=ADMIN)
+        assert created.status_code == 202, created.text
+        assert created.json()["kind"] == "calibration"
+        again = await api.post(f"{BASE}/scoring/evidence/refresh", headers=ADMIN)
+        assert_problem(again, 409, "conflict")  # one calibration at a time
+        run = await finished(api, created.headers["location"])
+        assert run["status"] == "succeeded", run["error"]
+        params = run["params"]
+        days = (datetime.fromisoformat(params["to"]) - datetime.fromisoformat(params["from"])).days
+        # Under 150 days of decisions: two test windows of a fifth, the rest to train on.
+        assert (params["train_days"], params["test_days"]) == (days - 2 * (days // 5), days // 5)
+
+        response = await api.get(f"{BASE}/scoring/evidence", headers=READ)
+        assert response.status_code == 200, response.text
+        evidence = response.json()
+        assert evidence["run_id"] == run["id"]
+        assert evidence["report_url"] == created.headers["location"]
+        assert evidence["data"]["source"] == "database"
+        assert set(evidence["out_of_sample"]) == {
+            "policy", "default", "btc_hold", "equal_weight", "top_volume", "momentum", "random"
+        }  # fmt: skip
+        verdict = evidence["verdict"]
+        best = verdict["best_baseline_sharpe"]
+        assert verdict["default_sharpe"] == evidence["out_of_sample"]["default"]["sharpe"]
+        assert verdict["default_beats_every_baseline"] == (
+            verdict["default_sharpe"] is not None
+            and (best is None or verdict["default_sharpe"] > best)
+        )
+        assert {"composite", "technical", "risk"} <= set(evidence["ic"]["active"])
+        assert len(run["report"]["folds"]) == 2
+
+        # A new configuration is not the one the evidence was computed for.
+        applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
+        assert applied.status_code == 200, applied.text
+        stale = assert_problem(await api.get(f"{BASE}/scoring/evidence", headers=READ), 404,
+                               "not-found")  # fmt: skip
+        assert stale["latest_other_run_id"] == run["id"]
+
+    async def test_a_dry_run_judges_new_weights_and_changes_nothing(
+        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        before = await algorithms_and_changes(database, make_settings)
+        response = await api.put(
+            f"{BASE}/scoring/algorithms", params={"dry_run": "true"}, json=PROPOSAL, headers=ADMIN
+        )
+        assert response.status_code == 200, response.text
+        dry = response.json()
+        assert dry["applied"] is False and dry["change_id"] is None
+        weights = {a["name"]: a["weight"] for a in dry["algorithms"]}
+        assert weights["technical"] == "0.1" and weights["risk"] == "0.4"
+        evidence = dry["evidence"]
+        assert evidence["data"]["source"] == "database" and evidence["data"]["decisions"] >= 2
+        assert evidence["proposed"] != evidence["current"]
+        assert set(evidence["baselines"]) == {"btc_hold", "equal_weight", "top_volume",
+                                              "momentum", "random"}  # fmt: skip
+        assert await algorithms_and_changes(database, make_settings) == before
+
+        applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
+        change = applied.json()
+        assert change["applied"] is True and change["evidence"] == evidence  # the same replay
+        records = (await api.get(f"{BASE}/scoring/algorithms/changes", headers=ADMIN)).json()
+        assert [r["id"] for r in records] == [change["change_id"]]
+        assert records[0]["evidence"] == evidence
+        assert records[0]["before"]["technical"]["weight"] == "0.3000"
+        assert records[0]["after"]["technical"]["weight"] == "0.1000"
+
+    async def test_bad_proposals_are_refused_and_record_nothing(
+        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        before = await algorithms_and_changes(database, make_settings)
+        not_one = {"algorithms": [{"name": "technical", "weight": "0.9"}]}
+        for dry in ("true", "false"):
+            response = await api.put(
+                f"{BASE}/scoring/algorithms", params={"dry_run": dry}, json=not_one, headers=ADMIN
+            )
+            assert_problem(response, 422, "validation-error")
+        reader = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=READ)
+        assert_problem(reader, 403, "forbidden")
+        assert await algorithms_and_changes(database, make_settings) == before
