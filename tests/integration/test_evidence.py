@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.config import Settings
@@ -20,7 +21,10 @@ from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ScoringAlgorithm, ScoringConfigChange
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
+from app.scheduler.jobs import all_jobs
+from app.scheduler.runner import Scheduler
 from app.services.replay.importer import HistoryImporter
+from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app
 from tests.helpers import assert_problem
 from tests.integration.committed import BASE
@@ -49,12 +53,12 @@ def database(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def api(
+async def app(
     database: str,
     http: aiohttp.ClientSession,
     sim: KucoinSimulator,
     make_settings: Callable[..., Settings],
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> FastAPI:
     gateway: KucoinGateway = make_gateway(make_client(http, sim.base_url))
     engine = create_engine(make_settings(database))
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
@@ -66,8 +70,19 @@ async def api(
     settings = make_settings(
         database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
     )
-    async for client in start_app(create_app(settings)):
+    return create_app(settings)
+
+
+@pytest.fixture
+async def api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in start_app(app):
         yield client
+
+
+@pytest.fixture
+def app_state(app: FastAPI, api: httpx.AsyncClient) -> AppState:
+    state: AppState = app.state.app_state  # set once the app has started (`api`)
+    return state
 
 
 async def finished(api: httpx.AsyncClient, location: str) -> dict[str, Any]:
@@ -131,6 +146,23 @@ class TestEvidence:
         stale = assert_problem(await api.get(f"{BASE}/scoring/evidence", headers=READ), 404,
                                "not-found")  # fmt: skip
         assert stale["latest_other_run_id"] == run["id"]
+
+    async def test_the_scheduled_refresh_queues_a_calibration_that_runs_after_its_commit(
+        self, api: httpx.AsyncClient, app_state: AppState
+    ) -> None:
+        scheduler = Scheduler(app_state, replica="test")
+        job = next(
+            j for j in all_jobs(auto_rebalance_enabled=False) if j.name == "evidence_refresh"
+        )
+        tick = datetime.now(UTC).replace(microsecond=0)
+        assert await scheduler.run_tick(job, tick) == "ran"
+        runs = (await api.get(f"{BASE}/replays", headers=READ)).json()
+        assert [(r["kind"], r["requested_by"]) for r in runs] == [("calibration", "scheduler")]
+        run = await finished(api, f"{BASE}/replays/{runs[0]['id']}")
+        assert run["status"] == "succeeded", run["error"]
+        assert (await api.get(f"{BASE}/scoring/evidence", headers=READ)).json()["run_id"] == run[
+            "id"
+        ]
 
     async def test_a_dry_run_judges_new_weights_and_changes_nothing(
         self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]

@@ -19,6 +19,7 @@ from app.services.scoring.run import ScoringInProgress, ScoringRunService
 from app.services.scoring.service import ScoringService
 from tests.factories import make_member
 from tests.kucoin_sim.app import KucoinSimulator
+from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 
 HOUR_MS = 3_600_000
@@ -81,6 +82,20 @@ class TestRun:
         assert {float(r["composite"].confidence) for r in scores.values()} == {
             round(1 - 0.25 / 6, 4)
         }
+
+    async def test_a_plugin_is_scored_and_stored_in_the_breakdowns_like_a_built_in(
+        self, session: AsyncSession, gateway: KucoinGateway
+    ) -> None:
+        with toy_plugin():
+            run = await runner(session, gateway).calculate(triggered_by="test")
+        scores = await scores_by_symbol(session, run.id)
+        for rows in scores.values():
+            metrics = {m["name"]: m for m in rows["technical"].breakdown["metrics"]}
+            toy = metrics[TOY]
+            assert toy["weight"] == 1.0 and 0 < toy["raw"] <= 1  # close over the 24 h high
+            assert 0 <= toy["normalised"] <= 100
+            total = sum(m["contribution"] for m in metrics.values())
+            assert float(rows["technical"].score) == pytest.approx(total, abs=1e-3)
 
     async def test_a_second_run_measures_open_interest_change(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
