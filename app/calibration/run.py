@@ -38,6 +38,8 @@ from app.replay.run import (
     run_books,
 )
 from app.scoring.learned import LearnedModel
+from app.scoring.metrics import COMPONENTS
+from app.scoring.plugins import components
 
 FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover", "fees")
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -69,9 +71,10 @@ def calibrate(
     models: list[LearnedModel] = []
     series = None
     if params.learned:
-        series, models = train_series(Contexts(history, base, keep=True), folds, every)
+        features = Contexts(history, base, keep=True, weigh=COMPONENTS)  # the built-ins
+        series, models = train_series(features, folds, every)
         base = with_series(base, series)
-    contexts = Contexts(history, base, keep=True)
+    contexts = Contexts(history, base, keep=True, weigh=components())
     evaluator = Evaluator(contexts, params.replay.cost_rate)
     selections: list[Selection] = []
     for fold in folds:

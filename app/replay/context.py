@@ -1,7 +1,7 @@
 """What every strategy sees at one decision time: the stage-1 shortlist, the scorer's inputs as
 known then, and the scores of the existing engine.
 
-`Contexts` scores each decision time once, with every component and metric weighed, and
+`Contexts` scores each decision time once, with every component that may be weighed, and
 re-weighs that table for each scoring configuration asked (`engine.reweigh`: the numbers
 `compute` gives under that configuration), so strategies or candidate configurations that differ
 only in weights share one scoring.
@@ -10,7 +10,9 @@ only in weights share one scoring.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from app.scoring.engine import (
     compute,
     reweigh,
 )
-from app.scoring.plugins import components
+from app.scoring.gate import GateParams
 
 
 @dataclass(frozen=True)
@@ -128,35 +130,54 @@ def _context(
     return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions)
 
 
-def basis(scoring: ScoringConfig) -> ScoringConfig:
-    """`scoring` with every component and every metric weighed: what `Contexts` scores with."""
+def basis(scoring: ScoringConfig, weigh: Iterable[str] = ()) -> ScoringConfig:
+    """`scoring` with every component in `weigh` weighed too (at 1 where it was not): what
+    `Contexts` scores with."""
+    weights = {name: w for name, w in scoring.weights.items() if w > 0}
+    weights.update({name: 1.0 for name in weigh if name not in weights})
+    return ScoringConfig(weights, scoring.parameters, scoring.gate)
+
+
+def _beyond_weights(scoring: ScoringConfig) -> tuple[dict[str, dict[str, Any]], GateParams]:
+    """What a configuration fixes besides weights: the parameters (less metric weights), gate."""
     parameters = {
-        name: {k: v for k, v in scoring.parameters.get(name, {}).items() if k != METRIC_WEIGHTS}
-        for name in {*scoring.parameters, *components()}
+        name: {k: v for k, v in params.items() if k != METRIC_WEIGHTS}
+        for name, params in scoring.parameters.items()
     }
-    return ScoringConfig({name: 1.0 for name in components()}, parameters, scoring.gate)
+    return {name: p for name, p in parameters.items() if p}, scoring.gate
 
 
 class Contexts:
-    """Contexts of one history, each decision time scored once under `basis(config.scoring)`
-    and re-weighed per configuration.
+    """Contexts of one history, each decision time scored once under `basis(config.scoring,
+    weigh)` and re-weighed for any configuration that differs from it only in weights (the
+    configuration itself is served as scored).
 
     `keep=False` (a replay, moving forward): only the latest scoring is kept, per set of
     members. `keep=True` (a calibration, revisiting every time): every time's scoring is kept,
     per set of members outside the stage-1 shortlist, without the scorer's returns (memory).
     """
 
-    def __init__(self, history: MarketHistory, config: PolicyConfig, *, keep: bool) -> None:
+    def __init__(
+        self,
+        history: MarketHistory,
+        config: PolicyConfig,
+        *,
+        keep: bool,
+        weigh: Iterable[str] = (),
+    ) -> None:
         self.history = history
-        self.config = replace(config, scoring=basis(config.scoring))
+        self.config = replace(config, scoring=basis(config.scoring, weigh))
         self.keep = keep
+        self._fixed = _beyond_weights(config.scoring)
         self._scored: dict[tuple[int, frozenset[int]], Context] = {}
         self._shortlists: dict[int, frozenset[int]] = {}
 
     def at(self, t_ms: int, members: set[int], scoring: ScoringConfig) -> Context:
         """The context at `t_ms` for a portfolio of `members`, scored with `scoring` (which
-        may differ from the configuration given at construction only in its weights)."""
-        self._check(scoring)
+        may differ from the configuration given at construction only in its weights, and may
+        weigh only the components the basis weighs)."""
+        if scoring != self.config.scoring:
+            self._check(scoring)
         if self.keep:
             if t_ms not in self._shortlists:
                 view = self.history.at(t_ms)
@@ -172,11 +193,13 @@ class Contexts:
             if self.keep:
                 scored = replace(scored, returns=None)
             self._scored[key] = scored
+        if scoring == self.config.scoring:
+            return scored
         return _context(scored.view, scored.rows, scored.turnover, scored.returns,
                         reweigh(scored.table, scoring))  # fmt: skip
 
     def _check(self, scoring: ScoringConfig) -> None:
-        if basis(scoring) != self.config.scoring:
+        if _beyond_weights(scoring) != self._fixed:
             raise ValueError(
                 "a configuration that differs in more than weights needs its own Contexts"
             )
