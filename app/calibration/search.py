@@ -23,6 +23,7 @@ import numpy as np
 from app.calibration.evaluate import Evaluator, Outcome, t_statistic
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.replay.config import PolicyConfig
+from app.scoring.plugins import components
 
 OBJECTIVES = ("sharpe", "ic")
 MIN_METRIC_T = 1.0
@@ -72,23 +73,23 @@ def choose(
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
     ics = evaluator.metric_ics(times, end_ms)
+    t_of = {key: t_statistic(values) for key, values in ics.items()}
     start = Choice.of(base)
-    off: dict[str, list[str]] = {}
-    live: set[str] = set()
+    weak, live = [], set()
     for (component, metric), values in ics.items():
         if len(values) < MIN_METRIC_DECISIONS:
             continue  # not measured here: keeps its weight
-        if t_statistic(values) < MIN_METRIC_T or math.isnan(t_statistic(values)):
-            off.setdefault(component, []).append(metric)
+        if math.isnan(t_of[component, metric]) or t_of[component, metric] < MIN_METRIC_T:
+            weak.append((component, metric))
         else:
             live.add(component)
-    metrics_off = {
-        **{k: tuple(v) for k, v in start.metrics_off.items()},
-        **{k: tuple(sorted({*start.metrics_off.get(k, ()), *v})) for k, v in off.items()},
-    }
-    if not live:  # no metric showed anything: no evidence to switch any off
-        metrics_off = dict(start.metrics_off)
-    components = tuple(c for c in base.scoring.weights if c in live) or tuple(base.scoring.weights)
+    off = {k: set(v) for k, v in start.metrics_off.items()}
+    if live:  # else no metric showed anything: no evidence to switch any off
+        for component, metric in weak:
+            off.setdefault(component, set()).add(metric)
+    metrics_off = {k: tuple(sorted(v)) for k, v in off.items()}
+    weighable = (*base.scoring.weights, *(c for c in components() if c not in base.scoring.weights))
+    grid_over = tuple(c for c in weighable if c in live) or tuple(base.scoring.weights)
     trials: list[Trial] = []
 
     def run(stage: str, choice: Choice) -> Trial:
@@ -97,8 +98,8 @@ def choose(
         return trial
 
     grid = []
-    for point in simplex(components, space.grid_step):
-        weights = {c: point.get(c, 0.0) for c in base.scoring.weights}
+    for point in simplex(grid_over, space.grid_step):
+        weights = {c: point.get(c, 0.0) for c in weighable}
         grid.append(run("weights", replace(start, weights=weights, metrics_off=metrics_off)))
     best = pick(grid, objective)
     methods = [
@@ -116,7 +117,7 @@ def choose(
         {
             f"{c}.{m}": {
                 "mean": round(float(np.mean(v)), 10) if v else None,
-                "t": None if math.isnan(t_statistic(v)) else round(t_statistic(v), 10),
+                "t": None if math.isnan(t_of[c, m]) else round(t_of[c, m], 10),
                 "n": len(v),
             }
             for (c, m), v in sorted(ics.items())
