@@ -3,7 +3,9 @@ and the shared real ones (read in place; skipped, saying why, when absent)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,23 +34,39 @@ def random_walks(
     market = rng.normal(0, 0.006, hours)
     loadings = rng.uniform(0.3, 1.2, n)
     returns = loadings[:, None] * market + rng.normal(0, 0.008, (n, hours))
-    close = 100.0 * rng.uniform(0.5, 2.0, n)[:, None] * np.exp(np.cumsum(returns, axis=1))
-    open_ = np.concatenate([close[:, :1], close[:, :-1]], axis=1)
-    spread = np.abs(rng.normal(0, 0.003, (n, hours)))
     grid = start_ms + HOUR_MS * np.arange(hours, dtype=np.int64)
     settlements = grid[(grid + HOUR_MS) % (8 * HOUR_MS) == 0] + HOUR_MS
+
+    def rates(_: int) -> Funding | None:
+        return Funding(settlements, rng.normal(1e-4, 1e-4, settlements.size)) if funding else None
+
+    return generated(rng, returns, start_ms, "S", 0.003, rates)
+
+
+def generated(
+    rng: np.random.Generator,
+    returns: np.ndarray,
+    start_ms: int,
+    prefix: str,
+    spread_sd: float,
+    funding: Callable[[int], Funding | None],
+) -> MarketHistory:
+    """Hourly candles of `(n, hours)` log `returns` from random starting prices, with random
+    wicks and volumes, named BTCUSDT then `<prefix>001USDT`...; `funding(i)` is symbol i's."""
+    n, hours = returns.shape
+    close = 100.0 * rng.uniform(0.5, 2.0, n)[:, None] * np.exp(np.cumsum(returns, axis=1))
+    open_ = np.concatenate([close[:, :1], close[:, :-1]], axis=1)
+    spread = np.abs(rng.normal(0, spread_sd, (n, hours)))
+    volume = rng.uniform(1e3, 1e5, (n, hours))
     return MarketHistory(
-        symbols=["BTCUSDT", *(f"S{i:03d}USDT" for i in range(1, n))],
-        grid_ms=grid,
+        symbols=["BTCUSDT", *(f"{prefix}{i:03d}USDT" for i in range(1, n))],
+        grid_ms=start_ms + HOUR_MS * np.arange(hours, dtype=np.int64),
         open=open_,
         high=np.maximum(open_, close) * (1 + spread),
         low=np.minimum(open_, close) * (1 - spread),
         close=close,
-        volume=rng.uniform(1e3, 1e5, (n, hours)),
-        funding=[
-            Funding(settlements, rng.normal(1e-4, 1e-4, settlements.size)) if funding else None
-            for _ in range(n)
-        ],
+        volume=volume,
+        funding=[funding(i) for i in range(n)],
         source="generated",
     )
 
@@ -99,21 +117,20 @@ def planted_signal(
         + rng.normal(0, 0.008, (n, hours))
         + np.repeat(strength * signal[:, :days] / 24.0, 24, axis=1)
     )
-    close = 100.0 * rng.uniform(0.5, 2.0, n)[:, None] * np.exp(np.cumsum(returns, axis=1))
-    open_ = np.concatenate([close[:, :1], close[:, :-1]], axis=1)
-    spread = np.abs(rng.normal(0, 0.002, (n, hours)))
-    grid = start_ms + HOUR_MS * np.arange(hours, dtype=np.int64)
     settlements = start_ms + 8 * HOUR_MS * np.arange(1, days * 3 + 1, dtype=np.int64)
     # The settlement at tau in (D_d - 24 h, D_d] tells s[:, d] (day d starts at D_d).
     day_told = -(-(settlements - start_ms) // (24 * HOUR_MS))
-    return MarketHistory(
-        symbols=["BTCUSDT", *(f"P{i:03d}USDT" for i in range(1, n))],
-        grid_ms=grid,
-        open=open_,
-        high=np.maximum(open_, close) * (1 + spread),
-        low=np.minimum(open_, close) * (1 - spread),
-        close=close,
-        volume=rng.uniform(1e3, 1e5, (n, hours)),
-        funding=[Funding(settlements, -1e-4 * signal[i, day_told]) for i in range(n)],
-        source="generated",
-    )
+    return generated(
+        rng, returns, start_ms, "P", 0.002,
+        lambda i: Funding(settlements, -1e-4 * signal[i, day_told]),
+    )  # fmt: skip
+
+
+def altered(history: MarketHistory, rows: np.ndarray, columns: np.ndarray) -> MarketHistory:
+    """`history` with the prices of `rows` tripled in the candles at `columns`."""
+    arrays = {}
+    for name in ("open", "high", "low", "close"):
+        values = getattr(history, name).copy()
+        values[np.ix_(rows, columns)] *= 3.0
+        arrays[name] = values
+    return dataclasses.replace(history, **arrays, _index={})

@@ -20,7 +20,7 @@ from app.replay.history import Funding, MarketHistory
 from app.replay.run import STRATEGIES, replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
-from tests.replay_data import DAY_START_MS, planted_signal
+from tests.replay_data import DAY_START_MS, altered, planted_signal
 
 DAY_MS = 24 * HOUR_MS
 BASE = policy_config(default_run_config(), DEFAULTS)
@@ -81,13 +81,8 @@ class TestNoise:
 def altered_within(history: MarketHistory, start_ms: int, end_ms: int) -> MarketHistory:
     """What became known in (start, end]: prices of every other symbol tripled, their funding
     negated."""
-    inside = (history.grid_ms >= start_ms) & (history.grid_ms < end_ms)
+    inside = np.flatnonzero((history.grid_ms >= start_ms) & (history.grid_ms < end_ms))
     rows = np.arange(history.size)[::2]
-    arrays = {}
-    for name in ("open", "high", "low", "close"):
-        values = getattr(history, name).copy()
-        values[np.ix_(rows, np.flatnonzero(inside))] *= 3.0
-        arrays[name] = values
     funding = list(history.funding)
     for i in rows.tolist():
         record = funding[i]
@@ -96,7 +91,7 @@ def altered_within(history: MarketHistory, start_ms: int, end_ms: int) -> Market
             (record.at_ms > start_ms) & (record.at_ms <= end_ms), -record.rate, record.rate
         )
         funding[i] = Funding(record.at_ms, rate)
-    return dataclasses.replace(history, **arrays, funding=funding, _index={})
+    return dataclasses.replace(altered(history, rows, inside), funding=funding)
 
 
 def ms(text: str) -> int:

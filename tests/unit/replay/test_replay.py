@@ -16,7 +16,7 @@ from app.replay.history import MarketHistory
 from app.replay.run import STRATEGIES, ReplayRangeError, replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
-from tests.replay_data import START_MS, random_walks, shared_history
+from tests.replay_data import START_MS, altered, random_walks, shared_history
 
 FEE = 6 / 1e4
 FIGURES = {
@@ -41,14 +41,8 @@ def params(start: str, end: str, every_h: int = 24, **kw: Any) -> ReplayParams:
 
 def altered_after(history: MarketHistory, moment_ms: int) -> MarketHistory:
     """Every candle closing after `moment_ms` of every other symbol tripled."""
-    later = history.grid_ms + HOUR_MS > moment_ms
-    rows = np.arange(history.size)[::2]
-    arrays = {}
-    for name in ("open", "high", "low", "close"):
-        values = getattr(history, name).copy()
-        values[np.ix_(rows, np.flatnonzero(later))] *= 3.0
-        arrays[name] = values
-    return dataclasses.replace(history, **arrays, _index={})
+    later = np.flatnonzero(history.grid_ms + HOUR_MS > moment_ms)
+    return altered(history, np.arange(history.size)[::2], later)
 
 
 class TestNoLookAhead:
