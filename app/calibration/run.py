@@ -30,6 +30,7 @@ from app.replay.policy import PolicyState
 from app.replay.run import (
     STRATEGIES,
     BookRow,
+    BookRun,
     Track,
     check_range,
     constant,
@@ -41,7 +42,7 @@ from app.scoring.learned import LearnedModel
 from app.scoring.metrics import COMPONENTS
 from app.scoring.plugins import components
 
-FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover", "fees")
+FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover")  # per fold and window
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -76,7 +77,7 @@ def calibrate(
         base = with_series(base, series)
     contexts = Contexts(history, base, keep=True, weigh=components())
     evaluator = Evaluator(contexts, params.replay.cost_rate)
-    selections: list[Selection] = []
+    selections = []
     for fold in folds:
         times = fold.train_times(every)
         selections.append(
@@ -85,36 +86,22 @@ def calibrate(
         if progress is not None:
             progress("choosing", fold.index + 1, len(folds))
     configs = [s.choice.apply(base) for s in selections]
-
-    # The out-of-sample run: both policies start from the state the first training window
-    # left them in (what a deployment running them would hold), then carry on across folds.
-    first = folds[0]
-    calibrated_state, default_state = PolicyState(), PolicyState()
-    evaluator.policy(configs[0], first.train_times(every), first.test_start_ms, calibrated_state)
-    evaluator.policy(base, first.train_times(every), first.test_start_ms, default_state)
-    tracks = [
-        Track("policy", Schedule(folds, configs), calibrated_state),
-        Track("default", constant(base), default_state),
-    ]
-    oos_params = replace(params.replay, start_ms=first.test_start_ms, end_ms=folds[-1].test_end_ms)
-    out_of_sample = run_books(contexts, tracks, base, oos_params)
+    oos = replace(params.replay, start_ms=folds[0].test_start_ms, end_ms=folds[-1].test_end_ms)
+    out_of_sample = _out_of_sample(evaluator, folds, configs, base, oos)
     if progress is not None:
         progress("testing", 1, 1)
-
     reports = []
     for k, (fold, selection, config) in enumerate(zip(folds, selections, configs, strict=True)):
         train = replace(params.replay, start_ms=fold.train_start_ms, end_ms=fold.test_start_ms)
-        in_sample = run_books(
-            contexts, [Track("policy", constant(config)), Track("default", constant(base))],
-            base, train,
-        )  # fmt: skip
-        report = _fold(fold, selection, in_sample.books, out_of_sample.books, oos_params)
+        tracks = [Track("policy", constant(config)), Track("default", constant(base))]
+        in_sample = run_books(contexts, tracks, base, train)
+        report = _fold(fold, selection, in_sample.books, out_of_sample.books, oos)
         if models:
             report["learned_model"] = models[k].describe()
         reports.append(report)
     return {
         "config_hash": _hash(base, params),
-        "data": data_section(history, oos_params),
+        "data": data_section(history, oos),
         **out_of_sample.document(),
         "ic_default": out_of_sample.ic_of["default"],
         "verdict": verdict(out_of_sample.strategies),
@@ -131,6 +118,27 @@ def calibrate(
         },
         "folds": reports,
     }
+
+
+def _out_of_sample(
+    evaluator: Evaluator,
+    folds: list[Fold],
+    configs: list[PolicyConfig],
+    base: PolicyConfig,
+    oos: ReplayParams,
+) -> BookRun:
+    """The test windows as one run: the calibrated policy (each fold's choice in its window)
+    beside the default and the baselines. Both policies start from the state the first training
+    window left them in (what a deployment running them would hold), then carry on."""
+    first = folds[0]
+    calibrated, default = PolicyState(), PolicyState()
+    evaluator.policy(configs[0], first.train_times(oos.every_h), first.test_start_ms, calibrated)
+    evaluator.policy(base, first.train_times(oos.every_h), first.test_start_ms, default)
+    tracks = [
+        Track("policy", Schedule(folds, configs), calibrated),
+        Track("default", constant(base), default),
+    ]
+    return run_books(evaluator.contexts, tracks, base, oos)
 
 
 def verdict(strategies: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -175,6 +183,8 @@ def _hash(base: PolicyConfig, params: CalibrationParams) -> str:
             "train_h": params.train_h,
             "test_h": params.test_h,
             "objective": params.objective,
+            "space": params.space.to_json(),
+            "learned": params.learned,
         },
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
@@ -184,14 +194,13 @@ def _hash(base: PolicyConfig, params: CalibrationParams) -> str:
 def window_figures(
     row: BookRow, start_ms: int, first_h: int, last_h: int, decisions: slice
 ) -> dict[str, Any]:
-    """`FIGURES` of one book over hours [first_h, last_h] of its run (fees as a fraction of the
-    book's value at the window's start)."""
+    """`FIGURES` of one book over hours [first_h, last_h] of its run."""
     equity = row.equity[first_h : last_h + 1]
     figures = strategy_figures(
         equity / equity[0], start_ms,
         turnovers=row.turnovers[decisions].tolist(), fees=0.0, funding=0.0, sample_h=24,
     )  # fmt: skip
-    return {k: figures[k] for k in FIGURES if k != "fees"}
+    return {k: figures[k] for k in FIGURES}
 
 
 def _fold(
