@@ -57,6 +57,12 @@ class PortfolioSettings(BaseModel):
     """Reuse the last portfolio read while a one-query version check says nothing changed."""
 
 
+class ReadsSettings(BaseModel):
+    cache_ttl_s: float = Field(default=1.0, ge=0)
+    """Longest a cached read answer is served (its data ages and prices are at most this old;
+    any commit drops it at once); 0 switches the response cache off."""
+
+
 class EventsSettings(BaseModel):
     heartbeat_s: float = Field(default=15.0, gt=0)
     """Seconds of silence after which the event stream sends a keep-alive comment."""
@@ -126,6 +132,7 @@ class Settings(BaseSettings):
     kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
+    reads: ReadsSettings = Field(default_factory=ReadsSettings)
     events: EventsSettings = Field(default_factory=EventsSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
-from app.api.portfolio_fast_path import PortfolioFastPath
+from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
     api_keys,
@@ -67,6 +67,9 @@ def create_app(settings: Settings) -> FastAPI:
             prices=prices,
             ticker_stream=stream,
             portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
+            response_cache=ResponseCache(
+                settings.reads.cache_ttl_s, single_process=settings.is_sqlite
+            ),
         )
         app.state.app_state.replays.start()
         if stream is not None:
@@ -74,9 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
         listener = None
         state = app.state.app_state
         if not settings.is_sqlite:
-            channels = {EVENTS: state.events.notify}
-            if state.portfolio_cache is not None:
-                channels[CHANGES] = state.portfolio_cache.invalidate
+            channels = {EVENTS: state.events.notify, CHANGES: _invalidate(state)}
             listener = ChangeListener(
                 settings.database_url,
                 channels=channels,
@@ -117,7 +118,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(PortfolioFastPath, path=f"{API_PREFIX}/portfolio")
+    app.add_middleware(ResponseCacheMiddleware)
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     app.include_router(system.router, prefix=API_PREFIX)
     app.include_router(api_keys.router, prefix=API_PREFIX)
@@ -133,10 +134,24 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def _caches(state: AppState) -> list[PortfolioReadCache | ResponseCache]:
+    return [c for c in (state.portfolio_cache, state.response_cache) if c is not None]
+
+
+def _invalidate(state: AppState) -> Callable[[], None]:
+    """Another replica (or this one) committed a change: every read cache drops what it has."""
+
+    def invalidate() -> None:
+        for cache in _caches(state):
+            cache.invalidate()
+
+    return invalidate
+
+
 def _set_listening(state: AppState) -> Callable[[bool], None]:
     def set_listening(listening: bool) -> None:
-        if state.portfolio_cache is not None:
-            state.portfolio_cache.set_listening(listening)
+        for cache in _caches(state):
+            cache.set_listening(listening)
 
     return set_listening
 

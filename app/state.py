@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.db.session_flags import events_written, portfolio_changed, runs_queued
+from app.db.session_flags import events_written, portfolio_changed, runs_queued, wrote
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
@@ -19,6 +20,9 @@ from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.system.events import EventSignal
+
+if TYPE_CHECKING:
+    from app.api.response_cache import ResponseCache
 
 
 @dataclass
@@ -34,6 +38,8 @@ class AppState:
     scoring_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """Held while a scoring run is in progress in this process."""
     portfolio_cache: PortfolioReadCache | None = None
+    response_cache: ResponseCache | None = None
+    """Whole read answers of this replica (see `app.api.response_cache`)."""
     events: EventSignal = field(default_factory=EventSignal)
     started_at: datetime = field(default_factory=utcnow)
     replays: ReplayRunner = field(init=False)
@@ -45,10 +51,12 @@ class AppState:
 
 def announce_commit(state: AppState, session: AsyncSession) -> None:
     """After a commit: drop this replica's portfolio read cache if the transaction changed what
-    it shows, wake this replica's event streams if it wrote events, and start the replay or
-    calibration runs it queued."""
+    it shows, drop its cached read answers if it wrote anything, wake this replica's event
+    streams if it wrote events, and start the replay or calibration runs it queued."""
     if portfolio_changed(session) and state.portfolio_cache is not None:
         state.portfolio_cache.invalidate()
+    if wrote(session) and state.response_cache is not None:
+        state.response_cache.invalidate()
     if events_written(session):
         state.events.notify()
     for run_id in runs_queued(session):

@@ -73,8 +73,9 @@ def make_settings() -> Callable[..., Settings]:
             "scheduler": {"enabled": False},
             "kucoin": {"futures_url": "http://127.0.0.1:9"},
             # Requests share one rolled-back transaction here: nothing commits, so nothing
-            # notifies. The read cache has tests of its own on committed databases.
+            # notifies. The read caches have tests of their own on committed databases.
             "portfolio": {"read_cache": False},
+            "reads": {"cache_ttl_s": 0},
         }
         values.update(overrides)
         return Settings.model_validate(values)

@@ -11,6 +11,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.api.response_cache import remember_role
 from app.config import Role
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
@@ -158,22 +159,26 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates `X-API-Key` within the request's session."""
 
     async def authorise(
-        state: AppStateDep, session: SessionDep, presented: PresentedKey
+        request: Request, state: AppStateDep, session: SessionDep, presented: PresentedKey
     ) -> Principal:
         @asynccontextmanager
         async def request_session() -> AsyncIterator[AsyncSession]:
             yield session
 
-        return await authenticate(state, presented, required, request_session)
+        principal = await authenticate(state, presented, required, request_session)
+        remember_role(request, principal.role)
+        return principal
 
     return authorise
 
 
 async def authorise_reader_lazily(
-    state: AppStateDep, sessions: SessionSourceDep, presented: PresentedKey
+    request: Request, state: AppStateDep, sessions: SessionSourceDep, presented: PresentedKey
 ) -> Principal:
     """`read` role without a request session: a stored key opens one, a bootstrap key none."""
-    return await authenticate(state, presented, Role.READ, sessions.open)
+    principal = await authenticate(state, presented, Role.READ, sessions.open)
+    remember_role(request, principal.role)
+    return principal
 
 
 ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]

@@ -1,6 +1,6 @@
 """Listens to the database's change notifications (PostgreSQL LISTEN) on a dedicated connection.
 
-Migration 0005 makes every committed change to the tables the portfolio read shows send
+Migrations 0005 and 0012 make every committed change to the tables a cached read shows send
 `NOTIFY mysymbols_changes`. While listening, a replica can trust its read cache without asking
 the database; whenever the connection is down it says so, and readers fall back to checking.
 """
@@ -21,7 +21,7 @@ from app.backoff import backoff_delay
 logger = logging.getLogger(__name__)
 RECONNECT_BASE_S = 0.5
 
-CHANGES = "mysymbols_changes"  # migration 0005: anything the portfolio read shows
+CHANGES = "mysymbols_changes"  # migrations 0005, 0012: anything a cached read shows
 EVENTS = "mysymbols_events"  # migration 0006: a new row in the event outbox
 
 

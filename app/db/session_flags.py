@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
 
 PORTFOLIO_CHANGED = "portfolio_changed"
 
@@ -38,3 +42,23 @@ def mark_run_queued(session: AsyncSession, run_id: int) -> None:
 
 def runs_queued(session: AsyncSession) -> list[int]:
     return list(session.info.pop(RUNS_QUEUED, []))
+
+
+WROTE = "wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def wrote(session: AsyncSession) -> bool:
+    """Whether this transaction wrote anything (through the ORM: flushes, insert/update/delete
+    statements); read once, at its commit."""
+    return bool(session.info.pop(WROTE, False))

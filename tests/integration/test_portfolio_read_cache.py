@@ -49,6 +49,7 @@ async def replica(
         url,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
         portfolio={"read_cache": read_cache},
+        reads={"cache_ttl_s": 1.0 if read_cache else 0},
     )
     app = create_app(settings)
     clients = start_app(app)
@@ -118,7 +119,7 @@ async def test_replicas_see_each_others_writes(
         await writer_clients.aclose()
 
 
-async def test_the_fast_path_answers_like_the_route_and_defers_everything_else(
+async def test_a_cached_answer_is_the_routes_and_everything_else_is_deferred_to_it(
     committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
 ) -> None:
     writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
 from app.api.deps import AlertServiceDep, ReaderDep, TraderDep
+from app.api.response_cache import CachedRead
 from app.schemas.common import problem_responses
 from app.services.alerts.conditions import ALERT_KINDS
 
@@ -44,7 +45,12 @@ class AlertCheckRead(BaseModel):
     resolved: list[str]
 
 
-@router.get("", response_model=list[AlertRead], summary="Alerts, most recently seen first")
+@router.get(
+    "",
+    dependencies=[CachedRead],
+    response_model=list[AlertRead],
+    summary="Alerts, most recently seen first",
+)
 async def list_alerts(
     _: ReaderDep,
     alerts: AlertServiceDep,

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import MySymbolsDep, ReaderDep
+from app.api.response_cache import CachedRead
 from app.schemas.common import problem_responses
 
 router = APIRouter(tags=["interop"], responses=problem_responses(401, 403))
@@ -24,6 +25,7 @@ class Pairlist(BaseModel):
 
 @router.get(
     "/pairlist",
+    dependencies=[CachedRead],
     response_model=Pairlist,
     summary="The portfolio in freqtrade's RemotePairList format",
     description='Point freqtrade at it: `{"method": "RemotePairList", "pairlist_url": '

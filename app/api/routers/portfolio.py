@@ -16,6 +16,7 @@ from app.api.deps import (
     SessionSourceDep,
     TraderDep,
 )
+from app.api.response_cache import CachedRead
 from app.schemas.common import problem_responses
 from app.schemas.portfolio import (
     AddSymbol,
@@ -57,6 +58,7 @@ async def _changed(
 
 @router.get(
     "",
+    dependencies=[CachedRead],
     response_model=PortfolioRead,
     summary="The members with weights, scores, prices and data age (or as of a past time)",
 )
@@ -137,6 +139,7 @@ async def replace_symbol(
 
 @router.get(
     "/history",
+    dependencies=[CachedRead],
     response_model=list[HistoryRead],
     summary="The audit trail, newest first",
     responses=problem_responses(404, 422),

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request
 
 from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, SessionDep, TraderDep
 from app.api.idempotent import answer_once
+from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
 from app.config import Role
 from app.errors import PermissionDeniedError
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_re
 
 @router.get(
     "/weights",
+    dependencies=[CachedRead],
     response_model=WeightsRead,
     summary="Target weights of the current members (calculate_dynamic_weights)",
     responses=problem_responses(409, 422),
@@ -51,6 +53,7 @@ async def get_weights(
 
 @router.get(
     "/replacement-candidates",
+    dependencies=[CachedRead],
     response_model=ReplacementCandidatesRead,
     summary="Replacement recommendations with their reasons and blocking reasons",
 )
@@ -103,6 +106,7 @@ async def rebalance_portfolio(
 
 @router.get(
     "/position-size",
+    dependencies=[CachedRead],
     response_model=PositionSizeRead,
     summary="Position size of a member for an account balance, in USDT and lots",
     responses=problem_responses(404, 422),
@@ -138,6 +142,7 @@ async def get_position_size(
 
 @router.get(
     "/correlation",
+    dependencies=[CachedRead],
     response_model=CorrelationRead,
     summary="Correlation of the members' hourly log returns: matrix, pairs, clusters, beta",
 )
@@ -171,6 +176,7 @@ async def post_performance(
 
 @router.get(
     "/statistics",
+    dependencies=[CachedRead],
     response_model=StatisticsRead,
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
@@ -180,6 +186,7 @@ async def get_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
 
 @router.get(
     "/metrics",
+    dependencies=[CachedRead],
     response_model=MetricsRead,
     summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
     responses=problem_responses(409, 422),

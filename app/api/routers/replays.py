@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.api.deps import ReaderDep, ReplaysDep, TraderDep
+from app.api.response_cache import CachedRead
 from app.schemas.common import problem_responses
 from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
 from app.services.replay.service import ReplayRequest
@@ -40,7 +41,12 @@ async def create_replay(
     return ReplaySummary.model_validate(run)  # the run starts once the request commits
 
 
-@router.get("", response_model=list[ReplaySummary], summary="Replays, newest first")
+@router.get(
+    "",
+    dependencies=[CachedRead],
+    response_model=list[ReplaySummary],
+    summary="Replays, newest first",
+)
 async def list_replays(
     _: ReaderDep, replays: ReplaysDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[ReplaySummary]:
@@ -49,6 +55,7 @@ async def list_replays(
 
 @router.get(
     "/{run_id}",
+    dependencies=[CachedRead],
     response_model=ReplayRead,
     summary="One replay: status, progress and, when done, its report",
     responses=problem_responses(404),

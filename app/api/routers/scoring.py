@@ -14,6 +14,7 @@ from app.api.deps import (
     ScoringRunsDep,
     TraderDep,
 )
+from app.api.response_cache import CachedAdminRead, CachedRead
 from app.schemas.common import problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
@@ -54,6 +55,7 @@ async def calculate_scores(principal: TraderDep, runs: ScoringRunsDep) -> Scorin
 
 @router.get(
     "/rankings",
+    dependencies=[CachedRead],
     response_model=RankingsRead,
     summary="Symbols of the latest run, best first, by composite or one component",
     responses=problem_responses(404, 422),
@@ -77,6 +79,7 @@ async def get_rankings(
 
 @router.get(
     "/symbol/{symbol:path}/scores",
+    dependencies=[CachedRead],
     response_model=SymbolScoresRead,
     summary="A symbol's scores with breakdowns over its newest runs (any symbol form)",
     responses=problem_responses(404, 422),
@@ -106,6 +109,7 @@ async def get_symbol_scores(
 
 @router.get(
     "/runs/{run_id}",
+    dependencies=[CachedRead],
     response_model=ScoringRunDetail,
     summary="One scoring run: summary, exclusions with reasons, configuration",
     responses=problem_responses(404),
@@ -114,7 +118,12 @@ async def get_scoring_run(run_id: int, _: ReaderDep, scoring: ScoringDep) -> Sco
     return ScoringRunDetail.model_validate(await scoring.get_run(run_id))
 
 
-@router.get("/algorithms", response_model=list[AlgorithmRead], summary="Scoring components")
+@router.get(
+    "/algorithms",
+    dependencies=[CachedAdminRead],
+    response_model=list[AlgorithmRead],
+    summary="Scoring components",
+)
 async def list_algorithms(_: AdminDep, scoring: ScoringDep) -> list[AlgorithmRead]:
     return [AlgorithmRead.model_validate(a) for a in await scoring.list_algorithms()]
 
@@ -147,6 +156,7 @@ async def update_algorithms(
 
 @router.get(
     "/algorithms/changes",
+    dependencies=[CachedAdminRead],
     response_model=list[AlgorithmChangeRecord],
     summary="Applied changes of the scoring algorithm, newest first, with their evidence",
 )
@@ -158,6 +168,7 @@ async def algorithm_changes(
 
 @router.get(
     "/evidence",
+    dependencies=[CachedRead],
     response_model=EvidenceRead,
     summary="The latest walk-forward evidence for the configuration in force: out-of-sample "
     "figures after costs beside every baseline, IC per component, the verdict",

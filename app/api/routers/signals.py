@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, status
 
 from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
 from app.api.idempotent import answer_once
+from app.api.response_cache import CachedRead
 from app.schemas.common import problem_responses
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -56,7 +57,12 @@ async def process_signals(
     return [SignalRead.model_validate(s) for s in await signals.process_pending(limit)]
 
 
-@router.get("/pending", response_model=list[SignalRead], summary="Signals not evaluated yet")
+@router.get(
+    "/pending",
+    dependencies=[CachedRead],
+    response_model=list[SignalRead],
+    summary="Signals not evaluated yet",
+)
 async def pending_signals(
     _: ReaderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SignalRead]:
@@ -65,7 +71,12 @@ async def pending_signals(
     return [SignalRead.model_validate(s) for s in rows]
 
 
-@router.get("/processed", response_model=list[SignalRead], summary="Evaluated or expired signals")
+@router.get(
+    "/processed",
+    dependencies=[CachedRead],
+    response_model=list[SignalRead],
+    summary="Evaluated or expired signals",
+)
 async def processed_signals(
     _: ReaderDep,
     signals: SignalsDep,
@@ -81,13 +92,19 @@ async def processed_signals(
     return [SignalRead.model_validate(s) for s in rows]
 
 
-@router.get("/statistics", response_model=SignalStatistics, summary="Counts, approval rate, agents")
+@router.get(
+    "/statistics",
+    dependencies=[CachedRead],
+    response_model=SignalStatistics,
+    summary="Counts, approval rate, agents",
+)
 async def signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
     return SignalStatistics.model_validate(await signals.statistics())
 
 
 @router.get(
     "/{signal_id}",
+    dependencies=[CachedRead],
     response_model=SignalRead,
     summary="One signal with each agent's vote and the consensus",
     responses=problem_responses(404),

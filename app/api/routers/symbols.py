@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import ReaderDep, TraderDep, UniverseDep
+from app.api.response_cache import CachedRead
 from app.db.repositories.symbols import SymbolFilter
 from app.schemas.common import problem_responses
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
@@ -23,7 +24,12 @@ def _read(view: SymbolView) -> SymbolRead:
     return SymbolRead(**row_values, data_age_s=view.data_age_s, stale=view.stale)
 
 
-@router.get("", response_model=SymbolPage, summary="List synced symbols (last good data)")
+@router.get(
+    "",
+    dependencies=[CachedRead],
+    response_model=SymbolPage,
+    summary="List synced symbols (last good data)",
+)
 async def list_symbols(
     _: ReaderDep,
     universe: UniverseDep,
@@ -40,6 +46,7 @@ async def list_symbols(
 
 @router.get(
     "/{symbol:path}",
+    dependencies=[CachedRead],
     response_model=SymbolRead,
     summary="One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)",
     responses=problem_responses(404, 422),

@@ -1,0 +1,238 @@
+"""The per-replica cache of whole read responses: one mechanism for every cacheable `GET`.
+
+A route opts in with `CachedRead` (a dependency that records the role it requires). Its `200`
+answers are kept, body and `ETag`, keyed by path and query, and served again, before FastAPI's
+routing and dependencies, to any caller whose key is known to hold that role, while:
+
+- nothing has been committed since (this replica's own commits invalidate at once; the other
+  replicas' through PostgreSQL's change notifications, so on PostgreSQL the cache serves only
+  while it is listening; SQLite is one process), and
+- the answer is younger than `reads.cache_ttl_s` (default 1 s): clock-derived fields such as
+  data ages, and live prices, are at most that old.
+
+Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with it gets `304`.
+Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
+authentication and forgotten at the next commit (a revocation commits).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Depends, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
+from app.config import Role
+from app.security import hash_key
+
+if TYPE_CHECKING:
+    from app.state import AppState
+
+CACHE_HEADER = b"x-cache"
+ROLE_KEY = "cached_read_role"  # request.state: the route's required role (it is cacheable)
+PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authenticated
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    etag: bytes  # quoted, as sent
+    content_type: bytes
+    role: Role  # what a caller needs to be served it
+    generation: int
+    stored_at: float  # time.monotonic()
+
+
+class ResponseCache:
+    """Cached read answers and known key roles of this replica, valid for one generation."""
+
+    def __init__(self, ttl_s: float, *, single_process: bool) -> None:
+        self.ttl_s = ttl_s
+        self.single_process = single_process  # SQLite: every write is this process's own
+        self.listening = False
+        self.generation = 0
+        self._entries: dict[bytes, Entry] = {}
+        self._roles: dict[str, Role] = {}  # stored keys' hashes
+
+    @property
+    def active(self) -> bool:
+        return self.ttl_s > 0 and (self.listening or self.single_process)
+
+    def invalidate(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+        self._roles.clear()
+
+    def set_listening(self, listening: bool) -> None:
+        self.listening = listening
+        self.invalidate()
+
+    def lookup(self, key: bytes) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry.stored_at >= self.ttl_s:
+            return None
+        return entry
+
+    def store(self, key: bytes, entry: Entry) -> None:
+        if entry.generation == self.generation:  # else a commit came while it was computed
+            self._entries[key] = entry
+
+    def role_of(self, key_hash: str) -> Role | None:
+        return self._roles.get(key_hash)
+
+    def learn_role(self, key_hash: str, role: Role, generation: int) -> None:
+        if generation == self.generation:
+            self._roles[key_hash] = role
+
+
+def cached_read(required: Role) -> Any:
+    """A route dependency: the route's `200` answers may be cached for `required` callers."""
+
+    async def mark(request: Request) -> None:
+        setattr(request.state, ROLE_KEY, required)
+
+    return Depends(mark)
+
+
+CachedRead = cached_read(Role.READ)
+CachedAdminRead = cached_read(Role.ADMIN)
+
+
+def remember_role(request: Request, role: Role) -> None:
+    """Called by authentication: the role the presented key holds."""
+    setattr(request.state, PRINCIPAL_KEY, role)
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        state: AppState = scope["app"].state.app_state
+        cache = state.response_cache
+        if cache is None or not cache.active:
+            await self.app(scope, receive, send)
+            return
+        key = scope["path"].encode() + b"?" + scope["query_string"]
+        presented = _presented_key(scope)
+        entry = cache.lookup(key)
+        if entry is not None and _may_read(state, cache, presented, entry.role):
+            await _send_entry(scope, send, entry)
+            return
+        await self.app(scope, receive, _Capture(scope, send, cache, key, presented).send)
+
+
+class _Capture:
+    """Passes an answer through; a cacheable `200` is buffered, tagged, kept and sent (or
+    answered `304` when the caller already has it)."""
+
+    def __init__(
+        self, scope: Scope, send: Send, cache: ResponseCache, key: bytes, presented: str | None
+    ) -> None:
+        self.scope, self._send, self.cache, self.key = scope, send, cache, key
+        self.presented = presented
+        self.generation = cache.generation  # before the route reads anything
+        self.start: Message | None = None
+        self.chunks: list[bytes] = []
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            request_state = self.scope.get("state", {})
+            self._learn_role(request_state)
+            if message["status"] == 200 and ROLE_KEY in request_state:
+                self.start = message
+                return
+        elif self.start is not None and message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                await self._finish()
+            return
+        await self._send(message)
+
+    def _learn_role(self, request_state: dict[str, Any]) -> None:
+        role = request_state.get(PRINCIPAL_KEY)
+        if role is not None and self.presented is not None:
+            self.cache.learn_role(hash_key(self.presented), role, self.generation)
+
+    async def _finish(self) -> None:
+        assert self.start is not None
+        body = b"".join(self.chunks)
+        headers = dict(self.start["headers"])
+        entry = Entry(
+            body=body,
+            etag=b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"',
+            content_type=headers.get(b"content-type", b"application/json"),
+            role=self.scope["state"][ROLE_KEY],
+            generation=self.generation,
+            stored_at=time.monotonic(),
+        )
+        self.cache.store(self.key, entry)
+        passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
+        if _not_modified(self.scope, entry.etag):
+            await self._send(
+                {"type": "http.response.start", "status": 304,
+                 "headers": [*[(k, v) for k, v in passed if k != b"content-type"],
+                             (b"etag", entry.etag)]}
+            )  # fmt: skip
+            await self._send({"type": "http.response.body", "body": b""})
+            return
+        await self._send(
+            {"type": "http.response.start", "status": 200,
+             "headers": [*passed, (b"content-length", str(len(body)).encode()),
+                         (b"etag", entry.etag)]}
+        )  # fmt: skip
+        await self._send({"type": "http.response.body", "body": body})
+
+
+async def _send_entry(scope: Scope, send: Send, entry: Entry) -> None:
+    request_id = (incoming_request_id(scope) or uuid.uuid4().hex).encode()
+    common = [
+        (REQUEST_ID_HEADER.encode(), request_id),
+        (b"etag", entry.etag),
+        (CACHE_HEADER, b"hit"),
+    ]
+    if _not_modified(scope, entry.etag):
+        await send({"type": "http.response.start", "status": 304, "headers": common})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers = [(b"content-type", entry.content_type),
+               (b"content-length", str(len(entry.body)).encode()), *common]  # fmt: skip
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": entry.body})
+
+
+def _not_modified(scope: Scope, etag: bytes) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            tags = {t.strip().removeprefix(b"W/") for t in value.split(b",")}
+            return etag in tags or b"*" in tags
+    return False
+
+
+def _presented_key(scope: Scope) -> str | None:
+    presented = None
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            return value.decode("latin-1")
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            presented = value[7:].decode("latin-1").strip()
+    return presented
+
+
+def _may_read(state: AppState, cache: ResponseCache, presented: str | None, required: Role) -> bool:
+    """A key known to hold `required` (a bootstrap key, or a stored one the routes have
+    authenticated this generation), or no key where reads are open; else the route decides."""
+    if presented is None:
+        return required is Role.READ and state.settings.auth.open_reads
+    key_hash = hash_key(presented)
+    principal = state.keyring.match(key_hash)
+    role = principal.role if principal is not None else cache.role_of(key_hash)
+    return role is not None and role.allows(required)

@@ -1,0 +1,154 @@
+"""The response cache of read answers: ETags and 304, invalidation by this replica's commits at
+once and by another replica's through PostgreSQL's notifications, the time limit, and keys: a
+stored key is served from the cache only while it is valid, a role only what it may read."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import ADMIN_KEY, READ_KEY, start_app
+from tests.helpers import assert_problem
+from tests.integration.committed import BASE, TRADE, prepared
+from tests.kucoin_sim.app import KucoinSimulator
+
+READ = {"X-API-Key": READ_KEY}
+ADMIN = {"X-API-Key": ADMIN_KEY}
+RANKINGS = f"{BASE}/scoring/rankings"
+WEIGHTS = f"{BASE}/portfolio/weights"
+
+
+@asynccontextmanager
+async def replica(
+    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], ttl_s: float = 30.0
+) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
+    """An app on `url` whose cached answers live `ttl_s` (long: commits must drop them)."""
+    settings = make_settings(
+        url,
+        kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
+        reads={"cache_ttl_s": ttl_s},
+    )
+    app = create_app(settings)
+    clients = start_app(app)
+    client = await clients.__anext__()
+    try:
+        cache = app.state.app_state.response_cache
+        for _ in range(500):  # PostgreSQL: the listener connects in the background
+            if cache.active:
+                break
+            await asyncio.sleep(0.01)
+        assert cache.active
+        yield client, app
+    finally:
+        await clients.aclose()
+
+
+async def eventually_changes(api: httpx.AsyncClient, url: str, etag: str) -> httpx.Response:
+    for _ in range(500):
+        response = await api.get(url, headers=READ)
+        if response.headers["etag"] != etag:
+            return response
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{url} still answers {etag}")
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"committed_{request.param}"))
+
+
+async def test_an_etag_gets_304_and_a_new_run_a_new_answer(
+    database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    _, writer_clients, _ = await prepared(database, live_sim, make_settings)
+    await writer_clients.aclose()
+    async with replica(database, live_sim, make_settings) as (api, _):
+        first = await api.get(RANKINGS, params={"limit": 5}, headers=READ)
+        assert first.status_code == 200 and "x-cache" not in first.headers
+        etag = first.headers["etag"]
+        again = await api.get(RANKINGS, params={"limit": 5}, headers=READ)
+        assert again.headers["x-cache"] == "hit" and again.content == first.content
+        assert again.headers["etag"] == etag
+        unchanged = await api.get(
+            RANKINGS, params={"limit": 5}, headers={**READ, "If-None-Match": etag}
+        )
+        assert unchanged.status_code == 304 and unchanged.content == b""
+        assert unchanged.headers["etag"] == etag
+        other = await api.get(RANKINGS, params={"limit": 6}, headers=READ)  # its own entry
+        assert "x-cache" not in other.headers and len(other.json()["items"]) == 6
+
+        # This replica's own commit (a scoring run) drops every cached answer at once.
+        assert (await api.post(f"{BASE}/scoring/calculate", headers=TRADE)).status_code == 200
+        fresh = await api.get(
+            RANKINGS, params={"limit": 5}, headers={**READ, "If-None-Match": etag}
+        )
+        assert fresh.status_code == 200 and "x-cache" not in fresh.headers
+        assert fresh.json()["run_id"] != first.json()["run_id"]
+        assert fresh.headers["etag"] != etag
+
+
+async def test_another_replicas_membership_change_shows_through_its_notification(
+    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    try:
+        for symbol in symbols[:3]:
+            await writer.post(
+                f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE
+            )
+        async with replica(committed_postgres, live_sim, make_settings) as (api, _):
+            cached = await api.get(WEIGHTS, headers=READ)
+            assert set(cached.json()["weights"]) == set(symbols[:3])
+            assert (await api.get(WEIGHTS, headers=READ)).headers["x-cache"] == "hit"
+            await writer.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]},
+                              headers=TRADE)  # fmt: skip
+            changed = await eventually_changes(api, WEIGHTS, cached.headers["etag"])
+            assert set(changed.json()["weights"]) == set(symbols[:4])
+    finally:
+        await writer_clients.aclose()
+
+
+async def test_an_answer_lives_no_longer_than_its_time_limit(
+    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    _, writer_clients, _ = await prepared(committed_sqlite, live_sim, make_settings)
+    await writer_clients.aclose()
+    async with replica(committed_sqlite, live_sim, make_settings, ttl_s=0.3) as (api, _):
+        await api.get(RANKINGS, headers=READ)
+        assert (await api.get(RANKINGS, headers=READ)).headers["x-cache"] == "hit"
+        await asyncio.sleep(0.35)
+        assert "x-cache" not in (await api.get(RANKINGS, headers=READ)).headers
+
+
+async def test_keys_are_served_only_what_they_may_read_and_only_while_valid(
+    database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    _, writer_clients, _ = await prepared(database, live_sim, make_settings)
+    await writer_clients.aclose()
+    async with replica(database, live_sim, make_settings) as (api, _):
+        created = await api.post(f"{BASE}/api-keys", json={"name": "engine", "role": "read"},
+                                 headers=ADMIN)  # fmt: skip
+        stored = {"X-API-Key": created.json()["key"]}
+        # Its first use records `last_used_at` (a commit: nothing is kept); the next fills.
+        for _ in range(2):
+            assert (await api.get(RANKINGS, headers=stored)).status_code == 200
+        assert (await api.get(RANKINGS, headers=stored)).headers["x-cache"] == "hit"
+
+        # An admin-only read cached for an admin is not served to a read key.
+        algorithms = f"{BASE}/scoring/algorithms"
+        assert (await api.get(algorithms, headers=ADMIN)).status_code == 200
+        assert (await api.get(algorithms, headers=ADMIN)).headers["x-cache"] == "hit"
+        assert_problem(await api.get(algorithms, headers=READ), 403, "forbidden")
+        assert_problem(await api.get(RANKINGS), 401, "unauthenticated")  # no key
+
+        # A revocation commits: the stored key is not served from the cache any more.
+        revoked = await api.delete(f"{BASE}/api-keys/{created.json()['id']}", headers=ADMIN)
+        assert revoked.status_code in (200, 204)
+        assert_problem(await api.get(RANKINGS, headers=stored), 401, "unauthenticated")
