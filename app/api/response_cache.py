@@ -11,12 +11,16 @@ routing and dependencies, to any caller whose key is known to hold that role, wh
   data ages, and live prices, are at most that old.
 
 Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with it gets `304`.
+When an answer is missing, the first caller computes it and the others wait for it; when it is
+past its time limit, the others are served it until the refresh is kept (no stampede of
+identical computations under load).
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
 authentication and forgotten at the next commit (a revocation commits).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 import uuid
@@ -58,6 +62,7 @@ class ResponseCache:
         self.generation = 0
         self._entries: dict[bytes, Entry] = {}
         self._roles: dict[str, Role] = {}  # stored keys' hashes
+        self._pending: dict[bytes, asyncio.Future[Entry | None]] = {}
 
     @property
     def active(self) -> bool:
@@ -72,15 +77,34 @@ class ResponseCache:
         self.listening = listening
         self.invalidate()
 
-    def lookup(self, key: bytes) -> Entry | None:
+    def lookup(self, key: bytes) -> tuple[Entry | None, bool]:
+        """The answer kept for `key` in this generation, and whether it is within its time
+        limit (an older one is served only while its refresh is under way)."""
         entry = self._entries.get(key)
-        if entry is None or time.monotonic() - entry.stored_at >= self.ttl_s:
-            return None
-        return entry
+        if entry is None:
+            return None, False
+        return entry, time.monotonic() - entry.stored_at < self.ttl_s
 
-    def store(self, key: bytes, entry: Entry) -> None:
-        if entry.generation == self.generation:  # else a commit came while it was computed
-            self._entries[key] = entry
+    def store(self, key: bytes, entry: Entry) -> bool:
+        """Keep `entry` unless a commit came while it was computed; whether it was kept."""
+        if entry.generation != self.generation:
+            return False
+        self._entries[key] = entry
+        return True
+
+    def refreshing(self, key: bytes) -> asyncio.Future[Entry | None] | None:
+        """The answer being computed for `key` (by the first caller that missed), if any."""
+        return self._pending.get(key)
+
+    def begin(self, key: bytes) -> asyncio.Future[Entry | None]:
+        future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        return future
+
+    def end(self, key: bytes, entry: Entry | None) -> None:
+        future = self._pending.pop(key, None)
+        if future is not None and not future.done():
+            future.set_result(entry)
 
     def role_of(self, key_hash: str) -> Role | None:
         return self._roles.get(key_hash)
@@ -123,11 +147,26 @@ class ResponseCacheMiddleware:
             return
         key = scope["path"].encode() + b"?" + scope["query_string"]
         presented = _presented_key(scope)
-        entry = cache.lookup(key)
-        if entry is not None and _may_read(state, cache, presented, entry.role):
+        entry, fresh = cache.lookup(key)
+        pending = cache.refreshing(key)
+        if pending is not None and entry is None:  # one caller computes, the others wait
+            entry, fresh = await asyncio.shield(pending), True
+        if (
+            entry is not None
+            and (fresh or pending is not None)
+            and _may_read(state, cache, presented, entry.role)
+        ):
             await _send_entry(scope, send, entry)
             return
-        await self.app(scope, receive, _Capture(scope, send, cache, key, presented).send)
+        capture = _Capture(scope, send, cache, key, presented)
+        if pending is not None:
+            await self.app(scope, receive, capture.send)
+            return
+        cache.begin(key)
+        try:
+            await self.app(scope, receive, capture.send)
+        finally:
+            cache.end(key, capture.kept)
 
 
 class _Capture:
@@ -142,6 +181,7 @@ class _Capture:
         self.generation = cache.generation  # before the route reads anything
         self.start: Message | None = None
         self.chunks: list[bytes] = []
+        self.kept: Entry | None = None  # the answer, when it was cacheable and current
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -174,7 +214,8 @@ class _Capture:
             generation=self.generation,
             stored_at=time.monotonic(),
         )
-        self.cache.store(self.key, entry)
+        if self.cache.store(self.key, entry):
+            self.kept = entry
         passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
         if _not_modified(self.scope, entry.etag):
             await self._send(

@@ -180,10 +180,14 @@ def main() -> None:
                     url = f"{app}{API}{READS[name].format(member=member)}"
                     results[name] = best_of(args.rounds, url, **timed)  # type: ignore[arg-type]
             if "portfolio" in args.only:
-                no_cache = {**env, "MYSYMBOLS_PORTFOLIO__READ_CACHE": "false"}
+                no_cache = {
+                    **env,
+                    "MYSYMBOLS_PORTFOLIO__READ_CACHE": "false",
+                    "MYSYMBOLS_READS__CACHE_TTL_S": "0",
+                }
                 with process(uvicorn("app.main:app", app_port), no_cache, "0"):
                     wait_for(f"{app}{API}/health")
-                    results["portfolio (cache off)"] = best_of(
+                    results["portfolio (caches off)"] = best_of(
                         args.rounds,
                         f"{app}{API}/portfolio",
                         **timed,  # type: ignore[arg-type]
