@@ -1,0 +1,110 @@
+"""The response cache's middleware on a small app (no database): one computation for many
+simultaneous callers, an expired answer served while it is refreshed, 304 on a matching ETag,
+errors and unmarked routes never kept, commits dropping everything."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from fastapi import FastAPI, HTTPException
+
+from app.api.response_cache import CachedRead, ResponseCache, ResponseCacheMiddleware
+
+DELAY_S = 0.05
+
+
+def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
+    calls = {"cached": 0, "plain": 0, "failing": 0}
+    app = FastAPI()
+
+    @app.get("/cached", dependencies=[CachedRead])
+    async def cached() -> dict[str, int]:
+        calls["cached"] += 1
+        await asyncio.sleep(DELAY_S)
+        return {"call": calls["cached"]}
+
+    @app.get("/plain")
+    async def plain() -> dict[str, int]:
+        calls["plain"] += 1
+        return {"call": calls["plain"]}
+
+    @app.get("/failing", dependencies=[CachedRead])
+    async def failing() -> None:
+        calls["failing"] += 1
+        raise HTTPException(404)
+
+    app.add_middleware(ResponseCacheMiddleware)
+    keyring = SimpleNamespace(match=lambda _hash: None)
+    settings = SimpleNamespace(auth=SimpleNamespace(open_reads=True))
+    app.state.app_state = SimpleNamespace(response_cache=cache, keyring=keyring, settings=settings)
+    return app, calls
+
+
+@pytest.fixture
+def cache() -> ResponseCache:
+    return ResponseCache(0.2, single_process=True)
+
+
+async def client(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+
+async def test_simultaneous_callers_share_one_computation(cache: ResponseCache) -> None:
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        answers = await asyncio.gather(*(api.get("/cached") for _ in range(10)))
+    assert calls["cached"] == 1
+    assert {a.json()["call"] for a in answers} == {1}
+    assert sum(a.headers.get("x-cache") == "hit" for a in answers) == 9
+    assert len({a.headers["etag"] for a in answers}) == 1
+
+
+async def test_an_expired_answer_is_served_while_it_is_refreshed(cache: ResponseCache) -> None:
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        await api.get("/cached")
+        await asyncio.sleep(0.25)  # past the time limit
+        refresh = asyncio.create_task(api.get("/cached"))
+        await asyncio.sleep(DELAY_S / 5)
+        meanwhile = await api.get("/cached")
+        assert meanwhile.json()["call"] == 1 and meanwhile.headers["x-cache"] == "hit"
+        assert (await refresh).json()["call"] == 2
+        assert (await api.get("/cached")).json()["call"] == 2
+    assert calls["cached"] == 2
+
+
+async def test_a_matching_etag_gets_304_and_a_commit_drops_the_answer(cache: ResponseCache) -> None:
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        first = await api.get("/cached")
+        etag = first.headers["etag"]
+        unchanged = await api.get("/cached", headers={"If-None-Match": f'W/{etag}, "other"'})
+        assert unchanged.status_code == 304 and unchanged.content == b""
+        cache.invalidate()  # what a commit does
+        again = await api.get("/cached", headers={"If-None-Match": etag})
+        assert again.status_code == 200 and again.json()["call"] == 2
+    assert calls["cached"] == 2
+
+
+async def test_errors_and_unmarked_routes_are_never_kept(cache: ResponseCache) -> None:
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        for _ in range(3):
+            assert (await api.get("/failing")).status_code == 404
+            plain = await api.get("/plain")
+            assert "etag" not in plain.headers and "x-cache" not in plain.headers
+    assert calls["failing"] == 3 and calls["plain"] == 3
+
+
+async def test_an_answer_computed_across_a_commit_is_not_kept(cache: ResponseCache) -> None:
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        pending = asyncio.create_task(api.get("/cached"))
+        await asyncio.sleep(DELAY_S / 5)
+        cache.invalidate()  # a commit lands while the answer is being computed
+        assert (await pending).json()["call"] == 1
+        assert (await api.get("/cached")).json()["call"] == 2
+    assert calls["cached"] == 2
