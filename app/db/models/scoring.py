@@ -70,7 +70,10 @@ class ScoringRun(Base):
     data_source: Mapped[str] = mapped_column(String(200))
     config_hash: Mapped[str | None] = mapped_column(String(64))
     config: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Tens to hundreds of KB: loaded only where asked for (`undefer`), an error anywhere else.
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONType, deferred=True, deferred_raiseload=True
+    )
     """Everything the scorer read besides stored candles, so the run can be re-scored."""
     duration_ms: Mapped[float | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer, undefer
 
 from app.db.models import (
     Candle,
@@ -60,11 +61,17 @@ class ScoringRepository:
         await self.session.flush()
         return run
 
-    async def get_run(self, run_id: int) -> ScoringRun | None:
-        return await self.session.get(ScoringRun, run_id)
+    async def get_run(self, run_id: int, *, with_inputs: bool = False) -> ScoringRun | None:
+        options = [undefer(ScoringRun.inputs)] if with_inputs else []
+        return await self.session.get(ScoringRun, run_id, options=options)
 
-    async def latest_run(self, *, with_scores: bool = False) -> ScoringRun | None:
+    async def latest_run(
+        self, *, with_scores: bool = False, with_inputs: bool = False
+    ) -> ScoringRun | None:
+        """The newest completed run (that scored anything); its inputs only when asked."""
         query = select(ScoringRun).where(ScoringRun.status == "completed")
+        if with_inputs:
+            query = query.options(undefer(ScoringRun.inputs))
         if with_scores:
             query = query.where(ScoringRun.scored_count > 0)
         return await self.session.scalar(query.order_by(ScoringRun.id.desc()).limit(1))
@@ -111,10 +118,14 @@ class ScoringRepository:
         )
         return list((await self.session.execute(query)).all())
 
-    async def scores_of(self, run_id: int, symbol_ids: Sequence[int]) -> Sequence[SymbolScore]:
+    async def scores_of(
+        self, run_id: int, symbol_ids: Sequence[int], *, with_breakdown: bool = True
+    ) -> Sequence[SymbolScore]:
         query = select(SymbolScore).where(
             SymbolScore.run_id == run_id, SymbolScore.symbol_id.in_(symbol_ids)
         )
+        if not with_breakdown:
+            query = query.options(defer(SymbolScore.breakdown, raiseload=True))
         return (await self.session.scalars(query)).all()
 
     async def symbol_history(

@@ -64,7 +64,7 @@ class ScoringRunService:
 
     async def rescore(self, run_id: int) -> ScoringOutcome:
         """Score a stored run's inputs again with its stored configuration."""
-        run = await self.runs.get_run(run_id)
+        run = await self.runs.get_run(run_id, with_inputs=True)
         if run is None or run.inputs is None:
             raise NotFoundError(f"scoring run {run_id} has no stored inputs")
         config = RunConfig.from_json(run.config)
@@ -102,7 +102,7 @@ class ScoringRunService:
         snapshot = await collect(
             self.gateway, {s.symbol: float(s.multiplier) for s in shortlist}, now=as_of
         )
-        previous = await self.runs.latest_run()
+        previous = await self.runs.latest_run(with_inputs=True)
         inputs = build_inputs_record(shortlist, snapshot, previous, config, as_of)
         outcome = await self._score(inputs, config)
         await self._persist(run, outcome, {s.symbol: s.id for s in shortlist}, config)

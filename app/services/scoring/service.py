@@ -103,7 +103,7 @@ class ScoringService:
         ordered = await self.runs.run_scores(run.id, component, limit)
         ids = [symbol.id for _, symbol in ordered]
         by_symbol: dict[int, dict[str, SymbolScore]] = {}
-        for row in await self.runs.scores_of(run.id, ids):
+        for row in await self.runs.scores_of(run.id, ids, with_breakdown=False):
             by_symbol.setdefault(row.symbol_id, {})[row.component] = row
         items = []
         for rank, (_, symbol) in enumerate(ordered, start=1):
