@@ -145,6 +145,9 @@ def main() -> None:
     parser.add_argument("--universe", default="recorded")
     parser.add_argument("--sqlite", action="store_true", help="SQLite file instead of PostgreSQL")
     parser.add_argument("--only", nargs="+", choices=list(READS), default=list(READS))
+    parser.add_argument(
+        "--no-caches", action="store_true", help="both read caches off: every read computed"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -165,6 +168,8 @@ def main() -> None:
         "MYSYMBOLS_API_KEYS": f"admin:{KEY}",
         "MYSYMBOLS_LOG_LEVEL": "WARNING",
     }
+    if args.no_caches:
+        env |= {"MYSYMBOLS_PORTFOLIO__READ_CACHE": "false", "MYSYMBOLS_READS__CACHE_TTL_S": "0"}
     timed = {"duration": args.duration, "connections": args.connections, "headers": HEADERS}
     results: dict[str, Run] = {}
     app = f"http://127.0.0.1:{app_port}"
@@ -179,7 +184,7 @@ def main() -> None:
                 for name in args.only:
                     url = f"{app}{API}{READS[name].format(member=member)}"
                     results[name] = best_of(args.rounds, url, **timed)  # type: ignore[arg-type]
-            if "portfolio" in args.only:
+            if "portfolio" in args.only and not args.no_caches:
                 no_cache = {
                     **env,
                     "MYSYMBOLS_PORTFOLIO__READ_CACHE": "false",
@@ -201,7 +206,8 @@ def main() -> None:
             asyncio.run(drop_postgres_database(database))
 
     backend = "SQLite" if args.sqlite else "PostgreSQL"
-    print(f"\nreads vs hello ({backend}, universe {args.universe}, 10 members), "
+    caches = ", read caches off" if args.no_caches else ""
+    print(f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
           f"{args.connections} connections, best of {args.rounds} x {args.duration} s, "
           "server on core 0, wrk on core 1")  # fmt: skip
     print(f"{'GET':26}{'req/s':>9}{'vs hello':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
