@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from app.state import AppState
 
 CACHE_HEADER = b"x-cache"
+MAX_ENTRIES = 4096  # distinct paths and queries kept; the oldest goes first beyond that
 ROLE_KEY = "cached_read_role"  # request.state: the route's required role (it is cacheable)
 PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authenticated
 
@@ -89,7 +90,10 @@ class ResponseCache:
         """Keep `entry` unless a commit came while it was computed; whether it was kept."""
         if entry.generation != self.generation:
             return False
+        self._entries.pop(key, None)
         self._entries[key] = entry
+        while len(self._entries) > MAX_ENTRIES:  # queries are the callers' to vary: bounded
+            del self._entries[next(iter(self._entries))]
         return True
 
     def refreshing(self, key: bytes) -> asyncio.Future[Entry | None] | None:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
 
+from app.api import response_cache
 from app.api.response_cache import CachedRead, ResponseCache, ResponseCacheMiddleware
 
 DELAY_S = 0.05
@@ -108,3 +109,16 @@ async def test_an_answer_computed_across_a_commit_is_not_kept(cache: ResponseCac
         assert (await pending).json()["call"] == 1
         assert (await api.get("/cached")).json()["call"] == 2
     assert calls["cached"] == 2
+
+
+async def test_the_number_of_answers_kept_is_bounded(
+    cache: ResponseCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(response_cache, "MAX_ENTRIES", 3)
+    app, _ = app_with(cache)
+    async with await client(app) as api:
+        for n in range(5):
+            await api.get("/cached", params={"n": n})
+        for n in (2, 3, 4):
+            assert (await api.get("/cached", params={"n": n})).headers["x-cache"] == "hit"
+        assert "x-cache" not in (await api.get("/cached", params={"n": 0})).headers
