@@ -10,9 +10,9 @@ import numpy as np
 
 from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
-from app.replay.evidence import spearman, strategy_figures
+from app.replay.evidence import rounded, spearman, strategy_figures, t_statistic
 from app.replay.ic import forward_returns
-from app.replay.policy import PolicyState, step
+from app.replay.policy import PolicyState, book_weights, step
 from app.replay.simulate import Books, Ledger
 
 
@@ -28,7 +28,7 @@ class Outcome:
 
     def to_json(self) -> dict[str, float | None]:
         return {
-            k: (None if math.isnan(v) else round(v, 10))
+            k: rounded(v)
             for k, v in (
                 ("sharpe", self.sharpe),
                 ("total_return", self.total_return),
@@ -38,14 +38,6 @@ class Outcome:
                 ("ic_t", self.ic_t),
             )
         }
-
-
-def t_statistic(values: list[float]) -> float:
-    """mean / (sample std / sqrt(n)); NaN under two values or without spread."""
-    if len(values) < 2:
-        return math.nan
-    std = float(np.std(values, ddof=1))
-    return float(np.mean(values)) / (std / math.sqrt(len(values))) if std > 0 else math.nan
 
 
 def _number(value: float | None) -> float:
@@ -88,10 +80,8 @@ class Evaluator:
             column = ledger.column(t)
             if d == 0:
                 books.equity.append(ledger.values(books, column)[:, None])
-            weights = np.zeros((1, history.size))
-            for symbol, pct in decision.weights.items():
-                weights[0, history.index_of(symbol)] = float(pct) / 100.0
             trading[0] = decision.trade
+            weights = book_weights(decision, history)[None, :]
             ledger.rebalance(books, column, weights, trading, self.cost_rate)
             following = times[d + 1] if d + 1 < len(times) else end_ms
             ledger.carry(books, column, ledger.column(following))

@@ -8,8 +8,6 @@ calibrated from), plus `folds` and the in-sample figures."""
 from __future__ import annotations
 
 import bisect
-import hashlib
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,14 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from app.calibration.evaluate import Evaluator, t_statistic
+from app.calibration.evaluate import Evaluator
 from app.calibration.folds import Fold, walk_forward
 from app.calibration.learning import train_series, with_series
 from app.calibration.search import Selection, choose
 from app.calibration.space import SearchSpace
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_json
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_json, digest
 from app.replay.context import Contexts
-from app.replay.evidence import strategy_figures
+from app.replay.evidence import mean_t, strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyState
 from app.replay.run import (
@@ -172,23 +170,23 @@ class Schedule:
     configs: list[PolicyConfig]
 
     def __call__(self, t_ms: int) -> PolicyConfig:
-        starts = [f.test_start_ms for f in self.folds]
-        return self.configs[max(bisect.bisect_right(starts, t_ms) - 1, 0)]
+        fold = bisect.bisect_right(self.folds, t_ms, key=lambda f: f.test_start_ms) - 1
+        return self.configs[max(fold, 0)]
 
 
 def _hash(base: PolicyConfig, params: CalibrationParams) -> str:
-    document = {
-        **config_json(base, params.replay),
-        "calibration": {
-            "train_h": params.train_h,
-            "test_h": params.test_h,
-            "objective": params.objective,
-            "space": params.space.to_json(),
-            "learned": params.learned,
-        },
-    }
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return digest(
+        {
+            **config_json(base, params.replay),
+            "calibration": {
+                "train_h": params.train_h,
+                "test_h": params.test_h,
+                "objective": params.objective,
+                "space": params.space.to_json(),
+                "learned": params.learned,
+            },
+        }
+    )
 
 
 def window_figures(
@@ -242,13 +240,7 @@ def _fold(
 def _pooled_ic(selections: list[Selection]) -> dict[str, Any]:
     """The composite IC of each fold's choice over its own training decisions, pooled: what the
     calibration saw (compare with the out-of-sample `ic.composite`)."""
-    values = [v for s in selections for v in s.outcome.ics]
-    t = t_statistic(values)
-    return {
-        "mean": round(float(np.mean(values)), 10) if values else None,
-        "t": None if math.isnan(t) else round(t, 10),
-        "n": len(values),
-    }
+    return mean_t([v for s in selections for v in s.outcome.ics])
 
 
 def _mean_in_sample(reports: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:

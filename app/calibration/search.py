@@ -18,11 +18,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
-from app.calibration.evaluate import Evaluator, Outcome, t_statistic
+from app.calibration.evaluate import Evaluator, Outcome
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.replay.config import PolicyConfig
+from app.replay.evidence import mean_t, t_statistic
 from app.scoring.plugins import components
 
 OBJECTIVES = ("sharpe", "ic")
@@ -114,13 +113,6 @@ def choose(
     return Selection(
         best.choice,
         best.outcome,
-        {
-            f"{c}.{m}": {
-                "mean": round(float(np.mean(v)), 10) if v else None,
-                "t": None if math.isnan(t_of[c, m]) else round(t_of[c, m], 10),
-                "n": len(v),
-            }
-            for (c, m), v in sorted(ics.items())
-        },
+        {f"{c}.{m}": mean_t(v) for (c, m), v in sorted(ics.items())},
         len(trials),
     )

@@ -61,7 +61,7 @@ class ReplayParams:
         return list(range(self.start_ms, self.end_ms, self.every_h * HOUR_MS))
 
 
-def config_json(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
+def policy_json(policy: PolicyConfig) -> dict[str, Any]:
     scoring = policy.scoring
     return {
         "scoring": {
@@ -70,20 +70,24 @@ def config_json(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
             "gate": asdict(scoring.gate),
         },
         "policy": {k: v for k, v in asdict(policy).items() if k != "scoring"},
-        "replay": asdict(params),
     }
+
+
+def config_json(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
+    return {**policy_json(policy), "replay": asdict(params)}
+
+
+def digest(document: dict[str, Any]) -> str:
+    """The hash of a JSON document, whatever the order of its keys."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def policy_hash(policy: PolicyConfig) -> str:
     """The hash of the decision policy alone (what evidence is evidence of), whatever range or
     costs it was replayed with."""
-    document = {
-        k: v for k, v in config_json(policy, ReplayParams(0, 0, 1)).items() if k != "replay"
-    }
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return digest(policy_json(policy))
 
 
 def config_hash(policy: PolicyConfig, params: ReplayParams) -> str:
-    canonical = json.dumps(config_json(policy, params), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return digest(config_json(policy, params))

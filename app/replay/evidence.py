@@ -22,7 +22,8 @@ DAYS_PER_YEAR = 365
 MIN_SYMBOLS = 3  # fewer scored symbols with a forward return and an IC says nothing
 
 
-def _round(value: float) -> float | None:
+def rounded(value: float) -> float | None:
+    """A figure as reports keep it: 10 decimals, None when undefined."""
     return None if not math.isfinite(value) else round(value, 10)
 
 
@@ -54,16 +55,16 @@ def strategy_figures(
     if (equity.size - 1) % sample_h:
         curve.append([int(start_ms + (equity.size - 1) * 3_600_000), round(float(equity[-1]), 10)])
     return {
-        "total_return": _round(total),
-        "cagr": _round(float(cagr)),
-        "volatility": _round(std * math.sqrt(DAYS_PER_YEAR)),
-        "sharpe": _round(mean / std * math.sqrt(DAYS_PER_YEAR)) if std > 0 else None,
-        "sortino": _round(mean / downside * math.sqrt(DAYS_PER_YEAR)) if downside > 0 else None,
-        "calmar": _round(float(cagr) / drawdown) if drawdown > 0 else None,
-        "max_drawdown": _round(drawdown),
-        "turnover": _round(float(np.mean(turnovers))) if turnovers else None,
-        "fees": _round(fees),
-        "funding": _round(funding),
+        "total_return": rounded(total),
+        "cagr": rounded(float(cagr)),
+        "volatility": rounded(std * math.sqrt(DAYS_PER_YEAR)),
+        "sharpe": rounded(mean / std * math.sqrt(DAYS_PER_YEAR)) if std > 0 else None,
+        "sortino": rounded(mean / downside * math.sqrt(DAYS_PER_YEAR)) if downside > 0 else None,
+        "calmar": rounded(float(cagr) / drawdown) if drawdown > 0 else None,
+        "max_drawdown": rounded(drawdown),
+        "turnover": rounded(float(np.mean(turnovers))) if turnovers else None,
+        "fees": rounded(fees),
+        "funding": rounded(funding),
         "equity": curve,
     }
 
@@ -98,18 +99,24 @@ class IcSeries:
         up = [v for v, u in zip(self.values, self.market_up, strict=True) if u]
         down = [v for v, u in zip(self.values, self.market_up, strict=True) if not u]
         return {
-            **_mean_t(self.values),
-            "residual": _mean_t([v for v in self.residual if not math.isnan(v)]),
-            "up_market": _mean_t(up),
-            "down_market": _mean_t(down),
+            **mean_t(self.values),
+            "residual": mean_t([v for v in self.residual if not math.isnan(v)]),
+            "up_market": mean_t(up),
+            "down_market": mean_t(down),
         }
 
 
-def _mean_t(values: list[float]) -> dict[str, Any]:
-    n = len(values)
-    if n == 0:
+def t_statistic(values: list[float]) -> float:
+    """mean / (sample std / sqrt(n)); NaN under two values or without spread."""
+    if len(values) < 2:
+        return math.nan
+    std = float(np.std(values, ddof=1))
+    return float(np.mean(values)) / (std / math.sqrt(len(values))) if std > 0 else math.nan
+
+
+def mean_t(values: list[float]) -> dict[str, Any]:
+    """The mean of a series of ICs, its t-statistic and how many there are."""
+    if not values:
         return {"mean": None, "t": None, "n": 0}
-    mean = float(np.mean(values))
-    std = float(np.std(values, ddof=1)) if n > 1 else math.nan
-    t = mean / (std / math.sqrt(n)) if n > 1 and std > 0 else math.nan
-    return {"mean": _round(mean), "t": _round(t), "n": n}
+    return {"mean": rounded(float(np.mean(values))), "t": rounded(t_statistic(values)),
+            "n": len(values)}  # fmt: skip

@@ -29,7 +29,7 @@ from app.policy.weights import (
 from app.portfolio.weights import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context
-from app.replay.history import PointInTime
+from app.replay.history import MarketHistory, PointInTime
 from app.replay.rows import pairwise_correlations
 
 
@@ -60,6 +60,14 @@ class PolicyDecision:
     replaced: list[dict[str, Any]]  # executed replacements with the reasons that allowed them
     blocked: list[dict[str, Any]]  # candidates kept, with the reasons that blocked each
     added: list[str]  # initial selection / vacancies filled
+
+
+def book_weights(decision: PolicyDecision, history: MarketHistory) -> np.ndarray:
+    """The decision's targets as fractions over the history's symbols (zeros when it holds)."""
+    weights = np.zeros(history.size)
+    for symbol, pct in decision.weights.items() if decision.trade else ():
+        weights[history.index_of(symbol)] = float(pct) / 100.0
+    return weights
 
 
 def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray:

@@ -16,7 +16,7 @@ from app.replay.context import Context, Contexts
 from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.ic import InformationCoefficients
-from app.replay.policy import PolicyDecision, PolicyState, step
+from app.replay.policy import PolicyDecision, PolicyState, book_weights, step
 from app.replay.simulate import Books, Ledger
 
 STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", "random")
@@ -126,8 +126,7 @@ def run_books(
             ctx = contexts.at(t, members, config.scoring)
             decision = step(ctx, track.state, config, track.state.next_run_id())
             trading[row] = decision.trade
-            for symbol, pct in decision.weights.items() if decision.trade else ():
-                weights[row, history.index_of(symbol)] = float(pct) / 100.0
+            weights[row] = book_weights(decision, history)
             seen.append((ctx, config))
             if row == 0:
                 decisions.append(decision_entry(t, decision))

@@ -21,7 +21,7 @@ from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
 from app.scoring.plugins import components
 from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
-from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig
+from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
 from app.services.scoring.config import KEYS as SCORING_KEYS
 from app.services.system.runtime_settings import DEFAULTS
 
@@ -47,20 +47,8 @@ class ReplayConfigError(ValueError):
 
 def default_run_config() -> RunConfig:
     """The scoring configuration of a freshly seeded service."""
-    return RunConfig(
-        weights={name: weight for name, (weight, _) in DEFAULT_ALGORITHMS.items()},
-        parameters={name: dict(params) for name, (_, params) in DEFAULT_ALGORITHMS.items()},
-        gate=GateParams(
-            min_history=int(DEFAULTS["gate_min_history"]),
-            max_gap_ratio=float(DEFAULTS["gate_max_gap_ratio"]),
-            max_ticker_age_s=float(DEFAULTS["gate_max_ticker_age_s"]),
-            max_abs_bar_return=float(DEFAULTS["gate_max_abs_bar_return"]),
-        ),
-        shortlist=int(DEFAULTS["scoring_shortlist"]),
-        candles=int(DEFAULTS["scoring_candles"]),
-        min_listing_days=float(DEFAULTS["scoring_min_listing_days"]),
-        max_abs_funding=float(DEFAULTS["scoring_max_abs_funding"]),
-    )
+    seeded = [(name, w, dict(params), True) for name, (w, params) in DEFAULT_ALGORITHMS.items()]
+    return run_config(seeded, DEFAULTS)
 
 
 def policy_config(

@@ -16,11 +16,11 @@ from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
 from app.errors import ConflictError, NotFoundError, ValidationFailedError
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, policy_hash
+from app.replay.config import ReplayParams, policy_hash
 from app.replay.run import STRATEGIES, replay
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import load_db_history
-from app.services.replay.service import HOURLY, ReplayService, deployment_policy
+from app.services.replay.service import HOURLY, ReplayService, deployment_policy, warm_up
 from app.services.scoring.config import RunConfig
 from app.services.system.runtime_settings import read_settings
 
@@ -45,11 +45,6 @@ class StoredSpan:
 def figures(strategy: dict[str, Any]) -> dict[str, Any]:
     """A strategy's figures without its equity curve (the full report has it)."""
     return {k: strategy[k] for k in SUMMARY_KEYS}
-
-
-def warm_up(policy: PolicyConfig, params: ReplayParams) -> timedelta:
-    """History a first decision reads: the scorer's candles, the momentum lookback."""
-    return timedelta(milliseconds=max(policy.candles, params.momentum_days * 24) * HOUR_MS)
 
 
 def walk_forward_windows(days: int) -> tuple[int, int]:

@@ -20,10 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.calibration.run import calibrate
 from app.db.repositories.replays import ReplayRepository
 from app.db.types import utcnow
-from app.replay.config import HOUR_MS, config_json, policy_hash
+from app.replay.config import config_json, policy_hash
 from app.replay.run import replay
 from app.services.replay.db_source import load_db_history
-from app.services.replay.service import calibration_params_of, deployment_policy, params_of
+from app.services.replay.service import (
+    calibration_params_of,
+    deployment_policy,
+    params_of,
+    warm_up,
+)
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
@@ -102,17 +107,16 @@ class ReplayRunner:
             policy = await deployment_policy(
                 session, run.params.get("overrides"), run.params.get("top")
             )
-            warm_up = timedelta(
-                milliseconds=max(policy.candles, params.momentum_days * 24) * HOUR_MS
+            history = await load_db_history(
+                session, run.data_from - warm_up(policy, params), run.data_to
             )
-            history = await load_db_history(session, run.data_from - warm_up, run.data_to)
             config = config_json(policy, params)
             await repository.set(
                 run_id, status="running", started_at=utcnow(), heartbeat_at=utcnow(),
                 config=config, policy_hash=policy_hash(policy),
             )  # fmt: skip
             await session.commit()
-            kind, calibration = run.kind, calibration_params_of(run, params)
+            calibration = calibration_params_of(run, params) if run.kind == "calibration" else None
         done = [0.0]
 
         def progress(finished: int, total: int) -> None:
@@ -124,7 +128,7 @@ class ReplayRunner:
             # Choosing per fold is most of a calibration; the out-of-sample run the rest.
             progress(finished if stage == "testing" else 9 * finished, 10 * total)
 
-        if kind == "calibration":
+        if calibration is not None:
             body = functools.partial(calibrate, history, policy, calibration, staged)
         else:
             body = functools.partial(replay, history, policy, params, progress)

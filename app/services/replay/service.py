@@ -16,7 +16,7 @@ from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import mark_run_queued
 from app.errors import NotFoundError, ValidationFailedError
-from app.replay.config import PolicyConfig, ReplayParams, parse_every
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
 from app.services.scoring.config import load_run_config
 from app.services.system.runtime_settings import read_settings
@@ -52,6 +52,11 @@ def params_of(run: ReplayRun) -> ReplayParams:
         fee_bps=float(p["fee_bps"]),
         slippage_bps=float(p["slippage_bps"]),
     )
+
+
+def warm_up(policy: PolicyConfig, params: ReplayParams) -> timedelta:
+    """History a first decision reads: the scorer's candles, the momentum lookback."""
+    return timedelta(milliseconds=max(policy.candles, params.momentum_days * 24) * HOUR_MS)
 
 
 def calibration_params_of(run: ReplayRun, params: ReplayParams) -> CalibrationParams:
