@@ -16,6 +16,7 @@ from app.api.routers import (
     alerts,
     api_keys,
     events,
+    jobs,
     pairlist,
     portfolio,
     portfolio_ops,
@@ -32,7 +33,8 @@ from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
-from app.scheduler.runner import Scheduler, replica_name
+from app.scheduler.runner import Scheduler
+from app.scheduler.runs import replica_name
 from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache, follow_portfolio_prices
 from app.services.portfolio.reads import PortfolioReadCache
@@ -72,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
             ),
         )
         app.state.app_state.replays.start()
+        app.state.app_state.jobs.start()
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         listener = None
@@ -100,10 +103,11 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            if scheduler is not None:
+                await scheduler.stop()  # no new ticks; a run in flight is the runner's to stop
+            await state.jobs.stop()
             await state.replays.stop()
             await webhooks.stop()
-            if scheduler is not None:
-                await scheduler.stop()
             if listener is not None:
                 await listener.stop()
             if stream is not None:
@@ -131,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(alerts.router, prefix=API_PREFIX)
     app.include_router(signals.router, prefix=API_PREFIX)
     app.include_router(replays.router, prefix=API_PREFIX)
+    app.include_router(jobs.router, prefix=API_PREFIX)
     return app
 
 

@@ -11,10 +11,10 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.db.session_flags import events_written, portfolio_changed, runs_queued, wrote
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
+from app.scheduler.runs import JobRunner
 from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
@@ -44,20 +44,9 @@ class AppState:
     started_at: datetime = field(default_factory=utcnow)
     replays: ReplayRunner = field(init=False)
     """Runs the replays requested over the API, in this process."""
+    jobs: JobRunner = field(init=False)
+    """Runs the jobs, scheduled or requested over the API, in this process."""
 
     def __post_init__(self) -> None:
         self.replays = ReplayRunner(self.sessionmaker)
-
-
-def announce_commit(state: AppState, session: AsyncSession) -> None:
-    """After a commit: drop this replica's portfolio read cache if the transaction changed what
-    it shows, drop its cached read answers if it wrote anything, wake this replica's event
-    streams if it wrote events, and start the replay or calibration runs it queued."""
-    if portfolio_changed(session) and state.portfolio_cache is not None:
-        state.portfolio_cache.invalidate()
-    if wrote(session) and state.response_cache is not None:
-        state.response_cache.invalidate()
-    if events_written(session):
-        state.events.notify()
-    for run_id in runs_queued(session):
-        state.replays.launch(run_id)
+        self.jobs = JobRunner(self)

@@ -26,6 +26,7 @@ case "${1:-}" in
         shift
         ensure_venv ""
         "$VENV/bin/alembic" upgrade head
+        export UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN="${UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN:-3}"  # as deployed
         exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" "$@"
         ;;
     test)

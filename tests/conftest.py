@@ -132,10 +132,12 @@ async def start_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
     """An app whose requests all join the test's rolled-back session."""
     app = create_app(settings)
+    turn = asyncio.Lock()  # the session serves one job run, or one request's commit, at a time
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         yield session
-        await session.commit()
+        async with turn:
+            await session.commit()
 
     class TestSessionSource:
         @asynccontextmanager
@@ -147,7 +149,31 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
 
     app.dependency_overrides[get_session] = test_session
     app.dependency_overrides[get_session_source] = test_session_source
+    join_job_runs(app, session, turn)
     return app
+
+
+def join_job_runs(app: FastAPI, session: AsyncSession, turn: asyncio.Lock) -> None:
+    """Job runs, too, open their transactions on the test's session: one at a time (a run holds
+    it to its end), each a savepoint that a failure rolls back."""
+    lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def joined() -> AsyncIterator[AsyncSession]:
+        async with turn:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+
+    @asynccontextmanager
+    async def with_joined_runs(app: FastAPI) -> AsyncIterator[Any]:
+        async with lifespan(app) as value:
+            app.state.app_state.jobs.sessions = joined
+            yield value
+
+    app.router.lifespan_context = with_joined_runs
 
 
 def simulator_settings(

@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.api.response_cache import remember_role
+from app.commits import announce_commit
 from app.config import Role
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
@@ -21,11 +22,10 @@ from app.services.market.universe import UniverseService
 from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
-from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.signals.service import SignalService
 from app.services.system.api_keys import ApiKeyService
-from app.state import AppState, announce_commit
+from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +189,6 @@ AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 
 MySymbolsDep = Annotated[MySymbolsService, Depends(service("portfolio"))]
 ScoringDep = Annotated[ScoringService, Depends(service("scoring"))]
-ScoringRunsDep = Annotated[ScoringRunService, Depends(service("scoring_runs"))]
 UniverseDep = Annotated[UniverseService, Depends(service("universe"))]
 SignalsDep = Annotated[SignalService, Depends(service("signals"))]
 AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +11,7 @@ from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
 from app.errors import ConflictError
+from app.scheduler.runs import Job, JobSkipped
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
@@ -19,24 +19,13 @@ from app.services.replay.evidence import NotEnoughHistory
 from app.services.signals.calibration import measure_outcomes
 from app.state import AppState
 
-JobBody = Callable[[AsyncSession, AppState], Awaitable[dict[str, Any]]]
 ACTOR = Actor("scheduler")
 
 
-@dataclass(frozen=True)
-class Job:
-    name: str
-    interval_key: str  # system_configuration key holding its period in seconds
-    body: JobBody
-
-
-class JobSkipped(Exception):
-    """The job had nothing it may do this tick (e.g. inputs are stale); recorded as skipped."""
-
-
 async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """The contract list from KuCoin; the result is the sync's whole report."""
     result = await Services(session, state).universe.sync()
-    return {"contracts": result.contracts, "added": result.added, "delisted": result.delisted}
+    return {**asdict(result), "synced_at": result.synced_at.isoformat()}
 
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:
@@ -96,10 +85,14 @@ async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, 
     return {"calibration_run_id": run.id, "params": run.params}
 
 
+UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)
+SCORE_REFRESH = Job("score_refresh", "score_refresh_interval_s", score_refresh)
+
+
 def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
     jobs = [
-        Job("universe_sync", "universe_sync_interval_s", universe_sync),
-        Job("score_refresh", "score_refresh_interval_s", score_refresh),
+        UNIVERSE_SYNC,
+        SCORE_REFRESH,
         Job("alert_check", "alert_check_interval_s", alert_check),
         Job("signal_processing", "signal_process_interval_s", signal_processing),
         Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),

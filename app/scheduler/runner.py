@@ -1,9 +1,9 @@
 """The in-process scheduler: every job at epoch-aligned ticks, at most once per tick overall.
 
-Each replica computes the same tick times. At a tick the leader (see `Leadership`) runs the job
-in its own session, inserting the job's `job_run` row (UNIQUE job + tick) in the same
-transaction as the job's writes: a second replica that slips through (a leadership change at
-the wrong moment) conflicts on that row and rolls back without effect.
+Each replica computes the same tick times. At a tick the leader (see `Leadership`) hands the job
+to the job runner (`app.scheduler.runs`), which records the run in the `job_run` ledger (UNIQUE
+job + tick) before it starts: a second replica that slips through (a leadership change at the
+wrong moment) finds the tick taken and does nothing.
 """
 
 from __future__ import annotations
@@ -12,24 +12,17 @@ import asyncio
 import contextlib
 import logging
 import math
-import os
 import random
-import socket
 import time
 from datetime import UTC, datetime
 
-from app.db.repositories.jobs import JobRepository
-from app.db.types import utcnow
-from app.scheduler.jobs import Job, JobSkipped, all_jobs
+from app.scheduler.jobs import all_jobs
 from app.scheduler.leadership import Leadership
+from app.scheduler.runs import Job, replica_name
 from app.services.system.runtime_settings import read_setting
-from app.state import AppState, announce_commit
+from app.state import AppState
 
 logger = logging.getLogger(__name__)
-
-
-def replica_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Scheduler:
@@ -85,49 +78,5 @@ class Scheduler:
 
     async def run_tick(self, job: Job, tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
-        'failed'."""
-        started = time.perf_counter()
-        async with self.state.sessionmaker() as session:
-            jobs = JobRepository(session)
-            run_id = await jobs.claim(job.name, tick, self.replica, utcnow())
-            if run_id is None:
-                await session.rollback()
-                return "taken"
-            try:
-                result = await job.body(session, self.state)
-            except JobSkipped as exc:
-                await session.rollback()
-                await self._record(job, tick, "skipped", {}, started, str(exc))
-                return "skipped"
-            except Exception as exc:
-                await session.rollback()
-                logger.exception("scheduler: %s failed at %s", job.name, tick.isoformat())
-                await self._record(
-                    job, tick, "failed", {}, started, f"{exc.__class__.__name__}: {exc}"
-                )
-                return "failed"
-            await jobs.finish(
-                run_id, "succeeded", result, finished_at=utcnow(), duration_ms=_ms(started)
-            )
-            await session.commit()
-            announce_commit(self.state, session)
-        return "ran"
-
-    async def _record(
-        self, job: Job, tick: datetime, status: str, result: dict[str, object], started: float,
-        error: str,
-    ) -> None:  # fmt: skip
-        """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
-        async with self.state.sessionmaker() as session:
-            jobs = JobRepository(session)
-            run_id = await jobs.claim(job.name, tick, self.replica, utcnow())
-            if run_id is not None:
-                await jobs.finish(
-                    run_id, status, dict(result), finished_at=utcnow(),
-                    duration_ms=_ms(started), error=error[:2000],
-                )  # fmt: skip
-                await session.commit()
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
+        'failed' or 'aborted' (the same runner as the runs requested over the API)."""
+        return await self.state.jobs.run_tick(job, tick, replica=self.replica)

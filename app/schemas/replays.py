@@ -58,7 +58,7 @@ class ReplaySummary(BaseModel):
     kind: Literal["replay", "calibration"] = Field(
         description="A replay, or a walk-forward calibration (the evidence)."
     )
-    status: Literal["queued", "running", "succeeded", "failed"]
+    status: Literal["queued", "running", "succeeded", "failed", "aborted"]
     progress: float = Field(description="Share of the decisions done, 0 to 1.")
     requested_by: str
     params: dict[str, Any] = Field(description="The request as made.")

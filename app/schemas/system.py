@@ -45,7 +45,7 @@ class JobCheck(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     job: str
-    scheduled_tick: datetime
+    scheduled_tick: datetime | None  # None: requested over the API
     replica: str
     status: str
     duration_ms: float | None

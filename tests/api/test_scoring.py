@@ -15,6 +15,7 @@ from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
 
 BASE = "/api/symbol-mgmt/scoring"
+JOBS = "/api/symbol-mgmt/jobs/runs"
 TRADE = {"X-API-Key": TRADE_KEY}
 READ = {"X-API-Key": READ_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
@@ -33,7 +34,7 @@ async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def calculate(api: httpx.AsyncClient) -> dict[str, object]:
-    response = await api.post(f"{BASE}/calculate", headers=TRADE)
+    response = await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -88,10 +89,48 @@ class TestCalculateAndRank:
         body = (await api.get(f"{BASE}/symbol/XBTUSDTM/scores", headers=READ)).json()
         assert body["symbol"] == "BTCUSDT" and len(body["history"]) == 1
 
-    async def test_a_run_in_progress_is_409(self, api: httpx.AsyncClient, sim_app: FastAPI) -> None:
-        async with sim_app.state.app_state.scoring_lock:
-            response = await api.post(f"{BASE}/calculate", headers=TRADE)
-        assert_problem(response, 409, "scoring-in-progress")
+    async def test_a_run_is_a_job_whose_location_gives_its_result(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        started = await api.post(f"{BASE}/calculate", headers=TRADE)
+        assert started.status_code == 202, started.text
+        run = started.json()
+        location = started.headers["location"]
+        assert location == f"{JOBS}/{run['id']}"
+        assert (run["job"], run["status"], run["requested_by"]) == (
+            "score_refresh", "running", "bootstrap-trade-2",
+        )  # fmt: skip
+        assert run["scheduled_tick"] is None and run["result"] is None and run["problem"] is None
+        ended = (await api.get(location, headers=READ)).json()  # the run has ended by now here
+        assert (ended["status"], ended["progress"], ended["problem"]) == ("succeeded", 1.0, None)
+        scoring_run = await api.get(f"{BASE}/runs/{ended['result']['run_id']}", headers=READ)
+        assert scoring_run.json()["status"] == "completed"
+        assert scoring_run.json()["scored_count"] == ended["result"]["scored"] == 30
+        listed = (await api.get(JOBS, params={"job": "score_refresh"}, headers=READ)).json()
+        assert [r["id"] for r in listed] == [run["id"]]
+
+    async def test_a_second_run_while_one_runs_is_409_pointing_at_it(
+        self, api: httpx.AsyncClient, sim: KucoinSimulator
+    ) -> None:
+        sim.faults.set("slow", seconds=1.0, path="/api/v1/contracts/active", count=1)
+        first = await api.post(f"{BASE}/calculate", headers=TRADE)
+        assert first.status_code == 202
+        second = await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)
+        body = assert_problem(second, 409, "run-in-progress")
+        assert body["run_id"] == first.json()["id"]
+        assert second.headers["location"] == body["run_url"] == first.headers["location"]
+        assert (await api.get(first.headers["location"], headers=READ)).json()["status"] == (
+            "succeeded"
+        )
+        # Once it has ended, the next one runs.
+        assert (
+            await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)
+        ).status_code == 200
+
+    async def test_wait_beyond_a_minute_is_422(self, api: httpx.AsyncClient) -> None:
+        response = await api.post(f"{BASE}/calculate", params={"wait": 61}, headers=TRADE)
+        assert_problem(response, 422, "validation-error")
+        assert (await api.get(JOBS, headers=READ)).json() == []  # nothing started
 
     async def test_reading_needs_a_key_and_running_needs_trade(
         self, api: httpx.AsyncClient

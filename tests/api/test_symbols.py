@@ -16,7 +16,7 @@ from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_settin
 from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator
 
-SYNC = "/api/symbol-mgmt/symbols/sync"
+SYNC = "/api/symbol-mgmt/symbols/sync?wait=60"  # the synchronous answer
 SYMBOLS = "/api/symbol-mgmt/symbols"
 TRADE = {"X-API-Key": TRADE_KEY}
 READ = {"X-API-Key": READ_KEY}
@@ -74,6 +74,9 @@ class TestSync:
         body = assert_problem(await api.post(SYNC, headers=TRADE), 503, "exchange-unavailable")
         assert body["endpoint"] == "/api/v1/contracts/active"
         assert await session.scalar(select(func.count()).select_from(Symbol)) == 0
+        run = (await api.get(body["run_url"], headers=READ)).json()  # the run says the same
+        assert (run["job"], run["status"], run["result"]) == ("universe_sync", "failed", None)
+        assert run["problem"]["type"] == body["type"] and run["problem"]["status"] == 503
 
 
 class TestList:

@@ -50,6 +50,6 @@ async def prepared(
     )
     clients = start_app(create_app(settings))
     api = await clients.__anext__()
-    assert (await api.post(f"{BASE}/scoring/calculate", headers=TRADE)).status_code == 200
+    assert (await api.post(f"{BASE}/scoring/calculate?wait=60", headers=TRADE)).status_code == 200
     ranked = (await api.get(f"{BASE}/scoring/rankings", params={"limit": 14}, headers=TRADE)).json()
     return api, clients, [item["symbol"] for item in ranked["items"]]

@@ -150,7 +150,7 @@ class TestClaims:
                     .where(IdempotencyKey.key == "after-outage")
                 )
             assert left == 0
-            await api.post(f"{BASE}/symbols/sync", headers=TRADE)
+            await api.post(f"{BASE}/symbols/sync?wait=60", headers=TRADE)
             assert (await rebalance(api, "after-outage")).status_code == 200
         finally:
             await clients.aclose()

@@ -212,6 +212,6 @@ async def test_runs_a_stopped_process_left_behind_are_failed_at_startup(
         runs = (await api.get(f"{BASE}/replays", headers=TRADE)).json()
         assert [(r["status"], r["error"]) for r in runs] == [
             ("running", None),  # a live heartbeat: some replica is running it
-            ("failed", "abandoned: its process stopped"),
-            ("failed", "abandoned: its process stopped"),
+            ("aborted", "abandoned: its process stopped"),
+            ("aborted", "abandoned: its process stopped"),
         ]

@@ -85,7 +85,8 @@ async def test_an_etag_gets_304_and_a_new_run_a_new_answer(
         assert "x-cache" not in other.headers and len(other.json()["items"]) == 6
 
         # This replica's own commit (a scoring run) drops every cached answer at once.
-        assert (await api.post(f"{BASE}/scoring/calculate", headers=TRADE)).status_code == 200
+        scored = await api.post(f"{BASE}/scoring/calculate", params={"wait": 60}, headers=TRADE)
+        assert scored.status_code == 200
         fresh = await api.get(
             RANKINGS, params={"limit": 5}, headers={**READ, "If-None-Match": etag}
         )

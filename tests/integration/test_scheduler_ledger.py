@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from app.config import Settings
 from app.db.migrations import upgrade_to_head
 from app.db.models import Alert, JobRun
 from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.jobs import JobRepository
+from app.db.types import utcnow
 from app.main import create_app
 from app.scheduler.jobs import Job, JobSkipped
 from app.scheduler.runner import Scheduler
@@ -61,6 +63,11 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 
 
 @pytest.fixture
+def backend_of_database(database: str) -> str:
+    return "sqlite" if database.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture
 async def replicas(
     database: str, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[tuple[Scheduler, Scheduler, AppState]]:
@@ -70,6 +77,8 @@ async def replicas(
     for c in clients:
         await c.__anext__()
     states = [app.state.app_state for app in apps]
+    for state in states:  # so that rows a test inserts are not taken for a previous process's
+        await asyncio.wait_for(state.jobs.swept.wait(), 10)
     yield Scheduler(states[0], replica="a"), Scheduler(states[1], replica="b"), states[0]
     for c in clients:
         await c.aclose()
@@ -118,3 +127,91 @@ class TestExactlyOnce:
         async with state.sessionmaker() as session:
             run = await session.scalar(select(JobRun).where(JobRun.job == "test_skip"))
         assert run is not None and (run.status, run.error) == ("skipped", "inputs are stale")
+
+
+async def slow(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    await asyncio.sleep(0.3)  # the other replica's tick arrives meanwhile
+    return {"ok": True}
+
+
+async def insert_running(state: AppState, job: str, heartbeat_ago: timedelta) -> int:
+    """A run as a process that died mid-run leaves it: `running`, its heartbeat stopped."""
+    at = utcnow() - heartbeat_ago
+    async with state.sessionmaker() as session:
+        run_id = await JobRepository(session).claim(job, "dead:1", at, requested_by="someone")
+        await session.commit()
+    assert run_id is not None
+    return run_id
+
+
+async def status_of(state: AppState, run_id: int) -> JobRun:
+    async with state.sessionmaker() as session:
+        run = await session.get(JobRun, run_id)
+    assert run is not None
+    return run
+
+
+class TestOneRunningPerJob:
+    async def test_a_tick_that_finds_its_job_running_is_recorded_skipped(
+        self, replicas: tuple[Scheduler, Scheduler, AppState]
+    ) -> None:
+        a, b, state = replicas
+        job = Job("test_slow", "alert_check_interval_s", slow)
+        later = TICK + timedelta(minutes=1)
+        first = asyncio.create_task(a.run_tick(job, TICK))
+        await asyncio.sleep(0.1)
+        assert await b.run_tick(job, later) == "skipped"
+        assert await first == "ran"
+        async with state.sessionmaker() as session:
+            runs = (await session.scalars(select(JobRun).order_by(JobRun.id))).all()
+        assert [(r.scheduled_tick, r.status, r.replica) for r in runs] == [
+            (TICK, "succeeded", "a"), (later, "skipped", "b"),
+        ]  # fmt: skip
+        assert runs[1].error == f"run {runs[0].id} of test_slow is still running"
+
+    async def test_a_run_whose_heartbeat_stopped_is_aborted_by_the_next_claimant(
+        self, replicas: tuple[Scheduler, Scheduler, AppState], backend_of_database: str
+    ) -> None:
+        a, _, state = replicas
+        job = Job("test_job", "alert_check_interval_s", raise_alert)
+        dead = await insert_running(state, "test_job", heartbeat_ago=timedelta(seconds=10))
+        outcome = await a.run_tick(job, TICK)
+        if backend_of_database == "sqlite":
+            # One process: a row it did not start was swept at its start; a later one is live.
+            assert outcome == "skipped"
+            assert (await status_of(state, dead)).status == "running"
+            return
+        assert outcome == "ran"
+        aborted = await status_of(state, dead)
+        assert aborted.status == "aborted" and aborted.finished_at is not None
+        assert aborted.problem is not None and aborted.problem["type"].endswith(":run-aborted")
+
+    async def test_a_live_run_is_never_taken_for_abandoned(
+        self, replicas: tuple[Scheduler, Scheduler, AppState]
+    ) -> None:
+        a, _, state = replicas
+        job = Job("test_job", "alert_check_interval_s", raise_alert)
+        live = await insert_running(state, "test_job", heartbeat_ago=timedelta(seconds=1))
+        assert await a.run_tick(job, TICK) == "skipped"
+        assert (await status_of(state, live)).status == "running"
+
+    async def test_a_start_aborts_the_runs_a_stopped_process_left(
+        self, database: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        first = create_app(make_settings(database))
+        async for _ in start_app(first):
+            state = first.state.app_state
+            left = await insert_running(state, "score_refresh", heartbeat_ago=timedelta(minutes=1))
+            break
+        second = create_app(make_settings(database))
+        async for _ in start_app(second):
+            for _ in range(100):
+                run = await status_of(second.state.app_state, left)
+                if run.status != "running":
+                    break
+                await asyncio.sleep(0.05)
+            assert (
+                run.status == "aborted"
+                and run.error == "the process running it stopped; nothing of it was kept"
+            )
+            break

@@ -16,13 +16,14 @@ PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy", "replay", "calibra
 # Maths only: numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O.
 PURE_ALLOWED = {"numpy", "talib", "sklearn"} | {f"app.{p}" for p in PURE_PACKAGES}
 
-# The only places a transaction is committed: the request and job boundaries, and the classes
-# that own transactions of their own (each idempotency claim is committed before the work it
-# guards; each webhook delivery is claimed and recorded in its own transaction; a history
-# import commits symbol by symbol; a background replay records its progress as it goes).
+# The only places a transaction is committed: the request boundary, and the classes that own
+# transactions of their own (a job run is claimed before its work; each idempotency claim is
+# committed before the work it guards; each webhook delivery is claimed and recorded in its own
+# transaction; a history import commits symbol by symbol; a background replay records its
+# progress as it goes).
 COMMIT_OWNERS = {
     "api/deps.py",  # get_session / SessionSource: one transaction per request
-    "scheduler/runner.py",  # Scheduler.run_tick: one transaction per job run
+    "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome, its heartbeats
     "services/system/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "services/system/webhooks.py",  # WebhookDispatcher.deliver: claim, then record
     "services/replay/importer.py",  # HistoryImporter: each symbol's rows, so it can resume

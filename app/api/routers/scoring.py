@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from app.api.deps import (
     AdminDep,
+    AppStateDep,
     EvidenceDep,
     ReaderDep,
     ScoringDep,
-    ScoringRunsDep,
+    SessionSourceDep,
     TraderDep,
 )
 from app.api.response_cache import CachedAdminRead, CachedRead
+from app.api.runs import Wait, run_job, run_url
+from app.scheduler.jobs import SCORE_REFRESH
 from app.schemas.common import problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
@@ -24,6 +28,7 @@ from app.schemas.evidence import (
     Verdict,
     WhatIf,
 )
+from app.schemas.jobs import JobRunRead
 from app.schemas.replays import ReplaySummary
 from app.schemas.scoring import (
     AlgorithmRead,
@@ -36,6 +41,7 @@ from app.schemas.scoring import (
     SymbolScoresEntry,
     SymbolScoresRead,
 )
+from app.services.factory import Services
 from app.services.scoring.service import AlgorithmChange
 
 router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_responses(401, 403))
@@ -45,12 +51,29 @@ Component = Literal["composite", "technical", "fundamental", "market_structure",
 
 @router.post(
     "/calculate",
-    response_model=ScoringRunRead,
-    summary="Score the universe now and return the run summary",
-    responses=problem_responses(409, 503),
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobRunRead,
+    summary="Score the universe now (a `score_refresh` job run: 202 with its Location); with "
+    "?wait=, the scoring run's summary once it ends in time",
+    responses={
+        200: {"model": ScoringRunRead, "description": "With ?wait=: the run ended in time."},
+        **problem_responses(409, 503),
+    },
 )
-async def calculate_scores(principal: TraderDep, runs: ScoringRunsDep) -> ScoringRunRead:
-    return ScoringRunRead.model_validate(await runs.calculate(triggered_by=principal.name))
+async def calculate_scores(
+    principal: TraderDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    wait: Wait = None,
+) -> JSONResponse:
+    run = await run_job(request, state, SCORE_REFRESH, principal, wait)
+    if isinstance(run, JSONResponse):
+        return run
+    async with sessions.open() as session:
+        scoring_run = await Services(session, state).scoring.get_run(int(run.result["run_id"]))
+    body = ScoringRunRead.model_validate(scoring_run).model_dump(mode="json")
+    return JSONResponse(body, headers={"Location": run_url(request, run.id)})
 
 
 @router.get(

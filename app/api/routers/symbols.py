@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
 
-from app.api.deps import ReaderDep, TraderDep, UniverseDep
+from app.api.deps import AppStateDep, ReaderDep, TraderDep, UniverseDep
 from app.api.response_cache import CachedRead
+from app.api.runs import Wait, run_job, run_url
 from app.db.repositories.symbols import SymbolFilter
+from app.scheduler.jobs import UNIVERSE_SYNC
 from app.schemas.common import problem_responses
+from app.schemas.jobs import JobRunRead
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
 from app.services.market.universe import SymbolView
 
@@ -57,9 +61,20 @@ async def get_symbol(symbol: str, _: ReaderDep, universe: UniverseDep) -> Symbol
 
 @router.post(
     "/sync",
-    response_model=SyncResultRead,
-    summary="Sync the contract universe from KuCoin now",
-    responses=problem_responses(502, 503),
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobRunRead,
+    summary="Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its "
+    "Location); with ?wait=, the sync's report once it ends in time",
+    responses={
+        200: {"model": SyncResultRead, "description": "With ?wait=: the sync ended in time."},
+        **problem_responses(409, 502, 503),
+    },
 )
-async def sync_symbols(_: TraderDep, universe: UniverseDep) -> SyncResultRead:
-    return SyncResultRead.model_validate(await universe.sync())
+async def sync_symbols(
+    principal: TraderDep, state: AppStateDep, request: Request, wait: Wait = None
+) -> JSONResponse:
+    run = await run_job(request, state, UNIVERSE_SYNC, principal, wait)
+    if isinstance(run, JSONResponse):
+        return run
+    body = SyncResultRead.model_validate(run.result).model_dump(mode="json")
+    return JSONResponse(body, headers={"Location": run_url(request, run.id)})

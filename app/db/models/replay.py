@@ -16,7 +16,8 @@ class ReplayRun(Base):
     __tablename__ = "replay_run"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('queued', 'running', 'succeeded', 'failed')", name="status_known"
+            "status IN ('queued', 'running', 'succeeded', 'failed', 'aborted')",
+            name="status_known",
         ),
         CheckConstraint("kind IN ('replay', 'calibration')", name="kind_known"),
         Index("ix_replay_run_created", "created_at"),

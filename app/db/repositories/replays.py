@@ -54,9 +54,9 @@ class ReplayRepository:
     async def set(self, run_id: int, **values: Any) -> None:
         await self.session.execute(update(ReplayRun).where(ReplayRun.id == run_id).values(**values))
 
-    async def fail_abandoned(self, before: datetime, now: datetime) -> int:
+    async def abort_abandoned(self, before: datetime, now: datetime) -> int:
         """Runs no process is running any more: queued but never started, or running with no
-        heartbeat since `before`. They are failed, so nobody waits on them; how many. Writes
+        heartbeat since `before`. They are aborted, so nobody waits on them; how many. Writes
         only when there is such a run (a startup must not queue behind another writer)."""
         abandoned = ((ReplayRun.status == "queued") & (ReplayRun.created_at < before)) | (
             (ReplayRun.status == "running") & (ReplayRun.heartbeat_at < before)
@@ -67,7 +67,7 @@ class ReplayRepository:
         await self.session.execute(
             update(ReplayRun)
             .where(ReplayRun.id.in_(ids), abandoned)
-            .values(status="failed", finished_at=now, error="abandoned: its process stopped")
+            .values(status="aborted", finished_at=now, error="abandoned: its process stopped")
         )
         return len(ids)
 

@@ -17,6 +17,7 @@ from app.db.repositories.candles import CandleRepository
 from app.db.types import utcnow
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import CandleBar, KucoinGateway
+from app.progress import advance
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class CandleService:
         arrived: asyncio.Queue[tuple[_Plan, list[CandleBar]] | None],
     ) -> None:
         limit = asyncio.Semaphore(self.concurrency)
+        fetched = [0]
 
         async def fetch(plan: _Plan) -> None:
             async with limit:
@@ -130,6 +132,9 @@ class CandleService:
                     result.failures[plan.symbol.symbol] = exc.slug
                     logger.warning("candles for %s not fetched: %s", plan.symbol.symbol, exc)
                     return
+                finally:
+                    fetched[0] += 1
+                    advance(fetched[0] / len(plans))
                 await arrived.put((plan, bars))
 
         await asyncio.gather(*(fetch(p) for p in plans))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
+from app.progress import advance
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ async def collect(
     """Book (depth 20) and funding history of each symbol; a failure leaves that part empty."""
     result = SnapshotResult()
     limit = asyncio.Semaphore(concurrency)
+    done = [0]
 
     async def one(symbol: str, multiplier: float) -> None:
         async with limit:
@@ -60,6 +62,8 @@ async def collect(
             except ExchangeError as exc:
                 result.failures[f"{symbol}:funding"] = exc.slug
             result.symbols[symbol] = BookAndFunding(bids, asks, book_at, funding)
+            done[0] += 1
+            advance(done[0] / len(multipliers))
 
     await asyncio.gather(*(one(s, m) for s, m in multipliers.items()))
     if result.failures:

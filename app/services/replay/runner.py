@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.calibration.run import calibrate
 from app.db.repositories.replays import ReplayRepository
 from app.db.types import utcnow
+from app.progress import RunAborted
 from app.replay.config import config_json, policy_hash
 from app.replay.run import replay
 from app.services.replay.db_source import load_db_history
@@ -35,10 +36,6 @@ HEARTBEAT_S = 1.0
 ABANDONED_AFTER = timedelta(seconds=30)
 
 
-class ReplayCancelled(Exception):
-    """The process is stopping: the run ends at its next decision."""
-
-
 class ReplayRunner:
     """Executes replay runs, one at a time, each in its own short transactions."""
 
@@ -49,23 +46,23 @@ class ReplayRunner:
         self._stopping = False
 
     def start(self) -> None:
-        """At startup, in the background (the database may be slow or down): fail the runs a
+        """At startup, in the background (the database may be slow or down): abort the runs a
         stopped process left behind."""
-        task = asyncio.create_task(self._fail_abandoned(), name="replay-sweep")
+        task = asyncio.create_task(self._abort_abandoned(), name="replay-sweep")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _fail_abandoned(self) -> None:
+    async def _abort_abandoned(self) -> None:
         now = utcnow()
         try:
             async with self.sessionmaker() as session:
-                count = await ReplayRepository(session).fail_abandoned(now - ABANDONED_AFTER, now)
+                count = await ReplayRepository(session).abort_abandoned(now - ABANDONED_AFTER, now)
                 await session.commit()
         except Exception:
             logger.warning("replays: abandoned runs not checked at startup", exc_info=True)
             return
         if count:  # any replica's: a live run beats its heartbeat every second
-            logger.warning("%d replay run(s) left by a stopped process marked failed", count)
+            logger.warning("%d replay run(s) left by a stopped process marked aborted", count)
 
     def launch(self, run_id: int) -> None:
         """Start a committed, queued run in the background (on the event loop; returns at
@@ -90,9 +87,11 @@ class ReplayRunner:
         async with self._slot:
             try:
                 await self._execute(run_id)
-            except asyncio.CancelledError:
-                await self._finish(run_id, status="failed", error="the service stopped")
-                raise
+            except (RunAborted, asyncio.CancelledError):
+                await self._finish(
+                    run_id, status="aborted", error="the service stopped during the run; "
+                    "request it again",
+                )  # fmt: skip
             except Exception as exc:
                 logger.exception("replay %d failed", run_id)
                 await self._finish(run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
@@ -121,7 +120,7 @@ class ReplayRunner:
 
         def progress(finished: int, total: int) -> None:
             if self._stopping:
-                raise ReplayCancelled
+                raise RunAborted("the service is stopping")  # ends at this decision
             done[0] = finished / total
 
         def staged(stage: str, finished: int, total: int) -> None:

@@ -27,6 +27,7 @@ from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.policy.shortlist import ListingFact, shortlist
+from app.progress import checkpoint, within
 from app.scoring.assemble import SymbolValues, assemble
 from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
 from app.services.market.candles import CandleService, last_closed_open_time
@@ -85,7 +86,8 @@ class ScoringRunService:
         )
         notes: dict[str, Any] = {}
         try:
-            await UniverseService(self.session, self.gateway).sync()
+            with within(0.0, 0.05):
+                await UniverseService(self.session, self.gateway).sync()
         except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
             notes["universe_sync"] = exc.slug
             logger.warning("scoring run %d: universe sync failed (%s)", run.id, exc.slug)
@@ -96,15 +98,21 @@ class ScoringRunService:
         rows = await self.symbols.all_by_kucoin_symbol()
         members = await self.symbols.active_member_symbol_ids()
         shortlist = shortlist_symbols(list(rows.values()), members, config, as_of)
-        candles = await CandleService(self.session, self.gateway).refresh(
-            shortlist, lookback=config.candles, now=as_of
-        )
-        snapshot = await collect(
-            self.gateway, {s.symbol: float(s.multiplier) for s in shortlist}, now=as_of
-        )
+        checkpoint(0.05)
+        with within(0.05, 0.45):
+            candles = await CandleService(self.session, self.gateway).refresh(
+                shortlist, lookback=config.candles, now=as_of
+            )
+        checkpoint(0.45)
+        with within(0.45, 0.8):
+            snapshot = await collect(
+                self.gateway, {s.symbol: float(s.multiplier) for s in shortlist}, now=as_of
+            )
+        checkpoint(0.8)
         previous = await self.runs.latest_run(with_inputs=True)
         inputs = build_inputs_record(shortlist, snapshot, previous, config, as_of)
         outcome = await self._score(inputs, config)
+        checkpoint(0.9)
         await self._persist(run, outcome, {s.symbol: s.id for s in shortlist}, config)
         run.inputs = inputs
         run.universe_size = len(rows)

@@ -23,6 +23,6 @@ def sim_config() -> dict[str, Any]:
 @pytest.fixture
 async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async for client in start_app(sim_app):
-        response = await client.post(f"{BASE}/scoring/calculate", headers=TRADE)
+        response = await client.post(f"{BASE}/scoring/calculate?wait=60", headers=TRADE)
         assert response.status_code == 200, response.text
         yield client

@@ -93,13 +93,13 @@ class TestRaiseDeduplicateResolve:
         symbols = await members(api, 2)
         code = "XBTUSDTM" if symbols[0] == "BTCUSDT" else symbols[0] + "M"
         sim.delist(code, status="Paused")
-        await api.post(f"{BASE}/symbols/sync", headers=TRADE)
+        await api.post(f"{BASE}/symbols/sync?wait=60", headers=TRADE)
         result = await check(api)
         assert f"delisting:{symbols[0]}" in result["raised"] + result["ongoing"]
         [row] = await alerts(api, kind="delisting")
         assert row["severity"] == "critical" and row["symbol"] == symbols[0]
         sim.relist(code)
-        await api.post(f"{BASE}/symbols/sync", headers=TRADE)
+        await api.post(f"{BASE}/symbols/sync?wait=60", headers=TRADE)
         assert f"delisting:{symbols[0]}" in (await check(api))["resolved"]
 
     async def test_an_open_breaker_is_exchange_unavailable(
@@ -107,7 +107,7 @@ class TestRaiseDeduplicateResolve:
     ) -> None:
         sim.faults.set("http_500")
         for _ in range(6):  # five failures open the breaker
-            await api.post(f"{BASE}/symbols/sync", headers=TRADE)
+            await api.post(f"{BASE}/symbols/sync?wait=60", headers=TRADE)
         result = await check(api)
         assert "exchange_unavailable" in result["raised"]
         [row] = await alerts(api, kind="exchange_unavailable")

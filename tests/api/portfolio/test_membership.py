@@ -105,7 +105,7 @@ class TestAdd:
         self, api: httpx.AsyncClient, sim: KucoinSimulator, session: AsyncSession
     ) -> None:
         sim.delist("SIM004USDTM", status="Paused")
-        await api.post("/api/symbol-mgmt/symbols/sync", headers=TRADE)
+        await api.post("/api/symbol-mgmt/symbols/sync?wait=60", headers=TRADE)
         body = assert_problem(await add(api, "SIM004USDT"), 409, "symbol-not-eligible")
         assert body["status"] == 409 and "NOT_OPEN" in str(body["detail"])
         assert await db_state(session) == (0, 0)
@@ -114,7 +114,7 @@ class TestAdd:
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         await set_config(session, "scoring_shortlist", 3)
-        await api.post("/api/symbol-mgmt/scoring/calculate", headers=TRADE)
+        await api.post("/api/symbol-mgmt/scoring/calculate?wait=60", headers=TRADE)
         scored = set(await ranked(api, 16))
         assert len(scored) <= 4  # the shortlist of 3, and the benchmark if not among them
         unscored = next(f"SIM{i:03d}USDT" for i in range(1, 15) if f"SIM{i:03d}USDT" not in scored)

@@ -1,0 +1,69 @@
+"""Starting a job over the API: 202 with the run's `Location`, or with `?wait=`, the answer the
+operation used to give synchronously (or its problem) once it ends in time."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
+
+from app.db.models import JobRun
+from app.errors import PROBLEM_TYPE_PREFIX, AppError
+from app.scheduler.runs import Job, RunInProgress
+from app.schemas.jobs import JobRunRead
+from app.security import Principal
+from app.state import AppState
+
+MAX_WAIT_S = 60.0
+Wait = Annotated[
+    float | None,
+    Query(
+        ge=0,
+        le=MAX_WAIT_S,
+        description="Wait up to this many seconds for the run to end and answer with its "
+        "result (or its problem), as before; still running then: 202.",
+    ),
+]
+STANDARD = ("type", "title", "status", "detail")
+
+
+class RunFailed(AppError):
+    """A run that ended without success, answered with the problem it recorded."""
+
+    def __init__(self, problem: dict[str, Any], location: str) -> None:
+        headers = {"Location": location}
+        if problem.get("retry_after_s") is not None:
+            headers["Retry-After"] = str(problem["retry_after_s"])
+        extra = {k: v for k, v in problem.items() if k not in STANDARD} | {"run_url": location}
+        super().__init__(str(problem.get("detail", "")), extra=extra, headers=headers)
+        self.status = int(problem.get("status", 500))
+        self.slug = str(problem.get("type", "")).removeprefix(PROBLEM_TYPE_PREFIX)
+        self.title = str(problem.get("title", "Run failed"))
+
+
+def run_url(request: Request, run_id: int) -> str:
+    return str(request.url_for("get_job_run", run_id=run_id).path)
+
+
+async def run_job(
+    request: Request, state: AppState, job: Job, principal: Principal, wait: float | None
+) -> JobRun | JSONResponse:
+    """Start `job`; the run once it succeeded within `wait`, else a 202 answer to return.
+    A run already going: 409 pointing at it; a run that failed in time: its problem."""
+    try:
+        run = await state.jobs.submit(job, requested_by=principal.name)
+    except RunInProgress as busy:
+        location = run_url(request, busy.run_id)
+        busy.extra["run_url"] = location
+        busy.headers["Location"] = location
+        raise
+    location = run_url(request, run.id)
+    if wait:
+        run = await state.jobs.wait(run.id, wait)
+    if run.status == "succeeded":
+        return run
+    if run.status != "running":
+        raise RunFailed(run.problem or {"detail": run.error or run.status}, location)
+    body = JobRunRead.model_validate(run).model_dump(mode="json")
+    return JSONResponse(body, status_code=202, headers={"Location": location})

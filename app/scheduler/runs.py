@@ -1,0 +1,348 @@
+"""The one runner of every job run: scheduled ticks and runs requested over the API alike.
+
+A run is first recorded `running` in the job ledger and committed, so any replica can follow it
+(at most one run of a job is running anywhere: a partial unique index says so). The job's work
+then runs in a transaction of its own that also records its outcome; a failure rolls the work
+back and records the failure with its problem. On PostgreSQL a live run's progress and heartbeat
+are written every second, and a run whose heartbeat stops (its process died) is aborted by the
+next claimant. When the process stops, each run ends at its next safe point (see
+`app.progress`) or, after a short grace, where it is; either way its transaction is undone and
+it is recorded `aborted`, never left `running`: the job's next tick runs it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.commits import announce_commit
+from app.db.models import JobRun
+from app.db.repositories.jobs import JobRepository
+from app.db.types import utcnow
+from app.errors import PROBLEM_TYPE_PREFIX, AppError, ConflictError, ServiceUnavailableError
+from app.progress import RunAborted, Tracker, tracking
+
+if TYPE_CHECKING:
+    from app.state import AppState
+
+logger = logging.getLogger(__name__)
+
+JobBody = Callable[[AsyncSession, "AppState"], Awaitable[dict[str, Any]]]
+HEARTBEAT_S = 1.0
+STALE_AFTER = timedelta(seconds=5)  # five missed heartbeats: the process is gone
+ABORT_GRACE_S = 2.0  # how long a stopping process lets a run reach its next safe point
+POLL_S = 0.25  # following a run of another replica
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_key: str  # system_configuration key holding its period in seconds
+    body: JobBody
+
+
+class JobSkipped(Exception):
+    """The job had nothing it may do this tick (e.g. inputs are stale); recorded as skipped."""
+
+
+class RunInProgress(ConflictError):
+    slug, title = "run-in-progress", "A run of this job is already in progress"
+
+    def __init__(self, job: str, run_id: int) -> None:
+        super().__init__(f"{job} run {run_id} is in progress", extra={"run_id": run_id})
+        self.run_id = run_id
+
+
+class RunnerStopping(ServiceUnavailableError):
+    slug, title = "service-stopping", "The service is stopping"
+
+
+def replica_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def problem_of(exc: BaseException) -> dict[str, Any]:
+    """The RFC 9457 document a run's failure is reported with."""
+    if isinstance(exc, AppError):
+        retry = exc.headers.get("Retry-After")
+        return {
+            **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
+            "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
+        }  # fmt: skip
+    return {
+        "type": PROBLEM_TYPE_PREFIX + "internal-error", "title": "Internal error",
+        "status": 500, "detail": f"{type(exc).__name__}: {exc}",
+    }  # fmt: skip
+
+
+ABORTED = {
+    "type": PROBLEM_TYPE_PREFIX + "run-aborted",
+    "title": "Run aborted",
+    "status": 503,
+    "detail": "the service stopped during the run; nothing of it was kept, and the job's next "
+    "tick runs it again",
+}
+
+
+@dataclass
+class _Live:
+    job: str
+    task: asyncio.Task[str]
+    tracker: Tracker
+
+
+class JobRunner:
+    """Claims, executes, follows and, at shutdown, aborts the job runs of this process."""
+
+    def __init__(self, state: AppState, replica: str | None = None) -> None:
+        self.state = state
+        self.sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]] = state.sessionmaker
+        """Where runs open their transactions (tests join them to a rolled-back session)."""
+        self.replica = replica or replica_name()
+        # SQLite: one process, whose run holds the only write lock; no heartbeats to write.
+        self.stale_after = None if state.settings.is_sqlite else STALE_AFTER
+        self._live: dict[int, _Live] = {}
+        self._background: list[asyncio.Task[None]] = []
+        self.swept = asyncio.Event()
+        """Set once the startup sweep of abandoned runs is over."""
+        self._stopping = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Abort the runs a stopped process left behind (in the background: the database may be
+        slow or down at startup) and, on PostgreSQL, beat the heartbeats of live runs."""
+        now = utcnow()
+        before = now if self.stale_after is None else now - self.stale_after
+        sweep = self._sweep_at_start(self.sessions, before)
+        self._background.append(asyncio.create_task(sweep, name="job-sweep"))
+        if self.stale_after is not None:
+            self._background.append(asyncio.create_task(self._beat(), name="job-heartbeats"))
+
+    async def stop(self, grace_s: float = ABORT_GRACE_S) -> None:
+        """Stop: no new runs; live ones end at their next safe point, or are cancelled after
+        `grace_s`; each is recorded aborted."""
+        self._stopping = True
+        live = list(self._live.values())
+        for run in live:
+            run.tracker.stopping = True
+        if live:
+            await asyncio.wait([run.task for run in live], timeout=grace_s)
+        for run in live:
+            run.task.cancel()
+        await asyncio.gather(*(run.task for run in live), return_exceptions=True)
+        for task in self._background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._background = []
+
+    # -- starting runs -----------------------------------------------------------------------
+
+    async def submit(self, job: Job, *, requested_by: str) -> JobRun:
+        """Start a run of `job` now, in the background; RunInProgress when one is running."""
+        run_id = await self._claim(job, None, self.replica, requested_by)
+        if run_id is None:
+            raise RuntimeError("unreachable: a requested run either starts or conflicts")
+        self._launch(job, run_id)
+        return await self.get(run_id)
+
+    async def run_tick(self, job: Job, tick: datetime, *, replica: str | None = None) -> str:
+        """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
+        'failed' or 'aborted'."""
+        replica = replica or self.replica
+        try:
+            run_id = await self._claim(job, tick, replica, "scheduler")
+        except RunInProgress as busy:  # recorded, so the ledger shows why the tick did nothing
+            async with self.sessions() as session:
+                recorded = await JobRepository(session).claim(
+                    job.name, replica, utcnow(), tick=tick, status="skipped",
+                    error=f"run {busy.run_id} of {job.name} is still running",
+                )  # fmt: skip
+                await session.commit()
+            return "skipped" if recorded is not None else "taken"
+        if run_id is None:
+            return "taken"
+        return await asyncio.shield(self._launch(job, run_id))
+
+    async def _claim(
+        self, job: Job, tick: datetime | None, replica: str, requested_by: str
+    ) -> int | None:
+        """The new run's id; None when `tick` is already taken; RunInProgress when a run of
+        `job` is running (after aborting it if its heartbeat stopped)."""
+        if self._stopping:
+            raise RunnerStopping("the service is stopping; retry on another replica",
+                                 retry_after_s=5)  # fmt: skip
+        for live_id, live in self._live.items():  # here: no need to ask (or wait for) the database
+            if live.job == job.name:
+                raise RunInProgress(job.name, live_id)
+        async with self.sessions() as session:
+            jobs = JobRepository(session)
+            for _ in range(3):  # a run that ends, or is found abandoned, frees the job: again
+                now = utcnow()
+                claimed = await jobs.claim(
+                    job.name, replica, now, tick=tick, requested_by=requested_by
+                )
+                if claimed is not None:
+                    await session.commit()
+                    return claimed
+                if tick is not None and await jobs.at_tick(job.name, tick) is not None:
+                    await session.rollback()
+                    return None
+                running = await jobs.running(job.name)
+                if running is None:
+                    continue
+                running_id = running.id
+                if self.stale_after is None or not await jobs.abort_stale(
+                    now - self.stale_after, now, _abandoned(), job.name
+                ):
+                    await session.rollback()
+                    raise RunInProgress(job.name, running_id)
+                logger.warning("jobs: run %d of %s had no heartbeat; aborted", running_id, job.name)
+            await session.rollback()
+        raise ConflictError(f"runs of {job.name} keep starting elsewhere; retry")
+
+    def _launch(self, job: Job, run_id: int) -> asyncio.Task[str]:
+        tracker = Tracker()
+        task = asyncio.create_task(self._execute(job, run_id, tracker), name=f"job-{run_id}")
+        self._live[run_id] = _Live(job.name, task, tracker)
+        task.add_done_callback(lambda _: self._live.pop(run_id, None))
+        return task
+
+    # -- executing ---------------------------------------------------------------------------
+
+    async def _execute(self, job: Job, run_id: int, tracker: Tracker) -> str:
+        started = time.perf_counter()
+        try:
+            async with self.sessions() as session:
+                with tracking(tracker):
+                    result = await job.body(session, self.state)
+                jobs = JobRepository(session)
+                if not await jobs.finish(
+                    run_id, "succeeded", result=result, progress=1.0, finished_at=utcnow(),
+                    duration_ms=_ms(started),
+                ):  # fmt: skip
+                    await session.rollback()  # aborted as abandoned meanwhile: undo the work
+                    logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
+                    return "aborted"
+                await session.commit()
+                announce_commit(self.state, session)
+            return "ran"
+        except JobSkipped as exc:
+            await self._end(run_id, "skipped", started, error=str(exc))
+            return "skipped"
+        except (RunAborted, asyncio.CancelledError):
+            logger.warning("jobs: run %d of %s aborted: the service is stopping", run_id, job.name)
+            await self._end(run_id, "aborted", started, problem=ABORTED)
+            return "aborted"
+        except Exception as exc:
+            logger.exception("jobs: run %d of %s failed", run_id, job.name)
+            await self._end(run_id, "failed", started, problem=problem_of(exc))
+            return "failed"
+
+    async def _end(
+        self, run_id: int, status: str, started: float, *, error: str | None = None,
+        problem: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
+        detail = error if problem is None else str(problem.get("detail"))
+        try:
+            async with self.sessions() as session:
+                await JobRepository(session).finish(
+                    run_id, status, error=(detail or "")[:2000] or None, problem=problem,
+                    finished_at=utcnow(), duration_ms=_ms(started),
+                )  # fmt: skip
+                await session.commit()
+        except Exception:  # the database is gone too: the next claimant aborts it as stale
+            logger.warning("jobs: outcome of run %d not recorded", run_id, exc_info=True)
+
+    # -- following ---------------------------------------------------------------------------
+
+    def progress(self, run_id: int) -> float | None:
+        """The live progress of a run of this process (fresher than its row)."""
+        live = self._live.get(run_id)
+        return None if live is None else round(live.tracker.done, 6)
+
+    async def get(self, run_id: int) -> JobRun:
+        async with self.sessions() as session:
+            run = await JobRepository(session).get(run_id)
+        if run is None:
+            raise LookupError(run_id)
+        live = self.progress(run_id)
+        if live is not None and run.status == "running":
+            run.progress = live
+        return run
+
+    async def listing(self, job: str | None, limit: int) -> list[JobRun]:
+        async with self.sessions() as session:
+            runs = list(await JobRepository(session).listing(job, limit))
+        for run in runs:
+            live = self.progress(run.id)
+            if live is not None and run.status == "running":
+                run.progress = live
+        return runs
+
+    async def wait(self, run_id: int, timeout_s: float) -> JobRun:
+        """The run once it has ended, or as it is after `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        live = self._live.get(run_id)
+        if live is not None:
+            await asyncio.wait([live.task], timeout=timeout_s)
+        else:  # another replica's: follow its row
+            while time.monotonic() < deadline:
+                if (await self.get(run_id)).status != "running":
+                    break
+                await asyncio.sleep(POLL_S)
+        return await self.get(run_id)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            if not self._live:
+                continue
+            try:
+                async with self.sessions() as session:
+                    jobs = JobRepository(session)
+                    for run_id, live in list(self._live.items()):
+                        await jobs.heartbeat(run_id, round(live.tracker.done, 6), utcnow())
+                    await session.commit()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database is down: the runs' own transactions will tell
+                logger.warning("jobs: heartbeats not written", exc_info=True)
+
+    async def _sweep_at_start(
+        self, sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]], before: datetime
+    ) -> None:
+        """Abort the runs with no heartbeat since `before` (SQLite: those started before this
+        process, the only one)."""
+        try:
+            async with sessions() as session:
+                ids = await JobRepository(session).abort_stale(before, utcnow(), _abandoned(), None)
+                await session.commit()
+        except Exception:
+            logger.warning("jobs: abandoned runs not checked at startup", exc_info=True)
+            return
+        finally:
+            self.swept.set()
+        if ids:
+            logger.warning("jobs: %d run(s) left by a stopped process marked aborted", len(ids))
+
+
+def _abandoned() -> dict[str, Any]:
+    return {**ABORTED, "detail": "the process running it stopped; nothing of it was kept"}
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

@@ -1,0 +1,168 @@
+"""SIGTERM with a scoring run in flight (KuCoin answering slowly) and a client waiting on it: the
+process exits within 10 s, the run is recorded `aborted` with nothing of it kept, and the next
+scheduler tick runs the job again. The service runs as deployed: uvicorn in a subprocess, with
+the graceful timeout the Dockerfile sets."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.db.models import JobRun, ScoringRun
+from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import free_port, live_clock_ms
+
+ROOT = Path(__file__).resolve().parents[2]
+API = "/api/symbol-mgmt"
+TRADE = {"X-API-Key": TRADE_KEY}
+READ = {"X-API-Key": READ_KEY}
+EXIT_WITHIN_S = 10.0
+
+
+def graceful_timeout_of_the_image() -> str:
+    """The `UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN` the Dockerfile deploys with."""
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=" in line:
+            return line.split("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=", 1)[1].split()[0]
+    raise AssertionError("the Dockerfile sets no graceful shutdown timeout")
+
+
+@pytest.fixture
+def sim_config() -> dict[str, Any]:
+    return {"universe": 6, "start_time_ms": live_clock_ms()}
+
+
+def start_service(
+    database_url: str, sim_url: str, port: int, **env: str
+) -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,
+        "MYSYMBOLS_DATABASE_URL": database_url,
+        "MYSYMBOLS_KUCOIN__FUTURES_URL": sim_url,
+        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
+        "MYSYMBOLS_API_KEYS": BOOTSTRAP_KEYS,
+        "MYSYMBOLS_LOG_LEVEL": "WARNING",
+        "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN": graceful_timeout_of_the_image(),
+        **env,
+    }
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+async def until(check: Any, timeout_s: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            found = await check()
+        except httpx.TransportError:
+            found = None
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{what}: not within {timeout_s}s")
+
+
+async def follow_events(client: httpx.AsyncClient, url: str) -> None:
+    async with client.stream("GET", url, headers=READ) as stream:
+        async for _ in stream.aiter_lines():
+            pass
+
+
+async def rows(url: str) -> tuple[list[JobRun], int]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            runs = [JobRun(**r._mapping) for r in await connection.execute(select(JobRun))]
+            scored = await connection.scalar(select(func.count()).select_from(ScoringRun))
+            return runs, int(scored or 0)
+    finally:
+        await engine.dispose()
+
+
+async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
+    committed_postgres: str, sim: KucoinSimulator
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}{API}"
+    sim.faults.set("slow", seconds=60, path="/api/v1/kline/query")  # KuCoin answers slowly
+    service = start_service(committed_postgres, sim.base_url, port)
+    try:
+        async with httpx.AsyncClient(timeout=90) as client:
+
+            async def healthy() -> bool:
+                return (await client.get(f"{base}/health")).status_code == 200
+
+            await until(healthy, 30, "service up")
+            # A client that wants the synchronous answer waits on the run, another follows events.
+            waiting = asyncio.create_task(
+                client.post(f"{base}/scoring/calculate", params={"wait": 60}, headers=TRADE)
+            )
+            events = asyncio.create_task(follow_events(client, f"{base}/events"))
+
+            async def fetching_candles() -> bool:
+                runs = (await client.get(f"{base}/jobs/runs", headers=READ)).json()
+                return bool(runs) and runs[0]["status"] == "running" and runs[0]["progress"] >= 0.05
+
+            await until(fetching_candles, 20, "the run reaching its candle fetches")
+            sent = time.monotonic()
+            service.send_signal(signal.SIGTERM)
+            exit_code = await asyncio.to_thread(service.wait, 30)
+            exit_s = time.monotonic() - sent
+            await asyncio.gather(waiting, events, return_exceptions=True)
+    finally:
+        if service.poll() is None:
+            service.kill()
+    print(f"\nSIGTERM with a scoring run in flight: exited in {exit_s:.2f}s (code {exit_code})")
+    # uvicorn re-raises the signal once it has shut down gracefully; the aborted row below shows
+    # the lifespan's shutdown ran (a process killed outright would leave the run `running`).
+    assert exit_code in (0, -signal.SIGTERM)
+    assert exit_s < EXIT_WITHIN_S
+
+    runs, scoring_runs = await rows(committed_postgres)
+    [run] = runs
+    assert (run.job, run.status, run.requested_by) == (
+        "score_refresh",
+        "aborted",
+        "bootstrap-trade-2",
+    )
+    assert run.problem is not None and run.problem["type"].endswith(":run-aborted")
+    assert run.finished_at is not None
+    assert scoring_runs == 0  # nothing of the aborted run was kept
+
+    # The next tick runs it again (KuCoin answering normally now).
+    sim.faults.clear()
+    service = start_service(
+        committed_postgres, sim.base_url, free_port(),
+        MYSYMBOLS_SCHEDULER__ENABLED="true", MYSYMBOLS_SCHEDULER__TICK_S="2",
+        MYSYMBOLS_SCHEDULER__JITTER_S="0.1",
+    )  # fmt: skip
+    try:
+
+        async def refreshed() -> list[JobRun]:
+            found, _ = await rows(committed_postgres)
+            return [
+                r for r in found
+                if r.job == "score_refresh" and r.status == "succeeded" and r.scheduled_tick
+            ]  # fmt: skip
+
+        [again, *_] = await until(refreshed, 60, "a scheduled score refresh")
+    finally:
+        service.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(service.wait, 30)
+    _, scoring_runs = await rows(committed_postgres)
+    assert again.result["scored"] > 0 and scoring_runs >= 1
