@@ -26,6 +26,7 @@ from app.api.routers import (
     symbols,
     system,
 )
+from app.collector import service_heap
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.notifications import CHANGES, EVENTS, ChangeListener
@@ -101,7 +102,8 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.webhooks.urls and not await webhooks.ready(settings.database.connect_timeout_s):
             logger.warning("webhooks: not following the outbox yet; starting anyway")
         try:
-            yield
+            with service_heap():
+                yield
         finally:
             if scheduler is not None:
                 await scheduler.stop()  # no new ticks; a run in flight is the runner's to stop

@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Numeric, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Numeric, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -30,6 +33,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class epoch_ms(FunctionElement[int]):  # named like the SQL function it is
+    """A UTC timestamp column as integer epoch milliseconds, computed by the database: bulk
+    reads get plain integers instead of a datetime built and converted per row."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_ms, "postgresql")
+def _epoch_ms_postgresql(element: epoch_ms, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"CAST(ROUND(EXTRACT(EPOCH FROM {column}) * 1000) AS BIGINT)"
+
+
+@compiles(epoch_ms, "sqlite")
+def _epoch_ms_sqlite(element: epoch_ms, compiler: SQLCompiler, **kw: Any) -> str:
+    # Stored naive in UTC as text; julianday is exact to microseconds at these dates.
+    column = compiler.process(element.clauses, **kw)
+    return f"CAST(ROUND((julianday({column}) - 2440587.5) * 86400000.0) AS INTEGER)"
 
 
 class ExactDecimal(TypeDecorator[Decimal]):

@@ -37,23 +37,26 @@ class SymbolValues:
 
 def assemble(
     values: Sequence[SymbolValues],
-    candles: Iterable[tuple[str, int, float, float, float, float, float]],
+    candles: np.ndarray,
     grid_end_ms: int,
     length: int,
     step_ms: int = 3_600_000,
     benchmark: str = "BTCUSDT",
 ) -> MarketInputs:
-    """`candles` rows are (symbol, open_ms, open, high, low, close, volume in lots)."""
+    """`candles`: (m, 7) rows of (position in `values`, open ms, open, high, low, close, volume
+    in lots), at most one per symbol and open time (as stored); rows off the grid or without a
+    position are left out."""
     n = len(values)
-    row_of = {v.symbol: i for i, v in enumerate(values)}
     grid_start = grid_end_ms - (length - 1) * step_ms
     ohlcv = np.full((5, n, length), np.nan)
-    for symbol, open_ms, o, h, lo, c, vol in candles:
-        i = row_of.get(symbol)
-        k, rest = divmod(open_ms - grid_start, step_ms)
-        if i is None or rest or not 0 <= k < length:
-            continue
-        ohlcv[:, i, k] = (o, h, lo, c, vol * values[i].multiplier)
+    rows = np.asarray(candles, dtype=float).reshape(-1, 7)
+    i = rows[:, 0].astype(np.int64)
+    k, rest = np.divmod(rows[:, 1].astype(np.int64) - grid_start, step_ms)
+    on_grid = (i >= 0) & (i < n) & (rest == 0) & (k >= 0) & (k < length)
+    i, k, rows = i[on_grid], k[on_grid], rows[on_grid]
+    multipliers = np.array([v.multiplier for v in values], dtype=float)
+    ohlcv[:4, i, k] = rows[:, 2:6].T
+    ohlcv[4, i, k] = rows[:, 6] * multipliers[i]
     return MarketInputs(
         symbols=[v.symbol for v in values],
         open=ohlcv[0],

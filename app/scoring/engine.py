@@ -95,7 +95,7 @@ class ScoreTable:
 
 def as_stored(value: float) -> float:
     """A score as a run keeps it (and as every decision reads it): within 0-100, 4 decimals."""
-    return round(min(max(value, 0.0), 100.0), 4)
+    return round(min(max(float(value), 0.0), 100.0), 4)  # float(): numpy scalars compare slowly
 
 
 def score_universe(inputs: MarketInputs, config: ScoringConfig) -> ScoringOutcome:

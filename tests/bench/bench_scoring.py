@@ -2,8 +2,8 @@
 `/health` latency while a scoring run is in flight vs idle.
 
 `python -m tests.bench.bench_scoring [--symbols 500 --candles 500 --repeat 15]`
-Numbers only, no assertions. Goals (issue 4): core <= 2x the TA-Lib loop and <= 50 ms;
-`/health` p99 during a run < 2x idle.
+Numbers only, no assertions. Goals: core <= 2x the TA-Lib loop and <= 50 ms (issue 4);
+`/health` p99 during a 150-symbol run < 1.5x idle (issue 15).
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,13 +23,12 @@ import httpx
 import numpy as np
 import talib
 
-from app.config import Settings
 from app.db.migrations import upgrade_to_head
-from app.main import create_app
 from app.scoring.engine import ScoringConfig, compute, explain
 from app.scoring.indicators import correlation_matrix, log_returns
 from app.scoring.inputs import MarketInputs
-from tests.sim_fixtures import running_simulator
+from tests.bench.bench_api import process, uvicorn, wait_for
+from tests.sim_fixtures import free_port
 
 WEIGHTS = {"technical": 0.30, "fundamental": 0.25, "market_structure": 0.25, "risk": 0.20}
 ADMIN_KEY = "bench-admin-key-0123456789"
@@ -94,41 +95,56 @@ def median_ms(fn: Callable[[], None], repeat: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-async def health_latency(symbols: int, probes: int) -> tuple[list[float], list[float], float]:
-    """`/health` round trips (ms) idle, then while `POST /scoring/calculate` runs."""
+async def health_latency(
+    symbols: int, probes: int, quota: int | None, runs: int
+) -> tuple[list[float], list[float], float]:
+    """`/health` round trips (ms) idle, then while `POST /scoring/calculate` runs (with KuCoin's
+    quota, or a larger one so the run is not waiting on the rate limit, only working).
+
+    As deployed: the service is one uvicorn process pinned to core 0; the simulator and this
+    prober run in processes of their own on core 1."""
     directory = Path(tempfile.mkdtemp(prefix="bench-scoring-"))
     url = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
     await asyncio.to_thread(upgrade_to_head, url)
-    async with running_simulator(universe=symbols, start_time_ms=int(time.time() * 1000)) as sim:
-        settings = Settings.model_validate(
-            {
-                "database_url": url,
-                "api_keys": f"admin:{ADMIN_KEY}",
-                "scheduler": {"enabled": False},
-                "kucoin": {"futures_url": sim.base_url, "websocket_enabled": False},
-            }
-        )
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                headers = {"X-API-Key": ADMIN_KEY}
-                calculate = "/api/symbol-mgmt/scoring/calculate"
-                first = await client.post(calculate, params={"wait": 60}, headers=headers)
-                first.raise_for_status()
-                idle = [await _health(client) for _ in range(probes)]
-                started_run = await client.post(calculate, headers=headers)  # 202: a job run
-                location = started_run.headers["location"]
-                busy: list[float] = []
+    sim_port, app_port = free_port(), free_port()
+    limits = [] if quota is None else ["--quota", str(quota)]
+    env = {
+        **os.environ,
+        "MYSYMBOLS_DATABASE_URL": url,
+        "MYSYMBOLS_API_KEYS": f"admin:{ADMIN_KEY}",
+        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
+        "MYSYMBOLS_KUCOIN__FUTURES_URL": f"http://127.0.0.1:{sim_port}",
+        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
+        "MYSYMBOLS_LOG_LEVEL": "WARNING",
+        **({} if quota is None else {"MYSYMBOLS_KUCOIN__QUOTA": str(quota)}),
+    }
+    simulator = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port),
+                 "--universe", str(symbols), *limits]  # fmt: skip
+    app = f"http://127.0.0.1:{app_port}"
+    with process(simulator, env, "1"), process(uvicorn("app.main:app", app_port), env, "0"):
+        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
+        wait_for(f"{app}/api/symbol-mgmt/health")
+        async with httpx.AsyncClient(base_url=app, timeout=120) as client:
+            headers = {"X-API-Key": ADMIN_KEY}
+            calculate = "/api/symbol-mgmt/scoring/calculate"
+            first = await client.post(calculate, params={"wait": 60}, headers=headers)
+            first.raise_for_status()
+            idle = []
+            for _ in range(probes):
+                idle.append(await _health(client))
+                await asyncio.sleep(0.002)
+            busy: list[float] = []
+            run_s = 0.0
+            for _ in range(runs):  # one caller waits on each run; no polling
+                run = asyncio.create_task(
+                    client.post(calculate, params={"wait": 60}, headers=headers)
+                )
                 started = time.perf_counter()
-                while True:
+                while not run.done():
                     busy.append(await _health(client))
-                    await asyncio.sleep(0.005)
-                    run = (await client.get(location, headers=headers)).json()
-                    if run["status"] != "running":
-                        break
-                run_s = time.perf_counter() - started
-                assert run["status"] == "succeeded", run
+                    await asyncio.sleep(0.002)
+                run_s += time.perf_counter() - started
+                (await run).raise_for_status()
     return idle, busy, run_s
 
 
@@ -149,6 +165,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--health-symbols", type=int, default=150)
     parser.add_argument("--health-probes", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3, help="scoring runs probed")
+    parser.add_argument(
+        "--quota", type=int, default=None,
+        help="simulator weight quota per 30 s (default: KuCoin's 2000); a large one times the "
+        "run's work alone",
+    )  # fmt: skip
     args = parser.parse_args()
 
     inputs = synthetic_universe(args.symbols, args.candles)
@@ -166,13 +188,16 @@ def main() -> None:
     print(f"ratio core / TA-Lib loop: {core_med / loop_med:.2f}x (goal <= 2x); "
           f"core {core_med:.1f} ms (goal <= 50 ms)")  # fmt: skip
 
-    idle, busy, run_s = asyncio.run(health_latency(args.health_symbols, args.health_probes))
-    print(f"\n/health during a scoring run of {args.health_symbols} simulated contracts "
-          f"({run_s:.1f} s, {len(busy)} probes) vs idle ({len(idle)} probes)")  # fmt: skip
+    idle, busy, run_s = asyncio.run(
+        health_latency(args.health_symbols, args.health_probes, args.quota, args.runs)
+    )
+    print(f"\n/health during {args.runs} scoring runs of {args.health_symbols} simulated "
+          f"contracts ({run_s:.1f} s in all, {len(busy)} probes) vs idle "
+          f"({len(idle)} probes)")  # fmt: skip
     print(f"{'':12}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for name, values in (("idle", idle), ("in flight", busy)):
         print(f"{name:12}{statistics.median(values):10.2f}{p99(values):10.2f}{max(values):10.2f}")
-    print(f"p99 ratio in flight / idle: {p99(busy) / p99(idle):.2f}x (goal < 2x)")
+    print(f"p99 ratio in flight / idle: {p99(busy) / p99(idle):.2f}x (goal < 1.5x)")
 
 
 if __name__ == "__main__":

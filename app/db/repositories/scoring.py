@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +19,13 @@ from app.db.models import (
     SymbolScore,
 )
 from app.db.session_flags import mark_portfolio_changed
+from app.db.types import epoch_ms
 
 # Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
 SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"
 COMPOSITE = "composite"
+CANDLE_SLICE = 1000  # rows per slice of a bulk candle read (about a millisecond of work each)
+SCORE_SLICE = 250  # score rows (with their breakdown JSON) per insert
 
 
 class ScoringRepository:
@@ -101,9 +104,10 @@ class ScoringRepository:
         return out
 
     async def add_scores(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert in slices, so the event loop serves other requests between them."""
         rows = list(rows)
-        if rows:
-            await self.session.execute(insert(SymbolScore), rows)
+        for start in range(0, len(rows), SCORE_SLICE):
+            await self.session.execute(insert(SymbolScore), rows[start : start + SCORE_SLICE])
 
     async def run_scores(
         self, run_id: int, component: str, limit: int
@@ -160,19 +164,21 @@ class ScoringRepository:
             by_run.setdefault(row.run_id, []).append(row)
         return [(runs[run_id], by_run[run_id]) for run_id in run_ids]
 
-    async def candles(
+    async def candle_slices(
         self,
         symbol_ids: Sequence[int],
         granularity_min: int,
         start: datetime,
         end: datetime,
         known_at: datetime,
-    ) -> Sequence[tuple[int, datetime, float, float, float, float, float]]:
-        """Candles opening in [start, end] already stored at `known_at` (point in time)."""
+    ) -> AsyncIterator[Sequence[Sequence[Any]]]:
+        """Candles opening in [start, end] already stored at `known_at` (point in time), as
+        (symbol id, open time in epoch ms, open, high, low, close, volume): plain numbers, in
+        slices, so that the event loop serves other requests between them."""
         query = (
             select(
-                Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
-                Candle.close, Candle.volume,
+                Candle.symbol_id, epoch_ms(Candle.open_time), Candle.open, Candle.high,
+                Candle.low, Candle.close, Candle.volume,
             )
             .where(
                 Candle.symbol_id.in_(symbol_ids),
@@ -181,5 +187,8 @@ class ScoringRepository:
                 Candle.open_time <= end,
                 Candle.fetched_at <= known_at,
             )
+            .execution_options(yield_per=CANDLE_SLICE)
         )  # fmt: skip
-        return list((await self.session.execute(query)).all())
+        result = await self.session.stream(query)
+        async for part in result.partitions():
+            yield part

@@ -1,4 +1,5 @@
-"""A scoring run: stage-1 shortlist, stage-2 market data, gate, score (in a worker thread), persist.
+"""A scoring run: stage-1 shortlist, stage-2 market data, gate, score (in the worker process),
+persist.
 
 Everything the scorer read besides stored candles is kept in `scoring_run.inputs`; candles are
 read point-in-time (`fetched_at <= as_of`), so `rescore(run_id)` reproduces a run exactly.
@@ -11,11 +12,12 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringRun, Symbol
@@ -26,8 +28,10 @@ from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
+from app.offload import in_worker
 from app.policy.shortlist import ListingFact, shortlist
 from app.progress import checkpoint, within
+from app.scoring import portable
 from app.scoring.assemble import SymbolValues, assemble
 from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
 from app.services.market.candles import CandleService, last_closed_open_time
@@ -69,7 +73,8 @@ class ScoringRunService:
         if run is None or run.inputs is None:
             raise NotFoundError(f"scoring run {run_id} has no stored inputs")
         config = RunConfig.from_json(run.config)
-        return await self._score(run.inputs, config)
+        outcome, _ = await self._score(run.inputs, config)
+        return outcome
 
     async def _run(self, triggered_by: str, as_of: datetime) -> ScoringRun:
         started = time.perf_counter()
@@ -111,9 +116,10 @@ class ScoringRunService:
         checkpoint(0.8)
         previous = await self.runs.latest_run(with_inputs=True)
         inputs = build_inputs_record(shortlist, snapshot, previous, config, as_of)
-        outcome = await self._score(inputs, config)
+        outcome, scores = await self._score(inputs, config, run.id)
         checkpoint(0.9)
-        await self._persist(run, outcome, {s.symbol: s.id for s in shortlist}, config)
+        await self.runs.add_scores(scores)
+        run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
         run.inputs = inputs
         run.universe_size = len(rows)
         run.status, run.finished_at = "completed", utcnow()
@@ -145,29 +151,58 @@ class ScoringRunService:
         )  # fmt: skip
         return run
 
-    async def _score(self, inputs: dict[str, Any], config: RunConfig) -> ScoringOutcome:
+    async def _score(
+        self, inputs: dict[str, Any], config: RunConfig, run_id: int | None = None
+    ) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
+        """Score stored inputs (in the worker process); with `run_id`, also the run's rows."""
         values = [SymbolValues(**v) for v in inputs["symbols"]]
-        ids = inputs["symbol_ids"]
+        ids: dict[str, int] = inputs["symbol_ids"]
         end_ms = int(inputs["grid_end_ms"])
         length = int(inputs["candles"])
         start = _from_ms(end_ms) - (length - 1) * HOUR
-        names = {symbol_id: symbol for symbol, symbol_id in ids.items()}
-        rows = await self.runs.candles(
-            list(ids.values()), 60, start, _from_ms(end_ms), datetime.fromisoformat(inputs["as_of"])
-        )
-        candles = [
-            (names[sid], int(t.timestamp() * 1000), o, h, lo, c, v)
-            for sid, t, o, h, lo, c, v in rows
+        known_at = datetime.fromisoformat(inputs["as_of"])
+        slices = [
+            np.array([tuple(row) for row in part], dtype=float)  # tuples: Rows are slow here
+            async for part in self.runs.candle_slices(
+                list(ids.values()), 60, start, _from_ms(end_ms), known_at
+            )
         ]
-        market = assemble(values, candles, end_ms, length, benchmark=config.benchmark)
-        return await asyncio.to_thread(score_universe, market, config.scoring())
+        grid = CandleGrid(slices, ids, end_ms, length)
+        state = portable.current(config.parameters)
+        return await in_worker(score_candles, state, values, grid, config, run_id)
 
-    async def _persist(
-        self, run: ScoringRun, outcome: ScoringOutcome, ids: dict[str, int], config: RunConfig
-    ) -> None:
-        rows = [row for score in outcome.scores for row in _score_rows(run.id, ids, score, config)]
-        await self.runs.add_scores(rows)
-        run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
+
+@dataclass(frozen=True)
+class CandleGrid:
+    """A run's candle rows (symbol id, open ms, open, high, low, close, volume) in slices."""
+
+    slices: list[np.ndarray]
+    symbol_ids: dict[str, int]
+    end_ms: int
+    length: int
+
+
+def score_candles(
+    state: portable.ScorerState,
+    values: list[SymbolValues],
+    grid: CandleGrid,
+    config: RunConfig,
+    run_id: int | None,
+) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
+    """The scores (and, for `run_id`, their rows) of `values` over `grid`: in the worker."""
+    positions = {grid.symbol_ids[v.symbol]: i for i, v in enumerate(values)}
+    candles = np.concatenate(grid.slices) if grid.slices else np.empty((0, 7))
+    candles[:, 0] = [positions.get(int(symbol_id), -1) for symbol_id in candles[:, 0]]
+    market = assemble(values, candles, grid.end_ms, grid.length, benchmark=config.benchmark)
+    with portable.adopted(state):
+        outcome = score_universe(market, config.scoring())
+    if run_id is None:
+        return outcome, []
+    rows = [
+        row for score in outcome.scores
+        for row in _score_rows(run_id, grid.symbol_ids, score, config)
+    ]  # fmt: skip
+    return outcome, rows
 
 
 def shortlist_symbols(
@@ -238,7 +273,7 @@ def build_inputs_record(
         "grid_end_ms": int(grid_end.timestamp() * 1000),
         "candles": config.candles,
         "symbol_ids": {row.symbol: row.id for row in shortlist},
-        "symbols": [asdict(v) for v in values],
+        "symbols": [dict(vars(v)) for v in values],  # shallow: the lists are the run's own
     }
 
 

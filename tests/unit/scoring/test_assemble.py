@@ -39,10 +39,16 @@ def candle(symbol: str, open_ms: int, close: float = 10.0, volume: float = 3.0) 
     return (symbol, open_ms, close - 1, close + 2, close - 2, close, volume)
 
 
+def placed(rows: list[SymbolValues], candles: Sequence[tuple]) -> np.ndarray:
+    """The array `assemble` reads: each candle's symbol as its position in `rows` (-1: none)."""
+    position = {v.symbol: i for i, v in enumerate(rows)}
+    return np.array([(position.get(c[0], -1), *c[1:]) for c in candles], dtype=float)
+
+
 def build(
     rows: list[SymbolValues], candles: Sequence[tuple] = (), **kwargs: object
 ) -> MarketInputs:
-    return assemble(rows, candles, END, LENGTH, **kwargs)  # type: ignore[arg-type]
+    return assemble(rows, placed(rows, candles), END, LENGTH, **kwargs)  # type: ignore[arg-type]
 
 
 class TestCandleGrid:
@@ -95,13 +101,14 @@ class TestCandleGrid:
 
     def test_custom_step(self) -> None:
         step = 4 * HOUR
-        inputs = assemble([values("A")], [candle("A", END - step)], END, 3, step_ms=step)
+        rows = [values("A")]
+        inputs = assemble(rows, placed(rows, [candle("A", END - step)]), END, 3, step_ms=step)
         assert inputs.close.shape == (1, 3)
         assert inputs.close[0, 1] == 10.0
 
-    def test_candles_may_be_any_iterable(self) -> None:
-        inputs = assemble([values("A")], iter([candle("A", END)]), END, LENGTH)
-        assert inputs.close[0, -1] == 10.0
+    def test_no_candles_at_all_leave_the_grid_empty(self) -> None:
+        inputs = assemble([values("A")], np.empty((0, 7)), END, LENGTH)
+        assert np.isnan(inputs.close).all() and inputs.close.shape == (1, LENGTH)
 
 
 class TestSymbolVectors:

@@ -1,0 +1,64 @@
+"""Scoring in another process: what the scorer reads from this process's registries (the
+registered plug-ins, the learned models a configuration names) travels with the call, and the
+other process scores with exactly that.
+
+A plug-in's scoring function must then be importable (a module-level function), as any function
+sent to another process must be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from app.scoring import learned, plugins
+from app.scoring.learned import LearnedModel
+
+
+@dataclass(frozen=True)
+class ScorerState:
+    plugins: tuple[plugins.ScorerPlugin, ...]
+    models: dict[str, LearnedModel]
+    series: dict[str, list[LearnedModel]]
+
+
+def current(parameters: Mapping[str, Mapping[str, Any]]) -> ScorerState:
+    """This process's plug-ins, and the learned model or series `parameters` name (if any)."""
+    chosen = (
+        parameters.get(learned.COMPONENT, {})
+        .get(plugins.PLUGIN_PARAMETERS, {})
+        .get(learned.METRIC, {})
+    )
+    model, series = chosen.get(learned.MODEL), chosen.get(learned.SERIES_KEY)
+    return ScorerState(
+        plugins=tuple(plugins.registered()),
+        models={k: m for k, m in learned.MODELS.items() if k == model},
+        series={k: s for k, s in learned.SERIES.items() if k == series},
+    )
+
+
+@contextmanager
+def adopted(state: ScorerState) -> Iterator[None]:
+    """Score with `state` instead of this process's own registries, for the duration."""
+    saved = plugins.registered(), dict(learned.MODELS), dict(learned.SERIES)
+    for plugin in saved[0]:
+        plugins.unregister(plugin.name)
+    for plugin in state.plugins:
+        plugins.register(plugin)
+    learned.MODELS.clear()
+    learned.MODELS.update(state.models)
+    learned.SERIES.clear()
+    learned.SERIES.update(state.series)
+    try:
+        yield
+    finally:
+        for plugin in state.plugins:
+            plugins.unregister(plugin.name)
+        for plugin in saved[0]:
+            plugins.register(plugin)
+        learned.MODELS.clear()
+        learned.MODELS.update(saved[1])
+        learned.SERIES.clear()
+        learned.SERIES.update(saved[2])

@@ -1,0 +1,55 @@
+"""CPU work in the worker process: it runs elsewhere than the event loop's process, with this
+process's scorer registries (plug-ins, the learned model a configuration names), and a worker
+that died is replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from app.offload import in_worker
+from app.scoring import learned, plugins, portable
+from tests.plugins import TOY, toy_plugin
+
+
+def registries() -> tuple[list[str], list[str]]:
+    return [p.name for p in plugins.registered()], sorted(learned.MODELS)
+
+
+def registries_seen_by(state: portable.ScorerState) -> tuple[list[str], list[str]]:
+    with portable.adopted(state):
+        return registries()
+
+
+async def test_work_runs_in_another_process_that_is_replaced_when_it_dies() -> None:
+    first = await in_worker(os.getpid)
+    assert first != os.getpid()
+    assert await in_worker(os.getpid) == first  # one worker, kept
+    os.kill(first, signal.SIGKILL)
+    second = await in_worker(os.getpid)  # the broken pool is replaced, the call answered
+    assert second not in (first, os.getpid())
+
+
+async def test_the_worker_scores_with_this_processs_plugins_and_named_models() -> None:
+    model = learned.LearnedModel("m-1", ("rsi",), 0, 1, 10, estimator=None)  # type: ignore[arg-type]
+    learned.MODELS["m-1"] = model
+    try:
+        with toy_plugin():
+            named = portable.current({learned.COMPONENT: learned.parameters(model="m-1")})
+            unnamed = portable.current({})
+            seen = await in_worker(registries_seen_by, named)
+            assert seen == ([learned.METRIC, TOY], ["m-1"])
+            assert (await in_worker(registries_seen_by, unnamed))[1] == []
+        assert await in_worker(registries) == ([learned.METRIC], [])  # the worker's own: intact
+    finally:
+        learned.MODELS.pop("m-1", None)
+    assert registries() == ([learned.METRIC], [])
+
+
+def test_adopting_a_state_restores_this_processs_registries_afterwards() -> None:
+    before = registries()
+    with toy_plugin():
+        state = portable.current({})
+    with portable.adopted(state):
+        assert registries()[0] == [learned.METRIC, TOY]
+    assert registries() == before
