@@ -122,8 +122,9 @@ READS = {
 def prepare(base: str) -> str:
     """Sync, score and add the top 10 through the API, as a newcomer would; one member."""
     with httpx.Client(base_url=base, headers=HEADERS, timeout=300) as client:
-        client.post(f"{API}/symbols/sync").raise_for_status()
-        client.post(f"{API}/scoring/calculate").raise_for_status()
+        wait = {"wait": 60}  # the synchronous answers
+        assert client.post(f"{API}/symbols/sync", params=wait).status_code == 200
+        assert client.post(f"{API}/scoring/calculate", params=wait).status_code == 200
         top = client.get(f"{API}/scoring/rankings", params={"limit": 10}).json()
         for item in top["items"]:
             client.post(
