@@ -70,6 +70,13 @@ class EventsSettings(BaseModel):
     """Longest wait before a stream looks at the outbox without being woken."""
 
 
+def comma_separated(value: object) -> object:
+    """A list given in the environment as `a,b,c`."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
 class WebhookSettings(BaseModel):
     urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Receivers of alerts and portfolio changes (comma-separated in the environment)."""
@@ -90,9 +97,7 @@ class WebhookSettings(BaseModel):
     @field_validator("urls", "kinds", mode="before")
     @classmethod
     def split(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)
 
 
 class SchedulerSettings(BaseModel):
@@ -108,6 +113,19 @@ class SchedulerSettings(BaseModel):
 class AuthSettings(BaseModel):
     open_reads: bool = False
     """When true, `read`-role endpoints answer without a key; writes always need one."""
+
+
+class CorsSettings(BaseModel):
+    origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Browser origins (`https://desk.example.com`) allowed to call the API from their pages;
+    none by default (comma-separated in the environment; `*` allows any, without credentials)."""
+    max_age_s: int = Field(default=600, ge=0)
+    """How long a browser may keep a preflight answer."""
+
+    @field_validator("origins", mode="before")
+    @classmethod
+    def split(cls, value: object) -> object:
+        return comma_separated(value)
 
 
 class DatabaseSettings(BaseModel):
@@ -136,6 +154,7 @@ class Settings(BaseSettings):
     events: EventsSettings = Field(default_factory=EventsSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    cors: CorsSettings = Field(default_factory=CorsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 
     @field_validator("api_keys", mode="before")

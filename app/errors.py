@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,10 @@ class DatabaseUnavailableError(ServiceUnavailableError):
     slug, title = "database-unavailable", "Database unavailable"
 
 
+class DatabaseBusyError(ServiceUnavailableError):
+    slug, title = "busy", "The database is busy"
+
+
 def problem_response(
     request: Request | None,
     status: int,
@@ -111,6 +116,24 @@ def problem_response(
     )
 
 
+# PostgreSQL: query_canceled (the statement timeout), lock_not_available (the lock timeout),
+# deadlock_detected and serialization_failure: the database is there, and too busy for now.
+BUSY_SQLSTATES = {"57014", "55P03", "40P01", "40001"}
+SQLITE_BUSY = ("database is locked", "database table is locked")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True for a wait the database gave up on (a pooled connection, a lock, a statement that
+    ran past its timeout): it is reachable, and a retry will likely do."""
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    cause = exc.orig.__cause__ if exc.orig is not None else None
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(cause, "sqlstate", None)
+    return sqlstate in BUSY_SQLSTATES or any(text in str(exc.orig) for text in SQLITE_BUSY)
+
+
 def is_database_unavailable(exc: BaseException) -> bool:
     """True for failures that mean 'the database cannot be reached now', not a bug of ours."""
     if isinstance(exc, sa_exc.DBAPIError):
@@ -118,6 +141,19 @@ def is_database_unavailable(exc: BaseException) -> bool:
             exc, sa_exc.OperationalError | sa_exc.InterfaceError
         )
     return isinstance(exc, sa_exc.TimeoutError | ConnectionError | TimeoutError | OSError)
+
+
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this path (a path can match several routes)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
 
 
 def _status_slug(status: int) -> tuple[str, str]:
@@ -170,9 +206,10 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
                 404: f"No route matches {request.url.path}",
                 405: f"{request.method} is not allowed on {request.url.path}",
             }.get(exc.status_code, title)
-        return problem_response(
-            request, exc.status_code, slug, title, detail, headers=exc.headers or {}
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem_response(request, exc.status_code, slug, title, detail, headers=headers)
 
     @app.exception_handler(sa_exc.IntegrityError)
     async def handle_integrity(request: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
@@ -186,6 +223,17 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
         )
 
     async def handle_database_down(request: Request, exc: Exception) -> JSONResponse:
+        if is_database_busy(exc):
+            logger.warning("database busy: %s", str(exc).splitlines()[0][:200])
+            return problem_response(
+                request,
+                503,
+                DatabaseBusyError.slug,
+                DatabaseBusyError.title,
+                "The database could not serve this in time (a lock, a statement or a "
+                "connection wait ran out); retry shortly.",
+                headers={"Retry-After": str(retry_after_s)},
+            )
         if not is_database_unavailable(exc):
             return await handle_unexpected(request, exc)
         logger.warning("database unavailable: %s", exc.__class__.__name__)

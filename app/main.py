@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
@@ -45,6 +46,13 @@ from app.state import AppState
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/symbol-mgmt"
+CORS_REQUEST_HEADERS = [
+    "X-API-Key", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match",
+    "Last-Event-ID", "X-Request-ID",
+]  # fmt: skip
+CORS_RESPONSE_HEADERS = [
+    "ETag", "Location", "Retry-After", "X-Request-ID", "X-Cache", "Idempotent-Replayed",
+]  # fmt: skip
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -125,6 +133,15 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware)
+    if settings.cors.origins:  # outermost: preflights and the headers of every answer
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors.origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_RESPONSE_HEADERS,
+            max_age=settings.cors.max_age_s,
+        )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     app.include_router(system.router, prefix=API_PREFIX)
     app.include_router(api_keys.router, prefix=API_PREFIX)

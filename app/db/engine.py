@@ -32,8 +32,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=db.connect_timeout_s,
         connect_args={
             "timeout": db.connect_timeout_s,
-            "command_timeout": db.statement_timeout_s,
-            "server_settings": {"application_name": "mysymbols"},
+            # The server cancels a statement or a lock wait that runs too long (a "busy" 503);
+            # the client's own limit, a little later, catches a connection that went silent.
+            "command_timeout": db.statement_timeout_s + 5,
+            "server_settings": {
+                "application_name": "mysymbols",
+                "statement_timeout": str(int(db.statement_timeout_s * 1000)),
+                "lock_timeout": str(int(db.statement_timeout_s * 1000)),
+            },
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,6 +71,16 @@ class CandleBar:
     close: float
     volume: float
 
+    @property
+    def is_possible(self) -> bool:
+        prices = (self.open, self.high, self.low, self.close)
+        return (
+            all(math.isfinite(p) and p > 0 for p in prices)
+            and self.high >= self.low
+            and math.isfinite(self.volume)
+            and self.volume >= 0
+        )
+
 
 @dataclass(frozen=True)
 class OrderBookView:
@@ -128,10 +139,16 @@ class KucoinGateway:
     async def get_candles(
         self, symbol: str, granularity_min: int, start: datetime, end: datetime
     ) -> list[CandleBar]:
-        """Candles whose open time lies in [start, end], oldest first."""
+        """Candles whose open time lies in [start, end], oldest first. A bar no market can print
+        (a price not finite and positive, high under low, a negative or non-finite volume) is
+        left out: the store records it as a gap, never as a price."""
         kucoin = self.converter.to_kucoin(symbol)
         klines = await self.client.get_klines(kucoin, granularity_min, _ms(start), _ms(end))
-        return [CandleBar(k.open_time, k.open, k.high, k.low, k.close, k.volume) for k in klines]
+        bars = [CandleBar(k.open_time, k.open, k.high, k.low, k.close, k.volume) for k in klines]
+        kept = [bar for bar in bars if bar.is_possible]
+        if len(kept) < len(bars):
+            logger.warning("%s: %d impossible candle(s) left out", symbol, len(bars) - len(kept))
+        return kept
 
     async def get_order_book(self, symbol: str, depth: int = 20) -> OrderBookView:
         info = self.converter.resolve(symbol)

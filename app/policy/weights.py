@@ -66,8 +66,9 @@ def effective_bounds(
 
 def to_percent(weights: np.ndarray, upper: np.ndarray | None = None) -> list[Decimal]:
     """Round to 4 decimals so they sum to exactly 100: floor, then hand the remaining 0.0001
-    steps to the largest remainders (ties to the earlier member) that stay within their upper
-    cap, so rounding never lifts a weight over a cap the exact weights respected."""
+    steps to the largest remainders (ties to the earlier member), one each per pass, only to
+    members a step keeps within their upper cap, so rounding never lifts a weight over a cap
+    the exact weights respected (unless the caps themselves sum under 100 on the grid)."""
     exact = [Decimal(repr(float(w))) for w in weights]
     floored = [w.quantize(STEP, rounding=ROUND_DOWN) for w in exact]
     missing = int((Decimal(100) - sum(floored, Decimal(0))) / STEP)
@@ -75,9 +76,13 @@ def to_percent(weights: np.ndarray, upper: np.ndarray | None = None) -> list[Dec
     if upper is not None:
         caps = [Decimal(repr(float(u))) if np.isfinite(u) else Decimal("Infinity") for u in upper]
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floored[i]), i))
-    room = [i for i in order if floored[i] + STEP <= caps[i]]
-    for i in (room + [i for i in order if i not in room])[: max(missing, 0)]:
-        floored[i] += STEP
+    while missing > 0:  # one step each per pass, largest remainders first, within the caps
+        takers = [i for i in order if floored[i] + STEP <= caps[i]]
+        if not takers:  # caps summing under 100 on the 0.0001 grid: the only way to 100
+            takers = order
+        for i in takers[:missing]:
+            floored[i] += STEP
+        missing -= len(takers[:missing])
     return floored
 
 

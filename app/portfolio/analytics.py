@@ -22,7 +22,7 @@ def _series(returns: npt.ArrayLike) -> np.ndarray:
     r = np.asarray(returns, dtype=float)
     if r.ndim != 1:
         raise ValueError(f"returns must be one-dimensional, got shape {r.shape}")
-    return r[~np.isnan(r)]
+    return r[np.isfinite(r)]  # a missing (NaN) or impossible (±inf) return measures nothing
 
 
 def _check_periods(periods_per_year: float) -> None:

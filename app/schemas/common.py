@@ -1,10 +1,16 @@
-"""Shared response contracts: the problem document every error uses."""
+"""Shared contracts: the problem document every error uses, and the bounds of ids and offsets
+(a number past its column's range is a 422 here, never an error of the database)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+
+INT32_MAX = 2**31 - 1  # the id columns are 32-bit integers
+RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A row's id.")]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="Rows to skip.")]
 
 
 class Problem(BaseModel):

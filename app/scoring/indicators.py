@@ -62,6 +62,24 @@ def efficiency_ratio(close: FloatArray, window: int, gappy: FloatArray | None = 
     return np.where(np.isnan(tail[:, 0]), np.nan, ratio)
 
 
+def is_flat(spread: FloatArray, scale: FloatArray) -> FloatArray:
+    """Where a dispersion (a standard deviation, a band) is only floating-point noise on values
+    of magnitude `scale`: identical values give 0 to ~1e-16 of their size, never exactly 0."""
+    with np.errstate(invalid="ignore"):
+        return np.abs(spread) <= 1e-12 * np.abs(scale)
+
+
+def history_covers(values: FloatArray, bars: int) -> FloatArray:
+    """Per row of `(n, T)`: the last `bars` columns were loaded (T >= bars) and the row's
+    history reaches back into their first 5 % (a bar missing here and there is the gate's
+    business, not a shorter window)."""
+    if values.shape[1] < bars:
+        return np.zeros(values.shape[0], dtype=bool)
+    present = ~np.isnan(values)
+    first = np.where(present.any(axis=1), present.argmax(axis=1), values.shape[1])
+    return first <= values.shape[1] - bars + bars // 20
+
+
 def forward_fill(values: FloatArray) -> FloatArray:
     """Carry the last seen value over NaNs along each row (for measuring moves between present
     bars only: the filled values are never kept or scored)."""

@@ -66,6 +66,7 @@ def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     closes = ind.last_valid_window(inputs.close, int(bb_period), inputs.has_gaps)
     middle = closes.mean(axis=1)
     band = 2.0 * float(bb_width) * closes.std(axis=1)  # population sigma, as TA-Lib
+    band = np.where(ind.is_flat(band, middle), 0.0, band)  # rounding noise is no band
     last = closes[:, -1]
     with np.errstate(invalid="ignore", divide="ignore"):
         pct_b = np.where(band > 0, (last - (middle - band / 2)) / band, 0.5)
@@ -86,15 +87,40 @@ def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     ]
 
 
+def volume_growth_windows(params: Mapping[str, Any]) -> tuple[int, int]:
+    """(recent, longer) days of `volume_growth`."""
+    short_d, long_d = (int(v) for v in params.get("volume_growth_windows_d", (7, 30)))
+    return short_d, long_d
+
+
+def candles_needed(parameters: Mapping[str, Mapping[str, Any]]) -> int:
+    """Hourly candles the longest window of the metrics reads (`parameters` by component):
+    a scorer loading fewer would measure some metrics over less than they say."""
+    technical = parameters.get(TECHNICAL, {})
+    _, slow, signal = (int(v) for v in technical.get("macd", (12, 26, 9)))
+    windows = [
+        slow + signal + 1,
+        int(technical.get("bollinger", (20, 2.0))[0]),
+        int(technical.get("trend_ema", 50)) + int(technical.get("trend_lookback", 24)) + 1,
+        int(technical.get("volume_window", 20)),
+        volume_growth_windows(parameters.get(FUNDAMENTAL, {}))[1] * 24,
+        int(parameters.get(RISK, {}).get("volatility_window", 168)) + 1,
+    ]
+    return max(windows)
+
+
 def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     """Turnover, volume growth, open interest level and change, funding level and stability."""
-    short_d, long_d = (int(v) for v in params.get("volume_growth_windows_d", (7, 30)))
+    short_d, long_d = volume_growth_windows(params)
     quote_volume = inputs.volume * inputs.close
     with ind.quiet():
         recent = np.nanmean(quote_volume[:, -short_d * 24 :], axis=1)
         longer = np.nanmean(quote_volume[:, -long_d * 24 :], axis=1)
+    # The long window must lie within what was loaded and the symbol's history: else the
+    # growth would be measured over a shorter window than its name says. Unmeasured then.
+    covered = ind.history_covers(quote_volume, long_d * 24)
     with np.errstate(invalid="ignore", divide="ignore"):
-        growth = np.where(longer > 0, recent / longer, np.nan)
+        growth = np.where(covered & (longer > 0), recent / longer, np.nan)
         turnover = np.where(inputs.turnover_24h > 0, np.log10(inputs.turnover_24h), np.nan)
         oi = np.where(inputs.open_interest_usdt > 0, np.log10(inputs.open_interest_usdt), np.nan)
         oi_change = inputs.open_interest_usdt / inputs.previous_open_interest_usdt - 1.0
@@ -103,8 +129,10 @@ def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]
     carry_bps = -inputs.funding_rate * per_8h * 1e4
     settled = np.sum(~np.isnan(inputs.funding_history), axis=1)
     with ind.quiet():
-        spread = np.nanstd(inputs.funding_history * per_8h[:, None], axis=1) * 1e4
-    stability = np.where(settled >= 3, spread, np.nan)
+        funding_8h = inputs.funding_history * per_8h[:, None]
+        spread = np.nanstd(funding_8h, axis=1)
+        spread = np.where(ind.is_flat(spread, np.nanmean(np.abs(funding_8h), axis=1)), 0.0, spread)
+    stability = np.where(settled >= 3, spread * 1e4, np.nan)
     return [
         Metric("turnover_24h_log10", turnover, HIGHER_IS_BETTER),
         Metric("volume_growth", growth, HIGHER_IS_BETTER),

@@ -25,6 +25,35 @@ class TestRoutingErrors:
         assert_problem(response, 405, "method-not-allowed")
         assert response.headers["allow"] == "GET"
 
+    async def test_allow_lists_the_methods_of_every_route_on_the_path(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # POST /symbols/sync and GET /symbols/{symbol} (any form, "sync" too) share the path.
+        response = await client.delete("/api/symbol-mgmt/symbols/sync")
+        assert_problem(response, 405, "method-not-allowed")
+        assert response.headers["allow"] == "GET, POST"
+        patch = await client.patch("/api/symbol-mgmt/scoring/algorithms")
+        assert_problem(patch, 405, "method-not-allowed")
+        assert patch.headers["allow"] == "GET, PUT"
+
+    @pytest.mark.parametrize(
+        "method, path",
+        [
+            ("GET", "/api/symbol-mgmt/scoring/runs/368626848652328"),
+            ("DELETE", "/api/symbol-mgmt/api-keys/2082748866996326367232"),
+            ("GET", "/api/symbol-mgmt/signals/14567316870488"),
+            ("GET", "/api/symbol-mgmt/jobs/runs/2147483648"),
+            ("GET", "/api/symbol-mgmt/replays/0"),
+            ("GET", "/api/symbol-mgmt/symbols?offset=9223372036854775808"),
+            ("GET", "/api/symbol-mgmt/events?since=99999999999"),
+        ],
+    )
+    async def test_a_number_past_its_column_range_is_422_not_500(
+        self, client: httpx.AsyncClient, method: str, path: str
+    ) -> None:
+        response = await client.request(method, path, headers={"X-API-Key": ADMIN_KEY})
+        assert_problem(response, 422, "validation-error")
+
 
 class TestValidationErrors:
     async def test_names_the_offending_field(self, client: httpx.AsyncClient) -> None:

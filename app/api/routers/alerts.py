@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.api.deps import AlertServiceDep, ReaderDep, TraderDep
 from app.api.response_cache import CachedRead
-from app.schemas.common import problem_responses
+from app.schemas.common import Offset, RowId, problem_responses
 from app.services.alerts.conditions import ALERT_KINDS
 
 router = APIRouter(prefix="/alerts", tags=["alerts"], responses=problem_responses(401, 403))
@@ -57,7 +57,7 @@ async def list_alerts(
     status: Literal["open", "acknowledged", "resolved"] | None = None,
     kind: AlertKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[AlertRead]:
     rows = await alerts.list_alerts(status=status, kind=kind, limit=limit, offset=offset)
     return [AlertRead.model_validate(a) for a in rows]
@@ -70,7 +70,7 @@ async def list_alerts(
     responses=problem_responses(404, 409),
 )
 async def acknowledge_alert(
-    alert_id: int, principal: TraderDep, alerts: AlertServiceDep
+    alert_id: RowId, principal: TraderDep, alerts: AlertServiceDep
 ) -> AlertRead:
     return AlertRead.model_validate(await alerts.acknowledge(alert_id, actor=principal.name))
 

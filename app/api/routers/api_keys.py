@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from app.api.deps import AdminDep, ApiKeyServiceDep
 from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from app.schemas.common import problem_responses
+from app.schemas.common import RowId, problem_responses
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=problem_responses(401, 403))
 
@@ -42,5 +42,5 @@ async def list_api_keys(
     summary="Revoke an API key (idempotent)",
     responses=problem_responses(404),
 )
-async def revoke_api_key(key_id: int, _: AdminDep, keys: ApiKeyServiceDep) -> ApiKeyRead:
+async def revoke_api_key(key_id: RowId, _: AdminDep, keys: ApiKeyServiceDep) -> ApiKeyRead:
     return ApiKeyRead.model_validate(await keys.revoke(key_id))

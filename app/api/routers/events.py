@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep
-from app.schemas.common import problem_responses
+from app.schemas.common import INT32_MAX, problem_responses
 from app.services.system.events import stream_events
 
 router = APIRouter(tags=["events"], responses=problem_responses(401, 403))
@@ -34,8 +34,10 @@ async def get_events(
     _: LazyReaderDep,
     state: AppStateDep,
     sessions: SessionSourceDep,
-    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
-    since: Annotated[int | None, Query(ge=0, description="The last event id seen.")] = None,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0, le=INT32_MAX)] = None,
+    since: Annotated[
+        int | None, Query(ge=0, le=INT32_MAX, description="The last event id seen.")
+    ] = None,
 ) -> StreamingResponse:
     events = stream_events(
         sessions.open,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from app.api.deps import AppStateDep, ReaderDep
 from app.errors import NotFoundError
-from app.schemas.common import problem_responses
+from app.schemas.common import RowId, problem_responses
 from app.schemas.jobs import JobRunRead
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problem_responses(401, 403))
-RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get(
@@ -21,7 +20,7 @@ RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
     summary="One job run: status, progress, and once over, its result or its problem",
     responses=problem_responses(404),
 )
-async def get_job_run(run_id: RunId, _: ReaderDep, state: AppStateDep) -> JobRunRead:
+async def get_job_run(run_id: RowId, _: ReaderDep, state: AppStateDep) -> JobRunRead:
     try:
         return JobRunRead.model_validate(await state.jobs.get(run_id))
     except LookupError:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.deps import ReaderDep, ReplaysDep, TraderDep
 from app.api.response_cache import CachedRead
-from app.schemas.common import problem_responses
+from app.schemas.common import RowId, problem_responses
 from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
 from app.services.replay.service import ReplayRequest
 
 router = APIRouter(prefix="/replays", tags=["replays"], responses=problem_responses(401, 403))
-RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post(
@@ -60,5 +59,5 @@ async def list_replays(
     summary="One replay: status, progress and, when done, its report",
     responses=problem_responses(404),
 )
-async def get_replay(run_id: RunId, _: ReaderDep, replays: ReplaysDep) -> ReplayRead:
+async def get_replay(run_id: RowId, _: ReaderDep, replays: ReplaysDep) -> ReplayRead:
     return ReplayRead.model_validate(await replays.get(run_id))

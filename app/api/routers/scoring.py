@@ -19,7 +19,7 @@ from app.api.deps import (
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.runs import Wait, run_job, run_url
 from app.scheduler.jobs import SCORE_REFRESH
-from app.schemas.common import problem_responses
+from app.schemas.common import RowId, problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
@@ -137,7 +137,7 @@ async def get_symbol_scores(
     summary="One scoring run: summary, exclusions with reasons, configuration",
     responses=problem_responses(404),
 )
-async def get_scoring_run(run_id: int, _: ReaderDep, scoring: ScoringDep) -> ScoringRunDetail:
+async def get_scoring_run(run_id: RowId, _: ReaderDep, scoring: ScoringDep) -> ScoringRunDetail:
     return ScoringRunDetail.model_validate(await scoring.get_run(run_id))
 
 

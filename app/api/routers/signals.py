@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, status
 from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
-from app.schemas.common import problem_responses
+from app.schemas.common import RowId, problem_responses
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
@@ -109,5 +109,5 @@ async def signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatisti
     summary="One signal with each agent's vote and the consensus",
     responses=problem_responses(404),
 )
-async def get_signal(signal_id: int, _: ReaderDep, signals: SignalsDep) -> SignalRead:
+async def get_signal(signal_id: RowId, _: ReaderDep, signals: SignalsDep) -> SignalRead:
     return SignalRead.model_validate(await signals.get(signal_id))

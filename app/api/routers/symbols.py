@@ -12,7 +12,7 @@ from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job, run_url
 from app.db.repositories.symbols import SymbolFilter
 from app.scheduler.jobs import UNIVERSE_SYNC
-from app.schemas.common import problem_responses
+from app.schemas.common import Offset, problem_responses
 from app.schemas.jobs import JobRunRead
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
 from app.services.market.universe import SymbolView
@@ -41,7 +41,7 @@ async def list_symbols(
     eligible: Annotated[bool | None, Query()] = None,
     quote: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,10}$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> SymbolPage:
     filters = SymbolFilter(status=status, eligible=eligible, quote=quote.upper() if quote else None)
     views, total = await universe.list_symbols(filters, limit=limit, offset=offset)

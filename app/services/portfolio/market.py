@@ -54,7 +54,7 @@ async def hourly_log_returns(
     session: AsyncSession, symbols: Sequence[Symbol], hours: int, now: datetime
 ) -> np.ndarray:
     """`(n, hours)` hourly log returns on a common grid ending at the last closed candle;
-    NaN where a candle is missing (never filled)."""
+    NaN where a candle is missing (never filled) or its close is not a positive number."""
     end = last_closed_open_time(now, HOUR)
     start = end - hours * HOUR  # hours + 1 closes give `hours` returns
     rows = await CandleRepository(session).closes([s.id for s in symbols], 60, start, end)
@@ -66,5 +66,6 @@ async def hourly_log_returns(
         column = int((open_time - start) / HOUR)
         if 0 <= column <= hours:
             closes[positions[symbol_id], column] = close
+    closes[~(closes > 0) | ~np.isfinite(closes)] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.diff(np.log(closes), axis=1)

@@ -19,6 +19,7 @@ from app.policy.replacement import ReplacementSettings
 from app.replay.config import PolicyConfig
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
+from app.scoring.metrics import candles_needed
 from app.scoring.plugins import components
 from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
@@ -77,7 +78,7 @@ def policy_config(
     scoring = _scoring(run, dict(overrides.get("scoring", {})))
     return PolicyConfig(
         scoring=scoring,
-        candles=int(values["scoring_candles"]),
+        candles=max(int(values["scoring_candles"]), candles_needed(scoring.parameters)),
         shortlist=int(values["scoring_shortlist"]),
         min_listing_days=float(values["scoring_min_listing_days"]),
         max_abs_funding=float(values["scoring_max_abs_funding"]),

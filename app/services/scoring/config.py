@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.scoring import ScoringRepository
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
+from app.scoring.metrics import candles_needed
 from app.services.system.runtime_settings import read_settings
 
 KEYS = (
@@ -87,9 +88,10 @@ def run_config(
     and gate settings in `values`."""
     active = [(name, w, params) for name, w, params, is_active in algorithms if is_active]
     risk = next((params for name, _, params in active if name == "risk"), {})
+    parameters = {name: dict(params) for name, _, params in active}
     return RunConfig(
         weights={name: w for name, w, _ in active},
-        parameters={name: dict(params) for name, _, params in active},
+        parameters=parameters,
         gate=GateParams(
             min_history=int(values["gate_min_history"]),
             max_gap_ratio=float(values["gate_max_gap_ratio"]),
@@ -97,7 +99,7 @@ def run_config(
             max_abs_bar_return=float(values["gate_max_abs_bar_return"]),
         ),
         shortlist=int(values["scoring_shortlist"]),
-        candles=int(values["scoring_candles"]),
+        candles=max(int(values["scoring_candles"]), candles_needed(parameters)),
         min_listing_days=float(values["scoring_min_listing_days"]),
         max_abs_funding=float(values["scoring_max_abs_funding"]),
         benchmark=str(risk.get("benchmark", "BTCUSDT")),

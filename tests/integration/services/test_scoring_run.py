@@ -114,7 +114,7 @@ class TestRun:
     ) -> None:
         now = sim_hour_ms(sim)
         sim.drop_candles("SIM001USDTM", now - 400 * HOUR_MS, now - 380 * HOUR_MS)  # 21 missing
-        sim.drop_candles("SIM002USDTM", now - 600 * HOUR_MS, now - 150 * HOUR_MS)  # 149 left
+        sim.drop_candles("SIM002USDTM", now - 900 * HOUR_MS, now - 150 * HOUR_MS)  # 149 left
         run = await runner(session, gateway).calculate(triggered_by="test")
         assert run.exclusions["symbols"] == {
             "SIM001USDT": "CANDLE_GAPS",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
 
+from app.exchange.gateway import CandleBar
 from app.exchange.models import (
     Contract,
     FundingHistoryRow,
@@ -175,3 +177,25 @@ class TestQuirks:
     def test_kline_row_of_wrong_length_is_refused(self) -> None:
         with pytest.raises(ValueError):
             Kline.from_row([1706630400000, 1.0, 2.0])
+
+
+class TestImpossibleCandles:
+    AT = datetime(2026, 11, 23, tzinfo=UTC)
+
+    @pytest.mark.parametrize(
+        "bar",
+        [
+            (0.0, 1.0, 0.5, 1.0, 3.0),  # zero open
+            (1.0, 1.0, 0.5, -1.0, 3.0),  # negative close
+            (1.0, math.inf, 0.5, 1.0, 3.0),
+            (1.0, 1.0, math.nan, 1.0, 3.0),
+            (1.0, 0.4, 0.5, 1.0, 3.0),  # high under low
+            (1.0, 1.0, 0.5, 1.0, -3.0),
+            (1.0, 1.0, 0.5, 1.0, math.nan),
+        ],
+    )
+    def test_a_bar_no_market_prints_is_not_possible(self, bar: tuple[float, ...]) -> None:
+        assert not CandleBar(self.AT, *bar).is_possible
+
+    def test_an_ordinary_bar_is_possible(self) -> None:
+        assert CandleBar(self.AT, 1.0, 1.2, 0.9, 1.1, 0.0).is_possible

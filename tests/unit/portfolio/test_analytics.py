@@ -236,3 +236,11 @@ class TestRiskReport:
     def test_empty_raises(self) -> None:
         with pytest.raises(ValueError, match="no returns"):
             an.risk_report([], 365)
+
+
+class TestImpossibleReturns:
+    def test_infinite_returns_are_dropped_like_missing_ones(self) -> None:
+        clean = [0.01, -0.02, 0.015, 0.0, -0.005]
+        report = an.risk_report([0.01, np.inf, -0.02, np.nan, 0.015, -np.inf, 0.0, -0.005], 365)
+        assert report == an.risk_report(clean, 365)
+        assert report.observations == 5 and math.isfinite(report.mean)

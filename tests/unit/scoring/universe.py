@@ -14,7 +14,7 @@ import numpy as np
 from app.scoring.engine import ScoringConfig, ScoringOutcome, SymbolScore
 from app.scoring.gate import GateParams
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import COMPONENTS
+from app.scoring.metrics import COMPONENTS, FUNDAMENTAL
 
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT", "DOGEUSDT")
 LENGTH = 300
@@ -100,8 +100,14 @@ def with_missing_candles(inputs: MarketInputs, row: int, columns: object) -> Mar
     return inputs
 
 
+# Windows the 300-hour universe covers (the default 30-day volume growth would be unmeasured).
+PARAMETERS = {FUNDAMENTAL: {"volume_growth_windows_d": [3, 12]}}
+
+
 def config(weights: dict[str, float] | None = None, gate: GateParams = LOOSE_GATE) -> ScoringConfig:
-    return ScoringConfig(weights=weights or dict(EQUAL_WEIGHTS), parameters={}, gate=gate)
+    return ScoringConfig(
+        weights=weights or dict(EQUAL_WEIGHTS), parameters=dict(PARAMETERS), gate=gate
+    )
 
 
 def by_symbol(outcome: ScoringOutcome) -> dict[str, SymbolScore]:
