@@ -1,8 +1,12 @@
 """The single place that maps canonical symbols (`BTCUSDT`) to KuCoin codes (`XBTUSDTM`) and back.
 
-Built from the live contract list (`baseCurrency`, `quoteCurrency`, `symbol`); the string rules
-(`XBT`↔`BTC`, trailing `M`, `-` for spot, ccxt's `BASE/QUOTE:SETTLE`) are only a fallback for
-when no list is loaded. Input is case-insensitive and may be in any of those forms.
+Built from the live contract list (`baseCurrency`, `quoteCurrency`, `settleCurrency`,
+`symbol`); the string rules (`XBT`↔`BTC`, trailing `M`, `-` for spot, ccxt's
+`BASE/QUOTE:SETTLE`) are only a fallback for when no list is loaded, and never invent a code a
+contract could not have. Input is case-insensitive and may be in any of those forms. The ccxt
+form is ccxt's own for the market, with ccxt's names for some KuCoin currencies, so that a ccxt
+client (freqtrade's RemotePairList) finds every pair; a ccxt form resolves only to a contract
+whose base, quote and settle currencies (and expiry) all match it.
 """
 
 from __future__ import annotations
@@ -26,8 +30,30 @@ _DATED_KUCOIN = re.compile(r"^[A-Z]+M[FGHJKMNQUVXZ]\d{2}$")
 _DATED_CANONICAL = re.compile(r"^(?P<pair>[A-Z0-9]+)-(?P<expiry>\d{6})$")
 
 
+# ccxt's names for these KuCoin currencies (its `commonCurrencies` for kucoinfutures, beside
+# XBT -> BTC); a test holds them equal to ccxt's own.
+CCXT_CURRENCIES = {
+    "BCHSV": "BSV", "BIFI": "BIFIF", "VAI": "VAIOT", "WAX": "WAXP", "ALT": "APTOSLAUNCHTOKEN",
+    "KALT": "ALT", "FUD": "FTX Users' Debt",
+}  # fmt: skip
+_FROM_CCXT = {name.upper(): code for code, name in CCXT_CURRENCIES.items()}
+
+
 def standard_currency(code: str) -> str:
     return _EXCHANGE_TO_STANDARD.get(code, code)
+
+
+def listing_ccxt_symbol(canonical: str, base: str, quote: str, settle: str) -> str:
+    """ccxt's symbol of a stored listing (its canonical form carries a dated future's expiry)."""
+    expiry = canonical.rpartition("-")[2] if _DATED_CANONICAL.match(canonical) else None
+    return ccxt_symbol(base, quote, settle, expiry)
+
+
+def ccxt_symbol(base: str, quote: str, settle: str, expiry: str | None = None) -> str:
+    """ccxt's unified symbol of a contract (currencies in their standard form, XBT as BTC)."""
+    unified = "/".join(CCXT_CURRENCIES.get(code, code) for code in (base, quote))
+    unified += ":" + CCXT_CURRENCIES.get(settle, settle)
+    return f"{unified}-{expiry}" if expiry else unified
 
 
 def exchange_currency(code: str) -> str:
@@ -52,8 +78,7 @@ class SymbolInfo:
 
     @property
     def ccxt(self) -> str:
-        unified = f"{self.base}/{self.quote}:{self.settle}"
-        return f"{unified}-{self.expiry}" if self.expiry else unified
+        return ccxt_symbol(self.base, self.quote, self.settle, self.expiry)
 
 
 def info_from_contract(contract: Contract) -> SymbolInfo:
@@ -75,19 +100,23 @@ class SymbolConverter:
     def __init__(self, contracts: Iterable[Contract] = ()) -> None:
         self._by_canonical: dict[str, SymbolInfo] = {}
         self._by_kucoin: dict[str, SymbolInfo] = {}
+        self._by_ccxt: dict[str, SymbolInfo] = {}
         self.load(contracts)
 
     def load(self, contracts: Iterable[Contract]) -> None:
         """Replace the mapping with one built from a contract list (duplicates: first wins)."""
         by_canonical: dict[str, SymbolInfo] = {}
         by_kucoin: dict[str, SymbolInfo] = {}
+        by_ccxt: dict[str, SymbolInfo] = {}
         for contract in contracts:
             info = info_from_contract(contract)
-            if info.kucoin in by_kucoin or info.canonical in by_canonical:
+            ccxt = info.ccxt.upper()
+            if info.kucoin in by_kucoin or info.canonical in by_canonical or ccxt in by_ccxt:
                 continue
             by_canonical[info.canonical] = info
             by_kucoin[info.kucoin] = info
-        self._by_canonical, self._by_kucoin = by_canonical, by_kucoin
+            by_ccxt[ccxt] = info
+        self._by_canonical, self._by_kucoin, self._by_ccxt = by_canonical, by_kucoin, by_ccxt
 
     @property
     def is_loaded(self) -> bool:
@@ -98,10 +127,14 @@ class SymbolConverter:
 
     def resolve(self, symbol: str) -> SymbolInfo:
         """Identify a symbol given in any accepted form; raises MalformedSymbol / UnknownSymbol."""
+        if isinstance(symbol, str) and (ccxt := self._by_ccxt.get(symbol.strip().upper())):
+            return ccxt  # (a ccxt name may hold characters no other form has)
         text = _normalise(symbol)
         known = self._by_kucoin.get(text) or self._by_canonical.get(text)
         if known is not None:
             return known
+        if "/" in text and self.is_loaded:  # ccxt's form: no contract has these currencies
+            raise UnknownSymbol(f"{symbol!r} is not a listed KuCoin futures contract")
         parsed = _parse(text)
         if self.is_loaded:
             listed = self._by_canonical.get(parsed.canonical)
@@ -135,35 +168,41 @@ def _normalise(symbol: str) -> str:
 def _parse(text: str) -> SymbolInfo:
     """The string rules, for when the contract list is not (yet) loaded."""
     if match := _CCXT.match(text):
-        base, quote = standard_currency(match["base"]), match["quote"]
-        settle = standard_currency(match["settle"] or quote)
-        return _linear_or_inverse(base, quote, settle, match["expiry"])
+        base, quote, settle = (
+            standard_currency(_FROM_CCXT.get(code, code))
+            for code in (match["base"], match["quote"], match["settle"] or match["quote"])
+        )
+        if match["expiry"]:
+            raise UnknownSymbol(f"{text!r} is a dated future; its KuCoin code needs the list")
+        linear = quote in _LINEAR_QUOTES and settle == quote
+        if not (linear or (quote == "USD" and settle == base)):
+            raise UnknownSymbol(f"no KuCoin futures contract is quoted {quote}, settled {settle}")
+        return _linear_or_inverse(base, quote, settle)
     if match := _SPOT.match(text):
-        return _linear_or_inverse(standard_currency(match["base"]), match["quote"], None, None)
-    if match := _DATED_CANONICAL.match(text):
-        pair = _parse(match["pair"])
-        return _linear_or_inverse(pair.base, pair.quote, pair.settle, match["expiry"])
-    if _DATED_KUCOIN.match(text):
+        if match["quote"] not in (*_LINEAR_QUOTES, "USD"):
+            raise UnknownSymbol(f"no KuCoin futures contract is quoted {match['quote']}")
+        return _linear_or_inverse(standard_currency(match["base"]), match["quote"])
+    if _DATED_CANONICAL.match(text) or _DATED_KUCOIN.match(text):
         raise UnknownSymbol(
             f"{text!r} looks like a dated future; its expiry needs the contract list"
         )
     for quote in _LINEAR_QUOTES:
         if text.endswith(quote + "M") and len(text) > len(quote) + 1:
-            return _linear_or_inverse(standard_currency(text[: -len(quote) - 1]), quote, None, None)
+            return _linear_or_inverse(standard_currency(text[: -len(quote) - 1]), quote)
         if text.endswith(quote) and len(text) > len(quote):
-            return _linear_or_inverse(standard_currency(text[: -len(quote)]), quote, None, None)
+            return _linear_or_inverse(standard_currency(text[: -len(quote)]), quote)
     if text.endswith("USDM") and len(text) > 4:
-        return _linear_or_inverse(standard_currency(text[:-4]), "USD", None, None)
+        return _linear_or_inverse(standard_currency(text[:-4]), "USD")
     if text.endswith("USD") and len(text) > 3:
-        return _linear_or_inverse(standard_currency(text[:-3]), "USD", None, None)
+        return _linear_or_inverse(standard_currency(text[:-3]), "USD")
     raise MalformedSymbol(f"{text!r} is not a symbol in any accepted form")
 
 
-def _linear_or_inverse(base: str, quote: str, settle: str | None, expiry: str | None) -> SymbolInfo:
+def _linear_or_inverse(base: str, quote: str, settle: str | None = None) -> SymbolInfo:
+    """A perpetual by KuCoin's naming (dated futures have codes only the list knows)."""
     if not base.isalnum() or not base:
         raise MalformedSymbol(f"{base!r} is not a currency code")
     inverse = quote == "USD"
     settle = settle or (base if inverse else quote)
-    canonical = f"{base}{quote}" + (f"-{expiry}" if expiry else "")
-    kucoin = f"{exchange_currency(base)}{quote}M" if expiry is None else canonical
-    return SymbolInfo(canonical, kucoin, base, quote, settle, inverse, expiry)
+    kucoin = f"{exchange_currency(base)}{quote}M"
+    return SymbolInfo(f"{base}{quote}", kucoin, base, quote, settle, inverse)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 _SYMBOL_EXAMPLE: dict[str, Any] = {
     "symbol": "BTCUSDT",
     "kucoin_symbol": "XBTUSDTM",
+    "ccxt_symbol": "BTC/USDT:USDT",
     "base_currency": "BTC",
     "quote_currency": "USDT",
     "status": "Open",
@@ -40,6 +41,10 @@ class SymbolRead(BaseModel):
 
     symbol: str = Field(description="Canonical form, e.g. BTCUSDT.")
     kucoin_symbol: str = Field(description="KuCoin futures code, e.g. XBTUSDTM.")
+    ccxt_symbol: str = Field(
+        description="ccxt's unified symbol for the market, e.g. BTC/USDT:USDT (ccxt renames a "
+        "few KuCoin currencies: ALT is APTOSLAUNCHTOKEN there)."
+    )
     base_currency: str
     quote_currency: str
     status: str = Field(description="KuCoin status (Open, Paused, …) or Delisted when gone.")

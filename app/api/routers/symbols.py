@@ -11,6 +11,7 @@ from app.api.deps import AppStateDep, ReaderDep, TraderDep, UniverseDep
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job, run_url
 from app.db.repositories.symbols import SymbolFilter
+from app.exchange.symbols import listing_ccxt_symbol
 from app.scheduler.jobs import UNIVERSE_SYNC
 from app.schemas.common import Offset, problem_responses
 from app.schemas.jobs import JobRunRead
@@ -20,12 +21,17 @@ from app.services.market.universe import SymbolView
 router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
 
 
-_ROW_FIELDS = [name for name in SymbolRead.model_fields if name not in {"data_age_s", "stale"}]
+_DERIVED = {"data_age_s", "stale", "ccxt_symbol"}
+_ROW_FIELDS = [name for name in SymbolRead.model_fields if name not in _DERIVED]
 
 
 def _read(view: SymbolView) -> SymbolRead:
-    row_values = {name: getattr(view.row, name) for name in _ROW_FIELDS}
-    return SymbolRead(**row_values, data_age_s=view.data_age_s, stale=view.stale)
+    row = view.row
+    row_values = {name: getattr(row, name) for name in _ROW_FIELDS}
+    ccxt = listing_ccxt_symbol(
+        row.symbol, row.base_currency, row.quote_currency, row.settle_currency
+    )
+    return SymbolRead(**row_values, ccxt_symbol=ccxt, data_age_s=view.data_age_s, stale=view.stale)
 
 
 @router.get(
