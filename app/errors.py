@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -12,7 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,12 @@ class NotFoundError(AppError):
 
 class ConflictError(AppError):
     status, slug, title = 409, "conflict", "Conflict with the current state"
+
+
+class InsufficientHistoryError(ConflictError):
+    """The request is well formed, but the stored history cannot answer it (yet)."""
+
+    slug, title = "insufficient-history", "The stored history is too short"
 
 
 class ValidationFailedError(AppError):
@@ -143,17 +149,22 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sa_exc.TimeoutError | ConnectionError | TimeoutError | OSError)
 
 
-HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's 400
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route answers on this path (a path can match several routes)."""
-    routes = request.app.router.routes
-    return [
-        method
-        for method in HTTP_METHODS
-        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
-    ]
+    """The methods the API documents for this path: a fixed path (`/symbols/sync`) wins over a
+    template that also matches it (`/symbols/{symbol}`), as OpenAPI reads them."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    path = request.url.path
+    if path in paths:
+        return sorted(m.upper() for m in paths[path])
+    methods: set[str] = set()
+    for template, operations in paths.items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in operations}
+    return sorted(methods)
 
 
 def _status_slug(status: int) -> tuple[str, str]:
@@ -199,6 +210,13 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def handle_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # not JSON: invalid input
+            return problem_response(
+                request, 422, ValidationFailedError.slug, ValidationFailedError.title,
+                "body: not a JSON document",
+                extra={"errors": [{"field": "body", "location": "body",
+                                   "message": "not a JSON document", "code": "json_invalid"}]},
+            )  # fmt: skip
         slug, title = _status_slug(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         if detail is None:

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.middleware import RequestContextMiddleware
+from app.api.openapi import install_openapi
 from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
@@ -143,6 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
             max_age=settings.cors.max_age_s,
         )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
+    install_openapi(app)
     app.include_router(system.router, prefix=API_PREFIX)
     app.include_router(api_keys.router, prefix=API_PREFIX)
     app.include_router(symbols.router, prefix=API_PREFIX)

@@ -21,7 +21,8 @@ from app.exchange.models import Contract
 _EXCHANGE_TO_STANDARD = {"XBT": "BTC"}
 _STANDARD_TO_EXCHANGE = {v: k for k, v in _EXCHANGE_TO_STANDARD.items()}
 _LINEAR_QUOTES = ("USDT", "USDC")
-_ALLOWED = re.compile(r"^[A-Z0-9]+([/:\-][A-Z0-9]+)*$")
+SYMBOL_PATTERN = r"^[A-Za-z0-9]+([/:\-][A-Za-z0-9]+)*$"  # every form we read has this shape
+_ALLOWED = re.compile(SYMBOL_PATTERN)
 _CCXT = re.compile(
     r"^(?P<base>[A-Z0-9]+)/(?P<quote>[A-Z0-9]+)(:(?P<settle>[A-Z0-9]+))?(-(?P<expiry>\d{6}))?$"
 )
@@ -195,7 +196,7 @@ def _parse(text: str) -> SymbolInfo:
         return _linear_or_inverse(standard_currency(text[:-4]), "USD")
     if text.endswith("USD") and len(text) > 3:
         return _linear_or_inverse(standard_currency(text[:-3]), "USD")
-    raise MalformedSymbol(f"{text!r} is not a symbol in any accepted form")
+    raise UnknownSymbol(f"{text!r} names no KuCoin futures contract in any accepted form")
 
 
 def _linear_or_inverse(base: str, quote: str, settle: str | None = None) -> SymbolInfo:

@@ -3,14 +3,114 @@
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+
+from app.exchange.symbols import SYMBOL_PATTERN
 
 INT32_MAX = 2**31 - 1  # the id columns are 32-bit integers
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A row's id.")]
 Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="Rows to skip.")]
+SYMBOL_HELP = "Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt."
+# A symbol in any form. One that has this shape but names no contract is a 404, not a 422.
+SymbolText = Annotated[
+    str,
+    Field(min_length=2, max_length=40, pattern=SYMBOL_PATTERN, description=SYMBOL_HELP,
+          examples=["SOLUSDT"]),
+]  # fmt: skip
+SymbolPath = Annotated[
+    str, Path(min_length=2, max_length=40, pattern=SYMBOL_PATTERN, description=SYMBOL_HELP)
+]
+MONEY_LIMIT = 1e15  # USDT: larger amounts are typing errors, and overflow the maths
+
+
+def iso_datetime(value: object) -> object:
+    """Times arrive as ISO 8601 text ("2026-11-23T06:00:00Z"), not as epoch numbers."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _looks_numeric(value)):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-23T06:00:00Z")
+    return value
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_places(places: int) -> AfterValidator:
+    """Round a decimal to `places` (half even), as it is stored."""
+    step = Decimal(1).scaleb(-places)
+    return AfterValidator(lambda value: value.quantize(step, rounding=ROUND_HALF_EVEN))
+
+
+def number_or_text(pattern: str, minimum: float, maximum: float, exclusive: bool = False) -> Any:
+    """A decimal given as a JSON number within [minimum, maximum] (`exclusive`: above the
+    minimum) or as its exact text matching `pattern` (which bounds it as well)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) or (isinstance(value, str) and not re.fullmatch(pattern, value)):
+            raise ValueError(f"must be a number, or decimal text matching {pattern}")
+        return value
+
+    low = {"exclusiveMinimum": minimum} if exclusive else {"minimum": minimum}
+    bounds = Field(gt=minimum, le=maximum) if exclusive else Field(ge=minimum, le=maximum)
+    return (
+        bounds,
+        BeforeValidator(check),
+        WithJsonSchema(
+            {"anyOf": [{"type": "number", **low, "maximum": maximum},
+                       {"type": "string", "pattern": pattern}]}
+        ),
+    )  # fmt: skip
+
+
+_DIGITS = r"[0-9]{1,15}(\.[0-9]{1,12})?"  # under 10^15, 12 decimals at most
+SignedMoney = Annotated[Decimal, *number_or_text(rf"^-?{_DIGITS}$", -MONEY_LIMIT, MONEY_LIMIT)]
+NonNegativeMoney = Annotated[Decimal, *number_or_text(rf"^{_DIGITS}$", 0, MONEY_LIMIT)]
+PositiveMoney = Annotated[
+    Decimal, *number_or_text(rf"^(?!0*(\.0*)?$){_DIGITS}$", 0, MONEY_LIMIT, exclusive=True)
+]
+Percent = Annotated[
+    Decimal, *number_or_text(r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$", -1e6, 1e6)
+]  # a percentage, as a number or its text
+WEIGHT_PATTERN = r"^(0(\.[0-9]+)?|1(\.0+)?|\.[0-9]+)$"
+
+
+def weight_text(value: object) -> object:
+    if isinstance(value, bool) or (
+        isinstance(value, str) and not re.fullmatch(WEIGHT_PATTERN, value)
+    ):
+        raise ValueError("must be a number from 0 to 1, or its decimal text")
+    return value
+
+
+# A fraction from 0 to 1 (a weight, a strength) as a number or its exact text ("0.35"); kept
+# to 4 decimals.
+UnitFraction = Annotated[
+    Decimal,
+    Field(ge=0, le=1),
+    BeforeValidator(weight_text),
+    to_places(4),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                   {"type": "string", "pattern": WEIGHT_PATTERN}]}
+    ),
+]  # fmt: skip
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(iso_datetime)]
 
 
 class Problem(BaseModel):

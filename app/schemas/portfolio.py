@@ -8,12 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SYMBOL_FIELD = Field(
-    min_length=2,
-    max_length=40,
-    description="Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.",
-    examples=["SOLUSDT"],
-)
+from app.schemas.common import SymbolText
 
 
 class MemberRead(BaseModel):
@@ -84,7 +79,7 @@ class PortfolioRead(BaseModel):
 class AddSymbol(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    symbol: str = SYMBOL_FIELD
+    symbol: SymbolText
     reason: str | None = Field(default=None, max_length=500)
 
 
@@ -95,8 +90,8 @@ class RemoveSymbol(AddSymbol):
 class ReplaceSymbol(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    old_symbol: str = SYMBOL_FIELD
-    new_symbol: str = SYMBOL_FIELD
+    old_symbol: SymbolText
+    new_symbol: SymbolText
     reason: str | None = Field(default=None, max_length=500)
 
 

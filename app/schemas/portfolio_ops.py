@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.schemas.portfolio import SYMBOL_FIELD
+from app.schemas.common import (
+    IsoDateTime,
+    NonNegativeMoney,
+    Percent,
+    PositiveMoney,
+    SignedMoney,
+    SymbolText,
+)
+
+LOTS_LIMIT = 10**12  # lots of one contract: more is a typing error
 
 FROM_OBJECTS = ConfigDict(from_attributes=True)
 
@@ -66,11 +75,13 @@ class RebalanceRequest(BaseModel):
     )
 
     dry_run: bool = False
-    account_balance: Decimal | None = Field(default=None, gt=0, description="USDT.")
-    positions: dict[str, int] | None = Field(
-        default=None,
-        description="The engine's current lots per symbol; without it the current weights' "
-        "implied lots are used.",
+    account_balance: PositiveMoney | None = Field(default=None, description="USDT.")
+    positions: dict[SymbolText, Annotated[int, Field(ge=-LOTS_LIMIT, le=LOTS_LIMIT)]] | None = (
+        Field(
+            default=None,
+            description="The engine's current lots per symbol; without it the current weights' "
+            "implied lots are used.",
+        )
     )
     force: bool = Field(default=False, description="Rebalance on stale inputs (admin only).")
 
@@ -141,21 +152,40 @@ class CorrelationRead(BaseModel):
     symbols: list[str]
     matrix: list[list[float | None]]
     limit: float
-    pairs_over_limit: list[tuple[str, str, float]]
+    pairs_over_limit: list[CorrelatedPair]
     average_pairwise: float | None
     clusters: list[list[str]]
     beta_to_btc: dict[str, float | None]
     common_hours: int
 
 
+class CorrelatedPair(BaseModel):
+    """Two members whose correlation is over the limit."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"a": "ETHUSDT", "b": "SOLUSDT", "correlation": 0.91}]}
+    )
+
+    a: str
+    b: str
+    correlation: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_triple(cls, value: Any) -> Any:
+        if isinstance(value, tuple | list) and len(value) == 3:
+            return dict(zip(("a", "b", "correlation"), value, strict=True))
+        return value
+
+
 class PerformanceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    symbol: str = SYMBOL_FIELD
-    pnl: Decimal = Field(description="Realised plus unrealised PnL of the period, USDT.")
-    timestamp: datetime
-    pnl_pct: Decimal | None = None
-    notional: Decimal | None = Field(default=None, ge=0)
+    symbol: SymbolText
+    pnl: SignedMoney = Field(description="Realised plus unrealised PnL of the period, USDT.")
+    timestamp: IsoDateTime
+    pnl_pct: Percent | None = None
+    notional: NonNegativeMoney | None = None
 
 
 class PerformanceRead(BaseModel):

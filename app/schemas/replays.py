@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.schemas.common import IsoDateTime
 
 EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
 
@@ -27,8 +29,8 @@ class ReplayCreate(BaseModel):
         },
     )
 
-    start: AwareDatetime = Field(alias="from", description="First decision (a whole UTC hour).")
-    end: AwareDatetime = Field(alias="to", description="End of the valuation (a whole hour).")
+    start: IsoDateTime = Field(alias="from", description="First decision (a whole UTC hour).")
+    end: IsoDateTime = Field(alias="to", description="End of the valuation (a whole hour).")
     every: str = Field(default="24h", pattern=EVERY_PATTERN, description="1h, 4h, 24h, 7d, ...")
     top: int | None = Field(
         default=None, ge=1, le=100, description="Members (default: max_portfolio_symbols)."

@@ -8,6 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import UnitFraction
+from app.scoring.plugins import components
+
 
 class ScoringRunRead(BaseModel):
     model_config = ConfigDict(
@@ -138,11 +141,15 @@ class AlgorithmRead(BaseModel):
     updated_by: str | None
 
 
+def _known_components(schema: dict[str, Any]) -> None:
+    schema["enum"] = list(components())  # the built-ins and the registered plug-ins'
+
+
 class AlgorithmUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=40)
-    weight: Decimal | None = Field(default=None, ge=0, le=1, max_digits=5, decimal_places=4)
+    name: str = Field(min_length=1, max_length=40, json_schema_extra=_known_components)
+    weight: UnitFraction | None = Field(default=None, description="0..1, kept to 4 decimals.")
     parameters: dict[str, Any] | None = None
     is_active: bool | None = None
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import IsoDateTime, SymbolText, UnitFraction
+
 
 class SignalCreate(BaseModel):
     model_config = ConfigDict(
@@ -30,14 +32,14 @@ class SignalCreate(BaseModel):
     )
 
     source: str = Field(min_length=1, max_length=80)
-    symbol: str | None = Field(default=None, min_length=2, max_length=40)
+    symbol: SymbolText | None = None
     signal_type: str = Field(min_length=1, max_length=40)
     direction: Literal["BUY", "SELL", "NEUTRAL"]
-    strength: Decimal = Field(ge=0, le=1, max_digits=5, decimal_places=4)
-    confidence: Decimal = Field(ge=0, le=1, max_digits=5, decimal_places=4)
+    strength: UnitFraction = Field(description="0..1; kept to 4 decimals.")
+    confidence: UnitFraction = Field(description="0..1; kept to 4 decimals.")
     timeframe: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any] = Field(default_factory=dict)
-    expires_at: datetime | None = None
+    expires_at: IsoDateTime | None = None
 
 
 class SignalRead(BaseModel):

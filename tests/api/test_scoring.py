@@ -214,7 +214,7 @@ class TestAlgorithms:
         # Judged on the stored history when it replays, else saying why not.
         assert (change["evidence"] is None) != (change["evidence_unavailable"] is None)
         weights = {a["name"]: a["weight"] for a in change["algorithms"]}
-        assert weights["technical"] == "0.1" and weights["risk"] == "0.4"
+        assert weights["technical"] == "0.1000" and weights["risk"] == "0.4000"  # as stored
         second = await calculate(api)
         assert second["config_hash"] != first["config_hash"]
         ranked_after = (await api.get(f"{BASE}/rankings", headers=READ)).json()["items"]

@@ -118,7 +118,7 @@ class TestGetOne:
 
     async def test_malformed_symbol_is_422(self, api: httpx.AsyncClient) -> None:
         await api.post(SYNC, headers=TRADE)
-        assert_problem(await api.get(f"{SYMBOLS}/%24%24", headers=READ), 422, "malformed-symbol")
+        assert_problem(await api.get(f"{SYMBOLS}/%24%24", headers=READ), 422, "validation-error")
 
     async def test_served_from_the_database_while_kucoin_is_down(
         self, api: httpx.AsyncClient, sim: KucoinSimulator

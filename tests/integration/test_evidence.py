@@ -175,7 +175,7 @@ class TestEvidence:
         dry = response.json()
         assert dry["applied"] is False and dry["change_id"] is None
         weights = {a["name"]: a["weight"] for a in dry["algorithms"]}
-        assert weights["technical"] == "0.1" and weights["risk"] == "0.4"
+        assert weights["technical"] == "0.1000" and weights["risk"] == "0.4000"  # as stored
         evidence = dry["evidence"]
         assert evidence["data"]["source"] == "database" and evidence["data"]["decisions"] >= 2
         assert evidence["proposed"] != evidence["current"]

@@ -81,7 +81,7 @@ class TestConcurrentScheduledCalls:
             )
             assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
             other = await rebalance(api, "rebalance-tick-3", {**BODY, "dry_run": True})
-            assert other.status_code == 422
+            assert other.status_code == 409
             assert other.json()["type"].endswith("idempotency-key-reused")
         finally:
             await clients.aclose()
@@ -176,7 +176,7 @@ class TestSignals:
             await clients.aclose()
         assert first.status_code == again.status_code == 201
         assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
-        assert other.status_code == 422
+        assert other.status_code == 409  # idempotency-key-reused
         engine = create_engine(make_settings(committed_postgres))
         async with engine.connect() as connection:
             count = await connection.scalar(select(func.count()).select_from(Signal))

@@ -170,8 +170,8 @@ class TestReplaysApi:
     async def test_bad_requests_are_refused_and_store_nothing(self, api: Any) -> None:
         start, end = window()
         outside = {"from": (start - timedelta(days=30)).isoformat(), "to": end.isoformat()}
-        assert_problem(await api.post(f"{BASE}/replays", json=outside, headers=TRADE), 422,
-                       "validation-error")  # fmt: skip
+        assert_problem(await api.post(f"{BASE}/replays", json=outside, headers=TRADE), 409,
+                       "insufficient-history")  # fmt: skip
         typo = {"from": start.isoformat(), "to": end.isoformat(),
                 "overrides": {"policy": {"replacment_margin": 1}}}  # fmt: skip
         problem = assert_problem(

@@ -37,7 +37,7 @@ async def list_api_keys(
 
 
 @router.delete(
-    "/{key_id}",
+    "/{key_id:int}",
     response_model=ApiKeyRead,
     summary="Revoke an API key (idempotent)",
     responses=problem_responses(404),

@@ -34,7 +34,10 @@ async def get_events(
     _: LazyReaderDep,
     state: AppStateDep,
     sessions: SessionSourceDep,
-    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0, le=INT32_MAX)] = None,
+    # The header EventSource sends by itself when it reconnects: read, not listed as a parameter.
+    last_event_id: Annotated[
+        int | None, Header(alias="Last-Event-ID", ge=0, le=INT32_MAX, include_in_schema=False)
+    ] = None,
     since: Annotated[
         int | None, Query(ge=0, le=INT32_MAX, description="The last event id seen.")
     ] = None,

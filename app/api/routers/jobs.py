@@ -15,7 +15,7 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problem_responses(40
 
 
 @router.get(
-    "/runs/{run_id}",
+    "/runs/{run_id:int}",
     response_model=JobRunRead,
     summary="One job run: status, progress, and once over, its result or its problem",
     responses=problem_responses(404),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
@@ -17,7 +16,7 @@ from app.api.deps import (
     TraderDep,
 )
 from app.api.response_cache import CachedRead
-from app.schemas.common import problem_responses
+from app.schemas.common import IsoDateTime, SymbolText, problem_responses
 from app.schemas.portfolio import (
     AddSymbol,
     ChangeRead,
@@ -67,7 +66,7 @@ async def get_portfolio(
     state: AppStateDep,
     sessions: SessionSourceDep,
     as_of: Annotated[
-        datetime | None, Query(description="Read the membership recorded at this time.")
+        IsoDateTime | None, Query(description="Read the membership recorded at this time.")
     ] = None,
 ) -> PortfolioRead:
     # The trading engine's hottest read: no request session (one is opened only on a cache
@@ -147,8 +146,8 @@ async def replace_symbol(
 async def get_history(
     _: ReaderDep,
     service: MySymbolsDep,
-    since: datetime | None = None,
-    symbol: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[IsoDateTime | None, Query()] = None,
+    symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[HistoryRead]:
     rows = await service.get_history(since=since, symbol=symbol, limit=limit)

@@ -12,7 +12,7 @@ from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
 from app.config import Role
 from app.errors import PermissionDeniedError
-from app.schemas.common import problem_responses
+from app.schemas.common import MONEY_LIMIT, SymbolText, problem_responses
 from app.schemas.portfolio_ops import (
     CorrelationRead,
     MetricsRead,
@@ -69,7 +69,7 @@ async def get_replacement_candidates(
     summary="Move to target weights (changes above the threshold) with an orders plan in lots",
     description="A scheduler target: send an `Idempotency-Key` and a retry (or a second replica "
     "receiving the same call) replays the first answer byte for byte instead of acting twice.",
-    responses=problem_responses(409, 422),
+    responses=problem_responses(404, 409, 422),
 )
 async def rebalance_portfolio(
     body: RebalanceRequest,
@@ -114,8 +114,8 @@ async def rebalance_portfolio(
 async def get_position_size(
     _: ReaderDep,
     service: MySymbolsDep,
-    symbol: Annotated[str, Query(min_length=2, max_length=40)],
-    account_balance: Annotated[float, Query(gt=0, description="USDT")],
+    symbol: Annotated[SymbolText, Query()],
+    account_balance: Annotated[float, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
     volatility_adjusted: bool = False,
 ) -> PositionSizeRead:
     answer = await service.get_position_size_for_symbol(

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/replays", tags=["replays"], responses=problem_respon
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReplaySummary,
     summary="Replay the decision policy on the stored history, against baselines (background)",
-    responses=problem_responses(422),
+    responses=problem_responses(409, 422),
 )
 async def create_replay(
     body: ReplayCreate,
@@ -53,7 +53,7 @@ async def list_replays(
 
 
 @router.get(
-    "/{run_id}",
+    "/{run_id:int}",
     dependencies=[CachedRead],
     response_model=ReplayRead,
     summary="One replay: status, progress and, when done, its report",

@@ -19,7 +19,7 @@ from app.api.deps import (
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.runs import Wait, run_job, run_url
 from app.scheduler.jobs import SCORE_REFRESH
-from app.schemas.common import RowId, problem_responses
+from app.schemas.common import RowId, SymbolPath, problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
@@ -108,7 +108,7 @@ async def get_rankings(
     responses=problem_responses(404, 422),
 )
 async def get_symbol_scores(
-    symbol: str,
+    symbol: SymbolPath,
     _: ReaderDep,
     scoring: ScoringDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
@@ -131,7 +131,7 @@ async def get_symbol_scores(
 
 
 @router.get(
-    "/runs/{run_id}",
+    "/runs/{run_id:int}",
     dependencies=[CachedRead],
     response_model=ScoringRunDetail,
     summary="One scoring run: summary, exclusions with reasons, configuration",

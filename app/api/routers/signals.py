@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, status
 from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
-from app.schemas.common import RowId, problem_responses
+from app.schemas.common import RowId, SymbolText, problem_responses
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
@@ -76,6 +76,7 @@ async def pending_signals(
     dependencies=[CachedRead],
     response_model=list[SignalRead],
     summary="Evaluated or expired signals",
+    responses=problem_responses(404, 422),
 )
 async def processed_signals(
     _: ReaderDep,
@@ -84,7 +85,7 @@ async def processed_signals(
         Literal["approved", "rejected", "expired"] | None, Query(alias="status")
     ] = None,
     source: Annotated[str | None, Query(max_length=80)] = None,
-    symbol: Annotated[str | None, Query(max_length=40)] = None,
+    symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[SignalRead]:
     statuses = (status_,) if status_ else DECIDED
@@ -103,7 +104,7 @@ async def signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatisti
 
 
 @router.get(
-    "/{signal_id}",
+    "/{signal_id:int}",
     dependencies=[CachedRead],
     response_model=SignalRead,
     summary="One signal with each agent's vote and the consensus",

@@ -13,7 +13,7 @@ from app.api.runs import Wait, run_job, run_url
 from app.db.repositories.symbols import SymbolFilter
 from app.exchange.symbols import listing_ccxt_symbol
 from app.scheduler.jobs import UNIVERSE_SYNC
-from app.schemas.common import Offset, problem_responses
+from app.schemas.common import Offset, SymbolPath, problem_responses
 from app.schemas.jobs import JobRunRead
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
 from app.services.market.universe import SymbolView
@@ -61,7 +61,7 @@ async def list_symbols(
     summary="One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)",
     responses=problem_responses(404, 422),
 )
-async def get_symbol(symbol: str, _: ReaderDep, universe: UniverseDep) -> SymbolRead:
+async def get_symbol(symbol: SymbolPath, _: ReaderDep, universe: UniverseDep) -> SymbolRead:
     return _read(await universe.get_symbol(symbol))
 
 

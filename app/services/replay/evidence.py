@@ -15,7 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.errors import ConflictError, NotFoundError, ValidationFailedError
+from app.errors import (
+    ConflictError,
+    InsufficientHistoryError,
+    NotFoundError,
+)
 from app.replay.config import ReplayParams, policy_hash
 from app.replay.run import STRATEGIES, replay
 from app.services.replay.config import POLICY_KEYS, policy_config
@@ -32,8 +36,8 @@ SUMMARY_KEYS = ("total_return", "cagr", "volatility", "sharpe", "sortino", "calm
                 "max_drawdown", "turnover", "fees", "funding")  # fmt: skip
 
 
-class NotEnoughHistory(ValidationFailedError):
-    """The stored history is too short for what was asked."""
+class NotEnoughHistory(InsufficientHistoryError):
+    """The stored history is too short for a walk-forward calibration."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import mark_run_queued
-from app.errors import NotFoundError, ValidationFailedError
+from app.errors import InsufficientHistoryError, NotFoundError, ValidationFailedError
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
 from app.services.scoring.config import load_run_config
@@ -96,9 +96,9 @@ class ReplayService:
             raise ValidationFailedError(str(exc)) from exc
         first, last = await CandleRepository(self.session).span(HOURLY)
         if first is None or last is None:
-            raise ValidationFailedError("no hourly candles are stored yet; import history first")
+            raise InsufficientHistoryError("no hourly candles are stored yet; import history first")
         if request.start < first + HOUR or request.end > last + HOUR:
-            raise ValidationFailedError(
+            raise InsufficientHistoryError(
                 "the range must lie within the stored history",
                 extra={
                     "history_from": (first + HOUR).isoformat(),

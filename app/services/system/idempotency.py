@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db.models import IdempotencyKey
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
-from app.errors import ConflictError, ValidationFailedError
+from app.errors import ConflictError
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -26,7 +26,10 @@ KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)
 
 
-class IdempotencyKeyReused(ValidationFailedError):
+class IdempotencyKeyReused(ConflictError):
+    """409, not the draft standard's suggested 422: the request itself is valid; what it
+    conflicts with is the one stored under its key."""
+
     slug, title = "idempotency-key-reused", "Idempotency key reused with a different request"
 
 

@@ -260,7 +260,7 @@ class TestCorrelation:
             for j in range(i + 1, n)
             if matrix[i][j] > limit
         }
-        pairs = body["pairs_over_limit"]
+        pairs = [(p["a"], p["b"], p["correlation"]) for p in body["pairs_over_limit"]]
         assert {(a, b): pytest.approx(rho, abs=1e-6) for a, b, rho in pairs} == over
         assert [rho for *_, rho in pairs] == sorted((rho for *_, rho in pairs), reverse=True)
         assert sorted(s for cluster in body["clusters"] for s in cluster) == sorted(members)

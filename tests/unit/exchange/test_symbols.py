@@ -80,14 +80,17 @@ class TestForms:
 
 class TestBadInput:
     @pytest.mark.parametrize(
-        "given", ["", "   ", "BTC USDT", "BTC$USDT", "ETH", "/USDT", "BTC//USDT", "X" * 41, "USDT"]
+        "given", ["", "   ", "BTC USDT", "BTC$USDT", "/USDT", "BTC//USDT", "X" * 41, "BTC/"]
     )
     def test_malformed_is_refused(self, converter: SymbolConverter, given: str) -> None:
         with pytest.raises(MalformedSymbol) as caught:
             converter.to_kucoin(given)
         assert caught.value.status == 422
 
-    @pytest.mark.parametrize("given", ["NOPEUSDT", "NOPEUSDTM", "nope/usdt:usdt", "NOPE-USDT"])
+    # The documented shape (letters and digits joined by / : -), naming no contract: 404.
+    @pytest.mark.parametrize(
+        "given", ["NOPEUSDT", "NOPEUSDTM", "nope/usdt:usdt", "NOPE-USDT", "ETH", "USDT", "00"]
+    )
     def test_well_formed_but_unlisted_is_unknown(
         self, converter: SymbolConverter, given: str
     ) -> None:

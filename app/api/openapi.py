@@ -1,0 +1,69 @@
+"""The OpenAPI document as the API answers: every error is `application/problem+json` with the
+problem schema, and every operation that reads the database documents its 503 (unreachable or
+busy, with `Retry-After`)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app.errors import PROBLEM_CONTENT_TYPE
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+NO_DATABASE = {"/health"}  # paths (after the prefix) whose answer never touches the database
+UNAVAILABLE = {
+    "description": "The database is unreachable (`database-unavailable`) or too busy to answer "
+    "in time (`busy`); retry after `Retry-After` seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+}
+FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Replace `app.openapi` with the generator of the document described above."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, summary=app.summary,
+                description=app.description, routes=app.routes,
+            )  # fmt: skip
+            app.openapi_schema = with_problems(document)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def with_problems(document: dict[str, Any]) -> dict[str, Any]:
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                parameter["schema"] = _not_null(parameter.get("schema", {}))
+            responses = operation.setdefault("responses", {})
+            if not any(path.endswith(p) for p in NO_DATABASE):
+                responses.setdefault("503", dict(UNAVAILABLE))
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_REF}}
+                    if response.get("description") in (None, "", "Validation Error"):
+                        response["description"] = HTTPStatus(int(status)).phrase
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in FASTAPI_VALIDATION:  # 422 is a problem document too (with `errors`)
+        schemas.pop(name, None)
+    return document
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query, path or header parameter is absent or has a value: `null` is no value it can
+    take on the wire, so an optional one's schema is its value's."""
+    options = schema.get("anyOf")
+    if not options:
+        return schema
+    kept = [option for option in options if option.get("type") != "null"]
+    if len(kept) == len(options):
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}

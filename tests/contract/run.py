@@ -1,0 +1,89 @@
+"""schemathesis against the service as deployed: a uvicorn process on a fresh PostgreSQL
+database, KuCoin played by the simulator, a scored universe with members; every check, the
+examples, coverage, fuzzing and stateful phases, a fixed seed and a bounded number of examples.
+
+`python -m tests.contract.run --database URL [--examples 25] [--seed 1] [-- extra st options]`
+Exits with schemathesis's own code: non-zero on any failure. `.ci/run` runs it on a database of
+its own (created empty; this migrates it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from app.db.migrations import upgrade_to_head
+from tests.bench.bench_api import process, uvicorn, wait_for
+from tests.sim_fixtures import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+API = "/api/symbol-mgmt"
+ADMIN_KEY = "contract-admin-key-0123456789"
+HEADERS = {"X-API-Key": ADMIN_KEY}
+MEMBERS = 5
+
+
+def prepare(base: str) -> None:
+    """Sync, score and hold a few members, so reads have something to show."""
+    with httpx.Client(base_url=base, headers=HEADERS, timeout=120) as client:
+        wait = {"wait": 60}
+        client.post(f"{API}/symbols/sync", params=wait).raise_for_status()
+        client.post(f"{API}/scoring/calculate", params=wait).raise_for_status()
+        top = client.get(f"{API}/scoring/rankings", params={"limit": MEMBERS}).json()
+        for item in top["items"]:
+            client.post(
+                f"{API}/portfolio/add-symbol", json={"symbol": item["symbol"]}
+            ).raise_for_status()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--examples", type=int, default=25)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("extra", nargs="*", help="more `st run` options (after --)")
+    args = parser.parse_args()
+
+    upgrade_to_head(args.database)
+    sim_port, app_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "MYSYMBOLS_DATABASE_URL": args.database,
+        "MYSYMBOLS_API_KEYS": f"admin:{ADMIN_KEY}",
+        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
+        "MYSYMBOLS_KUCOIN__FUTURES_URL": f"http://127.0.0.1:{sim_port}",
+        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
+        "MYSYMBOLS_LOG_LEVEL": "WARNING",
+    }
+    simulator = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port),
+                 "--universe", "30", "--quota", "1000000"]  # fmt: skip
+    base = f"http://127.0.0.1:{app_port}"
+    with process(simulator, env, None), process(uvicorn("app.main:app", app_port), env, None):
+        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
+        wait_for(f"{base}{API}/health")
+        prepare(base)
+        started = time.monotonic()
+        command = [
+            str(Path(sys.executable).parent / "st"), "--config-file", str(CONFIG),
+            "run", f"{base}/openapi.json",
+            "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
+            "--max-examples", str(args.examples), "--seed", str(args.seed),
+            "--workers", str(args.workers), "--header", f"X-API-Key: {ADMIN_KEY}",
+            "--request-timeout", "30", "--generation-database", "none", "--no-color",
+            *args.extra,
+        ]  # fmt: skip
+        code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+        print(f"schemathesis: exit {code} in {time.monotonic() - started:.0f} s")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
