@@ -1,6 +1,7 @@
 """The OpenAPI document as the API answers: every error is `application/problem+json` with the
-problem schema, and every operation that reads the database documents its 503 (unreachable or
-busy, with `Retry-After`)."""
+problem schema, every operation that reads the database documents its 503 (unreachable or
+busy, with `Retry-After`), parameters are never `null` on the wire, and every model shows an
+example."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.errors import PROBLEM_CONTENT_TYPE
+from app.schemas.examples import EXAMPLES
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 NO_DATABASE = {"/health"}  # paths (after the prefix) whose answer never touches the database
@@ -53,6 +55,12 @@ def with_problems(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document.get("components", {}).get("schemas", {})
     for name in FASTAPI_VALIDATION:  # 422 is a problem document too (with `errors`)
         schemas.pop(name, None)
+    for name, example in EXAMPLES.items():  # the models without one of their own
+        if name in schemas and "examples" not in schemas[name]:
+            schemas[name]["examples"] = [example]
+    for schema in schemas.values():  # FastAPI writes the document without its `null`s
+        for example in schema.get("examples", []):
+            _restore_nulls(example, schema, schemas)
     return document
 
 
@@ -67,3 +75,26 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     rest = {k: v for k, v in schema.items() if k != "anyOf"}
     return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _restore_nulls(value: Any, schema: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Put back the `null` of each required, nullable property an example lost."""
+    while "$ref" in schema:
+        schema = schemas.get(schema["$ref"].rsplit("/", 1)[1], {})
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if name not in value and _nullable(properties.get(name, {})):
+                value[name] = None
+        for name, item in value.items():
+            if name in properties:
+                _restore_nulls(item, properties[name], schemas)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _restore_nulls(item, schema["items"], schemas)
+
+
+def _nullable(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "null" or any(
+        option.get("type") == "null" for option in schema.get("anyOf", [])
+    )

@@ -11,33 +11,31 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.schemas.common import UnitFraction
 from app.scoring.plugins import components
 
+RUN_EXAMPLE: dict[str, Any] = {
+    "id": 42,
+    "status": "completed",
+    "started_at": "2026-11-22T09:00:00Z",
+    "finished_at": "2026-11-22T09:00:21Z",
+    "universe_size": 684,
+    "scored_count": 141,
+    "excluded_count": 10,
+    "exclusions": {
+        "by_reason": {"INSUFFICIENT_HISTORY": 7, "STALE_TICKER": 3},
+        "symbols": {"NEWCOINUSDT": "INSUFFICIENT_HISTORY"},
+        "stage1": {"universe": 684, "eligible": 640, "shortlisted": 151},
+        "fetch_failures": {},
+    },
+    "data_source": "https://api-futures.kucoin.com",
+    "config_hash": "9c1f…",
+    "duration_ms": 20931.4,
+    "triggered_by": "scheduler",
+}
+
 
 class ScoringRunRead(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 42,
-                    "status": "completed",
-                    "started_at": "2026-11-22T09:00:00Z",
-                    "finished_at": "2026-11-22T09:00:21Z",
-                    "universe_size": 684,
-                    "scored_count": 141,
-                    "excluded_count": 10,
-                    "exclusions": {
-                        "by_reason": {"INSUFFICIENT_HISTORY": 7, "STALE_TICKER": 3},
-                        "symbols": {"NEWCOINUSDT": "INSUFFICIENT_HISTORY"},
-                        "stage1": {"universe": 684, "eligible": 640, "shortlisted": 151},
-                        "fetch_failures": {},
-                    },
-                    "data_source": "https://api-futures.kucoin.com",
-                    "config_hash": "9c1f…",
-                    "duration_ms": 20931.4,
-                    "triggered_by": "scheduler",
-                }
-            ]
-        },
+        json_schema_extra={"examples": [RUN_EXAMPLE]},
     )
 
     id: int
@@ -57,6 +55,20 @@ class ScoringRunRead(BaseModel):
 
 
 class ScoringRunDetail(ScoringRunRead):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**RUN_EXAMPLE, "config": {
+                    "weights": {"technical": 0.3, "fundamental": 0.25,
+                                "market_structure": 0.25, "risk": 0.2},
+                    "parameters": {"fundamental": {"volume_growth_windows_d": [7, 30]}},
+                    "gate": {"min_history": 168, "max_gap_ratio": 0.02},
+                    "shortlist": 150, "candles": 720, "benchmark": "BTCUSDT",
+                }}
+            ]
+        }
+    )  # fmt: skip
+
     config: dict[str, Any] = Field(description="Weights, parameters and gate thresholds used.")
 
 

@@ -1,0 +1,89 @@
+"""The OpenAPI document a client generator reads: valid OpenAPI 3.1; every error documented as
+problem+json with the problem schema; every database operation with its 503; every request and
+response model with an example that its own schema accepts; every parameter's constraints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+DOCUMENT = "/openapi.json"
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+@pytest.fixture
+async def document(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get(DOCUMENT)
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, by_method in document["paths"].items()
+        for method, operation in by_method.items()
+    ]
+
+
+def models_used(document: dict[str, Any]) -> set[str]:
+    """Component schemas a request body or a success response names (directly or as items)."""
+    names = set()
+    for _, _, operation in operations(document):
+        contents = [operation.get("requestBody", {}).get("content", {})]
+        contents += [r.get("content", {}) for s, r in operation["responses"].items() if s < "4"]
+        for content in contents:
+            for media in content.values():
+                schema = media.get("schema", {})
+                ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+                if ref:
+                    names.add(ref.rsplit("/", 1)[1])
+    return names
+
+
+def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_every_error_is_a_problem_document(document: dict[str, Any]) -> None:
+    for method, path, operation in operations(document):
+        for status, response in operation["responses"].items():
+            if status[0] in "45":
+                assert response["content"] == {"application/problem+json": {"schema": PROBLEM}}, (
+                    f"{method} {path} {status}"
+                )
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_every_operation_but_liveness_documents_its_503(document: dict[str, Any]) -> None:
+    without = [f"{m} {p}" for m, p, op in operations(document) if "503" not in op["responses"]]
+    assert without == ["GET /api/symbol-mgmt/health"]
+
+
+def test_every_model_shows_an_example_its_schema_accepts(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    used = models_used(document)
+    missing = sorted(n for n in used if not schemas[n].get("examples"))
+    assert missing == []
+    resolver_root = {"components": document["components"]}
+    for name in sorted(used):
+        schema = {**schemas[name], "components": resolver_root["components"]}
+        for example in schemas[name]["examples"]:
+            jsonschema.Draft202012Validator(schema).validate(example)
+    print(f"\n{len(used)} request and response models, each with a valid example")
+
+
+def test_parameters_carry_the_constraints_the_server_enforces(document: dict[str, Any]) -> None:
+    for method, path, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            schema = parameter["schema"]
+            assert schema.get("type") != "null" and "anyOf" not in schema, (method, path)
+            if schema.get("type") == "integer":
+                assert "maximum" in schema, f"{method} {path} {parameter['name']} unbounded"
+            if parameter["name"] == "symbol":
+                assert "pattern" in schema and schema["maxLength"] == 40
