@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
@@ -110,7 +111,19 @@ UnitFraction = Annotated[
                    {"type": "string", "pattern": WEIGHT_PATTERN}]}
     ),
 ]  # fmt: skip
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(iso_datetime)]
+
+
+def in_utc(value: datetime) -> datetime:
+    """In UTC; a time whose UTC falls past the calendar's ends (year 9999 at -18:00) is the
+    calendar's last (or first) instant: "never" and "always" need no more."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.max if value.year > 1 else datetime.min
+        return edge.replace(tzinfo=UTC)
+
+
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(iso_datetime), AfterValidator(in_utc)]
 
 
 class Problem(BaseModel):
