@@ -33,13 +33,13 @@ def install_openapi(app: FastAPI) -> None:
                 title=app.title, version=app.version, summary=app.summary,
                 description=app.description, routes=app.routes,
             )  # fmt: skip
-            app.openapi_schema = with_problems(document)
+            app.openapi_schema = as_served(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def with_problems(document: dict[str, Any]) -> dict[str, Any]:
+def as_served(document: dict[str, Any]) -> dict[str, Any]:
     for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
