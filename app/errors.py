@@ -128,6 +128,20 @@ BUSY_SQLSTATES = {"57014", "55P03", "40P01", "40001"}
 SQLITE_BUSY = ("database is locked", "database table is locked")
 
 
+# PostgreSQL cannot store a NUL character (text 22021, JSON 22P05) nor a lone UTF-16 surrogate
+# (the driver cannot encode it: 22000): request text holding one is invalid input, not a fault.
+UNSTORABLE_SQLSTATES = {"22021", "22P05"}
+
+
+def is_unstorable_text(exc: BaseException) -> bool:
+    if not isinstance(exc, sa_exc.DBAPIError) or exc.orig is None:
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate in UNSTORABLE_SQLSTATES or (
+        sqlstate == "22000" and "invalid input for query argument" in str(exc.orig)
+    )
+
+
 def is_database_busy(exc: BaseException) -> bool:
     """True for a wait the database gave up on (a pooled connection, a lock, a statement that
     ran past its timeout): it is reachable, and a retry will likely do."""
@@ -241,6 +255,12 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
         )
 
     async def handle_database_down(request: Request, exc: Exception) -> JSONResponse:
+        if is_unstorable_text(exc):
+            return problem_response(
+                request, 422, ValidationFailedError.slug, ValidationFailedError.title,
+                "the request holds a character that cannot be stored (NUL, or half of a "
+                "UTF-16 surrogate pair); nothing was changed",
+            )  # fmt: skip
         if is_database_busy(exc):
             logger.warning("database busy: %s", str(exc).splitlines()[0][:200])
             return problem_response(

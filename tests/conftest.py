@@ -135,7 +135,11 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
     turn = asyncio.Lock()  # the session serves one job run, or one request's commit, at a time
 
     async def test_session() -> AsyncIterator[AsyncSession]:
-        yield session
+        try:
+            yield session
+        except BaseException:  # as get_session: a failed request leaves nothing behind
+            await session.rollback()
+            raise
         async with turn:
             await session.commit()
 

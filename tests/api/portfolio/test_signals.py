@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +61,17 @@ class TestIngest:
             assert_problem(response, 422, "validation-error")
             assert response.json()["errors"][0]["field"] == next(iter(bad))
         assert_problem(await post(api, symbol="NOPEUSDT"), 404, "unknown-symbol")
+        assert await stored(session) == 0
+
+    async def test_text_postgresql_cannot_store_is_422_and_stores_nothing(
+        self, api: httpx.AsyncClient, session: AsyncSession, backend: str
+    ) -> None:
+        if backend != "postgresql":
+            pytest.skip("SQLite stores NUL characters")
+        for bad in ({"payload": {"key\u0000": 1}}, {"source": "bot\u0000"}):
+            response = await post(api, **bad)
+            assert_problem(response, 422, "validation-error")
+            assert "cannot be stored" in response.json()["detail"]
         assert await stored(session) == 0
 
 
