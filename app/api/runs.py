@@ -3,10 +3,12 @@ operation used to give synchronously (or its problem) once it ends in time."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from app.db.models import JobRun
 from app.errors import PROBLEM_TYPE_PREFIX, AppError
@@ -47,10 +49,16 @@ def run_url(request: Request, run_id: int) -> str:
 
 
 async def run_job(
-    request: Request, state: AppState, job: Job, principal: Principal, wait: float | None
-) -> JobRun | JSONResponse:
-    """Start `job`; the run once it succeeded within `wait`, else a 202 answer to return.
-    A run already going: 409 pointing at it; a run that failed in time: its problem."""
+    request: Request,
+    state: AppState,
+    job: Job,
+    principal: Principal,
+    wait: float | None,
+    answer: Callable[[JobRun], Awaitable[BaseModel]],
+) -> JSONResponse:
+    """Start `job`: 202 with the run and its `Location`; with `wait`, once it succeeded in time,
+    200 with `answer(run)` (the operation's old synchronous answer). A run already going: 409
+    pointing at it; a run that failed in time: its problem."""
     try:
         run = await state.jobs.submit(job, requested_by=principal.name)
     except RunInProgress as busy:
@@ -62,7 +70,8 @@ async def run_job(
     if wait:
         run = await state.jobs.wait(run.id, wait)
     if run.status == "succeeded":
-        return run
+        body = (await answer(run)).model_dump(mode="json")
+        return JSONResponse(body, headers={"Location": location})
     if run.status != "running":
         raise RunFailed(run.problem or {"detail": run.error or run.status}, location)
     body = JobRunRead.model_validate(run).model_dump(mode="json")

@@ -279,19 +279,19 @@ class JobRunner:
             run = await JobRepository(session).get(run_id)
         if run is None:
             raise LookupError(run_id)
-        live = self.progress(run_id)
-        if live is not None and run.status == "running":
-            run.progress = live
-        return run
+        return self._with_live_progress(run)
 
     async def listing(self, job: str | None, limit: int) -> list[JobRun]:
         async with self.sessions() as session:
-            runs = list(await JobRepository(session).listing(job, limit))
-        for run in runs:
-            live = self.progress(run.id)
-            if live is not None and run.status == "running":
-                run.progress = live
-        return runs
+            runs = await JobRepository(session).listing(job, limit)
+        return [self._with_live_progress(run) for run in runs]
+
+    def _with_live_progress(self, run: JobRun) -> JobRun:
+        """`run` with this process's live progress, when it runs here (fresher than its row)."""
+        live = self.progress(run.id)
+        if live is not None and run.status == "running":
+            run.progress = live
+        return run
 
     async def wait(self, run_id: int, timeout_s: float) -> JobRun:
         """The run once it has ended, or as it is after `timeout_s`."""

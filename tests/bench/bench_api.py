@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,43 +27,11 @@ import httpx
 
 from app.db.migrations import upgrade_to_head
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.deployed import API, prime, process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
 KEY = "bench-admin-key-0123456789"
 HEADERS = {"X-API-Key": KEY}
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(url: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1.0)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-@contextmanager
-def process(args: list[str], env: dict[str, str], cpu: str | None) -> Iterator[None]:
-    command = (["taskset", "-c", cpu] if cpu and shutil.which("taskset") else []) + args
-    proc = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def uvicorn(app: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-            "--workers", "1", "--no-access-log", "--log-level", "warning"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,7 +66,6 @@ def best_of(rounds: int, url: str, duration: int, connections: int, headers: dic
     )
 
 
-API = "/api/symbol-mgmt"
 READS = {
     "portfolio": "/portfolio",
     "rankings-20": "/scoring/rankings?limit=20",
@@ -120,22 +83,13 @@ READS = {
 
 
 def prepare(base: str) -> str:
-    """Sync, score and add the top 10 through the API, as a newcomer would; one member."""
-    with httpx.Client(base_url=base, headers=HEADERS, timeout=300) as client:
-        wait = {"wait": 60}  # the synchronous answers
-        assert client.post(f"{API}/symbols/sync", params=wait).status_code == 200
-        assert client.post(f"{API}/scoring/calculate", params=wait).status_code == 200
-        top = client.get(f"{API}/scoring/rankings", params={"limit": 10}).json()
-        for item in top["items"]:
-            client.post(
-                f"{API}/portfolio/add-symbol", json={"symbol": item["symbol"]}
-            ).raise_for_status()
-        members = client.get(f"{API}/portfolio").json()["members"]
-        assert len(members) == 10, members
-        for path in READS.values():  # every read answers 200 before it is timed
-            url = path.format(member=members[0]["symbol"])
-            client.get(f"{API}{url}").raise_for_status()
-        return str(members[0]["symbol"])
+    """A primed portfolio of 10 (see `tests.deployed.prime`) whose every read answers 200
+    before it is timed; one member."""
+    member = prime(base, HEADERS, 10)[0]
+    with httpx.Client(base_url=base, headers=HEADERS, timeout=60) as client:
+        for path in READS.values():
+            client.get(f"{API}{path.format(member=member)}").raise_for_status()
+    return member
 
 
 def main() -> None:
@@ -160,24 +114,14 @@ def main() -> None:
     )
     upgrade_to_head(database)
     sim_port, app_port, hello_port = free_port(), free_port(), free_port()
-    env = {
-        **os.environ,
-        "MYSYMBOLS_DATABASE_URL": database,
-        "MYSYMBOLS_KUCOIN__FUTURES_URL": f"http://127.0.0.1:{sim_port}",
-        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
-        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
-        "MYSYMBOLS_API_KEYS": f"admin:{KEY}",
-        "MYSYMBOLS_LOG_LEVEL": "WARNING",
-    }
+    env = service_env(database, sim_port, KEY)
     if args.no_caches:
         env |= {"MYSYMBOLS_PORTFOLIO__READ_CACHE": "false", "MYSYMBOLS_READS__CACHE_TTL_S": "0"}
     timed = {"duration": args.duration, "connections": args.connections, "headers": HEADERS}
     results: dict[str, Run] = {}
     app = f"http://127.0.0.1:{app_port}"
     try:
-        sim = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port), "--universe",
-               args.universe]  # fmt: skip
-        with process(sim, env, None):
+        with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
             with process(uvicorn("app.main:app", app_port), env, "0"):
                 wait_for(f"{app}{API}/health")

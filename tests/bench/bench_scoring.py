@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,7 +25,7 @@ from app.db.migrations import upgrade_to_head
 from app.scoring.engine import ScoringConfig, compute, explain
 from app.scoring.indicators import correlation_matrix, log_returns
 from app.scoring.inputs import MarketInputs
-from tests.bench.bench_api import process, uvicorn, wait_for
+from tests.deployed import process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
 WEIGHTS = {"technical": 0.30, "fundamental": 0.25, "market_structure": 0.25, "risk": 0.20}
@@ -107,21 +105,11 @@ async def health_latency(
     url = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
     await asyncio.to_thread(upgrade_to_head, url)
     sim_port, app_port = free_port(), free_port()
-    limits = [] if quota is None else ["--quota", str(quota)]
-    env = {
-        **os.environ,
-        "MYSYMBOLS_DATABASE_URL": url,
-        "MYSYMBOLS_API_KEYS": f"admin:{ADMIN_KEY}",
-        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
-        "MYSYMBOLS_KUCOIN__FUTURES_URL": f"http://127.0.0.1:{sim_port}",
-        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
-        "MYSYMBOLS_LOG_LEVEL": "WARNING",
-        **({} if quota is None else {"MYSYMBOLS_KUCOIN__QUOTA": str(quota)}),
-    }
-    simulator = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port),
-                 "--universe", str(symbols), *limits]  # fmt: skip
+    limits = {} if quota is None else {"MYSYMBOLS_KUCOIN__QUOTA": str(quota)}
+    env = service_env(url, sim_port, ADMIN_KEY, **limits)
+    sim = simulator(sim_port, str(symbols), quota)
     app = f"http://127.0.0.1:{app_port}"
-    with process(simulator, env, "1"), process(uvicorn("app.main:app", app_port), env, "0"):
+    with process(sim, env, "1"), process(uvicorn("app.main:app", app_port), env, "0"):
         wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
         wait_for(f"{app}/api/symbol-mgmt/health")
         async with httpx.AsyncClient(base_url=app, timeout=120) as client:

@@ -12,37 +12,19 @@ its own (created empty; this migrates it).
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from app.db.migrations import upgrade_to_head
-from tests.bench.bench_api import process, uvicorn, wait_for
+from tests.deployed import API, ROOT, prime, process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-API = "/api/symbol-mgmt"
 ADMIN_KEY = "contract-admin-key-0123456789"
 HEADERS = {"X-API-Key": ADMIN_KEY}
 MEMBERS = 5
-
-
-def prepare(base: str) -> None:
-    """Sync, score and hold a few members, so reads have something to show."""
-    with httpx.Client(base_url=base, headers=HEADERS, timeout=120) as client:
-        wait = {"wait": 60}
-        client.post(f"{API}/symbols/sync", params=wait).raise_for_status()
-        client.post(f"{API}/scoring/calculate", params=wait).raise_for_status()
-        top = client.get(f"{API}/scoring/rankings", params={"limit": MEMBERS}).json()
-        for item in top["items"]:
-            client.post(
-                f"{API}/portfolio/add-symbol", json={"symbol": item["symbol"]}
-            ).raise_for_status()
 
 
 def main() -> int:
@@ -56,22 +38,13 @@ def main() -> int:
 
     upgrade_to_head(args.database)
     sim_port, app_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "MYSYMBOLS_DATABASE_URL": args.database,
-        "MYSYMBOLS_API_KEYS": f"admin:{ADMIN_KEY}",
-        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
-        "MYSYMBOLS_KUCOIN__FUTURES_URL": f"http://127.0.0.1:{sim_port}",
-        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
-        "MYSYMBOLS_LOG_LEVEL": "WARNING",
-    }
-    simulator = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port),
-                 "--universe", "30", "--quota", "1000000"]  # fmt: skip
+    env = service_env(args.database, sim_port, ADMIN_KEY)
     base = f"http://127.0.0.1:{app_port}"
-    with process(simulator, env, None), process(uvicorn("app.main:app", app_port), env, None):
+    sim = simulator(sim_port, "30", quota=1_000_000)
+    with process(sim, env, None), process(uvicorn("app.main:app", app_port), env, None):
         wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
         wait_for(f"{base}{API}/health")
-        prepare(base)
+        prime(base, HEADERS, MEMBERS)  # so reads have something to show
         started = time.monotonic()
         command = [
             str(Path(sys.executable).parent / "st"), "--config-file", str(CONFIG),

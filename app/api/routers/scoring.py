@@ -17,7 +17,8 @@ from app.api.deps import (
     TraderDep,
 )
 from app.api.response_cache import CachedAdminRead, CachedRead
-from app.api.runs import Wait, run_job, run_url
+from app.api.runs import Wait, run_job
+from app.db.models import JobRun
 from app.scheduler.jobs import SCORE_REFRESH
 from app.schemas.common import RowId, SymbolPath, problem_responses
 from app.schemas.evidence import (
@@ -67,13 +68,12 @@ async def calculate_scores(
     request: Request,
     wait: Wait = None,
 ) -> JSONResponse:
-    run = await run_job(request, state, SCORE_REFRESH, principal, wait)
-    if isinstance(run, JSONResponse):
-        return run
-    async with sessions.open() as session:
-        scoring_run = await Services(session, state).scoring.get_run(int(run.result["run_id"]))
-    body = ScoringRunRead.model_validate(scoring_run).model_dump(mode="json")
-    return JSONResponse(body, headers={"Location": run_url(request, run.id)})
+    async def scoring_run(run: JobRun) -> ScoringRunRead:
+        async with sessions.open() as session:
+            scored = await Services(session, state).scoring.get_run(int(run.result["run_id"]))
+        return ScoringRunRead.model_validate(scored)
+
+    return await run_job(request, state, SCORE_REFRESH, principal, wait, scoring_run)
 
 
 @router.get(

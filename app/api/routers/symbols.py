@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 
 from app.api.deps import AppStateDep, ReaderDep, TraderDep, UniverseDep
 from app.api.response_cache import CachedRead
-from app.api.runs import Wait, run_job, run_url
+from app.api.runs import Wait, run_job
+from app.db.models import JobRun
 from app.db.repositories.symbols import SymbolFilter
 from app.exchange.symbols import listing_ccxt_symbol
 from app.scheduler.jobs import UNIVERSE_SYNC
@@ -79,8 +80,7 @@ async def get_symbol(symbol: SymbolPath, _: ReaderDep, universe: UniverseDep) ->
 async def sync_symbols(
     principal: TraderDep, state: AppStateDep, request: Request, wait: Wait = None
 ) -> JSONResponse:
-    run = await run_job(request, state, UNIVERSE_SYNC, principal, wait)
-    if isinstance(run, JSONResponse):
-        return run
-    body = SyncResultRead.model_validate(run.result).model_dump(mode="json")
-    return JSONResponse(body, headers={"Location": run_url(request, run.id)})
+    async def sync_report(run: JobRun) -> SyncResultRead:
+        return SyncResultRead.model_validate(run.result)
+
+    return await run_job(request, state, UNIVERSE_SYNC, principal, wait, sync_report)

@@ -1,0 +1,89 @@
+"""The service and the simulator as processes, as deployed: started, awaited, primed with a
+scored portfolio, stopped. Used by the benchmarks and the contract check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+API = "/api/symbol-mgmt"
+
+
+def wait_for(url: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], cpu: str | None) -> Iterator[None]:
+    """`args` running (pinned to `cpu` when given) for the duration, then stopped."""
+    command = (["taskset", "-c", cpu] if cpu and shutil.which("taskset") else []) + args
+    proc = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def uvicorn(app: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+
+
+def simulator(port: int, universe: str, quota: int | None = None) -> list[str]:
+    limits = [] if quota is None else ["--quota", str(quota)]
+    return [sys.executable, "-m", "tests.kucoin_sim", "--port", str(port),
+            "--universe", universe, *limits]  # fmt: skip
+
+
+def service_env(database_url: str, sim_port: int, admin_key: str, **extra: str) -> dict[str, str]:
+    """The service's environment: `database_url`, the simulator on `sim_port`, one admin key,
+    no scheduler, no WebSocket, quiet logs; `extra` settings on top."""
+    return {
+        **os.environ,
+        "MYSYMBOLS_DATABASE_URL": database_url,
+        "MYSYMBOLS_API_KEYS": f"admin:{admin_key}",
+        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
+        "MYSYMBOLS_KUCOIN__FUTURES_URL": f"http://127.0.0.1:{sim_port}",
+        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
+        "MYSYMBOLS_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def prime(base: str, headers: dict[str, str], members: int) -> list[str]:
+    """Sync, score and add the top `members` through the API, as a newcomer would; their
+    symbols, by rank."""
+    with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+        wait = {"wait": 60}  # the synchronous answers
+        assert client.post(f"{API}/symbols/sync", params=wait).status_code == 200
+        assert client.post(f"{API}/scoring/calculate", params=wait).status_code == 200
+        top = client.get(f"{API}/scoring/rankings", params={"limit": members}).json()
+        for item in top["items"]:
+            client.post(
+                f"{API}/portfolio/add-symbol", json={"symbol": item["symbol"]}
+            ).raise_for_status()
+        held = client.get(f"{API}/portfolio").json()["members"]
+        assert len(held) == members, held
+        return [m["symbol"] for m in held]
