@@ -1,7 +1,7 @@
 """schemathesis against the service as deployed: a uvicorn process on a fresh PostgreSQL
 database, KuCoin played by the simulator, a scored universe with members; every check, the
 examples, coverage, fuzzing and stateful phases, a fixed seed, deterministic generation and a
-bounded number of examples (the same cases every run, so a pass is not luck), every operation
+bounded number of examples (the same inputs every run, so a pass is not luck), every operation
 but the endless event stream.
 
 `python -m tests.contract.run --database URL [--examples 25] [--seed 1] [-- extra st options]`
@@ -32,7 +32,7 @@ def main() -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--examples", type=int, default=25)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=1)  # one: the same cases every run
+    parser.add_argument("--workers", type=int, default=1)  # one: the same inputs every run
     parser.add_argument("extra", nargs="*", help="more `st run` options (after --)")
     args = parser.parse_args()
 
