@@ -17,6 +17,7 @@ from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
     api_keys,
+    config,
     events,
     jobs,
     pairlist,
@@ -157,6 +158,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(signals.router, prefix=API_PREFIX)
     app.include_router(replays.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
+    app.include_router(config.router, prefix=API_PREFIX)
     return app
 
 

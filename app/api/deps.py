@@ -25,6 +25,7 @@ from app.services.replay.service import ReplayService
 from app.services.scoring.service import ScoringService
 from app.services.signals.service import SignalService
 from app.services.system.api_keys import ApiKeyService
+from app.services.system.configuration import ConfigurationService
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -194,3 +195,4 @@ SignalsDep = Annotated[SignalService, Depends(service("signals"))]
 AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]
 ReplaysDep = Annotated[ReplayService, Depends(service("replays"))]
 EvidenceDep = Annotated[EvidenceService, Depends(service("evidence"))]
+ConfigurationDep = Annotated[ConfigurationService, Depends(service("configuration"))]

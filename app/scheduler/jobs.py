@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.commits import announce_commit
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
@@ -17,6 +18,7 @@ from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
 from app.services.signals.calibration import measure_outcomes
+from app.services.system.retention import RetentionService
 from app.state import AppState
 
 ACTOR = Actor("scheduler")
@@ -85,6 +87,17 @@ async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, 
     return {"calibration_run_id": run.id, "params": run.params}
 
 
+async def retention(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Thin and delete what is past its retention window, each batch committed on its own (a
+    long transaction would hold its locks, and keep PostgreSQL from reclaiming the space)."""
+
+    async def end_batch() -> None:
+        await session.commit()
+        announce_commit(state, session)
+
+    return asdict(await RetentionService(session, end_batch).apply(utcnow()))
+
+
 UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)
 SCORE_REFRESH = Job("score_refresh", "score_refresh_interval_s", score_refresh)
 
@@ -96,6 +109,7 @@ def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
         Job("alert_check", "alert_check_interval_s", alert_check),
         Job("signal_processing", "signal_process_interval_s", signal_processing),
         Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),
+        Job("retention", "retention_interval_s", retention),
     ]
     if auto_rebalance_enabled:
         jobs.append(Job("auto_rebalance", "rebalance_interval_s", auto_rebalance))

@@ -18,6 +18,7 @@ from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.signals.service import SignalService
 from app.services.system.api_keys import ApiKeyService
+from app.services.system.configuration import ConfigurationService
 from app.services.system.status import StatusService
 from app.state import AppState
 
@@ -69,6 +70,10 @@ class Services:
     @cached_property
     def api_keys(self) -> ApiKeyService:
         return ApiKeyService(self.session, self.state.keyring)
+
+    @cached_property
+    def configuration(self) -> ConfigurationService:
+        return ConfigurationService(self.session)
 
 
 def status_service(state: AppState) -> StatusService:

@@ -6,7 +6,13 @@ from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, Portfol
 from app.db.models.replay import ReplayRun
 from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
 from app.db.models.signals import Alert, Signal
-from app.db.models.system import ApiKey, IdempotencyKey, JobRun, SystemConfiguration
+from app.db.models.system import (
+    ApiKey,
+    ConfigurationChange,
+    IdempotencyKey,
+    JobRun,
+    SystemConfiguration,
+)
 from app.db.models.webhooks import WebhookDelivery
 
 __all__ = [
@@ -14,6 +20,7 @@ __all__ = [
     "ApiKey",
     "Candle",
     "CandleGap",
+    "ConfigurationChange",
     "EventOutbox",
     "FundingSettlement",
     "IdempotencyKey",

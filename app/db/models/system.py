@@ -34,6 +34,20 @@ class SystemConfiguration(Base):
     updated_by: Mapped[str | None] = mapped_column(String(80))
 
 
+class ConfigurationChange(Base):
+    """One runtime setting changed over the API: who, when, old and new (append-only)."""
+
+    __tablename__ = "configuration_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(80))
+    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)  # None: the row was missing
+    new_value: Mapped[Any] = mapped_column(JSONType)
+
+
 class IdempotencyKey(Base):
     """The first answer to a POST carrying an `Idempotency-Key`, replayed on retries."""
 

@@ -1,16 +1,41 @@
 """The registry of runtime settings: every `system_configuration` key the service reads, with its
-default and meaning. The migrations seed exactly these values (a test holds them together); code
-reads a setting only through this module, so a default is written once."""
+default, meaning, type and bounds. The migrations seed exactly these defaults (a test holds them
+together); code reads a setting only through this module, so a default is written once, and the
+configuration API validates and lists a setting by the bounds declared here."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.config import ConfigRepository
+from app.portfolio.weights import METHODS
+
+SettingType = Literal["integer", "number", "string", "boolean"]
+DAY = 86_400
+YEAR = 365 * DAY
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a value may be: its type (None: the default's) and inclusive range or choices."""
+
+    type: SettingType | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+def between(minimum: float, maximum: float, type: SettingType | None = None) -> Bounds:
+    return Bounds(type, minimum, maximum)
+
+
+def one_of(*choices: str) -> Bounds:
+    return Bounds("string", choices=choices)
 
 
 @dataclass(frozen=True)
@@ -18,66 +43,172 @@ class RuntimeSetting:
     key: str
     default: Any
     description: str
+    type: SettingType
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
 
+    def check(self, value: Any) -> Any:
+        """`value` as stored (an integer as int, a number as float), or ValueError saying why."""
+        if self.type == "boolean":
+            if not isinstance(value, bool):
+                raise ValueError("must be true or false")
+            return value
+        if self.type == "string":
+            if not isinstance(value, str):
+                raise ValueError("must be a string")
+            if self.choices is not None and value not in self.choices:
+                raise ValueError(f"must be one of {', '.join(self.choices)}")
+            return value
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if not numeric or not math.isfinite(value):
+            raise ValueError(f"must be {'an integer' if self.type == 'integer' else 'a number'}")
+        if self.type == "integer":
+            if value != int(value):
+                raise ValueError("must be an integer")
+            value = int(value)
+        else:
+            value = float(value)
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"must be at least {_plain(self.minimum)}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"must be at most {_plain(self.maximum)}")
+        return value
+
+
+def _plain(bound: float) -> str:
+    return str(int(bound)) if bound == int(bound) else str(bound)
+
+
+def _type_of(default: Any) -> SettingType:
+    if isinstance(default, bool):
+        return "boolean"
+    if isinstance(default, int):
+        return "integer"
+    return "number" if isinstance(default, float) else "string"
+
+
+def _setting(
+    key: str, default: Any, description: str, bounds: Bounds | None = None
+) -> RuntimeSetting:
+    bounds = bounds or Bounds()
+    return RuntimeSetting(
+        key, default, description, bounds.type or _type_of(default),
+        bounds.minimum, bounds.maximum, bounds.choices,
+    )  # fmt: skip
+
+
+INTERVAL = between(60, YEAR)  # a job period, seconds
+RETENTION = between(1, 3650)  # days
 
 RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
-    RuntimeSetting(key, default, description)
-    for key, default, description in [
+    _setting(*entry)
+    for entry in [
         # portfolio
-        ("max_portfolio_symbols", 10, "Most active portfolio members (ranks 1..n enforced)."),
-        ("min_position_weight", 2.0, "Smallest weight of an active member, percent."),
-        ("max_position_weight", 25.0, "Largest weight of an active member, percent."),
+        ("max_portfolio_symbols", 10, "Most active portfolio members (ranks 1..n enforced).",
+         between(1, 50)),
+        ("min_position_weight", 2.0, "Smallest weight of an active member, percent.",
+         between(0, 100)),
+        ("max_position_weight", 25.0, "Largest weight of an active member, percent.",
+         between(1, 100)),
         (
             "weighting_method",
             "score",
             "score | score_squared | rank | equal | inverse_volatility | risk_parity | hrp.",
+            one_of(*METHODS),
         ),
-        ("rebalance_threshold_pct", 1.0, "Weight changes above this many points are applied."),
-        ("replacement_candidates", 2, "How many bottom members are replacement candidates."),
-        ("replacement_margin", 5.0, "Composite points an outsider must lead a candidate by."),
-        ("replacement_confirmations", 2, "Consecutive scoring runs the lead must hold."),
-        ("min_holding_hours", 24, "Hours a member is held before it may be replaced."),
-        ("correlation_limit", 0.85, "Highest allowed correlation of a newcomer with a member."),
-        ("stale_data_limit_s", 1800, "Data older than this is stale; automatic changes freeze."),
-        ("liquidity_reference_balance_usdt", 0, "Balance the liquidity cap is checked at; 0: off."),
+        ("rebalance_threshold_pct", 1.0, "Weight changes above this many points are applied.",
+         between(0, 100)),
+        ("replacement_candidates", 2, "How many bottom members are replacement candidates.",
+         between(1, 50)),
+        ("replacement_margin", 5.0, "Composite points an outsider must lead a candidate by.",
+         between(0, 100)),
+        ("replacement_confirmations", 2, "Consecutive scoring runs the lead must hold.",
+         between(1, 20)),
+        ("min_holding_hours", 24, "Hours a member is held before it may be replaced.",
+         between(0, 8760)),
+        ("correlation_limit", 0.85, "Highest allowed correlation of a newcomer with a member.",
+         between(0, 1)),
+        ("stale_data_limit_s", 1800, "Data older than this is stale; automatic changes freeze.",
+         between(60, 7 * DAY)),
+        ("liquidity_reference_balance_usdt", 0, "Balance the liquidity cap is checked at; 0: off.",
+         between(0, 1e12, "number")),
         (
             "liquidity_max_depth_share",
             0.1,
             "Largest share of a member's 1% depth one notional takes.",
+            between(0.001, 1),
         ),
-        ("weights_lookback_hours", 500, "Hourly candles used for volatility and covariance."),
-        ("correlation_window_hours", 168, "Default window of the correlation check, hours."),
-        ("target_volatility", 0.8, "Annualised volatility a volatility-adjusted size aims at."),
+        ("weights_lookback_hours", 500, "Hourly candles used for volatility and covariance.",
+         between(24, 2160)),
+        ("correlation_window_hours", 168, "Default window of the correlation check, hours.",
+         between(24, 2160)),
+        ("target_volatility", 0.8, "Annualised volatility a volatility-adjusted size aims at.",
+         between(0.01, 10)),
         # scoring
-        ("scoring_shortlist", 150, "Stage 2 scores this many contracts (stage-1 rank) + members."),
-        ("scoring_candles", 500, "Hourly candles per symbol the scorer reads."),
-        ("scoring_min_listing_days", 3, "Stage 1 skips contracts listed more recently than this."),
-        ("scoring_max_abs_funding", 0.01, "Stage 1 skips contracts with |funding| above this."),
-        ("gate_min_history", 200, "Fewest candles a symbol needs (INSUFFICIENT_HISTORY)."),
-        ("gate_max_gap_ratio", 0.02, "Largest share of missing candles (CANDLE_GAPS)."),
-        ("gate_max_ticker_age_s", 300, "Oldest book/ticker a score may use (STALE_TICKER)."),
-        ("gate_max_abs_bar_return", 0.5, "Largest |log return| of one candle (EXTREME_MOVE)."),
+        ("scoring_shortlist", 150, "Stage 2 scores this many contracts (stage-1 rank) + members.",
+         between(10, 500)),
+        ("scoring_candles", 500, "Hourly candles per symbol the scorer reads.",
+         between(100, 5000)),
+        ("scoring_min_listing_days", 3, "Stage 1 skips contracts listed more recently than this.",
+         between(0, 365)),
+        ("scoring_max_abs_funding", 0.01, "Stage 1 skips contracts with |funding| above this.",
+         between(0, 1)),
+        ("gate_min_history", 200, "Fewest candles a symbol needs (INSUFFICIENT_HISTORY).",
+         between(24, 5000)),
+        ("gate_max_gap_ratio", 0.02, "Largest share of missing candles (CANDLE_GAPS).",
+         between(0, 1)),
+        ("gate_max_ticker_age_s", 300, "Oldest book/ticker a score may use (STALE_TICKER).",
+         between(1, DAY)),
+        ("gate_max_abs_bar_return", 0.5, "Largest |log return| of one candle (EXTREME_MOVE).",
+         between(0.01, 10)),
         # alerts
-        ("alert_low_score", 40.0, "A member whose latest composite is below this: low_score."),
-        ("alert_max_loss_pct", 15.0, "A member down more than this since inclusion (percent)."),
-        ("alert_max_drawdown_pct", 25.0, "A member's drawdown since inclusion above (percent)."),
-        ("alert_cooldown_s", 900, "A resolved alert that recurs within this reopens its row."),
+        ("alert_low_score", 40.0, "A member whose latest composite is below this: low_score.",
+         between(0, 100)),
+        ("alert_max_loss_pct", 15.0, "A member down more than this since inclusion (percent).",
+         between(0, 100)),
+        ("alert_max_drawdown_pct", 25.0, "A member's drawdown since inclusion above (percent).",
+         between(0, 100)),
+        ("alert_cooldown_s", 900, "A resolved alert that recurs within this reopens its row.",
+         between(0, 30 * DAY)),
         # signals
-        ("signal_max_spread_bps", 20.0, "The liquidity agent rejects a wider spread (bps)."),
-        ("signal_max_volatility", 1.5, "The risk agent rejects a higher annualised volatility."),
+        ("signal_max_spread_bps", 20.0, "The liquidity agent rejects a wider spread (bps).",
+         between(0, 10_000)),
+        ("signal_max_volatility", 1.5, "The risk agent rejects a higher annualised volatility.",
+         between(0, 100)),
         # jobs (seconds between runs)
-        ("universe_sync_interval_s", 3600, "Seconds between universe syncs."),
-        ("score_refresh_interval_s", 900, "Seconds between scoring runs."),
-        ("alert_check_interval_s", 300, "Seconds between alert checks."),
-        ("signal_process_interval_s", 60, "Seconds between signal processing passes."),
-        ("rebalance_interval_s", 86400, "Seconds between automatic rebalances (when enabled)."),
+        ("universe_sync_interval_s", 3600, "Seconds between universe syncs.", INTERVAL),
+        ("score_refresh_interval_s", 900, "Seconds between scoring runs.", INTERVAL),
+        ("alert_check_interval_s", 300, "Seconds between alert checks.", INTERVAL),
+        ("signal_process_interval_s", 60, "Seconds between signal processing passes.", INTERVAL),
+        ("rebalance_interval_s", 86400, "Seconds between automatic rebalances (when enabled).",
+         INTERVAL),
         (
             "evidence_refresh_interval_s",
             604800,
             "Seconds between walk-forward calibrations of the stored history (the evidence).",
+            between(3600, YEAR),
         ),
+        ("retention_interval_s", 3600, "Seconds between retention passes.", INTERVAL),
+        # retention (days; candles, the audit trails, alerts and signals are kept)
+        (
+            "retention_breakdown_days",
+            30,
+            "Days a run keeps its inputs and its per-component score rows with their metric "
+            "breakdowns (the composite, with its component scores, stays).",
+            RETENTION,
+        ),
+        ("retention_score_days", 400, "Days a run and its composite scores are kept.",
+         RETENTION),
+        ("retention_event_days", 14, "Days event outbox rows and webhook deliveries are kept.",
+         RETENTION),
+        ("retention_job_run_days", 90, "Days finished job runs are kept (each job's last stays).",
+         RETENTION),
+        ("retention_batch_rows", 1000, "Most rows one retention transaction deletes or updates.",
+         between(100, 10_000)),
     ]
-)
+)  # fmt: skip
+SETTINGS: dict[str, RuntimeSetting] = {s.key: s for s in RUNTIME_SETTINGS}
 DEFAULTS: dict[str, Any] = {s.key: s.default for s in RUNTIME_SETTINGS}
 
 

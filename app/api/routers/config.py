@@ -1,0 +1,78 @@
+"""The runtime settings: read them with their bounds (role `read`), change them (role `admin`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.api.deps import AdminDep, ConfigurationDep, ReaderDep
+from app.api.response_cache import CachedAdminRead, CachedRead
+from app.schemas.common import problem_responses
+from app.schemas.config import (
+    ConfigChangeRecord,
+    ConfigChangeResult,
+    ConfigRead,
+    ConfigUpdate,
+    SettingChangeRead,
+    SettingRead,
+)
+from app.services.portfolio.audit import Actor
+from app.services.system.configuration import SettingValue
+
+router = APIRouter(prefix="/config", tags=["configuration"], responses=problem_responses(401, 403))
+
+
+def _read(values: list[SettingValue]) -> list[SettingRead]:
+    return [
+        SettingRead(
+            key=v.setting.key,
+            value=v.value,
+            type=v.setting.type,
+            default=v.setting.default,
+            minimum=v.setting.minimum,
+            maximum=v.setting.maximum,
+            choices=list(v.setting.choices) if v.setting.choices is not None else None,
+            description=v.setting.description,
+        )
+        for v in values
+    ]
+
+
+@router.get(
+    "",
+    dependencies=[CachedRead],
+    response_model=ConfigRead,
+    summary="Every runtime setting with its value, type, default, bounds and description",
+)
+async def get_config(_: ReaderDep, configuration: ConfigurationDep) -> ConfigRead:
+    return ConfigRead(settings=_read(await configuration.list_settings()))
+
+
+@router.put(
+    "",
+    response_model=ConfigChangeResult,
+    summary="Change one or more runtime settings together (validated; one audit row per change)",
+    responses=problem_responses(422),
+)
+async def update_config(
+    body: ConfigUpdate, principal: AdminDep, configuration: ConfigurationDep, request: Request
+) -> ConfigChangeResult:
+    actor = Actor(principal.name, getattr(request.state, "request_id", None))
+    changes, values = await configuration.update(body.values, actor=actor)
+    return ConfigChangeResult(
+        changed=[SettingChangeRead(key=c.key, old=c.old, new=c.new) for c in changes],
+        settings=_read(values),
+    )
+
+
+@router.get(
+    "/changes",
+    dependencies=[CachedAdminRead],
+    response_model=list[ConfigChangeRecord],
+    summary="Changes of the runtime settings made over the API, newest first",
+)
+async def config_changes(
+    _: AdminDep, configuration: ConfigurationDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[ConfigChangeRecord]:
+    return [ConfigChangeRecord.model_validate(c) for c in await configuration.changes(limit)]

@@ -1,0 +1,138 @@
+"""The rows retention removes or thins, found and changed a bounded batch at a time (by primary
+key), so each statement is short and holds its row locks briefly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, null, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import EventOutbox, JobRun, ScoringRun, SymbolScore, WebhookDelivery
+from app.db.repositories.scoring import COMPOSITE
+
+
+class RetentionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def protected_runs(self, keep: int) -> set[int]:
+        """The runs current reads stand on: the newest run, and the newest `keep` completed
+        runs that scored anything (rankings, members' composites, replacement confirmations)."""
+        scored = await self.session.scalars(
+            select(ScoringRun.id)
+            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
+            .order_by(ScoringRun.id.desc())
+            .limit(keep)
+        )
+        newest = await self.session.scalar(select(func.max(ScoringRun.id)))
+        return {*scored.all(), *([newest] if newest is not None else [])}
+
+    async def runs_to_thin(
+        self, before: datetime, protected: set[int], limit: int
+    ) -> Sequence[int]:
+        """Runs started before `before` that still hold inputs or per-component rows."""
+        components = exists().where(
+            SymbolScore.run_id == ScoringRun.id, SymbolScore.component != COMPOSITE
+        )
+        query = (
+            select(ScoringRun.id)
+            .where(
+                ScoringRun.started_at < before,
+                ScoringRun.status != "running",
+                ScoringRun.id.not_in(protected),
+                ScoringRun.inputs.is_not(None) | components,
+            )
+            .order_by(ScoringRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def runs_to_delete(
+        self, before: datetime, protected: set[int], limit: int
+    ) -> Sequence[int]:
+        query = (
+            select(ScoringRun.id)
+            .where(
+                ScoringRun.started_at < before,
+                ScoringRun.status != "running",
+                ScoringRun.id.not_in(protected),
+            )
+            .order_by(ScoringRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def score_row_ids(
+        self, run_id: int, limit: int, *, components_only: bool
+    ) -> Sequence[int]:
+        query = select(SymbolScore.id).where(SymbolScore.run_id == run_id)
+        if components_only:
+            query = query.where(SymbolScore.component != COMPOSITE)
+        return (await self.session.scalars(query.order_by(SymbolScore.id).limit(limit))).all()
+
+    async def delete_scores(self, ids: Sequence[int]) -> int:
+        return await self._delete(SymbolScore, SymbolScore.id, ids)
+
+    async def drop_inputs(self, run_id: int) -> None:
+        await self.session.execute(
+            update(ScoringRun).where(ScoringRun.id == run_id).values(inputs=null())
+        )
+
+    async def delete_run(self, run_id: int) -> int:
+        return await self._delete(ScoringRun, ScoringRun.id, [run_id])
+
+    async def old_event_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        query = (
+            select(EventOutbox.id)
+            .where(EventOutbox.created_at < before)
+            .order_by(EventOutbox.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_events(self, ids: Sequence[int]) -> tuple[int, int]:
+        """The events and, first, their deliveries (which reference them): how many of each."""
+        deliveries = await self._delete(WebhookDelivery, WebhookDelivery.event_id, ids)
+        return await self._delete(EventOutbox, EventOutbox.id, ids), deliveries
+
+    async def old_delivery_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        query = (
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.created_at < before)
+            .order_by(WebhookDelivery.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_deliveries(self, ids: Sequence[int]) -> int:
+        return await self._delete(WebhookDelivery, WebhookDelivery.id, ids)
+
+    async def old_job_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        """Finished runs that ended before `before`, but never a job's newest run (`/status`
+        shows each job's last outcome)."""
+        newest = select(func.max(JobRun.id)).group_by(JobRun.job)
+        query = (
+            select(JobRun.id)
+            .where(
+                JobRun.status != "running",
+                func.coalesce(JobRun.finished_at, JobRun.started_at) < before,
+                JobRun.id.not_in(newest),
+            )
+            .order_by(JobRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_job_runs(self, ids: Sequence[int]) -> int:
+        return await self._delete(JobRun, JobRun.id, ids)
+
+    async def _delete(self, model: type, column: object, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        result = await self.session.execute(
+            delete(model).where(column.in_(ids)),  # type: ignore[attr-defined]
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,133 @@
+"""Retention: what is past its window (`retention_*` runtime settings) is thinned or deleted in
+bounded batches, each its own short transaction (`end_batch` commits it), so no lock is held for
+long and a stopped pass loses at most one batch; the next pass goes on where it stopped.
+
+- runs older than `retention_breakdown_days`: their inputs and per-component score rows (the
+  metric breakdowns) go; the composite row stays, and its breakdown keeps every component's score;
+- runs older than `retention_score_days`: the run and its composite scores go;
+- event outbox rows and webhook deliveries older than `retention_event_days` go (deliveries first:
+  they reference their events);
+- finished job runs older than `retention_job_run_days` go, except each job's newest.
+
+Never touched: the newest runs current reads stand on (see `RetentionRepository.protected_runs`),
+running runs, candles, the audit trails (`portfolio_history`, `scoring_config_change`,
+`configuration_change`), alerts, signals, replays and evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.repositories.retention import RetentionRepository
+from app.progress import checkpoint
+from app.services.system.runtime_settings import read_settings
+
+logger = logging.getLogger(__name__)
+RUNS_PER_QUERY = 100  # candidate runs fetched at a time
+
+
+@dataclass
+class RetentionReport:
+    runs_thinned: int = 0
+    component_scores_deleted: int = 0
+    runs_deleted: int = 0
+    composite_scores_deleted: int = 0
+    events_deleted: int = 0
+    webhook_deliveries_deleted: int = 0
+    job_runs_deleted: int = 0
+
+
+class RetentionService:
+    def __init__(self, session: AsyncSession, end_batch: Callable[[], Awaitable[None]]) -> None:
+        self.session = session
+        self.rows = RetentionRepository(session)
+        self.end_batch = end_batch
+        """Ends one batch's transaction (the job commits; tests may only flush)."""
+
+    async def apply(self, now: datetime) -> RetentionReport:
+        """One retention pass over everything past its window at `now`."""
+        values = await read_settings(
+            self.session,
+            ["retention_breakdown_days", "retention_score_days", "retention_event_days",
+             "retention_job_run_days", "retention_batch_rows", "replacement_confirmations"],
+        )  # fmt: skip
+        self.batch = int(values["retention_batch_rows"])
+        protected = await self.rows.protected_runs(max(int(values["replacement_confirmations"]), 1))
+        await self.end_batch()  # no read transaction left open between batches
+        report = RetentionReport()
+        await self._thin_runs(now - timedelta(days=values["retention_breakdown_days"]),
+                              protected, report)  # fmt: skip
+        checkpoint(0.4)
+        await self._delete_runs(now - timedelta(days=values["retention_score_days"]),
+                                protected, report)  # fmt: skip
+        checkpoint(0.6)
+        await self._delete_events(now - timedelta(days=values["retention_event_days"]), report)
+        checkpoint(0.8)
+        await self._delete_job_runs(now - timedelta(days=values["retention_job_run_days"]), report)
+        checkpoint(1.0)
+        logger.info("retention: %s", report)
+        return report
+
+    async def _thin_runs(
+        self, before: datetime, protected: set[int], report: RetentionReport
+    ) -> None:
+        while runs := await self.rows.runs_to_thin(before, protected, RUNS_PER_QUERY):
+            for run_id in runs:
+                report.component_scores_deleted += await self._delete_scores(
+                    run_id, components_only=True
+                )
+                await self.rows.drop_inputs(run_id)
+                await self.end_batch()
+                report.runs_thinned += 1
+                checkpoint(0.0)
+
+    async def _delete_runs(
+        self, before: datetime, protected: set[int], report: RetentionReport
+    ) -> None:
+        while runs := await self.rows.runs_to_delete(before, protected, RUNS_PER_QUERY):
+            for run_id in runs:
+                report.composite_scores_deleted += await self._delete_scores(
+                    run_id, components_only=False
+                )
+                report.runs_deleted += await self.rows.delete_run(run_id)
+                await self.end_batch()
+                checkpoint(0.4)
+
+    async def _delete_scores(self, run_id: int, *, components_only: bool) -> int:
+        """A run's score rows, a batch per transaction but the last, which the caller ends."""
+        deleted = 0
+        while ids := await self.rows.score_row_ids(
+            run_id, self.batch, components_only=components_only
+        ):
+            deleted += await self.rows.delete_scores(ids)
+            if len(ids) < self.batch:
+                break
+            await self.end_batch()
+        return deleted
+
+    async def _delete_events(self, before: datetime, report: RetentionReport) -> None:
+        async for ids in self._batches(lambda: self.rows.old_delivery_ids(before, self.batch)):
+            report.webhook_deliveries_deleted += await self.rows.delete_deliveries(ids)
+        async for ids in self._batches(lambda: self.rows.old_event_ids(before, self.batch)):
+            events, deliveries = await self.rows.delete_events(ids)
+            report.events_deleted += events
+            report.webhook_deliveries_deleted += deliveries
+
+    async def _delete_job_runs(self, before: datetime, report: RetentionReport) -> None:
+        async for ids in self._batches(lambda: self.rows.old_job_run_ids(before, self.batch)):
+            report.job_runs_deleted += await self.rows.delete_job_runs(ids)
+
+    async def _batches(
+        self, find: Callable[[], Awaitable[Sequence[int]]]
+    ) -> AsyncIterator[Sequence[int]]:
+        """Each batch of ids `find` returns until none is left; the transaction of each ends
+        after the caller has handled it."""
+        while ids := await find():
+            yield ids
+            await self.end_batch()
+            checkpoint(0.6)
