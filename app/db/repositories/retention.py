@@ -18,15 +18,18 @@ class RetentionRepository:
         self.session = session
 
     async def protected_runs(self, keep: int) -> set[int]:
-        """The runs current reads stand on: the newest run, and the newest `keep` completed
-        runs that scored anything (rankings, members' composites, replacement confirmations)."""
+        """The runs current reads stand on: the newest completed run, and the newest `keep`
+        completed runs that scored anything (rankings, members' composites, replacement
+        confirmations)."""
         scored = await self.session.scalars(
             select(ScoringRun.id)
             .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
             .order_by(ScoringRun.id.desc())
             .limit(keep)
         )
-        newest = await self.session.scalar(select(func.max(ScoringRun.id)))
+        newest = await self.session.scalar(
+            select(func.max(ScoringRun.id)).where(ScoringRun.status == "completed")
+        )
         return {*scored.all(), *([newest] if newest is not None else [])}
 
     async def runs_to_thin(

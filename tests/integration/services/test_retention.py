@@ -1,0 +1,232 @@
+"""Retention deletes or thins exactly what is past its window, batch by batch, and nothing else:
+never the runs current reads stand on, running work, candles or the audit trails."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import (
+    Candle,
+    ConfigurationChange,
+    EventOutbox,
+    JobRun,
+    PortfolioHistory,
+    ScoringRun,
+    Symbol,
+    SymbolScore,
+    WebhookDelivery,
+)
+from app.services.system.retention import RetentionService
+from tests.factories import add, make_candles, make_run, make_symbol
+from tests.helpers import set_config
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+COMPONENTS = ("technical", "fundamental", "market_structure", "risk")
+INPUTS = {"symbols": [{"symbol": "BTCUSDT", "funding_rate": 0.0001}]}
+
+
+async def scored_run(
+    session: AsyncSession, symbols: Sequence[Symbol], started_at: datetime, **overrides: Any
+) -> int:
+    """A completed run at `started_at` with a composite and four component rows per symbol."""
+    scores = {s: 50.0 for s in symbols}
+    run = await make_run(
+        session, scores, components=dict.fromkeys(COMPONENTS, scores),
+        started_at=started_at, inputs=INPUTS, **overrides,
+    )  # fmt: skip
+    return run.id
+
+
+async def run_state(session: AsyncSession) -> dict[int, tuple[bool, list[str]]]:
+    """Run id -> (inputs kept, its score rows' components sorted)."""
+    session.expire_all()
+    runs = await session.execute(select(ScoringRun.id, ScoringRun.inputs.is_not(None)))
+    rows = await session.execute(select(SymbolScore.run_id, SymbolScore.component))
+    components: dict[int, list[str]] = {}
+    for run_id, component in rows.all():
+        components.setdefault(run_id, []).append(component)
+    return {run_id: (kept, sorted(components.get(run_id, []))) for run_id, kept in runs.all()}
+
+
+async def count(session: AsyncSession, model: type) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def apply(session: AsyncSession, now: datetime = NOW) -> dict[str, int]:
+    return asdict(await RetentionService(session, session.flush).apply(now))
+
+
+FULL = sorted(["composite", *COMPONENTS] * 2)
+THIN = ["composite", "composite"]
+
+
+class TestScores:
+    async def test_breakdowns_and_runs_go_exactly_past_their_windows(
+        self, session: AsyncSession
+    ) -> None:
+        symbols = [await make_symbol(session), await make_symbol(session)]
+        day = timedelta(days=1)
+        runs = {
+            name: await scored_run(session, symbols, NOW - age)
+            for name, age in [
+                ("past_scores", 400 * day + SECOND),
+                ("at_scores", 400 * day),
+                ("past_breakdowns", 30 * day + SECOND),
+                ("at_breakdowns", 30 * day),
+                ("recent_2", 2 * day),
+                ("recent_1", day),
+            ]
+        }
+        report = await apply(session)
+        state = await run_state(session)
+        assert state == {
+            runs["at_scores"]: (False, THIN),
+            runs["past_breakdowns"]: (False, THIN),
+            runs["at_breakdowns"]: (True, FULL),
+            runs["recent_2"]: (True, FULL),
+            runs["recent_1"]: (True, FULL),
+        }
+        assert report["runs_deleted"] == 1 and report["composite_scores_deleted"] == 2
+        # The run at 400 days + 1 s is thinned first (past both windows), then deleted.
+        assert report["runs_thinned"] == 3 and report["component_scores_deleted"] == 3 * 8
+        # The composite keeps every component's score in its breakdown.
+        composite = await session.scalar(
+            select(SymbolScore).where(
+                SymbolScore.run_id == runs["past_breakdowns"], SymbolScore.component == "composite"
+            )
+        )
+        assert composite is not None and composite.score == 50
+
+    async def test_a_second_pass_finds_nothing(self, session: AsyncSession) -> None:
+        symbols = [await make_symbol(session)]
+        await scored_run(session, symbols, NOW - timedelta(days=31))
+        await scored_run(session, symbols, NOW - timedelta(days=401))
+        for _ in range(2):
+            await scored_run(session, symbols, NOW - timedelta(hours=1))
+        await apply(session)
+        before = await run_state(session)
+        assert set((await apply(session)).values()) == {0}
+        assert await run_state(session) == before
+
+    async def test_the_runs_current_reads_stand_on_are_kept_whole(
+        self, session: AsyncSession
+    ) -> None:
+        symbols = [await make_symbol(session)]
+        old = [await scored_run(session, symbols, NOW - timedelta(days=d)) for d in (500, 450, 420)]
+        unscored = (await make_run(session, {}, started_at=NOW - timedelta(days=410))).id
+        running = (
+            await make_run(session, {}, status="running", started_at=NOW - timedelta(days=600))
+        ).id
+        await apply(session)
+        state = await run_state(session)
+        # The newest completed run, the two newest that scored (replacement confirmations), a
+        # running run.
+        assert set(state) == {old[1], old[2], unscored, running}
+        assert state[old[1]] == state[old[2]] == (True, sorted(["composite", *COMPONENTS]))
+
+    async def test_each_transaction_changes_at_most_the_batch_size(
+        self, session: AsyncSession
+    ) -> None:
+        await set_config(session, "retention_batch_rows", 100)
+        symbols = [await make_symbol(session) for _ in range(30)]  # 120 component rows a run
+        await scored_run(session, symbols, NOW - timedelta(days=31))
+        await scored_run(session, symbols, NOW - timedelta(days=401))
+        for _ in range(2):
+            await scored_run(session, symbols[:1], NOW - timedelta(hours=1))
+        counts: list[int] = []
+
+        async def end_batch() -> None:
+            await session.flush()
+            counts.append(await count(session, SymbolScore))
+
+        start = await count(session, SymbolScore)
+        await RetentionService(session, end_batch).apply(NOW)
+        changes = [a - b for a, b in zip([start, *counts], counts, strict=False)]
+        assert max(changes) <= 100
+        assert sum(changes) == 2 * 120 + 30  # both runs thinned, then the oldest deleted
+        assert counts[-1] == 30 + 2 * 5
+
+
+class TestEventsAndJobRuns:
+    async def test_events_and_deliveries_go_past_their_window(self, session: AsyncSession) -> None:
+        ages = {"past": timedelta(days=14) + SECOND, "at": timedelta(days=14)}
+        events = {}
+        for name, age in ages.items():
+            event = await add(session, EventOutbox(kind="alert", payload={}, created_at=NOW - age))
+            events[name] = event.id
+            await add(
+                session,
+                WebhookDelivery(
+                    event_id=event.id, url="http://hook", kind="alert", status="delivered",
+                    attempts=1, replica="r", created_at=NOW - age,
+                ),
+            )  # fmt: skip
+        # A fresh delivery of an old event goes with its event (it references it).
+        await add(
+            session,
+            WebhookDelivery(event_id=events["past"], url="http://other", kind="alert",
+                            status="delivered", attempts=1, replica="r", created_at=NOW),
+        )  # fmt: skip
+        report = await apply(session)
+        assert (await session.scalars(select(EventOutbox.id))).all() == [events["at"]]
+        left = (await session.execute(select(WebhookDelivery.event_id))).scalars().all()
+        assert left == [events["at"]]
+        assert (report["events_deleted"], report["webhook_deliveries_deleted"]) == (1, 2)
+
+    async def test_finished_job_runs_go_but_each_jobs_newest_stays(
+        self, session: AsyncSession
+    ) -> None:
+        window = timedelta(days=90)
+
+        async def job_run(job: str, finished_ago: timedelta | None, status: str) -> int:
+            started = NOW - (finished_ago or timedelta(0)) - timedelta(minutes=1)
+            run = JobRun(
+                job=job, replica="r", status=status, started_at=started,
+                finished_at=None if finished_ago is None else NOW - finished_ago,
+            )  # fmt: skip
+            return (await add(session, run)).id
+
+        past = await job_run("universe_sync", window + SECOND, "succeeded")
+        at = await job_run("universe_sync", window, "failed")
+        newest = await job_run("universe_sync", timedelta(hours=1), "succeeded")
+        older = await job_run("auto_rebalance", window * 3, "skipped")
+        only = await job_run("auto_rebalance", window * 2, "succeeded")  # its last: kept
+        running = await job_run("score_refresh", None, "running")
+        await session.execute(
+            JobRun.__table__.update().where(JobRun.id == running).values(
+                started_at=NOW - window * 2
+            )
+        )
+        await job_run("score_refresh", window * 3, "succeeded")  # newest id, old: job's last
+        report = await apply(session)
+        left = set((await session.scalars(select(JobRun.id))).all())
+        assert past not in left and older not in left
+        assert {at, newest, only, running} <= left
+        assert report["job_runs_deleted"] == 2
+
+
+class TestKept:
+    async def test_candles_and_audit_trails_are_never_touched(self, session: AsyncSession) -> None:
+        symbol = await make_symbol(session)
+        await make_candles(session, symbol, [100.0] * 5, start=NOW - timedelta(days=900))
+        await add(
+            session,
+            PortfolioHistory(occurred_at=NOW - timedelta(days=900), action="add",
+                             symbol=symbol.symbol, actor="a", details={}),
+        )  # fmt: skip
+        await add(
+            session,
+            ConfigurationChange(changed_at=NOW - timedelta(days=900), actor="a", key="k",
+                                old_value=1, new_value=2),
+        )  # fmt: skip
+        for model in (Candle, PortfolioHistory, ConfigurationChange):
+            before = await count(session, model)
+            await apply(session)
+            assert await count(session, model) == before > 0
