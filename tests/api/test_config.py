@@ -216,6 +216,4 @@ class TestValidation:
         )
         assert (await stored(session))["max_portfolio_symbols"] == 10
         response = await put(client, {"max_portfolio_symbols": 3})
-        assert response.json()["changed"] == [
-            {"key": "max_portfolio_symbols", "old": 10, "new": 3}
-        ]
+        assert response.json()["changed"] == [{"key": "max_portfolio_symbols", "old": 10, "new": 3}]

@@ -63,6 +63,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
             "universe_sync": "ran", "score_refresh": "ran", "alert_check": "ran",
             "signal_processing": "ran", "auto_rebalance": "ran",
             "evidence_refresh": "skipped",  # days of stored history: too few to walk forward
+            "retention": "ran",
         }  # fmt: skip
         async with engine.connect() as connection:
             runs = {

@@ -200,9 +200,9 @@ class TestEventsAndJobRuns:
         only = await job_run("auto_rebalance", window * 2, "succeeded")  # its last: kept
         running = await job_run("score_refresh", None, "running")
         await session.execute(
-            JobRun.__table__.update().where(JobRun.id == running).values(
-                started_at=NOW - window * 2
-            )
+            JobRun.__table__.update()
+            .where(JobRun.id == running)
+            .values(started_at=NOW - window * 2)
         )
         await job_run("score_refresh", window * 3, "succeeded")  # newest id, old: job's last
         report = await apply(session)
