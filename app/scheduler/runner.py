@@ -23,6 +23,7 @@ from app.services.system.runtime_settings import read_setting
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
+RECHECK_S = 60.0  # how often a waiting job re-reads its interval (changed over the API)
 
 
 class Scheduler:
@@ -60,7 +61,8 @@ class Scheduler:
                 jitter = self._rng.uniform(
                     0, min(self.state.settings.scheduler.jitter_s, interval / 4)
                 )
-                await asyncio.sleep(tick - now + jitter)
+                if not await self._sleep_until(job, tick + jitter, interval):
+                    continue  # its interval changed: the next tick is computed anew
                 if await self.leadership.check():
                     await self.run_tick(job, datetime.fromtimestamp(tick, UTC))
             except asyncio.CancelledError:
@@ -68,6 +70,20 @@ class Scheduler:
             except Exception:  # a job's bug must not stop its schedule
                 logger.exception("scheduler: job %s failed outside its transaction", job.name)
                 await asyncio.sleep(1.0)
+
+    async def _sleep_until(self, job: Job, when: float, interval: float) -> bool:
+        """Sleep until `when` (epoch seconds); False as soon as the job's interval is found
+        changed (re-read every RECHECK_S)."""
+        while (left := when - time.time()) > 0:
+            await asyncio.sleep(min(left, RECHECK_S))
+            if time.time() >= when:
+                break
+            try:
+                if await self._interval(job) != interval:
+                    return False
+            except Exception:  # the database is down: keep the tick already computed
+                logger.debug("scheduler: interval of %s not re-read", job.name, exc_info=True)
+        return True
 
     async def _interval(self, job: Job) -> float:
         if self.state.settings.scheduler.tick_s is not None:
