@@ -136,9 +136,10 @@ async def generate_runs(
         INSERT INTO scoring_run (status, started_at, finished_at, universe_size, scored_count,
             excluded_count, exclusions, data_source, config_hash, config, inputs, duration_ms,
             error, triggered_by)
-        SELECT status, :start + g * interval '15 minutes',
-            :start + g * interval '15 minutes' + interval '20 seconds', universe_size,
-            scored_count, excluded_count, exclusions, data_source, config_hash, config,
+        SELECT status, CAST(:start AS timestamptz) + g * interval '15 minutes',
+            CAST(:start AS timestamptz) + g * interval '15 minutes' + interval '20 seconds',
+            universe_size, scored_count, excluded_count, exclusions, data_source, config_hash,
+            config,
             {'inputs' if full else 'NULL'}, duration_ms, error, 'scheduler'
         FROM scoring_run t, generate_series(0, :n - 1) g WHERE t.id = :template
         ORDER BY g
@@ -159,7 +160,8 @@ async def generate_events(
     first = int(await connection.scalar(text("SELECT coalesce(max(id), 0) FROM event_outbox")))
     await connection.execute(text("""
         INSERT INTO event_outbox (kind, payload, created_at)
-        SELECT 'score_run_completed', CAST(:payload AS jsonb), :start + g * interval '15 minutes'
+        SELECT 'score_run_completed', CAST(:payload AS jsonb),
+            CAST(:start AS timestamptz) + g * interval '15 minutes'
         FROM generate_series(0, :n - 1) g ORDER BY g
     """), {"payload": json.dumps(payload), "start": start, "n": count})  # fmt: skip
     await connection.execute(text("""
@@ -181,12 +183,10 @@ async def generate_job_runs(
         await connection.execute(text("""
             INSERT INTO job_run (job, scheduled_tick, replica, status, progress, started_at,
                 heartbeat_at, finished_at, duration_ms, result)
-            SELECT :job, :start + g * make_interval(secs => :interval), 'bench-replica:1',
-                'succeeded', 1, :start + g * make_interval(secs => :interval),
-                :start + g * make_interval(secs => :interval),
-                :start + g * make_interval(secs => :interval) + interval '2 seconds', 2000,
-                CAST(:result AS jsonb)
-            FROM generate_series(0, :n - 1) g
+            SELECT :job, tick, 'bench-replica:1', 'succeeded', 1, tick, tick,
+                tick + interval '2 seconds', 2000, CAST(:result AS jsonb)
+            FROM (SELECT CAST(:start AS timestamptz) + g * make_interval(secs => :interval) AS tick
+                  FROM generate_series(0, :n - 1) g) ticks
         """), {"job": job, "start": start, "interval": interval, "result": json.dumps(result),
                "n": int(days * 86400 // interval)})  # fmt: skip
 
