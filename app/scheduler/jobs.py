@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commits import announce_commit
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
@@ -18,7 +17,6 @@ from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
 from app.services.signals.calibration import measure_outcomes
-from app.services.system.retention import RetentionService
 from app.state import AppState
 
 ACTOR = Actor("scheduler")
@@ -88,14 +86,8 @@ async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, 
 
 
 async def retention(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """Thin and delete what is past its retention window, each batch committed on its own (a
-    long transaction would hold its locks, and keep PostgreSQL from reclaiming the space)."""
-
-    async def end_batch() -> None:
-        await session.commit()
-        announce_commit(state, session)
-
-    return asdict(await RetentionService(session, end_batch).apply(utcnow()))
+    """Thin and delete what is past its retention window (each batch committed on its own)."""
+    return asdict(await Services(session, state).retention.apply(utcnow()))
 
 
 UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)

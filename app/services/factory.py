@@ -8,6 +8,8 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.commits import announce_commit
+
 from app.services.alerts.service import AlertService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.membership import MembershipService
@@ -19,6 +21,7 @@ from app.services.scoring.service import ScoringService
 from app.services.signals.service import SignalService
 from app.services.system.api_keys import ApiKeyService
 from app.services.system.configuration import ConfigurationService
+from app.services.system.retention import RetentionService
 from app.services.system.status import StatusService
 from app.state import AppState
 
@@ -74,6 +77,13 @@ class Services:
     @cached_property
     def configuration(self) -> ConfigurationService:
         return ConfigurationService(self.session)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        async def after_batch() -> None:  # this replica's caches drop what a batch deleted
+            announce_commit(self.state, self.session)
+
+        return RetentionService(self.session, after_batch)
 
 
 def status_service(state: AppState) -> StatusService:

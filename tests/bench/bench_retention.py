@@ -196,7 +196,7 @@ async def retention_pass(url: str, now: datetime) -> tuple[dict[str, int], float
     sessionmaker = create_sessionmaker(engine)
     started = time.perf_counter()
     async with sessionmaker() as session:
-        report = await RetentionService(session, session.commit).apply(now)
+        report = await RetentionService(session).apply(now)
         await session.commit()
     await engine.dispose()
     return dict(vars(report)), time.perf_counter() - started

@@ -20,7 +20,7 @@ PURE_ALLOWED = {"numpy", "talib", "sklearn"} | {f"app.{p}" for p in PURE_PACKAGE
 # transactions of their own (a job run is claimed before its work; each idempotency claim is
 # committed before the work it guards; each webhook delivery is claimed and recorded in its own
 # transaction; a history import commits symbol by symbol; a background replay records its
-# progress as it goes).
+# progress as it goes; retention commits batch by batch).
 COMMIT_OWNERS = {
     "api/deps.py",  # get_session / SessionSource: one transaction per request
     "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome, its heartbeats
@@ -28,6 +28,7 @@ COMMIT_OWNERS = {
     "services/system/webhooks.py",  # WebhookDispatcher.deliver: claim, then record
     "services/replay/importer.py",  # HistoryImporter: each symbol's rows, so it can resume
     "services/replay/runner.py",  # ReplayRunner: start, heartbeats and the report of a run
+    "services/system/retention.py",  # RetentionService: each bounded batch, so no lock lasts
 }
 SERVICE_FACTORY = "services/factory.py"
 

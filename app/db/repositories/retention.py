@@ -14,6 +14,8 @@ from app.db.repositories.scoring import COMPOSITE
 
 
 class RetentionRepository:
+    """Finds what is past a window, by primary key, and deletes or thins it in batches."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

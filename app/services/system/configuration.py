@@ -70,6 +70,8 @@ def _invalid(errors: list[dict[str, str]]) -> ValidationFailedError:
 
 
 class ConfigurationService:
+    """Lists the runtime settings and changes them, validated and audited."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.config = ConfigRepository(session)

@@ -1,6 +1,7 @@
 """Retention: what is past its window (`retention_*` runtime settings) is thinned or deleted in
-bounded batches, each its own short transaction (`end_batch` commits it), so no lock is held for
-long and a stopped pass loses at most one batch; the next pass goes on where it stopped.
+bounded batches, each its own short transaction (committed here: a long transaction would hold
+its locks, and keep PostgreSQL from reclaiming the space), so a stopped pass loses at most one
+batch; the next pass goes on where it stopped.
 
 - runs older than `retention_breakdown_days`: their inputs and per-component score rows (the
   metric breakdowns) go; the composite row stays, and its breakdown keeps every component's score;
@@ -42,12 +43,24 @@ class RetentionReport:
     job_runs_deleted: int = 0
 
 
+async def _nothing() -> None:
+    return None
+
+
 class RetentionService:
-    def __init__(self, session: AsyncSession, end_batch: Callable[[], Awaitable[None]]) -> None:
+    """Applies the retention windows, batch by batch."""
+
+    def __init__(
+        self, session: AsyncSession, after_batch: Callable[[], Awaitable[None]] = _nothing
+    ) -> None:
         self.session = session
         self.rows = RetentionRepository(session)
-        self.end_batch = end_batch
-        """Ends one batch's transaction (the job commits; tests may only flush)."""
+        self.after_batch = after_batch
+        """Called after each batch's commit (the job drops this replica's caches)."""
+
+    async def end_batch(self) -> None:
+        await self.session.commit()
+        await self.after_batch()
 
     async def apply(self, now: datetime) -> RetentionReport:
         """One retention pass over everything past its window at `now`."""

@@ -60,7 +60,8 @@ async def count(session: AsyncSession, model: type) -> int:
 
 
 async def apply(session: AsyncSession, now: datetime = NOW) -> dict[str, int]:
-    return asdict(await RetentionService(session, session.flush).apply(now))
+    # Each batch commits: here the test's savepoint, inside the transaction rolled back at its end.
+    return asdict(await RetentionService(session).apply(now))
 
 
 FULL = sorted(["composite", *COMPONENTS] * 2)
@@ -142,12 +143,11 @@ class TestScores:
             await scored_run(session, symbols[:1], NOW - timedelta(hours=1))
         counts: list[int] = []
 
-        async def end_batch() -> None:
-            await session.flush()
+        async def after_batch() -> None:
             counts.append(await count(session, SymbolScore))
 
         start = await count(session, SymbolScore)
-        await RetentionService(session, end_batch).apply(NOW)
+        await RetentionService(session, after_batch).apply(NOW)
         changes = [a - b for a, b in zip([start, *counts], counts, strict=False)]
         assert max(changes) <= 100
         assert sum(changes) == 2 * 120 + 30  # both runs thinned, then the oldest deleted
