@@ -9,7 +9,6 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commits import announce_commit
-
 from app.services.alerts.service import AlertService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.membership import MembershipService
