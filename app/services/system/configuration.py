@@ -60,6 +60,13 @@ CROSS_RULES = (
 )
 
 
+def _broken(rule: CrossRule, values: Mapping[str, Any]) -> bool:
+    try:
+        return not rule.holds(values)
+    except TypeError:  # a stored value of the wrong type (written by hand): not a valid state
+        return True
+
+
 def _error(key: str, message: str, code: str) -> dict[str, str]:
     return {"field": f"values.{key}", "location": "body", "message": message, "code": code}
 
@@ -96,7 +103,7 @@ class ConfigurationService:
         errors = [
             _error(rule.keys[0] if rule.keys[0] in checked else rule.keys[1], rule.message, "rule")
             for rule in CROSS_RULES
-            if set(rule.keys) & set(checked) and not rule.holds(after)
+            if set(rule.keys) & set(checked) and _broken(rule, after)
         ]
         if "max_portfolio_symbols" in checked:
             active = len(await portfolio.active())
