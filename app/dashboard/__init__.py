@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).with_name("static")
 MOUNT = "/dashboard"
@@ -38,11 +41,16 @@ class DashboardFiles(StaticFiles):
         await super().__call__(scope, receive, with_headers)
 
 
-def install_dashboard(app: FastAPI) -> None:
-    """Serve the dashboard at `/dashboard/` (`/dashboard` redirects there)."""
+def install_dashboard(app: FastAPI, directory: Path | None = None) -> None:
+    """Serve the dashboard at `/dashboard/` (`/dashboard` redirects there); the API does not
+    need it, so without its files the service starts and answers as before."""
+    directory = directory or STATIC_DIR
+    if not (directory / "index.html").is_file():
+        logger.warning("dashboard: no %s; serving the API only", directory / "index.html")
+        return
 
     @app.get(MOUNT, include_in_schema=False)
     async def dashboard_root() -> RedirectResponse:
         return RedirectResponse(f"{MOUNT}/", status_code=308)
 
-    app.mount(MOUNT, DashboardFiles(directory=STATIC_DIR, html=True), name="dashboard")
+    app.mount(MOUNT, DashboardFiles(directory=directory, html=True), name="dashboard")

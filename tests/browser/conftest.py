@@ -31,6 +31,7 @@ TRADE_KEY = "browser-trade-key-0123456789"
 READ_KEY = "browser-read-key-01234567890"
 MEMBERS = 10
 REPLAY_DAYS = 10
+SUMMARY: list[str] = []  # lines for the end of the run: the screenshots, the load measured
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def output() -> Path:
     """Where screenshots and measurements go (git-ignored), emptied per run."""
     shutil.rmtree(OUTPUT, ignore_errors=True)
     OUTPUT.mkdir(parents=True)
-    print(f"\nbrowser test output: {OUTPUT}")
+    SUMMARY.append(f"browser test output: {OUTPUT}")
     return OUTPUT
 
 
@@ -116,3 +117,11 @@ async def browser(deployment: Deployment) -> AsyncIterator[Any]:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Where the screenshots are, and the page's measured load, at the end of the run."""
+    if SUMMARY:
+        terminalreporter.write_sep("-", "dashboard")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

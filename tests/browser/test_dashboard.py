@@ -1,10 +1,12 @@
 """The dashboard in real Chromium against the deployed service on the simulator: every view with
 the right data, live updates without a reload, the key flow, accessibility, a clean console.
-Screenshots of every view at 1280 × 800 and 390 × 844 go to `tests/browser/output/`."""
+Screenshots of every view at 1280 x 800 and 390 x 844 go to `tests/browser/output/`."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, TRADE_KEY, Deployment
+from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment
 from tests.deployed import API
 from tests.tcp_proxy import TcpProxy
 
@@ -275,7 +277,8 @@ async def test_acknowledging_an_alert_needs_a_trade_key(
 
 
 CONTRAST = """() => {
-  const lum = (rgb) => rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  const lum = (rgb) => rgb
+    .map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
     .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
   const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
   const background = (el) => {
@@ -292,7 +295,9 @@ CONTRAST = """() => {
     const [a, b] = [lum(parse(getComputedStyle(el).color).slice(0, 3)), lum(background(el))];
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     const large = parseFloat(getComputedStyle(el).fontSize) >= 24;
-    if (ratio < (large ? 3 : 4.5)) failures.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+    if (ratio < (large ? 3 : 4.5)) {
+      failures.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+    }
   }
   return failures;
 }"""
@@ -312,10 +317,12 @@ async def test_controls_are_named_text_has_contrast_and_views_are_reachable_by_k
                         ("risk", "svg.heatmap"), ("evidence", "#figures"),
                         ("operations", "#job-runs")]:  # fmt: skip
         await show(page, view, ready)
+        shown = await page.inner_text(f"#view-{view}")
+        assert not re.search(r"\b(null|undefined|NaN|Infinity)\b", shown), view
         assert await page.evaluate(NAMELESS) == [], view
         assert await page.evaluate(CONTRAST) == [], view
     tabs = ["portfolio", "rankings", "risk", "evidence", "operations"]
-    for before, view in zip(tabs, tabs[1:], strict=False):
+    for before, view in itertools.pairwise(tabs):
         await page.focus(f"#tab-{before}")
         await page.keyboard.press("Tab")
         assert await page.evaluate("document.activeElement.id") == f"tab-{view}"
@@ -353,7 +360,9 @@ async def test_load_time_and_transferred_bytes_are_measured(
     await context.close()
     assert timing["requests"] > 5 and timing["transferred_bytes"] > timing["page_files_bytes"] > 0
     (output / "load.json").write_text(json.dumps(timing, indent=1))
-    print(f"\ndashboard load on the simulator: {json.dumps(timing)}")
+    shots = sorted(p.name for p in output.glob("*.png"))  # noqa: ASYNC240
+    SUMMARY.append(f"screenshots ({len(shots)}): {', '.join(shots)}")
+    SUMMARY.append(f"page load on the simulator: {json.dumps(timing)}")
 
 
 async def test_the_console_shows_no_errors(session: tuple[Any, Console]) -> None:

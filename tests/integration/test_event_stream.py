@@ -120,12 +120,13 @@ async def test_streams_run_side_by_side_with_the_read_cache_on(
         kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},
         reads={"cache_ttl_s": 1.0},
     )
-    async with replica(settings) as url, httpx.AsyncClient(base_url=url, timeout=5) as http:
-        async with (
-            http.stream("GET", f"{BASE}/events", headers=TRADE) as first,
-            http.stream("GET", f"{BASE}/events", headers=TRADE) as second,
-        ):
-            for stream in (first, second):
-                assert stream.status_code == 200
-                events, _ = await read_events(stream.aiter_lines(), 0)  # the retry hint
-                assert events == []
+    async with (
+        replica(settings) as url,
+        httpx.AsyncClient(base_url=url, timeout=5) as http,
+        http.stream("GET", f"{BASE}/events", headers=TRADE) as first,
+        http.stream("GET", f"{BASE}/events", headers=TRADE) as second,
+    ):
+        for stream in (first, second):
+            assert stream.status_code == 200
+            events, _ = await read_events(stream.aiter_lines(), 0)  # the retry hint
+            assert events == []

@@ -92,6 +92,11 @@ export function stats(pairs) {
     h("div", { class: "stat" }, h("dt", null, term), h("dd", null, value))));
 }
 
+/** Replace `element`'s children, leaving out empty ones (null: nothing to show). */
+export function fill(element, ...children) {
+  element.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 export function panel(title, ...children) {
   return h("div", { class: "panel" }, title ? h("h3", null, title) : null, ...children);
 }

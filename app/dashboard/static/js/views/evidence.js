@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
-import { h, label, num, panel, pct, signedCell, stats, table, when } from "../dom.js";
+import { fill, h, label, num, panel, pct, signedCell, stats, table, when } from "../dom.js";
 
 const OURS = ["policy", "default"]; // the scoring's books; everything else is a baseline
 let chosen = null;
@@ -25,7 +25,7 @@ function headline(strategies) {
   const beats = baselines.filter((b) => (policy.sharpe ?? -Infinity) > (strategies[b].sharpe ?? -Infinity));
   const verdict = beats.length === baselines.length ? "beats every baseline"
     : `beats ${beats.length} of ${baselines.length} baselines`;
-  return h("p", { id: "headline", class: beats.length === baselines.length ? "flag ok" : "flag bad" },
+  return h("p", { id: "headline", class: beats.length === baselines.length ? "headline ok" : "headline bad" },
     `Policy Sharpe ${num(policy.sharpe)} after costs ${verdict} (best baseline: ${label(best)}, ` +
     `Sharpe ${num(strategies[best].sharpe)}); return ${pct(policy.total_return)} against ` +
     `${pct(strategies[best].total_return)}.`);
@@ -79,10 +79,10 @@ function render(body, run, runs, onChoose) {
     runs.map((r) => h("option", { value: r.id, selected: r.id === run.id },
       `#${r.id} ${r.kind}, ${when(r.data_from)} → ${when(r.data_to)}`)));
   const data = report.data || {};
-  const verdict = report.verdict ? h("p", { class: "muted" },
+  const verdict = report.verdict ? h("p", { class: "headline" },
     `Walk-forward verdict: calibrated ${report.verdict.calibrated_beats_every_baseline ? "beats" : "does not beat"} ` +
     `every baseline; the configuration in force ${report.verdict.default_beats_every_baseline ? "beats" : "does not beat"} them.`) : null;
-  body.replaceChildren(
+  fill(body, 
     h("div", { class: "controls" }, h("label", { for: "report-choice" }, "Report"), picker),
     headline(strategies), verdict,
     stats([
@@ -101,7 +101,7 @@ function render(body, run, runs, onChoose) {
 export async function load(body) {
   const runs = (await get("/replays?limit=50")).filter((r) => r.status === "succeeded");
   if (!runs.length) {
-    body.replaceChildren(h("p", null, "No replay or walk-forward calibration has finished yet. " +
+    fill(body, h("p", null, "No replay or walk-forward calibration has finished yet. " +
       "Start one with POST /replays or POST /scoring/evidence/refresh."));
     return;
   }

@@ -2,7 +2,7 @@
 // jobs' last runs, and the alerts, acknowledged with a trade key.
 
 import { ApiError, get, post } from "../api.js";
-import { age, h, label, num, panel, stats, table, when } from "../dom.js";
+import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
 
 const RUNS = 20;
 
@@ -55,7 +55,7 @@ export async function load(body, { askForKey }) {
   const source = h("div", { id: "market-source", class: "source", "data-kind": market.kind },
     "Market data source: ", h("span", { class: "kind" }, market.kind), ` — ${market.source}`);
   const live = alerts.filter((a) => a.status !== "resolved");
-  body.replaceChildren(
+  fill(body, 
     source,
     stats([
       ["Data age", age(market.data_age_s)], ["Data", market.stale ? "STALE" : "fresh"],

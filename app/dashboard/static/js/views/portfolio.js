@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { barChart } from "../charts.js";
-import { age, h, label, num, panel, price, signedCell, stats, table, when } from "../dom.js";
+import { age, fill, h, label, num, panel, price, signedCell, stats, table, when } from "../dom.js";
 
 const HISTORY = 8;
 
@@ -37,7 +37,7 @@ export async function load(body) {
     { label: "Composite", num: true }, { label: "Score rank", num: true },
     ...components.map((c) => ({ label: label(c), num: true })),
     { label: "Entry", num: true }, { label: "Current", num: true },
-    { label: "Since inclusion", num: true }, { label: "Replacement candidate" },
+    { label: "Since inclusion", num: true }, { label: "Replace?" },
     { label: "Data age", num: true },
   ];
   const rows = members.map((m) => {
@@ -76,7 +76,7 @@ export async function load(body) {
     { id: "changes" })
     : h("p", null, "No changes recorded yet.");
 
-  body.replaceChildren(
+  fill(body, 
     summary,
     panel(null, membersTable),
     h("div", { class: "grid2" }, panel("Weights", chart), panel("Last changes", audit)),

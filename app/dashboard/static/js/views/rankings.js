@@ -3,7 +3,7 @@
 
 import { ApiError, get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
-import { age, h, label, num, panel, stats, table, when } from "../dom.js";
+import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
 
 const HISTORY_RUNS = 30;
 let selected = null;
@@ -74,7 +74,7 @@ export async function load(body) {
     rankings = await get("/scoring/rankings?limit=500");
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      body.replaceChildren(h("p", null, "No scoring run has completed yet."));
+      fill(body, h("p", null, "No scoring run has completed yet."));
       return;
     }
     throw error;
@@ -96,7 +96,7 @@ export async function load(body) {
       button.setAttribute("aria-pressed", String(button.dataset.symbol === symbol));
     }
     const scores = await get(`/scoring/symbol/${encodeURIComponent(symbol)}/scores?limit=${HISTORY_RUNS}`);
-    cardSlot.replaceChildren(h("h3", { id: "card-title" }, `Score card: ${symbol}`), card(symbol, scores));
+    fill(cardSlot, h("h3", { id: "card-title" }, `Score card: ${symbol}`), card(symbol, scores));
   }
 
   const rows = items.map((item) => h("tr", { class: members.has(item.symbol) ? "member" : null }, [
@@ -110,7 +110,7 @@ export async function load(body) {
     h("td", { class: "num" }, num(item.confidence, 2)),
     h("td", null, members.has(item.symbol) ? "member" : ""),
   ]));
-  body.replaceChildren(
+  fill(body, 
     stats([
       ["Run", `#${rankings.run_id}`], ["Scored at", when(rankings.scored_at)],
       ["Data age", age(rankings.data_age_s)], ["Scored", `${run.scored_count} of ${run.universe_size}`],

@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { heatmap } from "../charts.js";
-import { h, num, panel, pct, stats, table } from "../dom.js";
+import { fill, h, num, panel, pct, stats, table } from "../dom.js";
 
 export async function load(body) {
   const [correlation, metrics, statistics] = await Promise.all([
@@ -33,7 +33,7 @@ export async function load(body) {
   const betas = table(null, [{ label: "Symbol" }, { label: "Beta to BTC", num: true }],
     Object.entries(correlation.beta_to_btc).map(([symbol, beta]) => [symbol, num(beta, 3)]),
     { id: "betas" });
-  body.replaceChildren(
+  fill(body, 
     stats([
       ["Members", String(statistics.members)],
       ["Average pairwise r", num(correlation.average_pairwise, 3)],
@@ -42,7 +42,8 @@ export async function load(body) {
       ...figures,
     ]),
     h("div", { class: "grid2" },
-      panel(`Correlation, ${correlation.window_hours} h (${correlation.common_hours} common hours)`, map),
+      panel(`Correlation, ${correlation.window_hours} h (${correlation.common_hours} common hours)`,
+        h("div", { class: "scroll" }, map)),
       h("div", null, panel("Pairs over the limit", pairs), panel("Clusters", clusters),
         panel("Beta to BTC", betas))),
     h("p", { class: "muted" }, `Risk metrics: ${metrics.periods}; ${metrics.observations} observations ` +
