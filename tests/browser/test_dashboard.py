@@ -80,6 +80,8 @@ async def screenshots(page: Any, view: str, output: Path) -> None:
     for width, height in SIZES:
         await page.set_viewport_size({"width": width, "height": height})
         await page.wait_for_timeout(100)  # one layout pass at the new width
+        overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{view} is {overflow} px wider than {width} px"
         path = output / f"{view}-{width}x{height}.png"
         await page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 5000
@@ -101,8 +103,9 @@ class TestViews:
         weights = [float(w) for w in await texts(page, "#members td.weight")]
         assert len(weights) == MEMBERS and abs(sum(weights) - 100) < 1e-6
         assert (await page.inner_text("#total-weight")).startswith("100.0000")
-        bars = page.locator("#view-portfolio svg.bars rect.bar")
-        assert await bars.count() == MEMBERS
+        bars = page.locator("#view-portfolio .bars .bar")
+        drawn = await bars.evaluate_all("bars => bars.map(b => Number(b.dataset.value))")
+        assert drawn == weights
         history = await read(deployment, "/portfolio/history?limit=8")
         assert await page.locator("#changes tbody tr").count() == len(history)
         await screenshots(page, "portfolio", output)
@@ -210,20 +213,21 @@ async def test_the_stream_resumes_with_last_event_id_after_a_dropped_connection(
         context = await browser.new_context()
         page = await context.new_page()
         await page.add_init_script(with_key(READ_KEY))
-        resumed: list[str | None] = []
-        page.on("request", lambda r: "/events" in r.url
-                and resumed.append(r.headers.get("last-event-id")))  # fmt: skip
+        streams: list[Any] = []
+        page.on("request", lambda r: "/events" in r.url and streams.append(r))
         await page.goto(f"http://127.0.0.1:{proxy.port}/dashboard/#portfolio")
         await page.locator("#live[data-state='open']").wait_for()
         last = deployment.members[-1]
         async with api(deployment, TRADE_KEY) as client:
             await client.post("/portfolio/remove-symbol", json={"symbol": last})
             await page.locator("#live", has_text="last event").wait_for()
+            await page.locator(f"#members tr[data-symbol='{last}']").wait_for(state="detached")
             seen = (await page.inner_text("#live")).split("#")[1].split()[0]
             await proxy.cut()  # the connection dies; the change below happens while it is down
             await client.post("/portfolio/add-symbol", json={"symbol": last})
             await proxy.restore()
         await page.locator(f"#members tr[data-symbol='{last}']").wait_for()
+        resumed = [(await r.all_headers()).get("last-event-id") for r in streams]
         assert resumed[0] is None and any(r and int(r) >= int(seen) for r in resumed[1:]), resumed
         await context.close()
 

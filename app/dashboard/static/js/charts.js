@@ -16,25 +16,19 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-/** Horizontal bars: items [{label, value}] (value >= 0). */
+/** Horizontal bars: items [{label, value}] (value >= 0), as HTML so the text stays readable. */
 export function barChart(items, { ariaLabel, unit = "", digits = 1, max } = {}) {
-  const width = 640, row = 24, left = 110, right = 60;
   const top = max ?? Math.max(...items.map((i) => i.value), 1e-9);
-  const height = items.length * row + 8;
-  const svg = s("svg", { class: "chart bars", viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": ariaLabel });
-  items.forEach((item, k) => {
-    const y = 4 + k * row;
-    const w = Math.max(0, (item.value / top) * (width - left - right));
-    svg.append(
-      s("text", { x: left - 6, y: y + 15, "text-anchor": "end" }, item.label),
-      s("rect", { class: "bar", x: left, y: y + 3, width: w.toFixed(1), height: row - 8,
-        fill: item.color || PALETTE[0], "data-label": item.label, "data-value": item.value },
-      s("title", null, `${item.label}: ${item.value.toFixed(digits)}${unit}`)),
-      s("text", { x: left + w + 4, y: y + 15 }, `${item.value.toFixed(digits)}${unit}`),
-    );
-  });
-  return svg;
+  return h("ul", { class: "bars", "aria-label": ariaLabel }, items.map((item) => {
+    const text = `${item.value.toFixed(digits)}${unit}`;
+    return h("li", { class: "bar-row" },
+      h("span", { class: "bar-label" }, item.label),
+      h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", {
+        class: "bar", style: `width: ${((item.value / top) * 100).toFixed(2)}%`,
+        "data-label": item.label, "data-value": item.value,
+      })),
+      h("span", { class: "bar-value" }, text));
+  }));
 }
 
 /** Lines over time: series [{name, points: [[ms, value]], color, width}]. */
@@ -86,7 +80,7 @@ export function lineChart(series, { ariaLabel, yFormat = (v) => v.toFixed(2), he
   });
   const legend = h("ul", { class: "legend" }, series.map((line, k) =>
     h("li", { style: `--swatch: ${line.color || PALETTE[k % PALETTE.length]}` }, line.name)));
-  return h("figure", { class: "figure" }, svg, legend);
+  return h("figure", { class: "figure" }, h("div", { class: "scroll" }, svg), legend);
 }
 
 function cellColour(r) {

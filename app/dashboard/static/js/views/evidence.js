@@ -58,7 +58,7 @@ function render(body, run, runs, onChoose) {
   });
   const dd = lineChart(series.map((line) => ({ ...line, points: drawdowns(line.points) })), {
     ariaLabel: "Drawdown of each strategy from its running peak", height: 200, reference: 0,
-    yFormat: (v) => `${(v * 100).toFixed(0)}%`,
+    yFormat: (v) => `${Math.round(v * 100) || 0}%`,
   });
   const figures = table("After fees, slippage and funding", [
     { label: "Strategy" }, { label: "Total return", num: true }, { label: "CAGR", num: true },
