@@ -16,7 +16,7 @@ const TOUCHES = {
   portfolio_changed: ["portfolio", "rankings", "risk"],
   weights_updated: ["portfolio", "risk"],
   replacement_proposed: ["portfolio"],
-  score_run_completed: ["portfolio", "rankings", "risk"],
+  score_run_completed: ["portfolio", "rankings", "risk", "operations"], // a job run ended
   alert: ["operations"],
   data_stale: ["operations", "portfolio"],
 };

@@ -103,7 +103,8 @@ export async function load(body) {
     h("td", null, item.rank),
     h("th", { scope: "row" }, h("button", {
       type: "button", class: "link", "data-symbol": item.symbol, "aria-pressed": "false",
-      "aria-label": `Score card of ${item.symbol}`, onclick: () => open(item.symbol),
+      "aria-label": `Score card of ${item.symbol}`,
+      onclick: () => open(item.symbol).then(() => cardSlot.scrollIntoView({ block: "nearest" })),
     }, item.symbol)),
     h("td", { class: "num" }, num(item.composite, 2)),
     ...components.map((c) => h("td", { class: "num" }, num(item.components[c], 1))),
