@@ -36,11 +36,12 @@ SUMMARY: list[str] = []  # lines for the end of the run: the screenshots, the lo
 
 @dataclass(frozen=True)
 class Deployment:
-    """The running service: its origin, the members, the finished replay."""
+    """The running service: its origin, the members, the finished replay; its environment."""
 
     origin: str
     members: list[str]
     replay_id: int
+    env: dict[str, str]
 
     def api(self, key: str = ADMIN_KEY) -> httpx.Client:
         return httpx.Client(base_url=f"{self.origin}{API}", headers={"X-API-Key": key}, timeout=60)
@@ -97,7 +98,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             ) as client:
                 replay_id = finished_replay(client)
                 client.post("/alerts/check").raise_for_status()  # the pairs over the limit
-            yield Deployment(origin, members, replay_id)
+            yield Deployment(origin, members, replay_id, env)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ Screenshots of every view at 1280 x 800 and 390 x 844 go to `tests/browser/outpu
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -16,7 +17,8 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment
-from tests.deployed import API
+from tests.deployed import API, process, uvicorn, wait_for
+from tests.sim_fixtures import free_port
 from tests.tcp_proxy import TcpProxy
 
 SIZES = [(1280, 800), (390, 844)]
@@ -254,6 +256,26 @@ async def test_an_unknown_key_is_refused_clearly_and_a_good_key_is_kept_for_the_
     assert READ_KEY not in page.url
     assert await page.evaluate(f"sessionStorage.getItem({json.dumps(KEY_ITEM)})") == READ_KEY
     await context.close()
+
+
+async def test_with_open_reads_the_page_reads_without_asking_for_a_key(
+    browser: Any, deployment: Deployment
+) -> None:
+    """A second process on the same database, with `MYSYMBOLS_AUTH__OPEN_READS` on."""
+    port = free_port()
+    env = {**deployment.env, "MYSYMBOLS_AUTH__OPEN_READS": "true"}
+    with process(uvicorn("app.main:app", port), env, None):
+        await asyncio.to_thread(wait_for, f"http://127.0.0.1:{port}{API}/health", 90)
+        context = await browser.new_context()
+        page = await context.new_page()
+        console = Console(page)
+        await page.goto(f"http://127.0.0.1:{port}/dashboard/")
+        await page.locator("#members tbody tr").nth(MEMBERS - 1).wait_for()
+        await page.locator("#live[data-state='open']").wait_for()
+        assert not await page.locator("#key-dialog").is_visible()
+        assert await page.evaluate(f"sessionStorage.getItem({json.dumps(KEY_ITEM)})") is None
+        assert console.errors == []
+        await context.close()
 
 
 async def test_acknowledging_an_alert_needs_a_trade_key(
