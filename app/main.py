@@ -31,6 +31,7 @@ from app.api.routers import (
 )
 from app.collector import service_heap
 from app.config import Settings
+from app.dashboard import install_dashboard
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.errors import install_error_handlers
@@ -159,6 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(replays.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
     app.include_router(config.router, prefix=API_PREFIX)
+    install_dashboard(app)
     return app
 
 

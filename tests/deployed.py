@@ -44,6 +44,9 @@ def process(args: list[str], env: dict[str, str], cpu: str | None) -> Iterator[N
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def uvicorn(app: str, port: int) -> list[str]:

@@ -105,9 +105,11 @@ class ResponseCache:
         self._pending[key] = future
         return future
 
-    def end(self, key: bytes, entry: Entry | None) -> None:
-        future = self._pending.pop(key, None)
-        if future is not None and not future.done():
+    def end(self, key: bytes, entry: Entry | None, future: asyncio.Future[Entry | None]) -> None:
+        """Hand `entry` (None: nothing kept) to the callers waiting on `future`, once."""
+        if self._pending.get(key) is future:
+            del self._pending[key]
+        if not future.done():
             future.set_result(entry)
 
     def role_of(self, key_hash: str) -> Role | None:
@@ -162,15 +164,14 @@ class ResponseCacheMiddleware:
         ):
             await _send_entry(scope, send, entry)
             return
-        capture = _Capture(scope, send, cache, key, presented)
         if pending is not None:
-            await self.app(scope, receive, capture.send)
+            await self.app(scope, receive, _Capture(scope, send, cache, key, presented).send)
             return
-        cache.begin(key)
+        capture = _Capture(scope, send, cache, key, presented, computing=cache.begin(key))
         try:
             await self.app(scope, receive, capture.send)
         finally:
-            cache.end(key, capture.kept)
+            capture.release()
 
 
 class _Capture:
@@ -178,10 +179,17 @@ class _Capture:
     answered `304` when the caller already has it)."""
 
     def __init__(
-        self, scope: Scope, send: Send, cache: ResponseCache, key: bytes, presented: str | None
+        self,
+        scope: Scope,
+        send: Send,
+        cache: ResponseCache,
+        key: bytes,
+        presented: str | None,
+        computing: asyncio.Future[Entry | None] | None = None,
     ) -> None:
         self.scope, self._send, self.cache, self.key = scope, send, cache, key
         self.presented = presented
+        self.computing = computing  # set when the callers of the same key wait for this one
         self.generation = cache.generation  # before the route reads anything
         self.start: Message | None = None
         self.chunks: list[bytes] = []
@@ -194,12 +202,20 @@ class _Capture:
             if message["status"] == 200 and ROLE_KEY in request_state:
                 self.start = message
                 return
+            # Not cacheable (an error, or a route such as the event stream that never ends):
+            # the waiting callers compute their own answers now, not when this one is over.
+            self.release()
         elif self.start is not None and message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 await self._finish()
             return
         await self._send(message)
+
+    def release(self) -> None:
+        if self.computing is not None:
+            self.cache.end(self.key, self.kept, self.computing)
+            self.computing = None
 
     def _learn_role(self, request_state: dict[str, Any]) -> None:
         role = request_state.get(PRINCIPAL_KEY)

@@ -108,3 +108,25 @@ async def test_a_reconnect_receives_exactly_the_missed_events_in_order(
         assert any("heartbeat" in c for c in comments + heartbeats)
     finally:
         await writer_clients.aclose()
+
+
+async def test_streams_run_side_by_side_with_the_read_cache_on(
+    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    """A second tab's stream opens while the first is open (the read cache once made every
+    `GET /events` wait for the first one to end, as identical reads wait for one answer)."""
+    settings = make_settings(
+        committed_sqlite,
+        kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},
+        reads={"cache_ttl_s": 1.0},
+    )
+    async with (
+        replica(settings) as url,
+        httpx.AsyncClient(base_url=url, timeout=5) as http,
+        http.stream("GET", f"{BASE}/events", headers=TRADE) as first,
+        http.stream("GET", f"{BASE}/events", headers=TRADE) as second,
+    ):
+        for stream in (first, second):
+            assert stream.status_code == 200
+            events, _ = await read_events(stream.aiter_lines(), 0)  # the retry hint
+            assert events == []

@@ -1,0 +1,84 @@
+// Operations: the market-data source (live or not, unmistakably), data age, the breaker, the
+// jobs' last runs, and the alerts, acknowledged with a trade key.
+
+import { ApiError, get, post } from "../api.js";
+import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
+
+const RUNS = 20;
+
+async function readStatus() {
+  const response = await fetch("/api/symbol-mgmt/status", { headers: { Accept: "application/json" } });
+  const status = await response.json();
+  return status.market_data ? status : { ...status.checks, status: "unavailable" };
+}
+
+function alertsTable(alerts, acknowledge) {
+  if (!alerts.length) return h("p", { id: "alerts" }, "No open or acknowledged alerts.");
+  return table(null, [{ label: "Severity" }, { label: "Kind" }, { label: "Symbol" }, { label: "Message" },
+    { label: "Seen" }, { label: "Times", num: true }, { label: "Status" }], alerts.map((a) => [
+    h("span", { class: a.severity === "critical" ? "flag bad" : "flag" }, a.severity),
+    label(a.kind), a.symbol || "–", a.message, when(a.last_seen_at), String(a.occurrences),
+    a.status === "open"
+      ? h("button", { type: "button", class: "quiet", "data-alert": a.id,
+        "aria-label": `Acknowledge alert ${a.id}: ${label(a.kind)}${a.symbol ? ` on ${a.symbol}` : ""}`,
+        onclick: () => acknowledge(a) }, "Acknowledge")
+      : `acknowledged by ${a.acknowledged_by || "?"}`,
+  ]), { id: "alerts" });
+}
+
+export async function load(body, { askForKey }) {
+  const [status, runs, alerts] = await Promise.all([
+    readStatus(), get(`/jobs/runs?limit=${RUNS}`), get("/alerts?limit=200"),
+  ]);
+  const market = status.market_data;
+  const message = h("p", { id: "ack-message", role: "status", class: "error" });
+
+  async function acknowledge(alert) {
+    message.textContent = "";
+    try {
+      await post(`/alerts/${alert.id}/ack`);
+      await load(body, { askForKey });
+      body.querySelector("#ack-message").textContent = "";
+      body.querySelector("#ack-message").append(`Alert ${alert.id} acknowledged.`);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        message.replaceChildren("Acknowledging an alert needs an API key with the trade role; ",
+          "this key can only read. ", h("button", { type: "button", class: "quiet",
+            onclick: () => askForKey("Enter a key with the trade role to acknowledge alerts.") },
+          "Enter a trade key"));
+      } else {
+        message.textContent = error.message;
+      }
+    }
+  }
+
+  const source = h("div", { id: "market-source", class: "source", "data-kind": market.kind },
+    "Market data source: ", h("span", { class: "kind" }, market.kind), ` — ${market.source}`);
+  const live = alerts.filter((a) => a.status !== "resolved");
+  fill(body, 
+    source,
+    stats([
+      ["Data age", age(market.data_age_s)], ["Data", market.stale ? "STALE" : "fresh"],
+      ["Last update", when(market.last_update_at)],
+      ["Breaker", `${market.breaker_state}${market.breaker_retry_in_s ? `, retry in ${num(market.breaker_retry_in_s, 0)} s` : ""}`],
+      ["Breaker opened", `${market.breaker_times_opened} times`],
+      ["Database", status.database.reachable ? `${status.database.backend}, ${num(status.database.latency_ms, 1)} ms` : "unreachable"],
+      ["Migrations", status.database.migrations_at_head ? "at head" : `${status.database.migration_revision} ≠ ${status.database.migration_head}`],
+      ["Scheduler", status.scheduler_enabled ? "on" : "off"], ["Version", status.version],
+    ]),
+    panel(`Alerts (${live.filter((a) => a.status === "open").length} open)`, message, alertsTable(live, acknowledge)),
+    panel("Jobs: last runs", table(null, [{ label: "Run" }, { label: "Job" }, { label: "Status" },
+      { label: "Started" }, { label: "Duration", num: true }, { label: "By" }, { label: "Outcome" }],
+    runs.map((r) => [`#${r.id}`, label(r.job), h("span", {
+      class: r.status === "succeeded" ? "flag ok" : r.status === "running" ? "flag" : "flag bad" }, r.status),
+    when(r.started_at), r.duration_ms === null ? "–" : `${(r.duration_ms / 1000).toFixed(1)} s`,
+    r.requested_by || "scheduler",
+    r.problem ? r.problem.detail || r.problem.title : r.result ? summarise(r.result) : "–"]),
+    { id: "job-runs" })),
+  );
+}
+
+function summarise(result) {
+  return Object.entries(result).filter(([, v]) => typeof v !== "object" || v === null)
+    .slice(0, 4).map(([k, v]) => `${label(k)} ${v}`).join(", ");
+}
