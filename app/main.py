@@ -19,6 +19,7 @@ from app.api.routers import (
     api_keys,
     events,
     jobs,
+    metrics,
     pairlist,
     portfolio,
     portfolio_ops,
@@ -36,6 +37,7 @@ from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
+from app.observability.http import RequestMetricsMiddleware
 from app.scheduler.runner import Scheduler
 from app.scheduler.runs import replica_name
 from app.security import BootstrapKeyring
@@ -58,7 +60,7 @@ CORS_RESPONSE_HEADERS = [
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the service from explicit settings (tests pass their own)."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -134,6 +136,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware)
+    app.add_middleware(RequestMetricsMiddleware)  # outside the cache: its answers count too
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(
             CORSMiddleware,
@@ -157,6 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(signals.router, prefix=API_PREFIX)
     app.include_router(replays.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
+    app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look
     return app
 
 
