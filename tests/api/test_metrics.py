@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from app import __version__
 from app.config import Settings
 from app.log import ContextFilter, json_formatter
 from app.main import create_app
+from app.scheduler.jobs import UNIVERSE_SYNC
 from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.prometheus import sample
@@ -151,8 +153,8 @@ class TestAccess:
 
 
 @pytest.fixture
-def access_lines() -> Iterator[io.StringIO]:
-    """The request lines (`app.access`) and the request's other lines, as JSON."""
+def log_lines() -> Iterator[io.StringIO]:
+    """Every line logged while the test runs (requests, jobs, the rest), as JSON."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(json_formatter())
@@ -171,13 +173,13 @@ def lines(stream: io.StringIO) -> list[dict[str, Any]]:
 
 class TestRequestLog:
     async def test_each_request_is_one_json_line_with_its_request_id_route_status_and_duration(
-        self, client: httpx.AsyncClient, access_lines: io.StringIO
+        self, client: httpx.AsyncClient, log_lines: io.StringIO
     ) -> None:
         response = await client.get(
             f"{API}/symbols/NOPEUSDT", headers={**READER, "X-Request-ID": "trace-17"}
         )
         assert response.status_code == 404
-        [line] = [x for x in lines(access_lines) if x["logger"] == "app.access"]
+        [line] = [x for x in lines(log_lines) if x["logger"] == "app.access"]
         assert line["request_id"] == "trace-17" == response.headers["x-request-id"]
         assert line["route"] == f"{API}/symbols/{{symbol}}"
         assert line["method"] == "GET"
@@ -187,7 +189,7 @@ class TestRequestLog:
         assert {"time", "message"} <= set(line)
 
     async def test_lines_logged_while_answering_carry_the_request_id(
-        self, make_settings: Callable[..., Settings], access_lines: io.StringIO
+        self, make_settings: Callable[..., Settings], log_lines: io.StringIO
     ) -> None:
         # The readiness check warns that the database is down, while answering the request.
         settings = make_settings(
@@ -197,7 +199,7 @@ class TestRequestLog:
         async for client in start_app(create_app(settings)):
             response = await client.get(f"{API}/status", headers={"X-Request-ID": "down-1"})
         assert response.status_code == 503
-        warned = [x for x in lines(access_lines) if x["logger"] == "app.services.system.status"]
+        warned = [x for x in lines(log_lines) if x["logger"] == "app.services.system.status"]
         assert warned and all(x["request_id"] == "down-1" for x in warned)
 
 
@@ -257,3 +259,26 @@ class TestExchangeAndJobFamilies:
         )
         assert sample(after, "mysymbols_kucoin_breaker_state", state="open") == 1
         assert sample(after, "mysymbols_kucoin_breaker_opened_total") == 1
+
+
+class TestJobLog:
+    async def test_a_scheduled_run_logs_with_its_job_run_and_tick(
+        self,
+        sim: KucoinSimulator,
+        database_url: str,
+        make_settings: Callable[..., Settings],
+        session: AsyncSession,
+        log_lines: io.StringIO,
+    ) -> None:
+        settings = simulator_settings(make_settings, database_url, sim.base_url)
+        app = app_on_session(settings, session)
+        tick = datetime(2026, 1, 2, 3, 0, tzinfo=UTC)
+        async for _ in start_app(app):
+            assert await app.state.app_state.jobs.run_tick(UNIVERSE_SYNC, tick) == "ran"
+        synced = [x for x in lines(log_lines) if x["logger"] == "app.services.market.universe"]
+        assert synced, "the sync logs what it did"
+        for line in synced:
+            assert line["job"] == "universe_sync"
+            assert line["tick"] == "2026-01-02T03:00:00+00:00"
+            assert isinstance(line["run_id"], int)
+            assert "request_id" not in line  # no request started it
