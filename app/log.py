@@ -67,7 +67,7 @@ def json_formatter() -> logging.Formatter:
         JSON_FIELDS,
         rename_fields=JSON_RENAMES,
         timestamp="time",
-        reserved_attrs=[*RESERVED_ATTRS, "taskName", "context"],
+        reserved_attrs=[*RESERVED_ATTRS, "taskName", "context", "color_message"],
     )
 
 
