@@ -18,5 +18,8 @@ EXPOSE 8000
 # then the service aborts any run in flight (2 s more at most): it exits well within 10 s.
 ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 
+# One JSON object per log line (the default off a terminal anyway; said here for the record).
+ENV MYSYMBOLS_LOG_FORMAT=json
+
 # Migrations run on every start (idempotent); then the API.
 CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]

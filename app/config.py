@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -135,6 +135,13 @@ class DatabaseSettings(BaseModel):
     statement_timeout_s: float = Field(default=15.0, gt=0)
     retry_after_s: int = Field(default=5, ge=1)
     """Seconds a client is told to wait (`Retry-After`) when the database is unreachable."""
+    slow_query_ms: float = Field(default=500.0, ge=0)
+    """A statement that takes longer is logged (its first characters and duration); 0: none."""
+
+
+class MetricsSettings(BaseModel):
+    access: Literal["open", "read"] = "read"
+    """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
 
 
 class Settings(BaseSettings):
@@ -146,6 +153,8 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] | None = None
+    """JSON lines or plain text; unset: text when stderr is a terminal, JSON otherwise."""
     api_keys: Annotated[list[BootstrapKey], NoDecode] = Field(default_factory=list)
     kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
@@ -156,6 +165,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     cors: CorsSettings = Field(default_factory=CorsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     @field_validator("api_keys", mode="before")
     @classmethod

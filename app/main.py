@@ -20,6 +20,7 @@ from app.api.routers import (
     config,
     events,
     jobs,
+    metrics,
     pairlist,
     portfolio,
     portfolio_ops,
@@ -38,6 +39,7 @@ from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
+from app.observability.http import RequestMetricsMiddleware
 from app.scheduler.runner import Scheduler
 from app.scheduler.runs import replica_name
 from app.security import BootstrapKeyring
@@ -60,7 +62,7 @@ CORS_RESPONSE_HEADERS = [
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the service from explicit settings (tests pass their own)."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -136,6 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware)
+    app.add_middleware(RequestMetricsMiddleware)  # outside the cache: its answers count too
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(
             CORSMiddleware,
@@ -160,6 +163,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(replays.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
     app.include_router(config.router, prefix=API_PREFIX)
+    app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look
     install_dashboard(app)
     return app
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import AppError, problem_response
+from app.log import bound
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with bound(request_id=request_id):  # on every record logged while it is answered
+                await self.app(scope, receive, send_with_id)
         except Exception:
             logger.exception(
                 "unhandled error on %s %s (request %s)", scope["method"], scope["path"], request_id

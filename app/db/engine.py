@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
+from app.observability.pool import MeteredQueuePool
+from app.observability.slow_queries import log_slow_queries
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -23,9 +25,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
             settings.database_url, connect_args={"timeout": db.statement_timeout_s}
         )
         _make_sqlite_transactional(engine)
+        log_slow_queries(engine, db.slow_query_ms)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         settings.database_url,
+        poolclass=MeteredQueuePool,
         pool_size=db.pool_size,
         max_overflow=db.max_overflow,
         pool_pre_ping=True,
@@ -42,6 +46,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
             },
         },
     )
+    log_slow_queries(engine, db.slow_query_ms)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -41,6 +41,7 @@ from app.exchange.models import (
     WsToken,
 )
 from app.exchange.ratelimit import PoolExhausted, WeightLimiter
+from app.observability.metrics import kucoin_request, rate_limit_wait
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +208,9 @@ class KucoinFuturesClient:
             attempt += 1
             self.breaker.before_call()
             try:
-                await self.limiter.acquire(weight, max_wait_s=self.retry.max_rate_limit_wait_s)
+                await rate_limit_wait(
+                    self.limiter.acquire(weight, max_wait_s=self.retry.max_rate_limit_wait_s)
+                )
             except PoolExhausted as exc:
                 self.breaker.abandon_probe()  # nothing was sent: the probe slot is free again
                 raise RateLimited(
@@ -216,7 +219,7 @@ class KucoinFuturesClient:
                     endpoint=path,
                 ) from exc
             try:
-                data = await self._send_once(method, path, params)
+                data = await kucoin_request(path, self._send_once(method, path, params))
             except Unavailable:
                 self.breaker.record_failure()
                 if attempt >= self.retry.max_attempts:

@@ -31,6 +31,8 @@ from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.types import utcnow
 from app.errors import PROBLEM_TYPE_PREFIX, AppError, ConflictError, ServiceUnavailableError
+from app.log import bound
+from app.observability.metrics import observe_job_run
 from app.progress import RunAborted, Tracker, tracking
 
 if TYPE_CHECKING:
@@ -171,10 +173,12 @@ class JobRunner:
                     error=f"run {busy.run_id} of {job.name} is still running",
                 )  # fmt: skip
                 await session.commit()
+            if recorded is not None:
+                observe_job_run(job.name, "skipped", None)
             return "skipped" if recorded is not None else "taken"
         if run_id is None:
             return "taken"
-        return await asyncio.shield(self._launch(job, run_id))
+        return await asyncio.shield(self._launch(job, run_id, tick))
 
     async def _claim(
         self, job: Job, tick: datetime | None, replica: str, requested_by: str
@@ -213,9 +217,10 @@ class JobRunner:
             await session.rollback()
         raise ConflictError(f"runs of {job.name} keep starting elsewhere; retry")
 
-    def _launch(self, job: Job, run_id: int) -> asyncio.Task[str]:
+    def _launch(self, job: Job, run_id: int, tick: datetime | None = None) -> asyncio.Task[str]:
         tracker = Tracker()
-        task = asyncio.create_task(self._execute(job, run_id, tracker), name=f"job-{run_id}")
+        with bound(job=job.name, run_id=run_id, tick=tick.isoformat() if tick else None):
+            task = asyncio.create_task(self._execute(job, run_id, tracker), name=f"job-{run_id}")
         self._live[run_id] = _Live(job.name, task, tracker)
         task.add_done_callback(lambda _: self._live.pop(run_id, None))
         return task
@@ -235,9 +240,11 @@ class JobRunner:
                 ):  # fmt: skip
                     await session.rollback()  # aborted as abandoned meanwhile: undo the work
                     logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
+                    observe_job_run(job.name, "aborted", _ms(started) / 1000)
                     return "aborted"
                 await session.commit()
                 announce_commit(self.state, session)
+            observe_job_run(job.name, "succeeded", _ms(started) / 1000)
             return "ran"
         except JobSkipped as exc:
             await self._end(run_id, "skipped", started, error=str(exc))
@@ -257,6 +264,9 @@ class JobRunner:
     ) -> None:  # fmt: skip
         """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
         detail = error if problem is None else str(problem.get("detail"))
+        live = self._live.get(run_id)
+        if live is not None:
+            observe_job_run(live.job, status, _ms(started) / 1000)
         try:
             async with self.sessions() as session:
                 await JobRepository(session).finish(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.models import Symbol, SystemConfiguration
+from app.db.models import PortfolioMember, Symbol, SystemConfiguration
 
 
 class SystemRepository:
@@ -26,6 +26,17 @@ class SystemRepository:
 
     async def latest_market_data_at(self) -> datetime | None:
         return await self.connection.scalar(select(func.max(Symbol.market_data_at)))
+
+    async def portfolio_totals(self) -> tuple[int, float]:
+        """Active members and the sum of their weights (percent)."""
+        row = (
+            await self.connection.execute(
+                select(func.count(), func.coalesce(func.sum(PortfolioMember.weight), 0)).where(
+                    PortfolioMember.status == "active"
+                )
+            )
+        ).one()
+        return int(row[0]), float(row[1])
 
     async def config_value(self, key: str) -> Any:
         return await self.connection.scalar(

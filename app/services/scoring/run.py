@@ -28,6 +28,7 @@ from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
+from app.observability.metrics import observe_scoring_run
 from app.offload import in_worker
 from app.policy.shortlist import ListingFact, shortlist
 from app.progress import checkpoint, within
@@ -145,6 +146,7 @@ class ScoringRunService:
             },
         )
         await self.session.flush()
+        observe_scoring_run(run.duration_ms / 1000, run.scored_count, run.exclusions["by_reason"])
         logger.info(
             "scoring run %d: %d scored, %d excluded in %.0f ms",
             run.id, run.scored_count, run.excluded_count, run.duration_ms,

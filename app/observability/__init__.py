@@ -1,0 +1,1 @@
+"""Metrics (Prometheus, `GET /metrics`) and the request log: what running the service shows."""

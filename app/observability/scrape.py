@@ -1,0 +1,135 @@
+"""`GET /metrics` as Prometheus text: the counted families, the process's memory and CPU, and
+gauges read from the service's state at scrape time.
+
+State gauges (breaker, connection pool) cost nothing; the database ones (portfolio members and
+weight sum, market-data age) take two small queries under a short deadline, and when the
+database does not answer in time they are left out and `mysymbols_metrics_database_up` is 0:
+a scrape never waits on, or fails with, the database.
+
+Several worker processes: set `PROMETHEUS_MULTIPROC_DIR` to an empty directory, the same for all
+of them, before they start; any worker then answers for all (prometheus_client's multiprocess
+mode). Process memory and CPU are per process and not shown then; state gauges are the answering
+worker's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
+
+from app import __version__
+from app.db.repositories.system import SystemRepository
+from app.db.types import utcnow
+from app.exchange.breaker import BreakerState
+
+if TYPE_CHECKING:
+    from app.state import AppState
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+DATABASE_DEADLINE_S = 1.0
+_registry: CollectorRegistry | None = None
+
+
+def counted_registry() -> CollectorRegistry:
+    """The registry of the counted families: this process's, or every worker's."""
+    global _registry
+    if _registry is None:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            _registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(_registry)  # type: ignore[no-untyped-call]
+        else:
+            _registry = REGISTRY
+    return _registry
+
+
+class _Families:
+    """Families computed for one scrape, in the shape `generate_latest` reads."""
+
+    def __init__(self, families: Iterable[Metric]) -> None:
+        self.families = list(families)
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(self.families)
+
+
+async def render(state: AppState) -> bytes:
+    """The whole exposition for one scrape."""
+    read = await _database_gauges(state.engine)
+    own = [*_state_gauges(state), *read]
+    return generate_latest(counted_registry()) + generate_latest(_Families(own))  # type: ignore[arg-type]
+
+
+def _state_gauges(state: AppState) -> Iterator[Metric]:
+    info = GaugeMetricFamily("mysymbols_build_info", "The running version.", labels=["version"])
+    info.add_metric([__version__], 1)
+    yield info
+    breaker = state.gateway.breaker()
+    states = GaugeMetricFamily(
+        "mysymbols_kucoin_breaker_state", "KuCoin circuit breaker: 1 for its current state.",
+        labels=["state"],
+    )  # fmt: skip
+    for each in BreakerState:
+        states.add_metric([each.value], 1.0 if breaker.state is each else 0.0)
+    yield states
+    yield CounterMetricFamily(
+        "mysymbols_kucoin_breaker_opened", "Times the KuCoin breaker opened since the start.",
+        value=breaker.times_opened,
+    )  # fmt: skip
+    pool = state.engine.pool
+    if isinstance(pool, QueuePool):
+        yield GaugeMetricFamily(
+            "mysymbols_db_pool_in_use", "Database connections checked out of the pool.",
+            value=pool.checkedout(),
+        )  # fmt: skip
+        yield GaugeMetricFamily(
+            "mysymbols_db_pool_idle", "Database connections idle in the pool.",
+            value=pool.checkedin(),
+        )  # fmt: skip
+
+
+async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
+    up = GaugeMetricFamily(
+        "mysymbols_metrics_database_up",
+        "1 when this scrape read the database's gauges in time, else 0 (they are left out).",
+    )  # fmt: skip
+    try:
+        async with asyncio.timeout(DATABASE_DEADLINE_S), engine.connect() as connection:
+            repository = SystemRepository(connection)
+            members, weight_sum = await repository.portfolio_totals()
+            last_update = await repository.latest_market_data_at()
+    except Exception as exc:  # a scrape reports what it has, whatever the database does
+        logger.debug("metrics: database gauges skipped (%s)", exc.__class__.__name__)
+        up.add_metric([], 0)
+        return [up]
+    up.add_metric([], 1)
+    return [up, *_portfolio(members, weight_sum), *_market_age(last_update)]
+
+
+def _portfolio(members: int, weight_sum: float) -> Iterator[Metric]:
+    yield GaugeMetricFamily(
+        "mysymbols_portfolio_members", "Active portfolio members.", value=members
+    )
+    yield GaugeMetricFamily(
+        "mysymbols_portfolio_weight_sum_percent",
+        "Sum of the active members' weights (100 with members, 0 without).", value=weight_sum,
+    )  # fmt: skip
+
+
+def _market_age(last_update: datetime | None) -> Iterator[Metric]:
+    if last_update is not None:  # no market data yet: no age, rather than a made-up one
+        yield GaugeMetricFamily(
+            "mysymbols_market_data_age_seconds", "Age of the newest stored market data.",
+            value=(utcnow() - last_update).total_seconds(),
+        )  # fmt: skip

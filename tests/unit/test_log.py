@@ -1,0 +1,103 @@
+"""Log lines: JSON objects (or text) carrying the context they were logged in."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from app.log import ContextFilter, bound, configure_logging, json_formatter, resolve_format
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    """What the `app` loggers write while the test runs, formatted as the service does."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
+    handler.addFilter(ContextFilter())
+    logger = logging.getLogger("app.test")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+
+
+def parsed(stream: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+class TestJsonLines:
+    def test_a_percent_style_record_is_one_json_object_with_the_standard_fields(
+        self, json_lines: io.StringIO
+    ) -> None:
+        logging.getLogger("app.test").warning("scored %d of %s", 3, "ten")
+        [line] = parsed(json_lines)
+        assert line["message"] == "scored 3 of ten"
+        assert line["level"] == "WARNING"
+        assert line["logger"] == "app.test"
+        assert datetime.fromisoformat(line["time"]).utcoffset() is not None  # ISO 8601, zoned
+
+    def test_the_bound_context_and_extra_fields_are_fields(self, json_lines: io.StringIO) -> None:
+        with bound(request_id="req-1", job="score_refresh", tick=None):
+            logging.getLogger("app.test").info("inside", extra={"duration_ms": 1.5})
+        logging.getLogger("app.test").info("outside")
+        inside, outside = parsed(json_lines)
+        assert inside["request_id"] == "req-1"
+        assert inside["job"] == "score_refresh"
+        assert inside["duration_ms"] == 1.5
+        assert "tick" not in inside  # an unset field is left out, not null
+        assert "request_id" not in outside and "job" not in outside
+
+    def test_an_exception_travels_in_the_line(self, json_lines: io.StringIO) -> None:
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logging.getLogger("app.test").exception("failed")
+        [line] = parsed(json_lines)
+        assert line["message"] == "failed"
+        assert "ValueError: boom" in line["exc_info"]
+
+
+class TestTextLines:
+    def test_the_context_follows_the_message(self) -> None:
+        record = logging.LogRecord("app.test", logging.INFO, __file__, 1, "hello", None, None)
+        with bound(request_id="req-2", route="/x"):
+            ContextFilter().filter(record)
+        formatted = logging.Formatter("%(message)s%(context)s").format(record)
+        assert formatted == "hello [request_id=req-2 route=/x]"
+
+
+class TestFormatChoice:
+    def test_an_explicit_format_wins(self) -> None:
+        assert resolve_format("text") == "text"
+        assert resolve_format("json") == "json"
+
+    def test_unset_is_text_on_a_terminal_and_json_elsewhere(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+        assert resolve_format(None) == "text"
+        monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+        assert resolve_format(None) == "json"
+
+    def test_configuring_switches_the_one_root_handler(self) -> None:
+        root = logging.getLogger()
+        try:
+            configure_logging("INFO", "text")
+            configure_logging("INFO", "json")
+            ours = [h for h in root.handlers if getattr(h, "_mysymbols", False)]
+            assert len(ours) == 1
+            assert isinstance(ours[0].formatter, type(json_formatter()))
+            assert logging.getLogger("uvicorn.error").propagate is True
+            assert logging.getLogger("uvicorn.access").disabled is True
+        finally:
+            configure_logging("INFO", None)
