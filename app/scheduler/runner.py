@@ -16,10 +16,11 @@ import random
 import time
 from datetime import UTC, datetime
 
+from app.scheduler.bootstrap import Bootstrap
+from app.scheduler.catalog import intervals
 from app.scheduler.jobs import all_jobs
 from app.scheduler.leadership import Leadership
 from app.scheduler.runs import Job, replica_name
-from app.services.system.runtime_settings import read_setting
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,12 @@ class Scheduler:
         self._rng = random.Random()
 
     def start(self) -> None:
+        """Each job's schedule, and the first start's catch-up (`Bootstrap`) beside them."""
         self._tasks = [
             asyncio.create_task(self._loop(job), name=f"job-{job.name}") for job in self.jobs
         ]
+        bootstrap = Bootstrap(self.state, self.leadership, self.replica)
+        self._tasks.append(asyncio.create_task(bootstrap.run(), name="job-bootstrap"))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -70,11 +74,8 @@ class Scheduler:
                 await asyncio.sleep(1.0)
 
     async def _interval(self, job: Job) -> float:
-        if self.state.settings.scheduler.tick_s is not None:
-            return self.state.settings.scheduler.tick_s
         async with self.state.sessionmaker() as session:
-            value = await read_setting(session, job.interval_key)
-        return max(float(value), 1.0)
+            return (await intervals(self.state, session, [job]))[job.name]
 
     async def run_tick(self, job: Job, tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',

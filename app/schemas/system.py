@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Health(BaseModel):
@@ -53,6 +53,19 @@ class JobCheck(BaseModel):
     error: str | None
 
 
+class BootstrapCheck(BaseModel):
+    """A first start's progress: the universe synced, then scored (until a run scored any)."""
+
+    step: Literal["universe_sync", "score_refresh"] = Field(description="The step under way.")
+    step_progress: float = Field(ge=0, le=1, description="Its run's progress (0 while none).")
+    progress: float = Field(ge=0, le=1, description="Of the whole: the steps done and this one.")
+    run_id: int | None = Field(description="The step's run going now (`/jobs/runs/{id}`).")
+    problem: dict[str, Any] | None = Field(
+        description="Why the step's last run ended without success (KuCoin unreachable: its "
+        "`degraded` problem); it is retried with backoff."
+    )
+
+
 class Status(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -83,9 +96,13 @@ class Status(BaseModel):
         }
     )
 
-    status: Literal["ready", "degraded"]
+    status: Literal["ready", "bootstrapping", "degraded"] = Field(
+        description="`bootstrapping`: the scheduler is on and no run has scored anything yet "
+        "(see `bootstrap`); `degraded`: the database is unreachable or not migrated."
+    )
     version: str
     database: DatabaseCheck
     market_data: MarketDataCheck
     scheduler_enabled: bool = False
     jobs: list[JobCheck] = []
+    bootstrap: BootstrapCheck | None = None
