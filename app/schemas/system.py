@@ -66,35 +66,45 @@ class BootstrapCheck(BaseModel):
     )
 
 
+READY: dict[str, Any] = {
+    "status": "ready",
+    "version": "0.1.0",
+    "database": {
+        "reachable": True,
+        "backend": "postgresql",
+        "latency_ms": 0.8,
+        "migration_revision": "0001",
+        "migration_head": "0001",
+        "migrations_at_head": True,
+    },
+    "market_data": {
+        "source": "https://api-futures.kucoin.com",
+        "kind": "live",
+        "last_update_at": None,
+        "data_age_s": None,
+        "stale": True,
+        "breaker_state": "closed",
+        "breaker_retry_in_s": None,
+        "breaker_times_opened": 0,
+    },
+}
+BOOTSTRAPPING: dict[str, Any] = {
+    **READY,
+    "status": "bootstrapping",
+    "scheduler_enabled": True,
+    "bootstrap": {
+        "step": "universe_sync", "step_progress": 0.0, "progress": 0.0, "run_id": 3,
+        "problem": {
+            "type": "urn:mysymbols:problem:exchange-unavailable", "title": "Exchange unavailable",
+            "status": 503, "detail": "KuCoin answered HTTP 503 on /api/v1/contracts/active",
+            "endpoint": "/api/v1/contracts/active",
+        },
+    },
+}  # fmt: skip
+
+
 class Status(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "status": "ready",
-                    "version": "0.1.0",
-                    "database": {
-                        "reachable": True,
-                        "backend": "postgresql",
-                        "latency_ms": 0.8,
-                        "migration_revision": "0001",
-                        "migration_head": "0001",
-                        "migrations_at_head": True,
-                    },
-                    "market_data": {
-                        "source": "https://api-futures.kucoin.com",
-                        "kind": "live",
-                        "last_update_at": None,
-                        "data_age_s": None,
-                        "stale": True,
-                        "breaker_state": "closed",
-                        "breaker_retry_in_s": None,
-                        "breaker_times_opened": 0,
-                    },
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [READY, BOOTSTRAPPING]})
 
     status: Literal["ready", "bootstrapping", "degraded"] = Field(
         description="`bootstrapping`: the scheduler is on and no run has scored anything yet "

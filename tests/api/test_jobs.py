@@ -170,7 +170,7 @@ class TestKucoinUnreachable:
         assert scoring.exclusions["universe_sync"] == "exchange-unavailable"
         assert_problem(await api.get("/api/symbol-mgmt/scoring/rankings", headers=READ), 404,
                        "not-found")  # fmt: skip
-        listed = (await api.get(f"{JOBS}/runs", params={"job": "score_refresh"}, headers=READ))
+        listed = await api.get(f"{JOBS}/runs", params={"job": "score_refresh"}, headers=READ)
         assert [r["status"] for r in listed.json()] == ["degraded"]
 
     async def test_once_kucoin_answers_the_next_run_succeeds(

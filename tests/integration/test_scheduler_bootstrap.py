@@ -106,7 +106,9 @@ async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
 
     jobs = {job["name"]: job for job in (await api.get(f"{BASE}/jobs", headers=READ)).json()}
     sync = jobs["universe_sync"]
-    assert sync["enabled"] is True and sync["last_runs"][0]["id"] == bootstrap["universe_sync"]["id"]
+    assert (
+        sync["enabled"] is True and sync["last_runs"][0]["id"] == bootstrap["universe_sync"]["id"]
+    )
     next_tick = datetime.fromisoformat(sync["next_tick"])
     assert next_tick.timestamp() % 3600 == 0 and next_tick.timestamp() > time.time()
 
@@ -137,9 +139,7 @@ async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
     kucoin_down: KucoinSimulator, service: tuple[httpx.AsyncClient, float]
 ) -> None:
     api, _ = service
-    seen = await until(
-        api, lambda status: (status["bootstrap"] or {}).get("problem") is not None
-    )
+    seen = await until(api, lambda status: (status["bootstrap"] or {}).get("problem") is not None)
     waiting = seen[-1]
     assert waiting["status"] == "bootstrapping"
     assert waiting["bootstrap"]["step"] == "universe_sync"
