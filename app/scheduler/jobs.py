@@ -44,7 +44,7 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
     """Score the universe and announce the replacements the new scores justify."""
     services = Services(session, state)
     run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
-    unreachable = _nothing_scored_for_want_of_kucoin(run.scored_count, run.exclusions or {})
+    unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
     if unreachable is not None:  # the stored scores stand; nothing to propose from
         result = {"run_id": run.id, "scored": 0, "excluded": run.excluded_count,
                   "replacements_proposed": []}  # fmt: skip
@@ -66,9 +66,7 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
     }
 
 
-def _nothing_scored_for_want_of_kucoin(
-    scored: int, exclusions: dict[str, Any]
-) -> dict[str, Any] | None:
+def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str, Any] | None:
     """The problem of a scoring run that scored nothing because KuCoin did not answer (its
     universe sync or its market-data fetches failed); None when it scored or KuCoin answered."""
     sync_error = exclusions.get("universe_sync")
