@@ -79,5 +79,5 @@ class Scheduler:
 
     async def run_tick(self, job: Job, tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
-        'failed' or 'aborted' (the same runner as the runs requested over the API)."""
+        'degraded', 'failed' or 'aborted' (the same runner as the runs requested over the API)."""
         return await self.state.jobs.run_tick(job, tick, replica=self.replica)
