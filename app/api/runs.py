@@ -44,6 +44,13 @@ class RunFailed(AppError):
         self.title = str(problem.get("title", "Run failed"))
 
 
+def _skipped(run: JobRun) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_PREFIX + "run-skipped", "title": "Run skipped", "status": 409,
+        "detail": run.error or f"{run.job} had nothing it may do",
+    }  # fmt: skip
+
+
 def run_url(request: Request, run_id: int) -> str:
     return str(request.url_for("get_job_run", run_id=run_id).path)
 
@@ -58,7 +65,8 @@ async def run_job(
 ) -> JSONResponse:
     """Start `job`: 202 with the run and its `Location`; with `wait`, once it succeeded in time,
     200 with `answer(run)` (the operation's old synchronous answer). A run already going: 409
-    pointing at it; a run that failed in time: its problem."""
+    pointing at it; a run that ended otherwise in time (degraded, failed, aborted): its problem;
+    skipped: 409 `run-skipped` saying why."""
     try:
         run = await state.jobs.submit(job, requested_by=principal.name)
     except RunInProgress as busy:
@@ -72,7 +80,7 @@ async def run_job(
     if run.status == "succeeded":
         body = (await answer(run)).model_dump(mode="json")
         return JSONResponse(body, headers={"Location": location})
-    if run.status != "running":
-        raise RunFailed(run.problem or {"detail": run.error or run.status}, location)
+    if run.status != "running":  # degraded, failed, aborted: its problem; skipped: why
+        raise RunFailed(run.problem or _skipped(run), location)
     body = JobRunRead.model_validate(run).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": location})

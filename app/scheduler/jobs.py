@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -10,8 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
-from app.errors import ConflictError
-from app.scheduler.runs import Job, JobSkipped
+from app.errors import PROBLEM_TYPE_PREFIX, ConflictError
+from app.exchange.errors import (
+    BadResponse,
+    CircuitOpen,
+    ExchangeError,
+    RateLimited,
+    RequestRejected,
+    Unavailable,
+)
+from app.scheduler.runs import Degraded, Job, JobSkipped, problem_of
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
@@ -22,16 +31,24 @@ from app.state import AppState
 ACTOR = Actor("scheduler")
 
 
-async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """The contract list from KuCoin; the result is the sync's whole report."""
-    result = await Services(session, state).universe.sync()
+async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
+    """Sync the contract universe from KuCoin (degraded, changing nothing, when unreachable)."""
+    try:
+        result = await Services(session, state).universe.sync()
+    except (Unavailable, RateLimited) as exc:  # raised by the fetch, before any write
+        return Degraded({}, problem_of(exc))
     return {**asdict(result), "synced_at": result.synced_at.isoformat()}
 
 
-async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """Score, then look for replacements the new scores justify and announce them."""
+async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
+    """Score the universe and announce the replacements the new scores justify."""
     services = Services(session, state)
     run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
+    unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
+    if unreachable is not None:  # the stored scores stand; nothing to propose from
+        result = {"run_id": run.id, "scored": 0, "excluded": run.excluded_count,
+                  "replacements_proposed": []}  # fmt: skip
+        return Degraded(result, {**unreachable, "scoring_run_id": run.id})
     report = await services.portfolio.evaluate_portfolio_replacement()
     proposed = [r for r in report.recommendations if r.actionable]
     events = EventRepository(session)
@@ -47,6 +64,32 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
         "excluded": run.excluded_count,
         "replacements_proposed": [[r.member, r.outsider] for r in proposed],
     }
+
+
+def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str, Any] | None:
+    """The problem of a scoring run that scored nothing because KuCoin did not answer (its
+    universe sync or its market-data fetches failed); None when it scored or KuCoin answered."""
+    sync_error = exclusions.get("universe_sync")
+    failures: dict[str, str] = exclusions.get("fetch_failures") or {}
+    if scored or not (sync_error or failures):
+        return None
+    slug = sync_error or Counter(failures.values()).most_common(1)[0][0]
+    kind = _EXCHANGE_ERRORS.get(slug, Unavailable)
+    parts = ([f"universe sync: {sync_error}"] if sync_error else []) + (
+        [f"{len(failures)} market-data fetches failed"] if failures else []
+    )
+    return {
+        "type": PROBLEM_TYPE_PREFIX + kind.slug, "title": kind.title, "status": kind.status,
+        "detail": f"nothing scored: KuCoin could not be reached ({'; '.join(parts)}); the "
+        "stored scores stand and the next tick tries again",
+        "universe_sync": sync_error, "fetch_failures": len(failures),
+    }  # fmt: skip
+
+
+_EXCHANGE_ERRORS: dict[str, type[ExchangeError]] = {
+    kind.slug: kind
+    for kind in (ExchangeError, Unavailable, CircuitOpen, RateLimited, BadResponse, RequestRejected)
+}
 
 
 async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
@@ -66,6 +109,7 @@ async def signal_processing(session: AsyncSession, state: AppState) -> dict[str,
 
 
 async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Rebalance the portfolio to its target weights (skipped while its inputs are stale)."""
     try:
         result = await Services(session, state).portfolio.rebalance_portfolio(
             dry_run=False, account_balance=None, positions=None, force=False, actor=ACTOR

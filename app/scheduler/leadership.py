@@ -5,6 +5,7 @@ next tick. It only saves the others work: the job ledger is what makes runs exac
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -27,11 +28,16 @@ class Leadership:
         self.connect_timeout_s = connect_timeout_s
         self._connection: asyncpg.Connection | None = None
         self.held = False
+        self._turn = asyncio.Lock()  # one connection: the jobs' loops ask one at a time
 
     async def check(self) -> bool:
         """Re-checked before every tick: still holding the lock, or newly acquired."""
         if not self.enabled:
             return True
+        async with self._turn:
+            return await self._check()
+
+    async def _check(self) -> bool:
         try:
             if self._connection is None or self._connection.is_closed():
                 self.held = False

@@ -16,10 +16,11 @@ import random
 import time
 from datetime import UTC, datetime
 
+from app.scheduler.bootstrap import Bootstrap
+from app.scheduler.catalog import intervals
 from app.scheduler.jobs import all_jobs
 from app.scheduler.leadership import Leadership
 from app.scheduler.runs import Job, replica_name
-from app.services.system.runtime_settings import read_setting
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -39,9 +40,12 @@ class Scheduler:
         self._rng = random.Random()
 
     def start(self) -> None:
+        """Each job's schedule, and the first start's catch-up (`Bootstrap`) beside them."""
         self._tasks = [
             asyncio.create_task(self._loop(job), name=f"job-{job.name}") for job in self.jobs
         ]
+        bootstrap = Bootstrap(self.state, self.leadership, self.replica)
+        self._tasks.append(asyncio.create_task(bootstrap.run(), name="job-bootstrap"))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -86,13 +90,10 @@ class Scheduler:
         return True
 
     async def _interval(self, job: Job) -> float:
-        if self.state.settings.scheduler.tick_s is not None:
-            return self.state.settings.scheduler.tick_s
         async with self.state.sessionmaker() as session:
-            value = await read_setting(session, job.interval_key)
-        return max(float(value), 1.0)
+            return (await intervals(self.state, session, [job]))[job.name]
 
     async def run_tick(self, job: Job, tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
-        'failed' or 'aborted' (the same runner as the runs requested over the API)."""
+        'degraded', 'failed' or 'aborted' (the same runner as the runs requested over the API)."""
         return await self.state.jobs.run_tick(job, tick, replica=self.replica)

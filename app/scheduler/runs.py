@@ -7,13 +7,17 @@ back and records the failure with its problem. On PostgreSQL a live run's progre
 are written every second, and a run whose heartbeat stops (its process died) is aborted by the
 next claimant. When the process stops, each run ends at its next safe point (see
 `app.progress`) or, after a short grace, where it is; either way its transaction is undone and
-it is recorded `aborted`, never left `running`: the job's next tick runs it again.
+it is recorded `aborted`, never left `running`: the job's next tick runs it again. A job that
+an outside dependency (KuCoin) kept from its purpose returns `Degraded`: the run ends `degraded`,
+keeping what it did (its result) and saying why (its problem); like every ended run it took its
+tick.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import os
 import socket
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-JobBody = Callable[[AsyncSession, "AppState"], Awaitable[dict[str, Any]]]
+JobBody = Callable[[AsyncSession, "AppState"], Awaitable["dict[str, Any] | Degraded"]]
 HEARTBEAT_S = 1.0
 STALE_AFTER = timedelta(seconds=5)  # five missed heartbeats: the process is gone
 ABORT_GRACE_S = 2.0  # how long a stopping process lets a run reach its next safe point
@@ -52,6 +56,20 @@ class Job:
     name: str
     interval_key: str  # system_configuration key holding its period in seconds
     body: JobBody
+
+    @property
+    def description(self) -> str:
+        """The first paragraph of its body's docstring, on one line."""
+        return " ".join((inspect.getdoc(self.body) or "").split("\n\n")[0].split())
+
+
+@dataclass(frozen=True)
+class Degraded:
+    """A job's outcome when an outside dependency kept it from its purpose: `result` (what it
+    did) is committed with the run, recorded `degraded` with `problem` (RFC 9457: why)."""
+
+    result: dict[str, Any]
+    problem: dict[str, Any]
 
 
 class JobSkipped(Exception):
@@ -160,17 +178,21 @@ class JobRunner:
         self._launch(job, run_id)
         return await self.get(run_id)
 
-    async def run_tick(self, job: Job, tick: datetime, *, replica: str | None = None) -> str:
+    async def run_tick(
+        self, job: Job, tick: datetime, *, replica: str | None = None,
+        requested_by: str = "scheduler",
+    ) -> str:  # fmt: skip
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
-        'failed' or 'aborted'."""
+        'degraded', 'failed' or 'aborted'."""
         replica = replica or self.replica
         try:
-            run_id = await self._claim(job, tick, replica, "scheduler")
+            run_id = await self._claim(job, tick, replica, requested_by)
         except RunInProgress as busy:  # recorded, so the ledger shows why the tick did nothing
             async with self.sessions() as session:
                 recorded = await JobRepository(session).claim(
                     job.name, replica, utcnow(), tick=tick, status="skipped",
                     error=f"run {busy.run_id} of {job.name} is still running",
+                    requested_by=requested_by,
                 )  # fmt: skip
                 await session.commit()
             if recorded is not None:
@@ -232,11 +254,17 @@ class JobRunner:
         try:
             async with self.sessions() as session:
                 with tracking(tracker):
-                    result = await job.body(session, self.state)
+                    outcome = await job.body(session, self.state)
+                status, result, problem = "succeeded", outcome, None
+                if isinstance(outcome, Degraded):
+                    status, result, problem = "degraded", outcome.result, outcome.problem
+                    logger.warning("jobs: run %d of %s degraded: %s", run_id, job.name,
+                                   problem.get("detail"))  # fmt: skip
                 jobs = JobRepository(session)
                 if not await jobs.finish(
-                    run_id, "succeeded", result=result, progress=1.0, finished_at=utcnow(),
-                    duration_ms=_ms(started),
+                    run_id, status, result=result, progress=1.0, finished_at=utcnow(),
+                    duration_ms=_ms(started), problem=problem,
+                    error=None if problem is None else str(problem.get("detail"))[:2000],
                 ):  # fmt: skip
                     await session.rollback()  # aborted as abandoned meanwhile: undo the work
                     logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
@@ -244,8 +272,8 @@ class JobRunner:
                     return "aborted"
                 await session.commit()
                 announce_commit(self.state, session)
-            observe_job_run(job.name, "succeeded", _ms(started) / 1000)
-            return "ran"
+            observe_job_run(job.name, status, _ms(started) / 1000)
+            return "ran" if status == "succeeded" else status
         except JobSkipped as exc:
             await self._end(run_id, "skipped", started, error=str(exc))
             return "skipped"

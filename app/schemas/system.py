@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Health(BaseModel):
@@ -53,39 +53,66 @@ class JobCheck(BaseModel):
     error: str | None
 
 
-class Status(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "status": "ready",
-                    "version": "0.1.0",
-                    "database": {
-                        "reachable": True,
-                        "backend": "postgresql",
-                        "latency_ms": 0.8,
-                        "migration_revision": "0001",
-                        "migration_head": "0001",
-                        "migrations_at_head": True,
-                    },
-                    "market_data": {
-                        "source": "https://api-futures.kucoin.com",
-                        "kind": "live",
-                        "last_update_at": None,
-                        "data_age_s": None,
-                        "stale": True,
-                        "breaker_state": "closed",
-                        "breaker_retry_in_s": None,
-                        "breaker_times_opened": 0,
-                    },
-                }
-            ]
-        }
+class BootstrapCheck(BaseModel):
+    """A first start's progress: the universe synced, then scored (until a run scored any)."""
+
+    step: Literal["universe_sync", "score_refresh"] = Field(description="The step under way.")
+    step_progress: float = Field(ge=0, le=1, description="Its run's progress (0 while none).")
+    progress: float = Field(ge=0, le=1, description="Of the whole: the steps done and this one.")
+    run_id: int | None = Field(description="The step's run going now (`/jobs/runs/{id}`).")
+    problem: dict[str, Any] | None = Field(
+        description="Why the step's last run ended without success (KuCoin unreachable: its "
+        "`degraded` problem); it is retried with backoff."
     )
 
-    status: Literal["ready", "degraded"]
+
+READY: dict[str, Any] = {
+    "status": "ready",
+    "version": "0.1.0",
+    "database": {
+        "reachable": True,
+        "backend": "postgresql",
+        "latency_ms": 0.8,
+        "migration_revision": "0001",
+        "migration_head": "0001",
+        "migrations_at_head": True,
+    },
+    "market_data": {
+        "source": "https://api-futures.kucoin.com",
+        "kind": "live",
+        "last_update_at": None,
+        "data_age_s": None,
+        "stale": True,
+        "breaker_state": "closed",
+        "breaker_retry_in_s": None,
+        "breaker_times_opened": 0,
+    },
+}
+BOOTSTRAPPING: dict[str, Any] = {
+    **READY,
+    "status": "bootstrapping",
+    "scheduler_enabled": True,
+    "bootstrap": {
+        "step": "universe_sync", "step_progress": 0.0, "progress": 0.0, "run_id": 3,
+        "problem": {
+            "type": "urn:mysymbols:problem:exchange-unavailable", "title": "Exchange unavailable",
+            "status": 503, "detail": "KuCoin answered HTTP 503 on /api/v1/contracts/active",
+            "endpoint": "/api/v1/contracts/active",
+        },
+    },
+}  # fmt: skip
+
+
+class Status(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [READY, BOOTSTRAPPING]})
+
+    status: Literal["ready", "bootstrapping", "degraded"] = Field(
+        description="`bootstrapping`: the scheduler is on and no run has scored anything yet "
+        "(see `bootstrap`); `degraded`: the database is unreachable or not migrated."
+    )
     version: str
     database: DatabaseCheck
     market_data: MarketDataCheck
     scheduler_enabled: bool = False
     jobs: list[JobCheck] = []
+    bootstrap: BootstrapCheck | None = None

@@ -100,7 +100,10 @@ async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
     port = free_port()
     base = f"http://127.0.0.1:{port}{API}"
     sim.faults.set("slow", seconds=60, path="/api/v1/kline/query")  # KuCoin answers slowly
-    service = start_service(committed_postgres, sim.base_url, port)
+    # No scheduler at first: on this fresh database it would sync and score at once (bootstrap).
+    service = start_service(
+        committed_postgres, sim.base_url, port, MYSYMBOLS_SCHEDULER__ENABLED="false"
+    )
     try:
         async with httpx.AsyncClient(timeout=90) as client:
 

@@ -1,17 +1,73 @@
-"""Job runs: follow a run an API call started (its `Location`), list the newest runs."""
+"""Jobs: the background jobs and their schedule, a job run now, a run's resource, the newest
+runs."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request, status
+from fastapi.responses import JSONResponse
 
-from app.api.deps import AppStateDep, ReaderDep
+from app.api.deps import AdminDep, AppStateDep, ReaderDep
+from app.api.runs import Wait, run_job
+from app.db.models import JobRun
 from app.errors import NotFoundError
+from app.scheduler import catalog
 from app.schemas.common import RowId, problem_responses
-from app.schemas.jobs import JobRunRead
+from app.schemas.jobs import JobRead, JobRunRead
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problem_responses(401, 403))
+
+JobName = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$", examples=["score_refresh"])]
+
+
+@router.get(
+    "",
+    response_model=list[JobRead],
+    summary="The background jobs: what each does, its period, whether it is scheduled here, "
+    "its next tick and its newest runs",
+)
+async def list_jobs(
+    _: ReaderDep,
+    state: AppStateDep,
+    runs: Annotated[int, Query(ge=1, le=20, description="Newest runs shown per job.")] = 5,
+) -> list[JobRead]:
+    return [
+        JobRead(
+            name=view.job.name,
+            description=view.job.description,
+            interval_s=view.interval_s,
+            interval_key=view.job.interval_key,
+            enabled=view.enabled,
+            next_tick=view.next_tick,
+            last_runs=[JobRunRead.model_validate(run) for run in view.last_runs],
+        )
+        for view in await catalog.list_jobs(state, runs)
+    ]
+
+
+@router.post(
+    "/{name}/run",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobRunRead,
+    summary="Run a job now, through the same runner as its ticks (202 with its Location); with "
+    "?wait=, the run once it ends in time",
+    responses={
+        200: {"model": JobRunRead, "description": "With ?wait=: the run succeeded in time."},
+        **problem_responses(404, 409, 502, 503),
+    },
+)
+async def run_job_now(
+    name: JobName, principal: AdminDep, state: AppStateDep, request: Request, wait: Wait = None
+) -> JSONResponse:
+    job = catalog.find(name)
+    if job is None:
+        raise NotFoundError(f"there is no job {name!r}; GET /jobs lists them")
+
+    async def the_run(run: JobRun) -> JobRunRead:
+        return JobRunRead.model_validate(run)
+
+    return await run_job(request, state, job, principal, wait, the_run)
 
 
 @router.get(

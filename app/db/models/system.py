@@ -79,7 +79,7 @@ class JobRun(Base):
     __table_args__ = (
         UniqueConstraint("job", "scheduled_tick"),
         CheckConstraint(
-            "status IN ('running', 'succeeded', 'failed', 'skipped', 'aborted')",
+            "status IN ('running', 'succeeded', 'degraded', 'failed', 'skipped', 'aborted')",
             name="status_known",
         ),
         Index(

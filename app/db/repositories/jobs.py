@@ -69,6 +69,23 @@ class JobRepository:
         query = select(JobRun).where(JobRun.job == job, JobRun.status == RUNNING)
         return await self.session.scalar(query)
 
+    async def last_succeeded_at(self, job: str) -> datetime | None:
+        """When the newest successful run of `job` ended."""
+        query = select(func.max(JobRun.finished_at)).where(
+            JobRun.job == job, JobRun.status == "succeeded"
+        )
+        return await self.session.scalar(query)
+
+    async def last_ended(self, job: str) -> JobRun | None:
+        """The newest run of `job` that has ended (skipped ticks aside)."""
+        query = (
+            select(JobRun)
+            .where(JobRun.job == job, JobRun.status.not_in((RUNNING, "skipped")))
+            .order_by(JobRun.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(query)
+
     async def listing(self, job: str | None, limit: int) -> Sequence[JobRun]:
         """The newest runs first (of `job`, when given)."""
         query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)

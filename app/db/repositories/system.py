@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.models import PortfolioMember, Symbol, SystemConfiguration
+from app.db.models import PortfolioMember, ScoringRun, Symbol, SystemConfiguration
 
 
 class SystemRepository:
@@ -37,6 +37,17 @@ class SystemRepository:
             )
         ).one()
         return int(row[0]), float(row[1])
+
+    async def has_symbols(self) -> bool:
+        """Whether the universe was ever stored."""
+        return bool(await self.connection.scalar(select(select(Symbol.id).exists())))
+
+    async def has_scored_run(self) -> bool:
+        """Whether some scoring run has scored any symbol."""
+        scored = select(ScoringRun.id).where(
+            ScoringRun.status == "completed", ScoringRun.scored_count > 0
+        )
+        return bool(await self.connection.scalar(select(scored.exists())))
 
     async def config_value(self, key: str) -> Any:
         return await self.connection.scalar(

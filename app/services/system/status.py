@@ -16,7 +16,15 @@ from app.db.repositories.jobs import JobRepository
 from app.db.repositories.system import SystemRepository
 from app.db.types import utcnow
 from app.errors import is_database_unavailable
-from app.schemas.system import DatabaseCheck, Health, JobCheck, MarketDataCheck, Status
+from app.schemas.system import (
+    BootstrapCheck,
+    DatabaseCheck,
+    Health,
+    JobCheck,
+    MarketDataCheck,
+    Status,
+)
+from app.services.system.bootstrap import bootstrap_progress
 from app.services.system.runtime_settings import default_of
 from app.state import AppState
 
@@ -59,14 +67,20 @@ class StatusService:
             market = self._market(source, kind, None, None, stale=True)
         ready = database.reachable and database.migrations_at_head
         jobs = await self._jobs() if database.reachable and database.migrations_at_head else []
+        bootstrap = await self._bootstrap() if ready and settings.scheduler.enabled else None
         return Status(
-            status="ready" if ready else "degraded",
+            status=("bootstrapping" if bootstrap else "ready") if ready else "degraded",
             version=__version__,
             database=database,
             market_data=market,
             scheduler_enabled=settings.scheduler.enabled,
             jobs=jobs,
+            bootstrap=bootstrap,
         )
+
+    async def _bootstrap(self) -> BootstrapCheck | None:
+        async with self.state.sessionmaker() as session:
+            return await bootstrap_progress(self.state, session)
 
     async def _jobs(self) -> list[JobCheck]:
         async with self.state.sessionmaker() as session:

@@ -1,0 +1,159 @@
+"""A first start with the scheduler on: on a fresh database the leader syncs and scores at once,
+through the job runner (not at the next aligned tick), `/status` says `bootstrapping` with its
+progress until a run has scored, and a restart finds nothing to catch up. With KuCoin
+unreachable the step ends `degraded`, says why, and is retried until KuCoin answers. On
+PostgreSQL and SQLite, against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+from app.scheduler.bootstrap import Bootstrap
+from app.scheduler.leadership import Leadership
+from tests.conftest import READ_KEY, start_app
+from tests.kucoin_sim.app import KucoinSimulator
+
+BASE = "/api/symbol-mgmt"
+READ = {"X-API-Key": READ_KEY}
+DEADLINE_S = 120.0  # a hang fails the test instead of blocking CI; not a timing assertion
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def fresh_database(request: pytest.FixtureRequest) -> str:
+    """A migrated, empty, committed database of each backend."""
+    return str(request.getfixturevalue(f"committed_{request.param}"))
+
+
+def scheduled(url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings(
+        url,
+        scheduler={"enabled": True, "jitter_s": 0},
+        kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
+    )
+
+
+async def until(
+    api: httpx.AsyncClient, done: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """`/status` polled until `done(status)`; every answer seen, in order."""
+    seen: list[dict[str, Any]] = []
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        response = await api.get(f"{BASE}/status")
+        assert response.status_code == 200, response.text
+        seen.append(response.json())
+        if done(seen[-1]):
+            return seen
+        assert time.monotonic() < deadline, f"still {seen[-1]} after {DEADLINE_S}s"
+        await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def service(
+    fresh_database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> AsyncIterator[tuple[httpx.AsyncClient, float]]:
+    """The service started on the fresh database, and when it started (perf_counter)."""
+    started = time.perf_counter()
+    clients = start_app(create_app(scheduled(fresh_database, live_sim, make_settings)))
+    api = await clients.__anext__()
+    yield api, started
+    await clients.aclose()
+
+
+async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
+    service: tuple[httpx.AsyncClient, float],
+    fresh_database: str,
+    live_sim: KucoinSimulator,
+    make_settings: Callable[..., Settings],
+) -> None:
+    api, started = service
+    seen = await until(api, lambda status: status["status"] == "ready")
+    elapsed = time.perf_counter() - started
+    rankings = await api.get(f"{BASE}/scoring/rankings", headers=READ)
+    assert rankings.status_code == 200, rankings.text
+    assert rankings.json()["items"], "scored rankings, and no one asked"
+    print(f"\nfresh start to scored rankings: {elapsed:.2f} s ({fresh_database.split(':')[0]})")
+
+    first = seen[0]
+    assert first["status"] == "bootstrapping" and first["scheduler_enabled"] is True
+    steps = [s["bootstrap"] for s in seen if s["bootstrap"] is not None]
+    assert {step["step"] for step in steps} <= {"universe_sync", "score_refresh"}
+    fractions = [step["progress"] for step in steps]
+    assert fractions == sorted(fractions) and all(0 <= f < 1 for f in fractions)
+    assert seen[-1]["bootstrap"] is None
+
+    # Through the runner, as the run of the aligned tick that passed: one sync, one score.
+    runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    bootstrap = {r["job"]: r for r in runs if r["requested_by"] == "bootstrap"}
+    assert sorted(r["job"] for r in runs if r["requested_by"] == "bootstrap") == [
+        "score_refresh", "universe_sync",
+    ]  # fmt: skip
+    assert all(r["status"] == "succeeded" for r in bootstrap.values())
+    for job, interval_s in (("universe_sync", 3600), ("score_refresh", 900)):
+        tick = datetime.fromisoformat(bootstrap[job]["scheduled_tick"])
+        assert tick.timestamp() % interval_s == 0, "its tick is the aligned one that passed"
+    assert bootstrap["score_refresh"]["result"]["scored"] > 0
+    assert live_sim.count("/api/v1/contracts/active") == 2  # the sync's, the score's own sync
+
+    jobs = {job["name"]: job for job in (await api.get(f"{BASE}/jobs", headers=READ)).json()}
+    sync = jobs["universe_sync"]
+    assert (
+        sync["enabled"] is True and sync["last_runs"][0]["id"] == bootstrap["universe_sync"]["id"]
+    )
+    next_tick = datetime.fromisoformat(sync["next_tick"])
+    assert next_tick.timestamp() % 3600 == 0 and next_tick.timestamp() > time.time()
+
+    # A restart (or another replica) finds nothing to catch up: no run, no KuCoin call.
+    again = create_app(scheduled(fresh_database, live_sim, make_settings))
+    clients = start_app(again)
+    await clients.__anext__()
+    try:
+        state = again.state.app_state
+        await Bootstrap(state, Leadership(fresh_database), replica="second").run()
+    finally:
+        await clients.aclose()
+    after = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    assert [r["id"] for r in after if r["requested_by"] == "bootstrap"] == [
+        r["id"] for r in runs if r["requested_by"] == "bootstrap"
+    ]
+    assert live_sim.count("/api/v1/contracts/active") == 2
+
+
+@pytest.fixture
+def kucoin_down(live_sim: KucoinSimulator) -> KucoinSimulator:
+    """The simulator answering every request 503 from the start, until cleared."""
+    live_sim.faults.set("http_500", status=503)
+    return live_sim
+
+
+async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
+    kucoin_down: KucoinSimulator, service: tuple[httpx.AsyncClient, float]
+) -> None:
+    api, _ = service
+    seen = await until(api, lambda status: (status["bootstrap"] or {}).get("problem") is not None)
+    waiting = seen[-1]
+    assert waiting["status"] == "bootstrapping"
+    assert waiting["bootstrap"]["step"] == "universe_sync"
+    assert waiting["bootstrap"]["problem"]["type"] == "urn:mysymbols:problem:exchange-unavailable"
+    runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    assert [(r["job"], r["status"], r["requested_by"]) for r in runs] == [
+        ("universe_sync", "degraded", "bootstrap")
+    ]
+    assert runs[0]["problem"]["status"] == 503 and runs[0]["result"] == {}
+
+    kucoin_down.faults.clear()  # KuCoin is back: the retry (with backoff) gets through
+    await until(api, lambda status: status["status"] == "ready")
+    assert (await api.get(f"{BASE}/scoring/rankings", headers=READ)).status_code == 200
+    runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    ended = [(r["job"], r["status"]) for r in reversed(runs) if r["requested_by"] == "bootstrap"]
+    assert ended[0] == ("universe_sync", "degraded")
+    assert ended[-2:] == [("universe_sync", "succeeded"), ("score_refresh", "succeeded")]
