@@ -235,6 +235,8 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
     upgrade_to_head(database_url)
     key, _ = generate_key()
     port = port_for(args.host, args.port)
+    if args.port and port != args.port:
+        print(f"  port {args.port} is taken; the service takes {port}")
     base = f"http://{args.host}:{port}"
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", args.host,
                "--port", str(port)]  # fmt: skip
