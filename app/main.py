@@ -11,7 +11,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.api.middleware import RequestContextMiddleware
+from app.api.middleware import (
+    MARKET_SOURCE_HEADER,
+    MarketSourceMiddleware,
+    RequestContextMiddleware,
+)
 from app.api.openapi import install_openapi
 from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
@@ -57,6 +61,7 @@ CORS_REQUEST_HEADERS = [
 ]  # fmt: skip
 CORS_RESPONSE_HEADERS = [
     "ETag", "Location", "Retry-After", "X-Request-ID", "X-Cache", "Idempotent-Replayed",
+    MARKET_SOURCE_HEADER,
 ]  # fmt: skip
 
 
@@ -138,6 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware)
+    app.add_middleware(MarketSourceMiddleware)  # outside the cache: cached answers carry it too
     app.add_middleware(RequestMetricsMiddleware)  # outside the cache: its answers count too
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(

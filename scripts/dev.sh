@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The two commands of README.md:
+# The three commands of README.md:
 #   scripts/dev.sh serve   create .venv, install, migrate, run uvicorn on the embedded default
 #   scripts/dev.sh test    create .venv, install with dev extras, run the whole test suite
+#   scripts/dev.sh demo    create .venv with dev extras, run the simulator and the service wired
+#                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,8 +36,13 @@ case "${1:-}" in
         ensure_venv "[dev]"
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
+    demo)
+        shift
+        ensure_venv "[dev]"
+        exec "$VENV/bin/python" -m scripts.demo "$@"
+        ;;
     *)
-        echo "usage: $0 serve|test [extra args]" >&2
+        echo "usage: $0 serve|test|demo [extra args]" >&2
         exit 2
         ;;
 esac

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: a request id on every request, and a last-resort problem+json 500."""
+"""Pure ASGI middleware: a request id on every request, a last-resort problem+json 500, and the
+market-data source on every answer."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from app.log import bound
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
+MARKET_SOURCE_HEADER = "X-Market-Data-Source"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -66,3 +68,26 @@ def incoming_request_id(scope: Scope) -> str | None:
             candidate = value.decode("latin-1")
             return candidate if _SAFE_REQUEST_ID.match(candidate) else None
     return None
+
+
+class MarketSourceMiddleware:
+    """Name the market-data source (`live`, `simulator`, `custom`) on every answer, cached or
+    not, so no client takes simulated prices for KuCoin's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = getattr(scope["app"].state, "app_state", None)
+
+        async def send_with_source(message: Message) -> None:
+            if message["type"] == "http.response.start" and state is not None:
+                kind = state.gateway.client.source_kind
+                headers = [*message.get("headers", []), (b"x-market-data-source", kind.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_source)

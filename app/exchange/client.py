@@ -19,6 +19,7 @@ import aiohttp
 from pydantic import BaseModel, ValidationError
 
 from app.backoff import backoff_delay
+from app.config import LIVE_KUCOIN_FUTURES_URL
 from app.db.types import utcnow
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.errors import (
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 SUCCESS = "200000"
+SIMULATOR_HEADER = "X-Exchange-Simulator"
+"""Sent by the loopback simulator (`tests/kucoin_sim`) on every answer: how it announces itself."""
 UNKNOWN_SYMBOL_CODES = {"200003", "404000", "415000"}
 KLINE_ROW_LIMIT = 500
 GRANULARITIES_MIN = (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080)
@@ -100,6 +103,15 @@ class KucoinFuturesClient:
         self.timeout = aiohttp.ClientTimeout(total=request_timeout_s)
         self._sleep = sleep
         self._rng = rng
+        self._simulator: bool | None = None  # unknown until the source has answered
+
+    @property
+    def source_kind(self) -> str:
+        """`simulator` while the source's last answer announced one; else `live` for KuCoin's
+        own URL and `custom` for any other."""
+        if self._simulator:
+            return "simulator"
+        return "live" if self.base_url == LIVE_KUCOIN_FUTURES_URL else "custom"
 
     # -- endpoints ---------------------------------------------------------------------------
 
@@ -246,6 +258,7 @@ class KucoinFuturesClient:
                 method, url, params=query, timeout=self.timeout
             ) as response:
                 body = await response.read()
+                self._simulator = SIMULATOR_HEADER in response.headers
                 self._observe_limits(response.headers)
                 status = response.status
                 headers = response.headers

@@ -30,7 +30,9 @@ class DatabaseCheck(BaseModel):
 
 class MarketDataCheck(BaseModel):
     source: str
-    kind: Literal["live", "custom"]
+    kind: Literal["live", "simulator", "custom"]
+    """`simulator` once the source's answers announce the loopback simulator; `live` for
+    KuCoin's own URL, `custom` for any other (also the `X-Market-Data-Source` header)."""
     last_update_at: datetime | None
     data_age_s: float | None
     stale: bool

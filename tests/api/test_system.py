@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 import httpx
+import pytest
+from fastapi import FastAPI
 
 from app import __version__
 from app.db.migrations import head_revision
+from tests.conftest import READ_KEY, TRADE_KEY, start_app
+
+API = "/api/symbol-mgmt"
 
 
 class TestHealth:
@@ -39,3 +47,45 @@ class TestStatus:
         assert market["kind"] == "custom"
         assert market["last_update_at"] is None
         assert market["stale"] is True
+
+
+class TestMarketDataSource:
+    """`/status` and the `X-Market-Data-Source` header of every answer name the source."""
+
+    @pytest.fixture
+    def sim_config(self) -> dict[str, Any]:
+        return {"universe": 6}
+
+    @pytest.fixture
+    async def sim_client(self, sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+        async for client in start_app(sim_app):
+            yield client
+
+    async def test_every_answer_names_a_source_by_its_url_before_it_has_spoken(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        answers = [
+            await client.get(f"{API}/health"),
+            await client.get(f"{API}/status"),
+            await client.get(f"{API}/portfolio"),  # 401 problem: no key
+            await client.get(f"{API}/no-such-route"),
+        ]
+        assert [a.status_code for a in answers] == [200, 200, 401, 404]
+        assert {a.headers["X-Market-Data-Source"] for a in answers} == {"custom"}
+
+    async def test_the_simulator_is_named_once_it_has_answered(
+        self, sim_client: httpx.AsyncClient
+    ) -> None:
+        before = await sim_client.get(f"{API}/status")
+        assert before.json()["market_data"]["kind"] == "custom"
+        synced = await sim_client.post(
+            f"{API}/symbols/sync?wait=60", headers={"X-API-Key": TRADE_KEY}
+        )
+        assert synced.status_code == 200, synced.text
+        assert synced.headers["X-Market-Data-Source"] == "simulator"
+        status = await sim_client.get(f"{API}/status")
+        assert status.json()["market_data"]["kind"] == "simulator"
+        assert status.headers["X-Market-Data-Source"] == "simulator"
+        symbols = await sim_client.get(f"{API}/symbols", headers={"X-API-Key": READ_KEY})
+        assert symbols.status_code == 200 and symbols.json()["total"] == 6
+        assert symbols.headers["X-Market-Data-Source"] == "simulator"

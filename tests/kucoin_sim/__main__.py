@@ -1,4 +1,4 @@
-"""`python -m tests.kucoin_sim --port 8999 --universe recorded|N`: run until Ctrl-C."""
+"""`python -m tests.kucoin_sim --port 8999 --universe recorded|N`: run until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.kucoin_sim.config import SimConfig
@@ -25,7 +26,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    """Start, print the base URL, wait forever."""
+    """Start, print the base URL and where prices come from, wait for SIGINT or SIGTERM."""
     config = SimConfig(
         universe=args.universe,
         seed=args.seed,
@@ -36,10 +37,20 @@ async def serve(args: argparse.Namespace) -> None:
     )
     sim = KucoinSimulator(config)
     url = await sim.start(args.port)
+    prices = (
+        f"real price paths from {config.shared_dir / 'market-data'} (Binance history, not KuCoin's)"
+        if sim.market.real_prices
+        else "generated price paths (seeded; no shared market data found)"
+    )
     print(f"KuCoin simulator on {url} ({len(sim.market.specs)} contracts); Ctrl-C stops it")
+    print(f"  prices: {prices}")
     print(f"  set MYSYMBOLS_KUCOIN__FUTURES_URL={url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await sim.stop()
 

@@ -37,6 +37,8 @@ from tests.kucoin_sim.ws import WsHub
 
 HOST = "127.0.0.1"
 CLIENT_GONE = 499
+ANNOUNCE_HEADER = "X-Exchange-Simulator"
+"""On every REST answer, so a client can tell it is not talking to KuCoin (which never sends it)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class KucoinSimulator:
         weight, status = 0, CLIENT_GONE
         try:
             response, weight = await self._respond(request.method, path, query)
+            response.headers[ANNOUNCE_HEADER] = "kucoin_sim"
             status = response.status
             return response
         finally:

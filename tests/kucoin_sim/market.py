@@ -54,6 +54,8 @@ class Market:
         self.clock = clock
         self.specs: list[Spec] = build_specs(config)
         sources = load_sources(config.shared_dir / "market-data", config.candle_hours, config.seed)
+        self.real_prices = any(not raw.label.startswith("gbm:") for raw in sources)
+        """Price paths from the shared (Binance) history; False: seeded generated series."""
         self.series: list[ContractSeries] = assign(
             sources,
             [s.base for s in self.specs],

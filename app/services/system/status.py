@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy.exc import DBAPIError
 
 from app import __version__
-from app.config import LIVE_KUCOIN_FUTURES_URL
 from app.db.migrations import head_revision
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.system import SystemRepository
@@ -47,7 +46,7 @@ class StatusService:
         backend = "sqlite" if settings.is_sqlite else "postgresql"
         head = head_revision()
         source = settings.kucoin.futures_url
-        kind = "live" if source.rstrip("/") == LIVE_KUCOIN_FUTURES_URL else "custom"
+        kind = self.state.gateway.client.source_kind
         try:
             async with asyncio.timeout(settings.database.connect_timeout_s + 1):
                 database, market = await self._probe_database(backend, head, source, kind)

@@ -1,4 +1,4 @@
-"""`python -m app.cli …`: command-line entry points, thin like the routers.
+"""`replay`, `calibrate`, `import-history`: the commands that run locally, on history.
 
 python -m app.cli replay --data DIR [--from ISO] [--to ISO] [--every 24h] [--top 10]
                          [--fee-bps 6] [--slippage-bps 0] [--config FILE.json] --out FILE.json
@@ -14,10 +14,11 @@ import asyncio
 import json
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,9 +57,11 @@ def moment_ms(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__.splitlines()[0])
-    commands = root.add_subparsers(dest="command", required=True)
+HISTORY_COMMANDS = ("replay", "calibrate", "import-history")
+
+
+def add_history_commands(commands: Any) -> None:
+    """Register the local history commands on the root parser's subcommands."""
     r = commands.add_parser("replay", help="replay the decision policy against baselines")
     c = commands.add_parser("calibrate", help="walk-forward calibration against baselines")
     for command in (r, c):
@@ -95,7 +98,6 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--from", dest="start", type=moment_ms, required=True)
     i.add_argument("--to", dest="end", type=moment_ms, required=True)
     i.add_argument("--symbols", type=lambda s: [x for x in s.split(",") if x], default=None)
-    return root
 
 
 def default_range(history: MarketHistory, policy: PolicyConfig) -> tuple[int, int]:
@@ -194,8 +196,8 @@ async def import_history(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if result.failures else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def run_history(args: argparse.Namespace) -> int:
+    """Run one history command; 2 with the reason on bad input."""
     try:
         if args.command == "import-history":
             return asyncio.run(import_history(args, Settings()))
@@ -217,7 +219,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except json.JSONDecodeError as exc:
         sys.stderr.write(f"{args.command}: --config is not JSON: {exc}\n")
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

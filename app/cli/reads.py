@@ -1,0 +1,130 @@
+"""`status`, `portfolio`, `rankings`: the service's reads over its HTTP API, as tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from app.cli.api import ApiClient, add_connection_options
+from app.cli.output import age, console, number, table, text
+
+
+def add_read_commands(commands: Any) -> None:
+    """Register the read commands on the root parser's subcommands."""
+    s = commands.add_parser("status", help="readiness: database, market data source, jobs")
+    p = commands.add_parser("portfolio", help="the members with weights, scores and prices")
+    p.add_argument("--as-of", help="the membership recorded at this time (ISO 8601)")
+    r = commands.add_parser("rankings", help="the latest scoring run's symbols, best first")
+    r.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    r.add_argument("--component", help="rank by one component instead of the composite")
+    for command in (s, p, r):
+        add_connection_options(command)
+        command.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+
+async def run_read(args: argparse.Namespace) -> int:
+    """Fetch and print one read; 0, or 1 when the service is not ready (`status`)."""
+    async with ApiClient(args.url, timeout_s=args.timeout) as api:
+        if args.command == "status":
+            document = await api.get("/status")
+        elif args.command == "portfolio":
+            document = await api.get("/portfolio", {"as_of": args.as_of})
+        else:
+            query = {"limit": args.limit, "component": args.component}
+            document = await api.get("/scoring/rankings", query)
+    if args.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    elif args.command == "status":
+        show_status(document)
+    elif args.command == "portfolio":
+        show_portfolio(document, api.market_source)
+    else:
+        show_rankings(document, api.market_source)
+    if args.command == "status":
+        return 0 if document.get("status") == "ready" else 1
+    return 0
+
+
+def show_status(doc: dict[str, Any]) -> None:
+    """Readiness as a few lines and the jobs' newest runs as a table."""
+    db, market = doc["database"], doc["market_data"]
+    rows = [
+        ("status", f"{doc['status']} (version {doc['version']})"),
+        (
+            "database",
+            f"{db['backend']}, {'reachable' if db['reachable'] else 'unreachable'}"
+            + (f", {number(db['latency_ms'], 1)} ms" if db.get("latency_ms") is not None else "")
+            + f", migration {db.get('migration_revision') or '-'}"
+            + (" (at head)" if db["migrations_at_head"] else f" (head {db['migration_head']})"),
+        ),
+        (
+            "market data",
+            f"{market['kind']} {market['source']}, age {age(market['data_age_s'])}"
+            + (" (stale)" if market["stale"] else "")
+            + f", breaker {market['breaker_state']}",
+        ),
+        ("scheduler", "enabled" if doc.get("scheduler_enabled") else "disabled"),
+    ]
+    out = console()
+    summary = table(None, "check", "state")
+    summary.show_header = False
+    for name, state in rows:
+        summary.add_row(name, state)
+    out.print(summary)
+    jobs = doc.get("jobs") or []
+    if jobs:
+        shown = table("jobs (newest run each)", "job", "status", "duration ms", "tick", "replica",
+                      right=("duration ms",))  # fmt: skip
+        for job in jobs:
+            shown.add_row(
+                job["job"], job["status"], number(job.get("duration_ms"), 0),
+                text(job.get("scheduled_tick") or "requested"), job["replica"],
+            )  # fmt: skip
+        out.print(shown)
+
+
+def show_portfolio(doc: dict[str, Any], source: str | None) -> None:
+    """The members as a table, with the totals and where the prices came from."""
+    members = doc["members"]
+    title = (
+        f"portfolio: {len(members)} of {doc['max_symbols']} members, total weight "
+        f"{number(doc['total_weight'], 4)} %, scores of run {text(doc['score_run_id'])} "
+        f"(age {age(doc['score_age_s'])}{', stale' if doc['stale'] else ''}), "
+        f"market data {source or '-'}"
+    )
+    shown = table(
+        title, "rank", "symbol", "weight %", "composite", "score rank", "entry", "price",
+        "since entry %", "replace?", "data age",
+        right=("rank", "weight %", "composite", "score rank", "entry", "price", "since entry %",
+               "data age"),
+    )  # fmt: skip
+    for m in members:
+        shown.add_row(
+            str(m["rank"]), m["symbol"], number(m["weight"], 4), number(m["composite"]),
+            text(m["score_rank"]), number(m["entry_price"], 6), number(m["current_price"], 6),
+            number(m["performance_pct"]), "yes" if m["is_replacement_candidate"] else "",
+            age(m["data_age_s"]),
+        )  # fmt: skip
+    console().print(shown)
+
+
+def show_rankings(doc: dict[str, Any], source: str | None) -> None:
+    """The ranked symbols with their composite, components and confidence."""
+    items = doc["items"]
+    components = sorted({name for item in items for name in item["components"]})
+    title = (
+        f"rankings by {doc.get('component', 'composite')}: run {doc['run_id']} scored "
+        f"{doc['scored_at']} (age {age(doc.get('data_age_s'))}"
+        f"{', stale' if doc.get('stale') else ''}), market data {source or '-'}"
+    )
+    numeric = ("rank", "composite", *components, "confidence")
+    shown = table(title, "rank", "symbol", "composite", *components, "confidence", right=numeric)
+    for item in items:
+        shown.add_row(
+            str(item["rank"]), item["symbol"], number(item["composite"]),
+            *(number(item["components"].get(c)) for c in components),
+            number(item["confidence"]),
+        )  # fmt: skip
+    console().print(shown)
