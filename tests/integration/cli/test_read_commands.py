@@ -1,5 +1,5 @@
-"""`python -m app.cli status|portfolio|rankings` against the service as deployed (uvicorn on a
-free port, a migrated SQLite file) wired to the simulator, with a scored 3-member portfolio."""
+"""`python -m app.cli status|portfolio|rankings|config` against the service as deployed (uvicorn
+on a free port, a migrated SQLite file) wired to the simulator, with a scored 3-member portfolio."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import pytest
 
 from app.cli import main
 from app.db.migrations import upgrade_to_head
-from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY
+from tests.conftest import ADMIN_KEY, BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY
 from tests.databases import sqlite_url
 from tests.sim_fixtures import free_port, live_clock_ms, running_simulator
 
@@ -202,3 +202,32 @@ class TestRankings:
         err = capsys.readouterr().err.splitlines()
         assert err[0].startswith("rankings: 422 ")
         assert any(line.startswith("  - limit: ") for line in err)
+
+
+class TestConfigAgainstTheService:
+    """`config get|set` against the real `/config` (the contract double tests the rest)."""
+
+    async def test_get_prints_the_services_value(
+        self, service: Service, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert await cli("config", "get", "max_portfolio_symbols", "--url", service.url) == 0
+        assert capsys.readouterr().out == "10\n"
+
+    async def test_set_changes_the_setting_and_a_refusal_changes_nothing(
+        self, service: Service, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("MYSYMBOLS_API_KEY", ADMIN_KEY)
+        assert await cli("config", "set", "rebalance_threshold_pct=2.5", "--url", service.url) == 0
+        changed = cells(capsys.readouterr().out)
+        assert changed == [["rebalance_threshold_pct", "1", "2.5"]]
+        # Below the 3 active members: refused whole, the other key unchanged too.
+        assert await cli(
+            "config", "set", "max_portfolio_symbols=2", "rebalance_threshold_pct=3",
+            "--url", service.url,
+        ) == 1  # fmt: skip
+        assert capsys.readouterr().err.startswith("config set: 422 ")
+        async with httpx.AsyncClient(base_url=service.url, headers={"X-API-Key": READ_KEY}) as api:
+            settings = (await api.get(f"{API}/config")).json()["settings"]
+        values = {s["key"]: s["value"] for s in settings}
+        assert values["max_portfolio_symbols"] == 10
+        assert values["rebalance_threshold_pct"] == 2.5
