@@ -9,9 +9,9 @@ only in weights share one scoring.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -56,25 +56,26 @@ def listing_facts(view: PointInTime, funding: SettledFunding) -> list[ListingFac
     volume = view.candles("volume", 24)
     with np.errstate(invalid="ignore"):
         turnover = np.nansum(close * volume, axis=1)
-    first_close = history.first_close_ms_each()
-    return [
-        ListingFact(
-            key=i,
-            symbol=history.symbols[i],
-            eligible=True,
-            listed_hours=(view.t_ms - first) / HOUR_MS,
-            funding_rate=rate if count else None,
-            turnover_24h=volume_24h,
-        )
-        for i, first, count, rate, volume_24h in zip(
-            listed.tolist(),
-            first_close[listed].tolist(),
-            funding.count[listed].tolist(),
-            funding.latest[listed].tolist(),
-            turnover[listed].tolist(),
-            strict=True,
+    keys = listed.tolist()
+    listed_hours = (view.t_ms - history.first_close_ms_each()[listed]) / HOUR_MS
+    rates = [
+        rate if count else None
+        for count, rate in zip(
+            funding.count[listed].tolist(), funding.latest[listed].tolist(), strict=True
         )
     ]
+    # Positional, by `map`: tens of thousands of facts in a replay at hourly decisions.
+    return list(
+        map(
+            ListingFact,
+            keys,
+            [history.symbols[i] for i in keys],
+            repeat(True),  # eligible
+            listed_hours.tolist(),
+            rates,
+            turnover[listed].tolist(),
+        )
+    )
 
 
 def stage_one(
@@ -107,9 +108,8 @@ def context_at(
     inputs = market_inputs(
         view, rows, candles=config.candles, benchmark=config.benchmark, funding=funding
     )
-    return _context(
-        view, rows, inputs.turnover_24h, inputs.returns, compute(inputs, config.scoring)
-    )
+    table = compute(inputs, config.scoring)  # first: the scorer computes its own returns
+    return _context(view, rows, inputs.turnover_24h, inputs.returns, table)
 
 
 def _context(
@@ -119,14 +119,10 @@ def _context(
     returns: np.ndarray | None,
     table: ScoreTable,
 ) -> Context:
-    keys = rows.tolist()
-    composite = {
-        i: as_stored(c)
-        for i, c in zip(keys, table.composite.tolist(), strict=True)
-        if not math.isnan(c)
-    }
-    eligible = [i for i in keys if i in composite]
-    positions = {i: k for k, i in enumerate(keys)}
+    scored = ~np.isnan(table.composite)
+    eligible = rows[scored].tolist()
+    composite = dict(zip(eligible, map(as_stored, table.composite[scored].tolist()), strict=True))
+    positions = {i: k for k, i in enumerate(rows.tolist())}
     return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions)
 
 
