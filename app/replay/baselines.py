@@ -13,6 +13,8 @@ passing the gate) and holds them at equal weight, rebalanced at every decision:
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 from app.replay.context import Context
@@ -50,7 +52,7 @@ class TopVolume:
     def targets(self, ctx: Context) -> np.ndarray | None:
         volume = ctx.turnover_24h()
         symbols = ctx.view.history.symbols
-        chosen = sorted(ctx.eligible, key=lambda i: (-volume[i], symbols[i]))[: self.top]
+        chosen = heapq.nsmallest(self.top, ctx.eligible, key=lambda i: (-volume[i], symbols[i]))
         return equal_over(chosen, ctx.view.history.size)
 
 
@@ -69,7 +71,7 @@ class Momentum:
         symbols = ctx.view.history.symbols
         finite, values = np.isfinite(change).tolist(), change.tolist()
         known = [i for i in ctx.eligible if finite[i]]
-        chosen = sorted(known, key=lambda i: (-values[i], symbols[i]))[: self.top]
+        chosen = heapq.nsmallest(self.top, known, key=lambda i: (-values[i], symbols[i]))
         return equal_over(chosen, ctx.view.history.size)
 
 
