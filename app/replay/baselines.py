@@ -68,11 +68,11 @@ class Momentum:
         first = ctx.view.first_close_within(self.hours + 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             change = last / first - 1.0
-        symbols = ctx.view.history.symbols
-        finite, values = np.isfinite(change).tolist(), change.tolist()
-        known = [i for i in ctx.eligible if finite[i]]
-        chosen = heapq.nsmallest(self.top, known, key=lambda i: (-values[i], symbols[i]))
-        return equal_over(chosen, ctx.view.history.size)
+        eligible = np.array(ctx.eligible, dtype=np.int64)
+        known = eligible[np.isfinite(change[eligible])]
+        # The highest changes first, ties to the symbol first by name.
+        order = np.lexsort((ctx.view.history.alphabetical[known], -change[known]))
+        return equal_over(known[order[: self.top]].tolist(), ctx.view.history.size)
 
 
 class RandomPicks:
@@ -90,6 +90,8 @@ class RandomPicks:
         eligible = set(ctx.eligible)
         for k, rng in enumerate(self.rngs):
             before = self.held[k]
+            if len(before) == self.top and eligible.issuperset(before):
+                continue  # every pick still eligible: the book is kept
             held = [i for i in before if i in eligible]
             if len(held) < self.top:
                 pool = sorted(eligible - set(held))
