@@ -8,6 +8,7 @@ of the last `confirmations` consecutive scoring runs (hysteresis), the candidate
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -118,7 +119,10 @@ def outsiders_to_correlate(
 ) -> list[OutsiderFact]:
     """The outsiders `recommend` may look at, best first: the correlation table must cover
     these and the members."""
-    return _ranked(outsiders, latest)[: OUTSIDERS_TRIED + max(settings.candidates, 0)]
+    scored = [o for o in outsiders if o.id in latest.composite]
+    wanted = OUTSIDERS_TRIED + max(settings.candidates, 0)
+    # sorted(...)[:wanted] without ordering the rest (every scoring run has many outsiders)
+    return heapq.nsmallest(wanted, scored, key=lambda o: (-latest.composite[o.id], o.symbol))
 
 
 def recommend(
@@ -147,11 +151,6 @@ def recommend(
             _recommend(candidate, remaining, ranked, taken, runs, correlation, settings)
         )
     return recommendations
-
-
-def _ranked(outsiders: Sequence[OutsiderFact], latest: RunScores) -> list[OutsiderFact]:
-    scored = [o for o in outsiders if o.id in latest.composite]
-    return sorted(scored, key=lambda o: (-latest.composite[o.id], o.symbol))
 
 
 def _recommend(
@@ -243,13 +242,13 @@ def _check_correlation(
 ) -> None:
     if not remaining:
         return
-    corr = correlation.of(outsider.id, [m.id for m in remaining])
-    known = ~np.isnan(corr)
-    if not known.any():
+    corr = correlation.of(outsider.id, [m.id for m in remaining]).tolist()
+    known = [k for k, c in enumerate(corr) if not math.isnan(c)]
+    if not known:
         rec.blocking.append("correlation with the remaining members unknown (no common candles)")
         return
-    k = int(np.argmax(np.where(known, corr, -np.inf)))  # nanargmax: the first highest known
-    rec.max_correlation = round(float(corr[k]), 6)
+    k = max(known, key=corr.__getitem__)  # the first highest known
+    rec.max_correlation = round(corr[k], 6)
     rec.most_correlated_with = remaining[k].symbol
     if corr[k] >= settings.correlation_limit:
         rec.blocking.append(

@@ -13,6 +13,8 @@ passing the gate) and holds them at equal weight, rebalanced at every decision:
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 from app.replay.context import Context
@@ -50,7 +52,7 @@ class TopVolume:
     def targets(self, ctx: Context) -> np.ndarray | None:
         volume = ctx.turnover_24h()
         symbols = ctx.view.history.symbols
-        chosen = sorted(ctx.eligible, key=lambda i: (-volume[i], symbols[i]))[: self.top]
+        chosen = heapq.nsmallest(self.top, ctx.eligible, key=lambda i: (-volume[i], symbols[i]))
         return equal_over(chosen, ctx.view.history.size)
 
 
@@ -66,11 +68,11 @@ class Momentum:
         first = ctx.view.first_close_within(self.hours + 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             change = last / first - 1.0
-        symbols = ctx.view.history.symbols
-        finite, values = np.isfinite(change).tolist(), change.tolist()
-        known = [i for i in ctx.eligible if finite[i]]
-        chosen = sorted(known, key=lambda i: (-values[i], symbols[i]))[: self.top]
-        return equal_over(chosen, ctx.view.history.size)
+        eligible = np.array(ctx.eligible, dtype=np.int64)
+        known = eligible[np.isfinite(change[eligible])]
+        # The highest changes first, ties to the symbol first by name.
+        order = np.lexsort((ctx.view.history.alphabetical[known], -change[known]))
+        return equal_over(known[order[: self.top]].tolist(), ctx.view.history.size)
 
 
 class RandomPicks:
@@ -88,6 +90,8 @@ class RandomPicks:
         eligible = set(ctx.eligible)
         for k, rng in enumerate(self.rngs):
             before = self.held[k]
+            if len(before) == self.top and eligible.issuperset(before):
+                continue  # every pick still eligible: the book is kept
             held = [i for i in before if i in eligible]
             if len(held) < self.top:
                 pool = sorted(eligible - set(held))

@@ -9,9 +9,9 @@ only in weights share one scoring.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ import numpy as np
 from app.policy.shortlist import ListingFact, shortlist
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.history import MarketHistory, PointInTime, SettledFunding
-from app.replay.inputs import market_inputs, settled_funding
+from app.replay.inputs import market_inputs, quote_turnover, settled_funding
 from app.scoring.engine import (
     METRIC_WEIGHTS,
     ScoreTable,
@@ -47,34 +47,33 @@ class Context:
         return dict(zip(self.rows.tolist(), self.turnover.tolist(), strict=True))
 
 
-def listing_facts(view: PointInTime, funding: SettledFunding) -> list[ListingFact]:
+def listing_facts(
+    view: PointInTime, funding: SettledFunding, turnover: np.ndarray
+) -> list[ListingFact]:
     """Stage-1 facts of every symbol listed at t (a candle of theirs has closed); `funding`
-    is `settled_funding(view)`."""
+    is `settled_funding(view)`, `turnover` is `quote_turnover(view)`."""
     history = view.history
     listed = np.flatnonzero(~np.isnan(view.last_candle_close_ms()))
-    close = view.candles("close", 24)
-    volume = view.candles("volume", 24)
-    with np.errstate(invalid="ignore"):
-        turnover = np.nansum(close * volume, axis=1)
-    first_close = history.first_close_ms_each()
-    return [
-        ListingFact(
-            key=i,
-            symbol=history.symbols[i],
-            eligible=True,
-            listed_hours=(view.t_ms - first) / HOUR_MS,
-            funding_rate=rate if count else None,
-            turnover_24h=volume_24h,
-        )
-        for i, first, count, rate, volume_24h in zip(
-            listed.tolist(),
-            first_close[listed].tolist(),
-            funding.count[listed].tolist(),
-            funding.latest[listed].tolist(),
-            turnover[listed].tolist(),
-            strict=True,
+    keys = listed.tolist()
+    listed_hours = (view.t_ms - history.first_close_ms_each()[listed]) / HOUR_MS
+    rates = [
+        rate if count else None
+        for count, rate in zip(
+            funding.count[listed].tolist(), funding.latest[listed].tolist(), strict=True
         )
     ]
+    # Positional, by `map`: tens of thousands of facts in a replay at hourly decisions.
+    return list(
+        map(
+            ListingFact,
+            keys,
+            [history.symbols[i] for i in keys],
+            repeat(True),  # eligible
+            listed_hours.tolist(),
+            rates,
+            turnover[listed].tolist(),
+        )
+    )
 
 
 def stage_one(
@@ -82,11 +81,17 @@ def stage_one(
     config: PolicyConfig,
     members: set[int],
     funding: SettledFunding | None = None,
+    turnover: np.ndarray | None = None,
 ) -> np.ndarray:
     """The symbol indices shortlisted at `view.t_ms` (in symbol order), `members` among them
-    (`funding`: `settled_funding(view)`, when the caller has it already)."""
+    (`funding`: `settled_funding(view)`, `turnover`: `quote_turnover(view)`, when the caller
+    has them already)."""
     keys = shortlist(
-        listing_facts(view, settled_funding(view) if funding is None else funding),
+        listing_facts(
+            view,
+            settled_funding(view) if funding is None else funding,
+            quote_turnover(view) if turnover is None else turnover,
+        ),
         members=members,
         benchmark=config.benchmark,
         size=config.shortlist,
@@ -102,14 +107,18 @@ def context_at(
     """What the strategies see at `t_ms`, with `members` (symbol indices) the policy's
     portfolio (always shortlisted)."""
     view = history.at(t_ms)
-    funding = settled_funding(view)
-    rows = stage_one(view, config, members, funding)
+    funding, turnover = settled_funding(view), quote_turnover(view)
+    rows = stage_one(view, config, members, funding, turnover)
     inputs = market_inputs(
-        view, rows, candles=config.candles, benchmark=config.benchmark, funding=funding
+        view,
+        rows,
+        candles=config.candles,
+        benchmark=config.benchmark,
+        funding=funding,
+        turnover=turnover,
     )
-    return _context(
-        view, rows, inputs.turnover_24h, inputs.returns, compute(inputs, config.scoring)
-    )
+    table = compute(inputs, config.scoring)  # first: the scorer computes its own returns
+    return _context(view, rows, inputs.turnover_24h, inputs.returns, table)
 
 
 def _context(
@@ -119,14 +128,10 @@ def _context(
     returns: np.ndarray | None,
     table: ScoreTable,
 ) -> Context:
-    keys = rows.tolist()
-    composite = {
-        i: as_stored(c)
-        for i, c in zip(keys, table.composite.tolist(), strict=True)
-        if not math.isnan(c)
-    }
-    eligible = [i for i in keys if i in composite]
-    positions = {i: k for k, i in enumerate(keys)}
+    scored = ~np.isnan(table.composite)
+    eligible = rows[scored].tolist()
+    composite = dict(zip(eligible, map(as_stored, table.composite[scored].tolist()), strict=True))
+    positions = {i: k for k, i in enumerate(rows.tolist())}
     return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions)
 
 

@@ -107,6 +107,13 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         return forward_fill(self.close)
 
     @cached_property
+    def alphabetical(self) -> np.ndarray:
+        """`(n,)` each symbol's place in alphabetical order (ties broken by name, in numpy)."""
+        places = np.empty(self.size, dtype=np.int64)
+        places[sorted(range(self.size), key=self.symbols.__getitem__)] = np.arange(self.size)
+        return places
+
+    @cached_property
     def _first_close_ms(self) -> np.ndarray:
         present = ~np.isnan(self.close)
         first = np.argmax(present, axis=1)

@@ -23,6 +23,14 @@ def settled_funding(view: PointInTime) -> SettledFunding:
     return view.settled(since_ms=view.t_ms - FUNDING_LOOKBACK_MS, points=FUNDING_POINTS)
 
 
+def quote_turnover(view: PointInTime) -> np.ndarray:
+    """`(n,)` every symbol's sum of close x volume over the last 24 candles (0 where none)."""
+    close = view.candles("close", 24)
+    volume = view.candles("volume", 24)
+    with np.errstate(invalid="ignore"):
+        return np.nansum(close * volume, axis=1)
+
+
 def market_inputs(
     view: PointInTime,
     rows: np.ndarray,
@@ -30,17 +38,18 @@ def market_inputs(
     candles: int,
     benchmark: str,
     funding: SettledFunding | None = None,
+    turnover: np.ndarray | None = None,
 ) -> MarketInputs:
     """The inputs of the symbols at `rows` (indices into the history) at `view.t_ms`
-    (`funding`: `settled_funding(view)`, when the caller has it already)."""
+    (`funding`: `settled_funding(view)`, `turnover`: `quote_turnover(view)`, when the caller
+    has them already)."""
     history = view.history
     window = {name: view.candles(name, candles)[rows] for name in ("open", "high", "low")}
     close = view.candles("close", candles)[rows]
     volume = view.candles("volume", candles)[rows]
     n = rows.size
-    with np.errstate(invalid="ignore"):
-        turnover = np.nansum(close[:, -24:] * volume[:, -24:], axis=1)
-    turnover[np.isnan(close[:, -24:]).all(axis=1)] = np.nan
+    turnover_24h = (quote_turnover(view) if turnover is None else turnover)[rows]
+    turnover_24h[np.isnan(close[:, -24:]).all(axis=1)] = np.nan
     settled = settled_funding(view) if funding is None else funding
     known = settled.count[rows] > 0  # a symbol without settlements in the window has none
     funding_rate = settled.latest[rows]
@@ -52,7 +61,7 @@ def market_inputs(
         close=close,
         volume=volume,
         is_open=~np.isnan(age_s),
-        turnover_24h=turnover,
+        turnover_24h=turnover_24h,
         open_interest_usdt=np.full(n, np.nan),
         previous_open_interest_usdt=np.full(n, np.nan),
         funding_rate=funding_rate,
