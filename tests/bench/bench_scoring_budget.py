@@ -1,0 +1,283 @@
+"""Benchmark: the KuCoin weight a scoring run spends, its wall time, and two replicas at once.
+
+`python -m tests.bench.bench_scoring_budget` (options: `--help`; see tests/bench/README.md).
+Against the loopback simulator (its recorded 406-contract universe, KuCoin's quota of 2 000
+weight per 30 s, 50 ms latency, its clock on real time) and the app's own stack:
+
+1. `shortlist-150`: a first scoring run and three steady-state runs back to back (SQLite);
+2. `universe`: the same with `scoring_shortlist` covering every eligible contract;
+3. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
+   built by the app's factory) calling KuCoin at the same moment: one runs a scoring run (150
+   shortlisted), the other refreshes the candles of every eligible contract. HTTP 429s counted.
+
+Weight is what the simulator charged (deterministic for a given universe and clock hour); the
+floor is `max(0, W - Q) / (Q / T)` of the run's own weight. Numbers only, no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.config import KucoinSettings, Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.db.migrations import upgrade_to_head
+from app.db.models import Symbol, SystemConfiguration
+from app.exchange.factory import create_gateway, create_http_session
+from app.exchange.gateway import KucoinGateway
+from app.services.market.candles import CandleService
+from app.services.market.universe import UniverseService
+from app.services.scoring.run import ScoringRunService
+from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
+from tests.sim_fixtures import live_clock_ms
+
+GOAL_RATIO = 1.1
+
+
+@dataclass
+class Measured:
+    label: str
+    wall_s: float
+    records: list[RequestRecord]
+    scored: int | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def weight(self) -> int:
+        return sum(r.weight for r in self.records)
+
+    @property
+    def rate_limited(self) -> int:
+        return sum(1 for r in self.records if r.status == 429)
+
+    def by_endpoint(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for r in self.records:
+            out[endpoint_of(r.path)] += r.weight
+        return out
+
+
+def endpoint_of(path: str) -> str:
+    for prefix, name in (
+        ("/api/v1/contracts", "contracts"),
+        ("/api/v1/level2", "book"),
+        ("/api/v1/contract/funding-rates", "funding_history"),
+        ("/api/v1/kline", "klines"),
+    ):
+        if path.startswith(prefix):
+            return name
+    return path
+
+
+def floor_s(weight: int, quota: int, window_s: float) -> float:
+    return max(0, weight - quota) / (quota / window_s)
+
+
+def make_settings(database_url: str, sim_url: str) -> Settings:
+    return Settings(database_url=database_url, kucoin=KucoinSettings(futures_url=sim_url))
+
+
+@asynccontextmanager
+async def replica(
+    settings: Settings, engine: AsyncEngine
+) -> AsyncIterator[tuple[KucoinGateway, async_sessionmaker[AsyncSession]]]:
+    """One replica's exchange stack (as the app builds it) and its sessions."""
+    http = create_http_session(settings.kucoin)
+    try:
+        yield create_gateway(settings.kucoin, http), create_sessionmaker(engine)
+    finally:
+        await http.close()
+
+
+async def set_shortlist(sessions: async_sessionmaker[AsyncSession], size: int) -> None:
+    async with sessions() as session:
+        await session.execute(
+            update(SystemConfiguration)
+            .where(SystemConfiguration.key == "scoring_shortlist")
+            .values(value=size)
+        )
+        await session.commit()
+
+
+async def score_once(
+    sim: KucoinSimulator,
+    gateway: KucoinGateway,
+    sessions: async_sessionmaker[AsyncSession],
+    label: str,
+) -> Measured:
+    mark = len(sim.requests)
+    started = time.monotonic()
+    async with sessions() as session:
+        run = await ScoringRunService(session, gateway, asyncio.Lock()).calculate(
+            triggered_by="bench"
+        )
+        await session.commit()
+        scored = run.scored_count
+    wall = time.monotonic() - started
+    return Measured(label, wall, sim.requests[mark:], scored)
+
+
+async def eligible_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        rows = (await session.scalars(select(Symbol).where(Symbol.is_eligible))).all()
+    return len(rows)
+
+
+async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Measured]:
+    """A fresh simulator and SQLite file: a first run, then `runs - 1` back to back."""
+    sim = KucoinSimulator(
+        universe="recorded", latency_ms=args.latency_ms, quota=args.quota,
+        quota_window_s=args.window_s, start_time_ms=live_clock_ms(),
+    )  # fmt: skip
+    await sim.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = sqlite_url(Path(tmp))
+        await asyncio.to_thread(upgrade_to_head, url)
+        engine = create_engine(url)
+        try:
+            async with replica(make_settings(url, sim.base_url), engine) as (gateway, sessions):
+                async with sessions() as session:
+                    await UniverseService(session, gateway).sync()
+                    await session.commit()
+                size = 150 if case == "shortlist-150" else await eligible_count(sessions) + 20
+                await set_shortlist(sessions, size)
+                await asyncio.sleep(args.window_s)  # the sync's weight leaves the window
+                out = []
+                for i in range(runs):
+                    label = "first" if i == 0 else f"steady {i}"
+                    print(f"  {case}: {label} ...", flush=True)
+                    out.append(await score_once(sim, gateway, sessions, label))
+                return out
+        finally:
+            await engine.dispose()
+            await sim.stop()
+
+
+async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
+    """Two replicas on one PostgreSQL database call KuCoin at the same moment."""
+    sim = KucoinSimulator(
+        universe="recorded", latency_ms=args.latency_ms, quota=args.quota,
+        quota_window_s=args.window_s, start_time_ms=live_clock_ms(),
+    )  # fmt: skip
+    await sim.start()
+    url = await create_postgres_database("mysymbols_bench_budget")
+    try:
+        await asyncio.to_thread(upgrade_to_head, url)
+        engine_a, engine_b = create_engine(url), create_engine(url)
+        settings = make_settings(url, sim.base_url)
+        try:
+            async with (
+                replica(settings, engine_a) as (gw_a, sessions_a),
+                replica(settings, engine_b) as (gw_b, sessions_b),
+            ):
+                async with sessions_a() as session:
+                    await UniverseService(session, gw_a).sync()
+                    await session.commit()
+                await gw_b.list_contracts()
+                await set_shortlist(sessions_a, 150)
+                await asyncio.sleep(args.window_s)
+                mark = len(sim.requests)
+                started = time.monotonic()
+                score, candles = await asyncio.gather(
+                    score_once(sim, gw_a, sessions_a, "replica A: scoring run"),
+                    refresh_candles(gw_b, sessions_b),
+                )
+                wall = time.monotonic() - started
+                both = Measured("both together", wall, sim.requests[mark:])
+                mine = {id(r) for r in score.records}
+                records_b = [r for r in both.records if id(r) not in mine]
+                return [
+                    score,
+                    Measured("replica B: candle refresh", candles, records_b),
+                    both,
+                ]
+        finally:
+            await engine_a.dispose()
+            await engine_b.dispose()
+    finally:
+        await drop_postgres_database(url)
+        await sim.stop()
+
+
+async def refresh_candles(
+    gateway: KucoinGateway, sessions: async_sessionmaker[AsyncSession]
+) -> float:
+    started = time.monotonic()
+    async with sessions() as session:
+        rows = (await session.scalars(select(Symbol).where(Symbol.is_eligible))).all()
+        await CandleService(session, gateway).refresh(rows, lookback=500)
+        await session.commit()
+    return time.monotonic() - started
+
+
+def render(title: str, rows: Sequence[Measured], args: argparse.Namespace) -> str:
+    lines = [
+        f"-- {title}",
+        f"{'run':<28}{'weight':>8}{'wall s':>9}{'floor s':>9}{'wall/floor':>11}{'429':>5}"
+        f"{'scored':>8}  weight by endpoint",
+    ]
+    for m in rows:
+        floor = floor_s(m.weight, args.quota, args.window_s)
+        ratio = "-" if floor <= 0 else f"{m.wall_s / floor:.2f}"
+        endpoints = " ".join(f"{k}={v}" for k, v in sorted(m.by_endpoint().items()))
+        scored = "-" if m.scored is None else str(m.scored)
+        lines.append(
+            f"{m.label:<28}{m.weight:>8}{m.wall_s:>9.2f}{floor:>9.2f}{ratio:>11}"
+            f"{m.rate_limited:>5}{scored:>8}  {endpoints}"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.bench_scoring_budget",
+        description="Weight and wall time of scoring runs; two replicas refreshing together.",
+    )
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--quota", type=int, default=2000)
+    parser.add_argument("--window-s", type=float, default=30.0)
+    parser.add_argument("--runs", type=int, default=4, help="a first run and runs-1 steady ones")
+    parser.add_argument(
+        "--cases", nargs="+", default=["shortlist-150", "universe", "replicas"],
+        choices=["shortlist-150", "universe", "replicas"],
+    )  # fmt: skip
+    return parser.parse_args(argv)
+
+
+async def run(args: argparse.Namespace) -> list[str]:
+    out = []
+    for case in args.cases:
+        print(f"running {case} ...", flush=True)
+        if case == "replicas":
+            out.append(
+                render("two replicas at once (PostgreSQL)", await bench_replicas(args), args)
+            )
+        else:
+            out.append(render(f"{case} (SQLite)", await bench_runs(args, case, args.runs), args))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    started = time.monotonic()
+    tables = asyncio.run(run(args))
+    print(f"quota={args.quota}/{args.window_s:g} s latency={args.latency_ms:g} ms")
+    print("\n".join(tables))
+    print(f"(benchmark total {time.monotonic() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
