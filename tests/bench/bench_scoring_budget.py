@@ -4,7 +4,9 @@
 Against the loopback simulator (its recorded 406-contract universe, KuCoin's quota of 2 000
 weight per 30 s, 50 ms latency, its clock on real time) and the app's own stack:
 
-1. `shortlist-150`: a first scoring run and three steady-state runs back to back (SQLite);
+1. `shortlist-150`: a first scoring run and three steady-state runs, each `--gap-s` after the
+   previous one ends (default one window, so each starts with the pool empty as a scheduled run
+   15 minutes later would; `--gap-s 0`: back to back), on SQLite;
 2. `universe`: the same with `scoring_shortlist` covering every eligible contract;
 3. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
    built by the app's factory) calling KuCoin at the same moment: one runs a scoring run (150
@@ -145,9 +147,10 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
     with tempfile.TemporaryDirectory() as tmp:
         url = sqlite_url(Path(tmp))
         await asyncio.to_thread(upgrade_to_head, url)
-        engine = create_engine(url)
+        settings = make_settings(url, sim.base_url)
+        engine = create_engine(settings)
         try:
-            async with replica(make_settings(url, sim.base_url), engine) as (gateway, sessions):
+            async with replica(settings, engine) as (gateway, sessions):
                 async with sessions() as session:
                     await UniverseService(session, gateway).sync()
                     await session.commit()
@@ -157,6 +160,8 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
                 out = []
                 for i in range(runs):
                     label = "first" if i == 0 else f"steady {i}"
+                    if i:
+                        await asyncio.sleep(args.gap_s)
                     print(f"  {case}: {label} ...", flush=True)
                     out.append(await score_once(sim, gateway, sessions, label))
                 return out
@@ -175,8 +180,8 @@ async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
     url = await create_postgres_database("mysymbols_bench_budget")
     try:
         await asyncio.to_thread(upgrade_to_head, url)
-        engine_a, engine_b = create_engine(url), create_engine(url)
         settings = make_settings(url, sim.base_url)
+        engine_a, engine_b = create_engine(settings), create_engine(settings)
         try:
             async with (
                 replica(settings, engine_a) as (gw_a, sessions_a),
@@ -248,6 +253,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--quota", type=int, default=2000)
     parser.add_argument("--window-s", type=float, default=30.0)
+    parser.add_argument(
+        "--gap-s", type=float, default=30.0,
+        help="pause between runs (default one window: each run starts with the pool empty)",
+    )  # fmt: skip
     parser.add_argument("--runs", type=int, default=4, help="a first run and runs-1 steady ones")
     parser.add_argument(
         "--cases", nargs="+", default=["shortlist-150", "universe", "replicas"],
