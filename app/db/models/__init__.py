@@ -1,5 +1,6 @@
 """All ORM models, imported here so `Base.metadata` is complete for Alembic."""
 
+from app.db.models.budget import ExchangeWeight
 from app.db.models.events import EventOutbox
 from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
@@ -15,6 +16,7 @@ __all__ = [
     "Candle",
     "CandleGap",
     "EventOutbox",
+    "ExchangeWeight",
     "FundingSettlement",
     "IdempotencyKey",
     "JobRun",

@@ -53,6 +53,11 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         ("scoring_candles", 500, "Hourly candles per symbol the scorer reads."),
         ("scoring_min_listing_days", 3, "Stage 1 skips contracts listed more recently than this."),
         ("scoring_max_abs_funding", 0.01, "Stage 1 skips contracts with |funding| above this."),
+        (
+            "scoring_rotation",
+            True,
+            "Also score the rest of the eligible universe, oldest first, each contract hourly.",
+        ),
         ("gate_min_history", 200, "Fewest candles a symbol needs (INSUFFICIENT_HISTORY)."),
         ("gate_max_gap_ratio", 0.02, "Largest share of missing candles (CANDLE_GAPS)."),
         ("gate_max_ticker_age_s", 300, "Oldest book/ticker a score may use (STALE_TICKER)."),
