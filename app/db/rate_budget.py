@@ -2,7 +2,10 @@
 
 Each spend is one short transaction of its own (not the caller's): an advisory lock serialises
 the replicas, the database's clock orders the sends, and rows older than the window are dropped
-as it goes. Unreachable or slow, it raises `SharedWindowUnavailable` and the limiter falls back.
+as it goes. A send reaches KuCoin a little after it is recorded (the commit, the request, the
+network), and KuCoin counts its arrival: each send is held in the window `slack_s` longer than
+the window itself, so arrivals never crowd into one of KuCoin's windows. Unreachable or slow, it
+raises `SharedWindowUnavailable` and the limiter falls back.
 """
 
 from __future__ import annotations
@@ -28,14 +31,22 @@ class PostgresWindow:
     """`SharedWindow` of one KuCoin host's public pool in the `exchange_weight` table."""
 
     def __init__(
-        self, engine: AsyncEngine, *, replica: str, pool: str, timeout_s: float = 2.0
+        self,
+        engine: AsyncEngine,
+        *,
+        replica: str,
+        pool: str,
+        timeout_s: float = 2.0,
+        slack_s: float = 0.5,
     ) -> None:
         self.engine = engine
         self.replica = replica
         self.pool = pool
         self.timeout_s = timeout_s
+        self.slack_s = slack_s
 
     async def spend(self, weight: int, quota: int, window_s: float) -> float:
+        window_s += self.slack_s
         try:
             async with asyncio.timeout(self.timeout_s), self.engine.begin() as connection:
                 await connection.execute(

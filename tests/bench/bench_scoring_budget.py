@@ -6,14 +6,17 @@ weight per 30 s, 50 ms latency, its clock on real time) and the app's own stack:
 
 1. `shortlist-150`: a first scoring run and three steady-state runs, each `--gap-s` after the
    previous one ends (default one window, so each starts with the pool empty as a scheduled run
-   15 minutes later would; `--gap-s 0`: back to back), on SQLite;
+   15 minutes later would; `--gap-s 0`: back to back), on SQLite; `shortlist-150-only`: the
+   same with the rotation through the rest of the universe off (`scoring_rotation`);
 2. `universe`: the same with `scoring_shortlist` covering every eligible contract;
 3. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
    built by the app's factory) calling KuCoin at the same moment: one runs a scoring run (150
    shortlisted), the other refreshes the candles of every eligible contract. HTTP 429s counted.
 
-Weight is what the simulator charged (deterministic for a given universe and clock hour); the
-floor is `max(0, W - Q) / (Q / T)` of the run's own weight. Numbers only, no assertions.
+Weight is what the simulator charged (deterministic for a given universe and clock hour); per
+replica, what its client sent and was not refused. The floor is `max(0, W - Q) / (Q / T)` of the
+run's own weight; the windowed floor `(ceil(W / Q) - 1) * T` (no request goes out before the
+window that must hold it opens). Numbers only, no assertions.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import tempfile
 import time
 from collections import Counter
@@ -28,6 +32,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -71,6 +76,9 @@ class Measured:
         return out
 
 
+WEIGHTS = {"contracts": 3, "book": 5, "funding_history": 5, "klines": 3}
+
+
 def endpoint_of(path: str) -> str:
     for prefix, name in (
         ("/api/v1/contracts", "contracts"),
@@ -85,6 +93,11 @@ def endpoint_of(path: str) -> str:
 
 def floor_s(weight: int, quota: int, window_s: float) -> float:
     return max(0, weight - quota) / (quota / window_s)
+
+
+def windowed_floor_s(weight: int, quota: int, window_s: float) -> float:
+    """No request goes out before the window that must hold it opens."""
+    return max(math.ceil(weight / quota) - 1, 0) * window_s
 
 
 def make_settings(database_url: str, sim_url: str) -> Settings:
@@ -103,14 +116,38 @@ async def replica(
         await http.close()
 
 
-async def set_shortlist(sessions: async_sessionmaker[AsyncSession], size: int) -> None:
+async def configure(sessions: async_sessionmaker[AsyncSession], **values: object) -> None:
+    """Set runtime settings (a key this version does not know changes nothing)."""
     async with sessions() as session:
-        await session.execute(
-            update(SystemConfiguration)
-            .where(SystemConfiguration.key == "scoring_shortlist")
-            .values(value=size)
-        )
+        for key, value in values.items():
+            await session.execute(
+                update(SystemConfiguration)
+                .where(SystemConfiguration.key == key)
+                .values(value=value)
+            )
         await session.commit()
+
+
+class SendLog:
+    """What one replica's client sent and how KuCoin answered (its `_interpret`, wrapped)."""
+
+    def __init__(self, gateway: KucoinGateway) -> None:
+        self.sent: list[tuple[str, int]] = []
+        client = gateway.client
+        inner = client._interpret
+
+        def interpret(path: str, status: int, headers: Any, body: bytes) -> Any:
+            self.sent.append((path, status))
+            return inner(path, status, headers, body)
+
+        client._interpret = interpret  # type: ignore[method-assign]
+
+    def as_records(self) -> list[RequestRecord]:
+        return [
+            RequestRecord("GET", path, {}, 0 if status == 429 else WEIGHTS[endpoint_of(path)],
+                          status, 0.0)
+            for path, status in self.sent
+        ]  # fmt: skip
 
 
 async def score_once(
@@ -154,8 +191,12 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
                 async with sessions() as session:
                     await UniverseService(session, gateway).sync()
                     await session.commit()
-                size = 150 if case == "shortlist-150" else await eligible_count(sessions) + 20
-                await set_shortlist(sessions, size)
+                if case == "universe":
+                    await configure(sessions, scoring_shortlist=await eligible_count(sessions) + 20)
+                else:
+                    await configure(
+                        sessions, scoring_shortlist=150, scoring_rotation=case == "shortlist-150"
+                    )
                 await asyncio.sleep(args.window_s)  # the sync's weight leaves the window
                 out = []
                 for i in range(runs):
@@ -191,8 +232,9 @@ async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
                     await UniverseService(session, gw_a).sync()
                     await session.commit()
                 await gw_b.list_contracts()
-                await set_shortlist(sessions_a, 150)
+                await configure(sessions_a, scoring_shortlist=150)
                 await asyncio.sleep(args.window_s)
+                log_a, log_b = SendLog(gw_a), SendLog(gw_b)
                 mark = len(sim.requests)
                 started = time.monotonic()
                 score, candles = await asyncio.gather(
@@ -200,13 +242,10 @@ async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
                     refresh_candles(gw_b, sessions_b),
                 )
                 wall = time.monotonic() - started
-                both = Measured("both together", wall, sim.requests[mark:])
-                mine = {id(r) for r in score.records}
-                records_b = [r for r in both.records if id(r) not in mine]
                 return [
-                    score,
-                    Measured("replica B: candle refresh", candles, records_b),
-                    both,
+                    Measured(score.label, score.wall_s, log_a.as_records(), score.scored),
+                    Measured("replica B: candle refresh", candles, log_b.as_records()),
+                    Measured("both together (simulator)", wall, sim.requests[mark:]),
                 ]
         finally:
             await engine_a.dispose()
@@ -230,16 +269,17 @@ async def refresh_candles(
 def render(title: str, rows: Sequence[Measured], args: argparse.Namespace) -> str:
     lines = [
         f"-- {title}",
-        f"{'run':<28}{'weight':>8}{'wall s':>9}{'floor s':>9}{'wall/floor':>11}{'429':>5}"
-        f"{'scored':>8}  weight by endpoint",
+        f"{'run':<28}{'weight':>8}{'wall s':>9}{'floor s':>9}{'windowed':>9}{'wall/wfl':>9}"
+        f"{'429':>5}{'scored':>8}  weight by endpoint",
     ]
     for m in rows:
         floor = floor_s(m.weight, args.quota, args.window_s)
-        ratio = "-" if floor <= 0 else f"{m.wall_s / floor:.2f}"
+        windowed = windowed_floor_s(m.weight, args.quota, args.window_s)
+        ratio = "-" if windowed <= 0 else f"{m.wall_s / windowed:.2f}"
         endpoints = " ".join(f"{k}={v}" for k, v in sorted(m.by_endpoint().items()))
         scored = "-" if m.scored is None else str(m.scored)
         lines.append(
-            f"{m.label:<28}{m.weight:>8}{m.wall_s:>9.2f}{floor:>9.2f}{ratio:>11}"
+            f"{m.label:<28}{m.weight:>8}{m.wall_s:>9.2f}{floor:>9.2f}{windowed:>9.2f}{ratio:>9}"
             f"{m.rate_limited:>5}{scored:>8}  {endpoints}"
         )
     return "\n".join(lines)
