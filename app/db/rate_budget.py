@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,6 +25,7 @@ from app.exchange.ratelimit import SharedWindowUnavailable
 
 BUDGET_LOCK_KEY = 0x6D79_6B75_636F  # pg advisory lock key of the shared window ("mykuco")
 NOW = func.clock_timestamp()
+LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 class PostgresWindow:
@@ -44,47 +45,53 @@ class PostgresWindow:
         self.pool = pool
         self.timeout_s = timeout_s
         self.slack_s = slack_s
+        self._purge_after = datetime.min.replace(tzinfo=UTC)
 
     async def spend(self, weight: int, quota: int, window_s: float) -> float:
         window_s += self.slack_s
         try:
             async with asyncio.timeout(self.timeout_s), self.engine.begin() as connection:
-                await connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": BUDGET_LOCK_KEY}
-                )
+                await connection.execute(LOCK, {"key": BUDGET_LOCK_KEY})
                 now = await connection.scalar(select(NOW))
                 assert isinstance(now, datetime)
                 horizon = now - timedelta(seconds=window_s)
-                await connection.execute(
-                    delete(ExchangeWeight).where(ExchangeWeight.spent_at <= horizon)
-                )
-                sent = (
-                    await connection.execute(
-                        select(ExchangeWeight.spent_at, ExchangeWeight.weight)
-                        .where(ExchangeWeight.pool == self.pool)
-                        .order_by(ExchangeWeight.spent_at)
-                    )
-                ).all()
-                wait = wait_for_room(sent, weight, quota, window_s, now)
-                if wait <= 0:
+                used = int(await connection.scalar(self._weight_since(horizon)) or 0)
+                if used + weight <= quota:
                     await connection.execute(
                         insert(ExchangeWeight).values(
                             pool=self.pool, spent_at=now, weight=weight, replica=self.replica
                         )
                     )
-                return wait
+                    if now >= self._purge_after:  # rows past the window, now and then
+                        self._purge_after = now + timedelta(seconds=window_s)
+                        await connection.execute(
+                            delete(ExchangeWeight).where(ExchangeWeight.spent_at <= horizon)
+                        )
+                    return 0.0
+                sent = (
+                    await connection.execute(
+                        select(ExchangeWeight.spent_at, ExchangeWeight.weight)
+                        .where(
+                            ExchangeWeight.pool == self.pool,
+                            ExchangeWeight.spent_at > horizon,
+                        )
+                        .order_by(ExchangeWeight.spent_at)
+                    )
+                ).all()
+                return wait_for_room(sent, weight, quota, window_s, now)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise SharedWindowUnavailable(exc.__class__.__name__) from exc
 
+    def _weight_since(self, horizon: Any) -> Select[Any]:
+        return select(func.coalesce(func.sum(ExchangeWeight.weight), 0)).where(
+            ExchangeWeight.pool == self.pool, ExchangeWeight.spent_at > horizon
+        )
+
     async def used(self, window_s: float) -> int:
+        horizon = NOW - timedelta(seconds=window_s + self.slack_s)
         try:
             async with asyncio.timeout(self.timeout_s), self.engine.connect() as connection:
-                total = await connection.scalar(
-                    select(func.coalesce(func.sum(ExchangeWeight.weight), 0)).where(
-                        ExchangeWeight.pool == self.pool,
-                        ExchangeWeight.spent_at > NOW - timedelta(seconds=window_s),
-                    )
-                )
+                total = await connection.scalar(self._weight_since(horizon))
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise SharedWindowUnavailable(exc.__class__.__name__) from exc
         return int(total or 0)
