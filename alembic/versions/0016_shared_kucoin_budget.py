@@ -1,5 +1,6 @@
 """shared KuCoin budget: every replica's sends in one window (`exchange_weight`), a scoring run's
-planned and spent weight (`scoring_run.spend`), and the rotation through the eligible universe
+planned and spent weight (`scoring_run.spend`), until when each contract's funding was asked
+(`funding_checked`), and the rotation through the eligible universe
 
 Revision ID: 0016
 Revises: 0013
@@ -48,6 +49,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_exchange_weight_pool_spent_at", "exchange_weight", ["pool", "spent_at"], unique=False
     )
+    op.create_table(
+        "funding_checked",
+        sa.Column("symbol_id", sa.Integer(), nullable=False),
+        sa.Column("checked_until", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["symbol_id"], ["symbol.id"], name=op.f("fk_funding_checked_symbol_id_symbol"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("symbol_id", name=op.f("pk_funding_checked")),
+    )  # fmt: skip
     with op.batch_alter_table("scoring_run", schema=None) as batch_op:
         batch_op.add_column(sa.Column("spend", JSON, nullable=True))
     configuration = sa.table(
@@ -76,5 +87,6 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("scoring_run", schema=None) as batch_op:
         batch_op.drop_column("spend")
+    op.drop_table("funding_checked")
     op.drop_index("ix_exchange_weight_pool_spent_at", table_name="exchange_weight")
     op.drop_table("exchange_weight")

@@ -1,6 +1,6 @@
 """All ORM models, imported here so `Base.metadata` is complete for Alembic."""
 
-from app.db.models.budget import ExchangeWeight
+from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
 from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
@@ -17,6 +17,7 @@ __all__ = [
     "CandleGap",
     "EventOutbox",
     "ExchangeWeight",
+    "FundingChecked",
     "FundingSettlement",
     "IdempotencyKey",
     "JobRun",

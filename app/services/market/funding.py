@@ -4,7 +4,7 @@ for scoring (and replays) from the store."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,7 @@ from app.exchange.gateway import FundingPoint
 FUNDING_LOOKBACK = timedelta(days=14)
 DEFAULT_INTERVAL = timedelta(hours=8)
 AFTER = timedelta(milliseconds=1)
+PUBLISH_LAG = timedelta(minutes=1)  # a settlement asked for just after its instant may lag
 
 
 class FundingStore:
@@ -25,24 +26,33 @@ class FundingStore:
 
     async def due(self, symbols: Sequence[Symbol], now: datetime) -> dict[str, datetime]:
         """Symbol -> fetch-from time, for symbols that may have settled since their last stored
-        settlement (the whole lookback for those with none)."""
-        latest = await self.funding.latest([s.id for s in symbols])
+        settlement (the whole lookback for those with none). A contract the contract list shows
+        no funding rate for (a dated future) has no settlements to fetch."""
+        ids = [s.id for s in symbols]
+        latest = await self.funding.latest(ids)
+        checked = await self.funding.checked(ids)
         out = {}
         for symbol in symbols:
-            last = latest.get(symbol.id)
-            if last is None:
-                out[symbol.symbol] = now - FUNDING_LOOKBACK
+            if symbol.funding_rate is None:
                 continue
-            interval = _interval(symbol)
-            if last + interval <= now:  # settlements sit on a grid: the next one is due
-                out[symbol.symbol] = last + AFTER
+            last, asked = latest.get(symbol.id), checked.get(symbol.id)
+            if next_settlement(last, asked, _interval(symbol)) <= now:
+                out[symbol.symbol] = now - FUNDING_LOOKBACK if last is None else last + AFTER
         return out
 
     async def store(
-        self, symbols: Sequence[Symbol], settlements: Mapping[str, list[FundingPoint]]
+        self,
+        symbols: Sequence[Symbol],
+        settlements: Mapping[str, list[FundingPoint]],
+        *,
+        asked_until: datetime,
     ) -> int:
-        """Keep fetched settlements (ignoring ones already stored); how many were new."""
+        """Keep fetched settlements (ignoring ones already stored) and until when each symbol
+        was asked; how many were new."""
         ids = {s.symbol: s.id for s in symbols}
+        await self.funding.mark_checked(
+            [ids[symbol] for symbol in settlements if symbol in ids], asked_until
+        )
         rows = [
             {"symbol_id": ids[symbol], "settled_at": point.at, "rate": point.rate}
             for symbol, points in settlements.items()
@@ -60,6 +70,19 @@ class FundingStore:
         ):
             out[names[symbol_id]].append(rate)
         return out
+
+
+def next_settlement(last: datetime | None, asked: datetime | None, interval: timedelta) -> datetime:
+    """The earliest time a settlement not yet fetched can exist: settlements sit on a grid of
+    `interval` through the last one; with none stored, one interval after it was last asked."""
+    if asked is not None:
+        asked -= PUBLISH_LAG
+    if asked is None:
+        return datetime.min.replace(tzinfo=UTC) if last is None else last + interval
+    if last is None:
+        return asked + interval
+    steps = max((asked - last) // interval, 0) + 1
+    return last + steps * interval
 
 
 def _interval(symbol: Symbol) -> timedelta:

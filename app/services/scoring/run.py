@@ -172,7 +172,7 @@ class ScoringRunService:
                 now=as_of,
             )
         funding = FundingStore(self.session)
-        await funding.store(symbols, snapshot.settlements)
+        await funding.store(symbols, snapshot.settlements, asked_until=as_of)
         snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
         checkpoint(0.8)
         return symbols, plan, candles, snapshot

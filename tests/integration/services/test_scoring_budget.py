@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import FundingSettlement, Symbol, SymbolScore
 from app.exchange.client import endpoint_name
 from app.exchange.gateway import KucoinGateway
+from app.services.market.funding import next_settlement
 from app.services.scoring.run import ScoringRunService
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
@@ -168,3 +169,20 @@ class TestRotation:
         assert run.spend["planned"]["rotation"] == []
         assert run.exclusions["stage1"]["rotation"] == 0
         assert len(run.inputs["symbol_ids"]) == run.exclusions["stage1"]["shortlisted"]
+
+
+class TestNextSettlement:
+    LAST = datetime(2026, 11, 23, 8, tzinfo=UTC)
+    EIGHT = timedelta(hours=8)
+
+    def test_on_the_grid_after_the_last_one_and_what_was_asked(self) -> None:
+        assert next_settlement(self.LAST, None, self.EIGHT) == self.LAST + self.EIGHT
+        asked = self.LAST + timedelta(hours=9)  # asked after 16:00 found nothing yet
+        assert next_settlement(self.LAST, asked, self.EIGHT) == self.LAST + 2 * self.EIGHT
+        just_after = self.LAST + self.EIGHT + timedelta(seconds=5)  # may not be published yet
+        assert next_settlement(self.LAST, just_after, self.EIGHT) == self.LAST + self.EIGHT
+
+    def test_a_contract_without_settlements_is_asked_once_an_interval(self) -> None:
+        asked = self.LAST + timedelta(hours=1)
+        assert next_settlement(None, asked, self.EIGHT) == asked - timedelta(minutes=1) + self.EIGHT
+        assert next_settlement(None, None, self.EIGHT) == datetime.min.replace(tzinfo=UTC)
