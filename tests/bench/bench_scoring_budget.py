@@ -9,7 +9,9 @@ weight per 30 s, 50 ms latency, its clock on real time) and the app's own stack:
    15 minutes later would; `--gap-s 0`: back to back), on SQLite; `shortlist-150-only`: the
    same with the rotation through the rest of the universe off (`scoring_rotation`);
 2. `universe`: the same with `scoring_shortlist` covering every eligible contract;
-3. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
+3. `scheduled-150` (on demand): as `shortlist-150`, but the simulator's clock moves on 15 minutes
+   (the scheduler's interval) before each run, for 90 minutes: candles and funding come due;
+4. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
    built by the app's factory) calling KuCoin at the same moment: one runs a scoring run (150
    shortlisted), the other refreshes the 15-minute candles of every eligible contract. HTTP 429s
    counted.
@@ -32,6 +34,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +54,9 @@ from tests.databases import create_postgres_database, drop_postgres_database, sq
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 from tests.sim_fixtures import live_clock_ms
 
-CASES = ("shortlist-150", "shortlist-150-only", "universe", "replicas")
+CASES = ("shortlist-150", "shortlist-150-only", "universe", "replicas", "scheduled-150")
+SCHEDULE_S = 900  # score_refresh_interval_s
+SCHEDULED_RUNS = 7  # the first, then 90 minutes of runs
 
 
 @dataclass
@@ -156,12 +161,16 @@ async def score_once(
     gateway: KucoinGateway,
     sessions: async_sessionmaker[AsyncSession],
     label: str,
+    *,
+    sim_time: bool = False,
 ) -> Measured:
+    """One run (at the simulator's time with `sim_time`, for a clock that moves faster)."""
     mark = len(sim.requests)
     started = time.monotonic()
+    now = datetime.fromtimestamp(sim.clock.now(), tz=UTC) if sim_time else None
     async with sessions() as session:
         run = await ScoringRunService(session, gateway, asyncio.Lock()).calculate(
-            triggered_by="bench"
+            triggered_by="bench", now=now
         )
         await session.commit()
         scored = run.scored_count
@@ -200,12 +209,16 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
                     )
                 await asyncio.sleep(args.window_s)  # the sync's weight leaves the window
                 out = []
-                for i in range(runs):
+                scheduled = case == "scheduled-150"
+                for i in range(SCHEDULED_RUNS if scheduled else runs):
                     label = "first" if i == 0 else f"steady {i}"
                     if i:
                         await asyncio.sleep(args.gap_s)
+                    if i and scheduled:  # the scheduler's interval, on the simulator's clock
+                        sim.clock.advance(SCHEDULE_S)
+                        label = f"+{i * SCHEDULE_S // 60} min"
                     print(f"  {case}: {label} ...", flush=True)
-                    out.append(await score_once(sim, gateway, sessions, label))
+                    out.append(await score_once(sim, gateway, sessions, label, sim_time=scheduled))
                 return out
         finally:
             await engine.dispose()
