@@ -38,7 +38,7 @@ class PostgresWindow:
         replica: str,
         pool: str,
         timeout_s: float = 2.0,
-        slack_s: float = 0.5,
+        slack_s: float = 1.0,
     ) -> None:
         self.engine = engine
         self.replica = replica
