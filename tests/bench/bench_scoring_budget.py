@@ -11,6 +11,7 @@ weight per 30 s, 50 ms latency, its clock on real time) and the app's own stack:
 2. `universe`: the same with `scoring_shortlist` covering every eligible contract;
 3. `scheduled-150` (on demand): as `shortlist-150`, but the simulator's clock moves on 15 minutes
    (the scheduler's interval) before each run, for 90 minutes: candles and funding come due;
+   `scheduled-150-only`: the same with the rotation off;
 4. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
    built by the app's factory) calling KuCoin at the same moment: one runs a scoring run (150
    shortlisted), the other refreshes the 15-minute candles of every eligible contract. HTTP 429s
@@ -54,7 +55,10 @@ from tests.databases import create_postgres_database, drop_postgres_database, sq
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 from tests.sim_fixtures import live_clock_ms
 
-CASES = ("shortlist-150", "shortlist-150-only", "universe", "replicas", "scheduled-150")
+CASES = (
+    "shortlist-150", "shortlist-150-only", "universe", "replicas",
+    "scheduled-150", "scheduled-150-only",
+)  # fmt: skip
 SCHEDULE_S = 900  # score_refresh_interval_s
 SCHEDULED_RUNS = 7  # the first, then 90 minutes of runs
 
@@ -205,11 +209,11 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
                     await configure(sessions, scoring_shortlist=await eligible_count(sessions) + 20)
                 else:
                     await configure(
-                        sessions, scoring_shortlist=150, scoring_rotation=case == "shortlist-150"
+                        sessions, scoring_shortlist=150, scoring_rotation=not case.endswith("-only")
                     )
                 await asyncio.sleep(args.window_s)  # the sync's weight leaves the window
                 out = []
-                scheduled = case == "scheduled-150"
+                scheduled = case.startswith("scheduled")
                 for i in range(SCHEDULED_RUNS if scheduled else runs):
                     label = "first" if i == 0 else f"steady {i}"
                     if i:
