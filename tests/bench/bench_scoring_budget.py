@@ -118,10 +118,18 @@ def make_settings(database_url: str, sim_url: str) -> Settings:
 async def replica(
     settings: Settings, engine: AsyncEngine
 ) -> AsyncIterator[tuple[KucoinGateway, async_sessionmaker[AsyncSession]]]:
-    """One replica's exchange stack (as the app builds it) and its sessions."""
+    """One replica's exchange stack (as `app.main` builds it: with the shared window where the
+    version has one) and its sessions."""
     http = create_http_session(settings.kucoin)
     try:
-        yield create_gateway(settings.kucoin, http), create_sessionmaker(engine)
+        try:
+            from app.db.rate_budget import shared_window
+        except ImportError:  # before issue 19: each replica's own limiter
+            gateway = create_gateway(settings.kucoin, http)
+        else:
+            shared = shared_window(settings, engine, f"bench-{id(http):x}")
+            gateway = create_gateway(settings.kucoin, http, shared=shared)
+        yield gateway, create_sessionmaker(engine)
     finally:
         await http.close()
 
