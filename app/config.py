@@ -45,6 +45,10 @@ class KucoinSettings(BaseModel):
     quota: int = Field(default=2000, ge=10)
     """Public-pool request weight allowed per window (KuCoin: 2000 per 30 s)."""
     quota_window_s: float = Field(default=30.0, gt=0)
+    shared_budget: bool = True
+    """On PostgreSQL, every replica spends the quota from one window kept in the database."""
+    replicas: int = Field(default=2, ge=1)
+    """Replicas expected to share the quota: without the shared window, each keeps to 1/n."""
     max_attempts: int = Field(default=5, ge=1, le=5)
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_reset_s: float = Field(default=30.0, gt=0)

@@ -39,6 +39,7 @@ from app.config import Settings
 from app.dashboard import install_dashboard
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.notifications import CHANGES, EVENTS, ChangeListener
+from app.db.rate_budget import shared_window
 from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
@@ -73,7 +74,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
         http = create_http_session(settings.kucoin)
-        gateway = create_gateway(settings.kucoin, http)
+        gateway = create_gateway(
+            settings.kucoin, http, shared=shared_window(settings, engine, replica_name())
+        )
         prices = PriceCache(gateway)
         stream = None
         if settings.kucoin.websocket_enabled:

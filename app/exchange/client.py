@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from app.backoff import backoff_delay
 from app.config import LIVE_KUCOIN_FUTURES_URL
 from app.db.types import utcnow
+from app.exchange import spend
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.errors import (
     BadResponse,
@@ -69,6 +70,28 @@ WEIGHTS = {
     "status": 4,
     "bullet_public": 10,
 }
+
+# Path prefixes to the endpoint names above (longest first), for accounting.
+ENDPOINTS = (
+    ("/api/v1/contracts/", "contracts"),
+    ("/api/v1/ticker", "ticker"),
+    ("/api/v1/kline/query", "klines"),
+    ("/api/v1/funding-rate/", "funding_current"),
+    ("/api/v1/contract/funding-rates", "funding_history"),
+    ("/api/v1/level2/", "depth"),
+    ("/api/v1/trade/history", "trades"),
+    ("/api/v1/timestamp", "timestamp"),
+    ("/api/v1/status", "status"),
+    ("/api/v1/bullet-public", "bullet_public"),
+)
+
+
+def endpoint_name(path: str) -> str:
+    """The accounting name of a request path (`depth` for `/api/v1/level2/depth20`)."""
+    for prefix, name in ENDPOINTS:
+        if path.startswith(prefix):
+            return name
+    return path
 
 
 @dataclass(frozen=True)
@@ -244,10 +267,13 @@ class KucoinFuturesClient:
                 if attempt >= self.retry.max_attempts or wait > self.retry.max_rate_limit_wait_s:
                     raise
                 continue  # the limiter holds the next send until the reset
-            except ExchangeError:
+            except ExchangeError as exc:
                 self.breaker.record_success()  # a definite answer: KuCoin is up
+                if exc.code != "404":  # KuCoin counts what it answered, except unknown paths
+                    spend.charge(endpoint_name(path), weight)
                 raise
             self.breaker.record_success()
+            spend.charge(endpoint_name(path), weight)
             return data
 
     async def _send_once(self, method: str, path: str, params: Mapping[str, Any] | None) -> Any:

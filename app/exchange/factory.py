@@ -8,7 +8,7 @@ from app.config import KucoinSettings
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.client import KucoinFuturesClient, RetryPolicy
 from app.exchange.gateway import KucoinGateway
-from app.exchange.ratelimit import WeightLimiter
+from app.exchange.ratelimit import SharedWindow, WeightLimiter
 from app.exchange.symbols import SymbolConverter
 
 
@@ -22,11 +22,20 @@ def create_http_session(settings: KucoinSettings) -> aiohttp.ClientSession:
     )
 
 
-def create_gateway(settings: KucoinSettings, http: aiohttp.ClientSession) -> KucoinGateway:
+def create_gateway(
+    settings: KucoinSettings,
+    http: aiohttp.ClientSession,
+    *,
+    shared: SharedWindow | None = None,
+) -> KucoinGateway:
+    """With `shared`, the weight budget is every replica's (see `app.exchange.ratelimit`)."""
+    limiter = WeightLimiter(
+        settings.quota, settings.quota_window_s, shared=shared, replicas=settings.replicas
+    )
     client = KucoinFuturesClient(
         http,
         settings.futures_url,
-        limiter=WeightLimiter(settings.quota, settings.quota_window_s),
+        limiter=limiter,
         breaker=CircuitBreaker(
             failure_threshold=settings.breaker_failure_threshold,
             reset_timeout_s=settings.breaker_reset_s,

@@ -12,6 +12,7 @@ from app.exchange.breaker import BreakerSnapshot
 from app.exchange.client import KucoinFuturesClient
 from app.exchange.errors import ExchangeError
 from app.exchange.models import Contract, ms_to_datetime
+from app.exchange.ratelimit import BudgetSnapshot
 from app.exchange.symbols import SymbolConverter, info_from_contract
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,13 @@ class KucoinGateway:
 
     def breaker(self) -> BreakerSnapshot:
         return self.client.breaker.snapshot()
+
+    def budget(self) -> BudgetSnapshot:
+        return self.client.limiter.snapshot()
+
+    async def free_weight(self) -> int:
+        """Weight KuCoin's window has free now (every replica's spend, when shared)."""
+        return await self.client.limiter.available()
 
     async def list_contracts(self) -> list[ContractInfo]:
         """Every listed contract; also (re)loads the converter from this list."""

@@ -5,14 +5,28 @@ the quota, telling the milliseconds to the reset in `gw-ratelimit-reset`. We kee
 what we sent (never more than the quota in any window, whatever the server's phase), follow the
 server's `remaining`/`reset` headers when they are tighter (other clients may share the IP), and
 after a 429 send nothing to the pool until the reset.
+
+Replicas of one deployment share one IP's quota: given a `SharedWindow` (PostgreSQL-backed, see
+`app.db.rate_budget`), a send is also recorded there and waits while every replica together
+has spent the quota in the window. A replica that cannot reach it falls back to a conservative
+local share (quota / expected replicas) and tries the shared window again after a while.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from app.exchange import spend
+
+logger = logging.getLogger(__name__)
+
+BudgetMode = Literal["local", "shared", "fallback"]
 
 
 class PoolExhausted(Exception):
@@ -23,19 +37,58 @@ class PoolExhausted(Exception):
         self.wait_s = wait_s
 
 
+class SharedWindowUnavailable(Exception):
+    """The shared window could not be reached (or did not answer in time)."""
+
+
+class SharedWindow(Protocol):
+    """A weight window every replica of a deployment spends from, with the limiter's rules."""
+
+    async def spend(self, weight: int, quota: int, window_s: float) -> float:
+        """Record `weight` and return 0 if the window has room, else the seconds until it has
+        (recording nothing). Raises `SharedWindowUnavailable`."""
+        ...
+
+    async def used(self, window_s: float) -> int:
+        """Weight every replica spent in the last `window_s`."""
+        ...
+
+
+@dataclass(frozen=True)
+class BudgetSnapshot:
+    mode: BudgetMode
+    quota: int
+    window_s: float
+    local_quota: int
+    used_here: int
+    """Weight this replica sent in the current window."""
+    waited_s: float
+    fallback_reason: str | None
+
+
 class WeightLimiter:
     def __init__(
         self,
         quota: int,
         window_s: float,
         *,
+        shared: SharedWindow | None = None,
+        replicas: int = 1,
+        retry_shared_s: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if quota <= 0 or window_s <= 0:
-            raise ValueError("quota and window must be positive")
+        if quota <= 0 or window_s <= 0 or replicas <= 0:
+            raise ValueError("quota, window and replicas must be positive")
         self.quota = quota
         self.window_s = window_s
+        self.shared = shared
+        self.replicas = replicas
+        self.retry_shared_s = retry_shared_s
+        self.fallback_reason: str | None = None
+        self._shared_retry_at = 0.0
+        self.waited_s = 0.0
+        """Seconds sends were held by this limiter since it was built."""
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[tuple[float, int]] = deque()
@@ -55,6 +108,8 @@ class WeightLimiter:
         async with self._lock:  # FIFO: one waiter at a time computes and sleeps
             while True:
                 wait = self._wait_needed(weight)
+                if wait <= 0 and self._uses_shared():
+                    wait = await self._spend_shared(weight)
                 if max_wait_s is not None and wait > max_wait_s:
                     raise PoolExhausted(wait)
                 if wait <= 0:
@@ -65,6 +120,71 @@ class WeightLimiter:
                         self._server_remaining -= weight
                     return
                 await self._sleep(wait)
+                self.waited_s += wait
+                spend.waited(wait)
+
+    @property
+    def mode(self) -> BudgetMode:
+        """`local`: this limiter is the budget; `shared`: every replica's; `fallback`: the
+        shared one is unreachable, this replica keeps to its share."""
+        if self.shared is None:
+            return "local"
+        return "fallback" if self.fallback_reason is not None else "shared"
+
+    def snapshot(self) -> BudgetSnapshot:
+        return BudgetSnapshot(
+            mode=self.mode,
+            quota=self.quota,
+            window_s=self.window_s,
+            local_quota=self.local_quota,
+            used_here=self.used,
+            waited_s=round(self.waited_s, 3),
+            fallback_reason=self.fallback_reason,
+        )
+
+    @property
+    def local_quota(self) -> int:
+        """The quota this replica's own log keeps to (its share while falling back)."""
+        if self.mode == "fallback":
+            return max(self.quota // self.replicas, 1)
+        return self.quota
+
+    async def available(self) -> int:
+        """Weight that could be sent now without waiting (every replica's spend counted)."""
+        free = self.local_quota - self.used
+        if self._uses_shared() and self.shared is not None:
+            try:
+                free = min(free, self.quota - await self.shared.used(self.window_s))
+            except SharedWindowUnavailable as exc:
+                self._fall_back(exc)
+                free = self.local_quota - self.used
+        return max(free, 0)
+
+    def _uses_shared(self) -> bool:
+        if self.shared is None:
+            return False
+        return self.fallback_reason is None or self._clock() >= self._shared_retry_at
+
+    async def _spend_shared(self, weight: int) -> float:
+        assert self.shared is not None
+        try:
+            wait = await self.shared.spend(weight, self.quota, self.window_s)
+        except SharedWindowUnavailable as exc:
+            self._fall_back(exc)
+            return self._wait_needed(weight)  # now against this replica's share
+        if self.fallback_reason is not None:
+            logger.warning("shared KuCoin budget reachable again; leaving the local share")
+            self.fallback_reason = None
+        return wait
+
+    def _fall_back(self, exc: SharedWindowUnavailable) -> None:
+        if self.fallback_reason is None:
+            logger.warning(
+                "shared KuCoin budget unreachable (%s); keeping to a local share of %d / %d",
+                exc, max(self.quota // self.replicas, 1), self.quota,
+            )  # fmt: skip
+        self.fallback_reason = str(exc) or exc.__class__.__name__
+        self._shared_retry_at = self._clock() + self.retry_shared_s
 
     def _wait_needed(self, weight: int) -> float:
         now = self._clock()
@@ -79,13 +199,14 @@ class WeightLimiter:
             and self._server_remaining < weight
         ):
             return self._server_reset_at - now
-        if self._used + weight <= self.quota:
+        quota = self.local_quota
+        if self._used + weight <= quota:
             return 0.0
         # Wait until enough of the oldest sends leave the window.
         freed = 0
         for sent_at, sent_weight in self._sent:
             freed += sent_weight
-            if self._used - freed + weight <= self.quota:
+            if self._used - freed + weight <= quota:
                 return max(sent_at + self.window_s - now, 1e-3)
         return self.window_s
 

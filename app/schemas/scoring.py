@@ -52,6 +52,12 @@ class ScoringRunRead(BaseModel):
     config_hash: str | None
     duration_ms: float | None
     triggered_by: str | None
+    spend: dict[str, Any] | None = Field(
+        default=None,
+        description="KuCoin weight: `planned` before stage 2 (by endpoint and symbol, the "
+        "rotation, the window's free weight) and `spent` (by endpoint as KuCoin counted it, "
+        "requests, seconds the limiter held sends).",
+    )
 
 
 class ScoringRunDetail(ScoringRunRead):

@@ -41,6 +41,24 @@ class MarketDataCheck(BaseModel):
     breaker_times_opened: int
 
 
+class KucoinBudgetCheck(BaseModel):
+    """KuCoin's request-weight budget as this replica keeps to it."""
+
+    mode: Literal["local", "shared", "fallback"]
+    detail: str
+    quota: int
+    window_s: float
+    local_quota: int = Field(description="The quota this replica's own log keeps to.")
+    used_here: int = Field(description="Weight this replica sent in the current window.")
+    limiter_wait_s: float = Field(description="Seconds the limiter held sends since start.")
+    fallback_reason: str | None = None
+    last_scoring_run: dict[str, Any] | None = Field(
+        default=None,
+        description="The newest scoring run's id and its spend: weight by endpoint, seconds "
+        "waited for the limiter.",
+    )
+
+
 class JobCheck(BaseModel):
     """The newest run of one background job (any replica)."""
 
@@ -118,3 +136,4 @@ class Status(BaseModel):
     scheduler_enabled: bool = False
     jobs: list[JobCheck] = []
     bootstrap: BootstrapCheck | None = None
+    kucoin_budget: KucoinBudgetCheck | None = None

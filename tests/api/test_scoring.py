@@ -76,6 +76,21 @@ class TestCalculateAndRank:
         }
         assert detail["exclusions"]["by_reason"] == {}
 
+    async def test_the_run_shows_the_kucoin_weight_it_planned_and_spent(
+        self, api: httpx.AsyncClient, sim: KucoinSimulator
+    ) -> None:
+        run = await calculate(api)
+        charged = sum(r.weight for r in sim.requests)
+        detail = (await api.get(f"{BASE}/runs/{run['id']}", headers=READ)).json()
+        spent = detail["spend"]["spent"]
+        assert spent["weight"] == charged and spent["limiter_wait_s"] >= 0
+        assert spent["weight_by_endpoint"] == {
+            "contracts": 3, "depth": 30 * 5, "funding_history": 30 * 5, "klines": 30 * 2 * 3
+        }  # fmt: skip
+        planned = detail["spend"]["planned"]
+        assert planned["weight_by_endpoint"] == spent["weight_by_endpoint"]
+        assert planned["weight_by_symbol"]["BTCUSDT"] == 5 + 5 + 2 * 3
+
     async def test_rankings_by_one_component(self, api: httpx.AsyncClient) -> None:
         await calculate(api)
         body = (

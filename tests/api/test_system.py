@@ -48,6 +48,17 @@ class TestStatus:
         assert market["last_update_at"] is None
         assert market["stale"] is True
 
+    async def test_names_the_kucoin_budget_this_replica_keeps_to(
+        self, client: httpx.AsyncClient, backend: str
+    ) -> None:
+        budget = (await client.get("/api/symbol-mgmt/status")).json()["kucoin_budget"]
+        assert (budget["quota"], budget["window_s"]) == (2000, 30.0)
+        if backend == "sqlite":  # one process: its limiter is the budget
+            assert budget["mode"] == "local" and "SQLite" in budget["detail"]
+        else:  # every replica spends from the database's window
+            assert budget["mode"] == "shared" and "PostgreSQL" in budget["detail"]
+        assert budget["local_quota"] == 2000 and budget["fallback_reason"] is None
+        assert budget["last_scoring_run"] is None
 
 class TestMarketDataSource:
     """`/status` and the `X-Market-Data-Source` header of every answer name the source."""

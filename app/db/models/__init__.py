@@ -1,5 +1,6 @@
 """All ORM models, imported here so `Base.metadata` is complete for Alembic."""
 
+from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
 from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
@@ -22,6 +23,8 @@ __all__ = [
     "CandleGap",
     "ConfigurationChange",
     "EventOutbox",
+    "ExchangeWeight",
+    "FundingChecked",
     "FundingSettlement",
     "IdempotencyKey",
     "JobRun",

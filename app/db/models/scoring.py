@@ -78,6 +78,8 @@ class ScoringRun(Base):
     duration_ms: Mapped[float | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
     triggered_by: Mapped[str | None] = mapped_column(String(80))
+    spend: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """KuCoin weight planned and spent by endpoint, and seconds the limiter held sends."""
 
 
 class SymbolScore(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import FundingSettlement
+from app.db.models import FundingChecked, FundingSettlement
 
 
 class FundingRepository:
@@ -57,3 +57,26 @@ class FundingRepository:
             .order_by(FundingSettlement.symbol_id, FundingSettlement.settled_at)
         )
         return [(i, at, float(rate)) for i, at, rate in rows.all()]
+
+    async def checked(self, symbol_ids: Sequence[int]) -> dict[int, datetime]:
+        """Until when each symbol's settlements were last asked for."""
+        rows = await self.session.execute(
+            select(FundingChecked.symbol_id, FundingChecked.checked_until).where(
+                FundingChecked.symbol_id.in_(symbol_ids)
+            )
+        )
+        return {symbol_id: at for symbol_id, at in rows.all()}
+
+    async def mark_checked(self, symbol_ids: Sequence[int], until: datetime) -> None:
+        if not symbol_ids:
+            return
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(FundingChecked).values(
+            [{"symbol_id": i, "checked_until": until} for i in symbol_ids]
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[FundingChecked.symbol_id],
+                set_={"checked_until": statement.excluded.checked_until},
+            )
+        )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, undefer
 
@@ -102,6 +102,30 @@ class ScoringRepository:
         for row in (await self.session.scalars(query)).all():
             out[row.run_id][row.symbol_id] = row
         return out
+
+    async def last_scored_at(self, since: datetime) -> dict[int, datetime]:
+        """Symbol id -> start of the newest completed run since `since` that scored it."""
+        query = (
+            select(SymbolScore.symbol_id, func.max(ScoringRun.started_at))
+            .join(ScoringRun, ScoringRun.id == SymbolScore.run_id)
+            .where(
+                ScoringRun.started_at >= since,
+                ScoringRun.status == "completed",
+                SymbolScore.component == COMPOSITE,
+            )
+            .group_by(SymbolScore.symbol_id)
+        )
+        return {symbol_id: at for symbol_id, at in (await self.session.execute(query)).all()}
+
+    async def best_symbol_ids(self, run_id: int, limit: int) -> list[int]:
+        """A run's best `limit` symbols by composite."""
+        query = (
+            select(SymbolScore.symbol_id)
+            .where(SymbolScore.run_id == run_id, SymbolScore.component == COMPOSITE)
+            .order_by(SymbolScore.score.desc(), SymbolScore.symbol_id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(query)).all())
 
     async def add_scores(self, rows: Iterable[dict[str, Any]]) -> None:
         """Insert in slices, so the event loop serves other requests between them."""

@@ -1,4 +1,4 @@
-"""Stage-2 market data for scoring: order books and funding history for a shortlist."""
+"""Stage-2 market data for scoring: order books, and funding settlements not yet stored."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.exchange.errors import ExchangeError
-from app.exchange.gateway import KucoinGateway
+from app.exchange.gateway import FundingPoint, KucoinGateway
 from app.progress import advance
 
 logger = logging.getLogger(__name__)
-
-FUNDING_LOOKBACK = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -28,44 +26,65 @@ class BookAndFunding:
 @dataclass
 class SnapshotResult:
     symbols: dict[str, BookAndFunding] = field(default_factory=dict)
+    settlements: dict[str, list[FundingPoint]] = field(default_factory=dict)
+    """Settlements fetched this run (after the last stored one), oldest first."""
     failures: dict[str, str] = field(default_factory=dict)  # "SYMBOL:book" -> error slug
+
+    def with_funding(self, history: Mapping[str, list[float]]) -> SnapshotResult:
+        """The books joined with each symbol's stored funding history."""
+        symbols = {
+            symbol: BookAndFunding(part.bids, part.asks, part.book_at, history.get(symbol, []))
+            for symbol, part in self.symbols.items()
+        }
+        return SnapshotResult(symbols, self.settlements, self.failures)
 
 
 async def collect(
     gateway: KucoinGateway,
     multipliers: Mapping[str, float],
     *,
+    funding_from: Mapping[str, datetime],
     now: datetime,
     concurrency: int = 16,
 ) -> SnapshotResult:
-    """Book (depth 20) and funding history of each symbol; a failure leaves that part empty."""
+    """Book (depth 20) of each symbol of `multipliers`, and the funding settlements of each
+    symbol of `funding_from` since its time; a failure leaves that part empty."""
     result = SnapshotResult()
     limit = asyncio.Semaphore(concurrency)
+    total = len(multipliers) + len(funding_from)
     done = [0]
 
-    async def one(symbol: str, multiplier: float) -> None:
+    def step() -> None:
+        done[0] += 1
+        advance(done[0] / total)
+
+    async def book(symbol: str, multiplier: float) -> None:
         async with limit:
             bids: list[list[float]] = []
             asks: list[list[float]] = []
             book_at = None
-            funding: list[float] = []
             try:
-                book = await gateway.get_order_book(symbol, 20)
-                bids = [[price, lots * multiplier] for price, lots in book.bids]
-                asks = [[price, lots * multiplier] for price, lots in book.asks]
-                book_at = book.at
+                got = await gateway.get_order_book(symbol, 20)
+                bids = [[price, lots * multiplier] for price, lots in got.bids]
+                asks = [[price, lots * multiplier] for price, lots in got.asks]
+                book_at = got.at
             except ExchangeError as exc:
                 result.failures[f"{symbol}:book"] = exc.slug
+            result.symbols[symbol] = BookAndFunding(bids, asks, book_at, [])
+            step()
+
+    async def funding(symbol: str, start: datetime) -> None:
+        async with limit:
             try:
-                points = await gateway.get_funding_history(symbol, now - FUNDING_LOOKBACK, now)
-                funding = [p.rate for p in points]
+                result.settlements[symbol] = await gateway.get_funding_history(symbol, start, now)
             except ExchangeError as exc:
                 result.failures[f"{symbol}:funding"] = exc.slug
-            result.symbols[symbol] = BookAndFunding(bids, asks, book_at, funding)
-            done[0] += 1
-            advance(done[0] / len(multipliers))
+            step()
 
-    await asyncio.gather(*(one(s, m) for s, m in multipliers.items()))
+    await asyncio.gather(
+        *(book(s, m) for s, m in multipliers.items()),
+        *(funding(s, start) for s, start in funding_from.items()),
+    )
     if result.failures:
         logger.warning("market snapshot: %d partial failures", len(result.failures))
     return result

@@ -26,6 +26,7 @@ from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
+from app.exchange import spend
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.observability.metrics import observe_scoring_run
@@ -35,10 +36,12 @@ from app.progress import checkpoint, within
 from app.scoring import portable
 from app.scoring.assemble import SymbolValues, assemble
 from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
-from app.services.market.candles import CandleService, last_closed_open_time
+from app.services.market.candles import CandleRefresh, CandleService, last_closed_open_time
+from app.services.market.funding import FundingStore
 from app.services.market.snapshot import SnapshotResult, collect
 from app.services.market.universe import UniverseService
 from app.services.scoring.config import RunConfig, load_run_config
+from app.services.scoring.plan import FetchPlan, FetchPlanner
 
 logger = logging.getLogger(__name__)
 
@@ -91,32 +94,12 @@ class ScoringRunService:
             )
         )
         notes: dict[str, Any] = {}
-        try:
-            with within(0.0, 0.05):
-                await UniverseService(self.session, self.gateway).sync()
-        except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
-            notes["universe_sync"] = exc.slug
-            logger.warning("scoring run %d: universe sync failed (%s)", run.id, exc.slug)
-            await EventRepository(self.session).append(
-                "data_stale",
-                {"source": self.gateway.source, "error": exc.slug, "scoring_run_id": run.id},
-            )
+        with spend.recording() as spent:
+            symbols, plan, candles, snapshot = await self._fetch(run, config, as_of, notes)
         rows = await self.symbols.all_by_kucoin_symbol()
-        members = await self.symbols.active_member_symbol_ids()
-        shortlist = shortlist_symbols(list(rows.values()), members, config, as_of)
-        checkpoint(0.05)
-        with within(0.05, 0.45):
-            candles = await CandleService(self.session, self.gateway).refresh(
-                shortlist, lookback=config.candles, now=as_of
-            )
-        checkpoint(0.45)
-        with within(0.45, 0.8):
-            snapshot = await collect(
-                self.gateway, {s.symbol: float(s.multiplier) for s in shortlist}, now=as_of
-            )
-        checkpoint(0.8)
+        shortlisted = len(symbols) - len(plan.rotation)
         previous = await self.runs.latest_run(with_inputs=True)
-        inputs = build_inputs_record(shortlist, snapshot, previous, config, as_of)
+        inputs = build_inputs_record(symbols, snapshot, previous, config, as_of)
         outcome, scores = await self._score(inputs, config, run.id)
         checkpoint(0.9)
         await self.runs.add_scores(scores)
@@ -125,13 +108,15 @@ class ScoringRunService:
         run.universe_size = len(rows)
         run.status, run.finished_at = "completed", utcnow()
         run.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        run.spend = {"planned": plan.to_json(), "spent": spent.to_json()}
         run.exclusions = {
             "by_reason": dict(Counter(outcome.excluded.values())),
             "symbols": outcome.excluded,
             "stage1": {
                 "universe": len(rows),
                 "eligible": sum(r.is_eligible for r in rows.values()),
-                "shortlisted": len(shortlist),
+                "shortlisted": shortlisted,
+                "rotation": len(plan.rotation),
             },
             "fetch_failures": {**candles.failures, **snapshot.failures},
             **notes,
@@ -152,6 +137,47 @@ class ScoringRunService:
             run.id, run.scored_count, run.excluded_count, run.duration_ms,
         )  # fmt: skip
         return run
+
+    async def _fetch(
+        self, run: ScoringRun, config: RunConfig, as_of: datetime, notes: dict[str, Any]
+    ) -> tuple[list[Symbol], FetchPlan, CandleRefresh, SnapshotResult]:
+        """Sync, shortlist, plan the weight, then candles, books and new funding settlements."""
+        try:
+            with within(0.0, 0.05):
+                await UniverseService(self.session, self.gateway).sync()
+        except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
+            notes["universe_sync"] = exc.slug
+            logger.warning("scoring run %d: universe sync failed (%s)", run.id, exc.slug)
+            await EventRepository(self.session).append(
+                "data_stale",
+                {"source": self.gateway.source, "error": exc.slug, "scoring_run_id": run.id},
+            )
+        rows = list((await self.symbols.all_by_kucoin_symbol()).values())
+        members = await self.symbols.active_member_symbol_ids()
+        shortlist = shortlist_symbols(rows, members, config, as_of)
+        acceptable = shortlist_symbols(rows, members, config, as_of, size=len(rows))
+        plan, funding_from = await FetchPlanner(self.session, self.gateway).plan(
+            shortlist, acceptable, lookback=config.candles, now=as_of
+        )
+        symbols = plan.symbols
+        checkpoint(0.05)
+        with within(0.05, 0.45):
+            candles = await CandleService(self.session, self.gateway).refresh(
+                symbols, lookback=config.candles, now=as_of
+            )
+        checkpoint(0.45)
+        with within(0.45, 0.8):
+            snapshot = await collect(
+                self.gateway,
+                {s.symbol: float(s.multiplier) for s in symbols},
+                funding_from=funding_from,
+                now=as_of,
+            )
+        funding = FundingStore(self.session)
+        await funding.store(symbols, snapshot.settlements, asked_until=as_of)
+        snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
+        checkpoint(0.8)
+        return symbols, plan, candles, snapshot
 
     async def _score(
         self, inputs: dict[str, Any], config: RunConfig, run_id: int | None = None
@@ -208,9 +234,15 @@ def score_candles(
 
 
 def shortlist_symbols(
-    rows: Sequence[Symbol], members: set[int], config: RunConfig, now: datetime
+    rows: Sequence[Symbol],
+    members: set[int],
+    config: RunConfig,
+    now: datetime,
+    *,
+    size: int | None = None,
 ) -> list[Symbol]:
-    """Stage 1 (`app.policy.shortlist`) over the stored contract list."""
+    """Stage 1 (`app.policy.shortlist`) over the stored contract list (`size`: instead of the
+    configured shortlist size)."""
     by_id = {r.id: r for r in rows}
     facts = [
         ListingFact(
@@ -227,7 +259,7 @@ def shortlist_symbols(
         facts,
         members=members,
         benchmark=config.benchmark,
-        size=config.shortlist,
+        size=config.shortlist if size is None else size,
         min_listing_days=config.min_listing_days,
         max_abs_funding=config.max_abs_funding,
     )

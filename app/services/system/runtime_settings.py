@@ -154,6 +154,8 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(0, 365)),
         ("scoring_max_abs_funding", 0.01, "Stage 1 skips contracts with |funding| above this.",
          between(0, 1)),
+        ("scoring_rotation", True,
+         "Also score the rest of the eligible universe, oldest first, each contract hourly."),
         ("gate_min_history", 200, "Fewest candles a symbol needs (INSUFFICIENT_HISTORY).",
          between(24, 5000)),
         ("gate_max_gap_ratio", 0.02, "Largest share of missing candles (CANDLE_GAPS).",

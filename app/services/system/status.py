@@ -6,12 +6,14 @@ import asyncio
 import logging
 import time
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
 from app import __version__
 from app.db.migrations import head_revision
 from app.db.repositories.jobs import JobRepository
+from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.system import SystemRepository
 from app.db.types import utcnow
 from app.errors import is_database_unavailable
@@ -20,6 +22,7 @@ from app.schemas.system import (
     DatabaseCheck,
     Health,
     JobCheck,
+    KucoinBudgetCheck,
     MarketDataCheck,
     Status,
 )
@@ -65,8 +68,9 @@ class StatusService:
             )
             market = self._market(source, kind, None, None, stale=True)
         ready = database.reachable and database.migrations_at_head
-        jobs = await self._jobs() if database.reachable and database.migrations_at_head else []
+        jobs = await self._jobs() if ready else []
         bootstrap = await self._bootstrap() if ready and settings.scheduler.enabled else None
+        budget = self._budget(await self._last_run_spend() if ready else None)
         return Status(
             status=("bootstrapping" if bootstrap else "ready") if ready else "degraded",
             version=__version__,
@@ -75,6 +79,39 @@ class StatusService:
             scheduler_enabled=settings.scheduler.enabled,
             jobs=jobs,
             bootstrap=bootstrap,
+            kucoin_budget=budget,
+        )
+
+    async def _last_run_spend(self) -> dict[str, Any] | None:
+        async with self.state.sessionmaker() as session:
+            run = await ScoringRepository(session).latest_run()
+        if run is None or run.spend is None:
+            return None
+        return {"run_id": run.id, **run.spend.get("spent", {})}
+
+    def _budget(self, last_run: dict[str, Any] | None) -> KucoinBudgetCheck:
+        snap = self.state.gateway.budget()
+        if snap.mode == "shared":
+            detail = "every replica spends from one window kept in PostgreSQL"
+        elif snap.mode == "fallback":
+            detail = (
+                f"the shared window is unreachable: this replica keeps to quota / "
+                f"{self.state.settings.kucoin.replicas} replicas"
+            )
+        elif self.state.settings.is_sqlite:
+            detail = "SQLite (one process): this replica's limiter is the whole budget"
+        else:
+            detail = "shared budget switched off: this replica's limiter is its budget"
+        return KucoinBudgetCheck(
+            mode=snap.mode,
+            detail=detail,
+            quota=snap.quota,
+            window_s=snap.window_s,
+            local_quota=snap.local_quota,
+            used_here=snap.used_here,
+            limiter_wait_s=snap.waited_s,
+            fallback_reason=snap.fallback_reason,
+            last_scoring_run=last_run,
         )
 
     async def _bootstrap(self) -> BootstrapCheck | None:

@@ -64,7 +64,12 @@ class TestRun:
         assert run.status == "completed" and run.finished_at is not None
         assert (run.universe_size, run.scored_count, run.excluded_count) == (12, 12, 0)
         assert run.data_source == sim.base_url and run.config_hash and run.duration_ms
-        assert run.exclusions["stage1"] == {"universe": 12, "eligible": 12, "shortlisted": 12}
+        assert run.exclusions["stage1"] == {
+            "universe": 12,
+            "eligible": 12,
+            "shortlisted": 12,
+            "rotation": 0,
+        }
         scores = await scores_by_symbol(session, run.id)
         assert len(scores) == 12
         for rows in scores.values():
