@@ -60,6 +60,7 @@ class TestStatus:
         assert budget["local_quota"] == 2000 and budget["fallback_reason"] is None
         assert budget["last_scoring_run"] is None
 
+
 class TestMarketDataSource:
     """`/status` and the `X-Market-Data-Source` header of every answer name the source."""
 
