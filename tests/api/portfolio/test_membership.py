@@ -114,9 +114,11 @@ class TestAdd:
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         await set_config(session, "scoring_shortlist", 3)
+        await set_config(session, "scoring_rotation", False)  # no rotation through the rest
+        await set_config(session, "max_portfolio_symbols", 1)  # 2 of the last run's best kept
         await api.post("/api/symbol-mgmt/scoring/calculate?wait=60", headers=TRADE)
         scored = set(await ranked(api, 16))
-        assert len(scored) <= 4  # the shortlist of 3, and the benchmark if not among them
+        assert len(scored) <= 6  # the shortlist of 3, the last run's best 2, the benchmark
         unscored = next(f"SIM{i:03d}USDT" for i in range(1, 15) if f"SIM{i:03d}USDT" not in scored)
         body = assert_problem(await add(api, unscored), 409, "symbol-not-eligible")
         assert body["why"] == "not shortlisted"
