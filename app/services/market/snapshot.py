@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,5 +87,9 @@ async def collect(
         *(funding(s, start) for s, start in funding_from.items()),
     )
     if result.failures:
-        logger.warning("market snapshot: %d partial failures", len(result.failures))
+        reasons = Counter(result.failures.values())
+        logger.warning(
+            "market snapshot: %d partial failures (%s)",
+            len(result.failures), ", ".join(f"{slug} x{n}" for slug, n in reasons.items()),
+        )  # fmt: skip
     return result

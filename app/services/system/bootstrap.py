@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.system import SystemRepository
 from app.schemas.system import BootstrapCheck
@@ -16,23 +17,30 @@ STEPS = ("universe_sync", "score_refresh")  # the scheduler's bootstrap steps, i
 
 async def bootstrap_progress(state: AppState, session: AsyncSession) -> BootstrapCheck | None:
     """None once a run has scored anything; else the step under way and how far it is."""
+    # The runs first, what they produced after: a run that commits between the reads then shows
+    # as done (progress only moves forward), never as not yet started.
+    jobs = JobRepository(session)
+    runs = [await jobs.running(step) for step in STEPS]
+    fractions = [_fraction(state, run) for run in runs]
     system = SystemRepository(await session.connection())
     if await system.has_scored_run():
         return None
     index = 1 if await system.has_symbols() else 0
-    step = STEPS[index]
-    jobs = JobRepository(session)
-    running = await jobs.running(step)
-    fraction = 0.0
-    if running is not None:
-        live = state.jobs.progress(running.id)
-        fraction = min(max(running.progress if live is None else live, 0.0), 1.0)
+    step, running = STEPS[index], runs[index]
     last = await jobs.last_ended(step)
     problem = None if last is None or last.status == "succeeded" else last.problem
     return BootstrapCheck(
         step=step,  # type: ignore[arg-type]  # one of the literal's values
-        step_progress=round(fraction, 6),
-        progress=round((index + fraction) / len(STEPS), 6),
+        step_progress=round(fractions[index], 6),
+        progress=round((index + fractions[index]) / len(STEPS), 6),
         run_id=None if running is None else running.id,
         problem=problem,
     )
+
+
+def _fraction(state: AppState, run: JobRun | None) -> float:
+    """How far a running run is (this replica's live figure when it runs here); 0 if none."""
+    if run is None:
+        return 0.0
+    live = state.jobs.progress(run.id)
+    return min(max(run.progress if live is None else live, 0.0), 1.0)
