@@ -89,13 +89,7 @@ class RetentionRepository:
         return await self._delete(ScoringRun, ScoringRun.id, [run_id])
 
     async def old_event_ids(self, before: datetime, limit: int) -> Sequence[int]:
-        query = (
-            select(EventOutbox.id)
-            .where(EventOutbox.created_at < before)
-            .order_by(EventOutbox.id)
-            .limit(limit)
-        )
-        return (await self.session.scalars(query)).all()
+        return await self._created_before(EventOutbox, before, limit)
 
     async def delete_events(self, ids: Sequence[int]) -> tuple[int, int]:
         """The events and, first, their deliveries (which reference them): how many of each."""
@@ -103,13 +97,7 @@ class RetentionRepository:
         return await self._delete(EventOutbox, EventOutbox.id, ids), deliveries
 
     async def old_delivery_ids(self, before: datetime, limit: int) -> Sequence[int]:
-        query = (
-            select(WebhookDelivery.id)
-            .where(WebhookDelivery.created_at < before)
-            .order_by(WebhookDelivery.id)
-            .limit(limit)
-        )
-        return (await self.session.scalars(query)).all()
+        return await self._created_before(WebhookDelivery, before, limit)
 
     async def delete_deliveries(self, ids: Sequence[int]) -> int:
         return await self._delete(WebhookDelivery, WebhookDelivery.id, ids)
@@ -132,6 +120,13 @@ class RetentionRepository:
 
     async def delete_job_runs(self, ids: Sequence[int]) -> int:
         return await self._delete(JobRun, JobRun.id, ids)
+
+    async def _created_before(
+        self, model: type[EventOutbox] | type[WebhookDelivery], before: datetime, limit: int
+    ) -> Sequence[int]:
+        """The oldest `limit` ids of rows created before `before`."""
+        query = select(model.id).where(model.created_at < before).order_by(model.id).limit(limit)
+        return (await self.session.scalars(query)).all()
 
     async def _delete(self, model: type, column: object, ids: Sequence[int]) -> int:
         if not ids:
