@@ -131,9 +131,11 @@ def recommend(
     runs: Sequence[RunScores],
     correlation: CorrelationTable,
     settings: ReplacementSettings,
+    ranked: list[OutsiderFact] | None = None,
 ) -> list[Recommendation]:
     """One recommendation per candidate, weakest first. `outsiders` are the tradable symbols
-    outside the portfolio; `runs` the recent scoring runs, newest first (at least one)."""
+    outside the portfolio; `runs` the recent scoring runs, newest first (at least one);
+    `ranked`: `outsiders_to_correlate(outsiders, runs[0], settings)`, when the caller has it."""
     if not members or not runs:
         return []
     latest = runs[0]
@@ -141,7 +143,8 @@ def recommend(
     weakest = replacement_candidates(
         {m.id: m.rank for m in members}, latest.composite, settings.candidates
     )
-    ranked = outsiders_to_correlate(outsiders, latest, settings)
+    if ranked is None:
+        ranked = outsiders_to_correlate(outsiders, latest, settings)
     taken: set[int] = set()
     recommendations = []
     for member_id in weakest:

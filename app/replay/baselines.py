@@ -50,10 +50,18 @@ class TopVolume:
         self.top = top
 
     def targets(self, ctx: Context) -> np.ndarray | None:
-        volume = ctx.turnover_24h()
-        symbols = ctx.view.history.symbols
-        chosen = heapq.nsmallest(self.top, ctx.eligible, key=lambda i: (-volume[i], symbols[i]))
-        return equal_over(chosen, ctx.view.history.size)
+        history = ctx.view.history
+        eligible = np.array(ctx.eligible, dtype=np.int64)
+        volume = ctx.turnover[[ctx.positions[i] for i in ctx.eligible]]
+        if np.isnan(volume).any():  # ordered as Python orders NaN keys
+            by_symbol = ctx.turnover_24h()
+            chosen = heapq.nsmallest(
+                self.top, ctx.eligible, key=lambda i: (-by_symbol[i], history.symbols[i])
+            )
+            return equal_over(chosen, history.size)
+        # The highest volumes first, ties to the symbol first by name.
+        order = np.lexsort((history.alphabetical[eligible], -volume))
+        return equal_over(eligible[order[: max(self.top, 0)]].tolist(), history.size)
 
 
 class Momentum:

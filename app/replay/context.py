@@ -85,13 +85,43 @@ def stage_one(
 ) -> np.ndarray:
     """The symbol indices shortlisted at `view.t_ms` (in symbol order), `members` among them
     (`funding`: `settled_funding(view)`, `turnover`: `quote_turnover(view)`, when the caller
-    has them already)."""
+    has them already): `shortlist(listing_facts(...))`, over arrays (the same keys, see
+    tests/unit/replay/test_stage_one.py)."""
+    funding = settled_funding(view) if funding is None else funding
+    turnover = quote_turnover(view) if turnover is None else turnover
+    history = view.history
+    listed = np.flatnonzero(~np.isnan(view.last_candle_close_ms()))
+    listed_hours = (view.t_ms - history.first_close_ms_each()[listed]) / HOUR_MS
+    with np.errstate(invalid="ignore"):  # NaN rates (none settled) are not compared
+        sane = (funding.count[listed] == 0) | (
+            np.abs(funding.latest[listed]) <= config.max_abs_funding
+        )
+    pool = listed[(listed_hours >= config.min_listing_days * 24) & sane]
+    if np.isnan(turnover[pool]).any():  # shortlist's order of NaN is Python's, not numpy's
+        return _stage_one_by_facts(view, config, members, funding, turnover)
+    places = history.alphabetical
+    # The highest turnover first, ties to the symbol first by name (shortlist's sort key).
+    by_turnover = pool[np.lexsort((places[pool], -turnover[pool]))]
+    chosen = np.zeros(history.size, dtype=bool)
+    chosen[by_turnover[: config.shortlist]] = True
+    always = np.zeros(history.size, dtype=bool)  # the members and the benchmark, if listed
+    always[list(members)] = True
+    if config.benchmark in history.symbols:
+        always[history.index_of(config.benchmark)] = True
+    chosen[listed] |= always[listed]
+    rows = np.flatnonzero(chosen)
+    return rows[np.argsort(places[rows])]
+
+
+def _stage_one_by_facts(
+    view: PointInTime,
+    config: PolicyConfig,
+    members: set[int],
+    funding: SettledFunding,
+    turnover: np.ndarray,
+) -> np.ndarray:
     keys = shortlist(
-        listing_facts(
-            view,
-            settled_funding(view) if funding is None else funding,
-            quote_turnover(view) if turnover is None else turnover,
-        ),
+        listing_facts(view, funding, turnover),
         members=members,
         benchmark=config.benchmark,
         size=config.shortlist,
@@ -130,9 +160,29 @@ def _context(
 ) -> Context:
     scored = ~np.isnan(table.composite)
     eligible = rows[scored].tolist()
-    composite = dict(zip(eligible, map(as_stored, table.composite[scored].tolist()), strict=True))
-    positions = {i: k for k, i in enumerate(rows.tolist())}
+    composite = dict(zip(eligible, stored(table.composite[scored]), strict=True))
+    positions = dict(zip(rows.tolist(), range(rows.size), strict=True))
     return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions)
+
+
+NEAR_HALF = 1e-6  # far above the error of score x 1e4 (below 1e-10 for scores up to 100)
+
+
+def stored(scores: np.ndarray) -> list[float]:
+    """`as_stored` of each score: within 0-100 already (the usual case), only its rounding.
+
+    `round(x, 4)` is the double nearest the decimal x rounded to 4 places: k / 1e4 (one
+    correctly rounded division of exact numbers) for k the integer nearest x x 1e4. The
+    product's own rounding can only pick the wrong k next to a half step: those few go
+    through `round`, so every value is `round`'s to the bit."""
+    if not (scores.size and scores.min() >= 0.0 and scores.max() <= 100.0):
+        return list(map(as_stored, scores.tolist()))
+    scaled = scores * 1e4
+    steps = np.rint(scaled)
+    values: list[float] = (steps / 1e4).tolist()  # as_stored's clamp leaves these as they are
+    for i in np.flatnonzero(np.abs(np.abs(scaled - steps) - 0.5) < NEAR_HALF).tolist():
+        values[i] = round(float(scores[i]), 4)
+    return values
 
 
 def basis(scoring: ScoringConfig, weigh: Iterable[str] = ()) -> ScoringConfig:

@@ -141,6 +141,26 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
     def _funding_index(self) -> _FundingIndex:
         return _FundingIndex.of(self.funding)
 
+    @cached_property
+    def _funding_by_hour(self) -> np.ndarray:
+        """`(n, T + 1)`: `_funding_index.upto` at each hour of the grid from its first open time
+        to its last close (one lookup instead of a search for a decision on the hour)."""
+        hours = self.grid_ms[0] + HOUR_MS * np.arange(self.grid_ms.size + 1, dtype=np.int64)
+        index = self._funding_index
+        return np.searchsorted(index.keys, index.base[:, None] + hours, "right")
+
+    @cached_property
+    def _settled_memo(self) -> list[tuple[np.ndarray, np.ndarray, int, SettledFunding]]:
+        """The last `PointInTime.settled`: its window's bounds and points, and its answer."""
+        return []
+
+    def _funding_upto(self, t_ms: int) -> np.ndarray:
+        """`_funding_index.upto(t_ms)`."""
+        column, off = divmod(t_ms - int(self.grid_ms[0]), HOUR_MS)
+        if off == 0 and 0 <= column <= self.grid_ms.size:
+            return self._funding_by_hour[:, column]
+        return self._funding_index.upto(t_ms)
+
     def last_close_ms_each(self) -> np.ndarray:
         """Each symbol's last candle close (for choosing a replay's range, not for deciding)."""
         present = ~np.isnan(self.close)
@@ -245,20 +265,32 @@ class PointInTime:
         (since, t], the last rate, the last `points` rates, and the hours between the last
         two settlements."""
         index = self.history._funding_index
-        n = self.history.size
-        hi = index.upto(self.t_ms)
-        lo = np.maximum(index.upto(since_ms), index.start)
+        hi = self.history._funding_upto(self.t_ms)
+        lo = np.maximum(self.history._funding_upto(since_ms), index.start)
+        # Settlements come every few hours: most hourly decisions see the same window of each
+        # symbol as the last, hence the same answer (a pure function of hi, lo and points).
+        memo = self.history._settled_memo
+        if memo and memo[0][2] == points and all(map(np.array_equal, memo[0][:2], (hi, lo))):
+            return memo[0][3]
+        answer = self._settled(index, hi, lo, points)
+        for array in (answer.count, answer.latest, answer.recent, answer.interval_h):
+            array.flags.writeable = False  # shared by the views that reuse it
+        memo[:] = [(hi, lo, points, answer)]
+        return answer
+
+    @staticmethod
+    def _settled(
+        index: _FundingIndex, hi: np.ndarray, lo: np.ndarray, points: int
+    ) -> SettledFunding:
+        n = hi.size
         count = np.maximum(hi - lo, 0)
-        latest = np.full(n, np.nan)
-        recent = np.full((n, points), np.nan)
         interval = np.full(n, np.nan)
         if index.rate.size == 0:
-            return SettledFunding(count, latest, recent, interval)
-        has = count > 0
-        latest[has] = index.rate[hi[has] - 1]
+            return SettledFunding(count, np.full(n, np.nan), np.full((n, points), np.nan), interval)
+        # Indices outside a symbol's window are clipped, then masked (a pick, not arithmetic).
+        latest = np.where(count > 0, index.rate.take(hi - 1, mode="clip"), np.nan)
         taken = hi[:, None] - points + np.arange(points)
-        inside = taken >= lo[:, None]
-        recent[inside] = index.rate[taken[inside]]
+        recent = np.where(taken >= lo[:, None], index.rate.take(taken, mode="clip"), np.nan)
         two = hi - index.start >= 2
         gap = index.at_ms[hi[two] - 1] - index.at_ms[hi[two] - 2]
         interval[two] = gap.astype(float) / HOUR_MS

@@ -28,16 +28,20 @@ BETA_HOURS = 168
 
 def betas(returns: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
     """`beta(row, benchmark)` of each row of `(k, T)` returns, NaN where it is None."""
-    out = np.full(returns.shape[0], np.nan)
-    both = ~np.isnan(returns) & ~np.isnan(benchmark)
-    counted = np.flatnonzero(np.count_nonzero(both, axis=1) >= MIN_COMMON_BARS)
-    for group, columns in mask_groups(both[counted]):
-        rows = counted[group]
+    k, bars = returns.shape
+    out = np.full(k, np.nan)
+    if k and bars >= MIN_COMMON_BARS and not (np.isnan(returns).any() or np.isnan(benchmark).any()):
+        groups = [(np.arange(k), np.arange(bars))]  # the usual case: every bar shared
+    else:
+        both = ~np.isnan(returns) & ~np.isnan(benchmark)
+        counted = np.flatnonzero(np.count_nonzero(both, axis=1) >= MIN_COMMON_BARS)
+        groups = [(counted[group], columns) for group, columns in mask_groups(both[counted])]
+    for rows, columns in groups:
         b = benchmark[columns]
         if np.ptp(b) == 0.0:
             continue
         db = b - b.mean()
-        complete = rows.size == returns.shape[0] and columns.size == returns.shape[1]
+        complete = rows.size == k and columns.size == bars
         r = returns if complete else returns[np.ix_(rows, columns)]
         centred = r - r.mean(axis=1)[:, None]
         out[rows] = dots(centred, np.broadcast_to(db, centred.shape)) / float(db @ db)
@@ -49,6 +53,16 @@ def forward_returns(view: PointInTime, following_ms: int) -> np.ndarray:
     `following_ms` (what a score at t is judged against; NaN where either is missing)."""
     history = view.history
     return history.at(following_ms).candles("close", 1)[:, 0] / history.close[:, view.end - 1] - 1.0
+
+
+def _with_benchmark(ctx: Context, benchmark: int) -> np.ndarray:
+    """`recent_returns(ctx, [*ctx.rows, benchmark], BETA_HOURS)`: the scorer's rows are in
+    order, so only the benchmark's is picked."""
+    returns, at = ctx.returns, ctx.positions.get(benchmark)
+    if returns is None or returns.shape[1] < BETA_HOURS or at is None:
+        return recent_returns(ctx, [*ctx.rows.tolist(), benchmark], BETA_HOURS)
+    window = returns[:, returns.shape[1] - BETA_HOURS :]
+    return np.concatenate([window, window[at : at + 1]])
 
 
 class InformationCoefficients:
@@ -67,7 +81,7 @@ class InformationCoefficients:
         forward = forward_all[rows]
         market = float(forward_all[b]) if b is not None else math.nan
         if b is not None and np.isfinite(market):
-            returns = recent_returns(ctx, [*rows.tolist(), b], BETA_HOURS)
+            returns = _with_benchmark(ctx, b)
             residual = forward - betas(returns[:-1], returns[-1]) * market
         else:
             residual = np.full(rows.size, np.nan)

@@ -9,6 +9,10 @@ candle's close (the gate's "candles" freshness).
 
 from __future__ import annotations
 
+import dataclasses
+from functools import cached_property
+from typing import Any
+
 import numpy as np
 
 from app.replay.history import HOUR_MS, PointInTime, SettledFunding
@@ -44,7 +48,6 @@ def market_inputs(
     (`funding`: `settled_funding(view)`, `turnover`: `quote_turnover(view)`, when the caller
     has them already)."""
     history = view.history
-    window = {name: view.candles(name, candles)[rows] for name in ("open", "high", "low")}
     close = view.candles("close", candles)[rows]
     volume = view.candles("volume", candles)[rows]
     n = rows.size
@@ -56,7 +59,10 @@ def market_inputs(
     interval = np.where(known, settled.interval_h[rows], np.nan)
     funding_history = settled.recent[rows]
     age_s = (view.t_ms - view.last_candle_close_ms()[rows]) / 1000.0
-    return MarketInputs(
+    return WindowedInputs.of(
+        view,
+        rows,
+        candles,
         symbols=[history.symbols[i] for i in rows.tolist()],
         close=close,
         volume=volume,
@@ -74,5 +80,41 @@ def market_inputs(
         ask_levels=np.full((n, BOOK_LEVELS, 2), np.nan),
         benchmark=benchmark,
         as_of_ms=view.t_ms,
-        **window,
     )
+
+
+class WindowedInputs(MarketInputs):
+    """`MarketInputs` whose open, high and low windows are copied from the history when first
+    read. The built-in scorer reads only closes and volumes (tests/unit/replay/test_inputs.py
+    holds it to that), so a decision copies two candle windows, not five; a plug-in that reads
+    the others gets them, copied then. Rebuilt by `dataclasses.replace` (as `compute` does when
+    the benchmark fails the gate), it holds every window, copied then."""
+
+    @classmethod
+    def of(cls, view: PointInTime, rows: np.ndarray, candles: int, **fields: Any) -> WindowedInputs:
+        if fields.keys() != _FIELDS:
+            raise TypeError(f"fields {sorted(fields.keys() ^ _FIELDS)} given or missing")
+        inputs = cls.__new__(cls)
+        inputs.__dict__.update(fields, _source=(view, rows, candles))  # frozen: set as __init__
+        return inputs
+
+    def _window(self, name: str) -> np.ndarray:
+        view, rows, candles = self.__dict__["_source"]
+        window: np.ndarray = view.candles(name, candles)[rows]
+        return window
+
+    @cached_property
+    def open(self) -> np.ndarray:
+        return self._window("open")
+
+    @cached_property
+    def high(self) -> np.ndarray:
+        return self._window("high")
+
+    @cached_property
+    def low(self) -> np.ndarray:
+        return self._window("low")
+
+
+_WINDOWS = ("open", "high", "low")
+_FIELDS = {f.name for f in dataclasses.fields(MarketInputs)} - set(_WINDOWS)

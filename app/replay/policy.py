@@ -117,7 +117,7 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
     table = CorrelationTable(ids, corr)
 
     replaced, blocked = [], []
-    for rec in recommend(members, outsiders, state.runs, table, settings):
+    for rec in recommend(members, outsiders, state.runs, table, settings, ranked):
         entry = {
             "member": rec.member,
             "outsider": rec.outsider,

@@ -38,12 +38,17 @@ def percentile_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ordered = np.take_along_axis(values, order, axis=1)
     new_run = np.ones((k, m), dtype=bool)
     new_run[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    last = np.ones((k, m), dtype=bool)
-    last[:, :-1] = new_run[:, 1:]
     positions = np.arange(m)
-    run_start = np.maximum.accumulate(np.where(new_run, positions, 0), axis=1)
-    run_end = np.minimum.accumulate(np.where(last, positions, m)[:, ::-1], axis=1)[:, ::-1] + 1
-    mean_rank = (run_start + run_end + 1) / 2.0  # of the 1-based ranks start+1 .. end
+    # Without ties a value's run is itself: (p + (p + 1) + 1) / 2 is exactly p + 1.
+    mean_rank = np.repeat((positions + 1.0)[None, :], k, axis=0)
+    tied = np.flatnonzero(~new_run.all(axis=1))
+    if tied.size:
+        runs = new_run[tied]
+        last = np.ones_like(runs)
+        last[:, :-1] = runs[:, 1:]
+        run_start = np.maximum.accumulate(np.where(runs, positions, 0), axis=1)
+        run_end = np.minimum.accumulate(np.where(last, positions, m)[:, ::-1], axis=1)[:, ::-1]
+        mean_rank[tied] = (run_start + run_end + 2) / 2.0  # of the 1-based ranks start+1 .. end
     ranks = np.empty(k * m)
     ranks[(order + (np.arange(k) * m)[:, None]).ravel()] = mean_rank.ravel()
     percentiles = (ranks.reshape(k, m) - 1.0) / (m - 1) * 100.0

@@ -118,7 +118,8 @@ class Ledger:
         fee = turnover * cost * value
         value = value - fee
         buy = weights > 0
-        if (buy & np.isnan(prices)).any():
+        unpriced = np.isnan(prices)
+        if unpriced.any() and buy[:, unpriced].any():
             raise ValueError("a target weight on a symbol without a price")
         units = np.divide(weights * value[:, None], prices, out=np.zeros_like(weights), where=buy)
         # Fully funded: what the weights leave unallocated (all of it, when nothing qualifies

@@ -76,18 +76,26 @@ def _gather(widths: dict[int, _Width], scores: np.ndarray, targets: np.ndarray, 
     k = scores.shape[0]
     finite = np.isfinite(scores)
     blocks: dict[bytes, int] = {}
+    known: np.ndarray | None = None  # the last target's finite mask, and its groups
+    groups: list[tuple[np.ndarray, np.ndarray, bytes]] = []
     for p, target in enumerate(targets):
-        both = finite & np.isfinite(target)
-        counted = np.flatnonzero(both.sum(axis=1) >= MIN_SYMBOLS)
-        for group, columns in mask_groups(both[counted]):
-            rows = counted[group]
-            width = widths.setdefault(columns.size, _Width())
-            key = rows.tobytes() + b"|" + columns.tobytes()
+        mask = np.isfinite(target)
+        if known is None or not np.array_equal(mask, known):
+            both = finite & mask
+            counted = np.flatnonzero(both.sum(axis=1) >= MIN_SYMBOLS)
+            groups = [
+                (counted[group], columns, counted[group].tobytes() + b"|" + columns.tobytes())
+                for group, columns in mask_groups(both[counted])
+            ]
+            known = mask
+        for rows, columns, key in groups:
+            width = widths.get(columns.size) or widths.setdefault(columns.size, _Width())
+            every = columns.size == target.size  # every column: rows of them, no 2-D pick
             if key not in blocks:
                 blocks[key] = width.stacked
-                width.scores.append(scores[np.ix_(rows, columns)])
+                width.scores.append(scores[rows] if every else scores[np.ix_(rows, columns)])
                 width.stacked += rows.size
             width.score_rows.append(blocks[key] + np.arange(rows.size))
             width.target_rows.append(np.full(rows.size, len(width.targets)))
-            width.targets.append(target[columns])
+            width.targets.append(target if every else target[columns])
             width.destinations.append(at + p * k + rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 
 from app.replay.history import HOUR_MS
 from app.replay.simulate import Books, Ledger
@@ -93,3 +94,14 @@ class TestBooks:
             assert (books.cash[k], books.fees[k], books.funding[k]) == (
                 book.cash, book.fees, book.funding,
             )  # fmt: skip
+
+    def test_a_target_on_a_symbol_not_yet_priced_is_refused(self) -> None:
+        history = random_walks(3, 48)
+        history.close[1, :20] = np.nan  # listed at hour 20
+        ledger, books = Ledger(history), Books.empty(2, 3)
+        trading = np.ones(2, dtype=bool)
+        fine = np.array([[0.5, 0.0, 0.5], [1.0, 0.0, 0.0]])
+        ledger.rebalance(books, 5, fine, trading, FEE)  # no weight on the unpriced symbol
+        with pytest.raises(ValueError, match="without a price"):
+            ledger.rebalance(books, 6, np.array([[0.5, 0.0, 0.5], [0.5, 0.5, 0.0]]), trading, FEE)
+        ledger.rebalance(books, 25, np.array([[0.5, 0.0, 0.5], [0.5, 0.5, 0.0]]), trading, FEE)

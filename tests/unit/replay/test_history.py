@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.replay.history import HOUR_MS, Funding, LookAheadError, MarketHistory
+from app.replay.history import HOUR_MS, Funding, LookAheadError, MarketHistory, PointInTime
 from app.services.replay.csv_source import HistoryFolderError, load_csv_folder
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 
@@ -105,26 +105,58 @@ class TestEverySymbolAtOnce:
         funding[5] = Funding(record.at_ms[::5], record.rate[::5])  # rarer settlements
         return dataclasses.replace(history, funding=funding, _index={})
 
+    @staticmethod
+    def assert_each_symbols_funding(view: PointInTime, since: int, points: int) -> None:
+        settled = view.settled(since_ms=since, points=points)
+        for i in range(view.history.size):
+            rates = view.funding(i, since_ms=since)
+            count = 0 if rates is None else rates.size
+            assert settled.count[i] == count
+            if rates is not None and count:
+                assert settled.latest[i] == rates[-1]
+                recent = np.full(points, np.nan)
+                recent[points - min(count, points) :] = rates[-points:]
+                np.testing.assert_array_equal(settled.recent[i], recent)
+            else:
+                assert np.isnan(settled.latest[i]) and np.isnan(settled.recent[i]).all()
+            np.testing.assert_array_equal(
+                settled.interval_h[i], interval_h(view.history, i, view.t_ms)
+            )
+
     def test_settled_funding_is_each_symbols_funding(self) -> None:
         history = self.history()
         for hours in (1, 9, 17, 100, 24 * 20):
             view = history.at(START_MS + hours * HOUR_MS)
-            since = view.t_ms - 3 * 24 * HOUR_MS
-            settled = view.settled(since_ms=since, points=4)
-            for i in range(history.size):
-                rates = view.funding(i, since_ms=since)
-                count = 0 if rates is None else rates.size
-                assert settled.count[i] == count
-                if rates is not None and count:
-                    assert settled.latest[i] == rates[-1]
-                    recent = np.full(4, np.nan)
-                    recent[4 - min(count, 4) :] = rates[-4:]
-                    np.testing.assert_array_equal(settled.recent[i], recent)
-                else:
-                    assert np.isnan(settled.latest[i]) and np.isnan(settled.recent[i]).all()
-                np.testing.assert_array_equal(
-                    settled.interval_h[i], interval_h(history, i, view.t_ms)
-                )
+            self.assert_each_symbols_funding(view, view.t_ms - 3 * 24 * HOUR_MS, 4)
+
+    def test_settled_funding_hour_after_hour_is_each_symbols_funding(self) -> None:
+        # One hour's answer is reused while no symbol's window changes: never a stale one.
+        history = self.history()
+        reused = 0
+        for hours in [*range(1, 24 * 20 + 1), 5, 5]:
+            view = history.at(START_MS + hours * HOUR_MS)
+            for lookback_h, points in ((72, 4), (72, 2), (30, 2)):
+                since = view.t_ms - lookback_h * HOUR_MS
+                self.assert_each_symbols_funding(view, since, points)
+                first = view.settled(since_ms=since, points=points)
+                again = history.at(view.t_ms).settled(since_ms=since, points=points)
+                assert again is first and not first.recent.flags.writeable
+            previous = history.at(view.t_ms - HOUR_MS) if hours > 1 else None
+            if previous is not None:
+                before = previous.settled(since_ms=previous.t_ms - 30 * HOUR_MS, points=2)
+                now = view.settled(since_ms=view.t_ms - 30 * HOUR_MS, points=2)
+                reused += before is now
+        assert reused > 24 * 20 / 2  # settlements every 8 h: most hours see the same windows
+
+    def test_settlements_by_the_hour_are_the_searched_ones(self) -> None:
+        history = self.history()
+        first, hours = int(history.grid_ms[0]), history.grid_ms.size
+        times = [first + h * HOUR_MS for h in range(-3, hours + 4)]
+        times += [first + 7 * HOUR_MS + 1, first + 30 * HOUR_MS - 1, -5, 0]
+        for t_ms in times:
+            np.testing.assert_array_equal(
+                history._funding_upto(t_ms), history._funding_index.upto(t_ms)
+            )
 
     def test_latest_candle_and_first_close_in_a_window(self) -> None:
         history = self.history()

@@ -23,6 +23,16 @@ class TestBetas:
                 want = beta(row, bench)
                 assert (np.isnan(value) and want is None) or value == want
 
+    def test_rows_without_gaps_and_too_few_bars(self) -> None:
+        rng = np.random.default_rng(9)
+        for bars in (2, 3, 168):
+            benchmark = rng.normal(0, 0.01, bars)
+            returns = 1.1 * benchmark + rng.normal(0, 0.01, (6, bars))
+            got = betas(returns, benchmark)
+            for row, value in zip(returns, got.tolist(), strict=True):
+                want = beta(row, benchmark)
+                assert (np.isnan(value) and want is None) or value == want
+
     def test_a_constant_benchmark_gives_no_beta(self) -> None:
         returns = np.random.default_rng(1).normal(0, 0.01, (3, 20))
         assert np.isnan(betas(returns, np.full(20, 0.002))).all()

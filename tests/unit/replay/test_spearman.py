@@ -47,6 +47,22 @@ class TestSpearmanBatch:
         for got, (scores, targets) in zip(results, added, strict=True):
             assert same(got, expected(scores, targets))
 
+    @pytest.mark.parametrize("gaps", ["none", "the same", "different"])
+    def test_targets_with_the_same_or_other_gaps(self, gaps: str) -> None:
+        rng, batch = np.random.default_rng(6), SpearmanBatch()
+        added = []
+        for m in (8, 30, 31):
+            scores, targets = matrices(rng, 6, m)
+            targets = rng.normal(size=(3, m))
+            if gaps != "none":
+                targets[:, rng.random(m) < 0.2] = np.nan
+            if gaps == "different":
+                targets[1, 0] = np.nan if np.isfinite(targets[1, 0]) else 1.0
+            added.append((scores, targets))
+            batch.add(scores, targets)
+        for got, (scores, targets) in zip(batch.results(), added, strict=True):
+            assert same(got, expected(scores, targets))
+
     def test_batches_of_any_size_agree(self, monkeypatch: pytest.MonkeyPatch) -> None:
         rng = np.random.default_rng(5)
         added = [matrices(rng, 7, 20) for _ in range(12)]

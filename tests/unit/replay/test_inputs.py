@@ -1,0 +1,91 @@
+"""The replay's scorer inputs: open, high and low windows are the history's when read, copied
+only then; the built-in scorer reads none of them, a plug-in that does gets the real ones."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.replay.config import HOUR_MS
+from app.replay.context import stage_one
+from app.replay.inputs import WindowedInputs, market_inputs
+from app.scoring.engine import ScoringConfig, compute
+from app.scoring.inputs import MarketInputs
+from app.scoring.normalise import HIGHER_IS_BETTER
+from app.scoring.plugins import ScorerPlugin, register, unregister
+from app.services.replay.config import default_run_config, policy_config
+from app.services.system.runtime_settings import DEFAULTS
+from tests.replay_data import START_MS, random_walks
+
+POLICY = policy_config(default_run_config(), DEFAULTS)
+HISTORY = random_walks(30, 40 * 24)
+VIEW = HISTORY.at(START_MS + 35 * 24 * HOUR_MS)
+ROWS = stage_one(VIEW, POLICY, set())
+WINDOWS = ("open", "high", "low")
+
+
+def inputs() -> MarketInputs:
+    return market_inputs(VIEW, ROWS, candles=POLICY.candles, benchmark=POLICY.benchmark)
+
+
+def every_component() -> ScoringConfig:
+    weights = dict.fromkeys(("technical", "fundamental", "market_structure", "risk"), 1.0)
+    return dataclasses.replace(POLICY.scoring, weights=weights)
+
+
+def test_windows_are_the_historys_when_read() -> None:
+    built = inputs()
+    assert isinstance(built, WindowedInputs)
+    for name in (*WINDOWS, "close", "volume"):
+        np.testing.assert_array_equal(
+            getattr(built, name), VIEW.candles(name, POLICY.candles)[ROWS]
+        )
+
+
+def test_the_built_in_scorer_reads_no_open_high_or_low() -> None:
+    built = inputs()
+    table = compute(built, every_component())
+    assert (~np.isnan(table.composite)).sum() > 10
+    assert not set(WINDOWS) & set(vars(built))  # never copied
+
+
+def test_a_plug_in_reads_the_real_windows() -> None:
+    seen: dict[str, np.ndarray] = {}
+
+    def spread(
+        inp: MarketInputs, _metrics: Mapping[str, np.ndarray], _params: Mapping[str, Any]
+    ) -> np.ndarray:
+        seen.update(open=inp.open, high=inp.high, low=inp.low)
+        return np.asarray(inp.high[:, -1] - inp.low[:, -1])
+
+    register(ScorerPlugin("spread", "spread", HIGHER_IS_BETTER, 0, spread))
+    try:
+        weights = {**every_component().weights, "spread": 1.0}
+        compute(inputs(), dataclasses.replace(POLICY.scoring, weights=weights))
+    finally:
+        unregister("spread")
+    assert set(seen) == set(WINDOWS)
+    for name in WINDOWS:
+        np.testing.assert_array_equal(seen[name], VIEW.candles(name, POLICY.candles)[ROWS])
+
+
+def test_a_replaced_copy_holds_every_window() -> None:
+    built = inputs()
+    copy = dataclasses.replace(built, benchmark="")
+    assert copy.benchmark == "" and built.benchmark == POLICY.benchmark
+    for name in WINDOWS:
+        np.testing.assert_array_equal(vars(copy)[name], getattr(built, name))
+
+
+def test_fields_missing_or_unknown_are_refused() -> None:
+    fields = {name: value for name, value in vars(inputs()).items() if name != "_source"}
+    with pytest.raises(TypeError, match="turnover_24h"):
+        WindowedInputs.of(
+            VIEW, ROWS, POLICY.candles, **{k: v for k, v in fields.items() if k != "turnover_24h"}
+        )
+    with pytest.raises(TypeError, match="opening"):
+        WindowedInputs.of(VIEW, ROWS, POLICY.candles, **fields, opening=0)

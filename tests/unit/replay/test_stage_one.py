@@ -1,0 +1,107 @@
+"""The replay's stage 1 over arrays shortlists exactly what the live rule (`shortlist` over
+`listing_facts`) does: late listings, funding outside the limit, turnover ties, members and a
+benchmark outside the top, symbols not in alphabetical order."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from app.replay.config import HOUR_MS, PolicyConfig
+from app.replay.context import _stage_one_by_facts, stage_one
+from app.replay.history import Funding, MarketHistory
+from app.replay.inputs import quote_turnover, settled_funding
+from app.services.replay.config import default_run_config, policy_config
+from app.services.system.runtime_settings import DEFAULTS
+from tests.replay_data import START_MS, random_walks
+
+POLICY = policy_config(default_run_config(), DEFAULTS)
+HOURS = 12 * 24
+
+
+def awkward_history(seed: int) -> MarketHistory:
+    """40 symbols, shuffled names, late listings, holes, silent symbols (zero turnover ties)
+    and funding rates beyond the limit."""
+    rng = np.random.default_rng(seed)
+    base = random_walks(40, HOURS, seed=seed)
+    names = list(base.symbols)
+    rng.shuffle(names)
+    fields = {name: getattr(base, name).copy() for name in ("open", "high", "low", "close")}
+    volume = base.volume.copy()
+    late = rng.choice(40, 8, replace=False)
+    holes = rng.random(volume.shape) < 0.02
+    for values in (*fields.values(), volume):
+        values[holes] = np.nan
+        for k, i in enumerate(late):
+            values[i, : 24 * (1 + k)] = np.nan
+    volume[rng.choice(40, 15, replace=False), -30:] = 0.0  # turnover 0: ties broken by name
+    funding: list[Funding | None] = []
+    for i, record in enumerate(base.funding):
+        if i % 7 == 3:
+            funding.append(None)
+            continue
+        assert record is not None
+        rate = record.rate.copy()
+        if i % 5 == 1:
+            rate[-1] = 0.02 if i % 2 else -0.02  # beyond scoring_max_abs_funding
+        funding.append(Funding(record.at_ms, rate))
+    return dataclasses.replace(
+        base, symbols=names, volume=volume, funding=funding, _index={}, **fields
+    )
+
+
+def both(history: MarketHistory, t_ms: int, config: PolicyConfig, members: set[int]) -> None:
+    view = history.at(t_ms)
+    funding, turnover = settled_funding(view), quote_turnover(view)
+    fast = stage_one(view, config, members, funding, turnover)
+    facts = _stage_one_by_facts(view, config, members, funding, turnover)
+    assert fast.dtype == facts.dtype == np.int64
+    np.testing.assert_array_equal(fast, facts)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("size", [1, 5, 15, 20, 60])
+def test_the_arrays_shortlist_what_the_live_rule_does(seed: int, size: int) -> None:
+    history = awkward_history(seed)
+    config = dataclasses.replace(POLICY, shortlist=size)
+    rng = np.random.default_rng(seed)
+    for hour in (2, 30, 100, 200, HOURS - 1):
+        t_ms = START_MS + hour * HOUR_MS
+        for members in (set(), {int(i) for i in rng.choice(40, 4, replace=False)}):
+            both(history, t_ms, config, members)
+
+
+def test_a_benchmark_outside_the_history_or_not_yet_listed() -> None:
+    history = awkward_history(4)
+    for benchmark in ("NOPEUSDT", history.symbols[0]):
+        config = dataclasses.replace(POLICY, shortlist=3, benchmark=benchmark)
+        for hour in (1, 5, 50):
+            both(history, START_MS + hour * HOUR_MS, config, {1, 2})
+
+
+def test_a_nan_turnover_takes_the_live_rule_itself() -> None:
+    history = random_walks(12, HOURS)
+    view = history.at(START_MS + 100 * HOUR_MS)
+    turnover = quote_turnover(view)
+    turnover[[2, 5]] = np.nan
+    config = dataclasses.replace(POLICY, shortlist=4)
+    funding = settled_funding(view)
+    np.testing.assert_array_equal(
+        stage_one(view, config, set(), funding, turnover),
+        _stage_one_by_facts(view, config, set(), funding, turnover),
+    )
+
+
+@pytest.mark.parametrize("size", [3, 10, 18])
+def test_turnover_ties_go_to_the_symbol_first_by_name(size: int) -> None:
+    history = awkward_history(5)
+    view = history.at(START_MS + 200 * HOUR_MS)
+    turnover = np.random.default_rng(size).integers(0, 4, history.size).astype(float)
+    config = dataclasses.replace(POLICY, shortlist=size)
+    funding = settled_funding(view)
+    np.testing.assert_array_equal(
+        stage_one(view, config, {7}, funding, turnover),
+        _stage_one_by_facts(view, config, {7}, funding, turnover),
+    )
