@@ -45,8 +45,8 @@ from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging
 from app.observability.http import RequestMetricsMiddleware
+from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
-from app.scheduler.runs import replica_name
 from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache, follow_portfolio_prices
 from app.services.portfolio.reads import PortfolioReadCache

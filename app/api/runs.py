@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from app.db.models import JobRun
 from app.errors import PROBLEM_TYPE_PREFIX, AppError
-from app.scheduler.runs import Job, RunInProgress
+from app.scheduler.job import Job, RunInProgress
 from app.schemas.jobs import JobRunRead
 from app.security import Principal
 from app.state import AppState

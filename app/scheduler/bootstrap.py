@@ -20,9 +20,9 @@ from app.backoff import backoff_delay
 from app.db.repositories.jobs import JobRepository
 from app.db.types import utcnow
 from app.scheduler.catalog import intervals
+from app.scheduler.job import Job
 from app.scheduler.jobs import SCORE_REFRESH, UNIVERSE_SYNC
 from app.scheduler.leadership import Leadership
-from app.scheduler.runs import Job
 from app.state import AppState
 
 logger = logging.getLogger(__name__)

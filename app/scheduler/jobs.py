@@ -20,7 +20,7 @@ from app.exchange.errors import (
     RequestRejected,
     Unavailable,
 )
-from app.scheduler.runs import Degraded, Job, JobSkipped, problem_of
+from app.scheduler.job import Degraded, Job, JobSkipped, problem_of
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale

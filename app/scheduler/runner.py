@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 from app.scheduler.bootstrap import Bootstrap
 from app.scheduler.catalog import intervals
+from app.scheduler.job import Job, replica_name
 from app.scheduler.jobs import all_jobs
 from app.scheduler.leadership import Leadership
-from app.scheduler.runs import Job, replica_name
 from app.state import AppState
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,84 @@
+"""What a job is and how its runs end: the job, a degraded outcome, a skipped tick, the
+problems a run is reported with."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import PROBLEM_TYPE_PREFIX, AppError, ConflictError, ServiceUnavailableError
+
+if TYPE_CHECKING:
+    from app.state import AppState
+
+JobBody = Callable[[AsyncSession, "AppState"], Awaitable["dict[str, Any] | Degraded"]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_key: str  # system_configuration key holding its period in seconds
+    body: JobBody
+
+    @property
+    def description(self) -> str:
+        """The first paragraph of its body's docstring, on one line."""
+        return " ".join((inspect.getdoc(self.body) or "").split("\n\n")[0].split())
+
+
+@dataclass(frozen=True)
+class Degraded:
+    """A job's outcome when an outside dependency kept it from its purpose: `result` (what it
+    did) is committed with the run, recorded `degraded` with `problem` (RFC 9457: why)."""
+
+    result: dict[str, Any]
+    problem: dict[str, Any]
+
+
+class JobSkipped(Exception):
+    """The job had nothing it may do this tick (e.g. inputs are stale); recorded as skipped."""
+
+
+class RunInProgress(ConflictError):
+    slug, title = "run-in-progress", "A run of this job is already in progress"
+
+    def __init__(self, job: str, run_id: int) -> None:
+        super().__init__(f"{job} run {run_id} is in progress", extra={"run_id": run_id})
+        self.run_id = run_id
+
+
+class RunnerStopping(ServiceUnavailableError):
+    slug, title = "service-stopping", "The service is stopping"
+
+
+def replica_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def problem_of(exc: BaseException) -> dict[str, Any]:
+    """The RFC 9457 document a run's failure is reported with."""
+    if isinstance(exc, AppError):
+        retry = exc.headers.get("Retry-After")
+        return {
+            **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
+            "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
+        }  # fmt: skip
+    return {
+        "type": PROBLEM_TYPE_PREFIX + "internal-error", "title": "Internal error",
+        "status": 500, "detail": f"{type(exc).__name__}: {exc}",
+    }  # fmt: skip
+
+
+ABORTED = {
+    "type": PROBLEM_TYPE_PREFIX + "run-aborted",
+    "title": "Run aborted",
+    "status": 503,
+    "detail": "the service stopped during the run; nothing of it was kept, and the job's next "
+    "tick runs it again",
+}

@@ -1,0 +1,85 @@
+"""What a scoring run does in the worker process (`app.offload`): assemble the inputs over the
+run's candle rows, score them, and build the rows the run stores. Pure, and picklable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from app.db.repositories.scoring import COMPOSITE
+from app.scoring import portable
+from app.scoring.assemble import SymbolValues, assemble
+from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
+from app.services.scoring.config import RunConfig
+
+
+@dataclass(frozen=True)
+class CandleGrid:
+    """A run's candle rows (symbol id, open ms, open, high, low, close, volume) in slices."""
+
+    slices: list[np.ndarray]
+    symbol_ids: dict[str, int]
+    end_ms: int
+    length: int
+
+
+def score_candles(
+    state: portable.ScorerState,
+    values: list[SymbolValues],
+    grid: CandleGrid,
+    config: RunConfig,
+    run_id: int | None,
+) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
+    """The scores (and, for `run_id`, their rows) of `values` over `grid`: in the worker."""
+    positions = {grid.symbol_ids[v.symbol]: i for i, v in enumerate(values)}
+    candles = np.concatenate(grid.slices) if grid.slices else np.empty((0, 7))
+    candles[:, 0] = [positions.get(int(symbol_id), -1) for symbol_id in candles[:, 0]]
+    market = assemble(values, candles, grid.end_ms, grid.length, benchmark=config.benchmark)
+    with portable.adopted(state):
+        outcome = score_universe(market, config.scoring())
+    if run_id is None:
+        return outcome, []
+    rows = [
+        row for score in outcome.scores
+        for row in _score_rows(run_id, grid.symbol_ids, score, config)
+    ]  # fmt: skip
+    return outcome, rows
+
+
+def _score_rows(
+    run_id: int, ids: dict[str, int], score: SymbolScore, config: RunConfig
+) -> list[dict[str, Any]]:
+    common = {"run_id": run_id, "symbol_id": ids[score.symbol]}
+    confidence = Decimal(str(round(score.confidence, 4)))
+    rows = [
+        {
+            **common,
+            "component": COMPOSITE,
+            "score": _percent(score.composite),
+            "confidence": confidence,
+            "breakdown": {
+                "components": {name: part.score for name, part in score.components.items()},
+                "weights": config.weights,
+            },
+        }
+    ]
+    for name, part in score.components.items():
+        if part.score is None:
+            continue
+        rows.append(
+            {
+                **common,
+                "component": name,
+                "score": _percent(part.score),
+                "confidence": confidence,
+                "breakdown": {"metrics": [m.to_json() for m in part.metrics]},
+            }
+        )
+    return rows
+
+
+def _percent(value: float) -> Decimal:
+    return Decimal(str(as_stored(value)))
