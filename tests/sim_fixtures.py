@@ -55,9 +55,13 @@ def make_client(
     max_attempts: int = 5,
     failure_threshold: int = 50,
     reset_timeout_s: float = 30.0,
-    request_timeout_s: float = 2.0,
+    request_timeout_s: float = 30.0,
 ) -> KucoinFuturesClient:
-    """A client with fast backoff, so retry tests take milliseconds."""
+    """A client with fast backoff, so retry tests take milliseconds.
+
+    The simulator answers on the test's own event loop, which the run's database work shares:
+    on a loaded CI machine a reply can wait seconds for the loop (2 s timed out a scoring run's
+    kline and funding calls in CI), so the timeout is generous unless a test exercises it."""
     return KucoinFuturesClient(
         http,
         base_url,

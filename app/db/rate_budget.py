@@ -11,13 +11,14 @@ raises `SharedWindowUnavailable` and the limiter falls back.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.config import Settings
 from app.db.models import ExchangeWeight
@@ -47,45 +48,72 @@ class PostgresWindow:
         self.slack_s = slack_s
         self._purge_after = datetime.min.replace(tzinfo=UTC)
 
-    async def spend(self, weight: int, quota: int, window_s: float) -> float:
-        window_s += self.slack_s
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[tuple[AsyncConnection, datetime]]:
+        """One short transaction holding the window's lock, with the database's now; raises
+        `SharedWindowUnavailable` when the database cannot be reached in time."""
         try:
             async with asyncio.timeout(self.timeout_s), self.engine.begin() as connection:
                 await connection.execute(LOCK, {"key": BUDGET_LOCK_KEY})
                 now = await connection.scalar(select(NOW))
                 assert isinstance(now, datetime)
-                horizon = now - timedelta(seconds=window_s)
-                used = int(await connection.scalar(self._weight_since(horizon)) or 0)
-                if used + weight <= quota:
-                    await connection.execute(
-                        insert(ExchangeWeight).values(
-                            pool=self.pool, spent_at=now, weight=weight, replica=self.replica
-                        )
-                    )
-                    if now >= self._purge_after:  # rows past the window, now and then
-                        self._purge_after = now + timedelta(seconds=window_s)
-                        await connection.execute(
-                            delete(ExchangeWeight).where(ExchangeWeight.spent_at <= horizon)
-                        )
-                    return 0.0
-                sent = (
-                    await connection.execute(
-                        select(ExchangeWeight.spent_at, ExchangeWeight.weight)
-                        .where(
-                            ExchangeWeight.pool == self.pool,
-                            ExchangeWeight.spent_at > horizon,
-                        )
-                        .order_by(ExchangeWeight.spent_at)
-                    )
-                ).all()
-                return wait_for_room(sent, weight, quota, window_s, now)
+                yield connection, now
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise SharedWindowUnavailable(exc.__class__.__name__) from exc
+
+    async def spend(self, weight: int, quota: int, window_s: float) -> float:
+        window_s += self.slack_s
+        async with self._locked() as (connection, now):
+            horizon = now - timedelta(seconds=window_s)
+            used = int(await connection.scalar(self._weight_since(horizon)) or 0)
+            if used + weight <= quota:
+                await connection.execute(
+                    insert(ExchangeWeight).values(
+                        pool=self.pool, spent_at=now, weight=weight, replica=self.replica
+                    )
+                )
+                if now >= self._purge_after:  # rows past the window, now and then
+                    self._purge_after = now + timedelta(seconds=window_s)
+                    await connection.execute(
+                        delete(ExchangeWeight).where(ExchangeWeight.spent_at <= horizon)
+                    )
+                return 0.0
+            sent = (
+                await connection.execute(
+                    select(ExchangeWeight.spent_at, ExchangeWeight.weight)
+                    .where(ExchangeWeight.pool == self.pool, ExchangeWeight.spent_at > horizon)
+                    .order_by(ExchangeWeight.spent_at)
+                )
+            ).all()
+            return wait_for_room(sent, weight, quota, window_s, now)
 
     def _weight_since(self, horizon: Any) -> Select[Any]:
         return select(func.coalesce(func.sum(ExchangeWeight.weight), 0)).where(
             ExchangeWeight.pool == self.pool, ExchangeWeight.spent_at > horizon
         )
+
+    async def record(self, sent_ago: Sequence[tuple[float, int]]) -> None:
+        await self._insert([(-ago, weight) for ago, weight in sent_ago])
+
+    async def hold(self, seconds: float, quota: int, window_s: float) -> None:
+        # A send of the whole quota dated so that it leaves the window `seconds` from now.
+        await self._insert([(seconds - window_s - self.slack_s, quota)])
+
+    async def _insert(self, offsets: Sequence[tuple[float, int]]) -> None:
+        """Rows of `weight` at the database's now + `offset` seconds."""
+        async with self._locked() as (connection, now):
+            await connection.execute(
+                insert(ExchangeWeight),
+                [
+                    {
+                        "pool": self.pool,
+                        "spent_at": now + timedelta(seconds=offset),
+                        "weight": weight,
+                        "replica": self.replica,
+                    }
+                    for offset, weight in offsets
+                ],
+            )
 
     async def used(self, window_s: float) -> int:
         horizon = NOW - timedelta(seconds=window_s + self.slack_s)

@@ -163,6 +163,12 @@ class KucoinGateway:
         book = await self.client.get_order_book(info.kucoin, depth)
         return OrderBookView(info.canonical, book.bids, book.asks, book.at)
 
+    async def get_book_top(self, symbol: str, levels: int) -> OrderBookView:
+        """The best `levels` per side at the lowest weight (the full book, truncated)."""
+        info = self.converter.resolve(symbol)
+        book = await self.client.get_book_top(info.kucoin, levels)
+        return OrderBookView(info.canonical, book.bids, book.asks, book.at)
+
     async def get_funding_history(
         self, symbol: str, start: datetime, end: datetime
     ) -> list[FundingPoint]:

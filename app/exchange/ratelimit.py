@@ -8,8 +8,10 @@ after a 429 send nothing to the pool until the reset.
 
 Replicas of one deployment share one IP's quota: given a `SharedWindow` (PostgreSQL-backed, see
 `app.db.rate_budget`), a send is also recorded there and waits while every replica together
-has spent the quota in the window. A replica that cannot reach it falls back to a conservative
-local share (quota / expected replicas) and tries the shared window again after a while.
+has spent the quota in the window; a 429 one replica receives holds the window for all of them
+until KuCoin's reset. A replica that cannot reach it falls back to a conservative local share
+(quota / expected replicas), tries the shared window again after a while and, back, hands over
+what it sent meanwhile that still counts in the window.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -51,6 +53,14 @@ class SharedWindow(Protocol):
 
     async def used(self, window_s: float) -> int:
         """Weight every replica spent in the last `window_s`."""
+        ...
+
+    async def record(self, sent_ago: Sequence[tuple[float, int]]) -> None:
+        """Add sends made `seconds ago` (weight each) without the window's knowledge."""
+        ...
+
+    async def hold(self, seconds: float, quota: int, window_s: float) -> None:
+        """Leave no room to any replica for `seconds` (KuCoin answered 429 until its reset)."""
         ...
 
 
@@ -92,6 +102,10 @@ class WeightLimiter:
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[tuple[float, int]] = deque()
+        self._unshared: deque[tuple[float, int]] = deque()
+        """Sends made while falling back: the shared window has not seen them."""
+        self._hold_until = 0.0
+        self._hold_task: asyncio.Task[None] | None = None
         self._used = 0
         self._blocked_until = 0.0
         self._server_remaining: int | None = None
@@ -107,14 +121,22 @@ class WeightLimiter:
             raise ValueError(f"weight {weight} exceeds the pool quota {self.quota}")
         async with self._lock:  # FIFO: one waiter at a time computes and sleeps
             while True:
+                if self.fallback_reason is not None and self._uses_shared():
+                    await self._rejoin()
                 wait = self._wait_needed(weight)
+                shared = False
                 if wait <= 0 and self._uses_shared():
                     wait = await self._spend_shared(weight)
+                    shared = self.fallback_reason is None
                 if max_wait_s is not None and wait > max_wait_s:
                     raise PoolExhausted(wait)
                 if wait <= 0:
                     now = self._clock()
                     self._sent.append((now, weight))
+                    if self.shared is not None and not shared:
+                        while self._unshared and self._unshared[0][0] <= now - self.window_s:
+                            self._unshared.popleft()
+                        self._unshared.append((now, weight))
                     self._used += weight
                     if self._server_remaining is not None and now < self._server_reset_at:
                         self._server_remaining -= weight
@@ -168,14 +190,32 @@ class WeightLimiter:
     async def _spend_shared(self, weight: int) -> float:
         assert self.shared is not None
         try:
-            wait = await self.shared.spend(weight, self.quota, self.window_s)
+            return await self.shared.spend(weight, self.quota, self.window_s)
         except SharedWindowUnavailable as exc:
             self._fall_back(exc)
             return self._wait_needed(weight)  # now against this replica's share
-        if self.fallback_reason is not None:
-            logger.warning("shared KuCoin budget reachable again; leaving the local share")
-            self.fallback_reason = None
-        return wait
+
+    async def _rejoin(self) -> None:
+        """Hand over the sends made while falling back that still count, then leave the share
+        (or stay on it, when the shared window is still out of reach)."""
+        assert self.shared is not None
+        now = self._clock()
+        recent = [(now - at, w) for at, w in self._unshared if at > now - self.window_s]
+        try:
+            if recent:
+                await self.shared.record(recent)
+            else:  # nothing to hand over: only see that it answers
+                await self.shared.used(self.window_s)
+            await self._write_hold(self.shared)  # a 429 seen meanwhile, if its reset is ahead
+        except SharedWindowUnavailable as exc:
+            self._fall_back(exc)
+            return
+        self._unshared.clear()
+        logger.warning(
+            "shared KuCoin budget reachable again; leaving the local share (handed over %d)",
+            sum(w for _, w in recent),
+        )
+        self.fallback_reason = None
 
     def _fall_back(self, exc: SharedWindowUnavailable) -> None:
         if self.fallback_reason is None:
@@ -218,11 +258,42 @@ class WeightLimiter:
         self._server_reset_at = self._clock() + reset_ms / 1000
 
     def block_for(self, seconds: float) -> None:
-        """After a 429: nothing is sent to this pool for `seconds`."""
+        """After a 429: nothing is sent to this pool for `seconds` (by any replica)."""
         until = self._clock() + max(seconds, 0.0)
         self._blocked_until = max(self._blocked_until, until)
         self._server_remaining = 0
         self._server_reset_at = max(self._server_reset_at, until)
+        if self.shared is not None and until > self._hold_until:
+            self._hold_until = until
+            if self._hold_task is None or self._hold_task.done():
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:  # a synchronous caller: the block stays this replica's
+                    return
+                self._hold_task = loop.create_task(self._share_hold())
+                self._hold_task.add_done_callback(_log_failure)
+
+    async def _share_hold(self) -> None:
+        """Tell the other replicas about a 429 while the shared window is reachable (else the
+        way back to it does, `_rejoin`)."""
+        assert self.shared is not None
+        told = 0.0
+        while self._hold_until > told:  # a later 429 may move the reset on meanwhile
+            told = self._hold_until
+            if not self._uses_shared() or self.fallback_reason is not None:
+                return
+            try:
+                await self._write_hold(self.shared)
+            except SharedWindowUnavailable as exc:
+                self._fall_back(exc)
+                return
+
+    async def _write_hold(self, shared: SharedWindow) -> None:
+        # KuCoin's reset is at most one window away: a wilder header must not lock every
+        # replica out for longer.
+        seconds = min(self._hold_until - self._clock(), self.window_s)
+        if seconds > 0:
+            await shared.hold(seconds, self.quota, self.window_s)
 
     @property
     def blocked_for_s(self) -> float:
@@ -232,3 +303,8 @@ class WeightLimiter:
     def used(self) -> int:
         self._wait_needed(0)
         return self._used
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        logger.error("sharing a KuCoin 429 with the other replicas failed: %r", exc)

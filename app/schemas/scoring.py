@@ -55,8 +55,9 @@ class ScoringRunRead(BaseModel):
     spend: dict[str, Any] | None = Field(
         default=None,
         description="KuCoin weight: `planned` before stage 2 (by endpoint and symbol, the "
-        "rotation, the window's free weight) and `spent` (by endpoint as KuCoin counted it, "
-        "requests, seconds the limiter held sends).",
+        "`scoring_weight_budget`, the rotation and how many due it left out, funding "
+        "settlements left to a later run, the window's free weight) and `spent` (by endpoint "
+        "as KuCoin counted it, requests, seconds the limiter held sends).",
     )
 
 

@@ -85,11 +85,11 @@ class TestCalculateAndRank:
         spent = detail["spend"]["spent"]
         assert spent["weight"] == charged and spent["limiter_wait_s"] >= 0
         assert spent["weight_by_endpoint"] == {
-            "contracts": 3, "depth": 30 * 5, "funding_history": 30 * 5, "klines": 30 * 2 * 3
+            "contracts": 3, "book_snapshot": 30 * 3, "funding_history": 30 * 5, "klines": 30 * 2 * 3
         }  # fmt: skip
         planned = detail["spend"]["planned"]
         assert planned["weight_by_endpoint"] == spent["weight_by_endpoint"]
-        assert planned["weight_by_symbol"]["BTCUSDT"] == 5 + 5 + 2 * 3
+        assert planned["weight_by_symbol"]["BTCUSDT"] == 3 + 5 + 2 * 3
 
     async def test_rankings_by_one_component(self, api: httpx.AsyncClient) -> None:
         await calculate(api)

@@ -9,8 +9,11 @@ weight per 30 s, 50 ms latency, its clock on real time) and the app's own stack:
    15 minutes later would; `--gap-s 0`: back to back), on SQLite; `shortlist-150-only`: the
    same with the rotation through the rest of the universe off (`scoring_rotation`);
 2. `universe`: the same with `scoring_shortlist` covering every eligible contract;
-3. `scheduled-150` (on demand): as `shortlist-150`, but the simulator's clock moves on 15 minutes
-   (the scheduler's interval) before each run, for 90 minutes: candles and funding come due;
+3. `scheduled-150` (on demand): as `shortlist-150`, but the simulator's clock moves on to the
+   next point of a 15-minute grid (the scheduler's interval; its ticks do not drift) before each
+   run, for `--hours` (default 1.5): candles and funding
+   come due; each run also shows what its plan left for later and how many scored contracts
+   went more than an hour unscored (`stale>1h`);
    `scheduled-150-only`: the same with the rotation off;
 4. `replicas`: two replicas of one deployment (one PostgreSQL database, each its own gateway
    built by the app's factory) calling KuCoin at the same moment: one runs a scoring run (150
@@ -35,7 +38,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,7 @@ from app.config import KucoinSettings, Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.migrations import upgrade_to_head
 from app.db.models import Symbol, SystemConfiguration
+from app.db.repositories.scoring import ScoringRepository
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.gateway import KucoinGateway
 from app.services.market.candles import CandleService
@@ -60,7 +64,7 @@ CASES = (
     "scheduled-150", "scheduled-150-only",
 )  # fmt: skip
 SCHEDULE_S = 900  # score_refresh_interval_s
-SCHEDULED_RUNS = 7  # the first, then 90 minutes of runs
+HOUR = timedelta(hours=1)
 
 
 @dataclass
@@ -86,12 +90,13 @@ class Measured:
         return out
 
 
-WEIGHTS = {"contracts": 3, "book": 5, "funding_history": 5, "klines": 3}
+WEIGHTS = {"contracts": 3, "book": 5, "book_snapshot": 3, "funding_history": 5, "klines": 3}
 
 
 def endpoint_of(path: str) -> str:
     for prefix, name in (
         ("/api/v1/contracts", "contracts"),
+        ("/api/v1/level2/snapshot", "book_snapshot"),
         ("/api/v1/level2", "book"),
         ("/api/v1/contract/funding-rates", "funding_history"),
         ("/api/v1/kline", "klines"),
@@ -186,8 +191,22 @@ async def score_once(
         )
         await session.commit()
         scored = run.scored_count
-    wall = time.monotonic() - started
-    return Measured(label, wall, sim.requests[mark:], scored)
+        wall = time.monotonic() - started
+        notes = coverage(run.spend or {})
+        since = run.started_at - timedelta(days=1)
+        last = await ScoringRepository(session).last_scored_at(since)
+        notes["stale>1h"] = sum(1 for at in last.values() if at < run.started_at - HOUR)
+    return Measured(label, wall, sim.requests[mark:], scored, notes)
+
+
+def coverage(spend: dict[str, Any]) -> dict[str, object]:
+    """What the run's plan left for later (versions since the weight budget)."""
+    planned = spend.get("planned", {})
+    return {
+        "rotated": len(planned.get("rotation", [])),
+        "behind": planned.get("rotation_behind", "-"),
+        "funding deferred": len(planned.get("deferred_funding", [])),
+    }
 
 
 async def eligible_count(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -222,12 +241,14 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
                 await asyncio.sleep(args.window_s)  # the sync's weight leaves the window
                 out = []
                 scheduled = case.startswith("scheduled")
-                for i in range(SCHEDULED_RUNS if scheduled else runs):
+                scheduled_runs = 1 + round(args.hours * 3600 / SCHEDULE_S)
+                start = sim.clock.now()
+                for i in range(scheduled_runs if scheduled else runs):
                     label = "first" if i == 0 else f"steady {i}"
                     if i:
                         await asyncio.sleep(args.gap_s)
-                    if i and scheduled:  # the scheduler's interval, on the simulator's clock
-                        sim.clock.advance(SCHEDULE_S)
+                    if i and scheduled:  # on the scheduler's grid, on the simulator's clock
+                        sim.clock.advance(start + i * SCHEDULE_S - sim.clock.now())
                         label = f"+{i * SCHEDULE_S // 60} min"
                     print(f"  {case}: {label} ...", flush=True)
                     out.append(await score_once(sim, gateway, sessions, label, sim_time=scheduled))
@@ -305,6 +326,8 @@ def render(title: str, rows: Sequence[Measured], args: argparse.Namespace) -> st
         windowed = windowed_floor_s(m.weight, args.quota, args.window_s)
         ratio = "-" if windowed <= 0 else f"{m.wall_s / windowed:.2f}"
         endpoints = " ".join(f"{k}={v}" for k, v in sorted(m.by_endpoint().items()))
+        if m.notes:
+            endpoints += "  [" + ", ".join(f"{k} {v}" for k, v in m.notes.items()) + "]"
         scored = "-" if m.scored is None else str(m.scored)
         lines.append(
             f"{m.label:<28}{m.weight:>8}{m.wall_s:>9.2f}{floor:>9.2f}{windowed:>9.2f}{ratio:>9}"
@@ -326,6 +349,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="pause between runs (default one window: each run starts with the pool empty)",
     )  # fmt: skip
     parser.add_argument("--runs", type=int, default=4, help="a first run and runs-1 steady ones")
+    parser.add_argument(
+        "--hours", type=float, default=1.5,
+        help="scheduled cases: simulated hours of runs after the first (one per 15 minutes)",
+    )  # fmt: skip
     parser.add_argument(
         "--cases", nargs="+", default=list(CASES), choices=CASES,
     )  # fmt: skip

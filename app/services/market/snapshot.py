@@ -12,6 +12,7 @@ from datetime import datetime
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import FundingPoint, KucoinGateway
 from app.progress import advance
+from app.scoring.assemble import BOOK_LEVELS
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,9 @@ async def collect(
     now: datetime,
     concurrency: int = 16,
 ) -> SnapshotResult:
-    """Book (depth 20) of each symbol of `multipliers`, and the funding settlements of each
-    symbol of `funding_from` since its time; a failure leaves that part empty."""
+    """The book (the best `BOOK_LEVELS` per side, as the scorer reads it) of each symbol of
+    `multipliers`, and the funding settlements of each symbol of `funding_from` since its time;
+    a failure leaves that part empty."""
     result = SnapshotResult()
     limit = asyncio.Semaphore(concurrency)
     total = len(multipliers) + len(funding_from)
@@ -65,7 +67,7 @@ async def collect(
             asks: list[list[float]] = []
             book_at = None
             try:
-                got = await gateway.get_order_book(symbol, 20)
+                got = await gateway.get_book_top(symbol, BOOK_LEVELS)
                 bids = [[price, lots * multiplier] for price, lots in got.bids]
                 asks = [[price, lots * multiplier] for price, lots in got.asks]
                 book_at = got.at

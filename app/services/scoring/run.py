@@ -12,9 +12,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -22,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.events import EventRepository
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
+from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
 from app.errors import ConflictError, NotFoundError
@@ -34,14 +32,15 @@ from app.offload import in_worker
 from app.policy.shortlist import ListingFact, shortlist
 from app.progress import checkpoint, within
 from app.scoring import portable
-from app.scoring.assemble import SymbolValues, assemble
-from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
+from app.scoring.assemble import SymbolValues
+from app.scoring.engine import ScoringOutcome
 from app.services.market.candles import CandleRefresh, CandleService, last_closed_open_time
 from app.services.market.funding import FundingStore
 from app.services.market.snapshot import SnapshotResult, collect
 from app.services.market.universe import UniverseService
 from app.services.scoring.config import RunConfig, load_run_config
 from app.services.scoring.plan import FetchPlan, FetchPlanner
+from app.services.scoring.worker import CandleGrid, score_candles
 
 logger = logging.getLogger(__name__)
 
@@ -200,39 +199,6 @@ class ScoringRunService:
         return await in_worker(score_candles, state, values, grid, config, run_id)
 
 
-@dataclass(frozen=True)
-class CandleGrid:
-    """A run's candle rows (symbol id, open ms, open, high, low, close, volume) in slices."""
-
-    slices: list[np.ndarray]
-    symbol_ids: dict[str, int]
-    end_ms: int
-    length: int
-
-
-def score_candles(
-    state: portable.ScorerState,
-    values: list[SymbolValues],
-    grid: CandleGrid,
-    config: RunConfig,
-    run_id: int | None,
-) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
-    """The scores (and, for `run_id`, their rows) of `values` over `grid`: in the worker."""
-    positions = {grid.symbol_ids[v.symbol]: i for i, v in enumerate(values)}
-    candles = np.concatenate(grid.slices) if grid.slices else np.empty((0, 7))
-    candles[:, 0] = [positions.get(int(symbol_id), -1) for symbol_id in candles[:, 0]]
-    market = assemble(values, candles, grid.end_ms, grid.length, benchmark=config.benchmark)
-    with portable.adopted(state):
-        outcome = score_universe(market, config.scoring())
-    if run_id is None:
-        return outcome, []
-    rows = [
-        row for score in outcome.scores
-        for row in _score_rows(run_id, grid.symbol_ids, score, config)
-    ]  # fmt: skip
-    return outcome, rows
-
-
 def shortlist_symbols(
     rows: Sequence[Symbol],
     members: set[int],
@@ -319,42 +285,6 @@ def _previous_open_interest(run: ScoringRun | None) -> dict[str, float]:
         for v in run.inputs.get("symbols", [])
         if v.get("open_interest_usdt") is not None
     }
-
-
-def _score_rows(
-    run_id: int, ids: dict[str, int], score: SymbolScore, config: RunConfig
-) -> list[dict[str, Any]]:
-    common = {"run_id": run_id, "symbol_id": ids[score.symbol]}
-    confidence = Decimal(str(round(score.confidence, 4)))
-    rows = [
-        {
-            **common,
-            "component": COMPOSITE,
-            "score": _percent(score.composite),
-            "confidence": confidence,
-            "breakdown": {
-                "components": {name: part.score for name, part in score.components.items()},
-                "weights": config.weights,
-            },
-        }
-    ]
-    for name, part in score.components.items():
-        if part.score is None:
-            continue
-        rows.append(
-            {
-                **common,
-                "component": name,
-                "score": _percent(part.score),
-                "confidence": confidence,
-                "breakdown": {"metrics": [m.to_json() for m in part.metrics]},
-            }
-        )
-    return rows
-
-
-def _percent(value: float) -> Decimal:
-    return Decimal(str(as_stored(value)))
 
 
 def _from_ms(ms: int) -> datetime:

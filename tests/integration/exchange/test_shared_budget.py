@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from app.db.models import ExchangeWeight
 from app.db.rate_budget import PostgresWindow
 from app.exchange.client import KucoinFuturesClient
+from app.exchange.errors import RateLimited
 from app.exchange.ratelimit import WeightLimiter
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import PINNED_NOW_MS, make_client
@@ -98,3 +99,49 @@ class TestFallback:
         # 20 calls of weight 2 = 40 against a share of 20: the second half waited a window.
         assert limiter.waited_s > 0 and elapsed >= WINDOW_S * 0.9
         assert [r.status for r in sim.requests].count(429) == 0
+
+
+class TestSharedRateLimit:
+    """Another client on the IP empties KuCoin's pool: the 429 one replica receives holds the
+    other until the reset, instead of the other drawing 429s of its own."""
+
+    @pytest.fixture
+    def sim_config(self) -> dict[str, Any]:
+        return {"universe": 4, "start_time_ms": PINNED_NOW_MS, "quota": QUOTA // 2,
+                "quota_window_s": WINDOW_S}  # fmt: skip
+
+    async def test_a_429_at_one_replica_holds_the_other_until_the_reset(
+        self, engines: list[AsyncEngine], http: aiohttp.ClientSession, sim: KucoinSimulator
+    ) -> None:
+        a, b = (
+            make_client(http, sim.base_url, quota=QUOTA // 2, window_s=WINDOW_S, max_attempts=1)
+            for _ in range(2)
+        )
+        for client, engine, name in zip((a, b), engines, "ab", strict=True):
+            window = PostgresWindow(engine, replica=name, pool=sim.base_url)
+            client.limiter = WeightLimiter(QUOTA // 2, WINDOW_S, shared=window)
+        outside = [http.get(f"{sim.base_url}/api/v1/timestamp") for _ in range(QUOTA // 4)]
+        for response in await asyncio.gather(*outside):  # 10 x 2: the pool is empty
+            response.release()
+        with pytest.raises(RateLimited):
+            await a.get_server_time_ms()
+        assert a.limiter._hold_task is not None
+        await a.limiter._hold_task  # the hold reaches the shared window
+        await asyncio.gather(*(b.get_service_status() for _ in range(5)))  # 5 x 4: a window
+        theirs = [r.status for r in sim.requests if r.path == "/api/v1/status"]
+        assert theirs == [200] * 5  # without the hold, b's first sends draw 429s
+
+
+class TestPostgresWindow:
+    async def test_handed_over_sends_and_a_hold_count_for_every_replica(
+        self, engines: list[AsyncEngine]
+    ) -> None:
+        mine = PostgresWindow(engines[0], replica="a", pool="p")
+        theirs = PostgresWindow(engines[1], replica="b", pool="p")
+        await mine.record([(5.0, 7), (40.0, 9)])  # 40 s ago: already outside a 30 s window
+        assert await theirs.used(30.0) == 7
+        assert await theirs.spend(1, 10, 30.0) == 0.0
+        assert await theirs.spend(3, 10, 30.0) > 0  # 7 + 1 + 3 > 10
+        await mine.hold(2.0, 100, 30.0)
+        wait = await theirs.spend(1, 100, 30.0)
+        assert 1.0 < wait <= 2.0

@@ -40,24 +40,20 @@ class TestSlowQueryLog:
         assert ours[0].duration_ms >= 0.001  # type: ignore[attr-defined]
         assert counted("mysymbols_db_slow_queries_total") >= before + 1
 
-    async def test_statements_under_the_threshold_are_not_logged(
+    @pytest.mark.parametrize(
+        "threshold_ms", [60_000, 0], ids=["under-the-threshold", "zero-logs-none"]
+    )
+    async def test_nothing_is_logged(
         self,
+        threshold_ms: int,
         database_url: str,
         make_settings: Callable[..., Settings],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         with caplog.at_level("WARNING", logger=SLOW):
-            await run_statement(make_settings(database_url, database={"slow_query_ms": 60_000}))
-        assert [r for r in caplog.records if r.name == SLOW] == []
-
-    async def test_zero_logs_none(
-        self,
-        database_url: str,
-        make_settings: Callable[..., Settings],
-        caplog: pytest.LogCaptureFixture,
-    ) -> None:
-        with caplog.at_level("WARNING", logger=SLOW):
-            await run_statement(make_settings(database_url, database={"slow_query_ms": 0}))
+            await run_statement(
+                make_settings(database_url, database={"slow_query_ms": threshold_ms})
+            )
         assert [r for r in caplog.records if r.name == SLOW] == []
 
     async def test_a_long_statement_is_cut_to_its_first_characters(

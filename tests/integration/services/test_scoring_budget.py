@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import FundingSettlement, Symbol, SymbolScore
 from app.exchange.client import endpoint_name
 from app.exchange.gateway import KucoinGateway
-from app.services.market.funding import next_settlement
+from app.services.market.funding import FUNDING_LOOKBACK, next_settlement
 from app.services.scoring.run import ScoringRunService
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
@@ -71,6 +71,7 @@ class TestFunding:
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         first = await score(session, gateway, sim)
+        assert first.exclusions["fetch_failures"] == {}
         assert sim.count(FUNDING) == 12  # 14 days each, once
         stored = await stored_funding(session)
         assert len(stored) == 12 and all(len(times) >= 14 * 3 for times in stored.values())
@@ -103,6 +104,28 @@ class TestFunding:
             assert times[: len(stored[symbol])] == stored[symbol]  # the old ones untouched
         assert third.spend["spent"]["weight_by_endpoint"]["funding_history"] == 12 * 5
 
+    async def test_a_failed_fetch_is_asked_again_by_the_next_run(
+        self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
+    ) -> None:
+        sim.faults.set("http_500", path=FUNDING, count=1)
+        first = await score(session, gateway, sim)
+        failed = [k for k in first.exclusions["fetch_failures"] if k.endswith(":funding")]
+        assert len(failed) == 1
+        symbol = failed[0].removesuffix(":funding")
+        stored = await stored_funding(session)
+        assert len(stored) == 11 and symbol not in stored
+
+        mark = len(sim.requests)  # no time passes: only the failed contract is due
+        second = await score(session, gateway, sim)
+        calls = [r for r in sim.requests[mark:] if r.path == FUNDING]
+        ids = {s.symbol: s.kucoin_symbol for s in (await session.scalars(select(Symbol))).all()}
+        assert [call.query["symbol"] for call in calls] == [ids[symbol]]
+        as_of = datetime.fromisoformat(second.inputs["as_of"])
+        lookback_start = as_of - FUNDING_LOOKBACK  # asked for its whole lookback again
+        assert int(calls[0].query["from"]) == int(lookback_start.timestamp() * 1000)
+        after = await stored_funding(session)
+        assert len(after) == 12 and len(after[symbol]) >= 14 * 3
+
 
 class TestRecordedWeight:
     async def test_a_run_records_what_the_simulator_charged_and_what_it_planned(
@@ -111,6 +134,7 @@ class TestRecordedWeight:
         for _ in range(2):  # a first run and a steady one
             mark = len(sim.requests)
             run = await score(session, gateway, sim)
+            assert run.exclusions["fetch_failures"] == {}
             spent = run.spend["spent"]
             assert spent["weight_by_endpoint"] == dict(charged(sim, mark))
             assert spent["weight"] == sum(r.weight for r in sim.requests[mark:])
@@ -119,16 +143,16 @@ class TestRecordedWeight:
             assert planned["weight_by_endpoint"] == spent["weight_by_endpoint"]
             assert planned["weight"] == spent["weight"]
         # Steady: books and the contract list only (no new hour, no settlement due).
-        assert spent["weight_by_endpoint"] == {"contracts": 3, "depth": 12 * 5}
+        assert spent["weight_by_endpoint"] == {"contracts": 3, "book_snapshot": 12 * 3}
 
     async def test_limiter_waits_are_recorded(
         self, session: AsyncSession, http: aiohttp.ClientSession, sim: KucoinSimulator
     ) -> None:
-        # A first run of 12 x (book 5 + two kline pages 6 + funding 5) + 3 = 195 over 100 / 1 s.
+        # A first run of 12 x (book 3 + two kline pages 6 + funding 5) + 3 = 171 over 100 / 1 s.
         sim.set_quota(100, 1.0)
         client = make_client(http, sim.base_url, quota=100, window_s=1.0, max_attempts=1)
         run = await score(session, make_gateway(client), sim)
-        assert run.spend["spent"]["weight"] == sum(r.weight for r in sim.requests) == 195
+        assert run.spend["spent"]["weight"] == sum(r.weight for r in sim.requests) == 171
         assert run.spend["spent"]["limiter_wait_s"] > 0
         assert not [r for r in sim.requests if r.status == 429]
 
@@ -169,6 +193,32 @@ class TestRotation:
         assert run.spend["planned"]["rotation"] == []
         assert run.exclusions["stage1"]["rotation"] == 0
         assert len(run.inputs["symbol_ids"]) == run.exclusions["stage1"]["shortlisted"]
+
+
+class TestWeightBudget:
+    async def test_new_settlements_wait_for_a_run_with_room_and_are_then_fetched(
+        self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
+    ) -> None:
+        await set_config(session, "scoring_rotation", False)
+        await score(session, gateway, sim)  # the first: 14 days each, whatever the budget
+        before = await stored_funding(session)
+        sim.clock.advance(8 * 3600)
+        await set_config(session, "scoring_weight_budget", 0)
+        mark = len(sim.requests)
+        tight = await score(session, gateway, sim)
+        planned = tight.spend["planned"]
+        assert charged(sim, mark)["funding_history"] == 0
+        assert sorted(planned["deferred_funding"]) == sorted(before) and planned["budget"] == 0
+        # The core was still fetched whole: a new hour of candles and a book each.
+        assert tight.spend["spent"]["weight_by_endpoint"]["book_snapshot"] == 12 * 3
+        assert await stored_funding(session) == before
+        await set_config(session, "scoring_weight_budget", 1000)
+        mark = len(sim.requests)
+        roomy = await score(session, gateway, sim)
+        assert charged(sim, mark)["funding_history"] == 12 * 5
+        assert roomy.spend["planned"]["deferred_funding"] == []
+        after = await stored_funding(session)
+        assert all(len(after[s]) > len(before[s]) for s in before)
 
 
 class TestNextSettlement:

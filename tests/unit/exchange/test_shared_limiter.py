@@ -3,6 +3,7 @@ back, and the spend ledger."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ class MemoryWindow:
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.sent: list[tuple[float, int]] = []
+        self.holds: list[float] = []
         self.down = False
 
     async def spend(self, weight: int, quota: int, window_s: float) -> float:
@@ -37,6 +39,17 @@ class MemoryWindow:
         if self.down:
             raise SharedWindowUnavailable("ConnectionRefusedError")
         return sum(w for at, w in self.sent if at > self.clock() - window_s)
+
+    async def record(self, sent_ago: list[tuple[float, int]]) -> None:
+        if self.down:
+            raise SharedWindowUnavailable("ConnectionRefusedError")
+        self.sent = sorted(self.sent + [(self.clock() - ago, w) for ago, w in sent_ago])
+
+    async def hold(self, seconds: float, quota: int, window_s: float) -> None:
+        if self.down:
+            raise SharedWindowUnavailable("ConnectionRefusedError")
+        self.holds.append(seconds)
+        self.sent = sorted([*self.sent, (self.clock() + seconds - window_s, quota)])
 
 
 @pytest.fixture
@@ -76,7 +89,58 @@ class TestSharedMode:
         clock.now += 10.0  # past the retry delay
         await budget.acquire(1)
         assert budget.mode == "shared" and budget.local_quota == 100
-        assert window.sent == [(clock.now, 1)]
+        # The send made 10 s ago while falling back still counts: handed over first. The first
+        # one (40 s ago) has left the window.
+        assert window.sent == [(clock.now - 10.0, 1), (clock.now, 1)]
+
+    async def test_what_a_replica_sent_while_falling_back_counts_for_the_others(
+        self, clock: FakeClock
+    ) -> None:
+        window = MemoryWindow(clock)
+        lost, other = limiter(clock, window), limiter(clock, window)
+        window.down = True
+        await lost.acquire(50)  # its share: 100 / 2
+        window.down = False
+        clock.now += 10.0
+        await lost.acquire(10)  # back: hands over the 50
+        await other.acquire(40)
+        assert clock.slept == []
+        await other.acquire(1)  # 50 + 10 + 40: full until the 50 leaves, 20 s from now
+        assert clock.slept == [20.0]
+
+    async def test_a_429_holds_every_replica_until_the_reset(self, clock: FakeClock) -> None:
+        window = MemoryWindow(clock)
+        hit, other = limiter(clock, window), limiter(clock, window)
+        await hit.acquire(5)
+        hit.block_for(12.0)  # KuCoin: 429, reset in 12 s
+        await asyncio.sleep(0)  # the hold is written by a task of its own
+        assert await other.available() == 0
+        await other.acquire(5)
+        assert clock.slept == [pytest.approx(12.0)]
+        assert other.mode == hit.mode == "shared"
+
+    async def test_a_429_seen_while_falling_back_is_shared_on_the_way_back(
+        self, clock: FakeClock
+    ) -> None:
+        window = MemoryWindow(clock)
+        hit = limiter(clock, window)
+        window.down = True
+        await hit.acquire(5)
+        hit.block_for(12.0)
+        await asyncio.sleep(0)
+        assert window.holds == []  # nobody to tell yet
+        window.down = False
+        clock.now += 10.0  # past the retry delay: back, with 2 s of the reset left
+        await hit.acquire(1)
+        assert window.holds == [pytest.approx(2.0)] and hit.mode == "shared"
+
+    async def test_a_hold_lasts_one_window_at_most(self, clock: FakeClock) -> None:
+        window = MemoryWindow(clock)
+        hit = limiter(clock, window)
+        await hit.acquire(5)
+        hit.block_for(3600.0)  # a reset header no KuCoin window gives
+        await asyncio.sleep(0)
+        assert window.holds == [30.0]
 
     async def test_without_a_window_the_limiter_is_the_budget(self, clock: FakeClock) -> None:
         alone = WeightLimiter(100, 30.0, clock=clock, sleep=clock.sleep)

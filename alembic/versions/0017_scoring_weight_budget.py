@@ -1,0 +1,55 @@
+"""scoring weight budget: the KuCoin weight a scoring run may spend in all, its core paid even
+past it (`scoring_weight_budget`)
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-11-23 13:00:00+00:00
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+KEY = "scoring_weight_budget"
+DEFAULT = 1000
+DESCRIPTION = "KuCoin weight a scoring run may spend in all; its core is paid even past it."
+
+
+def upgrade() -> None:
+    configuration = sa.table(
+        "system_configuration",
+        sa.column("key", sa.String),
+        sa.column("value", JSON),
+        sa.column("description", sa.Text),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+        sa.column("updated_by", sa.String),
+    )
+    present = set(op.get_bind().scalars(sa.select(configuration.c.key)).all())
+    if KEY not in present:
+        op.bulk_insert(
+            configuration,
+            [
+                {
+                    "key": KEY,
+                    "value": DEFAULT,
+                    "description": DESCRIPTION,
+                    "updated_at": datetime.now(UTC),
+                    "updated_by": "migration",
+                }
+            ],
+        )
+
+
+def downgrade() -> None:
+    op.execute(f"DELETE FROM system_configuration WHERE key = '{KEY}' AND updated_by = 'migration'")
