@@ -4,13 +4,18 @@ A worker thread was not enough: scoring 150 symbols in a thread held the GIL, an
 the CPU, for milliseconds at a time, and `/health`'s p99 during a run was about 5x idle. One
 worker process serves the whole service process (every app in it), started on first use with
 `spawn` (safe beside the event loop's threads) and stopped at interpreter exit; a worker that
-died is replaced on the next call.
+died is replaced on the next call. A service killed by a signal (uvicorn re-raises the SIGTERM it
+shut down on; SIGKILL) never reaches that exit: on Linux the worker then ends with it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import multiprocessing
+import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,12 +28,24 @@ _pool: ProcessPoolExecutor | None = None
 _starting = threading.Lock()
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent() -> None:
+    """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _executor(replace: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
     global _pool
     with _starting:
         if _pool is None or _pool is replace:
             _pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_end_with_parent,
             )
         return _pool
 

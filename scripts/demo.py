@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import FrameType
@@ -176,8 +176,15 @@ def wait_until_up(client: httpx.Client, proc: subprocess.Popen[str], deadline: f
     raise DemoFailed("the service did not come up in time")
 
 
-def run_job(client: httpx.Client, path: str, deadline: float) -> dict[str, Any]:
-    """POST a job (sync, scoring) and follow it to its end: the run's result."""
+def run_job(
+    client: httpx.Client,
+    path: str,
+    deadline: float,
+    answer: Callable[[dict[str, Any]], dict[str, Any]] = dict,
+) -> dict[str, Any]:
+    """POST a job (sync, scoring) and follow it to its end: the operation's answer. The job run
+    followed (ours still running after the wait, or the one already going that a 409 points at,
+    such as a first start's) gives its result, which `answer` turns into that answer."""
     while time.monotonic() < deadline:
         response = client.post(path, params={"wait": 60})
         if response.status_code == 200:
@@ -186,7 +193,7 @@ def run_job(client: httpx.Client, path: str, deadline: float) -> dict[str, Any]:
             raise DemoFailed(f"POST {path}: {response.status_code} {response.text[:300]}")
         run = follow(client, response.headers["Location"], deadline)
         if run["status"] == "succeeded":
-            return dict(run.get("result") or {})
+            return answer(dict(run.get("result") or {}))
         if response.status_code == 202:  # ours failed; a scheduled one that failed: try ours
             raise DemoFailed(f"POST {path}: the run ended {run['status']}: {run.get('problem')}")
     raise DemoFailed(f"POST {path}: not done in time")
@@ -199,6 +206,15 @@ def follow(client: httpx.Client, location: str, deadline: float) -> dict[str, An
             return run
         time.sleep(0.5)
     raise DemoFailed(f"{location}: still running")
+
+
+def scoring_run(client: httpx.Client, result: dict[str, Any]) -> dict[str, Any]:
+    """The scoring run a `score_refresh` job run's result names: what POST /scoring/calculate
+    answers when it ends within its wait."""
+    response = client.get(f"{API}/scoring/runs/{result['run_id']}")
+    if response.status_code != 200:
+        raise DemoFailed(f"scoring run {result['run_id']}: {response.status_code}")
+    return dict(response.json())
 
 
 def build_portfolio(client: httpx.Client, members: int) -> dict[str, Any]:
@@ -251,10 +267,12 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
     with httpx.Client(base_url=base, headers=headers, timeout=90) as client:
         wait_until_up(client, procs["service"], deadline)
         synced = run_job(client, f"{API}/symbols/sync", deadline)
-        print(f"  synced     {synced.get('contracts', '?')} contracts", flush=True)
-        scored = run_job(client, f"{API}/scoring/calculate", deadline)
-        print(f"  scored     run {scored.get('id')}: {scored.get('scored_count', '?')} of "
-              f"{scored.get('universe_size', '?')} symbols", flush=True)  # fmt: skip
+        print(f"  synced     {synced['contracts']} contracts", flush=True)
+        scored = run_job(
+            client, f"{API}/scoring/calculate", deadline, lambda result: scoring_run(client, result)
+        )
+        print(f"  scored     run {scored['id']}: {scored['scored_count']} of "
+              f"{scored['universe_size']} symbols", flush=True)  # fmt: skip
         portfolio = build_portfolio(client, args.members)
         source = client.get(f"{API}/status").json()["market_data"]["kind"]
     total = sum(Decimal(str(m["weight"])) for m in portfolio["members"])

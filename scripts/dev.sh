@@ -4,6 +4,7 @@
 #   scripts/dev.sh test    create .venv, install with dev extras, run the whole test suite
 #   scripts/dev.sh demo    create .venv with dev extras, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
+# and, for CI: scripts/dev.sh install   create .venv with dev extras, nothing else
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,13 +37,16 @@ case "${1:-}" in
         ensure_venv "[dev]"
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
+    install)
+        ensure_venv "[dev]"
+        ;;
     demo)
         shift
         ensure_venv "[dev]"
         exec "$VENV/bin/python" -m scripts.demo "$@"
         ;;
     *)
-        echo "usage: $0 serve|test|demo [extra args]" >&2
+        echo "usage: $0 serve|test|demo|install [extra args]" >&2
         exit 2
         ;;
 esac

@@ -71,7 +71,9 @@ def make_settings() -> Callable[..., Settings]:
             "database_url": database_url,
             "api_keys": BOOTSTRAP_KEYS,
             "scheduler": {"enabled": False},
-            "kucoin": {"futures_url": "http://127.0.0.1:9"},
+            # Nothing listens there: one refused attempt per call, not five with backoff (each
+            # symbol lookup would wait ~1.5 s for the converter's contract list otherwise).
+            "kucoin": {"futures_url": "http://127.0.0.1:9", "max_attempts": 1},
             # Requests share one rolled-back transaction here: nothing commits, so nothing
             # notifies. The read caches have tests of their own on committed databases.
             "portfolio": {"read_cache": False},

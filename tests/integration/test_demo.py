@@ -68,6 +68,11 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
         assert "scored portfolio: 10 members, weights sum to 100.0000 %" in out
         key = re.search(r"admin key\s+(\S+)", out)
         assert key is not None
+        synced = re.search(r"synced\s+(\d+) contracts", out)
+        assert synced is not None and int(synced.group(1)) > 0, out
+        scored = re.search(r"scored\s+run (\d+): (\d+) of (\d+) symbols", out)
+        assert scored is not None, out  # the run's own numbers, even when it was already going
+        run_id, scored_count, universe_size = (int(n) for n in scored.groups())
 
         with httpx.Client(base_url=url, timeout=10) as client:
             status = client.get(f"{API}/status")
@@ -78,6 +83,9 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
             members = portfolio.json()["members"]
             assert len(members) == 10
             assert sum(Decimal(str(m["weight"])) for m in members) == Decimal("100")
+            run = client.get(f"{API}/scoring/runs/{run_id}").json()
+            assert (run["scored_count"], run["universe_size"]) == (scored_count, universe_size)
+            assert 0 < scored_count <= universe_size
             scores = client.get(f"{API}/scoring/rankings", params={"limit": 100}).json()
             assert {m["symbol"] for m in members} <= {i["symbol"] for i in scores["items"]}
             refused = client.post(f"{API}/portfolio/remove-symbol", json={"symbol": "BTCUSDT"})

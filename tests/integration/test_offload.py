@@ -4,12 +4,26 @@ that died is replaced."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 from app.offload import in_worker
 from app.scoring import learned, plugins, portable
 from tests.plugins import TOY, toy_plugin
+from tests.sim_fixtures import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+# A service process that has started its worker, says the worker's pid, then is killed outright.
+KILLED_SERVICE = """
+import asyncio, os, signal
+from app.offload import in_worker
+print(asyncio.run(in_worker(os.getpid)), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
 def registries() -> tuple[list[str], list[str]]:
@@ -28,6 +42,30 @@ async def test_work_runs_in_another_process_that_is_replaced_when_it_dies() -> N
     os.kill(first, signal.SIGKILL)
     second = await in_worker(os.getpid)  # the broken pool is replaced, the call answered
     assert second not in (first, os.getpid())
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def start_killed_service() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", KILLED_SERVICE], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+
+
+async def test_the_worker_ends_with_a_service_killed_outright() -> None:
+    service = start_killed_service()
+    assert service.stdout is not None
+    with service.stdout:  # the worker inherits the pipe: read the line, not to its end
+        worker = int(await asyncio.to_thread(service.stdout.readline))
+    assert await asyncio.to_thread(service.wait, 60) == -signal.SIGKILL
+    # Not a child of this process: gone means it ended (an orphan would live on, idle).
+    assert await wait_until(lambda: not alive(worker), timeout_s=10), f"worker {worker} lives on"
 
 
 async def test_the_worker_scores_with_this_processs_plugins_and_named_models() -> None:
