@@ -17,102 +17,50 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
-import os
-import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commits import announce_commit
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.types import utcnow
-from app.errors import PROBLEM_TYPE_PREFIX, AppError, ConflictError, ServiceUnavailableError
+from app.errors import ConflictError, is_database_busy
 from app.log import bound
 from app.observability.metrics import observe_job_run
 from app.progress import RunAborted, Tracker, tracking
+from app.scheduler.job import (
+    ABORTED,
+    Degraded,
+    Job,
+    JobSkipped,
+    RunInProgress,
+    RunnerStopping,
+    problem_of,
+    replica_name,
+)
 
 if TYPE_CHECKING:
     from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
-JobBody = Callable[[AsyncSession, "AppState"], Awaitable["dict[str, Any] | Degraded"]]
 HEARTBEAT_S = 1.0
 STALE_AFTER = timedelta(seconds=5)  # five missed heartbeats: the process is gone
 ABORT_GRACE_S = 2.0  # how long a stopping process lets a run reach its next safe point
 POLL_S = 0.25  # following a run of another replica
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    interval_key: str  # system_configuration key holding its period in seconds
-    body: JobBody
-
-    @property
-    def description(self) -> str:
-        """The first paragraph of its body's docstring, on one line."""
-        return " ".join((inspect.getdoc(self.body) or "").split("\n\n")[0].split())
-
-
-@dataclass(frozen=True)
-class Degraded:
-    """A job's outcome when an outside dependency kept it from its purpose: `result` (what it
-    did) is committed with the run, recorded `degraded` with `problem` (RFC 9457: why)."""
-
-    result: dict[str, Any]
-    problem: dict[str, Any]
-
-
-class JobSkipped(Exception):
-    """The job had nothing it may do this tick (e.g. inputs are stale); recorded as skipped."""
-
-
-class RunInProgress(ConflictError):
-    slug, title = "run-in-progress", "A run of this job is already in progress"
-
-    def __init__(self, job: str, run_id: int) -> None:
-        super().__init__(f"{job} run {run_id} is in progress", extra={"run_id": run_id})
-        self.run_id = run_id
-
-
-class RunnerStopping(ServiceUnavailableError):
-    slug, title = "service-stopping", "The service is stopping"
-
-
-def replica_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def problem_of(exc: BaseException) -> dict[str, Any]:
-    """The RFC 9457 document a run's failure is reported with."""
-    if isinstance(exc, AppError):
-        retry = exc.headers.get("Retry-After")
-        return {
-            **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
-            "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
-        }  # fmt: skip
-    return {
-        "type": PROBLEM_TYPE_PREFIX + "internal-error", "title": "Internal error",
-        "status": 500, "detail": f"{type(exc).__name__}: {exc}",
-    }  # fmt: skip
-
-
-ABORTED = {
-    "type": PROBLEM_TYPE_PREFIX + "run-aborted",
-    "title": "Run aborted",
-    "status": 503,
-    "detail": "the service stopped during the run; nothing of it was kept, and the job's next "
-    "tick runs it again",
-}
+# A body that met a busy database (a lock or snapshot conflict, a timeout) is run again: its
+# transaction was undone, and a job is meant to be run again anyway, at its next tick. SQLite
+# refuses at once a write after a read whose snapshot another connection's commit made stale.
+BUSY_ATTEMPTS = 3
+BUSY_BACKOFF_S = 0.5
 
 
 @dataclass
@@ -252,28 +200,17 @@ class JobRunner:
     async def _execute(self, job: Job, run_id: int, tracker: Tracker) -> str:
         started = time.perf_counter()
         try:
-            async with self.sessions() as session:
-                with tracking(tracker):
-                    outcome = await job.body(session, self.state)
-                status, result, problem = "succeeded", outcome, None
-                if isinstance(outcome, Degraded):
-                    status, result, problem = "degraded", outcome.result, outcome.problem
-                    logger.warning("jobs: run %d of %s degraded: %s", run_id, job.name,
-                                   problem.get("detail"))  # fmt: skip
-                jobs = JobRepository(session)
-                if not await jobs.finish(
-                    run_id, status, result=result, progress=1.0, finished_at=utcnow(),
-                    duration_ms=_ms(started), problem=problem,
-                    error=None if problem is None else str(problem.get("detail"))[:2000],
-                ):  # fmt: skip
-                    await session.rollback()  # aborted as abandoned meanwhile: undo the work
-                    logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
-                    observe_job_run(job.name, "aborted", _ms(started) / 1000)
-                    return "aborted"
-                await session.commit()
-                announce_commit(self.state, session)
-            observe_job_run(job.name, status, _ms(started) / 1000)
-            return "ran" if status == "succeeded" else status
+            attempt = 1
+            while True:
+                try:
+                    return await self._attempt(job, run_id, tracker, started)
+                except DBAPIError as exc:
+                    if attempt == BUSY_ATTEMPTS or not is_database_busy(exc):
+                        raise
+                    logger.warning("jobs: run %d of %s met a busy database (%s); again",
+                                   run_id, job.name, str(exc.orig)[:200])  # fmt: skip
+                    await asyncio.sleep(BUSY_BACKOFF_S * attempt)
+                    attempt += 1
         except JobSkipped as exc:
             await self._end(run_id, "skipped", started, error=str(exc))
             return "skipped"
@@ -285,6 +222,32 @@ class JobRunner:
             logger.exception("jobs: run %d of %s failed", run_id, job.name)
             await self._end(run_id, "failed", started, problem=problem_of(exc))
             return "failed"
+
+    async def _attempt(self, job: Job, run_id: int, tracker: Tracker, started: float) -> str:
+        """The body and the run's outcome in one transaction; what it wrote is undone if it
+        raises (and so may be attempted again)."""
+        async with self.sessions() as session:
+            with tracking(tracker):
+                outcome = await job.body(session, self.state)
+            status, result, problem = "succeeded", outcome, None
+            if isinstance(outcome, Degraded):
+                status, result, problem = "degraded", outcome.result, outcome.problem
+                logger.warning("jobs: run %d of %s degraded: %s", run_id, job.name,
+                               problem.get("detail"))  # fmt: skip
+            jobs = JobRepository(session)
+            if not await jobs.finish(
+                run_id, status, result=result, progress=1.0, finished_at=utcnow(),
+                duration_ms=_ms(started), problem=problem,
+                error=None if problem is None else str(problem.get("detail"))[:2000],
+            ):  # fmt: skip
+                await session.rollback()  # aborted as abandoned meanwhile: undo the work
+                logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
+                observe_job_run(job.name, "aborted", _ms(started) / 1000)
+                return "aborted"
+            await session.commit()
+            announce_commit(self.state, session)
+        observe_job_run(job.name, status, _ms(started) / 1000)
+        return "ran" if status == "succeeded" else status
 
     async def _end(
         self, run_id: int, status: str, started: float, *, error: str | None = None,

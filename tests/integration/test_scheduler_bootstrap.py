@@ -145,15 +145,17 @@ async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
     assert waiting["bootstrap"]["step"] == "universe_sync"
     assert waiting["bootstrap"]["problem"]["type"] == "urn:mysymbols:problem:exchange-unavailable"
     runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
-    assert [(r["job"], r["status"], r["requested_by"]) for r in runs] == [
-        ("universe_sync", "degraded", "bootstrap")
-    ]
-    assert runs[0]["problem"]["status"] == 503 and runs[0]["result"] == {}
+    # A scheduled tick (alert_check every 5 min) may fall inside the test and run beside it.
+    assert not [r for r in runs if r["status"] == "failed"], runs
+    bootstrap = [r for r in runs if r["requested_by"] == "bootstrap"]
+    assert [(r["job"], r["status"]) for r in bootstrap] == [("universe_sync", "degraded")]
+    assert bootstrap[0]["problem"]["status"] == 503 and bootstrap[0]["result"] == {}
 
     kucoin_down.faults.clear()  # KuCoin is back: the retry (with backoff) gets through
     await until(api, lambda status: status["status"] == "ready")
     assert (await api.get(f"{BASE}/scoring/rankings", headers=READ)).status_code == 200
     runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    assert not [r for r in runs if r["status"] == "failed"], runs
     ended = [(r["job"], r["status"]) for r in reversed(runs) if r["requested_by"] == "bootstrap"]
     assert ended[0] == ("universe_sync", "degraded")
     assert ended[-2:] == [("universe_sync", "succeeded"), ("score_refresh", "succeeded")]

@@ -215,3 +215,45 @@ class TestOneRunningPerJob:
                 and run.error == "the process running it stopped; nothing of it was kept"
             )
             break
+
+
+class TestBusyDatabase:
+    async def test_a_body_whose_snapshot_went_stale_is_run_again(
+        self, replicas: tuple[Scheduler, Scheduler, AppState], backend_of_database: str
+    ) -> None:
+        """Two jobs at one tick: one reads, the other commits, the first writes. SQLite refuses
+        that write at once ("database is locked", without waiting); the run is attempted again
+        in a new transaction and succeeds. PostgreSQL (read committed) lets it through."""
+        a, _, state = replicas
+        attempts = 0
+
+        async def read_then_write(session: AsyncSession, state: AppState) -> dict[str, Any]:
+            nonlocal attempts
+            attempts += 1
+            await session.scalar(select(func.count()).select_from(Alert))  # its snapshot
+            if attempts == 1:
+                async with state.sessionmaker() as other:  # another job commits meanwhile
+                    await AlertRepository(other).raise_or_touch(
+                        kind="stale_data", fingerprint="test:other", severity="info", message="x"
+                    )
+                    await other.commit()
+            await AlertRepository(session).raise_or_touch(
+                kind="stale_data", fingerprint="test:job", severity="info", message="ran"
+            )
+            await session.flush()
+            return {"attempts": attempts}
+
+        job = Job("test_busy", "alert_check_interval_s", read_then_write)
+        assert await a.run_tick(job, TICK) == "ran"
+        run = await status_of(state, await only_run_of(state, "test_busy"))
+        expected = 2 if backend_of_database == "sqlite" else 1
+        assert (run.status, run.result) == ("succeeded", {"attempts": expected})
+        assert await count(state, Alert, fingerprint="test:job") == 1
+        assert await count(state, Alert, fingerprint="test:other") == 1
+
+
+async def only_run_of(state: AppState, job: str) -> int:
+    async with state.sessionmaker() as session:
+        ids = (await session.scalars(select(JobRun.id).where(JobRun.job == job))).all()
+    assert len(ids) == 1, ids
+    return ids[0]
