@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import signal
 import sys
@@ -48,6 +49,20 @@ def _executor(replace: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor
                 initializer=_end_with_parent,
             )
         return _pool
+
+
+def _import(module: str) -> None:
+    importlib.import_module(module)
+
+
+def prestart(module: str) -> None:
+    """Start the worker now, if it is not running, and have it import `module`, without waiting:
+    a first call then finds it ready instead of paying its spawn and imports (about 0.7 s)."""
+    pool = _executor()
+    try:
+        pool.submit(_import, module)
+    except BrokenProcessPool:
+        _executor(replace=pool).submit(_import, module)
 
 
 async def in_worker(fn: Callable[..., T], *args: Any) -> T:

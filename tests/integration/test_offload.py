@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.offload import in_worker
+from app.offload import in_worker, prestart
 from app.scoring import learned, plugins, portable
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
@@ -42,6 +42,17 @@ async def test_work_runs_in_another_process_that_is_replaced_when_it_dies() -> N
     os.kill(first, signal.SIGKILL)
     second = await in_worker(os.getpid)  # the broken pool is replaced, the call answered
     assert second not in (first, os.getpid())
+
+
+async def test_a_prestart_leaves_the_worker_ready_even_when_its_import_fails() -> None:
+    """A scoring run starts the worker beside its fetches; whatever the warm-up met, the run's
+    own call is answered by a live worker."""
+    prestart("app.services.scoring.worker")
+    prestart("no_such_module_anywhere")  # its error stays in a future nobody reads
+    worker = await in_worker(os.getpid)
+    assert worker != os.getpid() and alive(worker)
+    assert await in_worker(abs, -3) == 3
+    assert await in_worker(os.getpid) == worker  # the same worker: nothing broke it
 
 
 def alive(pid: int) -> bool:

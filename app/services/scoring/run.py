@@ -28,7 +28,7 @@ from app.exchange import spend
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.observability.metrics import observe_scoring_run
-from app.offload import in_worker
+from app.offload import in_worker, prestart
 from app.policy.shortlist import ListingFact, shortlist
 from app.progress import checkpoint, within
 from app.scoring import portable
@@ -93,13 +93,14 @@ class ScoringRunService:
             )
         )
         notes: dict[str, Any] = {}
+        prestart(score_candles.__module__)  # its spawn and imports beside the fetches
         with spend.recording() as spent:
-            symbols, plan, candles, snapshot = await self._fetch(run, config, as_of, notes)
+            symbols, plan, candles, snapshot, grid = await self._fetch(run, config, as_of, notes)
         rows = await self.symbols.all_by_kucoin_symbol()
         shortlisted = len(symbols) - len(plan.rotation)
         previous = await self.runs.latest_run(with_inputs=True)
         inputs = build_inputs_record(symbols, snapshot, previous, config, as_of)
-        outcome, scores = await self._score(inputs, config, run.id)
+        outcome, scores = await self._score(inputs, config, run.id, grid)
         checkpoint(0.9)
         await self.runs.add_scores(scores)
         run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
@@ -139,8 +140,9 @@ class ScoringRunService:
 
     async def _fetch(
         self, run: ScoringRun, config: RunConfig, as_of: datetime, notes: dict[str, Any]
-    ) -> tuple[list[Symbol], FetchPlan, CandleRefresh, SnapshotResult]:
-        """Sync, shortlist, plan the weight, then candles, books and new funding settlements."""
+    ) -> tuple[list[Symbol], FetchPlan, CandleRefresh, SnapshotResult, CandleGrid]:
+        """Sync, shortlist, plan the weight, then candles, books and new funding settlements;
+        the stored candle window is read while the books and the funding wait on the limiter."""
         try:
             with within(0.0, 0.05):
                 await UniverseService(self.session, self.gateway).sync()
@@ -166,37 +168,56 @@ class ScoringRunService:
             )
         checkpoint(0.45)
         with within(0.45, 0.8):
-            snapshot = await collect(
-                self.gateway,
-                {s.symbol: float(s.multiplier) for s in symbols},
-                funding_from=funding_from,
-                now=as_of,
+            collecting = asyncio.ensure_future(
+                collect(
+                    self.gateway,
+                    {s.symbol: float(s.multiplier) for s in symbols},
+                    funding_from=funding_from,
+                    now=as_of,
+                )
             )
+            try:  # `collect` uses no session: the window is read meanwhile
+                ids = {s.symbol: s.id for s in symbols}
+                grid = await self._candle_grid(ids, grid_end_ms(as_of), config.candles, as_of)
+                snapshot = await collecting
+            finally:
+                collecting.cancel()  # nothing once it is done
         funding = FundingStore(self.session)
         await funding.store(symbols, snapshot.settlements, asked_until=as_of)
         snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
         checkpoint(0.8)
-        return symbols, plan, candles, snapshot
+        return symbols, plan, candles, snapshot, grid
 
     async def _score(
-        self, inputs: dict[str, Any], config: RunConfig, run_id: int | None = None
+        self,
+        inputs: dict[str, Any],
+        config: RunConfig,
+        run_id: int | None = None,
+        grid: CandleGrid | None = None,
     ) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
-        """Score stored inputs (in the worker process); with `run_id`, also the run's rows."""
+        """Score stored inputs (in the worker process); with `run_id`, also the run's rows.
+        `grid`: the inputs' candle window, when the caller has already read it."""
         values = [SymbolValues(**v) for v in inputs["symbols"]]
-        ids: dict[str, int] = inputs["symbol_ids"]
-        end_ms = int(inputs["grid_end_ms"])
-        length = int(inputs["candles"])
+        if grid is None:
+            grid = await self._candle_grid(
+                inputs["symbol_ids"], int(inputs["grid_end_ms"]), int(inputs["candles"]),
+                datetime.fromisoformat(inputs["as_of"]),
+            )  # fmt: skip
+        state = portable.current(config.parameters)
+        return await in_worker(score_candles, state, values, grid, config, run_id)
+
+    async def _candle_grid(
+        self, ids: dict[str, int], end_ms: int, length: int, known_at: datetime
+    ) -> CandleGrid:
+        """The stored hourly window ending at `end_ms`, as it was known at `known_at`."""
         start = _from_ms(end_ms) - (length - 1) * HOUR
-        known_at = datetime.fromisoformat(inputs["as_of"])
         slices = [
             np.array([tuple(row) for row in part], dtype=float)  # tuples: Rows are slow here
             async for part in self.runs.candle_slices(
                 list(ids.values()), 60, start, _from_ms(end_ms), known_at
             )
         ]
-        grid = CandleGrid(slices, ids, end_ms, length)
-        state = portable.current(config.parameters)
-        return await in_worker(score_candles, state, values, grid, config, run_id)
+        return CandleGrid(slices, ids, end_ms, length)
 
 
 def shortlist_symbols(
@@ -267,14 +288,18 @@ def build_inputs_record(
                 multiplier=multiplier,
             )
         )
-    grid_end = last_closed_open_time(as_of, HOUR)
     return {
         "as_of": as_of.isoformat(),
-        "grid_end_ms": int(grid_end.timestamp() * 1000),
+        "grid_end_ms": grid_end_ms(as_of),
         "candles": config.candles,
         "symbol_ids": {row.symbol: row.id for row in shortlist},
         "symbols": [dict(vars(v)) for v in values],  # shallow: the lists are the run's own
     }
+
+
+def grid_end_ms(as_of: datetime) -> int:
+    """The open time (epoch ms) of the last hour closed at `as_of`: the candle window's end."""
+    return int(last_closed_open_time(as_of, HOUR).timestamp() * 1000)
 
 
 def _previous_open_interest(run: ScoringRun | None) -> dict[str, float]:
