@@ -1,6 +1,7 @@
 """`python -m app.cli …`: command-line entry points, thin like the routers.
 
-Local work on history: `replay`, `calibrate`, `import-history` (see `app.cli.history`).
+Local work on history: `replay`, `calibrate`, `import-history` (see `app.cli.history`);
+`judge`, the pre-registered candidate family (`app.cli.judge`).
 The service's HTTP API (`--url`, key from MYSYMBOLS_API_KEY): `status`, `portfolio`,
 `rankings`, `config get|set`. Exit codes: 0 done, 1 the service refused or did not answer
 (its problem printed on stderr) or is not ready, 2 bad command-line input.
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from app.cli.api import ApiProblem, Unreachable
 from app.cli.config import UsageError, add_config_commands, run_config
 from app.cli.history import HISTORY_COMMANDS, add_history_commands, default_range, run_history
+from app.cli.judge import add_judge_command, run_judge
 from app.cli.output import show_problem
 from app.cli.reads import add_read_commands, run_read
 
@@ -27,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(dest="command", required=True)
     add_history_commands(commands)
+    add_judge_command(commands)
     add_read_commands(commands)
     add_config_commands(commands)
     return root
@@ -35,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv`, run the command, return its exit code."""
     args = parser().parse_args(argv)
+    if args.command == "judge":
+        return run_judge(args)
     if args.command in HISTORY_COMMANDS:
         return run_history(args)
     name = f"{args.command} {args.action}" if args.command == "config" else args.command

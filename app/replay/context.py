@@ -193,7 +193,7 @@ def basis(scoring: ScoringConfig, weigh: Iterable[str] = ()) -> ScoringConfig:
     return ScoringConfig(weights, scoring.parameters, scoring.gate)
 
 
-def _beyond_weights(scoring: ScoringConfig) -> tuple[dict[str, dict[str, Any]], GateParams]:
+def scoring_beyond_weights(scoring: ScoringConfig) -> tuple[dict[str, dict[str, Any]], GateParams]:
     """What a configuration fixes besides weights: the parameters (less metric weights), gate."""
     parameters = {
         name: {k: v for k, v in params.items() if k != METRIC_WEIGHTS}
@@ -223,7 +223,7 @@ class Contexts:
         self.history = history
         self.config = replace(config, scoring=basis(config.scoring, weigh))
         self.keep = keep
-        self._fixed = _beyond_weights(config.scoring)
+        self._fixed = scoring_beyond_weights(config.scoring)
         self._scored: dict[tuple[int, frozenset[int]], Context] = {}
         self._shortlists: dict[int, frozenset[int]] = {}
 
@@ -254,7 +254,7 @@ class Contexts:
                         reweigh(scored.table, scoring))  # fmt: skip
 
     def _check(self, scoring: ScoringConfig) -> None:
-        if _beyond_weights(scoring) != self._fixed:
+        if scoring_beyond_weights(scoring) != self._fixed:
             raise ValueError(
                 "a configuration that differs in more than weights needs its own Contexts"
             )

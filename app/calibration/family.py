@@ -1,0 +1,59 @@
+"""The pre-registered candidate family for the seeded default (README, "Selection skill").
+
+Each candidate is a replay override of the seeded scoring configuration: component weights
+(technical / fundamental / market structure / risk) and the technical component's version (1:
+the seed's metrics, 2: the rebuilt ones). Policy settings are the seeded ones for all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT = "A"
+JUDGED_EVERY_H = 24
+FEE_BPS = 6.0
+TRAINING_DAYS = {  # the first training window of calibrate's folds: not judged
+    "roshan7869-algotrading": 120,
+    "nmtrong062000-crypto_signal_scanner": 120,
+    "alpergulsen-freqtrade": 9,
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    label: str
+    weights: tuple[float, float, float, float]  # technical, fundamental, market structure, risk
+    technical_version: int
+    seen: bool = False  # figures of it were known before the family was registered
+
+    def overrides(self) -> dict[str, Any]:
+        """The replay's `--config` document for this candidate."""
+        technical, fundamental, structure, risk = self.weights
+        return {
+            "scoring": {
+                "weights": {
+                    "technical": technical,
+                    "fundamental": fundamental,
+                    "market_structure": structure,
+                    "risk": risk,
+                },
+                "parameters": {"technical": {"version": self.technical_version}},
+            }
+        }
+
+
+THIRD = 1.0 / 3.0
+FAMILY = (
+    Candidate("A", "the seeded default (the incumbent)", (0.30, 0.25, 0.25, 0.20), 1, seen=True),
+    Candidate("B", "seeded weights, rebuilt technical", (0.30, 0.25, 0.25, 0.20), 2),
+    Candidate("C", "equal", (0.25, 0.25, 0.25, 0.25), 2),
+    Candidate("D", "halfway to equal", (0.275, 0.25, 0.25, 0.225), 2),
+    Candidate("E", "without technical", (0.0, THIRD, THIRD, THIRD), 2),
+    Candidate("F", "risk-led", (0.15, 0.20, 0.15, 0.50), 2),
+    Candidate("G", "risk only", (0.0, 0.0, 0.0, 1.0), 2),
+    Candidate("H", "the hand reweighting of issue 26", (0.0, 0.30, 0.20, 0.50), 2, seen=True),
+    Candidate("I", "risk and fundamental", (0.0, 0.50, 0.0, 0.50), 2),
+    Candidate("J", "rebuilt technical alone", (1.0, 0.0, 0.0, 0.0), 2),
+)
