@@ -151,6 +151,14 @@ def _beta_and_correlation_complete(
     return beta, corr
 
 
+def interior_gaps(values: FloatArray) -> FloatArray:
+    """`(n,)`: rows missing a value after their first present one (a late start is no gap:
+    its last columns are already its last present values)."""
+    present = ~np.isnan(values)
+    first = np.where(present.any(axis=1), present.argmax(axis=1), values.shape[1])
+    return present.sum(axis=1) < values.shape[1] - first
+
+
 def last_valid_window(values: FloatArray, width: int, gappy: FloatArray) -> FloatArray:
     """`(n, width)`: each row's last `width` present values (NaN-padded on the left when fewer).
 

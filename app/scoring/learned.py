@@ -62,6 +62,10 @@ class LearnedModel:
                 f"model {self.model_id} learned data up to {self.trained_to_ms}; "
                 f"it cannot score {as_of_ms}"
             )
+        if not set(self.features) <= set(metrics):
+            # Learned from other metrics (e.g. the other technical version, whose "rsi" means
+            # something else): it would read them wrongly. Unmeasured, never guessed.
+            return np.full(len(next(iter(metrics.values()), ())), np.nan)
         features = feature_matrix(metrics, self.features)
         known = ~np.isnan(features).all(axis=1)
         out = np.full(features.shape[0], np.nan)

@@ -1,90 +1,29 @@
 """The raw metrics of each component, computed for the whole universe at once.
 
 Every metric states its direction: the score it feeds rises with `ranked` (higher is better)
-or falls with it. `raw` is what is shown in breakdowns; `ranked` is what is compared across the
-universe (the same array unless a regime transform applies, e.g. RSI's distance from its
-preferred level).
+or falls with it (`Metric`). The technical component lives in `technical` (two versions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from app.scoring import indicators as ind
 from app.scoring.inputs import MarketInputs
+from app.scoring.metric import Metric
 from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from app.scoring.technical import candles_needed as technical_candles
+from app.scoring.technical import technical
+from app.scoring.technical import version as technical_version
 
 TECHNICAL = "technical"
 FUNDAMENTAL = "fundamental"
 MARKET_STRUCTURE = "market_structure"
 RISK = "risk"
 COMPONENTS = (TECHNICAL, FUNDAMENTAL, MARKET_STRUCTURE, RISK)
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    raw: np.ndarray
-    direction: int
-    weight: float = 1.0
-    ranked: np.ndarray | None = field(default=None)
-
-    @property
-    def comparable(self) -> np.ndarray:
-        return self.raw if self.ranked is None else self.ranked
-
-
-def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
-    """RSI regime, MACD histogram, Bollinger %B and bandwidth, volume vs mean, EMA trend."""
-    rsi_period = int(params.get("rsi_period", 14))
-    fast, slow, signal = (int(v) for v in params.get("macd", (12, 26, 9)))
-    bb_period, bb_width = params.get("bollinger", (20, 2.0))
-    volume_window = int(params.get("volume_window", 20))
-    trend_period = int(params.get("trend_ema", 50))
-    trend_lookback = int(params.get("trend_lookback", 24))
-    rsi_target = float(params.get("rsi_target", 55.0))
-    pct_b_target = float(params.get("pct_b_target", 0.7))
-    n = inputs.size
-    warm_up = max(slow + signal, int(bb_period), trend_period + trend_lookback)
-    rsi, macd, trend = (np.full(n, np.nan) for _ in range(3))
-    for i in range(n):  # TA-Lib is 1-D: recursive indicators run per symbol
-        close = inputs.close[i]
-        if inputs.has_gaps[i]:
-            close = np.ascontiguousarray(close[~np.isnan(close)])
-        if close.size <= warm_up:
-            continue
-        rsi[i] = ind.rsi(close, rsi_period)[-1]
-        macd[i] = ind.macd_histogram(close, fast, slow, signal)[-1] / close[-1] * 1e4
-        ema = ind.ema(close, trend_period)
-        trend[i] = (ema[-1] / ema[-1 - trend_lookback] - 1.0) * 100.0
-    enough = ~np.isnan(rsi)
-    # Last-value Bollinger and volume statistics need only each row's tail: vectorised.
-    closes = ind.last_valid_window(inputs.close, int(bb_period), inputs.has_gaps)
-    middle = closes.mean(axis=1)
-    band = 2.0 * float(bb_width) * closes.std(axis=1)  # population sigma, as TA-Lib
-    band = np.where(ind.is_flat(band, middle), 0.0, band)  # rounding noise is no band
-    last = closes[:, -1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pct_b = np.where(band > 0, (last - (middle - band / 2)) / band, 0.5)
-        bandwidth = band / middle
-        volumes = ind.last_valid_window(inputs.volume, volume_window, inputs.has_gaps)
-        mean_volume = volumes.mean(axis=1)
-        volume_ratio = np.where(mean_volume > 0, volumes[:, -1] / mean_volume, np.nan)
-    pct_b, bandwidth, volume_ratio = (
-        np.where(enough, a, np.nan) for a in (pct_b, bandwidth, volume_ratio)
-    )
-    return [
-        Metric("rsi", rsi, HIGHER_IS_BETTER, ranked=-np.abs(rsi - rsi_target)),
-        Metric("macd_histogram_bps", macd, HIGHER_IS_BETTER),
-        Metric("bollinger_pct_b", pct_b, HIGHER_IS_BETTER, ranked=-np.abs(pct_b - pct_b_target)),
-        Metric("bollinger_bandwidth", bandwidth, HIGHER_IS_BETTER),
-        Metric("volume_vs_mean", volume_ratio, HIGHER_IS_BETTER),
-        Metric("ema_trend_pct", trend, HIGHER_IS_BETTER),
-    ]
 
 
 def volume_growth_windows(params: Mapping[str, Any]) -> tuple[int, int]:
@@ -96,17 +35,17 @@ def volume_growth_windows(params: Mapping[str, Any]) -> tuple[int, int]:
 def candles_needed(parameters: Mapping[str, Mapping[str, Any]]) -> int:
     """Hourly candles the longest window of the metrics reads (`parameters` by component):
     a scorer loading fewer would measure some metrics over less than they say."""
-    technical = parameters.get(TECHNICAL, {})
-    _, slow, signal = (int(v) for v in technical.get("macd", (12, 26, 9)))
     windows = [
-        slow + signal + 1,
-        int(technical.get("bollinger", (20, 2.0))[0]),
-        int(technical.get("trend_ema", 50)) + int(technical.get("trend_lookback", 24)) + 1,
-        int(technical.get("volume_window", 20)),
+        technical_candles(parameters.get(TECHNICAL, {})),
         volume_growth_windows(parameters.get(FUNDAMENTAL, {}))[1] * 24,
         int(parameters.get(RISK, {}).get("volatility_window", 168)) + 1,
     ]
     return max(windows)
+
+
+def check_parameters(parameters: Mapping[str, Mapping[str, Any]]) -> None:
+    """ValueError naming the first parameter (by component) the calculators cannot take."""
+    technical_version(parameters.get(TECHNICAL, {}))
 
 
 def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:

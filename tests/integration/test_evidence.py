@@ -98,7 +98,7 @@ async def algorithms_and_changes(database: str, make_settings: Callable[..., Set
     engine = create_engine(make_settings(database))
     async with create_sessionmaker(engine)() as session:
         rows = (await session.scalars(select(ScoringAlgorithm).order_by(ScoringAlgorithm.id))).all()
-        weights = {a.name: (str(a.weight), a.is_active) for a in rows}
+        weights = {a.name: (str(a.weight), a.is_active, a.parameters) for a in rows}
         changes = await session.scalar(select(func.count()).select_from(ScoringConfigChange))
     await engine.dispose()
     return weights, changes
@@ -204,4 +204,36 @@ class TestEvidence:
             assert_problem(response, 422, "validation-error")
         reader = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=READ)
         assert_problem(reader, 403, "forbidden")
+        assert await algorithms_and_changes(database, make_settings) == before
+
+    async def test_a_technical_version_other_than_1_or_2_is_refused_and_changes_nothing(
+        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        before = await algorithms_and_changes(database, make_settings)
+        v3 = {"algorithms": [{"name": "technical", "parameters": {"version": 3}}]}
+        for dry in ("true", "false"):
+            response = await api.put(
+                f"{BASE}/scoring/algorithms", params={"dry_run": dry}, json=v3, headers=ADMIN
+            )
+            body = assert_problem(response, 422, "validation-error")
+            assert body["detail"] == "technical.version must be 1 or 2, not 3"
+            assert body["component"] == "technical"
+        assert await algorithms_and_changes(database, make_settings) == before
+
+    async def test_technical_v2_is_reachable_through_its_parameter(
+        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        before = await algorithms_and_changes(database, make_settings)
+        seeded = {"rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0],
+                  "volume_window": 20}  # fmt: skip
+        assert before[0]["technical"][2] == seeded  # the seed stays v1
+        v2 = {"algorithms": [{"name": "technical", "parameters": {**seeded, "version": 2}}]}
+        response = await api.put(
+            f"{BASE}/scoring/algorithms", params={"dry_run": "true"}, json=v2, headers=ADMIN
+        )
+        assert response.status_code == 200, response.text
+        dry = response.json()
+        technical = next(a for a in dry["algorithms"] if a["name"] == "technical")
+        assert dry["applied"] is False and technical["parameters"]["version"] == 2
+        assert dry["evidence"] is not None  # judged by a replay scored with v2
         assert await algorithms_and_changes(database, make_settings) == before

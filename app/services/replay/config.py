@@ -19,7 +19,7 @@ from app.policy.replacement import ReplacementSettings
 from app.replay.config import PolicyConfig
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
-from app.scoring.metrics import candles_needed
+from app.scoring.metrics import candles_needed, check_parameters
 from app.scoring.plugins import components
 from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
@@ -111,6 +111,10 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
     parameters = {name: dict(p) for name, p in run.parameters.items()}
     for name, params in overrides.get("parameters", {}).items():
         parameters.setdefault(name, {}).update(params)
+    try:
+        check_parameters(parameters)
+    except ValueError as exc:
+        raise ReplayConfigError(str(exc)) from exc
     gate_fields = {f.name for f in fields(GateParams)}
     gate_overrides = dict(overrides.get("gate", {}))
     if set(gate_overrides) - gate_fields:

@@ -16,7 +16,7 @@ from app.db.types import utcnow
 from app.errors import NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.replay.run import ReplayRangeError
-from app.scoring.metrics import COMPONENTS
+from app.scoring.metrics import COMPONENTS, check_parameters
 from app.scoring.plugins import components
 from app.services.replay.db_source import NoStoredHistory
 from app.services.replay.evidence import EvidenceService, NotEnoughHistory
@@ -159,6 +159,12 @@ class ScoringService:
                 f"unknown scoring component(s): {', '.join(unknown)}",
                 extra={"known": sorted({*algorithms, *components()})},
             )
+        for change in changes:
+            if change.parameters is not None:
+                try:
+                    check_parameters({change.name: change.parameters})
+                except ValueError as exc:
+                    raise ValidationFailedError(str(exc), extra={"component": change.name}) from exc
         now = utcnow()
         proposed = {name: _copy(a) for name, a in algorithms.items()}
         for change in changes:

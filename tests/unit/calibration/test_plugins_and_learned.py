@@ -20,11 +20,13 @@ from app.replay.run import replay
 from app.scoring import learned
 from app.scoring.engine import compute
 from app.scoring.inputs import MarketInputs
+from app.scoring.metrics import CALCULATORS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS
 from tests.unit.calibration.test_calibrate import SMALL, history, ms
+from tests.unit.scoring.universe import make_universe
 
 DAY_MS = 24 * HOUR_MS
 BASE = policy_config(default_run_config(), DEFAULTS)
@@ -100,3 +102,43 @@ class TestLearnedScorer:
         for t, expected in ((first, 0), (second - 1, 0), (second, 1)):
             model = learned.newest_usable(series, t)
             assert model is not None and model.model_id == models[expected]["model"]
+
+
+def builtin_metrics(inputs: MarketInputs, technical_version: int) -> dict[str, np.ndarray]:
+    """Every built-in metric's comparable values, as the plug-in is handed them."""
+    parameters = {**BASE.scoring.parameters, "technical": {"version": technical_version}}
+    return {
+        m.name: m.comparable
+        for name, calculator in CALCULATORS.items()
+        for m in calculator(inputs, parameters.get(name, {}))
+    }
+
+
+class TestLearnedWithEitherTechnicalVersion:
+    """A model reads the built-in metrics by name; v1 and v2 share "rsi" and "bollinger_pct_b"
+    with other meanings, so a model learned under one version is unusable under the other."""
+
+    @staticmethod
+    def model(technical_version: int) -> learned.LearnedModel:
+        rng = np.random.default_rng(technical_version)
+        samples = [
+            learned.Sample(
+                builtin_metrics(make_universe(seed=s, length=800), technical_version),
+                rng.normal(size=6),
+            )
+            for s in range(8)
+        ]
+        return learned.train(samples, from_ms=0, to_ms=1)
+
+    @pytest.mark.parametrize("technical_version", [1, 2])
+    def test_it_learns_and_scores_with_its_own_version(self, technical_version: int) -> None:
+        model = self.model(technical_version)
+        assert ("momentum_30d_z" in model.features) == (technical_version == 2)
+        metrics = builtin_metrics(make_universe(seed=99, length=800), technical_version)
+        assert np.isfinite(model.predict(metrics, 1)).all()
+
+    @pytest.mark.parametrize("technical_version", [1, 2])
+    def test_the_other_version_leaves_it_unmeasured(self, technical_version: int) -> None:
+        model = self.model(technical_version)
+        metrics = builtin_metrics(make_universe(seed=99, length=800), 3 - technical_version)
+        assert np.isnan(model.predict(metrics, 1)).all()

@@ -95,3 +95,27 @@ def test_calibrate_refuses_windows_the_range_cannot_hold(
     assert main(args) == 2
     assert "shorter than one training window" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_technical_v2_is_replayed_through_an_override(folder: Path, tmp_path: Path) -> None:
+    config = tmp_path / "v2.json"
+    config.write_text(json.dumps({"scoring": {"parameters": {"technical": {"version": 2}}}}))
+    out = tmp_path / "v2-report.json"
+    assert main(["replay", "--data", str(folder), "--every", "7d", "--config", str(config),
+                 "--out", str(out)]) == 0  # fmt: skip
+    metrics = json.loads(out.read_text())["ic"]["metrics"]
+    v2 = {"rsi", "bollinger_pct_b", "macd_histogram_z", "volume_surge", "ema_trend_z",
+          "momentum_3d_z", "momentum_7d_z", "momentum_30d_z", "efficiency_signed_72h"}  # fmt: skip
+    assert v2 <= set(metrics)
+    assert not {"macd_histogram_bps", "bollinger_bandwidth", "volume_vs_mean"} & set(metrics)
+
+
+def test_a_technical_version_other_than_1_or_2_is_refused(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "v3.json"
+    config.write_text(json.dumps({"scoring": {"parameters": {"technical": {"version": 3}}}}))
+    out = tmp_path / "r.json"
+    assert main(["replay", "--data", str(folder), "--config", str(config), "--out", str(out)]) == 2
+    assert "technical.version must be 1 or 2, not 3" in capsys.readouterr().err
+    assert not out.exists()
