@@ -17,6 +17,8 @@ from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.ic import InformationCoefficients
 from app.replay.policy import PolicyDecision, PolicyState, book_weights, step
+from app.replay.selection import SelectionSeries
+from app.replay.selection_record import SelectionRecorder
 from app.replay.simulate import Books, Ledger
 
 STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", "random")
@@ -99,8 +101,9 @@ def run_books(
     progress: Progress | None = None,
 ) -> BookRun:
     """The tracks and the baselines (chosen among `reference`'s scored symbols, its top N and
-    benchmark) at `params`' decision times: `strategies`, `ic` and `decisions` of the report
-    (the information coefficients and decisions are the first track's)."""
+    benchmark) at `params`' decision times: `strategies`, `ic`, `decisions` and `selection` of
+    the report (the information coefficients, decisions and swaps are the first track's; the
+    selection universe is the symbols `reference` finds eligible)."""
     history = contexts.history
     times = params.decision_times()
     ledger = Ledger(history)
@@ -115,11 +118,13 @@ def run_books(
     named = (*(t.name for t in tracks), *baselines)  # rows of `books`; the random draws follow
     books = Books.empty(len(named) + params.random_draws, n)
     ics = [InformationCoefficients(history, reference.benchmark) for _ in tracks]
+    selection = SelectionRecorder(history, [t.name for t in tracks], params)
     decisions: list[dict[str, Any]] = []
     for d, t in enumerate(times):
         weights = np.zeros((books.size, n))
         trading = np.ones(books.size, dtype=bool)
         seen: list[tuple[Context, PolicyConfig]] = []
+        first_decision: PolicyDecision | None = None
         for row, track in enumerate(tracks):
             config = track.config_at(t)
             members = {h.index for h in track.state.members}
@@ -130,6 +135,7 @@ def run_books(
             seen.append((ctx, config))
             if row == 0:
                 decisions.append(decision_entry(t, decision))
+                first_decision = decision
         first, first_config = seen[0]
         members = {h.index for h in tracks[0].state.members}
         common = (
@@ -151,6 +157,8 @@ def run_books(
         ledger.carry(books, column, ledger.column(following))
         for ic, (ctx, _) in zip(ics, seen, strict=True):
             ic.add(ctx, following)
+        assert first_decision is not None
+        selection.add(common, [ctx for ctx, _ in seen], first_decision, following)
         if progress is not None:
             progress(d + 1, len(times))
     rows = _rows(books, named)
@@ -168,9 +176,9 @@ def run_books(
         for name in order
     }
     ic_of = {track.name: ic.summary() for track, ic in zip(tracks, ics, strict=True)}
-    return BookRun(
-        strategies, ic_of[tracks[0].name], decisions, {name: rows[name] for name in order}, ic_of
-    )
+    books_of = {name: rows[name] for name in order}
+    series = selection.series({name: row.equity for name, row in books_of.items()}, times)
+    return BookRun(strategies, ic_of[tracks[0].name], decisions, books_of, ic_of, series)
 
 
 def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
@@ -202,10 +210,16 @@ class BookRun:
     decisions: list[dict[str, Any]]
     books: dict[str, BookRow]
     ic_of: dict[str, dict[str, Any]]  # every track's information coefficients (`ic`: the first's)
+    selection: SelectionSeries  # per decision, for the report's `selection` (and for pooling)
 
     def document(self) -> dict[str, Any]:
-        """The report's `strategies`, `ic` and `decisions`."""
-        return {"strategies": self.strategies, "ic": self.ic, "decisions": self.decisions}
+        """The report's `strategies`, `ic`, `decisions` and `selection`."""
+        return {
+            "strategies": self.strategies,
+            "ic": self.ic,
+            "decisions": self.decisions,
+            "selection": self.selection.summary(),
+        }
 
 
 def _rows(books: Books, named: tuple[str, ...]) -> dict[str, BookRow]:

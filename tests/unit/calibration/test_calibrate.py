@@ -131,6 +131,23 @@ class TestReport:
         assert document["data"]["from"] == folds[0]["test"]["from"]
         assert document["data"]["decisions"] == len(document["decisions"])
 
+    def test_its_selection_judges_the_out_of_sample_books_and_both_rankings(self) -> None:
+        document = report(0.02, 11)
+        selection = document["selection"]
+        assert list(selection["strategies"]) == list(document["strategies"])
+        decisions = len(document["decisions"])
+        assert selection["universe"]["n"] == decisions
+        assert all(f["n"] == decisions for f in selection["strategies"].values())
+        ranking = selection["ranking"]
+        assert list(ranking) == ["policy", "default"]
+        for track, ic in (("policy", document["ic"]), ("default", document["ic_default"])):
+            raw = ranking[track]["ic"]["raw"]
+            assert raw == {k: ic["composite"][k] for k in ("mean", "t", "n")}
+        # The planted edge is no beta: it holds net of each contract's beta to the universe.
+        assert ranking["policy"]["ic"]["residual"]["t"] > 3
+        assert ranking["policy"]["decile_spread"]["residual"]["mean"] > 0
+        assert selection["strategies"]["policy"]["alpha"] > 0
+
     def test_a_folds_choice_replays_to_its_in_sample_figures(self) -> None:
         """The choice as written (`chosen`, the replay's --config document) replayed over its
         training window gives the in-sample figures the calibration reports."""

@@ -126,7 +126,7 @@ class TestReport:
 
     def test_has_exactly_the_documented_shape(self) -> None:
         report = replay(self.history, POLICY, self.window)
-        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions"}
+        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions", "selection"}
         assert report["data"]["decisions"] == 27 and report["data"]["funding"] == "known"
         assert set(report["strategies"]) == set(STRATEGIES)
         for figures in report["strategies"].values():

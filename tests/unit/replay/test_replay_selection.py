@@ -1,0 +1,164 @@
+"""The `selection` of a replay: its documented keys, an equal-weight book without costs that is
+the universe to the bit, the raw IC the report's own, no look-ahead in the betas, and runs
+pooled without re-running."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.context import Contexts, context_at
+from app.replay.history import MarketHistory
+from app.replay.run import STRATEGIES, BookRun, Track, constant, replay, run_books
+from app.replay.selection import HORIZONS, SelectionSeries
+from app.replay.selection_record import universe_betas, universe_hourly
+from app.services.replay.config import default_run_config, policy_config
+from app.services.system.runtime_settings import DEFAULTS
+from tests.replay_data import START_MS, altered, random_walks
+
+POLICY = policy_config(default_run_config(), DEFAULTS)
+DAY_MS = 24 * HOUR_MS
+WINDOW = ReplayParams(START_MS + 12 * DAY_MS, START_MS + 39 * DAY_MS, 24, random_draws=3)
+REGRESSION = {
+    "n", "alpha", "alpha_annualised", "alpha_se", "alpha_t", "alpha_interval",
+    "alpha_interval_annualised", "beta", "active_return", "tracking_error", "information_ratio",
+}  # fmt: skip
+MEAN_T = {"mean", "t", "n"}
+
+
+@cache
+def walks(seed: int = 7, funding: bool = True) -> MarketHistory:
+    return random_walks(12, 24 * 40, seed=seed, funding=funding)
+
+
+def books(history: MarketHistory, params: ReplayParams = WINDOW) -> BookRun:
+    contexts = Contexts(history, POLICY, keep=False)
+    return run_books(contexts, [Track("policy", constant(POLICY))], POLICY, params)
+
+
+@cache
+def report() -> dict[str, Any]:
+    return replay(walks(), POLICY, WINDOW)
+
+
+class TestReport:
+    def test_selection_has_the_documented_keys(self) -> None:
+        selection = report()["selection"]
+        assert set(selection) == {"universe", "strategies", "ranking", "replacements", "datasets"}
+        assert set(selection["universe"]) == {"n", "mean", "annualised", "periods_per_year"}
+        assert selection["universe"]["n"] == 27 and selection["universe"]["periods_per_year"] == 365
+        assert set(selection["strategies"]) == set(STRATEGIES)
+        for figures in selection["strategies"].values():
+            assert set(figures) == REGRESSION and figures["n"] == 27
+        ranking = selection["ranking"]["policy"]
+        assert set(ranking) == {"ic", "decile_spread"}
+        for figures in (*ranking["ic"].values(), *ranking["decile_spread"].values()):
+            assert set(figures) == MEAN_T
+        replacements = selection["replacements"]
+        assert set(replacements) == {"swap_cost", "executed", "blocked"}
+        assert replacements["swap_cost"] == pytest.approx(2 * WINDOW.cost_rate, abs=1e-15)
+        for kind in ("executed", "blocked"):
+            assert set(replacements[kind]) == set(HORIZONS)
+            for figures in replacements[kind].values():
+                assert set(figures) == {"n", "mean", "hit_rate", "hit_interval"}
+        (dataset,) = selection["datasets"]
+        assert dataset["source"] == "generated" and dataset["decisions"] == 27
+        assert set(dataset) == {"source", "decisions", "strategies", "ic"}
+
+    def test_the_raw_ic_is_the_reports_composite_ic(self) -> None:
+        document = report()
+        composite = document["ic"]["composite"]
+        raw = document["selection"]["ranking"]["policy"]["ic"]["raw"]
+        assert raw == {k: composite[k] for k in MEAN_T}
+        assert raw["n"] > 20
+
+    def test_swaps_are_the_replaced_and_blocked_of_the_decisions(self) -> None:
+        run = books(walks())
+        replaced = [
+            (d["at"], e["member"], e["outsider"]) for d in run.decisions for e in d["replaced"]
+        ]
+        assert len(run.selection.executed.pairs) == len(replaced) > 0
+        assert list(run.selection.executed.pairs) == [(m, o) for _, m, o in replaced]
+        blocked = [
+            (e["member"], e["outsider"])
+            for d in run.decisions
+            for e in d["blocked"]
+            if e["outsider"] is not None  # no outsider to compare with
+        ]
+        assert list(run.selection.blocked.pairs) == blocked
+        # 1 day after the last decisions the history still runs; 30 days after none does.
+        assert np.isfinite(run.selection.executed.outcomes[:, 0]).all()
+        assert np.isnan(run.selection.executed.outcomes[:, 2]).all()
+
+
+class TestEqualWeight:
+    def test_without_costs_or_funding_it_is_the_universe(self) -> None:
+        free = dataclasses.replace(WINDOW, fee_bps=0.0)
+        series = books(walks(funding=False), free).selection
+        assert series.books["equal_weight"] == pytest.approx(series.universe, abs=1e-14)
+        figures = series.summary()["strategies"]["equal_weight"]
+        assert figures["alpha"] == pytest.approx(0.0, abs=1e-12)
+        assert figures["beta"] == pytest.approx(1.0, abs=1e-10)
+        assert figures["tracking_error"] == pytest.approx(0.0, abs=1e-10)
+
+    def test_its_costs_are_negative_alpha(self) -> None:
+        figures = report()["selection"]["strategies"]["equal_weight"]
+        assert figures["alpha"] < 0
+        assert figures["beta"] == pytest.approx(1.0, abs=0.01)
+
+
+def per_decision(series: SelectionSeries) -> list[np.ndarray]:
+    """Every per-decision array of a series."""
+    return [
+        series.universe,
+        *series.books.values(),
+        *dataclasses.astuple(series.rankings["policy"]),
+    ]
+
+
+class TestNoLookAhead:
+    moment = START_MS + 25 * DAY_MS
+
+    def altered(self) -> MarketHistory:
+        history = walks()
+        later = np.flatnonzero(history.grid_ms + HOUR_MS > self.moment)
+        return altered(history, np.arange(history.size)[::2], later)
+
+    def test_betas_at_a_moment_ignore_everything_after_it(self) -> None:
+        before = context_at(walks(), self.moment, POLICY, set())
+        after = context_at(self.altered(), self.moment, POLICY, set())
+        hourly = universe_hourly(before)
+        assert np.isfinite(hourly).all()
+        np.testing.assert_array_equal(hourly, universe_hourly(after))
+        betas = universe_betas(before, hourly)
+        assert np.isfinite(betas).all()
+        np.testing.assert_array_equal(betas, universe_betas(after, universe_hourly(after)))
+
+    def test_periods_ended_by_a_moment_are_judged_the_same(self) -> None:
+        before, after = books(walks()).selection, books(self.altered()).selection
+        times = WINDOW.decision_times()
+        ended = sum(1 for t in times if t + DAY_MS <= self.moment)
+        assert ended == 13
+        for old, new in zip(per_decision(before), per_decision(after), strict=True):
+            np.testing.assert_array_equal(old[:ended], new[:ended])
+        # The alteration is seen once it is known: the test could fail.
+        assert not np.array_equal(before.universe[ended:], after.universe[ended:])
+
+
+class TestPooling:
+    def test_runs_pool_from_their_series_without_re_running(self) -> None:
+        first, second = books(walks(7)).selection, books(walks(8)).selection
+        pooled = SelectionSeries.combine([first, second]).summary()
+        assert pooled["universe"]["n"] == 54
+        ics = np.concatenate([s.rankings["policy"].ic_raw for s in (first, second)])
+        assert pooled["ranking"]["policy"]["ic"]["raw"]["n"] == int(np.isfinite(ics).sum())
+        assert pooled["ranking"]["policy"]["ic"]["raw"]["mean"] == pytest.approx(
+            float(np.nanmean(ics)), abs=1e-10
+        )
+        assert pooled["datasets"][0] == first.summary()["datasets"][0]
+        assert pooled["datasets"][1] == second.summary()["datasets"][0]
