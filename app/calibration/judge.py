@@ -86,15 +86,32 @@ def candidate_figures(judged: Judged) -> dict[str, Any]:
     skill = regression(series.books[POLICY], series.universe, periods_per_year(series.every_h))
     return {
         "config_hash": judged.config_hash[:12],
-        "ic_residual": mean_t([v for v in ranking.ic_residual.tolist() if v == v]),
-        "ic_raw": mean_t([v for v in ranking.ic_raw.tolist() if v == v]),
+        "ic_residual": _mean_known(ranking.ic_residual),
+        "ic_raw": _mean_known(ranking.ic_raw),
         "alpha_annualised": skill["alpha_annualised"],
         "alpha_t": skill["alpha_t"],
         "beta": skill["beta"],
         "information_ratio": skill["information_ratio"],
         **{k: book[k] for k in ("total_return", "sharpe", "max_drawdown", "turnover", "fees")},
-        "components": {c: judged.ic.get(c) for c in COMPONENTS},
+        "components": {
+            c: {"raw": judged.ic[c], "residual": _mean_known(ranking.scores.get(c))}
+            for c in COMPONENTS
+            if c in judged.ic
+        },
     }
+
+
+def metric_table(judged: Judged) -> dict[str, dict[str, Any]]:
+    """Each metric's IC with the raw and with the universe-residual returns (mean, t, n)."""
+    scores = judged.series.rankings[POLICY].scores
+    return {
+        name: {"raw": raw, "residual": _mean_known(scores.get(f"metric:{name}"))}
+        for name, raw in judged.ic["metrics"].items()
+    }
+
+
+def _mean_known(values: Any) -> dict[str, Any]:
+    return mean_t([] if values is None else [v for v in values.tolist() if v == v])
 
 
 def pooled(judged: Iterable[Judged]) -> dict[str, Any]:

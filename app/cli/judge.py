@@ -18,12 +18,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app.calibration.adoption import adopt
+from app.calibration.adoption import Verdict, adopt
+from app.calibration.family import (
+    DEFAULT,
+    FAMILY,
+    FEE_BPS,
+    JUDGED_EVERY_H,
+    TRAINING_DAYS,
+    Candidate,
+)
+from app.calibration.judge import (
+    Judged,
+    candidate_figures,
+    evidence,
+    judge_history,
+    metric_table,
+    pooled,
+)
 from app.cli.history import default_range
-from app.calibration.family import DEFAULT, FAMILY, FEE_BPS, JUDGED_EVERY_H, TRAINING_DAYS
-from app.calibration.judge import Judged, candidate_figures, evidence, judge_history, pooled
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
+from app.scoring.metrics import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.system.runtime_settings import DEFAULTS
@@ -85,29 +100,13 @@ def run_judge(args: argparse.Namespace) -> int:
         evidences[DEFAULT], [evidences[c.name] for c in FAMILY if c.name != DEFAULT]
     )
     verdict_of = {v.candidate: v for v in verdicts}
+    v2 = next(c.name for c in FAMILY if c.technical_version == 2)
     report = {
         "datasets": {d: {**data[d], "training_days": TRAINING_DAYS[d]} for d in datasets},
-        "candidates": {
-            c.name: {
-                "label": c.label,
-                "weights": dict(zip(("technical", "fundamental", "market_structure", "risk"),
-                                    c.weights, strict=True)),
-                "technical_version": c.technical_version,
-                "seen": c.seen,
-                "pooled": pooled(results[c.name][d] for d in datasets),
-                "datasets": {d: candidate_figures(results[c.name][d]) for d in datasets},
-                "verdict": None if c.name == DEFAULT else _verdict(verdict_of[c.name]),
-            }
-            for c in FAMILY
-        },  # fmt: skip
+        "candidates": {c.name: _candidate(c, results[c.name], verdict_of) for c in FAMILY},
         "adopted": adopted,
         "metrics": {
-            d: {
-                "v1": results[DEFAULT][d].ic["metrics"],
-                "v2": results[next(c.name for c in FAMILY if c.technical_version == 2)][d].ic[
-                    "metrics"
-                ],
-            }
+            d: {"v1": metric_table(results[DEFAULT][d]), "v2": metric_table(results[v2][d])}
             for d in datasets
         },
     }
@@ -116,7 +115,21 @@ def run_judge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verdict(v: Any) -> dict[str, Any]:
+def _candidate(
+    c: Candidate, judged: dict[str, Judged], verdicts: dict[str, Verdict]
+) -> dict[str, Any]:
+    return {
+        "label": c.label,
+        "weights": dict(zip(COMPONENTS, c.weights, strict=True)),
+        "technical_version": c.technical_version,
+        "seen": c.seen,
+        "pooled": pooled(judged[d] for d in sorted(judged)),
+        "datasets": {d: candidate_figures(judged[d]) for d in sorted(judged)},
+        "verdict": None if c.name == DEFAULT else _verdict(verdicts[c.name]),
+    }
+
+
+def _verdict(v: Verdict) -> dict[str, Any]:
     return {
         "qualifies": v.qualifies,
         "ic_lead": v.ic_lead,

@@ -22,7 +22,7 @@ decision and swap together; `datasets` gives alpha and IC per dataset.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,8 @@ class Ranking:
     ic_residual: np.ndarray
     spread_raw: np.ndarray
     spread_residual: np.ndarray
+    scores: dict[str, np.ndarray] = field(default_factory=dict)
+    """Each component's and metric's (`metric:<name>`) IC with the residual returns."""
 
     def ic(self, chosen: np.ndarray | slice = slice(None)) -> dict[str, Any]:
         """Mean, t and n of the raw and the residual IC over the `chosen` decisions."""
@@ -59,12 +61,33 @@ class Ranking:
                 "raw": _mean_t(self.spread_raw),
                 "residual": _mean_t(self.spread_residual),
             },
+            "components": {
+                name: _mean_t(v)
+                for name, v in self.scores.items()
+                if not name.startswith("metric:")
+            },
+            "metrics": {
+                name.removeprefix("metric:"): _mean_t(v)
+                for name, v in sorted(self.scores.items())
+                if name.startswith("metric:")
+            },
         }
 
     @classmethod
     def concat(cls, rankings: Sequence[Ranking]) -> Ranking:
-        """The decisions of `rankings`, one after the other."""
-        return cls(*(np.concatenate([getattr(r, f) for r in rankings]) for f in _RANKING_FIELDS))
+        """The decisions of `rankings`, one after the other (a score one of them lacks is
+        unmeasured at its decisions)."""
+        names = list(dict.fromkeys(name for r in rankings for name in r.scores))
+        scores = {
+            name: np.concatenate(
+                [r.scores.get(name, np.full(r.ic_raw.size, np.nan)) for r in rankings]
+            )
+            for name in names
+        }
+        ic_raw, ic_residual, spread_raw, spread_residual = (
+            np.concatenate([getattr(r, f) for r in rankings]) for f in _RANKING_FIELDS
+        )
+        return cls(ic_raw, ic_residual, spread_raw, spread_residual, scores)
 
 
 _RANKING_FIELDS = ("ic_raw", "ic_residual", "spread_raw", "spread_residual")

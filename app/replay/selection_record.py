@@ -74,6 +74,28 @@ def decile_spread(scores: np.ndarray, returns: np.ndarray, names: np.ndarray) ->
     return float(returns[top].mean() - returns[bottom].mean())
 
 
+def score_matrix(ctx: Context) -> tuple[list[str], np.ndarray]:
+    """The composite (row 0), then each component's score and each metric's percentile
+    (`metric:<name>`), over `ctx.rows`: the names of rows 1.. and the matrix."""
+    names, rows = [], [ctx.table.composite]
+    for component, arrays in ctx.table.components.items():
+        names.append(component)
+        rows.append(arrays.score)
+        for metric, normalised in zip(arrays.metrics, arrays.normalised, strict=True):
+            names.append(f"metric:{metric.name}")
+            rows.append(normalised)
+    return names, np.array(rows).reshape(len(rows), ctx.rows.size)
+
+
+def _per_score(names: list[list[str]], ics: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Each score's IC at every decision (NaN at a decision that did not have it)."""
+    out: dict[str, np.ndarray] = {}
+    for d, (here, values) in enumerate(zip(names, ics, strict=True)):
+        for name, value in zip(here, values.tolist(), strict=True):
+            out.setdefault(name, np.full(len(ics), np.nan))[d] = value
+    return out
+
+
 def book_returns(equity: np.ndarray, times: Sequence[int], end_ms: int) -> np.ndarray:
     """A book's return over each decision period from its hourly equity (index 0 = the first
     decision): equity at the next decision (or the end) over equity at this one, less one."""
@@ -112,6 +134,7 @@ class SelectionRecorder:
         self.spreads: dict[str, tuple[list[float], list[float]]] = {
             name: ([], []) for name in self.tracks
         }
+        self.score_names: dict[str, list[list[str]]] = {name: [] for name in self.tracks}
         self.executed, self.blocked = _SwapRows(), _SwapRows()
 
     def add(
@@ -134,7 +157,9 @@ class SelectionRecorder:
             own = trailing if ctx is common else trailing_returns(ctx)
             residual = raw - universe_betas(ctx, hourly, own) * market
             composite = ctx.table.composite
-            self.batches[name].add(composite[None, :], np.stack([raw, residual]))
+            names_here, scores = score_matrix(ctx)
+            self.score_names[name].append(names_here)
+            self.batches[name].add(scores, np.stack([raw, residual]))
             spreads = self.spreads[name]
             spreads[0].append(decile_spread(composite, raw, names[ctx.rows]))
             spreads[1].append(decile_spread(composite, residual, names[ctx.rows]))
@@ -188,6 +213,7 @@ class SelectionRecorder:
                 np.array([r[1, 0] for r in results], dtype=float),
                 np.array(raw, dtype=float),
                 np.array(residual, dtype=float),
+                scores=_per_score(self.score_names[name], [r[1, 1:] for r in results]),
             )
         return SelectionSeries(
             every_h=self.params.every_h,

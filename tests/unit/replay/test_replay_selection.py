@@ -41,6 +41,12 @@ def books(history: MarketHistory, params: ReplayParams = WINDOW) -> BookRun:
     return run_books(contexts, [Track("policy", constant(POLICY))], POLICY, params)
 
 
+def run_metrics(contexts: Contexts, policy: Any) -> list[Any]:
+    """The metrics the configuration's only weighed component scores at the first decision."""
+    ctx = contexts.at(WINDOW.start_ms, set(), policy.scoring)
+    return [m for arrays in ctx.table.components.values() for m in arrays.metrics]
+
+
 @cache
 def report() -> dict[str, Any]:
     return replay(walks(), POLICY, WINDOW)
@@ -56,7 +62,9 @@ class TestReport:
         for figures in selection["strategies"].values():
             assert set(figures) == REGRESSION and figures["n"] == 27
         ranking = selection["ranking"]["policy"]
-        assert set(ranking) == {"ic", "decile_spread"}
+        assert set(ranking) == {"ic", "decile_spread", "components", "metrics"}
+        assert set(ranking["components"]) == {c for c, w in POLICY.scoring.weights.items() if w}
+        assert {"volatility_annualised", "rsi"} <= set(ranking["metrics"])
         for figures in (*ranking["ic"].values(), *ranking["decile_spread"].values()):
             assert set(figures) == MEAN_T
         replacements = selection["replacements"]
@@ -76,6 +84,19 @@ class TestReport:
         raw = document["selection"]["ranking"]["policy"]["ic"]["raw"]
         assert raw == {k: composite[k] for k in MEAN_T}
         assert raw["n"] > 20
+
+    def test_a_composite_of_one_component_ranks_as_that_component(self) -> None:
+        weights = {name: float(name == "risk") for name in POLICY.scoring.weights}
+        scoring = dataclasses.replace(POLICY.scoring, weights=weights)
+        risk_only = dataclasses.replace(POLICY, scoring=scoring)
+        contexts = Contexts(walks(), risk_only, keep=False)
+        run = run_books(contexts, [Track("policy", constant(risk_only))], risk_only, WINDOW)
+        ranking = run.selection.rankings["policy"]
+        assert np.isfinite(ranking.ic_residual).sum() == 27
+        assert ranking.scores["risk"] == pytest.approx(ranking.ic_residual, abs=1e-12)
+        assert set(ranking.scores) - {"risk"} == {
+            f"metric:{m.name}" for m in run_metrics(contexts, risk_only)
+        }
 
     def test_swaps_are_the_replaced_and_blocked_of_the_decisions(self) -> None:
         run = books(walks())
@@ -114,10 +135,15 @@ class TestEqualWeight:
 
 def per_decision(series: SelectionSeries) -> list[np.ndarray]:
     """Every per-decision array of a series."""
+    ranking = series.rankings["policy"]
     return [
         series.universe,
         *series.books.values(),
-        *dataclasses.astuple(series.rankings["policy"]),
+        ranking.ic_raw,
+        ranking.ic_residual,
+        ranking.spread_raw,
+        ranking.spread_residual,
+        *ranking.scores.values(),
     ]
 
 
