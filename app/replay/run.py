@@ -100,7 +100,7 @@ def run_books(
 ) -> BookRun:
     """The tracks and the baselines (chosen among `reference`'s scored symbols, its top N and
     benchmark) at `params`' decision times: `strategies`, `ic` and `decisions` of the report
-    (the information coefficients and decisions are the first track's)."""
+    (the information coefficients, decisions and exits are the first track's)."""
     history = contexts.history
     times = params.decision_times()
     ledger = Ledger(history)
@@ -116,6 +116,7 @@ def run_books(
     books = Books.empty(len(named) + params.random_draws, n)
     ics = [InformationCoefficients(history, reference.benchmark) for _ in tracks]
     decisions: list[dict[str, Any]] = []
+    exits: list[dict[str, Any]] = []
     for d, t in enumerate(times):
         weights = np.zeros((books.size, n))
         trading = np.ones(books.size, dtype=bool)
@@ -130,6 +131,7 @@ def run_books(
             seen.append((ctx, config))
             if row == 0:
                 decisions.append(decision_entry(t, decision))
+                exits.extend({"at": iso(t), **e} for e in decision.exits)
         first, first_config = seen[0]
         members = {h.index for h in tracks[0].state.members}
         common = (
@@ -169,7 +171,12 @@ def run_books(
     }
     ic_of = {track.name: ic.summary() for track, ic in zip(tracks, ics, strict=True)}
     return BookRun(
-        strategies, ic_of[tracks[0].name], decisions, {name: rows[name] for name in order}, ic_of
+        strategies,
+        ic_of[tracks[0].name],
+        decisions,
+        {name: rows[name] for name in order},
+        ic_of,
+        exits,
     )
 
 
@@ -181,6 +188,7 @@ def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
         "replaced": decision.replaced,
         "blocked": decision.blocked,
         "added": decision.added,
+        "exits": decision.exits,
         "traded": decision.trade,
     }
 
@@ -202,10 +210,16 @@ class BookRun:
     decisions: list[dict[str, Any]]
     books: dict[str, BookRow]
     ic_of: dict[str, dict[str, Any]]  # every track's information coefficients (`ic`: the first's)
+    exits: list[dict[str, Any]]  # the first track's exits, each with its decision time `at`
 
     def document(self) -> dict[str, Any]:
-        """The report's `strategies`, `ic` and `decisions`."""
-        return {"strategies": self.strategies, "ic": self.ic, "decisions": self.decisions}
+        """The report's `strategies`, `ic`, `decisions` and `exits`."""
+        return {
+            "strategies": self.strategies,
+            "ic": self.ic,
+            "decisions": self.decisions,
+            "exits": self.exits,
+        }
 
 
 def _rows(books: Books, named: tuple[str, ...]) -> dict[str, BookRow]:

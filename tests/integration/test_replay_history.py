@@ -160,7 +160,7 @@ class TestReplaysApi:
         assert run["status"] == "succeeded", run["error"]
         assert run["progress"] == 1.0 and run["config_hash"] == run["report"]["config_hash"]
         report = run["report"]
-        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions"}
+        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions", "exits"}
         assert report["data"]["source"] == "database" and report["data"]["decisions"] == 4
         assert all(len(d["members"]) <= 3 for d in report["decisions"])
         assert run["config"]["policy"]["max_symbols"] == 3
