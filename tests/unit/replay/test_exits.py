@@ -12,7 +12,7 @@ import numpy as np
 from app.policy.exits import STALE, ExitFact, choose_replacements, due_exits, exit_outsiders
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
-from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.config import HOUR_MS, ReplayParams, policy_hash
 from app.replay.context import context_at
 from app.replay.history import Funding, MarketHistory
 from app.replay.policy import Holding, PolicyState, step
@@ -155,3 +155,21 @@ class TestDropped:
         assert decision.members == [s for s in history.symbols if s != gone]
         assert [h.rank for h in state.members] == [1, 2, 3, 4]
         assert decision.added == [] and sum(decision.weights.values()) == 100
+
+
+class TestGraceSetting:
+    def test_the_runtime_setting_feeds_the_policy_and_its_hash(self) -> None:
+        assert GRACE_H == 24.0
+        stored = policy_config(default_run_config(), {**DEFAULTS, "exit_grace_hours": 48})
+        overridden = policy_config(
+            default_run_config(), DEFAULTS, {"policy": {"exit_grace_hours": 48}}
+        )
+        assert stored.exit_grace_hours == overridden.exit_grace_hours == 48.0
+        assert policy_hash(stored) == policy_hash(overridden) != policy_hash(POLICY)
+
+    def test_a_longer_grace_keeps_the_member_longer(self) -> None:
+        longer = policy_config(default_run_config(), DEFAULTS, {"policy": {"exit_grace_hours": 48}})
+        report = replay(DELISTED, longer, WINDOW)
+        [exit_] = report["exits"]
+        assert exit_["at"] == iso(LAST_CLOSE + 50 * HOUR_MS)  # 50 h > 48 h, at 46 h it stayed
+        assert at(report, EXIT_AT)["members"][2] == LEAVING
