@@ -24,6 +24,7 @@ from app.policy.replacement import OUTSIDERS_TRIED, CorrelationTable, OutsiderFa
 from app.policy.selection import fill_vacancies
 
 OPEN, PAUSED = "Open", "Paused"  # KuCoin contract statuses
+GONE = "Delisted"  # the service's status of a contract KuCoin no longer lists
 DELISTED = "exit:delisted"
 NOT_OPEN = "exit:not_open"
 EXPIRING = "exit:expiring"
@@ -37,9 +38,9 @@ class ExitFact:
 
     id: int
     symbol: str
-    gate_reason: str | None  # the latest run's gate reason code; None: it was scored
+    gate_reason: str | None  # the latest run's gate reason; None: scored (left out: any code)
     candle_age_hours: float  # since its last candle's close (math.inf without any)
-    status: str = OPEN  # KuCoin's contract status
+    status: str = OPEN  # KuCoin's contract status (GONE: no longer listed)
     listed: bool = True  # still in KuCoin's contract list
     expiring: bool = False  # a delivery or expiry date is set
     paused_hours: float = 0.0  # how long the contract has been Paused (0 when it is not)
@@ -64,7 +65,7 @@ class Exit:
 
 def exit_reason(fact: ExitFact, grace_hours: float) -> str | None:
     """Why the member must leave now, or None when it stays."""
-    if not fact.listed:
+    if not fact.listed or fact.status == GONE:
         return DELISTED
     if fact.status != OPEN and (fact.status != PAUSED or fact.paused_hours > grace_hours):
         return NOT_OPEN

@@ -12,6 +12,7 @@ import pytest
 from app.policy.exits import (
     DELISTED,
     EXPIRING,
+    GONE,
     NOT_OPEN,
     STALE,
     DueExit,
@@ -24,6 +25,7 @@ from app.policy.exits import (
 )
 from app.policy.replacement import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
 from app.scoring.gate import CANDLE_GAPS, EXTREME_MOVE, STALE_TICKER, ZERO_VOLUME
+from app.services.market.universe import DELISTED as UNIVERSE_DELISTED
 
 GRACE = 24.0
 
@@ -41,6 +43,8 @@ class TestExitReason:
 
     def test_a_contract_gone_from_the_list_is_delisted(self) -> None:
         assert exit_reason(fact(listed=False, gate_reason="NOT_OPEN"), GRACE) == DELISTED
+        assert exit_reason(fact(status=GONE), GRACE) == DELISTED  # the service's own marker
+        assert GONE == UNIVERSE_DELISTED
 
     @pytest.mark.parametrize("status", ["Closed", "BeingSettled", "Settled", "CancelOnly"])
     def test_a_contract_neither_open_nor_paused_is_not_open(self, status: str) -> None:
