@@ -40,6 +40,7 @@ class PolicyConfig:
     replacement: ReplacementSettings
     correlation_window_hours: int
     weights_lookback_hours: int
+    exit_grace_hours: float  # a Paused contract or stale candles past this: the member exits
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.portfolio.correlation import MIN_COMMON_BARS
 from app.replay.context import Context
 from app.replay.evidence import IcSeries
 from app.replay.history import MarketHistory, PointInTime
-from app.replay.policy import recent_returns
+from app.replay.returns import recent_returns
 from app.replay.rows import dots, mask_groups
 from app.replay.spearman import SpearmanBatch
 from app.scoring.metrics import COMPONENTS

@@ -1,6 +1,7 @@
 """The live policy as a replay strategy: at each decision the portfolio is updated by the same
-pure rules the service decides with (replacement with hysteresis, holding time and correlation;
-initial selection; weights within caps; the rebalance threshold)."""
+pure rules the service decides with (exits that do not wait; replacement with hysteresis,
+holding time and correlation; initial selection; weights within caps; the rebalance
+threshold)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ from app.policy.weights import (
 from app.portfolio.weights import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context
-from app.replay.history import MarketHistory, PointInTime
+from app.replay.exits import decide_exits
+from app.replay.history import MarketHistory
+from app.replay.returns import hourly_returns, recent_returns
 from app.replay.rows import pairwise_correlations
 
 
@@ -60,6 +63,7 @@ class PolicyDecision:
     replaced: list[dict[str, Any]]  # executed replacements with the reasons that allowed them
     blocked: list[dict[str, Any]]  # candidates kept, with the reasons that blocked each
     added: list[str]  # initial selection / vacancies filled
+    exits: list[dict[str, Any]] = field(default_factory=list)  # members that left without waiting
 
 
 def book_weights(decision: PolicyDecision, history: MarketHistory) -> np.ndarray:
@@ -70,28 +74,13 @@ def book_weights(decision: PolicyDecision, history: MarketHistory) -> np.ndarray
     return weights
 
 
-def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray:
-    closes = view.candles("close", hours + 1)[rows]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.diff(np.log(closes), axis=1)
-
-
-def recent_returns(ctx: Context, ids: list[int], hours: int) -> np.ndarray:
-    """`hourly_returns(ctx.view, ids, hours)`, taken from the scorer's returns when its window
-    covers them (the same logs of the same closes)."""
-    returns = ctx.returns
-    index = [ctx.positions.get(i, -1) for i in ids]
-    if returns is None or returns.shape[1] < hours or -1 in index:
-        return hourly_returns(ctx.view, ids, hours)
-    return returns[index, returns.shape[1] - hours :]
-
-
 def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) -> PolicyDecision:
     """Update `state` at `ctx.t_ms` and say what the book does."""
     symbols = ctx.view.history.symbols
     settings = config.replacement
     state.runs.insert(0, RunScores(run_id, ctx.composite))
     del state.runs[max(settings.confirmations, 1) :]
+    exits = apply_exits(ctx, state, config)
     members = [
         MemberFact(h.index, symbols[h.index], h.rank, (ctx.t_ms - h.included_ms) / HOUR_MS)
         for h in state.members
@@ -151,7 +140,7 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
         state.members.append(Holding(i, len(state.members) + 1, ctx.t_ms))
 
     targets = target_weights(ctx, state, config)
-    changed = bool(replaced or added)
+    changed = bool(exits or replaced or added)
     trade = changed or needs_rebalance(state.weights, targets, config.rebalance_threshold_pct)
     if trade:
         state.weights = targets
@@ -162,7 +151,29 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
         replaced=replaced,
         blocked=blocked,
         added=[symbols[i] for i in added],
+        exits=exits,
     )
+
+
+def apply_exits(ctx: Context, state: PolicyState, config: PolicyConfig) -> list[dict[str, Any]]:
+    """The exits due at `ctx.t_ms` (`decide_exits`), applied before the hysteresis: a newcomer
+    takes the leaving member's rank, as a replacement does; a member no outsider may replace is
+    dropped and the ranks below it close up (the vacancy is filled as any other)."""
+    by_rank = sorted(state.members, key=lambda h: h.rank)
+    exits = decide_exits(ctx, [h.index for h in by_rank], config)
+    if not exits:
+        return []
+    holding = {h.index: h for h in by_rank}
+    for e in exits:
+        if e.outsider_id is None:
+            state.members.remove(holding[e.member_id])
+        else:
+            holding[e.member_id].index = e.outsider_id
+            holding[e.member_id].included_ms = ctx.t_ms
+    state.members.sort(key=lambda h: h.rank)
+    for rank, h in enumerate(state.members, start=1):
+        h.rank = rank
+    return [{"member": e.member, "outsider": e.outsider, "reason": e.reason} for e in exits]
 
 
 def target_weights(ctx: Context, state: PolicyState, config: PolicyConfig) -> dict[str, Decimal]:

@@ -101,9 +101,9 @@ def run_books(
     progress: Progress | None = None,
 ) -> BookRun:
     """The tracks and the baselines (chosen among `reference`'s scored symbols, its top N and
-    benchmark) at `params`' decision times: `strategies`, `ic`, `decisions` and `selection` of
-    the report (the information coefficients, decisions and swaps are the first track's; the
-    selection universe is the symbols `reference` finds eligible)."""
+    benchmark) at `params`' decision times: `strategies`, `ic`, `decisions`, `exits` and
+    `selection` of the report (the information coefficients, decisions, exits and swaps are the
+    first track's; the selection universe is the symbols `reference` finds eligible)."""
     history = contexts.history
     times = params.decision_times()
     ledger = Ledger(history)
@@ -120,6 +120,7 @@ def run_books(
     ics = [InformationCoefficients(history, reference.benchmark) for _ in tracks]
     selection = SelectionRecorder(history, [t.name for t in tracks], params)
     decisions: list[dict[str, Any]] = []
+    exits: list[dict[str, Any]] = []
     for d, t in enumerate(times):
         weights = np.zeros((books.size, n))
         trading = np.ones(books.size, dtype=bool)
@@ -136,6 +137,7 @@ def run_books(
             if row == 0:
                 decisions.append(decision_entry(t, decision))
                 first_decision = decision
+                exits.extend({"at": iso(t), **e} for e in decision.exits)
         first, first_config = seen[0]
         members = {h.index for h in tracks[0].state.members}
         common = (
@@ -178,7 +180,7 @@ def run_books(
     ic_of = {track.name: ic.summary() for track, ic in zip(tracks, ics, strict=True)}
     books_of = {name: rows[name] for name in order}
     series = selection.series({name: row.equity for name, row in books_of.items()}, times)
-    return BookRun(strategies, ic_of[tracks[0].name], decisions, books_of, ic_of, series)
+    return BookRun(strategies, ic_of[tracks[0].name], decisions, books_of, ic_of, exits, series)
 
 
 def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
@@ -189,6 +191,7 @@ def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
         "replaced": decision.replaced,
         "blocked": decision.blocked,
         "added": decision.added,
+        "exits": decision.exits,
         "traded": decision.trade,
     }
 
@@ -210,14 +213,16 @@ class BookRun:
     decisions: list[dict[str, Any]]
     books: dict[str, BookRow]
     ic_of: dict[str, dict[str, Any]]  # every track's information coefficients (`ic`: the first's)
+    exits: list[dict[str, Any]]  # the first track's exits, each with its decision time `at`
     selection: SelectionSeries  # per decision, for the report's `selection` (and for pooling)
 
     def document(self) -> dict[str, Any]:
-        """The report's `strategies`, `ic`, `decisions` and `selection`."""
+        """The report's `strategies`, `ic`, `decisions`, `exits` and `selection`."""
         return {
             "strategies": self.strategies,
             "ic": self.ic,
             "decisions": self.decisions,
+            "exits": self.exits,
             "selection": self.selection.summary(),
         }
 

@@ -489,6 +489,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             },
             "ic": {"composite": {"mean": 0.03, "t": 1.1, "n": 31}},
             "decisions": [],
+            "exits": [
+                {
+                    "at": "2026-05-09T00:00:00Z",
+                    "member": "TONUSDT",
+                    "outsider": "LINKUSDT",
+                    "reason": "exit:stale",
+                }
+            ],
         },
     },
     "ReplaySummary": REPLAY,

@@ -77,6 +77,7 @@ class ReplayRead(ReplaySummary):
     config: dict[str, Any] | None = Field(description="The configuration the run used.")
     report: dict[str, Any] | None = Field(
         description="When succeeded: the replay document (config_hash, data, strategies, ic, "
-        "decisions, selection), the same as `python -m app.cli replay` writes; a calibration's "
-        "adds ic_default, verdict, calibration and folds, as `python -m app.cli calibrate`."
+        "decisions, exits, selection), the same as `python -m app.cli replay` writes; a "
+        "calibration's adds ic_default, verdict, calibration and folds, as "
+        "`python -m app.cli calibrate`."
     )

@@ -52,6 +52,12 @@ class TestListing:
         assert "hrp" in by_key["weighting_method"]["choices"]
         assert by_key["score_refresh_interval_s"]["minimum"] == 60
         assert by_key["retention_breakdown_days"]["value"] == 30
+        assert by_key["exit_grace_hours"] == {
+            "key": "exit_grace_hours", "value": 24, "type": "integer", "default": 24,
+            "minimum": 2, "maximum": 720, "choices": None,
+            "description": "Hours a member's contract may stay Paused, or its candles stale, "
+            "before it exits without waiting for the replacement hysteresis.",
+        }  # fmt: skip
         assert all(set(s) == set(by_key["max_portfolio_symbols"]) for s in settings)
 
     async def test_shows_the_stored_value_beside_the_default(

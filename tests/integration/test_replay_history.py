@@ -160,7 +160,15 @@ class TestReplaysApi:
         assert run["status"] == "succeeded", run["error"]
         assert run["progress"] == 1.0 and run["config_hash"] == run["report"]["config_hash"]
         report = run["report"]
-        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions", "selection"}
+        assert set(report) == {
+            "config_hash",
+            "data",
+            "strategies",
+            "ic",
+            "decisions",
+            "exits",
+            "selection",
+        }
         assert report["selection"]["datasets"][0]["source"] == "database"
         assert report["data"]["source"] == "database" and report["data"]["decisions"] == 4
         assert all(len(d["members"]) <= 3 for d in report["decisions"])

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringAlgorithm, SystemConfiguration
 from app.services.scoring.config import DEFAULT_ALGORITHMS
-from app.services.system.runtime_settings import DEFAULTS, read_setting, read_settings
+from app.services.system.runtime_settings import DEFAULTS, SETTINGS, read_setting, read_settings
 
 
 async def test_migrations_seed_every_registered_setting_with_its_default(
@@ -17,6 +17,15 @@ async def test_migrations_seed_every_registered_setting_with_its_default(
     rows = await session.execute(select(SystemConfiguration.key, SystemConfiguration.value))
     seeded = {key: value for key, value in rows.all()}
     assert seeded == DEFAULTS
+
+
+async def test_the_exit_grace_is_seeded_with_the_registry_default_and_description(
+    session: AsyncSession,
+) -> None:
+    row = await session.get(SystemConfiguration, "exit_grace_hours")
+    assert row is not None
+    assert (row.value, row.updated_by) == (24, "migration")
+    assert row.description == SETTINGS["exit_grace_hours"].description
 
 
 async def test_a_stored_value_wins_over_the_default(session: AsyncSession) -> None:

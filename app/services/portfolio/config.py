@@ -25,6 +25,7 @@ KEYS = (
     "weights_lookback_hours",
     "correlation_window_hours",
     "target_volatility",
+    "exit_grace_hours",
 )
 
 
@@ -46,6 +47,7 @@ class PortfolioConfig:
     weights_lookback_hours: int
     correlation_window_hours: int
     target_volatility: float
+    exit_grace_hours: float
 
 
 async def load_portfolio_config(session: AsyncSession) -> PortfolioConfig:
@@ -67,4 +69,5 @@ async def load_portfolio_config(session: AsyncSession) -> PortfolioConfig:
         weights_lookback_hours=int(v["weights_lookback_hours"]),
         correlation_window_hours=int(v["correlation_window_hours"]),
         target_volatility=float(v["target_volatility"]),
+        exit_grace_hours=float(v["exit_grace_hours"]),
     )

@@ -97,6 +97,7 @@ def policy_config(
         ),
         correlation_window_hours=int(values["correlation_window_hours"]),
         weights_lookback_hours=int(values["weights_lookback_hours"]),
+        exit_grace_hours=float(values["exit_grace_hours"]),
     )
 
 

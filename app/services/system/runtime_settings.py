@@ -129,6 +129,10 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(0, 8760)),
         ("correlation_limit", 0.85, "Highest allowed correlation of a newcomer with a member.",
          between(0, 1)),
+        ("exit_grace_hours", 24,
+         "Hours a member's contract may stay Paused, or its candles stale, before it exits "
+         "without waiting for the replacement hysteresis.",
+         between(2, 720)),
         ("stale_data_limit_s", 1800, "Data older than this is stale; automatic changes freeze.",
          between(60, 7 * DAY)),
         ("liquidity_reference_balance_usdt", 0, "Balance the liquidity cap is checked at; 0: off.",

@@ -126,7 +126,15 @@ class TestReport:
 
     def test_has_exactly_the_documented_shape(self) -> None:
         report = replay(self.history, POLICY, self.window)
-        assert set(report) == {"config_hash", "data", "strategies", "ic", "decisions", "selection"}
+        assert set(report) == {
+            "config_hash",
+            "data",
+            "strategies",
+            "ic",
+            "decisions",
+            "exits",
+            "selection",
+        }
         assert report["data"]["decisions"] == 27 and report["data"]["funding"] == "known"
         assert set(report["strategies"]) == set(STRATEGIES)
         for figures in report["strategies"].values():
@@ -136,7 +144,8 @@ class TestReport:
             assert {"mean", "t", "n"} <= set(report["ic"][name])
         assert "rsi" in report["ic"]["metrics"]
         first = report["decisions"][0]
-        assert {"at", "members", "weights", "replaced"} <= set(first)
+        assert {"at", "members", "weights", "replaced", "exits"} <= set(first)
+        assert report["exits"] == [] and first["exits"] == []  # no contract's candles stop
         assert sum(first["weights"].values()) == pytest.approx(100.0, abs=1e-9)
         assert len(first["members"]) <= POLICY.max_symbols
 
