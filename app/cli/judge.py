@@ -38,6 +38,7 @@ from app.calibration.judge import (
 from app.cli.history import default_range
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
+from app.replay.selection import SelectionSeries
 from app.scoring.metrics import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
@@ -105,6 +106,9 @@ def run_judge(args: argparse.Namespace) -> int:
         "datasets": {d: {**data[d], "training_days": TRAINING_DAYS[d]} for d in datasets},
         "candidates": {c.name: _candidate(c, results[c.name], verdict_of) for c in FAMILY},
         "adopted": adopted,
+        "selection": SelectionSeries.combine(
+            [results[DEFAULT][d].series for d in datasets]
+        ).summary(),
         "metrics": {
             d: {"v1": metric_table(results[DEFAULT][d]), "v2": metric_table(results[v2][d])}
             for d in datasets

@@ -54,6 +54,16 @@ class EvidenceRead(BaseModel):
         "in force (`active`) and of the calibrated one (`calibrated`)."
     )
     verdict: Verdict
+    selection: dict[str, Any] | None = Field(
+        description="Selection skill out of sample, market beta removed: the equal-weight "
+        "eligible universe (`universe`), each strategy's alpha and beta against it with alpha's "
+        "t and 95 % interval, active return, tracking error and information ratio "
+        "(`strategies`), the composite's, each component's and each metric's IC against raw and "
+        "universe-residual returns and the top-minus-bottom decile spread (`ranking`), and each "
+        "replacement's and blocked recommendation's outcome after 1, 7 and 30 days with its hit "
+        "rate and Wilson interval (`replacements`). None for a calibration stored before it "
+        "existed."
+    )
 
 
 class WhatIf(BaseModel):

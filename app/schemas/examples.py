@@ -324,6 +324,58 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "calibrated_beats_every_baseline": True,
             "calibrated_beats_default": False,
         },
+        "selection": {
+            "universe": {"n": 229, "mean": -0.0021, "annualised": -0.7665, "periods_per_year": 365},
+            "strategies": {
+                "default": {
+                    "n": 229,
+                    "alpha": 0.00016,
+                    "alpha_annualised": 0.0579,
+                    "alpha_se": 0.00063,
+                    "alpha_t": 0.25,
+                    "alpha_interval": [-0.00108, 0.0014],
+                    "alpha_interval_annualised": [-0.394, 0.51],
+                    "beta": 0.86,
+                    "active_return": 0.11,
+                    "tracking_error": 0.19,
+                    "information_ratio": 0.58,
+                },
+            },
+            "ranking": {
+                "default": {
+                    "ic": {
+                        "raw": {"mean": 0.02, "t": 1.3, "n": 229},
+                        "residual": {"mean": 0.003, "t": 0.19, "n": 229},
+                    },
+                    "decile_spread": {
+                        "raw": {"mean": 0.0031, "t": 1.4, "n": 229},
+                        "residual": {"mean": 0.0012, "t": 0.6, "n": 229},
+                    },
+                    "components": {"risk": {"mean": 0.041, "t": 2.1, "n": 229}},
+                    "metrics": {"volatility_annualised": {"mean": 0.05, "t": 2.6, "n": 229}},
+                },
+            },
+            "replacements": {
+                "swap_cost": 0.0012,
+                "executed": {
+                    "7d": {
+                        "n": 120,
+                        "mean": 0.0019,
+                        "hit_rate": 0.52,
+                        "hit_interval": [0.43, 0.61],
+                    },
+                },
+                "blocked": {
+                    "7d": {
+                        "n": 300,
+                        "mean": 0.0061,
+                        "hit_rate": 0.53,
+                        "hit_interval": [0.47, 0.59],
+                    },
+                },
+            },
+            "datasets": [],
+        },
     },
     "HistoryRead": HISTORY,
     "MetricsRead": {

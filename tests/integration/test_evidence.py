@@ -139,6 +139,10 @@ class TestEvidence:
         )
         assert {"composite", "technical", "risk"} <= set(evidence["ic"]["active"])
         assert len(run["report"]["folds"]) == 2
+        selection = evidence["selection"]
+        assert selection == run["report"]["selection"]
+        assert set(selection["ranking"]) == {"policy", "default"}
+        assert selection["strategies"]["default"]["n"] == selection["universe"]["n"] > 0
 
         # A new configuration is not the one the evidence was computed for.
         applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)

@@ -212,6 +212,7 @@ async def evidence(_: ReaderDep, evidence: EvidenceDep, request: Request) -> Evi
         },
         ic={"active": report["ic_default"], "calibrated": report["ic"]},
         verdict=Verdict.model_validate(report["verdict"]),
+        selection=report.get("selection"),
     )
 
 

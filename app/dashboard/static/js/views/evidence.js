@@ -1,5 +1,7 @@
 // Evidence: the latest replay or walk-forward report: every strategy's equity curve and
-// drawdown, its figures after costs, and the information coefficient per component.
+// drawdown, its figures after costs, the selection skill with market beta removed (alpha
+// against the equal-weight universe, IC against residual returns, replacement hit rates) and
+// the information coefficient per component.
 
 import { get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
@@ -41,6 +43,55 @@ function icTable(ic) {
     table(null, columns, components.map((c) => row(c, ic[c])), { id: "ic" }),
     metrics.length ? h("details", null, h("summary", null, `Per metric (${metrics.length})`),
       table(null, columns, metrics.map(([m, v]) => row(m, v)))) : null);
+}
+
+const interval = (pair, scale = 100) => (pair && pair[0] !== null
+  ? `${num(pair[0] * scale, 1)} to ${num(pair[1] * scale, 1)} %` : "–");
+
+function selectionPanel(report) {
+  const selection = report.selection;
+  if (!selection) return null;
+  // A calibration's configuration in force is `default`; a replay's is `policy`.
+  const ours = ["default", "policy"].find((name) => selection.ranking?.[name]) || "policy";
+  const rawIc = (ours === "default" ? report.ic_default : report.ic) || {};
+  const mine = selection.strategies[ours] || {};
+  const ranking = selection.ranking[ours] || {};
+  const residual = ranking.ic?.residual || {};
+  const headlineText = `${label(ours)}: alpha ${num((mine.alpha_annualised ?? NaN) * 100, 1)} % a year ` +
+    `against the equal-weight universe (95 % interval ${interval(mine.alpha_interval_annualised)}, ` +
+    `t ${num(mine.alpha_t)}), beta ${num(mine.beta)}; composite IC against beta-residual returns ` +
+    `${num(residual.mean, 3)} (t ${num(residual.t)}).`;
+  const strategies = table("Alpha and beta against the equal-weight eligible universe, after costs", [
+    { label: "Strategy" }, { label: "Alpha / year", num: true }, { label: "95 % interval" },
+    { label: "t", num: true }, { label: "Beta", num: true }, { label: "Active / year", num: true },
+    { label: "Tracking error", num: true }, { label: "Information ratio", num: true },
+  ], Object.entries(selection.strategies).map(([name, f]) => h("tr", { class: OURS.includes(name) ? "member" : null }, [
+    h("th", { scope: "row" }, label(name)), signedCell(f.alpha_annualised === null ? null : f.alpha_annualised * 100, 1, " %"),
+    h("td", null, interval(f.alpha_interval_annualised)), h("td", { class: "num" }, num(f.alpha_t)),
+    h("td", { class: "num" }, num(f.beta)), signedCell(f.active_return === null ? null : f.active_return * 100, 1, " %"),
+    h("td", { class: "num" }, pct(f.tracking_error)), h("td", { class: "num" }, num(f.information_ratio)),
+  ])), { id: "selection-alpha" });
+  const icRow = (name, v) => [label(name), num(v.raw?.mean ?? v.mean, 3), num(v.raw?.t ?? v.t, 2),
+    num(v.residual?.mean, 3), num(v.residual?.t, 2)];
+  const components = Object.entries(ranking.components || {});
+  const ics = table("IC per decision: raw and universe-residual returns", [
+    { label: "Signal" }, { label: "Raw IC", num: true }, { label: "t", num: true },
+    { label: "Residual IC", num: true }, { label: "t", num: true },
+  ], [icRow("composite", ranking.ic || {}),
+    icRow("decile spread (top − bottom)", ranking.decile_spread || {}),
+    ...components.map(([name, v]) => icRow(name, { raw: rawIc[name] || {}, residual: v }))],
+  { id: "selection-ic" });
+  const swaps = selection.replacements || {};
+  const swapRows = ["executed", "blocked"].flatMap((kind) => Object.entries(swaps[kind] || {}).map(
+    ([horizon, f]) => [kind === "executed" ? "replacements made" : "blocked by hysteresis", horizon,
+      String(f.n), f.hit_rate === null ? "–" : pct(f.hit_rate), interval(f.hit_interval),
+      f.mean === null ? "–" : `${num(f.mean * 100, 2)} %`]));
+  const hits = table(`Newcomer minus replaced member after the swap's cost (${pct(swaps.swap_cost ?? 0)})`, [
+    { label: "Swaps" }, { label: "After" }, { label: "n", num: true }, { label: "Hit rate", num: true },
+    { label: "95 % interval" }, { label: "Mean", num: true },
+  ], swapRows, { id: "selection-swaps" });
+  return panel("Selection skill, market beta removed", h("div", null,
+    h("p", { id: "selection-headline", class: "headline" }, headlineText), strategies, ics, hits));
 }
 
 function render(body, run, runs, onChoose) {
@@ -94,6 +145,7 @@ function render(body, run, runs, onChoose) {
     h("div", { class: "grid2" }, panel("Equity, policy against every baseline", equity),
       panel("Drawdown", dd)),
     panel(null, figures),
+    selectionPanel(report),
     panel("Information coefficient per component (Spearman, per decision)", icTable(report.ic || {})),
   );
 }
