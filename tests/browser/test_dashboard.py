@@ -165,6 +165,15 @@ class TestViews:
         components = [c for c in run["report"]["ic"] if c != "metrics"]
         assert await page.locator("#ic tbody tr").count() == len(components)
         assert "Policy Sharpe" in await page.inner_text("#headline")
+        selection = run["report"]["selection"]
+        assert await page.locator("#selection-alpha tbody tr").count() == len(strategies)
+        policy = selection["strategies"]["policy"]
+        alpha = f"{policy['alpha_annualised'] * 100:.1f} % a year"
+        assert alpha in await page.inner_text("#selection-headline")
+        components = selection["ranking"]["policy"]["components"]
+        # The composite, the decile spread, then each component: raw and residual IC.
+        assert await page.locator("#selection-ic tbody tr").count() == 2 + len(components)
+        assert await page.locator("#selection-swaps tbody tr").count() == 6
         await screenshots(page, "evidence", output)
 
     async def test_operations_show_the_source_the_jobs_and_the_alerts(
