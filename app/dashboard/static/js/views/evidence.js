@@ -86,7 +86,7 @@ function selectionPanel(report) {
     ([horizon, f]) => [kind === "executed" ? "replacements made" : "blocked by hysteresis", horizon,
       String(f.n), f.hit_rate === null ? "–" : pct(f.hit_rate), interval(f.hit_interval),
       f.mean === null ? "–" : `${num(f.mean * 100, 2)} %`]));
-  const hits = table(`Newcomer minus replaced member after the swap's cost (${pct(swaps.swap_cost ?? 0)})`, [
+  const hits = table(`Newcomer minus replaced member after the swap's cost (${pct(swaps.swap_cost ?? 0, 2)})`, [
     { label: "Swaps" }, { label: "After" }, { label: "n", num: true }, { label: "Hit rate", num: true },
     { label: "95 % interval" }, { label: "Mean", num: true },
   ], swapRows, { id: "selection-swaps" });
