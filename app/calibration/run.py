@@ -61,6 +61,16 @@ def calibrate(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Choose per fold on the training window, judge on the test window; the report."""
+    return calibrated(history, base, params, progress)[0]
+
+
+def calibrated(
+    history: MarketHistory,
+    base: PolicyConfig,
+    params: CalibrationParams,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], BookRun]:
+    """`calibrate`'s report and its out-of-sample run (per-decision series to pool)."""
     check_range(history, params.replay)
     every = params.replay.every_h
     folds = walk_forward(
@@ -97,7 +107,7 @@ def calibrate(
         if models:
             report["learned_model"] = models[k].describe()
         reports.append(report)
-    return {
+    document = {
         "config_hash": _hash(base, params),
         "data": data_section(history, oos),
         **out_of_sample.document(),
@@ -116,6 +126,7 @@ def calibrate(
         },
         "folds": reports,
     }
+    return document, out_of_sample
 
 
 def _out_of_sample(

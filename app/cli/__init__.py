@@ -16,10 +16,11 @@ from collections.abc import Sequence
 
 from app.cli.api import ApiProblem, Unreachable
 from app.cli.config import UsageError, add_config_commands, run_config
-from app.cli.history import HISTORY_COMMANDS, add_history_commands, default_range, run_history
+from app.cli.history import HISTORY_COMMANDS, add_history_commands, run_history
 from app.cli.judge import add_judge_command, run_judge
 from app.cli.output import show_problem
 from app.cli.reads import add_read_commands, run_read
+from app.cli.runs import default_range
 
 __all__ = ["default_range", "main", "parser"]
 

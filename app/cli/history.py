@@ -1,43 +1,60 @@
 """`replay`, `calibrate`, `import-history`: the commands that run locally, on history.
 
-python -m app.cli replay --data DIR [--from ISO] [--to ISO] [--every 24h] [--top 10]
-                         [--fee-bps 6] [--slippage-bps 0] [--config FILE.json] --out FILE.json
-python -m app.cli calibrate --data DIR [--train 120d] [--test 30d] [--every 24h]
+python -m app.cli replay --data DIR [--data DIR ...] [--from ISO] [--to ISO] [--every 24h]
+                         [--top 10] [--fee-bps 6] [--slippage-bps 0] [--config FILE.json]
+                         [--workers 2] --out FILE.json
+python -m app.cli calibrate --data DIR [--data DIR ...] [--train 120d] [--test 30d] [--every 24h]
                             [--objective sharpe|ic] [--learned] [... the replay's options]
                             --out FILE.json
-"""
+
+With one `--data` the report is the run's; with several, each folder is run on its own (its own
+default range unless `--from`/`--to`; one task per folder in a process pool) and the report is
+`{"datasets": {folder name: its report}, "pooled": ...}` (see `app.replay.pooled`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from app.calibration.folds import FoldError
-from app.calibration.run import CalibrationParams, calibrate
+from app.calibration.run import calibrate
 from app.calibration.search import OBJECTIVES
+from app.cli.pool import TaskFailed, run_all
+from app.cli.runs import (
+    calibrate_dataset,
+    calibration_params,
+    history_and_params,
+    policy_of,
+    replay_dataset,
+)
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.exchange.errors import ExchangeError
 from app.exchange.factory import create_gateway, create_http_session
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
-from app.replay.history import MarketHistory
+from app.replay.config import parse_every
+from app.replay.pooled import DatasetRun, several
 from app.replay.run import Progress, ReplayRangeError, replay
-from app.services.replay.config import ReplayConfigError, default_run_config, policy_config
-from app.services.replay.csv_source import HistoryFolderError, load_csv_folder
+from app.services.replay.config import ReplayConfigError
+from app.services.replay.csv_source import HistoryFolderError
 from app.services.replay.importer import HistoryImporter, ImportProgress
 from app.services.system.runtime_settings import DEFAULTS
 
-DAY_MS = 24 * HOUR_MS
+INPUT_ERRORS = (
+    HistoryFolderError,
+    ReplayConfigError,
+    ReplayRangeError,
+    FoldError,
+    LookupError,
+    OSError,
+    ExchangeError,
+)
 
 
 def hours(text: str) -> int:
@@ -57,6 +74,12 @@ def moment_ms(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
 HISTORY_COMMANDS = ("replay", "calibrate", "import-history")
 
 
@@ -66,7 +89,11 @@ def add_history_commands(commands: Any) -> None:
     c = commands.add_parser("calibrate", help="walk-forward calibration against baselines")
     for command in (r, c):
         command.add_argument(
-            "--data", type=Path, required=True, help="folder of <BASE>_USDT-1h.csv files"
+            "--data",
+            type=Path,
+            action="append",
+            required=True,
+            help="folder of <BASE>_USDT-1h.csv files (repeat for several datasets)",
         )
         command.add_argument(
             "--from", dest="start", type=moment_ms, help="first decision (ISO, UTC)"
@@ -86,6 +113,9 @@ def add_history_commands(commands: Any) -> None:
             "--config", type=Path, help="JSON overrides of scoring and policy settings"
         )
         command.add_argument("--out", type=Path, required=True, help="where the JSON report goes")
+        command.add_argument(
+            "--workers", type=positive, default=2, help="processes for several --data (per core)"
+        )
     c.add_argument("--train", type=hours, default=120 * 24, help="training window, e.g. 120d")
     c.add_argument("--test", type=hours, default=30 * 24, help="test window, e.g. 30d")
     c.add_argument("--objective", choices=OBJECTIVES, default="sharpe")
@@ -98,19 +128,6 @@ def add_history_commands(commands: Any) -> None:
     i.add_argument("--from", dest="start", type=moment_ms, required=True)
     i.add_argument("--to", dest="end", type=moment_ms, required=True)
     i.add_argument("--symbols", type=lambda s: [x for x in s.split(",") if x], default=None)
-
-
-def default_range(history: MarketHistory, policy: PolicyConfig) -> tuple[int, int]:
-    """From the first whole day with the gate's minimum history and the momentum lookback
-    (only the gate's when that would leave under 30 days of decisions) to the median of the
-    symbols' last closes (so a few long-lived files do not stretch the window)."""
-    end = int(np.median(history.last_close_ms_each())) // HOUR_MS * HOUR_MS
-    gate = policy.scoring.gate.min_history * HOUR_MS
-    for warm_up in (max(gate, ReplayParams.momentum_days * DAY_MS), gate):
-        start = math.ceil((history.first_close_ms() + warm_up) / DAY_MS) * DAY_MS
-        if end - start >= 30 * DAY_MS:
-            return start, end
-    return start, end
 
 
 @contextmanager
@@ -130,41 +147,44 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
         yield advance
 
 
-def history_and_params(
-    args: argparse.Namespace,
-) -> tuple[MarketHistory, PolicyConfig, ReplayParams]:
-    """The history, configuration and replay parameters the replay options name."""
-    history = load_csv_folder(args.data)
-    overrides = json.loads(args.config.read_text()) if args.config else None
-    policy = policy_config(default_run_config(), DEFAULTS, overrides, top=args.top)
-    start, end = default_range(history, policy)
-    params = ReplayParams(
-        start_ms=args.start if args.start is not None else start,
-        end_ms=args.end if args.end is not None else end,
-        every_h=args.every,
-        fee_bps=args.fee_bps,
-        slippage_bps=args.slippage_bps,
-    )
-    return history, policy, params
-
-
 def run_replay(args: argparse.Namespace) -> int:
-    history, policy, params = history_and_params(args)
+    if len(args.data) > 1:
+        return write(args.out, run_datasets(args, replay_dataset, {"ic": "policy"}))
+    history, policy, params = history_and_params(args, args.data[0])
     with progress_bar(sys.stderr.isatty()) as progress:
         document = replay(history, policy, params, progress)
-    args.out.write_text(json.dumps(document, separators=(",", ":")))
-    return 0
+    return write(args.out, document)
 
 
 def run_calibration(args: argparse.Namespace) -> int:
-    history, policy, params = history_and_params(args)
-    calibration = CalibrationParams(
-        params, args.train, args.test, args.objective, learned=args.learned
-    )
+    if len(args.data) > 1:
+        tracks = {"ic": "policy", "ic_default": "default"}
+        return write(args.out, run_datasets(args, calibrate_dataset, tracks))
+    history, policy, params = history_and_params(args, args.data[0])
     with progress_bar(sys.stderr.isatty()) as progress:
         shown = None if progress is None else (lambda _stage, d, n: progress(d, n))
-        document = calibrate(history, policy, calibration, shown)
-    args.out.write_text(json.dumps(document, separators=(",", ":")))
+        document = calibrate(history, policy, calibration_params(args, params), shown)
+    return write(args.out, document)
+
+
+def run_datasets(
+    args: argparse.Namespace,
+    task: Callable[[argparse.Namespace, Path], DatasetRun],
+    ic_tracks: dict[str, str],
+) -> dict[str, Any]:
+    """`task` on every `--data` folder, one per process of the pool; the report of them all,
+    in `--data` order."""
+    names = [folder.name for folder in args.data]
+    if len(set(names)) < len(names):
+        raise LookupError(f"the --data folders must have distinct names, not {names}")
+    policy_of(args)  # a bad --config is refused before any work
+    with progress_bar(sys.stderr.isatty()) as progress:
+        runs = run_all(task, [(args, folder) for folder in args.data], args.workers, progress)
+    return several(runs, ic_tracks)
+
+
+def write(out: Path, document: dict[str, Any]) -> int:
+    out.write_text(json.dumps(document, separators=(",", ":")))
     return 0
 
 
@@ -204,16 +224,12 @@ def run_history(args: argparse.Namespace) -> int:
         if args.command == "calibrate":
             return run_calibration(args)
         return run_replay(args)
-    except (
-        HistoryFolderError,
-        ReplayConfigError,
-        ReplayRangeError,
-        FoldError,
-        LookupError,
-    ) as exc:
-        sys.stderr.write(f"{args.command}: {exc}\n")
+    except TaskFailed as failed:
+        if not isinstance(failed.cause, INPUT_ERRORS):
+            raise
+        sys.stderr.write(f"{args.command}: {args.data[failed.index].name}: {failed.cause}\n")
         return 2
-    except (OSError, ExchangeError) as exc:
+    except INPUT_ERRORS as exc:
         sys.stderr.write(f"{args.command}: {exc}\n")
         return 2
     except json.JSONDecodeError as exc:

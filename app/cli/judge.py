@@ -11,7 +11,6 @@ group of candidates that share a scoring.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import json
 import sys
 from functools import cache
@@ -35,7 +34,8 @@ from app.calibration.judge import (
     metric_table,
     pooled,
 )
-from app.cli.history import default_range
+from app.cli.pool import run_all
+from app.cli.runs import default_range
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.selection import SelectionSeries
@@ -87,14 +87,11 @@ def run_judge(args: argparse.Namespace) -> int:
     tasks = [(folder, tuple(names)) for folder in args.data for names in groups.values()]
     results: dict[str, dict[str, Judged]] = {}
     data: dict[str, dict[str, Any]] = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=args.workers) as pool:
-        futures = {pool.submit(_task, folder, names): folder for folder, names in tasks}
-        for future in concurrent.futures.as_completed(futures):
-            folder = futures[future]
-            section, judged = future.result()
-            data[folder.name] = section
-            for name, j in judged.items():
-                results.setdefault(name, {})[folder.name] = j
+    outcomes = run_all(_task, tasks, args.workers)
+    for (folder, _), (section, judged) in zip(tasks, outcomes, strict=True):
+        data[folder.name] = section
+        for name, j in judged.items():
+            results.setdefault(name, {})[folder.name] = j
     datasets = sorted(data)
     evidences = {name: evidence(name, {d: results[name][d] for d in datasets}) for name in every}
     adopted, verdicts = adopt(

@@ -10,6 +10,7 @@ across the scored symbols, of the score at t with the return to the next decisio
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,16 @@ class IcSeries:
         self.values.append(ic)
         self.residual.append(residual)
         self.market_up.append(up)
+
+    @classmethod
+    def concat(cls, series: Iterable[IcSeries]) -> IcSeries:
+        """The decisions of `series`, one after the other."""
+        out = cls()
+        for s in series:
+            out.values.extend(s.values)
+            out.residual.extend(s.residual)
+            out.market_up.extend(s.market_up)
+        return out
 
     def summary(self) -> dict[str, Any]:
         up = [v for v, u in zip(self.values, self.market_up, strict=True) if u]

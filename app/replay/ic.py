@@ -9,6 +9,7 @@ and per symbol, computed for all of them at once (`app.replay.rows`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -94,22 +95,38 @@ class InformationCoefficients:
         self.batch.add(matrix, np.stack([forward, residual]))
         self.decisions.append((list(scores), market > 0))
 
-    def summary(self) -> dict[str, Any]:
-        """The report's `ic` section: composite and components, then metrics by name."""
+    def series(self) -> dict[str, IcSeries]:
+        """Every score's IC at each decision where it is known, by name (`metric:<name>` for
+        metrics): what `summary` reports, and what several runs pool."""
         series: dict[str, IcSeries] = {}
         for (names, up), (ics, net) in zip(self.decisions, self.batch.results(), strict=True):
             for name, ic, ic_net in zip(names, ics.tolist(), net.tolist(), strict=True):
                 entry = series.setdefault(name, IcSeries())
                 if not math.isnan(ic):
                     entry.append(ic, ic_net, up)
-        out: dict[str, Any] = {
-            name: series[name].summary() if name in series else IcSeries().summary()
-            for name in ("composite", *components())
-            if name in ("composite", *COMPONENTS) or name in series  # plug-ins: when scored
-        }
-        out["metrics"] = {
-            name.removeprefix("metric:"): s.summary()
-            for name, s in sorted(series.items())
-            if name.startswith("metric:")
-        }
-        return out
+        return series
+
+    def summary(self) -> dict[str, Any]:
+        """The report's `ic` section: composite and components, then metrics by name."""
+        return ic_summary(self.series())
+
+
+def ic_summary(series: Mapping[str, IcSeries]) -> dict[str, Any]:
+    """The report's `ic` section of `InformationCoefficients.series`."""
+    return ic_section(series, lambda name: series.get(name, IcSeries()).summary())
+
+
+def ic_section(scored: Collection[str], figures: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """`figures(name)` of each score laid out as the report's `ic` section: composite and
+    components (the built-in ones even when none was `scored`), then metrics by name."""
+    out: dict[str, Any] = {
+        name: figures(name)
+        for name in ("composite", *components())
+        if name in ("composite", *COMPONENTS) or name in scored  # plug-ins: when scored
+    }
+    out["metrics"] = {
+        name.removeprefix("metric:"): figures(name)
+        for name in sorted(scored)
+        if name.startswith("metric:")
+    }
+    return out

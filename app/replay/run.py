@@ -13,9 +13,9 @@ import numpy as np
 from app.replay.baselines import BtcHold, EqualWeight, Momentum, RandomPicks, TopVolume
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Context, Contexts
-from app.replay.evidence import strategy_figures
+from app.replay.evidence import IcSeries, strategy_figures
 from app.replay.history import MarketHistory
-from app.replay.ic import InformationCoefficients
+from app.replay.ic import InformationCoefficients, ic_summary
 from app.replay.policy import PolicyDecision, PolicyState, book_weights, step
 from app.replay.selection import SelectionSeries
 from app.replay.selection_record import SelectionRecorder
@@ -71,14 +71,26 @@ def replay(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Run every strategy over `params`' decision times; the evidence document."""
+    return replayed(history, policy, params, progress)[0]
+
+
+def replayed(
+    history: MarketHistory,
+    policy: PolicyConfig,
+    params: ReplayParams,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], BookRun]:
+    """`replay`'s document and the run it was written from (per-decision series to pool)."""
     check_range(history, params)
     contexts = Contexts(history, policy, keep=False)
     track = Track("policy", constant(policy))
-    return {
+    run = run_books(contexts, [track], policy, params, progress)
+    document = {
         "config_hash": config_hash(policy, params),
         "data": data_section(history, params),
-        **run_books(contexts, [track], policy, params, progress).document(),
+        **run.document(),
     }
+    return document, run
 
 
 def data_section(history: MarketHistory, params: ReplayParams) -> dict[str, Any]:
@@ -177,10 +189,13 @@ def run_books(
         )
         for name in order
     }
-    ic_of = {track.name: ic.summary() for track, ic in zip(tracks, ics, strict=True)}
+    ic_series = {track.name: ic.series() for track, ic in zip(tracks, ics, strict=True)}
+    ic_of = {name: ic_summary(scores) for name, scores in ic_series.items()}
     books_of = {name: rows[name] for name in order}
     series = selection.series({name: row.equity for name, row in books_of.items()}, times)
-    return BookRun(strategies, ic_of[tracks[0].name], decisions, books_of, ic_of, exits, series)
+    return BookRun(
+        strategies, ic_of[tracks[0].name], decisions, books_of, ic_of, exits, series, ic_series
+    )
 
 
 def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
@@ -215,6 +230,7 @@ class BookRun:
     ic_of: dict[str, dict[str, Any]]  # every track's information coefficients (`ic`: the first's)
     exits: list[dict[str, Any]]  # the first track's exits, each with its decision time `at`
     selection: SelectionSeries  # per decision, for the report's `selection` (and for pooling)
+    ic_series: dict[str, dict[str, IcSeries]]  # per track, each score's ICs (for pooling)
 
     def document(self) -> dict[str, Any]:
         """The report's `strategies`, `ic`, `decisions`, `exits` and `selection`."""

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.replay_data import random_walks, write_csv_folder
+from app.replay.config import HOUR_MS
+from tests.replay_data import START_MS, random_walks, write_csv_folder
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +120,130 @@ def test_a_technical_version_other_than_1_or_2_is_refused(
     assert main(["replay", "--data", str(folder), "--config", str(config), "--out", str(out)]) == 2
     assert "technical.version must be 1 or 2, not 3" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two datasets: 8 symbols over 45 days, and 6 over 40 days starting a week later."""
+    root = tmp_path_factory.mktemp("datasets")
+    alpha = write_csv_folder(random_walks(8, 24 * 45, seed=3), root / "alpha")
+    later = START_MS + 7 * 24 * HOUR_MS
+    beta = write_csv_folder(random_walks(6, 24 * 40, seed=5, start_ms=later), root / "beta")
+    return alpha, beta
+
+
+def run_cli(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+class TestSeveralDatasets:
+    def test_replay_reports_each_as_alone_and_pooled(
+        self, two: tuple[Path, Path], tmp_path: Path
+    ) -> None:
+        alpha, beta = two
+        out, single = tmp_path / "both.json", tmp_path / "alpha.json"
+        assert (
+            run_cli("replay", "--data", alpha, "--data", beta, "--every", "7d", "--out", out) == 0
+        )
+        assert run_cli("replay", "--data", alpha, "--every", "7d", "--out", single) == 0
+        report = json.loads(out.read_text())
+        assert list(report) == ["datasets", "pooled"]
+        assert list(report["datasets"]) == ["alpha", "beta"]
+        # the dataset's section is the single run's report to the byte
+        assert json.dumps(report["datasets"]["alpha"], separators=(",", ":")) == single.read_text()
+        alone = {name: report["datasets"][name] for name in ("alpha", "beta")}
+        assert [r["data"]["symbols"] for r in alone.values()] == [8, 6]
+        assert alone["beta"]["data"]["from"] > alone["alpha"]["data"]["from"]  # its own range
+        pooled = report["pooled"]
+        assert set(pooled) == {"ic", "selection", "data"}
+        decisions = [r["data"]["decisions"] for r in alone.values()]
+        assert pooled["data"] == {
+            "datasets": 2,
+            "decisions": sum(decisions),
+            "per_dataset": {
+                name: {"decisions": r["data"]["decisions"], "symbols": r["data"]["symbols"]}
+                for name, r in alone.items()
+            },
+        }
+        composite = pooled["ic"]["composite"]
+        own = {name: r["ic"]["composite"] for name, r in alone.items()}
+        assert composite["n"] == sum(c["n"] for c in own.values())
+        assert composite["mean"] == pytest.approx(
+            sum(c["mean"] * c["n"] for c in own.values()) / composite["n"], abs=1e-9
+        )
+        assert composite["per_dataset"] == {
+            name: {k: c[k] for k in ("mean", "t", "n")} for name, c in own.items()
+        }
+        sources = [d["source"] for d in pooled["selection"]["datasets"]]
+        assert sources == ["csv:alpha", "csv:beta"]
+        assert pooled["selection"]["datasets"][0] == alone["alpha"]["selection"]["datasets"][0]
+
+    def test_the_report_follows_the_data_order(
+        self, two: tuple[Path, Path], tmp_path: Path
+    ) -> None:
+        alpha, beta = two
+        out = tmp_path / "r.json"
+        assert (
+            run_cli("replay", "--data", beta, "--data", alpha, "--every", "7d", "--out", out) == 0
+        )
+        report = json.loads(out.read_text())
+        assert list(report["datasets"]) == ["beta", "alpha"]
+        assert list(report["pooled"]["ic"]["composite"]["per_dataset"]) == ["beta", "alpha"]
+        sources = [d["source"] for d in report["pooled"]["selection"]["datasets"]]
+        assert sources == ["csv:beta", "csv:alpha"]
+
+    def test_a_bad_second_folder_exits_2_naming_it_and_writes_nothing(
+        self, two: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        out = tmp_path / "r.json"
+        assert run_cli("replay", "--data", two[0], "--data", empty, "--out", out) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("replay: empty: ") and "USDT-1h.csv" in err
+        assert not out.exists()
+
+    def test_two_folders_of_one_name_are_refused(
+        self, two: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        out = tmp_path / "r.json"
+        assert run_cli("replay", "--data", two[0], "--data", two[0], "--out", out) == 2
+        assert "distinct names" in capsys.readouterr().err
+        assert not out.exists()
+
+    def test_calibrate_calibrates_each_on_its_own_folds_and_pools(
+        self, two: tuple[Path, Path], tmp_path: Path
+    ) -> None:
+        alpha, beta = two
+        out, single = tmp_path / "both.json", tmp_path / "beta.json"
+        windows = ["--train", "14d", "--test", "7d", "--every", "7d", "--objective", "ic"]
+        assert run_cli("calibrate", "--data", alpha, "--data", beta, *windows, "--out", out) == 0
+        assert run_cli("calibrate", "--data", beta, *windows, "--out", single) == 0
+        report = json.loads(out.read_text())
+        assert json.dumps(report["datasets"]["beta"], separators=(",", ":")) == single.read_text()
+        folds = {
+            n: [f["test"]["from"][:10] for f in r["folds"]] for n, r in report["datasets"].items()
+        }
+        assert folds["alpha"][0] < folds["beta"][0]  # each its own folds
+        pooled = report["pooled"]
+        assert set(pooled) == {"ic", "ic_default", "selection", "data"}
+        for key in ("ic", "ic_default"):
+            own = [r[key]["composite"] for r in report["datasets"].values()]
+            assert pooled[key]["composite"]["n"] == sum(c["n"] for c in own)
+            assert pooled[key]["composite"]["per_dataset"]["beta"]["t"] == own[1]["t"]
+        assert set(pooled["selection"]["ranking"]) == {"policy", "default"}
+        assert pooled["data"]["decisions"] == sum(
+            r["data"]["decisions"] for r in report["datasets"].values()
+        )
+
+    def test_calibrate_names_the_dataset_too_short_for_the_windows(
+        self, two: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        out = tmp_path / "r.json"
+        windows = ["--train", "35d", "--test", "7d", "--every", "7d", "--top", "3"]
+        assert run_cli("calibrate", "--data", two[0], "--data", two[1], *windows, "--out", out) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            "calibrate: beta: the range is shorter than one training window and one test decision\n"
+        )
+        assert not out.exists()
