@@ -41,14 +41,16 @@ async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any
 
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
-    """Score the universe and announce the replacements the new scores justify."""
+    """Score the universe, replace (or propose replacing) the members that must exit, and
+    announce the replacements the new scores justify."""
     services = Services(session, state)
     run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
     unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
     if unreachable is not None:  # the stored scores stand; nothing to propose from
         result = {"run_id": run.id, "scored": 0, "excluded": run.excluded_count,
-                  "replacements_proposed": []}  # fmt: skip
+                  "exits": [], "replacements_proposed": []}  # fmt: skip
         return Degraded(result, {**unreachable, "scoring_run_id": run.id})
+    exits = await services.exits.apply_exits(run, actor=ACTOR)
     report = await services.portfolio.evaluate_portfolio_replacement()
     proposed = [r for r in report.recommendations if r.actionable]
     events = EventRepository(session)
@@ -62,6 +64,7 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
         "run_id": run.id,
         "scored": run.scored_count,
         "excluded": run.excluded_count,
+        "exits": [e.to_json() for e in exits],
         "replacements_proposed": [[r.member, r.outsider] for r in proposed],
     }
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.commits import announce_commit
 from app.services.alerts.service import AlertService
 from app.services.market.universe import UniverseService
+from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
@@ -40,6 +41,10 @@ class Services:
     @cached_property
     def membership(self) -> MembershipService:
         return MembershipService(self.session, self.state.gateway, self.state.prices)
+
+    @cached_property
+    def exits(self) -> ExitService:
+        return ExitService(self.session, self.membership)
 
     @cached_property
     def scoring(self) -> ScoringService:

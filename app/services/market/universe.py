@@ -122,11 +122,15 @@ class UniverseService:
                 result.delisted.append(row.symbol)
                 await self._alert_delisting(row, f"status is now {contract.status}", members)
         for kucoin_symbol, row in existing.items():
-            if kucoin_symbol not in seen and row.delisted_at is None:
-                row.status, row.delisted_at = DELISTED, now
-                row.is_eligible, row.eligibility_reason = False, "DELISTED"
+            if kucoin_symbol in seen or row.status == DELISTED:
+                continue
+            # A contract already marked (Paused, Closed) keeps the time it stopped being Open.
+            if row.delisted_at is None:
+                row.delisted_at = now
                 result.delisted.append(row.symbol)
-                await self._alert_delisting(row, "no longer listed by KuCoin", members)
+            row.status = DELISTED
+            row.is_eligible, row.eligibility_reason = False, "DELISTED"
+            await self._alert_delisting(row, "no longer listed by KuCoin", members)
         await self.symbols.flush()
         result.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         logger.info(

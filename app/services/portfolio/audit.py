@@ -77,6 +77,7 @@ async def record_change(
                 "history_id": entry.id,
                 "symbol": columns.get("symbol"),
                 "replaced_symbol": columns.get("replaced_symbol"),
+                "reason": reason,
                 "members": [r.symbol.symbol for r in after],
             },
         )

@@ -90,7 +90,7 @@ class MembershipService:
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
         before = weights_of(rows)
-        leaving = self._member(rows, await self.gateway.canonical(symbol))
+        leaving = await self._find_member(rows, symbol)
         old_rank, old_weight = leaving.member.rank, leaving.member.weight
         await self._leave(leaving.member)
         remaining = [r for r in rows if r is not leaving]
@@ -114,7 +114,7 @@ class MembershipService:
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
         before = weights_of(rows)
-        leaving = self._member(rows, await self.gateway.canonical(old))
+        leaving = await self._find_member(rows, old)
         row = await self._eligible_symbol(new)
         if any(r.symbol.id == row.id for r in rows):
             raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
@@ -153,6 +153,15 @@ class MembershipService:
                 extra={"scoring_run_id": scores.run.id if scores.run else None, "why": why},
             )
         return row
+
+    async def _find_member(self, rows: list[MemberRow], symbol: str) -> MemberRow:
+        """The member named by its stored canonical or KuCoin form (so a member whose contract
+        KuCoin no longer lists can still leave), else by any form the converter knows."""
+        name = symbol.strip().upper()
+        for r in rows:
+            if name in (r.symbol.symbol, r.symbol.kucoin_symbol):
+                return r
+        return self._member(rows, await self.gateway.canonical(symbol))
 
     @staticmethod
     def _member(rows: list[MemberRow], canonical: str) -> MemberRow:

@@ -133,6 +133,10 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          "Hours a member's contract may stay Paused, or its candles stale, before it exits "
          "without waiting for the replacement hysteresis.",
          between(2, 720)),
+        ("auto_replace_exits", True,
+         "A member that must exit (delisted, not Open, expiring, Paused or stale past "
+         "exit_grace_hours) is replaced by the scoring run; false: only proposed.",
+         Bounds("boolean")),
         ("stale_data_limit_s", 1800, "Data older than this is stale; automatic changes freeze.",
          between(60, 7 * DAY)),
         ("liquidity_reference_balance_usdt", 0, "Balance the liquidity cap is checked at; 0: off.",

@@ -91,6 +91,22 @@ class TestSync:
         [alert] = await delisting_alerts(session)
         assert "Paused" in alert.message
 
+    async def test_a_paused_contract_that_vanishes_is_delisted_since_it_paused(
+        self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
+    ) -> None:
+        service = UniverseService(session, gateway)
+        await service.sync()
+        sim.delist("SIM003USDTM", status="Paused")
+        paused = await service.sync()
+        sim.delist("SIM003USDTM")
+        gone = await service.sync()
+        row = (await symbols_by_code(session))["SIM003USDTM"]
+        assert gone.delisted == []  # counted once, when it stopped being Open
+        assert (row.status, row.eligibility_reason) == ("Delisted", "DELISTED")
+        assert row.delisted_at == paused.synced_at
+        [alert] = await delisting_alerts(session)
+        assert alert.occurrences == 2 and "no longer listed" in alert.message
+
     async def test_a_relisted_contract_is_open_again(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
