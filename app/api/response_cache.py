@@ -1,8 +1,9 @@
 """The per-replica cache of whole read responses: one mechanism for every cacheable `GET`.
 
 A route opts in with `CachedRead` (a dependency that records the role it requires). Its `200`
-answers are kept, body and `ETag`, keyed by path and query, and served again, before FastAPI's
-routing and dependencies, to any caller whose key is known to hold that role, while:
+answers are kept, body and `ETag`, keyed by path, query and `Accept` (a route may answer CSV),
+and served again, before FastAPI's routing and dependencies, to any caller whose key is known
+to hold that role, while:
 
 - nothing has been committed since (this replica's own commits invalidate at once; the other
   replicas' through PostgreSQL's change notifications, so on PostgreSQL the cache serves only
@@ -151,7 +152,7 @@ class ResponseCacheMiddleware:
         if cache is None or not cache.active:
             await self.app(scope, receive, send)
             return
-        key = scope["path"].encode() + b"?" + scope["query_string"]
+        key = scope["path"].encode() + b"?" + scope["query_string"] + _accept(scope)
         presented = _presented_key(scope)
         entry, fresh = cache.lookup(key)
         pending = cache.refreshing(key)
@@ -276,6 +277,14 @@ def _not_modified(scope: Scope, etag: bytes) -> bool:
             tags = {t.strip().removeprefix(b"W/") for t in value.split(b",")}
             return etag in tags or b"*" in tags
     return False
+
+
+def _accept(scope: Scope) -> bytes:
+    """The key's part for `Accept`: a route may answer another media type for it (CSV)."""
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            return b"#" + value
+    return b""
 
 
 def _presented_key(scope: Scope) -> str | None:

@@ -24,6 +24,7 @@ class ContractInfo:
 
     symbol: str
     kucoin_symbol: str
+    ccxt_symbol: str
     base: str
     quote: str
     settle: str
@@ -191,6 +192,7 @@ def _contract_info(contract: Contract, fetched_at: datetime) -> ContractInfo:
     return ContractInfo(
         symbol=info.canonical,
         kucoin_symbol=contract.symbol,
+        ccxt_symbol=info.ccxt,
         base=info.base,
         quote=info.quote,
         settle=info.settle,

@@ -17,7 +17,11 @@ class MemberRead(BaseModel):
     rank: int = Field(description="The member's slot, 1..n without holes.")
     score_rank: int | None = Field(description="1 = best latest composite among the members.")
     symbol: str
-    kucoin_symbol: str
+    kucoin_symbol: str = Field(description="KuCoin's code, as stored at the last sync.")
+    ccxt_symbol: str = Field(description="ccxt's unified form, as stored at the last sync.")
+    listed: bool = Field(
+        description="False when KuCoin's contract list no longer holds the contract."
+    )
     weight: Decimal = Field(description="Percent of the portfolio.")
     composite: float | None
     included_at: datetime
@@ -43,6 +47,8 @@ class PortfolioRead(BaseModel):
                             "score_rank": 2,
                             "symbol": "SOLUSDT",
                             "kucoin_symbol": "SOLUSDTM",
+                            "ccxt_symbol": "SOL/USDT:USDT",
+                            "listed": True,
                             "weight": "12.5000",
                             "composite": 74.2,
                             "included_at": "2026-11-20T09:00:00Z",

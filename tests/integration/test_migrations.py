@@ -98,3 +98,37 @@ class TestNoDrift:
         diff = await inspect_database(fresh_url, schema_diff)
 
         assert diff == [], "autogenerate found differences:\n" + "\n".join(map(repr, diff))
+
+
+class TestSymbolForms:
+    async def test_0020_stores_each_synced_symbols_ccxt_form(self, fresh_url: str) -> None:
+        await migrate(fresh_url, "upgrade", "0018")
+        columns = "symbol, kucoin_symbol, base_currency, quote_currency, settle_currency, "
+        columns += "contract_type, is_inverse, lot_size, tick_size, multiplier, max_leverage, "
+        columns += "status, is_eligible, first_seen_at, last_seen_at"
+        rows = [("BTCUSDT", "XBTUSDTM", "BTC", "USDT", "USDT"),
+                ("BSVUSDT", "BCHSVUSDTM", "BCHSV", "USDT", "USDT"),
+                ("ETHUSDT-261225", "ETHUSDTMZ26", "ETH", "USDT", "USDT")]  # fmt: skip
+
+        def insert(sync_conn: Connection) -> None:
+            for values in rows:
+                sync_conn.execute(
+                    text(f"INSERT INTO symbol ({columns}) VALUES (:s, :k, :b, :q, :t, 'FFWCSX', "
+                         "false, 1, 0.01, 0.001, 50, 'Open', true, "
+                         "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                    dict(zip(("s", "k", "b", "q", "t"), values, strict=True)),
+                )  # fmt: skip
+            sync_conn.commit()
+
+        await inspect_database(fresh_url, insert)
+        await migrate(fresh_url, "upgrade", "head")
+
+        def forms(sync_conn: Connection) -> dict[str, str]:
+            found = sync_conn.execute(text("SELECT symbol, ccxt_symbol FROM symbol")).all()
+            return {r[0]: r[1] for r in found}
+
+        assert await inspect_database(fresh_url, forms) == {
+            "BTCUSDT": "BTC/USDT:USDT",
+            "BSVUSDT": "BSV/USDT:USDT",  # ccxt's name for KuCoin's BCHSV
+            "ETHUSDT-261225": "ETH/USDT:USDT-261225",
+        }

@@ -15,6 +15,7 @@ from app.api.deps import (
     SessionSourceDep,
     TraderDep,
 )
+from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
 from app.schemas.common import IsoDateTime, SymbolText, problem_responses
 from app.schemas.portfolio import (
@@ -25,6 +26,7 @@ from app.schemas.portfolio import (
     RemoveSymbol,
     ReplaceSymbol,
 )
+from app.schemas.timeline import TimelineRead
 from app.security import Principal
 from app.services.market.prices import follow_portfolio_prices
 from app.services.portfolio.audit import Actor
@@ -74,6 +76,33 @@ async def get_portfolio(
     # model validation or FastAPI's second pass over the response.
     view = await read_portfolio(sessions.open, state.prices, state.portfolio_cache, as_of)
     return Response(PORTFOLIO_JSON.dump_json(view), media_type="application/json")  # type: ignore[return-value]
+
+
+@router.get(
+    "/timeline",
+    dependencies=[CachedRead],
+    response_model=TimelineRead,
+    summary="The dated membership: one row per interval and member, as JSON or CSV",
+    description="Built from the audit trail, so it holds from the first change recorded. Rows "
+    "tile [from, to) without overlap per member, by interval then rank; an interval's weights "
+    "sum to 100 (an empty portfolio has no rows); an interval still open ends at `to`. Send "
+    "`Accept: text/csv` for CSV (a header line, then the same rows in the same order).",
+    responses={**timeline_content(), **problem_responses(422)},
+)
+async def get_timeline(
+    request: Request,
+    _: ReaderDep,
+    service: MySymbolsDep,
+    start: Annotated[
+        IsoDateTime | None,
+        Query(alias="from", description="Start (default: the first audit row)."),
+    ] = None,
+    end: Annotated[
+        IsoDateTime | None, Query(alias="to", description="End, after `from` (default: now).")
+    ] = None,
+) -> TimelineRead:
+    timeline = await service.get_timeline(start, end)
+    return timeline_response(request, timeline)  # type: ignore[return-value]
 
 
 @router.post(

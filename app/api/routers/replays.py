@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.deps import ReaderDep, ReplaysDep, TraderDep
+from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
 from app.schemas.common import RowId, problem_responses
 from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
+from app.schemas.timeline import TimelineRead
 from app.services.replay.service import ReplayRequest
 
 router = APIRouter(prefix="/replays", tags=["replays"], responses=problem_responses(401, 403))
@@ -61,3 +63,19 @@ async def list_replays(
 )
 async def get_replay(run_id: RowId, _: ReaderDep, replays: ReplaysDep) -> ReplayRead:
     return ReplayRead.model_validate(await replays.get(run_id))
+
+
+@router.get(
+    "/{run_id:int}/timeline",
+    dependencies=[CachedRead],
+    response_model=TimelineRead,
+    summary="A finished replay's dated membership, as JSON or CSV (the portfolio timeline's form)",
+    description="The policy's members and weights at each decision; an interval lasts until the "
+    "next decision that traded or changed them, or the replay's end. `reason`: exit:<code>, "
+    "replaced, added or rebalance. Send `Accept: text/csv` for CSV. 409 until the run succeeded.",
+    responses={**timeline_content(), **problem_responses(404, 409)},
+)
+async def get_replay_timeline(
+    request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep
+) -> TimelineRead:
+    return timeline_response(request, await replays.timeline(run_id))  # type: ignore[return-value]

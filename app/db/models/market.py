@@ -35,6 +35,8 @@ class Symbol(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     symbol: Mapped[str] = mapped_column(String(40), unique=True)
     kucoin_symbol: Mapped[str] = mapped_column(String(40), unique=True)
+    # ccxt's unified form, stored at sync: reads name a member without the live contract list
+    ccxt_symbol: Mapped[str | None] = mapped_column(String(60))
     base_currency: Mapped[str] = mapped_column(String(30))
     quote_currency: Mapped[str] = mapped_column(String(10))
     settle_currency: Mapped[str] = mapped_column(String(30))

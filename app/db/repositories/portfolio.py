@@ -8,9 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text, true, update
+from sqlalchemy import String, Text, bindparam, func, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.selectable import TextualSelect
 
 from app.db.models import (
     PerformanceRecord,
@@ -22,6 +23,7 @@ from app.db.models import (
     SystemConfiguration,
 )
 from app.db.session_flags import mark_portfolio_changed
+from app.db.types import UTCDateTime
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"
@@ -41,7 +43,8 @@ MEMBER_FACTS = (
         PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
         PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
         Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at, SymbolScore.score,
-        _LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at,
+        _LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at, Symbol.ccxt_symbol,
+        Symbol.status,
     )
     .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
     .outerjoin(_LATEST_SCORED_RUN, true())
@@ -54,6 +57,34 @@ MEMBER_FACTS = (
     .where(PortfolioMember.status == "active")
     .order_by(PortfolioMember.rank)
 )  # fmt: skip
+
+
+# An audit row's members as "rank,weight,symbol;..." (its snapshot is stored in rank order).
+_COMPACT_MEMBERS = {
+    "postgresql": "(SELECT string_agg(concat_ws(',', e->>'rank', e->>'weight', e->>'symbol'), "
+    "';' ORDER BY (e->>'rank')::int) FROM jsonb_array_elements(h.details->'portfolio') AS e)",
+    "sqlite": "(SELECT group_concat(json_extract(e.value, '$.rank') || ',' || "
+    "json_extract(e.value, '$.weight') || ',' || json_extract(e.value, '$.symbol'), ';') "
+    "FROM json_each(h.details, '$.portfolio') AS e)",
+}
+
+
+def _states_query(members: str, *, opening: bool) -> TextualSelect:
+    """The audit rows of a timeline: the one `start` opens in, or those after it."""
+    if opening:
+        where, order, names = "h.occurred_at <= :start", "DESC", ["start"]
+    else:
+        where, order = "h.occurred_at > :start AND h.occurred_at < :end", "ASC"
+        names = ["start", "end"]
+    limit = " LIMIT 1" if opening else ""
+    query = text(
+        f"SELECT h.occurred_at, h.action, h.reason, {members} AS members "
+        f"FROM portfolio_history AS h WHERE {where} "
+        f"ORDER BY h.occurred_at {order}, h.id {order}{limit}"
+    )
+    return query.bindparams(*(bindparam(n, type_=UTCDateTime()) for n in names)).columns(
+        occurred_at=UTCDateTime(), action=String(), reason=Text(), members=Text()
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +100,8 @@ class MemberFacts:
     kucoin_symbol: str
     mark_price: float | None
     market_data_at: datetime | None
+    ccxt_symbol: str | None = None  # as stored at sync (None: synced before it was stored)
+    status: str = "Open"  # the contract's status at the last sync ("Delisted": no longer listed)
 
 
 @dataclass(frozen=True)
@@ -120,7 +153,8 @@ class PortfolioRepository:
             run = (await connection.execute(LATEST_SCORED_RUN_ROW)).first()
             return [], *(run if run is not None else (None, None)), {}
         composites = {r[0]: float(r[9]) for r in rows if r[9] is not None}
-        return [MemberFacts(*r[:9]) for r in rows], rows[0][10], rows[0][11], composites
+        facts = [MemberFacts(*r[:9], ccxt_symbol=r[12], status=r[13]) for r in rows]
+        return facts, rows[0][10], rows[0][11], composites
 
     async def read_version(self) -> tuple[Any, ...]:
         """One round trip that changes whenever anything the portfolio read shows may have:
@@ -177,6 +211,26 @@ class PortfolioRepository:
             .order_by(PortfolioHistory.occurred_at.desc(), PortfolioHistory.id.desc())
             .limit(1)
         )
+
+    async def states_between(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str, str | None, str]]:
+        """The audit rows that shape [start, end): the last one at or before `start` and every
+        one after it before `end`, oldest first, as (occurred_at, action, reason, members), the
+        members of the portfolio it recorded compacted by the database to
+        "rank,weight,symbol;..." in rank order (a year of hourly rows is read in well under a
+        second: the snapshots' other fields never leave the database)."""
+        dialect = self.session.get_bind().dialect.name
+        members = _COMPACT_MEMBERS[dialect if dialect in _COMPACT_MEMBERS else "sqlite"]
+        bounds = {"start": start, "end": end}
+        opening = _states_query(members, opening=True)
+        first = (await self.session.execute(opening, {"start": start})).all()
+        rest = (await self.session.execute(_states_query(members, opening=False), bounds)).all()
+        return [(r[0], r[1], r[2], r[3] or "") for r in (*first, *rest)]
+
+    async def first_change_at(self) -> datetime | None:
+        """When the audit trail begins (None: nothing recorded yet)."""
+        return await self.session.scalar(select(func.min(PortfolioHistory.occurred_at)))
 
     async def add_performance(self, record: PerformanceRecord) -> None:
         self.session.add(record)

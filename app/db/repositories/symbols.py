@@ -48,6 +48,17 @@ class SymbolRepository:
     async def get_by_symbol(self, symbol: str) -> Symbol | None:
         return await self.session.scalar(select(Symbol).where(Symbol.symbol == symbol))
 
+    async def forms(self, symbols: Sequence[str]) -> dict[str, tuple[str, str | None, str]]:
+        """The stored forms of canonical `symbols`: (kucoin_symbol, ccxt_symbol, status)."""
+        if not symbols:
+            return {}
+        rows = await self.session.execute(
+            select(Symbol.symbol, Symbol.kucoin_symbol, Symbol.ccxt_symbol, Symbol.status).where(
+                Symbol.symbol.in_(sorted(set(symbols)))
+            )
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows.all()}
+
     async def active_member_symbol_ids(self) -> set[int]:
         rows = await self.session.scalars(
             select(PortfolioMember.symbol_id).where(PortfolioMember.status == "active")

@@ -161,6 +161,7 @@ class UniverseService:
 def _apply(row: Symbol, c: ContractInfo, now: datetime) -> None:
     eligible, reason = eligibility(c)
     row.symbol, row.base_currency, row.quote_currency = c.symbol, c.base, c.quote
+    row.ccxt_symbol = c.ccxt_symbol
     row.settle_currency, row.contract_type, row.is_inverse = c.settle, c.contract_type, c.is_inverse
     row.lot_size = Decimal(repr(c.lot_size))
     row.tick_size = Decimal(repr(c.tick_size))

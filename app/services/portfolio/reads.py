@@ -20,6 +20,7 @@ from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
 from app.db.types import utcnow
 from app.policy.replacement import replacement_candidates
+from app.services.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.services.market.prices import PriceCache
 from app.services.portfolio.config import load_portfolio_config
 
@@ -30,6 +31,8 @@ class MemberView:
     score_rank: int | None  # 1 = best composite among the members
     symbol: str
     kucoin_symbol: str
+    ccxt_symbol: str
+    listed: bool  # False: KuCoin's contract list no longer holds it (see the last sync)
     weight: Decimal
     composite: float | None
     included_at: datetime
@@ -129,7 +132,9 @@ class PortfolioReader:
         """The membership recorded by the last audit row at or before `moment`."""
         config = await load_portfolio_config(self.session)
         entry = await self.portfolio.last_entry_at(moment)
-        members = [] if entry is None else [_from_snapshot(m) for m in entry.details["portfolio"]]
+        held = [] if entry is None else entry.details["portfolio"]
+        forms = await stored_forms(self.session, [str(m["symbol"]) for m in held])
+        members = [_from_snapshot(m, forms) for m in held]
         return PortfolioView(
             as_of=moment,
             members=members,
@@ -212,11 +217,14 @@ def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: date
     performance = None
     if price is not None and m.entry_price:
         performance = round((price / float(m.entry_price) - 1.0) * 100.0, 6)
+    forms = forms_of(m.symbol, m.kucoin_symbol, m.ccxt_symbol, m.status)
     return MemberView(
         rank=m.rank,
         score_rank=facts.score_rank.get(m.symbol_id),
         symbol=m.symbol,
-        kucoin_symbol=m.kucoin_symbol,
+        kucoin_symbol=forms.kucoin,
+        ccxt_symbol=forms.ccxt,
+        listed=forms.listed,
         weight=m.weight,
         composite=facts.composite.get(m.symbol_id),
         included_at=m.included_at,
@@ -242,12 +250,16 @@ def _price(
     return m.mark_price, "stored_mark", (now - m.market_data_at).total_seconds()
 
 
-def _from_snapshot(item: dict[str, object]) -> MemberView:
+def _from_snapshot(item: dict[str, object], stored: dict[str, SymbolForms]) -> MemberView:
+    symbol = str(item["symbol"])
+    forms = stored.get(symbol) or unsynced_forms(symbol, str(item["kucoin_symbol"]))
     return MemberView(
         rank=int(str(item["rank"])),
         score_rank=None,
-        symbol=str(item["symbol"]),
-        kucoin_symbol=str(item["kucoin_symbol"]),
+        symbol=symbol,
+        kucoin_symbol=forms.kucoin,
+        ccxt_symbol=forms.ccxt,
+        listed=forms.listed,
         weight=Decimal(str(item["weight"])),
         composite=None,
         included_at=datetime.fromisoformat(str(item["included_at"])),

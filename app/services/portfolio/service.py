@@ -5,6 +5,7 @@ call beyond membership changes (those are `MembershipService`'s). Method names f
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.types import utcnow
+from app.errors import ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
 from app.services.portfolio.audit import Actor
@@ -31,6 +33,7 @@ from app.services.portfolio.risk import (
     portfolio_statistics,
     record_performance,
 )
+from app.services.portfolio.timeline import Timeline, portfolio_timeline
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
 from app.services.system.runtime_settings import read_setting
 
@@ -66,6 +69,14 @@ class MySymbolsService:
     ) -> list[PortfolioHistory]:
         canonical = None if symbol is None else await self.gateway.canonical(symbol)
         return await self.reader.history(since=since, symbol=canonical, limit=limit)
+
+    async def get_timeline(self, start: datetime | None, end: datetime | None) -> Timeline:
+        """The dated membership over [start, end) from the audit trail (`start` None: from its
+        first row; `end` None: now); a range that is not forwards is a 422."""
+        end = utcnow() if end is None else end
+        if start is not None and start >= end:
+            raise ValidationFailedError("from must be before to (to defaults to now)")
+        return await portfolio_timeline(self.session, start, end)
 
     # -- weights ---------------------------------------------------------------------------------
 
@@ -155,11 +166,24 @@ class MySymbolsService:
         """Sharpe, Sortino, Calmar, drawdown, VaR and ES of the current weights."""
         return await portfolio_metrics(self.session, window_hours, level, utcnow())
 
-    async def get_pairlist(self) -> tuple[list[str], int]:
-        """The members in ccxt's unified form, by rank, and how often to ask again (seconds):
-        freqtrade's RemotePairList reads exactly this."""
+    async def get_pairlist(self) -> PairlistView:
+        """The members in ccxt's unified form (as stored at sync, so a member KuCoin no longer
+        lists still has its pair), by rank, with their ranks and weights, and how often to ask
+        again (the scoring interval, seconds): what freqtrade's RemotePairList reads."""
         view = await self.get_portfolio()
-        await self.gateway.ensure_converter_quietly()
-        pairs = [self.gateway.converter.to_ccxt(m.symbol) for m in view.members]
+        pairs = [m.ccxt_symbol for m in view.members]
         refresh = await read_setting(self.session, "score_refresh_interval_s")
-        return pairs, int(refresh)
+        return PairlistView(
+            pairs=pairs,
+            refresh_period=int(refresh),
+            ranks={m.ccxt_symbol: m.rank for m in view.members},
+            weights={m.ccxt_symbol: float(m.weight) for m in view.members},
+        )
+
+
+@dataclass(frozen=True)
+class PairlistView:
+    pairs: list[str]
+    refresh_period: int
+    ranks: dict[str, int]
+    weights: dict[str, float]  # percent

@@ -17,7 +17,9 @@ from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import mark_run_queued
 from app.errors import InsufficientHistoryError, NotFoundError, ValidationFailedError
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
+from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
+from app.services.replay.timeline import replay_timeline
 from app.services.scoring.config import load_run_config
 from app.services.system.runtime_settings import read_settings
 
@@ -127,6 +129,10 @@ class ReplayService:
         if run is None:
             raise NotFoundError(f"replay {run_id} does not exist")
         return run
+
+    async def timeline(self, run_id: int) -> Timeline:
+        """The dated membership of a succeeded replay's policy (404 unknown, 409 unfinished)."""
+        return await replay_timeline(self.session, await self.get(run_id))
 
     async def listing(self, limit: int) -> Sequence[ReplayRun]:
         return await self.replays.listing(limit)

@@ -1,0 +1,56 @@
+"""Content negotiation of the documents served as JSON or CSV (`Accept: text/csv`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+
+from app.services.portfolio.timeline import COLUMNS, Timeline
+
+JSON, CSV = "application/json", "text/csv"
+
+
+def wants_csv(request: Request) -> bool:
+    """Whether `Accept` prefers text/csv to application/json (JSON on a tie, or without it)."""
+    best = {JSON: -1.0, CSV: -1.0}
+    for part in request.headers.get("accept", "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        for offered in best:
+            if media == offered or media in ("*/*", offered.split("/")[0] + "/*"):
+                specific = 0.001 if media == offered else 0.0  # an exact match wins a tie
+                best[offered] = max(best[offered], q + specific)
+    return best[CSV] > 0 and best[CSV] > best[JSON]
+
+
+def timeline_response(request: Request, timeline: Timeline) -> Response:
+    """The timeline as JSON, or as CSV (a header line, then the same rows in the same order)."""
+    if wants_csv(request):
+        return Response(timeline.csv(), media_type="text/csv; charset=utf-8")
+    return Response(timeline.json(), media_type=JSON)
+
+
+CSV_EXAMPLE = (
+    ",".join(COLUMNS) + "\n"
+    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,SOLUSDT,SOLUSDTM,SOL/USDT:USDT,55.0,1,add,true\n"
+    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,BTCUSDT,XBTUSDTM,BTC/USDT:USDT,45.0,2,add,true\n"
+)
+
+
+def timeline_content() -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a timeline route: both media types of its 200."""
+    return {
+        200: {
+            "description": "The rows as JSON, or as CSV with `Accept: text/csv`.",
+            "content": {CSV: {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
+        }
+    }

@@ -1,0 +1,50 @@
+"""A finished replay's dated membership: the policy's members and weights at each decision,
+an interval lasting until the next decision that traded or changed them (or the replay's end),
+in the same document as the portfolio's timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ReplayRun
+from app.errors import ConflictError
+from app.portfolio.timeline import Held, State, compact, tile
+from app.services.portfolio.timeline import Timeline, forms_for
+
+
+def reason_of(decision: dict[str, Any]) -> str:
+    """exit:<code>, replaced, added (joined by "+" when several), else rebalance."""
+    parts = [f"exit:{e.get('reason')}" for e in decision.get("exits") or []]
+    parts += ["replaced"] if decision.get("replaced") else []
+    parts += ["added"] if decision.get("added") else []
+    return "+".join(dict.fromkeys(parts)) or "rebalance"
+
+
+def state_of(decision: dict[str, Any]) -> State:
+    weights = decision.get("weights") or {}
+    members = compact(
+        Held(symbol, rank, repr(float(weights.get(symbol, 0.0))))
+        for rank, symbol in enumerate(decision.get("members") or [], start=1)
+    )
+    at = datetime.fromisoformat(str(decision["at"]).replace("Z", "+00:00"))
+    return State(at, members, reason_of(decision), rebalanced=bool(decision.get("traded")))
+
+
+async def replay_timeline(session: AsyncSession, run: ReplayRun) -> Timeline:
+    """The timeline of `run`'s policy (409 unless it succeeded with its decisions)."""
+    report = run.report or {}
+    if run.status != "succeeded" or "decisions" not in report:
+        raise ConflictError(
+            f"replay {run.id} is {run.status}; its timeline exists once it has succeeded",
+            extra={"status": run.status},
+        )
+    states = [state_of(d) for d in report["decisions"]]
+    # A decision that neither traded nor changed anything opens no interval: the book drifts.
+    kept = [s for s in states if s.rebalanced] or states[:1]
+    end = datetime.fromisoformat(str(report["data"]["to"]).replace("Z", "+00:00"))
+    start = states[0].at if states else end
+    intervals = tile(kept, start, end)
+    return Timeline(start, end, "replay", intervals, await forms_for(session, intervals))

@@ -1,0 +1,165 @@
+"""GET /portfolio/timeline: the dated membership from the audit trail, as JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from tests.api.portfolio.helpers import PORTFOLIO, READ, TRADE, add, history, portfolio, ranked
+from tests.helpers import assert_problem
+
+TIMELINE = f"{PORTFOLIO}/timeline"
+CSV = {**READ, "Accept": "text/csv"}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+async def timeline(api: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
+    response = await api.get(TIMELINE, params=params, headers=READ)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    return dict(response.json())
+
+
+async def changes(api: httpx.AsyncClient) -> list[str]:
+    """Three adds, a removal and a replacement, through the API."""
+    symbols = list(dict.fromkeys([*(await ranked(api))[:4], "BTCUSDT"]))
+    for symbol in symbols[:3]:
+        assert (await add(api, symbol, reason=f"pick {symbol}")).status_code == 200
+    removed = await api.post(f"{PORTFOLIO}/remove-symbol", json={"symbol": symbols[1]},
+                             headers=TRADE)  # fmt: skip
+    assert removed.status_code == 200, removed.text
+    body = {"old_symbol": symbols[0], "new_symbol": symbols[3], "reason": "stronger"}
+    replaced = await api.post(f"{PORTFOLIO}/replace-symbol", json=body, headers=TRADE)
+    assert replaced.status_code == 200, replaced.text
+    return symbols
+
+
+class TestTimeline:
+    async def test_rows_tile_the_range_and_each_interval_sums_to_100(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await changes(api)
+        body = await timeline(api)
+        rows = body["rows"]
+        intervals: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            intervals[(row["from"], row["to"])].append(row)
+        spans = sorted(intervals)
+        assert len(spans) == 5  # one per change
+        assert spans[0][0] == body["from"] and spans[-1][1] == body["to"]
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end == start  # no gap, no overlap
+        for members in intervals.values():
+            assert sum(Decimal(str(m["weight"])) for m in members) == 100
+            assert [m["rank"] for m in members] == list(range(1, len(members) + 1))
+        by_member: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+        for row in rows:
+            by_member[row["symbol"]].append((at(row["from"]), at(row["to"])))
+        for spans_of in by_member.values():
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans_of))
+
+    async def test_each_interval_holds_what_the_audit_trail_recorded(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        symbols = await changes(api)
+        rows = (await timeline(api))["rows"]
+        trail = list(reversed(await history(api)))
+        starts = sorted({r["from"] for r in rows})
+        assert [at(s) for s in starts] == [at(h["occurred_at"]) for h in trail]
+        for start, entry in zip(starts, trail, strict=True):
+            held = [r for r in rows if r["from"] == start]
+            recorded = entry["details"]["portfolio"]
+            assert [(r["symbol"], r["rank"]) for r in held] == [
+                (m["symbol"], m["rank"]) for m in recorded
+            ]
+            assert [Decimal(str(r["weight"])) for r in held] == [
+                Decimal(m["weight"]) for m in recorded
+            ]
+            assert {r["reason"] for r in held} == {entry["reason"] or entry["action"]}
+        assert {r["reason"] for r in rows} >= {f"pick {symbols[0]}", "remove", "stronger"}
+        last = [r for r in rows if r["from"] == starts[-1]]
+        assert {r["symbol"] for r in last} == {symbols[2], symbols[3]}
+        now = await portfolio(api)
+        assert [(m["symbol"], m["kucoin_symbol"], m["ccxt_symbol"]) for m in now["members"]] == [
+            (r["symbol"], r["kucoin_symbol"], r["ccxt_symbol"]) for r in last
+        ]
+
+    async def test_csv_carries_the_same_rows_in_the_same_order(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await changes(api)
+        end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+        params = {"to": end.isoformat()}
+        rows = (await timeline(api, **params))["rows"]
+        answer = await api.get(TIMELINE, params=params, headers=CSV)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+        lines = list(csv.DictReader(io.StringIO(answer.text)))
+        assert answer.text.splitlines()[0] == (
+            "from,to,symbol,kucoin_symbol,ccxt_symbol,weight,rank,reason,listed"
+        )
+        assert len(lines) == len(rows) > 0
+        for line, row in zip(lines, rows, strict=True):
+            assert line == {
+                **{k: str(v) for k, v in row.items()},
+                "listed": str(row["listed"]).lower(),
+            }
+        again = await api.get(TIMELINE, params=params, headers=READ)  # not the cached CSV
+        assert again.json()["rows"] == rows
+
+    async def test_a_change_made_through_the_api_opens_a_new_interval(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        symbols = await changes(api)
+        before = await timeline(api)
+        assert (await add(api, symbols[4] if len(symbols) > 4 else symbols[1])).status_code == 200
+        after = await timeline(api)
+        starts = sorted({r["from"] for r in after["rows"]})
+        assert len(starts) == len({r["from"] for r in before["rows"]}) + 1
+        open_rows = [r for r in after["rows"] if r["from"] == starts[-1]]
+        assert {r["to"] for r in open_rows} == {after["to"]} and len(open_rows) == 3
+
+    async def test_a_range_clips_the_intervals_it_cuts(self, api: httpx.AsyncClient) -> None:
+        await changes(api)
+        rows = (await timeline(api))["rows"]
+        starts = sorted({at(r["from"]) for r in rows})
+        middle = starts[1] + (starts[2] - starts[1]) / 2
+        cut = await timeline(api, **{"from": middle.isoformat(), "to": starts[3].isoformat()})
+        assert at(cut["from"]) == middle and at(cut["to"]) == starts[3]
+        spans = sorted({(at(r["from"]), at(r["to"])) for r in cut["rows"]})
+        assert spans == [(middle, starts[2]), (starts[2], starts[3])]
+        before = await timeline(api, to=(starts[0] - timedelta(days=1)).isoformat())
+        assert before["rows"] == []
+
+    async def test_bad_ranges_are_422_and_change_nothing(self, api: httpx.AsyncClient) -> None:
+        await changes(api)
+        trail = await history(api)
+        now = datetime.now(UTC)
+        backwards = {"from": now.isoformat(), "to": (now - timedelta(hours=1)).isoformat()}
+        for params in (
+            backwards,
+            {"from": now.isoformat(), "to": now.isoformat()},
+            {"from": (now + timedelta(days=1)).isoformat()},
+            {"from": "yesterday"},
+            {"to": "1700000000"},
+            {"from": "2026-11-23T06:00:00"},  # no offset
+        ):
+            assert_problem(await api.get(TIMELINE, params=params, headers=READ), 422,
+                           "validation-error")  # fmt: skip
+        assert await history(api) == trail
+
+    async def test_an_empty_audit_trail_is_an_empty_timeline(self, api: httpx.AsyncClient) -> None:
+        body = await timeline(api)
+        assert body["rows"] == [] and body["source"] == "audit"
+        assert (await api.get(TIMELINE, headers=CSV)).text == (
+            "from,to,symbol,kucoin_symbol,ccxt_symbol,weight,rank,reason,listed\n"
+        )
