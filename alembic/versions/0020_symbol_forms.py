@@ -2,7 +2,7 @@
 reads (pairlist, portfolio, timeline) never need KuCoin's live contract list to name a member
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-11-24 12:00:00+00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

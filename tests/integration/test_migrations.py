@@ -102,7 +102,7 @@ class TestNoDrift:
 
 class TestSymbolForms:
     async def test_0020_stores_each_synced_symbols_ccxt_form(self, fresh_url: str) -> None:
-        await migrate(fresh_url, "upgrade", "0018")
+        await migrate(fresh_url, "upgrade", "0019")
         columns = "symbol, kucoin_symbol, base_currency, quote_currency, settle_currency, "
         columns += "contract_type, is_inverse, lot_size, tick_size, multiplier, max_leverage, "
         columns += "status, is_eligible, first_seen_at, last_seen_at"
