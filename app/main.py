@@ -23,6 +23,7 @@ from app.api.routers import (
     api_keys,
     config,
     events,
+    evidence,
     jobs,
     metrics,
     pairlist,
@@ -170,6 +171,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(alerts.router, prefix=API_PREFIX)
     app.include_router(signals.router, prefix=API_PREFIX)
     app.include_router(replays.router, prefix=API_PREFIX)
+    app.include_router(evidence.router, prefix=API_PREFIX)
     app.include_router(jobs.router, prefix=API_PREFIX)
     app.include_router(config.router, prefix=API_PREFIX)
     app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look

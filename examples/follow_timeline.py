@@ -9,9 +9,10 @@ the URL itself with `--api-key`); CANDLES a folder of `<BASE>_USDT-1h.csv` files
 optional `<BASE>_USDT-funding.csv` (`ts_ms,rate`).
 
 The book starts at 1.0 at the first interval's `from`, long only and fully funded. At each
-interval's start it trades to the interval's weights at the close of the candle ending then
-(`--cost-bps` of the traded notional is paid; each hour's equity is marked before the trade
-made at that hour); between starts it holds and drifts, marked at
+interval's start it trades to the interval's weights at the first hourly close at or after it
+(intervals starting within one hour trade once, to the last of them; `--cost-bps` of the traded
+notional is paid; each hour's equity is marked before the trade made at that hour); between
+starts it holds and drifts, marked at
 each hour's close (carried over missing candles), paying funding at settlements. An interval
 without rows (an empty portfolio) is held in cash. The same rules as the service's replay, so
 following a replay's timeline gives the replay's own equity.
@@ -80,10 +81,13 @@ def follow(
     rows: pd.DataFrame, close: pd.DataFrame, rate: pd.DataFrame, cost_bps: float
 ) -> pd.Series:
     """The hourly equity of trading to each interval's weights at its start."""
-    start, end = rows["from"].min(), rows["to"].max()
+    rows = rows.assign(trade=rows["from"].dt.ceil("h"))  # the first close at or after it
+    start, end = rows["trade"].min(), rows["to"].max().ceil("h")
     symbols = list(close.columns)
-    targets = {at: group for at, group in rows.groupby("from")}
-    ends = set(rows["to"]) - set(targets)  # an interval followed by none: cash from then on
+    # Intervals starting within one hour trade once, to the last of them.
+    latest = rows.groupby("trade")["from"].transform("max")
+    targets = {at: group for at, group in rows[rows["from"] == latest].groupby("trade")}
+    ends = {t.ceil("h") for t in rows["to"]} - set(targets)  # followed by none: cash from then
     units = np.zeros(len(symbols))
     cash, cost = 1.0, cost_bps / 1e4
     hours = pd.date_range(start, end, freq="h")

@@ -26,6 +26,7 @@ from app.services.scoring.service import ScoringService
 from app.services.signals.service import SignalService
 from app.services.system.api_keys import ApiKeyService
 from app.services.system.configuration import ConfigurationService
+from app.services.trackrecord.read import LiveEvidence
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -195,4 +196,5 @@ SignalsDep = Annotated[SignalService, Depends(service("signals"))]
 AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]
 ReplaysDep = Annotated[ReplayService, Depends(service("replays"))]
 EvidenceDep = Annotated[EvidenceService, Depends(service("evidence"))]
+LiveEvidenceDep = Annotated[LiveEvidence, Depends(service("live_evidence"))]
 ConfigurationDep = Annotated[ConfigurationService, Depends(service("configuration"))]

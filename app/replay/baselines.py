@@ -14,10 +14,27 @@ passing the gate) and holds them at equal weight, rebalanced at every decision:
 from __future__ import annotations
 
 import heapq
+from typing import Protocol
 
 import numpy as np
 
-from app.replay.context import Context
+from app.replay.history import PointInTime
+
+
+class Universe(Protocol):
+    """What a baseline reads at a decision: a replay's `Context`, or the live track record's
+    universe (`app.trackrecord.baselines`)."""
+
+    @property
+    def view(self) -> PointInTime: ...
+    @property
+    def eligible(self) -> list[int]: ...  # symbol indices, in symbol order
+    @property
+    def turnover(self) -> np.ndarray: ...  # 24 h quote turnover by row
+    @property
+    def positions(self) -> dict[int, int]: ...  # symbol index -> its row in `turnover`
+
+    def turnover_24h(self) -> dict[int, float]: ...
 
 
 def equal_over(indices: list[int], n: int) -> np.ndarray:
@@ -32,7 +49,7 @@ class BtcHold:
         self.benchmark = benchmark
         self.bought = False
 
-    def targets(self, ctx: Context) -> np.ndarray | None:
+    def targets(self, ctx: Universe) -> np.ndarray | None:
         if self.bought:
             return None
         history = ctx.view.history
@@ -41,7 +58,7 @@ class BtcHold:
 
 
 class EqualWeight:
-    def targets(self, ctx: Context) -> np.ndarray | None:
+    def targets(self, ctx: Universe) -> np.ndarray | None:
         return equal_over(ctx.eligible, ctx.view.history.size)
 
 
@@ -49,7 +66,7 @@ class TopVolume:
     def __init__(self, top: int) -> None:
         self.top = top
 
-    def targets(self, ctx: Context) -> np.ndarray | None:
+    def targets(self, ctx: Universe) -> np.ndarray | None:
         history = ctx.view.history
         eligible = np.array(ctx.eligible, dtype=np.int64)
         volume = ctx.turnover[[ctx.positions[i] for i in ctx.eligible]]
@@ -69,7 +86,7 @@ class Momentum:
         self.top = top
         self.hours = days * 24
 
-    def targets(self, ctx: Context) -> np.ndarray | None:
+    def targets(self, ctx: Universe) -> np.ndarray | None:
         last = ctx.view.candles("close", 1)[:, 0]
         # The return since the lookback's first known close: 30 days once history is that
         # long (before then, over the history known at t).
@@ -92,7 +109,7 @@ class RandomPicks:
         self.held: list[list[int]] = [[] for _ in range(draws)]
         self.weights = np.zeros((draws, n))
 
-    def targets(self, ctx: Context) -> np.ndarray:
+    def targets(self, ctx: Universe) -> np.ndarray:
         """`(draws, n)` weights (read-only): each draw's book kept while eligible, vacancies
         drawn again."""
         eligible = set(ctx.eligible)

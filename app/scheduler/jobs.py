@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.events import EventRepository
 from app.db.repositories.idempotency import IdempotencyRepository
+from app.db.repositories.trackrecord import LostRace
 from app.db.types import utcnow
 from app.errors import PROBLEM_TYPE_PREFIX, ConflictError
 from app.exchange.errors import (
@@ -132,6 +133,16 @@ async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, 
     return {"calibration_run_id": run.id, "params": run.params}
 
 
+async def track_record(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Mark the live track record forward over the hours whose candles are stored (the
+    policy's decisions from the audit trail and the baselines, after costs)."""
+    try:
+        updated = await Services(session, state).track_record.update()
+    except LostRace as exc:  # another replica marked these hours: nothing of ours is kept
+        raise JobSkipped(str(exc)) from exc
+    return updated.to_json()
+
+
 async def retention(session: AsyncSession, state: AppState) -> dict[str, Any]:
     """Thin and delete what is past its retention window (each batch committed on its own)."""
     return asdict(await Services(session, state).retention.apply(utcnow()))
@@ -149,6 +160,7 @@ def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
         Job("signal_processing", "signal_process_interval_s", signal_processing),
         Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),
         Job("retention", "retention_interval_s", retention),
+        Job("track_record", "track_record_interval_s", track_record),
     ]
     if auto_rebalance_enabled:
         jobs.append(Job("auto_rebalance", "rebalance_interval_s", auto_rebalance))

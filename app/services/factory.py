@@ -23,6 +23,8 @@ from app.services.system.api_keys import ApiKeyService
 from app.services.system.configuration import ConfigurationService
 from app.services.system.retention import RetentionService
 from app.services.system.status import StatusService
+from app.services.trackrecord.read import LiveEvidence
+from app.services.trackrecord.update import TrackRecordUpdater
 from app.state import AppState
 
 
@@ -53,6 +55,14 @@ class Services:
     @cached_property
     def scoring_runs(self) -> ScoringRunService:
         return ScoringRunService(self.session, self.state.gateway, self.state.scoring_lock)
+
+    @cached_property
+    def track_record(self) -> TrackRecordUpdater:
+        return TrackRecordUpdater(self.session)
+
+    @cached_property
+    def live_evidence(self) -> LiveEvidence:
+        return LiveEvidence(self.session)
 
     @cached_property
     def universe(self) -> UniverseService:

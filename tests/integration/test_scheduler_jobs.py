@@ -64,6 +64,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
             "signal_processing": "ran", "auto_rebalance": "ran",
             "evidence_refresh": "skipped",  # days of stored history: too few to walk forward
             "retention": "ran",
+            "track_record": "ran",
         }  # fmt: skip
         async with engine.connect() as connection:
             runs = {
@@ -86,6 +87,8 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
         }
         assert "walk-forward needs" in runs["evidence_refresh"].error
         assert runs["alert_check"].result["idempotency_keys_expired"] == 1
+        # The first decision is this hour's: its close is not stored yet, nothing to mark.
+        assert runs["track_record"].result["hours"] == 0
         assert proposed, "an outsider leads the weakest member: a replacement is proposed"
         assert {p["member"] for p in proposed} <= {*symbols[:3], symbols[-1]}
         assert runs["score_refresh"].result["replacements_proposed"] == [

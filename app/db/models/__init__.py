@@ -14,6 +14,7 @@ from app.db.models.system import (
     JobRun,
     SystemConfiguration,
 )
+from app.db.models.trackrecord import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.models.webhooks import WebhookDelivery
 
 __all__ = [
@@ -39,5 +40,8 @@ __all__ = [
     "Symbol",
     "SymbolScore",
     "SystemConfiguration",
+    "TrackRecord",
+    "TrackRecordDecision",
+    "TrackRecordHour",
     "WebhookDelivery",
 ]

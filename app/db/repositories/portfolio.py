@@ -69,6 +69,11 @@ _COMPACT_MEMBERS = {
 }
 
 
+def compact_members_sql(dialect: str) -> str:
+    """The SQL of an audit row `h`'s members as "rank,weight,symbol;..." in rank order."""
+    return _COMPACT_MEMBERS[dialect if dialect in _COMPACT_MEMBERS else "sqlite"]
+
+
 def _states_query(members: str, *, opening: bool) -> TextualSelect:
     """The audit rows of a timeline: the one `start` opens in, or those after it."""
     if opening:
@@ -220,8 +225,7 @@ class PortfolioRepository:
         members of the portfolio it recorded compacted by the database to
         "rank,weight,symbol;..." in rank order (a year of hourly rows is read in well under a
         second: the snapshots' other fields never leave the database)."""
-        dialect = self.session.get_bind().dialect.name
-        members = _COMPACT_MEMBERS[dialect if dialect in _COMPACT_MEMBERS else "sqlite"]
+        members = compact_members_sql(self.session.get_bind().dialect.name)
         bounds = {"start": start, "end": end}
         opening = _states_query(members, opening=True)
         first = (await self.session.execute(opening, {"start": start})).all()

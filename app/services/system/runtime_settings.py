@@ -204,6 +204,13 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
             between(3600, YEAR),
         ),
         ("retention_interval_s", 3600, "Seconds between retention passes.", INTERVAL),
+        ("track_record_interval_s", 600, "Seconds between track record updates (each marks the "
+         "hours whose candles are stored).", INTERVAL),
+        # the live track record's costs on traded notional
+        ("track_record_fee_bps", 6.0, "Taker fee the track record pays on traded notional (bps).",
+         between(0, 1000)),
+        ("track_record_slippage_bps", 0.0, "Slippage the track record pays on traded notional "
+         "(bps).", between(0, 1000)),
         # retention (days; candles, the audit trails, alerts and signals are kept)
         (
             "retention_breakdown_days",

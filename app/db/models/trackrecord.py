@@ -1,0 +1,54 @@
+"""The live track record: its state (one row), each strategy's hourly equity, and the decisions
+it traded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, CheckConstraint, Double, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.db.types import JSONType, UTCDateTime, utcnow
+
+
+class TrackRecord(Base):
+    """The one row: where the record stands. Moved forward only by a compare-and-set on
+    `last_hour`, so no hour is ever marked twice, whichever replica runs."""
+
+    __tablename__ = "track_record"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    inception_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_hour: Mapped[datetime] = mapped_column(UTCDateTime)  # the last hour marked
+    last_audit_id: Mapped[int] = mapped_column(Integer)  # the last decision taken in
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType)  # `TrackState.to_json()`
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TrackRecordHour(Base):
+    """A strategy's equity at one hour's close (1.0 at inception, before the first trade)."""
+
+    __tablename__ = "track_record_hour"
+
+    strategy: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    equity: Mapped[float] = mapped_column(Double)
+    gap: Mapped[bool] = mapped_column(Boolean, default=False)  # a held symbol's candle was missing
+
+
+class TrackRecordDecision(Base):
+    """An hour the books traded at: the policy's targets (from the audit trail), the
+    configuration in force, and what each strategy traded and paid."""
+
+    __tablename__ = "track_record_decision"
+
+    at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(Integer)  # the last audit row it takes in
+    reason: Mapped[str] = mapped_column(Text)
+    config_hash: Mapped[str] = mapped_column(String(64))
+    weights: Mapped[dict[str, float]] = mapped_column(JSONType)  # the policy's, fractions
+    turnover: Mapped[dict[str, float]] = mapped_column(JSONType)  # by strategy
+    fees: Mapped[dict[str, float]] = mapped_column(JSONType)

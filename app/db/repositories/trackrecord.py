@@ -1,0 +1,182 @@
+"""Queries of the live track record, and the stored market data and decisions it reads; flushes,
+never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, Text, bindparam, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import (
+    Candle,
+    FundingSettlement,
+    PortfolioHistory,
+    ScoringRun,
+    Symbol,
+    SymbolScore,
+    TrackRecord,
+    TrackRecordDecision,
+    TrackRecordHour,
+)
+from app.db.repositories.portfolio import compact_members_sql
+from app.db.types import UTCDateTime, utcnow
+
+HOURLY = 60
+ROW_ID = 1
+
+
+class LostRace(RuntimeError):
+    """Another transaction moved the track record first (nothing of this one is kept)."""
+
+
+class TrackRecordRepository:
+    """The record's three tables, and the audit rows, candles, settlements and scoring runs
+    it reads."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self) -> TrackRecord | None:
+        return await self.session.get(TrackRecord, ROW_ID, populate_existing=True)
+
+    async def create(
+        self, inception: datetime, last_hour: datetime, last_audit_id: int, state: dict[str, Any]
+    ) -> None:
+        """The record's first row (LostRace if another transaction created it)."""
+        try:
+            await self.session.execute(
+                insert(TrackRecord).values(
+                    id=ROW_ID, inception_at=inception, last_hour=last_hour,
+                    last_audit_id=last_audit_id, state=state, updated_at=utcnow(),
+                )
+            )  # fmt: skip
+        except IntegrityError as exc:
+            raise LostRace("the track record was started by another transaction") from exc
+
+    async def advance(
+        self,
+        expected_hour: datetime,
+        last_hour: datetime,
+        last_audit_id: int,
+        state: dict[str, Any],
+    ) -> None:
+        """Move the record from `expected_hour` to `last_hour` (LostRace if it is not there)."""
+        result = await self.session.execute(
+            update(TrackRecord)
+            .where(TrackRecord.id == ROW_ID, TrackRecord.last_hour == expected_hour)
+            .values(last_hour=last_hour, last_audit_id=last_audit_id, state=state,
+                    updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise LostRace(f"the track record is no longer at {expected_hour.isoformat()}")
+
+    async def add_hours(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(TrackRecordHour), list(rows))
+
+    async def add_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(TrackRecordDecision), list(rows))
+
+    async def hours(self) -> Sequence[tuple[str, datetime, float, bool]]:
+        """(strategy, hour, equity, gap), by strategy then hour."""
+        query = select(
+            TrackRecordHour.strategy, TrackRecordHour.at, TrackRecordHour.equity,
+            TrackRecordHour.gap,
+        ).order_by(TrackRecordHour.strategy, TrackRecordHour.at)  # fmt: skip
+        return [tuple(r) for r in (await self.session.execute(query)).all()]  # type: ignore[misc]
+
+    async def decisions(self) -> Sequence[TrackRecordDecision]:
+        query = select(TrackRecordDecision).order_by(TrackRecordDecision.at)
+        return (await self.session.scalars(query)).all()
+
+    # What the record reads.
+
+    async def first_audit(self) -> tuple[int, datetime] | None:
+        row = (
+            await self.session.execute(
+                select(PortfolioHistory.id, PortfolioHistory.occurred_at)
+                .order_by(PortfolioHistory.id)
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def states_after(self, audit_id: int) -> list[tuple[int, datetime, str, str]]:
+        """Audit rows after `audit_id`, oldest first: (id, occurred_at, reason or action,
+        members as "rank,weight,symbol;..." in rank order)."""
+        dialect = self.session.get_bind().dialect.name
+        query = text(
+            f"SELECT h.id, h.occurred_at, coalesce(h.reason, h.action) AS reason, "
+            f"{compact_members_sql(dialect)} AS members FROM portfolio_history AS h "
+            "WHERE h.id > :after ORDER BY h.id"
+        ).columns(id=Integer(), occurred_at=UTCDateTime(), reason=Text(), members=String())
+        rows = (await self.session.execute(query, {"after": audit_id})).all()
+        return [(int(r[0]), r[1], str(r[2]), r[3] or "") for r in rows]
+
+    async def replacements_since(self, since: datetime) -> list[tuple[datetime, str, str]]:
+        """(occurred_at, newcomer, replaced) of every replacement since `since`."""
+        query = (
+            select(PortfolioHistory.occurred_at, PortfolioHistory.symbol,
+                   PortfolioHistory.replaced_symbol)
+            .where(PortfolioHistory.action == "replace", PortfolioHistory.occurred_at >= since,
+                   PortfolioHistory.symbol.is_not(None),
+                   PortfolioHistory.replaced_symbol.is_not(None))
+            .order_by(PortfolioHistory.id)
+        )  # fmt: skip
+        return [(at, str(new), str(old)) for at, new, old in (await self.session.execute(query))]
+
+    async def last_candle_open(self) -> datetime | None:
+        return await self.session.scalar(
+            select(func.max(Candle.open_time)).where(Candle.granularity_min == HOURLY)
+        )
+
+    async def closes(
+        self, first_open: datetime, last_open: datetime, symbols: Sequence[str] | None = None
+    ) -> Sequence[tuple[str, datetime, float]]:
+        """(symbol, open time, close) of hourly candles opening in [first_open, last_open]."""
+        query = (
+            select(Symbol.symbol, Candle.open_time, Candle.close)
+            .join(Symbol, Symbol.id == Candle.symbol_id)
+            .where(Candle.granularity_min == HOURLY, Candle.open_time >= first_open,
+                   Candle.open_time <= last_open)
+        )  # fmt: skip
+        if symbols is not None:
+            query = query.where(Symbol.symbol.in_(list(symbols)))
+        return [tuple(r) for r in (await self.session.execute(query)).all()]  # type: ignore[misc]
+
+    async def settlements(
+        self, first: datetime, last: datetime
+    ) -> Sequence[tuple[str, datetime, float]]:
+        """(symbol, settlement time, rate) settled in [first, last]."""
+        query = (
+            select(Symbol.symbol, FundingSettlement.settled_at, FundingSettlement.rate)
+            .join(Symbol, Symbol.id == FundingSettlement.symbol_id)
+            .where(FundingSettlement.settled_at >= first, FundingSettlement.settled_at <= last)
+        )
+        return [(s, at, float(rate)) for s, at, rate in (await self.session.execute(query)).all()]
+
+    async def eligible_at(self, moment: datetime) -> list[str]:
+        """The symbols the newest completed scoring run started at or before `moment` scored
+        (the universe the live gate let through then), by name."""
+        run_id = await self.session.scalar(
+            select(ScoringRun.id)
+            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0,
+                   ScoringRun.started_at <= bindparam("moment", moment, type_=UTCDateTime()))
+            .order_by(ScoringRun.id.desc())
+            .limit(1)
+        )  # fmt: skip
+        if run_id is None:
+            return []
+        query = (
+            select(Symbol.symbol)
+            .join(SymbolScore, SymbolScore.symbol_id == Symbol.id)
+            .where(SymbolScore.run_id == run_id, SymbolScore.component == "composite")
+            .order_by(Symbol.symbol)
+        )
+        return list((await self.session.scalars(query)).all())
