@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.events import EventRepository
-from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.repositories.trackrecord import LostRace
 from app.db.types import utcnow
 from app.errors import PROBLEM_TYPE_PREFIX, ConflictError
@@ -97,12 +96,8 @@ _EXCHANGE_ERRORS: dict[str, type[ExchangeError]] = {
 
 
 async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """Alert conditions; also drops idempotency keys past their expiry (housekeeping)."""
-    result = asdict(await Services(session, state).alerts.check_portfolio_alerts())
-    result["idempotency_keys_expired"] = await IdempotencyRepository(session).purge_expired(
-        utcnow()
-    )
-    return result
+    """Alert conditions (expired idempotency keys go with retention, batch by batch)."""
+    return asdict(await Services(session, state).alerts.check_portfolio_alerts())
 
 
 async def signal_processing(session: AsyncSession, state: AppState) -> dict[str, Any]:

@@ -162,3 +162,20 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": Problem, "content": {"application/problem+json": {}}}
         for status in statuses
     }
+
+
+def idempotent_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`problem_responses` of an operation honouring `Idempotency-Key`: its 409 and 422 name
+    the idempotency errors too (draft-ietf-httpapi-idempotency-key-header-07)."""
+    responses = problem_responses(*sorted({*statuses, 409, 422}))
+    responses[409].update(
+        description="Conflict with the current state, or `idempotency-key-in-progress`: the "
+        "first request with this `Idempotency-Key` is still running; retry after `Retry-After` "
+        "seconds.",
+        headers={"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+    )
+    responses[422]["description"] = (
+        "Invalid input, or `idempotency-key-reused`: this `Idempotency-Key` was first used with "
+        "a different request; use a new key."
+    )
+    return responses

@@ -50,11 +50,12 @@ TABLES = ("scoring_run", "symbol_score", "event_outbox", "webhook_delivery", "jo
 # Default intervals (seconds) of the jobs besides score_refresh, with the results they record.
 OTHER_JOBS: dict[str, tuple[int, dict[str, Any] | None]] = {
     "universe_sync": (3600, None),  # None: the real run's result
-    "alert_check": (300, {"raised": 0, "resolved": 0, "open": 2, "idempotency_keys_expired": 0}),
+    "alert_check": (300, {"raised": 0, "resolved": 0, "open": 2}),
     "signal_processing": (60, {"processed": 0, "outcomes_measured": 0}),
     "retention": (3600, {"runs_thinned": 1, "component_scores_deleted": 600, "runs_deleted": 0,
                          "composite_scores_deleted": 0, "events_deleted": 4,
-                         "webhook_deliveries_deleted": 4, "job_runs_deleted": 78}),
+                         "webhook_deliveries_deleted": 4, "job_runs_deleted": 78,
+                         "idempotency_keys_deleted": 0}),
 }  # fmt: skip
 MB = 1024 * 1024
 

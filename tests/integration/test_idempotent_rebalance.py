@@ -57,6 +57,7 @@ def check_one_effect_per_key(calls: list[tuple[str, httpx.Response]], keys: int)
             if r.status_code != 200:
                 assert r.status_code == 409, r.text
                 assert r.json()["type"].endswith("idempotency-key-in-progress")
+                assert r.headers["retry-after"] == "1"
         executions.add(answered[0].json()["request_id"])
     assert len(executions) == keys  # exactly one execution per key
 
@@ -81,7 +82,7 @@ class TestConcurrentScheduledCalls:
             )
             assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
             other = await rebalance(api, "rebalance-tick-3", {**BODY, "dry_run": True})
-            assert other.status_code == 409
+            assert other.status_code == 422
             assert other.json()["type"].endswith("idempotency-key-reused")
         finally:
             await clients.aclose()
@@ -134,6 +135,7 @@ class TestClaims:
                     )  # fmt: skip
             running = await rebalance(api, "running")
             assert running.status_code == 409, running.text
+            assert running.headers["retry-after"] == "1"
             assert (await rebalance(api, "dead")).status_code == 200  # its process died: taken over
 
             # A failed request leaves no claim behind: the retry runs.
@@ -176,7 +178,7 @@ class TestSignals:
             await clients.aclose()
         assert first.status_code == again.status_code == 201
         assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
-        assert other.status_code == 409  # idempotency-key-reused
+        assert other.status_code == 422  # idempotency-key-reused
         engine = create_engine(make_settings(committed_postgres))
         async with engine.connect() as connection:
             count = await connection.scalar(select(func.count()).select_from(Signal))

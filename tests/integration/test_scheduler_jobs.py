@@ -86,7 +86,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
             "evidence_refresh": "skipped",
         }
         assert "walk-forward needs" in runs["evidence_refresh"].error
-        assert runs["alert_check"].result["idempotency_keys_expired"] == 1
+        assert runs["retention"].result["idempotency_keys_deleted"] == 1
         # The first decision is this hour's: its close is not stored yet, nothing to mark.
         assert runs["track_record"].result["hours"] == 0
         assert proposed, "an outsider leads the weakest member: a replacement is proposed"

@@ -12,7 +12,7 @@ from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
 from app.config import Role
 from app.errors import PermissionDeniedError
-from app.schemas.common import MONEY_LIMIT, SymbolText, problem_responses
+from app.schemas.common import MONEY_LIMIT, SymbolText, idempotent_responses, problem_responses
 from app.schemas.portfolio_ops import (
     CorrelationRead,
     MetricsRead,
@@ -68,8 +68,10 @@ async def get_replacement_candidates(
     response_model=RebalanceRead,
     summary="Move to target weights (changes above the threshold) with an orders plan in lots",
     description="A scheduler target: send an `Idempotency-Key` and a retry (or a second replica "
-    "receiving the same call) replays the first answer byte for byte instead of acting twice.",
-    responses=problem_responses(404, 409, 422),
+    "receiving the same call) replays the first answer byte for byte instead of acting twice; "
+    "while the first still runs it is 409 with `Retry-After`, and the same key with another body "
+    "is 422.",
+    responses=idempotent_responses(404),
 )
 async def rebalance_portfolio(
     body: RebalanceRequest,

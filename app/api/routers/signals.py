@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, status
 from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
-from app.schemas.common import RowId, SymbolText, problem_responses
+from app.schemas.common import RowId, SymbolText, idempotent_responses, problem_responses
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
@@ -23,7 +23,7 @@ DECIDED = ("approved", "rejected", "expired")
     response_model=SignalRead,
     status_code=status.HTTP_201_CREATED,
     summary="Post a trading signal (pending until evaluated); honours Idempotency-Key",
-    responses=problem_responses(404, 409, 422),
+    responses=idempotent_responses(404),
 )
 async def create_signal(
     body: SignalCreate,

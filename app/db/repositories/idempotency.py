@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -55,9 +54,3 @@ class IdempotencyRepository:
                 response_body=body,
             )
         )
-
-    async def purge_expired(self, now: datetime) -> int:
-        result = await self.session.execute(
-            delete(IdempotencyKey).where(IdempotencyKey.expires_at < now)
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]

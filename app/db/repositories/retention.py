@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import EventOutbox, JobRun, ScoringRun, SymbolScore, WebhookDelivery
+from app.db.models import (
+    EventOutbox,
+    IdempotencyKey,
+    JobRun,
+    ScoringRun,
+    SymbolScore,
+    WebhookDelivery,
+)
 from app.db.repositories.scoring import COMPOSITE
 
 
@@ -120,6 +127,20 @@ class RetentionRepository:
 
     async def delete_job_runs(self, ids: Sequence[int]) -> int:
         return await self._delete(JobRun, JobRun.id, ids)
+
+    async def expired_idempotency_key_ids(self, now: datetime, limit: int) -> Sequence[int]:
+        """Keys at or past their `expires_at`: no longer replayed (a retry with one runs afresh,
+        see `IdempotencyGuard`), and each holds a whole response body."""
+        query = (
+            select(IdempotencyKey.id)
+            .where(IdempotencyKey.expires_at <= now)
+            .order_by(IdempotencyKey.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_idempotency_keys(self, ids: Sequence[int]) -> int:
+        return await self._delete(IdempotencyKey, IdempotencyKey.id, ids)
 
     async def _created_before(
         self, model: type[EventOutbox] | type[WebhookDelivery], before: datetime, limit: int

@@ -1,10 +1,12 @@
-"""`Idempotency-Key` with Stripe's semantics for POSTs that act.
+"""`Idempotency-Key` for POSTs that act, per draft-ietf-httpapi-idempotency-key-header-07.
 
-The first request with a key claims it (committed at once, so concurrent retries see it), runs,
-and stores its answer in its own transaction, together with its effect. A retry with the same
-key and body replays that answer byte for byte; the same key with another body is 422; the same
-key while the first is still running is 409. A request that fails releases its claim, so a
-retry runs afresh. A claim left by a process that died is taken over after `abandoned_after`.
+The first request with a key claims it (a row committed at once, so concurrent retries on any
+replica see it), runs, and stores its answer in its own transaction, together with its effect.
+A retry with the same key and body replays that answer byte for byte. The draft's error
+scenarios: the same key with another body is 422 `idempotency-key-reused`; the same key while
+the first is still running is 409 `idempotency-key-in-progress` with `Retry-After`. A request
+that fails releases its claim, so a retry runs afresh. A claim left by a process that died is
+taken over after `abandoned_after` (its lease); retention deletes keys past `expires_at`.
 """
 
 from __future__ import annotations
@@ -18,23 +20,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db.models import IdempotencyKey
 from app.db.repositories.idempotency import IdempotencyRepository
 from app.db.types import utcnow
-from app.errors import ConflictError
+from app.errors import ConflictError, ValidationFailedError
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_FOR = timedelta(hours=24)
-ABANDONED_AFTER = timedelta(minutes=5)
+ABANDONED_AFTER = timedelta(minutes=5)  # a claim's lease: past it, a retry takes the key over
+RETRY_AFTER_S = 1  # what a retry of a request still running is told to wait, seconds
 
 
-class IdempotencyKeyReused(ConflictError):
-    """409, not the draft standard's suggested 422: the request itself is valid; what it
-    conflicts with is the one stored under its key."""
+class IdempotencyKeyReused(ValidationFailedError):
+    """422, as the draft says: the key was first used with another request payload."""
 
     slug, title = "idempotency-key-reused", "Idempotency key reused with a different request"
 
 
 class IdempotencyKeyInProgress(ConflictError):
+    """409 with `Retry-After`, as the draft says: the first request with the key still runs."""
+
     slug, title = "idempotency-key-in-progress", "A request with this idempotency key is running"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 @dataclass(frozen=True)

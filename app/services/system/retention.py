@@ -8,7 +8,9 @@ batch; the next pass goes on where it stopped.
 - runs older than `retention_score_days`: the run and its composite scores go;
 - event outbox rows and webhook deliveries older than `retention_event_days` go (deliveries first:
   they reference their events);
-- finished job runs older than `retention_job_run_days` go, except each job's newest.
+- finished job runs older than `retention_job_run_days` go, except each job's newest;
+- idempotency keys past their own `expires_at` go (set when the key is first used, 24 hours on:
+  `app/services/system/idempotency.py`), each with the response body it stored.
 
 Never touched: the newest runs current reads stand on (see `RetentionRepository.protected_runs`),
 running runs, candles, the audit trails (`portfolio_history`, `scoring_config_change`,
@@ -41,6 +43,7 @@ class RetentionReport:
     events_deleted: int = 0
     webhook_deliveries_deleted: int = 0
     job_runs_deleted: int = 0
+    idempotency_keys_deleted: int = 0
 
 
 async def _nothing() -> None:
@@ -82,6 +85,8 @@ class RetentionService:
         await self._delete_events(now - timedelta(days=values["retention_event_days"]), report)
         checkpoint(0.8)
         await self._delete_job_runs(now - timedelta(days=values["retention_job_run_days"]), report)
+        checkpoint(0.9)
+        await self._delete_idempotency_keys(now, report)
         checkpoint(1.0)
         logger.info("retention: %s", report)
         return report
@@ -134,6 +139,12 @@ class RetentionService:
     async def _delete_job_runs(self, before: datetime, report: RetentionReport) -> None:
         async for ids in self._batches(lambda: self.rows.old_job_run_ids(before, self.batch)):
             report.job_runs_deleted += await self.rows.delete_job_runs(ids)
+
+    async def _delete_idempotency_keys(self, now: datetime, report: RetentionReport) -> None:
+        async for ids in self._batches(
+            lambda: self.rows.expired_idempotency_key_ids(now, self.batch)
+        ):
+            report.idempotency_keys_deleted += await self.rows.delete_idempotency_keys(ids)
 
     async def _batches(
         self, find: Callable[[], Awaitable[Sequence[int]]]

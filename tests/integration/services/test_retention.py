@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.db.models import (
     Candle,
     ConfigurationChange,
     EventOutbox,
+    IdempotencyKey,
     JobRun,
     PortfolioHistory,
     ScoringRun,
@@ -22,6 +23,8 @@ from app.db.models import (
     SymbolScore,
     WebhookDelivery,
 )
+from app.db.types import utcnow
+from app.services.system.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.services.system.retention import RetentionService
 from tests.factories import add, make_candles, make_run, make_symbol
 from tests.helpers import set_config
@@ -210,6 +213,75 @@ class TestEventsAndJobRuns:
         assert past not in left and older not in left
         assert {at, newest, only, running} <= left
         assert report["job_runs_deleted"] == 2
+
+
+async def idempotency_key(
+    session: AsyncSession, key: str, expires_at: datetime, state: str = "completed"
+) -> int:
+    """A key first used for `POST /signals` with body b"{}", answered 201 unless in progress."""
+    completed = state == "completed"
+    row = IdempotencyKey(
+        key=key, principal="bot", method="POST", path="/signals",
+        request_hash=request_fingerprint("POST", "/signals", b"{}"), state=state,
+        response_status=201 if completed else None,
+        response_headers={"content-type": "application/json"} if completed else None,
+        response_body=f'{{"key": "{key}"}}'.encode() if completed else None,
+        created_at=expires_at - timedelta(hours=24), expires_at=expires_at,
+    )  # fmt: skip
+    return (await add(session, row)).id
+
+
+class TestIdempotencyKeys:
+    async def test_keys_past_their_expiry_go_and_the_others_stay(
+        self, session: AsyncSession
+    ) -> None:
+        await idempotency_key(session, "past", NOW - SECOND)
+        await idempotency_key(session, "at", NOW)  # no longer replayed from this instant on
+        await idempotency_key(session, "abandoned", NOW - timedelta(hours=1), "in_progress")
+        within = await idempotency_key(session, "within", NOW + SECOND)
+        running = await idempotency_key(
+            session, "running", NOW + timedelta(hours=24), "in_progress"
+        )
+        report = await apply(session)
+        assert set((await session.scalars(select(IdempotencyKey.id))).all()) == {within, running}
+        assert report["idempotency_keys_deleted"] == 3
+
+    async def test_a_batch_smaller_than_the_expired_keys_deletes_them_all(
+        self, session: AsyncSession
+    ) -> None:
+        await set_config(session, "retention_batch_rows", 2)
+        for i in range(5):
+            await idempotency_key(session, f"old-{i}", NOW - timedelta(hours=i + 1))
+        kept = await idempotency_key(session, "new", NOW + timedelta(hours=1))
+        counts: list[int] = []
+
+        async def after_batch() -> None:
+            counts.append(await count(session, IdempotencyKey))
+
+        report = asdict(await RetentionService(session, after_batch).apply(NOW))
+        changes = [a - b for a, b in zip([6, *counts], counts, strict=False)]
+        assert sorted(c for c in changes if c) == [1, 2, 2]  # one transaction per batch
+        assert (await session.scalars(select(IdempotencyKey.id))).all() == [kept]
+        assert report["idempotency_keys_deleted"] == 5
+
+    async def test_a_kept_key_still_replays_its_stored_answer(
+        self, session: AsyncSession, connection: AsyncConnection
+    ) -> None:
+        now = utcnow()  # the guard judges expiry by the clock
+        await idempotency_key(session, "expired", now - SECOND)
+        await idempotency_key(session, "kept", now + timedelta(hours=1))
+        await apply(session, now)
+        # The guard's own short transactions, here savepoints of the test's transaction.
+        sessions = async_sessionmaker(
+            connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        guard = IdempotencyGuard(
+            sessions, key="kept", principal="bot", method="POST", path="/signals",
+            fingerprint=request_fingerprint("POST", "/signals", b"{}"),
+        )  # fmt: skip
+        assert await guard.claim() == StoredAnswer(
+            201, {"content-type": "application/json"}, b'{"key": "kept"}'
+        )
 
 
 class TestKept:
