@@ -4,6 +4,7 @@ deliveries of one kind than the rate limit allows."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
@@ -21,7 +22,7 @@ from app.db.models import WebhookDelivery
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
-SECRET = "webhook-secret-for-tests"
+SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 
 
 class Receiver:
