@@ -1,55 +1,54 @@
-"""Webhooks against a receiver on 127.0.0.1: signed bodies, a retry after a 500, and no more
-deliveries of one kind than the rate limit allows."""
+"""Webhooks against a receiver on 127.0.0.1 that verifies with the `standardwebhooks` library's
+own `Webhook(secret).verify`: deliveries it accepts, a tampered body it refuses, a retry after a
+500 under the same `webhook-id`, and no more deliveries of one kind than the rate limit allows."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
+import base64
 import json
-import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from standardwebhooks import Webhook, WebhookVerificationError
 
-from app.config import Settings
-from app.db.models import WebhookDelivery
+from app.config import Settings, WebhookSettings
+from app.db.models import EventOutbox, WebhookDelivery
+from app.services.system.events import EventSignal
+from app.services.system.webhooks import WebhookDispatcher, message_id
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
-SECRET = "webhook-secret-for-tests"
+SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 
 
 class Receiver:
-    """Checks every signature; answers the first portfolio_changed delivery with a 500."""
+    """Verifies every request as a receiver would; answers the first attempt at each
+    portfolio_changed delivery with a 500."""
 
     def __init__(self) -> None:
+        self.webhook = Webhook(SECRET)
         self.received: list[dict[str, Any]] = []
-        self.attempts: dict[str, int] = {}
-        self.bad_signatures = 0
+        self.attempts: dict[str, list[tuple[bytes, dict[str, str]]]] = {}  # by webhook-id
+        self.rejected = 0
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
-        timestamp = request.headers["X-MySymbols-Timestamp"]
-        expected = (
-            "v1="
-            + hmac.new(
-                SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256
-            ).hexdigest()
-        )
-        if not hmac.compare_digest(expected, request.headers["X-MySymbols-Signature"]):
-            self.bad_signatures += 1
+        headers = dict(request.headers)
+        try:
+            event = self.webhook.verify(body, headers)
+        except WebhookVerificationError:
+            self.rejected += 1
             return web.Response(status=401)
-        assert abs(time.time() - int(timestamp)) < 60
-        delivery = request.headers["X-MySymbols-Delivery"]
-        self.attempts[delivery] = self.attempts.get(delivery, 0) + 1
-        event = json.loads(body)
-        if event["kind"] == "portfolio_changed" and self.attempts[delivery] == 1:
+        attempts = self.attempts.setdefault(headers["webhook-id"], [])
+        attempts.append((body, headers))
+        if event["kind"] == "portfolio_changed" and len(attempts) == 1:
             return web.Response(status=500)
         self.received.append(event)
         return web.Response(status=204)
@@ -88,6 +87,82 @@ async def settled(url: str, count: int, timeout_s: float = 10.0) -> list[Webhook
     raise AssertionError(f"deliveries did not settle: {await deliveries(url)}")
 
 
+async def dispatch(database_url: str, receiver: Receiver, kind: str) -> WebhookDelivery:
+    """Commit one `kind` event and deliver it to `receiver` through the dispatcher; its row."""
+    engine = create_async_engine(database_url)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    try:
+        async with sessions() as session:
+            event = EventOutbox(kind=kind, payload={"symbol": "XBTUSDTM", "weight": "0.25"})
+            session.add(event)
+            await session.commit()
+        settings = WebhookSettings(urls=[receiver.url], secret=SECRET, backoff_base_s=0.05)
+        async with aiohttp.ClientSession() as http:
+            dispatcher = WebhookDispatcher(settings, sessions, http, EventSignal(), replica="t")
+            await dispatcher.deliver(event, receiver.url)
+        async with sessions() as session:
+            row = await session.scalar(
+                select(WebhookDelivery).where(WebhookDelivery.event_id == event.id)
+            )
+            assert row is not None
+            return row
+    finally:
+        await engine.dispose()
+
+
+class TestStandardWebhooksSignature:
+    async def test_library_receiver_accepts_a_delivery(
+        self, committed_sqlite: str, receiver: Receiver
+    ) -> None:
+        row = await dispatch(committed_sqlite, receiver, "weights_updated")
+        assert (row.status, row.attempts, row.response_status) == ("delivered", 1, 204)
+        [(body, headers)] = receiver.attempts[message_id(row.event_id, row.id)]
+        assert headers["webhook-signature"].startswith("v1,")
+        assert "X-MySymbols-Signature" not in headers  # the old scheme is gone
+        assert receiver.received == [json.loads(body)]
+        assert receiver.received[0]["data"] == {"symbol": "XBTUSDTM", "weight": "0.25"}
+        assert receiver.rejected == 0
+
+    async def test_tampered_body_is_rejected(
+        self, committed_sqlite: str, receiver: Receiver
+    ) -> None:
+        row = await dispatch(committed_sqlite, receiver, "weights_updated")
+        [(body, headers)] = receiver.attempts[message_id(row.event_id, row.id)]
+        tampered = body.replace(b'"0.25"', b'"0.95"')
+        assert tampered != body
+        with pytest.raises(WebhookVerificationError):
+            Webhook(SECRET).verify(tampered, headers)
+        signed = {k: v for k, v in headers.items() if k.startswith("webhook-")}
+        async with (  # and over HTTP, as a forger would send it
+            aiohttp.ClientSession() as http,
+            http.post(receiver.url, data=tampered, headers=signed) as response,
+        ):
+            assert response.status == 401
+        assert receiver.rejected == 1
+        assert len(receiver.received) == 1
+
+    async def test_other_secret_is_rejected(
+        self, committed_sqlite: str, receiver: Receiver
+    ) -> None:
+        row = await dispatch(committed_sqlite, receiver, "weights_updated")
+        [(body, headers)] = receiver.attempts[message_id(row.event_id, row.id)]
+        other = "whsec_" + base64.b64encode(b"another-secret-of-32-bytes-long!").decode()
+        with pytest.raises(WebhookVerificationError):
+            Webhook(other).verify(body, headers)
+
+    async def test_retried_delivery_keeps_its_webhook_id(
+        self, committed_sqlite: str, receiver: Receiver
+    ) -> None:
+        row = await dispatch(committed_sqlite, receiver, "portfolio_changed")
+        assert (row.status, row.attempts) == ("delivered", 2)  # the 500, then the retry
+        msg_id = message_id(row.event_id, row.id)
+        assert list(receiver.attempts) == [msg_id]
+        [(first_body, first), (second_body, second)] = receiver.attempts[msg_id]
+        assert first["webhook-id"] == second["webhook-id"] == f"msg_{row.event_id}_{row.id}"
+        assert first_body == second_body
+        assert int(second["webhook-timestamp"]) >= int(first["webhook-timestamp"])
+
+
 async def test_signed_retried_and_rate_limited(
     committed_postgres: str,
     live_sim: KucoinSimulator,
@@ -106,8 +181,10 @@ async def test_signed_retried_and_rate_limited(
         await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[0]}, headers=TRADE)
         rows = await settled(committed_postgres, 2)
         by_kind = {r.kind: r for r in rows}
-        assert by_kind["portfolio_changed"].status == "delivered"
-        assert by_kind["portfolio_changed"].attempts == 2  # the 500, then the retry
+        changed = by_kind["portfolio_changed"]
+        assert changed.status == "delivered"
+        assert changed.attempts == 2  # the 500, then the retry
+        assert len(receiver.attempts[message_id(changed.event_id, changed.id)]) == 2
         assert by_kind["weights_updated"].attempts == 1
         kinds = sorted(e["kind"] for e in receiver.received)
         assert kinds == ["portfolio_changed", "weights_updated"]
@@ -128,6 +205,6 @@ async def test_signed_retried_and_rate_limited(
         assert sum(r.status == "delivered" for r in alerts) == 3
         assert all(r.status == "rate_limited" for r in alerts[3:])
         assert sum(e["kind"] == "alert" for e in receiver.received) == 3
-        assert receiver.bad_signatures == 0
+        assert receiver.rejected == 0
     finally:
         await clients.aclose()

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
 import pytest
 from fastapi import FastAPI
 from pydantic import ValidationError
+from standardwebhooks import Webhook
 
-from app.config import DEFAULT_DATABASE_URL, LIVE_KUCOIN_FUTURES_URL, Role, Settings
+from app.config import (
+    DEFAULT_DATABASE_URL,
+    LIVE_KUCOIN_FUTURES_URL,
+    Role,
+    Settings,
+    WebhookSettings,
+    webhook_key,
+)
+
+KEY = bytes(range(32))
+SECRET = "whsec_" + base64.b64encode(KEY).decode()
 
 
 class TestEnvironmentNames:
@@ -56,6 +72,80 @@ class TestApiKeySetting:
     def test_refuses_unknown_log_level(self) -> None:
         with pytest.raises(ValidationError):
             Settings(log_level="loud")
+
+
+class TestWebhookSecretSetting:
+    @pytest.fixture(autouse=True)
+    def clean_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for name in ("URLS", "SECRET"):
+            monkeypatch.delenv(f"MYSYMBOLS_WEBHOOKS__{name}", raising=False)
+
+    def test_no_urls_need_no_secret(self) -> None:
+        settings = Settings()
+        assert (settings.webhooks.urls, settings.webhooks.secret.get_secret_value()) == ([], "")
+
+    def test_refuses_urls_without_a_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__URLS", "https://hooks.example.com/ms")
+        with pytest.raises(ValidationError) as raised:
+            Settings()
+        assert "MYSYMBOLS_WEBHOOKS__SECRET is required when MYSYMBOLS_WEBHOOKS__URLS is set" in (
+            str(raised.value)
+        )
+
+    def test_refuses_a_key_under_32_bytes(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        short = "whsec_" + base64.b64encode(KEY[:31]).decode()
+        monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__URLS", "https://hooks.example.com/ms")
+        monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__SECRET", short)
+        with pytest.raises(ValidationError) as raised:
+            Settings()
+        message = str(raised.value)
+        assert "MYSYMBOLS_WEBHOOKS__SECRET must be a Standard Webhooks secret" in message
+        assert "its key has 31 bytes" in message
+        assert short not in message  # a refused secret is not logged
+
+    @pytest.mark.parametrize(
+        ("secret", "reason"),
+        [
+            ("a-long-passphrase-that-is-not-a-whsec-secret", "does not start with whsec_"),
+            ("whsec_" + base64.urlsafe_b64encode(b"\xff" * 33).decode(), "is not base64"),
+            ("whsec_" + base64.b64encode(KEY).decode() + "===", "is not base64"),
+        ],
+        ids=["no-prefix", "urlsafe-alphabet", "bad-padding"],
+    )
+    def test_refuses_a_malformed_secret(self, secret: str, reason: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            WebhookSettings(urls=["https://hooks.example.com/ms"], secret=secret)  # type: ignore[arg-type]
+        assert reason in str(raised.value)
+        assert secret not in str(raised.value)
+
+    def test_refuses_a_malformed_secret_even_without_urls(self) -> None:
+        with pytest.raises(ValidationError, match="MYSYMBOLS_WEBHOOKS__SECRET"):
+            WebhookSettings(secret="whsec_c2hvcnQ=")  # type: ignore[arg-type]
+
+    def test_accepts_a_whsec_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv(
+            "MYSYMBOLS_WEBHOOKS__URLS", "https://a.example.com,https://b.example.com"
+        )
+        monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__SECRET", SECRET)
+        settings = Settings()
+        assert settings.webhooks.urls == ["https://a.example.com", "https://b.example.com"]
+        assert webhook_key(settings.webhooks.secret.get_secret_value()) == KEY
+        assert SECRET not in repr(settings)
+
+    @pytest.mark.parametrize("secret", [SECRET, SECRET.rstrip("=")], ids=["padded", "unpadded"])
+    def test_key_is_the_one_the_library_signs_with(self, secret: str) -> None:
+        at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        digest = hmac.new(webhook_key(secret), b"msg_1_1.1767323045.{}", hashlib.sha256).digest()
+        signed = Webhook(secret).sign("msg_1_1", at, "{}")
+        assert signed == "v1," + base64.b64encode(digest).decode()
+
+    def test_uvicorn_target_refuses_to_start(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import app.main as main
+
+        monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__URLS", "https://hooks.example.com/ms")
+        monkeypatch.delitem(main.__dict__, "app", raising=False)
+        with pytest.raises(ValidationError, match="MYSYMBOLS_WEBHOOKS__SECRET is required"):
+            _ = main.app
 
 
 class TestRoles:

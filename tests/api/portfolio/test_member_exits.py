@@ -7,6 +7,7 @@ decision the job took."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,7 @@ from tests.kucoin_sim.app import KucoinSimulator
 REFRESH = f"{BASE}/jobs/score_refresh/run"
 GRACE = timedelta(hours=24)  # exit_grace_hours' default
 HOUR_MS = 3_600_000
+EXIT_SECRET = "whsec_" + base64.b64encode(b"exit-webhook-secret-for-32-bytes").decode()
 
 
 async def refresh(api: httpx.AsyncClient) -> dict[str, Any]:
@@ -220,7 +222,7 @@ async def delivered(session: AsyncSession, event_id: int) -> dict[str, Any]:
 
     try:
         async with aiohttp.ClientSession() as http:
-            settings = WebhookSettings(urls=[url], secret="exit-secret")
+            settings = WebhookSettings(urls=[url], secret=EXIT_SECRET)
             dispatcher = WebhookDispatcher(
                 settings,
                 joined,
