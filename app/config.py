@@ -68,6 +68,9 @@ class ReadsSettings(BaseModel):
     cache_ttl_s: float = Field(default=1.0, ge=0)
     """Longest a cached read answer is served (its data ages and prices are at most this old;
     any commit drops it at once); 0 switches the response cache off."""
+    cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    """Most bytes of answer bodies the response cache keeps (the least recently used go first
+    beyond it); an answer over 1 MiB is never kept."""
 
 
 class EventsSettings(BaseModel):

@@ -93,7 +93,9 @@ def create_app(settings: Settings) -> FastAPI:
             ticker_stream=stream,
             portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
             response_cache=ResponseCache(
-                settings.reads.cache_ttl_s, single_process=settings.is_sqlite
+                settings.reads.cache_ttl_s,
+                single_process=settings.is_sqlite,
+                max_bytes=settings.reads.cache_max_bytes,
             ),
         )
         app.state.app_state.replays.start()

@@ -15,6 +15,9 @@ Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with i
 When an answer is missing, the first caller computes it and the others wait for it; when it is
 past its time limit, the others are served it until the refresh is kept (no stampede of
 identical computations under load).
+What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' total): the least recently
+used answers go first beyond it, and an answer over `MAX_BODY_BYTES` (a replay report with its
+curves, say) is served and tagged but never kept.
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
 authentication and forgotten at the next commit (a revocation commits).
 """
@@ -25,6 +28,7 @@ import asyncio
 import hashlib
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +43,9 @@ if TYPE_CHECKING:
     from app.state import AppState
 
 CACHE_HEADER = b"x-cache"
-MAX_ENTRIES = 4096  # distinct paths and queries kept; the oldest goes first beyond that
+MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
+MAX_BYTES = 64 * 1024 * 1024  # the kept bodies' total, unless the settings say otherwise
+MAX_BODY_BYTES = 1024 * 1024  # a larger answer is served but not kept
 ROLE_KEY = "cached_read_role"  # request.state: the route's required role (it is cacheable)
 PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authenticated
 
@@ -57,12 +63,14 @@ class Entry:
 class ResponseCache:
     """Cached read answers and known key roles of this replica, valid for one generation."""
 
-    def __init__(self, ttl_s: float, *, single_process: bool) -> None:
+    def __init__(self, ttl_s: float, *, single_process: bool, max_bytes: int = MAX_BYTES) -> None:
         self.ttl_s = ttl_s
         self.single_process = single_process  # SQLite: every write is this process's own
+        self.max_bytes = max_bytes
         self.listening = False
         self.generation = 0
-        self._entries: dict[bytes, Entry] = {}
+        self.bytes = 0  # the kept bodies' total
+        self._entries: OrderedDict[bytes, Entry] = OrderedDict()  # least recently used first
         self._roles: dict[str, Role] = {}  # stored keys' hashes
         self._pending: dict[bytes, asyncio.Future[Entry | None]] = {}
 
@@ -73,6 +81,7 @@ class ResponseCache:
     def invalidate(self) -> None:
         self.generation += 1
         self._entries.clear()
+        self.bytes = 0
         self._roles.clear()
 
     def set_listening(self, listening: bool) -> None:
@@ -85,17 +94,30 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is None:
             return None, False
+        self._entries.move_to_end(key)
         return entry, time.monotonic() - entry.stored_at < self.ttl_s
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def store(self, key: bytes, entry: Entry) -> bool:
-        """Keep `entry` unless a commit came while it was computed; whether it was kept."""
-        if entry.generation != self.generation:
+        """Keep `entry` unless a commit came while it was computed or it is too large to keep;
+        whether it was kept. The least recently used answers make room for it."""
+        size = len(entry.body)
+        if entry.generation != self.generation or size > min(MAX_BODY_BYTES, self.max_bytes):
             return False
-        self._entries.pop(key, None)
+        self._drop(key)
         self._entries[key] = entry
-        while len(self._entries) > MAX_ENTRIES:  # queries are the callers' to vary: bounded
-            del self._entries[next(iter(self._entries))]
+        self.bytes += size
+        # Queries are the callers' to vary, answers can be large: bounded in number and bytes.
+        while len(self._entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
+            self._drop(next(iter(self._entries)))
         return True
+
+    def _drop(self, key: bytes) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.bytes -= len(entry.body)
 
     def refreshing(self, key: bytes) -> asyncio.Future[Entry | None] | None:
         """The answer being computed for `key` (by the first caller that missed), if any."""

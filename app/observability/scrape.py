@@ -1,10 +1,10 @@
 """`GET /metrics` as Prometheus text: the counted families, the process's memory and CPU, and
 gauges read from the service's state at scrape time.
 
-State gauges (breaker, connection pool) cost nothing; the database ones (portfolio members and
-weight sum, market-data age) take two small queries under a short deadline, and when the
-database does not answer in time they are left out and `mysymbols_metrics_database_up` is 0:
-a scrape never waits on, or fails with, the database.
+State gauges (breaker, response cache, connection pool) cost nothing; the database ones
+(portfolio members and weight sum, market-data age) take two small queries under a short
+deadline, and when the database does not answer in time they are left out and
+`mysymbols_metrics_database_up` is 0: a scrape never waits on, or fails with, the database.
 
 Several worker processes: set `PROMETHEUS_MULTIPROC_DIR` to an empty directory, the same for all
 of them, before they start; any worker then answers for all (prometheus_client's multiprocess
@@ -87,6 +87,16 @@ def _state_gauges(state: AppState) -> Iterator[Metric]:
         "mysymbols_kucoin_breaker_opened", "Times the KuCoin breaker opened since the start.",
         value=breaker.times_opened,
     )  # fmt: skip
+    cache = state.response_cache
+    if cache is not None:
+        yield GaugeMetricFamily(
+            "mysymbols_response_cache_bytes", "Bytes of answer bodies the response cache keeps.",
+            value=cache.bytes,
+        )  # fmt: skip
+        yield GaugeMetricFamily(
+            "mysymbols_response_cache_entries", "Answers the response cache keeps.",
+            value=len(cache),
+        )  # fmt: skip
     pool = state.engine.pool
     if isinstance(pool, QueuePool):
         yield GaugeMetricFamily(

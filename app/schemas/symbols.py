@@ -6,7 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.ticks import on_tick
 
 _SYMBOL_EXAMPLE: dict[str, Any] = {
     "symbol": "BTCUSDT",
@@ -21,7 +23,7 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
     "tick_size": "0.1",
     "multiplier": "0.001",
     "max_leverage": 125,
-    "mark_price": 110205.37,
+    "mark_price": 110205.4,
     "turnover_24h": 635383419.43,
     "open_interest_lots": 5940782.0,
     "funding_rate": 0.000051,
@@ -54,7 +56,10 @@ class SymbolRead(BaseModel):
     tick_size: Decimal
     multiplier: Decimal = Field(description="Base coins per lot (1 USD per lot for inverse).")
     max_leverage: int
-    mark_price: float | None
+    mark_price: float | None = Field(
+        description="The last synced mark price, on the contract's tick (KuCoin computes it on "
+        "the index's finer step)."
+    )
     turnover_24h: float | None = Field(description="24 h turnover in the quote currency.")
     open_interest_lots: float | None
     funding_rate: float | None = Field(description="Current funding rate per interval.")
@@ -66,6 +71,12 @@ class SymbolRead(BaseModel):
         description="Seconds since this row's market data was fetched."
     )
     stale: bool
+
+    @model_validator(mode="after")
+    def _mark_on_tick(self) -> SymbolRead:
+        if self.mark_price is not None:
+            self.mark_price = on_tick(self.mark_price, self.tick_size)
+        return self
 
 
 class SymbolPage(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -94,6 +95,21 @@ class TestStateFamilies:
         assert sample(text, "mysymbols_portfolio_weight_sum_percent") in (0.0, 100.0)
         assert sample(text, "mysymbols_kucoin_breaker_state", state="closed") == 1
         assert sample(text, "mysymbols_kucoin_breaker_state", state="open") == 0
+
+    async def test_the_response_cache_bytes_are_exported(
+        self, open_client: httpx.AsyncClient
+    ) -> None:
+        first = await open_client.get(f"{API}/pairlist", headers=READER)
+        assert first.status_code == 200
+        for _ in range(500):  # PostgreSQL: the cache serves once its listener is connected
+            again = await open_client.get(f"{API}/pairlist", headers=READER)
+            if again.headers.get("x-cache") == "hit":
+                break
+            await asyncio.sleep(0.01)
+        assert again.headers.get("x-cache") == "hit"
+        text = await scrape(open_client)
+        assert sample(text, "mysymbols_response_cache_bytes") == len(again.content)
+        assert sample(text, "mysymbols_response_cache_entries") == 1
 
     async def test_a_scrape_answers_without_the_database(
         self, make_settings: Callable[..., Settings]

@@ -44,7 +44,7 @@ MEMBER_FACTS = (
         PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
         Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at, SymbolScore.score,
         _LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at, Symbol.ccxt_symbol,
-        Symbol.status,
+        Symbol.status, Symbol.tick_size,
     )
     .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
     .outerjoin(_LATEST_SCORED_RUN, true())
@@ -107,6 +107,7 @@ class MemberFacts:
     market_data_at: datetime | None
     ccxt_symbol: str | None = None  # as stored at sync (None: synced before it was stored)
     status: str = "Open"  # the contract's status at the last sync ("Delisted": no longer listed)
+    tick_size: Decimal | None = None  # the contract's price step (None: prices left as they are)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,9 @@ class PortfolioRepository:
             run = (await connection.execute(LATEST_SCORED_RUN_ROW)).first()
             return [], *(run if run is not None else (None, None)), {}
         composites = {r[0]: float(r[9]) for r in rows if r[9] is not None}
-        facts = [MemberFacts(*r[:9], ccxt_symbol=r[12], status=r[13]) for r in rows]
+        facts = [
+            MemberFacts(*r[:9], ccxt_symbol=r[12], status=r[13], tick_size=r[14]) for r in rows
+        ]
         return facts, rows[0][10], rows[0][11], composites
 
     async def read_version(self) -> tuple[Any, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,6 +59,15 @@ class SymbolRepository:
             )
         )
         return {r[0]: (r[1], r[2], r[3]) for r in rows.all()}
+
+    async def tick_sizes(self, symbols: Sequence[str]) -> dict[str, Decimal]:
+        """The stored price steps of canonical `symbols` (one never synced is left out)."""
+        if not symbols:
+            return {}
+        rows = await self.session.execute(
+            select(Symbol.symbol, Symbol.tick_size).where(Symbol.symbol.in_(sorted(set(symbols))))
+        )
+        return {r[0]: r[1] for r in rows.all()}
 
     async def active_member_symbol_ids(self) -> set[int]:
         rows = await self.session.scalars(

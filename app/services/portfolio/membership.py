@@ -24,6 +24,7 @@ from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
+from app.ticks import decimal_on_tick
 
 logger = logging.getLogger(__name__)
 
@@ -191,12 +192,13 @@ class MembershipService:
         await self.session.flush()
 
     async def _entry_price(self, row: Symbol) -> Decimal | None:
-        """The live mid when KuCoin answers, else the last synced mark price (never invented)."""
+        """The live mid when KuCoin answers, else the last synced mark price (never invented),
+        on the contract's tick."""
         try:
-            return Decimal(repr((await self.prices.get(row.symbol)).mid))
+            return decimal_on_tick((await self.prices.get(row.symbol)).mid, row.tick_size)
         except ExchangeError as exc:
             logger.warning("entry price of %s from the stored mark (%s)", row.symbol, exc.slug)
-        return None if row.mark_price is None else Decimal(repr(row.mark_price))
+        return None if row.mark_price is None else decimal_on_tick(row.mark_price, row.tick_size)
 
     async def _apply_weights(self, targets: TargetWeights) -> list[MemberRow]:
         rows = await self.portfolio.active()

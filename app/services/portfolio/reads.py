@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
+from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
 from app.policy.replacement import replacement_candidates
 from app.services.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.services.market.prices import PriceCache
 from app.services.portfolio.config import load_portfolio_config
+from app.ticks import decimal_on_tick, on_tick
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,10 @@ class PortfolioReader:
         config = await load_portfolio_config(self.session)
         entry = await self.portfolio.last_entry_at(moment)
         held = [] if entry is None else entry.details["portfolio"]
-        forms = await stored_forms(self.session, [str(m["symbol"]) for m in held])
-        members = [_from_snapshot(m, forms) for m in held]
+        symbols = [str(m["symbol"]) for m in held]
+        forms = await stored_forms(self.session, symbols)
+        ticks = await SymbolRepository(self.session).tick_sizes(symbols)
+        members = [_from_snapshot(m, forms, ticks) for m in held]
         return PortfolioView(
             as_of=moment,
             members=members,
@@ -214,9 +218,12 @@ def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
 
 def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: datetime) -> MemberView:
     price, source, age = _price(m, prices, now)
+    if price is not None:  # a mid, or a mark on the index's finer step: on the contract's tick
+        price = on_tick(price, m.tick_size)
+    entry = None if m.entry_price is None else decimal_on_tick(m.entry_price, m.tick_size)
     performance = None
-    if price is not None and m.entry_price:
-        performance = round((price / float(m.entry_price) - 1.0) * 100.0, 6)
+    if price is not None and entry:
+        performance = round((price / float(entry) - 1.0) * 100.0, 6)
     forms = forms_of(m.symbol, m.kucoin_symbol, m.ccxt_symbol, m.status)
     return MemberView(
         rank=m.rank,
@@ -228,7 +235,7 @@ def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: date
         weight=m.weight,
         composite=facts.composite.get(m.symbol_id),
         included_at=m.included_at,
-        entry_price=m.entry_price,
+        entry_price=entry,
         current_price=price,
         price_source=source,
         performance_pct=performance,
@@ -250,8 +257,13 @@ def _price(
     return m.mark_price, "stored_mark", (now - m.market_data_at).total_seconds()
 
 
-def _from_snapshot(item: dict[str, object], stored: dict[str, SymbolForms]) -> MemberView:
+def _from_snapshot(
+    item: dict[str, object], stored: dict[str, SymbolForms], ticks: dict[str, Decimal]
+) -> MemberView:
     symbol = str(item["symbol"])
+    entry = None  # the snapshot's decimal string; older rows hold a float's, off the tick
+    if item["entry_price"] is not None:
+        entry = decimal_on_tick(Decimal(str(item["entry_price"])), ticks.get(symbol))
     forms = stored.get(symbol) or unsynced_forms(symbol, str(item["kucoin_symbol"]))
     return MemberView(
         rank=int(str(item["rank"])),
@@ -263,7 +275,7 @@ def _from_snapshot(item: dict[str, object], stored: dict[str, SymbolForms]) -> M
         weight=Decimal(str(item["weight"])),
         composite=None,
         included_at=datetime.fromisoformat(str(item["included_at"])),
-        entry_price=None if item["entry_price"] is None else Decimal(str(item["entry_price"])),
+        entry_price=entry,
         current_price=None,
         price_source=None,
         performance_pct=None,

@@ -24,6 +24,7 @@ from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import calculate_dynamic_weights, effective_bounds
+from app.ticks import on_tick
 
 HOURS_PER_YEAR = 24 * 365
 VOLATILITY_HOURS = 168
@@ -150,12 +151,13 @@ async def _stale_inputs(
 
 
 def _price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
+    """The streamed mid when fresh, else the stored mark: on the contract's tick."""
     cached = prices.peek_fresh(symbol.symbol, utcnow())
     if cached is not None:
-        return cached.mid, cached.source
+        return on_tick(cached.mid, symbol.tick_size), cached.source
     if symbol.mark_price is None:
         raise ConflictError(f"no price known for {symbol.symbol}; sync the universe first")
-    return symbol.mark_price, "stored_mark"
+    return on_tick(symbol.mark_price, symbol.tick_size), "stored_mark"
 
 
 def _orders(
@@ -226,9 +228,11 @@ async def size_position(
 
 
 async def _live_price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
-    """The freshest price: stream or REST ticker; the stored mark only when KuCoin fails."""
+    """The freshest price (stream or REST ticker; the stored mark only when KuCoin fails), on
+    the contract's tick."""
     try:
         point = await prices.get(symbol.symbol)
-        return point.mid, point.source if not point.stale else "stale_cache"
+        price = on_tick(point.mid, symbol.tick_size)
+        return price, point.source if not point.stale else "stale_cache"
     except ExchangeError:
         return _price(symbol, prices)

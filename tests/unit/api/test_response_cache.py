@@ -1,6 +1,7 @@
 """The response cache's middleware on a small app (no database): one computation for many
 simultaneous callers, an expired answer served while it is refreshed, 304 on a matching ETag,
-errors and unmarked routes never kept, commits dropping everything."""
+errors and unmarked routes never kept, commits dropping everything, the bounds in number and
+bytes (least recently used out first; a body over 1 MiB served but never kept)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Response
 
 from app.api import response_cache
 from app.api.response_cache import CachedRead, ResponseCache, ResponseCacheMiddleware
@@ -18,7 +19,7 @@ DELAY_S = 0.05
 
 
 def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
-    calls = {"cached": 0, "plain": 0, "failing": 0}
+    calls = {"cached": 0, "plain": 0, "failing": 0, "sized": 0}
     app = FastAPI()
 
     @app.get("/cached", dependencies=[CachedRead])
@@ -36,6 +37,11 @@ def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
     async def failing() -> None:
         calls["failing"] += 1
         raise HTTPException(404)
+
+    @app.get("/sized", dependencies=[CachedRead])
+    async def sized(size: int, fill: str = "x") -> Response:
+        calls["sized"] += 1
+        return Response(fill.encode() * size, media_type="application/octet-stream")
 
     app.add_middleware(ResponseCacheMiddleware)
     keyring = SimpleNamespace(match=lambda _hash: None)
@@ -122,3 +128,58 @@ async def test_the_number_of_answers_kept_is_bounded(
         for n in (2, 3, 4):
             assert (await api.get("/cached", params={"n": n})).headers["x-cache"] == "hit"
         assert "x-cache" not in (await api.get("/cached", params={"n": 0})).headers
+
+
+def kept_bytes(cache: ResponseCache) -> int:
+    return sum(len(entry.body) for entry in cache._entries.values())
+
+
+async def test_the_bytes_kept_stay_within_the_bound() -> None:
+    cache = ResponseCache(60, single_process=True, max_bytes=10_000)
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        for n in range(60):
+            size = 100 + (n * 337) % 2400
+            answer = await api.get("/sized", params={"size": size})
+            assert answer.status_code == 200 and len(answer.content) == size
+            assert cache.bytes == kept_bytes(cache) <= 10_000
+        assert len(cache) >= 4  # the newest answers, as many as fit
+        cache.invalidate()
+        assert cache.bytes == 0 and len(cache) == 0
+    assert calls["sized"] == 60
+
+
+async def test_the_least_recently_used_answer_goes_first() -> None:
+    cache = ResponseCache(60, single_process=True, max_bytes=3000)
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+
+        async def get(fill: str) -> httpx.Response:
+            return await api.get("/sized", params={"size": 1000, "fill": fill})
+
+        for fill in "abc":
+            await get(fill)
+        assert (await get("a")).headers["x-cache"] == "hit"  # now b is the least recently used
+        await get("d")  # room for it: b goes
+        assert cache.bytes == 3000
+        for fill in "acd":
+            assert (await get(fill)).headers["x-cache"] == "hit"
+        recomputed = await get("b")
+        assert "x-cache" not in recomputed.headers and recomputed.content == b"b" * 1000
+    assert calls["sized"] == 5
+
+
+async def test_an_answer_over_one_mebibyte_is_served_but_not_kept() -> None:
+    cache = ResponseCache(60, single_process=True)
+    app, calls = app_with(cache)
+    size = response_cache.MAX_BODY_BYTES + 1
+    async with await client(app) as api:
+        answers = [await api.get("/sized", params={"size": size}) for _ in range(2)]
+        small = [await api.get("/sized", params={"size": 10}) for _ in range(2)]
+    for answer in answers:
+        assert answer.status_code == 200 and answer.content == b"x" * size
+        assert answer.headers["content-length"] == str(size) and "etag" in answer.headers
+        assert "x-cache" not in answer.headers
+    assert small[1].headers["x-cache"] == "hit"
+    assert calls["sized"] == 3  # the large answer computed twice, the small one once
+    assert cache.bytes == 10 and len(cache) == 1
