@@ -21,5 +21,6 @@ ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 # One JSON object per log line (the default off a terminal anyway; said here for the record).
 ENV MYSYMBOLS_LOG_FORMAT=json
 
-# Migrations run on every start (idempotent); then the API.
+# Migrations run on every start (idempotent; replicas take turns under an advisory lock on
+# PostgreSQL, see alembic/env.py); then the API.
 CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]
