@@ -3,9 +3,13 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /srv/mysymbols
 
+# The locked, hashed runtime set first (its own layer: rebuilt only when the lock changes), then
+# the project itself without resolving anything (see README, Dependencies).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install .
+RUN pip install --no-deps .
 
 COPY alembic.ini ./
 COPY alembic ./alembic
