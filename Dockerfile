@@ -3,9 +3,13 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /srv/mysymbols
 
+# The locked, hashed runtime set first (its own layer: rebuilt only when the lock changes), then
+# the project itself without resolving anything (see README, Dependencies).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install .
+RUN pip install --no-deps .
 
 COPY alembic.ini ./
 COPY alembic ./alembic
@@ -21,5 +25,6 @@ ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 # One JSON object per log line (the default off a terminal anyway; said here for the record).
 ENV MYSYMBOLS_LOG_FORMAT=json
 
-# Migrations run on every start (idempotent); then the API.
+# Migrations run on every start (idempotent; replicas take turns under an advisory lock on
+# PostgreSQL, see alembic/env.py); then the API.
 CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]

@@ -6,13 +6,14 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import Connection, pool
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import Connection, pool, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from alembic import context
 from app.config import Settings
 from app.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.db.base import Base
+from app.db.migrations import MIGRATION_LOCK_KEY
 from app.db.types import ExactDecimal, UTCDateTime
 
 config = context.config
@@ -60,12 +61,29 @@ def do_run_migrations(connection: Connection) -> None:
         context.run_migrations()
 
 
+async def advisory(connection: AsyncConnection, function: str) -> None:
+    """Call pg_advisory_lock/unlock on the migration key, in a transaction of its own."""
+    await connection.execute(text(f"SELECT {function}(:key)"), {"key": MIGRATION_LOCK_KEY})
+    await connection.commit()
+
+
 async def run_migrations_online() -> None:
+    """Migrate; on PostgreSQL under the migration lock (SQLite is one embedded process)."""
     engine = create_async_engine(database_url(), poolclass=pool.NullPool)
-    async with engine.connect() as connection:
-        await connection.run_sync(do_run_migrations)
-        await connection.commit()
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            locked = connection.dialect.name == "postgresql"
+            if locked:
+                # Waits while another starter migrates; its transaction then reads the version
+                # that one committed, so it has nothing left to do.
+                await advisory(connection, "pg_advisory_lock")
+            await connection.run_sync(do_run_migrations)
+            await connection.commit()
+            if locked:
+                # On failure the lock goes with the connection (NullPool closes it on exit).
+                await advisory(connection, "pg_advisory_unlock")
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():

@@ -1,52 +1,110 @@
 #!/usr/bin/env bash
 # The three commands of README.md:
-#   scripts/dev.sh serve   create .venv, install, migrate, run uvicorn on the embedded default
-#   scripts/dev.sh test    create .venv, install with dev extras, run the whole test suite
-#   scripts/dev.sh demo    create .venv with dev extras, run the simulator and the service wired
+#   scripts/dev.sh serve   create .venv, install the runtime lock, migrate, run uvicorn on the
+#                          embedded default
+#   scripts/dev.sh test    create .venv, install the dev lock, run the whole test suite
+#   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
-# and, for CI: scripts/dev.sh install   create .venv with dev extras, nothing else
+# for CI: scripts/dev.sh install   create .venv with the dev lock, nothing else
+# and after changing pyproject.toml's dependencies:
+#   scripts/dev.sh lock [uv options]   recompile requirements.lock and requirements-dev.lock
+#                          (keeps every pin that still fits; `--upgrade` or `--upgrade-package X`
+#                          to move pins)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
+LOCK=requirements.lock          # the service's dependencies (the Dockerfile installs this)
+DEV_LOCK=requirements-dev.lock  # those and the dev extras, at the same versions
+STAMP_LINE="# pyproject.toml dependencies sha256:"
 
-ensure_venv() {
-    local extras=$1 stamp="$VENV/.installed${1:+-dev}"
+# A digest of what the locks are compiled from: pyproject.toml's dependency lists.
+deps_digest() {
+    "$PYTHON" - <<'PY'
+import hashlib, json, tomllib
+
+with open("pyproject.toml", "rb") as f:
+    project = tomllib.load(f)["project"]
+inputs = [project["requires-python"], project["dependencies"],
+          project.get("optional-dependencies", {})]
+print(hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest())
+PY
+}
+
+# A dependency added to pyproject.toml (say, on a merged branch) but not to the locks would
+# install nothing and fail at import: refuse early instead.
+check_locks() {
+    local digest lock
+    digest=$(deps_digest)
+    for lock in "$LOCK" "$DEV_LOCK"; do
+        if ! grep -qxF "$STAMP_LINE $digest" "$lock"; then
+            echo "$lock does not match pyproject.toml's dependencies: run scripts/dev.sh lock" >&2
+            exit 1
+        fi
+    done
+}
+
+# Install exactly the locked, hashed set, then the project itself without resolving anything.
+install_lock() {
+    local lock=$1 stamp="$VENV/.installed-$1" digest
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
     fi
-    # Reinstall only when pyproject.toml changed since the last install.
-    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-        "$VENV/bin/python" -m pip install --quiet -e ".$extras"
-        touch "$stamp"
+    # Reinstall only when the lock (or pyproject.toml) changed since the last install from it.
+    digest=$(cat "$lock" pyproject.toml | sha256sum)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        "$VENV/bin/python" -m pip install --quiet --require-hashes -r "$lock"
+        "$VENV/bin/python" -m pip install --quiet --no-deps -e .
+        echo "$digest" >"$stamp"
     fi
+}
+
+ensure_venv() {
+    check_locks
+    install_lock "$1"
+}
+
+# One lock for every platform and Python >= 3.11 (markers where they differ), with hashes.
+compile_lock() {
+    local out=$1
+    shift
+    "$VENV/bin/uv" pip compile pyproject.toml --universal --python-version 3.11 \
+        --generate-hashes --custom-compile-command "scripts/dev.sh lock" --quiet -o "$out" "$@"
+    sed -i "1i $STAMP_LINE $(deps_digest)" "$out"
 }
 
 case "${1:-}" in
     serve)
         shift
-        ensure_venv ""
+        ensure_venv "$LOCK"
         "$VENV/bin/alembic" upgrade head
         export UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN="${UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN:-3}"  # as deployed
         exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" "$@"
         ;;
     test)
         shift
-        ensure_venv "[dev]"
+        ensure_venv "$DEV_LOCK"
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     install)
-        ensure_venv "[dev]"
+        ensure_venv "$DEV_LOCK"
         ;;
     demo)
         shift
-        ensure_venv "[dev]"
+        ensure_venv "$DEV_LOCK"
         exec "$VENV/bin/python" -m scripts.demo "$@"
         ;;
+    lock)
+        shift
+        install_lock "$DEV_LOCK"  # uv at its locked version (the locks may be out of date here)
+        compile_lock "$DEV_LOCK" --extra dev "$@"
+        # The runtime set is the dev set's versions less the dev tools: what CI tests is deployed.
+        compile_lock "$LOCK" --constraint "$DEV_LOCK" "$@"
+        ;;
     *)
-        echo "usage: $0 serve|test|demo|install [extra args]" >&2
+        echo "usage: $0 serve|test|demo|install|lock [extra args]" >&2
         exit 2
         ;;
 esac

@@ -13,7 +13,7 @@ POSTGRES_ENV = "MYSYMBOLS_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
-def _asyncpg_dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -26,7 +26,7 @@ async def create_postgres_database(prefix: str = "mysymbols_test") -> str:
     """Create an empty database on the test server and return its SQLAlchemy URL."""
     server = make_url(given_postgres_url() or DEFAULT_POSTGRES_SERVER)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(_asyncpg_dsn(str(server.set(database="postgres"))))
+    admin = await asyncpg.connect(asyncpg_dsn(str(server.set(database="postgres"))))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -36,7 +36,7 @@ async def create_postgres_database(prefix: str = "mysymbols_test") -> str:
 
 async def drop_postgres_database(url: str) -> None:
     parsed = make_url(url)
-    admin = await asyncpg.connect(_asyncpg_dsn(str(parsed.set(database="postgres"))))
+    admin = await asyncpg.connect(asyncpg_dsn(str(parsed.set(database="postgres"))))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
     finally:

@@ -12,6 +12,13 @@ from alembic import command
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
+# Every replica runs `alembic upgrade head` as it starts. On PostgreSQL, alembic/env.py holds this
+# session-level advisory lock around the run, so concurrent starters migrate one after another: the
+# first migrates, the later ones find the schema at head and do nothing. The key is arbitrary but
+# fixed (ASCII "MySymMig"); advisory locks are scoped to one database, so test databases on the same
+# server never wait for each other.
+MIGRATION_LOCK_KEY = 0x4D7953796D4D6967
+
 
 def alembic_config(database_url: str) -> Config:
     config = Config(str(ALEMBIC_INI))
