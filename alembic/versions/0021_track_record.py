@@ -1,5 +1,6 @@
 """track record: the live book of the service's own decisions and of the baselines, marked
-hourly (`track_record`, `track_record_hour`, `track_record_decision`), and its settings
+hourly (`track_record`, `track_record_hour`, `track_record_decision`), its settings, and an
+index of candles by hour (its hourly read of every symbol)
 
 Revision ID: 0021
 Revises: 0020
@@ -61,6 +62,7 @@ def upgrade() -> None:
         sa.Column("fees", JSON, nullable=False),
         sa.PrimaryKeyConstraint("at", name=op.f("pk_track_record_decision")),
     )
+    op.create_index("ix_candle_granularity_open_time", "candle", ["granularity_min", "open_time"])
     configuration = sa.table(
         "system_configuration",
         sa.column("key", sa.String),
@@ -86,6 +88,7 @@ def downgrade() -> None:
     op.execute(
         f"DELETE FROM system_configuration WHERE key IN ({keys}) AND updated_by = 'migration'"
     )
+    op.drop_index("ix_candle_granularity_open_time", table_name="candle")
     op.drop_table("track_record_decision")
     op.drop_table("track_record_hour")
     op.drop_table("track_record")

@@ -28,14 +28,16 @@ from app.db.models import (
     TrackRecordDecision,
     TrackRecordHour,
 )
+from app.db.repositories.trackrecord import TrackRecordRepository
 from app.exchange.gateway import KucoinGateway
 from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger
 from app.services.portfolio.timeline import portfolio_timeline
-from app.services.replay.db_source import load_db_history
+from app.services.replay.db_source import history_of, load_db_history
 from app.services.replay.importer import HistoryImporter
 from app.services.trackrecord.read import LiveEvidence
 from app.services.trackrecord.update import TrackRecordUpdater
+from app.trackrecord.baselines import LiveUniverse, named_targets
 from examples.follow_timeline import follow, read_candles, read_timeline
 from tests.factories import make_run
 from tests.kucoin_sim.app import KucoinSimulator
@@ -142,6 +144,20 @@ def ledger_equity(
     return {"policy": curves[0], "btc_hold": curves[1]}
 
 
+async def baseline_targets(session: AsyncSession, at: datetime, *, sparse: bool) -> Any:
+    """The named baselines' targets at `at` from the record's sparse history or the full one."""
+    records = TrackRecordRepository(session)
+    lookback = HOUR * (30 * 24 + 1)
+    if sparse:
+        bars = await records.baseline_bars(at - lookback, at - 24 * HOUR, at - HOUR)
+        history = (await history_of(session, bars))[0]
+    else:
+        history = await load_db_history(session, at - lookback, at - HOUR)
+    eligible = await records.eligible_at(at)
+    universe = LiveUniverse.at(history, int(at.timestamp() * 1000), eligible)
+    return named_targets(universe, benchmark="BTCUSDT", top=3, momentum_days=30, first=True)
+
+
 async def stored_equity(session: AsyncSession) -> dict[str, np.ndarray]:
     rows = (await session.execute(
         select(TrackRecordHour.strategy, TrackRecordHour.equity)
@@ -169,6 +185,10 @@ class TestTrackRecord:
             )).all())  # fmt: skip
             history = await load_db_history(session, inception - 40 * 24 * HOUR, end - HOUR)
             timeline = await portfolio_timeline(session, None, end)
+            for row in rows:  # the record's sparse history decides as the full one would
+                assert await baseline_targets(session, row.at, sparse=True) == (
+                    await baseline_targets(session, row.at, sparse=False)
+                )
             document = await LiveEvidence(session).document()
         hours = int((end - inception) / HOUR) + 1
         assert {s: v.size for s, v in equity.items()} == dict.fromkeys(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Double,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -74,6 +75,8 @@ class Candle(Base):
         CheckConstraint("granularity_min > 0", name="granularity_positive"),
         CheckConstraint("high >= low", name="high_not_below_low"),
         CheckConstraint("volume >= 0", name="volume_not_negative"),
+        # Every symbol's candles of one hour or range (the track record, replays' history).
+        Index("ix_candle_granularity_open_time", "granularity_min", "open_time"),
     )
 
     symbol_id: Mapped[int] = mapped_column(

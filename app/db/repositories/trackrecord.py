@@ -136,6 +136,36 @@ class TrackRecordRepository:
             select(func.max(Candle.open_time)).where(Candle.granularity_min == HOURLY)
         )
 
+    async def baseline_bars(
+        self, first_open: datetime, recent_open: datetime, last_open: datetime
+    ) -> list[tuple[int, datetime, float, float, float, float, float]]:
+        """What the baselines read at a decision, as (symbol id, open time, OHLCV): every
+        hourly candle opening in [recent_open, last_open], and each symbol's first one in
+        [first_open, last_open] (its momentum's starting close)."""
+        columns = (Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
+                   Candle.close, Candle.volume)  # fmt: skip
+        recent = select(*columns).where(
+            Candle.granularity_min == HOURLY,
+            Candle.open_time >= recent_open,
+            Candle.open_time <= last_open,
+        )
+        firsts = (
+            select(Candle.symbol_id, func.min(Candle.open_time).label("first"))
+            .where(Candle.granularity_min == HOURLY, Candle.open_time >= first_open,
+                   Candle.open_time <= last_open)
+            .group_by(Candle.symbol_id)
+            .subquery()
+        )  # fmt: skip
+        earliest = select(*columns).join(
+            firsts,
+            (Candle.symbol_id == firsts.c.symbol_id)
+            & (Candle.granularity_min == HOURLY)
+            & (Candle.open_time == firsts.c.first),
+        )
+        rows = [*(await self.session.execute(recent)).all(),
+                *(await self.session.execute(earliest)).all()]  # fmt: skip
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
     async def closes(
         self, first_open: datetime, last_open: datetime, symbols: Sequence[str] | None = None
     ) -> Sequence[tuple[str, datetime, float]]:

@@ -25,7 +25,7 @@ from app.db.repositories.trackrecord import TrackRecordRepository
 from app.db.types import utcnow
 from app.portfolio.timeline import held
 from app.replay.config import ReplayParams, policy_hash
-from app.services.replay.db_source import NoStoredHistory, load_db_history
+from app.services.replay.db_source import history_of
 from app.services.replay.service import deployment_policy
 from app.services.system.runtime_settings import read_settings
 from app.trackrecord.baselines import LiveUniverse, Weights, named_targets
@@ -34,6 +34,7 @@ from app.trackrecord.tracker import BOOKS, Decision, TrackState
 HOUR = timedelta(hours=1)
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
 BASELINE = ReplayParams(0, 0, 1)  # the replay's baseline parameters: momentum, random draws
+TURNOVER_HOURS = 24  # top_volume's window (`app.replay.inputs.quote_turnover`)
 
 
 def floor_hour(moment: datetime) -> datetime:
@@ -202,10 +203,12 @@ class TrackRecordUpdater:
         baselines' from the history stored up to that hour."""
         lookback = HOUR * (BASELINE.momentum_days * 24 + 1)
         eligible = await self.records.eligible_at(change.at)
-        try:
-            history = await load_db_history(self.session, change.at - lookback, change.at - HOUR)
-        except NoStoredHistory:
-            history = None
+        # The last day (top_volume's turnover, the last close) and each symbol's first candle
+        # in the momentum window: a sparse history that answers the baselines as the full one.
+        bars = await self.records.baseline_bars(
+            change.at - lookback, change.at - TURNOVER_HOURS * HOUR, change.at - HOUR
+        )
+        history = (await history_of(self.session, bars))[0] if bars else None
         first = not state.books["btc_hold"].trades
         if history is None or not eligible:  # nothing eligible: the baselines hold cash
             named: dict[str, Weights | None] = {name: {} for name in BOOKS[1:]}
