@@ -14,6 +14,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db.failures import (
+    DatabaseUnavailable,
+    is_database_busy,
+    is_database_unavailable,
+    is_unstorable_text,
+)
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -122,45 +129,10 @@ def problem_response(
     )
 
 
-# PostgreSQL: query_canceled (the statement timeout), lock_not_available (the lock timeout),
-# deadlock_detected and serialization_failure: the database is there, and too busy for now.
-BUSY_SQLSTATES = {"57014", "55P03", "40P01", "40001"}
-SQLITE_BUSY = ("database is locked", "database table is locked")
-
-
-# PostgreSQL cannot store a NUL character (text 22021, JSON 22P05) nor a lone UTF-16 surrogate
-# (the driver cannot encode it: 22000): request text holding one is invalid input, not a fault.
-UNSTORABLE_SQLSTATES = {"22021", "22P05"}
-
-
-def is_unstorable_text(exc: BaseException) -> bool:
-    if not isinstance(exc, sa_exc.DBAPIError) or exc.orig is None:
-        return False
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return sqlstate in UNSTORABLE_SQLSTATES or (
-        sqlstate == "22000" and "invalid input for query argument" in str(exc.orig)
-    )
-
-
-def is_database_busy(exc: BaseException) -> bool:
-    """True for a wait the database gave up on (a pooled connection, a lock, a statement that
-    ran past its timeout): it is reachable, and a retry will likely do."""
-    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
-        return True
-    if not isinstance(exc, sa_exc.DBAPIError):
-        return False
-    cause = exc.orig.__cause__ if exc.orig is not None else None
-    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(cause, "sqlstate", None)
-    return sqlstate in BUSY_SQLSTATES or any(text in str(exc.orig) for text in SQLITE_BUSY)
-
-
-def is_database_unavailable(exc: BaseException) -> bool:
-    """True for failures that mean 'the database cannot be reached now', not a bug of ours."""
-    if isinstance(exc, sa_exc.DBAPIError):
-        return exc.connection_invalidated or isinstance(
-            exc, sa_exc.OperationalError | sa_exc.InterfaceError
-        )
-    return isinstance(exc, sa_exc.TimeoutError | ConnectionError | TimeoutError | OSError)
+def problem_summary(problem: Mapping[str, Any], run_id: int) -> str:
+    """A run's problem in one line for the job ledger's `error` and `/status`: its title, type
+    and the run's id (the log has the cause under it); never its free text."""
+    return f"{problem.get('title', 'Run failed')} ({problem.get('type', 'unknown')}), run {run_id}"
 
 
 BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's 400
@@ -284,13 +256,18 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
             headers={"Retry-After": str(retry_after_s)},
         )
 
-    for exc_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError, TimeoutError):
+    # Only the database layer's own failures: an OSError or a TimeoutError raised anywhere else
+    # (a file, an outbound call) is a fault of ours, a 500 with its id in the log.
+    for exc_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, DatabaseUnavailable):
         app.add_exception_handler(exc_class, handle_database_down)  # type: ignore[arg-type]
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """A bug: log it with its traceback, answer a bare 500 that reveals nothing."""
-    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    """A bug: log it with its traceback and the request's id, answer a bare 500 that reveals
+    nothing but that id (`request_id`, to find the log line)."""
+    request_id = getattr(request.state, "request_id", None)
+    logger.error("unhandled error on %s %s (request %s)", request.method, request.url.path,
+                 request_id, exc_info=exc)  # fmt: skip
     return problem_response(
         request,
         500,

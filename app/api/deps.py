@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.api.response_cache import remember_role
 from app.commits import announce_commit
 from app.config import Role
+from app.db.failures import is_database_busy, is_database_unavailable
 from app.errors import AuthenticationError, PermissionDeniedError
 from app.security import ANONYMOUS_READER, Principal, hash_key
 from app.services.alerts.service import AlertService
@@ -183,6 +184,24 @@ async def authorise_reader_lazily(
     return principal
 
 
+async def authorise_reader_optionally(
+    state: AppStateDep, sessions: SessionSourceDep, presented: PresentedKey
+) -> Principal | None:
+    """The caller with the `read` role, or None for one without a key (never a 401 then): for
+    `/status`, whose probes carry no key. A stored key that cannot be checked because the
+    database is down is no key either."""
+    if not presented and not state.settings.auth.open_reads:
+        return None
+    try:
+        return await authenticate(state, presented, Role.READ, sessions.open)
+    except Exception as exc:
+        if is_database_unavailable(exc) or is_database_busy(exc):
+            logger.warning("status: the key is not checked, the database is down")
+            return None
+        raise
+
+
+OptionalReaderDep = Annotated[Principal | None, Depends(authorise_reader_optionally)]
 ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
 LazyReaderDep = Annotated[Principal, Depends(authorise_reader_lazily)]
 TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]

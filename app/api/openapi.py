@@ -16,6 +16,7 @@ from app.schemas.examples import EXAMPLES
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 NO_DATABASE = {"/health"}  # paths (after the prefix) whose answer never touches the database
+OWN_503 = {"/status"}  # paths whose 503 is their own document (not ready), not a problem
 UNAVAILABLE = {
     "description": "The database is unreachable (`database-unavailable`) or too busy to answer "
     "in time (`busy`); retry after `Retry-After` seconds.",
@@ -47,8 +48,9 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             if not any(path.endswith(p) for p in NO_DATABASE):
                 responses.setdefault("503", dict(UNAVAILABLE))
+            own_503 = any(path.endswith(p) for p in OWN_503)
             for status, response in responses.items():
-                if status[0] in "45":
+                if status[0] in "45" and not (own_503 and status == "503"):
                     response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_REF}}
                     if response.get("description") in (None, "", "Validation Error"):
                         response["description"] = HTTPStatus(int(status)).phrase
@@ -79,7 +81,10 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _restore_nulls(value: Any, schema: dict[str, Any], schemas: dict[str, Any]) -> None:
     """Put back the `null` of each required, nullable property an example lost."""
-    while "$ref" in schema:
+    while "$ref" in schema or "anyOf" in schema:  # `X | None`: X's schema
+        if "anyOf" in schema:
+            schema = next((o for o in schema["anyOf"] if o.get("type") != "null"), {})
+            continue
         schema = schemas.get(schema["$ref"].rsplit("/", 1)[1], {})
     if isinstance(value, dict):
         properties = schema.get("properties", {})

@@ -63,16 +63,21 @@ class ApiClient:
         if self._http is not None:
             await self._http.close()
 
-    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET `path`: the JSON body of a 2xx answer, else `ApiProblem`."""
+    async def get(
+        self, path: str, params: Mapping[str, Any] | None = None, accept: tuple[int, ...] = ()
+    ) -> Any:
+        """GET `path`: the JSON body of a 2xx answer (or of a status in `accept`), else
+        `ApiProblem`."""
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
-        return await self._call("GET", path, params=query)
+        return await self._call("GET", path, params=query, accept=accept)
 
     async def put(self, path: str, body: Any) -> Any:
         """PUT `body` as JSON to `path`: the JSON body of a 2xx answer, else `ApiProblem`."""
         return await self._call("PUT", path, json=body)
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _call(
+        self, method: str, path: str, accept: tuple[int, ...] = (), **kwargs: Any
+    ) -> Any:
         assert self._http is not None, "use the client in `async with`"
         url = self.base + path
         try:
@@ -88,7 +93,7 @@ class ApiClient:
             body = json.loads(text) if text else None
         except ValueError:
             body = None
-        if status >= 400:
+        if status >= 400 and not (status in accept and isinstance(body, dict)):
             problem = body if isinstance(body, dict) else {"title": f"HTTP {status}"}
             if not isinstance(body, dict) and text:
                 problem["detail"] = text[:500]

@@ -28,7 +28,7 @@ async def run_read(args: argparse.Namespace) -> int:
     """Fetch and print one read; 0, or 1 when the service is not ready (`status`)."""
     async with ApiClient(args.url, timeout_s=args.timeout) as api:
         if args.command == "status":
-            document = await api.get("/status")
+            document = await api.get("/status", accept=(503,))  # not ready: the same document
         elif args.command == "portfolio":
             document = await api.get("/portfolio", {"as_of": args.as_of})
         else:
@@ -43,12 +43,21 @@ async def run_read(args: argparse.Namespace) -> int:
     else:
         show_rankings(document, api.market_source)
     if args.command == "status":
-        return 0 if document.get("status") == "ready" else 1
+        return 0 if document.get("ready") else 1
     return 0
 
 
 def show_status(doc: dict[str, Any]) -> None:
-    """Readiness as a few lines and the jobs' newest runs as a table."""
+    """Readiness as a few lines and the jobs' newest runs as a table (the checks and the jobs
+    only with a key: without one the service tells `status` and `ready` alone)."""
+    if doc.get("database") is None:
+        summary = table(None, "check", "state")
+        summary.show_header = False
+        summary.add_row("status", doc["status"])
+        summary.add_row("ready", "yes" if doc["ready"] else "no (HTTP 503)")
+        summary.add_row("checks", "need an API key with the read role (MYSYMBOLS_API_KEY)")
+        console().print(summary)
+        return
     db, market = doc["database"], doc["market_data"]
     rows = [
         ("status", f"{doc['status']} (version {doc['version']})"),

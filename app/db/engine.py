@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
+from app.db.failures import install_failure_mapping
 from app.observability.pool import MeteredQueuePool
 from app.observability.slow_queries import log_slow_queries
 
@@ -25,6 +26,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             settings.database_url, connect_args={"timeout": db.statement_timeout_s}
         )
         _make_sqlite_transactional(engine)
+        install_failure_mapping(engine)
         log_slow_queries(engine, db.slow_query_ms)
         return engine
     engine = create_async_engine(
@@ -46,6 +48,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             },
         },
     )
+    install_failure_mapping(engine)
     log_slow_queries(engine, db.slow_query_ms)
     return engine
 

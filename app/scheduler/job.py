@@ -61,17 +61,21 @@ def replica_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def problem_of(exc: BaseException) -> dict[str, Any]:
-    """The RFC 9457 document a run's failure is reported with."""
+def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
+    """The RFC 9457 document a run's failure is reported with. An unexpected exception's text
+    (SQL, parameters, a path, a secret) never goes in it: only the type, a generic title and the
+    run's id, under which the runner logs the exception."""
     if isinstance(exc, AppError):
         retry = exc.headers.get("Retry-After")
         return {
             **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
             "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
         }  # fmt: skip
+    where = f"run {run_id}" if run_id is not None else "the run"
     return {
         "type": PROBLEM_TYPE_PREFIX + "internal-error", "title": "Internal error",
-        "status": 500, "detail": f"{type(exc).__name__}: {exc}",
+        "status": 500, "detail": f"{where} failed on an unexpected error; the service log has "
+        "it under the run's id", **({"run_id": run_id} if run_id is not None else {}),
     }  # fmt: skip
 
 

@@ -29,10 +29,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.commits import announce_commit
+from app.db.failures import is_database_busy
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.types import utcnow
-from app.errors import ConflictError, is_database_busy
+from app.errors import ConflictError, problem_summary
 from app.log import bound
 from app.observability.metrics import observe_job_run
 from app.progress import RunAborted, Tracker, tracking
@@ -218,9 +219,11 @@ class JobRunner:
             logger.warning("jobs: run %d of %s aborted: the service is stopping", run_id, job.name)
             await self._end(run_id, "aborted", started, problem=ABORTED)
             return "aborted"
-        except Exception as exc:
+        except Exception as exc:  # its text (SQL, parameters, ...) goes to the log only
             logger.exception("jobs: run %d of %s failed", run_id, job.name)
-            await self._end(run_id, "failed", started, problem=problem_of(exc))
+            problem = problem_of(exc, run_id)
+            await self._end(run_id, "failed", started, problem=problem,
+                            error=problem_summary(problem, run_id))  # fmt: skip
             return "failed"
 
     async def _attempt(self, job: Job, run_id: int, tracker: Tracker, started: float) -> str:
@@ -254,7 +257,7 @@ class JobRunner:
         problem: dict[str, Any] | None = None,
     ) -> None:  # fmt: skip
         """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
-        detail = error if problem is None else str(problem.get("detail"))
+        detail = error if problem is None or error is not None else str(problem.get("detail"))
         live = self._live.get(run_id)
         if live is not None:
             observe_job_run(live.job, status, _ms(started) / 1000)

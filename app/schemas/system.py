@@ -62,15 +62,18 @@ class KucoinBudgetCheck(BaseModel):
 class JobCheck(BaseModel):
     """The newest run of one background job (any replica)."""
 
-    model_config = ConfigDict(from_attributes=True)
-
     job: str
+    run_id: int = Field(description="The run (`/jobs/runs/{id}`; the log's `run_id`).")
     scheduled_tick: datetime | None  # None: requested over the API
     replica: str
     status: str
     duration_ms: float | None
     result: dict[str, Any]
-    error: str | None
+    error: str | None = Field(
+        description="Why a run did not succeed: its problem's title and type and the run's id; "
+        "the cause itself is only in the service log, under that run id."
+    )
+    problem_type: str | None = None
 
 
 class BootstrapCheck(BaseModel):
@@ -88,6 +91,7 @@ class BootstrapCheck(BaseModel):
 
 READY: dict[str, Any] = {
     "status": "ready",
+    "ready": True,
     "version": "0.1.0",
     "database": {
         "reachable": True,
@@ -107,11 +111,21 @@ READY: dict[str, Any] = {
         "breaker_retry_in_s": None,
         "breaker_times_opened": 0,
     },
-}
+    "jobs": [
+        {
+            "job": "score_refresh", "run_id": 42, "scheduled_tick": "2026-01-05T10:00:00Z",
+            "replica": "mysymbols-7d9f:1", "status": "failed", "duration_ms": 12.5, "result": {},
+            "error": "Internal error (urn:mysymbols:problem:internal-error), run 42",
+            "problem_type": "urn:mysymbols:problem:internal-error",
+        },
+    ],
+}  # fmt: skip
 BOOTSTRAPPING: dict[str, Any] = {
     **READY,
     "status": "bootstrapping",
+    "ready": False,
     "scheduler_enabled": True,
+    "jobs": [],
     "bootstrap": {
         "step": "universe_sync", "step_progress": 0.0, "progress": 0.0, "run_id": 3,
         "problem": {
@@ -121,19 +135,34 @@ BOOTSTRAPPING: dict[str, Any] = {
         },
     },
 }  # fmt: skip
+ANONYMOUS_READY: dict[str, Any] = {"status": "ready", "ready": True}
+ANONYMOUS_NOT_READY: dict[str, Any] = {"status": "degraded", "ready": False}
 
 
 class Status(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [READY, BOOTSTRAPPING]})
+    """Readiness. Without an API key only `status` and `ready`; the rest (the checks) needs a
+    key with the `read` role (or open reads)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ANONYMOUS_READY, READY, BOOTSTRAPPING]}
+    )
 
     status: Literal["ready", "bootstrapping", "degraded"] = Field(
         description="`bootstrapping`: the scheduler is on and no run has scored anything yet "
         "(see `bootstrap`); `degraded`: the database is unreachable or not migrated."
     )
-    version: str
-    database: DatabaseCheck
-    market_data: MarketDataCheck
-    scheduler_enabled: bool = False
-    jobs: list[JobCheck] = []
+    ready: bool = Field(
+        description="Whether this replica should take traffic: the database reachable, its "
+        "migrations at head and the first start finished. `false` answers HTTP 503."
+    )
+    version: str | None = None
+    database: DatabaseCheck | None = None
+    market_data: MarketDataCheck | None = None
+    scheduler_enabled: bool | None = None
+    jobs: list[JobCheck] | None = None
     bootstrap: BootstrapCheck | None = None
     kucoin_budget: KucoinBudgetCheck | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """What anyone may see: `status` and `ready`."""
+        return {"status": self.status, "ready": self.ready}

@@ -137,6 +137,54 @@ class TestUnexpectedErrors:
         assert "secret internal detail" not in response.text
 
 
+class TestOSErrorOutsideTheDatabase:
+    @pytest.fixture
+    async def file_failing_client(
+        self, database_url: str, make_settings: Callable[..., Settings]
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        app: FastAPI = create_app(make_settings(database_url))
+
+        @app.get("/read-a-file")
+        async def read_a_file() -> None:
+            raise FileNotFoundError(2, "No such file", "/srv/secret/report.csv")
+
+        async for client in start_app(app):
+            yield client
+
+    async def test_is_a_500_with_an_id_the_log_has_not_a_database_outage(
+        self, file_failing_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        response = await file_failing_client.get("/read-a-file")
+        body = assert_problem(response, 500, "internal-error")
+        assert "/srv/secret" not in response.text and "retry-after" not in response.headers
+        error_id = body["request_id"]
+        assert error_id == response.headers["x-request-id"]
+        logged = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+        assert len(logged) == 1 and str(error_id) in logged[0].getMessage()
+        assert logged[0].exc_info is not None and logged[0].exc_info[0] is FileNotFoundError
+
+
+class TestTheDatabaseReallyDown:
+    @pytest.fixture
+    async def down_client(
+        self, make_settings: Callable[..., Settings]
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        # Nothing listens on port 9: every connection attempt is refused (an OSError).
+        url = "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"
+        settings = make_settings(url, database={"connect_timeout_s": 0.5})
+        async for client in start_app(create_app(settings)):
+            yield client
+
+    async def test_a_database_read_is_503_database_unavailable(
+        self, down_client: httpx.AsyncClient
+    ) -> None:
+        response = await down_client.get(
+            "/api/symbol-mgmt/api-keys", headers={"X-API-Key": ADMIN_KEY}
+        )
+        assert_problem(response, 503, "database-unavailable")
+        assert response.headers["retry-after"] == "5"
+
+
 class TestRequestId:
     async def test_echoes_a_sane_client_request_id(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/api/symbol-mgmt/health", headers={"X-Request-ID": "abc-123"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -10,7 +10,9 @@ import pytest
 from fastapi import FastAPI
 
 from app import __version__
+from app.config import Settings
 from app.db.migrations import head_revision
+from app.main import create_app
 from tests.conftest import READ_KEY, TRADE_KEY, start_app
 
 API = "/api/symbol-mgmt"
@@ -25,11 +27,31 @@ class TestHealth:
         assert body["version"] == __version__
 
 
+READER = {"X-API-Key": READ_KEY}
+NOWHERE = "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"  # nothing listens there
+
+
 class TestStatus:
+    async def test_anyone_sees_only_status_and_ready(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(f"{API}/status")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ready", "ready": True}
+
+    async def test_a_read_key_sees_the_checks(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(f"{API}/status", headers=READER)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["ready"] is True and body["version"] == __version__
+        assert {"database", "market_data", "jobs", "kucoin_budget", "bootstrap"} <= set(body)
+
+    async def test_an_unknown_key_is_401(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(f"{API}/status", headers={"X-API-Key": "not-a-key-at-all"})
+        assert response.status_code == 401
+
     async def test_reports_database_at_migration_head(
         self, client: httpx.AsyncClient, backend: str
     ) -> None:
-        response = await client.get("/api/symbol-mgmt/status")
+        response = await client.get("/api/symbol-mgmt/status", headers=READER)
         assert response.status_code == 200
         body = response.json()
         assert body["status"] == "ready"
@@ -41,7 +63,7 @@ class TestStatus:
         assert database["migrations_at_head"] is True
 
     async def test_names_the_configured_market_data_source(self, client: httpx.AsyncClient) -> None:
-        body = (await client.get("/api/symbol-mgmt/status")).json()
+        body = (await client.get("/api/symbol-mgmt/status", headers=READER)).json()
         market = body["market_data"]
         assert market["source"] == "http://127.0.0.1:9"
         assert market["kind"] == "custom"
@@ -51,7 +73,7 @@ class TestStatus:
     async def test_names_the_kucoin_budget_this_replica_keeps_to(
         self, client: httpx.AsyncClient, backend: str
     ) -> None:
-        budget = (await client.get("/api/symbol-mgmt/status")).json()["kucoin_budget"]
+        budget = (await client.get(f"{API}/status", headers=READER)).json()["kucoin_budget"]
         assert (budget["quota"], budget["window_s"]) == (2000, 30.0)
         if backend == "sqlite":  # one process: its limiter is the budget
             assert budget["mode"] == "local" and "SQLite" in budget["detail"]
@@ -59,6 +81,32 @@ class TestStatus:
             assert budget["mode"] == "shared" and "PostgreSQL" in budget["detail"]
         assert budget["local_quota"] == 2000 and budget["fallback_reason"] is None
         assert budget["last_scoring_run"] is None
+
+
+class TestStatusWithTheDatabaseDown:
+    @pytest.fixture
+    async def down_client(
+        self, make_settings: Callable[..., Settings]
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        settings = make_settings(NOWHERE, database={"connect_timeout_s": 0.5})
+        async for client in start_app(create_app(settings)):
+            yield client
+
+    async def test_anyone_gets_503_not_ready(self, down_client: httpx.AsyncClient) -> None:
+        response = await down_client.get(f"{API}/status")
+        assert response.status_code == 503
+        assert response.json() == {"status": "degraded", "ready": False}
+        assert response.headers["retry-after"] == "5"
+
+    async def test_a_read_key_gets_503_with_the_database_unreachable(
+        self, down_client: httpx.AsyncClient
+    ) -> None:
+        response = await down_client.get(f"{API}/status", headers=READER)
+        assert response.status_code == 503
+        body = response.json()
+        assert body["ready"] is False and body["status"] == "degraded"
+        assert body["database"]["reachable"] is False
+        assert body["database"]["error"] == "DatabaseUnavailable"
 
 
 class TestMarketDataSource:
@@ -88,14 +136,14 @@ class TestMarketDataSource:
     async def test_the_simulator_is_named_once_it_has_answered(
         self, sim_client: httpx.AsyncClient
     ) -> None:
-        before = await sim_client.get(f"{API}/status")
+        before = await sim_client.get(f"{API}/status", headers=READER)
         assert before.json()["market_data"]["kind"] == "custom"
         synced = await sim_client.post(
             f"{API}/symbols/sync?wait=60", headers={"X-API-Key": TRADE_KEY}
         )
         assert synced.status_code == 200, synced.text
         assert synced.headers["X-Market-Data-Source"] == "simulator"
-        status = await sim_client.get(f"{API}/status")
+        status = await sim_client.get(f"{API}/status", headers=READER)
         assert status.json()["market_data"]["kind"] == "simulator"
         assert status.headers["X-Market-Data-Source"] == "simulator"
         symbols = await sim_client.get(f"{API}/symbols", headers={"X-API-Key": READ_KEY})

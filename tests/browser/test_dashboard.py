@@ -182,7 +182,7 @@ class TestViews:
         page, _ = session
         await show(page, "operations", "#job-runs")
         async with httpx.AsyncClient(base_url=f"{deployment.origin}{API}") as client:
-            status = (await client.get("/status")).json()
+            status = (await client.get("/status", headers={"X-API-Key": READ_KEY})).json()
         kind = status["market_data"]["kind"]
         assert kind != "live"  # the simulator, by URL
         assert await page.get_attribute("#market-source", "data-kind") == kind

@@ -99,8 +99,9 @@ async def key_names(client: httpx.AsyncClient) -> set[str]:
 
 async def assert_everything_works(client: httpx.AsyncClient) -> list[float]:
     """Status, list and create all succeed; returns how long each took."""
-    status, status_s = await timed(client.get(STATUS_URL))
+    status, status_s = await timed(client.get(STATUS_URL, headers=ADMIN))
     assert status.status_code == 200, status.text
+    assert status.json()["ready"] is True
     assert status.json()["database"]["reachable"] is True
     listed, listed_s = await timed(client.get(KEYS_URL, headers=ADMIN))
     assert listed.status_code == 200, listed.text
@@ -115,9 +116,17 @@ async def assert_everything_works(client: httpx.AsyncClient) -> list[float]:
 
 async def assert_outage_answers(client: httpx.AsyncClient) -> tuple[str, list[float]]:
     """During the cut: 503s for DB-backed routes, 200 for /health; returns the refused name."""
-    status, status_s = await timed(client.get(STATUS_URL))
-    assert_database_unavailable(status, status_s)
-    assert status.json()["checks"]["database"]["reachable"] is False
+    status, status_s = await timed(client.get(STATUS_URL, headers=ADMIN))
+    assert status.status_code == 503, status.text  # not ready: the document, not a problem
+    assert status.headers["retry-after"] == str(RETRY_AFTER_S)
+    assert status_s < FAIL_FAST_S, f"the 503 took {status_s:.2f}s"
+    assert status.json()["ready"] is False
+    assert status.json()["database"]["reachable"] is False
+    anonymous, _ = await timed(client.get(STATUS_URL))
+    assert (anonymous.status_code, anonymous.json()) == (
+        503,
+        {"status": "degraded", "ready": False},
+    )
     listed, listed_s = await timed(client.get(KEYS_URL, headers=ADMIN))
     assert_database_unavailable(listed, listed_s)
     name = unique_name("x")

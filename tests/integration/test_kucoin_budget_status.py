@@ -31,7 +31,7 @@ async def check_status(
         ranked = (await api.get(f"{BASE}/scoring/rankings", headers=TRADE)).json()
         run_id = ranked["run_id"]
         detail = (await api.get(f"{BASE}/scoring/runs/{run_id}", headers=TRADE)).json()
-        budget = (await api.get(f"{BASE}/status")).json()["kucoin_budget"]
+        budget = (await api.get(f"{BASE}/status", headers=TRADE)).json()["kucoin_budget"]
     finally:
         await clients.aclose()  # type: ignore[attr-defined]
     assert budget["mode"] == mode

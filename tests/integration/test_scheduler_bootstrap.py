@@ -1,7 +1,7 @@
 """A first start with the scheduler on: on a fresh database the leader syncs and scores at once,
 through the job runner (not at the next aligned tick), `/status` says `bootstrapping` with its
-progress until a run has scored, and a restart finds nothing to catch up. With KuCoin
-unreachable the step ends `degraded`, says why, and is retried until KuCoin answers. On
+progress (503, not ready) until a run has scored, and a restart finds nothing to catch up. With
+KuCoin unreachable the step ends `degraded`, says why, and is retried until KuCoin answers. On
 PostgreSQL and SQLite, against the simulator."""
 
 from __future__ import annotations
@@ -48,9 +48,12 @@ async def until(
     seen: list[dict[str, Any]] = []
     deadline = time.monotonic() + DEADLINE_S
     while True:
-        response = await api.get(f"{BASE}/status")
-        assert response.status_code == 200, response.text
-        seen.append(response.json())
+        response = await api.get(f"{BASE}/status", headers=READ)
+        body = response.json()
+        # Not ready (503) until the first start has finished: ready (200) once it has.
+        assert response.status_code == (200 if body["ready"] else 503), response.text
+        assert body["ready"] is (body["status"] == "ready")
+        seen.append(body)
         if done(seen[-1]):
             return seen
         assert time.monotonic() < deadline, f"still {seen[-1]} after {DEADLINE_S}s"

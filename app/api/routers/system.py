@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
-from app.api.deps import AppStateDep
-from app.errors import DatabaseUnavailableError
+from app.api.deps import AppStateDep, OptionalReaderDep
 from app.schemas.common import problem_responses
-from app.schemas.system import Health, Status
+from app.schemas.system import ANONYMOUS_NOT_READY, Health, Status
 from app.services.factory import status_service
 
 router = APIRouter(tags=["system"])
@@ -21,15 +21,27 @@ async def get_health(state: AppStateDep) -> Health:
 @router.get(
     "/status",
     response_model=Status,
-    summary="Readiness: database, migrations and market-data source",
-    responses=problem_responses(503),
+    summary="Readiness: database, migrations and the first start; the checks with a key",
+    description="`200` with `ready: true` when this replica should take traffic; `503` with "
+    "`ready: false` when the database is unreachable, its migrations are not at head or the "
+    "first start has not finished (a readiness probe needs no key). Without a key the answer "
+    "is `status` and `ready` only; a key with the `read` role (or open reads) adds the checks: "
+    "database, market-data source, jobs, first-start progress, KuCoin budget.",
+    responses={
+        503: {
+            "model": Status,
+            "description": "Not ready: the same document, `ready: false`.",
+            "content": {"application/json": {"example": ANONYMOUS_NOT_READY}},
+        },
+        **problem_responses(401),
+    },
+    # The key is optional here: without one the answer is the short form, never a 401.
+    openapi_extra={"security": [{}]},
 )
-async def get_status(state: AppStateDep) -> Status:
-    status = await status_service(state).readiness()
-    if not status.database.reachable:
-        raise DatabaseUnavailableError(
-            "The database is unreachable; retry shortly.",
-            retry_after_s=state.settings.database.retry_after_s,
-            extra={"checks": status.model_dump(mode="json")},
-        )
-    return status
+async def get_status(state: AppStateDep, reader: OptionalReaderDep) -> JSONResponse:
+    status = await status_service(state).readiness(detailed=reader is not None)
+    body = status.model_dump(mode="json") if reader is not None else status.summary()
+    if status.ready:
+        return JSONResponse(body)
+    retry = str(state.settings.database.retry_after_s)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": retry})

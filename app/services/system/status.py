@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from app import __version__
+from app.db.failures import is_database_unavailable
 from app.db.migrations import head_revision
+from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.system import SystemRepository
 from app.db.types import utcnow
-from app.errors import is_database_unavailable
+from app.errors import problem_summary
 from app.schemas.system import (
     BootstrapCheck,
     DatabaseCheck,
@@ -43,8 +45,9 @@ class StatusService:
         uptime = (utcnow() - self.state.started_at).total_seconds()
         return Health(status="ok", version=__version__, uptime_s=round(uptime, 3))
 
-    async def readiness(self) -> Status:
-        """Check the database (with a deadline) and the age of market data."""
+    async def readiness(self, *, detailed: bool) -> Status:
+        """Ready when the database answers (within a deadline), its migrations are at head and
+        the first start has finished; `detailed` adds the checks, the jobs and the budget."""
         settings = self.state.settings
         backend = "sqlite" if settings.is_sqlite else "postgresql"
         head = head_revision()
@@ -53,8 +56,12 @@ class StatusService:
         try:
             async with asyncio.timeout(settings.database.connect_timeout_s + 1):
                 database, market = await self._probe_database(backend, head, source, kind)
+                reachable = database.reachable and database.migrations_at_head
+                bootstrap = (
+                    await self._bootstrap() if reachable and settings.scheduler.enabled else None
+                )
         except Exception as exc:
-            if not is_database_unavailable(exc):
+            if not isinstance(exc, TimeoutError) and not is_database_unavailable(exc):
                 raise
             logger.warning("readiness: database unreachable (%s)", exc.__class__.__name__)
             database = DatabaseCheck(
@@ -67,19 +74,24 @@ class StatusService:
                 error=exc.__class__.__name__,
             )
             market = self._market(source, kind, None, None, stale=True)
-        ready = database.reachable and database.migrations_at_head
-        jobs = await self._jobs() if ready else []
-        bootstrap = await self._bootstrap() if ready and settings.scheduler.enabled else None
-        budget = self._budget(await self._last_run_spend() if ready else None)
-        return Status(
-            status=("bootstrapping" if bootstrap else "ready") if ready else "degraded",
-            version=__version__,
-            database=database,
-            market_data=market,
-            scheduler_enabled=settings.scheduler.enabled,
-            jobs=jobs,
-            bootstrap=bootstrap,
-            kucoin_budget=budget,
+            bootstrap = None
+        usable = database.reachable and database.migrations_at_head
+        status = Status(
+            status=("bootstrapping" if bootstrap else "ready") if usable else "degraded",
+            ready=usable and bootstrap is None,
+        )
+        if not detailed:
+            return status
+        return status.model_copy(
+            update={
+                "version": __version__,
+                "database": database,
+                "market_data": market,
+                "scheduler_enabled": settings.scheduler.enabled,
+                "jobs": await self._jobs() if usable else [],
+                "bootstrap": bootstrap,
+                "kucoin_budget": self._budget(await self._last_run_spend() if usable else None),
+            }
         )
 
     async def _last_run_spend(self) -> dict[str, Any] | None:
@@ -120,7 +132,7 @@ class StatusService:
 
     async def _jobs(self) -> list[JobCheck]:
         async with self.state.sessionmaker() as session:
-            return [JobCheck.model_validate(run) for run in await JobRepository(session).latest()]
+            return [job_check(run) for run in await JobRepository(session).latest()]
 
     def _market(
         self,
@@ -187,3 +199,23 @@ class StatusService:
                 stale=age is None or age > limit,
             ),
         )
+
+
+def job_check(run: JobRun) -> JobCheck:
+    """A run as `/status` shows it: why it did not succeed by its problem's type and title and
+    its id, never by the stored text (rows written before that rule may hold an exception's)."""
+    problem = run.problem or {}
+    error = None
+    if run.status not in ("running", "succeeded"):
+        error = problem_summary(problem, run.id) if problem else f"Run {run.status}, run {run.id}"
+    return JobCheck(
+        job=run.job,
+        run_id=run.id,
+        scheduled_tick=run.scheduled_tick,
+        replica=run.replica,
+        status=run.status,
+        duration_ms=run.duration_ms,
+        result=run.result,
+        error=error,
+        problem_type=problem.get("type"),
+    )

@@ -105,10 +105,19 @@ def cells(out: str) -> list[list[str]]:
 
 
 class TestStatus:
-    async def test_ready_on_sqlite_with_the_simulator_named(
+    async def test_without_a_key_it_says_ready_and_no_more(
         self, service: Service, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.delenv("MYSYMBOLS_API_KEY")  # /status needs no key
+        monkeypatch.delenv("MYSYMBOLS_API_KEY")  # /status needs no key; its checks do
+        assert await cli("status", "--url", service.url) == 0
+        rows = {row[0]: row[1] for row in cells(capsys.readouterr().out) if len(row) == 2}
+        assert (rows["status"], rows["ready"]) == ("ready", "yes")
+        assert rows["checks"].startswith("need an API key")
+        assert "database" not in rows
+
+    async def test_ready_on_sqlite_with_the_simulator_named(
+        self, service: Service, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         assert await cli("status", "--url", service.url) == 0
         rows = {row[0]: row[1] for row in cells(capsys.readouterr().out) if len(row) == 2}
         assert rows["status"].startswith("ready (version ")

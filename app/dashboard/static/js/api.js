@@ -43,6 +43,15 @@ async function call(method, path, body) {
 }
 
 export const get = (path) => call("GET", path);
+
+/** GET /status with the key (its checks need one): ready (200) or not (503), the same document. */
+export async function readStatus() {
+  const response = await fetch(`${API}/status`, { headers: headers({ Accept: "application/json" }) });
+  if (response.status !== 200 && response.status !== 503) {
+    throw new ApiError(response.status, await problemOf(response));
+  }
+  return response.json();
+}
 export const post = (path, body) => call("POST", path, body);
 
 /** Query string from an object, leaving out empty values. */

@@ -1,7 +1,7 @@
 // The dashboard shell: views by URL fragment, the key dialog, the market-data badge, the live
 // stream that refreshes whatever its events touch.
 
-import { ApiError, get, key } from "./api.js";
+import { ApiError, get, key, readStatus } from "./api.js";
 import { age, h } from "./dom.js";
 import { follow } from "./events.js";
 import * as evidence from "./views/evidence.js";
@@ -101,10 +101,9 @@ function refresh(name) {
 async function refreshStatus() {
   const badge = $("source");
   try {
-    const response = await fetch("/api/symbol-mgmt/status", { headers: { Accept: "application/json" } });
-    const status = await response.json();
-    const market = status.market_data || (status.checks && status.checks.market_data);
-    if (!market) throw new Error(status.detail || `HTTP ${response.status}`);
+    const status = await readStatus();
+    const market = status.market_data;
+    if (!market) throw new Error(status.ready ? "a read key shows it" : status.status);
     badge.dataset.kind = market.kind;
     badge.replaceChildren("Market data: ", h("span", { class: "kind" }, market.kind),
       ` · ${market.stale ? "stale" : "fresh"}, age ${age(market.data_age_s)}`);

@@ -1,16 +1,10 @@
 // Operations: the market-data source (live or not, unmistakably), data age, the breaker, the
 // jobs' last runs, and the alerts, acknowledged with a trade key.
 
-import { ApiError, get, post } from "../api.js";
+import { ApiError, get, post, readStatus } from "../api.js";
 import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
 
 const RUNS = 20;
-
-async function readStatus() {
-  const response = await fetch("/api/symbol-mgmt/status", { headers: { Accept: "application/json" } });
-  const status = await response.json();
-  return status.market_data ? status : { ...status.checks, status: "unavailable" };
-}
 
 function alertsTable(alerts, acknowledge) {
   if (!alerts.length) return h("p", { id: "alerts" }, "No open or acknowledged alerts.");
