@@ -86,7 +86,9 @@ case "${1:-}" in
     test)
         shift
         ensure_venv "$DEV_LOCK"
-        exec "$VENV/bin/python" -m pytest "$@"
+        # Every core, each worker with its own databases; a file's tests stay on one worker
+        # (their module fixtures are shared). `-n 0` runs in this process.
+        exec "$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@"
         ;;
     install)
         ensure_venv "$DEV_LOCK"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,8 +39,10 @@ BOOTSTRAP_KEYS = f"admin:{ADMIN_KEY},trade:{TRADE_KEY},read:{READ_KEY}"
 
 @pytest.fixture(scope="session")
 async def postgres_url() -> AsyncIterator[str]:
-    """CI's throw-away database if it named one, else one created (and dropped) for this run."""
-    given = given_postgres_url()
+    """CI's throw-away database if it named one (for the first worker), else one created (and
+    dropped) for this run: each pytest-xdist worker rolls its tests back in a database of its
+    own, so no two wait on each other's uncommitted rows."""
+    given = given_postgres_url() if os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0" else None
     url = given or await create_postgres_database()
     await asyncio.to_thread(upgrade_to_head, url)
     yield url
