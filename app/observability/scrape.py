@@ -2,9 +2,10 @@
 gauges read from the service's state at scrape time.
 
 State gauges (breaker, response cache, connection pool) cost nothing; the database ones
-(portfolio members and weight sum, market-data age) take two small queries under a short
-deadline, and when the database does not answer in time they are left out and
-`mysymbols_metrics_database_up` is 0: a scrape never waits on, or fails with, the database.
+(portfolio members and weight sum, market-data age, the live track record's returns and age)
+take three small queries under a short deadline, and when the database does not answer in time
+they are left out and `mysymbols_metrics_database_up` is 0: a scrape never waits on, or fails
+with, the database.
 
 Several worker processes: set `PROMETHEUS_MULTIPROC_DIR` to an empty directory, the same for all
 of them, before they start; any worker then answers for all (prometheus_client's multiprocess
@@ -31,6 +32,7 @@ from app import __version__
 from app.db.repositories.system import SystemRepository
 from app.db.types import utcnow
 from app.exchange.breaker import BreakerState
+from app.trackrecord.tracker import STRATEGIES
 
 if TYPE_CHECKING:
     from app.state import AppState
@@ -119,12 +121,16 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
             repository = SystemRepository(connection)
             members, weight_sum = await repository.portfolio_totals()
             last_update = await repository.latest_market_data_at()
+            track_record = await repository.track_record_last(STRATEGIES)
     except Exception as exc:  # a scrape reports what it has, whatever the database does
         logger.debug("metrics: database gauges skipped (%s)", exc.__class__.__name__)
         up.add_metric([], 0)
         return [up]
     up.add_metric([], 1)
-    return [up, *_portfolio(members, weight_sum), *_market_age(last_update)]
+    return [
+        up, *_portfolio(members, weight_sum), *_market_age(last_update),
+        *_track_record(track_record),
+    ]  # fmt: skip
 
 
 def _portfolio(members: int, weight_sum: float) -> Iterator[Metric]:
@@ -143,3 +149,22 @@ def _market_age(last_update: datetime | None) -> Iterator[Metric]:
             "mysymbols_market_data_age_seconds", "Age of the newest stored market data.",
             value=(utcnow() - last_update).total_seconds(),
         )  # fmt: skip
+
+
+def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
+    if last is None:  # the record starts at the first decision: nothing to report before
+        return
+    marked_to, equity = last
+    returns = GaugeMetricFamily(
+        "mysymbols_track_record_return",
+        "The live track record's total return since inception, after costs, by strategy.",
+        labels=["strategy"],
+    )  # fmt: skip
+    for strategy, value in equity.items():
+        returns.add_metric([strategy], value - 1.0)  # every book is 1.0 at inception
+    yield returns
+    yield GaugeMetricFamily(
+        "mysymbols_track_record_age_seconds",
+        "Time since the close of the last hour the live track record marked.",
+        value=(utcnow() - marked_to).total_seconds(),
+    )  # fmt: skip

@@ -7,7 +7,7 @@ import io
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,10 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import __version__
 from app.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.db.models import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.log import ContextFilter, json_formatter
 from app.main import create_app
 from app.scheduler.jobs import UNIVERSE_SYNC
+from app.trackrecord.tracker import STRATEGIES
 from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
+from tests.integration.committed import committed_postgres, committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.prometheus import sample
 
@@ -125,6 +129,74 @@ class TestStateFamilies:
             assert sample(response.text, "mysymbols_metrics_database_up") == 0
             assert sample(response.text, "mysymbols_portfolio_members") is None
             assert sample(response.text, "process_resident_memory_bytes") is not None
+
+
+HOUR = timedelta(hours=1)
+# Each strategy's equity at the three hours marked (1.0 at inception, before any trade).
+EQUITY = {name: (1.0, 1.0 + 0.01 * k, 1.0 + 0.02 * k - 0.015) for k, name in enumerate(STRATEGIES)}
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def committed(request: pytest.FixtureRequest) -> str:
+    """A database of its own: the scrape reads on a connection of its own, so it sees only
+    what was committed."""
+    return str(request.getfixturevalue(f"committed_{request.param}"))
+
+
+async def seed_track_record(
+    url: str, make_settings: Callable[..., Settings], marked_to: datetime
+) -> None:
+    """A record of three hours ending at `marked_to`, one decision at inception, committed."""
+    engine = create_engine(make_settings(url))
+    inception = marked_to - 2 * HOUR
+    try:
+        async with create_sessionmaker(engine)() as session:
+            session.add(TrackRecord(
+                id=1, inception_at=inception, last_hour=marked_to, last_audit_id=1, state={},
+                updated_at=marked_to + timedelta(minutes=3),
+            ))  # fmt: skip
+            session.add_all(
+                TrackRecordHour(strategy=name, at=inception + k * HOUR, equity=value)
+                for name, curve in EQUITY.items()
+                for k, value in enumerate(curve)
+            )
+            session.add(TrackRecordDecision(
+                at=inception, audit_id=1, reason="add", config_hash="c" * 64,
+                weights={"XBTUSDTM": 1.0}, turnover=dict.fromkeys(STRATEGIES, 1.0),
+                fees=dict.fromkeys(STRATEGIES, 6e-4),
+            ))  # fmt: skip
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+class TestTrackRecordFamilies:
+    async def test_are_left_out_before_the_record_starts(self, client: httpx.AsyncClient) -> None:
+        text = await scrape(client)
+        assert sample(text, "mysymbols_metrics_database_up") == 1
+        assert "mysymbols_track_record_return" not in text
+        assert "mysymbols_track_record_age_seconds" not in text
+
+    async def test_give_each_strategys_return_since_inception_and_the_records_age(
+        self, committed: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        marked_to = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
+        await seed_track_record(committed, make_settings, marked_to)
+        settings = make_settings(committed, metrics={"access": "open"})
+        async for client in start_app(create_app(settings)):
+            before = datetime.now(UTC)
+            text = (await client.get("/metrics")).text
+            after = datetime.now(UTC)
+            live = await client.get(f"{API}/evidence/live", headers=READER)
+        assert live.status_code == 200, live.text
+        figures = live.json()["windows"]["since_inception"]["strategies"]
+        for name, curve in EQUITY.items():
+            value = sample(text, "mysymbols_track_record_return", strategy=name)
+            assert value == pytest.approx(curve[-1] - 1.0, abs=1e-12)
+            assert value == pytest.approx(figures[name]["total_return"], abs=1e-9)
+        age = sample(text, "mysymbols_track_record_age_seconds")
+        assert age is not None
+        assert (before - marked_to).total_seconds() <= age <= (after - marked_to).total_seconds()
 
 
 class TestAccess:

@@ -7,15 +7,22 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
+import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import expect
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
+from app.trackrecord.tracker import STRATEGIES
 from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment
 from tests.deployed import API, process, uvicorn, wait_for
 from tests.sim_fixtures import free_port
@@ -44,12 +51,20 @@ def with_key(key: str) -> str:
 
 
 class Console:
-    """Errors the page logged or threw."""
+    """Errors the page logged or threw (the live record's 404 before it starts is an answer:
+    the browser logs it, the page shows that the record has not started)."""
 
     def __init__(self, page: Any) -> None:
         self.errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("console", self.logged)
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+    def logged(self, message: Any) -> None:
+        not_started = "404" in message.text and message.location.get("url", "").endswith(
+            f"{API}/evidence/live"
+        )
+        if message.type == "error" and not not_started:
+            self.errors.append(message.text)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +107,178 @@ async def screenshots(page: Any, view: str, output: Path) -> None:
 
 async def texts(page: Any, selector: str) -> list[str]:
     return [t.strip() for t in await page.locator(selector).all_inner_texts()]
+
+
+LIVE_DAYS = 8
+GAPS = {5, 6, 40}  # hours a held symbol had no candle
+SEGMENTS = ("a" * 64, "b" * 64)
+
+
+def when(moment: datetime) -> str:
+    """As the page writes a moment."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def live_equity(k: int, t: int) -> float:
+    """Strategy `k`'s equity `t` hours after inception (1.0 there)."""
+    return 1.0 + (k - 2) * 4e-4 * t + 0.01 * (math.sin(t / 9 + k) - math.sin(k))
+
+
+async def write_live_record(deployment: Deployment, start: bool) -> None:
+    """Clear the live track record; with `start`, store one of `LIVE_DAYS` days to the last
+    hour: every strategy's hourly equity, three decisions under two configurations, a few gap
+    hours, and a replacement 7 days in (priced from the stored candles)."""
+    engine = create_async_engine(
+        deployment.env["MYSYMBOLS_DATABASE_URL"], connect_args={"timeout": 30}
+    )
+    marked_to = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    inception = marked_to - timedelta(days=LIVE_DAYS)
+    hours = LIVE_DAYS * 24 + 1
+    try:
+        async with AsyncSession(engine) as session:
+            for model in (TrackRecordDecision, TrackRecordHour, TrackRecord):
+                await session.execute(delete(model))
+            if start:
+                newcomer, replaced = deployment.members[0], deployment.members[1]
+                seeded = select(PortfolioHistory.id).where(PortfolioHistory.actor == "browser-test")
+                if not await session.scalar(seeded):  # append-only: the row stays once written
+                    session.add(PortfolioHistory(
+                        occurred_at=inception + timedelta(minutes=30), action="replace",
+                        symbol=newcomer, replaced_symbol=replaced, actor="browser-test",
+                        reason="live record seed", details={},
+                    ))  # fmt: skip
+                session.add(TrackRecord(
+                    id=1, inception_at=inception, last_hour=marked_to, last_audit_id=1,
+                    state={}, updated_at=marked_to + timedelta(minutes=7),
+                ))  # fmt: skip
+                session.add_all(
+                    TrackRecordHour(strategy=name, at=inception + timedelta(hours=t),
+                                    equity=live_equity(k, t), gap=t in GAPS)
+                    for k, name in enumerate(STRATEGIES)
+                    for t in range(hours)
+                )  # fmt: skip
+                session.add_all(
+                    TrackRecordDecision(
+                        at=inception + timedelta(hours=t),
+                        audit_id=1,
+                        reason="test",
+                        config_hash=config,
+                        weights={newcomer: 0.5, replaced: 0.5},
+                        turnover=dict.fromkeys(STRATEGIES, 0.5),
+                        fees=dict.fromkeys(STRATEGIES, 3e-4),
+                    )
+                    for t, config in ((0, SEGMENTS[0]), (72, SEGMENTS[0]), (120, SEGMENTS[1]))
+                )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def live_answer(deployment: Deployment, status: int) -> Any:
+    """`/evidence/live` once it answers `status` (a cached answer lives up to 1 s)."""
+    deadline = time.monotonic() + 10
+    async with api(deployment, READ_KEY) as client:
+        while True:
+            response = await client.get("/evidence/live")
+            if response.status_code == status or time.monotonic() > deadline:
+                assert response.status_code == status, response.text
+                return response.json()
+            await asyncio.sleep(0.2)
+
+
+async def reopen(page: Any, deployment: Deployment, view: str, ready: str) -> None:
+    """The page reloaded on `view` (a view already read is not read again until touched)."""
+    await page.goto(f"{deployment.origin}/dashboard/#{view}")
+    await page.reload()
+    await page.locator(f"#view-{view} {ready}").first.wait_for()
+
+
+@pytest.fixture
+async def live_record(deployment: Deployment) -> Any:
+    """The live track record stored, as `/evidence/live` answers it."""
+    await write_live_record(deployment, start=True)
+    return await live_answer(deployment, 200)
+
+
+@pytest.fixture
+async def no_live_record(deployment: Deployment) -> None:
+    await write_live_record(deployment, start=False)
+    await live_answer(deployment, 404)
+
+
+class TestLiveRecord:
+    async def test_evidence_says_plainly_that_the_record_starts_at_the_first_decision(
+        self, session: tuple[Any, Console], deployment: Deployment, no_live_record: None
+    ) -> None:
+        page, _ = session
+        await reopen(page, deployment, "evidence", "#figures")
+        assert await page.inner_text("#live-since") == "Live track record: not started yet"
+        assert "starts at the portfolio's first decision" in await page.inner_text("#live-none")
+        assert await page.locator("#live-figures, #live-equity").count() == 0
+        assert not await page.locator("#notice").is_visible()  # not an error
+
+    async def test_operations_say_the_record_has_not_started(
+        self, session: tuple[Any, Console], deployment: Deployment, no_live_record: None
+    ) -> None:
+        page, _ = session
+        await reopen(page, deployment, "operations", "#job-runs")
+        assert (await page.inner_text("#track-record")).startswith("Not started.")
+        assert not await page.locator("#notice").is_visible()
+
+    async def test_evidence_shows_the_live_record_apart_from_the_replay(
+        self, session: tuple[Any, Console], deployment: Deployment, live_record: Any
+    ) -> None:
+        page, _ = session
+        await reopen(page, deployment, "evidence", "#live-figures")
+        inception = datetime.fromisoformat(live_record["inception"])
+        assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
+        assert await page.locator("#replay-evidence #live-figures").count() == 0
+        assert await page.locator(".record #figures, .record #replay-equity").count() == 0
+        strategies = list(live_record["windows"]["since_inception"]["strategies"])
+        assert strategies == list(STRATEGIES)
+        rows = page.locator("#live-figures tbody tr")
+        assert await rows.count() == len(strategies)
+        for name in ("policy", "btc_hold"):
+            cells = await texts(page, f"#live-figures tr[data-strategy='{name}'] td")
+            for k, window in enumerate(("since_inception", "last_90d", "last_30d")):
+                figures = live_record["windows"][window]["strategies"][name]
+                total = figures["total_return"] * 100
+                assert cells[2 * k] == f"{'+' if total > 0 else ''}{total:.1f} %"
+                assert cells[2 * k + 1] == f"{figures['sharpe']:.2f}"
+        assert not live_record["windows"]["last_90d"]["complete"]  # 8 days: partial, marked
+        assert "Return 90 d *" in await page.inner_text("#live-figures thead")
+        skill = live_record["windows"]["since_inception"]["against_universe"]
+        alpha = await texts(page, "#live-alpha tr[data-window='since_inception'] td")
+        assert alpha[0] == str(skill["n"]) and alpha[4] == f"{skill['beta']:.2f}"
+        hits = live_record["replacements"]
+        assert hits["n"] == 1 and hits["horizon_days"] == 7
+        low, high = (x * 100 + 0.0 for x in hits["hit_interval"])  # no "-0.0"
+        hit_text = await page.inner_text("#live-hit-rate")
+        assert f"{hits['hit_rate'] * 100:.1f} %" in hit_text
+        assert f"95 % Wilson interval {low:.1f} to {high:.1f} %" in hit_text
+        assert live_record["gap_hours"] == len(GAPS)
+        assert f"Gap hours\n{len(GAPS)}" in await page.inner_text("#view-evidence .record .cards")
+        segments = await texts(page, "#live-segments tbody td:first-child")
+        assert segments == [c[:12] for c in SEGMENTS]
+        drawn = await page.locator("#live-equity path.series").evaluate_all(
+            "paths => paths.map(p => p.dataset.series)"
+        )
+        assert drawn == [s.replace("_", " ") for s in STRATEGIES]
+
+    async def test_operations_show_the_records_last_update_and_its_age(
+        self, session: tuple[Any, Console], deployment: Deployment, live_record: Any
+    ) -> None:
+        page, _ = session
+        await reopen(page, deployment, "operations", "#track-record dl")
+        shown = await page.inner_text("#track-record")
+        marked_to = datetime.fromisoformat(live_record["marked_to"])
+        updated_at = datetime.fromisoformat(live_record["updated_at"])
+        assert f"Marked to\n{when(marked_to)}" in shown
+        assert f"Updated\n{when(updated_at)}" in shown
+        shown_age = re.search(r"Record age\n([\d.]+) (min|h)", shown)
+        assert shown_age, shown
+        seconds = float(shown_age[1]) * (60 if shown_age[2] == "min" else 3600)
+        assert abs(seconds - (datetime.now(UTC) - marked_to).total_seconds()) < 0.06 * 3600
 
 
 class TestViews:
@@ -156,7 +343,7 @@ class TestViews:
         run = await read(deployment, f"/replays/{deployment.replay_id}")
         strategies = list(run["report"]["strategies"])
         assert {"policy", "btc_hold", "equal_weight"} <= set(strategies)
-        first = page.locator("#view-evidence figure").first
+        first = page.locator("#replay-equity figure").first
         drawn = await first.locator("path.series").evaluate_all(
             "paths => paths.map(p => p.dataset.series)"
         )

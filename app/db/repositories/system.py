@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.models import PortfolioMember, ScoringRun, Symbol, SystemConfiguration
+from app.db.models import (
+    PortfolioMember,
+    ScoringRun,
+    Symbol,
+    SystemConfiguration,
+    TrackRecord,
+    TrackRecordHour,
+)
+from app.db.repositories.trackrecord import ROW_ID
 
 
 class SystemRepository:
@@ -37,6 +46,26 @@ class SystemRepository:
             )
         ).one()
         return int(row[0]), float(row[1])
+
+    async def track_record_last(
+        self, strategies: Sequence[str]
+    ) -> tuple[datetime, dict[str, float]] | None:
+        """The track record's last hour marked and each strategy's equity at it (None before
+        the record starts); one lookup by primary key per strategy."""
+        query = (
+            select(TrackRecord.last_hour, TrackRecordHour.strategy, TrackRecordHour.equity)
+            .outerjoin(
+                TrackRecordHour,
+                (TrackRecordHour.at == TrackRecord.last_hour)
+                & TrackRecordHour.strategy.in_(list(strategies)),
+            )
+            .where(TrackRecord.id == ROW_ID)
+        )
+        rows = (await self.connection.execute(query)).all()
+        if not rows:
+            return None
+        equity = {str(s): float(e) for _, s, e in rows if s is not None}
+        return rows[0][0], equity
 
     async def has_symbols(self) -> bool:
         """Whether the universe was ever stored."""

@@ -1,4 +1,5 @@
-// Evidence: the latest replay or walk-forward report: every strategy's equity curve and
+// Evidence: the live track record since the first decision (./live.js), and apart from it the
+// latest replay or walk-forward report: every strategy's equity curve and
 // drawdown, its figures after costs, the selection skill with market beta removed (alpha
 // against the equal-weight universe, IC against residual returns, replacement hit rates) and
 // the information coefficient per component.
@@ -6,6 +7,7 @@
 import { get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
 import { fill, h, label, num, panel, pct, signedCell, stats, table, when } from "../dom.js";
+import { liveSection, readLive } from "./live.js";
 
 const OURS = ["policy", "default"]; // the scoring's books; everything else is a baseline
 let chosen = null;
@@ -133,7 +135,8 @@ function render(body, run, runs, onChoose) {
   const verdict = report.verdict ? h("p", { class: "headline" },
     `Walk-forward verdict: calibrated ${report.verdict.calibrated_beats_every_baseline ? "beats" : "does not beat"} ` +
     `every baseline; the configuration in force ${report.verdict.default_beats_every_baseline ? "beats" : "does not beat"} them.`) : null;
-  fill(body, 
+  fill(body,
+    h("h3", { id: "replay-title" }, "Replay and walk-forward evidence (history)"),
     h("div", { class: "controls" }, h("label", { for: "report-choice" }, "Report"), picker),
     headline(strategies), verdict,
     stats([
@@ -142,7 +145,7 @@ function render(body, run, runs, onChoose) {
       ["Every", run.params.every || "–"], ["Costs", `${run.params.fee_bps ?? "–"} bps fee, ${run.params.slippage_bps ?? 0} bps slippage`],
       ["Funding", data.funding || "–"], ["Config", (report.config_hash || "").slice(0, 12)],
     ]),
-    h("div", { class: "grid2" }, panel("Equity, policy against every baseline", equity),
+    h("div", { class: "grid2", id: "replay-equity" }, panel("Equity, policy against every baseline", equity),
       panel("Drawdown", dd)),
     panel(null, figures),
     selectionPanel(report),
@@ -151,16 +154,19 @@ function render(body, run, runs, onChoose) {
 }
 
 export async function load(body) {
-  const runs = (await get("/replays?limit=50")).filter((r) => r.status === "succeeded");
+  const [all, live] = await Promise.all([get("/replays?limit=50"), readLive()]);
+  const runs = all.filter((r) => r.status === "succeeded");
+  const replay = h("div", { id: "replay-evidence" });
+  fill(body, liveSection(live), replay);
   if (!runs.length) {
-    fill(body, h("p", null, "No replay or walk-forward calibration has finished yet. " +
+    fill(replay, h("p", null, "No replay or walk-forward calibration has finished yet. " +
       "Start one with POST /replays or POST /scoring/evidence/refresh."));
     return;
   }
   if (!chosen || !runs.some((r) => r.id === chosen)) chosen = runs[0].id;
   const show = async (id) => {
     chosen = id;
-    render(body, await get(`/replays/${id}`), runs, show);
+    render(replay, await get(`/replays/${id}`), runs, show);
   };
   await show(chosen);
 }

@@ -1,8 +1,10 @@
 // Operations: the market-data source (live or not, unmistakably), data age, the breaker, the
-// jobs' last runs, and the alerts, acknowledged with a trade key.
+// jobs' last runs, the live track record's last update, and the alerts, acknowledged with a
+// trade key.
 
 import { ApiError, get, post, readStatus } from "../api.js";
 import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
+import { lastUpdate, readLive } from "./live.js";
 
 const RUNS = 20;
 
@@ -21,8 +23,8 @@ function alertsTable(alerts, acknowledge) {
 }
 
 export async function load(body, { askForKey }) {
-  const [status, runs, alerts] = await Promise.all([
-    readStatus(), get(`/jobs/runs?limit=${RUNS}`), get("/alerts?limit=200"),
+  const [status, runs, alerts, record] = await Promise.all([
+    readStatus(), get(`/jobs/runs?limit=${RUNS}`), get("/alerts?limit=200"), readLive(),
   ]);
   const market = status.market_data;
   const message = h("p", { id: "ack-message", role: "status", class: "error" });
@@ -49,7 +51,7 @@ export async function load(body, { askForKey }) {
   const source = h("div", { id: "market-source", class: "source", "data-kind": market.kind },
     "Market data source: ", h("span", { class: "kind" }, market.kind), ` — ${market.source}`);
   const live = alerts.filter((a) => a.status !== "resolved");
-  fill(body, 
+  fill(body,
     source,
     stats([
       ["Data age", age(market.data_age_s)], ["Data", market.stale ? "STALE" : "fresh"],
@@ -61,6 +63,7 @@ export async function load(body, { askForKey }) {
       ["Scheduler", status.scheduler_enabled ? "on" : "off"], ["Version", status.version],
     ]),
     panel(`Alerts (${live.filter((a) => a.status === "open").length} open)`, message, alertsTable(live, acknowledge)),
+    panel("Live track record: last update (the track_record job)", lastUpdate(record)),
     panel("Jobs: last runs", table(null, [{ label: "Run" }, { label: "Job" }, { label: "Status" },
       { label: "Started" }, { label: "Duration", num: true }, { label: "By" }, { label: "Outcome" }],
     runs.map((r) => [`#${r.id}`, label(r.job), h("span", {
