@@ -2,18 +2,31 @@
 context on every record.
 
 Code logs as ever (`logging.getLogger(__name__)`, %-style args); one handler on the root logger
-formats every record, uvicorn's included. The context (request id and route; job, run and tick)
+takes every record, uvicorn's included. The context (request id and route; job, run and tick)
 lives in contextvars set by the request middleware and the job runner, so a record logged
 anywhere below them carries it.
+
+While the service runs (`log_writer()`, in the lifespan) that handler only resolves the message
+and the context, in the caller's thread, and queues the record: a background thread formats
+(the JSON, the time, a traceback) and writes them, a batch per write, off the event loop. Outside
+it (and in a process that never starts it: the CLI, tests without a lifespan) records are
+formatted and written in place, as before. Whatever is queued is written when the last writer
+stops, and at process exit.
 """
 
 from __future__ import annotations
 
+import atexit
+import copy
 import logging
+import os
+import queue
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -24,6 +37,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s%(context)s"
 JSON_FIELDS = ["levelname", "name", "message"]
 JSON_RENAMES = {"levelname": "level", "name": "logger"}
 CONTEXT_FIELDS = ("request_id", "route", "job", "run_id", "tick")
+BATCH_LINES = 256  # written at once at most: a steady stream of records is still written
 
 _context: ContextVar[dict[str, Any] | None] = ContextVar("mysymbols_log_context", default=None)
 
@@ -48,16 +62,150 @@ def context() -> dict[str, Any]:
 
 
 class ContextFilter(logging.Filter):
-    """Copies the context onto each record (JSON: as fields; text: as a ` [k=v …]` suffix)."""
+    """Copies the context onto each record, as attributes (JSON: fields; text: a suffix)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        fields = _context.get() or {}
-        for key, value in fields.items():
-            if value is not None and not hasattr(record, key):
-                setattr(record, key, value)
+        fields = _context.get()
+        if fields:
+            for key, value in fields.items():
+                if value is not None and not hasattr(record, key):
+                    setattr(record, key, value)
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    """`TEXT_FORMAT`, its `%(context)s` the context fields as ` [k=v …]` (built here, in the
+    writer's thread, not where the record was logged)."""
+
+    def format(self, record: logging.LogRecord) -> str:
         shown = [f"{k}={getattr(record, k)}" for k in CONTEXT_FIELDS if hasattr(record, k)]
         record.context = f" [{' '.join(shown)}]" if shown else ""
-        return True
+        return super().format(record)
+
+
+class Handoff(QueueHandler):
+    """The root's handler: while a writer runs, queues each record (its message resolved here)
+    for the writer's thread; else formats and writes it in place through `target`."""
+
+    def __init__(self, target: logging.StreamHandler[Any]) -> None:
+        self.records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        super().__init__(self.records)
+        self.target = target
+        self.writer: Writer | None = None
+        self.users = 0  # lifespans running (tests run several apps at once)
+        self.state = threading.Lock()
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        # The message now: its args may change, or not be safe to read from the writer's
+        # thread, once the call returns. The rest of the formatting is the writer's.
+        record = copy.copy(record)  # other handlers (a test's capture) see the record as made
+        record.msg, record.args = record.getMessage(), None
+        return record
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.writer is None:
+            self.target.handle(record)
+        else:
+            super().emit(record)
+
+    def start(self) -> None:
+        with self.state:
+            self.users += 1
+            if self.writer is None:
+                self.writer = Writer(self.records, self.target)
+                self.writer.start()
+
+    def stop(self, *, every: bool = False) -> None:
+        """One user fewer (`every`: none left); the last writes what is queued and ends the
+        thread, and records are written in place again."""
+        with self.state:
+            self.users = 0 if every else max(0, self.users - 1)
+            writer = self.writer
+            if writer is None or self.users > 0:
+                return
+            self.writer = None  # from here records are written in place
+            writer.stop()  # the thread takes the rest of the queue, then ends
+
+    def forget_writer(self) -> None:
+        """In a forked child: the parent's thread is not there; write in place."""
+        self.writer, self.users, self.state = None, 0, threading.Lock()
+
+
+class Writer(QueueListener):
+    """The thread that formats and writes queued records, joining what is queued in one write
+    (up to `BATCH_LINES`)."""
+
+    def __init__(
+        self, records: queue.SimpleQueue[logging.LogRecord], target: logging.StreamHandler[Any]
+    ) -> None:
+        super().__init__(records, target)
+        self.records = records
+        self.target = target
+        self.lines: list[str] = []
+        self.last: logging.LogRecord | None = None
+
+    def handle(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.target.format(record))
+        except Exception:
+            self.target.handleError(record)
+        self.last = record
+        if len(self.lines) >= BATCH_LINES or self.records.empty():
+            self.write()
+
+    def write(self) -> None:
+        if not self.lines:
+            return
+        text = self.target.terminator.join(self.lines) + self.target.terminator
+        self.lines.clear()
+        self.target.acquire()
+        try:
+            self.target.stream.write(text)
+            self.target.flush()
+        except Exception:
+            if self.last is not None:
+                self.target.handleError(self.last)
+        finally:
+            self.target.release()
+
+    def stop(self) -> None:
+        super().stop()  # handles every record queued before it
+        self.write()
+
+
+def _handoff() -> Handoff | None:
+    return next((h for h in logging.getLogger().handlers if isinstance(h, Handoff)), None)
+
+
+@contextmanager
+def log_writer() -> Iterator[None]:
+    """Records formatted and written by the background writer for the block (the service's
+    lifespan); what is queued is written at its end."""
+    handoff = _handoff()
+    if handoff is None:
+        yield
+        return
+    handoff.start()
+    try:
+        yield
+    finally:
+        handoff.stop()
+
+
+def _stop_writers() -> None:
+    handoff = _handoff()
+    if handoff is not None:
+        handoff.stop(every=True)
+
+
+def _forget_writers() -> None:
+    handoff = _handoff()
+    if handoff is not None:
+        handoff.forget_writer()
+
+
+atexit.register(_stop_writers)  # at exit, what is still queued is written
+os.register_at_fork(after_in_child=_forget_writers)
 
 
 def json_formatter() -> logging.Formatter:
@@ -79,16 +227,20 @@ def resolve_format(configured: LogFormat | None) -> LogFormat:
 
 
 def configure_logging(level: str, log_format: LogFormat | None = None) -> None:
-    """Install (once; again with a new format) the root handler; route uvicorn's loggers to it."""
+    """Install (once; again with a new format) the root handler; route uvicorn's loggers to it.
+    Records are written in place until `log_writer()` starts the background writer."""
     chosen = resolve_format(log_format)
     root = logging.getLogger()
-    handler = next((h for h in root.handlers if getattr(h, "_mysymbols", False)), None)
+    handler = _handoff()
     if handler is None:
-        handler = logging.StreamHandler()
-        handler._mysymbols = True  # type: ignore[attr-defined]
-        handler.addFilter(ContextFilter())
+        handler = Handoff(logging.StreamHandler())
+        handler.addFilter(ContextFilter())  # in the caller's thread: the context is there
         root.addHandler(handler)
-    handler.setFormatter(json_formatter() if chosen == "json" else logging.Formatter(TEXT_FORMAT))
+    formatter = json_formatter() if chosen == "json" else TextFormatter(TEXT_FORMAT)
+    handler.target.setFormatter(formatter)
+    # What no line shows (the JSON leaves them out, the text format names none): not computed
+    # for every record.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error"):  # one format for the whole process
         uvicorn_logger = logging.getLogger(name)

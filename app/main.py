@@ -44,7 +44,7 @@ from app.db.rate_budget import shared_window
 from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
-from app.log import configure_logging
+from app.log import configure_logging, log_writer
 from app.observability.http import RequestMetricsMiddleware
 from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
@@ -73,6 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with log_writer():  # records formatted and written off the event loop while serving
+            async with serve(app):
+                yield
+
+    @asynccontextmanager
+    async def serve(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
         http = create_http_session(settings.kucoin)
         gateway = create_gateway(

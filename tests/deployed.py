@@ -30,12 +30,14 @@ def wait_for(url: str, timeout_s: float = 30.0) -> None:
 
 
 @contextmanager
-def process(args: list[str], env: dict[str, str], cpu: str | None) -> Iterator[None]:
-    """`args` running (pinned to `cpu` when given) for the duration, then stopped."""
+def process(
+    args: list[str], env: dict[str, str], cpu: str | None, log: Path | None = None
+) -> Iterator[None]:
+    """`args` running (pinned to `cpu` when given) for the duration, then stopped; its stderr
+    appended to `log` when given (a pipe nobody reads stops a process that logs much)."""
     command = (["taskset", "-c", cpu] if cpu and shutil.which("taskset") else []) + args
-    proc = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    stderr = subprocess.PIPE if log is None else log.open("a")
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         yield
     finally:
@@ -47,6 +49,8 @@ def process(args: list[str], env: dict[str, str], cpu: str | None) -> Iterator[N
             proc.wait()
         if proc.stderr is not None:
             proc.stderr.close()
+        if log is not None:
+            stderr.close()  # type: ignore[union-attr]
 
 
 def uvicorn(app: str, port: int) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from fastapi import Path, Query
 from pydantic import (
@@ -16,8 +16,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import CoreSchema
+from typing_extensions import TypeAliasType
 
 from app.exchange.symbols import SYMBOL_PATTERN
 
@@ -34,6 +38,46 @@ SymbolText = Annotated[
 SymbolPath = Annotated[
     str, Path(min_length=2, max_length=40, pattern=SYMBOL_PATTERN, description=SYMBOL_HELP)
 ]
+# Free text the database can store (a reason, a signal's source, a filter). PostgreSQL refuses
+# NUL, and a lone UTF-16 surrogate has no UTF-8 form. The pattern names NUL. A surrogate fails
+# it as well: pydantic matches patterns with Rust's regex engine, which reads UTF-8, so such
+# text is refused before the pattern runs (`string_unicode`); and to JSON Schema tools that read
+# UTF-8 (schemathesis's validator, jsonschema_rs) it is no string at all. (A surrogate range in
+# the pattern would be no regex to either engine.)
+STORABLE_PATTERN = r"^[^\x00]*$"
+StorableText = Annotated[str, StringConstraints(pattern=STORABLE_PATTERN)]
+
+
+class _StorableKeys:
+    """An object's keys as JSON Schema bounds them: `propertyNames` (pydantic writes
+    `patternProperties`, which leaves the other names unbounded)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler(core_schema)
+        (values,) = schema.pop("patternProperties").values()
+        return {
+            **schema,
+            "propertyNames": {"pattern": STORABLE_PATTERN},
+            "additionalProperties": values,
+        }
+
+
+# Free JSON (a signal's payload) whose every key and string the database can store (JSONB
+# refuses NUL anywhere in it).
+if TYPE_CHECKING:  # mypy cannot follow the recursion through `Annotated`
+    StorableObject = dict[str, Any]
+else:
+    StorableJson = TypeAliasType(
+        "StorableJson",
+        Union[  # noqa: UP007 (a recursive alias needs the string forward references)
+            Annotated[dict[StorableText, "StorableJson"], _StorableKeys()],
+            list["StorableJson"],
+            StorableText, bool, int, float, None,
+        ],
+    )  # fmt: skip
+    StorableObject = Annotated[dict[StorableText, StorableJson], _StorableKeys()]
 MONEY_LIMIT = 1e15  # USDT: larger amounts are typing errors, and overflow the maths
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import SymbolText
+from app.schemas.common import StorableText, SymbolText
 
 
 class MemberRead(BaseModel):
@@ -86,7 +86,7 @@ class AddSymbol(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     symbol: SymbolText
-    reason: str | None = Field(default=None, max_length=500)
+    reason: StorableText | None = Field(default=None, max_length=500)
 
 
 class RemoveSymbol(AddSymbol):
@@ -98,7 +98,7 @@ class ReplaceSymbol(BaseModel):
 
     old_symbol: SymbolText
     new_symbol: SymbolText
-    reason: str | None = Field(default=None, max_length=500)
+    reason: StorableText | None = Field(default=None, max_length=500)
 
 
 class HistoryRead(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import IsoDateTime, SymbolText, UnitFraction
+from app.schemas.common import IsoDateTime, StorableObject, StorableText, SymbolText, UnitFraction
 
 
 class SignalCreate(BaseModel):
@@ -31,14 +31,14 @@ class SignalCreate(BaseModel):
         },
     )
 
-    source: str = Field(min_length=1, max_length=80)
+    source: StorableText = Field(min_length=1, max_length=80)
     symbol: SymbolText | None = None
-    signal_type: str = Field(min_length=1, max_length=40)
+    signal_type: StorableText = Field(min_length=1, max_length=40)
     direction: Literal["BUY", "SELL", "NEUTRAL"]
     strength: UnitFraction = Field(description="0..1; kept to 4 decimals.")
     confidence: UnitFraction = Field(description="0..1; kept to 4 decimals.")
-    timeframe: str | None = Field(default=None, max_length=20)
-    payload: dict[str, Any] = Field(default_factory=dict)
+    timeframe: StorableText | None = Field(default=None, max_length=20)
+    payload: StorableObject = Field(default_factory=dict)
     expires_at: IsoDateTime | None = None
 
 

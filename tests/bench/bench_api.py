@@ -103,6 +103,10 @@ def main() -> None:
     parser.add_argument(
         "--no-caches", action="store_true", help="both read caches off: every read computed"
     )
+    parser.add_argument(
+        "--access-log", action="store_true",
+        help="log at INFO as JSON (a line per request, to a file), as deployed",
+    )  # fmt: skip
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -117,13 +121,17 @@ def main() -> None:
     env = service_env(database, sim_port, KEY)
     if args.no_caches:
         env |= {"MYSYMBOLS_PORTFOLIO__READ_CACHE": "false", "MYSYMBOLS_READS__CACHE_TTL_S": "0"}
+    log = None
+    if args.access_log:
+        env |= {"MYSYMBOLS_LOG_LEVEL": "INFO", "MYSYMBOLS_LOG_FORMAT": "json"}
+        log = Path(tempfile.mkdtemp(prefix="bench-api-log-")) / "service.log"
     timed = {"duration": args.duration, "connections": args.connections, "headers": HEADERS}
     results: dict[str, Run] = {}
     app = f"http://127.0.0.1:{app_port}"
     try:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-            with process(uvicorn("app.main:app", app_port), env, "0"):
+            with process(uvicorn("app.main:app", app_port), env, "0", log):
                 wait_for(f"{app}{API}/health")
                 member = prepare(app)
                 for name in args.only:
@@ -135,7 +143,7 @@ def main() -> None:
                     "MYSYMBOLS_PORTFOLIO__READ_CACHE": "false",
                     "MYSYMBOLS_READS__CACHE_TTL_S": "0",
                 }
-                with process(uvicorn("app.main:app", app_port), no_cache, "0"):
+                with process(uvicorn("app.main:app", app_port), no_cache, "0", log):
                     wait_for(f"{app}{API}/health")
                     results["portfolio (caches off)"] = best_of(
                         args.rounds,
@@ -152,6 +160,7 @@ def main() -> None:
 
     backend = "SQLite" if args.sqlite else "PostgreSQL"
     caches = ", read caches off" if args.no_caches else ""
+    caches += ", JSON access log" if args.access_log else ""
     print(f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
           f"{args.connections} connections, best of {args.rounds} x {args.duration} s, "
           "server on core 0, wrk on core 1")  # fmt: skip

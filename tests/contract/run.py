@@ -1,17 +1,21 @@
 """schemathesis against the service as deployed: a uvicorn process on a fresh PostgreSQL
 database, KuCoin played by the simulator, a scored universe with members; every check, the
-examples, coverage, fuzzing and stateful phases, a fixed seed, deterministic generation and a
+examples, coverage, fuzzing and stateful phases, deterministic generation and a
 bounded number of examples (the same inputs every run, so a pass is not luck), every operation
 but the endless event stream.
 
-`python -m tests.contract.run --database URL [--examples 25] [--seed 1] [-- extra st options]`
-Exits with schemathesis's own code: non-zero on any failure. `.ci/run` runs it on a database of
-its own (created empty; this migrates it).
+`python -m tests.contract.run --database URL [--examples 25] [--random [--seed N]] [--workers 2]
+[-- extra st options]`
+Exits with schemathesis's own code: non-zero on any failure. `--random` generates from a seed
+instead (`--seed`, else a random one, printed first so a failure can be run again): other inputs
+every run, to find what the fixed ones miss. `.ci/run` runs both, each on a database of its own
+(created empty; this migrates it).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import subprocess
 import sys
 import time
@@ -31,10 +35,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", required=True)
     parser.add_argument("--examples", type=int, default=25)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--random", action="store_true", help="generate from a seed, not fixed")
+    parser.add_argument("--seed", type=int, help="with --random (default: a random one)")
     parser.add_argument("--workers", type=int, default=1)  # one: the same inputs every run
     parser.add_argument("extra", nargs="*", help="more `st run` options (after --)")
     args = parser.parse_args()
+    if args.random:
+        seed = args.seed if args.seed is not None else random.randrange(2**31)
+        generation = ["--seed", str(seed)]
+        again = f"again: --random --seed {seed}"
+        print(f"schemathesis: random generation, seed {seed} ({again})", flush=True)
+    else:  # schemathesis ignores any seed in this mode
+        generation = ["--generation-deterministic"]
 
     upgrade_to_head(args.database)
     sim_port, app_port = free_port(), free_port()
@@ -50,9 +62,9 @@ def main() -> int:
             str(Path(sys.executable).parent / "st"), "--config-file", str(CONFIG),
             "run", f"{base}/openapi.json",
             "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
-            "--max-examples", str(args.examples), "--seed", str(args.seed),
+            "--max-examples", str(args.examples), *generation,
             "--workers", str(args.workers), "--header", f"X-API-Key: {ADMIN_KEY}",
-            "--request-timeout", "30", "--generation-deterministic", "--no-color",
+            "--request-timeout", "30", "--no-color",
             # An event stream never ends: it is checked by tests/integration/test_event_stream.py.
             "--exclude-path", f"{API}/events",
             *args.extra,

@@ -5,13 +5,23 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
 
-from app.log import ContextFilter, bound, configure_logging, json_formatter, resolve_format
+from app.log import (
+    ContextFilter,
+    Handoff,
+    TextFormatter,
+    bound,
+    configure_logging,
+    json_formatter,
+    log_writer,
+    resolve_format,
+)
 
 
 @pytest.fixture
@@ -72,7 +82,7 @@ class TestTextLines:
         record = logging.LogRecord("app.test", logging.INFO, __file__, 1, "hello", None, None)
         with bound(request_id="req-2", route="/x"):
             ContextFilter().filter(record)
-        formatted = logging.Formatter("%(message)s%(context)s").format(record)
+        formatted = TextFormatter("%(message)s%(context)s").format(record)
         assert formatted == "hello [request_id=req-2 route=/x]"
 
 
@@ -94,10 +104,91 @@ class TestFormatChoice:
         try:
             configure_logging("INFO", "text")
             configure_logging("INFO", "json")
-            ours = [h for h in root.handlers if getattr(h, "_mysymbols", False)]
+            ours = [h for h in root.handlers if isinstance(h, Handoff)]
             assert len(ours) == 1
-            assert isinstance(ours[0].formatter, type(json_formatter()))
+            assert isinstance(ours[0].target.formatter, type(json_formatter()))
             assert logging.getLogger("uvicorn.error").propagate is True
             assert logging.getLogger("uvicorn.access").disabled is True
         finally:
             configure_logging("INFO", None)
+
+
+class ThreadNoting(logging.Formatter):
+    """Formats as `message thread-name`: where the formatting ran."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.getMessage()} {threading.current_thread().name}"
+
+
+@pytest.fixture
+def handoff() -> Iterator[tuple[Handoff, io.StringIO]]:
+    """A logger `app.test.handoff` whose only handler is a `Handoff` writing to a string."""
+    stream = io.StringIO()
+    target = logging.StreamHandler(stream)
+    target.setFormatter(ThreadNoting())
+    handler = Handoff(target)
+    handler.addFilter(ContextFilter())
+    logger = logging.getLogger("app.test.handoff")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    try:
+        yield handler, stream
+    finally:
+        handler.stop(every=True)
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+        logger.propagate = True
+
+
+class TestBackgroundWriter:
+    def test_without_a_writer_a_record_is_written_in_place(
+        self, handoff: tuple[Handoff, io.StringIO]
+    ) -> None:
+        _, stream = handoff
+        logging.getLogger("app.test.handoff").info("now")
+        assert stream.getvalue() == f"now {threading.current_thread().name}\n"
+
+    def test_with_a_writer_records_are_formatted_in_its_thread_and_written_by_stop(
+        self, handoff: tuple[Handoff, io.StringIO]
+    ) -> None:
+        handler, stream = handoff
+        handler.start()
+        for n in range(300):  # more than one batch
+            logging.getLogger("app.test.handoff").info("line %d", n)
+        handler.stop()
+        lines = stream.getvalue().splitlines()
+        assert [line.split()[1] for line in lines] == [str(n) for n in range(300)]
+        assert threading.current_thread().name not in {line.split()[2] for line in lines}
+        assert handler.writer is None
+
+    def test_the_message_and_context_are_taken_when_logged(
+        self, handoff: tuple[Handoff, io.StringIO]
+    ) -> None:
+        handler, stream = handoff
+        handler.target.setFormatter(TextFormatter("%(message)s%(context)s"))
+        handler.start()
+        symbols = ["BTCUSDT"]
+        with bound(request_id="req-9"):
+            logging.getLogger("app.test.handoff").info("members %s", symbols)
+        symbols.append("ETHUSDT")  # after the call: not in the line
+        handler.stop()
+        assert stream.getvalue() == "members ['BTCUSDT'] [request_id=req-9]\n"
+
+    def test_the_writer_runs_until_its_last_user_stops(
+        self, handoff: tuple[Handoff, io.StringIO]
+    ) -> None:
+        handler, _ = handoff
+        handler.start()
+        handler.start()  # two apps serving at once
+        handler.stop()
+        assert handler.writer is not None
+        handler.stop()
+        assert handler.writer is None
+
+    def test_a_lifespan_runs_the_roots_writer(self) -> None:
+        configure_logging("INFO", None)
+        [root] = [h for h in logging.getLogger().handlers if isinstance(h, Handoff)]
+        with log_writer():
+            assert root.writer is not None
+        assert root.writer is None

@@ -12,7 +12,13 @@ from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
 from app.config import Role
 from app.errors import PermissionDeniedError
-from app.schemas.common import MONEY_LIMIT, SymbolText, idempotent_responses, problem_responses
+from app.schemas.common import (
+    MONEY_LIMIT,
+    StorableText,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
 from app.schemas.portfolio_ops import (
     CorrelationRead,
     MetricsRead,
@@ -81,7 +87,7 @@ async def rebalance_portfolio(
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: Annotated[
-        str | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
+        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
     ] = None,
 ) -> RebalanceRead:
     if body.force and not principal.role.allows(Role.ADMIN):

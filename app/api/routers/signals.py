@@ -9,7 +9,13 @@ from fastapi import APIRouter, Header, Query, Request, status
 from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
-from app.schemas.common import RowId, SymbolText, idempotent_responses, problem_responses
+from app.schemas.common import (
+    RowId,
+    StorableText,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
@@ -33,7 +39,7 @@ async def create_signal(
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: Annotated[
-        str | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
+        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
     ] = None,
 ) -> SignalRead:
     async def produce() -> tuple[int, bytes]:
@@ -84,7 +90,7 @@ async def processed_signals(
     status_: Annotated[
         Literal["approved", "rejected", "expired"] | None, Query(alias="status")
     ] = None,
-    source: Annotated[str | None, Query(max_length=80)] = None,
+    source: Annotated[StorableText | None, Query(max_length=80)] = None,
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[SignalRead]:

@@ -14,7 +14,7 @@ from app.db.models import JobRun
 from app.db.repositories.symbols import SymbolFilter
 from app.exchange.symbols import listing_ccxt_symbol
 from app.scheduler.jobs import UNIVERSE_SYNC
-from app.schemas.common import Offset, SymbolPath, problem_responses
+from app.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 from app.schemas.jobs import JobRunRead
 from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
 from app.services.market.universe import SymbolView
@@ -44,7 +44,9 @@ def _read(view: SymbolView) -> SymbolRead:
 async def list_symbols(
     _: ReaderDep,
     universe: UniverseDep,
-    status: Annotated[str | None, Query(max_length=20, description="e.g. Open, Delisted")] = None,
+    status: Annotated[
+        StorableText | None, Query(max_length=20, description="e.g. Open, Delisted")
+    ] = None,
     eligible: Annotated[bool | None, Query()] = None,
     quote: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,10}$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
