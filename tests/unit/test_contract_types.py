@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.schemas.common import IsoDateTime, PositiveMoney, SignedMoney, SymbolText, UnitFraction
+from app.schemas.common import (
+    STORABLE_PATTERN,
+    IsoDateTime,
+    PositiveMoney,
+    SignedMoney,
+    StorableObject,
+    StorableText,
+    SymbolText,
+    UnitFraction,
+)
 
 TIME = TypeAdapter(IsoDateTime)
 FRACTION = TypeAdapter(UnitFraction)
@@ -62,3 +72,27 @@ class TestSymbolText:
     def test_other_text_is_refused(self, given: str) -> None:
         with pytest.raises(ValidationError):
             TypeAdapter(SymbolText).validate_python(given)
+
+
+class TestStorableText:
+    """What the schema admits the database stores: NUL is excluded by the pattern (the same in
+    pydantic, Python's re and JSON Schema), a lone surrogate by pydantic's UTF-8 regex engine."""
+
+    @pytest.mark.parametrize("given", ["", "a reason", "ünïcode ✓", "tab\tand\nnewline"])
+    def test_storable_text_is_kept(self, given: str) -> None:
+        assert TypeAdapter(StorableText).validate_python(given) == given
+        assert re.fullmatch(STORABLE_PATTERN, given)
+
+    @pytest.mark.parametrize("given", ["nul\x00inside", "\x00", "lone \ud800 surrogate"])
+    def test_text_the_database_cannot_store_is_refused(self, given: str) -> None:
+        with pytest.raises(ValidationError):
+            TypeAdapter(StorableText).validate_python(given)
+
+    def test_an_objects_keys_and_nested_strings_are_checked(self) -> None:
+        payload = TypeAdapter(StorableObject)
+        assert payload.validate_python({"a": [{"b": "c"}, 1, None]}) == {"a": [{"b": "c"}, 1, None]}
+        for given in ({"k\x00": 1}, {"a": ["\x00"]}, {"a": {"b": "\x00"}}):
+            with pytest.raises(ValidationError):
+                payload.validate_python(given)
+        schema = payload.json_schema()
+        assert schema["propertyNames"]["pattern"] == STORABLE_PATTERN
