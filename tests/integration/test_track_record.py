@@ -148,12 +148,13 @@ async def baseline_targets(session: AsyncSession, at: datetime, *, sparse: bool)
     """The named baselines' targets at `at` from the record's sparse history or the full one."""
     records = TrackRecordRepository(session)
     lookback = HOUR * (30 * 24 + 1)
+    eligible = await records.eligible_at(at)
     if sparse:
-        bars = await records.baseline_bars(at - lookback, at - 24 * HOUR, at - HOUR)
+        symbols = [*eligible, "BTCUSDT"]
+        bars = await records.baseline_bars(symbols, at - lookback, at - 24 * HOUR, at - HOUR)
         history = (await history_of(session, bars))[0]
     else:
         history = await load_db_history(session, at - lookback, at - HOUR)
-    eligible = await records.eligible_at(at)
     universe = LiveUniverse.at(history, int(at.timestamp() * 1000), eligible)
     return named_targets(universe, benchmark="BTCUSDT", top=3, momentum_days=30, first=True)
 

@@ -137,33 +137,44 @@ class TrackRecordRepository:
         )
 
     async def baseline_bars(
-        self, first_open: datetime, recent_open: datetime, last_open: datetime
+        self,
+        symbols: Sequence[str],
+        first_open: datetime,
+        recent_open: datetime,
+        last_open: datetime,
     ) -> list[tuple[int, datetime, float, float, float, float, float]]:
-        """What the baselines read at a decision, as (symbol id, open time, OHLCV): every
-        hourly candle opening in [recent_open, last_open], and each symbol's first one in
-        [first_open, last_open] (its momentum's starting close)."""
+        """What the baselines read of `symbols` at a decision, as (symbol id, open time,
+        OHLCV): every hourly candle opening in [recent_open, last_open], and each symbol's
+        first one in [first_open, last_open] (its momentum's starting close)."""
+        ids = list((await self.session.scalars(
+            select(Symbol.id).where(Symbol.symbol.in_(list(symbols)))
+        )).all())  # fmt: skip
         columns = (Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
                    Candle.close, Candle.volume)  # fmt: skip
+        hourly = (Candle.granularity_min == HOURLY, Candle.symbol_id.in_(ids))
         recent = select(*columns).where(
-            Candle.granularity_min == HOURLY,
-            Candle.open_time >= recent_open,
-            Candle.open_time <= last_open,
+            *hourly, Candle.open_time >= recent_open, Candle.open_time <= last_open
         )
-        firsts = (
-            select(Candle.symbol_id, func.min(Candle.open_time).label("first"))
-            .where(Candle.granularity_min == HOURLY, Candle.open_time >= first_open,
-                   Candle.open_time <= last_open)
-            .group_by(Candle.symbol_id)
-            .subquery()
-        )  # fmt: skip
-        earliest = select(*columns).join(
-            firsts,
-            (Candle.symbol_id == firsts.c.symbol_id)
-            & (Candle.granularity_min == HOURLY)
-            & (Candle.open_time == firsts.c.first),
-        )
+        at_first = select(*columns).where(*hourly, Candle.open_time == first_open)
         rows = [*(await self.session.execute(recent)).all(),
-                *(await self.session.execute(earliest)).all()]  # fmt: skip
+                *(await self.session.execute(at_first)).all()]  # fmt: skip
+        # Listed (or with a hole) after the window opened: their first candle inside it.
+        later = sorted(set(ids) - {r[0] for r in rows if r[1] == first_open})
+        if later:
+            firsts = (
+                select(Candle.symbol_id, func.min(Candle.open_time).label("first"))
+                .where(Candle.granularity_min == HOURLY, Candle.symbol_id.in_(later),
+                       Candle.open_time >= first_open, Candle.open_time <= last_open)
+                .group_by(Candle.symbol_id)
+                .subquery()
+            )  # fmt: skip
+            earliest = select(*columns).join(
+                firsts,
+                (Candle.symbol_id == firsts.c.symbol_id)
+                & (Candle.granularity_min == HOURLY)
+                & (Candle.open_time == firsts.c.first),
+            )
+            rows.extend((await self.session.execute(earliest)).all())
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
     async def closes(

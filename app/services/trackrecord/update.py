@@ -203,10 +203,14 @@ class TrackRecordUpdater:
         baselines' from the history stored up to that hour."""
         lookback = HOUR * (BASELINE.momentum_days * 24 + 1)
         eligible = await self.records.eligible_at(change.at)
-        # The last day (top_volume's turnover, the last close) and each symbol's first candle
-        # in the momentum window: a sparse history that answers the baselines as the full one.
+        # The eligible symbols' last day (top_volume's turnover, the last close) and first
+        # candle in the momentum window: a sparse history that answers the baselines as the
+        # full one (tests/integration/test_track_record.py).
         bars = await self.records.baseline_bars(
-            change.at - lookback, change.at - TURNOVER_HOURS * HOUR, change.at - HOUR
+            [*eligible, benchmark],
+            change.at - lookback,
+            change.at - TURNOVER_HOURS * HOUR,
+            change.at - HOUR,
         )
         history = (await history_of(self.session, bars))[0] if bars else None
         first = not state.books["btc_hold"].trades
