@@ -25,6 +25,11 @@ ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 # One JSON object per log line (the default off a terminal anyway; said here for the record).
 ENV MYSYMBOLS_LOG_FORMAT=json
 
+# Liveness for `docker run` and compose (Kubernetes probes instead, see deploy/k8s): the process
+# answers. Python's urllib, as slim images have no curl; a non-2xx answer raises, exit 1.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/symbol-mgmt/health', timeout=2)"]
+
 # Migrations run on every start (idempotent; replicas take turns under an advisory lock on
 # PostgreSQL, see alembic/env.py); then the API.
 CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]

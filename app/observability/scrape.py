@@ -2,10 +2,10 @@
 gauges read from the service's state at scrape time.
 
 State gauges (breaker, response cache, connection pool) cost nothing; the database ones
-(portfolio members and weight sum, market-data age, the live track record's returns and age)
-take three small queries under a short deadline, and when the database does not answer in time
-they are left out and `mysymbols_metrics_database_up` is 0: a scrape never waits on, or fails
-with, the database.
+(portfolio members, their target, weight sum and untradable ones, market-data age, the live
+track record's returns and age) take five small queries under a short deadline, and when the
+database does not answer in time they are left out and `mysymbols_metrics_database_up` is 0:
+a scrape never waits on, or fails with, the database.
 
 Several worker processes: set `PROMETHEUS_MULTIPROC_DIR` to an empty directory, the same for all
 of them, before they start; any worker then answers for all (prometheus_client's multiprocess
@@ -120,6 +120,8 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
         async with asyncio.timeout(DATABASE_DEADLINE_S), engine.connect() as connection:
             repository = SystemRepository(connection)
             members, weight_sum = await repository.portfolio_totals()
+            untradable = await repository.untradable_members()
+            target = await repository.config_value("max_portfolio_symbols")
             last_update = await repository.latest_market_data_at()
             track_record = await repository.track_record_last(STRATEGIES)
     except Exception as exc:  # a scrape reports what it has, whatever the database does
@@ -128,15 +130,28 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
         return [up]
     up.add_metric([], 1)
     return [
-        up, *_portfolio(members, weight_sum), *_market_age(last_update),
+        up, *_portfolio(members, weight_sum, untradable, target), *_market_age(last_update),
         *_track_record(track_record),
     ]  # fmt: skip
 
 
-def _portfolio(members: int, weight_sum: float) -> Iterator[Metric]:
+def _portfolio(
+    members: int, weight_sum: float, untradable: int, target: object
+) -> Iterator[Metric]:
     yield GaugeMetricFamily(
         "mysymbols_portfolio_members", "Active portfolio members.", value=members
     )
+    if isinstance(target, int | float):  # seeded by the migrations; left out if someone removed it
+        yield GaugeMetricFamily(
+            "mysymbols_portfolio_target_members",
+            "Members the portfolio is meant to hold (the max_portfolio_symbols setting).",
+            value=target,
+        )  # fmt: skip
+    yield GaugeMetricFamily(
+        "mysymbols_portfolio_untradable_members",
+        "Active members whose contract is no longer tradable (not Open, or delisted).",
+        value=untradable,
+    )  # fmt: skip
     yield GaugeMetricFamily(
         "mysymbols_portfolio_weight_sum_percent",
         "Sum of the active members' weights (100 with members, 0 without).", value=weight_sum,

@@ -23,6 +23,7 @@ from app.main import create_app
 from app.scheduler.jobs import UNIVERSE_SYNC
 from app.trackrecord.tracker import STRATEGIES
 from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
+from tests.factories import make_member, make_symbol
 from tests.integration.committed import committed_postgres, committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.prometheus import sample
@@ -99,6 +100,28 @@ class TestStateFamilies:
         assert sample(text, "mysymbols_portfolio_weight_sum_percent") in (0.0, 100.0)
         assert sample(text, "mysymbols_kucoin_breaker_state", state="closed") == 1
         assert sample(text, "mysymbols_kucoin_breaker_state", state="open") == 0
+
+    async def test_count_the_members_against_their_target_and_the_untradable_ones(
+        self, committed: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        engine = create_engine(make_settings(committed))
+        try:
+            async with create_sessionmaker(engine)() as session:
+                await make_member(session, 1, weight=40)
+                await make_member(session, 2, weight=30, symbol=await make_symbol(
+                    session, status="Paused"))  # fmt: skip
+                await make_member(session, 3, weight=30, symbol=await make_symbol(
+                    session, delisted_at=datetime.now(UTC)))  # fmt: skip
+                await session.commit()
+        finally:
+            await engine.dispose()
+        settings = make_settings(committed, metrics={"access": "open"})
+        async for client in start_app(create_app(settings)):
+            text = (await client.get("/metrics")).text
+        assert sample(text, "mysymbols_portfolio_members") == 3
+        assert sample(text, "mysymbols_portfolio_target_members") == 10  # the seeded default
+        assert sample(text, "mysymbols_portfolio_untradable_members") == 2
+        assert sample(text, "mysymbols_portfolio_weight_sum_percent") == 100
 
     async def test_the_response_cache_bytes_are_exported(
         self, open_client: httpx.AsyncClient

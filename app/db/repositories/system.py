@@ -47,6 +47,20 @@ class SystemRepository:
         ).one()
         return int(row[0]), float(row[1])
 
+    async def untradable_members(self) -> int:
+        """Active members whose contract is no longer tradable: not Open, or marked delisted
+        (the `delisting` alert's condition)."""
+        query = (
+            select(func.count())
+            .select_from(PortfolioMember)
+            .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+            .where(
+                PortfolioMember.status == "active",
+                (Symbol.status != "Open") | Symbol.delisted_at.is_not(None),
+            )
+        )
+        return int(await self.connection.scalar(query) or 0)
+
     async def track_record_last(
         self, strategies: Sequence[str]
     ) -> tuple[datetime, dict[str, float]] | None:
