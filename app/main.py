@@ -38,7 +38,7 @@ from app.api.routers import (
 from app.collector import service_heap
 from app.config import Settings
 from app.dashboard import install_dashboard
-from app.db.engine import create_engine, create_sessionmaker
+from app.db.engine import create_engine
 from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.db.rate_budget import shared_window
 from app.errors import install_error_handlers
@@ -70,6 +70,14 @@ CORS_RESPONSE_HEADERS = [
 def create_app(settings: Settings) -> FastAPI:
     """Build the service from explicit settings (tests pass their own)."""
     configure_logging(settings.log_level, settings.log_format)
+    keyring = BootstrapKeyring(settings.api_keys)
+    response_cache = ResponseCache(
+        settings.reads.cache_ttl_s,
+        single_process=settings.is_sqlite,
+        max_bytes=settings.reads.cache_max_bytes,
+        keyring=keyring,
+        open_reads=settings.auth.open_reads,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,18 +99,13 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.app_state = AppState(
             settings=settings,
             engine=engine,
-            sessionmaker=create_sessionmaker(engine),
             http=http,
-            keyring=BootstrapKeyring(settings.api_keys),
+            keyring=keyring,
             gateway=gateway,
             prices=prices,
             ticker_stream=stream,
             portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
-            response_cache=ResponseCache(
-                settings.reads.cache_ttl_s,
-                single_process=settings.is_sqlite,
-                max_bytes=settings.reads.cache_max_bytes,
-            ),
+            response_cache=response_cache,
         )
         app.state.app_state.replays.start()
         app.state.app_state.jobs.start()
@@ -154,7 +157,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(ResponseCacheMiddleware)
+    app.add_middleware(ResponseCacheMiddleware, cache=response_cache)
     app.add_middleware(MarketSourceMiddleware)  # outside the cache: cached answers carry it too
     app.add_middleware(RequestMetricsMiddleware)  # outside the cache: its answers count too
     if settings.cors.origins:  # outermost: preflights and the headers of every answer

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.api.response_cache import ResponseCache
 from app.config import Settings
+from app.db.engine import create_sessionmaker
+from app.db.session_flags import Commit
 from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
@@ -21,15 +23,11 @@ from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.system.events import EventSignal
 
-if TYPE_CHECKING:
-    from app.api.response_cache import ResponseCache
-
 
 @dataclass
 class AppState:
     settings: Settings
     engine: AsyncEngine
-    sessionmaker: async_sessionmaker[AsyncSession]
     http: aiohttp.ClientSession
     keyring: BootstrapKeyring
     gateway: KucoinGateway
@@ -42,11 +40,30 @@ class AppState:
     """Whole read answers of this replica (see `app.api.response_cache`)."""
     events: EventSignal = field(default_factory=EventSignal)
     started_at: datetime = field(default_factory=utcnow)
+    sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
+    """Every session of the app: each commit is followed by `after_commit`."""
     replays: ReplayRunner = field(init=False)
     """Runs the replays requested over the API, in this process."""
-    jobs: JobRunner = field(init=False)
+    jobs: JobRunner[AppState] = field(init=False)
     """Runs the jobs, scheduled or requested over the API, in this process."""
 
     def __post_init__(self) -> None:
+        self.sessionmaker = create_sessionmaker(self.engine, on_commit=self.after_commit)
         self.replays = ReplayRunner(self.sessionmaker)
-        self.jobs = JobRunner(self)
+        self.jobs = JobRunner(
+            self.sessionmaker, context=self, single_process=self.settings.is_sqlite
+        )
+
+    def after_commit(self, commit: Commit) -> None:
+        """Whatever session committed: drop this replica's portfolio read cache if the
+        transaction changed what it shows and its cached read answers if it wrote what they
+        show (read-your-writes, before any notification arrives; SQLite has none), wake its
+        event streams if it wrote events, and start the replay or calibration runs it queued."""
+        if commit.portfolio_changed and self.portfolio_cache is not None:
+            self.portfolio_cache.invalidate()
+        if commit.shows_in_reads and self.response_cache is not None:
+            self.response_cache.invalidate()
+        if commit.events_written:
+            self.events.notify()
+        for run_id in commit.runs_queued:
+            self.replays.launch(run_id)

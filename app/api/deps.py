@@ -12,7 +12,6 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.api.response_cache import remember_role
-from app.commits import announce_commit
 from app.config import Role
 from app.db.failures import is_database_busy, is_database_unavailable
 from app.errors import AuthenticationError, PermissionDeniedError
@@ -68,8 +67,7 @@ async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
     async with state.sessionmaker() as session:
         try:
             yield session
-            await session.commit()
-            announce_commit(state, session)  # read-your-writes before any NOTIFY arrives
+            await session.commit()  # the sessionmaker's hook drops this replica's caches
         except BaseException:
             await rollback_quietly(session)
             raise

@@ -30,17 +30,14 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
 from app.config import Role
-from app.security import hash_key
-
-if TYPE_CHECKING:
-    from app.state import AppState
+from app.security import BootstrapKeyring, hash_key
 
 CACHE_HEADER = b"x-cache"
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
@@ -63,10 +60,20 @@ class Entry:
 class ResponseCache:
     """Cached read answers and known key roles of this replica, valid for one generation."""
 
-    def __init__(self, ttl_s: float, *, single_process: bool, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self,
+        ttl_s: float,
+        *,
+        single_process: bool,
+        max_bytes: int = MAX_BYTES,
+        keyring: BootstrapKeyring | None = None,
+        open_reads: bool = False,
+    ) -> None:
         self.ttl_s = ttl_s
         self.single_process = single_process  # SQLite: every write is this process's own
         self.max_bytes = max_bytes
+        self.keyring = keyring  # the bootstrap keys, matched without the database
+        self.open_reads = open_reads  # a caller without a key may read
         self.listening = False
         self.generation = 0
         self.bytes = 0  # the kept bodies' total
@@ -162,16 +169,16 @@ def remember_role(request: Request, role: Role) -> None:
 
 
 class ResponseCacheMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
         self.app = app
+        self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        state: AppState = scope["app"].state.app_state
-        cache = state.response_cache
-        if cache is None or not cache.active:
+        cache = self.cache
+        if not cache.active:
             await self.app(scope, receive, send)
             return
         key = scope["path"].encode() + b"?" + scope["query_string"] + _accept(scope)
@@ -183,7 +190,7 @@ class ResponseCacheMiddleware:
         if (
             entry is not None
             and (fresh or pending is not None)
-            and _may_read(state, cache, presented, entry.role)
+            and _may_read(cache, presented, entry.role)
         ):
             await _send_entry(scope, send, entry)
             return
@@ -319,12 +326,12 @@ def _presented_key(scope: Scope) -> str | None:
     return presented
 
 
-def _may_read(state: AppState, cache: ResponseCache, presented: str | None, required: Role) -> bool:
+def _may_read(cache: ResponseCache, presented: str | None, required: Role) -> bool:
     """A key known to hold `required` (a bootstrap key, or a stored one the routes have
     authenticated this generation), or no key where reads are open; else the route decides."""
     if presented is None:
-        return required is Role.READ and state.settings.auth.open_reads
+        return required is Role.READ and cache.open_reads
     key_hash = hash_key(presented)
-    principal = state.keyring.match(key_hash)
+    principal = None if cache.keyring is None else cache.keyring.match(key_hash)
     role = principal.role if principal is not None else cache.role_of(key_hash)
     return role is not None and role.allows(required)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -11,11 +13,15 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.config import Settings
 from app.db.failures import install_failure_mapping
+from app.db.session_flags import Commit, forget, take_commit
 from app.observability.pool import MeteredQueuePool
 from app.observability.slow_queries import log_slow_queries
+
+logger = logging.getLogger(__name__)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -53,8 +59,37 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_sessionmaker(
+    engine: AsyncEngine, on_commit: Callable[[Commit], None] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `engine`; `on_commit` follows every commit of every one of them, wherever
+    it is made, with what the transaction wrote (see `app.db.session_flags`)."""
+
+    class AppSession(Session):
+        """A class of this sessionmaker's own, so its listeners hear no other sessions."""
+
+    if on_commit is not None:
+        _follow_commits(AppSession, on_commit)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=AppSession
+    )
+
+
+def _follow_commits(session_class: type[Session], on_commit: Callable[[Commit], None]) -> None:
+    @event.listens_for(session_class, "after_commit")
+    def committed(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint released: nothing is committed yet
+            return
+        commit = take_commit(session)
+        try:
+            on_commit(commit)
+        except Exception:  # the commit stands: its caller must not be told it failed
+            logger.exception("after a commit: %s", commit)
+
+    @event.listens_for(session_class, "after_transaction_end")
+    def ended(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:  # after a commit, taken already; after a rollback, void
+            forget(session)
 
 
 def _make_sqlite_transactional(engine: AsyncEngine) -> None:

@@ -1,14 +1,35 @@
-"""Flags a transaction carries to whoever commits it (the request or job boundary)."""
+"""What a transaction records for whoever follows its commit: the tables it wrote, and flags.
+
+The tables are collected as the session writes (the ORM objects it flushes, and the insert,
+update and delete statements it executes); the flags are set by repositories. Both are read
+once, by the sessionmaker's commit hook (see `app.db.engine.create_sessionmaker`), and dropped
+when the transaction rolls back.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
 PORTFOLIO_CHANGED = "portfolio_changed"
+EVENTS_WRITTEN = "events_written"
+RUNS_QUEUED = "runs_queued"
+TABLES = "tables_written"
+UNKNOWN_TABLE = "*"  # a write whose table could not be told: counts as any table
+
+# Migration 0005: the tables the portfolio read shows (PostgreSQL notifies their changes).
+PORTFOLIO_TABLES = frozenset(
+    {"portfolio_member", "portfolio_history", "scoring_run", "system_configuration", "symbol"}
+)
+# Migration 0012: no cached read shows these; writing only them keeps the cached answers.
+UNCACHED_TABLES = frozenset(
+    {"event_outbox", "idempotency_key", "job_run", "webhook_delivery", "exchange_weight"}
+)
+EVENT_TABLE = "event_outbox"
 
 
 def mark_portfolio_changed(session: AsyncSession) -> None:
@@ -16,23 +37,9 @@ def mark_portfolio_changed(session: AsyncSession) -> None:
     session.info[PORTFOLIO_CHANGED] = True
 
 
-def portfolio_changed(session: AsyncSession) -> bool:
-    return bool(session.info.pop(PORTFOLIO_CHANGED, False))
-
-
-EVENTS_WRITTEN = "events_written"
-
-
 def mark_events_written(session: AsyncSession) -> None:
     """This transaction appends to the event outbox; streams wake up on commit."""
     session.info[EVENTS_WRITTEN] = True
-
-
-def events_written(session: AsyncSession) -> bool:
-    return bool(session.info.pop(EVENTS_WRITTEN, False))
-
-
-RUNS_QUEUED = "runs_queued"
 
 
 def mark_run_queued(session: AsyncSession, run_id: int) -> None:
@@ -40,25 +47,65 @@ def mark_run_queued(session: AsyncSession, run_id: int) -> None:
     session.info.setdefault(RUNS_QUEUED, []).append(run_id)
 
 
-def runs_queued(session: AsyncSession) -> list[int]:
-    return list(session.info.pop(RUNS_QUEUED, []))
+@dataclass(frozen=True)
+class Commit:
+    """What one committed transaction wrote."""
+
+    tables: frozenset[str]
+    portfolio_marked: bool = False
+    events_marked: bool = False
+    runs_queued: tuple[int, ...] = ()
+
+    @property
+    def portfolio_changed(self) -> bool:
+        """Whether the portfolio read may show something else now."""
+        return self.portfolio_marked or self._touches(PORTFOLIO_TABLES)
+
+    @property
+    def events_written(self) -> bool:
+        return self.events_marked or self._touches({EVENT_TABLE})
+
+    @property
+    def shows_in_reads(self) -> bool:
+        """Whether a cached read answer may be another now (any write but to UNCACHED_TABLES)."""
+        return bool(self.tables - UNCACHED_TABLES)
+
+    def _touches(self, tables: frozenset[str] | set[str]) -> bool:
+        return UNKNOWN_TABLE in self.tables or not self.tables.isdisjoint(tables)
 
 
-WROTE = "wrote"
+def take_commit(session: Session) -> Commit:
+    """What the transaction just committed recorded; the session starts afresh."""
+    info = session.info
+    return Commit(
+        tables=frozenset(info.pop(TABLES, ())),
+        portfolio_marked=bool(info.pop(PORTFOLIO_CHANGED, False)),
+        events_marked=bool(info.pop(EVENTS_WRITTEN, False)),
+        runs_queued=tuple(info.pop(RUNS_QUEUED, ())),
+    )
+
+
+def forget(session: Session) -> None:
+    """The transaction rolled back: nothing it recorded happened."""
+    for key in (TABLES, PORTFOLIO_CHANGED, EVENTS_WRITTEN, RUNS_QUEUED):
+        session.info.pop(key, None)
+
+
+def _written(session: Session) -> set[str]:
+    tables: set[str] = session.info.setdefault(TABLES, set())
+    return tables
 
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _context: Any) -> None:
-    session.info[WROTE] = True
+    # After a flush the pending lists still hold what it wrote.
+    written = _written(session)
+    for mapped in {type(instance) for instance in (*session.new, *session.dirty, *session.deleted)}:
+        written.update(table.name for table in inspect(mapped).tables)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-def wrote(session: AsyncSession) -> bool:
-    """Whether this transaction wrote anything (through the ORM: flushes, insert/update/delete
-    statements); read once, at its commit."""
-    return bool(session.info.pop(WROTE, False))
+        table = getattr(state.statement, "table", None)
+        _written(state.session).add(getattr(table, "name", None) or UNKNOWN_TABLE)

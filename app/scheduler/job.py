@@ -8,23 +8,22 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import PROBLEM_TYPE_PREFIX, AppError, ConflictError, ServiceUnavailableError
 
-if TYPE_CHECKING:
-    from app.state import AppState
-
-JobBody = Callable[[AsyncSession, "AppState"], Awaitable["dict[str, Any] | Degraded"]]
+Context = TypeVar("Context")
+# A job's work in its run's transaction, given what the runner hands every body (the app's state).
+JobBody = Callable[[AsyncSession, Context], Awaitable["dict[str, Any] | Degraded"]]
 
 
 @dataclass(frozen=True)
-class Job:
+class Job(Generic[Context]):
     name: str
     interval_key: str  # system_configuration key holding its period in seconds
-    body: JobBody
+    body: JobBody[Context]
 
     @property
     def description(self) -> str:

@@ -147,7 +147,7 @@ UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)
 SCORE_REFRESH = Job("score_refresh", "score_refresh_interval_s", score_refresh)
 
 
-def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job]:
+def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job[AppState]]:
     jobs = [
         UNIVERSE_SYNC,
         SCORE_REFRESH,

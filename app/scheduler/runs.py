@@ -23,12 +23,11 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commits import announce_commit
 from app.db.failures import is_database_busy
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
@@ -48,9 +47,6 @@ from app.scheduler.job import (
     replica_name,
 )
 
-if TYPE_CHECKING:
-    from app.state import AppState
-
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_S = 1.0
@@ -63,6 +59,8 @@ POLL_S = 0.25  # following a run of another replica
 BUSY_ATTEMPTS = 3
 BUSY_BACKOFF_S = 0.5
 
+Context = TypeVar("Context")
+
 
 @dataclass
 class _Live:
@@ -71,16 +69,24 @@ class _Live:
     tracker: Tracker
 
 
-class JobRunner:
+class JobRunner(Generic[Context]):
     """Claims, executes, follows and, at shutdown, aborts the job runs of this process."""
 
-    def __init__(self, state: AppState, replica: str | None = None) -> None:
-        self.state = state
-        self.sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]] = state.sessionmaker
+    def __init__(
+        self,
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+        *,
+        context: Context,
+        single_process: bool,
+        replica: str | None = None,
+    ) -> None:
+        self.sessions = sessions
         """Where runs open their transactions (tests join them to a rolled-back session)."""
+        self.context = context
+        """What the jobs' bodies are handed beside their session (the app's state)."""
         self.replica = replica or replica_name()
         # SQLite: one process, whose run holds the only write lock; no heartbeats to write.
-        self.stale_after = None if state.settings.is_sqlite else STALE_AFTER
+        self.stale_after = None if single_process else STALE_AFTER
         self._live: dict[int, _Live] = {}
         self._background: list[asyncio.Task[None]] = []
         self.swept = asyncio.Event()
@@ -119,7 +125,7 @@ class JobRunner:
 
     # -- starting runs -----------------------------------------------------------------------
 
-    async def submit(self, job: Job, *, requested_by: str) -> JobRun:
+    async def submit(self, job: Job[Context], *, requested_by: str) -> JobRun:
         """Start a run of `job` now, in the background; RunInProgress when one is running."""
         run_id = await self._claim(job, None, self.replica, requested_by)
         if run_id is None:
@@ -128,7 +134,7 @@ class JobRunner:
         return await self.get(run_id)
 
     async def run_tick(
-        self, job: Job, tick: datetime, *, replica: str | None = None,
+        self, job: Job[Context], tick: datetime, *, replica: str | None = None,
         requested_by: str = "scheduler",
     ) -> str:  # fmt: skip
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
@@ -152,7 +158,7 @@ class JobRunner:
         return await asyncio.shield(self._launch(job, run_id, tick))
 
     async def _claim(
-        self, job: Job, tick: datetime | None, replica: str, requested_by: str
+        self, job: Job[Context], tick: datetime | None, replica: str, requested_by: str
     ) -> int | None:
         """The new run's id; None when `tick` is already taken; RunInProgress when a run of
         `job` is running (after aborting it if its heartbeat stopped)."""
@@ -188,7 +194,9 @@ class JobRunner:
             await session.rollback()
         raise ConflictError(f"runs of {job.name} keep starting elsewhere; retry")
 
-    def _launch(self, job: Job, run_id: int, tick: datetime | None = None) -> asyncio.Task[str]:
+    def _launch(
+        self, job: Job[Context], run_id: int, tick: datetime | None = None
+    ) -> asyncio.Task[str]:
         tracker = Tracker()
         with bound(job=job.name, run_id=run_id, tick=tick.isoformat() if tick else None):
             task = asyncio.create_task(self._execute(job, run_id, tracker), name=f"job-{run_id}")
@@ -198,7 +206,7 @@ class JobRunner:
 
     # -- executing ---------------------------------------------------------------------------
 
-    async def _execute(self, job: Job, run_id: int, tracker: Tracker) -> str:
+    async def _execute(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
         started = time.perf_counter()
         try:
             attempt = 1
@@ -226,12 +234,14 @@ class JobRunner:
                             error=problem_summary(problem, run_id))  # fmt: skip
             return "failed"
 
-    async def _attempt(self, job: Job, run_id: int, tracker: Tracker, started: float) -> str:
+    async def _attempt(
+        self, job: Job[Context], run_id: int, tracker: Tracker, started: float
+    ) -> str:
         """The body and the run's outcome in one transaction; what it wrote is undone if it
         raises (and so may be attempted again)."""
         async with self.sessions() as session:
             with tracking(tracker):
-                outcome = await job.body(session, self.state)
+                outcome = await job.body(session, self.context)
             status, result, problem = "succeeded", outcome, None
             if isinstance(outcome, Degraded):
                 status, result, problem = "degraded", outcome.result, outcome.problem
@@ -248,7 +258,6 @@ class JobRunner:
                 observe_job_run(job.name, "aborted", _ms(started) / 1000)
                 return "aborted"
             await session.commit()
-            announce_commit(self.state, session)
         observe_job_run(job.name, status, _ms(started) / 1000)
         return "ran" if status == "succeeded" else status
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER, percentile_rank
-from app.scoring.plugins import PLUGIN_PARAMETERS, ScorerPlugin, register
+from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerPlugin
 
 if TYPE_CHECKING:
     from sklearn.ensemble import HistGradientBoostingRegressor
@@ -170,4 +170,5 @@ def _score(
     return model.predict(metrics, inputs.as_of_ms)
 
 
-PLUGIN = register(ScorerPlugin(METRIC, COMPONENT, HIGHER_IS_BETTER, warm_up=0, score=_score))
+# Registered by `app.scoring.plugins`, where the registry is built.
+PLUGIN = ScorerPlugin(METRIC, COMPONENT, HIGHER_IS_BETTER, warm_up=0, score=_score)

@@ -11,33 +11,24 @@ component's parameters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from app.scoring import learned
 from app.scoring.inputs import MarketInputs
 from app.scoring.metrics import COMPONENTS, Metric
+from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerFunction, ScorerPlugin
 
-PLUGIN_PARAMETERS = "plugins"
-
-# inputs, the built-in metrics by name (comparable values, NaN outside the gate), parameters
-ScorerFunction = Callable[[MarketInputs, Mapping[str, np.ndarray], Mapping[str, Any]], np.ndarray]
+__all__ = [
+    "PLUGIN_PARAMETERS", "PluginError", "ScorerFunction", "ScorerPlugin", "components",
+    "plugin_metrics", "register", "registered", "unregister",
+]  # fmt: skip
 
 
 class PluginError(ValueError):
     """A plug-in is malformed, clashes with another, or returned the wrong shape."""
-
-
-@dataclass(frozen=True)
-class ScorerPlugin:
-    name: str  # the metric's name in breakdowns
-    component: str  # a built-in component it joins, or a component of its own
-    direction: int  # app.scoring.normalise.HIGHER_IS_BETTER or LOWER_IS_BETTER
-    warm_up: int  # candles a symbol needs before it is measured
-    score: ScorerFunction
-    weight: float = 1.0  # within its component, like a built-in metric's
 
 
 _REGISTRY: dict[str, ScorerPlugin] = {}
@@ -87,3 +78,7 @@ def plugin_metrics(
         values = np.where(candles >= plugin.warm_up, values, np.nan)
         out.append(Metric(plugin.name, values, plugin.direction, plugin.weight))
     return out
+
+
+# The shipped plug-in, registered with the registry itself: whoever reads the registry has it.
+register(learned.PLUGIN)

@@ -8,7 +8,6 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.commits import announce_commit
 from app.services.alerts.service import AlertService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.exits import ExitService
@@ -94,10 +93,7 @@ class Services:
 
     @cached_property
     def retention(self) -> RetentionService:
-        async def after_batch() -> None:  # this replica's caches drop what a batch deleted
-            announce_commit(self.state, self.session)
-
-        return RetentionService(self.session, after_batch)
+        return RetentionService(self.session)
 
 
 def status_service(state: AppState) -> StatusService:

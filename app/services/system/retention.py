@@ -59,7 +59,7 @@ class RetentionService:
         self.session = session
         self.rows = RetentionRepository(session)
         self.after_batch = after_batch
-        """Called after each batch's commit (the job drops this replica's caches)."""
+        """Called after each batch's commit (tests follow the batches with it)."""
 
     async def end_batch(self) -> None:
         await self.session.commit()

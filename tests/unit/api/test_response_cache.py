@@ -6,7 +6,6 @@ bytes (least recently used out first; a body over 1 MiB served but never kept)."
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -43,16 +42,13 @@ def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
         calls["sized"] += 1
         return Response(fill.encode() * size, media_type="application/octet-stream")
 
-    app.add_middleware(ResponseCacheMiddleware)
-    keyring = SimpleNamespace(match=lambda _hash: None)
-    settings = SimpleNamespace(auth=SimpleNamespace(open_reads=True))
-    app.state.app_state = SimpleNamespace(response_cache=cache, keyring=keyring, settings=settings)
+    app.add_middleware(ResponseCacheMiddleware, cache=cache)
     return app, calls
 
 
 @pytest.fixture
 def cache() -> ResponseCache:
-    return ResponseCache(0.2, single_process=True)
+    return ResponseCache(0.2, single_process=True, open_reads=True)
 
 
 async def client(app: FastAPI) -> httpx.AsyncClient:
@@ -135,7 +131,7 @@ def kept_bytes(cache: ResponseCache) -> int:
 
 
 async def test_the_bytes_kept_stay_within_the_bound() -> None:
-    cache = ResponseCache(60, single_process=True, max_bytes=10_000)
+    cache = ResponseCache(60, single_process=True, max_bytes=10_000, open_reads=True)
     app, calls = app_with(cache)
     async with await client(app) as api:
         for n in range(60):
@@ -150,7 +146,7 @@ async def test_the_bytes_kept_stay_within_the_bound() -> None:
 
 
 async def test_the_least_recently_used_answer_goes_first() -> None:
-    cache = ResponseCache(60, single_process=True, max_bytes=3000)
+    cache = ResponseCache(60, single_process=True, max_bytes=3000, open_reads=True)
     app, calls = app_with(cache)
     async with await client(app) as api:
 
@@ -170,7 +166,7 @@ async def test_the_least_recently_used_answer_goes_first() -> None:
 
 
 async def test_an_answer_over_one_mebibyte_is_served_but_not_kept() -> None:
-    cache = ResponseCache(60, single_process=True)
+    cache = ResponseCache(60, single_process=True, open_reads=True)
     app, calls = app_with(cache)
     size = response_cache.MAX_BODY_BYTES + 1
     async with await client(app) as api:

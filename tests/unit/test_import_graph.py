@@ -1,0 +1,158 @@
+"""The import graph of `app/`, read from the source with `ast`: it has no cycle, so each module
+can be understood (and imported) after the ones it uses.
+
+What counts as an edge: `import app.a.b` is an edge to `app.a.b`; `from app.a import b` to
+`app.a` and, when `b` is a module, to `app.a.b`; relative imports resolve the same way. The
+parent packages Python initialises on the way are not counted (every module would depend on its
+package's `__init__`). Two graphs are checked:
+
+- at runtime: the imports a module executes when it is imported (module level, including
+  `try`/`if` blocks there), but not those under `if TYPE_CHECKING:` nor inside functions. A cycle
+  here breaks, or one day will break, importing the app;
+- as designed: every import, also those under `if TYPE_CHECKING:` and those deferred into a
+  function. Such an import hides a cycle from the interpreter, not from the reader: the modules
+  still depend on each other (it is how `app.state` and the modules it builds were tied before
+  issue 28). Neither kind may close a cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
+Graph = dict[str, set[str]]
+
+
+def modules() -> dict[str, Path]:
+    """Every module under app/ by its dotted name (a package by its own name)."""
+    found = {}
+    for path in sorted(APP.rglob("*.py")):
+        parts = list(path.relative_to(APP.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(body: list[ast.stmt], *, runtime_only: bool) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The import statements of `body`, nested blocks included; with `runtime_only`, not those
+    under `if TYPE_CHECKING:` or inside functions (they do not run when the module is imported)."""
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            if not runtime_only:
+                yield from _imports(node.body, runtime_only=runtime_only)
+            yield from _imports(node.orelse, runtime_only=runtime_only)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not runtime_only:
+                yield from _imports(node.body, runtime_only=runtime_only)
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    yield from _imports([child], runtime_only=runtime_only)
+            for handler in getattr(node, "handlers", []):
+                yield from _imports(handler.body, runtime_only=runtime_only)
+
+
+def _targets(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+        return
+    if node.level:
+        package = module.split(".") if is_package else module.split(".")[:-1]
+        kept = package[: len(package) - node.level + 1]
+        base = ".".join([*kept, node.module] if node.module else kept)
+    else:
+        base = node.module or ""
+    yield base
+    yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def import_graph(*, runtime_only: bool) -> Graph:
+    """Module -> the app modules it imports."""
+    known = modules()
+    graph: Graph = {name: set() for name in known}
+    for name, path in known.items():
+        is_package = path.name == "__init__.py"
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in _imports(tree.body, runtime_only=runtime_only):
+            for target in _targets(node, name, is_package):
+                if target in known and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def find_cycle(graph: Graph) -> list[str] | None:
+    """One cycle of `graph` as the modules along it (the first repeated at the end), or None."""
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        path: list[str] = [start]
+        on_path = {start}
+        stack = [iter(sorted(graph[start]))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+                continue
+            if nxt in on_path:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                stack.append(iter(sorted(graph[nxt])))
+    return None
+
+
+def described(cycle: list[str] | None) -> str:
+    return "no cycle" if cycle is None else "cycle: " + " -> ".join(cycle)
+
+
+class TestImportGraph:
+    def test_has_no_cycle_at_runtime(self) -> None:
+        assert described(find_cycle(import_graph(runtime_only=True))) == "no cycle"
+
+    def test_has_no_cycle_counting_type_checking_and_deferred_imports(self) -> None:
+        assert described(find_cycle(import_graph(runtime_only=False))) == "no cycle"
+
+    def test_sees_each_kind_of_import(self) -> None:
+        """The guard itself: module-level, relative, TYPE_CHECKING and deferred imports."""
+        tree = ast.parse(
+            "from app.a import b\nfrom . import c\nif TYPE_CHECKING:\n    import app.d\n"
+            "def f():\n    from app.e import g\n"
+        )
+        runtime = [_targets(n, "app.x.y", False) for n in _imports(tree.body, runtime_only=True)]
+        every = [_targets(n, "app.x.y", False) for n in _imports(tree.body, runtime_only=False)]
+        assert [sorted(t) for t in runtime] == [["app.a", "app.a.b"], ["app.x", "app.x.c"]]
+        assert [sorted(t) for t in every][2:] == [["app.d"], ["app.e", "app.e.g"]]
+
+    def test_reports_a_cycle_along_its_modules(self) -> None:
+        graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+        assert find_cycle(graph) == ["a", "b", "c", "a"]
+        assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_commits_are_announced_by_no_one() -> None:
+    """Every commit is followed by the sessionmaker's hook (`app.db.engine`), not by its caller."""
+    mentions = [
+        str(path.relative_to(APP))
+        for path in sorted(APP.rglob("*"))
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and "announce_commit" in path.read_text(errors="replace")
+    ]
+    assert mentions == []
