@@ -100,6 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
         )
         app.state.app_state.replays.start()
         app.state.app_state.jobs.start()
+        event_hub = app.state.app_state.event_hub
+        event_hub.start()
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         listener = None
@@ -134,6 +136,7 @@ def create_app(settings: Settings) -> FastAPI:
             await state.jobs.stop()
             await state.replays.stop()
             await webhooks.stop()
+            await event_hub.stop()
             if listener is not None:
                 await listener.stop()
             if stream is not None:

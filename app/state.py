@@ -19,7 +19,8 @@ from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
-from app.services.system.events import EventSignal
+from app.services.system.event_hub import EventHub
+from app.services.system.event_signal import EventSignal
 
 if TYPE_CHECKING:
     from app.api.response_cache import ResponseCache
@@ -46,7 +47,13 @@ class AppState:
     """Runs the replays requested over the API, in this process."""
     jobs: JobRunner = field(init=False)
     """Runs the jobs, scheduled or requested over the API, in this process."""
+    event_hub: EventHub = field(init=False)
+    """The one outbox reader behind every event stream of this process."""
 
     def __post_init__(self) -> None:
         self.replays = ReplayRunner(self.sessionmaker)
         self.jobs = JobRunner(self)
+        events = self.settings.events
+        self.event_hub = EventHub(
+            self.sessionmaker, self.events, poll_s=events.poll_s, stream_buffer=events.stream_buffer
+        )
