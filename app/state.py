@@ -21,6 +21,7 @@ from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.system.event_hub import EventHub
 from app.services.system.event_signal import EventSignal
+from app.shutdown import ShutdownSignal
 
 if TYPE_CHECKING:
     from app.api.response_cache import ResponseCache
@@ -42,6 +43,8 @@ class AppState:
     response_cache: ResponseCache | None = None
     """Whole read answers of this replica (see `app.api.response_cache`)."""
     events: EventSignal = field(default_factory=EventSignal)
+    shutdown: ShutdownSignal = field(default_factory=ShutdownSignal)
+    """Set when the process starts stopping (its signal), before open requests drain."""
     started_at: datetime = field(default_factory=utcnow)
     replays: ReplayRunner = field(init=False)
     """Runs the replays requested over the API, in this process."""
