@@ -18,8 +18,8 @@ RUN useradd --system --uid 10001 mysymbols
 USER mysymbols
 EXPOSE 8000
 
-# On SIGTERM uvicorn lets requests finish for 3 s (event streams and ?wait= callers included),
-# then the service aborts any run in flight (2 s more at most): it exits well within 10 s.
+# On SIGTERM uvicorn lets requests finish for 3 s (event streams and ?wait= callers are ended at
+# once, see app/shutdown.py), then the service aborts any run in flight (2 s more at most).
 ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 
 # One JSON object per log line (the default off a terminal anyway; said here for the record).

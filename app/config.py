@@ -77,7 +77,10 @@ class EventsSettings(BaseModel):
     heartbeat_s: float = Field(default=15.0, gt=0)
     """Seconds of silence after which the event stream sends a keep-alive comment."""
     poll_s: float = Field(default=1.0, gt=0)
-    """Longest wait before a stream looks at the outbox without being woken."""
+    """Longest wait before this process reads the outbox for its streams without being woken."""
+    stream_buffer: int = Field(default=1000, ge=1)
+    """Events one stream may have waiting unsent; a client that falls further behind is sent a
+    final `error` event (`stream-overflowed`) and disconnected, so it never holds up the rest."""
 
 
 def comma_separated(value: object) -> object:

@@ -100,6 +100,10 @@ class DatabaseBusyError(ServiceUnavailableError):
     slug, title = "busy", "The database is busy"
 
 
+class ShuttingDownError(ServiceUnavailableError):
+    slug, title = "shutting-down", "The service is shutting down"
+
+
 def problem_response(
     request: Request | None,
     status: int,

@@ -51,6 +51,7 @@ from app.scheduler.runner import Scheduler
 from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache, follow_portfolio_prices
 from app.services.portfolio.reads import PortfolioReadCache
+from app.services.system.event_hub import SHUTTING_DOWN
 from app.services.system.webhooks import WebhookDispatcher
 from app.state import AppState
 
@@ -109,6 +110,11 @@ def create_app(settings: Settings) -> FastAPI:
         )
         app.state.app_state.replays.start()
         app.state.app_state.jobs.start()
+        event_hub = app.state.app_state.event_hub
+        event_hub.start()
+        # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
+        app.state.app_state.shutdown.on_stop(lambda: event_hub.close(SHUTTING_DOWN))
+        app.state.app_state.shutdown.install()
         if stream is not None:
             await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         listener = None
@@ -138,11 +144,14 @@ def create_app(settings: Settings) -> FastAPI:
             with service_heap():
                 yield
         finally:
+            state.shutdown.set()  # a stop no signal announced (a test's server, a lost signal)
+            state.shutdown.uninstall()
             if scheduler is not None:
                 await scheduler.stop()  # no new ticks; a run in flight is the runner's to stop
             await state.jobs.stop()
             await state.replays.stop()
             await webhooks.stop()
+            await event_hub.stop()
             if listener is not None:
                 await listener.stop()
             if stream is not None:

@@ -21,7 +21,9 @@ from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
-from app.services.system.events import EventSignal
+from app.services.system.event_hub import EventHub
+from app.services.system.event_signal import EventSignal
+from app.shutdown import ShutdownSignal
 
 
 @dataclass
@@ -39,6 +41,8 @@ class AppState:
     response_cache: ResponseCache | None = None
     """Whole read answers of this replica (see `app.api.response_cache`)."""
     events: EventSignal = field(default_factory=EventSignal)
+    shutdown: ShutdownSignal = field(default_factory=ShutdownSignal)
+    """Set when the process starts stopping (its signal), before open requests drain."""
     started_at: datetime = field(default_factory=utcnow)
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     """Every session of the app: each commit is followed by `after_commit`."""
@@ -46,12 +50,18 @@ class AppState:
     """Runs the replays requested over the API, in this process."""
     jobs: JobRunner[AppState] = field(init=False)
     """Runs the jobs, scheduled or requested over the API, in this process."""
+    event_hub: EventHub = field(init=False)
+    """The one outbox reader behind every event stream of this process."""
 
     def __post_init__(self) -> None:
         self.sessionmaker = create_sessionmaker(self.engine, on_commit=self.after_commit)
         self.replays = ReplayRunner(self.sessionmaker)
         self.jobs = JobRunner(
             self.sessionmaker, context=self, single_process=self.settings.is_sqlite
+        )
+        events = self.settings.events
+        self.event_hub = EventHub(
+            self.sessionmaker, self.events, poll_s=events.poll_s, stream_buffer=events.stream_buffer
         )
 
     def after_commit(self, commit: Commit) -> None:

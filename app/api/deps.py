@@ -200,6 +200,28 @@ async def authorise_reader_optionally(
 
 
 OptionalReaderDep = Annotated[Principal | None, Depends(authorise_reader_optionally)]
+
+
+def key_still_valid(
+    state: AppState, sessions: SessionSource, principal: Principal
+) -> Callable[[], Awaitable[bool]] | None:
+    """For a long-lived answer: a check that the caller's stored key is still valid (not
+    revoked); None for bootstrap keys and anonymous readers, which cannot be revoked."""
+    key_id = principal.api_key_id
+    if key_id is None:
+        return None
+
+    async def still_valid() -> bool:
+        try:
+            async with sessions.open() as session:
+                return await Services(session, state).api_keys.is_active(key_id)
+        except Exception:  # the database blinked: keep serving, look again next time
+            logger.warning("api keys: key %s not checked", key_id, exc_info=True)
+            return True
+
+    return still_valid
+
+
 ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
 LazyReaderDep = Annotated[Principal, Depends(authorise_reader_lazily)]
 TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]

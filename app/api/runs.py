@@ -3,6 +3,7 @@ operation used to give synchronously (or its problem) once it ends in time."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.db.models import JobRun
-from app.errors import PROBLEM_TYPE_PREFIX, AppError
+from app.errors import PROBLEM_TYPE_PREFIX, AppError, ShuttingDownError
 from app.scheduler.job import Job, RunInProgress
 from app.schemas.jobs import JobRunRead
 from app.security import Principal
@@ -28,6 +29,9 @@ Wait = Annotated[
     ),
 ]
 STANDARD = ("type", "title", "status", "detail")
+# After a 503 `shutting-down`: by then this replica has recorded the run aborted (its graceful
+# timeout and the runs' abort grace) and the load balancer sends elsewhere.
+RETRY_AFTER_S = 5
 
 
 class RunFailed(AppError):
@@ -51,6 +55,27 @@ def _skipped(run: JobRun) -> dict[str, Any]:
     }  # fmt: skip
 
 
+async def _wait_unless_stopping(state: AppState, run: JobRun, wait: float, location: str) -> JobRun:
+    """The run once it ended or `wait` passed; when the process starts stopping first, a 503
+    at once (uvicorn would otherwise cancel this request after its graceful timeout: a 500)."""
+    waiting = asyncio.ensure_future(state.jobs.wait(run.id, wait))
+    stopping = asyncio.ensure_future(state.shutdown.wait())
+    try:
+        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (waiting, stopping):
+            task.cancel()
+    if waiting.done() and not waiting.cancelled():
+        return waiting.result()
+    raise ShuttingDownError(
+        "This replica is stopping: the run will be recorded aborted and run again; follow it "
+        "at `run_url`, or send the request again.",
+        retry_after_s=RETRY_AFTER_S,
+        extra={"run_id": run.id, "run_url": location},
+        headers={"Location": location},
+    )
+
+
 def run_url(request: Request, run_id: int) -> str:
     return str(request.url_for("get_job_run", run_id=run_id).path)
 
@@ -67,6 +92,10 @@ async def run_job(
     200 with `answer(run)` (the operation's old synchronous answer). A run already going: 409
     pointing at it; a run that ended otherwise in time (degraded, failed, aborted): its problem;
     skipped: 409 `run-skipped` saying why."""
+    if state.shutdown.stopping:  # a run started now would be aborted in a moment
+        raise ShuttingDownError(
+            "This replica is stopping; send the request again.", retry_after_s=RETRY_AFTER_S
+        )
     try:
         run = await state.jobs.submit(job, requested_by=principal.name)
     except RunInProgress as busy:
@@ -76,7 +105,7 @@ async def run_job(
         raise
     location = run_url(request, run.id)
     if wait:
-        run = await state.jobs.wait(run.id, wait)
+        run = await _wait_unless_stopping(state, run, wait, location)
     if run.status == "succeeded":
         body = (await answer(run)).model_dump(mode="json")
         return JSONResponse(body, headers={"Location": location})

@@ -90,6 +90,12 @@ DB_SLOW_QUERIES = Counter(
     "mysymbols_db_slow_queries", "Statements that ran longer than database.slow_query_ms."
 )
 
+EVENT_OUTBOX_READS = Counter(
+    "mysymbols_event_outbox_reads",
+    "Reads of the event outbox for the open event streams (one per wake-up, for all of them).",
+)  # fmt: skip
+EVENT_STREAMS = Gauge("mysymbols_event_streams", "Event streams open.", multiprocess_mode="livesum")
+
 _SYMBOL_PATHS = (
     (re.compile(r"^/api/v1/contracts/(?!active$)[^/]+$"), "/api/v1/contracts/{symbol}"),
     (re.compile(r"^/api/v1/funding-rate/[^/]+/current$"), "/api/v1/funding-rate/{symbol}/current"),
@@ -172,3 +178,11 @@ def observe_pool_wait(seconds: float) -> None:
 
 def observe_slow_query() -> None:
     DB_SLOW_QUERIES.inc()
+
+
+def observe_outbox_read() -> None:
+    EVENT_OUTBOX_READS.inc()
+
+
+def observe_event_streams(open_streams: int) -> None:
+    EVENT_STREAMS.set(open_streams)

@@ -116,6 +116,15 @@ class TestRunNow:
         assert await session.scalar(select(func.count()).select_from(JobRun)) == 0
         assert sim.count("/api/v1/contracts/active") == 0
 
+    async def test_once_the_process_is_stopping_is_503_and_starts_nothing(
+        self, api: httpx.AsyncClient, sim_app: FastAPI, session: AsyncSession
+    ) -> None:
+        sim_app.state.app_state.shutdown.set()  # as the SIGTERM handler does
+        response = await api.post(f"{JOBS}/universe_sync/run", params=WAIT, headers=ADMIN)
+        assert_problem(response, 503, "shutting-down")
+        assert int(response.headers["retry-after"]) > 0
+        assert await session.scalar(select(func.count()).select_from(JobRun)) == 0
+
     async def test_a_skipped_run_is_409_saying_why(self, api: httpx.AsyncClient) -> None:
         response = await api.post(f"{JOBS}/evidence_refresh/run", params=WAIT, headers=ADMIN)
         body = assert_problem(response, 409, "run-skipped")  # no stored history to calibrate

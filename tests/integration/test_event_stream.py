@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from app.config import Settings
 from app.main import create_app
@@ -23,10 +24,15 @@ Event = tuple[int, str, dict[str, object]]
 @asynccontextmanager
 async def replica(settings: Settings) -> AsyncIterator[str]:
     """Another app instance served by uvicorn on loopback; yields its base URL."""
+    async with serve(create_app(settings)) as url:
+        yield url
+
+
+@asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    """`app` served by uvicorn on loopback; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
     for _ in range(500):
         if server.started:

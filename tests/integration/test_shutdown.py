@@ -6,6 +6,7 @@ the graceful timeout the Dockerfile sets."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -169,3 +170,84 @@ async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
         await asyncio.to_thread(service.wait, 30)
     _, scoring_runs = await rows(committed_postgres)
     assert again.result["scored"] > 0 and scoring_runs >= 1
+
+
+async def test_sigterm_answers_a_client_waiting_on_a_run_503_before_the_graceful_timeout(
+    committed_postgres: str, sim: KucoinSimulator
+) -> None:
+    """As deployed (a 3 s graceful timeout, KuCoin answering in 1.5 s): the client waiting on
+    `?wait=60` gets a 503 `shutting-down` pointing at its run, not the 500 of a request uvicorn
+    cancels; an open event stream ends with a final `error` event; the process exits in time."""
+    graceful_s = float(graceful_timeout_of_the_image())
+    port = free_port()
+    base = f"http://127.0.0.1:{port}{API}"
+    sim.faults.set("slow", seconds=1.5, path="/api/v1/kline/query")
+    service = start_service(
+        committed_postgres, sim.base_url, port, MYSYMBOLS_SCHEDULER__ENABLED="false"
+    )
+    try:
+        async with httpx.AsyncClient(timeout=90) as client:
+
+            async def healthy() -> bool:
+                return (await client.get(f"{base}/health")).status_code == 200
+
+            await until(healthy, 30, "service up")
+            loop = asyncio.get_running_loop()
+            answered_at: dict[str, float] = {}
+
+            async def wait_on_the_run() -> httpx.Response:
+                response = await client.post(
+                    f"{base}/scoring/calculate", params={"wait": 60}, headers=TRADE
+                )
+                answered_at["wait"] = loop.time()
+                return response
+
+            waiting = asyncio.create_task(wait_on_the_run())
+            events = asyncio.create_task(last_block(client, f"{base}/events"))
+
+            async def fetching_candles() -> bool:
+                runs = (await client.get(f"{base}/jobs/runs", headers=READ)).json()
+                return bool(runs) and runs[0]["status"] == "running" and runs[0]["progress"] >= 0.05
+
+            await until(fetching_candles, 20, "the run reaching its candle fetches")
+            sent = loop.time()
+            service.send_signal(signal.SIGTERM)
+            response = await asyncio.wait_for(waiting, graceful_s)
+            exit_code = await asyncio.to_thread(service.wait, 30)
+            exit_s = loop.time() - sent
+            final = await asyncio.wait_for(events, 5)
+    finally:
+        if service.poll() is None:
+            service.kill()
+    answer_s = answered_at["wait"] - sent
+    print(f"\nSIGTERM with a client waiting: 503 in {answer_s:.2f}s, exit in {exit_s:.2f}s")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "urn:mysymbols:problem:shutting-down"
+    assert int(response.headers["Retry-After"]) > 0
+    run_id = problem["run_id"]
+    assert response.headers["Location"] == problem["run_url"] == f"{API}/jobs/runs/{run_id}"
+    assert answer_s < graceful_s
+    assert final == {"event": "error", "type": "urn:mysymbols:problem:shutting-down"}
+    assert exit_code in (0, -signal.SIGTERM)
+    assert exit_s < graceful_s  # nothing left to drain: the run's abort is all that remains
+
+    [run], _ = await rows(committed_postgres)
+    assert (run.id, run.status) == (run_id, "aborted")
+
+
+async def last_block(client: httpx.AsyncClient, url: str) -> dict[str, str]:
+    """Follow the event stream to its end: the last block's event name and problem type."""
+    last: dict[str, str] = {}
+    async with client.stream("GET", url, headers=READ) as stream:
+        fields: dict[str, str] = {}
+        async for line in stream.aiter_lines():
+            if line:
+                name, _, value = line.partition(": ")
+                fields[name] = value
+            else:
+                if "event" in fields:
+                    last = {"event": fields["event"], "type": json.loads(fields["data"])["type"]}
+                fields = {}
+    return last

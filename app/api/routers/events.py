@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep
+from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep, key_still_valid
 from app.schemas.common import INT32_MAX, problem_responses
 from app.services.system.events import stream_events
 
@@ -26,12 +26,15 @@ EXAMPLE = (
     "score_run_completed, alert, data_stale",
     description="Server-Sent Events. Each event has the id of its row in the outbox; reconnect "
     "with `Last-Event-ID` (or `?since=`) to receive exactly the events missed, in order. Without "
-    "either, the stream starts with the next event. Comment lines keep idle connections open.",
+    "either, the stream starts with the next event. Comment lines keep idle connections open. A "
+    "stream ends with a final `error` event (a problem document, no id) when its API key is "
+    "revoked (`api-key-revoked`, checked every heartbeat), when the client reads too slowly "
+    "(`stream-overflowed`) or when the replica stops (`shutting-down`).",
     responses={200: {"content": {"text/event-stream": {"example": EXAMPLE}}}},
 )
 async def get_events(
     request: Request,
-    _: LazyReaderDep,
+    principal: LazyReaderDep,
     state: AppStateDep,
     sessions: SessionSourceDep,
     # The header EventSource sends by itself when it reconnects: read, not listed as a parameter.
@@ -42,13 +45,16 @@ async def get_events(
         int | None, Query(ge=0, le=INT32_MAX, description="The last event id seen.")
     ] = None,
 ) -> StreamingResponse:
+    settings = state.settings
     events = stream_events(
         sessions.open,
-        state.events,
+        state.event_hub,
         last_event_id=last_event_id if last_event_id is not None else since,
         is_disconnected=request.is_disconnected,
-        heartbeat_s=state.settings.events.heartbeat_s,
-        poll_s=state.settings.events.poll_s,
+        still_authorised=key_still_valid(state, sessions, principal),
+        heartbeat_s=settings.events.heartbeat_s,
+        retry_ms=int(settings.events.poll_s * 1000),
+        start_timeout_s=settings.database.connect_timeout_s,
     )
     return StreamingResponse(
         events,

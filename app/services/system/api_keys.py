@@ -52,6 +52,11 @@ class ApiKeyService:
             name=f"key-{stored.id}:{stored.name}", role=Role(stored.role), api_key_id=stored.id
         )
 
+    async def is_active(self, key_id: int) -> bool:
+        """Whether the stored key `key_id` still authenticates (exists, not revoked)."""
+        stored = await self.repository.get(key_id)
+        return stored is not None and stored.revoked_at is None
+
     async def create(self, *, name: str, role: Role, created_by: str) -> tuple[ApiKey, str]:
         """Create a key; the full key is returned once and never stored."""
         full_key, public_id = generate_key()

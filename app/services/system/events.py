@@ -1,8 +1,10 @@
 """The live event stream: typed events from the outbox as Server-Sent Events, resumable.
 
-Any replica serves any client: events are read from the outbox, and a replica wakes its
-streams when PostgreSQL notifies an insert (or when its own request commits one), else every
-`poll_s`. Comments keep idle connections alive.
+Any replica serves any client: events are read from the outbox, by one reader per process
+(`EventHub`) that every open stream of the process follows. A reconnecting stream first reads
+what it missed itself, then takes the hub's events, skipping any it has sent. Every
+`heartbeat_s` a stream checks that its API key is still valid (a revoked key ends it with a
+final `error` event) and, if it sent nothing since, sends a comment to keep the connection open.
 """
 
 from __future__ import annotations
@@ -10,28 +12,28 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, suppress
+from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
+from app.errors import PROBLEM_TYPE_PREFIX
+from app.services.system.event_hub import READ_LIMIT, EventHub, StreamEnd
+from app.services.system.event_signal import EventSignal
 
+__all__ = ["EventSignal", "format_end", "format_event", "stream_events"]
 
-class EventSignal:
-    """Wakes every waiting stream of this process at once."""
+Item = EventOutbox | StreamEnd | None
 
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, timeout_s: float) -> None:
-        event = self._event
-        with suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout=timeout_s)
+KEY_REVOKED = StreamEnd(
+    "api-key-revoked", "The API key was revoked", 401,
+    "The API key of this stream is no longer valid.",
+)  # fmt: skip
+UNAVAILABLE = StreamEnd(
+    "database-unavailable", "Database unavailable", 503,
+    "The event outbox cannot be read now; reconnect with Last-Event-ID.",
+)  # fmt: skip
 
 
 def format_event(event: EventOutbox) -> str:
@@ -42,38 +44,83 @@ def format_event(event: EventOutbox) -> str:
     return f"id: {event.id}\nevent: {event.kind}\ndata: {data}\n\n"
 
 
+def format_end(end: StreamEnd) -> str:
+    """The final `error` event: a problem document, with no id (resuming skips nothing)."""
+    problem = {
+        "type": PROBLEM_TYPE_PREFIX + end.slug, "title": end.title, "status": end.status,
+        "detail": end.detail,
+    }  # fmt: skip
+    return f"event: error\ndata: {json.dumps(problem, separators=(',', ':'))}\n\n"
+
+
 async def stream_events(
     open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
-    signal: EventSignal,
+    hub: EventHub,
     *,
     last_event_id: int | None,
     is_disconnected: Callable[[], Awaitable[bool]],
+    still_authorised: Callable[[], Awaitable[bool]] | None,
     heartbeat_s: float,
-    poll_s: float,
+    retry_ms: int,
+    start_timeout_s: float,
 ) -> AsyncIterator[str]:
     """SSE text: the events after `last_event_id` (all new ones when None), then live ones."""
-    async with open_session() as session:
-        last = (
-            await EventRepository(session).latest_id() if last_event_id is None else last_event_id
-        )
-    # The retry hint goes out only once the starting point is taken: a client that has read it
-    # receives every event committed afterwards.
-    yield f"retry: {int(poll_s * 1000)}\n\n"
-    quiet_since = asyncio.get_running_loop().time()
-    while True:
-        if await is_disconnected():
+    subscription = hub.subscribe()
+    try:
+        if not await hub.wait_live(subscription, start_timeout_s):
+            ended = subscription.queue.get_nowait() if subscription.ended.is_set() else None
+            yield format_end(ended if isinstance(ended, StreamEnd) else UNAVAILABLE)
             return
+        # From here the hub queues every event it reads: the missed ones come from the outbox.
         async with open_session() as session:
-            events = list(await EventRepository(session).after(last))
-        for event in events:
-            yield format_event(event)
-            last = event.id
-        now = asyncio.get_running_loop().time()
-        if events:
-            quiet_since = now
-        elif now - quiet_since >= heartbeat_s:
-            yield ": heartbeat\n\n"
-            quiet_since = now
-        if not events:
-            until_heartbeat = heartbeat_s - (asyncio.get_running_loop().time() - quiet_since)
-            await signal.wait(max(min(poll_s, until_heartbeat), 0.0))
+            events = EventRepository(session)
+            if last_event_id is None:
+                last, missed = await events.latest_id(), []
+            else:
+                last, missed = last_event_id, list(await events.after(last_event_id, READ_LIMIT))
+        # The retry hint goes out only once the starting point is taken: a client that has
+        # read it receives every event committed afterwards.
+        yield f"retry: {retry_ms}\n\n"
+        while missed:
+            for event in missed:
+                yield format_event(event)
+                last = event.id
+            if len(missed) < READ_LIMIT:
+                break
+            async with open_session() as session:
+                missed = list(await EventRepository(session).after(last, READ_LIMIT))
+        loop = asyncio.get_running_loop()
+        next_beat = loop.time() + heartbeat_s
+        sent = False
+        while True:
+            item = await _next(subscription.queue, next_beat - loop.time())
+            if isinstance(item, StreamEnd):
+                yield format_end(item)
+                return
+            if item is not None:
+                if item.id > last:  # already sent from the outbox otherwise
+                    yield format_event(item)
+                    last, sent = item.id, True
+                continue
+            if await is_disconnected():
+                return
+            if still_authorised is not None and not await still_authorised():
+                yield format_end(KEY_REVOKED)
+                return
+            if not sent:
+                yield ": heartbeat\n\n"
+            next_beat, sent = loop.time() + heartbeat_s, False
+    finally:
+        hub.unsubscribe(subscription)
+
+
+async def _next(queue: asyncio.Queue[EventOutbox | StreamEnd], timeout_s: float) -> Item:
+    """The next queued item, or None once `timeout_s` passed (at once when it has)."""
+    if timeout_s <= 0:
+        return None
+    if not queue.empty():
+        return queue.get_nowait()
+    try:
+        return await asyncio.wait_for(queue.get(), timeout_s)
+    except TimeoutError:
+        return None
