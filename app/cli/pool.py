@@ -29,7 +29,9 @@ def run_all(
 ) -> list[R]:
     """`task(*call)` for every call, in a pool of at most `workers` processes; the results in
     the order of `calls`. The first failure cancels the calls not yet started and is raised as
-    `TaskFailed` once the running ones have ended."""
+    `TaskFailed` once the running ones have ended: the failure of the first call asked among
+    those that failed (calls start in order, so every earlier one has ended), whichever
+    finished first."""
     if not calls:
         return []
     results: dict[int, R] = {}
@@ -39,9 +41,20 @@ def run_all(
             k = futures[future]
             try:
                 results[k] = future.result()
-            except Exception as exc:
+            except Exception:
                 pool.shutdown(wait=True, cancel_futures=True)
-                raise TaskFailed(k, exc) from exc
+                raise _first_failure(futures) from None
             if done is not None:
                 done(len(results), len(calls))
     return [results[k] for k in range(len(calls))]
+
+
+def _first_failure(futures: dict[concurrent.futures.Future[Any], int]) -> TaskFailed:
+    failed = sorted(
+        (k, future.exception())
+        for future, k in futures.items()
+        if future.done() and not future.cancelled() and future.exception() is not None
+    )
+    k, cause = failed[0]
+    assert cause is not None
+    return TaskFailed(k, cause)

@@ -12,7 +12,15 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import PROBLEM_TYPE_PREFIX, AppError, ConflictError, ServiceUnavailableError
+from app.db.failures import is_database_busy, is_database_unavailable
+from app.errors import (
+    PROBLEM_TYPE_PREFIX,
+    AppError,
+    ConflictError,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    ServiceUnavailableError,
+)
 
 Context = TypeVar("Context")
 # A job's work in its run's transaction, given what the runner hands every body (the app's state).
@@ -70,6 +78,10 @@ def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
             **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
             "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
         }  # fmt: skip
+    if is_database_busy(exc) or is_database_unavailable(exc):  # an outage, not a defect
+        kind = DatabaseBusyError if is_database_busy(exc) else DatabaseUnavailableError
+        detail = "the database did not answer the run; its next tick tries again"
+        return problem_of(kind(detail, retry_after_s=5))
     where = f"run {run_id}" if run_id is not None else "the run"
     return {
         "type": PROBLEM_TYPE_PREFIX + "internal-error", "title": "Internal error",

@@ -240,10 +240,11 @@ class TestSeveralDatasets:
         self, two: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         out = tmp_path / "r.json"
+        # Both are too short: the first asked is named, whichever worker ends first.
         windows = ["--train", "35d", "--test", "7d", "--every", "7d", "--top", "3"]
         assert run_cli("calibrate", "--data", two[0], "--data", two[1], *windows, "--out", out) == 2
         err = capsys.readouterr().err
         assert err == (
-            "calibrate: beta: the range is shorter than one training window and one test decision\n"
+            "calibrate: alpha: the range is shorter than one training window and one test decision\n"
         )
         assert not out.exists()
