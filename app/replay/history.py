@@ -138,6 +138,22 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         return np.concatenate([after, np.full((self.size, 1), size)], axis=1)
 
     @cached_property
+    def log_returns(self) -> np.ndarray:
+        """`(n, T - 1)` hourly log returns of the closes, NaN where either candle is missing:
+        column k is the return into column k + 1. Elementwise, so a window of it is exactly
+        what `np.diff(np.log(window))` gives on the same closes (computed once, not per
+        decision)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.diff(np.log(self.close), axis=1)
+
+    @cached_property
+    def _missing_before(self) -> np.ndarray:
+        """`(n, T + 1)` int: how many of each symbol's first k columns have no close."""
+        missing = np.zeros((self.size, self.close.shape[1] + 1), dtype=np.int64)
+        np.cumsum(np.isnan(self.close), axis=1, out=missing[:, 1:])
+        return missing
+
+    @cached_property
     def _funding_index(self) -> _FundingIndex:
         return _FundingIndex.of(self.funding)
 
@@ -214,6 +230,26 @@ class PointInTime:
             return values[:, start:end]
         pad = np.full((self.history.size, -start), np.nan)
         return np.concatenate([pad, values[:, :end]], axis=1)
+
+    def log_returns(self, hours: int) -> np.ndarray:
+        """`(n, hours - 1)`: `np.diff(np.log(candles("close", hours)), axis=1)`, read from the
+        history's returns (a view where the window lies within the history)."""
+        start = self.end - hours
+        returns = self.history.log_returns
+        if start >= 0:
+            return returns[:, start : self.end - 1]
+        pad = np.full((self.history.size, min(-start, hours - 1)), np.nan)
+        return np.concatenate([pad, returns[:, : max(self.end - 1, 0)]], axis=1)
+
+    def presence(self, hours: int) -> tuple[np.ndarray, np.ndarray]:
+        """`(n,)` each, over `candles("close", hours)`: how many closes are present, and the
+        column of the first present one (`hours` where none), without building the window."""
+        start = self.end - hours
+        lo = max(start, 0)
+        missing = self.history._missing_before
+        count = (self.end - lo) - (missing[:, self.end] - missing[:, lo])
+        first = self.history._next_column[:, lo] - start
+        return count, np.where(count > 0, first, hours)
 
     def last_close(self) -> np.ndarray:
         """`(n,)` the latest known close of every symbol (carried over holes), NaN before its

@@ -88,7 +88,11 @@ class WindowedInputs(MarketInputs):
     read. The built-in scorer reads only closes and volumes (tests/unit/replay/test_inputs.py
     holds it to that), so a decision copies two candle windows, not five; a plug-in that reads
     the others gets them, copied then. Rebuilt by `dataclasses.replace` (as `compute` does when
-    the benchmark fails the gate), it holds every window, copied then."""
+    the benchmark fails the gate), it holds every window, copied then.
+
+    Its returns and candle counts are read from the history's own (computed once per history,
+    not per decision: the same numbers, see tests/unit/replay/test_inputs.py); rebuilt, it
+    measures them on its windows as `MarketInputs` does."""
 
     @classmethod
     def of(cls, view: PointInTime, rows: np.ndarray, candles: int, **fields: Any) -> WindowedInputs:
@@ -103,6 +107,38 @@ class WindowedInputs(MarketInputs):
         window: np.ndarray = view.candles(name, candles)[rows]
         return window
 
+    def _presence(self) -> tuple[np.ndarray, np.ndarray]:
+        view, rows, candles = self.__dict__["_source"]
+        count, first = view.presence(candles)
+        return count[rows], first[rows]
+
+    @cached_property
+    def returns(self) -> np.ndarray:
+        if "_source" not in self.__dict__:
+            return _measured(self, "returns")
+        view, rows, candles = self.__dict__["_source"]
+        returns: np.ndarray = view.log_returns(candles)[rows]
+        return returns
+
+    @cached_property
+    def present_count(self) -> np.ndarray:
+        if "_source" not in self.__dict__:
+            return _measured(self, "present_count")
+        return self._presence()[0]
+
+    @cached_property
+    def first_present(self) -> np.ndarray:
+        if "_source" not in self.__dict__:
+            return _measured(self, "first_present")
+        return self._presence()[1]
+
+    @cached_property
+    def has_gaps(self) -> np.ndarray:
+        if "_source" not in self.__dict__:
+            return _measured(self, "has_gaps")
+        gaps: np.ndarray = self.present_count < self.close.shape[1]
+        return gaps
+
     @cached_property
     def open(self) -> np.ndarray:
         return self._window("open")
@@ -114,6 +150,12 @@ class WindowedInputs(MarketInputs):
     @cached_property
     def low(self) -> np.ndarray:
         return self._window("low")
+
+
+def _measured(inputs: MarketInputs, name: str) -> np.ndarray:
+    """`MarketInputs`' own cached property `name`, measured on the inputs' windows."""
+    value: np.ndarray = getattr(MarketInputs, name).func(inputs)
+    return value
 
 
 _WINDOWS = ("open", "high", "low")

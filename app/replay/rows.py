@@ -13,6 +13,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from app.portfolio.correlation import MIN_COMMON_BARS
+from app.scoring.normalise import percentile_ranks
+
+__all__ = ["percentile_ranks"]  # row-wise ranks live with the one-vector form they match
 
 
 def mask_groups(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -27,32 +30,6 @@ def mask_groups(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     for p in range(patterns.shape[0]):
         rows = np.flatnonzero(inverse.ravel() == p)
         yield rows, np.flatnonzero(mask[rows[0]])
-
-
-def percentile_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`app.scoring.normalise.percentile_rank` of each row of a `(k, m)` array of finite values
-    (m >= 2), with whether each row varies (else all its ranks are 50)."""
-    k, m = values.shape
-    # Any sort will do: tied values share the mean rank of their run, whatever their order.
-    order = np.argsort(values, axis=1)
-    ordered = np.take_along_axis(values, order, axis=1)
-    new_run = np.ones((k, m), dtype=bool)
-    new_run[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    positions = np.arange(m)
-    # Without ties a value's run is itself: (p + (p + 1) + 1) / 2 is exactly p + 1.
-    mean_rank = np.repeat((positions + 1.0)[None, :], k, axis=0)
-    tied = np.flatnonzero(~new_run.all(axis=1))
-    if tied.size:
-        runs = new_run[tied]
-        last = np.ones_like(runs)
-        last[:, :-1] = runs[:, 1:]
-        run_start = np.maximum.accumulate(np.where(runs, positions, 0), axis=1)
-        run_end = np.minimum.accumulate(np.where(last, positions, m)[:, ::-1], axis=1)[:, ::-1]
-        mean_rank[tied] = (run_start + run_end + 2) / 2.0  # of the 1-based ranks start+1 .. end
-    ranks = np.empty(k * m)
-    ranks[(order + (np.arange(k) * m)[:, None]).ravel()] = mean_rank.ravel()
-    percentiles = (ranks.reshape(k, m) - 1.0) / (m - 1) * 100.0
-    return percentiles, np.asarray(new_run[:, 1:].any(axis=1))
 
 
 def correlations(rows: np.ndarray, others: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from app.scoring.gate import GateParams, gate
 from app.scoring.inputs import MarketInputs
 from app.scoring.metrics import CALCULATORS, Metric
-from app.scoring.normalise import percentile_rank
+from app.scoring.normalise import percentile_rank_each
 from app.scoring.plugins import components, plugin_metrics, registered
 
 DECIMALS = 6
@@ -181,15 +181,15 @@ def score_components(
         params = config.parameters.get(name, {})
         plugins = plugin_metrics(name, inputs, comparable, params)
         chosen = weighted_metrics([*metrics.get(name, []), *plugins], params)
-        normalised = [
-            percentile_rank(
+        normalised = percentile_rank_each(
+            [
                 comparable[m.name]
                 if m.name in comparable
-                else np.where(passed, m.comparable, np.nan),
-                m.direction,
-            )
-            for m in chosen
-        ]
+                else np.where(passed, m.comparable, np.nan)
+                for m in chosen
+            ],
+            [m.direction for m in chosen],
+        )
         out[name] = component_arrays(chosen, normalised)
     return out
 

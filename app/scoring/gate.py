@@ -36,18 +36,13 @@ class GateParams:
 
 def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
     """The first failing check per symbol (in `REASONS` order), or None when it may be scored."""
-    present = ~np.isnan(inputs.close)
     total = inputs.close.shape[1]
-    has_any = present.any(axis=1)
-    first = np.where(has_any, np.argmax(present, axis=1), total)
-    history = present.sum(axis=1)
+    first = inputs.first_present
+    history = inputs.present_count
     span = total - first
     with np.errstate(invalid="ignore", divide="ignore"):
         gap_ratio = np.where(span > 0, (span - history) / span, 1.0)
-    # Moves are measured between present candles, so a jump across a hole is still seen.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        moves = np.abs(np.diff(np.log(forward_fill(inputs.close)), axis=1))
-    biggest_move = np.max(np.nan_to_num(moves), axis=1, initial=0.0)
+    biggest_move = biggest_moves(inputs)
     recent_volume = np.nansum(inputs.volume[:, -params.volume_lookback :], axis=1)
     zero_volume = (recent_volume <= 0) | ~(inputs.turnover_24h > 0)
     stale = ~(inputs.ticker_age_s <= params.max_ticker_age_s)
@@ -67,3 +62,29 @@ def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
             if reasons[i] is None:
                 reasons[i] = code
     return reasons
+
+
+def biggest_moves(inputs: MarketInputs) -> np.ndarray:
+    """`(n,)` each row's largest |log return| between present candles (0 without one), so that
+    a jump across a hole is still seen. A row without holes moves as its `returns` say (the
+    same logs and differences: the scorer's returns, computed once)."""
+    biggest = np.zeros(inputs.size)
+    gappy = inputs.has_gaps
+    if not gappy.all():
+        returns = inputs.returns if not gappy.any() else inputs.returns[~gappy]
+        biggest[~gappy] = _largest(returns)
+    if gappy.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            filled = np.diff(np.log(forward_fill(inputs.close[gappy])), axis=1)
+        biggest[gappy] = _largest(filled)
+    return biggest
+
+
+def _largest(moves: np.ndarray) -> np.ndarray:
+    """`np.max(np.nan_to_num(np.abs(moves)), axis=1, initial=0.0)`, without `nan_to_num`'s
+    copy where every move is finite (it changes nothing there)."""
+    largest = np.max(np.abs(moves), axis=1, initial=0.0)
+    odd = ~np.isfinite(largest)  # a NaN or an infinite move: nan_to_num's answer
+    if odd.any():
+        largest[odd] = np.max(np.nan_to_num(np.abs(moves[odd])), axis=1, initial=0.0)
+    return largest

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import talib
@@ -18,14 +19,24 @@ HOURS_PER_YEAR = 24 * 365
 FloatArray = np.ndarray
 
 
+def _unwrapped(function: Any) -> Any:
+    """TA-Lib's own function, without the wrapper `talib` puts around it when pandas or polars
+    is installed (it checks every argument for a Series: about 10 µs a call, more than RSI on
+    720 closes; a replay calls these three per scored symbol and decision)."""
+    return getattr(function, "__wrapped__", function)
+
+
+_RSI, _MACD, _EMA = (_unwrapped(f) for f in (talib.RSI, talib.MACD, talib.EMA))
+
+
 def rsi(close: FloatArray, period: int = 14) -> FloatArray:
-    return np.asarray(talib.RSI(close, timeperiod=period))
+    return np.asarray(_RSI(close, timeperiod=period))
 
 
 def macd_histogram(
     close: FloatArray, fast: int = 12, slow: int = 26, signal: int = 9
 ) -> FloatArray:
-    _, _, hist = talib.MACD(close, fastperiod=fast, slowperiod=slow, signalperiod=signal)
+    _, _, hist = _MACD(close, fastperiod=fast, slowperiod=slow, signalperiod=signal)
     return np.asarray(hist)
 
 
@@ -40,7 +51,7 @@ def bollinger(
 
 
 def ema(close: FloatArray, period: int) -> FloatArray:
-    return np.asarray(talib.EMA(close, timeperiod=period))
+    return np.asarray(_EMA(close, timeperiod=period))
 
 
 def atr(high: FloatArray, low: FloatArray, close: FloatArray, period: int = 14) -> FloatArray:

@@ -52,6 +52,17 @@ class MarketInputs:
         """`(n,)`: rows with at least one missing candle (they need the slow, per-row path)."""
         return np.isnan(self.close).any(axis=1)
 
+    @cached_property
+    def present_count(self) -> np.ndarray:
+        """`(n,)`: how many candles each row has (closes present)."""
+        return np.sum(~np.isnan(self.close), axis=1)
+
+    @cached_property
+    def first_present(self) -> np.ndarray:
+        """`(n,)`: the column of each row's first candle (T where it has none)."""
+        present = ~np.isnan(self.close)
+        return np.where(present.any(axis=1), np.argmax(present, axis=1), self.close.shape[1])
+
     def subset(self, rows: np.ndarray) -> MarketInputs:
         """The same inputs for the symbols at `rows` (a boolean mask or index array)."""
         index = np.flatnonzero(rows) if rows.dtype == bool else rows

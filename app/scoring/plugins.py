@@ -66,10 +66,10 @@ def plugin_metrics(
     """The metrics of the plug-ins that belong to `component`."""
     out = []
     own = params.get(PLUGIN_PARAMETERS, {})
-    candles = np.sum(~np.isnan(inputs.close), axis=1)
     for plugin in _REGISTRY.values():
         if plugin.component != component:
             continue
+        candles = inputs.present_count  # closes present per row (counted once, when needed)
         values = np.asarray(plugin.score(inputs, builtin, own.get(plugin.name, {})), dtype=float)
         if values.shape != (inputs.size,):
             raise PluginError(

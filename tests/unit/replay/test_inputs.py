@@ -1,5 +1,6 @@
 """The replay's scorer inputs: open, high and low windows are the history's when read, copied
-only then; the built-in scorer reads none of them, a plug-in that does gets the real ones."""
+only then; the built-in scorer reads none of them, a plug-in that does gets the real ones. Their
+returns and candle counts, read from the history's, are those of the windows."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ import pytest
 
 from app.replay.config import HOUR_MS
 from app.replay.context import stage_one
+from app.replay.history import MarketHistory
 from app.replay.inputs import WindowedInputs, market_inputs
 from app.scoring.engine import ScoringConfig, compute
+from app.scoring.gate import biggest_moves
+from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER
 from app.scoring.plugins import ScorerPlugin, register, unregister
@@ -89,3 +93,40 @@ def test_fields_missing_or_unknown_are_refused() -> None:
         )
     with pytest.raises(TypeError, match="opening"):
         WindowedInputs.of(VIEW, ROWS, POLICY.candles, **fields, opening=0)
+
+
+def holed_history() -> MarketHistory:
+    """30 walks with late listings, holes and a non-positive close."""
+    history = random_walks(30, 40 * 24, seed=11)
+    rng = np.random.default_rng(5)
+    for i in range(1, 30, 3):
+        history.close[i, : rng.integers(0, 30 * 24)] = np.nan
+    for i in range(2, 30, 4):
+        at = rng.integers(0, 39 * 24)
+        history.close[i, at : at + rng.integers(1, 30)] = np.nan
+    history.close[4, 500] = 0.0
+    return history
+
+
+@pytest.mark.parametrize("hours", [1, 2, 24, 720, 1200])
+def test_returns_and_candle_counts_are_those_of_the_windows(hours: int) -> None:
+    history = holed_history()
+    rows = np.arange(0, 30, 2)
+    for t_ms in range(START_MS + HOUR_MS, history.last_close_ms() + 1, 13 * HOUR_MS):
+        view = history.at(t_ms)
+        built = market_inputs(view, rows, candles=hours, benchmark=POLICY.benchmark)
+        fields = {f.name: getattr(built, f.name) for f in dataclasses.fields(MarketInputs)}
+        measured = MarketInputs(**fields)
+        for name in ("returns", "present_count", "first_present", "has_gaps"):
+            assert np.array_equal(getattr(built, name), getattr(measured, name), equal_nan=True)
+
+
+def test_the_gate_measures_moves_as_over_the_forward_filled_closes() -> None:
+    history = holed_history()
+    rows = np.arange(30)
+    for t_ms in range(START_MS + 35 * 24 * HOUR_MS, history.last_close_ms() + 1, 7 * HOUR_MS):
+        built = market_inputs(history.at(t_ms), rows, candles=720, benchmark=POLICY.benchmark)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            moves = np.abs(np.diff(np.log(forward_fill(built.close)), axis=1))
+        expected = np.max(np.nan_to_num(moves), axis=1, initial=0.0)
+        assert np.array_equal(biggest_moves(built), expected)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER, percentile_rank
+from app.scoring.normalise import (
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER,
+    percentile_rank,
+    percentile_rank_each,
+)
 
 NAN = np.nan
 
@@ -88,3 +93,28 @@ class TestPercentileRank:
         result = percentile_rank(values, direction)
         assert result.min() == 0.0
         assert result.max() == 100.0
+
+
+def test_ranking_several_together_gives_each_ones_ranks_to_the_bit() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n, shared = int(rng.integers(0, 30)), rng.random(30) < 0.2
+        values, directions = [], []
+        for kind in rng.integers(0, 5, int(rng.integers(1, 8))):
+            v = rng.normal(size=n)
+            if kind == 1:  # ties
+                v = np.round(v, 1)
+            elif kind == 2:  # infinite values among finite ones
+                v[rng.random(n) < 0.3] = np.inf
+            elif kind == 3:  # nothing measured
+                v[:] = np.nan
+            missing = shared[:n] if rng.random() < 0.7 else rng.random(n) < 0.3
+            v = np.where(missing, np.nan, v)
+            if kind == 4 and n:  # one value measured
+                v[:] = np.nan
+                v[rng.integers(0, n)] = 1.0
+            values.append(v)
+            directions.append(int(rng.choice([HIGHER_IS_BETTER, LOWER_IS_BETTER])))
+        together = percentile_rank_each(values, directions)
+        for v, d, ranks in zip(values, directions, together, strict=True):
+            assert percentile_rank(v, d).tobytes() == ranks.tobytes()
