@@ -231,26 +231,34 @@ def scoring() -> list[dash.Row | timeseries.Panel | stat.Panel]:
 def portfolio() -> list[dash.Row | timeseries.Panel | stat.Panel]:
     return [
         dash.Row("Portfolio"),
+        series(
+            "Members and their target", "short",
+            query(f"max(mysymbols_portfolio_members{{{ON}}})", "members"),
+            query(f"max(mysymbols_portfolio_target_members{{{ON}}})", "target"),
+            description="Active members against max_portfolio_symbols.",
+        ),
         single(
-            "Members", "short", query(f"max(mysymbols_portfolio_members{{{ON}}})"),
-            (None, "red"), (1, "green"),
+            "Untradable members", "short",
+            query(f"max(mysymbols_portfolio_untradable_members{{{ON}}})"),
+            (None, "green"), (1, "red"),
+            description="Active members whose contract is no longer Open, or delisted.", span=4,
         ),
         single(
             "Weight sum", "percent",
             query(f"max(mysymbols_portfolio_weight_sum_percent{{{ON}}})"),
             (None, "red"), (99.99, "green"), (100.01, "red"),
-            description="100 with members, 0 without.",
+            description="100 with members, 0 without.", span=4,
         ),
         single(
             "Market data age", "s", query(f"max(mysymbols_market_data_age_seconds{{{ON}}})"),
-            (None, "green"), (2 * 3600, "orange"), (6 * 3600, "red"),
+            (None, "green"), (2 * 3600, "orange"), (6 * 3600, "red"), span=4,
         ),
         single(
             "Database gauges read", "short",
             query(f"min(mysymbols_metrics_database_up{{{ON}}})"),
             (None, "red"), (1, "green"),
             description="0: the last scrape could not read the database in time (the portfolio "
-            "and track record gauges are then missing).",
+            "and track record gauges are then missing).", span=4,
         ),
     ]  # fmt: skip
 
