@@ -42,11 +42,25 @@ def openapi_document() -> dict[str, Any]:
     return create_app(settings).openapi()
 
 
+def without_recursion(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each self-referencing schema (StorableJson: any JSON value) made an
+    unconstrained one: openapi-python-client cannot generate recursive schemas (its issue #338)
+    and would drop every operation using them; the service still validates what it receives."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if f'"#/components/schemas/{name}"' in json.dumps(schema):
+            schemas[name] = {"description": f"Any JSON value ({name}; recursive in the service's "
+                             "document, where its constraints are)."}  # fmt: skip
+    return document
+
+
 def generate(into: Path) -> None:
     """Write the document and the generated project into the empty directory `into`."""
-    document = into / DOCUMENT
-    document.write_text(json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n")
+    document = openapi_document()
+    (into / DOCUMENT).write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / DOCUMENT
+        source.write_text(json.dumps(without_recursion(document), indent=2, sort_keys=True))
         project = Path(scratch) / "project"
         tools = str(Path(sys.executable).parent)  # the post hooks' ruff: this venv's
         search = f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"
@@ -54,7 +68,7 @@ def generate(into: Path) -> None:
         subprocess.run(
             [
                 sys.executable, "-m", "openapi_python_client", "generate",
-                "--path", str(document), "--config", str(CONFIG), "--meta", "uv",
+                "--path", str(source), "--config", str(CONFIG), "--meta", "uv",
                 "--output-path", str(project), "--fail-on-warning",
             ],
             check=True, env=env, stdout=subprocess.DEVNULL,

@@ -79,7 +79,10 @@ def sync_detailed(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open.
+    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
+    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
+    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
+    (`shutting-down`).
 
     Args:
         since (int | Unset): The last event id seen.
@@ -113,7 +116,10 @@ def sync(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open.
+    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
+    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
+    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
+    (`shutting-down`).
 
     Args:
         since (int | Unset): The last event id seen.
@@ -142,7 +148,10 @@ async def asyncio_detailed(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open.
+    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
+    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
+    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
+    (`shutting-down`).
 
     Args:
         since (int | Unset): The last event id seen.
@@ -174,7 +183,10 @@ async def asyncio(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open.
+    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
+    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
+    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
+    (`shutting-down`).
 
     Args:
         since (int | Unset): The last event id seen.
