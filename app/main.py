@@ -16,7 +16,7 @@ from app.api.middleware import (
     MarketSourceMiddleware,
     RequestContextMiddleware,
 )
-from app.api.openapi import install_openapi
+from app.api.openapi import install_openapi, operation_id
 from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
@@ -164,6 +164,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="The managed KuCoin futures symbol portfolio behind a trading engine.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware, cache=response_cache)

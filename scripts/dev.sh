@@ -6,6 +6,9 @@
 #   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
 # for CI: scripts/dev.sh install   create .venv with the dev lock, nothing else
+# after changing the API:
+#   scripts/dev.sh client [--check]   regenerate clients/python from the OpenAPI document
+#                          (`--check`: regenerate aside, fail when the checked-in one differs)
 # and after changing pyproject.toml's dependencies:
 #   scripts/dev.sh lock [uv options]   recompile requirements.lock and requirements-dev.lock
 #                          (keeps every pin that still fits; `--upgrade` or `--upgrade-package X`
@@ -98,6 +101,11 @@ case "${1:-}" in
         ensure_venv "$DEV_LOCK"
         exec "$VENV/bin/python" -m scripts.demo "$@"
         ;;
+    client)
+        shift
+        ensure_venv "$DEV_LOCK"
+        exec "$VENV/bin/python" -m scripts.generate_client "$@"
+        ;;
     lock)
         shift
         install_lock "$DEV_LOCK"  # uv at its locked version (the locks may be out of date here)
@@ -106,7 +114,7 @@ case "${1:-}" in
         compile_lock "$LOCK" --constraint "$DEV_LOCK" "$@"
         ;;
     *)
-        echo "usage: $0 serve|test|demo|install|lock [extra args]" >&2
+        echo "usage: $0 serve|test|demo|install|client|lock [extra args]" >&2
         exit 2
         ;;
 esac

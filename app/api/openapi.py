@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from app.errors import PROBLEM_CONTENT_TYPE
 from app.schemas.examples import EXAMPLES
@@ -23,6 +24,12 @@ UNAVAILABLE = {
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
 }
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
+
+
+def operation_id(route: APIRoute) -> str:
+    """An operation's id is its route function's name (`get_portfolio`), unique across routers,
+    so a generated client's methods read like the routes."""
+    return route.name
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ response model with an example that its own schema accepts; every parameter's co
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -90,3 +91,14 @@ def test_parameters_carry_the_constraints_the_server_enforces(document: dict[str
                 assert "maximum" in schema, f"{method} {path} {parameter['name']} unbounded"
             if parameter["name"] == "symbol":
                 assert "pattern" in schema and schema["maxLength"] == 40
+
+
+def test_operation_ids_are_the_route_functions_names(document: dict[str, Any]) -> None:
+    ids = [operation["operationId"] for _, _, operation in operations(document)]
+    assert len(ids) == len(set(ids)), "operation ids are unique across routers"
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", i) for i in ids), ids
+    assert not [i for i in ids if "api_symbol_mgmt" in i or i.endswith(("_get", "_post"))]
+    by_route = {(m, p): op["operationId"] for m, p, op in operations(document)}
+    assert by_route["GET", "/api/symbol-mgmt/portfolio"] == "get_portfolio"
+    assert by_route["POST", "/api/symbol-mgmt/portfolio/replace-symbol"] == "replace_symbol"
+    assert by_route["GET", "/api/symbol-mgmt/jobs/runs/{run_id}"] == "get_job_run"

@@ -72,7 +72,7 @@ async def update_config(
     response_model=list[ConfigChangeRecord],
     summary="Changes of the runtime settings made over the API, newest first",
 )
-async def config_changes(
+async def list_config_changes(
     _: AdminDep, configuration: ConfigurationDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[ConfigChangeRecord]:
     return [ConfigChangeRecord.model_validate(c) for c in await configuration.changes(limit)]

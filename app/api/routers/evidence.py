@@ -22,5 +22,5 @@ router = APIRouter(prefix="/evidence", tags=["evidence"], responses=problem_resp
     "since the first decision, after costs, since inception and over 30 and 90 days",
     responses=problem_responses(404),
 )
-async def live(_: ReaderDep, evidence: LiveEvidenceDep) -> LiveEvidenceRead:
+async def get_live_track_record(_: ReaderDep, evidence: LiveEvidenceDep) -> LiveEvidenceRead:
     return LiveEvidenceRead.model_validate(await evidence.document())

@@ -168,7 +168,7 @@ async def get_correlation(
     summary="Report a member's PnL; returns its performance since inclusion",
     responses=problem_responses(404, 422),
 )
-async def post_performance(
+async def report_performance(
     body: PerformanceCreate, principal: TraderDep, request: Request, service: MySymbolsDep
 ) -> PerformanceRead:
     summary = await service.update_performance_metrics(
@@ -188,7 +188,7 @@ async def post_performance(
     response_model=StatisticsRead,
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
-async def get_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
     return StatisticsRead.model_validate(await service.get_portfolio_analytics())
 
 
@@ -199,7 +199,7 @@ async def get_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
     summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
     responses=problem_responses(409, 422),
 )
-async def get_metrics(
+async def get_portfolio_metrics(
     _: ReaderDep,
     service: MySymbolsDep,
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,

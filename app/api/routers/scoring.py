@@ -183,7 +183,7 @@ async def update_algorithms(
     response_model=list[AlgorithmChangeRecord],
     summary="Applied changes of the scoring algorithm, newest first, with their evidence",
 )
-async def algorithm_changes(
+async def list_algorithm_changes(
     _: AdminDep, scoring: ScoringDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[AlgorithmChangeRecord]:
     return [AlgorithmChangeRecord.model_validate(c) for c in await scoring.algorithm_changes(limit)]
@@ -197,7 +197,9 @@ async def algorithm_changes(
     "figures after costs beside every baseline, IC per component, the verdict",
     responses=problem_responses(404),
 )
-async def evidence(_: ReaderDep, evidence: EvidenceDep, request: Request) -> EvidenceRead:
+async def get_scoring_evidence(
+    _: ReaderDep, evidence: EvidenceDep, request: Request
+) -> EvidenceRead:
     run, current = await evidence.latest()
     report = run.report or {}
     return EvidenceRead(

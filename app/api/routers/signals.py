@@ -69,7 +69,7 @@ async def process_signals(
     response_model=list[SignalRead],
     summary="Signals not evaluated yet",
 )
-async def pending_signals(
+async def list_pending_signals(
     _: ReaderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SignalRead]:
     rows = await signals.listing(statuses=("pending", "processing"), source=None, symbol=None,
@@ -84,7 +84,7 @@ async def pending_signals(
     summary="Evaluated or expired signals",
     responses=problem_responses(404, 422),
 )
-async def processed_signals(
+async def list_processed_signals(
     _: ReaderDep,
     signals: SignalsDep,
     status_: Annotated[
@@ -105,7 +105,7 @@ async def processed_signals(
     response_model=SignalStatistics,
     summary="Counts, approval rate, agents",
 )
-async def signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
+async def get_signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
     return SignalStatistics.model_validate(await signals.statistics())
 
 

@@ -1,0 +1,190 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.job_read import JobRead
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    runs: int | Unset = 5,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["runs"] = runs
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/symbol-mgmt/jobs",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[JobRead] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = JobRead.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[JobRead]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    runs: int | Unset = 5,
+) -> Response[Problem | list[JobRead]]:
+    """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
+    newest runs
+
+    Args:
+        runs (int | Unset): Newest runs shown per job. Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[JobRead]]
+    """
+
+    kwargs = _get_kwargs(
+        runs=runs,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    runs: int | Unset = 5,
+) -> Problem | list[JobRead] | None:
+    """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
+    newest runs
+
+    Args:
+        runs (int | Unset): Newest runs shown per job. Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[JobRead]
+    """
+
+    return sync_detailed(
+        client=client,
+        runs=runs,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    runs: int | Unset = 5,
+) -> Response[Problem | list[JobRead]]:
+    """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
+    newest runs
+
+    Args:
+        runs (int | Unset): Newest runs shown per job. Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[JobRead]]
+    """
+
+    kwargs = _get_kwargs(
+        runs=runs,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    runs: int | Unset = 5,
+) -> Problem | list[JobRead] | None:
+    """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
+    newest runs
+
+    Args:
+        runs (int | Unset): Newest runs shown per job. Default: 5.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[JobRead]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            runs=runs,
+        )
+    ).parsed

@@ -1,0 +1,209 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.algorithms_change_read import AlgorithmsChangeRead
+from ...models.algorithms_update import AlgorithmsUpdate
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: AlgorithmsUpdate,
+    dry_run: bool | Unset = False,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/symbol-mgmt/scoring/algorithms",
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AlgorithmsChangeRead | Problem | None:
+    if response.status_code == 200:
+        response_200 = AlgorithmsChangeRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AlgorithmsChangeRead | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AlgorithmsUpdate,
+    dry_run: bool | Unset = False,
+) -> Response[AlgorithmsChangeRead | Problem]:
+    """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
+    history; ?dry_run=true only judges
+
+    Args:
+        dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
+            Default: False.
+        body (AlgorithmsUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlgorithmsChangeRead | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        dry_run=dry_run,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: AlgorithmsUpdate,
+    dry_run: bool | Unset = False,
+) -> AlgorithmsChangeRead | Problem | None:
+    """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
+    history; ?dry_run=true only judges
+
+    Args:
+        dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
+            Default: False.
+        body (AlgorithmsUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlgorithmsChangeRead | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        dry_run=dry_run,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AlgorithmsUpdate,
+    dry_run: bool | Unset = False,
+) -> Response[AlgorithmsChangeRead | Problem]:
+    """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
+    history; ?dry_run=true only judges
+
+    Args:
+        dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
+            Default: False.
+        body (AlgorithmsUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlgorithmsChangeRead | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        dry_run=dry_run,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: AlgorithmsUpdate,
+    dry_run: bool | Unset = False,
+) -> AlgorithmsChangeRead | Problem | None:
+    """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
+    history; ?dry_run=true only judges
+
+    Args:
+        dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
+            Default: False.
+        body (AlgorithmsUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlgorithmsChangeRead | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            dry_run=dry_run,
+        )
+    ).parsed

@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.job_run_read import JobRunRead
+from ...models.problem import Problem
+from ...models.sync_result_read import SyncResultRead
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    wait: float | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["wait"] = wait
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/symbol-mgmt/symbols/sync",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> JobRunRead | Problem | SyncResultRead | None:
+    if response.status_code == 200:
+        response_200 = SyncResultRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 202:
+        response_202 = JobRunRead.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[JobRunRead | Problem | SyncResultRead]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    wait: float | Unset = UNSET,
+) -> Response[JobRunRead | Problem | SyncResultRead]:
+    """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
+    ?wait=, the sync's report once it ends in time
+
+    Args:
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[JobRunRead | Problem | SyncResultRead]
+    """
+
+    kwargs = _get_kwargs(
+        wait=wait,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    wait: float | Unset = UNSET,
+) -> JobRunRead | Problem | SyncResultRead | None:
+    """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
+    ?wait=, the sync's report once it ends in time
+
+    Args:
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        JobRunRead | Problem | SyncResultRead
+    """
+
+    return sync_detailed(
+        client=client,
+        wait=wait,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    wait: float | Unset = UNSET,
+) -> Response[JobRunRead | Problem | SyncResultRead]:
+    """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
+    ?wait=, the sync's report once it ends in time
+
+    Args:
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[JobRunRead | Problem | SyncResultRead]
+    """
+
+    kwargs = _get_kwargs(
+        wait=wait,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    wait: float | Unset = UNSET,
+) -> JobRunRead | Problem | SyncResultRead | None:
+    """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
+    ?wait=, the sync's report once it ends in time
+
+    Args:
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        JobRunRead | Problem | SyncResultRead
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            wait=wait,
+        )
+    ).parsed

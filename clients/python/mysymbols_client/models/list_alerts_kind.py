@@ -1,0 +1,27 @@
+from typing import Literal
+
+ListAlertsKind = Literal[
+    "concentration",
+    "delisting",
+    "exchange_unavailable",
+    "high_correlation",
+    "low_score",
+    "poor_performance",
+    "stale_data",
+]
+
+LIST_ALERTS_KIND_VALUES: set[ListAlertsKind] = {
+    "concentration",
+    "delisting",
+    "exchange_unavailable",
+    "high_correlation",
+    "low_score",
+    "poor_performance",
+    "stale_data",
+}
+
+
+def check_list_alerts_kind(value: str) -> ListAlertsKind:
+    if value in LIST_ALERTS_KIND_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {LIST_ALERTS_KIND_VALUES!r}")

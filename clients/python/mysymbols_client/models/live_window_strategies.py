@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.live_figures import LiveFigures
+
+
+T = TypeVar("T", bound="LiveWindowStrategies")
+
+
+@_attrs_define
+class LiveWindowStrategies:
+    """policy, btc_hold, equal_weight, top_volume, momentum and random."""
+
+    additional_properties: dict[str, LiveFigures] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+        for prop_name, prop in self.additional_properties.items():
+            field_dict[prop_name] = prop.to_dict()
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.live_figures import LiveFigures  # noqa: PLC0415
+
+        d = dict(src_dict)
+        live_window_strategies = cls()
+
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional_property = LiveFigures.from_dict(prop_dict)
+
+            additional_properties[prop_name] = additional_property
+
+        live_window_strategies.additional_properties = additional_properties
+        return live_window_strategies
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> LiveFigures:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: LiveFigures) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.member_read import MemberRead
+
+
+T = TypeVar("T", bound="PortfolioRead")
+
+
+@_attrs_define
+class PortfolioRead:
+    """
+    Attributes:
+        as_of (datetime.datetime):
+        max_symbols (int):
+        members (list[MemberRead]):
+        reconstructed (bool): True when read from the audit trail (as_of).
+        score_age_s (float | None):
+        score_run_id (int | None):
+        stale (bool):
+        total_weight (str):
+    """
+
+    as_of: datetime.datetime
+    max_symbols: int
+    members: list[MemberRead]
+    reconstructed: bool
+    score_age_s: float | None
+    score_run_id: int | None
+    stale: bool
+    total_weight: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        as_of = self.as_of.isoformat()
+
+        max_symbols = self.max_symbols
+
+        members = []
+        for members_item_data in self.members:
+            members_item = members_item_data.to_dict()
+            members.append(members_item)
+
+        reconstructed = self.reconstructed
+
+        score_age_s: float | None
+        score_age_s = self.score_age_s
+
+        score_run_id: int | None
+        score_run_id = self.score_run_id
+
+        stale = self.stale
+
+        total_weight = self.total_weight
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "as_of": as_of,
+                "max_symbols": max_symbols,
+                "members": members,
+                "reconstructed": reconstructed,
+                "score_age_s": score_age_s,
+                "score_run_id": score_run_id,
+                "stale": stale,
+                "total_weight": total_weight,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.member_read import MemberRead  # noqa: PLC0415
+
+        d = dict(src_dict)
+        as_of = datetime.datetime.fromisoformat(d.pop("as_of"))
+
+        max_symbols = d.pop("max_symbols")
+
+        members = []
+        _members = d.pop("members")
+        for members_item_data in _members:
+            members_item = MemberRead.from_dict(members_item_data)
+
+            members.append(members_item)
+
+        reconstructed = d.pop("reconstructed")
+
+        def _parse_score_age_s(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        score_age_s = _parse_score_age_s(d.pop("score_age_s"))
+
+        def _parse_score_run_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        score_run_id = _parse_score_run_id(d.pop("score_run_id"))
+
+        stale = d.pop("stale")
+
+        total_weight = d.pop("total_weight")
+
+        portfolio_read = cls(
+            as_of=as_of,
+            max_symbols=max_symbols,
+            members=members,
+            reconstructed=reconstructed,
+            score_age_s=score_age_s,
+            score_run_id=score_run_id,
+            stale=stale,
+            total_weight=total_weight,
+        )
+
+        portfolio_read.additional_properties = d
+        return portfolio_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

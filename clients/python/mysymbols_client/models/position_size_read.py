@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="PositionSizeRead")
+
+
+@_attrs_define
+class PositionSizeRead:
+    """
+    Attributes:
+        cap_reason (None | str):
+        capped (bool):
+        contract_notional_usdt (float):
+        contracts (int): Lots, a multiple of the contract's lot size.
+        max_leverage (int):
+        min_margin_usdt (float):
+        notional_usdt (float):
+        price (float):
+        price_source (str):
+        symbol (str):
+        volatility (float | None):
+        volatility_adjusted (bool):
+        volatility_scale (float | None):
+        weight_pct (str):
+    """
+
+    cap_reason: None | str
+    capped: bool
+    contract_notional_usdt: float
+    contracts: int
+    max_leverage: int
+    min_margin_usdt: float
+    notional_usdt: float
+    price: float
+    price_source: str
+    symbol: str
+    volatility: float | None
+    volatility_adjusted: bool
+    volatility_scale: float | None
+    weight_pct: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        cap_reason: None | str
+        cap_reason = self.cap_reason
+
+        capped = self.capped
+
+        contract_notional_usdt = self.contract_notional_usdt
+
+        contracts = self.contracts
+
+        max_leverage = self.max_leverage
+
+        min_margin_usdt = self.min_margin_usdt
+
+        notional_usdt = self.notional_usdt
+
+        price = self.price
+
+        price_source = self.price_source
+
+        symbol = self.symbol
+
+        volatility: float | None
+        volatility = self.volatility
+
+        volatility_adjusted = self.volatility_adjusted
+
+        volatility_scale: float | None
+        volatility_scale = self.volatility_scale
+
+        weight_pct = self.weight_pct
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "cap_reason": cap_reason,
+                "capped": capped,
+                "contract_notional_usdt": contract_notional_usdt,
+                "contracts": contracts,
+                "max_leverage": max_leverage,
+                "min_margin_usdt": min_margin_usdt,
+                "notional_usdt": notional_usdt,
+                "price": price,
+                "price_source": price_source,
+                "symbol": symbol,
+                "volatility": volatility,
+                "volatility_adjusted": volatility_adjusted,
+                "volatility_scale": volatility_scale,
+                "weight_pct": weight_pct,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_cap_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        cap_reason = _parse_cap_reason(d.pop("cap_reason"))
+
+        capped = d.pop("capped")
+
+        contract_notional_usdt = d.pop("contract_notional_usdt")
+
+        contracts = d.pop("contracts")
+
+        max_leverage = d.pop("max_leverage")
+
+        min_margin_usdt = d.pop("min_margin_usdt")
+
+        notional_usdt = d.pop("notional_usdt")
+
+        price = d.pop("price")
+
+        price_source = d.pop("price_source")
+
+        symbol = d.pop("symbol")
+
+        def _parse_volatility(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        volatility = _parse_volatility(d.pop("volatility"))
+
+        volatility_adjusted = d.pop("volatility_adjusted")
+
+        def _parse_volatility_scale(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        volatility_scale = _parse_volatility_scale(d.pop("volatility_scale"))
+
+        weight_pct = d.pop("weight_pct")
+
+        position_size_read = cls(
+            cap_reason=cap_reason,
+            capped=capped,
+            contract_notional_usdt=contract_notional_usdt,
+            contracts=contracts,
+            max_leverage=max_leverage,
+            min_margin_usdt=min_margin_usdt,
+            notional_usdt=notional_usdt,
+            price=price,
+            price_source=price_source,
+            symbol=symbol,
+            volatility=volatility,
+            volatility_adjusted=volatility_adjusted,
+            volatility_scale=volatility_scale,
+            weight_pct=weight_pct,
+        )
+
+        position_size_read.additional_properties = d
+        return position_size_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

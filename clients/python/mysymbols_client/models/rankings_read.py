@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.ranking_item import RankingItem
+
+
+T = TypeVar("T", bound="RankingsRead")
+
+
+@_attrs_define
+class RankingsRead:
+    """
+    Attributes:
+        component (str):
+        data_age_s (float): Seconds since the run's market data was taken.
+        items (list[RankingItem]):
+        run_id (int):
+        scored_at (datetime.datetime):
+        stale (bool):
+    """
+
+    component: str
+    data_age_s: float
+    items: list[RankingItem]
+    run_id: int
+    scored_at: datetime.datetime
+    stale: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        component = self.component
+
+        data_age_s = self.data_age_s
+
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        run_id = self.run_id
+
+        scored_at = self.scored_at.isoformat()
+
+        stale = self.stale
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "component": component,
+                "data_age_s": data_age_s,
+                "items": items,
+                "run_id": run_id,
+                "scored_at": scored_at,
+                "stale": stale,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.ranking_item import RankingItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        component = d.pop("component")
+
+        data_age_s = d.pop("data_age_s")
+
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = RankingItem.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        run_id = d.pop("run_id")
+
+        scored_at = datetime.datetime.fromisoformat(d.pop("scored_at"))
+
+        stale = d.pop("stale")
+
+        rankings_read = cls(
+            component=component,
+            data_age_s=data_age_s,
+            items=items,
+            run_id=run_id,
+            scored_at=scored_at,
+            stale=stale,
+        )
+
+        rankings_read.additional_properties = d
+        return rankings_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

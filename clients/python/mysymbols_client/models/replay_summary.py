@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.replay_summary_kind import ReplaySummaryKind, check_replay_summary_kind
+from ..models.replay_summary_status import ReplaySummaryStatus, check_replay_summary_status
+
+if TYPE_CHECKING:
+    from ..models.replay_summary_params import ReplaySummaryParams
+
+
+T = TypeVar("T", bound="ReplaySummary")
+
+
+@_attrs_define
+class ReplaySummary:
+    """
+    Attributes:
+        config_hash (None | str):
+        created_at (datetime.datetime):
+        data_from (datetime.datetime):
+        data_to (datetime.datetime):
+        error (None | str):
+        finished_at (datetime.datetime | None):
+        id (int):
+        kind (ReplaySummaryKind): A replay, or a walk-forward calibration (the evidence).
+        params (ReplaySummaryParams): The request as made.
+        progress (float): Share of the decisions done, 0 to 1.
+        requested_by (str):
+        started_at (datetime.datetime | None):
+        status (ReplaySummaryStatus):
+    """
+
+    config_hash: None | str
+    created_at: datetime.datetime
+    data_from: datetime.datetime
+    data_to: datetime.datetime
+    error: None | str
+    finished_at: datetime.datetime | None
+    id: int
+    kind: ReplaySummaryKind
+    params: ReplaySummaryParams
+    progress: float
+    requested_by: str
+    started_at: datetime.datetime | None
+    status: ReplaySummaryStatus
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        config_hash: None | str
+        config_hash = self.config_hash
+
+        created_at = self.created_at.isoformat()
+
+        data_from = self.data_from.isoformat()
+
+        data_to = self.data_to.isoformat()
+
+        error: None | str
+        error = self.error
+
+        finished_at: None | str
+        if isinstance(self.finished_at, datetime.datetime):
+            finished_at = self.finished_at.isoformat()
+        else:
+            finished_at = self.finished_at
+
+        id = self.id
+
+        kind: str = self.kind
+
+        params = self.params.to_dict()
+
+        progress = self.progress
+
+        requested_by = self.requested_by
+
+        started_at: None | str
+        if isinstance(self.started_at, datetime.datetime):
+            started_at = self.started_at.isoformat()
+        else:
+            started_at = self.started_at
+
+        status: str = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "config_hash": config_hash,
+                "created_at": created_at,
+                "data_from": data_from,
+                "data_to": data_to,
+                "error": error,
+                "finished_at": finished_at,
+                "id": id,
+                "kind": kind,
+                "params": params,
+                "progress": progress,
+                "requested_by": requested_by,
+                "started_at": started_at,
+                "status": status,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.replay_summary_params import ReplaySummaryParams  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_config_hash(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        config_hash = _parse_config_hash(d.pop("config_hash"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        data_from = datetime.datetime.fromisoformat(d.pop("data_from"))
+
+        data_to = datetime.datetime.fromisoformat(d.pop("data_to"))
+
+        def _parse_error(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        error = _parse_error(d.pop("error"))
+
+        def _parse_finished_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                finished_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return finished_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        finished_at = _parse_finished_at(d.pop("finished_at"))
+
+        id = d.pop("id")
+
+        kind = check_replay_summary_kind(d.pop("kind"))
+
+        params = ReplaySummaryParams.from_dict(d.pop("params"))
+
+        progress = d.pop("progress")
+
+        requested_by = d.pop("requested_by")
+
+        def _parse_started_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return started_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        started_at = _parse_started_at(d.pop("started_at"))
+
+        status = check_replay_summary_status(d.pop("status"))
+
+        replay_summary = cls(
+            config_hash=config_hash,
+            created_at=created_at,
+            data_from=data_from,
+            data_to=data_to,
+            error=error,
+            finished_at=finished_at,
+            id=id,
+            kind=kind,
+            params=params,
+            progress=progress,
+            requested_by=requested_by,
+            started_at=started_at,
+            status=status,
+        )
+
+        replay_summary.additional_properties = d
+        return replay_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,14 @@
+from typing import Literal
+
+ReplaySummaryKind = Literal["calibration", "replay"]
+
+REPLAY_SUMMARY_KIND_VALUES: set[ReplaySummaryKind] = {
+    "calibration",
+    "replay",
+}
+
+
+def check_replay_summary_kind(value: str) -> ReplaySummaryKind:
+    if value in REPLAY_SUMMARY_KIND_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {REPLAY_SUMMARY_KIND_VALUES!r}")

@@ -1,0 +1,16 @@
+from typing import Literal
+
+SettingReadType = Literal["boolean", "integer", "number", "string"]
+
+SETTING_READ_TYPE_VALUES: set[SettingReadType] = {
+    "boolean",
+    "integer",
+    "number",
+    "string",
+}
+
+
+def check_setting_read_type(value: str) -> SettingReadType:
+    if value in SETTING_READ_TYPE_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {SETTING_READ_TYPE_VALUES!r}")

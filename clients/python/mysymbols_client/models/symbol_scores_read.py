@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.symbol_scores_entry import SymbolScoresEntry
+
+
+T = TypeVar("T", bound="SymbolScoresRead")
+
+
+@_attrs_define
+class SymbolScoresRead:
+    """
+    Attributes:
+        history (list[SymbolScoresEntry]):
+        symbol (str):
+    """
+
+    history: list[SymbolScoresEntry]
+    symbol: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        history = []
+        for history_item_data in self.history:
+            history_item = history_item_data.to_dict()
+            history.append(history_item)
+
+        symbol = self.symbol
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "history": history,
+                "symbol": symbol,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.symbol_scores_entry import SymbolScoresEntry  # noqa: PLC0415
+
+        d = dict(src_dict)
+        history = []
+        _history = d.pop("history")
+        for history_item_data in _history:
+            history_item = SymbolScoresEntry.from_dict(history_item_data)
+
+            history.append(history_item)
+
+        symbol = d.pop("symbol")
+
+        symbol_scores_read = cls(
+            history=history,
+            symbol=symbol,
+        )
+
+        symbol_scores_read.additional_properties = d
+        return symbol_scores_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
