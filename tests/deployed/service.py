@@ -32,7 +32,6 @@ UNIVERSE = 30  # contracts the simulator lists
 # epoch-aligned multiples of it, ~116 days apart). The first start's catch-up (sync, then score)
 # still runs at once on a fresh database, as it does in production.
 TICK_S = "10000000"
-RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped")
 
 
 @dataclass(frozen=True)
@@ -48,26 +47,6 @@ class Service:
         return httpx.AsyncClient(
             base_url=f"{self.origins[replica]}{API}", headers={"X-API-Key": key}, timeout=60
         )
-
-
-def absolute(client: httpx.AsyncClient, location: str) -> httpx.URL:
-    """`location`, an absolute path as the API gives it, on `client`'s origin (a client joins
-    paths to its base URL's)."""
-    return client.base_url.copy_with(path=location)
-
-
-async def followed(client: httpx.AsyncClient, location: str, timeout_s: float = 120) -> Any:
-    """The run at `location` (an absolute path, as the API gives it) once it has ended,
-    polled through the API."""
-    url = absolute(client, location)
-    deadline = time.monotonic() + timeout_s
-    while True:
-        response = await client.get(url, headers=READ)
-        assert response.status_code == 200, response.text
-        run = response.json()
-        if run["status"] in RUN_ENDED or time.monotonic() > deadline:
-            return run
-        await asyncio.sleep(0.1)
 
 
 async def first_start_caught_up(client: httpx.AsyncClient, timeout_s: float = 180) -> None:

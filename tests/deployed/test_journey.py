@@ -20,14 +20,13 @@ from tests.deployed.service import (
     ADMIN,
     READ,
     Service,
-    absolute,
     cached,
     deploy,
     fill,
-    followed,
     held,
     outsiders,
 )
+from tests.helpers import absolute, run_ended
 
 JOBS = f"{API}/jobs/runs"
 
@@ -91,7 +90,7 @@ class TestScoring:
         assert started.status_code == 202, started.text
         location = started.headers["location"]
         assert location == f"{JOBS}/{started.json()['id']}"
-        run = await followed(api, location)
+        run = await run_ended(api, location, READ)
         assert (run["status"], run["progress"], run["problem"]) == ("succeeded", 1.0, None)
         after = await api.get("/scoring/rankings", params={"limit": 5}, headers=READ)
         assert after.headers.get("x-cache") is None

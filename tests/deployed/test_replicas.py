@@ -17,15 +17,13 @@ from tests.deployed.service import (
     ADMIN_KEY,
     READ,
     Service,
-    absolute,
     cached,
     deploy,
     fill,
-    followed,
     held,
     outsiders,
 )
-from tests.helpers import assert_problem
+from tests.helpers import absolute, assert_problem, run_ended
 
 # A cached answer lives this long here (the default is 1 s), so only the other replica's change
 # notification can explain a fresh one: the test sees NOTIFY at work, not an entry that aged out.
@@ -124,7 +122,7 @@ class TestCrossReplicaRuns:
         assert started.status_code == 202, started.text
         busy = assert_problem(await b.post("/scoring/calculate"), 409, "run-in-progress")
         assert busy["run_id"] == started.json()["id"]
-        run = await followed(b, started.headers["location"])
+        run = await run_ended(b, started.headers["location"], READ)
         assert (run["status"], run["progress"]) == ("succeeded", 1.0)
         newest = f'"run_id":{run["result"]["run_id"]}'
         after = await eventually_read(b, "/scoring/rankings?limit=5", newest)
