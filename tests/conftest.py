@@ -77,8 +77,12 @@ def make_settings() -> Callable[..., Settings]:
             # Nothing listens there: one refused attempt per call, not five with backoff (each
             # symbol lookup would wait ~1.5 s for the converter's contract list otherwise).
             "kucoin": {"futures_url": "http://127.0.0.1:9", "max_attempts": 1},
-            # Requests share one rolled-back transaction here: nothing commits, so nothing
-            # notifies. The read caches have tests of their own on committed databases.
+            # The read caches are off in this rolled-back suite only. Its requests share one
+            # transaction that is never committed: no commit drops a cached answer and nothing
+            # notifies, so a cache here would serve answers older than the test's own writes.
+            # The defaults (caches on, real commits, runs beside reads, the scheduler on) run
+            # in the deployed suite, tests/deployed/; the caches' own rules in
+            # tests/integration/ on committed databases.
             "portfolio": {"read_cache": False},
             "reads": {"cache_ttl_s": 0},
         }
@@ -137,7 +141,7 @@ async def start_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
     """An app whose requests all join the test's rolled-back session."""
     app = create_app(settings)
-    turn = asyncio.Lock()  # the session serves one job run, or one request's commit, at a time
+    turn = asyncio.Lock()  # one job run, or one request's commit, at a time: see join_job_runs
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         try:
@@ -163,8 +167,15 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
 
 
 def join_job_runs(app: FastAPI, session: AsyncSession, turn: asyncio.Lock) -> None:
-    """Job runs, too, open their transactions on the test's session: one at a time (a run holds
-    it to its end), each a savepoint that a failure rolls back."""
+    """Job runs, too, open their transactions on the test's session, each a savepoint that a
+    failure rolls back.
+
+    One connection runs one transaction at a time, so `turn` lets one run (to its end), or one
+    request's commit, use the session at a time: reading a run (its `Location`) waits here until
+    it is over. That is this suite's constraint, not the service's, whose runs commit in
+    transactions of their own beside the reads. No test may lean on it: one that needs a run
+    finished waits through the API (`?wait=`, or `tests.helpers.run_ended` following the
+    `Location`), as a client does; tests/deployed/ reads while a run runs."""
     lifespan = app.router.lifespan_context
 
     @asynccontextmanager

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from typing import Any
+
 import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import SystemConfiguration
 
 PROBLEM = "application/problem+json"
+RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped")
 
 
 def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, object]:
@@ -33,3 +38,25 @@ async def set_config(session: AsyncSession, key: str, value: object) -> None:
     # An unknown key would otherwise change nothing, and the test would check the default.
     assert result.rowcount == 1, f"no seeded configuration row {key!r}"
     await session.flush()
+
+
+def absolute(client: httpx.AsyncClient, location: str) -> httpx.URL:
+    """`location`, an absolute path as the API gives it, on `client`'s origin (a client joins a
+    path to its base URL's own)."""
+    return client.base_url.copy_with(path=location)
+
+
+async def run_ended(
+    client: httpx.AsyncClient, location: str, headers: dict[str, str], timeout_s: float = 120
+) -> dict[str, Any]:
+    """The job run at `location` once it has ended (or as it is after `timeout_s`), polled
+    through the API as a client follows a 202: a test that needs a run finished waits for it
+    here, never on how its app happens to order runs and requests."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        response = await client.get(absolute(client, location), headers=headers)
+        assert response.status_code == 200, response.text
+        run: dict[str, Any] = response.json()
+        if run["status"] in RUN_ENDED or time.monotonic() > deadline:
+            return run
+        await asyncio.sleep(0.05)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import JobRun, ScoringRun, Symbol
 from app.scheduler.catalog import registry
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, run_ended
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
 
@@ -65,8 +65,8 @@ class TestRunNow:
         response = await api.post(f"{JOBS}/universe_sync/run", headers=ADMIN)
         assert response.status_code == 202
         assert (response.json()["status"], response.json()["result"]) == ("running", None)
-        ended = (await api.get(response.headers["location"], headers=READ)).json()
-        assert ended["status"] == "succeeded"
+        ended = await run_ended(api, response.headers["location"], READ)
+        assert (ended["status"], ended["progress"]) == ("succeeded", 1.0)
 
     async def test_a_second_run_while_one_runs_is_409_pointing_at_it(
         self, api: httpx.AsyncClient, session: AsyncSession, sim: KucoinSimulator
@@ -78,9 +78,7 @@ class TestRunNow:
         body = assert_problem(second, 409, "run-in-progress")
         assert body["run_id"] == first.json()["id"]
         assert second.headers["location"] == body["run_url"] == first.headers["location"]
-        assert (await api.get(first.headers["location"], headers=READ)).json()["status"] == (
-            "succeeded"
-        )
+        assert (await run_ended(api, first.headers["location"], READ))["status"] == "succeeded"
         assert len(await runs_of(session, "universe_sync")) == 1
         assert sim.count("/api/v1/contracts/active") == 1
 
@@ -94,6 +92,8 @@ class TestRunNow:
             await api.post(f"{JOBS}/score_refresh/run", headers=ADMIN), 409, "run-in-progress"
         )
         assert body["run_id"] == scoring.json()["id"]
+        ended = await run_ended(api, scoring.headers["location"], READ)
+        assert (ended["job"], ended["status"]) == ("score_refresh", "succeeded")
 
     async def test_an_unknown_job_is_404_and_starts_nothing(
         self, api: httpx.AsyncClient, session: AsyncSession

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, run_ended
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
 
@@ -116,7 +116,7 @@ class TestCalculateAndRank:
             "score_refresh", "running", "bootstrap-trade-2",
         )  # fmt: skip
         assert run["scheduled_tick"] is None and run["result"] is None and run["problem"] is None
-        ended = (await api.get(location, headers=READ)).json()  # the run has ended by now here
+        ended = await run_ended(api, location, READ)
         assert (ended["status"], ended["progress"], ended["problem"]) == ("succeeded", 1.0, None)
         scoring_run = await api.get(f"{BASE}/runs/{ended['result']['run_id']}", headers=READ)
         assert scoring_run.json()["status"] == "completed"
@@ -134,9 +134,7 @@ class TestCalculateAndRank:
         body = assert_problem(second, 409, "run-in-progress")
         assert body["run_id"] == first.json()["id"]
         assert second.headers["location"] == body["run_url"] == first.headers["location"]
-        assert (await api.get(first.headers["location"], headers=READ)).json()["status"] == (
-            "succeeded"
-        )
+        assert (await run_ended(api, first.headers["location"], READ))["status"] == "succeeded"
         # Once it has ended, the next one runs.
         assert (
             await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)

@@ -1,5 +1,6 @@
 """The service and the simulator as processes, as deployed: started, awaited, primed with a
-scored portfolio, stopped. Used by the benchmarks and the contract check."""
+scored portfolio, stopped. Used by the deployed suite (this package's tests), the benchmarks,
+the contract check and the dashboard's tests."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 API = "/api/symbol-mgmt"
 
 
