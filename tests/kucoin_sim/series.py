@@ -187,13 +187,12 @@ def assign(
 
     A namesake (same base core, `XBT` = `BTC`) whose candles hold the instant is shown at its
     real price (scaled only for `1000PEPE` vs `PEPE` style prefixes), so the namesakes move
-    together as they did. A contract without one takes a series no other contract shows (the older
-    folders' majors first, each group in a seeded order) with `candle_hours` of history at the
-    same instant; only when none is left does
-    it reuse one through a window shifted by multiples of WINDOW_STRIDE_H hours. Both are scaled
-    to the contract's price level (recorded rows: the middle of buyLimit/sellLimit); stand-ins
-    keep their real turnover, windows get a seeded liquidity. Funding: the series' own when it
-    spans the instant, else lent.
+    together as they did. A contract without one takes a series no other contract shows, in a
+    seeded order, with `candle_hours` of history at the same instant and no extreme hour; only
+    when none is left does it reuse one through a window shifted by multiples of WINDOW_STRIDE_H
+    hours. Both are scaled to the contract's price level (recorded rows: the middle of
+    buyLimit/sellLimit); stand-ins keep their real turnover, windows get a seeded liquidity.
+    Funding: the series' own when it spans the instant, else lent.
     """
     instant = library.instant_ms(candle_hours)
     picks: list[str | None] = []
@@ -203,7 +202,6 @@ def assign(
         picks.append(core if own else None)
     spare = [c for c in library.cores if c not in set(picks)]
     spare = [spare[j] for j in np.random.default_rng([seed, 4_000]).permutation(len(spare))]
-    spare.sort(key=lambda c: not library.curated(c))  # the older folders' majors first
     for i, core in enumerate(picks):
         while core is None and spare:
             candidate = spare.pop(0)

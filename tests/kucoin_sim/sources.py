@@ -255,10 +255,6 @@ class Library:
             source = self._loaded[core] = Source(self.refs[core])
         return source
 
-    def curated(self, core: str) -> bool:
-        """Whether the base is one of the older folders' majors (those have funding files)."""
-        return not self.real or self.refs[core].funding is not None
-
     def instant_ms(self, candle_hours: int) -> int:
         """The one real hour every namesake contract shows as "now": SHARED_INSTANT_MS when the
         BTC series (else the first one) holds it and `candle_hours` before it, else RESERVE_H
