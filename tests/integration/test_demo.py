@@ -1,6 +1,8 @@
 """`scripts/dev.sh demo`'s Python entry as a subprocess: it prints the URLs once the portfolio is
 scored, the service says `simulator`, the portfolio holds 10 members whose weights sum to 100,
-and SIGTERM stops the demo, the service and the simulator."""
+they move together as a market does (the simulator's namesake contracts share one real instant)
+so the Risk view shows plausible figures, and SIGTERM stops the demo, the service and the
+simulator."""
 
 from __future__ import annotations
 
@@ -16,11 +18,32 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/symbol-mgmt"
 READY_WITHIN_S = 240.0  # the recorded universe takes ~50 s on a busy 2-core machine; 30 less
 STOP_WITHIN_S = 30.0
+LOOKBACK_H = 720  # the window of the Risk view's figures (GET /portfolio/metrics' default)
+HOUR_MS = 3_600_000
+
+
+def median_pairwise_r(client: httpx.Client, sim_url: str, symbols: list[str]) -> float:
+    """Median correlation over all pairs of the members' hourly log returns, from the
+    simulator's own candles for the last LOOKBACK_H hours (pages of 400, under its cap of 500)."""
+    end = int(time.time() * 1000) // HOUR_MS * HOUR_MS - HOUR_MS  # the last closed hour
+    returns = []
+    for symbol in symbols:
+        by_open: dict[int, float] = {}
+        for frm in range(end - LOOKBACK_H * HOUR_MS, end + 1, 400 * HOUR_MS):
+            params = {"symbol": symbol, "granularity": 60, "from": frm,
+                      "to": min(end, frm + 399 * HOUR_MS)}  # fmt: skip
+            rows = client.get(f"{sim_url}/api/v1/kline/query", params=params).json()["data"]
+            by_open.update((int(row[0]), float(row[4])) for row in rows)
+        returns.append(np.diff(np.log([by_open[t] for t in sorted(by_open)])))
+    assert {len(r) for r in returns} == {LOOKBACK_H}
+    matrix = np.corrcoef(np.array(returns))
+    return float(np.median(matrix[np.triu_indices(len(symbols), 1)]))
 
 
 def read_until(lines: queue.Queue[str], marker: str, seen: list[str]) -> None:
@@ -62,6 +85,8 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
         out = "".join(seen)
         pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", out)]
         base = re.search(r"docs\s+(http://\S+)/docs", out)
+        sim_url = re.search(r"simulator\s+(http://\S+) \(pid", out)
+        assert sim_url is not None, out
         assert base is not None and len(pids) == 2, out
         url = base.group(1)
         assert f"dashboard  {url}/dashboard" in out
@@ -92,6 +117,14 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
             assert refused.status_code == 401  # writes need the printed key
             admin = {"X-API-Key": key.group(1)}
             assert client.get(f"{API}/api-keys", headers=admin).status_code == 200
+
+            # A market, not ten independent walks: the members correlate as real coins do, and
+            # the Risk view's annualised figures stay far from the hundreds.
+            held = [m["kucoin_symbol"] for m in members]
+            assert median_pairwise_r(client, sim_url.group(1), held) >= 0.3
+            report = client.get(f"{API}/portfolio/metrics").json()["report"]
+            figures = {k: report[k] for k in ("sharpe", "sortino", "calmar", "volatility")}
+            assert all(v is not None and abs(v) < 100 for v in figures.values()), figures
 
         demo.send_signal(signal.SIGTERM)
         assert demo.wait(timeout=STOP_WITHIN_S) == 0

@@ -19,7 +19,7 @@ from tests.kucoin_sim.book import (
 from tests.kucoin_sim.clock import HOUR_MS, SimClock
 from tests.kucoin_sim.config import SimConfig
 from tests.kucoin_sim.series import ContractSeries, assign
-from tests.kucoin_sim.sources import load_sources
+from tests.kucoin_sim.sources import Library
 from tests.kucoin_sim.universe import Spec, build_specs, decimals, to_tick
 
 DAY_MS = 24 * HOUR_MS
@@ -53,11 +53,11 @@ class Market:
         self.config = config
         self.clock = clock
         self.specs: list[Spec] = build_specs(config)
-        sources = load_sources(config.shared_dir / "market-data", config.candle_hours, config.seed)
-        self.real_prices = any(not raw.label.startswith("gbm:") for raw in sources)
+        library = Library(config.shared_dir / "market-data", config.seed, config.candle_hours)
+        self.real_prices = library.real
         """Price paths from the shared (Binance) history; False: seeded generated series."""
         self.series: list[ContractSeries] = assign(
-            sources,
+            library,
             [s.base for s in self.specs],
             [s.target_price for s in self.specs],
             [s.listed_ms for s in self.specs],

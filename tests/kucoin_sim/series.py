@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tests.kucoin_sim.sources import HOUR_MS, RawSeries, Track, split_base
+from tests.kucoin_sim.sources import HOUR_MS, Funding, Library, Source, Track, split_base
 
 WINDOW_STRIDE_H = 613  # hours between the windows of contracts that reuse one source
-RESERVE_H = 24 * 90  # real future hours kept after the start window for `advance`
+MAX_STAND_IN_MOVE = 0.35  # largest |log return| of one hour in a stand-in's shown history
 EIGHT_H = 8 * HOUR_MS
 MINUTES = 60
 
@@ -58,19 +58,22 @@ class ContractSeries:
         first_ms: int,
         price_factor: float,
         volume_factor: float,
+        funding: Funding | None = None,
     ) -> None:
-        """`anchor_idx` is the source row shown as the hour `anchor_hour_ms`."""
+        """`anchor_idx` is the source row shown as the hour `anchor_hour_ms`; `funding` (default:
+        the source's own) is shifted like the candles."""
         self.track = track
-        self.raw: RawSeries = track.raw
+        self.source: Source = track.source
         self.anchor_idx = anchor_idx
         self.anchor_hour_ms = anchor_hour_ms
         origin = anchor_hour_ms - anchor_idx * HOUR_MS
         self.first_ms = max(first_ms, origin)
         self.price_factor = price_factor
         self.volume_factor = volume_factor
-        shift = anchor_hour_ms - (self.raw.t0_ms + anchor_idx * HOUR_MS)
+        shift = anchor_hour_ms - (self.source.t0_ms + anchor_idx * HOUR_MS)
         self.funding_shift_ms = shift // EIGHT_H * EIGHT_H
-        self.funding_granularity_ms = self.raw.funding_granularity_ms
+        self.funding = funding if funding is not None else self.source.funding
+        self.funding_granularity_ms = self.funding.granularity_ms
 
     def _idx(self, hour_ms: int) -> int:
         """Source row shown at `hour_ms`."""
@@ -132,8 +135,8 @@ class ContractSeries:
     def funding_events(self, t0: int, t1: int) -> tuple[np.ndarray, np.ndarray]:
         """Settlements with time in [t0, t1] (after listing), oldest first."""
         t0 = max(t0, self.first_ms)
-        real_ts = self.raw.funding_ts + self.funding_shift_ms
-        rates = self.raw.funding_rate
+        real_ts = self.funding.ts + self.funding_shift_ms
+        rates = self.funding.rate
         if len(real_ts) == 0 or t1 < t0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         a, b = np.searchsorted(real_ts, [t0, t1 + 1])
@@ -160,24 +163,19 @@ class ContractSeries:
         return prev, nxt
 
 
-def _base_anchors(sources: list[RawSeries], candle_hours: int) -> list[int]:
-    """Row shown as "now" for a source's own contract: one real instant shared by all sources.
-
-    That instant is RESERVE_H before the end of the BTC source (else the latest source), so
-    exact-base contracts keep their real cross-correlations and have future rows to `advance` into.
-    """
-    ends = {split_base(s.base)[0]: s.t0_ms + (len(s.ohlcv) - 1) * HOUR_MS for s in sources}
-    instant = ends.get("BTC", max(ends.values())) - RESERVE_H * HOUR_MS
-    anchors = []
-    for s in sources:
-        n = len(s.ohlcv)
-        low = min(candle_hours, n) - 1
-        anchors.append(min(n - 1, max(low, (instant - s.t0_ms) // HOUR_MS)))
-    return anchors
+def _fit_stand_in(source: Source, instant: int, candle_hours: int) -> bool:
+    """Full history at the instant and no hour-to-hour move above MAX_STAND_IN_MOVE in it: a
+    generated contract should not trip the service's extreme-move gate (|log return| > 0.5) by
+    accident; namesakes keep their real spikes."""
+    if not source.covers(instant, candle_hours):
+        return False
+    end = (instant - source.t0_ms) // HOUR_MS + 1
+    closes = source.raw.ohlcv[end - candle_hours : end, 3]
+    return bool(np.max(np.abs(np.diff(np.log(closes))), initial=0.0) <= MAX_STAND_IN_MOVE)
 
 
 def assign(
-    sources: list[RawSeries],
+    library: Library,
     bases: list[str],
     targets: list[float],
     listed_ms: list[int],
@@ -185,44 +183,64 @@ def assign(
     candle_hours: int,
     seed: int,
 ) -> list[ContractSeries]:
-    """Contract i -> source `i mod K`, or the source of its own base when one exists.
+    """Contract i -> its namesake's series at the shared real instant, else an unused series.
 
-    A contract with its own base shows that source at the shared real instant, at its real
-    price (scaled only for `1000PEPE` vs `PEPE` style prefixes). Others reuse source `i mod K`
-    through a window shifted by multiples of WINDOW_STRIDE_H hours, scaled to the contract's
-    price level (recorded rows: the middle of buyLimit/sellLimit) and to a seeded liquidity.
+    A namesake (same base core, `XBT` = `BTC`) whose candles hold the instant is shown at its
+    real price (scaled only for `1000PEPE` vs `PEPE` style prefixes), so the namesakes move
+    together as they did. A contract without one takes a series no other contract shows, in a
+    seeded order, with `candle_hours` of history at the same instant and no extreme hour; only
+    when none is left does it reuse one through a window shifted by multiples of WINDOW_STRIDE_H
+    hours. Both are scaled to the contract's price level (recorded rows: the middle of
+    buyLimit/sellLimit); stand-ins keep their real turnover, windows get a seeded liquidity.
+    Funding: the series' own when it spans the instant, else lent.
     """
-    by_core = {split_base(s.base)[0]: k for k, s in enumerate(sources)}
-    tracks = [Track(s, seed, k) for k, s in enumerate(sources)]
-    anchors = _base_anchors(sources, candle_hours)
-    users = [0] * len(sources)
-    primary_taken: set[int] = set()
+    instant = library.instant_ms(candle_hours)
+    picks: list[str | None] = []
+    for base in bases:
+        core = split_base(base)[0]
+        own = core in library.cores and library.get(core).covers(instant)
+        picks.append(core if own else None)
+    spare = [c for c in library.cores if c not in set(picks)]
+    spare = [spare[j] for j in np.random.default_rng([seed, 4_000]).permutation(len(spare))]
+    for i, core in enumerate(picks):
+        while core is None and spare:
+            candidate = spare.pop(0)
+            if _fit_stand_in(library.get(candidate), instant, candle_hours):
+                core = picks[i] = candidate
+    keys = {core: k for k, core in enumerate(library.cores)}
+    tracks: dict[str, Track] = {}
+    users: dict[str, int] = {}
+    primary_taken: set[str] = set()
     out: list[ContractSeries] = []
     for i, base in enumerate(bases):
-        core, c_scale = split_base(base)
         rng = np.random.default_rng([seed, 1_000, i])
-        k = by_core.get(core)
-        exact = k is not None
-        k = k if k is not None else i % len(sources)
-        raw = sources[k]
-        n = len(raw.ohlcv)
-        span_n = max(1, n - candle_hours + 1)
+        core = picks[i]
+        exact = core is not None and core == split_base(base)[0]
+        shifted = core is None
+        if core is None:
+            pool = sorted({c for c in picks if c is not None}) or [library.cores[0]]
+            core = pool[i % len(pool)]
+        source = library.get(core)
+        track = tracks.setdefault(core, Track(source, seed, keys[core]))
+        n = source.rows
         low = min(candle_hours, n) - 1
+        anchor = min(n - 1, max(low, (instant - source.t0_ms) // HOUR_MS))
+        if shifted:
+            users[core] = users.get(core, 0) + 1
+            anchor = low + (anchor - low - users[core] * WINDOW_STRIDE_H) % max(1, n - low)
         if exact:
-            anchor = anchors[k]
-            price_factor = c_scale / split_base(raw.base)[1]
-            volume_factor = 1.0 if k not in primary_taken else float(10 ** rng.uniform(-2, -0.5))
-            primary_taken.add(k)
+            price_factor = split_base(base)[1] / split_base(source.base)[1]
+            volume_factor = 1.0 if core not in primary_taken else float(10 ** rng.uniform(-2, -0.5))
+            primary_taken.add(core)
         else:
-            users[k] += 1
-            anchor = low + (anchors[k] - low - users[k] * WINDOW_STRIDE_H) % span_n
-            ref = float(raw.ohlcv[anchor, 3])
+            ref = float(track.rows(anchor, anchor + 1)[0, 3])
             price_factor = targets[i] / ref if targets[i] > 0 else float(10 ** rng.uniform(-2, 2))
-            volume_factor = float(10 ** rng.uniform(-2.5, -0.3))
+            # a stand-in keeps its own real turnover; a window of a shown series is thinned
+            volume_factor = float(10 ** rng.uniform(-2.5, -0.3)) if shifted else 1.0
+        funding = None if source.funding_covers(instant) else library.funding_donor(instant, i)
         history_start = anchor_hour_ms - (candle_hours - 1) * HOUR_MS
         first = max(history_start, -(-listed_ms[i] // HOUR_MS) * HOUR_MS)
         volume_factor /= price_factor  # keep quote turnover when prices are rescaled
-        out.append(
-            ContractSeries(tracks[k], anchor, anchor_hour_ms, first, price_factor, volume_factor)
-        )
+        factors = (price_factor, volume_factor)
+        out.append(ContractSeries(track, anchor, anchor_hour_ms, first, *factors, funding))
     return out
