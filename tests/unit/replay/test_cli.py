@@ -245,6 +245,7 @@ class TestSeveralDatasets:
         assert run_cli("calibrate", "--data", two[0], "--data", two[1], *windows, "--out", out) == 2
         err = capsys.readouterr().err
         assert err == (
-            "calibrate: alpha: the range is shorter than one training window and one test decision\n"
+            "calibrate: alpha: the range is shorter than one training window and one test "
+            "decision\n"
         )
         assert not out.exists()
