@@ -80,6 +80,28 @@ class TestPortfolio:
         members = [m.symbol for m in replaced.portfolio.members]
         assert members == [symbols[0], symbols[5], symbols[2]]
 
+    async def test_a_replacement_retried_with_its_idempotency_key_is_replayed(
+        self, committed_trader: AuthenticatedClient
+    ) -> None:
+        trader = committed_trader
+        symbols = await with_members(trader, 3)
+        key = uuid.uuid4().hex
+        body = ReplaceSymbol(old_symbol=symbols[1], new_symbol=symbols[5], reason="client")
+        first = await replace_symbol.asyncio_detailed(client=trader, body=body, idempotency_key=key)
+        again = await replace_symbol.asyncio_detailed(client=trader, body=body, idempotency_key=key)
+        assert first.status_code == again.status_code == 200
+        assert isinstance(again.parsed, ChangeRead)
+        assert again.headers.get("idempotent-replayed") == "true"
+        assert again.content == first.content  # replayed, not replaced twice
+        other = ReplaceSymbol(old_symbol=symbols[0], new_symbol=symbols[6], reason="client")
+        reused = await replace_symbol.asyncio_detailed(
+            client=trader, body=other, idempotency_key=key
+        )
+        assert reused.status_code == 422
+        portfolio = await get_portfolio.asyncio(client=trader)
+        assert isinstance(portfolio, PortfolioRead)
+        assert [m.symbol for m in portfolio.members] == [symbols[0], symbols[5], symbols[2]]
+
     async def test_a_rebalance_retried_with_its_idempotency_key_is_replayed(
         self, committed_trader: AuthenticatedClient
     ) -> None:

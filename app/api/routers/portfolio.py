@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 
 from app.api.deps import (
     AppStateDep,
@@ -12,12 +12,20 @@ from app.api.deps import (
     MySymbolsDep,
     ReaderDep,
     ServicesDep,
+    SessionDep,
     SessionSourceDep,
     TraderDep,
 )
+from app.api.idempotent import answer_once
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
-from app.schemas.common import IsoDateTime, SymbolText, problem_responses
+from app.schemas.common import (
+    IsoDateTime,
+    StorableText,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
 from app.schemas.portfolio import (
     AddSymbol,
     ChangeRead,
@@ -33,6 +41,7 @@ from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON, read_portfolio
 from app.services.portfolio.service import MySymbolsService
+from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.state import AppState
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
@@ -149,20 +158,35 @@ async def remove_symbol(
     "/replace-symbol",
     response_model=ChangeRead,
     summary="Swap a member for an outsider atomically (the newcomer takes its rank)",
-    responses=CHANGE_ERRORS,
+    description="Send an `Idempotency-Key` and a retry replays the first answer byte for byte "
+    "instead of replacing twice; while the first still runs it is 409 with `Retry-After`, and "
+    "the same key with another body is 422.",
+    responses=idempotent_responses(404),
 )
 async def replace_symbol(
     body: ReplaceSymbol,
     principal: TraderDep,
     request: Request,
     services: ServicesDep,
+    session: SessionDep,
     state: AppStateDep,
     tasks: BackgroundTasks,
+    idempotency_key: Annotated[
+        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
+    ] = None,
 ) -> ChangeRead:
-    change = await services.membership.replace_symbol(
-        body.old_symbol, body.new_symbol, reason=body.reason, actor=actor_of(principal, request)
-    )
-    return await _changed(change, services.portfolio, state, tasks)
+    async def produce() -> tuple[int, bytes]:
+        change = await services.membership.replace_symbol(
+            body.old_symbol, body.new_symbol, reason=body.reason,
+            actor=actor_of(principal, request),
+        )  # fmt: skip
+        changed = await _changed(change, services.portfolio, state, tasks)
+        return 200, changed.model_dump_json().encode()
+
+    return await answer_once(  # type: ignore[return-value]
+        request, key=idempotency_key, principal=principal, state=state, session=session,
+        produce=produce,
+    )  # fmt: skip
 
 
 @router.get(

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.change_read import ChangeRead
 from ...models.problem import Problem
 from ...models.replace_symbol import ReplaceSymbol
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ReplaceSymbol,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -87,10 +90,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReplaceSymbol,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ChangeRead | Problem]:
     """Swap a member for an outsider atomically (the newcomer takes its rank)
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of replacing
+    twice; while the first still runs it is 409 with `Retry-After`, and the same key with another body
+    is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (ReplaceSymbol):
 
     Raises:
@@ -103,6 +112,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,10 +126,16 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReplaceSymbol,
+    idempotency_key: str | Unset = UNSET,
 ) -> ChangeRead | Problem | None:
     """Swap a member for an outsider atomically (the newcomer takes its rank)
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of replacing
+    twice; while the first still runs it is 409 with `Retry-After`, and the same key with another body
+    is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (ReplaceSymbol):
 
     Raises:
@@ -133,6 +149,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -140,10 +157,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReplaceSymbol,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ChangeRead | Problem]:
     """Swap a member for an outsider atomically (the newcomer takes its rank)
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of replacing
+    twice; while the first still runs it is 409 with `Retry-After`, and the same key with another body
+    is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (ReplaceSymbol):
 
     Raises:
@@ -156,6 +179,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -167,10 +191,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReplaceSymbol,
+    idempotency_key: str | Unset = UNSET,
 ) -> ChangeRead | Problem | None:
     """Swap a member for an outsider atomically (the newcomer takes its rank)
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of replacing
+    twice; while the first still runs it is 409 with `Retry-After`, and the same key with another body
+    is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (ReplaceSymbol):
 
     Raises:
@@ -185,5 +215,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
