@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.failures import is_database_busy, is_database_unavailable
+from app.db.failures import DatabaseUnavailable, is_database_busy
 from app.errors import (
     PROBLEM_TYPE_PREFIX,
     AppError,
@@ -78,7 +78,9 @@ def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
             **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
             "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
         }  # fmt: skip
-    if is_database_busy(exc) or is_database_unavailable(exc):  # an outage, not a defect
+    # An outage, not a defect (SQLite's OperationalError also means "no such table": only the
+    # engine's own mapping of a lost connection counts as the database being down).
+    if is_database_busy(exc) or isinstance(exc, DatabaseUnavailable):
         kind = DatabaseBusyError if is_database_busy(exc) else DatabaseUnavailableError
         detail = "the database did not answer the run; its next tick tries again"
         return problem_of(kind(detail, retry_after_s=5))

@@ -97,6 +97,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 base_url=f"{origin}{API}", headers={"X-API-Key": ADMIN_KEY}, timeout=60
             ) as client:
                 replay_id = finished_replay(client)
+                # The simulator's members move with the market (median r about 0.3): a limit
+                # of 0.2 puts pairs over it, for the heatmap's marks and the alerts.
+                limit = {"values": {"correlation_limit": 0.2}}
+                client.put("/config", json=limit).raise_for_status()
                 client.post("/alerts/check").raise_for_status()  # the pairs over the limit
             yield Deployment(origin, members, replay_id, env)
 
