@@ -80,6 +80,8 @@ async def test_the_worker_ends_with_a_service_killed_outright() -> None:
 
 
 async def test_the_worker_scores_with_this_processs_plugins_and_named_models() -> None:
+    # What earlier tests of this process left registered (the worker forked from it) stays.
+    before, worker_before = registries(), await in_worker(registries)
     model = learned.LearnedModel("m-1", ("rsi",), 0, 1, 10, estimator=None)  # type: ignore[arg-type]
     learned.MODELS["m-1"] = model
     try:
@@ -89,10 +91,11 @@ async def test_the_worker_scores_with_this_processs_plugins_and_named_models() -
             seen = await in_worker(registries_seen_by, named)
             assert seen == ([learned.METRIC, TOY], ["m-1"])
             assert (await in_worker(registries_seen_by, unnamed))[1] == []
-        assert await in_worker(registries) == ([learned.METRIC], [])  # the worker's own: intact
+        assert await in_worker(registries) == worker_before  # the worker's own: intact
     finally:
         learned.MODELS.pop("m-1", None)
-    assert registries() == ([learned.METRIC], [])
+    assert registries() == before
+    assert before[0] == [learned.METRIC] and "m-1" not in before[1]
 
 
 def test_adopting_a_state_restores_this_processs_registries_afterwards() -> None:
