@@ -46,6 +46,7 @@ from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.log import configure_logging, log_writer
 from app.observability.http import RequestMetricsMiddleware
+from app.offload import stop_workers
 from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
 from app.security import BootstrapKeyring
@@ -57,6 +58,7 @@ from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
+WORKERS_STOP_S = 5.0  # at a signal, for the worker processes to end (a scoring call in flight)
 API_PREFIX = "/api/symbol-mgmt"
 CORS_REQUEST_HEADERS = [
     "X-API-Key", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match",
@@ -158,6 +160,8 @@ def create_app(settings: Settings) -> FastAPI:
                 await stream.stop()
             await http.close()
             await engine.dispose()
+            if state.shutdown.signalled:
+                await stop_workers(WORKERS_STOP_S)
 
     app = FastAPI(
         title="MySymbols",

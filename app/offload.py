@@ -1,11 +1,17 @@
-"""CPU-bound work in a worker process, so that the event loop's thread never waits behind it.
+"""CPU-bound work in worker processes, so that the event loop's thread never waits behind it.
 
 A worker thread was not enough: scoring 150 symbols in a thread held the GIL, and on one core
-the CPU, for milliseconds at a time, and `/health`'s p99 during a run was about 5x idle. One
-worker process serves the whole service process (every app in it), started on first use with
-`spawn` (safe beside the event loop's threads) and stopped at interpreter exit; a worker that
-died is replaced on the next call. A service killed by a signal (uvicorn re-raises the SIGTERM it
-shut down on; SIGKILL) never reaches that exit: on Linux the worker then ends with it.
+the CPU, for milliseconds at a time, and `/health`'s p99 during a run was about 5x idle. Each
+kind of work has its own worker process (`SCORING`; `EVIDENCE`: replays, calibrations, the
+what-if of a scoring change), so a calibration of minutes never delays a scoring run. A worker
+serves the whole service process (every app in it), started on first use with `spawn` (safe
+beside the event loop's threads) and stopped at interpreter exit, or by `stop_workers` when a
+signal stops the service (uvicorn re-raises the SIGTERM it shut down on: no interpreter exit); a
+worker that died is replaced on the next call. Killed (SIGKILL), the service leaves its workers
+to end with it (Linux).
+
+A long run reports through a `SharedProgress`: a few bytes of shared memory the worker writes
+its share done into, and reads a stop request from, at each step.
 """
 
 from __future__ import annotations
@@ -15,61 +21,153 @@ import contextlib
 import ctypes
 import importlib
 import multiprocessing
+import os
 import signal
+import struct
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.shared_memory import SharedMemory
 from typing import Any, TypeVar
+
+from app.progress import RunAborted
 
 T = TypeVar("T")
 
-_pool: ProcessPoolExecutor | None = None
+SCORING = "scoring"
+EVIDENCE = "evidence"
+
+_pools: dict[str, ProcessPoolExecutor] = {}
 _starting = threading.Lock()
 
 
 PR_SET_PDEATHSIG = 1
 
 
-def _end_with_parent() -> None:
-    """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux)."""
+# Evidence runs for minutes: at a lower priority, the kernel hands the core to the event loop
+# whenever it has a request, where worker and service share one core.
+NICENESS = {SCORING: 0, EVIDENCE: 10}
+
+
+def _start_worker(niceness: int) -> None:
+    """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux);
+    `niceness` added to its scheduling priority."""
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
 
 
-def _executor(replace: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
-    global _pool
+def _executor(worker: str, replace: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
     with _starting:
-        if _pool is None or _pool is replace:
-            _pool = ProcessPoolExecutor(
+        pool = _pools.get(worker)
+        if pool is None or pool is replace:
+            pool = _pools[worker] = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_end_with_parent,
+                initializer=_start_worker,
+                initargs=(NICENESS.get(worker, 0),),
             )
-        return _pool
+        return pool
+
+
+async def stop_workers(timeout_s: float) -> None:
+    """Stop every worker (the process is ending by a signal, so the interpreter exit that would
+    never comes), waiting up to `timeout_s` for a call in flight: an evidence run stops at its
+    next step once its run was cancelled, a scoring run within seconds."""
+    with _starting:
+        pools = list(_pools.values())
+        _pools.clear()
+
+    def shut_down() -> None:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.to_thread(shut_down), timeout_s)
 
 
 def _import(module: str) -> None:
     importlib.import_module(module)
 
 
-def prestart(module: str) -> None:
+def prestart(module: str, worker: str = SCORING) -> None:
     """Start the worker now, if it is not running, and have it import `module`, without waiting:
     a first call then finds it ready instead of paying its spawn and imports (about 0.7 s)."""
-    pool = _executor()
+    pool = _executor(worker)
     try:
         pool.submit(_import, module)
     except BrokenProcessPool:
-        _executor(replace=pool).submit(_import, module)
+        _executor(worker, replace=pool).submit(_import, module)
 
 
-async def in_worker(fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in the worker process (`fn` and the arguments travel by pickle)."""
+async def in_worker(fn: Callable[..., T], *args: Any, worker: str = SCORING) -> T:
+    """`fn(*args)` in the `worker` process (`fn` and the arguments travel by pickle)."""
     loop = asyncio.get_running_loop()
-    pool = _executor()
+    pool = _executor(worker)
     try:
         return await loop.run_in_executor(pool, fn, *args)
     except BrokenProcessPool:  # the worker died (killed, out of memory): once more, in a new one
-        return await loop.run_in_executor(_executor(replace=pool), fn, *args)
+        return await loop.run_in_executor(_executor(worker, replace=pool), fn, *args)
+
+
+_LAYOUT = struct.Struct("d?")  # the share done; whether the service asked the run to stop
+
+
+def _buffer(memory: SharedMemory) -> memoryview:
+    buffer = memory.buf
+    assert buffer is not None  # until closed
+    return buffer
+
+
+class SharedProgress:
+    """One run's progress and stop request, shared with the worker that computes it. The
+    service creates it, hands `channel` to the worker's call, reads `done`, may `stop()` the
+    run, and `close()`s it once the call returned."""
+
+    def __init__(self) -> None:
+        self._memory = SharedMemory(create=True, size=_LAYOUT.size)
+        self._buffer = _buffer(self._memory)
+        _LAYOUT.pack_into(self._buffer, 0, 0.0, False)
+        self.channel = ProgressChannel(self._memory.name)
+
+    @property
+    def done(self) -> float:
+        return float(_LAYOUT.unpack_from(self._buffer, 0)[0])
+
+    def stop(self) -> None:
+        """The run ends with `RunAborted` at its next step."""
+        _LAYOUT.pack_into(self._buffer, 0, self.done, True)
+
+    def close(self) -> None:
+        self._memory.close()
+        self._memory.unlink()
+
+
+@dataclass(frozen=True)
+class ProgressChannel:
+    """What the worker's call receives (by name: shared memory does not travel by pickle)."""
+
+    name: str
+
+    @contextlib.contextmanager
+    def reporting(self) -> Iterator[Callable[[float], None]]:
+        """In the worker, for the call: `report(fraction)` records the share done and raises
+        `RunAborted` once the service asked the run to stop."""
+        memory = SharedMemory(name=self.name)  # registered again with the service's tracker
+        buffer = _buffer(memory)
+
+        def report(fraction: float) -> None:
+            if _LAYOUT.unpack_from(buffer, 0)[1]:
+                raise RunAborted("the service is stopping")
+            _LAYOUT.pack_into(buffer, 0, fraction, False)
+
+        try:
+            yield report
+        finally:
+            memory.close()

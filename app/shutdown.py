@@ -35,6 +35,7 @@ class ShutdownSignal:
         self.event = asyncio.Event()
         self._callbacks: list[Callable[[], None]] = []
         self._installed: dict[int, tuple[Handler, Handler]] = {}
+        self.signalled = False  # by SIGTERM/SIGINT: the process ends once the lifespan has
 
     @property
     def stopping(self) -> bool:
@@ -81,6 +82,7 @@ class ShutdownSignal:
 
     def _chained(self, loop: asyncio.AbstractEventLoop, previous: Handler) -> Handler:
         def handle(sig: int, frame: FrameType | None) -> Any:
+            self.signalled = True
             with contextlib.suppress(RuntimeError):  # the loop is closed: nothing to tell
                 loop.call_soon_threadsafe(self.set)
             return previous(sig, frame)

@@ -78,11 +78,14 @@ def generate(into: Path) -> None:
             shutil.move(str(path), into / path.name)
 
 
+CACHES = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"}  # tools' leftovers
+
+
 def files(tree: Path) -> dict[str, str]:
     return {
         str(path.relative_to(tree)): path.read_text()
         for path in sorted(tree.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and path.name not in HAND_WRITTEN
+        if path.is_file() and not CACHES & set(path.parts) and path.name not in HAND_WRITTEN
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
@@ -18,6 +18,7 @@ from app.schemas.jobs import JobRunRead
 from app.security import Principal
 from app.state import AppState
 
+T = TypeVar("T")
 MAX_WAIT_S = 60.0
 Wait = Annotated[
     float | None,
@@ -55,23 +56,26 @@ def _skipped(run: JobRun) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def _wait_unless_stopping(state: AppState, run: JobRun, wait: float, location: str) -> JobRun:
-    """The run once it ended or `wait` passed; when the process starts stopping first, a 503
-    at once (uvicorn would otherwise cancel this request after its graceful timeout: a 500)."""
-    waiting = asyncio.ensure_future(state.jobs.wait(run.id, wait))
+async def wait_unless_stopping(
+    state: AppState, waiting: Awaitable[T], run_id: int, location: str
+) -> T:
+    """`waiting`'s result (a wait for run `run_id` to end); when the process starts stopping
+    first, a 503 at once (uvicorn would otherwise cancel this request after its graceful
+    timeout: a 500)."""
+    waited = asyncio.ensure_future(waiting)
     stopping = asyncio.ensure_future(state.shutdown.wait())
     try:
-        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({waited, stopping}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (waiting, stopping):
+        for task in (waited, stopping):
             task.cancel()
-    if waiting.done() and not waiting.cancelled():
-        return waiting.result()
+    if waited.done() and not waited.cancelled():
+        return waited.result()
     raise ShuttingDownError(
         "This replica is stopping: the run will be recorded aborted and run again; follow it "
         "at `run_url`, or send the request again.",
         retry_after_s=RETRY_AFTER_S,
-        extra={"run_id": run.id, "run_url": location},
+        extra={"run_id": run_id, "run_url": location},
         headers={"Location": location},
     )
 
@@ -105,7 +109,7 @@ async def run_job(
         raise
     location = run_url(request, run.id)
     if wait:
-        run = await _wait_unless_stopping(state, run, wait, location)
+        run = await wait_unless_stopping(state, state.jobs.wait(run.id, wait), run.id, location)
     if run.status == "succeeded":
         body = (await answer(run)).model_dump(mode="json")
         return JSONResponse(body, headers={"Location": location})

@@ -57,8 +57,9 @@ class ReplaySummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    kind: Literal["replay", "calibration"] = Field(
-        description="A replay, or a walk-forward calibration (the evidence)."
+    kind: Literal["replay", "calibration", "what_if"] = Field(
+        description="A replay, a walk-forward calibration (the evidence), or the replay judging "
+        "a proposed scoring change beside the one in force (`PUT /scoring/algorithms?dry_run`)."
     )
     status: Literal["queued", "running", "succeeded", "failed", "aborted"]
     progress: float = Field(description="Share of the decisions done, 0 to 1.")

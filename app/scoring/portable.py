@@ -24,18 +24,22 @@ class ScorerState:
     series: dict[str, list[LearnedModel]]
 
 
-def current(parameters: Mapping[str, Mapping[str, Any]]) -> ScorerState:
-    """This process's plug-ins, and the learned model or series `parameters` name (if any)."""
-    chosen = (
-        parameters.get(learned.COMPONENT, {})
-        .get(plugins.PLUGIN_PARAMETERS, {})
-        .get(learned.METRIC, {})
-    )
-    model, series = chosen.get(learned.MODEL), chosen.get(learned.SERIES_KEY)
+def current(*parameters: Mapping[str, Mapping[str, Any]]) -> ScorerState:
+    """This process's plug-ins, and the learned models and series the scoring `parameters`
+    (one configuration's, or several) name."""
+    models, series = set(), set()
+    for one in parameters:
+        chosen = (
+            one.get(learned.COMPONENT, {})
+            .get(plugins.PLUGIN_PARAMETERS, {})
+            .get(learned.METRIC, {})
+        )
+        models.add(chosen.get(learned.MODEL))
+        series.add(chosen.get(learned.SERIES_KEY))
     return ScorerState(
         plugins=tuple(plugins.registered()),
-        models={k: m for k, m in learned.MODELS.items() if k == model},
-        series={k: s for k, s in learned.SERIES.items() if k == series},
+        models={k: m for k, m in learned.MODELS.items() if k in models},
+        series={k: s for k, s in learned.SERIES.items() if k in series},
     )
 
 

@@ -6,8 +6,10 @@ applied change recorded with the replay it was judged by."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
@@ -19,11 +21,15 @@ from sqlalchemy import func, select
 from app.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ScoringAlgorithm, ScoringConfigChange
+from app.errors import ConflictError
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
+from app.offload import EVIDENCE, in_worker
 from app.scheduler.jobs import all_jobs
 from app.scheduler.runner import Scheduler
+from app.services.factory import Services
 from app.services.replay.importer import HistoryImporter
+from app.services.scoring.service import AlgorithmChange
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app
 from tests.helpers import assert_problem
@@ -151,6 +157,22 @@ class TestEvidence:
                                "not-found")  # fmt: skip
         assert stale["latest_other_run_id"] == run["id"]
 
+    async def test_a_calibration_the_service_stops_during_ends_aborted_in_its_worker(
+        self, api: httpx.AsyncClient, app_state: AppState
+    ) -> None:
+        created = await api.post(f"{BASE}/scoring/evidence/refresh", headers=ADMIN)
+        location = created.headers["location"]
+        for _ in range(1500):  # running: its history read, the worker computing
+            if (await api.get(location, headers=READ)).json()["status"] != "queued":
+                break
+            await asyncio.sleep(0.02)
+        await app_state.replays.stop()
+        run = (await api.get(location, headers=READ)).json()
+        assert run["status"] == "aborted" and run["progress"] < 1, run
+        assert run["report"] is None
+        # The worker ended the calibration at its next step: it is free for the next run.
+        assert await asyncio.wait_for(in_worker(os.getpid, worker=EVIDENCE), 30) != os.getpid()
+
     async def test_the_scheduled_refresh_queues_a_calibration_that_runs_after_its_commit(
         self, api: httpx.AsyncClient, app_state: AppState
     ) -> None:
@@ -168,24 +190,42 @@ class TestEvidence:
             "id"
         ]
 
-    async def test_a_dry_run_judges_new_weights_and_changes_nothing(
+    async def test_a_dry_run_judges_new_weights_in_a_background_run_and_changes_nothing(
         self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
     ) -> None:
         before = await algorithms_and_changes(database, make_settings)
-        response = await api.put(
+        queued = await api.put(
             f"{BASE}/scoring/algorithms", params={"dry_run": "true"}, json=PROPOSAL, headers=ADMIN
         )
+        assert queued.status_code == 202, queued.text
+        location = queued.headers["location"]
+        assert location == f"{BASE}/replays/{queued.json()['id']}"
+        assert queued.json()["kind"] == "what_if" and queued.json()["status"] == "queued"
+        run = await finished(api, location)
+        assert run["status"] == "succeeded", run["error"]
+        assert run["progress"] == 1.0
+
+        response = await api.put(
+            f"{BASE}/scoring/algorithms",
+            params={"dry_run": "true", "wait": 60},
+            json=PROPOSAL,
+            headers=ADMIN,
+        )
         assert response.status_code == 200, response.text
+        assert response.headers["location"] != location  # a run of its own
         dry = response.json()
         assert dry["applied"] is False and dry["change_id"] is None
         weights = {a["name"]: a["weight"] for a in dry["algorithms"]}
         assert weights["technical"] == "0.1000" and weights["risk"] == "0.4000"  # as stored
         evidence = dry["evidence"]
+        assert evidence == run["report"]  # the run's report is the dry run's evidence
         assert evidence["data"]["source"] == "database" and evidence["data"]["decisions"] >= 2
         assert evidence["proposed"] != evidence["current"]
         assert set(evidence["baselines"]) == {"btc_hold", "equal_weight", "top_volume",
                                               "momentum", "random"}  # fmt: skip
         assert await algorithms_and_changes(database, make_settings) == before
+        timeline = await api.get(f"{location}/timeline", headers=READ)
+        assert_problem(timeline, 409, "conflict")  # a what-if holds no membership
 
         applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
         change = applied.json()
@@ -195,6 +235,26 @@ class TestEvidence:
         assert records[0]["evidence"] == evidence
         assert records[0]["before"]["technical"]["weight"] == "0.3000"
         assert records[0]["after"]["technical"]["weight"] == "0.1000"
+
+    async def test_a_change_judged_while_another_landed_is_refused(
+        self, api: httpx.AsyncClient, app_state: AppState, database: str,
+        make_settings: Callable[..., Settings],
+    ) -> None:  # fmt: skip
+        """Judging holds no transaction, so the algorithm may change meanwhile: the change
+        judged against the old one is then refused, not applied over the new one."""
+        async with app_state.sessionmaker() as session:
+            scoring = Services(session, app_state).scoring
+            stale = await scoring.propose(
+                [AlgorithmChange("technical", weight=Decimal("0.2")),
+                 AlgorithmChange("risk", weight=Decimal("0.3"))], actor="admin",
+            )  # fmt: skip
+        applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
+        assert applied.status_code == 200, applied.text
+        after = await algorithms_and_changes(database, make_settings)
+        async with app_state.sessionmaker() as session:
+            with pytest.raises(ConflictError, match="changed while this change was judged"):
+                await Services(session, app_state).scoring.apply(stale, None, "not judged")
+        assert await algorithms_and_changes(database, make_settings) == after
 
     async def test_bad_proposals_are_refused_and_record_nothing(
         self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
@@ -233,7 +293,10 @@ class TestEvidence:
         assert before[0]["technical"][2] == seeded  # the seed stays v1
         v2 = {"algorithms": [{"name": "technical", "parameters": {**seeded, "version": 2}}]}
         response = await api.put(
-            f"{BASE}/scoring/algorithms", params={"dry_run": "true"}, json=v2, headers=ADMIN
+            f"{BASE}/scoring/algorithms",
+            params={"dry_run": "true", "wait": 60},
+            json=v2,
+            headers=ADMIN,
         )
         assert response.status_code == 200, response.text
         dry = response.json()

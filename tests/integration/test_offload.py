@@ -9,9 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from app.offload import in_worker, prestart
+import pytest
+
+from app.offload import EVIDENCE, ProgressChannel, SharedProgress, in_worker, prestart
+from app.progress import RunAborted
 from app.scoring import learned, plugins, portable
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
@@ -24,6 +28,15 @@ from app.offload import in_worker
 print(asyncio.run(in_worker(os.getpid)), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
+
+
+def steps_until_stopped(channel: ProgressChannel, steps: int) -> int:
+    """In the worker: report each of `steps` steps, a few ms apart (a run's decisions)."""
+    with channel.reporting() as report:
+        for step in range(steps):
+            report(step / steps)
+            time.sleep(0.005)
+    return steps
 
 
 def registries() -> tuple[list[str], list[str]]:
@@ -105,3 +118,36 @@ def test_adopting_a_state_restores_this_processs_registries_afterwards() -> None
     with portable.adopted(state):
         assert registries()[0] == [learned.METRIC, TOY]
     assert registries() == before
+
+
+async def test_evidence_work_has_a_worker_of_its_own_that_scoring_never_waits_behind() -> None:
+    scoring, evidence = await in_worker(os.getpid), await in_worker(os.getpid, worker=EVIDENCE)
+    assert len({scoring, evidence, os.getpid()}) == 3
+    busy = asyncio.ensure_future(in_worker(time.sleep, 3.0, worker=EVIDENCE))
+    assert await in_worker(os.getpid) == scoring  # answered while the evidence worker sleeps
+    assert not busy.done()
+    await busy
+
+
+async def test_a_run_in_the_worker_reports_its_progress_and_stops_when_asked() -> None:
+    progress = SharedProgress()
+    try:
+        run = asyncio.ensure_future(
+            in_worker(steps_until_stopped, progress.channel, 100_000, worker=EVIDENCE)
+        )
+        assert await wait_until(lambda: progress.done > 0, timeout_s=30)
+        seen = progress.done
+        assert 0 < seen < 1 and not run.done()
+        progress.stop()
+        with pytest.raises(RunAborted):
+            await run
+        assert progress.done >= seen  # the share it reached stays
+    finally:
+        progress.close()
+    # Unstopped, a run ends with its result, its last report standing.
+    finished = SharedProgress()
+    try:
+        assert await in_worker(steps_until_stopped, finished.channel, 4, worker=EVIDENCE) == 4
+        assert finished.done == 0.75
+    finally:
+        finished.close()

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -46,7 +46,7 @@ def sim_config() -> dict[str, Any]:
 
 
 def start_service(
-    database_url: str, sim_url: str, port: int, **env: str
+    database_url: str, sim_url: str, port: int, stderr: IO[bytes] | None = None, **env: str
 ) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
@@ -60,8 +60,9 @@ def start_service(
     }
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    errors = subprocess.DEVNULL if stderr is None else stderr
     return subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=errors
     )
 
 
@@ -96,7 +97,7 @@ async def rows(url: str) -> tuple[list[JobRun], int]:
 
 
 async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
-    committed_postgres: str, sim: KucoinSimulator
+    committed_postgres: str, sim: KucoinSimulator, tmp_path: Path
 ) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}{API}"
@@ -150,26 +151,30 @@ async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
 
     # The next tick runs it again (KuCoin answering normally now).
     sim.faults.clear()
-    service = start_service(
-        committed_postgres, sim.base_url, free_port(),
-        MYSYMBOLS_SCHEDULER__ENABLED="true", MYSYMBOLS_SCHEDULER__TICK_S="2",
-        MYSYMBOLS_SCHEDULER__JITTER_S="0.1",
-    )  # fmt: skip
-    try:
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as errors:
+        service = start_service(
+            committed_postgres, sim.base_url, free_port(), errors,
+            MYSYMBOLS_SCHEDULER__ENABLED="true", MYSYMBOLS_SCHEDULER__TICK_S="2",
+            MYSYMBOLS_SCHEDULER__JITTER_S="0.1",
+        )  # fmt: skip
+        try:
 
-        async def refreshed() -> list[JobRun]:
-            found, _ = await rows(committed_postgres)
-            return [
-                r for r in found
-                if r.job == "score_refresh" and r.status == "succeeded" and r.scheduled_tick
-            ]  # fmt: skip
+            async def refreshed() -> list[JobRun]:
+                found, _ = await rows(committed_postgres)
+                return [
+                    r for r in found
+                    if r.job == "score_refresh" and r.status == "succeeded" and r.scheduled_tick
+                ]  # fmt: skip
 
-        [again, *_] = await until(refreshed, 60, "a scheduled score refresh")
-    finally:
-        service.send_signal(signal.SIGTERM)
-        await asyncio.to_thread(service.wait, 30)
+            [again, *_] = await until(refreshed, 60, "a scheduled score refresh")
+        finally:
+            service.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(service.wait, 30)
     _, scoring_runs = await rows(committed_postgres)
     assert again.result["scored"] > 0 and scoring_runs >= 1
+    # Its scoring worker was stopped with it: nothing left for the resource tracker to reclaim.
+    assert "leaked" not in log.read_text(), log.read_text()
 
 
 async def test_sigterm_answers_a_client_waiting_on_a_run_503_before_the_graceful_timeout(

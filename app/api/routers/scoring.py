@@ -17,8 +17,9 @@ from app.api.deps import (
     TraderDep,
 )
 from app.api.response_cache import CachedAdminRead, CachedRead
-from app.api.runs import Wait, run_job
-from app.db.models import JobRun
+from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
+from app.db.models import JobRun, ReplayRun
+from app.scheduler.job import ABORTED, problem_of
 from app.scheduler.jobs import SCORE_REFRESH
 from app.schemas.common import RowId, SymbolPath, problem_responses
 from app.schemas.evidence import (
@@ -43,7 +44,12 @@ from app.schemas.scoring import (
     SymbolScoresRead,
 )
 from app.services.factory import Services
-from app.services.scoring.service import AlgorithmChange
+from app.services.scoring.service import (
+    AlgorithmChange,
+    AlgorithmsChange,
+    judged,
+    what_if_outcome,
+)
 
 router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_responses(401, 403))
 
@@ -155,19 +161,72 @@ async def list_algorithms(_: AdminDep, scoring: ScoringDep) -> list[AlgorithmRea
     "/algorithms",
     response_model=AlgorithmsChangeRead,
     summary="Change component weights/parameters (active weights must sum to 1), judged by a "
-    "replay of the stored history; ?dry_run=true only judges",
-    responses=problem_responses(422),
+    "replay of the stored history; ?dry_run=true only judges, as a background run",
+    description="Applied: the replay runs in the evidence worker while the request holds no "
+    "database connection, then the change is recorded with it (409 if the algorithm changed "
+    "meanwhile). Dry run: a `what_if` replay run, 202 with its Location (`/replays/{id}`); with "
+    "?wait=, the judged proposal once the run ends in time. Too little stored history to judge: "
+    "200 at once, with `evidence_unavailable` saying why.",
+    responses={
+        202: {"model": ReplaySummary, "description": "Dry run: the what-if run, queued."},
+        **problem_responses(409, 422, 503),
+    },
 )
 async def update_algorithms(
     body: AlgorithmsUpdate,
     principal: AdminDep,
-    scoring: ScoringDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
     dry_run: Annotated[
         bool, Query(description="Replay the proposal beside the current weights; change nothing.")
     ] = False,
-) -> AlgorithmsChangeRead:
+    wait: Wait = None,
+) -> JSONResponse:
     changes = [AlgorithmChange(**item.model_dump()) for item in body.algorithms]
-    result = await scoring.update_algorithms(changes, actor=principal.name, dry_run=dry_run)
+    async with sessions.open() as session:
+        scoring = Services(session, state).scoring
+        proposal = await scoring.propose(changes, actor=principal.name)
+        if dry_run:
+            queued = await scoring.request_what_if(proposal)
+        else:
+            judging = await scoring.judging(proposal)
+    if dry_run:  # committed: the run has started
+        return await _dry_run_answer(request, state, sessions, queued, wait)
+    evidence, unavailable = await judged(judging)
+    async with sessions.open() as session:
+        result = await Services(session, state).scoring.apply(proposal, evidence, unavailable)
+    return JSONResponse(_change_read(result).model_dump(mode="json"))
+
+
+async def _dry_run_answer(
+    request: Request,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    queued: ReplayRun | AlgorithmsChange,
+    wait: float | None,
+) -> JSONResponse:
+    """The judged proposal (200) once its run succeeded in time, else the run (202), or its
+    problem when it failed or was aborted."""
+    if isinstance(queued, AlgorithmsChange):  # nothing to replay
+        return JSONResponse(_change_read(queued).model_dump(mode="json"))
+    location = str(request.url_for("get_replay", run_id=queued.id).path)
+    run = queued
+    if wait:
+        await wait_unless_stopping(state, state.replays.ended(run.id, wait), run.id, location)
+        async with sessions.open() as session:
+            run = await Services(session, state).replays.get(run.id)
+    if run.status == "succeeded":
+        body = _change_read(what_if_outcome(run)).model_dump(mode="json")
+        return JSONResponse(body, headers={"Location": location})
+    if run.status in ("failed", "aborted"):
+        failed = problem_of(RuntimeError(run.error), run.id)  # its text stays in the run's row
+        raise RunFailed(ABORTED if run.status == "aborted" else failed, location)
+    summary = ReplaySummary.model_validate(run).model_dump(mode="json")
+    return JSONResponse(summary, status_code=202, headers={"Location": location})
+
+
+def _change_read(result: AlgorithmsChange) -> AlgorithmsChangeRead:
     return AlgorithmsChangeRead(
         applied=result.applied,
         change_id=result.change_id,

@@ -19,7 +19,7 @@ class ReplayRun(Base):
             "status IN ('queued', 'running', 'succeeded', 'failed', 'aborted')",
             name="status_known",
         ),
-        CheckConstraint("kind IN ('replay', 'calibration')", name="kind_known"),
+        CheckConstraint("kind IN ('replay', 'calibration', 'what_if')", name="kind_known"),
         Index("ix_replay_run_created", "created_at"),
         Index("ix_replay_run_kind_policy", "kind", "policy_hash"),
     )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
 from app.db.models import Candle, CandleGap
+from app.db.repositories.streaming import numeric_slices
+from app.db.types import epoch_ms
 
 INSERT_CHUNK = 2000
 
@@ -69,15 +72,16 @@ class CandleRepository:
         )
         return list(rows.all())
 
-    async def bars(
+    def bars(
         self, granularity_min: int, start: datetime, end: datetime
-    ) -> Sequence[tuple[int, datetime, float, float, float, float, float]]:
-        """(symbol id, open time, open, high, low, close, volume) of every symbol's candles
-        opening in [start, end], by symbol then time (a replay's history)."""
-        rows = await self.session.execute(
+    ) -> AsyncIterator[np.ndarray]:
+        """(symbol id, open time in epoch ms, open, high, low, close, volume) of every symbol's
+        candles opening in [start, end], by symbol then time (a replay's history), in slices
+        (float tables)."""
+        query = (
             select(
-                Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
-                Candle.close, Candle.volume,
+                Candle.symbol_id, epoch_ms(Candle.open_time), Candle.open, Candle.high,
+                Candle.low, Candle.close, Candle.volume,
             )
             .where(
                 Candle.granularity_min == granularity_min,
@@ -86,7 +90,7 @@ class CandleRepository:
             )
             .order_by(Candle.symbol_id, Candle.open_time)
         )  # fmt: skip
-        return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+        return numeric_slices(self.session, query)
 
     async def span(self, granularity_min: int) -> tuple[datetime | None, datetime | None]:
         """The first and last stored open times of any symbol."""

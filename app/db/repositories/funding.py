@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import FundingChecked, FundingSettlement
+from app.db.repositories.streaming import in_slices
 
 
 class FundingRepository:
@@ -45,7 +46,7 @@ class FundingRepository:
         self, symbol_ids: Sequence[int], start: datetime, end: datetime
     ) -> Sequence[tuple[int, datetime, float]]:
         """(symbol id, settlement time, rate) in [start, end], oldest first."""
-        rows = await self.session.execute(
+        query = (
             select(
                 FundingSettlement.symbol_id, FundingSettlement.settled_at, FundingSettlement.rate
             )
@@ -56,7 +57,10 @@ class FundingRepository:
             )
             .order_by(FundingSettlement.symbol_id, FundingSettlement.settled_at)
         )
-        return [(i, at, float(rate)) for i, at, rate in rows.all()]
+        out: list[tuple[int, datetime, float]] = []
+        async for part in in_slices(self.session, query):  # a replay's: thousands of rows
+            out.extend((i, at, float(rate)) for i, at, rate in part)
+        return out
 
     async def checked(self, symbol_ids: Sequence[int]) -> dict[int, datetime]:
         """Until when each symbol's settlements were last asked for."""

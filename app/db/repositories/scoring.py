@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, undefer
@@ -18,13 +19,13 @@ from app.db.models import (
     Symbol,
     SymbolScore,
 )
+from app.db.repositories.streaming import numeric_slices
 from app.db.session_flags import mark_portfolio_changed
 from app.db.types import epoch_ms
 
 # Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
 SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"
 COMPOSITE = "composite"
-CANDLE_SLICE = 1000  # rows per slice of a bulk candle read (about a millisecond of work each)
 SCORE_SLICE = 250  # score rows (with their breakdown JSON) per insert
 
 
@@ -43,10 +44,13 @@ class ScoringRepository:
         )
         return bool(locked)
 
-    async def algorithms(self) -> Sequence[ScoringAlgorithm]:
-        return (
-            await self.session.scalars(select(ScoringAlgorithm).order_by(ScoringAlgorithm.id))
-        ).all()
+    async def algorithms(self, *, for_update: bool = False) -> Sequence[ScoringAlgorithm]:
+        """The algorithm's rows; `for_update` locks them to the end of the transaction, so a
+        concurrent change waits and then sees this one (SQLite serialises writers anyway)."""
+        query = select(ScoringAlgorithm).order_by(ScoringAlgorithm.id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.scalars(query)).all()
 
     async def record_change(self, change: ScoringConfigChange) -> ScoringConfigChange:
         self.session.add(change)
@@ -188,17 +192,17 @@ class ScoringRepository:
             by_run.setdefault(row.run_id, []).append(row)
         return [(runs[run_id], by_run[run_id]) for run_id in run_ids]
 
-    async def candle_slices(
+    def candle_slices(
         self,
         symbol_ids: Sequence[int],
         granularity_min: int,
         start: datetime,
         end: datetime,
         known_at: datetime,
-    ) -> AsyncIterator[Sequence[Sequence[Any]]]:
+    ) -> AsyncIterator[np.ndarray]:
         """Candles opening in [start, end] already stored at `known_at` (point in time), as
-        (symbol id, open time in epoch ms, open, high, low, close, volume): plain numbers, in
-        slices, so that the event loop serves other requests between them."""
+        (symbol id, open time in epoch ms, open, high, low, close, volume), in slices (float
+        tables), so that the event loop serves other requests between them."""
         query = (
             select(
                 Candle.symbol_id, epoch_ms(Candle.open_time), Candle.open, Candle.high,
@@ -211,8 +215,5 @@ class ScoringRepository:
                 Candle.open_time <= end,
                 Candle.fetched_at <= known_at,
             )
-            .execution_options(yield_per=CANDLE_SLICE)
         )  # fmt: skip
-        result = await self.session.stream(query)
-        async for part in result.partitions():
-            yield part
+        return numeric_slices(self.session, query)

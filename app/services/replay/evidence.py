@@ -4,10 +4,9 @@ a proposed scoring configuration beside the current one (`what_if`)."""
 
 from __future__ import annotations
 
-import asyncio
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,11 +19,15 @@ from app.errors import (
     InsufficientHistoryError,
     NotFoundError,
 )
-from app.replay.config import ReplayParams, policy_hash
-from app.replay.run import STRATEGIES, replay
+from app.offload import EVIDENCE, SharedProgress, in_worker
+from app.replay.config import PolicyConfig, ReplayParams, policy_hash
+from app.replay.history import MarketHistory
+from app.replay.run import STRATEGIES
+from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import load_db_history
 from app.services.replay.service import HOURLY, ReplayService, deployment_policy, warm_up
+from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
 from app.services.system.runtime_settings import read_settings
 
@@ -123,18 +126,22 @@ class EvidenceService:
             )
         )
 
-    async def what_if(self, proposed: RunConfig, current: RunConfig) -> dict[str, Any]:
-        """The proposed and the current scoring configuration replayed over the newest stored
-        history (up to `WHAT_IF_DAYS`, daily decisions, 6 bps), with the baselines."""
+    async def what_if_policies(
+        self, proposed: RunConfig, current: RunConfig
+    ) -> dict[str, PolicyConfig]:
+        """The proposed and the current scoring configuration as the deployment would run them."""
         settings = await read_settings(self.session, POLICY_KEYS)
-        policies = {
+        return {
             name: policy_config(run, settings)
             for name, run in (("proposed", proposed), ("current", current))
         }
+
+    async def what_if_params(self, current: PolicyConfig) -> ReplayParams:
+        """The newest stored history a change is replayed over (up to `WHAT_IF_DAYS`, daily
+        decisions, 6 bps); `NotEnoughHistory` when it holds fewer than two decisions."""
         span = await self.span()
         end = span.last_close.replace(minute=0, second=0, microsecond=0)
-        probe = ReplayParams(0, 0, 24)
-        earliest = _ceil_day(span.first_close + warm_up(policies["current"], probe))
+        earliest = _ceil_day(span.first_close + warm_up(current, ReplayParams(0, 0, 24)))
         start = max(earliest, _ceil_day(end - WHAT_IF_DAYS * DAY))
         if end - start < 2 * DAY:
             raise NotEnoughHistory(
@@ -142,27 +149,95 @@ class EvidenceService:
                 "the scorer's warm-up)",
                 extra={"history_from": span.first_close.isoformat(), "history_to": end.isoformat()},
             )
-        params = ReplayParams(_ms(start), _ms(end), 24)
+        return ReplayParams(_ms(start), _ms(end), 24)
+
+    async def what_if_inputs(
+        self, policies: dict[str, PolicyConfig], params: ReplayParams
+    ) -> WhatIfInputs:
+        """What the what-if computes from: the stored history of `params` with the warm-up."""
+        start = datetime.fromtimestamp(params.start_ms / 1000, UTC)
+        end = datetime.fromtimestamp(params.end_ms / 1000, UTC)
         history = await load_db_history(
-            self.session, start - warm_up(policies["current"], probe), end
+            self.session, start - warm_up(policies["current"], params), end
         )
-        reports = await asyncio.to_thread(
-            lambda: {name: replay(history, p, params) for name, p in policies.items()}
+        return WhatIfInputs(policies, params, history)
+
+    async def queue_what_if(
+        self,
+        proposed: RunConfig,
+        current: RunConfig,
+        algorithms: list[dict[str, Any]],
+        *,
+        requested_by: str,
+    ) -> ReplayRun:
+        """Queue the replay of a proposed change beside the configuration in force (a `what_if`
+        run: it starts once this transaction commits); `NotEnoughHistory` when there is too
+        little stored history to judge it."""
+        policies = await self.what_if_policies(proposed, current)
+        params = await self.what_if_params(policies["current"])
+        start = datetime.fromtimestamp(params.start_ms / 1000, UTC)
+        end = datetime.fromtimestamp(params.end_ms / 1000, UTC)
+        return await ReplayService(self.session).queue(
+            ReplayRun(
+                kind="what_if",
+                status="queued",
+                requested_by=requested_by,
+                params={
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "every": "24h",
+                    "fee_bps": params.fee_bps,
+                    "slippage_bps": params.slippage_bps,
+                    "proposed": proposed.to_json(),
+                    "current": current.to_json(),
+                    "algorithms": algorithms,
+                },
+                data_from=start,
+                data_to=end,
+            )
         )
-        proposed_report, current_report = reports["proposed"], reports["current"]
-        return {
-            "data": proposed_report["data"],
-            "proposed": figures(proposed_report["strategies"]["policy"]),
-            "current": figures(current_report["strategies"]["policy"]),
-            "baselines": {
-                name: figures(current_report["strategies"][name]) for name in STRATEGIES[1:]
-            },
-            "ic": {"proposed": proposed_report["ic"], "current": current_report["ic"]},
-            "config_hash": {
-                "proposed": proposed_report["config_hash"],
-                "current": current_report["config_hash"],
-            },
-        }
+
+
+@dataclass(frozen=True)
+class WhatIfInputs:
+    policies: dict[str, PolicyConfig]  # "proposed" and "current"
+    params: ReplayParams
+    history: MarketHistory
+
+    def scorer(self) -> portable.ScorerState:
+        return portable.current(*(p.scoring.parameters for p in self.policies.values()))
+
+
+async def what_if(inputs: WhatIfInputs) -> dict[str, Any]:
+    """The what-if document of `inputs`, computed in the evidence worker (nothing here holds a
+    database connection meanwhile)."""
+    progress = SharedProgress()
+    try:
+        reports = await in_worker(
+            what_if_run, inputs.scorer(), progress.channel, inputs.history, inputs.policies,
+            inputs.params, worker=EVIDENCE,
+        )  # fmt: skip
+    finally:
+        progress.stop()  # a cancelled request: the worker ends at its next decision
+        progress.close()
+    return what_if_document(reports)
+
+
+def what_if_document(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The proposed and the current configuration's figures over one replay, with the
+    baselines (those of the current run: both runs hold the same)."""
+    proposed_report, current_report = reports["proposed"], reports["current"]
+    return {
+        "data": proposed_report["data"],
+        "proposed": figures(proposed_report["strategies"]["policy"]),
+        "current": figures(current_report["strategies"]["policy"]),
+        "baselines": {name: figures(current_report["strategies"][name]) for name in STRATEGIES[1:]},
+        "ic": {"proposed": proposed_report["ic"], "current": current_report["ic"]},
+        "config_hash": {
+            "proposed": proposed_report["config_hash"],
+            "current": current_report["config_hash"],
+        },
+    }
 
 
 def _ceil_day(moment: datetime) -> datetime:

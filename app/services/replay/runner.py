@@ -1,35 +1,27 @@
-"""Runs queued replays and calibrations of the service's own history in the background of this
-process.
+"""Runs queued replays, calibrations and what-ifs of the service's own history in the background
+of this process.
 
-A run loads the stored history (with the warm-up its first decision needs), replays it off the
-event loop (in a worker thread, one run at a time) and stores the report; its progress and a
-heartbeat are written every second, so a reader can tell a live run from one whose replica died.
+A run loads the stored history (with the warm-up its first decision needs) and releases its
+session; the evidence worker process computes it (one run at a time) and the report is stored.
+Its progress and a heartbeat are written every second, so a reader can tell a live run from one
+whose replica died.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.calibration.run import calibrate
 from app.db.repositories.replays import ReplayRepository
 from app.db.types import utcnow
+from app.offload import EVIDENCE, SharedProgress, in_worker
 from app.progress import RunAborted
-from app.replay.config import config_json, policy_hash
-from app.replay.run import replay
-from app.services.replay.db_source import load_db_history
-from app.services.replay.service import (
-    calibration_params_of,
-    deployment_policy,
-    params_of,
-    warm_up,
-)
+from app.services.replay.work import prepared
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
@@ -43,7 +35,7 @@ class ReplayRunner:
         self.sessionmaker = sessionmaker
         self._slot = asyncio.Semaphore(1)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._stopping = False
+        self._running: dict[int, asyncio.Task[None]] = {}
 
     def start(self) -> None:
         """At startup, in the background (the database may be slow or down): abort the runs a
@@ -69,7 +61,16 @@ class ReplayRunner:
         once)."""
         task = asyncio.create_task(self._run(run_id), name=f"replay-{run_id}")
         self._tasks.add(task)
+        self._running[run_id] = task
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: self._running.pop(run_id, None))
+
+    async def ended(self, run_id: int, timeout_s: float) -> None:
+        """Once run `run_id`, launched here, has ended, or `timeout_s` passed (at once when it
+        is not running here: ended already, or another replica's)."""
+        task = self._running.get(run_id)
+        if task is not None:
+            await asyncio.wait({task}, timeout=timeout_s)
 
     async def wait(self) -> None:
         """Until every launched run has finished (tests, and a clean shutdown)."""
@@ -77,7 +78,6 @@ class ReplayRunner:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def stop(self) -> None:
-        self._stopping = True
         for task in list(self._tasks):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -102,44 +102,32 @@ class ReplayRunner:
             run = await repository.get(run_id)
             if run is None or run.status != "queued":
                 return
-            params = params_of(run)
-            policy = await deployment_policy(
-                session, run.params.get("overrides"), run.params.get("top")
-            )
-            history = await load_db_history(
-                session, run.data_from - warm_up(policy, params), run.data_to
-            )
-            config = config_json(policy, params)
+            work = await prepared(session, run)
             await repository.set(
                 run_id, status="running", started_at=utcnow(), heartbeat_at=utcnow(),
-                config=config, policy_hash=policy_hash(policy),
+                config=work.config, policy_hash=work.policy_hash,
             )  # fmt: skip
             await session.commit()
-            calibration = calibration_params_of(run, params) if run.kind == "calibration" else None
-        done = [0.0]
-
-        def progress(finished: int, total: int) -> None:
-            if self._stopping:
-                raise RunAborted("the service is stopping")  # ends at this decision
-            done[0] = finished / total
-
-        def staged(stage: str, finished: int, total: int) -> None:
-            # Choosing per fold is most of a calibration; the out-of-sample run the rest.
-            progress(finished if stage == "testing" else 9 * finished, 10 * total)
-
-        if calibration is not None:
-            body = functools.partial(calibrate, history, policy, calibration, staged)
-        else:
-            body = functools.partial(replay, history, policy, params, progress)
-        work = asyncio.create_task(asyncio.to_thread(body))
-        while not work.done():
-            await asyncio.wait({work}, timeout=HEARTBEAT_S)
-            async with self.sessionmaker() as session:
-                await ReplayRepository(session).heartbeat(run_id, round(done[0], 6), utcnow())
-                await session.commit()
-        report: dict[str, Any] = work.result()
+        # The session is released: the worker computes while this loop only beats the heart.
+        progress = SharedProgress()
+        try:
+            computing = asyncio.ensure_future(
+                in_worker(work.compute, work.scorer, progress.channel, *work.args, worker=EVIDENCE)
+            )
+            computing.add_done_callback(_retrieved)
+            while not computing.done():
+                await asyncio.wait({computing}, timeout=HEARTBEAT_S)
+                async with self.sessionmaker() as session:
+                    await ReplayRepository(session).heartbeat(
+                        run_id, round(progress.done, 6), utcnow()
+                    )
+                    await session.commit()
+            report = work.finish(computing.result())
+        finally:
+            progress.stop()  # cancelled (the service stops): the worker ends at its next step
+            progress.close()
         await self._finish(
-            run_id, status="succeeded", report=report, config_hash=report["config_hash"],
+            run_id, status="succeeded", report=report, config_hash=work.config_hash(report),
             progress=1.0,
         )  # fmt: skip
 
@@ -147,3 +135,9 @@ class ReplayRunner:
         async with self.sessionmaker() as session:
             await ReplayRepository(session).set(run_id, finished_at=utcnow(), **values)
             await session.commit()
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """A computation its run stopped waiting for ends on its own: its outcome is not news."""
+    if not future.cancelled():
+        future.exception()

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringRun, Symbol
@@ -212,7 +211,7 @@ class ScoringRunService:
         """The stored hourly window ending at `end_ms`, as it was known at `known_at`."""
         start = _from_ms(end_ms) - (length - 1) * HOUR
         slices = [
-            np.array([tuple(row) for row in part], dtype=float)  # tuples: Rows are slow here
+            part
             async for part in self.runs.candle_slices(
                 list(ids.values()), 60, start, _from_ms(end_ms), known_at
             )

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
+from app.db.models import (
+    ReplayRun,
+    ScoringAlgorithm,
+    ScoringConfigChange,
+    ScoringRun,
+    SymbolScore,
+)
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.types import utcnow
-from app.errors import NotFoundError, ValidationFailedError
+from app.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.replay.run import ReplayRangeError
 from app.scoring.metrics import COMPONENTS, check_parameters
 from app.scoring.plugins import components
 from app.services.replay.db_source import NoStoredHistory
-from app.services.replay.evidence import EvidenceService, NotEnoughHistory
+from app.services.replay.evidence import (
+    EvidenceService,
+    NotEnoughHistory,
+    WhatIfInputs,
+    what_if,
+)
 from app.services.scoring.config import KEYS as SCORING_KEYS
-from app.services.scoring.config import run_config
+from app.services.scoring.config import RunConfig, run_config
 from app.services.system.runtime_settings import read_setting, read_settings
 
 
@@ -65,6 +77,57 @@ class AlgorithmsChange:
     evidence: dict[str, Any] | None  # the replay it was judged by; None: history too short
     evidence_unavailable: str | None = None  # why there is no evidence
     change_id: int | None = None  # the recorded change (applied)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A checked change of the scoring algorithm, not applied yet."""
+
+    base: dict[str, dict[str, Any]]  # the algorithm it changes, as a change record keeps it
+    algorithms: dict[str, ScoringAlgorithm]  # as it would be (detached rows)
+    before: RunConfig
+    after: RunConfig
+    actor: str
+    at: datetime
+
+    def algorithms_json(self) -> list[dict[str, Any]]:
+        """The proposed rows as a what-if run keeps them (`proposed_rows` reads them back)."""
+        return [
+            {
+                "name": a.name, "weight": str(a.weight), "parameters": a.parameters,
+                "is_active": a.is_active, "description": a.description,
+                "updated_at": a.updated_at.isoformat(), "updated_by": a.updated_by,
+            }
+            for a in self.algorithms.values()
+        ]  # fmt: skip
+
+
+def proposed_rows(run: ReplayRun) -> list[ScoringAlgorithm]:
+    """The algorithm a what-if run judged (detached rows)."""
+    return [
+        ScoringAlgorithm(
+            name=a["name"], weight=Decimal(a["weight"]), parameters=a["parameters"],
+            is_active=a["is_active"], description=a["description"],
+            updated_at=datetime.fromisoformat(a["updated_at"]), updated_by=a["updated_by"],
+        )
+        for a in run.params["algorithms"]
+    ]  # fmt: skip
+
+
+def what_if_outcome(run: ReplayRun) -> AlgorithmsChange:
+    """A succeeded what-if run as the answer of a dry run."""
+    return AlgorithmsChange(False, proposed_rows(run), run.report)
+
+
+async def judged(judging: WhatIfInputs | str) -> tuple[dict[str, Any] | None, str | None]:
+    """The evidence a change is recorded with (computed in the evidence worker: the caller holds
+    no database connection meanwhile), or why there is none."""
+    if isinstance(judging, str):
+        return None, judging
+    try:
+        return await what_if(judging), None
+    except ReplayRangeError as exc:
+        return None, str(exc)
 
 
 def _copy(row: ScoringAlgorithm) -> ScoringAlgorithm:
@@ -146,12 +209,9 @@ class ScoringService:
     async def list_algorithms(self) -> Sequence[ScoringAlgorithm]:
         return await self.runs.algorithms()
 
-    async def update_algorithms(
-        self, changes: Sequence[AlgorithmChange], *, actor: str, dry_run: bool = False
-    ) -> AlgorithmsChange:
-        """Apply weight/parameter changes (the active weights must then sum to 1), judged by a
-        replay of the newest stored history beside the current configuration; the change is
-        recorded with that evidence. `dry_run`: judge it and change nothing."""
+    async def propose(self, changes: Sequence[AlgorithmChange], *, actor: str) -> Proposal:
+        """The algorithm as `changes` would leave it (checked: known components, valid
+        parameters, active weights summing to 1), beside the algorithm in force."""
         algorithms = {a.name: a for a in await self.runs.algorithms()}
         unknown = sorted({c.name for c in changes} - set(algorithms) - set(components()))
         if unknown:
@@ -191,17 +251,45 @@ class ScoringService:
         before, after = (
             run_config([_row(a) for a in rows.values()], values) for rows in (algorithms, proposed)
         )
+        return Proposal(
+            {n: _json(a) for n, a in algorithms.items()}, proposed, before, after, actor, now
+        )
+
+    async def request_what_if(self, proposal: Proposal) -> ReplayRun | AlgorithmsChange:
+        """Queue the replay that judges `proposal` (a `what_if` run, started once this
+        transaction commits), or, when the stored history is too short to judge it, the dry
+        run's answer without evidence."""
         try:
-            evidence: dict[str, Any] | None = await EvidenceService(self.session).what_if(
-                after, before
-            )
-            unavailable = None
-        except (NotEnoughHistory, NoStoredHistory, ReplayRangeError) as exc:
-            evidence, unavailable = None, str(exc)
-        if dry_run:
-            return AlgorithmsChange(False, list(proposed.values()), evidence, unavailable)
+            return await EvidenceService(self.session).queue_what_if(
+                proposal.after, proposal.before, proposal.algorithms_json(),
+                requested_by=proposal.actor,
+            )  # fmt: skip
+        except (NotEnoughHistory, NoStoredHistory) as exc:
+            return AlgorithmsChange(False, list(proposal.algorithms.values()), None, str(exc))
+
+    async def judging(self, proposal: Proposal) -> WhatIfInputs | str:
+        """What judging `proposal` replays, read now, or why the stored history cannot judge it."""
+        evidence = EvidenceService(self.session)
+        try:
+            policies = await evidence.what_if_policies(proposal.after, proposal.before)
+            params = await evidence.what_if_params(policies["current"])
+            return await evidence.what_if_inputs(policies, params)
+        except (NotEnoughHistory, NoStoredHistory) as exc:
+            return str(exc)
+
+    async def apply(
+        self, proposal: Proposal, evidence: dict[str, Any] | None, unavailable: str | None
+    ) -> AlgorithmsChange:
+        """Make `proposal` the algorithm in force, recorded with the evidence it was judged by;
+        409 when the algorithm changed since it was proposed (judging takes a while)."""
+        algorithms = {a.name: a for a in await self.runs.algorithms(for_update=True)}
         recorded_before = {n: _json(a) for n, a in algorithms.items()}
-        for name, row in proposed.items():
+        if recorded_before != proposal.base:
+            raise ConflictError(
+                "the scoring algorithm changed while this change was judged; send it again "
+                "against the algorithm now in force"
+            )
+        for name, row in proposal.algorithms.items():
             if name in algorithms:
                 target = algorithms[name]
                 target.weight, target.parameters, target.is_active = (
@@ -215,8 +303,8 @@ class ScoringService:
                 algorithms[name] = row
         record = await self.runs.record_change(
             ScoringConfigChange(
-                changed_at=now,
-                actor=actor,
+                changed_at=proposal.at,
+                actor=proposal.actor,
                 before=recorded_before,
                 after={n: _json(a) for n, a in algorithms.items()},
                 evidence=evidence if evidence is not None else {"unavailable": unavailable},

@@ -31,7 +31,8 @@ class ReplayRead:
         error (None | str):
         finished_at (datetime.datetime | None):
         id (int):
-        kind (ReplayReadKind): A replay, or a walk-forward calibration (the evidence).
+        kind (ReplayReadKind): A replay, a walk-forward calibration (the evidence), or the replay judging a proposed
+            scoring change beside the one in force (`PUT /scoring/algorithms?dry_run`).
         params (ReplayReadParams): The request as made.
         progress (float): Share of the decisions done, 0 to 1.
         report (None | ReplayReadReportType0): When succeeded: the replay document (config_hash, data, strategies, ic,

@@ -1,10 +1,11 @@
 from typing import Literal
 
-ReplayReadKind = Literal["calibration", "replay"]
+ReplayReadKind = Literal["calibration", "replay", "what_if"]
 
 REPLAY_READ_KIND_VALUES: set[ReplayReadKind] = {
     "calibration",
     "replay",
+    "what_if",
 }
 
 

@@ -28,7 +28,8 @@ class ReplaySummary:
         error (None | str):
         finished_at (datetime.datetime | None):
         id (int):
-        kind (ReplaySummaryKind): A replay, or a walk-forward calibration (the evidence).
+        kind (ReplaySummaryKind): A replay, a walk-forward calibration (the evidence), or the replay judging a proposed
+            scoring change beside the one in force (`PUT /scoring/algorithms?dry_run`).
         params (ReplaySummaryParams): The request as made.
         progress (float): Share of the decisions done, 0 to 1.
         requested_by (str):

@@ -1,10 +1,11 @@
 from typing import Literal
 
-ReplaySummaryKind = Literal["calibration", "replay"]
+ReplaySummaryKind = Literal["calibration", "replay", "what_if"]
 
 REPLAY_SUMMARY_KIND_VALUES: set[ReplaySummaryKind] = {
     "calibration",
     "replay",
+    "what_if",
 }
 
 

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.algorithms_change_read import AlgorithmsChangeRead
 from ...models.algorithms_update import AlgorithmsUpdate
 from ...models.problem import Problem
+from ...models.replay_summary import ReplaySummary
 from ...types import UNSET, Response, Unset
 
 
@@ -15,12 +16,15 @@ def _get_kwargs(
     *,
     body: AlgorithmsUpdate,
     dry_run: bool | Unset = False,
+    wait: float | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
 
     params["dry_run"] = dry_run
+
+    params["wait"] = wait
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -40,11 +44,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AlgorithmsChangeRead | Problem | None:
+) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
     if response.status_code == 200:
         response_200 = AlgorithmsChangeRead.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 202:
+        response_202 = ReplaySummary.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -55,6 +64,11 @@ def _parse_response(
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -74,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AlgorithmsChangeRead | Problem]:
+) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,13 +102,21 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: AlgorithmsUpdate,
     dry_run: bool | Unset = False,
-) -> Response[AlgorithmsChangeRead | Problem]:
+    wait: float | Unset = UNSET,
+) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
-    history; ?dry_run=true only judges
+    history; ?dry_run=true only judges, as a background run
+
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
+    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
+    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
             Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
         body (AlgorithmsUpdate):
 
     Raises:
@@ -102,12 +124,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AlgorithmsChangeRead | Problem]
+        Response[AlgorithmsChangeRead | Problem | ReplaySummary]
     """
 
     kwargs = _get_kwargs(
         body=body,
         dry_run=dry_run,
+        wait=wait,
     )
 
     response = client.get_httpx_client().request(
@@ -122,13 +145,21 @@ def sync(
     client: AuthenticatedClient,
     body: AlgorithmsUpdate,
     dry_run: bool | Unset = False,
-) -> AlgorithmsChangeRead | Problem | None:
+    wait: float | Unset = UNSET,
+) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
-    history; ?dry_run=true only judges
+    history; ?dry_run=true only judges, as a background run
+
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
+    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
+    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
             Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
         body (AlgorithmsUpdate):
 
     Raises:
@@ -136,13 +167,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AlgorithmsChangeRead | Problem
+        AlgorithmsChangeRead | Problem | ReplaySummary
     """
 
     return sync_detailed(
         client=client,
         body=body,
         dry_run=dry_run,
+        wait=wait,
     ).parsed
 
 
@@ -151,13 +183,21 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: AlgorithmsUpdate,
     dry_run: bool | Unset = False,
-) -> Response[AlgorithmsChangeRead | Problem]:
+    wait: float | Unset = UNSET,
+) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
-    history; ?dry_run=true only judges
+    history; ?dry_run=true only judges, as a background run
+
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
+    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
+    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
             Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
         body (AlgorithmsUpdate):
 
     Raises:
@@ -165,12 +205,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AlgorithmsChangeRead | Problem]
+        Response[AlgorithmsChangeRead | Problem | ReplaySummary]
     """
 
     kwargs = _get_kwargs(
         body=body,
         dry_run=dry_run,
+        wait=wait,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -183,13 +224,21 @@ async def asyncio(
     client: AuthenticatedClient,
     body: AlgorithmsUpdate,
     dry_run: bool | Unset = False,
-) -> AlgorithmsChangeRead | Problem | None:
+    wait: float | Unset = UNSET,
+) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
-    history; ?dry_run=true only judges
+    history; ?dry_run=true only judges, as a background run
+
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
+    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
+    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
             Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
         body (AlgorithmsUpdate):
 
     Raises:
@@ -197,7 +246,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AlgorithmsChangeRead | Problem
+        AlgorithmsChangeRead | Problem | ReplaySummary
     """
 
     return (
@@ -205,5 +254,6 @@ async def asyncio(
             client=client,
             body=body,
             dry_run=dry_run,
+            wait=wait,
         )
     ).parsed

@@ -1,0 +1,80 @@
+"""What a queued run computes, by kind, read from the database before the compute: the policy,
+the stored history and the arguments of its function in the evidence worker
+(`app.services.replay.worker`), and how its result becomes the stored report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ReplayRun
+from app.replay.config import PolicyConfig, config_json, policy_hash
+from app.scoring import portable
+from app.services.replay.db_source import load_db_history
+from app.services.replay.evidence import EvidenceService, what_if_document
+from app.services.replay.service import (
+    calibration_params_of,
+    deployment_policy,
+    params_of,
+    warm_up,
+)
+from app.services.replay.worker import calibration_run, replay_run, what_if_run
+from app.services.scoring.config import RunConfig
+
+
+def _own(report: Any) -> dict[str, Any]:
+    return dict(report)
+
+
+def _own_hash(report: dict[str, Any]) -> str:
+    return str(report["config_hash"])
+
+
+def _proposed_hash(report: dict[str, Any]) -> str:
+    return str(report["config_hash"]["proposed"])
+
+
+@dataclass(frozen=True)
+class Work:
+    compute: Callable[..., Any]  # called in the worker as compute(scorer, channel, *args)
+    args: Sequence[Any]
+    policies: Sequence[PolicyConfig]  # whose plug-ins and learned models the worker needs
+    config: dict[str, Any]  # the configuration the run used, as stored with it
+    policy_hash: str
+    finish: Callable[[Any], dict[str, Any]] = field(default=_own)  # the result as reported
+    config_hash: Callable[[dict[str, Any]], str] = field(default=_own_hash)  # of the report
+
+    @property
+    def scorer(self) -> portable.ScorerState:
+        return portable.current(*(p.scoring.parameters for p in self.policies))
+
+
+async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
+    """`run`'s work, its history read in `session` (which the caller then releases)."""
+    params = params_of(run)
+    if run.kind == "what_if":
+        evidence = EvidenceService(session)
+        policies = await evidence.what_if_policies(
+            RunConfig.from_json(run.params["proposed"]), RunConfig.from_json(run.params["current"])
+        )
+        inputs = await evidence.what_if_inputs(policies, params)
+        return Work(
+            what_if_run, (inputs.history, policies, params), list(policies.values()),
+            config={name: config_json(p, params) for name, p in policies.items()},
+            policy_hash=policy_hash(policies["proposed"]),
+            finish=what_if_document, config_hash=_proposed_hash,
+        )  # fmt: skip
+    policy = await deployment_policy(session, run.params.get("overrides"), run.params.get("top"))
+    history = await load_db_history(session, run.data_from - warm_up(policy, params), run.data_to)
+    if run.kind == "calibration":
+        arguments: tuple[Any, ...] = (history, policy, calibration_params_of(run, params))
+        compute: Callable[..., Any] = calibration_run
+    else:
+        arguments, compute = (history, policy, params), replay_run
+    return Work(
+        compute, arguments, [policy], config=config_json(policy, params),
+        policy_hash=policy_hash(policy),
+    )  # fmt: skip

@@ -1,0 +1,141 @@
+"""Benchmark: `/health` latency while a replay and while a calibration run, vs idle (issue 28:
+p99 < 1.5x idle), with the service as deployed.
+
+`python -m tests.bench.bench_evidence_health [--contracts 40 --days 120 --probes 1000]`
+
+One uvicorn process (and so its worker processes) pinned to core 0 (`--service-cpus`); the
+simulator and this prober on core 1. The service's SQLite database is filled first with
+`--days` of hourly history of `--contracts` simulated contracts (`python -m app.cli
+import-history` against the simulator). Then `/health` is probed idle, during a replay of the
+stored history after the warm-up (`POST /replays`, daily decisions: the process's first, which
+also starts the evidence worker, then the same again) and during a walk-forward calibration of
+all of it (`POST /scoring/evidence/refresh`). A run's end is checked every
+0.5 s between probes. Numbers only, no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from app.db.migrations import upgrade_to_head
+from tests.bench.bench_scoring import p99
+from tests.deployed import API, ROOT, process, service_env, uvicorn, wait_for
+from tests.sim_fixtures import free_port
+
+ADMIN_KEY = "bench-admin-key-0123456789"
+HEADERS = {"X-API-Key": ADMIN_KEY}
+WARM_UP_DAYS = 31  # the momentum baseline's lookback and the scorer's candles, with a margin
+
+
+async def probe_until_done(client: httpx.AsyncClient, location: str) -> tuple[list[float], float]:
+    """`/health` round trips (ms) until the run at `location` has ended; its wall time."""
+    started = time.perf_counter()
+    latencies: list[float] = []
+    checked = started
+    while True:
+        latencies.append(await health(client))
+        await asyncio.sleep(0.002)
+        if time.perf_counter() - checked > 0.5:
+            checked = time.perf_counter()
+            run = (await client.get(location, headers=HEADERS)).json()
+            if run["status"] not in ("queued", "running"):
+                if run["status"] != "succeeded":
+                    raise RuntimeError(f"{location}: {run['status']} {run.get('error')}")
+                return latencies, time.perf_counter() - started
+
+
+async def health(client: httpx.AsyncClient) -> float:
+    started = time.perf_counter()
+    (await client.get(f"{API}/health")).raise_for_status()
+    return (time.perf_counter() - started) * 1000
+
+
+def import_history(env: dict[str, str], start: datetime, end: datetime) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "import-history",
+         "--from", start.isoformat(), "--to", end.isoformat()],
+        env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+async def measure(
+    base: str, probes: int, start: datetime, end: datetime
+) -> dict[str, tuple[list[float], float]]:
+    out: dict[str, tuple[list[float], float]] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        idle = []
+        for _ in range(probes):
+            idle.append(await health(client))
+            await asyncio.sleep(0.002)
+        out["idle"] = (idle, 0.0)
+        body = {"from": (start + timedelta(days=WARM_UP_DAYS)).isoformat(),
+                "to": end.isoformat(), "every": "24h"}  # fmt: skip
+        # The first run of the process also starts the evidence worker (spawn and imports).
+        for name in ("first replay", "replay"):
+            replay = await client.post(f"{API}/replays", json=body, headers=HEADERS)
+            replay.raise_for_status()
+            out[name] = await probe_until_done(client, replay.headers["location"])
+        calibration = await client.post(f"{API}/scoring/evidence/refresh", headers=HEADERS)
+        calibration.raise_for_status()
+        out["calibration"] = await probe_until_done(client, calibration.headers["location"])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contracts", type=int, default=40)
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--probes", type=int, default=1000, help="idle probes")
+    parser.add_argument("--service-cpus", default="0", help="taskset list for the service")
+    args = parser.parse_args()
+
+    directory = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
+    url = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
+    upgrade_to_head(url)
+    sim_port, app_port = free_port(), free_port()
+    env = service_env(url, sim_port, ADMIN_KEY)
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    start = end - timedelta(days=args.days)
+    sim = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port),
+           "--universe", str(args.contracts), "--candle-hours", str(24 * (args.days + 2)),
+           "--quota", "1000000"]  # fmt: skip
+    base = f"http://127.0.0.1:{app_port}"
+    with process(sim, env, "1"):
+        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
+        started = time.perf_counter()
+        import_history(env, start, end)
+        print(f"imported {args.contracts} contracts x {args.days} days of hourly history "
+              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        with process(uvicorn("app.main:app", app_port), env, args.service_cpus):
+            wait_for(f"{base}{API}/health")
+            gc.collect()  # the prober's own collections are not the service's latency
+            gc.freeze()
+            gc.disable()
+            try:
+                results = asyncio.run(measure(base, args.probes, start, end))
+            finally:
+                gc.enable()
+    idle = results["idle"][0]
+    print(f"\n/health, service on cpus {args.service_cpus} (its worker processes with it)")
+    header = ("probes", 8), ("run s", 8), ("p50 ms", 9), ("p99 ms", 9), ("max ms", 9)
+    header += (("p99/idle", 10),)
+    print(f"{'':14}" + "".join(f"{name:>{width}}" for name, width in header))
+    for name, (values, run_s) in results.items():
+        print(f"{name:14}{len(values):8}{run_s:8.1f}{statistics.median(values):9.2f}"
+              f"{p99(values):9.2f}{max(values):9.2f}{p99(values) / p99(idle):9.2f}x")  # fmt: skip
+    print("goal: p99 during a replay and during a calibration < 1.5x idle")
+
+
+if __name__ == "__main__":
+    main()
