@@ -8,8 +8,9 @@ A throw-away database (PostgreSQL by default, `--sqlite` for a file) is migrated
 40 days of hourly candles and funding every 8 hours, a scoring run finding them all eligible,
 and a portfolio of 10 whose weights change once a day. The track record is then moved forward
 one hour at a time over the last `--hours` hours, each update in its own committed transaction
-(as the job runs it). Printed: the median and the worst update of the hours without a decision
-and of the hours with one (the baselines decide then, reading 30 days of history).
+(as the job runs it), with the garbage collector as the service sets it. Printed: the median
+and the worst update of the hours without a decision and of the hours with one (the baselines
+decide then, reading 30 days of history), and each decision hour's.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from app.collector import service_heap
 from app.db.migrations import upgrade_to_head
 from app.db.models import (
     Candle,
@@ -116,6 +118,8 @@ async def measure(url: str, inception: datetime, hours: int) -> None:
             median, worst = statistics.median(times) * 1e3, max(times) * 1e3
             print(f"  {label:<24} n {len(times):>3}  median {median:7.1f} ms  "
                   f"worst {worst:7.1f} ms")  # fmt: skip
+    print("  each hour with a decision, in order (ms): "
+          + ", ".join(f"{t * 1e3:.0f}" for t in deciding))
 
 
 async def main() -> None:
@@ -134,7 +138,8 @@ async def main() -> None:
             backend = "sqlite" if args.sqlite else "postgresql"
             print(f"{backend}: {args.symbols} contracts x {DAYS} days, {MEMBERS} members, "
                   f"filled in {time.perf_counter() - started:.1f} s")  # fmt: skip
-            await measure(url, inception, args.hours)
+            with service_heap():  # the collector as the service runs it
+                await measure(url, inception, args.hours)
         finally:
             if not args.sqlite:
                 await drop_postgres_database(url)
