@@ -118,8 +118,10 @@ async def measure(url: str, inception: datetime, hours: int) -> None:
             median, worst = statistics.median(times) * 1e3, max(times) * 1e3
             print(f"  {label:<24} n {len(times):>3}  median {median:7.1f} ms  "
                   f"worst {worst:7.1f} ms")  # fmt: skip
-    print("  each hour with a decision, in order (ms): "
-          + ", ".join(f"{t * 1e3:.0f}" for t in deciding))
+    print(
+        "  each hour with a decision, in order (ms): "
+        + ", ".join(f"{t * 1e3:.0f}" for t in deciding)
+    )
 
 
 async def main() -> None:
