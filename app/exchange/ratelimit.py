@@ -29,6 +29,11 @@ from app.exchange import spend
 logger = logging.getLogger(__name__)
 
 BudgetMode = Literal["local", "shared", "fallback"]
+# KuCoin counts what arrives in its window, we count what we send: one request's transit may be
+# longer than another's (the first opens a connection), and the reset header is in whole
+# milliseconds. So the server's reset is taken to come this much later than it says (without it,
+# the first request of a new window met a 429 now and then on a loaded machine).
+TRANSIT_MARGIN_S = 0.05
 
 
 class PoolExhausted(Exception):
@@ -255,7 +260,7 @@ class WeightLimiter:
         if remaining is None or reset_ms is None:
             return
         self._server_remaining = remaining
-        self._server_reset_at = self._clock() + reset_ms / 1000
+        self._server_reset_at = self._clock() + reset_ms / 1000 + TRANSIT_MARGIN_S
 
     def block_for(self, seconds: float) -> None:
         """After a 429: nothing is sent to this pool for `seconds` (by any replica)."""

@@ -6,7 +6,7 @@ import pytest
 
 from app.exchange.breaker import BreakerState, CircuitBreaker
 from app.exchange.errors import CircuitOpen
-from app.exchange.ratelimit import PoolExhausted, WeightLimiter
+from app.exchange.ratelimit import TRANSIT_MARGIN_S, PoolExhausted, WeightLimiter
 
 
 class FakeClock:
@@ -48,7 +48,7 @@ class TestWeightLimiter:
         limiter.observe(remaining=3, reset_ms=4500)
         await limiter.acquire(3)
         await limiter.acquire(3)
-        assert clock.slept == [4.5]
+        assert clock.slept == [4.5 + TRANSIT_MARGIN_S]  # the reset, and the request's transit
 
     async def test_after_a_429_nothing_goes_out_until_the_reset(self, clock: FakeClock) -> None:
         limiter = WeightLimiter(2000, 30, clock=clock, sleep=clock.sleep)
