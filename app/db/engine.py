@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +23,12 @@ from app.observability.pool import MeteredQueuePool
 from app.observability.slow_queries import log_slow_queries
 
 logger = logging.getLogger(__name__)
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The SQLAlchemy URL as asyncpg's own `connect` takes it (for the connections held outside
+    the pool: the scheduler's leadership lock, the change listener)."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from app.background import BackgroundTask
 from app.backoff import backoff_delay
+from app.db.engine import asyncpg_dsn
 
 logger = logging.getLogger(__name__)
 RECONNECT_BASE_S = 0.5
@@ -35,11 +35,7 @@ class ChangeListener:
         connect_timeout_s: float = 5.0,
         reconnect_max_s: float = 30.0,
     ) -> None:
-        self.dsn = (
-            make_url(database_url)
-            .set(drivername="postgresql")
-            .render_as_string(hide_password=False)
-        )
+        self.dsn = asyncpg_dsn(database_url)
         self.channels = channels
         self.on_listening = on_listening
         self.connect_timeout_s = connect_timeout_s

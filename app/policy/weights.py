@@ -7,10 +7,10 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 
+from app.core.units import HOURS_PER_YEAR
 from app.portfolio.covariance import shrunk_covariance
 
 STEP = Decimal("0.0001")
-HOURS_PER_YEAR = 24 * 365
 MIN_COMMON_HOURS = 24
 
 

@@ -6,12 +6,13 @@ statistic uses only the bars both series have (pairwise complete observations).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 MIN_COMMON_BARS = 3  # fewer shared bars than this and a correlation or beta is noise
+BLOCK_CELLS = 2_000_000  # (row, partner, bar) cells computed at once: ~16 MB an array
 
 
 def _matrix(values: npt.ArrayLike, what: str) -> np.ndarray:
@@ -30,8 +31,8 @@ def _square(corr: npt.ArrayLike, names: Sequence[str]) -> np.ndarray:
 
 def _varies(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per row: does it take more than one value on the masked bars?"""
-    high = np.where(mask, rows, -np.inf).max(axis=1, initial=-np.inf)
-    low = np.where(mask, rows, np.inf).min(axis=1, initial=np.inf)
+    high = np.where(mask, rows, -np.inf).max(axis=-1, initial=-np.inf)
+    low = np.where(mask, rows, np.inf).min(axis=-1, initial=np.inf)
     return high > low
 
 
@@ -49,34 +50,64 @@ def pairwise_correlation(returns: npt.ArrayLike) -> np.ndarray:
     """Pearson correlation (n, n) over the bars both rows have.
 
     NaN where a pair shares fewer than MIN_COMMON_BARS bars or either side is constant on them.
-    The diagonal is 1 by definition.
+    The diagonal is 1 by definition. Each pair is centred on its own common bars (what
+    pairwise-complete Pearson needs; it also avoids one-pass cancellation), a block of rows at a
+    time: the same arithmetic per pair whatever the block, so the live reads and the replay (the
+    whole matrix at each decision) get the same floats.
     """
     r = _matrix(returns, "returns")
-    n = r.shape[0]
-    have = ~np.isnan(r)
-    values = np.where(have, r, 0.0)
+    n, bars = r.shape
     corr = np.full((n, n), np.nan)
-    # One loop per row, vectorised over partners: each pair is centred on its own common bars,
-    # which is what pairwise-complete Pearson needs and avoids one-pass cancellation.
-    for i in range(n):
-        both = have[i] & have  # (n, T)
-        count = both.sum(axis=1)
-        enough = count >= MIN_COMMON_BARS
-        if not enough.any():
-            continue
-        x = np.where(both, values[i], 0.0)
-        y = np.where(both, values, 0.0)
-        safe = np.maximum(count, 1)[:, None]
-        dx = np.where(both, x - x.sum(axis=1, keepdims=True) / safe, 0.0)
-        dy = np.where(both, y - y.sum(axis=1, keepdims=True) / safe, 0.0)
-        sxy = (dx * dy).sum(axis=1)
-        denominator = np.sqrt((dx * dx).sum(axis=1) * (dy * dy).sum(axis=1))
-        # A constant side must be caught exactly: its centred values are rounding noise, not 0.
-        varies = _varies(x, both) & _varies(y, both)
-        valid = enough & varies & (denominator > 0.0)
-        corr[i, valid] = np.clip(sxy[valid] / denominator[valid], -1.0, 1.0)
+    have = ~np.isnan(r)
+    block = max(1, BLOCK_CELLS // max(1, n * bars))
+    fill = _complete_rows(r) if have.all() else _masked_rows(r, have)
+    for start in range(0, n, block):
+        rows = slice(start, min(n, start + block))
+        sxy, denominator, valid = fill(rows)
+        found = corr[rows]  # a view: the block's rows of the result
+        found[valid] = np.clip(sxy[valid] / denominator[valid], -1.0, 1.0)
     np.fill_diagonal(corr, 1.0)
     return corr
+
+
+Block = tuple[np.ndarray, np.ndarray, np.ndarray]  # co-deviation, denominator, valid (rows, n)
+
+
+def _complete_rows(r: np.ndarray) -> Callable[[slice], Block]:
+    """No bar missing: every pair shares every bar, so each row's centring is the same whatever
+    its partner."""
+    bars = r.shape[1]
+    centred = r - r.sum(axis=1, keepdims=True) / np.maximum(bars, 1)
+    squares = (centred * centred).sum(axis=1)
+    varies = r.max(axis=1, initial=-np.inf) > r.min(axis=1, initial=np.inf)
+
+    def rows_of(rows: slice) -> Block:
+        sxy = (centred[rows, None, :] * centred[None, :, :]).sum(axis=2)
+        denominator = np.sqrt(squares[rows, None] * squares[None, :])
+        valid = (bars >= MIN_COMMON_BARS) & (varies[rows, None] & varies[None, :])
+        return sxy, denominator, valid & (denominator > 0.0)
+
+    return rows_of
+
+
+def _masked_rows(r: np.ndarray, have: np.ndarray) -> Callable[[slice], Block]:
+    values = np.where(have, r, 0.0)
+
+    def rows_of(rows: slice) -> Block:
+        both = have[rows, None, :] & have[None, :, :]  # (row, partner, bar)
+        count = both.sum(axis=2)
+        x = np.where(both, values[rows, None, :], 0.0)
+        y = np.where(both, values[None, :, :], 0.0)
+        safe = np.maximum(count, 1)[:, :, None]
+        dx = np.where(both, x - x.sum(axis=2, keepdims=True) / safe, 0.0)
+        dy = np.where(both, y - y.sum(axis=2, keepdims=True) / safe, 0.0)
+        sxy = (dx * dy).sum(axis=2)
+        denominator = np.sqrt((dx * dx).sum(axis=2) * (dy * dy).sum(axis=2))
+        # A constant side must be caught exactly: its centred values are rounding noise, not 0.
+        varies = _varies(x, both) & _varies(y, both)
+        return sxy, denominator, (count >= MIN_COMMON_BARS) & varies & (denominator > 0.0)
+
+    return rows_of
 
 
 def pairs_over(

@@ -27,13 +27,13 @@ from app.policy.weights import (
     risk_inputs,
     to_percent,
 )
+from app.portfolio.correlation import pairwise_correlation
 from app.portfolio.weights import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context
 from app.replay.exits import decide_exits
 from app.replay.history import MarketHistory
 from app.replay.returns import hourly_returns, recent_returns
-from app.replay.rows import pairwise_correlations
 
 
 @dataclass
@@ -102,7 +102,7 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
             key=lambda o: (-ctx.composite[o.id], o.symbol),
         )[:vacancies]
     ids = [m.id for m in members] + [o.id for o in ranked + extra]
-    corr = pairwise_correlations(recent_returns(ctx, ids, config.correlation_window_hours))
+    corr = pairwise_correlation(recent_returns(ctx, ids, config.correlation_window_hours))
     table = CorrelationTable(ids, corr)
 
     replaced, blocked = [], []

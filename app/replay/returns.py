@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from app.policy.replacement import CorrelationTable
+from app.portfolio.correlation import pairwise_correlation
 from app.replay.context import Context
 from app.replay.history import PointInTime
-from app.replay.rows import pairwise_correlations
 
 
 def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray:
@@ -29,4 +29,4 @@ def recent_returns(ctx: Context, ids: list[int], hours: int) -> np.ndarray:
 
 def correlation_table(ctx: Context, ids: list[int], hours: int) -> CorrelationTable:
     """The pairwise correlations of `ids`' last `hours` hourly returns at `ctx.t_ms`."""
-    return CorrelationTable(ids, pairwise_correlations(recent_returns(ctx, ids, hours)))
+    return CorrelationTable(ids, pairwise_correlation(recent_returns(ctx, ids, hours)))

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from app.portfolio.correlation import MIN_COMMON_BARS
 from app.scoring.normalise import percentile_ranks
 
 __all__ = ["percentile_ranks"]  # row-wise ranks live with the one-vector form they match
@@ -58,50 +57,3 @@ def matrix_vector(matrices: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """`matrices[i].T @ vectors[i]` for `(k, p, h)` C-ordered `matrices` (each `.T` is the
     Fortran-ordered view the one-matrix product uses) and `(k, p)` vectors: `(k, h)`."""
     return np.matmul(matrices.transpose(0, 2, 1), vectors[:, :, None])[:, :, 0]
-
-
-def pairwise_correlations(returns: np.ndarray) -> np.ndarray:
-    """`app.portfolio.correlation.pairwise_correlation(returns)`, every pair at once (its loop
-    over rows becomes a leading axis)."""
-    n = returns.shape[0]
-    have = ~np.isnan(returns)
-    if have.all():
-        return _complete_correlations(returns)
-    values = np.where(have, returns, 0.0)
-    both = have[:, None, :] & have[None, :, :]  # (row, partner, bar)
-    count = both.sum(axis=2)
-    x = np.where(both, values[:, None, :], 0.0)
-    y = np.where(both, values[None, :, :], 0.0)
-    safe = np.maximum(count, 1)[:, :, None]
-    dx = np.where(both, x - x.sum(axis=2, keepdims=True) / safe, 0.0)
-    dy = np.where(both, y - y.sum(axis=2, keepdims=True) / safe, 0.0)
-    sxy = (dx * dy).sum(axis=2)
-    denominator = np.sqrt((dx * dx).sum(axis=2) * (dy * dy).sum(axis=2))
-    varies = _varies(x, both) & _varies(y, both)
-    valid = (count >= MIN_COMMON_BARS) & varies & (denominator > 0.0)
-    corr = np.full((n, n), np.nan)
-    corr[valid] = np.clip(sxy[valid] / denominator[valid], -1.0, 1.0)
-    np.fill_diagonal(corr, 1.0)
-    return corr
-
-
-def _complete_correlations(returns: np.ndarray) -> np.ndarray:
-    """`pairwise_correlations` when no bar is missing: every pair shares every bar, so each
-    row's centring is the same whatever its partner."""
-    n, bars = returns.shape
-    centred = returns - returns.sum(axis=1, keepdims=True) / np.maximum(bars, 1)
-    sxy = (centred[:, None, :] * centred[None, :, :]).sum(axis=2)
-    squares = (centred * centred).sum(axis=1)
-    denominator = np.sqrt(squares[:, None] * squares[None, :])
-    varies = returns.max(axis=1, initial=-np.inf) > returns.min(axis=1, initial=np.inf)
-    valid = (bars >= MIN_COMMON_BARS) & (varies[:, None] & varies[None, :]) & (denominator > 0.0)
-    corr = np.full((n, n), np.nan)
-    corr[valid] = np.clip(sxy[valid] / denominator[valid], -1.0, 1.0)
-    np.fill_diagonal(corr, 1.0)
-    return corr
-
-
-def _varies(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    high = np.where(mask, rows, -np.inf).max(axis=-1, initial=-np.inf)
-    low = np.where(mask, rows, np.inf).min(axis=-1, initial=np.inf)
-    return high > low

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from app.core.units import HOURS_PER_YEAR
 from app.replay.evidence import rounded
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
-HOURS_PER_YEAR = 8760
 MIN_PERIODS = 3  # an intercept, a slope and at least one residual
 
 

@@ -10,7 +10,8 @@ import contextlib
 import logging
 
 import asyncpg
-from sqlalchemy.engine import make_url
+
+from app.db.engine import asyncpg_dsn
 
 logger = logging.getLogger(__name__)
 
@@ -20,11 +21,7 @@ SCHEDULER_LOCK_KEY = 0x4D594A4F4253  # "MYJOBS"
 class Leadership:
     def __init__(self, database_url: str, *, connect_timeout_s: float = 5.0) -> None:
         self.enabled = not database_url.startswith("sqlite")  # SQLite: one process
-        self.dsn = (
-            make_url(database_url)
-            .set(drivername="postgresql")
-            .render_as_string(hide_password=False)
-        )
+        self.dsn = asyncpg_dsn(database_url)
         self.connect_timeout_s = connect_timeout_s
         self._connection: asyncpg.Connection | None = None
         self.held = False

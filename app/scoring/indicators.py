@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import talib
 
-HOURS_PER_YEAR = 24 * 365
+from app.core.units import HOURS_PER_YEAR
+
 FloatArray = np.ndarray
 
 
@@ -184,19 +185,6 @@ def last_valid_window(values: FloatArray, width: int, gappy: FloatArray) -> Floa
         if present.size:
             out[i, width - present.size :] = present
     return out
-
-
-def correlation_matrix(returns: FloatArray) -> FloatArray:
-    """Pearson correlation between rows; a missing bar counts as a zero deviation in that row."""
-    with quiet():
-        centred = returns - np.nanmean(returns, axis=1, keepdims=True)
-    centred = np.nan_to_num(centred, nan=0.0)
-    norms = np.sqrt(np.einsum("ij,ij->i", centred, centred))
-    norms[norms == 0] = np.nan
-    unit = centred / norms[:, None]
-    corr = unit @ unit.T
-    np.fill_diagonal(corr, 1.0)
-    return np.clip(corr, -1.0, 1.0)
 
 
 @contextmanager

@@ -22,8 +22,9 @@ import numpy as np
 import talib
 
 from app.db.migrations import upgrade_to_head
+from app.portfolio.correlation import pairwise_correlation
 from app.scoring.engine import ScoringConfig, compute, explain
-from app.scoring.indicators import correlation_matrix, log_returns
+from app.scoring.indicators import log_returns
 from app.scoring.inputs import MarketInputs
 from tests.deployed import process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
@@ -80,7 +81,7 @@ def core(inputs: MarketInputs) -> None:
     """
     fresh = dataclasses.replace(inputs)
     compute(fresh, ScoringConfig(WEIGHTS, {}))
-    correlation_matrix(fresh.returns)
+    pairwise_correlation(fresh.returns)
 
 
 def median_ms(fn: Callable[[], None], repeat: int) -> tuple[float, float]:
@@ -164,7 +165,7 @@ def main() -> None:
     inputs = synthetic_universe(args.symbols, args.candles)
     loop_med, loop_min = median_ms(lambda: talib_loop(inputs), args.repeat)
     core_med, core_min = median_ms(lambda: core(inputs), args.repeat)
-    corr_med, _ = median_ms(lambda: correlation_matrix(log_returns(inputs.close)), args.repeat)
+    corr_med, _ = median_ms(lambda: pairwise_correlation(log_returns(inputs.close)), args.repeat)
     table = compute(dataclasses.replace(inputs), ScoringConfig(WEIGHTS, {}))
     explain_med, explain_min = median_ms(lambda: explain(table), args.repeat)
     print(f"scoring core, {args.symbols} symbols x {args.candles} candles, median of {args.repeat}")

@@ -13,8 +13,9 @@ import pytest
 
 APP = Path(__file__).resolve().parents[2] / "app"
 PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy", "replay", "calibration")
-# Maths only: numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O.
-PURE_ALLOWED = {"numpy", "talib", "sklearn"} | {f"app.{p}" for p in PURE_PACKAGES}
+# Maths only: numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O; app.core.units is
+# constants.
+PURE_ALLOWED = {"numpy", "talib", "sklearn", "app.core.units"} | {f"app.{p}" for p in PURE_PACKAGES}
 
 # The only places a transaction is committed: the request boundary, and the classes that own
 # transactions of their own (a job run is claimed before its work; each idempotency claim is

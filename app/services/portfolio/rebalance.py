@@ -10,6 +10,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOURS_PER_YEAR
 from app.db.models import Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
@@ -26,7 +27,6 @@ from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import calculate_dynamic_weights, effective_bounds
 from app.ticks import on_tick
 
-HOURS_PER_YEAR = 24 * 365
 VOLATILITY_HOURS = 168
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOURS_PER_YEAR
 from app.db.models import PerformanceRecord, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.errors import ValidationFailedError
@@ -20,7 +21,6 @@ from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import InsufficientMarketData
 
-HOURS_PER_YEAR = 24 * 365
 BENCHMARK = "BTCUSDT"
 
 

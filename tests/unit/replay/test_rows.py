@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio import correlation
+from app.portfolio.correlation import MIN_COMMON_BARS, pairwise_correlation
 from app.replay.rows import (
     correlations,
     dots,
     mask_groups,
     matrix_vector,
-    pairwise_correlations,
     percentile_ranks,
 )
 from app.scoring.normalise import percentile_rank
@@ -75,13 +75,52 @@ class TestProducts:
             assert g.tolist() == (np.ascontiguousarray(m).T @ v).tolist()
 
 
-class TestPairwiseCorrelations:
+class TestPairwiseCorrelation:
+    """The one correlation rule, computed a block of rows at a time, is pair for pair the loop
+    over rows it replaced (kept here as the reference), whatever the block."""
+
     @pytest.mark.parametrize("missing", [0.0, 0.05, 0.5])
-    def test_is_the_portfolio_pairwise_correlation(self, missing: float) -> None:
+    @pytest.mark.parametrize("block_cells", [1, 500, 2_000_000])
+    def test_is_the_row_loop_bit_for_bit(
+        self, missing: float, block_cells: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(correlation, "BLOCK_CELLS", block_cells)
         for n, bars in ((1, 10), (2, 2), (7, 168), (18, 169)):
             returns = RNG.normal(0, 0.01, (n, bars))
             returns[RNG.random((n, bars)) < missing] = np.nan
             if n > 2:
                 returns[1] = 0.004  # constant
                 returns[2] = returns[0] * 3.0  # perfectly correlated
-            assert identical(pairwise_correlations(returns), pairwise_correlation(returns))
+            assert identical(pairwise_correlation(returns), row_loop(returns))
+
+
+def row_loop(r: np.ndarray) -> np.ndarray:
+    """Pairwise-complete Pearson, one row against all at a time (the live code until issue 29)."""
+    n = r.shape[0]
+    have = ~np.isnan(r)
+    values = np.where(have, r, 0.0)
+    corr = np.full((n, n), np.nan)
+    for i in range(n):
+        both = have[i] & have
+        count = both.sum(axis=1)
+        enough = count >= MIN_COMMON_BARS
+        if not enough.any():
+            continue
+        x = np.where(both, values[i], 0.0)
+        y = np.where(both, values, 0.0)
+        safe = np.maximum(count, 1)[:, None]
+        dx = np.where(both, x - x.sum(axis=1, keepdims=True) / safe, 0.0)
+        dy = np.where(both, y - y.sum(axis=1, keepdims=True) / safe, 0.0)
+        sxy = (dx * dy).sum(axis=1)
+        denominator = np.sqrt((dx * dx).sum(axis=1) * (dy * dy).sum(axis=1))
+        varies = varies_on(x, both) & varies_on(y, both)
+        valid = enough & varies & (denominator > 0.0)
+        corr[i, valid] = np.clip(sxy[valid] / denominator[valid], -1.0, 1.0)
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
+def varies_on(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    high = np.where(mask, rows, -np.inf).max(axis=1, initial=-np.inf)
+    low = np.where(mask, rows, np.inf).min(axis=1, initial=np.inf)
+    return high > low

@@ -443,34 +443,3 @@ class TestLastValidWindow:
         values = np.array([[1.0, np.nan, 3.0]])
         ind.last_valid_window(values, 2, np.array([True]))
         np.testing.assert_array_equal(values, [[1.0, np.nan, 3.0]])
-
-
-class TestCorrelationMatrix:
-    def test_matches_corrcoef_without_missing_bars(self) -> None:
-        returns = ind.log_returns(walk_matrix(5))
-        np.testing.assert_allclose(
-            ind.correlation_matrix(returns), np.corrcoef(returns), rtol=0, atol=TOL
-        )
-
-    def test_is_symmetric_with_unit_diagonal(self) -> None:
-        returns = ind.log_returns(walk_matrix(4))
-        returns[2, 7] = np.nan
-        result = ind.correlation_matrix(returns)
-        np.testing.assert_allclose(result, result.T, atol=1e-12)
-        np.testing.assert_array_equal(np.diag(result), 1.0)
-        assert (np.abs(result) <= 1.0).all()
-
-    def test_missing_bar_is_a_zero_deviation(self) -> None:
-        returns = ind.log_returns(walk_matrix(2))
-        returns[1, 3] = np.nan
-        filled = returns.copy()
-        filled[1, 3] = np.nanmean(returns[1])
-        result = ind.correlation_matrix(returns)
-        assert result[0, 1] == pytest.approx(np.corrcoef(filled)[0, 1], abs=TOL)
-
-    def test_constant_row_correlates_as_nan(self) -> None:
-        returns = np.vstack([ind.log_returns(walk_matrix(1))[0], np.zeros(N - 1)])
-        result = ind.correlation_matrix(returns)
-        assert np.isnan(result[0, 1])
-        assert np.isnan(result[1, 0])
-        np.testing.assert_array_equal(np.diag(result), 1.0)

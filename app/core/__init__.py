@@ -1,0 +1,1 @@
+"""What every layer may use and that depends on none of them."""
