@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 APPROVE, REJECT, ABSTAIN = "approve", "reject", "abstain"
 AGENTS = ("technical", "fundamental", "market_structure", "risk")
@@ -15,10 +15,14 @@ TECHNICAL, FUNDAMENTAL, MARKET_STRUCTURE, RISK = AGENTS
 
 @dataclass(frozen=True)
 class Limits:
-    max_spread_bps: float = 20.0
-    max_volatility: float = 1.5  # annualised
-    correlation_limit: float = 0.85
-    max_score_age_s: float = 1800.0
+    """The agents' thresholds (runtime settings: `signal_*`, `correlation_limit`,
+    `stale_data_limit_s`)."""
+
+    max_spread_bps: float
+    max_volatility: float  # annualised
+    correlation_limit: float
+    max_score_age_s: float
+    max_funding_carry_bps: float  # per 8 h, paid by longs
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,8 @@ class SignalFacts:
     scores: Mapping[str, float]  # component -> latest score (missing when not scored)
     metrics: Mapping[str, float | None]  # metric name -> raw value from the latest breakdown
     score_age_s: float | None
+    limits: Limits
     correlation_to_portfolio: float | None = None  # highest with a current member
-    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,11 @@ def fundamental(facts: SignalFacts) -> Vote:
     if unusable is not None:
         return unusable
     carry = facts.metrics.get("funding_carry_bps_8h")
-    if facts.direction == "BUY" and carry is not None and carry < -10.0:
+    if (
+        facts.direction == "BUY"
+        and carry is not None
+        and carry < -facts.limits.max_funding_carry_bps
+    ):
         return Vote(
             FUNDAMENTAL,
             REJECT,

@@ -12,8 +12,10 @@ APPROVED, REJECTED, NO_QUORUM = "approved", "rejected", "no_quorum"
 
 @dataclass(frozen=True)
 class ConsensusRule:
-    quorum: int = 2  # agents that must vote (not abstain)
-    approve_share: float = 0.5  # approving weight must exceed this share of the voting weight
+    """Runtime settings `signal_quorum` and `signal_approve_share`."""
+
+    quorum: int  # agents that must vote (not abstain)
+    approve_share: float  # approving weight must exceed this share of the voting weight
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,7 @@ class Consensus:
     weights: dict[str, float]
 
 
-def decide(
-    votes: Sequence[Vote], weights: Mapping[str, float], rule: ConsensusRule = ConsensusRule()
-) -> Consensus:
+def decide(votes: Sequence[Vote], weights: Mapping[str, float], rule: ConsensusRule) -> Consensus:
     """`weights` are the agents' current weights in the consensus (calibrated elsewhere)."""
     voting = [v for v in votes if v.decision != ABSTAIN]
     used = {v.agent: float(weights.get(v.agent, 1.0)) for v in votes}

@@ -25,16 +25,37 @@ from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.signals.calibration import agent_records
 from app.services.system.runtime_settings import read_settings
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
-from app.signals.consensus import NO_QUORUM, decide
+from app.signals.consensus import NO_QUORUM, ConsensusRule, decide
 
-LIMIT_KEYS = (
+RULE_KEYS = (
     "correlation_limit",
     "stale_data_limit_s",
     "signal_max_spread_bps",
     "signal_max_volatility",
+    "signal_max_funding_carry_bps",
+    "signal_quorum",
+    "signal_approve_share",
     "correlation_window_hours",
 )
 METRICS_USED = ("spread_bps", "impact_bps", "volatility_annualised", "funding_carry_bps_8h")
+
+
+class _Rules:
+    """The agents' limits and the consensus rule, as the runtime settings hold them now."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.limits = Limits(
+            max_spread_bps=float(config["signal_max_spread_bps"]),
+            max_volatility=float(config["signal_max_volatility"]),
+            correlation_limit=float(config["correlation_limit"]),
+            max_score_age_s=float(config["stale_data_limit_s"]),
+            max_funding_carry_bps=float(config["signal_max_funding_carry_bps"]),
+        )
+        self.consensus = ConsensusRule(
+            quorum=int(config["signal_quorum"]),
+            approve_share=float(config["signal_approve_share"]),
+        )
+        self.window = int(config["correlation_window_hours"])
 
 
 class SignalService:
@@ -66,18 +87,21 @@ class SignalService:
         pending = await self.signals.claim_pending(limit)
         now = utcnow()
         weights = {agent: r.weight for agent, r in (await agent_records(self.session)).items()}
+        rules = _Rules(await read_settings(self.session, RULE_KEYS))
         for signal in pending:
             if signal.expires_at is not None and signal.expires_at <= now:
                 signal.status, signal.processed_at = "expired", now
                 continue
             signal.status = "processing"
-            await self._evaluate(signal, now, weights)
+            await self._evaluate(signal, now, weights, rules)
         await self.session.flush()
         return list(pending)
 
-    async def _evaluate(self, signal: Signal, now: datetime, weights: dict[str, float]) -> None:
-        votes = vote_all(await self._facts(signal, now))
-        consensus = decide(votes, weights)
+    async def _evaluate(
+        self, signal: Signal, now: datetime, weights: dict[str, float], rules: _Rules
+    ) -> None:
+        votes = vote_all(await self._facts(signal, now, rules))
+        consensus = decide(votes, weights, rules.consensus)
         signal.votes = [asdict(v) for v in votes]
         signal.consensus = asdict(consensus)
         signal.outcome = consensus.outcome
@@ -116,20 +140,14 @@ class SignalService:
             },
         )
 
-    async def _facts(self, signal: Signal, now: datetime) -> SignalFacts:
-        config = await read_settings(self.session, LIMIT_KEYS)
-        limits = Limits(
-            max_spread_bps=float(config["signal_max_spread_bps"]),
-            max_volatility=float(config["signal_max_volatility"]),
-            correlation_limit=float(config["correlation_limit"]),
-            max_score_age_s=float(config["stale_data_limit_s"]),
-        )
+    async def _facts(self, signal: Signal, now: datetime, rules: _Rules) -> SignalFacts:
+        limits = rules.limits
         if signal.symbol_id is None:
-            return SignalFacts(signal.direction, {}, {}, None, limits=limits)
+            return SignalFacts(signal.direction, {}, {}, None, limits)
         scoring = ScoringRepository(self.session)
         run = await scoring.latest_run(with_scores=True)
         if run is None:
-            return SignalFacts(signal.direction, {}, {}, None, limits=limits)
+            return SignalFacts(signal.direction, {}, {}, None, limits)
         rows = await scoring.scores_of(run.id, [signal.symbol_id])
         scores = {r.component: float(r.score) for r in rows if r.component in AGENTS}
         metrics: dict[str, float | None] = {}
@@ -138,10 +156,9 @@ class SignalService:
                 if metric["name"] in METRICS_USED:
                     raw = metric["raw"]
                     metrics[metric["name"]] = float("inf") if metric.get("unbounded") else raw
-        window = int(config["correlation_window_hours"])
-        correlation = await self._correlation_to_portfolio(signal.symbol_id, window, now)
+        correlation = await self._correlation_to_portfolio(signal.symbol_id, rules.window, now)
         age = (now - run.started_at).total_seconds()
-        return SignalFacts(signal.direction, scores, metrics, age, correlation, limits)
+        return SignalFacts(signal.direction, scores, metrics, age, limits, correlation)
 
     async def _correlation_to_portfolio(
         self, symbol_id: int, hours: int, now: datetime

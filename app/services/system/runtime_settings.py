@@ -190,6 +190,11 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(0, 10_000)),
         ("signal_max_volatility", 1.5, "The risk agent rejects a higher annualised volatility.",
          between(0, 100)),
+        ("signal_max_funding_carry_bps", 10.0, "The fundamental agent rejects a BUY whose longs "
+         "pay more funding than this per 8 h (bps).", between(0, 10_000)),
+        ("signal_quorum", 2, "Agents that must vote (not abstain) for a consensus.", between(1, 4)),
+        ("signal_approve_share", 0.5, "A signal is approved when the approving weight x "
+         "confidence exceeds this share of the voting agents'.", between(0, 1)),
         # jobs (seconds between runs)
         ("universe_sync_interval_s", 3600, "Seconds between universe syncs.", INTERVAL),
         ("score_refresh_interval_s", 900, "Seconds between scoring runs.", INTERVAL),

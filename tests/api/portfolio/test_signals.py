@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import EventOutbox, Signal
 from app.db.types import utcnow
 from app.services.signals.service import SignalService
-from tests.api.portfolio.helpers import BASE, READ, TRADE, ranked
+from tests.api.portfolio.helpers import ADMIN, BASE, READ, TRADE, ranked
 from tests.helpers import assert_problem
 
 SIGNALS = f"{BASE}/signals"
@@ -98,6 +98,28 @@ class TestEvaluate:
         support = sum(v["confidence"] for v in signal["votes"] if v["decision"] == "approve")
         assert consensus["support"] == round(support, 6)
         assert (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json() == signal
+
+    async def test_the_consensus_rule_is_the_runtime_settings(self, api: httpx.AsyncClient) -> None:
+        listed = (await api.get(f"{BASE}/config", headers=ADMIN)).json()["settings"]
+        keys = {item["key"]: item["value"] for item in listed}
+        assert (keys["signal_quorum"], keys["signal_approve_share"]) == (2, 0.5)
+        assert keys["signal_max_funding_carry_bps"] == 10.0
+        # Any approving weight short of all of it fails a share of 1; no vote reaches a quorum of 5
+        # (refused: there are four agents).
+        changed = await api.put(
+            f"{BASE}/config", json={"values": {"signal_approve_share": 1.0}}, headers=ADMIN
+        )
+        assert changed.status_code == 200, changed.text
+        refused = await api.put(
+            f"{BASE}/config", json={"values": {"signal_quorum": 5}}, headers=ADMIN
+        )
+        assert refused.status_code == 422
+        top = (await ranked(api))[0]
+        created = (await post(api, symbol=top)).json()
+        await api.post(f"{SIGNALS}/process", headers=TRADE)
+        signal = (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json()
+        assert len([v for v in signal["votes"] if v["decision"] != "abstain"]) >= 2  # a quorum
+        assert signal["outcome"] == "rejected"  # support / (support + opposition) is at most 1
 
     async def test_a_market_wide_signal_has_no_quorum(self, api: httpx.AsyncClient) -> None:
         created = (await post(api, symbol=None)).json()

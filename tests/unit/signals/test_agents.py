@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 
+from app.services.system.runtime_settings import default_of
 from app.signals.agents import (
     ABSTAIN,
     APPROVE,
     REJECT,
+    Limits,
     SignalFacts,
     Vote,
     fundamental,
@@ -29,10 +32,23 @@ METRICS = {
 }
 
 
+# The registered defaults: the service reads these settings (tests/api covers a change of them).
+LIMITS = Limits(
+    max_spread_bps=default_of("signal_max_spread_bps"),
+    max_volatility=default_of("signal_max_volatility"),
+    correlation_limit=default_of("correlation_limit"),
+    max_score_age_s=default_of("stale_data_limit_s"),
+    max_funding_carry_bps=default_of("signal_max_funding_carry_bps"),
+)
+RULE = ConsensusRule(
+    quorum=default_of("signal_quorum"), approve_share=default_of("signal_approve_share")
+)
+
+
 def facts(**changes: object) -> SignalFacts:
     base: dict[str, object] = {
         "direction": "BUY", "scores": SCORES, "metrics": METRICS, "score_age_s": 60.0,
-        "correlation_to_portfolio": 0.3,
+        "correlation_to_portfolio": 0.3, "limits": LIMITS,
     }  # fmt: skip
     base.update(changes)
     return SignalFacts(**base)  # type: ignore[arg-type]
@@ -53,6 +69,12 @@ class TestTechnical:
 
 
 class TestFundamental:
+    def test_the_funding_limit_is_the_settings(self) -> None:
+        metrics = {**METRICS, "funding_carry_bps_8h": -25.0}
+        tolerant = dataclasses.replace(LIMITS, max_funding_carry_bps=30.0)
+        assert fundamental(facts(metrics=metrics)).decision == REJECT
+        assert fundamental(facts(metrics=metrics, limits=tolerant)).decision == APPROVE
+
     def test_heavy_funding_for_longs_rejects_a_buy(self) -> None:
         metrics = {**METRICS, "funding_carry_bps_8h": -25.0}
         vote = fundamental(facts(metrics=metrics))
@@ -100,16 +122,22 @@ class TestConsensus:
             Vote("risk", ABSTAIN, 0.0, ""),
         ]
         weights = {"technical": 1.0, "fundamental": 2.0, "market_structure": 0.5, "risk": 1.0}
-        result = decide(votes, weights)
+        result = decide(votes, weights, RULE)
         # support 1.0*0.4 + 0.5*0.8 = 0.8; opposition 2.0*0.5 = 1.0; share 0.8/1.8
         assert (result.support, result.opposition) == (0.8, 1.0)
         assert result.share == pytest.approx(0.444444, abs=1e-6)
         assert (result.outcome, result.voters) == (REJECTED, 3)
 
     def test_all_agree_approves(self) -> None:
-        assert decide(vote_all(facts()), {}).outcome == APPROVED
+        assert decide(vote_all(facts()), {}, RULE).outcome == APPROVED
+
+    def test_the_quorum_and_the_share_are_the_rules(self) -> None:
+        votes = [Vote("technical", APPROVE, 0.8, ""), Vote("risk", REJECT, 0.2, "")]
+        assert decide(votes, {}, RULE).outcome == APPROVED  # share 0.8 > 0.5
+        assert decide(votes, {}, ConsensusRule(quorum=2, approve_share=0.8)).outcome == REJECTED
+        assert decide(votes, {}, ConsensusRule(quorum=3, approve_share=0.5)).outcome == NO_QUORUM
 
     def test_too_few_voters_is_no_quorum(self) -> None:
         votes = [Vote("technical", APPROVE, 0.9, ""), Vote("risk", ABSTAIN, 0.0, "")]
-        assert decide(votes, {}, ConsensusRule(quorum=2)).outcome == NO_QUORUM
-        assert decide(vote_all(facts(score_age_s=None)), {}).outcome == NO_QUORUM
+        assert decide(votes, {}, ConsensusRule(quorum=2, approve_share=0.5)).outcome == NO_QUORUM
+        assert decide(vote_all(facts(score_age_s=None)), {}, RULE).outcome == NO_QUORUM

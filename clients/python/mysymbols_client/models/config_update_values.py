@@ -64,9 +64,14 @@ class ConfigUpdateValues:
             scoring_shortlist (int | Unset): Stage 2 scores this many contracts (stage-1 rank) + members.
             scoring_weight_budget (int | Unset): KuCoin weight a scoring run may spend in all; its core is paid even past
                 it.
+            signal_approve_share (float | Unset): A signal is approved when the approving weight x confidence exceeds this
+                share of the voting agents'.
+            signal_max_funding_carry_bps (float | Unset): The fundamental agent rejects a BUY whose longs pay more funding
+                than this per 8 h (bps).
             signal_max_spread_bps (float | Unset): The liquidity agent rejects a wider spread (bps).
             signal_max_volatility (float | Unset): The risk agent rejects a higher annualised volatility.
             signal_process_interval_s (int | Unset): Seconds between signal processing passes.
+            signal_quorum (int | Unset): Agents that must vote (not abstain) for a consensus.
             stale_data_limit_s (int | Unset): Data older than this is stale; automatic changes freeze.
             target_volatility (float | Unset): Annualised volatility a volatility-adjusted size aims at.
             track_record_fee_bps (float | Unset): Taker fee the track record pays on traded notional (bps).
@@ -117,9 +122,12 @@ class ConfigUpdateValues:
     scoring_rotation: bool | Unset = UNSET
     scoring_shortlist: int | Unset = UNSET
     scoring_weight_budget: int | Unset = UNSET
+    signal_approve_share: float | Unset = UNSET
+    signal_max_funding_carry_bps: float | Unset = UNSET
     signal_max_spread_bps: float | Unset = UNSET
     signal_max_volatility: float | Unset = UNSET
     signal_process_interval_s: int | Unset = UNSET
+    signal_quorum: int | Unset = UNSET
     stale_data_limit_s: int | Unset = UNSET
     target_volatility: float | Unset = UNSET
     track_record_fee_bps: float | Unset = UNSET
@@ -206,11 +214,17 @@ class ConfigUpdateValues:
 
         scoring_weight_budget = self.scoring_weight_budget
 
+        signal_approve_share = self.signal_approve_share
+
+        signal_max_funding_carry_bps = self.signal_max_funding_carry_bps
+
         signal_max_spread_bps = self.signal_max_spread_bps
 
         signal_max_volatility = self.signal_max_volatility
 
         signal_process_interval_s = self.signal_process_interval_s
+
+        signal_quorum = self.signal_quorum
 
         stale_data_limit_s = self.stale_data_limit_s
 
@@ -309,12 +323,18 @@ class ConfigUpdateValues:
             field_dict["scoring_shortlist"] = scoring_shortlist
         if scoring_weight_budget is not UNSET:
             field_dict["scoring_weight_budget"] = scoring_weight_budget
+        if signal_approve_share is not UNSET:
+            field_dict["signal_approve_share"] = signal_approve_share
+        if signal_max_funding_carry_bps is not UNSET:
+            field_dict["signal_max_funding_carry_bps"] = signal_max_funding_carry_bps
         if signal_max_spread_bps is not UNSET:
             field_dict["signal_max_spread_bps"] = signal_max_spread_bps
         if signal_max_volatility is not UNSET:
             field_dict["signal_max_volatility"] = signal_max_volatility
         if signal_process_interval_s is not UNSET:
             field_dict["signal_process_interval_s"] = signal_process_interval_s
+        if signal_quorum is not UNSET:
+            field_dict["signal_quorum"] = signal_quorum
         if stale_data_limit_s is not UNSET:
             field_dict["stale_data_limit_s"] = stale_data_limit_s
         if target_volatility is not UNSET:
@@ -413,11 +433,17 @@ class ConfigUpdateValues:
 
         scoring_weight_budget = d.pop("scoring_weight_budget", UNSET)
 
+        signal_approve_share = d.pop("signal_approve_share", UNSET)
+
+        signal_max_funding_carry_bps = d.pop("signal_max_funding_carry_bps", UNSET)
+
         signal_max_spread_bps = d.pop("signal_max_spread_bps", UNSET)
 
         signal_max_volatility = d.pop("signal_max_volatility", UNSET)
 
         signal_process_interval_s = d.pop("signal_process_interval_s", UNSET)
+
+        signal_quorum = d.pop("signal_quorum", UNSET)
 
         stale_data_limit_s = d.pop("stale_data_limit_s", UNSET)
 
@@ -479,9 +505,12 @@ class ConfigUpdateValues:
             scoring_rotation=scoring_rotation,
             scoring_shortlist=scoring_shortlist,
             scoring_weight_budget=scoring_weight_budget,
+            signal_approve_share=signal_approve_share,
+            signal_max_funding_carry_bps=signal_max_funding_carry_bps,
             signal_max_spread_bps=signal_max_spread_bps,
             signal_max_volatility=signal_max_volatility,
             signal_process_interval_s=signal_process_interval_s,
+            signal_quorum=signal_quorum,
             stale_data_limit_s=stale_data_limit_s,
             target_volatility=target_volatility,
             track_record_fee_bps=track_record_fee_bps,
