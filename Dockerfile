@@ -19,7 +19,7 @@ USER mysymbols
 EXPOSE 8000
 
 # On SIGTERM uvicorn lets requests finish for 3 s (event streams and ?wait= callers are ended at
-# once, see app/shutdown.py), then the service aborts any run in flight (2 s more at most).
+# once, see app/runtime/shutdown.py), then the service aborts any run in flight (2 s more at most).
 ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 
 # One JSON object per log line (the default off a terminal anyway; said here for the record).

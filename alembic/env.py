@@ -10,7 +10,7 @@ from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from alembic import context
-from app.config import Settings
+from app.core.config import Settings
 from app.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.db.base import Base
 from app.db.migrations import MIGRATION_LOCK_KEY

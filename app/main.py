@@ -17,6 +17,7 @@ from app.api.middleware import (
     RequestContextMiddleware,
 )
 from app.api.openapi import install_openapi, operation_id
+from app.api.problems import install_error_handlers
 from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
@@ -35,21 +36,20 @@ from app.api.routers import (
     symbols,
     system,
 )
-from app.collector import service_heap
-from app.config import Settings
+from app.core.config import Settings
+from app.core.log import configure_logging, log_writer
+from app.core.security import BootstrapKeyring
 from app.dashboard import install_dashboard
 from app.db.engine import create_engine
 from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.db.rate_budget import shared_window
-from app.errors import install_error_handlers
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
-from app.log import configure_logging, log_writer
 from app.observability.http import RequestMetricsMiddleware
-from app.offload import stop_workers
+from app.runtime.collector import service_heap
+from app.runtime.offload import stop_workers
 from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
-from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache, follow_portfolio_prices
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.system.event_hub import SHUTTING_DOWN

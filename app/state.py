@@ -10,20 +10,20 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.api.response_cache import ResponseCache
-from app.config import Settings
+from app.core.clock import utcnow
+from app.core.config import Settings
+from app.core.security import BootstrapKeyring
 from app.db.engine import create_sessionmaker
 from app.db.session_flags import Commit
-from app.db.types import utcnow
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
+from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
-from app.security import BootstrapKeyring
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.system.event_hub import EventHub
 from app.services.system.event_signal import EventSignal
-from app.shutdown import ShutdownSignal
 
 
 @dataclass

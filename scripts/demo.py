@@ -26,8 +26,8 @@ from typing import Any
 import httpx
 
 from app.cli.reads import show_portfolio
+from app.core.security import generate_key
 from app.db.migrations import upgrade_to_head
-from app.security import generate_key
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "/api/symbol-mgmt"

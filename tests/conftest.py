@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.api.deps import get_session, get_session_source
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.migrations import upgrade_to_head
 from app.main import create_app

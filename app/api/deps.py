@@ -12,10 +12,10 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.api.response_cache import remember_role
-from app.config import Role
+from app.core.config import Role
+from app.core.errors import AuthenticationError, PermissionDeniedError
+from app.core.security import ANONYMOUS_READER, Principal, hash_key
 from app.db.failures import is_database_busy, is_database_unavailable
-from app.errors import AuthenticationError, PermissionDeniedError
-from app.security import ANONYMOUS_READER, Principal, hash_key
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
 from app.services.market.universe import UniverseService

@@ -10,8 +10,9 @@ import uuid
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import AppError, problem_response
-from app.log import bound
+from app.api.problems import problem_response
+from app.core.errors import AppError
+from app.core.log import bound
 
 logger = logging.getLogger(__name__)
 

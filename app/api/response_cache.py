@@ -36,8 +36,8 @@ from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
-from app.config import Role
-from app.security import BootstrapKeyring, hash_key
+from app.core.config import Role
+from app.core.security import BootstrapKeyring, hash_key
 
 CACHE_HEADER = b"x-cache"
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first

@@ -11,11 +11,11 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from app.core.errors import PROBLEM_TYPE_PREFIX, AppError, ShuttingDownError
+from app.core.security import Principal
 from app.db.models import JobRun
-from app.errors import PROBLEM_TYPE_PREFIX, AppError, ShuttingDownError
 from app.scheduler.job import Job, RunInProgress
 from app.schemas.jobs import JobRunRead
-from app.security import Principal
 from app.state import AppState
 
 T = TypeVar("T")

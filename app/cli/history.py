@@ -34,7 +34,7 @@ from app.cli.runs import (
     policy_of,
     replay_dataset,
 )
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.exchange.errors import ExchangeError
 from app.exchange.factory import create_gateway, create_http_session

@@ -1,1 +1,2 @@
-"""What every layer may use and that depends on none of them."""
+"""What every layer may use: settings, logging, API-key primitives, the error tree, prices on
+the tick and the calendar's units."""

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.failures import install_failure_mapping
 from app.db.session_flags import Commit, forget, take_commit
 from app.observability.pool import MeteredQueuePool

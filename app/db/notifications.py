@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import asyncpg
 
-from app.background import BackgroundTask
-from app.backoff import backoff_delay
 from app.db.engine import asyncpg_dsn
+from app.runtime.background import BackgroundTask
+from app.runtime.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
 RECONNECT_BASE_S = 0.5

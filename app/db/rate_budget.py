@@ -20,7 +20,7 @@ from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.models import ExchangeWeight
 from app.exchange.ratelimit import SharedWindowUnavailable
 

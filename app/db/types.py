@@ -82,7 +82,3 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return None
         exact = value if isinstance(value, Decimal) else Decimal(repr(value))
         return exact.quantize(Decimal(1).scaleb(-self.scale))
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

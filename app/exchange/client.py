@@ -18,9 +18,8 @@ from typing import Any, TypeVar
 import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from app.backoff import backoff_delay
-from app.config import LIVE_KUCOIN_FUTURES_URL
-from app.db.types import utcnow
+from app.core.clock import utcnow
+from app.core.config import LIVE_KUCOIN_FUTURES_URL
 from app.exchange import spend
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.errors import (
@@ -44,6 +43,7 @@ from app.exchange.models import (
 )
 from app.exchange.ratelimit import PoolExhausted, WeightLimiter
 from app.observability.metrics import kucoin_request, rate_limit_wait
+from app.runtime.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from app.config import KucoinSettings
+from app.core.config import KucoinSettings
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.client import KucoinFuturesClient, RetryPolicy
 from app.exchange.gateway import KucoinGateway

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.db.types import utcnow
+from app.core.clock import utcnow
 from app.exchange.breaker import BreakerSnapshot
 from app.exchange.client import KucoinFuturesClient
 from app.exchange.errors import ExchangeError

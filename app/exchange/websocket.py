@@ -21,13 +21,13 @@ from datetime import datetime
 import aiohttp
 from pydantic import ValidationError
 
-from app.background import BackgroundTask
-from app.backoff import backoff_delay
-from app.db.types import utcnow
+from app.core.clock import utcnow
 from app.exchange.client import KucoinFuturesClient
 from app.exchange.errors import ExchangeError
 from app.exchange.models import TickerV2
 from app.exchange.symbols import SymbolConverter
+from app.runtime.background import BackgroundTask
+from app.runtime.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
 

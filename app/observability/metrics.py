@@ -4,7 +4,7 @@ The rest of the code calls the functions here at the points where something happ
 answered, a job run ended, a KuCoin call returned, a scoring run finished, a statement ran long);
 the families live in prometheus_client's default registry, or, when `PROMETHEUS_MULTIPROC_DIR`
 is set before the process starts, in its shared files (several workers, one scrape). What is
-read from the service's state at scrape time is in `app.observability.scrape`.
+read from the service's state at scrape time is in `app.api.scrape`.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 
-from app.backoff import backoff_delay
+from app.core.clock import utcnow
 from app.db.repositories.jobs import JobRepository
-from app.db.types import utcnow
+from app.runtime.backoff import backoff_delay
 from app.scheduler.catalog import intervals
 from app.scheduler.job import Job
 from app.scheduler.jobs import SCORE_REFRESH, UNIVERSE_SYNC

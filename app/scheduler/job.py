@@ -12,8 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.failures import DatabaseUnavailable, is_database_busy
-from app.errors import (
+from app.core.errors import (
     PROBLEM_TYPE_PREFIX,
     AppError,
     ConflictError,
@@ -21,6 +20,7 @@ from app.errors import (
     DatabaseUnavailableError,
     ServiceUnavailableError,
 )
+from app.db.failures import DatabaseUnavailable, is_database_busy
 
 Context = TypeVar("Context")
 # A job's work in its run's transaction, given what the runner hands every body (the app's state).

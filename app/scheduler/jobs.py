@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import PROBLEM_TYPE_PREFIX, ConflictError
 from app.db.repositories.events import EventRepository
 from app.db.repositories.trackrecord import LostRace
-from app.db.types import utcnow
-from app.errors import PROBLEM_TYPE_PREFIX, ConflictError
 from app.exchange.errors import (
     BadResponse,
     CircuitOpen,

@@ -6,11 +6,11 @@ then runs in a transaction of its own that also records its outcome; a failure r
 back and records the failure with its problem. On PostgreSQL a live run's progress and heartbeat
 are written every second, and a run whose heartbeat stops (its process died) is aborted by the
 next claimant. When the process stops, each run ends at its next safe point (see
-`app.progress`) or, after a short grace, where it is; either way its transaction is undone and
-it is recorded `aborted`, never left `running`: the job's next tick runs it again. A job that
-an outside dependency (KuCoin) kept from its purpose returns `Degraded`: the run ends `degraded`,
-keeping what it did (its result) and saying why (its problem); like every ended run it took its
-tick.
+`app.runtime.progress`) or, after a short grace, where it is; either way its transaction is
+undone and it is recorded `aborted`, never left `running`: the job's next tick runs it again.
+A job that an outside dependency (KuCoin) kept from its purpose returns `Degraded`: the run ends
+`degraded`, keeping what it did (its result) and saying why (its problem); like every ended run
+it took its tick.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, problem_summary
+from app.core.log import bound
 from app.db.failures import is_database_busy
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, problem_summary
-from app.log import bound
 from app.observability.metrics import observe_job_run
-from app.progress import RunAborted, Tracker, tracking
+from app.runtime.progress import RunAborted, Tracker, tracking
 from app.scheduler.job import (
     ABORTED,
     Degraded,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.config import Role
+from app.core.config import Role
 
 
 class ApiKeyCreate(BaseModel):

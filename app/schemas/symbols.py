@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.ticks import on_tick
+from app.core.ticks import on_tick
 
 _SYMBOL_EXAMPLE: dict[str, Any] = {
     "symbol": "BTCUSDT",

@@ -1,6 +1,7 @@
 """The one wiring point: every use-case service of one transaction, built from its session and
-the app state. The API dependencies, the scheduler's jobs and the CLI all go through `Services`,
-so each gets the same collaborators (the gateway, the price cache, the read cache, the locks)."""
+the app's long-lived objects (a `ServiceContext`: the app state). The API dependencies, the
+scheduler's jobs and the CLI all go through `Services`, so each gets the same collaborators (the
+gateway, the price cache, the read cache, the locks)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.services.alerts.service import AlertService
+from app.services.context import ServiceContext, StatusContext
 from app.services.market.universe import UniverseService
 from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
@@ -24,13 +26,12 @@ from app.services.system.retention import RetentionService
 from app.services.system.status import StatusService
 from app.services.trackrecord.read import LiveEvidence
 from app.services.trackrecord.update import TrackRecordUpdater
-from app.state import AppState
 
 
 class Services:
     """The services of one session (one transaction); each is built on first use."""
 
-    def __init__(self, session: AsyncSession, state: AppState) -> None:
+    def __init__(self, session: AsyncSession, state: ServiceContext) -> None:
         self.session = session
         self.state = state
 
@@ -96,6 +97,6 @@ class Services:
         return RetentionService(self.session)
 
 
-def status_service(state: AppState) -> StatusService:
+def status_service(state: StatusContext) -> StatusService:
     """Status needs no request transaction: it opens its own short connections."""
     return StatusService(state)

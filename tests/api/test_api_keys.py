@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import ReaderDep, TraderDep, get_session
-from app.config import Settings
+from app.core.config import Settings
+from app.core.security import hash_key
 from app.db.models import ApiKey
 from app.main import create_app
-from app.security import hash_key
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 import app.dashboard
-from app.config import Settings
+from app.core.config import Settings
 from app.dashboard import STATIC_DIR
 from app.main import create_app
 from tests.conftest import start_app

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.main import create_app
 from tests.api.test_metrics import seed_track_record

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import __version__
-from app.config import Settings
+from app.core.config import Settings
+from app.core.log import ContextFilter, json_formatter
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import TrackRecord, TrackRecordDecision, TrackRecordHour
-from app.log import ContextFilter, json_formatter
 from app.main import create_app
 from app.scheduler.jobs import UNIVERSE_SYNC
 from app.trackrecord.tracker import STRATEGIES

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.models import Symbol
 from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_settings, start_app
 from tests.helpers import assert_problem

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from app import __version__
-from app.config import Settings
+from app.core.config import Settings
 from app.db.migrations import head_revision
 from app.main import create_app
 from tests.conftest import READ_KEY, TRADE_KEY, start_app

@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.config import KucoinSettings, Settings
+from app.core.config import KucoinSettings, Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.migrations import upgrade_to_head
 from app.db.models import Symbol, SystemConfiguration

@@ -28,7 +28,6 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from app.collector import service_heap
 from app.db.migrations import upgrade_to_head
 from app.db.models import (
     Candle,
@@ -38,6 +37,7 @@ from app.db.models import (
     Symbol,
     SymbolScore,
 )
+from app.runtime.collector import service_heap
 from app.services.trackrecord.update import TrackRecordUpdater
 from tests.bench.bench_timeline import symbol_row
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url

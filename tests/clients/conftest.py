@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import TRADE_KEY, app_on_session, simulator_settings, start_app
 from tests.integration.committed import committed_postgres  # noqa: F401

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.migrations import upgrade_to_head
 from app.main import create_app
 from tests.conftest import TRADE_KEY, start_app

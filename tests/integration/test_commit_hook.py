@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import SystemConfiguration
 from app.db.session_flags import Commit, mark_run_queued

@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.models import (
     Alert,
     JobRun,
@@ -28,7 +29,6 @@ from app.db.models import (
     SymbolScore,
     SystemConfiguration,
 )
-from app.db.types import utcnow
 from tests.factories import add, make_member, make_run, make_symbol
 from tests.helpers import set_config
 

@@ -14,7 +14,7 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.repositories.events import EventRepository
 from app.main import create_app
 from app.services.system.event_hub import OVERFLOWED, EventHub, StreamEnd

@@ -18,13 +18,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.config import Settings
+from app.core.config import Settings
+from app.core.errors import ConflictError
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ScoringAlgorithm, ScoringConfigChange
-from app.errors import ConflictError
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
-from app.offload import EVIDENCE, in_worker
+from app.runtime.offload import EVIDENCE, in_worker
 from app.scheduler.jobs import all_jobs
 from app.scheduler.runner import Scheduler
 from app.services.factory import Services

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.models import IdempotencyKey, Signal
 from app.main import create_app

@@ -12,10 +12,10 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select, text
 
-from app.config import Settings
+from app.core.clock import utcnow
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.models import IdempotencyKey, Signal
-from app.db.types import utcnow
 from app.services.system.idempotency import request_fingerprint
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.offload import EVIDENCE, ProgressChannel, SharedProgress, in_worker, prestart
-from app.progress import RunAborted
+from app.runtime.offload import EVIDENCE, ProgressChannel, SharedProgress, in_worker, prestart
+from app.runtime.progress import RunAborted
 from app.scoring import learned, plugins, portable
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # A service process that has started its worker, says the worker's pid, then is killed outright.
 KILLED_SERVICE = """
 import asyncio, os, signal
-from app.offload import in_worker
+from app.runtime.offload import in_worker
 print(asyncio.run(in_worker(os.getpid)), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """

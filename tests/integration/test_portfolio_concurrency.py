@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.models import PortfolioHistory, PortfolioMember
 from tests.integration.committed import BASE, TRADE, prepared

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.main import create_app
 from tests.conftest import start_app

@@ -14,7 +14,7 @@ import aiohttp
 import numpy as np
 import pytest
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ReplayRun
 from app.exchange.gateway import KucoinGateway

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from app.scheduler.bootstrap import Bootstrap
 from app.scheduler.leadership import Leadership

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from app.scheduler import runner
 from app.scheduler.jobs import all_jobs

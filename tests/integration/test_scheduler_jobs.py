@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.models import EventOutbox, IdempotencyKey, JobRun
 from app.main import create_app
 from app.scheduler.jobs import all_jobs

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
+from app.core.clock import utcnow
+from app.core.config import Settings
 from app.db.migrations import upgrade_to_head
 from app.db.models import Alert, JobRun
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.jobs import JobRepository
-from app.db.types import utcnow
 from app.main import create_app
 from app.scheduler.jobs import Job, JobSkipped
 from app.scheduler.runner import Scheduler

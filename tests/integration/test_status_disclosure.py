@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
-from app.config import Settings
+from app.core.config import Settings
 from app.db.migrations import alembic_config, head_revision, upgrade_to_head
 from app.main import create_app
 from app.scheduler.job import Job

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from app.config import Settings, WebhookSettings
+from app.core.config import Settings, WebhookSettings
 from app.db.models import EventOutbox, WebhookDelivery
 from app.services.system.events import EventSignal
 from app.services.system.webhooks import WebhookDispatcher, message_id

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from app.background import BackgroundTask
-from app.backoff import backoff_delay
+from app.runtime.background import BackgroundTask
+from app.runtime.backoff import backoff_delay
 
 
 class TestBackoffDelay:

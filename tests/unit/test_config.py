@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from standardwebhooks import Webhook
 
-from app.config import (
+from app.core.config import (
     DEFAULT_DATABASE_URL,
     LIVE_KUCOIN_FUTURES_URL,
     Role,

@@ -146,6 +146,68 @@ class TestImportGraph:
         assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
+# Who may import whom, by folder of app/ (every module may import `app` itself: its version).
+# The wiring (main, state) may import anything; the drivers (api, scheduler, cli) the layers
+# below them; below the drivers, nothing imports `app.state` or `app.api`. Services name what they
+# take from the app's state as protocols (`app.services.context`).
+PURE = {"scoring", "portfolio", "policy", "replay", "calibration", "signals", "trackrecord"}
+LOW = {"core", "runtime", "observability"}
+MAY_IMPORT: dict[str, set[str]] = {
+    "core": set(),
+    "runtime": {"core"},
+    "observability": {"core", "runtime"},
+    "db": {"core", "runtime", "observability", "exchange"},  # the rate limiter's shared window
+    "exchange": LOW,
+    **{package: {"core", *PURE} for package in PURE},  # core: its units (test_layering.py)
+    "dashboard": LOW,
+    "schemas": {*LOW, "exchange", "scoring", "services"},  # validation shared with services
+    "services": {*LOW, "db", "exchange", "schemas", *PURE},
+    "scheduler": {*LOW, "db", "exchange", "services", "state"},
+    "cli": {*LOW, "db", "exchange", "schemas", "services", *PURE},
+    "api": {*LOW, "db", "exchange", "schemas", "services", "scheduler", "state", *PURE},
+}
+WIRING = {"main", "state"}
+
+
+def folder(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "app"
+
+
+def wrong_way(graph: Graph) -> list[str]:
+    """Each import against `MAY_IMPORT`, as `importer -> imported`."""
+    found = []
+    for importer, imported in sorted(graph.items()):
+        source = folder(importer)
+        if source in WIRING or source == "app":
+            continue
+        allowed = MAY_IMPORT.get(source)
+        for target in sorted(imported):
+            into = folder(target)
+            if into in (source, "app"):
+                continue
+            if allowed is None or into not in allowed:
+                found.append(
+                    f"{importer} -> {target} ({source} may import: {sorted(allowed or ())})"
+                )
+    return found
+
+
+class TestImportDirection:
+    def test_every_folder_is_placed(self) -> None:
+        folders = {folder(m) for m in modules()} - {"app"}
+        assert sorted(folders - set(MAY_IMPORT) - WIRING) == []
+
+    def test_imports_go_down_the_declared_layers(self) -> None:
+        assert wrong_way(import_graph(runtime_only=False)) == []
+
+    def test_names_the_offending_import(self) -> None:
+        graph = {"app.services.a": {"app.state", "app.db.b"}, "app.core.c": {"app.core.d"}}
+        assert wrong_way(graph) == [
+            f"app.services.a -> app.state (services may import: {sorted(MAY_IMPORT['services'])})"
+        ]
+
+
 def test_commits_are_announced_by_no_one() -> None:
     """Every commit is followed by the sessionmaker's hook (`app.db.engine`), not by its caller."""
     mentions = [

@@ -103,9 +103,10 @@ def test_services_are_built_only_by_the_factory_outside_the_services_layer() -> 
     assert constructions == [], "build services through app.services.factory.Services"
 
 
-def test_no_module_other_than_the_factory_sits_directly_in_services() -> None:
+def test_no_module_other_than_the_wiring_sits_directly_in_services() -> None:
+    """The factory, and the protocols of what it takes from the app state (context.py)."""
     direct = sorted(p.name for p in (APP / "services").glob("*.py"))
-    assert direct == ["__init__.py", "factory.py"]
+    assert direct == ["__init__.py", "context.py", "factory.py"]
 
 
 def test_every_public_service_and_repository_class_has_a_docstring() -> None:
@@ -122,3 +123,8 @@ def test_every_public_service_and_repository_class_has_a_docstring() -> None:
             ):
                 missing.append(f"{relative(path)}:{node.name}")
     assert missing == []
+
+
+def test_the_app_root_holds_only_the_entry_and_its_wiring() -> None:
+    loose = sorted(p.name for p in APP.glob("*.py"))
+    assert loose == ["__init__.py", "main.py", "state.py"], "move it to the folder of its concern"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.log import (
+from app.core.log import (
     ContextFilter,
     Handoff,
     TextFormatter,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.config import BootstrapKey, Role
-from app.security import BootstrapKeyring, generate_key, hash_key, public_id_of
+from app.core.config import BootstrapKey, Role
+from app.core.security import BootstrapKeyring, generate_key, hash_key, public_id_of
 
 
 class TestGeneratedKeys:

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from app.api.deps import AdminDep, AppStateDep, ReaderDep
 from app.api.runs import Wait, run_job
+from app.core.errors import NotFoundError
 from app.db.models import JobRun
-from app.errors import NotFoundError
 from app.scheduler import catalog
 from app.schemas.common import RowId, problem_responses
 from app.schemas.jobs import JobRead, JobRunRead

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
 
 from app.api.deps import AppStateDep, LazyReaderDep
-from app.config import MetricsSettings
-from app.observability.scrape import CONTENT_TYPE, render
+from app.api.scrape import CONTENT_TYPE, render
+from app.core.config import MetricsSettings
 from app.schemas.common import problem_responses
 
 EXAMPLE = """\

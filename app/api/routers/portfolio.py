@@ -19,6 +19,7 @@ from app.api.deps import (
 from app.api.idempotent import answer_once
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
+from app.core.security import Principal
 from app.schemas.common import (
     IsoDateTime,
     StorableText,
@@ -35,7 +36,6 @@ from app.schemas.portfolio import (
     ReplaceSymbol,
 )
 from app.schemas.timeline import TimelineRead
-from app.security import Principal
 from app.services.market.prices import follow_portfolio_prices
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change

@@ -10,8 +10,8 @@ from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, SessionDep, Trade
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
-from app.config import Role
-from app.errors import PermissionDeniedError
+from app.core.config import Role
+from app.core.errors import PermissionDeniedError
 from app.schemas.common import (
     MONEY_LIMIT,
     StorableText,

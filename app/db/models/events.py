@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import JSONType, UTCDateTime, utcnow
+from app.db.types import JSONType, UTCDateTime
 
 EVENT_KINDS = (
     "portfolio_changed",

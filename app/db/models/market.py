@@ -19,8 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import ExactDecimal, UTCDateTime, utcnow
+from app.db.types import ExactDecimal, UTCDateTime
 
 
 class Symbol(Base):

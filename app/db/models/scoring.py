@@ -17,8 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import ExactDecimal, JSONType, UTCDateTime, utcnow
+from app.db.types import ExactDecimal, JSONType, UTCDateTime
 
 
 class ScoringAlgorithm(Base):

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import ExactDecimal, JSONType, UTCDateTime, utcnow
+from app.db.types import ExactDecimal, JSONType, UTCDateTime
 
 SIGNAL_STATUSES = ("pending", "processing", "approved", "rejected", "expired")
 ALERT_STATUSES = ("open", "acknowledged", "resolved")

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Double, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import JSONType, UTCDateTime, utcnow
+from app.db.types import JSONType, UTCDateTime
 
 
 class TrackRecord(Base):

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import UTCDateTime
 
 
 class WebhookDelivery(Base):

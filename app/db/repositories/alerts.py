@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.models import Alert
 from app.db.repositories.events import EventRepository
-from app.db.types import utcnow
 
 
 class AlertRepository:

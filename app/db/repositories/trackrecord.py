@@ -11,6 +11,7 @@ from sqlalchemy import Integer, String, Text, bindparam, func, insert, select, t
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.models import (
     Candle,
     FundingSettlement,
@@ -23,7 +24,7 @@ from app.db.models import (
     TrackRecordHour,
 )
 from app.db.repositories.portfolio import compact_members_sql
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import UTCDateTime
 
 HOURLY = 60
 ROW_ID = 1

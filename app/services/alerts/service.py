@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, NotFoundError
 from app.db.models import Alert
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, NotFoundError
 from app.exchange.gateway import KucoinGateway
 from app.services.alerts.conditions import ALERT_KINDS, current_conditions, thresholds
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
-from app.db.types import utcnow
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import CandleBar, KucoinGateway
-from app.progress import advance
+from app.runtime.progress import advance
 
 logger = logging.getLogger(__name__)
 

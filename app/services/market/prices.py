@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
 from app.db.repositories.symbols import SymbolRepository
-from app.db.types import utcnow
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import StreamTick, TickerStream

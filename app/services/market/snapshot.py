@@ -11,7 +11,7 @@ from datetime import datetime
 
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import FundingPoint, KucoinGateway
-from app.progress import advance
+from app.runtime.progress import advance
 from app.scoring.assemble import BOOK_LEVELS
 
 logger = logging.getLogger(__name__)

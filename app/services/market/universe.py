@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import NotFoundError
 from app.db.models import Symbol
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
-from app.db.types import utcnow
-from app.errors import NotFoundError
 from app.exchange.gateway import ContractInfo, KucoinGateway
 from app.services.system.runtime_settings import read_setting
 

@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, NotFoundError
+from app.core.ticks import decimal_on_tick
 from app.db.models import PortfolioHistory, PortfolioMember, Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, NotFoundError
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
@@ -24,7 +25,6 @@ from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
-from app.ticks import decimal_on_tick
 
 logger = logging.getLogger(__name__)
 

@@ -16,15 +16,15 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.ticks import decimal_on_tick, on_tick
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.db.types import utcnow
 from app.policy.replacement import replacement_candidates
 from app.services.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.services.market.prices import PriceCache
 from app.services.portfolio.config import load_portfolio_config
-from app.ticks import decimal_on_tick, on_tick
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, ValidationFailedError
+from app.core.ticks import on_tick
 from app.core.units import HOURS_PER_YEAR
 from app.db.models import Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, ValidationFailedError
 from app.exchange.errors import ExchangeError
 from app.policy.weights import needs_rebalance
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
@@ -25,7 +26,6 @@ from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import calculate_dynamic_weights, effective_bounds
-from app.ticks import on_tick
 
 VOLATILITY_HOURS = 168
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import ValidationFailedError
 from app.core.units import HOURS_PER_YEAR
 from app.db.models import PerformanceRecord, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
-from app.errors import ValidationFailedError
 from app.portfolio import analytics, correlation
 from app.services.portfolio.config import load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns, latest_scores

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ValidationFailedError
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.types import utcnow
-from app.errors import ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
 from app.services.portfolio.audit import Actor

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import ConflictError, ValidationFailedError
 from app.db.models import Symbol
-from app.errors import ConflictError, ValidationFailedError
 from app.policy.weights import (
     MIN_COMMON_HOURS,
     InsufficientReturns,

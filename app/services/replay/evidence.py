@@ -11,18 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.errors import (
-    ConflictError,
-    InsufficientHistoryError,
-    NotFoundError,
-)
-from app.offload import EVIDENCE, SharedProgress, in_worker
 from app.replay.config import PolicyConfig, ReplayParams, policy_hash
 from app.replay.history import MarketHistory
 from app.replay.run import STRATEGIES
+from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import load_db_history

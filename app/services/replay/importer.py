@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.funding import FundingRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.db.types import utcnow
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.services.market.candles import candle_row, last_closed_open_time

@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
 from app.db.repositories.replays import ReplayRepository
-from app.db.types import utcnow
-from app.offload import EVIDENCE, SharedProgress, in_worker
-from app.progress import RunAborted
+from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
+from app.runtime.progress import RunAborted
 from app.services.replay.work import prepared
 
 logger = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calibration.run import CalibrationParams
+from app.core.errors import InsufficientHistoryError, NotFoundError, ValidationFailedError
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import mark_run_queued
-from app.errors import InsufficientHistoryError, NotFoundError, ValidationFailedError
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import ConflictError
 from app.db.models import ReplayRun
-from app.errors import ConflictError
 from app.portfolio.timeline import Held, State, compact, tile
 from app.services.portfolio.timeline import Timeline, forms_for
 

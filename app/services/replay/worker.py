@@ -1,5 +1,5 @@
 """What replays, calibrations and the what-if of a scoring change compute in the evidence worker
-process (`app.offload`): the history is read by the service first, its session released, and
+process (`app.runtime.offload`): the history is read by the service first, its session released, and
 only the arrays travel here. Each call scores with the service's registries (`ScorerState`) and
 reports through its `ProgressChannel` (which also carries a request to stop)."""
 
@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.calibration.run import CalibrationParams, calibrate
-from app.offload import ProgressChannel
 from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replay
+from app.runtime.offload import ProgressChannel
 from app.scoring import portable
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest

@@ -17,19 +17,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, NotFoundError
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, NotFoundError
 from app.exchange import spend
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.observability.metrics import observe_scoring_run
-from app.offload import in_worker, prestart
 from app.policy.shortlist import ListingFact, shortlist
-from app.progress import checkpoint, within
+from app.runtime.offload import in_worker, prestart
+from app.runtime.progress import checkpoint, within
 from app.scoring import portable
 from app.scoring.assemble import SymbolValues
 from app.scoring.engine import ScoringOutcome

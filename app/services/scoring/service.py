@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.db.models import (
     ReplayRun,
     ScoringAlgorithm,
@@ -19,8 +21,6 @@ from app.db.models import (
 )
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.exchange.gateway import KucoinGateway
 from app.replay.run import ReplayRangeError
 from app.scoring.metrics import COMPONENTS, check_parameters

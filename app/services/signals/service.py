@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import NotFoundError
 from app.db.models import Signal, Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.signals import SignalRepository
-from app.db.types import utcnow
-from app.errors import NotFoundError
 from app.exchange.gateway import KucoinGateway
 from app.policy.replacement import replacement_candidates
 from app.portfolio.correlation import pairwise_correlation

@@ -7,12 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Role
-from app.db.models import ApiKey
-from app.db.repositories.api_keys import ApiKeyRepository
-from app.db.types import utcnow
-from app.errors import NotFoundError
-from app.security import (
+from app.core.clock import utcnow
+from app.core.config import Role
+from app.core.errors import NotFoundError
+from app.core.security import (
     BootstrapKeyring,
     Principal,
     generate_key,
@@ -20,6 +18,8 @@ from app.security import (
     hashes_match,
     public_id_of,
 )
+from app.db.models import ApiKey
+from app.db.repositories.api_keys import ApiKeyRepository
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -10,12 +10,12 @@ from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.system import SystemRepository
 from app.schemas.system import BootstrapCheck
-from app.state import AppState
+from app.services.context import StatusContext
 
 STEPS = ("universe_sync", "score_refresh")  # the scheduler's bootstrap steps, in order
 
 
-async def bootstrap_progress(state: AppState, session: AsyncSession) -> BootstrapCheck | None:
+async def bootstrap_progress(state: StatusContext, session: AsyncSession) -> BootstrapCheck | None:
     """None once a run has scored anything; else the step under way and how far it is."""
     # The runs first, what they produced after: a run that commits between the reads then shows
     # as done (progress only moves forward), never as not yet started.
@@ -38,7 +38,7 @@ async def bootstrap_progress(state: AppState, session: AsyncSession) -> Bootstra
     )
 
 
-def _fraction(state: AppState, run: JobRun | None) -> float:
+def _fraction(state: StatusContext, run: JobRun | None) -> float:
     """How far a running run is (this replica's live figure when it runs here); 0 if none."""
     if run is None:
         return 0.0

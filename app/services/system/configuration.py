@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
+from app.core.errors import ValidationFailedError
 from app.db.models import ConfigurationChange
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.types import utcnow
-from app.errors import ValidationFailedError
 from app.services.portfolio.audit import Actor
 from app.services.system.runtime_settings import RUNTIME_SETTINGS, SETTINGS, RuntimeSetting
 

@@ -16,9 +16,9 @@ from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import PROBLEM_TYPE_PREFIX
 from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
-from app.errors import PROBLEM_TYPE_PREFIX
 from app.services.system.event_hub import READ_LIMIT, EventHub, StreamEnd
 from app.services.system.event_signal import EventSignal
 

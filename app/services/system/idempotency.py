@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, ValidationFailedError
 from app.db.models import IdempotencyKey
 from app.db.repositories.idempotency import IdempotencyRepository
-from app.db.types import utcnow
-from app.errors import ConflictError, ValidationFailedError
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

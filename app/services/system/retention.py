@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.retention import RetentionRepository
-from app.progress import checkpoint
+from app.runtime.progress import checkpoint
 from app.services.system.runtime_settings import read_settings
 
 logger = logging.getLogger(__name__)

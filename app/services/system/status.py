@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from app import __version__
+from app.core.clock import utcnow
+from app.core.errors import problem_summary
 from app.db.failures import is_database_unavailable
 from app.db.migrations import head_revision
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.system import SystemRepository
-from app.db.types import utcnow
-from app.errors import problem_summary
 from app.schemas.system import (
     BootstrapCheck,
     DatabaseCheck,
@@ -28,9 +28,9 @@ from app.schemas.system import (
     MarketDataCheck,
     Status,
 )
+from app.services.context import StatusContext
 from app.services.system.bootstrap import bootstrap_progress
 from app.services.system.runtime_settings import default_of
-from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 class StatusService:
     """Liveness and readiness: database, migrations, market data age, KuCoin, jobs."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: StatusContext) -> None:
         self.state = state
 
     def health(self) -> Health:

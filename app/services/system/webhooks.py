@@ -21,13 +21,13 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook
 
-from app.background import BackgroundTask
-from app.backoff import backoff_delay
-from app.config import WebhookSettings
+from app.core.clock import utcnow
+from app.core.config import WebhookSettings
 from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
 from app.db.repositories.webhooks import WebhookRepository
-from app.db.types import utcnow
+from app.runtime.background import BackgroundTask
+from app.runtime.backoff import backoff_delay
 from app.services.system.events import EventSignal
 
 logger = logging.getLogger(__name__)

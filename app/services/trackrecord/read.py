@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import NotFoundError
 from app.db.models import TrackRecordDecision
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.errors import NotFoundError
 from app.replay.skill import outcome_figures
 from app.services.trackrecord.update import HOUR, ceil_hour
 from app.trackrecord.figures import thinned, window_figures

@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.db.types import utcnow
 from app.portfolio.timeline import held
 from app.replay.config import ReplayParams, policy_hash
 from app.services.replay.db_source import history_of

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import WebhookSettings
+from app.core.config import WebhookSettings
 from app.db.models import (
     Alert,
     Candle,

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.models import PortfolioHistory, PortfolioMember, Symbol
-from app.db.types import utcnow
 from tests.api.portfolio.helpers import (
     ADMIN,
     BASE,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from app.db.types import utcnow
+from app.core.clock import utcnow
 from app.exchange.websocket import StreamTick
 from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, add, history, portfolio, ranked
 

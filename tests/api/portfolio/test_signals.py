@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.db.models import EventOutbox, Signal
-from app.db.types import utcnow
 from app.services.signals.service import SignalService
 from tests.api.portfolio.helpers import ADMIN, BASE, READ, TRADE, ranked
 from tests.helpers import assert_problem

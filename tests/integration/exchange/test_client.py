@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app.db.types import utcnow
+from app.core.clock import utcnow
 from app.exchange.breaker import BreakerState
 from app.exchange.errors import (
     BadResponse,

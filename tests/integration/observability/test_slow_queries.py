@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.config import Settings
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.observability.slow_queries import STATEMENT_CHARS
 from tests.prometheus import counted

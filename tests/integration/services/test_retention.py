@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
 from app.db.models import (
     Candle,
     ConfigurationChange,
@@ -23,7 +24,6 @@ from app.db.models import (
     SymbolScore,
     WebhookDelivery,
 )
-from app.db.types import utcnow
 from app.services.system.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.services.system.retention import RetentionService
 from tests.factories import add, make_candles, make_run, make_symbol

@@ -1,4 +1,5 @@
-"""The error tree and its one rendering: RFC 9457 `application/problem+json`."""
+"""Every failure rendered as RFC 9457 `application/problem+json`: the error tree's problems
+(`app.core.errors`), the framework's own errors and the database's failures."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.errors import (
+    PROBLEM_TYPE_PREFIX,
+    AppError,
+    ConflictError,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    ValidationFailedError,
+)
 from app.db.failures import (
     DatabaseUnavailable,
     is_database_busy,
@@ -24,84 +33,6 @@ from app.db.failures import (
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_TYPE_PREFIX = "urn:mysymbols:problem:"
-
-
-class AppError(Exception):
-    """Base of every error the API answers on purpose; subclasses fix status, type and title."""
-
-    status: int = 500
-    slug: str = "internal-error"
-    title: str = "Internal error"
-
-    def __init__(
-        self,
-        detail: str,
-        *,
-        extra: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra = dict(extra or {})
-        self.headers = dict(headers or {})
-
-    @property
-    def type(self) -> str:
-        return PROBLEM_TYPE_PREFIX + self.slug
-
-
-class BadRequestError(AppError):
-    status, slug, title = 400, "bad-request", "Bad request"
-
-
-class AuthenticationError(AppError):
-    status, slug, title = 401, "unauthenticated", "Authentication required"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
-
-
-class PermissionDeniedError(AppError):
-    status, slug, title = 403, "forbidden", "Insufficient role"
-
-
-class NotFoundError(AppError):
-    status, slug, title = 404, "not-found", "Not found"
-
-
-class ConflictError(AppError):
-    status, slug, title = 409, "conflict", "Conflict with the current state"
-
-
-class InsufficientHistoryError(ConflictError):
-    """The request is well formed, but the stored history cannot answer it (yet)."""
-
-    slug, title = "insufficient-history", "The stored history is too short"
-
-
-class ValidationFailedError(AppError):
-    status, slug, title = 422, "validation-error", "Invalid input"
-
-
-class ServiceUnavailableError(AppError):
-    status, slug, title = 503, "service-unavailable", "Service unavailable"
-
-    def __init__(self, detail: str, *, retry_after_s: int, **kwargs: Any) -> None:
-        headers = {"Retry-After": str(retry_after_s), **kwargs.pop("headers", {})}
-        super().__init__(detail, headers=headers, **kwargs)
-
-
-class DatabaseUnavailableError(ServiceUnavailableError):
-    slug, title = "database-unavailable", "Database unavailable"
-
-
-class DatabaseBusyError(ServiceUnavailableError):
-    slug, title = "busy", "The database is busy"
-
-
-class ShuttingDownError(ServiceUnavailableError):
-    slug, title = "shutting-down", "The service is shutting down"
 
 
 def problem_response(
@@ -131,12 +62,6 @@ def problem_response(
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_CONTENT_TYPE
     )
-
-
-def problem_summary(problem: Mapping[str, Any], run_id: int) -> str:
-    """A run's problem in one line for the job ledger's `error` and `/status`: its title, type
-    and the run's id (the log has the cause under it); never its free text."""
-    return f"{problem.get('title', 'Run failed')} ({problem.get('type', 'unknown')}), run {run_id}"
 
 
 BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's 400

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from app.config import BootstrapKey, Role
+from app.core.config import BootstrapKey, Role
 
 KEY_PREFIX = "msk_"
 PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any, TypeVar
 
-from app.progress import RunAborted
+from app.runtime.progress import RunAborted
 
 T = TypeVar("T")
 

@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 
 from app import __version__
+from app.core.clock import utcnow
 from app.db.repositories.system import SystemRepository
-from app.db.types import utcnow
 from app.exchange.breaker import BreakerState
 from app.trackrecord.tracker import STRATEGIES
 

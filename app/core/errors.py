@@ -1,0 +1,92 @@
+"""The error tree: what went wrong, as a problem type (`PROBLEM_TYPE_PREFIX` + slug), a title
+and an HTTP status; `app.api.problems` renders it as RFC 9457 `application/problem+json`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+PROBLEM_TYPE_PREFIX = "urn:mysymbols:problem:"
+
+
+class AppError(Exception):
+    """Base of every error the API answers on purpose; subclasses fix status, type and title."""
+
+    status: int = 500
+    slug: str = "internal-error"
+    title: str = "Internal error"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_TYPE_PREFIX + self.slug
+
+
+class BadRequestError(AppError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class AuthenticationError(AppError):
+    status, slug, title = 401, "unauthenticated", "Authentication required"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+
+
+class PermissionDeniedError(AppError):
+    status, slug, title = 403, "forbidden", "Insufficient role"
+
+
+class NotFoundError(AppError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class ConflictError(AppError):
+    status, slug, title = 409, "conflict", "Conflict with the current state"
+
+
+class InsufficientHistoryError(ConflictError):
+    """The request is well formed, but the stored history cannot answer it (yet)."""
+
+    slug, title = "insufficient-history", "The stored history is too short"
+
+
+class ValidationFailedError(AppError):
+    status, slug, title = 422, "validation-error", "Invalid input"
+
+
+class ServiceUnavailableError(AppError):
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+    def __init__(self, detail: str, *, retry_after_s: int, **kwargs: Any) -> None:
+        headers = {"Retry-After": str(retry_after_s), **kwargs.pop("headers", {})}
+        super().__init__(detail, headers=headers, **kwargs)
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    slug, title = "database-unavailable", "Database unavailable"
+
+
+class DatabaseBusyError(ServiceUnavailableError):
+    slug, title = "busy", "The database is busy"
+
+
+class ShuttingDownError(ServiceUnavailableError):
+    slug, title = "shutting-down", "The service is shutting down"
+
+
+def problem_summary(problem: Mapping[str, Any], run_id: int) -> str:
+    """A run's problem in one line for the job ledger's `error` and `/status`: its title, type
+    and the run's id (the log has the cause under it); never its free text."""
+    return f"{problem.get('title', 'Run failed')} ({problem.get('type', 'unknown')}), run {run_id}"

@@ -1,0 +1,60 @@
+"""What the services take from the application's long-lived objects, as protocols:
+`app.state.AppState` (built by the lifespan) is one, and no service imports the app's wiring."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core.config import Settings
+from app.core.security import BootstrapKeyring
+from app.exchange.gateway import KucoinGateway
+from app.services.market.prices import PriceCache
+from app.services.portfolio.reads import PortfolioReadCache
+
+
+class ServiceContext(Protocol):
+    """The collaborators every transaction's services share (`app.services.factory`)."""
+
+    @property
+    def gateway(self) -> KucoinGateway: ...
+
+    @property
+    def prices(self) -> PriceCache: ...
+
+    @property
+    def portfolio_cache(self) -> PortfolioReadCache | None: ...
+
+    @property
+    def scoring_lock(self) -> asyncio.Lock: ...
+
+    @property
+    def keyring(self) -> BootstrapKeyring: ...
+
+
+class RunProgress(Protocol):
+    def progress(self, run_id: int) -> float | None:
+        """The live progress of a job run of this process."""
+        ...
+
+
+class StatusContext(ServiceContext, Protocol):
+    """What `/health` and `/status` read besides the database."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def engine(self) -> AsyncEngine: ...
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def jobs(self) -> RunProgress: ...
