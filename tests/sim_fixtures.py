@@ -13,10 +13,11 @@ import aiohttp
 import pytest
 
 from app.exchange.breaker import CircuitBreaker
-from app.exchange.client import KucoinFuturesClient, RetryPolicy
+from app.exchange.client import KucoinFuturesClient
 from app.exchange.gateway import KucoinGateway
 from app.exchange.ratelimit import WeightLimiter
 from app.exchange.symbols import SymbolConverter
+from app.exchange.transport import RetryPolicy
 from tests.kucoin_sim.app import KucoinSimulator
 
 # Half past an hour, so no real hour boundary is crossed while a test runs.
@@ -56,8 +57,10 @@ def make_client(
     failure_threshold: int = 50,
     reset_timeout_s: float = 30.0,
     request_timeout_s: float = 30.0,
+    limiter: WeightLimiter | None = None,
 ) -> KucoinFuturesClient:
-    """A client with fast backoff, so retry tests take milliseconds.
+    """A client with fast backoff, so retry tests take milliseconds (`limiter`: instead of a
+    local one of `quota` per `window_s`).
 
     The simulator answers on the test's own event loop, which the run's database work shares:
     on a loaded CI machine a reply can wait seconds for the loop (2 s timed out a scoring run's
@@ -65,7 +68,7 @@ def make_client(
     return KucoinFuturesClient(
         http,
         base_url,
-        limiter=WeightLimiter(quota, window_s),
+        limiter=limiter or WeightLimiter(quota, window_s),
         breaker=CircuitBreaker(
             failure_threshold=failure_threshold, reset_timeout_s=reset_timeout_s
         ),

@@ -6,10 +6,11 @@ import aiohttp
 
 from app.core.config import KucoinSettings
 from app.exchange.breaker import CircuitBreaker
-from app.exchange.client import KucoinFuturesClient, RetryPolicy
+from app.exchange.client import KucoinFuturesClient
 from app.exchange.gateway import KucoinGateway
 from app.exchange.ratelimit import SharedWindow, WeightLimiter
 from app.exchange.symbols import SymbolConverter
+from app.exchange.transport import RetryPolicy
 
 
 def create_http_session(settings: KucoinSettings) -> aiohttp.ClientSession:

@@ -41,9 +41,7 @@ async def engines(committed_postgres: str) -> AsyncIterator[list[AsyncEngine]]:
 def replica(
     http: aiohttp.ClientSession, sim: KucoinSimulator, limiter: WeightLimiter
 ) -> KucoinFuturesClient:
-    client = make_client(http, sim.base_url, quota=QUOTA, window_s=WINDOW_S)
-    client.limiter = limiter
-    return client
+    return make_client(http, sim.base_url, quota=QUOTA, window_s=WINDOW_S, limiter=limiter)
 
 
 async def hammer(client: KucoinFuturesClient) -> None:
@@ -114,12 +112,15 @@ class TestSharedRateLimit:
         self, engines: list[AsyncEngine], http: aiohttp.ClientSession, sim: KucoinSimulator
     ) -> None:
         a, b = (
-            make_client(http, sim.base_url, quota=QUOTA // 2, window_s=WINDOW_S, max_attempts=1)
-            for _ in range(2)
-        )
-        for client, engine, name in zip((a, b), engines, "ab", strict=True):
-            window = PostgresWindow(engine, replica=name, pool=sim.base_url)
-            client.limiter = WeightLimiter(QUOTA // 2, WINDOW_S, shared=window)
+            make_client(
+                http, sim.base_url, max_attempts=1,
+                limiter=WeightLimiter(
+                    QUOTA // 2, WINDOW_S,
+                    shared=PostgresWindow(engine, replica=name, pool=sim.base_url),
+                ),
+            )
+            for engine, name in zip(engines, "ab", strict=True)
+        )  # fmt: skip
         outside = [http.get(f"{sim.base_url}/api/v1/timestamp") for _ in range(QUOTA // 4)]
         for response in await asyncio.gather(*outside):  # 10 x 2: the pool is empty
             response.release()
