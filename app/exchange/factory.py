@@ -8,7 +8,8 @@ from app.core.config import KucoinSettings
 from app.exchange.breaker import CircuitBreaker
 from app.exchange.client import KucoinFuturesClient
 from app.exchange.gateway import KucoinGateway
-from app.exchange.ratelimit import SharedWindow, WeightLimiter
+from app.exchange.ratelimit import WeightLimiter
+from app.exchange.shared_budget import SharedWindow
 from app.exchange.symbols import SymbolConverter
 from app.exchange.transport import RetryPolicy
 

@@ -1,41 +1,44 @@
-"""Stage 1 of a scoring run: which contracts are worth the full scoring, from listing facts."""
+"""Stage 1 of a scoring run: which contracts are worth the full scoring, from listing facts.
+
+One rule over arrays, one row per contract: the live run calls it over the stored contract list,
+the replay over the history's symbols listed at a decision.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class ListingFact:
-    key: int  # whatever identifies the contract to the caller
-    symbol: str
-    eligible: bool  # open, eligible and not delisted
-    listed_hours: float | None  # None: unknown (not held against it)
-    funding_rate: float | None  # current funding per interval; None: unknown
-    turnover_24h: float | None  # USDT
+import numpy as np
 
 
 def shortlist(
-    facts: Sequence[ListingFact],
+    places: np.ndarray,
+    eligible: np.ndarray,
+    listed_hours: np.ndarray,
+    funding_rate: np.ndarray,
+    turnover_24h: np.ndarray,
+    always: np.ndarray,
     *,
-    members: set[int],
-    benchmark: str,
     size: int,
     min_listing_days: float,
     max_abs_funding: float,
-) -> list[int]:
-    """Eligible, listed long enough, sane funding, the `size` best by 24 h turnover; plus every
-    current member and the benchmark whatever their state. Keys in symbol order."""
-    candidates = [
-        f for f in facts
-        if f.eligible
-        and (f.listed_hours is None or f.listed_hours >= min_listing_days * 24)
-        and (f.funding_rate is None or abs(f.funding_rate) <= max_abs_funding)
-    ]  # fmt: skip
-    candidates.sort(key=lambda f: (-(f.turnover_24h or 0.0), f.symbol))
-    chosen = {f.key: f for f in candidates[:size]}
-    for f in facts:
-        if f.key in members or f.symbol == benchmark:
-            chosen.setdefault(f.key, f)
-    return [f.key for f in sorted(chosen.values(), key=lambda f: f.symbol)]
+) -> np.ndarray:
+    """The rows eligible, listed long enough, with sane funding, the `size` best by 24 h
+    turnover (ties to the symbol first by name); plus every row of `always` (the current members
+    and the benchmark) whatever its state. Row indices in symbol order.
+
+    `places`: each row's rank in symbol (name) order; `eligible`: open, eligible, not delisted;
+    `listed_hours`, `funding_rate` (per interval): NaN when unknown, not held against the
+    contract; `turnover_24h` (USDT): NaN when unknown, ranked as none.
+    """
+    with np.errstate(invalid="ignore"):  # NaN is unknown: never compared as too young or high
+        candidate = (
+            eligible
+            & ~(listed_hours < min_listing_days * 24)
+            & ~(np.abs(funding_rate) > max_abs_funding)
+        )
+    pool = np.flatnonzero(candidate)
+    turnover = np.nan_to_num(turnover_24h[pool], nan=0.0)
+    best = pool[np.lexsort((places[pool], -turnover))][:size]
+    chosen = always.astype(bool, copy=True)
+    chosen[best] = True
+    rows = np.flatnonzero(chosen)
+    return rows[np.argsort(places[rows])]

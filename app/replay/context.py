@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from itertools import repeat
 from typing import Any
 
 import numpy as np
 
-from app.policy.shortlist import ListingFact, shortlist
+from app.policy.shortlist import shortlist
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.history import MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import market_inputs, quote_turnover, settled_funding
@@ -47,35 +46,6 @@ class Context:
         return dict(zip(self.rows.tolist(), self.turnover.tolist(), strict=True))
 
 
-def listing_facts(
-    view: PointInTime, funding: SettledFunding, turnover: np.ndarray
-) -> list[ListingFact]:
-    """Stage-1 facts of every symbol listed at t (a candle of theirs has closed); `funding`
-    is `settled_funding(view)`, `turnover` is `quote_turnover(view)`."""
-    history = view.history
-    listed = np.flatnonzero(~np.isnan(view.last_candle_close_ms()))
-    keys = listed.tolist()
-    listed_hours = (view.t_ms - history.first_close_ms_each()[listed]) / HOUR_MS
-    rates = [
-        rate if count else None
-        for count, rate in zip(
-            funding.count[listed].tolist(), funding.latest[listed].tolist(), strict=True
-        )
-    ]
-    # Positional, by `map`: tens of thousands of facts in a replay at hourly decisions.
-    return list(
-        map(
-            ListingFact,
-            keys,
-            [history.symbols[i] for i in keys],
-            repeat(True),  # eligible
-            listed_hours.tolist(),
-            rates,
-            turnover[listed].tolist(),
-        )
-    )
-
-
 def stage_one(
     view: PointInTime,
     config: PolicyConfig,
@@ -85,50 +55,28 @@ def stage_one(
 ) -> np.ndarray:
     """The symbol indices shortlisted at `view.t_ms` (in symbol order), `members` among them
     (`funding`: `settled_funding(view)`, `turnover`: `quote_turnover(view)`, when the caller
-    has them already): `shortlist(listing_facts(...))`, over arrays (the same keys, see
-    tests/unit/replay/test_stage_one.py)."""
+    has them already): `app.policy.shortlist` over the symbols listed at t (a candle of theirs
+    has closed)."""
     funding = settled_funding(view) if funding is None else funding
     turnover = quote_turnover(view) if turnover is None else turnover
     history = view.history
     listed = np.flatnonzero(~np.isnan(view.last_candle_close_ms()))
-    listed_hours = (view.t_ms - history.first_close_ms_each()[listed]) / HOUR_MS
-    with np.errstate(invalid="ignore"):  # NaN rates (none settled) are not compared
-        sane = (funding.count[listed] == 0) | (
-            np.abs(funding.latest[listed]) <= config.max_abs_funding
-        )
-    pool = listed[(listed_hours >= config.min_listing_days * 24) & sane]
-    if np.isnan(turnover[pool]).any():  # shortlist's order of NaN is Python's, not numpy's
-        return _stage_one_by_facts(view, config, members, funding, turnover)
-    places = history.alphabetical
-    # The highest turnover first, ties to the symbol first by name (shortlist's sort key).
-    by_turnover = pool[np.lexsort((places[pool], -turnover[pool]))]
-    chosen = np.zeros(history.size, dtype=bool)
-    chosen[by_turnover[: config.shortlist]] = True
     always = np.zeros(history.size, dtype=bool)  # the members and the benchmark, if listed
     always[list(members)] = True
     if config.benchmark in history.symbols:
         always[history.index_of(config.benchmark)] = True
-    chosen[listed] |= always[listed]
-    rows = np.flatnonzero(chosen)
-    return rows[np.argsort(places[rows])]
-
-
-def _stage_one_by_facts(
-    view: PointInTime,
-    config: PolicyConfig,
-    members: set[int],
-    funding: SettledFunding,
-    turnover: np.ndarray,
-) -> np.ndarray:
-    keys = shortlist(
-        listing_facts(view, funding, turnover),
-        members=members,
-        benchmark=config.benchmark,
+    rows = shortlist(
+        history.alphabetical[listed],
+        np.ones(listed.size, dtype=bool),
+        (view.t_ms - history.first_close_ms_each()[listed]) / HOUR_MS,
+        np.where(funding.count[listed] == 0, np.nan, funding.latest[listed]),  # none settled
+        turnover[listed],
+        always[listed],
         size=config.shortlist,
         min_listing_days=config.min_listing_days,
         max_abs_funding=config.max_abs_funding,
     )
-    return np.array(keys, dtype=np.int64)
+    return listed[rows]
 
 
 def context_at(

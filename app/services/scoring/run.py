@@ -11,10 +11,12 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
@@ -27,7 +29,7 @@ from app.exchange import spend
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.observability.metrics import observe_scoring_run
-from app.policy.shortlist import ListingFact, shortlist
+from app.policy.shortlist import shortlist
 from app.runtime.offload import in_worker, prestart
 from app.runtime.progress import checkpoint, within
 from app.scoring import portable
@@ -229,27 +231,25 @@ def shortlist_symbols(
 ) -> list[Symbol]:
     """Stage 1 (`app.policy.shortlist`) over the stored contract list (`size`: instead of the
     configured shortlist size)."""
-    by_id = {r.id: r for r in rows}
-    facts = [
-        ListingFact(
-            key=r.id,
-            symbol=r.symbol,
-            eligible=r.is_eligible and r.delisted_at is None,
-            listed_hours=None if r.listed_at is None else (now - r.listed_at) / HOUR,
-            funding_rate=r.funding_rate,
-            turnover_24h=r.turnover_24h,
-        )
-        for r in rows
-    ]
-    keys = shortlist(
-        facts,
-        members=members,
-        benchmark=config.benchmark,
+    places = np.empty(len(rows), dtype=np.int64)
+    places[sorted(range(len(rows)), key=lambda k: rows[k].symbol)] = np.arange(len(rows))
+    chosen = shortlist(
+        places,
+        np.array([r.is_eligible and r.delisted_at is None for r in rows], dtype=bool),
+        _floats(None if r.listed_at is None else (now - r.listed_at) / HOUR for r in rows),
+        _floats(r.funding_rate for r in rows),
+        _floats(r.turnover_24h for r in rows),
+        np.array([r.id in members or r.symbol == config.benchmark for r in rows], dtype=bool),
         size=config.shortlist if size is None else size,
         min_listing_days=config.min_listing_days,
         max_abs_funding=config.max_abs_funding,
     )
-    return [by_id[k] for k in keys]
+    return [rows[k] for k in chosen.tolist()]
+
+
+def _floats(values: Iterable[float | Decimal | None]) -> np.ndarray:
+    """None as NaN (unknown)."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
 def build_inputs_record(

@@ -126,8 +126,8 @@ class TestSharedRateLimit:
             response.release()
         with pytest.raises(RateLimited):
             await a.get_server_time_ms()
-        assert a.limiter._hold_task is not None
-        await a.limiter._hold_task  # the hold reaches the shared window
+        assert a.limiter.budget is not None and a.limiter.budget._hold_task is not None
+        await a.limiter.budget._hold_task  # the hold reaches the shared window
         await asyncio.gather(*(b.get_service_status() for _ in range(5)))  # 5 x 4: a window
         theirs = [r.status for r in sim.requests if r.path == "/api/v1/status"]
         assert theirs == [200] * 5  # without the hold, b's first sends draw 429s

@@ -10,7 +10,8 @@ import pytest
 
 from app.db.rate_budget import wait_for_room
 from app.exchange import spend
-from app.exchange.ratelimit import SharedWindowUnavailable, WeightLimiter
+from app.exchange.ratelimit import WeightLimiter
+from app.exchange.shared_budget import SharedWindowUnavailable
 from tests.unit.exchange.test_ratelimit_breaker import FakeClock
 
 

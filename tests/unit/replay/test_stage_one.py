@@ -1,6 +1,7 @@
-"""The replay's stage 1 over arrays shortlists exactly what the live rule (`shortlist` over
-`listing_facts`) does: late listings, funding outside the limit, turnover ties, members and a
-benchmark outside the top, symbols not in alphabetical order."""
+"""Stage 1 (`app.policy.shortlist`, one rule over arrays for the live run and the replay)
+shortlists what the rule over listing facts it replaced did (kept here as the reference): late
+listings, funding outside the limit, turnover ties, members and a benchmark outside the top,
+symbols not in alphabetical order; an unknown turnover ranks as none."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import numpy as np
 import pytest
 
 from app.replay.config import HOUR_MS, PolicyConfig
-from app.replay.context import _stage_one_by_facts, stage_one
-from app.replay.history import Funding, MarketHistory
+from app.replay.context import stage_one
+from app.replay.history import Funding, MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import quote_turnover, settled_funding
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
@@ -52,11 +53,33 @@ def awkward_history(seed: int) -> MarketHistory:
     )
 
 
+def by_facts(
+    view: PointInTime,
+    config: PolicyConfig,
+    members: set[int],
+    funding: SettledFunding,
+    turnover: np.ndarray,
+) -> np.ndarray:
+    """The rule over listing facts, one symbol at a time (the live code until issue 29)."""
+    history = view.history
+    listed = np.flatnonzero(~np.isnan(view.last_candle_close_ms())).tolist()
+    first_close = history.first_close_ms_each()
+    candidates = [
+        i for i in listed
+        if (view.t_ms - first_close[i]) / HOUR_MS >= config.min_listing_days * 24
+        and (funding.count[i] == 0 or abs(funding.latest[i]) <= config.max_abs_funding)
+    ]  # fmt: skip
+    candidates.sort(key=lambda i: (-(float(turnover[i]) or 0.0), history.symbols[i]))
+    chosen = set(candidates[: config.shortlist])
+    chosen |= {i for i in listed if i in members or history.symbols[i] == config.benchmark}
+    return np.array(sorted(chosen, key=lambda i: history.symbols[i]), dtype=np.int64)
+
+
 def both(history: MarketHistory, t_ms: int, config: PolicyConfig, members: set[int]) -> None:
     view = history.at(t_ms)
     funding, turnover = settled_funding(view), quote_turnover(view)
     fast = stage_one(view, config, members, funding, turnover)
-    facts = _stage_one_by_facts(view, config, members, funding, turnover)
+    facts = by_facts(view, config, members, funding, turnover)
     assert fast.dtype == facts.dtype == np.int64
     np.testing.assert_array_equal(fast, facts)
 
@@ -81,17 +104,21 @@ def test_a_benchmark_outside_the_history_or_not_yet_listed() -> None:
             both(history, START_MS + hour * HOUR_MS, config, {1, 2})
 
 
-def test_a_nan_turnover_takes_the_live_rule_itself() -> None:
+def test_an_unknown_turnover_ranks_as_none() -> None:
     history = random_walks(12, HOURS)
     view = history.at(START_MS + 100 * HOUR_MS)
     turnover = quote_turnover(view)
-    turnover[[2, 5]] = np.nan
     config = dataclasses.replace(POLICY, shortlist=4)
     funding = settled_funding(view)
+    unknown, none = turnover.copy(), turnover.copy()
+    unknown[[2, 5]], none[[2, 5]] = np.nan, 0.0
     np.testing.assert_array_equal(
-        stage_one(view, config, set(), funding, turnover),
-        _stage_one_by_facts(view, config, set(), funding, turnover),
+        stage_one(view, config, set(), funding, unknown),
+        stage_one(view, config, set(), funding, none),
     )
+    ranked_last = dataclasses.replace(config, shortlist=11)  # 10 known, then 2 and 5 by name
+    shortlisted = stage_one(view, ranked_last, set(), funding, unknown).tolist()
+    assert (2 in shortlisted) != (5 in shortlisted)
 
 
 @pytest.mark.parametrize("size", [3, 10, 18])
@@ -103,5 +130,5 @@ def test_turnover_ties_go_to_the_symbol_first_by_name(size: int) -> None:
     funding = settled_funding(view)
     np.testing.assert_array_equal(
         stage_one(view, config, {7}, funding, turnover),
-        _stage_one_by_facts(view, config, {7}, funding, turnover),
+        by_facts(view, config, {7}, funding, turnover),
     )
