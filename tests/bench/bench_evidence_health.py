@@ -10,7 +10,8 @@ import-history` against the simulator). Then `/health` is probed idle, during a 
 stored history after the warm-up (`POST /replays`, daily decisions: the process's first, which
 also starts the evidence worker, then the same again) and during a walk-forward calibration of
 all of it (`POST /scoring/evidence/refresh`). A run's end is checked every
-0.5 s between probes. Numbers only, no assertions.
+0.5 s between probes; the measures start 10 s after the service answers. Numbers only, no
+assertions.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from tests.sim_fixtures import free_port
 
 ADMIN_KEY = "bench-admin-key-0123456789"
 HEADERS = {"X-API-Key": ADMIN_KEY}
+SETTLE_S = 10.0
 WARM_UP_DAYS = 31  # the momentum baseline's lookback and the scorer's candles, with a margin
 
 
@@ -119,6 +121,7 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
         with process(uvicorn("app.main:app", app_port), env, args.service_cpus):
             wait_for(f"{base}{API}/health")
+            time.sleep(SETTLE_S)  # idle is after the start's own work (its workers' imports)
             gc.collect()  # the prober's own collections are not the service's latency
             gc.freeze()
             gc.disable()

@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,13 +29,16 @@ def _ms(moment: datetime) -> int:
 
 
 async def load_db_history(session: AsyncSession, start: datetime, end: datetime) -> MarketHistory:
-    """Every symbol's stored hourly candles opening in [start, end], with its settlements."""
+    """Every symbol's stored hourly candles opening in [start, end], with its settlements until
+    the last of them closes."""
     tables = [part async for part in CandleRepository(session).bars(HOURLY, start, end)]
     if not tables:
         raise NoStoredHistory(f"no hourly candles stored between {start} and {end}")
     history, ids = await _history(session, tables)
     settled: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for symbol_id, at, rate in await FundingRepository(session).between(ids, start, end):
+    # Through the last candle's close: a settlement there is paid at that last mark.
+    last_close = end + timedelta(minutes=HOURLY)
+    for symbol_id, at, rate in await FundingRepository(session).between(ids, start, last_close):
         settled[symbol_id].append((_ms(at), rate))
     funding: list[Funding | None] = []
     for symbol_id in ids:

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
 from app.db.repositories.replays import ReplayRepository
-from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
+from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.runtime.progress import RunAborted
+from app.services.replay import worker
 from app.services.replay.work import prepared
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,9 @@ class ReplayRunner:
 
     def start(self) -> None:
         """At startup, in the background (the database may be slow or down): abort the runs a
-        stopped process left behind."""
+        stopped process left behind; and start the evidence worker (about 110 MB), so that the
+        process's first run does not pay its spawn and imports beside the event loop."""
+        prestart(worker.__name__, worker=EVIDENCE)
         task = asyncio.create_task(self._abort_abandoned(), name="replay-sweep")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
