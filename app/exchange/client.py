@@ -70,8 +70,23 @@ class KucoinFuturesClient:
             http, base_url, limiter=limiter, breaker=breaker, retry=retry,
             request_timeout_s=request_timeout_s, sleep=sleep, rng=rng,
         )  # fmt: skip
-        self.http, self.base_url = http, self.transport.base_url
-        self.limiter, self.breaker = limiter, breaker  # the transport's, for the gateway
+
+    # The transport's, as the gateway and the ticker stream read them.
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        return self.transport.http
+
+    @property
+    def base_url(self) -> str:
+        return self.transport.base_url
+
+    @property
+    def limiter(self) -> WeightLimiter:
+        return self.transport.limiter
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self.transport.breaker
 
     @property
     def source_kind(self) -> str:
