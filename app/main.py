@@ -47,6 +47,7 @@ from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
 from app.observability.http import RequestMetricsMiddleware
 from app.runtime.collector import service_heap
+from app.runtime.gil import loop_first_gil
 from app.runtime.offload import stop_workers
 from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
@@ -143,7 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.webhooks.urls and not await webhooks.ready(settings.database.connect_timeout_s):
             logger.warning("webhooks: not following the outbox yet; starting anyway")
         try:
-            with service_heap():
+            with service_heap(), loop_first_gil():
                 yield
         finally:
             state.shutdown.set()  # a stop no signal announced (a test's server, a lost signal)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from app.core.config import Settings
 from app.db.failures import install_failure_mapping
+from app.db.json_text import serialize
 from app.db.session_flags import Commit, forget, take_commit
 from app.observability.pool import MeteredQueuePool
 from app.observability.slow_queries import log_slow_queries
@@ -36,7 +37,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     db = settings.database
     if settings.is_sqlite:
         engine = create_async_engine(
-            settings.database_url, connect_args={"timeout": db.statement_timeout_s}
+            settings.database_url,
+            connect_args={"timeout": db.statement_timeout_s},
+            json_serializer=serialize,
         )
         _make_sqlite_transactional(engine)
         install_failure_mapping(engine)
@@ -49,6 +52,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=db.max_overflow,
         pool_pre_ping=True,
         pool_timeout=db.connect_timeout_s,
+        json_serializer=serialize,
         connect_args={
             "timeout": db.connect_timeout_s,
             # The server cancels a statement or a lock wait that runs too long (a "busy" 503);

@@ -47,20 +47,23 @@ _starting = threading.Lock()
 PR_SET_PDEATHSIG = 1
 
 
-# Evidence runs for minutes: at a lower priority, the kernel hands the core to the event loop
-# whenever it has a request, where worker and service share one core.
-NICENESS = {SCORING: 0, EVIDENCE: 10}
+# Evidence runs for minutes, in the idle scheduling class (Linux): where worker and service
+# share a core, a waking event loop preempts it at once. A nice level only lowers its share: the
+# kernel still lets the running worker finish its slice (milliseconds) before the loop runs.
+# The price: on a core kept busy without pause, a run gets a sliver of it and slows, by design
+# (requests first).
+IDLE_CLASS = {SCORING: False, EVIDENCE: True}
 
 
-def _start_worker(niceness: int) -> None:
+def _start_worker(idle_class: bool) -> None:
     """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux);
-    `niceness` added to its scheduling priority."""
+    the idle scheduling class if `idle_class`."""
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if niceness:
-        with contextlib.suppress(OSError):
-            os.nice(niceness)
+        if idle_class:
+            with contextlib.suppress(OSError, AttributeError):
+                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def _executor(worker: str, replace: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
@@ -71,7 +74,7 @@ def _executor(worker: str, replace: ProcessPoolExecutor | None = None) -> Proces
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(NICENESS.get(worker, 0),),
+                initargs=(IDLE_CLASS.get(worker, False),),
             )
         return pool
 

@@ -129,6 +129,15 @@ async def test_evidence_work_has_a_worker_of_its_own_that_scoring_never_waits_be
     await busy
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the idle scheduling class is Linux's")
+async def test_evidence_yields_the_core_to_everything_else_and_scoring_does_not() -> None:
+    """Where worker and service share a core, a waking event loop preempts an idle-class
+    evidence run at once; a scoring run keeps the normal class (a request waits for it)."""
+    assert await in_worker(os.sched_getscheduler, 0, worker=EVIDENCE) == os.SCHED_IDLE
+    assert await in_worker(os.sched_getscheduler, 0) == os.SCHED_OTHER
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the service itself: untouched
+
+
 async def test_a_run_in_the_worker_reports_its_progress_and_stops_when_asked() -> None:
     progress = SharedProgress()
     try:

@@ -17,12 +17,13 @@ from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
 from app.replay.config import PolicyConfig, ReplayParams, policy_hash
 from app.replay.history import MarketHistory
-from app.replay.run import STRATEGIES
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import load_db_history
+from app.services.replay.reports import what_if_document
 from app.services.replay.service import HOURLY, ReplayService, deployment_policy, warm_up
+from app.services.replay.shared_history import shared
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
 from app.services.system.runtime_settings import read_settings
@@ -31,8 +32,6 @@ DAY = timedelta(days=1)
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them
 MIN_TRAIN_DAYS = 7
 WHAT_IF_DAYS = 90  # how far back a proposed change is replayed (the newest stored history)
-SUMMARY_KEYS = ("total_return", "cagr", "volatility", "sharpe", "sortino", "calmar",
-                "max_drawdown", "turnover", "fees", "funding")  # fmt: skip
 
 
 class NotEnoughHistory(InsufficientHistoryError):
@@ -43,11 +42,6 @@ class NotEnoughHistory(InsufficientHistoryError):
 class StoredSpan:
     first_close: datetime  # the first stored hourly candle's close
     last_close: datetime
-
-
-def figures(strategy: dict[str, Any]) -> dict[str, Any]:
-    """A strategy's figures without its equity curve (the full report has it)."""
-    return {k: strategy[k] for k in SUMMARY_KEYS}
 
 
 def walk_forward_windows(days: int) -> tuple[int, int]:
@@ -209,31 +203,15 @@ async def what_if(inputs: WhatIfInputs) -> dict[str, Any]:
     database connection meanwhile)."""
     progress = SharedProgress()
     try:
-        reports = await in_worker(
-            what_if_run, inputs.scorer(), progress.channel, inputs.history, inputs.policies,
-            inputs.params, worker=EVIDENCE,
-        )  # fmt: skip
+        async with shared(inputs.history) as history:
+            reports = await in_worker(
+                what_if_run, inputs.scorer(), progress.channel, history, inputs.policies,
+                inputs.params, worker=EVIDENCE,
+            )  # fmt: skip
     finally:
         progress.stop()  # a cancelled request: the worker ends at its next decision
         progress.close()
     return what_if_document(reports)
-
-
-def what_if_document(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The proposed and the current configuration's figures over one replay, with the
-    baselines (those of the current run: both runs hold the same)."""
-    proposed_report, current_report = reports["proposed"], reports["current"]
-    return {
-        "data": proposed_report["data"],
-        "proposed": figures(proposed_report["strategies"]["policy"]),
-        "current": figures(current_report["strategies"]["policy"]),
-        "baselines": {name: figures(current_report["strategies"][name]) for name in STRATEGIES[1:]},
-        "ic": {"proposed": proposed_report["ic"], "current": current_report["ic"]},
-        "config_hash": {
-            "proposed": proposed_report["config_hash"],
-            "current": current_report["config_hash"],
-        },
-    }
 
 
 def _ceil_day(moment: datetime) -> datetime:

@@ -21,7 +21,8 @@ from app.core.clock import utcnow
 from app.db.repositories.replays import ReplayRepository
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.runtime.progress import RunAborted
-from app.services.replay import worker
+from app.services.replay import reports, worker
+from app.services.replay.shared_history import shared
 from app.services.replay.work import prepared
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ class ReplayRunner:
         """At startup, in the background (the database may be slow or down): abort the runs a
         stopped process left behind; and start the evidence worker (about 110 MB), so that the
         process's first run does not pay its spawn and imports beside the event loop."""
-        prestart(worker.__name__, worker=EVIDENCE)
+        for module in (worker, reports):  # what a run's call names, by module
+            prestart(module.__name__, worker=EVIDENCE)
         task = asyncio.create_task(self._abort_abandoned(), name="replay-sweep")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -114,23 +116,27 @@ class ReplayRunner:
         # The session is released: the worker computes while this loop only beats the heart.
         progress = SharedProgress()
         try:
-            computing = asyncio.ensure_future(
-                in_worker(work.compute, work.scorer, progress.channel, *work.args, worker=EVIDENCE)
-            )
-            computing.add_done_callback(_retrieved)
-            while not computing.done():
-                await asyncio.wait({computing}, timeout=HEARTBEAT_S)
-                async with self.sessionmaker() as session:
-                    await ReplayRepository(session).heartbeat(
-                        run_id, round(progress.done, 6), utcnow()
+            async with shared(work.history) as history:
+                computing = asyncio.ensure_future(
+                    in_worker(
+                        worker.stored, work.compute, work.finish, work.config_hash, work.scorer,
+                        progress.channel, history, *work.args, worker=EVIDENCE,
                     )
-                    await session.commit()
-            report = work.finish(computing.result())
+                )  # fmt: skip
+                computing.add_done_callback(_retrieved)
+                while not computing.done():
+                    await asyncio.wait({computing}, timeout=HEARTBEAT_S)
+                    async with self.sessionmaker() as session:
+                        await ReplayRepository(session).heartbeat(
+                            run_id, round(progress.done, 6), utcnow()
+                        )
+                        await session.commit()
+                result = computing.result()
         finally:
             progress.stop()  # cancelled (the service stops): the worker ends at its next step
             progress.close()
         await self._finish(
-            run_id, status="succeeded", report=report, config_hash=work.config_hash(report),
+            run_id, status="succeeded", report=result.report, config_hash=result.config_hash,
             progress=1.0,
         )  # fmt: skip
 

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ReplayRun
 from app.replay.config import PolicyConfig, config_json, policy_hash
+from app.replay.history import MarketHistory
 from app.scoring import portable
 from app.services.replay.db_source import load_db_history
-from app.services.replay.evidence import EvidenceService, what_if_document
+from app.services.replay.evidence import EvidenceService
+from app.services.replay.reports import own_hash, own_report, proposed_hash, what_if_document
 from app.services.replay.service import (
     calibration_params_of,
     deployment_policy,
@@ -25,27 +27,17 @@ from app.services.replay.worker import calibration_run, replay_run, what_if_run
 from app.services.scoring.config import RunConfig
 
 
-def _own(report: Any) -> dict[str, Any]:
-    return dict(report)
-
-
-def _own_hash(report: dict[str, Any]) -> str:
-    return str(report["config_hash"])
-
-
-def _proposed_hash(report: dict[str, Any]) -> str:
-    return str(report["config_hash"]["proposed"])
-
-
 @dataclass(frozen=True)
 class Work:
-    compute: Callable[..., Any]  # called in the worker as compute(scorer, channel, *args)
+    compute: Callable[..., Any]  # in the worker: compute(scorer, channel, history, *args)
+    history: MarketHistory  # shared with the worker (`shared_history.shared`)
     args: Sequence[Any]
     policies: Sequence[PolicyConfig]  # whose plug-ins and learned models the worker needs
     config: dict[str, Any]  # the configuration the run used, as stored with it
     policy_hash: str
-    finish: Callable[[Any], dict[str, Any]] = field(default=_own)  # the result as reported
-    config_hash: Callable[[dict[str, Any]], str] = field(default=_own_hash)  # of the report
+    # in the worker too (`worker.stored`): the result as reported, and the report's hash
+    finish: Callable[[Any], dict[str, Any]] = field(default=own_report)
+    config_hash: Callable[[dict[str, Any]], str] = field(default=own_hash)
 
     @property
     def scorer(self) -> portable.ScorerState:
@@ -62,19 +54,19 @@ async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
         )
         inputs = await evidence.what_if_inputs(policies, params)
         return Work(
-            what_if_run, (inputs.history, policies, params), list(policies.values()),
+            what_if_run, inputs.history, (policies, params), list(policies.values()),
             config={name: config_json(p, params) for name, p in policies.items()},
             policy_hash=policy_hash(policies["proposed"]),
-            finish=what_if_document, config_hash=_proposed_hash,
+            finish=what_if_document, config_hash=proposed_hash,
         )  # fmt: skip
     policy = await deployment_policy(session, run.params.get("overrides"), run.params.get("top"))
     history = await load_db_history(session, run.data_from - warm_up(policy, params), run.data_to)
     if run.kind == "calibration":
-        arguments: tuple[Any, ...] = (history, policy, calibration_params_of(run, params))
+        arguments: tuple[Any, ...] = (policy, calibration_params_of(run, params))
         compute: Callable[..., Any] = calibration_run
     else:
-        arguments, compute = (history, policy, params), replay_run
+        arguments, compute = (policy, params), replay_run
     return Work(
-        compute, arguments, [policy], config=config_json(policy, params),
+        compute, history, arguments, [policy], config=config_json(policy, params),
         policy_hash=policy_hash(policy),
     )  # fmt: skip

@@ -1,19 +1,22 @@
 """What replays, calibrations and the what-if of a scoring change compute in the evidence worker
-process (`app.runtime.offload`): the history is read by the service first, its session released, and
-only the arrays travel here. Each call scores with the service's registries (`ScorerState`) and
-reports through its `ProgressChannel` (which also carries a request to stop)."""
+process (`app.runtime.offload`): the history is read by the service first, its session released,
+and only its arrays travel here, through shared memory (`SharedHistory`). Each call scores with
+the service's registries (`ScorerState`) and reports through its `ProgressChannel` (which also
+carries a request to stop)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from app.calibration.run import CalibrationParams, calibrate
+from app.db.json_text import SerializedJSON
 from app.replay.config import PolicyConfig, ReplayParams
-from app.replay.history import MarketHistory
 from app.replay.run import replay
 from app.runtime.offload import ProgressChannel
 from app.scoring import portable
+from app.services.replay.shared_history import SharedHistory
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest
 
@@ -21,18 +24,18 @@ CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-s
 def replay_run(
     scorer: portable.ScorerState,
     channel: ProgressChannel,
-    history: MarketHistory,
+    history: SharedHistory,
     policy: PolicyConfig,
     params: ReplayParams,
 ) -> dict[str, Any]:
     with portable.adopted(scorer), channel.reporting() as report:
-        return replay(history, policy, params, lambda done, total: report(done / total))
+        return replay(history.load(), policy, params, lambda done, total: report(done / total))
 
 
 def calibration_run(
     scorer: portable.ScorerState,
     channel: ProgressChannel,
-    history: MarketHistory,
+    history: SharedHistory,
     policy: PolicyConfig,
     calibration: CalibrationParams,
 ) -> dict[str, Any]:
@@ -45,23 +48,45 @@ def calibration_run(
             else:
                 report(CHOOSING_SHARE * share)
 
-        return calibrate(history, policy, calibration, staged)
+        return calibrate(history.load(), policy, calibration, staged)
 
 
 def what_if_run(
     scorer: portable.ScorerState,
     channel: ProgressChannel,
-    history: MarketHistory,
+    history: SharedHistory,
     policies: Mapping[str, PolicyConfig],
     params: ReplayParams,
 ) -> dict[str, dict[str, Any]]:
     """Each of `policies` replayed over `params`, one after the other; their reports by name."""
     reports: dict[str, dict[str, Any]] = {}
+    market = history.load()
     with portable.adopted(scorer), channel.reporting() as report:
         for k, (name, policy) in enumerate(policies.items()):
 
             def step(done: int, total: int, k: int = k) -> None:
                 report((k + done / total) / len(policies))
 
-            reports[name] = replay(history, policy, params, step)
+            reports[name] = replay(market, policy, params, step)
     return reports
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A run's outcome as the service stores it."""
+
+    report: SerializedJSON
+    config_hash: str
+
+
+def stored(
+    compute: Callable[..., Any],
+    finish: Callable[[Any], dict[str, Any]],
+    config_hash: Callable[[dict[str, Any]], str],
+    *args: Any,
+) -> StoredReport:
+    """`compute(*args)` as its run stores it: the report (`finish` of the result) serialized
+    here, in the worker, with its configuration hash. A large report held the service's event
+    loop while it was unpickled and serialized there."""
+    report = finish(compute(*args))
+    return StoredReport(SerializedJSON.of(report), config_hash(report))
