@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import numpy as np
 import pytest
+from sqlalchemy import event
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
@@ -28,7 +29,7 @@ from app.services.replay.db_source import load_db_history
 from app.services.replay.importer import HistoryImporter
 from app.services.system.runtime_settings import DEFAULTS
 from tests.conftest import READ_KEY, start_app
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, run_ended
 from tests.integration.committed import BASE, TRADE
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.replay_data import write_csv_folder
@@ -140,6 +141,43 @@ class TestReplaysApi:
         )
         async for client in start_app(create_app(settings)):
             yield client
+
+    async def test_the_worker_reads_the_history_and_the_service_only_books_the_run(
+        self,
+        database: str,
+        gateway: KucoinGateway,
+        sim: KucoinSimulator,
+        make_settings: Callable[..., Settings],
+    ) -> None:
+        """The candles and settlements a replay computes on are read by the evidence worker,
+        over a connection of its own: the service's engine runs none of those reads."""
+        engine, _, _, _ = await imported(database, gateway, make_settings)
+        await engine.dispose()
+        app = create_app(
+            make_settings(
+                database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
+            )
+        )
+        statements: list[str] = []
+
+        def seen(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        async for api in start_app(app):
+            service_engine = app.state.app_state.engine.sync_engine
+            event.listen(service_engine, "before_cursor_execute", seen)
+            start, end = window()
+            body = {"from": (start + timedelta(days=10)).isoformat(), "to": end.isoformat()}
+            created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)
+            assert created.status_code == 202, created.text
+            run = await run_ended(api, created.headers["location"], {"X-API-Key": READ_KEY})
+            event.remove(service_engine, "before_cursor_execute", seen)
+        assert run["status"] == "succeeded", run["error"]
+        assert run["report"]["data"]["source"] == "database"
+        assert run["report"]["data"]["decisions"] == 4
+        assert any("replay_run" in s for s in statements)  # the service booked it
+        reads = [s for s in statements if "candle.volume" in s or "funding_settlement.rate" in s]
+        assert reads == []
 
     async def test_a_replay_runs_in_the_background_and_returns_its_report(self, api: Any) -> None:
         start, end = window()

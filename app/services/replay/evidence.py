@@ -16,14 +16,12 @@ from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
 from app.replay.config import PolicyConfig, ReplayParams, policy_hash
-from app.replay.history import MarketHistory
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
-from app.services.replay.db_source import load_db_history
 from app.services.replay.reports import what_if_document
 from app.services.replay.service import HOURLY, ReplayService, deployment_policy, warm_up
-from app.services.replay.shared_history import shared
+from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
 from app.services.system.runtime_settings import read_settings
@@ -147,9 +145,7 @@ class EvidenceService:
         """What the what-if computes from: the stored history of `params` with the warm-up."""
         start = datetime.fromtimestamp(params.start_ms / 1000, UTC)
         end = datetime.fromtimestamp(params.end_ms / 1000, UTC)
-        history = await load_db_history(
-            self.session, start - warm_up(policies["current"], params), end
-        )
+        history = StoredHistory.of(self.session, start - warm_up(policies["current"], params), end)
         return WhatIfInputs(policies, params, history)
 
     async def queue_what_if(
@@ -192,22 +188,21 @@ class EvidenceService:
 class WhatIfInputs:
     policies: dict[str, PolicyConfig]  # "proposed" and "current"
     params: ReplayParams
-    history: MarketHistory
+    history: StoredHistory  # read by the worker
 
     def scorer(self) -> portable.ScorerState:
         return portable.current(*(p.scoring.parameters for p in self.policies.values()))
 
 
 async def what_if(inputs: WhatIfInputs) -> dict[str, Any]:
-    """The what-if document of `inputs`, computed in the evidence worker (nothing here holds a
-    database connection meanwhile)."""
+    """The what-if document of `inputs`, read and computed in the evidence worker (nothing here
+    holds a database connection meanwhile)."""
     progress = SharedProgress()
     try:
-        async with shared(inputs.history) as history:
-            reports = await in_worker(
-                what_if_run, inputs.scorer(), progress.channel, history, inputs.policies,
-                inputs.params, worker=EVIDENCE,
-            )  # fmt: skip
+        reports = await in_worker(
+            what_if_run, inputs.scorer(), progress.channel, inputs.history, inputs.policies,
+            inputs.params, worker=EVIDENCE,
+        )  # fmt: skip
     finally:
         progress.stop()  # a cancelled request: the worker ends at its next decision
         progress.close()

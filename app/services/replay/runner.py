@@ -1,8 +1,9 @@
 """Runs queued replays, calibrations and what-ifs of the service's own history in the background
 of this process.
 
-A run loads the stored history (with the warm-up its first decision needs) and releases its
-session; the evidence worker process computes it (one run at a time) and the report is stored.
+A run is booked and its session released; the evidence worker process reads the stored history
+(with the warm-up its first decision needs) and computes it, one run at a time, and the report
+it hands back, serialized, is stored.
 Its progress and a heartbeat are written every second, so a reader can tell a live run from one
 whose replica died.
 """
@@ -22,7 +23,6 @@ from app.db.repositories.replays import ReplayRepository
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.runtime.progress import RunAborted
 from app.services.replay import reports, worker
-from app.services.replay.shared_history import shared
 from app.services.replay.work import prepared
 
 logger = logging.getLogger(__name__)
@@ -113,25 +113,24 @@ class ReplayRunner:
                 config=work.config, policy_hash=work.policy_hash,
             )  # fmt: skip
             await session.commit()
-        # The session is released: the worker computes while this loop only beats the heart.
+        # The session is released: the worker reads and computes while this loop beats the heart.
         progress = SharedProgress()
         try:
-            async with shared(work.history) as history:
-                computing = asyncio.ensure_future(
-                    in_worker(
-                        worker.stored, work.compute, work.finish, work.config_hash, work.scorer,
-                        progress.channel, history, *work.args, worker=EVIDENCE,
+            computing = asyncio.ensure_future(
+                in_worker(
+                    worker.stored, work.compute, work.finish, work.config_hash, work.scorer,
+                    progress.channel, work.history, *work.args, worker=EVIDENCE,
+                )
+            )  # fmt: skip
+            computing.add_done_callback(_retrieved)
+            while not computing.done():
+                await asyncio.wait({computing}, timeout=HEARTBEAT_S)
+                async with self.sessionmaker() as session:
+                    await ReplayRepository(session).heartbeat(
+                        run_id, round(progress.done, 6), utcnow()
                     )
-                )  # fmt: skip
-                computing.add_done_callback(_retrieved)
-                while not computing.done():
-                    await asyncio.wait({computing}, timeout=HEARTBEAT_S)
-                    async with self.sessionmaker() as session:
-                        await ReplayRepository(session).heartbeat(
-                            run_id, round(progress.done, 6), utcnow()
-                        )
-                        await session.commit()
-                result = computing.result()
+                    await session.commit()
+            result = computing.result()
         finally:
             progress.stop()  # cancelled (the service stops): the worker ends at its next step
             progress.close()

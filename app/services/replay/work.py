@@ -1,6 +1,6 @@
 """What a queued run computes, by kind, read from the database before the compute: the policy,
-the stored history and the arguments of its function in the evidence worker
-(`app.services.replay.worker`), and how its result becomes the stored report."""
+the range of stored history its function in the evidence worker (`app.services.replay.worker`)
+reads there, its other arguments, and how its result becomes the stored report."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ReplayRun
 from app.replay.config import PolicyConfig, config_json, policy_hash
-from app.replay.history import MarketHistory
 from app.scoring import portable
-from app.services.replay.db_source import load_db_history
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.reports import own_hash, own_report, proposed_hash, what_if_document
 from app.services.replay.service import (
@@ -23,6 +21,7 @@ from app.services.replay.service import (
     params_of,
     warm_up,
 )
+from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import calibration_run, replay_run, what_if_run
 from app.services.scoring.config import RunConfig
 
@@ -30,7 +29,7 @@ from app.services.scoring.config import RunConfig
 @dataclass(frozen=True)
 class Work:
     compute: Callable[..., Any]  # in the worker: compute(scorer, channel, history, *args)
-    history: MarketHistory  # shared with the worker (`shared_history.shared`)
+    history: StoredHistory  # read by the worker
     args: Sequence[Any]
     policies: Sequence[PolicyConfig]  # whose plug-ins and learned models the worker needs
     config: dict[str, Any]  # the configuration the run used, as stored with it
@@ -45,7 +44,7 @@ class Work:
 
 
 async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
-    """`run`'s work, its history read in `session` (which the caller then releases)."""
+    """`run`'s work, read in `session` (which the caller then releases)."""
     params = params_of(run)
     if run.kind == "what_if":
         evidence = EvidenceService(session)
@@ -60,7 +59,7 @@ async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
             finish=what_if_document, config_hash=proposed_hash,
         )  # fmt: skip
     policy = await deployment_policy(session, run.params.get("overrides"), run.params.get("top"))
-    history = await load_db_history(session, run.data_from - warm_up(policy, params), run.data_to)
+    history = StoredHistory.of(session, run.data_from - warm_up(policy, params), run.data_to)
     if run.kind == "calibration":
         arguments: tuple[Any, ...] = (policy, calibration_params_of(run, params))
         compute: Callable[..., Any] = calibration_run

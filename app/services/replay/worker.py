@@ -1,8 +1,7 @@
 """What replays, calibrations and the what-if of a scoring change compute in the evidence worker
-process (`app.runtime.offload`): the history is read by the service first, its session released,
-and only its arrays travel here, through shared memory (`SharedHistory`). Each call scores with
-the service's registries (`ScorerState`) and reports through its `ProgressChannel` (which also
-carries a request to stop)."""
+process (`app.runtime.offload`): each reads its stored history here (`StoredHistory`), scores
+with the service's registries (`ScorerState`), reports through its `ProgressChannel` (which also
+carries a request to stop) and, through `stored`, hands back its report serialized."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.run import replay
 from app.runtime.offload import ProgressChannel
 from app.scoring import portable
-from app.services.replay.shared_history import SharedHistory
+from app.services.replay.stored_history import StoredHistory
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest
 
@@ -24,7 +23,7 @@ CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-s
 def replay_run(
     scorer: portable.ScorerState,
     channel: ProgressChannel,
-    history: SharedHistory,
+    history: StoredHistory,
     policy: PolicyConfig,
     params: ReplayParams,
 ) -> dict[str, Any]:
@@ -35,7 +34,7 @@ def replay_run(
 def calibration_run(
     scorer: portable.ScorerState,
     channel: ProgressChannel,
-    history: SharedHistory,
+    history: StoredHistory,
     policy: PolicyConfig,
     calibration: CalibrationParams,
 ) -> dict[str, Any]:
@@ -54,7 +53,7 @@ def calibration_run(
 def what_if_run(
     scorer: portable.ScorerState,
     channel: ProgressChannel,
-    history: SharedHistory,
+    history: StoredHistory,
     policies: Mapping[str, PolicyConfig],
     params: ReplayParams,
 ) -> dict[str, dict[str, Any]]:
