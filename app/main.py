@@ -59,7 +59,7 @@ from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
-WORKERS_STOP_S = 5.0  # at a signal, for the worker processes to end (a scoring call in flight)
+WORKERS_STOP_S = 5.0  # at a signal, for the ended worker processes to be reaped
 API_PREFIX = "/api/symbol-mgmt"
 CORS_REQUEST_HEADERS = [
     "X-API-Key", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match",

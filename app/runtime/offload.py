@@ -5,9 +5,9 @@ the CPU, for milliseconds at a time, and `/health`'s p99 during a run was about 
 kind of work has its own worker process (`SCORING`; `EVIDENCE`: replays, calibrations, the
 what-if of a scoring change), so a calibration of minutes never delays a scoring run. A worker
 serves the whole service process (every app in it), started on first use with `spawn` (safe
-beside the event loop's threads) and stopped at interpreter exit, or by `stop_workers` when a
-signal stops the service (uvicorn re-raises the SIGTERM it shut down on: no interpreter exit); a
-worker that died is replaced on the next call. Killed (SIGKILL), the service leaves its workers
+beside the event loop's threads) and stopped at interpreter exit, or ended by `stop_workers` when
+a signal stops the service (uvicorn re-raises the SIGTERM it shut down on: no interpreter exit);
+a worker that died is replaced on the next call. Killed (SIGKILL), the service leaves its workers
 to end with it (Linux).
 
 A long run reports through a `SharedProgress`: a few bytes of shared memory the worker writes
@@ -26,6 +26,7 @@ import signal
 import struct
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,6 +42,7 @@ SCORING = "scoring"
 EVIDENCE = "evidence"
 
 _pools: dict[str, ProcessPoolExecutor] = {}
+_ended: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # by `stop_workers`
 _starting = threading.Lock()
 
 
@@ -80,15 +82,21 @@ def _executor(worker: str, replace: ProcessPoolExecutor | None = None) -> Proces
 
 
 async def stop_workers(timeout_s: float) -> None:
-    """Stop every worker (the process is ending by a signal, so the interpreter exit that would
-    never comes), waiting up to `timeout_s` for a call in flight: an evidence run stops at its
-    next step once its run was cancelled, a scoring run within seconds."""
+    """End every worker (the process is ending by a signal, so the interpreter exit that would
+    never comes) and release its pool's queues, waiting up to `timeout_s`. The service aborted
+    its runs first, so nothing a call in flight returns is used: it is not waited for (an
+    idle-class evidence worker on a busy machine took seconds to reach its next step, past the
+    deployment's graceful timeout)."""
     with _starting:
         pools = list(_pools.values())
         _pools.clear()
+        _ended.update(pools)
 
     def shut_down() -> None:
         for pool in pools:
+            # The pool's own record of its processes (3.14 adds `terminate_workers()` for this).
+            for process in list((pool._processes or {}).values()):  # type: ignore[attr-defined]
+                process.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
 
     with contextlib.suppress(TimeoutError):
@@ -116,6 +124,8 @@ async def in_worker(fn: Callable[..., T], *args: Any, worker: str = SCORING) -> 
     try:
         return await loop.run_in_executor(pool, fn, *args)
     except BrokenProcessPool:  # the worker died (killed, out of memory): once more, in a new one
+        if pool in _ended:  # not died: ended, the service is stopping
+            raise
         return await loop.run_in_executor(_executor(worker, replace=pool), fn, *args)
 
 

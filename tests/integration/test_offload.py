@@ -10,11 +10,20 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
-from app.runtime.offload import EVIDENCE, ProgressChannel, SharedProgress, in_worker, prestart
+from app.runtime.offload import (
+    EVIDENCE,
+    SCORING,
+    ProgressChannel,
+    SharedProgress,
+    in_worker,
+    prestart,
+    stop_workers,
+)
 from app.runtime.progress import RunAborted
 from app.scoring import learned, plugins, portable
 from tests.plugins import TOY, toy_plugin
@@ -160,3 +169,20 @@ async def test_a_run_in_the_worker_reports_its_progress_and_stops_when_asked() -
         assert finished.done == 0.75
     finally:
         finished.close()
+
+
+async def test_a_stop_ends_the_workers_without_waiting_for_their_calls_in_flight() -> None:
+    """At a signal the service has aborted its runs before it stops the workers: a call still in
+    flight is never used, so the stop ends it rather than wait (here: an hour)."""
+    workers = [await in_worker(os.getpid, worker=kind) for kind in (SCORING, EVIDENCE)]
+    calls = [
+        asyncio.ensure_future(in_worker(time.sleep, 3600.0, worker=kind))
+        for kind in (SCORING, EVIDENCE)
+    ]
+    await asyncio.sleep(0.5)  # both calls reach their workers
+    await stop_workers(timeout_s=60)
+    assert [alive(worker) for worker in workers] == [False, False]  # ended and reaped
+    for call in calls:
+        with pytest.raises((BrokenProcessPool, asyncio.CancelledError)):
+            await call
+    assert await in_worker(os.getpid) not in (*workers, os.getpid())  # a next call: a new worker

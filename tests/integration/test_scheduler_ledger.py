@@ -20,6 +20,7 @@ from app.db.models import Alert, JobRun
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.jobs import JobRepository
 from app.main import create_app
+from app.scheduler.job import JobBody
 from app.scheduler.jobs import Job, JobSkipped
 from app.scheduler.runner import Scheduler
 from app.state import AppState
@@ -132,9 +133,17 @@ class TestExactlyOnce:
         assert run is not None and (run.status, run.error) == ("skipped", "inputs are stale")
 
 
-async def slow(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    await asyncio.sleep(0.3)  # the other replica's tick arrives meanwhile
-    return {"ok": True}
+def held_until_released() -> tuple[JobBody[AppState], asyncio.Event, asyncio.Event]:
+    """A job body that says when it runs, then waits to be released: the other replica's tick
+    arrives while it is certainly running, however slow the machine."""
+    running, release = asyncio.Event(), asyncio.Event()
+
+    async def held(session: AsyncSession, state: AppState) -> dict[str, Any]:
+        running.set()
+        await release.wait()
+        return {"ok": True}
+
+    return held, running, release
 
 
 async def insert_running(state: AppState, job: str, heartbeat_ago: timedelta) -> int:
@@ -159,11 +168,13 @@ class TestOneRunningPerJob:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, b, state = replicas
-        job = Job("test_slow", "alert_check_interval_s", slow)
+        held, running, release = held_until_released()
+        job = Job("test_slow", "alert_check_interval_s", held)
         later = TICK + timedelta(minutes=1)
         first = asyncio.create_task(a.run_tick(job, TICK))
-        await asyncio.sleep(0.1)
+        await asyncio.wait_for(running.wait(), 30)
         assert await b.run_tick(job, later) == "skipped"
+        release.set()
         assert await first == "ran"
         async with state.sessionmaker() as session:
             runs = (await session.scalars(select(JobRun).order_by(JobRun.id))).all()
