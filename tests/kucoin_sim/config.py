@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tests.kucoin_sim.clock import HOUR_MS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_ENV = "MYSYMBOLS_SHARED_DIR"
 GRANULARITIES_MIN = (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080)
@@ -36,6 +38,9 @@ class SimConfig:
     token_ttl_s: float = 86400.0
     sub_hour: Literal["interpolate", "reject"] = "interpolate"
     start_time_ms: int | None = None
+    anchor_hour_ms: int | None = None
+    """The hour shown at the shared real instant (the series' anchor); the start hour unless
+    given, so that simulators started at different times can show one market."""
     shared: Path | None = None
 
     def __post_init__(self) -> None:
@@ -49,6 +54,8 @@ class SimConfig:
             raise ValueError("universe must be 'recorded' or an int N")
         if self.candle_hours < 1 or self.quota < 1 or self.quota_window_s <= 0:
             raise ValueError("candle_hours, quota and quota_window_s must be positive")
+        if self.anchor_hour_ms is not None and self.anchor_hour_ms % HOUR_MS:
+            raise ValueError("anchor_hour_ms must be the start of an hour")
         if self.sub_hour not in ("interpolate", "reject"):
             raise ValueError("sub_hour must be 'interpolate' or 'reject'")
 

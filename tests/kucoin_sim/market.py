@@ -61,7 +61,7 @@ class Market:
             [s.base for s in self.specs],
             [s.target_price for s in self.specs],
             [s.listed_ms for s in self.specs],
-            clock.hour_ms(),
+            clock.hour_ms() if config.anchor_hour_ms is None else config.anchor_hour_ms,
             config.candle_hours,
             config.seed,
         )
