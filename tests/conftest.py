@@ -112,8 +112,9 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
             await transaction.rollback()
 
 
-@pytest.fixture
-async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+@asynccontextmanager
+async def joined_session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    """A session on `connection` whose commits are savepoints of its transaction."""
     session = AsyncSession(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
@@ -121,6 +122,12 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
         yield session
     finally:
         await session.close()
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    async with joined_session(connection) as session:
+        yield session
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import Settings
 from tests.api.portfolio.helpers import BASE, TRADE
-from tests.conftest import app_on_session, simulator_settings, start_app
+from tests.conftest import app_on_session, joined_session, simulator_settings, start_app
 from tests.kucoin_sim.clock import HOUR_MS
 from tests.sim_fixtures import live_clock_ms, running_simulator
 
@@ -43,18 +43,17 @@ async def scored(
     async with engine.connect() as connection:
         transaction = await connection.begin()
         try:
-            session = AsyncSession(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
             start_ms = live_clock_ms()
             anchor_hour_ms = start_ms // HOUR_MS * HOUR_MS
             market = {"universe": UNIVERSE, "anchor_hour_ms": anchor_hour_ms}
-            async with running_simulator(**market, start_time_ms=start_ms) as sim:
+            async with (
+                joined_session(connection) as session,
+                running_simulator(**market, start_time_ms=start_ms) as sim,
+            ):
                 settings = simulator_settings(make_settings, database_url, sim.base_url)
                 async for client in start_app(app_on_session(settings, session)):
                     response = await client.post(f"{BASE}/scoring/calculate?wait=60", headers=TRADE)
                     assert response.status_code == 200, response.text
-            await session.close()
             yield Scored(connection, anchor_hour_ms)
         finally:
             await transaction.rollback()
