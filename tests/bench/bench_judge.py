@@ -17,6 +17,7 @@ from pathlib import Path
 
 from app.calibration.family import TRAINING_DAYS
 from app.cli import main
+from tests.bench.machine import describe
 from tests.shared_data import MARKET_DATA
 
 GOAL_S = 300.0
@@ -27,6 +28,7 @@ def run(workers: int) -> None:
     missing = [f.name for f in folders if not f.is_dir()]
     if missing:
         raise SystemExit(f"absent from {MARKET_DATA}: {', '.join(missing)}")
+    print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "judge.json"
         argv = ["judge", *(a for f in folders for a in ("--data", str(f))), "--out", str(out),

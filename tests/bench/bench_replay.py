@@ -33,6 +33,7 @@ from app.scoring import engine
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.system.runtime_settings import DEFAULTS
+from tests.bench.machine import describe
 from tests.replay_data import random_walks
 from tests.shared_data import MARKET_DATA
 
@@ -154,6 +155,7 @@ def main() -> None:
         "--tracemalloc", action="store_true", help="also the Python heap peak (slower)"
     )
     args = parser.parse_args()
+    print(describe())
     results = [in_fresh_process(name, args.tracemalloc) for name in args.cases]
     print("replay (policy + 4 baselines + 50 random books + IC), default configuration")
     header = f"{'case':32}{'sym':>5}{'dec':>6}{'load s':>8}{'replay s':>10}{'scoring s':>11}"
