@@ -17,7 +17,7 @@ import pytest
 
 from app.core.config import Settings
 from app.main import create_app
-from app.scheduler.bootstrap import Bootstrap
+from app.scheduler.bootstrap import REQUESTER, Bootstrap
 from app.scheduler.leadership import Leadership
 from tests.conftest import READ_KEY, start_app
 from tests.kucoin_sim.app import KucoinSimulator
@@ -60,6 +60,21 @@ async def until(
         await asyncio.sleep(0.1)
 
 
+async def once_synced(api: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """`/jobs/runs` once the bootstrap's universe sync has succeeded. Ready says a run has
+    scored; a scheduled score refresh (it syncs first) may have scored before that sync ended."""
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        runs: list[dict[str, Any]] = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+        if any(
+            (r["job"], r["status"], r["requested_by"]) == ("universe_sync", "succeeded", REQUESTER)
+            for r in runs
+        ):
+            return runs
+        assert time.monotonic() < deadline, f"no bootstrap sync after {DEADLINE_S}s: {runs}"
+        await asyncio.sleep(0.1)
+
+
 @pytest.fixture
 async def service(
     fresh_database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
@@ -95,19 +110,22 @@ async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
     assert seen[-1]["bootstrap"] is None
 
     # Through the runner, as the run of the aligned tick that passed: one sync, one score.
-    runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    runs = await once_synced(api)
     bootstrap = {r["job"]: r for r in runs if r["requested_by"] == "bootstrap"}
-    assert sorted(r["job"] for r in runs if r["requested_by"] == "bootstrap") == [
-        "score_refresh", "universe_sync",
-    ]  # fmt: skip
     assert all(r["status"] == "succeeded" for r in bootstrap.values())
+    assert not [r for r in runs if r["status"] == "failed"], runs
     for job, interval_s in (("universe_sync", 3600), ("score_refresh", 900)):
-        tick = datetime.fromisoformat(bootstrap[job]["scheduled_tick"])
-        assert tick.timestamp() % interval_s == 0, "its tick is the aligned one that passed"
-    assert bootstrap["score_refresh"]["result"]["scored"] > 0
+        if job in bootstrap:
+            tick = datetime.fromisoformat(bootstrap[job]["scheduled_tick"])
+            assert tick.timestamp() % interval_s == 0, "its tick is the aligned one that passed"
     contract_lists = live_sim.count("/api/v1/contracts/active")
     if not ticked_beside(runs):
+        assert sorted(bootstrap) == ["score_refresh", "universe_sync"]
+        assert bootstrap["score_refresh"]["result"]["scored"] > 0
         assert contract_lists == 2  # the sync's, the score's own sync
+    else:  # a scheduled score refresh inside the test (it syncs first) may have scored first;
+        # the bootstrap then leaves that step, which is no longer due
+        assert "score_refresh" in {r["job"] for r in runs if r["status"] == "succeeded"}
 
     jobs = {job["name"]: job for job in (await api.get(f"{BASE}/jobs", headers=READ)).json()}
     sync = jobs["universe_sync"]
@@ -169,8 +187,11 @@ async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
     kucoin_down.faults.clear()  # KuCoin is back: the retry (with backoff) gets through
     await until(api, lambda status: status["status"] == "ready")
     assert (await api.get(f"{BASE}/scoring/rankings", headers=READ)).status_code == 200
-    runs = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
+    runs = await once_synced(api)
     assert not [r for r in runs if r["status"] == "failed"], runs
     ended = [(r["job"], r["status"]) for r in reversed(runs) if r["requested_by"] == "bootstrap"]
     assert ended[0] == ("universe_sync", "degraded")
-    assert ended[-2:] == [("universe_sync", "succeeded"), ("score_refresh", "succeeded")]
+    if not ticked_beside(runs):
+        assert ended[-2:] == [("universe_sync", "succeeded"), ("score_refresh", "succeeded")]
+    else:  # a scheduled score refresh (see above) may have scored before the retry synced
+        assert "score_refresh" in {r["job"] for r in runs if r["status"] == "succeeded"}
