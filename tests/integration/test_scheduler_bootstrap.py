@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -25,6 +25,7 @@ from tests.kucoin_sim.app import KucoinSimulator
 BASE = "/api/symbol-mgmt"
 READ = {"X-API-Key": READ_KEY}
 DEADLINE_S = 120.0  # a hang fails the test instead of blocking CI; not a timing assertion
+T = TypeVar("T")
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
@@ -41,38 +42,50 @@ def scheduled(url: str, sim: KucoinSimulator, make_settings: Callable[..., Setti
     )
 
 
+async def polled(read: Callable[[], Awaitable[T]], done: Callable[[T], bool]) -> T:
+    """`read()` again every 0.1 s until `done` holds for what it returns."""
+    deadline = time.monotonic() + DEADLINE_S
+    while not done(value := await read()):
+        assert time.monotonic() < deadline, f"still {value} after {DEADLINE_S}s"
+        await asyncio.sleep(0.1)
+    return value
+
+
 async def until(
     api: httpx.AsyncClient, done: Callable[[dict[str, Any]], bool]
 ) -> list[dict[str, Any]]:
     """`/status` polled until `done(status)`; every answer seen, in order."""
     seen: list[dict[str, Any]] = []
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
+
+    async def status() -> dict[str, Any]:
         response = await api.get(f"{BASE}/status", headers=READ)
-        body = response.json()
+        body: dict[str, Any] = response.json()
         # Not ready (503) until the first start has finished: ready (200) once it has.
         assert response.status_code == (200 if body["ready"] else 503), response.text
         assert body["ready"] is (body["status"] == "ready")
         seen.append(body)
-        if done(seen[-1]):
-            return seen
-        assert time.monotonic() < deadline, f"still {seen[-1]} after {DEADLINE_S}s"
-        await asyncio.sleep(0.1)
+        return body
+
+    await polled(status, done)
+    return seen
 
 
 async def once_synced(api: httpx.AsyncClient) -> list[dict[str, Any]]:
     """`/jobs/runs` once the bootstrap's universe sync has succeeded. Ready says a run has
     scored; a scheduled score refresh (it syncs first) may have scored before that sync ended."""
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        runs: list[dict[str, Any]] = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()
-        if any(
-            (r["job"], r["status"], r["requested_by"]) == ("universe_sync", "succeeded", REQUESTER)
-            for r in runs
-        ):
-            return runs
-        assert time.monotonic() < deadline, f"no bootstrap sync after {DEADLINE_S}s: {runs}"
-        await asyncio.sleep(0.1)
+
+    async def runs() -> list[dict[str, Any]]:
+        return list((await api.get(f"{BASE}/jobs/runs", headers=READ)).json())
+
+    synced = ("universe_sync", "succeeded", REQUESTER)
+    return await polled(
+        runs, lambda runs: any((r["job"], r["status"], r["requested_by"]) == synced for r in runs)
+    )
+
+
+def succeeded(runs: list[dict[str, Any]]) -> set[str]:
+    """The jobs with a succeeded run among `runs`."""
+    return {r["job"] for r in runs if r["status"] == "succeeded"}
 
 
 @pytest.fixture
@@ -125,7 +138,7 @@ async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
         assert contract_lists == 2  # the sync's, the score's own sync
     else:  # a scheduled score refresh inside the test (it syncs first) may have scored first;
         # the bootstrap then leaves that step, which is no longer due
-        assert "score_refresh" in {r["job"] for r in runs if r["status"] == "succeeded"}
+        assert "score_refresh" in succeeded(runs)
 
     jobs = {job["name"]: job for job in (await api.get(f"{BASE}/jobs", headers=READ)).json()}
     sync = jobs["universe_sync"]
@@ -193,4 +206,4 @@ async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
     if not ticked_beside(runs):
         assert ended[-2:] == [("universe_sync", "succeeded"), ("score_refresh", "succeeded")]
     else:  # a scheduled score refresh (see above) may have scored before the retry synced
-        assert "score_refresh" in {r["job"] for r in runs if r["status"] == "succeeded"}
+        assert "score_refresh" in succeeded(runs)
