@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT = "A"
+from app.scoring.metrics import COMPONENTS  # technical, fundamental, market structure, risk
+
+DEFAULT = "G"  # in force since migration 0024; candidates are compared with it
 JUDGED_EVERY_H = 24
 FEE_BPS = 6.0
 TRAINING_DAYS = {  # the first training window of calibrate's folds: not judged
@@ -28,17 +30,14 @@ class Candidate:
     technical_version: int
     seen: bool = False  # figures of it were known before the family was registered
 
+    def component_weights(self) -> dict[str, float]:
+        return dict(zip(COMPONENTS, self.weights, strict=True))
+
     def overrides(self) -> dict[str, Any]:
         """The replay's `--config` document for this candidate."""
-        technical, fundamental, structure, risk = self.weights
         return {
             "scoring": {
-                "weights": {
-                    "technical": technical,
-                    "fundamental": fundamental,
-                    "market_structure": structure,
-                    "risk": risk,
-                },
+                "weights": self.component_weights(),
                 "parameters": {"technical": {"version": self.technical_version}},
             }
         }
@@ -57,3 +56,20 @@ FAMILY = (
     Candidate("I", "risk and fundamental", (0.0, 0.50, 0.0, 0.50), 2),
     Candidate("J", "rebuilt technical alone", (1.0, 0.0, 0.0, 0.0), 2),
 )
+
+# Named configurations an admin can put in force in one call (`PUT /scoring/algorithms/presets/
+# {name}`): the seed's (candidate A) and the default in force since migration 0024 (candidate G).
+PRESETS = {"seed": FAMILY[0], "risk_only": FAMILY[6]}
+DEFAULT_PRESET = "risk_only"
+
+
+def preset_of(weights: dict[str, float], technical_version: int) -> str | None:
+    """The preset whose component weights and technical version these are (None: no preset)."""
+    for name, candidate in PRESETS.items():
+        mine = candidate.component_weights()
+        same_weights = set(weights) == set(mine) and all(
+            abs(weights[k] - v) < 5e-5 for k, v in mine.items()
+        )
+        if same_weights and technical_version == candidate.technical_version:
+            return name
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -145,6 +145,15 @@ class SymbolScoresEntry(BaseModel):
 
 class SymbolScoresRead(BaseModel):
     symbol: str
+    category: Literal["crypto", "stablecoin", "commodity", "equity"] = Field(
+        description="What the contract is: the admin's override, else the maintained table by "
+        "base currency, or stablecoin where the newest scoring run found its closes pegged."
+    )
+    excluded: str | None = Field(
+        description="Why it has no score now: `excluded:category:<name>` while the runtime "
+        "setting excluded_categories names its category, else its gate code in the newest "
+        "scoring run; null when that run scored it (or never saw it)."
+    )
     history: list[SymbolScoresEntry]
 
 
@@ -162,6 +171,15 @@ class AlgorithmRead(BaseModel):
 
 def _known_components(schema: dict[str, Any]) -> None:
     schema["enum"] = list(components())  # the built-ins and the registered plug-ins'
+
+
+class PresetRead(BaseModel):
+    name: str
+    candidate: str = Field(description="Its letter in the registered family (README, Scoring).")
+    label: str
+    weights: dict[str, float] = Field(description="Component weights, summing to 1.")
+    technical_version: int
+    default: bool = Field(description="The configuration new databases start with.")
 
 
 class AlgorithmUpdate(BaseModel):

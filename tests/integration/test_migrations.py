@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -132,3 +133,62 @@ class TestSymbolForms:
             "BSVUSDT": "BSV/USDT:USDT",  # ccxt's name for KuCoin's BCHSV
             "ETHUSDT-261225": "ETH/USDT:USDT-261225",
         }
+
+
+def algorithm_rows(sync_conn: Connection) -> dict[str, tuple[str, Any]]:
+    found = sync_conn.execute(text("SELECT name, weight, parameters FROM scoring_algorithm"))
+    return {name: (f"{float(weight):.4f}", _json(params)) for name, weight, params in found}
+
+
+def change_rows(sync_conn: Connection) -> list[tuple[str, Any]]:
+    found = sync_conn.execute(text("SELECT actor, evidence FROM scoring_config_change ORDER BY id"))
+    return [(actor, _json(evidence)) for actor, evidence in found]
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # SQLite hands JSON as text
+
+
+class TestRiskLedDefault:
+    async def test_0024_puts_candidate_g_in_force_with_its_evidence(self, fresh_url: str) -> None:
+        await migrate(fresh_url, "upgrade", "0024")
+        rows = await inspect_database(fresh_url, algorithm_rows)
+        assert {name: weight for name, (weight, _) in rows.items()} == {
+            "technical": "0.0000", "fundamental": "0.0000",
+            "market_structure": "0.0000", "risk": "1.0000",
+        }  # fmt: skip
+        assert rows["technical"][1]["version"] == 2
+        assert rows["risk"][1] == {"volatility_window": 168, "benchmark": "BTCUSDT"}
+        ((actor, evidence),) = await inspect_database(fresh_url, change_rows)
+        assert actor == "migration" and evidence["candidate"] == "G"
+        assert evidence["cited_as"] == "held-out confirmation, 2026-11-25"
+        assert [h["skill_ic"] for h in evidence["held_out"]] == [0.0143, 0.008]
+
+    async def test_0024_leaves_an_algorithm_an_admin_changed(self, fresh_url: str) -> None:
+        await migrate(fresh_url, "upgrade", "0023")
+
+        def reweigh(sync_conn: Connection) -> None:
+            for name, weight in (("risk", 0.35), ("technical", 0.15)):
+                sync_conn.execute(
+                    text("UPDATE scoring_algorithm SET weight = :w WHERE name = :n"),
+                    {"w": weight, "n": name},
+                )
+            sync_conn.commit()
+
+        await inspect_database(fresh_url, reweigh)
+        await migrate(fresh_url, "upgrade", "0024")
+        rows = await inspect_database(fresh_url, algorithm_rows)
+        assert (rows["technical"][0], rows["risk"][0]) == ("0.1500", "0.3500")
+        assert await inspect_database(fresh_url, change_rows) == []
+
+    async def test_its_downgrade_restores_the_seed_and_records_it(self, fresh_url: str) -> None:
+        await migrate(fresh_url, "upgrade", "0024")
+        await migrate(fresh_url, "downgrade", "0023")
+        rows = await inspect_database(fresh_url, algorithm_rows)
+        assert {name: weight for name, (weight, _) in rows.items()} == {
+            "technical": "0.3000", "fundamental": "0.2500",
+            "market_structure": "0.2500", "risk": "0.2000",
+        }  # fmt: skip
+        assert "version" not in rows["technical"][1]
+        changes = await inspect_database(fresh_url, change_rows)
+        assert [e["kind"] for _, e in changes] == ["adoption", "downgrade"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.deps import (
@@ -18,6 +18,7 @@ from app.api.deps import (
 )
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
+from app.calibration.family import DEFAULT_PRESET, PRESETS
 from app.db.models import JobRun, ReplayRun
 from app.scheduler.job import ABORTED, problem_of
 from app.scheduler.jobs import SCORE_REFRESH
@@ -25,6 +26,7 @@ from app.schemas.common import RowId, SymbolPath, problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
+    AlgorithmsInForceRead,
     EvidenceRead,
     StrategyFigures,
     Verdict,
@@ -36,6 +38,7 @@ from app.schemas.scoring import (
     AlgorithmRead,
     AlgorithmsUpdate,
     ComponentScoreRead,
+    PresetRead,
     RankingItem,
     RankingsRead,
     ScoringRunDetail,
@@ -119,9 +122,11 @@ async def get_symbol_scores(
     scoring: ScoringDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> SymbolScoresRead:
-    canonical, history = await scoring.symbol_scores(symbol, limit=limit)
+    card = await scoring.symbol_scores(symbol, limit=limit)
     return SymbolScoresRead(
-        symbol=canonical,
+        symbol=card.symbol,
+        category=card.category,
+        excluded=card.excluded,
         history=[
             SymbolScoresEntry(
                 run_id=entry.run.id,
@@ -131,7 +136,7 @@ async def get_symbol_scores(
                     for row in sorted(entry.rows, key=lambda r: r.component)
                 ],
             )
-            for entry in history
+            for entry in card.history
         ],
     )
 
@@ -150,11 +155,40 @@ async def get_scoring_run(run_id: RowId, _: ReaderDep, scoring: ScoringDep) -> S
 @router.get(
     "/algorithms",
     dependencies=[CachedAdminRead],
-    response_model=list[AlgorithmRead],
-    summary="Scoring components",
+    response_model=AlgorithmsInForceRead,
+    summary="The scoring algorithm in force: its components, the preset it matches, and the "
+    "recorded change (with its evidence) that put it there",
 )
-async def list_algorithms(_: AdminDep, scoring: ScoringDep) -> list[AlgorithmRead]:
-    return [AlgorithmRead.model_validate(a) for a in await scoring.list_algorithms()]
+async def list_algorithms(_: AdminDep, scoring: ScoringDep) -> AlgorithmsInForceRead:
+    in_force = await scoring.in_force()
+    return AlgorithmsInForceRead(
+        preset=in_force.preset,
+        adopted_by=(
+            AlgorithmChangeRecord.model_validate(in_force.change) if in_force.change else None
+        ),
+        algorithms=[AlgorithmRead.model_validate(a) for a in in_force.algorithms],
+    )
+
+
+@router.get(
+    "/algorithms/presets",
+    dependencies=[CachedAdminRead],
+    response_model=list[PresetRead],
+    summary="Named scoring configurations that `PUT /scoring/algorithms/presets/{name}` puts in "
+    "force",
+)
+async def list_presets(_: AdminDep) -> list[PresetRead]:
+    return [
+        PresetRead(
+            name=name,
+            candidate=candidate.name,
+            label=candidate.label,
+            weights=candidate.component_weights(),
+            technical_version=candidate.technical_version,
+            default=name == DEFAULT_PRESET,
+        )
+        for name, candidate in PRESETS.items()
+    ]
 
 
 @router.put(
@@ -184,6 +218,45 @@ async def update_algorithms(
     wait: Wait = None,
 ) -> JSONResponse:
     changes = [AlgorithmChange(**item.model_dump()) for item in body.algorithms]
+    return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
+
+
+@router.put(
+    "/algorithms/presets/{name}",
+    response_model=AlgorithmsChangeRead,
+    summary="Put a named configuration in force (`seed`: the seed's weights and technical "
+    "version 1), judged and recorded like `PUT /scoring/algorithms`",
+    responses={
+        202: {"model": ReplaySummary, "description": "Dry run: the what-if run, queued."},
+        **problem_responses(404, 409, 422, 503),
+    },
+)
+async def apply_preset(
+    name: Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$")],
+    principal: AdminDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    dry_run: Annotated[
+        bool, Query(description="Replay the preset beside the current weights; change nothing.")
+    ] = False,
+    wait: Wait = None,
+) -> JSONResponse:
+    async with sessions.open() as session:
+        changes = await Services(session, state).scoring.preset_changes(name)
+    return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
+
+
+async def _change_algorithms(
+    changes: list[AlgorithmChange],
+    principal: AdminDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    dry_run: bool,
+    wait: float | None,
+) -> JSONResponse:
+    """Propose `changes`, then judge and apply them (or, dry, queue the what-if run)."""
     async with sessions.open() as session:
         scoring = Services(session, state).scoring
         proposal = await scoring.propose(changes, actor=principal.name)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.calibration.family import PRESETS, preset_of
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.db.models import (
@@ -23,8 +24,11 @@ from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.exchange.gateway import KucoinGateway
 from app.replay.run import ReplayRangeError
-from app.scoring.metrics import COMPONENTS, check_parameters
+from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
+from app.scoring.metrics import COMPONENTS, TECHNICAL, check_parameters
 from app.scoring.plugins import components
+from app.scoring.technical import version as technical_version
+from app.services.market.universe import symbol_category
 from app.services.replay.db_source import NoStoredHistory
 from app.services.replay.evidence import (
     EvidenceService,
@@ -63,6 +67,16 @@ class ScoreHistoryEntry:
 
 
 @dataclass(frozen=True)
+class ScoreCard:
+    """A symbol's standing: its category and why it has no score now (None: scored)."""
+
+    symbol: str
+    category: str
+    excluded: str | None
+    history: list[ScoreHistoryEntry]
+
+
+@dataclass(frozen=True)
 class AlgorithmChange:
     name: str
     weight: Decimal | None = None  # at most 4 decimals, as stored
@@ -77,6 +91,13 @@ class AlgorithmsChange:
     evidence: dict[str, Any] | None  # the replay it was judged by; None: history too short
     evidence_unavailable: str | None = None  # why there is no evidence
     change_id: int | None = None  # the recorded change (applied)
+
+
+@dataclass(frozen=True)
+class AlgorithmsInForce:
+    algorithms: list[ScoringAlgorithm]
+    preset: str | None  # the named configuration they match, if any
+    change: ScoringConfigChange | None  # the newest recorded change: what put them in force
 
 
 @dataclass(frozen=True)
@@ -189,16 +210,23 @@ class ScoringService:
         age = (utcnow() - run.started_at).total_seconds()
         return Rankings(run, component, round(age, 3), age > limit_s, items)
 
-    async def symbol_scores(
-        self, symbol: str, *, limit: int
-    ) -> tuple[str, list[ScoreHistoryEntry]]:
-        """A symbol's scores (all components, with breakdowns) over its newest runs."""
+    async def symbol_scores(self, symbol: str, *, limit: int) -> ScoreCard:
+        """A symbol's category, why it has no score now, and its scores (all components, with
+        breakdowns) over its newest runs."""
         canonical = await self.gateway.canonical(symbol)
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe")
         history = await self.runs.symbol_history(row.id, limit)
-        return canonical, [ScoreHistoryEntry(run, rows) for run, rows in history]
+        latest = await self.runs.latest_run()
+        code = latest.exclusions.get("symbols", {}).get(canonical) if latest else None
+        category = symbol_category(row)
+        if code is not None and code.startswith(EXCLUDED_PREFIX):  # the peg rule's verdict
+            category = code.removeprefix(EXCLUDED_PREFIX)
+        if category in await read_setting(self.session, "excluded_categories"):
+            code = exclusion_code(category)
+        entries = [ScoreHistoryEntry(run, rows) for run, rows in history]
+        return ScoreCard(canonical, category, code, entries)
 
     async def get_run(self, run_id: int) -> ScoringRun:
         run = await self.runs.get_run(run_id)
@@ -314,3 +342,40 @@ class ScoringService:
 
     async def algorithm_changes(self, limit: int) -> Sequence[ScoringConfigChange]:
         return await self.runs.changes(limit)
+
+    async def in_force(self) -> AlgorithmsInForce:
+        """The algorithm in force, the preset it matches and the change that put it there."""
+        algorithms = list(await self.runs.algorithms())
+        latest = await self.runs.changes(1)
+        return AlgorithmsInForce(algorithms, _preset_in_force(algorithms), next(iter(latest), None))
+
+    async def preset_changes(self, name: str) -> list[AlgorithmChange]:
+        """The changes that put preset `name` in force: its component weights, and the
+        technical version it names (the other parameters stay as they are)."""
+        candidate = PRESETS.get(name)
+        if candidate is None:
+            raise NotFoundError(f"no scoring preset {name!r}", extra={"known": sorted(PRESETS)})
+        technical = next((a for a in await self.runs.algorithms() if a.name == TECHNICAL), None)
+        parameters = {k: v for k, v in (technical.parameters if technical else {}).items()
+                      if k != "version"}  # fmt: skip
+        if candidate.technical_version != 1:  # version 1 is the absent key, as the seed has it
+            parameters["version"] = candidate.technical_version
+        return [
+            AlgorithmChange(
+                name,
+                weight=Decimal(str(weight)).quantize(Decimal("0.0001")),
+                parameters=parameters if name == TECHNICAL else None,
+                is_active=True,
+            )
+            for name, weight in candidate.component_weights().items()
+        ]
+
+
+def _preset_in_force(algorithms: Sequence[ScoringAlgorithm]) -> str | None:
+    active = {a.name: float(a.weight) for a in algorithms if a.is_active}
+    technical = next((a for a in algorithms if a.name == TECHNICAL), None)
+    try:
+        version = technical_version(technical.parameters) if technical else 1
+    except ValueError:
+        return None
+    return preset_of(active, version)
