@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Candle, PortfolioMember, ScoringRun, Symbol, SymbolScore
+from app.db.models import Candle, PortfolioMember, ScoringAlgorithm, ScoringRun, Symbol, SymbolScore
 
 Row = TypeVar("Row")
 HOUR = timedelta(hours=1)
@@ -124,3 +125,17 @@ async def make_candles(
     session.add_all(candles)
     await session.flush()
     return candles
+
+
+SEED_WEIGHTS = {"technical": "0.30", "fundamental": "0.25", "market_structure": "0.25",
+                "risk": "0.20"}  # fmt: skip
+
+
+async def weigh_every_component(session: AsyncSession) -> None:
+    """Put the seed's weights (every component weighed, technical version 1) in force, as the
+    `seed` preset does: for tests of how components combine, which the default in force (risk
+    only) cannot show."""
+    for row in (await session.scalars(select(ScoringAlgorithm))).all():
+        row.weight = Decimal(SEED_WEIGHTS[row.name])
+        row.parameters = {k: v for k, v in row.parameters.items() if k != "version"}
+    await session.flush()

@@ -134,3 +134,17 @@ def altered(history: MarketHistory, rows: np.ndarray, columns: np.ndarray) -> Ma
         values[np.ix_(rows, columns)] *= 3.0
         arrays[name] = values
     return dataclasses.replace(history, **arrays, _index={})
+
+
+def known_until(history: MarketHistory, moment_ms: int) -> MarketHistory:
+    """`history` as it stood at `moment_ms`: the candles closed and the funding settled by then."""
+    kept = int(np.count_nonzero(history.grid_ms + HOUR_MS <= moment_ms))
+    fields = ("open", "high", "low", "close", "volume")
+    arrays = {name: getattr(history, name)[:, :kept] for name in fields}
+    funding = [
+        None if f is None else Funding(f.at_ms[f.at_ms <= moment_ms], f.rate[f.at_ms <= moment_ms])
+        for f in history.funding
+    ]
+    return dataclasses.replace(
+        history, grid_ms=history.grid_ms[:kept], **arrays, funding=funding, _index={}
+    )

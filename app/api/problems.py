@@ -69,17 +69,21 @@ BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's 400
 
 def allowed_methods(request: Request) -> list[str]:
     """The methods the API documents for this path: a fixed path (`/symbols/sync`) wins over a
-    template that also matches it (`/symbols/{symbol}`), as OpenAPI reads them."""
+    template that also matches it (`/symbols/{symbol}`), as OpenAPI reads them, and of the
+    templates that match, the most literal (`/symbols/{symbol}/category` over
+    `/symbols/{symbol}`, whose parameter may hold a slash)."""
     paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
     path = request.url.path
     if path in paths:
         return sorted(m.upper() for m in paths[path])
-    methods: set[str] = set()
+    matching: dict[str, set[str]] = {}
     for template, operations in paths.items():
         pattern = re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template))
         if re.fullmatch(pattern, path):
-            methods |= {m.upper() for m in operations}
-    return sorted(methods)
+            matching[template] = {m.upper() for m in operations}
+    literal = {template: len(re.sub(r"\{[^}]+\}", "", template)) for template in matching}
+    most = max(literal.values(), default=0)
+    return sorted({m for t, methods in matching.items() if literal[t] == most for m in methods})
 
 
 def _status_slug(status: int) -> tuple[str, str]:

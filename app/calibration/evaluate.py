@@ -25,6 +25,7 @@ class Outcome:
     ic: float  # mean IC of the composite; NaN when none could be measured
     ic_t: float  # its t-statistic; NaN under two measured decisions
     ics: tuple[float, ...] = ()  # the composite's IC at each decision where it was measured
+    ic_at: tuple[int, ...] = ()  # those decisions' times (ms), as `ics`
 
     def to_json(self) -> dict[str, float | None]:
         return {
@@ -42,6 +43,14 @@ class Outcome:
 
 def _number(value: float | None) -> float:
     return math.nan if value is None else float(value)
+
+
+def _whole_period(times: list[int], d: int, end_ms: int) -> bool:
+    """Decision `d`'s period is a whole interval: a last one cut short by `end_ms` is not
+    judged as one."""
+    if d + 1 < len(times) or len(times) < 2:
+        return True
+    return end_ms - times[d] >= times[1] - times[0]
 
 
 class Evaluator:
@@ -73,7 +82,7 @@ class Evaluator:
         history, ledger = self.contexts.history, self.ledger
         books = Books.empty(1, history.size)
         trading = np.ones(1, dtype=bool)
-        ics = []
+        ics: list[tuple[int, float]] = []
         for d, t in enumerate(times):
             ctx = self.contexts.at(t, {h.index for h in state.members}, config.scoring)
             decision = step(ctx, state, config, state.next_run_id())
@@ -85,7 +94,9 @@ class Evaluator:
             ledger.rebalance(books, column, weights, trading, self.cost_rate)
             following = times[d + 1] if d + 1 < len(times) else end_ms
             ledger.carry(books, column, ledger.column(following))
-            ics.append(spearman(ctx.table.composite, self.forward(t, following)[ctx.rows]))
+            if _whole_period(times, d, end_ms):
+                ic = spearman(ctx.table.composite, self.forward(t, following)[ctx.rows])
+                ics.append((t, ic))
         figures = strategy_figures(
             books.equity_curves()[0],
             times[0],
@@ -94,7 +105,7 @@ class Evaluator:
             funding=float(books.funding[0]),
             sample_h=24,
         )
-        measured = [v for v in ics if not math.isnan(v)]
+        measured = [v for _, v in ics if not math.isnan(v)]
         return Outcome(
             sharpe=_number(figures["sharpe"]),
             total_return=_number(figures["total_return"]),
@@ -103,6 +114,7 @@ class Evaluator:
             ic=float(np.mean(measured)) if measured else math.nan,
             ic_t=t_statistic(measured),
             ics=tuple(measured),
+            ic_at=tuple(t for t, v in ics if not math.isnan(v)),
         )
 
     def metric_ics(self, times: list[int], end_ms: int) -> dict[tuple[str, str], list[float]]:

@@ -4,18 +4,23 @@ scoring per decision), with the selection-skill series each needs for the adopti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from app.calibration.adoption import CandidateEvidence
+from app.calibration.sensitivity import sensitivity, variants
 from app.replay.config import PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Contexts, scoring_beyond_weights
 from app.replay.evidence import mean_t
 from app.replay.history import MarketHistory
+from app.replay.nulls import null_distribution
 from app.replay.run import Track, constant, data_section, run_books
 from app.replay.selection import SelectionSeries
-from app.replay.skill import periods_per_year, regression
+from app.replay.skill import paired, periods_per_year, regression
 from app.scoring.metrics import COMPONENTS
 
 POLICY = "policy"
@@ -30,6 +35,7 @@ class Judged:
     strategies: dict[str, Any]  # the report's figures of the candidate's book and the baselines
     ic: dict[str, Any]  # the report's `ic` (composite, components, metrics)
     series: SelectionSeries  # the candidate is its `policy` track; the baselines as the report's
+    sensitivity: dict[str, Any] = field(default_factory=dict)  # `sensitivity.sensitivity`
 
 
 def judge_history(
@@ -46,24 +52,37 @@ def judge_history(
         first = candidates[names[0]]
         contexts = Contexts(history, first, keep=False, weigh=COMPONENTS)
         tracks = [Track(name, constant(candidates[name])) for name in names]
-        run = run_books(contexts, tracks, first, params)
-        baselines = {k: v for k, v in run.strategies.items() if k not in names}
+        run = run_books(contexts, tracks, first, params, variants=variants(params))
         for name in names:
             judged[name] = Judged(
                 name=name,
                 config_hash=config_hash(candidates[name], params),
-                strategies={POLICY: run.strategies[name], **baselines},
+                strategies={
+                    POLICY: run.strategies[name],
+                    **_baselines(run.strategies, name, names),
+                },
                 ic=run.ic_of[name],
                 series=_as_policy(run.selection, name, names),
+                sensitivity=sensitivity(run, name, params),
             )
-    return data_section(history, params), judged
+    return data_section(history, params, next(iter(candidates.values()))), judged
+
+
+def _baselines(of: Mapping[str, Any], name: str, tracks: list[str]) -> dict[str, Any]:
+    """The entries of `of` that are not tracks, with track `name`'s own turnover null as
+    `random_turnover` (the group's first track's is `random_turnover`, the others'
+    `random_turnover@<track>`): what a run of `name` alone has."""
+    own = "random_turnover" if name == tracks[0] else f"random_turnover@{name}"
+    out = {k: v for k, v in of.items() if k not in tracks and "@" not in k}
+    if own in of:
+        out["random_turnover"] = of[own]
+    return out
 
 
 def _as_policy(series: SelectionSeries, name: str, tracks: list[str]) -> SelectionSeries:
     """`series` with track `name` as the `policy` book and ranking, the other tracks left out
     (the replacement outcomes stay the group's first track's)."""
-    books = {POLICY: series.books[name]}
-    books.update({k: v for k, v in series.books.items() if k not in tracks})
+    books = {POLICY: series.books[name], **_baselines(series.books, name, tracks)}
     return SelectionSeries(
         every_h=series.every_h,
         swap_cost=series.swap_cost,
@@ -75,26 +94,52 @@ def _as_policy(series: SelectionSeries, name: str, tracks: list[str]) -> Selecti
         rankings={POLICY: series.rankings[name]},
         executed=series.executed,
         blocked=series.blocked,
+        full=series.full,
+        draws=_baselines(series.draws, name, tracks),
     )
 
 
-def candidate_figures(judged: Judged) -> dict[str, Any]:
-    """What the adoption rule and the README read of one candidate on one history."""
-    series = judged.series
+def candidate_figures(judged: Judged, default: Judged | None = None) -> dict[str, Any]:
+    """What the adoption rule and the README read of one candidate on one history (over whole
+    decision periods): its skill IC (against universe-residual returns) and raw IC with their
+    HAC t, its alpha with OLS and HAC t, its percentile among each null's random books (return,
+    Sharpe, alpha: `among_random`), and, beside `default`, the paired regression of its book
+    minus the default's on the universe (`paired_vs_default`: alpha lead and HAC t)."""
+    series = judged.series.full_periods()
     ranking = series.rankings[POLICY]
     book = judged.strategies[POLICY]
     skill = regression(series.books[POLICY], series.universe, periods_per_year(series.every_h))
+    vs_default = None
+    if default is not None and default is not judged:
+        theirs = default.series.full_periods()
+        vs_default = paired(
+            series.books[POLICY],
+            theirs.books[POLICY],
+            series.universe,
+            periods_per_year(series.every_h),
+        )
     return {
         "config_hash": judged.config_hash[:12],
-        "ic_residual": _mean_known(ranking.ic_residual),
+        "ic_residual_universe": _mean_known(ranking.ic_residual),
         "ic_raw": _mean_known(ranking.ic_raw),
         "alpha_annualised": skill["alpha_annualised"],
         "alpha_t": skill["alpha_t"],
+        "alpha_t_hac": skill["alpha_t_hac"],
         "beta": skill["beta"],
         "information_ratio": skill["information_ratio"],
+        "paired_vs_default": vs_default,
+        "among_random": {
+            null: null_distribution(
+                {POLICY: series.books[POLICY]},
+                draws,
+                series.universe,
+                periods_per_year(series.every_h),
+            )["percentile"][POLICY]
+            for null, draws in series.draws.items()
+        },
         **{k: book[k] for k in ("total_return", "sharpe", "max_drawdown", "turnover", "fees")},
         "components": {
-            c: {"raw": judged.ic[c], "residual": _mean_known(ranking.scores.get(c))}
+            c: {"raw": judged.ic[c], "residual_universe": _mean_known(ranking.scores.get(c))}
             for c in COMPONENTS
             if c in judged.ic
         },
@@ -102,10 +147,11 @@ def candidate_figures(judged: Judged) -> dict[str, Any]:
 
 
 def metric_table(judged: Judged) -> dict[str, dict[str, Any]]:
-    """Each metric's IC with the raw and with the universe-residual returns (mean, t, n)."""
-    scores = judged.series.rankings[POLICY].scores
+    """Each metric's IC with the raw and with the universe-residual returns (mean, t, HAC t,
+    n)."""
+    scores = judged.series.full_periods().rankings[POLICY].scores
     return {
-        name: {"raw": raw, "residual": _mean_known(scores.get(f"metric:{name}"))}
+        name: {"raw": raw, "residual_universe": _mean_known(scores.get(f"metric:{name}"))}
         for name, raw in judged.ic["metrics"].items()
     }
 
@@ -115,26 +161,29 @@ def _mean_known(values: Any) -> dict[str, Any]:
 
 
 def pooled(judged: Iterable[Judged]) -> dict[str, Any]:
-    """The skill and raw IC over every judged decision of every dataset, each counted once."""
-    rankings = [j.series.rankings[POLICY] for j in judged]
-    return {
-        kind: mean_t([v for r in rankings for v in getattr(r, f"ic_{kind}").tolist() if v == v])
-        for kind in ("residual", "raw")
-    }
+    """The skill IC (universe-residual) and raw IC over every judged decision of every dataset,
+    each counted once (the HAC t's lagged products within a dataset)."""
+    rankings = [j.series.full_periods().rankings[POLICY] for j in judged]
+
+    def of(kind: str) -> dict[str, Any]:
+        values = [getattr(r, f"ic_{kind}") for r in rankings]
+        known = [v[np.isfinite(v)] for v in values]
+        blocks = [k for k, v in enumerate(known) for _ in range(v.size)]
+        return mean_t([x for v in known for x in v.tolist()], blocks)
+
+    return {"residual_universe": of("residual"), "raw": of("raw")}
 
 
 def evidence(name: str, per_dataset: Mapping[str, Judged]) -> CandidateEvidence:
-    """The adoption rule's view of one candidate across datasets."""
+    """The adoption rule's view of one candidate across datasets (whole periods only)."""
+    series = {d: j.series.full_periods() for d, j in per_dataset.items()}
+    every_h = {s.every_h for s in series.values()}
+    if len(every_h) > 1:
+        raise ValueError(f"{name} was judged at several decision intervals: {every_h}")
     return CandidateEvidence(
         name=name,
-        ics={d: j.series.rankings[POLICY].ic_residual.tolist() for d, j in per_dataset.items()},
-        alpha={
-            d: float(
-                regression(
-                    j.series.books[POLICY], j.series.universe, periods_per_year(j.series.every_h)
-                )["alpha_annualised"]
-                or float("nan")
-            )
-            for d, j in per_dataset.items()
-        },
+        ics={d: s.rankings[POLICY].ic_residual.tolist() for d, s in series.items()},
+        books={d: s.books[POLICY].tolist() for d, s in series.items()},
+        universe={d: s.universe.tolist() for d, s in series.items()},
+        per_year=periods_per_year(every_h.pop()) if every_h else math.nan,
     )

@@ -102,7 +102,8 @@ def calibrated(
     for k, (fold, selection, config) in enumerate(zip(folds, selections, configs, strict=True)):
         train = replace(params.replay, start_ms=fold.train_start_ms, end_ms=fold.test_start_ms)
         tracks = [Track("policy", constant(config)), Track("default", constant(base))]
-        in_sample = run_books(contexts, tracks, base, train)
+        # Judged as of the choice: nothing after the window, even for the last trade's period.
+        in_sample = run_books(contexts, tracks, base, train, known_until_ms=train.end_ms)
         report = _fold(fold, selection, in_sample.books, out_of_sample.books, oos)
         if models:
             report["learned_model"] = models[k].describe()
@@ -250,8 +251,14 @@ def _fold(
 
 def _pooled_ic(selections: list[Selection]) -> dict[str, Any]:
     """The composite IC of each fold's choice over its own training decisions, pooled: what the
-    calibration saw (compare with the out-of-sample `ic.composite`)."""
-    return mean_t([v for s in selections for v in s.outcome.ics])
+    calibration saw (compare with the out-of-sample `ic.composite`). Rolling training windows
+    overlap (a decision is in up to ceil(train / test) of them, each with its fold's choice):
+    it counts once, with the mean of the ICs those choices had there."""
+    by_time: dict[int, list[float]] = {}
+    for s in selections:
+        for t, v in zip(s.outcome.ic_at, s.outcome.ics, strict=True):
+            by_time.setdefault(t, []).append(v)
+    return mean_t([float(np.mean(by_time[t])) for t in sorted(by_time)])
 
 
 def _mean_in_sample(reports: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:

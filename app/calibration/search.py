@@ -6,7 +6,7 @@
    metric, scored by the objective (after-cost Sharpe of the policy's book, or the composite's
    mean IC);
 3. turnover control: the weighting method, then the replacement hysteresis (margin,
-   confirmations, minimum holding), scored by Sharpe (neither changes a score, so not by IC).
+   confirmation hours, minimum holding), scored by Sharpe (neither changes a score, so not by IC).
 
 At every stage the trials within `TOLERANCE` of the best objective are equally good, and the one
 of them that trades least wins: the same return for less turnover is better.
@@ -106,7 +106,10 @@ def choose(
     ]
     best = pick(methods, "sharpe")
     turnover = [
-        run("hysteresis", replace(best.choice, margin=m, confirmations=c, min_holding_hours=h))
+        run(
+            "hysteresis",
+            replace(best.choice, margin=m, confirmation_hours=c, min_holding_hours=h),
+        )
         for m, c, h in space.hysteresis()
     ]
     best = pick(turnover, "sharpe")

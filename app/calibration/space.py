@@ -30,12 +30,12 @@ class SearchSpace:
         "hrp",
     )
     margins: tuple[float, ...] = (2.5, 5.0, 10.0, 20.0)  # composite points
-    confirmations: tuple[int, ...] = (1, 2, 3)
+    confirmation_hours: tuple[float, ...] = (0.0, 24.0, 48.0)  # 1, 2, 3 daily decisions
     min_holding_hours: tuple[float, ...] = (24.0, 72.0, 168.0)
 
-    def hysteresis(self) -> Iterator[tuple[float, int, float]]:
-        """(margin, confirmations, minimum holding hours): every combination."""
-        return itertools.product(self.margins, self.confirmations, self.min_holding_hours)
+    def hysteresis(self) -> Iterator[tuple[float, float, float]]:
+        """(margin, confirmation hours, minimum holding hours): every combination."""
+        return itertools.product(self.margins, self.confirmation_hours, self.min_holding_hours)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +49,7 @@ class Choice:
     metrics_off: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # component -> metrics
     weighting_method: str = "score"
     margin: float = 5.0
-    confirmations: int = 2
+    confirmation_hours: float = 24.0
     min_holding_hours: float = 24.0
 
     @classmethod
@@ -64,7 +64,7 @@ class Choice:
             metrics_off={k: v for k, v in off.items() if v},
             weighting_method=config.weighting_method,
             margin=config.replacement.margin,
-            confirmations=config.replacement.confirmations,
+            confirmation_hours=config.replacement.confirmation_hours,
             min_holding_hours=config.replacement.min_holding_hours,
         )
 
@@ -86,7 +86,7 @@ class Choice:
             replacement=replace(
                 base.replacement,
                 margin=self.margin,
-                confirmations=self.confirmations,
+                confirmation_hours=self.confirmation_hours,
                 min_holding_hours=self.min_holding_hours,
             ),
         )
@@ -104,7 +104,7 @@ class Choice:
             "policy": {
                 "weighting_method": self.weighting_method,
                 "replacement_margin": self.margin,
-                "replacement_confirmations": self.confirmations,
+                "replacement_confirmation_hours": self.confirmation_hours,
                 "min_holding_hours": self.min_holding_hours,
             },
         }

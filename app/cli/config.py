@@ -118,11 +118,14 @@ def parse_assignments(assignments: list[str], known: dict[str, dict[str, Any]]) 
 
 
 def parse_value(key: str, kind: str, raw: str) -> Any:
-    """`raw` as the `kind` GET reports: integer, number, boolean or string."""
-    if kind not in ("integer", "number", "boolean", "string"):
+    """`raw` as the `kind` GET reports: integer, number, boolean, string, or array (a
+    comma-separated list of strings; empty: none)."""
+    if kind not in ("integer", "number", "boolean", "string", "array"):
         raise UsageError(f"{key} has a type this command does not know: {kind!r}")
     if kind == "string":
         return raw
+    if kind == "array":
+        return [item.strip() for item in raw.split(",") if item.strip()]
     if kind == "boolean":
         if raw.lower() in TRUE | FALSE:
             return raw.lower() in TRUE

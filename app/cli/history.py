@@ -1,8 +1,8 @@
 """`replay`, `calibrate`, `import-history`: the commands that run locally, on history.
 
 python -m app.cli replay --data DIR [--data DIR ...] [--from ISO] [--to ISO] [--every 24h]
-                         [--top 10] [--fee-bps 6] [--slippage-bps 0] [--config FILE.json]
-                         [--workers 2] --out FILE.json
+                         [--top 10] [--fee-bps 6] [--slippage-bps 0] [--lag-h 1]
+                         [--config FILE.json] [--workers 2] --out FILE.json
 python -m app.cli calibrate --data DIR [--data DIR ...] [--train 120d] [--test 30d] [--every 24h]
                             [--objective sharpe|ic] [--learned] [... the replay's options]
                             --out FILE.json
@@ -38,7 +38,7 @@ from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.exchange.errors import ExchangeError
 from app.exchange.factory import create_gateway, create_http_session
-from app.replay.config import parse_every
+from app.replay.config import ReplayParams, parse_every
 from app.replay.pooled import DatasetRun, several
 from app.replay.run import Progress, ReplayRangeError, replay
 from app.services.replay.config import ReplayConfigError
@@ -109,6 +109,15 @@ def add_history_commands(commands: Any) -> None:
             "--fee-bps", type=float, default=6.0, help="taker fee on traded notional"
         )
         command.add_argument("--slippage-bps", type=float, default=0.0)
+        command.add_argument(
+            "--lag-h",
+            dest="execution_lag_h",
+            type=int,
+            choices=range(25),
+            default=ReplayParams.execution_lag_h,
+            metavar="0..24",
+            help="hours from a decision to its trade (at the close of t + lag)",
+        )
         command.add_argument(
             "--config", type=Path, help="JSON overrides of scoring and policy settings"
         )

@@ -55,6 +55,7 @@ def history_and_params(
         every_h=args.every,
         fee_bps=args.fee_bps,
         slippage_bps=args.slippage_bps,
+        execution_lag_h=args.execution_lag_h,
     )
     return history, policy, params
 

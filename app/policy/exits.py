@@ -4,9 +4,11 @@ replacement hysteresis (margin, confirmations, holding time).
 
 A member must exit when its contract is gone from KuCoin's list (`exit:delisted`), is neither
 Open nor Paused, or Paused beyond the grace (`exit:not_open`), has a delivery or expiry date
-(`exit:expiring`), or, while the gate excludes it, its last candle is older than the grace
-(`exit:stale`). Whatever else the gate excludes it for (gaps, no volume, an extreme move, a
-ticker or a pause within the grace) may heal: the member stays and the hysteresis judges it.
+(`exit:expiring`), is of a category the runtime setting `excluded_categories` excludes (its gate
+code `excluded:category:<name>`: `exit:category`), or, while the gate excludes it, its last
+candle is older than the grace (`exit:stale`). Whatever else the gate excludes it for (gaps, no
+volume, an extreme move, a ticker or a pause within the grace) may heal: the member stays and
+the hysteresis judges it.
 
 The same functions decide live (facts read from the database) and in a replay (facts read from
 the history at t, where a contract is always Open and listed and only its candles can stop).
@@ -22,14 +24,16 @@ from dataclasses import dataclass
 
 from app.policy.replacement import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
 from app.policy.selection import fill_vacancies
+from app.scoring.categories import EXCLUDED_PREFIX
 
 OPEN, PAUSED = "Open", "Paused"  # KuCoin contract statuses
 GONE = "Delisted"  # the service's status of a contract KuCoin no longer lists
 DELISTED = "exit:delisted"
 NOT_OPEN = "exit:not_open"
 EXPIRING = "exit:expiring"
+CATEGORY = "exit:category"
 STALE = "exit:stale"
-EXIT_REASONS = (DELISTED, NOT_OPEN, EXPIRING, STALE)  # the order they are judged in
+EXIT_REASONS = (DELISTED, NOT_OPEN, EXPIRING, CATEGORY, STALE)  # the order they are judged in
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ def exit_reason(fact: ExitFact, grace_hours: float) -> str | None:
         return NOT_OPEN
     if fact.expiring:
         return EXPIRING
+    if fact.gate_reason is not None and fact.gate_reason.startswith(EXCLUDED_PREFIX):
+        return CATEGORY  # a decision about what the contract is: it does not heal
     # Only while the gate excludes it: a scored member had fresh market data, so an old candle
     # is the service's own lag (a candle sync behind), not a market that stopped.
     if fact.gate_reason is not None and fact.candle_age_hours > grace_hours:

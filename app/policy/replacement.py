@@ -1,9 +1,19 @@
 """Replacement: which members are candidates, which outsider may replace each, and why not.
 
-An outsider replaces a candidate only if it leads by at least `margin` composite points in each
-of the last `confirmations` consecutive scoring runs (hysteresis), the candidate has been held
-`min_holding_hours`, and the outsider's return correlation with every remaining member is below
-`correlation_limit`. Every verdict carries its reasons and blocking reasons in words.
+An outsider replaces a candidate only if it leads by at least `margin` composite points in every
+scoring run of a consecutive streak reaching back `confirmation_hours` (hysteresis), the candidate
+has been held `min_holding_hours`, and the outsider's return correlation with every remaining
+member is below `correlation_limit`. Every verdict carries its reasons and blocking reasons in
+words.
+
+The hysteresis is counted in hours, not runs, so that every cadence runs the same policy: the
+streak starts at the newest run and must include a run scored at least `confirmation_hours`
+before it (0 h: the newest run alone). Live, scoring every 15 minutes, 24 h is the newest run
+and the ~96 before it; a replay deciding every 1 h reads 25 decisions, every 24 h 2. A cadence
+that does not divide the hours rounds up: ceil(hours / every) + 1 decisions (36 h at 24 h: 3,
+i.e. 48 h). A run's time is when it scored (a scoring run's start, a replay's decision time);
+runs start a little after their schedule, so one within `SLACK_MS` of the boundary counts as on
+it.
 """
 
 from __future__ import annotations
@@ -16,13 +26,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
+HOUR_MS = 3_600_000
+SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
 
 
 @dataclass(frozen=True)
 class ReplacementSettings:
     candidates: int  # how many bottom members are candidates
     margin: float  # composite points an outsider must lead by
-    confirmations: int  # consecutive runs the lead must hold
+    confirmation_hours: float  # the span of consecutive runs the lead must hold over
     min_holding_hours: float
     correlation_limit: float
 
@@ -43,10 +55,11 @@ class OutsiderFact:
 
 @dataclass(frozen=True)
 class RunScores:
-    """One scoring run's composites by symbol id."""
+    """One scoring run's composites by symbol id, and when it scored (ms since the epoch)."""
 
     run_id: int
     composite: Mapping[int, float]
+    at_ms: int
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,30 @@ def replacement_candidates(
     member lower in the portfolio (the larger rank number), so the earlier pick is kept."""
     weakest_first = sorted(ranks, key=lambda m: (m in composite, composite.get(m, 0.0), -ranks[m]))
     return weakest_first[: max(n, 0)]
+
+
+def confirmation_window(runs: Sequence[RunScores], hours: float) -> int | None:
+    """How many of `runs` (newest first) the hysteresis reads: through the first one scored at
+    least `hours` before the newest (None when none is that old yet)."""
+    if not runs:
+        return None
+    boundary = runs[0].at_ms - confirmation_span_ms(hours)
+    for k, run in enumerate(runs):
+        if run.at_ms <= boundary:
+            return k + 1
+    return None
+
+
+def confirmation_span_ms(hours: float) -> int:
+    """How long before the newest run the one that ends the hysteresis' streak may start at the
+    latest (`confirmation_window`'s boundary)."""
+    return round(hours * HOUR_MS) - SLACK_MS
+
+
+def decisions_needed(hours: float, every_h: float) -> int:
+    """Decisions a replay every `every_h` hours reads to span `hours`: ceil(hours / every) + 1
+    (it rounds up when `every_h` does not divide `hours`)."""
+    return math.ceil(round(hours / every_h, 9)) + 1
 
 
 def lead_streak(leads: Sequence[float | None], margin: float) -> int:
@@ -213,7 +250,10 @@ def _check_hysteresis(
     member_id: int,
     settings: ReplacementSettings,
 ) -> None:
-    for run in runs[: settings.confirmations]:
+    hours = settings.confirmation_hours
+    window = confirmation_window(runs, hours)
+    looked = runs[: window or len(runs)]
+    for run in looked:
         rec.confirmations.append(
             Confirmation(
                 run.run_id,
@@ -222,18 +262,20 @@ def _check_hysteresis(
                 _lead(run.composite, outsider_id, member_id),
             )
         )
-    confirmed = lead_streak([c.lead for c in rec.confirmations], settings.margin)
-    needed = settings.confirmations
-    if confirmed >= needed:
+    streak = lead_streak([c.lead for c in rec.confirmations], settings.margin)
+    if window is not None and streak >= window:
         rec.reasons.append(
             f"{rec.outsider} leads by at least {settings.margin:g} points "
-            f"in the last {needed} scoring runs"
+            f"in every scoring run over the last {hours:g} h"
         )
-    else:
-        rec.blocking.append(
-            f"lead of {settings.margin:g} points held in {confirmed} of the "
-            f"{needed} consecutive runs required"
-        )
+        return
+    span = (looked[0].at_ms - looked[streak - 1].at_ms) / HOUR_MS if streak else 0.0
+    held = math.floor(span * 10) / 10  # never shows "24.0 of 24"
+    runs_in_a_row = f"{streak} run in a row" if streak == 1 else f"{streak} runs in a row"
+    rec.blocking.append(
+        f"lead of {settings.margin:g} points held over {held:.1f} h of the {hours:g} h "
+        f"required ({runs_in_a_row})"
+    )
 
 
 def _check_correlation(

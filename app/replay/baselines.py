@@ -8,12 +8,16 @@ passing the gate) and holds them at equal weight, rebalanced at every decision:
 - `momentum`: the top N by trailing 30-day return (over the history known at t while that is
   shorter);
 - `random`: N random symbols (a seeded draw), kept while eligible, vacancies drawn again; the
-  report shows the mean book of `random_draws` such draws.
+  report shows the mean book of `random_draws` such draws, and where the policy falls among them;
+- `random_turnover`: the null at the policy's own turnover: N random symbols, and at each
+  decision as many members replaced at random as the policy replaced (members no longer eligible
+  leave first); the mean book of `random_draws` draws, and the policy among them.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -131,3 +135,90 @@ class RandomPicks:
         weights = self.weights.view()
         weights.flags.writeable = False
         return weights
+
+
+class RandomTurnover:
+    """`draws` random books that turn over as a policy does, drawn with one generator seeded
+    `(seed, 1)` (independent of `RandomPicks`' draws; the same for every track, so a track's null
+    is the same whichever tracks run beside it). All draws at once: each decision ranks random
+    keys, so a draw's leavers and joiners are uniform among its members and outsiders."""
+
+    def __init__(self, top: int, seed: int, draws: int, n: int) -> None:
+        self.top = top
+        self.rng = np.random.default_rng([seed, 1])
+        self.held = np.zeros((draws, n), dtype=bool)
+        self.weights = np.zeros((draws, n))
+        self.policy: set[int] = set()  # the policy's members at the last decision
+
+    def targets(self, ctx: Universe, members: set[int]) -> np.ndarray:
+        """`(draws, n)` weights (read-only) after the policy moved to `members` (symbol
+        indices): each draw replaces as many of its members as the policy did (a member no
+        longer eligible leaves first and counts as one)."""
+        changed = len(members - self.policy)
+        self.policy = set(members)
+        eligible = np.zeros(self.held.shape[1], dtype=bool)
+        eligible[ctx.eligible] = True
+        before = self.held
+        still = before & eligible
+        sizes = still.sum(axis=1)
+        if changed or (sizes != before.sum(axis=1)).any() or (sizes != self.top).any():
+            forced = before.sum(axis=1) - sizes
+            leaving = np.minimum(np.maximum(changed - forced, 0), sizes)
+            kept = still & ~_lowest(np.where(still, self.rng.random(before.shape), np.inf), leaving)
+            pool = eligible & ~before
+            wanted = np.maximum(self.top - kept.sum(axis=1), 0)
+            joining = _lowest(np.where(pool, self.rng.random(before.shape), np.inf), wanted)
+            self.held = kept | joining
+            count = self.held.sum(axis=1, keepdims=True)
+            self.weights = np.divide(
+                self.held, count, out=np.zeros(self.held.shape), where=count > 0
+            )
+        weights = self.weights.view()
+        weights.flags.writeable = False
+        return weights
+
+
+def _lowest(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per row, the `counts[row]` entries with the lowest finite keys (a boolean mask)."""
+    out = np.zeros(keys.shape, dtype=bool)
+    rows = np.flatnonzero(counts > 0)
+    if rows.size:
+        order = np.argsort(keys[rows], axis=1, kind="stable")
+        take = np.arange(keys.shape[1])[None, :] < counts[rows, None]
+        chosen = np.take_along_axis(keys[rows], order, axis=1)
+        take &= np.isfinite(chosen)
+        picked = np.zeros((rows.size, keys.shape[1]), dtype=bool)
+        np.put_along_axis(picked, order, take, axis=1)
+        out[rows] = picked
+    return out
+
+
+NULLS = ("random", "random_turnover")  # the random books, each `draws` rows of a run's books
+
+
+def null_names(tracks: Sequence[str]) -> list[str]:
+    """The random books of a run, in row order: `random`, then the turnover null of each track
+    (`random_turnover` the first's, `random_turnover@<track>` the others')."""
+    return ["random", "random_turnover", *(f"random_turnover@{t}" for t in tracks[1:])]
+
+
+class RandomNulls:
+    """The nulls' draws as one block of rows: `random`'s, then each track's turnover null."""
+
+    def __init__(self, top: int, seed: int, draws: int, n: int, tracks: int = 1) -> None:
+        self.draws = draws
+        self.picks = RandomPicks(top, seed, draws, n)
+        self.turnover = [RandomTurnover(top, seed, draws, n) for _ in range(tracks)]
+
+    @property
+    def rows(self) -> int:
+        return (1 + len(self.turnover)) * self.draws
+
+    def targets(self, ctx: Universe, members: Sequence[set[int]]) -> np.ndarray:
+        """`(rows, n)` weights after each track moved to its `members` (symbol indices)."""
+        return np.vstack(
+            [
+                self.picks.targets(ctx),
+                *(null.targets(ctx, m) for null, m in zip(self.turnover, members, strict=True)),
+            ]
+        )

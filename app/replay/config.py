@@ -46,13 +46,14 @@ class PolicyConfig:
 @dataclass(frozen=True)
 class ReplayParams:
     start_ms: int  # first decision (aligned to the hour)
-    end_ms: int  # valuation end; decisions are strictly before it
+    end_ms: int  # decisions are strictly before it; the books run to `valued_to`
     every_h: int
     fee_bps: float = 6.0
     slippage_bps: float = 0.0
     random_draws: int = 50
     random_seed: int = 0
     momentum_days: int = 30
+    execution_lag_h: int = 1  # a decision at t trades at the close of t + lag
 
     @property
     def cost_rate(self) -> float:
@@ -60,6 +61,19 @@ class ReplayParams:
 
     def decision_times(self) -> list[int]:
         return list(range(self.start_ms, self.end_ms, self.every_h * HOUR_MS))
+
+    def valued_to(self, last_close_ms: int) -> int:
+        """Where the books are valued to: `lag` hours past the end, as the last decision's
+        period runs to the end's own execution, or the history's last close when it stops
+        sooner (the last period is then shorter)."""
+        return max(self.end_ms, min(self.end_ms + self.execution_lag_h * HOUR_MS, last_close_ms))
+
+    def execution_times(self, last_close_ms: int) -> list[int]:
+        """Where each decision trades (close of t + lag, never past `valued_to`), then where the
+        last period ends: period d runs from entry d to entry d + 1."""
+        end = self.valued_to(last_close_ms)
+        lag = self.execution_lag_h * HOUR_MS
+        return [min(t + lag, end) for t in self.decision_times()] + [end]
 
 
 def policy_json(policy: PolicyConfig) -> dict[str, Any]:

@@ -9,9 +9,9 @@ only in weights share one scoring.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -29,6 +29,8 @@ from app.scoring.engine import (
 )
 from app.scoring.gate import GateParams
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -41,9 +43,20 @@ class Context:
     composite: dict[int, float]  # symbol index -> composite as a run stores it (scored only)
     eligible: list[int]  # symbol indices that passed the gate and were scored, in symbol order
     positions: dict[int, int]  # symbol index -> its row in `rows`, `inputs` and `table`
+    shared: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    """`derived` figures: one dict for a scoring and every context re-weighed from it."""
 
     def turnover_24h(self) -> dict[int, float]:
         return dict(zip(self.rows.tolist(), self.turnover.tolist(), strict=True))
+
+    def derived(self, key: Hashable, make: Callable[..., T], *args: Any) -> T:
+        """`make(*args)`, a figure of this context's rows and returns alone (never of its
+        scores), computed once under `key` for the scoring and all its re-weighings (tracks
+        that differ only in weights share it)."""
+        if key not in self.shared:
+            self.shared[key] = make(*args)
+        value: T = self.shared[key]
+        return value
 
 
 def stage_one(
@@ -79,24 +92,45 @@ def stage_one(
     return listed[rows]
 
 
+@dataclass(frozen=True)
+class Stage:
+    """What stage 1 and the scorer's inputs read at one time, whatever the members."""
+
+    view: PointInTime
+    funding: SettledFunding
+    turnover: np.ndarray  # every symbol's 24 h quote turnover
+
+    @classmethod
+    def at(cls, history: MarketHistory, t_ms: int) -> Stage:
+        view = history.at(t_ms)
+        return cls(view, settled_funding(view), quote_turnover(view))
+
+    def shortlist(self, config: PolicyConfig, members: set[int]) -> np.ndarray:
+        """`stage_one` with `members`."""
+        return stage_one(self.view, config, members, self.funding, self.turnover)
+
+
 def context_at(
     history: MarketHistory, t_ms: int, config: PolicyConfig, members: set[int]
 ) -> Context:
     """What the strategies see at `t_ms`, with `members` (symbol indices) the policy's
     portfolio (always shortlisted)."""
-    view = history.at(t_ms)
-    funding, turnover = settled_funding(view), quote_turnover(view)
-    rows = stage_one(view, config, members, funding, turnover)
+    stage = Stage.at(history, t_ms)
+    return scored_context(stage, config, stage.shortlist(config, members))
+
+
+def scored_context(stage: Stage, config: PolicyConfig, rows: np.ndarray) -> Context:
+    """The context of `rows` (the shortlist) scored under `config` at `stage`'s time."""
     inputs = market_inputs(
-        view,
+        stage.view,
         rows,
         candles=config.candles,
         benchmark=config.benchmark,
-        funding=funding,
-        turnover=turnover,
+        funding=stage.funding,
+        turnover=stage.turnover,
     )
     table = compute(inputs, config.scoring)  # first: the scorer computes its own returns
-    return _context(view, rows, inputs.turnover_24h, inputs.returns, table)
+    return _context(stage.view, rows, inputs.turnover_24h, inputs.returns, table)
 
 
 def _context(
@@ -105,12 +139,14 @@ def _context(
     turnover: np.ndarray,
     returns: np.ndarray | None,
     table: ScoreTable,
+    shared: dict[Hashable, Any] | None = None,
 ) -> Context:
     scored = ~np.isnan(table.composite)
     eligible = rows[scored].tolist()
     composite = dict(zip(eligible, stored(table.composite[scored]), strict=True))
     positions = dict(zip(rows.tolist(), range(rows.size), strict=True))
-    return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions)
+    return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions,
+                   {} if shared is None else shared)  # fmt: skip
 
 
 NEAR_HALF = 1e-6  # far above the error of score x 1e4 (below 1e-10 for scores up to 100)
@@ -155,9 +191,11 @@ class Contexts:
     weigh)` and re-weighed for any configuration that differs from it only in weights (the
     configuration itself is served as scored).
 
-    `keep=False` (a replay, moving forward): only the latest scoring is kept, per set of
-    members. `keep=True` (a calibration, revisiting every time): every time's scoring is kept,
-    per set of members outside the stage-1 shortlist, without the scorer's returns (memory).
+    A scoring depends on the members only through the shortlist (stage 1's best rows plus the
+    members), so tracks whose members differ within it share one. `keep=False` (a replay,
+    moving forward): only the latest time's scorings are kept, per shortlist. `keep=True` (a
+    calibration, revisiting every time): every time's scoring is kept, per set of members
+    outside the stage-1 shortlist, without the scorer's returns (memory).
     """
 
     def __init__(
@@ -174,6 +212,7 @@ class Contexts:
         self._fixed = scoring_beyond_weights(config.scoring)
         self._scored: dict[tuple[int, frozenset[int]], Context] = {}
         self._shortlists: dict[int, frozenset[int]] = {}
+        self._stage: Stage | None = None  # keep=False: the latest time's
 
     def at(self, t_ms: int, members: set[int], scoring: ScoringConfig) -> Context:
         """The context at `t_ms` for a portfolio of `members`, scored with `scoring` (which
@@ -181,25 +220,36 @@ class Contexts:
         weigh only the components the basis weighs)."""
         if scoring != self.config.scoring:
             self._check(scoring)
-        if self.keep:
-            if t_ms not in self._shortlists:
-                view = self.history.at(t_ms)
-                self._shortlists[t_ms] = frozenset(stage_one(view, self.config, set()).tolist())
-            key = (t_ms, frozenset(members - self._shortlists[t_ms]))
-        else:
-            key = (t_ms, frozenset(members))
-        if not self.keep and any(k[0] != t_ms for k in self._scored):
-            self._scored.clear()
-        scored = self._scored.get(key)
-        if scored is None:
-            scored = context_at(self.history, t_ms, self.config, set(key[1]))
-            if self.keep:
-                scored = replace(scored, returns=None)
-            self._scored[key] = scored
+        scored = self._kept(t_ms, members) if self.keep else self._latest(t_ms, members)
         if scoring == self.config.scoring:
             return scored
         return _context(scored.view, scored.rows, scored.turnover, scored.returns,
-                        reweigh(scored.table, scoring))  # fmt: skip
+                        reweigh(scored.table, scoring), scored.shared)  # fmt: skip
+
+    def _kept(self, t_ms: int, members: set[int]) -> Context:
+        """The scoring at `t_ms` for `members`, kept per members outside the shortlist."""
+        if t_ms not in self._shortlists:
+            view = self.history.at(t_ms)
+            self._shortlists[t_ms] = frozenset(stage_one(view, self.config, set()).tolist())
+        key = (t_ms, frozenset(members - self._shortlists[t_ms]))
+        scored = self._scored.get(key)
+        if scored is None:
+            scored = context_at(self.history, t_ms, self.config, set(key[1]))
+            self._scored[key] = scored = replace(scored, returns=None)
+        return scored
+
+    def _latest(self, t_ms: int, members: set[int]) -> Context:
+        """The scoring at `t_ms` for `members`, kept per shortlist until another time is
+        asked."""
+        if self._stage is None or self._stage.view.t_ms != t_ms:
+            self._stage = Stage.at(self.history, t_ms)
+            self._scored.clear()
+        rows = self._stage.shortlist(self.config, members)
+        key = (t_ms, frozenset(rows.tolist()))
+        scored = self._scored.get(key)
+        if scored is None:
+            self._scored[key] = scored = scored_context(self._stage, self.config, rows)
+        return scored
 
     def _check(self, scoring: ScoringConfig) -> None:
         if scoring_beyond_weights(scoring) != self._fixed:

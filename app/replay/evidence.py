@@ -3,8 +3,15 @@
 Figures are computed on the equity sampled every 24 h from the first decision (daily returns,
 annualised with 365 days; no risk-free rate): total return, CAGR, volatility, Sharpe, Sortino
 (downside deviation over all days), Calmar (CAGR / max drawdown) and max drawdown, all as
-fractions. The information coefficient of a score at a decision is the Spearman correlation,
-across the scored symbols, of the score at t with the return to the next decision.
+fractions. Sharpe, Sortino and volatility read whole days only: a last day shorter than 24 h
+is not counted as a full one (the total return, CAGR and drawdown do include the last mark). The
+information coefficient of a score at a decision is the Spearman correlation, across the scored
+symbols, of the score at t with the return to the next decision.
+
+Every mean of a per-decision series (`mean_t`) has its plain t and, beside it, its Newey-West t
+(`t_hac`: `app.replay.hac`, lags `newey_west_lags(n)` = floor(4 (n / 100) ^ (2 / 9)), lagged
+products kept within a dataset when several are pooled). The IC against returns net of BTC beta
+is `residual_btc` (the selection section's universe-beta residual is `residual_universe`).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from app.replay.hac import hac_t
 from app.scoring.normalise import percentile_rank
 
 DAY_H = 24
@@ -38,10 +46,10 @@ def strategy_figures(
     sample_h: int,
 ) -> dict[str, Any]:
     """Figures of one hourly equity curve (index 0 = the first decision, value 1.0)."""
-    daily = equity[::DAY_H]
-    if (equity.size - 1) % DAY_H:
-        daily = np.append(daily, equity[-1])
+    daily = equity[::DAY_H]  # whole days: a partial last day is no day's return
     returns = daily[1:] / daily[:-1] - 1.0
+    if (equity.size - 1) % DAY_H:
+        daily = np.append(daily, equity[-1])  # ... but its mark counts for the drawdown
     days = (equity.size - 1) / DAY_H
     total = float(equity[-1] / equity[0] - 1.0)
     cagr = (equity[-1] / equity[0]) ** (DAYS_PER_YEAR / days) - 1.0 if days > 0 else math.nan
@@ -86,8 +94,9 @@ class IcSeries:
     """One score's IC at each decision, with the market's direction over the next period."""
 
     values: list[float] = field(default_factory=list)
-    residual: list[float] = field(default_factory=list)
+    residual: list[float] = field(default_factory=list)  # net of BTC beta
     market_up: list[bool] = field(default_factory=list)
+    block: list[int] = field(default_factory=list)  # each decision's dataset once pooled
 
     def append(self, ic: float, residual: float, up: bool) -> None:
         """One decision's IC (known), its IC against beta-neutral returns (maybe NaN) and
@@ -95,25 +104,33 @@ class IcSeries:
         self.values.append(ic)
         self.residual.append(residual)
         self.market_up.append(up)
+        self.block.append(self.block[-1] if self.block else 0)
 
     @classmethod
     def concat(cls, series: Iterable[IcSeries]) -> IcSeries:
-        """The decisions of `series`, one after the other."""
+        """The decisions of `series`, one after the other (each its own block for the HAC t)."""
         out = cls()
-        for s in series:
+        for k, s in enumerate(series):
             out.values.extend(s.values)
             out.residual.extend(s.residual)
             out.market_up.extend(s.market_up)
+            out.block.extend([k] * len(s.values))
         return out
 
     def summary(self) -> dict[str, Any]:
-        up = [v for v, u in zip(self.values, self.market_up, strict=True) if u]
-        down = [v for v, u in zip(self.values, self.market_up, strict=True) if not u]
+        """Mean, t, HAC t and n of the IC, of the IC net of BTC beta (`residual_btc`) and of
+        the IC over the periods the benchmark rose and fell."""
+        blocks = self.block if len(self.block) == len(self.values) else [0] * len(self.values)
+        rows = list(zip(self.values, self.residual, self.market_up, blocks, strict=True))
+
+        def of(kept: list[tuple[float, int]]) -> dict[str, Any]:
+            return mean_t([v for v, _ in kept], [b for _, b in kept])
+
         return {
-            **mean_t(self.values),
-            "residual": mean_t([v for v in self.residual if not math.isnan(v)]),
-            "up_market": mean_t(up),
-            "down_market": mean_t(down),
+            **of([(v, b) for v, _, _, b in rows]),
+            "residual_btc": of([(r, b) for _, r, _, b in rows if not math.isnan(r)]),
+            "up_market": of([(v, b) for v, _, u, b in rows if u]),
+            "down_market": of([(v, b) for v, _, u, b in rows if not u]),
         }
 
 
@@ -125,9 +142,16 @@ def t_statistic(values: list[float]) -> float:
     return float(np.mean(values)) / (std / math.sqrt(len(values))) if std > 0 else math.nan
 
 
-def mean_t(values: list[float]) -> dict[str, Any]:
-    """The mean of a series of ICs, its t-statistic and how many there are."""
+def mean_t(values: list[float], blocks: list[int] | np.ndarray | None = None) -> dict[str, Any]:
+    """The mean of a per-decision series (in decision order), its plain t, its Newey-West t
+    (`t_hac`, lags floor(4 (n / 100) ^ (2 / 9)), never across two `blocks`) and how many."""
     if not values:
-        return {"mean": None, "t": None, "n": 0}
-    return {"mean": rounded(float(np.mean(values))), "t": rounded(t_statistic(values)),
-            "n": len(values)}  # fmt: skip
+        return {"mean": None, "t": None, "t_hac": None, "n": 0}
+    array = np.asarray(values, dtype=float)
+    block = None if blocks is None else np.asarray(blocks)
+    return {
+        "mean": rounded(float(np.mean(array))),
+        "t": rounded(t_statistic(values)),
+        "t_hac": rounded(hac_t(array, blocks=block)),
+        "n": len(values),
+    }

@@ -2,8 +2,9 @@
 and the exits due with their newcomers.
 
 History holds no contract status: a contract in it is always Open and listed, and only its
-candles can stop, so the one exit a replay can see is `exit:stale` (a delisted contract's
-candles end, and its last close ages past the grace).
+candles can stop, so the exits a replay can see are `exit:stale` (a delisted contract's candles
+end, and its last close ages past the grace) and `exit:category` (a member whose closes, as known
+at t, now hold the stablecoin peg).
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """Information coefficients, decision by decision: the Spearman correlation of every score at t
-(composite, component, metric) with the return to the next decision, also net of BTC beta, with
-the benchmark's direction over the period (`evidence.IcSeries` keeps and summarises them).
+(composite, component, metric) with the return over the period the decision is held, also net of
+BTC beta, with the benchmark's direction over the period (`evidence.IcSeries` keeps and
+summarises them). A decision at t trades at the close of t + lag (`ReplayParams.
+execution_lag_h`): its period runs from there to the next decision's execution; the scores (and
+the betas) still read nothing later than t.
 
 The same numbers as `evidence.spearman` and `app.portfolio.correlation.beta` called per score
 and per symbol, computed for all of them at once (`app.replay.rows`).
@@ -49,11 +52,18 @@ def betas(returns: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
     return out
 
 
-def forward_returns(view: PointInTime, following_ms: int) -> np.ndarray:
-    """Every symbol's return from its last close at `view.t_ms` to its last close at
-    `following_ms` (what a score at t is judged against; NaN where either is missing)."""
+def forward_returns(
+    view: PointInTime, following_ms: int, *, entry_ms: int | None = None
+) -> np.ndarray:
+    """Every symbol's return from its last close at `entry_ms` (default `view.t_ms`: no lag) to
+    its last close at `following_ms` (what a score at t is judged against; NaN where either is
+    missing)."""
     history = view.history
-    return history.at(following_ms).candles("close", 1)[:, 0] / history.close[:, view.end - 1] - 1.0
+    if entry_ms is None or entry_ms == view.t_ms:
+        entry = history.close[:, view.end - 1]
+    else:
+        entry = history.at(entry_ms).candles("close", 1)[:, 0]
+    return history.at(following_ms).candles("close", 1)[:, 0] / entry - 1.0
 
 
 def _with_benchmark(ctx: Context, benchmark: int) -> np.ndarray:
@@ -66,6 +76,12 @@ def _with_benchmark(ctx: Context, benchmark: int) -> np.ndarray:
     return np.concatenate([window, window[at : at + 1]])
 
 
+def _betas_to(ctx: Context, benchmark: int) -> np.ndarray:
+    """`betas` of the shortlist's hourly returns to the benchmark's over `BETA_HOURS`."""
+    returns = _with_benchmark(ctx, benchmark)
+    return betas(returns[:-1], returns[-1])
+
+
 class InformationCoefficients:
     """The IC series of every score, added one decision at a time."""
 
@@ -75,15 +91,15 @@ class InformationCoefficients:
         self.decisions: list[tuple[list[str], bool]] = []  # score names, market up
         self.batch = SpearmanBatch()
 
-    def add(self, ctx: Context, following_ms: int) -> None:
-        """The ICs of the scores at `ctx` against the returns to `following_ms`."""
+    def add(self, ctx: Context, following_ms: int, entry_ms: int | None = None) -> None:
+        """The ICs of the scores at `ctx` against the returns from `entry_ms` (the decision's
+        execution; default t) to `following_ms`."""
         b, rows = self.benchmark, ctx.rows
-        forward_all = forward_returns(ctx.view, following_ms)
+        forward_all = forward_returns(ctx.view, following_ms, entry_ms=entry_ms)
         forward = forward_all[rows]
         market = float(forward_all[b]) if b is not None else math.nan
         if b is not None and np.isfinite(market):
-            returns = _with_benchmark(ctx, b)
-            residual = forward - betas(returns[:-1], returns[-1]) * market
+            residual = forward - ctx.derived(("beta", b), _betas_to, ctx, b) * market
         else:
             residual = np.full(rows.size, np.nan)
         scores = {"composite": ctx.table.composite}

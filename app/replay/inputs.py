@@ -80,6 +80,7 @@ def market_inputs(
         ask_levels=np.full((n, BOOK_LEVELS, 2), np.nan),
         benchmark=benchmark,
         as_of_ms=view.t_ms,
+        category=None,  # history has no overrides: the name table and the peg rule decide
     )
 
 

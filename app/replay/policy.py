@@ -16,6 +16,7 @@ from app.policy.replacement import (
     MemberFact,
     OutsiderFact,
     RunScores,
+    confirmation_window,
     outsiders_to_correlate,
     recommend,
 )
@@ -78,8 +79,11 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
     """Update `state` at `ctx.t_ms` and say what the book does."""
     symbols = ctx.view.history.symbols
     settings = config.replacement
-    state.runs.insert(0, RunScores(run_id, ctx.composite))
-    del state.runs[max(settings.confirmations, 1) :]
+    state.runs.insert(0, RunScores(run_id, ctx.composite, ctx.t_ms))
+    # The runs through the hysteresis' boundary; older ones are never read again.
+    del state.runs[
+        confirmation_window(state.runs, settings.confirmation_hours) or len(state.runs) :
+    ]
     exits = apply_exits(ctx, state, config)
     members = [
         MemberFact(h.index, symbols[h.index], h.rank, (ctx.t_ms - h.included_ms) / HOUR_MS)

@@ -4,7 +4,8 @@
 `datasets` keeps each dataset's report exactly as a run on it alone writes it. `pooled` counts
 every decision of every dataset once: each IC (composite, component, metric) is the summary of
 the per-decision values of all datasets, one after the other (never an average of means), with
-each dataset's mean, t and n beside it under `per_dataset`; `selection` is the combined
+each dataset's mean, t, HAC t and n beside it under `per_dataset` (the pooled HAC t's lagged
+products stay within a dataset); `selection` is the combined
 `SelectionSeries`' summary (pooled ranking ICs, decile spreads and swaps; alpha stays per
 dataset in its `datasets` list beside the pooled regression); `data` counts the decisions and
 symbols. A dataset added changes no figure of the others.

@@ -1,16 +1,33 @@
 """A replay: the policy and the baselines decided at every decision time on point-in-time
-history, their books marked hourly, and the evidence as one JSON-ready document."""
+history, their books marked hourly, and the evidence as one JSON-ready document.
+
+Judged as it trades: a decision at t reads nothing later than t (the candle closing at t) and
+trades at the close of t + `execution_lag_h` (live, the first trade comes an hour or more after
+the scoring run); its book return, ICs, decile spreads and swap outcomes run from there to the
+next decision's trade, and the books are valued to `ReplayParams.valued_to`. Variants that differ
+only in costs or lag (`Variant`) are further books of the same run: the same scoring and policy
+steps, traded and judged again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from app.replay.baselines import BtcHold, EqualWeight, Momentum, RandomPicks, TopVolume
+from app.policy.replacement import decisions_needed
+from app.replay.baselines import (
+    NULLS,
+    BtcHold,
+    EqualWeight,
+    Momentum,
+    RandomNulls,
+    TopVolume,
+    null_names,
+)
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Context, Contexts
 from app.replay.evidence import IcSeries, strategy_figures
@@ -21,7 +38,7 @@ from app.replay.selection import SelectionSeries
 from app.replay.selection_record import SelectionRecorder
 from app.replay.simulate import Books, Ledger
 
-STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", "random")
+STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", *NULLS)
 Progress = Callable[[int, int], None]
 
 
@@ -87,21 +104,45 @@ def replayed(
     run = run_books(contexts, [track], policy, params, progress)
     document = {
         "config_hash": config_hash(policy, params),
-        "data": data_section(history, params),
+        "data": data_section(history, params, policy),
         **run.document(),
     }
     return document, run
 
 
-def data_section(history: MarketHistory, params: ReplayParams) -> dict[str, Any]:
+def data_section(
+    history: MarketHistory, params: ReplayParams, policy: PolicyConfig | None = None
+) -> dict[str, Any]:
+    """The report's `data`: the history, the decisions and where they trade (`execution_lag_h`
+    hours after each decision, the books valued to `valued_to`); with `policy`, the hysteresis
+    at this cadence (`hysteresis_section`)."""
     times = params.decision_times()
+    cadence = {} if policy is None else {"hysteresis": hysteresis_section(policy, params)}
     return {
         "symbols": history.size,
         "from": iso(times[0]),
         "to": iso(params.end_ms),
         "decisions": len(times),
+        "execution_lag_h": params.execution_lag_h,
+        "valued_to": iso(params.valued_to(history.last_close_ms())),
         "funding": "known" if history.funding_known else "unknown",
         "source": history.source,
+        **cadence,
+    }
+
+
+def hysteresis_section(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
+    """The replacement hysteresis at the replay's cadence: the hours it must span, the decisions
+    that takes (ceil(hours / every) + 1) and the span those cover, more than asked when the
+    cadence does not divide the hours (`rounded_up`)."""
+    hours = policy.replacement.confirmation_hours
+    decisions = decisions_needed(hours, params.every_h)
+    spans = (decisions - 1) * params.every_h
+    return {
+        "confirmation_hours": hours,
+        "decisions": decisions,
+        "spans_h": spans,
+        "rounded_up": spans > hours,
     }
 
 
@@ -111,13 +152,21 @@ def run_books(
     reference: PolicyConfig,
     params: ReplayParams,
     progress: Progress | None = None,
+    variants: Sequence[Variant] = (),
+    known_until_ms: int | None = None,
 ) -> BookRun:
     """The tracks and the baselines (chosen among `reference`'s scored symbols, its top N and
     benchmark) at `params`' decision times: `strategies`, `ic`, `decisions`, `exits` and
     `selection` of the report (the information coefficients, decisions, exits and swaps are the
-    first track's; the selection universe is the symbols `reference` finds eligible)."""
+    first track's; the selection universe is the symbols `reference` finds eligible). Each of
+    `variants` trades and judges the same decisions again with its own costs or lag (no second
+    scoring, no second policy step): `BookRun.variants`. `known_until_ms`: nothing later is read,
+    even to value the books (a window judged before a choice made at its end: the last trade's
+    period stops there)."""
     history = contexts.history
     times = params.decision_times()
+    last = history.last_close_ms()
+    last = last if known_until_ms is None else min(last, known_until_ms)
     ledger = Ledger(history)
     n, top = history.size, reference.max_symbols
     baselines: dict[str, Any] = {
@@ -126,16 +175,27 @@ def run_books(
         "top_volume": TopVolume(top),
         "momentum": Momentum(top, params.momentum_days),
     }
-    randoms = RandomPicks(top, params.random_seed, params.random_draws, n)
+    randoms = RandomNulls(top, params.random_seed, params.random_draws, n, len(tracks))
     named = (*(t.name for t in tracks), *baselines)  # rows of `books`; the random draws follow
-    books = Books.empty(len(named) + params.random_draws, n)
-    ics = [InformationCoefficients(history, reference.benchmark) for _ in tracks]
-    selection = SelectionRecorder(history, [t.name for t in tracks], params)
+    names = [t.name for t in tracks]
+    judging: dict[int, Judging] = {}
+    schedules = []
+    for name, p in (("", params), *((v.name, v.params(params)) for v in variants)):
+        lag = p.execution_lag_h
+        if lag not in judging:
+            judging[lag] = Judging(
+                p.execution_times(last),
+                {name: InformationCoefficients(history, reference.benchmark) for name in names},
+                SelectionRecorder(history, names, p),
+            )
+        # A variant keeps the tracks' books only: what its figures are read for.
+        size = len(named) + randoms.rows if not name else len(tracks)
+        schedules.append(Schedule(name, p, judging[lag], Books.empty(size, n)))
     decisions: list[dict[str, Any]] = []
     exits: list[dict[str, Any]] = []
     for d, t in enumerate(times):
-        weights = np.zeros((books.size, n))
-        trading = np.ones(books.size, dtype=bool)
+        weights = np.zeros((len(named) + randoms.rows, n))
+        trading = np.ones(weights.shape[0], dtype=bool)
         seen: list[tuple[Context, PolicyConfig]] = []
         first_decision: PolicyDecision | None = None
         for row, track in enumerate(tracks):
@@ -147,7 +207,8 @@ def run_books(
             weights[row] = book_weights(decision, history)
             seen.append((ctx, config))
             if row == 0:
-                decisions.append(decision_entry(t, decision))
+                traded_at = judging[params.execution_lag_h].entries[d]
+                decisions.append(decision_entry(t, decision, traded_at))
                 first_decision = decision
                 exits.extend({"at": iso(t), **e} for e in decision.exits)
         first, first_config = seen[0]
@@ -157,50 +218,134 @@ def run_books(
             if reference.scoring == first_config.scoring
             else contexts.at(t, members, reference.scoring)
         )
-        column = ledger.column(t)
-        if d == 0:
-            books.equity.append(ledger.values(books, column)[:, None])
         for row, strategy in enumerate(baselines.values(), start=len(tracks)):
             target = strategy.targets(common)
             trading[row] = target is not None
             if target is not None:
                 weights[row] = target
-        weights[len(named) :] = randoms.targets(common)
-        ledger.rebalance(books, column, weights, trading, params.cost_rate)
-        following = times[d + 1] if d + 1 < len(times) else params.end_ms
-        ledger.carry(books, column, ledger.column(following))
-        for ic, (ctx, _) in zip(ics, seen, strict=True):
-            ic.add(ctx, following)
+        held = [{h.index for h in track.state.members} for track in tracks]
+        weights[len(named) :] = randoms.targets(common, held)  # each track's turnover null
+        for schedule in schedules:
+            entries, books = schedule.judging.entries, schedule.books
+            column = ledger.column(entries[d])
+            if d == 0:
+                books.equity.append(ledger.values(books, column)[:, None])
+            cost = schedule.params.cost_rate
+            ledger.rebalance(books, column, weights[: books.size], trading[: books.size], cost)
+            ledger.carry(books, column, ledger.column(entries[d + 1]))
         assert first_decision is not None
-        selection.add(common, [ctx for ctx, _ in seen], first_decision, following)
+        for judged in judging.values():
+            entry, following = judged.entries[d], judged.entries[d + 1]
+            if following - entry >= params.every_h * HOUR_MS:  # a partial last period: no IC
+                for ic, (ctx, _) in zip(judged.ics.values(), seen, strict=True):
+                    ic.add(ctx, following, entry)
+            judged.selection.add(common, [ctx for ctx, _ in seen], first_decision, following, entry)
         if progress is not None:
             progress(d + 1, len(times))
-    rows = _rows(books, named)
-    order = (*(t.name for t in tracks), *STRATEGIES[1:])
-    sample_h = min(params.every_h, 24)
-    strategies = {
-        name: strategy_figures(
-            rows[name].equity,
-            times[0],
-            turnovers=rows[name].turnovers.tolist(),
-            fees=rows[name].fees,
-            funding=rows[name].funding,
-            sample_h=sample_h,
-        )
-        for name in order
-    }
-    ic_series = {track.name: ic.series() for track, ic in zip(tracks, ics, strict=True)}
-    ic_of = {name: ic_summary(scores) for name, scores in ic_series.items()}
-    books_of = {name: rows[name] for name in order}
-    series = selection.series({name: row.equity for name, row in books_of.items()}, times)
+    main, *others = (s.finish(tracks, named, times) for s in schedules)
     return BookRun(
-        strategies, ic_of[tracks[0].name], decisions, books_of, ic_of, exits, series, ic_series
+        main.strategies,
+        main.ic_of[tracks[0].name],
+        decisions,
+        main.books,
+        main.ic_of,
+        exits,
+        main.selection,
+        main.ic_series,
+        {schedule.name: run for schedule, run in zip(schedules[1:], others, strict=True)},
     )
 
 
-def decision_entry(t_ms: int, decision: PolicyDecision) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Variant:
+    """Books that differ from a run's own only in costs or execution lag (None: the run's):
+    the same decisions traded and judged again, a track of the same run."""
+
+    name: str
+    execution_lag_h: int | None = None
+    slippage_bps: float | None = None
+
+    def params(self, base: ReplayParams) -> ReplayParams:
+        lag, slippage = self.execution_lag_h, self.slippage_bps
+        return replace(
+            base,
+            execution_lag_h=base.execution_lag_h if lag is None else lag,
+            slippage_bps=base.slippage_bps if slippage is None else slippage,
+        )
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What one execution lag judges: where each decision trades (then the valuation end),
+    every track's information coefficients and the selection series."""
+
+    entries: list[int]
+    ics: dict[str, InformationCoefficients]  # by track, in track order
+    selection: SelectionRecorder
+
+    @cached_property
+    def ic_series(self) -> dict[str, dict[str, IcSeries]]:
+        """Each track's ICs by score, once for every schedule judged at this lag (read after
+        the last decision)."""
+        return {name: ic.series() for name, ic in self.ics.items()}
+
+    @cached_property
+    def ic_of(self) -> dict[str, dict[str, Any]]:
+        """Each track's `ic` section."""
+        return {name: ic_summary(scores) for name, scores in self.ic_series.items()}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One set of books (every track, baseline and random draw; a variant's: the tracks') traded
+    at `params`' costs at its judging's entries."""
+
+    name: str
+    params: ReplayParams
+    judging: Judging
+    books: Books
+
+    def finish(self, tracks: list[Track], named: tuple[str, ...], times: list[int]) -> BookRun:
+        """The figures of these books (no decisions or exits: those are the run's)."""
+        tracks_only = self.books.size == len(tracks)
+        nulls = [] if tracks_only else null_names([t.name for t in tracks])
+        named = named[: len(tracks)] if tracks_only else named
+        rows = _rows(self.books, named, nulls)
+        entries = self.judging.entries
+        order = (*(t.name for t in tracks), *STRATEGIES[1:], *nulls[len(NULLS) :])
+        order = order[: len(tracks)] if tracks_only else order
+        sample_h = min(self.params.every_h, 24)
+        strategies = {
+            name: strategy_figures(
+                rows[name].equity,
+                entries[0],
+                turnovers=rows[name].turnovers.tolist(),
+                fees=rows[name].fees,
+                funding=rows[name].funding,
+                sample_h=sample_h,
+            )
+            for name in order
+        }
+        ic_series, ic_of = self.judging.ic_series, self.judging.ic_of
+        books_of = {name: rows[name] for name in order}
+        series = self.judging.selection.series(
+            {name: row.equity for name, row in books_of.items()},
+            times,
+            entries,
+            self.params.cost_rate,
+        ).with_draws(_draws(self.books, named, nulls), entries)
+        return BookRun(
+            strategies, ic_of[tracks[0].name], [], books_of, ic_of, [], series, ic_series
+        )
+
+
+def decision_entry(
+    t_ms: int, decision: PolicyDecision, traded_ms: int | None = None
+) -> dict[str, Any]:
+    """A decision as the report lists it: made at `at`, traded (or held) from `traded_at`."""
     return {
         "at": iso(t_ms),
+        "traded_at": iso(t_ms if traded_ms is None else traded_ms),
         "members": decision.members,
         "weights": {s: float(w) for s, w in decision.weights.items()},
         "replaced": decision.replaced,
@@ -231,6 +376,7 @@ class BookRun:
     exits: list[dict[str, Any]]  # the first track's exits, each with its decision time `at`
     selection: SelectionSeries  # per decision, for the report's `selection` (and for pooling)
     ic_series: dict[str, dict[str, IcSeries]]  # per track, each score's ICs (for pooling)
+    variants: dict[str, BookRun] = field(default_factory=dict)  # by `Variant.name`
 
     def document(self) -> dict[str, Any]:
         """The report's `strategies`, `ic`, `decisions`, `exits` and `selection`."""
@@ -243,18 +389,30 @@ class BookRun:
         }
 
 
-def _rows(books: Books, named: tuple[str, ...]) -> dict[str, BookRow]:
-    """Each named book, and the mean of the random books' as `random`."""
+def _draws(books: Books, named: tuple[str, ...], nulls: list[str]) -> dict[str, np.ndarray]:
+    """Each null's random draws' hourly equity (the rows after the named books, `nulls` in
+    order: `baselines.null_names`)."""
+    if not nulls:
+        return {}
+    equity, per = books.equity_curves(), (books.size - len(named)) // len(nulls)
+    first = len(named)
+    return {name: equity[first + k * per : first + (k + 1) * per] for k, name in enumerate(nulls)}
+
+
+def _rows(books: Books, named: tuple[str, ...], nulls: list[str]) -> dict[str, BookRow]:
+    """Each named book, and the mean of each null's random books under its name."""
     equity, turnovers = books.equity_curves(), books.turnover_table()
-    draws = slice(len(named), None)
     rows = {
         name: BookRow(equity[k], turnovers[k], float(books.fees[k]), float(books.funding[k]))
         for k, name in enumerate(named)
     }
-    rows["random"] = BookRow(
-        np.mean(equity[draws], axis=0),
-        np.mean(turnovers[draws], axis=0),
-        float(np.mean(books.fees[draws])),
-        float(np.mean(books.funding[draws])),
-    )
+    per = (books.size - len(named)) // max(len(nulls), 1)
+    for k, name in enumerate(nulls):
+        draws = slice(len(named) + k * per, len(named) + (k + 1) * per)
+        rows[name] = BookRow(
+            np.mean(equity[draws], axis=0),
+            np.mean(turnovers[draws], axis=0),
+            float(np.mean(books.fees[draws])),
+            float(np.mean(books.funding[draws])),
+        )
     return rows

@@ -12,8 +12,16 @@
   the bottom tenth's (one each under ten), on raw and on residual returns.
 - Swaps of the first track: each executed replacement's newcomer minus the member it replaced
   over 1, 7 and 30 days from t, less the swap's cost (2 x the cost rate); the same for each
-  blocked recommendation (positive: blocking cost the book). Blocked recommendations repeat from
-  one decision to the next, so their outcomes overlap: their interval is optimistic.
+  blocked recommendation (positive: blocking cost the book). Outcomes from nearby decisions
+  overlap (a 30-day outcome each day; blocked recommendations repeat from one decision to the
+  next), so the hit rate's interval and the mean's t are clustered by decision date, dates whose
+  horizons overlap covarying (`skill.outcome_figures`).
+- Every mean has its Newey-West t beside the plain one (`t_hac`; alpha: `alpha_t_hac`), the
+  HAC sums kept within a dataset. The IC against universe-beta-residual returns is
+  `residual_universe` (the `ic` section's BTC-beta one is `residual_btc`).
+- A last period shorter than the decision interval (`full` False: the range or the history ends
+  inside it) is not counted as a full one: the per-decision figures leave it out (its swaps,
+  judged over their own horizons, stay).
 
 Series of several datasets combine by concatenation: the pooled figures are those of every
 decision and swap together; `datasets` gives alpha and IC per dataset.
@@ -21,21 +29,24 @@ decision and swap together; `datasets` gives alpha and IC per dataset.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from app.replay.config import HOUR_MS
 from app.replay.evidence import mean_t, rounded
-from app.replay.skill import outcome_figures, periods_per_year, regression
+from app.replay.nulls import null_distribution
+from app.replay.skill import outcome_figures, paired, periods_per_year, regression
 
 HORIZONS = {"1d": 24, "7d": 168, "30d": 720}  # hours after the decision
-PER_DATASET = ("n", "alpha", "alpha_annualised", "alpha_t", "beta")
+PER_DATASET = ("n", "alpha", "alpha_annualised", "alpha_t", "alpha_t_hac", "beta")
 
 
-def _mean_t(values: np.ndarray) -> dict[str, Any]:
-    return mean_t(values[np.isfinite(values)].tolist())
+def _mean_t(values: np.ndarray, blocks: np.ndarray | None = None) -> dict[str, Any]:
+    known = np.isfinite(values)
+    return mean_t(values[known].tolist(), None if blocks is None else blocks[known])
 
 
 @dataclass(frozen=True)
@@ -49,29 +60,46 @@ class Ranking:
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     """Each component's and metric's (`metric:<name>`) IC with the residual returns."""
 
-    def ic(self, chosen: np.ndarray | slice = slice(None)) -> dict[str, Any]:
-        """Mean, t and n of the raw and the residual IC over the `chosen` decisions."""
-        return {"raw": _mean_t(self.ic_raw[chosen]), "residual": _mean_t(self.ic_residual[chosen])}
-
-    def summary(self) -> dict[str, Any]:
-        """The ICs and the decile spreads, each as mean, t and n."""
+    def ic(
+        self, chosen: np.ndarray | slice = slice(None), blocks: np.ndarray | None = None
+    ) -> dict[str, Any]:
+        """Mean, t, HAC t and n of the raw and the universe-residual IC over the `chosen`
+        decisions (`blocks`: each chosen decision's dataset)."""
         return {
-            "ic": self.ic(),
+            "raw": _mean_t(self.ic_raw[chosen], blocks),
+            "residual_universe": _mean_t(self.ic_residual[chosen], blocks),
+        }
+
+    def summary(self, blocks: np.ndarray | None = None) -> dict[str, Any]:
+        """The ICs and the decile spreads, each as mean, t, HAC t and n (component and metric
+        ICs: against the universe-residual returns)."""
+        return {
+            "ic": self.ic(slice(None), blocks),
             "decile_spread": {
-                "raw": _mean_t(self.spread_raw),
-                "residual": _mean_t(self.spread_residual),
+                "raw": _mean_t(self.spread_raw, blocks),
+                "residual_universe": _mean_t(self.spread_residual, blocks),
             },
             "components": {
-                name: _mean_t(v)
+                name: _mean_t(v, blocks)
                 for name, v in self.scores.items()
                 if not name.startswith("metric:")
             },
             "metrics": {
-                name.removeprefix("metric:"): _mean_t(v)
+                name.removeprefix("metric:"): _mean_t(v, blocks)
                 for name, v in sorted(self.scores.items())
                 if name.startswith("metric:")
             },
         }
+
+    def take(self, chosen: np.ndarray) -> Ranking:
+        """The `chosen` decisions only."""
+        return Ranking(
+            self.ic_raw[chosen],
+            self.ic_residual[chosen],
+            self.spread_raw[chosen],
+            self.spread_residual[chosen],
+            {name: v[chosen] for name, v in self.scores.items()},
+        )
 
     @classmethod
     def concat(cls, rankings: Sequence[Ranking]) -> Ranking:
@@ -109,8 +137,12 @@ class Swaps:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), (), np.zeros((0, len(HORIZONS))))
 
     def summary(self) -> dict[str, Any]:
-        """Per horizon: n, mean, hit rate (share above zero) and its 95 % Wilson interval."""
-        return {name: outcome_figures(self.outcomes[:, k]) for k, name in enumerate(HORIZONS)}
+        """Per horizon: n, decision dates, mean and its clustered t, hit rate (share above zero)
+        and its 95 % interval clustered by decision date and overlapping horizons."""
+        return {
+            name: outcome_figures(self.outcomes[:, k], self.at_ms, hours, self.dataset)
+            for k, (name, hours) in enumerate(HORIZONS.items())
+        }
 
     @classmethod
     def concat(cls, swaps: Sequence[Swaps], offsets: Sequence[int]) -> Swaps:
@@ -137,13 +169,52 @@ class SelectionSeries:
     rankings: dict[str, Ranking]  # per track
     executed: Swaps  # the first track's replacements
     blocked: Swaps  # the first track's blocked recommendations
+    full: np.ndarray | None = None  # (d,) the period is a whole decision interval (None: all)
+    draws: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per null (`random`, `random_turnover`), (k, d) each random draw's book return."""
+
+    def with_draws(
+        self, equity: Mapping[str, np.ndarray], entries: Sequence[int]
+    ) -> SelectionSeries:
+        """This series with each null's random draws (`equity[null]`: (k, hours) hourly equity
+        from the first entry) as per-period book returns between `entries` (each decision's
+        execution, then the valuation end)."""
+        hours = (np.asarray(entries, dtype=np.int64) - entries[0]) // HOUR_MS
+        draws = {}
+        for name, curves in equity.items():
+            marks = curves[:, hours]
+            draws[name] = marks[:, 1:] / marks[:, :-1] - 1.0
+        return replace(self, draws=draws)
+
+    def full_periods(self) -> SelectionSeries:
+        """The series without the decisions whose period is shorter than the interval."""
+        if self.full is None or self.full.all():
+            return self
+        keep = self.full
+        return SelectionSeries(
+            every_h=self.every_h,
+            swap_cost=self.swap_cost,
+            labels=self.labels,
+            dataset=self.dataset[keep],
+            at_ms=self.at_ms[keep],
+            universe=self.universe[keep],
+            books={name: book[keep] for name, book in self.books.items()},
+            rankings={name: ranking.take(keep) for name, ranking in self.rankings.items()},
+            executed=self.executed,
+            blocked=self.blocked,
+            draws={name: rows[:, keep] for name, rows in self.draws.items()},
+        )
 
     def summary(self) -> dict[str, Any]:
         """The report's `selection`: the universe, each strategy's regression on it, each
-        track's ranking figures, the swap outcomes, and alpha and IC per dataset."""
+        track's ranking figures, the swap outcomes, the tracks among the random draws, and
+        alpha and IC per dataset (over whole periods only)."""
+        if self.full is not None and not self.full.all():
+            return self.full_periods().summary()
         per_year = periods_per_year(self.every_h)
         known = self.universe[np.isfinite(self.universe)]
         mean = float(known.mean()) if known.size else float("nan")
+        blocks = self.dataset
         return {
             "universe": {
                 "n": int(known.size),
@@ -152,16 +223,43 @@ class SelectionSeries:
                 "periods_per_year": rounded(per_year),
             },
             "strategies": {
-                name: regression(book, self.universe, per_year) for name, book in self.books.items()
+                name: regression(book, self.universe, per_year, blocks)
+                for name, book in self.books.items()
             },
-            "ranking": {name: ranking.summary() for name, ranking in self.rankings.items()},
+            "ranking": {name: ranking.summary(blocks) for name, ranking in self.rankings.items()},
             "replacements": {
                 "swap_cost": rounded(self.swap_cost),
                 "executed": self.executed.summary(),
                 "blocked": self.blocked.summary(),
             },
+            "random": {
+                null: null_distribution(
+                    {name: self.books[name] for name in self._placed(null) if name in self.books},
+                    rows,
+                    self.universe,
+                    per_year,
+                )
+                for null, rows in self.draws.items()
+            },
             "datasets": [self._dataset(k, per_year) for k in range(len(self.labels))],
         }
+
+    def _placed(self, null: str) -> list[str]:
+        """The tracks placed among a null's draws: every track among `random`'s; a turnover
+        null's own track only (`random_turnover`: the first; `random_turnover@<track>`)."""
+        tracks = list(self.rankings)
+        if null == "random":
+            return tracks
+        owner = null.partition("@")[2]
+        return [owner] if owner else tracks[:1]
+
+    def paired(self, name: str, default: str) -> dict[str, Any]:
+        """Book `name` against book `default` by the paired regression (`skill.paired`)."""
+        per_year = periods_per_year(self.every_h)
+        series = self.full_periods()
+        return paired(
+            series.books[name], series.books[default], series.universe, per_year, series.dataset
+        )
 
     def _dataset(self, k: int, per_year: float) -> dict[str, Any]:
         chosen = self.dataset == k
@@ -210,4 +308,18 @@ class SelectionSeries:
             },
             executed=Swaps.concat([s.executed for s in series], offsets),
             blocked=Swaps.concat([s.blocked for s in series], offsets),
+            full=np.concatenate(
+                [np.ones(s.at_ms.size, bool) if s.full is None else s.full for s in series]
+            ),
+            draws=_combined_draws(series),
         )
+
+
+def _combined_draws(series: Sequence[SelectionSeries]) -> dict[str, np.ndarray]:
+    """The nulls every series has with as many draws, their periods one after the other."""
+    names = [n for n in series[0].draws if all(n in s.draws for s in series)]
+    return {
+        n: np.concatenate([s.draws[n] for s in series], axis=1)
+        for n in names
+        if len({s.draws[n].shape[0] for s in series}) == 1
+    }

@@ -3,7 +3,8 @@
 A contract's beta to the universe is the OLS slope of its hourly log returns on the universe's
 (the mean of the eligible contracts' hourly log returns, over those known each hour) across the
 168 hours to t, read through the point-in-time view: never a later candle. Only the judging
-reads later closes: the returns to the next decision and to each swap horizon.
+reads later closes: the returns over the period a decision is held (from its execution at the
+close of t + lag to the next one's) and over each swap horizon from that execution.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def _per_score(names: list[list[str]], ics: list[np.ndarray]) -> dict[str, np.nd
 
 def book_returns(equity: np.ndarray, times: Sequence[int], end_ms: int) -> np.ndarray:
     """A book's return over each decision period from its hourly equity (index 0 = the first
-    decision): equity at the next decision (or the end) over equity at this one, less one."""
+    entry): equity at the next entry (or the end) over equity at this one, less one (`times`:
+    where each decision trades)."""
     hours = (np.array([*times, end_ms], dtype=np.int64) - times[0]) // HOUR_MS
     marks = equity[hours]
     return marks[1:] / marks[:-1] - 1.0
@@ -110,14 +112,15 @@ class _SwapRows:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     outcomes: list[list[float]] = field(default_factory=list)
 
-    def swaps(self) -> Swaps:
+    def swaps(self, cost: float) -> Swaps:
+        """The swaps, each outcome less `cost` (what a swap pays: 2 x the cost rate)."""
         if not self.pairs:
             return Swaps.empty()
         return Swaps(
             np.zeros(len(self.pairs), np.int64),
             np.array(self.at_ms, dtype=np.int64),
             tuple(self.pairs),
-            np.array(self.outcomes, dtype=float),
+            np.array(self.outcomes, dtype=float) - cost,
         )
 
 
@@ -143,19 +146,22 @@ class SelectionRecorder:
         contexts: Sequence[Context],
         decision: PolicyDecision,
         following_ms: int,
+        entry_ms: int | None = None,
     ) -> None:
         """One decision: the universe (`common`'s eligible contracts), each track's composite
-        (`contexts`, in track order) and the first track's `decision`, judged to
-        `following_ms`."""
-        forward = forward_returns(common.view, following_ms)
+        (`contexts`, in track order) and the first track's `decision`, judged from `entry_ms`
+        (its execution; default t) to `following_ms`."""
+        entry = common.t_ms if entry_ms is None else entry_ms
+        forward = forward_returns(common.view, following_ms, entry_ms=entry)
         market = mean_known(forward[common.eligible])
         trailing = trailing_returns(common)
         hourly = universe_hourly(common, trailing)
         names = self.history.alphabetical
+        key = ("universe beta", hourly.tobytes())  # each context's betas to `hourly`
         for name, ctx in zip(self.tracks, contexts, strict=True):
             raw = forward[ctx.rows]
             own = trailing if ctx is common else trailing_returns(ctx)
-            residual = raw - universe_betas(ctx, hourly, own) * market
+            residual = raw - ctx.derived(key, universe_betas, ctx, hourly, own) * market
             composite = ctx.table.composite
             names_here, scores = score_matrix(ctx)
             self.score_names[name].append(names_here)
@@ -165,16 +171,17 @@ class SelectionRecorder:
             spreads[1].append(decile_spread(composite, residual, names[ctx.rows]))
         self.universe.append(market)
         if decision.replaced or decision.blocked:
-            horizons = self._horizon_returns(common.view)
+            horizons = self._horizon_returns(common.view, entry)
             self._swaps(self.executed, common.t_ms, decision.replaced, horizons)
             self._swaps(self.blocked, common.t_ms, decision.blocked, horizons)
 
-    def _horizon_returns(self, view: PointInTime) -> list[np.ndarray | None]:
-        """Every contract's return from t over each horizon (None past the history's end)."""
+    def _horizon_returns(self, view: PointInTime, entry_ms: int) -> list[np.ndarray | None]:
+        """Every contract's return from the execution over each horizon (None past the
+        history's end)."""
         last = self.history.last_close_ms()
         return [
-            forward_returns(view, view.t_ms + hours * HOUR_MS)
-            if view.t_ms + hours * HOUR_MS <= last
+            forward_returns(view, entry_ms + hours * HOUR_MS, entry_ms=entry_ms)
+            if entry_ms + hours * HOUR_MS <= last
             else None
             for hours in HORIZONS.values()
         ]
@@ -195,15 +202,22 @@ class SelectionRecorder:
             rows.at_ms.append(t_ms)
             rows.pairs.append((member, outsider))
             rows.outcomes.append(
-                [
-                    math.nan if r is None else float(r[joining] - r[leaving]) - self.swap_cost
-                    for r in horizons
-                ]
+                [math.nan if r is None else float(r[joining] - r[leaving]) for r in horizons]
             )
 
-    def series(self, equity: Mapping[str, np.ndarray], times: Sequence[int]) -> SelectionSeries:
+    def series(
+        self,
+        equity: Mapping[str, np.ndarray],
+        times: Sequence[int],
+        entries: Sequence[int] | None = None,
+        cost_rate: float | None = None,
+    ) -> SelectionSeries:
         """The series of the decisions added at `times`, with each strategy's book from its
-        hourly `equity`."""
+        hourly `equity` (index 0 at the first entry) over the periods between `entries` (each
+        decision's execution, then the valuation end; default the decision times and the
+        end), and swaps paying 2 x `cost_rate` (default the parameters')."""
+        entries = [*times, self.params.end_ms] if entries is None else entries
+        swap_cost = self.swap_cost if cost_rate is None else 2.0 * cost_rate
         rankings = {}
         for name in self.tracks:
             results = self.batches[name].results()
@@ -217,16 +231,17 @@ class SelectionRecorder:
             )
         return SelectionSeries(
             every_h=self.params.every_h,
-            swap_cost=self.swap_cost,
+            swap_cost=swap_cost,
             labels=(self.history.source,),
             dataset=np.zeros(len(times), np.int64),
             at_ms=np.array(times, dtype=np.int64),
             universe=np.array(self.universe, dtype=float),
             books={
-                name: book_returns(curve, times, self.params.end_ms)
+                name: book_returns(curve, entries[:-1], entries[-1])
                 for name, curve in equity.items()
             },
             rankings=rankings,
-            executed=self.executed.swaps(),
-            blocked=self.blocked.swaps(),
+            executed=self.executed.swaps(swap_cost),
+            blocked=self.blocked.swaps(swap_cost),
+            full=np.diff(np.asarray(entries, np.int64)) >= self.params.every_h * HOUR_MS,
         )

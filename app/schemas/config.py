@@ -37,11 +37,13 @@ class SettingRead(BaseModel):
 
     key: str
     value: Any = Field(description="The value in force (the default when none is stored).")
-    type: Literal["integer", "number", "string", "boolean"]
+    type: Literal["integer", "number", "string", "boolean", "array"]
     default: Any
     minimum: int | float | None = Field(description="Smallest allowed value (numbers).")
     maximum: int | float | None = Field(description="Largest allowed value (numbers).")
-    choices: list[str] | None = Field(description="The allowed values (strings with a choice).")
+    choices: list[str] | None = Field(
+        description="The allowed values (strings with a choice; each item of an array)."
+    )
     description: str
 
 
@@ -59,7 +61,10 @@ def _value_schema(setting: Any) -> dict[str, Any]:
         schema["minimum"] = setting.minimum
     if setting.maximum is not None:
         schema["maximum"] = setting.maximum
-    if setting.choices is not None:
+    if setting.type == "array":
+        schema["items"] = {"type": "string", "enum": list(setting.choices or ())}
+        schema["uniqueItems"] = True
+    elif setting.choices is not None:
         schema["enum"] = list(setting.choices)
     return schema
 

@@ -50,19 +50,23 @@ class EvidenceRead(BaseModel):
         description="default (in force), policy (calibrated) and every baseline, after costs."
     )
     ic: dict[str, Any] = Field(
-        description="Out-of-sample information coefficients (mean, t, n) of the configuration "
-        "in force (`active`) and of the calibrated one (`calibrated`)."
+        description="Out-of-sample information coefficients (mean, t, Newey-West t `t_hac`, n) "
+        "of the configuration in force (`active`) and of the calibrated one (`calibrated`); "
+        "`residual_btc`: against returns net of BTC beta."
     )
     verdict: Verdict
     selection: dict[str, Any] | None = Field(
         description="Selection skill out of sample, market beta removed: the equal-weight "
         "eligible universe (`universe`), each strategy's alpha and beta against it with alpha's "
-        "t and 95 % interval, active return, tracking error and information ratio "
-        "(`strategies`), the composite's, each component's and each metric's IC against raw and "
-        "universe-residual returns and the top-minus-bottom decile spread (`ranking`), and each "
+        "t, Newey-West t (`alpha_t_hac`) and 95 % interval, active return, tracking error and "
+        "information ratio (`strategies`), the composite's, each component's and each metric's "
+        "IC against raw and universe-residual (`residual_universe`) returns and the "
+        "top-minus-bottom decile spread, each with its Newey-West t (`ranking`), each "
         "replacement's and blocked recommendation's outcome after 1, 7 and 30 days with its hit "
-        "rate and Wilson interval (`replacements`). None for a calibration stored before it "
-        "existed."
+        "rate and interval clustered by decision date and overlapping horizons "
+        "(`replacements`), and each track's percentile among the random books' return, Sharpe "
+        "and alpha (`random`: `random`, and `random_turnover` at the policy's own turnover). "
+        "Whole decision periods only. None for a calibration stored before it existed."
     )
 
 
@@ -95,3 +99,15 @@ class AlgorithmChangeRecord(BaseModel):
     before: dict[str, Any]
     after: dict[str, Any]
     evidence: dict[str, Any] | None
+
+
+class AlgorithmsInForceRead(BaseModel):
+    preset: str | None = Field(
+        description="The named configuration the algorithm matches (`risk_only`: the default "
+        "since migration 0024; `seed`: the seed's), or null for any other."
+    )
+    adopted_by: AlgorithmChangeRecord | None = Field(
+        description="The newest recorded change of the algorithm, with the evidence it was made "
+        "on; null while the algorithm is the one the database was created with."
+    )
+    algorithms: list[AlgorithmRead]

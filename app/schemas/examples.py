@@ -97,6 +97,7 @@ REPLAY: dict[str, Any] = {
         "top": 10,
         "fee_bps": 6.0,
         "slippage_bps": 0.0,
+        "execution_lag_h": 1,
         "overrides": None,
     },
     "config_hash": "9c1e5a7b3d2f4e6c",
@@ -184,6 +185,42 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "evidence": None,
         "evidence_unavailable": "the stored history is too short to replay a change (two daily "
         "decisions after the scorer's warm-up)",
+    },
+    "AlgorithmsInForceRead": {
+        "preset": "risk_only",
+        "adopted_by": {
+            "id": 1,
+            "changed_at": "2026-11-25T12:41:07.518204Z",
+            "actor": "migration",
+            "before": {"risk": {"weight": "0.2000", "parameters": {}, "is_active": True}},
+            "after": {"risk": {"weight": "1.0000", "parameters": {}, "is_active": True}},
+            "evidence": {
+                "kind": "adoption",
+                "preset": "risk_only",
+                "candidate": "G",
+                "cited_as": "held-out confirmation, 2026-11-25",
+            },
+        },
+        "algorithms": [
+            {
+                "name": "risk",
+                "weight": "1.0000",
+                "parameters": {"volatility_window": 168, "benchmark": "BTCUSDT"},
+                "is_active": True,
+                "description": "Realised volatility, max drawdown, beta and correlation to BTC, "
+                "liquidity risk.",
+                "updated_at": "2026-11-25T12:41:07.518204Z",
+                "updated_by": "migration",
+            }
+        ],
+    },
+    "PresetRead": {
+        "name": "seed",
+        "candidate": "A",
+        "label": "the seeded default (the incumbent)",
+        "weights": {"technical": 0.3, "fundamental": 0.25, "market_structure": 0.25, "risk": 0.2},
+        "technical_version": 1,
+        "default": False,
     },
     "ApiKeyCreated": {**API_KEY, "key": "msk_81da6bb4_SIWQ1L4fbdaacO5VL5ZqH604RqDh6QE_mItTSHAZ2NQ"},
     "ApiKeyRead": API_KEY,
@@ -451,8 +488,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             },
         },
         "ic": {
-            "active": {"composite": {"mean": 0.02, "t": 1.3, "n": 229}},
-            "calibrated": {"composite": {"mean": 0.05, "t": 2.4, "n": 229}},
+            "active": {"composite": {"mean": 0.02, "t": 1.3, "t_hac": 1.1, "n": 229}},
+            "calibrated": {"composite": {"mean": 0.05, "t": 2.4, "t_hac": 2.0, "n": 229}},
         },
         "verdict": {
             "measure": "out-of-sample Sharpe after costs",
@@ -473,6 +510,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                     "alpha_annualised": 0.0579,
                     "alpha_se": 0.00063,
                     "alpha_t": 0.25,
+                    "alpha_se_hac": 0.00071,
+                    "alpha_t_hac": 0.23,
                     "alpha_interval": [-0.00108, 0.0014],
                     "alpha_interval_annualised": [-0.394, 0.51],
                     "beta": 0.86,
@@ -484,15 +523,17 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "ranking": {
                 "default": {
                     "ic": {
-                        "raw": {"mean": 0.02, "t": 1.3, "n": 229},
-                        "residual": {"mean": 0.003, "t": 0.19, "n": 229},
+                        "raw": {"mean": 0.02, "t": 1.3, "t_hac": 1.1, "n": 229},
+                        "residual_universe": {"mean": 0.003, "t": 0.19, "t_hac": 0.16, "n": 229},
                     },
                     "decile_spread": {
-                        "raw": {"mean": 0.0031, "t": 1.4, "n": 229},
-                        "residual": {"mean": 0.0012, "t": 0.6, "n": 229},
+                        "raw": {"mean": 0.0031, "t": 1.4, "t_hac": 1.2, "n": 229},
+                        "residual_universe": {"mean": 0.0012, "t": 0.6, "t_hac": 0.5, "n": 229},
                     },
-                    "components": {"risk": {"mean": 0.041, "t": 2.1, "n": 229}},
-                    "metrics": {"volatility_annualised": {"mean": 0.05, "t": 2.6, "n": 229}},
+                    "components": {"risk": {"mean": 0.041, "t": 2.1, "t_hac": 1.7, "n": 229}},
+                    "metrics": {
+                        "volatility_annualised": {"mean": 0.05, "t": 2.6, "t_hac": 2.0, "n": 229}
+                    },
                 },
             },
             "replacements": {
@@ -502,7 +543,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                         "n": 120,
                         "mean": 0.0019,
                         "hit_rate": 0.52,
-                        "hit_interval": [0.43, 0.61],
+                        "hit_interval": [0.38, 0.66],
+                        "decisions": 96,
+                        "t_clustered": 0.12,
+                        "effective_n": 48.3,
                     },
                 },
                 "blocked": {
@@ -510,7 +554,23 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                         "n": 300,
                         "mean": 0.0061,
                         "hit_rate": 0.53,
-                        "hit_interval": [0.47, 0.59],
+                        "hit_interval": [0.41, 0.65],
+                        "decisions": 150,
+                        "t_clustered": 0.4,
+                        "effective_n": 64.2,
+                    },
+                },
+            },
+            "random": {
+                "random": {
+                    "draws": 50,
+                    "quantiles": {
+                        "total_return": [-0.41, -0.22, 0.02],
+                        "sharpe": [-1.3, -0.7, 0.1],
+                        "alpha": [-0.21, -0.02, 0.16],
+                    },
+                    "percentile": {
+                        "default": {"total_return": 62.0, "sharpe": 58.0, "alpha": 55.0}
                     },
                 },
             },
@@ -651,7 +711,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "most_correlated_with": "SOLUSDT",
                 "reasons": ["DOGEUSDT is among the bottom 2 members by composite"],
                 "blocking": [
-                    "lead of 5 points held in 0 of the 2 consecutive runs required",
+                    "lead of 5 points held over 0.0 h of the 24 h required (0 runs in a row)",
                     "held 0.0 h of the required 24 h",
                     "correlation 0.893 with SOLUSDT is at or above the limit 0.85",
                 ],
@@ -805,6 +865,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "status": "Open",
                 "is_eligible": True,
                 "eligibility_reason": None,
+                "category": "crypto",
+                "category_override": None,
                 "lot_size": "1.0000000000",
                 "tick_size": "0.010000000000",
                 "multiplier": "0.010000000000",
@@ -827,6 +889,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "SymbolScoresRead": {
         "symbol": "SOLUSDT",
+        "category": "crypto",
+        "excluded": None,
         "history": [
             {
                 "run_id": 1,

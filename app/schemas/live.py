@@ -29,6 +29,10 @@ class AgainstUniverse(BaseModel):
     alpha_annualised: float | None
     alpha_se: float | None
     alpha_t: float | None
+    alpha_se_hac: float | None = Field(None, description="Newey-West standard error of alpha.")
+    alpha_t_hac: float | None = Field(
+        None, description="alpha / its Newey-West SE (lags floor(4 (n / 100) ^ (2 / 9)))."
+    )
     alpha_interval: list[float | None]
     alpha_interval_annualised: list[float | None]
     beta: float | None

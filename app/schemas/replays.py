@@ -37,6 +37,13 @@ class ReplayCreate(BaseModel):
     )
     fee_bps: float = Field(default=6.0, ge=0, le=1000)
     slippage_bps: float = Field(default=0.0, ge=0, le=1000)
+    execution_lag_h: int = Field(
+        default=1,
+        ge=0,
+        le=24,
+        description="Hours from a decision to its trade: a decision at t (scored on the candle "
+        "closing at t) trades at the close of t + lag, and is judged from there.",
+    )
     overrides: dict[str, Any] | None = Field(
         default=None,
         description='Scoring and policy overrides: {"scoring": {"weights": {...}, '

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,6 +19,8 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
     "status": "Open",
     "is_eligible": True,
     "eligibility_reason": None,
+    "category": "crypto",
+    "category_override": None,
     "lot_size": "1",
     "tick_size": "0.1",
     "multiplier": "0.001",
@@ -34,6 +36,19 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
     "data_age_s": 12.5,
     "stale": False,
 }
+
+
+Category = Literal["crypto", "stablecoin", "commodity", "equity"]
+
+
+class SymbolCategoryUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"category": "stablecoin"}]}
+    )
+
+    category: Category | None = Field(
+        description="The category to hold the symbol to; null: back to the table and the peg rule."
+    )
 
 
 class SymbolRead(BaseModel):
@@ -52,6 +67,14 @@ class SymbolRead(BaseModel):
     status: str = Field(description="KuCoin status (Open, Paused, …) or Delisted when gone.")
     is_eligible: bool
     eligibility_reason: str | None
+    category: Category = Field(
+        description="What the contract is by its name: the admin's override, else the "
+        "maintained table by base currency (crypto when it names none). A scoring run also "
+        "counts a contract whose closes hold a peg to 1.0 as a stablecoin."
+    )
+    category_override: Category | None = Field(
+        description="The category an admin set (null: the table and the peg rule decide)."
+    )
     lot_size: Decimal
     tick_size: Decimal
     multiplier: Decimal = Field(description="Base coins per lot (1 USD per lot for inverse).")

@@ -33,6 +33,7 @@ class SymbolValues:
     bids: Sequence[Sequence[float]] = ()  # (price, base size), best first
     asks: Sequence[Sequence[float]] = ()
     multiplier: float = 1.0  # base coins per lot: candle volumes arrive in lots
+    category: str | None = None  # an admin's category override (None: the name and the data)
 
 
 def assemble(
@@ -78,6 +79,7 @@ def assemble(
         ask_levels=_levels([v.asks for v in values]),
         benchmark=benchmark,
         as_of_ms=grid_end_ms + step_ms,
+        category=tuple(v.category for v in values),
     )
 
 

@@ -30,6 +30,9 @@ class ScoringConfig:
     weights: Mapping[str, float]  # component -> composite weight (sums to 1 over active ones)
     parameters: Mapping[str, Mapping[str, Any]]  # component -> its parameters
     gate: GateParams = field(default_factory=GateParams)
+    every_component: bool = False
+    """Also score the active components weighed 0 (live: the signal agents vote on them and the
+    rankings show them); the composite is the same either way."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +168,11 @@ def score_components(
     """Every weighed component's metrics (built-in, then plug-ins'), their percentile ranks
     among `passed` and the component score (0-100)."""
     passed = np.ones(inputs.size, dtype=bool) if passed is None else passed
-    active = [name for name in components() if config.weights.get(name, 0.0) > 0]
+    active = [
+        name
+        for name in components()
+        if config.weights.get(name, 0.0) > 0 or (config.every_component and name in config.weights)
+    ]
     # Plug-ins read the built-in metrics: with one weighed, every built-in is computed.
     with_plugins = any(p.component in active for p in registered())
     metrics = {

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.scoring.categories import STABLECOIN, categorise, exclusion_code
 from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
 
@@ -32,10 +33,19 @@ class GateParams:
     """What `max_ticker_age_s` is measured on: "ticker" (live: the book/ticker's age, and a book
     is required) or "candles" (replay: `ticker_age_s` is the age of the last candle's close,
     since history holds no book)."""
+    excluded_categories: tuple[str, ...] = ()
+    """Contract categories (`app.scoring.categories`) never scored: such a symbol gets the code
+    `excluded:category:<name>` before any data check. The runtime setting
+    `excluded_categories` fills it (stablecoin, commodity, equity by default)."""
+
+    def __post_init__(self) -> None:
+        # A configuration read back from JSON holds a list: kept as a tuple, so equal and hashable.
+        object.__setattr__(self, "excluded_categories", tuple(self.excluded_categories))
 
 
 def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
-    """The first failing check per symbol (in `REASONS` order), or None when it may be scored."""
+    """Per symbol: `excluded:category:<name>` when its category is excluded, else the first
+    failing check (in `REASONS` order), or None when it may be scored."""
     total = inputs.close.shape[1]
     first = inputs.first_present
     history = inputs.present_count
@@ -56,12 +66,22 @@ def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
         (STALE_TICKER, stale),
         (EXTREME_MOVE, biggest_move > params.max_abs_bar_return),
     )
-    reasons: list[str | None] = [None] * inputs.size
+    reasons = category_exclusions(inputs, params.excluded_categories)
     for code, failed in checks:
         for i in np.flatnonzero(failed):
             if reasons[i] is None:
                 reasons[i] = code
     return reasons
+
+
+def category_exclusions(inputs: MarketInputs, excluded: tuple[str, ...]) -> list[str | None]:
+    """`excluded:category:<name>` for each symbol whose category (`inputs.category`'s override,
+    else the table's and the peg rule on its closes) is in `excluded`; None for the others."""
+    if not excluded:
+        return [None] * inputs.size
+    close = inputs.close if STABLECOIN in excluded else inputs.close[:, :0]  # the peg: only then
+    categories = categorise(inputs.symbols, close, inputs.category)
+    return [exclusion_code(c) if c in excluded else None for c in categories]
 
 
 def biggest_moves(inputs: MarketInputs) -> np.ndarray:

@@ -36,6 +36,9 @@ class MarketInputs:
     ask_levels: np.ndarray  # (n, L, 2)
     benchmark: str = "BTCUSDT"
     as_of_ms: int | None = None  # when these were known (the last candle's close); None: unsaid
+    category: tuple[str | None, ...] | None = None
+    """Per symbol, an admin's category override (`app.scoring.categories`), or None: the table's
+    by its name and the peg rule on its closes decide. None throughout when not given."""
 
     @property
     def size(self) -> int:
@@ -71,6 +74,7 @@ class MarketInputs:
             symbols=[self.symbols[i] for i in index],
             benchmark=self.benchmark,
             as_of_ms=self.as_of_ms,
+            category=None if self.category is None else tuple(self.category[i] for i in index),
             **picked,
         )
 

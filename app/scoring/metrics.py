@@ -91,22 +91,32 @@ def market_structure(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Me
     mid = (inputs.bid + inputs.ask) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         spread_bps = (inputs.ask - inputs.bid) / mid * 1e4
-    bid_px, bid_qty = inputs.bid_levels[..., 0], inputs.bid_levels[..., 1]
     ask_px, ask_qty = inputs.ask_levels[..., 0], inputs.ask_levels[..., 1]
+    has_book = ~np.isnan(ask_px[:, 0]) & ~np.isnan(inputs.bid_levels[:, 0, 0])
+    impact = impact_bps(ask_px, ask_qty, mid, reference)
+    efficiency = ind.efficiency_ratio(inputs.close, window, inputs.has_gaps)
+    depth = book_depth(inputs.bid_levels, inputs.ask_levels, band)
+    return [
+        Metric("spread_bps", spread_bps, LOWER_IS_BETTER),
+        Metric("depth_usdt", depth, HIGHER_IS_BETTER),
+        Metric("impact_bps", np.where(has_book, impact, np.nan), LOWER_IS_BETTER),
+        Metric("efficiency_ratio", efficiency, HIGHER_IS_BETTER),
+    ]
+
+
+def book_depth(bid_levels: np.ndarray, ask_levels: np.ndarray, band: float) -> np.ndarray:
+    """USDT resting within `band` (a fraction) of the mid on both sides of each row's book
+    ((n, levels, 2) of price, base size, best first); NaN without a two-sided book."""
+    bid_px, bid_qty = bid_levels[..., 0], bid_levels[..., 1]
+    ask_px, ask_qty = ask_levels[..., 0], ask_levels[..., 1]
+    mid = (bid_px[:, 0] + ask_px[:, 0]) / 2.0
     in_band_bid = bid_px >= (mid * (1 - band))[:, None]
     in_band_ask = ask_px <= (mid * (1 + band))[:, None]
     depth = np.nansum(np.where(in_band_bid, bid_px * bid_qty, 0.0), axis=1) + np.nansum(
         np.where(in_band_ask, ask_px * ask_qty, 0.0), axis=1
     )
     has_book = ~np.isnan(ask_px[:, 0]) & ~np.isnan(bid_px[:, 0])
-    impact = impact_bps(ask_px, ask_qty, mid, reference)
-    efficiency = ind.efficiency_ratio(inputs.close, window, inputs.has_gaps)
-    return [
-        Metric("spread_bps", spread_bps, LOWER_IS_BETTER),
-        Metric("depth_usdt", np.where(has_book, depth, np.nan), HIGHER_IS_BETTER),
-        Metric("impact_bps", np.where(has_book, impact, np.nan), LOWER_IS_BETTER),
-        Metric("efficiency_ratio", efficiency, HIGHER_IS_BETTER),
-    ]
+    return np.where(has_book, depth, np.nan)
 
 
 def impact_bps(

@@ -56,6 +56,8 @@ class TestCalculateAndRank:
             assert 0 <= item["composite"] <= 100 and 0 < item["confidence"] <= 1
             assert set(item["components"]) == COMPONENTS
             assert all(0 <= v <= 100 for v in item["components"].values())
+            # The default (risk only, migration 0024): the others are scored but weigh nothing.
+            assert item["components"]["risk"] == pytest.approx(item["composite"], abs=1e-3)
         top = items[0]["symbol"]
         history = (await api.get(f"{BASE}/symbol/{top}/scores", headers=READ)).json()
         [entry] = history["history"]
@@ -69,10 +71,10 @@ class TestCalculateAndRank:
             )
         detail = (await api.get(f"{BASE}/runs/{run['id']}", headers=READ)).json()
         assert detail["config"]["weights"] == {
-            "technical": 0.3,
-            "fundamental": 0.25,
-            "market_structure": 0.25,
-            "risk": 0.2,
+            "technical": 0.0,
+            "fundamental": 0.0,
+            "market_structure": 0.0,
+            "risk": 1.0,
         }
         assert detail["exclusions"]["by_reason"] == {}
 
@@ -198,6 +200,60 @@ class TestAlgorithms:
             "validation-error",
         )
 
+    async def test_the_risk_led_default_is_in_force_with_its_evidence(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        body = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
+        assert body["preset"] == "risk_only"
+        weights = {a["name"]: a["weight"] for a in body["algorithms"]}
+        assert weights == {"technical": "0.0000", "fundamental": "0.0000",
+                           "market_structure": "0.0000", "risk": "1.0000"}  # fmt: skip
+        adopted = body["adopted_by"]
+        assert adopted["actor"] == "migration" and adopted["evidence"]["candidate"] == "G"
+        assert adopted["evidence"]["cited_as"] == "held-out confirmation, 2026-11-25"
+        presets = (await api.get(f"{BASE}/algorithms/presets", headers=ADMIN)).json()
+        assert {p["name"]: (p["candidate"], p["default"]) for p in presets} == {
+            "seed": ("A", False), "risk_only": ("G", True)
+        }  # fmt: skip
+
+    async def test_the_seed_preset_restores_the_seeded_weights_in_one_call(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        response = await api.put(f"{BASE}/algorithms/presets/seed", headers=ADMIN)
+        assert response.status_code == 200, response.text
+        change = response.json()
+        assert change["applied"] is True
+        body = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
+        assert body["preset"] == "seed" and body["adopted_by"]["id"] == change["change_id"]
+        assert body["adopted_by"]["actor"] != "migration"
+        rows = {a["name"]: a for a in body["algorithms"]}
+        assert {n: a["weight"] for n, a in rows.items()} == {
+            "technical": "0.3000", "fundamental": "0.2500",
+            "market_structure": "0.2500", "risk": "0.2000",
+        }  # fmt: skip
+        assert rows["technical"]["parameters"] == {  # the seed's, technical version 1
+            "rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0], "volume_window": 20
+        }  # fmt: skip
+        back = await api.put(f"{BASE}/algorithms/presets/risk_only", headers=ADMIN)
+        assert back.status_code == 200, back.text
+        body = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
+        assert body["preset"] == "risk_only"
+        technical = next(a for a in body["algorithms"] if a["name"] == "technical")
+        assert technical["parameters"]["version"] == 2
+
+    async def test_an_unknown_preset_is_404_and_changes_nothing(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        before = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
+        body = assert_problem(
+            await api.put(f"{BASE}/algorithms/presets/astrology", headers=ADMIN), 404, "not-found"
+        )
+        assert body["known"] == ["risk_only", "seed"]
+        assert (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json() == before
+        assert_problem(
+            await api.put(f"{BASE}/algorithms/presets/seed", headers=TRADE), 403, "forbidden"
+        )
+
     async def test_only_admins_edit(self, api: httpx.AsyncClient) -> None:
         response = await api.put(
             f"{BASE}/algorithms",
@@ -216,6 +272,8 @@ class TestAlgorithms:
             json={
                 "algorithms": [
                     {"name": "technical", "weight": "0.1"},
+                    {"name": "fundamental", "weight": "0.25"},
+                    {"name": "market_structure", "weight": "0.25"},
                     {"name": "risk", "weight": "0.4"},
                 ]
             },

@@ -36,7 +36,7 @@ POLICY = policy_config(
     default_run_config(),
     DEFAULTS,
     {"policy": {"scoring_candles": 200, "replacement_margin": 1,
-                "replacement_confirmations": 1, "min_holding_hours": 0}},
+                "replacement_confirmation_hours": 0, "min_holding_hours": 0}},
     top=4,
 )  # fmt: skip
 
@@ -96,7 +96,8 @@ class TestReplayTimeline:
         answer = await client.get(f"{REPLAYS}/{run.id}/timeline", headers=READ)
         assert answer.status_code == 200, answer.text
         body = answer.json()
-        assert body["source"] == "replay" and body["to"] == run.report["data"]["to"]
+        # Held from each trade, an hour after its decision, to the books' valuation end.
+        assert body["source"] == "replay" and body["to"] == run.report["data"]["valued_to"]
         assert_tiles(body["rows"])
         decided = [d for d in run.report["decisions"] if d["traded"]]
         assert len({r["from"] for r in body["rows"]}) == len(decided) >= 2

@@ -278,10 +278,11 @@ class TestSeeds:
     async def test_scoring_weights_are_seeded_and_sum_to_one(self, session: AsyncSession) -> None:
         rows = await session.execute(select(ScoringAlgorithm.name, ScoringAlgorithm.weight))
         weights = dict(rows.all())
+        # Migration 0001 seeded 0.30/0.25/0.25/0.20; migration 0024 put candidate G in force.
         assert weights == {
-            "technical": Decimal("0.30"),
-            "fundamental": Decimal("0.25"),
-            "market_structure": Decimal("0.25"),
-            "risk": Decimal("0.20"),
+            "technical": Decimal("0"),
+            "fundamental": Decimal("0"),
+            "market_structure": Decimal("0"),
+            "risk": Decimal("1"),
         }
         assert sum(weights.values()) == Decimal(1)

@@ -40,9 +40,11 @@ from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 DAYS = 45  # 30 days of warm-up (the momentum baseline's lookback), then 15 of decisions
 ADMIN = {"X-API-Key": ADMIN_KEY}
 READ = {"X-API-Key": READ_KEY}
-PROPOSAL = {
+PROPOSAL = {  # from the default in force (risk only) to every component weighed
     "algorithms": [
         {"name": "technical", "weight": "0.1"},
+        {"name": "fundamental", "weight": "0.25"},
+        {"name": "market_structure", "weight": "0.25"},
         {"name": "risk", "weight": "0.4"},
     ]
 }
@@ -134,7 +136,8 @@ class TestEvidence:
         assert evidence["report_url"] == created.headers["location"]
         assert evidence["data"]["source"] == "database"
         assert set(evidence["out_of_sample"]) == {
-            "policy", "default", "btc_hold", "equal_weight", "top_volume", "momentum", "random"
+            "policy", "default", "btc_hold", "equal_weight", "top_volume", "momentum", "random",
+            "random_turnover", "random_turnover@default",  # the default's own turnover null
         }  # fmt: skip
         verdict = evidence["verdict"]
         best = verdict["best_baseline_sharpe"]
@@ -222,7 +225,7 @@ class TestEvidence:
         assert evidence["data"]["source"] == "database" and evidence["data"]["decisions"] >= 2
         assert evidence["proposed"] != evidence["current"]
         assert set(evidence["baselines"]) == {"btc_hold", "equal_weight", "top_volume",
-                                              "momentum", "random"}  # fmt: skip
+                                              "momentum", "random", "random_turnover"}  # fmt: skip
         assert await algorithms_and_changes(database, make_settings) == before
         timeline = await api.get(f"{location}/timeline", headers=READ)
         assert_problem(timeline, 409, "conflict")  # a what-if holds no membership
@@ -231,9 +234,10 @@ class TestEvidence:
         change = applied.json()
         assert change["applied"] is True and change["evidence"] == evidence  # the same replay
         records = (await api.get(f"{BASE}/scoring/algorithms/changes", headers=ADMIN)).json()
-        assert [r["id"] for r in records] == [change["change_id"]]
+        assert records[0]["id"] == change["change_id"]
+        assert [r["actor"] for r in records][1:] == ["migration"]  # 0024: the default in force
         assert records[0]["evidence"] == evidence
-        assert records[0]["before"]["technical"]["weight"] == "0.3000"
+        assert records[0]["before"]["technical"]["weight"] == "0.0000"
         assert records[0]["after"]["technical"]["weight"] == "0.1000"
 
     async def test_a_change_judged_while_another_landed_is_refused(
@@ -246,7 +250,7 @@ class TestEvidence:
             scoring = Services(session, app_state).scoring
             stale = await scoring.propose(
                 [AlgorithmChange("technical", weight=Decimal("0.2")),
-                 AlgorithmChange("risk", weight=Decimal("0.3"))], actor="admin",
+                 AlgorithmChange("risk", weight=Decimal("0.8"))], actor="admin",
             )  # fmt: skip
         applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
         assert applied.status_code == 200, applied.text
@@ -284,23 +288,25 @@ class TestEvidence:
             assert body["component"] == "technical"
         assert await algorithms_and_changes(database, make_settings) == before
 
-    async def test_technical_v2_is_reachable_through_its_parameter(
+    async def test_technical_v1_is_reachable_through_its_parameter(
         self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
     ) -> None:
         before = await algorithms_and_changes(database, make_settings)
         seeded = {"rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0],
                   "volume_window": 20}  # fmt: skip
-        assert before[0]["technical"][2] == seeded  # the seed stays v1
-        v2 = {"algorithms": [{"name": "technical", "parameters": {**seeded, "version": 2}}]}
+        assert before[0]["technical"][2] == {**seeded, "version": 2}  # the default names v2
+        v1 = {"algorithms": [{"name": "technical", "weight": "0.5",
+                              "parameters": {**seeded, "version": 1}},
+                             {"name": "risk", "weight": "0.5"}]}  # fmt: skip
         response = await api.put(
             f"{BASE}/scoring/algorithms",
             params={"dry_run": "true", "wait": 60},
-            json=v2,
+            json=v1,
             headers=ADMIN,
         )
         assert response.status_code == 200, response.text
         dry = response.json()
         technical = next(a for a in dry["algorithms"] if a["name"] == "technical")
-        assert dry["applied"] is False and technical["parameters"]["version"] == 2
-        assert dry["evidence"] is not None  # judged by a replay scored with v2
+        assert dry["applied"] is False and technical["parameters"]["version"] == 1
+        assert dry["evidence"] is not None  # judged by a replay scored with v1
         assert await algorithms_and_changes(database, make_settings) == before

@@ -184,11 +184,13 @@ class TestReplaysApi:
         body = {
             "from": (start + timedelta(days=10)).isoformat(), "to": end.isoformat(),
             "every": "24h", "top": 3, "overrides": {"policy": {"scoring_candles": 200}},
+            "execution_lag_h": 2,
         }  # fmt: skip
         created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)
         assert created.status_code == 202, created.text
         location = created.headers["location"]
         assert location == f"{BASE}/replays/{created.json()['id']}"
+        assert created.json()["params"]["execution_lag_h"] == 2
         assert created.json()["status"] == "queued"
         for _ in range(600):
             run = (await api.get(location, headers={"X-API-Key": READ_KEY})).json()
@@ -211,6 +213,8 @@ class TestReplaysApi:
         assert report["data"]["source"] == "database" and report["data"]["decisions"] == 4
         assert all(len(d["members"]) <= 3 for d in report["decisions"])
         assert run["config"]["policy"]["max_symbols"] == 3
+        # Traded 2 h after each decision, and the report and its configuration say so.
+        assert report["data"]["execution_lag_h"] == run["config"]["replay"]["execution_lag_h"] == 2
         listed = (await api.get(f"{BASE}/replays", headers=TRADE)).json()
         assert [r["id"] for r in listed] == [run["id"]] and "report" not in listed[0]
 
@@ -225,6 +229,11 @@ class TestReplaysApi:
             await api.post(f"{BASE}/replays", json=typo, headers=TRADE), 422, "validation-error"
         )
         assert "replacment_margin" in str(problem["detail"])
+        lagged = {"from": start.isoformat(), "to": end.isoformat(), "execution_lag_h": 25}
+        problem = assert_problem(
+            await api.post(f"{BASE}/replays", json=lagged, headers=TRADE), 422, "validation-error"
+        )
+        assert "execution_lag_h" in str(problem)
         backwards = {"from": end.isoformat(), "to": start.isoformat()}
         assert (await api.post(f"{BASE}/replays", json=backwards, headers=TRADE)).status_code == 422
         reader = {"X-API-Key": READ_KEY}

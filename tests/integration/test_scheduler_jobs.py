@@ -23,7 +23,7 @@ TICK = datetime(2026, 11, 22, 13, 0, tzinfo=UTC)
 RELAXED = {
     "min_holding_hours": 0,
     "replacement_margin": 0,
-    "replacement_confirmations": 1,
+    "replacement_confirmation_hours": 0,
     "correlation_limit": 1.0,
 }
 

@@ -42,6 +42,9 @@ class SimConfig:
     """The hour shown at the shared real instant (the series' anchor); the start hour unless
     given, so that simulators started at different times can show one market."""
     shared: Path | None = None
+    extra_contracts: tuple[str, ...] = ()
+    """Recorded contracts (e.g. `USDCUSDTM`, `PAXGUSDTM`) listed after a generated universe,
+    with their real specs from the recorded contract list."""
 
     def __post_init__(self) -> None:
         """Validate the universe choice and the numeric knobs."""
@@ -52,6 +55,9 @@ class SimConfig:
                 raise ValueError(f"universe size must be in 2..{MAX_GENERATED}")
         elif self.universe != "recorded":
             raise ValueError("universe must be 'recorded' or an int N")
+        self.extra_contracts = tuple(self.extra_contracts)
+        if self.extra_contracts and not isinstance(self.universe, int):
+            raise ValueError("extra_contracts extend a generated universe (the recorded has them)")
         if self.candle_hours < 1 or self.quota < 1 or self.quota_window_s <= 0:
             raise ValueError("candle_hours, quota and quota_window_s must be positive")
         if self.anchor_hour_ms is not None and self.anchor_hour_ms % HOUR_MS:

@@ -187,11 +187,25 @@ def generated_specs(n: int, seed: int) -> list[Spec]:
     return specs
 
 
+def extra_specs(path: Path, config: SimConfig) -> list[Spec]:
+    """`config.extra_contracts`' recorded rows, in the order asked (KeyError for one the
+    recorded list lacks; FileNotFoundError without the list)."""
+    if not config.extra_contracts:
+        return []
+    if not path.exists():
+        raise FileNotFoundError(f"{path} absent: extra_contracts need the recorded list")
+    recorded = {spec.symbol: spec for spec in recorded_specs(path)}
+    missing = [s for s in config.extra_contracts if s not in recorded]
+    if missing:
+        raise KeyError(f"not in the recorded contract list: {', '.join(missing)}")
+    return [recorded[symbol] for symbol in config.extra_contracts]
+
+
 def build_specs(config: SimConfig) -> list[Spec]:
     """Specs for `config.universe`; a missing recorded list falls back to 406 generated rows."""
-    if isinstance(config.universe, int):
-        return generated_specs(config.universe, config.seed)
     path = config.shared_dir / "kucoin-fixtures" / RECORDED_CONTRACTS
+    if isinstance(config.universe, int):
+        return generated_specs(config.universe, config.seed) + extra_specs(path, config)
     if not path.exists():
         logger.warning("%s absent: generating 406 contracts instead of the recorded list", path)
         return generated_specs(406, config.seed)

@@ -126,6 +126,23 @@ def test_generated_universe_names_and_fields() -> None:
         SimConfig(universe=701)
 
 
+def test_extra_contracts_join_a_generated_universe_with_their_recorded_specs() -> None:
+    recorded = FIXTURES / "futures_contracts_active_2025-05-08_static_fields_only.json"
+    needs_shared(recorded)
+    s = KucoinSimulator(universe=12, extra_contracts=("USDCUSDTM", "PAXGUSDTM"))
+    specs = s.market.specs
+    assert [sp.symbol for sp in specs[-3:]] == ["SIM010USDTM", "USDCUSDTM", "PAXGUSDTM"]
+    rows = {r["symbol"]: r for r in json.loads(recorded.read_text())}
+    for spec in specs[-2:]:
+        row = contract_row(s.market, s.market.index[spec.symbol], s.clock.now_ms())
+        for key in ("baseCurrency", "multiplier", "tickSize", "lotSize", "maxLeverage"):
+            assert row[key] == rows[spec.symbol][key]
+    with pytest.raises(KeyError):
+        KucoinSimulator(universe=12, extra_contracts=("NOPEUSDTM",))
+    with pytest.raises(ValueError):
+        SimConfig(extra_contracts=("USDCUSDTM",))  # the recorded universe lists it already
+
+
 # ---- klines -------------------------------------------------------------------------------
 async def klines(
     http: aiohttp.ClientSession, sim: KucoinSimulator, **params: Any

@@ -35,6 +35,7 @@ async def create_replay(
         ReplayRequest(
             start=body.start, end=body.end, every=body.every, top=body.top,
             fee_bps=body.fee_bps, slippage_bps=body.slippage_bps, overrides=body.overrides,
+            execution_lag_h=body.execution_lag_h,
         ),
         requested_by=principal.name,
     )  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AppStateDep, ReaderDep, TraderDep, UniverseDep
+from app.api.deps import AdminDep, AppStateDep, ReaderDep, TraderDep, UniverseDep
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
 from app.db.models import JobRun
@@ -16,13 +16,14 @@ from app.exchange.symbols import listing_ccxt_symbol
 from app.scheduler.jobs import UNIVERSE_SYNC
 from app.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 from app.schemas.jobs import JobRunRead
-from app.schemas.symbols import SymbolPage, SymbolRead, SyncResultRead
-from app.services.market.universe import SymbolView
+from app.schemas.symbols import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
+from app.services.market.universe import SymbolView, symbol_category
+from app.services.portfolio.audit import Actor
 
 router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
 
 
-_DERIVED = {"data_age_s", "stale", "ccxt_symbol"}
+_DERIVED = {"data_age_s", "stale", "ccxt_symbol", "category"}
 _ROW_FIELDS = [name for name in SymbolRead.model_fields if name not in _DERIVED]
 
 
@@ -32,7 +33,13 @@ def _read(view: SymbolView) -> SymbolRead:
     ccxt = listing_ccxt_symbol(
         row.symbol, row.base_currency, row.quote_currency, row.settle_currency
     )
-    return SymbolRead(**row_values, ccxt_symbol=ccxt, data_age_s=view.data_age_s, stale=view.stale)
+    return SymbolRead(
+        **row_values,
+        ccxt_symbol=ccxt,
+        category=symbol_category(row),
+        data_age_s=view.data_age_s,
+        stale=view.stale,
+    )
 
 
 @router.get(
@@ -66,6 +73,24 @@ async def list_symbols(
 )
 async def get_symbol(symbol: SymbolPath, _: ReaderDep, universe: UniverseDep) -> SymbolRead:
     return _read(await universe.get_symbol(symbol))
+
+
+@router.put(
+    "/{symbol:path}/category",
+    response_model=SymbolRead,
+    summary="Hold a symbol to a category (crypto, stablecoin, commodity, equity), or with null "
+    "let the table and the peg rule decide again; audited as a configuration change",
+    responses=problem_responses(404, 422),
+)
+async def set_symbol_category(
+    symbol: SymbolPath,
+    body: SymbolCategoryUpdate,
+    principal: AdminDep,
+    universe: UniverseDep,
+    request: Request,
+) -> SymbolRead:
+    actor = Actor(principal.name, getattr(request.state, "request_id", None))
+    return _read(await universe.set_category(symbol, body.category, actor=actor))
 
 
 @router.post(

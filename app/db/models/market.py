@@ -32,6 +32,11 @@ class Symbol(Base):
         CheckConstraint("lot_size > 0", name="lot_size_positive"),
         CheckConstraint("tick_size > 0", name="tick_size_positive"),
         CheckConstraint("max_leverage >= 1", name="max_leverage_positive"),
+        CheckConstraint(
+            "category_override IS NULL OR category_override IN "
+            "('crypto', 'stablecoin', 'commodity', 'equity')",
+            name="category_override_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +57,8 @@ class Symbol(Base):
     is_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     eligibility_reason: Mapped[str | None] = mapped_column(String(60))
     sector: Mapped[str | None] = mapped_column(String(40))
+    # An admin's category (app.scoring.categories); None: the table and the peg rule decide.
+    category_override: Mapped[str | None] = mapped_column(String(20))
     mark_price: Mapped[float | None] = mapped_column(Double)
     index_price: Mapped[float | None] = mapped_column(Double)
     last_price: Mapped[float | None] = mapped_column(Double)

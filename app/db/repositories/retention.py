@@ -4,7 +4,7 @@ key), so each statement is short and holds its row locks briefly."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,7 @@ from app.db.models import (
     SymbolScore,
     WebhookDelivery,
 )
-from app.db.repositories.scoring import COMPOSITE
+from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 
 
 class RetentionRepository:
@@ -26,20 +26,15 @@ class RetentionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def protected_runs(self, keep: int) -> set[int]:
-        """The runs current reads stand on: the newest completed run, and the newest `keep`
-        completed runs that scored anything (rankings, members' composites, replacement
-        confirmations)."""
-        scored = await self.session.scalars(
-            select(ScoringRun.id)
-            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
-            .order_by(ScoringRun.id.desc())
-            .limit(keep)
-        )
+    async def protected_runs(self, span: timedelta) -> set[int]:
+        """The runs current reads stand on: the newest completed run, and the completed runs
+        that scored anything back through the first one `span` before the newest (rankings,
+        members' composites, the replacement hysteresis: `ScoringRepository.runs_spanning`)."""
+        scored = await ScoringRepository(self.session).runs_spanning(span)
         newest = await self.session.scalar(
             select(func.max(ScoringRun.id)).where(ScoringRun.status == "completed")
         )
-        return {*scored.all(), *([newest] if newest is not None else [])}
+        return {*(r.id for r in scored), *([newest] if newest is not None else [])}
 
     async def runs_to_thin(
         self, before: datetime, protected: set[int], limit: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -92,6 +92,29 @@ class ScoringRepository:
             .limit(count)
         )
         return (await self.session.scalars(query)).all()
+
+    async def runs_spanning(self, span: timedelta) -> list[ScoringRun]:
+        """The completed runs that scored anything, newest first, back through the first one
+        started at least `span` before the newest (all of them when none is that old): the
+        runs the replacement hysteresis reads (`span`: its hours less the slack)."""
+        scored = (ScoringRun.status == "completed", ScoringRun.scored_count > 0)
+        newest = await self.session.scalar(select(func.max(ScoringRun.started_at)).where(*scored))
+        if newest is None:
+            return []
+        boundary = newest - span
+        newest_first = (ScoringRun.started_at.desc(), ScoringRun.id.desc())
+        inside = await self.session.scalars(
+            select(ScoringRun)
+            .where(*scored, ScoringRun.started_at > boundary)
+            .order_by(*newest_first)
+        )
+        edge = await self.session.scalars(
+            select(ScoringRun)
+            .where(*scored, ScoringRun.started_at <= boundary)
+            .order_by(*newest_first)
+            .limit(1)
+        )
+        return [*inside.all(), *edge.all()]
 
     async def component_scores(
         self, run_ids: Sequence[int], component: str, symbol_ids: Sequence[int] | None = None

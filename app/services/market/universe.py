@@ -12,15 +12,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
-from app.db.models import Symbol
+from app.db.models import ConfigurationChange, Symbol
 from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.config import ConfigRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.exchange.gateway import ContractInfo, KucoinGateway
+from app.scoring.categories import base_of, category_of
+from app.services.portfolio.audit import Actor
 from app.services.system.runtime_settings import read_setting
 
 logger = logging.getLogger(__name__)
 
 DELISTED = "Delisted"  # our marker for a contract KuCoin no longer lists at all
+CATEGORY_CHANGE = "symbol_category:"  # the audit key of a category override: + the symbol
+
+
+def symbol_category(row: Symbol) -> str:
+    """A stored contract's category by its name: an admin's override, else the table's (the
+    scoring run's gate also applies the peg rule to its closes)."""
+    return row.category_override or category_of(base_of(row.symbol))
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,28 @@ class UniverseService:
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
+        stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
+        return self._view(row, stale_limit)
+
+    async def set_category(self, symbol: str, category: str | None, *, actor: Actor) -> SymbolView:
+        """Override a symbol's category (None: back to the table and the peg rule); a change is
+        audited as a configuration change keyed `symbol_category:<symbol>`."""
+        canonical = await self.gateway.canonical(symbol)
+        await self.symbols.lock_universe()  # one writer of symbol rows at a time
+        row = await self.symbols.get_by_symbol(canonical)
+        if row is None:
+            raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
+        if row.category_override != category:
+            await ConfigRepository(self.session).record_change(
+                ConfigurationChange(
+                    changed_at=utcnow(), actor=actor.name, request_id=actor.request_id,
+                    key=f"{CATEGORY_CHANGE}{canonical}",
+                    old_value={"category_override": row.category_override},
+                    new_value={"category_override": category},
+                )
+            )  # fmt: skip
+            row.category_override = category
+            await self.symbols.flush()
         stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
         return self._view(row, stale_limit)
 

@@ -16,7 +16,7 @@ KEYS = (
     "rebalance_threshold_pct",
     "replacement_candidates",
     "replacement_margin",
-    "replacement_confirmations",
+    "replacement_confirmation_hours",
     "min_holding_hours",
     "correlation_limit",
     "stale_data_limit_s",
@@ -38,7 +38,7 @@ class PortfolioConfig:
     rebalance_threshold_pct: float
     replacement_candidates: int
     replacement_margin: float
-    replacement_confirmations: int
+    replacement_confirmation_hours: float
     min_holding_hours: float
     correlation_limit: float
     stale_data_limit_s: float
@@ -60,7 +60,7 @@ async def load_portfolio_config(session: AsyncSession) -> PortfolioConfig:
         rebalance_threshold_pct=float(v["rebalance_threshold_pct"]),
         replacement_candidates=int(v["replacement_candidates"]),
         replacement_margin=float(v["replacement_margin"]),
-        replacement_confirmations=int(v["replacement_confirmations"]),
+        replacement_confirmation_hours=float(v["replacement_confirmation_hours"]),
         min_holding_hours=float(v["min_holding_hours"]),
         correlation_limit=float(v["correlation_limit"]),
         stale_data_limit_s=float(v["stale_data_limit_s"]),

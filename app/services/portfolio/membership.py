@@ -20,11 +20,14 @@ from app.db.models import PortfolioHistory, PortfolioMember, Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
+from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
 from app.services.market.prices import PriceCache
+from app.services.market.universe import symbol_category
 from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
+from app.services.system.runtime_settings import read_setting
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,10 @@ class NotMember(NotFoundError):
 
 class SymbolNotEligible(ConflictError):
     slug, title = "symbol-not-eligible", "Only open, eligible, scored symbols can join"
+
+
+class CategoryExcluded(SymbolNotEligible):
+    slug, title = "symbol-category-excluded", "The symbol's contract category is excluded"
 
 
 @dataclass(frozen=True)
@@ -145,10 +152,15 @@ class MembershipService:
                 f"{canonical} is not tradable ({row.eligibility_reason or row.status})",
                 extra={"contract_status": row.status, "eligibility_reason": row.eligibility_reason},
             )
+        category = symbol_category(row)
+        if category in await read_setting(self.session, "excluded_categories"):
+            raise _category_excluded(canonical, category)
         scores = await latest_scores(self.session, [row.id])
         if row.id not in scores.composite:
             excluded = scores.run.exclusions.get("symbols", {}) if scores.run else {}
             why = excluded.get(canonical, "not shortlisted" if scores.run else "no run yet")
+            if why.startswith(EXCLUDED_PREFIX):  # the peg rule, on the run's closes
+                raise _category_excluded(canonical, why.removeprefix(EXCLUDED_PREFIX))
             raise SymbolNotEligible(
                 f"{canonical} has no score in the latest scoring run ({why})",
                 extra={"scoring_run_id": scores.run.id if scores.run else None, "why": why},
@@ -206,6 +218,15 @@ class MembershipService:
             r.member.weight = targets.weights[r.symbol.symbol]
         await self.session.flush()
         return rows
+
+
+def _category_excluded(canonical: str, category: str) -> CategoryExcluded:
+    code = exclusion_code(category)
+    return CategoryExcluded(
+        f"{canonical} is a {category} contract, and the runtime setting excluded_categories "
+        f"excludes {category} ({code})",
+        extra={"category": category, "gate_code": code},
+    )
 
 
 def _rank_of(rows: list[MemberRow], symbol: Symbol) -> int:

@@ -1,11 +1,16 @@
 """Replacement recommendations (`evaluate_portfolio_replacement`): the facts of the portfolio,
 its recent scoring runs and the returns of the symbols involved, read from the database and
-judged by the pure replacement policy (`app.policy.replacement`), the same one replay uses."""
+judged by the pure replacement policy (`app.policy.replacement`), the same one replay uses.
+
+The hysteresis reads every scoring run back through the one `replacement_confirmation_hours`
+before the newest (~97 runs for 24 h at a 15-minute cadence): the newest run's composites are
+read in full (they choose the outsiders), the older runs' only for the members and the outsiders
+the policy may look at."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +24,7 @@ from app.policy.replacement import (
     Recommendation,
     ReplacementSettings,
     RunScores,
+    confirmation_span_ms,
     outsiders_to_correlate,
     recommend,
 )
@@ -38,7 +44,7 @@ def replacement_settings(config: PortfolioConfig) -> ReplacementSettings:
     return ReplacementSettings(
         candidates=config.replacement_candidates,
         margin=config.replacement_margin,
-        confirmations=config.replacement_confirmations,
+        confirmation_hours=config.replacement_confirmation_hours,
         min_holding_hours=config.min_holding_hours,
         correlation_limit=config.correlation_limit,
     )
@@ -50,15 +56,17 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
     settings = replacement_settings(config)
     rows = await PortfolioRepository(session).active()
     scoring = ScoringRepository(session)
-    runs = list(await scoring.recent_runs_with_scores(max(config.replacement_confirmations, 1)))
+    span = timedelta(milliseconds=confirmation_span_ms(config.replacement_confirmation_hours))
+    runs = await scoring.runs_spanning(span)
     run_ids = [r.id for r in runs]
     if not rows or not runs:
         return ReplacementReport(now, run_ids, [])
-    history = await scoring.component_scores(run_ids, COMPOSITE)
-    scores = [
-        RunScores(run_id, {i: float(row.score) for i, row in history[run_id].items()})
-        for run_id in run_ids
-    ]
+    newest = await scoring.component_scores(run_ids[:1], COMPOSITE)
+    latest = RunScores(
+        runs[0].id,
+        {i: float(row.score) for i, row in newest[runs[0].id].items()},
+        _ms(runs[0].started_at),
+    )
     members = [
         MemberFact(
             r.symbol.id,
@@ -70,7 +78,7 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
     ]
     member_ids = {m.id for m in members}
     outsider_rows = await SymbolRepository(session).get_many(
-        [i for i in scores[0].composite if i not in member_ids]
+        [i for i in latest.composite if i not in member_ids]
     )
     tradable = {
         s.id: s
@@ -79,10 +87,21 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
     }
     outsiders = [OutsiderFact(s.id, s.symbol) for s in tradable.values()]
     # One correlation table over the members and every outsider the policy may look at.
-    looked_at = outsiders_to_correlate(outsiders, scores[0], settings)
+    looked_at = outsiders_to_correlate(outsiders, latest, settings)
     symbols = [r.symbol for r in rows] + [tradable[o.id] for o in looked_at]
+    older = await scoring.component_scores(run_ids[1:], COMPOSITE, [s.id for s in symbols])
+    scores = [latest] + [
+        RunScores(
+            run.id, {i: float(r.score) for i, r in older[run.id].items()}, _ms(run.started_at)
+        )
+        for run in runs[1:]
+    ]
     returns = await hourly_log_returns(session, symbols, config.correlation_window_hours, now)
     correlation = CorrelationTable([s.id for s in symbols], pairwise_correlation(returns))
     return ReplacementReport(
         now, run_ids, recommend(members, outsiders, scores, correlation, settings)
     )
+
+
+def _ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)

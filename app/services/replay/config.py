@@ -38,7 +38,7 @@ LIVE_ONLY = (
 POLICY_KEYS = tuple(
     key
     for key in (*PORTFOLIO_KEYS, *SCORING_KEYS)
-    if key not in LIVE_ONLY and not key.startswith("gate_")
+    if key not in LIVE_ONLY and not key.startswith("gate_") and key != "excluded_categories"
 )
 
 
@@ -91,7 +91,7 @@ def policy_config(
         replacement=ReplacementSettings(
             candidates=int(values["replacement_candidates"]),
             margin=float(values["replacement_margin"]),
-            confirmations=int(values["replacement_confirmations"]),
+            confirmation_hours=float(values["replacement_confirmation_hours"]),
             min_holding_hours=float(values["min_holding_hours"]),
             correlation_limit=float(values["correlation_limit"]),
         ),

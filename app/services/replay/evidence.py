@@ -100,7 +100,8 @@ class EvidenceService:
             )
         params = {
             "from": start.isoformat(), "to": end.isoformat(), "every": "24h", "top": None,
-            "fee_bps": 6.0, "slippage_bps": 0.0, "overrides": None, "train_days": train,
+            "fee_bps": 6.0, "slippage_bps": 0.0, "execution_lag_h": 1, "overrides": None,
+            "train_days": train,
             "test_days": test, "objective": "sharpe", "learned": learned,
         }  # fmt: skip
         return await ReplayService(self.session).queue(
@@ -174,6 +175,7 @@ class EvidenceService:
                     "every": "24h",
                     "fee_bps": params.fee_bps,
                     "slippage_bps": params.slippage_bps,
+                    "execution_lag_h": params.execution_lag_h,
                     "proposed": proposed.to_json(),
                     "current": current.to_json(),
                     "algorithms": algorithms,

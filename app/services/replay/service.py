@@ -36,12 +36,13 @@ class ReplayRequest:
     fee_bps: float
     slippage_bps: float
     overrides: dict[str, Any] | None
+    execution_lag_h: int = ReplayParams.execution_lag_h
 
     def to_json(self) -> dict[str, Any]:
         return {
             "from": self.start.isoformat(), "to": self.end.isoformat(), "every": self.every,
             "top": self.top, "fee_bps": self.fee_bps, "slippage_bps": self.slippage_bps,
-            "overrides": self.overrides,
+            "execution_lag_h": self.execution_lag_h, "overrides": self.overrides,
         }  # fmt: skip
 
 
@@ -53,6 +54,7 @@ def params_of(run: ReplayRun) -> ReplayParams:
         every_h=parse_every(p["every"]),
         fee_bps=float(p["fee_bps"]),
         slippage_bps=float(p["slippage_bps"]),
+        execution_lag_h=int(p.get("execution_lag_h", ReplayParams.execution_lag_h)),
     )
 
 

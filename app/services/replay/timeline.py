@@ -1,6 +1,7 @@
-"""A finished replay's dated membership: the policy's members and weights at each decision,
-an interval lasting until the next decision that traded or changed them (or the replay's end),
-in the same document as the portfolio's timeline."""
+"""A finished replay's dated membership: the policy's members and weights from each decision's
+trade (`traded_at`: `execution_lag_h` after it), an interval lasting until the next decision that
+traded or changed them (or the books' valuation end), in the same document as the portfolio's
+timeline."""
 
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ def state_of(decision: dict[str, Any]) -> State:
         Held(symbol, rank, repr(float(weights.get(symbol, 0.0))))
         for rank, symbol in enumerate(decision.get("members") or [], start=1)
     )
-    at = datetime.fromisoformat(str(decision["at"]).replace("Z", "+00:00"))
+    # The book holds a decision's members from its trade (reports before the lag: at once).
+    at = datetime.fromisoformat(
+        str(decision.get("traded_at", decision["at"])).replace("Z", "+00:00")
+    )
     return State(at, members, reason_of(decision), rebalanced=bool(decision.get("traded")))
 
 
@@ -44,7 +48,8 @@ async def replay_timeline(session: AsyncSession, run: ReplayRun) -> Timeline:
     states = [state_of(d) for d in report["decisions"]]
     # A decision that neither traded nor changed anything opens no interval: the book drifts.
     kept = [s for s in states if s.rebalanced] or states[:1]
-    end = datetime.fromisoformat(str(report["data"]["to"]).replace("Z", "+00:00"))
+    data = report["data"]
+    end = datetime.fromisoformat(str(data.get("valued_to", data["to"])).replace("Z", "+00:00"))
     start = states[0].at if states else end
     intervals = tile(kept, start, end)
     return Timeline(start, end, "replay", intervals, await forms_for(session, intervals))

@@ -26,22 +26,30 @@ KEYS = (
     "gate_max_gap_ratio",
     "gate_max_ticker_age_s",
     "gate_max_abs_bar_return",
+    "excluded_categories",
 )
 
 
-# The scoring algorithm a fresh database is seeded with (migration 0001; a test holds them equal):
-# what a replay without a database scores with.
+# The scoring algorithm a fresh database has in force (migration 0001's seed as migration 0024
+# left it: candidate G, risk only; a test holds them equal): what a replay without a database
+# scores with. The technical parameters name version 2 for when the component is weighed again.
 DEFAULT_ALGORITHMS: dict[str, tuple[float, dict[str, Any]]] = {
     "technical": (
-        0.30,
-        {"rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0], "volume_window": 20},
+        0.0,
+        {
+            "rsi_period": 14,
+            "macd": [12, 26, 9],
+            "bollinger": [20, 2.0],
+            "volume_window": 20,
+            "version": 2,
+        },
     ),
-    "fundamental": (0.25, {"volume_growth_windows_d": [7, 30]}),
+    "fundamental": (0.0, {"volume_growth_windows_d": [7, 30]}),
     "market_structure": (
-        0.25,
+        0.0,
         {"depth_band_pct": 1.0, "reference_order_usdt": 10000, "efficiency_window": 20},
     ),
-    "risk": (0.20, {"volatility_window": 168, "benchmark": "BTCUSDT"}),
+    "risk": (1.0, {"volatility_window": 168, "benchmark": "BTCUSDT"}),
 }
 
 
@@ -57,7 +65,10 @@ class RunConfig:
     benchmark: str = "BTCUSDT"
 
     def scoring(self) -> ScoringConfig:
-        return ScoringConfig(weights=self.weights, parameters=self.parameters, gate=self.gate)
+        """The live run's: every active component scored, weighed or not (signals vote on them)."""
+        return ScoringConfig(
+            weights=self.weights, parameters=self.parameters, gate=self.gate, every_component=True
+        )
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,6 +108,7 @@ def run_config(
             max_gap_ratio=float(values["gate_max_gap_ratio"]),
             max_ticker_age_s=float(values["gate_max_ticker_age_s"]),
             max_abs_bar_return=float(values["gate_max_abs_bar_return"]),
+            excluded_categories=tuple(values["excluded_categories"]),
         ),
         shortlist=int(values["scoring_shortlist"]),
         candles=max(int(values["scoring_candles"]), candles_needed(parameters)),

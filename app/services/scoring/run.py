@@ -285,6 +285,7 @@ def build_inputs_record(
                 bids=market.bids if market else [],
                 asks=market.asks if market else [],
                 multiplier=multiplier,
+                category=row.category_override,
             )
         )
     return {

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.retention import RetentionRepository
+from app.policy.replacement import confirmation_span_ms
 from app.runtime.progress import checkpoint
 from app.services.system.runtime_settings import read_settings
 
@@ -70,10 +71,11 @@ class RetentionService:
         values = await read_settings(
             self.session,
             ["retention_breakdown_days", "retention_score_days", "retention_event_days",
-             "retention_job_run_days", "retention_batch_rows", "replacement_confirmations"],
+             "retention_job_run_days", "retention_batch_rows", "replacement_confirmation_hours"],
         )  # fmt: skip
         self.batch = int(values["retention_batch_rows"])
-        protected = await self.rows.protected_runs(max(int(values["replacement_confirmations"]), 1))
+        span = confirmation_span_ms(float(values["replacement_confirmation_hours"]))
+        protected = await self.rows.protected_runs(timedelta(milliseconds=span))
         await self.end_batch()  # no read transaction left open between batches
         report = RetentionReport()
         await self._thin_runs(now - timedelta(days=values["retention_breakdown_days"]),

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.config import ConfigRepository
 from app.portfolio.weights import METHODS
+from app.scoring.categories import CATEGORIES, DEFAULT_EXCLUDED
 
-SettingType = Literal["integer", "number", "string", "boolean"]
+SettingType = Literal["integer", "number", "string", "boolean", "array"]
 DAY = 86_400
 YEAR = 365 * DAY
 
@@ -38,6 +39,11 @@ def one_of(*choices: str) -> Bounds:
     return Bounds("string", choices=choices)
 
 
+def some_of(*choices: str) -> Bounds:
+    """A list of distinct strings, each one of `choices` (stored in the order of `choices`)."""
+    return Bounds("array", choices=choices)
+
+
 @dataclass(frozen=True)
 class RuntimeSetting:
     key: str
@@ -54,6 +60,8 @@ class RuntimeSetting:
             if not isinstance(value, bool):
                 raise ValueError("must be true or false")
             return value
+        if self.type == "array":
+            return self._checked_list(value)
         if self.type == "string":
             if not isinstance(value, str):
                 raise ValueError("must be a string")
@@ -75,6 +83,17 @@ class RuntimeSetting:
             raise ValueError(f"must be at most {_plain(self.maximum)}")
         return value
 
+    def _checked_list(self, value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("must be a list of strings")
+        if len(set(value)) != len(value):
+            raise ValueError("must not name a value twice")
+        choices = self.choices or ()
+        unknown = [v for v in value if v not in choices]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(choices)}")
+        return [c for c in choices if c in value]
+
 
 def _plain(bound: float) -> str:
     return str(int(bound)) if bound == int(bound) else str(bound)
@@ -83,6 +102,8 @@ def _plain(bound: float) -> str:
 def _type_of(default: Any) -> SettingType:
     if isinstance(default, bool):
         return "boolean"
+    if isinstance(default, list):
+        return "array"
     if isinstance(default, int):
         return "integer"
     return "number" if isinstance(default, float) else "string"
@@ -123,8 +144,10 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(1, 50)),
         ("replacement_margin", 5.0, "Composite points an outsider must lead a candidate by.",
          between(0, 100)),
-        ("replacement_confirmations", 2, "Consecutive scoring runs the lead must hold.",
-         between(1, 20)),
+        ("replacement_confirmation_hours", 24,
+         "Hours the lead must hold: in every scoring run back to one this long before the "
+         "latest (0: the latest alone), whatever the scoring cadence.",
+         between(0, 168)),
         ("min_holding_hours", 24, "Hours a member is held before it may be replaced.",
          between(0, 8760)),
         ("correlation_limit", 0.85, "Highest allowed correlation of a newcomer with a member.",
@@ -176,6 +199,10 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(1, DAY)),
         ("gate_max_abs_bar_return", 0.5, "Largest |log return| of one candle (EXTREME_MOVE).",
          between(0.01, 10)),
+        ("excluded_categories", list(DEFAULT_EXCLUDED),
+         "Contract categories never scored, picked or added (gate code "
+         "excluded:category:<name>): any of crypto, stablecoin, commodity, equity.",
+         some_of(*CATEGORIES)),
         # alerts
         ("alert_low_score", 40.0, "A member whose latest composite is below this: low_score.",
          between(0, 100)),

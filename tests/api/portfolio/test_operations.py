@@ -8,12 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
 from app.core.clock import utcnow
-from app.db.models import PortfolioHistory, PortfolioMember, Symbol
+from app.db.models import PortfolioHistory, PortfolioMember, ScoringRun, Symbol
+from app.scoring.assemble import SymbolValues, assemble
+from app.scoring.metrics import market_structure
 from tests.api.portfolio.helpers import (
     ADMIN,
     BASE,
@@ -47,17 +51,18 @@ async def contract(api: httpx.AsyncClient, symbol: str) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def depth_usdt(api: httpx.AsyncClient, symbol: str) -> float:
-    """The raw depth_usdt metric of the symbol's latest market_structure breakdown."""
-    response = await api.get(
-        f"{BASE}/scoring/symbol/{symbol}/scores", params={"limit": 1}, headers=READ
+async def depth_usdt(session: AsyncSession, symbol: str) -> float:
+    """The depth_usdt the market-structure component measures on the latest run's stored book
+    (the default weighs risk alone, so no score row carries it: the cap reads the books)."""
+    run = await session.scalar(
+        select(ScoringRun).options(undefer(ScoringRun.inputs)).order_by(ScoringRun.id.desc())
     )
-    assert response.status_code == 200, response.text
-    (structure,) = [
-        c for c in response.json()["history"][0]["scores"] if c["component"] == "market_structure"
-    ]
-    (metric,) = [m for m in structure["breakdown"]["metrics"] if m["name"] == "depth_usdt"]
-    return float(metric["raw"])
+    assert run is not None and run.inputs is not None
+    (values,) = [SymbolValues(**v) for v in run.inputs["symbols"] if v["symbol"] == symbol]
+    book = assemble([values], np.empty((0, 7)), 0, 1)
+    params = run.config["parameters"]["market_structure"]
+    (metric,) = [m for m in market_structure(book, params) if m.name == "depth_usdt"]
+    return float(metric.raw[0])
 
 
 async def weights(api: httpx.AsyncClient, method: str | None = None) -> dict[str, Any]:
@@ -135,7 +140,7 @@ class TestWeights:
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         symbols = await ranked(api)
-        depth = {s: await depth_usdt(api, s) for s in symbols}
+        depth = {s: await depth_usdt(session, s) for s in symbols}
         by_depth = sorted(symbols, key=depth.__getitem__)
         thin, deep = by_depth[0], by_depth[-5:]
         assert all(depth[s] >= 2 * depth[thin] for s in deep)  # their caps stay above 25 %
@@ -156,7 +161,7 @@ class TestWeights:
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         symbols = await ranked(api)
-        depth = {s: await depth_usdt(api, s) for s in symbols}
+        depth = {s: await depth_usdt(session, s) for s in symbols}
         by_depth = sorted(symbols, key=depth.__getitem__)
         thin = by_depth[0]
         await build(api, [thin, *by_depth[-5:]])

@@ -137,7 +137,7 @@ class TestReplacementCandidates:
         for key, value in (
             ("min_holding_hours", 0),
             ("replacement_margin", 0),
-            ("replacement_confirmations", 1),
+            ("replacement_confirmation_hours", 0),
             ("correlation_limit", 1.0),
         ):
             await set_config(session, key, value)

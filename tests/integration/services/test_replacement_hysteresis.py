@@ -1,6 +1,7 @@
 """Replacement hysteresis: an outsider may replace one of the weakest members only after leading
-it by `replacement_margin` composite points in each of the last `replacement_confirmations`
-scoring runs, and only once the member has been held `min_holding_hours`."""
+it by `replacement_margin` composite points in every scoring run back to one
+`replacement_confirmation_hours` before the newest, and only once the member has been held
+`min_holding_hours`. The runs here are an hour apart unless a test says otherwise."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ STRONG_PATH = [100.0, 110.0, 100.0, 110.0, 100.0]
 OUTSIDER_PATH = [100.0, 110.0, 121.0, 110.0, 100.0]
 STRONG, WEAK = 80.0, 50.0  # the members' composites in every run
 HELD = timedelta(days=2)
+HOUR = timedelta(hours=1)
 
 CANDIDATE = "WEAKUSDT is among the bottom 1 members by composite"
-LEADS_IN_1 = "OUTUSDT leads by at least 5 points in the last 1 scoring runs"
-LEADS_IN_3 = "OUTUSDT leads by at least 5 points in the last 3 scoring runs"
+LEADS_IN_1 = "OUTUSDT leads by at least 5 points in every scoring run over the last 0 h"
+LEADS_IN_3 = "OUTUSDT leads by at least 5 points in every scoring run over the last 2 h"
 UNCORRELATED = "highest correlation with the remaining members 0.000 < 0.85"
 
 Confirmed = tuple[int, float | None, float | None, float | None]
@@ -49,11 +51,11 @@ async def held_portfolio(session: AsyncSession, held: timedelta = HELD) -> Book:
     return Book(strong, weak, outsider)
 
 
-async def configure(session: AsyncSession, *, confirmations: int, candidates: int = 1) -> None:
-    """A 5-point margin over `confirmations` runs, 24 h holding, the 0.85 correlation limit."""
+async def configure(session: AsyncSession, *, hours: int, candidates: int = 1) -> None:
+    """A 5-point margin over `hours`, 24 h holding, the 0.85 correlation limit."""
     for key, value in (
         ("replacement_margin", 5.0),
-        ("replacement_confirmations", confirmations),
+        ("replacement_confirmation_hours", hours),
         ("min_holding_hours", 24),
         ("replacement_candidates", candidates),
         ("correlation_limit", 0.85),
@@ -63,28 +65,30 @@ async def configure(session: AsyncSession, *, confirmations: int, candidates: in
 
 
 async def scoring_runs(
-    session: AsyncSession, book: Book, *outsider: str | None
+    session: AsyncSession, book: Book, *outsider: str | None, every: timedelta = HOUR
 ) -> list[ScoringRun]:
-    """One completed run per outsider composite, oldest first (None: the outsider unscored)."""
+    """One completed run per outsider composite, oldest first, `every` apart up to NOW (None:
+    the outsider unscored)."""
     runs = []
-    for score in outsider:
+    for k, score in enumerate(outsider):
         composites: dict[Symbol, float | str] = {book.strong: STRONG, book.weak: WEAK}
         if score is not None:
             composites[book.outsider] = score
-        runs.append(await make_run(session, composites))
+        started = NOW - (len(outsider) - 1 - k) * every
+        runs.append(await make_run(session, composites, started_at=started))
     return runs
 
 
 async def recommended_after(
-    session: AsyncSession, *outsider: str | None, confirmations: int = 1, held: timedelta = HELD
+    session: AsyncSession, *outsider: str | None, hours: int = 0, held: timedelta = HELD
 ) -> tuple[list[ScoringRun], Recommendation]:
-    """The runs (oldest first) scoring OUT so against WEAK, and the one recommendation then:
-    WEAK, the weakest member, against OUT, the only outsider."""
+    """The runs (oldest first, an hour apart) scoring OUT so against WEAK, and the one
+    recommendation then: WEAK, the weakest member, against OUT, the only outsider."""
     book = await held_portfolio(session, held)
-    await configure(session, confirmations=confirmations)
+    await configure(session, hours=hours)
     runs = await scoring_runs(session, book, *outsider)
     report = await evaluate_replacements(session, NOW)
-    assert report.run_ids == [run.id for run in reversed(runs)][:confirmations]
+    assert report.run_ids == [run.id for run in reversed(runs)][: hours + 1]
     [rec] = report.recommendations
     assert (rec.member, rec.member_rank, rec.outsider) == ("WEAKUSDT", 2, "OUTUSDT")
     return runs, rec
@@ -100,7 +104,9 @@ class TestMargin:
         assert rec.actionable is False
         assert rec.lead == 4.9999
         assert confirmations(rec) == [(run.id, WEAK, 54.9999, 4.9999)]
-        assert rec.blocking == ["lead of 5 points held in 0 of the 1 consecutive runs required"]
+        assert rec.blocking == [
+            "lead of 5 points held over 0.0 h of the 0 h required (0 runs in a row)"
+        ]
         assert rec.reasons == [CANDIDATE, UNCORRELATED]
 
     @pytest.mark.parametrize(("outsider", "lead"), [("55", 5.0), ("62.5", 12.5)])
@@ -119,9 +125,7 @@ class TestConfirmations:
     async def test_a_lead_held_in_each_of_three_runs_is_actionable(
         self, session: AsyncSession
     ) -> None:
-        (first, second, third), rec = await recommended_after(
-            session, "56", "57", "58", confirmations=3
-        )
+        (first, second, third), rec = await recommended_after(session, "56", "57", "58", hours=2)
         assert rec.actionable is True
         assert rec.blocking == []
         assert confirmations(rec) == [
@@ -134,21 +138,23 @@ class TestConfirmations:
     async def test_a_lead_held_in_two_of_three_runs_is_not_enough(
         self, session: AsyncSession
     ) -> None:
-        (first, second, third), rec = await recommended_after(
-            session, "52", "56", "57", confirmations=3
-        )
+        (first, second, third), rec = await recommended_after(session, "52", "56", "57", hours=2)
         assert rec.actionable is False
-        assert rec.blocking == ["lead of 5 points held in 2 of the 3 consecutive runs required"]
+        assert rec.blocking == [
+            "lead of 5 points held over 1.0 h of the 2 h required (2 runs in a row)"
+        ]
         assert [lead for *_, lead in confirmations(rec)] == [7.0, 6.0, 2.0]
         assert [run_id for run_id, *_ in confirmations(rec)] == [third.id, second.id, first.id]
         assert rec.reasons == [CANDIDATE, UNCORRELATED]
 
-    async def test_fewer_scoring_runs_than_confirmations_cannot_confirm(
+    async def test_runs_spanning_less_than_the_hours_cannot_confirm(
         self, session: AsyncSession
     ) -> None:
-        (first, second), rec = await recommended_after(session, "60", "60", confirmations=3)
+        (first, second), rec = await recommended_after(session, "60", "60", hours=2)
         assert rec.actionable is False
-        assert rec.blocking == ["lead of 5 points held in 2 of the 3 consecutive runs required"]
+        assert rec.blocking == [
+            "lead of 5 points held over 1.0 h of the 2 h required (2 runs in a row)"
+        ]
         assert confirmations(rec) == [(second.id, WEAK, 60.0, 10.0), (first.id, WEAK, 60.0, 10.0)]
 
     @pytest.mark.parametrize(
@@ -158,11 +164,11 @@ class TestConfirmations:
         self, session: AsyncSession, middle: str | None, middle_lead: float | None
     ) -> None:
         # OUT leads by 8 in the newest and the oldest run, not in the one between.
-        (first, second, third), rec = await recommended_after(
-            session, "58", middle, "58", confirmations=3
-        )
+        (first, second, third), rec = await recommended_after(session, "58", middle, "58", hours=2)
         assert rec.actionable is False
-        assert rec.blocking == ["lead of 5 points held in 1 of the 3 consecutive runs required"]
+        assert rec.blocking == [
+            "lead of 5 points held over 0.0 h of the 2 h required (1 run in a row)"
+        ]
         middle_score = None if middle is None else float(middle)
         assert confirmations(rec) == [
             (third.id, WEAK, 58.0, 8.0),
@@ -202,11 +208,11 @@ class TestCandidates:
         book = await held_portfolio(session)
         middle = await make_symbol(session, "MIDDLE")
         await make_member(session, 3, symbol=middle, included_at=NOW - HELD)
-        await configure(session, confirmations=2, candidates=2)
+        await configure(session, hours=1, candidates=2)
         # MIDDLE was the weakest member in the older run; in the latest, WEAK is.
         scores = {book.strong: STRONG, book.weak: WEAK, book.outsider: "60"}
-        await make_run(session, {**scores, middle: "40"})
-        await make_run(session, {**scores, middle: "55"})
+        await make_run(session, {**scores, middle: "40"}, started_at=NOW - HOUR)
+        await make_run(session, {**scores, middle: "55"}, started_at=NOW)
         weakest, next_weakest = (await evaluate_replacements(session, NOW)).recommendations
         assert (weakest.member, weakest.member_score) == ("WEAKUSDT", WEAK)
         assert (weakest.outsider, weakest.actionable) == ("OUTUSDT", True)
@@ -214,3 +220,39 @@ class TestCandidates:
         assert (next_weakest.member, next_weakest.member_score) == ("MIDDLEUSDT", 55.0)
         assert next_weakest.outsider is None
         assert next_weakest.blocking == ["no scored, tradable outsider"]
+
+
+class TestCadence:
+    async def test_every_15_minutes_a_day_of_runs_confirms(self, session: AsyncSession) -> None:
+        book = await held_portfolio(session)
+        await configure(session, hours=24)
+        runs = await scoring_runs(session, book, *["60"] * 97, every=timedelta(minutes=15))
+        report = await evaluate_replacements(session, NOW)
+        assert report.run_ids == [run.id for run in reversed(runs)]
+        [rec] = report.recommendations
+        assert rec.actionable is True
+        assert len(rec.confirmations) == 97
+        assert rec.reasons[1] == (
+            "OUTUSDT leads by at least 5 points in every scoring run over the last 24 h"
+        )
+
+    async def test_every_15_minutes_a_day_less_one_run_does_not(
+        self, session: AsyncSession
+    ) -> None:
+        book = await held_portfolio(session)
+        await configure(session, hours=24)
+        await scoring_runs(session, book, *["60"] * 96, every=timedelta(minutes=15))
+        [rec] = (await evaluate_replacements(session, NOW)).recommendations
+        assert rec.actionable is False
+        assert rec.blocking == [
+            "lead of 5 points held over 23.7 h of the 24 h required (96 runs in a row)"
+        ]
+
+    async def test_older_runs_are_read_back_to_the_boundary_only(
+        self, session: AsyncSession
+    ) -> None:
+        book = await held_portfolio(session)
+        await configure(session, hours=24)
+        runs = await scoring_runs(session, book, *["60"] * 5, every=timedelta(hours=12))
+        report = await evaluate_replacements(session, NOW)
+        assert report.run_ids == [runs[4].id, runs[3].id, runs[2].id]

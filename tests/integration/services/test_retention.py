@@ -130,8 +130,8 @@ class TestScores:
         ).id
         await apply(session)
         state = await run_state(session)
-        # The newest completed run, the two newest that scored (replacement confirmations), a
-        # running run.
+        # The newest completed run, the scored runs back through the first a day before the
+        # newest scored one (the replacement hysteresis' 24 h), a running run.
         assert set(state) == {old[1], old[2], unscored, running}
         assert state[old[1]] == state[old[2]] == (True, sorted(["composite", *COMPONENTS]))
 
@@ -142,8 +142,8 @@ class TestScores:
         symbols = [await make_symbol(session) for _ in range(30)]  # 120 component rows a run
         await scored_run(session, symbols, NOW - timedelta(days=31))
         await scored_run(session, symbols, NOW - timedelta(days=401))
-        for _ in range(2):
-            await scored_run(session, symbols[:1], NOW - timedelta(hours=1))
+        for hours in (1, 26):  # the hysteresis' day of runs: the older ones are not protected
+            await scored_run(session, symbols[:1], NOW - timedelta(hours=hours))
         counts: list[int] = []
 
         async def after_batch() -> None:

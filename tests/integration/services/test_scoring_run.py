@@ -17,7 +17,7 @@ from app.exchange.gateway import KucoinGateway
 from app.scoring.metrics import COMPONENTS
 from app.services.scoring.run import ScoringInProgress, ScoringRunService
 from app.services.scoring.service import ScoringService
-from tests.factories import make_member
+from tests.factories import make_member, weigh_every_component
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
@@ -57,9 +57,24 @@ def sim_hour_ms(sim: KucoinSimulator) -> int:
 
 
 class TestRun:
+    async def test_the_default_scores_the_risk_component_alone(
+        self, session: AsyncSession, gateway: KucoinGateway
+    ) -> None:
+        run = await runner(session, gateway).calculate(triggered_by="test")
+        assert run.config["weights"] == {
+            "technical": 0.0, "fundamental": 0.0, "market_structure": 0.0, "risk": 1.0
+        }  # fmt: skip
+        scores = await scores_by_symbol(session, run.id)
+        assert len(scores) == 12
+        for rows in scores.values():
+            assert set(rows) == {"composite", *COMPONENTS}  # scored, for the signal agents
+            assert rows["composite"].score == rows["risk"].score  # the others weigh nothing
+            assert rows["composite"].breakdown["weights"]["risk"] == 1.0
+
     async def test_persists_run_scores_and_breakdowns(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
+        await weigh_every_component(session)
         run = await runner(session, gateway).calculate(triggered_by="test")
         assert run.status == "completed" and run.finished_at is not None
         assert (run.universe_size, run.scored_count, run.excluded_count) == (12, 12, 0)
@@ -91,6 +106,7 @@ class TestRun:
     async def test_a_plugin_is_scored_and_stored_in_the_breakdowns_like_a_built_in(
         self, session: AsyncSession, gateway: KucoinGateway
     ) -> None:
+        await weigh_every_component(session)
         with toy_plugin():
             run = await runner(session, gateway).calculate(triggered_by="test")
         scores = await scores_by_symbol(session, run.id)
@@ -105,6 +121,7 @@ class TestRun:
     async def test_a_second_run_measures_open_interest_change(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
+        await weigh_every_component(session)
         service = runner(session, gateway)
         await service.calculate(triggered_by="test")
         sim.clock.advance(3600)
@@ -178,6 +195,7 @@ class TestReproducibility:
     async def test_new_weights_change_the_next_run_not_the_stored_one(
         self, session: AsyncSession, gateway: KucoinGateway
     ) -> None:
+        await weigh_every_component(session)
         service = runner(session, gateway)
         first = await service.calculate(triggered_by="test")
         stored = await scores_by_symbol(session, first.id)
@@ -198,7 +216,7 @@ class TestReproducibility:
         stored_again = await scores_by_symbol(session, first.id)
         assert {s: float(r["composite"].score) for s, r in stored_again.items()} == before
         for rows in after.values():
-            assert "risk" not in rows  # weight 0: not computed
+            assert "risk" in rows  # weight 0: scored, weighing nothing
             technical, fundamental, structure = (
                 float(rows[c].score) for c in ("technical", "fundamental", "market_structure")
             )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.calibration.family import PRESETS
 from app.calibration.run import CalibrationParams, calibrate
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import stage_one
@@ -30,6 +31,9 @@ from tests.unit.scoring.universe import make_universe
 
 DAY_MS = 24 * HOUR_MS
 BASE = policy_config(default_run_config(), DEFAULTS)
+# The seed's weights: the toy plug-in joins the technical component, which the default does not
+# weigh (only weighed components are computed).
+SEED = policy_config(default_run_config(), DEFAULTS, PRESETS["seed"].overrides())
 START, END = DAY_START_MS + 30 * DAY_MS, DAY_START_MS + 115 * DAY_MS
 
 
@@ -42,10 +46,10 @@ class TestPluginEverywhere:
     def test_a_toy_plugin_is_replayed_and_calibrated_with_no_other_code(self) -> None:
         data = history(0.02, 11)
         window = ReplayParams(START, START + 20 * DAY_MS, 24, random_draws=3)
-        plain = replay(data, BASE, window)
+        plain = replay(data, SEED, window)
         with toy_plugin():
-            tooled = replay(data, BASE, window)
-            calibrated = calibrate(data, BASE, params())
+            tooled = replay(data, SEED, window)
+            calibrated = calibrate(data, SEED, params())
         assert TOY in tooled["ic"]["metrics"] and TOY not in plain["ic"]["metrics"]
         assert tooled["ic"]["composite"] != plain["ic"]["composite"]  # it moved the scores
         for fold in calibrated["folds"]:

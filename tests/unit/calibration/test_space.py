@@ -41,7 +41,7 @@ class TestChoice:
             metrics_off={"fundamental": ("volume_growth",), "risk": ("max_drawdown",)},
             weighting_method="equal",
             margin=10.0,
-            confirmations=3,
+            confirmation_hours=48.0,
             min_holding_hours=72.0,
         )
         applied = choice.apply(BASE)
@@ -54,7 +54,7 @@ class TestChoice:
     def test_the_space_counts_its_hysteresis_grid(self) -> None:
         space = SearchSpace()
         combos = list(space.hysteresis())
-        assert len(combos) == len(space.margins) * len(space.confirmations) * len(
+        assert len(combos) == len(space.margins) * len(space.confirmation_hours) * len(
             space.min_holding_hours
         )
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from app.policy.exits import (
+    CATEGORY,
     DELISTED,
     EXPIRING,
     GONE,
@@ -52,6 +53,12 @@ class TestExitReason:
 
     def test_a_delivery_or_expiry_date_is_expiring_even_while_scored(self) -> None:
         assert exit_reason(fact(expiring=True), GRACE) == EXPIRING
+
+    @pytest.mark.parametrize("category", ["stablecoin", "commodity", "equity"])
+    def test_an_excluded_category_exits_at_once_with_fresh_candles(self, category: str) -> None:
+        """What a contract is does not heal: no grace, no hysteresis."""
+        reason = f"excluded:category:{category}"
+        assert exit_reason(fact(gate_reason=reason, candle_age_hours=0.5), GRACE) == CATEGORY
 
     def test_a_pause_within_the_grace_stays_and_beyond_it_exits(self) -> None:
         paused = {"status": "Paused", "gate_reason": "NOT_OPEN"}

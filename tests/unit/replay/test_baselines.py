@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import itertools
 
 import numpy as np
 import pytest
 
-from app.replay.baselines import TopVolume
+from app.replay.baselines import RandomTurnover, TopVolume
 from app.replay.config import HOUR_MS
 from app.replay.context import Context, context_at
 from app.services.replay.config import default_run_config, policy_config
@@ -63,3 +64,43 @@ def test_a_nan_turnover_keeps_the_order_python_gives_its_keys() -> None:
     weights = np.zeros(ctx.view.history.size)
     weights[chosen] = 0.1
     np.testing.assert_array_equal(TopVolume(10).targets(ctx), weights)
+
+
+class Eligible:
+    """A universe of `n` symbols of which `eligible` are eligible (all the turnover null reads)."""
+
+    def __init__(self, eligible: list[int]) -> None:
+        self.eligible = eligible
+
+
+class TestRandomTurnover:
+    def test_each_draw_replaces_as_many_members_as_the_policy(self) -> None:
+        null = RandomTurnover(top=3, seed=0, draws=20, n=12)
+        everyone = Eligible(list(range(12)))
+        policy = [{0, 1, 2}, {0, 1, 2}, {0, 1, 5}, {0, 6, 7}, {0, 6, 7}]
+        held = null.targets(everyone, policy[0]) > 0
+        assert (held.sum(axis=1) == 3).all()  # the first decision fills every book
+        for before, after in itertools.pairwise(policy):
+            new = null.targets(everyone, after) > 0
+            changed = len(after - before)
+            assert (new.sum(axis=1) == 3).all()
+            assert ((new & ~held).sum(axis=1) == changed).all()  # as many in as the policy
+            held = new
+
+    def test_a_member_no_longer_eligible_counts_as_one_of_the_replacements(self) -> None:
+        null = RandomTurnover(top=3, seed=1, draws=10, n=8)
+        first = null.targets(Eligible(list(range(8))), {0, 1, 2}) > 0
+        gone = int(np.flatnonzero(first[0])[0])
+        rest = [i for i in range(8) if i != gone]
+        second = null.targets(Eligible(rest), {0, 1, 3}) > 0  # the policy replaced one
+        assert not second[0, gone] and second[0].sum() == 3
+        assert (second[0] & ~first[0]).sum() == 1  # the forced exit was the one replacement
+
+    def test_the_draws_are_seeded(self) -> None:
+        runs = []
+        for _ in range(2):
+            null = RandomTurnover(top=2, seed=5, draws=4, n=10)
+            everyone = Eligible(list(range(10)))
+            runs.append([null.targets(everyone, m).copy() for m in ({0, 1}, {0, 2}, {3, 4})])
+        for a, b in zip(*runs, strict=True):
+            np.testing.assert_array_equal(a, b)

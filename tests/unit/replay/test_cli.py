@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from app.calibration.family import PRESETS
 from app.cli import main
 from app.replay.config import HOUR_MS
 from tests.replay_data import START_MS, random_walks, write_csv_folder
+
+
+def ms(text: str) -> int:
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +50,28 @@ def test_overrides_change_the_config_hash_and_top_caps_the_members(
     assert sorted(weights.values()) == [33.3333, 33.3333, 33.3334]  # equal, summing to 100
 
 
+@pytest.mark.parametrize("lag", [0, 3])
+def test_the_lag_is_the_reports_and_its_hash(folder: Path, tmp_path: Path, lag: int) -> None:
+    out, default = tmp_path / "lagged.json", tmp_path / "default.json"
+    common = ["replay", "--data", str(folder), "--every", "7d"]
+    assert main([*common, "--lag-h", str(lag), "--out", str(out)]) == 0
+    assert main([*common, "--out", str(default)]) == 0
+    lagged, first = json.loads(out.read_text()), json.loads(default.read_text())
+    assert (lagged["data"]["execution_lag_h"], first["data"]["execution_lag_h"]) == (lag, 1)
+    assert lagged["config_hash"] != first["config_hash"]
+    decided = [[{k: v for k, v in d.items() if k != "traded_at"} for d in r["decisions"]]
+               for r in (lagged, first)]  # fmt: skip
+    assert decided[0] == decided[1]  # decided alike, traded later
+    hours = {(ms(d["traded_at"]) - ms(d["at"])) // HOUR_MS for d in lagged["decisions"]}
+    assert hours == {lag}
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
         (["--every", "3x"], "not a duration"),
         (["--from", "yesterday"], "not an ISO 8601 time"),
+        (["--lag-h", "25"], "invalid choice"),
     ],
 )
 def test_bad_arguments_exit_2_with_the_reason(
@@ -99,16 +122,23 @@ def test_calibrate_refuses_windows_the_range_cannot_hold(
 
 
 def test_technical_v2_is_replayed_through_an_override(folder: Path, tmp_path: Path) -> None:
-    config = tmp_path / "v2.json"
-    config.write_text(json.dumps({"scoring": {"parameters": {"technical": {"version": 2}}}}))
-    out = tmp_path / "v2-report.json"
-    assert main(["replay", "--data", str(folder), "--every", "7d", "--config", str(config),
-                 "--out", str(out)]) == 0  # fmt: skip
-    metrics = json.loads(out.read_text())["ic"]["metrics"]
+    v1 = {"macd_histogram_bps", "bollinger_bandwidth", "volume_vs_mean"}
     v2 = {"rsi", "bollinger_pct_b", "macd_histogram_z", "volume_surge", "ema_trend_z",
           "momentum_3d_z", "momentum_7d_z", "momentum_30d_z", "efficiency_signed_72h"}  # fmt: skip
-    assert v2 <= set(metrics)
-    assert not {"macd_histogram_bps", "bollinger_bandwidth", "volume_vs_mean"} & set(metrics)
+    # The seed's weights: only weighed components are computed, and the default weighs no
+    # technical. Version 1 beside 2, since the default's parameters already name 2.
+    weights = PRESETS["seed"].component_weights()
+    shared = {"rsi", "bollinger_pct_b"}
+    for version, present, absent in ((1, v1 | shared, v2 - shared), (2, v2, v1)):
+        config = tmp_path / f"v{version}.json"
+        override = {"weights": weights, "parameters": {"technical": {"version": version}}}
+        config.write_text(json.dumps({"scoring": override}))
+        out = tmp_path / f"v{version}-report.json"
+        assert main(["replay", "--data", str(folder), "--every", "7d", "--config", str(config),
+                     "--out", str(out)]) == 0  # fmt: skip
+        metrics = set(json.loads(out.read_text())["ic"]["metrics"])
+        assert present <= metrics, version
+        assert not absent & metrics, version
 
 
 def test_a_technical_version_other_than_1_or_2_is_refused(
@@ -172,7 +202,7 @@ class TestSeveralDatasets:
             sum(c["mean"] * c["n"] for c in own.values()) / composite["n"], abs=1e-9
         )
         assert composite["per_dataset"] == {
-            name: {k: c[k] for k in ("mean", "t", "n")} for name, c in own.items()
+            name: {k: c[k] for k in ("mean", "t", "t_hac", "n")} for name, c in own.items()
         }
         sources = [d["source"] for d in pooled["selection"]["datasets"]]
         assert sources == ["csv:alpha", "csv:beta"]

@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.calibration.family import PRESETS
 from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context, Contexts, context_at
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
@@ -16,7 +17,9 @@ from app.services.system.runtime_settings import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 HISTORY = random_walks(24, 40 * 24)
-POLICY = dataclasses.replace(policy_config(default_run_config(), DEFAULTS), shortlist=8)
+# The seed's weights: re-weighing needs every component scored, which risk alone does not give.
+SEED = policy_config(default_run_config(), DEFAULTS, PRESETS["seed"].overrides())
+POLICY = dataclasses.replace(SEED, shortlist=8)
 T = START_MS + 35 * 24 * HOUR_MS
 
 

@@ -9,6 +9,7 @@ import dataclasses
 
 import numpy as np
 
+from app.calibration.family import PRESETS
 from app.policy.exits import STALE, ExitFact, choose_replacements, due_exits, exit_outsiders
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
@@ -22,7 +23,9 @@ from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
-POLICY = policy_config(default_run_config(), DEFAULTS)
+# The seed's weights: the expected picks (LEAVING at rank 3, its newcomer) were derived under them.
+SEED = PRESETS["seed"].overrides()
+POLICY = policy_config(default_run_config(), DEFAULTS, SEED)
 GRACE_H = POLICY.exit_grace_hours
 HISTORY = random_walks(14, 24 * 24)
 START = START_MS + 24 * 12 * HOUR_MS
@@ -160,15 +163,17 @@ class TestDropped:
 class TestGraceSetting:
     def test_the_runtime_setting_feeds_the_policy_and_its_hash(self) -> None:
         assert GRACE_H == 24.0
-        stored = policy_config(default_run_config(), {**DEFAULTS, "exit_grace_hours": 48})
+        stored = policy_config(default_run_config(), {**DEFAULTS, "exit_grace_hours": 48}, SEED)
         overridden = policy_config(
-            default_run_config(), DEFAULTS, {"policy": {"exit_grace_hours": 48}}
+            default_run_config(), DEFAULTS, {**SEED, "policy": {"exit_grace_hours": 48}}
         )
         assert stored.exit_grace_hours == overridden.exit_grace_hours == 48.0
         assert policy_hash(stored) == policy_hash(overridden) != policy_hash(POLICY)
 
     def test_a_longer_grace_keeps_the_member_longer(self) -> None:
-        longer = policy_config(default_run_config(), DEFAULTS, {"policy": {"exit_grace_hours": 48}})
+        longer = policy_config(
+            default_run_config(), DEFAULTS, {**SEED, "policy": {"exit_grace_hours": 48}}
+        )
         report = replay(DELISTED, longer, WINDOW)
         [exit_] = report["exits"]
         assert exit_["at"] == iso(LAST_CLOSE + 50 * HOUR_MS)  # 50 h > 48 h, at 46 h it stayed

@@ -75,10 +75,10 @@ class TestPooledIc:
         for run_ in (a(), b()):
             own = run_.report["ic"]
             for name in ("composite", "technical", "risk"):
-                expected = {k: own[name][k] for k in ("mean", "t", "n")}
+                expected = {k: own[name][k] for k in ("mean", "t", "t_hac", "n")}
                 assert pooled[name]["per_dataset"][run_.name] == expected
             for metric, entry in own["metrics"].items():
-                mean_t = {k: entry[k] for k in ("mean", "t", "n")}
+                mean_t = {k: entry[k] for k in ("mean", "t", "t_hac", "n")}
                 assert pooled["metrics"][metric]["per_dataset"][run_.name] == mean_t
 
     def test_the_layout_is_the_report_ic_layout(self) -> None:
@@ -93,7 +93,7 @@ class TestPooledIc:
         pooled = pooled_ic({"x": {"metric:m": only}, "y": {}})
         entry = pooled["metrics"]["m"]
         assert (entry["n"], entry["mean"]) == (3, pytest.approx(0.2))
-        assert entry["per_dataset"]["y"] == {"mean": None, "t": None, "n": 0}
+        assert entry["per_dataset"]["y"] == {"mean": None, "t": None, "t_hac": None, "n": 0}
         assert entry["up_market"]["n"] == 2 and entry["down_market"]["mean"] == 0.3
         assert pooled["composite"]["n"] == 0
 

@@ -13,7 +13,7 @@ import pytest
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import context_at
 from app.replay.history import MarketHistory
-from app.replay.run import STRATEGIES, ReplayRangeError, replay
+from app.replay.run import STRATEGIES, ReplayRangeError, iso, replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
 from tests.replay_data import START_MS, altered, random_walks, shared_history
@@ -64,9 +64,13 @@ class TestNoLookAhead:
 class TestClosedForms:
     window = ("2025-06-01T00:00:00", "2025-08-01T00:00:00")
 
-    def test_btc_hold_is_bought_once_and_pays_its_funding(self, year: MarketHistory) -> None:
-        report = replay(year, POLICY, params(*self.window, random_draws=1))
-        start, end = ms(self.window[0]), ms(self.window[1])
+    @pytest.mark.parametrize("lag", [0, 1, 5])
+    def test_btc_hold_is_bought_once_and_pays_its_funding(
+        self, year: MarketHistory, lag: int
+    ) -> None:
+        report = replay(year, POLICY, params(*self.window, random_draws=1, execution_lag_h=lag))
+        # Bought at the close `lag` hours after the first decision, valued as long after the end.
+        start, end = ms(self.window[0]) + lag * HOUR_MS, ms(self.window[1]) + lag * HOUR_MS
         b = year.index_of("BTCUSDT")
         close_at = {int(t) + HOUR_MS: c for t, c in zip(year.grid_ms, year.close[b], strict=True)}
         units = (1 - FEE) / close_at[start]
@@ -83,9 +87,13 @@ class TestClosedForms:
         assert figures["funding"] == pytest.approx(paid, abs=1e-9)
         assert figures["fees"] == pytest.approx(FEE, abs=1e-12)
 
-    def test_equal_weight_rebalances_to_every_eligible_symbol(self, year: MarketHistory) -> None:
+    @pytest.mark.parametrize("lag", [0, 1])
+    def test_equal_weight_rebalances_to_every_eligible_symbol(
+        self, year: MarketHistory, lag: int
+    ) -> None:
         every = 24
-        window = params(*self.window, every_h=every, random_draws=1)
+        window = params(*self.window, every_h=every, random_draws=1, execution_lag_h=lag)
+        shift = lag * HOUR_MS  # decided at t on what is known at t, traded at t + lag
         report = replay(year, POLICY, window)
         marks = year.marks
         column = {int(t) + HOUR_MS: k for k, t in enumerate(year.grid_ms)}
@@ -98,7 +106,7 @@ class TestClosedForms:
         units, cash, fees = np.zeros(year.size), 1.0, 0.0
         times = window.decision_times()
         for d, t in enumerate(times):
-            prices = marks[:, column[t]]
+            prices = marks[:, column[t + shift]]
             value = float(np.nansum(units * prices)) + cash
             eligible = context_at(year, t, POLICY, set()).eligible
             target = np.zeros(year.size)
@@ -108,11 +116,11 @@ class TestClosedForms:
             fees += fee
             units = np.where(target > 0, target * (value - fee) / prices, 0.0)
             cash = 0.0
-            following = times[d + 1] if d + 1 < len(times) else window.end_ms
-            for hour in range(t + HOUR_MS, following + 1, HOUR_MS):
+            following = (times[d + 1] if d + 1 < len(times) else window.end_ms) + shift
+            for hour in range(t + shift + HOUR_MS, following + 1, HOUR_MS):
                 for i in np.flatnonzero(units):
                     cash -= rates.get((int(i), hour), 0.0) * units[i] * marks[i, column[hour]]
-        final = float(np.sum(units * marks[:, column[window.end_ms]])) + cash
+        final = float(np.sum(units * marks[:, column[window.end_ms + shift]])) + cash
         figures = report["strategies"]["equal_weight"]
         assert figures["total_return"] == pytest.approx(final - 1.0, abs=1e-9)
         assert figures["fees"] == pytest.approx(fees, abs=1e-9)
@@ -136,13 +144,23 @@ class TestReport:
             "selection",
         }
         assert report["data"]["decisions"] == 27 and report["data"]["funding"] == "known"
+        assert report["data"]["execution_lag_h"] == 1
+        assert report["data"]["valued_to"] == iso(self.window.end_ms + HOUR_MS)
         assert set(report["strategies"]) == set(STRATEGIES)
         for figures in report["strategies"].values():
             assert set(figures) == FIGURES
-            assert figures["equity"][0] == [self.window.start_ms, 1.0]
+            # The first decision trades an hour after it: the books start there.
+            assert figures["equity"][0] == [self.window.start_ms + HOUR_MS, 1.0]
+        assert report["data"]["hysteresis"] == {
+            "confirmation_hours": 24.0, "decisions": 2, "spans_h": 24, "rounded_up": False,
+        }  # fmt: skip
         for name in ("composite", "technical", "fundamental", "market_structure", "risk"):
-            assert {"mean", "t", "n"} <= set(report["ic"][name])
-        assert "rsi" in report["ic"]["metrics"]
+            assert {"mean", "t", "t_hac", "n", "residual_btc"} <= set(report["ic"][name])
+        # The default (G) weighs risk alone and only weighed components are computed: a
+        # component it does not weigh is reported unmeasured, its metrics not at all.
+        assert report["ic"]["risk"]["n"] == 27 and report["ic"]["technical"]["n"] == 0
+        assert "volatility_annualised" in report["ic"]["metrics"]
+        assert "rsi" not in report["ic"]["metrics"]
         first = report["decisions"][0]
         assert {"at", "members", "weights", "replaced", "exits"} <= set(first)
         assert report["exits"] == [] and first["exits"] == []  # no contract's candles stop

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.calibration.family import PRESETS
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import Contexts, context_at
 from app.replay.history import MarketHistory
@@ -22,13 +23,17 @@ from app.services.system.runtime_settings import DEFAULTS
 from tests.replay_data import START_MS, altered, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)
+# The seed's weights: the default (risk alone) makes no swap on these walks.
+SEED = policy_config(default_run_config(), DEFAULTS, PRESETS["seed"].overrides())
 DAY_MS = 24 * HOUR_MS
 WINDOW = ReplayParams(START_MS + 12 * DAY_MS, START_MS + 39 * DAY_MS, 24, random_draws=3)
 REGRESSION = {
-    "n", "alpha", "alpha_annualised", "alpha_se", "alpha_t", "alpha_interval",
-    "alpha_interval_annualised", "beta", "active_return", "tracking_error", "information_ratio",
+    "n", "alpha", "alpha_annualised", "alpha_se", "alpha_t", "alpha_se_hac", "alpha_t_hac",
+    "alpha_interval", "alpha_interval_annualised", "beta", "active_return", "tracking_error",
+    "information_ratio",
 }  # fmt: skip
-MEAN_T = {"mean", "t", "n"}
+MEAN_T = {"mean", "t", "t_hac", "n"}
+OUTCOME = {"n", "mean", "hit_rate", "hit_interval", "decisions", "t_clustered", "effective_n"}
 
 
 @cache
@@ -36,9 +41,9 @@ def walks(seed: int = 7, funding: bool = True) -> MarketHistory:
     return random_walks(12, 24 * 40, seed=seed, funding=funding)
 
 
-def books(history: MarketHistory, params: ReplayParams = WINDOW) -> BookRun:
-    contexts = Contexts(history, POLICY, keep=False)
-    return run_books(contexts, [Track("policy", constant(POLICY))], POLICY, params)
+def books(history: MarketHistory, params: ReplayParams = WINDOW, policy: Any = POLICY) -> BookRun:
+    contexts = Contexts(history, policy, keep=False)
+    return run_books(contexts, [Track("policy", constant(policy))], policy, params)
 
 
 def run_metrics(contexts: Contexts, policy: Any) -> list[Any]:
@@ -55,7 +60,9 @@ def report() -> dict[str, Any]:
 class TestReport:
     def test_selection_has_the_documented_keys(self) -> None:
         selection = report()["selection"]
-        assert set(selection) == {"universe", "strategies", "ranking", "replacements", "datasets"}
+        assert set(selection) == {
+            "universe", "strategies", "ranking", "replacements", "random", "datasets"
+        }  # fmt: skip
         assert set(selection["universe"]) == {"n", "mean", "annualised", "periods_per_year"}
         assert selection["universe"]["n"] == 27 and selection["universe"]["periods_per_year"] == 365
         assert set(selection["strategies"]) == set(STRATEGIES)
@@ -64,7 +71,11 @@ class TestReport:
         ranking = selection["ranking"]["policy"]
         assert set(ranking) == {"ic", "decile_spread", "components", "metrics"}
         assert set(ranking["components"]) == {c for c, w in POLICY.scoring.weights.items() if w}
-        assert {"volatility_annualised", "rsi"} <= set(ranking["metrics"])
+        # Every metric of the weighed components (the default's: risk's alone), and no other.
+        scored = run_metrics(Contexts(walks(), POLICY, keep=False), POLICY)
+        assert set(ranking["metrics"]) == {m.name for m in scored}
+        assert "volatility_annualised" in ranking["metrics"] and "rsi" not in ranking["metrics"]
+        assert set(ranking["ic"]) == set(ranking["decile_spread"]) == {"raw", "residual_universe"}
         for figures in (*ranking["ic"].values(), *ranking["decile_spread"].values()):
             assert set(figures) == MEAN_T
         replacements = selection["replacements"]
@@ -73,7 +84,16 @@ class TestReport:
         for kind in ("executed", "blocked"):
             assert set(replacements[kind]) == set(HORIZONS)
             for figures in replacements[kind].values():
-                assert set(figures) == {"n", "mean", "hit_rate", "hit_interval"}
+                assert set(figures) == OUTCOME
+        # The policy among each null's draws: return, Sharpe and alpha percentiles.
+        nulls = selection["random"]
+        assert set(nulls) == {"random", "random_turnover"}
+        for null in nulls.values():
+            assert null["draws"] == WINDOW.random_draws
+            assert set(null["quantiles"]) == {"total_return", "sharpe", "alpha"}
+            (placed,) = null["percentile"].values()
+            assert set(placed) == {"total_return", "sharpe", "alpha"}
+            assert all(0 <= v <= 100 for v in placed.values())
         (dataset,) = selection["datasets"]
         assert dataset["source"] == "generated" and dataset["decisions"] == 27
         assert set(dataset) == {"source", "decisions", "strategies", "ic"}
@@ -99,7 +119,7 @@ class TestReport:
         }
 
     def test_swaps_are_the_replaced_and_blocked_of_the_decisions(self) -> None:
-        run = books(walks())
+        run = books(walks(), policy=SEED)
         replaced = [
             (d["at"], e["member"], e["outsider"]) for d in run.decisions for e in d["replaced"]
         ]
@@ -168,8 +188,10 @@ class TestNoLookAhead:
     def test_periods_ended_by_a_moment_are_judged_the_same(self) -> None:
         before, after = books(walks()).selection, books(self.altered()).selection
         times = WINDOW.decision_times()
-        ended = sum(1 for t in times if t + DAY_MS <= self.moment)
-        assert ended == 13
+        # A decision at t is held from t + lag: the one a day before the moment ends after it.
+        lag = WINDOW.execution_lag_h * HOUR_MS
+        ended = sum(1 for t in times if t + lag + DAY_MS <= self.moment)
+        assert ended == 12
         for old, new in zip(per_decision(before), per_decision(after), strict=True):
             np.testing.assert_array_equal(old[:ended], new[:ended])
         # The alteration is seen once it is known: the test could fail.

@@ -12,7 +12,7 @@ import pytest
 
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import Context
-from app.replay.evidence import mean_t
+from app.replay.evidence import mean_t, strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyDecision
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
@@ -268,11 +268,29 @@ class TestSwaps:
         one, seven, thirty = (figures["executed"][h] for h in HORIZONS)
         assert one["n"] == 2 and one["hit_rate"] == 0.5
         assert one["mean"] == pytest.approx(-0.1262, abs=1e-10)
+        # One day apart, the 1-day outcomes do not overlap: Wilson's interval at n = 2.
+        assert one["decisions"] == 2 and one["effective_n"] == 2.0
         assert one["hit_interval"] == pytest.approx([0.0945, 0.9055], abs=1e-4)
+        # t of the mean: its clustered variance is s^2 / n here (singleton, independent dates).
+        outcomes = self.recorded().executed.outcomes[:, 0]
+        plain_t = outcomes.mean() / (outcomes.std(ddof=1) / np.sqrt(2))
+        assert one["t_clustered"] == pytest.approx(plain_t, abs=1e-9)
         assert seven["n"] == 2 and seven["hit_rate"] == 0.0
         assert seven["mean"] == pytest.approx(-0.2512, abs=1e-10)
-        assert seven["hit_interval"] == pytest.approx([0.0, 0.6576], abs=1e-4)
-        assert thirty == {"n": 0, "mean": None, "hit_rate": None, "hit_interval": [None, None]}
+        # The 7-day outcomes overlap by 6 of 7 days: weight 1 - 24/168 = 6/7 between them; with
+        # no hit to measure a spread from, they count as moving together: the design effect is
+        # (1 + 1 + 2 x 6/7) / 2 = 13/7, so Wilson's interval at n = 14/13 (not 2: [0, 0.6576]).
+        assert seven["effective_n"] == pytest.approx(14 / 13, abs=1e-9)
+        assert seven["hit_interval"] == pytest.approx([0.0, 0.7810], abs=1e-4)
+        assert thirty == {
+            "n": 0,
+            "mean": None,
+            "hit_rate": None,
+            "hit_interval": [None, None],
+            "decisions": 0,
+            "t_clustered": None,
+            "effective_n": None,
+        }
         assert figures["blocked"]["1d"]["n"] == 1 and figures["blocked"]["1d"]["hit_rate"] == 1.0
 
 
@@ -318,7 +336,12 @@ class TestCombine:
             return np.concatenate([pick(s) for s in both])
 
         ic = joined(lambda s: s.rankings["policy"].ic_residual)
-        assert pooled["ranking"]["policy"]["ic"]["residual"] == mean_t(ic[np.isfinite(ic)].tolist())
+        blocks = np.repeat([0, 1], [40, 60])
+        known = np.isfinite(ic)
+        # The HAC t's lagged products stay within a dataset: not the t of one long series.
+        expected = mean_t(ic[known].tolist(), blocks[known])
+        assert pooled["ranking"]["policy"]["ic"]["residual_universe"] == expected
+        assert expected["t_hac"] != mean_t(ic[known].tolist())["t_hac"]
         spread = joined(lambda s: s.rankings["policy"].spread_raw)
         assert pooled["ranking"]["policy"]["decile_spread"]["raw"]["n"] == int(
             np.isfinite(spread).sum()
@@ -326,7 +349,7 @@ class TestCombine:
         for name in ("policy", "equal_weight"):
             book = joined(lambda s, name=name: s.books[name])
             universe = joined(lambda s: s.universe)
-            assert pooled["strategies"][name] == regression(book, universe, PER_YEAR)
+            assert pooled["strategies"][name] == regression(book, universe, PER_YEAR, blocks)
         outcomes = joined(lambda s: s.executed.outcomes[:, 0])
         assert pooled["replacements"]["executed"]["1d"]["n"] == 10
         assert pooled["replacements"]["executed"]["1d"]["mean"] == pytest.approx(outcomes.mean())
@@ -353,3 +376,54 @@ class TestCombine:
         hourly = SelectionSeries(**{**self.b.__dict__, "every_h": 1})
         with pytest.raises(ValueError, match="interval"):
             SelectionSeries.combine([self.a, hourly])
+
+
+class TestPartialPeriod:
+    series = hand_series(4, 30, "a")
+
+    def test_a_last_period_shorter_than_the_interval_is_left_out(self) -> None:
+        full = np.arange(30) < 29  # the range ends 12 h into the last period
+        cut = SelectionSeries(**{**self.series.__dict__, "full": full}).summary()
+        ranking = self.series.rankings["policy"]
+        whole = SelectionSeries(
+            **{
+                **self.series.__dict__,
+                "dataset": self.series.dataset[:29],
+                "at_ms": self.series.at_ms[:29],
+                "universe": self.series.universe[:29],
+                "books": {k: v[:29] for k, v in self.series.books.items()},
+                "rankings": {"policy": ranking.take(full)},
+            }
+        ).summary()
+        assert cut == whole
+        assert cut["datasets"][0]["decisions"] == 29
+        # Swaps are judged over their own horizons: all of them stay.
+        assert cut["replacements"] == self.series.summary()["replacements"]
+
+    def test_combined_series_keep_each_one_s_partial_period(self) -> None:
+        a = SelectionSeries(**{**self.series.__dict__, "full": np.arange(30) < 29})
+        b = hand_series(5, 20, "b")
+        combined = SelectionSeries.combine([a, b])
+        assert combined.full is not None
+        assert combined.full.tolist() == [True] * 29 + [False] + [True] * 20
+        assert (
+            combined.summary()["universe"]["n"]
+            == combined.full_periods().summary()["universe"]["n"]
+        )
+
+
+class TestStrategyFigures:
+    def test_a_partial_last_day_is_no_day_s_return(self) -> None:
+        rng = np.random.default_rng(2)
+        hourly = np.cumprod(1 + rng.normal(0, 0.002, 24 * 5 + 12))
+        equity = np.concatenate([[1.0], hourly])
+        figures = strategy_figures(equity, 0, turnovers=[], fees=0.0, funding=0.0, sample_h=24)
+        whole = strategy_figures(
+            equity[: 24 * 5 + 1], 0, turnovers=[], fees=0.0, funding=0.0, sample_h=24
+        )
+        assert figures["sharpe"] == whole["sharpe"]  # 5 daily returns, not 6
+        assert figures["volatility"] == whole["volatility"]
+        assert figures["total_return"] == pytest.approx(equity[-1] - 1.0, abs=1e-10)  # every hour
+        peaks = np.maximum.accumulate(np.append(equity[::24], equity[-1]))
+        drawdown = np.max(1 - np.append(equity[::24], equity[-1]) / peaks)
+        assert figures["max_drawdown"] == pytest.approx(drawdown, abs=1e-10)  # the last mark too

@@ -89,7 +89,7 @@ class TestVolumeGrowthWindow:
 class TestCandlesNeeded:
     def test_the_default_configuration_loads_thirty_days(self) -> None:
         parameters = {name: params for name, (_, params) in DEFAULT_ALGORITHMS.items()}
-        assert candles_needed(parameters) == 30 * 24
+        assert candles_needed(parameters) == 30 * 24 + 1  # technical v2's 30-day momentum
 
     def test_the_longest_window_decides(self) -> None:
         assert candles_needed({FUNDAMENTAL: {"volume_growth_windows_d": [3, 5]}}) == 169

@@ -237,9 +237,9 @@ class TestVersion:
 
     def test_candles_needed_covers_the_thirty_day_momentum_and_sigma(self) -> None:
         seeded = {name: dict(params) for name, (_, params) in DEFAULT_ALGORITHMS.items()}
+        assert candles_needed(seeded) == 721  # the default names v2
+        seeded[TECHNICAL]["version"] = 1
         assert candles_needed(seeded) == 720  # v1, as before
-        seeded[TECHNICAL]["version"] = 2
-        assert candles_needed(seeded) == 721
         assert technical_candles(V2) == 721
         assert technical_candles({**V2, "momentum_hours": [24, 72]}) == 169  # sigma's
         assert technical_candles({**V2, "sigma_hours": 900}) == 901
@@ -287,7 +287,8 @@ class TestReplayOverride:
         policy = policy_config(default_run_config(), DEFAULTS, overrides)
         assert policy.scoring.parameters[TECHNICAL] == {**DEFAULT_ALGORITHMS[TECHNICAL][1], **V2}
         assert policy.candles == 721
-        assert policy_config(default_run_config(), DEFAULTS).candles == 720
+        v1 = {"scoring": {"parameters": {TECHNICAL: {"version": 1}}}}
+        assert policy_config(default_run_config(), DEFAULTS, v1).candles == 720
 
     def test_an_override_with_another_version_is_refused(self) -> None:
         overrides = {"scoring": {"parameters": {TECHNICAL: {"version": 3}}}}

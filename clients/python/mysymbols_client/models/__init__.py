@@ -15,6 +15,7 @@ from .algorithm_update import AlgorithmUpdate
 from .algorithm_update_name import AlgorithmUpdateName
 from .algorithm_update_parameters_type_0 import AlgorithmUpdateParametersType0
 from .algorithms_change_read import AlgorithmsChangeRead
+from .algorithms_in_force_read import AlgorithmsInForceRead
 from .algorithms_update import AlgorithmsUpdate
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
@@ -30,6 +31,7 @@ from .config_change_result import ConfigChangeResult
 from .config_read import ConfigRead
 from .config_update import ConfigUpdate
 from .config_update_values import ConfigUpdateValues
+from .config_update_values_excluded_categories_item import ConfigUpdateValuesExcludedCategoriesItem
 from .config_update_values_weighting_method import ConfigUpdateValuesWeightingMethod
 from .confirmation_read import ConfirmationRead
 from .correlated_pair import CorrelatedPair
@@ -80,6 +82,8 @@ from .performance_create import PerformanceCreate
 from .performance_read import PerformanceRead
 from .portfolio_read import PortfolioRead
 from .position_size_read import PositionSizeRead
+from .preset_read import PresetRead
+from .preset_read_weights import PresetReadWeights
 from .problem import Problem
 from .problem_errors_type_0_item import ProblemErrorsType0Item
 from .ranking_item import RankingItem
@@ -138,10 +142,15 @@ from .statistics_read_weights import StatisticsReadWeights
 from .status import Status
 from .status_status import StatusStatus
 from .strategy_figures import StrategyFigures
+from .symbol_category_update import SymbolCategoryUpdate
+from .symbol_category_update_category_type_0 import SymbolCategoryUpdateCategoryType0
 from .symbol_page import SymbolPage
 from .symbol_read import SymbolRead
+from .symbol_read_category import SymbolReadCategory
+from .symbol_read_category_override_type_0 import SymbolReadCategoryOverrideType0
 from .symbol_scores_entry import SymbolScoresEntry
 from .symbol_scores_read import SymbolScoresRead
+from .symbol_scores_read_category import SymbolScoresReadCategory
 from .sync_result_read import SyncResultRead
 from .timeline_read import TimelineRead
 from .timeline_read_source import TimelineReadSource
@@ -170,6 +179,7 @@ __all__ = (
     "AlgorithmRead",
     "AlgorithmReadParameters",
     "AlgorithmsChangeRead",
+    "AlgorithmsInForceRead",
     "AlgorithmsUpdate",
     "AlgorithmUpdate",
     "AlgorithmUpdateName",
@@ -188,6 +198,7 @@ __all__ = (
     "ConfigRead",
     "ConfigUpdate",
     "ConfigUpdateValues",
+    "ConfigUpdateValuesExcludedCategoriesItem",
     "ConfigUpdateValuesWeightingMethod",
     "ConfirmationRead",
     "CorrelatedPair",
@@ -238,6 +249,8 @@ __all__ = (
     "PerformanceRead",
     "PortfolioRead",
     "PositionSizeRead",
+    "PresetRead",
+    "PresetReadWeights",
     "Problem",
     "ProblemErrorsType0Item",
     "RankingItem",
@@ -296,10 +309,15 @@ __all__ = (
     "Status",
     "StatusStatus",
     "StrategyFigures",
+    "SymbolCategoryUpdate",
+    "SymbolCategoryUpdateCategoryType0",
     "SymbolPage",
     "SymbolRead",
+    "SymbolReadCategory",
+    "SymbolReadCategoryOverrideType0",
     "SymbolScoresEntry",
     "SymbolScoresRead",
+    "SymbolScoresReadCategory",
     "SyncResultRead",
     "TimelineRead",
     "TimelineReadSource",

@@ -6,6 +6,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="AgainstUniverse")
 
 
@@ -25,6 +27,8 @@ class AgainstUniverse:
         information_ratio (float | None):
         n (int):
         tracking_error (float | None):
+        alpha_se_hac (float | None | Unset): Newey-West standard error of alpha.
+        alpha_t_hac (float | None | Unset): alpha / its Newey-West SE (lags floor(4 (n / 100) ^ (2 / 9))).
     """
 
     active_return: float | None
@@ -38,6 +42,8 @@ class AgainstUniverse:
     information_ratio: float | None
     n: int
     tracking_error: float | None
+    alpha_se_hac: float | None | Unset = UNSET
+    alpha_t_hac: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +85,18 @@ class AgainstUniverse:
         tracking_error: float | None
         tracking_error = self.tracking_error
 
+        alpha_se_hac: float | None | Unset
+        if isinstance(self.alpha_se_hac, Unset):
+            alpha_se_hac = UNSET
+        else:
+            alpha_se_hac = self.alpha_se_hac
+
+        alpha_t_hac: float | None | Unset
+        if isinstance(self.alpha_t_hac, Unset):
+            alpha_t_hac = UNSET
+        else:
+            alpha_t_hac = self.alpha_t_hac
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -96,6 +114,10 @@ class AgainstUniverse:
                 "tracking_error": tracking_error,
             }
         )
+        if alpha_se_hac is not UNSET:
+            field_dict["alpha_se_hac"] = alpha_se_hac
+        if alpha_t_hac is not UNSET:
+            field_dict["alpha_t_hac"] = alpha_t_hac
 
         return field_dict
 
@@ -187,6 +209,24 @@ class AgainstUniverse:
 
         tracking_error = _parse_tracking_error(d.pop("tracking_error"))
 
+        def _parse_alpha_se_hac(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        alpha_se_hac = _parse_alpha_se_hac(d.pop("alpha_se_hac", UNSET))
+
+        def _parse_alpha_t_hac(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        alpha_t_hac = _parse_alpha_t_hac(d.pop("alpha_t_hac", UNSET))
+
         against_universe = cls(
             active_return=active_return,
             alpha=alpha,
@@ -199,6 +239,8 @@ class AgainstUniverse:
             information_ratio=information_ratio,
             n=n,
             tracking_error=tracking_error,
+            alpha_se_hac=alpha_se_hac,
+            alpha_t_hac=alpha_t_hac,
         )
 
         against_universe.additional_properties = d

@@ -5,6 +5,10 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.config_update_values_excluded_categories_item import (
+    ConfigUpdateValuesExcludedCategoriesItem,
+    check_config_update_values_excluded_categories_item,
+)
 from ..models.config_update_values_weighting_method import (
     ConfigUpdateValuesWeightingMethod,
     check_config_update_values_weighting_method,
@@ -31,6 +35,8 @@ class ConfigUpdateValues:
             correlation_window_hours (int | Unset): Default window of the correlation check, hours.
             evidence_refresh_interval_s (int | Unset): Seconds between walk-forward calibrations of the stored history (the
                 evidence).
+            excluded_categories (list[ConfigUpdateValuesExcludedCategoriesItem] | Unset): Contract categories never scored,
+                picked or added (gate code excluded:category:<name>): any of crypto, stablecoin, commodity, equity.
             exit_grace_hours (int | Unset): Hours a member's contract may stay Paused, or its candles stale, before it exits
                 without waiting for the replacement hysteresis.
             gate_max_abs_bar_return (float | Unset): Largest |log return| of one candle (EXTREME_MOVE).
@@ -46,7 +52,8 @@ class ConfigUpdateValues:
             rebalance_interval_s (int | Unset): Seconds between automatic rebalances (when enabled).
             rebalance_threshold_pct (float | Unset): Weight changes above this many points are applied.
             replacement_candidates (int | Unset): How many bottom members are replacement candidates.
-            replacement_confirmations (int | Unset): Consecutive scoring runs the lead must hold.
+            replacement_confirmation_hours (int | Unset): Hours the lead must hold: in every scoring run back to one this
+                long before the latest (0: the latest alone), whatever the scoring cadence.
             replacement_margin (float | Unset): Composite points an outsider must lead a candidate by.
             retention_batch_rows (int | Unset): Most rows one retention transaction deletes or updates.
             retention_breakdown_days (int | Unset): Days a run keeps its inputs and its per-component score rows with their
@@ -93,6 +100,7 @@ class ConfigUpdateValues:
     correlation_limit: float | Unset = UNSET
     correlation_window_hours: int | Unset = UNSET
     evidence_refresh_interval_s: int | Unset = UNSET
+    excluded_categories: list[ConfigUpdateValuesExcludedCategoriesItem] | Unset = UNSET
     exit_grace_hours: int | Unset = UNSET
     gate_max_abs_bar_return: float | Unset = UNSET
     gate_max_gap_ratio: float | Unset = UNSET
@@ -107,7 +115,7 @@ class ConfigUpdateValues:
     rebalance_interval_s: int | Unset = UNSET
     rebalance_threshold_pct: float | Unset = UNSET
     replacement_candidates: int | Unset = UNSET
-    replacement_confirmations: int | Unset = UNSET
+    replacement_confirmation_hours: int | Unset = UNSET
     replacement_margin: float | Unset = UNSET
     retention_batch_rows: int | Unset = UNSET
     retention_breakdown_days: int | Unset = UNSET
@@ -156,6 +164,13 @@ class ConfigUpdateValues:
 
         evidence_refresh_interval_s = self.evidence_refresh_interval_s
 
+        excluded_categories: list[str] | Unset = UNSET
+        if not isinstance(self.excluded_categories, Unset):
+            excluded_categories = []
+            for excluded_categories_item_data in self.excluded_categories:
+                excluded_categories_item: str = excluded_categories_item_data
+                excluded_categories.append(excluded_categories_item)
+
         exit_grace_hours = self.exit_grace_hours
 
         gate_max_abs_bar_return = self.gate_max_abs_bar_return
@@ -184,7 +199,7 @@ class ConfigUpdateValues:
 
         replacement_candidates = self.replacement_candidates
 
-        replacement_confirmations = self.replacement_confirmations
+        replacement_confirmation_hours = self.replacement_confirmation_hours
 
         replacement_margin = self.replacement_margin
 
@@ -265,6 +280,8 @@ class ConfigUpdateValues:
             field_dict["correlation_window_hours"] = correlation_window_hours
         if evidence_refresh_interval_s is not UNSET:
             field_dict["evidence_refresh_interval_s"] = evidence_refresh_interval_s
+        if excluded_categories is not UNSET:
+            field_dict["excluded_categories"] = excluded_categories
         if exit_grace_hours is not UNSET:
             field_dict["exit_grace_hours"] = exit_grace_hours
         if gate_max_abs_bar_return is not UNSET:
@@ -293,8 +310,8 @@ class ConfigUpdateValues:
             field_dict["rebalance_threshold_pct"] = rebalance_threshold_pct
         if replacement_candidates is not UNSET:
             field_dict["replacement_candidates"] = replacement_candidates
-        if replacement_confirmations is not UNSET:
-            field_dict["replacement_confirmations"] = replacement_confirmations
+        if replacement_confirmation_hours is not UNSET:
+            field_dict["replacement_confirmation_hours"] = replacement_confirmation_hours
         if replacement_margin is not UNSET:
             field_dict["replacement_margin"] = replacement_margin
         if retention_batch_rows is not UNSET:
@@ -375,6 +392,17 @@ class ConfigUpdateValues:
 
         evidence_refresh_interval_s = d.pop("evidence_refresh_interval_s", UNSET)
 
+        _excluded_categories = d.pop("excluded_categories", UNSET)
+        excluded_categories: list[ConfigUpdateValuesExcludedCategoriesItem] | Unset = UNSET
+        if _excluded_categories is not UNSET:
+            excluded_categories = []
+            for excluded_categories_item_data in _excluded_categories:
+                excluded_categories_item = check_config_update_values_excluded_categories_item(
+                    excluded_categories_item_data
+                )
+
+                excluded_categories.append(excluded_categories_item)
+
         exit_grace_hours = d.pop("exit_grace_hours", UNSET)
 
         gate_max_abs_bar_return = d.pop("gate_max_abs_bar_return", UNSET)
@@ -403,7 +431,7 @@ class ConfigUpdateValues:
 
         replacement_candidates = d.pop("replacement_candidates", UNSET)
 
-        replacement_confirmations = d.pop("replacement_confirmations", UNSET)
+        replacement_confirmation_hours = d.pop("replacement_confirmation_hours", UNSET)
 
         replacement_margin = d.pop("replacement_margin", UNSET)
 
@@ -476,6 +504,7 @@ class ConfigUpdateValues:
             correlation_limit=correlation_limit,
             correlation_window_hours=correlation_window_hours,
             evidence_refresh_interval_s=evidence_refresh_interval_s,
+            excluded_categories=excluded_categories,
             exit_grace_hours=exit_grace_hours,
             gate_max_abs_bar_return=gate_max_abs_bar_return,
             gate_max_gap_ratio=gate_max_gap_ratio,
@@ -490,7 +519,7 @@ class ConfigUpdateValues:
             rebalance_interval_s=rebalance_interval_s,
             rebalance_threshold_pct=rebalance_threshold_pct,
             replacement_candidates=replacement_candidates,
-            replacement_confirmations=replacement_confirmations,
+            replacement_confirmation_hours=replacement_confirmation_hours,
             replacement_margin=replacement_margin,
             retention_batch_rows=retention_batch_rows,
             retention_breakdown_days=retention_breakdown_days,

@@ -26,19 +26,23 @@ class EvidenceRead:
         calibration (EvidenceReadCalibration): Windows, objective, search space and the in-sample figures and IC.
         computed_at (datetime.datetime):
         data (EvidenceReadData): Range, symbols, decisions and funding coverage.
-        ic (EvidenceReadIc): Out-of-sample information coefficients (mean, t, n) of the configuration in force
-            (`active`) and of the calibrated one (`calibrated`).
+        ic (EvidenceReadIc): Out-of-sample information coefficients (mean, t, Newey-West t `t_hac`, n) of the
+            configuration in force (`active`) and of the calibrated one (`calibrated`); `residual_btc`: against returns net
+            of BTC beta.
         out_of_sample (EvidenceReadOutOfSample): default (in force), policy (calibrated) and every baseline, after
             costs.
         policy_hash (str): The configuration in force the evidence is about.
         report_url (str): The full report, equity curves and folds included.
         run_id (int):
         selection (EvidenceReadSelectionType0 | None): Selection skill out of sample, market beta removed: the equal-
-            weight eligible universe (`universe`), each strategy's alpha and beta against it with alpha's t and 95 %
-            interval, active return, tracking error and information ratio (`strategies`), the composite's, each component's
-            and each metric's IC against raw and universe-residual returns and the top-minus-bottom decile spread
-            (`ranking`), and each replacement's and blocked recommendation's outcome after 1, 7 and 30 days with its hit
-            rate and Wilson interval (`replacements`). None for a calibration stored before it existed.
+            weight eligible universe (`universe`), each strategy's alpha and beta against it with alpha's t, Newey-West t
+            (`alpha_t_hac`) and 95 % interval, active return, tracking error and information ratio (`strategies`), the
+            composite's, each component's and each metric's IC against raw and universe-residual (`residual_universe`)
+            returns and the top-minus-bottom decile spread, each with its Newey-West t (`ranking`), each replacement's and
+            blocked recommendation's outcome after 1, 7 and 30 days with its hit rate and interval clustered by decision
+            date and overlapping horizons (`replacements`), and each track's percentile among the random books' return,
+            Sharpe and alpha (`random`: `random`, and `random_turnover` at the policy's own turnover). Whole decision
+            periods only. None for a calibration stored before it existed.
         verdict (Verdict):
     """
 

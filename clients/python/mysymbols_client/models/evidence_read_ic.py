@@ -11,8 +11,8 @@ T = TypeVar("T", bound="EvidenceReadIc")
 
 @_attrs_define
 class EvidenceReadIc:
-    """Out-of-sample information coefficients (mean, t, n) of the configuration in force (`active`) and of the calibrated
-    one (`calibrated`).
+    """Out-of-sample information coefficients (mean, t, Newey-West t `t_hac`, n) of the configuration in force (`active`)
+    and of the calibrated one (`calibrated`); `residual_btc`: against returns net of BTC beta.
 
     """
 

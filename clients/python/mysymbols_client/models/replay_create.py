@@ -22,6 +22,8 @@ class ReplayCreate:
         from_ (datetime.datetime): First decision (a whole UTC hour).
         to (datetime.datetime): End of the valuation (a whole hour).
         every (str | Unset): 1h, 4h, 24h, 7d, ... Default: '24h'.
+        execution_lag_h (int | Unset): Hours from a decision to its trade: a decision at t (scored on the candle closing
+            at t) trades at the close of t + lag, and is judged from there. Default: 1.
         fee_bps (float | Unset):  Default: 6.0.
         overrides (None | ReplayCreateOverridesType0 | Unset): Scoring and policy overrides: {"scoring": {"weights":
             {...}, "parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}.
@@ -32,6 +34,7 @@ class ReplayCreate:
     from_: datetime.datetime
     to: datetime.datetime
     every: str | Unset = "24h"
+    execution_lag_h: int | Unset = 1
     fee_bps: float | Unset = 6.0
     overrides: None | ReplayCreateOverridesType0 | Unset = UNSET
     slippage_bps: float | Unset = 0.0
@@ -45,6 +48,8 @@ class ReplayCreate:
         to = self.to.isoformat()
 
         every = self.every
+
+        execution_lag_h = self.execution_lag_h
 
         fee_bps = self.fee_bps
 
@@ -74,6 +79,8 @@ class ReplayCreate:
         )
         if every is not UNSET:
             field_dict["every"] = every
+        if execution_lag_h is not UNSET:
+            field_dict["execution_lag_h"] = execution_lag_h
         if fee_bps is not UNSET:
             field_dict["fee_bps"] = fee_bps
         if overrides is not UNSET:
@@ -95,6 +102,8 @@ class ReplayCreate:
         to = datetime.datetime.fromisoformat(d.pop("to"))
 
         every = d.pop("every", UNSET)
+
+        execution_lag_h = d.pop("execution_lag_h", UNSET)
 
         fee_bps = d.pop("fee_bps", UNSET)
 
@@ -130,6 +139,7 @@ class ReplayCreate:
             from_=from_,
             to=to,
             every=every,
+            execution_lag_h=execution_lag_h,
             fee_bps=fee_bps,
             overrides=overrides,
             slippage_bps=slippage_bps,

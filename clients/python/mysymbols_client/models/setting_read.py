@@ -15,7 +15,7 @@ T = TypeVar("T", bound="SettingRead")
 class SettingRead:
     """
     Attributes:
-        choices (list[str] | None): The allowed values (strings with a choice).
+        choices (list[str] | None): The allowed values (strings with a choice; each item of an array).
         default (Any):
         description (str):
         key (str):

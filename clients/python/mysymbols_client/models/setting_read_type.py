@@ -1,8 +1,9 @@
 from typing import Literal
 
-SettingReadType = Literal["boolean", "integer", "number", "string"]
+SettingReadType = Literal["array", "boolean", "integer", "number", "string"]
 
 SETTING_READ_TYPE_VALUES: set[SettingReadType] = {
+    "array",
     "boolean",
     "integer",
     "number",

@@ -7,6 +7,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.symbol_read_category import SymbolReadCategory, check_symbol_read_category
+from ..models.symbol_read_category_override_type_0 import (
+    SymbolReadCategoryOverrideType0,
+    check_symbol_read_category_override_type_0,
+)
+
 T = TypeVar("T", bound="SymbolRead")
 
 
@@ -15,6 +21,11 @@ class SymbolRead:
     """
     Attributes:
         base_currency (str):
+        category (SymbolReadCategory): What the contract is by its name: the admin's override, else the maintained table
+            by base currency (crypto when it names none). A scoring run also counts a contract whose closes hold a peg to
+            1.0 as a stablecoin.
+        category_override (None | SymbolReadCategoryOverrideType0): The category an admin set (null: the table and the
+            peg rule decide).
         ccxt_symbol (str): ccxt's unified symbol for the market, e.g. BTC/USDT:USDT (ccxt renames a few KuCoin
             currencies: ALT is APTOSLAUNCHTOKEN there).
         data_age_s (float | None): Seconds since this row's market data was fetched.
@@ -41,6 +52,8 @@ class SymbolRead:
     """
 
     base_currency: str
+    category: SymbolReadCategory
+    category_override: None | SymbolReadCategoryOverrideType0
     ccxt_symbol: str
     data_age_s: float | None
     delisted_at: datetime.datetime | None
@@ -66,6 +79,14 @@ class SymbolRead:
 
     def to_dict(self) -> dict[str, Any]:
         base_currency = self.base_currency
+
+        category: str = self.category
+
+        category_override: None | str
+        if isinstance(self.category_override, str):
+            category_override = self.category_override
+        else:
+            category_override = self.category_override
 
         ccxt_symbol = self.ccxt_symbol
 
@@ -132,6 +153,8 @@ class SymbolRead:
         field_dict.update(
             {
                 "base_currency": base_currency,
+                "category": category,
+                "category_override": category_override,
                 "ccxt_symbol": ccxt_symbol,
                 "data_age_s": data_age_s,
                 "delisted_at": delisted_at,
@@ -162,6 +185,23 @@ class SymbolRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         base_currency = d.pop("base_currency")
+
+        category = check_symbol_read_category(d.pop("category"))
+
+        def _parse_category_override(data: object) -> None | SymbolReadCategoryOverrideType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                category_override_type_0 = check_symbol_read_category_override_type_0(data)
+
+                return category_override_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SymbolReadCategoryOverrideType0, data)
+
+        category_override = _parse_category_override(d.pop("category_override"))
 
         ccxt_symbol = d.pop("ccxt_symbol")
 
@@ -276,6 +316,8 @@ class SymbolRead:
 
         symbol_read = cls(
             base_currency=base_currency,
+            category=category,
+            category_override=category_override,
             ccxt_symbol=ccxt_symbol,
             data_age_s=data_age_s,
             delisted_at=delisted_at,

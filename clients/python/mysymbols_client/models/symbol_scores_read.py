@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..models.symbol_scores_read_category import SymbolScoresReadCategory, check_symbol_scores_read_category
 
 if TYPE_CHECKING:
     from ..models.symbol_scores_entry import SymbolScoresEntry
@@ -17,15 +19,27 @@ T = TypeVar("T", bound="SymbolScoresRead")
 class SymbolScoresRead:
     """
     Attributes:
+        category (SymbolScoresReadCategory): What the contract is: the admin's override, else the maintained table by
+            base currency, or stablecoin where the newest scoring run found its closes pegged.
+        excluded (None | str): Why it has no score now: `excluded:category:<name>` while the runtime setting
+            excluded_categories names its category, else its gate code in the newest scoring run; null when that run scored
+            it (or never saw it).
         history (list[SymbolScoresEntry]):
         symbol (str):
     """
 
+    category: SymbolScoresReadCategory
+    excluded: None | str
     history: list[SymbolScoresEntry]
     symbol: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        category: str = self.category
+
+        excluded: None | str
+        excluded = self.excluded
+
         history = []
         for history_item_data in self.history:
             history_item = history_item_data.to_dict()
@@ -37,6 +51,8 @@ class SymbolScoresRead:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "category": category,
+                "excluded": excluded,
                 "history": history,
                 "symbol": symbol,
             }
@@ -49,6 +65,15 @@ class SymbolScoresRead:
         from ..models.symbol_scores_entry import SymbolScoresEntry  # noqa: PLC0415
 
         d = dict(src_dict)
+        category = check_symbol_scores_read_category(d.pop("category"))
+
+        def _parse_excluded(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        excluded = _parse_excluded(d.pop("excluded"))
+
         history = []
         _history = d.pop("history")
         for history_item_data in _history:
@@ -59,6 +84,8 @@ class SymbolScoresRead:
         symbol = d.pop("symbol")
 
         symbol_scores_read = cls(
+            category=category,
+            excluded=excluded,
             history=history,
             symbol=symbol,
         )

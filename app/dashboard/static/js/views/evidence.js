@@ -58,11 +58,12 @@ function selectionPanel(report) {
   const rawIc = (ours === "default" ? report.ic_default : report.ic) || {};
   const mine = selection.strategies[ours] || {};
   const ranking = selection.ranking[ours] || {};
-  const residual = ranking.ic?.residual || {};
+  const residual = ranking.ic?.residual_universe || ranking.ic?.residual || {}; // older reports: `residual`
   const headlineText = `${label(ours)}: alpha ${num((mine.alpha_annualised ?? NaN) * 100, 1)} % a year ` +
     `against the equal-weight universe (95 % interval ${interval(mine.alpha_interval_annualised)}, ` +
-    `t ${num(mine.alpha_t)}), beta ${num(mine.beta)}; composite IC against beta-residual returns ` +
-    `${num(residual.mean, 3)} (t ${num(residual.t)}).`;
+    `t ${num(mine.alpha_t)}, Newey-West t ${num(mine.alpha_t_hac)}), beta ${num(mine.beta)}; ` +
+    `composite IC against universe-beta-residual returns ${num(residual.mean, 3)} ` +
+    `(t ${num(residual.t)}, Newey-West t ${num(residual.t_hac)}).`;
   const strategies = table("Alpha and beta against the equal-weight eligible universe, after costs", [
     { label: "Strategy" }, { label: "Alpha / year", num: true }, { label: "95 % interval" },
     { label: "t", num: true }, { label: "Beta", num: true }, { label: "Active / year", num: true },
@@ -73,15 +74,19 @@ function selectionPanel(report) {
     h("td", { class: "num" }, num(f.beta)), signedCell(f.active_return === null ? null : f.active_return * 100, 1, " %"),
     h("td", { class: "num" }, pct(f.tracking_error)), h("td", { class: "num" }, num(f.information_ratio)),
   ])), { id: "selection-alpha" });
-  const icRow = (name, v) => [label(name), num(v.raw?.mean ?? v.mean, 3), num(v.raw?.t ?? v.t, 2),
-    num(v.residual?.mean, 3), num(v.residual?.t, 2)];
+  const icRow = (name, v) => {
+    const net = v.residual_universe ?? v.residual;
+    return [label(name), num(v.raw?.mean ?? v.mean, 3), num(v.raw?.t ?? v.t, 2),
+      num(net?.mean, 3), num(net?.t, 2), num(net?.t_hac, 2)];
+  };
   const components = Object.entries(ranking.components || {});
   const ics = table("IC per decision: raw and universe-residual returns", [
     { label: "Signal" }, { label: "Raw IC", num: true }, { label: "t", num: true },
     { label: "Residual IC", num: true }, { label: "t", num: true },
+    { label: "Newey-West t", num: true },
   ], [icRow("composite", ranking.ic || {}),
     icRow("decile spread (top − bottom)", ranking.decile_spread || {}),
-    ...components.map(([name, v]) => icRow(name, { raw: rawIc[name] || {}, residual: v }))],
+    ...components.map(([name, v]) => icRow(name, { raw: rawIc[name] || {}, residual_universe: v }))],
   { id: "selection-ic" });
   const swaps = selection.replacements || {};
   const swapRows = ["executed", "blocked"].flatMap((kind) => Object.entries(swaps[kind] || {}).map(

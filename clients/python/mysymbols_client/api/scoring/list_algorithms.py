@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.algorithm_read import AlgorithmRead
+from ...models.algorithms_in_force_read import AlgorithmsInForceRead
 from ...models.problem import Problem
 from ...types import Response
 
@@ -22,14 +22,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | list[AlgorithmRead] | None:
+) -> AlgorithmsInForceRead | Problem | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = AlgorithmRead.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = AlgorithmsInForceRead.from_dict(response.json())
 
         return response_200
 
@@ -56,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | list[AlgorithmRead]]:
+) -> Response[AlgorithmsInForceRead | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,15 +63,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | list[AlgorithmRead]]:
-    """Scoring components
+) -> Response[AlgorithmsInForceRead | Problem]:
+    """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
+    its evidence) that put it there
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[AlgorithmRead]]
+        Response[AlgorithmsInForceRead | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -91,15 +87,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Problem | list[AlgorithmRead] | None:
-    """Scoring components
+) -> AlgorithmsInForceRead | Problem | None:
+    """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
+    its evidence) that put it there
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[AlgorithmRead]
+        AlgorithmsInForceRead | Problem
     """
 
     return sync_detailed(
@@ -110,15 +107,16 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | list[AlgorithmRead]]:
-    """Scoring components
+) -> Response[AlgorithmsInForceRead | Problem]:
+    """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
+    its evidence) that put it there
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[AlgorithmRead]]
+        Response[AlgorithmsInForceRead | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -131,15 +129,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Problem | list[AlgorithmRead] | None:
-    """Scoring components
+) -> AlgorithmsInForceRead | Problem | None:
+    """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
+    its evidence) that put it there
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[AlgorithmRead]
+        AlgorithmsInForceRead | Problem
     """
 
     return (

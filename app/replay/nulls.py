@@ -1,0 +1,67 @@
+"""The policy among random books: each random draw's total return, Sharpe and alpha over the
+judged periods, and the percentile of a track among them (the report's `selection.random`).
+
+`random` draws N members and keeps them while eligible (a near buy-and-hold book); its mean
+book is a smooth benchmark that trades far less than the policy, so the policy is placed within
+the draws' distribution rather than against their mean. `random_turnover` is the null at the
+policy's own turnover: each draw replaces as many members, at random, as the policy replaced at
+that decision (`baselines.RandomTurnover`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from app.replay.evidence import rounded
+from app.replay.hac import percentile_among
+
+
+def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> dict[str, np.ndarray]:
+    """Each row's total return, Sharpe (annualised from its per-period returns) and alpha
+    (annualised OLS intercept on `universe`) over the periods where the universe and every row
+    are known."""
+    known = np.isfinite(universe) & np.isfinite(books).all(axis=0)
+    r, x = books[:, known], universe[known]
+    k, n = r.shape
+    total = np.prod(1.0 + r, axis=1) - 1.0 if n else np.full(k, np.nan)
+    sharpe = alpha = np.full(k, np.nan)
+    if n > 1:
+        std = r.std(axis=1, ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sharpe = np.where(std > 0, r.mean(axis=1) / std * math.sqrt(per_year), np.nan)
+    if n >= 3 and np.ptp(x) > 0:
+        dx = x - x.mean()
+        beta = (r - r.mean(axis=1, keepdims=True)) @ dx / float(dx @ dx)
+        alpha = (r.mean(axis=1) - beta * x.mean()) * per_year
+    return {"total_return": total, "sharpe": sharpe, "alpha": alpha}
+
+
+def null_distribution(
+    tracks: dict[str, np.ndarray], draws: np.ndarray, universe: np.ndarray, per_year: float
+) -> dict[str, Any]:
+    """The draws' total return, Sharpe and alpha as a distribution (5th, 50th and 95th
+    percentiles), and where each track's falls among them (percent of draws below it, ties
+    counted half), all over the periods where every book is known."""
+    names = list(tracks)
+    every = np.vstack([*(tracks[n][None, :] for n in names), draws]) if names else draws
+    figures = book_figures(every, universe, per_year)
+    drawn = {key: values[len(names) :] for key, values in figures.items()}
+    return {
+        "draws": int(draws.shape[0]),
+        "quantiles": {
+            key: [rounded(float(q)) for q in np.nanpercentile(values, (5, 50, 95))]
+            if np.isfinite(values).any()
+            else [None, None, None]
+            for key, values in drawn.items()
+        },
+        "percentile": {
+            name: {
+                key: rounded(percentile_among(float(figures[key][i]), drawn[key]))
+                for key in figures
+            }
+            for i, name in enumerate(names)
+        },
+    }

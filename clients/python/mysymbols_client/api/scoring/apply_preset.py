@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.algorithms_change_read import AlgorithmsChangeRead
+from ...models.problem import Problem
+from ...models.replay_summary import ReplaySummary
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    name: str,
+    *,
+    dry_run: bool | Unset = False,
+    wait: float | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params["wait"] = wait
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/symbol-mgmt/scoring/algorithms/presets/{name}".format(
+            name=quote(str(name), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
+    if response.status_code == 200:
+        response_200 = AlgorithmsChangeRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 202:
+        response_202 = ReplaySummary.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    dry_run: bool | Unset = False,
+    wait: float | Unset = UNSET,
+) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
+    """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
+    recorded like `PUT /scoring/algorithms`
+
+    Args:
+        name (str):
+        dry_run (bool | Unset): Replay the preset beside the current weights; change nothing.
+            Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlgorithmsChangeRead | Problem | ReplaySummary]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        dry_run=dry_run,
+        wait=wait,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    dry_run: bool | Unset = False,
+    wait: float | Unset = UNSET,
+) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
+    """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
+    recorded like `PUT /scoring/algorithms`
+
+    Args:
+        name (str):
+        dry_run (bool | Unset): Replay the preset beside the current weights; change nothing.
+            Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlgorithmsChangeRead | Problem | ReplaySummary
+    """
+
+    return sync_detailed(
+        name=name,
+        client=client,
+        dry_run=dry_run,
+        wait=wait,
+    ).parsed
+
+
+async def asyncio_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    dry_run: bool | Unset = False,
+    wait: float | Unset = UNSET,
+) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
+    """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
+    recorded like `PUT /scoring/algorithms`
+
+    Args:
+        name (str):
+        dry_run (bool | Unset): Replay the preset beside the current weights; change nothing.
+            Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlgorithmsChangeRead | Problem | ReplaySummary]
+    """
+
+    kwargs = _get_kwargs(
+        name=name,
+        dry_run=dry_run,
+        wait=wait,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    name: str,
+    *,
+    client: AuthenticatedClient,
+    dry_run: bool | Unset = False,
+    wait: float | Unset = UNSET,
+) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
+    """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
+    recorded like `PUT /scoring/algorithms`
+
+    Args:
+        name (str):
+        dry_run (bool | Unset): Replay the preset beside the current weights; change nothing.
+            Default: False.
+        wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
+            result (or its problem), as before; still running then: 202.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlgorithmsChangeRead | Problem | ReplaySummary
+    """
+
+    return (
+        await asyncio_detailed(
+            name=name,
+            client=client,
+            dry_run=dry_run,
+            wait=wait,
+        )
+    ).parsed

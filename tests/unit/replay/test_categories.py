@@ -1,0 +1,95 @@
+"""The replay applies the live rule on contract categories to history: the name table, and the
+peg rule on the closes known at each decision only. An excluded contract is never picked."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.context import context_at
+from app.replay.history import MarketHistory
+from app.replay.run import replay
+from app.services.replay.config import default_run_config, policy_config
+from app.services.system.runtime_settings import DEFAULTS
+from tests.replay_data import START_MS, random_walks
+
+DAYS = 45
+RISK_ONLY = {"weights": {"technical": 0.0, "fundamental": 0.0, "market_structure": 0.0,
+                         "risk": 1.0}}  # fmt: skip
+POLICY = {"scoring_candles": 300}
+PEGGED = 3  # generated flat near 1.0: a stablecoin by the data, whatever its name
+
+
+def with_stables(history: MarketHistory, flat_from_h: int = 0) -> MarketHistory:
+    """`history` with symbol 1 renamed USDCUSDT, symbol 2 PAXGUSDT, and symbol `PEGGED` flat
+    near 1.0 (tiny noise) from hour `flat_from_h` on: the calmest contracts of all, which a
+    risk-led score ranks first."""
+    rng = np.random.default_rng(3)
+    arrays = {name: getattr(history, name).copy() for name in ("open", "high", "low", "close")}
+    hours = history.grid_ms.size - flat_from_h
+    flat = 1.0 + rng.normal(0.0, 5e-5, hours)
+    for name in arrays:
+        if flat_from_h:  # the walk ends at 1.0, so the flat part starts without a jump
+            arrays[name][PEGGED, :flat_from_h] /= history.close[PEGGED, flat_from_h - 1]
+        arrays[name][PEGGED, flat_from_h:] = flat
+    calm = 1.0 + rng.normal(0.0, 5e-5, history.grid_ms.size)
+    for row in (1, 2):  # as calm as the pegged one, so only the name tells them apart
+        for name in arrays:
+            arrays[name][row] = calm * (3000.0 if row == 2 else 1.0)
+    symbols = list(history.symbols)
+    symbols[1], symbols[2] = "USDCUSDT", "PAXGUSDT"
+    return dataclasses.replace(history, symbols=symbols, **arrays, _index={})
+
+
+def report(history: MarketHistory, excluded: list[str] | None = None) -> dict[str, object]:
+    overrides: dict[str, object] = {"policy": POLICY, "scoring": dict(RISK_ONLY)}
+    if excluded is not None:
+        overrides["scoring"] = {**RISK_ONLY, "gate": {"excluded_categories": excluded}}
+    policy = policy_config(default_run_config(), DEFAULTS, overrides, top=3)
+    start = START_MS + 20 * 24 * HOUR_MS
+    params = ReplayParams(
+        start_ms=start, end_ms=START_MS + (DAYS - 1) * 24 * HOUR_MS, every_h=24, random_draws=2
+    )
+    return replay(history, policy, params)
+
+
+def picked(document: dict[str, object]) -> set[str]:
+    decisions = document["decisions"]
+    assert isinstance(decisions, list) and decisions
+    return {symbol for d in decisions for symbol in d["members"]} | {
+        symbol for d in decisions for symbol in d["weights"]
+    }
+
+
+class TestReplayExcludesCategories:
+    def test_an_excluded_contract_is_never_picked(self) -> None:
+        history = with_stables(random_walks(10, DAYS * 24))
+        chosen = picked(report(history))
+        assert chosen and not chosen & {"USDCUSDT", "PAXGUSDT", history.symbols[PEGGED]}
+
+    def test_without_the_exclusion_the_calm_contracts_are_picked(self) -> None:
+        """The control: the test above could fail."""
+        history = with_stables(random_walks(10, DAYS * 24))
+        chosen = picked(report(history, excluded=[]))
+        assert {"USDCUSDT", "PAXGUSDT", history.symbols[PEGGED]} <= chosen
+
+    def test_the_peg_is_judged_on_the_closes_known_at_the_decision(self) -> None:
+        """A contract that turns flat at hour H is crypto until its window holds only flat
+        closes, then a stablecoin: the closes after a decision are never read."""
+        flat_from = 10 * 24
+        history = with_stables(random_walks(10, DAYS * 24), flat_from_h=flat_from)
+        policy = policy_config(
+            default_run_config(), DEFAULTS, {"policy": POLICY, "scoring": RISK_ONLY}, top=3
+        )
+        pegged = history.symbols[PEGGED]
+
+        def reason_at(hours_after_flat: int) -> str | None:
+            t = int(history.grid_ms[0]) + (flat_from + hours_after_flat) * HOUR_MS
+            ctx = context_at(history, t, policy, set())
+            reasons = dict(zip(ctx.table.symbols, ctx.table.reasons, strict=True))
+            return reasons[pegged]
+
+        assert reason_at(100) is None  # the window still holds its walk
+        assert reason_at(policy.candles + 24) == "excluded:category:stablecoin"
