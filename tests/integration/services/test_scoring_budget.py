@@ -148,11 +148,11 @@ class TestRecordedWeight:
     async def test_limiter_waits_are_recorded(
         self, session: AsyncSession, http: aiohttp.ClientSession, sim: KucoinSimulator
     ) -> None:
-        # A first run of 12 x (book 3 + two kline pages 6 + funding 5) + 3 = 171 over 100 / 3 s:
-        # the limiter must hold the sends past the first 100 unless those took 3 s (a 1-s window
-        # passed by itself on a loaded machine, and nothing waited).
-        sim.set_quota(100, 3.0)
-        client = make_client(http, sim.base_url, quota=100, window_s=3.0, max_attempts=1)
+        # A first run of 12 x (book 3 + two kline pages 6 + funding 5) + 3 = 171 over 100 / 10 s:
+        # the limiter must hold the sends past the first 100 unless those took 10 s (a 1-s window,
+        # and in a full CI run a 3-s one, passed by itself on a loaded machine, and nothing waited).
+        sim.set_quota(100, 10.0)
+        client = make_client(http, sim.base_url, quota=100, window_s=10.0, max_attempts=1)
         run = await score(session, make_gateway(client), sim)
         assert run.spend["spent"]["weight"] == sum(r.weight for r in sim.requests) == 171
         assert run.spend["spent"]["limiter_wait_s"] > 0
