@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.scoring.assemble import SymbolValues, assemble
-from app.scoring.metrics import book_depth
 from app.services.market.candles import last_closed_open_time
 
 HOUR = timedelta(hours=1)
@@ -32,10 +29,9 @@ class LatestScores:
 
 
 async def latest_scores(
-    session: AsyncSession, symbol_ids: Sequence[int] | None = None, *, books: bool = False
+    session: AsyncSession, symbol_ids: Sequence[int] | None = None
 ) -> LatestScores:
-    """Composites (and depths) of the latest scoring run; empty when none has scored yet.
-    `books`: depths from the run's stored books where it did not score market structure."""
+    """Composites (and depths) of the latest scoring run; empty when none has scored yet."""
     repository = ScoringRepository(session)
     run = await repository.latest_run(with_scores=True)
     if run is None:
@@ -47,34 +43,11 @@ async def latest_scores(
         for metric in row.breakdown.get("metrics", []):
             if metric.get("name") == "depth_usdt" and metric.get("raw") is not None:
                 depth[symbol_id] = float(metric["raw"])
-    if books and not structure[run.id]:  # market structure not weighed, so not measured
-        await session.refresh(run, ["inputs"])  # deferred: only this case reads them
-        if run.inputs:
-            depth = _book_depths(run.inputs, run.config, symbol_ids)
     return LatestScores(
         run,
         {symbol_id: float(row.score) for symbol_id, row in composite[run.id].items()},
         depth,
     )
-
-
-def _book_depths(
-    inputs: dict[str, Any], config: dict[str, Any], symbol_ids: Sequence[int] | None
-) -> dict[int, float]:
-    """`depth_usdt` as the market-structure component measures it, from a run's stored books."""
-    ids = inputs.get("symbol_ids", {})
-    values = [
-        v for v in inputs.get("symbols", [])
-        if v["symbol"] in ids and (symbol_ids is None or ids[v["symbol"]] in symbol_ids)
-    ]  # fmt: skip
-    params = config.get("parameters", {}).get(MARKET_STRUCTURE, {})
-    band = float(params.get("depth_band_pct", 1.0)) / 100.0
-    books = assemble([SymbolValues(**v) for v in values], np.empty((0, 7)), 0, 1)
-    depth = book_depth(books.bid_levels, books.ask_levels, band)
-    return {
-        ids[v["symbol"]]: float(d) for v, d in zip(values, depth.tolist(), strict=True)
-        if np.isfinite(d)
-    }  # fmt: skip
 
 
 async def hourly_log_returns(

@@ -70,7 +70,7 @@ async def calculate_dynamic_weights(
     if not symbols:
         return TargetWeights(method, {})
     ids = [s.id for s in symbols]
-    scores = await latest_scores(session, ids, books=config.liquidity_reference_balance > 0)
+    scores = await latest_scores(session, ids)
     inputs: dict[str, Any] = {"score_run_id": scores.run.id if scores.run else None}
     volatilities = covariance = None
     if method in SCORE_METHODS:
