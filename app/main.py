@@ -51,7 +51,7 @@ from app.runtime.gil import loop_first_gil
 from app.runtime.offload import stop_workers
 from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
-from app.services.market.prices import PriceCache, follow_portfolio_prices
+from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.system.event_hub import SHUTTING_DOWN
 from app.services.system.webhooks import WebhookDispatcher
@@ -118,12 +118,15 @@ def create_app(settings: Settings) -> FastAPI:
         # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
         app.state.app_state.shutdown.on_stop(lambda: event_hub.close(SHUTTING_DOWN))
         app.state.app_state.shutdown.install()
-        if stream is not None:
-            await follow_portfolio_prices(app.state.app_state.sessionmaker, stream)
         listener = None
         state = app.state.app_state
+        follower = state.ticker_follower
+        if follower is not None:
+            await follower.resync()  # subscribed before serving; then after every change
+            follower.start()
         if not settings.is_sqlite:
-            channels = {EVENTS: state.events.notify, CHANGES: _invalidate(state)}
+            channels = {EVENTS: _ignoring_payload(state.events.notify),
+                        CHANGES: state.change_notified}  # fmt: skip
             listener = ChangeListener(
                 settings.database_url,
                 channels=channels,
@@ -157,6 +160,8 @@ def create_app(settings: Settings) -> FastAPI:
             await event_hub.stop()
             if listener is not None:
                 await listener.stop()
+            if follower is not None:
+                await follower.stop()
             if stream is not None:
                 await stream.stop()
             await http.close()
@@ -209,14 +214,11 @@ def _caches(state: AppState) -> list[PortfolioReadCache | ResponseCache]:
     return [c for c in (state.portfolio_cache, state.response_cache) if c is not None]
 
 
-def _invalidate(state: AppState) -> Callable[[], None]:
-    """Another replica (or this one) committed a change: every read cache drops what it has."""
+def _ignoring_payload(callback: Callable[[], None]) -> Callable[[str | None], None]:
+    def notified(_payload: str | None) -> None:
+        callback()
 
-    def invalidate() -> None:
-        for cache in _caches(state):
-            cache.invalidate()
-
-    return invalidate
+    return notified
 
 
 def _set_listening(state: AppState) -> Callable[[bool], None]:

@@ -14,12 +14,12 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.security import BootstrapKeyring
 from app.db.engine import create_sessionmaker
-from app.db.session_flags import Commit
+from app.db.session_flags import MEMBER_TABLE, Commit
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
-from app.services.market.prices import PriceCache
+from app.services.market.prices import PriceCache, TickerFollower
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.system.event_hub import EventHub
@@ -52,6 +52,8 @@ class AppState:
     """Runs the jobs, scheduled or requested over the API, in this process."""
     event_hub: EventHub = field(init=False)
     """The one outbox reader behind every event stream of this process."""
+    ticker_follower: TickerFollower | None = field(init=False)
+    """Keeps `ticker_stream` on the members after every change, this replica's or another's."""
 
     def __post_init__(self) -> None:
         self.sessionmaker = create_sessionmaker(self.engine, on_commit=self.after_commit)
@@ -63,17 +65,34 @@ class AppState:
         self.event_hub = EventHub(
             self.sessionmaker, self.events, poll_s=events.poll_s, stream_buffer=events.stream_buffer
         )
+        self.ticker_follower = None
+        if self.ticker_stream is not None:
+            self.ticker_follower = TickerFollower(self.sessionmaker, self.ticker_stream)
 
     def after_commit(self, commit: Commit) -> None:
         """Whatever session committed: drop this replica's portfolio read cache if the
         transaction changed what it shows and its cached read answers if it wrote what they
-        show (read-your-writes, before any notification arrives; SQLite has none), wake its
-        event streams if it wrote events, and start the replay or calibration runs it queued."""
+        show (read-your-writes, before any notification arrives; SQLite has none), resync its
+        ticker stream if it wrote the members (whoever did: a request, a job, the autopilot),
+        wake its event streams if it wrote events, and start the replay or calibration runs
+        it queued."""
         if commit.portfolio_changed and self.portfolio_cache is not None:
             self.portfolio_cache.invalidate()
         if commit.shows_in_reads and self.response_cache is not None:
             self.response_cache.invalidate()
+        if commit.members_changed and self.ticker_follower is not None:
+            self.ticker_follower.request()
         if commit.events_written:
             self.events.notify()
         for run_id in commit.runs_queued:
             self.replays.launch(run_id)
+
+    def change_notified(self, table: str | None) -> None:
+        """A change notification (PostgreSQL): a replica, maybe this one, committed a write to
+        `table` (None: just (re)connected, so anything may have changed). The read caches drop
+        what they have; the ticker stream resyncs if the members may have changed."""
+        for cache in (self.portfolio_cache, self.response_cache):
+            if cache is not None:
+                cache.invalidate()
+        if self.ticker_follower is not None and table in (None, MEMBER_TABLE):
+            self.ticker_follower.request()

@@ -18,6 +18,7 @@ from app.core.security import ANONYMOUS_READER, Principal, hash_key
 from app.db.failures import is_database_busy, is_database_unavailable
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
+from app.services.forward.read import ForwardEvidence
 from app.services.market.universe import UniverseService
 from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
@@ -236,4 +237,5 @@ AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]
 ReplaysDep = Annotated[ReplayService, Depends(service("replays"))]
 EvidenceDep = Annotated[EvidenceService, Depends(service("evidence"))]
 LiveEvidenceDep = Annotated[LiveEvidence, Depends(service("live_evidence"))]
+ForwardEvidenceDep = Annotated[ForwardEvidence, Depends(service("forward_evidence"))]
 ConfigurationDep = Annotated[ConfigurationService, Depends(service("configuration"))]

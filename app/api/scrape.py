@@ -167,12 +167,13 @@ def _market_age(last_update: datetime | None) -> Iterator[Metric]:
 
 
 def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
-    if last is None:  # the record starts at the first decision: nothing to report before
+    if last is None:  # the record starts at the portfolio's first decision: nothing before
         return
     marked_to, equity = last
     returns = GaugeMetricFamily(
         "mysymbols_track_record_return",
-        "The live track record's total return since inception, after costs, by strategy.",
+        "The live record's total return since inception, after costs, by book (as_run: the "
+        "real portfolio; 0 until its first hour is marked).",
         labels=["strategy"],
     )  # fmt: skip
     for strategy, value in equity.items():
@@ -180,6 +181,7 @@ def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Me
     yield returns
     yield GaugeMetricFamily(
         "mysymbols_track_record_age_seconds",
-        "Time since the close of the last hour the live track record marked.",
-        value=(utcnow() - marked_to).total_seconds(),
+        "Time since the close of the last hour the live record marked (before the first, since "
+        "its inception: the first decision's hour).",
+        value=max(0.0, (utcnow() - marked_to).total_seconds()),
     )  # fmt: skip

@@ -3,6 +3,8 @@
 Migrations 0005 and 0012 make every committed change to the tables a cached read shows send
 `NOTIFY mysymbols_changes`. While listening, a replica can trust its read cache without asking
 the database; whenever the connection is down it says so, and readers fall back to checking.
+Each channel's callback is given the notification's payload (the table, for CHANGES), or None
+on (re)connecting: whatever happened while nobody listened.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class ChangeListener:
         self,
         database_url: str,
         *,
-        channels: dict[str, Callable[[], None]],
+        channels: dict[str, Callable[[str | None], None]],
         on_listening: Callable[[bool], None],
         connect_timeout_s: float = 5.0,
         reconnect_max_s: float = 30.0,
@@ -69,8 +71,8 @@ class ChangeListener:
         try:
             connection.add_termination_listener(lambda _: lost.set())
             for channel, callback in self.channels.items():
-                await connection.add_listener(channel, _ignoring_arguments(callback))
-                callback()  # whatever happened while we were not listening
+                await connection.add_listener(channel, _payload_to(callback))
+                callback(None)  # whatever happened while we were not listening
             self.on_listening(True)
             self._task.mark_ready()
             while not lost.is_set():
@@ -85,8 +87,8 @@ class ChangeListener:
                 await connection.close(timeout=1.0)
 
 
-def _ignoring_arguments(callback: Callable[[], None]) -> Callable[..., None]:
-    def listener(*_: object) -> None:
-        callback()
+def _payload_to(callback: Callable[[str | None], None]) -> Callable[..., None]:
+    def listener(_connection: object, _pid: int, _channel: str, payload: str) -> None:
+        callback(payload)
 
     return listener

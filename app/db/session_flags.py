@@ -30,6 +30,7 @@ UNCACHED_TABLES = frozenset(
     {"event_outbox", "idempotency_key", "job_run", "webhook_delivery", "exchange_weight"}
 )
 EVENT_TABLE = "event_outbox"
+MEMBER_TABLE = "portfolio_member"  # who is in the portfolio (and their ranks and weights)
 
 
 def mark_portfolio_changed(session: AsyncSession) -> None:
@@ -60,6 +61,11 @@ class Commit:
     def portfolio_changed(self) -> bool:
         """Whether the portfolio read may show something else now."""
         return self.portfolio_marked or self._touches(PORTFOLIO_TABLES)
+
+    @property
+    def members_changed(self) -> bool:
+        """Whether the membership may be another now (any write to the member rows)."""
+        return self._touches({MEMBER_TABLE})
 
     @property
     def events_written(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import PROBLEM_TYPE_PREFIX, ConflictError
+from app.db.failures import DatabaseUnavailable, is_database_busy
+from app.db.models import ScoringRun
 from app.db.repositories.events import EventRepository
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.errors import (
@@ -20,14 +23,17 @@ from app.exchange.errors import (
     RequestRejected,
     Unavailable,
 )
+from app.runtime.progress import RunAborted
 from app.scheduler.job import Degraded, Job, JobSkipped, problem_of
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
+from app.services.portfolio.autopilot import AUTOPILOT
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
 from app.services.signals.calibration import measure_outcomes
 from app.state import AppState
 
+logger = logging.getLogger(__name__)
 ACTOR = Actor("scheduler")
 
 
@@ -42,15 +48,29 @@ async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
     """Score the universe, replace (or propose replacing) the members that must exit, and
-    announce the replacements the new scores justify."""
+    announce the replacements the new scores justify; with the runtime setting `autopilot` on,
+    run the policy on the portfolio instead, as actor `autopilot` (the result's `autopilot`:
+    what that pass did; absent when it is off).
+
+    Autopilot: the exits executed, then the confirmed replacements, the vacancies filled and the
+    rebalance past its threshold in one savepoint; its failure undoes that pass alone and
+    degrades the run (the scores and the exits are kept)."""
     services = Services(session, state)
     run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
+    result: dict[str, Any] = {
+        "run_id": run.id, "scored": run.scored_count, "excluded": run.excluded_count,
+        "exits": [], "replacements_proposed": [],
+    }  # fmt: skip
     unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
     if unreachable is not None:  # the stored scores stand; nothing to propose from
-        result = {"run_id": run.id, "scored": 0, "excluded": run.excluded_count,
-                  "exits": [], "replacements_proposed": []}  # fmt: skip
         return Degraded(result, {**unreachable, "scoring_run_id": run.id})
-    exits = await services.exits.apply_exits(run, actor=ACTOR)
+    autopilot = await services.autopilot.is_on()
+    exits = await services.exits.apply_exits(
+        run, actor=AUTOPILOT if autopilot else ACTOR, execute=True if autopilot else None
+    )
+    result["exits"] = [e.to_json() for e in exits]
+    if autopilot:
+        return await _autopilot(services, run, result)
     report = await services.portfolio.evaluate_portfolio_replacement()
     proposed = [r for r in report.recommendations if r.actionable]
     events = EventRepository(session)
@@ -60,13 +80,26 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
             {"member": rec.member, "outsider": rec.outsider, "lead": rec.lead,
              "reasons": rec.reasons, "scoring_run_id": run.id},
         )  # fmt: skip
-    return {
-        "run_id": run.id,
-        "scored": run.scored_count,
-        "excluded": run.excluded_count,
-        "exits": [e.to_json() for e in exits],
-        "replacements_proposed": [[r.member, r.outsider] for r in proposed],
-    }
+    result["replacements_proposed"] = [[r.member, r.outsider] for r in proposed]
+    return result
+
+
+async def _autopilot(
+    services: Services, run: ScoringRun, result: dict[str, Any]
+) -> dict[str, Any] | Degraded:
+    """The autopilot's pass after `run`; a failure of it degrades the run (logged here, its
+    problem recorded) unless the database or the process is what failed (the runner's to
+    handle: a busy database runs the job again, a stopping process aborts it)."""
+    try:
+        done = await services.autopilot.apply(run)
+    except (RunAborted, DatabaseUnavailable):
+        raise
+    except Exception as exc:
+        if is_database_busy(exc):
+            raise
+        logger.exception("autopilot: its pass after scoring run %d failed; undone", run.id)
+        return Degraded(result, {**problem_of(exc), "scoring_run_id": run.id})
+    return {**result, "autopilot": done.to_json()}
 
 
 def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str, Any] | None:
@@ -138,6 +171,15 @@ async def track_record(session: AsyncSession, state: AppState) -> dict[str, Any]
     return updated.to_json()
 
 
+async def forward_record(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """Mark the forward record (the shadow books of the policy, the challengers and the
+    baselines) over the hours whose candles are stored; the forward rule once a day is judged."""
+    try:
+        return await Services(session, state).forward_record.update()
+    except LostRace as exc:  # another replica marked these hours: nothing of ours is kept
+        raise JobSkipped(str(exc)) from exc
+
+
 async def retention(session: AsyncSession, state: AppState) -> dict[str, Any]:
     """Thin and delete what is past its retention window (each batch committed on its own)."""
     return asdict(await Services(session, state).retention.apply(utcnow()))
@@ -156,6 +198,7 @@ def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job[AppState]]:
         Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),
         Job("retention", "retention_interval_s", retention),
         Job("track_record", "track_record_interval_s", track_record),
+        Job("forward_record", "track_record_interval_s", forward_record),
     ]
     if auto_rebalance_enabled:
         jobs.append(Job("auto_rebalance", "rebalance_interval_s", auto_rebalance))

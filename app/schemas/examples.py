@@ -109,6 +109,89 @@ REPLAY: dict[str, Any] = {
     "error": None,
 }
 
+_VERDICT_A = {
+    "name": "A",
+    "book": "challenger:A",
+    "source": "preset",
+    "hypothesis": "the seed preset: bets that the seed's mix of all four components, with the "
+    "seed's technical metrics (v1), selects better than risk alone",
+    "registered_at": "2026-11-25T00:00:00Z",
+    "decisions": 38,
+    "ic_lead": -0.0121,
+    "ic_lead_se": 0.0187,
+    "ic_lead_t": -0.647,
+    "p_value": 0.7412,
+    "holm_threshold": 0.0021,
+    "alpha_lead": -0.00031,
+    "alpha_lead_t": -0.88,
+    "qualifies": False,
+    "reasons": [
+        "38 forward decisions of the 90 required",
+        "skill-IC lead -0.0121 ± 0.0187 (t -0.65, p 0.7412) does not beat Holm's 0.0021 "
+        "across 11 challengers",
+    ],
+}
+_RULE: dict[str, Any] = {"min_decisions": 90, "lead_se": 2.0, "correction": "holm"}
+_SKILL_IC: dict[str, Any] = {"mean": 0.021, "t_hac": 1.12, "n": 38}
+_CHALLENGERS = {
+    "rule": _RULE,
+    "default": "policy",
+    "decisions": 38,
+    "inception": "2026-11-25T18:00:00Z",
+    "adopt": None,
+    "challengers": [_VERDICT_A],
+}
+_AGAINST_UNIVERSE = {
+    "n": 38,
+    "alpha": 0.00042,
+    "alpha_annualised": 0.1533,
+    "alpha_se": 0.00051,
+    "alpha_t": 0.82,
+    "alpha_se_hac": 0.00058,
+    "alpha_t_hac": 0.72,
+    "alpha_interval": [-0.00058, 0.00142],
+    "alpha_interval_annualised": [-0.2117, 0.5183],
+    "beta": 0.91,
+    "active_return": 0.1102,
+    "tracking_error": 0.2318,
+    "information_ratio": 0.4754,
+}
+_FORWARD_BOOK = {
+    "from": "2026-11-25T18:00:00Z",
+    "total_return": 0.0312,
+    "cagr": 0.3447,
+    "volatility": 0.5821,
+    "sharpe": 0.79,
+    "max_drawdown": 0.0834,
+    "turnover": 0.1172,
+    "fees": 0.0021,
+    "trades": 61,
+    "skill_ic": _SKILL_IC,
+    "against_universe": _AGAINST_UNIVERSE,
+}
+_FORWARD = {
+    "inception": "2026-11-25T18:00:00Z",
+    "marked_to": "2027-01-03T07:00:00Z",
+    "hours_to_mark": 0,
+    "books": {
+        "policy": _FORWARD_BOOK,
+        "btc_hold": {
+            **_FORWARD_BOOK,
+            "from": "2026-11-26T01:00:00Z",
+            "trades": 1,
+            "turnover": 1.0,
+            "fees": 0.0006,
+            "skill_ic": None,
+            "against_universe": None,
+        },
+    },
+    "challengers": _CHALLENGERS,
+    "equity": {
+        "policy": [[1795629600000, 1.0], [1799305200000, 1.0312]],
+        "btc_hold": [[1795654800000, 1.0], [1799305200000, 0.9874]],
+    },
+}
+
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     "AddSymbol": {"symbol": "SOLUSDT", "reason": "top composite, low correlation to the members"},
@@ -294,141 +377,71 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "common_hours": 168,
     },
     "LiveEvidenceRead": {
-        "inception": "2026-11-18T19:00:00Z",
-        "marked_to": "2026-11-23T19:00:00Z",
-        "updated_at": "2026-11-23T21:54:54.495753Z",
-        "hours": 121,
-        "gap_hours": 0,
-        "decisions": 4,
-        "segments": [
-            {
-                "config_hash": "8acb7ee023033d3aaa9b3107831f1f88815b8cc4507c116b8fda874180940ed6",
-                "from": "2026-11-18T19:00:00Z",
-                "to": "2026-11-23T19:00:00Z",
-                "decisions": 4,
-            }
-        ],
-        "windows": {
-            "since_inception": {
-                "from": "2026-11-18T19:00:00Z",
-                "to": "2026-11-23T19:00:00Z",
-                "complete": True,
-                "strategies": {
-                    "policy": {
-                        "total_return": -0.0173258357,
-                        "cagr": -0.7208123019,
-                        "volatility": 0.4821103051,
-                        "sharpe": -2.4519941635,
-                        "max_drawdown": 0.0555712342,
-                        "turnover": 0.5894507066,
-                        "fees": 0.0014354413,
+        "as_run": {
+            "inception": "2026-11-18T19:00:00Z",
+            "marked_to": "2026-11-23T19:00:00Z",
+            "updated_at": "2026-11-23T21:54:54.495753Z",
+            "hours": 121,
+            "hours_to_mark": 1,
+            "gap_hours": 0,
+            "decisions": 4,
+            "segments": [
+                {
+                    "config_hash": "8acb7ee023033d3aaa9b3107831f1f88"
+                    "815b8cc4507c116b8fda874180940ed6",
+                    "fee_bps": 6.0,
+                    "slippage_bps": 0.0,
+                    "from": "2026-11-18T19:00:00Z",
+                    "to": "2026-11-23T19:00:00Z",
+                    "decisions": 4,
+                }
+            ],
+            "windows": {
+                name: {
+                    "from": "2026-11-18T19:00:00Z",
+                    "to": "2026-11-23T19:00:00Z",
+                    "complete": name == "since_inception",
+                    "books": {
+                        "as_run": {
+                            "total_return": -0.0173258357,
+                            "cagr": -0.7208123019,
+                            "volatility": 0.4821103051,
+                            "sharpe": -2.4519941635,
+                            "max_drawdown": 0.0555712342,
+                            "turnover": 0.5894507066,
+                            "fees": 0.0014354413,
+                        },
                     },
-                    "btc_hold": {
-                        "total_return": 0.0183286348,
-                        "cagr": 2.7654838539,
-                        "volatility": 0.4536874347,
-                        "sharpe": 3.1072720024,
-                        "max_drawdown": 0.0191331672,
-                        "turnover": 0.25,
-                        "fees": 0.0006,
-                    },
-                    "equal_weight": {
-                        "total_return": -0.0290991702,
-                        "cagr": -0.8841847694,
-                        "volatility": 0.5580026869,
-                        "sharpe": -3.6297701729,
-                        "max_drawdown": 0.0681298404,
-                        "turnover": 0.2755560437,
-                        "fees": 0.0006614849,
-                    },
-                },
-                "against_universe": {
-                    "n": 5,
-                    "alpha": 0.0012961025,
-                    "alpha_annualised": 0.4730774167,
-                    "alpha_se": 0.0043239296,
-                    "alpha_t": 0.2997510672,
-                    "alpha_interval": [-0.0071787995, 0.0097710045],
-                    "alpha_interval_annualised": [-2.6202618182, 3.5664166517],
-                    "beta": 0.8172170896,
-                    "active_return": 0.8432898551,
-                    "tracking_error": 0.1867845821,
-                    "information_ratio": 4.5147722884,
-                },
+                }
+                for name in ("since_inception", "last_30d", "last_90d")
             },
-            "last_30d": {
-                "from": "2026-11-18T19:00:00Z",
-                "to": "2026-11-23T19:00:00Z",
-                "complete": False,
-                "strategies": {
-                    "policy": {
-                        "total_return": -0.0173258357,
-                        "cagr": -0.7208123019,
-                        "volatility": 0.4821103051,
-                        "sharpe": -2.4519941635,
-                        "max_drawdown": 0.0555712342,
-                        "turnover": 0.5894507066,
-                        "fees": 0.0014354413,
-                    },
-                    "btc_hold": {
-                        "total_return": 0.0183286348,
-                        "cagr": 2.7654838539,
-                        "volatility": 0.4536874347,
-                        "sharpe": 3.1072720024,
-                        "max_drawdown": 0.0191331672,
-                        "turnover": 0.25,
-                        "fees": 0.0006,
-                    },
-                    "equal_weight": {
-                        "total_return": -0.0290991702,
-                        "cagr": -0.8841847694,
-                        "volatility": 0.5580026869,
-                        "sharpe": -3.6297701729,
-                        "max_drawdown": 0.0681298404,
-                        "turnover": 0.2755560437,
-                        "fees": 0.0006614849,
-                    },
-                },
-                "against_universe": {
-                    "n": 5,
-                    "alpha": 0.0012961025,
-                    "alpha_annualised": 0.4730774167,
-                    "alpha_se": 0.0043239296,
-                    "alpha_t": 0.2997510672,
-                    "alpha_interval": [-0.0071787995, 0.0097710045],
-                    "alpha_interval_annualised": [-2.6202618182, 3.5664166517],
-                    "beta": 0.8172170896,
-                    "active_return": 0.8432898551,
-                    "tracking_error": 0.1867845821,
-                    "information_ratio": 4.5147722884,
-                },
+            "replacements": {
+                "horizon_days": 7,
+                "n": 0,
+                "mean": None,
+                "hit_rate": None,
+                "hit_interval": [None, None],
+                "decisions": 0,
+                "t_clustered": None,
+                "effective_n": None,
+            },
+            "equity": {
+                "as_run": [
+                    [1795028400000, 1.0],
+                    [1795032000000, 1.0036586399],
+                    [1795460400000, 0.9826741643],
+                ],
             },
         },
-        "replacements": {
-            "horizon_days": 7,
-            "n": 0,
-            "mean": None,
-            "hit_rate": None,
-            "hit_interval": [None, None],
-        },
-        "equity": {
-            "policy": [
-                [1795028400000, 1.0],
-                [1795032000000, 1.0036586399],
-                [1795460400000, 0.9826741643],
-            ],
-            "btc_hold": [
-                [1795028400000, 1.0],
-                [1795032000000, 0.9967220635],
-                [1795460400000, 1.0183286348],
-            ],
-            "equal_weight": [
-                [1795028400000, 1.0],
-                [1795032000000, 1.0023626674],
-                [1795460400000, 0.9709008298],
-            ],
-        },
+        "forward": _FORWARD,
     },
+    "ForwardRecordRead": _FORWARD,
+    "ForwardBook": _FORWARD_BOOK,
+    "SkillIc": _SKILL_IC,
+    "AgainstUniverse": _AGAINST_UNIVERSE,
+    "ChallengersRead": _CHALLENGERS,
+    "ChallengerVerdict": _VERDICT_A,
+    "ForwardRule": _RULE,
     "EvidenceRead": {
         "run_id": 42,
         "computed_at": "2026-11-20T03:12:09Z",

@@ -6,53 +6,30 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-STRATEGY_NAMES = "policy, btc_hold, equal_weight, top_volume, momentum and random"
+from app.schemas.book_figures import LiveFigures
+from app.schemas.forward import ForwardRecordRead
 
-
-class LiveFigures(BaseModel):
-    """One strategy over a window, after costs; fractions, None where undefined."""
-
-    total_return: float | None
-    cagr: float | None
-    volatility: float | None
-    sharpe: float | None
-    max_drawdown: float | None
-    turnover: float | None = Field(description="Mean sum of |weight change| per decision.")
-    fees: float | None = Field(description="Paid in the window, as a fraction of the start.")
-
-
-class AgainstUniverse(BaseModel):
-    """The policy's daily returns regressed on the universe's (the `equal_weight` book)."""
-
-    n: int
-    alpha: float | None
-    alpha_annualised: float | None
-    alpha_se: float | None
-    alpha_t: float | None
-    alpha_se_hac: float | None = Field(None, description="Newey-West standard error of alpha.")
-    alpha_t_hac: float | None = Field(
-        None, description="alpha / its Newey-West SE (lags floor(4 (n / 100) ^ (2 / 9)))."
-    )
-    alpha_interval: list[float | None]
-    alpha_interval_annualised: list[float | None]
-    beta: float | None
-    active_return: float | None = Field(description="Annualised mean of policy - universe.")
-    tracking_error: float | None
-    information_ratio: float | None
+BOOK_NAMES = "as_run (the real portfolio, whoever changed it)"
 
 
 class LiveWindow(BaseModel):
     from_: datetime = Field(alias="from")
     to: datetime
-    complete: bool = Field(description="False when the record is shorter than the window.")
-    strategies: dict[str, LiveFigures] = Field(description=f"{STRATEGY_NAMES}.")
-    against_universe: AgainstUniverse | None
+    complete: bool = Field(
+        description="False when the record is shorter than the window (or not marked yet)."
+    )
+    books: dict[str, LiveFigures] = Field(description=f"{BOOK_NAMES}.")
 
 
 class Segment(BaseModel):
-    """A span under one configuration (a changed configuration hash starts a new one)."""
+    """A span under one configuration and costs (a changed configuration hash, fee or
+    slippage starts a new one)."""
 
     config_hash: str
+    fee_bps: float = Field(description="track_record_fee_bps when its decisions were marked.")
+    slippage_bps: float = Field(
+        description="track_record_slippage_bps when its decisions were marked."
+    )
     from_: datetime = Field(alias="from")
     to: datetime
     decisions: int
@@ -65,21 +42,50 @@ class ReplacementOutcomes(BaseModel):
     n: int
     mean: float | None
     hit_rate: float | None
-    hit_interval: list[float | None] = Field(description="95 % Wilson interval.")
-
-
-class LiveEvidenceRead(BaseModel):
-    inception: datetime = Field(description="The hour of the first decision: equity 1.0 there.")
-    marked_to: datetime = Field(description="The last hour marked.")
-    updated_at: datetime
-    hours: int
-    gap_hours: int = Field(
-        description="Hours marked while a symbol the policy held had no candle (carried)."
+    hit_interval: list[float | None] = Field(
+        description="95 % Wilson interval at the effective number of outcomes (clustered)."
     )
-    decisions: int
+    decisions: int = Field(description="Distinct decision dates (the clusters).")
+    t_clustered: float | None = Field(
+        description="The mean over its standard error clustered by decision date, overlapping "
+        "horizons covarying (the replay's)."
+    )
+    effective_n: float | None = Field(description="n over the design effect (at most n).")
+
+
+class AsRunRecord(BaseModel):
+    """The real portfolio as it was run, whoever changed it, marked hourly after costs."""
+
+    inception: datetime = Field(
+        description="The hour of the first decision (the first audit row's trading hour): "
+        "equity 1.0 there."
+    )
+    marked_to: datetime | None = Field(description="The last hour marked; null before the first.")
+    updated_at: datetime | None = Field(description="The last update; null before the first.")
+    hours: int = Field(description="Hours marked (0 before the first).")
+    hours_to_mark: int = Field(
+        description="Hours between the last marked one (or the hour before inception) and the "
+        "newest one the stored candles allow marking: what the next update will mark."
+    )
+    gap_hours: int = Field(
+        description="Hours marked while a symbol the portfolio held had no candle (carried)."
+    )
+    decisions: int = Field(description="Decisions marked.")
     segments: list[Segment]
     windows: dict[str, LiveWindow] = Field(description="since_inception, last_30d and last_90d.")
     replacements: ReplacementOutcomes
     equity: dict[str, list[list[float]]] = Field(
-        description=f"[epoch ms, equity] of {STRATEGY_NAMES}, at most 1 000 points each."
+        description=f"[epoch ms, equity] of {BOOK_NAMES}, at most 1 000 points each."
+    )
+
+
+class LiveEvidenceRead(BaseModel):
+    as_run: AsRunRecord | None = Field(
+        description="The as-run record: the real portfolio's decisions, each with its actor "
+        "(an API key's name, `scheduler`, `autopilot`) and reason; null before its first."
+    )
+    forward: ForwardRecordRead | None = Field(
+        description="The forward record: the automated policy's shadow book, every registered "
+        "challenger's and the baselines', marked hourly from deployment on; null before the "
+        "`forward_record` job first ran."
     )

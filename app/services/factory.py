@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext
+from app.services.forward.read import ForwardEvidence
+from app.services.forward.service import ForwardService
 from app.services.market.universe import UniverseService
+from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.service import MySymbolsService
@@ -49,6 +52,10 @@ class Services:
         return ExitService(self.session, self.membership)
 
     @cached_property
+    def autopilot(self) -> AutopilotService:
+        return AutopilotService(self.session, self.membership, self.state.prices)
+
+    @cached_property
     def scoring(self) -> ScoringService:
         return ScoringService(self.session, self.state.gateway)
 
@@ -63,6 +70,14 @@ class Services:
     @cached_property
     def live_evidence(self) -> LiveEvidence:
         return LiveEvidence(self.session)
+
+    @cached_property
+    def forward_evidence(self) -> ForwardEvidence:
+        return ForwardEvidence(self.session)
+
+    @cached_property
+    def forward_record(self) -> ForwardService:
+        return ForwardService(self.session)
 
     @cached_property
     def universe(self) -> UniverseService:

@@ -18,7 +18,7 @@ from app import __version__
 from app.core.config import Settings
 from app.core.log import ContextFilter, json_formatter
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import TrackRecord, TrackRecordDecision, TrackRecordHour
+from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.main import create_app
 from app.scheduler.jobs import UNIVERSE_SYNC
 from app.trackrecord.tracker import STRATEGIES
@@ -155,7 +155,7 @@ class TestStateFamilies:
 
 
 HOUR = timedelta(hours=1)
-# Each strategy's equity at the three hours marked (1.0 at inception, before any trade).
+# Each book's equity at the three hours marked (1.0 at inception, before any trade).
 EQUITY = {name: (1.0, 1.0 + 0.01 * k, 1.0 + 0.02 * k - 0.015) for k, name in enumerate(STRATEGIES)}
 
 
@@ -184,8 +184,9 @@ async def seed_track_record(
                 for k, value in enumerate(curve)
             )
             session.add(TrackRecordDecision(
-                at=inception, audit_id=1, reason="add", config_hash="c" * 64,
-                weights={"XBTUSDTM": 1.0}, turnover=dict.fromkeys(STRATEGIES, 1.0),
+                at=inception, audit_id=1, actor="admin", reason="add", config_hash="c" * 64,
+                fee_bps=6.0, slippage_bps=0.0, weights={"XBTUSDTM": 1.0},
+                turnover=dict.fromkeys(STRATEGIES, 1.0),
                 fees=dict.fromkeys(STRATEGIES, 6e-4),
             ))  # fmt: skip
             await session.commit()
@@ -200,7 +201,32 @@ class TestTrackRecordFamilies:
         assert "mysymbols_track_record_return" not in text
         assert "mysymbols_track_record_age_seconds" not in text
 
-    async def test_give_each_strategys_return_since_inception_and_the_records_age(
+    async def test_exist_from_the_first_decision_aged_from_inception(
+        self, committed: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 3 * HOUR
+        engine = create_engine(make_settings(committed))
+        try:
+            async with create_sessionmaker(engine)() as session:
+                session.add(PortfolioHistory(
+                    occurred_at=first - timedelta(minutes=20), action="add", symbol="BTCUSDT",
+                    actor="admin", reason="first", details={},
+                ))  # fmt: skip
+                await session.commit()
+        finally:
+            await engine.dispose()
+        settings = make_settings(committed, metrics={"access": "open"})
+        async for client in start_app(create_app(settings)):
+            before = datetime.now(UTC)
+            text = (await client.get("/metrics")).text
+            after = datetime.now(UTC)
+        # Not marked yet: the as-run book is 1.0 at inception, the age counts from that hour.
+        assert sample(text, "mysymbols_track_record_return", strategy="as_run") == 0.0
+        age = sample(text, "mysymbols_track_record_age_seconds")
+        assert age is not None
+        assert (before - first).total_seconds() <= age <= (after - first).total_seconds()
+
+    async def test_give_each_books_return_since_inception_and_the_records_age(
         self, committed: str, make_settings: Callable[..., Settings]
     ) -> None:
         marked_to = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
@@ -212,7 +238,7 @@ class TestTrackRecordFamilies:
             after = datetime.now(UTC)
             live = await client.get(f"{API}/evidence/live", headers=READER)
         assert live.status_code == 200, live.text
-        figures = live.json()["windows"]["since_inception"]["strategies"]
+        figures = live.json()["as_run"]["windows"]["since_inception"]["books"]
         for name, curve in EQUITY.items():
             value = sample(text, "mysymbols_track_record_return", strategy=name)
             assert value == pytest.approx(curve[-1] - 1.0, abs=1e-12)

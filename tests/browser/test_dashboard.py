@@ -10,7 +10,7 @@ import json
 import math
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,22 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import expect
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
+from app.calibration.challengers import CHALLENGERS
+from app.calibration.forward_rule import MIN_DECISIONS
+from app.db.models import (
+    ForwardDay,
+    ForwardHour,
+    ForwardRecord,
+    ForwardTrade,
+    PortfolioHistory,
+    TrackRecord,
+    TrackRecordDecision,
+    TrackRecordHour,
+)
+from app.forward.record import BASELINES, POLICY, challenger_book
 from app.trackrecord.tracker import STRATEGIES
 from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment
 from tests.deployed import API, process, uvicorn, wait_for
@@ -161,8 +173,11 @@ async def write_live_record(deployment: Deployment, start: bool) -> None:
                     TrackRecordDecision(
                         at=inception + timedelta(hours=t),
                         audit_id=1,
+                        actor="browser-test",
                         reason="test",
                         config_hash=config,
+                        fee_bps=6.0,
+                        slippage_bps=0.0,
                         weights={newcomer: 0.5, replaced: 0.5},
                         turnover=dict.fromkeys(STRATEGIES, 0.5),
                         fees=dict.fromkeys(STRATEGIES, 3e-4),
@@ -174,14 +189,18 @@ async def write_live_record(deployment: Deployment, start: bool) -> None:
         await engine.dispose()
 
 
-async def live_answer(deployment: Deployment, status: int) -> Any:
-    """`/evidence/live` once it answers `status` (a cached answer lives up to 1 s)."""
+async def live_document(deployment: Deployment, ready: Callable[[Any], bool]) -> Any:
+    """`/evidence/live`'s answer once `ready` holds for it. A cached answer lives up to 1 s
+    and is kept per `Accept`: asked as the page asks, so that the page reads the same."""
     deadline = time.monotonic() + 10
     async with api(deployment, READ_KEY) as client:
         while True:
-            response = await client.get("/evidence/live")
-            if response.status_code == status or time.monotonic() > deadline:
-                assert response.status_code == status, response.text
+            response = await client.get("/evidence/live", headers={"Accept": "application/json"})
+            if (response.status_code == 200 and ready(response.json())) or (
+                time.monotonic() > deadline
+            ):
+                assert response.status_code == 200, response.text
+                assert ready(response.json()), response.text[:2000]
                 return response.json()
             await asyncio.sleep(0.2)
 
@@ -197,32 +216,37 @@ async def reopen(page: Any, deployment: Deployment, view: str, ready: str) -> No
 async def live_record(deployment: Deployment) -> Any:
     """The live track record stored, as `/evidence/live` answers it."""
     await write_live_record(deployment, start=True)
-    return await live_answer(deployment, 200)
+    document = await live_document(deployment, lambda d: d["as_run"]["marked_to"] is not None)
+    return document["as_run"]
 
 
 @pytest.fixture
-async def no_live_record(deployment: Deployment) -> None:
+async def unmarked_record(deployment: Deployment) -> Any:
+    """The record cleared: the portfolio's audit rows remain, so it answers, nothing marked."""
     await write_live_record(deployment, start=False)
-    await live_answer(deployment, 404)
+    document = await live_document(deployment, lambda d: d["as_run"]["marked_to"] is None)
+    assert document["as_run"]["hours"] == 0
+    return document["as_run"]
 
 
 class TestLiveRecord:
-    async def test_evidence_says_plainly_that_the_record_starts_at_the_first_decision(
-        self, session: tuple[Any, Console], deployment: Deployment, no_live_record: None
+    async def test_evidence_says_plainly_that_no_hour_is_marked_yet(
+        self, session: tuple[Any, Console], deployment: Deployment, unmarked_record: Any
     ) -> None:
         page, _ = session
         await reopen(page, deployment, "evidence", "#figures")
-        assert await page.inner_text("#live-since") == "Live track record: not started yet"
-        assert "starts at the portfolio's first decision" in await page.inner_text("#live-none")
+        inception = datetime.fromisoformat(unmarked_record["inception"])
+        assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
+        assert "no hour marked yet" in await page.inner_text("#live-headline")
         assert await page.locator("#live-figures, #live-equity").count() == 0
         assert not await page.locator("#notice").is_visible()  # not an error
 
-    async def test_operations_say_the_record_has_not_started(
-        self, session: tuple[Any, Console], deployment: Deployment, no_live_record: None
+    async def test_operations_say_no_hour_is_marked_yet(
+        self, session: tuple[Any, Console], deployment: Deployment, unmarked_record: Any
     ) -> None:
         page, _ = session
-        await reopen(page, deployment, "operations", "#job-runs")
-        assert (await page.inner_text("#track-record")).startswith("Not started.")
+        await reopen(page, deployment, "operations", "#track-record dl")
+        assert "Marked to\n\u2013" in await page.inner_text("#track-record")
         assert not await page.locator("#notice").is_visible()
 
     async def test_evidence_shows_the_live_record_apart_from_the_replay(
@@ -234,22 +258,19 @@ class TestLiveRecord:
         assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
         assert await page.locator("#replay-evidence #live-figures").count() == 0
         assert await page.locator(".record #figures, .record #replay-equity").count() == 0
-        strategies = list(live_record["windows"]["since_inception"]["strategies"])
-        assert strategies == list(STRATEGIES)
+        books = list(live_record["windows"]["since_inception"]["books"])
+        assert books == list(STRATEGIES)
         rows = page.locator("#live-figures tbody tr")
-        assert await rows.count() == len(strategies)
-        for name in ("policy", "btc_hold"):
+        assert await rows.count() == len(books)
+        for name in books:
             cells = await texts(page, f"#live-figures tr[data-strategy='{name}'] td")
             for k, window in enumerate(("since_inception", "last_90d", "last_30d")):
-                figures = live_record["windows"][window]["strategies"][name]
+                figures = live_record["windows"][window]["books"][name]
                 total = figures["total_return"] * 100
                 assert cells[2 * k] == f"{'+' if total > 0 else ''}{total:.1f} %"
                 assert cells[2 * k + 1] == f"{figures['sharpe']:.2f}"
         assert not live_record["windows"]["last_90d"]["complete"]  # 8 days: partial, marked
         assert "Return 90 d *" in await page.inner_text("#live-figures thead")
-        skill = live_record["windows"]["since_inception"]["against_universe"]
-        alpha = await texts(page, "#live-alpha tr[data-window='since_inception'] td")
-        assert alpha[0] == str(skill["n"]) and alpha[4] == f"{skill['beta']:.2f}"
         hits = live_record["replacements"]
         assert hits["n"] == 1 and hits["horizon_days"] == 7
         low, high = (x * 100 + 0.0 for x in hits["hit_interval"])  # no "-0.0"
@@ -279,6 +300,213 @@ class TestLiveRecord:
         assert shown_age, shown
         seconds = float(shown_age[1]) * (60 if shown_age[2] == "min" else 3600)
         assert abs(seconds - (datetime.now(UTC) - marked_to).total_seconds()) < 0.06 * 3600
+
+
+FORWARD_DAYS = 95  # daily decisions of the default and of the family's challengers
+LATE_DAYS = 30  # of the challengers registered later (source "new")
+WINNER = "B"  # leads the default by far more than two standard errors: the rule adopts it
+FORWARD_BOOKS = (POLICY, *(challenger_book(c.name) for c in CHALLENGERS), *BASELINES)
+
+
+def forward_days(challenger: Any) -> int:
+    return LATE_DAYS if challenger.source == "new" else FORWARD_DAYS
+
+
+def forward_equity(k: int, t: int) -> float:
+    """Book `k`'s equity `t` hours after its first (1.0 there)."""
+    return 1.0 + (k - 8) * 2e-5 * t + 0.02 * (math.sin(t / 40 + k) - math.sin(k))
+
+
+async def write_forward_record(deployment: Deployment, start: bool) -> None:
+    """Clear the forward record; with `start`, store one of `FORWARD_DAYS` days to the last
+    hour: every book's hourly equity, a few trades, and the scoring books' judged daily
+    decisions (the later challengers' from `LATE_DAYS` days before the end only)."""
+    engine = create_async_engine(
+        deployment.env["MYSYMBOLS_DATABASE_URL"], connect_args={"timeout": 30}
+    )
+    marked_to = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    inception = marked_to - timedelta(days=FORWARD_DAYS)
+    starts = {POLICY: 0, **{b: 0 for b in BASELINES}}
+    starts |= {challenger_book(c.name): FORWARD_DAYS - forward_days(c) for c in CHALLENGERS}
+
+    def ic(book: str, d: int) -> float:
+        default = 0.02 + 0.05 * math.sin(0.7 * d)
+        if book == POLICY:
+            return default
+        if book == challenger_book(WINNER):
+            return default + 0.03 + 0.01 * math.sin(d)
+        return default + 0.04 * math.sin(1.3 * d + FORWARD_BOOKS.index(book))
+
+    def book_return(book: str, d: int) -> float:
+        default = 0.001 * math.sin(d / 3)
+        lead = 0.0005 if book == challenger_book(WINNER) else 0.0
+        return default + lead + (0.0 if book == POLICY else 0.002 * math.sin(0.9 * d))
+
+    try:
+        async with AsyncSession(engine) as session:
+            for model in (ForwardDay, ForwardTrade, ForwardHour, ForwardRecord):
+                await session.execute(delete(model))
+            if start:
+                session.add(ForwardRecord(
+                    id=1, inception_at=inception, last_hour=marked_to, state={},
+                    updated_at=marked_to + timedelta(minutes=7),
+                ))  # fmt: skip
+                hours = [
+                    {"book": book, "at": inception + timedelta(hours=t),
+                     "equity": forward_equity(k, t - starts[book] * 24)}
+                    for k, book in enumerate(FORWARD_BOOKS)
+                    for t in range(starts[book] * 24, FORWARD_DAYS * 24 + 1)
+                ]  # fmt: skip
+                await session.execute(insert(ForwardHour), hours)
+                session.add_all(
+                    ForwardTrade(book=book, at=inception + timedelta(days=d), weights={},
+                                 turnover=0.4, fees=2.4e-4, config_hash="c" * 64, fee_bps=6.0,
+                                 slippage_bps=0.0)
+                    for book in FORWARD_BOOKS
+                    for d in range(starts[book], FORWARD_DAYS, 10)
+                )  # fmt: skip
+                scoring = [b for b in FORWARD_BOOKS if b not in BASELINES]
+                session.add_all(
+                    ForwardDay(book=book, decided_at=inception + timedelta(days=d),
+                               entry_at=inception + timedelta(days=d, hours=1),
+                               following_at=inception + timedelta(days=d + 1, hours=1),
+                               book_return=book_return(book, d), skill_ic=ic(book, d),
+                               universe_return=0.002 * math.cos(d / 5), config_hash="c" * 64,
+                               fee_bps=6.0, slippage_bps=0.0)
+                    for book in scoring
+                    for d in range(starts[book], FORWARD_DAYS)
+                )  # fmt: skip
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def forward_record(deployment: Deployment) -> AsyncIterator[Any]:
+    """The forward record stored, as `/evidence/live` answers its `forward` section; cleared
+    afterwards (the other views' tests see no forward record)."""
+    await write_forward_record(deployment, start=True)
+    yield (await live_document(deployment, lambda d: d["forward"] is not None))["forward"]
+    await write_forward_record(deployment, start=False)
+    await live_document(deployment, lambda d: d["forward"] is None)
+
+
+def lead_text(lead: float, se: float) -> str:
+    """As the page writes a skill-IC lead with its 95 % interval."""
+
+    def signed(v: float) -> str:
+        text = f"{abs(v):.3f}"
+        return text if float(text) == 0 else ("+" if v > 0 else "\u2212") + text
+
+    return f"{signed(lead)} [{signed(lead - 1.96 * se)}, {signed(lead + 1.96 * se)}]"
+
+
+class TestForwardRecord:
+    async def test_evidence_shows_the_default_against_each_challenger_and_the_baselines(
+        self,
+        session: tuple[Any, Console],
+        deployment: Deployment,
+        forward_record: Any,
+        output: Path,
+    ) -> None:
+        page, console = session
+        await reopen(page, deployment, "evidence", "#forward-challengers")
+        forward = forward_record
+        judged = forward["challengers"]
+        marked_to = datetime.fromisoformat(forward["marked_to"])
+        shown = await page.inner_text("#forward .cards")
+        assert f"Marked to\n{when(marked_to)}" in shown
+        assert f"Hours to mark\n{forward['hours_to_mark']}" in shown
+        assert f"Default's decisions\n{FORWARD_DAYS} / {MIN_DECISIONS}" in shown
+        # Every registered challenger, in order, with its decisions of the rule's minimum.
+        rows = page.locator("#forward-challengers tbody tr")
+        names = await rows.evaluate_all("rows => rows.map(r => r.dataset.challenger)")
+        assert names == [c.name for c in CHALLENGERS]
+        decisions = await texts(page, "#forward-challengers td.decisions")
+        assert decisions == [f"{forward_days(c)} / {MIN_DECISIONS}" for c in CHALLENGERS]
+        leads = await texts(page, "#forward-challengers td.lead")
+        assert leads == [lead_text(c["ic_lead"], c["ic_lead_se"]) for c in judged["challengers"]]
+        # The one the rule would adopt, said as such; the others with their reasons.
+        assert judged["adopt"] == WINNER
+        winner = page.locator(f"#forward-challengers tr[data-challenger='{WINNER}']")
+        assert await winner.locator("td.adopt").inner_text() == "would adopt"
+        assert await winner.locator("td.verdict").inner_text() == "qualifies"
+        assert f"would adopt {WINNER}" in await page.inner_text("#forward-verdict")
+        assert await page.locator("#forward-challengers td.adopt .flag").count() == 1
+        await screenshots(page, "evidence-forward", output)
+        loser = judged["challengers"][0]
+        assert loser["name"] != WINNER and loser["reasons"]
+        verdict = rows.first.locator("td.verdict")
+        assert (await verdict.get_attribute("title")) == "\n".join(loser["reasons"])
+        await verdict.locator("summary").click()
+        reasons = await texts(
+            page, f"#forward-challengers tr[data-challenger='{loser['name']}'] li"
+        )
+        assert reasons == loser["reasons"]
+        hypothesis = rows.first.locator("td.hypothesis")
+        await hypothesis.locator("summary").click()
+        assert loser["hypothesis"] in await hypothesis.inner_text()
+        # A line per book: the default, each challenger, the baselines.
+        drawn = await page.locator("#forward-equity path.series").evaluate_all(
+            "paths => paths.map(p => p.dataset.series)"
+        )
+        assert set(forward["equity"]) == set(FORWARD_BOOKS)
+        assert drawn == ["policy (default)", *(challenger_book(c.name) for c in CHALLENGERS),
+                         *(b.replace("_", " ") for b in BASELINES)]  # fmt: skip
+        books = await page.locator("#forward-books tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.book)"
+        )
+        assert books == [POLICY, *BASELINES]
+        for name in books:
+            cells = await texts(page, f"#forward-books tr[data-book='{name}'] td")
+            figures = forward["books"][name]
+            total = figures["total_return"] * 100
+            assert cells[1:5] == [f"{'+' if total > 0 else ''}{total:.1f} %",
+                                  f"{figures['sharpe']:.2f}",
+                                  f"{figures['max_drawdown'] * 100:.1f} %",
+                                  f"{figures['fees'] * 100:.2f} %"]  # fmt: skip
+        shown = await page.inner_text("#view-evidence")
+        assert not re.search(r"\b(null|undefined|NaN|Infinity)\b", shown)
+        assert await page.evaluate(NAMELESS) == []
+        assert await page.evaluate(CONTRAST) == []
+        assert console.errors == []
+
+    async def test_with_no_as_run_record_the_forward_record_shows_and_strings_stay_text(
+        self, browser: Any, deployment: Deployment, forward_record: Any
+    ) -> None:
+        """`as_run` null beside a forward record (the answer rewritten in the browser), and a
+        hypothesis holding markup: shown as text, never parsed."""
+        markup = '<img id="injected" src="x" onerror="window.injected=1">'
+
+        async def without_as_run(route: Any) -> None:
+            answer = await (await route.fetch()).json()
+            answer["as_run"] = None
+            answer["forward"]["challengers"]["challengers"][0]["hypothesis"] = markup
+            await route.fulfill(json=answer)
+
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await context.new_page()
+        console = Console(page)
+        await page.add_init_script(with_key(READ_KEY))
+        await page.route(f"**{API}/evidence/live", without_as_run)
+        await page.goto(f"{deployment.origin}/dashboard/#evidence")
+        await page.locator("#forward-challengers tbody tr").first.wait_for()
+        assert await page.inner_text("#live-since") == "Live track record: not started yet"
+        assert await page.locator("#live-figures, #live-equity").count() == 0
+        first = CHALLENGERS[0].name
+        hypothesis = page.locator(
+            f"#forward-challengers tr[data-challenger='{first}'] td.hypothesis"
+        )
+        assert await hypothesis.inner_text() == markup
+        assert await page.locator("#injected").count() == 0
+        assert await page.evaluate("window.injected") is None
+        assert await page.locator("#forward-equity path.series").count() == len(FORWARD_BOOKS)
+        assert not await page.locator("#notice").is_visible()
+        await page.click("#tab-operations")
+        await page.locator("#track-record").wait_for()
+        assert (await page.inner_text("#track-record")).startswith("Not started.")
+        assert console.errors == []
+        await context.close()
 
 
 class TestViews:

@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
 from app.core.errors import ConflictError
 from app.db.engine import create_engine, create_sessionmaker
@@ -236,7 +237,10 @@ class TestEvidence:
         records = (await api.get(f"{BASE}/scoring/algorithms/changes", headers=ADMIN)).json()
         assert records[0]["id"] == change["change_id"]
         assert [r["actor"] for r in records][1:] == ["migration"]  # 0024: the default in force
+        forward = records[0]["evidence"].pop("forward")  # the forward record it was made on
         assert records[0]["evidence"] == evidence
+        assert forward["default"] == "policy" and forward["rule"]["min_decisions"] == 90
+        assert [c["name"] for c in forward["challengers"]] == [c.name for c in CHALLENGERS]
         assert records[0]["before"]["technical"]["weight"] == "0.0000"
         assert records[0]["after"]["technical"]["weight"] == "0.1000"
 

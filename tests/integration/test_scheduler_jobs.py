@@ -65,6 +65,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
             "evidence_refresh": "skipped",  # days of stored history: too few to walk forward
             "retention": "ran",
             "track_record": "ran",
+            "forward_record": "ran",
         }  # fmt: skip
         async with engine.connect() as connection:
             runs = {

@@ -1,8 +1,10 @@
-"""The live track record on PostgreSQL and SQLite: history imported from the simulator, a few
-decisions in the audit trail, the record moved forward hour by hour as the clock advances; its
-policy and btc_hold equity equal the replay ledger's on the same stored history and decisions
-(and the timeline example's), to 1e-9; an update that dies before its commit leaves nothing,
-two at once count no hour twice, a fresh updater resumes where the last one stopped."""
+"""The live as-run record on PostgreSQL and SQLite: history imported from the simulator, a few
+decisions in the audit trail by several actors, the record moved forward hour by hour as the
+clock advances; its `as_run` equity equals the replay ledger's on the same stored history and
+decisions (and the timeline example's), to 1e-9, and each decision keeps its actors, reasons
+and costs; `GET /evidence/live` answers from the first decision on, before any hour is marked;
+a fee change starts a segment; an update that dies before its commit leaves nothing, two at
+once count no hour twice, a fresh updater resumes where the last one stopped."""
 
 from __future__ import annotations
 
@@ -30,16 +32,17 @@ from app.db.models import (
 )
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.exchange.gateway import KucoinGateway
+from app.main import create_app
 from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger
 from app.services.portfolio.timeline import portfolio_timeline
-from app.services.replay.db_source import history_of, load_db_history
+from app.services.replay.db_source import load_db_history
 from app.services.replay.importer import HistoryImporter
 from app.services.trackrecord.read import LiveEvidence
 from app.services.trackrecord.update import TrackRecordUpdater
-from app.trackrecord.baselines import LiveUniverse, named_targets
 from examples.follow_timeline import follow, read_candles, read_timeline
-from tests.factories import make_run
+from tests.conftest import READ_KEY, start_app
+from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.replay_data import write_csv_folder
 from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
@@ -47,11 +50,12 @@ from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 HOUR = timedelta(hours=1)
 DAYS = 5
 COST = 6e-4  # the default fee, 6 bps, no slippage
+LIVE = "/api/symbol-mgmt/evidence/live"
 
 
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
-    return {"universe": 6, "start_time_ms": live_clock_ms(), "candle_hours": 24 * 40}
+    return {"universe": 6, "start_time_ms": live_clock_ms(), "candle_hours": 24 * 10}
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
@@ -68,22 +72,20 @@ async def gateway(http: aiohttp.ClientSession, sim: KucoinSimulator) -> KucoinGa
 async def stored(
     database: str, gateway: KucoinGateway, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[tuple[async_sessionmaker[AsyncSession], datetime, datetime, list[str]]]:
-    """35 days of the simulator's history imported (the baselines' momentum reads 30), a
-    scoring run that found every contract eligible, and the decisions of `DECISIONS`."""
+    """A week of the simulator's history imported and the audit rows of `decisions`."""
     engine = create_engine(make_settings(database))
     sessions = create_sessionmaker(engine)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
-    start = end - timedelta(days=35)
+    start = end - timedelta(days=DAYS + 2)
     await HistoryImporter(sessions, gateway).run(start, end)
     async with sessions() as session:
         symbols = list((await session.scalars(select(Symbol).order_by(Symbol.symbol))).all())
-        await make_run(session, {s: 50 + k for k, s in enumerate(symbols)}, started_at=start)
         inception = end - timedelta(days=DAYS)
         names = [s.symbol for s in symbols]
-        for at, action, members, columns in decisions(inception, names):
+        for at, action, actor, members, columns in decisions(inception, names):
             session.add(
                 PortfolioHistory(
-                    occurred_at=at, action=action, actor="test", reason=f"test {action}",
+                    occurred_at=at, action=action, actor=actor, reason=f"test {action}",
                     details={"portfolio": [
                         {"symbol": s, "rank": r + 1, "weight": w}
                         for r, (s, w) in enumerate(members)
@@ -98,21 +100,31 @@ async def stored(
 
 def decisions(
     inception: datetime, names: list[str]
-) -> list[tuple[datetime, str, list[tuple[str, str]], dict[str, str]]]:
-    """Four members, a replacement, a weight change off the hour (it trades at the next
-    close), and two rows in one hour (the last holds)."""
+) -> list[tuple[datetime, str, str, list[tuple[str, str]], dict[str, str]]]:
+    """Four members (the scheduler's), a replacement by hand (an API key's name), a weight
+    change off the hour (it trades at the next close), and two rows of two actors in one hour
+    (the last holds)."""
     a, b, c, d, e = names[1:6]
     return [
-        (inception, "add", [(a, "25"), (b, "25"), (c, "25"), (d, "25")], {"symbol": d}),
-        (inception + 26 * HOUR, "replace", [(a, "25"), (b, "25"), (c, "25"), (e, "25")],
-         {"symbol": e, "replaced_symbol": d}),
-        (inception + 50 * HOUR + timedelta(minutes=20), "weight_change",
+        (inception, "add", "scheduler", [(a, "25"), (b, "25"), (c, "25"), (d, "25")],
+         {"symbol": d}),
+        (inception + 26 * HOUR, "replace", "desk-key", [(a, "25"), (b, "25"), (c, "25"),
+         (e, "25")], {"symbol": e, "replaced_symbol": d}),
+        (inception + 50 * HOUR + timedelta(minutes=20), "weight_change", "autopilot",
          [(a, "40"), (b, "30"), (c, "20"), (e, "10")], {}),
-        (inception + 80 * HOUR + timedelta(minutes=5), "rebalance",
+        (inception + 80 * HOUR + timedelta(minutes=5), "rebalance", "autopilot",
          [(a, "30"), (b, "30"), (c, "20"), (e, "20")], {}),
-        (inception + 80 * HOUR + timedelta(minutes=40), "rebalance",
+        (inception + 80 * HOUR + timedelta(minutes=40), "rebalance", "scheduler",
          [(a, "25"), (b, "25"), (c, "25"), (e, "25")], {}),
     ]  # fmt: skip
+
+
+async def markable_now(sessions: async_sessionmaker[AsyncSession]) -> datetime:
+    """The newest hour the stored candles let the record mark now."""
+    async with sessions() as session:
+        last_open = await TrackRecordRepository(session).last_candle_open()
+    assert last_open is not None
+    return min(last_open + HOUR, datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
 
 
 async def update(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
@@ -122,41 +134,22 @@ async def update(sessions: async_sessionmaker[AsyncSession], now: datetime) -> N
 
 
 def ledger_equity(
-    history: MarketHistory, rows: list[TrackRecordDecision], btc: str, end: datetime
-) -> dict[str, np.ndarray]:
-    """The replay's ledger over the same history, trading the recorded decisions: the policy
-    to its weights at each, btc_hold into BTC at the first."""
+    history: MarketHistory, rows: list[TrackRecordDecision], end: datetime
+) -> np.ndarray:
+    """The replay's ledger over the same history, trading to each recorded decision's weights."""
     ledger = Ledger(history)
-    books = Books.empty(2, history.size)
+    books = Books.empty(1, history.size)
     times = [int(r.at.timestamp() * 1000) for r in rows]
     books.equity.append(ledger.values(books, ledger.column(times[0]))[:, None])
     for k, (t, row) in enumerate(zip(times, rows, strict=True)):
-        weights = np.zeros((2, history.size))
+        weights = np.zeros((1, history.size))
         for symbol, w in row.weights.items():
             weights[0, history.index_of(symbol)] = w
-        weights[1, history.index_of(btc)] = 1.0
-        trading = np.array([True, k == 0])
         column = ledger.column(t)
-        ledger.rebalance(books, column, weights, trading, COST)
+        ledger.rebalance(books, column, weights, np.array([True]), COST)
         following = times[k + 1] if k + 1 < len(times) else int(end.timestamp() * 1000)
         ledger.carry(books, column, ledger.column(following))
-    curves = books.equity_curves()
-    return {"policy": curves[0], "btc_hold": curves[1]}
-
-
-async def baseline_targets(session: AsyncSession, at: datetime, *, sparse: bool) -> Any:
-    """The named baselines' targets at `at` from the record's sparse history or the full one."""
-    records = TrackRecordRepository(session)
-    lookback = HOUR * (30 * 24 + 1)
-    eligible = await records.eligible_at(at)
-    if sparse:
-        symbols = [*eligible, "BTCUSDT"]
-        bars = await records.baseline_bars(symbols, at - lookback, at - 24 * HOUR, at - HOUR)
-        history = (await history_of(session, bars))[0]
-    else:
-        history = await load_db_history(session, at - lookback, at - HOUR)
-    universe = LiveUniverse.at(history, int(at.timestamp() * 1000), eligible)
-    return named_targets(universe, benchmark="BTCUSDT", top=3, momentum_days=30, first=True)
+    return np.asarray(books.equity_curves()[0])
 
 
 async def stored_equity(session: AsyncSession) -> dict[str, np.ndarray]:
@@ -170,7 +163,7 @@ async def stored_equity(session: AsyncSession) -> dict[str, np.ndarray]:
     return {s: np.array(v) for s, v in out.items()}
 
 
-class TestTrackRecord:
+class TestAsRunRecord:
     async def test_hour_by_hour_it_equals_the_replay_of_the_same_decisions(
         self, stored: Any, tmp_path: Path
     ) -> None:
@@ -184,44 +177,99 @@ class TestTrackRecord:
             rows = list((await session.scalars(
                 select(TrackRecordDecision).order_by(TrackRecordDecision.at)
             )).all())  # fmt: skip
-            history = await load_db_history(session, inception - 40 * 24 * HOUR, end - HOUR)
+            history = await load_db_history(session, inception - 3 * 24 * HOUR, end - HOUR)
             timeline = await portfolio_timeline(session, None, end)
-            for row in rows:  # the record's sparse history decides as the full one would
-                assert await baseline_targets(session, row.at, sparse=True) == (
-                    await baseline_targets(session, row.at, sparse=False)
-                )
-            document = await LiveEvidence(session).document()
+            document = (await LiveEvidence(session).document())["as_run"]
         hours = int((end - inception) / HOUR) + 1
-        assert {s: v.size for s, v in equity.items()} == dict.fromkeys(
-            ("btc_hold", "equal_weight", "momentum", "policy", "random", "top_volume"), hours
-        )
+        assert {s: v.size for s, v in equity.items()} == {"as_run": hours}  # no baselines kept
         # Decisions: on the hour, the next close after an off-hour row, two rows in one hour one.
         assert [r.at - inception for r in rows] == [timedelta(0), 26 * HOUR, 51 * HOUR, 81 * HOUR]
-        assert rows[3].reason == "test rebalance"
+        assert [r.actor for r in rows] == [
+            "scheduler", "desk-key", "autopilot", "autopilot+scheduler"
+        ]  # fmt: skip
+        assert rows[1].reason == "test replace" and rows[3].reason == "test rebalance"
+        assert {(r.fee_bps, r.slippage_bps) for r in rows} == {(6.0, 0.0)}
         assert rows[3].weights == {names[k]: 0.25 for k in (1, 2, 3, 5)}
-        expected = ledger_equity(history, rows, "BTCUSDT", end)
-        for name in ("policy", "btc_hold"):
-            assert expected[name].size == hours
-            np.testing.assert_allclose(equity[name], expected[name], rtol=0, atol=1e-9)
-        assert equity["policy"][0] == 1.0 and equity["policy"][-1] != 1.0
-        assert len(set(equity["btc_hold"].round(6))) > 10  # it moved with the market
+        assert all(set(r.turnover) == set(r.fees) == {"as_run"} for r in rows)
+        expected = ledger_equity(history, rows, end)
+        assert expected.size == hours
+        np.testing.assert_allclose(equity["as_run"], expected, rtol=0, atol=1e-9)
+        assert equity["as_run"][0] == 1.0 and equity["as_run"][-1] != 1.0
         # The example, following the exported timeline on a candle folder, gets the same.
         (tmp_path / "timeline.csv").write_bytes(timeline.csv())
         close, rate = read_candles(write_csv_folder(history, tmp_path / "candles"), names)
         followed = follow(read_timeline(str(tmp_path / "timeline.csv")), close, rate, 6.0)
         marked = pd.date_range(inception, end, freq="h")
         np.testing.assert_allclose(
-            followed.reindex(marked).to_numpy(), equity["policy"], rtol=0, atol=1e-9
+            followed.reindex(marked).to_numpy(), equity["as_run"], rtol=0, atol=1e-9
         )
         # The document: whole record, hit rate of the one replacement once 7 days passed.
         assert document["hours"] == hours and document["decisions"] == 4
+        assert document["marked_to"] == end.isoformat().replace("+00:00", "Z")
         assert document["gap_hours"] == 0
-        assert [s["decisions"] for s in document["segments"]] == [4]
-        figures = document["windows"]["since_inception"]["strategies"]["policy"]
-        assert figures["total_return"] == pytest.approx(equity["policy"][-1] - 1.0, abs=1e-9)
+        # Marked to `end` by the clock; the hour the importer stored past it waits.
+        assert document["hours_to_mark"] == int((await markable_now(sessions) - end) / HOUR)
+        assert [(s["decisions"], s["fee_bps"]) for s in document["segments"]] == [(4, 6.0)]
+        figures = document["windows"]["since_inception"]["books"]["as_run"]
+        assert figures["total_return"] == pytest.approx(equity["as_run"][-1] - 1.0, abs=1e-9)
+        assert set(figures) == {"total_return", "cagr", "volatility", "sharpe", "max_drawdown",
+                                "turnover", "fees"}  # fmt: skip
+        assert figures["turnover"] is not None and figures["fees"] > 0
         assert document["windows"]["last_30d"]["complete"] is False
         assert document["replacements"]["n"] == 0  # its 7 days have not passed
-        assert all(len(curve) == hours for curve in document["equity"].values())
+        assert document["replacements"]["decisions"] == 0
+        assert {name: len(curve) for name, curve in document["equity"].items()} == {"as_run": hours}
+
+    async def test_answers_from_the_first_decision_before_any_hour_is_marked(
+        self, stored: Any, make_settings: Callable[..., Settings], database: str
+    ) -> None:
+        sessions, inception, end, _ = stored
+        settings = make_settings(database)
+        async for client in start_app(create_app(settings)):
+            response = await client.get(LIVE, headers={"X-API-Key": READ_KEY})
+        assert response.status_code == 200, response.text
+        document = response.json()["as_run"]
+        assert document["inception"] == inception.isoformat().replace("+00:00", "Z")
+        assert (document["marked_to"], document["updated_at"]) == (None, None)
+        assert (document["hours"], document["decisions"], document["segments"]) == (0, 0, [])
+        # Every stored hour from inception on waits: the next update marks them all.
+        markable = await markable_now(sessions)
+        assert markable >= end
+        assert document["hours_to_mark"] == int((markable - inception) / HOUR) + 1 > 0
+        window = document["windows"]["since_inception"]
+        assert (window["from"], window["to"], window["complete"]) == (
+            document["inception"], document["inception"], False
+        )  # fmt: skip
+        assert window["books"]["as_run"] == {
+            "total_return": 0.0, "cagr": None, "volatility": None, "sharpe": None,
+            "max_drawdown": 0.0, "turnover": None, "fees": 0.0,
+        }  # fmt: skip
+        assert document["equity"] == {"as_run": []}
+        assert document["replacements"]["n"] == 0
+        await update(sessions, datetime.now(UTC))
+        async with sessions() as session:
+            marked = (await LiveEvidence(session).document())["as_run"]
+        assert marked["hours"] == document["hours_to_mark"] and marked["hours_to_mark"] == 0
+
+    async def test_a_fee_change_starts_a_segment(self, stored: Any) -> None:
+        sessions, inception, end, _ = stored
+        await update(sessions, inception + 30 * HOUR)  # the first two decisions at 6 bps
+        async with sessions() as session:
+            await set_config(session, "track_record_fee_bps", 10.0)
+            await session.commit()
+        await update(sessions, end)
+        async with sessions() as session:
+            rows = list((await session.scalars(
+                select(TrackRecordDecision).order_by(TrackRecordDecision.at)
+            )).all())  # fmt: skip
+            document = (await LiveEvidence(session).document())["as_run"]
+        assert [r.fee_bps for r in rows] == [6.0, 6.0, 10.0, 10.0]
+        assert len({r.config_hash for r in rows}) == 1  # the same configuration throughout
+        iso = [r.at.isoformat().replace("+00:00", "Z") for r in rows]
+        assert [
+            (s["fee_bps"], s["slippage_bps"], s["from"], s["to"], s["decisions"])
+            for s in document["segments"]
+        ] == [(6.0, 0.0, iso[0], iso[2], 2), (10.0, 0.0, iso[2], document["marked_to"], 2)]
 
     async def test_no_hour_counted_twice_and_a_restart_resumes(self, stored: Any) -> None:
         sessions, inception, end, _ = stored
@@ -246,11 +294,11 @@ class TestTrackRecord:
         assert set(counts.values()) == {hours}
         # The same record as one moved forward an hour at a time.
         other = await fresh_copy(sessions, end)
-        np.testing.assert_allclose(resumed["policy"], other, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(resumed["as_run"], other, rtol=0, atol=1e-12)
 
 
 async def fresh_copy(sessions: async_sessionmaker[AsyncSession], end: datetime) -> np.ndarray:
-    """The policy's equity recomputed in one transaction from scratch (rolled back)."""
+    """The as-run equity recomputed in one transaction from scratch (rolled back)."""
     async with sessions() as session:
         await session.execute(TrackRecordHour.__table__.delete())
         await session.execute(TrackRecordDecision.__table__.delete())
@@ -258,4 +306,4 @@ async def fresh_copy(sessions: async_sessionmaker[AsyncSession], end: datetime) 
         await TrackRecordUpdater(session).update(end)
         equity = await stored_equity(session)
         await session.rollback()
-    return equity["policy"]
+    return equity["as_run"]

@@ -150,7 +150,16 @@ class TestImportGraph:
 # The wiring (main, state) may import anything; the drivers (api, scheduler, cli) the layers
 # below them; below the drivers, nothing imports `app.state` or `app.api`. Services name what they
 # take from the app's state as protocols (`app.services.context`).
-PURE = {"scoring", "portfolio", "policy", "replay", "calibration", "signals", "trackrecord"}
+PURE = {
+    "scoring",
+    "portfolio",
+    "policy",
+    "replay",
+    "calibration",
+    "signals",
+    "trackrecord",
+    "forward",
+}
 LOW = {"core", "runtime", "observability"}
 MAY_IMPORT: dict[str, set[str]] = {
     "core": set(),

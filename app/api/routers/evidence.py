@@ -1,13 +1,15 @@
-"""The live track record: what following the service's own decisions did since it was deployed,
-beside the baselines."""
+"""The live record: what the real portfolio, as it was run, did since its first decision, and
+the forward record: the automated policy's shadow book beside every registered challenger's and
+the baselines', since deployment."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import LiveEvidenceDep, ReaderDep
+from app.api.deps import ForwardEvidenceDep, LiveEvidenceDep, ReaderDep
 from app.api.response_cache import CachedRead
 from app.schemas.common import problem_responses
+from app.schemas.forward import ChallengersRead
 from app.schemas.live import LiveEvidenceRead
 
 router = APIRouter(prefix="/evidence", tags=["evidence"], responses=problem_responses(401, 403))
@@ -18,9 +20,23 @@ router = APIRouter(prefix="/evidence", tags=["evidence"], responses=problem_resp
     dependencies=[CachedRead],
     response_model=LiveEvidenceRead,
     response_model_by_alias=True,
-    summary="The live track record: the policy's decisions and the baselines marked hourly "
-    "since the first decision, after costs, since inception and over 30 and 90 days",
+    summary="The live record: the real portfolio as run (`as_run`, every decision with its actor "
+    "and reason) since its first decision, and the forward record (`forward`: the policy's "
+    "shadow book, every challenger's and the baselines', with the forward rule's verdicts) "
+    "since deployment; marked hourly after costs; 404 only before either exists",
     responses=problem_responses(404),
 )
 async def get_live_track_record(_: ReaderDep, evidence: LiveEvidenceDep) -> LiveEvidenceRead:
     return LiveEvidenceRead.model_validate(await evidence.document())
+
+
+@router.get(
+    "/live/challengers",
+    dependencies=[CachedRead],
+    response_model=ChallengersRead,
+    summary="The registered challengers against the default under the forward rule (each one's "
+    "hypothesis, daily decisions, skill-IC lead with its HAC standard error, paired alpha and "
+    "verdict); the one the rule would adopt, never adopted by itself",
+)
+async def get_live_challengers(_: ReaderDep, forward: ForwardEvidenceDep) -> ChallengersRead:
+    return ChallengersRead.model_validate(await forward.challengers())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.api.deps import (
     AppStateDep,
@@ -36,13 +36,11 @@ from app.schemas.portfolio import (
     ReplaceSymbol,
 )
 from app.schemas.timeline import TimelineRead
-from app.services.market.prices import follow_portfolio_prices
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON, read_portfolio
 from app.services.portfolio.service import MySymbolsService
 from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
-from app.state import AppState
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
 
@@ -54,11 +52,8 @@ def actor_of(principal: Principal, request: Request) -> Actor:
     return Actor(principal.name, getattr(request.state, "request_id", None))
 
 
-async def _changed(
-    change: Change, service: MySymbolsService, state: AppState, tasks: BackgroundTasks
-) -> ChangeRead:
-    if state.ticker_stream is not None:  # after the commit: follow the new member set
-        tasks.add_task(follow_portfolio_prices, state.sessionmaker, state.ticker_stream)
+async def _changed(change: Change, service: MySymbolsService) -> ChangeRead:
+    # The ticker stream follows from the commit hook (`AppState.after_commit`), as for any change.
     view = await service.get_portfolio(use_cache=False)  # not committed yet
     return ChangeRead(
         change=HistoryRead.model_validate(change.history),
@@ -125,13 +120,11 @@ async def add_symbol(
     principal: TraderDep,
     request: Request,
     services: ServicesDep,
-    state: AppStateDep,
-    tasks: BackgroundTasks,
 ) -> ChangeRead:
     change = await services.membership.add_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, services.portfolio, state, tasks)
+    return await _changed(change, services.portfolio)
 
 
 @router.post(
@@ -145,13 +138,11 @@ async def remove_symbol(
     principal: TraderDep,
     request: Request,
     services: ServicesDep,
-    state: AppStateDep,
-    tasks: BackgroundTasks,
 ) -> ChangeRead:
     change = await services.membership.remove_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, services.portfolio, state, tasks)
+    return await _changed(change, services.portfolio)
 
 
 @router.post(
@@ -170,7 +161,6 @@ async def replace_symbol(
     services: ServicesDep,
     session: SessionDep,
     state: AppStateDep,
-    tasks: BackgroundTasks,
     idempotency_key: Annotated[
         StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
     ] = None,
@@ -180,7 +170,7 @@ async def replace_symbol(
             body.old_symbol, body.new_symbol, reason=body.reason,
             actor=actor_of(principal, request),
         )  # fmt: skip
-        changed = await _changed(change, services.portfolio, state, tasks)
+        changed = await _changed(change, services.portfolio)
         return 200, changed.model_dump_json().encode()
 
     return await answer_once(  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
+from app.db.models.forward import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
 from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.replay import ReplayRun
@@ -25,6 +26,10 @@ __all__ = [
     "ConfigurationChange",
     "EventOutbox",
     "ExchangeWeight",
+    "ForwardDay",
+    "ForwardHour",
+    "ForwardRecord",
+    "ForwardTrade",
     "FundingChecked",
     "FundingSettlement",
     "IdempotencyKey",

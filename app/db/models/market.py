@@ -85,6 +85,8 @@ class Candle(Base):
         CheckConstraint("volume >= 0", name="volume_not_negative"),
         # Every symbol's candles of one hour or range (the track record, replays' history).
         Index("ix_candle_granularity_open_time", "granularity_min", "open_time"),
+        # What was stored since a moment (the forward record's check of its kept window).
+        Index("ix_candle_fetched_at", "fetched_at"),
     )
 
     symbol_id: Mapped[int] = mapped_column(
@@ -123,6 +125,7 @@ class FundingSettlement(Base):
     """One funding settlement of a contract, stored as first seen (history for replays)."""
 
     __tablename__ = "funding_settlement"
+    __table_args__ = (Index("ix_funding_settlement_fetched_at", "fetched_at"),)
 
     symbol_id: Mapped[int] = mapped_column(
         ForeignKey("symbol.id", ondelete="CASCADE"), primary_key=True

@@ -1,5 +1,5 @@
-"""The live track record: its state (one row), each strategy's hourly equity, and the decisions
-it traded."""
+"""The live as-run record: its state (one row), each book's hourly equity (`as_run`: the real
+portfolio), and the decisions it traded."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class TrackRecord(Base):
 
 
 class TrackRecordHour(Base):
-    """A strategy's equity at one hour's close (1.0 at inception, before the first trade)."""
+    """A book's equity at one hour's close (1.0 at inception, before the first trade)."""
 
     __tablename__ = "track_record_hour"
 
@@ -41,15 +41,19 @@ class TrackRecordHour(Base):
 
 
 class TrackRecordDecision(Base):
-    """An hour the books traded at: the policy's targets (from the audit trail), the
-    configuration in force, and what each strategy traded and paid."""
+    """An hour the as-run book traded at: the portfolio's targets (from the audit trail), who
+    changed it and why, the configuration and costs in force, and what each book traded and
+    paid."""
 
     __tablename__ = "track_record_decision"
 
     at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     audit_id: Mapped[int] = mapped_column(Integer)  # the last audit row it takes in
+    actor: Mapped[str] = mapped_column(Text)  # the audit rows' actors, "+"-joined
     reason: Mapped[str] = mapped_column(Text)
     config_hash: Mapped[str] = mapped_column(String(64))
-    weights: Mapped[dict[str, float]] = mapped_column(JSONType)  # the policy's, fractions
-    turnover: Mapped[dict[str, float]] = mapped_column(JSONType)  # by strategy
+    fee_bps: Mapped[float] = mapped_column(Double)  # track_record_fee_bps when marked
+    slippage_bps: Mapped[float] = mapped_column(Double)  # track_record_slippage_bps when marked
+    weights: Mapped[dict[str, float]] = mapped_column(JSONType)  # the portfolio's, fractions
+    turnover: Mapped[dict[str, float]] = mapped_column(JSONType)  # by book
     fees: Mapped[dict[str, float]] = mapped_column(JSONType)

@@ -93,6 +93,7 @@ class AlertRepository:
                 "symbol": alert.symbol,
                 "message": alert.message,
                 "occurrences": alert.occurrences,
+                "details": alert.details,
             },
         )
 

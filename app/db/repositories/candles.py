@@ -122,3 +122,24 @@ class CandleRepository:
     def _insert_ignoring_duplicates(self, model: FromClause | type[Any]) -> Any:
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         return dialect.insert(model).on_conflict_do_nothing()
+
+    async def fetched_since(
+        self, granularity_min: int, start: datetime, end: datetime, since: datetime
+    ) -> int:
+        """How many candles opening in [start, end] were fetched at or after `since` (read by
+        the `fetched_at` index: only the rows stored since)."""
+        opened = unindexed(Candle.open_time)
+        count = await self.session.scalar(
+            select(func.count()).select_from(Candle).where(
+                Candle.fetched_at >= since, Candle.granularity_min == granularity_min,
+                opened >= start, opened <= end,
+            )
+        )  # fmt: skip
+        return int(count or 0)
+
+
+def unindexed(column: Any) -> Any:
+    """`column` as no index can serve it: the planner then reads the few rows another
+    condition's index selects (the `fetched_at` one) rather than every row of the column's range
+    (SQLite's planner has no statistics to tell the two apart)."""
+    return func.coalesce(column, column)

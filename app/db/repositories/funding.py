@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import FundingChecked, FundingSettlement
+from app.db.repositories.candles import unindexed
 from app.db.repositories.streaming import in_slices
 
 
@@ -84,3 +85,25 @@ class FundingRepository:
                 set_={"checked_until": statement.excluded.checked_until},
             )
         )
+
+    async def fetched_since(self, start: datetime, end: datetime, since: datetime) -> int:
+        """How many settlements in [start, end] were fetched at or after `since`."""
+        settled = unindexed(FundingSettlement.settled_at)
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(FundingSettlement)
+            .where(FundingSettlement.fetched_at >= since, settled >= start, settled <= end)
+        )
+        return int(count or 0)
+
+    async def every_between(
+        self, after: datetime, until: datetime, *, inclusive: bool
+    ) -> list[tuple[int, datetime, float]]:
+        """Every symbol's settlements (symbol id, time, rate) after `after` (`inclusive`: at or
+        after it) until `until`."""
+        at = FundingSettlement.settled_at
+        query = select(FundingSettlement.symbol_id, at, FundingSettlement.rate).where(
+            at >= after if inclusive else at > after, at <= until
+        )
+        rows = (await self.session.execute(query)).all()
+        return [(int(i), moment, float(rate)) for i, moment, rate in rows]

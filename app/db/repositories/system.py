@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.models import (
+    PortfolioHistory,
     PortfolioMember,
     ScoringRun,
     Symbol,
@@ -64,8 +65,9 @@ class SystemRepository:
     async def track_record_last(
         self, strategies: Sequence[str]
     ) -> tuple[datetime, dict[str, float]] | None:
-        """The track record's last hour marked and each strategy's equity at it (None before
-        the record starts); one lookup by primary key per strategy."""
+        """The track record's last hour marked and each book's equity at it; before its first
+        mark, its inception (the first audit row's trading hour) and 1.0 each; None before the
+        portfolio's first decision. One lookup by primary key per book."""
         query = (
             select(TrackRecord.last_hour, TrackRecordHour.strategy, TrackRecordHour.equity)
             .outerjoin(
@@ -77,7 +79,14 @@ class SystemRepository:
         )
         rows = (await self.connection.execute(query)).all()
         if not rows:
-            return None
+            first = await self.connection.scalar(
+                select(PortfolioHistory.occurred_at).order_by(PortfolioHistory.id).limit(1)
+            )
+            if first is None:
+                return None
+            floored = first.replace(minute=0, second=0, microsecond=0)
+            inception = floored if floored == first else floored + timedelta(hours=1)
+            return inception, dict.fromkeys(strategies, 1.0)
         equity = {str(s): float(e) for _, s, e in rows if s is not None}
         return rows[0][0], equity
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, bindparam, func, insert, select, text, update
+from sqlalchemy import Integer, String, Text, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,9 +16,7 @@ from app.db.models import (
     Candle,
     FundingSettlement,
     PortfolioHistory,
-    ScoringRun,
     Symbol,
-    SymbolScore,
     TrackRecord,
     TrackRecordDecision,
     TrackRecordHour,
@@ -35,8 +33,7 @@ class LostRace(RuntimeError):
 
 
 class TrackRecordRepository:
-    """The record's three tables, and the audit rows, candles, settlements and scoring runs
-    it reads."""
+    """The record's three tables, and the audit rows, candles and settlements it reads."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -108,17 +105,20 @@ class TrackRecordRepository:
         ).first()
         return None if row is None else (row[0], row[1])
 
-    async def states_after(self, audit_id: int) -> list[tuple[int, datetime, str, str]]:
-        """Audit rows after `audit_id`, oldest first: (id, occurred_at, reason or action,
-        members as "rank,weight,symbol;..." in rank order)."""
+    async def states_after(self, audit_id: int) -> list[tuple[int, datetime, str, str, str]]:
+        """Audit rows after `audit_id`, oldest first: (id, occurred_at, actor, reason or
+        action, members as "rank,weight,symbol;..." in rank order)."""
         dialect = self.session.get_bind().dialect.name
         query = text(
-            f"SELECT h.id, h.occurred_at, coalesce(h.reason, h.action) AS reason, "
+            f"SELECT h.id, h.occurred_at, h.actor, coalesce(h.reason, h.action) AS reason, "
             f"{compact_members_sql(dialect)} AS members FROM portfolio_history AS h "
             "WHERE h.id > :after ORDER BY h.id"
-        ).columns(id=Integer(), occurred_at=UTCDateTime(), reason=Text(), members=String())
+        ).columns(
+            id=Integer(), occurred_at=UTCDateTime(), actor=String(), reason=Text(),
+            members=String(),
+        )  # fmt: skip
         rows = (await self.session.execute(query, {"after": audit_id})).all()
-        return [(int(r[0]), r[1], str(r[2]), r[3] or "") for r in rows]
+        return [(int(r[0]), r[1], str(r[2]), str(r[3]), r[4] or "") for r in rows]
 
     async def replacements_since(self, since: datetime) -> list[tuple[datetime, str, str]]:
         """(occurred_at, newcomer, replaced) of every replacement since `since`."""
@@ -136,47 +136,6 @@ class TrackRecordRepository:
         return await self.session.scalar(
             select(func.max(Candle.open_time)).where(Candle.granularity_min == HOURLY)
         )
-
-    async def baseline_bars(
-        self,
-        symbols: Sequence[str],
-        first_open: datetime,
-        recent_open: datetime,
-        last_open: datetime,
-    ) -> list[tuple[int, datetime, float, float, float, float, float]]:
-        """What the baselines read of `symbols` at a decision, as (symbol id, open time,
-        OHLCV): every hourly candle opening in [recent_open, last_open], and each symbol's
-        first one in [first_open, last_open] (its momentum's starting close)."""
-        ids = list((await self.session.scalars(
-            select(Symbol.id).where(Symbol.symbol.in_(list(symbols)))
-        )).all())  # fmt: skip
-        columns = (Candle.symbol_id, Candle.open_time, Candle.open, Candle.high, Candle.low,
-                   Candle.close, Candle.volume)  # fmt: skip
-        hourly = (Candle.granularity_min == HOURLY, Candle.symbol_id.in_(ids))
-        recent = select(*columns).where(
-            *hourly, Candle.open_time >= recent_open, Candle.open_time <= last_open
-        )
-        at_first = select(*columns).where(*hourly, Candle.open_time == first_open)
-        rows = [*(await self.session.execute(recent)).all(),
-                *(await self.session.execute(at_first)).all()]  # fmt: skip
-        # Listed (or with a hole) after the window opened: their first candle inside it.
-        later = sorted(set(ids) - {r[0] for r in rows if r[1] == first_open})
-        if later:
-            firsts = (
-                select(Candle.symbol_id, func.min(Candle.open_time).label("first"))
-                .where(Candle.granularity_min == HOURLY, Candle.symbol_id.in_(later),
-                       Candle.open_time >= first_open, Candle.open_time <= last_open)
-                .group_by(Candle.symbol_id)
-                .subquery()
-            )  # fmt: skip
-            earliest = select(*columns).join(
-                firsts,
-                (Candle.symbol_id == firsts.c.symbol_id)
-                & (Candle.granularity_min == HOURLY)
-                & (Candle.open_time == firsts.c.first),
-            )
-            rows.extend((await self.session.execute(earliest)).all())
-        return [tuple(r) for r in rows]  # type: ignore[misc]
 
     async def closes(
         self, first_open: datetime, last_open: datetime, symbols: Sequence[str] | None = None
@@ -202,23 +161,3 @@ class TrackRecordRepository:
             .where(FundingSettlement.settled_at >= first, FundingSettlement.settled_at <= last)
         )
         return [(s, at, float(rate)) for s, at, rate in (await self.session.execute(query)).all()]
-
-    async def eligible_at(self, moment: datetime) -> list[str]:
-        """The symbols the newest completed scoring run started at or before `moment` scored
-        (the universe the live gate let through then), by name."""
-        run_id = await self.session.scalar(
-            select(ScoringRun.id)
-            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0,
-                   ScoringRun.started_at <= bindparam("moment", moment, type_=UTCDateTime()))
-            .order_by(ScoringRun.id.desc())
-            .limit(1)
-        )  # fmt: skip
-        if run_id is None:
-            return []
-        query = (
-            select(Symbol.symbol)
-            .join(SymbolScore, SymbolScore.symbol_id == Symbol.id)
-            .where(SymbolScore.run_id == run_id, SymbolScore.component == "composite")
-            .order_by(Symbol.symbol)
-        )
-        return list((await self.session.scalars(query)).all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -14,6 +15,7 @@ from app.db.repositories.symbols import SymbolRepository
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import StreamTick, TickerStream
+from app.runtime.background import BackgroundTask
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +80,9 @@ async def follow_portfolio_prices(
 ) -> set[str]:
     """Point the ticker stream at the active portfolio members; start it when there are any.
 
-    Called at start-up and after every membership change. A database that is down or not yet
-    migrated leaves the stream as it is (REST tickers still answer) rather than failing start-up.
+    Called at start-up, then by `TickerFollower` after every membership change. A database that
+    is down or not yet migrated leaves the stream as it is (REST tickers still answer) rather
+    than failing start-up.
     """
     try:
         async with sessionmaker() as session:
@@ -93,3 +96,53 @@ async def follow_portfolio_prices(
     if symbols:
         stream.start()
     return symbols
+
+
+class TickerFollower:
+    """Keeps the ticker stream on the active members, whoever changed them and wherever.
+
+    `request()` is all a change costs its committer: synchronous, it never blocks or raises
+    (this replica's commit hook and the change notifications of every replica call it). One
+    task re-reads the members `coalesce_s` later, so a burst of changes costs one read; a
+    change during a resync brings another. A failure is logged, and the next change retries.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        stream: TickerStream,
+        *,
+        coalesce_s: float = 0.2,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.stream = stream
+        self.coalesce_s = coalesce_s
+        self.resyncs = 0
+        self._wanted = asyncio.Event()
+        self._task = BackgroundTask("ticker-follower", self._run)
+
+    def request(self) -> None:
+        """The membership may have changed: resync soon (a request made before `start` waits)."""
+        self._wanted.set()
+
+    async def resync(self) -> set[str]:
+        """Point the stream at the stored members now; the symbols it follows."""
+        self.resyncs += 1
+        return await follow_portfolio_prices(self.sessionmaker, self.stream)
+
+    def start(self) -> None:
+        self._task.start()
+
+    async def stop(self) -> None:
+        await self._task.stop()
+
+    async def _run(self) -> None:
+        self._task.mark_ready()
+        while True:
+            await self._wanted.wait()
+            await asyncio.sleep(self.coalesce_s)  # the rest of the burst joins this resync
+            self._wanted.clear()
+            try:
+                await self.resync()
+            except Exception:  # the stream stays as it was; the next change tries again
+                logger.exception("ticker stream not resynced with the portfolio")

@@ -80,13 +80,15 @@ async def rebalance(
     force: bool,
     actor: Actor,
     now: datetime,
+    reason: str = "scheduled",
 ) -> RebalanceResult:
-    """Recompute target weights; apply changes above the threshold unless `dry_run`."""
+    """Recompute target weights; apply changes above the threshold unless `dry_run` (the audit
+    row says `reason`)."""
     portfolio = PortfolioRepository(session)
     await portfolio.lock()
     config = await load_portfolio_config(session)
     rows = await portfolio.active()
-    stale = await _stale_inputs(session, rows, config, now)
+    stale = await stale_inputs(session, rows, config, now)
     if stale and not force:
         raise MarketDataStale(
             "rebalancing is frozen while inputs are stale: " + "; ".join(stale),
@@ -126,7 +128,7 @@ async def rebalance(
         await session.flush()
         entry = await record_change(
             session, "rebalance", after=rows, before=before, targets=targets, actor=actor,
-            reason="forced while inputs were stale" if result.forced else "scheduled", now=now,
+            reason="forced while inputs were stale" if result.forced else reason, now=now,
             details={"threshold_pct": config.rebalance_threshold_pct},
         )  # fmt: skip
         result.applied = sum(c.applied for c in changes)
@@ -134,9 +136,10 @@ async def rebalance(
     return result
 
 
-async def _stale_inputs(
+async def stale_inputs(
     session: AsyncSession, rows: list[MemberRow], config: PortfolioConfig, now: datetime
 ) -> list[str]:
+    """Why automatic changes freeze now (old scores, a member's old market data); [] if fresh."""
     limit = config.stale_data_limit_s
     stale = []
     run = await ScoringRepository(session).latest_run(with_scores=True)

@@ -4,7 +4,6 @@ so a deployment replays its own past. A symbol without stored settlements has un
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -35,22 +34,64 @@ async def load_db_history(session: AsyncSession, start: datetime, end: datetime)
     if not tables:
         raise NoStoredHistory(f"no hourly candles stored between {start} and {end}")
     history, ids = await _history(session, tables)
-    settled: dict[int, list[tuple[int, float]]] = defaultdict(list)
     # Through the last candle's close: a settlement there is paid at that last mark.
     last_close = end + timedelta(minutes=HOURLY)
-    for symbol_id, at, rate in await FundingRepository(session).between(ids, start, last_close):
-        settled[symbol_id].append((_ms(at), rate))
-    funding: list[Funding | None] = []
-    for symbol_id in ids:
-        points = settled.get(symbol_id)
-        if not points:
-            funding.append(None)
-            continue
-        funding.append(
-            Funding(
-                np.array([t for t, _ in points], dtype=np.int64), np.array([r for _, r in points])
-            )
-        )
+    settled = await FundingRepository(session).between(ids, start, last_close)
+    return with_funding(history, ids, Settlements.of(settled))
+
+
+@dataclass(frozen=True)
+class Settlements:
+    """Funding settlements as columns, by symbol id then time."""
+
+    symbol_ids: np.ndarray  # int64
+    at_ms: np.ndarray  # int64
+    rates: np.ndarray
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[int, datetime, float]]) -> Settlements:
+        """From (symbol id, settlement time, rate) rows, in any order."""
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        at = np.array([_ms(r[1]) for r in rows], dtype=np.int64)
+        rates = np.array([r[2] for r in rows], dtype=float)
+        order = np.lexsort((at, ids))
+        return cls(ids[order], at[order], rates[order])
+
+    def since(self, start_ms: int) -> Settlements:
+        keep = self.at_ms >= start_ms
+        return Settlements(self.symbol_ids[keep], self.at_ms[keep], self.rates[keep])
+
+    def joined(self, newer: Settlements) -> Settlements:
+        """These and `newer` (all later than these), by symbol id then time."""
+        ids = np.concatenate([self.symbol_ids, newer.symbol_ids])
+        at = np.concatenate([self.at_ms, newer.at_ms])
+        rates = np.concatenate([self.rates, newer.rates])
+        order = np.lexsort((at, ids))
+        return Settlements(ids[order], at[order], rates[order])
+
+
+async def assemble(
+    session: AsyncSession,
+    tables: Sequence[np.ndarray],
+    settled: Settlements,
+    names: dict[int, str] | None = None,
+) -> MarketHistory:
+    """`load_db_history`'s history from bars read already (`CandleRepository.bars` tables)
+    and the settlements of their range (`names`: symbol names by id known already, completed
+    in place: a symbol's name never changes)."""
+    history, ids = await _history(session, tables, names)
+    return with_funding(history, ids, settled)
+
+
+def with_funding(history: MarketHistory, ids: Sequence[int], settled: Settlements) -> MarketHistory:
+    """`history` (its symbols' ids `ids`) with the settlements of its symbols; a symbol without
+    any has unknown funding."""
+    first = np.searchsorted(settled.symbol_ids, ids, side="left")
+    last = np.searchsorted(settled.symbol_ids, ids, side="right")
+    funding: list[Funding | None] = [
+        Funding(settled.at_ms[a:b], settled.rates[a:b]) if b > a else None
+        for a, b in zip(first.tolist(), last.tolist(), strict=True)
+    ]
     return replace(history, funding=funding, source="database")
 
 
@@ -81,13 +122,20 @@ class _Bars:
 
 
 async def _history(
-    session: AsyncSession, tables: Sequence[np.ndarray]
+    session: AsyncSession, tables: Sequence[np.ndarray], known: dict[int, str] | None = None
 ) -> tuple[MarketHistory, list[int]]:
+    """`tables`' bars on one grid, and the symbol ids in row order (`known`: names of symbol ids
+    read before, completed with the others)."""
     # The array work (about 10 ms for 100 000 bars) off the event loop's thread: numpy releases
     # the GIL in it, so requests are served meanwhile.
     bars = await asyncio.to_thread(_Bars.of, tables)
     ids = bars.symbols.tolist()
-    names = {row.id: row.symbol for row in await SymbolRepository(session).get_many(ids)}
+    names = {} if known is None else known
+    missing = [i for i in ids if i not in names]
+    if missing:
+        names.update(
+            (row.id, row.symbol) for row in await SymbolRepository(session).get_many(missing)
+        )
     order = sorted(range(len(ids)), key=lambda k: names[ids[k]])
     history = await asyncio.to_thread(_on_grid, bars, order, [names[ids[k]] for k in order])
     return history, [ids[k] for k in order]

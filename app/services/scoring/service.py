@@ -28,6 +28,7 @@ from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
 from app.scoring.metrics import COMPONENTS, TECHNICAL, check_parameters
 from app.scoring.plugins import components
 from app.scoring.technical import version as technical_version
+from app.services.forward.read import ForwardEvidence
 from app.services.market.universe import symbol_category
 from app.services.replay.db_source import NoStoredHistory
 from app.services.replay.evidence import (
@@ -335,7 +336,11 @@ class ScoringService:
                 actor=proposal.actor,
                 before=recorded_before,
                 after={n: _json(a) for n, a in algorithms.items()},
-                evidence=evidence if evidence is not None else {"unavailable": unavailable},
+                evidence={
+                    **(evidence if evidence is not None else {"unavailable": unavailable}),
+                    # The forward record as it stood: what an adoption was made on.
+                    "forward": await ForwardEvidence(self.session).challengers(),
+                },
             )
         )
         return AlgorithmsChange(True, list(algorithms.values()), evidence, unavailable, record.id)

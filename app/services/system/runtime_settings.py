@@ -160,6 +160,13 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          "A member that must exit (delisted, not Open, expiring, Paused or stale past "
          "exit_grace_hours) is replaced by the scoring run; false: only proposed.",
          Bounds("boolean")),
+        ("autopilot", False,
+         "After each scheduled scoring run (the score_refresh job) the policy runs the real "
+         "portfolio, as actor autopilot: exits executed (whatever auto_replace_exits says), "
+         "confirmed replacements executed, vacancies filled from the ranking within "
+         "correlation_limit, a rebalance past rebalance_threshold_pct. False: replacements "
+         "stay proposals.",
+         Bounds("boolean")),
         ("stale_data_limit_s", 1800, "Data older than this is stale; automatic changes freeze.",
          between(60, 7 * DAY)),
         ("liquidity_reference_balance_usdt", 0, "Balance the liquidity cap is checked at; 0: off.",

@@ -1,5 +1,6 @@
-"""`GET /evidence/live`: the track record as stored, since inception and over the last 30 and
-90 days, with its configuration segments and the replacements' hit rate."""
+"""`GET /evidence/live`: the as-run record as stored, since inception and over the last 30 and
+90 days, with its configuration segments and the replacements' hit rate; from the portfolio's
+first decision on, before its first hour is marked too (then with zero figures)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.errors import NotFoundError
 from app.db.models import TrackRecordDecision
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.replay.skill import outcome_figures
-from app.services.trackrecord.update import HOUR, ceil_hour
+from app.services.forward.read import ForwardEvidence
+from app.services.trackrecord.update import HOUR, ceil_hour, markable_until
 from app.trackrecord.figures import thinned, window_figures
 from app.trackrecord.tracker import STRATEGIES
 
@@ -23,8 +26,8 @@ WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
 HIT_HORIZON = timedelta(days=7)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def _ms(moment: datetime) -> int:
@@ -34,93 +37,134 @@ def _ms(moment: datetime) -> int:
 @dataclass(frozen=True)
 class Hours:
     times: list[datetime]
-    equity: dict[str, np.ndarray]  # by strategy, aligned with `times`
+    equity: dict[str, np.ndarray]  # by book, aligned with `times`
     gap_hours: int
 
 
 class LiveEvidence:
-    """The track record's document for `GET /evidence/live`, from what is stored."""
+    """The live record's document for `GET /evidence/live`, from what is stored."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.records = TrackRecordRepository(session)
 
     async def document(self) -> dict[str, Any]:
-        record = await self.records.get()
-        if record is None:
+        """`as_run`, the real portfolio's record (null before its first decision), and
+        `forward`, the shadow books' (null before the `forward_record` job first ran); 404
+        while both are null."""
+        as_run = await self.as_run()
+        forward = await ForwardEvidence(self.records.session).section()
+        if as_run is None and forward is None:
             raise NotFoundError(
-                "no track record yet: it starts at the portfolio's first decision and is marked "
-                "once that hour's candles are stored (the track_record job)"
+                "no record yet: the forward record starts at the first forward_record job after "
+                "deployment, the as-run record at the portfolio's first decision"
             )
+        return {"as_run": as_run, "forward": forward}
+
+    async def as_run(self) -> dict[str, Any] | None:
+        """The real portfolio's record; None before its first decision."""
+        record = await self.records.get()
+        if record is not None:
+            inception, last, updated = record.inception_at, record.last_hour, record.updated_at
+        else:
+            first = await self.records.first_audit()
+            if first is None:
+                return None
+            inception, last, updated = ceil_hour(first[1]), None, None
         hours = await self._hours()
         decisions = list(await self.records.decisions())
+        target = await markable_until(self.records, utcnow())
+        since = last or inception - HOUR
         times_ms = np.array([_ms(t) for t in hours.times], dtype=np.int64)
+        return {
+            "inception": _iso(inception),
+            "marked_to": _iso(last),
+            "updated_at": _iso(updated),
+            "hours": len(hours.times),
+            "hours_to_mark": 0 if target is None else max(0, int((target - since) / HOUR)),
+            "gap_hours": hours.gap_hours,
+            "decisions": len(decisions),
+            "segments": segments(decisions, last),
+            "windows": self._windows(inception, hours, decisions),
+            "replacements": await self._replacements(inception, last),
+            "equity": {
+                name: thinned(times_ms, hours.equity[name]) if name in hours.equity else []
+                for name in STRATEGIES
+            },
+        }
+
+    def _windows(
+        self, inception: datetime, hours: Hours, decisions: list[TrackRecordDecision]
+    ) -> dict[str, Any]:
+        """Each window's figures by book; before the first mark, a window of the inception
+        hour alone (zero return, no volatility or Sharpe)."""
+        times = hours.times or [inception]
+        equity = hours.equity if hours.times else {s: np.ones(1) for s in STRATEGIES}
         windows = {}
         for name, days in WINDOWS.items():
-            start = 0 if days is None else max(0, len(hours.times) - 1 - days * 24)
-            since = hours.times[start]
+            start = 0 if days is None else max(0, len(times) - 1 - days * 24)
+            since = times[start]
             inside = [d for d in decisions if d.at >= since]
             windows[name] = {
                 "from": _iso(since),
-                "to": _iso(hours.times[-1]),
-                "complete": days is None or len(hours.times) - 1 >= days * 24,
-                **window_figures(
+                "to": _iso(times[-1]),
+                "complete": bool(hours.times) and (days is None or len(times) - 1 >= days * 24),
+                "books": window_figures(
                     _ms(since),
-                    {s: curve[start:] for s, curve in hours.equity.items()},
+                    {s: curve[start:] for s, curve in equity.items()},
                     {s: [d.turnover.get(s, 0.0) for d in inside] for s in STRATEGIES},
                     {s: sum(d.fees.get(s, 0.0) for d in inside) for s in STRATEGIES},
                 ),
             }
-        return {
-            "inception": _iso(record.inception_at),
-            "marked_to": _iso(record.last_hour),
-            "updated_at": _iso(record.updated_at),
-            "hours": len(hours.times),
-            "gap_hours": hours.gap_hours,
-            "decisions": len(decisions),
-            "segments": segments(decisions, record.last_hour),
-            "windows": windows,
-            "replacements": await self._replacements(record.inception_at, record.last_hour),
-            "equity": {s: thinned(times_ms, curve) for s, curve in hours.equity.items()},
-        }
+        return windows
 
     async def _hours(self) -> Hours:
-        by_strategy: dict[str, list[float]] = defaultdict(list)
+        by_book: dict[str, list[float]] = defaultdict(list)
         times: list[datetime] = []
         gaps = 0
-        for strategy, at, value, gap in await self.records.hours():
-            by_strategy[strategy].append(value)
-            if strategy == "policy":
+        for book, at, value, gap in await self.records.hours():
+            by_book[book].append(value)
+            if book == STRATEGIES[0]:
                 times.append(at)
                 gaps += gap
-        equity = {s: np.array(by_strategy[s]) for s in STRATEGIES if s in by_strategy}
+        equity = {s: np.array(by_book[s]) for s in STRATEGIES if s in by_book}
         return Hours(times, equity, gaps)
 
-    async def _replacements(self, inception: datetime, last: datetime) -> dict[str, Any]:
+    async def _replacements(self, inception: datetime, last: datetime | None) -> dict[str, Any]:
         """Each replacement's newcomer return minus the replaced member's over the 7 days
-        from the hour it traded at (those whose 7 days have passed, both priced)."""
-        edges = []
-        for at, newcomer, replaced in await self.records.replacements_since(inception):
+        from the hour it traded at (those whose 7 days have passed, both priced), clustered by
+        decision date with overlapping horizons as the replay's are."""
+        edges: list[float] = []
+        dates: list[int] = []
+        rows = [] if last is None else await self.records.replacements_since(inception)
+        for at, newcomer, replaced in rows:
             start = ceil_hour(at)
             end = start + HIT_HORIZON
-            if end > last:
+            if last is None or end > last:
                 continue
             closes = await self.records.closes(start - HOUR, end - HOUR, [newcomer, replaced])
             first = {s: c for s, t, c in closes if t == start - HOUR}
             final = {s: c for s, t, c in closes if t == end - HOUR}
             if all(s in first and s in final for s in (newcomer, replaced)):
                 edges.append(final[newcomer] / first[newcomer] - final[replaced] / first[replaced])
-        return {"horizon_days": HIT_HORIZON.days, **outcome_figures(np.array(edges))}
+                dates.append(_ms(start.replace(hour=0)))
+        figures = outcome_figures(
+            np.array(edges), np.array(dates, dtype=np.int64), HIT_HORIZON / HOUR
+        )
+        return {"horizon_days": HIT_HORIZON.days, **figures}
 
 
-def segments(decisions: list[TrackRecordDecision], last: datetime) -> list[dict[str, Any]]:
-    """The spans of one configuration: a change of configuration hash starts a new one."""
+def segments(decisions: list[TrackRecordDecision], last: datetime | None) -> list[dict[str, Any]]:
+    """The spans of one configuration and costs: a change of configuration hash, fee or
+    slippage starts a new one."""
     out: list[dict[str, Any]] = []
     for decision in decisions:
-        if out and out[-1]["config_hash"] == decision.config_hash:
+        key = {"config_hash": decision.config_hash, "fee_bps": decision.fee_bps,
+               "slippage_bps": decision.slippage_bps}  # fmt: skip
+        if out and all(out[-1][k] == v for k, v in key.items()):
             out[-1]["decisions"] += 1
             continue
         if out:
             out[-1]["to"] = _iso(decision.at)
-        out.append({"config_hash": decision.config_hash, "from": _iso(decision.at),
-                    "to": _iso(last), "decisions": 1})  # fmt: skip
+        out.append({**key, "from": _iso(decision.at), "to": _iso(last or decision.at),
+                    "decisions": 1})  # fmt: skip
     return out

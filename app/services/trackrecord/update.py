@@ -1,10 +1,12 @@
-"""Move the track record forward: mark every hour whose candles are stored since the last one,
+"""Move the as-run record forward: mark every hour whose candles are stored since the last one,
 taking in the decisions the audit trail recorded meanwhile, in one transaction.
 
-Decisions: each audit row (a change of members or target weights) is traded at the first
-hourly close at or after it; rows trading at the same hour are one decision (the last state
-holds). A row recorded after its hour was marked (a race with this job) trades at the next
-hour. The baselines decide at the same hours from the history stored up to that hour.
+The `as_run` book is the real portfolio, whoever changed it (an API key's name, `scheduler`,
+`autopilot`). Decisions: each audit row (a change of members or target weights) is traded at the
+first hourly close at or after it; rows trading at the same hour are one decision (the last state
+holds; their distinct actors and reasons joined with "+"). A row recorded after its hour was
+marked (a race with this job) trades at the next hour. Each decision keeps the fee and slippage
+in force when it was marked.
 
 Exactly once: the record moves by a compare-and-set on its last hour, and every hour's row has
 a primary key, so two replicas (or a retry after a crash) can never count an hour twice; a
@@ -24,17 +26,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.portfolio.timeline import held
-from app.replay.config import ReplayParams, policy_hash
-from app.services.replay.db_source import history_of
+from app.replay.config import policy_hash
 from app.services.replay.service import deployment_policy
 from app.services.system.runtime_settings import read_settings
-from app.trackrecord.baselines import LiveUniverse, Weights, named_targets
-from app.trackrecord.tracker import BOOKS, Decision, TrackState
+from app.trackrecord.tracker import TrackState, Weights
 
 HOUR = timedelta(hours=1)
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
-BASELINE = ReplayParams(0, 0, 1)  # the replay's baseline parameters: momentum, random draws
-TURNOVER_HOURS = 24  # top_volume's window (`app.replay.inputs.quote_turnover`)
+COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
 
 
 def floor_hour(moment: datetime) -> datetime:
@@ -46,10 +45,16 @@ def ceil_hour(moment: datetime) -> datetime:
     return floored if floored == moment else floored + HOUR
 
 
+def joined(earlier: str, later: str) -> str:
+    """Two "+"-joined lists of names as one, each name once, in order."""
+    return "+".join(dict.fromkeys((*earlier.split("+"), *later.split("+"))))
+
+
 @dataclass(frozen=True)
-class PolicyChange:
+class Change:
     at: datetime  # the hour it trades at
     audit_id: int
+    actor: str
     reason: str
     weights: Weights  # fractions
 
@@ -79,23 +84,30 @@ class Marked:
     decision_rows: list[dict[str, Any]]
 
 
-def policy_changes(
-    rows: list[tuple[int, datetime, str, str]], after: datetime, until: datetime
-) -> list[PolicyChange]:
+def as_run_changes(
+    rows: list[tuple[int, datetime, str, str, str]], after: datetime, until: datetime
+) -> list[Change]:
     """The audit rows as decisions trading in (after, until], one per hour (the last row of
-    the hour holds, the reasons joined); rows after them wait for a later update."""
-    by_hour: dict[datetime, PolicyChange] = {}
-    for audit_id, at, reason, members in rows:
+    the hour holds, the actors and reasons joined); rows after them wait for a later update."""
+    by_hour: dict[datetime, Change] = {}
+    for audit_id, at, actor, reason, members in rows:
         hour = max(ceil_hour(at), after + HOUR)
         if hour > until:
             break
         weights = {h.symbol: float(h.weight) / 100.0 for h in held(members)}
         earlier = by_hour.get(hour)
         if earlier is not None:
-            reasons = dict.fromkeys((*earlier.reason.split("+"), *reason.split("+")))
-            reason = "+".join(reasons)
-        by_hour[hour] = PolicyChange(hour, audit_id, reason, weights)
+            actor, reason = joined(earlier.actor, actor), joined(earlier.reason, reason)
+        by_hour[hour] = Change(hour, audit_id, actor, reason, weights)
     return list(by_hour.values())
+
+
+async def markable_until(records: TrackRecordRepository, now: datetime) -> datetime | None:
+    """The last hour the record can mark: the newest stored candle's close, not after now."""
+    last_open = await records.last_candle_open()
+    if last_open is None:
+        return None
+    return min(last_open + HOUR, floor_hour(now))
 
 
 class TrackRecordUpdater:
@@ -108,7 +120,7 @@ class TrackRecordUpdater:
     async def update(self, now: datetime | None = None) -> Updated:
         """Mark the hours stored since the last update (at most a month of them)."""
         record = await self.records.get()
-        target = await self._markable_until(now or utcnow())
+        target = await markable_until(self.records, now or utcnow())
         if target is None:
             return NOTHING
         if record is None:
@@ -116,7 +128,7 @@ class TrackRecordUpdater:
             if first is None or ceil_hour(first[1]) > target:
                 return NOTHING
             inception = ceil_hour(first[1])
-            state = TrackState.fresh(BASELINE.random_seed, BASELINE.random_draws)
+            state = TrackState()
             last, last_audit = inception - HOUR, 0
         else:
             state, last, last_audit = (
@@ -127,7 +139,7 @@ class TrackRecordUpdater:
         end = min(target, last + HOUR * MAX_HOURS_PER_UPDATE)
         if end <= last:
             return NOTHING
-        changes = policy_changes(await self.records.states_after(last_audit), last, end)
+        changes = as_run_changes(await self.records.states_after(last_audit), last, end)
         marked = await self._mark(state, last, end, changes)
         taken_in = changes[-1].audit_id if changes else last_audit
         # The record moves first: a replica that lost the race stops here, before writing.
@@ -139,25 +151,14 @@ class TrackRecordUpdater:
         await self.records.add_decisions(marked.decision_rows)
         return Updated(last + HOUR, end, marked.hours, len(changes), marked.gaps)
 
-    async def _markable_until(self, now: datetime) -> datetime | None:
-        """The last hour to mark: the newest stored candle's close, not after now."""
-        last_open = await self.records.last_candle_open()
-        if last_open is None:
-            return None
-        return min(last_open + HOUR, floor_hour(now))
-
     async def _mark(
-        self, state: TrackState, last: datetime, end: datetime, changes: list[PolicyChange]
+        self, state: TrackState, last: datetime, end: datetime, changes: list[Change]
     ) -> Marked:
         """Move `state` over the hours (last, end]; the rows to store."""
-        settings = await read_settings(
-            self.session, ["track_record_fee_bps", "track_record_slippage_bps"]
-        )
-        cost = (
-            float(settings["track_record_fee_bps"]) + float(settings["track_record_slippage_bps"])
-        ) / 1e4
-        policy = await deployment_policy(self.session, None, None)
-        config_hash = policy_hash(policy)
+        settings = await read_settings(self.session, list(COSTS))
+        fee_bps, slippage_bps = (float(settings[key]) for key in COSTS)
+        cost = (fee_bps + slippage_bps) / 1e4
+        config_hash = policy_hash(await deployment_policy(self.session, None, None))
         closes: dict[datetime, dict[str, float]] = defaultdict(dict)
         for symbol, opened, close in await self.records.closes(last, end - HOUR):
             if math.isfinite(close):
@@ -175,55 +176,20 @@ class TrackRecordUpdater:
         moment = last + HOUR
         while moment <= end:
             change = by_hour.get(moment)
-            decision = (
-                None
-                if change is None
-                else await self._decision(state, change, policy.benchmark, policy.max_symbols)
-            )
-            marked = state.mark(closes.get(moment, {}), rates.get(moment, {}), decision, cost)
+            target = None if change is None else change.weights
+            marked = state.mark(closes.get(moment, {}), rates.get(moment, {}), target, cost)
             hour_rows.extend(
                 {"strategy": name, "at": moment, "equity": value, "gap": marked.gap}
                 for name, value in marked.equity.items()
             )
             if change is not None:
                 decision_rows.append(
-                    {"at": moment, "audit_id": change.audit_id, "reason": change.reason,
-                     "config_hash": config_hash, "weights": change.weights,
+                    {"at": moment, "audit_id": change.audit_id, "actor": change.actor,
+                     "reason": change.reason, "config_hash": config_hash, "fee_bps": fee_bps,
+                     "slippage_bps": slippage_bps, "weights": change.weights,
                      "turnover": marked.turnover, "fees": marked.fees}
                 )  # fmt: skip
             hours += 1
             gaps += marked.gap
             moment += HOUR
         return Marked(hours, gaps, hour_rows, decision_rows)
-
-    async def _decision(
-        self, state: TrackState, change: PolicyChange, benchmark: str, top: int
-    ) -> Decision:
-        """Every book's targets at `change`'s hour: the policy's from the audit trail, the
-        baselines' from the history stored up to that hour."""
-        lookback = HOUR * (BASELINE.momentum_days * 24 + 1)
-        eligible = await self.records.eligible_at(change.at)
-        # The eligible symbols' last day (top_volume's turnover, the last close) and first
-        # candle in the momentum window: a sparse history that answers the baselines as the
-        # full one (tests/integration/test_track_record.py).
-        bars = await self.records.baseline_bars(
-            [*eligible, benchmark],
-            change.at - lookback,
-            change.at - TURNOVER_HOURS * HOUR,
-            change.at - HOUR,
-        )
-        history = (await history_of(self.session, bars))[0] if bars else None
-        first = not state.books["btc_hold"].trades
-        if history is None or not eligible:  # nothing eligible: the baselines hold cash
-            named: dict[str, Weights | None] = {name: {} for name in BOOKS[1:]}
-            named["btc_hold"] = {benchmark: 1.0} if first else None
-            draws: list[Weights] = [draw.targets([], top) for draw, _ in state.draws]
-        else:
-            universe = LiveUniverse.at(history, int(change.at.timestamp() * 1000), eligible)
-            named = named_targets(
-                universe, benchmark=benchmark, top=top, momentum_days=BASELINE.momentum_days,
-                first=first,
-            )  # fmt: skip
-            names = [history.symbols[i] for i in universe.eligible]
-            draws = [draw.targets(names, top) for draw, _ in state.draws]
-        return Decision({"policy": change.weights, **named}, draws)

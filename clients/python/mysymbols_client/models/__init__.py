@@ -20,9 +20,14 @@ from .algorithms_update import AlgorithmsUpdate
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
 from .api_key_read import ApiKeyRead
+from .as_run_record import AsRunRecord
+from .as_run_record_equity import AsRunRecordEquity
+from .as_run_record_windows import AsRunRecordWindows
 from .bootstrap_check import BootstrapCheck
 from .bootstrap_check_problem_type_0 import BootstrapCheckProblemType0
 from .bootstrap_check_step import BootstrapCheckStep
+from .challenger_verdict import ChallengerVerdict
+from .challengers_read import ChallengersRead
 from .change_read import ChangeRead
 from .component_score_read import ComponentScoreRead
 from .component_score_read_breakdown import ComponentScoreReadBreakdown
@@ -45,6 +50,11 @@ from .evidence_read_data import EvidenceReadData
 from .evidence_read_ic import EvidenceReadIc
 from .evidence_read_out_of_sample import EvidenceReadOutOfSample
 from .evidence_read_selection_type_0 import EvidenceReadSelectionType0
+from .forward_book import ForwardBook
+from .forward_record_read import ForwardRecordRead
+from .forward_record_read_books import ForwardRecordReadBooks
+from .forward_record_read_equity import ForwardRecordReadEquity
+from .forward_rule import ForwardRule
 from .get_rankings_component import GetRankingsComponent
 from .get_weights_method import GetWeightsMethod
 from .health import Health
@@ -64,11 +74,9 @@ from .list_alerts_kind import ListAlertsKind
 from .list_alerts_status import ListAlertsStatus
 from .list_processed_signals_status import ListProcessedSignalsStatus
 from .live_evidence_read import LiveEvidenceRead
-from .live_evidence_read_equity import LiveEvidenceReadEquity
-from .live_evidence_read_windows import LiveEvidenceReadWindows
 from .live_figures import LiveFigures
 from .live_window import LiveWindow
-from .live_window_strategies import LiveWindowStrategies
+from .live_window_books import LiveWindowBooks
 from .market_data_check import MarketDataCheck
 from .market_data_check_breaker_state import MarketDataCheckBreakerState
 from .market_data_check_kind import MarketDataCheckKind
@@ -135,6 +143,7 @@ from .signal_statistics_agents_additional_property import SignalStatisticsAgents
 from .signal_statistics_by_source import SignalStatisticsBySource
 from .signal_statistics_by_status import SignalStatisticsByStatus
 from .signal_statistics_by_type import SignalStatisticsByType
+from .skill_ic import SkillIc
 from .statistics_read import StatisticsRead
 from .statistics_read_scores import StatisticsReadScores
 from .statistics_read_sectors import StatisticsReadSectors
@@ -187,9 +196,14 @@ __all__ = (
     "ApiKeyCreate",
     "ApiKeyCreated",
     "ApiKeyRead",
+    "AsRunRecord",
+    "AsRunRecordEquity",
+    "AsRunRecordWindows",
     "BootstrapCheck",
     "BootstrapCheckProblemType0",
     "BootstrapCheckStep",
+    "ChallengersRead",
+    "ChallengerVerdict",
     "ChangeRead",
     "ComponentScoreRead",
     "ComponentScoreReadBreakdown",
@@ -212,6 +226,11 @@ __all__ = (
     "EvidenceReadIc",
     "EvidenceReadOutOfSample",
     "EvidenceReadSelectionType0",
+    "ForwardBook",
+    "ForwardRecordRead",
+    "ForwardRecordReadBooks",
+    "ForwardRecordReadEquity",
+    "ForwardRule",
     "GetRankingsComponent",
     "GetWeightsMethod",
     "Health",
@@ -231,11 +250,9 @@ __all__ = (
     "ListAlertsStatus",
     "ListProcessedSignalsStatus",
     "LiveEvidenceRead",
-    "LiveEvidenceReadEquity",
-    "LiveEvidenceReadWindows",
     "LiveFigures",
     "LiveWindow",
-    "LiveWindowStrategies",
+    "LiveWindowBooks",
     "MarketDataCheck",
     "MarketDataCheckBreakerState",
     "MarketDataCheckKind",
@@ -302,6 +319,7 @@ __all__ = (
     "SignalStatisticsBySource",
     "SignalStatisticsByStatus",
     "SignalStatisticsByType",
+    "SkillIc",
     "StatisticsRead",
     "StatisticsReadScores",
     "StatisticsReadSectors",

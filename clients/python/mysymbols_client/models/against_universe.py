@@ -6,29 +6,28 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="AgainstUniverse")
 
 
 @_attrs_define
 class AgainstUniverse:
-    """The policy's daily returns regressed on the universe's (the `equal_weight` book).
+    """A scoring book's daily returns regressed on the universe's (the equal-weight index of
+    the contracts eligible at each daily decision); per day, annualised over 365.
 
-    Attributes:
-        active_return (float | None): Annualised mean of policy - universe.
-        alpha (float | None):
-        alpha_annualised (float | None):
-        alpha_interval (list[float | None]):
-        alpha_interval_annualised (list[float | None]):
-        alpha_se (float | None):
-        alpha_t (float | None):
-        beta (float | None):
-        information_ratio (float | None):
-        n (int):
-        tracking_error (float | None):
-        alpha_se_hac (float | None | Unset): Newey-West standard error of alpha.
-        alpha_t_hac (float | None | Unset): alpha / its Newey-West SE (lags floor(4 (n / 100) ^ (2 / 9))).
+        Attributes:
+            active_return (float | None):
+            alpha (float | None):
+            alpha_annualised (float | None):
+            alpha_interval (list[float | None]):
+            alpha_interval_annualised (list[float | None]):
+            alpha_se (float | None):
+            alpha_se_hac (float | None):
+            alpha_t (float | None):
+            alpha_t_hac (float | None):
+            beta (float | None):
+            information_ratio (float | None):
+            n (int):
+            tracking_error (float | None):
     """
 
     active_return: float | None
@@ -37,13 +36,13 @@ class AgainstUniverse:
     alpha_interval: list[float | None]
     alpha_interval_annualised: list[float | None]
     alpha_se: float | None
+    alpha_se_hac: float | None
     alpha_t: float | None
+    alpha_t_hac: float | None
     beta: float | None
     information_ratio: float | None
     n: int
     tracking_error: float | None
-    alpha_se_hac: float | None | Unset = UNSET
-    alpha_t_hac: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,8 +70,14 @@ class AgainstUniverse:
         alpha_se: float | None
         alpha_se = self.alpha_se
 
+        alpha_se_hac: float | None
+        alpha_se_hac = self.alpha_se_hac
+
         alpha_t: float | None
         alpha_t = self.alpha_t
+
+        alpha_t_hac: float | None
+        alpha_t_hac = self.alpha_t_hac
 
         beta: float | None
         beta = self.beta
@@ -85,18 +90,6 @@ class AgainstUniverse:
         tracking_error: float | None
         tracking_error = self.tracking_error
 
-        alpha_se_hac: float | None | Unset
-        if isinstance(self.alpha_se_hac, Unset):
-            alpha_se_hac = UNSET
-        else:
-            alpha_se_hac = self.alpha_se_hac
-
-        alpha_t_hac: float | None | Unset
-        if isinstance(self.alpha_t_hac, Unset):
-            alpha_t_hac = UNSET
-        else:
-            alpha_t_hac = self.alpha_t_hac
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -107,17 +100,15 @@ class AgainstUniverse:
                 "alpha_interval": alpha_interval,
                 "alpha_interval_annualised": alpha_interval_annualised,
                 "alpha_se": alpha_se,
+                "alpha_se_hac": alpha_se_hac,
                 "alpha_t": alpha_t,
+                "alpha_t_hac": alpha_t_hac,
                 "beta": beta,
                 "information_ratio": information_ratio,
                 "n": n,
                 "tracking_error": tracking_error,
             }
         )
-        if alpha_se_hac is not UNSET:
-            field_dict["alpha_se_hac"] = alpha_se_hac
-        if alpha_t_hac is not UNSET:
-            field_dict["alpha_t_hac"] = alpha_t_hac
 
         return field_dict
 
@@ -179,12 +170,26 @@ class AgainstUniverse:
 
         alpha_se = _parse_alpha_se(d.pop("alpha_se"))
 
+        def _parse_alpha_se_hac(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        alpha_se_hac = _parse_alpha_se_hac(d.pop("alpha_se_hac"))
+
         def _parse_alpha_t(data: object) -> float | None:
             if data is None:
                 return data
             return cast(float | None, data)
 
         alpha_t = _parse_alpha_t(d.pop("alpha_t"))
+
+        def _parse_alpha_t_hac(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        alpha_t_hac = _parse_alpha_t_hac(d.pop("alpha_t_hac"))
 
         def _parse_beta(data: object) -> float | None:
             if data is None:
@@ -209,24 +214,6 @@ class AgainstUniverse:
 
         tracking_error = _parse_tracking_error(d.pop("tracking_error"))
 
-        def _parse_alpha_se_hac(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        alpha_se_hac = _parse_alpha_se_hac(d.pop("alpha_se_hac", UNSET))
-
-        def _parse_alpha_t_hac(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        alpha_t_hac = _parse_alpha_t_hac(d.pop("alpha_t_hac", UNSET))
-
         against_universe = cls(
             active_return=active_return,
             alpha=alpha,
@@ -234,13 +221,13 @@ class AgainstUniverse:
             alpha_interval=alpha_interval,
             alpha_interval_annualised=alpha_interval_annualised,
             alpha_se=alpha_se,
+            alpha_se_hac=alpha_se_hac,
             alpha_t=alpha_t,
+            alpha_t_hac=alpha_t_hac,
             beta=beta,
             information_ratio=information_ratio,
             n=n,
             tracking_error=tracking_error,
-            alpha_se_hac=alpha_se_hac,
-            alpha_t_hac=alpha_t_hac,
         )
 
         against_universe.additional_properties = d

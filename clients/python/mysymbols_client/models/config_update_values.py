@@ -31,6 +31,10 @@ class ConfigUpdateValues:
             alert_max_loss_pct (float | Unset): A member down more than this since inclusion (percent).
             auto_replace_exits (bool | Unset): A member that must exit (delisted, not Open, expiring, Paused or stale past
                 exit_grace_hours) is replaced by the scoring run; false: only proposed.
+            autopilot (bool | Unset): After each scheduled scoring run (the score_refresh job) the policy runs the real
+                portfolio, as actor autopilot: exits executed (whatever auto_replace_exits says), confirmed replacements
+                executed, vacancies filled from the ranking within correlation_limit, a rebalance past rebalance_threshold_pct.
+                False: replacements stay proposals.
             correlation_limit (float | Unset): Highest allowed correlation of a newcomer with a member.
             correlation_window_hours (int | Unset): Default window of the correlation check, hours.
             evidence_refresh_interval_s (int | Unset): Seconds between walk-forward calibrations of the stored history (the
@@ -97,6 +101,7 @@ class ConfigUpdateValues:
     alert_max_drawdown_pct: float | Unset = UNSET
     alert_max_loss_pct: float | Unset = UNSET
     auto_replace_exits: bool | Unset = UNSET
+    autopilot: bool | Unset = UNSET
     correlation_limit: float | Unset = UNSET
     correlation_window_hours: int | Unset = UNSET
     evidence_refresh_interval_s: int | Unset = UNSET
@@ -157,6 +162,8 @@ class ConfigUpdateValues:
         alert_max_loss_pct = self.alert_max_loss_pct
 
         auto_replace_exits = self.auto_replace_exits
+
+        autopilot = self.autopilot
 
         correlation_limit = self.correlation_limit
 
@@ -274,6 +281,8 @@ class ConfigUpdateValues:
             field_dict["alert_max_loss_pct"] = alert_max_loss_pct
         if auto_replace_exits is not UNSET:
             field_dict["auto_replace_exits"] = auto_replace_exits
+        if autopilot is not UNSET:
+            field_dict["autopilot"] = autopilot
         if correlation_limit is not UNSET:
             field_dict["correlation_limit"] = correlation_limit
         if correlation_window_hours is not UNSET:
@@ -385,6 +394,8 @@ class ConfigUpdateValues:
         alert_max_loss_pct = d.pop("alert_max_loss_pct", UNSET)
 
         auto_replace_exits = d.pop("auto_replace_exits", UNSET)
+
+        autopilot = d.pop("autopilot", UNSET)
 
         correlation_limit = d.pop("correlation_limit", UNSET)
 
@@ -501,6 +512,7 @@ class ConfigUpdateValues:
             alert_max_drawdown_pct=alert_max_drawdown_pct,
             alert_max_loss_pct=alert_max_loss_pct,
             auto_replace_exits=auto_replace_exits,
+            autopilot=autopilot,
             correlation_limit=correlation_limit,
             correlation_window_hours=correlation_window_hours,
             evidence_refresh_interval_s=evidence_refresh_interval_s,

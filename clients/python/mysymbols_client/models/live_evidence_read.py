@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.live_evidence_read_equity import LiveEvidenceReadEquity
-    from ..models.live_evidence_read_windows import LiveEvidenceReadWindows
-    from ..models.replacement_outcomes import ReplacementOutcomes
-    from ..models.segment import Segment
+    from ..models.as_run_record import AsRunRecord
+    from ..models.forward_record_read import ForwardRecordRead
 
 
 T = TypeVar("T", bound="LiveEvidenceRead")
@@ -21,70 +18,39 @@ T = TypeVar("T", bound="LiveEvidenceRead")
 class LiveEvidenceRead:
     """
     Attributes:
-        decisions (int):
-        equity (LiveEvidenceReadEquity): [epoch ms, equity] of policy, btc_hold, equal_weight, top_volume, momentum and
-            random, at most 1 000 points each.
-        gap_hours (int): Hours marked while a symbol the policy held had no candle (carried).
-        hours (int):
-        inception (datetime.datetime): The hour of the first decision: equity 1.0 there.
-        marked_to (datetime.datetime): The last hour marked.
-        replacements (ReplacementOutcomes): Each replacement's newcomer return minus the replaced member's over the
-            horizon.
-        segments (list[Segment]):
-        updated_at (datetime.datetime):
-        windows (LiveEvidenceReadWindows): since_inception, last_30d and last_90d.
+        as_run (AsRunRecord | None): The as-run record: the real portfolio's decisions, each with its actor (an API
+            key's name, `scheduler`, `autopilot`) and reason; null before its first.
+        forward (ForwardRecordRead | None): The forward record: the automated policy's shadow book, every registered
+            challenger's and the baselines', marked hourly from deployment on; null before the `forward_record` job first
+            ran.
     """
 
-    decisions: int
-    equity: LiveEvidenceReadEquity
-    gap_hours: int
-    hours: int
-    inception: datetime.datetime
-    marked_to: datetime.datetime
-    replacements: ReplacementOutcomes
-    segments: list[Segment]
-    updated_at: datetime.datetime
-    windows: LiveEvidenceReadWindows
+    as_run: AsRunRecord | None
+    forward: ForwardRecordRead | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        decisions = self.decisions
+        from ..models.as_run_record import AsRunRecord  # noqa: PLC0415
+        from ..models.forward_record_read import ForwardRecordRead  # noqa: PLC0415
 
-        equity = self.equity.to_dict()
+        as_run: dict[str, Any] | None
+        if isinstance(self.as_run, AsRunRecord):
+            as_run = self.as_run.to_dict()
+        else:
+            as_run = self.as_run
 
-        gap_hours = self.gap_hours
-
-        hours = self.hours
-
-        inception = self.inception.isoformat()
-
-        marked_to = self.marked_to.isoformat()
-
-        replacements = self.replacements.to_dict()
-
-        segments = []
-        for segments_item_data in self.segments:
-            segments_item = segments_item_data.to_dict()
-            segments.append(segments_item)
-
-        updated_at = self.updated_at.isoformat()
-
-        windows = self.windows.to_dict()
+        forward: dict[str, Any] | None
+        if isinstance(self.forward, ForwardRecordRead):
+            forward = self.forward.to_dict()
+        else:
+            forward = self.forward
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "decisions": decisions,
-                "equity": equity,
-                "gap_hours": gap_hours,
-                "hours": hours,
-                "inception": inception,
-                "marked_to": marked_to,
-                "replacements": replacements,
-                "segments": segments,
-                "updated_at": updated_at,
-                "windows": windows,
+                "as_run": as_run,
+                "forward": forward,
             }
         )
 
@@ -92,48 +58,44 @@ class LiveEvidenceRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.live_evidence_read_equity import LiveEvidenceReadEquity  # noqa: PLC0415
-        from ..models.live_evidence_read_windows import LiveEvidenceReadWindows  # noqa: PLC0415
-        from ..models.replacement_outcomes import ReplacementOutcomes  # noqa: PLC0415
-        from ..models.segment import Segment  # noqa: PLC0415
+        from ..models.as_run_record import AsRunRecord  # noqa: PLC0415
+        from ..models.forward_record_read import ForwardRecordRead  # noqa: PLC0415
 
         d = dict(src_dict)
-        decisions = d.pop("decisions")
 
-        equity = LiveEvidenceReadEquity.from_dict(d.pop("equity"))
+        def _parse_as_run(data: object) -> AsRunRecord | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                as_run_type_0 = AsRunRecord.from_dict(data)
 
-        gap_hours = d.pop("gap_hours")
+                return as_run_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AsRunRecord | None, data)
 
-        hours = d.pop("hours")
+        as_run = _parse_as_run(d.pop("as_run"))
 
-        inception = datetime.datetime.fromisoformat(d.pop("inception"))
+        def _parse_forward(data: object) -> ForwardRecordRead | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                forward_type_0 = ForwardRecordRead.from_dict(data)
 
-        marked_to = datetime.datetime.fromisoformat(d.pop("marked_to"))
+                return forward_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ForwardRecordRead | None, data)
 
-        replacements = ReplacementOutcomes.from_dict(d.pop("replacements"))
-
-        segments = []
-        _segments = d.pop("segments")
-        for segments_item_data in _segments:
-            segments_item = Segment.from_dict(segments_item_data)
-
-            segments.append(segments_item)
-
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
-        windows = LiveEvidenceReadWindows.from_dict(d.pop("windows"))
+        forward = _parse_forward(d.pop("forward"))
 
         live_evidence_read = cls(
-            decisions=decisions,
-            equity=equity,
-            gap_hours=gap_hours,
-            hours=hours,
-            inception=inception,
-            marked_to=marked_to,
-            replacements=replacements,
-            segments=segments,
-            updated_at=updated_at,
-            windows=windows,
+            as_run=as_run,
+            forward=forward,
         )
 
         live_evidence_read.additional_properties = d

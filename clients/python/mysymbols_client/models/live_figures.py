@@ -11,7 +11,7 @@ T = TypeVar("T", bound="LiveFigures")
 
 @_attrs_define
 class LiveFigures:
-    """One strategy over a window, after costs; fractions, None where undefined.
+    """One book over a window, after costs; fractions, None where undefined.
 
     Attributes:
         cagr (float | None):

@@ -12,18 +12,23 @@ T = TypeVar("T", bound="Segment")
 
 @_attrs_define
 class Segment:
-    """A span under one configuration (a changed configuration hash starts a new one).
+    """A span under one configuration and costs (a changed configuration hash, fee or
+    slippage starts a new one).
 
-    Attributes:
-        config_hash (str):
-        decisions (int):
-        from_ (datetime.datetime):
-        to (datetime.datetime):
+        Attributes:
+            config_hash (str):
+            decisions (int):
+            fee_bps (float): track_record_fee_bps when its decisions were marked.
+            from_ (datetime.datetime):
+            slippage_bps (float): track_record_slippage_bps when its decisions were marked.
+            to (datetime.datetime):
     """
 
     config_hash: str
     decisions: int
+    fee_bps: float
     from_: datetime.datetime
+    slippage_bps: float
     to: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -32,7 +37,11 @@ class Segment:
 
         decisions = self.decisions
 
+        fee_bps = self.fee_bps
+
         from_ = self.from_.isoformat()
+
+        slippage_bps = self.slippage_bps
 
         to = self.to.isoformat()
 
@@ -42,7 +51,9 @@ class Segment:
             {
                 "config_hash": config_hash,
                 "decisions": decisions,
+                "fee_bps": fee_bps,
                 "from": from_,
+                "slippage_bps": slippage_bps,
                 "to": to,
             }
         )
@@ -56,14 +67,20 @@ class Segment:
 
         decisions = d.pop("decisions")
 
+        fee_bps = d.pop("fee_bps")
+
         from_ = datetime.datetime.fromisoformat(d.pop("from"))
+
+        slippage_bps = d.pop("slippage_bps")
 
         to = datetime.datetime.fromisoformat(d.pop("to"))
 
         segment = cls(
             config_hash=config_hash,
             decisions=decisions,
+            fee_bps=fee_bps,
             from_=from_,
+            slippage_bps=slippage_bps,
             to=to,
         )
 

@@ -69,8 +69,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[LiveEvidenceRead | Problem]:
-    """The live track record: the policy's decisions and the baselines marked hourly since the first
-    decision, after costs, since inception and over 30 and 90 days
+    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
+    since its first decision, and the forward record (`forward`: the policy's shadow book, every
+    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
+    after costs; 404 only before either exists
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -93,8 +95,10 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> LiveEvidenceRead | Problem | None:
-    """The live track record: the policy's decisions and the baselines marked hourly since the first
-    decision, after costs, since inception and over 30 and 90 days
+    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
+    since its first decision, and the forward record (`forward`: the policy's shadow book, every
+    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
+    after costs; 404 only before either exists
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,8 +117,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[LiveEvidenceRead | Problem]:
-    """The live track record: the policy's decisions and the baselines marked hourly since the first
-    decision, after costs, since inception and over 30 and 90 days
+    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
+    since its first decision, and the forward record (`forward`: the policy's shadow book, every
+    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
+    after costs; 404 only before either exists
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,8 +141,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> LiveEvidenceRead | Problem | None:
-    """The live track record: the policy's decisions and the baselines marked hourly since the first
-    decision, after costs, since inception and over 30 and 90 days
+    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
+    since its first decision, and the forward record (`forward`: the policy's shadow book, every
+    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
+    after costs; 404 only before either exists
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

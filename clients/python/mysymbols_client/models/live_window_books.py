@@ -7,17 +7,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.live_window import LiveWindow
+    from ..models.live_figures import LiveFigures
 
 
-T = TypeVar("T", bound="LiveEvidenceReadWindows")
+T = TypeVar("T", bound="LiveWindowBooks")
 
 
 @_attrs_define
-class LiveEvidenceReadWindows:
-    """since_inception, last_30d and last_90d."""
+class LiveWindowBooks:
+    """as_run (the real portfolio, whoever changed it)."""
 
-    additional_properties: dict[str, LiveWindow] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, LiveFigures] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -29,28 +29,28 @@ class LiveEvidenceReadWindows:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.live_window import LiveWindow  # noqa: PLC0415
+        from ..models.live_figures import LiveFigures  # noqa: PLC0415
 
         d = dict(src_dict)
-        live_evidence_read_windows = cls()
+        live_window_books = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = LiveWindow.from_dict(prop_dict)
+            additional_property = LiveFigures.from_dict(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
-        live_evidence_read_windows.additional_properties = additional_properties
-        return live_evidence_read_windows
+        live_window_books.additional_properties = additional_properties
+        return live_window_books
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> LiveWindow:
+    def __getitem__(self, key: str) -> LiveFigures:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: LiveWindow) -> None:
+    def __setitem__(self, key: str, value: LiveFigures) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

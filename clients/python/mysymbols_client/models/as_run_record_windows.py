@@ -7,17 +7,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.live_figures import LiveFigures
+    from ..models.live_window import LiveWindow
 
 
-T = TypeVar("T", bound="LiveWindowStrategies")
+T = TypeVar("T", bound="AsRunRecordWindows")
 
 
 @_attrs_define
-class LiveWindowStrategies:
-    """policy, btc_hold, equal_weight, top_volume, momentum and random."""
+class AsRunRecordWindows:
+    """since_inception, last_30d and last_90d."""
 
-    additional_properties: dict[str, LiveFigures] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, LiveWindow] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -29,28 +29,28 @@ class LiveWindowStrategies:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.live_figures import LiveFigures  # noqa: PLC0415
+        from ..models.live_window import LiveWindow  # noqa: PLC0415
 
         d = dict(src_dict)
-        live_window_strategies = cls()
+        as_run_record_windows = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = LiveFigures.from_dict(prop_dict)
+            additional_property = LiveWindow.from_dict(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
-        live_window_strategies.additional_properties = additional_properties
-        return live_window_strategies
+        as_run_record_windows.additional_properties = additional_properties
+        return as_run_record_windows
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> LiveFigures:
+    def __getitem__(self, key: str) -> LiveWindow:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: LiveFigures) -> None:
+    def __setitem__(self, key: str, value: LiveWindow) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

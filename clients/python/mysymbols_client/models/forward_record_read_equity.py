@@ -6,12 +6,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="LiveEvidenceReadEquity")
+T = TypeVar("T", bound="ForwardRecordReadEquity")
 
 
 @_attrs_define
-class LiveEvidenceReadEquity:
-    """[epoch ms, equity] of policy, btc_hold, equal_weight, top_volume, momentum and random, at most 1 000 points each."""
+class ForwardRecordReadEquity:
+    """[epoch ms, equity] of each book, at most 1 000 points each."""
 
     additional_properties: dict[str, list[list[float]]] = _attrs_field(init=False, factory=dict)
 
@@ -30,7 +30,7 @@ class LiveEvidenceReadEquity:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        live_evidence_read_equity = cls()
+        forward_record_read_equity = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -43,8 +43,8 @@ class LiveEvidenceReadEquity:
 
             additional_properties[prop_name] = additional_property
 
-        live_evidence_read_equity.additional_properties = additional_properties
-        return live_evidence_read_equity
+        forward_record_read_equity.additional_properties = additional_properties
+        return forward_record_read_equity
 
     @property
     def additional_keys(self) -> list[str]:

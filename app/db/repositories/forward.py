@@ -1,0 +1,69 @@
+"""Queries of the forward record's tables; flushes, never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.db.models import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
+from app.db.repositories.trackrecord import LostRace
+
+ROW_ID = 1
+
+
+class ForwardRepository:
+    """The forward record's one row (moved by compare-and-set), its hours, trades and days."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self) -> ForwardRecord | None:
+        return await self.session.get(ForwardRecord, ROW_ID, populate_existing=True)
+
+    async def create(self, inception: datetime, last_hour: datetime, state: dict[str, Any]) -> None:
+        """The record's first row (LostRace if another transaction created it)."""
+        try:
+            await self.session.execute(
+                insert(ForwardRecord).values(
+                    id=ROW_ID, inception_at=inception, last_hour=last_hour, state=state,
+                    updated_at=utcnow(),
+                )
+            )  # fmt: skip
+        except IntegrityError as exc:
+            raise LostRace("the forward record was started by another transaction") from exc
+
+    async def advance(self, expected: datetime, last_hour: datetime, state: dict[str, Any]) -> None:
+        """Move the record from `expected` to `last_hour` (LostRace if it is not there)."""
+        result = await self.session.execute(
+            update(ForwardRecord)
+            .where(ForwardRecord.id == ROW_ID, ForwardRecord.last_hour == expected)
+            .values(last_hour=last_hour, state=state, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise LostRace(f"the forward record is no longer at {expected.isoformat()}")
+
+    async def add(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(model), list(rows))
+
+    async def hours(self) -> Sequence[tuple[str, datetime, float]]:
+        """(book, hour, equity), by book then hour."""
+        query = select(ForwardHour.book, ForwardHour.at, ForwardHour.equity).order_by(
+            ForwardHour.book, ForwardHour.at
+        )
+        return [(b, at, float(e)) for b, at, e in (await self.session.execute(query)).all()]
+
+    async def days(self) -> Sequence[ForwardDay]:
+        query = select(ForwardDay).order_by(ForwardDay.decided_at, ForwardDay.book)
+        return (await self.session.scalars(query)).all()
+
+    async def trades(self) -> Sequence[ForwardTrade]:
+        query = select(ForwardTrade).order_by(ForwardTrade.at, ForwardTrade.book)
+        return (await self.session.scalars(query)).all()

@@ -1,0 +1,1 @@
+"""The forward record: updated by the track-record job, read as part of `GET /evidence/live`."""

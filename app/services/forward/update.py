@@ -1,0 +1,233 @@
+"""Move the forward record forward: every hour whose candles are stored since the last one is
+marked, decided and judged (`app.forward.record`), in one transaction.
+
+The record starts at the first whole hour after its first update (deployment): it is never
+backfilled over history the service merely imported. Each hour reads the stored history window
+its decisions need (the scorer's candles, the weights' and correlations' lookbacks, the
+baselines' momentum), as a replay of the same stored history reads it, so a shadow book costs no
+KuCoin request.
+
+Exactly once: the record moves by a compare-and-set on its last hour, and every row has a
+primary key, so two replicas (or a retry after a crash) never count an hour twice; a transaction
+that loses raises `LostRace` and keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.calibration.challengers import CHALLENGERS, Challenger
+from app.core.clock import utcnow
+from app.db.models import ForwardDay, ForwardHour, ForwardTrade
+from app.db.repositories.forward import ForwardRepository
+from app.db.repositories.trackrecord import TrackRecordRepository
+from app.forward.record import (
+    POLICY,
+    Baselines,
+    DayJudged,
+    ForwardState,
+    ShadowTrack,
+    challenger_book,
+)
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.replay.ic import BETA_HOURS
+from app.services.forward.window import window_history
+from app.services.replay.config import POLICY_KEYS, policy_config
+from app.services.replay.db_source import NoStoredHistory
+from app.services.scoring.config import load_run_config
+from app.services.system.runtime_settings import read_settings
+from app.services.trackrecord.update import HOUR, ceil_hour, floor_hour
+
+MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
+LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later
+BASELINES = Baselines()
+COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def window_hours(config: PolicyConfig, baselines: Baselines) -> int:
+    """The hours of history a decision reads: the scorer's candles, the weights' and the
+    correlation's lookbacks, the betas', the listing age and the baselines' momentum."""
+    return 2 + max(
+        config.candles,
+        config.weights_lookback_hours,
+        config.correlation_window_hours,
+        BETA_HOURS,
+        int(config.min_listing_days * 24) + 1,
+        baselines.momentum_days * 24 + 1,
+    )
+
+
+@dataclass(frozen=True)
+class ForwardUpdated:
+    marked_from: datetime | None
+    marked_to: datetime | None
+    hours: int
+    days: int
+
+    def to_json(self) -> dict[str, Any]:
+        iso = [None if m is None else m.isoformat() for m in (self.marked_from, self.marked_to)]
+        return {"from": iso[0], "to": iso[1], "hours": self.hours, "days_judged": self.days}
+
+
+NOTHING = ForwardUpdated(None, None, 0, 0)
+
+
+async def shadow_tracks(
+    session: AsyncSession, inception: datetime, challengers: Sequence[Challenger] = CHALLENGERS
+) -> list[ShadowTrack]:
+    """The policy in force, then every registered challenger (each from its registration): the
+    deployment's configuration with the challenger's scoring overrides."""
+    run = await load_run_config(session)
+    settings = await read_settings(session, POLICY_KEYS)
+    start = _ms(inception)
+    tracks = [ShadowTrack(POLICY, policy_config(run, settings), start)]
+    for challenger in challengers:
+        config = policy_config(run, settings, challenger.overrides)
+        begins = max(start, _ms(ceil_hour(challenger.registered_at)))
+        tracks.append(ShadowTrack(challenger_book(challenger.name), config, begins))
+    return tracks
+
+
+class ForwardUpdater:
+    """Marks the forward record forward (the `forward_record` job's body)."""
+
+    def __init__(
+        self, session: AsyncSession, challengers: Sequence[Challenger] = CHALLENGERS
+    ) -> None:
+        self.session = session
+        self.challengers = challengers
+        self.records = ForwardRepository(session)
+        self.market = TrackRecordRepository(session)
+
+    async def update(self, now: datetime | None = None) -> ForwardUpdated:
+        now = now or utcnow()
+        record = await self.records.get()
+        if record is None:
+            inception = ceil_hour(now)
+            await self.records.create(
+                inception, inception - HOUR, ForwardState.fresh(BASELINES).to_json()
+            )
+            return ForwardUpdated(None, None, 0, 0)
+        last_open = await self.market.last_candle_open()
+        if last_open is None:
+            return NOTHING
+        end = min(last_open + HOUR, floor_hour(now), record.last_hour + HOUR * MAX_HOURS_PER_UPDATE)
+        if end <= record.last_hour:
+            return NOTHING
+        state = ForwardState.of(record.state)
+        tracks = await shadow_tracks(self.session, record.inception_at, self.challengers)
+        settings = await read_settings(self.session, COSTS)
+        fee, slippage = float(settings[COSTS[0]]), float(settings[COSTS[1]])
+        rows = _Rows(fee, slippage, {t.book: t.config_hash for t in tracks})
+        hours = 0
+        moment = record.last_hour + HOUR
+        while moment <= end:
+            await self._hour(state, moment, tracks, (fee + slippage) / 1e4, rows)
+            hours += 1
+            moment += HOUR
+        # The record moves first: a replica that lost the race stops here, before writing.
+        await self.records.advance(record.last_hour, end, state.to_json())
+        await self.records.add(ForwardHour, rows.hours)
+        await self.records.add(ForwardTrade, rows.trades)
+        await self.records.add(ForwardDay, rows.days)
+        return ForwardUpdated(record.last_hour + HOUR, end, hours, len(rows.days))
+
+    async def _hour(
+        self,
+        state: ForwardState,
+        moment: datetime,
+        tracks: list[ShadowTrack],
+        cost: float,
+        rows: _Rows,
+    ) -> None:
+        hour_ms = _ms(moment)
+        span = HOUR * window_hours(tracks[0].config, BASELINES)
+        try:
+            history = await window_history(self.session, moment - span, moment - HOUR)
+        except NoStoredHistory:
+            history = None
+        closes: dict[str, float] = {}
+        if history is not None and int(history.grid_ms[-1]) == hour_ms - HOUR_MS:
+            last = history.close[:, -1]
+            closes = {
+                s: float(c) for s, c in zip(history.symbols, last.tolist(), strict=True)
+                if np.isfinite(c)
+            }  # fmt: skip
+        rates: dict[str, float] = defaultdict(float)
+        for symbol, at, rate in await self.market.settlements(
+            moment, moment + HOUR - timedelta(microseconds=1)
+        ):
+            if floor_hour(at) == moment:
+                rates[symbol] += rate
+        equity = state.mark(closes, rates)
+        rows.days.extend(rows.day(d) for d in state.judge(hour_ms, closes, equity))
+        # The orders of earlier decisions trade first: this hour's decisions replace them.
+        turnover, fees = state.trade_due(hour_ms, cost)
+        if history is not None and history.size:
+            state.decide(hour_ms, history, tracks, BASELINES, LAG_H)
+        now_due = state.trade_due(hour_ms, cost)  # a decision without lag trades at once
+        turnover.update(now_due[0])
+        fees.update(now_due[1])
+        rows.hours.extend({"book": b, "at": moment, "equity": v} for b, v in equity.items())
+        for book, moved in turnover.items():
+            rows.trades.append(rows.trade(book, moment, moved, fees[book], state))
+
+
+@dataclass
+class _Rows:
+    fee_bps: float
+    slippage_bps: float
+    hashes: dict[str, str]  # scoring book -> its configuration's hash
+    hours: list[dict[str, Any]] = field(default_factory=list)
+    trades: list[dict[str, Any]] = field(default_factory=list)
+    days: list[dict[str, Any]] = field(default_factory=list)
+
+    def trade(
+        self, book: str, at: datetime, turnover: float, fees: float, state: ForwardState
+    ) -> dict[str, Any]:
+        held = state.books.get(book)
+        weights = {} if held is None else _weights(held.units, state.marks, held.cash)
+        return {
+            "book": book, "at": at, "weights": weights, "turnover": turnover, "fees": fees,
+            "config_hash": self.hashes.get(book, ""), "fee_bps": self.fee_bps,
+            "slippage_bps": self.slippage_bps,
+        }  # fmt: skip
+
+    def day(self, judged: DayJudged) -> dict[str, Any]:
+        def known(value: float) -> float | None:
+            return value if np.isfinite(value) else None
+
+        return {
+            "book": judged.book,
+            "decided_at": _datetime(judged.decided_ms),
+            "entry_at": _datetime(judged.entry_ms),
+            "following_at": _datetime(judged.following_ms),
+            "book_return": known(judged.book_return),
+            "skill_ic": known(judged.skill_ic),
+            "universe_return": known(judged.universe_return),
+            "config_hash": judged.config_hash,
+            "fee_bps": self.fee_bps,
+            "slippage_bps": self.slippage_bps,
+        }
+
+
+def _weights(units: dict[str, float], marks: dict[str, float], cash: float) -> dict[str, float]:
+    """A book's weights right after it traded (fractions of its value)."""
+    values = {s: u * marks[s] for s, u in units.items()}
+    total = cash + sum(values.values())
+    return {s: v / total for s, v in values.items()} if total > 0 else {}
+
+
+def _datetime(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)

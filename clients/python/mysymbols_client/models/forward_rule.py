@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ForwardRule")
+
+
+@_attrs_define
+class ForwardRule:
+    """
+    Attributes:
+        correction (str):
+        lead_se (float):
+        min_decisions (int):
+    """
+
+    correction: str
+    lead_se: float
+    min_decisions: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        correction = self.correction
+
+        lead_se = self.lead_se
+
+        min_decisions = self.min_decisions
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "correction": correction,
+                "lead_se": lead_se,
+                "min_decisions": min_decisions,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        correction = d.pop("correction")
+
+        lead_se = d.pop("lead_se")
+
+        min_decisions = d.pop("min_decisions")
+
+        forward_rule = cls(
+            correction=correction,
+            lead_se=lead_se,
+            min_decisions=min_decisions,
+        )
+
+        forward_rule.additional_properties = d
+        return forward_rule
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,265 @@
+"""The forward record on PostgreSQL and SQLite: history imported from the simulator, the record
+started, then moved forward over 60 hours (a replacement made by hand on the way); the policy's
+shadow book, every challenger's and the baselines' equal a replay of the same stored history
+with the same configuration and lag, to 1e-9; a challenger registered later starts then (never
+backfilled); the daily judgements exist; two updates at once count no hour twice and an update
+that dies before its commit keeps nothing; the kept window reads as the database does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.calibration.challengers import CHALLENGERS
+from app.core.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
+from app.db.models import (
+    Candle,
+    ForwardDay,
+    ForwardHour,
+    ForwardRecord,
+    FundingSettlement,
+    PortfolioHistory,
+)
+from app.db.repositories.trackrecord import LostRace
+from app.exchange.gateway import KucoinGateway
+from app.forward.record import POLICY
+from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.replay.history import MarketHistory
+from app.replay.run import replayed
+from app.services.forward.update import BASELINES, ForwardUpdater, shadow_tracks
+from app.services.forward.window import window_history
+from app.services.replay.db_source import load_db_history
+from app.services.replay.importer import HistoryImporter
+from tests.factories import make_symbol
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
+
+HOUR = timedelta(hours=1)
+HALF_HOUR = timedelta(minutes=30)
+HOURS = 60
+
+
+@pytest.fixture
+def sim_config() -> dict[str, Any]:
+    return {"universe": 6, "start_time_ms": live_clock_ms(), "candle_hours": 24 * 40}
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"committed_{request.param}"))
+
+
+@pytest.fixture
+async def gateway(http: aiohttp.ClientSession, sim: KucoinSimulator) -> KucoinGateway:
+    return make_gateway(make_client(http, sim.base_url))
+
+
+Stored = tuple[async_sessionmaker[AsyncSession], datetime, datetime]
+
+
+@pytest.fixture
+async def stored(
+    database: str, gateway: KucoinGateway, make_settings: Callable[..., Settings]
+) -> AsyncIterator[Stored]:
+    """35 days of the simulator's history imported; the record's inception 60 hours before
+    the last stored close, with two midnights after it."""
+    engine = create_engine(make_settings(database))
+    sessions = create_sessionmaker(engine)
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
+    await HistoryImporter(sessions, gateway).run(end - timedelta(days=35), end)
+    yield sessions, end - HOURS * HOUR, end
+    await engine.dispose()
+
+
+def challengers(inception: datetime) -> list[Any]:
+    """Every registered challenger, registered at inception; the last one 30 hours later."""
+    out = [replace(c, registered_at=inception) for c in CHALLENGERS]
+    out[-1] = replace(out[-1], registered_at=inception + 30 * HOUR)
+    return out
+
+
+async def run_forward(sessions: async_sessionmaker[AsyncSession], inception: datetime) -> None:
+    """The record started before inception, then moved as the clock advances: a few hours
+    per update, so the state is stored and read back between them (one update, then the next
+    from a fresh session)."""
+    async with sessions() as session:
+        await ForwardUpdater(session, challengers(inception)).update(inception - HALF_HOUR)
+        await session.commit()
+    marked = 0
+    for step in (1, 5, 11, 24, 37, HOURS + 2):
+        if step == 24:  # a person's replacement on the real portfolio: never the policy's book
+            async with sessions() as session:
+                session.add(PortfolioHistory(
+                    occurred_at=inception + 20 * HOUR, action="replace", actor="desk-key",
+                    reason="by hand", symbol="ETHUSDT", replaced_symbol="BTCUSDT",
+                    details={"portfolio": [{"symbol": "ETHUSDT", "rank": 1, "weight": "100"}]},
+                ))  # fmt: skip
+                await session.commit()
+        async with sessions() as session:
+            updated = await ForwardUpdater(session, challengers(inception)).update(
+                inception + step * HOUR
+            )
+            await session.commit()
+        marked += updated.hours
+    assert marked > HOURS
+
+
+async def stored_equity(session: AsyncSession) -> dict[str, dict[datetime, float]]:
+    out: dict[str, dict[datetime, float]] = {}
+    for book, at, equity in (
+        await session.execute(select(ForwardHour.book, ForwardHour.at, ForwardHour.equity))
+    ).all():
+        out.setdefault(book, {})[at] = equity
+    return out
+
+
+def replay_curve(
+    history: Any, config: PolicyConfig, start: datetime, end: datetime, every_h: int
+) -> dict[str, Any]:
+    params = ReplayParams(
+        int(start.timestamp() * 1000), int(end.timestamp() * 1000), every_h, fee_bps=6.0,
+        random_draws=BASELINES.random_draws, random_seed=BASELINES.random_seed,
+        momentum_days=BASELINES.momentum_days,
+    )  # fmt: skip
+    _, run = replayed(history, config, params)
+    return run.books
+
+
+def assert_equal_from(
+    forward: dict[datetime, float], replayed_equity: np.ndarray, first: datetime
+) -> None:
+    """The forward curve from `first` (the replay's first trade) equals the replay's."""
+    hours = [first + k * HOUR for k in range(replayed_equity.size)]
+    ours = np.array([forward[h] for h in hours])
+    np.testing.assert_allclose(ours, replayed_equity, rtol=0, atol=1e-9)
+
+
+class TestForwardRecord:
+    async def test_every_book_equals_a_replay_of_the_same_stored_history(
+        self, stored: Stored
+    ) -> None:
+        sessions, inception, end = stored
+        await run_forward(sessions, inception)
+        async with sessions() as session:
+            record = await session.get(ForwardRecord, 1)
+            assert record is not None and record.inception_at == inception
+            marked_to = record.last_hour
+            equity = await stored_equity(session)
+            tracks = await shadow_tracks(session, inception, challengers(inception))
+            history = await load_db_history(session, end - timedelta(days=35), marked_to - HOUR)
+            days = (await session.scalars(select(ForwardDay))).all()
+        assert marked_to >= end
+        lag = HOUR  # the replay's default execution lag
+        for track in tracks:
+            start = datetime.fromtimestamp(track.starts_ms / 1000, UTC)
+            books = replay_curve(history, track.config, start, marked_to, 1)
+            assert_equal_from(equity[track.book], books["policy"].equity, start + lag)
+            assert min(equity[track.book]) >= start, track.book  # never backfilled
+        midnight = inception.replace(hour=0) + timedelta(days=1)
+        books = replay_curve(history, tracks[0].config, midnight, marked_to, 24)
+        for name in ("btc_hold", "equal_weight", "top_volume", "momentum", "random"):
+            assert_equal_from(equity[name], books[name].equity, midnight + lag)
+        # One daily judgement per scoring book active at the first midnight, once its day ended.
+        judged = {(d.book, d.decided_at) for d in days}
+        assert (POLICY, midnight) in judged
+        assert all(d.following_at <= marked_to for d in days)
+        assert all(d.skill_ic is None or -1.0 <= d.skill_ic <= 1.0 for d in days)
+        assert all(d.fee_bps == 6.0 and d.slippage_bps == 0.0 for d in days)
+        policy_day = next(d for d in days if d.book == POLICY and d.decided_at == midnight)
+        first = equity[POLICY][policy_day.entry_at]
+        assert policy_day.book_return == pytest.approx(
+            equity[POLICY][policy_day.following_at] / first - 1.0, abs=1e-12
+        )
+
+    async def test_two_updates_at_once_mark_each_hour_once(self, stored: Stored) -> None:
+        sessions, inception, _ = stored
+        async with sessions() as session:
+            await ForwardUpdater(session, []).update(inception - HALF_HOUR)
+            await session.commit()
+
+        async def one() -> str:
+            async with sessions() as session:
+                try:
+                    await ForwardUpdater(session, []).update(inception + 10 * HOUR)
+                    await session.commit()
+                    return "won"
+                except LostRace:
+                    await session.rollback()
+                    return "lost"
+                except Exception as exc:  # a concurrent insert on the same keys
+                    await session.rollback()
+                    return type(exc).__name__
+
+        outcomes = await asyncio.gather(one(), one())
+        assert outcomes.count("won") == 1
+        async with sessions() as session:
+            hours = await session.scalar(
+                select(func.count()).select_from(ForwardHour).where(ForwardHour.book == POLICY)
+            )
+            record = await session.get(ForwardRecord, 1)
+        assert record is not None
+        assert hours == (record.last_hour - inception) // HOUR + 1
+
+    async def test_an_update_that_dies_before_commit_keeps_nothing(self, stored: Stored) -> None:
+        sessions, inception, _ = stored
+        async with sessions() as session:
+            await ForwardUpdater(session, []).update(inception - HALF_HOUR)
+            await session.commit()
+        async with sessions() as session:
+            await ForwardUpdater(session, []).update(inception + 5 * HOUR)
+            await session.rollback()  # the process died before its commit
+        async with sessions() as session:
+            record = await session.get(ForwardRecord, 1)
+            hours = await session.scalar(select(func.count()).select_from(ForwardHour))
+        assert record is not None and record.last_hour == inception - HOUR
+        assert hours == 0
+        assert int(inception.timestamp() * 1000) % HOUR_MS == 0
+
+
+def assert_same_history(kept: MarketHistory, read: MarketHistory) -> None:
+    assert kept.symbols == read.symbols
+    np.testing.assert_array_equal(kept.grid_ms, read.grid_ms)
+    for name in ("open", "high", "low", "close", "volume"):
+        np.testing.assert_array_equal(getattr(kept, name), getattr(read, name))
+    for mine, theirs in zip(kept.funding, read.funding, strict=True):
+        assert (mine is None) == (theirs is None)
+        if mine is not None and theirs is not None:
+            np.testing.assert_array_equal(mine.at_ms, theirs.at_ms)
+            np.testing.assert_array_equal(mine.rate, theirs.rate)
+
+
+class TestKeptWindow:
+    async def test_it_reads_as_the_database_hour_after_hour_and_after_a_backfill(
+        self, stored: Stored
+    ) -> None:
+        sessions, inception, _ = stored
+        span = 100 * HOUR
+        async with sessions() as session:
+            for k in range(3):  # moving forward: only the newer hours read
+                last = inception + k * HOUR
+                assert_same_history(
+                    await window_history(session, last - span, last),
+                    await load_db_history(session, last - span, last),
+                )
+            late = await make_symbol(session, "LATE")
+            for h in range(60, 30, -1):  # a contract's history stored after the fact
+                at = last - h * HOUR
+                session.add(Candle(symbol_id=late.id, granularity_min=60, open_time=at, open=1.0,
+                                   high=1.1, low=0.9, close=1.0, volume=5.0))  # fmt: skip
+            session.add(FundingSettlement(symbol_id=late.id, settled_at=last - 40 * HOUR,
+                                          rate=0.0001))  # fmt: skip
+            await session.flush()
+            following = last + HOUR
+            kept = await window_history(session, following - span, following)
+            assert "LATEUSDT" in kept.symbols
+            assert_same_history(kept, await load_db_history(session, following - span, following))
