@@ -124,6 +124,7 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
             target = await repository.config_value("max_portfolio_symbols")
             last_update = await repository.latest_market_data_at()
             track_record = await repository.track_record_last(STRATEGIES)
+            forward = await repository.forward_record_last()
     except Exception as exc:  # a scrape reports what it has, whatever the database does
         logger.debug("metrics: database gauges skipped (%s)", exc.__class__.__name__)
         up.add_metric([], 0)
@@ -131,8 +132,29 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
     up.add_metric([], 1)
     return [
         up, *_portfolio(members, weight_sum, untradable, target), *_market_age(last_update),
-        *_track_record(track_record),
+        *_track_record(track_record), *_forward_record(forward),
     ]  # fmt: skip
+
+
+def _forward_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
+    if last is None:  # the first forward_record run creates it
+        return
+    marked_to, equity = last
+    returns = GaugeMetricFamily(
+        "mysymbols_forward_record_return",
+        "The forward record's total return since each book started, after costs, by book "
+        "(policy, challenger:<name>, the baselines); none before the first hour is marked.",
+        labels=["book"],
+    )  # fmt: skip
+    for book, value in sorted(equity.items()):
+        returns.add_metric([book], value - 1.0)  # every book is 1.0 when it starts
+    yield returns
+    yield GaugeMetricFamily(
+        "mysymbols_forward_record_age_seconds",
+        "Time since the close of the last hour the forward record marked (before the first, "
+        "since its inception).",
+        value=max(0.0, (utcnow() - marked_to).total_seconds()),
+    )  # fmt: skip
 
 
 def _portfolio(

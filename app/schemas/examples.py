@@ -168,6 +168,16 @@ _FORWARD_BOOK = {
     "trades": 61,
     "skill_ic": _SKILL_IC,
     "against_universe": _AGAINST_UNIVERSE,
+    "segments": [
+        {
+            "config_hash": "3f9d0c1e7a2b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5",
+            "fee_bps": 6.0,
+            "slippage_bps": 0.0,
+            "from": "2026-11-26T00:00:00Z",
+            "to": "2027-01-03T07:00:00Z",
+            "decisions": 38,
+        }
+    ],
 }
 _FORWARD = {
     "inception": "2026-11-25T18:00:00Z",
@@ -183,6 +193,7 @@ _FORWARD = {
             "fees": 0.0006,
             "skill_ic": None,
             "against_universe": None,
+            "segments": None,
         },
     },
     "challengers": _CHALLENGERS,

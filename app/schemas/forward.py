@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.schemas.book_figures import LiveFigures
+from app.schemas.book_figures import LiveFigures, Segment
 
 BOOKS = (
     "`policy` (the automated policy's shadow book), `challenger:<name>` (each registered "
@@ -52,6 +52,11 @@ class ForwardBook(LiveFigures):
     trades: int = Field(description="Hours it traded at.")
     skill_ic: SkillIc | None = Field(None, description="Scoring books only.")
     against_universe: AgainstUniverse | None = Field(None, description="Scoring books only.")
+    segments: list[Segment] | None = Field(
+        None,
+        description="Scoring books only: its daily decisions' spans of one configuration "
+        "and costs (a changed configuration hash, fee or slippage starts a new one).",
+    )
 
 
 class ForwardRule(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.schemas.book_figures import LiveFigures
+from app.schemas.book_figures import LiveFigures, Segment
 from app.schemas.forward import ForwardRecordRead
 
 BOOK_NAMES = "as_run (the real portfolio, whoever changed it)"
@@ -19,20 +19,6 @@ class LiveWindow(BaseModel):
         description="False when the record is shorter than the window (or not marked yet)."
     )
     books: dict[str, LiveFigures] = Field(description=f"{BOOK_NAMES}.")
-
-
-class Segment(BaseModel):
-    """A span under one configuration and costs (a changed configuration hash, fee or
-    slippage starts a new one)."""
-
-    config_hash: str
-    fee_bps: float = Field(description="track_record_fee_bps when its decisions were marked.")
-    slippage_bps: float = Field(
-        description="track_record_slippage_bps when its decisions were marked."
-    )
-    from_: datetime = Field(alias="from")
-    to: datetime
-    decisions: int
 
 
 class ReplacementOutcomes(BaseModel):

@@ -5,8 +5,9 @@ window's equity rebased to 1.0), and equity curves thinned to a bounded number o
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -43,3 +44,41 @@ def thinned(times_ms: np.ndarray, equity: np.ndarray) -> list[list[float]]:
     if picks and picks[-1] != times_ms.size - 1:
         picks[-1] = times_ms.size - 1
     return [[int(times_ms[k]), round(float(equity[k]), 10)] for k in picks]
+
+
+class Costed(Protocol):
+    """A decision as segments read it: the configuration and costs it ran under."""
+
+    @property
+    def config_hash(self) -> str: ...
+    @property
+    def fee_bps(self) -> float: ...
+    @property
+    def slippage_bps(self) -> float: ...
+
+
+C = TypeVar("C", bound=Costed)
+
+
+def segments(
+    decisions: Sequence[C], last: datetime | None, at: Callable[[C], datetime] | None = None
+) -> list[dict[str, Any]]:
+    """The spans of one configuration and costs: a change of configuration hash, fee or
+    slippage starts a new one (`at`: a decision's time; default its `at`)."""
+    time_of = at or (lambda d: d.at)  # type: ignore[attr-defined]
+    out: list[dict[str, Any]] = []
+    for decision in decisions:
+        key = {"config_hash": decision.config_hash, "fee_bps": decision.fee_bps,
+               "slippage_bps": decision.slippage_bps}  # fmt: skip
+        moment = time_of(decision)
+        if out and all(out[-1][k] == v for k, v in key.items()):
+            out[-1]["decisions"] += 1
+            continue
+        if out:
+            out[-1]["to"] = iso_z(moment)
+        out.append({**key, "from": iso_z(moment), "to": iso_z(last or moment), "decisions": 1})
+    return out
+
+
+def iso_z(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

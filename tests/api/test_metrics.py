@@ -18,7 +18,14 @@ from app import __version__
 from app.core.config import Settings
 from app.core.log import ContextFilter, json_formatter
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
+from app.db.models import (
+    ForwardHour,
+    ForwardRecord,
+    PortfolioHistory,
+    TrackRecord,
+    TrackRecordDecision,
+    TrackRecordHour,
+)
 from app.main import create_app
 from app.scheduler.jobs import UNIVERSE_SYNC
 from app.trackrecord.tracker import STRATEGIES
@@ -419,3 +426,48 @@ class TestJobLog:
             assert line["tick"] == "2026-01-02T03:00:00+00:00"
             assert isinstance(line["run_id"], int)
             assert "request_id" not in line  # no request started it
+
+
+class TestForwardRecordFamilies:
+    async def test_exist_from_the_records_start_then_give_each_books_return(
+        self, committed: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        inception, marked_to = now - 5 * HOUR, now - 2 * HOUR
+        settings = make_settings(committed, metrics={"access": "open"})
+        engine = create_engine(make_settings(committed))
+        try:
+            async with create_sessionmaker(engine)() as session:
+                session.add(ForwardRecord(id=1, inception_at=inception, last_hour=inception - HOUR,
+                                          state={}))  # fmt: skip
+                await session.commit()
+            async for client in start_app(create_app(settings)):
+                before = datetime.now(UTC)
+                text = (await client.get("/metrics")).text
+                after = datetime.now(UTC)
+            assert sample(text, "mysymbols_forward_record_return", book="policy") is None
+            age = sample(text, "mysymbols_forward_record_age_seconds")
+            assert age is not None  # from the inception on, portfolio or not
+            elapsed = [(moment - inception).total_seconds() for moment in (before, after)]
+            assert elapsed[0] <= age <= elapsed[1]
+
+            async with create_sessionmaker(engine)() as session:
+                record = await session.get(ForwardRecord, 1)
+                assert record is not None
+                record.last_hour = marked_to
+                session.add_all([
+                    ForwardHour(book="policy", at=marked_to, equity=1.25),
+                    ForwardHour(book="challenger:A", at=marked_to, equity=0.9),
+                    ForwardHour(book="policy", at=marked_to - HOUR, equity=1.1),
+                ])  # fmt: skip
+                await session.commit()
+            async for client in start_app(create_app(settings)):
+                text = (await client.get("/metrics")).text
+        finally:
+            await engine.dispose()
+        assert sample(text, "mysymbols_forward_record_return", book="policy") == pytest.approx(0.25)
+        assert sample(
+            text, "mysymbols_forward_record_return", book="challenger:A"
+        ) == pytest.approx(-0.1)
+        age = sample(text, "mysymbols_forward_record_age_seconds")
+        assert age is not None and age >= (after - marked_to).total_seconds() - 60  # now moved

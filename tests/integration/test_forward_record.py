@@ -36,6 +36,7 @@ from app.forward.record import POLICY
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
+from app.services.forward.read import ForwardEvidence
 from app.services.forward.update import BASELINES, ForwardUpdater, shadow_tracks
 from app.services.forward.window import window_history
 from app.services.replay.db_source import load_db_history
@@ -175,6 +176,14 @@ class TestForwardRecord:
         assert all(d.following_at <= marked_to for d in days)
         assert all(d.skill_ic is None or -1.0 <= d.skill_ic <= 1.0 for d in days)
         assert all(d.fee_bps == 6.0 and d.slippage_bps == 0.0 for d in days)
+        async with sessions() as session:
+            section = await ForwardEvidence(session).section()
+        assert section is not None
+        spans = section["books"][POLICY]["segments"]  # one configuration and cost throughout
+        assert [(s["config_hash"], s["fee_bps"], s["slippage_bps"]) for s in spans] == [
+            (tracks[0].config_hash, 6.0, 0.0)
+        ]
+        assert spans[0]["decisions"] == sum(1 for d in days if d.book == POLICY)
         policy_day = next(d for d in days if d.book == POLICY and d.decided_at == midnight)
         first = equity[POLICY][policy_day.entry_at]
         assert policy_day.book_return == pytest.approx(

@@ -10,6 +10,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.models import (
+    ForwardHour,
+    ForwardRecord,
     PortfolioHistory,
     PortfolioMember,
     ScoringRun,
@@ -89,6 +91,26 @@ class SystemRepository:
             return inception, dict.fromkeys(strategies, 1.0)
         equity = {str(s): float(e) for _, s, e in rows if s is not None}
         return rows[0][0], equity
+
+    async def forward_record_last(self) -> tuple[datetime, dict[str, float]] | None:
+        """The forward record's last hour marked (before its first mark, its inception) and
+        each book's equity at it (none before the first mark); None before the record exists."""
+        record = (
+            await self.connection.execute(
+                select(ForwardRecord.inception_at, ForwardRecord.last_hour).where(
+                    ForwardRecord.id == ROW_ID
+                )
+            )
+        ).first()
+        if record is None:
+            return None
+        inception, last = record
+        if last < inception:
+            return inception, {}
+        rows = await self.connection.execute(
+            select(ForwardHour.book, ForwardHour.equity).where(ForwardHour.at == last)
+        )
+        return last, {str(book): float(equity) for book, equity in rows.all()}
 
     async def has_symbols(self) -> bool:
         """Whether the universe was ever stored."""

@@ -32,7 +32,7 @@ from app.replay.evidence import rounded, strategy_figures
 from app.replay.hac import mean_hac
 from app.replay.skill import regression
 from app.services.trackrecord.update import HOUR, floor_hour
-from app.trackrecord.figures import KEPT, thinned
+from app.trackrecord.figures import KEPT, segments, thinned
 
 DAYS_PER_YEAR = 365.0
 
@@ -110,7 +110,7 @@ class ForwardEvidence:
                 "from": _iso(times[0]),
                 **{k: figures[k] for k in (*KEPT, "turnover", "fees")},
                 "trades": len(trades[book]),
-                **self._skill(book, days),
+                **self._skill(book, days, marked),
             }
         return {
             "inception": _iso(record.inception_at),
@@ -137,7 +137,7 @@ class ForwardEvidence:
         return {book: (times, np.array(values)) for book, (times, values) in rows.items()}
 
     @staticmethod
-    def _skill(book: str, days: Sequence[ForwardDay]) -> dict[str, Any]:
+    def _skill(book: str, days: Sequence[ForwardDay], last: datetime) -> dict[str, Any]:
         """A scoring book's daily skill IC (mean and HAC t) and its alpha against the universe
         (per day, annualised over 365 days); nothing for a baseline."""
         mine = [d for d in days if d.book == book]
@@ -155,6 +155,7 @@ class ForwardEvidence:
                 "n": int(known.size),
             },
             "against_universe": regression(returns, universe, DAYS_PER_YEAR),
+            "segments": segments(mine, last, at=lambda d: d.decided_at),
         }
 
     @staticmethod

@@ -19,7 +19,7 @@ from app.db.repositories.trackrecord import TrackRecordRepository
 from app.replay.skill import outcome_figures
 from app.services.forward.read import ForwardEvidence
 from app.services.trackrecord.update import HOUR, ceil_hour, markable_until
-from app.trackrecord.figures import thinned, window_figures
+from app.trackrecord.figures import segments, thinned, window_figures
 from app.trackrecord.tracker import STRATEGIES
 
 WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
@@ -151,20 +151,3 @@ class LiveEvidence:
             np.array(edges), np.array(dates, dtype=np.int64), HIT_HORIZON / HOUR
         )
         return {"horizon_days": HIT_HORIZON.days, **figures}
-
-
-def segments(decisions: list[TrackRecordDecision], last: datetime | None) -> list[dict[str, Any]]:
-    """The spans of one configuration and costs: a change of configuration hash, fee or
-    slippage starts a new one."""
-    out: list[dict[str, Any]] = []
-    for decision in decisions:
-        key = {"config_hash": decision.config_hash, "fee_bps": decision.fee_bps,
-               "slippage_bps": decision.slippage_bps}  # fmt: skip
-        if out and all(out[-1][k] == v for k, v in key.items()):
-            out[-1]["decisions"] += 1
-            continue
-        if out:
-            out[-1]["to"] = _iso(decision.at)
-        out.append({**key, "from": _iso(decision.at), "to": _iso(last or decision.at),
-                    "decisions": 1})  # fmt: skip
-    return out

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.against_universe import AgainstUniverse
+    from ..models.segment import Segment
     from ..models.skill_ic import SkillIc
 
 
@@ -32,6 +33,8 @@ class ForwardBook:
         turnover (float | None): Mean sum of |weight change| per decision.
         volatility (float | None):
         against_universe (AgainstUniverse | None | Unset): Scoring books only.
+        segments (list[Segment] | None | Unset): Scoring books only: its daily decisions' spans of one configuration and
+            costs (a changed configuration hash, fee or slippage starts a new one).
         skill_ic (None | SkillIc | Unset): Scoring books only.
     """
 
@@ -45,6 +48,7 @@ class ForwardBook:
     turnover: float | None
     volatility: float | None
     against_universe: AgainstUniverse | None | Unset = UNSET
+    segments: list[Segment] | None | Unset = UNSET
     skill_ic: None | SkillIc | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -85,6 +89,18 @@ class ForwardBook:
         else:
             against_universe = self.against_universe
 
+        segments: list[dict[str, Any]] | None | Unset
+        if isinstance(self.segments, Unset):
+            segments = UNSET
+        elif isinstance(self.segments, list):
+            segments = []
+            for segments_type_0_item_data in self.segments:
+                segments_type_0_item = segments_type_0_item_data.to_dict()
+                segments.append(segments_type_0_item)
+
+        else:
+            segments = self.segments
+
         skill_ic: dict[str, Any] | None | Unset
         if isinstance(self.skill_ic, Unset):
             skill_ic = UNSET
@@ -110,6 +126,8 @@ class ForwardBook:
         )
         if against_universe is not UNSET:
             field_dict["against_universe"] = against_universe
+        if segments is not UNSET:
+            field_dict["segments"] = segments
         if skill_ic is not UNSET:
             field_dict["skill_ic"] = skill_ic
 
@@ -118,6 +136,7 @@ class ForwardBook:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.against_universe import AgainstUniverse  # noqa: PLC0415
+        from ..models.segment import Segment  # noqa: PLC0415
         from ..models.skill_ic import SkillIc  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -192,6 +211,28 @@ class ForwardBook:
 
         against_universe = _parse_against_universe(d.pop("against_universe", UNSET))
 
+        def _parse_segments(data: object) -> list[Segment] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                segments_type_0 = []
+                _segments_type_0 = data
+                for segments_type_0_item_data in _segments_type_0:
+                    segments_type_0_item = Segment.from_dict(segments_type_0_item_data)
+
+                    segments_type_0.append(segments_type_0_item)
+
+                return segments_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[Segment] | None | Unset, data)
+
+        segments = _parse_segments(d.pop("segments", UNSET))
+
         def _parse_skill_ic(data: object) -> None | SkillIc | Unset:
             if data is None:
                 return data
@@ -220,6 +261,7 @@ class ForwardBook:
             turnover=turnover,
             volatility=volatility,
             against_universe=against_universe,
+            segments=segments,
             skill_ic=skill_ic,
         )
 
