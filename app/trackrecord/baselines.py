@@ -1,6 +1,5 @@
-"""The baselines' targets at a live decision: the replay's rules (`app.replay.baselines`) on the
-stored history known at that hour, over the universe the live gate found eligible (the symbols
-the latest scoring run at or before it scored).
+"""The baselines' targets at a forward decision (`app.forward.record`), by symbol name: the
+replay's rules (`app.replay.baselines`) over the decision's universe (its stage-1 core).
 
 `btc_hold` buys the benchmark at the first decision and never trades again; `random` is
 `draws` books, each kept while its picks stay eligible, vacancies drawn again from a generator
@@ -17,32 +16,10 @@ from typing import Any
 import numpy as np
 
 from app.replay.baselines import EqualWeight, Momentum, TopVolume, Universe
-from app.replay.history import MarketHistory, PointInTime
-from app.replay.inputs import quote_turnover
+from app.replay.history import MarketHistory
 
 Weights = dict[str, float]
 NAMED = ("btc_hold", "equal_weight", "top_volume", "momentum")
-
-
-@dataclass(frozen=True)
-class LiveUniverse:
-    """`Universe` of a live decision: the eligible symbols present in the stored history."""
-
-    view: PointInTime
-    eligible: list[int]
-    turnover: np.ndarray
-    positions: dict[int, int]
-
-    def turnover_24h(self) -> dict[int, float]:
-        return dict(zip(self.eligible, self.turnover.tolist(), strict=True))
-
-    @classmethod
-    def at(cls, history: MarketHistory, t_ms: int, eligible: Sequence[str]) -> LiveUniverse:
-        view = history.at(t_ms)
-        known = set(eligible)
-        rows = [i for i, s in enumerate(history.symbols) if s in known]
-        turnover = quote_turnover(view)[rows] if rows else np.zeros(0)
-        return cls(view, rows, turnover, {i: k for k, i in enumerate(rows)})
 
 
 def by_name(weights: np.ndarray | None, history: MarketHistory) -> Weights | None:

@@ -80,5 +80,6 @@ def segments(
     return out
 
 
-def iso_z(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+def iso_z(moment: datetime | None) -> str | None:
+    """A UTC moment as the records' documents write it (None stays None)."""
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")

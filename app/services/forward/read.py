@@ -32,13 +32,9 @@ from app.replay.evidence import rounded, strategy_figures
 from app.replay.hac import mean_hac
 from app.replay.skill import regression
 from app.services.trackrecord.update import HOUR, floor_hour
-from app.trackrecord.figures import KEPT, segments, thinned
+from app.trackrecord.figures import KEPT, iso_z, segments, thinned
 
 DAYS_PER_YEAR = 365.0
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -107,14 +103,14 @@ class ForwardEvidence:
                 fees=sum(t.fees for t in trades[book]), funding=math.nan, sample_h=24,
             )  # fmt: skip
             books[book] = {
-                "from": _iso(times[0]),
+                "from": iso_z(times[0]),
                 **{k: figures[k] for k in (*KEPT, "turnover", "fees")},
                 "trades": len(trades[book]),
                 **self._skill(book, days, marked),
             }
         return {
-            "inception": _iso(record.inception_at),
-            "marked_to": _iso(marked) if marked >= record.inception_at else None,
+            "inception": iso_z(record.inception_at),
+            "marked_to": iso_z(marked) if marked >= record.inception_at else None,
             "hours_to_mark": hours_to_mark,
             "books": books,
             "challengers": self._challengers(days, record),
@@ -168,14 +164,14 @@ class ForwardEvidence:
             rows.append({
                 "name": challenger.name, "book": verdict.challenger, "source": challenger.source,
                 "hypothesis": challenger.hypothesis,
-                "registered_at": _iso(challenger.registered_at),
+                "registered_at": iso_z(challenger.registered_at),
                 **verdict_json(verdict),
             })  # fmt: skip
         return {
             "rule": {"min_decisions": MIN_DECISIONS, "lead_se": LEAD_SE, "correction": "holm"},
             "default": POLICY,
             "decisions": judged.decisions,
-            "inception": _iso(None if record is None else record.inception_at),
+            "inception": iso_z(None if record is None else record.inception_at),
             "adopt": None if judged.adopt is None else by_name[judged.adopt].name,
             "challengers": rows,
         }

@@ -19,15 +19,11 @@ from app.db.repositories.trackrecord import TrackRecordRepository
 from app.replay.skill import outcome_figures
 from app.services.forward.read import ForwardEvidence
 from app.services.trackrecord.update import HOUR, ceil_hour, markable_until
-from app.trackrecord.figures import segments, thinned, window_figures
+from app.trackrecord.figures import iso_z, segments, thinned, window_figures
 from app.trackrecord.tracker import STRATEGIES
 
 WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
 HIT_HORIZON = timedelta(days=7)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def _ms(moment: datetime) -> int:
@@ -76,9 +72,9 @@ class LiveEvidence:
         since = last or inception - HOUR
         times_ms = np.array([_ms(t) for t in hours.times], dtype=np.int64)
         return {
-            "inception": _iso(inception),
-            "marked_to": _iso(last),
-            "updated_at": _iso(updated),
+            "inception": iso_z(inception),
+            "marked_to": iso_z(last),
+            "updated_at": iso_z(updated),
             "hours": len(hours.times),
             "hours_to_mark": 0 if target is None else max(0, int((target - since) / HOUR)),
             "gap_hours": hours.gap_hours,
@@ -105,8 +101,8 @@ class LiveEvidence:
             since = times[start]
             inside = [d for d in decisions if d.at >= since]
             windows[name] = {
-                "from": _iso(since),
-                "to": _iso(times[-1]),
+                "from": iso_z(since),
+                "to": iso_z(times[-1]),
                 "complete": bool(hours.times) and (days is None or len(times) - 1 >= days * 24),
                 "books": window_figures(
                     _ms(since),
