@@ -32,6 +32,15 @@ class AppError(Exception):
     def type(self) -> str:
         return PROBLEM_TYPE_PREFIX + self.slug
 
+    def problem(self) -> dict[str, Any]:
+        """The RFC 9457 document of this error (its extra members first, then the standard
+        ones; a Retry-After header as `retry_after_s`)."""
+        retry = self.headers.get("Retry-After")
+        return {
+            **self.extra, "type": self.type, "title": self.title, "status": self.status,
+            "detail": self.detail, **({"retry_after_s": int(retry)} if retry else {}),
+        }  # fmt: skip
+
 
 class BadRequestError(AppError):
     status, slug, title = 400, "bad-request", "Bad request"

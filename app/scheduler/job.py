@@ -73,11 +73,7 @@ def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
     (SQL, parameters, a path, a secret) never goes in it: only the type, a generic title and the
     run's id, under which the runner logs the exception."""
     if isinstance(exc, AppError):
-        retry = exc.headers.get("Retry-After")
-        return {
-            **exc.extra, "type": exc.type, "title": exc.title, "status": exc.status,
-            "detail": exc.detail, **({"retry_after_s": int(retry)} if retry else {}),
-        }  # fmt: skip
+        return exc.problem()
     # An outage, not a defect (SQLite's OperationalError also means "no such table": only the
     # engine's own mapping of a lost connection counts as the database being down).
     if is_database_busy(exc) or isinstance(exc, DatabaseUnavailable):

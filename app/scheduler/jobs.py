@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import PROBLEM_TYPE_PREFIX, ConflictError
-from app.db.failures import DatabaseUnavailable, is_database_busy
-from app.db.models import ScoringRun
 from app.db.repositories.events import EventRepository
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.errors import (
@@ -23,11 +21,9 @@ from app.exchange.errors import (
     RequestRejected,
     Unavailable,
 )
-from app.runtime.progress import RunAborted
 from app.scheduler.job import Degraded, Job, JobSkipped, problem_of
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
-from app.services.portfolio.autopilot import AUTOPILOT
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
 from app.services.signals.calibration import measure_outcomes
@@ -48,13 +44,8 @@ async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
     """Score the universe, replace (or propose replacing) the members that must exit, and
-    announce the replacements the new scores justify; with the runtime setting `autopilot` on,
-    run the policy on the portfolio instead, as actor `autopilot` (the result's `autopilot`:
-    what that pass did; absent when it is off).
-
-    Autopilot: the exits executed, then the confirmed replacements, the vacancies filled and the
-    rebalance past its threshold in one savepoint; its failure undoes that pass alone and
-    degrades the run (the scores and the exits are kept)."""
+    announce the replacements the new scores justify (with the runtime setting `autopilot` on,
+    the `forward_record` job moves the portfolio to the policy book's decisions instead)."""
     services = Services(session, state)
     run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
     result: dict[str, Any] = {
@@ -64,13 +55,8 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
     unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
     if unreachable is not None:  # the stored scores stand; nothing to propose from
         return Degraded(result, {**unreachable, "scoring_run_id": run.id})
-    autopilot = await services.autopilot.is_on()
-    exits = await services.exits.apply_exits(
-        run, actor=AUTOPILOT if autopilot else ACTOR, execute=True if autopilot else None
-    )
+    exits = await services.exits.apply_exits(run, actor=ACTOR)
     result["exits"] = [e.to_json() for e in exits]
-    if autopilot:
-        return await _autopilot(services, run, result)
     report = await services.portfolio.evaluate_portfolio_replacement()
     proposed = [r for r in report.recommendations if r.actionable]
     events = EventRepository(session)
@@ -82,24 +68,6 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
         )  # fmt: skip
     result["replacements_proposed"] = [[r.member, r.outsider] for r in proposed]
     return result
-
-
-async def _autopilot(
-    services: Services, run: ScoringRun, result: dict[str, Any]
-) -> dict[str, Any] | Degraded:
-    """The autopilot's pass after `run`; a failure of it degrades the run (logged here, its
-    problem recorded) unless the database or the process is what failed (the runner's to
-    handle: a busy database runs the job again, a stopping process aborts it)."""
-    try:
-        done = await services.autopilot.apply(run)
-    except (RunAborted, DatabaseUnavailable):
-        raise
-    except Exception as exc:
-        if is_database_busy(exc):
-            raise
-        logger.exception("autopilot: its pass after scoring run %d failed; undone", run.id)
-        return Degraded(result, {**problem_of(exc), "scoring_run_id": run.id})
-    return {**result, "autopilot": done.to_json()}
 
 
 def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str, Any] | None:

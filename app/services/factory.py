@@ -53,7 +53,7 @@ class Services:
 
     @cached_property
     def autopilot(self) -> AutopilotService:
-        return AutopilotService(self.session, self.membership, self.state.prices)
+        return AutopilotService(self.session, self.membership)
 
     @cached_property
     def scoring(self) -> ScoringService:
@@ -77,7 +77,7 @@ class Services:
 
     @cached_property
     def forward_record(self) -> ForwardService:
-        return ForwardService(self.session)
+        return ForwardService(self.session, self.autopilot)
 
     @cached_property
     def universe(self) -> UniverseService:

@@ -56,9 +56,9 @@ class TestForwardEvidence:
         for symbol in symbols:
             closes = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 30 * 24 + 3)))
             await make_candles(session, symbol, closes.tolist(), start=start)
-        await ForwardService(session, ()).update(INCEPTION - HOUR / 2)
+        await ForwardService(session, challengers=()).update(INCEPTION - HOUR / 2)
         await session.flush()
-        marked = await ForwardService(session, ()).update(INCEPTION + 2 * HOUR)
+        marked = await ForwardService(session, challengers=()).update(INCEPTION + 2 * HOUR)
         assert (marked["hours"], marked["to"]) == (3, (INCEPTION + 2 * HOUR).isoformat())
 
         forward = (await client.get(LIVE, headers=READ)).json()["forward"]

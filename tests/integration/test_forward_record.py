@@ -3,7 +3,8 @@ started, then moved forward over 60 hours (a replacement made by hand on the way
 shadow book, every challenger's and the baselines' equal a replay of the same stored history
 with the same configuration and lag, to 1e-9; a challenger registered later starts then (never
 backfilled); the daily judgements exist; two updates at once count no hour twice and an update
-that dies before its commit keeps nothing; the kept window reads as the database does."""
+that dies before its commit keeps nothing; the kept window reads as the database does; with the
+autopilot on, the real portfolio follows the policy book and the as-run record equals it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
@@ -29,7 +31,9 @@ from app.db.models import (
     ForwardRecord,
     FundingSettlement,
     PortfolioHistory,
+    TrackRecordHour,
 )
+from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.gateway import KucoinGateway
 from app.forward.record import POLICY
@@ -37,11 +41,18 @@ from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
 from app.services.forward.read import ForwardEvidence
+from app.services.forward.service import ForwardService
 from app.services.forward.update import BASELINES, ForwardUpdater, shadow_tracks
 from app.services.forward.window import window_history
+from app.services.market.prices import PriceCache
+from app.services.portfolio.autopilot import AutopilotService
+from app.services.portfolio.membership import MembershipService
 from app.services.replay.db_source import load_db_history
 from app.services.replay.importer import HistoryImporter
+from app.services.trackrecord.update import TrackRecordUpdater
+from app.trackrecord.tracker import AS_RUN
 from tests.factories import make_symbol
+from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 
@@ -272,3 +283,69 @@ class TestKeptWindow:
             kept = await window_history(session, following - span, following)
             assert "LATEUSDT" in kept.symbols
             assert_same_history(kept, await load_db_history(session, following - span, following))
+
+
+CHURN = {
+    "autopilot": True, "max_portfolio_symbols": 3, "min_holding_hours": 0,
+    "replacement_margin": 0, "replacement_confirmation_hours": 0, "correlation_limit": 1.0,
+    "weighting_method": "score", "rebalance_threshold_pct": 0.5, "max_position_weight": 100,
+    "min_position_weight": 0,
+}  # fmt: skip
+
+
+def following(session: AsyncSession, gateway: KucoinGateway) -> ForwardService:
+    """The `forward_record` job's service with the autopilot, without challengers."""
+    membership = MembershipService(session, gateway, PriceCache(gateway))
+    return ForwardService(session, AutopilotService(session, membership), ())
+
+
+class TestAutopilot:
+    async def test_the_portfolio_follows_the_policy_book_and_as_run_equals_it(
+        self, stored: Stored, gateway: KucoinGateway, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The jobs run ten minutes after each hour's close (the audit's clock set to that
+        moment): the forward record marks the hour and the portfolio follows its policy book,
+        then the as-run record marks what is stored."""
+        sessions, inception, _ = stored
+        clock = [inception - HALF_HOUR]
+        for module in ("membership", "autopilot"):
+            monkeypatch.setattr(f"app.services.portfolio.{module}.utcnow", lambda: clock[0])
+        hours = 30
+        passes = []
+        for k in range(-1, hours):
+            clock[0] = inception + k * HOUR + timedelta(minutes=10)
+            async with sessions() as session:
+                if k == -1:  # three places, any lead replaces, uncapped score weights drift
+                    for key, value in CHURN.items():
+                        await set_config(session, key, value)
+                out = await following(session, gateway).update(clock[0])
+                await TrackRecordUpdater(session).update(clock[0])
+                await session.commit()
+            passes.append(out.get("autopilot"))
+        async with sessions() as session:
+            forward = (await stored_equity(session))[POLICY]
+            query = select(TrackRecordHour.at, TrackRecordHour.equity).where(
+                TrackRecordHour.strategy == AS_RUN
+            )
+            as_run = {at: equity for at, equity in (await session.execute(query)).all()}
+            held = {r.symbol.symbol: r.member.weight
+                    for r in await PortfolioRepository(session).active()}  # fmt: skip
+            actors = set((await session.scalars(select(PortfolioHistory.actor))).all())
+            record = await session.get(ForwardRecord, 1)
+        assert passes[0] is None
+        assert all(p is not None and "refused" not in p for p in passes[1:])
+        assert passes[1]["added"], "the first decision fills the empty portfolio"
+        assert any(p["rebalance_history_id"] for p in passes[2:]), "and later rebalances"
+        assert actors == {"autopilot"}
+        assert record is not None
+        stored_policy = record.state["policies"][POLICY]
+        assert held == {s: Decimal(w) for s, w in stored_policy["weights"].items()}
+        # The as-run record starts at the first decision's trade, as the book's first trade.
+        first = inception + HOUR
+        assert min(as_run) == first
+        common = sorted(at for at in as_run if at in forward)
+        assert common == [first + k * HOUR for k in range(len(common))]
+        assert len(common) >= hours - 2
+        np.testing.assert_allclose(
+            [as_run[at] for at in common], [forward[at] for at in common], rtol=0, atol=1e-9
+        )

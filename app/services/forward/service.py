@@ -1,9 +1,12 @@
-"""The forward record's job: mark it forward, then, when a day was judged, the forward rule over
-every registered challenger: one that qualifies raises a `challenger_qualified` alert (and its
-webhook event) carrying its evidence, once; it is never adopted by itself."""
+"""The forward record's job: mark it forward; with the runtime setting `autopilot` on, the real
+portfolio follows the policy book's newest decision (`app.services.portfolio.autopilot`); then,
+when a day was judged, the forward rule over every registered challenger: one that qualifies
+raises a `challenger_qualified` alert (and its webhook event) carrying its evidence, once; it is
+never adopted by itself."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -11,11 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calibration.challengers import CHALLENGERS, Challenger
 from app.core.clock import utcnow
+from app.core.errors import ConflictError, NotFoundError
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.forward import ForwardRepository
-from app.forward.record import challenger_book
+from app.forward.record import POLICY, challenger_book
 from app.services.forward.read import verdict_json, verdicts_of
 from app.services.forward.update import ForwardUpdater
+from app.services.portfolio.autopilot import AutopilotService, PolicyTarget
+
+logger = logging.getLogger(__name__)
 
 QUALIFIED = "challenger_qualified"
 
@@ -24,19 +31,48 @@ class ForwardService:
     """The `forward_record` job's work: the record marked forward, the forward rule judged."""
 
     def __init__(
-        self, session: AsyncSession, challengers: tuple[Challenger, ...] = CHALLENGERS
+        self,
+        session: AsyncSession,
+        autopilot: AutopilotService | None = None,
+        challengers: tuple[Challenger, ...] = CHALLENGERS,
     ) -> None:
         self.session = session
+        self.autopilot = autopilot
         self.challengers = challengers
 
     async def update(self, now: datetime | None = None) -> dict[str, Any]:
-        """Mark the record forward; the forward rule when a day was judged (LostRace: another
-        replica moved it first, nothing of this transaction is kept)."""
-        updated = await ForwardUpdater(self.session, self.challengers).update(now)
+        """Mark the record forward; the autopilot's pass when it is on and an hour was marked;
+        the forward rule when a day was judged (LostRace: another replica moved it first,
+        nothing of this transaction is kept). The result's `autopilot` is absent when off."""
+        updater = ForwardUpdater(self.session, self.challengers)
+        updated = await updater.update(now)
         out = updated.to_json()
+        state, hour = updater.state, updated.marked_to
+        if state is not None and hour is not None and await self._autopilot_on():
+            out["autopilot"] = await self._follow(state.policies, hour)
         if updated.days:
             out["qualified"] = await self.judge()
         return out
+
+    async def _autopilot_on(self) -> bool:
+        return self.autopilot is not None and await self.autopilot.is_on()
+
+    async def _follow(
+        self, policies: dict[str, dict[str, Any]], decided_at: datetime
+    ) -> dict[str, Any]:
+        """The autopilot's pass to the policy book; a refused step keeps none of it (the
+        record stands; the next hour tries again) and says why."""
+        assert self.autopilot is not None  # _autopilot_on said so
+        stored = policies.get(POLICY)
+        target = None if stored is None else PolicyTarget.of(stored, decided_at)
+        if target is None:
+            return {"decided_at": decided_at.isoformat(), "skipped": "no settled decision"}
+        try:
+            return (await self.autopilot.follow(target)).to_json()
+        except (ConflictError, NotFoundError) as exc:  # a newcomer not tradable now, caps
+            logger.warning("autopilot: not following the policy book's decision at %s: %s",
+                           decided_at.isoformat(), exc.detail)  # fmt: skip
+            return {"decided_at": decided_at.isoformat(), "refused": exc.problem()}
 
     async def judge(self) -> list[str]:
         """The forward rule on the stored days: an alert for each challenger that qualifies

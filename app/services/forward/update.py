@@ -109,6 +109,7 @@ class ForwardUpdater:
         self.challengers = challengers
         self.records = ForwardRepository(session)
         self.market = TrackRecordRepository(session)
+        self.state: ForwardState | None = None  # the state an update stored
 
     async def update(self, now: datetime | None = None) -> ForwardUpdated:
         now = now or utcnow()
@@ -138,6 +139,7 @@ class ForwardUpdater:
             moment += HOUR
         # The record moves first: a replica that lost the race stops here, before writing.
         await self.records.advance(record.last_hour, end, state.to_json())
+        self.state = state
         await self.records.add(ForwardHour, rows.hours)
         await self.records.add(ForwardTrade, rows.trades)
         await self.records.add(ForwardDay, rows.days)

@@ -1,162 +1,162 @@
-"""Autopilot (the runtime setting `autopilot`): after a scheduled scoring run the policy runs the
-real portfolio, in the replay's order (`app.replay.policy.step`). The exits come first (the exit
-service, executed whatever `auto_replace_exits` says: the job asks for that); then this pass,
-under the portfolio's lock: the confirmed replacements (the actionable recommendations of
-`evaluate_replacements`), the vacancies filled from the run's ranking (`fill_vacancies`, within
-the correlation limit) and the rebalance when a weight is past `rebalance_threshold_pct`.
+"""Autopilot (the runtime setting `autopilot`): the real portfolio follows the forward record's
+`policy` book, so that the as-run record equals the policy's.
 
-Every change goes through the service the API uses (`MembershipService`, `rebalance`), audited
-with actor `autopilot` and its reason in the job's transaction. The pass is one savepoint: a
-failure undoes all of it and leaves the scoring run (and the exits) to commit. While the inputs
-are stale (old scores, a member's old market data) it changes nothing, as automatic changes
-freeze then.
+Each time the `forward_record` job marks an hour, the policy book has decided at that hour (the
+replay's own `step` on the stored history: exits, replacements with hysteresis, vacancies, the
+rebalance threshold) and trades at the next hour's close. Right after, in the same transaction,
+this pass moves the real portfolio to the book's members and target weights. Its audit rows are
+written within the hour after the decision, so the as-run record trades them at that same next
+close (`app.services.trackrecord.update`), with the same weights: the two books are one.
+
+Each change goes through `MembershipService` under the portfolio's lock, audited with actor
+`autopilot`. A leaving member and a joining symbol are one replacement (the newcomer takes the
+rank); what remains leaves or joins; then the target weights, when they still differ, are one
+rebalance row. The book's scores vouch for a newcomer (the latest live scoring run need not have
+scored it), but it must be tradable now: open, eligible and of a category not excluded. The
+pass is one savepoint: when any step is refused, none of it is kept, the record stands, and the
+next hour tries again. A pass catching up several hours at once follows the last one only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.db.models import ScoringRun, Symbol
+from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
-from app.policy.replacement import Recommendation
-from app.policy.selection import fill_vacancies
-from app.services.market.prices import PriceCache
-from app.services.market.universe import symbol_category
-from app.services.portfolio.audit import Actor
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
+from app.policy.weights import to_percent
+from app.services.portfolio.audit import Actor, record_change, weights_of
+from app.services.portfolio.config import PortfolioConfig
 from app.services.portfolio.membership import MembershipService
-from app.services.portfolio.rebalance import MarketDataStale, rebalance, stale_inputs
-from app.services.portfolio.replacement import assess_replacements
+from app.services.portfolio.weights import TargetWeights
 from app.services.system.runtime_settings import read_setting
 
 AUTOPILOT = Actor("autopilot")
+METHOD = "policy book"  # the audit's weighting method of the book's own targets
+INTERIM = "equal (interim)"  # a member set on the way to the book's, inside one pass
+
+
+@dataclass(frozen=True)
+class PolicyTarget:
+    """The policy book's holdings after its decision at `decided_at`."""
+
+    decided_at: datetime
+    members: list[str]  # by rank
+    weights: dict[str, Decimal]  # percent, summing to 100
+
+    @classmethod
+    def of(cls, stored: Mapping[str, Any], decided_at: datetime) -> PolicyTarget | None:
+        """The book's stored policy state (`app.forward.shadow.state_json`) as a target; None
+        when its members and its applied weights disagree (a member its window lost, which its
+        next decision exits)."""
+        ranked = sorted(stored["members"], key=lambda m: int(m[1]))
+        members = [str(m[0]) for m in ranked]
+        weights = {s: Decimal(w) for s, w in stored["weights"].items()}
+        if set(members) != set(weights):
+            return None
+        return cls(decided_at, members, weights)
 
 
 @dataclass(frozen=True)
 class AutopilotPass:
-    """What one pass did after scoring run `scoring_run_id`."""
+    """What one pass did to follow the book's decision at `decided_at`."""
 
-    scoring_run_id: int
+    decided_at: str
     replaced: list[dict[str, Any]] = field(default_factory=list)  # member, outsider, history_id
-    blocked: list[dict[str, Any]] = field(default_factory=list)  # member, outsider, blocking
+    removed: list[dict[str, Any]] = field(default_factory=list)  # symbol, history_id
     added: list[dict[str, Any]] = field(default_factory=list)  # symbol, rank, history_id
     rebalance_history_id: int | None = None
-    frozen: list[str] = field(default_factory=list)  # the stale inputs that stopped it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-class AutopilotService:
-    """Applies the policy's replacements, vacancy fills and rebalance to the real portfolio."""
+class _Following(MembershipService):
+    """Membership changes towards a target: a newcomer need only be tradable (the book's scores
+    vouch for it), and the weights are the book's once the members are, equal before."""
 
     def __init__(
-        self, session: AsyncSession, membership: MembershipService, prices: PriceCache
+        self, session: AsyncSession, base: MembershipService, target: PolicyTarget
     ) -> None:
+        super().__init__(session, base.gateway, base.prices)
+        self.target = target
+
+    async def _eligible_symbol(self, symbol: str) -> Symbol:
+        return await self._tradable_symbol(symbol)
+
+    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> TargetWeights:
+        names = [s.symbol for s in symbols]
+        if set(names) == set(self.target.weights):
+            return book_weights(self.target)
+        equal = to_percent(np.full(len(names), 100.0 / len(names))) if names else []
+        return TargetWeights(INTERIM, dict(zip(names, equal, strict=True)))
+
+
+def book_weights(target: PolicyTarget) -> TargetWeights:
+    return TargetWeights(
+        METHOD, dict(target.weights), {"decided_at": target.decided_at.isoformat()}
+    )
+
+
+class AutopilotService:
+    """Moves the real portfolio to the policy book's holdings."""
+
+    def __init__(self, session: AsyncSession, membership: MembershipService) -> None:
         self.session = session
         self.membership = membership
-        self.prices = prices
         self.portfolio = PortfolioRepository(session)
 
     async def is_on(self) -> bool:
         """The runtime setting `autopilot`."""
         return bool(await read_setting(self.session, "autopilot"))
 
-    async def apply(self, run: ScoringRun) -> AutopilotPass:
-        """One pass after `run` (the exits already applied), all of it or nothing of it."""
+    async def follow(self, target: PolicyTarget) -> AutopilotPass:
+        """One pass to `target`, all of it or nothing of it."""
         async with self.session.begin_nested():
-            return await self._apply(run)
+            return await self._follow(target)
 
-    async def _apply(self, run: ScoringRun) -> AutopilotPass:
+    async def _follow(self, target: PolicyTarget) -> AutopilotPass:
         await self.portfolio.lock()
-        config = await load_portfolio_config(self.session)
-        now = utcnow()
-        rows = await self.portfolio.active()
-        frozen = await stale_inputs(self.session, rows, config, now)
-        if frozen:
-            return AutopilotPass(run.id, frozen=frozen)
-        plan = await plan_pass(self.session, config, now)
-        replaced, added = [], []
-        for rec in plan.replacements:
-            assert rec.outsider is not None  # an actionable recommendation names its outsider
-            change = await self.membership.replace_symbol(
-                rec.member, rec.outsider, reason=_replacement_reason(rec), actor=AUTOPILOT
-            )
-            replaced.append(
-                {"member": rec.member, "outsider": rec.outsider, "lead": rec.lead,
-                 "history_id": change.history.id}
-            )  # fmt: skip
-        for symbol, score in plan.additions:
-            reason = (
-                f"autopilot: vacancy filled from scoring run {run.id}'s ranking "
-                f"(composite {score:.2f}, correlation with every member below "
-                f"{config.correlation_limit:g})"
-            )
-            change = await self.membership.add_symbol(symbol.symbol, reason=reason, actor=AUTOPILOT)
+        moving = _Following(self.session, self.membership, target)
+        decided = target.decided_at.isoformat()
+        reason = f"autopilot: the policy book's decision at {decided}"
+        current = [r.symbol.symbol for r in await self.portfolio.active()]
+        leaving = [s for s in current if s not in target.weights]
+        joining = [s for s in target.members if s not in current]
+        replaced, removed, added = [], [], []
+        for old, new in zip(leaving, joining, strict=False):
+            change = await moving.replace_symbol(old, new, reason=reason, actor=AUTOPILOT)
+            replaced.append({"member": old, "outsider": new, "history_id": change.history.id})
+        for symbol in leaving[len(joining) :]:
+            change = await moving.remove_symbol(symbol, reason=reason, actor=AUTOPILOT)
+            removed.append({"symbol": symbol, "history_id": change.history.id})
+        for symbol in joining[len(leaving) :]:
+            change = await moving.add_symbol(symbol, reason=reason, actor=AUTOPILOT)
             added.append(
-                {"symbol": symbol.symbol, "rank": change.history.new_rank,
+                {"symbol": symbol, "rank": change.history.new_rank,
                  "history_id": change.history.id}
             )  # fmt: skip
-        blocked = [
-            {"member": rec.member, "outsider": rec.outsider, "blocking": rec.blocking}
-            for rec in plan.blocked
-        ]
-        try:
-            result = await rebalance(
-                self.session, self.prices, dry_run=False, account_balance=None, positions=None,
-                force=False, actor=AUTOPILOT, now=utcnow(),
-                reason=f"autopilot: a target weight moved past {config.rebalance_threshold_pct:g} "
-                f"points after scoring run {run.id}",
-            )  # fmt: skip
-        except MarketDataStale as exc:  # a newcomer's market data: the weights stand
-            return AutopilotPass(run.id, replaced, blocked, added, None, [exc.detail])
-        return AutopilotPass(run.id, replaced, blocked, added, result.history_id)
+        rebalanced = await self._weights(target, reason)
+        return AutopilotPass(decided, replaced, removed, added, rebalanced)
 
-
-@dataclass(frozen=True)
-class Plan:
-    """The membership changes a pass makes, in order (the replay's `step` decides the same)."""
-
-    replacements: list[Recommendation]  # actionable, weakest member first
-    blocked: list[Recommendation]
-    additions: list[tuple[Symbol, float]]  # best first, with the newest run's composite
-
-
-async def plan_pass(session: AsyncSession, config: PortfolioConfig, now: datetime) -> Plan:
-    """The confirmed replacements, then the outsiders (best first) that fill the vacancies, each
-    within the correlation limit of every member and of those added before it."""
-    rows = await PortfolioRepository(session).active()
-    vacancies = max(config.max_symbols - len(rows), 0)
-    assessment = await assess_replacements(session, now, vacancies=vacancies)
-    recommendations = assessment.report.recommendations
-    replacements = [r for r in recommendations if r.actionable and r.outsider is not None]
-    blocked = [r for r in recommendations if r not in replacements]
-    if not vacancies or assessment.correlation is None:
-        return Plan(replacements, blocked, [])
-    by_name = {s.symbol: s.id for s in assessment.pool}
-    swapped = {rec.member: by_name[rec.outsider or ""] for rec in replacements}
-    held = [swapped.get(r.symbol.symbol, r.symbol.id) for r in rows]
-    excluded = set(await read_setting(session, "excluded_categories"))
-    by_id = {
-        s.id: s
-        for s in assessment.pool
-        if s.id not in held and symbol_category(s) not in excluded  # changed since the run
-    }
-    chosen = fill_vacancies(
-        held,
-        list(by_id),
-        assessment.correlation,
-        places=config.max_symbols,
-        correlation_limit=config.correlation_limit,
-    )
-    additions = [(by_id[i], assessment.composite[i]) for i in chosen]
-    return Plan(replacements, blocked, additions)
-
-
-def _replacement_reason(rec: Recommendation) -> str:
-    return "autopilot: replacement confirmed: " + "; ".join(rec.reasons)
+    async def _weights(self, target: PolicyTarget, reason: str) -> int | None:
+        """The book's target weights, as one rebalance row when the members' differ."""
+        rows = await self.portfolio.active()
+        if all(r.member.weight == target.weights[r.symbol.symbol] for r in rows):
+            return None
+        before = weights_of(rows)
+        for r in rows:
+            r.member.weight = target.weights[r.symbol.symbol]
+        await self.session.flush()
+        entry = await record_change(
+            self.session, "rebalance", after=rows, before=before, targets=book_weights(target),
+            actor=AUTOPILOT, reason=reason, now=utcnow(),
+        )  # fmt: skip
+        return entry.id

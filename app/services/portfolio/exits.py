@@ -84,18 +84,16 @@ class ExitService:
         *,
         actor: Actor,
         now: datetime | None = None,
-        execute: bool | None = None,
     ) -> list[ExitOutcome]:
-        """Replace (or propose replacing) every member that must exit after `run`; nothing
-        when the run scored nothing (automatic changes freeze while inputs are stale).
-        `execute`: replace rather than propose (None: as `auto_replace_exits` says)."""
+        """Replace (or propose replacing, as `auto_replace_exits` says) every member that must
+        exit after `run`; nothing when the run scored nothing (automatic changes freeze while
+        inputs are stale)."""
         if not run.scored_count:
             return []
         now = now or run.started_at
         config = await load_portfolio_config(self.session)
         settings = await read_settings(self.session, ["auto_replace_exits", "alert_cooldown_s"])
-        if execute is None:
-            execute = bool(settings["auto_replace_exits"])
+        execute = bool(settings["auto_replace_exits"])
         decision = await self.decide(run, config, now)
         if not decision.exits:
             return []

@@ -143,6 +143,23 @@ class MembershipService:
     # -- helpers -----------------------------------------------------------------------------
 
     async def _eligible_symbol(self, symbol: str) -> Symbol:
+        """A tradable symbol the latest scoring run scored."""
+        row = await self._tradable_symbol(symbol)
+        scores = await latest_scores(self.session, [row.id])
+        if row.id not in scores.composite:
+            excluded = scores.run.exclusions.get("symbols", {}) if scores.run else {}
+            why = excluded.get(row.symbol, "not shortlisted" if scores.run else "no run yet")
+            if why.startswith(EXCLUDED_PREFIX):  # the peg rule, on the run's closes
+                raise _category_excluded(row.symbol, why.removeprefix(EXCLUDED_PREFIX))
+            raise SymbolNotEligible(
+                f"{row.symbol} has no score in the latest scoring run ({why})",
+                extra={"scoring_run_id": scores.run.id if scores.run else None, "why": why},
+            )
+        return row
+
+    async def _tradable_symbol(self, symbol: str) -> Symbol:
+        """An open, eligible, listed symbol of the synced universe whose category is not
+        excluded."""
         canonical = await self.gateway.canonical(symbol)
         row = await self.portfolio.symbol_by_name(canonical)
         if row is None:
@@ -155,16 +172,6 @@ class MembershipService:
         category = symbol_category(row)
         if category in await read_setting(self.session, "excluded_categories"):
             raise _category_excluded(canonical, category)
-        scores = await latest_scores(self.session, [row.id])
-        if row.id not in scores.composite:
-            excluded = scores.run.exclusions.get("symbols", {}) if scores.run else {}
-            why = excluded.get(canonical, "not shortlisted" if scores.run else "no run yet")
-            if why.startswith(EXCLUDED_PREFIX):  # the peg rule, on the run's closes
-                raise _category_excluded(canonical, why.removeprefix(EXCLUDED_PREFIX))
-            raise SymbolNotEligible(
-                f"{canonical} has no score in the latest scoring run ({why})",
-                extra={"scoring_run_id": scores.run.id if scores.run else None, "why": why},
-            )
         return row
 
     async def _find_member(self, rows: list[MemberRow], symbol: str) -> MemberRow:

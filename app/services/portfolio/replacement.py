@@ -9,13 +9,11 @@ the policy may look at."""
 
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
@@ -42,18 +40,6 @@ class ReplacementReport:
     recommendations: list[Recommendation]
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """The report, and what filling vacancies after it reads (as `app.replay.policy.step`):
-    the outsiders best first (those the recommendations looked at, then the next best as many
-    as there are vacancies) and the correlation table over them and the members."""
-
-    report: ReplacementReport
-    pool: list[Symbol] = field(default_factory=list)
-    correlation: CorrelationTable | None = None
-    composite: dict[int, float] = field(default_factory=dict)  # the newest run's, by symbol id
-
-
 def replacement_settings(config: PortfolioConfig) -> ReplacementSettings:
     return ReplacementSettings(
         candidates=config.replacement_candidates,
@@ -66,14 +52,6 @@ def replacement_settings(config: PortfolioConfig) -> ReplacementSettings:
 
 async def evaluate_replacements(session: AsyncSession, now: datetime) -> ReplacementReport:
     """One recommendation per replacement candidate (bottom members by latest composite)."""
-    return (await assess_replacements(session, now)).report
-
-
-async def assess_replacements(
-    session: AsyncSession, now: datetime, *, vacancies: int = 0
-) -> Assessment:
-    """`evaluate_replacements`' report and, for `vacancies` places to fill, the outsiders that
-    may fill them with their correlations."""
     config = await load_portfolio_config(session)
     settings = replacement_settings(config)
     rows = await PortfolioRepository(session).active()
@@ -81,8 +59,8 @@ async def assess_replacements(
     span = timedelta(milliseconds=confirmation_span_ms(config.replacement_confirmation_hours))
     runs = await scoring.runs_spanning(span)
     run_ids = [r.id for r in runs]
-    if not (rows or vacancies > 0) or not runs:
-        return Assessment(ReplacementReport(now, run_ids, []))
+    if not rows or not runs:
+        return ReplacementReport(now, run_ids, [])
     newest = await scoring.component_scores(run_ids[:1], COMPOSITE)
     latest = RunScores(
         runs[0].id,
@@ -110,8 +88,7 @@ async def assess_replacements(
     outsiders = [OutsiderFact(s.id, s.symbol) for s in tradable.values()]
     # One correlation table over the members and every outsider the policy may look at.
     looked_at = outsiders_to_correlate(outsiders, latest, settings)
-    extra = _next_best(outsiders, looked_at, latest, vacancies)
-    symbols = [r.symbol for r in rows] + [tradable[o.id] for o in looked_at + extra]
+    symbols = [r.symbol for r in rows] + [tradable[o.id] for o in looked_at]
     older = await scoring.component_scores(
         run_ids[1:], COMPOSITE, [r.symbol.id for r in rows] + [o.id for o in looked_at]
     )
@@ -123,25 +100,9 @@ async def assess_replacements(
     ]
     returns = await hourly_log_returns(session, symbols, config.correlation_window_hours, now)
     correlation = CorrelationTable([s.id for s in symbols], pairwise_correlation(returns))
-    report = ReplacementReport(
+    return ReplacementReport(
         now, run_ids, recommend(members, outsiders, scores, correlation, settings, looked_at)
     )
-    pool = sorted(
-        (tradable[o.id] for o in looked_at + extra),
-        key=lambda s: (-latest.composite[s.id], s.symbol),
-    )
-    return Assessment(report, pool, correlation, dict(latest.composite))
-
-
-def _next_best(
-    outsiders: list[OutsiderFact], looked_at: list[OutsiderFact], latest: RunScores, n: int
-) -> list[OutsiderFact]:
-    """The `n` best outsiders by the latest composite after those in `looked_at`."""
-    if n <= 0:
-        return []
-    seen = {o.id for o in looked_at}
-    rest = [o for o in outsiders if o.id not in seen]
-    return heapq.nsmallest(n, rest, key=lambda o: (-latest.composite[o.id], o.symbol))
 
 
 def _ms(moment: datetime) -> int:

@@ -161,11 +161,10 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          "exit_grace_hours) is replaced by the scoring run; false: only proposed.",
          Bounds("boolean")),
         ("autopilot", False,
-         "After each scheduled scoring run (the score_refresh job) the policy runs the real "
-         "portfolio, as actor autopilot: exits executed (whatever auto_replace_exits says), "
-         "confirmed replacements executed, vacancies filled from the ranking within "
-         "correlation_limit, a rebalance past rebalance_threshold_pct. False: replacements "
-         "stay proposals.",
+         "Each hour the forward record marks (the forward_record job), the real portfolio "
+         "follows the policy book's decision, as actor autopilot: its members (replacements, "
+         "exits, vacancies filled) and its target weights, so the as-run record equals the "
+         "policy's. False: replacements stay proposals.",
          Bounds("boolean")),
         ("stale_data_limit_s", 1800, "Data older than this is stale; automatic changes freeze.",
          between(60, 7 * DAY)),

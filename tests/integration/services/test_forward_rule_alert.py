@@ -59,7 +59,7 @@ class TestForwardRuleAlert:
     async def test_a_better_challenger_qualifies_after_the_required_decisions_once(
         self, session: AsyncSession
     ) -> None:
-        service = ForwardService(session, (BETTER, SAME))
+        service = ForwardService(session, challengers=(BETTER, SAME))
         session.add_all(day_rows(range(MIN_DECISIONS - 1)))
         await session.flush()
         assert await service.judge() == []  # one decision short

@@ -31,10 +31,9 @@ class ConfigUpdateValues:
             alert_max_loss_pct (float | Unset): A member down more than this since inclusion (percent).
             auto_replace_exits (bool | Unset): A member that must exit (delisted, not Open, expiring, Paused or stale past
                 exit_grace_hours) is replaced by the scoring run; false: only proposed.
-            autopilot (bool | Unset): After each scheduled scoring run (the score_refresh job) the policy runs the real
-                portfolio, as actor autopilot: exits executed (whatever auto_replace_exits says), confirmed replacements
-                executed, vacancies filled from the ranking within correlation_limit, a rebalance past rebalance_threshold_pct.
-                False: replacements stay proposals.
+            autopilot (bool | Unset): Each hour the forward record marks (the forward_record job), the real portfolio
+                follows the policy book's decision, as actor autopilot: its members (replacements, exits, vacancies filled) and
+                its target weights, so the as-run record equals the policy's. False: replacements stay proposals.
             correlation_limit (float | Unset): Highest allowed correlation of a newcomer with a member.
             correlation_window_hours (int | Unset): Default window of the correlation check, hours.
             evidence_refresh_interval_s (int | Unset): Seconds between walk-forward calibrations of the stored history (the
