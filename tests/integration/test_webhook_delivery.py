@@ -261,7 +261,7 @@ class TestHandedOn:
                 await queue.stop()
         [row] = await rows(sessions, url)
         assert (row.status, row.claimant) == ("sending", a.claimant)
-        async with dispatcher(settings(url, claim_ttl_s=3.0), sessions, "b") as b:
+        async with dispatcher(settings(url, claim_ttl_s=5.0), sessions, "b") as b:
             assert await b.sweep() == 0  # a's heartbeat is still fresh: not taken yet
             await until(lambda: len(receivers.got("hold")) == 2, timeout_s=15.0)
             [row] = await until_settled(sessions, url)
