@@ -11,6 +11,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.webhook_urls import check_webhook_url
+
 LIVE_KUCOIN_FUTURES_URL = "https://api-futures.kucoin.com"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mysymbols.db"
 
@@ -144,6 +146,20 @@ class WebhookSettings(BaseModel):
     """Most deliveries of one event kind to one URL per `rate_window_s`; the rest are dropped
     (and recorded as rate_limited) so a flapping condition does not flood a receiver."""
     rate_window_s: float = Field(default=60.0, gt=0)
+    queue_max: int = Field(default=100, ge=1, le=10_000)
+    """Most deliveries waiting for one URL (each URL has its own queue, so a dead receiver delays
+    nobody else); past it a delivery is dropped (recorded as rate_limited, logged, counted), but
+    a critical alert joins the URL's digest instead."""
+    coalesce_s: float = Field(default=30.0, gt=0)
+    """Critical alerts past `rate_limit` or `queue_max` are never dropped: they are coalesced into
+    one digest per URL, sent at most once per this many seconds."""
+    claim_ttl_s: float = Field(default=30.0, ge=1)
+    """A claimed (`sending`) delivery whose replica has not heartbeated for this long is
+    re-claimed by a live replica (at least once); replicas heartbeat every third of it."""
+    allow_http: bool = False
+    """Accept http:// receivers (https:// only otherwise)."""
+    allow_private_addresses: bool = False
+    """Accept receivers given as private or loopback IP literals (link-local never)."""
 
     @field_validator("urls", "kinds", mode="before")
     @classmethod
@@ -162,6 +178,10 @@ class WebhookSettings(BaseModel):
             )
         if secret:
             webhook_key(secret)
+        for url in self.urls:
+            check_webhook_url(
+                url, allow_http=self.allow_http, allow_private=self.allow_private_addresses
+            )
         return self
 
 

@@ -96,6 +96,20 @@ EVENT_OUTBOX_READS = Counter(
 )  # fmt: skip
 EVENT_STREAMS = Gauge("mysymbols_event_streams", "Event streams open.", multiprocess_mode="livesum")
 
+WEBHOOK_DELIVERIES = Counter(
+    "mysymbols_webhook_deliveries",
+    "Webhook deliveries ended, by event kind and outcome (delivered; coalesced: a critical alert "
+    "carried in a digest; failed: retries spent, a 3xx or 4xx; dropped: past the rate limit or "
+    "the URL's queue bound).",
+    ["kind", "outcome"],
+)  # fmt: skip
+WEBHOOK_LAG = Gauge(
+    "mysymbols_webhook_delivery_lag_seconds",
+    "Age of the oldest event still waiting for delivery to the receiver (host:port#the first 6 "
+    "hex digits of the URL's SHA-256); 0 when its queue is empty.",
+    ["receiver"], multiprocess_mode="livemax",
+)  # fmt: skip
+
 _SYMBOL_PATHS = (
     (re.compile(r"^/api/v1/contracts/(?!active$)[^/]+$"), "/api/v1/contracts/{symbol}"),
     (re.compile(r"^/api/v1/funding-rate/[^/]+/current$"), "/api/v1/funding-rate/{symbol}/current"),
@@ -186,3 +200,11 @@ def observe_outbox_read() -> None:
 
 def observe_event_streams(open_streams: int) -> None:
     EVENT_STREAMS.set(open_streams)
+
+
+def observe_webhook_delivery(kind: str, outcome: str, count: int = 1) -> None:
+    WEBHOOK_DELIVERIES.labels(kind, outcome).inc(count)
+
+
+def observe_webhook_lag(receiver: str, seconds: float) -> None:
+    WEBHOOK_LAG.labels(receiver).set(seconds)

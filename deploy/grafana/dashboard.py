@@ -328,13 +328,37 @@ def process() -> list[dash.Row | timeseries.Panel | stat.Panel]:
     ]  # fmt: skip
 
 
+def webhooks() -> list[dash.Row | timeseries.Panel | stat.Panel]:
+    return [
+        dash.Row("Webhooks"),
+        series(
+            "Webhook deliveries", "short",
+            query("sum by (kind, outcome) "
+                  f"(increase(mysymbols_webhook_deliveries_total{{{ON}}}[1h]))",
+                  "{{kind}} {{outcome}}"),
+            description="Deliveries ended in the past hour, by event kind and outcome: delivered, "
+                        "coalesced (a critical alert carried in a digest), failed (retries spent, "
+                        "a 3xx or 4xx), dropped (past the rate limit or the URL's queue bound).",
+            span=12,
+        ),
+        series(
+            "Webhook delivery lag", "s",
+            query(f"max by (receiver) (mysymbols_webhook_delivery_lag_seconds{{{ON}}})",
+                  "{{receiver}}"),
+            description="Age of the oldest event still waiting for each receiver (0: keeping up). "
+                        "Each URL has its own queue: one receiver behind delays no other.",
+            span=12,
+        ),
+    ]  # fmt: skip
+
+
 def build() -> dash.Dashboard:
     """The whole dashboard: its variables, then each row and its panels."""
     board = (
         dash.Dashboard("MySymbols")
         .uid("mysymbols")
         .description("The managed KuCoin futures symbol portfolio: requests, jobs, KuCoin, "
-                     "scoring, portfolio, live track record, database, process.")
+                     "scoring, portfolio, live track record, database, process, webhooks.")
         .tags(["mysymbols"])
         .refresh("1m")
         .time("now-6h", "now")
@@ -355,7 +379,7 @@ def build() -> dash.Dashboard:
     )  # fmt: skip
     panel_id = 0
     for section in (
-        requests, jobs, kucoin, scoring, portfolio, track_record, database, process
+        requests, jobs, kucoin, scoring, portfolio, track_record, database, process, webhooks
     ):  # fmt: skip
         for item in section():
             panel_id += 1  # stable ids: links to a panel (`viewPanel=`) survive a regeneration

@@ -105,7 +105,7 @@ class TestDashboard:
         rows = [panel["title"] for panel in dashboard()["panels"] if panel["type"] == "row"]
         assert rows == [
             "Requests and latency", "Jobs", "KuCoin: budget and errors", "Scoring", "Portfolio",
-            "Live track record", "Database", "Process",
+            "Live track record", "Database", "Process", "Webhooks",
         ]  # fmt: skip
 
     def test_is_what_the_script_writes(self) -> None:

@@ -24,6 +24,8 @@ from app.services.system.webhooks import WebhookDispatcher, message_id
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
+# The receivers listen on 127.0.0.1 over http, which the service refuses unless told otherwise.
+LOOPBACK = {"allow_http": True, "allow_private_addresses": True}
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 
 
@@ -96,7 +98,9 @@ async def dispatch(database_url: str, receiver: Receiver, kind: str) -> WebhookD
             event = EventOutbox(kind=kind, payload={"symbol": "XBTUSDTM", "weight": "0.25"})
             session.add(event)
             await session.commit()
-        settings = WebhookSettings(urls=[receiver.url], secret=SECRET, backoff_base_s=0.05)
+        settings = WebhookSettings(
+            urls=[receiver.url], secret=SECRET, backoff_base_s=0.05, **LOOPBACK
+        )
         async with aiohttp.ClientSession() as http:
             dispatcher = WebhookDispatcher(settings, sessions, http, EventSignal(), replica="t")
             await dispatcher.deliver(event, receiver.url)
@@ -171,7 +175,7 @@ async def test_signed_retried_and_rate_limited(
 ) -> None:
     hooks = {
         "urls": receiver.url, "secret": SECRET, "backoff_base_s": 0.05, "rate_limit": 3,
-        "rate_window_s": 60,
+        "rate_window_s": 60, **LOOPBACK,
     }  # fmt: skip
     api, clients, symbols = await prepared(
         committed_postgres, live_sim, make_settings, webhooks=hooks, events={"poll_s": 0.2}

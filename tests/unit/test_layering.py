@@ -26,7 +26,8 @@ COMMIT_OWNERS = {
     "api/deps.py",  # get_session / SessionSource: one transaction per request
     "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome, its heartbeats
     "services/system/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
-    "services/system/webhooks.py",  # WebhookDispatcher.deliver: claim, then record
+    "services/system/webhooks.py",  # WebhookDispatcher: claims, heartbeats, hand-back
+    "services/system/webhook_queue.py",  # ReceiverQueue: each delivery's outcome
     "services/replay/importer.py",  # HistoryImporter: each symbol's rows, so it can resume
     "services/replay/runner.py",  # ReplayRunner: start, heartbeats and the report of a run
     "services/system/retention.py",  # RetentionService: each bounded batch, so no lock lasts

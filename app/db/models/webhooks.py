@@ -1,16 +1,19 @@
-"""Webhook deliveries: one row per event and URL, claimed before sending (exactly one replica
-delivers it), with the outcome of the last attempt."""
+"""Webhook deliveries: one row per event and URL, claimed before sending by one dispatcher
+(`claimant`, heartbeating while it holds the row; a live replica re-claims it when the heartbeat
+stops), with the outcome of the last attempt."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
 from app.db.base import Base
 from app.db.types import UTCDateTime
+
+SENDING = text("status = 'sending'")
 
 
 class WebhookDelivery(Base):
@@ -21,6 +24,13 @@ class WebhookDelivery(Base):
         ),
         Index("uq_webhook_delivery_event_url", "event_id", "url", unique=True),
         Index("ix_webhook_delivery_url_kind_time", "url", "kind", "created_at"),
+        Index(
+            "ix_webhook_delivery_sending",
+            "url",
+            "heartbeat_at",
+            postgresql_where=SENDING,
+            sqlite_where=SENDING,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,3 +47,7 @@ class WebhookDelivery(Base):
     replica: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimant: Mapped[str | None] = mapped_column(String(120))
+    """The dispatcher process that holds (or last held) the row; NULL once handed back."""
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the claimant last said it holds the row (NULL: claimed by code before 0030)."""

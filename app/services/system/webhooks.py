@@ -1,25 +1,26 @@
 """Webhooks: alerts and portfolio changes POSTed as signed JSON to the configured URLs.
 
-Each replica follows the event outbox; a delivery (event, URL) is claimed in the database first,
-so exactly one replica sends it. Deliveries are signed as Standard Webhooks
-(https://www.standardwebhooks.com/): `webhook-id` (the same for every attempt of a delivery),
-`webhook-timestamp` (each attempt's) and `webhook-signature: v1,<base64 HMAC-SHA256 of
-"id.timestamp.body">` under the `whsec_` secret. 5xx, timeouts and connection errors are retried
-with exponential backoff; a per-kind rate limit drops (and records) deliveries past `rate_limit`
-per `rate_window_s` for each URL.
+Each replica follows the event outbox and claims each delivery (event, URL) in the database,
+so one replica sends it; a claimed delivery joins its URL's own queue (`webhook_queue`), so a
+dead receiver delays nobody else. The claimant heartbeats its `sending` rows; a live replica
+re-claims the rows of one whose heartbeat stopped for `claim_ttl_s`, and a stopping replica
+hands its rows back at once: every delivery is sent at least once (receivers de-duplicate on
+`webhook-id`). Past `rate_limit` per `rate_window_s` for a kind and URL, or past the URL's
+`queue_max`, a delivery is dropped (recorded as rate_limited, logged, counted), except a
+critical alert, which is coalesced into the URL's next digest. Signing and sending:
+`webhook_send`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import time
-from datetime import UTC, datetime, timedelta
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from standardwebhooks import Webhook
 
 from app.core.clock import utcnow
 from app.core.config import WebhookSettings
@@ -27,32 +28,26 @@ from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
 from app.db.repositories.webhooks import WebhookRepository
 from app.runtime.background import BackgroundTask
-from app.runtime.backoff import backoff_delay
 from app.services.system.events import EventSignal
+from app.services.system.webhook_queue import ReceiverQueue, log_dropped, receiver_label
+from app.services.system.webhook_send import (
+    Delivery,
+    WebhookSender,
+    message_id,
+    signed_headers,
+)
+
+__all__ = ["WebhookDispatcher", "message_id", "signed_headers"]
 
 logger = logging.getLogger(__name__)
 
 
-def message_id(event_id: int, delivery_id: int) -> str:
-    """The `webhook-id` of a delivery: its row's, so every attempt carries the same one. The
-    event id goes first because it is never reused, while SQLite may hand out a deleted
-    `webhook_delivery` id again once retention has emptied the table."""
-    return f"msg_{event_id}_{delivery_id}"
-
-
-def signed_headers(signer: Webhook, msg_id: str, body: bytes, now: float) -> dict[str, str]:
-    """The Standard Webhooks headers of one attempt at `now`."""
-    timestamp = int(now)
-    signature = signer.sign(msg_id, datetime.fromtimestamp(timestamp, UTC), body.decode())
-    return {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature,
-    }
+def delivery_of(event: EventOutbox, delivery_id: int) -> Delivery:
+    return Delivery(delivery_id, event.id, event.kind, dict(event.payload), event.created_at)
 
 
 class WebhookDispatcher:
-    """Follows the event outbox and POSTs signed deliveries, each claimed once across replicas."""
+    """Follows the event outbox and hands claimed deliveries to one queue per URL."""
 
     def __init__(
         self,
@@ -66,20 +61,38 @@ class WebhookDispatcher:
     ) -> None:
         self.settings = settings
         self.sessionmaker = sessionmaker
-        self.http = http
         self.signal = signal
         self.replica = replica
+        self.claimant = f"{replica}/{uuid.uuid4().hex[:12]}"  # this process, not its host name
         self.poll_s = poll_s
+        self.sender = WebhookSender(settings, http)
+        self.queues = {
+            url: ReceiverQueue(url, settings, sessionmaker, self.sender) for url in settings.urls
+        }
         self.task = BackgroundTask("webhook-dispatcher", self._run)
-        # The settings refuse URLs without a valid secret: there is always a key to sign with.
-        self.signer = Webhook(settings.secret.get_secret_value()) if settings.urls else None
+        self.claims = BackgroundTask("webhook-claims", self._keep_claims)
 
     def start(self) -> None:
         if self.settings.urls:
             self.task.start()
 
     async def stop(self) -> None:
+        """Stop following and sending, then hand every delivery still held back to the peers."""
         await self.task.stop()
+        await self.claims.stop()
+        for queue in self.queues.values():
+            await queue.stop()
+        if not self.settings.urls:
+            return
+        try:
+            async with self.sessionmaker() as session:
+                handed = await WebhookRepository(session).hand_back(self.claimant, utcnow())
+                await session.commit()
+        except Exception:  # the peers re-claim them once the heartbeat is stale
+            logger.warning("webhooks: deliveries not handed back at stop", exc_info=True)
+            return
+        if handed:
+            logger.info("webhooks: %d delivery(ies) in flight handed back at stop", handed)
 
     async def ready(self, timeout_s: float) -> bool:
         """Wait until the dispatcher has taken its starting point in the outbox (events
@@ -108,18 +121,18 @@ class WebhookDispatcher:
 
     async def _run(self) -> None:
         last = await self._starting_point()
+        for queue in self.queues.values():
+            queue.start()
+        self.claims.start()
         self.task.mark_ready()
         while True:
             try:
                 async with self.sessionmaker() as session:
                     events = list(await EventRepository(session).after(last))
-                for event in events:
-                    if event.kind in self.settings.kinds:
-                        await asyncio.gather(
-                            *(self.deliver(event, url) for url in self.settings.urls)
-                        )
-                    last = event.id
-                if not events:
+                if events:
+                    await self.claim([e for e in events if e.kind in self.settings.kinds])
+                    last = events[-1].id
+                else:
                     await self.signal.wait(self.poll_s)
             except asyncio.CancelledError:
                 raise
@@ -127,78 +140,112 @@ class WebhookDispatcher:
                 logger.exception("webhooks: dispatch failed; retrying")
                 await asyncio.sleep(self.poll_s)
 
+    async def claim(self, events: Sequence[EventOutbox]) -> None:
+        """Claim `events` for every URL in one transaction, then queue, coalesce or drop each
+        claimed delivery: past the rate limit or the queue's room, only critical alerts stay."""
+        now = utcnow()
+        since = now - timedelta(seconds=self.settings.rate_window_s)
+        placed: list[tuple[ReceiverQueue, Delivery, str | None]] = []
+        room = {url: queue.room() for url, queue in self.queues.items()}
+        async with self.sessionmaker() as session:
+            deliveries = WebhookRepository(session)
+            for event in events:
+                for url in self.settings.urls:
+                    recent = await deliveries.sent_recently(url, event.kind, since)
+                    delivery_id = await deliveries.claim(
+                        event.id, url, event.kind, self.replica, now, self.claimant
+                    )
+                    if delivery_id is None:
+                        continue  # another replica has it
+                    delivery = delivery_of(event, delivery_id)
+                    reason = None
+                    if recent >= self.settings.rate_limit:
+                        reason = (f"{recent} {event.kind} deliveries in "
+                                  f"{self.settings.rate_window_s:g}s")  # fmt: skip
+                    elif room[url] == 0:
+                        reason = f"queue full ({self.settings.queue_max} waiting)"
+                    if reason is None:
+                        room[url] -= 1
+                    elif not delivery.critical:
+                        await deliveries.finish(
+                            delivery_id, status="rate_limited", attempts=0,
+                            response_status=None, error=reason, now=now,
+                        )  # fmt: skip
+                    placed.append((self.queues[url], delivery, reason))
+            await session.commit()
+        for queue, delivery, reason in placed:
+            if reason is None:
+                queue.put(delivery)
+            elif delivery.critical:
+                queue.coalesce(delivery)
+            else:
+                log_dropped(delivery, queue.receiver, reason)
+
+    async def _keep_claims(self) -> None:
+        """Heartbeat this dispatcher's claims, re-claim the stale or handed-back ones of the
+        peers, and refresh the lag gauges, every third of `claim_ttl_s`."""
+        while True:
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("webhooks: claims not kept this time; retrying", exc_info=True)
+            for queue in self.queues.values():
+                queue.observe_lag()
+            await asyncio.sleep(self.settings.claim_ttl_s / 3)
+
+    async def sweep(self) -> int:
+        """One heartbeat and re-claim; how many deliveries were re-claimed."""
+        now = utcnow()
+        stale_before = now - timedelta(seconds=self.settings.claim_ttl_s)
+        taken: list[tuple[ReceiverQueue, Delivery]] = []
+        async with self.sessionmaker() as session:
+            deliveries = WebhookRepository(session)
+            await deliveries.heartbeat(self.claimant, now)
+            for url, queue in self.queues.items():
+                if not queue.room():  # the rows wait in the table for room here or a peer
+                    continue
+                rows = await deliveries.reclaim(
+                    url, claimant=self.claimant, replica=self.replica, now=now,
+                    stale_before=stale_before, limit=queue.room(),
+                )  # fmt: skip
+                taken += [(queue, delivery_of(event, row.id)) for row, event in rows]
+            await session.commit()
+        for queue, delivery in taken:
+            logger.info(
+                "webhooks: re-claimed %s event %d for %s", delivery.kind, delivery.event_id,
+                queue.receiver,
+            )  # fmt: skip
+            queue.put(delivery)
+        return len(taken)
+
     async def deliver(self, event: EventOutbox, url: str) -> str:
-        """Claim, rate-limit, send with retries, record; returns the recorded status."""
+        """Claim, rate-limit and send one delivery now, outside the queues; its recorded status
+        ("taken" when another dispatcher has it)."""
         now = utcnow()
         async with self.sessionmaker() as session:
             deliveries = WebhookRepository(session)
             since = now - timedelta(seconds=self.settings.rate_window_s)
             recent = await deliveries.sent_recently(url, event.kind, since)
-            delivery_id = await deliveries.claim(event.id, url, event.kind, self.replica, now)
+            delivery_id = await deliveries.claim(
+                event.id, url, event.kind, self.replica, now, self.claimant
+            )
             if delivery_id is None:
                 await session.rollback()
-                return "taken"  # another replica has it
-            if recent >= self.settings.rate_limit:
+                return "taken"
+            delivery = delivery_of(event, delivery_id)
+            if recent >= self.settings.rate_limit and not delivery.critical:
+                reason = f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s"
                 await deliveries.finish(
                     delivery_id, status="rate_limited", attempts=0, response_status=None,
-                    error=f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s",
-                    now=now,
+                    error=reason, now=now,
                 )  # fmt: skip
                 await session.commit()
+                log_dropped(delivery, receiver_label(url), reason)
                 return "rate_limited"
             await session.commit()
-        status, attempts, code, error = await self._send(event, url, delivery_id)
-        async with self.sessionmaker() as session:
-            await WebhookRepository(session).finish(
-                delivery_id, status=status, attempts=attempts, response_status=code, error=error,
-                now=utcnow(),
-            )  # fmt: skip
-            await session.commit()
-        return status
-
-    async def _send(
-        self, event: EventOutbox, url: str, delivery_id: int
-    ) -> tuple[str, int, int | None, str | None]:
-        body = json.dumps(
-            {
-                "id": event.id,
-                "kind": event.kind,
-                "at": event.created_at.isoformat(),
-                "data": event.payload,
-            },
-            separators=(",", ":"),
-        ).encode()
-        if self.signer is None:
-            raise RuntimeError("webhooks: no URLs configured, so no secret to sign with")
-        msg_id = message_id(event.id, delivery_id)
-        code: int | None = None
-        error: str | None = None
-        timeout = aiohttp.ClientTimeout(total=self.settings.timeout_s)
-        for attempt in range(1, self.settings.max_attempts + 1):
-            headers = {
-                "content-type": "application/json",
-                "X-MySymbols-Event": event.kind,
-                **signed_headers(self.signer, msg_id, body, time.time()),
-            }
-            try:
-                async with self.http.post(url, data=body, headers=headers, timeout=timeout) as r:
-                    code, error = r.status, None
-                    if r.status < 500:
-                        ok = 200 <= r.status < 300
-                        return (
-                            ("delivered" if ok else "failed"),
-                            attempt,
-                            code,
-                            None if ok else f"HTTP {r.status}",
-                        )
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                code, error = None, exc.__class__.__name__
-            if attempt < self.settings.max_attempts:
-                await asyncio.sleep(
-                    backoff_delay(
-                        attempt,
-                        base_s=self.settings.backoff_base_s,
-                        max_s=self.settings.backoff_max_s,
-                    )
-                )
-        return "failed", self.settings.max_attempts, code, error or f"HTTP {code}"
+        queue = self.queues.get(url) or ReceiverQueue(
+            url, self.settings, self.sessionmaker, self.sender
+        )
+        return (await queue.send([delivery])).status
