@@ -204,6 +204,12 @@ class DatabaseSettings(BaseModel):
     """A statement that takes longer is logged (its first characters and duration); 0: none."""
 
 
+class ReplaySettings(BaseModel):
+    max_pending_per_key: int = Field(default=3, ge=1)
+    """Most replay, calibration and what-if runs one key may have queued or running at once;
+    `POST /replays` beyond it is a 409 (they share one evidence worker per replica)."""
+
+
 class MetricsSettings(BaseModel):
     access: Literal["open", "read"] = "read"
     """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
@@ -236,6 +242,7 @@ class Settings(BaseSettings):
     cors: CorsSettings = Field(default_factory=CorsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    replays: ReplaySettings = Field(default_factory=ReplaySettings)
 
     @field_validator("api_keys", mode="before")
     @classmethod
