@@ -228,6 +228,13 @@ class Settings(BaseSettings):
     )
 
     database_url: str = DEFAULT_DATABASE_URL
+    migration_database_url: str | None = None
+    """The schema owner's URL, for migrations only (`python -m app.cli migrate`, alembic); unset:
+    `database_url`. With it, `database_url` names the DML-only role the app connects as."""
+    migrate: Literal["upgrade", "check"] = "upgrade"
+    """What the start command (`python -m app.cli migrate`) does with a database behind this
+    release: upgrade it, or only check and log (replicas whose migration Job upgrades as the
+    owner). A database ahead is never upgraded (code N runs on schema N+1)."""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] | None = None
     """JSON lines or plain text; unset: text when stderr is a terminal, JSON otherwise."""
