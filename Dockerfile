@@ -30,6 +30,9 @@ ENV MYSYMBOLS_LOG_FORMAT=json
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/symbol-mgmt/health', timeout=2)"]
 
-# Migrations run on every start (idempotent; replicas take turns under an advisory lock on
-# PostgreSQL, see alembic/env.py); then the API.
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]
+# The migration step runs on every start (app/cli/migrate.py): a database behind this release is
+# upgraded (replicas take turns under an advisory lock on PostgreSQL, see alembic/env.py), or
+# only checked with MYSYMBOLS_MIGRATE=check (deployments whose migration Job runs as the owner);
+# one ahead of it (a newer release migrated it: a rollback, or an old pod during a rollout) is
+# left alone with a warning, as code N runs on schema N+1. Then the API.
+CMD ["sh", "-c", "python -m app.cli migrate && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers"]

@@ -33,7 +33,14 @@ def render_item(type_: str, obj: object, autogen_context: AutogenContext) -> str
 
 
 def database_url() -> str:
-    return config.get_main_option("sqlalchemy.url") or Settings().database_url
+    """The URL given to Alembic, else the schema owner's (migrations run as the owner; the app
+    connects as a DML-only role), else the app's."""
+    settings = Settings()
+    return (
+        config.get_main_option("sqlalchemy.url")
+        or settings.migration_database_url
+        or settings.database_url
+    )
 
 
 def configure(connection: Connection | None = None, **kwargs: object) -> None:

@@ -57,7 +57,7 @@ class AppState:
 
     def __post_init__(self) -> None:
         self.sessionmaker = create_sessionmaker(self.engine, on_commit=self.after_commit)
-        self.replays = ReplayRunner(self.sessionmaker)
+        self.replays = ReplayRunner(self.sessionmaker, single_process=self.settings.is_sqlite)
         self.jobs = JobRunner(
             self.sessionmaker, context=self, single_process=self.settings.is_sqlite
         )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import SystemConfiguration
 
 PROBLEM = "application/problem+json"
-RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped")
+RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped", "cancelled")
 
 
 def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, object]:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -65,6 +66,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced(
+        "0010", "every replay run and its report (replay_run) and the stored funding settlements"
+    )
     op.drop_table("funding_settlement")
     with op.batch_alter_table("replay_run", schema=None) as batch_op:
         batch_op.drop_index("ix_replay_run_created")

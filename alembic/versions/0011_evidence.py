@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -71,6 +72,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced(
+        "0011",
+        "the record of scoring-configuration changes with their evidence "
+        "(scoring_config_change) and the calibrations",
+    )
     op.execute(
         f"DELETE FROM system_configuration WHERE key = '{INTERVAL[0]}' AND updated_by = 'migration'"
     )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0014"
 down_revision: str | None = "0013"
@@ -99,6 +100,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced(
+        "0014", "the audit of runtime-setting changes (configuration_change, append-only)"
+    )
     keys = ", ".join(f"'{key}'" for key, _, _ in RETENTION_CONFIGURATION)
     op.execute(
         f"DELETE FROM system_configuration WHERE key IN ({keys}) AND updated_by = 'migration'"

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0021"
 down_revision: str | None = "0020"
@@ -84,6 +85,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced(
+        "0021", "the live track record (track_record, track_record_hour, track_record_decision)"
+    )
     keys = ", ".join(f"'{key}'" for key in SETTINGS)
     op.execute(
         f"DELETE FROM system_configuration WHERE key IN ({keys}) AND updated_by = 'migration'"

@@ -9,6 +9,7 @@ Create Date: 2026-11-28 10:00:00+00:00
 from collections.abc import Sequence
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0022"
 down_revision: str | None = "0021"
@@ -27,6 +28,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced("0022", "the what-if runs, the evidence scoring changes were judged on")
     op.execute("DELETE FROM replay_run WHERE kind = 'what_if'")
     with op.batch_alter_table("replay_run", schema=None) as batch_op:
         batch_op.drop_constraint(op.f(KNOWN), type_="check")

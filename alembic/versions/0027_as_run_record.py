@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0027"
 down_revision: str | None = "0026"
@@ -135,6 +136,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced("0027", "the as-run record's actor, fee and slippage of every decision")
     _rename_stored(NEW, OLD)
     with op.batch_alter_table("track_record_decision") as batch:
         batch.drop_column("slippage_bps")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
+from app.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0029"
 down_revision: str | None = "0028"
@@ -76,6 +77,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_unless_forced(
+        "0029", "the forward record (forward_record, forward_hour, forward_trade, forward_day)"
+    )
     op.drop_index("ix_funding_settlement_fetched_at", table_name="funding_settlement")
     op.drop_index("ix_candle_fetched_at", table_name="candle")
     op.drop_table("forward_day")

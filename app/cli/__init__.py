@@ -2,6 +2,7 @@
 
 Local work on history: `replay`, `calibrate`, `import-history` (see `app.cli.history`);
 `judge`, the pre-registered candidate family (`app.cli.judge`).
+`migrate`, the start command's migration step (`app.cli.migrate`).
 The service's HTTP API (`--url`, key from MYSYMBOLS_API_KEY): `status`, `portfolio`,
 `rankings`, `config get|set`. Exit codes: 0 done, 1 the service refused or did not answer
 (its problem printed on stderr) or is not ready, 2 bad command-line input.
@@ -18,6 +19,7 @@ from app.cli.api import ApiProblem, Unreachable
 from app.cli.config import UsageError, add_config_commands, run_config
 from app.cli.history import HISTORY_COMMANDS, add_history_commands, run_history
 from app.cli.judge import add_judge_command, run_judge
+from app.cli.migrate import add_migrate_command, run_migrate
 from app.cli.output import show_problem
 from app.cli.reads import add_read_commands, run_read
 from app.cli.runs import default_range
@@ -31,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     add_history_commands(commands)
     add_judge_command(commands)
+    add_migrate_command(commands)
     add_read_commands(commands)
     add_config_commands(commands)
     return root
@@ -41,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "judge":
         return run_judge(args)
+    if args.command == "migrate":
+        return run_migrate(args)
     if args.command in HISTORY_COMMANDS:
         return run_history(args)
     name = f"{args.command} {args.action}" if args.command == "config" else args.command

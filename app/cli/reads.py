@@ -66,7 +66,12 @@ def show_status(doc: dict[str, Any]) -> None:
             f"{db['backend']}, {'reachable' if db['reachable'] else 'unreachable'}"
             + (f", {number(db['latency_ms'], 1)} ms" if db.get("latency_ms") is not None else "")
             + f", migration {db.get('migration_revision') or '-'}"
-            + (" (at head)" if db["migrations_at_head"] else f" (head {db['migration_head']})"),
+            + (
+                " (at head)"
+                if db["migrations_at_head"]
+                else f" ({'ahead of' if db.get('migrations') == 'ahead' else 'behind'} head "
+                f"{db['migration_head']})"
+            ),
         ),
         (
             "market data",

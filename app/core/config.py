@@ -224,6 +224,12 @@ class DatabaseSettings(BaseModel):
     """A statement that takes longer is logged (its first characters and duration); 0: none."""
 
 
+class ReplaySettings(BaseModel):
+    max_pending_per_key: int = Field(default=3, ge=1)
+    """Most replay, calibration and what-if runs one key may have queued or running at once;
+    `POST /replays` beyond it is a 409 (they share one evidence worker per replica)."""
+
+
 class MetricsSettings(BaseModel):
     access: Literal["open", "read"] = "read"
     """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
@@ -242,6 +248,13 @@ class Settings(BaseSettings):
     )
 
     database_url: str = DEFAULT_DATABASE_URL
+    migration_database_url: str | None = None
+    """The schema owner's URL, for migrations only (`python -m app.cli migrate`, alembic); unset:
+    `database_url`. With it, `database_url` names the DML-only role the app connects as."""
+    migrate: Literal["upgrade", "check"] = "upgrade"
+    """What the start command (`python -m app.cli migrate`) does with a database behind this
+    release: upgrade it, or only check and log (replicas whose migration Job upgrades as the
+    owner). A database ahead is never upgraded (code N runs on schema N+1)."""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] | None = None
     """JSON lines or plain text; unset: text when stderr is a terminal, JSON otherwise."""
@@ -256,6 +269,7 @@ class Settings(BaseSettings):
     cors: CorsSettings = Field(default_factory=CorsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    replays: ReplaySettings = Field(default_factory=ReplaySettings)
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -68,7 +68,7 @@ class ReplaySummary(BaseModel):
         description="A replay, a walk-forward calibration (the evidence), or the replay judging "
         "a proposed scoring change beside the one in force (`PUT /scoring/algorithms?dry_run`)."
     )
-    status: Literal["queued", "running", "succeeded", "failed", "aborted"]
+    status: Literal["queued", "running", "succeeded", "failed", "aborted", "cancelled"]
     progress: float = Field(description="Share of the decisions done, 0 to 1.")
     requested_by: str
     params: dict[str, Any] = Field(description="The request as made.")
@@ -79,6 +79,9 @@ class ReplaySummary(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     error: str | None
+    cancelled_by: str | None = Field(
+        default=None, description="The key that cancelled the run (`DELETE /replays/{id}`)."
+    )
 
 
 class ReplayRead(ReplaySummary):

@@ -25,6 +25,12 @@ class DatabaseCheck(BaseModel):
     migration_revision: str | None
     migration_head: str
     migrations_at_head: bool
+    migrations: Literal["at_head", "ahead", "behind", "not_migrated"] | None = Field(
+        default=None,
+        description="The schema against this replica's code: `ahead` (a revision its scripts "
+        "do not know: a newer release migrated it) still serves, as migrations are "
+        "expand/contract; `behind` does not (503). None when the database did not answer.",
+    )
     error: str | None = None
 
 
@@ -100,6 +106,7 @@ READY: dict[str, Any] = {
         "migration_revision": "0001",
         "migration_head": "0001",
         "migrations_at_head": True,
+        "migrations": "at_head",
     },
     "market_data": {
         "source": "https://api-futures.kucoin.com",

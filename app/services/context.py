@@ -34,6 +34,9 @@ class ServiceContext(Protocol):
     @property
     def keyring(self) -> BootstrapKeyring: ...
 
+    @property
+    def settings(self) -> Settings: ...
+
 
 class RunProgress(Protocol):
     def progress(self, run_id: int) -> float | None:
@@ -43,9 +46,6 @@ class RunProgress(Protocol):
 
 class StatusContext(ServiceContext, Protocol):
     """What `/health` and `/status` read besides the database."""
-
-    @property
-    def settings(self) -> Settings: ...
 
     @property
     def engine(self) -> AsyncEngine: ...

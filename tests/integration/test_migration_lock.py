@@ -1,5 +1,6 @@
 """Replicas that start together on PostgreSQL migrate one after another: each runs the start
-command of the Dockerfile (`alembic upgrade head`), which holds an advisory lock around the run."""
+command of the Dockerfile (`python -m app.cli migrate`, whose upgrade holds an advisory lock
+around the run)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,9 @@ async def empty_postgres() -> AsyncIterator[str]:
 
 
 def start_replica(database_url: str) -> subprocess.Popen[str]:
-    """`alembic upgrade head` in its own process, configured as a replica is: by environment."""
+    """The migration step in its own process, configured as a replica is: by environment."""
     return subprocess.Popen(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        [sys.executable, "-m", "app.cli", "migrate"],
         cwd=ROOT,
         env={**os.environ, "MYSYMBOLS_DATABASE_URL": database_url},
         stdout=subprocess.PIPE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
@@ -38,10 +39,16 @@ async def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         await drop_postgres_database(url)
 
 
-async def migrate(url: str, direction: str, revision: str) -> None:
-    """Alembic's commands block and run their own event loop (alembic/env.py), so use a thread."""
-    step = command.upgrade if direction == "upgrade" else command.downgrade
-    await asyncio.to_thread(step, alembic_config(url), revision)
+async def migrate(url: str, direction: str, revision: str, *, force: bool = True) -> None:
+    """Alembic's commands block and run their own event loop (alembic/env.py), so use a thread.
+    A downgrade is `force`d past the ones that refuse to destroy the record or the audit
+    (`-x force=1`), as these tests are about what the downgrades do."""
+    config = alembic_config(url)
+    if direction == "upgrade":
+        await asyncio.to_thread(command.upgrade, config, revision)
+        return
+    config.cmd_opts = argparse.Namespace(x=["force=1"] if force else [])
+    await asyncio.to_thread(command.downgrade, config, revision)
 
 
 async def inspect_database(url: str, look: Callable[[Connection], T]) -> T:

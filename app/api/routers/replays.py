@@ -66,6 +66,19 @@ async def get_replay(run_id: RowId, _: ReaderDep, replays: ReplaysDep) -> Replay
     return ReplayRead.model_validate(await replays.get(run_id))
 
 
+@router.delete(
+    "/{run_id:int}",
+    response_model=ReplaySummary,
+    summary="Cancel a queued or running replay (the key that queued it, or an admin)",
+    description="A queued run never starts; a running one stops at its next heartbeat (about a "
+    "second). Either ends `cancelled` at once, recording who cancelled it in `cancelled_by`. "
+    "403 for another trade key; 409 once the run has ended.",
+    responses=problem_responses(404, 409),
+)
+async def cancel_replay(run_id: RowId, principal: TraderDep, replays: ReplaysDep) -> ReplaySummary:
+    return ReplaySummary.model_validate(await replays.cancel(run_id, by=principal))
+
+
 @router.get(
     "/{run_id:int}/timeline",
     dependencies=[CachedRead],

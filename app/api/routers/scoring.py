@@ -292,9 +292,9 @@ async def _dry_run_answer(
     if run.status == "succeeded":
         body = _change_read(what_if_outcome(run)).model_dump(mode="json")
         return JSONResponse(body, headers={"Location": location})
-    if run.status in ("failed", "aborted"):
+    if run.status in ("failed", "aborted", "cancelled"):
         failed = problem_of(RuntimeError(run.error), run.id)  # its text stays in the run's row
-        raise RunFailed(ABORTED if run.status == "aborted" else failed, location)
+        raise RunFailed(failed if run.status == "failed" else ABORTED, location)
     summary = ReplaySummary.model_validate(run).model_dump(mode="json")
     return JSONResponse(summary, status_code=202, headers={"Location": location})
 

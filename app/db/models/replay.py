@@ -17,7 +17,7 @@ class ReplayRun(Base):
     __tablename__ = "replay_run"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('queued', 'running', 'succeeded', 'failed', 'aborted')",
+            "status IN ('queued', 'running', 'succeeded', 'failed', 'aborted', 'cancelled')",
             name="status_known",
         ),
         CheckConstraint("kind IN ('replay', 'calibration', 'what_if')", name="kind_known"),
@@ -41,4 +41,5 @@ class ReplayRun(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    cancelled_by: Mapped[str | None] = mapped_column(String(80))  # who cancelled it (the audit)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from app.db.models import ReplayRun
+
+PENDING = ("queued", "running")
 
 
 class ReplayRepository:
@@ -54,13 +57,63 @@ class ReplayRepository:
     async def set(self, run_id: int, **values: Any) -> None:
         await self.session.execute(update(ReplayRun).where(ReplayRun.id == run_id).values(**values))
 
-    async def abort_abandoned(self, before: datetime, now: datetime) -> int:
-        """Runs no process is running any more: queued but never started, or running with no
-        heartbeat since `before`. They are aborted, so nobody waits on them; how many. Writes
-        only when there is such a run (a startup must not queue behind another writer)."""
-        abandoned = ((ReplayRun.status == "queued") & (ReplayRun.created_at < before)) | (
-            (ReplayRun.status == "running") & (ReplayRun.heartbeat_at < before)
+    async def lock_requester(self, requested_by: str) -> None:
+        """Until this transaction ends, the only one queueing for `requested_by` (PostgreSQL: a
+        transaction advisory lock; SQLite has one writer, and a stale read cannot write)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        digest = hashlib.sha256(f"replay_run:{requested_by}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        await self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+    async def count_pending(self, requested_by: str) -> int:
+        """How many runs `requested_by` has queued or running, of any kind."""
+        query = select(func.count()).where(
+            ReplayRun.requested_by == requested_by, ReplayRun.status.in_(PENDING)
         )
+        return int(await self.session.scalar(query) or 0)
+
+    async def start(self, run_id: int, **values: Any) -> bool:
+        """Mark a queued run running (with `values`); False when it is not queued any more
+        (cancelled, or aborted by a sweep)."""
+        return await self._move(run_id, ("queued",), status="running", **values)
+
+    async def finish(self, run_id: int, **values: Any) -> bool:
+        """End a queued or running run with `values` (its status among them); False when it
+        has ended already (cancelled meanwhile: that stands)."""
+        return await self._move(run_id, PENDING, **values)
+
+    async def cancel(
+        self, run_id: int, by: str, now: datetime, *, requested_by: str | None = None
+    ) -> bool:
+        """Cancel a queued or running run (only one `requested_by` queued, when given); False
+        when there is no such run. One statement, and the transaction's first: it waits for
+        the write lock rather than failing on a snapshot another writer has moved past."""
+        return await self._move(
+            run_id, PENDING, requested_by, status="cancelled", cancelled_by=by, finished_at=now
+        )
+
+    async def _move(
+        self, run_id: int, only: Sequence[str], requested_by: str | None = None, **values: Any
+    ) -> bool:
+        """Update the run if its status is still one of `only`: checked in the statement, so a
+        concurrent cancel or finish cannot be overwritten. Whether it was."""
+        query = update(ReplayRun).where(ReplayRun.id == run_id, ReplayRun.status.in_(only))
+        if requested_by is not None:
+            query = query.where(ReplayRun.requested_by == requested_by)
+        result = await self.session.execute(
+            query.values(**values).execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def abort_abandoned(self, before: datetime, now: datetime) -> int:
+        """Runs no process is looking after any more: queued or running with no heartbeat since
+        `before` (the replica that queued a run beats its heart while it waits, and while it
+        runs), so a live peer's runs are left alone, however long they have waited. They are
+        aborted, so nobody waits on them; how many. Writes only when there is such a run (a
+        startup must not queue behind another writer)."""
+        beat = func.coalesce(ReplayRun.heartbeat_at, ReplayRun.created_at)
+        abandoned = ReplayRun.status.in_(PENDING) & (beat < before)
         ids = (await self.session.scalars(select(ReplayRun.id).where(abandoned))).all()
         if not ids:
             return 0
@@ -68,8 +121,11 @@ class ReplayRepository:
             update(ReplayRun)
             .where(ReplayRun.id.in_(ids), abandoned)
             .values(status="aborted", finished_at=now, error="abandoned: its process stopped")
+            .execution_options(synchronize_session=False)
         )
         return len(ids)
 
-    async def heartbeat(self, run_id: int, progress: float, now: datetime) -> None:
-        await self.set(run_id, progress=progress, heartbeat_at=now)
+    async def heartbeat(self, run_id: int, status: str, now: datetime, **values: Any) -> bool:
+        """Beat the heart of a run in `status` (with `values`, such as its progress); False
+        when it is not in that status any more: cancelled, and its runner should stop."""
+        return await self._move(run_id, (status,), heartbeat_at=now, **values)

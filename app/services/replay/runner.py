@@ -5,7 +5,10 @@ A run is booked and its session released; the evidence worker process reads the 
 (with the warm-up its first decision needs) and computes it, one run at a time, and the report
 it hands back, serialized, is stored.
 Its progress and a heartbeat are written every second, so a reader can tell a live run from one
-whose replica died.
+whose replica died; while it waits for its turn, the replica that queued it beats its heart
+too, so a replica starting meanwhile aborts only the runs whose replica is gone. Each heartbeat
+is also the run's check for cancellation (`DELETE /replays/{id}`): a run no longer queued or
+running there stops.
 """
 
 from __future__ import annotations
@@ -30,11 +33,20 @@ HEARTBEAT_S = 1.0
 ABANDONED_AFTER = timedelta(seconds=30)
 
 
+class RunCancelled(Exception):
+    """The run's row was ended elsewhere (cancelled) while this process ran it."""
+
+
 class ReplayRunner:
     """Executes replay runs, one at a time, each in its own short transactions."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, single_process: bool = False
+    ) -> None:
         self.sessionmaker = sessionmaker
+        # SQLite is one process: no peer reads a queued run's heartbeat, so none is written
+        # (each would be one more writer for the one lock).
+        self.single_process = single_process
         self._slot = asyncio.Semaphore(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._running: dict[int, asyncio.Task[None]] = {}
@@ -89,29 +101,54 @@ class ReplayRunner:
             await self.wait()
 
     async def _run(self, run_id: int) -> None:
-        async with self._slot:
-            try:
+        waiting = None
+        if not self.single_process:
+            waiting = asyncio.create_task(self._beat_while_queued(run_id), name=f"replay-{run_id}q")
+        try:
+            async with self._slot:
+                if waiting is not None:
+                    waiting.cancel()
                 await self._execute(run_id)
-            except (RunAborted, asyncio.CancelledError):
-                await self._finish(
-                    run_id, status="aborted", error="the service stopped during the run; "
-                    "request it again",
-                )  # fmt: skip
-            except Exception as exc:
-                logger.exception("replay %d failed", run_id)
-                await self._finish(run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+        except RunCancelled:
+            logger.info("replays: run %d stopped, cancelled while it ran", run_id)
+        except (RunAborted, asyncio.CancelledError):
+            await self._finish(
+                run_id, status="aborted", error="the service stopped during the run; "
+                "request it again",
+            )  # fmt: skip
+        except Exception as exc:
+            logger.exception("replay %d failed", run_id)
+            await self._finish(run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+        finally:
+            if waiting is not None:
+                waiting.cancel()
+
+    async def _beat_while_queued(self, run_id: int) -> None:
+        """While the run waits for this replica's slot: its heartbeat every second, so a
+        starting peer sees it is looked after. Stops when it is no longer queued."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                async with self.sessionmaker() as session:
+                    beating = await ReplayRepository(session).heartbeat(run_id, "queued", utcnow())
+                    await session.commit()
+            except Exception:  # the database blinked: the next beat tries again
+                logger.warning("replays: queued run %d's heartbeat failed", run_id, exc_info=True)
+                continue
+            if not beating:
+                return
 
     async def _execute(self, run_id: int) -> None:
         async with self.sessionmaker() as session:
             repository = ReplayRepository(session)
+            # The claim first, the transaction's first statement: on SQLite it waits for the
+            # write lock instead of failing on a snapshot a request's write has moved past.
+            if not await repository.start(run_id, started_at=utcnow(), heartbeat_at=utcnow()):
+                return  # cancelled (or aborted) before its turn: it never starts
             run = await repository.get(run_id)
-            if run is None or run.status != "queued":
-                return
+            assert run is not None  # just claimed
             work = await prepared(session, run)
-            await repository.set(
-                run_id, status="running", started_at=utcnow(), heartbeat_at=utcnow(),
-                config=work.config, policy_hash=work.policy_hash,
-            )  # fmt: skip
+            await repository.set(run_id, config=work.config, policy_hash=work.policy_hash)
             await session.commit()
         # The session is released: the worker reads and computes while this loop beats the heart.
         progress = SharedProgress()
@@ -126,13 +163,15 @@ class ReplayRunner:
             while not computing.done():
                 await asyncio.wait({computing}, timeout=HEARTBEAT_S)
                 async with self.sessionmaker() as session:
-                    await ReplayRepository(session).heartbeat(
-                        run_id, round(progress.done, 6), utcnow()
+                    running = await ReplayRepository(session).heartbeat(
+                        run_id, "running", utcnow(), progress=round(progress.done, 6)
                     )
                     await session.commit()
+                if not running:  # cancelled: the `finally` stops the worker at its next step
+                    raise RunCancelled(run_id)
             result = computing.result()
         finally:
-            progress.stop()  # cancelled (the service stops): the worker ends at its next step
+            progress.stop()  # cancelled (the run or the service): the worker ends at its next step
             progress.close()
         await self._finish(
             run_id, status="succeeded", report=result.report, config_hash=result.config_hash,
@@ -140,8 +179,9 @@ class ReplayRunner:
         )  # fmt: skip
 
     async def _finish(self, run_id: int, **values: Any) -> None:
+        """End the run with `values`, unless it has ended already (a cancel stands)."""
         async with self.sessionmaker() as session:
-            await ReplayRepository(session).set(run_id, finished_at=utcnow(), **values)
+            await ReplayRepository(session).finish(run_id, finished_at=utcnow(), **values)
             await session.commit()
 
 

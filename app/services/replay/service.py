@@ -3,6 +3,7 @@ background by `ReplayRunner`, read back with their progress and reports."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,7 +12,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calibration.run import CalibrationParams
-from app.core.errors import InsufficientHistoryError, NotFoundError, ValidationFailedError
+from app.core.clock import utcnow
+from app.core.config import Role
+from app.core.errors import (
+    ConflictError,
+    InsufficientHistoryError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailedError,
+)
+from app.core.security import Principal
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
@@ -23,6 +33,7 @@ from app.services.replay.timeline import replay_timeline
 from app.services.scoring.config import load_run_config
 from app.services.system.runtime_settings import read_settings
 
+logger = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)
 HOURLY = 60
 
@@ -87,12 +98,14 @@ async def deployment_policy(
 class ReplayService:
     """Records replay requests and reads replay runs."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, max_pending_per_key: int | None = None) -> None:
         self.session = session
         self.replays = ReplayRepository(session)
+        self.max_pending_per_key = max_pending_per_key
 
     async def create(self, request: ReplayRequest, *, requested_by: str) -> ReplayRun:
-        """Check the request against the stored history and the configuration, then queue it."""
+        """Check the request against the stored history, the configuration and the key's runs
+        in flight (409 at `max_pending_per_key`), then queue it."""
         try:
             parse_every(request.every)
             await deployment_policy(self.session, request.overrides, request.top)
@@ -109,6 +122,7 @@ class ReplayService:
                     "history_to": (last + HOUR).isoformat(),
                 },
             )
+        await self._within_cap(requested_by)
         return await self.queue(
             ReplayRun(
                 kind="replay",
@@ -120,8 +134,26 @@ class ReplayService:
             )
         )
 
+    async def _within_cap(self, requested_by: str) -> None:
+        """409 when `requested_by` has `max_pending_per_key` runs queued or running. The count
+        is taken under the key's lock, held until this transaction commits its new run, so two
+        requests at once cannot both pass."""
+        cap = self.max_pending_per_key
+        if cap is None:
+            return
+        await self.replays.lock_requester(requested_by)
+        pending = await self.replays.count_pending(requested_by)
+        if pending >= cap:
+            raise ConflictError(
+                f"this key has {pending} runs queued or running, the most it may have; wait for "
+                "one to end or cancel one (DELETE /replays/{id})",
+                extra={"pending": pending, "limit": cap},
+            )
+
     async def queue(self, run: ReplayRun) -> ReplayRun:
-        """Record a queued run; it starts once this transaction commits."""
+        """Record a queued run; it starts once this transaction commits. Its heartbeat starts
+        now: the replica that queued it beats it while the run waits (see `ReplayRunner`)."""
+        run.heartbeat_at = utcnow()
         run = await self.replays.add(run)
         mark_run_queued(self.session, run.id)
         return run
@@ -131,6 +163,30 @@ class ReplayService:
         if run is None:
             raise NotFoundError(f"replay {run_id} does not exist")
         return run
+
+    async def cancel(self, run_id: int, *, by: Principal) -> ReplayRun:
+        """Cancel a queued run (it never starts) or a running one (it stops at its next
+        heartbeat); by the key that queued it or an admin (403), 409 once it has ended. The
+        cancel is one conditional update; why it did not apply is read after it."""
+        admin = by.role.allows(Role.ADMIN)
+        cancelled = await self.replays.cancel(
+            run_id, by.name, utcnow(), requested_by=None if admin else by.name
+        )
+        run = await self.get(run_id)
+        if cancelled:
+            await self.session.refresh(run)
+            logger.info("replays: run %d (%s) cancelled by %s", run_id, run.kind, by.name)
+            return run
+        if not admin and run.requested_by != by.name:
+            raise PermissionDeniedError(
+                "Only the key that queued a run, or an admin key, may cancel it.",
+                extra={"requested_by": run.requested_by},
+            )
+        raise ConflictError(
+            f"replay {run_id} has ended ({run.status}); only a queued or running run can be "
+            "cancelled",
+            extra={"run_id": run_id, "status": run.status},
+        )
 
     async def timeline(self, run_id: int) -> Timeline:
         """The dated membership of a succeeded replay's policy (404 unknown, 409 unfinished)."""

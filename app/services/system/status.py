@@ -14,7 +14,7 @@ from app import __version__
 from app.core.clock import utcnow
 from app.core.errors import problem_summary
 from app.db.failures import is_database_unavailable
-from app.db.migrations import head_revision
+from app.db.migrations import head_revision, position_of, serves
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.scoring import ScoringRepository
@@ -46,8 +46,10 @@ class StatusService:
         return Health(status="ok", version=__version__, uptime_s=round(uptime, 3))
 
     async def readiness(self, *, detailed: bool) -> Status:
-        """Ready when the database answers (within a deadline), its migrations are at head and
-        the first start has finished; `detailed` adds the checks, the jobs and the budget."""
+        """Ready when the database answers (within a deadline), its migrations are at this
+        code's head or ahead of it (a newer release migrated it during a rollout, or this is a
+        rollback: code N runs on schema N+1) and the first start has finished; `detailed` adds
+        the checks, the jobs and the budget."""
         settings = self.state.settings
         backend = "sqlite" if settings.is_sqlite else "postgresql"
         head = head_revision()
@@ -56,7 +58,7 @@ class StatusService:
         try:
             async with asyncio.timeout(settings.database.connect_timeout_s + 1):
                 database, market = await self._probe_database(backend, head, source, kind)
-                reachable = database.reachable and database.migrations_at_head
+                reachable = database.reachable and _serves(database)
                 bootstrap = (
                     await self._bootstrap() if reachable and settings.scheduler.enabled else None
                 )
@@ -71,11 +73,12 @@ class StatusService:
                 migration_revision=None,
                 migration_head=head,
                 migrations_at_head=False,
+                migrations=None,
                 error=exc.__class__.__name__,
             )
             market = self._market(source, kind, None, None, stale=True)
             bootstrap = None
-        usable = database.reachable and database.migrations_at_head
+        usable = database.reachable and _serves(database)
         status = Status(
             status=("bootstrapping" if bootstrap else "ready") if usable else "degraded",
             ready=usable and bootstrap is None,
@@ -174,6 +177,7 @@ class StatusService:
                         migration_revision=None,
                         migration_head=head,
                         migrations_at_head=False,
+                        migrations="not_migrated",
                         error="not migrated",
                     ),
                     self._market(source, kind, None, None, stale=True),
@@ -190,6 +194,7 @@ class StatusService:
                 migration_revision=revision,
                 migration_head=head,
                 migrations_at_head=revision == head,
+                migrations=position_of(revision),
             ),
             self._market(
                 source,
@@ -199,6 +204,10 @@ class StatusService:
                 stale=age is None or age > limit,
             ),
         )
+
+
+def _serves(database: DatabaseCheck) -> bool:
+    return database.migrations is not None and serves(database.migrations)
 
 
 def job_check(run: JobRun) -> JobCheck:

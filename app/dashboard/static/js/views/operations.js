@@ -59,7 +59,7 @@ export async function load(body, { askForKey }) {
       ["Breaker", `${market.breaker_state}${market.breaker_retry_in_s ? `, retry in ${num(market.breaker_retry_in_s, 0)} s` : ""}`],
       ["Breaker opened", `${market.breaker_times_opened} times`],
       ["Database", status.database.reachable ? `${status.database.backend}, ${num(status.database.latency_ms, 1)} ms` : "unreachable"],
-      ["Migrations", status.database.migrations_at_head ? "at head" : `${status.database.migration_revision} ≠ ${status.database.migration_head}`],
+      ["Migrations", status.database.migrations_at_head ? "at head" : `${status.database.migration_revision} ≠ ${status.database.migration_head}${status.database.migrations === "ahead" ? " (ahead: a newer release migrated it; serving)" : ""}`],
       ["Scheduler", status.scheduler_enabled ? "on" : "off"], ["Version", status.version],
     ]),
     panel(`Alerts (${live.filter((a) => a.status === "open").length} open)`, message, alertsTable(live, acknowledge)),
