@@ -4,7 +4,7 @@ died and a stopping one hands its own back; a partial index over the `sending` r
 sweep. Expand only: nullable columns, which code without them ignores (a row it claims has no
 heartbeat, so its `created_at` stands in for one).
 
-Revision ID: 0030_webhook_claims
+Revision ID: 0030
 Revises: 0029
 Create Date: 2026-11-25 18:00:00+00:00
 """

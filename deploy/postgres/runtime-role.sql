@@ -1,7 +1,7 @@
 -- The app's database role: may read and write rows, owns nothing, so it cannot drop a table or
 -- the append-only triggers. Run once per database by an administrator (compose runs it when its
 -- database is first initialised: init-runtime-role.sh), before or after the migrations; the
--- migration 0031 grants the group role DML on every table, now and later.
+-- migration 0032 grants the group role DML on every table, now and later.
 --
 --   psql "$OWNER_OR_ADMIN_URL" -v ON_ERROR_STOP=1 -v dml_role=mysymbols_dml \
 --        -v app_role=mysymbols_app -v app_password="$(openssl rand -hex 24)" -f runtime-role.sql

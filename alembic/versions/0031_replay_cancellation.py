@@ -3,8 +3,8 @@ who cancelled it; queued runs heartbeat too (no schema change: `heartbeat_at` is
 
 Expand only: code without cancellation runs on this schema (it never writes the new status).
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-11-25 18:00:00+00:00
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision: str = "0030"
-down_revision: str | None = "0029"
+revision: str = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

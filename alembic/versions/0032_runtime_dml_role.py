@@ -10,8 +10,8 @@ default privileges, on those later migrations create. The app's login role is ma
 it outside migrations (deploy/postgres/runtime-role.sql). The audit tables are append-only to
 it (INSERT and SELECT only), and it cannot write `alembic_version`.
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-11-25 18:30:00+00:00
 """
 
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0031"
-down_revision: str | None = "0030"
+revision: str = "0032"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
