@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
+from app.api.body_limit import BodyLimitMiddleware
 from app.api.middleware import (
     MARKET_SOURCE_HEADER,
     MarketSourceMiddleware,
@@ -179,6 +180,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware, cache=response_cache)
     app.add_middleware(MarketSourceMiddleware)  # outside the cache: cached answers carry it too
+    # Outside everything that could read a body; inside the metrics and CORS, which read none,
+    # so its 413s are counted and a browser can read them.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware)  # outside the cache: its answers count too
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(

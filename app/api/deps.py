@@ -15,6 +15,7 @@ from app.api.response_cache import remember_role
 from app.core.config import Role
 from app.core.errors import AuthenticationError, PermissionDeniedError
 from app.core.security import ANONYMOUS_READER, Principal, hash_key
+from app.core.security import presented_key as parse_presented_key
 from app.db.failures import is_database_busy, is_database_unavailable
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
@@ -41,13 +42,14 @@ bearer = HTTPBearer(
 
 
 async def presented_key(
-    x_api_key: Annotated[str | None, Security(api_key_header)] = None,
-    authorization: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+    request: Request,
+    _x_api_key: Annotated[str | None, Security(api_key_header)] = None,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> str | None:
-    """The API key from `X-API-Key`, else from `Authorization: Bearer`."""
-    if x_api_key:
-        return x_api_key
-    return authorization.credentials if authorization is not None else None
+    """The API key from `X-API-Key`, else from `Authorization: Bearer`, read by the parser the
+    response cache uses too (`app.core.security.presented_key`); the two schemes are declared
+    here for OpenAPI only."""
+    return parse_presented_key(request.scope["headers"])
 
 
 PresentedKey = Annotated[str | None, Depends(presented_key)]

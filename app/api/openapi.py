@@ -1,7 +1,7 @@
 """The OpenAPI document as the API answers: every error is `application/problem+json` with the
 problem schema, every operation that reads the database documents its 503 (unreachable or
-busy, with `Retry-After`), parameters are never `null` on the wire, and every model shows an
-example."""
+busy, with `Retry-After`) and every one that takes a body its 413, parameters are never `null`
+on the wire, and every model shows an example."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ UNAVAILABLE = {
     "description": "The database is unreachable (`database-unavailable`) or too busy to answer "
     "in time (`busy`); retry after `Retry-After` seconds.",
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+}
+TOO_LARGE = {
+    "description": "The request body is over `MYSYMBOLS_LIMITS__MAX_BODY_BYTES` "
+    "(`content-too-large`); nothing was read or changed.",
 }
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
@@ -55,6 +59,8 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             if not any(path.endswith(p) for p in NO_DATABASE):
                 responses.setdefault("503", dict(UNAVAILABLE))
+            if "requestBody" in operation:
+                responses.setdefault("413", dict(TOO_LARGE))
             own_503 = any(path.endswith(p) for p in OWN_503)
             for status, response in responses.items():
                 if status[0] in "45" and not (own_503 and status == "503"):

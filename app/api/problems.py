@@ -33,6 +33,7 @@ from app.db.failures import (
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+MAX_LISTED_ERRORS = 20  # a 422 lists the first ones: an input with thousands stays a short answer
 
 
 def problem_response(
@@ -118,13 +119,16 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
             for err in exc.errors()
         ]
         first = errors[0] if errors else {"field": "request", "message": "invalid"}
+        listed: dict[str, Any] = {"errors": errors[:MAX_LISTED_ERRORS]}
+        if len(errors) > MAX_LISTED_ERRORS:
+            listed["errors_not_listed"] = len(errors) - MAX_LISTED_ERRORS
         return problem_response(
             request,
             422,
             ValidationFailedError.slug,
             ValidationFailedError.title,
             f"{first['field']}: {first['message']}",
-            extra={"errors": errors},
+            extra=listed,
         )
 
     @app.exception_handler(StarletteHTTPException)

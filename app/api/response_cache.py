@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
 from app.core.config import Role
-from app.core.security import BootstrapKeyring, hash_key
+from app.core.security import BootstrapKeyring, hash_key, presented_key
 
 CACHE_HEADER = b"x-cache"
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
@@ -182,7 +182,7 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         key = scope["path"].encode() + b"?" + scope["query_string"] + _accept(scope)
-        presented = _presented_key(scope)
+        presented = presented_key(scope["headers"])
         entry, fresh = cache.lookup(key)
         pending = cache.refreshing(key)
         if pending is not None and entry is None:  # one caller computes, the others wait
@@ -314,16 +314,6 @@ def _accept(scope: Scope) -> bytes:
         if name == b"accept":
             return b"#" + value
     return b""
-
-
-def _presented_key(scope: Scope) -> str | None:
-    presented = None
-    for name, value in scope["headers"]:
-        if name == b"x-api-key":
-            return value.decode("latin-1")
-        if name == b"authorization" and value[:7].lower() == b"bearer ":
-            presented = value[7:].decode("latin-1").strip()
-    return presented
 
 
 def _may_read(cache: ResponseCache, presented: str | None, required: Role) -> bool:

@@ -235,6 +235,14 @@ class MetricsSettings(BaseModel):
     """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
 
 
+class LimitsSettings(BaseModel):
+    """What one request may ask of the service, refused before it costs anything."""
+
+    max_body_bytes: int = Field(default=256 * 1024, ge=1)
+    """Largest request body, in bytes; a larger one is a 413, refused from its Content-Length
+    before any of it is read, or as soon as a body without one (chunked) passes it."""
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -270,6 +278,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     replays: ReplaySettings = Field(default_factory=ReplaySettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -71,6 +71,10 @@ class InsufficientHistoryError(ConflictError):
     slug, title = "insufficient-history", "The stored history is too short"
 
 
+class ContentTooLargeError(AppError):
+    status, slug, title = 413, "content-too-large", "Request body too large"
+
+
 class ValidationFailedError(AppError):
     status, slug, title = 422, "validation-error", "Invalid input"
 

@@ -1,16 +1,20 @@
-"""API-key primitives: generation, hashing and constant-time matching. No I/O here."""
+"""API-key primitives: the one parser of a presented key, generation, hashing and
+constant-time matching. No I/O here."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.config import BootstrapKey, Role
 
 KEY_PREFIX = "msk_"
 PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8
+_API_KEY_HEADER = b"x-api-key"
+_AUTHORIZATION_HEADER = b"authorization"
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,22 @@ class Principal:
 
 
 ANONYMOUS_READER = Principal(name="anonymous", role=Role.READ)
+
+
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The API key a request presents, from its raw ASGI headers: `X-API-Key`, else
+    `Authorization: Bearer <key>`. The only parser of it: authentication and the response
+    cache must agree on who is asking. The first of each header counts, blanks around a value
+    are ignored, and an empty value is no key (an empty `X-API-Key` beside a Bearer key: the
+    Bearer key)."""
+    api_key = bearer = None
+    for name, value in headers:
+        if name == _API_KEY_HEADER and api_key is None:
+            api_key = value.decode("latin-1").strip()
+        elif name == _AUTHORIZATION_HEADER and bearer is None:
+            scheme, _, credentials = value.decode("latin-1").strip().partition(" ")
+            bearer = credentials.strip() if scheme.lower() == "bearer" else ""
+    return api_key or bearer or None
 
 
 def hash_key(key: str) -> str:

@@ -124,9 +124,24 @@ _OUTCOMES = {
 _excluded_reasons: set[str] = set()
 
 
+# RFC 9110's methods and PATCH (RFC 5789); any other token a client sends is `other`, so no
+# caller can grow the label set (h11 passes any token on, httptools dozens of WebDAV ones).
+HTTP_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+)
+OTHER_METHOD = "other"
+
+
+def method_label(method: str) -> str:
+    """`method` as the HTTP families label it: a standard method, else `other`."""
+    return method if method in HTTP_METHODS else OTHER_METHOD
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    HTTP_REQUESTS.labels(method, route, str(status)).inc()
-    HTTP_DURATION.labels(method, route).observe(seconds)
+    """An HTTP answer: counted and timed by method (bounded), route template and status."""
+    label = method_label(method)
+    HTTP_REQUESTS.labels(label, route, str(status)).inc()
+    HTTP_DURATION.labels(label, route).observe(seconds)
 
 
 def observe_job_run(job: str, status: str, seconds: float | None) -> None:

@@ -196,7 +196,10 @@ class Problem(BaseModel):
     instance: str | None = None
     request_id: str | None = None
     errors: list[dict[str, Any]] | None = Field(
-        default=None, description="Per-field validation errors (422 only)."
+        default=None, description="Per-field validation errors (422 only; the first 20)."
+    )
+    errors_not_listed: int | None = Field(
+        default=None, description="Validation errors beyond those listed (422 only)."
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.bounds import MAX_SETTINGS_CHANGED, at_most
 from app.services.system.runtime_settings import RUNTIME_SETTINGS
 
 SETTING_EXAMPLE: dict[str, Any] = {
@@ -82,7 +83,7 @@ class ConfigUpdate(BaseModel):
         },
     )
 
-    values: dict[str, Any] = Field(
+    values: Annotated[dict[str, Any], *at_most(MAX_SETTINGS_CHANGED)] = Field(
         min_length=1,
         description="Setting key -> new value; all are applied or none (unknown keys, values "
         "out of bounds and broken cross-key rules are 422).",

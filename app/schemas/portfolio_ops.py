@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.schemas.bounds import MAX_POSITIONS, at_most
 from app.schemas.common import (
     IsoDateTime,
     NonNegativeMoney,
@@ -20,6 +21,9 @@ from app.schemas.common import (
 LOTS_LIMIT = 10**12  # lots of one contract: more is a typing error
 
 FROM_OBJECTS = ConfigDict(from_attributes=True)
+Positions = Annotated[
+    dict[SymbolText, Annotated[int, Field(ge=-LOTS_LIMIT, le=LOTS_LIMIT)]], *at_most(MAX_POSITIONS)
+]
 
 
 class WeightsRead(BaseModel):
@@ -76,12 +80,10 @@ class RebalanceRequest(BaseModel):
 
     dry_run: bool = False
     account_balance: PositiveMoney | None = Field(default=None, description="USDT.")
-    positions: dict[SymbolText, Annotated[int, Field(ge=-LOTS_LIMIT, le=LOTS_LIMIT)]] | None = (
-        Field(
-            default=None,
-            description="The engine's current lots per symbol; without it the current weights' "
-            "implied lots are used.",
-        )
+    positions: Positions | None = Field(
+        default=None,
+        description="The engine's current lots per symbol (at most "
+        f"{MAX_POSITIONS}); without it the current weights' implied lots are used.",
     )
     force: bool = Field(default=False, description="Rebalance on stale inputs (admin only).")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime
 
 EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
@@ -44,7 +45,7 @@ class ReplayCreate(BaseModel):
         description="Hours from a decision to its trade: a decision at t (scored on the candle "
         "closing at t) trades at the close of t + lag, and is judged from there.",
     )
-    overrides: dict[str, Any] | None = Field(
+    overrides: Annotated[dict[str, Any], *at_most(MAX_OVERRIDE_SECTIONS)] | None = Field(
         default=None,
         description='Scoring and policy overrides: {"scoring": {"weights": {...}, '
         '"parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}.',

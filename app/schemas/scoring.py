@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.schemas.common import UnitFraction
 from app.scoring.plugins import components
 
@@ -187,7 +188,7 @@ class AlgorithmUpdate(BaseModel):
 
     name: str = Field(min_length=1, max_length=40, json_schema_extra=_known_components)
     weight: UnitFraction | None = Field(default=None, description="0..1, kept to 4 decimals.")
-    parameters: dict[str, Any] | None = None
+    parameters: Annotated[dict[str, Any], *at_most(MAX_ALGORITHM_PARAMETERS)] | None = None
     is_active: bool | None = None
 
 
@@ -206,4 +207,4 @@ class AlgorithmsUpdate(BaseModel):
         },
     )
 
-    algorithms: list[AlgorithmUpdate] = Field(min_length=1)
+    algorithms: Annotated[list[AlgorithmUpdate], *at_most(MAX_ALGORITHMS)] = Field(min_length=1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.bounds import MAX_PAYLOAD_KEYS, at_most
 from app.schemas.common import IsoDateTime, StorableObject, StorableText, SymbolText, UnitFraction
 
 
@@ -38,7 +39,7 @@ class SignalCreate(BaseModel):
     strength: UnitFraction = Field(description="0..1; kept to 4 decimals.")
     confidence: UnitFraction = Field(description="0..1; kept to 4 decimals.")
     timeframe: StorableText | None = Field(default=None, max_length=20)
-    payload: StorableObject = Field(default_factory=dict)
+    payload: Annotated[StorableObject, *at_most(MAX_PAYLOAD_KEYS)] = Field(default_factory=dict)
     expires_at: IsoDateTime | None = None
 
 

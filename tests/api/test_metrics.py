@@ -92,6 +92,20 @@ class TestHttpFamilies:
         assert sample(text, "mysymbols_http_requests_total", **labels) == before + 1
         assert "/no/such/path" not in text
 
+    async def test_a_method_outside_the_standard_ones_is_labelled_other(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        counter = "mysymbols_http_requests_total"
+        labels = {"method": "other", "route": f"{API}/health", "status": "405"}
+        before = sample(await scrape(client), counter, **labels) or 0
+        for method in ("PROPFIND", "BREW", "X-SCAN-4711"):
+            assert (await client.request(method, f"{API}/health")).status_code == 405
+        text = await scrape(client)
+        assert sample(text, counter, **labels) == before + 3
+        assert not any(m in text for m in ("PROPFIND", "BREW", "X-SCAN-4711"))
+        # A standard method keeps its name (the first scrape's GET).
+        assert sample(text, counter, method="GET", route="/metrics", status="200")
+
 
 class TestStateFamilies:
     async def test_process_memory_and_cpu_are_exported(self, client: httpx.AsyncClient) -> None:

@@ -102,3 +102,44 @@ def test_operation_ids_are_the_route_functions_names(document: dict[str, Any]) -
     assert by_route["GET", "/api/symbol-mgmt/portfolio"] == "get_portfolio"
     assert by_route["POST", "/api/symbol-mgmt/portfolio/replace-symbol"] == "replace_symbol"
     assert by_route["GET", "/api/symbol-mgmt/jobs/runs/{run_id}"] == "get_job_run"
+
+
+def test_every_operation_taking_a_body_documents_its_413(document: dict[str, Any]) -> None:
+    without = [f"{m} {p}" for m, p, op in operations(document)
+               if "requestBody" in op and "413" not in op["responses"]]  # fmt: skip
+    assert without == []
+
+
+def unbounded_collections(
+    schema: dict[str, Any], schemas: dict[str, Any], seen: set[str]
+) -> list[str]:
+    """The names of the maps and lists among `schema`'s properties (and its models' properties)
+    without a `maxProperties` or `maxItems`."""
+    unbounded = []
+    for name, prop in schema.get("properties", {}).items():
+        for each in prop.get("anyOf", [prop]):
+            if each.get("type") == "array" and "maxItems" not in each:
+                unbounded.append(name)
+            is_map = each.get("type") == "object" and "properties" not in each
+            if is_map and "maxProperties" not in each:
+                unbounded.append(name)
+            for ref in (each.get("$ref"), each.get("items", {}).get("$ref")):
+                model = ref.rsplit("/", 1)[1] if ref else None
+                if model is not None and model not in seen:
+                    seen.add(model)
+                    unbounded += unbounded_collections(schemas[model], schemas, seen)
+    return unbounded
+
+
+def test_every_map_and_list_of_a_request_is_bounded(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    unbounded = {}
+    for method, path, operation in operations(document):
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            ref = media.get("schema", {}).get("$ref")
+            if ref:
+                model = ref.rsplit("/", 1)[1]
+                found = unbounded_collections(schemas[model], schemas, {model})
+                if found:
+                    unbounded[f"{method} {path}"] = found
+    assert unbounded == {}

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.conftest import ADMIN_KEY, READ_KEY, start_app
+from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
@@ -164,3 +164,34 @@ async def test_keys_are_served_only_what_they_may_read_and_only_while_valid(
         revoked = await api.delete(f"{BASE}/api-keys/{created.json()['id']}", headers=ADMIN)
         assert revoked.status_code in (200, 204)
         assert_problem(await api.get(RANKINGS, headers=stored), 401, "unauthenticated")
+
+
+async def test_an_empty_x_api_key_beside_a_bearer_key_is_the_bearer_key_to_cache_and_routes(
+    database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    _, writer_clients, _ = await prepared(database, live_sim, make_settings)
+    await writer_clients.aclose()
+
+    def bearer(key: str) -> dict[str, str]:
+        return {"X-API-Key": "", "Authorization": f"Bearer {key}"}
+
+    empty = {"X-API-Key": ""}
+    signals = f"{BASE}/signals"
+    signal = {"source": "bot", "signal_type": "PROBE", "direction": "BUY", "strength": 0.5,
+              "confidence": 0.5}  # fmt: skip
+    async with replica(database, live_sim, make_settings) as (api, _):
+        # A cached read is served to the Bearer key, an admin-only one to an admin's only.
+        await eventually_hits(api, RANKINGS, bearer(READ_KEY))
+        algorithms = f"{BASE}/scoring/algorithms"
+        await eventually_hits(api, algorithms, bearer(ADMIN_KEY))
+        assert_problem(await api.get(algorithms, headers=bearer(READ_KEY)), 403, "forbidden")
+        # A write authenticates the same key the same way.
+        assert (await api.post(signals, json=signal, headers=bearer(TRADE_KEY))).status_code == 201
+        assert_problem(
+            await api.post(signals, json=signal, headers=bearer(READ_KEY)), 403, "forbidden"
+        )
+        # The empty header alone is no key, to the cache as to the routes: nothing was learnt
+        # about it from the keys presented beside it.
+        for path in (RANKINGS, algorithms):
+            assert_problem(await api.get(path, headers=empty), 401, "unauthenticated")
+        assert_problem(await api.post(signals, json=signal, headers=empty), 401, "unauthenticated")

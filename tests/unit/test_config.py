@@ -54,6 +54,12 @@ class TestEnvironmentNames:
         assert settings.scheduler.enabled is False
         assert settings.log_level == "DEBUG"
 
+    def test_the_body_limit_is_256_kib_unless_set(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("MYSYMBOLS_LIMITS__MAX_BODY_BYTES", raising=False)
+        assert Settings().limits.max_body_bytes == 256 * 1024
+        monkeypatch.setenv("MYSYMBOLS_LIMITS__MAX_BODY_BYTES", "1048576")
+        assert Settings().limits.max_body_bytes == 1024 * 1024
+
 
 class TestApiKeySetting:
     def test_keys_never_appear_in_repr(self) -> None:

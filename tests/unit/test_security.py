@@ -1,9 +1,58 @@
-"""API-key primitives: generated key shape, public ids, keyring matching."""
+"""API-key primitives: the presented key's parser, generated key shape, public ids, keyring
+matching."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.core.config import BootstrapKey, Role
-from app.core.security import BootstrapKeyring, generate_key, hash_key, public_id_of
+from app.core.security import (
+    BootstrapKeyring,
+    generate_key,
+    hash_key,
+    presented_key,
+    public_id_of,
+)
+
+
+def headers(*pairs: tuple[str, str]) -> list[tuple[bytes, bytes]]:
+    """Raw ASGI headers: lower-case names, bytes."""
+    return [(name.lower().encode(), value.encode("latin-1")) for name, value in pairs]
+
+
+class TestPresentedKey:
+    @pytest.mark.parametrize(
+        ("given", "key"),
+        [
+            ([("X-API-Key", "k1")], "k1"),
+            ([("Authorization", "Bearer k2")], "k2"),
+            ([("Authorization", "bearer   k2 ")], "k2"),
+            ([("X-API-Key", "k1"), ("Authorization", "Bearer k2")], "k1"),
+            ([("Authorization", "Bearer k2"), ("X-API-Key", "k1")], "k1"),
+            # An empty X-API-Key is no key: the Bearer key beside it is the one presented.
+            ([("X-API-Key", ""), ("Authorization", "Bearer k2")], "k2"),
+            ([("X-API-Key", "  "), ("Authorization", "Bearer k2")], "k2"),
+            ([("X-API-Key", "k1"), ("X-API-Key", "k3")], "k1"),
+            ([("Authorization", "Bearer k2"), ("Authorization", "Bearer k4")], "k2"),
+        ],
+    )
+    def test_reads_the_key_from_either_header(self, given: list[tuple[str, str]], key: str) -> None:
+        assert presented_key(headers(*given)) == key
+
+    @pytest.mark.parametrize(
+        "given",
+        [
+            [],
+            [("X-API-Key", "")],
+            [("Authorization", "Bearer ")],
+            [("Authorization", "Bearer")],
+            [("Authorization", "Basic dXNlcjpwYXNz")],
+            [("X-API-Key", ""), ("Authorization", "Basic dXNlcjpwYXNz")],
+            [("X-Api-Key-Other", "k1")],
+        ],
+    )
+    def test_finds_no_key_where_none_is_presented(self, given: list[tuple[str, str]]) -> None:
+        assert presented_key(headers(*given)) is None
 
 
 class TestGeneratedKeys:
