@@ -69,8 +69,8 @@ if command -v docker-compose >/dev/null; then
 else
     compose=(docker compose)
 fi
-MYSYMBOLS_API_KEYS="admin:check-deploy-dummy-key" "${compose[@]}" -f docker-compose.yml config -q \
-    || fail "docker-compose.yml"
+MYSYMBOLS_API_KEYS="admin:check-deploy-dummy-key" POSTGRES_PASSWORD="check-deploy-dummy" \
+    "${compose[@]}" -f docker-compose.yml config -q || fail "docker-compose.yml"
 
 if [ "$failed" -ne 0 ]; then
     echo "check-deploy: some checks failed" >&2

@@ -22,7 +22,11 @@ async def answer_once(
     produce: Callable[[], Awaitable[tuple[int, bytes]]],
 ) -> Response:
     """`produce()` gives (status, JSON body). With a key, a retry replays the stored answer
-    byte for byte, and the answer is stored in the request's transaction beside its effect."""
+    byte for byte, and the answer is stored in the request's transaction beside its effect.
+
+    With a key, that transaction commits here, inside the guard: a commit that fails (a lock
+    wait given up, a broken connection) releases the claim like any other failure, so a retry
+    runs afresh instead of meeting `idempotency-key-in-progress` until the claim's lease ends."""
     guard = None
     if key is not None:
         path = request.url.path
@@ -42,6 +46,7 @@ async def answer_once(
         status, body = await produce()
         if guard is not None:
             await guard.complete(session, status, {"content-type": "application/json"}, body)
+            await session.commit()
     except BaseException:
         if guard is not None:
             await guard.release()

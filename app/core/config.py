@@ -221,7 +221,8 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,
     )
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)
+    """It may carry the database password: kept out of the settings' repr."""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] | None = None
     """JSON lines or plain text; unset: text when stderr is a terminal, JSON otherwise."""

@@ -40,6 +40,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             settings.database_url,
             connect_args={"timeout": db.statement_timeout_s},
             json_serializer=serialize,
+            hide_parameters=True,
         )
         _make_sqlite_transactional(engine)
         install_failure_mapping(engine)
@@ -53,6 +54,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_pre_ping=True,
         pool_timeout=db.connect_timeout_s,
         json_serializer=serialize,
+        # A failing statement's parameters (a key's hash, a webhook secret, request text) stay
+        # out of the exception's text, and so out of logs and stored errors.
+        hide_parameters=True,
         connect_args={
             "timeout": db.connect_timeout_s,
             # The server cancels a statement or a lock wait that runs too long (a "busy" 503);

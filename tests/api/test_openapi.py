@@ -102,3 +102,13 @@ def test_operation_ids_are_the_route_functions_names(document: dict[str, Any]) -
     assert by_route["GET", "/api/symbol-mgmt/portfolio"] == "get_portfolio"
     assert by_route["POST", "/api/symbol-mgmt/portfolio/replace-symbol"] == "replace_symbol"
     assert by_route["GET", "/api/symbol-mgmt/jobs/runs/{run_id}"] == "get_job_run"
+
+
+def test_the_example_keys_say_they_are_examples(document: dict[str, Any]) -> None:
+    """A key in the document must not look like one someone could have leaked: every `msk_`
+    string shown (keys, public ids) is an `msk_example…`."""
+    shown = re.findall(r"msk_[A-Za-z0-9_-]+", str(document["components"]["schemas"]))
+    assert shown, "the document shows no example key"
+    assert all(key.startswith("msk_example") for key in shown), shown
+    created = document["components"]["schemas"]["ApiKeyCreated"]["examples"][0]
+    assert created["key"].startswith(created["prefix"] + "_")
