@@ -202,6 +202,10 @@ class DatabaseSettings(BaseModel):
     """Seconds a client is told to wait (`Retry-After`) when the database is unreachable."""
     slow_query_ms: float = Field(default=500.0, ge=0)
     """A statement that takes longer is logged (its first characters and duration); 0: none."""
+    sqlite_busy_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    """SQLite (the embedded default): how long a write waits for another connection's write
+    lock before it gives up (a 503 `busy`), in seconds. Every job commits in short
+    transactions, so a write waits a fraction of a second in practice."""
 
 
 class MetricsSettings(BaseModel):
