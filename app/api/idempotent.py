@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.deps import rollback_quietly
 from app.core.security import Principal
 from app.services.system.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
 from app.state import AppState
@@ -49,6 +50,9 @@ async def answer_once(
             await session.commit()
     except BaseException:
         if guard is not None:
+            # The request's work is undone first: on SQLite its transaction may hold the write
+            # lock (the portfolio's lock takes it), which the release would wait behind.
+            await rollback_quietly(session)
             await guard.release()
         raise
     return Response(body, status_code=status, media_type="application/json")

@@ -104,3 +104,25 @@ class TestFailedCommit:
                 assert await count(engine, Signal) == 1
         finally:
             await engine.dispose()
+
+
+class TestFailedRequest:
+    async def test_a_refused_rebalance_on_sqlite_releases_its_claim(
+        self, committed_sqlite: str, make_settings: Callable[..., Settings]
+    ) -> None:
+        """The rebalance took SQLite's write lock (the portfolio's lock) before it was refused:
+        its work is undone before the claim is released, which would otherwise wait behind
+        that lock and fail, leaving the key `in_progress`."""
+        engine = create_engine(make_settings(committed_sqlite))
+        headers = {**TRADE, "Idempotency-Key": "rebalance-1"}
+        body = {"dry_run": False, "account_balance": 50000}
+        try:
+            async for api in start_app(create_app(make_settings(committed_sqlite))):
+                refused = await api.post(f"{BASE}/portfolio/rebalance", json=body, headers=headers)
+                assert refused.status_code == 409, refused.text
+                assert refused.json()["type"].endswith("market-data-stale")
+                assert await claims(engine) == []
+                again = await api.post(f"{BASE}/portfolio/rebalance", json=body, headers=headers)
+                assert again.status_code == 409 and again.json()["type"] == refused.json()["type"]
+        finally:
+            await engine.dispose()
