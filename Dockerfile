@@ -1,15 +1,19 @@
-FROM python:3.11-slim
+# The base image by digest, so a rebuild gets the same bytes (the tag moves with every Debian or
+# Python patch release). Move it deliberately: `docker buildx imagetools inspect python:3.11-slim`.
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /srv/mysymbols
 
 # The locked, hashed runtime set first (its own layer: rebuilt only when the lock changes), then
-# the project itself without resolving anything (see README, Dependencies).
+# the project itself without resolving anything (see README, Dependencies). The lock holds the
+# build backend too (setuptools, wheel): the project is built with those, not with whatever an
+# isolated build environment would fetch unpinned.
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install --no-deps .
+RUN pip install --no-deps --no-build-isolation .
 
 COPY alembic.ini ./
 COPY alembic ./alembic

@@ -70,7 +70,7 @@ else
     compose=(docker compose)
 fi
 MYSYMBOLS_API_KEYS="admin:check-deploy-dummy-key" MYSYMBOLS_APP_DB_PASSWORD="check-deploy-dummy" \
-    "${compose[@]}" -f docker-compose.yml config -q \
+    POSTGRES_PASSWORD="check-deploy-dummy" "${compose[@]}" -f docker-compose.yml config -q \
     || fail "docker-compose.yml"
 
 if [ "$failed" -ne 0 ]; then

@@ -217,6 +217,17 @@ def scoring_run(client: httpx.Client, result: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json())
 
 
+def add_symbol(client: httpx.Client, body: dict[str, Any], attempts: int = 3) -> httpx.Response:
+    """POST add-symbol as a client should: a 503 (the database busy beside the scheduler's
+    work) is retried after its `Retry-After`, a few times."""
+    for _ in range(attempts - 1):
+        answer = client.post(f"{API}/portfolio/add-symbol", json=body)
+        if answer.status_code != 503:
+            return answer
+        time.sleep(min(float(answer.headers.get("retry-after", "1")), 5.0))
+    return client.post(f"{API}/portfolio/add-symbol", json=body)
+
+
 def build_portfolio(client: httpx.Client, members: int) -> dict[str, Any]:
     """Add the top-ranked symbols one by one until `members` are held (there is no selection
     endpoint); a symbol the service refuses is skipped with its reason."""
@@ -228,7 +239,7 @@ def build_portfolio(client: httpx.Client, members: int) -> dict[str, Any]:
         if item["symbol"] in held:
             continue
         body = {"symbol": item["symbol"], "reason": "demo: top ranked"}
-        answer = client.post(f"{API}/portfolio/add-symbol", json=body)
+        answer = add_symbol(client, body)
         if answer.status_code == 200:
             held.add(item["symbol"])
         else:

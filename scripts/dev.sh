@@ -26,16 +26,30 @@ LOCK=requirements.lock          # the service's dependencies (the Dockerfile ins
 DEV_LOCK=requirements-dev.lock  # those and the dev extras, at the same versions
 STAMP_LINE="# pyproject.toml dependencies sha256:"
 
-# A digest of what the locks are compiled from: pyproject.toml's dependency lists.
+# A digest of what the locks are compiled from: pyproject.toml's dependency lists (and, once
+# the build's requirements are locked too, its build-system's).
 deps_digest() {
     "$PYTHON" - <<'PY'
 import hashlib, json, tomllib
 
 with open("pyproject.toml", "rb") as f:
-    project = tomllib.load(f)["project"]
+    pyproject = tomllib.load(f)
+project = pyproject["project"]
 inputs = [project["requires-python"], project["dependencies"],
-          project.get("optional-dependencies", {})]
+          project.get("optional-dependencies", {}), pyproject["build-system"]["requires"]]
 print(hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest())
+PY
+}
+
+# The build backend's requirements (setuptools, wheel), one a line: locked beside the
+# dependencies, so that installing the project builds it with pinned, hashed tools
+# (`--no-build-isolation`) instead of fetching whatever is newest into an isolated environment.
+build_requirements() {
+    "$PYTHON" - <<'PY'
+import tomllib
+
+with open("pyproject.toml", "rb") as f:
+    print("\n".join(tomllib.load(f)["build-system"]["requires"]))
 PY
 }
 
@@ -65,7 +79,7 @@ install_lock() {
         # --no-compile: Python compiles a module when it is first imported; compiling every file
         # of every package up front was ~65 s of the dev lock's ~90 s install.
         "$VENV/bin/python" -m pip install --quiet --no-compile --require-hashes -r "$lock"
-        "$VENV/bin/python" -m pip install --quiet --no-compile --no-deps -e .
+        "$VENV/bin/python" -m pip install --quiet --no-compile --no-deps --no-build-isolation -e .
         echo "$digest" >"$stamp"
     fi
 }
@@ -79,8 +93,9 @@ ensure_venv() {
 compile_lock() {
     local out=$1
     shift
-    "$VENV/bin/uv" pip compile pyproject.toml --universal --python-version 3.11 \
-        --generate-hashes --custom-compile-command "scripts/dev.sh lock" --quiet -o "$out" "$@"
+    build_requirements | "$VENV/bin/uv" pip compile pyproject.toml - --universal \
+        --python-version 3.11 --generate-hashes --custom-compile-command "scripts/dev.sh lock" \
+        --quiet -o "$out" "$@"
     sed -i "1i $STAMP_LINE $(deps_digest)" "$out"
 }
 

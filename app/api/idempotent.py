@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.deps import rollback_quietly
 from app.core.security import Principal
 from app.services.system.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
 from app.state import AppState
@@ -22,7 +23,11 @@ async def answer_once(
     produce: Callable[[], Awaitable[tuple[int, bytes]]],
 ) -> Response:
     """`produce()` gives (status, JSON body). With a key, a retry replays the stored answer
-    byte for byte, and the answer is stored in the request's transaction beside its effect."""
+    byte for byte, and the answer is stored in the request's transaction beside its effect.
+
+    With a key, that transaction commits here, inside the guard: a commit that fails (a lock
+    wait given up, a broken connection) releases the claim like any other failure, so a retry
+    runs afresh instead of meeting `idempotency-key-in-progress` until the claim's lease ends."""
     guard = None
     if key is not None:
         path = request.url.path
@@ -42,8 +47,12 @@ async def answer_once(
         status, body = await produce()
         if guard is not None:
             await guard.complete(session, status, {"content-type": "application/json"}, body)
+            await session.commit()
     except BaseException:
         if guard is not None:
+            # The request's work is undone first: on SQLite its transaction may hold the write
+            # lock (the portfolio's lock takes it), which the release would wait behind.
+            await rollback_quietly(session)
             await guard.release()
         raise
     return Response(body, status_code=status, media_type="application/json")

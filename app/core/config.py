@@ -222,6 +222,10 @@ class DatabaseSettings(BaseModel):
     """Seconds a client is told to wait (`Retry-After`) when the database is unreachable."""
     slow_query_ms: float = Field(default=500.0, ge=0)
     """A statement that takes longer is logged (its first characters and duration); 0: none."""
+    sqlite_busy_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    """SQLite (the embedded default): how long a write waits for another connection's write
+    lock before it gives up (a 503 `busy`), in seconds. Every job commits in short
+    transactions, so a write waits a fraction of a second in practice."""
 
 
 class ReplaySettings(BaseModel):
@@ -255,8 +259,9 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,
     )
 
-    database_url: str = DEFAULT_DATABASE_URL
-    migration_database_url: str | None = None
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)
+    """It may carry the database password: kept out of the settings' repr."""
+    migration_database_url: str | None = Field(default=None, repr=False)
     """The schema owner's URL, for migrations only (`python -m app.cli migrate`, alembic); unset:
     `database_url`. With it, `database_url` names the DML-only role the app connects as."""
     migrate: Literal["upgrade", "check"] = "upgrade"

@@ -16,6 +16,13 @@ PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8
 _API_KEY_HEADER = b"x-api-key"
 _AUTHORIZATION_HEADER = b"authorization"
 
+# The audit trail records a stored key as `key-<id>:<name>` in String(80) actor columns
+# (`actor`, `created_by`, `requested_by`, the idempotency `principal`, ...). A new key's name is
+# capped so that the actor fits with room for a 10-digit id; a longer name stored before the cap
+# is shortened in the actor (the id, which identifies the key, is always kept whole).
+ACTOR_LENGTH = 80
+KEY_NAME_MAX_LENGTH = ACTOR_LENGTH - len("key-:") - 10
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -60,6 +67,12 @@ def public_id_of(key: str) -> str | None:
     if not key.startswith(KEY_PREFIX) or len(key) <= PUBLIC_ID_LENGTH + 1:
         return None
     return key[:PUBLIC_ID_LENGTH] if key[PUBLIC_ID_LENGTH] == "_" else None
+
+
+def stored_key_actor(key_id: int, name: str) -> str:
+    """The actor a stored key writes as: `key-<id>:<name>`, the name cut to fit the columns."""
+    label = f"key-{key_id}:"
+    return label + name[: max(ACTOR_LENGTH - len(label), 0)]
 
 
 def hashes_match(a: str, b: str) -> bool:

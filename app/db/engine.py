@@ -20,6 +20,7 @@ from app.core.config import Settings
 from app.db.failures import install_failure_mapping
 from app.db.json_text import serialize
 from app.db.session_flags import Commit, forget, take_commit
+from app.db.sqlite_locks import follow_write_locks
 from app.observability.pool import MeteredQueuePool
 from app.observability.slow_queries import log_slow_queries
 
@@ -38,10 +39,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         engine = create_async_engine(
             settings.database_url,
-            connect_args={"timeout": db.statement_timeout_s},
+            # The busy timeout: a write waits this long for another connection's write lock
+            # (sqlite3 takes seconds; see app.db.sqlite_locks for the writes that could not).
+            connect_args={"timeout": db.sqlite_busy_timeout_s},
             json_serializer=serialize,
+            hide_parameters=True,
         )
         _make_sqlite_transactional(engine)
+        follow_write_locks(engine)
         install_failure_mapping(engine)
         log_slow_queries(engine, db.slow_query_ms)
         return engine
@@ -53,6 +58,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_pre_ping=True,
         pool_timeout=db.connect_timeout_s,
         json_serializer=serialize,
+        # A failing statement's parameters (a key's hash, a webhook secret, request text) stay
+        # out of the exception's text, and so out of logs and stored errors.
+        hide_parameters=True,
         connect_args={
             "timeout": db.connect_timeout_s,
             # The server cancels a statement or a lock wait that runs too long (a "busy" 503);

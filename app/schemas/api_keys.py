@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.config import Role
+from app.core.security import KEY_NAME_MAX_LENGTH
 
 
 class ApiKeyCreate(BaseModel):
@@ -15,7 +16,13 @@ class ApiKeyCreate(BaseModel):
         json_schema_extra={"examples": [{"name": "trading-engine", "role": "trade"}]},
     )
 
-    name: str = Field(min_length=1, max_length=80, pattern=r"^[\w .:@-]+$")
+    name: str = Field(
+        min_length=1,
+        max_length=KEY_NAME_MAX_LENGTH,
+        pattern=r"^[\w .:@-]+$",
+        description=f"At most {KEY_NAME_MAX_LENGTH} characters: the audit trail records the "
+        "key as `key-<id>:<name>` in 80 characters.",
+    )
     role: Role
 
 

@@ -76,7 +76,7 @@ API_KEY: dict[str, Any] = {
     "id": 1,
     "name": "trading-engine",
     "role": "trade",
-    "prefix": "msk_81da6bb4",
+    "prefix": "msk_example0",
     "created_at": "2026-11-23T07:48:34.286836Z",
     "created_by": "bootstrap-admin-1",
     "revoked_at": None,
@@ -316,7 +316,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "technical_version": 1,
         "default": False,
     },
-    "ApiKeyCreated": {**API_KEY, "key": "msk_81da6bb4_SIWQ1L4fbdaacO5VL5ZqH604RqDh6QE_mItTSHAZ2NQ"},
+    "ApiKeyCreated": {**API_KEY, "key": "msk_example0_EXAMPLE-ONLY-not-a-real-key-0000000000000"},
     "ApiKeyRead": API_KEY,
     "ChangeRead": {
         "change": HISTORY,

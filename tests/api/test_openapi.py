@@ -143,3 +143,13 @@ def test_every_map_and_list_of_a_request_is_bounded(document: dict[str, Any]) ->
                 if found:
                     unbounded[f"{method} {path}"] = found
     assert unbounded == {}
+
+
+def test_the_example_keys_say_they_are_examples(document: dict[str, Any]) -> None:
+    """A key in the document must not look like one someone could have leaked: every `msk_`
+    string shown (keys, public ids) is an `msk_example…`."""
+    shown = re.findall(r"msk_[A-Za-z0-9_-]+", str(document["components"]["schemas"]))
+    assert shown, "the document shows no example key"
+    assert all(key.startswith("msk_example") for key in shown), shown
+    created = document["components"]["schemas"]["ApiKeyCreated"]["examples"][0]
+    assert created["key"].startswith(created["prefix"] + "_")

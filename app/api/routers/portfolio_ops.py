@@ -166,20 +166,37 @@ async def get_correlation(
     "/performance",
     response_model=PerformanceRead,
     summary="Report a member's PnL; returns its performance since inclusion",
-    responses=problem_responses(404, 422),
+    description="Send an `Idempotency-Key` and a retry replays the first answer byte for byte "
+    "instead of recording the PnL twice; while the first still runs it is 409 with "
+    "`Retry-After`, and the same key with another body is 422.",
+    responses=idempotent_responses(404),
 )
 async def report_performance(
-    body: PerformanceCreate, principal: TraderDep, request: Request, service: MySymbolsDep
+    body: PerformanceCreate,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    session: SessionDep,
+    state: AppStateDep,
+    idempotency_key: Annotated[
+        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
+    ] = None,
 ) -> PerformanceRead:
-    summary = await service.update_performance_metrics(
-        body.symbol,
-        pnl=body.pnl,
-        recorded_at=body.timestamp,
-        pnl_pct=body.pnl_pct,
-        notional=body.notional,
-        actor=actor_of(principal, request),
-    )
-    return PerformanceRead.model_validate(summary)
+    async def produce() -> tuple[int, bytes]:
+        summary = await service.update_performance_metrics(
+            body.symbol,
+            pnl=body.pnl,
+            recorded_at=body.timestamp,
+            pnl_pct=body.pnl_pct,
+            notional=body.notional,
+            actor=actor_of(principal, request),
+        )
+        return 200, PerformanceRead.model_validate(summary).model_dump_json().encode()
+
+    return await answer_once(  # type: ignore[return-value]
+        request, key=idempotency_key, principal=principal, state=state, session=session,
+        produce=produce,
+    )  # fmt: skip
 
 
 @router.get(

@@ -23,6 +23,7 @@ from app.db.models import (
     SystemConfiguration,
 )
 from app.db.session_flags import mark_portfolio_changed
+from app.db.sqlite_locks import take_write_lock
 from app.db.types import UTCDateTime
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
@@ -126,8 +127,11 @@ class PortfolioRepository:
         """Take the portfolio's write lock for this transaction (waits for other writers).
 
         The row lock on `max_portfolio_symbols` also keeps the limit from changing under us.
+        On SQLite, the database's write lock, before the reads that decide the change: taken
+        by a read transaction's first write instead, it is refused at once when a job writes.
         """
         mark_portfolio_changed(self.session)
+        await take_write_lock(self.session)
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": PORTFOLIO_LOCK_KEY}

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
+from app.db.sqlite_locks import release_write_lock
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import CandleBar, KucoinGateway
 from app.runtime.progress import advance
@@ -22,6 +23,9 @@ from app.runtime.progress import advance
 logger = logging.getLogger(__name__)
 
 STORE_BATCH = 5000  # candle rows per insert round-trip
+# Rows written per step: on SQLite each step commits, so the write lock is held for one step
+# (tens of milliseconds), not for a batch that may hold every symbol's window at first fill.
+INSERT_STEP = 1000
 
 
 @dataclass
@@ -71,6 +75,7 @@ class CandleService:
     def __init__(
         self, session: AsyncSession, gateway: KucoinGateway, *, concurrency: int = 32
     ) -> None:
+        self.session = session
         self.candles = CandleRepository(session)
         self.gateway = gateway
         self.concurrency = concurrency
@@ -165,10 +170,15 @@ class CandleService:
                 gaps.extend(_gap_rows(plan, bars, granularity_min, step, now))
             if len(rows) >= STORE_BATCH or done:
                 result.fetched += len(rows)
-                result.inserted += await self.candles.insert_missing(rows)
+                for start in range(0, len(rows), INSERT_STEP):
+                    result.inserted += await self.candles.insert_missing(
+                        rows[start : start + INSERT_STEP]
+                    )
+                    await release_write_lock(self.session)  # SQLite: one step at a time
                 rows = []
         await self.candles.add_gaps(gaps)
         result.gaps = len(gaps)
+        await release_write_lock(self.session)
 
 
 def _gap_rows(

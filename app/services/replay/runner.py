@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
+from app.core.errors import PROBLEM_TYPE_PREFIX, AppError
 from app.db.repositories.replays import ReplayRepository
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.runtime.progress import RunAborted
@@ -31,6 +32,7 @@ from app.services.replay.work import prepared
 logger = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
 ABANDONED_AFTER = timedelta(seconds=30)
+FAILED_SLUG = "replay-failed"
 
 
 class RunCancelled(Exception):
@@ -118,7 +120,7 @@ class ReplayRunner:
             )  # fmt: skip
         except Exception as exc:
             logger.exception("replay %d failed", run_id)
-            await self._finish(run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+            await self._finish(run_id, status="failed", error=failure_of(run_id, exc))
         finally:
             if waiting is not None:
                 waiting.cancel()
@@ -183,6 +185,15 @@ class ReplayRunner:
         async with self.sessionmaker() as session:
             await ReplayRepository(session).finish(run_id, finished_at=utcnow(), **values)
             await session.commit()
+
+
+def failure_of(run_id: int, exc: Exception) -> str:
+    """What a failed run stores and shows to read keys: its problem type and the run's id, and
+    the detail of an error written for clients; never an exception's own text (it may carry a
+    query, a path or a connection string), which goes to the log only."""
+    if isinstance(exc, AppError):
+        return f"{exc.type}: run {run_id}: {exc.detail}"
+    return f"{PROBLEM_TYPE_PREFIX}{FAILED_SLUG}: run {run_id} failed; the service log has the cause"
 
 
 def _retrieved(future: asyncio.Future[Any]) -> None:

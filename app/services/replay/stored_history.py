@@ -42,7 +42,10 @@ class StoredHistory:
         postgres = make_url(self.database_url).get_backend_name() == "postgresql"
         named = {"server_settings": {"application_name": "mysymbols-evidence"}}  # pg_stat_activity
         engine = create_async_engine(
-            self.database_url, poolclass=NullPool, connect_args=named if postgres else {}
+            self.database_url,
+            poolclass=NullPool,
+            connect_args=named if postgres else {},
+            hide_parameters=True,
         )
         try:
             async with AsyncSession(engine) as session:

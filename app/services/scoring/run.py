@@ -25,6 +25,7 @@ from app.db.models import ScoringRun, Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
+from app.db.sqlite_locks import release_write_lock
 from app.exchange import spend
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
@@ -46,6 +47,9 @@ from app.services.scoring.worker import CandleGrid, score_candles
 logger = logging.getLogger(__name__)
 
 HOUR = timedelta(hours=1)
+# The worker makes the score rows before the run is recorded (its scoring holds no lock); they
+# carry this id until they are given the run's.
+RUN_NOT_YET_RECORDED = 0
 
 
 class ScoringInProgress(ConflictError):
@@ -81,8 +85,25 @@ class ScoringRunService:
         return outcome
 
     async def _run(self, triggered_by: str, as_of: datetime) -> ScoringRun:
+        """Fetch and store the market data, score, then record the run and its scores.
+
+        The run's own rows are written last, after the fetches and the worker's scoring: on
+        SQLite the market data is committed step by step as it arrives, and the run's record
+        takes the database's write lock for its writes alone, not for the whole run (a
+        person's write waits that long). On PostgreSQL it all stays one transaction."""
         started = time.perf_counter()
         config = await load_run_config(self.session)
+        notes: dict[str, Any] = {}
+        prestart(score_candles.__module__)  # its spawn and imports beside the fetches
+        with spend.recording() as spent:
+            symbols, plan, candles, snapshot, grid = await self._fetch(config, as_of, notes)
+        rows = await self.symbols.all_by_kucoin_symbol()
+        shortlisted = len(symbols) - len(plan.rotation)
+        previous = await self.runs.latest_run(with_inputs=True)
+        inputs = build_inputs_record(symbols, snapshot, previous, config, as_of)
+        outcome, scores = await self._score(inputs, config, RUN_NOT_YET_RECORDED, grid)
+        checkpoint(0.9)
+        await release_write_lock(self.session)  # SQLite: the writes below start afresh
         run = await self.runs.add_run(
             ScoringRun(
                 status="running",
@@ -93,17 +114,13 @@ class ScoringRunService:
                 triggered_by=triggered_by,
             )
         )
-        notes: dict[str, Any] = {}
-        prestart(score_candles.__module__)  # its spawn and imports beside the fetches
-        with spend.recording() as spent:
-            symbols, plan, candles, snapshot, grid = await self._fetch(run, config, as_of, notes)
-        rows = await self.symbols.all_by_kucoin_symbol()
-        shortlisted = len(symbols) - len(plan.rotation)
-        previous = await self.runs.latest_run(with_inputs=True)
-        inputs = build_inputs_record(symbols, snapshot, previous, config, as_of)
-        outcome, scores = await self._score(inputs, config, run.id, grid)
-        checkpoint(0.9)
-        await self.runs.add_scores(scores)
+        if "universe_sync" in notes:
+            await EventRepository(self.session).append(
+                "data_stale",
+                {"source": self.gateway.source, "error": notes["universe_sync"],
+                 "scoring_run_id": run.id},
+            )  # fmt: skip
+        await self.runs.add_scores([{**score, "run_id": run.id} for score in scores])
         run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
         run.inputs = inputs
         run.universe_size = len(rows)
@@ -140,20 +157,18 @@ class ScoringRunService:
         return run
 
     async def _fetch(
-        self, run: ScoringRun, config: RunConfig, as_of: datetime, notes: dict[str, Any]
+        self, config: RunConfig, as_of: datetime, notes: dict[str, Any]
     ) -> tuple[list[Symbol], FetchPlan, CandleRefresh, SnapshotResult, CandleGrid]:
         """Sync, shortlist, plan the weight, then candles, books and new funding settlements;
-        the stored candle window is read while the books and the funding wait on the limiter."""
+        the stored candle window is read while the books and the funding wait on the limiter.
+        A failed universe sync is noted (`universe_sync`: its slug) for the run's event."""
         try:
             with within(0.0, 0.05):
                 await UniverseService(self.session, self.gateway).sync()
         except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
             notes["universe_sync"] = exc.slug
-            logger.warning("scoring run %d: universe sync failed (%s)", run.id, exc.slug)
-            await EventRepository(self.session).append(
-                "data_stale",
-                {"source": self.gateway.source, "error": exc.slug, "scoring_run_id": run.id},
-            )
+            logger.warning("scoring run: universe sync failed (%s)", exc.slug)
+        await release_write_lock(self.session)
         rows = list((await self.symbols.all_by_kucoin_symbol()).values())
         members = await self.symbols.active_member_symbol_ids()
         shortlist = shortlist_symbols(rows, members, config, as_of)
@@ -185,6 +200,7 @@ class ScoringRunService:
                 collecting.cancel()  # nothing once it is done
         funding = FundingStore(self.session)
         await funding.store(symbols, snapshot.settlements, asked_until=as_of)
+        await release_write_lock(self.session)
         snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
         checkpoint(0.8)
         return symbols, plan, candles, snapshot, grid

@@ -17,6 +17,7 @@ from app.core.security import (
     hash_key,
     hashes_match,
     public_id_of,
+    stored_key_actor,
 )
 from app.db.models import ApiKey
 from app.db.repositories.api_keys import ApiKeyRepository
@@ -49,7 +50,9 @@ class ApiKeyService:
         if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_RESOLUTION:
             stored.last_used_at = now
         return Principal(
-            name=f"key-{stored.id}:{stored.name}", role=Role(stored.role), api_key_id=stored.id
+            name=stored_key_actor(stored.id, stored.name),
+            role=Role(stored.role),
+            api_key_id=stored.id,
         )
 
     async def is_active(self, key_id: int) -> bool:
