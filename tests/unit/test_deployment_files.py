@@ -66,12 +66,14 @@ class TestCompose:
         assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith(
             "${POSTGRES_PASSWORD:?"
         )
-        for name in ("migrate", "app"):
-            url = services[name]["environment"]["MYSYMBOLS_DATABASE_URL"]
-            assert re.fullmatch(
-                r"postgresql\+asyncpg://mysymbols:\$\{POSTGRES_PASSWORD:\?[^}]*\}@db:5432/mysymbols",
-                url,
-            ), url
+        urls = {
+            ("migrate", "MYSYMBOLS_MIGRATION_DATABASE_URL"): ("mysymbols", "POSTGRES_PASSWORD"),
+            ("app", "MYSYMBOLS_DATABASE_URL"): ("mysymbols_app", "MYSYMBOLS_APP_DB_PASSWORD"),
+        }
+        for (name, variable), (role, password) in urls.items():
+            url = services[name]["environment"][variable]
+            pattern = rf"postgresql\+asyncpg://{role}:\$\{{{password}:\?[^}}]*\}}@db:5432/mysymbols"
+            assert re.fullmatch(pattern, url), url
 
     def test_the_api_is_published_on_the_loopback_only(self) -> None:
         services = compose()["services"]
