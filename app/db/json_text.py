@@ -5,8 +5,11 @@ multi-megabyte document (a year of hourly decisions is ~9 MB of JSON)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,17 @@ def serialize(value: Any) -> str:
     if isinstance(value, SerializedJSON):
         return value.text
     return json.dumps(value)
+
+
+def serialized_fast(document: Mapping[str, Any], members: Iterable[str]) -> SerializedJSON:
+    """`SerializedJSON.of(document)` with its `members` written by orjson (some tens of times
+    faster). Only for members made of strings, ints within 64 bits, bools, None, and lists and
+    string-keyed dicts of them, which both write alike for `json.loads`: orjson writes NaN as
+    null and refuses larger ints, so any float or such int stays with `json.dumps`."""
+    fast = set(members)
+    parts = [
+        f"{json.dumps(key)}: "
+        + (orjson.dumps(value).decode() if key in fast else json.dumps(value))
+        for key, value in document.items()
+    ]
+    return SerializedJSON("{" + ", ".join(parts) + "}")

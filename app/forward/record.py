@@ -23,18 +23,18 @@ the forward rule reads (`app.calibration.forward_rule`).
 from __future__ import annotations
 
 import base64
-import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from app.forward.shadow import fresh_json, state_json, state_of
+from app.forward.scoring import HourScorings
+from app.forward.shadow import Encoded, encode, fresh_json, restored
 from app.replay.config import HOUR_MS, PolicyConfig, policy_hash
-from app.replay.context import Context, Contexts, scoring_beyond_weights
+from app.replay.context import Context
 from app.replay.evidence import spearman
 from app.replay.history import MarketHistory
 from app.replay.policy import book_weights, step
@@ -105,6 +105,8 @@ class ForwardState:
     draw_orders: dict[str, Any] | None = None  # {at, weights: [per draw]}
     judging: list[dict[str, Any]] = field(default_factory=list)  # daily decisions to judge
     baselines_started: bool = False
+    encoded: dict[str, Encoded] = field(default_factory=dict, compare=False, repr=False)
+    """By book: the policy state its stored one was last encoded from (not stored)."""
 
     @classmethod
     def fresh(cls, baselines: Baselines) -> ForwardState:
@@ -166,7 +168,9 @@ class ForwardState:
         waiting = []
         for day in self.judging:
             if day["entry"] == hour_ms:
-                day["entry_closes"] = {s: closes.get(s, math.nan) for s in _symbols(day)}
+                # Only the known closes: JSON (PostgreSQL's jsonb) has no NaN; a missing one reads
+                # back as NaN in `_judged`.
+                day["entry_closes"] = {s: closes[s] for s in _symbols(day) if s in closes}
                 day["entry_equity"] = {b: equity[b] for b in day["books"] if b in equity}
             if day["following"] == hour_ms and "entry_closes" in day:
                 done.extend(_judged(day, closes, equity))
@@ -188,14 +192,16 @@ class ForwardState:
         the day's judgement: orders trading at `hour_ms + lag`."""
         at = hour_ms + lag_h * HOUR_MS
         active = [t for t in tracks if t.starts_ms <= hour_ms]
-        contexts = _contexts(history, active)
+        scorings = HourScorings(history, hour_ms, [t.config for t in active])
         seen: dict[str, Context] = {}
         for track in active:
-            state = state_of(self.policies.get(track.book, fresh_json()), history)
+            stored = self.policies.get(track.book, fresh_json())
+            state = restored(stored, history, self.encoded.get(track.book))
             members = {h.index for h in state.members}
-            ctx = contexts[_group(track.config)].at(hour_ms, members, track.config.scoring)
+            ctx = scorings.at(track.config, members)
             decision = step(ctx, state, track.config, state.next_run_id())
-            self.policies[track.book] = state_json(state, history)
+            encoded = encode(state, history, self.encoded.get(track.book))
+            self.policies[track.book], self.encoded[track.book] = encoded.stored, encoded
             self.books.setdefault(track.book, LiveBook())
             if decision.trade:
                 weights = by_name(book_weights(decision, history), history) or {}
@@ -204,7 +210,7 @@ class ForwardState:
         if hour_ms % DAY_MS or not active:
             return
         reference = active[0].config
-        core = contexts[_group(reference)].at(hour_ms, set(), reference.scoring)
+        core = scorings.at(reference, set())
         self._baselines(core, reference, baselines, at)
         self._open_day(hour_ms, at, core, seen, {t.book: t.config_hash for t in active})
 
@@ -327,21 +333,4 @@ def _judged(
                 str(scored["config_hash"]),
             )
         )  # fmt: skip
-    return out
-
-
-def _group(config: PolicyConfig) -> str:
-    """Tracks that differ only in component weights share one scoring (`Contexts`)."""
-    parameters, gate = scoring_beyond_weights(config.scoring)
-    return json.dumps([parameters, asdict(gate)], sort_keys=True, default=str)
-
-
-def _contexts(history: MarketHistory, tracks: Sequence[ShadowTrack]) -> dict[str, Contexts]:
-    groups: dict[str, list[ShadowTrack]] = {}
-    for track in tracks:
-        groups.setdefault(_group(track.config), []).append(track)
-    out = {}
-    for key, members in groups.items():
-        weighed = {c for t in members for c, w in t.config.scoring.weights.items() if w > 0}
-        out[key] = Contexts(history, members[0].config, keep=False, weigh=weighed)
     return out

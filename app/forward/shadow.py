@@ -6,12 +6,17 @@ The scores of the runs inside the hysteresis window are most of it (a day of hou
 150 contracts, for every book), so each run's scores are stored packed: the symbols as indices
 into the state's own list of names, the composites as int32 ten-thousandths (a stored composite
 is rounded to 4 decimals: k / 1e4 comes back to the same float), both base64.
+
+Decoding every book's state each hour costs as much as its step: `restored` hands back the state
+a stored document was just encoded from, while the history's symbols (the indices it holds) are
+the same, instead of decoding it again.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,21 +39,40 @@ def _unpack(text: str) -> np.ndarray:
 
 def state_json(state: PolicyState, history: MarketHistory) -> dict[str, Any]:
     """`state` by symbol name (the outsider facts are a cache, rebuilt on use)."""
+    return encode(state, history, None).stored
+
+
+def encode(state: PolicyState, history: MarketHistory, last: Encoded | None) -> Encoded:
+    """`state_json(state, history)`, as `state_of` reads it, given `last`: this book's previous
+    encoding. Against the same symbols its names keep their places (those new to the runs come
+    after them, until the unused are as many as the used) and the runs it packed are not
+    packed again."""
     symbols = history.symbols
-    used = sorted({i for run in state.runs for i in run.composite})
-    position = {i: k for k, i in enumerate(used)}
-    runs = []
+    used = {i for run in state.runs for i in run.composite}
+    if last is None or last.symbols != symbols or len(last.places) > 2 * len(used):
+        places: dict[int, int] = {}
+        packed: dict[int, tuple[RunScores, list[Any]]] = {}
+    else:
+        places, packed = dict(last.places), last.packed
+    for i in sorted(used - places.keys()):
+        places[i] = len(places)
+    runs, kept = [], {}
     for run in state.runs:
-        ids = list(run.composite)
-        scores = np.rint(np.array([run.composite[i] for i in ids], dtype=float) * STEPS)
-        runs.append([run.run_id, run.at_ms, _pack(np.array([position[i] for i in ids])),
-                     _pack(scores)])  # fmt: skip
-    return {
+        done = packed.get(id(run))
+        if done is None or done[0] is not run:
+            ids = list(run.composite)
+            scores = np.rint(np.array([run.composite[i] for i in ids], dtype=float) * STEPS)
+            done = (run, [run.run_id, run.at_ms, _pack(np.array([places[i] for i in ids])),
+                          _pack(scores)])  # fmt: skip
+        runs.append(done[1])
+        kept[id(run)] = done
+    stored = {
         "members": [[symbols[h.index], h.rank, h.included_ms] for h in state.members],
         "weights": {s: str(w) for s, w in state.weights.items()},
-        "names": [symbols[i] for i in used],
+        "names": [symbols[i] for i in places],  # in the order of their places
         "runs": runs,
     }
+    return Encoded(stored, symbols, state, places, kept)
 
 
 def state_of(stored: Mapping[str, Any], history: MarketHistory) -> PolicyState:
@@ -78,3 +102,25 @@ def state_of(stored: Mapping[str, Any], history: MarketHistory) -> PolicyState:
 
 def fresh_json() -> dict[str, Any]:
     return {"members": [], "weights": {}, "names": [], "runs": []}
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """`stored` encodes `state` for a history of `symbols` (`encode`)."""
+
+    stored: dict[str, Any]
+    symbols: list[str]
+    state: PolicyState
+    places: dict[int, int]  # symbol index -> its place in the stored names
+    packed: dict[int, tuple[RunScores, list[Any]]]  # by id(run): the run, its stored entry
+
+
+def restored(
+    stored: Mapping[str, Any], history: MarketHistory, encoded: Encoded | None
+) -> PolicyState:
+    """`state_of(stored, history)`: the state `stored` was encoded from where `encoded` says so
+    for the same symbols. Encoding loses nothing then: every symbol it names is in `history`,
+    the members' ranks are 1..n already and a composite is k / 1e4, which the packing keeps."""
+    if encoded is not None and encoded.stored is stored and encoded.symbols == history.symbols:
+        return encoded.state
+    return state_of(stored, history)

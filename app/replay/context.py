@@ -205,14 +205,17 @@ class Contexts:
         *,
         keep: bool,
         weigh: Iterable[str] = (),
+        stage: Stage | None = None,
     ) -> None:
+        """`stage` (keep=False): the stage of a time of `history`, when the caller has it
+        (the Contexts of one history at one time share it)."""
         self.history = history
         self.config = replace(config, scoring=basis(config.scoring, weigh))
         self.keep = keep
         self._fixed = scoring_beyond_weights(config.scoring)
         self._scored: dict[tuple[int, frozenset[int]], Context] = {}
         self._shortlists: dict[int, frozenset[int]] = {}
-        self._stage: Stage | None = None  # keep=False: the latest time's
+        self._stage = stage  # keep=False: the latest time's
 
     def at(self, t_ms: int, members: set[int], scoring: ScoringConfig) -> Context:
         """The context at `t_ms` for a portfolio of `members`, scored with `scoring` (which

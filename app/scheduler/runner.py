@@ -21,6 +21,7 @@ from app.scheduler.catalog import intervals
 from app.scheduler.job import Job, replica_name
 from app.scheduler.jobs import all_jobs
 from app.scheduler.leadership import Leadership
+from app.services.forward.update import ForwardUpdater
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,16 @@ class Scheduler:
         ]
         bootstrap = Bootstrap(self.state, self.leadership, self.replica)
         self._tasks.append(asyncio.create_task(bootstrap.run(), name="job-bootstrap"))
+        self._tasks.append(asyncio.create_task(self._warm_forward(), name="job-forward-warm"))
+
+    async def _warm_forward(self) -> None:
+        """The forward record's window read now rather than by its first hourly update
+        (`ForwardUpdater.warm`; an update that comes meanwhile waits for this read)."""
+        try:
+            async with self.state.sessionmaker() as session:
+                await ForwardUpdater(session).warm()
+        except Exception:  # the database, say: the job's next run warms it, or reads it all
+            logger.warning("scheduler: the forward record's window not read", exc_info=True)
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -244,6 +244,10 @@ class TestForwardRecord:
         assert record is not None and record.last_hour == inception - HOUR
         assert hours == 0
         assert int(inception.timestamp() * 1000) % HOUR_MS == 0
+        async with sessions() as session:  # the state that update kept is not taken back
+            updated = await ForwardUpdater(session, []).update(inception + 5 * HOUR)
+            await session.commit()
+        assert updated.marked_from == inception and updated.hours == 6
 
 
 def assert_same_history(kept: MarketHistory, read: MarketHistory) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from app.core.clock import utcnow
 from app.db.models import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
@@ -24,7 +25,17 @@ class ForwardRepository:
         self.session = session
 
     async def get(self) -> ForwardRecord | None:
-        return await self.session.get(ForwardRecord, ROW_ID, populate_existing=True)
+        """The record without its state (`state` reads it: most readers need only where the
+        record stands, and the state is the size of every book's hysteresis window)."""
+        return await self.session.get(
+            ForwardRecord, ROW_ID, populate_existing=True,
+            options=[defer(ForwardRecord.state, raiseload=True)],
+        )  # fmt: skip
+
+    async def state(self) -> dict[str, Any]:
+        query = select(ForwardRecord.state).where(ForwardRecord.id == ROW_ID)
+        stored: dict[str, Any] = (await self.session.execute(query)).scalar_one()
+        return stored
 
     async def create(self, inception: datetime, last_hour: datetime, state: dict[str, Any]) -> None:
         """The record's first row (LostRace if another transaction created it)."""
@@ -38,16 +49,19 @@ class ForwardRepository:
         except IntegrityError as exc:
             raise LostRace("the forward record was started by another transaction") from exc
 
-    async def advance(self, expected: datetime, last_hour: datetime, state: dict[str, Any]) -> None:
-        """Move the record from `expected` to `last_hour` (LostRace if it is not there)."""
+    async def advance(self, expected: datetime, last_hour: datetime, state: Any) -> datetime:
+        """Move the record from `expected` to `last_hour` (LostRace if it is not there); its
+        new `updated_at`. `state`: a JSON document, or its `SerializedJSON`."""
+        updated_at = utcnow()
         result = await self.session.execute(
             update(ForwardRecord)
             .where(ForwardRecord.id == ROW_ID, ForwardRecord.last_hour == expected)
-            .values(last_hour=last_hour, state=state, updated_at=utcnow())
+            .values(last_hour=last_hour, state=state, updated_at=updated_at)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise LostRace(f"the forward record is no longer at {expected.isoformat()}")
+        return updated_at
 
     async def add(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
         if rows:

@@ -14,6 +14,7 @@ that loses raises `LostRace` and keeps nothing.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calibration.challengers import CHALLENGERS, Challenger
 from app.core.clock import utcnow
+from app.db.json_text import serialized_fast
 from app.db.models import ForwardDay, ForwardHour, ForwardTrade
 from app.db.repositories.forward import ForwardRepository
 from app.db.repositories.trackrecord import TrackRecordRepository
@@ -38,7 +40,8 @@ from app.forward.record import (
 )
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.ic import BETA_HOURS
-from app.services.forward.window import window_history
+from app.services.forward.kept_state import keep_state, take_state
+from app.services.forward.window import warm_window, window_history
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
@@ -125,8 +128,11 @@ class ForwardUpdater:
             return NOTHING
         end = min(last_open + HOUR, floor_hour(now), record.last_hour + HOUR * MAX_HOURS_PER_UPDATE)
         if end <= record.last_hour:
+            await self.warm()  # the next hour then reads that hour only
             return NOTHING
-        state = ForwardState.of(record.state)
+        state = take_state(self.session, record.last_hour, record.updated_at)
+        if state is None:
+            state = ForwardState.of(await self.records.state())
         tracks = await shadow_tracks(self.session, record.inception_at, self.challengers)
         settings = await read_settings(self.session, COSTS)
         fee, slippage = float(settings[COSTS[0]]), float(settings[COSTS[1]])
@@ -138,12 +144,28 @@ class ForwardUpdater:
             hours += 1
             moment += HOUR
         # The record moves first: a replica that lost the race stops here, before writing.
-        await self.records.advance(record.last_hour, end, state.to_json())
+        # Policies hold only strings and ints (shadow.py): orjson writes them.
+        document = serialized_fast(state.to_json(), ["policies"])
+        updated_at = await self.records.advance(record.last_hour, end, document)
+        keep_state(self.session, end, updated_at, state)
         self.state = state
         await self.records.add(ForwardHour, rows.hours)
         await self.records.add(ForwardTrade, rows.trades)
         await self.records.add(ForwardDay, rows.days)
         return ForwardUpdated(record.last_hour + HOUR, end, hours, len(rows.days))
+
+    async def warm(self) -> None:
+        """Keep the window the record's last marked hour read (`warm_window`), so that the
+        next hour's update reads only that hour, not the whole window (the first update after
+        a start, or on a replica that has just come to lead)."""
+        record = await self.records.get()
+        if record is None:
+            return
+        run = await load_run_config(self.session)
+        config = policy_config(run, await read_settings(self.session, POLICY_KEYS))
+        span = HOUR * window_hours(config, BASELINES)
+        with contextlib.suppress(NoStoredHistory):
+            await warm_window(self.session, record.last_hour - span, record.last_hour - HOUR)
 
     async def _hour(
         self,

@@ -12,6 +12,7 @@ or leaving the window, a restart) reads the window in full. Either way the histo
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,19 +55,44 @@ class _Kept:
 
 
 _KEPT: dict[str, _Kept] = {}  # by database URL
+# By database URL: one read of its window at a time (a lock belongs to the loop it waits in).
+_READING: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
 
 
-def _database(session: AsyncSession) -> str:
+def database_key(session: AsyncSession) -> str:
+    """What the kept window (and state) of `session`'s database are kept under: its URL."""
     bind = session.bind
     engine = bind.engine if isinstance(bind, AsyncConnection) else bind
     return "" if engine is None else engine.url.render_as_string(hide_password=True)
+
+
+async def warm_window(session: AsyncSession, start: datetime, end: datetime) -> None:
+    """Keep the window [start, end] (`window_history`) unless it is kept already: a later
+    `window_history` of the hour after it then reads that hour only (NoStoredHistory: no candle
+    in the range)."""
+    kept = _KEPT.get(database_key(session))
+    if kept is None or (kept.start, kept.end) != (start, end):
+        await window_history(session, start, end)
 
 
 async def window_history(session: AsyncSession, start: datetime, end: datetime) -> MarketHistory:
     """`load_db_history(session, start, end)`: the kept window shifted by an hour where it
     still holds (nothing stored behind it since, the same contracts in it), else read in full
     (NoStoredHistory: no candle in the range)."""
-    key = _database(session)
+    key = database_key(session)
+    async with _reading(key):
+        return await _window(session, key, start, end)
+
+
+def _reading(key: str) -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    held = _READING.get(key)
+    if held is None or held[0] is not loop:
+        held = _READING[key] = (loop, asyncio.Lock())
+    return held[1]
+
+
+async def _window(session: AsyncSession, key: str, start: datetime, end: datetime) -> MarketHistory:
     kept = _KEPT.get(key)
     # Counted before the read: a row committed in between is read and counted next time (a
     # needless full read), never missed.

@@ -1,6 +1,8 @@
 """A shadow book's policy state survives storage to the bit: members, weights and every run's
 composites (stored packed) come back as they were, against a history whose symbol order
-differs; a symbol absent from the new history is dropped, a member without candles leaves."""
+differs; a symbol absent from the new history is dropped, a member without candles leaves. An
+encoding made from the previous one (names kept in place, runs not packed again) reads back as
+a fresh one, and `restored` hands back the state it was encoded from only for the same symbols."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from app.forward.shadow import state_json, state_of
+from app.forward import shadow
+from app.forward.shadow import encode, state_json, state_of
 from app.policy.replacement import RunScores
 from app.replay.history import MarketHistory
 from app.replay.policy import Holding, PolicyState
@@ -72,3 +75,36 @@ def test_every_stored_composite_survives_packing() -> None:
     state = PolicyState(runs=[RunScores(1, dict(enumerate(values)), 0)])
     back = state_of(state_json(state, history(symbols)), history(symbols))
     assert list(back.runs[0].composite.values()) == values
+
+
+def _same(a: PolicyState, b: PolicyState) -> None:
+    assert [(h.index, h.rank, h.included_ms) for h in a.members] == [
+        (h.index, h.rank, h.included_ms) for h in b.members
+    ]
+    assert a.weights == b.weights
+    assert [(r.run_id, r.at_ms, list(r.composite.items())) for r in a.runs] == [
+        (r.run_id, r.at_ms, list(r.composite.items())) for r in b.runs
+    ]
+
+
+def test_an_encoding_from_the_last_reads_back_as_a_fresh_one() -> None:
+    rng = np.random.default_rng(5)
+    symbols = [f"S{k}USDT" for k in range(12)]
+    past = history(symbols)
+    state = PolicyState(members=[Holding(3, 1, 10), Holding(7, 2, 20)])
+    last = None
+    for hour in range(30):  # each hour a run of other symbols, the oldest dropped after 5
+        ids = sorted(rng.choice(12, size=6, replace=False).tolist())
+        state.runs.insert(0, RunScores(hour + 1, dict(zip(ids, stored_scores(rng, 6),
+                                                         strict=True)), hour))  # fmt: skip
+        del state.runs[5:]
+        now = history(list(symbols))  # another history, the same symbols
+        if last is not None:
+            assert shadow.restored(last.stored, now, last) is state
+        last = encode(state, now, last)
+        stored = json.loads(json.dumps(last.stored))
+        _same(state_of(stored, now), state_of(state_json(state, now), now))
+        _same(state_of(stored, now), state)
+    other = history(symbols[1:])  # a symbol less: decoded, not handed back
+    assert last is not None and shadow.restored(last.stored, other, last) is not state
+    assert shadow.restored(last.stored, past, None) is not state
