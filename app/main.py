@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
@@ -19,6 +19,8 @@ from app.api.middleware import (
 )
 from app.api.openapi import install_openapi, operation_id
 from app.api.problems import install_error_handlers
+from app.api.query_params import refuse_unknown_query
+from app.api.rate_limit import CallerLimitMiddleware, CallerLimits, limit_heavy_reads
 from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
@@ -177,8 +179,13 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
     )
+    app.state.caller_limits = CallerLimits(settings.limits, keyring)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware, cache=response_cache)
+    app.add_middleware(  # outside the cache: a flood of cached answers still costs the loop
+        CallerLimitMiddleware, limits=app.state.caller_limits,
+        liveness=f"{API_PREFIX}/health", readiness=f"{API_PREFIX}/status",
+    )  # fmt: skip
     app.add_middleware(MarketSourceMiddleware)  # outside the cache: cached answers carry it too
     # Outside everything that could read a body; inside the metrics and CORS, which read none,
     # so its 413s are counted and a browser can read them.
@@ -195,20 +202,14 @@ def create_app(settings: Settings) -> FastAPI:
         )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     install_openapi(app)
-    app.include_router(system.router, prefix=API_PREFIX)
-    app.include_router(api_keys.router, prefix=API_PREFIX)
-    app.include_router(symbols.router, prefix=API_PREFIX)
-    app.include_router(scoring.router, prefix=API_PREFIX)
-    app.include_router(portfolio.router, prefix=API_PREFIX)
-    app.include_router(portfolio_ops.router, prefix=API_PREFIX)
-    app.include_router(pairlist.router, prefix=API_PREFIX)
-    app.include_router(events.router, prefix=API_PREFIX)
-    app.include_router(alerts.router, prefix=API_PREFIX)
-    app.include_router(signals.router, prefix=API_PREFIX)
-    app.include_router(replays.router, prefix=API_PREFIX)
-    app.include_router(evidence.router, prefix=API_PREFIX)
-    app.include_router(jobs.router, prefix=API_PREFIX)
-    app.include_router(config.router, prefix=API_PREFIX)
+    # Every API route: unknown query parameters refused, heavy reads taken from their bucket.
+    guards = [Depends(refuse_unknown_query), Depends(limit_heavy_reads)]
+    for router in (
+        system.router, api_keys.router, symbols.router, scoring.router, portfolio.router,
+        portfolio_ops.router, pairlist.router, events.router, alerts.router, signals.router,
+        replays.router, evidence.router, jobs.router, config.router,
+    ):  # fmt: skip
+        app.include_router(router, prefix=API_PREFIX, dependencies=guards)
     app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look
     install_dashboard(app)
     return app

@@ -24,6 +24,7 @@ from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.system.event_hub import EventHub
 from app.services.system.event_signal import EventSignal
+from app.services.system.readiness_cache import SharedReadiness
 
 
 @dataclass
@@ -44,6 +45,8 @@ class AppState:
     shutdown: ShutdownSignal = field(default_factory=ShutdownSignal)
     """Set when the process starts stopping (its signal), before open requests drain."""
     started_at: datetime = field(default_factory=utcnow)
+    anonymous_readiness: SharedReadiness = field(default_factory=SharedReadiness)
+    """`/status` without a key: computed once a second at most (see its module)."""
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     """Every session of the app: each commit is followed by `after_commit`."""
     replays: ReplayRunner = field(init=False)

@@ -1,7 +1,8 @@
 """The OpenAPI document as the API answers: every error is `application/problem+json` with the
 problem schema, every operation that reads the database documents its 503 (unreachable or
-busy, with `Retry-After`) and every one that takes a body its 413, parameters are never `null`
-on the wire, and every model shows an example."""
+busy, with `Retry-After`), every one that takes a body its 413, every limited operation its 429
+and every API operation its 422 (an unknown query parameter), parameters are never `null` on the
+wire, and every model shows an example."""
 
 from __future__ import annotations
 
@@ -27,6 +28,16 @@ TOO_LARGE = {
     "description": "The request body is over `MYSYMBOLS_LIMITS__MAX_BODY_BYTES` "
     "(`content-too-large`); nothing was read or changed.",
 }
+UNLIMITED = {"/health"}  # paths no caller limit applies to (liveness)
+UNCHECKED_QUERY = {"/metrics"}  # paths outside the API routes (no query check)
+RATE_LIMITED = {
+    "description": "Too many requests (`rate-limited`): this caller's read, heavy-read or write "
+    "limit on this replica is spent, or it holds all the event streams it may; retry after "
+    "`Retry-After` seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+}
+INVALID = {"description": "Invalid input: a value out of range, or a query parameter the "
+           "operation does not take."}  # fmt: skip
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
 
@@ -61,6 +72,10 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("503", dict(UNAVAILABLE))
             if "requestBody" in operation:
                 responses.setdefault("413", dict(TOO_LARGE))
+            if not any(path.endswith(p) for p in UNLIMITED):
+                responses.setdefault("429", dict(RATE_LIMITED))
+            if not any(path.endswith(p) for p in UNCHECKED_QUERY):
+                responses.setdefault("422", dict(INVALID))
             own_503 = any(path.endswith(p) for p in OWN_503)
             for status, response in responses.items():
                 if status[0] in "45" and not (own_503 and status == "503"):

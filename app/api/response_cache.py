@@ -36,6 +36,7 @@ from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
+from app.api.query_params import canonical_query
 from app.core.config import Role
 from app.core.security import BootstrapKeyring, hash_key, presented_key
 
@@ -181,7 +182,8 @@ class ResponseCacheMiddleware:
         if not cache.active:
             await self.app(scope, receive, send)
             return
-        key = scope["path"].encode() + b"?" + scope["query_string"] + _accept(scope)
+        query = canonical_query(scope["query_string"])  # declared parameters only (else a 422)
+        key = scope["path"].encode() + b"?" + query + _accept(scope)
         presented = presented_key(scope["headers"])
         entry, fresh = cache.lookup(key)
         pending = cache.refreshing(key)

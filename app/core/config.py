@@ -234,17 +234,40 @@ class ReplaySettings(BaseModel):
     `POST /replays` beyond it is a 409 (they share one evidence worker per replica)."""
 
 
-class MetricsSettings(BaseModel):
-    access: Literal["open", "read"] = "read"
-    """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
-
-
 class LimitsSettings(BaseModel):
-    """What one request may ask of the service, refused before it costs anything."""
+    """What one request, and one caller, may take from one replica (every rate here is per
+    replica: n replicas behind a load balancer admit up to n times as much); see README
+    "Limits and abuse"."""
 
     max_body_bytes: int = Field(default=256 * 1024, ge=1)
     """Largest request body, in bytes; a larger one is a 413, refused from its Content-Length
     before any of it is read, or as soon as a body without one (chunked) passes it."""
+    read_per_s: float = Field(default=200.0, gt=0)
+    """Reads a key (or, without one, a client address) may make per second, sustained."""
+    read_burst: int = Field(default=1000, ge=1)
+    """Reads it may make at once after a pause (the bucket's size)."""
+    heavy_per_s: float = Field(default=2.0, gt=0)
+    """Heavy analytics reads computed per second (correlation, metrics, HRP or risk-parity
+    weights, any `window` above `heavy_window_hours`); an answer served from the response
+    cache is not one."""
+    heavy_burst: int = Field(default=30, ge=1)
+    heavy_window_hours: int = Field(default=720, ge=1)
+    """A read with a `window` longer than this is heavy wherever it is asked."""
+    write_per_s: float = Field(default=20.0, gt=0)
+    """Writes (POST, PUT, DELETE) a key or address may make per second, sustained."""
+    write_burst: int = Field(default=300, ge=1)
+    max_callers: int = Field(default=10_000, ge=1)
+    """Buckets kept per kind; the least recently used beyond it (and any idle one: full again)
+    are forgotten, so callers rotating keys or addresses cannot grow memory."""
+    streams_per_key: int = Field(default=10, ge=1)
+    """Event streams (`GET /events`) one key (or address) may hold open on this replica."""
+    streams_per_process: int = Field(default=200, ge=1)
+    """Event streams this replica holds open in all."""
+
+
+class MetricsSettings(BaseModel):
+    access: Literal["open", "read"] = "read"
+    """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
 
 
 class Settings(BaseSettings):

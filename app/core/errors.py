@@ -103,3 +103,14 @@ def problem_summary(problem: Mapping[str, Any], run_id: int) -> str:
     """A run's problem in one line for the job ledger's `error` and `/status`: its title, type
     and the run's id (the log has the cause under it); never its free text."""
     return f"{problem.get('title', 'Run failed')} ({problem.get('type', 'unknown')}), run {run_id}"
+
+
+class TooManyRequestsError(AppError):
+    """A caller spent one of its token buckets (or holds all the streams it may): 429, with
+    `Retry-After` in whole seconds."""
+
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int, **kwargs: Any) -> None:
+        headers = {"Retry-After": str(retry_after_s), **kwargs.pop("headers", {})}
+        super().__init__(detail, headers=headers, **kwargs)

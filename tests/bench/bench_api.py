@@ -27,7 +27,16 @@ import httpx
 
 from app.db.migrations import upgrade_to_head
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
-from tests.deployed import API, prime, process, service_env, simulator, uvicorn, wait_for
+from tests.deployed import (
+    API,
+    UNTHROTTLED,
+    prime,
+    process,
+    service_env,
+    simulator,
+    uvicorn,
+    wait_for,
+)
 from tests.sim_fixtures import free_port
 
 KEY = "bench-admin-key-0123456789"
@@ -118,7 +127,7 @@ def main() -> None:
     )
     upgrade_to_head(database)
     sim_port, app_port, hello_port = free_port(), free_port(), free_port()
-    env = service_env(database, sim_port, KEY)
+    env = service_env(database, sim_port, KEY, **UNTHROTTLED)  # wrk is one key, on purpose
     if args.no_caches:
         env |= {"MYSYMBOLS_PORTFOLIO__READ_CACHE": "false", "MYSYMBOLS_READS__CACHE_TTL_S": "0"}
     log = None

@@ -65,6 +65,16 @@ def simulator(port: int, universe: str, quota: int | None = None) -> list[str]:
             "--universe", universe, *limits]  # fmt: skip
 
 
+# Callers' limits out of the way, for a tool that is one caller on purpose and measures or
+# explores something else (a benchmark's wrk, schemathesis): thousands of requests a second from
+# one key, every heavy read computed. The limits themselves: tests/api/test_caller_limits.py.
+UNTHROTTLED = {
+    f"MYSYMBOLS_LIMITS__{kind}_{part}": "1000000"
+    for kind in ("READ", "HEAVY", "WRITE")
+    for part in ("PER_S", "BURST")
+}
+
+
 def service_env(database_url: str, sim_port: int, admin_key: str, **extra: str) -> dict[str, str]:
     """The service's environment: `database_url`, the simulator on `sim_port`, one admin key,
     no scheduler, no WebSocket, quiet logs; `extra` settings on top."""

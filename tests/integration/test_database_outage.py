@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from app.core.config import Settings
 from app.main import create_app
+from app.services.system.readiness_cache import TTL_S as READINESS_TTL_S
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem
 from tests.tcp_proxy import TcpProxy
@@ -122,6 +123,7 @@ async def assert_outage_answers(client: httpx.AsyncClient) -> tuple[str, list[fl
     assert status_s < FAIL_FAST_S, f"the 503 took {status_s:.2f}s"
     assert status.json()["ready"] is False
     assert status.json()["database"]["reachable"] is False
+    await asyncio.sleep(READINESS_TTL_S)  # the anonymous answer is shared for a second
     anonymous, _ = await timed(client.get(STATUS_URL))
     assert (anonymous.status_code, anonymous.json()) == (
         503,
@@ -141,9 +143,10 @@ async def assert_outage_answers(client: httpx.AsyncClient) -> tuple[str, list[fl
 
 
 async def first_success_after_restore(client: httpx.AsyncClient) -> int:
-    """GET /status until it is 200 (bounded); returns the attempt that succeeded (1 = first)."""
+    """GET /status until it is 200 (bounded); returns the attempt that succeeded (1 = first).
+    With a key: the answer without one is shared for a second, so it may be the outage's."""
     for attempt in range(1, RECOVERY_ATTEMPTS + 1):
-        response, _ = await timed(client.get(STATUS_URL))
+        response, _ = await timed(client.get(STATUS_URL, headers=ADMIN))
         if response.status_code == 200:
             return attempt
         assert response.status_code == 503, response.text

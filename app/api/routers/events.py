@@ -8,10 +8,12 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep, key_still_valid
+from app.api.rate_limit import CallerLimits
+from app.api.stream_cap import SlottedStream
 from app.schemas.common import INT32_MAX, problem_responses
 from app.services.system.events import stream_events
 
-router = APIRouter(tags=["events"], responses=problem_responses(401, 403))
+router = APIRouter(tags=["events"], responses=problem_responses(401, 403, 429))
 
 EXAMPLE = (
     "id: 42\nevent: portfolio_changed\n"
@@ -29,7 +31,9 @@ EXAMPLE = (
     "either, the stream starts with the next event. Comment lines keep idle connections open. A "
     "stream ends with a final `error` event (a problem document, no id) when its API key is "
     "revoked (`api-key-revoked`, checked every heartbeat), when the client reads too slowly "
-    "(`stream-overflowed`) or when the replica stops (`shutting-down`).",
+    "(`stream-overflowed`) or when the replica stops (`shutting-down`). A key (or, without one, a "
+    "client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, "
+    "and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.",
     responses={200: {"content": {"text/event-stream": {"example": EXAMPLE}}}},
 )
 async def get_events(
@@ -46,6 +50,9 @@ async def get_events(
     ] = None,
 ) -> StreamingResponse:
     settings = state.settings
+    limits: CallerLimits = request.app.state.caller_limits
+    caller = limits.authenticated(request.scope)
+    limits.streams.take(caller)  # 429 when this caller, or this replica, holds all it may
     events = stream_events(
         sessions.open,
         state.event_hub,
@@ -56,8 +63,10 @@ async def get_events(
         retry_ms=int(settings.events.poll_s * 1000),
         start_timeout_s=settings.database.connect_timeout_s,
     )
-    return StreamingResponse(
+    return SlottedStream(
         events,
+        slots=limits.streams,
+        caller=caller,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

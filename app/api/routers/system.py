@@ -26,7 +26,8 @@ async def get_health(state: AppStateDep) -> Health:
     "`ready: false` when the database is unreachable, its migrations are not at head or the "
     "first start has not finished (a readiness probe needs no key). Without a key the answer "
     "is `status` and `ready` only; a key with the `read` role (or open reads) adds the checks: "
-    "database, market-data source, jobs, first-start progress, KuCoin budget.",
+    "database, market-data source, jobs, first-start progress, KuCoin budget. The answer "
+    "without a key is computed at most once a second and shared.",
     responses={
         503: {
             "model": Status,
@@ -39,7 +40,11 @@ async def get_health(state: AppStateDep) -> Health:
     openapi_extra={"security": [{}]},
 )
 async def get_status(state: AppStateDep, reader: OptionalReaderDep) -> JSONResponse:
-    status = await status_service(state).readiness(detailed=reader is not None)
+    readiness = status_service(state).readiness
+    if reader is None:  # probes: one answer a second however many ask
+        status = await state.anonymous_readiness.get(lambda: readiness(detailed=False))
+    else:
+        status = await readiness(detailed=True)
     body = status.model_dump(mode="json") if reader is not None else status.summary()
     if status.ready:
         return JSONResponse(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,10 +59,18 @@ async def hourly_log_returns(
     end = last_closed_open_time(now, HOUR)
     start = end - hours * HOUR  # hours + 1 closes give `hours` returns
     rows = await CandleRepository(session).closes([s.id for s in symbols], 60, start, end)
+    ids = [s.id for s in symbols]
+    # A Python pass over up to members x hours rows, then numpy: off the event loop.
+    return await asyncio.to_thread(_log_returns, ids, rows, start, hours)
+
+
+def _log_returns(
+    ids: list[int], rows: Sequence[tuple[int, datetime, float]], start: datetime, hours: int
+) -> np.ndarray:
     positions: dict[int, list[int]] = {}  # a symbol may be asked for twice (e.g. benchmark)
-    for i, s in enumerate(symbols):
-        positions.setdefault(s.id, []).append(i)
-    closes = np.full((len(symbols), hours + 1), np.nan)
+    for i, symbol_id in enumerate(ids):
+        positions.setdefault(symbol_id, []).append(i)
+    closes = np.full((len(ids), hours + 1), np.nan)
     for symbol_id, open_time, close in rows:
         column = int((open_time - start) / HOUR)
         if 0 <= column <= hours:

@@ -3,6 +3,7 @@ analytics (`get_portfolio_analytics`: statistics and risk metrics) of the curren
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,24 +83,36 @@ async def check_correlation(
         if with_benchmark
         else np.empty((0, window))
     )
-    member_returns = returns[: len(symbols)]
     names = [s.symbol for s in symbols]
+    benchmark_returns = returns[-1] if benchmark is not None else None
+    # The numpy part off the event loop: a 2000-hour window of many members takes a while.
+    return await asyncio.to_thread(
+        _correlation_report, names, returns[: len(symbols)], benchmark_returns, window,
+        config.correlation_limit,
+    )  # fmt: skip
+
+
+def _correlation_report(
+    names: list[str],
+    member_returns: np.ndarray,
+    benchmark_returns: np.ndarray | None,
+    window: int,
+    limit: float,
+) -> CorrelationReport:
     corr = correlation.pairwise_correlation(member_returns) if names else np.empty((0, 0))
     betas: dict[str, float | None] = {}
-    if benchmark is not None:
+    if benchmark_returns is not None:
         for name, row in zip(names, member_returns, strict=True):
-            betas[name] = correlation.beta(row, returns[-1])
+            betas[name] = correlation.beta(row, benchmark_returns)
     complete = ~np.isnan(member_returns).any(axis=0) if names else np.zeros(window, dtype=bool)
     return CorrelationReport(
         window_hours=window,
         symbols=names,
         matrix=[[None if np.isnan(v) else round(float(v), 6) for v in row] for row in corr],
-        limit=config.correlation_limit,
-        pairs_over_limit=correlation.pairs_over(corr, names, config.correlation_limit)
-        if names
-        else [],
+        limit=limit,
+        pairs_over_limit=correlation.pairs_over(corr, names, limit) if names else [],
         average_pairwise=correlation.average_pairwise(corr) if names else None,
-        clusters=correlation.clusters(corr, names, config.correlation_limit) if names else [],
+        clusters=correlation.clusters(corr, names, limit) if names else [],
         beta_to_btc=betas,
         common_hours=int(complete.sum()),
     )
@@ -188,16 +201,28 @@ async def portfolio_metrics(
     if not rows:
         return Metrics(window_hours, 0, [], None)
     log_returns = await hourly_log_returns(session, [r.symbol for r in rows], window_hours, now)
-    simple = np.expm1(log_returns)  # compounding statistics want simple returns
-    book = analytics.portfolio_returns(simple.T, [float(r.member.weight) for r in rows])
-    known = book[~np.isnan(book)]
-    if known.size < 2:
+    weights = [float(r.member.weight) for r in rows]
+    report = await asyncio.to_thread(_risk_report, log_returns, weights, level)  # off the loop
+    if report is None:
         raise InsufficientMarketData(
             "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
         )
+    observations, risk = report
     return Metrics(
         window_hours=window_hours,
-        observations=int(known.size),
+        observations=observations,
         members_used=[r.symbol.symbol for r in rows],
-        report=analytics.risk_report(known, HOURS_PER_YEAR, level),
+        report=risk,
     )
+
+
+def _risk_report(
+    log_returns: np.ndarray, weights: list[float], level: float
+) -> tuple[int, analytics.RiskReport] | None:
+    """The book's observations and risk report; None with fewer than 2 returns."""
+    simple = np.expm1(log_returns)  # compounding statistics want simple returns
+    book = analytics.portfolio_returns(simple.T, weights)
+    known = book[~np.isnan(book)]
+    if known.size < 2:
+        return None
+    return int(known.size), analytics.risk_report(known, HOURS_PER_YEAR, level)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -94,16 +96,19 @@ async def calculate_dynamic_weights(
     low, high, relaxed = effective_bounds(len(symbols), config)
     if relaxed:
         inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
+    compute = partial(
+        calculate_weights,
+        method,
+        scores=np.array([scores.composite.get(i, 0.0) for i in ids]),
+        volatilities=volatilities,
+        covariance=covariance,
+        min_weight=low,
+        max_weight=high,
+        liquidity_upper=liquidity,
+    )
     try:
-        raw = calculate_weights(
-            method,
-            scores=np.array([scores.composite.get(i, 0.0) for i in ids]),
-            volatilities=volatilities,
-            covariance=covariance,
-            min_weight=low,
-            max_weight=high,
-            liquidity_upper=liquidity,
-        )
+        # HRP and risk parity optimise over the covariance: off the event loop.
+        raw = await asyncio.to_thread(compute) if method in NEEDS_RETURNS else compute()
     except InfeasibleWeights as exc:
         raise WeightsInfeasible(str(exc), extra={"cap": exc.cap}) from exc
     upper = np.full(len(symbols), high) if liquidity is None else np.minimum(high, liquidity)
@@ -116,7 +121,7 @@ async def _risk_inputs(
 ) -> tuple[np.ndarray, np.ndarray]:
     returns = await hourly_log_returns(session, symbols, config.weights_lookback_hours, now)
     try:
-        return risk_inputs(returns)
+        return await asyncio.to_thread(risk_inputs, returns)  # a covariance: off the loop
     except InsufficientReturns as exc:
         extra: dict[str, Any] = {}
         if exc.common_hours < MIN_COMMON_HOURS:

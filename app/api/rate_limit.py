@@ -1,0 +1,222 @@
+"""Per-caller limits of this replica: a token bucket per caller for reads, for heavy analytics
+reads and for writes, answered `429` problem+json with `Retry-After` when spent.
+
+A caller is its API key (its hash) once the key is known to be valid: a bootstrap key, or a
+stored key a route has authenticated. Anything else (no key, or a key never seen to work) is
+its client address, so rotating made-up keys buys nothing. Reads and writes are taken at the
+edge (`CallerLimitMiddleware`, before the response cache: a flood of cached answers still costs
+the event loop); a heavy read is taken only when it is computed (`limit_heavy_reads`, after a
+cache miss). Each kind keeps at most `max_callers` buckets, forgetting the least recently used
+and any that has refilled (an idle caller): O(1) per request, bounded memory however many keys
+or addresses come and go. Every limit is per replica (README "Limits and abuse").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
+from app.api.problems import problem_response
+from app.api.response_cache import PRINCIPAL_KEY
+from app.api.stream_cap import StreamSlots
+from app.core.config import LimitsSettings
+from app.core.errors import TooManyRequestsError
+from app.core.security import BootstrapKeyring, hash_key, presented_key
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+HEAVY_ROUTES = frozenset({"get_correlation", "get_portfolio_metrics"})  # operation ids
+HEAVY_WEIGHT_METHODS = frozenset({"hrp", "risk_parity"})  # of `GET /portfolio/weights?method=`
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    at: float  # when `tokens` was last brought up to date (monotonic seconds)
+
+
+class TokenBuckets:
+    """One kind's buckets by caller: `rate` tokens a second up to `burst`, one per request."""
+
+    def __init__(
+        self,
+        kind: str,
+        rate: float,
+        burst: int,
+        max_callers: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.kind, self.rate, self.burst = kind, rate, burst
+        self.max_callers = max_callers
+        self.clock = clock
+        self.refill_s = burst / rate  # an untouched bucket is full again after this
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()  # least recently used first
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def take(self, caller: str) -> float:
+        """0 when `caller` may go on (a token is taken), else the seconds until it may."""
+        now = self.clock()
+        bucket = self._buckets.get(caller)
+        if bucket is None:
+            bucket = self._buckets[caller] = _Bucket(float(self.burst), now)
+            self._forget(now)
+        else:
+            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.rate)
+            bucket.at = now
+            self._buckets.move_to_end(caller)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / self.rate
+
+    def _forget(self, now: float) -> None:
+        """Drop the oldest buckets while there are too many or they are full again (forgetting
+        a full bucket changes nothing): each is dropped once, so O(1) per request amortised."""
+        buckets = self._buckets
+        while buckets:
+            caller, oldest = next(iter(buckets.items()))
+            if len(buckets) <= self.max_callers and now - oldest.at < self.refill_s:
+                return
+            del buckets[caller]
+
+
+class CallerLimits:
+    """This replica's buckets and the stored keys it has seen authenticated."""
+
+    def __init__(self, settings: LimitsSettings, keyring: BootstrapKeyring) -> None:
+        self.settings = settings
+        self.keyring = keyring
+        size = settings.max_callers
+        self.reads = TokenBuckets("read", settings.read_per_s, settings.read_burst, size)
+        self.heavy = TokenBuckets("heavy", settings.heavy_per_s, settings.heavy_burst, size)
+        self.writes = TokenBuckets("write", settings.write_per_s, settings.write_burst, size)
+        self.streams = StreamSlots(settings.streams_per_key, settings.streams_per_process)
+        self._valid: OrderedDict[str, None] = OrderedDict()  # stored keys' hashes, bounded
+
+    def caller(self, scope: Scope) -> str:
+        """`key:<hash>` for a key known to be valid, else `address:<client address>`."""
+        presented = presented_key(scope["headers"])
+        if presented:
+            key_hash = hash_key(presented)
+            if key_hash in self._valid or self.keyring.match(key_hash) is not None:
+                return "key:" + key_hash
+        client = scope.get("client")
+        return "address:" + (client[0] if client else "unknown")
+
+    def authenticated(self, scope: Scope) -> str:
+        """The caller of a request whose key (if any) the route has authenticated."""
+        presented = presented_key(scope["headers"])
+        if presented:
+            self.learn_valid(presented)
+        return self.caller(scope)
+
+    def learn_valid(self, presented: str) -> None:
+        """A route authenticated `presented`: from now on it has buckets of its own."""
+        key_hash = hash_key(presented)
+        self._valid[key_hash] = None
+        self._valid.move_to_end(key_hash)
+        while len(self._valid) > self.settings.max_callers:
+            self._valid.popitem(last=False)
+
+
+def too_many(buckets: TokenBuckets, wait_s: float) -> TooManyRequestsError:
+    """The 429 for a spent bucket; `Retry-After` rounded up to whole seconds (at least 1)."""
+    retry = max(1, math.ceil(wait_s))
+    return TooManyRequestsError(
+        f"This caller's {buckets.kind} limit on this replica ({buckets.rate:g} a second, "
+        f"{buckets.burst} at once) is spent; retry after {retry} s.",
+        retry_after_s=retry,
+        extra={"limit": buckets.kind},
+    )
+
+
+class CallerLimitMiddleware:
+    """Takes a read or write token per request before anything else reads it; the probes are
+    exempt (a kubelet must never be told 429): liveness always, readiness without a key (its
+    anonymous answer is computed once a second at most)."""
+
+    def __init__(
+        self, app: ASGIApp, limits: CallerLimits, *, liveness: str, readiness: str
+    ) -> None:
+        self.app = app
+        self.limits = limits
+        self.liveness, self.readiness = liveness, readiness
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._probe(scope):
+            await self.app(scope, receive, send)
+            return
+        limits = self.limits
+        caller = limits.caller(scope)
+        buckets = limits.reads if scope["method"] in READ_METHODS else limits.writes
+        wait_s = buckets.take(caller)
+        if wait_s:
+            await _refuse(scope, receive, send, too_many(buckets, wait_s))
+            return
+        if not caller.startswith("address:"):
+            await self.app(scope, receive, send)
+            return
+        presented = presented_key(scope["headers"])
+        if not presented:
+            await self.app(scope, receive, send)
+            return
+
+        async def learning(message: Message) -> None:
+            if message["type"] == "http.response.start" and PRINCIPAL_KEY in scope.get(
+                "state", {}
+            ):  # the route authenticated the key: a valid one
+                limits.learn_valid(presented)
+            await send(message)
+
+        await self.app(scope, receive, learning)
+
+    def _probe(self, scope: Scope) -> bool:
+        path = scope["path"]
+        anonymous = not presented_key(scope["headers"])
+        return path == self.liveness or (path == self.readiness and anonymous)
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, error: TooManyRequestsError) -> None:
+    request_id = incoming_request_id(scope) or uuid.uuid4().hex
+    scope.setdefault("state", {})["request_id"] = request_id
+    response = problem_response(
+        Request(scope), error.status, error.slug, error.title, error.detail,
+        extra=error.extra, headers={**error.headers, REQUEST_ID_HEADER: request_id},
+    )  # fmt: skip
+    await response(scope, receive, send)
+
+
+def is_heavy(route_name: str | None, method: str | None, window: str | None, limit: int) -> bool:
+    """A heavy analytics read: correlation, risk metrics, HRP or risk-parity (equal risk
+    contribution) weights, or any `window` longer than `limit` hours."""
+    if route_name in HEAVY_ROUTES:
+        return True
+    if route_name == "get_weights" and method in HEAVY_WEIGHT_METHODS:
+        return True
+    return window is not None and window.isdigit() and int(window) > limit
+
+
+async def limit_heavy_reads(request: Request) -> None:
+    """A route guard: a heavy read about to be computed takes a token of the caller's heavy
+    bucket (one served from the response cache never gets here)."""
+    limits: CallerLimits | None = getattr(request.app.state, "caller_limits", None)
+    if limits is None or request.method not in READ_METHODS:
+        return
+    route = request.scope.get("route")
+    query = request.query_params
+    name = getattr(route, "name", None)
+    if not is_heavy(name, query.get("method"), query.get("window"),
+                    limits.settings.heavy_window_hours):  # fmt: skip
+        return
+    wait_s = limits.heavy.take(limits.caller(request.scope))
+    if wait_s:
+        raise too_many(limits.heavy, wait_s)

@@ -1,0 +1,78 @@
+"""How many event streams one caller, and this whole process, may hold open (`429` beyond):
+each stream holds a connection, a buffer and a database session per heartbeat."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from app.core.errors import TooManyRequestsError
+
+RETRY_AFTER_S = 5  # a stream ends when its client goes: a slot is soon free again, or not
+
+
+class StreamSlots:
+    """Open streams counted per caller and in all; a slot is taken before the stream starts
+    and given back when its response ends, however it ends."""
+
+    def __init__(self, per_caller: int, in_all: int) -> None:
+        self.per_caller, self.in_all = per_caller, in_all
+        self.open = 0
+        self._by_caller: dict[str, int] = {}  # callers with a stream open: at most `in_all`
+
+    def take(self, caller: str) -> None:
+        """One slot for `caller`, or TooManyRequestsError naming the cap that is full."""
+        held = self._by_caller.get(caller, 0)
+        if held >= self.per_caller:
+            raise TooManyRequestsError(
+                f"This caller holds {held} event streams, the most one may hold on this "
+                "replica; close one first.",
+                retry_after_s=RETRY_AFTER_S, extra={"limit": "streams_per_key"},
+            )  # fmt: skip
+        if self.open >= self.in_all:
+            raise TooManyRequestsError(
+                f"This replica serves {self.open} event streams, the most it serves; "
+                "retry later (or on another replica).",
+                retry_after_s=RETRY_AFTER_S, extra={"limit": "streams_per_process"},
+            )  # fmt: skip
+        self._by_caller[caller] = held + 1
+        self.open += 1
+
+    def give_back(self, caller: str) -> None:
+        held = self._by_caller.get(caller, 0)
+        if held <= 1:
+            self._by_caller.pop(caller, None)
+        else:
+            self._by_caller[caller] = held - 1
+        self.open = max(0, self.open - 1)
+
+
+class SlottedStream(StreamingResponse):
+    """A streaming response that gives its slot back when it is over: sent, failed, or its
+    client gone (the slot is taken just before the route returns it)."""
+
+    def __init__(
+        self,
+        content: AsyncIterator[str],
+        *,
+        slots: StreamSlots,
+        caller: str,
+        media_type: str,
+        headers: Mapping[str, str],
+    ) -> None:
+        super().__init__(content, media_type=media_type, headers=headers)
+        self._slots, self._caller = slots, caller
+        self._held = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.give_back()
+
+    def give_back(self) -> None:
+        if self._held:
+            self._held = False
+            self._slots.give_back(self._caller)

@@ -1,0 +1,130 @@
+"""The token buckets on a clock the tests move: burst, refill and the wait they answer; memory
+bounded however many callers come (idle ones forgotten); what counts as a heavy read; one
+cache key for one question; the shared anonymous readiness computed once per second."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.api.query_params import canonical_query
+from app.api.rate_limit import TokenBuckets, is_heavy
+from app.api.stream_cap import StreamSlots
+from app.core.errors import TooManyRequestsError
+from app.schemas.system import Status
+from app.services.system.readiness_cache import SharedReadiness
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TestTokenBuckets:
+    def test_a_burst_then_the_wait_for_the_next_token(self) -> None:
+        clock = Clock()
+        buckets = TokenBuckets("read", rate=2.0, burst=3, max_callers=10, clock=clock)
+        assert [buckets.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
+        assert buckets.take("a") == pytest.approx(0.5)
+        assert buckets.take("b") == 0.0  # another caller, another bucket
+        clock.now += 0.5
+        assert buckets.take("a") == 0.0
+        assert buckets.take("a") == pytest.approx(0.5)
+
+    def test_a_refused_call_takes_nothing(self) -> None:
+        clock = Clock()
+        buckets = TokenBuckets("read", rate=1.0, burst=1, max_callers=10, clock=clock)
+        buckets.take("a")
+        for _ in range(5):
+            assert buckets.take("a") == pytest.approx(1.0)
+        clock.now += 1.0
+        assert buckets.take("a") == 0.0
+
+    def test_callers_rotating_addresses_never_hold_more_than_the_bound(self) -> None:
+        clock = Clock()
+        buckets = TokenBuckets("read", rate=1.0, burst=100, max_callers=1000, clock=clock)
+        for n in range(100_000):
+            buckets.take(f"address:10.{n >> 16}.{(n >> 8) & 255}.{n & 255}")
+        assert len(buckets) == 1000
+
+    def test_idle_buckets_are_forgotten(self) -> None:
+        clock = Clock()
+        buckets = TokenBuckets("read", rate=10.0, burst=10, max_callers=1000, clock=clock)
+        for n in range(500):
+            buckets.take(f"caller-{n}")
+        clock.now += 1.0  # every bucket full again
+        buckets.take("newcomer")
+        assert len(buckets) == 1
+
+
+class TestHeavy:
+    @pytest.mark.parametrize(
+        ("route", "method", "window", "heavy"),
+        [
+            ("get_correlation", None, None, True),
+            ("get_portfolio_metrics", None, "24", True),
+            ("get_weights", "hrp", None, True),
+            ("get_weights", "risk_parity", None, True),
+            ("get_weights", "equal", None, False),
+            ("get_weights", None, None, False),
+            ("get_rankings", None, "720", False),
+            ("get_rankings", None, "721", True),  # any window above the setting
+            ("get_rankings", None, "abc", False),  # not a number: the route's own 422
+        ],
+    )
+    def test_what_is_heavy(
+        self, route: str, method: str | None, window: str | None, heavy: bool
+    ) -> None:
+        assert is_heavy(route, method, window, 720) is heavy
+
+
+class TestStreamSlots:
+    def test_per_caller_then_in_all_and_given_back(self) -> None:
+        slots = StreamSlots(per_caller=2, in_all=3)
+        slots.take("a")
+        slots.take("a")
+        with pytest.raises(TooManyRequestsError) as per_key:
+            slots.take("a")
+        slots.take("b")
+        with pytest.raises(TooManyRequestsError) as in_all:
+            slots.take("c")
+        assert per_key.value.extra == {"limit": "streams_per_key"}
+        assert in_all.value.extra == {"limit": "streams_per_process"}
+        slots.give_back("a")
+        slots.take("c")
+        assert slots.open == 3
+
+
+class TestCanonicalQuery:
+    def test_one_key_whatever_the_order_and_repeated_names_keep_theirs(self) -> None:
+        assert canonical_query(b"limit=5&symbol=BTCUSDT") == canonical_query(
+            b"symbol=BTCUSDT&limit=5"
+        )
+        assert canonical_query(b"b=2&a=1&a=0") == b"a=1&a=0&b=2"
+        assert canonical_query(b"limit=5") == b"limit=5"
+
+
+class TestSharedReadiness:
+    async def test_one_computation_for_simultaneous_callers_then_once_a_second(self) -> None:
+        clock = Clock()
+        shared = SharedReadiness(ttl_s=1.0, clock=clock)
+        calls = 0
+
+        async def compute() -> Status:
+            nonlocal calls
+            calls += 1
+            await asyncio.sleep(0.01)
+            return Status(status="ready", ready=True)
+
+        answers = await asyncio.gather(*(shared.get(compute) for _ in range(20)))
+        assert calls == 1 and all(a.ready for a in answers)
+        clock.now += 0.9
+        await shared.get(compute)
+        assert calls == 1
+        clock.now += 0.2
+        await shared.get(compute)
+        assert calls == 2
