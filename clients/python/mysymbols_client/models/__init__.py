@@ -44,6 +44,7 @@ from .correlation_read import CorrelationRead
 from .correlation_read_beta_to_btc import CorrelationReadBetaToBtc
 from .database_check import DatabaseCheck
 from .database_check_backend import DatabaseCheckBackend
+from .database_check_migrations_type_0 import DatabaseCheckMigrationsType0
 from .evidence_read import EvidenceRead
 from .evidence_read_calibration import EvidenceReadCalibration
 from .evidence_read_data import EvidenceReadData
@@ -220,6 +221,7 @@ __all__ = (
     "CorrelationReadBetaToBtc",
     "DatabaseCheck",
     "DatabaseCheckBackend",
+    "DatabaseCheckMigrationsType0",
     "EvidenceRead",
     "EvidenceReadCalibration",
     "EvidenceReadData",

@@ -14,7 +14,7 @@ T = TypeVar("T", bound="ApiKeyCreate")
 class ApiKeyCreate:
     """
     Attributes:
-        name (str):
+        name (str): At most 65 characters: the audit trail records the key as `key-<id>:<name>` in 80 characters.
         role (Role): API-key roles, each including the ones below it.
     """
 

@@ -7,6 +7,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.database_check_backend import DatabaseCheckBackend, check_database_check_backend
+from ..models.database_check_migrations_type_0 import (
+    DatabaseCheckMigrationsType0,
+    check_database_check_migrations_type_0,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DatabaseCheck")
@@ -23,6 +27,9 @@ class DatabaseCheck:
         migrations_at_head (bool):
         reachable (bool):
         error (None | str | Unset):
+        migrations (DatabaseCheckMigrationsType0 | None | Unset): The schema against this replica's code: `ahead` (a
+            revision its scripts do not know: a newer release migrated it) still serves, as migrations are expand/contract;
+            `behind` does not (503). None when the database did not answer.
     """
 
     backend: DatabaseCheckBackend
@@ -32,6 +39,7 @@ class DatabaseCheck:
     migrations_at_head: bool
     reachable: bool
     error: None | str | Unset = UNSET
+    migrations: DatabaseCheckMigrationsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +63,14 @@ class DatabaseCheck:
         else:
             error = self.error
 
+        migrations: None | str | Unset
+        if isinstance(self.migrations, Unset):
+            migrations = UNSET
+        elif isinstance(self.migrations, str):
+            migrations = self.migrations
+        else:
+            migrations = self.migrations
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,6 +85,8 @@ class DatabaseCheck:
         )
         if error is not UNSET:
             field_dict["error"] = error
+        if migrations is not UNSET:
+            field_dict["migrations"] = migrations
 
         return field_dict
 
@@ -106,6 +124,23 @@ class DatabaseCheck:
 
         error = _parse_error(d.pop("error", UNSET))
 
+        def _parse_migrations(data: object) -> DatabaseCheckMigrationsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                migrations_type_0 = check_database_check_migrations_type_0(data)
+
+                return migrations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DatabaseCheckMigrationsType0 | None | Unset, data)
+
+        migrations = _parse_migrations(d.pop("migrations", UNSET))
+
         database_check = cls(
             backend=backend,
             latency_ms=latency_ms,
@@ -114,6 +149,7 @@ class DatabaseCheck:
             migrations_at_head=migrations_at_head,
             reachable=reachable,
             error=error,
+            migrations=migrations,
         )
 
         database_check.additional_properties = d

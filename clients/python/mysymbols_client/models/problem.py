@@ -24,7 +24,8 @@ class Problem:
         status (int):
         title (str):
         type_ (str):
-        errors (list[ProblemErrorsType0Item] | None | Unset): Per-field validation errors (422 only).
+        errors (list[ProblemErrorsType0Item] | None | Unset): Per-field validation errors (422 only; the first 20).
+        errors_not_listed (int | None | Unset): Validation errors beyond those listed (422 only).
         instance (None | str | Unset):
         request_id (None | str | Unset):
     """
@@ -34,6 +35,7 @@ class Problem:
     title: str
     type_: str
     errors: list[ProblemErrorsType0Item] | None | Unset = UNSET
+    errors_not_listed: int | None | Unset = UNSET
     instance: None | str | Unset = UNSET
     request_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -59,6 +61,12 @@ class Problem:
         else:
             errors = self.errors
 
+        errors_not_listed: int | None | Unset
+        if isinstance(self.errors_not_listed, Unset):
+            errors_not_listed = UNSET
+        else:
+            errors_not_listed = self.errors_not_listed
+
         instance: None | str | Unset
         if isinstance(self.instance, Unset):
             instance = UNSET
@@ -83,6 +91,8 @@ class Problem:
         )
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if errors_not_listed is not UNSET:
+            field_dict["errors_not_listed"] = errors_not_listed
         if instance is not UNSET:
             field_dict["instance"] = instance
         if request_id is not UNSET:
@@ -125,6 +135,15 @@ class Problem:
 
         errors = _parse_errors(d.pop("errors", UNSET))
 
+        def _parse_errors_not_listed(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        errors_not_listed = _parse_errors_not_listed(d.pop("errors_not_listed", UNSET))
+
         def _parse_instance(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -149,6 +168,7 @@ class Problem:
             title=title,
             type_=type_,
             errors=errors,
+            errors_not_listed=errors_not_listed,
             instance=instance,
             request_id=request_id,
         )

@@ -21,8 +21,8 @@ class RebalanceRequest:
         account_balance (float | None | str | Unset): USDT.
         dry_run (bool | Unset):  Default: False.
         force (bool | Unset): Rebalance on stale inputs (admin only). Default: False.
-        positions (None | RebalanceRequestPositionsType0 | Unset): The engine's current lots per symbol; without it the
-            current weights' implied lots are used.
+        positions (None | RebalanceRequestPositionsType0 | Unset): The engine's current lots per symbol (at most 1000);
+            without it the current weights' implied lots are used.
     """
 
     account_balance: float | None | str | Unset = UNSET

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.replay_read_kind import ReplayReadKind, check_replay_read_kind
 from ..models.replay_read_status import ReplayReadStatus, check_replay_read_status
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.replay_read_config_type_0 import ReplayReadConfigType0
@@ -41,6 +42,7 @@ class ReplayRead:
         requested_by (str):
         started_at (datetime.datetime | None):
         status (ReplayReadStatus):
+        cancelled_by (None | str | Unset): The key that cancelled the run (`DELETE /replays/{id}`).
     """
 
     config: None | ReplayReadConfigType0
@@ -58,6 +60,7 @@ class ReplayRead:
     requested_by: str
     started_at: datetime.datetime | None
     status: ReplayReadStatus
+    cancelled_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,6 +115,12 @@ class ReplayRead:
 
         status: str = self.status
 
+        cancelled_by: None | str | Unset
+        if isinstance(self.cancelled_by, Unset):
+            cancelled_by = UNSET
+        else:
+            cancelled_by = self.cancelled_by
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -133,6 +142,8 @@ class ReplayRead:
                 "status": status,
             }
         )
+        if cancelled_by is not UNSET:
+            field_dict["cancelled_by"] = cancelled_by
 
         return field_dict
 
@@ -236,6 +247,15 @@ class ReplayRead:
 
         status = check_replay_read_status(d.pop("status"))
 
+        def _parse_cancelled_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cancelled_by = _parse_cancelled_by(d.pop("cancelled_by", UNSET))
+
         replay_read = cls(
             config=config,
             config_hash=config_hash,
@@ -252,6 +272,7 @@ class ReplayRead:
             requested_by=requested_by,
             started_at=started_at,
             status=status,
+            cancelled_by=cancelled_by,
         )
 
         replay_read.additional_properties = d

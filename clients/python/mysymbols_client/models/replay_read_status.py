@@ -1,9 +1,10 @@
 from typing import Literal
 
-ReplayReadStatus = Literal["aborted", "failed", "queued", "running", "succeeded"]
+ReplayReadStatus = Literal["aborted", "cancelled", "failed", "queued", "running", "succeeded"]
 
 REPLAY_READ_STATUS_VALUES: set[ReplayReadStatus] = {
     "aborted",
+    "cancelled",
     "failed",
     "queued",
     "running",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.replay_summary_kind import ReplaySummaryKind, check_replay_summary_kind
 from ..models.replay_summary_status import ReplaySummaryStatus, check_replay_summary_status
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.replay_summary_params import ReplaySummaryParams
@@ -35,6 +36,7 @@ class ReplaySummary:
         requested_by (str):
         started_at (datetime.datetime | None):
         status (ReplaySummaryStatus):
+        cancelled_by (None | str | Unset): The key that cancelled the run (`DELETE /replays/{id}`).
     """
 
     config_hash: None | str
@@ -50,6 +52,7 @@ class ReplaySummary:
     requested_by: str
     started_at: datetime.datetime | None
     status: ReplaySummaryStatus
+    cancelled_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,6 +92,12 @@ class ReplaySummary:
 
         status: str = self.status
 
+        cancelled_by: None | str | Unset
+        if isinstance(self.cancelled_by, Unset):
+            cancelled_by = UNSET
+        else:
+            cancelled_by = self.cancelled_by
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -108,6 +117,8 @@ class ReplaySummary:
                 "status": status,
             }
         )
+        if cancelled_by is not UNSET:
+            field_dict["cancelled_by"] = cancelled_by
 
         return field_dict
 
@@ -179,6 +190,15 @@ class ReplaySummary:
 
         status = check_replay_summary_status(d.pop("status"))
 
+        def _parse_cancelled_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cancelled_by = _parse_cancelled_by(d.pop("cancelled_by", UNSET))
+
         replay_summary = cls(
             config_hash=config_hash,
             created_at=created_at,
@@ -193,6 +213,7 @@ class ReplaySummary:
             requested_by=requested_by,
             started_at=started_at,
             status=status,
+            cancelled_by=cancelled_by,
         )
 
         replay_summary.additional_properties = d

@@ -1,9 +1,10 @@
 from typing import Literal
 
-ReplaySummaryStatus = Literal["aborted", "failed", "queued", "running", "succeeded"]
+ReplaySummaryStatus = Literal["aborted", "cancelled", "failed", "queued", "running", "succeeded"]
 
 REPLAY_SUMMARY_STATUS_VALUES: set[ReplaySummaryStatus] = {
     "aborted",
+    "cancelled",
     "failed",
     "queued",
     "running",

@@ -49,6 +49,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
@@ -82,7 +87,9 @@ def sync_detailed(
     with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
     event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
     heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`).
+    (`shutting-down`). A key (or, without one, a client address) may hold
+    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
+    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.
@@ -119,7 +126,9 @@ def sync(
     with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
     event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
     heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`).
+    (`shutting-down`). A key (or, without one, a client address) may hold
+    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
+    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.
@@ -151,7 +160,9 @@ async def asyncio_detailed(
     with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
     event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
     heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`).
+    (`shutting-down`). A key (or, without one, a client address) may hold
+    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
+    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.
@@ -186,7 +197,9 @@ async def asyncio(
     with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
     event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
     heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`).
+    (`shutting-down`). A key (or, without one, a client address) may hold
+    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
+    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.performance_create import PerformanceCreate
 from ...models.performance_read import PerformanceRead
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: PerformanceCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -53,10 +56,25 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
@@ -84,10 +102,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PerformanceCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[PerformanceRead | Problem]:
     """Report a member's PnL; returns its performance since inclusion
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of recording
+    the PnL twice; while the first still runs it is 409 with `Retry-After`, and the same key with
+    another body is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (PerformanceCreate):
 
     Raises:
@@ -100,6 +124,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -113,10 +138,16 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PerformanceCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> PerformanceRead | Problem | None:
     """Report a member's PnL; returns its performance since inclusion
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of recording
+    the PnL twice; while the first still runs it is 409 with `Retry-After`, and the same key with
+    another body is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (PerformanceCreate):
 
     Raises:
@@ -130,6 +161,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -137,10 +169,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PerformanceCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[PerformanceRead | Problem]:
     """Report a member's PnL; returns its performance since inclusion
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of recording
+    the PnL twice; while the first still runs it is 409 with `Retry-After`, and the same key with
+    another body is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (PerformanceCreate):
 
     Raises:
@@ -153,6 +191,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,10 +203,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PerformanceCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> PerformanceRead | Problem | None:
     """Report a member's PnL; returns its performance since inclusion
 
+     Send an `Idempotency-Key` and a retry replays the first answer byte for byte instead of recording
+    the PnL twice; while the first still runs it is 409 with `Retry-After`, and the same key with
+    another body is 422.
+
     Args:
+        idempotency_key (str | Unset):
         body (PerformanceCreate):
 
     Raises:
@@ -182,5 +227,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -31,6 +31,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = Status.from_dict(response.json())
 
@@ -61,7 +71,7 @@ def sync_detailed(
     database is unreachable, its migrations are not at head or the first start has not finished (a
     readiness probe needs no key). Without a key the answer is `status` and `ready` only; a key with the
     `read` role (or open reads) adds the checks: database, market-data source, jobs, first-start
-    progress, KuCoin budget.
+    progress, KuCoin budget. The answer without a key is computed at most once a second and shared.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -90,7 +100,7 @@ def sync(
     database is unreachable, its migrations are not at head or the first start has not finished (a
     readiness probe needs no key). Without a key the answer is `status` and `ready` only; a key with the
     `read` role (or open reads) adds the checks: database, market-data source, jobs, first-start
-    progress, KuCoin budget.
+    progress, KuCoin budget. The answer without a key is computed at most once a second and shared.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -115,7 +125,7 @@ async def asyncio_detailed(
     database is unreachable, its migrations are not at head or the first start has not finished (a
     readiness probe needs no key). Without a key the answer is `status` and `ready` only; a key with the
     `read` role (or open reads) adds the checks: database, market-data source, jobs, first-start
-    progress, KuCoin budget.
+    progress, KuCoin budget. The answer without a key is computed at most once a second and shared.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,7 +152,7 @@ async def asyncio(
     database is unreachable, its migrations are not at head or the first start has not finished (a
     readiness probe needs no key). Without a key the answer is `status` and `ready` only; a key with the
     `read` role (or open reads) adds the checks: database, market-data source, jobs, first-start
-    progress, KuCoin budget.
+    progress, KuCoin budget. The answer without a key is computed at most once a second and shared.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
