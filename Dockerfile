@@ -1,6 +1,8 @@
 # The base image by digest, so a rebuild gets the same bytes (the tag moves with every Debian or
 # Python patch release). Move it deliberately: `docker buildx imagetools inspect python:3.11-slim`.
-FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+# CI builds it on a stand-in where the registry is out of reach (scripts/check-container.sh).
+ARG BASE_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /srv/mysymbols
