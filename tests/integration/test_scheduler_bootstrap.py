@@ -153,7 +153,8 @@ async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
     await clients.__anext__()
     try:
         state = again.state.app_state
-        await Bootstrap(state, Leadership(fresh_database), replica="second").run()
+        second = Bootstrap(state, Leadership(fresh_database), replica="second")
+        await asyncio.wait_for(second.run(), DEADLINE_S)  # a hang fails instead of blocking CI
     finally:
         await clients.aclose()
     after = (await api.get(f"{BASE}/jobs/runs", headers=READ)).json()

@@ -1,0 +1,256 @@
+"""Soak: resident memory under steady mixed reads with the scheduler on, minute by minute, and
+where it grows (issue 42, point 7).
+
+`python -m tests.bench.bench_soak [--minutes 60] [--warmup-minutes 5] [--connections 64]
+                                  [--sqlite] [--universe recorded] [--frames 1] [--tick-s S]`
+
+The service runs as the image runs it (`tests.bench.soak_server`: uvicorn, one worker,
+`--limit-concurrency 1024`, the app's JSON access log at INFO, here to /dev/null) on core 0,
+with the scheduler on at its production cadence (`--tick-s` runs every job at that period
+instead), against the loopback simulator, primed with 10 members. wrk, pinned to core 1, sends
+the eight reads below in turn from `--connections` connections, one minute at a time. After each
+minute: req/s, p50/p99, non-2xx, the resident memory of the service's process tree (the app and
+its evidence worker) and of the app alone, and what tracemalloc traces. tracemalloc (`--frames`
+deep, 0 for off) costs throughput and its own bookkeeping grows with the live blocks, so the app's
+resident memory is also printed without that overhead. At the end of the warm-up and at the end
+a snapshot is taken: the places that grew most in between are printed. The growth after warm-up
+is a least-squares slope over the minutes, in MB and % an hour. Numbers only, no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import psutil
+
+from app.db.migrations import upgrade_to_head
+from tests.bench.machine import describe
+from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.deployed import API, UNTHROTTLED, prime, process, service_env, simulator, wait_for
+from tests.sim_fixtures import free_port
+
+KEY = "bench-admin-key-0123456789"
+HEADERS = {"X-API-Key": KEY}
+READS = (
+    "/portfolio",
+    "/scoring/rankings?limit=20",
+    "/portfolio/weights",
+    "/portfolio/correlation",
+    "/portfolio/metrics",
+    "/pairlist",
+    "/symbols?limit=100",
+    "/portfolio/position-size?symbol={member}&account_balance=10000",
+)
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Minute:
+    minute: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    tree_rss: int
+    app_rss: int
+    traced: int
+    overhead: int
+
+
+def lua_script(member: str) -> Path:
+    """A wrk script sending the reads in turn."""
+    paths = ", ".join(f'"{API}{path.format(member=member)}"' for path in READS)
+    script = Path(tempfile.mkdtemp(prefix="bench-soak-")) / "reads.lua"
+    script.write_text(
+        f"local paths = {{{paths}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    return script
+
+
+def _latency_ms(out: str, percentile: str) -> float:
+    match = re.search(percentile + r"%\s+([\d.]+)(us|ms|s)\b", out)
+    assert match is not None, out
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+
+
+def wrk_minute(origin: str, script: Path, connections: int) -> tuple[float, float, float, int]:
+    args = ["wrk", "-t", "1", "-c", str(connections), "-d", "60s", "--latency", "-s", str(script)]
+    for name, value in HEADERS.items():
+        args += ["-H", f"{name}: {value}"]
+    pin = ["taskset", "-c", "1"] if shutil.which("taskset") else []
+    out = subprocess.run(pin + args + [origin], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    non_2xx = int(errors.group(1)) if errors else 0
+    return rps, _latency_ms(out, "50"), _latency_ms(out, "99"), non_2xx
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """Resident bytes of the process and its descendants, and of the process alone."""
+    root = psutil.Process(pid)
+    own = root.memory_info().rss
+    total = own
+    for child in root.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total, own
+
+
+def ask(pid: int, report: Path, snapshot: bool) -> dict[str, Any]:
+    """The server's next report line (SIGUSR2: with a snapshot)."""
+    lines = report.read_text().splitlines() if report.exists() else []
+    os.kill(pid, signal.SIGUSR2 if snapshot else signal.SIGUSR1)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        now = report.read_text().splitlines() if report.exists() else []
+        if len(now) > len(lines):
+            line: dict[str, Any] = json.loads(now[len(lines)])
+            return line
+        time.sleep(0.05)
+    raise RuntimeError("the server did not report")
+
+
+def scored(origin: str, timeout_s: float = 600) -> None:
+    """Wait until the scheduler's first start has scored (as the deployed suite does)."""
+    deadline = time.monotonic() + timeout_s
+    with httpx.Client(base_url=f"{origin}{API}", headers=HEADERS, timeout=30) as client:
+        while time.monotonic() < deadline:
+            runs = client.get("/jobs/runs", params={"job": "score_refresh"}).json()
+            if any(run["status"] == "succeeded" for run in runs):
+                return
+            time.sleep(1)
+    raise RuntimeError(f"no scoring run succeeded within {timeout_s} s")
+
+
+def slope_per_hour(minutes: list[Minute], field: str) -> float:
+    x = np.array([m.minute for m in minutes], dtype=float) / 60.0
+    y = np.array([getattr(m, field) for m in minutes], dtype=float)
+    return float(np.polyfit(x, y, 1)[0]) if len(minutes) > 1 else float("nan")
+
+
+def print_minute(m: Minute) -> None:
+    print(f"{m.minute:6d}{m.rps:9.0f}{m.p50_ms:9.2f}{m.p99_ms:9.2f}{m.non_2xx:8d}"
+          f"{m.tree_rss / MB:10.1f}{m.app_rss / MB:9.1f}{m.traced / MB:9.1f}"
+          f"{(m.app_rss - m.overhead) / MB:12.1f}", flush=True)  # fmt: skip
+
+
+def print_growth(steady: list[Minute]) -> None:
+    first = steady[0]
+    print(f"\nafter warm-up ({len(steady)} minutes from minute {first.minute}), "
+          "least-squares growth an hour:")  # fmt: skip
+    for label, field, base in (
+        ("process tree RSS", "tree_rss", first.tree_rss),
+        ("app RSS", "app_rss", first.app_rss),
+        ("traced by tracemalloc", "traced", first.traced),
+    ):
+        slope = slope_per_hour(steady, field)
+        share = 100 * slope / base if base else float("nan")
+        print(f"  {label:24}{slope / MB:+9.2f} MB/h  {share:+7.2f} %/h  (from {base / MB:.1f} MB)")
+    net = [(m.app_rss - m.overhead) for m in steady]
+    x = np.array([m.minute for m in steady], dtype=float) / 60.0
+    if len(steady) > 1:
+        slope = float(np.polyfit(x, np.array(net, dtype=float), 1)[0])
+        print(f"  {'app RSS less tracemalloc':24}{slope / MB:+9.2f} MB/h  "
+              f"{100 * slope / net[0]:+7.2f} %/h  (from {net[0] / MB:.1f} MB)")  # fmt: skip
+
+
+def print_growers(line: dict[str, Any]) -> None:
+    print("\nbiggest growers since the end of the warm-up (tracemalloc):")
+    for grower in line.get("growers", []):
+        where = " <- ".join(grower["where"])
+        print(f"  {grower['size_diff'] / 1024:+10.1f} KiB {grower['count_diff']:+8d} blocks"
+              f"  ({grower['size'] / 1024:.1f} KiB now)  {where}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=int, default=60)
+    parser.add_argument("--warmup-minutes", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--universe", default="recorded")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite file instead of PostgreSQL")
+    parser.add_argument("--frames", type=int, default=1, help="tracemalloc depth; 0: off")
+    parser.add_argument("--tick-s", type=float, default=None, help="every job at this period")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    print(describe(), flush=True)
+
+    database = (
+        sqlite_url(Path(tempfile.mkdtemp(prefix="bench-soak-")))
+        if args.sqlite
+        else asyncio.run(create_postgres_database("mysymbols_bench"))
+    )
+    upgrade_to_head(database)
+    sim_port, app_port = free_port(), free_port()
+    env = service_env(
+        database, sim_port, KEY, **UNTHROTTLED,  # wrk is one key, on purpose
+        MYSYMBOLS_SCHEDULER__ENABLED="true", MYSYMBOLS_LOG_LEVEL="INFO",
+        MYSYMBOLS_LOG_FORMAT="json",
+    )  # fmt: skip
+    if args.tick_s is not None:
+        env["MYSYMBOLS_SCHEDULER__TICK_S"] = str(args.tick_s)
+    report = Path(tempfile.mkdtemp(prefix="bench-soak-")) / "report.jsonl"
+    origin = f"http://127.0.0.1:{app_port}"
+    server = [sys.executable, "-m", "tests.bench.soak_server", str(app_port), str(report),
+              str(args.frames)]  # fmt: skip
+    minutes: list[Minute] = []
+    try:
+        with process(simulator(sim_port, args.universe), env, None):
+            wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
+            with process(server, env, "0", Path(os.devnull)) as app:
+                wait_for(f"{origin}{API}/health", 120)
+                scored(origin)
+                member = prime(origin, HEADERS, 10)[0]
+                script = lua_script(member)
+                print(f"\nsoak ({'SQLite' if args.sqlite else 'PostgreSQL'}, universe "
+                      f"{args.universe}, 10 members, scheduler on"
+                      f"{f' every {args.tick_s:g} s' if args.tick_s else ''}), "
+                      f"{args.connections} connections, eight reads in turn, tracemalloc "
+                      f"{args.frames} frame(s)")  # fmt: skip
+                print(f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
+                      f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}")  # fmt: skip
+                for minute in range(1, args.minutes + 1):
+                    rps, p50, p99, non_2xx = wrk_minute(origin, script, args.connections)
+                    tree, own = tree_rss(app.pid)
+                    line = ask(app.pid, report, snapshot=minute in (args.warmup_minutes,
+                                                                   args.minutes))  # fmt: skip
+                    traced, overhead = int(line["traced"]), int(line["tracemalloc_overhead"])
+                    minutes.append(Minute(minute, rps, p50, p99, non_2xx, tree, own, traced,
+                                          overhead))  # fmt: skip
+                    print_minute(minutes[-1])
+    finally:
+        if not args.sqlite:
+            asyncio.run(drop_postgres_database(database))
+
+    steady = [m for m in minutes if m.minute >= args.warmup_minutes]
+    if len(steady) > 1:
+        print_growth(steady)
+    if args.frames and args.minutes > args.warmup_minutes:
+        print_growers(json.loads(report.read_text().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The service as the image runs it (uvicorn, one worker, `--limit-concurrency 1024`), with
+tracemalloc on, for `bench_soak`: a worker process that reports where its memory goes.
+
+`python -m tests.bench.soak_server PORT REPORT FRAMES` (FRAMES 0: tracemalloc off). SIGUSR1
+appends one JSON line to REPORT with the traced memory (current, peak, tracemalloc's own
+overhead). SIGUSR2 does the same with a snapshot: the first is the baseline, each later one adds
+the 20 places (FRAMES frames deep) whose memory grew most since it. The signal only wakes a
+thread: the event loop is held for as long as a snapshot takes (under a second at one frame),
+and never inside a signal handler.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+TOP = 20
+
+
+class Reporter:
+    """Writes what a signal asked for, from a thread of its own."""
+
+    def __init__(self, report: Path) -> None:
+        self.report = report
+        self.baseline: tracemalloc.Snapshot | None = None
+        self.wanted: list[bool] = []  # True: with a snapshot
+        self.wake = threading.Event()
+
+    def ask(self, signum: int, _frame: FrameType | None) -> None:
+        self.wanted.append(signum == signal.SIGUSR2)
+        self.wake.set()
+
+    def run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            while self.wanted:
+                self.write(with_snapshot=self.wanted.pop(0))
+
+    def write(self, *, with_snapshot: bool) -> None:
+        current, peak = tracemalloc.get_traced_memory()
+        line: dict[str, object] = {
+            "t": time.time(),
+            "traced": current,
+            "traced_peak": peak,
+            "tracemalloc_overhead": tracemalloc.get_tracemalloc_memory(),
+        }
+        if with_snapshot and tracemalloc.is_tracing():
+            snapshot = tracemalloc.take_snapshot().filter_traces(
+                [tracemalloc.Filter(False, tracemalloc.__file__)]
+            )
+            if self.baseline is None:
+                self.baseline = snapshot
+                line["baseline"] = True
+            else:
+                stats = snapshot.compare_to(self.baseline, "traceback")
+                line["growers"] = [
+                    {
+                        "size_diff": stat.size_diff,
+                        "count_diff": stat.count_diff,
+                        "size": stat.size,
+                        "where": [f"{f.filename}:{f.lineno}" for f in stat.traceback],
+                    }
+                    for stat in stats[:TOP]
+                ]
+        with self.report.open("a") as out:
+            out.write(json.dumps(line) + "\n")
+
+
+def main() -> None:
+    port, report, frames = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    if frames:
+        tracemalloc.start(frames)
+    reporter = Reporter(report)
+    threading.Thread(target=reporter.run, name="soak-reporter", daemon=True).start()
+    signal.signal(signal.SIGUSR1, reporter.ask)
+    signal.signal(signal.SIGUSR2, reporter.ask)
+    uvicorn.run(
+        "app.main:app",
+        host="127.0.0.1",
+        port=port,
+        workers=1,
+        limit_concurrency=1024,
+        access_log=False,  # the app writes its own access log (MYSYMBOLS_LOG_LEVEL=INFO)
+        log_level="warning",
+    )
+
+
+if __name__ == "__main__":
+    main()
