@@ -1,4 +1,4 @@
-"""The layering rules of STYLE.md, checked on the source so that a change cannot quietly break
+"""The layering rules of AGENTS.md, checked on the source so that a change cannot quietly break
 them: queries live in repositories, transactions end only at their owners, the pure packages
 stay pure, and services are built in one place."""
 
