@@ -259,7 +259,7 @@ class ReplaySettings(BaseModel):
 
 class LimitsSettings(BaseModel):
     """What one request, and one caller, may take from one replica (every rate here is per
-    replica: n replicas behind a load balancer admit up to n times as much); see README
+    replica: n replicas behind a load balancer admit up to n times as much); see docs/operations.md,
     "Limits and abuse"."""
 
     max_body_bytes: int = Field(default=256 * 1024, ge=1)
