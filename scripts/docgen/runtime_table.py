@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.services.system.runtime_settings import RUNTIME_SETTINGS, RuntimeSetting
+from scripts.docgen.cells import cell
 
 
 def _value(value: Any) -> str:
@@ -37,6 +38,6 @@ def markdown() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for s in RUNTIME_SETTINGS:
-        meaning = " ".join(s.description.split()).replace("|", "\\|")
+        meaning = cell(s.description)
         rows.append(f"| `{s.key}` | {_value(s.default)} | {s.type} | {_bounds(s)} | {meaning} |")
     return "\n".join(rows) + "\n"

@@ -18,6 +18,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 from app.core.config import Settings
+from scripts.docgen.cells import cell
 
 PREFIX = "MYSYMBOLS_"
 
@@ -149,7 +150,7 @@ def markdown() -> str:
         out += [f"### {title}", "", "| variable | default | type | meaning |"]
         out.append("| --- | --- | --- | --- |")
         for s in settings:
-            meaning = s.meaning.replace("|", "\\|")
+            meaning = cell(s.meaning)
             out.append(f"| `{s.variable}` | {s.default} | {s.kind} | {meaning} |")
         out.append("")
     return "\n".join(out)

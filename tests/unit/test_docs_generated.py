@@ -13,6 +13,7 @@ from app.services.system.runtime_settings import RUNTIME_SETTINGS
 from scripts.docgen import __main__ as docgen
 from scripts.docgen import layers_table, runtime_table, settings_table
 from scripts.docgen.blocks import BEGIN, END, MissingBlock, replace_block
+from scripts.docgen.cells import cell
 from tests.unit.layers import MAY_IMPORT, PURE_PACKAGES
 
 
@@ -84,3 +85,10 @@ class TestBlocks:
     def test_refuses_a_document_without_the_markers(self) -> None:
         with pytest.raises(MissingBlock, match="no block 'x'"):
             replace_block("no markers here\n", "x", "new")
+
+
+class TestCells:
+    def test_escape_pipes_and_tags_outside_code_spans_only(self) -> None:
+        assert cell("a | b <name> `whsec_<base64>`\n  c") == (
+            "a \\| b &lt;name&gt; `whsec_<base64>` c"
+        )
