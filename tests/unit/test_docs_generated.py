@@ -72,8 +72,13 @@ class TestLayers:
 
     def test_gives_every_folder_a_row_of_what_it_may_import(self) -> None:
         rows = layers_table.import_direction().splitlines()[3:]
-        assert sorted(r.split("`")[1] for r in rows) == sorted(MAY_IMPORT)
+        folders = [f for r in rows for f in r.split("|")[1].split("`")[1::2]]
+        assert sorted(folders) == sorted(MAY_IMPORT)
         assert "| `runtime` | `core` |" in rows
+
+    def test_puts_folders_that_may_import_each_other_in_one_row(self) -> None:
+        pure = ", ".join(f"`{p}`" for p in PURE_PACKAGES)
+        assert f"| {pure} | `core`, each other |" in layers_table.import_direction()
 
 
 class TestBlocks:
