@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /srv/mysymbols
 
 # The locked, hashed runtime set first (its own layer: rebuilt only when the lock changes), then
-# the project itself without resolving anything (see README, Dependencies). The lock holds the
+# the project itself without resolving anything (see docs/getting-started.md, Dependencies). The lock holds the
 # build backend too (setuptools, wheel): the project is built with those, not with whatever an
 # isolated build environment would fetch unpinned.
 COPY requirements.lock ./

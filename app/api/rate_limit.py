@@ -8,7 +8,7 @@ edge (`CallerLimitMiddleware`, before the response cache: a flood of cached answ
 the event loop); a heavy read is taken only when it is computed (`limit_heavy_reads`, after a
 cache miss). Each kind keeps at most `max_callers` buckets, forgetting the least recently used
 and any that has refilled (an idle caller): O(1) per request, bounded memory however many keys
-or addresses come and go. Every limit is per replica (README "Limits and abuse").
+or addresses come and go. Every limit is per replica (docs/operations.md, "Limits and abuse").
 """
 
 from __future__ import annotations

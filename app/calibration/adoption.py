@@ -1,4 +1,4 @@
-"""The pre-registered adoption rule for the default (README, "Selection skill"), with the
+"""The pre-registered adoption rule for the default (docs/evidence.md, "Selection skill"), with the
 statistics issue 40 asked of it.
 
 A candidate replaces the default only if

@@ -1,4 +1,4 @@
-"""The pre-registered candidate family for the seeded default (README, "Selection skill").
+"""The pre-registered candidate family for the seeded default (docs/evidence.md, "Selection skill").
 
 Each candidate is a replay override of the seeded scoring configuration: component weights
 (technical / fundamental / market structure / risk) and the technical component's version (1:

@@ -39,24 +39,35 @@ class BootstrapKey(BaseModel):
     """An API key given in the environment rather than created through the admin API."""
 
     role: Role
+    """The key's role: `read`, `trade` or `admin`."""
     key: SecretStr = Field(min_length=16)
+    """The key itself, at least 16 characters."""
 
 
 class KucoinSettings(BaseModel):
     futures_url: str = LIVE_KUCOIN_FUTURES_URL
+    """KuCoin futures REST base; point it at the simulator for offline runs."""
     connect_timeout_s: float = Field(default=5.0, gt=0)
+    """Seconds to open a connection to KuCoin."""
     request_timeout_s: float = Field(default=10.0, gt=0)
+    """Seconds one KuCoin request may take in all before it counts as a failure."""
     max_connections: int = Field(default=32, ge=1)
+    """Connections the one HTTP session keeps open to KuCoin at most."""
     quota: int = Field(default=2000, ge=10)
     """Public-pool request weight allowed per window (KuCoin: 2000 per 30 s)."""
     quota_window_s: float = Field(default=30.0, gt=0)
+    """The window `quota` is counted over, in seconds (KuCoin's is per IP: every replica of a
+    deployment shares it)."""
     shared_budget: bool = True
     """On PostgreSQL, every replica spends the quota from one window kept in the database."""
     replicas: int = Field(default=2, ge=1)
     """Replicas expected to share the quota: without the shared window, each keeps to 1/n."""
     max_attempts: int = Field(default=5, ge=1, le=5)
+    """Sends of one KuCoin call on 5xx, timeouts and refused connections, with backoff."""
     breaker_failure_threshold: int = Field(default=5, ge=1)
+    """Consecutive failed sends after which the circuit breaker opens."""
     breaker_reset_s: float = Field(default=30.0, gt=0)
+    """Seconds the open breaker refuses calls before it lets one probe through."""
     websocket_enabled: bool = True
     """Stream portfolio tickers over the public WebSocket into the price cache."""
 
@@ -138,14 +149,20 @@ class WebhookSettings(BaseModel):
     kinds: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["alert", "portfolio_changed", "weights_updated", "data_stale"]
     )
+    """Event kinds POSTed to the receivers (comma-separated in the environment)."""
     max_attempts: int = Field(default=5, ge=1, le=10)
+    """Attempts of one delivery on 5xx, timeouts or refused connections."""
     backoff_base_s: float = Field(default=0.5, gt=0)
+    """First delay between a delivery's attempts, doubling each time."""
     backoff_max_s: float = Field(default=30.0, gt=0)
+    """Longest delay between a delivery's attempts."""
     timeout_s: float = Field(default=5.0, gt=0)
+    """Seconds one delivery attempt may take."""
     rate_limit: int = Field(default=20, ge=1)
     """Most deliveries of one event kind to one URL per `rate_window_s`; the rest are dropped
     (and recorded as rate_limited) so a flapping condition does not flood a receiver."""
     rate_window_s: float = Field(default=60.0, gt=0)
+    """The window `rate_limit` is counted over, in seconds."""
     queue_max: int = Field(default=100, ge=1, le=10_000)
     """Most deliveries waiting for one URL (each URL has its own queue, so a dead receiver delays
     nobody else); past it a delivery is dropped (recorded as rate_limited, logged, counted), but
@@ -187,6 +204,7 @@ class WebhookSettings(BaseModel):
 
 class SchedulerSettings(BaseModel):
     enabled: bool = True
+    """Run the in-process background jobs (the leader among the replicas runs each tick)."""
     tick_s: float | None = Field(default=None, gt=0)
     """Run every job at this period instead of its configured interval (tests, demos)."""
     jitter_s: float = Field(default=2.0, ge=0)
@@ -215,9 +233,14 @@ class CorsSettings(BaseModel):
 
 class DatabaseSettings(BaseModel):
     pool_size: int = Field(default=10, ge=1)
+    """PostgreSQL connections the pool keeps (the evidence worker opens one more while it reads
+    a run's history, `application_name` `mysymbols-evidence`)."""
     max_overflow: int = Field(default=10, ge=0)
+    """Connections the pool may open beyond `pool_size` under load."""
     connect_timeout_s: float = Field(default=3.0, gt=0)
+    """Give up connecting to the database after this long (the request answers 503)."""
     statement_timeout_s: float = Field(default=15.0, gt=0)
+    """Per-statement timeout (PostgreSQL)."""
     retry_after_s: int = Field(default=5, ge=1)
     """Seconds a client is told to wait (`Retry-After`) when the database is unreachable."""
     slow_query_ms: float = Field(default=500.0, ge=0)
@@ -236,7 +259,7 @@ class ReplaySettings(BaseModel):
 
 class LimitsSettings(BaseModel):
     """What one request, and one caller, may take from one replica (every rate here is per
-    replica: n replicas behind a load balancer admit up to n times as much); see README
+    replica: n replicas behind a load balancer admit up to n times as much); see docs/operations.md,
     "Limits and abuse"."""
 
     max_body_bytes: int = Field(default=256 * 1024, ge=1)
@@ -251,11 +274,13 @@ class LimitsSettings(BaseModel):
     weights, any `window` above `heavy_window_hours`); an answer served from the response
     cache is not one."""
     heavy_burst: int = Field(default=30, ge=1)
+    """Heavy reads it may compute at once after a pause."""
     heavy_window_hours: int = Field(default=720, ge=1)
     """A read with a `window` longer than this is heavy wherever it is asked."""
     write_per_s: float = Field(default=20.0, gt=0)
     """Writes (POST, PUT, DELETE) a key or address may make per second, sustained."""
     write_burst: int = Field(default=300, ge=1)
+    """Writes it may make at once after a pause."""
     max_callers: int = Field(default=10_000, ge=1)
     """Buckets kept per kind; the least recently used beyond it (and any idle one: full again)
     are forgotten, so callers rotating keys or addresses cannot grow memory."""
@@ -283,7 +308,8 @@ class Settings(BaseSettings):
     )
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)
-    """It may carry the database password: kept out of the settings' repr."""
+    """The database: a SQLite file (the embedded default) or
+    `postgresql+asyncpg://user@host:5432/db`. It may carry the password: kept out of the repr."""
     migration_database_url: str | None = Field(default=None, repr=False)
     """The schema owner's URL, for migrations only (`python -m app.cli migrate`, alembic); unset:
     `database_url`. With it, `database_url` names the DML-only role the app connects as."""
@@ -292,9 +318,12 @@ class Settings(BaseSettings):
     release: upgrade it, or only check and log (replicas whose migration Job upgrades as the
     owner). A database ahead is never upgraded (code N runs on schema N+1)."""
     log_level: str = "INFO"
+    """`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."""
     log_format: Literal["json", "text"] | None = None
     """JSON lines or plain text; unset: text when stderr is a terminal, JSON otherwise."""
     api_keys: Annotated[list[BootstrapKey], NoDecode] = Field(default_factory=list)
+    """Bootstrap keys, comma-separated `role:key` pairs (roles `read`, `trade`, `admin`; keys of
+    at least 16 characters); more are created through `POST /api-keys`."""
     kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)

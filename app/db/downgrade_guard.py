@@ -1,10 +1,10 @@
 """Downgrades that would destroy the record or the audit refuse unless forced.
 
-A rollback of the code never needs one (code N runs on schema N+1, see README "Deploying"); a
-downgrade that drops the live or forward record, the as-run decisions, the replay evidence or
-an append-only audit table loses history that nothing can rebuild. The migrations that would
-call `refuse_unless_forced` first; it lets them through with `alembic -x force=1 downgrade ...`
-or `MYSYMBOLS_ALLOW_DESTRUCTIVE_DOWNGRADE=1` in the environment.
+A rollback of the code never needs one (code N runs on schema N+1, see docs/operations.md,
+"Deploying"); a downgrade that drops the live or forward record, the as-run decisions, the
+replay evidence or an append-only audit table loses history that nothing can rebuild. The
+migrations that would call `refuse_unless_forced` first; it lets them through with
+`alembic -x force=1 downgrade ...` or `MYSYMBOLS_ALLOW_DESTRUCTIVE_DOWNGRADE=1` in the environment.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The technical component, in two versions chosen by its `version` parameter.
 
 v1 (`version` absent or 1): the seed's metrics, unchanged, so that stored runs re-score to the
-same numbers. v2: rebuilt on the hypotheses the README registered ("Technical v2"); every
+same numbers. v2: rebuilt on the hypotheses registered in docs/evidence.md ("Technical v2"); every
 momentum is in units of sigma, the sample standard deviation (ddof 1) of the last `sigma_hours`
 hourly log returns, so that volatility is never rewarded for itself.
 
@@ -26,7 +26,7 @@ from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
 VERSIONS = (1, 2)
 
-# What each v2 metric is supposed to reward (the README's words; names with default windows).
+# What each v2 metric is supposed to reward (docs/evidence.md's words; names with default windows).
 HYPOTHESES = {
     "rsi": "over-extension: the most overbought contracts give back over the next day "
     "(short-term reversal)",

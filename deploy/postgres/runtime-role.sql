@@ -9,7 +9,7 @@
 -- One cluster holding several deployments: a dml_role per database (and MYSYMBOLS_DML_ROLE set
 -- to it for the migrations), or a login role of one deployment could write another's tables.
 -- Then: the app's MYSYMBOLS_DATABASE_URL names app_role, the migrations'
--- MYSYMBOLS_MIGRATION_DATABASE_URL the owner (README "Deploying").
+-- MYSYMBOLS_MIGRATION_DATABASE_URL the owner (docs/operations.md "Deploying").
 
 SELECT format('CREATE ROLE %I NOLOGIN', :'dml_role')
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'dml_role') \gexec

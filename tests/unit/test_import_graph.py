@@ -21,6 +21,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.unit.layers import MAY_IMPORT, WIRING
+
 APP = Path(__file__).resolve().parents[2] / "app"
 
 Graph = dict[str, set[str]]
@@ -146,36 +148,7 @@ class TestImportGraph:
         assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-# Who may import whom, by folder of app/ (every module may import `app` itself: its version).
-# The wiring (main, state) may import anything; the drivers (api, scheduler, cli) the layers
-# below them; below the drivers, nothing imports `app.state` or `app.api`. Services name what they
-# take from the app's state as protocols (`app.services.context`).
-PURE = {
-    "scoring",
-    "portfolio",
-    "policy",
-    "replay",
-    "calibration",
-    "signals",
-    "trackrecord",
-    "forward",
-}
-LOW = {"core", "runtime", "observability"}
-MAY_IMPORT: dict[str, set[str]] = {
-    "core": set(),
-    "runtime": {"core"},
-    "observability": {"core", "runtime"},
-    "db": {"core", "runtime", "observability", "exchange"},  # the rate limiter's shared window
-    "exchange": LOW,
-    **{package: {"core", *PURE} for package in PURE},  # core: its units (test_layering.py)
-    "dashboard": LOW,
-    "schemas": {*LOW, "exchange", "scoring", "services"},  # validation shared with services
-    "services": {*LOW, "db", "exchange", "schemas", *PURE},
-    "scheduler": {*LOW, "db", "exchange", "services", "state"},
-    "cli": {*LOW, "db", "exchange", "schemas", "services", *PURE},
-    "api": {*LOW, "db", "exchange", "schemas", "services", "scheduler", "state", *PURE},
-}
-WIRING = {"main", "state"}
+# Who may import whom is declared once, in tests/unit/layers.py (MAY_IMPORT, WIRING).
 
 
 def folder(module: str) -> str:

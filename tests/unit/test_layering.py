@@ -1,4 +1,4 @@
-"""The layering rules of STYLE.md, checked on the source so that a change cannot quietly break
+"""The layering rules of AGENTS.md, checked on the source so that a change cannot quietly break
 them: queries live in repositories, transactions end only at their owners, the pure packages
 stay pure, and services are built in one place."""
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.layers import PURE_EXTERNAL, PURE_PACKAGES
+
 APP = Path(__file__).resolve().parents[2] / "app"
-PURE_PACKAGES = ("scoring", "portfolio", "signals", "policy", "replay", "calibration")
-# Maths only: numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O; app.core.units is
-# constants.
-PURE_ALLOWED = {"numpy", "talib", "sklearn", "app.core.units"} | {f"app.{p}" for p in PURE_PACKAGES}
+# Maths only (tests/unit/layers.py says why each is allowed), and the other pure packages.
+PURE_ALLOWED = {*PURE_EXTERNAL} | {f"app.{p}" for p in PURE_PACKAGES}
 
 # The only places a transaction is committed: the request boundary, and the classes that own
 # transactions of their own (a job run is claimed before its work; each idempotency claim is
