@@ -352,13 +352,36 @@ def webhooks() -> list[dash.Row | timeseries.Panel | stat.Panel]:
     ]  # fmt: skip
 
 
+def forward_record() -> list[dash.Row | timeseries.Panel | stat.Panel]:
+    return [
+        dash.Row("Forward record"),
+        series(
+            "Return since each book started", "percentunit",
+            query(f"max by (book) (mysymbols_forward_record_return{{{ON}}})", "{{book}}"),
+            description="After costs: the policy's shadow book, each registered challenger's "
+                        "(challenger:<name>, from its registration) and the baselines, marked "
+                        "hourly. Books started at different hours: compare a challenger with the "
+                        "policy through GET /evidence/live/challengers, not here.",
+            span=16,
+        ),
+        single(
+            "Forward record age", "s", query(f"max(mysymbols_forward_record_age_seconds{{{ON}}})"),
+            (None, "green"), (2 * 3600, "orange"), (3 * 3600, "red"),
+            description="Since the close of the last hour marked (the forward_record job moves "
+                        "it); before the first mark, since the record's inception.",
+            span=8,
+        ),
+    ]  # fmt: skip
+
+
 def build() -> dash.Dashboard:
     """The whole dashboard: its variables, then each row and its panels."""
     board = (
         dash.Dashboard("MySymbols")
         .uid("mysymbols")
         .description("The managed KuCoin futures symbol portfolio: requests, jobs, KuCoin, "
-                     "scoring, portfolio, live track record, database, process, webhooks.")
+                     "scoring, portfolio, live track record, database, process, webhooks, "
+                     "forward record.")
         .tags(["mysymbols"])
         .refresh("1m")
         .time("now-6h", "now")
@@ -379,7 +402,8 @@ def build() -> dash.Dashboard:
     )  # fmt: skip
     panel_id = 0
     for section in (
-        requests, jobs, kucoin, scoring, portfolio, track_record, database, process, webhooks
+        requests, jobs, kucoin, scoring, portfolio, track_record, database, process, webhooks,
+        forward_record,  # appended last: the ids of the panels above stay
     ):  # fmt: skip
         for item in section():
             panel_id += 1  # stable ids: links to a panel (`viewPanel=`) survive a regeneration

@@ -16,6 +16,7 @@ import pytest
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
+from app.db.models import ForwardHour, ForwardRecord
 from app.main import create_app
 from tests.api.test_metrics import seed_track_record
 from tests.conftest import start_app
@@ -105,7 +106,7 @@ class TestDashboard:
         rows = [panel["title"] for panel in dashboard()["panels"] if panel["type"] == "row"]
         assert rows == [
             "Requests and latency", "Jobs", "KuCoin: budget and errors", "Scoring", "Portfolio",
-            "Live track record", "Database", "Process", "Webhooks",
+            "Live track record", "Database", "Process", "Webhooks", "Forward record",
         ]  # fmt: skip
 
     def test_is_what_the_script_writes(self) -> None:
@@ -116,6 +117,21 @@ class TestDashboard:
             "deploy/grafana/mysymbols.json is stale: "
             "python deploy/grafana/dashboard.py > deploy/grafana/mysymbols.json"
         )
+
+
+async def seed_forward_record(
+    url: str, make_settings: Callable[..., Settings], marked_to: datetime
+) -> None:
+    """A forward record whose policy book is marked at `marked_to`, committed."""
+    engine = create_engine(make_settings(url))
+    try:
+        async with create_sessionmaker(engine)() as session:
+            session.add(ForwardRecord(id=1, inception_at=marked_to - timedelta(hours=2),
+                                      last_hour=marked_to, state={}))  # fmt: skip
+            session.add(ForwardHour(book="policy", at=marked_to, equity=1.01))
+            await session.commit()
+    finally:
+        await engine.dispose()
 
 
 async def seed_portfolio(url: str, make_settings: Callable[..., Settings]) -> None:
@@ -133,9 +149,11 @@ async def seed_portfolio(url: str, make_settings: Callable[..., Settings]) -> No
 @pytest.fixture
 async def scraped(committed_postgres: str, make_settings: Callable[..., Settings]) -> str:  # noqa: F811
     """`GET /metrics` of the service on PostgreSQL (its pool's gauges) with a portfolio, market
-    data and a live track record committed, so every family that depends on data is there."""
+    data, a live track record and a forward record committed, so every family that depends on
+    data is there."""
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     await seed_track_record(committed_postgres, make_settings, now - timedelta(hours=1))
+    await seed_forward_record(committed_postgres, make_settings, now - timedelta(hours=1))
     await seed_portfolio(committed_postgres, make_settings)
     settings = make_settings(committed_postgres, metrics={"access": "open"})
     async for client in start_app(create_app(settings)):
@@ -147,7 +165,8 @@ async def scraped(committed_postgres: str, make_settings: Callable[..., Settings
 class TestAgainstTheService:
     async def test_every_query_names_a_family_the_service_exports(self, scraped: str) -> None:
         names = exported(scraped)
-        assert {"mysymbols_track_record_return", "mysymbols_db_pool_in_use"} <= names  # seeded
+        seeded = {"mysymbols_track_record_return", "mysymbols_forward_record_return"}
+        assert seeded | {"mysymbols_db_pool_in_use"} <= names
         unknown = {
             where: sorted(metric_names(expr) - names)
             for where, expr in queries(dashboard()).items()
