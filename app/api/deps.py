@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.api.response_cache import remember_role
 from app.core.config import Role
 from app.core.errors import AuthenticationError, PermissionDeniedError
-from app.core.security import ANONYMOUS_READER, Principal, hash_key
+from app.core.security import ANONYMOUS_READER, Principal, hash_key, role_permits
 from app.core.security import presented_key as parse_presented_key
 from app.db.failures import is_database_busy, is_database_unavailable
 from app.services.alerts.service import AlertService
@@ -139,8 +139,9 @@ async def authenticate(
     open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
 ) -> Principal:
     """The caller behind `X-API-Key` with at least the `required` role (401 vs 403)."""
+    open_reads = state.settings.auth.open_reads
     if not presented:
-        if required is Role.READ and state.settings.auth.open_reads:
+        if role_permits(None, required, open_reads=open_reads):
             return ANONYMOUS_READER
         raise AuthenticationError(
             "An API key is required in the X-API-Key header (or as Authorization: Bearer)."
@@ -151,7 +152,7 @@ async def authenticate(
             principal = await Services(session, state).api_keys.authenticate(presented)
     if principal is None:
         raise AuthenticationError("The API key is unknown or revoked.")
-    if not principal.role.allows(required):
+    if not role_permits(principal.role, required, open_reads=open_reads):
         raise PermissionDeniedError(
             f"This action needs the '{required}' role; the key has '{principal.role}'.",
             extra={"required_role": required.value, "key_role": principal.role.value},
