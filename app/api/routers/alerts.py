@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
-from app.api.deps import AlertServiceDep, ReaderDep, TraderDep
+from app.api.auth import ReaderDep, TraderDep
 from app.api.response_cache import CachedRead
+from app.api.services import AlertServiceDep
 from app.schemas.common import Offset, RowId, problem_responses
 from app.services.alerts.conditions import ALERT_KINDS
 
