@@ -129,20 +129,6 @@ class Kline(KucoinModel):
         return ms_to_datetime(self.open_time_ms)
 
 
-class FundingRate(KucoinModel):
-    """`funding-rate/{symbol}/current`: `symbol` is the funding index name, not the contract."""
-
-    symbol: str
-    granularity: int
-    time_point: int
-    value: float
-    predicted_value: float | None = None
-    funding_rate_cap: float | None = None
-    funding_rate_floor: float | None = None
-    period: int | None = None
-    funding_time: int | None = None
-
-
 class FundingHistoryRow(KucoinModel):
     """`contract/funding-rates` row; note the lower-case `timepoint`."""
 
@@ -167,15 +153,6 @@ class OrderBook(KucoinModel):
     @property
     def at(self) -> datetime:
         return ns_to_datetime(self.ts)
-
-
-class Trade(KucoinModel):
-    sequence: int
-    trade_id: str
-    price: float
-    size: int
-    side: str
-    ts: int
 
 
 class ServiceStatus(KucoinModel):
