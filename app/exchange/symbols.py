@@ -150,9 +150,6 @@ class SymbolConverter:
     def to_kucoin(self, symbol: str) -> str:
         return self.resolve(symbol).kucoin
 
-    def to_spot(self, symbol: str) -> str:
-        return self.resolve(symbol).spot
-
     def to_ccxt(self, symbol: str) -> str:
         return self.resolve(symbol).ccxt
 
