@@ -1,0 +1,100 @@
+"""The examples `/docs` shows are current: every recorded example file is shown by its model,
+and every example of an answer carries each field the answer always has (a field added to a
+response model without its example fails here; `test_openapi` checks each against its schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.schemas.recorded import EXAMPLES_DIR, RECORDED
+
+
+@pytest.fixture
+async def schemas(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    return dict(response.json()["components"]["schemas"])
+
+
+@pytest.fixture
+async def answers(client: httpx.AsyncClient) -> set[str]:
+    """The models a success response names (directly or as items)."""
+    names = set()
+    for by_method in (await client.get("/openapi.json")).json()["paths"].values():
+        for operation in by_method.values():
+            for status, response in operation["responses"].items():
+                for media in response.get("content", {}).values() if status < "4" else ():
+                    schema = media.get("schema", {})
+                    ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+                    if ref:
+                        names.add(ref.rsplit("/", 1)[1])
+    return names
+
+
+def resolved(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with its `$ref` followed and `X | None` taken as X."""
+    while True:
+        if "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+        elif len(options := [o for o in schema.get("anyOf", []) if o.get("type") != "null"]) == 1:
+            schema = options[0]
+        else:
+            return schema
+
+
+def nullable(schema: dict[str, Any]) -> bool:
+    return any(o.get("type") == "null" for o in schema.get("anyOf", [schema]))
+
+
+def fields_missing(
+    value: Any, schema: dict[str, Any], schemas: dict[str, Any], at: str
+) -> list[str]:
+    """The properties `value` lacks, down its nested models: a `null` one may be left out (the
+    document is written without its nulls), any other is in every answer."""
+    schema = resolved(schema, schemas)
+    missing = []
+    if isinstance(value, dict) and "properties" in schema:
+        for name, prop in schema["properties"].items():
+            if name in value:
+                missing += fields_missing(value[name], prop, schemas, f"{at}.{name}")
+            elif not nullable(prop):
+                missing.append(f"{at}.{name}")
+    elif isinstance(value, dict) and isinstance(schema.get("additionalProperties"), dict):
+        for key, item in value.items():
+            missing += fields_missing(item, schema["additionalProperties"], schemas, f"{at}[{key}]")
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            missing += fields_missing(item, schema["items"], schemas, f"{at}[{i}]")
+    return missing
+
+
+def test_every_recorded_example_is_shown_by_its_model(schemas: dict[str, Any]) -> None:
+    files = {path.stem for path in EXAMPLES_DIR.glob("*.json")}
+    assert files == set(RECORDED)
+    assert [name for name in sorted(files) if name not in schemas] == []
+    for name in sorted(files):
+        assert schemas[name]["examples"] == [RECORDED[name]], name
+
+
+def test_every_example_of_an_answer_has_its_fields(
+    schemas: dict[str, Any], answers: set[str]
+) -> None:
+    missing = [
+        field
+        for name in sorted(answers)
+        for example in schemas[name].get("examples", [])
+        for field in fields_missing(example, schemas[name], schemas, name)
+    ]
+    assert missing == []
+
+
+def test_a_field_added_to_an_answer_is_missing_from_its_example() -> None:
+    schema = {"properties": {"a": {"type": "integer"}, "b": {"type": "string"}}}
+    assert fields_missing({"a": 1}, schema, {}, "Model") == ["Model.b"]
+    nested = {"items": {"$ref": "#/components/schemas/Model"}}
+    assert fields_missing([{"b": "x"}], nested, {"Model": schema}, "List") == ["List[0].a"]
+    optional = {"properties": {"a": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}}
+    assert fields_missing({}, optional, {}, "Model") == []
