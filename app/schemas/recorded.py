@@ -1,7 +1,9 @@
 """The recorded examples of the larger answers, one file a model in `app/schemas/examples/`
 (`<Model>.json`), shown by the models through `json_schema_extra`. They are answers of the
-service against its KuCoin simulator, trimmed to a few rows; the OpenAPI test validates each
-against its model's schema and that every file is shown by its model."""
+service against its KuCoin simulator, trimmed to a few rows, written by
+scripts/record_examples.py (the evidence, replay and forward-record ones come from long runs
+over market history, kept as written). tests/api/test_examples.py fails on a file no model
+shows and on an answer's example missing a field."""
 
 from __future__ import annotations
 
