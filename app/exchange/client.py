@@ -22,7 +22,6 @@ from app.exchange.models import (
     FundingHistoryRow,
     Kline,
     OrderBook,
-    ServiceStatus,
     Ticker,
     WsToken,
 )
@@ -98,10 +97,6 @@ class KucoinFuturesClient:
             unique.setdefault(contract.symbol, contract)
         return list(unique.values())
 
-    async def get_contract(self, symbol: str) -> Contract:
-        path = f"/api/v1/contracts/{symbol}"
-        return _parse(Contract, await self.transport.get(path, weight=WEIGHTS["contracts"]), path)
-
     async def get_ticker(self, symbol: str) -> Ticker:
         data = await self.transport.get(
             "/api/v1/ticker", {"symbol": symbol}, weight=WEIGHTS["ticker"]
@@ -168,16 +163,6 @@ class KucoinFuturesClient:
             bids, asks = _head(data.get("bids"), levels), _head(data.get("asks"), levels)
             data = {**data, "bids": bids, "asks": asks}
         return _parse(OrderBook, data, path)
-
-    async def get_server_time_ms(self) -> int:
-        data = await self.transport.get("/api/v1/timestamp", weight=WEIGHTS["timestamp"])
-        if not isinstance(data, int) or isinstance(data, bool):
-            raise BadResponse("timestamp is not an integer", endpoint="/api/v1/timestamp")
-        return data
-
-    async def get_service_status(self) -> ServiceStatus:
-        data = await self.transport.get("/api/v1/status", weight=WEIGHTS["status"])
-        return _parse(ServiceStatus, data, "/api/v1/status")
 
     async def get_ws_token(self) -> WsToken:
         path = "/api/v1/bullet-public"

@@ -8,7 +8,7 @@ optional and stay `None` rather than becoming zero. Unknown keys are ignored.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
@@ -153,11 +153,6 @@ class OrderBook(KucoinModel):
     @property
     def at(self) -> datetime:
         return ns_to_datetime(self.ts)
-
-
-class ServiceStatus(KucoinModel):
-    status: Literal["open", "close", "cancelonly"]
-    msg: str = ""
 
 
 class InstanceServer(KucoinModel):

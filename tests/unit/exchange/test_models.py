@@ -14,12 +14,12 @@ from app.exchange.models import (
     FundingHistoryRow,
     Kline,
     OrderBook,
-    ServiceStatus,
     Ticker,
     TickerV2,
     WsToken,
     ns_to_datetime,
 )
+from tests.exchange_calls import ServiceStatus
 from tests.shared_data import kucoin_fixture, kucoin_fixture_names
 
 CONTRACT_LISTS = [
