@@ -24,6 +24,7 @@ async def server_time_ms(client: KucoinFuturesClient) -> int:
 
 
 async def service_status(client: KucoinFuturesClient) -> ServiceStatus:
+    """KuCoin's futures service status (`/api/v1/status`)."""
     data = await client.transport.get("/api/v1/status", weight=WEIGHTS["status"])
     return ServiceStatus.model_validate(data)
 

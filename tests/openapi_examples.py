@@ -1,8 +1,26 @@
-"""What an example must hold beside what its schema requires: every field its answer has."""
+"""The OpenAPI document's models as its tests read them: which models the operations name, and
+what an example must hold beside what its schema requires (every field its answer has)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+
+def models_used(document: dict[str, Any], *, requests: bool = True) -> set[str]:
+    """Component schemas a success response (and, with `requests`, a request body) names,
+    directly or as items."""
+    names = set()
+    for by_method in document["paths"].values():
+        for operation in by_method.values():
+            contents = [operation.get("requestBody", {}).get("content", {})] if requests else []
+            contents += [r.get("content", {}) for s, r in operation["responses"].items() if s < "4"]
+            for content in contents:
+                for media in content.values():
+                    schema = media.get("schema", {})
+                    ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+                    if ref:
+                        names.add(ref.rsplit("/", 1)[1])
+    return names
 
 
 def resolved(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
