@@ -74,10 +74,6 @@ class SymbolInfo:
     expiry: str | None = None  # YYMMDD for dated futures
 
     @property
-    def spot(self) -> str:
-        return f"{self.base}-{self.quote}"
-
-    @property
     def ccxt(self) -> str:
         return ccxt_symbol(self.base, self.quote, self.settle, self.expiry)
 
