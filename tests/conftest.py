@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from app.api.deps import get_session, get_session_source
+from app.api.sessions import get_session, get_session_source
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.migrations import upgrade_to_head

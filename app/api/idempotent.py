@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import rollback_quietly
+from app.api.sessions import rollback_quietly
 from app.core.security import Principal
 from app.services.system.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
 from app.state import AppState

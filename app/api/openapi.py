@@ -6,6 +6,7 @@ wire, and every model shows an example."""
 
 from __future__ import annotations
 
+import copy
 from http import HTTPStatus
 from typing import Any
 
@@ -14,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.api.problems import PROBLEM_CONTENT_TYPE
-from app.schemas.examples import EXAMPLES
+from app.schemas.recorded import RECORDED
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 NO_DATABASE = {"/health"}  # paths (after the prefix) whose answer never touches the database
@@ -85,9 +86,9 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document.get("components", {}).get("schemas", {})
     for name in FASTAPI_VALIDATION:  # 422 is a problem document too (with `errors`)
         schemas.pop(name, None)
-    for name, example in EXAMPLES.items():  # the models without one of their own
-        if name in schemas and "examples" not in schemas[name]:
-            schemas[name]["examples"] = [example]
+    for name, example in RECORDED.items():  # whole, with the nulls FastAPI left out
+        if name in schemas:
+            schemas[name]["examples"] = [copy.deepcopy(example)]
     for schema in schemas.values():  # FastAPI writes the document without its `null`s
         for example in schema.get("examples", []):
             _restore_nulls(example, schema, schemas)

@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
 from app.api.query_params import canonical_query
 from app.core.config import Role
-from app.core.security import BootstrapKeyring, hash_key, presented_key
+from app.core.security import BootstrapKeyring, hash_key, presented_key, role_permits
 
 CACHE_HEADER = b"x-cache"
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
@@ -319,11 +319,12 @@ def _accept(scope: Scope) -> bytes:
 
 
 def _may_read(cache: ResponseCache, presented: str | None, required: Role) -> bool:
-    """A key known to hold `required` (a bootstrap key, or a stored one the routes have
-    authenticated this generation), or no key where reads are open; else the route decides."""
+    """A key known to hold a role that `role_permits` (a bootstrap key, or a stored one the
+    routes have authenticated this generation), or no key where reads are open; else the route
+    decides."""
     if presented is None:
-        return required is Role.READ and cache.open_reads
+        return role_permits(None, required, open_reads=cache.open_reads)
     key_hash = hash_key(presented)
     principal = None if cache.keyring is None else cache.keyring.match(key_hash)
     role = principal.role if principal is not None else cache.role_of(key_hash)
-    return role is not None and role.allows(required)
+    return role is not None and role_permits(role, required, open_reads=cache.open_reads)

@@ -23,9 +23,6 @@ class Fold:
     def train_times(self, every_h: int) -> list[int]:
         return list(range(self.train_start_ms, self.test_start_ms, every_h * HOUR_MS))
 
-    def test_times(self, every_h: int) -> list[int]:
-        return list(range(self.test_start_ms, self.test_end_ms, every_h * HOUR_MS))
-
 
 def walk_forward(
     start_ms: int, end_ms: int, *, train_h: int, test_h: int, every_h: int

@@ -15,7 +15,7 @@ import aiohttp
 API_PREFIX = "/api/symbol-mgmt"
 DEFAULT_URL = "http://127.0.0.1:8000"
 KEY_ENV = "MYSYMBOLS_API_KEY"
-KEY_HEADER = "X-API-Key"  # app.api.deps reads it (or `Authorization: Bearer`)
+KEY_HEADER = "X-API-Key"  # app.api.auth reads it (or `Authorization: Bearer`)
 SOURCE_HEADER = "X-Market-Data-Source"
 
 

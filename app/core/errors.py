@@ -42,10 +42,6 @@ class AppError(Exception):
         }  # fmt: skip
 
 
-class BadRequestError(AppError):
-    status, slug, title = 400, "bad-request", "Bad request"
-
-
 class AuthenticationError(AppError):
     status, slug, title = 401, "unauthenticated", "Authentication required"
 

@@ -1,5 +1,5 @@
-"""API-key primitives: the one parser of a presented key, generation, hashing and
-constant-time matching. No I/O here."""
+"""API-key primitives: the one parser of a presented key, the one role check, generation,
+hashing and constant-time matching. No I/O here."""
 
 from __future__ import annotations
 
@@ -50,6 +50,14 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
             scheme, _, credentials = value.decode("latin-1").strip().partition(" ")
             bearer = credentials.strip() if scheme.lower() == "bearer" else ""
     return api_key or bearer or None
+
+
+def role_permits(role: Role | None, required: Role, *, open_reads: bool) -> bool:
+    """Whether a caller holding `role` (None: one that presents no key) may do what `required`
+    allows: the one role check, made by authentication and by the response cache alike."""
+    if role is None:
+        return required is Role.READ and open_reads
+    return role.allows(required)
 
 
 def hash_key(key: str) -> str:

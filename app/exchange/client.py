@@ -20,12 +20,9 @@ from app.exchange.errors import BadResponse
 from app.exchange.models import (
     Contract,
     FundingHistoryRow,
-    FundingRate,
     Kline,
     OrderBook,
-    ServiceStatus,
     Ticker,
-    Trade,
     WsToken,
 )
 from app.exchange.ratelimit import WeightLimiter
@@ -42,11 +39,9 @@ WEIGHTS = {
     "contracts": 3,
     "ticker": 2,
     "klines": 3,
-    "funding_current": 2,
     "funding_history": 5,
     "depth": 5,
     "book_snapshot": 3,
-    "trades": 5,
     "timestamp": 2,
     "status": 4,
     "bullet_public": 10,
@@ -102,10 +97,6 @@ class KucoinFuturesClient:
             unique.setdefault(contract.symbol, contract)
         return list(unique.values())
 
-    async def get_contract(self, symbol: str) -> Contract:
-        path = f"/api/v1/contracts/{symbol}"
-        return _parse(Contract, await self.transport.get(path, weight=WEIGHTS["contracts"]), path)
-
     async def get_ticker(self, symbol: str) -> Ticker:
         data = await self.transport.get(
             "/api/v1/ticker", {"symbol": symbol}, weight=WEIGHTS["ticker"]
@@ -148,12 +139,6 @@ class KucoinFuturesClient:
                 f"malformed kline row: {exc}", endpoint="/api/v1/kline/query"
             ) from exc
 
-    async def get_current_funding(self, symbol: str) -> FundingRate:
-        path = f"/api/v1/funding-rate/{symbol}/current"
-        return _parse(
-            FundingRate, await self.transport.get(path, weight=WEIGHTS["funding_current"]), path
-        )
-
     async def get_funding_history(
         self, symbol: str, start_ms: int, end_ms: int
     ) -> list[FundingHistoryRow]:
@@ -178,21 +163,6 @@ class KucoinFuturesClient:
             bids, asks = _head(data.get("bids"), levels), _head(data.get("asks"), levels)
             data = {**data, "bids": bids, "asks": asks}
         return _parse(OrderBook, data, path)
-
-    async def get_trades(self, symbol: str) -> list[Trade]:
-        path = "/api/v1/trade/history"
-        rows = await self.transport.get(path, {"symbol": symbol}, weight=WEIGHTS["trades"])
-        return _parse_list(Trade, rows, path)
-
-    async def get_server_time_ms(self) -> int:
-        data = await self.transport.get("/api/v1/timestamp", weight=WEIGHTS["timestamp"])
-        if not isinstance(data, int) or isinstance(data, bool):
-            raise BadResponse("timestamp is not an integer", endpoint="/api/v1/timestamp")
-        return data
-
-    async def get_service_status(self) -> ServiceStatus:
-        data = await self.transport.get("/api/v1/status", weight=WEIGHTS["status"])
-        return _parse(ServiceStatus, data, "/api/v1/status")
 
     async def get_ws_token(self) -> WsToken:
         path = "/api/v1/bullet-public"

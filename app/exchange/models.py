@@ -8,7 +8,7 @@ optional and stay `None` rather than becoming zero. Unknown keys are ignored.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
@@ -129,20 +129,6 @@ class Kline(KucoinModel):
         return ms_to_datetime(self.open_time_ms)
 
 
-class FundingRate(KucoinModel):
-    """`funding-rate/{symbol}/current`: `symbol` is the funding index name, not the contract."""
-
-    symbol: str
-    granularity: int
-    time_point: int
-    value: float
-    predicted_value: float | None = None
-    funding_rate_cap: float | None = None
-    funding_rate_floor: float | None = None
-    period: int | None = None
-    funding_time: int | None = None
-
-
 class FundingHistoryRow(KucoinModel):
     """`contract/funding-rates` row; note the lower-case `timepoint`."""
 
@@ -167,20 +153,6 @@ class OrderBook(KucoinModel):
     @property
     def at(self) -> datetime:
         return ns_to_datetime(self.ts)
-
-
-class Trade(KucoinModel):
-    sequence: int
-    trade_id: str
-    price: float
-    size: int
-    side: str
-    ts: int
-
-
-class ServiceStatus(KucoinModel):
-    status: Literal["open", "close", "cancelonly"]
-    msg: str = ""
 
 
 class InstanceServer(KucoinModel):

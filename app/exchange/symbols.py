@@ -74,10 +74,6 @@ class SymbolInfo:
     expiry: str | None = None  # YYMMDD for dated futures
 
     @property
-    def spot(self) -> str:
-        return f"{self.base}-{self.quote}"
-
-    @property
     def ccxt(self) -> str:
         return ccxt_symbol(self.base, self.quote, self.settle, self.expiry)
 
@@ -149,9 +145,6 @@ class SymbolConverter:
 
     def to_kucoin(self, symbol: str) -> str:
         return self.resolve(symbol).kucoin
-
-    def to_spot(self, symbol: str) -> str:
-        return self.resolve(symbol).spot
 
     def to_ccxt(self, symbol: str) -> str:
         return self.resolve(symbol).ccxt

@@ -37,16 +37,11 @@ def _unpack(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype="<i4").astype(np.int64)
 
 
-def state_json(state: PolicyState, history: MarketHistory) -> dict[str, Any]:
-    """`state` by symbol name (the outsider facts are a cache, rebuilt on use)."""
-    return encode(state, history, None).stored
-
-
 def encode(state: PolicyState, history: MarketHistory, last: Encoded | None) -> Encoded:
-    """`state_json(state, history)`, as `state_of` reads it, given `last`: this book's previous
-    encoding. Against the same symbols its names keep their places (those new to the runs come
-    after them, until the unused are as many as the used) and the runs it packed are not
-    packed again."""
+    """`state` by symbol name (the outsider facts are a cache, rebuilt on use), as `state_of`
+    reads it, given `last`: this book's previous encoding. Against the same symbols its names
+    keep their places (those new to the runs come after them, until the unused are as many as
+    the used) and the runs it packed are not packed again."""
     symbols = history.symbols
     used = {i for run in state.runs for i in run.composite}
     if last is None or last.symbols != symbols or len(last.places) > 2 * len(used):

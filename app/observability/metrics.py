@@ -112,7 +112,6 @@ WEBHOOK_LAG = Gauge(
 
 _SYMBOL_PATHS = (
     (re.compile(r"^/api/v1/contracts/(?!active$)[^/]+$"), "/api/v1/contracts/{symbol}"),
-    (re.compile(r"^/api/v1/funding-rate/[^/]+/current$"), "/api/v1/funding-rate/{symbol}/current"),
 )
 _OUTCOMES = {
     "exchange-rate-limited": "rate_limited",

@@ -36,16 +36,6 @@ def _varies(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return high > low
 
 
-def aligned_log_returns(closes: npt.ArrayLike) -> np.ndarray:
-    """Bar-to-bar log returns (n, T-1) of closes (n, T); NaN where either bar is missing."""
-    c = _matrix(closes, "closes")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.log(c[:, 1:] / c[:, :-1])
-    # A non-positive price is bad data, not a return: log would give -inf or NaN with a warning.
-    out[~np.isfinite(out)] = np.nan
-    return out
-
-
 def pairwise_correlation(returns: npt.ArrayLike) -> np.ndarray:
     """Pearson correlation (n, n) over the bars both rows have.
 

@@ -268,19 +268,6 @@ def _cluster_variance(cov: np.ndarray, idx: list[int]) -> float:
     return float(ivp @ sub @ ivp)
 
 
-def risk_contributions(weights: npt.ArrayLike, cov: npt.ArrayLike) -> np.ndarray:
-    """Each member's share of portfolio variance, w_i (cov w)_i / w'cov w; sums to 1."""
-    w = _vector(weights, "weights", check=False)
-    c = np.asarray(cov, dtype=float)
-    if c.shape != (w.size, w.size):
-        raise ValueError(f"covariance must have shape ({w.size}, {w.size}), got {c.shape}")
-    marginal = c @ w
-    variance = float(w @ marginal)
-    if not variance > 0:
-        raise ValueError("portfolio variance must be positive")
-    return w * marginal / variance
-
-
 def liquidity_upper_bounds(
     depth_usdt: npt.ArrayLike, reference_balance: float, max_depth_share: float
 ) -> np.ndarray:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.config import Role
 from app.core.security import KEY_NAME_MAX_LENGTH
+from app.schemas.recorded import recorded_example
 
 
 class ApiKeyCreate(BaseModel):
@@ -27,7 +28,9 @@ class ApiKeyCreate(BaseModel):
 
 
 class ApiKeyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("ApiKeyRead")
+    )
 
     id: int
     name: str
@@ -40,4 +43,6 @@ class ApiKeyRead(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyRead):
+    model_config = ConfigDict(json_schema_extra=recorded_example("ApiKeyCreated"))
+
     key: str = Field(description="The full key. Shown once; only its hash is stored.")

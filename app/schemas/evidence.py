@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.recorded import recorded_example
 from app.schemas.scoring import AlgorithmRead
 
 
@@ -38,6 +39,8 @@ class Verdict(BaseModel):
 
 
 class EvidenceRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("EvidenceRead"))
+
     run_id: int
     computed_at: datetime
     policy_hash: str = Field(description="The configuration in force the evidence is about.")
@@ -80,6 +83,8 @@ class WhatIf(BaseModel):
 
 
 class AlgorithmsChangeRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("AlgorithmsChangeRead"))
+
     applied: bool = Field(description="False for a dry run: nothing was changed.")
     change_id: int | None = Field(description="The recorded change (when applied).")
     algorithms: list[AlgorithmRead] = Field(description="As they are, or would be.")
@@ -91,7 +96,9 @@ class AlgorithmsChangeRead(BaseModel):
 
 
 class AlgorithmChangeRecord(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("AlgorithmChangeRecord")
+    )
 
     id: int
     changed_at: datetime
@@ -102,6 +109,8 @@ class AlgorithmChangeRecord(BaseModel):
 
 
 class AlgorithmsInForceRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("AlgorithmsInForceRead"))
+
     preset: str | None = Field(
         description="The named configuration the algorithm matches (`risk_only`: the default "
         "since migration 0024; `seed`: the seed's), or null for any other."

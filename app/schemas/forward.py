@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.book_figures import LiveFigures, Segment
+from app.schemas.recorded import recorded_example
 
 BOOKS = (
     "`policy` (the automated policy's shadow book), `challenger:<name>` (each registered "
@@ -18,6 +19,10 @@ BOOKS = (
 
 
 class SkillIc(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"mean": 0.021, "t_hac": 1.12, "n": 38}]}
+    )
+
     mean: float | None = Field(
         description="Mean daily skill IC: the composite's Spearman correlation with "
         "universe-beta-residual returns over each daily decision's period."
@@ -29,6 +34,8 @@ class SkillIc(BaseModel):
 class AgainstUniverse(BaseModel):
     """A scoring book's daily returns regressed on the universe's (the equal-weight index of
     the contracts eligible at each daily decision); per day, annualised over 365."""
+
+    model_config = ConfigDict(json_schema_extra=recorded_example("AgainstUniverse"))
 
     n: int
     alpha: float | None
@@ -48,6 +55,8 @@ class AgainstUniverse(BaseModel):
 class ForwardBook(LiveFigures):
     """One shadow book since it started, after costs; fractions, None where undefined."""
 
+    model_config = ConfigDict(json_schema_extra=recorded_example("ForwardBook"))
+
     from_: datetime = Field(alias="from", description="Its first marked hour (equity 1.0).")
     trades: int = Field(description="Hours it traded at.")
     skill_ic: SkillIc | None = Field(None, description="Scoring books only.")
@@ -60,6 +69,12 @@ class ForwardBook(LiveFigures):
 
 
 class ForwardRule(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"min_decisions": 90, "lead_se": 2.0, "correction": "holm"}]
+        }
+    )
+
     min_decisions: int
     lead_se: float
     correction: str
@@ -67,6 +82,8 @@ class ForwardRule(BaseModel):
 
 class ChallengerVerdict(BaseModel):
     """A registered challenger against the default under the forward rule."""
+
+    model_config = ConfigDict(json_schema_extra=recorded_example("ChallengerVerdict"))
 
     name: str
     book: str
@@ -89,6 +106,8 @@ class ChallengerVerdict(BaseModel):
 
 
 class ChallengersRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("ChallengersRead"))
+
     rule: ForwardRule
     default: str = Field(description="The default's book: `policy`.")
     decisions: int = Field(description="The default's judged daily decisions.")
@@ -101,6 +120,8 @@ class ChallengersRead(BaseModel):
 
 
 class ForwardRecordRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("ForwardRecordRead"))
+
     inception: datetime = Field(description="The first hour it decided (after deployment).")
     marked_to: datetime | None = Field(description="The last hour marked; null before the first.")
     hours_to_mark: int = Field(description="Hours the stored candles allow marking now.")

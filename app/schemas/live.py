@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.book_figures import LiveFigures, Segment
 from app.schemas.forward import ForwardRecordRead
+from app.schemas.recorded import recorded_example
 
 BOOK_NAMES = "as_run (the real portfolio, whoever changed it)"
 
@@ -66,6 +67,8 @@ class AsRunRecord(BaseModel):
 
 
 class LiveEvidenceRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("LiveEvidenceRead"))
+
     as_run: AsRunRecord | None = Field(
         description="The as-run record: the real portfolio's decisions, each with its actor "
         "(an API key's name, `scheduler`, `autopilot`) and reason; null before its first."

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.common import StorableText, SymbolText
+from app.schemas.recorded import recorded_example
 
 
 class MemberRead(BaseModel):
@@ -83,7 +84,14 @@ class PortfolioRead(BaseModel):
 
 
 class AddSymbol(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"symbol": "SOLUSDT", "reason": "top composite, low correlation to the members"}
+            ]
+        },
+    )
 
     symbol: SymbolText
     reason: StorableText | None = Field(default=None, max_length=500)
@@ -92,9 +100,24 @@ class AddSymbol(BaseModel):
 class RemoveSymbol(AddSymbol):
     """The same fields as AddSymbol: the member to remove and why."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"symbol": "DOGEUSDT", "reason": "delisting announced"}]}
+    )
+
 
 class ReplaceSymbol(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "old_symbol": "DOGEUSDT",
+                    "new_symbol": "ADAUSDT",
+                    "reason": "replacement proposal 812",
+                }
+            ]
+        },
+    )
 
     old_symbol: SymbolText
     new_symbol: SymbolText
@@ -102,7 +125,9 @@ class ReplaceSymbol(BaseModel):
 
 
 class HistoryRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("HistoryRead")
+    )
 
     id: int
     occurred_at: datetime
@@ -122,5 +147,7 @@ class HistoryRead(BaseModel):
 
 
 class ChangeRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("ChangeRead"))
+
     change: HistoryRead
     portfolio: PortfolioRead

@@ -17,6 +17,7 @@ from app.schemas.common import (
     SignedMoney,
     SymbolText,
 )
+from app.schemas.recorded import recorded_example
 
 LOTS_LIMIT = 10**12  # lots of one contract: more is a typing error
 
@@ -27,7 +28,9 @@ Positions = Annotated[
 
 
 class WeightsRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("WeightsRead")
+    )
 
     method: str
     weights: dict[str, Decimal] = Field(description="Percent per member, summing to 100.")
@@ -65,7 +68,9 @@ class RecommendationRead(BaseModel):
 
 
 class ReplacementCandidatesRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("ReplacementCandidatesRead")
+    )
 
     evaluated_at: datetime
     run_ids: list[int] = Field(description="Scoring runs the hysteresis read, newest first.")
@@ -114,7 +119,9 @@ class OrderLineRead(BaseModel):
 
 
 class RebalanceRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("RebalanceRead")
+    )
 
     evaluated_at: datetime
     request_id: str | None = Field(description="The request that ran this rebalance.")
@@ -131,6 +138,8 @@ class RebalanceRead(BaseModel):
 
 
 class PositionSizeRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("PositionSizeRead"))
+
     symbol: str
     weight_pct: Decimal
     price: float
@@ -148,7 +157,9 @@ class PositionSizeRead(BaseModel):
 
 
 class CorrelationRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("CorrelationRead")
+    )
 
     window_hours: int
     symbols: list[str]
@@ -181,7 +192,20 @@ class CorrelatedPair(BaseModel):
 
 
 class PerformanceCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "symbol": "SOLUSDT",
+                    "pnl": 125.5,
+                    "timestamp": "2026-11-23T06:00:00Z",
+                    "pnl_pct": 2.4,
+                    "notional": 5074.25,
+                }
+            ]
+        },
+    )
 
     symbol: SymbolText
     pnl: SignedMoney = Field(description="Realised plus unrealised PnL of the period, USDT.")
@@ -191,7 +215,9 @@ class PerformanceCreate(BaseModel):
 
 
 class PerformanceRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("PerformanceRead")
+    )
 
     symbol: str
     records: int
@@ -202,7 +228,9 @@ class PerformanceRead(BaseModel):
 
 
 class StatisticsRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("StatisticsRead")
+    )
 
     members: int
     max_symbols: int
@@ -229,7 +257,9 @@ class RiskReportRead(BaseModel):
 
 
 class MetricsRead(BaseModel):
-    model_config = FROM_OBJECTS
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("MetricsRead")
+    )
 
     window_hours: int
     observations: int

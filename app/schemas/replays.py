@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime
+from app.schemas.recorded import recorded_example
 
 EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
 
@@ -62,7 +63,9 @@ class ReplayCreate(BaseModel):
 
 
 class ReplaySummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("ReplaySummary")
+    )
 
     id: int
     kind: Literal["replay", "calibration", "what_if"] = Field(
@@ -86,6 +89,8 @@ class ReplaySummary(BaseModel):
 
 
 class ReplayRead(ReplaySummary):
+    model_config = ConfigDict(json_schema_extra=recorded_example("ReplayRead"))
+
     config: dict[str, Any] | None = Field(description="The configuration the run used.")
     report: dict[str, Any] | None = Field(
         description="When succeeded: the replay document (config_hash, data, strategies, ic, "

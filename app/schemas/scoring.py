@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.schemas.common import UnitFraction
+from app.schemas.recorded import recorded_example
 from app.scoring.plugins import components
 
 RUN_EXAMPLE: dict[str, Any] = {
@@ -145,6 +146,8 @@ class SymbolScoresEntry(BaseModel):
 
 
 class SymbolScoresRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("SymbolScoresRead"))
+
     symbol: str
     category: Literal["crypto", "stablecoin", "commodity", "equity"] = Field(
         description="What the contract is: the admin's override, else the maintained table by "
@@ -159,7 +162,9 @@ class SymbolScoresRead(BaseModel):
 
 
 class AlgorithmRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("AlgorithmRead")
+    )
 
     name: str
     weight: Decimal
@@ -175,6 +180,8 @@ def _known_components(schema: dict[str, Any]) -> None:
 
 
 class PresetRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("PresetRead"))
+
     name: str
     candidate: str = Field(description="Its letter in the registered family (README, Scoring).")
     label: str

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_PAYLOAD_KEYS, at_most
 from app.schemas.common import IsoDateTime, StorableObject, StorableText, SymbolText, UnitFraction
+from app.schemas.recorded import recorded_example
 
 
 class SignalCreate(BaseModel):
@@ -44,7 +45,9 @@ class SignalCreate(BaseModel):
 
 
 class SignalRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("SignalRead")
+    )
 
     id: int
     source: str
@@ -65,6 +68,8 @@ class SignalRead(BaseModel):
 
 
 class SignalStatistics(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("SignalStatistics"))
+
     total: int
     by_status: dict[str, int]
     by_source: dict[str, int]

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.ticks import on_tick
+from app.schemas.recorded import recorded_example
 
 _SYMBOL_EXAMPLE: dict[str, Any] = {
     "symbol": "BTCUSDT",
@@ -103,6 +104,8 @@ class SymbolRead(BaseModel):
 
 
 class SymbolPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("SymbolPage"))
+
     items: list[SymbolRead]
     total: int
     limit: int

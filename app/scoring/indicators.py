@@ -55,10 +55,6 @@ def ema(close: FloatArray, period: int) -> FloatArray:
     return np.asarray(_EMA(close, timeperiod=period))
 
 
-def atr(high: FloatArray, low: FloatArray, close: FloatArray, period: int = 14) -> FloatArray:
-    return np.asarray(talib.ATR(high, low, close, timeperiod=period))
-
-
 def efficiency_ratio(close: FloatArray, window: int, gappy: FloatArray | None = None) -> FloatArray:
     """Kaufman, per row of `(n, T)`: net move over path length of the last `window` + 1
     present bars (missing bars are skipped, as the other indicators skip them).

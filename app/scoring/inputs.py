@@ -65,22 +65,3 @@ class MarketInputs:
         """`(n,)`: the column of each row's first candle (T where it has none)."""
         present = ~np.isnan(self.close)
         return np.where(present.any(axis=1), np.argmax(present, axis=1), self.close.shape[1])
-
-    def subset(self, rows: np.ndarray) -> MarketInputs:
-        """The same inputs for the symbols at `rows` (a boolean mask or index array)."""
-        index = np.flatnonzero(rows) if rows.dtype == bool else rows
-        picked = {name: getattr(self, name)[index] for name in _ROW_ARRAYS}
-        return MarketInputs(
-            symbols=[self.symbols[i] for i in index],
-            benchmark=self.benchmark,
-            as_of_ms=self.as_of_ms,
-            category=None if self.category is None else tuple(self.category[i] for i in index),
-            **picked,
-        )
-
-
-_ROW_ARRAYS = (
-    "open", "high", "low", "close", "volume", "is_open", "turnover_24h", "open_interest_usdt",
-    "previous_open_interest_usdt", "funding_rate", "funding_interval_h", "funding_history",
-    "bid", "ask", "ticker_age_s", "bid_levels", "ask_levels",
-)  # fmt: skip

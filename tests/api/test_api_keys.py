@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import ReaderDep, TraderDep, get_session
+from app.api.auth import ReaderDep, TraderDep
+from app.api.sessions import get_session
 from app.core.config import Settings
 from app.core.security import hash_key
 from app.db.models import ApiKey

@@ -12,6 +12,8 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
+from tests.openapi_examples import models_used
+
 DOCUMENT = "/openapi.json"
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
@@ -29,21 +31,6 @@ def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         for path, by_method in document["paths"].items()
         for method, operation in by_method.items()
     ]
-
-
-def models_used(document: dict[str, Any]) -> set[str]:
-    """Component schemas a request body or a success response names (directly or as items)."""
-    names = set()
-    for _, _, operation in operations(document):
-        contents = [operation.get("requestBody", {}).get("content", {})]
-        contents += [r.get("content", {}) for s, r in operation["responses"].items() if s < "4"]
-        for content in contents:
-            for media in content.values():
-                schema = media.get("schema", {})
-                ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
-                if ref:
-                    names.add(ref.rsplit("/", 1)[1])
-    return names
 
 
 def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ PURE_ALLOWED = {*PURE_EXTERNAL} | {f"app.{p}" for p in PURE_PACKAGES}
 # progress as it goes; retention commits batch by batch; on SQLite, long work commits step by
 # step so that no step holds the database's one write lock for long).
 COMMIT_OWNERS = {
-    "api/deps.py",  # get_session / SessionSource: one transaction per request
+    "api/sessions.py",  # get_session / SessionSource: one transaction per request
     "api/idempotent.py",  # answer_once: a keyed request's, inside its guard (a failure releases)
     "db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
     "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome, its heartbeats

@@ -1,5 +1,5 @@
-"""API-key primitives: the presented key's parser, generated key shape, public ids, keyring
-matching."""
+"""API-key primitives: the presented key's parser, the role check, generated key shape, public
+ids, keyring matching."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.core.security import (
     hash_key,
     presented_key,
     public_id_of,
+    role_permits,
 )
 
 
@@ -53,6 +54,33 @@ class TestPresentedKey:
     )
     def test_finds_no_key_where_none_is_presented(self, given: list[tuple[str, str]]) -> None:
         assert presented_key(headers(*given)) is None
+
+
+class TestRolePermits:
+    @pytest.mark.parametrize(
+        ("role", "required", "allowed"),
+        [
+            (Role.READ, Role.READ, True),
+            (Role.READ, Role.TRADE, False),
+            (Role.TRADE, Role.READ, True),
+            (Role.TRADE, Role.ADMIN, False),
+            (Role.ADMIN, Role.TRADE, True),
+            (Role.ADMIN, Role.ADMIN, True),
+        ],
+    )
+    def test_a_role_includes_the_ones_below_it(
+        self, role: Role, required: Role, allowed: bool
+    ) -> None:
+        assert role_permits(role, required, open_reads=False) is allowed
+        assert role_permits(role, required, open_reads=True) is allowed
+
+    def test_no_key_may_read_only_where_reads_are_open(self) -> None:
+        assert role_permits(None, Role.READ, open_reads=True)
+        assert not role_permits(None, Role.READ, open_reads=False)
+
+    @pytest.mark.parametrize("required", [Role.TRADE, Role.ADMIN])
+    def test_no_key_never_writes(self, required: Role) -> None:
+        assert not role_permits(None, required, open_reads=True)
 
 
 class TestGeneratedKeys:

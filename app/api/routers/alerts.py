@@ -8,9 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
-from app.api.deps import AlertServiceDep, ReaderDep, TraderDep
+from app.api.auth import ReaderDep, TraderDep
 from app.api.response_cache import CachedRead
+from app.api.services import AlertServiceDep
 from app.schemas.common import Offset, RowId, problem_responses
+from app.schemas.recorded import recorded_example
 from app.services.alerts.conditions import ALERT_KINDS
 
 router = APIRouter(prefix="/alerts", tags=["alerts"], responses=problem_responses(401, 403))
@@ -19,7 +21,7 @@ AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
 
 
 class AlertRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=recorded_example("AlertRead"))
 
     id: int
     kind: str
@@ -38,7 +40,9 @@ class AlertRead(BaseModel):
 
 
 class AlertCheckRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("AlertCheckRead")
+    )
 
     raised: list[str]
     ongoing: list[str]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import AdminDep, ApiKeyServiceDep
+from app.api.auth import AdminDep
+from app.api.services import ApiKeyServiceDep
 from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from app.schemas.common import RowId, problem_responses
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from app.api.deps import AdminDep, ConfigurationDep, ReaderDep
+from app.api.auth import AdminDep, ReaderDep
 from app.api.response_cache import CachedAdminRead, CachedRead
+from app.api.services import ConfigurationDep
 from app.schemas.common import problem_responses
 from app.schemas.config import (
     ConfigChangeRecord,

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import AppStateDep, LazyReaderDep, SessionSourceDep, key_still_valid
+from app.api.auth import LazyReaderDep, key_still_valid
 from app.api.rate_limit import CallerLimits
+from app.api.sessions import AppStateDep, SessionSourceDep
 from app.api.stream_cap import SlottedStream
 from app.schemas.common import INT32_MAX, problem_responses
 from app.services.system.events import stream_events

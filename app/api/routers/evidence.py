@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import ForwardEvidenceDep, LiveEvidenceDep, ReaderDep
+from app.api.auth import ReaderDep
 from app.api.response_cache import CachedRead
+from app.api.services import ForwardEvidenceDep, LiveEvidenceDep
 from app.schemas.common import problem_responses
 from app.schemas.forward import ChallengersRead
 from app.schemas.live import LiveEvidenceRead

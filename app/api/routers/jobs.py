@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AdminDep, AppStateDep, ReaderDep
+from app.api.auth import AdminDep, ReaderDep
 from app.api.runs import Wait, run_job
+from app.api.sessions import AppStateDep
 from app.core.errors import NotFoundError
 from app.db.models import JobRun
 from app.scheduler import catalog

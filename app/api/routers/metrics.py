@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
 
-from app.api.deps import AppStateDep, LazyReaderDep
+from app.api.auth import LazyReaderDep
 from app.api.scrape import CONTENT_TYPE, render
+from app.api.sessions import AppStateDep
 from app.core.config import MetricsSettings
 from app.schemas.common import problem_responses
 

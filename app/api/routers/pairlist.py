@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import MySymbolsDep, ReaderDep
+from app.api.auth import ReaderDep
 from app.api.response_cache import CachedRead
+from app.api.services import MySymbolsDep
 from app.schemas.common import problem_responses
 
 router = APIRouter(tags=["interop"], responses=problem_responses(401, 403))

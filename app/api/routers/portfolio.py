@@ -6,19 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from app.api.deps import (
-    AppStateDep,
-    LazyReaderDep,
-    MySymbolsDep,
-    ReaderDep,
-    ServicesDep,
-    SessionDep,
-    SessionSourceDep,
-    TraderDep,
-)
+from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
+from app.api.services import MySymbolsDep, ServicesDep
+from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
 from app.core.security import Principal
 from app.schemas.common import (
     IsoDateTime,

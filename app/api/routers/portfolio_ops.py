@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 
-from app.api.deps import AppStateDep, MySymbolsDep, ReaderDep, SessionDep, TraderDep
+from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
+from app.api.services import MySymbolsDep
+from app.api.sessions import AppStateDep, SessionDep
 from app.core.config import Role
 from app.core.errors import PermissionDeniedError
 from app.schemas.common import (

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import ReaderDep, ReplaysDep, TraderDep
+from app.api.auth import ReaderDep, TraderDep
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
+from app.api.services import ReplaysDep
 from app.schemas.common import RowId, problem_responses
 from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
 from app.schemas.timeline import TimelineRead

@@ -7,17 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.api.deps import (
-    AdminDep,
-    AppStateDep,
-    EvidenceDep,
-    ReaderDep,
-    ScoringDep,
-    SessionSourceDep,
-    TraderDep,
-)
+from app.api.auth import AdminDep, ReaderDep, TraderDep
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
+from app.api.services import EvidenceDep, ScoringDep
+from app.api.sessions import AppStateDep, SessionSourceDep
 from app.calibration.family import DEFAULT_PRESET, PRESETS
 from app.db.models import JobRun, ReplayRun
 from app.scheduler.job import ABORTED, problem_of

@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, status
 
-from app.api.deps import AppStateDep, ReaderDep, SessionDep, SignalsDep, TraderDep
+from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import answer_once
 from app.api.response_cache import CachedRead
+from app.api.services import SignalsDep
+from app.api.sessions import AppStateDep, SessionDep
 from app.schemas.common import (
     RowId,
     StorableText,

@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AdminDep, AppStateDep, ReaderDep, TraderDep, UniverseDep
+from app.api.auth import AdminDep, ReaderDep, TraderDep
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
+from app.api.services import UniverseDep
+from app.api.sessions import AppStateDep
 from app.db.models import JobRun
 from app.db.repositories.symbols import SymbolFilter
 from app.exchange.symbols import listing_ccxt_symbol

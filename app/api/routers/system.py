@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AppStateDep, OptionalReaderDep
+from app.api.auth import OptionalReaderDep
+from app.api.sessions import AppStateDep
 from app.schemas.common import problem_responses
 from app.schemas.system import ANONYMOUS_NOT_READY, Health, Status
 from app.services.factory import status_service

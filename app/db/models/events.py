@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Integer, String
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
-from app.db.base import Base
+from app.db.base import Base, check_one_of
 from app.db.types import JSONType, UTCDateTime
 
 EVENT_KINDS = (
@@ -28,9 +28,7 @@ class EventOutbox(Base):
 
     __tablename__ = "event_outbox"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN (" + ", ".join(f"'{k}'" for k in EVENT_KINDS) + ")", name="kind_known"
-        ),
+        check_one_of("kind", EVENT_KINDS, name="kind_known"),
         {"sqlite_autoincrement": True},
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
-from app.db.base import Base
+from app.db.base import Base, check_one_of
 from app.db.types import ExactDecimal, JSONType, UTCDateTime
 
 MEMBER_STATUSES = ("active", "removed")
@@ -35,7 +35,7 @@ class PortfolioMember(Base):
     __table_args__ = (
         CheckConstraint("rank >= 1", name="rank_positive"),
         CheckConstraint("weight >= 0 AND weight <= 100", name="weight_percent"),
-        CheckConstraint("status IN ('active', 'removed')", name="status_known"),
+        check_one_of("status", MEMBER_STATUSES, name="status_known"),
         CheckConstraint(
             "(status = 'active' AND removed_at IS NULL) OR "
             "(status = 'removed' AND removed_at IS NOT NULL)",
@@ -74,12 +74,7 @@ class PortfolioHistory(Base):
     """Append-only audit row for every portfolio change (the database refuses UPDATE/DELETE)."""
 
     __tablename__ = "portfolio_history"
-    __table_args__ = (
-        CheckConstraint(
-            "action IN ('add', 'remove', 'replace', 'weight_change', 'rebalance')",
-            name="action_known",
-        ),
-    )
+    __table_args__ = (check_one_of("action", HISTORY_ACTIONS, name="action_known"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
-from app.db.base import Base
+from app.db.base import Base, check_one_of
 from app.db.types import ExactDecimal, JSONType, UTCDateTime
 
 SIGNAL_STATUSES = ("pending", "processing", "approved", "rejected", "expired")
@@ -25,10 +25,7 @@ class Signal(Base):
     __tablename__ = "signal"
     __table_args__ = (
         CheckConstraint("direction IN ('BUY', 'SELL', 'NEUTRAL')", name="direction_known"),
-        CheckConstraint(
-            "status IN ('pending', 'processing', 'approved', 'rejected', 'expired')",
-            name="status_known",
-        ),
+        check_one_of("status", SIGNAL_STATUSES, name="status_known"),
         CheckConstraint("strength >= 0 AND strength <= 1", name="strength_unit"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_unit"),
         Index("ix_signal_status_created", "status", "created_at"),
@@ -60,7 +57,7 @@ class Alert(Base):
 
     __tablename__ = "alert"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'acknowledged', 'resolved')", name="status_known"),
+        check_one_of("status", ALERT_STATUSES, name="status_known"),
         CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity_known"),
         CheckConstraint("occurrences >= 1", name="occurrences_positive"),
         Index(

@@ -83,16 +83,6 @@ class ScoringRepository:
             query = query.where(ScoringRun.scored_count > 0)
         return await self.session.scalar(query.order_by(ScoringRun.id.desc()).limit(1))
 
-    async def recent_runs_with_scores(self, count: int) -> Sequence[ScoringRun]:
-        """The newest `count` completed runs that scored anything, newest first."""
-        query = (
-            select(ScoringRun)
-            .where(ScoringRun.status == "completed", ScoringRun.scored_count > 0)
-            .order_by(ScoringRun.id.desc())
-            .limit(count)
-        )
-        return (await self.session.scalars(query)).all()
-
     async def runs_spanning(self, span: timedelta) -> list[ScoringRun]:
         """The completed runs that scored anything, newest first, back through the first one
         started at least `span` before the newest (all of them when none is that old): the

@@ -14,18 +14,19 @@ from sqlalchemy.orm import InstrumentedAttribute
 from app.db.models import Signal
 
 DECIDED = ("approved", "rejected")
+_DECIDED_SQL = "signal.status IN (" + ", ".join(f"'{s}'" for s in DECIDED) + ")"
 
 # Each vote of each decided signal, counted by agent and decision inside the database.
 VOTES_BY_AGENT = {
     "postgresql": text(
         "SELECT v->>'agent', v->>'decision', count(*) FROM signal, "
         "jsonb_array_elements(signal.votes) AS v "
-        "WHERE signal.status IN ('approved', 'rejected') GROUP BY 1, 2"
+        f"WHERE {_DECIDED_SQL} GROUP BY 1, 2"
     ),
     "sqlite": text(
         "SELECT json_extract(v.value, '$.agent'), json_extract(v.value, '$.decision'), count(*) "
         "FROM signal, json_each(signal.votes) AS v "
-        "WHERE signal.status IN ('approved', 'rejected') GROUP BY 1, 2"
+        f"WHERE {_DECIDED_SQL} GROUP BY 1, 2"
     ),
 }
 

@@ -53,7 +53,7 @@ class PolicyTarget:
 
     @classmethod
     def of(cls, stored: Mapping[str, Any], decided_at: datetime) -> PolicyTarget | None:
-        """The book's stored policy state (`app.forward.shadow.state_json`) as a target; None
+        """The book's stored policy state (`app.forward.shadow.encode`) as a target; None
         when its members and its applied weights disagree (a member its window lost, which its
         next decision exits)."""
         ranked = sorted(stored["members"], key=lambda m: int(m[1]))

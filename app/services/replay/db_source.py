@@ -95,15 +95,6 @@ def with_funding(history: MarketHistory, ids: Sequence[int], settled: Settlement
     return replace(history, funding=funding, source="database")
 
 
-async def history_of(
-    session: AsyncSession, bars: Sequence[tuple[int, datetime, float, float, float, float, float]]
-) -> tuple[MarketHistory, list[int]]:
-    """`bars` (symbol id, open time, OHLCV) on one hourly grid, symbols in name order, funding
-    unknown; and the symbol ids in that order."""
-    table = np.array([(b[0], _ms(b[1]), *b[2:]) for b in bars], dtype=float).reshape(-1, 7)
-    return await _history(session, [table])
-
-
 @dataclass(frozen=True)
 class _Bars:
     """Bars as columns (one row per bar), with their symbols."""

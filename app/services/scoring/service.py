@@ -235,9 +235,6 @@ class ScoringService:
             raise NotFoundError(f"scoring run {run_id} does not exist")
         return run
 
-    async def list_algorithms(self) -> Sequence[ScoringAlgorithm]:
-        return await self.runs.algorithms()
-
     async def propose(self, changes: Sequence[AlgorithmChange], *, actor: str) -> Proposal:
         """The algorithm as `changes` would leave it (checked: known components, valid
         parameters, active weights summing to 1), beside the algorithm in force."""

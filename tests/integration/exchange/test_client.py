@@ -18,6 +18,7 @@ from app.exchange.errors import (
     Unavailable,
     UnknownSymbol,
 )
+from tests.exchange_calls import service_status
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, wait_until, with_sim
 
@@ -127,7 +128,7 @@ class TestRetries:
     ) -> None:
         sim.faults.set("maintenance")
         client = make_client(http, sim.base_url, max_attempts=2)
-        assert (await client.get_service_status()).status == "close"
+        assert (await service_status(client)).status == "close"
         with pytest.raises(Unavailable):
             await client.get_ticker("XBTUSDTM")
 

@@ -6,6 +6,7 @@ import aiohttp
 import pytest
 
 from app.exchange.errors import RateLimited, UnknownSymbol
+from tests.exchange_calls import contract
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.prometheus import counted
 from tests.sim_fixtures import make_client, with_sim
@@ -71,10 +72,10 @@ class TestKucoinFamilies:
         unknown = counted(
             "mysymbols_kucoin_requests_total", endpoint=CONTRACT, outcome="unknown_symbol"
         )
-        await client.get_contract("XBTUSDTM")
-        await client.get_contract("ETHUSDTM")
+        await contract(client, "XBTUSDTM")
+        await contract(client, "ETHUSDTM")
         with pytest.raises(UnknownSymbol):
-            await client.get_contract("NOPEUSDTM")
+            await contract(client, "NOPEUSDTM")
         assert counted("mysymbols_kucoin_requests_total", endpoint=CONTRACT, outcome="ok") == ok + 2
         assert (
             counted("mysymbols_kucoin_requests_total", endpoint=CONTRACT, outcome="unknown_symbol")

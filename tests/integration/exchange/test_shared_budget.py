@@ -16,6 +16,7 @@ from app.db.rate_budget import PostgresWindow
 from app.exchange.client import KucoinFuturesClient
 from app.exchange.errors import RateLimited
 from app.exchange.ratelimit import WeightLimiter
+from tests.exchange_calls import server_time_ms, service_status
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import PINNED_NOW_MS, make_client
 
@@ -45,7 +46,7 @@ def replica(
 
 
 async def hammer(client: KucoinFuturesClient) -> None:
-    await asyncio.gather(*(client.get_server_time_ms() for _ in range(CALLS)))
+    await asyncio.gather(*(server_time_ms(client) for _ in range(CALLS)))
 
 
 class TestSharedWindow:
@@ -86,7 +87,7 @@ class TestFallback:
             limiter = WeightLimiter(QUOTA, WINDOW_S, shared=window, replicas=2)
             client = replica(http, sim, limiter)
             started = asyncio.get_running_loop().time()
-            await asyncio.gather(*(client.get_server_time_ms() for _ in range(QUOTA // 2)))
+            await asyncio.gather(*(server_time_ms(client) for _ in range(QUOTA // 2)))
             elapsed = asyncio.get_running_loop().time() - started
         finally:
             await nowhere.dispose()
@@ -125,10 +126,10 @@ class TestSharedRateLimit:
         for response in await asyncio.gather(*outside):  # 10 x 2: the pool is empty
             response.release()
         with pytest.raises(RateLimited):
-            await a.get_server_time_ms()
+            await server_time_ms(a)
         assert a.limiter.budget is not None and a.limiter.budget._hold_task is not None
         await a.limiter.budget._hold_task  # the hold reaches the shared window
-        await asyncio.gather(*(b.get_service_status() for _ in range(5)))  # 5 x 4: a window
+        await asyncio.gather(*(service_status(b) for _ in range(5)))  # 5 x 4: a window
         theirs = [r.status for r in sim.requests if r.path == "/api/v1/status"]
         assert theirs == [200] * 5  # without the hold, b's first sends draw 429s
 

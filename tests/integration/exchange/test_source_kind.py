@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from app.core.config import LIVE_KUCOIN_FUTURES_URL
+from tests.exchange_calls import server_time_ms
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client
 
@@ -42,14 +43,14 @@ class TestSourceKind:
     ) -> None:
         client = make_client(http, sim.base_url)
         assert client.source_kind == "custom"  # nothing said yet: only the URL is known
-        await client.get_server_time_ms()
+        await server_time_ms(client)
         assert client.source_kind == "simulator"
 
     async def test_a_source_that_does_not_announce_itself_is_custom(
         self, plain_source: str, http: aiohttp.ClientSession
     ) -> None:
         client = make_client(http, plain_source)
-        assert await client.get_server_time_ms() == 1_700_000_000_000
+        assert await server_time_ms(client) == 1_700_000_000_000
         assert client.source_kind == "custom"
 
     async def test_kucoins_own_url_is_live_until_an_answer_says_otherwise(

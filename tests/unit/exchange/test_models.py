@@ -12,16 +12,14 @@ from app.exchange.gateway import CandleBar
 from app.exchange.models import (
     Contract,
     FundingHistoryRow,
-    FundingRate,
     Kline,
     OrderBook,
-    ServiceStatus,
     Ticker,
     TickerV2,
-    Trade,
     WsToken,
     ns_to_datetime,
 )
+from tests.exchange_calls import ServiceStatus
 from tests.shared_data import kucoin_fixture, kucoin_fixture_names
 
 CONTRACT_LISTS = [
@@ -70,17 +68,6 @@ class TestRecordedResponsesParse:
     @pytest.mark.parametrize(
         "name",
         [
-            "futures_funding_rate_current_2024-01.json",
-            "doc-examples/futures_funding_rate_current.json",
-        ],
-    )
-    def test_current_funding(self, name: str) -> None:
-        funding = FundingRate.model_validate(rows(name))
-        assert funding.symbol.startswith(".")  # an index name, not the contract (quirk 7)
-
-    @pytest.mark.parametrize(
-        "name",
-        [
             "futures_contract_funding_rates_rows_2026-09.json",
             "doc-examples/futures_contract_funding_rates.json",
         ],
@@ -102,12 +89,6 @@ class TestRecordedResponsesParse:
         assert book.bids[0][0] < book.asks[0][0]
         assert [p for p, _ in book.bids] == sorted((p for p, _ in book.bids), reverse=True)
         assert [p for p, _ in book.asks] == sorted(p for p, _ in book.asks)
-
-    @pytest.mark.parametrize(
-        "name", ["futures_trade_history.json", "doc-examples/futures_trade_history.json"]
-    )
-    def test_trades(self, name: str) -> None:
-        assert all(isinstance(Trade.model_validate(r).trade_id, str) for r in rows(name))
 
     def test_service_status_and_token(self) -> None:
         assert (

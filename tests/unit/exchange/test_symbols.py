@@ -71,8 +71,7 @@ class TestForms:
         assert converter.to_standard(given) == canonical
         assert converter.to_kucoin(given) == kucoin
 
-    def test_spot_and_ccxt_forms(self, converter: SymbolConverter) -> None:
-        assert converter.to_spot("XBTUSDTM") == "BTC-USDT"
+    def test_ccxt_forms(self, converter: SymbolConverter) -> None:
         assert converter.to_ccxt("XBTUSDTM") == "BTC/USDT:USDT"
         assert converter.to_ccxt("XBTUSDM") == "BTC/USD:BTC"
         assert converter.to_ccxt("XBTUSDCM") == "BTC/USDC:USDC"

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
 from app.forward import shadow
-from app.forward.shadow import encode, state_json, state_of
+from app.forward.shadow import encode, state_of
 from app.policy.replacement import RunScores
 from app.replay.history import MarketHistory
 from app.replay.policy import Holding, PolicyState
+
+
+def state_json(state: PolicyState, history: MarketHistory) -> dict[str, Any]:
+    """`state` as a book stores it, encoded afresh."""
+    return encode(state, history, None).stored
 
 
 def history(symbols: list[str]) -> MarketHistory:

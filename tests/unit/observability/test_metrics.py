@@ -9,10 +9,6 @@ from tests.prometheus import counted
 class TestKucoinEndpoint:
     def test_a_symbol_in_the_path_becomes_a_placeholder(self) -> None:
         assert kucoin_endpoint("/api/v1/contracts/XBTUSDTM") == "/api/v1/contracts/{symbol}"
-        assert (
-            kucoin_endpoint("/api/v1/funding-rate/ETHUSDTM/current")
-            == "/api/v1/funding-rate/{symbol}/current"
-        )
 
     def test_paths_without_a_symbol_stay_as_they_are(self) -> None:
         assert kucoin_endpoint("/api/v1/contracts/active") == "/api/v1/contracts/active"

@@ -18,26 +18,6 @@ def random_returns(rows: int = 4, bars: int = 50, seed: int = 7) -> np.ndarray:
     return common + rng.normal(0.0, 0.01, (rows, bars))
 
 
-class TestAlignedLogReturns:
-    def test_log_returns_with_gaps(self) -> None:
-        closes = np.array([[100.0, 110.0, NAN, 121.0], [50.0, 50.0, 55.0, 55.0]])
-        out = co.aligned_log_returns(closes)
-        assert out.shape == (2, 3)
-        assert out[0, 0] == pytest.approx(math.log(1.1))
-        # the bar before and the bar after the gap both lose their return
-        assert math.isnan(out[0, 1])
-        assert math.isnan(out[0, 2])
-        assert out[1].tolist() == pytest.approx([0.0, math.log(1.1), 0.0])
-
-    def test_non_positive_price_gives_nan_without_warning(self) -> None:
-        out = co.aligned_log_returns(np.array([[1.0, 0.0, 2.0]]))
-        assert np.isnan(out).all()
-
-    def test_rejects_one_dimensional_input(self) -> None:
-        with pytest.raises(ValueError, match="two-dimensional"):
-            co.aligned_log_returns(np.array([1.0, 2.0]))
-
-
 class TestPairwiseCorrelation:
     def test_matches_corrcoef_on_complete_rows(self) -> None:
         r = random_returns()

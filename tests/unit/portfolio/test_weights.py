@@ -17,7 +17,6 @@ from app.portfolio.weights import (
     inverse_volatility_weights,
     liquidity_upper_bounds,
     rank_weights,
-    risk_contributions,
     risk_parity_weights,
     score_squared_weights,
     score_weights,
@@ -26,6 +25,13 @@ from app.portfolio.weights import (
 
 INF = np.inf
 NAN = np.nan
+
+
+def risk_contributions(weights: list[float] | np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """Each member's share of portfolio variance, w_i (cov w)_i / w'cov w; sums to 1."""
+    w = np.asarray(weights, dtype=float)
+    marginal = np.asarray(cov, dtype=float) @ w
+    return w * marginal / float(w @ marginal)
 
 
 def assert_weights(actual: np.ndarray, expected: list[float]) -> None:

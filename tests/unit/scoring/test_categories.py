@@ -25,7 +25,7 @@ from app.scoring.categories import (
 from app.scoring.gate import INSUFFICIENT_HISTORY, GateParams, gate
 from app.services.system.runtime_settings import SETTINGS
 from tests.shared_data import KUCOIN_FIXTURES, MARKET_DATA
-from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe
+from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe, subset
 
 EXCLUDED = ("stablecoin", "commodity", "equity")
 RECORDED_CONTRACTS = "futures_contracts_active_2025-05-08_static_fields_only.json"
@@ -210,7 +210,7 @@ class TestGateCode:
         )
         params = dataclasses.replace(LOOSE_GATE, excluded_categories=EXCLUDED)
         assert gate(renamed, params)[:3] == ["excluded:category:equity", None, None]
-        assert gate(renamed.subset(np.array([1, 0])), params) == [None, "excluded:category:equity"]
+        assert gate(subset(renamed, np.array([1, 0])), params) == [None, "excluded:category:equity"]
 
     def test_a_configuration_read_back_from_json_is_equal(self) -> None:
         params = GateParams(excluded_categories=EXCLUDED)

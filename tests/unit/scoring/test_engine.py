@@ -15,21 +15,18 @@ from tests.unit.scoring.universe import (
     EQUAL_WEIGHTS,
     LENGTH,
     LOOSE_GATE,
+    ROW_FIELDS,
     SYMBOLS,
     TARGET,
     by_symbol,
     config,
     make_universe,
+    subset,
     with_missing_candles,
     with_value,
 )
 
 UNEVEN = {TECHNICAL: 0.4, FUNDAMENTAL: 0.3, MARKET_STRUCTURE: 0.2, RISK: 0.1}
-ROW_FIELDS = (
-    "open", "high", "low", "close", "volume", "is_open", "turnover_24h", "open_interest_usdt",
-    "previous_open_interest_usdt", "funding_rate", "funding_interval_h", "funding_history",
-    "bid", "ask", "ticker_age_s", "bid_levels", "ask_levels",
-)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +214,7 @@ class TestOrder:
 class TestGateInteraction:
     def test_excluded_symbol_takes_no_part_in_ranks(self, base: MarketInputs) -> None:
         closed = with_value(base, "is_open", 5, False)
-        without = base.subset(np.array([True, True, True, True, True, False]))
+        without = subset(base, np.array([True, True, True, True, True, False]))
         masked = score_universe(closed, config())
         assert masked.excluded == {"DOGEUSDT": "NOT_OPEN"}
         alone = score_universe(without, config()).scores
@@ -232,7 +229,7 @@ class TestGateInteraction:
                     assert (m.normalised, m.contribution) == (other.normalised, other.contribution)
 
     def test_lone_symbol_scores_50_everywhere(self, base: MarketInputs) -> None:
-        lone = base.subset(np.array([TARGET]))
+        lone = subset(base, np.array([TARGET]))
         (score,) = score_universe(dataclasses.replace(lone, benchmark="NONE"), config()).scores
         assert score.composite == 50.0
         for component in score.components.values():
@@ -262,24 +259,24 @@ class TestDeterminism:
 class TestSubset:
     def test_index_array_keeps_rows_aligned(self, base: MarketInputs) -> None:
         rows = np.array([4, 0, 2])
-        picked = base.subset(rows)
+        picked = subset(base, rows)
         assert picked.symbols == ["ADAUSDT", "BTCUSDT", "SOLUSDT"]
         for name in ROW_FIELDS:
             np.testing.assert_array_equal(getattr(picked, name), getattr(base, name)[rows])
 
     def test_boolean_mask_keeps_rows_aligned(self, base: MarketInputs) -> None:
         mask = np.array([False, True, False, True, False, True])
-        picked = base.subset(mask)
+        picked = subset(base, mask)
         assert picked.symbols == ["ETHUSDT", "XRPUSDT", "DOGEUSDT"]
         for name in ROW_FIELDS:
             np.testing.assert_array_equal(getattr(picked, name), getattr(base, name)[[1, 3, 5]])
 
     def test_keeps_benchmark_and_size(self, base: MarketInputs) -> None:
-        picked = dataclasses.replace(base, benchmark="ETHUSDT").subset(np.array([1, 2]))
+        picked = subset(dataclasses.replace(base, benchmark="ETHUSDT"), np.array([1, 2]))
         assert (picked.benchmark, picked.size) == ("ETHUSDT", 2)
 
     def test_derived_returns_follow_the_rows(self, base: MarketInputs) -> None:
-        picked = base.subset(np.array([3, 1]))
+        picked = subset(base, np.array([3, 1]))
         np.testing.assert_array_equal(picked.returns, base.returns[[3, 1]])
         np.testing.assert_allclose(
             picked.returns, np.diff(np.log(base.close[[3, 1]]), axis=1), rtol=0, atol=1e-15

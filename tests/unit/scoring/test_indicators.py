@@ -26,14 +26,6 @@ def random_walk(n: int = N, seed: int = 7) -> np.ndarray:
     return 100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.01, n)))
 
 
-def random_bars(n: int = N, seed: int = 7) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    close = random_walk(n, seed)
-    rng = np.random.default_rng(seed + 1)
-    high = close * (1 + np.abs(rng.normal(0.0, 0.005, n)))
-    low = close * (1 - np.abs(rng.normal(0.0, 0.005, n)))
-    return high, low, close
-
-
 def walk_matrix(rows: int = 4, n: int = N, seed: int = 7) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return 100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.01, (rows, n)), axis=1))
@@ -100,18 +92,6 @@ def ref_bollinger(close: list[float], period: int = 20, width: float = 2.0):
         sd = math.sqrt(sum((x - mean) ** 2 for x in window) / period)  # population
         upper[t], middle[t], lower[t] = mean + width * sd, mean, mean - width * sd
     return upper, middle, lower
-
-
-def ref_atr(high: list[float], low: list[float], close: list[float], period: int = 14):
-    out = [math.nan] * len(close)
-    tr = [math.nan] + [
-        max(high[t] - low[t], abs(high[t] - close[t - 1]), abs(low[t] - close[t - 1]))
-        for t in range(1, len(close))
-    ]
-    out[period] = sum(tr[1 : period + 1]) / period
-    for t in range(period + 1, len(close)):
-        out[t] = (out[t - 1] * (period - 1) + tr[t]) / period
-    return out
 
 
 def ref_efficiency_ratio(row: list[float], window: int) -> float:
@@ -221,24 +201,6 @@ class TestBollinger:
         upper, middle, lower = ind.bollinger(np.full(25, 3.0))
         for band in (upper, middle, lower):
             np.testing.assert_allclose(band[19:], 3.0, atol=TOL)
-
-
-class TestAtr:
-    def test_matches_wilder_reference_on_random_bars(self) -> None:
-        high, low, close = random_bars()
-        result = ind.atr(high, low, close)
-        expected = ref_atr(high.tolist(), low.tolist(), close.tolist())
-        assert np.isnan(result[:14]).all()
-        assert_close_after_warmup(result, expected, 14)
-
-    def test_constant_range_gives_that_range(self) -> None:
-        close = np.full(30, 50.0)
-        np.testing.assert_allclose(ind.atr(close + 1.0, close - 1.0, close)[14:], 2.0, atol=TOL)
-
-    def test_gap_counts_in_true_range(self) -> None:
-        # Every bar opens 3 above the previous close with a range of 1: true range is 3.
-        close = 100.0 + 3.0 * np.arange(30)
-        np.testing.assert_allclose(ind.atr(close, close - 1.0, close)[14:], 3.0, atol=TOL)
 
 
 # ---------------------------------------------------------------- numpy statistics

@@ -28,6 +28,11 @@ LOOSE_GATE = GateParams(
     min_history=100, max_gap_ratio=0.5, max_ticker_age_s=1e9, max_abs_bar_return=10.0
 )
 CANDLE_FIELDS = ("open", "high", "low", "close", "volume")
+ROW_FIELDS = (
+    "open", "high", "low", "close", "volume", "is_open", "turnover_24h", "open_interest_usdt",
+    "previous_open_interest_usdt", "funding_rate", "funding_interval_h", "funding_history",
+    "bid", "ask", "ticker_age_s", "bid_levels", "ask_levels",
+)  # fmt: skip
 
 
 def make_universe(seed: int = 7, length: int = LENGTH) -> MarketInputs:
@@ -112,3 +117,16 @@ def config(weights: dict[str, float] | None = None, gate: GateParams = LOOSE_GAT
 
 def by_symbol(outcome: ScoringOutcome) -> dict[str, SymbolScore]:
     return {s.symbol: s for s in outcome.scores}
+
+
+def subset(inputs: MarketInputs, rows: np.ndarray) -> MarketInputs:
+    """The same inputs for the symbols at `rows` (a boolean mask or index array)."""
+    index = np.flatnonzero(rows) if rows.dtype == bool else rows
+    picked = {name: getattr(inputs, name)[index] for name in ROW_FIELDS}
+    return MarketInputs(
+        symbols=[inputs.symbols[i] for i in index],
+        benchmark=inputs.benchmark,
+        as_of_ms=inputs.as_of_ms,
+        category=None if inputs.category is None else tuple(inputs.category[i] for i in index),
+        **picked,
+    )

@@ -1,34 +1,25 @@
-"""Request-scoped dependencies as `Annotated` aliases: the session, the caller, the services."""
+"""Authentication as `Annotated` role dependencies: who presents which key (`X-API-Key` or
+`Authorization: Bearer`), and whether its role may read, trade or administer."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.response_cache import remember_role
+from app.api.sessions import AppStateDep, SessionDep, SessionSource, SessionSourceDep
 from app.core.config import Role
 from app.core.errors import AuthenticationError, PermissionDeniedError
-from app.core.security import ANONYMOUS_READER, Principal, hash_key
+from app.core.security import ANONYMOUS_READER, Principal, hash_key, role_permits
 from app.core.security import presented_key as parse_presented_key
 from app.db.failures import is_database_busy, is_database_unavailable
-from app.services.alerts.service import AlertService
 from app.services.factory import Services
-from app.services.forward.read import ForwardEvidence
-from app.services.market.universe import UniverseService
-from app.services.portfolio.service import MySymbolsService
-from app.services.replay.evidence import EvidenceService
-from app.services.replay.service import ReplayService
-from app.services.scoring.service import ScoringService
-from app.services.signals.service import SignalService
-from app.services.system.api_keys import ApiKeyService
-from app.services.system.configuration import ConfigurationService
-from app.services.trackrecord.read import LiveEvidence
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -55,83 +46,6 @@ async def presented_key(
 PresentedKey = Annotated[str | None, Depends(presented_key)]
 
 
-# Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
-# a thread hop per request that the hot read paths cannot afford.
-async def get_app_state(request: Request) -> AppState:
-    state: AppState = request.app.state.app_state
-    return state
-
-
-AppStateDep = Annotated[AppState, Depends(get_app_state)]
-
-
-async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
-    """One transaction per request, committed before the response is sent."""
-    async with state.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()  # the sessionmaker's hook drops this replica's caches
-        except BaseException:
-            await rollback_quietly(session)
-            raise
-
-
-async def rollback_quietly(session: AsyncSession) -> None:
-    """Roll back, tolerating a connection that is already gone (the original error matters)."""
-    try:
-        await session.rollback()
-    except Exception:
-        logger.debug("rollback failed on a broken connection", exc_info=True)
-
-
-# scope="function": the commit runs before the response goes out, so a failed commit can't be a 200.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-async def get_services(session: SessionDep, state: AppStateDep) -> Services:
-    """The request's services, all in its one transaction (see `app.services.factory`)."""
-    return Services(session, state)
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
-
-
-def service(name: str) -> Callable[[Services], Awaitable[Any]]:
-    """A dependency answering the request's service `name` from the factory."""
-
-    async def pick(services: ServicesDep) -> Any:
-        return getattr(services, name)
-
-    return pick
-
-
-ApiKeyServiceDep = Annotated[ApiKeyService, Depends(service("api_keys"))]
-
-
-class SessionSource:
-    """A session opened only if the request turns out to need the database (hot read paths)."""
-
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.sessionmaker = sessionmaker
-
-    @asynccontextmanager
-    async def open(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessionmaker() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await rollback_quietly(session)
-                raise
-
-
-async def get_session_source(state: AppStateDep) -> SessionSource:
-    return SessionSource(state.sessionmaker)
-
-
-SessionSourceDep = Annotated[SessionSource, Depends(get_session_source)]
-
-
 async def authenticate(
     state: AppState,
     presented: str | None,
@@ -139,8 +53,9 @@ async def authenticate(
     open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
 ) -> Principal:
     """The caller behind `X-API-Key` with at least the `required` role (401 vs 403)."""
+    open_reads = state.settings.auth.open_reads
     if not presented:
-        if required is Role.READ and state.settings.auth.open_reads:
+        if role_permits(None, required, open_reads=open_reads):
             return ANONYMOUS_READER
         raise AuthenticationError(
             "An API key is required in the X-API-Key header (or as Authorization: Bearer)."
@@ -151,7 +66,7 @@ async def authenticate(
             principal = await Services(session, state).api_keys.authenticate(presented)
     if principal is None:
         raise AuthenticationError("The API key is unknown or revoked.")
-    if not principal.role.allows(required):
+    if not role_permits(principal.role, required, open_reads=open_reads):
         raise PermissionDeniedError(
             f"This action needs the '{required}' role; the key has '{principal.role}'.",
             extra={"required_role": required.value, "key_role": principal.role.value},
@@ -202,9 +117,6 @@ async def authorise_reader_optionally(
         raise
 
 
-OptionalReaderDep = Annotated[Principal | None, Depends(authorise_reader_optionally)]
-
-
 def key_still_valid(
     state: AppState, sessions: SessionSource, principal: Principal
 ) -> Callable[[], Awaitable[bool]] | None:
@@ -227,17 +139,6 @@ def key_still_valid(
 
 ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
 LazyReaderDep = Annotated[Principal, Depends(authorise_reader_lazily)]
+OptionalReaderDep = Annotated[Principal | None, Depends(authorise_reader_optionally)]
 TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
 AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]
-
-
-MySymbolsDep = Annotated[MySymbolsService, Depends(service("portfolio"))]
-ScoringDep = Annotated[ScoringService, Depends(service("scoring"))]
-UniverseDep = Annotated[UniverseService, Depends(service("universe"))]
-SignalsDep = Annotated[SignalService, Depends(service("signals"))]
-AlertServiceDep = Annotated[AlertService, Depends(service("alerts"))]
-ReplaysDep = Annotated[ReplayService, Depends(service("replays"))]
-EvidenceDep = Annotated[EvidenceService, Depends(service("evidence"))]
-LiveEvidenceDep = Annotated[LiveEvidence, Depends(service("live_evidence"))]
-ForwardEvidenceDep = Annotated[ForwardEvidence, Depends(service("forward_evidence"))]
-ConfigurationDep = Annotated[ConfigurationService, Depends(service("configuration"))]

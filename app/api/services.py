@@ -1,0 +1,68 @@
+"""The request's use-case services as `Annotated` aliases, each from a typed getter of the
+factory (`app.services.factory.Services`), so that mypy checks every name and type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends
+
+from app.api.sessions import AppStateDep, SessionDep
+from app.services.alerts.service import AlertService
+from app.services.factory import Services
+from app.services.forward.read import ForwardEvidence
+from app.services.market.universe import UniverseService
+from app.services.portfolio.service import MySymbolsService
+from app.services.replay.evidence import EvidenceService
+from app.services.replay.service import ReplayService
+from app.services.scoring.service import ScoringService
+from app.services.signals.service import SignalService
+from app.services.system.api_keys import ApiKeyService
+from app.services.system.configuration import ConfigurationService
+from app.services.trackrecord.read import LiveEvidence
+
+T = TypeVar("T")
+Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
+
+
+async def get_services(session: SessionDep, state: AppStateDep) -> Services:
+    """The request's services, all in its one transaction (see `app.services.factory`)."""
+    return Services(session, state)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def service(pick: Callable[[Services], T]) -> Getter[T]:
+    """A dependency answering the request's service that `pick` takes from the factory."""
+
+    async def get(services: ServicesDep) -> T:
+        return pick(services)
+
+    return get
+
+
+get_portfolio_service: Getter[MySymbolsService] = service(lambda s: s.portfolio)
+get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
+get_universe_service: Getter[UniverseService] = service(lambda s: s.universe)
+get_signal_service: Getter[SignalService] = service(lambda s: s.signals)
+get_alert_service: Getter[AlertService] = service(lambda s: s.alerts)
+get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
+get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
+get_live_evidence: Getter[LiveEvidence] = service(lambda s: s.live_evidence)
+get_forward_evidence: Getter[ForwardEvidence] = service(lambda s: s.forward_evidence)
+get_configuration_service: Getter[ConfigurationService] = service(lambda s: s.configuration)
+get_api_key_service: Getter[ApiKeyService] = service(lambda s: s.api_keys)
+
+MySymbolsDep = Annotated[MySymbolsService, Depends(get_portfolio_service)]
+ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
+UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
+SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
+AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
+ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
+EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
+LiveEvidenceDep = Annotated[LiveEvidence, Depends(get_live_evidence)]
+ForwardEvidenceDep = Annotated[ForwardEvidence, Depends(get_forward_evidence)]
+ConfigurationDep = Annotated[ConfigurationService, Depends(get_configuration_service)]
+ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
