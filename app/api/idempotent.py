@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Header, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.sessions import rollback_quietly
 from app.core.security import Principal
-from app.services.system.idempotency import REPLAYED_HEADER, IdempotencyGuard, request_fingerprint
+from app.schemas.common import StorableText
+from app.services.system.idempotency import (
+    HEADER,
+    REPLAYED_HEADER,
+    IdempotencyGuard,
+    request_fingerprint,
+)
 from app.state import AppState
+
+IdempotencyKeyHeader = Annotated[
+    StorableText | None, Header(alias=HEADER, min_length=1, max_length=200)
+]
+"""A POST's optional `Idempotency-Key`, for `answer_once`."""
 
 
 async def answer_once(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
-from app.api.idempotent import answer_once
+from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
 from app.api.services import MySymbolsDep, ServicesDep
@@ -15,7 +15,6 @@ from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
 from app.core.security import Principal
 from app.schemas.common import (
     IsoDateTime,
-    StorableText,
     SymbolText,
     idempotent_responses,
     problem_responses,
@@ -33,7 +32,6 @@ from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON, read_portfolio
 from app.services.portfolio.service import MySymbolsService
-from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
 
@@ -154,9 +152,7 @@ async def replace_symbol(
     services: ServicesDep,
     session: SessionDep,
     state: AppStateDep,
-    idempotency_key: Annotated[
-        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> ChangeRead:
     async def produce() -> tuple[int, bytes]:
         change = await services.membership.replace_symbol(

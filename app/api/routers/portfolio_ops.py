@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import answer_once
+from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
 from app.api.services import MySymbolsDep
@@ -16,7 +16,6 @@ from app.core.config import Role
 from app.core.errors import PermissionDeniedError
 from app.schemas.common import (
     MONEY_LIMIT,
-    StorableText,
     SymbolText,
     idempotent_responses,
     problem_responses,
@@ -33,7 +32,6 @@ from app.schemas.portfolio_ops import (
     StatisticsRead,
     WeightsRead,
 )
-from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
 
@@ -88,9 +86,7 @@ async def rebalance_portfolio(
     service: MySymbolsDep,
     session: SessionDep,
     state: AppStateDep,
-    idempotency_key: Annotated[
-        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> RebalanceRead:
     if body.force and not principal.role.allows(Role.ADMIN):
         raise PermissionDeniedError(
@@ -180,9 +176,7 @@ async def report_performance(
     service: MySymbolsDep,
     session: SessionDep,
     state: AppStateDep,
-    idempotency_key: Annotated[
-        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> PerformanceRead:
     async def produce() -> tuple[int, bytes]:
         summary = await service.update_performance_metrics(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import answer_once
+from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.response_cache import CachedRead
 from app.api.services import SignalsDep
 from app.api.sessions import AppStateDep, SessionDep
@@ -19,7 +19,6 @@ from app.schemas.common import (
     problem_responses,
 )
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
-from app.services.system.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 router = APIRouter(prefix="/signals", tags=["signals"], responses=problem_responses(401, 403))
 
@@ -40,9 +39,7 @@ async def create_signal(
     signals: SignalsDep,
     session: SessionDep,
     state: AppStateDep,
-    idempotency_key: Annotated[
-        StorableText | None, Header(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> SignalRead:
     async def produce() -> tuple[int, bytes]:
         signal = await signals.create(body)
