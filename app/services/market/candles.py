@@ -108,7 +108,9 @@ class CandleService:
             else:
                 plans.append(_Plan(symbol, start, newest, last))
         arrived: asyncio.Queue[tuple[_Plan, list[CandleBar]] | None] = asyncio.Queue()
-        store = asyncio.create_task(self._store(arrived, granularity_min, step, now, result))
+        store = asyncio.create_task(
+            self._store(arrived, granularity_min, step, now, newest, result)
+        )
         try:
             await self._fetch_all(plans, granularity_min, result, arrived)
         finally:
@@ -150,10 +152,16 @@ class CandleService:
         granularity_min: int,
         step: timedelta,
         now: datetime,
+        newest: datetime,
         result: CandleRefresh,
     ) -> None:
-        """The only user of the session while fetches run: inserts in batches as bars arrive."""
+        """The only user of the session while fetches run: inserts in batches as bars arrive.
+
+        The newest closed hour's candles (`newest`, every symbol's) are written last, in one
+        step: on SQLite each step commits, and the live records mark an hour once its candles
+        are stored, so an hour must never be visible for some symbols and not yet for others."""
         rows: list[dict[str, Any]] = []
+        newest_rows: list[dict[str, Any]] = []
         gaps: list[dict[str, Any]] = []
         done = False
         while not done:
@@ -166,7 +174,9 @@ class CandleService:
                     done = True
                     continue
                 plan, bars = entry
-                rows.extend(candle_row(plan.symbol.id, granularity_min, bar, now) for bar in bars)
+                for bar in bars:
+                    row = candle_row(plan.symbol.id, granularity_min, bar, now)
+                    (newest_rows if bar.open_time >= newest else rows).append(row)
                 gaps.extend(_gap_rows(plan, bars, granularity_min, step, now))
             if len(rows) >= STORE_BATCH or done:
                 result.fetched += len(rows)
@@ -176,6 +186,8 @@ class CandleService:
                     )
                     await release_write_lock(self.session)  # SQLite: one step at a time
                 rows = []
+        result.fetched += len(newest_rows)
+        result.inserted += await self.candles.insert_missing(newest_rows)
         await self.candles.add_gaps(gaps)
         result.gaps = len(gaps)
         await release_write_lock(self.session)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, make_url, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from app.core.config import Settings
+from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import Candle, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.exchange.gateway import KucoinGateway
-from app.services.market.candles import CandleService
+from app.services.market.candles import INSERT_STEP, CandleService
 from app.services.market.universe import UniverseService
+from tests.integration.committed import committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 
 KLINE = "/api/v1/kline/query"
@@ -147,3 +154,43 @@ class TestCandleStore:
         assert [(c.open_time, c.open, c.high, c.low, c.close, c.volume) for c in stored] == [
             (b.open_time, b.open, b.high, b.low, b.close, b.volume) for b in closed
         ]
+
+
+class TestNewestHourAtOnce:
+    async def test_on_sqlite_each_commit_shows_the_newest_hour_for_every_symbol_or_none(
+        self,
+        committed_sqlite: str,  # noqa: F811
+        gateway: KucoinGateway,
+        sim: KucoinSimulator,
+        make_settings: Callable[..., Settings],
+    ) -> None:
+        """A first fill over the insert step commits in several steps; the live records mark an
+        hour once its candles are stored, so the newest hour appears in the last one, whole."""
+        engine = create_engine(make_settings(committed_sqlite))
+        path = make_url(committed_sqlite).database
+        assert path is not None
+        seen: list[tuple[int, int]] = []  # (candles, symbols with the newest hour) per commit
+        newest = datetime.fromtimestamp(last_closed_open_ms(sim) / 1000, tz=UTC)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                symbols = await synced(session, gateway, "XBTUSDTM", "ETHUSDTM")
+                await session.commit()
+
+                @event.listens_for(session.sync_session, "after_commit")
+                def observed(_session: Session) -> None:  # another connection, as a job's
+                    with closing(sqlite3.connect(path)) as other:
+                        total, at_newest = other.execute(
+                            "SELECT count(*), count(DISTINCT CASE WHEN open_time = ? "
+                            "THEN symbol_id END) FROM candle",
+                            (newest.strftime("%Y-%m-%d %H:%M:%S.%f"),),
+                        ).fetchone()
+                    seen.append((total, at_newest))
+
+                result = await CandleService(session, gateway).refresh(
+                    symbols, lookback=INSERT_STEP, now=sim_now(sim)
+                )
+        finally:
+            await engine.dispose()
+        # Two symbols' first fills: older rows in steps, then both newest candles at once.
+        assert [at_newest for _, at_newest in seen] == [0] * (len(seen) - 1) + [2], seen
+        assert len(seen) >= 3 and seen[-1][0] == result.inserted, seen
