@@ -92,8 +92,14 @@ class ExitService:
             return []
         now = now or run.started_at
         config = await load_portfolio_config(self.session)
-        settings = await read_settings(self.session, ["auto_replace_exits", "alert_cooldown_s"])
-        execute = bool(settings["auto_replace_exits"])
+        settings = await read_settings(
+            self.session, ["auto_replace_exits", "autopilot", "alert_cooldown_s"]
+        )
+        # With autopilot on, the policy book's hourly pass is the portfolio's one automatic
+        # writer (the book's own exits, at the next hour it marks): a second writer here would
+        # part the as-run record from the policy's.
+        autopilot = bool(settings["autopilot"])
+        execute = bool(settings["auto_replace_exits"]) and not autopilot
         decision = await self.decide(run, config, now)
         if not decision.exits:
             return []
@@ -109,7 +115,9 @@ class ExitService:
                 history_id = await self._execute(due, actor)
             else:
                 await self._propose(due, run)
-            alert_id = await self._alert(due, facts[due.member], run, history_id, cooldown)
+            alert_id = await self._alert(
+                due, facts[due.member], run, history_id, cooldown, autopilot=autopilot
+            )
             outcomes.append(
                 ExitOutcome(due.member, due.outsider, due.reason, execute, history_id, alert_id)
             )
@@ -200,6 +208,8 @@ class ExitService:
         run: ScoringRun,
         history_id: int | None,
         cooldown: timedelta,
+        *,
+        autopilot: bool,
     ) -> int:
         joined = "no eligible outsider passed the correlation limit"
         if due.outsider is not None:
@@ -207,14 +217,18 @@ class ExitService:
         if history_id is not None:
             message = f"{due.member} left the portfolio ({due.reason}); {joined}"
         else:
+            held_back = (
+                "autopilot makes the change at the next hour the forward record marks"
+                if autopilot
+                else "auto_replace_exits is off"
+            )
             message = (
-                f"{due.member} must leave the portfolio ({due.reason}); {joined} "
-                "(auto_replace_exits is off)"
+                f"{due.member} must leave the portfolio ({due.reason}); {joined} ({held_back})"
             )
         alert = await AlertRepository(self.session).raise_or_touch(
             kind="member_exit",
             fingerprint=f"member_exit:{due.member}",
-            severity="warning" if history_id is not None else "critical",
+            severity="warning" if history_id is not None or autopilot else "critical",
             symbol=due.member,
             message=message,
             details={

@@ -158,7 +158,8 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(2, 720)),
         ("auto_replace_exits", True,
          "A member that must exit (delisted, not Open, expiring, Paused or stale past "
-         "exit_grace_hours) is replaced by the scoring run; false: only proposed.",
+         "exit_grace_hours) is replaced by the scoring run; false: only proposed. With "
+         "autopilot on, only proposed: the policy book's hourly pass makes the change.",
          Bounds("boolean")),
         ("autopilot", False,
          "Each hour the forward record marks (the forward_record job), the real portfolio "

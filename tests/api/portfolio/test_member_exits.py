@@ -342,6 +342,29 @@ class TestProposeOnly:
         )
         assert active == 3
 
+    async def test_with_autopilot_on_the_scheduler_only_proposes_its_exits(
+        self, api: httpx.AsyncClient, session: AsyncSession, sim: KucoinSimulator, held: list[str]
+    ) -> None:
+        """Autopilot's hourly pass is the one automatic writer: auto_replace_exits (on) gives
+        way, so the as-run record never parts from the policy's book between two passes."""
+        await set_config(session, "autopilot", True)
+        member = held[1]
+        sim.delist((await symbol(session, member)).kucoin_symbol)
+        before = await history_count(session)
+        result = await refresh(api)
+        [outcome] = result["exits"]
+        assert (outcome["member"], outcome["executed"], outcome["history_id"]) == (
+            member, False, None,
+        )  # fmt: skip
+        assert await members(session) == held
+        assert await history_count(session) == before
+        alert = await session.get(Alert, outcome["alert_id"])
+        assert alert is not None
+        assert alert.severity == "warning"  # the change is coming: nobody needs paging
+        assert alert.message.endswith(
+            "(autopilot makes the change at the next hour the forward record marks)"
+        )
+
 
 class TestReplayParity:
     async def test_the_live_facts_through_the_pure_rule_give_the_jobs_decision(
