@@ -29,13 +29,14 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.errors import ConflictError
 from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
-from app.policy.weights import to_percent
+from app.policy.weights import STEP, to_percent
 from app.services.portfolio.audit import Actor, record_change, weights_of
-from app.services.portfolio.config import PortfolioConfig
+from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.membership import MembershipService
-from app.services.portfolio.weights import TargetWeights
+from app.services.portfolio.weights import TargetWeights, effective_bounds
 from app.services.system.runtime_settings import read_setting
 
 AUTOPILOT = Actor("autopilot")
@@ -124,6 +125,7 @@ class AutopilotService:
 
     async def _follow(self, target: PolicyTarget) -> AutopilotPass:
         await self.portfolio.lock()
+        await self._check_fits(target)
         moving = _Following(self.session, self.membership, target)
         decided = target.decided_at.isoformat()
         reason = f"autopilot: the policy book's decision at {decided}"
@@ -145,6 +147,23 @@ class AutopilotService:
             )  # fmt: skip
         rebalanced = await self._weights(target, reason)
         return AutopilotPass(decided, replaced, removed, added, rebalanced)
+
+    async def _check_fits(self, target: PolicyTarget) -> None:
+        """The book's holdings as the portfolio's rules stand now (an admin may have changed
+        them since the decision): at most `max_portfolio_symbols`, weights summing to 100 and
+        each within the caps its member count can meet; else nothing of the pass is made."""
+        config = await load_portfolio_config(self.session)
+        low, high, _ = effective_bounds(len(target.weights), config)
+        floor, cap = Decimal(repr(low)) - STEP, Decimal(repr(high)) + STEP
+        outside = sorted(s for s, w in target.weights.items() if not floor <= w <= cap)
+        total = sum(target.weights.values(), Decimal(0))
+        if len(target.members) > config.max_symbols or total != 100 or outside:
+            raise ConflictError(
+                "the policy book's holdings do not fit the portfolio's rules as they stand",
+                extra={"members": len(target.members), "max_symbols": config.max_symbols,
+                       "weights_total": str(total), "outside_caps": outside,
+                       "caps": [low, high]},
+            )  # fmt: skip
 
     async def _weights(self, target: PolicyTarget, reason: str) -> int | None:
         """The book's target weights, as one rebalance row when the members' differ."""

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import ConflictError
 from app.db.models import EventOutbox, PortfolioHistory, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.services.factory import Services
@@ -134,6 +135,11 @@ class TestTarget:
 
 
 class TestFollow:
+    @pytest.fixture(autouse=True)
+    async def wide_caps(self, session: AsyncSession) -> None:
+        """A 70 % cap, so that two or three members may hold these tests' uneven weights."""
+        await set_config(session, "max_position_weight", 70.0)
+
     async def test_an_empty_portfolio_takes_the_books_members_and_weights(
         self, top: list[str], session: AsyncSession, services: Services
     ) -> None:
@@ -192,6 +198,31 @@ class TestFollow:
         }
         assert await held(session) == [(top[0], Decimal("62.5")), (top[1], Decimal("37.5"))]
 
+    @pytest.mark.parametrize(
+        ("weights", "outside"),
+        [({"0": "60", "1": "40"}, ["0"]), ({"0": "50", "1": "49.9999"}, [])],
+        ids=["over the cap set since", "not summing to 100"],
+    )
+    async def test_holdings_that_do_not_fit_the_rules_as_they_stand_keep_none_of_the_pass(
+        self,
+        top: list[str],
+        session: AsyncSession,
+        services: Services,
+        weights: dict[str, str],
+        outside: list[str],
+    ) -> None:
+        await services.autopilot.follow(target({top[0]: "50", top[1]: "50"}))
+        before = (await held(session), len(await audit_rows(session)))
+        await set_config(session, "max_position_weight", 55.0)  # an admin, after the decision
+        book = target({top[int(i)]: w for i, w in weights.items()})
+        with pytest.raises(ConflictError) as refused:
+            await services.autopilot.follow(book)
+        assert (await held(session), len(await audit_rows(session))) == before
+        extra = refused.value.extra
+        assert extra["outside_caps"] == [top[int(i)] for i in outside]
+        assert extra["caps"] == [2.0, 55.0]
+        assert Decimal(extra["weights_total"]) == sum(book.weights.values())
+
     async def test_a_newcomer_that_is_not_tradable_now_keeps_none_of_the_pass(
         self, top: list[str], session: AsyncSession, services: Services
     ) -> None:
@@ -201,5 +232,5 @@ class TestFollow:
         assert newcomer is not None
         await set_config(session, "excluded_categories", [symbol_category(newcomer)])
         with pytest.raises(CategoryExcluded):
-            await services.autopilot.follow(target({top[0]: "20", top[2]: "80"}))
+            await services.autopilot.follow(target({top[0]: "35", top[2]: "65"}))
         assert (await held(session), len(await audit_rows(session))) == before
