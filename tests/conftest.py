@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ def backend(engine: AsyncEngine) -> str:
     return engine.dialect.name
 
 
-async def start_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def start_app(app: FastAPI) -> AsyncGenerator[httpx.AsyncClient, None]:
     """Run the app's lifespan and talk to it through httpx's ASGI transport."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
