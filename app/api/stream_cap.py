@@ -50,8 +50,10 @@ class StreamSlots:
 
 
 class SlottedStream(StreamingResponse):
-    """A streaming response that gives its slot back when it is over: sent, failed, or its
-    client gone (the slot is taken just before the route returns it)."""
+    """A streaming response that holds a slot for as long as it is sent: taken as it starts
+    (429 before any byte when the caps are full), given back when it is over, however it ends.
+    Nothing between the route's return and the start (a dependency's teardown that fails, a
+    client gone) can keep a slot, since none is held yet."""
 
     def __init__(
         self,
@@ -64,15 +66,10 @@ class SlottedStream(StreamingResponse):
     ) -> None:
         super().__init__(content, media_type=media_type, headers=headers)
         self._slots, self._caller = slots, caller
-        self._held = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._slots.take(self._caller)  # TooManyRequestsError: rendered as a 429 problem
         try:
             await super().__call__(scope, receive, send)
         finally:
-            self.give_back()
-
-    def give_back(self) -> None:
-        if self._held:
-            self._held = False
             self._slots.give_back(self._caller)

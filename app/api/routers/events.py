@@ -53,7 +53,6 @@ async def get_events(
     settings = state.settings
     limits: CallerLimits = request.app.state.caller_limits
     caller = limits.authenticated(request.scope)
-    limits.streams.take(caller)  # 429 when this caller, or this replica, holds all it may
     events = stream_events(
         sessions.open,
         state.event_hub,
@@ -64,7 +63,7 @@ async def get_events(
         retry_ms=int(settings.events.poll_s * 1000),
         start_timeout_s=settings.database.connect_timeout_s,
     )
-    return SlottedStream(
+    return SlottedStream(  # 429 as it starts when this caller, or this replica, holds all
         events,
         slots=limits.streams,
         caller=caller,

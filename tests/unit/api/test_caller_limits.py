@@ -5,12 +5,14 @@ cache key for one question; the shared anonymous readiness computed once per sec
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
+from starlette.types import Message, Scope
 
 from app.api.query_params import canonical_query
 from app.api.rate_limit import TokenBuckets, is_heavy
-from app.api.stream_cap import StreamSlots
+from app.api.stream_cap import SlottedStream, StreamSlots
 from app.core.errors import TooManyRequestsError
 from app.schemas.system import Status
 from app.services.system.readiness_cache import SharedReadiness
@@ -97,6 +99,47 @@ class TestStreamSlots:
         slots.give_back("a")
         slots.take("c")
         assert slots.open == 3
+
+
+class TestSlottedStream:
+    async def test_holds_a_slot_only_while_it_is_sent(self) -> None:
+        """Built by the route and never started (a dependency's teardown that fails, a client
+        gone first): no slot held. Started: held while it streams, given back when done or
+        when it fails. Refused as it starts, before any byte is sent."""
+        slots = StreamSlots(per_caller=1, in_all=5)
+        sent: list[Message] = []
+        seen_open: list[int] = []
+
+        async def lines(fail: bool) -> AsyncIterator[str]:
+            seen_open.append(slots.open)
+            yield "data: 1\n\n"
+            if fail:
+                raise RuntimeError("the stream broke")
+
+        async def receive() -> Message:
+            await asyncio.sleep(3600)  # the client never disconnects
+            return {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        def stream(fail: bool = False) -> SlottedStream:
+            return SlottedStream(lines(fail), slots=slots, caller="k",
+                                 media_type="text/event-stream", headers={})  # fmt: skip
+
+        scope: Scope = {"type": "http", "asgi": {"spec_version": "2.4"}}
+        unstarted = stream()
+        assert slots.open == 0
+        await stream()(scope, receive, send)
+        assert (seen_open, slots.open) == ([1], 0)
+        with pytest.raises(RuntimeError):
+            await stream(fail=True)(scope, receive, send)
+        assert slots.open == 0
+        slots.take("k")  # another stream of the same key, open
+        sent.clear()
+        with pytest.raises(TooManyRequestsError):
+            await unstarted(scope, receive, send)
+        assert sent == [] and slots.open == 1
 
 
 class TestCanonicalQuery:
