@@ -31,7 +31,8 @@ class TestWebhookUrls:
     @pytest.mark.parametrize(
         "url",
         ["http://169.254.169.254/latest/meta-data", "https://169.254.169.254/",
-         "https://[fe80::1]/hook", "https://[::ffff:169.254.169.254]/"],
+         "https://[fe80::1]/hook", "https://[::ffff:169.254.169.254]/",
+         "https://169.254.43518/", "https://2852039166/"],
     )  # fmt: skip
     def test_refuses_link_local_even_when_everything_is_allowed(self, url: str) -> None:
         with pytest.raises(ValidationError, match="link-local"):
@@ -40,7 +41,9 @@ class TestWebhookUrls:
     @pytest.mark.parametrize(
         "url",
         ["https://10.0.0.5/hook", "https://192.168.1.2/hook", "https://127.0.0.1:9/hook",
-         "https://[::1]/hook", "https://0.0.0.0/hook", "https://172.16.0.1/hook"],
+         "https://[::1]/hook", "https://0.0.0.0/hook", "https://172.16.0.1/hook",
+         "https://127.1/hook", "https://2130706433/hook", "https://0x7f.0.0.1/hook",
+         "https://10.1/hook"],
     )  # fmt: skip
     def test_refuses_internal_literals_unless_allowed(self, url: str) -> None:
         with pytest.raises(ValidationError, match="internal address"):
