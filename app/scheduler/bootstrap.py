@@ -20,7 +20,7 @@ from app.core.clock import utcnow
 from app.db.repositories.jobs import JobRepository
 from app.runtime.backoff import backoff_delay
 from app.scheduler.catalog import intervals
-from app.scheduler.job import Job
+from app.scheduler.job import Job, RunnerStopping
 from app.scheduler.jobs import SCORE_REFRESH, UNIVERSE_SYNC
 from app.scheduler.leadership import Leadership
 from app.state import AppState
@@ -51,6 +51,9 @@ class Bootstrap:
                     break
             except asyncio.CancelledError:
                 raise
+            except RunnerStopping:  # the service is stopping: nothing more to catch up here
+                logger.info("bootstrap: the job runner is stopping; not catching up")
+                return
             except Exception:  # the database, say: as a job's tick would, try again shortly
                 logger.exception("bootstrap: step failed outside its run")
                 await asyncio.sleep(POLL_S)

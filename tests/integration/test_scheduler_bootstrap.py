@@ -226,3 +226,27 @@ async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
         assert ended[-2:] == [("universe_sync", "succeeded"), ("score_refresh", "succeeded")]
     else:  # a scheduled score refresh (see above) may have scored before the retry synced
         assert "score_refresh" in succeeded(runs)
+
+
+async def test_a_stopping_runner_ends_the_catch_up(
+    fresh_database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    """A step the runner refuses because the service is stopping ends the bootstrap (it was
+    retried every 2 s for as long as the process lived)."""
+    settings = make_settings(
+        fresh_database, kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False}
+    )
+    app = create_app(settings)  # the scheduler off: this Bootstrap is the only one
+    clients = start_app(app)
+    await clients.__anext__()
+    try:
+        state = app.state.app_state
+        await state.jobs.stop()
+        leadership = Leadership(fresh_database)
+        try:
+            await asyncio.wait_for(Bootstrap(state, leadership, replica="stopping").run(), 10)
+        finally:
+            await leadership.release()
+    finally:
+        await asyncio.wait_for(clients.aclose(), DEADLINE_S)
+    assert live_sim.count("/api/v1/contracts/active") == 0  # nothing ran
