@@ -196,7 +196,7 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     # Only the database layer's own failures: an OSError or a TimeoutError raised anywhere else
     # (a file, an outbound call) is a fault of ours, a 500 with its id in the log.
     for exc_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, DatabaseUnavailable):
-        app.add_exception_handler(exc_class, handle_database_down)  # type: ignore[arg-type]
+        app.add_exception_handler(exc_class, handle_database_down)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -314,7 +314,8 @@ def _accept(scope: Scope) -> bytes:
     """The key's part for `Accept`: a route may answer another media type for it (CSV)."""
     for name, value in scope["headers"]:
         if name == b"accept":
-            return b"#" + value
+            accept: bytes = value
+            return b"#" + accept
     return b""
 
 

@@ -87,7 +87,7 @@ def run_url(request: Request, run_id: int) -> str:
 async def run_job(
     request: Request,
     state: AppState,
-    job: Job,
+    job: Job[AppState],
     principal: Principal,
     wait: float | None,
     answer: Callable[[JobRun], Awaitable[BaseModel]],

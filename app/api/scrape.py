@@ -70,7 +70,7 @@ async def render(state: AppState) -> bytes:
     """The whole exposition for one scrape."""
     read = await _database_gauges(state.engine)
     own = [*_state_gauges(state), *read]
-    return generate_latest(counted_registry()) + generate_latest(_Families(own))  # type: ignore[arg-type]
+    return generate_latest(counted_registry()) + generate_latest(_Families(own))
 
 
 def _state_gauges(state: AppState) -> Iterator[Metric]:

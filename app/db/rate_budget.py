@@ -144,5 +144,6 @@ def wait_for_room(
     for sent_at, sent_weight in sent:
         freed += sent_weight
         if used - freed + weight <= quota:
-            return max((sent_at + timedelta(seconds=window_s) - now).total_seconds(), 1e-3)
+            wait: float = max((sent_at + timedelta(seconds=window_s) - now).total_seconds(), 1e-3)
+            return wait
     return window_s

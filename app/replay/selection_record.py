@@ -19,7 +19,8 @@ from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import Context
 from app.replay.history import MarketHistory, PointInTime
 from app.replay.ic import BETA_HOURS, betas, forward_returns
-from app.replay.policy import PolicyDecision, recent_returns
+from app.replay.policy import PolicyDecision
+from app.replay.returns import recent_returns
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
 from app.replay.spearman import SpearmanBatch
 

@@ -13,4 +13,5 @@ def backoff_delay(
     min(max_s, base_s * 2^(attempt-1)), half of it fixed and half random, so replicas that
     failed together do not retry together."""
     ceiling = min(max_s, base_s * 2 ** (max(attempt, 1) - 1))
-    return ceiling / 2 + rng() * ceiling / 2
+    delay: float = ceiling / 2 + rng() * ceiling / 2  # a float power is Any to typeshed
+    return delay

@@ -95,7 +95,7 @@ async def stop_workers(timeout_s: float) -> None:
     def shut_down() -> None:
         for pool in pools:
             # The pool's own record of its processes (3.14 adds `terminate_workers()` for this).
-            for process in list((pool._processes or {}).values()):  # type: ignore[attr-defined]
+            for process in list((pool._processes or {}).values()):
                 process.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
 

@@ -84,7 +84,7 @@ class Bootstrap:
             await asyncio.sleep(delay)
         return True
 
-    async def _due(self) -> tuple[Job, float, bool] | None:
+    async def _due(self) -> tuple[Job[AppState], float, bool] | None:
         """The first step without a success within its interval, its interval and whether a
         run of it is going; None when every step is fresh."""
         async with self.state.sessionmaker() as session:

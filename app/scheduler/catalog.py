@@ -20,19 +20,19 @@ from app.state import AppState
 
 @dataclass(frozen=True)
 class JobView:
-    job: Job
+    job: Job[AppState]
     interval_s: float
     enabled: bool
     next_tick: datetime | None
     last_runs: Sequence[JobRun]
 
 
-def registry() -> list[Job]:
+def registry() -> list[Job[AppState]]:
     """Every job there is (switched on here or not), in the scheduler's order."""
     return all_jobs(auto_rebalance_enabled=True)
 
 
-def find(name: str) -> Job | None:
+def find(name: str) -> Job[AppState] | None:
     return next((job for job in registry() if job.name == name), None)
 
 
@@ -45,7 +45,7 @@ def scheduled(state: AppState) -> set[str]:
 
 
 async def intervals(
-    state: AppState, session: AsyncSession, jobs: Sequence[Job]
+    state: AppState, session: AsyncSession, jobs: Sequence[Job[AppState]]
 ) -> dict[str, float]:
     """Each job's period in seconds: the `tick_s` override, else its stored setting."""
     override = state.settings.scheduler.tick_s

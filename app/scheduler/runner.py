@@ -67,7 +67,7 @@ class Scheduler:
         self._tasks = []
         await self.leadership.release()
 
-    async def _loop(self, job: Job) -> None:
+    async def _loop(self, job: Job[AppState]) -> None:
         while True:
             try:
                 interval = await self._interval(job)
@@ -86,7 +86,7 @@ class Scheduler:
                 logger.exception("scheduler: job %s failed outside its transaction", job.name)
                 await asyncio.sleep(1.0)
 
-    async def _sleep_until(self, job: Job, when: float, interval: float) -> bool:
+    async def _sleep_until(self, job: Job[AppState], when: float, interval: float) -> bool:
         """Sleep until `when` (epoch seconds); False as soon as the job's interval is found
         changed (re-read every RECHECK_S)."""
         while (left := when - time.time()) > 0:
@@ -100,11 +100,11 @@ class Scheduler:
                 logger.debug("scheduler: interval of %s not re-read", job.name, exc_info=True)
         return True
 
-    async def _interval(self, job: Job) -> float:
+    async def _interval(self, job: Job[AppState]) -> float:
         async with self.state.sessionmaker() as session:
             return (await intervals(self.state, session, [job]))[job.name]
 
-    async def run_tick(self, job: Job, tick: datetime) -> str:
+    async def run_tick(self, job: Job[AppState], tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
         'degraded', 'failed' or 'aborted' (the same runner as the runs requested over the API)."""
         return await self.state.jobs.run_tick(job, tick, replica=self.replica)

@@ -16,7 +16,8 @@ import numpy as np
 
 from app.scoring.gate import GateParams, gate
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import CALCULATORS, Metric
+from app.scoring.metric import Metric
+from app.scoring.metrics import CALCULATORS
 from app.scoring.normalise import percentile_rank_each
 from app.scoring.plugins import components, plugin_metrics, registered
 

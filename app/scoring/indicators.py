@@ -46,7 +46,11 @@ def bollinger(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(upper, middle, lower) bands."""
     upper, middle, lower = talib.BBANDS(
-        close, timeperiod=period, nbdevup=width, nbdevdn=width, matype=talib.MA_Type.SMA
+        close,
+        timeperiod=period,
+        nbdevup=width,
+        nbdevdn=width,
+        matype=talib.MA_Type.SMA,  # type: ignore[attr-defined]  # its stub does not re-export it
     )
     return np.asarray(upper), np.asarray(middle), np.asarray(lower)
 

@@ -18,7 +18,8 @@ import numpy as np
 
 from app.scoring import learned
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import COMPONENTS, Metric
+from app.scoring.metric import Metric
+from app.scoring.metrics import COMPONENTS
 from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerFunction, ScorerPlugin
 
 __all__ = [

@@ -26,7 +26,8 @@ class IdempotencyRepository:
             .on_conflict_do_nothing()
             .returning(IdempotencyKey.id)
         )
-        return await self.session.scalar(statement)
+        claimed: int | None = await self.session.scalar(statement)  # None: taken already
+        return claimed
 
     async def find(self, key: str, principal: str, method: str, path: str) -> IdempotencyKey | None:
         return await self.session.scalar(

@@ -56,7 +56,8 @@ class JobRepository:
             .on_conflict_do_nothing()
             .returning(JobRun.id)
         )
-        return await self.session.scalar(statement)
+        claimed: int | None = await self.session.scalar(statement)  # None: taken already
+        return claimed
 
     async def get(self, run_id: int) -> JobRun | None:
         return await self.session.get(JobRun, run_id, populate_existing=True)

@@ -43,7 +43,8 @@ class WebhookRepository:
             .on_conflict_do_nothing()
             .returning(WebhookDelivery.id)
         )
-        return await self.session.scalar(statement)
+        claimed: int | None = await self.session.scalar(statement)  # None: taken already
+        return claimed
 
     async def sent_recently(self, url: str, kind: str, since: datetime) -> int:
         """Deliveries of `kind` to `url` attempted since `since` (rate-limited ones excluded)."""

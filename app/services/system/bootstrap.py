@@ -30,7 +30,7 @@ async def bootstrap_progress(state: StatusContext, session: AsyncSession) -> Boo
     last = await jobs.last_ended(step)
     problem = None if last is None or last.status == "succeeded" else last.problem
     return BootstrapCheck(
-        step=step,  # type: ignore[arg-type]  # one of the literal's values
+        step=step,
         step_progress=round(fractions[index], 6),
         progress=round((index + fractions[index]) / len(STEPS), 6),
         run_id=None if running is None else running.id,

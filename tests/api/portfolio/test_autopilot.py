@@ -153,7 +153,8 @@ class TestFollow:
         # On the way equal weights; the last add, whose members are the book's, its weights.
         assert [r.details["weighting"]["method"] for r in rows] == [INTERIM, INTERIM, METHOD]
         assert {m["symbol"]: m["weight"] for m in rows[1].details["portfolio"]} == {
-            top[0]: "50.0000", top[1]: "50.0000"
+            top[0]: "50.0000",
+            top[1]: "50.0000",
         }
         assert done.added == [
             {"symbol": r.symbol, "rank": r.new_rank, "history_id": r.id} for r in rows
@@ -161,7 +162,10 @@ class TestFollow:
         assert done.rebalance_history_id is None  # the last add set the book's weights
         again = await services.autopilot.follow(target(weights))
         assert (again.added, again.replaced, again.removed, again.rebalance_history_id) == (
-            [], [], [], None
+            [],
+            [],
+            [],
+            None,
         )
         assert len(await audit_rows(session)) == 3
 
@@ -177,9 +181,7 @@ class TestFollow:
             ("replace", top[3], top[1], 2, 2),  # the newcomer takes the leaver's rank
             ("remove", top[2], None, 3, None),
         ]
-        assert done.replaced == [
-            {"member": top[1], "outsider": top[3], "history_id": rows[0].id}
-        ]
+        assert done.replaced == [{"member": top[1], "outsider": top[3], "history_id": rows[0].id}]
         assert done.removed == [{"symbol": top[2], "history_id": rows[1].id}]
         assert all(r.actor == "autopilot" and r.reason == REASON for r in rows)
 
@@ -194,7 +196,9 @@ class TestFollow:
         assert (row.action, row.actor, row.reason) == ("rebalance", "autopilot", REASON)
         assert row.details["weights_before"] == {top[0]: "50.0000", top[1]: "50.0000"}
         assert row.details["weighting"] == {
-            "method": METHOD, "relaxed_caps": [], "decided_at": DECIDED.isoformat()
+            "method": METHOD,
+            "relaxed_caps": [],
+            "decided_at": DECIDED.isoformat(),
         }
         assert await held(session) == [(top[0], Decimal("62.5")), (top[1], Decimal("37.5"))]
 
