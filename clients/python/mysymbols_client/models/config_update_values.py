@@ -30,7 +30,8 @@ class ConfigUpdateValues:
             alert_max_drawdown_pct (float | Unset): A member's drawdown since inclusion above (percent).
             alert_max_loss_pct (float | Unset): A member down more than this since inclusion (percent).
             auto_replace_exits (bool | Unset): A member that must exit (delisted, not Open, expiring, Paused or stale past
-                exit_grace_hours) is replaced by the scoring run; false: only proposed.
+                exit_grace_hours) is replaced by the scoring run; false: only proposed. With autopilot on, only proposed: the
+                policy book's hourly pass makes the change.
             autopilot (bool | Unset): Each hour the forward record marks (the forward_record job), the real portfolio
                 follows the policy book's decision, as actor autopilot: its members (replacements, exits, vacancies filled) and
                 its target weights, so the as-run record equals the policy's. False: replacements stay proposals.
