@@ -6,6 +6,7 @@ NetworkPolicy's to stop (deploy/k8s/networkpolicy.yaml): a check here would race
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from urllib.parse import urlsplit
@@ -14,10 +15,8 @@ from urllib.parse import urlsplit
 def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The address `host` spells, in the dotted form or in the short forms resolvers also
     take as an address (127.1, 2130706433, 0x7f.0.0.1); None for a name."""
-    try:
+    with contextlib.suppress(ValueError):
         return ipaddress.ip_address(host)
-    except ValueError:
-        pass
     try:
         return ipaddress.IPv4Address(socket.inet_aton(host))
     except OSError:
