@@ -46,31 +46,12 @@ PODMAN=(podman --runtime runc)
 ULIMITS=(--ulimit nofile=1024:20000 --ulimit nproc=4096:4096)
 
 API="http://127.0.0.1:$APP_PORT/api/symbol-mgmt"
-say() { echo "check-container: $*"; }
-die() { echo "check-container: FAILED: $*" >&2; exit 1; }
+CHECK=check-container
+# shellcheck source=scripts/lib/steps.sh
+. scripts/lib/steps.sh
 # podman logs an error on every container with a HEALTHCHECK when there is no systemd to time it
 # (the check itself is run by hand below): those lines only are dropped.
 no_systemd_noise() { grep -v 'unable to get systemd connection' >&2 || true; }
-
-now() { date +%s.%N; }
-T_ALL=$(now)
-T_STEP=
-STEP=
-TIMES=()
-step() {  # step NAME: ends the step under way (its time printed), starts NAME
-    step_end
-    STEP=$1
-    T_STEP=$(now)
-    echo "== check-container: $STEP"
-}
-step_end() {
-    [ -n "$STEP" ] || return 0
-    local took
-    took=$(awk -v a="$T_STEP" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
-    say "$STEP took $took s"
-    TIMES+=("$(printf '%-34s %7s s' "$STEP" "$took")")
-    STEP=
-}
 
 # --- cleanup: only what this run started ------------------------------------------------------
 CONTAINER="mysymbols-ci-check-$$"
@@ -201,9 +182,11 @@ fi
 
 # --- 3. the image -----------------------------------------------------------------------------
 step "podman build"
-# --format docker keeps the Dockerfile's HEALTHCHECK (OCI images have no such field).
+# --format docker keeps the Dockerfile's HEALTHCHECK (OCI images have no such field). The label
+# names the base for scripts/check-compose.sh (its PostgreSQL stand-in is built on it).
 "${PODMAN[@]}" build --network=host "${ULIMITS[@]}" --format docker \
-    --build-arg "BASE_IMAGE=$BASE" -t "$IMAGE" -f Dockerfile . >"$WORK/build.log" 2>&1 \
+    --build-arg "BASE_IMAGE=$BASE" --label "mysymbols.ci.base=$BASE" -t "$IMAGE" \
+    -f Dockerfile . >"$WORK/build.log" 2>&1 \
     || { tail -n 40 "$WORK/build.log"; die "podman build"; }
 grep -E '^(STEP|--> Using cache)' "$WORK/build.log" | sed 's/^/  /' || true
 say "built $IMAGE from $BASE"
@@ -238,7 +221,7 @@ ADMIN_KEY="ci-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     -e "MYSYMBOLS_KUCOIN__FUTURES_URL=$SIM_URL" \
     -e "MYSYMBOLS_API_KEYS=admin:$ADMIN_KEY" \
     "$IMAGE" >/dev/null 2> >(no_systemd_noise)
-export API ADMIN_KEY CONTAINER
+export API ADMIN_KEY CHECK
 ready=
 deadline=$((SECONDS + READY_WITHIN_S))
 while [ "$SECONDS" -lt "$deadline" ]; do
@@ -258,64 +241,7 @@ say "the image's HEALTHCHECK passes"
 
 # --- 6. a sync and a scoring run over HTTP ----------------------------------------------------
 step "universe sync + scoring run (HTTP)"
-python3 - <<'PY'
-"""POST each job with ?wait= and the admin key; a 409 (a scheduled run of it going) is followed
-to its end and the POST tried again."""
-import json
-import os
-import sys
-import time
-import urllib.error
-import urllib.request
-
-API, KEY = os.environ["API"], os.environ["ADMIN_KEY"]
-
-
-def call(method: str, url: str) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(url, method=method, headers={"X-API-Key": KEY})
-    try:
-        with urllib.request.urlopen(request, timeout=90) as answer:
-            return answer.status, dict(answer.headers), json.load(answer)
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read() or b"{}")
-
-
-def run(job: str) -> dict:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        t0 = time.monotonic()
-        code, headers, body = call("POST", f"{API}/jobs/{job}/run?wait=60")
-        if code == 200 and body.get("status") == "succeeded":
-            print(f"  {job}: run {body['id']} succeeded in {time.monotonic() - t0:.1f} s")
-            return body
-        if code not in (202, 409):
-            sys.exit(f"check-container: FAILED: POST jobs/{job}/run: {code} {body}")
-        location = headers.get("Location") or headers.get("location")
-        while True:  # ours still running (202), or a scheduled one (409): follow it
-            run_id = location.rstrip("/").rsplit("/", 1)[-1]
-            _, _, followed = call("GET", f"{API}/jobs/runs/{run_id}")
-            if followed.get("status") != "running":
-                break
-            time.sleep(0.5)
-        if code == 202:
-            if followed.get("status") != "succeeded":
-                sys.exit(f"check-container: FAILED: {job}: {followed}")
-            print(f"  {job}: run {followed['id']} succeeded in {time.monotonic() - t0:.1f} s")
-            return followed
-        print(f"  {job}: a run was going ({code}); followed it, trying again")
-    sys.exit(f"check-container: FAILED: {job}: not done in time")
-
-
-synced = run("universe_sync")
-print(f"  universe_sync result: {json.dumps(synced.get('result'))[:200]}")
-scored = run("score_refresh")
-result = scored.get("result") or {}
-code, _, scoring = call("GET", f"{API}/scoring/runs/{result.get('run_id')}")
-if code != 200 or not scoring.get("scored_count"):
-    sys.exit(f"check-container: FAILED: scoring run {result.get('run_id')}: {code} {scoring}")
-print(f"  scoring run {scoring['id']}: {scoring['scored_count']} of "
-      f"{scoring['universe_size']} symbols scored")
-PY
+python3 scripts/lib/jobs_over_http.py
 
 # --- 7. not root ------------------------------------------------------------------------------
 step "not root"
@@ -346,10 +272,6 @@ size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 say "image $IMAGE: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.0f", s / 1e6 }') MB)"
 [ "$size" -lt "$MAX_SIZE_BYTES" ] || die "the image is $size bytes (at most $MAX_SIZE_BYTES)"
 
-step_end
-total=$(awk -v a="$T_ALL" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
-echo "check-container: step times"
-printf '  %s\n' "${TIMES[@]}"
-printf '  %-34s %7s s\n' total "$total"
+print_times
 echo "check-container: all passed (ready; sync and scoring over HTTP; uid $uid; stopped in" \
      "$took s; $size bytes)"

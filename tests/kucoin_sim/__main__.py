@@ -16,6 +16,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m tests.kucoin_sim", description=__doc__)
     parser.add_argument("--port", type=int, default=8999, help="0 picks a free port")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on and hand out (ws too)"
+    )
     parser.add_argument("--universe", default="recorded", help="'recorded' or a number N <= 700")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--latency-ms", type=float, default=0.0)
@@ -36,7 +39,7 @@ async def serve(args: argparse.Namespace) -> None:
         candle_hours=args.candle_hours,
     )
     sim = KucoinSimulator(config)
-    url = await sim.start(args.port)
+    url = await sim.start(args.port, args.host)
     prices = (
         f"real price paths from {config.shared_dir / 'market-data'} (Binance history, not KuCoin's)"
         if sim.market.real_prices

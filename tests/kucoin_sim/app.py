@@ -70,12 +70,13 @@ class KucoinSimulator:
         self.requests: list[RequestRecord] = []
         self.base_url = ""
         self.port = 0
+        self.host = HOST
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
 
     # ---- lifecycle --------------------------------------------------------------------
-    async def start(self, port: int = 0) -> str:
-        """Listen on 127.0.0.1:`port` (0 = any free port) and return the base URL."""
+    async def start(self, port: int = 0, host: str = HOST) -> str:
+        """Listen on `host`:`port` (0 = any free port) and return the base URL."""
         app = web.Application()
         app.router.add_get("/ws", self.ws.handle)
         app.router.add_get("/ws/", self.ws.handle)
@@ -85,11 +86,12 @@ class KucoinSimulator:
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
         )
         await runner.setup()
-        site = web.TCPSite(runner, HOST, port)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         self._runner = runner
         self.port = int(runner.addresses[0][1])
-        self.base_url = f"http://{HOST}:{self.port}"
+        self.host = host
+        self.base_url = f"http://{host}:{self.port}"
         return self.base_url
 
     async def stop(self) -> None:
@@ -112,7 +114,7 @@ class KucoinSimulator:
     @property
     def ws_endpoint(self) -> str:
         """What bullet-public hands out."""
-        return f"ws://{HOST}:{self.port}/ws"
+        return f"ws://{self.host}:{self.port}/ws"
 
     # ---- test controls ----------------------------------------------------------------
     def delist(self, symbol: str, status: str | None = None) -> None:
