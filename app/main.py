@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -52,6 +52,7 @@ from app.observability.http import RequestMetricsMiddleware
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.offload import stop_workers
+from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.job import replica_name
 from app.scheduler.runner import Scheduler
 from app.services.market.prices import PriceCache
@@ -94,83 +95,85 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def serve(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings)
-        http = create_http_session(settings.kucoin)
-        gateway = create_gateway(
-            settings.kucoin, http, shared=shared_window(settings, engine, replica_name())
-        )
-        prices = PriceCache(gateway)
-        stream = None
-        if settings.kucoin.websocket_enabled:
-            stream = TickerStream(gateway.client, gateway.converter, prices.on_tick)
-        app.state.app_state = AppState(
-            settings=settings,
-            engine=engine,
-            http=http,
-            keyring=keyring,
-            gateway=gateway,
-            prices=prices,
-            ticker_stream=stream,
-            portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
-            response_cache=response_cache,
-        )
-        app.state.app_state.replays.start()
-        app.state.app_state.jobs.start()
-        event_hub = app.state.app_state.event_hub
-        event_hub.start()
-        # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
-        app.state.app_state.shutdown.on_stop(lambda: event_hub.close(SHUTTING_DOWN))
-        app.state.app_state.shutdown.install()
-        listener = None
-        state = app.state.app_state
-        follower = state.ticker_follower
-        if follower is not None:
-            await follower.resync()  # subscribed before serving; then after every change
-            follower.start()
-        if not settings.is_sqlite:
-            channels = {EVENTS: _ignoring_payload(state.events.notify),
-                        CHANGES: state.change_notified}  # fmt: skip
-            listener = ChangeListener(
-                settings.database_url,
-                channels=channels,
-                on_listening=_set_listening(state),
-                connect_timeout_s=settings.database.connect_timeout_s,
+        # Each part's stop is pushed as it starts, so they stop in reverse: the scheduler first,
+        # the worker processes last.
+        async with AsyncExitStack() as stack:
+            shutdown = ShutdownSignal()
+            stack.push_async_callback(_stop_workers_if_signalled, shutdown)
+            engine = create_engine(settings)
+            stack.push_async_callback(engine.dispose)
+            http = create_http_session(settings.kucoin)
+            stack.push_async_callback(http.close)
+            gateway = create_gateway(
+                settings.kucoin, http, shared=shared_window(settings, engine, replica_name())
             )
-            listener.start()
-        scheduler = None
-        if settings.scheduler.enabled:
-            scheduler = Scheduler(state)
-            scheduler.start()
-        webhooks = WebhookDispatcher(
-            settings.webhooks, state.sessionmaker, http, state.events, replica=replica_name(),
-            poll_s=settings.events.poll_s,
-        )  # fmt: skip
-        webhooks.start()  # only when URLs are configured
-        # Serve once the dispatcher follows the outbox, so no change after startup goes unsent.
-        if settings.webhooks.urls and not await webhooks.ready(settings.database.connect_timeout_s):
-            logger.warning("webhooks: not following the outbox yet; starting anyway")
-        try:
-            with service_heap(), loop_first_gil():
-                yield
-        finally:
-            state.shutdown.set()  # a stop no signal announced (a test's server, a lost signal)
-            state.shutdown.uninstall()
-            if scheduler is not None:
-                await scheduler.stop()  # no new ticks; a run in flight is the runner's to stop
-            await state.jobs.stop()
-            await state.replays.stop()
-            await webhooks.stop()
-            await event_hub.stop()
-            if listener is not None:
-                await listener.stop()
+            prices = PriceCache(gateway)
+            stream = None
+            if settings.kucoin.websocket_enabled:
+                stream = TickerStream(gateway.client, gateway.converter, prices.on_tick)
+                stack.push_async_callback(stream.stop)
+            state = AppState(
+                settings=settings,
+                engine=engine,
+                http=http,
+                keyring=keyring,
+                gateway=gateway,
+                prices=prices,
+                ticker_stream=stream,
+                portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
+                response_cache=response_cache,
+                shutdown=shutdown,
+            )
+            app.state.app_state = state
+            # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
+            shutdown.on_stop(lambda: state.event_hub.close(SHUTTING_DOWN))
+            shutdown.install()  # before the rest starts: a signal meanwhile is heard too
+            follower = state.ticker_follower
             if follower is not None:
-                await follower.stop()
-            if stream is not None:
-                await stream.stop()
-            await http.close()
-            await engine.dispose()
-            if state.shutdown.signalled:
-                await stop_workers(WORKERS_STOP_S)
+                await follower.resync()  # subscribed before serving; then after every change
+                follower.start()
+                stack.push_async_callback(follower.stop)
+            if not settings.is_sqlite:
+                channels = {EVENTS: _ignoring_payload(state.events.notify),
+                            CHANGES: state.change_notified}  # fmt: skip
+                listener = ChangeListener(
+                    settings.database_url,
+                    channels=channels,
+                    on_listening=_set_listening(state),
+                    connect_timeout_s=settings.database.connect_timeout_s,
+                )
+                listener.start()
+                stack.push_async_callback(listener.stop)
+            state.event_hub.start()
+            stack.push_async_callback(state.event_hub.stop)
+            webhooks = WebhookDispatcher(
+                settings.webhooks, state.sessionmaker, http, state.events, replica=replica_name(),
+                poll_s=settings.events.poll_s,
+            )  # fmt: skip
+            webhooks.start()  # only when URLs are configured
+            stack.push_async_callback(webhooks.stop)
+            # Serve once the dispatcher follows the outbox, so no change after startup goes
+            # unsent.
+            if settings.webhooks.urls and not await webhooks.ready(
+                settings.database.connect_timeout_s
+            ):
+                logger.warning("webhooks: not following the outbox yet; starting anyway")
+            state.replays.start()
+            stack.push_async_callback(state.replays.stop)
+            state.jobs.start()
+            stack.push_async_callback(state.jobs.stop)
+            if settings.scheduler.enabled:
+                scheduler = Scheduler(state)
+                scheduler.start()
+                # No new ticks; a run in flight is the job runner's to stop.
+                stack.push_async_callback(scheduler.stop)
+            # Pushed last, so run first: a stop no signal announced (a test's server, a lost
+            # signal) is announced, and the signals go back to the server.
+            stack.callback(shutdown.uninstall)
+            stack.callback(shutdown.set)
+            stack.enter_context(service_heap())
+            stack.enter_context(loop_first_gil())
+            yield
 
     app = FastAPI(
         title="MySymbols",
@@ -213,6 +216,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look
     install_dashboard(app)
     return app
+
+
+async def _stop_workers_if_signalled(shutdown: ShutdownSignal) -> None:
+    """A signal stops the process once the lifespan ends (no interpreter exit): its worker
+    processes are ended here."""
+    if shutdown.signalled:
+        await stop_workers(WORKERS_STOP_S)
 
 
 def _caches(state: AppState) -> list[PortfolioReadCache | ResponseCache]:
