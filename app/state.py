@@ -62,7 +62,10 @@ class AppState:
         self.sessionmaker = create_sessionmaker(self.engine, on_commit=self.after_commit)
         self.replays = ReplayRunner(self.sessionmaker, single_process=self.settings.is_sqlite)
         self.jobs = JobRunner(
-            self.sessionmaker, context=self, single_process=self.settings.is_sqlite
+            self.sessionmaker,
+            context=self,
+            single_process=self.settings.is_sqlite,
+            trim_heap=self.settings.scheduler.trim_heap_after_runs,
         )
         events = self.settings.events
         self.event_hub = EventHub(

@@ -211,6 +211,9 @@ class SchedulerSettings(BaseModel):
     """Each replica waits a random fraction of this after a tick, so they do not stampede."""
     auto_rebalance: bool = False
     """Also rebalance on a schedule (usually a cron calls POST /portfolio/rebalance instead)."""
+    trim_heap_after_runs: bool = True
+    """After each job run, hand the C heap's freed memory back to the system (glibc's
+    `malloc_trim`; nothing elsewhere). Without it a scoring run's freed buffers stay resident."""
 
 
 class AuthSettings(BaseModel):

@@ -35,6 +35,7 @@ from app.db.failures import is_database_busy
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
 from app.observability.metrics import observe_job_run
+from app.runtime.heap import release_free_heap
 from app.runtime.progress import RunAborted, Tracker, tracking
 from app.scheduler.job import (
     ABORTED,
@@ -82,12 +83,15 @@ class JobRunner(Generic[Context]):
         context: Context,
         single_process: bool,
         replica: str | None = None,
+        trim_heap: bool = False,
     ) -> None:
         self.sessions = sessions
         """Where runs open their transactions (tests join them to a rolled-back session)."""
         self.context = context
         """What the jobs' bodies are handed beside their session (the app's state)."""
         self.replica = replica or replica_name()
+        self.trim_heap = trim_heap
+        """Hand the C heap's free pages back to the system after each run (app.runtime.heap)."""
         # SQLite: one process, whose run holds the only write lock; no heartbeats to write.
         self.stale_after = None if single_process else STALE_AFTER
         self._live: dict[int, _Live] = {}
@@ -137,9 +141,13 @@ class JobRunner(Generic[Context]):
         return await self.get(run_id)
 
     async def run_tick(
-        self, job: Job[Context], tick: datetime, *, replica: str | None = None,
+        self,
+        job: Job[Context],
+        tick: datetime,
+        *,
+        replica: str | None = None,
         requested_by: str = "scheduler",
-    ) -> str:  # fmt: skip
+    ) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
         'degraded', 'failed' or 'aborted'."""
         replica = replica or self.replica
@@ -148,10 +156,14 @@ class JobRunner(Generic[Context]):
         except RunInProgress as busy:  # recorded, so the ledger shows why the tick did nothing
             async with self.sessions() as session:
                 recorded = await JobRepository(session).claim(
-                    job.name, replica, utcnow(), tick=tick, status="skipped",
+                    job.name,
+                    replica,
+                    utcnow(),
+                    tick=tick,
+                    status="skipped",
                     error=f"run {busy.run_id} of {job.name} is still running",
                     requested_by=requested_by,
-                )  # fmt: skip
+                )
                 await session.commit()
             if recorded is not None:
                 observe_job_run(job.name, "skipped", None)
@@ -166,8 +178,9 @@ class JobRunner(Generic[Context]):
         """The new run's id; None when `tick` is already taken; RunInProgress when a run of
         `job` is running (after aborting it if its heartbeat stopped)."""
         if self._stopping:
-            raise RunnerStopping("the service is stopping; retry on another replica",
-                                 retry_after_s=5)  # fmt: skip
+            raise RunnerStopping(
+                "the service is stopping; retry on another replica", retry_after_s=5
+            )
         for live_id, live in self._live.items():  # here: no need to ask (or wait for) the database
             if live.job == job.name:
                 raise RunInProgress(job.name, live_id)
@@ -210,6 +223,13 @@ class JobRunner(Generic[Context]):
     # -- executing ---------------------------------------------------------------------------
 
     async def _execute(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
+        try:
+            return await self._outcome(job, run_id, tracker)
+        finally:
+            if self.trim_heap and not self._stopping:
+                await release_free_heap()
+
+    async def _outcome(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
         started = time.perf_counter()
         try:
             attempt = 1
@@ -219,8 +239,12 @@ class JobRunner(Generic[Context]):
                 except DBAPIError as exc:
                     if attempt == BUSY_ATTEMPTS or not is_database_busy(exc):
                         raise
-                    logger.warning("jobs: run %d of %s met a busy database (%s); again",
-                                   run_id, job.name, str(exc.orig)[:200])  # fmt: skip
+                    logger.warning(
+                        "jobs: run %d of %s met a busy database (%s); again",
+                        run_id,
+                        job.name,
+                        str(exc.orig)[:200],
+                    )
                     await asyncio.sleep(BUSY_BACKOFF_S * attempt)
                     attempt += 1
         except JobSkipped as exc:
@@ -233,8 +257,9 @@ class JobRunner(Generic[Context]):
         except Exception as exc:  # its text (SQL, parameters, ...) goes to the log only
             logger.exception("jobs: run %d of %s failed", run_id, job.name)
             problem = problem_of(exc, run_id)
-            await self._end(run_id, "failed", started, problem=problem,
-                            error=problem_summary(problem, run_id))  # fmt: skip
+            await self._end(
+                run_id, "failed", started, problem=problem, error=problem_summary(problem, run_id)
+            )
             return "failed"
 
     async def _attempt(
@@ -248,14 +273,20 @@ class JobRunner(Generic[Context]):
             status, result, problem = "succeeded", outcome, None
             if isinstance(outcome, Degraded):
                 status, result, problem = "degraded", outcome.result, outcome.problem
-                logger.warning("jobs: run %d of %s degraded: %s", run_id, job.name,
-                               problem.get("detail"))  # fmt: skip
+                logger.warning(
+                    "jobs: run %d of %s degraded: %s", run_id, job.name, problem.get("detail")
+                )
             jobs = JobRepository(session)
             if not await jobs.finish(
-                run_id, status, result=result, progress=1.0, finished_at=utcnow(),
-                duration_ms=_ms(started), problem=problem,
+                run_id,
+                status,
+                result=result,
+                progress=1.0,
+                finished_at=utcnow(),
+                duration_ms=_ms(started),
+                problem=problem,
                 error=None if problem is None else str(problem.get("detail"))[:2000],
-            ):  # fmt: skip
+            ):
                 await session.rollback()  # aborted as abandoned meanwhile: undo the work
                 logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
                 observe_job_run(job.name, "aborted", _ms(started) / 1000)
@@ -265,9 +296,14 @@ class JobRunner(Generic[Context]):
         return "ran" if status == "succeeded" else status
 
     async def _end(
-        self, run_id: int, status: str, started: float, *, error: str | None = None,
+        self,
+        run_id: int,
+        status: str,
+        started: float,
+        *,
+        error: str | None = None,
         problem: dict[str, Any] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
         detail = error if problem is None or error is not None else str(problem.get("detail"))
         live = self._live.get(run_id)
@@ -276,9 +312,13 @@ class JobRunner(Generic[Context]):
         try:
             async with self.sessions() as session:
                 await JobRepository(session).finish(
-                    run_id, status, error=(detail or "")[:2000] or None, problem=problem,
-                    finished_at=utcnow(), duration_ms=_ms(started),
-                )  # fmt: skip
+                    run_id,
+                    status,
+                    error=(detail or "")[:2000] or None,
+                    problem=problem,
+                    finished_at=utcnow(),
+                    duration_ms=_ms(started),
+                )
                 await session.commit()
         except Exception:  # the database is gone too: the next claimant aborts it as stale
             logger.warning("jobs: outcome of run %d not recorded", run_id, exc_info=True)

@@ -271,3 +271,26 @@ async def only_run_of(state: AppState, job: str) -> int:
         ids = (await session.scalars(select(JobRun.id).where(JobRun.job == job))).all()
     assert len(ids) == 1, ids
     return ids[0]
+
+
+class TestHeapAfterRuns:
+    async def test_each_run_ends_by_handing_the_freed_heap_back(
+        self, replicas: tuple[Scheduler, Scheduler, AppState], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        a, _, state = replicas
+        trims: list[str] = []
+
+        async def counted() -> bool:
+            trims.append("trim")
+            return True
+
+        monkeypatch.setattr("app.scheduler.runs.release_free_heap", counted)
+        assert state.jobs.trim_heap  # the default (scheduler.trim_heap_after_runs)
+        assert (
+            await a.run_tick(Job("test_job", "alert_check_interval_s", raise_alert), TICK) == "ran"
+        )
+        assert await a.run_tick(Job("test_fail", "alert_check_interval_s", fail), TICK) == "failed"
+        assert trims == ["trim", "trim"]
+        state.jobs.trim_heap = False
+        assert await a.run_tick(Job("test_skip", "alert_check_interval_s", skip), TICK) == "skipped"
+        assert trims == ["trim", "trim"]
