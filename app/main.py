@@ -66,13 +66,23 @@ logger = logging.getLogger(__name__)
 WORKERS_STOP_S = 5.0  # at a signal, for the ended worker processes to be reaped
 API_PREFIX = "/api/symbol-mgmt"
 CORS_REQUEST_HEADERS = [
-    "X-API-Key", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match",
-    "Last-Event-ID", "X-Request-ID",
-]  # fmt: skip
+    "X-API-Key",
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-None-Match",
+    "Last-Event-ID",
+    "X-Request-ID",
+]
 CORS_RESPONSE_HEADERS = [
-    "ETag", "Location", "Retry-After", "X-Request-ID", "X-Cache", "Idempotent-Replayed",
+    "ETag",
+    "Location",
+    "Retry-After",
+    "X-Request-ID",
+    "X-Cache",
+    "Idempotent-Replayed",
     MARKET_SOURCE_HEADER,
-]  # fmt: skip
+]
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -134,8 +144,10 @@ def create_app(settings: Settings) -> FastAPI:
                 follower.start()
                 stack.push_async_callback(follower.stop)
             if not settings.is_sqlite:
-                channels = {EVENTS: _ignoring_payload(state.events.notify),
-                            CHANGES: state.change_notified}  # fmt: skip
+                channels = {
+                    EVENTS: _ignoring_payload(state.events.notify),
+                    CHANGES: state.change_notified,
+                }
                 listener = ChangeListener(
                     settings.database_url,
                     channels=channels,
@@ -147,9 +159,13 @@ def create_app(settings: Settings) -> FastAPI:
             state.event_hub.start()
             stack.push_async_callback(state.event_hub.stop)
             webhooks = WebhookDispatcher(
-                settings.webhooks, state.sessionmaker, http, state.events, replica=replica_name(),
+                settings.webhooks,
+                state.sessionmaker,
+                http,
+                state.events,
+                replica=replica_name(),
                 poll_s=settings.events.poll_s,
-            )  # fmt: skip
+            )
             webhooks.start()  # only when URLs are configured
             stack.push_async_callback(webhooks.stop)
             # Serve once the dispatcher follows the outbox, so no change after startup goes
@@ -186,9 +202,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(ResponseCacheMiddleware, cache=response_cache)
     app.add_middleware(  # outside the cache: a flood of cached answers still costs the loop
-        CallerLimitMiddleware, limits=app.state.caller_limits,
-        liveness=f"{API_PREFIX}/health", readiness=f"{API_PREFIX}/status",
-    )  # fmt: skip
+        CallerLimitMiddleware,
+        limits=app.state.caller_limits,
+        liveness=f"{API_PREFIX}/health",
+        readiness=f"{API_PREFIX}/status",
+    )
     app.add_middleware(MarketSourceMiddleware)  # outside the cache: cached answers carry it too
     # Outside everything that could read a body; inside the metrics and CORS, which read none,
     # so its 413s are counted and a browser can read them.
@@ -208,10 +226,21 @@ def create_app(settings: Settings) -> FastAPI:
     # Every API route: unknown query parameters refused, heavy reads taken from their bucket.
     guards = [Depends(refuse_unknown_query), Depends(limit_heavy_reads)]
     for router in (
-        system.router, api_keys.router, symbols.router, scoring.router, portfolio.router,
-        portfolio_ops.router, pairlist.router, events.router, alerts.router, signals.router,
-        replays.router, evidence.router, jobs.router, config.router,
-    ):  # fmt: skip
+        system.router,
+        api_keys.router,
+        symbols.router,
+        scoring.router,
+        portfolio.router,
+        portfolio_ops.router,
+        pairlist.router,
+        events.router,
+        alerts.router,
+        signals.router,
+        replays.router,
+        evidence.router,
+        jobs.router,
+        config.router,
+    ):
         app.include_router(router, prefix=API_PREFIX, dependencies=guards)
     app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look
     install_dashboard(app)

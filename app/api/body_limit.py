@@ -106,9 +106,10 @@ def declared_length(scope: Scope) -> int | None:
     """The largest `Content-Length` the request declares; None without a valid one (the
     server refuses malformed ones; a body without one is counted as it arrives)."""
     lengths = [
-        int(value) for name, value in scope.get("headers", [])
+        int(value)
+        for name, value in scope.get("headers", [])
         if name == _CONTENT_LENGTH and value.strip().isdigit()
-    ]  # fmt: skip
+    ]
     return max(lengths, default=None)
 
 

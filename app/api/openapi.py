@@ -37,8 +37,10 @@ RATE_LIMITED = {
     "`Retry-After` seconds.",
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
 }
-INVALID = {"description": "Invalid input: a value out of range, or a query parameter the "
-           "operation does not take."}  # fmt: skip
+INVALID = {
+    "description": "Invalid input: a value out of range, or a query parameter the "
+    "operation does not take."
+}
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
 
@@ -54,9 +56,12 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(
-                title=app.title, version=app.version, summary=app.summary,
-                description=app.description, routes=app.routes,
-            )  # fmt: skip
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                description=app.description,
+                routes=app.routes,
+            )
             app.openapi_schema = as_served(document)
         return app.openapi_schema
 

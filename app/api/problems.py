@@ -135,11 +135,22 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     async def handle_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # not JSON: invalid input
             return problem_response(
-                request, 422, ValidationFailedError.slug, ValidationFailedError.title,
+                request,
+                422,
+                ValidationFailedError.slug,
+                ValidationFailedError.title,
                 "body: not a JSON document",
-                extra={"errors": [{"field": "body", "location": "body",
-                                   "message": "not a JSON document", "code": "json_invalid"}]},
-            )  # fmt: skip
+                extra={
+                    "errors": [
+                        {
+                            "field": "body",
+                            "location": "body",
+                            "message": "not a JSON document",
+                            "code": "json_invalid",
+                        }
+                    ]
+                },
+            )
         slug, title = _status_slug(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         if detail is None:
@@ -166,10 +177,13 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     async def handle_database_down(request: Request, exc: Exception) -> JSONResponse:
         if is_unstorable_text(exc):
             return problem_response(
-                request, 422, ValidationFailedError.slug, ValidationFailedError.title,
+                request,
+                422,
+                ValidationFailedError.slug,
+                ValidationFailedError.title,
                 "the request holds a character that cannot be stored (NUL, or half of a "
                 "UTF-16 surrogate pair); nothing was changed",
-            )  # fmt: skip
+            )
         if is_database_busy(exc):
             logger.warning("database busy: %s", str(exc).splitlines()[0][:200])
             return problem_response(
@@ -203,8 +217,13 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug: log it with its traceback and the request's id, answer a bare 500 that reveals
     nothing but that id (`request_id`, to find the log line)."""
     request_id = getattr(request.state, "request_id", None)
-    logger.error("unhandled error on %s %s (request %s)", request.method, request.url.path,
-                 request_id, exc_info=exc)  # fmt: skip
+    logger.error(
+        "unhandled error on %s %s (request %s)",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=exc,
+    )
     return problem_response(
         request,
         500,

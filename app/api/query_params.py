@@ -53,8 +53,9 @@ async def refuse_unknown_query(request: Request) -> None:
     if unknown:
         allowed = ", ".join(sorted(declared)) or "none"
         message = f"unknown query parameter (this route takes: {allowed})"
-        errors = [{"loc": ("query", name), "type": "extra_forbidden", "msg": message}
-                  for name in unknown]  # fmt: skip
+        errors = [
+            {"loc": ("query", name), "type": "extra_forbidden", "msg": message} for name in unknown
+        ]
         raise RequestValidationError(errors)
 
 

@@ -189,9 +189,14 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, error: TooManyRequ
     request_id = incoming_request_id(scope) or uuid.uuid4().hex
     scope.setdefault("state", {})["request_id"] = request_id
     response = problem_response(
-        Request(scope), error.status, error.slug, error.title, error.detail,
-        extra=error.extra, headers={**error.headers, REQUEST_ID_HEADER: request_id},
-    )  # fmt: skip
+        Request(scope),
+        error.status,
+        error.slug,
+        error.title,
+        error.detail,
+        extra=error.extra,
+        headers={**error.headers, REQUEST_ID_HEADER: request_id},
+    )
     await response(scope, receive, send)
 
 
@@ -214,8 +219,9 @@ async def limit_heavy_reads(request: Request) -> None:
     route = request.scope.get("route")
     query = request.query_params
     name = getattr(route, "name", None)
-    if not is_heavy(name, query.get("method"), query.get("window"),
-                    limits.settings.heavy_window_hours):  # fmt: skip
+    if not is_heavy(
+        name, query.get("method"), query.get("window"), limits.settings.heavy_window_hours
+    ):
         return
     wait_s = limits.heavy.take(limits.caller(request.scope))
     if wait_s:

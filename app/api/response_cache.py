@@ -271,17 +271,28 @@ class _Capture:
         passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
         if _not_modified(self.scope, entry.etag):
             await self._send(
-                {"type": "http.response.start", "status": 304,
-                 "headers": [*[(k, v) for k, v in passed if k != b"content-type"],
-                             (b"etag", entry.etag)]}
-            )  # fmt: skip
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [
+                        *[(k, v) for k, v in passed if k != b"content-type"],
+                        (b"etag", entry.etag),
+                    ],
+                }
+            )
             await self._send({"type": "http.response.body", "body": b""})
             return
         await self._send(
-            {"type": "http.response.start", "status": 200,
-             "headers": [*passed, (b"content-length", str(len(body)).encode()),
-                         (b"etag", entry.etag)]}
-        )  # fmt: skip
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    *passed,
+                    (b"content-length", str(len(body)).encode()),
+                    (b"etag", entry.etag),
+                ],
+            }
+        )
         await self._send({"type": "http.response.body", "body": body})
 
 
@@ -296,8 +307,11 @@ async def _send_entry(scope: Scope, send: Send, entry: Entry) -> None:
         await send({"type": "http.response.start", "status": 304, "headers": common})
         await send({"type": "http.response.body", "body": b""})
         return
-    headers = [(b"content-type", entry.content_type),
-               (b"content-length", str(len(entry.body)).encode()), *common]  # fmt: skip
+    headers = [
+        (b"content-type", entry.content_type),
+        (b"content-length", str(len(entry.body)).encode()),
+        *common,
+    ]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": entry.body})
 

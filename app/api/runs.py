@@ -51,9 +51,11 @@ class RunFailed(AppError):
 
 def _skipped(run: JobRun) -> dict[str, Any]:
     return {
-        "type": PROBLEM_TYPE_PREFIX + "run-skipped", "title": "Run skipped", "status": 409,
+        "type": PROBLEM_TYPE_PREFIX + "run-skipped",
+        "title": "Run skipped",
+        "status": 409,
         "detail": run.error or f"{run.job} had nothing it may do",
-    }  # fmt: skip
+    }
 
 
 async def wait_unless_stopping(

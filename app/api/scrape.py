@@ -79,43 +79,49 @@ def _state_gauges(state: AppState) -> Iterator[Metric]:
     yield info
     breaker = state.gateway.breaker()
     states = GaugeMetricFamily(
-        "mysymbols_kucoin_breaker_state", "KuCoin circuit breaker: 1 for its current state.",
+        "mysymbols_kucoin_breaker_state",
+        "KuCoin circuit breaker: 1 for its current state.",
         labels=["state"],
-    )  # fmt: skip
+    )
     for each in BreakerState:
         states.add_metric([each.value], 1.0 if breaker.state is each else 0.0)
     yield states
     yield CounterMetricFamily(
-        "mysymbols_kucoin_breaker_opened", "Times the KuCoin breaker opened since the start.",
+        "mysymbols_kucoin_breaker_opened",
+        "Times the KuCoin breaker opened since the start.",
         value=breaker.times_opened,
-    )  # fmt: skip
+    )
     cache = state.response_cache
     if cache is not None:
         yield GaugeMetricFamily(
-            "mysymbols_response_cache_bytes", "Bytes of answer bodies the response cache keeps.",
+            "mysymbols_response_cache_bytes",
+            "Bytes of answer bodies the response cache keeps.",
             value=cache.bytes,
-        )  # fmt: skip
+        )
         yield GaugeMetricFamily(
-            "mysymbols_response_cache_entries", "Answers the response cache keeps.",
+            "mysymbols_response_cache_entries",
+            "Answers the response cache keeps.",
             value=len(cache),
-        )  # fmt: skip
+        )
     pool = state.engine.pool
     if isinstance(pool, QueuePool):
         yield GaugeMetricFamily(
-            "mysymbols_db_pool_in_use", "Database connections checked out of the pool.",
+            "mysymbols_db_pool_in_use",
+            "Database connections checked out of the pool.",
             value=pool.checkedout(),
-        )  # fmt: skip
+        )
         yield GaugeMetricFamily(
-            "mysymbols_db_pool_idle", "Database connections idle in the pool.",
+            "mysymbols_db_pool_idle",
+            "Database connections idle in the pool.",
             value=pool.checkedin(),
-        )  # fmt: skip
+        )
 
 
 async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
     up = GaugeMetricFamily(
         "mysymbols_metrics_database_up",
         "1 when this scrape read the database's gauges in time, else 0 (they are left out).",
-    )  # fmt: skip
+    )
     try:
         async with asyncio.timeout(DATABASE_DEADLINE_S), engine.connect() as connection:
             repository = SystemRepository(connection)
@@ -131,9 +137,12 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
         return [up]
     up.add_metric([], 1)
     return [
-        up, *_portfolio(members, weight_sum, untradable, target), *_market_age(last_update),
-        *_track_record(track_record), *_forward_record(forward),
-    ]  # fmt: skip
+        up,
+        *_portfolio(members, weight_sum, untradable, target),
+        *_market_age(last_update),
+        *_track_record(track_record),
+        *_forward_record(forward),
+    ]
 
 
 def _forward_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
@@ -145,7 +154,7 @@ def _forward_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[
         "The forward record's total return since each book started, after costs, by book "
         "(policy, challenger:<name>, the baselines); none before the first hour is marked.",
         labels=["book"],
-    )  # fmt: skip
+    )
     for book, value in sorted(equity.items()):
         returns.add_metric([book], value - 1.0)  # every book is 1.0 when it starts
     yield returns
@@ -154,7 +163,7 @@ def _forward_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[
         "Time since the close of the last hour the forward record marked (before the first, "
         "since its inception).",
         value=max(0.0, (utcnow() - marked_to).total_seconds()),
-    )  # fmt: skip
+    )
 
 
 def _portfolio(
@@ -168,24 +177,26 @@ def _portfolio(
             "mysymbols_portfolio_target_members",
             "Members the portfolio is meant to hold (the max_portfolio_symbols setting).",
             value=target,
-        )  # fmt: skip
+        )
     yield GaugeMetricFamily(
         "mysymbols_portfolio_untradable_members",
         "Active members whose contract is no longer tradable (not Open, or delisted).",
         value=untradable,
-    )  # fmt: skip
+    )
     yield GaugeMetricFamily(
         "mysymbols_portfolio_weight_sum_percent",
-        "Sum of the active members' weights (100 with members, 0 without).", value=weight_sum,
-    )  # fmt: skip
+        "Sum of the active members' weights (100 with members, 0 without).",
+        value=weight_sum,
+    )
 
 
 def _market_age(last_update: datetime | None) -> Iterator[Metric]:
     if last_update is not None:  # no market data yet: no age, rather than a made-up one
         yield GaugeMetricFamily(
-            "mysymbols_market_data_age_seconds", "Age of the newest stored market data.",
+            "mysymbols_market_data_age_seconds",
+            "Age of the newest stored market data.",
             value=(utcnow() - last_update).total_seconds(),
-        )  # fmt: skip
+        )
 
 
 def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
@@ -197,7 +208,7 @@ def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Me
         "The live record's total return since inception, after costs, by book (as_run: the "
         "real portfolio; 0 until its first hour is marked).",
         labels=["strategy"],
-    )  # fmt: skip
+    )
     for strategy, value in equity.items():
         returns.add_metric([strategy], value - 1.0)  # every book is 1.0 at inception
     yield returns
@@ -206,4 +217,4 @@ def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Me
         "Time since the close of the last hour the live record marked (before the first, since "
         "its inception: the first decision's hour).",
         value=max(0.0, (utcnow() - marked_to).total_seconds()),
-    )  # fmt: skip
+    )

@@ -29,14 +29,16 @@ class StreamSlots:
             raise TooManyRequestsError(
                 f"This caller holds {held} event streams, the most one may hold on this "
                 "replica; close one first.",
-                retry_after_s=RETRY_AFTER_S, extra={"limit": "streams_per_key"},
-            )  # fmt: skip
+                retry_after_s=RETRY_AFTER_S,
+                extra={"limit": "streams_per_key"},
+            )
         if self.open >= self.in_all:
             raise TooManyRequestsError(
                 f"This replica serves {self.open} event streams, the most it serves; "
                 "retry later (or on another replica).",
-                retry_after_s=RETRY_AFTER_S, extra={"limit": "streams_per_process"},
-            )  # fmt: skip
+                retry_after_s=RETRY_AFTER_S,
+                extra={"limit": "streams_per_process"},
+            )
         self._by_caller[caller] = held + 1
         self.open += 1
 

@@ -74,9 +74,12 @@ def calibrated(
     check_range(history, params.replay)
     every = params.replay.every_h
     folds = walk_forward(
-        params.replay.start_ms, params.replay.end_ms,
-        train_h=params.train_h, test_h=params.test_h, every_h=every,
-    )  # fmt: skip
+        params.replay.start_ms,
+        params.replay.end_ms,
+        train_h=params.train_h,
+        test_h=params.test_h,
+        every_h=every,
+    )
     models: list[LearnedModel] = []
     series = None
     if params.learned:
@@ -207,9 +210,13 @@ def window_figures(
     """`FIGURES` of one book over hours [first_h, last_h] of its run."""
     equity = row.equity[first_h : last_h + 1]
     figures = strategy_figures(
-        equity / equity[0], start_ms,
-        turnovers=row.turnovers[decisions].tolist(), fees=0.0, funding=0.0, sample_h=24,
-    )  # fmt: skip
+        equity / equity[0],
+        start_ms,
+        turnovers=row.turnovers[decisions].tolist(),
+        fees=0.0,
+        funding=0.0,
+        sample_h=24,
+    )
     return {k: figures[k] for k in FIGURES}
 
 

@@ -35,9 +35,10 @@ class Unreachable(Exception):
 def add_connection_options(command: argparse.ArgumentParser) -> None:
     """`--url` and `--timeout` on a command that talks to the service."""
     command.add_argument(
-        "--url", default=DEFAULT_URL, help=f"the service (default {DEFAULT_URL}); "
-        f"the key comes from {KEY_ENV}",
-    )  # fmt: skip
+        "--url",
+        default=DEFAULT_URL,
+        help=f"the service (default {DEFAULT_URL}); the key comes from {KEY_ENV}",
+    )
     command.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
 
 

@@ -71,9 +71,13 @@ def show_settings(settings: list[dict[str, Any]], key: str | None, as_json: bool
     shown = table("settings", "key", "value", "type", "default", "range or choices", "description")
     for s in settings:
         shown.add_row(
-            s["key"], shown_value(s["value"]), s["type"], shown_value(s.get("default")),
-            bounds(s), s.get("description") or "",
-        )  # fmt: skip
+            s["key"],
+            shown_value(s["value"]),
+            s["type"],
+            shown_value(s.get("default")),
+            bounds(s),
+            s.get("description") or "",
+        )
     console().print(shown)
     return 0
 
@@ -133,8 +137,9 @@ def parse_value(key: str, kind: str, raw: str) -> Any:
     try:
         value: int | float = int(raw) if kind == "integer" else float(raw)
     except ValueError:
-        raise UsageError(f"{key} takes {'an integer' if kind == 'integer' else 'a number'}, "
-                         f"not {raw!r}") from None  # fmt: skip
+        raise UsageError(
+            f"{key} takes {'an integer' if kind == 'integer' else 'a number'}, not {raw!r}"
+        ) from None
     if not math.isfinite(value):
         raise UsageError(f"{key} takes a finite number, not {raw!r}")
     return value

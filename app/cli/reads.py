@@ -89,13 +89,23 @@ def show_status(doc: dict[str, Any]) -> None:
     out.print(summary)
     jobs = doc.get("jobs") or []
     if jobs:
-        shown = table("jobs (newest run each)", "job", "status", "duration ms", "tick", "replica",
-                      right=("duration ms",))  # fmt: skip
+        shown = table(
+            "jobs (newest run each)",
+            "job",
+            "status",
+            "duration ms",
+            "tick",
+            "replica",
+            right=("duration ms",),
+        )
         for job in jobs:
             shown.add_row(
-                job["job"], job["status"], number(job.get("duration_ms"), 0),
-                text(job.get("scheduled_tick") or "requested"), job["replica"],
-            )  # fmt: skip
+                job["job"],
+                job["status"],
+                number(job.get("duration_ms"), 0),
+                text(job.get("scheduled_tick") or "requested"),
+                job["replica"],
+            )
         out.print(shown)
 
 
@@ -109,18 +119,41 @@ def show_portfolio(doc: dict[str, Any], source: str | None) -> None:
         f"market data {source or '-'}"
     )
     shown = table(
-        title, "rank", "symbol", "weight %", "composite", "score rank", "entry", "price",
-        "since entry %", "replace?", "data age",
-        right=("rank", "weight %", "composite", "score rank", "entry", "price", "since entry %",
-               "data age"),
-    )  # fmt: skip
+        title,
+        "rank",
+        "symbol",
+        "weight %",
+        "composite",
+        "score rank",
+        "entry",
+        "price",
+        "since entry %",
+        "replace?",
+        "data age",
+        right=(
+            "rank",
+            "weight %",
+            "composite",
+            "score rank",
+            "entry",
+            "price",
+            "since entry %",
+            "data age",
+        ),
+    )
     for m in members:
         shown.add_row(
-            str(m["rank"]), m["symbol"], number(m["weight"], 4), number(m["composite"]),
-            text(m["score_rank"]), number(m["entry_price"], 6), number(m["current_price"], 6),
-            number(m["performance_pct"]), "yes" if m["is_replacement_candidate"] else "",
+            str(m["rank"]),
+            m["symbol"],
+            number(m["weight"], 4),
+            number(m["composite"]),
+            text(m["score_rank"]),
+            number(m["entry_price"], 6),
+            number(m["current_price"], 6),
+            number(m["performance_pct"]),
+            "yes" if m["is_replacement_candidate"] else "",
             age(m["data_age_s"]),
-        )  # fmt: skip
+        )
     console().print(shown)
 
 
@@ -137,8 +170,10 @@ def show_rankings(doc: dict[str, Any], source: str | None) -> None:
     shown = table(title, "rank", "symbol", "composite", *components, "confidence", right=numeric)
     for item in items:
         shown.add_row(
-            str(item["rank"]), item["symbol"], number(item["composite"]),
+            str(item["rank"]),
+            item["symbol"],
+            number(item["composite"]),
             *(number(item["components"].get(c)) for c in components),
             number(item["confidence"]),
-        )  # fmt: skip
+        )
     console().print(shown)

@@ -37,9 +37,13 @@ class AppError(Exception):
         ones; a Retry-After header as `retry_after_s`)."""
         retry = self.headers.get("Retry-After")
         return {
-            **self.extra, "type": self.type, "title": self.title, "status": self.status,
-            "detail": self.detail, **({"retry_after_s": int(retry)} if retry else {}),
-        }  # fmt: skip
+            **self.extra,
+            "type": self.type,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            **({"retry_after_s": int(retry)} if retry else {}),
+        }
 
 
 class AuthenticationError(AppError):

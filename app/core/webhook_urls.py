@@ -47,9 +47,12 @@ def check_webhook_url(url: str, *, allow_http: bool, allow_private: bool) -> Non
     if address.is_link_local:
         raise ValueError(f"webhook URLs may not point at link-local {address} (cloud metadata)")
     internal = (
-        address.is_private or address.is_loopback or address.is_unspecified
-        or address.is_multicast or address.is_reserved
-    )  # fmt: skip
+        address.is_private
+        or address.is_loopback
+        or address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+    )
     if internal and not allow_private:
         raise ValueError(
             f"webhook URLs may not point at the internal address {address} (set "

@@ -86,8 +86,9 @@ def follow_write_locks(
         if observe is None and hold.seconds > LONG_HOLD_S:
             logger.warning(
                 "sqlite: a transaction held the write lock for %.2f s (its first write: %s)",
-                hold.seconds, first,
-            )  # fmt: skip
+                hold.seconds,
+                first,
+            )
         if observe is not None:
             observe(hold)
 

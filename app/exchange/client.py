@@ -62,9 +62,15 @@ class KucoinFuturesClient:
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.transport = KucoinTransport(
-            http, base_url, limiter=limiter, breaker=breaker, retry=retry,
-            request_timeout_s=request_timeout_s, sleep=sleep, rng=rng,
-        )  # fmt: skip
+            http,
+            base_url,
+            limiter=limiter,
+            breaker=breaker,
+            retry=retry,
+            request_timeout_s=request_timeout_s,
+            sleep=sleep,
+            rng=rng,
+        )
 
     # The transport's, as the gateway and the ticker stream read them.
     @property

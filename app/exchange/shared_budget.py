@@ -128,8 +128,10 @@ class SharedBudget:
         if self.fallback_reason is None:
             logger.warning(
                 "shared KuCoin budget unreachable (%s); keeping to a local share of %d / %d",
-                exc, self.share, self.quota,
-            )  # fmt: skip
+                exc,
+                self.share,
+                self.quota,
+            )
         self.fallback_reason = str(exc) or exc.__class__.__name__
         self._retry_at = self._clock() + self.retry_s
 

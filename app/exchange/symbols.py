@@ -34,9 +34,14 @@ _DATED_CANONICAL = re.compile(r"^(?P<pair>[A-Z0-9]+)-(?P<expiry>\d{6})$")
 # ccxt's names for these KuCoin currencies (its `commonCurrencies` for kucoinfutures, beside
 # XBT -> BTC); a test holds them equal to ccxt's own.
 CCXT_CURRENCIES = {
-    "BCHSV": "BSV", "BIFI": "BIFIF", "VAI": "VAIOT", "WAX": "WAXP", "ALT": "APTOSLAUNCHTOKEN",
-    "KALT": "ALT", "FUD": "FTX Users' Debt",
-}  # fmt: skip
+    "BCHSV": "BSV",
+    "BIFI": "BIFIF",
+    "VAI": "VAIOT",
+    "WAX": "WAXP",
+    "ALT": "APTOSLAUNCHTOKEN",
+    "KALT": "ALT",
+    "FUD": "FTX Users' Debt",
+}
 _FROM_CCXT = {name.upper(): code for code, name in CCXT_CURRENCIES.items()}
 
 

@@ -219,9 +219,12 @@ class ForwardState:
     ) -> None:
         history = core.view.history
         named = named_targets(
-            core, benchmark=reference.benchmark, top=reference.max_symbols,
-            momentum_days=baselines.momentum_days, first=not self.baselines_started,
-        )  # fmt: skip
+            core,
+            benchmark=reference.benchmark,
+            top=reference.max_symbols,
+            momentum_days=baselines.momentum_days,
+            first=not self.baselines_started,
+        )
         self.baselines_started = True
         for name, weights in named.items():
             if weights is not None:
@@ -255,10 +258,15 @@ class ForwardState:
                 "beta": _packed(betas),
                 "config_hash": hashes[book],
             }
-        self.judging.append({
-            "decided": hour_ms, "entry": at, "following": at + DAY_MS,
-            "universe": [symbols[i] for i in core.eligible], "books": books,
-        })  # fmt: skip
+        self.judging.append(
+            {
+                "decided": hour_ms,
+                "entry": at,
+                "following": at + DAY_MS,
+                "universe": [symbols[i] for i in core.eligible],
+                "books": books,
+            }
+        )
 
     # Stored between hours.
 
@@ -328,9 +336,14 @@ def _judged(
         )
         out.append(
             DayJudged(
-                book, int(day["decided"]), int(day["entry"]), int(day["following"]),
-                book_return, spearman(_array(scored["composite"]), residual), market,
+                book,
+                int(day["decided"]),
+                int(day["entry"]),
+                int(day["following"]),
+                book_return,
+                spearman(_array(scored["composite"]), residual),
+                market,
                 str(scored["config_hash"]),
             )
-        )  # fmt: skip
+        )
     return out

@@ -36,11 +36,14 @@ class HourScorings:
         stage = Stage.at(history, hour_ms) if groups else None
         self.groups = {
             key: Contexts(
-                history, members[0], keep=False, stage=stage,
+                history,
+                members[0],
+                keep=False,
+                stage=stage,
                 weigh={c for m in members for c, w in m.scoring.weights.items() if w > 0},
             )
             for key, members in groups.items()
-        }  # fmt: skip
+        }
 
     def at(self, config: PolicyConfig, members: set[int]) -> Context:
         """The context of a book under `config` (one of those given) holding `members`."""

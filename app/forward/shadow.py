@@ -57,8 +57,10 @@ def encode(state: PolicyState, history: MarketHistory, last: Encoded | None) -> 
         if done is None or done[0] is not run:
             ids = list(run.composite)
             scores = np.rint(np.array([run.composite[i] for i in ids], dtype=float) * STEPS)
-            done = (run, [run.run_id, run.at_ms, _pack(np.array([places[i] for i in ids])),
-                          _pack(scores)])  # fmt: skip
+            done = (
+                run,
+                [run.run_id, run.at_ms, _pack(np.array([places[i] for i in ids])), _pack(scores)],
+            )
         runs.append(done[1])
         kept[id(run)] = done
     stored = {

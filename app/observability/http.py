@@ -52,12 +52,20 @@ class RequestMetricsMiddleware:
             observe_request(scope["method"], route, status, seconds)
             level = logging.DEBUG if route.endswith(QUIET_ROUTES) else logging.INFO
             logger.log(
-                level, "%s %s %d %.1f ms", scope["method"], route, status, seconds * 1000,
+                level,
+                "%s %s %d %.1f ms",
+                scope["method"],
+                route,
+                status,
+                seconds * 1000,
                 extra={
-                    "request_id": request_id, "method": scope["method"], "route": route,
-                    "status": status, "duration_ms": round(seconds * 1000, 3),
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 3),
                 },
-            )  # fmt: skip
+            )
 
     def _route(self, scope: Scope) -> str:
         path: str = scope["path"]

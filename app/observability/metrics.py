@@ -24,68 +24,84 @@ _RUN = (0.1, 0.5, 1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.
 _WAIT = (0.001, 0.01, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0)
 
 HTTP_REQUESTS = Counter(
-    "mysymbols_http_requests", "HTTP requests answered, by route template, method and status.",
+    "mysymbols_http_requests",
+    "HTTP requests answered, by route template, method and status.",
     ["method", "route", "status"],
-)  # fmt: skip
+)
 HTTP_DURATION = Histogram(
-    "mysymbols_http_request_duration_seconds", "Time to answer an HTTP request.",
-    ["method", "route"], buckets=_LATENCY,
-)  # fmt: skip
+    "mysymbols_http_request_duration_seconds",
+    "Time to answer an HTTP request.",
+    ["method", "route"],
+    buckets=_LATENCY,
+)
 
 JOB_RUNS = Counter(
-    "mysymbols_job_runs", "Job runs ended, by job and the status they ended with.",
+    "mysymbols_job_runs",
+    "Job runs ended, by job and the status they ended with.",
     ["job", "status"],
-)  # fmt: skip
+)
 JOB_DURATION = Histogram(
-    "mysymbols_job_run_duration_seconds", "Duration of job runs, by job and status.",
-    ["job", "status"], buckets=_RUN,
-)  # fmt: skip
+    "mysymbols_job_run_duration_seconds",
+    "Duration of job runs, by job and status.",
+    ["job", "status"],
+    buckets=_RUN,
+)
 JOB_LAST_END = Gauge(
-    "mysymbols_job_last_end_timestamp_seconds", "When a run of the job last ended with the status.",
-    ["job", "status"], multiprocess_mode="mostrecent",
-)  # fmt: skip
+    "mysymbols_job_last_end_timestamp_seconds",
+    "When a run of the job last ended with the status.",
+    ["job", "status"],
+    multiprocess_mode="mostrecent",
+)
 
 KUCOIN_REQUESTS = Counter(
-    "mysymbols_kucoin_requests", "KuCoin HTTP requests sent, by endpoint and outcome.",
+    "mysymbols_kucoin_requests",
+    "KuCoin HTTP requests sent, by endpoint and outcome.",
     ["endpoint", "outcome"],
-)  # fmt: skip
+)
 KUCOIN_DURATION = Histogram(
-    "mysymbols_kucoin_request_duration_seconds", "Time for KuCoin to answer one request.",
-    ["endpoint"], buckets=_LATENCY,
-)  # fmt: skip
-KUCOIN_429 = Counter(
-    "mysymbols_kucoin_rate_limited", "KuCoin answers 429 (quota exhausted), by endpoint.",
+    "mysymbols_kucoin_request_duration_seconds",
+    "Time for KuCoin to answer one request.",
     ["endpoint"],
-)  # fmt: skip
+    buckets=_LATENCY,
+)
+KUCOIN_429 = Counter(
+    "mysymbols_kucoin_rate_limited",
+    "KuCoin answers 429 (quota exhausted), by endpoint.",
+    ["endpoint"],
+)
 KUCOIN_WAIT = Histogram(
     "mysymbols_kucoin_rate_limit_wait_seconds",
-    "Time a KuCoin request waited for the rate limiter before it was sent.", buckets=_WAIT,
-)  # fmt: skip
+    "Time a KuCoin request waited for the rate limiter before it was sent.",
+    buckets=_WAIT,
+)
 KUCOIN_REFUSED = Counter(
     "mysymbols_kucoin_rate_limit_refusals",
     "KuCoin requests not sent because the quota frees up only after longer than a caller waits.",
-)  # fmt: skip
+)
 
 SCORING_DURATION = Histogram(
     "mysymbols_scoring_run_duration_seconds", "Duration of completed scoring runs.", buckets=_RUN
 )
 SCORING_SCORED = Gauge(
-    "mysymbols_scoring_last_scored_symbols", "Symbols scored by the latest scoring run.",
+    "mysymbols_scoring_last_scored_symbols",
+    "Symbols scored by the latest scoring run.",
     multiprocess_mode="mostrecent",
-)  # fmt: skip
+)
 SCORING_EXCLUDED = Gauge(
     "mysymbols_scoring_last_excluded_symbols",
-    "Symbols the latest scoring run excluded, by data-quality reason.", ["reason"],
+    "Symbols the latest scoring run excluded, by data-quality reason.",
+    ["reason"],
     multiprocess_mode="mostrecent",
-)  # fmt: skip
+)
 
 DB_POOL_WAITS = Counter(
     "mysymbols_db_pool_waits", "Connection checkouts that found the pool at its limit and waited."
 )
 DB_POOL_WAIT = Histogram(
-    "mysymbols_db_pool_wait_seconds", "Time those checkouts waited for a connection.",
+    "mysymbols_db_pool_wait_seconds",
+    "Time those checkouts waited for a connection.",
     buckets=_WAIT,
-)  # fmt: skip
+)
 DB_SLOW_QUERIES = Counter(
     "mysymbols_db_slow_queries", "Statements that ran longer than database.slow_query_ms."
 )
@@ -93,7 +109,7 @@ DB_SLOW_QUERIES = Counter(
 EVENT_OUTBOX_READS = Counter(
     "mysymbols_event_outbox_reads",
     "Reads of the event outbox for the open event streams (one per wake-up, for all of them).",
-)  # fmt: skip
+)
 EVENT_STREAMS = Gauge("mysymbols_event_streams", "Event streams open.", multiprocess_mode="livesum")
 
 WEBHOOK_DELIVERIES = Counter(
@@ -102,13 +118,14 @@ WEBHOOK_DELIVERIES = Counter(
     "carried in a digest; failed: retries spent, a 3xx or 4xx; dropped: past the rate limit or "
     "the URL's queue bound).",
     ["kind", "outcome"],
-)  # fmt: skip
+)
 WEBHOOK_LAG = Gauge(
     "mysymbols_webhook_delivery_lag_seconds",
     "Age of the oldest event still waiting for delivery to the receiver (host:port#the first 6 "
     "hex digits of the URL's SHA-256); 0 when its queue is empty.",
-    ["receiver"], multiprocess_mode="livemax",
-)  # fmt: skip
+    ["receiver"],
+    multiprocess_mode="livemax",
+)
 
 _SYMBOL_PATHS = (
     (re.compile(r"^/api/v1/contracts/(?!active$)[^/]+$"), "/api/v1/contracts/{symbol}"),

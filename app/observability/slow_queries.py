@@ -42,6 +42,8 @@ def log_slow_queries(engine: AsyncEngine, threshold_ms: float) -> None:
         observe_slow_query()
         text = _SPACES.sub(" ", statement).strip()[:STATEMENT_CHARS]
         logger.warning(
-            "slow query: %.1f ms: %s", duration_ms, text,
+            "slow query: %.1f ms: %s",
+            duration_ms,
+            text,
             extra={"duration_ms": round(duration_ms, 3)},
-        )  # fmt: skip
+        )

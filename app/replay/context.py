@@ -145,8 +145,18 @@ def _context(
     eligible = rows[scored].tolist()
     composite = dict(zip(eligible, stored(table.composite[scored]), strict=True))
     positions = dict(zip(rows.tolist(), range(rows.size), strict=True))
-    return Context(view.t_ms, view, rows, turnover, returns, table, composite, eligible, positions,
-                   {} if shared is None else shared)  # fmt: skip
+    return Context(
+        view.t_ms,
+        view,
+        rows,
+        turnover,
+        returns,
+        table,
+        composite,
+        eligible,
+        positions,
+        {} if shared is None else shared,
+    )
 
 
 NEAR_HALF = 1e-6  # far above the error of score x 1e4 (below 1e-10 for scores up to 100)
@@ -226,8 +236,14 @@ class Contexts:
         scored = self._kept(t_ms, members) if self.keep else self._latest(t_ms, members)
         if scoring == self.config.scoring:
             return scored
-        return _context(scored.view, scored.rows, scored.turnover, scored.returns,
-                        reweigh(scored.table, scoring), scored.shared)  # fmt: skip
+        return _context(
+            scored.view,
+            scored.rows,
+            scored.turnover,
+            scored.returns,
+            reweigh(scored.table, scoring),
+            scored.shared,
+        )
 
     def _kept(self, t_ms: int, members: set[int]) -> Context:
         """The scoring at `t_ms` for `members`, kept per members outside the shortlist."""

@@ -288,8 +288,11 @@ class SelectionSeries:
         first = series[0]
         for s in series[1:]:
             same = (s.every_h, s.swap_cost, list(s.books), list(s.rankings)) == (
-                first.every_h, first.swap_cost, list(first.books), list(first.rankings)
-            )  # fmt: skip
+                first.every_h,
+                first.swap_cost,
+                list(first.books),
+                list(first.rankings),
+            )
             if not same:
                 raise ValueError(
                     "only series of one interval, cost, set of strategies and tracks combine"

@@ -82,10 +82,13 @@ def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
         return problem_of(kind(detail, retry_after_s=5))
     where = f"run {run_id}" if run_id is not None else "the run"
     return {
-        "type": PROBLEM_TYPE_PREFIX + "internal-error", "title": "Internal error",
-        "status": 500, "detail": f"{where} failed on an unexpected error; the service log has "
-        "it under the run's id", **({"run_id": run_id} if run_id is not None else {}),
-    }  # fmt: skip
+        "type": PROBLEM_TYPE_PREFIX + "internal-error",
+        "title": "Internal error",
+        "status": 500,
+        "detail": f"{where} failed on an unexpected error; the service log has "
+        "it under the run's id",
+        **({"run_id": run_id} if run_id is not None else {}),
+    }
 
 
 ABORTED = {

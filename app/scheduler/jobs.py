@@ -49,9 +49,12 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
     services = Services(session, state)
     run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
     result: dict[str, Any] = {
-        "run_id": run.id, "scored": run.scored_count, "excluded": run.excluded_count,
-        "exits": [], "replacements_proposed": [],
-    }  # fmt: skip
+        "run_id": run.id,
+        "scored": run.scored_count,
+        "excluded": run.excluded_count,
+        "exits": [],
+        "replacements_proposed": [],
+    }
     unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
     if unreachable is not None:  # the stored scores stand; nothing to propose from
         return Degraded(result, {**unreachable, "scoring_run_id": run.id})
@@ -63,9 +66,14 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
     for rec in proposed:
         await events.append(
             "replacement_proposed",
-            {"member": rec.member, "outsider": rec.outsider, "lead": rec.lead,
-             "reasons": rec.reasons, "scoring_run_id": run.id},
-        )  # fmt: skip
+            {
+                "member": rec.member,
+                "outsider": rec.outsider,
+                "lead": rec.lead,
+                "reasons": rec.reasons,
+                "scoring_run_id": run.id,
+            },
+        )
     result["replacements_proposed"] = [[r.member, r.outsider] for r in proposed]
     return result
 
@@ -83,11 +91,14 @@ def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str,
         [f"{len(failures)} market-data fetches failed"] if failures else []
     )
     return {
-        "type": PROBLEM_TYPE_PREFIX + kind.slug, "title": kind.title, "status": kind.status,
+        "type": PROBLEM_TYPE_PREFIX + kind.slug,
+        "title": kind.title,
+        "status": kind.status,
         "detail": f"nothing scored: KuCoin could not be reached ({'; '.join(parts)}); the "
         "stored scores stand and the next tick tries again",
-        "universe_sync": sync_error, "fetch_failures": len(failures),
-    }  # fmt: skip
+        "universe_sync": sync_error,
+        "fetch_failures": len(failures),
+    }
 
 
 _EXCHANGE_ERRORS: dict[str, type[ExchangeError]] = {

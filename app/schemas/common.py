@@ -32,9 +32,14 @@ SYMBOL_HELP = "Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt."
 # A symbol in any form. One that has this shape but names no contract is a 404, not a 422.
 SymbolText = Annotated[
     str,
-    Field(min_length=2, max_length=40, pattern=SYMBOL_PATTERN, description=SYMBOL_HELP,
-          examples=["SOLUSDT"]),
-]  # fmt: skip
+    Field(
+        min_length=2,
+        max_length=40,
+        pattern=SYMBOL_PATTERN,
+        description=SYMBOL_HELP,
+        examples=["SOLUSDT"],
+    ),
+]
 SymbolPath = Annotated[
     str, Path(min_length=2, max_length=40, pattern=SYMBOL_PATTERN, description=SYMBOL_HELP)
 ]
@@ -74,9 +79,13 @@ else:
         Union[  # noqa: UP007 (a recursive alias needs the string forward references)
             Annotated[dict[StorableText, "StorableJson"], _StorableKeys()],
             list["StorableJson"],
-            StorableText, bool, int, float, None,
+            StorableText,
+            bool,
+            int,
+            float,
+            None,
         ],
-    )  # fmt: skip
+    )
     StorableObject = Annotated[dict[StorableText, StorableJson], _StorableKeys()]
 MONEY_LIMIT = 1e15  # USDT: larger amounts are typing errors, and overflow the maths
 
@@ -117,10 +126,14 @@ def number_or_text(pattern: str, minimum: float, maximum: float, exclusive: bool
         bounds,
         BeforeValidator(check),
         WithJsonSchema(
-            {"anyOf": [{"type": "number", **low, "maximum": maximum},
-                       {"type": "string", "pattern": pattern}]}
+            {
+                "anyOf": [
+                    {"type": "number", **low, "maximum": maximum},
+                    {"type": "string", "pattern": pattern},
+                ]
+            }
         ),
-    )  # fmt: skip
+    )
 
 
 _DIGITS = r"[0-9]{1,15}(\.[0-9]{1,12})?"  # under 10^15, 12 decimals at most
@@ -151,10 +164,14 @@ UnitFraction = Annotated[
     BeforeValidator(weight_text),
     to_places(4),
     WithJsonSchema(
-        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
-                   {"type": "string", "pattern": WEIGHT_PATTERN}]}
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": WEIGHT_PATTERN},
+            ]
+        }
     ),
-]  # fmt: skip
+]
 
 
 def in_utc(value: datetime) -> datetime:

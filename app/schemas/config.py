@@ -27,10 +27,17 @@ CHOICE_EXAMPLE: dict[str, Any] = {
     "default": "score",
     "minimum": None,
     "maximum": None,
-    "choices": ["score", "score_squared", "rank", "equal", "inverse_volatility",
-                "risk_parity", "hrp"],
+    "choices": [
+        "score",
+        "score_squared",
+        "rank",
+        "equal",
+        "inverse_volatility",
+        "risk_parity",
+        "hrp",
+    ],
     "description": "score | score_squared | rank | equal | inverse_volatility | risk_parity | hrp.",
-}  # fmt: skip
+}
 
 
 class SettingRead(BaseModel):

@@ -12,24 +12,42 @@ JobStatus = Literal["running", "succeeded", "degraded", "failed", "skipped", "ab
 WITH_RESULT = ("succeeded", "degraded")
 
 RUNNING_RUN: dict[str, Any] = {
-    "id": 812, "job": "score_refresh", "status": "running", "progress": 0.42,
-    "requested_by": "trading-engine", "scheduled_tick": None,
-    "replica": "mysymbols-7f9c:1", "started_at": "2026-11-23T09:00:00Z",
-    "heartbeat_at": "2026-11-23T09:00:11Z", "finished_at": None,
-    "duration_ms": None, "result": None, "problem": None,
-}  # fmt: skip
+    "id": 812,
+    "job": "score_refresh",
+    "status": "running",
+    "progress": 0.42,
+    "requested_by": "trading-engine",
+    "scheduled_tick": None,
+    "replica": "mysymbols-7f9c:1",
+    "started_at": "2026-11-23T09:00:00Z",
+    "heartbeat_at": "2026-11-23T09:00:11Z",
+    "finished_at": None,
+    "duration_ms": None,
+    "result": None,
+    "problem": None,
+}
 DEGRADED_RUN: dict[str, Any] = {
-    **RUNNING_RUN, "id": 813, "status": "degraded", "progress": 1.0, "requested_by": "scheduler",
-    "scheduled_tick": "2026-11-23T09:15:00Z", "heartbeat_at": "2026-11-23T09:15:03Z",
-    "finished_at": "2026-11-23T09:15:03Z", "duration_ms": 1214.5,
+    **RUNNING_RUN,
+    "id": 813,
+    "status": "degraded",
+    "progress": 1.0,
+    "requested_by": "scheduler",
+    "scheduled_tick": "2026-11-23T09:15:00Z",
+    "heartbeat_at": "2026-11-23T09:15:03Z",
+    "finished_at": "2026-11-23T09:15:03Z",
+    "duration_ms": 1214.5,
     "result": {"run_id": 57, "scored": 0, "excluded": 0, "replacements_proposed": []},
     "problem": {
-        "type": "urn:mysymbols:problem:exchange-unavailable", "title": "Exchange unavailable",
-        "status": 503, "detail": "nothing scored: KuCoin could not be reached (universe sync: "
+        "type": "urn:mysymbols:problem:exchange-unavailable",
+        "title": "Exchange unavailable",
+        "status": 503,
+        "detail": "nothing scored: KuCoin could not be reached (universe sync: "
         "exchange-unavailable); the stored scores stand and the next tick tries again",
-        "universe_sync": "exchange-unavailable", "fetch_failures": 0, "scoring_run_id": 57,
+        "universe_sync": "exchange-unavailable",
+        "fetch_failures": 0,
+        "scoring_run_id": 57,
     },
-}  # fmt: skip
+}
 
 
 class JobRunRead(BaseModel):
@@ -80,13 +98,15 @@ class JobRead(BaseModel):
                     "name": "score_refresh",
                     "description": "Score the universe and announce the replacements the new "
                     "scores justify.",
-                    "interval_s": 900.0, "interval_key": "score_refresh_interval_s",
-                    "enabled": True, "next_tick": "2026-11-23T09:30:00Z",
+                    "interval_s": 900.0,
+                    "interval_key": "score_refresh_interval_s",
+                    "enabled": True,
+                    "next_tick": "2026-11-23T09:30:00Z",
                     "last_runs": [DEGRADED_RUN],
                 }
             ]
         }
-    )  # fmt: skip
+    )
 
     name: str
     description: str

@@ -67,16 +67,25 @@ class ScoringRunDetail(ScoringRunRead):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {**RUN_EXAMPLE, "config": {
-                    "weights": {"technical": 0.3, "fundamental": 0.25,
-                                "market_structure": 0.25, "risk": 0.2},
-                    "parameters": {"fundamental": {"volume_growth_windows_d": [7, 30]}},
-                    "gate": {"min_history": 168, "max_gap_ratio": 0.02},
-                    "shortlist": 150, "candles": 720, "benchmark": "BTCUSDT",
-                }}
+                {
+                    **RUN_EXAMPLE,
+                    "config": {
+                        "weights": {
+                            "technical": 0.3,
+                            "fundamental": 0.25,
+                            "market_structure": 0.25,
+                            "risk": 0.2,
+                        },
+                        "parameters": {"fundamental": {"volume_growth_windows_d": [7, 30]}},
+                        "gate": {"min_history": 168, "max_gap_ratio": 0.02},
+                        "shortlist": 150,
+                        "candles": 720,
+                        "benchmark": "BTCUSDT",
+                    },
+                }
             ]
         }
-    )  # fmt: skip
+    )
 
     config: dict[str, Any] = Field(description="Weights, parameters and gate thresholds used.")
 

@@ -120,13 +120,18 @@ READY: dict[str, Any] = {
     },
     "jobs": [
         {
-            "job": "score_refresh", "run_id": 42, "scheduled_tick": "2026-01-05T10:00:00Z",
-            "replica": "mysymbols-7d9f:1", "status": "failed", "duration_ms": 12.5, "result": {},
+            "job": "score_refresh",
+            "run_id": 42,
+            "scheduled_tick": "2026-01-05T10:00:00Z",
+            "replica": "mysymbols-7d9f:1",
+            "status": "failed",
+            "duration_ms": 12.5,
+            "result": {},
             "error": "Internal error (urn:mysymbols:problem:internal-error), run 42",
             "problem_type": "urn:mysymbols:problem:internal-error",
         },
     ],
-}  # fmt: skip
+}
 BOOTSTRAPPING: dict[str, Any] = {
     **READY,
     "status": "bootstrapping",
@@ -134,14 +139,19 @@ BOOTSTRAPPING: dict[str, Any] = {
     "scheduler_enabled": True,
     "jobs": [],
     "bootstrap": {
-        "step": "universe_sync", "step_progress": 0.0, "progress": 0.0, "run_id": 3,
+        "step": "universe_sync",
+        "step_progress": 0.0,
+        "progress": 0.0,
+        "run_id": 3,
         "problem": {
-            "type": "urn:mysymbols:problem:exchange-unavailable", "title": "Exchange unavailable",
-            "status": 503, "detail": "KuCoin answered HTTP 503 on /api/v1/contracts/active",
+            "type": "urn:mysymbols:problem:exchange-unavailable",
+            "title": "Exchange unavailable",
+            "status": 503,
+            "detail": "KuCoin answered HTTP 503 on /api/v1/contracts/active",
             "endpoint": "/api/v1/contracts/active",
         },
     },
-}  # fmt: skip
+}
 ANONYMOUS_READY: dict[str, Any] = {"status": "ready", "ready": True}
 ANONYMOUS_NOT_READY: dict[str, Any] = {"status": "degraded", "ready": False}
 

@@ -20,16 +20,27 @@ ROW_EXAMPLE: dict[str, Any] = {
     "listed": True,
 }
 COLUMN_NAMES: list[Any] = [
-    "from", "to", "symbol", "kucoin_symbol", "ccxt_symbol", "weight", "rank", "reason", "listed",
-]  # fmt: skip
+    "from",
+    "to",
+    "symbol",
+    "kucoin_symbol",
+    "ccxt_symbol",
+    "weight",
+    "rank",
+    "reason",
+    "listed",
+]
 
 
 class TimelineRow(BaseModel):
     model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [ROW_EXAMPLE]})
 
     start: IsoDateTime = Field(alias="from", description="The interval's start (inclusive).")
-    end: IsoDateTime = Field(alias="to", description="Its end (exclusive): the next change, or "
-                             "the range's end for an interval still open.")  # fmt: skip
+    end: IsoDateTime = Field(
+        alias="to",
+        description="Its end (exclusive): the next change, or "
+        "the range's end for an interval still open.",
+    )
     symbol: str = Field(description="Canonical symbol, e.g. BTCUSDT.")
     kucoin_symbol: str = Field(description="KuCoin's code, as stored at the last sync.")
     ccxt_symbol: str = Field(description="ccxt's unified form, as stored at the last sync.")

@@ -38,6 +38,8 @@ PEG_MAX_VOLATILITY = 0.05
 """Annualised volatility of the hourly log returns below this."""
 HOURS_PER_YEAR = 8760
 
+# Ticker lists, unformatted: several to a line, grouped under their comments.
+# fmt: off
 _STABLECOINS = (
     # USD stablecoins
     "USDT", "USDC", "FDUSD", "TUSD", "USDE", "DAI", "PYUSD", "USD1", "USDP", "BUSD", "USDD",
@@ -45,12 +47,12 @@ _STABLECOINS = (
     "USDY", "USD0", "BFUSD", "AUSD", "DOLA", "EURC", "EURI", "EURT", "AEUR", "EURS",
     # fiat currencies quoted against USDT
     "EUR", "GBP", "AUD", "JPY", "CHF", "CAD", "BRL", "TRY",
-)  # fmt: skip
+)
 _COMMODITIES = (
     # gold, silver, platinum, palladium (tokens and spot), oil, gas, copper
     "PAXG", "XAUT", "XAU", "KAU", "XAUM", "XAG", "KAG", "XPT", "XPD",
     "WTI", "USOIL", "UKOIL", "BRENT", "NATGAS", "COPPER",
-)  # fmt: skip
+)
 _EQUITIES = (
     # tokenized stocks (only tickers seen as tokenized-stock listings: `CVX` is Convex Finance
     # on KuCoin and Binance, not Chevron, and `T` is Threshold, not AT&T)
@@ -62,7 +64,8 @@ _EQUITIES = (
     # xStocks (tokenized shares listed with an X suffix)
     "AAPLX", "TSLAX", "NVDAX", "MSTRX", "COINX", "AMZNX", "GOOGLX", "METAX", "MSFTX", "HOODX",
     "CRCLX", "SPYX", "QQQX",
-)  # fmt: skip
+)
+# fmt: on
 TABLE: dict[str, str] = {
     **{base: STABLECOIN for base in _STABLECOINS},
     **{base: COMMODITY for base in _COMMODITIES},

@@ -138,9 +138,14 @@ def train(samples: Sequence[Sample], *, from_ms: int, to_ms: int) -> LearnedMode
     from sklearn.ensemble import HistGradientBoostingRegressor  # only where a model is trained
 
     estimator = HistGradientBoostingRegressor(
-        max_iter=100, learning_rate=0.05, max_depth=3, min_samples_leaf=40,
-        l2_regularization=1.0, early_stopping=False, random_state=SEED,
-    )  # fmt: skip
+        max_iter=100,
+        learning_rate=0.05,
+        max_depth=3,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=SEED,
+    )
     estimator.fit(x_all, y_all)
     digest = hashlib.sha256(
         np.ascontiguousarray(x_all).tobytes() + np.ascontiguousarray(y_all).tobytes()

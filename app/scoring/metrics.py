@@ -76,11 +76,14 @@ def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]
         Metric("turnover_24h_log10", turnover, HIGHER_IS_BETTER),
         Metric("volume_growth", growth, HIGHER_IS_BETTER),
         Metric("open_interest_log10", oi, HIGHER_IS_BETTER),
-        Metric("open_interest_change", np.where(np.isfinite(oi_change), oi_change, np.nan),
-               HIGHER_IS_BETTER),
+        Metric(
+            "open_interest_change",
+            np.where(np.isfinite(oi_change), oi_change, np.nan),
+            HIGHER_IS_BETTER,
+        ),
         Metric("funding_carry_bps_8h", carry_bps, HIGHER_IS_BETTER),
         Metric("funding_volatility_bps_8h", stability, LOWER_IS_BETTER),
-    ]  # fmt: skip
+    ]
 
 
 def market_structure(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:

@@ -23,9 +23,16 @@ from app.scoring.metrics import COMPONENTS
 from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerFunction, ScorerPlugin
 
 __all__ = [
-    "PLUGIN_PARAMETERS", "PluginError", "ScorerFunction", "ScorerPlugin", "components",
-    "plugin_metrics", "register", "registered", "unregister",
-]  # fmt: skip
+    "PLUGIN_PARAMETERS",
+    "PluginError",
+    "ScorerFunction",
+    "ScorerPlugin",
+    "components",
+    "plugin_metrics",
+    "register",
+    "registered",
+    "unregister",
+]
 
 
 class PluginError(ValueError):

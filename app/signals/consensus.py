@@ -41,6 +41,10 @@ def decide(votes: Sequence[Vote], weights: Mapping[str, float], rule: ConsensusR
     else:
         outcome = APPROVED if share > rule.approve_share else REJECTED
     return Consensus(
-        outcome, round(support, 6), round(opposition, 6),
-        None if share is None else round(share, 6), len(voting), used,
-    )  # fmt: skip
+        outcome,
+        round(support, 6),
+        round(opposition, 6),
+        None if share is None else round(share, 6),
+        len(voting),
+        used,
+    )

@@ -50,13 +50,21 @@ class LiveBook:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "units": self.units, "cash": self.cash, "fees": self.fees,
-            "funding": self.funding, "turnover": self.turnover, "trades": self.trades,
-        }  # fmt: skip
+            "units": self.units,
+            "cash": self.cash,
+            "fees": self.fees,
+            "funding": self.funding,
+            "turnover": self.turnover,
+            "trades": self.trades,
+        }
 
     @classmethod
     def of(cls, stored: Mapping[str, Any]) -> LiveBook:
         return cls(
-            dict(stored["units"]), float(stored["cash"]), float(stored["fees"]),
-            float(stored["funding"]), float(stored["turnover"]), int(stored["trades"]),
-        )  # fmt: skip
+            dict(stored["units"]),
+            float(stored["cash"]),
+            float(stored["fees"]),
+            float(stored["funding"]),
+            float(stored["turnover"]),
+            int(stored["trades"]),
+        )

@@ -30,9 +30,13 @@ def window_figures(
     for name, curve in equity.items():
         rebased = curve / curve[0]
         figures = strategy_figures(
-            rebased, start_ms, turnovers=list(turnovers.get(name, ())),
-            fees=fees.get(name, 0.0), funding=math.nan, sample_h=24,
-        )  # fmt: skip
+            rebased,
+            start_ms,
+            turnovers=list(turnovers.get(name, ())),
+            fees=fees.get(name, 0.0),
+            funding=math.nan,
+            sample_h=24,
+        )
         books[name] = {k: figures[k] for k in (*KEPT, "turnover", "fees")}
     return books
 
@@ -68,8 +72,11 @@ def segments(
     time_of = at or (lambda d: d.at)  # type: ignore[attr-defined]
     out: list[dict[str, Any]] = []
     for decision in decisions:
-        key = {"config_hash": decision.config_hash, "fee_bps": decision.fee_bps,
-               "slippage_bps": decision.slippage_bps}  # fmt: skip
+        key = {
+            "config_hash": decision.config_hash,
+            "fee_bps": decision.fee_bps,
+            "slippage_bps": decision.slippage_bps,
+        }
         moment = time_of(decision)
         if out and all(out[-1][k] == v for k, v in key.items()):
             out[-1]["decisions"] += 1

@@ -156,16 +156,22 @@ async def replace_symbol(
 ) -> ChangeRead:
     async def produce() -> tuple[int, bytes]:
         change = await services.membership.replace_symbol(
-            body.old_symbol, body.new_symbol, reason=body.reason,
+            body.old_symbol,
+            body.new_symbol,
+            reason=body.reason,
             actor=actor_of(principal, request),
-        )  # fmt: skip
+        )
         changed = await _changed(change, services.portfolio)
         return 200, changed.model_dump_json().encode()
 
     return await answer_once(  # type: ignore[return-value]
-        request, key=idempotency_key, principal=principal, state=state, session=session,
+        request,
+        key=idempotency_key,
+        principal=principal,
+        state=state,
+        session=session,
         produce=produce,
-    )  # fmt: skip
+    )
 
 
 @router.get(

@@ -105,9 +105,13 @@ async def rebalance_portfolio(
         return 200, RebalanceRead.model_validate(result).model_dump_json().encode()
 
     return await answer_once(  # type: ignore[return-value]
-        request, key=idempotency_key, principal=principal, state=state, session=session,
+        request,
+        key=idempotency_key,
+        principal=principal,
+        state=state,
+        session=session,
         produce=produce,
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -190,9 +194,13 @@ async def report_performance(
         return 200, PerformanceRead.model_validate(summary).model_dump_json().encode()
 
     return await answer_once(  # type: ignore[return-value]
-        request, key=idempotency_key, principal=principal, state=state, session=session,
+        request,
+        key=idempotency_key,
+        principal=principal,
+        state=state,
+        session=session,
         produce=produce,
-    )  # fmt: skip
+    )
 
 
 @router.get(

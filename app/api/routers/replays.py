@@ -34,12 +34,17 @@ async def create_replay(
 ) -> ReplaySummary:
     run = await replays.create(
         ReplayRequest(
-            start=body.start, end=body.end, every=body.every, top=body.top,
-            fee_bps=body.fee_bps, slippage_bps=body.slippage_bps, overrides=body.overrides,
+            start=body.start,
+            end=body.end,
+            every=body.every,
+            top=body.top,
+            fee_bps=body.fee_bps,
+            slippage_bps=body.slippage_bps,
+            overrides=body.overrides,
             execution_lag_h=body.execution_lag_h,
         ),
         requested_by=principal.name,
-    )  # fmt: skip
+    )
     response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
     return ReplaySummary.model_validate(run)  # the run starts once the request commits
 

@@ -46,9 +46,13 @@ async def create_signal(
         return 201, SignalRead.model_validate(signal).model_dump_json().encode()
 
     return await answer_once(  # type: ignore[return-value]
-        request, key=idempotency_key, principal=principal, state=state, session=session,
+        request,
+        key=idempotency_key,
+        principal=principal,
+        state=state,
+        session=session,
         produce=produce,
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -71,8 +75,9 @@ async def process_signals(
 async def list_pending_signals(
     _: ReaderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SignalRead]:
-    rows = await signals.listing(statuses=("pending", "processing"), source=None, symbol=None,
-                                 limit=limit)  # fmt: skip
+    rows = await signals.listing(
+        statuses=("pending", "processing"), source=None, symbol=None, limit=limit
+    )
     return [SignalRead.model_validate(s) for s in rows]
 
 

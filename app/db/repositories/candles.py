@@ -80,8 +80,13 @@ class CandleRepository:
         (float tables)."""
         query = (
             select(
-                Candle.symbol_id, epoch_ms(Candle.open_time), Candle.open, Candle.high,
-                Candle.low, Candle.close, Candle.volume,
+                Candle.symbol_id,
+                epoch_ms(Candle.open_time),
+                Candle.open,
+                Candle.high,
+                Candle.low,
+                Candle.close,
+                Candle.volume,
             )
             .where(
                 Candle.granularity_min == granularity_min,
@@ -89,7 +94,7 @@ class CandleRepository:
                 Candle.open_time <= end,
             )
             .order_by(Candle.symbol_id, Candle.open_time)
-        )  # fmt: skip
+        )
         return numeric_slices(self.session, query)
 
     async def span(self, granularity_min: int) -> tuple[datetime | None, datetime | None]:
@@ -130,11 +135,15 @@ class CandleRepository:
         the `fetched_at` index: only the rows stored since)."""
         opened = unindexed(Candle.open_time)
         count = await self.session.scalar(
-            select(func.count()).select_from(Candle).where(
-                Candle.fetched_at >= since, Candle.granularity_min == granularity_min,
-                opened >= start, opened <= end,
+            select(func.count())
+            .select_from(Candle)
+            .where(
+                Candle.fetched_at >= since,
+                Candle.granularity_min == granularity_min,
+                opened >= start,
+                opened <= end,
             )
-        )  # fmt: skip
+        )
         return int(count or 0)
 
 

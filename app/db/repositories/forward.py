@@ -28,9 +28,11 @@ class ForwardRepository:
         """The record without its state (`state` reads it: most readers need only where the
         record stands, and the state is the size of every book's hysteresis window)."""
         return await self.session.get(
-            ForwardRecord, ROW_ID, populate_existing=True,
+            ForwardRecord,
+            ROW_ID,
+            populate_existing=True,
             options=[defer(ForwardRecord.state, raiseload=True)],
-        )  # fmt: skip
+        )
 
     async def state(self) -> dict[str, Any]:
         query = select(ForwardRecord.state).where(ForwardRecord.id == ROW_ID)
@@ -42,10 +44,13 @@ class ForwardRepository:
         try:
             await self.session.execute(
                 insert(ForwardRecord).values(
-                    id=ROW_ID, inception_at=inception, last_hour=last_hour, state=state,
+                    id=ROW_ID,
+                    inception_at=inception,
+                    last_hour=last_hour,
+                    state=state,
                     updated_at=utcnow(),
                 )
-            )  # fmt: skip
+            )
         except IntegrityError as exc:
             raise LostRace("the forward record was started by another transaction") from exc
 

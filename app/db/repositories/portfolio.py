@@ -41,11 +41,21 @@ _LATEST_SCORED_RUN = (
 LATEST_SCORED_RUN_ROW = select(_LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at)
 MEMBER_FACTS = (
     select(
-        PortfolioMember.symbol_id, PortfolioMember.rank, PortfolioMember.weight,
-        PortfolioMember.included_at, PortfolioMember.entry_price, Symbol.symbol,
-        Symbol.kucoin_symbol, Symbol.mark_price, Symbol.market_data_at, SymbolScore.score,
-        _LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at, Symbol.ccxt_symbol,
-        Symbol.status, Symbol.tick_size,
+        PortfolioMember.symbol_id,
+        PortfolioMember.rank,
+        PortfolioMember.weight,
+        PortfolioMember.included_at,
+        PortfolioMember.entry_price,
+        Symbol.symbol,
+        Symbol.kucoin_symbol,
+        Symbol.mark_price,
+        Symbol.market_data_at,
+        SymbolScore.score,
+        _LATEST_SCORED_RUN.c.id,
+        _LATEST_SCORED_RUN.c.started_at,
+        Symbol.ccxt_symbol,
+        Symbol.status,
+        Symbol.tick_size,
     )
     .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
     .outerjoin(_LATEST_SCORED_RUN, true())
@@ -57,7 +67,7 @@ MEMBER_FACTS = (
     )
     .where(PortfolioMember.status == "active")
     .order_by(PortfolioMember.rank)
-)  # fmt: skip
+)
 
 
 # An audit row's members as "rank,weight,symbol;..." (its snapshot is stored in rank order).

@@ -216,17 +216,19 @@ class ScoringRepository:
         """Candles opening in [start, end] already stored at `known_at` (point in time), as
         (symbol id, open time in epoch ms, open, high, low, close, volume), in slices (float
         tables), so that the event loop serves other requests between them."""
-        query = (
-            select(
-                Candle.symbol_id, epoch_ms(Candle.open_time), Candle.open, Candle.high,
-                Candle.low, Candle.close, Candle.volume,
-            )
-            .where(
-                Candle.symbol_id.in_(symbol_ids),
-                Candle.granularity_min == granularity_min,
-                Candle.open_time >= start,
-                Candle.open_time <= end,
-                Candle.fetched_at <= known_at,
-            )
-        )  # fmt: skip
+        query = select(
+            Candle.symbol_id,
+            epoch_ms(Candle.open_time),
+            Candle.open,
+            Candle.high,
+            Candle.low,
+            Candle.close,
+            Candle.volume,
+        ).where(
+            Candle.symbol_id.in_(symbol_ids),
+            Candle.granularity_min == granularity_min,
+            Candle.open_time >= start,
+            Candle.open_time <= end,
+            Candle.fetched_at <= known_at,
+        )
         return numeric_slices(self.session, query)

@@ -48,10 +48,14 @@ class TrackRecordRepository:
         try:
             await self.session.execute(
                 insert(TrackRecord).values(
-                    id=ROW_ID, inception_at=inception, last_hour=last_hour,
-                    last_audit_id=last_audit_id, state=state, updated_at=utcnow(),
+                    id=ROW_ID,
+                    inception_at=inception,
+                    last_hour=last_hour,
+                    last_audit_id=last_audit_id,
+                    state=state,
+                    updated_at=utcnow(),
                 )
-            )  # fmt: skip
+            )
         except IntegrityError as exc:
             raise LostRace("the track record was started by another transaction") from exc
 
@@ -66,10 +70,11 @@ class TrackRecordRepository:
         result = await self.session.execute(
             update(TrackRecord)
             .where(TrackRecord.id == ROW_ID, TrackRecord.last_hour == expected_hour)
-            .values(last_hour=last_hour, last_audit_id=last_audit_id, state=state,
-                    updated_at=utcnow())
+            .values(
+                last_hour=last_hour, last_audit_id=last_audit_id, state=state, updated_at=utcnow()
+            )
             .execution_options(synchronize_session=False)
-        )  # fmt: skip
+        )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise LostRace(f"the track record is no longer at {expected_hour.isoformat()}")
 
@@ -84,9 +89,11 @@ class TrackRecordRepository:
     async def hours(self) -> Sequence[tuple[str, datetime, float, bool]]:
         """(strategy, hour, equity, gap), by strategy then hour."""
         query = select(
-            TrackRecordHour.strategy, TrackRecordHour.at, TrackRecordHour.equity,
+            TrackRecordHour.strategy,
+            TrackRecordHour.at,
+            TrackRecordHour.equity,
             TrackRecordHour.gap,
-        ).order_by(TrackRecordHour.strategy, TrackRecordHour.at)  # fmt: skip
+        ).order_by(TrackRecordHour.strategy, TrackRecordHour.at)
         return [tuple(r) for r in (await self.session.execute(query)).all()]  # type: ignore[misc]
 
     async def decisions(self) -> Sequence[TrackRecordDecision]:
@@ -114,22 +121,31 @@ class TrackRecordRepository:
             f"{compact_members_sql(dialect)} AS members FROM portfolio_history AS h "
             "WHERE h.id > :after ORDER BY h.id"
         ).columns(
-            id=Integer(), occurred_at=UTCDateTime(), actor=String(), reason=Text(),
+            id=Integer(),
+            occurred_at=UTCDateTime(),
+            actor=String(),
+            reason=Text(),
             members=String(),
-        )  # fmt: skip
+        )
         rows = (await self.session.execute(query, {"after": audit_id})).all()
         return [(int(r[0]), r[1], str(r[2]), str(r[3]), r[4] or "") for r in rows]
 
     async def replacements_since(self, since: datetime) -> list[tuple[datetime, str, str]]:
         """(occurred_at, newcomer, replaced) of every replacement since `since`."""
         query = (
-            select(PortfolioHistory.occurred_at, PortfolioHistory.symbol,
-                   PortfolioHistory.replaced_symbol)
-            .where(PortfolioHistory.action == "replace", PortfolioHistory.occurred_at >= since,
-                   PortfolioHistory.symbol.is_not(None),
-                   PortfolioHistory.replaced_symbol.is_not(None))
+            select(
+                PortfolioHistory.occurred_at,
+                PortfolioHistory.symbol,
+                PortfolioHistory.replaced_symbol,
+            )
+            .where(
+                PortfolioHistory.action == "replace",
+                PortfolioHistory.occurred_at >= since,
+                PortfolioHistory.symbol.is_not(None),
+                PortfolioHistory.replaced_symbol.is_not(None),
+            )
             .order_by(PortfolioHistory.id)
-        )  # fmt: skip
+        )
         return [(at, str(new), str(old)) for at, new, old in (await self.session.execute(query))]
 
     async def last_candle_open(self) -> datetime | None:
@@ -144,9 +160,12 @@ class TrackRecordRepository:
         query = (
             select(Symbol.symbol, Candle.open_time, Candle.close)
             .join(Symbol, Symbol.id == Candle.symbol_id)
-            .where(Candle.granularity_min == HOURLY, Candle.open_time >= first_open,
-                   Candle.open_time <= last_open)
-        )  # fmt: skip
+            .where(
+                Candle.granularity_min == HOURLY,
+                Candle.open_time >= first_open,
+                Candle.open_time <= last_open,
+            )
+        )
         if symbols is not None:
             query = query.where(Symbol.symbol.in_(list(symbols)))
         return [tuple(r) for r in (await self.session.execute(query)).all()]  # type: ignore[misc]

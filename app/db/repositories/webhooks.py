@@ -22,9 +22,14 @@ class WebhookRepository:
         self.session = session
 
     async def claim(
-        self, event_id: int, url: str, kind: str, replica: str, now: datetime,
+        self,
+        event_id: int,
+        url: str,
+        kind: str,
+        replica: str,
+        now: datetime,
         claimant: str | None = None,
-    ) -> int | None:  # fmt: skip
+    ) -> int | None:
         """The new row's id, or None when another dispatcher has claimed (event, url)."""
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         statement = (
@@ -110,9 +115,15 @@ class WebhookRepository:
         return len(result.all())
 
     async def reclaim(
-        self, url: str, *, claimant: str, replica: str, now: datetime, stale_before: datetime,
+        self,
+        url: str,
+        *,
+        claimant: str,
+        replica: str,
+        now: datetime,
+        stale_before: datetime,
         limit: int,
-    ) -> Sequence[tuple[WebhookDelivery, EventOutbox]]:  # fmt: skip
+    ) -> Sequence[tuple[WebhookDelivery, EventOutbox]]:
         """Take over at most `limit` `sending` rows of `url` that were handed back or whose
         claimant stopped heartbeating before `stale_before`, oldest first, with their events.
         The update re-checks its condition on each row it locks (PostgreSQL re-reads a row a
@@ -122,9 +133,11 @@ class WebhookRepository:
             func.coalesce(WebhookDelivery.heartbeat_at, WebhookDelivery.created_at) < stale_before,
         )
         takeable = and_(
-            SENDING, WebhookDelivery.url == url, free,
+            SENDING,
+            WebhookDelivery.url == url,
+            free,
             or_(WebhookDelivery.claimant.is_(None), WebhookDelivery.claimant != claimant),
-        )  # fmt: skip
+        )
         oldest = select(WebhookDelivery.id).where(takeable).order_by(WebhookDelivery.id)
         result = await self.session.execute(
             update(WebhookDelivery)

@@ -58,34 +58,54 @@ async def current_conditions(
     for r in rows:
         name = r.symbol.symbol
         if r.symbol.status != "Open" or r.symbol.delisted_at is not None:
-            found.append(Condition(
-                "delisting", f"delisting:{name}", "critical",
-                f"member {name} is no longer tradable ({r.symbol.status})", name,
-                {"status": r.symbol.status},
-            ))  # fmt: skip
+            found.append(
+                Condition(
+                    "delisting",
+                    f"delisting:{name}",
+                    "critical",
+                    f"member {name} is no longer tradable ({r.symbol.status})",
+                    name,
+                    {"status": r.symbol.status},
+                )
+            )
         composite = scores.composite.get(r.symbol.id)
         if composite is not None and composite < limits["alert_low_score"]:
-            found.append(Condition(
-                "low_score", f"low_score:{name}", "warning",
-                f"{name} scores {composite:.1f} < {limits['alert_low_score']:g}", name,
-                {"composite": composite, "run_id": scores.run.id if scores.run else None},
-            ))  # fmt: skip
+            found.append(
+                Condition(
+                    "low_score",
+                    f"low_score:{name}",
+                    "warning",
+                    f"{name} scores {composite:.1f} < {limits['alert_low_score']:g}",
+                    name,
+                    {"composite": composite, "run_id": scores.run.id if scores.run else None},
+                )
+            )
         if float(r.member.weight) > max_weight + 0.01:
-            found.append(Condition(
-                "concentration", f"concentration:{name}", "warning",
-                f"{name} weighs {r.member.weight}% > max {max_weight:g}%", name,
-                {"weight": str(r.member.weight), "max_weight": max_weight},
-            ))  # fmt: skip
+            found.append(
+                Condition(
+                    "concentration",
+                    f"concentration:{name}",
+                    "warning",
+                    f"{name} weighs {r.member.weight}% > max {max_weight:g}%",
+                    name,
+                    {"weight": str(r.member.weight), "max_weight": max_weight},
+                )
+            )
     found += await _performance(session, rows, limits)
     found += await _correlation(session, rows, config, now)
     found += _staleness(rows, scores.age_s(now), config, now)
     breaker = gateway.breaker()
     if breaker.state is BreakerState.OPEN:
-        found.append(Condition(
-            "exchange_unavailable", "exchange_unavailable", "critical",
-            f"KuCoin calls are suspended after repeated failures ({gateway.source})", None,
-            {"retry_in_s": breaker.retry_in_s, "times_opened": breaker.times_opened},
-        ))  # fmt: skip
+        found.append(
+            Condition(
+                "exchange_unavailable",
+                "exchange_unavailable",
+                "critical",
+                f"KuCoin calls are suspended after repeated failures ({gateway.source})",
+                None,
+                {"retry_in_s": breaker.retry_in_s, "times_opened": breaker.times_opened},
+            )
+        )
     return found
 
 
@@ -112,12 +132,17 @@ async def _performance(
             loss_pct > limits["alert_max_loss_pct"]
             or drawdown_pct > limits["alert_max_drawdown_pct"]
         ):
-            found.append(Condition(
-                "poor_performance", f"poor_performance:{r.symbol.symbol}", "warning",
-                f"{r.symbol.symbol} is {loss_pct:.1f}% down since inclusion "
-                f"(drawdown {drawdown_pct:.1f}%)", r.symbol.symbol,
-                {"loss_pct": round(loss_pct, 4), "drawdown_pct": round(drawdown_pct, 4)},
-            ))  # fmt: skip
+            found.append(
+                Condition(
+                    "poor_performance",
+                    f"poor_performance:{r.symbol.symbol}",
+                    "warning",
+                    f"{r.symbol.symbol} is {loss_pct:.1f}% down since inclusion "
+                    f"(drawdown {drawdown_pct:.1f}%)",
+                    r.symbol.symbol,
+                    {"loss_pct": round(loss_pct, 4), "drawdown_pct": round(drawdown_pct, 4)},
+                )
+            )
     return found
 
 
@@ -151,11 +176,16 @@ def _staleness(
     old_scores = score_age is not None and score_age > limit
     if not stale and not old_scores:
         return []
-    return [Condition(
-        "stale_data", "stale_data", "warning",
-        "market data or scores are older than the limit: automatic changes are frozen", None,
-        {"stale_symbols": stale, "score_age_s": score_age, "limit_s": limit},
-    )]  # fmt: skip
+    return [
+        Condition(
+            "stale_data",
+            "stale_data",
+            "warning",
+            "market data or scores are older than the limit: automatic changes are frozen",
+            None,
+            {"stale_symbols": stale, "score_age_s": score_age, "limit_s": limit},
+        )
+    ]
 
 
 def _age(moment: datetime | None, now: datetime) -> float:

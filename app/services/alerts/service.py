@@ -43,9 +43,14 @@ class AlertService:
         before = {a.fingerprint for a in await self.alerts.unresolved(ALERT_KINDS)}
         for c in conditions:
             await self.alerts.raise_or_touch(
-                kind=c.kind, fingerprint=c.fingerprint, severity=c.severity, message=c.message,
-                symbol=c.symbol, details=c.details, reopen_within=cooldown,
-            )  # fmt: skip
+                kind=c.kind,
+                fingerprint=c.fingerprint,
+                severity=c.severity,
+                message=c.message,
+                symbol=c.symbol,
+                details=c.details,
+                reopen_within=cooldown,
+            )
             (result.ongoing if c.fingerprint in before else result.raised).append(c.fingerprint)
         repository = PortfolioRepository(self.session)
         for alert in await self.alerts.unresolved(ALERT_KINDS):
@@ -71,8 +76,10 @@ class AlertService:
             raise ConflictError(f"alert {alert_id} is already resolved")
         if alert.status != "acknowledged":
             alert.status, alert.acknowledged_at, alert.acknowledged_by = (
-                "acknowledged", utcnow(), actor,
-            )  # fmt: skip
+                "acknowledged",
+                utcnow(),
+                actor,
+            )
             await self.session.flush()
         return alert
 

@@ -98,10 +98,13 @@ class ForwardEvidence:
         books = {}
         for book, (times, equity) in curves.items():
             figures = strategy_figures(
-                equity, int(times[0].timestamp() * 1000),
+                equity,
+                int(times[0].timestamp() * 1000),
                 turnovers=[t.turnover for t in trades[book]],
-                fees=sum(t.fees for t in trades[book]), funding=math.nan, sample_h=24,
-            )  # fmt: skip
+                fees=sum(t.fees for t in trades[book]),
+                funding=math.nan,
+                sample_h=24,
+            )
             books[book] = {
                 "from": iso_z(times[0]),
                 **{k: figures[k] for k in (*KEPT, "turnover", "fees")},
@@ -161,12 +164,16 @@ class ForwardEvidence:
         rows = []
         for verdict in judged.verdicts:
             challenger = by_name[verdict.challenger]
-            rows.append({
-                "name": challenger.name, "book": verdict.challenger, "source": challenger.source,
-                "hypothesis": challenger.hypothesis,
-                "registered_at": iso_z(challenger.registered_at),
-                **verdict_json(verdict),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "name": challenger.name,
+                    "book": verdict.challenger,
+                    "source": challenger.source,
+                    "hypothesis": challenger.hypothesis,
+                    "registered_at": iso_z(challenger.registered_at),
+                    **verdict_json(verdict),
+                }
+            )
         return {
             "rule": {"min_decisions": MIN_DECISIONS, "lead_se": LEAD_SE, "correction": "holm"},
             "default": POLICY,

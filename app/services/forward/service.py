@@ -70,8 +70,11 @@ class ForwardService:
         try:
             return (await self.autopilot.follow(target)).to_json()
         except (ConflictError, NotFoundError) as exc:  # a newcomer not tradable now, caps
-            logger.warning("autopilot: not following the policy book's decision at %s: %s",
-                           decided_at.isoformat(), exc.detail)  # fmt: skip
+            logger.warning(
+                "autopilot: not following the policy book's decision at %s: %s",
+                decided_at.isoformat(),
+                exc.detail,
+            )
             return {"decided_at": decided_at.isoformat(), "refused": exc.problem()}
 
     async def judge(self) -> list[str]:

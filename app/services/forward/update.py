@@ -185,9 +185,10 @@ class ForwardUpdater:
         if history is not None and int(history.grid_ms[-1]) == hour_ms - HOUR_MS:
             last = history.close[:, -1]
             closes = {
-                s: float(c) for s, c in zip(history.symbols, last.tolist(), strict=True)
+                s: float(c)
+                for s, c in zip(history.symbols, last.tolist(), strict=True)
                 if np.isfinite(c)
-            }  # fmt: skip
+            }
         rates: dict[str, float] = defaultdict(float)
         for symbol, at, rate in await self.market.settlements(
             moment, moment + HOUR - timedelta(microseconds=1)
@@ -223,10 +224,15 @@ class _Rows:
         held = state.books.get(book)
         weights = {} if held is None else _weights(held.units, state.marks, held.cash)
         return {
-            "book": book, "at": at, "weights": weights, "turnover": turnover, "fees": fees,
-            "config_hash": self.hashes.get(book, ""), "fee_bps": self.fee_bps,
+            "book": book,
+            "at": at,
+            "weights": weights,
+            "turnover": turnover,
+            "fees": fees,
+            "config_hash": self.hashes.get(book, ""),
+            "fee_bps": self.fee_bps,
             "slippage_bps": self.slippage_bps,
-        }  # fmt: skip
+        }
 
     def day(self, judged: DayJudged) -> dict[str, Any]:
         def known(value: float) -> float | None:

@@ -171,9 +171,16 @@ def _shifted(
         arrays.append(values)
     opens, highs, lows, closes, volumes = arrays
     return MarketHistory(
-        history.symbols, grid + HOUR_MS, opens, highs, lows, closes, volumes,
-        [None] * history.size, history.source,
-    )  # fmt: skip
+        history.symbols,
+        grid + HOUR_MS,
+        opens,
+        highs,
+        lows,
+        closes,
+        volumes,
+        [None] * history.size,
+        history.source,
+    )
 
 
 async def _intact(session: AsyncSession, kept: _Kept) -> bool:

@@ -92,6 +92,7 @@ async def collect(
         reasons = Counter(result.failures.values())
         logger.warning(
             "market snapshot: %d partial failures (%s)",
-            len(result.failures), ", ".join(f"{slug} x{n}" for slug, n in reasons.items()),
-        )  # fmt: skip
+            len(result.failures),
+            ", ".join(f"{slug} x{n}" for slug, n in reasons.items()),
+        )
     return result

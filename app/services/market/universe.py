@@ -105,12 +105,14 @@ class UniverseService:
         if row.category_override != category:
             await ConfigRepository(self.session).record_change(
                 ConfigurationChange(
-                    changed_at=utcnow(), actor=actor.name, request_id=actor.request_id,
+                    changed_at=utcnow(),
+                    actor=actor.name,
+                    request_id=actor.request_id,
                     key=f"{CATEGORY_CHANGE}{canonical}",
                     old_value={"category_override": row.category_override},
                     new_value={"category_override": category},
                 )
-            )  # fmt: skip
+            )
             row.category_override = category
             await self.symbols.flush()
         stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))

@@ -142,9 +142,8 @@ class AutopilotService:
         for symbol in joining[len(leaving) :]:
             change = await moving.add_symbol(symbol, reason=reason, actor=AUTOPILOT)
             added.append(
-                {"symbol": symbol, "rank": change.history.new_rank,
-                 "history_id": change.history.id}
-            )  # fmt: skip
+                {"symbol": symbol, "rank": change.history.new_rank, "history_id": change.history.id}
+            )
         rebalanced = await self._weights(target, reason)
         return AutopilotPass(decided, replaced, removed, added, rebalanced)
 
@@ -160,10 +159,14 @@ class AutopilotService:
         if len(target.members) > config.max_symbols or total != 100 or outside:
             raise ConflictError(
                 "the policy book's holdings do not fit the portfolio's rules as they stand",
-                extra={"members": len(target.members), "max_symbols": config.max_symbols,
-                       "weights_total": str(total), "outside_caps": outside,
-                       "caps": [low, high]},
-            )  # fmt: skip
+                extra={
+                    "members": len(target.members),
+                    "max_symbols": config.max_symbols,
+                    "weights_total": str(total),
+                    "outside_caps": outside,
+                    "caps": [low, high],
+                },
+            )
 
     async def _weights(self, target: PolicyTarget, reason: str) -> int | None:
         """The book's target weights, as one rebalance row when the members' differ."""
@@ -175,7 +178,13 @@ class AutopilotService:
             r.member.weight = target.weights[r.symbol.symbol]
         await self.session.flush()
         entry = await record_change(
-            self.session, "rebalance", after=rows, before=before, targets=book_weights(target),
-            actor=AUTOPILOT, reason=reason, now=utcnow(),
-        )  # fmt: skip
+            self.session,
+            "rebalance",
+            after=rows,
+            before=before,
+            targets=book_weights(target),
+            actor=AUTOPILOT,
+            reason=reason,
+            now=utcnow(),
+        )
         return entry.id

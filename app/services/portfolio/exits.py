@@ -176,12 +176,16 @@ class ExitService:
                 paused = max((now - s.delisted_at) / HOUR, 0.0)
             facts.append(
                 ExitFact(
-                    s.id, s.symbol, gate, age, status=s.status,
+                    s.id,
+                    s.symbol,
+                    gate,
+                    age,
+                    status=s.status,
                     listed=s.status != GONE,
                     expiring=s.eligibility_reason == EXPIRY,
                     paused_hours=paused,
                 )
-            )  # fmt: skip
+            )
         return facts
 
     async def _execute(self, due: Exit, actor: Actor) -> int:
@@ -197,9 +201,15 @@ class ExitService:
     async def _propose(self, due: Exit, run: ScoringRun) -> None:
         await EventRepository(self.session).append(
             "replacement_proposed",
-            {"member": due.member, "outsider": due.outsider, "lead": None,
-             "reasons": [due.reason], "exit": due.reason, "scoring_run_id": run.id},
-        )  # fmt: skip
+            {
+                "member": due.member,
+                "outsider": due.outsider,
+                "lead": None,
+                "reasons": [due.reason],
+                "exit": due.reason,
+                "scoring_run_id": run.id,
+            },
+        )
 
     async def _alert(
         self,
@@ -232,12 +242,16 @@ class ExitService:
             symbol=due.member,
             message=message,
             details={
-                "member": due.member, "outsider": due.outsider, "reason": due.reason,
-                "executed": history_id is not None, "history_id": history_id,
-                "scoring_run_id": run.id, "fact": _fact_json(fact),
+                "member": due.member,
+                "outsider": due.outsider,
+                "reason": due.reason,
+                "executed": history_id is not None,
+                "history_id": history_id,
+                "scoring_run_id": run.id,
+                "fact": _fact_json(fact),
             },
             reopen_within=cooldown,
-        )  # fmt: skip
+        )
         return alert.id
 
 

@@ -86,10 +86,18 @@ class MembershipService:
         member = await self._join(row, rank=len(rows) + 1, weight=targets.weights[row.symbol])
         after = await self._apply_weights(targets)
         history = await record_change(
-            self.session, "add", after=after, actor=actor, reason=reason, now=utcnow(),
-            symbol=row.symbol, new_rank=member.rank,
-            new_weight=member.weight, targets=targets, before=before,
-        )  # fmt: skip
+            self.session,
+            "add",
+            after=after,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
+            symbol=row.symbol,
+            new_rank=member.rank,
+            new_weight=member.weight,
+            targets=targets,
+            before=before,
+        )
         return Change(history, targets)
 
     async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
@@ -108,10 +116,18 @@ class MembershipService:
         targets = await self._targets([r.symbol for r in remaining], config)
         after = await self._apply_weights(targets)
         history = await record_change(
-            self.session, "remove", after=after, actor=actor, reason=reason, now=utcnow(),
-            symbol=leaving.symbol.symbol, old_rank=old_rank,
-            old_weight=old_weight, targets=targets, before=before,
-        )  # fmt: skip
+            self.session,
+            "remove",
+            after=after,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
+            symbol=leaving.symbol.symbol,
+            old_rank=old_rank,
+            old_weight=old_weight,
+            targets=targets,
+            before=before,
+        )
         return Change(history, targets)
 
     async def replace_symbol(
@@ -133,11 +149,21 @@ class MembershipService:
         member = await self._join(row, rank=rank, weight=targets.weights[row.symbol])
         after = await self._apply_weights(targets)
         history = await record_change(
-            self.session, "replace", after=after, actor=actor, reason=reason, now=utcnow(),
+            self.session,
+            "replace",
+            after=after,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
             symbol=row.symbol,
-            replaced_symbol=leaving.symbol.symbol, old_rank=rank, new_rank=rank,
-            old_weight=old_weight, new_weight=member.weight, targets=targets, before=before,
-        )  # fmt: skip
+            replaced_symbol=leaving.symbol.symbol,
+            old_rank=rank,
+            new_rank=rank,
+            old_weight=old_weight,
+            new_weight=member.weight,
+            targets=targets,
+            before=before,
+        )
         return Change(history, targets)
 
     # -- helpers -----------------------------------------------------------------------------

@@ -127,10 +127,16 @@ async def rebalance(
             r.member.weight = targets.weights[r.symbol.symbol]
         await session.flush()
         entry = await record_change(
-            session, "rebalance", after=rows, before=before, targets=targets, actor=actor,
-            reason="forced while inputs were stale" if result.forced else reason, now=now,
+            session,
+            "rebalance",
+            after=rows,
+            before=before,
+            targets=targets,
+            actor=actor,
+            reason="forced while inputs were stale" if result.forced else reason,
+            now=now,
             details={"threshold_pct": config.rebalance_threshold_pct},
-        )  # fmt: skip
+        )
         result.applied = sum(c.applied for c in changes)
         result.history_id = entry.id
     return result

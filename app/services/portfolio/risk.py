@@ -87,9 +87,13 @@ async def check_correlation(
     benchmark_returns = returns[-1] if benchmark is not None else None
     # The numpy part off the event loop: a 2000-hour window of many members takes a while.
     return await asyncio.to_thread(
-        _correlation_report, names, returns[: len(symbols)], benchmark_returns, window,
+        _correlation_report,
+        names,
+        returns[: len(symbols)],
+        benchmark_returns,
+        window,
         config.correlation_limit,
-    )  # fmt: skip
+    )
 
 
 def _correlation_report(

@@ -154,9 +154,14 @@ class MySymbolsService:
         if row is None:
             raise NotMember(f"{canonical} is not an active member of the portfolio")
         return await record_performance(
-            self.session, row, pnl=pnl, recorded_at=recorded_at, pnl_pct=pnl_pct,
-            notional=notional, source=actor.name,
-        )  # fmt: skip
+            self.session,
+            row,
+            pnl=pnl,
+            recorded_at=recorded_at,
+            pnl_pct=pnl_pct,
+            notional=notional,
+            source=actor.name,
+        )
 
     async def get_portfolio_analytics(self) -> Statistics:
         """Counts, weights, score summary, concentration and sector mix."""

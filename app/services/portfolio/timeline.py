@@ -17,8 +17,16 @@ from app.portfolio.timeline import Interval, State, compact, held, tile
 from app.services.market.forms import SymbolForms, stored_forms, unsynced_forms
 
 COLUMNS = (
-    "from", "to", "symbol", "kucoin_symbol", "ccxt_symbol", "weight", "rank", "reason", "listed",
-)  # fmt: skip
+    "from",
+    "to",
+    "symbol",
+    "kucoin_symbol",
+    "ccxt_symbol",
+    "weight",
+    "rank",
+    "reason",
+    "listed",
+)
 
 
 def iso(moment: datetime) -> str:
@@ -59,9 +67,14 @@ class Timeline:
                     f"{listed_part[symbol]}"
                 )
         head = dump(
-            {"from": iso(self.start), "to": iso(self.end), "source": self.source,
-             "columns": list(COLUMNS)}, separators=(",", ":"),
-        )  # fmt: skip
+            {
+                "from": iso(self.start),
+                "to": iso(self.end),
+                "source": self.source,
+                "columns": list(COLUMNS),
+            },
+            separators=(",", ":"),
+        )
         return f'{head[:-1]},"rows":[{",".join(parts)}]}}'.encode()
 
     def csv(self) -> bytes:

@@ -99,11 +99,19 @@ class EvidenceService:
                 extra={"history_from": span.first_close.isoformat(), "history_to": end.isoformat()},
             )
         params = {
-            "from": start.isoformat(), "to": end.isoformat(), "every": "24h", "top": None,
-            "fee_bps": 6.0, "slippage_bps": 0.0, "execution_lag_h": 1, "overrides": None,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "every": "24h",
+            "top": None,
+            "fee_bps": 6.0,
+            "slippage_bps": 0.0,
+            "execution_lag_h": 1,
+            "overrides": None,
             "train_days": train,
-            "test_days": test, "objective": "sharpe", "learned": learned,
-        }  # fmt: skip
+            "test_days": test,
+            "objective": "sharpe",
+            "learned": learned,
+        }
         return await ReplayService(self.session).queue(
             ReplayRun(
                 kind="calibration",
@@ -202,9 +210,14 @@ async def what_if(inputs: WhatIfInputs) -> dict[str, Any]:
     progress = SharedProgress()
     try:
         reports = await in_worker(
-            what_if_run, inputs.scorer(), progress.channel, inputs.history, inputs.policies,
-            inputs.params, worker=EVIDENCE,
-        )  # fmt: skip
+            what_if_run,
+            inputs.scorer(),
+            progress.channel,
+            inputs.history,
+            inputs.policies,
+            inputs.params,
+            worker=EVIDENCE,
+        )
     finally:
         progress.stop()  # a cancelled request: the worker ends at its next decision
         progress.close()

@@ -8,8 +8,18 @@ from typing import Any
 
 from app.replay.run import STRATEGIES
 
-SUMMARY_KEYS = ("total_return", "cagr", "volatility", "sharpe", "sortino", "calmar",
-                "max_drawdown", "turnover", "fees", "funding")  # fmt: skip
+SUMMARY_KEYS = (
+    "total_return",
+    "cagr",
+    "volatility",
+    "sharpe",
+    "sortino",
+    "calmar",
+    "max_drawdown",
+    "turnover",
+    "fees",
+    "funding",
+)
 
 
 def own_report(result: Any) -> dict[str, Any]:

@@ -115,9 +115,10 @@ class ReplayRunner:
             logger.info("replays: run %d stopped, cancelled while it ran", run_id)
         except (RunAborted, asyncio.CancelledError):
             await self._finish(
-                run_id, status="aborted", error="the service stopped during the run; "
-                "request it again",
-            )  # fmt: skip
+                run_id,
+                status="aborted",
+                error="the service stopped during the run; request it again",
+            )
         except Exception as exc:
             logger.exception("replay %d failed", run_id)
             await self._finish(run_id, status="failed", error=failure_of(run_id, exc))
@@ -157,10 +158,17 @@ class ReplayRunner:
         try:
             computing = asyncio.ensure_future(
                 in_worker(
-                    worker.stored, work.compute, work.finish, work.config_hash, work.scorer,
-                    progress.channel, work.history, *work.args, worker=EVIDENCE,
+                    worker.stored,
+                    work.compute,
+                    work.finish,
+                    work.config_hash,
+                    work.scorer,
+                    progress.channel,
+                    work.history,
+                    *work.args,
+                    worker=EVIDENCE,
                 )
-            )  # fmt: skip
+            )
             computing.add_done_callback(_retrieved)
             while not computing.done():
                 await asyncio.wait({computing}, timeout=HEARTBEAT_S)
@@ -176,9 +184,12 @@ class ReplayRunner:
             progress.stop()  # cancelled (the run or the service): the worker ends at its next step
             progress.close()
         await self._finish(
-            run_id, status="succeeded", report=result.report, config_hash=result.config_hash,
+            run_id,
+            status="succeeded",
+            report=result.report,
+            config_hash=result.config_hash,
             progress=1.0,
-        )  # fmt: skip
+        )
 
     async def _finish(self, run_id: int, **values: Any) -> None:
         """End the run with `values`, unless it has ended already (a cancel stands)."""

@@ -51,10 +51,15 @@ class ReplayRequest:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "from": self.start.isoformat(), "to": self.end.isoformat(), "every": self.every,
-            "top": self.top, "fee_bps": self.fee_bps, "slippage_bps": self.slippage_bps,
-            "execution_lag_h": self.execution_lag_h, "overrides": self.overrides,
-        }  # fmt: skip
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "every": self.every,
+            "top": self.top,
+            "fee_bps": self.fee_bps,
+            "slippage_bps": self.slippage_bps,
+            "execution_lag_h": self.execution_lag_h,
+            "overrides": self.overrides,
+        }
 
 
 def params_of(run: ReplayRun) -> ReplayParams:

@@ -53,11 +53,15 @@ async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
         )
         inputs = await evidence.what_if_inputs(policies, params)
         return Work(
-            what_if_run, inputs.history, (policies, params), list(policies.values()),
+            what_if_run,
+            inputs.history,
+            (policies, params),
+            list(policies.values()),
             config={name: config_json(p, params) for name, p in policies.items()},
             policy_hash=policy_hash(policies["proposed"]),
-            finish=what_if_document, config_hash=proposed_hash,
-        )  # fmt: skip
+            finish=what_if_document,
+            config_hash=proposed_hash,
+        )
     policy = await deployment_policy(session, run.params.get("overrides"), run.params.get("top"))
     history = StoredHistory.of(session, run.data_from - warm_up(policy, params), run.data_to)
     if run.kind == "calibration":
@@ -66,6 +70,10 @@ async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
     else:
         arguments, compute = (policy, params), replay_run
     return Work(
-        compute, history, arguments, [policy], config=config_json(policy, params),
+        compute,
+        history,
+        arguments,
+        [policy],
+        config=config_json(policy, params),
         policy_hash=policy_hash(policy),
-    )  # fmt: skip
+    )

@@ -130,9 +130,9 @@ def plan_fetches(
     _add_new_funding(plan, core, funding_due, budget)
     if rotation:
         rotation_plan = Rotation(rest, last_scored, interval_s, now)
-        chosen, due = rotation_plan.choose(budget - plan.total, symbol_weight, _next_room(
-            budget, len(core), interval_s, now
-        ))  # fmt: skip
+        chosen, due = rotation_plan.choose(
+            budget - plan.total, symbol_weight, _next_room(budget, len(core), interval_s, now)
+        )
         for symbol in chosen:
             add(symbol, symbol_weight(symbol))
         plan.symbols += chosen

@@ -117,9 +117,12 @@ class ScoringRunService:
         if "universe_sync" in notes:
             await EventRepository(self.session).append(
                 "data_stale",
-                {"source": self.gateway.source, "error": notes["universe_sync"],
-                 "scoring_run_id": run.id},
-            )  # fmt: skip
+                {
+                    "source": self.gateway.source,
+                    "error": notes["universe_sync"],
+                    "scoring_run_id": run.id,
+                },
+            )
         await self.runs.add_scores([{**score, "run_id": run.id} for score in scores])
         run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
         run.inputs = inputs
@@ -152,8 +155,11 @@ class ScoringRunService:
         observe_scoring_run(run.duration_ms / 1000, run.scored_count, run.exclusions["by_reason"])
         logger.info(
             "scoring run %d: %d scored, %d excluded in %.0f ms",
-            run.id, run.scored_count, run.excluded_count, run.duration_ms,
-        )  # fmt: skip
+            run.id,
+            run.scored_count,
+            run.excluded_count,
+            run.duration_ms,
+        )
         return run
 
     async def _fetch(
@@ -217,9 +223,11 @@ class ScoringRunService:
         values = [SymbolValues(**v) for v in inputs["symbols"]]
         if grid is None:
             grid = await self._candle_grid(
-                inputs["symbol_ids"], int(inputs["grid_end_ms"]), int(inputs["candles"]),
+                inputs["symbol_ids"],
+                int(inputs["grid_end_ms"]),
+                int(inputs["candles"]),
                 datetime.fromisoformat(inputs["as_of"]),
-            )  # fmt: skip
+            )
         state = portable.current(config.parameters)
         return await in_worker(score_candles, state, values, grid, config, run_id)
 

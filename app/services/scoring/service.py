@@ -116,24 +116,32 @@ class Proposal:
         """The proposed rows as a what-if run keeps them (`proposed_rows` reads them back)."""
         return [
             {
-                "name": a.name, "weight": str(a.weight), "parameters": a.parameters,
-                "is_active": a.is_active, "description": a.description,
-                "updated_at": a.updated_at.isoformat(), "updated_by": a.updated_by,
+                "name": a.name,
+                "weight": str(a.weight),
+                "parameters": a.parameters,
+                "is_active": a.is_active,
+                "description": a.description,
+                "updated_at": a.updated_at.isoformat(),
+                "updated_by": a.updated_by,
             }
             for a in self.algorithms.values()
-        ]  # fmt: skip
+        ]
 
 
 def proposed_rows(run: ReplayRun) -> list[ScoringAlgorithm]:
     """The algorithm a what-if run judged (detached rows)."""
     return [
         ScoringAlgorithm(
-            name=a["name"], weight=Decimal(a["weight"]), parameters=a["parameters"],
-            is_active=a["is_active"], description=a["description"],
-            updated_at=datetime.fromisoformat(a["updated_at"]), updated_by=a["updated_by"],
+            name=a["name"],
+            weight=Decimal(a["weight"]),
+            parameters=a["parameters"],
+            is_active=a["is_active"],
+            description=a["description"],
+            updated_at=datetime.fromisoformat(a["updated_at"]),
+            updated_by=a["updated_by"],
         )
         for a in run.params["algorithms"]
-    ]  # fmt: skip
+    ]
 
 
 def what_if_outcome(run: ReplayRun) -> AlgorithmsChange:
@@ -155,10 +163,14 @@ async def judged(judging: WhatIfInputs | str) -> tuple[dict[str, Any] | None, st
 def _copy(row: ScoringAlgorithm) -> ScoringAlgorithm:
     """A detached copy: a proposal that may never be applied."""
     return ScoringAlgorithm(
-        name=row.name, weight=row.weight, parameters=dict(row.parameters),
-        is_active=row.is_active, description=row.description, updated_at=row.updated_at,
+        name=row.name,
+        weight=row.weight,
+        parameters=dict(row.parameters),
+        is_active=row.is_active,
+        description=row.description,
+        updated_at=row.updated_at,
         updated_by=row.updated_by,
-    )  # fmt: skip
+    )
 
 
 def _row(a: ScoringAlgorithm) -> tuple[str, float, dict[str, Any], bool]:
@@ -257,9 +269,14 @@ class ScoringService:
             # A plug-in's own component gets its row the first time it is weighed.
             row = proposed.setdefault(
                 change.name,
-                ScoringAlgorithm(name=change.name, weight=Decimal(0), parameters={},
-                                 is_active=False, description="plug-in component"),
-            )  # fmt: skip
+                ScoringAlgorithm(
+                    name=change.name,
+                    weight=Decimal(0),
+                    parameters={},
+                    is_active=False,
+                    description="plug-in component",
+                ),
+            )
             if change.weight is not None:
                 row.weight = change.weight
             if change.parameters is not None:
@@ -287,9 +304,11 @@ class ScoringService:
         run's answer without evidence."""
         try:
             return await EvidenceService(self.session).queue_what_if(
-                proposal.after, proposal.before, proposal.algorithms_json(),
+                proposal.after,
+                proposal.before,
+                proposal.algorithms_json(),
                 requested_by=proposal.actor,
-            )  # fmt: skip
+            )
         except (NotEnoughHistory, NoStoredHistory) as exc:
             return AlgorithmsChange(False, list(proposal.algorithms.values()), None, str(exc))
 
@@ -358,8 +377,9 @@ class ScoringService:
         if candidate is None:
             raise NotFoundError(f"no scoring preset {name!r}", extra={"known": sorted(PRESETS)})
         technical = next((a for a in await self.runs.algorithms() if a.name == TECHNICAL), None)
-        parameters = {k: v for k, v in (technical.parameters if technical else {}).items()
-                      if k != "version"}  # fmt: skip
+        parameters = {
+            k: v for k, v in (technical.parameters if technical else {}).items() if k != "version"
+        }
         if candidate.technical_version != 1:  # version 1 is the absent key, as the seed has it
             parameters["version"] = candidate.technical_version
         return [

@@ -44,9 +44,10 @@ def score_candles(
     if run_id is None:
         return outcome, []
     rows = [
-        row for score in outcome.scores
+        row
+        for score in outcome.scores
         for row in _score_rows(run_id, grid.symbol_ids, score, config)
-    ]  # fmt: skip
+    ]
     return outcome, rows
 
 

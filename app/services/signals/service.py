@@ -74,12 +74,21 @@ class SignalService:
             if symbol_row is None:
                 raise NotFoundError(f"{canonical} is not in the synced universe")
         signal = Signal(
-            source=body.source, symbol_id=symbol_row.id if symbol_row else None,
-            symbol=symbol_row.symbol if symbol_row else None, signal_type=body.signal_type,
-            direction=body.direction, strength=body.strength, confidence=body.confidence,
-            timeframe=body.timeframe, payload=body.payload, status="pending",
-            created_at=utcnow(), expires_at=body.expires_at, votes=[], consensus={},
-        )  # fmt: skip
+            source=body.source,
+            symbol_id=symbol_row.id if symbol_row else None,
+            symbol=symbol_row.symbol if symbol_row else None,
+            signal_type=body.signal_type,
+            direction=body.direction,
+            strength=body.strength,
+            confidence=body.confidence,
+            timeframe=body.timeframe,
+            payload=body.payload,
+            status="pending",
+            created_at=utcnow(),
+            expires_at=body.expires_at,
+            votes=[],
+            consensus={},
+        )
         return await self.signals.add(signal)
 
     async def process_pending(self, limit: int = 100) -> list[Signal]:

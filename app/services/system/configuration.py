@@ -130,10 +130,14 @@ class ConfigurationService:
             )
             await self.config.record_change(
                 ConfigurationChange(
-                    changed_at=now, actor=actor.name, request_id=actor.request_id,
-                    key=change.key, old_value=change.old, new_value=change.new,
+                    changed_at=now,
+                    actor=actor.name,
+                    request_id=actor.request_id,
+                    key=change.key,
+                    old_value=change.old,
+                    new_value=change.new,
                 )
-            )  # fmt: skip
+            )
         return changes, self._values({**stored, **{c.key: c.new for c in changes}})
 
     async def changes(self, limit: int) -> list[ConfigurationChange]:

@@ -39,13 +39,17 @@ class StreamEnd:
 
 
 OVERFLOWED = StreamEnd(
-    "stream-overflowed", "The stream fell too far behind", 503,
+    "stream-overflowed",
+    "The stream fell too far behind",
+    503,
     "This client read events more slowly than they came; reconnect with Last-Event-ID.",
-)  # fmt: skip
+)
 SHUTTING_DOWN = StreamEnd(
-    "shutting-down", "The service is shutting down", 503,
+    "shutting-down",
+    "The service is shutting down",
+    503,
     "This replica is stopping; reconnect with Last-Event-ID.",
-)  # fmt: skip
+)
 
 
 class Subscription:

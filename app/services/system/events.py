@@ -27,13 +27,17 @@ __all__ = ["EventSignal", "format_end", "format_event", "stream_events"]
 Item = EventOutbox | StreamEnd | None
 
 KEY_REVOKED = StreamEnd(
-    "api-key-revoked", "The API key was revoked", 401,
+    "api-key-revoked",
+    "The API key was revoked",
+    401,
     "The API key of this stream is no longer valid.",
-)  # fmt: skip
+)
 UNAVAILABLE = StreamEnd(
-    "database-unavailable", "Database unavailable", 503,
+    "database-unavailable",
+    "Database unavailable",
+    503,
     "The event outbox cannot be read now; reconnect with Last-Event-ID.",
-)  # fmt: skip
+)
 
 
 def format_event(event: EventOutbox) -> str:
@@ -47,9 +51,11 @@ def format_event(event: EventOutbox) -> str:
 def format_end(end: StreamEnd) -> str:
     """The final `error` event: a problem document, with no id (resuming skips nothing)."""
     problem = {
-        "type": PROBLEM_TYPE_PREFIX + end.slug, "title": end.title, "status": end.status,
+        "type": PROBLEM_TYPE_PREFIX + end.slug,
+        "title": end.title,
+        "status": end.status,
         "detail": end.detail,
-    }  # fmt: skip
+    }
     return f"event: error\ndata: {json.dumps(problem, separators=(',', ':'))}\n\n"
 
 

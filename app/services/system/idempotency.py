@@ -111,10 +111,15 @@ class IdempotencyGuard:
     def _row(self, now: datetime) -> dict[str, object]:
         key, principal, method, path = self.scope
         return {
-            "key": key, "principal": principal, "method": method, "path": path,
-            "request_hash": self.fingerprint, "state": "in_progress", "created_at": now,
+            "key": key,
+            "principal": principal,
+            "method": method,
+            "path": path,
+            "request_hash": self.fingerprint,
+            "state": "in_progress",
+            "created_at": now,
             "expires_at": now + KEEP_FOR,
-        }  # fmt: skip
+        }
 
     def _stale(self, existing: IdempotencyKey, now: datetime) -> bool:
         """Expired, or claimed by a request that never finished (its process died)."""

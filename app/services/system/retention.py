@@ -70,19 +70,27 @@ class RetentionService:
         """One retention pass over everything past its window at `now`."""
         values = await read_settings(
             self.session,
-            ["retention_breakdown_days", "retention_score_days", "retention_event_days",
-             "retention_job_run_days", "retention_batch_rows", "replacement_confirmation_hours"],
-        )  # fmt: skip
+            [
+                "retention_breakdown_days",
+                "retention_score_days",
+                "retention_event_days",
+                "retention_job_run_days",
+                "retention_batch_rows",
+                "replacement_confirmation_hours",
+            ],
+        )
         self.batch = int(values["retention_batch_rows"])
         span = confirmation_span_ms(float(values["replacement_confirmation_hours"]))
         protected = await self.rows.protected_runs(timedelta(milliseconds=span))
         await self.end_batch()  # no read transaction left open between batches
         report = RetentionReport()
-        await self._thin_runs(now - timedelta(days=values["retention_breakdown_days"]),
-                              protected, report)  # fmt: skip
+        await self._thin_runs(
+            now - timedelta(days=values["retention_breakdown_days"]), protected, report
+        )
         checkpoint(0.4)
-        await self._delete_runs(now - timedelta(days=values["retention_score_days"]),
-                                protected, report)  # fmt: skip
+        await self._delete_runs(
+            now - timedelta(days=values["retention_score_days"]), protected, report
+        )
         checkpoint(0.6)
         await self._delete_events(now - timedelta(days=values["retention_event_days"]), report)
         checkpoint(0.8)

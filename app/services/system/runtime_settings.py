@@ -114,14 +114,21 @@ def _setting(
 ) -> RuntimeSetting:
     bounds = bounds or Bounds()
     return RuntimeSetting(
-        key, default, description, bounds.type or _type_of(default),
-        bounds.minimum, bounds.maximum, bounds.choices,
-    )  # fmt: skip
+        key,
+        default,
+        description,
+        bounds.type or _type_of(default),
+        bounds.minimum,
+        bounds.maximum,
+        bounds.choices,
+    )
 
 
 INTERVAL = between(60, YEAR)  # a job period, seconds
 RETENTION = between(1, 3650)  # days
 
+# A table, unformatted: one setting to an entry (key, default, meaning, bounds), read across.
+# fmt: off
 RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
     _setting(*entry)
     for entry in [
@@ -267,7 +274,8 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         ("retention_batch_rows", 1000, "Most rows one retention transaction deletes or updates.",
          between(100, 10_000)),
     ]
-)  # fmt: skip
+)
+# fmt: on
 SETTINGS: dict[str, RuntimeSetting] = {s.key: s for s in RUNTIME_SETTINGS}
 DEFAULTS: dict[str, Any] = {s.key: s.default for s in RUNTIME_SETTINGS}
 

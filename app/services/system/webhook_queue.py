@@ -129,9 +129,13 @@ class ReceiverQueue:
         if outcome.status != "delivered":
             logger.warning(
                 "webhooks: %s to %s failed after %d attempt(s): %s (%d event(s), webhook-id %s)",
-                newest.kind, self.receiver, outcome.attempts, outcome.error, len(batch),
+                newest.kind,
+                self.receiver,
+                outcome.attempts,
+                outcome.error,
+                len(batch),
                 message_id(newest.event_id, newest.delivery_id),
-            )  # fmt: skip
+            )
         self.observe_lag()
         return outcome
 
@@ -144,10 +148,13 @@ class ReceiverQueue:
                     deliveries = WebhookRepository(session)
                     for delivery in batch:
                         await deliveries.finish(
-                            delivery.delivery_id, status=outcome.status,
-                            attempts=outcome.attempts, response_status=outcome.response_status,
-                            error=outcome.error, now=utcnow(),
-                        )  # fmt: skip
+                            delivery.delivery_id,
+                            status=outcome.status,
+                            attempts=outcome.attempts,
+                            response_status=outcome.response_status,
+                            error=outcome.error,
+                            now=utcnow(),
+                        )
                     await session.commit()
                 return
             except Exception:
@@ -160,5 +167,8 @@ def log_dropped(delivery: Delivery, receiver: str, reason: str) -> None:
     observe_webhook_delivery(delivery.kind, "dropped")
     logger.warning(
         "webhooks: %s event %d to %s dropped: %s",
-        delivery.kind, delivery.event_id, receiver, reason,
-    )  # fmt: skip
+        delivery.kind,
+        delivery.event_id,
+        receiver,
+        reason,
+    )

@@ -58,8 +58,12 @@ class Delivery:
         return self.kind == "alert" and self.payload.get("severity") == "critical"
 
     def item(self) -> dict[str, Any]:
-        return {"id": self.event_id, "kind": self.kind, "at": self.at.isoformat(),
-                "data": self.payload}  # fmt: skip
+        return {
+            "id": self.event_id,
+            "kind": self.kind,
+            "at": self.at.isoformat(),
+            "data": self.payload,
+        }
 
 
 @dataclass(frozen=True)

@@ -160,17 +160,22 @@ class WebhookDispatcher:
                     delivery = delivery_of(event, delivery_id)
                     reason = None
                     if recent >= self.settings.rate_limit:
-                        reason = (f"{recent} {event.kind} deliveries in "
-                                  f"{self.settings.rate_window_s:g}s")  # fmt: skip
+                        reason = (
+                            f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s"
+                        )
                     elif room[url] == 0:
                         reason = f"queue full ({self.settings.queue_max} waiting)"
                     if reason is None:
                         room[url] -= 1
                     elif not delivery.critical:
                         await deliveries.finish(
-                            delivery_id, status="rate_limited", attempts=0,
-                            response_status=None, error=reason, now=now,
-                        )  # fmt: skip
+                            delivery_id,
+                            status="rate_limited",
+                            attempts=0,
+                            response_status=None,
+                            error=reason,
+                            now=now,
+                        )
                     placed.append((self.queues[url], delivery, reason))
             await session.commit()
         for queue, delivery, reason in placed:
@@ -207,16 +212,22 @@ class WebhookDispatcher:
                 if not queue.room():  # the rows wait in the table for room here or a peer
                     continue
                 rows = await deliveries.reclaim(
-                    url, claimant=self.claimant, replica=self.replica, now=now,
-                    stale_before=stale_before, limit=queue.room(),
-                )  # fmt: skip
+                    url,
+                    claimant=self.claimant,
+                    replica=self.replica,
+                    now=now,
+                    stale_before=stale_before,
+                    limit=queue.room(),
+                )
                 taken += [(queue, delivery_of(event, row.id)) for row, event in rows]
             await session.commit()
         for queue, delivery in taken:
             logger.info(
-                "webhooks: re-claimed %s event %d for %s", delivery.kind, delivery.event_id,
+                "webhooks: re-claimed %s event %d for %s",
+                delivery.kind,
+                delivery.event_id,
                 queue.receiver,
-            )  # fmt: skip
+            )
             queue.put(delivery)
         return len(taken)
 
@@ -238,9 +249,13 @@ class WebhookDispatcher:
             if recent >= self.settings.rate_limit and not delivery.critical:
                 reason = f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s"
                 await deliveries.finish(
-                    delivery_id, status="rate_limited", attempts=0, response_status=None,
-                    error=reason, now=now,
-                )  # fmt: skip
+                    delivery_id,
+                    status="rate_limited",
+                    attempts=0,
+                    response_status=None,
+                    error=reason,
+                    now=now,
+                )
                 await session.commit()
                 log_dropped(delivery, receiver_label(url), reason)
                 return "rate_limited"

@@ -69,8 +69,13 @@ class Updated:
 
     def to_json(self) -> dict[str, Any]:
         iso = [None if m is None else m.isoformat() for m in (self.marked_from, self.marked_to)]
-        return {"from": iso[0], "to": iso[1], "hours": self.hours, "decisions": self.decisions,
-                "gap_hours": self.gaps}  # fmt: skip
+        return {
+            "from": iso[0],
+            "to": iso[1],
+            "hours": self.hours,
+            "decisions": self.decisions,
+            "gap_hours": self.gaps,
+        }
 
 
 NOTHING = Updated(None, None, 0, 0, 0)
@@ -184,11 +189,19 @@ class TrackRecordUpdater:
             )
             if change is not None:
                 decision_rows.append(
-                    {"at": moment, "audit_id": change.audit_id, "actor": change.actor,
-                     "reason": change.reason, "config_hash": config_hash, "fee_bps": fee_bps,
-                     "slippage_bps": slippage_bps, "weights": change.weights,
-                     "turnover": marked.turnover, "fees": marked.fees}
-                )  # fmt: skip
+                    {
+                        "at": moment,
+                        "audit_id": change.audit_id,
+                        "actor": change.actor,
+                        "reason": change.reason,
+                        "config_hash": config_hash,
+                        "fee_bps": fee_bps,
+                        "slippage_bps": slippage_bps,
+                        "weights": change.weights,
+                        "turnover": marked.turnover,
+                        "fees": marked.fees,
+                    }
+                )
             hours += 1
             gaps += marked.gap
             moment += HOUR
