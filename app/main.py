@@ -54,7 +54,7 @@ from app.runtime.gil import loop_first_gil
 from app.runtime.offload import stop_workers
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.job import replica_name
-from app.scheduler.runner import Scheduler
+from app.scheduler.loop import Scheduler
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.system.event_hub import SHUTTING_DOWN

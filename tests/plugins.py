@@ -10,7 +10,7 @@ import numpy as np
 
 from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER
-from app.scoring.plugins import ScorerPlugin, register, unregister
+from app.scoring.registry import ScorerPlugin, register, unregister
 
 TOY = "close_to_24h_high"
 

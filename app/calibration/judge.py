@@ -21,7 +21,7 @@ from app.replay.nulls import null_distribution
 from app.replay.run import Track, constant, data_section, run_books
 from app.replay.selection import SelectionSeries
 from app.replay.skill import paired, periods_per_year, regression
-from app.scoring.metrics import COMPONENTS
+from app.scoring.components import COMPONENTS
 
 POLICY = "policy"
 

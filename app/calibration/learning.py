@@ -14,8 +14,8 @@ from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
 from app.replay.ic import forward_returns
 from app.scoring import learned
+from app.scoring.components import CALCULATORS
 from app.scoring.engine import ScoringConfig
-from app.scoring.metrics import CALCULATORS
 
 
 def samples(contexts: Contexts, times: list[int], end_ms: int) -> list[learned.Sample]:

@@ -36,9 +36,9 @@ from app.replay.run import (
     iso,
     run_books,
 )
+from app.scoring.components import COMPONENTS
 from app.scoring.learned import LearnedModel
-from app.scoring.metrics import COMPONENTS
-from app.scoring.plugins import components
+from app.scoring.registry import components
 
 FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover")  # per fold and window
 Progress = Callable[[str, int, int], None]  # stage, done, total

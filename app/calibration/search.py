@@ -22,7 +22,7 @@ from app.calibration.evaluate import Evaluator, Outcome
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.replay.config import PolicyConfig
 from app.replay.evidence import mean_t, t_statistic
-from app.scoring.plugins import components
+from app.scoring.registry import components
 
 OBJECTIVES = ("sharpe", "ic")
 MIN_METRIC_T = 1.0

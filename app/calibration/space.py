@@ -14,7 +14,7 @@ from typing import Any
 
 from app.replay.config import PolicyConfig
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
-from app.scoring.plugins import components
+from app.scoring.registry import components
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from app.cli.runs import default_range
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.selection import SelectionSeries
-from app.scoring.metrics import COMPONENTS
+from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.system.runtime_settings import DEFAULTS

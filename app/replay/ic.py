@@ -24,8 +24,8 @@ from app.replay.history import MarketHistory, PointInTime
 from app.replay.returns import recent_returns
 from app.replay.rows import dots, mask_groups
 from app.replay.spearman import SpearmanBatch
-from app.scoring.metrics import COMPONENTS
-from app.scoring.plugins import components
+from app.scoring.components import COMPONENTS
+from app.scoring.registry import components
 
 BETA_HOURS = 168
 

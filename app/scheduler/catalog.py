@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import JobRun
+from app.scheduler.bodies import all_jobs
 from app.scheduler.job import Job
-from app.scheduler.jobs import all_jobs
 from app.services.system.runtime_settings import read_settings
 from app.state import AppState
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.schemas.common import UnitFraction
 from app.schemas.recorded import recorded_example
-from app.scoring.plugins import components
+from app.scoring.registry import components
 
 RUN_EXAMPLE: dict[str, Any] = {
     "id": 42,

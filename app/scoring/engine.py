@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from app.scoring.components import CALCULATORS
 from app.scoring.gate import GateParams, gate
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
-from app.scoring.metrics import CALCULATORS
 from app.scoring.normalise import percentile_rank_each
-from app.scoring.plugins import components, plugin_metrics, registered
+from app.scoring.registry import components, plugin_metrics, registered
 
 DECIMALS = 6
 UNMEASURED = "UNMEASURED"  # passed the gate, yet no metric of any component could be measured

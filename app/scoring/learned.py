@@ -175,5 +175,5 @@ def _score(
     return model.predict(metrics, inputs.as_of_ms)
 
 
-# Registered by `app.scoring.plugins`, where the registry is built.
+# Registered by `app.scoring.registry`, where the registry is built.
 PLUGIN = ScorerPlugin(METRIC, COMPONENT, HIGHER_IS_BETTER, warm_up=0, score=_score)

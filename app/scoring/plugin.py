@@ -1,5 +1,5 @@
 """What a scoring plug-in is: a pure scorer with its component, direction, warm-up and weight
-(the registry of them is `app.scoring.plugins`)."""
+(the registry of them is `app.scoring.registry`)."""
 
 from __future__ import annotations
 

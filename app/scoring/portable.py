@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from app.scoring import learned, plugins
+from app.scoring import learned, registry
 from app.scoring.learned import LearnedModel
 
 
 @dataclass(frozen=True)
 class ScorerState:
-    plugins: tuple[plugins.ScorerPlugin, ...]
+    plugins: tuple[registry.ScorerPlugin, ...]
     models: dict[str, LearnedModel]
     series: dict[str, list[LearnedModel]]
 
@@ -31,13 +31,13 @@ def current(*parameters: Mapping[str, Mapping[str, Any]]) -> ScorerState:
     for one in parameters:
         chosen = (
             one.get(learned.COMPONENT, {})
-            .get(plugins.PLUGIN_PARAMETERS, {})
+            .get(registry.PLUGIN_PARAMETERS, {})
             .get(learned.METRIC, {})
         )
         models.add(chosen.get(learned.MODEL))
         series.add(chosen.get(learned.SERIES_KEY))
     return ScorerState(
-        plugins=tuple(plugins.registered()),
+        plugins=tuple(registry.registered()),
         models={k: m for k, m in learned.MODELS.items() if k in models},
         series={k: s for k, s in learned.SERIES.items() if k in series},
     )
@@ -46,11 +46,11 @@ def current(*parameters: Mapping[str, Mapping[str, Any]]) -> ScorerState:
 @contextmanager
 def adopted(state: ScorerState) -> Iterator[None]:
     """Score with `state` instead of this process's own registries, for the duration."""
-    saved = plugins.registered(), dict(learned.MODELS), dict(learned.SERIES)
+    saved = registry.registered(), dict(learned.MODELS), dict(learned.SERIES)
     for plugin in saved[0]:
-        plugins.unregister(plugin.name)
+        registry.unregister(plugin.name)
     for plugin in state.plugins:
-        plugins.register(plugin)
+        registry.register(plugin)
     learned.MODELS.clear()
     learned.MODELS.update(state.models)
     learned.SERIES.clear()
@@ -59,9 +59,9 @@ def adopted(state: ScorerState) -> Iterator[None]:
         yield
     finally:
         for plugin in state.plugins:
-            plugins.unregister(plugin.name)
+            registry.unregister(plugin.name)
         for plugin in saved[0]:
-            plugins.register(plugin)
+            registry.register(plugin)
         learned.MODELS.clear()
         learned.MODELS.update(saved[1])
         learned.SERIES.clear()

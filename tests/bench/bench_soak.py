@@ -70,6 +70,9 @@ class Minute:
     app_rss: int
     traced: int
     overhead: int
+    pymalloc_held: int  # the small-object allocator's arenas
+    pymalloc_live: int  # the blocks in them in use
+    after_trim: int  # the app's RSS after malloc_trim(0); 0 without --trim
 
 
 def lua_script(member: str) -> Path:
@@ -153,7 +156,8 @@ def slope_per_hour(minutes: list[Minute], field: str) -> float:
 def print_minute(m: Minute) -> None:
     print(f"{m.minute:6d}{m.rps:9.0f}{m.p50_ms:9.2f}{m.p99_ms:9.2f}{m.non_2xx:8d}"
           f"{m.tree_rss / MB:10.1f}{m.app_rss / MB:9.1f}{m.traced / MB:9.1f}"
-          f"{(m.app_rss - m.overhead) / MB:12.1f}", flush=True)  # fmt: skip
+          f"{(m.app_rss - m.overhead) / MB:12.1f}{m.pymalloc_held / MB:9.1f}"
+          f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}", flush=True)  # fmt: skip
 
 
 def print_growth(steady: list[Minute]) -> None:
@@ -164,6 +168,9 @@ def print_growth(steady: list[Minute]) -> None:
         ("process tree RSS", "tree_rss", first.tree_rss),
         ("app RSS", "app_rss", first.app_rss),
         ("traced by tracemalloc", "traced", first.traced),
+        ("pymalloc arenas", "pymalloc_held", first.pymalloc_held),
+        ("pymalloc live blocks", "pymalloc_live", first.pymalloc_live),
+        ("app RSS after trim", "after_trim", first.after_trim),
     ):
         slope = slope_per_hour(steady, field)
         share = 100 * slope / base if base else float("nan")
@@ -193,6 +200,7 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="SQLite file instead of PostgreSQL")
     parser.add_argument("--frames", type=int, default=1, help="tracemalloc depth; 0: off")
     parser.add_argument("--tick-s", type=float, default=None, help="every job at this period")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after each minute")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -215,7 +223,7 @@ def main() -> None:
     report = Path(tempfile.mkdtemp(prefix="bench-soak-")) / "report.jsonl"
     origin = f"http://127.0.0.1:{app_port}"
     server = [sys.executable, "-m", "tests.bench.soak_server", str(app_port), str(report),
-              str(args.frames)]  # fmt: skip
+              str(args.frames)] + (["trim"] if args.trim else [])  # fmt: skip
     minutes: list[Minute] = []
     try:
         with process(simulator(sim_port, args.universe), env, None):
@@ -238,8 +246,11 @@ def main() -> None:
                     line = ask(app.pid, report, snapshot=minute in (args.warmup_minutes,
                                                                    args.minutes))  # fmt: skip
                     traced, overhead = int(line["traced"]), int(line["tracemalloc_overhead"])
+                    pymalloc = line["pymalloc"]
                     minutes.append(Minute(minute, rps, p50, p99, non_2xx, tree, own, traced,
-                                          overhead))  # fmt: skip
+                                          overhead, pymalloc["arena_bytes"],
+                                          pymalloc["allocated_blocks"],
+                                          int(line.get("rss_after_trim", 0))))  # fmt: skip
                     print_minute(minutes[-1])
     finally:
         if not args.sqlite:

@@ -11,9 +11,13 @@ and never inside a signal handler.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import re
 import signal
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -23,13 +27,46 @@ from types import FrameType
 import uvicorn
 
 TOP = 20
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def resident() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE
+
+
+def pymalloc_stats() -> dict[str, int]:
+    """What Python's small-object allocator holds: `sys._debugmallocstats` writes to fd 2."""
+    with tempfile.TemporaryFile("w+") as out:
+        saved = os.dup(2)
+        try:
+            os.dup2(out.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read()
+    wanted = {
+        "arena_bytes": r"\d+ arenas \* \d+ bytes/arena\s+=\s+([\d,]+)",
+        "allocated_blocks": r"# bytes in allocated blocks\s+=\s+([\d,]+)",
+        "available_blocks": r"# bytes in available blocks\s+=\s+([\d,]+)",
+        "unused_pools": r"\d+ unused pools \* \d+ bytes\s+=\s+([\d,]+)",
+        "total": r"^Total\s+=\s+([\d,]+)",
+    }
+    stats = {}
+    for name, pattern in wanted.items():
+        match = re.search(pattern, text, re.MULTILINE)
+        stats[name] = int(match.group(1).replace(",", "")) if match else -1
+    return stats
 
 
 class Reporter:
     """Writes what a signal asked for, from a thread of its own."""
 
-    def __init__(self, report: Path) -> None:
+    def __init__(self, report: Path, trim: bool) -> None:
         self.report = report
+        self.trim = trim
         self.baseline: tracemalloc.Snapshot | None = None
         self.wanted: list[bool] = []  # True: with a snapshot
         self.wake = threading.Event()
@@ -52,7 +89,12 @@ class Reporter:
             "traced": current,
             "traced_peak": peak,
             "tracemalloc_overhead": tracemalloc.get_tracemalloc_memory(),
+            "rss": resident(),
+            "pymalloc": pymalloc_stats(),
         }
+        if self.trim:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            line["rss_after_trim"] = resident()
         if with_snapshot and tracemalloc.is_tracing():
             snapshot = tracemalloc.take_snapshot().filter_traces(
                 [tracemalloc.Filter(False, tracemalloc.__file__)]
@@ -77,9 +119,10 @@ class Reporter:
 
 def main() -> None:
     port, report, frames = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    trim = sys.argv[4:] == ["trim"]
     if frames:
         tracemalloc.start(frames)
-    reporter = Reporter(report)
+    reporter = Reporter(report, trim)
     threading.Thread(target=reporter.run, name="soak-reporter", daemon=True).start()
     signal.signal(signal.SIGUSR1, reporter.ask)
     signal.signal(signal.SIGUSR2, reporter.ask)

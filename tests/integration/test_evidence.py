@@ -26,8 +26,8 @@ from app.db.models import ScoringAlgorithm, ScoringConfigChange
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
 from app.runtime.offload import EVIDENCE, in_worker
-from app.scheduler.jobs import all_jobs
-from app.scheduler.runner import Scheduler
+from app.scheduler.bodies import all_jobs
+from app.scheduler.loop import Scheduler
 from app.services.factory import Services
 from app.services.replay.importer import HistoryImporter
 from app.services.scoring.service import AlgorithmChange

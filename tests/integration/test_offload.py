@@ -25,7 +25,7 @@ from app.runtime.offload import (
     stop_workers,
 )
 from app.runtime.progress import RunAborted
-from app.scoring import learned, plugins, portable
+from app.scoring import learned, portable, registry
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
 
@@ -49,7 +49,7 @@ def steps_until_stopped(channel: ProgressChannel, steps: int) -> int:
 
 
 def registries() -> tuple[list[str], list[str]]:
-    return [p.name for p in plugins.registered()], sorted(learned.MODELS)
+    return [p.name for p in registry.registered()], sorted(learned.MODELS)
 
 
 def registries_seen_by(state: portable.ScorerState) -> tuple[list[str], list[str]]:

@@ -12,16 +12,16 @@ from sqlalchemy import text
 
 from app.core.config import Settings
 from app.main import create_app
-from app.scheduler import runner
-from app.scheduler.jobs import all_jobs
-from app.scheduler.runner import Scheduler
+from app.scheduler import loop
+from app.scheduler.bodies import all_jobs
+from app.scheduler.loop import Scheduler
 from tests.conftest import start_app
 
 
 async def test_a_changed_interval_ends_the_wait_for_the_old_tick(
     committed_sqlite: str, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "RECHECK_S", 0.02)
+    monkeypatch.setattr(loop, "RECHECK_S", 0.02)
     app = create_app(make_settings(committed_sqlite))
     clients = start_app(app)
     await clients.__anext__()

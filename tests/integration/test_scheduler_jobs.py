@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.core.config import Settings
 from app.db.models import EventOutbox, IdempotencyKey, JobRun
 from app.main import create_app
-from app.scheduler.jobs import all_jobs
-from app.scheduler.runner import Scheduler
+from app.scheduler.bodies import all_jobs
+from app.scheduler.loop import Scheduler
 from tests.conftest import start_app
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

@@ -20,9 +20,8 @@ from app.db.models import Alert, JobRun
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.jobs import JobRepository
 from app.main import create_app
-from app.scheduler.job import JobBody
-from app.scheduler.jobs import Job, JobSkipped
-from app.scheduler.runner import Scheduler
+from app.scheduler.job import Job, JobBody, JobSkipped
+from app.scheduler.loop import Scheduler
 from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url

@@ -22,8 +22,8 @@ from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import PortfolioMember, Symbol
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
-from app.scheduler.jobs import all_jobs
-from app.scheduler.runner import Scheduler
+from app.scheduler.bodies import all_jobs
+from app.scheduler.loop import Scheduler
 from app.services.market.prices import TickerFollower
 from app.state import AppState
 from tests.conftest import start_app

@@ -14,8 +14,8 @@ from app.api.services import EvidenceDep, ScoringDep
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.calibration.family import DEFAULT_PRESET, PRESETS
 from app.db.models import JobRun, ReplayRun
+from app.scheduler.bodies import SCORE_REFRESH
 from app.scheduler.job import ABORTED, problem_of
-from app.scheduler.jobs import SCORE_REFRESH
 from app.schemas.common import RowId, SymbolPath, problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,

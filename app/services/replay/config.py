@@ -17,10 +17,10 @@ from typing import Any
 
 from app.policy.replacement import ReplacementSettings
 from app.replay.config import PolicyConfig
+from app.scoring.components import candles_needed, check_parameters
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
-from app.scoring.metrics import candles_needed, check_parameters
-from app.scoring.plugins import components
+from app.scoring.registry import components
 from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
 from app.services.scoring.config import KEYS as SCORING_KEYS

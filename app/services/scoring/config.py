@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.scoring import ScoringRepository
+from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
-from app.scoring.metrics import candles_needed
 from app.services.system.runtime_settings import read_settings
 
 KEYS = (

@@ -25,8 +25,8 @@ from app.db.repositories.symbols import SymbolRepository
 from app.exchange.gateway import KucoinGateway
 from app.replay.run import ReplayRangeError
 from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
-from app.scoring.metrics import COMPONENTS, TECHNICAL, check_parameters
-from app.scoring.plugins import components
+from app.scoring.components import COMPONENTS, TECHNICAL, check_parameters
+from app.scoring.registry import components
 from app.scoring.technical import version as technical_version
 from app.services.forward.read import ForwardEvidence
 from app.services.market.universe import symbol_category

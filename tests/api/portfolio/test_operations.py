@@ -17,7 +17,7 @@ from sqlalchemy.orm import undefer
 from app.core.clock import utcnow
 from app.db.models import PortfolioHistory, PortfolioMember, ScoringRun, Symbol
 from app.scoring.assemble import SymbolValues, assemble
-from app.scoring.metrics import market_structure
+from app.scoring.components import market_structure
 from tests.api.portfolio.helpers import (
     ADMIN,
     BASE,

@@ -20,6 +20,7 @@ from app.calibration.challengers import (
 )
 from app.calibration.family import DEFAULT, FAMILY, PRESETS
 from app.replay.config import PolicyConfig
+from app.scoring.components import CALCULATORS, RISK, TECHNICAL
 from app.scoring.engine import (
     METRIC_WEIGHTS,
     ComponentArrays,
@@ -32,7 +33,6 @@ from app.scoring.engine import (
 )
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
-from app.scoring.metrics import CALCULATORS, RISK, TECHNICAL
 from app.scoring.normalise import percentile_rank_each
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS

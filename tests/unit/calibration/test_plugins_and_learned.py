@@ -19,9 +19,9 @@ from app.replay.history import MarketHistory
 from app.replay.inputs import market_inputs
 from app.replay.run import replay
 from app.scoring import learned
+from app.scoring.components import CALCULATORS
 from app.scoring.engine import compute
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import CALCULATORS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
 from tests.plugins import TOY, toy_plugin

@@ -10,7 +10,7 @@ import pytest
 from app.calibration.folds import FoldError, walk_forward
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.replay.config import HOUR_MS
-from app.scoring.metrics import COMPONENTS
+from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
 

@@ -20,7 +20,7 @@ from app.scoring.gate import biggest_moves
 from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER
-from app.scoring.plugins import ScorerPlugin, register, unregister
+from app.scoring.registry import ScorerPlugin, register, unregister
 from app.services.replay.config import default_run_config, policy_config
 from app.services.system.runtime_settings import DEFAULTS
 from tests.replay_data import START_MS, random_walks

@@ -8,8 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.scoring.components import FUNDAMENTAL, candles_needed, fundamental, technical
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import FUNDAMENTAL, candles_needed, fundamental, technical
 from app.services.scoring.config import DEFAULT_ALGORITHMS
 from tests.unit.scoring.universe import SYMBOLS, TARGET, make_universe, with_missing_candles
 

@@ -7,10 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.scoring.components import COMPONENTS, FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
 from app.scoring.engine import ScoringOutcome, SymbolScore, score_components, score_universe
 from app.scoring.gate import GateParams
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import COMPONENTS, FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
 from tests.unit.scoring.universe import (
     EQUAL_WEIGHTS,
     LENGTH,

@@ -12,9 +12,7 @@ import numpy as np
 import pytest
 
 from app.scoring import indicators as ind
-from app.scoring.engine import MetricScore, score_universe
-from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import (
+from app.scoring.components import (
     CALCULATORS,
     COMPONENTS,
     FUNDAMENTAL,
@@ -25,6 +23,8 @@ from app.scoring.metrics import (
     market_structure,
     technical,
 )
+from app.scoring.engine import MetricScore, score_universe
+from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
 from tests.unit.scoring.universe import (
     LENGTH,

@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.scoring.components import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
 from app.scoring.engine import (
     METRIC_WEIGHTS,
     UNMEASURED,
@@ -18,7 +19,6 @@ from app.scoring.engine import (
     reweigh,
 )
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
 from tests.unit.scoring.universe import EQUAL_WEIGHTS, config, make_universe
 
 EVERYTHING = config(EQUAL_WEIGHTS)

@@ -11,10 +11,10 @@ import dataclasses
 
 import numpy as np
 
+from app.scoring.components import COMPONENTS, FUNDAMENTAL
 from app.scoring.engine import ScoringConfig, ScoringOutcome, SymbolScore
 from app.scoring.gate import GateParams
 from app.scoring.inputs import MarketInputs
-from app.scoring.metrics import COMPONENTS, FUNDAMENTAL
 
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT", "DOGEUSDT")
 LENGTH = 300

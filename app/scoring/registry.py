@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from app.scoring import learned
+from app.scoring.components import COMPONENTS
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
-from app.scoring.metrics import COMPONENTS
 from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerFunction, ScorerPlugin
 
 __all__ = [

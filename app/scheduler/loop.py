@@ -16,10 +16,10 @@ import random
 import time
 from datetime import UTC, datetime
 
+from app.scheduler.bodies import all_jobs
 from app.scheduler.bootstrap import Bootstrap
 from app.scheduler.catalog import intervals
 from app.scheduler.job import Job, replica_name
-from app.scheduler.jobs import all_jobs
 from app.scheduler.leadership import Leadership
 from app.services.forward.update import ForwardUpdater
 from app.state import AppState
