@@ -55,10 +55,10 @@ from app.runtime.offload import stop_workers
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.job import replica_name
 from app.scheduler.loop import Scheduler
+from app.services.events.hub import SHUTTING_DOWN
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
-from app.services.system.event_hub import SHUTTING_DOWN
-from app.services.system.webhooks import WebhookDispatcher
+from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.state import AppState
 
 logger = logging.getLogger(__name__)

@@ -19,12 +19,12 @@ from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
+from app.services.events.hub import EventHub
+from app.services.events.wakeup import EventSignal
+from app.services.health.readiness_cache import SharedReadiness
 from app.services.market.prices import PriceCache, TickerFollower
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
-from app.services.system.event_hub import EventHub
-from app.services.system.event_signal import EventSignal
-from app.services.system.readiness_cache import SharedReadiness
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Run a POST under `Idempotency-Key` (see app/services/system/idempotency.py) and answer it."""
+"""Run a POST under `Idempotency-Key` (see app/services/access/idempotency.py) and answer it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api.sessions import rollback_quietly
 from app.core.security import Principal
 from app.schemas.common import StorableText
-from app.services.system.idempotency import (
+from app.services.access.idempotency import (
     HEADER,
     REPLAYED_HEADER,
     IdempotencyGuard,

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends
 
 from app.api.sessions import AppStateDep, SessionDep
+from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
 from app.services.forward.read import ForwardEvidence
@@ -17,9 +18,8 @@ from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.service import ScoringService
+from app.services.settings.values import ConfigurationService
 from app.services.signals.service import SignalService
-from app.services.system.api_keys import ApiKeyService
-from app.services.system.configuration import ConfigurationService
 from app.services.trackrecord.read import LiveEvidence
 
 T = TypeVar("T")

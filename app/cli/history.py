@@ -44,7 +44,7 @@ from app.replay.run import Progress, ReplayRangeError, replay
 from app.services.replay.config import ReplayConfigError
 from app.services.replay.csv_source import HistoryFolderError
 from app.services.replay.importer import HistoryImporter, ImportProgress
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
     HistoryFolderError,

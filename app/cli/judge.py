@@ -50,7 +50,7 @@ from app.replay.selection import SelectionSeries
 from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 
 DAY_MS = 24 * HOUR_MS
 # What each shared dataset's sample is conditioned on, where that limits what it can show.

@@ -19,7 +19,7 @@ from typing import Any
 
 from app.core.config import Settings
 from app.core.log import configure_logging
-from app.services.system.schema import migrate
+from app.services.maintenance.schema import migrate
 
 logger = logging.getLogger(__name__)
 

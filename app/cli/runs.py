@@ -18,7 +18,7 @@ from app.replay.pooled import DatasetRun
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 
 DAY_MS = 24 * HOUR_MS
 

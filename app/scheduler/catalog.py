@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import JobRun
 from app.scheduler.bodies import all_jobs
 from app.scheduler.job import Job
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 from app.state import AppState
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_SETTINGS_CHANGED, at_most
-from app.services.system.runtime_settings import RUNTIME_SETTINGS
+from app.services.settings.registry import RUNTIME_SETTINGS
 
 SETTING_EXAMPLE: dict[str, Any] = {
     "key": "max_portfolio_symbols",

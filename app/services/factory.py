@@ -9,10 +9,13 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext
 from app.services.forward.read import ForwardEvidence
 from app.services.forward.service import ForwardService
+from app.services.health.status import StatusService
+from app.services.maintenance.retention import RetentionService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.exits import ExitService
@@ -22,11 +25,8 @@ from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
+from app.services.settings.values import ConfigurationService
 from app.services.signals.service import SignalService
-from app.services.system.api_keys import ApiKeyService
-from app.services.system.configuration import ConfigurationService
-from app.services.system.retention import RetentionService
-from app.services.system.status import StatusService
 from app.services.trackrecord.read import LiveEvidence
 from app.services.trackrecord.update import TrackRecordUpdater
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ConfigurationChange, SystemConfiguration
-from app.services.system.runtime_settings import RUNTIME_SETTINGS
+from app.services.settings.registry import RUNTIME_SETTINGS
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
 from tests.factories import make_member
 from tests.helpers import assert_problem, set_config

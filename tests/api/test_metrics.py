@@ -357,7 +357,7 @@ class TestRequestLog:
         async for client in start_app(create_app(settings)):
             response = await client.get(f"{API}/status", headers={"X-Request-ID": "down-1"})
         assert response.status_code == 503
-        warned = [x for x in lines(log_lines) if x["logger"] == "app.services.system.status"]
+        warned = [x for x in lines(log_lines) if x["logger"] == "app.services.health.status"]
         assert warned and all(x["request_id"] == "down-1" for x in warned)
 
 

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from app.db.engine import create_sessionmaker
 from app.db.migrations import upgrade_to_head
-from app.services.system.retention import RetentionService
+from app.services.maintenance.retention import RetentionService
 from tests.databases import create_postgres_database, drop_postgres_database
 from tests.deployed import API, process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port

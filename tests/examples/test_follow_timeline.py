@@ -22,7 +22,7 @@ from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY
 from tests.factories import add
 from tests.helpers import assert_problem

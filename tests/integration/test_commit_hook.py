@@ -23,7 +23,7 @@ from app.db.models import SystemConfiguration
 from app.db.session_flags import Commit, mark_run_queued
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
-from app.services.system.idempotency import IdempotencyGuard
+from app.services.access.idempotency import IdempotencyGuard
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE, TRADE
 from tests.integration.test_replay_history import imported, window

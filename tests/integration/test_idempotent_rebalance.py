@@ -16,7 +16,7 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.models import IdempotencyKey, Signal
-from app.services.system.idempotency import request_fingerprint
+from app.services.access.idempotency import request_fingerprint
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 

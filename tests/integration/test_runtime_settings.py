@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ScoringAlgorithm, SystemConfiguration
 from app.services.scoring.config import DEFAULT_ALGORITHMS
-from app.services.system.runtime_settings import DEFAULTS, SETTINGS, read_setting, read_settings
+from app.services.settings.registry import DEFAULTS, SETTINGS, read_setting, read_settings
 
 
 async def test_migrations_seed_every_registered_setting_with_its_default(

@@ -25,9 +25,9 @@ from standardwebhooks import Webhook
 from app.core.config import WebhookSettings
 from app.db.migrations import upgrade_to_head
 from app.db.models import EventOutbox, WebhookDelivery
-from app.services.system.events import EventSignal
-from app.services.system.webhook_queue import receiver_label
-from app.services.system.webhooks import WebhookDispatcher
+from app.services.events.stream import EventSignal
+from app.services.webhooks.dispatcher import WebhookDispatcher
+from app.services.webhooks.queue import receiver_label
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
@@ -174,7 +174,7 @@ def lag(url: str) -> float | None:
 
 @pytest.fixture
 def warnings(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    with caplog.at_level(logging.WARNING, logger="app.services.system"):
+    with caplog.at_level(logging.WARNING, logger="app.services.webhooks"):
         yield caplog
 
 

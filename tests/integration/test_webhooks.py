@@ -19,8 +19,8 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from app.core.config import Settings, WebhookSettings
 from app.db.models import EventOutbox, WebhookDelivery
-from app.services.system.events import EventSignal
-from app.services.system.webhooks import WebhookDispatcher, message_id
+from app.services.events.stream import EventSignal
+from app.services.webhooks.dispatcher import WebhookDispatcher, message_id
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 

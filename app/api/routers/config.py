@@ -19,7 +19,7 @@ from app.schemas.config import (
     SettingRead,
 )
 from app.services.portfolio.audit import Actor
-from app.services.system.configuration import SettingValue
+from app.services.settings.values import SettingValue
 
 router = APIRouter(prefix="/config", tags=["configuration"], responses=problem_responses(401, 403))
 

@@ -12,7 +12,7 @@ from app.api.rate_limit import CallerLimits
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.api.stream_cap import SlottedStream
 from app.schemas.common import INT32_MAX, problem_responses
-from app.services.system.events import stream_events
+from app.services.events.stream import stream_events
 
 router = APIRouter(tags=["events"], responses=problem_responses(401, 403, 429))
 

@@ -17,7 +17,7 @@ from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.weights import effective_bounds
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 ALERT_KINDS = (
     "delisting",

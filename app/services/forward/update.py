@@ -45,7 +45,7 @@ from app.services.forward.window import warm_window, window_history
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 from app.services.trackrecord.update import HOUR, ceil_hour, floor_hour
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction

@@ -19,7 +19,7 @@ from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.exchange.gateway import ContractInfo, KucoinGateway
 from app.scoring.categories import base_of, category_of
 from app.services.portfolio.audit import Actor
-from app.services.system.runtime_settings import read_setting
+from app.services.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)
 

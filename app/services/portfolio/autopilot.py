@@ -37,7 +37,7 @@ from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.weights import TargetWeights, effective_bounds
-from app.services.system.runtime_settings import read_setting
+from app.services.settings.registry import read_setting
 
 AUTOPILOT = Actor("autopilot")
 METHOD = "policy book"  # the audit's weighting method of the book's own targets

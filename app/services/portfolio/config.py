@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 KEYS = (
     "max_portfolio_symbols",

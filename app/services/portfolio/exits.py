@@ -42,7 +42,7 @@ from app.services.portfolio.audit import Actor
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 HOUR = timedelta(hours=1)
 UNSCORED = "UNSCORED"  # a member neither scored nor excluded by the run (as the replay says)

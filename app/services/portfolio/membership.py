@@ -27,7 +27,7 @@ from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
-from app.services.system.runtime_settings import read_setting
+from app.services.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)
 

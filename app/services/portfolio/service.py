@@ -35,7 +35,7 @@ from app.services.portfolio.risk import (
 )
 from app.services.portfolio.timeline import Timeline, portfolio_timeline
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
-from app.services.system.runtime_settings import read_setting
+from app.services.settings.registry import read_setting
 
 
 class MySymbolsService:

@@ -24,7 +24,7 @@ from app.scoring.registry import components
 from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
 from app.services.scoring.config import KEYS as SCORING_KEYS
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 
 # What the replay reads of the runtime settings: the portfolio's and the scoring run's own, less
 # what only a live deployment has (data age, order-book depth, the sizing target) and the gate's

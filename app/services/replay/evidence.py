@@ -24,7 +24,7 @@ from app.services.replay.service import HOURLY, ReplayService, deployment_policy
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 DAY = timedelta(days=1)
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them

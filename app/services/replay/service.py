@@ -31,7 +31,7 @@ from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
 from app.services.replay.timeline import replay_timeline
 from app.services.scoring.config import load_run_config
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 logger = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)

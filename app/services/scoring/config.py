@@ -15,7 +15,7 @@ from app.db.repositories.scoring import ScoringRepository
 from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 KEYS = (
     "scoring_shortlist",

@@ -36,7 +36,7 @@ from app.exchange.client import KLINE_ROW_LIMIT, WEIGHTS
 from app.exchange.gateway import KucoinGateway
 from app.services.market.candles import last_closed_open_time
 from app.services.market.funding import FUNDING_LOOKBACK, FundingStore
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 HOUR = timedelta(hours=1)
 NEVER = datetime.min

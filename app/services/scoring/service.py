@@ -39,7 +39,7 @@ from app.services.replay.evidence import (
 )
 from app.services.scoring.config import KEYS as SCORING_KEYS
 from app.services.scoring.config import RunConfig, run_config
-from app.services.system.runtime_settings import read_setting, read_settings
+from app.services.settings.registry import read_setting, read_settings
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from app.policy.replacement import replacement_candidates
 from app.portfolio.correlation import pairwise_correlation
 from app.schemas.signals import SignalCreate
 from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.services.settings.registry import read_settings
 from app.services.signals.calibration import agent_records
-from app.services.system.runtime_settings import read_settings
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.consensus import NO_QUORUM, ConsensusRule, decide
 

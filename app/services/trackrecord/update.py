@@ -28,7 +28,7 @@ from app.db.repositories.trackrecord import TrackRecordRepository
 from app.portfolio.timeline import held
 from app.replay.config import policy_hash
 from app.services.replay.service import deployment_policy
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 from app.trackrecord.tracker import TrackState, Weights
 
 HOUR = timedelta(hours=1)

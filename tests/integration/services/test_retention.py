@@ -24,8 +24,8 @@ from app.db.models import (
     SymbolScore,
     WebhookDelivery,
 )
-from app.services.system.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
-from app.services.system.retention import RetentionService
+from app.services.access.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
+from app.services.maintenance.retention import RetentionService
 from tests.factories import add, make_candles, make_run, make_symbol
 from tests.helpers import set_config
 

@@ -15,7 +15,7 @@ from app.api.rate_limit import TokenBuckets, is_heavy
 from app.api.stream_cap import SlottedStream, StreamSlots
 from app.core.errors import TooManyRequestsError
 from app.schemas.system import Status
-from app.services.system.readiness_cache import SharedReadiness
+from app.services.health.readiness_cache import SharedReadiness
 
 
 class Clock:

@@ -19,7 +19,7 @@ from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.history import Funding, MarketHistory
 from app.replay.run import STRATEGIES, replay
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import DAY_START_MS, altered, known_until, planted_signal
 
 DAY_MS = 24 * HOUR_MS

@@ -15,7 +15,7 @@ from app.replay.run import replay
 from app.replay.selection import Ranking, SelectionSeries, Swaps
 from app.replay.skill import regression
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 DAY_MS = 24 * HOUR_MS

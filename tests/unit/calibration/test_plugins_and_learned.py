@@ -23,7 +23,7 @@ from app.scoring.components import CALCULATORS
 from app.scoring.engine import compute
 from app.scoring.inputs import MarketInputs
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS
 from tests.unit.calibration.test_calibrate import SMALL, history, ms

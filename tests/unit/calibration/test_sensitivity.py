@@ -14,7 +14,7 @@ from app.calibration.sensitivity import LAGS_H, SLIPPAGE_BPS, figures, variants
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 DAY_MS = 24 * HOUR_MS

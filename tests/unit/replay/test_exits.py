@@ -20,7 +20,7 @@ from app.replay.policy import Holding, PolicyState, step
 from app.replay.run import iso, replay
 from app.scoring.gate import CANDLE_GAPS
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 # The seed's weights: the expected picks (LEAVING at rank 3, its newcomer) were derived under them.

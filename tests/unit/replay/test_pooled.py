@@ -16,7 +16,7 @@ from app.replay.evidence import IcSeries
 from app.replay.pooled import DatasetRun, pooled_ic, several
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

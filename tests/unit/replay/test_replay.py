@@ -15,7 +15,7 @@ from app.replay.context import context_at
 from app.replay.history import MarketHistory
 from app.replay.run import STRATEGIES, ReplayRangeError, iso, replay
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, random_walks, shared_history
 
 FEE = 6 / 1e4

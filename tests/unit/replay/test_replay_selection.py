@@ -19,7 +19,7 @@ from app.replay.run import STRATEGIES, BookRun, Track, constant, replay, run_boo
 from app.replay.selection import HORIZONS, SelectionSeries
 from app.replay.selection_record import universe_betas, universe_hourly
 from app.services.replay.config import default_run_config, policy_config
-from app.services.system.runtime_settings import DEFAULTS
+from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

@@ -23,7 +23,7 @@ from app.scoring.categories import (
     pegged,
 )
 from app.scoring.gate import INSUFFICIENT_HISTORY, GateParams, gate
-from app.services.system.runtime_settings import SETTINGS
+from app.services.settings.registry import SETTINGS
 from tests.shared_data import KUCOIN_FIXTURES, MARKET_DATA
 from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe, subset
 

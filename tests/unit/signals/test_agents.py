@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.services.system.runtime_settings import default_of
+from app.services.settings.registry import default_of
 from app.signals.agents import (
     ABSTAIN,
     APPROVE,

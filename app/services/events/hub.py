@@ -21,7 +21,7 @@ from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
 from app.observability.metrics import observe_event_streams, observe_outbox_read
 from app.runtime.background import BackgroundTask
-from app.services.system.event_signal import EventSignal
+from app.services.events.wakeup import EventSignal
 
 logger = logging.getLogger(__name__)
 

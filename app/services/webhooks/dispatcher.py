@@ -28,9 +28,9 @@ from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
 from app.db.repositories.webhooks import WebhookRepository
 from app.runtime.background import BackgroundTask
-from app.services.system.events import EventSignal
-from app.services.system.webhook_queue import ReceiverQueue, log_dropped, receiver_label
-from app.services.system.webhook_send import (
+from app.services.events.stream import EventSignal
+from app.services.webhooks.queue import ReceiverQueue, log_dropped, receiver_label
+from app.services.webhooks.send import (
     Delivery,
     WebhookSender,
     message_id,

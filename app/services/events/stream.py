@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import PROBLEM_TYPE_PREFIX
 from app.db.models import EventOutbox
 from app.db.repositories.events import EventRepository
-from app.services.system.event_hub import READ_LIMIT, EventHub, StreamEnd
-from app.services.system.event_signal import EventSignal
+from app.services.events.hub import READ_LIMIT, EventHub, StreamEnd
+from app.services.events.wakeup import EventSignal
 
 __all__ = ["EventSignal", "format_end", "format_event", "stream_events"]
 

@@ -10,7 +10,7 @@ batch; the next pass goes on where it stopped.
   they reference their events);
 - finished job runs older than `retention_job_run_days` go, except each job's newest;
 - idempotency keys past their own `expires_at` go (set when the key is first used, 24 hours on:
-  `app/services/system/idempotency.py`), each with the response body it stored.
+  `app/services/access/idempotency.py`), each with the response body it stored.
 
 Never touched: the newest runs current reads stand on (see `RetentionRepository.protected_runs`),
 running runs, candles, the audit trails (`portfolio_history`, `scoring_config_change`,
@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.retention import RetentionRepository
 from app.policy.replacement import confirmation_span_ms
 from app.runtime.progress import checkpoint
-from app.services.system.runtime_settings import read_settings
+from app.services.settings.registry import read_settings
 
 logger = logging.getLogger(__name__)
 RUNS_PER_QUERY = 100  # candidate runs fetched at a time

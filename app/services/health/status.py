@@ -29,8 +29,8 @@ from app.schemas.system import (
     Status,
 )
 from app.services.context import StatusContext
-from app.services.system.bootstrap import bootstrap_progress
-from app.services.system.runtime_settings import default_of
+from app.services.health.first_start import bootstrap_progress
+from app.services.settings.registry import default_of
 
 logger = logging.getLogger(__name__)
 

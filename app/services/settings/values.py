@@ -16,7 +16,7 @@ from app.db.models import ConfigurationChange
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.services.portfolio.audit import Actor
-from app.services.system.runtime_settings import RUNTIME_SETTINGS, SETTINGS, RuntimeSetting
+from app.services.settings.registry import RUNTIME_SETTINGS, SETTINGS, RuntimeSetting
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from app.core.clock import utcnow
 from app.core.config import WebhookSettings
 from app.db.repositories.webhooks import WebhookRepository
 from app.observability.metrics import observe_webhook_delivery, observe_webhook_lag
-from app.services.system.webhook_send import Delivery, Outcome, WebhookSender, message_id
+from app.services.webhooks.send import Delivery, Outcome, WebhookSender, message_id
 
 logger = logging.getLogger(__name__)
 

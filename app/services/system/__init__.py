@@ -1,1 +1,0 @@
-"""The service itself: status, API keys, the event outbox, idempotency, webhooks."""
