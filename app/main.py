@@ -27,12 +27,12 @@ from app.api.routers import (
     api_keys,
     config,
     events,
-    evidence,
     jobs,
-    metrics,
     pairlist,
     portfolio,
     portfolio_ops,
+    prometheus,
+    records,
     replays,
     scoring,
     signals,
@@ -237,12 +237,13 @@ def create_app(settings: Settings) -> FastAPI:
         alerts.router,
         signals.router,
         replays.router,
-        evidence.router,
+        records.router,
         jobs.router,
         config.router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=guards)
-    app.include_router(metrics.metrics_router(settings.metrics))  # /metrics, where scrapers look
+    # /metrics, at the root, where scrapers look.
+    app.include_router(prometheus.prometheus_router(settings.metrics))
     install_dashboard(app)
     return app
 

@@ -16,7 +16,7 @@ from app.exchange.gateway import KucoinGateway
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns, latest_scores
-from app.services.portfolio.weights import effective_bounds
+from app.services.portfolio.weights import caps_for
 from app.services.settings.registry import read_settings
 
 ALERT_KINDS = (
@@ -54,7 +54,7 @@ async def current_conditions(
     rows = await PortfolioRepository(session).active()
     scores = await latest_scores(session, [r.symbol.id for r in rows])
     found: list[Condition] = []
-    max_weight = effective_bounds(max(len(rows), 1), config)[1]
+    max_weight = caps_for(max(len(rows), 1), config)[1]
     for r in rows:
         name = r.symbol.symbol
         if r.symbol.status != "Open" or r.symbol.delisted_at is not None:

@@ -36,7 +36,7 @@ from app.policy.weights import STEP, to_percent
 from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.membership import MembershipService
-from app.services.portfolio.weights import TargetWeights, effective_bounds
+from app.services.portfolio.weights import TargetWeights, caps_for
 from app.services.settings.registry import read_setting
 
 AUTOPILOT = Actor("autopilot")
@@ -152,7 +152,7 @@ class AutopilotService:
         them since the decision): at most `max_portfolio_symbols`, weights summing to 100 and
         each within the caps its member count can meet; else nothing of the pass is made."""
         config = await load_portfolio_config(self.session)
-        low, high, _ = effective_bounds(len(target.weights), config)
+        low, high, _ = caps_for(len(target.weights), config)
         floor, cap = Decimal(repr(low)) - STEP, Decimal(repr(high)) + STEP
         outside = sorted(s for s, w in target.weights.items() if not floor <= w <= cap)
         total = sum(target.weights.values(), Decimal(0))

@@ -25,7 +25,7 @@ from app.services.portfolio.audit import Actor, record_change, weights_of
 from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember
-from app.services.portfolio.weights import calculate_dynamic_weights, effective_bounds
+from app.services.portfolio.weights import calculate_dynamic_weights, caps_for
 
 VOLATILITY_HOURS = 168
 
@@ -223,9 +223,7 @@ async def size_position(
         account_balance,
         float(row.member.weight),
         # A max cap no weights could meet is relaxed for sizing exactly as for the weights.
-        100.0
-        if "max_position_weight" in effective_bounds(len(rows), config)[2]
-        else config.max_weight,
+        100.0 if "max_position_weight" in caps_for(len(rows), config)[2] else config.max_weight,
         price,
         float(row.symbol.multiplier),
         int(row.symbol.lot_size),

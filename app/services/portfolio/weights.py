@@ -18,10 +18,10 @@ from app.db.models import Symbol
 from app.policy.weights import (
     MIN_COMMON_HOURS,
     InsufficientReturns,
+    effective_bounds,
     risk_inputs,
     to_percent,
 )
-from app.policy.weights import effective_bounds as policy_bounds
 from app.portfolio.weights import (
     METHODS,
     NEEDS_RETURNS,
@@ -50,9 +50,9 @@ class TargetWeights:
     relaxed_caps: list[str] = field(default_factory=list)
 
 
-def effective_bounds(n: int, config: PortfolioConfig) -> tuple[float, float, list[str]]:
+def caps_for(n: int, config: PortfolioConfig) -> tuple[float, float, list[str]]:
     """The caps n members can meet (see `app.policy.weights.effective_bounds`)."""
-    return policy_bounds(n, config.min_weight, config.max_weight)
+    return effective_bounds(n, config.min_weight, config.max_weight)
 
 
 async def calculate_dynamic_weights(
@@ -93,7 +93,7 @@ async def calculate_dynamic_weights(
             s.symbol: None if not np.isfinite(c) else round(float(c), 4)
             for s, c in zip(symbols, liquidity, strict=True)
         }
-    low, high, relaxed = effective_bounds(len(symbols), config)
+    low, high, relaxed = caps_for(len(symbols), config)
     if relaxed:
         inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
     compute = partial(

@@ -37,7 +37,7 @@ async def _reader(_: LazyReaderDep) -> None:
     """A key with the `read` role, as read routes (or none with MYSYMBOLS_AUTH__OPEN_READS)."""
 
 
-def metrics_router(settings: MetricsSettings) -> APIRouter:
+def prometheus_router(settings: MetricsSettings) -> APIRouter:
     """The route, guarded as `settings.access` says (and documented so in OpenAPI)."""
     guard = _open if settings.access == "open" else _reader
     errors = {} if settings.access == "open" else problem_responses(401, 403)
