@@ -14,8 +14,8 @@ from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.breaker import BreakerState
 from app.exchange.gateway import KucoinGateway
 from app.portfolio.correlation import pairs_over, pairwise_correlation
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
 from app.services.settings.registry import read_settings
 

@@ -34,8 +34,8 @@ from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.policy.weights import STEP, to_percent
 from app.services.portfolio.audit import Actor, record_change, weights_of
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.membership import MembershipService
+from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, caps_for
 from app.services.settings.registry import read_setting
 

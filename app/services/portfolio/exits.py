@@ -39,9 +39,9 @@ from app.policy.exits import (
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
 from app.services.portfolio.audit import Actor
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
+from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.settings.registry import read_settings
 
 HOUR = timedelta(hours=1)

@@ -24,8 +24,8 @@ from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
 from app.services.market.prices import PriceCache
 from app.services.market.universe import symbol_category
 from app.services.portfolio.audit import Actor, record_change, weights_of
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import latest_scores
+from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
 from app.services.settings.registry import read_setting
 

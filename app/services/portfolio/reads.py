@@ -24,7 +24,7 @@ from app.db.repositories.symbols import SymbolRepository
 from app.policy.replacement import replacement_candidates
 from app.services.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.services.market.prices import PriceCache
-from app.services.portfolio.config import load_portfolio_config
+from app.services.portfolio.tunables import load_portfolio_config
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from app.policy.weights import needs_rebalance
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.market.prices import PriceCache
 from app.services.portfolio.audit import Actor, record_change, weights_of
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember
+from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import calculate_dynamic_weights, caps_for
 
 VOLATILITY_HOURS = 168

@@ -29,8 +29,8 @@ from app.policy.replacement import (
     recommend,
 )
 from app.portfolio.correlation import pairwise_correlation
-from app.services.portfolio.config import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
+from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from app.core.units import HOURS_PER_YEAR
 from app.db.models import PerformanceRecord, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.portfolio import analytics, correlation
-from app.services.portfolio.config import load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.membership import NotMember
+from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import InsufficientMarketData
 
 BENCHMARK = "BTCUSDT"

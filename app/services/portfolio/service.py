@@ -18,7 +18,6 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.exchange.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
 from app.services.portfolio.audit import Actor
-from app.services.portfolio.config import load_portfolio_config
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, PortfolioView
 from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
@@ -34,6 +33,7 @@ from app.services.portfolio.risk import (
     record_performance,
 )
 from app.services.portfolio.timeline import Timeline, portfolio_timeline
+from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
 from app.services.settings.registry import read_setting
 

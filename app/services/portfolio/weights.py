@@ -30,8 +30,8 @@ from app.portfolio.weights import (
     calculate_weights,
     liquidity_upper_bounds,
 )
-from app.services.portfolio.config import PortfolioConfig
 from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.services.portfolio.tunables import PortfolioConfig
 
 
 class WeightsInfeasible(ConflictError):

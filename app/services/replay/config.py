@@ -21,7 +21,7 @@ from app.scoring.components import candles_needed, check_parameters
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
 from app.scoring.registry import components
-from app.services.portfolio.config import KEYS as PORTFOLIO_KEYS
+from app.services.portfolio.tunables import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
 from app.services.scoring.config import KEYS as SCORING_KEYS
 from app.services.settings.registry import DEFAULTS

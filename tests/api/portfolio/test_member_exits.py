@@ -41,8 +41,8 @@ from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
 from app.services.events.stream import EventSignal
 from app.services.factory import Services
-from app.services.portfolio.config import load_portfolio_config
 from app.services.portfolio.market import hourly_log_returns
+from app.services.portfolio.tunables import load_portfolio_config
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
 from tests.helpers import set_config

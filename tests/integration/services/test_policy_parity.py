@@ -18,8 +18,8 @@ from app.policy.replacement import RunScores
 from app.replay.config import HOUR_MS
 from app.replay.context import context_at
 from app.replay.policy import Holding, PolicyState, step, target_weights
-from app.services.portfolio.config import load_portfolio_config
 from app.services.portfolio.replacement import evaluate_replacements
+from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import calculate_dynamic_weights
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS
