@@ -1,4 +1,4 @@
-"""Contracts for the portfolio: members, changes, the audit trail."""
+"""Contracts for the portfolio: members, changes, replacement advice, the audit trail."""
 
 from __future__ import annotations
 
@@ -151,3 +151,43 @@ class ChangeRead(BaseModel):
 
     change: HistoryRead
     portfolio: PortfolioRead
+
+
+FROM_OBJECTS = ConfigDict(from_attributes=True)
+
+
+class ConfirmationRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    run_id: int
+    member_score: float | None
+    outsider_score: float | None
+    lead: float | None
+
+
+class RecommendationRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    member: str
+    member_rank: int
+    member_score: float | None
+    outsider: str | None
+    outsider_score: float | None
+    lead: float | None
+    held_hours: float
+    confirmations: list[ConfirmationRead]
+    max_correlation: float | None
+    most_correlated_with: str | None
+    reasons: list[str]
+    blocking: list[str]
+    actionable: bool
+
+
+class ReplacementCandidatesRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("ReplacementCandidatesRead")
+    )
+
+    evaluated_at: datetime
+    run_ids: list[int] = Field(description="Scoring runs the hysteresis read, newest first.")
+    recommendations: list[RecommendationRead]

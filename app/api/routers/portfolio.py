@@ -1,4 +1,4 @@
-"""The managed portfolio: membership, audit trail, weights."""
+"""The managed portfolio: its members, their changes and replacement advice, the audit trail."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from app.schemas.portfolio import (
     HistoryRead,
     PortfolioRead,
     RemoveSymbol,
+    ReplacementCandidatesRead,
     ReplaceSymbol,
 )
 from app.schemas.timeline import TimelineRead
@@ -190,3 +191,15 @@ async def get_history(
 ) -> list[HistoryRead]:
     rows = await service.get_history(since=since, symbol=symbol, limit=limit)
     return [HistoryRead.model_validate(r) for r in rows]
+
+
+@router.get(
+    "/replacement-candidates",
+    dependencies=[CachedRead],
+    response_model=ReplacementCandidatesRead,
+    summary="Replacement recommendations with their reasons and blocking reasons",
+)
+async def get_replacement_candidates(
+    _: ReaderDep, service: MySymbolsDep
+) -> ReplacementCandidatesRead:
+    return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())

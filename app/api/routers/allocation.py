@@ -1,4 +1,4 @@
-"""Portfolio operations: weights, replacement, rebalance, sizing, correlation, PnL, analytics."""
+"""The portfolio's allocation: target weights, rebalancing, position sizes."""
 
 from __future__ import annotations
 
@@ -14,23 +14,17 @@ from app.api.services import MySymbolsDep
 from app.api.sessions import AppStateDep, SessionDep
 from app.core.config import Role
 from app.core.errors import PermissionDeniedError
+from app.schemas.allocation import (
+    PositionSizeRead,
+    RebalanceRead,
+    RebalanceRequest,
+    WeightsRead,
+)
 from app.schemas.common import (
     MONEY_LIMIT,
     SymbolText,
     idempotent_responses,
     problem_responses,
-)
-from app.schemas.portfolio_ops import (
-    CorrelationRead,
-    MetricsRead,
-    PerformanceCreate,
-    PerformanceRead,
-    PositionSizeRead,
-    RebalanceRead,
-    RebalanceRequest,
-    ReplacementCandidatesRead,
-    StatisticsRead,
-    WeightsRead,
 )
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
@@ -55,18 +49,6 @@ async def get_weights(
     ] = None,
 ) -> WeightsRead:
     return WeightsRead.model_validate(await service.calculate_dynamic_weights(method))
-
-
-@router.get(
-    "/replacement-candidates",
-    dependencies=[CachedRead],
-    response_model=ReplacementCandidatesRead,
-    summary="Replacement recommendations with their reasons and blocking reasons",
-)
-async def get_replacement_candidates(
-    _: ReaderDep, service: MySymbolsDep
-) -> ReplacementCandidatesRead:
-    return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())
 
 
 @router.post(
@@ -148,82 +130,3 @@ async def get_position_size(
         volatility_adjusted=size.volatility_adjusted,
         volatility_scale=size.volatility_scale,
     )
-
-
-@router.get(
-    "/correlation",
-    dependencies=[CachedRead],
-    response_model=CorrelationRead,
-    summary="Correlation of the members' hourly log returns: matrix, pairs, clusters, beta",
-)
-async def get_correlation(
-    _: ReaderDep,
-    service: MySymbolsDep,
-    window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
-) -> CorrelationRead:
-    return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
-
-
-@router.post(
-    "/performance",
-    response_model=PerformanceRead,
-    summary="Report a member's PnL; returns its performance since inclusion",
-    description="Send an `Idempotency-Key` and a retry replays the first answer byte for byte "
-    "instead of recording the PnL twice; while the first still runs it is 409 with "
-    "`Retry-After`, and the same key with another body is 422.",
-    responses=idempotent_responses(404),
-)
-async def report_performance(
-    body: PerformanceCreate,
-    principal: TraderDep,
-    request: Request,
-    service: MySymbolsDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> PerformanceRead:
-    async def produce() -> tuple[int, bytes]:
-        summary = await service.update_performance_metrics(
-            body.symbol,
-            pnl=body.pnl,
-            recorded_at=body.timestamp,
-            pnl_pct=body.pnl_pct,
-            notional=body.notional,
-            actor=actor_of(principal, request),
-        )
-        return 200, PerformanceRead.model_validate(summary).model_dump_json().encode()
-
-    return await answer_once(  # type: ignore[return-value]
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
-
-
-@router.get(
-    "/statistics",
-    dependencies=[CachedRead],
-    response_model=StatisticsRead,
-    summary="Counts, weights, scores, concentration (HHI) and sector mix",
-)
-async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
-    return StatisticsRead.model_validate(await service.get_portfolio_analytics())
-
-
-@router.get(
-    "/metrics",
-    dependencies=[CachedRead],
-    response_model=MetricsRead,
-    summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
-    responses=problem_responses(409, 422),
-)
-async def get_portfolio_metrics(
-    _: ReaderDep,
-    service: MySymbolsDep,
-    window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
-    level: Annotated[float, Query(ge=0.5, lt=1)] = 0.95,
-) -> MetricsRead:
-    return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))

@@ -1,0 +1,106 @@
+"""The portfolio's analytics: correlation, reported PnL, statistics, risk ratios."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.api.auth import ReaderDep, TraderDep
+from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.response_cache import CachedRead
+from app.api.routers.portfolio import actor_of
+from app.api.services import MySymbolsDep
+from app.api.sessions import AppStateDep, SessionDep
+from app.schemas.analytics import (
+    CorrelationRead,
+    MetricsRead,
+    PerformanceCreate,
+    PerformanceRead,
+    StatisticsRead,
+)
+from app.schemas.common import (
+    idempotent_responses,
+    problem_responses,
+)
+
+router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
+
+
+@router.get(
+    "/correlation",
+    dependencies=[CachedRead],
+    response_model=CorrelationRead,
+    summary="Correlation of the members' hourly log returns: matrix, pairs, clusters, beta",
+)
+async def get_correlation(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
+) -> CorrelationRead:
+    return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
+
+
+@router.post(
+    "/performance",
+    response_model=PerformanceRead,
+    summary="Report a member's PnL; returns its performance since inclusion",
+    description="Send an `Idempotency-Key` and a retry replays the first answer byte for byte "
+    "instead of recording the PnL twice; while the first still runs it is 409 with "
+    "`Retry-After`, and the same key with another body is 422.",
+    responses=idempotent_responses(404),
+)
+async def report_performance(
+    body: PerformanceCreate,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    session: SessionDep,
+    state: AppStateDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> PerformanceRead:
+    async def produce() -> tuple[int, bytes]:
+        summary = await service.update_performance_metrics(
+            body.symbol,
+            pnl=body.pnl,
+            recorded_at=body.timestamp,
+            pnl_pct=body.pnl_pct,
+            notional=body.notional,
+            actor=actor_of(principal, request),
+        )
+        return 200, PerformanceRead.model_validate(summary).model_dump_json().encode()
+
+    return await answer_once(  # type: ignore[return-value]
+        request,
+        key=idempotency_key,
+        principal=principal,
+        state=state,
+        session=session,
+        produce=produce,
+    )
+
+
+@router.get(
+    "/statistics",
+    dependencies=[CachedRead],
+    response_model=StatisticsRead,
+    summary="Counts, weights, scores, concentration (HHI) and sector mix",
+)
+async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+    return StatisticsRead.model_validate(await service.get_portfolio_analytics())
+
+
+@router.get(
+    "/metrics",
+    dependencies=[CachedRead],
+    response_model=MetricsRead,
+    summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
+    responses=problem_responses(409, 422),
+)
+async def get_portfolio_metrics(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
+    level: Annotated[float, Query(ge=0.5, lt=1)] = 0.95,
+) -> MetricsRead:
+    return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))

@@ -1,0 +1,115 @@
+"""Contracts for target weights, rebalancing (with its orders plan) and position sizes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.bounds import MAX_POSITIONS, at_most
+from app.schemas.common import (
+    PositiveMoney,
+    SymbolText,
+)
+from app.schemas.recorded import recorded_example
+
+LOTS_LIMIT = 10**12  # lots of one contract: more is a typing error
+
+FROM_OBJECTS = ConfigDict(from_attributes=True)
+Positions = Annotated[
+    dict[SymbolText, Annotated[int, Field(ge=-LOTS_LIMIT, le=LOTS_LIMIT)]], *at_most(MAX_POSITIONS)
+]
+
+
+class WeightsRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("WeightsRead")
+    )
+
+    method: str
+    weights: dict[str, Decimal] = Field(description="Percent per member, summing to 100.")
+    inputs: dict[str, Any] = Field(description="What the calculation read.")
+    relaxed_caps: list[str] = Field(
+        description="Caps no weights could meet with this many members, relaxed to 100/n."
+    )
+
+
+class RebalanceRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"dry_run": True, "account_balance": 25000}]},
+    )
+
+    dry_run: bool = False
+    account_balance: PositiveMoney | None = Field(default=None, description="USDT.")
+    positions: Positions | None = Field(
+        default=None,
+        description="The engine's current lots per symbol (at most "
+        f"{MAX_POSITIONS}); without it the current weights' implied lots are used.",
+    )
+    force: bool = Field(default=False, description="Rebalance on stale inputs (admin only).")
+
+
+class WeightChangeRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    symbol: str
+    current_weight: Decimal
+    target_weight: Decimal
+    difference: Decimal
+    above_threshold: bool
+    applied: bool
+
+
+class OrderLineRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    symbol: str
+    target_weight_pct: float
+    target_notional_usdt: float
+    current_contracts: int
+    target_contracts: int
+    delta_contracts: int
+    delta_notional_usdt: float
+    side: str | None
+    skipped_reason: str | None
+
+
+class RebalanceRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("RebalanceRead")
+    )
+
+    evaluated_at: datetime
+    request_id: str | None = Field(description="The request that ran this rebalance.")
+    dry_run: bool
+    method: str
+    threshold_pct: float
+    changes: list[WeightChangeRead]
+    applied: int
+    history_id: int | None
+    orders: list[OrderLineRead]
+    account_balance: float | None
+    stale_inputs: list[str]
+    forced: bool
+
+
+class PositionSizeRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra=recorded_example("PositionSizeRead"))
+
+    symbol: str
+    weight_pct: Decimal
+    price: float
+    price_source: str
+    notional_usdt: float
+    capped: bool
+    cap_reason: str | None
+    contracts: int = Field(description="Lots, a multiple of the contract's lot size.")
+    contract_notional_usdt: float
+    max_leverage: int
+    min_margin_usdt: float
+    volatility: float | None
+    volatility_adjusted: bool
+    volatility_scale: float | None

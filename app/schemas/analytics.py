@@ -1,0 +1,132 @@
+"""Contracts for the portfolio's analytics: correlation, reported PnL, statistics, risk ratios."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.schemas.common import (
+    IsoDateTime,
+    NonNegativeMoney,
+    Percent,
+    SignedMoney,
+    SymbolText,
+)
+from app.schemas.recorded import recorded_example
+
+FROM_OBJECTS = ConfigDict(from_attributes=True)
+
+
+class CorrelationRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("CorrelationRead")
+    )
+
+    window_hours: int
+    symbols: list[str]
+    matrix: list[list[float | None]]
+    limit: float
+    pairs_over_limit: list[CorrelatedPair]
+    average_pairwise: float | None
+    clusters: list[list[str]]
+    beta_to_btc: dict[str, float | None]
+    common_hours: int
+
+
+class CorrelatedPair(BaseModel):
+    """Two members whose correlation is over the limit."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"a": "ETHUSDT", "b": "SOLUSDT", "correlation": 0.91}]}
+    )
+
+    a: str
+    b: str
+    correlation: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_triple(cls, value: Any) -> Any:
+        if isinstance(value, tuple | list) and len(value) == 3:
+            return dict(zip(("a", "b", "correlation"), value, strict=True))
+        return value
+
+
+class PerformanceCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "symbol": "SOLUSDT",
+                    "pnl": 125.5,
+                    "timestamp": "2026-11-23T06:00:00Z",
+                    "pnl_pct": 2.4,
+                    "notional": 5074.25,
+                }
+            ]
+        },
+    )
+
+    symbol: SymbolText
+    pnl: SignedMoney = Field(description="Realised plus unrealised PnL of the period, USDT.")
+    timestamp: IsoDateTime
+    pnl_pct: Percent | None = None
+    notional: NonNegativeMoney | None = None
+
+
+class PerformanceRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("PerformanceRead")
+    )
+
+    symbol: str
+    records: int
+    pnl_since_inclusion: Decimal
+    max_drawdown: Decimal
+    win_rate: float | None
+    included_at: datetime
+
+
+class StatisticsRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("StatisticsRead")
+    )
+
+    members: int
+    max_symbols: int
+    weights: dict[str, float]
+    scores: dict[str, float | None]
+    herfindahl: float | None = Field(description="Sum of squared weight fractions.")
+    effective_members: float | None = Field(description="1 / HHI.")
+    sectors: dict[str, float]
+
+
+class RiskReportRead(BaseModel):
+    model_config = FROM_OBJECTS
+
+    observations: int
+    mean: float
+    volatility: float | None
+    sharpe: float | None
+    sortino: float | None
+    calmar: float | None
+    max_drawdown: float
+    var: float
+    es: float
+    level: float
+
+
+class MetricsRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("MetricsRead")
+    )
+
+    window_hours: int
+    observations: int
+    members_used: list[str]
+    periods: str = "hourly returns of the current weights, annualised over 8760 h"
+    report: RiskReportRead | None
