@@ -17,6 +17,7 @@ from app.services.market.universe import UniverseService
 from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
+from app.services.scoring.algorithms import AlgorithmService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
 from app.services.signals.service import SignalService
@@ -45,6 +46,7 @@ def service(pick: Callable[[Services], T]) -> Getter[T]:
 
 get_portfolio_service: Getter[MySymbolsService] = service(lambda s: s.portfolio)
 get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
+get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
 get_universe_service: Getter[UniverseService] = service(lambda s: s.universe)
 get_signal_service: Getter[SignalService] = service(lambda s: s.signals)
 get_alert_service: Getter[AlertService] = service(lambda s: s.alerts)
@@ -57,6 +59,7 @@ get_api_key_service: Getter[ApiKeyService] = service(lambda s: s.api_keys)
 
 MySymbolsDep = Annotated[MySymbolsService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
+AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
 UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
 SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
 AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]

@@ -23,6 +23,7 @@ from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
+from app.services.scoring.algorithms import AlgorithmService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
@@ -58,6 +59,10 @@ class Services:
     @cached_property
     def scoring(self) -> ScoringService:
         return ScoringService(self.session, self.state.gateway)
+
+    @cached_property
+    def algorithms(self) -> AlgorithmService:
+        return AlgorithmService(self.session)
 
     @cached_property
     def scoring_runs(self) -> ScoringRunService:

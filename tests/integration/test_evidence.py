@@ -30,7 +30,7 @@ from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler
 from app.services.factory import Services
 from app.services.replay.importer import HistoryImporter
-from app.services.scoring.service import AlgorithmChange
+from app.services.scoring.algorithms import AlgorithmChange
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app
 from tests.helpers import assert_problem
@@ -251,8 +251,8 @@ class TestEvidence:
         """Judging holds no transaction, so the algorithm may change meanwhile: the change
         judged against the old one is then refused, not applied over the new one."""
         async with app_state.sessionmaker() as session:
-            scoring = Services(session, app_state).scoring
-            stale = await scoring.propose(
+            algorithms = Services(session, app_state).algorithms
+            stale = await algorithms.propose(
                 [AlgorithmChange("technical", weight=Decimal("0.2")),
                  AlgorithmChange("risk", weight=Decimal("0.8"))], actor="admin",
             )  # fmt: skip
@@ -261,7 +261,7 @@ class TestEvidence:
         after = await algorithms_and_changes(database, make_settings)
         async with app_state.sessionmaker() as session:
             with pytest.raises(ConflictError, match="changed while this change was judged"):
-                await Services(session, app_state).scoring.apply(stale, None, "not judged")
+                await Services(session, app_state).algorithms.apply(stale, None, "not judged")
         assert await algorithms_and_changes(database, make_settings) == after
 
     async def test_bad_proposals_are_refused_and_record_nothing(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep, ReaderDep, TraderDep
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
-from app.api.services import EvidenceDep, ScoringDep
+from app.api.services import AlgorithmsDep, ScoringDep
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.calibration.family import DEFAULT_PRESET, PRESETS
 from app.db.models import JobRun, ReplayRun
@@ -21,9 +21,6 @@ from app.schemas.evidence import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
     AlgorithmsInForceRead,
-    EvidenceRead,
-    StrategyFigures,
-    Verdict,
     WhatIf,
 )
 from app.schemas.jobs import JobRunRead
@@ -41,10 +38,10 @@ from app.schemas.scoring import (
     SymbolScoresRead,
 )
 from app.services.factory import Services
-from app.services.scoring.service import (
+from app.services.scoring.algorithms import (
     AlgorithmChange,
     AlgorithmsChange,
-    judged,
+    change_algorithms,
     what_if_outcome,
 )
 
@@ -153,8 +150,8 @@ async def get_scoring_run(run_id: RowId, _: ReaderDep, scoring: ScoringDep) -> S
     summary="The scoring algorithm in force: its components, the preset it matches, and the "
     "recorded change (with its evidence) that put it there",
 )
-async def list_algorithms(_: AdminDep, scoring: ScoringDep) -> AlgorithmsInForceRead:
-    in_force = await scoring.in_force()
+async def list_algorithms(_: AdminDep, algorithms: AlgorithmsDep) -> AlgorithmsInForceRead:
+    in_force = await algorithms.in_force()
     return AlgorithmsInForceRead(
         preset=in_force.preset,
         adopted_by=(
@@ -237,7 +234,7 @@ async def apply_preset(
     wait: Wait = None,
 ) -> JSONResponse:
     async with sessions.open() as session:
-        changes = await Services(session, state).scoring.preset_changes(name)
+        changes = await Services(session, state).algorithms.preset_changes(name)
     return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
 
 
@@ -250,35 +247,23 @@ async def _change_algorithms(
     dry_run: bool,
     wait: float | None,
 ) -> JSONResponse:
-    """Propose `changes`, then judge and apply them (or, dry, queue the what-if run)."""
-    async with sessions.open() as session:
-        scoring = Services(session, state).scoring
-        proposal = await scoring.propose(changes, actor=principal.name)
-        if dry_run:
-            queued = await scoring.request_what_if(proposal)
-        else:
-            judging = await scoring.judging(proposal)
-    if dry_run:  # committed: the run has started
-        return await _dry_run_answer(request, state, sessions, queued, wait)
-    evidence, unavailable = await judged(judging)
-    async with sessions.open() as session:
-        result = await Services(session, state).scoring.apply(proposal, evidence, unavailable)
-    return JSONResponse(_change_read(result).model_dump(mode="json"))
+    """The change judged and applied, or, dry, its what-if run followed as `?wait=` asks."""
+    outcome = await change_algorithms(sessions.open, changes, actor=principal.name, dry_run=dry_run)
+    if isinstance(outcome, ReplayRun):  # dry: committed, the run has started
+        return await _dry_run_answer(request, state, sessions, outcome, wait)
+    return JSONResponse(_change_read(outcome).model_dump(mode="json"))
 
 
 async def _dry_run_answer(
     request: Request,
     state: AppStateDep,
     sessions: SessionSourceDep,
-    queued: ReplayRun | AlgorithmsChange,
+    run: ReplayRun,
     wait: float | None,
 ) -> JSONResponse:
     """The judged proposal (200) once its run succeeded in time, else the run (202), or its
     problem when it failed or was aborted."""
-    if isinstance(queued, AlgorithmsChange):  # nothing to replay
-        return JSONResponse(_change_read(queued).model_dump(mode="json"))
-    location = str(request.url_for("get_replay", run_id=queued.id).path)
-    run = queued
+    location = str(request.url_for("get_replay", run_id=run.id).path)
     if wait:
         await wait_unless_stopping(state, state.replays.ended(run.id, wait), run.id, location)
         async with sessions.open() as session:
@@ -310,56 +295,8 @@ def _change_read(result: AlgorithmsChange) -> AlgorithmsChangeRead:
     summary="Applied changes of the scoring algorithm, newest first, with their evidence",
 )
 async def list_algorithm_changes(
-    _: AdminDep, scoring: ScoringDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+    _: AdminDep, algorithms: AlgorithmsDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[AlgorithmChangeRecord]:
-    return [AlgorithmChangeRecord.model_validate(c) for c in await scoring.algorithm_changes(limit)]
-
-
-@router.get(
-    "/evidence",
-    dependencies=[CachedRead],
-    response_model=EvidenceRead,
-    summary="The latest walk-forward evidence for the configuration in force: out-of-sample "
-    "figures after costs beside every baseline, IC per component, the verdict",
-    responses=problem_responses(404),
-)
-async def get_scoring_evidence(
-    _: ReaderDep, evidence: EvidenceDep, request: Request
-) -> EvidenceRead:
-    run, current = await evidence.latest()
-    report = run.report or {}
-    return EvidenceRead(
-        run_id=run.id,
-        computed_at=run.finished_at or run.created_at,
-        policy_hash=current,
-        report_url=str(request.url_for("get_replay", run_id=run.id).path),
-        data=report["data"],
-        calibration=report["calibration"],
-        out_of_sample={
-            k: StrategyFigures.model_validate(v) for k, v in report["strategies"].items()
-        },
-        ic={"active": report["ic_default"], "calibrated": report["ic"]},
-        verdict=Verdict.model_validate(report["verdict"]),
-        selection=report.get("selection"),
-    )
-
-
-@router.post(
-    "/evidence/refresh",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=ReplaySummary,
-    summary="Calibrate walk-forward on the whole stored history now (background run)",
-    responses=problem_responses(409, 422),
-)
-async def refresh_evidence(
-    principal: AdminDep,
-    evidence: EvidenceDep,
-    request: Request,
-    response: Response,
-    learned: Annotated[
-        bool, Query(description="Also train the learned scorer per fold and let it be weighed.")
-    ] = False,
-) -> ReplaySummary:
-    run = await evidence.request_refresh(requested_by=principal.name, learned=learned)
-    response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
-    return ReplaySummary.model_validate(run)  # the run starts once the request commits
+    return [
+        AlgorithmChangeRecord.model_validate(c) for c in await algorithms.algorithm_changes(limit)
+    ]
