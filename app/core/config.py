@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.webhook_secret import SHAPE, WEBHOOK_SECRET_ENV, webhook_key
 from app.core.webhook_urls import check_webhook_url
 
 LIVE_KUCOIN_FUTURES_URL = "https://api-futures.kucoin.com"
@@ -103,40 +101,6 @@ def comma_separated(value: object) -> object:
     return value
 
 
-WEBHOOK_SECRET_ENV = "MYSYMBOLS_WEBHOOKS__SECRET"
-WEBHOOK_SECRET_PREFIX = "whsec_"
-WEBHOOK_SECRET_MIN_BYTES = 32
-_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
-_GENERATE_SECRET = (
-    'python -c "import base64, secrets; '
-    "print('whsec_' + base64.b64encode(secrets.token_bytes(32)).decode())\""
-)
-
-
-def webhook_key(secret: str) -> bytes:
-    """The signing key of a Standard Webhooks secret `whsec_<base64>`; ValueError (naming the
-    variable, never echoing the value) when it is not one or its key is under 32 bytes."""
-    shape = (
-        f"{WEBHOOK_SECRET_ENV} must be a Standard Webhooks secret: {WEBHOOK_SECRET_PREFIX} then "
-        f"the base64 of at least {WEBHOOK_SECRET_MIN_BYTES} random bytes (make one with "
-        f"{_GENERATE_SECRET})"
-    )
-    if not secret.startswith(WEBHOOK_SECRET_PREFIX):
-        raise ValueError(f"{shape}; it does not start with {WEBHOOK_SECRET_PREFIX}")
-    encoded = secret.removeprefix(WEBHOOK_SECRET_PREFIX)
-    # Strict: the standardwebhooks library skips stray characters, so a value that is not clean
-    # base64 would quietly give the receiver a different key than the operator meant.
-    if not _BASE64.fullmatch(encoded):
-        raise ValueError(f"{shape}; what follows {WEBHOOK_SECRET_PREFIX} is not base64")
-    try:
-        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
-    except binascii.Error:
-        raise ValueError(f"{shape}; what follows {WEBHOOK_SECRET_PREFIX} is not base64") from None
-    if len(key) < WEBHOOK_SECRET_MIN_BYTES:
-        raise ValueError(f"{shape}; its key has {len(key)} bytes")
-    return key
-
-
 class WebhookSettings(BaseModel):
     # A refused secret must not reach the log in the validation error that stops the service.
     model_config = ConfigDict(hide_input_in_errors=True)
@@ -189,9 +153,7 @@ class WebhookSettings(BaseModel):
         secret = self.secret.get_secret_value()
         if self.urls and not secret:
             raise ValueError(
-                f"{WEBHOOK_SECRET_ENV} is required when MYSYMBOLS_WEBHOOKS__URLS is set: "
-                f"{WEBHOOK_SECRET_PREFIX} then the base64 of at least "
-                f"{WEBHOOK_SECRET_MIN_BYTES} random bytes (make one with {_GENERATE_SECRET})"
+                f"{WEBHOOK_SECRET_ENV} is required when MYSYMBOLS_WEBHOOKS__URLS is set: {SHAPE}"
             )
         if secret:
             webhook_key(secret)

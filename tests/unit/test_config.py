@@ -18,8 +18,8 @@ from app.core.config import (
     Role,
     Settings,
     WebhookSettings,
-    webhook_key,
 )
+from app.core.webhook_secret import webhook_key
 
 KEY = bytes(range(32))
 SECRET = "whsec_" + base64.b64encode(KEY).decode()
