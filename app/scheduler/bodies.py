@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.core.errors import PROBLEM_TYPE_PREFIX, ConflictError
-from app.db.repositories.events import EventRepository
+from app.core.errors import ConflictError
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.errors import (
-    BadResponse,
-    CircuitOpen,
-    ExchangeError,
     RateLimited,
-    RequestRejected,
     Unavailable,
 )
 from app.scheduler.job import Degraded, Job, JobSkipped, problem_of
@@ -43,68 +37,12 @@ async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any
 
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
-    """Score the universe, replace (or propose replacing) the members that must exit, and
-    announce the replacements the new scores justify (with the runtime setting `autopilot` on,
-    the `forward_record` job moves the portfolio to the policy book's decisions instead)."""
-    services = Services(session, state)
-    run = await services.scoring_runs.calculate(triggered_by=ACTOR.name)
-    result: dict[str, Any] = {
-        "run_id": run.id,
-        "scored": run.scored_count,
-        "excluded": run.excluded_count,
-        "exits": [],
-        "replacements_proposed": [],
-    }
-    unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
-    if unreachable is not None:  # the stored scores stand; nothing to propose from
-        return Degraded(result, {**unreachable, "scoring_run_id": run.id})
-    exits = await services.exits.apply_exits(run, actor=ACTOR)
-    result["exits"] = [e.to_json() for e in exits]
-    report = await services.portfolio.evaluate_portfolio_replacement()
-    proposed = [r for r in report.recommendations if r.actionable]
-    events = EventRepository(session)
-    for rec in proposed:
-        await events.append(
-            "replacement_proposed",
-            {
-                "member": rec.member,
-                "outsider": rec.outsider,
-                "lead": rec.lead,
-                "reasons": rec.reasons,
-                "scoring_run_id": run.id,
-            },
-        )
-    result["replacements_proposed"] = [[r.member, r.outsider] for r in proposed]
-    return result
-
-
-def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str, Any] | None:
-    """The problem of a scoring run that scored nothing because KuCoin did not answer (its
-    universe sync or its market-data fetches failed); None when it scored or KuCoin answered."""
-    sync_error = exclusions.get("universe_sync")
-    failures: dict[str, str] = exclusions.get("fetch_failures") or {}
-    if scored or not (sync_error or failures):
-        return None
-    slug = sync_error or Counter(failures.values()).most_common(1)[0][0]
-    kind = _EXCHANGE_ERRORS.get(slug, Unavailable)
-    parts = ([f"universe sync: {sync_error}"] if sync_error else []) + (
-        [f"{len(failures)} market-data fetches failed"] if failures else []
-    )
-    return {
-        "type": PROBLEM_TYPE_PREFIX + kind.slug,
-        "title": kind.title,
-        "status": kind.status,
-        "detail": f"nothing scored: KuCoin could not be reached ({'; '.join(parts)}); the "
-        "stored scores stand and the next tick tries again",
-        "universe_sync": sync_error,
-        "fetch_failures": len(failures),
-    }
-
-
-_EXCHANGE_ERRORS: dict[str, type[ExchangeError]] = {
-    kind.slug: kind
-    for kind in (ExchangeError, Unavailable, CircuitOpen, RateLimited, BadResponse, RequestRejected)
-}
+    """The score refresh (`app.services.scoring.refresh`); degraded when KuCoin kept it from
+    scoring anything."""
+    refreshed = await Services(session, state).score_refresh.refresh(actor=ACTOR)
+    if refreshed.unreachable is not None:  # the stored scores stand; nothing to propose from
+        return Degraded(refreshed.result(), refreshed.unreachable)
+    return refreshed.result()
 
 
 async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmService
+from app.services.scoring.refresh import ScoreRefreshService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
@@ -59,6 +60,10 @@ class Services:
     @cached_property
     def scoring(self) -> ScoringService:
         return ScoringService(self.session, self.state.gateway)
+
+    @cached_property
+    def score_refresh(self) -> ScoreRefreshService:
+        return ScoreRefreshService(self.session, self.scoring_runs, self.exits, self.portfolio)
 
     @cached_property
     def algorithms(self) -> AlgorithmService:
