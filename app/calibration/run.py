@@ -20,15 +20,13 @@ from app.calibration.folds import Fold, walk_forward
 from app.calibration.learning import train_series, with_series
 from app.calibration.search import Selection, choose
 from app.calibration.space import SearchSpace
+from app.replay.baselines import STRATEGIES
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_json, digest
 from app.replay.context import Contexts
 from app.replay.evidence import mean_t, strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyState
 from app.replay.run import (
-    STRATEGIES,
-    BookRow,
-    BookRun,
     Track,
     check_range,
     constant,
@@ -36,6 +34,7 @@ from app.replay.run import (
     iso,
     run_books,
 )
+from app.replay.schedules import BookRow, BookRun
 from app.scoring.components import COMPONENTS
 from app.scoring.learned import LearnedModel
 from app.scoring.registry import components

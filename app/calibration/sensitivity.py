@@ -22,7 +22,7 @@ import numpy as np
 
 from app.replay.config import ReplayParams
 from app.replay.evidence import mean_t
-from app.replay.run import BookRun, Variant
+from app.replay.schedules import BookRun, Variant
 from app.replay.selection import SelectionSeries
 from app.replay.skill import periods_per_year, regression
 

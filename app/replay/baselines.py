@@ -194,6 +194,8 @@ def _lowest(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 NULLS = ("random", "random_turnover")  # the random books, each `draws` rows of a run's books
+STRATEGIES = ("policy", "btc_hold", "equal_weight", "top_volume", "momentum", *NULLS)
+"""The books of a replay's report, in its order: the policy, the baselines, the random nulls."""
 
 
 def null_names(tracks: Sequence[str]) -> list[str]:

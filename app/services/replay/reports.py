@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.replay.run import STRATEGIES
+from app.replay.baselines import STRATEGIES
 
 SUMMARY_KEYS = (
     "total_return",

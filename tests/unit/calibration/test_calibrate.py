@@ -15,9 +15,10 @@ import pytest
 
 from app.calibration.run import CalibrationParams, calibrate
 from app.calibration.space import SearchSpace
+from app.replay.baselines import STRATEGIES
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.history import Funding, MarketHistory
-from app.replay.run import STRATEGIES, replay
+from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS
 from tests.replay_data import DAY_START_MS, altered, known_until, planted_signal

@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.replay.baselines import STRATEGIES
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import context_at
 from app.replay.history import MarketHistory
-from app.replay.run import STRATEGIES, ReplayRangeError, iso, replay
+from app.replay.run import ReplayRangeError, iso, replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, random_walks, shared_history

@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 
 from app.calibration.family import PRESETS
+from app.replay.baselines import STRATEGIES
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import Contexts, context_at
 from app.replay.history import MarketHistory
-from app.replay.run import STRATEGIES, BookRun, Track, constant, replay, run_books
+from app.replay.run import Track, constant, replay, run_books
+from app.replay.schedules import BookRun
 from app.replay.selection import HORIZONS, SelectionSeries
 from app.replay.selection_record import universe_betas, universe_hourly
 from app.services.replay.config import default_run_config, policy_config
