@@ -47,14 +47,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/dev.sh demo", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("PORT", "8000")),
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8000")),
         help="the service's port (default $PORT or 8000; a free one if taken; 0: any free one)",
-    )  # fmt: skip
+    )
     parser.add_argument("--sim-port", type=int, default=0, help="the simulator's (0: any free)")
     parser.add_argument(
-        "--database-url", help="a database to use (migrated to head) instead of a fresh SQLite "
-        "file in --dir",
-    )  # fmt: skip
+        "--database-url",
+        help="a database to use (migrated to head) instead of a fresh SQLite file in --dir",
+    )
     parser.add_argument("--dir", type=Path, default=ROOT / ".demo", help="database and logs")
     parser.add_argument("--universe", default="recorded", help="'recorded' or a number N")
     parser.add_argument("--members", type=int, default=10, help="portfolio size (default 10)")
@@ -76,9 +78,15 @@ def spawn(args: list[str], env: dict[str, str], log: Path, **kw: Any) -> subproc
     """A child in its own session (Ctrl-C reaches the demo only, which stops it in order)."""
     with log.open("w") as stderr:
         return subprocess.Popen(
-            args, cwd=ROOT, env=env, stderr=stderr, text=True, start_new_session=True,
-            preexec_fn=die_with_parent if sys.platform == "linux" else None, **kw,
-        )  # fmt: skip
+            args,
+            cwd=ROOT,
+            env=env,
+            stderr=stderr,
+            text=True,
+            start_new_session=True,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            **kw,
+        )
 
 
 def stop(proc: subprocess.Popen[str], signum: int = signal.SIGTERM) -> int:
@@ -137,8 +145,15 @@ def start_simulator(
     args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], deadline: float
 ) -> str:
     """The simulator on a free (or the given) port; its base URL."""
-    command = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(args.sim_port),
-               "--universe", str(args.universe)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "tests.kucoin_sim",
+        "--port",
+        str(args.sim_port),
+        "--universe",
+        str(args.universe),
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = procs["simulator"] = spawn(
         command, env, args.dir / "simulator.log", stdout=subprocess.PIPE
@@ -265,12 +280,22 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
     if args.port and port != args.port:
         print(f"  port {args.port} is taken; the service takes {port}")
     base = f"http://{args.host}:{port}"
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", args.host,
-               "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        args.host,
+        "--port",
+        str(port),
+    ]
     procs["service"] = spawn(
-        command, service_env(database_url, sim_url, key), args.dir / "service.log",
+        command,
+        service_env(database_url, sim_url, key),
+        args.dir / "service.log",
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     print(f"  service    {base} (pid {procs['service'].pid}) on {database_url}")
     print(f"  admin key  {key}")
     print(f"  logs       {args.dir / 'service.log'}, {args.dir / 'simulator.log'}", flush=True)
@@ -282,15 +307,20 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
         scored = run_job(
             client, f"{API}/scoring/calculate", deadline, lambda result: scoring_run(client, result)
         )
-        print(f"  scored     run {scored['id']}: {scored['scored_count']} of "
-              f"{scored['universe_size']} symbols", flush=True)  # fmt: skip
+        print(
+            f"  scored     run {scored['id']}: {scored['scored_count']} of "
+            f"{scored['universe_size']} symbols",
+            flush=True,
+        )
         portfolio = build_portfolio(client, args.members)
         source = client.get(f"{API}/status").json()["market_data"]["kind"]
     total = sum(Decimal(str(m["weight"])) for m in portfolio["members"])
     elapsed = time.monotonic() - t0
     show_portfolio(portfolio, source)
-    print(f"scored portfolio: {len(portfolio['members'])} members, weights sum to {total} %, "
-          f"market data {source}, ready in {elapsed:.1f} s")  # fmt: skip
+    print(
+        f"scored portfolio: {len(portfolio['members'])} members, weights sum to {total} %, "
+        f"market data {source}, ready in {elapsed:.1f} s"
+    )
     print(f"  docs       {base}/docs")
     print(f"  dashboard  {base}/dashboard")
     print(f"  status     {base}{API}/status")

@@ -49,8 +49,10 @@ def without_recursion(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         if f'"#/components/schemas/{name}"' in json.dumps(schema):
-            schemas[name] = {"description": f"Any JSON value ({name}; recursive in the service's "
-                             "document, where its constraints are)."}  # fmt: skip
+            schemas[name] = {
+                "description": f"Any JSON value ({name}; recursive in the service's "
+                "document, where its constraints are)."
+            }
     return document
 
 
@@ -67,12 +69,24 @@ def generate(into: Path) -> None:
         env = {**os.environ, "PATH": search, "RUFF_NO_CACHE": "true"}
         subprocess.run(
             [
-                sys.executable, "-m", "openapi_python_client", "generate",
-                "--path", str(source), "--config", str(CONFIG), "--meta", "uv",
-                "--output-path", str(project), "--fail-on-warning",
+                sys.executable,
+                "-m",
+                "openapi_python_client",
+                "generate",
+                "--path",
+                str(source),
+                "--config",
+                str(CONFIG),
+                "--meta",
+                "uv",
+                "--output-path",
+                str(project),
+                "--fail-on-warning",
             ],
-            check=True, env=env, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         shutil.rmtree(project / ".ruff_cache", ignore_errors=True)  # the post hooks' leftovers
         for path in project.iterdir():
             shutil.move(str(path), into / path.name)
@@ -94,17 +108,23 @@ def check() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         fresh = files(_generated(Path(scratch)))
     current = files(CLIENT)
-    differ = sorted(name for name in fresh.keys() | current.keys()
-                    if fresh.get(name) != current.get(name))  # fmt: skip
+    differ = sorted(
+        name for name in fresh.keys() | current.keys() if fresh.get(name) != current.get(name)
+    )
     for name in differ:
-        sys.stdout.writelines(difflib.unified_diff(
-            current.get(name, "").splitlines(keepends=True),
-            fresh.get(name, "").splitlines(keepends=True),
-            f"clients/python/{name} (checked in)", f"clients/python/{name} (generated)",
-        ))  # fmt: skip
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                current.get(name, "").splitlines(keepends=True),
+                fresh.get(name, "").splitlines(keepends=True),
+                f"clients/python/{name} (checked in)",
+                f"clients/python/{name} (generated)",
+            )
+        )
     if differ:
-        print(f"clients/python is stale ({len(differ)} files): run scripts/dev.sh client",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"clients/python is stale ({len(differ)} files): run scripts/dev.sh client",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

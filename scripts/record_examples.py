@@ -47,15 +47,17 @@ Answers = dict[str, Any]
 def settings(database_url: str, sim_url: str) -> Settings:
     """The service on `database_url` against the simulator: one admin key, no scheduler, no
     read caches (every answer is computed for the request)."""
-    return Settings.model_validate({
-        "database_url": database_url,
-        "log_level": "WARNING",
-        "api_keys": f"admin:{ADMIN_KEY}",
-        "scheduler": {"enabled": False},
-        "kucoin": {"futures_url": sim_url, "websocket_enabled": False},
-        "portfolio": {"read_cache": False},
-        "reads": {"cache_ttl_s": 0},
-    })  # fmt: skip
+    return Settings.model_validate(
+        {
+            "database_url": database_url,
+            "log_level": "WARNING",
+            "api_keys": f"admin:{ADMIN_KEY}",
+            "scheduler": {"enabled": False},
+            "kucoin": {"futures_url": sim_url, "websocket_enabled": False},
+            "portfolio": {"read_cache": False},
+            "reads": {"cache_ttl_s": 0},
+        }
+    )
 
 
 def trimmed(value: Any) -> Any:
@@ -120,8 +122,14 @@ async def signal_and_alert_answers(api: Session) -> Answers:
     """A signal posted and processed, the signals' statistics, an alert check and its alert
     (the correlation limit lowered first, so that two members raise one)."""
     members = (await api.call("GET", "/portfolio"))["members"]
-    signal = {"source": "momentum-bot", "symbol": members[0]["symbol"], "signal_type": "BREAKOUT",
-              "direction": "BUY", "strength": 0.8, "confidence": 0.7}  # fmt: skip
+    signal = {
+        "source": "momentum-bot",
+        "symbol": members[0]["symbol"],
+        "signal_type": "BREAKOUT",
+        "direction": "BUY",
+        "strength": 0.8,
+        "confidence": 0.7,
+    }
     await api.call("POST", "/signals", json=signal)
     processed = await api.call("POST", "/signals/process")
     statistics = await api.call("GET", "/signals/statistics")
@@ -144,21 +152,41 @@ async def api_key_answers(api: Session) -> Answers:
     listed = next(k for k in await api.call("GET", "/api-keys") if k["id"] == created["id"])
     shown = {"prefix": EXAMPLE_KEY}
     return {
-        "ApiKeyCreated": {**created, **shown,
-                          "key": f"{EXAMPLE_KEY}_EXAMPLE-ONLY-not-a-real-key-0000000000000"},
+        "ApiKeyCreated": {
+            **created,
+            **shown,
+            "key": f"{EXAMPLE_KEY}_EXAMPLE-ONLY-not-a-real-key-0000000000000",
+        },
         "ApiKeyRead": {**listed, **shown},
-    }  # fmt: skip
+    }
 
 
 STEPS: list[Callable[[Session], Awaitable[Answers]]] = [
-    portfolio_answers, signal_and_alert_answers, api_key_answers,
-]  # fmt: skip
+    portfolio_answers,
+    signal_and_alert_answers,
+    api_key_answers,
+]
 RECORDED = (
-    "AlertCheckRead", "AlertRead", "ApiKeyCreated", "ApiKeyRead", "ChangeRead", "CorrelationRead",
-    "HistoryRead", "MetricsRead", "PerformanceRead", "PositionSizeRead", "PresetRead",
-    "RebalanceRead", "ReplacementCandidatesRead", "SignalRead", "SignalStatistics",
-    "StatisticsRead", "SymbolPage", "SymbolScoresRead", "WeightsRead",
-)  # fmt: skip
+    "AlertCheckRead",
+    "AlertRead",
+    "ApiKeyCreated",
+    "ApiKeyRead",
+    "ChangeRead",
+    "CorrelationRead",
+    "HistoryRead",
+    "MetricsRead",
+    "PerformanceRead",
+    "PositionSizeRead",
+    "PresetRead",
+    "RebalanceRead",
+    "ReplacementCandidatesRead",
+    "SignalRead",
+    "SignalStatistics",
+    "StatisticsRead",
+    "SymbolPage",
+    "SymbolScoresRead",
+    "WeightsRead",
+)
 
 
 async def record(workdir: Path) -> Answers:
@@ -195,11 +223,17 @@ def write(answers: Answers, into: Path, models: list[str]) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.record_examples",
-                                     description=__doc__.split("\n")[0])  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.record_examples", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--into", type=Path, default=EXAMPLES_DIR, help="where to write them")
-    parser.add_argument("--model", action="append", default=[], choices=RECORDED,
-                        help="record only this model (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        choices=RECORDED,
+        help="record only this model (repeatable)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as workdir:
         answers = asyncio.run(record(Path(workdir)))

@@ -127,8 +127,12 @@ async def make_candles(
     return candles
 
 
-SEED_WEIGHTS = {"technical": "0.30", "fundamental": "0.25", "market_structure": "0.25",
-                "risk": "0.20"}  # fmt: skip
+SEED_WEIGHTS = {
+    "technical": "0.30",
+    "fundamental": "0.25",
+    "market_structure": "0.25",
+    "risk": "0.20",
+}
 
 
 async def weigh_every_component(session: AsyncSession) -> None:

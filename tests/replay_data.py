@@ -121,9 +121,13 @@ def planted_signal(
     # The settlement at tau in (D_d - 24 h, D_d] tells s[:, d] (day d starts at D_d).
     day_told = -(-(settlements - start_ms) // (24 * HOUR_MS))
     return generated(
-        rng, returns, start_ms, "P", 0.002,
+        rng,
+        returns,
+        start_ms,
+        "P",
+        0.002,
         lambda i: Funding(settlements, -1e-4 * signal[i, day_told]),
-    )  # fmt: skip
+    )
 
 
 def altered(history: MarketHistory, rows: np.ndarray, columns: np.ndarray) -> MarketHistory:

@@ -66,9 +66,16 @@ def upgrade() -> None:
         key, value, description = INTERVAL
         op.bulk_insert(
             configuration,
-            [{"key": key, "value": value, "description": description,
-              "updated_at": datetime.now(UTC), "updated_by": "migration"}],
-        )  # fmt: skip
+            [
+                {
+                    "key": key,
+                    "value": value,
+                    "description": description,
+                    "updated_at": datetime.now(UTC),
+                    "updated_by": "migration",
+                }
+            ],
+        )
 
 
 def downgrade() -> None:

@@ -18,9 +18,18 @@ depends_on: str | Sequence[str] | None = None
 # Beside 0005's portfolio_member, portfolio_history, scoring_run, system_configuration, symbol.
 # Not the outbox, idempotency keys, job runs or webhook deliveries: no cached read shows them.
 TABLES = (
-    "symbol_score", "scoring_algorithm", "scoring_config_change", "candle", "candle_gap",
-    "funding_settlement", "performance_record", "alert", "signal", "api_key", "replay_run",
-)  # fmt: skip
+    "symbol_score",
+    "scoring_algorithm",
+    "scoring_config_change",
+    "candle",
+    "candle_gap",
+    "funding_settlement",
+    "performance_record",
+    "alert",
+    "signal",
+    "api_key",
+    "replay_run",
+)
 
 
 def upgrade() -> None:

@@ -27,8 +27,9 @@ def upgrade() -> None:
     # Runs a process left `running` before this version had no heartbeat: they are over.
     op.execute("UPDATE job_run SET status = 'failed' WHERE status = 'running'")
     with op.batch_alter_table("job_run", schema=None) as batch_op:
-        batch_op.alter_column("scheduled_tick", existing_type=sa.DateTime(timezone=True),
-                              nullable=True)  # fmt: skip
+        batch_op.alter_column(
+            "scheduled_tick", existing_type=sa.DateTime(timezone=True), nullable=True
+        )
         batch_op.add_column(sa.Column("requested_by", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("progress", sa.Float(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
@@ -39,9 +40,12 @@ def upgrade() -> None:
             "status IN ('running', 'succeeded', 'failed', 'skipped', 'aborted')",
         )
         batch_op.create_index(
-            "uq_job_run_running", ["job"], unique=True,
-            postgresql_where=RUNNING, sqlite_where=RUNNING,
-        )  # fmt: skip
+            "uq_job_run_running",
+            ["job"],
+            unique=True,
+            postgresql_where=RUNNING,
+            sqlite_where=RUNNING,
+        )
         batch_op.create_index("ix_job_run_job_id", ["job", "id"], unique=False)
     with op.batch_alter_table("replay_run", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_replay_run_status_known"), type_="check")
@@ -74,5 +78,6 @@ def downgrade() -> None:
         batch_op.drop_column("heartbeat_at")
         batch_op.drop_column("progress")
         batch_op.drop_column("requested_by")
-        batch_op.alter_column("scheduled_tick", existing_type=sa.DateTime(timezone=True),
-                              nullable=False)  # fmt: skip
+        batch_op.alter_column(
+            "scheduled_tick", existing_type=sa.DateTime(timezone=True), nullable=False
+        )

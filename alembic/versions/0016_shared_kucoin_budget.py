@@ -54,11 +54,13 @@ def upgrade() -> None:
         sa.Column("symbol_id", sa.Integer(), nullable=False),
         sa.Column("checked_until", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["symbol_id"], ["symbol.id"], name=op.f("fk_funding_checked_symbol_id_symbol"),
+            ["symbol_id"],
+            ["symbol.id"],
+            name=op.f("fk_funding_checked_symbol_id_symbol"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("symbol_id", name=op.f("pk_funding_checked")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("scoring_run", schema=None) as batch_op:
         batch_op.add_column(sa.Column("spend", JSON, nullable=True))
     configuration = sa.table(

@@ -20,9 +20,14 @@ depends_on: str | Sequence[str] | None = None
 # ccxt's names for some KuCoin currencies, as of this revision (app.exchange.symbols keeps the
 # live copy; a migration must not change when the application does).
 CCXT_CURRENCIES = {
-    "BCHSV": "BSV", "BIFI": "BIFIF", "VAI": "VAIOT", "WAX": "WAXP", "ALT": "APTOSLAUNCHTOKEN",
-    "KALT": "ALT", "FUD": "FTX Users' Debt",
-}  # fmt: skip
+    "BCHSV": "BSV",
+    "BIFI": "BIFIF",
+    "VAI": "VAIOT",
+    "WAX": "WAXP",
+    "ALT": "APTOSLAUNCHTOKEN",
+    "KALT": "ALT",
+    "FUD": "FTX Users' Debt",
+}
 
 
 def ccxt_form(canonical: str, base: str, quote: str, settle: str) -> str:
@@ -47,17 +52,23 @@ def upgrade() -> None:
     bind = op.get_bind()
     rows = bind.execute(
         sa.select(
-            symbol.c.id, symbol.c.symbol, symbol.c.base_currency, symbol.c.quote_currency,
+            symbol.c.id,
+            symbol.c.symbol,
+            symbol.c.base_currency,
+            symbol.c.quote_currency,
             symbol.c.settle_currency,
         )
-    ).all()  # fmt: skip
+    ).all()
     for row in rows:
         bind.execute(
             symbol.update()
             .where(symbol.c.id == row.id)
-            .values(ccxt_symbol=ccxt_form(row.symbol, row.base_currency, row.quote_currency,
-                                          row.settle_currency))
-        )  # fmt: skip
+            .values(
+                ccxt_symbol=ccxt_form(
+                    row.symbol, row.base_currency, row.quote_currency, row.settle_currency
+                )
+            )
+        )
 
 
 def downgrade() -> None:

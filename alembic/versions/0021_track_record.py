@@ -25,11 +25,13 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 MOMENT = sa.DateTime(timezone=True)
 
 SETTINGS = {
-    "track_record_interval_s": (600, "Seconds between track record updates (each marks the hours "
-                                     "whose candles are stored)."),
+    "track_record_interval_s": (
+        600,
+        "Seconds between track record updates (each marks the hours whose candles are stored).",
+    ),
     "track_record_fee_bps": (6.0, "Taker fee the track record pays on traded notional (bps)."),
     "track_record_slippage_bps": (0.0, "Slippage the track record pays on traded notional (bps)."),
-}  # fmt: skip
+}
 
 
 def upgrade() -> None:
@@ -75,11 +77,16 @@ def upgrade() -> None:
     present = set(op.get_bind().scalars(sa.select(configuration.c.key)).all())
     now = datetime.now(UTC)
     rows = [
-        {"key": key, "value": value, "description": text, "updated_at": now,
-         "updated_by": "migration"}
+        {
+            "key": key,
+            "value": value,
+            "description": text,
+            "updated_at": now,
+            "updated_by": "migration",
+        }
         for key, (value, text) in SETTINGS.items()
         if key not in present
-    ]  # fmt: skip
+    ]
     if rows:
         op.bulk_insert(configuration, rows)
 

@@ -22,12 +22,19 @@ depends_on: str | Sequence[str] | None = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 SIGNAL_RULES: list[tuple[str, object, str]] = [
-    ("signal_max_funding_carry_bps", 10.0, "The fundamental agent rejects a BUY whose longs pay "
-     "more funding than this per 8 h (bps)."),
+    (
+        "signal_max_funding_carry_bps",
+        10.0,
+        "The fundamental agent rejects a BUY whose longs pay more funding than this per 8 h (bps).",
+    ),
     ("signal_quorum", 2, "Agents that must vote (not abstain) for a consensus."),
-    ("signal_approve_share", 0.5, "A signal is approved when the approving weight x confidence "
-     "exceeds this share of the voting agents'."),
-]  # fmt: skip
+    (
+        "signal_approve_share",
+        0.5,
+        "A signal is approved when the approving weight x confidence "
+        "exceeds this share of the voting agents'.",
+    ),
+]
 
 
 def upgrade() -> None:

@@ -28,10 +28,18 @@ depends_on: str | Sequence[str] | None = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 ACTOR = "migration"
 
-SEED_WEIGHTS = {"technical": "0.3000", "fundamental": "0.2500",
-                "market_structure": "0.2500", "risk": "0.2000"}  # fmt: skip
-RISK_LED_WEIGHTS = {"technical": "0.0000", "fundamental": "0.0000",
-                    "market_structure": "0.0000", "risk": "1.0000"}  # fmt: skip
+SEED_WEIGHTS = {
+    "technical": "0.3000",
+    "fundamental": "0.2500",
+    "market_structure": "0.2500",
+    "risk": "0.2000",
+}
+RISK_LED_WEIGHTS = {
+    "technical": "0.0000",
+    "fundamental": "0.0000",
+    "market_structure": "0.0000",
+    "risk": "1.0000",
+}
 
 # What G was adopted on, as the README's "Which default is in force" gives it.
 EVIDENCE: dict[str, Any] = {
@@ -121,9 +129,10 @@ CHANGE = sa.table(
 
 def _in_force(bind: sa.Connection) -> dict[str, dict[str, Any]]:
     rows = bind.execute(
-        sa.select(ALGORITHM.c.name, ALGORITHM.c.weight, ALGORITHM.c.parameters,
-                  ALGORITHM.c.is_active)
-    ).all()  # fmt: skip
+        sa.select(
+            ALGORITHM.c.name, ALGORITHM.c.weight, ALGORITHM.c.parameters, ALGORITHM.c.is_active
+        )
+    ).all()
     return {
         name: {
             "weight": str(Decimal(weight).quantize(Decimal("0.0001"))),
@@ -159,14 +168,20 @@ def _switch(weights: dict[str, str], version: int, evidence: dict[str, Any]) -> 
         bind.execute(
             ALGORITHM.update()
             .where(ALGORITHM.c.name == name)
-            .values(weight=Decimal(weight), parameters=parameters, updated_at=now,
-                    updated_by=ACTOR)
-        )  # fmt: skip
+            .values(weight=Decimal(weight), parameters=parameters, updated_at=now, updated_by=ACTOR)
+        )
     op.bulk_insert(
         CHANGE,
-        [{"changed_at": now, "actor": ACTOR, "before": before, "after": _in_force(bind),
-          "evidence": evidence}],
-    )  # fmt: skip
+        [
+            {
+                "changed_at": now,
+                "actor": ACTOR,
+                "before": before,
+                "after": _in_force(bind),
+                "evidence": evidence,
+            }
+        ],
+    )
 
 
 def upgrade() -> None:
@@ -176,5 +191,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if _is(_in_force(op.get_bind()), RISK_LED_WEIGHTS, 2):
-        _switch(SEED_WEIGHTS, 1, {"kind": "downgrade", "revision": revision,
-                                  "restores": "the seeded default"})  # fmt: skip
+        _switch(
+            SEED_WEIGHTS,
+            1,
+            {"kind": "downgrade", "revision": revision, "restores": "the seeded default"},
+        )

@@ -26,8 +26,10 @@ MOMENT = sa.DateTime(timezone=True)
 
 
 def _costs() -> list[sa.Column[float]]:
-    return [sa.Column("fee_bps", sa.Double, nullable=False),
-            sa.Column("slippage_bps", sa.Double, nullable=False)]  # fmt: skip
+    return [
+        sa.Column("fee_bps", sa.Double, nullable=False),
+        sa.Column("slippage_bps", sa.Double, nullable=False),
+    ]
 
 
 def upgrade() -> None:

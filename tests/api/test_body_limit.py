@@ -31,9 +31,13 @@ COUNTER = "mysymbols_http_requests_total"
 def signal_of_size(size: int) -> bytes:
     """A valid signal whose JSON body is exactly `size` bytes (its payload's note pads it)."""
     signal: dict[str, Any] = {
-        "source": "limit-probe", "signal_type": "PROBE", "direction": "BUY",
-        "strength": 0.5, "confidence": 0.5, "payload": {"note": ""},
-    }  # fmt: skip
+        "source": "limit-probe",
+        "signal_type": "PROBE",
+        "direction": "BUY",
+        "strength": 0.5,
+        "confidence": 0.5,
+        "payload": {"note": ""},
+    }
     empty = len(json.dumps(signal).encode())
     signal["payload"]["note"] = "x" * (size - empty)
     body = json.dumps(signal).encode()

@@ -52,8 +52,9 @@ class TestReadsAndWrites:
     ) -> None:
         app = limited_app(database_url, make_settings, session, read_burst=5, read_per_s=SLOW)
         async with clients(app, "10.0.0.1") as (api,):
-            served = [(await api.get(f"{API}/portfolio", headers=READER)).status_code
-                      for _ in range(5)]  # fmt: skip
+            served = [
+                (await api.get(f"{API}/portfolio", headers=READER)).status_code for _ in range(5)
+            ]
             refused = await api.get(f"{API}/portfolio", headers=READER)
             other = await api.get(f"{API}/portfolio", headers=TRADER)
         assert served == [200] * 5
@@ -67,15 +68,22 @@ class TestReadsAndWrites:
         self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
     ) -> None:
         app = limited_app(
-            database_url, make_settings, session,
-            read_burst=1, read_per_s=SLOW, write_burst=2, write_per_s=SLOW,
-        )  # fmt: skip
+            database_url,
+            make_settings,
+            session,
+            read_burst=1,
+            read_per_s=SLOW,
+            write_burst=2,
+            write_per_s=SLOW,
+        )
         remove = f"{API}/portfolio/remove-symbol"
         async with clients(app, "10.0.0.1") as (api,):
             assert (await api.get(f"{API}/portfolio", headers=TRADER)).status_code == 200
             assert (await api.get(f"{API}/portfolio", headers=TRADER)).status_code == 429
-            writes = [await api.post(remove, json={"symbol": "NOPEUSDT"}, headers=TRADER)
-                      for _ in range(3)]  # fmt: skip
+            writes = [
+                await api.post(remove, json={"symbol": "NOPEUSDT"}, headers=TRADER)
+                for _ in range(3)
+            ]
         assert [w.status_code for w in writes[:2]] == [404, 404]  # not a member: the route ran
         assert assert_problem(writes[2], 429, "rate-limited")["limit"] == "write"
 
@@ -125,10 +133,12 @@ class TestHeavyReads:
             heavy = [
                 await api.get(f"{API}{path}", headers=READER)
                 for path in (
-                    "/portfolio/correlation", "/portfolio/metrics",
-                    "/portfolio/weights?method=hrp", "/portfolio/weights?method=risk_parity",
+                    "/portfolio/correlation",
+                    "/portfolio/metrics",
+                    "/portfolio/weights?method=hrp",
+                    "/portfolio/weights?method=risk_parity",
                 )
-            ]  # fmt: skip
+            ]
             light = await api.get(f"{API}/portfolio/weights?method=equal", headers=READER)
             plain = await api.get(f"{API}/portfolio/statistics", headers=READER)
             other_key = await api.get(f"{API}/portfolio/correlation", headers=TRADER)
@@ -146,9 +156,13 @@ class TestUnknownQueryParameters:
         busted = await client.get(f"{API}/portfolio/correlation?window=720&_=1", headers=READER)
         problem = assert_problem(busted, 422, "validation-error")
         assert problem["errors"] == [
-            {"field": "_", "location": "query", "code": "extra_forbidden",
-             "message": "unknown query parameter (this route takes: window)"}
-        ]  # fmt: skip
+            {
+                "field": "_",
+                "location": "query",
+                "code": "extra_forbidden",
+                "message": "unknown query parameter (this route takes: window)",
+            }
+        ]
         history = f"{API}/portfolio/history"
         first = await client.get(f"{history}?limit=5&symbol=BTCUSDT", headers=READER)
         swapped = await client.get(f"{history}?symbol=BTCUSDT&limit=5", headers=READER)

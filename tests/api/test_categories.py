@@ -128,9 +128,10 @@ class TestExcludedCategories:
 
     async def test_a_narrower_setting_lets_gold_rank(self, api: httpx.AsyncClient) -> None:
         response = await api.put(
-            f"{BASE}/config", json={"values": {"excluded_categories": ["stablecoin"]}},
+            f"{BASE}/config",
+            json={"values": {"excluded_categories": ["stablecoin"]}},
             headers=ADMIN,
-        )  # fmt: skip
+        )
         assert response.status_code == 200, response.text
         run = await calculate(api)
         assert run["scored_count"] == GENERATED + 1

@@ -44,20 +44,30 @@ class TestListing:
         assert [s["key"] for s in settings] == sorted(s.key for s in RUNTIME_SETTINGS)
         by_key = {s["key"]: s for s in settings}
         assert by_key["max_portfolio_symbols"] == {
-            "key": "max_portfolio_symbols", "value": 10, "type": "integer", "default": 10,
-            "minimum": 1, "maximum": 50, "choices": None,
+            "key": "max_portfolio_symbols",
+            "value": 10,
+            "type": "integer",
+            "default": 10,
+            "minimum": 1,
+            "maximum": 50,
+            "choices": None,
             "description": "Most active portfolio members (ranks 1..n enforced).",
-        }  # fmt: skip
+        }
         assert by_key["weighting_method"]["type"] == "string"
         assert "hrp" in by_key["weighting_method"]["choices"]
         assert by_key["score_refresh_interval_s"]["minimum"] == 60
         assert by_key["retention_breakdown_days"]["value"] == 30
         assert by_key["exit_grace_hours"] == {
-            "key": "exit_grace_hours", "value": 24, "type": "integer", "default": 24,
-            "minimum": 2, "maximum": 720, "choices": None,
+            "key": "exit_grace_hours",
+            "value": 24,
+            "type": "integer",
+            "default": 24,
+            "minimum": 2,
+            "maximum": 720,
+            "choices": None,
             "description": "Hours a member's contract may stay Paused, or its candles stale, "
             "before it exits without waiting for the replacement hysteresis.",
-        }  # fmt: skip
+        }
         assert all(set(s) == set(by_key["max_portfolio_symbols"]) for s in settings)
 
     async def test_shows_the_stored_value_beside_the_default(
@@ -198,8 +208,10 @@ class TestValidation:
         response = await put(client, {"max_portfolio_symbols": 0, "weighting_method": "x", "y": 1})
         body = assert_problem(response, 422, "validation-error")
         assert [e["field"] for e in body["errors"]] == [  # type: ignore[union-attr]
-            "values.max_portfolio_symbols", "values.weighting_method", "values.y",
-        ]  # fmt: skip
+            "values.max_portfolio_symbols",
+            "values.weighting_method",
+            "values.y",
+        ]
 
     @pytest.mark.parametrize("body", [{"values": {}}, {}, {"values": []}, {"values": {}, "x": 1}])
     async def test_a_malformed_body_is_422(

@@ -71,5 +71,6 @@ class TestForwardEvidence:
         assert set(forward["books"]) == {"policy", *baselines}
         for name in baselines:  # in cash until their first decision, at 00:00 UTC
             assert (forward["books"][name]["trades"], forward["books"][name]["total_return"]) == (
-                0, 0.0,
-            )  # fmt: skip
+                0,
+                0.0,
+            )

@@ -105,9 +105,17 @@ class TestDashboard:
     def test_has_a_row_for_each_concern(self) -> None:
         rows = [panel["title"] for panel in dashboard()["panels"] if panel["type"] == "row"]
         assert rows == [
-            "Requests and latency", "Jobs", "KuCoin: budget and errors", "Scoring", "Portfolio",
-            "Live track record", "Database", "Process", "Webhooks", "Forward record",
-        ]  # fmt: skip
+            "Requests and latency",
+            "Jobs",
+            "KuCoin: budget and errors",
+            "Scoring",
+            "Portfolio",
+            "Live track record",
+            "Database",
+            "Process",
+            "Webhooks",
+            "Forward record",
+        ]
 
     def test_is_what_the_script_writes(self) -> None:
         written = subprocess.run(
@@ -126,8 +134,11 @@ async def seed_forward_record(
     engine = create_engine(make_settings(url))
     try:
         async with create_sessionmaker(engine)() as session:
-            session.add(ForwardRecord(id=1, inception_at=marked_to - timedelta(hours=2),
-                                      last_hour=marked_to, state={}))  # fmt: skip
+            session.add(
+                ForwardRecord(
+                    id=1, inception_at=marked_to - timedelta(hours=2), last_hour=marked_to, state={}
+                )
+            )
             session.add(ForwardHour(book="policy", at=marked_to, equity=1.01))
             await session.commit()
     finally:

@@ -98,8 +98,9 @@ class TestRunNow:
     async def test_an_unknown_job_is_404_and_starts_nothing(
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        body = assert_problem(await api.post(f"{JOBS}/no_such_job/run", headers=ADMIN), 404,
-                              "not-found")  # fmt: skip
+        body = assert_problem(
+            await api.post(f"{JOBS}/no_such_job/run", headers=ADMIN), 404, "not-found"
+        )
         assert "no_such_job" in str(body["detail"])
         malformed = await api.post(f"{JOBS}/Not-A-Job/run", headers=ADMIN)
         assert_problem(malformed, 422, "validation-error")
@@ -108,10 +109,8 @@ class TestRunNow:
     async def test_needs_an_admin_key(
         self, api: httpx.AsyncClient, session: AsyncSession, sim: KucoinSimulator
     ) -> None:
-        assert_problem(await api.post(f"{JOBS}/universe_sync/run", headers=TRADE), 403,
-                       "forbidden")  # fmt: skip
-        assert_problem(await api.post(f"{JOBS}/universe_sync/run", headers=READ), 403,
-                       "forbidden")  # fmt: skip
+        assert_problem(await api.post(f"{JOBS}/universe_sync/run", headers=TRADE), 403, "forbidden")
+        assert_problem(await api.post(f"{JOBS}/universe_sync/run", headers=READ), 403, "forbidden")
         assert_problem(await api.post(f"{JOBS}/universe_sync/run"), 401, "unauthenticated")
         assert await session.scalar(select(func.count()).select_from(JobRun)) == 0
         assert sim.count("/api/v1/contracts/active") == 0
@@ -177,8 +176,9 @@ class TestKucoinUnreachable:
         scoring = await session.get(ScoringRun, run["result"]["run_id"])
         assert scoring is not None and scoring.scored_count == 0
         assert scoring.exclusions["universe_sync"] == "exchange-unavailable"
-        assert_problem(await api.get("/api/symbol-mgmt/scoring/rankings", headers=READ), 404,
-                       "not-found")  # fmt: skip
+        assert_problem(
+            await api.get("/api/symbol-mgmt/scoring/rankings", headers=READ), 404, "not-found"
+        )
         listed = await api.get(f"{JOBS}/runs", params={"job": "score_refresh"}, headers=READ)
         assert [r["status"] for r in listed.json()] == ["degraded"]
 

@@ -48,8 +48,9 @@ class TestKeyNameCap:
         body = {"name": "n" * (KEY_NAME_MAX_LENGTH + 1), "role": "admin"}
         problem = assert_problem(
             await client.post(f"{BASE}/api-keys", json=body, headers=ADMIN),
-            422, "validation-error",
-        )  # fmt: skip
+            422,
+            "validation-error",
+        )
         assert "name" in str(problem)
         assert (await session.scalars(select(ApiKey))).all() == []
 
@@ -60,9 +61,13 @@ class TestKeyNameCap:
         name = "legacy-" + "x" * 66
         assert len(name) == 73
         stored = ApiKey(  # the 20 000th key: `key-20000:` and the name are 83 characters
-            id=20_000, name=name, role="admin", prefix=public_id, key_hash=hash_key(full_key),
+            id=20_000,
+            name=name,
+            role="admin",
+            prefix=public_id,
+            key_hash=hash_key(full_key),
             created_by="test",
-        )  # fmt: skip
+        )
         session.add(stored)
         await session.flush()
         response = await change_a_setting(client, full_key)

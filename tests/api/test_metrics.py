@@ -129,10 +129,15 @@ class TestStateFamilies:
         try:
             async with create_sessionmaker(engine)() as session:
                 await make_member(session, 1, weight=40)
-                await make_member(session, 2, weight=30, symbol=await make_symbol(
-                    session, status="Paused"))  # fmt: skip
-                await make_member(session, 3, weight=30, symbol=await make_symbol(
-                    session, delisted_at=datetime.now(UTC)))  # fmt: skip
+                await make_member(
+                    session, 2, weight=30, symbol=await make_symbol(session, status="Paused")
+                )
+                await make_member(
+                    session,
+                    3,
+                    weight=30,
+                    symbol=await make_symbol(session, delisted_at=datetime.now(UTC)),
+                )
                 await session.commit()
         finally:
             await engine.dispose()
@@ -195,21 +200,35 @@ async def seed_track_record(
     inception = marked_to - 2 * HOUR
     try:
         async with create_sessionmaker(engine)() as session:
-            session.add(TrackRecord(
-                id=1, inception_at=inception, last_hour=marked_to, last_audit_id=1, state={},
-                updated_at=marked_to + timedelta(minutes=3),
-            ))  # fmt: skip
+            session.add(
+                TrackRecord(
+                    id=1,
+                    inception_at=inception,
+                    last_hour=marked_to,
+                    last_audit_id=1,
+                    state={},
+                    updated_at=marked_to + timedelta(minutes=3),
+                )
+            )
             session.add_all(
                 TrackRecordHour(strategy=name, at=inception + k * HOUR, equity=value)
                 for name, curve in EQUITY.items()
                 for k, value in enumerate(curve)
             )
-            session.add(TrackRecordDecision(
-                at=inception, audit_id=1, actor="admin", reason="add", config_hash="c" * 64,
-                fee_bps=6.0, slippage_bps=0.0, weights={"XBTUSDTM": 1.0},
-                turnover=dict.fromkeys(STRATEGIES, 1.0),
-                fees=dict.fromkeys(STRATEGIES, 6e-4),
-            ))  # fmt: skip
+            session.add(
+                TrackRecordDecision(
+                    at=inception,
+                    audit_id=1,
+                    actor="admin",
+                    reason="add",
+                    config_hash="c" * 64,
+                    fee_bps=6.0,
+                    slippage_bps=0.0,
+                    weights={"XBTUSDTM": 1.0},
+                    turnover=dict.fromkeys(STRATEGIES, 1.0),
+                    fees=dict.fromkeys(STRATEGIES, 6e-4),
+                )
+            )
             await session.commit()
     finally:
         await engine.dispose()
@@ -229,10 +248,16 @@ class TestTrackRecordFamilies:
         engine = create_engine(make_settings(committed))
         try:
             async with create_sessionmaker(engine)() as session:
-                session.add(PortfolioHistory(
-                    occurred_at=first - timedelta(minutes=20), action="add", symbol="BTCUSDT",
-                    actor="admin", reason="first", details={},
-                ))  # fmt: skip
+                session.add(
+                    PortfolioHistory(
+                        occurred_at=first - timedelta(minutes=20),
+                        action="add",
+                        symbol="BTCUSDT",
+                        actor="admin",
+                        reason="first",
+                        details={},
+                    )
+                )
                 await session.commit()
         finally:
             await engine.dispose()
@@ -395,10 +420,12 @@ class TestExchangeAndJobFamilies:
         settings = make_settings(
             database_url,
             kucoin={
-                "futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1,
+                "futures_url": sim.base_url,
+                "websocket_enabled": False,
+                "max_attempts": 1,
                 "breaker_failure_threshold": 1,
             },
-        )  # fmt: skip
+        )
         sim.faults.set("http_500", status=500)
         degraded = {"job": "universe_sync", "status": "degraded"}  # KuCoin kept it from its purpose
         unavailable = {"endpoint": "/api/v1/contracts/active", "outcome": "unavailable"}
@@ -452,8 +479,11 @@ class TestForwardRecordFamilies:
         engine = create_engine(make_settings(committed))
         try:
             async with create_sessionmaker(engine)() as session:
-                session.add(ForwardRecord(id=1, inception_at=inception, last_hour=inception - HOUR,
-                                          state={}))  # fmt: skip
+                session.add(
+                    ForwardRecord(
+                        id=1, inception_at=inception, last_hour=inception - HOUR, state={}
+                    )
+                )
                 await session.commit()
             async for client in start_app(create_app(settings)):
                 before = datetime.now(UTC)
@@ -469,11 +499,13 @@ class TestForwardRecordFamilies:
                 record = await session.get(ForwardRecord, 1)
                 assert record is not None
                 record.last_hour = marked_to
-                session.add_all([
-                    ForwardHour(book="policy", at=marked_to, equity=1.25),
-                    ForwardHour(book="challenger:A", at=marked_to, equity=0.9),
-                    ForwardHour(book="policy", at=marked_to - HOUR, equity=1.1),
-                ])  # fmt: skip
+                session.add_all(
+                    [
+                        ForwardHour(book="policy", at=marked_to, equity=1.25),
+                        ForwardHour(book="challenger:A", at=marked_to, equity=0.9),
+                        ForwardHour(book="policy", at=marked_to - HOUR, equity=1.1),
+                    ]
+                )
                 await session.commit()
             async for client in start_app(create_app(settings)):
                 text = (await client.get("/metrics")).text

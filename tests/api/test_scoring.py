@@ -87,8 +87,11 @@ class TestCalculateAndRank:
         spent = detail["spend"]["spent"]
         assert spent["weight"] == charged and spent["limiter_wait_s"] >= 0
         assert spent["weight_by_endpoint"] == {
-            "contracts": 3, "book_snapshot": 30 * 3, "funding_history": 30 * 5, "klines": 30 * 2 * 3
-        }  # fmt: skip
+            "contracts": 3,
+            "book_snapshot": 30 * 3,
+            "funding_history": 30 * 5,
+            "klines": 30 * 2 * 3,
+        }
         planned = detail["spend"]["planned"]
         assert planned["weight_by_endpoint"] == spent["weight_by_endpoint"]
         assert planned["weight_by_symbol"]["BTCUSDT"] == 3 + 5 + 2 * 3
@@ -115,8 +118,10 @@ class TestCalculateAndRank:
         location = started.headers["location"]
         assert location == f"{JOBS}/{run['id']}"
         assert (run["job"], run["status"], run["requested_by"]) == (
-            "score_refresh", "running", "bootstrap-trade-2",
-        )  # fmt: skip
+            "score_refresh",
+            "running",
+            "bootstrap-trade-2",
+        )
         assert run["scheduled_tick"] is None and run["result"] is None and run["problem"] is None
         ended = await run_ended(api, location, READ)
         assert (ended["status"], ended["progress"], ended["problem"]) == ("succeeded", 1.0, None)
@@ -206,15 +211,20 @@ class TestAlgorithms:
         body = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
         assert body["preset"] == "risk_only"
         weights = {a["name"]: a["weight"] for a in body["algorithms"]}
-        assert weights == {"technical": "0.0000", "fundamental": "0.0000",
-                           "market_structure": "0.0000", "risk": "1.0000"}  # fmt: skip
+        assert weights == {
+            "technical": "0.0000",
+            "fundamental": "0.0000",
+            "market_structure": "0.0000",
+            "risk": "1.0000",
+        }
         adopted = body["adopted_by"]
         assert adopted["actor"] == "migration" and adopted["evidence"]["candidate"] == "G"
         assert adopted["evidence"]["cited_as"] == "held-out confirmation, 2026-11-25"
         presets = (await api.get(f"{BASE}/algorithms/presets", headers=ADMIN)).json()
         assert {p["name"]: (p["candidate"], p["default"]) for p in presets} == {
-            "seed": ("A", False), "risk_only": ("G", True)
-        }  # fmt: skip
+            "seed": ("A", False),
+            "risk_only": ("G", True),
+        }
 
     async def test_the_seed_preset_restores_the_seeded_weights_in_one_call(
         self, api: httpx.AsyncClient
@@ -228,12 +238,17 @@ class TestAlgorithms:
         assert body["adopted_by"]["actor"] != "migration"
         rows = {a["name"]: a for a in body["algorithms"]}
         assert {n: a["weight"] for n, a in rows.items()} == {
-            "technical": "0.3000", "fundamental": "0.2500",
-            "market_structure": "0.2500", "risk": "0.2000",
-        }  # fmt: skip
+            "technical": "0.3000",
+            "fundamental": "0.2500",
+            "market_structure": "0.2500",
+            "risk": "0.2000",
+        }
         assert rows["technical"]["parameters"] == {  # the seed's, technical version 1
-            "rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0], "volume_window": 20
-        }  # fmt: skip
+            "rsi_period": 14,
+            "macd": [12, 26, 9],
+            "bollinger": [20, 2.0],
+            "volume_window": 20,
+        }
         back = await api.put(f"{BASE}/algorithms/presets/risk_only", headers=ADMIN)
         assert back.status_code == 200, back.text
         body = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()

@@ -113,9 +113,10 @@ def main() -> None:
         "--no-caches", action="store_true", help="both read caches off: every read computed"
     )
     parser.add_argument(
-        "--access-log", action="store_true",
+        "--access-log",
+        action="store_true",
         help="log at INFO as JSON (a line per request, to a file), as deployed",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -161,8 +162,13 @@ def main() -> None:
                     )
         with process(uvicorn("tests.bench.hello_app:app", hello_port), env, "0"):
             wait_for(f"http://127.0.0.1:{hello_port}/hello")
-            hello = best_of(args.rounds, f"http://127.0.0.1:{hello_port}/hello",
-                            args.duration, args.connections, {})  # fmt: skip
+            hello = best_of(
+                args.rounds,
+                f"http://127.0.0.1:{hello_port}/hello",
+                args.duration,
+                args.connections,
+                {},
+            )
     finally:
         if not args.sqlite:
             asyncio.run(drop_postgres_database(database))
@@ -170,15 +176,21 @@ def main() -> None:
     backend = "SQLite" if args.sqlite else "PostgreSQL"
     caches = ", read caches off" if args.no_caches else ""
     caches += ", JSON access log" if args.access_log else ""
-    print(f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
-          f"{args.connections} connections, best of {args.rounds} x {args.duration} s, "
-          "server on core 0, wrk on core 1")  # fmt: skip
+    print(
+        f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
+        f"{args.connections} connections, best of {args.rounds} x {args.duration} s, "
+        "server on core 0, wrk on core 1"
+    )
     print(f"{'GET':26}{'req/s':>9}{'vs hello':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
-    print(f"{'hello app':26}{hello.rps:9.0f}{'1.00x':>10}{hello.p50_ms:9.2f}{hello.p99_ms:9.2f}"
-          f"{hello.non_2xx:9d}")  # fmt: skip
+    print(
+        f"{'hello app':26}{hello.rps:9.0f}{'1.00x':>10}{hello.p50_ms:9.2f}{hello.p99_ms:9.2f}"
+        f"{hello.non_2xx:9d}"
+    )
     for name, run in results.items():
-        print(f"{name:26}{run.rps:9.0f}{run.rps / hello.rps:9.3f}x{run.p50_ms:9.2f}"
-              f"{run.p99_ms:9.2f}{run.non_2xx:9d}")  # fmt: skip
+        print(
+            f"{name:26}{run.rps:9.0f}{run.rps / hello.rps:9.3f}x{run.p50_ms:9.2f}"
+            f"{run.p99_ms:9.2f}{run.non_2xx:9d}"
+        )
     print("goals: every read >= 0.25x hello, p99 <= 50 ms, 0 non-2xx; cached /portfolio >= 0.75x")
 
 

@@ -50,16 +50,21 @@ def run_case(name: str) -> Result:
     history = load_csv_folder(folder)
     base = policy_config(default_run_config(), DEFAULTS)
     start, end = default_range(history, base)
-    params = CalibrationParams(ReplayParams(start, end, 24), 120 * 24, 30 * 24, objective,
-                               learned=learned)  # fmt: skip
+    params = CalibrationParams(
+        ReplayParams(start, end, 24), 120 * 24, 30 * 24, objective, learned=learned
+    )
     started = time.perf_counter()
     report = calibrate(history, base, params)
     seconds = time.perf_counter() - started
     folds = report["folds"]
     return Result(
-        name, len(folds), sum(f["trials"] for f in folds), report["data"]["decisions"], seconds,
+        name,
+        len(folds),
+        sum(f["trials"] for f in folds),
+        report["data"]["decisions"],
+        seconds,
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    )  # fmt: skip
+    )
 
 
 def in_fresh_process(name: str) -> Result:
@@ -76,8 +81,10 @@ def main() -> None:
     print("walk-forward calibration, shared year (32 symbols), 120d train / 30d test, daily")
     print(f"{'case':38}{'folds':>6}{'trials':>8}{'OOS dec':>8}{'seconds':>9}{'peak RSS MB':>13}")
     for r in results:
-        print(f"{CASES[r.case][0]:38}{r.folds:6d}{r.trials:8d}{r.decisions:8d}{r.seconds:9.1f}"
-              f"{r.peak_rss_mb:13.0f}")  # fmt: skip
+        print(
+            f"{CASES[r.case][0]:38}{r.folds:6d}{r.trials:8d}{r.decisions:8d}{r.seconds:9.1f}"
+            f"{r.peak_rss_mb:13.0f}"
+        )
     for r in results:
         print(f"goal {CASES[r.case][0]}: <= {GOAL_S:.0f} s, took {r.seconds:.1f} s")
 

@@ -74,10 +74,21 @@ async def health(client: httpx.AsyncClient) -> float:
 
 def import_history(env: dict[str, str], start: datetime, end: datetime) -> None:
     subprocess.run(
-        [sys.executable, "-m", "app.cli", "import-history",
-         "--from", start.isoformat(), "--to", end.isoformat()],
-        env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "import-history",
+            "--from",
+            start.isoformat(),
+            "--to",
+            end.isoformat(),
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 async def measure(
@@ -96,8 +107,11 @@ async def measure(
         # bench to the next, enough to swing every ratio.
         between = max(probes // 4, 1)
         await idle(probes)
-        body = {"from": (start + timedelta(days=WARM_UP_DAYS)).isoformat(),
-                "to": end.isoformat(), "every": "24h"}  # fmt: skip
+        body = {
+            "from": (start + timedelta(days=WARM_UP_DAYS)).isoformat(),
+            "to": end.isoformat(),
+            "every": "24h",
+        }
         # The first run of the process (its first statements, first reports) apart; then
         # `replays` more, each on its own and pooled: a one-second replay has ~300 probes,
         # so its p99 is its third-worst probe.
@@ -125,16 +139,28 @@ def run(args: argparse.Namespace, url: str) -> dict[str, tuple[list[float], floa
     env = service_env(url, sim_port, ADMIN_KEY)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     start = end - timedelta(days=args.days)
-    sim = [sys.executable, "-m", "tests.kucoin_sim", "--port", str(sim_port),
-           "--universe", str(args.contracts), "--candle-hours", str(24 * (args.days + 2)),
-           "--quota", "1000000"]  # fmt: skip
+    sim = [
+        sys.executable,
+        "-m",
+        "tests.kucoin_sim",
+        "--port",
+        str(sim_port),
+        "--universe",
+        str(args.contracts),
+        "--candle-hours",
+        str(24 * (args.days + 2)),
+        "--quota",
+        "1000000",
+    ]
     base = f"http://127.0.0.1:{app_port}"
     with process(sim, env, "1"):
         wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
         started = time.perf_counter()
         import_history(env, start, end)
-        print(f"imported {args.contracts} contracts x {args.days} days of hourly history "
-              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        print(
+            f"imported {args.contracts} contracts x {args.days} days of hourly history "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         with process(uvicorn("app.main:app", app_port), env, args.service_cpus):
             wait_for(f"{base}{API}/health")
             time.sleep(SETTLE_S)  # idle is after the start's own work (its workers' imports)
@@ -157,9 +183,10 @@ def main() -> None:
     parser.add_argument("--replays", type=int, default=5, help="after the first")
     parser.add_argument("--service-cpus", default="0", help="taskset list for the service")
     parser.add_argument(
-        "--postgres", action="store_true",
+        "--postgres",
+        action="store_true",
         help="a throw-away PostgreSQL database (its server not pinned) instead of SQLite",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
 
     url = (
@@ -179,8 +206,10 @@ def main() -> None:
     header += (("p99/idle", 10),)
     print(f"{'':16}" + "".join(f"{name:>{width}}" for name, width in header))
     for name, (values, run_s) in results.items():
-        print(f"{name:16}{len(values):8}{run_s:8.1f}{statistics.median(values):9.2f}"
-              f"{p99(values):9.2f}{max(values):9.2f}{p99(values) / p99(idle):9.2f}x")  # fmt: skip
+        print(
+            f"{name:16}{len(values):8}{run_s:8.1f}{statistics.median(values):9.2f}"
+            f"{p99(values):9.2f}{max(values):9.2f}{p99(values) / p99(idle):9.2f}x"
+        )
     print("goal: p99 during a replay and during a calibration < 1.5x idle")
 
 

@@ -53,8 +53,10 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
         started = time.perf_counter()
         async with sessions() as session:
             await ForwardUpdater(session, challengers).warm()
-        print(f"  window read at the start (off the hourly update): "
-              f"{(time.perf_counter() - started) * 1e3:.0f} ms")  # fmt: skip
+        print(
+            f"  window read at the start (off the hourly update): "
+            f"{(time.perf_counter() - started) * 1e3:.0f} ms"
+        )
     timed: dict[str, list[tuple[float, float]]] = {"hour": [], "hour at 00:00": []}
     first = None
     for h in range(hours + 1):
@@ -76,16 +78,20 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
     await engine.dispose()
     assert first is not None
     read = "window read in full" if cold else "window read at the start"
-    print(f"  first update after start ({read}): as-run {first[0] * 1e3:.0f} ms, "
-          f"forward {first[1] * 1e3:.0f} ms")  # fmt: skip
+    print(
+        f"  first update after start ({read}): as-run {first[0] * 1e3:.0f} ms, "
+        f"forward {first[1] * 1e3:.0f} ms"
+    )
     for label, times in timed.items():
         if not times:
             continue
         total = [a + f for a, f in times]
-        print(f"  {label:<14} n {len(times):>3}  median {statistics.median(total) * 1e3:6.1f} ms "
-              f"(as-run {statistics.median([a for a, _ in times]) * 1e3:5.1f}, forward "
-              f"{statistics.median([f for _, f in times]) * 1e3:5.1f})  worst "
-              f"{max(total) * 1e3:6.1f} ms")  # fmt: skip
+        print(
+            f"  {label:<14} n {len(times):>3}  median {statistics.median(total) * 1e3:6.1f} ms "
+            f"(as-run {statistics.median([a for a, _ in times]) * 1e3:5.1f}, forward "
+            f"{statistics.median([f for _, f in times]) * 1e3:5.1f})  worst "
+            f"{max(total) * 1e3:6.1f} ms"
+        )
 
 
 async def analyze(url: str) -> None:
@@ -113,9 +119,11 @@ async def main() -> None:
             inception = await fill(url, args.symbols, end, args.hours)
             await analyze(url)
             backend = "sqlite" if args.sqlite else "postgresql"
-            print(f"{backend}: {args.symbols} contracts x {DAYS} days, policy + "
-                  f"{len(CHALLENGERS)} challengers + as-run + 5 baselines, filled in "
-                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+            print(
+                f"{backend}: {args.symbols} contracts x {DAYS} days, policy + "
+                f"{len(CHALLENGERS)} challengers + as-run + 5 baselines, filled in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             with service_heap():  # the collector as the service runs it
                 await measure(url, inception, args.hours, args.cold)
         finally:

@@ -31,8 +31,14 @@ def run(workers: int) -> None:
     print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "judge.json"
-        argv = ["judge", *(a for f in folders for a in ("--data", str(f))), "--out", str(out),
-                "--workers", str(workers)]  # fmt: skip
+        argv = [
+            "judge",
+            *(a for f in folders for a in ("--data", str(f))),
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+        ]
         started = time.perf_counter()
         code = main(argv)
         wall = time.perf_counter() - started

@@ -137,9 +137,16 @@ def run_case(name: str, heap: bool) -> Result:
     tracemalloc.stop()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return Result(
-        name, history.size, len(document["decisions"]), load_s, replay_s, totals[0],
-        int(totals[1]), rss_kb / 1024, heap_peak,
-    )  # fmt: skip
+        name,
+        history.size,
+        len(document["decisions"]),
+        load_s,
+        replay_s,
+        totals[0],
+        int(totals[1]),
+        rss_kb / 1024,
+        heap_peak,
+    )
 
 
 def in_fresh_process(name: str, heap: bool) -> Result:
@@ -168,8 +175,10 @@ def main() -> None:
         line += f"{1000 * r.replay_s / r.decisions:8.1f}"
         line += f"{1000 * (r.replay_s - r.scoring_s) / r.decisions:12.1f}{r.peak_rss_mb:13.0f}"
         print(line + (f"{r.heap_peak_mb:9.0f}" if r.heap_peak_mb is not None else ""))
-    print(f"scoring = cumulative wall time of app.scoring.engine.compute; share = scoring / replay "
-          f"(goal >= {SHARE_GOAL:.0%})")  # fmt: skip
+    print(
+        f"scoring = cumulative wall time of app.scoring.engine.compute; share = scoring / replay "
+        f"(goal >= {SHARE_GOAL:.0%})"
+    )
     if args.tracemalloc:
         print("(timed with tracemalloc tracing every allocation: slower than a plain run)")
     for r in results:

@@ -52,11 +52,20 @@ OTHER_JOBS: dict[str, tuple[int, dict[str, Any] | None]] = {
     "universe_sync": (3600, None),  # None: the real run's result
     "alert_check": (300, {"raised": 0, "resolved": 0, "open": 2}),
     "signal_processing": (60, {"processed": 0, "outcomes_measured": 0}),
-    "retention": (3600, {"runs_thinned": 1, "component_scores_deleted": 600, "runs_deleted": 0,
-                         "composite_scores_deleted": 0, "events_deleted": 4,
-                         "webhook_deliveries_deleted": 4, "job_runs_deleted": 78,
-                         "idempotency_keys_deleted": 0}),
-}  # fmt: skip
+    "retention": (
+        3600,
+        {
+            "runs_thinned": 1,
+            "component_scores_deleted": 600,
+            "runs_deleted": 0,
+            "composite_scores_deleted": 0,
+            "events_deleted": 4,
+            "webhook_deliveries_deleted": 4,
+            "job_runs_deleted": 78,
+            "idempotency_keys_deleted": 0,
+        },
+    ),
+}
 MB = 1024 * 1024
 
 
@@ -111,14 +120,24 @@ async def vacuum(url: str, full: bool) -> None:
 
 
 async def templates(connection: AsyncConnection) -> dict[str, Any]:
-    run = (await connection.execute(text(
-        "SELECT id, scored_count, pg_column_size(inputs), octet_length(inputs::text) "
-        "FROM scoring_run WHERE status = 'completed' ORDER BY id DESC LIMIT 1"
-    ))).one()  # fmt: skip
-    scores = (await connection.execute(text(
-        "SELECT count(*), avg(octet_length(breakdown::text)), avg(pg_column_size(breakdown)) "
-        "FROM symbol_score WHERE run_id = :r"
-    ), {"r": run.id})).one()  # fmt: skip
+    run = (
+        await connection.execute(
+            text(
+                "SELECT id, scored_count, pg_column_size(inputs), octet_length(inputs::text) "
+                "FROM scoring_run WHERE status = 'completed' ORDER BY id DESC LIMIT 1"
+            )
+        )
+    ).one()
+    scores = (
+        await connection.execute(
+            text(
+                "SELECT count(*), avg(octet_length(breakdown::text)), "
+                "avg(pg_column_size(breakdown)) "
+                "FROM symbol_score WHERE run_id = :r"
+            ),
+            {"r": run.id},
+        )
+    ).one()
     event = await connection.scalar(
         text("SELECT payload FROM event_outbox WHERE kind = 'score_run_completed' LIMIT 1")
     )
@@ -130,11 +149,16 @@ async def templates(connection: AsyncConnection) -> dict[str, Any]:
         ).all()
     )
     return {
-        "run_id": run.id, "scored": run.scored_count, "inputs_stored": run[2],
-        "inputs_text": run[3], "score_rows": scores[0], "breakdown_text": float(scores[1]),
-        "breakdown_stored": float(scores[2]), "event": event or {"run_id": run.id},
+        "run_id": run.id,
+        "scored": run.scored_count,
+        "inputs_stored": run[2],
+        "inputs_text": run[3],
+        "score_rows": scores[0],
+        "breakdown_text": float(scores[1]),
+        "breakdown_stored": float(scores[2]),
+        "event": event or {"run_id": run.id},
         "results": results,
-    }  # fmt: skip
+    }
 
 
 async def generate_runs(
@@ -143,7 +167,8 @@ async def generate_runs(
     """`count` runs every 15 minutes from `start`, each with the template run's score rows
     (thinned: no inputs, composite rows only)."""
     first = int(await connection.scalar(text("SELECT coalesce(max(id), 0) FROM scoring_run")))
-    await connection.execute(text(f"""
+    await connection.execute(
+        text(f"""
         INSERT INTO scoring_run (status, started_at, finished_at, universe_size, scored_count,
             excluded_count, exclusions, data_source, config_hash, config, inputs, duration_ms,
             error, triggered_by)
@@ -151,17 +176,22 @@ async def generate_runs(
             CAST(:start AS timestamptz) + g * interval '15 minutes' + interval '20 seconds',
             universe_size, scored_count, excluded_count, exclusions, data_source, config_hash,
             config,
-            {'inputs' if full else 'NULL'}, duration_ms, error, 'scheduler'
+            {"inputs" if full else "NULL"}, duration_ms, error, 'scheduler'
         FROM scoring_run t, generate_series(0, :n - 1) g WHERE t.id = :template
         ORDER BY g
-    """), {"start": start, "n": count, "template": template})  # fmt: skip
-    await connection.execute(text(f"""
+    """),
+        {"start": start, "n": count, "template": template},
+    )
+    await connection.execute(
+        text(f"""
         INSERT INTO symbol_score (run_id, symbol_id, component, score, confidence, breakdown,
             created_at)
         SELECT r.id, s.symbol_id, s.component, s.score, s.confidence, s.breakdown, r.started_at
         FROM scoring_run r JOIN symbol_score s ON s.run_id = :template
-        WHERE r.id > :first {'' if full else "AND s.component = 'composite'"}
-    """), {"template": template, "first": first})  # fmt: skip
+        WHERE r.id > :first {"" if full else "AND s.component = 'composite'"}
+    """),
+        {"template": template, "first": first},
+    )
 
 
 async def generate_events(
@@ -169,19 +199,25 @@ async def generate_events(
 ) -> None:
     """One `score_run_completed` event per run, and one delivery of it to one webhook URL."""
     first = int(await connection.scalar(text("SELECT coalesce(max(id), 0) FROM event_outbox")))
-    await connection.execute(text("""
+    await connection.execute(
+        text("""
         INSERT INTO event_outbox (kind, payload, created_at)
         SELECT 'score_run_completed', CAST(:payload AS jsonb),
             CAST(:start AS timestamptz) + g * interval '15 minutes'
         FROM generate_series(0, :n - 1) g ORDER BY g
-    """), {"payload": json.dumps(payload), "start": start, "n": count})  # fmt: skip
-    await connection.execute(text("""
+    """),
+        {"payload": json.dumps(payload), "start": start, "n": count},
+    )
+    await connection.execute(
+        text("""
         INSERT INTO webhook_delivery (event_id, url, kind, status, attempts, response_status,
             replica, created_at, finished_at)
         SELECT id, 'https://hooks.example.com/mysymbols', kind, 'delivered', 1, 200,
             'bench-replica:1', created_at, created_at + interval '80 milliseconds'
         FROM event_outbox WHERE id > :first
-    """), {"first": first})  # fmt: skip
+    """),
+        {"first": first},
+    )
 
 
 async def generate_job_runs(
@@ -191,15 +227,23 @@ async def generate_job_runs(
     jobs = {"score_refresh": (900, results.get("score_refresh", {})), **OTHER_JOBS}
     for job, (interval, result) in jobs.items():
         result = results.get(job, {}) if result is None else result
-        await connection.execute(text("""
+        await connection.execute(
+            text("""
             INSERT INTO job_run (job, scheduled_tick, replica, status, progress, started_at,
                 heartbeat_at, finished_at, duration_ms, result)
             SELECT :job, tick, 'bench-replica:1', 'succeeded', 1, tick, tick,
                 tick + interval '2 seconds', 2000, CAST(:result AS jsonb)
             FROM (SELECT CAST(:start AS timestamptz) + g * make_interval(secs => :interval) AS tick
                   FROM generate_series(0, :n - 1) g) ticks
-        """), {"job": job, "start": start, "interval": interval, "result": json.dumps(result),
-               "n": int(days * 86400 // interval)})  # fmt: skip
+        """),
+            {
+                "job": job,
+                "start": start,
+                "interval": interval,
+                "result": json.dumps(result),
+                "n": int(days * 86400 // interval),
+            },
+        )
 
 
 async def retention_pass(url: str, now: datetime) -> tuple[dict[str, int], float]:
@@ -223,8 +267,16 @@ def show(title: str, values: dict[str, float], unit: float = MB, suffix: str = "
         print(f"  {key:<18} {values.get(key, 0) / unit:>12.1f} {suffix}")
 
 
-async def fill(url: str, info: dict[str, Any], start: datetime, days: float, *, full: bool,
-               events: bool, job_days: float | None = None) -> None:  # fmt: skip
+async def fill(
+    url: str,
+    info: dict[str, Any],
+    start: datetime,
+    days: float,
+    *,
+    full: bool,
+    events: bool,
+    job_days: float | None = None,
+) -> None:
     engine = create_async_engine(url)
     day = timedelta(days=1)
     whole = int(days)
@@ -237,8 +289,9 @@ async def fill(url: str, info: dict[str, Any], start: datetime, days: float, *, 
                 await generate_events(connection, info["event"], start + i * day, RUNS_PER_DAY)
     async with engine.begin() as connection:
         if job_days:
-            await generate_job_runs(connection, info["results"], start + (days - job_days) * day,
-                                    job_days)  # fmt: skip
+            await generate_job_runs(
+                connection, info["results"], start + (days - job_days) * day, job_days
+            )
     await engine.dispose()
 
 
@@ -255,12 +308,14 @@ async def run(args: argparse.Namespace) -> None:
             info = await templates(connection)
             base = await sizes(connection)
         await engine.dispose()
-        print(f"real run: {info['scored']} symbols scored, {info['score_rows']} score rows, "
-              f"breakdown {info['breakdown_text'] / 1024:.2f} KB as JSON text "
-              f"({info['breakdown_stored'] / 1024:.2f} KB stored), inputs "
-              f"{info['inputs_text'] / 1024:.1f} KB as JSON text "
-              f"({info['inputs_stored'] / 1024:.1f} KB stored, compressed) "
-              f"[{time.perf_counter() - t0:.0f} s]")  # fmt: skip
+        print(
+            f"real run: {info['scored']} symbols scored, {info['score_rows']} score rows, "
+            f"breakdown {info['breakdown_text'] / 1024:.2f} KB as JSON text "
+            f"({info['breakdown_stored'] / 1024:.2f} KB stored), inputs "
+            f"{info['inputs_text'] / 1024:.1f} KB as JSON text "
+            f"({info['inputs_stored'] / 1024:.1f} KB stored, compressed) "
+            f"[{time.perf_counter() - t0:.0f} s]"
+        )
 
         # A start that leaves the newest generated run before now: the API's own run stays newest.
         days = args.days
@@ -272,16 +327,19 @@ async def run(args: argparse.Namespace) -> None:
         async with engine.connect() as connection:
             grown = await sizes(connection)
         await engine.dispose()
-        print(f"generated {days} days ({days * RUNS_PER_DAY} runs) "
-              f"[{time.perf_counter() - t0:.0f} s]")  # fmt: skip
+        print(
+            f"generated {days} days ({days * RUNS_PER_DAY} runs) [{time.perf_counter() - t0:.0f} s]"
+        )
         full_day = per_day(base, grown, days)
         show(f"measured: {days} days without retention (sizes)", grown)
         show("measured: growth per day without retention", full_day)
 
         report, seconds = await retention_pass(url, datetime.now(UTC) + timedelta(days=31))
         rows = report["component_scores_deleted"] + report["composite_scores_deleted"]
-        print(f"\nretention pass as of 31 days on: {seconds:.1f} s, {report}; "
-              f"{rows / seconds:,.0f} score rows deleted per second")  # fmt: skip
+        print(
+            f"\nretention pass as of 31 days on: {seconds:.1f} s, {report}; "
+            f"{rows / seconds:,.0f} score rows deleted per second"
+        )
         await vacuum(url, full=True)
         engine = create_async_engine(url)
         async with engine.connect() as connection:
@@ -291,18 +349,32 @@ async def run(args: argparse.Namespace) -> None:
         thin_day = {k: max(thinned[k] - base.get(k, 0), 0) / days for k in thinned}
 
         year_without = {k: base.get(k, 0) + 365 * v for k, v in full_day.items()}
-        keep = {"scoring_run": (30, 335), "symbol_score": (30, 335), "event_outbox": (14, 0),
-                "webhook_delivery": (14, 0), "job_run": (90, 0)}  # fmt: skip
+        keep = {
+            "scoring_run": (30, 335),
+            "symbol_score": (30, 335),
+            "event_outbox": (14, 0),
+            "webhook_delivery": (14, 0),
+            "job_run": (90, 0),
+        }
         year_with = {
             k: base.get(k, 0) + keep[k][0] * full_day[k] + keep[k][1] * thin_day[k] for k in TABLES
         }
         year_with["database"] = base["database"] + sum(
             year_with[k] - base.get(k, 0) for k in TABLES
         )
-        show("EXTRAPOLATED from the per-day sizes: one year without retention", year_without,
-             1024 * MB, "GB")  # fmt: skip
-        show("EXTRAPOLATED: one year with the default retention (30 full days + 335 thinned, "
-             "events 14 days, job runs 90 days)", year_with, 1024 * MB, "GB")  # fmt: skip
+        show(
+            "EXTRAPOLATED from the per-day sizes: one year without retention",
+            year_without,
+            1024 * MB,
+            "GB",
+        )
+        show(
+            "EXTRAPOLATED: one year with the default retention (30 full days + 335 thinned, "
+            "events 14 days, job runs 90 days)",
+            year_with,
+            1024 * MB,
+            "GB",
+        )
 
         if args.steady_state:
             steady_url = await create_postgres_database("mysymbols_bench_steady")
@@ -317,13 +389,15 @@ async def run(args: argparse.Namespace) -> None:
             now = datetime.now(UTC)
             day = timedelta(days=1)
             await fill(steady_url, steady_info, now - 366 * day, 335, full=False, events=False)
-            await fill(steady_url, steady_info, now - 31 * day, 30, full=True, events=False,
-                       job_days=90)  # fmt: skip
+            await fill(
+                steady_url, steady_info, now - 31 * day, 30, full=True, events=False, job_days=90
+            )
             engine = create_async_engine(steady_url)
             async with engine.begin() as connection:
                 for i in range(14):
-                    await generate_events(connection, steady_info["event"],
-                                          now - (15 - i) * day, RUNS_PER_DAY)  # fmt: skip
+                    await generate_events(
+                        connection, steady_info["event"], now - (15 - i) * day, RUNS_PER_DAY
+                    )
             await engine.dispose()
             await vacuum(steady_url, full=False)
             engine = create_async_engine(steady_url)
@@ -331,8 +405,12 @@ async def run(args: argparse.Namespace) -> None:
                 steady = await sizes(connection)
             await engine.dispose()
             print(f"\nbuilt the steady state [{time.perf_counter() - t0:.0f} s]")
-            show("MEASURED: one year with the default retention (what it keeps, generated)",
-                 steady, 1024 * MB, "GB")  # fmt: skip
+            show(
+                "MEASURED: one year with the default retention (what it keeps, generated)",
+                steady,
+                1024 * MB,
+                "GB",
+            )
             # An hourly pass on that year: the runs that crossed a window since the last one.
             report, seconds = await retention_pass(steady_url, now + timedelta(hours=1))
             print(f"\nan hourly pass on the year's database: {seconds:.2f} s, {report}")
@@ -348,8 +426,11 @@ def main() -> None:
     )
     parser.add_argument("--days", type=int, default=2, help="days of full runs generated")
     parser.add_argument("--symbols", type=int, default=150, help="contracts scored per run")
-    parser.add_argument("--steady-state", action="store_true",
-                        help="also build and measure what a year with retention keeps")  # fmt: skip
+    parser.add_argument(
+        "--steady-state",
+        action="store_true",
+        help="also build and measure what a year with retention keeps",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the steady-state database")
     asyncio.run(run(parser.parse_args()))
 

@@ -156,10 +156,12 @@ def main() -> None:
     parser.add_argument("--health-probes", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3, help="scoring runs probed")
     parser.add_argument(
-        "--quota", type=int, default=None,
+        "--quota",
+        type=int,
+        default=None,
         help="simulator weight quota per 30 s (default: KuCoin's 2000); a large one times the "
         "run's work alone",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
 
     inputs = synthetic_universe(args.symbols, args.candles)
@@ -174,15 +176,19 @@ def main() -> None:
     print(f"{'all components + 500x500 corr':36}{core_med:12.1f}{core_min:10.1f}")
     print(f"{'  of which correlation matrix':36}{corr_med:12.1f}")
     print(f"{'breakdowns for every symbol':36}{explain_med:12.1f}{explain_min:10.1f}")
-    print(f"ratio core / TA-Lib loop: {core_med / loop_med:.2f}x (goal <= 2x); "
-          f"core {core_med:.1f} ms (goal <= 50 ms)")  # fmt: skip
+    print(
+        f"ratio core / TA-Lib loop: {core_med / loop_med:.2f}x (goal <= 2x); "
+        f"core {core_med:.1f} ms (goal <= 50 ms)"
+    )
 
     idle, busy, run_s = asyncio.run(
         health_latency(args.health_symbols, args.health_probes, args.quota, args.runs)
     )
-    print(f"\n/health during {args.runs} scoring runs of {args.health_symbols} simulated "
-          f"contracts ({run_s:.1f} s in all, {len(busy)} probes) vs idle "
-          f"({len(idle)} probes)")  # fmt: skip
+    print(
+        f"\n/health during {args.runs} scoring runs of {args.health_symbols} simulated "
+        f"contracts ({run_s:.1f} s in all, {len(busy)} probes) vs idle "
+        f"({len(idle)} probes)"
+    )
     print(f"{'':12}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for name, values in (("idle", idle), ("in flight", busy)):
         print(f"{name:12}{statistics.median(values):10.2f}{p99(values):10.2f}{max(values):10.2f}")

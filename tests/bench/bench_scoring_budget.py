@@ -60,9 +60,13 @@ from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 from tests.sim_fixtures import live_clock_ms
 
 CASES = (
-    "shortlist-150", "shortlist-150-only", "universe", "replicas",
-    "scheduled-150", "scheduled-150-only",
-)  # fmt: skip
+    "shortlist-150",
+    "shortlist-150-only",
+    "universe",
+    "replicas",
+    "scheduled-150",
+    "scheduled-150-only",
+)
 SCHEDULE_S = 900  # score_refresh_interval_s
 HOUR = timedelta(hours=1)
 
@@ -167,10 +171,11 @@ class SendLog:
 
     def as_records(self) -> list[RequestRecord]:
         return [
-            RequestRecord("GET", path, {}, 0 if status == 429 else WEIGHTS[endpoint_of(path)],
-                          status, 0.0)
+            RequestRecord(
+                "GET", path, {}, 0 if status == 429 else WEIGHTS[endpoint_of(path)], status, 0.0
+            )
             for path, status in self.sent
-        ]  # fmt: skip
+        ]
 
 
 async def score_once(
@@ -218,9 +223,12 @@ async def eligible_count(sessions: async_sessionmaker[AsyncSession]) -> int:
 async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Measured]:
     """A fresh simulator and SQLite file: a first run, then `runs - 1` back to back."""
     sim = KucoinSimulator(
-        universe="recorded", latency_ms=args.latency_ms, quota=args.quota,
-        quota_window_s=args.window_s, start_time_ms=live_clock_ms(),
-    )  # fmt: skip
+        universe="recorded",
+        latency_ms=args.latency_ms,
+        quota=args.quota,
+        quota_window_s=args.window_s,
+        start_time_ms=live_clock_ms(),
+    )
     await sim.start()
     with tempfile.TemporaryDirectory() as tmp:
         url = sqlite_url(Path(tmp))
@@ -261,9 +269,12 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
 async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
     """Two replicas on one PostgreSQL database call KuCoin at the same moment."""
     sim = KucoinSimulator(
-        universe="recorded", latency_ms=args.latency_ms, quota=args.quota,
-        quota_window_s=args.window_s, start_time_ms=live_clock_ms(),
-    )  # fmt: skip
+        universe="recorded",
+        latency_ms=args.latency_ms,
+        quota=args.quota,
+        quota_window_s=args.window_s,
+        start_time_ms=live_clock_ms(),
+    )
     await sim.start()
     url = await create_postgres_database("mysymbols_bench_budget")
     try:
@@ -345,17 +356,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quota", type=int, default=2000)
     parser.add_argument("--window-s", type=float, default=30.0)
     parser.add_argument(
-        "--gap-s", type=float, default=30.0,
+        "--gap-s",
+        type=float,
+        default=30.0,
         help="pause between runs (default one window: each run starts with the pool empty)",
-    )  # fmt: skip
+    )
     parser.add_argument("--runs", type=int, default=4, help="a first run and runs-1 steady ones")
     parser.add_argument(
-        "--hours", type=float, default=1.5,
+        "--hours",
+        type=float,
+        default=1.5,
         help="scheduled cases: simulated hours of runs after the first (one per 15 minutes)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--cases", nargs="+", default=list(CASES), choices=CASES,
-    )  # fmt: skip
+        "--cases",
+        nargs="+",
+        default=list(CASES),
+        choices=CASES,
+    )
     return parser.parse_args(argv)
 
 

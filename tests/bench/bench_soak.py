@@ -154,16 +154,21 @@ def slope_per_hour(minutes: list[Minute], field: str) -> float:
 
 
 def print_minute(m: Minute) -> None:
-    print(f"{m.minute:6d}{m.rps:9.0f}{m.p50_ms:9.2f}{m.p99_ms:9.2f}{m.non_2xx:8d}"
-          f"{m.tree_rss / MB:10.1f}{m.app_rss / MB:9.1f}{m.traced / MB:9.1f}"
-          f"{(m.app_rss - m.overhead) / MB:12.1f}{m.pymalloc_held / MB:9.1f}"
-          f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}", flush=True)  # fmt: skip
+    print(
+        f"{m.minute:6d}{m.rps:9.0f}{m.p50_ms:9.2f}{m.p99_ms:9.2f}{m.non_2xx:8d}"
+        f"{m.tree_rss / MB:10.1f}{m.app_rss / MB:9.1f}{m.traced / MB:9.1f}"
+        f"{(m.app_rss - m.overhead) / MB:12.1f}{m.pymalloc_held / MB:9.1f}"
+        f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}",
+        flush=True,
+    )
 
 
 def print_growth(steady: list[Minute]) -> None:
     first = steady[0]
-    print(f"\nafter warm-up ({len(steady)} minutes from minute {first.minute}), "
-          "least-squares growth an hour:")  # fmt: skip
+    print(
+        f"\nafter warm-up ({len(steady)} minutes from minute {first.minute}), "
+        "least-squares growth an hour:"
+    )
     for label, field, base in (
         ("process tree RSS", "tree_rss", first.tree_rss),
         ("app RSS", "app_rss", first.app_rss),
@@ -179,16 +184,20 @@ def print_growth(steady: list[Minute]) -> None:
     x = np.array([m.minute for m in steady], dtype=float) / 60.0
     if len(steady) > 1:
         slope = float(np.polyfit(x, np.array(net, dtype=float), 1)[0])
-        print(f"  {'app RSS less tracemalloc':24}{slope / MB:+9.2f} MB/h  "
-              f"{100 * slope / net[0]:+7.2f} %/h  (from {net[0] / MB:.1f} MB)")  # fmt: skip
+        print(
+            f"  {'app RSS less tracemalloc':24}{slope / MB:+9.2f} MB/h  "
+            f"{100 * slope / net[0]:+7.2f} %/h  (from {net[0] / MB:.1f} MB)"
+        )
 
 
 def print_growers(line: dict[str, Any]) -> None:
     print("\nbiggest growers since the end of the warm-up (tracemalloc):")
     for grower in line.get("growers", []):
         where = " <- ".join(grower["where"])
-        print(f"  {grower['size_diff'] / 1024:+10.1f} KiB {grower['count_diff']:+8d} blocks"
-              f"  ({grower['size'] / 1024:.1f} KiB now)  {where}")  # fmt: skip
+        print(
+            f"  {grower['size_diff'] / 1024:+10.1f} KiB {grower['count_diff']:+8d} blocks"
+            f"  ({grower['size'] / 1024:.1f} KiB now)  {where}"
+        )
 
 
 def main() -> None:
@@ -214,16 +223,26 @@ def main() -> None:
     upgrade_to_head(database)
     sim_port, app_port = free_port(), free_port()
     env = service_env(
-        database, sim_port, KEY, **UNTHROTTLED,  # wrk is one key, on purpose
-        MYSYMBOLS_SCHEDULER__ENABLED="true", MYSYMBOLS_LOG_LEVEL="INFO",
+        database,
+        sim_port,
+        KEY,
+        **UNTHROTTLED,  # wrk is one key, on purpose
+        MYSYMBOLS_SCHEDULER__ENABLED="true",
+        MYSYMBOLS_LOG_LEVEL="INFO",
         MYSYMBOLS_LOG_FORMAT="json",
-    )  # fmt: skip
+    )
     if args.tick_s is not None:
         env["MYSYMBOLS_SCHEDULER__TICK_S"] = str(args.tick_s)
     report = Path(tempfile.mkdtemp(prefix="bench-soak-")) / "report.jsonl"
     origin = f"http://127.0.0.1:{app_port}"
-    server = [sys.executable, "-m", "tests.bench.soak_server", str(app_port), str(report),
-              str(args.frames)] + (["trim"] if args.trim else [])  # fmt: skip
+    server = [
+        sys.executable,
+        "-m",
+        "tests.bench.soak_server",
+        str(app_port),
+        str(report),
+        str(args.frames),
+    ] + (["trim"] if args.trim else [])
     minutes: list[Minute] = []
     try:
         with process(simulator(sim_port, args.universe), env, None):
@@ -233,24 +252,41 @@ def main() -> None:
                 scored(origin)
                 member = prime(origin, HEADERS, 10)[0]
                 script = lua_script(member)
-                print(f"\nsoak ({'SQLite' if args.sqlite else 'PostgreSQL'}, universe "
-                      f"{args.universe}, 10 members, scheduler on"
-                      f"{f' every {args.tick_s:g} s' if args.tick_s else ''}), "
-                      f"{args.connections} connections, eight reads in turn, tracemalloc "
-                      f"{args.frames} frame(s)")  # fmt: skip
-                print(f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
-                      f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}")  # fmt: skip
+                print(
+                    f"\nsoak ({'SQLite' if args.sqlite else 'PostgreSQL'}, universe "
+                    f"{args.universe}, 10 members, scheduler on"
+                    f"{f' every {args.tick_s:g} s' if args.tick_s else ''}), "
+                    f"{args.connections} connections, eight reads in turn, tracemalloc "
+                    f"{args.frames} frame(s)"
+                )
+                print(
+                    f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
+                    f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}"
+                )
                 for minute in range(1, args.minutes + 1):
                     rps, p50, p99, non_2xx = wrk_minute(origin, script, args.connections)
                     tree, own = tree_rss(app.pid)
-                    line = ask(app.pid, report, snapshot=minute in (args.warmup_minutes,
-                                                                   args.minutes))  # fmt: skip
+                    line = ask(
+                        app.pid, report, snapshot=minute in (args.warmup_minutes, args.minutes)
+                    )
                     traced, overhead = int(line["traced"]), int(line["tracemalloc_overhead"])
                     pymalloc = line["pymalloc"]
-                    minutes.append(Minute(minute, rps, p50, p99, non_2xx, tree, own, traced,
-                                          overhead, pymalloc["arena_bytes"],
-                                          pymalloc["allocated_blocks"],
-                                          int(line.get("rss_after_trim", 0))))  # fmt: skip
+                    minutes.append(
+                        Minute(
+                            minute,
+                            rps,
+                            p50,
+                            p99,
+                            non_2xx,
+                            tree,
+                            own,
+                            traced,
+                            overhead,
+                            pymalloc["arena_bytes"],
+                            pymalloc["allocated_blocks"],
+                            int(line.get("rss_after_trim", 0)),
+                        )
+                    )
                     print_minute(minutes[-1])
     finally:
         if not args.sqlite:

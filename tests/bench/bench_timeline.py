@@ -41,12 +41,21 @@ POOL = 40  # symbols the members rotate through
 def symbol_row(k: int) -> dict[str, Any]:
     base = f"B{k:03d}"
     return {
-        "symbol": f"{base}USDT", "kucoin_symbol": f"{base}USDTM",
-        "ccxt_symbol": f"{base}/USDT:USDT", "base_currency": base, "quote_currency": "USDT",
-        "settle_currency": "USDT", "contract_type": "FFWCSX", "is_inverse": False,
-        "lot_size": Decimal(1), "tick_size": Decimal("0.01"), "multiplier": Decimal("0.001"),
-        "max_leverage": 50, "status": "Open", "is_eligible": True,
-    }  # fmt: skip
+        "symbol": f"{base}USDT",
+        "kucoin_symbol": f"{base}USDTM",
+        "ccxt_symbol": f"{base}/USDT:USDT",
+        "base_currency": base,
+        "quote_currency": "USDT",
+        "settle_currency": "USDT",
+        "contract_type": "FFWCSX",
+        "is_inverse": False,
+        "lot_size": Decimal(1),
+        "tick_size": Decimal("0.01"),
+        "multiplier": Decimal("0.001"),
+        "max_leverage": 50,
+        "status": "Open",
+        "is_eligible": True,
+    }
 
 
 def audit_rows(hours: int, members: int) -> list[dict[str, Any]]:
@@ -62,16 +71,30 @@ def audit_rows(hours: int, members: int) -> list[dict[str, Any]]:
         weights[-1] += Decimal(100) - sum(weights)
         at = START + timedelta(hours=h)
         portfolio = [
-            {"symbol": f"B{s:03d}USDT", "kucoin_symbol": f"B{s:03d}USDTM", "rank": i + 1,
-             "weight": str(w), "included_at": at.isoformat(), "entry_price": "1.5"}
+            {
+                "symbol": f"B{s:03d}USDT",
+                "kucoin_symbol": f"B{s:03d}USDTM",
+                "rank": i + 1,
+                "weight": str(w),
+                "included_at": at.isoformat(),
+                "entry_price": "1.5",
+            }
             for i, (s, w) in enumerate(zip(held, weights, strict=True))
-        ]  # fmt: skip
+        ]
         rows.append(
-            {"occurred_at": at, "action": "replace", "symbol": portfolio[h % members]["symbol"],
-             "reason": "scheduled", "actor": "bench",
-             "details": {"portfolio": portfolio, "weights_before": {}, "weighting": {
-                 "method": "score", "relaxed_caps": False}}}
-        )  # fmt: skip
+            {
+                "occurred_at": at,
+                "action": "replace",
+                "symbol": portfolio[h % members]["symbol"],
+                "reason": "scheduled",
+                "actor": "bench",
+                "details": {
+                    "portfolio": portfolio,
+                    "weights_before": {},
+                    "weighting": {"method": "score", "relaxed_caps": False},
+                },
+            }
+        )
     return rows
 
 
@@ -93,17 +116,23 @@ def measure(base: str, hours: int, rounds: int) -> None:
             for k in range(rounds + 1):
                 params = {"from": START.isoformat(), "to": (end + timedelta(seconds=k)).isoformat()}
                 started = time.perf_counter()
-                answer = client.get(f"{API}/portfolio/timeline", params=params,
-                                    headers={"Accept": media})  # fmt: skip
+                answer = client.get(
+                    f"{API}/portfolio/timeline", params=params, headers={"Accept": media}
+                )
                 elapsed = time.perf_counter() - started
                 answer.raise_for_status()
                 size = len(answer.content)
-                rows = answer.text.count("\n") - 1 if media == "text/csv" else len(
-                    answer.json()["rows"])  # fmt: skip
+                rows = (
+                    answer.text.count("\n") - 1
+                    if media == "text/csv"
+                    else len(answer.json()["rows"])
+                )
                 if k:  # the first round warms the process up
                     times.append(elapsed)
-            print(f"  {media:<17} rows {rows:>7}  body {size / 1e6:6.1f} MB  "
-                  f"best {min(times):.3f} s  median {statistics.median(times):.3f} s")  # fmt: skip
+            print(
+                f"  {media:<17} rows {rows:>7}  body {size / 1e6:6.1f} MB  "
+                f"best {min(times):.3f} s  median {statistics.median(times):.3f} s"
+            )
 
 
 async def main() -> None:
@@ -126,8 +155,9 @@ async def main() -> None:
             env = service_env(url, free_port(), KEY)
             with process(uvicorn("app.main:app", port), env, None):
                 wait_for(f"http://127.0.0.1:{port}{API}/health")
-                await asyncio.to_thread(measure, f"http://127.0.0.1:{port}", args.hours,
-                                        args.rounds)  # fmt: skip
+                await asyncio.to_thread(
+                    measure, f"http://127.0.0.1:{port}", args.hours, args.rounds
+                )
         finally:
             if not args.sqlite:
                 await drop_postgres_database(url)

@@ -63,40 +63,79 @@ async def fill(url: str, symbols: int, end: datetime, hours: int) -> datetime:
             for h in range(steps):
                 c = float(paths[i, h])
                 # Fetched once closed, as the live candle store does.
-                rows.append({"symbol_id": ids[name], "granularity_min": 60,
-                             "open_time": start + h * HOUR, "open": c, "high": c, "low": c,
-                             "close": c, "volume": 1000.0,
-                             "fetched_at": start + (h + 1) * HOUR})  # fmt: skip
+                rows.append(
+                    {
+                        "symbol_id": ids[name],
+                        "granularity_min": 60,
+                        "open_time": start + h * HOUR,
+                        "open": c,
+                        "high": c,
+                        "low": c,
+                        "close": c,
+                        "volume": 1000.0,
+                        "fetched_at": start + (h + 1) * HOUR,
+                    }
+                )
             if len(rows) > 20_000 or i == len(names) - 1:
                 await connection.execute(insert(Candle), rows)
                 rows = []
         settlements = [
-            {"symbol_id": ids[name], "settled_at": start + h * HOUR, "rate": 0.0001,
-             "fetched_at": start + h * HOUR}
-            for name in names for h in range(0, steps, 8)
-        ]  # fmt: skip
+            {
+                "symbol_id": ids[name],
+                "settled_at": start + h * HOUR,
+                "rate": 0.0001,
+                "fetched_at": start + h * HOUR,
+            }
+            for name in names
+            for h in range(0, steps, 8)
+        ]
         for k in range(0, len(settlements), 20_000):
             await connection.execute(insert(FundingSettlement), settlements[k : k + 20_000])
-        run_id = (await connection.execute(
-            insert(ScoringRun).values(status="completed", data_source="bench",
-                                      universe_size=symbols, scored_count=symbols,
-                                      started_at=start, triggered_by="bench")
-            .returning(ScoringRun.id)
-        )).scalar_one()  # fmt: skip
-        await connection.execute(insert(SymbolScore), [
-            {"run_id": run_id, "symbol_id": ids[n], "component": "composite", "score": 50,
-             "confidence": 1} for n in names
-        ])  # fmt: skip
+        run_id = (
+            await connection.execute(
+                insert(ScoringRun)
+                .values(
+                    status="completed",
+                    data_source="bench",
+                    universe_size=symbols,
+                    scored_count=symbols,
+                    started_at=start,
+                    triggered_by="bench",
+                )
+                .returning(ScoringRun.id)
+            )
+        ).scalar_one()
+        await connection.execute(
+            insert(SymbolScore),
+            [
+                {
+                    "run_id": run_id,
+                    "symbol_id": ids[n],
+                    "component": "composite",
+                    "score": 50,
+                    "confidence": 1,
+                }
+                for n in names
+            ],
+        )
         inception = end - hours * HOUR
         audit = []
         for day in range(hours // 24 + 1):
             held = names[day : day + MEMBERS]
             raw = rng.uniform(1, 2, MEMBERS)
             weights = [round(100 * w / raw.sum(), 4) for w in raw]
-            portfolio = [{"symbol": s, "rank": r + 1, "weight": str(w)}
-                         for r, (s, w) in enumerate(zip(held, weights, strict=True))]  # fmt: skip
-            audit.append({"occurred_at": inception + day * 24 * HOUR, "action": "rebalance",
-                          "actor": "bench", "details": {"portfolio": portfolio}})  # fmt: skip
+            portfolio = [
+                {"symbol": s, "rank": r + 1, "weight": str(w)}
+                for r, (s, w) in enumerate(zip(held, weights, strict=True))
+            ]
+            audit.append(
+                {
+                    "occurred_at": inception + day * 24 * HOUR,
+                    "action": "rebalance",
+                    "actor": "bench",
+                    "details": {"portfolio": portfolio},
+                }
+            )
         await connection.execute(insert(PortfolioHistory), audit)
     await engine.dispose()
     return inception
@@ -119,8 +158,9 @@ async def measure(url: str, inception: datetime, hours: int) -> None:
     for label, times in (("hour without a decision", plain), ("hour with a decision", deciding)):
         if times:
             median, worst = statistics.median(times) * 1e3, max(times) * 1e3
-            print(f"  {label:<24} n {len(times):>3}  median {median:7.1f} ms  "
-                  f"worst {worst:7.1f} ms")  # fmt: skip
+            print(
+                f"  {label:<24} n {len(times):>3}  median {median:7.1f} ms  worst {worst:7.1f} ms"
+            )
     print(
         "  each hour with a decision, in order (ms): "
         + ", ".join(f"{t * 1e3:.0f}" for t in deciding)
@@ -141,8 +181,10 @@ async def main() -> None:
             started = time.perf_counter()
             inception = await fill(url, args.symbols, end, args.hours)
             backend = "sqlite" if args.sqlite else "postgresql"
-            print(f"{backend}: {args.symbols} contracts x {DAYS} days, {MEMBERS} members, "
-                  f"filled in {time.perf_counter() - started:.1f} s")  # fmt: skip
+            print(
+                f"{backend}: {args.symbols} contracts x {DAYS} days, {MEMBERS} members, "
+                f"filled in {time.perf_counter() - started:.1f} s"
+            )
             with service_heap():  # the collector as the service runs it
                 await measure(url, inception, args.hours)
         finally:

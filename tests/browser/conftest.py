@@ -22,9 +22,15 @@ from tests.sim_fixtures import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 OUTPUT = Path(__file__).with_name("output")
 ADMIN_KEY = "browser-admin-key-0123456789"
 TRADE_KEY = "browser-trade-key-0123456789"
@@ -61,9 +67,11 @@ def finished_replay(client: httpx.Client) -> int:
     """A replay over the stored history's last `REPLAY_DAYS` days, run to the end."""
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     body = {
-        "from": (end - timedelta(days=REPLAY_DAYS)).isoformat(), "to": end.isoformat(),
-        "every": "24h", "overrides": {"policy": {"scoring_candles": 200}},
-    }  # fmt: skip
+        "from": (end - timedelta(days=REPLAY_DAYS)).isoformat(),
+        "to": end.isoformat(),
+        "every": "24h",
+        "overrides": {"policy": {"scoring_candles": 200}},
+    }
     created = client.post("/replays", json=body)
     assert created.status_code == 202, created.text
     run: dict[str, Any] = {}
@@ -85,8 +93,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     upgrade_to_head(database)
     sim_port, app_port = free_port(), free_port()
     keys = f"admin:{ADMIN_KEY},trade:{TRADE_KEY},read:{READ_KEY}"
-    env = service_env(database, sim_port, ADMIN_KEY, MYSYMBOLS_API_KEYS=keys,
-                      MYSYMBOLS_EVENTS__POLL_S="0.25")  # fmt: skip
+    env = service_env(
+        database, sim_port, ADMIN_KEY, MYSYMBOLS_API_KEYS=keys, MYSYMBOLS_EVENTS__POLL_S="0.25"
+    )
     origin = f"http://127.0.0.1:{app_port}"
     with process(simulator(sim_port, "30"), env, None):
         wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp", timeout_s=90)

@@ -154,21 +154,37 @@ async def write_live_record(deployment: Deployment, start: bool) -> None:
                 newcomer, replaced = deployment.members[0], deployment.members[1]
                 seeded = select(PortfolioHistory.id).where(PortfolioHistory.actor == "browser-test")
                 if not await session.scalar(seeded):  # append-only: the row stays once written
-                    session.add(PortfolioHistory(
-                        occurred_at=inception + timedelta(minutes=30), action="replace",
-                        symbol=newcomer, replaced_symbol=replaced, actor="browser-test",
-                        reason="live record seed", details={},
-                    ))  # fmt: skip
-                session.add(TrackRecord(
-                    id=1, inception_at=inception, last_hour=marked_to, last_audit_id=1,
-                    state={}, updated_at=marked_to + timedelta(minutes=7),
-                ))  # fmt: skip
+                    session.add(
+                        PortfolioHistory(
+                            occurred_at=inception + timedelta(minutes=30),
+                            action="replace",
+                            symbol=newcomer,
+                            replaced_symbol=replaced,
+                            actor="browser-test",
+                            reason="live record seed",
+                            details={},
+                        )
+                    )
+                session.add(
+                    TrackRecord(
+                        id=1,
+                        inception_at=inception,
+                        last_hour=marked_to,
+                        last_audit_id=1,
+                        state={},
+                        updated_at=marked_to + timedelta(minutes=7),
+                    )
+                )
                 session.add_all(
-                    TrackRecordHour(strategy=name, at=inception + timedelta(hours=t),
-                                    equity=live_equity(k, t), gap=t in GAPS)
+                    TrackRecordHour(
+                        strategy=name,
+                        at=inception + timedelta(hours=t),
+                        equity=live_equity(k, t),
+                        gap=t in GAPS,
+                    )
                     for k, name in enumerate(STRATEGIES)
                     for t in range(hours)
-                )  # fmt: skip
+                )
                 session.add_all(
                     TrackRecordDecision(
                         at=inception + timedelta(hours=t),
@@ -347,35 +363,56 @@ async def write_forward_record(deployment: Deployment, start: bool) -> None:
             for model in (ForwardDay, ForwardTrade, ForwardHour, ForwardRecord):
                 await session.execute(delete(model))
             if start:
-                session.add(ForwardRecord(
-                    id=1, inception_at=inception, last_hour=marked_to, state={},
-                    updated_at=marked_to + timedelta(minutes=7),
-                ))  # fmt: skip
+                session.add(
+                    ForwardRecord(
+                        id=1,
+                        inception_at=inception,
+                        last_hour=marked_to,
+                        state={},
+                        updated_at=marked_to + timedelta(minutes=7),
+                    )
+                )
                 hours = [
-                    {"book": book, "at": inception + timedelta(hours=t),
-                     "equity": forward_equity(k, t - starts[book] * 24)}
+                    {
+                        "book": book,
+                        "at": inception + timedelta(hours=t),
+                        "equity": forward_equity(k, t - starts[book] * 24),
+                    }
                     for k, book in enumerate(FORWARD_BOOKS)
                     for t in range(starts[book] * 24, FORWARD_DAYS * 24 + 1)
-                ]  # fmt: skip
+                ]
                 await session.execute(insert(ForwardHour), hours)
                 session.add_all(
-                    ForwardTrade(book=book, at=inception + timedelta(days=d), weights={},
-                                 turnover=0.4, fees=2.4e-4, config_hash="c" * 64, fee_bps=6.0,
-                                 slippage_bps=0.0)
+                    ForwardTrade(
+                        book=book,
+                        at=inception + timedelta(days=d),
+                        weights={},
+                        turnover=0.4,
+                        fees=2.4e-4,
+                        config_hash="c" * 64,
+                        fee_bps=6.0,
+                        slippage_bps=0.0,
+                    )
                     for book in FORWARD_BOOKS
                     for d in range(starts[book], FORWARD_DAYS, 10)
-                )  # fmt: skip
+                )
                 scoring = [b for b in FORWARD_BOOKS if b not in BASELINES]
                 session.add_all(
-                    ForwardDay(book=book, decided_at=inception + timedelta(days=d),
-                               entry_at=inception + timedelta(days=d, hours=1),
-                               following_at=inception + timedelta(days=d + 1, hours=1),
-                               book_return=book_return(book, d), skill_ic=ic(book, d),
-                               universe_return=0.002 * math.cos(d / 5), config_hash="c" * 64,
-                               fee_bps=6.0, slippage_bps=0.0)
+                    ForwardDay(
+                        book=book,
+                        decided_at=inception + timedelta(days=d),
+                        entry_at=inception + timedelta(days=d, hours=1),
+                        following_at=inception + timedelta(days=d + 1, hours=1),
+                        book_return=book_return(book, d),
+                        skill_ic=ic(book, d),
+                        universe_return=0.002 * math.cos(d / 5),
+                        config_hash="c" * 64,
+                        fee_bps=6.0,
+                        slippage_bps=0.0,
+                    )
                     for book in scoring
                     for d in range(starts[book], FORWARD_DAYS)
-                )  # fmt: skip
+                )
             await session.commit()
     finally:
         await engine.dispose()
@@ -451,8 +488,11 @@ class TestForwardRecord:
             "paths => paths.map(p => p.dataset.series)"
         )
         assert set(forward["equity"]) == set(FORWARD_BOOKS)
-        assert drawn == ["policy (default)", *(challenger_book(c.name) for c in CHALLENGERS),
-                         *(b.replace("_", " ") for b in BASELINES)]  # fmt: skip
+        assert drawn == [
+            "policy (default)",
+            *(challenger_book(c.name) for c in CHALLENGERS),
+            *(b.replace("_", " ") for b in BASELINES),
+        ]
         books = await page.locator("#forward-books tbody tr").evaluate_all(
             "rows => rows.map(r => r.dataset.book)"
         )
@@ -461,10 +501,12 @@ class TestForwardRecord:
             cells = await texts(page, f"#forward-books tr[data-book='{name}'] td")
             figures = forward["books"][name]
             total = figures["total_return"] * 100
-            assert cells[1:5] == [f"{'+' if total > 0 else ''}{total:.1f} %",
-                                  f"{figures['sharpe']:.2f}",
-                                  f"{figures['max_drawdown'] * 100:.1f} %",
-                                  f"{figures['fees'] * 100:.2f} %"]  # fmt: skip
+            assert cells[1:5] == [
+                f"{'+' if total > 0 else ''}{total:.1f} %",
+                f"{figures['sharpe']:.2f}",
+                f"{figures['max_drawdown'] * 100:.1f} %",
+                f"{figures['fees'] * 100:.2f} %",
+            ]
         shown = await page.inner_text("#view-evidence")
         assert not re.search(r"\b(null|undefined|NaN|Infinity)\b", shown)
         assert await page.evaluate(NAMELESS) == []
@@ -763,9 +805,13 @@ async def test_controls_are_named_text_has_contrast_and_views_are_reachable_by_k
     session: tuple[Any, Console],
 ) -> None:
     page, _ = session
-    for view, ready in [("portfolio", "#members"), ("rankings", "#score-card"),
-                        ("risk", "svg.heatmap"), ("evidence", "#figures"),
-                        ("operations", "#job-runs")]:  # fmt: skip
+    for view, ready in [
+        ("portfolio", "#members"),
+        ("rankings", "#score-card"),
+        ("risk", "svg.heatmap"),
+        ("evidence", "#figures"),
+        ("operations", "#job-runs"),
+    ]:
         await show(page, view, ready)
         shown = await page.inner_text(f"#view-{view}")
         assert not re.search(r"\b(null|undefined|NaN|Infinity)\b", shown), view

@@ -142,6 +142,9 @@ class TestJobRuns:
 def test_the_checked_in_client_is_what_generating_it_writes() -> None:
     check = subprocess.run(
         [sys.executable, "-m", "scripts.generate_client", "--check"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert check.returncode == 0, check.stdout[-4000:] + check.stderr[-2000:]

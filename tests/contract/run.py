@@ -71,16 +71,30 @@ def main() -> int:
         prime(base, HEADERS, MEMBERS)  # so reads have something to show
         started = time.monotonic()
         command = [
-            str(Path(sys.executable).parent / "st"), "--config-file", str(CONFIG),
-            "run", f"{base}/openapi.json",
-            "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
-            "--max-examples", str(args.examples), *generation,
-            "--workers", str(args.workers), "--header", f"X-API-Key: {ADMIN_KEY}",
-            "--request-timeout", "30", "--no-color",
+            str(Path(sys.executable).parent / "st"),
+            "--config-file",
+            str(CONFIG),
+            "run",
+            f"{base}/openapi.json",
+            "--checks",
+            "all",
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--max-examples",
+            str(args.examples),
+            *generation,
+            "--workers",
+            str(args.workers),
+            "--header",
+            f"X-API-Key: {ADMIN_KEY}",
+            "--request-timeout",
+            "30",
+            "--no-color",
             # An event stream never ends: it is checked by tests/integration/test_event_stream.py.
-            "--exclude-path", f"{API}/events",
+            "--exclude-path",
+            f"{API}/events",
             *args.extra,
-        ]  # fmt: skip
+        ]
         code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
         print(f"schemathesis: exit {code} in {time.monotonic() - started:.0f} s")
     return code

@@ -55,14 +55,35 @@ def process(
 
 
 def uvicorn(app: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-            "--workers", "1", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
 
 
 def simulator(port: int, universe: str, quota: int | None = None) -> list[str]:
     limits = [] if quota is None else ["--quota", str(quota)]
-    return [sys.executable, "-m", "tests.kucoin_sim", "--port", str(port),
-            "--universe", universe, *limits]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "tests.kucoin_sim",
+        "--port",
+        str(port),
+        "--universe",
+        universe,
+        *limits,
+    ]
 
 
 # Callers' limits out of the way, for a tool that is one caller on purpose and measures or

@@ -77,9 +77,15 @@ async def deploy(
     """`replicas` uvicorn processes on one fresh database with the defaults (`settings` on
     top), started together, each answering and the first start's catch-up done."""
     database = await migrated_database(backend, directory)
-    env = service_env(database, int(simulator_url.rsplit(":", 1)[1]), ADMIN_KEY,
-                      MYSYMBOLS_API_KEYS=KEYS, MYSYMBOLS_SCHEDULER__ENABLED="true",
-                      MYSYMBOLS_SCHEDULER__TICK_S=TICK_S, **settings)  # fmt: skip
+    env = service_env(
+        database,
+        int(simulator_url.rsplit(":", 1)[1]),
+        ADMIN_KEY,
+        MYSYMBOLS_API_KEYS=KEYS,
+        MYSYMBOLS_SCHEDULER__ENABLED="true",
+        MYSYMBOLS_SCHEDULER__TICK_S=TICK_S,
+        **settings,
+    )
     ports = [free_port() for _ in range(replicas)]
     try:
         with ExitStack() as stack:

@@ -119,8 +119,9 @@ class TestPortfolio:
     async def test_each_added_symbol_is_in_the_next_reads(self, api: httpx.AsyncClient) -> None:
         members = await held(api)
         if len(members) == 10:  # full already: make room, which reads show at once too
-            assert (await api.post("/portfolio/remove-symbol",
-                                   json={"symbol": members[-1]})).status_code == 200  # fmt: skip
+            assert (
+                await api.post("/portfolio/remove-symbol", json={"symbol": members[-1]})
+            ).status_code == 200
             assert members[-1] not in await held(api)
         added = 0
         for symbol in await outsiders(api):
@@ -167,8 +168,10 @@ class TestPortfolio:
         assert pairs["ranks"][by_symbol[newcomer]["ccxt_symbol"]] == 10
         newest = (await api.get("/portfolio/history", headers=READ)).json()[0]
         assert (newest["action"], newest["symbol"], newest["replaced_symbol"]) == (
-            "replace", newcomer, leaving,
-        )  # fmt: skip
+            "replace",
+            newcomer,
+            leaving,
+        )
         timeline = (await api.get("/portfolio/timeline", headers=READ)).json()
         assert open_rows(timeline) == set(by_symbol)
 
@@ -178,8 +181,9 @@ class TestPortfolio:
         await fill(api)
         before = await cached(api, "/portfolio")
         await cached(api, "/config")
-        changed = await api.put("/config", json={"values": {"weighting_method": "rank"}},
-                                headers=ADMIN)  # fmt: skip
+        changed = await api.put(
+            "/config", json={"values": {"weighting_method": "rank"}}, headers=ADMIN
+        )
         assert changed.status_code == 200, changed.text
         try:
             settings = (await api.get("/config", headers=READ)).json()["settings"]
@@ -202,8 +206,7 @@ class TestPortfolio:
             newest = (await api.get("/portfolio/history", headers=READ)).json()[0]
             assert newest["action"] == "rebalance"
         finally:
-            await api.put("/config", json={"values": {"weighting_method": "score"}},
-                          headers=ADMIN)  # fmt: skip
+            await api.put("/config", json={"values": {"weighting_method": "score"}}, headers=ADMIN)
 
 
 class TestReadsDuringARun:

@@ -36,8 +36,14 @@ async def service(
     simulator_url: str, service_log: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Service]:
     directory = tmp_path_factory.mktemp("replicas")
-    async for service in deploy("postgresql", 2, simulator_url, service_log, directory,
-                                MYSYMBOLS_READS__CACHE_TTL_S=CACHE_TTL_S):  # fmt: skip
+    async for service in deploy(
+        "postgresql",
+        2,
+        simulator_url,
+        service_log,
+        directory,
+        MYSYMBOLS_READS__CACHE_TTL_S=CACHE_TTL_S,
+    ):
         yield service
 
 

@@ -35,17 +35,26 @@ READ = {"X-API-Key": READ_KEY}
 POLICY = policy_config(
     default_run_config(),
     DEFAULTS,
-    {"policy": {"scoring_candles": 200, "replacement_margin": 1,
-                "replacement_confirmation_hours": 0, "min_holding_hours": 0}},
+    {
+        "policy": {
+            "scoring_candles": 200,
+            "replacement_margin": 1,
+            "replacement_confirmation_hours": 0,
+            "min_holding_hours": 0,
+        }
+    },
     top=4,
-)  # fmt: skip
+)
 
 
 def params(fee_bps: float) -> ReplayParams:
     return ReplayParams(
-        start_ms=START_MS + 240 * HOUR_MS, end_ms=START_MS + 24 * 30 * HOUR_MS, every_h=12,
-        fee_bps=fee_bps, random_draws=2,
-    )  # fmt: skip
+        start_ms=START_MS + 240 * HOUR_MS,
+        end_ms=START_MS + 24 * 30 * HOUR_MS,
+        every_h=12,
+        fee_bps=fee_bps,
+        random_draws=2,
+    )
 
 
 def moment(ms: int) -> datetime:
@@ -59,18 +68,25 @@ async def finished(session: AsyncSession, history: MarketHistory, fee_bps: float
     return await add(
         session,
         ReplayRun(
-            kind="replay", status="succeeded", requested_by="test", params={"every": "12h"},
-            config_hash=report["config_hash"], data_from=moment(p.start_ms),
-            data_to=moment(p.end_ms), progress=1.0, report=report,
+            kind="replay",
+            status="succeeded",
+            requested_by="test",
+            params={"every": "12h"},
+            config_hash=report["config_hash"],
+            data_from=moment(p.start_ms),
+            data_to=moment(p.end_ms),
+            progress=1.0,
+            report=report,
         ),
-    )  # fmt: skip
+    )
 
 
 def follow(timeline: Path, candles: Path, out: Path, *extra: str) -> dict[str, float]:
     subprocess.run(
         [sys.executable, str(EXAMPLE), str(timeline), str(candles), "--out", str(out), *extra],
-        check=True, cwd=ROOT,
-    )  # fmt: skip
+        check=True,
+        cwd=ROOT,
+    )
     with out.open() as table:
         return {row["time"]: float(row["equity"]) for row in csv.DictReader(table)}
 
@@ -104,7 +120,7 @@ class TestReplayTimeline:
         assert {r["reason"] for r in body["rows"]} >= {"added", "replaced"}
         assert all(
             not r["listed"] and r["ccxt_symbol"].endswith("/USDT:USDT") for r in body["rows"]
-        )  # fmt: skip  (the universe never held these)
+        )  # the universe never held these
 
         as_csv = await client.get(
             f"{REPLAYS}/{run.id}/timeline", headers={**READ, "Accept": "text/csv"}
@@ -125,13 +141,20 @@ class TestReplayTimeline:
     async def test_unknown_is_404_and_unfinished_is_409(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        assert_problem(await client.get(f"{REPLAYS}/99999/timeline", headers=READ), 404,
-                       "not-found")  # fmt: skip
+        assert_problem(
+            await client.get(f"{REPLAYS}/99999/timeline", headers=READ), 404, "not-found"
+        )
         queued = await add(
             session,
-            ReplayRun(kind="replay", status="queued", requested_by="test", params={},
-                      data_from=moment(START_MS), data_to=moment(START_MS + HOUR_MS)),
-        )  # fmt: skip
+            ReplayRun(
+                kind="replay",
+                status="queued",
+                requested_by="test",
+                params={},
+                data_from=moment(START_MS),
+                data_to=moment(START_MS + HOUR_MS),
+            ),
+        )
         problem = assert_problem(
             await client.get(f"{REPLAYS}/{queued.id}/timeline", headers=READ), 409, "conflict"
         )

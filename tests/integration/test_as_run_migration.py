@@ -17,8 +17,14 @@ from sqlalchemy import Connection, inspect, text
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.integration.test_migrations import BACKENDS, inspect_database, migrate
 
-BOOK = {"units": {"BTCUSDT": 0.01}, "cash": 0.1, "fees": 6e-4, "funding": 0.0,
-        "turnover": 1.0, "trades": 1}  # fmt: skip
+BOOK = {
+    "units": {"BTCUSDT": 0.01},
+    "cash": 0.1,
+    "fees": 6e-4,
+    "funding": 0.0,
+    "turnover": 1.0,
+    "trades": 1,
+}
 BASELINES = ("btc_hold", "equal_weight", "top_volume", "momentum")
 AUDIT = [(1, "scheduler"), (2, "desk-key"), (3, "autopilot"), (4, "desk-key")]
 # (hour, audit_id): the first takes in row 1, the second rows 2-4, the third nothing left.
@@ -52,34 +58,49 @@ def seed(sync_conn: Connection) -> None:
 
     for audit_id, actor in AUDIT:
         sync_conn.execute(
-            text("INSERT INTO portfolio_history (id, occurred_at, action, actor, details) "
-                 "VALUES (:id, :at, 'add', :actor, '{}')"),
+            text(
+                "INSERT INTO portfolio_history (id, occurred_at, action, actor, details) "
+                "VALUES (:id, :at, 'add', :actor, '{}')"
+            ),
             {"id": audit_id, "at": moment(audit_id), "actor": actor},
-        )  # fmt: skip
+        )
     books = ("policy", *BASELINES, "random")
     for hour, audit_id in DECISIONS:
         sync_conn.execute(
-            text("INSERT INTO track_record_decision (at, audit_id, reason, config_hash, weights, "
-                 "turnover, fees) VALUES (:at, :audit, 'test', :hash, :weights, :turnover, :fees)"),
-            {"at": moment(hour), "audit": audit_id, "hash": "c" * 64,
-             "weights": json.dumps({"BTCUSDT": 1.0}),
-             "turnover": json.dumps({b: 0.5 + hour for b in books}),
-             "fees": json.dumps({b: FEES[hour] for b in books})},
-        )  # fmt: skip
+            text(
+                "INSERT INTO track_record_decision (at, audit_id, reason, config_hash, weights, "
+                "turnover, fees) VALUES (:at, :audit, 'test', :hash, :weights, :turnover, :fees)"
+            ),
+            {
+                "at": moment(hour),
+                "audit": audit_id,
+                "hash": "c" * 64,
+                "weights": json.dumps({"BTCUSDT": 1.0}),
+                "turnover": json.dumps({b: 0.5 + hour for b in books}),
+                "fees": json.dumps({b: FEES[hour] for b in books}),
+            },
+        )
         for book in books:
             sync_conn.execute(
-                text("INSERT INTO track_record_hour (strategy, at, equity, gap) "
-                     "VALUES (:book, :at, :equity, false)"),
+                text(
+                    "INSERT INTO track_record_hour (strategy, at, equity, gap) "
+                    "VALUES (:book, :at, :equity, false)"
+                ),
                 {"book": book, "at": moment(hour), "equity": 1.0 + hour / 100},
-            )  # fmt: skip
-    state = {"books": {b: BOOK for b in ("policy", *BASELINES)},
-             "draws": [{"held": ["ETHUSDT"], "rng": {}, "book": BOOK}],
-             "marks": {"BTCUSDT": 90000.0}, "gap_hours": 3}  # fmt: skip
+            )
+    state = {
+        "books": {b: BOOK for b in ("policy", *BASELINES)},
+        "draws": [{"held": ["ETHUSDT"], "rng": {}, "book": BOOK}],
+        "marks": {"BTCUSDT": 90000.0},
+        "gap_hours": 3,
+    }
     sync_conn.execute(
-        text("INSERT INTO track_record (id, inception_at, last_hour, last_audit_id, state, "
-             "updated_at) VALUES (1, :first, :last, 9, :state, :last)"),
+        text(
+            "INSERT INTO track_record (id, inception_at, last_hour, last_audit_id, state, "
+            "updated_at) VALUES (1, :first, :last, 9, :state, :last)"
+        ),
         {"first": moment(0), "last": moment(2), "state": json.dumps(state)},
-    )  # fmt: skip
+    )
     sync_conn.execute(
         text("UPDATE system_configuration SET value = '8.0' WHERE key = 'track_record_fee_bps'")
     )
@@ -90,9 +111,11 @@ def stored(sync_conn: Connection) -> dict[str, Any]:
     columns = {c["name"] for c in inspect(sync_conn).get_columns("track_record_decision")}
     extra = [c for c in ("actor", "fee_bps", "slippage_bps") if c in columns]
     decisions = sync_conn.execute(
-        text(f"SELECT {', '.join(['audit_id', 'turnover', 'fees', *extra])} "
-             "FROM track_record_decision ORDER BY at")
-    ).all()  # fmt: skip
+        text(
+            f"SELECT {', '.join(['audit_id', 'turnover', 'fees', *extra])} "
+            "FROM track_record_decision ORDER BY at"
+        )
+    ).all()
     hours = sync_conn.execute(
         text("SELECT strategy, count(*) FROM track_record_hour GROUP BY strategy")
     ).all()
@@ -122,8 +145,10 @@ class TestAsRunMigration:
         ]
         assert after["hours"] == {"as_run": 3}  # the baselines' rows deleted
         assert after["state"] == {
-            "books": {"as_run": BOOK}, "marks": {"BTCUSDT": 90000.0}, "gap_hours": 3
-        }  # fmt: skip
+            "books": {"as_run": BOOK},
+            "marks": {"BTCUSDT": 90000.0},
+            "gap_hours": 3,
+        }
 
         await migrate(fresh_url, "downgrade", "0026")
         before = await inspect_database(fresh_url, stored)
@@ -135,14 +160,20 @@ class TestAsRunMigration:
         ]
         assert before["hours"] == {"policy": 3}
         assert before["state"] == {
-            "books": {"policy": BOOK}, "draws": [], "marks": {"BTCUSDT": 90000.0},
+            "books": {"policy": BOOK},
+            "draws": [],
+            "marks": {"BTCUSDT": 90000.0},
             "gap_hours": 3,
-        }  # fmt: skip
+        }
 
     async def test_0027_on_an_empty_record(self, fresh_url: str) -> None:
         await migrate(fresh_url, "upgrade", "0027")
         after = await inspect_database(fresh_url, stored)
-        assert after == {"columns": ["actor", "fee_bps", "slippage_bps"], "decisions": [],
-                         "hours": {}, "state": None}  # fmt: skip
+        assert after == {
+            "columns": ["actor", "fee_bps", "slippage_bps"],
+            "decisions": [],
+            "hours": {},
+            "state": None,
+        }
         await migrate(fresh_url, "downgrade", "0026")
         assert (await inspect_database(fresh_url, stored))["columns"] == []

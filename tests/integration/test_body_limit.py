@@ -41,8 +41,13 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
     database = await create_postgres_database("mysymbols_body_limit")
     try:
         await asyncio.to_thread(upgrade_to_head, database)
-        env = service_env(database, NOBODY_LISTENS, ADMIN_KEY, MYSYMBOLS_API_KEYS=BOOTSTRAP_KEYS,
-                          MYSYMBOLS_KUCOIN__MAX_ATTEMPTS="1")  # fmt: skip
+        env = service_env(
+            database,
+            NOBODY_LISTENS,
+            ADMIN_KEY,
+            MYSYMBOLS_API_KEYS=BOOTSTRAP_KEYS,
+            MYSYMBOLS_KUCOIN__MAX_ATTEMPTS="1",
+        )
         port = free_port()
         log = tmp_path_factory.mktemp("body_limit") / "service.log"
         with process(uvicorn("app.main:app", port), env, None, log) as proc:

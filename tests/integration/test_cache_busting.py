@@ -67,9 +67,16 @@ async def test_a_cache_busting_loop_is_throttled_while_health_stays_fast(
 
         quiet = await health_latencies(base)  # the same calls without the flood, to compare
         flood = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.integration.flood", base, KEY, str(FLOOD_S),
-            str(CONCURRENCY), cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "tests.integration.flood",
+            base,
+            KEY,
+            str(FLOOD_S),
+            str(CONCURRENCY),
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
         started = time.monotonic()
         await asyncio.sleep(0.5)  # under way
         latencies = await health_latencies(base)
@@ -77,8 +84,10 @@ async def test_a_cache_busting_loop_is_throttled_while_health_stays_fast(
         elapsed = time.monotonic() - started
     counts = json.loads(out)
     p99 = statistics.quantiles(latencies, n=100)[98]
-    print(f"\nflood {counts} in {elapsed:.1f} s; /health {summary(latencies)}; without the "
-          f"flood {summary(quiet)}")  # fmt: skip
+    print(
+        f"\nflood {counts} in {elapsed:.1f} s; /health {summary(latencies)}; without the "
+        f"flood {summary(quiet)}"
+    )
     assert counts["422"] > 0 and counts["429"] > 0
     assert set(counts) <= {"200", "422", "429", "computed"}, counts
     # The heavy bucket: its burst, then its rate over the flood (the loop's one reads too).

@@ -81,8 +81,9 @@ class TestCommitHook:
         self, hooked: Hooked
     ) -> None:
         sessions, commits = hooked
-        guard = IdempotencyGuard(sessions, key="k", principal="p", method="POST", path="/x",
-                                 fingerprint="f")  # fmt: skip
+        guard = IdempotencyGuard(
+            sessions, key="k", principal="p", method="POST", path="/x", fingerprint="f"
+        )
         assert await guard.claim() is None  # committed at once, in a session of its own
         assert [c.tables for c in commits] == [frozenset({"idempotency_key"})]
         assert not commits[0].shows_in_reads and not commits[0].portfolio_changed
@@ -178,9 +179,12 @@ async def test_a_finished_replay_shows_at_once_in_the_cached_reads(
         replays = app.state.app_state.replays
         start, end = window()
         body = {
-            "from": (start + timedelta(days=10)).isoformat(), "to": end.isoformat(),
-            "every": "24h", "top": 3, "overrides": {"policy": {"scoring_candles": 200}},
-        }  # fmt: skip
+            "from": (start + timedelta(days=10)).isoformat(),
+            "to": end.isoformat(),
+            "every": "24h",
+            "top": 3,
+            "overrides": {"policy": {"scoring_candles": 200}},
+        }
         async with replays._slot:  # the run waits, queued, while its answers are cached
             created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)
             assert created.status_code == 202, created.text

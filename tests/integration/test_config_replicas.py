@@ -39,9 +39,10 @@ async def test_another_replica_answers_the_new_values_at_once(
             assert (await api.get(WEIGHTS, headers=READ)).headers["x-cache"] == "hit"
 
             changed = await writer.put(
-                CONFIG, json={"values": {"weighting_method": "equal", "max_portfolio_symbols": 4}},
+                CONFIG,
+                json={"values": {"weighting_method": "equal", "max_portfolio_symbols": 4}},
                 headers=ADMIN,
-            )  # fmt: skip
+            )
             assert changed.status_code == 200, changed.text
 
             # The reader's cached answers were kept for 30 s; the notification drops them.
@@ -52,11 +53,13 @@ async def test_another_replica_answers_the_new_values_at_once(
             assert fresh.json()["method"] == "equal"
             assert set(fresh.json()["weights"].values()) == {"33.3334", "33.3333"}
             # The database enforces the new limit for every replica's writes.
-            added = await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]},
-                                   headers=TRADE)  # fmt: skip
+            added = await api.post(
+                f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]}, headers=TRADE
+            )
             assert added.status_code == 200, added.text
-            refused = await api.post(f"{BASE}/portfolio/add-symbol",
-                                     json={"symbol": symbols[4]}, headers=TRADE)  # fmt: skip
+            refused = await api.post(
+                f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[4]}, headers=TRADE
+            )
             assert refused.status_code == 409, refused.text
     finally:
         await writer_clients.aclose()

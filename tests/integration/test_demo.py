@@ -36,8 +36,12 @@ def median_pairwise_r(client: httpx.Client, sim_url: str, symbols: list[str]) ->
     for symbol in symbols:
         by_open: dict[int, float] = {}
         for frm in range(end - LOOKBACK_H * HOUR_MS, end + 1, 400 * HOUR_MS):
-            params = {"symbol": symbol, "granularity": 60, "from": frm,
-                      "to": min(end, frm + 399 * HOUR_MS)}  # fmt: skip
+            params = {
+                "symbol": symbol,
+                "granularity": 60,
+                "from": frm,
+                "to": min(end, frm + 399 * HOUR_MS),
+            }
             rows = client.get(f"{sim_url}/api/v1/kline/query", params=params).json()["data"]
             by_open.update((int(row[0]), float(row[4])) for row in rows)
         returns.append(np.diff(np.log([by_open[t] for t in sorted(by_open)])))
@@ -69,8 +73,19 @@ def pid_alive(pid: int) -> bool:
 
 
 def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "scripts.demo", "--port", "0", "--dir", str(tmp_path),
-               "--universe", "30", "--timeout", str(READY_WITHIN_S)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "scripts.demo",
+        "--port",
+        "0",
+        "--dir",
+        str(tmp_path),
+        "--universe",
+        "30",
+        "--timeout",
+        str(READY_WITHIN_S),
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     demo = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -158,9 +158,11 @@ async def test_a_stream_that_falls_behind_is_ended_and_holds_up_no_other(
 ) -> None:
     engine = create_async_engine(committed_sqlite)
     hub = EventHub(
-        async_sessionmaker(engine, expire_on_commit=False), EventSignal(),
-        poll_s=0.05, stream_buffer=3,
-    )  # fmt: skip
+        async_sessionmaker(engine, expire_on_commit=False),
+        EventSignal(),
+        poll_s=0.05,
+        stream_buffer=3,
+    )
     hub.start()
     try:
         slow, fast = hub.subscribe(), hub.subscribe()

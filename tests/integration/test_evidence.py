@@ -137,9 +137,16 @@ class TestEvidence:
         assert evidence["report_url"] == created.headers["location"]
         assert evidence["data"]["source"] == "database"
         assert set(evidence["out_of_sample"]) == {
-            "policy", "default", "btc_hold", "equal_weight", "top_volume", "momentum", "random",
-            "random_turnover", "random_turnover@default",  # the default's own turnover null
-        }  # fmt: skip
+            "policy",
+            "default",
+            "btc_hold",
+            "equal_weight",
+            "top_volume",
+            "momentum",
+            "random",
+            "random_turnover",
+            "random_turnover@default",  # the default's own turnover null
+        }
         verdict = evidence["verdict"]
         best = verdict["best_baseline_sharpe"]
         assert verdict["default_sharpe"] == evidence["out_of_sample"]["default"]["sharpe"]
@@ -157,8 +164,9 @@ class TestEvidence:
         # A new configuration is not the one the evidence was computed for.
         applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
         assert applied.status_code == 200, applied.text
-        stale = assert_problem(await api.get(f"{BASE}/scoring/evidence", headers=READ), 404,
-                               "not-found")  # fmt: skip
+        stale = assert_problem(
+            await api.get(f"{BASE}/scoring/evidence", headers=READ), 404, "not-found"
+        )
         assert stale["latest_other_run_id"] == run["id"]
 
     async def test_a_calibration_the_service_stops_during_ends_aborted_in_its_worker(
@@ -225,8 +233,14 @@ class TestEvidence:
         assert evidence == run["report"]  # the run's report is the dry run's evidence
         assert evidence["data"]["source"] == "database" and evidence["data"]["decisions"] >= 2
         assert evidence["proposed"] != evidence["current"]
-        assert set(evidence["baselines"]) == {"btc_hold", "equal_weight", "top_volume",
-                                              "momentum", "random", "random_turnover"}  # fmt: skip
+        assert set(evidence["baselines"]) == {
+            "btc_hold",
+            "equal_weight",
+            "top_volume",
+            "momentum",
+            "random",
+            "random_turnover",
+        }
         assert await algorithms_and_changes(database, make_settings) == before
         timeline = await api.get(f"{location}/timeline", headers=READ)
         assert_problem(timeline, 409, "conflict")  # a what-if holds no membership
@@ -245,17 +259,23 @@ class TestEvidence:
         assert records[0]["after"]["technical"]["weight"] == "0.1000"
 
     async def test_a_change_judged_while_another_landed_is_refused(
-        self, api: httpx.AsyncClient, app_state: AppState, database: str,
+        self,
+        api: httpx.AsyncClient,
+        app_state: AppState,
+        database: str,
         make_settings: Callable[..., Settings],
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Judging holds no transaction, so the algorithm may change meanwhile: the change
         judged against the old one is then refused, not applied over the new one."""
         async with app_state.sessionmaker() as session:
             algorithms = Services(session, app_state).algorithms
             stale = await algorithms.propose(
-                [AlgorithmChange("technical", weight=Decimal("0.2")),
-                 AlgorithmChange("risk", weight=Decimal("0.8"))], actor="admin",
-            )  # fmt: skip
+                [
+                    AlgorithmChange("technical", weight=Decimal("0.2")),
+                    AlgorithmChange("risk", weight=Decimal("0.8")),
+                ],
+                actor="admin",
+            )
         applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
         assert applied.status_code == 200, applied.text
         after = await algorithms_and_changes(database, make_settings)
@@ -296,12 +316,19 @@ class TestEvidence:
         self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
     ) -> None:
         before = await algorithms_and_changes(database, make_settings)
-        seeded = {"rsi_period": 14, "macd": [12, 26, 9], "bollinger": [20, 2.0],
-                  "volume_window": 20}  # fmt: skip
+        seeded = {
+            "rsi_period": 14,
+            "macd": [12, 26, 9],
+            "bollinger": [20, 2.0],
+            "volume_window": 20,
+        }
         assert before[0]["technical"][2] == {**seeded, "version": 2}  # the default names v2
-        v1 = {"algorithms": [{"name": "technical", "weight": "0.5",
-                              "parameters": {**seeded, "version": 1}},
-                             {"name": "risk", "weight": "0.5"}]}  # fmt: skip
+        v1 = {
+            "algorithms": [
+                {"name": "technical", "weight": "0.5", "parameters": {**seeded, "version": 1}},
+                {"name": "risk", "weight": "0.5"},
+            ]
+        }
         response = await api.put(
             f"{BASE}/scoring/algorithms",
             params={"dry_run": "true", "wait": 60},

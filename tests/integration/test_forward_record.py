@@ -111,11 +111,17 @@ async def run_forward(sessions: async_sessionmaker[AsyncSession], inception: dat
     for step in (1, 5, 11, 24, 37, HOURS + 2):
         if step == 24:  # a person's replacement on the real portfolio: never the policy's book
             async with sessions() as session:
-                session.add(PortfolioHistory(
-                    occurred_at=inception + 20 * HOUR, action="replace", actor="desk-key",
-                    reason="by hand", symbol="ETHUSDT", replaced_symbol="BTCUSDT",
-                    details={"portfolio": [{"symbol": "ETHUSDT", "rank": 1, "weight": "100"}]},
-                ))  # fmt: skip
+                session.add(
+                    PortfolioHistory(
+                        occurred_at=inception + 20 * HOUR,
+                        action="replace",
+                        actor="desk-key",
+                        reason="by hand",
+                        symbol="ETHUSDT",
+                        replaced_symbol="BTCUSDT",
+                        details={"portfolio": [{"symbol": "ETHUSDT", "rank": 1, "weight": "100"}]},
+                    )
+                )
                 await session.commit()
         async with sessions() as session:
             updated = await ForwardUpdater(session, challengers(inception)).update(
@@ -139,10 +145,14 @@ def replay_curve(
     history: Any, config: PolicyConfig, start: datetime, end: datetime, every_h: int
 ) -> dict[str, Any]:
     params = ReplayParams(
-        int(start.timestamp() * 1000), int(end.timestamp() * 1000), every_h, fee_bps=6.0,
-        random_draws=BASELINES.random_draws, random_seed=BASELINES.random_seed,
+        int(start.timestamp() * 1000),
+        int(end.timestamp() * 1000),
+        every_h,
+        fee_bps=6.0,
+        random_draws=BASELINES.random_draws,
+        random_seed=BASELINES.random_seed,
         momentum_days=BASELINES.momentum_days,
-    )  # fmt: skip
+    )
     _, run = replayed(history, config, params)
     return run.books
 
@@ -278,10 +288,21 @@ class TestKeptWindow:
             late = await make_symbol(session, "LATE")
             for h in range(60, 30, -1):  # a contract's history stored after the fact
                 at = last - h * HOUR
-                session.add(Candle(symbol_id=late.id, granularity_min=60, open_time=at, open=1.0,
-                                   high=1.1, low=0.9, close=1.0, volume=5.0))  # fmt: skip
-            session.add(FundingSettlement(symbol_id=late.id, settled_at=last - 40 * HOUR,
-                                          rate=0.0001))  # fmt: skip
+                session.add(
+                    Candle(
+                        symbol_id=late.id,
+                        granularity_min=60,
+                        open_time=at,
+                        open=1.0,
+                        high=1.1,
+                        low=0.9,
+                        close=1.0,
+                        volume=5.0,
+                    )
+                )
+            session.add(
+                FundingSettlement(symbol_id=late.id, settled_at=last - 40 * HOUR, rate=0.0001)
+            )
             await session.flush()
             following = last + HOUR
             kept = await window_history(session, following - span, following)
@@ -290,11 +311,17 @@ class TestKeptWindow:
 
 
 CHURN = {
-    "autopilot": True, "max_portfolio_symbols": 3, "min_holding_hours": 0,
-    "replacement_margin": 0, "replacement_confirmation_hours": 0, "correlation_limit": 1.0,
-    "weighting_method": "score", "rebalance_threshold_pct": 0.5, "max_position_weight": 100,
+    "autopilot": True,
+    "max_portfolio_symbols": 3,
+    "min_holding_hours": 0,
+    "replacement_margin": 0,
+    "replacement_confirmation_hours": 0,
+    "correlation_limit": 1.0,
+    "weighting_method": "score",
+    "rebalance_threshold_pct": 0.5,
+    "max_position_weight": 100,
     "min_position_weight": 0,
-}  # fmt: skip
+}
 
 
 def following(session: AsyncSession, gateway: KucoinGateway) -> ForwardService:
@@ -332,8 +359,10 @@ class TestAutopilot:
                 TrackRecordHour.strategy == AS_RUN
             )
             as_run = {at: equity for at, equity in (await session.execute(query)).all()}
-            held = {r.symbol.symbol: r.member.weight
-                    for r in await PortfolioRepository(session).active()}  # fmt: skip
+            held = {
+                r.symbol.symbol: r.member.weight
+                for r in await PortfolioRepository(session).active()
+            }
             actors = set((await session.scalars(select(PortfolioHistory.actor))).all())
             record = await session.get(ForwardRecord, 1)
         assert passes[0] is None

@@ -23,8 +23,13 @@ from tests.helpers import assert_problem
 from tests.integration.committed import BASE, TRADE
 
 SIGNALS = f"{BASE}/signals"
-SIGNAL = {"source": "bot", "signal_type": "MOMENTUM", "direction": "BUY", "strength": 0.5,
-          "confidence": 0.5}  # fmt: skip
+SIGNAL = {
+    "source": "bot",
+    "signal_type": "MOMENTUM",
+    "direction": "BUY",
+    "strength": 0.5,
+    "confidence": 0.5,
+}
 
 
 @pytest.fixture(params=["postgres", "sqlite"])

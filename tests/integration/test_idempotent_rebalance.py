@@ -64,9 +64,11 @@ def check_one_effect_per_key(calls: list[tuple[str, httpx.Response]], keys: int)
 
 class TestConcurrentScheduledCalls:
     async def test_200_calls_with_20_keys_act_20_times_on_postgres(
-        self, committed_postgres: str, live_sim: KucoinSimulator,
+        self,
+        committed_postgres: str,
+        live_sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
-    ) -> None:  # fmt: skip
+    ) -> None:
         api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
         try:
             await with_members(api, symbols)
@@ -97,9 +99,11 @@ class TestConcurrentScheduledCalls:
         assert stored == 20
 
     async def test_the_same_script_sequentially_on_sqlite(
-        self, committed_sqlite: str, live_sim: KucoinSimulator,
+        self,
+        committed_sqlite: str,
+        live_sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
-    ) -> None:  # fmt: skip
+    ) -> None:
         api, clients, symbols = await prepared(committed_sqlite, live_sim, make_settings)
         try:
             await with_members(api, symbols)
@@ -112,9 +116,11 @@ class TestConcurrentScheduledCalls:
 
 class TestClaims:
     async def test_in_flight_is_409_abandoned_is_taken_over_and_failure_releases(
-        self, committed_postgres: str, live_sim: KucoinSimulator,
+        self,
+        committed_postgres: str,
+        live_sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
-    ) -> None:  # fmt: skip
+    ) -> None:
         api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
         engine = create_engine(make_settings(committed_postgres))
         try:
@@ -128,11 +134,16 @@ class TestClaims:
                 ):
                     await connection.execute(
                         IdempotencyKey.__table__.insert().values(
-                            key=key, principal="bootstrap-trade-2", method="POST",
-                            path=REBALANCE, request_hash=fingerprint, state="in_progress",
-                            created_at=now - age, expires_at=now + timedelta(hours=1),
+                            key=key,
+                            principal="bootstrap-trade-2",
+                            method="POST",
+                            path=REBALANCE,
+                            request_hash=fingerprint,
+                            state="in_progress",
+                            created_at=now - age,
+                            expires_at=now + timedelta(hours=1),
                         )
-                    )  # fmt: skip
+                    )
             running = await rebalance(api, "running")
             assert running.status_code == 409, running.text
             assert running.headers["retry-after"] == "1"
@@ -161,12 +172,20 @@ class TestClaims:
 
 class TestSignals:
     async def test_a_retried_signal_is_stored_once(
-        self, committed_postgres: str, live_sim: KucoinSimulator,
+        self,
+        committed_postgres: str,
+        live_sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
-    ) -> None:  # fmt: skip
+    ) -> None:
         api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
-        signal = {"source": "bot", "symbol": symbols[0], "signal_type": "MOMENTUM",
-                  "direction": "BUY", "strength": 0.5, "confidence": 0.5}  # fmt: skip
+        signal = {
+            "source": "bot",
+            "symbol": symbols[0],
+            "signal_type": "MOMENTUM",
+            "direction": "BUY",
+            "strength": 0.5,
+            "confidence": 0.5,
+        }
         headers = {**TRADE, "Idempotency-Key": "signal-1"}
         try:
             first = await api.post(f"{BASE}/signals", json=signal, headers=headers)

@@ -20,8 +20,13 @@ from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
 PERFORMANCE = f"{BASE}/portfolio/performance"
-SIGNAL = {"source": "bot", "signal_type": "MOMENTUM", "direction": "BUY", "strength": 0.5,
-          "confidence": 0.5}  # fmt: skip
+SIGNAL = {
+    "source": "bot",
+    "signal_type": "MOMENTUM",
+    "direction": "BUY",
+    "strength": 0.5,
+    "confidence": 0.5,
+}
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
@@ -81,14 +86,18 @@ class TestFailedCommit:
         statements all succeed): a real failure at COMMIT, with no stand-in for the database."""
         engine = create_engine(make_settings(committed_postgres))
         async with engine.begin() as connection:
-            await connection.execute(text(
-                "CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
-            ))  # fmt: skip
-            await connection.execute(text(
-                "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON signal "
-                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()"
-            ))  # fmt: skip
+            await connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
+                )
+            )
+            await connection.execute(
+                text(
+                    "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON signal "
+                    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()"
+                )
+            )
         headers = {**TRADE, "Idempotency-Key": "signal-1"}
         try:
             async for api in start_app(create_app(make_settings(committed_postgres))):

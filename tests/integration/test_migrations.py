@@ -114,18 +114,22 @@ class TestSymbolForms:
         columns = "symbol, kucoin_symbol, base_currency, quote_currency, settle_currency, "
         columns += "contract_type, is_inverse, lot_size, tick_size, multiplier, max_leverage, "
         columns += "status, is_eligible, first_seen_at, last_seen_at"
-        rows = [("BTCUSDT", "XBTUSDTM", "BTC", "USDT", "USDT"),
-                ("BSVUSDT", "BCHSVUSDTM", "BCHSV", "USDT", "USDT"),
-                ("ETHUSDT-261225", "ETHUSDTMZ26", "ETH", "USDT", "USDT")]  # fmt: skip
+        rows = [
+            ("BTCUSDT", "XBTUSDTM", "BTC", "USDT", "USDT"),
+            ("BSVUSDT", "BCHSVUSDTM", "BCHSV", "USDT", "USDT"),
+            ("ETHUSDT-261225", "ETHUSDTMZ26", "ETH", "USDT", "USDT"),
+        ]
 
         def insert(sync_conn: Connection) -> None:
             for values in rows:
                 sync_conn.execute(
-                    text(f"INSERT INTO symbol ({columns}) VALUES (:s, :k, :b, :q, :t, 'FFWCSX', "
-                         "false, 1, 0.01, 0.001, 50, 'Open', true, "
-                         "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                    text(
+                        f"INSERT INTO symbol ({columns}) VALUES (:s, :k, :b, :q, :t, 'FFWCSX', "
+                        "false, 1, 0.01, 0.001, 50, 'Open', true, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
                     dict(zip(("s", "k", "b", "q", "t"), values, strict=True)),
-                )  # fmt: skip
+                )
             sync_conn.commit()
 
         await inspect_database(fresh_url, insert)
@@ -161,9 +165,11 @@ class TestRiskLedDefault:
         await migrate(fresh_url, "upgrade", "0024")
         rows = await inspect_database(fresh_url, algorithm_rows)
         assert {name: weight for name, (weight, _) in rows.items()} == {
-            "technical": "0.0000", "fundamental": "0.0000",
-            "market_structure": "0.0000", "risk": "1.0000",
-        }  # fmt: skip
+            "technical": "0.0000",
+            "fundamental": "0.0000",
+            "market_structure": "0.0000",
+            "risk": "1.0000",
+        }
         assert rows["technical"][1]["version"] == 2
         assert rows["risk"][1] == {"volatility_window": 168, "benchmark": "BTCUSDT"}
         ((actor, evidence),) = await inspect_database(fresh_url, change_rows)
@@ -193,9 +199,11 @@ class TestRiskLedDefault:
         await migrate(fresh_url, "downgrade", "0023")
         rows = await inspect_database(fresh_url, algorithm_rows)
         assert {name: weight for name, (weight, _) in rows.items()} == {
-            "technical": "0.3000", "fundamental": "0.2500",
-            "market_structure": "0.2500", "risk": "0.2000",
-        }  # fmt: skip
+            "technical": "0.3000",
+            "fundamental": "0.2500",
+            "market_structure": "0.2500",
+            "risk": "0.2000",
+        }
         assert "version" not in rows["technical"][1]
         changes = await inspect_database(fresh_url, change_rows)
         assert [e["kind"] for _, e in changes] == ["adoption", "downgrade"]

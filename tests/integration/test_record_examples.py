@@ -34,5 +34,7 @@ async def test_records_a_current_example_of_every_model_it_names(tmp_path: Path)
 def test_lists_of_rows_keep_two_and_lists_of_numbers_stay_whole() -> None:
     rows = [{"a": 1}, {"a": 2}, {"a": 3}]
     assert trimmed({"rows": rows, "curve": [1, 2, 3], "nested": {"rows": rows}}) == {
-        "rows": rows[:2], "curve": [1, 2, 3], "nested": {"rows": rows[:2]},
-    }  # fmt: skip
+        "rows": rows[:2],
+        "curve": [1, 2, 3],
+        "nested": {"rows": rows[:2]},
+    }

@@ -179,8 +179,9 @@ class TestCancel:
 
         assert cancelled.status_code == 200, cancelled.text
         assert (cancelled.json()["status"], cancelled.json()["cancelled_by"]) == (
-            "cancelled", TRADER,
-        )  # fmt: skip
+            "cancelled",
+            TRADER,
+        )
         held.release.set()
         async with asyncio.timeout(GUARD_S):
             await state.replays.wait()
@@ -209,8 +210,10 @@ class TestCancel:
             await state.replays.wait()
         ended = await read(client, run["id"])
         assert (ended["status"], ended["cancelled_by"], ended["report"]) == (
-            "cancelled", "bootstrap-admin-1", None,
-        )  # fmt: skip
+            "cancelled",
+            "bootstrap-admin-1",
+            None,
+        )
 
     async def test_only_its_key_or_an_admin_may_cancel_and_an_ended_run_is_a_conflict(
         self,
@@ -255,9 +258,14 @@ class TestStartingReplica:
             async with sessions() as session:
                 # Queued long ago, by a replica that is gone: no heartbeat since.
                 dead = ReplayRun(
-                    status="queued", requested_by="gone", params={}, data_from=history[0],
-                    data_to=history[1], created_at=long_ago, heartbeat_at=long_ago,
-                )  # fmt: skip
+                    status="queued",
+                    requested_by="gone",
+                    params={},
+                    data_from=history[0],
+                    data_to=history[1],
+                    created_at=long_ago,
+                    heartbeat_at=long_ago,
+                )
                 session.add(dead)
                 # The peer's run, as if it too had waited five minutes.
                 await session.execute(

@@ -31,9 +31,11 @@ async def queued_run(database: str, make_settings: Callable[..., Settings]) -> i
     engine = create_engine(make_settings(database))
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     run = ReplayRun(
-        requested_by="test", data_from=end - timedelta(days=3), data_to=end,
+        requested_by="test",
+        data_from=end - timedelta(days=3),
+        data_to=end,
         params={"every": "24h", "fee_bps": SECRET, "slippage_bps": "5"},
-    )  # fmt: skip
+    )
     try:
         async with create_sessionmaker(engine)() as session:
             session.add(run)

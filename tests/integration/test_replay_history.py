@@ -182,10 +182,13 @@ class TestReplaysApi:
     async def test_a_replay_runs_in_the_background_and_returns_its_report(self, api: Any) -> None:
         start, end = window()
         body = {
-            "from": (start + timedelta(days=10)).isoformat(), "to": end.isoformat(),
-            "every": "24h", "top": 3, "overrides": {"policy": {"scoring_candles": 200}},
+            "from": (start + timedelta(days=10)).isoformat(),
+            "to": end.isoformat(),
+            "every": "24h",
+            "top": 3,
+            "overrides": {"policy": {"scoring_candles": 200}},
             "execution_lag_h": 2,
-        }  # fmt: skip
+        }
         created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)
         assert created.status_code == 202, created.text
         location = created.headers["location"]
@@ -221,10 +224,16 @@ class TestReplaysApi:
     async def test_bad_requests_are_refused_and_store_nothing(self, api: Any) -> None:
         start, end = window()
         outside = {"from": (start - timedelta(days=30)).isoformat(), "to": end.isoformat()}
-        assert_problem(await api.post(f"{BASE}/replays", json=outside, headers=TRADE), 409,
-                       "insufficient-history")  # fmt: skip
-        typo = {"from": start.isoformat(), "to": end.isoformat(),
-                "overrides": {"policy": {"replacment_margin": 1}}}  # fmt: skip
+        assert_problem(
+            await api.post(f"{BASE}/replays", json=outside, headers=TRADE),
+            409,
+            "insufficient-history",
+        )
+        typo = {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "overrides": {"policy": {"replacment_margin": 1}},
+        }
         problem = assert_problem(
             await api.post(f"{BASE}/replays", json=typo, headers=TRADE), 422, "validation-error"
         )

@@ -121,8 +121,9 @@ async def test_another_replicas_membership_change_shows_through_its_notification
             cached = await api.get(WEIGHTS, headers=READ)
             assert set(cached.json()["weights"]) == set(symbols[:3])
             assert (await api.get(WEIGHTS, headers=READ)).headers["x-cache"] == "hit"
-            await writer.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]},
-                              headers=TRADE)  # fmt: skip
+            await writer.post(
+                f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]}, headers=TRADE
+            )
             changed = await eventually_changes(api, WEIGHTS, cached.headers["etag"])
             assert set(changed.json()["weights"]) == set(symbols[:4])
     finally:
@@ -147,8 +148,9 @@ async def test_keys_are_served_only_what_they_may_read_and_only_while_valid(
     _, writer_clients, _ = await prepared(database, live_sim, make_settings)
     await writer_clients.aclose()
     async with replica(database, live_sim, make_settings) as (api, _):
-        created = await api.post(f"{BASE}/api-keys", json={"name": "engine", "role": "read"},
-                                 headers=ADMIN)  # fmt: skip
+        created = await api.post(
+            f"{BASE}/api-keys", json={"name": "engine", "role": "read"}, headers=ADMIN
+        )
         stored = {"X-API-Key": created.json()["key"]}
         # Its first use records `last_used_at` (a commit: nothing is kept); later ones fill.
         assert (await api.get(RANKINGS, headers=stored)).status_code == 200
@@ -177,8 +179,13 @@ async def test_an_empty_x_api_key_beside_a_bearer_key_is_the_bearer_key_to_cache
 
     empty = {"X-API-Key": ""}
     signals = f"{BASE}/signals"
-    signal = {"source": "bot", "signal_type": "PROBE", "direction": "BUY", "strength": 0.5,
-              "confidence": 0.5}  # fmt: skip
+    signal = {
+        "source": "bot",
+        "signal_type": "PROBE",
+        "direction": "BUY",
+        "strength": 0.5,
+        "confidence": 0.5,
+    }
     async with replica(database, live_sim, make_settings) as (api, _):
         # A cached read is served to the Bearer key, an admin-only one to an admin's only.
         await eventually_hits(api, RANKINGS, bearer(READ_KEY))

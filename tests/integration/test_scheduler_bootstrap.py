@@ -187,9 +187,10 @@ def ticked_beside(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Runs of the jobs that call KuCoin's contract list at an aligned tick that fell inside the
     test (score_refresh every 15 min, universe_sync hourly): their calls are not the bootstrap's."""
     return [
-        r for r in runs
+        r
+        for r in runs
         if r["requested_by"] != "bootstrap" and r["job"] in {"universe_sync", "score_refresh"}
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture

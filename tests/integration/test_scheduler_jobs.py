@@ -39,11 +39,16 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
         async with engine.begin() as connection:
             await connection.execute(
                 IdempotencyKey.__table__.insert().values(
-                    key="old", principal="p", method="POST", path="/x", request_hash="h",
-                    state="completed", created_at=TICK - timedelta(days=2),
+                    key="old",
+                    principal="p",
+                    method="POST",
+                    path="/x",
+                    request_hash="h",
+                    state="completed",
+                    created_at=TICK - timedelta(days=2),
                     expires_at=TICK - timedelta(days=1),
                 )
-            )  # fmt: skip
+            )
             for key, value in RELAXED.items():
                 await connection.execute(
                     text("UPDATE system_configuration SET value = :v WHERE key = :k"),
@@ -60,13 +65,16 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
         jobs = {job.name: job for job in all_jobs(auto_rebalance_enabled=True)}
         outcomes = {name: await scheduler.run_tick(job, TICK) for name, job in jobs.items()}
         assert outcomes == {
-            "universe_sync": "ran", "score_refresh": "ran", "alert_check": "ran",
-            "signal_processing": "ran", "auto_rebalance": "ran",
+            "universe_sync": "ran",
+            "score_refresh": "ran",
+            "alert_check": "ran",
+            "signal_processing": "ran",
+            "auto_rebalance": "ran",
             "evidence_refresh": "skipped",  # days of stored history: too few to walk forward
             "retention": "ran",
             "track_record": "ran",
             "forward_record": "ran",
-        }  # fmt: skip
+        }
         async with engine.connect() as connection:
             runs = {
                 row.job: row

@@ -178,8 +178,9 @@ class TestOneRunningPerJob:
         async with state.sessionmaker() as session:
             runs = (await session.scalars(select(JobRun).order_by(JobRun.id))).all()
         assert [(r.scheduled_tick, r.status, r.replica) for r in runs] == [
-            (TICK, "succeeded", "a"), (later, "skipped", "b"),
-        ]  # fmt: skip
+            (TICK, "succeeded", "a"),
+            (later, "skipped", "b"),
+        ]
         assert runs[1].error == f"run {runs[0].id} of test_slow is still running"
 
     async def test_a_run_whose_heartbeat_stopped_is_aborted_by_the_next_claimant(

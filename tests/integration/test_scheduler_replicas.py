@@ -44,8 +44,18 @@ def start_replica(database_url: str, sim_url: str) -> subprocess.Popen[bytes]:
         "MYSYMBOLS_SCHEDULER__JITTER_S": "0.1",
         "MYSYMBOLS_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-               "--port", str(free_port()), "--log-level", "warning"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(free_port()),
+        "--log-level",
+        "warning",
+    ]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -58,8 +58,18 @@ def start_service(
         "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN": graceful_timeout_of_the_image(),
         **env,
     }
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     errors = subprocess.DEVNULL if stderr is None else stderr
     return subprocess.Popen(
         command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=errors
@@ -154,18 +164,23 @@ async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
     log = tmp_path / "stderr.log"
     with log.open("wb") as errors:
         service = start_service(
-            committed_postgres, sim.base_url, free_port(), errors,
-            MYSYMBOLS_SCHEDULER__ENABLED="true", MYSYMBOLS_SCHEDULER__TICK_S="2",
+            committed_postgres,
+            sim.base_url,
+            free_port(),
+            errors,
+            MYSYMBOLS_SCHEDULER__ENABLED="true",
+            MYSYMBOLS_SCHEDULER__TICK_S="2",
             MYSYMBOLS_SCHEDULER__JITTER_S="0.1",
-        )  # fmt: skip
+        )
         try:
 
             async def refreshed() -> list[JobRun]:
                 found, _ = await rows(committed_postgres)
                 return [
-                    r for r in found
+                    r
+                    for r in found
                     if r.job == "score_refresh" and r.status == "succeeded" and r.scheduled_tick
-                ]  # fmt: skip
+                ]
 
             [again, *_] = await until(refreshed, 60, "a scheduled score refresh")
         finally:

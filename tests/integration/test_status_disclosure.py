@@ -86,8 +86,9 @@ class TestAJobsFailure:
         app, client = started
         state: AppState = app.state.app_state
         with caplog.at_level(logging.ERROR, logger="app.scheduler.runs"):
-            run = await state.jobs.submit(Job("leaky", "score_refresh_interval_s", body),
-                                          requested_by="test")  # fmt: skip
+            run = await state.jobs.submit(
+                Job("leaky", "score_refresh_interval_s", body), requested_by="test"
+            )
             run = await state.jobs.wait(run.id, 30)
         assert run.status == "failed"
 
@@ -133,8 +134,9 @@ class TestMigrationsBehindHead:
             anonymous = await client.get(f"{BASE}/status")
             keyed = await client.get(f"{BASE}/status", headers=READER)
         assert (anonymous.status_code, anonymous.json()) == (
-            503, {"status": "degraded", "ready": False},
-        )  # fmt: skip
+            503,
+            {"status": "degraded", "ready": False},
+        )
         assert keyed.status_code == 503
         database = keyed.json()["database"]
         assert database["reachable"] is True and database["migrations_at_head"] is False

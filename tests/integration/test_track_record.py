@@ -85,14 +85,19 @@ async def stored(
         for at, action, actor, members, columns in decisions(inception, names):
             session.add(
                 PortfolioHistory(
-                    occurred_at=at, action=action, actor=actor, reason=f"test {action}",
-                    details={"portfolio": [
-                        {"symbol": s, "rank": r + 1, "weight": w}
-                        for r, (s, w) in enumerate(members)
-                    ]},
+                    occurred_at=at,
+                    action=action,
+                    actor=actor,
+                    reason=f"test {action}",
+                    details={
+                        "portfolio": [
+                            {"symbol": s, "rank": r + 1, "weight": w}
+                            for r, (s, w) in enumerate(members)
+                        ]
+                    },
                     **columns,
                 )
-            )  # fmt: skip
+            )
         await session.commit()
     yield sessions, inception, end, names
     await engine.dispose()
@@ -106,17 +111,42 @@ def decisions(
     (the last holds)."""
     a, b, c, d, e = names[1:6]
     return [
-        (inception, "add", "scheduler", [(a, "25"), (b, "25"), (c, "25"), (d, "25")],
-         {"symbol": d}),
-        (inception + 26 * HOUR, "replace", "desk-key", [(a, "25"), (b, "25"), (c, "25"),
-         (e, "25")], {"symbol": e, "replaced_symbol": d}),
-        (inception + 50 * HOUR + timedelta(minutes=20), "weight_change", "autopilot",
-         [(a, "40"), (b, "30"), (c, "20"), (e, "10")], {}),
-        (inception + 80 * HOUR + timedelta(minutes=5), "rebalance", "autopilot",
-         [(a, "30"), (b, "30"), (c, "20"), (e, "20")], {}),
-        (inception + 80 * HOUR + timedelta(minutes=40), "rebalance", "scheduler",
-         [(a, "25"), (b, "25"), (c, "25"), (e, "25")], {}),
-    ]  # fmt: skip
+        (
+            inception,
+            "add",
+            "scheduler",
+            [(a, "25"), (b, "25"), (c, "25"), (d, "25")],
+            {"symbol": d},
+        ),
+        (
+            inception + 26 * HOUR,
+            "replace",
+            "desk-key",
+            [(a, "25"), (b, "25"), (c, "25"), (e, "25")],
+            {"symbol": e, "replaced_symbol": d},
+        ),
+        (
+            inception + 50 * HOUR + timedelta(minutes=20),
+            "weight_change",
+            "autopilot",
+            [(a, "40"), (b, "30"), (c, "20"), (e, "10")],
+            {},
+        ),
+        (
+            inception + 80 * HOUR + timedelta(minutes=5),
+            "rebalance",
+            "autopilot",
+            [(a, "30"), (b, "30"), (c, "20"), (e, "20")],
+            {},
+        ),
+        (
+            inception + 80 * HOUR + timedelta(minutes=40),
+            "rebalance",
+            "scheduler",
+            [(a, "25"), (b, "25"), (c, "25"), (e, "25")],
+            {},
+        ),
+    ]
 
 
 async def markable_now(sessions: async_sessionmaker[AsyncSession]) -> datetime:
@@ -153,10 +183,13 @@ def ledger_equity(
 
 
 async def stored_equity(session: AsyncSession) -> dict[str, np.ndarray]:
-    rows = (await session.execute(
-        select(TrackRecordHour.strategy, TrackRecordHour.equity)
-        .order_by(TrackRecordHour.strategy, TrackRecordHour.at)
-    )).all()  # fmt: skip
+    rows = (
+        await session.execute(
+            select(TrackRecordHour.strategy, TrackRecordHour.equity).order_by(
+                TrackRecordHour.strategy, TrackRecordHour.at
+            )
+        )
+    ).all()
     out: dict[str, list[float]] = {}
     for strategy, equity in rows:
         out.setdefault(strategy, []).append(equity)
@@ -174,9 +207,13 @@ class TestAsRunRecord:
             await update(sessions, now + timedelta(minutes=3))
         async with sessions() as session:
             equity = await stored_equity(session)
-            rows = list((await session.scalars(
-                select(TrackRecordDecision).order_by(TrackRecordDecision.at)
-            )).all())  # fmt: skip
+            rows = list(
+                (
+                    await session.scalars(
+                        select(TrackRecordDecision).order_by(TrackRecordDecision.at)
+                    )
+                ).all()
+            )
             history = await load_db_history(session, inception - 3 * 24 * HOUR, end - HOUR)
             timeline = await portfolio_timeline(session, None, end)
             document = (await LiveEvidence(session).document())["as_run"]
@@ -185,8 +222,11 @@ class TestAsRunRecord:
         # Decisions: on the hour, the next close after an off-hour row, two rows in one hour one.
         assert [r.at - inception for r in rows] == [timedelta(0), 26 * HOUR, 51 * HOUR, 81 * HOUR]
         assert [r.actor for r in rows] == [
-            "scheduler", "desk-key", "autopilot", "autopilot+scheduler"
-        ]  # fmt: skip
+            "scheduler",
+            "desk-key",
+            "autopilot",
+            "autopilot+scheduler",
+        ]
         assert rows[1].reason == "test replace" and rows[3].reason == "test rebalance"
         assert {(r.fee_bps, r.slippage_bps) for r in rows} == {(6.0, 0.0)}
         assert rows[3].weights == {names[k]: 0.25 for k in (1, 2, 3, 5)}
@@ -212,8 +252,15 @@ class TestAsRunRecord:
         assert [(s["decisions"], s["fee_bps"]) for s in document["segments"]] == [(4, 6.0)]
         figures = document["windows"]["since_inception"]["books"]["as_run"]
         assert figures["total_return"] == pytest.approx(equity["as_run"][-1] - 1.0, abs=1e-9)
-        assert set(figures) == {"total_return", "cagr", "volatility", "sharpe", "max_drawdown",
-                                "turnover", "fees"}  # fmt: skip
+        assert set(figures) == {
+            "total_return",
+            "cagr",
+            "volatility",
+            "sharpe",
+            "max_drawdown",
+            "turnover",
+            "fees",
+        }
         assert figures["turnover"] is not None and figures["fees"] > 0
         assert document["windows"]["last_30d"]["complete"] is False
         assert document["replacements"]["n"] == 0  # its 7 days have not passed
@@ -238,12 +285,19 @@ class TestAsRunRecord:
         assert document["hours_to_mark"] == int((markable - inception) / HOUR) + 1 > 0
         window = document["windows"]["since_inception"]
         assert (window["from"], window["to"], window["complete"]) == (
-            document["inception"], document["inception"], False
-        )  # fmt: skip
+            document["inception"],
+            document["inception"],
+            False,
+        )
         assert window["books"]["as_run"] == {
-            "total_return": 0.0, "cagr": None, "volatility": None, "sharpe": None,
-            "max_drawdown": 0.0, "turnover": None, "fees": 0.0,
-        }  # fmt: skip
+            "total_return": 0.0,
+            "cagr": None,
+            "volatility": None,
+            "sharpe": None,
+            "max_drawdown": 0.0,
+            "turnover": None,
+            "fees": 0.0,
+        }
         assert document["equity"] == {"as_run": []}
         assert document["replacements"]["n"] == 0
         await update(sessions, datetime.now(UTC))
@@ -259,9 +313,13 @@ class TestAsRunRecord:
             await session.commit()
         await update(sessions, end)
         async with sessions() as session:
-            rows = list((await session.scalars(
-                select(TrackRecordDecision).order_by(TrackRecordDecision.at)
-            )).all())  # fmt: skip
+            rows = list(
+                (
+                    await session.scalars(
+                        select(TrackRecordDecision).order_by(TrackRecordDecision.at)
+                    )
+                ).all()
+            )
             document = (await LiveEvidence(session).document())["as_run"]
         assert [r.fee_bps for r in rows] == [6.0, 6.0, 10.0, 10.0]
         assert len({r.config_hash for r in rows}) == 1  # the same configuration throughout
@@ -286,9 +344,15 @@ class TestAsRunRecord:
         assert sum(o is None for o in outcomes) >= 1  # the loser raised (LostRace, or busy)
         await update(sessions, end)  # a fresh updater resumes from the stored state
         async with sessions() as session:
-            counts = dict((await session.execute(
-                select(TrackRecordHour.strategy, func.count()).group_by(TrackRecordHour.strategy)
-            )).all())  # fmt: skip
+            counts = dict(
+                (
+                    await session.execute(
+                        select(TrackRecordHour.strategy, func.count()).group_by(
+                            TrackRecordHour.strategy
+                        )
+                    )
+                ).all()
+            )
             resumed = await stored_equity(session)
         hours = int((end - inception) / HOUR) + 1
         assert set(counts.values()) == {hours}

@@ -122,8 +122,9 @@ async def dispatcher(
 ) -> AsyncIterator[WebhookDispatcher]:
     """A started dispatcher (a replica's), stopped at the end as at shutdown."""
     async with aiohttp.ClientSession() as http:
-        hooks = WebhookDispatcher(config, sessions, http, EventSignal(), replica=replica,
-                                  poll_s=0.05)  # fmt: skip
+        hooks = WebhookDispatcher(
+            config, sessions, http, EventSignal(), replica=replica, poll_s=0.05
+        )
         hooks.start()
         assert await hooks.ready(10.0)
         try:
@@ -237,8 +238,11 @@ class TestHandedOn:
             )
             [row] = await until_settled(sessions, url)
         assert (row.event_id, row.status, row.replica, row.response_status) == (
-            event_id, "delivered", "b", 204,
-        )  # fmt: skip
+            event_id,
+            "delivered",
+            "b",
+            204,
+        )
         first, second = (headers for _, headers in receivers.requests["hold"])
         assert first["webhook-id"] == second["webhook-id"]  # the receiver can de-duplicate
         assert took < 5.0, took
@@ -248,8 +252,14 @@ class TestHandedOn:
     ) -> None:
         url = receivers.url("hold")
         async with aiohttp.ClientSession() as http:
-            a = WebhookDispatcher(settings(url, timeout_s=30.0, claim_ttl_s=3.0), sessions, http,
-                                  EventSignal(), replica="a", poll_s=0.05)  # fmt: skip
+            a = WebhookDispatcher(
+                settings(url, timeout_s=30.0, claim_ttl_s=3.0),
+                sessions,
+                http,
+                EventSignal(),
+                replica="a",
+                poll_s=0.05,
+            )
             a.start()
             assert await a.ready(10)
             await publish(sessions, {"severity": "warning"})
@@ -300,8 +310,16 @@ class TestCriticalAlerts:
         self, sqlite_sessions: async_sessionmaker[AsyncSession], receivers: Receivers
     ) -> None:
         url = receivers.url("ok")
-        severities = ["critical", "warning", "critical", "critical", "warning", "critical",
-                      "warning", "critical"]  # fmt: skip
+        severities = [
+            "critical",
+            "warning",
+            "critical",
+            "critical",
+            "warning",
+            "critical",
+            "warning",
+            "critical",
+        ]
         before = {o: count("alert", o) for o in ("delivered", "coalesced", "dropped")}
         async with dispatcher(settings(url, rate_limit=2), sqlite_sessions, "a"):
             ids = await publish(

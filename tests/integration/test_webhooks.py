@@ -174,9 +174,13 @@ async def test_signed_retried_and_rate_limited(
     receiver: Receiver,
 ) -> None:
     hooks = {
-        "urls": receiver.url, "secret": SECRET, "backoff_base_s": 0.05, "rate_limit": 3,
-        "rate_window_s": 60, **LOOPBACK,
-    }  # fmt: skip
+        "urls": receiver.url,
+        "secret": SECRET,
+        "backoff_base_s": 0.05,
+        "rate_limit": 3,
+        "rate_window_s": 60,
+        **LOOPBACK,
+    }
     api, clients, symbols = await prepared(
         committed_postgres, live_sim, make_settings, webhooks=hooks, events={"poll_s": 0.2}
     )

@@ -52,8 +52,9 @@ def contract_row(market: Market, i: int, now_ms: int) -> dict[str, Any]:
     )
     funding = market.funding_now(i, now_ms)
     if funding is None:
-        row.update({"fundingFeeRate": None, "nextFundingRateTime": None,
-                    "nextFundingRateDateTime": None})  # fmt: skip
+        row.update(
+            {"fundingFeeRate": None, "nextFundingRateTime": None, "nextFundingRateDateTime": None}
+        )
     else:
         row.update(
             {

@@ -62,9 +62,13 @@ class Faults:
         if status is not None and status not in (500, 502, 503):
             raise ValueError("status must be 500, 502 or 503")
         fault = Fault(
-            name, count, seconds if seconds is not None else DEFAULT_SECONDS.get(name, 0.0),
-            path, field, status,
-        )  # fmt: skip
+            name,
+            count,
+            seconds if seconds is not None else DEFAULT_SECONDS.get(name, 0.0),
+            path,
+            field,
+            status,
+        )
         self._armed[name] = fault
         return fault
 

@@ -238,26 +238,41 @@ class Market:
         liq = self.liquidity(i, now_ms)
         price = self.series[i].price(now_ms)
         tape = recent_trades(
-            now_ms, [self.config.seed, i, 7], liq, self.lot_value(i, price),
-            self.series[i].prices, liq.spread_ticks * tick / 2,
-        )  # fmt: skip
+            now_ms,
+            [self.config.seed, i, 7],
+            liq,
+            self.lot_value(i, price),
+            self.series[i].prices,
+            liq.spread_ticks * tick / 2,
+        )
         rows = []
         for k in range(len(tape.ts_ns)):
             seq = int(tape.ts_ns[k] // 1000) + int(self._seq_offset[i]) // 1000
-            rows.append({
-                "sequence": seq, "contractId": i + 1, "tradeId": str(seq),
-                "makerOrderId": str(tape.maker_ids[k]), "takerOrderId": str(tape.taker_ids[k]),
-                "ts": int(tape.ts_ns[k]), "size": int(tape.size[k]),
-                "price": price_str(to_tick(float(tape.price[k]), tick), dec),
-                "side": "buy" if tape.buy[k] else "sell",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "sequence": seq,
+                    "contractId": i + 1,
+                    "tradeId": str(seq),
+                    "makerOrderId": str(tape.maker_ids[k]),
+                    "takerOrderId": str(tape.taker_ids[k]),
+                    "ts": int(tape.ts_ns[k]),
+                    "size": int(tape.size[k]),
+                    "price": price_str(to_tick(float(tape.price[k]), tick), dec),
+                    "side": "buy" if tape.buy[k] else "sell",
+                }
+            )
         return rows
 
     def mark_price(self, i: int, now_ms: int) -> dict[str, Any]:
         """`mark-price/{symbol}/current` data."""
         mark, index = self.mark_index(i, now_ms)
-        return {"symbol": self.specs[i].symbol, "granularity": 1000,
-                "timePoint": now_ms // 1000 * 1000, "value": mark, "indexPrice": index}  # fmt: skip
+        return {
+            "symbol": self.specs[i].symbol,
+            "granularity": 1000,
+            "timePoint": now_ms // 1000 * 1000,
+            "value": mark,
+            "indexPrice": index,
+        }
 
     def mark_index(self, i: int, now_ms: int) -> tuple[float, float]:
         """Mark (the path price) and index (mark with a small deterministic basis)."""
@@ -278,12 +293,16 @@ class Market:
         cap = float(spec.row["fundingRateCap"] or 0.003)
         est = prev + (nxt - prev) * (now_ms - start) / step
         return {
-            "symbol": spec.row["fundingRateSymbol"], "granularity": step, "timePoint": start,
+            "symbol": spec.row["fundingRateSymbol"],
+            "granularity": step,
+            "timePoint": start,
             "value": round(min(cap, max(-cap, est)), 6),
             "predictedValue": round(min(cap, max(-cap, nxt)), 6),
-            "fundingRateCap": cap, "fundingRateFloor": -cap, "period": 1,
+            "fundingRateCap": cap,
+            "fundingRateFloor": -cap,
+            "period": 1,
             "fundingTime": start + step,
-        }  # fmt: skip
+        }
 
     def funding_history(self, i: int, frm: int, to: int, now_ms: int) -> list[dict[str, Any]]:
         """`contract/funding-rates` rows in [from, to] up to now, newest first."""

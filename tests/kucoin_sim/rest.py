@@ -32,9 +32,13 @@ NO_AUTH: Body = {
     "KC-API-TIMESTAMP, KC-API-PASSPHRASE.",
 }
 PRIVATE_PATHS = (
-    "/api/v1/trade-statistics", "/api/v1/account-overview", "/api/v1/positions",
-    "/api/v1/orders", "/api/v1/fills", "/api/v1/bullet-private",
-)  # fmt: skip
+    "/api/v1/trade-statistics",
+    "/api/v1/account-overview",
+    "/api/v1/positions",
+    "/api/v1/orders",
+    "/api/v1/fills",
+    "/api/v1/bullet-private",
+)
 DEPTHS = {"20": 20, "100": 100}
 SNAPSHOT_DEPTH = 500
 
@@ -158,9 +162,15 @@ class Handlers:
             return 200, INVALID_SYMBOL
         spec = self.market.specs[i]
         rows = kline_rows(
-            self.market.series[i], spec.tick, spec.multiplier, spec.inverse, granularity,
-            frm, to, self.clock.now_ms(),
-        )  # fmt: skip
+            self.market.series[i],
+            spec.tick,
+            spec.multiplier,
+            spec.inverse,
+            granularity,
+            frm,
+            to,
+            self.clock.now_ms(),
+        )
         if spec.symbol in self.market.missing_candles:
             rows = [r for r in rows if not self.market.candle_missing(spec.symbol, int(r[0]))]
         return ok(rows)

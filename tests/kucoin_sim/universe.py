@@ -128,22 +128,54 @@ def _perp_row(symbol: str, base: str, **fields: Any) -> dict[str, Any]:
     lev = int(fields.pop("maxLeverage"))
     im = round(1 / lev, 4)
     row: dict[str, Any] = {
-        "symbol": symbol, "rootSymbol": "USDT", "type": "FFWCSX", "firstOpenDate": 0,
-        "expireDate": None, "settleDate": None, "baseCurrency": base, "quoteCurrency": "USDT",
-        "settleCurrency": "USDT", "maxOrderQty": 1000000, "maxPrice": 1000000.0, "lotSize": 1,
-        "initialMargin": im, "maintainMargin": round(im / 2, 5), "maxRiskLimit": 10000,
-        "minRiskLimit": 10000, "riskStep": 5000, "makerFeeRate": 0.0002, "takerFeeRate": 0.0006,
-        "takerFixFee": 0.0, "makerFixFee": 0.0, "settlementFee": None, "isDeleverage": True,
-        "isQuanto": False, "isInverse": False, "markMethod": "FairPrice",
-        "fairMethod": "FundingRate", "fundingBaseSymbol": f".{base}INT8H",
-        "fundingQuoteSymbol": ".USDTINT8H", "fundingRateSymbol": f".{symbol}FPI8H",
-        "indexSymbol": f".K{base}USDT", "settlementSymbol": "", "status": "Open",
-        "maxLeverage": lev, "sourceExchanges": ["binance", "okex", "bybit", "gateio", "kucoin"],
-        "premiumsSymbol1M": f".{symbol}PI", "premiumsSymbol8H": f".{symbol}PI8H",
-        "fundingBaseSymbol1M": f".{base}INT", "fundingQuoteSymbol1M": ".USDTINT",
-        "k": 26000.0, "m": 9000.0, "f": 1.3, "mmrLimit": 0.3, "mmrLevConstant": float(lev),
-        "supportCross": True, "buyLimit": 0.0, "sellLimit": 0.0,
-    }  # fmt: skip
+        "symbol": symbol,
+        "rootSymbol": "USDT",
+        "type": "FFWCSX",
+        "firstOpenDate": 0,
+        "expireDate": None,
+        "settleDate": None,
+        "baseCurrency": base,
+        "quoteCurrency": "USDT",
+        "settleCurrency": "USDT",
+        "maxOrderQty": 1000000,
+        "maxPrice": 1000000.0,
+        "lotSize": 1,
+        "initialMargin": im,
+        "maintainMargin": round(im / 2, 5),
+        "maxRiskLimit": 10000,
+        "minRiskLimit": 10000,
+        "riskStep": 5000,
+        "makerFeeRate": 0.0002,
+        "takerFeeRate": 0.0006,
+        "takerFixFee": 0.0,
+        "makerFixFee": 0.0,
+        "settlementFee": None,
+        "isDeleverage": True,
+        "isQuanto": False,
+        "isInverse": False,
+        "markMethod": "FairPrice",
+        "fairMethod": "FundingRate",
+        "fundingBaseSymbol": f".{base}INT8H",
+        "fundingQuoteSymbol": ".USDTINT8H",
+        "fundingRateSymbol": f".{symbol}FPI8H",
+        "indexSymbol": f".K{base}USDT",
+        "settlementSymbol": "",
+        "status": "Open",
+        "maxLeverage": lev,
+        "sourceExchanges": ["binance", "okex", "bybit", "gateio", "kucoin"],
+        "premiumsSymbol1M": f".{symbol}PI",
+        "premiumsSymbol8H": f".{symbol}PI8H",
+        "fundingBaseSymbol1M": f".{base}INT",
+        "fundingQuoteSymbol1M": ".USDTINT",
+        "k": 26000.0,
+        "m": 9000.0,
+        "f": 1.3,
+        "mmrLimit": 0.3,
+        "mmrLevConstant": float(lev),
+        "supportCross": True,
+        "buyLimit": 0.0,
+        "sellLimit": 0.0,
+    }
     row.update(fields)
     return _complete(row)
 
@@ -152,19 +184,37 @@ def _majors() -> list[Spec]:
     """XBTUSDTM and ETHUSDTM with their published contract specs."""
     common = {"isQuanto": True, "k": 490.0, "m": 300.0, "crossRiskLimit": 5.0e8}
     xbt = _perp_row(
-        "XBTUSDTM", "XBT", maxLeverage=125, firstOpenDate=1585555200000, tickSize=0.1,
-        indexPriceTickSize=0.01, multiplier=0.001, initialMargin=0.008, maintainMargin=0.004,
-        maxRiskLimit=100000, minRiskLimit=100000, riskStep=50000,
+        "XBTUSDTM",
+        "XBT",
+        maxLeverage=125,
+        firstOpenDate=1585555200000,
+        tickSize=0.1,
+        indexPriceTickSize=0.01,
+        multiplier=0.001,
+        initialMargin=0.008,
+        maintainMargin=0.004,
+        maxRiskLimit=100000,
+        minRiskLimit=100000,
+        riskStep=50000,
         sourceExchanges=["okex", "binance", "kucoin", "bybit", "bitmart", "gateio"],
         **common,
-    )  # fmt: skip
+    )
     eth = _perp_row(
-        "ETHUSDTM", "ETH", maxLeverage=100, firstOpenDate=1591086000000, tickSize=0.01,
-        indexPriceTickSize=0.01, multiplier=0.01, initialMargin=0.01, maintainMargin=0.005,
-        maxRiskLimit=300000, minRiskLimit=300000, riskStep=150000,
+        "ETHUSDTM",
+        "ETH",
+        maxLeverage=100,
+        firstOpenDate=1591086000000,
+        tickSize=0.01,
+        indexPriceTickSize=0.01,
+        multiplier=0.01,
+        initialMargin=0.01,
+        maintainMargin=0.005,
+        maxRiskLimit=300000,
+        minRiskLimit=300000,
+        riskStep=150000,
         sourceExchanges=["okex", "binance", "kucoin", "gateio", "bybit", "bitget"],
         **{**common, "k": 6610.0, "m": 4110.0, "crossRiskLimit": 4.0e8},
-    )  # fmt: skip
+    )
     return [Spec(xbt, 0.0, 1585555200000, 0.05), Spec(eth, 0.0, 1591086000000, 0.05)]
 
 
@@ -180,9 +230,13 @@ def generated_specs(n: int, seed: int) -> list[Spec]:
         lev = int(rng.choice([75, 50, 30, 20], p=[0.2, 0.4, 0.25, 0.15]))
         base = f"SIM{i:03d}"
         row = _perp_row(
-            f"{base}USDTM", base, maxLeverage=lev, tickSize=tick, indexPriceTickSize=tick,
+            f"{base}USDTM",
+            base,
+            maxLeverage=lev,
+            tickSize=tick,
+            indexPriceTickSize=tick,
             multiplier=multiplier,
-        )  # fmt: skip
+        )
         specs.append(Spec(row, target, 0, 0.1, generated=True))
     return specs
 

@@ -148,8 +148,10 @@ class WsHub:
         elif kind in ("subscribe", "unsubscribe"):
             topic = str(msg.get("topic", ""))
             if not topic.startswith(TICKER_V2) or len(topic) == len(TICKER_V2):
-                await self._send(conn, {"id": msg_id, "type": "error", "code": 404,
-                                        "data": "topic does not exist"})  # fmt: skip
+                await self._send(
+                    conn,
+                    {"id": msg_id, "type": "error", "code": 404, "data": "topic does not exist"},
+                )
                 return
             symbols = {s for s in topic[len(TICKER_V2) :].split(",") if s}
             if kind == "subscribe":
@@ -159,8 +161,15 @@ class WsHub:
             if msg.get("response", True):
                 await self._send(conn, {"id": msg_id, "type": "ack"})
         else:
-            await self._send(conn, {"id": msg_id, "type": "error", "code": 404,
-                                    "data": f"unknown message type {kind!r}"})  # fmt: skip
+            await self._send(
+                conn,
+                {
+                    "id": msg_id,
+                    "type": "error",
+                    "code": 404,
+                    "data": f"unknown message type {kind!r}",
+                },
+            )
 
     async def _send(self, conn: Connection, payload: dict[str, Any]) -> None:
         """Send one JSON frame, ignoring a connection that is going away or muted."""
@@ -177,12 +186,21 @@ class WsHub:
         q = market.quote(i, clock.now_ms())
         dec = decimals(market.specs[i].tick)
         data = {
-            "symbol": symbol, "sequence": q.sequence, "bestBidSize": q.bid_size,
-            "bestBidPrice": price_str(q.bid, dec), "bestAskPrice": price_str(q.ask, dec),
-            "bestAskSize": q.ask_size, "ts": clock.now_ns(),
-        }  # fmt: skip
-        return {"topic": TICKER_V2 + symbol, "type": "message", "subject": "tickerV2",
-                "sn": q.sequence, "data": data}  # fmt: skip
+            "symbol": symbol,
+            "sequence": q.sequence,
+            "bestBidSize": q.bid_size,
+            "bestBidPrice": price_str(q.bid, dec),
+            "bestAskPrice": price_str(q.ask, dec),
+            "bestAskSize": q.ask_size,
+            "ts": clock.now_ns(),
+        }
+        return {
+            "topic": TICKER_V2 + symbol,
+            "type": "message",
+            "subject": "tickerV2",
+            "sn": q.sequence,
+            "data": data,
+        }
 
     async def _push(self, conn: Connection) -> None:
         """Every `ws_push_interval_ms`, one tickerV2 message per subscribed symbol."""

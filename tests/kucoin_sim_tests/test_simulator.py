@@ -24,10 +24,18 @@ HOUR = 3_600_000
 FIXTURES = shared_dir() / "kucoin-fixtures"
 RECORDED_2025_08 = FIXTURES / "futures_contracts_active_2025-08.json"
 INT_FIELDS = {
-    "firstOpenDate", "maxOrderQty", "lotSize", "maxRiskLimit", "minRiskLimit", "riskStep",
-    "fundingRateGranularity", "period", "nextFundingRateTime", "nextFundingRateDateTime",
+    "firstOpenDate",
+    "maxOrderQty",
+    "lotSize",
+    "maxRiskLimit",
+    "minRiskLimit",
+    "riskStep",
+    "fundingRateGranularity",
+    "period",
+    "nextFundingRateTime",
+    "nextFundingRateDateTime",
     "maxLeverage",
-}  # fmt: skip
+}
 # a perpetual scheduled for delisting carries expiry fields (KUCOIN.md §3.1)
 NULLABLE = {"expireDate": {"number"}, "settleDate": {"number"}, "settlementSymbol": {"NoneType"}}
 # Upper bound of every single wait in this module. 3 s timed out twice in full runs (the test

@@ -52,8 +52,11 @@ def test_the_core_is_planned_whole_even_past_the_budget() -> None:
     # Contract list, then per symbol: a book (3), a first load of 500 hours (one page, 3) and
     # 14 days of funding (5).
     assert got.by_endpoint() == {
-        "book_snapshot": 30, "contracts": 3, "funding_history": 50, "klines": 30
-    }  # fmt: skip
+        "book_snapshot": 30,
+        "contracts": 3,
+        "funding_history": 50,
+        "klines": 30,
+    }
     assert got.total == 113 and got.deferred_funding == [] and got.rotation == []
 
 
@@ -106,10 +109,17 @@ def test_before_a_run_that_opens_an_hour_what_it_cannot_take_is_taken_now() -> N
     at = NOW.replace(minute=50)  # the next run, at 13:05, pays for the core's 12:00 candles
     scored = {s.id: at.replace(minute=4 if i < 2 else 19) for i, s in enumerate(rest)}
     got = plan_fetches(
-        core, rest, rotation=True, interval_s=900, budget=30, last_scored=scored,
-        latest_candles={s.id: NEWEST for s in core + rest}, funding_due={}, lookback=LOOKBACK,
+        core,
+        rest,
+        rotation=True,
+        interval_s=900,
+        budget=30,
+        last_scored=scored,
+        latest_candles={s.id: NEWEST for s in core + rest},
+        funding_due={},
+        lookback=LOOKBACK,
         now=at,
-    )  # fmt: skip
+    )
     # 12:04's two pass the hour by 13:05; 12:19's six by 13:20, and the 13:05 run has room for
     # (30 - 3 - 2 x 6) // 6 = 2 of them: four are taken now (a book each, 3).
     assert got.rotation == ["R0USDT", "R1USDT", "R2USDT", "R3USDT", "R4USDT", "R5USDT"]

@@ -43,8 +43,11 @@ class TestDegradedScoreRefresh:
         assert "universe sync: exchange-circuit-open" in problem["detail"]
 
     def test_failed_fetches_alone_name_the_commonest_failure(self) -> None:
-        failures = {"A": "exchange-bad-response", "B:book": "exchange-unavailable",
-                    "C": "exchange-unavailable"}  # fmt: skip
+        failures = {
+            "A": "exchange-bad-response",
+            "B:book": "exchange-unavailable",
+            "C": "exchange-unavailable",
+        }
         problem = nothing_scored(0, {"fetch_failures": failures})
         assert problem is not None
         assert problem["type"] == "urn:mysymbols:problem:exchange-unavailable"

@@ -30,30 +30,48 @@ class TestWebhookUrls:
 
     @pytest.mark.parametrize(
         "url",
-        ["http://169.254.169.254/latest/meta-data", "https://169.254.169.254/",
-         "https://[fe80::1]/hook", "https://[::ffff:169.254.169.254]/",
-         "https://169.254.43518/", "https://2852039166/"],
-    )  # fmt: skip
+        [
+            "http://169.254.169.254/latest/meta-data",
+            "https://169.254.169.254/",
+            "https://[fe80::1]/hook",
+            "https://[::ffff:169.254.169.254]/",
+            "https://169.254.43518/",
+            "https://2852039166/",
+        ],
+    )
     def test_refuses_link_local_even_when_everything_is_allowed(self, url: str) -> None:
         with pytest.raises(ValidationError, match="link-local"):
             load(url, allow_http=True, allow_private_addresses=True)
 
     @pytest.mark.parametrize(
         "url",
-        ["https://10.0.0.5/hook", "https://192.168.1.2/hook", "https://127.0.0.1:9/hook",
-         "https://[::1]/hook", "https://0.0.0.0/hook", "https://172.16.0.1/hook",
-         "https://127.1/hook", "https://2130706433/hook", "https://0x7f.0.0.1/hook",
-         "https://10.1/hook"],
-    )  # fmt: skip
+        [
+            "https://10.0.0.5/hook",
+            "https://192.168.1.2/hook",
+            "https://127.0.0.1:9/hook",
+            "https://[::1]/hook",
+            "https://0.0.0.0/hook",
+            "https://172.16.0.1/hook",
+            "https://127.1/hook",
+            "https://2130706433/hook",
+            "https://0x7f.0.0.1/hook",
+            "https://10.1/hook",
+        ],
+    )
     def test_refuses_internal_literals_unless_allowed(self, url: str) -> None:
         with pytest.raises(ValidationError, match="internal address"):
             load(url)
         assert load(url, allow_private_addresses=True).urls == [url]
 
     @pytest.mark.parametrize(
-        "url", ["ftp://hooks.example.com/x", "file:///etc/passwd", "https:///nohost",
-                "https://user:pw@hooks.example.com/"],
-    )  # fmt: skip
+        "url",
+        [
+            "ftp://hooks.example.com/x",
+            "file:///etc/passwd",
+            "https:///nohost",
+            "https://user:pw@hooks.example.com/",
+        ],
+    )
     def test_refuses_other_schemes_missing_hosts_and_credentials(self, url: str) -> None:
         with pytest.raises(ValidationError):
             load(url, allow_http=True, allow_private_addresses=True)

@@ -125,8 +125,9 @@ class TestAcknowledge:
         acked = await api.post(f"{ALERTS}/{row['id']}/ack", headers=TRADE)
         assert acked.status_code == 200
         assert (acked.json()["status"], acked.json()["acknowledged_by"]) == (
-            "acknowledged", "bootstrap-trade-2",
-        )  # fmt: skip
+            "acknowledged",
+            "bootstrap-trade-2",
+        )
         assert (await alerts(api, status="acknowledged"))[0]["id"] == row["id"]
         await set_config(session, "alert_low_score", 0)
         await check(api)

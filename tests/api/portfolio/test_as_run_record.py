@@ -30,10 +30,11 @@ async def store_hour(session: AsyncSession, symbols: list[str], opened: datetime
     for symbol in rows:
         stored = await session.scalar(
             select(Candle.close).where(
-                Candle.symbol_id == symbol.id, Candle.granularity_min == 60,
+                Candle.symbol_id == symbol.id,
+                Candle.granularity_min == 60,
                 Candle.open_time == opened,
             )
-        )  # fmt: skip
+        )
         if stored is None:
             await make_candles(session, symbol, [100.0], start=opened)
 

@@ -125,9 +125,10 @@ class TestTarget:
         }
         made = PolicyTarget.of(stored, DECIDED)
         assert made == PolicyTarget(
-            DECIDED, ["BTCUSDT", "ETHUSDT"],
+            DECIDED,
+            ["BTCUSDT", "ETHUSDT"],
             {"BTCUSDT": Decimal("60.0000"), "ETHUSDT": Decimal("40.0000")},
-        )  # fmt: skip
+        )
 
     def test_none_while_members_and_weights_disagree(self) -> None:
         stored = {"members": [["BTCUSDT", 1, 0]], "weights": {"ETHUSDT": "100"}}

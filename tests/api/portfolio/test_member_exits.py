@@ -114,8 +114,11 @@ async def held(api: httpx.AsyncClient, session: AsyncSession) -> list[str]:
 def assert_executed(result: dict[str, Any], member: str, outsider: str, reason: str) -> int:
     [outcome] = result["exits"]
     assert (outcome["member"], outcome["outsider"], outcome["reason"], outcome["executed"]) == (
-        member, outsider, reason, True,
-    )  # fmt: skip
+        member,
+        outsider,
+        reason,
+        True,
+    )
     return int(outcome["history_id"])
 
 
@@ -126,14 +129,20 @@ async def assert_audited(
     row = await session.get(PortfolioHistory, history_id)
     assert row is not None
     assert (row.action, row.symbol, row.replaced_symbol, row.reason) == (
-        "replace", outsider, member, reason,
-    )  # fmt: skip
+        "replace",
+        outsider,
+        member,
+        reason,
+    )
     assert (row.old_rank, row.new_rank, row.actor) == (rank, rank, "scheduler")
     alert = await session.scalar(select(Alert).where(Alert.fingerprint == f"member_exit:{member}"))
     assert alert is not None
     assert (alert.kind, alert.symbol, alert.severity, alert.status) == (
-        "member_exit", member, "warning", "open",
-    )  # fmt: skip
+        "member_exit",
+        member,
+        "warning",
+        "open",
+    )
     assert alert.message == f"{member} left the portfolio ({reason}); {outsider} took its rank"
     assert alert.details["history_id"] == history_id
     assert (alert.details["outsider"], alert.details["reason"]) == (outsider, reason)
@@ -194,8 +203,9 @@ class TestContractStatus:
         received = await delivered(session, event_id)
         assert received["kind"] == "portfolio_changed"
         assert (received["data"]["replaced_symbol"], received["data"]["symbol"]) == (
-            member, outsider,
-        )  # fmt: skip
+            member,
+            outsider,
+        )
         assert received["data"]["reason"] == "exit:not_open"
 
 
@@ -240,8 +250,11 @@ async def delivered(session: AsyncSession, event_id: int) -> dict[str, Any]:
     row = await session.scalar(select(WebhookDelivery).where(WebhookDelivery.event_id == event_id))
     assert row is not None
     assert (row.kind, row.status, row.attempts, row.response_status) == (
-        "portfolio_changed", "delivered", 1, 204,
-    )  # fmt: skip
+        "portfolio_changed",
+        "delivered",
+        1,
+        204,
+    )
     [body] = received
     return body
 
@@ -310,9 +323,13 @@ class TestProposeOnly:
         outsider = await best_outsider(session, result["run_id"], held)
         [outcome] = result["exits"]
         assert outcome == {
-            "member": member, "outsider": outsider, "reason": "exit:delisted",
-            "executed": False, "history_id": None, "alert_id": outcome["alert_id"],
-        }  # fmt: skip
+            "member": member,
+            "outsider": outsider,
+            "reason": "exit:delisted",
+            "executed": False,
+            "history_id": None,
+            "alert_id": outcome["alert_id"],
+        }
         assert await members(session) == held
         assert await history_count(session) == before
         assert {
@@ -320,9 +337,15 @@ class TestProposeOnly:
         } == weights
         proposals = [p for p in await events(session, "replacement_proposed") if "exit" in p]
         assert proposals == [
-            {"member": member, "outsider": outsider, "lead": None, "reasons": ["exit:delisted"],
-             "exit": "exit:delisted", "scoring_run_id": result["run_id"]},
-        ]  # fmt: skip
+            {
+                "member": member,
+                "outsider": outsider,
+                "lead": None,
+                "reasons": ["exit:delisted"],
+                "exit": "exit:delisted",
+                "scoring_run_id": result["run_id"],
+            },
+        ]
         alert = await session.get(Alert, outcome["alert_id"])
         assert alert is not None
         assert (alert.kind, alert.severity, alert.symbol) == ("member_exit", "critical", member)
@@ -354,8 +377,10 @@ class TestProposeOnly:
         result = await refresh(api)
         [outcome] = result["exits"]
         assert (outcome["member"], outcome["executed"], outcome["history_id"]) == (
-            member, False, None,
-        )  # fmt: skip
+            member,
+            False,
+            None,
+        )
         assert await members(session) == held
         assert await history_count(session) == before
         alert = await session.get(Alert, outcome["alert_id"])
@@ -377,8 +402,12 @@ class TestReplayParity:
     ) -> None:
         # The smallest core: rotation off, no budget, a shortlist of 3, 3 places (so the
         # previous run's best 6 are the replacement candidates the run must score).
-        for key, value in (("scoring_rotation", False), ("scoring_weight_budget", 0),
-                           ("scoring_shortlist", 3), ("max_portfolio_symbols", 3)):  # fmt: skip
+        for key, value in (
+            ("scoring_rotation", False),
+            ("scoring_weight_budget", 0),
+            ("scoring_shortlist", 3),
+            ("max_portfolio_symbols", 3),
+        ):
             await set_config(session, key, value)
         previous = await ScoringRepository(session).latest_run(with_scores=True)
         assert previous is not None
@@ -396,16 +425,20 @@ class TestReplayParity:
         # The pure rule (the replay's) on the facts the live path built.
         due = due_exits(live.facts, config.exit_grace_hours)
         assert [(d.member.symbol, d.reason) for d in due] == [
-            (held[0], "exit:delisted"), (held[2], "exit:stale"),
-        ]  # fmt: skip
+            (held[0], "exit:delisted"),
+            (held[2], "exit:stale"),
+        ]
         scores = (await ScoringRepository(session).component_scores([run.id], "composite"))[run.id]
         composite = {i: float(s.score) for i, s in scores.items()}
         rows = {s.id: s for s in (await session.scalars(select(Symbol))).all()}
         outsiders = [
-            OutsiderFact(i, rows[i].symbol) for i in composite
-            if rows[i].symbol not in held and rows[i].status == "Open" and rows[i].is_eligible
+            OutsiderFact(i, rows[i].symbol)
+            for i in composite
+            if rows[i].symbol not in held
+            and rows[i].status == "Open"
+            and rows[i].is_eligible
             and rows[i].delisted_at is None
-        ]  # fmt: skip
+        ]
         ranked_outsiders = exit_outsiders(outsiders, composite, len(due))
         remaining = [rows[f.id] for f in live.facts if f.symbol == held[1]]
         involved = remaining + [rows[o.id] for o in ranked_outsiders]

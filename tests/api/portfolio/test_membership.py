@@ -183,8 +183,10 @@ class TestRemoveAndReplace:
         assert response.status_code == 200, response.text
         change = response.json()["change"]
         assert (change["action"], change["symbol"], change["replaced_symbol"]) == (
-            "replace", symbols[6], symbols[2],
-        )  # fmt: skip
+            "replace",
+            symbols[6],
+            symbols[2],
+        )
         assert change["old_rank"] == change["new_rank"] == 3
         body = await portfolio(api)
         assert [m["symbol"] for m in body["members"]] == [*symbols[:2], symbols[6], symbols[3]]

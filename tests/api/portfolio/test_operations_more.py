@@ -155,8 +155,9 @@ class TestReplacementCandidates:
         assert [r["member"] for r in recommendations] == [m["symbol"] for m in weakest]
         for rec, member in zip(recommendations, weakest, strict=True):
             assert (rec["member_rank"], rec["member_score"]) == (
-                member["rank"], member["composite"],
-            )  # fmt: skip
+                member["rank"],
+                member["composite"],
+            )
             assert (
                 f"{member['symbol']} is among the bottom 2 members by composite" in (rec["reasons"])
             )
@@ -219,8 +220,10 @@ class TestReplacementCandidates:
         assert response.status_code == 200, response.text
         change = response.json()["change"]
         assert (change["action"], change["symbol"], change["replaced_symbol"]) == (
-            "replace", rec["outsider"], rec["member"],
-        )  # fmt: skip
+            "replace",
+            rec["outsider"],
+            rec["member"],
+        )
         ranks = {m["symbol"]: m["rank"] for m in (await portfolio(api))["members"]}
         assert ranks.get(rec["outsider"]) == rec["member_rank"] and rec["member"] not in ranks
 
@@ -364,8 +367,10 @@ class TestAnalytics:
         assert (statistics["members"], statistics["herfindahl"]) == (0, None)
         metrics = await read(api, "metrics")
         assert (metrics["observations"], metrics["members_used"], metrics["report"]) == (
-            0, [], None,
-        )  # fmt: skip
+            0,
+            [],
+            None,
+        )
         response = await api.get(f"{PORTFOLIO}/metrics", params={"window": 23}, headers=READ)
         body = assert_problem(response, 422, "validation-error")
         assert [e["field"] for e in body["errors"]] == ["window"]

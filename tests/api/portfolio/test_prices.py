@@ -53,8 +53,11 @@ class Prices:
                 self.add(f"{where} {name}", m["symbol"], m[name])
 
     def off(self) -> list[str]:
-        return [f"{where}: {value!r}" for where, symbol, value in self.seen
-                if off_tick(value, self.ticks[symbol])]  # fmt: skip
+        return [
+            f"{where}: {value!r}"
+            for where, symbol, value in self.seen
+            if off_tick(value, self.ticks[symbol])
+        ]
 
 
 async def test_every_price_answered_is_on_the_contracts_tick(

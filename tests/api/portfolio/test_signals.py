@@ -22,10 +22,15 @@ SIGNALS = f"{BASE}/signals"
 
 def body(**changes: Any) -> dict[str, Any]:
     signal = {
-        "source": "momentum-bot", "symbol": "ETHUSDT", "signal_type": "BREAKOUT",
-        "direction": "BUY", "strength": 0.8, "confidence": 0.7, "timeframe": "1h",
+        "source": "momentum-bot",
+        "symbol": "ETHUSDT",
+        "signal_type": "BREAKOUT",
+        "direction": "BUY",
+        "strength": 0.8,
+        "confidence": 0.7,
+        "timeframe": "1h",
         "payload": {"level": 1},
-    }  # fmt: skip
+    }
     signal.update(changes)
     return signal
 
@@ -89,8 +94,11 @@ class TestEvaluate:
         processed = (await api.post(f"{SIGNALS}/process", headers=TRADE)).json()
         [signal] = [s for s in processed if s["id"] == created["id"]]
         assert {v["agent"] for v in signal["votes"]} == {
-            "technical", "fundamental", "market_structure", "risk",
-        }  # fmt: skip
+            "technical",
+            "fundamental",
+            "market_structure",
+            "risk",
+        }
         assert all(v["decision"] in ("approve", "reject", "abstain") for v in signal["votes"])
         assert signal["outcome"] in ("approved", "rejected", "no_quorum")
         assert signal["status"] == ("approved" if signal["outcome"] == "approved" else "rejected")

@@ -35,8 +35,9 @@ async def changes(api: httpx.AsyncClient) -> list[str]:
     symbols = list(dict.fromkeys([*(await ranked(api))[:4], "BTCUSDT"]))
     for symbol in symbols[:3]:
         assert (await add(api, symbol, reason=f"pick {symbol}")).status_code == 200
-    removed = await api.post(f"{PORTFOLIO}/remove-symbol", json={"symbol": symbols[1]},
-                             headers=TRADE)  # fmt: skip
+    removed = await api.post(
+        f"{PORTFOLIO}/remove-symbol", json={"symbol": symbols[1]}, headers=TRADE
+    )
     assert removed.status_code == 200, removed.text
     body = {"old_symbol": symbols[0], "new_symbol": symbols[3], "reason": "stronger"}
     replaced = await api.post(f"{PORTFOLIO}/replace-symbol", json=body, headers=TRADE)
@@ -153,8 +154,9 @@ class TestTimeline:
             {"to": "1700000000"},
             {"from": "2026-11-23T06:00:00"},  # no offset
         ):
-            assert_problem(await api.get(TIMELINE, params=params, headers=READ), 422,
-                           "validation-error")  # fmt: skip
+            assert_problem(
+                await api.get(TIMELINE, params=params, headers=READ), 422, "validation-error"
+            )
         assert await history(api) == trail
 
     async def test_an_empty_audit_trail_is_an_empty_timeline(self, api: httpx.AsyncClient) -> None:

@@ -21,16 +21,47 @@ from app.cli import main
 ADMIN = "cli-test-admin-key-0123456789"
 PROBLEM = "application/problem+json"
 SETTINGS: list[dict[str, Any]] = [
-    {"key": "max_portfolio_symbols", "value": 10, "type": "integer", "default": 10,
-     "minimum": 1, "maximum": 20, "choices": None, "description": "Most members at once."},
-    {"key": "rebalance_threshold_pct", "value": 5.0, "type": "number", "default": 5.0,
-     "minimum": 0.1, "maximum": 50.0, "choices": None, "description": "Drift that rebalances."},
-    {"key": "weighting_method", "value": "score", "type": "string", "default": "score",
-     "minimum": None, "maximum": None, "choices": ["score", "equal", "hrp"],
-     "description": "How weights are set."},
-    {"key": "auto_rebalance", "value": False, "type": "boolean", "default": False,
-     "minimum": None, "maximum": None, "choices": None, "description": "Rebalance on a timer."},
-]  # fmt: skip
+    {
+        "key": "max_portfolio_symbols",
+        "value": 10,
+        "type": "integer",
+        "default": 10,
+        "minimum": 1,
+        "maximum": 20,
+        "choices": None,
+        "description": "Most members at once.",
+    },
+    {
+        "key": "rebalance_threshold_pct",
+        "value": 5.0,
+        "type": "number",
+        "default": 5.0,
+        "minimum": 0.1,
+        "maximum": 50.0,
+        "choices": None,
+        "description": "Drift that rebalances.",
+    },
+    {
+        "key": "weighting_method",
+        "value": "score",
+        "type": "string",
+        "default": "score",
+        "minimum": None,
+        "maximum": None,
+        "choices": ["score", "equal", "hrp"],
+        "description": "How weights are set.",
+    },
+    {
+        "key": "auto_rebalance",
+        "value": False,
+        "type": "boolean",
+        "default": False,
+        "minimum": None,
+        "maximum": None,
+        "choices": None,
+        "description": "Rebalance on a timer.",
+    },
+]
 TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool}
 
 
@@ -45,8 +76,12 @@ class ConfigDouble:
 
 
 def problem(status: int, title: str, detail: str, errors: list[Any] | None = None) -> web.Response:
-    body: dict[str, Any] = {"type": "urn:mysymbols:problem:x", "title": title, "status": status,
-                            "detail": detail}  # fmt: skip
+    body: dict[str, Any] = {
+        "type": "urn:mysymbols:problem:x",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if errors is not None:
         body["errors"] = errors
     return web.json_response(body, status=status, content_type=PROBLEM)
@@ -155,18 +190,33 @@ class TestConfigSet:
         self, double: ConfigDouble, admin: None, capsys: pytest.CaptureFixture[str]
     ) -> None:
         code = await cli(
-            "config", "set", "max_portfolio_symbols=12", "rebalance_threshold_pct=7.5",
-            "weighting_method=hrp", "auto_rebalance=yes", "--url", double.url,
-        )  # fmt: skip
+            "config",
+            "set",
+            "max_portfolio_symbols=12",
+            "rebalance_threshold_pct=7.5",
+            "weighting_method=hrp",
+            "auto_rebalance=yes",
+            "--url",
+            double.url,
+        )
         assert code == 0
-        assert double.puts == [{"values": {
-            "max_portfolio_symbols": 12, "rebalance_threshold_pct": 7.5,
-            "weighting_method": "hrp", "auto_rebalance": True,
-        }}]  # fmt: skip
+        assert double.puts == [
+            {
+                "values": {
+                    "max_portfolio_symbols": 12,
+                    "rebalance_threshold_pct": 7.5,
+                    "weighting_method": "hrp",
+                    "auto_rebalance": True,
+                }
+            }
+        ]
         sent = double.puts[0]["values"]
         assert type(sent["max_portfolio_symbols"]) is int and sent["auto_rebalance"] is True
-        rows = [line.split("│")[1:4] for line in capsys.readouterr().out.splitlines()
-                if line.startswith("│")]  # fmt: skip
+        rows = [
+            line.split("│")[1:4]
+            for line in capsys.readouterr().out.splitlines()
+            if line.startswith("│")
+        ]
         assert [[cell.strip() for cell in row] for row in rows] == [
             ["max_portfolio_symbols", "10", "12"],
             ["rebalance_threshold_pct", "5.0", "7.5"],
@@ -185,9 +235,13 @@ class TestConfigSet:
         self, double: ConfigDouble, admin: None, capsys: pytest.CaptureFixture[str]
     ) -> None:
         code = await cli(
-            "config", "set", "max_portfolio_symbols=25", "weighting_method=best",
-            "--url", double.url,
-        )  # fmt: skip
+            "config",
+            "set",
+            "max_portfolio_symbols=25",
+            "weighting_method=best",
+            "--url",
+            double.url,
+        )
         assert code == 1
         err = capsys.readouterr().err.splitlines()
         assert err[0] == "config set: 422 Validation failed"

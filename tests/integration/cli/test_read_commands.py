@@ -48,12 +48,27 @@ async def until_up(client: httpx.AsyncClient, proc: subprocess.Popen[bytes]) -> 
 
 
 def start_service(database: str, sim_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MYSYMBOLS_DATABASE_URL": database,
-           "MYSYMBOLS_KUCOIN__FUTURES_URL": sim_url, "MYSYMBOLS_API_KEYS": BOOTSTRAP_KEYS,
-           "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false", "MYSYMBOLS_LOG_LEVEL": "WARNING",
-           "MYSYMBOLS_SCHEDULER__ENABLED": "false"}  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    env = {
+        **os.environ,
+        "MYSYMBOLS_DATABASE_URL": database,
+        "MYSYMBOLS_KUCOIN__FUTURES_URL": sim_url,
+        "MYSYMBOLS_API_KEYS": BOOTSTRAP_KEYS,
+        "MYSYMBOLS_KUCOIN__WEBSOCKET_ENABLED": "false",
+        "MYSYMBOLS_LOG_LEVEL": "WARNING",
+        "MYSYMBOLS_SCHEDULER__ENABLED": "false",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
@@ -150,10 +165,14 @@ class TestPortfolio:
         members = service.portfolio["members"]
         shown = [(row[0], row[1], row[2], row[3]) for row in cells(out)]
         assert shown == [
-            (str(m["rank"]), m["symbol"], f"{Decimal(str(m['weight'])):.4f}",
-             f"{m['composite']:.2f}")
+            (
+                str(m["rank"]),
+                m["symbol"],
+                f"{Decimal(str(m['weight'])):.4f}",
+                f"{m['composite']:.2f}",
+            )
             for m in members
-        ]  # fmt: skip
+        ]
         assert sum(Decimal(row[2]) for row in shown) == Decimal("100.0000")
 
     async def test_json_is_the_apis_answer(
@@ -186,8 +205,12 @@ class TestRankings:
         components = sorted(items[0]["components"])
         header = next(line for line in out.splitlines() if line.startswith("┃"))
         assert [c.strip() for c in header.split("┃")[1:-1]] == [
-            "rank", "symbol", "composite", *components, "confidence"
-        ]  # fmt: skip
+            "rank",
+            "symbol",
+            "composite",
+            *components,
+            "confidence",
+        ]
         assert [row[:3] for row in cells(out)] == [
             [str(i["rank"]), i["symbol"], f"{i['composite']:.2f}"] for i in items
         ]
@@ -230,10 +253,17 @@ class TestConfigAgainstTheService:
         changed = cells(capsys.readouterr().out)
         assert changed == [["rebalance_threshold_pct", "1", "2.5"]]
         # Below the 3 active members: refused whole, the other key unchanged too.
-        assert await cli(
-            "config", "set", "max_portfolio_symbols=2", "rebalance_threshold_pct=3",
-            "--url", service.url,
-        ) == 1  # fmt: skip
+        assert (
+            await cli(
+                "config",
+                "set",
+                "max_portfolio_symbols=2",
+                "rebalance_threshold_pct=3",
+                "--url",
+                service.url,
+            )
+            == 1
+        )
         assert capsys.readouterr().err.startswith("config set: 422 ")
         async with httpx.AsyncClient(base_url=service.url, headers={"X-API-Key": READ_KEY}) as api:
             settings = (await api.get(f"{API}/config")).json()["settings"]

@@ -59,8 +59,12 @@ class TestPriceCache:
             stale = await cache.get("BTCUSDT")
             assert stale.stale is True
             assert (stale.symbol, stale.bid, stale.ask, stale.at, stale.source) == (
-                good.symbol, good.bid, good.ask, good.at, good.source
-            )  # fmt: skip
+                good.symbol,
+                good.bid,
+                good.ask,
+                good.at,
+                good.source,
+            )
         assert sim.count(TICKER) == before + 3  # KuCoin was asked each time, and failed
         assert {r.status for r in sim.requests[-3:]} <= {500, 502, 503}
         sim.faults.clear()

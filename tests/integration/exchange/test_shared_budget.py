@@ -26,8 +26,12 @@ CALLS = 40  # per replica, weight 2 each (`timestamp`: no limit headers to follo
 
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
-    return {"universe": 4, "start_time_ms": PINNED_NOW_MS, "quota": QUOTA,
-            "quota_window_s": WINDOW_S}  # fmt: skip
+    return {
+        "universe": 4,
+        "start_time_ms": PINNED_NOW_MS,
+        "quota": QUOTA,
+        "quota_window_s": WINDOW_S,
+    }
 
 
 @pytest.fixture
@@ -54,11 +58,15 @@ class TestSharedWindow:
         self, engines: list[AsyncEngine], http: aiohttp.ClientSession, sim: KucoinSimulator
     ) -> None:
         clients = [
-            replica(http, sim, WeightLimiter(
-                QUOTA, WINDOW_S, shared=PostgresWindow(engine, replica=name, pool=sim.base_url)
-            ))
+            replica(
+                http,
+                sim,
+                WeightLimiter(
+                    QUOTA, WINDOW_S, shared=PostgresWindow(engine, replica=name, pool=sim.base_url)
+                ),
+            )
             for engine, name in zip(engines, "ab", strict=True)
-        ]  # fmt: skip
+        ]
         await asyncio.gather(*(hammer(c) for c in clients))
         statuses = [r.status for r in sim.requests]
         assert statuses.count(429) == 0
@@ -106,22 +114,29 @@ class TestSharedRateLimit:
 
     @pytest.fixture
     def sim_config(self) -> dict[str, Any]:
-        return {"universe": 4, "start_time_ms": PINNED_NOW_MS, "quota": QUOTA // 2,
-                "quota_window_s": WINDOW_S}  # fmt: skip
+        return {
+            "universe": 4,
+            "start_time_ms": PINNED_NOW_MS,
+            "quota": QUOTA // 2,
+            "quota_window_s": WINDOW_S,
+        }
 
     async def test_a_429_at_one_replica_holds_the_other_until_the_reset(
         self, engines: list[AsyncEngine], http: aiohttp.ClientSession, sim: KucoinSimulator
     ) -> None:
         a, b = (
             make_client(
-                http, sim.base_url, max_attempts=1,
+                http,
+                sim.base_url,
+                max_attempts=1,
                 limiter=WeightLimiter(
-                    QUOTA // 2, WINDOW_S,
+                    QUOTA // 2,
+                    WINDOW_S,
                     shared=PostgresWindow(engine, replica=name, pool=sim.base_url),
                 ),
             )
             for engine, name in zip(engines, "ab", strict=True)
-        )  # fmt: skip
+        )
         outside = [http.get(f"{sim.base_url}/api/v1/timestamp") for _ in range(QUOTA // 4)]
         for response in await asyncio.gather(*outside):  # 10 x 2: the pool is empty
             response.release()

@@ -92,8 +92,10 @@ class TestTicks:
                 )
                 stats = stream.stats
                 assert (stats.state, stats.connections, stats.consecutive_failures) == (
-                    "streaming", 1, 0
-                )  # fmt: skip
+                    "streaming",
+                    1,
+                    0,
+                )
         logged = [r for r in caplog.records if r.exc_info is not None]
         assert len(logged) >= 3
         assert all(r.exc_info and isinstance(r.exc_info[1], RuntimeError) for r in logged)

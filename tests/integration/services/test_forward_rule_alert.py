@@ -40,13 +40,18 @@ def day_rows(days: range) -> list[ForwardDay]:
         ):
             rows.append(
                 ForwardDay(
-                    book=book, decided_at=at, entry_at=at + timedelta(hours=1),
+                    book=book,
+                    decided_at=at,
+                    entry_at=at + timedelta(hours=1),
                     following_at=at + timedelta(days=1, hours=1),
                     book_return=universe + edge + float(rng.normal(0, 0.001)),
-                    skill_ic=ic, universe_return=universe, config_hash="x" * 64,
-                    fee_bps=6.0, slippage_bps=0.0,
+                    skill_ic=ic,
+                    universe_return=universe,
+                    config_hash="x" * 64,
+                    fee_bps=6.0,
+                    slippage_bps=0.0,
                 )
-            )  # fmt: skip
+            )
     return rows
 
 

@@ -68,9 +68,12 @@ async def test_live_and_replay_reach_the_same_decision(session: AsyncSession) ->
         )
     for rank, i in enumerate(weakest, 1):
         await make_member(
-            session, rank, symbol=rows[i], weight=Decimal(25),
+            session,
+            rank,
+            symbol=rows[i],
+            weight=Decimal(25),
             included_at=at(t - HELD_H * HOUR_MS),
-        )  # fmt: skip
+        )
     report = await evaluate_replacements(session, at(t))
     config = await load_portfolio_config(session)
     live_weights = await calculate_dynamic_weights(
@@ -131,9 +134,12 @@ async def test_a_1h_replay_and_the_live_15_minute_cadence_decide_alike(
         await make_run(session, {rows[i]: c for i, c in known.items()}, started_at=at(started))
     for rank, i in enumerate(weakest, 1):
         await make_member(
-            session, rank, symbol=rows[i], weight=Decimal(25),
+            session,
+            rank,
+            symbol=rows[i],
+            weight=Decimal(25),
             included_at=at(t - HELD_H * HOUR_MS),
-        )  # fmt: skip
+        )
     report = await evaluate_replacements(session, at(t))
 
     def verdict(outsider: str | None, blocking: list[str]) -> tuple[str | None, list[str]]:

@@ -41,9 +41,13 @@ async def scored_run(
     """A completed run at `started_at` with a composite and four component rows per symbol."""
     scores = {s: 50.0 for s in symbols}
     run = await make_run(
-        session, scores, components=dict.fromkeys(COMPONENTS, scores),
-        started_at=started_at, inputs=INPUTS, **overrides,
-    )  # fmt: skip
+        session,
+        scores,
+        components=dict.fromkeys(COMPONENTS, scores),
+        started_at=started_at,
+        inputs=INPUTS,
+        **overrides,
+    )
     return run.id
 
 
@@ -167,16 +171,28 @@ class TestEventsAndJobRuns:
             await add(
                 session,
                 WebhookDelivery(
-                    event_id=event.id, url="http://hook", kind="alert", status="delivered",
-                    attempts=1, replica="r", created_at=NOW - age,
+                    event_id=event.id,
+                    url="http://hook",
+                    kind="alert",
+                    status="delivered",
+                    attempts=1,
+                    replica="r",
+                    created_at=NOW - age,
                 ),
-            )  # fmt: skip
+            )
         # A fresh delivery of an old event goes with its event (it references it).
         await add(
             session,
-            WebhookDelivery(event_id=events["past"], url="http://other", kind="alert",
-                            status="delivered", attempts=1, replica="r", created_at=NOW),
-        )  # fmt: skip
+            WebhookDelivery(
+                event_id=events["past"],
+                url="http://other",
+                kind="alert",
+                status="delivered",
+                attempts=1,
+                replica="r",
+                created_at=NOW,
+            ),
+        )
         report = await apply(session)
         assert (await session.scalars(select(EventOutbox.id))).all() == [events["at"]]
         left = (await session.execute(select(WebhookDelivery.event_id))).scalars().all()
@@ -191,9 +207,12 @@ class TestEventsAndJobRuns:
         async def job_run(job: str, finished_ago: timedelta | None, status: str) -> int:
             started = NOW - (finished_ago or timedelta(0)) - timedelta(minutes=1)
             run = JobRun(
-                job=job, replica="r", status=status, started_at=started,
+                job=job,
+                replica="r",
+                status=status,
+                started_at=started,
                 finished_at=None if finished_ago is None else NOW - finished_ago,
-            )  # fmt: skip
+            )
             return (await add(session, run)).id
 
         past = await job_run("universe_sync", window + SECOND, "succeeded")
@@ -221,13 +240,18 @@ async def idempotency_key(
     """A key first used for `POST /signals` with body b"{}", answered 201 unless in progress."""
     completed = state == "completed"
     row = IdempotencyKey(
-        key=key, principal="bot", method="POST", path="/signals",
-        request_hash=request_fingerprint("POST", "/signals", b"{}"), state=state,
+        key=key,
+        principal="bot",
+        method="POST",
+        path="/signals",
+        request_hash=request_fingerprint("POST", "/signals", b"{}"),
+        state=state,
         response_status=201 if completed else None,
         response_headers={"content-type": "application/json"} if completed else None,
         response_body=f'{{"key": "{key}"}}'.encode() if completed else None,
-        created_at=expires_at - timedelta(hours=24), expires_at=expires_at,
-    )  # fmt: skip
+        created_at=expires_at - timedelta(hours=24),
+        expires_at=expires_at,
+    )
     return (await add(session, row)).id
 
 
@@ -276,9 +300,13 @@ class TestIdempotencyKeys:
             connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
         guard = IdempotencyGuard(
-            sessions, key="kept", principal="bot", method="POST", path="/signals",
+            sessions,
+            key="kept",
+            principal="bot",
+            method="POST",
+            path="/signals",
             fingerprint=request_fingerprint("POST", "/signals", b"{}"),
-        )  # fmt: skip
+        )
         assert await guard.claim() == StoredAnswer(
             201, {"content-type": "application/json"}, b'{"key": "kept"}'
         )
@@ -290,14 +318,20 @@ class TestKept:
         await make_candles(session, symbol, [100.0] * 5, start=NOW - timedelta(days=900))
         await add(
             session,
-            PortfolioHistory(occurred_at=NOW - timedelta(days=900), action="add",
-                             symbol=symbol.symbol, actor="a", details={}),
-        )  # fmt: skip
+            PortfolioHistory(
+                occurred_at=NOW - timedelta(days=900),
+                action="add",
+                symbol=symbol.symbol,
+                actor="a",
+                details={},
+            ),
+        )
         await add(
             session,
-            ConfigurationChange(changed_at=NOW - timedelta(days=900), actor="a", key="k",
-                                old_value=1, new_value=2),
-        )  # fmt: skip
+            ConfigurationChange(
+                changed_at=NOW - timedelta(days=900), actor="a", key="k", old_value=1, new_value=2
+            ),
+        )
         for model in (Candle, PortfolioHistory, ConfigurationChange):
             before = await count(session, model)
             await apply(session)

@@ -62,8 +62,11 @@ class TestRun:
     ) -> None:
         run = await runner(session, gateway).calculate(triggered_by="test")
         assert run.config["weights"] == {
-            "technical": 0.0, "fundamental": 0.0, "market_structure": 0.0, "risk": 1.0
-        }  # fmt: skip
+            "technical": 0.0,
+            "fundamental": 0.0,
+            "market_structure": 0.0,
+            "risk": 1.0,
+        }
         scores = await scores_by_symbol(session, run.id)
         assert len(scores) == 12
         for rows in scores.values():

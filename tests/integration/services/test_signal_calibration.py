@@ -27,12 +27,23 @@ async def scripted_symbol(session: AsyncSession) -> Symbol:
 def decided(symbol: Symbol, direction: str, at: datetime, votes: dict[str, str]) -> Signal:
     cast = [{"agent": a, "decision": d, "confidence": 0.8, "reason": ""} for a, d in votes.items()]
     return Signal(
-        source="script", symbol_id=symbol.id, symbol=symbol.symbol, signal_type="TEST",
-        direction=direction, strength=Decimal("0.5"), confidence=Decimal("0.5"), timeframe="4h",
-        payload={}, status="approved", outcome="approved", created_at=at, evaluated_at=at,
-        processed_at=at, consensus={},
+        source="script",
+        symbol_id=symbol.id,
+        symbol=symbol.symbol,
+        signal_type="TEST",
+        direction=direction,
+        strength=Decimal("0.5"),
+        confidence=Decimal("0.5"),
+        timeframe="4h",
+        payload={},
+        status="approved",
+        outcome="approved",
+        created_at=at,
+        evaluated_at=at,
+        processed_at=at,
+        consensus={},
         votes=cast,
-    )  # fmt: skip
+    )
 
 
 async def test_right_agents_gain_weight_wrong_ones_lose_it(session: AsyncSession) -> None:

@@ -124,8 +124,9 @@ class TestSlottedStream:
             sent.append(message)
 
         def stream(fail: bool = False) -> SlottedStream:
-            return SlottedStream(lines(fail), slots=slots, caller="k",
-                                 media_type="text/event-stream", headers={})  # fmt: skip
+            return SlottedStream(
+                lines(fail), slots=slots, caller="k", media_type="text/event-stream", headers={}
+            )
 
         scope: Scope = {"type": "http", "asgi": {"spec_version": "2.4"}}
         unstarted = stream()

@@ -98,10 +98,12 @@ class TestForwardRule:
         _, better, _ = _record(300, lead=0.06, seed=1)
         verdicts = forward_verdicts(
             default,
-            [ForwardSeries("good", good.skill_ic, good.returns),
-             ForwardSeries("better", better.skill_ic, better.returns)],
+            [
+                ForwardSeries("good", good.skill_ic, good.returns),
+                ForwardSeries("better", better.skill_ic, better.returns),
+            ],
             market,
-        )  # fmt: skip
+        )
         assert all(v.qualifies for v in verdicts)
         assert adopt_forward(verdicts) == "better"
 

@@ -38,8 +38,10 @@ def test_ccxt_and_the_converter_agree_on_every_recorded_contract(name: str) -> N
     assert len(markets) == len(converter)
     to_ccxt = [m for m in markets if converter.to_ccxt(m["id"]) == m["symbol"]]
     from_ccxt = [m for m in markets if converter.to_kucoin(m["symbol"]) == m["id"]]
-    print(f"\n{name}: {len(markets)} markets; ours -> ccxt {len(to_ccxt)}, ccxt -> ours "
-          f"{len(from_ccxt)}")  # fmt: skip
+    print(
+        f"\n{name}: {len(markets)} markets; ours -> ccxt {len(to_ccxt)}, ccxt -> ours "
+        f"{len(from_ccxt)}"
+    )
     assert len(to_ccxt) == len(from_ccxt) == len(markets)
 
 

@@ -60,9 +60,14 @@ def clock() -> FakeClock:
 
 def limiter(clock: FakeClock, window: MemoryWindow, replicas: int = 2) -> WeightLimiter:
     return WeightLimiter(
-        100, 30.0, shared=window, replicas=replicas, retry_shared_s=10.0,
-        clock=clock, sleep=clock.sleep,
-    )  # fmt: skip
+        100,
+        30.0,
+        shared=window,
+        replicas=replicas,
+        retry_shared_s=10.0,
+        clock=clock,
+        sleep=clock.sleep,
+    )
 
 
 class TestSharedMode:

@@ -17,11 +17,19 @@ SYMBOLS = [f"S{k}USDT" for k in range(8)]
 def day() -> dict[str, object]:
     composite = np.arange(len(SYMBOLS), dtype=float)  # S7 the best
     return {
-        "decided": ENTRY - 3_600_000, "entry": ENTRY, "following": ENTRY + DAY_MS,
+        "decided": ENTRY - 3_600_000,
+        "entry": ENTRY,
+        "following": ENTRY + DAY_MS,
         "universe": SYMBOLS,
-        "books": {"policy": {"symbols": SYMBOLS, "composite": _packed(composite),
-                             "beta": _packed(np.zeros(len(SYMBOLS))), "config_hash": "h"}},
-    }  # fmt: skip
+        "books": {
+            "policy": {
+                "symbols": SYMBOLS,
+                "composite": _packed(composite),
+                "beta": _packed(np.zeros(len(SYMBOLS))),
+                "config_hash": "h",
+            }
+        },
+    }
 
 
 def test_a_missing_entry_close_is_left_out_and_the_state_is_valid_json() -> None:

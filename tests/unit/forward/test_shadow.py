@@ -27,8 +27,9 @@ def state_json(state: PolicyState, history: MarketHistory) -> dict[str, Any]:
 def history(symbols: list[str]) -> MarketHistory:
     grid = np.arange(3, dtype=np.int64) * 3_600_000
     values = np.ones((len(symbols), grid.size))
-    return MarketHistory(symbols, grid, values, values, values, values, values,
-                         [None] * len(symbols))  # fmt: skip
+    return MarketHistory(
+        symbols, grid, values, values, values, values, values, [None] * len(symbols)
+    )
 
 
 def stored_scores(rng: np.random.Generator, n: int) -> list[float]:
@@ -53,8 +54,9 @@ def test_the_state_comes_back_to_the_bit_against_another_symbol_order() -> None:
     back = state_of(stored, after)
     index = {s: i for i, s in enumerate(after.symbols)}
     assert [(h.index, h.rank, h.included_ms) for h in back.members] == [
-        (index["CUSDT"], 1, 100), (index["AUSDT"], 2, 200),
-    ]  # fmt: skip
+        (index["CUSDT"], 1, 100),
+        (index["AUSDT"], 2, 200),
+    ]
     assert back.weights == state.weights
     for original, restored in zip(runs, back.runs, strict=True):
         assert (restored.run_id, restored.at_ms) == (original.run_id, original.at_ms)
@@ -101,8 +103,9 @@ def test_an_encoding_from_the_last_reads_back_as_a_fresh_one() -> None:
     last = None
     for hour in range(30):  # each hour a run of other symbols, the oldest dropped after 5
         ids = sorted(rng.choice(12, size=6, replace=False).tolist())
-        state.runs.insert(0, RunScores(hour + 1, dict(zip(ids, stored_scores(rng, 6),
-                                                         strict=True)), hour))  # fmt: skip
+        state.runs.insert(
+            0, RunScores(hour + 1, dict(zip(ids, stored_scores(rng, 6), strict=True)), hour)
+        )
         del state.runs[5:]
         now = history(list(symbols))  # another history, the same symbols
         if last is not None:

@@ -82,9 +82,12 @@ class TestExitReason:
 
     def test_the_gone_contract_is_named_first_when_several_hold(self) -> None:
         everything = fact(
-            listed=False, status="Closed", expiring=True, gate_reason=CANDLE_GAPS,
+            listed=False,
+            status="Closed",
+            expiring=True,
+            gate_reason=CANDLE_GAPS,
             candle_age_hours=99.0,
-        )  # fmt: skip
+        )
         assert exit_reason(everything, GRACE) == DELISTED
         assert exit_reason(fact(status="Closed", expiring=True), GRACE) == NOT_OPEN
 

@@ -101,9 +101,12 @@ class TestConfirmationHours:
         members = [MemberFact(1, "AUSDT", 1, 100.0), MemberFact(2, "BUSDT", 2, 100.0)]
         for minutes, count in ((15, 97), (60, 25), (1440, 2)):
             [rec] = recommend(
-                members, [OutsiderFact(3, "CUSDT")], runs_every(minutes, count),
-                table([1, 2, 3], 0.5), SETTINGS,
-            )  # fmt: skip
+                members,
+                [OutsiderFact(3, "CUSDT")],
+                runs_every(minutes, count),
+                table([1, 2, 3], 0.5),
+                SETTINGS,
+            )
             assert rec.actionable and len(rec.confirmations) == count
             assert (
                 rec.reasons[1]

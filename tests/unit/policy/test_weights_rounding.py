@@ -23,9 +23,12 @@ def test_rounding_keeps_every_weight_within_its_cap_in_3000_random_cases() -> No
             continue
         method = str(rng.choice(["score", "score_squared", "rank", "equal"]))
         exact = calculate_weights(
-            method, scores=rng.uniform(0, 100, n), min_weight=low, max_weight=high,
+            method,
+            scores=rng.uniform(0, 100, n),
+            min_weight=low,
+            max_weight=high,
             liquidity_upper=liquidity,
-        )  # fmt: skip
+        )
         rounded = to_percent(exact, upper)
         assert sum(rounded) == Decimal(100)
         assert all(w <= Decimal(repr(float(u))) for w, u in zip(rounded, upper, strict=True))

@@ -92,8 +92,10 @@ class TestBooks:
             assert turnovers[k].tolist() == book.turnovers
             assert books.units[k].tolist() == book.units.tolist()
             assert (books.cash[k], books.fees[k], books.funding[k]) == (
-                book.cash, book.fees, book.funding,
-            )  # fmt: skip
+                book.cash,
+                book.fees,
+                book.funding,
+            )
 
     def test_a_target_on_a_symbol_not_yet_priced_is_refused(self) -> None:
         history = random_walks(3, 48)

@@ -16,8 +16,9 @@ from app.services.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 DAYS = 45
-RISK_ONLY = {"weights": {"technical": 0.0, "fundamental": 0.0, "market_structure": 0.0,
-                         "risk": 1.0}}  # fmt: skip
+RISK_ONLY = {
+    "weights": {"technical": 0.0, "fundamental": 0.0, "market_structure": 0.0, "risk": 1.0}
+}
 POLICY = {"scoring_candles": 300}
 PEGGED = 3  # generated flat near 1.0: a stablecoin by the data, whatever its name
 

@@ -59,8 +59,10 @@ def test_the_lag_is_the_reports_and_its_hash(folder: Path, tmp_path: Path, lag: 
     lagged, first = json.loads(out.read_text()), json.loads(default.read_text())
     assert (lagged["data"]["execution_lag_h"], first["data"]["execution_lag_h"]) == (lag, 1)
     assert lagged["config_hash"] != first["config_hash"]
-    decided = [[{k: v for k, v in d.items() if k != "traded_at"} for d in r["decisions"]]
-               for r in (lagged, first)]  # fmt: skip
+    decided = [
+        [{k: v for k, v in d.items() if k != "traded_at"} for d in r["decisions"]]
+        for r in (lagged, first)
+    ]
     assert decided[0] == decided[1]  # decided alike, traded later
     hours = {(ms(d["traded_at"]) - ms(d["at"])) // HOUR_MS for d in lagged["decisions"]}
     assert hours == {lag}
@@ -123,8 +125,17 @@ def test_calibrate_refuses_windows_the_range_cannot_hold(
 
 def test_technical_v2_is_replayed_through_an_override(folder: Path, tmp_path: Path) -> None:
     v1 = {"macd_histogram_bps", "bollinger_bandwidth", "volume_vs_mean"}
-    v2 = {"rsi", "bollinger_pct_b", "macd_histogram_z", "volume_surge", "ema_trend_z",
-          "momentum_3d_z", "momentum_7d_z", "momentum_30d_z", "efficiency_signed_72h"}  # fmt: skip
+    v2 = {
+        "rsi",
+        "bollinger_pct_b",
+        "macd_histogram_z",
+        "volume_surge",
+        "ema_trend_z",
+        "momentum_3d_z",
+        "momentum_7d_z",
+        "momentum_30d_z",
+        "efficiency_signed_72h",
+    }
     # The seed's weights: only weighed components are computed, and the default weighs no
     # technical. Version 1 beside 2, since the default's parameters already name 2.
     weights = PRESETS["seed"].component_weights()
@@ -134,8 +145,22 @@ def test_technical_v2_is_replayed_through_an_override(folder: Path, tmp_path: Pa
         override = {"weights": weights, "parameters": {"technical": {"version": version}}}
         config.write_text(json.dumps({"scoring": override}))
         out = tmp_path / f"v{version}-report.json"
-        assert main(["replay", "--data", str(folder), "--every", "7d", "--config", str(config),
-                     "--out", str(out)]) == 0  # fmt: skip
+        assert (
+            main(
+                [
+                    "replay",
+                    "--data",
+                    str(folder),
+                    "--every",
+                    "7d",
+                    "--config",
+                    str(config),
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
         metrics = set(json.loads(out.read_text())["ic"]["metrics"])
         assert present <= metrics, version
         assert not absent & metrics, version

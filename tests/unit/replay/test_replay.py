@@ -21,9 +21,18 @@ from tests.replay_data import START_MS, altered, random_walks, shared_history
 
 FEE = 6 / 1e4
 FIGURES = {
-    "total_return", "cagr", "volatility", "sharpe", "sortino", "calmar", "max_drawdown",
-    "turnover", "fees", "funding", "equity",
-}  # fmt: skip
+    "total_return",
+    "cagr",
+    "volatility",
+    "sharpe",
+    "sortino",
+    "calmar",
+    "max_drawdown",
+    "turnover",
+    "fees",
+    "funding",
+    "equity",
+}
 POLICY = policy_config(default_run_config(), DEFAULTS)
 
 
@@ -153,8 +162,11 @@ class TestReport:
             # The first decision trades an hour after it: the books start there.
             assert figures["equity"][0] == [self.window.start_ms + HOUR_MS, 1.0]
         assert report["data"]["hysteresis"] == {
-            "confirmation_hours": 24.0, "decisions": 2, "spans_h": 24, "rounded_up": False,
-        }  # fmt: skip
+            "confirmation_hours": 24.0,
+            "decisions": 2,
+            "spans_h": 24,
+            "rounded_up": False,
+        }
         for name in ("composite", "technical", "fundamental", "market_structure", "risk"):
             assert {"mean", "t", "t_hac", "n", "residual_btc"} <= set(report["ic"][name])
         # The default (G) weighs risk alone and only weighed components are computed: a

@@ -30,10 +30,20 @@ SEED = policy_config(default_run_config(), DEFAULTS, PRESETS["seed"].overrides()
 DAY_MS = 24 * HOUR_MS
 WINDOW = ReplayParams(START_MS + 12 * DAY_MS, START_MS + 39 * DAY_MS, 24, random_draws=3)
 REGRESSION = {
-    "n", "alpha", "alpha_annualised", "alpha_se", "alpha_t", "alpha_se_hac", "alpha_t_hac",
-    "alpha_interval", "alpha_interval_annualised", "beta", "active_return", "tracking_error",
+    "n",
+    "alpha",
+    "alpha_annualised",
+    "alpha_se",
+    "alpha_t",
+    "alpha_se_hac",
+    "alpha_t_hac",
+    "alpha_interval",
+    "alpha_interval_annualised",
+    "beta",
+    "active_return",
+    "tracking_error",
     "information_ratio",
-}  # fmt: skip
+}
 MEAN_T = {"mean", "t", "t_hac", "n"}
 OUTCOME = {"n", "mean", "hit_rate", "hit_interval", "decisions", "t_clustered", "effective_n"}
 
@@ -63,8 +73,13 @@ class TestReport:
     def test_selection_has_the_documented_keys(self) -> None:
         selection = report()["selection"]
         assert set(selection) == {
-            "universe", "strategies", "ranking", "replacements", "random", "datasets"
-        }  # fmt: skip
+            "universe",
+            "strategies",
+            "ranking",
+            "replacements",
+            "random",
+            "datasets",
+        }
         assert set(selection["universe"]) == {"n", "mean", "annualised", "periods_per_year"}
         assert selection["universe"]["n"] == 27 and selection["universe"]["periods_per_year"] == 365
         assert set(selection["strategies"]) == set(STRATEGIES)

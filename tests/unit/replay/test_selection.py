@@ -31,11 +31,14 @@ def history_of(closes: np.ndarray, names: list[str], source: str = "hand") -> Ma
     return MarketHistory(
         symbols=names,
         grid_ms=DAY_START_MS + HOUR_MS * np.arange(hours, dtype=np.int64),
-        open=closes, high=closes, low=closes, close=closes,
+        open=closes,
+        high=closes,
+        low=closes,
+        close=closes,
         volume=np.ones((n, hours)),
         funding=[None] * n,
         source=source,
-    )  # fmt: skip
+    )
 
 
 def hand_context(history: MarketHistory, t_ms: int, composite: np.ndarray) -> Context:
@@ -45,9 +48,16 @@ def hand_context(history: MarketHistory, t_ms: int, composite: np.ndarray) -> Co
     table = ScoreTable(history.symbols, [None] * n, {}, composite, np.ones(n))
     eligible = rows[np.isfinite(composite)].tolist()
     return Context(
-        t_ms, history.at(t_ms), rows, np.ones(n), None, table,
-        {i: float(composite[i]) for i in eligible}, eligible, {i: i for i in range(n)},
-    )  # fmt: skip
+        t_ms,
+        history.at(t_ms),
+        rows,
+        np.ones(n),
+        None,
+        table,
+        {i: float(composite[i]) for i in eligible},
+        eligible,
+        {i: i for i in range(n)},
+    )
 
 
 def orthogonal_noise(universe: np.ndarray, seed: int = 3) -> np.ndarray:

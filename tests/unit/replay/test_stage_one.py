@@ -65,10 +65,11 @@ def by_facts(
     listed = np.flatnonzero(~np.isnan(view.last_candle_close_ms())).tolist()
     first_close = history.first_close_ms_each()
     candidates = [
-        i for i in listed
+        i
+        for i in listed
         if (view.t_ms - first_close[i]) / HOUR_MS >= config.min_listing_days * 24
         and (funding.count[i] == 0 or abs(funding.latest[i]) <= config.max_abs_funding)
-    ]  # fmt: skip
+    ]
     candidates.sort(key=lambda i: (-(float(turnover[i]) or 0.0), history.symbols[i]))
     chosen = set(candidates[: config.shortlist])
     chosen |= {i for i in listed if i in members or history.symbols[i] == config.benchmark}

@@ -51,13 +51,25 @@ class TestTable:
     @pytest.mark.parametrize(
         ("base", "category"),
         [
-            ("USDC", "stablecoin"), ("FDUSD", "stablecoin"), ("TUSD", "stablecoin"),
-            ("USDE", "stablecoin"), ("DAI", "stablecoin"), ("PYUSD", "stablecoin"),
-            ("USD1", "stablecoin"), ("EUR", "stablecoin"), ("PAXG", "commodity"),
-            ("XAUT", "commodity"), ("AAPL", "equity"), ("TSLA", "equity"), ("NVDA", "equity"),
-            ("MSTR", "equity"), ("SPY", "equity"), ("QQQ", "equity"), ("usdc", "stablecoin"),
+            ("USDC", "stablecoin"),
+            ("FDUSD", "stablecoin"),
+            ("TUSD", "stablecoin"),
+            ("USDE", "stablecoin"),
+            ("DAI", "stablecoin"),
+            ("PYUSD", "stablecoin"),
+            ("USD1", "stablecoin"),
+            ("EUR", "stablecoin"),
+            ("PAXG", "commodity"),
+            ("XAUT", "commodity"),
+            ("AAPL", "equity"),
+            ("TSLA", "equity"),
+            ("NVDA", "equity"),
+            ("MSTR", "equity"),
+            ("SPY", "equity"),
+            ("QQQ", "equity"),
+            ("usdc", "stablecoin"),
         ],
-    )  # fmt: skip
+    )
     def test_names_the_known_non_crypto_bases(self, base: str, category: str) -> None:
         assert category_of(base) == category
 
@@ -73,9 +85,15 @@ class TestTable:
 
     @pytest.mark.parametrize(
         ("symbol", "base"),
-        [("USDCUSDT", "USDC"), ("PAXGUSDT", "PAXG"), ("BTCUSDT", "BTC"), ("USD1USDT", "USD1"),
-         ("XBTUSDCM", "XBTUSDCM"), ("USDT", "USDT")],
-    )  # fmt: skip
+        [
+            ("USDCUSDT", "USDC"),
+            ("PAXGUSDT", "PAXG"),
+            ("BTCUSDT", "BTC"),
+            ("USD1USDT", "USD1"),
+            ("XBTUSDCM", "XBTUSDCM"),
+            ("USDT", "USDT"),
+        ],
+    )
     def test_the_base_of_a_canonical_symbol(self, symbol: str, base: str) -> None:
         assert base_of(symbol) == base
 

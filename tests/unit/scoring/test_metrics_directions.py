@@ -106,16 +106,20 @@ class TestDeclaredDirections:
 class TestTechnical:
     def test_rsi_is_ranked_by_distance_from_target(self, base: MarketInputs) -> None:
         outcome = by_symbol(score_universe(base, config()))
-        rsi = {s: next(m for m in outcome[s].components[TECHNICAL].metrics if m.name == "rsi")
-               for s in SYMBOLS}  # fmt: skip
+        rsi = {
+            s: next(m for m in outcome[s].components[TECHNICAL].metrics if m.name == "rsi")
+            for s in SYMBOLS
+        }
         by_distance = sorted(SYMBOLS, key=lambda s: abs(rsi[s].raw - 55.0))
         assert [rsi[s].normalised for s in by_distance] == [100.0, 80.0, 60.0, 40.0, 20.0, 0.0]
 
     def test_rsi_target_parameter_moves_the_preferred_level(self, base: MarketInputs) -> None:
         cfg = dataclasses.replace(config(), parameters={TECHNICAL: {"rsi_target": 0.0}})
         outcome = by_symbol(score_universe(base, cfg))
-        rsi = {s: next(m for m in outcome[s].components[TECHNICAL].metrics if m.name == "rsi")
-               for s in SYMBOLS}  # fmt: skip
+        rsi = {
+            s: next(m for m in outcome[s].components[TECHNICAL].metrics if m.name == "rsi")
+            for s in SYMBOLS
+        }
         lowest = min(SYMBOLS, key=lambda s: rsi[s].raw)
         assert rsi[lowest].normalised == 100.0
 

@@ -29,10 +29,24 @@ LOOSE_GATE = GateParams(
 )
 CANDLE_FIELDS = ("open", "high", "low", "close", "volume")
 ROW_FIELDS = (
-    "open", "high", "low", "close", "volume", "is_open", "turnover_24h", "open_interest_usdt",
-    "previous_open_interest_usdt", "funding_rate", "funding_interval_h", "funding_history",
-    "bid", "ask", "ticker_age_s", "bid_levels", "ask_levels",
-)  # fmt: skip
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "is_open",
+    "turnover_24h",
+    "open_interest_usdt",
+    "previous_open_interest_usdt",
+    "funding_rate",
+    "funding_interval_h",
+    "funding_history",
+    "bid",
+    "ask",
+    "ticker_age_s",
+    "bid_levels",
+    "ask_levels",
+)
 
 
 def make_universe(seed: int = 7, length: int = LENGTH) -> MarketInputs:

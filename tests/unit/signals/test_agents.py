@@ -47,9 +47,13 @@ RULE = ConsensusRule(
 
 def facts(**changes: object) -> SignalFacts:
     base: dict[str, object] = {
-        "direction": "BUY", "scores": SCORES, "metrics": METRICS, "score_age_s": 60.0,
-        "correlation_to_portfolio": 0.3, "limits": LIMITS,
-    }  # fmt: skip
+        "direction": "BUY",
+        "scores": SCORES,
+        "metrics": METRICS,
+        "score_age_s": 60.0,
+        "correlation_to_portfolio": 0.3,
+        "limits": LIMITS,
+    }
     base.update(changes)
     return SignalFacts(**base)  # type: ignore[arg-type]
 

@@ -17,9 +17,17 @@ T0 = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 def decision(at: datetime, config: str = "c", fee: float = 6.0) -> TrackRecordDecision:
     return TrackRecordDecision(
-        at=at, audit_id=1, actor="scheduler", reason="r", config_hash=config, fee_bps=fee,
-        slippage_bps=0.0, weights={}, turnover={}, fees={},
-    )  # fmt: skip
+        at=at,
+        audit_id=1,
+        actor="scheduler",
+        reason="r",
+        config_hash=config,
+        fee_bps=fee,
+        slippage_bps=0.0,
+        weights={},
+        turnover={},
+        fees={},
+    )
 
 
 class TestAsRunChanges:
@@ -57,12 +65,20 @@ class TestTrackState:
 
 class TestSegments:
     def test_a_change_of_configuration_fee_or_slippage_starts_one(self) -> None:
-        rows = [decision(T0), decision(T0 + HOUR), decision(T0 + 2 * HOUR, fee=10.0),
-                decision(T0 + 3 * HOUR, config="d", fee=10.0)]  # fmt: skip
+        rows = [
+            decision(T0),
+            decision(T0 + HOUR),
+            decision(T0 + 2 * HOUR, fee=10.0),
+            decision(T0 + 3 * HOUR, config="d", fee=10.0),
+        ]
         spans = segments(rows, T0 + 5 * HOUR)
         assert [(s["config_hash"], s["fee_bps"], s["decisions"]) for s in spans] == [
-            ("c", 6.0, 2), ("c", 10.0, 1), ("d", 10.0, 1)
-        ]  # fmt: skip
+            ("c", 6.0, 2),
+            ("c", 10.0, 1),
+            ("d", 10.0, 1),
+        ]
         assert [s["to"] for s in spans] == [
-            "2026-11-20T12:00:00Z", "2026-11-20T13:00:00Z", "2026-11-20T15:00:00Z"
-        ]  # fmt: skip
+            "2026-11-20T12:00:00Z",
+            "2026-11-20T13:00:00Z",
+            "2026-11-20T15:00:00Z",
+        ]
