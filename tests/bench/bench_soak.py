@@ -177,6 +177,8 @@ def print_growth(steady: list[Minute]) -> None:
         ("pymalloc live blocks", "pymalloc_live", first.pymalloc_live),
         ("app RSS after trim", "after_trim", first.after_trim),
     ):
+        if not base:  # not measured in this run (tracemalloc off, no --trim)
+            continue
         slope = slope_per_hour(steady, field)
         share = 100 * slope / base if base else float("nan")
         print(f"  {label:24}{slope / MB:+9.2f} MB/h  {share:+7.2f} %/h  (from {base / MB:.1f} MB)")
@@ -210,6 +212,9 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=1, help="tracemalloc depth; 0: off")
     parser.add_argument("--tick-s", type=float, default=None, help="every job at this period")
     parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after each minute")
+    parser.add_argument(
+        "--preload", default=None, help="LD_PRELOAD for the service (another malloc: jemalloc)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -247,7 +252,8 @@ def main() -> None:
     try:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-            with process(server, env, "0", Path(os.devnull)) as app:
+            server_env = {**env, "LD_PRELOAD": args.preload} if args.preload else env
+            with process(server, server_env, "0", Path(os.devnull)) as app:
                 wait_for(f"{origin}{API}/health", 120)
                 scored(origin)
                 member = prime(origin, HEADERS, 10)[0]
@@ -258,6 +264,7 @@ def main() -> None:
                     f"{f' every {args.tick_s:g} s' if args.tick_s else ''}), "
                     f"{args.connections} connections, eight reads in turn, tracemalloc "
                     f"{args.frames} frame(s)"
+                    f"{f', LD_PRELOAD={args.preload}' if args.preload else ''}"
                 )
                 print(
                     f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
