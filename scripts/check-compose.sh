@@ -165,17 +165,7 @@ say "db healthy (docker-compose.yml's healthcheck: pg_isready)"
 step "simulator"
 gateway=$(podman network inspect --format '{{range .Subnets}}{{.Gateway}}{{end}}' "$NETWORK")
 [ -n "$gateway" ] || die "no gateway on $NETWORK"
-PYTHONUNBUFFERED=1 "$VENV/bin/python" -m tests.kucoin_sim --port 0 --host "$gateway" \
-    --universe "$UNIVERSE" >"$WORK/simulator.log" 2>&1 &
-SIM_PID=$!
-SIM_URL=
-for _ in $(seq 1 300); do
-    SIM_URL=$(sed -n 's/^KuCoin simulator on \([^ ]*\) .*/\1/p' "$WORK/simulator.log")
-    [ -n "$SIM_URL" ] && break
-    kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited"
-    sleep 0.1
-done
-[ -n "$SIM_URL" ] || die "the simulator did not start"
+start_simulator "$gateway"
 export MYSYMBOLS_KUCOIN__FUTURES_URL=$SIM_URL
 say "simulator $SIM_URL ($UNIVERSE contracts), on $NETWORK's gateway"
 
@@ -190,21 +180,8 @@ say "migrate exited 0 ($(podman logs "$migrate" 2>&1 | grep -c 'Running upgrade'
 compose up -d --no-build --no-deps app >"$WORK/up-app.log" 2>&1 \
     || { cat "$WORK/up-app.log"; die "up app"; }
 app=$(container_of app)
-ready=
-body=
-deadline=$((SECONDS + READY_WITHIN_S))
-while [ "$SECONDS" -lt "$deadline" ]; do
-    [ "$(podman inspect --format '{{.State.Running}}' "$app")" = true ] \
-        || die "app exited ($(podman inspect --format '{{.State.ExitCode}}' "$app"))"
-    if body=$(curl -fsS --max-time 3 "$API/status" 2>/dev/null) && grep -q '"ready":true' <<<"$body"
-    then
-        ready=1
-        break
-    fi
-    sleep 0.5
-done
-[ -n "$ready" ] || die "not ready within $READY_WITHIN_S s (last: ${body:-no answer})"
-say "ready on 127.0.0.1:$APP_PORT: $body"
+wait_ready "$app"
+say "ready on 127.0.0.1:$APP_PORT: $READY_BODY"
 
 # --- 4. a sync and a scoring run over HTTP ----------------------------------------------------
 step "universe sync + scoring run (HTTP)"

@@ -196,17 +196,7 @@ step "database and simulator"
 psql_admin -c "CREATE DATABASE \"$DB_NAME\""
 DB_CREATED=1
 say "database $DB_NAME"
-PYTHONUNBUFFERED=1 "$VENV/bin/python" -m tests.kucoin_sim --port 0 --universe "$UNIVERSE" \
-    >"$WORK/simulator.log" 2>&1 &
-SIM_PID=$!
-SIM_URL=
-for _ in $(seq 1 300); do
-    SIM_URL=$(sed -n 's/^KuCoin simulator on \([^ ]*\) .*/\1/p' "$WORK/simulator.log")
-    [ -n "$SIM_URL" ] && break
-    kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited"
-    sleep 0.1
-done
-[ -n "$SIM_URL" ] || die "the simulator did not start"
+start_simulator 127.0.0.1
 say "simulator $SIM_URL ($UNIVERSE contracts, pid $SIM_PID)"
 
 # --- 5. the image's own CMD -------------------------------------------------------------------
@@ -222,20 +212,8 @@ ADMIN_KEY="ci-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     -e "MYSYMBOLS_API_KEYS=admin:$ADMIN_KEY" \
     "$IMAGE" >/dev/null 2> >(no_systemd_noise)
 export API ADMIN_KEY CHECK
-ready=
-deadline=$((SECONDS + READY_WITHIN_S))
-while [ "$SECONDS" -lt "$deadline" ]; do
-    [ "$(podman inspect --format '{{.State.Running}}' "$CONTAINER")" = true ] \
-        || die "the container exited ($(podman inspect --format '{{.State.ExitCode}}' "$CONTAINER"))"
-    if body=$(curl -fsS --max-time 3 "$API/status" 2>/dev/null) && grep -q '"ready":true' <<<"$body"
-    then
-        ready=1
-        break
-    fi
-    sleep 0.5
-done
-[ -n "$ready" ] || die "not ready within $READY_WITHIN_S s (last: ${body:-no answer})"
-say "ready: $body"
+wait_ready "$CONTAINER"
+say "ready: $READY_BODY"
 "${PODMAN[@]}" healthcheck run "$CONTAINER" >/dev/null || die "the image's HEALTHCHECK failed"
 say "the image's HEALTHCHECK passes"
 
