@@ -73,6 +73,9 @@ class Minute:
     pymalloc_held: int  # the small-object allocator's arenas
     pymalloc_live: int  # the blocks in them in use
     after_trim: int  # the app's RSS after malloc_trim(0); 0 without --trim
+    native_in_use: int  # glibc malloc: allocated (what something holds)
+    native_free: int  # glibc malloc: freed, kept in its arenas
+    kept_window: int  # the forward record's kept window, numpy bytes
 
 
 def lua_script(member: str) -> Path:
@@ -158,7 +161,8 @@ def print_minute(m: Minute) -> None:
         f"{m.minute:6d}{m.rps:9.0f}{m.p50_ms:9.2f}{m.p99_ms:9.2f}{m.non_2xx:8d}"
         f"{m.tree_rss / MB:10.1f}{m.app_rss / MB:9.1f}{m.traced / MB:9.1f}"
         f"{(m.app_rss - m.overhead) / MB:12.1f}{m.pymalloc_held / MB:9.1f}"
-        f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}",
+        f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}{m.native_in_use / MB:9.1f}"
+        f"{m.native_free / MB:9.1f}{m.kept_window / MB:9.1f}",
         flush=True,
     )
 
@@ -176,6 +180,9 @@ def print_growth(steady: list[Minute]) -> None:
         ("pymalloc arenas", "pymalloc_held", first.pymalloc_held),
         ("pymalloc live blocks", "pymalloc_live", first.pymalloc_live),
         ("app RSS after trim", "after_trim", first.after_trim),
+        ("malloc in use", "native_in_use", first.native_in_use),
+        ("malloc free, kept", "native_free", first.native_free),
+        ("forward window kept", "kept_window", first.kept_window),
     ):
         if not base:  # not measured in this run (tracemalloc off, no --trim)
             continue
@@ -269,6 +276,7 @@ def main() -> None:
                 print(
                     f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
                     f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}"
+                    f"{'arenas':>9}{'live':>9}{'trimmed':>9}{'in use':>9}{'free':>9}{'window':>9}"
                 )
                 for minute in range(1, args.minutes + 1):
                     rps, p50, p99, non_2xx = wrk_minute(origin, script, args.connections)
@@ -292,6 +300,9 @@ def main() -> None:
                             pymalloc["arena_bytes"],
                             pymalloc["allocated_blocks"],
                             int(line.get("rss_after_trim", 0)),
+                            line["native"]["in_use"],
+                            line["native"]["free"],
+                            line["kept_window"],
                         )
                     )
                     print_minute(minutes[-1])

@@ -24,15 +24,66 @@ import tracemalloc
 from pathlib import Path
 from types import FrameType
 
+import numpy as np
 import uvicorn
 
 TOP = 20
 PAGE = os.sysconf("SC_PAGE_SIZE")
+MALLINFO2_FIELDS = (
+    "arena",
+    "ordblks",
+    "smblks",
+    "hblks",
+    "hblkhd",
+    "usmblks",
+    "fsmblks",
+    "uordblks",
+    "fordblks",
+    "keepcost",
+)
 
 
 def resident() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * PAGE
+
+
+class _Mallinfo2(ctypes.Structure):
+    """glibc's `struct mallinfo2`, its fields in order."""
+
+    _fields_ = [(name, ctypes.c_size_t) for name in MALLINFO2_FIELDS]
+
+
+def native_heap() -> dict[str, int]:
+    """What glibc's malloc holds, over all its arenas: `in_use` (allocated, mmapped chunks
+    included) and `free` (freed but kept in the arenas). Growth of `in_use` is memory something
+    still holds; growth of `free` is fragmentation."""
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = _Mallinfo2
+    info = libc.mallinfo2()
+    return {"in_use": info.uordblks + info.hblkhd, "free": info.fordblks}
+
+
+def _array_bytes(value: object, seen: set[int]) -> int:
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(_array_bytes(v, seen) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_array_bytes(v, seen) for v in value)
+    if hasattr(value, "__dict__"):
+        return sum(_array_bytes(v, seen) for v in vars(value).values())
+    return 0
+
+
+def kept_window_bytes() -> int:
+    """The numpy bytes of the forward record's kept windows (one per database)."""
+    from app.services.forward.window import _KEPT
+
+    return _array_bytes(dict(_KEPT), set())
 
 
 def pymalloc_stats() -> dict[str, int]:
@@ -91,6 +142,8 @@ class Reporter:
             "tracemalloc_overhead": tracemalloc.get_tracemalloc_memory(),
             "rss": resident(),
             "pymalloc": pymalloc_stats(),
+            "native": native_heap(),
+            "kept_window": kept_window_bytes(),
         }
         if self.trim:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
