@@ -20,7 +20,6 @@ from app.services.factory import Services
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
-from app.services.signals.calibration import measure_outcomes
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -52,8 +51,9 @@ async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
 
 async def signal_processing(session: AsyncSession, state: AppState) -> dict[str, Any]:
     """Evaluate pending signals, then measure the outcomes whose horizon has passed."""
-    processed = await Services(session, state).signals.process_pending()
-    measured = await measure_outcomes(session, utcnow())
+    services = Services(session, state)
+    processed = await services.signals.process_pending()
+    measured = await services.signal_outcomes.measure_outcomes(utcnow())
     return {"processed": len(processed), "outcomes_measured": measured}
 
 

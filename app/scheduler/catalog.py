@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import JobRun
 from app.scheduler.bodies import all_jobs
 from app.scheduler.job import Job
-from app.services.settings.registry import read_settings
+from app.services.factory import Services
 from app.state import AppState
 
 
@@ -51,7 +51,7 @@ async def intervals(
     override = state.settings.scheduler.tick_s
     if override is not None:
         return {job.name: float(override) for job in jobs}
-    values = await read_settings(session, {job.interval_key for job in jobs})
+    values = await Services(session, state).configuration.values({job.interval_key for job in jobs})
     return {job.name: max(float(values[job.interval_key]), 1.0) for job in jobs}
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.core.config import Settings
 from app.core.security import BootstrapKeyring
 from app.exchange.gateway import KucoinGateway
+from app.services.events.hub import EventHub
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 
@@ -58,3 +59,10 @@ class StatusContext(ServiceContext, Protocol):
 
     @property
     def jobs(self) -> RunProgress: ...
+
+
+class StreamContext(ServiceContext, Protocol):
+    """What an event stream follows besides the database."""
+
+    @property
+    def event_hub(self) -> EventHub: ...

@@ -1,17 +1,22 @@
 """The one wiring point: every use-case service of one transaction, built from its session and
 the app's long-lived objects (a `ServiceContext`: the app state). The API dependencies, the
 scheduler's jobs and the CLI all go through `Services`, so each gets the same collaborators (the
-gateway, the price cache, the read cache, the locks)."""
+gateway, the price cache, the read cache, the locks). The few services that open sessions
+themselves (status, the hot portfolio read, event streams, an algorithm change) are built by
+the functions at the end."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
-from app.services.context import ServiceContext, StatusContext
+from app.services.context import ServiceContext, StatusContext, StreamContext
+from app.services.events.stream import EventStreamService
 from app.services.forward.read import ForwardEvidence
 from app.services.forward.service import ForwardService
 from app.services.health.status import StatusService
@@ -20,17 +25,21 @@ from app.services.market.universe import UniverseService
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
+from app.services.portfolio.reads import PortfolioReadService
 from app.services.portfolio.service import MySymbolsService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
-from app.services.scoring.algorithms import AlgorithmService
+from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmService
 from app.services.scoring.refresh import ScoreRefreshService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
+from app.services.signals.calibration import SignalOutcomeService
 from app.services.signals.service import SignalService
 from app.services.trackrecord.read import LiveEvidence
 from app.services.trackrecord.update import TrackRecordUpdater
+
+OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 class Services:
@@ -95,7 +104,11 @@ class Services:
 
     @cached_property
     def signals(self) -> SignalService:
-        return SignalService(self.session, self.state.gateway)
+        return SignalService(self.session, self.state.gateway, self.signal_outcomes)
+
+    @cached_property
+    def signal_outcomes(self) -> SignalOutcomeService:
+        return SignalOutcomeService(self.session)
 
     @cached_property
     def alerts(self) -> AlertService:
@@ -127,3 +140,26 @@ class Services:
 def status_service(state: StatusContext) -> StatusService:
     """Status needs no request transaction: it opens its own short connections."""
     return StatusService(state)
+
+
+# Services that open their sessions themselves: a read that needs none on a cache hit, a stream
+# that outlives any transaction, a change with a replay between its two transactions.
+
+
+def portfolio_reads(state: ServiceContext, open_session: OpenSession) -> PortfolioReadService:
+    return PortfolioReadService(open_session, state.prices, state.portfolio_cache)
+
+
+def event_streams(state: StreamContext, open_session: OpenSession) -> EventStreamService:
+    events = state.settings.events
+    return EventStreamService(
+        open_session,
+        state.event_hub,
+        heartbeat_s=events.heartbeat_s,
+        retry_ms=int(events.poll_s * 1000),
+        start_timeout_s=state.settings.database.connect_timeout_s,
+    )
+
+
+def algorithm_changes(open_session: OpenSession) -> AlgorithmChangeService:
+    return AlgorithmChangeService(open_session)

@@ -5,6 +5,8 @@ stay pure, and services are built in one place."""
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import re
 import sys
 from pathlib import Path
@@ -36,6 +38,12 @@ COMMIT_OWNERS = {
     "services/maintenance/retention.py",  # RetentionService: each bounded batch, so no lock lasts
 }
 SERVICE_FACTORY = "services/factory.py"
+DRIVERS = ("api", "scheduler", "cli", "main.py", "state.py")
+# The only use case a driver calls without the factory, and why.
+UNFACTORED_USE_CASES = {
+    # `python -m app.cli migrate`: the schema comes before any app state or session exists.
+    "app.services.maintenance.schema.migrate",
+}
 
 
 def sources(under: Path = APP) -> list[Path]:
@@ -105,6 +113,28 @@ def test_services_are_built_only_by_the_factory_outside_the_services_layer() -> 
         if not o.startswith("services/") and not o.startswith(SERVICE_FACTORY)
     ]
     assert constructions == [], "build services through app.services.factory.Services"
+
+
+def test_drivers_reach_use_cases_only_through_the_factory() -> None:
+    """A use case is a method of a service the factory built: the routers, jobs and commands
+    call no function of `app.services` that does I/O (a coroutine or an async generator)."""
+    direct = []
+    for path in [
+        p for d in DRIVERS for p in ([APP / d] if d.endswith(".py") else sources(APP / d))
+    ]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+                "app.services."
+            ):
+                continue
+            module = importlib.import_module(str(node.module))
+            for alias in node.names:
+                name = f"{node.module}.{alias.name}"
+                used = getattr(module, alias.name)
+                does_io = inspect.iscoroutinefunction(used) or inspect.isasyncgenfunction(used)
+                if does_io and name not in UNFACTORED_USE_CASES:
+                    direct.append(f"{relative(path)}: {name}")
+    assert direct == [], "make it a method of a service that app.services.factory builds"
 
 
 def test_no_module_other_than_the_wiring_sits_directly_in_services() -> None:

@@ -48,7 +48,7 @@ async def get_weights(
         Query(description="Override the configured weighting_method."),
     ] = None,
 ) -> WeightsRead:
-    return WeightsRead.model_validate(await service.calculate_dynamic_weights(method))
+    return WeightsRead.model_validate(await service.target_weights(method))
 
 
 @router.post(

@@ -12,7 +12,7 @@ from app.api.rate_limit import CallerLimits
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.api.stream_cap import SlottedStream
 from app.schemas.common import INT32_MAX, problem_responses
-from app.services.events.stream import stream_events
+from app.services.factory import event_streams
 
 router = APIRouter(tags=["events"], responses=problem_responses(401, 403, 429))
 
@@ -50,18 +50,12 @@ async def get_events(
         int | None, Query(ge=0, le=INT32_MAX, description="The last event id seen.")
     ] = None,
 ) -> StreamingResponse:
-    settings = state.settings
     limits: CallerLimits = request.app.state.caller_limits
     caller = limits.authenticated(request.scope)
-    events = stream_events(
-        sessions.open,
-        state.event_hub,
+    events = event_streams(state, sessions.open).stream(
         last_event_id=last_event_id if last_event_id is not None else since,
         is_disconnected=request.is_disconnected,
         still_authorised=key_still_valid(state, sessions, principal),
-        heartbeat_s=settings.events.heartbeat_s,
-        retry_ms=int(settings.events.poll_s * 1000),
-        start_timeout_s=settings.database.connect_timeout_s,
     )
     return SlottedStream(  # 429 as it starts when this caller, or this replica, holds all
         events,

@@ -29,9 +29,10 @@ from app.schemas.portfolio import (
     ReplaceSymbol,
 )
 from app.schemas.timeline import TimelineRead
+from app.services.factory import portfolio_reads
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
-from app.services.portfolio.reads import PORTFOLIO_JSON, read_portfolio
+from app.services.portfolio.reads import PORTFOLIO_JSON
 from app.services.portfolio.service import MySymbolsService
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
@@ -70,7 +71,7 @@ async def get_portfolio(
     # The trading engine's hottest read: no request session (one is opened only on a cache
     # miss), and the service's view serialised as is (its fields are PortfolioRead's), without
     # model validation or FastAPI's second pass over the response.
-    view = await read_portfolio(sessions.open, state.prices, state.portfolio_cache, as_of)
+    view = await portfolio_reads(state, sessions.open).get(as_of)
     return Response(PORTFOLIO_JSON.dump_json(view), media_type="application/json")  # type: ignore[return-value]
 
 

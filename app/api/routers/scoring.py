@@ -37,11 +37,10 @@ from app.schemas.scoring import (
     SymbolScoresEntry,
     SymbolScoresRead,
 )
-from app.services.factory import Services
+from app.services.factory import Services, algorithm_changes
 from app.services.scoring.algorithms import (
     AlgorithmChange,
     AlgorithmsChange,
-    change_algorithms,
     what_if_outcome,
 )
 
@@ -248,7 +247,8 @@ async def _change_algorithms(
     wait: float | None,
 ) -> JSONResponse:
     """The change judged and applied, or, dry, its what-if run followed as `?wait=` asks."""
-    outcome = await change_algorithms(sessions.open, changes, actor=principal.name, dry_run=dry_run)
+    flow = algorithm_changes(sessions.open)
+    outcome = await flow.change(changes, actor=principal.name, dry_run=dry_run)
     if isinstance(outcome, ReplayRun):  # dry: committed, the run has started
         return await _dry_run_answer(request, state, sessions, outcome, wait)
     return JSONResponse(_change_read(outcome).model_dump(mode="json"))

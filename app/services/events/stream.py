@@ -22,7 +22,7 @@ from app.db.repositories.events import EventRepository
 from app.services.events.hub import READ_LIMIT, EventHub, StreamEnd
 from app.services.events.wakeup import EventSignal
 
-__all__ = ["EventSignal", "format_end", "format_event", "stream_events"]
+__all__ = ["EventSignal", "EventStreamService", "format_end", "format_event"]
 
 Item = EventOutbox | StreamEnd | None
 
@@ -59,65 +59,82 @@ def format_end(end: StreamEnd) -> str:
     return f"event: error\ndata: {json.dumps(problem, separators=(',', ':'))}\n\n"
 
 
-async def stream_events(
-    open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
-    hub: EventHub,
-    *,
-    last_event_id: int | None,
-    is_disconnected: Callable[[], Awaitable[bool]],
-    still_authorised: Callable[[], Awaitable[bool]] | None,
-    heartbeat_s: float,
-    retry_ms: int,
-    start_timeout_s: float,
-) -> AsyncIterator[str]:
-    """SSE text: the events after `last_event_id` (all new ones when None), then live ones."""
-    subscription = hub.subscribe()
-    try:
-        if not await hub.wait_live(subscription, start_timeout_s):
-            ended = subscription.queue.get_nowait() if subscription.ended.is_set() else None
-            yield format_end(ended if isinstance(ended, StreamEnd) else UNAVAILABLE)
-            return
-        # From here the hub queues every event it reads: the missed ones come from the outbox.
-        async with open_session() as session:
-            events = EventRepository(session)
-            if last_event_id is None:
-                last, missed = await events.latest_id(), []
-            else:
-                last, missed = last_event_id, list(await events.after(last_event_id, READ_LIMIT))
-        # The retry hint goes out only once the starting point is taken: a client that has
-        # read it receives every event committed afterwards.
-        yield f"retry: {retry_ms}\n\n"
-        while missed:
-            for event in missed:
-                yield format_event(event)
-                last = event.id
-            if len(missed) < READ_LIMIT:
-                break
-            async with open_session() as session:
-                missed = list(await EventRepository(session).after(last, READ_LIMIT))
-        loop = asyncio.get_running_loop()
-        next_beat = loop.time() + heartbeat_s
-        sent = False
-        while True:
-            item = await _next(subscription.queue, next_beat - loop.time())
-            if isinstance(item, StreamEnd):
-                yield format_end(item)
+class EventStreamService:
+    """The event streams of this replica, each following its `EventHub`."""
+
+    def __init__(
+        self,
+        open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+        hub: EventHub,
+        *,
+        heartbeat_s: float,
+        retry_ms: int,
+        start_timeout_s: float,
+    ) -> None:
+        self.open_session = open_session
+        self.hub = hub
+        self.heartbeat_s = heartbeat_s
+        self.retry_ms = retry_ms
+        self.start_timeout_s = start_timeout_s
+
+    async def stream(
+        self,
+        *,
+        last_event_id: int | None,
+        is_disconnected: Callable[[], Awaitable[bool]],
+        still_authorised: Callable[[], Awaitable[bool]] | None,
+    ) -> AsyncIterator[str]:
+        """SSE text: the events after `last_event_id` (all new ones when None), then live ones."""
+        subscription = self.hub.subscribe()
+        try:
+            if not await self.hub.wait_live(subscription, self.start_timeout_s):
+                ended = subscription.queue.get_nowait() if subscription.ended.is_set() else None
+                yield format_end(ended if isinstance(ended, StreamEnd) else UNAVAILABLE)
                 return
-            if item is not None:
-                if item.id > last:  # already sent from the outbox otherwise
-                    yield format_event(item)
-                    last, sent = item.id, True
-                continue
-            if await is_disconnected():
-                return
-            if still_authorised is not None and not await still_authorised():
-                yield format_end(KEY_REVOKED)
-                return
-            if not sent:
-                yield ": heartbeat\n\n"
-            next_beat, sent = loop.time() + heartbeat_s, False
-    finally:
-        hub.unsubscribe(subscription)
+            # From here the hub queues every event it reads: the missed ones come from the outbox.
+            async with self.open_session() as session:
+                events = EventRepository(session)
+                if last_event_id is None:
+                    last, missed = await events.latest_id(), []
+                else:
+                    last, missed = (
+                        last_event_id,
+                        list(await events.after(last_event_id, READ_LIMIT)),
+                    )
+            # The retry hint goes out only once the starting point is taken: a client that has
+            # read it receives every event committed afterwards.
+            yield f"retry: {self.retry_ms}\n\n"
+            while missed:
+                for event in missed:
+                    yield format_event(event)
+                    last = event.id
+                if len(missed) < READ_LIMIT:
+                    break
+                async with self.open_session() as session:
+                    missed = list(await EventRepository(session).after(last, READ_LIMIT))
+            loop = asyncio.get_running_loop()
+            next_beat = loop.time() + self.heartbeat_s
+            sent = False
+            while True:
+                item = await _next(subscription.queue, next_beat - loop.time())
+                if isinstance(item, StreamEnd):
+                    yield format_end(item)
+                    return
+                if item is not None:
+                    if item.id > last:  # already sent from the outbox otherwise
+                        yield format_event(item)
+                        last, sent = item.id, True
+                    continue
+                if await is_disconnected():
+                    return
+                if still_authorised is not None and not await still_authorised():
+                    yield format_end(KEY_REVOKED)
+                    return
+                if not sent:
+                    yield ": heartbeat\n\n"
+                next_beat, sent = loop.time() + self.heartbeat_s, False
+        finally:
+            self.hub.unsubscribe(subscription)
 
 
 async def _next(queue: asyncio.Queue[EventOutbox | StreamEnd], timeout_s: float) -> Item:

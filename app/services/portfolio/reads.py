@@ -285,20 +285,28 @@ def _from_snapshot(
     )
 
 
-async def read_portfolio(
-    open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
-    prices: PriceCache,
-    cache: PortfolioReadCache | None,
-    as_of: datetime | None = None,
-) -> PortfolioView:
+class PortfolioReadService:
     """The portfolio for the hot read path: a snapshot the listening cache trusts is rendered
     without opening any database session; anything else reads through one."""
-    if as_of is None and cache is not None:
-        facts = cache.get_listened()
-        if facts is not None:
-            return render(facts, prices)
-    async with open_session() as session:
-        reader = PortfolioReader(session, prices, cache)
-        if as_of is not None and as_of < utcnow():
-            return await reader.as_of(as_of)
-        return await reader.current()
+
+    def __init__(
+        self,
+        open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+        prices: PriceCache,
+        cache: PortfolioReadCache | None,
+    ) -> None:
+        self.open_session = open_session
+        self.prices = prices
+        self.cache = cache
+
+    async def get(self, as_of: datetime | None = None) -> PortfolioView:
+        """The portfolio now, or as of a past time (reconstructed from the audit trail)."""
+        if as_of is None and self.cache is not None:
+            facts = self.cache.get_listened()
+            if facts is not None:
+                return render(facts, self.prices)
+        async with self.open_session() as session:
+            reader = PortfolioReader(session, self.prices, self.cache)
+            if as_of is not None and as_of < utcnow():
+                return await reader.as_of(as_of)
+            return await reader.current()

@@ -80,7 +80,7 @@ class MySymbolsService:
 
     # -- weights ---------------------------------------------------------------------------------
 
-    async def calculate_dynamic_weights(self, method: str | None = None) -> TargetWeights:
+    async def target_weights(self, method: str | None = None) -> TargetWeights:
         """Target weights of the current members by the configured (or given) method."""
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()

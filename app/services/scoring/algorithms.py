@@ -310,20 +310,26 @@ def _preset_in_force(algorithms: Sequence[ScoringAlgorithm]) -> str | None:
     return preset_of(active, version)
 
 
-async def change_algorithms(
-    sessions: Sessions, changes: Sequence[AlgorithmChange], *, actor: str, dry_run: bool
-) -> AlgorithmsChange | ReplayRun:
-    """Propose `changes`, then judge them by a replay and apply them with that evidence, in two
-    transactions with the replay between them (no database connection is held while it runs; 409
-    when the algorithm changed meanwhile). Dry: the queued what-if run that judges them (started
-    once its transaction commits), or the answer without evidence when the stored history is too
-    short to judge them."""
-    async with sessions() as session:
-        algorithms = AlgorithmService(session)
-        proposal = await algorithms.propose(changes, actor=actor)
-        if dry_run:
-            return await algorithms.request_what_if(proposal)
-        judging = await algorithms.judging(proposal)
-    evidence, unavailable = await judged(judging)
-    async with sessions() as session:
-        return await AlgorithmService(session).apply(proposal, evidence, unavailable)
+class AlgorithmChangeService:
+    """A change of the scoring algorithms, judged by a replay between its two transactions."""
+
+    def __init__(self, open_session: Sessions) -> None:
+        self.open_session = open_session
+
+    async def change(
+        self, changes: Sequence[AlgorithmChange], *, actor: str, dry_run: bool
+    ) -> AlgorithmsChange | ReplayRun:
+        """Propose `changes`, then judge them by a replay and apply them with that evidence, in
+        two transactions with the replay between them (no database connection is held while it
+        runs; 409 when the algorithm changed meanwhile). Dry: the queued what-if run that judges
+        them (started once its transaction commits), or the answer without evidence when the
+        stored history is too short to judge them."""
+        async with self.open_session() as session:
+            algorithms = AlgorithmService(session)
+            proposal = await algorithms.propose(changes, actor=actor)
+            if dry_run:
+                return await algorithms.request_what_if(proposal)
+            judging = await algorithms.judging(proposal)
+        evidence, unavailable = await judged(judging)
+        async with self.open_session() as session:
+            return await AlgorithmService(session).apply(proposal, evidence, unavailable)

@@ -4,7 +4,7 @@ span keys or read stored state are here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from app.db.models import ConfigurationChange
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.services.portfolio.audit import Actor
-from app.services.settings.registry import RUNTIME_SETTINGS, SETTINGS, RuntimeSetting
+from app.services.settings.registry import RUNTIME_SETTINGS, SETTINGS, RuntimeSetting, read_settings
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,10 @@ class ConfigurationService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.config = ConfigRepository(session)
+
+    async def values(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The values in force of `keys` (`read_settings`)."""
+        return await read_settings(self.session, keys)
 
     async def list_settings(self) -> list[SettingValue]:
         """Every registered setting with its value in force, by key."""

@@ -22,26 +22,48 @@ from app.signals.calibration import (
 HOUR = timedelta(hours=1)
 
 
-async def measure_outcomes(session: AsyncSession, now: datetime) -> int:
-    """Give decided signals whose horizon has passed their forward return from stored hourly
-    closes (the last candle closed at evaluation vs the last closed at the horizon)."""
-    pending = await SignalRepository(session).unmeasured_decided()
-    candles = CandleRepository(session)
-    measured = 0
-    for signal in pending:
-        assert signal.evaluated_at is not None and signal.symbol_id is not None
-        end = signal.evaluated_at + timedelta(hours=horizon_hours(signal.timeframe))
-        if end > now:
-            continue
-        rows = await candles.closes([signal.symbol_id], 60, signal.evaluated_at - 2 * HOUR, end)
-        entry = _last_closed_by(rows, signal.evaluated_at)
-        exit_ = _last_closed_by(rows, end)
-        if entry is None or exit_ is None or exit_[0] <= entry[0]:
-            continue  # not stored (yet): measured on a later pass
-        signal.forward_return = forward_return(signal.direction, entry[1], exit_[1])
-        measured += 1
-    await session.flush()
-    return measured
+class SignalOutcomeService:
+    """Measures decided signals' outcomes and keeps each agent's record and consensus weight."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.signals = SignalRepository(session)
+
+    async def measure_outcomes(self, now: datetime) -> int:
+        """Give decided signals whose horizon has passed their forward return from stored
+        hourly closes (the last candle closed at evaluation vs the last closed at the
+        horizon)."""
+        pending = await self.signals.unmeasured_decided()
+        candles = CandleRepository(self.session)
+        measured = 0
+        for signal in pending:
+            assert signal.evaluated_at is not None and signal.symbol_id is not None
+            end = signal.evaluated_at + timedelta(hours=horizon_hours(signal.timeframe))
+            if end > now:
+                continue
+            since = signal.evaluated_at - 2 * HOUR
+            rows = await candles.closes([signal.symbol_id], 60, since, end)
+            entry = _last_closed_by(rows, signal.evaluated_at)
+            exit_ = _last_closed_by(rows, end)
+            if entry is None or exit_ is None or exit_[0] <= entry[0]:
+                continue  # not stored (yet): measured on a later pass
+            signal.forward_return = forward_return(signal.direction, entry[1], exit_[1])
+            measured += 1
+        await self.session.flush()
+        return measured
+
+    async def agent_records(self) -> dict[str, AgentRecord]:
+        """Each agent's measured record and its consensus weight (the prior when unmeasured)."""
+        measured = await self.signals.measured_votes()
+        votes: dict[str, list[ScoredVote]] = {agent: [] for agent in AGENTS}
+        for forward, signal_votes in measured:
+            succeeded = forward > 0
+            for vote in signal_votes:
+                if vote["agent"] in votes:
+                    votes[vote["agent"]].append(
+                        ScoredVote(vote["decision"], float(vote["confidence"]), succeeded)
+                    )
+        return {agent: calibrate(agent_votes) for agent, agent_votes in votes.items()}
 
 
 def _last_closed_by(
@@ -52,17 +74,3 @@ def _last_closed_by(
     wanted = last_closed_open_time(moment, HOUR)
     closes = [(t, c) for _, t, c in rows if t == wanted]
     return closes[0] if closes else None
-
-
-async def agent_records(session: AsyncSession) -> dict[str, AgentRecord]:
-    """Each agent's measured record and its consensus weight (the prior when unmeasured)."""
-    measured = await SignalRepository(session).measured_votes()
-    votes: dict[str, list[ScoredVote]] = {agent: [] for agent in AGENTS}
-    for forward, signal_votes in measured:
-        succeeded = forward > 0
-        for vote in signal_votes:
-            if vote["agent"] in votes:
-                votes[vote["agent"]].append(
-                    ScoredVote(vote["decision"], float(vote["confidence"]), succeeded)
-                )
-    return {agent: calibrate(agent_votes) for agent, agent_votes in votes.items()}

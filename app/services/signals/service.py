@@ -23,7 +23,7 @@ from app.portfolio.correlation import pairwise_correlation
 from app.schemas.signals import SignalCreate
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.settings.registry import read_settings
-from app.services.signals.calibration import agent_records
+from app.services.signals.calibration import SignalOutcomeService
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.consensus import NO_QUORUM, ConsensusRule, decide
 
@@ -61,9 +61,12 @@ class _Rules:
 class SignalService:
     """Ingests trading signals, has the agents vote on them, lists and summarises them."""
 
-    def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
+    def __init__(
+        self, session: AsyncSession, gateway: KucoinGateway, outcomes: SignalOutcomeService
+    ) -> None:
         self.session = session
         self.gateway = gateway
+        self.outcomes = outcomes
         self.signals = SignalRepository(session)
 
     async def create(self, body: SignalCreate) -> Signal:
@@ -95,7 +98,7 @@ class SignalService:
         """Evaluate pending signals (oldest first); expired ones are closed as expired."""
         pending = await self.signals.claim_pending(limit)
         now = utcnow()
-        weights = {agent: r.weight for agent, r in (await agent_records(self.session)).items()}
+        weights = {agent: r.weight for agent, r in (await self.outcomes.agent_records()).items()}
         rules = _Rules(await read_settings(self.session, RULE_KEYS))
         for signal in pending:
             if signal.expires_at is not None and signal.expires_at <= now:
@@ -203,7 +206,7 @@ class SignalService:
             counts.by_status.get("approved", 0),
             counts.by_status.get("rejected", 0),
         )
-        records = await agent_records(self.session)
+        records = await self.outcomes.agent_records()
         average = counts.average_processing_s
         return {
             "total": counts.total,

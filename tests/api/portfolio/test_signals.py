@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.db.models import EventOutbox, Signal
-from app.services.signals.service import SignalService
+from app.services.factory import Services
 from tests.api.portfolio.helpers import ADMIN, BASE, READ, TRADE, ranked
 from tests.helpers import assert_problem
 
@@ -180,7 +180,7 @@ class TestPortfolioLink:
         for symbol in ranked_symbols[1:3]:  # the best-ranked symbol stays outside
             await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
         created = (await post(api, symbol=ranked_symbols[0])).json()
-        service = SignalService(session, sim_app.state.app_state.gateway)
+        service = Services(session, sim_app.state.app_state).signals
         signal = await service.get(created["id"])
         await service._nominate(signal, 0.9)
         [event] = (

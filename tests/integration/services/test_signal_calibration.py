@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Signal, Symbol
-from app.services.signals.calibration import agent_records, measure_outcomes
+from app.services.signals.calibration import SignalOutcomeService
 from app.signals.calibration import MAX_WEIGHT, MIN_WEIGHT
 from tests.factories import make_candles, make_symbol
 
@@ -53,9 +53,9 @@ async def test_right_agents_gain_weight_wrong_ones_lose_it(session: AsyncSession
         session.add(decided(symbol, "BUY", at, {"technical": "approve", "risk": "reject"}))
         session.add(decided(symbol, "SELL", at, {"technical": "reject", "risk": "approve"}))
     await session.flush()
-    measured = await measure_outcomes(session, START + 3 * 24 * HOUR)
+    measured = await SignalOutcomeService(session).measure_outcomes(START + 3 * 24 * HOUR)
     assert measured == 38
-    records = await agent_records(session)
+    records = await SignalOutcomeService(session).agent_records()
     technical, risk, fundamental = records["technical"], records["risk"], records["fundamental"]
     assert (technical.votes, technical.hits) == (38, 38)
     assert (risk.votes, risk.hits) == (38, 0)
@@ -70,5 +70,9 @@ async def test_a_signal_before_its_horizon_or_without_candles_waits(session: Asy
     session.add(decided(symbol, "BUY", late, {"technical": "approve"}))
     session.add(decided(symbol, "BUY", START + 10 * HOUR, {"technical": "approve"}))
     await session.flush()
-    assert await measure_outcomes(session, START + 12 * HOUR) == 0  # neither horizon passed
-    assert await measure_outcomes(session, START + 80 * HOUR) == 1  # only the one with candles
+    assert (
+        await SignalOutcomeService(session).measure_outcomes(START + 12 * HOUR) == 0
+    )  # neither horizon passed
+    assert (
+        await SignalOutcomeService(session).measure_outcomes(START + 80 * HOUR) == 1
+    )  # only the one with candles
