@@ -6,24 +6,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from app.calibration.adoption import CandidateEvidence
+from app.calibration.report import CandidateFigures, ScoreIc, Sensitivity
 from app.calibration.sensitivity import sensitivity, variants
 from app.replay.config import PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Contexts, scoring_beyond_weights
 from app.replay.evidence import mean_t
 from app.replay.history import MarketHistory
 from app.replay.nulls import null_distribution
+from app.replay.report import (
+    DataSection,
+    IcFigures,
+    IcSection,
+    MeanT,
+    RawAndResidual,
+    StrategyFigures,
+    score_figures,
+)
 from app.replay.run import Track, constant, data_section, run_books
 from app.replay.selection import SelectionSeries
 from app.replay.skill import paired, periods_per_year, regression
 from app.scoring.components import COMPONENTS
 
 POLICY = "policy"
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -32,15 +43,15 @@ class Judged:
 
     name: str
     config_hash: str
-    strategies: dict[str, Any]  # the report's figures of the candidate's book and the baselines
-    ic: dict[str, Any]  # the report's `ic` (composite, components, metrics)
+    strategies: dict[str, StrategyFigures]  # the figures of the candidate's book and baselines
+    ic: IcSection[IcFigures]  # the report's `ic` (composite, components, metrics)
     series: SelectionSeries  # the candidate is its `policy` track; the baselines as the report's
-    sensitivity: dict[str, Any] = field(default_factory=dict)  # `sensitivity.sensitivity`
+    sensitivity: Sensitivity | None = None  # `sensitivity.sensitivity`
 
 
 def judge_history(
     history: MarketHistory, candidates: Mapping[str, PolicyConfig], params: ReplayParams
-) -> tuple[dict[str, Any], dict[str, Judged]]:
+) -> tuple[DataSection, dict[str, Judged]]:
     """Every candidate over `params`' decisions on `history`: the data section and each one's
     figures. Candidates are grouped by what they fix beyond weights; a group is one book run
     in which each candidate is a track (its own policy state, the group's shared scoring)."""
@@ -68,7 +79,7 @@ def judge_history(
     return data_section(history, params, next(iter(candidates.values()))), judged
 
 
-def _baselines(of: Mapping[str, Any], name: str, tracks: list[str]) -> dict[str, Any]:
+def _baselines(of: Mapping[str, V], name: str, tracks: list[str]) -> dict[str, V]:
     """The entries of `of` that are not tracks, with track `name`'s own turnover null as
     `random_turnover` (the group's first track's is `random_turnover`, the others'
     `random_turnover@<track>`): what a run of `name` alone has."""
@@ -99,7 +110,7 @@ def _as_policy(series: SelectionSeries, name: str, tracks: list[str]) -> Selecti
     )
 
 
-def candidate_figures(judged: Judged, default: Judged | None = None) -> dict[str, Any]:
+def candidate_figures(judged: Judged, default: Judged | None = None) -> CandidateFigures:
     """What the adoption rule and the README read of one candidate on one history (over whole
     decision periods): its skill IC (against universe-residual returns) and raw IC with their
     HAC t, its alpha with OLS and HAC t, its percentile among each null's random books (return,
@@ -137,16 +148,20 @@ def candidate_figures(judged: Judged, default: Judged | None = None) -> dict[str
             )["percentile"][POLICY]
             for null, draws in series.draws.items()
         },
-        **{k: book[k] for k in ("total_return", "sharpe", "max_drawdown", "turnover", "fees")},
+        "total_return": book["total_return"],
+        "sharpe": book["sharpe"],
+        "max_drawdown": book["max_drawdown"],
+        "turnover": book["turnover"],
+        "fees": book["fees"],
         "components": {
-            c: {"raw": judged.ic[c], "residual_universe": _mean_known(ranking.scores.get(c))}
+            c: {"raw": raw, "residual_universe": _mean_known(ranking.scores.get(c))}
             for c in COMPONENTS
-            if c in judged.ic
+            if (raw := score_figures(judged.ic, c)) is not None
         },
     }
 
 
-def metric_table(judged: Judged) -> dict[str, dict[str, Any]]:
+def metric_table(judged: Judged) -> dict[str, ScoreIc]:
     """Each metric's IC with the raw and with the universe-residual returns (mean, t, HAC t,
     n)."""
     scores = judged.series.full_periods().rankings[POLICY].scores
@@ -156,16 +171,16 @@ def metric_table(judged: Judged) -> dict[str, dict[str, Any]]:
     }
 
 
-def _mean_known(values: Any) -> dict[str, Any]:
+def _mean_known(values: np.ndarray | None) -> MeanT:
     return mean_t([] if values is None else [v for v in values.tolist() if v == v])
 
 
-def pooled(judged: Iterable[Judged]) -> dict[str, Any]:
+def pooled(judged: Iterable[Judged]) -> RawAndResidual:
     """The skill IC (universe-residual) and raw IC over every judged decision of every dataset,
     each counted once (the HAC t's lagged products within a dataset)."""
     rankings = [j.series.full_periods().rankings[POLICY] for j in judged]
 
-    def of(kind: str) -> dict[str, Any]:
+    def of(kind: str) -> MeanT:
         values = [getattr(r, f"ic_{kind}") for r in rankings]
         known = [v[np.isfinite(v)] for v in values]
         blocks = [k for k, v in enumerate(known) for _ in range(v.size)]

@@ -11,13 +11,19 @@ import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
 from app.calibration.evaluate import Evaluator
 from app.calibration.folds import Fold, walk_forward
 from app.calibration.learning import train_series, with_series
+from app.calibration.report import (
+    CalibrationReport,
+    CalibrationVerdict,
+    FoldReport,
+    InSampleMeans,
+    WindowFigures,
+)
 from app.calibration.search import Selection, choose
 from app.calibration.space import SearchSpace
 from app.replay.baselines import STRATEGIES
@@ -26,6 +32,7 @@ from app.replay.context import Contexts
 from app.replay.evidence import mean_t, strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyState
+from app.replay.report import MeanT, StrategyFigures
 from app.replay.run import (
     Track,
     check_range,
@@ -39,7 +46,6 @@ from app.scoring.components import COMPONENTS
 from app.scoring.learned import LearnedModel
 from app.scoring.registry import components
 
-FIGURES = ("total_return", "sharpe", "max_drawdown", "turnover")  # per fold and window
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -58,7 +64,7 @@ def calibrate(
     base: PolicyConfig,
     params: CalibrationParams,
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> CalibrationReport:
     """Choose per fold on the training window, judge on the test window; the report."""
     return calibrated(history, base, params, progress)[0]
 
@@ -68,7 +74,7 @@ def calibrated(
     base: PolicyConfig,
     params: CalibrationParams,
     progress: Progress | None = None,
-) -> tuple[dict[str, Any], BookRun]:
+) -> tuple[CalibrationReport, BookRun]:
     """`calibrate`'s report and its out-of-sample run (per-decision series to pool)."""
     check_range(history, params.replay)
     every = params.replay.every_h
@@ -100,7 +106,7 @@ def calibrated(
     out_of_sample = _out_of_sample(evaluator, folds, configs, base, oos)
     if progress is not None:
         progress("testing", 1, 1)
-    reports = []
+    reports: list[FoldReport] = []
     for k, (fold, selection, config) in enumerate(zip(folds, selections, configs, strict=True)):
         train = replace(params.replay, start_ms=fold.train_start_ms, end_ms=fold.test_start_ms)
         tracks = [Track("policy", constant(config)), Track("default", constant(base))]
@@ -110,7 +116,7 @@ def calibrated(
         if models:
             report["learned_model"] = models[k].describe()
         reports.append(report)
-    document = {
+    document: CalibrationReport = {
         "config_hash": _hash(base, params),
         "data": data_section(history, oos),
         **out_of_sample.document(),
@@ -153,7 +159,7 @@ def _out_of_sample(
     return run_books(evaluator.contexts, tracks, base, oos)
 
 
-def verdict(strategies: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def verdict(strategies: dict[str, StrategyFigures]) -> CalibrationVerdict:
     """Out of sample, after costs, by Sharpe: does the default (the configuration calibrated
     from) beat every baseline, does the calibrated policy, and which baseline is best."""
 
@@ -205,8 +211,8 @@ def _hash(base: PolicyConfig, params: CalibrationParams) -> str:
 
 def window_figures(
     row: BookRow, start_ms: int, first_h: int, last_h: int, decisions: slice
-) -> dict[str, Any]:
-    """`FIGURES` of one book over hours [first_h, last_h] of its run."""
+) -> WindowFigures:
+    """The figures of one book over hours [first_h, last_h] of its run (per fold and window)."""
     equity = row.equity[first_h : last_h + 1]
     figures = strategy_figures(
         equity / equity[0],
@@ -216,7 +222,12 @@ def window_figures(
         funding=0.0,
         sample_h=24,
     )
-    return {k: figures[k] for k in FIGURES}
+    return {
+        "total_return": figures["total_return"],
+        "sharpe": figures["sharpe"],
+        "max_drawdown": figures["max_drawdown"],
+        "turnover": figures["turnover"],
+    }
 
 
 def _fold(
@@ -225,7 +236,7 @@ def _fold(
     in_sample: dict[str, BookRow],
     out_of_sample: dict[str, BookRow],
     oos: ReplayParams,
-) -> dict[str, Any]:
+) -> FoldReport:
     every_ms = oos.every_h * HOUR_MS
     first_h = (fold.test_start_ms - oos.start_ms) // HOUR_MS
     last_h = (fold.test_end_ms - oos.start_ms) // HOUR_MS
@@ -255,7 +266,7 @@ def _fold(
     }
 
 
-def _pooled_ic(selections: list[Selection]) -> dict[str, Any]:
+def _pooled_ic(selections: list[Selection]) -> MeanT:
     """The composite IC of each fold's choice over its own training decisions, pooled: what the
     calibration saw (compare with the out-of-sample `ic.composite`). Rolling training windows
     overlap (a decision is in up to ceil(train / test) of them, each with its fold's choice):
@@ -267,15 +278,20 @@ def _pooled_ic(selections: list[Selection]) -> dict[str, Any]:
     return mean_t([float(np.mean(by_time[t])) for t in sorted(by_time)])
 
 
-def _mean_in_sample(reports: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    """Per strategy, the mean over folds of its training-window Sharpe and total return."""
-    out: dict[str, dict[str, float | None]] = {}
+def _mean_in_sample(reports: list[FoldReport]) -> dict[str, InSampleMeans]:
+    """Per strategy, the mean over folds of its training-window Sharpe, total return and
+    turnover."""
+
+    def mean(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return round(float(np.mean(known)), 10) if known else None
+
+    out: dict[str, InSampleMeans] = {}
     for name in reports[0]["in_sample"]:
-        means: dict[str, float | None] = {}
-        for key in ("sharpe", "total_return", "turnover"):
-            values = [
-                r["in_sample"][name][key] for r in reports if r["in_sample"][name][key] is not None
-            ]
-            means[key] = round(float(np.mean(values)), 10) if values else None
-        out[name] = means
+        figures = [r["in_sample"][name] for r in reports]
+        out[name] = {
+            "sharpe": mean([f["sharpe"] for f in figures]),
+            "total_return": mean([f["total_return"] for f in figures]),
+            "turnover": mean([f["turnover"] for f in figures]),
+        }
     return out

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
 
 from app.calibration.evaluate import Evaluator, Outcome
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.replay.config import PolicyConfig
 from app.replay.evidence import mean_t, t_statistic
+from app.replay.report import MeanT
 from app.scoring.registry import components
 
 OBJECTIVES = ("sharpe", "ic")
@@ -41,7 +41,7 @@ class Trial:
 class Selection:
     choice: Choice
     outcome: Outcome  # of `choice` on the training window
-    metric_ics: dict[str, dict[str, Any]]  # "component.metric" -> {mean, t, n} on the window
+    metric_ics: dict[str, MeanT]  # "component.metric" -> {mean, t, t_hac, n} on the window
     trials: int
 
 

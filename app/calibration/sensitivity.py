@@ -16,19 +16,19 @@ the main run's figures, repeated in both tables.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from app.calibration.report import Sensitivity, VariantFigures
 from app.replay.config import ReplayParams
 from app.replay.evidence import mean_t
+from app.replay.report import MeanT, StrategyFigures
 from app.replay.schedules import BookRun, Variant
 from app.replay.selection import SelectionSeries
 from app.replay.skill import periods_per_year, regression
 
 LAGS_H = (0, 1)
 SLIPPAGE_BPS = (0.0, 5.0, 10.0, 20.0)
-BOOK = ("total_return", "sharpe", "max_drawdown", "turnover", "fees")
 
 
 def variants(params: ReplayParams) -> list[Variant]:
@@ -42,11 +42,11 @@ def variants(params: ReplayParams) -> list[Variant]:
     return [*lags, *slippage]
 
 
-def sensitivity(run: BookRun, track: str, params: ReplayParams) -> dict[str, Any]:
+def sensitivity(run: BookRun, track: str, params: ReplayParams) -> Sensitivity:
     """`track`'s figures at every lag and slippage level of `variants(params)` and at the run's
     own."""
 
-    def at(name: str | None) -> dict[str, Any]:
+    def at(name: str | None) -> VariantFigures:
         of = run if name is None else run.variants[name]
         return figures(of.strategies[track], of.selection, track)
 
@@ -63,13 +63,17 @@ def sensitivity(run: BookRun, track: str, params: ReplayParams) -> dict[str, Any
     }
 
 
-def figures(book: dict[str, Any], series: SelectionSeries, track: str) -> dict[str, Any]:
+def figures(book: StrategyFigures, series: SelectionSeries, track: str) -> VariantFigures:
     """One track's book figures, alpha and composite IC in one variant."""
     whole = series.full_periods()
     ranking = whole.rankings[track]
     skill = regression(whole.books[track], whole.universe, periods_per_year(whole.every_h))
     return {
-        **{k: book[k] for k in BOOK},
+        "total_return": book["total_return"],
+        "sharpe": book["sharpe"],
+        "max_drawdown": book["max_drawdown"],
+        "turnover": book["turnover"],
+        "fees": book["fees"],
         "alpha_annualised": skill["alpha_annualised"],
         "alpha_t_hac": skill["alpha_t_hac"],
         "ic_raw": _mean_known(ranking.ic_raw),
@@ -78,6 +82,6 @@ def figures(book: dict[str, Any], series: SelectionSeries, track: str) -> dict[s
     }
 
 
-def _mean_known(values: Sequence[float] | np.ndarray) -> dict[str, Any]:
+def _mean_known(values: Sequence[float] | np.ndarray) -> MeanT:
     array = np.asarray(values, dtype=float)
     return mean_t(array[np.isfinite(array)].tolist())

@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +40,7 @@ from app.exchange.errors import ExchangeError
 from app.exchange.factory import create_gateway, create_http_session
 from app.replay.config import ReplayParams, parse_every
 from app.replay.pooled import DatasetRun, several
+from app.replay.report import SeveralReport
 from app.replay.run import Progress, ReplayRangeError, replay
 from app.services.replay.config import ReplayConfigError
 from app.services.replay.csv_source import HistoryFolderError
@@ -180,7 +181,7 @@ def run_datasets(
     args: argparse.Namespace,
     task: Callable[[argparse.Namespace, Path], DatasetRun],
     ic_tracks: dict[str, str],
-) -> dict[str, Any]:
+) -> SeveralReport:
     """`task` on every `--data` folder, one per process of the pool; the report of them all,
     in `--data` order."""
     names = [folder.name for folder in args.data]
@@ -192,7 +193,7 @@ def run_datasets(
     return several(runs, ic_tracks)
 
 
-def write(out: Path, document: dict[str, Any]) -> int:
+def write(out: Path, document: Mapping[str, object]) -> int:
     out.write_text(json.dumps(document, separators=(",", ":")))
     return 0
 

@@ -42,10 +42,12 @@ from app.calibration.judge import (
     metric_table,
     pooled,
 )
+from app.calibration.report import CandidateReport, JudgeReport, JudgeVerdict
 from app.cli.pool import run_all
 from app.cli.runs import default_range
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
+from app.replay.report import DataSection
 from app.replay.selection import SelectionSeries
 from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
@@ -89,7 +91,7 @@ def judged_range(folder: Path) -> ReplayParams:
     return ReplayParams(start + days * DAY_MS, end, JUDGED_EVERY_H, fee_bps=FEE_BPS)
 
 
-def _task(folder: Path, names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Judged]]:
+def _task(folder: Path, names: tuple[str, ...]) -> tuple[DataSection, dict[str, Judged]]:
     every = policies()
     return judge_history(_history(folder), {n: every[n] for n in names}, judged_range(folder))
 
@@ -115,7 +117,7 @@ def run_judge(args: argparse.Namespace) -> int:
         groups.setdefault(c.technical_version, []).append(c.name)
     tasks = [(folder, tuple(names)) for folder in args.data for names in groups.values()]
     results: dict[str, dict[str, Judged]] = {}
-    data: dict[str, dict[str, Any]] = {}
+    data: dict[str, DataSection] = {}
     order = _costliest_first(tasks)
     done = dict(zip(order, run_all(_task, [tasks[k] for k in order], args.workers), strict=True))
     outcomes = [done[k] for k in range(len(tasks))]
@@ -130,7 +132,7 @@ def run_judge(args: argparse.Namespace) -> int:
     )
     verdict_of = {v.candidate: v for v in verdicts}
     v1, v2 = (next(c.name for c in FAMILY if c.technical_version == v) for v in (1, 2))
-    report = {
+    report: JudgeReport = {
         "datasets": {
             d: {
                 **data[d],
@@ -167,7 +169,7 @@ def _candidate(
     judged: dict[str, Judged],
     default: dict[str, Judged],
     verdicts: dict[str, Verdict],
-) -> dict[str, Any]:
+) -> CandidateReport:
     return {
         "label": c.label,
         "weights": dict(zip(COMPONENTS, c.weights, strict=True)),
@@ -184,7 +186,7 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _verdict(v: Verdict) -> dict[str, Any]:
+def _verdict(v: Verdict) -> JudgeVerdict:
     return {
         "qualifies": v.qualifies,
         "ic_lead": _number(v.ic_lead),

@@ -76,6 +76,8 @@ class ReplayParams:
         return [min(t + lag, end) for t in self.decision_times()] + [end]
 
 
+# The configuration echoes below stay `dict[str, Any]`, not a report TypedDict: free-form
+# documents (each component's scoring parameters are its own), hashed and stored as given.
 def policy_json(policy: PolicyConfig) -> dict[str, Any]:
     scoring = policy.scoring
     return {

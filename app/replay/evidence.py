@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from app.replay.hac import hac_t
+from app.replay.report import IcFigures, MeanT, StrategyFigures
 from app.scoring.normalise import percentile_rank
 
 DAY_H = 24
@@ -44,7 +44,7 @@ def strategy_figures(
     fees: float,
     funding: float,
     sample_h: int,
-) -> dict[str, Any]:
+) -> StrategyFigures:
     """Figures of one hourly equity curve (index 0 = the first decision, value 1.0)."""
     daily = equity[::DAY_H]  # whole days: a partial last day is no day's return
     returns = daily[1:] / daily[:-1] - 1.0
@@ -117,13 +117,13 @@ class IcSeries:
             out.block.extend([k] * len(s.values))
         return out
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> IcFigures:
         """Mean, t, HAC t and n of the IC, of the IC net of BTC beta (`residual_btc`) and of
         the IC over the periods the benchmark rose and fell."""
         blocks = self.block if len(self.block) == len(self.values) else [0] * len(self.values)
         rows = list(zip(self.values, self.residual, self.market_up, blocks, strict=True))
 
-        def of(kept: list[tuple[float, int]]) -> dict[str, Any]:
+        def of(kept: list[tuple[float, int]]) -> MeanT:
             return mean_t([v for v, _ in kept], [b for _, b in kept])
 
         return {
@@ -142,7 +142,7 @@ def t_statistic(values: list[float]) -> float:
     return float(np.mean(values)) / (std / math.sqrt(len(values))) if std > 0 else math.nan
 
 
-def mean_t(values: list[float], blocks: list[int] | np.ndarray | None = None) -> dict[str, Any]:
+def mean_t(values: list[float], blocks: list[int] | np.ndarray | None = None) -> MeanT:
     """The mean of a per-decision series (in decision order), its plain t, its Newey-West t
     (`t_hac`, lags floor(4 (n / 100) ^ (2 / 9)), never across two `blocks`) and how many."""
     if not values:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import cast
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from app.portfolio.correlation import MIN_COMMON_BARS
 from app.replay.context import Context
 from app.replay.evidence import IcSeries
 from app.replay.history import MarketHistory, PointInTime
+from app.replay.report import F, IcFigures, IcSection
 from app.replay.returns import recent_returns
 from app.replay.rows import dots, mask_groups
 from app.replay.spearman import SpearmanBatch
@@ -122,20 +123,20 @@ class InformationCoefficients:
                     entry.append(ic, ic_net, up)
         return series
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> IcSection[IcFigures]:
         """The report's `ic` section: composite and components, then metrics by name."""
         return ic_summary(self.series())
 
 
-def ic_summary(series: Mapping[str, IcSeries]) -> dict[str, Any]:
+def ic_summary(series: Mapping[str, IcSeries]) -> IcSection[IcFigures]:
     """The report's `ic` section of `InformationCoefficients.series`."""
     return ic_section(series, lambda name: series.get(name, IcSeries()).summary())
 
 
-def ic_section(scored: Collection[str], figures: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+def ic_section(scored: Collection[str], figures: Callable[[str], F]) -> IcSection[F]:
     """`figures(name)` of each score laid out as the report's `ic` section: composite and
     components (the built-in ones even when none was `scored`), then metrics by name."""
-    out: dict[str, Any] = {
+    out: dict[str, F | dict[str, F]] = {
         name: figures(name)
         for name in ("composite", *components())
         if name in ("composite", *COMPONENTS) or name in scored  # plug-ins: when scored
@@ -145,4 +146,5 @@ def ic_section(scored: Collection[str], figures: Callable[[str], dict[str, Any]]
         for name in sorted(scored)
         if name.startswith("metric:")
     }
-    return out
+    # The built-ins and `metrics` are the TypedDict's keys; a scored plug-in is one more.
+    return cast("IcSection[F]", out)

@@ -11,12 +11,12 @@ that decision (`baselines.RandomTurnover`).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from app.replay.evidence import rounded
 from app.replay.hac import percentile_among
+from app.replay.report import NullDistribution
 
 
 def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> dict[str, np.ndarray]:
@@ -41,7 +41,7 @@ def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> di
 
 def null_distribution(
     tracks: dict[str, np.ndarray], draws: np.ndarray, universe: np.ndarray, per_year: float
-) -> dict[str, Any]:
+) -> NullDistribution:
     """The draws' total return, Sharpe and alpha as a distribution (5th, 50th and 95th
     percentiles), and where each track's falls among them (percent of draws below it, ties
     counted half), all over the periods where every book is known."""

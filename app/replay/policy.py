@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 
@@ -34,6 +33,7 @@ from app.replay.config import HOUR_MS, PolicyConfig
 from app.replay.context import Context
 from app.replay.exits import decide_exits
 from app.replay.history import MarketHistory
+from app.replay.report import Exit, Swap
 from app.replay.returns import hourly_returns, recent_returns
 
 
@@ -61,10 +61,10 @@ class PolicyDecision:
     members: list[str]  # by rank
     weights: dict[str, Decimal]  # percent, summing to 100 (empty without members)
     trade: bool  # the book moves to `weights` now (else holdings drift untouched)
-    replaced: list[dict[str, Any]]  # executed replacements with the reasons that allowed them
-    blocked: list[dict[str, Any]]  # candidates kept, with the reasons that blocked each
+    replaced: list[Swap]  # executed replacements with the reasons that allowed them
+    blocked: list[Swap]  # candidates kept, with the reasons that blocked each
     added: list[str]  # initial selection / vacancies filled
-    exits: list[dict[str, Any]] = field(default_factory=list)  # members that left without waiting
+    exits: list[Exit] = field(default_factory=list)  # members that left without waiting
 
 
 def book_weights(decision: PolicyDecision, history: MarketHistory) -> np.ndarray:
@@ -109,9 +109,10 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
     corr = pairwise_correlation(recent_returns(ctx, ids, config.correlation_window_hours))
     table = CorrelationTable(ids, corr)
 
-    replaced, blocked = [], []
+    replaced: list[Swap] = []
+    blocked: list[Swap] = []
     for rec in recommend(members, outsiders, state.runs, table, settings, ranked):
-        entry = {
+        entry: Swap = {
             "member": rec.member,
             "outsider": rec.outsider,
             "lead": rec.lead,
@@ -159,7 +160,7 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
     )
 
 
-def apply_exits(ctx: Context, state: PolicyState, config: PolicyConfig) -> list[dict[str, Any]]:
+def apply_exits(ctx: Context, state: PolicyState, config: PolicyConfig) -> list[Exit]:
     """The exits due at `ctx.t_ms` (`decide_exits`), applied before the hysteresis: a newcomer
     takes the leaving member's rank, as a replacement does; a member no outsider may replace is
     dropped and the ranks below it close up (the vacancy is filled as any other)."""

@@ -15,10 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from app.replay.evidence import IcSeries, mean_t
 from app.replay.ic import ic_section
+from app.replay.report import (
+    IcSection,
+    PooledIcFigures,
+    PooledReport,
+    ReplayReport,
+    SeveralReport,
+)
 from app.replay.selection import SelectionSeries
 
 
@@ -27,17 +34,17 @@ class DatasetRun:
     """One dataset's report and the per-decision series it was written from."""
 
     name: str  # the folder's name: the report's key
-    report: dict[str, Any]
+    report: ReplayReport  # a replay's, or a calibration's (which has its keys and more)
     ics: dict[str, dict[str, IcSeries]]  # per track, each score's ICs
     selection: SelectionSeries
 
 
-def pooled_ic(per_dataset: Mapping[str, Mapping[str, IcSeries]]) -> dict[str, Any]:
+def pooled_ic(per_dataset: Mapping[str, Mapping[str, IcSeries]]) -> IcSection[PooledIcFigures]:
     """The `ic` section over every decision of every dataset (in `per_dataset`'s order), each
     score with `per_dataset`: its mean, t and n on each dataset alone."""
     scored = list(dict.fromkeys(name for series in per_dataset.values() for name in series))
 
-    def figures(name: str) -> dict[str, Any]:
+    def figures(name: str) -> PooledIcFigures:
         own = {d: series.get(name, IcSeries()) for d, series in per_dataset.items()}
         return {
             **IcSeries.concat(own.values()).summary(),
@@ -47,16 +54,18 @@ def pooled_ic(per_dataset: Mapping[str, Mapping[str, IcSeries]]) -> dict[str, An
     return ic_section(scored, figures)
 
 
-def several(runs: Sequence[DatasetRun], ic_tracks: Mapping[str, str]) -> dict[str, Any]:
+def several(runs: Sequence[DatasetRun], ic_tracks: Mapping[str, str]) -> SeveralReport:
     """`{"datasets": {name: report}, "pooled": {...}}`; `ic_tracks` names the pooled IC
     sections and the track each pools (`{"ic": "policy"}` for a replay)."""
     names = [run.name for run in runs]
     if len(set(names)) != len(names):
         raise ValueError(f"datasets must have distinct names, not {names}")
-    pooled: dict[str, Any] = {
+    sections: dict[str, object] = {
         key: pooled_ic({run.name: run.ics[track] for run in runs})
         for key, track in ic_tracks.items()
     }
+    # The IC sections are named by the caller: `ic`, and `ic_default` for a calibration.
+    pooled = cast(PooledReport, sections)
     pooled["selection"] = SelectionSeries.combine([run.selection for run in runs]).summary()
     pooled["data"] = {
         "datasets": len(runs),

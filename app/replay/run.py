@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from app.replay.context import Context, Contexts
 from app.replay.history import MarketHistory
 from app.replay.ic import InformationCoefficients
 from app.replay.policy import PolicyDecision, PolicyState, book_weights, step
+from app.replay.report import DataSection, DecisionEntry, DecisionExit, Hysteresis, ReplayReport
 from app.replay.schedules import BookRun, Judging, Schedule, Variant
 from app.replay.selection_record import SelectionRecorder
 from app.replay.simulate import Books, Ledger
@@ -81,7 +81,7 @@ def replay(
     policy: PolicyConfig,
     params: ReplayParams,
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> ReplayReport:
     """Run every strategy over `params`' decision times; the evidence document."""
     return replayed(history, policy, params, progress)[0]
 
@@ -91,13 +91,13 @@ def replayed(
     policy: PolicyConfig,
     params: ReplayParams,
     progress: Progress | None = None,
-) -> tuple[dict[str, Any], BookRun]:
+) -> tuple[ReplayReport, BookRun]:
     """`replay`'s document and the run it was written from (per-decision series to pool)."""
     check_range(history, params)
     contexts = Contexts(history, policy, keep=False)
     track = Track("policy", constant(policy))
     run = run_books(contexts, [track], policy, params, progress)
-    document = {
+    document: ReplayReport = {
         "config_hash": config_hash(policy, params),
         "data": data_section(history, params, policy),
         **run.document(),
@@ -107,13 +107,12 @@ def replayed(
 
 def data_section(
     history: MarketHistory, params: ReplayParams, policy: PolicyConfig | None = None
-) -> dict[str, Any]:
+) -> DataSection:
     """The report's `data`: the history, the decisions and where they trade (`execution_lag_h`
     hours after each decision, the books valued to `valued_to`); with `policy`, the hysteresis
     at this cadence (`hysteresis_section`)."""
     times = params.decision_times()
-    cadence = {} if policy is None else {"hysteresis": hysteresis_section(policy, params)}
-    return {
+    data: DataSection = {
         "symbols": history.size,
         "from": iso(times[0]),
         "to": iso(params.end_ms),
@@ -122,11 +121,13 @@ def data_section(
         "valued_to": iso(params.valued_to(history.last_close_ms())),
         "funding": "known" if history.funding_known else "unknown",
         "source": history.source,
-        **cadence,
     }
+    if policy is not None:
+        data["hysteresis"] = hysteresis_section(policy, params)
+    return data
 
 
-def hysteresis_section(policy: PolicyConfig, params: ReplayParams) -> dict[str, Any]:
+def hysteresis_section(policy: PolicyConfig, params: ReplayParams) -> Hysteresis:
     """The replacement hysteresis at the replay's cadence: the hours it must span, the decisions
     that takes (ceil(hours / every) + 1) and the span those cover, more than asked when the
     cadence does not divide the hours (`rounded_up`)."""
@@ -164,7 +165,7 @@ def run_books(
     last = last if known_until_ms is None else min(last, known_until_ms)
     ledger = Ledger(history)
     n, top = history.size, reference.max_symbols
-    baselines: dict[str, Any] = {
+    baselines: dict[str, BtcHold | EqualWeight | TopVolume | Momentum] = {
         "btc_hold": BtcHold(reference.benchmark),
         "equal_weight": EqualWeight(),
         "top_volume": TopVolume(top),
@@ -186,8 +187,8 @@ def run_books(
         # A variant keeps the tracks' books only: what its figures are read for.
         size = len(named) + randoms.rows if not name else len(tracks)
         schedules.append(Schedule(name, p, judging[lag], Books.empty(size, n)))
-    decisions: list[dict[str, Any]] = []
-    exits: list[dict[str, Any]] = []
+    decisions: list[DecisionEntry] = []
+    exits: list[DecisionExit] = []
     for d, t in enumerate(times):
         weights = np.zeros((len(named) + randoms.rows, n))
         trading = np.ones(weights.shape[0], dtype=bool)
@@ -253,7 +254,7 @@ def run_books(
 
 def decision_entry(
     t_ms: int, decision: PolicyDecision, traded_ms: int | None = None
-) -> dict[str, Any]:
+) -> DecisionEntry:
     """A decision as the report lists it: made at `at`, traded (or held) from `traded_at`."""
     return {
         "at": iso(t_ms),

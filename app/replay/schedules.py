@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
@@ -13,6 +12,14 @@ from app.replay.baselines import NULLS, STRATEGIES, null_names
 from app.replay.config import ReplayParams
 from app.replay.evidence import IcSeries, strategy_figures
 from app.replay.ic import InformationCoefficients, ic_summary
+from app.replay.report import (
+    DecisionEntry,
+    DecisionExit,
+    IcFigures,
+    IcSection,
+    RunSections,
+    StrategyFigures,
+)
 from app.replay.selection import SelectionSeries
 from app.replay.selection_record import SelectionRecorder
 from app.replay.simulate import Books
@@ -52,7 +59,7 @@ class Judging:
         return {name: ic.series() for name, ic in self.ics.items()}
 
     @cached_property
-    def ic_of(self) -> dict[str, dict[str, Any]]:
+    def ic_of(self) -> dict[str, IcSection[IcFigures]]:
         """Each track's `ic` section."""
         return {name: ic_summary(scores) for name, scores in self.ic_series.items()}
 
@@ -112,17 +119,17 @@ class BookRow:
 
 @dataclass(frozen=True)
 class BookRun:
-    strategies: dict[str, dict[str, Any]]  # figures by strategy
-    ic: dict[str, Any]
-    decisions: list[dict[str, Any]]
+    strategies: dict[str, StrategyFigures]  # figures by strategy
+    ic: IcSection[IcFigures]
+    decisions: list[DecisionEntry]
     books: dict[str, BookRow]
-    ic_of: dict[str, dict[str, Any]]  # every track's information coefficients (`ic`: the first's)
-    exits: list[dict[str, Any]]  # the first track's exits, each with its decision time `at`
+    ic_of: dict[str, IcSection[IcFigures]]  # every track's ICs (`ic`: the first's)
+    exits: list[DecisionExit]  # the first track's exits, each with its decision time `at`
     selection: SelectionSeries  # per decision, for the report's `selection` (and for pooling)
     ic_series: dict[str, dict[str, IcSeries]]  # per track, each score's ICs (for pooling)
     variants: dict[str, BookRun] = field(default_factory=dict)  # by `Variant.name`
 
-    def document(self) -> dict[str, Any]:
+    def document(self) -> RunSections:
         """The report's `strategies`, `ic`, `decisions`, `exits` and `selection`."""
         return {
             "strategies": self.strategies,

@@ -31,20 +31,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
 from app.replay.config import HOUR_MS
 from app.replay.evidence import mean_t, rounded
 from app.replay.nulls import null_distribution
+from app.replay.report import (
+    DatasetAlpha,
+    MeanT,
+    Outcome,
+    PairedRegression,
+    RankingSummary,
+    RawAndResidual,
+    Regression,
+    SelectionDataset,
+    SelectionSummary,
+)
 from app.replay.skill import outcome_figures, paired, periods_per_year, regression
 
 HORIZONS = {"1d": 24, "7d": 168, "30d": 720}  # hours after the decision
-PER_DATASET = ("n", "alpha", "alpha_annualised", "alpha_t", "alpha_t_hac", "beta")
 
 
-def _mean_t(values: np.ndarray, blocks: np.ndarray | None = None) -> dict[str, Any]:
+def _mean_t(values: np.ndarray, blocks: np.ndarray | None = None) -> MeanT:
     known = np.isfinite(values)
     return mean_t(values[known].tolist(), None if blocks is None else blocks[known])
 
@@ -62,7 +71,7 @@ class Ranking:
 
     def ic(
         self, chosen: np.ndarray | slice = slice(None), blocks: np.ndarray | None = None
-    ) -> dict[str, Any]:
+    ) -> RawAndResidual:
         """Mean, t, HAC t and n of the raw and the universe-residual IC over the `chosen`
         decisions (`blocks`: each chosen decision's dataset)."""
         return {
@@ -70,7 +79,7 @@ class Ranking:
             "residual_universe": _mean_t(self.ic_residual[chosen], blocks),
         }
 
-    def summary(self, blocks: np.ndarray | None = None) -> dict[str, Any]:
+    def summary(self, blocks: np.ndarray | None = None) -> RankingSummary:
         """The ICs and the decile spreads, each as mean, t, HAC t and n (component and metric
         ICs: against the universe-residual returns)."""
         return {
@@ -136,7 +145,7 @@ class Swaps:
     def empty(cls) -> Swaps:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), (), np.zeros((0, len(HORIZONS))))
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Outcome]:
         """Per horizon: n, decision dates, mean and its clustered t, hit rate (share above zero)
         and its 95 % interval clustered by decision date and overlapping horizons."""
         return {
@@ -205,7 +214,7 @@ class SelectionSeries:
             draws={name: rows[:, keep] for name, rows in self.draws.items()},
         )
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> SelectionSummary:
         """The report's `selection`: the universe, each strategy's regression on it, each
         track's ranking figures, the swap outcomes, the tracks among the random draws, and
         alpha and IC per dataset (over whole periods only)."""
@@ -253,7 +262,7 @@ class SelectionSeries:
         owner = null.partition("@")[2]
         return [owner] if owner else tracks[:1]
 
-    def paired(self, name: str, default: str) -> dict[str, Any]:
+    def paired(self, name: str, default: str) -> PairedRegression:
         """Book `name` against book `default` by the paired regression (`skill.paired`)."""
         per_year = periods_per_year(self.every_h)
         series = self.full_periods()
@@ -261,18 +270,14 @@ class SelectionSeries:
             series.books[name], series.books[default], series.universe, per_year, series.dataset
         )
 
-    def _dataset(self, k: int, per_year: float) -> dict[str, Any]:
+    def _dataset(self, k: int, per_year: float) -> SelectionDataset:
         chosen = self.dataset == k
         universe = self.universe[chosen]
         return {
             "source": self.labels[k],
             "decisions": int(np.count_nonzero(chosen)),
             "strategies": {
-                name: {
-                    key: value
-                    for key, value in regression(book[chosen], universe, per_year).items()
-                    if key in PER_DATASET
-                }
+                name: _per_dataset(regression(book[chosen], universe, per_year))
                 for name, book in self.books.items()
             },
             "ic": {name: ranking.ic(chosen) for name, ranking in self.rankings.items()},
@@ -316,6 +321,19 @@ class SelectionSeries:
             ),
             draws=_combined_draws(series),
         )
+
+
+def _per_dataset(figures: Regression) -> DatasetAlpha:
+    """The figures of a regression kept per dataset (`DatasetAlpha`, in the regression's
+    order)."""
+    return {
+        "n": figures["n"],
+        "alpha": figures["alpha"],
+        "alpha_annualised": figures["alpha_annualised"],
+        "alpha_t": figures["alpha_t"],
+        "alpha_t_hac": figures["alpha_t_hac"],
+        "beta": figures["beta"],
+    }
 
 
 def _combined_draws(series: Sequence[SelectionSeries]) -> dict[str, np.ndarray]:

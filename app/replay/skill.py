@@ -24,13 +24,13 @@ number of outcomes, n / the design effect (never more than n).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from app.core.units import HOURS_PER_YEAR
 from app.replay.evidence import rounded
 from app.replay.hac import ols_hac
+from app.replay.report import Outcome, PairedRegression, Regression
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
 MIN_PERIODS = 3  # an intercept, a slope and at least one residual
@@ -53,7 +53,7 @@ def _hac_se(y: np.ndarray, x: np.ndarray, blocks: np.ndarray | None) -> tuple[fl
 
 def regression(
     book: np.ndarray, universe: np.ndarray, per_year: float, blocks: np.ndarray | None = None
-) -> dict[str, Any]:
+) -> Regression:
     """Alpha (per period and annualised, with its SE, t, HAC t and 95 % interval), beta, and
     the active return, tracking error and information ratio of `book` against `universe`, over
     the periods where both are known; None where a figure is undefined. `blocks`: each period's
@@ -100,7 +100,7 @@ def paired(
     universe: np.ndarray,
     per_year: float,
     blocks: np.ndarray | None = None,
-) -> dict[str, Any]:
+) -> PairedRegression:
     """The paired regression of `book` - `default` on `universe` over the periods where all
     three are known: the alpha lead (the intercept: alpha_book - alpha_default over those
     periods), per period and annualised, with its HAC standard error, HAC t and 95 % interval,
@@ -173,7 +173,7 @@ def outcome_figures(
     at_ms: np.ndarray | None = None,
     horizon_h: float | None = None,
     blocks: np.ndarray | None = None,
-) -> dict[str, Any]:
+) -> Outcome:
     """How many known outcomes, their mean, the share above zero and its 95 % interval: Wilson's
     for independent outcomes; with each outcome's decision time `at_ms` and its `horizon_h`,
     clustered by decision date and overlapping horizons (the module's docstring), with the
@@ -183,7 +183,7 @@ def outcome_figures(
     known = values[finite]
     n = int(known.size)
     hits = int(np.count_nonzero(known > 0))
-    out: dict[str, Any] = {
+    out: Outcome = {
         "n": n,
         "mean": rounded(float(known.mean())) if n else None,
         "hit_rate": rounded(hits / n) if n else None,

@@ -12,10 +12,10 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from app.replay.evidence import strategy_figures
+from app.replay.report import StrategyFigures
 
 HOUR_MS = 3_600_000
 MAX_POINTS = 1000
-KEPT = ("total_return", "cagr", "volatility", "sharpe", "max_drawdown")
 
 
 def window_figures(
@@ -23,10 +23,10 @@ def window_figures(
     equity: dict[str, np.ndarray],
     turnovers: dict[str, Sequence[float]],
     fees: dict[str, float],
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, dict[str, float | None]]:
     """Every book's figures over one window (`equity`: hourly, the window's own hours; a
     single hour gives a zero return, no volatility or Sharpe)."""
-    books: dict[str, Any] = {}
+    books: dict[str, dict[str, float | None]] = {}
     for name, curve in equity.items():
         rebased = curve / curve[0]
         figures = strategy_figures(
@@ -37,8 +37,21 @@ def window_figures(
             funding=math.nan,
             sample_h=24,
         )
-        books[name] = {k: figures[k] for k in (*KEPT, "turnover", "fees")}
+        books[name] = kept(figures)
     return books
+
+
+def kept(figures: StrategyFigures) -> dict[str, float | None]:
+    """What the record keeps of a book's figures, in this order."""
+    return {
+        "total_return": figures["total_return"],
+        "cagr": figures["cagr"],
+        "volatility": figures["volatility"],
+        "sharpe": figures["sharpe"],
+        "max_drawdown": figures["max_drawdown"],
+        "turnover": figures["turnover"],
+        "fees": figures["fees"],
+    }
 
 
 def thinned(times_ms: np.ndarray, equity: np.ndarray) -> list[list[float]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.auth import AdminDep, ReaderDep
 from app.api.response_cache import CachedRead
 from app.api.services import EvidenceDep
+from app.calibration.report import CalibrationReport
 from app.schemas.common import problem_responses
 from app.schemas.evidence import EvidenceRead, StrategyFigures, Verdict
 from app.schemas.replays import ReplaySummary
@@ -28,7 +29,8 @@ async def get_scoring_evidence(
     _: ReaderDep, evidence: EvidenceDep, request: Request
 ) -> EvidenceRead:
     run, current = await evidence.latest()
-    report = run.report or {}
+    # The JSON column holds the calibration's report as `calibrate` wrote it.
+    report = cast(CalibrationReport, run.report or {})
     return EvidenceRead(
         run_id=run.id,
         computed_at=run.finished_at or run.created_at,

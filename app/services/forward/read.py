@@ -32,7 +32,7 @@ from app.replay.evidence import rounded, strategy_figures
 from app.replay.hac import mean_hac
 from app.replay.skill import regression
 from app.services.trackrecord.update import HOUR, floor_hour
-from app.trackrecord.figures import KEPT, iso_z, segments, thinned
+from app.trackrecord.figures import iso_z, kept, segments, thinned
 
 DAYS_PER_YEAR = 365.0
 
@@ -107,7 +107,7 @@ class ForwardEvidence:
             )
             books[book] = {
                 "from": iso_z(times[0]),
-                **{k: figures[k] for k in (*KEPT, "turnover", "fees")},
+                **kept(figures),
                 "trades": len(trades[book]),
                 **self._skill(book, days, marked),
             }

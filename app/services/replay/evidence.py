@@ -19,7 +19,7 @@ from app.replay.config import PolicyConfig, ReplayParams, policy_hash
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
-from app.services.replay.reports import what_if_document
+from app.services.replay.reports import WhatIfReport, what_if_document
 from app.services.replay.service import HOURLY, ReplayService, deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
@@ -204,7 +204,7 @@ class WhatIfInputs:
         return portable.current(*(p.scoring.parameters for p in self.policies.values()))
 
 
-async def what_if(inputs: WhatIfInputs) -> dict[str, Any]:
+async def what_if(inputs: WhatIfInputs) -> WhatIfReport:
     """The what-if document of `inputs`, read and computed in the evidence worker (nothing here
     holds a database connection meanwhile)."""
     progress = SharedProgress()

@@ -4,44 +4,88 @@ over the computed documents, which the evidence worker applies before the report
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from app.replay.baselines import STRATEGIES
-
-SUMMARY_KEYS = (
-    "total_return",
-    "cagr",
-    "volatility",
-    "sharpe",
-    "sortino",
-    "calmar",
-    "max_drawdown",
-    "turnover",
-    "fees",
-    "funding",
-)
+from app.replay.report import DataSection, IcFigures, IcSection, ReplayReport, StrategyFigures
 
 
-def own_report(result: Any) -> dict[str, Any]:
-    """A replay's or a calibration's result is its report."""
-    return dict(result)
-
-
-def own_hash(report: dict[str, Any]) -> str:
-    return str(report["config_hash"])
-
-
-def proposed_hash(report: dict[str, Any]) -> str:
-    """A what-if's hash: the proposed configuration's."""
-    return str(report["config_hash"]["proposed"])
-
-
-def figures(strategy: dict[str, Any]) -> dict[str, Any]:
+class StrategySummary(TypedDict):
     """A strategy's figures without its equity curve (the full report has it)."""
-    return {k: strategy[k] for k in SUMMARY_KEYS}
+
+    total_return: float | None
+    cagr: float | None
+    volatility: float | None
+    sharpe: float | None
+    sortino: float | None
+    calmar: float | None
+    max_drawdown: float | None
+    turnover: float | None
+    fees: float | None
+    funding: float | None
 
 
-def what_if_document(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+class WhatIfIc(TypedDict):
+    """The proposed and the current configuration's `ic` sections."""
+
+    proposed: IcSection[IcFigures]
+    current: IcSection[IcFigures]
+
+
+class WhatIfHashes(TypedDict):
+    """The proposed and the current configuration's hashes."""
+
+    proposed: str
+    current: str
+
+
+class WhatIfReport(TypedDict):
+    """A what-if's report: the proposed and the current configuration over one replay."""
+
+    data: DataSection
+    proposed: StrategySummary
+    current: StrategySummary
+    baselines: dict[str, StrategySummary]
+    ic: WhatIfIc
+    config_hash: WhatIfHashes
+
+
+# What a run stores as its report: a replay's or a calibration's (`own_report`), a what-if's.
+StoredDocument = ReplayReport | WhatIfReport
+
+
+def own_report(result: ReplayReport) -> ReplayReport:
+    """A replay's or a calibration's result is its report."""
+    return result.copy()
+
+
+def own_hash(report: ReplayReport) -> str:
+    return report["config_hash"]
+
+
+def proposed_hash(report: WhatIfReport) -> str:
+    """A what-if's hash: the proposed configuration's."""
+    return report["config_hash"]["proposed"]
+
+
+def figures(strategy: StrategyFigures) -> StrategySummary:
+    """A strategy's figures without its equity curve (the full report has it)."""
+    return {
+        "total_return": strategy["total_return"],
+        "cagr": strategy["cagr"],
+        "volatility": strategy["volatility"],
+        "sharpe": strategy["sharpe"],
+        "sortino": strategy["sortino"],
+        "calmar": strategy["calmar"],
+        "max_drawdown": strategy["max_drawdown"],
+        "turnover": strategy["turnover"],
+        "fees": strategy["fees"],
+        "funding": strategy["funding"],
+    }
+
+
+def what_if_document(reports: Mapping[str, ReplayReport]) -> WhatIfReport:
     """The proposed and the current configuration's figures over one replay, with the
     baselines (those of the current run: both runs hold the same)."""
     proposed_report, current_report = reports["proposed"], reports["current"]

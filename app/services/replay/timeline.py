@@ -6,17 +6,18 @@ timeline."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ConflictError
 from app.db.models import ReplayRun
 from app.portfolio.timeline import Held, State, compact, tile
+from app.replay.report import DecisionEntry, ReplayReport
 from app.services.portfolio.timeline import Timeline, forms_for
 
 
-def reason_of(decision: dict[str, Any]) -> str:
+def reason_of(decision: DecisionEntry) -> str:
     """exit:<code>, replaced, added (joined by "+" when several), else rebalance."""
     parts = [f"exit:{e.get('reason')}" for e in decision.get("exits") or []]
     parts += ["replaced"] if decision.get("replaced") else []
@@ -24,7 +25,7 @@ def reason_of(decision: dict[str, Any]) -> str:
     return "+".join(dict.fromkeys(parts)) or "rebalance"
 
 
-def state_of(decision: dict[str, Any]) -> State:
+def state_of(decision: DecisionEntry) -> State:
     weights = decision.get("weights") or {}
     members = compact(
         Held(symbol, rank, repr(float(weights.get(symbol, 0.0))))
@@ -39,8 +40,10 @@ def state_of(decision: dict[str, Any]) -> State:
 
 async def replay_timeline(session: AsyncSession, run: ReplayRun) -> Timeline:
     """The timeline of `run`'s policy (409 unless it succeeded with its decisions)."""
-    report = run.report or {}
-    if run.status != "succeeded" or "decisions" not in report:
+    # The JSON column holds the report as `replay` (or `calibrate`) wrote it; one stored by an
+    # older version may lack later keys (`traded_at`, `valued_to`): read with defaults below.
+    report = cast("ReplayReport | None", run.report)
+    if run.status != "succeeded" or not report or "decisions" not in report:
         raise ConflictError(
             f"replay {run.id} is {run.status}; its timeline exists once it has succeeded",
             extra={"status": run.status},

@@ -14,7 +14,13 @@ from app.db.models import ReplayRun
 from app.replay.config import PolicyConfig, config_json, policy_hash
 from app.scoring import portable
 from app.services.replay.evidence import EvidenceService
-from app.services.replay.reports import own_hash, own_report, proposed_hash, what_if_document
+from app.services.replay.reports import (
+    StoredDocument,
+    own_hash,
+    own_report,
+    proposed_hash,
+    what_if_document,
+)
 from app.services.replay.service import (
     calibration_params_of,
     deployment_policy,
@@ -35,8 +41,8 @@ class Work:
     config: dict[str, Any]  # the configuration the run used, as stored with it
     policy_hash: str
     # in the worker too (`worker.stored`): the result as reported, and the report's hash
-    finish: Callable[[Any], dict[str, Any]] = field(default=own_report)
-    config_hash: Callable[[dict[str, Any]], str] = field(default=own_hash)
+    finish: Callable[[Any], StoredDocument] = field(default=own_report)
+    config_hash: Callable[[Any], str] = field(default=own_hash)  # of what `finish` made
 
     @property
     def scorer(self) -> portable.ScorerState:

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from app.calibration.report import CalibrationReport
 from app.calibration.run import CalibrationParams, calibrate
 from app.db.json_text import SerializedJSON
 from app.replay.config import PolicyConfig, ReplayParams
+from app.replay.report import ReplayReport
 from app.replay.run import replay
 from app.runtime.offload import ProgressChannel
 from app.scoring import portable
 from app.services.replay.stored_history import StoredHistory
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest
+R = TypeVar("R")  # a run's report, as `finish` makes it
 
 
 def replay_run(
@@ -26,7 +29,7 @@ def replay_run(
     history: StoredHistory,
     policy: PolicyConfig,
     params: ReplayParams,
-) -> dict[str, Any]:
+) -> ReplayReport:
     with portable.adopted(scorer), channel.reporting() as report:
         return replay(history.load(), policy, params, lambda done, total: report(done / total))
 
@@ -37,7 +40,7 @@ def calibration_run(
     history: StoredHistory,
     policy: PolicyConfig,
     calibration: CalibrationParams,
-) -> dict[str, Any]:
+) -> CalibrationReport:
     with portable.adopted(scorer), channel.reporting() as report:
 
         def staged(stage: str, done: int, total: int) -> None:
@@ -56,9 +59,9 @@ def what_if_run(
     history: StoredHistory,
     policies: Mapping[str, PolicyConfig],
     params: ReplayParams,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, ReplayReport]:
     """Each of `policies` replayed over `params`, one after the other; their reports by name."""
-    reports: dict[str, dict[str, Any]] = {}
+    reports: dict[str, ReplayReport] = {}
     market = history.load()
     with portable.adopted(scorer), channel.reporting() as report:
         for k, (name, policy) in enumerate(policies.items()):
@@ -80,8 +83,8 @@ class StoredReport:
 
 def stored(
     compute: Callable[..., Any],
-    finish: Callable[[Any], dict[str, Any]],
-    config_hash: Callable[[dict[str, Any]], str],
+    finish: Callable[[Any], R],
+    config_hash: Callable[[R], str],
     *args: Any,
 ) -> StoredReport:
     """`compute(*args)` as its run stores it: the report (`finish` of the result) serialized

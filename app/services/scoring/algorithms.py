@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +34,7 @@ from app.services.replay.evidence import (
     WhatIfInputs,
     what_if,
 )
+from app.services.replay.reports import WhatIfReport
 from app.services.scoring.config import KEYS as SCORING_KEYS
 from app.services.scoring.config import RunConfig, run_config
 from app.services.settings.registry import read_settings
@@ -53,7 +54,7 @@ class AlgorithmChange:
 class AlgorithmsChange:
     applied: bool
     algorithms: list[ScoringAlgorithm]  # as they are (applied) or would be (dry run)
-    evidence: dict[str, Any] | None  # the replay it was judged by; None: history too short
+    evidence: WhatIfReport | None  # the replay it was judged by; None: history too short
     evidence_unavailable: str | None = None  # why there is no evidence
     change_id: int | None = None  # the recorded change (applied)
 
@@ -110,10 +111,11 @@ def proposed_rows(run: ReplayRun) -> list[ScoringAlgorithm]:
 
 def what_if_outcome(run: ReplayRun) -> AlgorithmsChange:
     """A succeeded what-if run as the answer of a dry run."""
-    return AlgorithmsChange(False, proposed_rows(run), run.report)
+    # The JSON column holds the what-if's report as `what_if_document` wrote it.
+    return AlgorithmsChange(False, proposed_rows(run), cast("WhatIfReport | None", run.report))
 
 
-async def judged(judging: WhatIfInputs | str) -> tuple[dict[str, Any] | None, str | None]:
+async def judged(judging: WhatIfInputs | str) -> tuple[WhatIfReport | None, str | None]:
     """The evidence a change is recorded with (computed in the evidence worker: the caller holds
     no database connection meanwhile), or why there is none."""
     if isinstance(judging, str):
@@ -230,7 +232,7 @@ class AlgorithmService:
             return str(exc)
 
     async def apply(
-        self, proposal: Proposal, evidence: dict[str, Any] | None, unavailable: str | None
+        self, proposal: Proposal, evidence: WhatIfReport | None, unavailable: str | None
     ) -> AlgorithmsChange:
         """Make `proposal` the algorithm in force, recorded with the evidence it was judged by;
         409 when the algorithm changed since it was proposed (judging takes a while)."""
