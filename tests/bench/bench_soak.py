@@ -189,12 +189,14 @@ def print_growth(steady: list[Minute]) -> None:
         slope = slope_per_hour(steady, field)
         share = 100 * slope / base if base else float("nan")
         print(f"  {label:24}{slope / MB:+9.2f} MB/h  {share:+7.2f} %/h  (from {base / MB:.1f} MB)")
-    net = [(m.app_rss - m.overhead) for m in steady]
     x = np.array([m.minute for m in steady], dtype=float) / 60.0
-    if len(steady) > 1:
+    for label, net in (
+        ("app RSS less tracemalloc", [m.app_rss - m.overhead for m in steady]),
+        ("app RSS less the window", [m.app_rss - m.overhead - m.kept_window for m in steady]),
+    ):
         slope = float(np.polyfit(x, np.array(net, dtype=float), 1)[0])
         print(
-            f"  {'app RSS less tracemalloc':24}{slope / MB:+9.2f} MB/h  "
+            f"  {label:24}{slope / MB:+9.2f} MB/h  "
             f"{100 * slope / net[0]:+7.2f} %/h  (from {net[0] / MB:.1f} MB)"
         )
 

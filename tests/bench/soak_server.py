@@ -12,6 +12,7 @@ and never inside a signal handler.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import os
 import re
@@ -65,6 +66,7 @@ def native_heap() -> dict[str, int]:
 
 
 def _array_bytes(value: object, seen: set[int]) -> int:
+    """The bytes of the numpy arrays in `value`: its containers and dataclass fields only."""
     if id(value) in seen:
         return 0
     seen.add(id(value))
@@ -74,8 +76,10 @@ def _array_bytes(value: object, seen: set[int]) -> int:
         return sum(_array_bytes(v, seen) for v in value.values())
     if isinstance(value, (list, tuple)):
         return sum(_array_bytes(v, seen) for v in value)
-    if hasattr(value, "__dict__"):
-        return sum(_array_bytes(v, seen) for v in vars(value).values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cached = [v for v in getattr(value, "__dict__", {}).values() if isinstance(v, np.ndarray)]
+        fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
+        return sum(_array_bytes(v, seen) for v in [*fields, *cached])
     return 0
 
 
