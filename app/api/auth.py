@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.response_cache import remember_role
-from app.api.sessions import AppStateDep, SessionDep, SessionSource, SessionSourceDep
+from app.api.sessions import SessionDep, SessionSource, SessionSourceDep, app_state
 from app.core.config import Role
 from app.core.errors import AuthenticationError, PermissionDeniedError
 from app.core.security import ANONYMOUS_READER, Principal, hash_key, role_permits
@@ -78,13 +78,13 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates `X-API-Key` within the request's session."""
 
     async def authorise(
-        request: Request, state: AppStateDep, session: SessionDep, presented: PresentedKey
+        request: Request, session: SessionDep, presented: PresentedKey
     ) -> Principal:
         @asynccontextmanager
         async def request_session() -> AsyncIterator[AsyncSession]:
             yield session
 
-        principal = await authenticate(state, presented, required, request_session)
+        principal = await authenticate(app_state(request), presented, required, request_session)
         remember_role(request, principal.role)
         return principal
 
@@ -92,20 +92,21 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
 
 
 async def authorise_reader_lazily(
-    request: Request, state: AppStateDep, sessions: SessionSourceDep, presented: PresentedKey
+    request: Request, sessions: SessionSourceDep, presented: PresentedKey
 ) -> Principal:
     """`read` role without a request session: a stored key opens one, a bootstrap key none."""
-    principal = await authenticate(state, presented, Role.READ, sessions.open)
+    principal = await authenticate(app_state(request), presented, Role.READ, sessions.open)
     remember_role(request, principal.role)
     return principal
 
 
 async def authorise_reader_optionally(
-    state: AppStateDep, sessions: SessionSourceDep, presented: PresentedKey
+    request: Request, sessions: SessionSourceDep, presented: PresentedKey
 ) -> Principal | None:
     """The caller with the `read` role, or None for one without a key (never a 401 then): for
     `/status`, whose probes carry no key. A stored key that cannot be checked because the
     database is down is no key either."""
+    state = app_state(request)
     if not presented and not state.settings.auth.open_reads:
         return None
     try:

@@ -11,13 +11,23 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
+from fastapi.openapi.models import Schema
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.api.problems import PROBLEM_CONTENT_TYPE
+from app.schemas.common import Problem
 from app.schemas.recorded import RECORDED
 
-PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+REF_TEMPLATE = "#/components/schemas/{model}"
+PROBLEM_REF = {"$ref": REF_TEMPLATE.format(model="Problem")}
+# Named by no route (see `problem_responses`), so written here as FastAPI writes a model's.
+PROBLEM_SCHEMA = jsonable_encoder(
+    Schema.model_validate(Problem.model_json_schema(ref_template=REF_TEMPLATE)),
+    by_alias=True,
+    exclude_none=True,
+)
 NO_DATABASE = {"/health"}  # paths (after the prefix) whose answer never touches the database
 OWN_503 = {"/status"}  # paths whose 503 is their own document (not ready), not a problem
 UNAVAILABLE = {
@@ -88,9 +98,12 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
                     response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_REF}}
                     if response.get("description") in (None, "", "Validation Error"):
                         response["description"] = HTTPStatus(int(status)).phrase
-    schemas = document.get("components", {}).get("schemas", {})
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in FASTAPI_VALIDATION:  # 422 is a problem document too (with `errors`)
         schemas.pop(name, None)
+    schemas["Problem"] = copy.deepcopy(PROBLEM_SCHEMA)
+    document["components"]["schemas"] = dict(sorted(schemas.items()))
+    schemas = document["components"]["schemas"]
     for name, example in RECORDED.items():  # whole, with the nulls FastAPI left out
         if name in schemas:
             schemas[name]["examples"] = [copy.deepcopy(example)]

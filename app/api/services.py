@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from app.api.sessions import AppStateDep, SessionDep
+from app.api.sessions import SessionDep, app_state
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
@@ -27,9 +27,9 @@ T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
 
 
-async def get_services(session: SessionDep, state: AppStateDep) -> Services:
+async def get_services(request: Request, session: SessionDep) -> Services:
     """The request's services, all in its one transaction (see `app.services.factory`)."""
-    return Services(session, state)
+    return Services(session, app_state(request))
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -16,19 +16,26 @@ from app.state import AppState
 logger = logging.getLogger(__name__)
 
 
+def app_state(request: Request) -> AppState:
+    """The app's long-lived objects. The dependencies below read them through this, not
+    through `AppStateDep`: FastAPI analyses a route's whole dependency graph again in every app
+    (each test builds one), and `AppStateDep` sat in four of its branches."""
+    state: AppState = request.app.state.app_state
+    return state
+
+
 # Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
 # a thread hop per request that the hot read paths cannot afford.
 async def get_app_state(request: Request) -> AppState:
-    state: AppState = request.app.state.app_state
-    return state
+    return app_state(request)
 
 
 AppStateDep = Annotated[AppState, Depends(get_app_state)]
 
 
-async def get_session(state: AppStateDep) -> AsyncIterator[AsyncSession]:
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed before the response is sent."""
-    async with state.sessionmaker() as session:
+    async with app_state(request).sessionmaker() as session:
         try:
             yield session
             await session.commit()  # the sessionmaker's hook drops this replica's caches
@@ -66,8 +73,8 @@ class SessionSource:
                 raise
 
 
-async def get_session_source(state: AppStateDep) -> SessionSource:
-    return SessionSource(state.sessionmaker)
+async def get_session_source(request: Request) -> SessionSource:
+    return SessionSource(app_state(request).sessionmaker)
 
 
 SessionSourceDep = Annotated[SessionSource, Depends(get_session_source)]

@@ -221,11 +221,10 @@ class Problem(BaseModel):
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """`responses=` entries so /docs shows the problem+json shape for each error status."""
-    return {
-        status: {"model": Problem, "content": {"application/problem+json": {}}}
-        for status in statuses
-    }
+    """`responses=` entries so /docs shows the problem+json shape for each error status (the
+    schema, `Problem`'s, is put in by `app.api.openapi`: naming the model here would have
+    FastAPI build a validator of it for every status of every route, in every app)."""
+    return {status: {"content": {"application/problem+json": {}}} for status in statuses}
 
 
 def idempotent_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
