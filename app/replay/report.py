@@ -96,7 +96,7 @@ class DataSection(Window):
 # --- `strategies`
 
 
-class StrategyFigures(TypedDict):
+class StrategySummary(TypedDict):
     """One strategy's figures from its equity (`evidence.strategy_figures`), as fractions."""
 
     total_return: float | None
@@ -109,6 +109,11 @@ class StrategyFigures(TypedDict):
     turnover: float | None
     fees: float | None
     funding: float | None
+
+
+class StrategyFigures(StrategySummary):
+    """`StrategySummary` with the equity curve, as the report keeps each strategy."""
+
     equity: list[list[float]]  # [time (ms), equity], sampled
 
 

@@ -8,22 +8,14 @@ from collections.abc import Mapping
 from typing import TypedDict
 
 from app.replay.baselines import STRATEGIES
-from app.replay.report import DataSection, IcFigures, IcSection, ReplayReport, StrategyFigures
-
-
-class StrategySummary(TypedDict):
-    """A strategy's figures without its equity curve (the full report has it)."""
-
-    total_return: float | None
-    cagr: float | None
-    volatility: float | None
-    sharpe: float | None
-    sortino: float | None
-    calmar: float | None
-    max_drawdown: float | None
-    turnover: float | None
-    fees: float | None
-    funding: float | None
+from app.replay.report import (
+    DataSection,
+    IcFigures,
+    IcSection,
+    ReplayReport,
+    StrategyFigures,
+    StrategySummary,
+)
 
 
 class WhatIfIc(TypedDict):
