@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 API = "/api/symbol-mgmt"
 TRADE = {"X-API-Key": TRADE_KEY}
 READ = {"X-API-Key": READ_KEY}
-EXIT_WITHIN_S = 10.0
+EXIT_WITHIN_S = 10.0  # within the 15 s deploy/k8s gives the process after its preStop hook
 
 
 def graceful_timeout_of_the_image() -> str:
@@ -251,7 +251,10 @@ async def test_sigterm_answers_a_client_waiting_on_a_run_503_before_the_graceful
     assert answer_s < graceful_s
     assert final == {"event": "error", "type": "urn:mysymbols:problem:shutting-down"}
     assert exit_code in (0, -signal.SIGTERM)
-    assert exit_s < graceful_s  # nothing left to drain: the run's abort is all that remains
+    # The answer came within the graceful timeout (above); the exit is held to the process's
+    # budget in deploy/k8s, as the test above (3.5 s seen on a loaded CI machine: the run's
+    # abort and the teardown come after the drain).
+    assert exit_s < EXIT_WITHIN_S
 
     [run], _ = await rows(committed_postgres)
     assert (run.id, run.status) == (run_id, "aborted")
