@@ -5,7 +5,7 @@ bounded number of examples (the same inputs every run, so a pass is not luck), e
 but the endless event stream.
 
 `python -m tests.contract.run --database URL [--examples 25] [--random [--seed N]] [--workers 2]
-[-- extra st options]`
+[--phases fuzzing,stateful] [-- extra st options]`
 Exits with schemathesis's own code: non-zero on any failure. `--random` generates from a seed
 instead (`--seed`, else a random one, printed first so a failure can be run again): other inputs
 every run, to find what the fixed ones miss. `.ci/run` runs both, each on a database of its own
@@ -39,6 +39,7 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 ADMIN_KEY = "contract-admin-key-0123456789"
 HEADERS = {"X-API-Key": ADMIN_KEY}
 MEMBERS = 5
+PHASES = "examples,coverage,fuzzing,stateful"
 
 
 def main() -> int:
@@ -48,6 +49,7 @@ def main() -> int:
     parser.add_argument("--random", action="store_true", help="generate from a seed, not fixed")
     parser.add_argument("--seed", type=int, help="with --random (default: a random one)")
     parser.add_argument("--workers", type=int, default=1)  # one: the same inputs every run
+    parser.add_argument("--phases", default=PHASES, help=f"schemathesis's (default {PHASES})")
     parser.add_argument("extra", nargs="*", help="more `st run` options (after --)")
     args = parser.parse_args()
     if args.random:
@@ -79,7 +81,7 @@ def main() -> int:
             "--checks",
             "all",
             "--phases",
-            "examples,coverage,fuzzing,stateful",
+            args.phases,
             "--max-examples",
             str(args.examples),
             *generation,
