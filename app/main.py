@@ -54,12 +54,13 @@ from app.observability.http import RequestMetricsMiddleware
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.offload import stop_workers
+from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
-from app.scheduler.job import replica_name
 from app.scheduler.loop import Scheduler
 from app.services.events.hub import SHUTTING_DOWN
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
+from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.state import AppState
 
@@ -87,8 +88,9 @@ CORS_RESPONSE_HEADERS = [
 ]
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the service from explicit settings (tests pass their own)."""
+def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> FastAPI:
+    """Build the service from explicit settings (tests pass their own, and the API suite where
+    its background runs open their transactions: its rolled-back session)."""
     configure_logging(settings.log_level, settings.log_format)
     keyring = BootstrapKeyring(settings.api_keys)
     response_cache = ResponseCache(
@@ -135,6 +137,7 @@ def create_app(settings: Settings) -> FastAPI:
                 portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
                 response_cache=response_cache,
                 shutdown=shutdown,
+                run_sessions=run_sessions,
             )
             app.state.app_state = state
             # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
@@ -177,9 +180,8 @@ def create_app(settings: Settings) -> FastAPI:
             ):
                 logger.warning("webhooks: not following the outbox yet; starting anyway")
             state.replays.start()
-            stack.push_async_callback(state.replays.stop)
-            state.jobs.start()
-            stack.push_async_callback(state.jobs.stop)
+            state.runs.start()
+            stack.push_async_callback(state.runs.stop)
             if settings.scheduler.enabled:
                 scheduler = Scheduler(state)
                 scheduler.start()

@@ -14,6 +14,8 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.security import BootstrapKeyring
 from app.db.engine import create_sessionmaker
+from app.db.repositories.jobs import JobRepository
+from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import MEMBER_TABLE, Commit
 from app.exchange.gateway import KucoinGateway
 from app.exchange.websocket import TickerStream
@@ -25,6 +27,7 @@ from app.services.health.readiness_cache import SharedReadiness
 from app.services.market.prices import PriceCache, TickerFollower
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
+from app.services.runs.engine import RunEngine, Sessions
 
 
 @dataclass
@@ -49,6 +52,11 @@ class AppState:
     """`/status` without a key: computed once a second at most (see its module)."""
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     """Every session of the app: each commit is followed by `after_commit`."""
+    run_sessions: Sessions | None = None
+    """Where background runs open their transactions (None: `sessionmaker`; the API suite joins
+    them to its rolled-back session)."""
+    runs: RunEngine = field(init=False)
+    """Every background run of this process: heartbeats, the start-up sweep, waits, the stop."""
     replays: ReplayRunner = field(init=False)
     """Runs the replays requested over the API, in this process."""
     jobs: JobRunner[AppState] = field(init=False)
@@ -60,12 +68,14 @@ class AppState:
 
     def __post_init__(self) -> None:
         self.sessionmaker = create_sessionmaker(self.engine, on_commit=self.after_commit)
-        self.replays = ReplayRunner(self.sessionmaker, single_process=self.settings.is_sqlite)
-        self.jobs = JobRunner(
-            self.sessionmaker,
-            context=self,
+        self.runs = RunEngine(
+            self.run_sessions or self.sessionmaker,
+            (JobRepository, ReplayRepository),
             single_process=self.settings.is_sqlite,
-            trim_heap=self.settings.scheduler.trim_heap_after_runs,
+        )
+        self.replays = ReplayRunner(self.runs)
+        self.jobs = JobRunner(
+            self.runs, context=self, trim_heap=self.settings.scheduler.trim_heap_after_runs
         )
         events = self.settings.events
         self.event_hub = EventHub(

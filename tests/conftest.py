@@ -136,8 +136,11 @@ def backend(engine: AsyncEngine) -> str:
 
 
 async def start_app(app: FastAPI) -> AsyncGenerator[httpx.AsyncClient, None]:
-    """Run the app's lifespan and talk to it through httpx's ASGI transport."""
+    """Run the app's lifespan and talk to it through httpx's ASGI transport, once its start-up
+    sweep of abandoned runs is over (on the API suite's one session, it must not run beside a
+    request)."""
     async with app.router.lifespan_context(app):
+        await app.state.app_state.runs.swept.wait()
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://mysymbols.test"
@@ -146,9 +149,26 @@ async def start_app(app: FastAPI) -> AsyncGenerator[httpx.AsyncClient, None]:
 
 
 def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
-    """An app whose requests all join the test's rolled-back session."""
-    app = create_app(settings)
-    turn = asyncio.Lock()  # one job run, or one request's commit, at a time: see join_job_runs
+    """An app whose requests and background runs all join the test's rolled-back session.
+
+    One connection runs one transaction at a time, so `turn` lets one background run (to its
+    end), or one request's commit, use the session at a time: reading a run (its `Location`)
+    waits here until it is over. That is this suite's constraint, not the service's, whose runs
+    commit in transactions of their own beside the reads. No test may lean on it: one that needs
+    a run finished waits through the API (`?wait=`, or `tests.helpers.run_ended` following the
+    `Location`), as a client does; tests/deployed/ reads while a run runs."""
+    turn = asyncio.Lock()
+
+    @asynccontextmanager
+    async def run_session() -> AsyncIterator[AsyncSession]:
+        async with turn:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+
+    app = create_app(settings, run_sessions=run_session)
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         try:
@@ -169,38 +189,7 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
 
     app.dependency_overrides[get_session] = test_session
     app.dependency_overrides[get_session_source] = test_session_source
-    join_job_runs(app, session, turn)
     return app
-
-
-def join_job_runs(app: FastAPI, session: AsyncSession, turn: asyncio.Lock) -> None:
-    """Job runs, too, open their transactions on the test's session, each a savepoint that a
-    failure rolls back.
-
-    One connection runs one transaction at a time, so `turn` lets one run (to its end), or one
-    request's commit, use the session at a time: reading a run (its `Location`) waits here until
-    it is over. That is this suite's constraint, not the service's, whose runs commit in
-    transactions of their own beside the reads. No test may lean on it: one that needs a run
-    finished waits through the API (`?wait=`, or `tests.helpers.run_ended` following the
-    `Location`), as a client does; tests/deployed/ reads while a run runs."""
-    lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def joined() -> AsyncIterator[AsyncSession]:
-        async with turn:
-            try:
-                yield session
-            except BaseException:
-                await session.rollback()
-                raise
-
-    @asynccontextmanager
-    async def with_joined_runs(app: FastAPI) -> AsyncIterator[Any]:
-        async with lifespan(app) as value:
-            app.state.app_state.jobs.sessions = joined
-            yield value
-
-    app.router.lifespan_context = with_joined_runs
 
 
 def simulator_settings(

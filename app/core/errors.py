@@ -99,6 +99,20 @@ class ShuttingDownError(ServiceUnavailableError):
     slug, title = "shutting-down", "The service is shutting down"
 
 
+# A run its stopping process cut short, and one whose process died (found without heartbeat).
+RUN_ABORTED: dict[str, Any] = {
+    "type": PROBLEM_TYPE_PREFIX + "run-aborted",
+    "title": "Run aborted",
+    "status": 503,
+    "detail": "the service stopped during the run; nothing of it was kept, and the job's next "
+    "tick runs it again",
+}
+RUN_ABANDONED: dict[str, Any] = {
+    **RUN_ABORTED,
+    "detail": "the process running it stopped; nothing of it was kept",
+}
+
+
 def problem_summary(problem: Mapping[str, Any], run_id: int) -> str:
     """A run's problem in one line for the job ledger's `error` and `/status`: its title, type
     and the run's id (the log has the cause under it); never its free text."""

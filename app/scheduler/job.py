@@ -4,8 +4,6 @@ problems a run is reported with."""
 from __future__ import annotations
 
 import inspect
-import os
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -64,10 +62,6 @@ class RunnerStopping(ServiceUnavailableError):
     slug, title = "service-stopping", "The service is stopping"
 
 
-def replica_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
     """The RFC 9457 document a run's failure is reported with. An unexpected exception's text
     (SQL, parameters, a path, a secret) never goes in it: only the type, a generic title and the
@@ -89,12 +83,3 @@ def problem_of(exc: BaseException, run_id: int | None = None) -> dict[str, Any]:
         "it under the run's id",
         **({"run_id": run_id} if run_id is not None else {}),
     }
-
-
-ABORTED = {
-    "type": PROBLEM_TYPE_PREFIX + "run-aborted",
-    "title": "Run aborted",
-    "status": 503,
-    "detail": "the service stopped during the run; nothing of it was kept, and the job's next "
-    "tick runs it again",
-}

@@ -16,10 +16,11 @@ import random
 import time
 from datetime import UTC, datetime
 
+from app.runtime.replica import replica_name
 from app.scheduler.bodies import all_jobs
 from app.scheduler.bootstrap import Bootstrap
 from app.scheduler.catalog import intervals
-from app.scheduler.job import Job, replica_name
+from app.scheduler.job import Job
 from app.scheduler.leadership import Leadership
 from app.services.forward.update import ForwardUpdater
 from app.state import AppState

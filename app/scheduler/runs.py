@@ -3,11 +3,12 @@
 A run is first recorded `running` in the job ledger and committed, so any replica can follow it
 (at most one run of a job is running anywhere: a partial unique index says so). The job's work
 then runs in a transaction of its own that also records its outcome; a failure rolls the work
-back and records the failure with its problem. On PostgreSQL a live run's progress and heartbeat
-are written every second, and a run whose heartbeat stops (its process died) is aborted by the
-next claimant. When the process stops, each run ends at its next safe point (see
-`app.runtime.progress`) or, after a short grace, where it is; either way its transaction is
-undone and it is recorded `aborted`, never left `running`: the job's next tick runs it again.
+back and records the failure with its problem. Heartbeats, the start-up sweep, waiting and the
+stop are the run engine's (`app.services.runs.engine`), as for every background run; a run whose
+heartbeat stopped (its process died) is also aborted by the job's next claimant. When the process
+stops, each run ends at its next safe point (see `app.runtime.progress`) or, after a short grace,
+where it is; either way its transaction is undone and it is recorded `aborted`, never left
+`running`: the job's next tick runs it again.
 A job that an outside dependency (KuCoin) kept from its purpose returns `Degraded`: the run ends
 `degraded`, keeping what it did (its result) and saying why (its problem); like every ended run
 it took its tick.
@@ -16,20 +17,15 @@ it took its tick.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.core.errors import ConflictError, problem_summary
+from app.core.errors import RUN_ABORTED, ConflictError, problem_summary
 from app.core.log import bound
 from app.db.failures import is_database_busy
 from app.db.models import JobRun
@@ -38,22 +34,17 @@ from app.observability.metrics import observe_job_run
 from app.runtime.heap import release_free_heap
 from app.runtime.progress import RunAborted, Tracker, tracking
 from app.scheduler.job import (
-    ABORTED,
     Degraded,
     Job,
     JobSkipped,
     RunInProgress,
     RunnerStopping,
     problem_of,
-    replica_name,
 )
+from app.services.runs.engine import LiveRun, RunEngine, Sessions
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_S = 1.0
-STALE_AFTER = timedelta(seconds=5)  # five missed heartbeats: the process is gone
-ABORT_GRACE_S = 2.0  # how long a stopping process lets a run reach its next safe point
-POLL_S = 0.25  # following a run of another replica
 # A body that met a busy database (a lock or snapshot conflict, a timeout) is run again: its
 # transaction was undone, and a job is meant to be run again anyway, at its next tick. SQLite
 # refuses at once a write after a read whose snapshot another connection's commit made stale;
@@ -66,69 +57,29 @@ BUSY_BACKOFF_S = 0.5
 Context = TypeVar("Context")
 
 
-@dataclass
-class _Live:
-    job: str
-    task: asyncio.Task[str]
-    tracker: Tracker
-
-
 class JobRunner(Generic[Context]):
-    """Claims, executes, follows and, at shutdown, aborts the job runs of this process."""
+    """Claims and executes the job runs of this process, and reads them with their live
+    progress; the run engine beats, follows and stops them."""
 
     def __init__(
         self,
-        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+        engine: RunEngine,
         *,
         context: Context,
-        single_process: bool,
         replica: str | None = None,
         trim_heap: bool = False,
     ) -> None:
-        self.sessions = sessions
-        """Where runs open their transactions (tests join them to a rolled-back session)."""
+        self.engine = engine
         self.context = context
         """What the jobs' bodies are handed beside their session (the app's state)."""
-        self.replica = replica or replica_name()
+        self.replica = replica or engine.replica
         self.trim_heap = trim_heap
         """Hand the C heap's free pages back to the system after each run (app.runtime.heap)."""
-        # SQLite: one process, whose run holds the only write lock; no heartbeats to write.
-        self.stale_after = None if single_process else STALE_AFTER
-        self._live: dict[int, _Live] = {}
-        self._background: list[asyncio.Task[None]] = []
-        self.swept = asyncio.Event()
-        """Set once the startup sweep of abandoned runs is over."""
-        self._stopping = False
 
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Abort the runs a stopped process left behind (in the background: the database may be
-        slow or down at startup) and, on PostgreSQL, beat the heartbeats of live runs."""
-        now = utcnow()
-        before = now if self.stale_after is None else now - self.stale_after
-        sweep = self._sweep_at_start(self.sessions, before)
-        self._background.append(asyncio.create_task(sweep, name="job-sweep"))
-        if self.stale_after is not None:
-            self._background.append(asyncio.create_task(self._beat(), name="job-heartbeats"))
-
-    async def stop(self, grace_s: float = ABORT_GRACE_S) -> None:
-        """Stop: no new runs; live ones end at their next safe point, or are cancelled after
-        `grace_s`; each is recorded aborted."""
-        self._stopping = True
-        live = list(self._live.values())
-        for run in live:
-            run.tracker.stopping = True
-        if live:
-            await asyncio.wait([run.task for run in live], timeout=grace_s)
-        for run in live:
-            run.task.cancel()
-        await asyncio.gather(*(run.task for run in live), return_exceptions=True)
-        for task in self._background:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._background = []
+    @property
+    def sessions(self) -> Sessions:
+        """Where runs open their transactions: the engine's."""
+        return self.engine.sessions
 
     # -- starting runs -----------------------------------------------------------------------
 
@@ -177,13 +128,13 @@ class JobRunner(Generic[Context]):
     ) -> int | None:
         """The new run's id; None when `tick` is already taken; RunInProgress when a run of
         `job` is running (after aborting it if its heartbeat stopped)."""
-        if self._stopping:
+        if self.engine.stopping:
             raise RunnerStopping(
                 "the service is stopping; retry on another replica", retry_after_s=5
             )
-        for live_id, live in self._live.items():  # here: no need to ask (or wait for) the database
-            if live.job == job.name:
-                raise RunInProgress(job.name, live_id)
+        for live in self.engine.live_in(JobRepository):  # here: no need to ask the database
+            if live.name == job.name:
+                raise RunInProgress(job.name, live.run_id)
         async with self.sessions() as session:
             jobs = JobRepository(session)
             for _ in range(3):  # a run that ends, or is found abandoned, frees the job: again
@@ -201,9 +152,8 @@ class JobRunner(Generic[Context]):
                 if running is None:
                     continue
                 running_id = running.id
-                if self.stale_after is None or not await jobs.abort_stale(
-                    now - self.stale_after, now, _abandoned(), job.name
-                ):
+                stale_before = self.engine.stale_before(now)
+                if stale_before is None or not await jobs.abort_stale(stale_before, now, job.name):
                     await session.rollback()
                     raise RunInProgress(job.name, running_id)
                 logger.warning("jobs: run %d of %s had no heartbeat; aborted", running_id, job.name)
@@ -213,20 +163,18 @@ class JobRunner(Generic[Context]):
     def _launch(
         self, job: Job[Context], run_id: int, tick: datetime | None = None
     ) -> asyncio.Task[str]:
-        tracker = Tracker()
         with bound(job=job.name, run_id=run_id, tick=tick.isoformat() if tick else None):
-            task = asyncio.create_task(self._execute(job, run_id, tracker), name=f"job-{run_id}")
-        self._live[run_id] = _Live(job.name, task, tracker)
-        task.add_done_callback(lambda _: self._live.pop(run_id, None))
-        return task
+            return self.engine.launch(
+                JobRepository, run_id, job.name, lambda live: self._execute(job, live)
+            )
 
     # -- executing ---------------------------------------------------------------------------
 
-    async def _execute(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
+    async def _execute(self, job: Job[Context], live: LiveRun) -> str:
         try:
-            return await self._outcome(job, run_id, tracker)
+            return await self._outcome(job, live.run_id, live.tracker)
         finally:
-            if self.trim_heap and not self._stopping:
+            if self.trim_heap and not self.engine.stopping:
                 await release_free_heap()
 
     async def _outcome(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
@@ -248,17 +196,22 @@ class JobRunner(Generic[Context]):
                     await asyncio.sleep(BUSY_BACKOFF_S * attempt)
                     attempt += 1
         except JobSkipped as exc:
-            await self._end(run_id, "skipped", started, error=str(exc))
+            await self._end(job, run_id, "skipped", started, error=str(exc))
             return "skipped"
         except (RunAborted, asyncio.CancelledError):
             logger.warning("jobs: run %d of %s aborted: the service is stopping", run_id, job.name)
-            await self._end(run_id, "aborted", started, problem=ABORTED)
+            await self._end(job, run_id, "aborted", started, problem=RUN_ABORTED)
             return "aborted"
         except Exception as exc:  # its text (SQL, parameters, ...) goes to the log only
             logger.exception("jobs: run %d of %s failed", run_id, job.name)
             problem = problem_of(exc, run_id)
             await self._end(
-                run_id, "failed", started, problem=problem, error=problem_summary(problem, run_id)
+                job,
+                run_id,
+                "failed",
+                started,
+                problem=problem,
+                error=problem_summary(problem, run_id),
             )
             return "failed"
 
@@ -297,6 +250,7 @@ class JobRunner(Generic[Context]):
 
     async def _end(
         self,
+        job: Job[Context],
         run_id: int,
         status: str,
         started: float,
@@ -306,9 +260,7 @@ class JobRunner(Generic[Context]):
     ) -> None:
         """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
         detail = error if problem is None or error is not None else str(problem.get("detail"))
-        live = self._live.get(run_id)
-        if live is not None:
-            observe_job_run(live.job, status, _ms(started) / 1000)
+        observe_job_run(job.name, status, _ms(started) / 1000)
         try:
             async with self.sessions() as session:
                 await JobRepository(session).finish(
@@ -327,8 +279,7 @@ class JobRunner(Generic[Context]):
 
     def progress(self, run_id: int) -> float | None:
         """The live progress of a run of this process (fresher than its row)."""
-        live = self._live.get(run_id)
-        return None if live is None else round(live.tracker.done, 6)
+        return self.engine.progress(JobRepository, run_id)
 
     async def get(self, run_id: int) -> JobRun:
         async with self.sessions() as session:
@@ -343,61 +294,12 @@ class JobRunner(Generic[Context]):
         return [self._with_live_progress(run) for run in runs]
 
     def _with_live_progress(self, run: JobRun) -> JobRun:
-        """`run` with this process's live progress, when it runs here (fresher than its row)."""
-        live = self.progress(run.id)
-        if live is not None and run.status == "running":
-            run.progress = live
-        return run
+        return self.engine.with_live_progress(JobRepository, run)
 
     async def wait(self, run_id: int, timeout_s: float) -> JobRun:
         """The run once it has ended, or as it is after `timeout_s`."""
-        deadline = time.monotonic() + timeout_s
-        live = self._live.get(run_id)
-        if live is not None:
-            await asyncio.wait([live.task], timeout=timeout_s)
-        else:  # another replica's: follow its row
-            while time.monotonic() < deadline:
-                if (await self.get(run_id)).status != "running":
-                    break
-                await asyncio.sleep(POLL_S)
+        await self.engine.wait(JobRepository, run_id, timeout_s)
         return await self.get(run_id)
-
-    async def _beat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_S)
-            if not self._live:
-                continue
-            try:
-                async with self.sessions() as session:
-                    jobs = JobRepository(session)
-                    for run_id, live in list(self._live.items()):
-                        await jobs.heartbeat(run_id, round(live.tracker.done, 6), utcnow())
-                    await session.commit()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database is down: the runs' own transactions will tell
-                logger.warning("jobs: heartbeats not written", exc_info=True)
-
-    async def _sweep_at_start(
-        self, sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]], before: datetime
-    ) -> None:
-        """Abort the runs with no heartbeat since `before` (SQLite: those started before this
-        process, the only one)."""
-        try:
-            async with sessions() as session:
-                ids = await JobRepository(session).abort_stale(before, utcnow(), _abandoned(), None)
-                await session.commit()
-        except Exception:
-            logger.warning("jobs: abandoned runs not checked at startup", exc_info=True)
-            return
-        finally:
-            self.swept.set()
-        if ids:
-            logger.warning("jobs: %d run(s) left by a stopped process marked aborted", len(ids))
-
-
-def _abandoned() -> dict[str, Any]:
-    return {**ABORTED, "detail": "the process running it stopped; nothing of it was kept"}
 
 
 def _ms(started: float) -> float:

@@ -15,6 +15,7 @@ from app.exchange.gateway import KucoinGateway
 from app.services.events.hub import EventHub
 from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
+from app.services.runs.engine import RunEngine
 
 
 class ServiceContext(Protocol):
@@ -37,6 +38,9 @@ class ServiceContext(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+
+    @property
+    def runs(self) -> RunEngine: ...
 
 
 class RunProgress(Protocol):

@@ -117,7 +117,9 @@ class Services:
     @cached_property
     def replays(self) -> ReplayService:
         return ReplayService(
-            self.session, max_pending_per_key=self.state.settings.replays.max_pending_per_key
+            self.session,
+            self.state.runs,
+            max_pending_per_key=self.state.settings.replays.max_pending_per_key,
         )
 
     @cached_property

@@ -192,7 +192,7 @@ async def test_a_finished_replay_shows_at_once_in_the_cached_reads(
             queued = await cached_twice(api, location)
             listed = await cached_twice(api, f"{BASE}/replays")
             assert queued.json()["status"] == listed.json()[0]["status"] == "queued"
-        await asyncio.wait_for(replays.wait(), 120)
+        await asyncio.wait_for(app.state.app_state.runs.all_ended(), 120)
         run = await api.get(location, headers=READ)
         assert "x-cache" not in run.headers
         assert run.json()["status"] == "succeeded", run.json()["error"]

@@ -178,7 +178,7 @@ class TestEvidence:
             if (await api.get(location, headers=READ)).json()["status"] != "queued":
                 break
             await asyncio.sleep(0.02)
-        await app_state.replays.stop()
+        await app_state.runs.stop()
         run = (await api.get(location, headers=READ)).json()
         assert run["status"] == "aborted" and run["progress"] < 1, run
         assert run["report"] is None

@@ -184,7 +184,7 @@ class TestCancel:
         )
         held.release.set()
         async with asyncio.timeout(GUARD_S):
-            await state.replays.wait()
+            await state.runs.all_ended()
         assert (await read(client, first["id"]))["status"] == "succeeded"
         run = await read(client, second["id"])
         assert (run["status"], run["started_at"], run["report"]) == ("cancelled", None, None)
@@ -207,7 +207,7 @@ class TestCancel:
         assert cancelled.status_code == 200, cancelled.text
         # The computation is never released: the runner ends only because it saw the cancel.
         async with asyncio.timeout(GUARD_S):
-            await state.replays.wait()
+            await state.runs.all_ended()
         ended = await read(client, run["id"])
         assert (ended["status"], ended["cancelled_by"], ended["report"]) == (
             "cancelled",
@@ -230,7 +230,7 @@ class TestCancel:
         assert_problem(missing, 404, "not-found")
         held.release.set()
         async with asyncio.timeout(GUARD_S):
-            await state.replays.wait()
+            await state.runs.all_ended()
         problem = assert_problem(await client.delete(url, headers=TRADE), 409, "conflict")
         assert problem["status"] == 409 and (await read(client, run["id"]))["status"] == "succeeded"
 
@@ -281,7 +281,7 @@ class TestStartingReplica:
             starting = create_app(settings)  # a new replica of a rolling update
             async for _ in start_app(starting):
                 async with asyncio.timeout(GUARD_S):
-                    await starting.state.app_state.replays.wait()  # its startup sweep
+                    await starting.state.app_state.runs.swept.wait()  # its startup sweep
                 async with sessions() as session:
                     statuses = dict(
                         (await session.execute(select(ReplayRun.id, ReplayRun.status))).all()

@@ -242,7 +242,7 @@ async def test_a_stopping_runner_ends_the_catch_up(
     await clients.__anext__()
     try:
         state = app.state.app_state
-        await state.jobs.stop()
+        await state.runs.stop()
         leadership = Leadership(fresh_database)
         try:
             await asyncio.wait_for(Bootstrap(state, leadership, replica="stopping").run(), 10)

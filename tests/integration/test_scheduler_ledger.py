@@ -78,7 +78,7 @@ async def replicas(
         await c.__anext__()
     states = [app.state.app_state for app in apps]
     for state in states:  # so that rows a test inserts are not taken for a previous process's
-        await asyncio.wait_for(state.jobs.swept.wait(), 10)
+        await asyncio.wait_for(state.runs.swept.wait(), 10)
     yield Scheduler(states[0], replica="a"), Scheduler(states[1], replica="b"), states[0]
     for c in clients:
         await c.aclose()

@@ -29,12 +29,13 @@ COMMIT_OWNERS = {
     "api/sessions.py",  # get_session / SessionSource: one transaction per request
     "api/idempotent.py",  # answer_once: a keyed request's, inside its guard (a failure releases)
     "db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
-    "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome, its heartbeats
+    "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
+    "services/runs/engine.py",  # RunEngine: every background run's heartbeats, the start-up sweep
     "services/access/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "services/webhooks/dispatcher.py",  # WebhookDispatcher: claims, heartbeats, hand-back
     "services/webhooks/queue.py",  # ReceiverQueue: each delivery's outcome
     "services/replay/importer.py",  # HistoryImporter: each symbol's rows, so it can resume
-    "services/replay/runner.py",  # ReplayRunner: start, heartbeats and the report of a run
+    "services/replay/runner.py",  # ReplayRunner: a run's start, then its report
     "services/maintenance/retention.py",  # RetentionService: each bounded batch, so no lock lasts
 }
 SERVICE_FACTORY = "services/factory.py"

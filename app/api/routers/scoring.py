@@ -13,9 +13,10 @@ from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
 from app.api.services import AlgorithmsDep, ScoringDep
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.calibration.family import DEFAULT_PRESET, PRESETS
+from app.core.errors import RUN_ABORTED
 from app.db.models import JobRun, ReplayRun
 from app.scheduler.bodies import SCORE_REFRESH
-from app.scheduler.job import ABORTED, problem_of
+from app.scheduler.job import problem_of
 from app.schemas.common import RowId, SymbolPath, problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
@@ -273,7 +274,7 @@ async def _dry_run_answer(
         return JSONResponse(body, headers={"Location": location})
     if run.status in ("failed", "aborted", "cancelled"):
         failed = problem_of(RuntimeError(run.error), run.id)  # its text stays in the run's row
-        raise RunFailed(failed if run.status == "failed" else ABORTED, location)
+        raise RunFailed(failed if run.status == "failed" else RUN_ABORTED, location)
     summary = ReplaySummary.model_validate(run).model_dump(mode="json")
     return JSONResponse(summary, status_code=202, headers={"Location": location})
 

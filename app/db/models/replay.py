@@ -14,6 +14,10 @@ from app.db.types import JSONType, UTCDateTime
 
 
 class ReplayRun(Base):
+    """The ledger of replays, calibrations and what-if runs: the job ledger's shape (`JobRun`:
+    status, requester, replica, progress, heartbeat, times, error and problem), and what was
+    asked, what it ran with and its report."""
+
     __tablename__ = "replay_run"
     __table_args__ = (
         CheckConstraint(
@@ -30,6 +34,7 @@ class ReplayRun(Base):
     kind: Mapped[str] = mapped_column(String(20), default="replay", server_default="replay")
     policy_hash: Mapped[str | None] = mapped_column(String(64))  # the configuration judged
     requested_by: Mapped[str] = mapped_column(String(80))
+    replica: Mapped[str | None] = mapped_column(String(120))  # which one ran it
     params: Mapped[dict[str, Any]] = mapped_column(JSONType)  # as asked, for the record
     config: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # what it ran with
     config_hash: Mapped[str | None] = mapped_column(String(64))
@@ -40,6 +45,8 @@ class ReplayRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[float | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # RFC 9457, when not done
     cancelled_by: Mapped[str | None] = mapped_column(String(80))  # who cancelled it (the audit)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import RUN_ABANDONED
 from app.db.models import JobRun
 
 RUNNING = "running"
@@ -94,12 +95,21 @@ class JobRepository:
             query = query.where(JobRun.job == job)
         return (await self.session.scalars(query)).all()
 
-    async def heartbeat(self, run_id: int, progress: float, now: datetime) -> None:
-        await self.session.execute(
+    async def beat(self, run_id: int, status: str, now: datetime, progress: float) -> bool:
+        """A live run's heartbeat and progress; False when it is not `status` any more (a peer
+        found it abandoned and aborted it)."""
+        outcome = await self.session.execute(
             update(JobRun)
-            .where(JobRun.id == run_id, JobRun.status == RUNNING)
+            .where(JobRun.id == run_id, JobRun.status == status)
             .values(progress=progress, heartbeat_at=now)
         )
+        return bool(getattr(outcome, "rowcount", 0))
+
+    async def status_of(self, run_id: int) -> str | None:
+        status: str | None = await self.session.scalar(
+            select(JobRun.status).where(JobRun.id == run_id)
+        )
+        return status
 
     async def finish(self, run_id: int, status: str, **values: Any) -> bool:
         """End a running run (`status`, `result`, `error`, `problem`, times); False when it is
@@ -112,7 +122,7 @@ class JobRepository:
         return bool(getattr(outcome, "rowcount", 0))
 
     async def abort_stale(
-        self, before: datetime, now: datetime, problem: dict[str, Any], job: str | None
+        self, before: datetime, now: datetime, job: str | None = None
     ) -> list[int]:
         """Abort the running runs (of `job`, when given) with no heartbeat since `before`; their
         ids. Writes only when there is such a run."""
@@ -127,8 +137,8 @@ class JobRepository:
                 .values(
                     status="aborted",
                     finished_at=now,
-                    problem=problem,
-                    error=str(problem.get("detail")),
+                    problem=RUN_ABANDONED,
+                    error=RUN_ABANDONED["detail"],
                 )
             )
         return ids

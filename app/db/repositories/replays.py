@@ -11,7 +11,10 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from app.core.clock import utcnow
+from app.core.errors import RUN_ABANDONED
 from app.db.models import ReplayRun
+from app.db.session_flags import mark_run_queued
 
 PENDING = ("queued", "running")
 
@@ -22,9 +25,13 @@ class ReplayRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, run: ReplayRun) -> ReplayRun:
+    async def queue(self, run: ReplayRun) -> ReplayRun:
+        """Record a queued run; it starts once this transaction commits. Its heartbeat starts
+        now: the replica that queued it beats it while the run waits (the run engine)."""
+        run.heartbeat_at = utcnow()
         self.session.add(run)
         await self.session.flush()
+        mark_run_queued(self.session, run.id)
         return run
 
     async def get(self, run_id: int) -> ReplayRun | None:
@@ -106,26 +113,36 @@ class ReplayRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def abort_abandoned(self, before: datetime, now: datetime) -> int:
+    async def abort_stale(self, before: datetime, now: datetime) -> list[int]:
         """Runs no process is looking after any more: queued or running with no heartbeat since
         `before` (the replica that queued a run beats its heart while it waits, and while it
         runs), so a live peer's runs are left alone, however long they have waited. They are
-        aborted, so nobody waits on them; how many. Writes only when there is such a run (a
+        aborted, so nobody waits on them; their ids. Writes only when there is such a run (a
         startup must not queue behind another writer)."""
         beat = func.coalesce(ReplayRun.heartbeat_at, ReplayRun.created_at)
         abandoned = ReplayRun.status.in_(PENDING) & (beat < before)
-        ids = (await self.session.scalars(select(ReplayRun.id).where(abandoned))).all()
-        if not ids:
-            return 0
-        await self.session.execute(
-            update(ReplayRun)
-            .where(ReplayRun.id.in_(ids), abandoned)
-            .values(status="aborted", finished_at=now, error="abandoned: its process stopped")
-            .execution_options(synchronize_session=False)
-        )
-        return len(ids)
+        ids = list((await self.session.scalars(select(ReplayRun.id).where(abandoned))).all())
+        if ids:
+            await self.session.execute(
+                update(ReplayRun)
+                .where(ReplayRun.id.in_(ids), abandoned)
+                .values(
+                    status="aborted",
+                    finished_at=now,
+                    error="abandoned: its process stopped",
+                    problem=RUN_ABANDONED,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return ids
 
-    async def heartbeat(self, run_id: int, status: str, now: datetime, **values: Any) -> bool:
-        """Beat the heart of a run in `status` (with `values`, such as its progress); False
-        when it is not in that status any more: cancelled, and its runner should stop."""
-        return await self._move(run_id, (status,), heartbeat_at=now, **values)
+    async def beat(self, run_id: int, status: str, now: datetime, progress: float) -> bool:
+        """A live run's heartbeat and progress; False when it is not `status` any more:
+        cancelled (or aborted as abandoned), and its runner should stop."""
+        return await self._move(run_id, (status,), heartbeat_at=now, progress=progress)
+
+    async def status_of(self, run_id: int) -> str | None:
+        status: str | None = await self.session.scalar(
+            select(ReplayRun.status).where(ReplayRun.id == run_id)
+        )
+        return status

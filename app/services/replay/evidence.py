@@ -20,7 +20,7 @@ from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.reports import WhatIfReport, what_if_document
-from app.services.replay.service import HOURLY, ReplayService, deployment_policy, warm_up
+from app.services.replay.service import HOURLY, deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
@@ -112,7 +112,7 @@ class EvidenceService:
             "objective": "sharpe",
             "learned": learned,
         }
-        return await ReplayService(self.session).queue(
+        return await self.replays.queue(
             ReplayRun(
                 kind="calibration",
                 status="queued",
@@ -172,7 +172,7 @@ class EvidenceService:
         params = await self.what_if_params(policies["current"])
         start = datetime.fromtimestamp(params.start_ms / 1000, UTC)
         end = datetime.fromtimestamp(params.end_ms / 1000, UTC)
-        return await ReplayService(self.session).queue(
+        return await self.replays.queue(
             ReplayRun(
                 kind="what_if",
                 status="queued",

@@ -4,7 +4,6 @@ background by `ReplayRunner`, read back with their progress and reports."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,11 +24,11 @@ from app.core.security import Principal
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.db.session_flags import mark_run_queued
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
 from app.services.replay.timeline import replay_timeline
+from app.services.runs.engine import RunEngine
 from app.services.scoring.config import load_run_config
 from app.services.settings.registry import read_settings
 
@@ -103,9 +102,17 @@ async def deployment_policy(
 class ReplayService:
     """Records replay requests and reads replay runs."""
 
-    def __init__(self, session: AsyncSession, *, max_pending_per_key: int | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        runs: RunEngine,
+        *,
+        max_pending_per_key: int | None = None,
+    ) -> None:
         self.session = session
         self.replays = ReplayRepository(session)
+        self.runs = runs
+        """Where a run of this process has its live progress (as job runs have theirs)."""
         self.max_pending_per_key = max_pending_per_key
 
     async def create(self, request: ReplayRequest, *, requested_by: str) -> ReplayRun:
@@ -128,7 +135,7 @@ class ReplayService:
                 },
             )
         await self._within_cap(requested_by)
-        return await self.queue(
+        return await self.replays.queue(
             ReplayRun(
                 kind="replay",
                 status="queued",
@@ -155,19 +162,11 @@ class ReplayService:
                 extra={"pending": pending, "limit": cap},
             )
 
-    async def queue(self, run: ReplayRun) -> ReplayRun:
-        """Record a queued run; it starts once this transaction commits. Its heartbeat starts
-        now: the replica that queued it beats it while the run waits (see `ReplayRunner`)."""
-        run.heartbeat_at = utcnow()
-        run = await self.replays.add(run)
-        mark_run_queued(self.session, run.id)
-        return run
-
     async def get(self, run_id: int) -> ReplayRun:
         run = await self.replays.get(run_id)
         if run is None:
             raise NotFoundError(f"replay {run_id} does not exist")
-        return run
+        return self.runs.with_live_progress(ReplayRepository, run)
 
     async def cancel(self, run_id: int, *, by: Principal) -> ReplayRun:
         """Cancel a queued run (it never starts) or a running one (it stops at its next
@@ -197,5 +196,6 @@ class ReplayService:
         """The dated membership of a succeeded replay's policy (404 unknown, 409 unfinished)."""
         return await replay_timeline(self.session, await self.get(run_id))
 
-    async def listing(self, limit: int) -> Sequence[ReplayRun]:
-        return await self.replays.listing(limit)
+    async def listing(self, limit: int) -> list[ReplayRun]:
+        runs = await self.replays.listing(limit)
+        return [self.runs.with_live_progress(ReplayRepository, run) for run in runs]

@@ -1,0 +1,1 @@
+"""Background runs: the one engine every kind of run shares (`engine`)."""
