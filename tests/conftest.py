@@ -23,6 +23,7 @@ from app.main import create_app
 from tests.databases import (
     create_postgres_database,
     drop_postgres_database,
+    drop_templates,
     given_postgres_url,
     sqlite_url,
 )
@@ -35,6 +36,13 @@ ADMIN_KEY = "test-admin-key-0123456789"
 TRADE_KEY = "test-trade-key-0123456789"
 READ_KEY = "test-read-key-01234567890"
 BOOTSTRAP_KEYS = f"admin:{ADMIN_KEY},trade:{TRADE_KEY},read:{READ_KEY}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def migrated_templates() -> AsyncIterator[None]:
+    """The migrated databases copied by tests.databases' `migrated_*`, dropped at the end."""
+    yield
+    await drop_templates()
 
 
 @pytest.fixture(scope="session")

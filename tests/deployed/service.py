@@ -15,8 +15,11 @@ from typing import Any
 
 import httpx
 
-from app.db.migrations import upgrade_to_head
-from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.databases import (
+    drop_postgres_database,
+    migrated_postgres_database,
+    migrated_sqlite_url,
+)
 from tests.deployed import API, process, service_env, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
@@ -61,9 +64,9 @@ async def first_start_caught_up(client: httpx.AsyncClient, timeout_s: float = 18
 
 
 async def migrated_database(backend: str, directory: Path) -> str:
-    url = await create_postgres_database() if backend == "postgresql" else sqlite_url(directory)
-    await asyncio.to_thread(upgrade_to_head, url)
-    return url
+    if backend == "postgresql":
+        return await migrated_postgres_database()
+    return await migrated_sqlite_url(directory)
 
 
 async def deploy(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -10,10 +9,13 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from app.db.migrations import upgrade_to_head
 from app.main import create_app
 from tests.conftest import TRADE_KEY, start_app
-from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.databases import (
+    drop_postgres_database,
+    migrated_postgres_database,
+    migrated_sqlite_url,
+)
 from tests.kucoin_sim.app import KucoinSimulator
 
 BASE = "/api/symbol-mgmt"
@@ -23,17 +25,14 @@ TRADE = {"X-API-Key": TRADE_KEY}
 @pytest.fixture
 async def committed_postgres() -> AsyncIterator[str]:
     """A database of its own: these requests commit, unlike the rest of the suite."""
-    url = await create_postgres_database("mysymbols_concurrency")
-    await asyncio.to_thread(upgrade_to_head, url)
+    url = await migrated_postgres_database("mysymbols_concurrency")
     yield url
     await drop_postgres_database(url)
 
 
 @pytest.fixture
 async def committed_sqlite(tmp_path: Path) -> str:
-    url = sqlite_url(tmp_path)
-    await asyncio.to_thread(upgrade_to_head, url)
-    return url
+    return await migrated_sqlite_url(tmp_path)
 
 
 async def prepared(

@@ -14,9 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.db.migrations import upgrade_to_head
 from tests.conftest import ADMIN_KEY, BOOTSTRAP_KEYS
-from tests.databases import create_postgres_database, drop_postgres_database
+from tests.databases import (
+    drop_postgres_database,
+    migrated_postgres_database,
+)
 from tests.deployed import API, process, service_env, uvicorn, wait_for
 from tests.helpers import PROBLEM
 from tests.sim_fixtures import free_port
@@ -38,9 +40,8 @@ class Served:
 async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Served]:
     """The service in a uvicorn process of its own, on a migrated PostgreSQL database, with the
     default limits (no setting given)."""
-    database = await create_postgres_database("mysymbols_body_limit")
+    database = await migrated_postgres_database("mysymbols_body_limit")
     try:
-        await asyncio.to_thread(upgrade_to_head, database)
         env = service_env(
             database,
             NOBODY_LISTENS,

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.config import Settings
-from app.db.migrations import upgrade_to_head
 from app.db.models import Alert, JobRun
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.jobs import JobRepository
@@ -24,7 +23,11 @@ from app.scheduler.job import Job, JobBody, JobSkipped
 from app.scheduler.loop import Scheduler
 from app.state import AppState
 from tests.conftest import start_app
-from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.databases import (
+    drop_postgres_database,
+    migrated_postgres_database,
+    migrated_sqlite_url,
+)
 
 TICK = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -52,12 +55,9 @@ async def skip(session: AsyncSession, state: AppState) -> dict[str, Any]:
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A committed database of each backend (the fixtures of committed.py, by parameter)."""
     if request.param == "sqlite":
-        url = sqlite_url(tmp_path)
-        await asyncio.to_thread(upgrade_to_head, url)
-        yield url
+        yield await migrated_sqlite_url(tmp_path)
         return
-    url = await create_postgres_database("mysymbols_jobs")
-    await asyncio.to_thread(upgrade_to_head, url)
+    url = await migrated_postgres_database("mysymbols_jobs")
     yield url
     await drop_postgres_database(url)
 

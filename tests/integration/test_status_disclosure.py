@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
 from app.core.config import Settings
-from app.db.migrations import alembic_config, head_revision, upgrade_to_head
+from app.db.migrations import alembic_config, head_revision
 from app.main import create_app
 from app.scheduler.job import Job
 from app.state import AppState
 from tests.conftest import READ_KEY, start_app
-from tests.databases import sqlite_url
+from tests.databases import migrated_sqlite_url, sqlite_url
 
 BASE = "/api/symbol-mgmt"
 READER = {"X-API-Key": READ_KEY}
@@ -51,9 +51,7 @@ async def sends_a_secret_to_a_failing_statement(
 
 @pytest.fixture
 async def committed_sqlite(tmp_path: Path) -> str:
-    url = sqlite_url(tmp_path)
-    await asyncio.to_thread(upgrade_to_head, url)
-    return url
+    return await migrated_sqlite_url(tmp_path)
 
 
 @pytest.fixture

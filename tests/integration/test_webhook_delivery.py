@@ -23,12 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from standardwebhooks import Webhook
 
 from app.core.config import WebhookSettings
-from app.db.migrations import upgrade_to_head
 from app.db.models import EventOutbox, WebhookDelivery
 from app.services.events.stream import EventSignal
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.services.webhooks.queue import receiver_label
-from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.databases import (
+    drop_postgres_database,
+    migrated_postgres_database,
+    migrated_sqlite_url,
+)
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 LOOPBACK = {"allow_http": True, "allow_private_addresses": True}
@@ -88,8 +91,11 @@ async def both_sessions(
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """A migrated database of its own on each backend (these deliveries commit)."""
     postgres = request.param == "postgresql"
-    url = await create_postgres_database("mysymbols_webhooks") if postgres else sqlite_url(tmp_path)
-    await asyncio.to_thread(upgrade_to_head, url)
+    url = (
+        await migrated_postgres_database("mysymbols_webhooks")
+        if postgres
+        else await migrated_sqlite_url(tmp_path)
+    )
     engine = create_async_engine(url)
     yield async_sessionmaker(engine, expire_on_commit=False)
     await engine.dispose()

@@ -18,9 +18,8 @@ import httpx
 import pytest
 
 from app.cli import main
-from app.db.migrations import upgrade_to_head
 from tests.conftest import ADMIN_KEY, BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY
-from tests.databases import sqlite_url
+from tests.databases import migrated_sqlite_url
 from tests.sim_fixtures import free_port, live_clock_ms, running_simulator
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -74,8 +73,7 @@ def start_service(database: str, sim_url: str, port: int) -> subprocess.Popen[by
 
 @pytest.fixture(scope="module")
 async def service(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Service]:
-    database = sqlite_url(tmp_path_factory.mktemp("cli"))
-    await asyncio.to_thread(upgrade_to_head, database)
+    database = await migrated_sqlite_url(tmp_path_factory.mktemp("cli"))
     async with running_simulator(universe=12, start_time_ms=live_clock_ms()) as sim:
         port = free_port()
         proc = start_service(database, sim.base_url, port)
