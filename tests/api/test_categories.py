@@ -26,7 +26,7 @@ BASE = "/api/symbol-mgmt"
 TRADE = {"X-API-Key": TRADE_KEY}
 READ = {"X-API-Key": READ_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
-GENERATED = 30
+GENERATED = 10
 EXCLUDED = {
     "USDCUSDT": "excluded:category:stablecoin",
     "PAXGUSDT": "excluded:category:commodity",

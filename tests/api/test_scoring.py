@@ -20,11 +20,12 @@ TRADE = {"X-API-Key": TRADE_KEY}
 READ = {"X-API-Key": READ_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
 COMPONENTS = {"technical", "fundamental", "market_structure", "risk"}
+UNIVERSE = 12
 
 
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
-    return {"universe": 30, "start_time_ms": live_clock_ms()}
+    return {"universe": UNIVERSE, "start_time_ms": live_clock_ms()}
 
 
 @pytest.fixture
@@ -44,12 +45,12 @@ class TestCalculateAndRank:
         self, api: httpx.AsyncClient, sim: KucoinSimulator
     ) -> None:
         run = await calculate(api)
-        assert run["status"] == "completed" and run["scored_count"] == 30
+        assert run["status"] == "completed" and run["scored_count"] == UNIVERSE
         assert run["data_source"] == sim.base_url
-        body = (await api.get(f"{BASE}/rankings", params={"limit": 20}, headers=READ)).json()
+        body = (await api.get(f"{BASE}/rankings", params={"limit": 10}, headers=READ)).json()
         items = body["items"]
-        assert body["run_id"] == run["id"] and body["stale"] is False and len(items) == 20
-        assert [i["rank"] for i in items] == list(range(1, 21))
+        assert body["run_id"] == run["id"] and body["stale"] is False and len(items) == 10
+        assert [i["rank"] for i in items] == list(range(1, 11))
         composites = [i["composite"] for i in items]
         assert composites == sorted(composites, reverse=True)
         for item in items:
@@ -88,9 +89,9 @@ class TestCalculateAndRank:
         assert spent["weight"] == charged and spent["limiter_wait_s"] >= 0
         assert spent["weight_by_endpoint"] == {
             "contracts": 3,
-            "book_snapshot": 30 * 3,
-            "funding_history": 30 * 5,
-            "klines": 30 * 2 * 3,
+            "book_snapshot": UNIVERSE * 3,
+            "funding_history": UNIVERSE * 5,
+            "klines": UNIVERSE * 2 * 3,
         }
         planned = detail["spend"]["planned"]
         assert planned["weight_by_endpoint"] == spent["weight_by_endpoint"]
@@ -127,7 +128,7 @@ class TestCalculateAndRank:
         assert (ended["status"], ended["progress"], ended["problem"]) == ("succeeded", 1.0, None)
         scoring_run = await api.get(f"{BASE}/runs/{ended['result']['run_id']}", headers=READ)
         assert scoring_run.json()["status"] == "completed"
-        assert scoring_run.json()["scored_count"] == ended["result"]["scored"] == 30
+        assert scoring_run.json()["scored_count"] == ended["result"]["scored"] == UNIVERSE
         listed = (await api.get(JOBS, params={"job": "score_refresh"}, headers=READ)).json()
         assert [r["id"] for r in listed] == [run["id"]]
 
