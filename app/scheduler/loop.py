@@ -9,13 +9,13 @@ wrong moment) finds the tick taken and does nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import random
 import time
 from datetime import UTC, datetime
 
+from app.runtime.background import cancel_and_wait
 from app.runtime.replica import replica_name
 from app.scheduler.bodies import all_jobs
 from app.scheduler.bootstrap import Bootstrap
@@ -61,10 +61,7 @@ class Scheduler:
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
         self._tasks = []
         await self.leadership.release()
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.runtime.background import BackgroundTask
+from app.runtime.background import BackgroundTask, cancel_and_wait
 from app.runtime.backoff import backoff_delay
 
 
@@ -70,3 +70,39 @@ class TestBackgroundTask:
                 await asyncio.sleep(0)
             assert not task.running and runs == expected
         await task.stop()
+
+
+class TestCancelAndWait:
+    async def test_a_cancellation_the_task_swallows_is_repeated_until_it_ends(self) -> None:
+        swallowed = 0
+
+        async def waits_for_work() -> None:
+            nonlocal swallowed
+            while True:
+                try:
+                    await asyncio.Event().wait()
+                except asyncio.CancelledError:
+                    if swallowed:
+                        raise
+                    swallowed += 1  # as SQLAlchemy's pool does during a force-close
+
+        task = asyncio.create_task(waits_for_work())
+        await asyncio.sleep(0)
+        await asyncio.wait_for(cancel_and_wait(task), 5)
+        assert task.cancelled() and swallowed == 1
+
+    async def test_the_exception_a_task_ended_on_is_raised_its_cancellation_is_not(self) -> None:
+        async def fails_when_cancelled() -> None:
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                raise RuntimeError("cleanup failed") from None
+
+        failing = asyncio.create_task(fails_when_cancelled())
+        await asyncio.sleep(0)
+        with pytest.raises(RuntimeError, match="cleanup failed"):
+            await cancel_and_wait(failing)
+        waiting = asyncio.create_task(asyncio.Event().wait())
+        await asyncio.sleep(0)
+        await cancel_and_wait(waiting)
+        assert waiting.cancelled()

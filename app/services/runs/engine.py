@@ -32,6 +32,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.runtime.background import cancel_and_wait
 from app.runtime.progress import Tracker
 from app.runtime.replica import replica_name
 
@@ -139,18 +140,14 @@ class RunEngine:
         tasks = list(self._tasks.values())
         if tasks:
             await asyncio.wait(tasks, timeout=grace_s)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(cancel_and_wait(task) for task in tasks), return_exceptions=True)
         # The heartbeat ends between two beats, never inside one: a query cancelled midway can
         # leave its connection unusable (aiosqlite's, a test's shared one).
         self._closing.set()
         if self._background:
             await asyncio.wait(self._background, timeout=grace_s + HEARTBEAT_S)
         for task in self._background:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
         self._background = []
 
     def stale_before(self, now: datetime) -> datetime | None:

@@ -19,6 +19,7 @@ from app.core.clock import utcnow
 from app.core.config import WebhookSettings
 from app.db.repositories.webhooks import WebhookRepository
 from app.observability.metrics import observe_webhook_delivery, observe_webhook_lag
+from app.runtime.background import cancel_and_wait
 from app.services.webhooks.send import Delivery, Outcome, WebhookSender, message_id
 
 logger = logging.getLogger(__name__)
@@ -82,9 +83,7 @@ class ReceiverQueue:
     async def stop(self) -> None:
         """Stop sending; what is still held stays claimed (the dispatcher hands it back)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
 
     async def _run(self) -> None:
