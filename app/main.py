@@ -53,6 +53,7 @@ from app.exchange.websocket import TickerStream
 from app.observability.http import RequestMetricsMiddleware
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
+from app.runtime.heap import hold_mmap_threshold
 from app.runtime.offload import stop_workers
 from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
@@ -111,6 +112,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
     async def serve(app: FastAPI) -> AsyncIterator[None]:
         # Each part's stop is pushed as it starts, so they stop in reverse: the scheduler first,
         # the worker processes last.
+        hold_mmap_threshold()  # before the first large buffer (app.runtime.heap)
         async with AsyncExitStack() as stack:
             shutdown = ShutdownSignal()
             stack.push_async_callback(_stop_workers_if_signalled, shutdown)

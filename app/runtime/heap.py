@@ -1,4 +1,4 @@
-"""The C heap's free memory handed back to the system after a job run.
+"""The C heap kept from fragmenting, and its free memory handed back to the system after a job run.
 
 A job run moves large short-lived buffers through the service's process: a scoring run reads the
 histories from the database, pickles them to its worker process, unpickles the report and writes
@@ -8,6 +8,16 @@ stays resident, fragmented among what lives on: at production cadence the proces
 tests/bench/README.md). `malloc_trim(0)` returns the free pages of every arena to the system.
 It walks the arenas (milliseconds for a few hundred MB), so it runs in a thread; where the C
 library is not glibc there is no such call, and nothing is done.
+
+The trim cannot return a free chunk lying between live ones. glibc makes many: its mmap threshold
+(the size from which a block gets a mapping of its own, returned to the system on free) starts
+at 128 KiB and rises to the size of each mapped block freed, up to 32 MiB. The forward record's
+kept window holds arrays of megabytes; after one is freed, every buffer under that size comes
+from the heap, where it leaves a hole the next smaller allocation splits. Measured in the soak
+(tests/bench/README.md): glibc's free memory rose by about 20 MB at an hour mark with nothing
+more held. So the service fixes the threshold at glibc's own starting value, which also ends the
+dynamic adjustment (mallopt(3)): large buffers are mapped and unmapped, and the heap holds only
+small blocks. An operator's own `MALLOC_MMAP_THRESHOLD_` is left as glibc applied it.
 """
 
 from __future__ import annotations
@@ -16,11 +26,25 @@ import asyncio
 import ctypes
 import functools
 import logging
+import os
 import platform
 import time
 from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
+
+M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
+MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's initial threshold, held
+OPERATOR_SETTING = "MALLOC_MMAP_THRESHOLD_"
+
+
+def hold_mmap_threshold() -> bool:
+    """Fix glibc's mmap threshold at `MMAP_THRESHOLD_BYTES` for this process and the worker
+    processes it starts; False where that is not done (not glibc, or the operator set it)."""
+    if platform.libc_ver()[0] != "glibc" or OPERATOR_SETTING in os.environ:
+        return False
+    mallopt: Callable[[int, int], int] | None = getattr(ctypes.CDLL(None), "mallopt", None)
+    return mallopt is not None and mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
 
 
 @functools.cache

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any, TypeVar
 
+from app.runtime.heap import hold_mmap_threshold
 from app.runtime.progress import RunAborted
 
 T = TypeVar("T")
@@ -59,7 +60,8 @@ IDLE_CLASS = {SCORING: False, EVIDENCE: True}
 
 def _start_worker(idle_class: bool) -> None:
     """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux);
-    the idle scheduling class if `idle_class`."""
+    the idle scheduling class if `idle_class`; the service's mmap threshold (app.runtime.heap)."""
+    hold_mmap_threshold()
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -237,6 +237,12 @@ def main() -> None:
     parser.add_argument(
         "--preload", default=None, help="LD_PRELOAD for the service (another malloc: jemalloc)"
     )
+    parser.add_argument(
+        "--mmap-threshold",
+        type=int,
+        default=None,
+        help="MALLOC_MMAP_THRESHOLD_ for the service: glibc's mmap threshold fixed (bytes)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -274,12 +280,17 @@ def main() -> None:
     try:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-            server_env = {**env, "LD_PRELOAD": args.preload} if args.preload else env
+            server_env = dict(env)
+            if args.preload:
+                server_env["LD_PRELOAD"] = args.preload
+            if args.mmap_threshold is not None:
+                server_env["MALLOC_MMAP_THRESHOLD_"] = str(args.mmap_threshold)
             with process(server, server_env, "0", Path(os.devnull)) as app:
                 wait_for(f"{origin}{API}/health", 120)
                 scored(origin)
                 member = primed(origin)
                 script = lua_script(member)
+                threshold = args.mmap_threshold
                 print(
                     f"\nsoak ({'SQLite' if args.sqlite else 'PostgreSQL'}, universe "
                     f"{args.universe}, 10 members, scheduler on"
@@ -287,6 +298,7 @@ def main() -> None:
                     f"{args.connections} connections, eight reads in turn, tracemalloc "
                     f"{args.frames} frame(s)"
                     f"{f', LD_PRELOAD={args.preload}' if args.preload else ''}"
+                    f"{f', mmap threshold {threshold}' if threshold is not None else ''}"
                 )
                 print(
                     f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
