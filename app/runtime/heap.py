@@ -14,10 +14,11 @@ The trim cannot return a free chunk lying between live ones. glibc makes many: i
 at 128 KiB and rises to the size of each mapped block freed, up to 32 MiB. The forward record's
 kept window holds arrays of megabytes; after one is freed, every buffer under that size comes
 from the heap, where it leaves a hole the next smaller allocation splits. Measured in the soak
-(tests/bench/README.md): glibc's free memory rose by about 20 MB at an hour mark with nothing
-more held. So the service fixes the threshold at glibc's own starting value, which also ends the
-dynamic adjustment (mallopt(3)): large buffers are mapped and unmapped, and the heap holds only
-small blocks. An operator's own `MALLOC_MMAP_THRESHOLD_` is left as glibc applied it.
+(tests/bench/README.md): left to glibc, its free memory rose by about 20 MB at each hour mark
+with nothing more held; held, it stayed at 18-31 MB across one. So the service fixes the
+threshold at glibc's own starting value, which also ends the dynamic adjustment (mallopt(3)):
+large buffers are mapped and unmapped, and the heap holds only small blocks. An operator's own
+`MALLOC_MMAP_THRESHOLD_` is left as glibc applied it.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ OPERATOR_SETTING = "MALLOC_MMAP_THRESHOLD_"
 
 
 def hold_mmap_threshold() -> bool:
-    """Fix glibc's mmap threshold at `MMAP_THRESHOLD_BYTES` for this process and the worker
-    processes it starts; False where that is not done (not glibc, or the operator set it)."""
+    """Fix glibc's mmap threshold at `MMAP_THRESHOLD_BYTES` in this process (the service's and
+    each worker process's start call it); False where that is not done (not glibc, or the
+    operator set it)."""
     if platform.libc_ver()[0] != "glibc" or OPERATOR_SETTING in os.environ:
         return False
     mallopt: Callable[[int, int], int] | None = getattr(ctypes.CDLL(None), "mallopt", None)
