@@ -7,7 +7,9 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-CANCEL_AGAIN_S = 1.0
+# Longer than a task's own cleanup after a cancellation (the change listener closes its
+# connection within a second), which a second cancellation would cut short.
+CANCEL_AGAIN_S = 2.0
 
 
 async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
@@ -17,7 +19,9 @@ async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
     A cancellation can be lost on its way out of a task: SQLAlchemy's pool swallows one that
     arrives while it force-closes an aiosqlite connection ("connection was force-closed", at
     DEBUG; sqlalchemy#13772), and the task goes back to waiting for work, for ever. Seen stopping
-    the ticker follower on SQLite mid-resync: 4 stops of 51 hung on a loaded machine."""
+    the ticker follower on SQLite mid-resync: 4 stops of 51 hung on a loaded machine. For a loop
+    that waits for work; a task whose cancellation leads to a write of its own end (a run) is
+    cancelled once."""
     while not task.done():
         task.cancel()
         await asyncio.wait({task}, timeout=CANCEL_AGAIN_S)

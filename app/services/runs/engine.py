@@ -140,7 +140,11 @@ class RunEngine:
         tasks = list(self._tasks.values())
         if tasks:
             await asyncio.wait(tasks, timeout=grace_s)
-        await asyncio.gather(*(cancel_and_wait(task) for task in tasks), return_exceptions=True)
+        # Cancelled once: each records its own end, a write not to be cut short (a cancellation
+        # swallowed on the way lets its run go on to that end).
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         # The heartbeat ends between two beats, never inside one: a query cancelled midway can
         # leave its connection unusable (aiosqlite's, a test's shared one).
         self._closing.set()
