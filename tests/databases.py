@@ -1,7 +1,7 @@
 """Throw-away test databases: PostgreSQL databases on the test server, and SQLite files.
 
 A database at the migrations' head is a copy of one migrated once per test process (a template):
-running the migrations takes about half a second, on every backend; a copy takes a fifth of that
+running the migrations takes about half a second, on every backend; a copy takes under half that
 on PostgreSQL and milliseconds on SQLite. tests/integration/test_migrations.py runs them for real.
 """
 
