@@ -33,25 +33,30 @@ def given_postgres_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
 
 
-async def create_postgres_database(prefix: str = "mysymbols_test") -> str:
-    """Create an empty database on the test server and return its SQLAlchemy URL."""
-    server = make_url(given_postgres_url() or DEFAULT_POSTGRES_SERVER)
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(asyncpg_dsn(str(server.set(database="postgres"))))
+async def _administer(url: str, statement: str) -> None:
+    """`statement` run in the maintenance database of `url`'s server."""
+    admin = await asyncpg.connect(asyncpg_dsn(str(make_url(url).set(database="postgres"))))
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(statement)
     finally:
         await admin.close()
-    return server.set(database=name).render_as_string(hide_password=False)
+
+
+async def _new_database(server: str, prefix: str, template: str | None = None) -> str:
+    """A new database on `server` (a copy of `template` when given); its SQLAlchemy URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    copied = "" if template is None else f' TEMPLATE "{template}"'
+    await _administer(server, f'CREATE DATABASE "{name}"{copied}')
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+async def create_postgres_database(prefix: str = "mysymbols_test") -> str:
+    """Create an empty database on the test server and return its SQLAlchemy URL."""
+    return await _new_database(given_postgres_url() or DEFAULT_POSTGRES_SERVER, prefix)
 
 
 async def drop_postgres_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = await asyncpg.connect(asyncpg_dsn(str(parsed.set(database="postgres"))))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await _administer(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def sqlite_url(directory: Path, name: str = "mysymbols") -> str:
@@ -68,14 +73,7 @@ async def migrated_postgres_database(prefix: str = "mysymbols_test") -> str:
         template = await create_postgres_database("mysymbols_template")
         await asyncio.to_thread(upgrade_to_head, template)
         _templates["postgresql"] = template
-    server = make_url(template)
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(asyncpg_dsn(str(server.set(database="postgres"))))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{server.database}"')
-    finally:
-        await admin.close()
-    return server.set(database=name).render_as_string(hide_password=False)
+    return await _new_database(template, prefix, template=make_url(template).database)
 
 
 async def migrated_sqlite_url(directory: Path, name: str = "mysymbols") -> str:

@@ -181,9 +181,9 @@ async def test_a_change_on_another_replica_moves_the_subscription(
 
 
 class TestTickerFollower:
-    # Each stops the follower while its resync reads: on SQLite, a stop hung about once in
-    # twenty runs on a loaded machine until stops repeated a cancellation that SQLAlchemy's pool
-    # swallowed (app.runtime.background.cancel_and_wait).
+    # Each stops the follower while its resync reads: on SQLite, 4 stops of 51 hung on a loaded
+    # machine until stops repeated a cancellation that SQLAlchemy's pool swallowed
+    # (app.runtime.background.cancel_and_wait).
     async def test_a_burst_of_requests_costs_one_resync(
         self,
         committed: str,
