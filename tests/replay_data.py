@@ -12,10 +12,22 @@ import numpy as np
 import pytest
 
 from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.services.replay.config import default_run_config
 from app.services.replay.csv_source import load_csv_folder
+from app.services.scoring.config import RunConfig
 from tests.shared_data import MARKET_DATA
 
 START_MS = 1_700_000_000_000 // HOUR_MS * HOUR_MS  # 2023-11-14 22:00 UTC
+
+
+def generated_run_config() -> RunConfig:
+    """The seeded scoring configuration for replays of generated random walks that decide in
+    their first two weeks: every contract there is as young as its history, so the session rule
+    cannot tell yet what it is (`unknown`, excluded while any category is). These universes hold
+    only crypto, so here nothing is excluded for its category, as before the rule;
+    tests/unit/replay/test_categories.py runs the rule with the defaults."""
+    run = default_run_config()
+    return dataclasses.replace(run, gate=dataclasses.replace(run.gate, excluded_categories=()))
 
 
 def shared_history(name: str = "roshan7869-algotrading") -> MarketHistory:
@@ -152,3 +164,42 @@ def known_until(history: MarketHistory, moment_ms: int) -> MarketHistory:
     return dataclasses.replace(
         history, grid_ms=history.grid_ms[:kept], **arrays, funding=funding, _index={}
     )
+
+
+EQUITY_SESSION_HOURS = range(14, 20)  # 14:00-19:59 UTC, a US exchange's day
+COMMODITY_CLOSED_HOURS = (21,)  # a metals or oil market's daily break, UTC
+
+
+def in_session(open_ms: np.ndarray, kind: str) -> np.ndarray:
+    """`(T,)`: the hours whose candle opens while a `kind` (`equity` or `commodity`) market is
+    open: weekdays only, an equity's session or all but a commodity's daily break."""
+    day = open_ms // (24 * HOUR_MS)
+    dow = (day + 3) % 7  # 0: Monday
+    hour = (open_ms // HOUR_MS) % 24
+    weekday = dow < 5
+    if kind == "equity":
+        return weekday & np.isin(hour, EQUITY_SESSION_HOURS)
+    return weekday & ~np.isin(hour, COMMODITY_CLOSED_HOURS)
+
+
+def session_traded(
+    history: MarketHistory, rows: dict[int, str], *, seed: int = 11
+) -> MarketHistory:
+    """`history` with each row in `rows` (index -> `equity` or `commodity`) replaced by a
+    perpetual on a session-traded underlying: the index moves only in session (hourly sd
+    0.8 %), the perpetual trades around the clock, pinned near it (sd 0.05 %) out of session,
+    with a tenth of the volume: the calmest contracts by risk whenever weekends weigh in."""
+    rng = np.random.default_rng(seed)
+    arrays = {name: getattr(history, name).copy() for name in ("open", "high", "low", "close")}
+    volume = history.volume.copy()
+    for i, kind in rows.items():
+        live = in_session(history.grid_ms, kind)
+        index = 50.0 * np.exp(np.cumsum(np.where(live, rng.normal(0, 0.008, live.size), 0.0)))
+        close = index * np.exp(rng.normal(0, np.where(live, 0.001, 0.0005)))
+        open_ = np.concatenate([close[:1], close[:-1]])
+        spread = np.abs(rng.normal(0, np.where(live, 0.003, 0.0003)))
+        arrays["open"][i], arrays["close"][i] = open_, close
+        arrays["high"][i] = np.maximum(open_, close) * (1 + spread)
+        arrays["low"][i] = np.minimum(open_, close) * (1 - spread)
+        volume[i] = rng.uniform(1e4, 1e5, live.size) * np.where(live, 1.0, 0.1)
+    return dataclasses.replace(history, **arrays, volume=volume, _index={})

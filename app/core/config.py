@@ -111,7 +111,13 @@ class WebhookSettings(BaseModel):
     """Signs every delivery (Standard Webhooks, `whsec_<base64>`, a key of at least 32 bytes);
     required when `urls` are set."""
     kinds: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["alert", "portfolio_changed", "weights_updated", "data_stale"]
+        default_factory=lambda: [
+            "alert",
+            "portfolio_changed",
+            "weights_updated",
+            "data_stale",
+            "category_changed",
+        ]
     )
     """Event kinds POSTed to the receivers (comma-separated in the environment)."""
     max_attempts: int = Field(default=5, ge=1, le=10)

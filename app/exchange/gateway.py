@@ -39,6 +39,7 @@ class ContractInfo:
     listed_at: datetime | None
     expires_at: datetime | None
     market_stage: str | None
+    asset_class: str | None  # KuCoin's `assetClass`, as sent; None on older rows
     open_interest_lots: float | None
     funding_rate: float | None
     funding_interval_ms: int | None
@@ -207,6 +208,7 @@ def _contract_info(contract: Contract, fetched_at: datetime) -> ContractInfo:
         listed_at=contract.listed_at,
         expires_at=contract.expires_at,
         market_stage=contract.market_stage,
+        asset_class=contract.asset_class,
         open_interest_lots=contract.open_interest,
         funding_rate=contract.funding_fee_rate,
         funding_interval_ms=contract.funding_rate_granularity,

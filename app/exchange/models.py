@@ -67,6 +67,14 @@ class Contract(KucoinModel):
     index_price: float | None = None
     last_trade_price: float | None = None
     price_chg_pct: float | None = None
+    # What KuCoin says the underlying is (CRYPTO, METAL, COMMODITY, STOCK), as sent; rows before
+    # 2026 lack it.
+    asset_class: str | None = Field(default=None, alias="assetClass")
+
+    @field_validator("asset_class", mode="before")
+    @classmethod
+    def _asset_class_is_a_word(cls, value: object) -> str | None:
+        return value if isinstance(value, str) and value.strip() else None
 
     @field_validator("turnover_of_24h")
     @classmethod

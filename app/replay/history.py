@@ -101,6 +101,11 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         return any(f is not None for f in self.funding)
 
     @cached_property
+    def data_verdicts(self) -> dict[int, tuple[str, ...]]:
+        """The data rule's verdicts by UTC day (`app.replay.categories`), filled as asked."""
+        return {}
+
+    @cached_property
     def marks(self) -> np.ndarray:
         """`(n, T)` closes carried forward over holes (a column depends only on earlier ones):
         what a holding is marked at while its market is silent."""

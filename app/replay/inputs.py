@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from app.replay.categories import data_categories
 from app.replay.history import HOUR_MS, PointInTime, SettledFunding
 from app.scoring.assemble import BOOK_LEVELS, FUNDING_POINTS
 from app.scoring.inputs import MarketInputs
@@ -80,7 +81,9 @@ def market_inputs(
         ask_levels=np.full((n, BOOK_LEVELS, 2), np.nan),
         benchmark=benchmark,
         as_of_ms=view.t_ms,
-        category=None,  # history has no overrides: the name table and the peg rule decide
+        category=None,  # history has no overrides
+        exchange_class=None,  # nor an exchange's word: the data and the table decide
+        data_category=tuple(data_categories(view)[i] for i in rows.tolist()),
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.schemas.common import UnitFraction
 from app.schemas.recorded import recorded_example
+from app.schemas.symbols import CATEGORY_DESCRIPTION, ContractCategory, DecidedBy, RuleFigures
 from app.scoring.registry import components
 
 RUN_EXAMPLE: dict[str, Any] = {
@@ -97,6 +98,9 @@ class RankingItem(BaseModel):
     composite: float = Field(ge=0, le=100)
     confidence: float = Field(ge=0, le=1, description="Share of the metric weight measured.")
     components: dict[str, float | None]
+    category: ContractCategory = Field(description=CATEGORY_DESCRIPTION)
+    category_source: DecidedBy
+    category_figures: RuleFigures
 
 
 class RankingsRead(BaseModel):
@@ -116,6 +120,18 @@ class RankingsRead(BaseModel):
                             "kucoin_symbol": "SOLUSDTM",
                             "composite": 78.41,
                             "confidence": 1.0,
+                            "category": "crypto",
+                            "category_source": "exchange",
+                            "category_figures": {
+                                "weekend_range": 0.8831,
+                                "weekend_move": 0.8042,
+                                "weekend_volume": 0.7113,
+                                "quietness": 0.5052,
+                                "session_share": 0.4321,
+                                "weekend_hours": 352,
+                                "weekday_hours": 576,
+                                "verdict": "crypto",
+                            },
                             "components": {
                                 "technical": 71.2,
                                 "fundamental": 88.0,
@@ -158,10 +174,12 @@ class SymbolScoresRead(BaseModel):
     model_config = ConfigDict(json_schema_extra=recorded_example("SymbolScoresRead"))
 
     symbol: str
-    category: Literal["crypto", "stablecoin", "commodity", "equity"] = Field(
-        description="What the contract is: the admin's override, else the maintained table by "
-        "base currency, or stablecoin where the newest scoring run found its closes pegged."
+    category: ContractCategory = Field(
+        description=CATEGORY_DESCRIPTION + " Also stablecoin where the newest scoring run found "
+        "its closes pegged."
     )
+    category_source: DecidedBy
+    category_figures: RuleFigures
     excluded: str | None = Field(
         description="Why it has no score now: `excluded:category:<name>` while the runtime "
         "setting excluded_categories names its category, else its gate code in the newest "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,7 +21,19 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
     "is_eligible": True,
     "eligibility_reason": None,
     "category": "crypto",
+    "category_source": "exchange",
     "category_override": None,
+    "asset_class": "CRYPTO",
+    "category_figures": {
+        "weekend_range": 0.8214,
+        "weekend_move": 0.7702,
+        "weekend_volume": 0.6581,
+        "quietness": 0.4164,
+        "session_share": 0.4498,
+        "weekend_hours": 352,
+        "weekday_hours": 576,
+        "verdict": "crypto",
+    },
     "lot_size": "1",
     "tick_size": "0.1",
     "multiplier": "0.001",
@@ -40,6 +52,49 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
 
 
 Category = Literal["crypto", "stablecoin", "commodity", "equity"]
+"""What an admin may hold a contract to (`app.scoring.categories.CATEGORIES`)."""
+ContractCategory = Literal["crypto", "stablecoin", "commodity", "equity", "unknown"]
+"""What a contract is: a category, or `unknown` while nothing can tell (`KNOWN`)."""
+CategorySource = Literal["override", "exchange", "data", "table"]
+"""Which evidence decided it (`app.scoring.categories.SOURCES`)."""
+CATEGORY_DESCRIPTION = (
+    "What the contract is, from the evidence in this order: an admin's override, KuCoin's "
+    "own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on "
+    "a session-traded underlying goes quiet on weekends; the peg rule for stablecoins), and a "
+    "maintained table by base currency as the floor. `unknown`: too young for the session "
+    "rule (two weeks of candles), and excluded while any category is."
+)
+
+
+class SessionFiguresRead(BaseModel):
+    """The session rule's figures for the day it last decided (docs/decisions.md); a ratio is
+    null where it could not be measured (no candle on a weekend or on a weekday)."""
+
+    weekend_range: float | None = Field(
+        description="Median hourly high/low range on weekends (Saturday to Sunday 20:00 UTC) "
+        "over that of its busiest weekday hours (Tuesday to Thursday)."
+    )
+    weekend_move: float | None = Field(
+        description="The same for the median hourly |close/open| move."
+    )
+    weekend_volume: float | None = Field(description="The same for the median hourly volume.")
+    quietness: float | None = Field(
+        description="The three ratios multiplied: session-traded below 0.03."
+    )
+    session_share: float | None = Field(
+        description="Its 8 busiest weekday hours' share of the day's typical moves: `equity` "
+        "from 0.55 (one session a day), else `commodity`."
+    )
+    weekend_hours: int = Field(description="Weekend candles read (80 needed to decide).")
+    weekday_hours: int = Field(description="Tuesday-to-Thursday candles read (120 needed).")
+    verdict: Literal["crypto", "commodity", "equity", "unknown"]
+
+
+DecidedBy = Annotated[CategorySource, Field(description="Which evidence decided `category`.")]
+RuleFigures = Annotated[
+    SessionFiguresRead | None,
+    Field(description="The session rule's figures on its last day; null before it has run."),
+]
 
 
 class SymbolCategoryUpdate(BaseModel):
@@ -48,7 +103,8 @@ class SymbolCategoryUpdate(BaseModel):
     )
 
     category: Category | None = Field(
-        description="The category to hold the symbol to; null: back to the table and the peg rule."
+        description="The category to hold the symbol to; null: back to the exchange's word, "
+        "the data and the table."
     )
 
 
@@ -68,14 +124,19 @@ class SymbolRead(BaseModel):
     status: str = Field(description="KuCoin status (Open, Paused, …) or Delisted when gone.")
     is_eligible: bool
     eligibility_reason: str | None
-    category: Category = Field(
-        description="What the contract is by its name: the admin's override, else the "
-        "maintained table by base currency (crypto when it names none). A scoring run also "
-        "counts a contract whose closes hold a peg to 1.0 as a stablecoin."
+    category: ContractCategory = Field(
+        description=CATEGORY_DESCRIPTION + " A scoring run also counts a contract whose closes "
+        "hold a peg to 1.0 as a stablecoin (its score card says so)."
     )
+    category_source: DecidedBy
     category_override: Category | None = Field(
-        description="The category an admin set (null: the table and the peg rule decide)."
+        description="The category an admin set (null: the other evidence decides)."
     )
+    asset_class: str | None = Field(
+        description="What KuCoin's contract row says the underlying is (`assetClass`: CRYPTO, "
+        "STOCK, METAL, COMMODITY); null where the row does not say."
+    )
+    category_figures: RuleFigures
     lot_size: Decimal
     tick_size: Decimal
     multiplier: Decimal = Field(description="Base coins per lot (1 USD per lot for inverse).")

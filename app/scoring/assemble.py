@@ -33,7 +33,9 @@ class SymbolValues:
     bids: Sequence[Sequence[float]] = ()  # (price, base size), best first
     asks: Sequence[Sequence[float]] = ()
     multiplier: float = 1.0  # base coins per lot: candle volumes arrive in lots
-    category: str | None = None  # an admin's category override (None: the name and the data)
+    category: str | None = None  # an admin's category override (None: the evidence below)
+    exchange_class: str | None = None  # KuCoin's `assetClass` (None: the row did not say)
+    data_category: str | None = None  # the session rule's verdict for the day (None: not run)
 
 
 def assemble(
@@ -80,6 +82,8 @@ def assemble(
         benchmark=benchmark,
         as_of_ms=grid_end_ms + step_ms,
         category=tuple(v.category for v in values),
+        exchange_class=tuple(v.exchange_class for v in values),
+        data_category=tuple(v.data_category for v in values),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.scoring.categories import STABLECOIN, categorise, exclusion_code
+from app.scoring.categories import STABLECOIN, categorise, exclusion_code, is_excluded
 from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
 
@@ -75,13 +75,16 @@ def gate(inputs: MarketInputs, params: GateParams) -> list[str | None]:
 
 
 def category_exclusions(inputs: MarketInputs, excluded: tuple[str, ...]) -> list[str | None]:
-    """`excluded:category:<name>` for each symbol whose category (`inputs.category`'s override,
-    else the table's and the peg rule on its closes) is in `excluded`; None for the others."""
+    """`excluded:category:<name>` for each symbol whose category (`categorise`: the override,
+    the exchange, the data rules, the table) is in `excluded`, or is `unknown` while anything
+    is excluded (it may be any category); None for the others."""
     if not excluded:
         return [None] * inputs.size
     close = inputs.close if STABLECOIN in excluded else inputs.close[:, :0]  # the peg: only then
-    categories = categorise(inputs.symbols, close, inputs.category)
-    return [exclusion_code(c) if c in excluded else None for c in categories]
+    categories = categorise(
+        inputs.symbols, close, inputs.category, inputs.exchange_class, inputs.data_category
+    )
+    return [exclusion_code(c) if is_excluded(c, excluded) else None for c in categories]
 
 
 def biggest_moves(inputs: MarketInputs) -> np.ndarray:

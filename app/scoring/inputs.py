@@ -37,8 +37,14 @@ class MarketInputs:
     benchmark: str = "BTCUSDT"
     as_of_ms: int | None = None  # when these were known (the last candle's close); None: unsaid
     category: tuple[str | None, ...] | None = None
-    """Per symbol, an admin's category override (`app.scoring.categories`), or None: the table's
-    by its name and the peg rule on its closes decide. None throughout when not given."""
+    """Per symbol, an admin's category override (`app.scoring.categories`), or None: the
+    exchange, the data and the table decide. None throughout when not given."""
+    exchange_class: tuple[str | None, ...] | None = None
+    """Per symbol, what the exchange says its underlying is (KuCoin's `assetClass`), or None."""
+    data_category: tuple[str | None, ...] | None = None
+    """Per symbol, the session rule's verdict for the day (`app.scoring.sessions`: crypto,
+    commodity, equity or unknown), computed by the caller over its own longer window; None
+    where the rule did not run (the table decides, as it did before the rule)."""
 
     @property
     def size(self) -> int:

@@ -1,8 +1,8 @@
 """Contract categories end to end on the simulator: a generated universe plus KuCoin's real
 `USDCUSDTM` (a stablecoin) and `PAXGUSDTM` (gold) with their recorded specs. Neither ranks,
 neither can be added by hand, both show their gate code; an admin's override lets one back in,
-audited. (KuCoin's `AAPLUSDTM` has no recorded spec in ../shared/kucoin-fixtures, only a mention
-in the 2026 probe, so the equity case runs through an override here and the table's tests.)"""
+audited. Then the evidence each contract shows: KuCoin's `assetClass` on generated rows, and the
+session rule on a session-traded contract under a ticker no table knows."""
 
 from __future__ import annotations
 
@@ -245,3 +245,67 @@ class TestCategoryOverride:
         response = await api.delete(f"{BASE}/symbols/PAXGUSDT/category", headers=ADMIN)
         assert_problem(response, 405, "method-not-allowed")
         assert response.headers["allow"] == "PUT"
+
+
+class TestEvidenceShown:
+    """Each contract says what it is and which evidence decided it: KuCoin's `assetClass`, the
+    session rule's figures on an unknown ticker, the table's default."""
+
+    @pytest.fixture
+    def sim_config(self) -> dict[str, Any]:
+        return {
+            "universe": GENERATED,
+            "start_time_ms": live_clock_ms(),
+            "session_traded": {"SIMEQAUSDTM": "equity"},
+            "asset_classes": {"SIM001USDTM": "STOCK", "SIM002USDTM": "CRYPTO"},
+        }
+
+    async def test_the_symbol_shows_its_category_source_and_figures(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await calculate(api)
+        rows = {}
+        for symbol in ("SIMEQAUSDTM", "SIM001USDTM", "SIM002USDTM"):
+            response = await api.get(f"{BASE}/symbols/{symbol}", headers=READ)
+            assert response.status_code == 200, response.text
+            rows[symbol] = response.json()
+        stock = rows["SIMEQAUSDTM"]
+        assert stock["category"] in ("equity", "commodity") and stock["category_source"] == "data"
+        assert stock["asset_class"] is None
+        assert stock["category_figures"]["verdict"] == stock["category"]
+        assert stock["category_figures"]["quietness"] < 0.03
+        said = rows["SIM001USDTM"]
+        assert (said["category"], said["category_source"], said["asset_class"]) == (
+            "equity",
+            "exchange",
+            "STOCK",
+        )
+        coin = rows["SIM002USDTM"]
+        assert (coin["category"], coin["category_source"]) == ("crypto", "exchange")
+        assert coin["category_figures"]["verdict"] in ("crypto", "unknown", "commodity", "equity")
+
+    async def test_the_rankings_show_only_crypto_and_say_why(self, api: httpx.AsyncClient) -> None:
+        await calculate(api)
+        response = await api.get(f"{BASE}/scoring/rankings", params={"limit": 100}, headers=READ)
+        items = response.json()["items"]
+        assert {item["symbol"] for item in items}.isdisjoint({"SIMEQAUSDT", "SIM001USDT"})
+        assert {item["category"] for item in items} == {"crypto"}
+        sources = {item["symbol"]: item["category_source"] for item in items}
+        assert sources["SIM002USDT"] == "exchange"
+        assert set(sources.values()) <= {"exchange", "data", "table"}
+        figures = {item["symbol"]: item["category_figures"] for item in items}
+        assert figures["SIM002USDT"]["verdict"] in ("crypto", "commodity", "equity")
+
+    async def test_a_session_traded_contract_cannot_be_added_and_its_news_is_an_alert(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        await calculate(api)
+        response = await api.post(
+            f"{BASE}/portfolio/add-symbol", json={"symbol": "SIMEQAUSDTM"}, headers=TRADE
+        )
+        body = assert_problem(response, 409, "symbol-category-excluded")
+        assert body["category"] in ("equity", "commodity")
+        assert await count(session, PortfolioMember) == 0
+        alerts = (await api.get(f"{BASE}/alerts", params={"kind": "category"}, headers=READ)).json()
+        symbols = {a["symbol"] for a in alerts}
+        assert "SIMEQAUSDT" in symbols

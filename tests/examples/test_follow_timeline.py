@@ -21,19 +21,19 @@ from app.db.models import ReplayRun
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replay
-from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY
 from tests.factories import add
 from tests.helpers import assert_problem
-from tests.replay_data import START_MS, random_walks, write_csv_folder
+from tests.replay_data import START_MS, generated_run_config, random_walks, write_csv_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "follow_timeline.py"
 REPLAYS = "/api/symbol-mgmt/replays"
 READ = {"X-API-Key": READ_KEY}
 POLICY = policy_config(
-    default_run_config(),
+    generated_run_config(),
     DEFAULTS,
     {
         "policy": {

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from tests.kucoin_sim.clock import HOUR_MS
+from tests.kucoin_sim.sessions import PROFILES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_ENV = "MYSYMBOLS_SHARED_DIR"
 GRANULARITIES_MIN = (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080)
 MAX_GENERATED = 700
 RECORDED_CONTRACTS = "futures_contracts_active_2025-05-08_static_fields_only.json"
+PERPETUAL_SYMBOL = re.compile(r"^[A-Z0-9]+USDTM$")
 
 
 def shared_dir() -> Path:
@@ -45,6 +49,12 @@ class SimConfig:
     extra_contracts: tuple[str, ...] = ()
     """Recorded contracts (e.g. `USDCUSDTM`, `PAXGUSDTM`) listed after a generated universe,
     with their real specs from the recorded contract list."""
+    asset_classes: Mapping[str, str] = field(default_factory=dict)
+    """Contract symbol -> `assetClass` (e.g. "STOCK") put on its row, with `marketType` and
+    `subMarketType` as KuCoin pairs them; rows not named keep the 2025 shape without them."""
+    session_traded: Mapping[str, str] = field(default_factory=dict)
+    """Generated perpetuals added last, symbol (`SIMEQAUSDTM`) -> "equity" or "commodity": an
+    underlying that moves only in its home market's hours (README, session-traded contracts)."""
 
     def __post_init__(self) -> None:
         """Validate the universe choice and the numeric knobs."""
@@ -64,6 +74,16 @@ class SimConfig:
             raise ValueError("anchor_hour_ms must be the start of an hour")
         if self.sub_hour not in ("interpolate", "reject"):
             raise ValueError("sub_hour must be 'interpolate' or 'reject'")
+        self.asset_classes = dict(self.asset_classes)
+        if not all(isinstance(v, str) and v for v in self.asset_classes.values()):
+            raise ValueError("asset_classes values must be non-empty strings")
+        self.session_traded = dict(self.session_traded)
+        for symbol, kind in self.session_traded.items():
+            if kind not in PROFILES or not PERPETUAL_SYMBOL.match(symbol):
+                raise ValueError(
+                    f"session_traded: {symbol!r} -> {kind!r} is not SYMBOLUSDTM -> "
+                    f"one of {tuple(PROFILES)}"
+                )
 
     @property
     def shared_dir(self) -> Path:

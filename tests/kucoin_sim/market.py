@@ -19,6 +19,7 @@ from tests.kucoin_sim.book import (
 from tests.kucoin_sim.clock import HOUR_MS, SimClock
 from tests.kucoin_sim.config import SimConfig
 from tests.kucoin_sim.series import ContractSeries, assign
+from tests.kucoin_sim.sessions import session_series
 from tests.kucoin_sim.sources import Library
 from tests.kucoin_sim.universe import Spec, build_specs, decimals, to_tick
 
@@ -56,12 +57,22 @@ class Market:
         library = Library(config.shared_dir / "market-data", config.seed, config.candle_hours)
         self.real_prices = library.real
         """Price paths from the shared (Binance) history; False: seeded generated series."""
+        anchor = clock.hour_ms() if config.anchor_hour_ms is None else config.anchor_hour_ms
+        plain = [s for s in self.specs if s.session is None]  # the session-traded come last
         self.series: list[ContractSeries] = assign(
             library,
-            [s.base for s in self.specs],
-            [s.target_price for s in self.specs],
-            [s.listed_ms for s in self.specs],
-            clock.hour_ms() if config.anchor_hour_ms is None else config.anchor_hour_ms,
+            [s.base for s in plain],
+            [s.target_price for s in plain],
+            [s.listed_ms for s in plain],
+            anchor,
+            config.candle_hours,
+            config.seed,
+        )
+        self.series += session_series(
+            library,
+            [(s.symbol, s.session, s.target_price) for s in self.specs[len(plain) :] if s.session],
+            len(plain),
+            anchor,
             config.candle_hours,
             config.seed,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tests.kucoin_sim.config import RECORDED_CONTRACTS, SimConfig
+from tests.kucoin_sim.sessions import PROFILES, symbol_key
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class Spec:
     band: float
     generated: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    session: str | None = None
+    """A session-traded contract's kind of underlying ("equity", "commodity"); else None."""
 
     @property
     def symbol(self) -> str:
@@ -255,12 +259,62 @@ def extra_specs(path: Path, config: SimConfig) -> list[Spec]:
     return [recorded[symbol] for symbol in config.extra_contracts]
 
 
+def session_specs(config: SimConfig) -> list[Spec]:
+    """`config.session_traded`'s contracts: perpetual rows with a seeded price level (by kind),
+    tick and multiplier, as generated ones have."""
+    specs = []
+    for symbol, kind in config.session_traded.items():
+        profile = PROFILES[kind]
+        rng = np.random.default_rng([config.seed, 5_000, symbol_key(symbol)])
+        target = float(10 ** rng.uniform(*profile.price))
+        tick = float(f"1e{math.floor(math.log10(target)) - 4}")
+        multiplier = float(f"1e{round(math.log10(float(10 ** rng.uniform(0.5, 2.0)) / target))}")
+        row = _perp_row(
+            symbol,
+            symbol.removesuffix("USDTM"),
+            maxLeverage=profile.leverage,
+            tickSize=tick,
+            indexPriceTickSize=tick,
+            multiplier=multiplier,
+        )
+        specs.append(Spec(row, target, 0, 0.1, generated=True, session=kind))
+    return specs
+
+
+def asset_class_fields(value: str) -> dict[str, Any]:
+    """The 2026 fields saying what a row's underlying is, as KuCoin pairs them."""
+    stock = value == "STOCK"
+    return {
+        "marketType": "NASDAQ" if stock else "CRYPTO",
+        "assetClass": value,
+        "subMarketType": "US.STOCK" if stock else None,
+    }
+
+
+def label_asset_classes(specs: list[Spec], asset_classes: Mapping[str, str]) -> None:
+    """Put `assetClass` (and its companions) on the named rows (KeyError for one not listed)."""
+    by_symbol = {spec.symbol: spec for spec in specs}
+    missing = [symbol for symbol in asset_classes if symbol not in by_symbol]
+    if missing:
+        raise KeyError(f"asset_classes names contracts not listed: {', '.join(missing)}")
+    for symbol, value in asset_classes.items():
+        by_symbol[symbol].row.update(asset_class_fields(value))
+
+
 def build_specs(config: SimConfig) -> list[Spec]:
-    """Specs for `config.universe`; a missing recorded list falls back to 406 generated rows."""
+    """Specs for `config.universe`, then the session-traded ones (always last); a missing
+    recorded list falls back to 406 generated rows."""
     path = config.shared_dir / "kucoin-fixtures" / RECORDED_CONTRACTS
     if isinstance(config.universe, int):
-        return generated_specs(config.universe, config.seed) + extra_specs(path, config)
-    if not path.exists():
+        specs = generated_specs(config.universe, config.seed) + extra_specs(path, config)
+    elif not path.exists():
         logger.warning("%s absent: generating 406 contracts instead of the recorded list", path)
-        return generated_specs(406, config.seed)
-    return recorded_specs(path)
+        specs = generated_specs(406, config.seed)
+    else:
+        specs = recorded_specs(path)
+    taken = {spec.symbol for spec in specs} & set(config.session_traded)
+    if taken:
+        raise ValueError(f"session_traded names listed contracts: {', '.join(sorted(taken))}")
+    specs += session_specs(config)
+    label_asset_classes(specs, config.asset_classes)
+    return specs

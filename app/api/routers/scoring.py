@@ -117,6 +117,8 @@ async def get_symbol_scores(
     return SymbolScoresRead(
         symbol=card.symbol,
         category=card.category,
+        category_source=card.category_source,
+        category_figures=card.category_figures,
         excluded=card.excluded,
         history=[
             SymbolScoresEntry(

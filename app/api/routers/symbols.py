@@ -25,7 +25,7 @@ from app.services.portfolio.audit import Actor
 router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
 
 
-_DERIVED = {"data_age_s", "stale", "ccxt_symbol", "category"}
+_DERIVED = {"data_age_s", "stale", "ccxt_symbol", "category", "category_source"}
 _ROW_FIELDS = [name for name in SymbolRead.model_fields if name not in _DERIVED]
 
 
@@ -35,10 +35,12 @@ def _read(view: SymbolView) -> SymbolRead:
     ccxt = listing_ccxt_symbol(
         row.symbol, row.base_currency, row.quote_currency, row.settle_currency
     )
+    decision = symbol_category(row)
     return SymbolRead(
         **row_values,
         ccxt_symbol=ccxt,
-        category=symbol_category(row),
+        category=decision.category,
+        category_source=decision.source,
         data_age_s=view.data_age_s,
         stale=view.stale,
     )

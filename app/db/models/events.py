@@ -19,6 +19,7 @@ EVENT_KINDS = (
     "score_run_completed",
     "alert",
     "data_stale",
+    "category_changed",
 )
 
 

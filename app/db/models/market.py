@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
 from app.db.base import Base
-from app.db.types import ExactDecimal, UTCDateTime
+from app.db.types import ExactDecimal, JSONType, UTCDateTime
 
 
 class Symbol(Base):
@@ -59,6 +60,14 @@ class Symbol(Base):
     sector: Mapped[str | None] = mapped_column(String(40))
     # An admin's category (app.scoring.categories); None: the table and the peg rule decide.
     category_override: Mapped[str | None] = mapped_column(String(20))
+    # What KuCoin's contract row says the underlying is (`assetClass`: CRYPTO, METAL, COMMODITY,
+    # STOCK), as last synced; None: the row did not say.
+    asset_class: Mapped[str | None] = mapped_column(String(20))
+    # The data rule's last verdict (app.scoring.sessions), its figures and the UTC day (epoch ms
+    # of its 00:00) it decided for; None: it has not run on this contract.
+    category_data: Mapped[str | None] = mapped_column(String(20))
+    category_figures: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    category_data_day_ms: Mapped[int | None] = mapped_column(BigInteger)
     mark_price: Mapped[float | None] = mapped_column(Double)
     index_price: Mapped[float | None] = mapped_column(Double)
     last_price: Mapped[float | None] = mapped_column(Double)

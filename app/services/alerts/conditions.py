@@ -19,7 +19,7 @@ from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_conf
 from app.services.portfolio.weights import caps_for
 from app.services.settings.registry import read_settings
 
-ALERT_KINDS = (
+PORTFOLIO_ALERT_KINDS = (
     "delisting",
     "low_score",
     "high_correlation",
@@ -28,6 +28,12 @@ ALERT_KINDS = (
     "stale_data",
     "exchange_unavailable",
 )
+"""The kinds the alert check raises and resolves on each pass."""
+CATEGORY_ALERT = "category"
+ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT)
+"""Every kind; `category` (app.services.market.categories) is raised when the data rule newly
+classes a contract non-crypto or contradicts the exchange or the table, and stays until it is
+acknowledged."""
 THRESHOLDS = ("alert_low_score", "alert_max_loss_pct", "alert_max_drawdown_pct", "alert_cooldown_s")
 
 

@@ -15,7 +15,7 @@ from app.db.models import Alert
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.exchange.gateway import KucoinGateway
-from app.services.alerts.conditions import ALERT_KINDS, current_conditions, thresholds
+from app.services.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
 
 
 @dataclass
@@ -40,7 +40,7 @@ class AlertService:
         conditions = await current_conditions(self.session, self.gateway, now)
         current = {c.fingerprint for c in conditions}
         result = AlertCheck()
-        before = {a.fingerprint for a in await self.alerts.unresolved(ALERT_KINDS)}
+        before = {a.fingerprint for a in await self.alerts.unresolved(PORTFOLIO_ALERT_KINDS)}
         for c in conditions:
             await self.alerts.raise_or_touch(
                 kind=c.kind,
@@ -53,7 +53,7 @@ class AlertService:
             )
             (result.ongoing if c.fingerprint in before else result.raised).append(c.fingerprint)
         repository = PortfolioRepository(self.session)
-        for alert in await self.alerts.unresolved(ALERT_KINDS):
+        for alert in await self.alerts.unresolved(PORTFOLIO_ALERT_KINDS):
             if alert.fingerprint in current:
                 continue
             if alert.kind == "delisting" and not await self._tradable_again(repository, alert):

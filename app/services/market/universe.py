@@ -17,7 +17,7 @@ from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.exchange.gateway import ContractInfo, KucoinGateway
-from app.scoring.categories import base_of, category_of
+from app.scoring.categories import Decision, base_of, decide
 from app.services.portfolio.audit import Actor
 from app.services.settings.registry import read_setting
 
@@ -27,10 +27,16 @@ DELISTED = "Delisted"  # our marker for a contract KuCoin no longer lists at all
 CATEGORY_CHANGE = "symbol_category:"  # the audit key of a category override: + the symbol
 
 
-def symbol_category(row: Symbol) -> str:
-    """A stored contract's category by its name: an admin's override, else the table's (the
+def symbol_category(row: Symbol) -> Decision:
+    """A stored contract's category and its source, from the evidence stored on its row: an
+    admin's override, KuCoin's `assetClass`, the session rule's last verdict, the table (the
     scoring run's gate also applies the peg rule to its closes)."""
-    return row.category_override or category_of(base_of(row.symbol))
+    return decide(
+        base_of(row.symbol),
+        override=row.category_override,
+        exchange=row.asset_class,
+        data=row.category_data,
+    )
 
 
 @dataclass(frozen=True)
@@ -206,4 +212,5 @@ def _apply(row: Symbol, c: ContractInfo, now: datetime) -> None:
     row.turnover_24h, row.volume_24h = c.turnover_24h, c.volume_24h
     row.open_interest_lots, row.funding_rate = c.open_interest_lots, c.funding_rate
     row.funding_interval_ms, row.listed_at = c.funding_interval_ms, c.listed_at
+    row.asset_class = c.asset_class
     row.last_seen_at, row.market_data_at = now, now

@@ -20,7 +20,7 @@ from app.db.models import PortfolioHistory, PortfolioMember, Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import KucoinGateway
-from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
+from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.services.market.prices import PriceCache
 from app.services.market.universe import symbol_category
 from app.services.portfolio.audit import Actor, record_change, weights_of
@@ -195,8 +195,8 @@ class MembershipService:
                 f"{canonical} is not tradable ({row.eligibility_reason or row.status})",
                 extra={"contract_status": row.status, "eligibility_reason": row.eligibility_reason},
             )
-        category = symbol_category(row)
-        if category in await read_setting(self.session, "excluded_categories"):
+        category = symbol_category(row).category
+        if is_excluded(category, await read_setting(self.session, "excluded_categories")):
             raise _category_excluded(canonical, category)
         return row
 
@@ -255,9 +255,15 @@ class MembershipService:
 
 def _category_excluded(canonical: str, category: str) -> CategoryExcluded:
     code = exclusion_code(category)
+    why = (
+        "nothing can tell yet what it is (too young for the session rule), and the runtime "
+        "setting excluded_categories excludes some categories"
+        if category == UNKNOWN
+        else f"the runtime setting excluded_categories excludes {category}"
+    )
     return CategoryExcluded(
-        f"{canonical} is a {category} contract, and the runtime setting excluded_categories "
-        f"excludes {category} ({code})",
+        f"{canonical} is a{'n' if category[0] in 'aeiou' else ''} {category} contract, and {why} "
+        f"({code}); an admin may hold it to a category with PUT /symbols/{{symbol}}/category",
         extra={"category": category, "gate_code": code},
     )
 

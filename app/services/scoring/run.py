@@ -37,6 +37,7 @@ from app.scoring import portable
 from app.scoring.assemble import SymbolValues
 from app.scoring.engine import ScoringOutcome
 from app.services.market.candles import CandleRefresh, CandleService, last_closed_open_time
+from app.services.market.categories import CategoryEvidenceService
 from app.services.market.funding import FundingStore
 from app.services.market.snapshot import SnapshotResult, collect
 from app.services.market.universe import UniverseService
@@ -206,6 +207,7 @@ class ScoringRunService:
                 collecting.cancel()  # nothing once it is done
         funding = FundingStore(self.session)
         await funding.store(symbols, snapshot.settlements, asked_until=as_of)
+        await CategoryEvidenceService(self.session).refresh(symbols, as_of)  # once a UTC day
         await release_write_lock(self.session)
         snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
         checkpoint(0.8)
@@ -310,6 +312,8 @@ def build_inputs_record(
                 asks=market.asks if market else [],
                 multiplier=multiplier,
                 category=row.category_override,
+                exchange_class=row.asset_class,
+                data_category=row.category_data,
             )
         )
     return {

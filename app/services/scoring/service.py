@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +17,14 @@ from app.db.models import (
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.exchange.gateway import KucoinGateway
-from app.scoring.categories import EXCLUDED_PREFIX, exclusion_code
+from app.scoring.categories import (
+    CRYPTO,
+    FROM_DATA,
+    STABLECOIN,
+    UNKNOWN,
+    exclusion_code,
+    is_excluded,
+)
 from app.scoring.components import COMPONENTS
 from app.scoring.registry import components
 from app.services.market.universe import symbol_category
@@ -31,6 +39,9 @@ class RankedSymbol:
     composite: float
     confidence: float
     components: dict[str, float | None]
+    category: str
+    category_source: str
+    category_figures: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,8 @@ class ScoreCard:
 
     symbol: str
     category: str
+    category_source: str
+    category_figures: dict[str, Any] | None
     excluded: str | None
     history: list[ScoreHistoryEntry]
 
@@ -92,6 +105,9 @@ class ScoringService:
                         for name in components()
                         if name in COMPONENTS or name in rows  # plug-ins': when scored
                     },
+                    category=(decision := symbol_category(symbol)).category,
+                    category_source=decision.source,
+                    category_figures=symbol.category_figures,
                 )
             )
         limit_s = float(await read_setting(self.session, "stale_data_limit_s"))
@@ -108,13 +124,14 @@ class ScoringService:
         history = await self.runs.symbol_history(row.id, limit)
         latest = await self.runs.latest_run()
         code = latest.exclusions.get("symbols", {}).get(canonical) if latest else None
-        category = symbol_category(row)
-        if code is not None and code.startswith(EXCLUDED_PREFIX):  # the peg rule's verdict
-            category = code.removeprefix(EXCLUDED_PREFIX)
-        if category in await read_setting(self.session, "excluded_categories"):
+        decision = symbol_category(row)
+        category, source = decision.category, decision.source
+        if code == exclusion_code(STABLECOIN) and category in (CRYPTO, UNKNOWN):
+            category, source = STABLECOIN, FROM_DATA  # the newest run's peg rule
+        if is_excluded(category, await read_setting(self.session, "excluded_categories")):
             code = exclusion_code(category)
         entries = [ScoreHistoryEntry(run, rows) for run, rows in history]
-        return ScoreCard(canonical, category, code, entries)
+        return ScoreCard(canonical, category, source, row.category_figures, code, entries)
 
     async def get_run(self, run_id: int) -> ScoringRun:
         run = await self.runs.get_run(run_id)

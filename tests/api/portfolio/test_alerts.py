@@ -68,7 +68,11 @@ class TestRaiseDeduplicateResolve:
         [row] = await alerts(api, kind="low_score")
         assert (row["status"], row["occurrences"], row["resolved_at"]) == ("open", 2, None)
         announced = (
-            await session.scalars(select(EventOutbox.payload).where(EventOutbox.kind == "alert"))
+            await session.scalars(
+                select(EventOutbox.payload)
+                .where(EventOutbox.kind == "alert")
+                .order_by(EventOutbox.id)  # PostgreSQL returns an unordered scan in any order
+            )
         ).all()
         low = [p for p in announced if p["kind"] == "low_score"]
         assert [p["occurrences"] for p in low] == [1, 2]  # opened, then reopened: each is news

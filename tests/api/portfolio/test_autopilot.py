@@ -235,7 +235,7 @@ class TestFollow:
         before = (await held(session), len(await audit_rows(session)))
         newcomer = await session.scalar(select(Symbol).where(Symbol.symbol == top[2]))
         assert newcomer is not None
-        await set_config(session, "excluded_categories", [symbol_category(newcomer)])
+        await set_config(session, "excluded_categories", [symbol_category(newcomer).category])
         with pytest.raises(CategoryExcluded):
             await services.autopilot.follow(target({top[0]: "35", top[2]: "65"}))
         assert (await held(session), len(await audit_rows(session))) == before

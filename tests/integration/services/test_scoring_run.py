@@ -18,11 +18,13 @@ from app.scoring.components import COMPONENTS
 from app.services.scoring.run import ScoringInProgress, ScoringRunService
 from app.services.scoring.service import ScoringService
 from tests.factories import make_member, weigh_every_component
+from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 
 HOUR_MS = 3_600_000
+SESSION_TRADED = {"SIMEQAUSDTM": "equity", "SIMCMAUSDTM": "commodity"}
 
 
 @pytest.fixture
@@ -141,11 +143,13 @@ class TestRun:
         sim.drop_candles("SIM001USDTM", now - 400 * HOUR_MS, now - 380 * HOUR_MS)  # 21 missing
         sim.drop_candles("SIM002USDTM", now - 900 * HOUR_MS, now - 150 * HOUR_MS)  # 149 left
         run = await runner(session, gateway).calculate(triggered_by="test")
+        # SIM002's 149 candles hold one weekend: too few for the session rule, which comes
+        # first (a contract of unknown category is excluded while any category is)
         assert run.exclusions["symbols"] == {
             "SIM001USDT": "CANDLE_GAPS",
-            "SIM002USDT": "INSUFFICIENT_HISTORY",
+            "SIM002USDT": "excluded:category:unknown",
         }
-        assert run.exclusions["by_reason"] == {"CANDLE_GAPS": 1, "INSUFFICIENT_HISTORY": 1}
+        assert run.exclusions["by_reason"] == {"CANDLE_GAPS": 1, "excluded:category:unknown": 1}
         assert (run.scored_count, run.excluded_count) == (10, 2)
         assert not {"SIM001USDT", "SIM002USDT"} & set(await scores_by_symbol(session, run.id))
 
@@ -246,3 +250,36 @@ class TestConcurrency:
             with pytest.raises(ScoringInProgress, match="another replica"):
                 await runner(session, gateway).calculate(triggered_by="test")
             await other.rollback()
+
+
+class TestSessionTraded:
+    """Perpetuals on session-traded underlyings under tickers no table knows, whose rows carry no
+    assetClass: the session rule on their stored candles keeps them out of every run."""
+
+    @pytest.fixture
+    def sim_config(self) -> dict[str, Any]:
+        return {"universe": 12, "start_time_ms": live_clock_ms(), "session_traded": SESSION_TRADED}
+
+    async def test_session_traded_contracts_under_unknown_tickers_are_never_scored(
+        self, session: AsyncSession, gateway: KucoinGateway
+    ) -> None:
+        """No table knows SIMEQA or SIMCMA, and their rows carry no assetClass: the session rule
+        on their stored candles excludes them, and says so on the symbol."""
+        run = await runner(session, gateway).calculate(triggered_by="test")
+        excluded = run.exclusions["symbols"]
+        session_codes = {"excluded:category:equity", "excluded:category:commodity"}
+        assert {excluded["SIMEQAUSDT"], excluded["SIMCMAUSDT"]} <= session_codes  # the kind aside
+        assert not {"SIMEQAUSDT", "SIMCMAUSDT"} & set(await scores_by_symbol(session, run.id))
+        assert len(await scores_by_symbol(session, run.id)) == 12
+        stock = await session.scalar(select(Symbol).where(Symbol.symbol == "SIMEQAUSDT"))
+        assert stock is not None and stock.category_data in ("equity", "commodity")
+        stored = {v["symbol"]: v["data_category"] for v in run.inputs["symbols"]}
+        assert stored["SIMEQAUSDT"] == stock.category_data and stored["BTCUSDT"] == "crypto"
+
+    async def test_without_the_exclusion_they_are_scored(
+        self, session: AsyncSession, gateway: KucoinGateway
+    ) -> None:
+        """The control: the test above could fail."""
+        await set_config(session, "excluded_categories", [])
+        run = await runner(session, gateway).calculate(triggered_by="test")
+        assert {"SIMEQAUSDT", "SIMCMAUSDT"} <= set(await scores_by_symbol(session, run.id))

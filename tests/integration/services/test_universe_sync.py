@@ -14,6 +14,7 @@ from app.exchange.errors import Unavailable
 from app.exchange.gateway import KucoinGateway
 from app.services.market.universe import UniverseService
 from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import with_sim
 
 
 async def symbols_by_code(session: AsyncSession) -> dict[str, Symbol]:
@@ -46,6 +47,20 @@ class TestSync:
         assert btc.mark_price is not None and btc.funding_rate is not None
         assert btc.market_data_at == btc.last_seen_at == result.synced_at
         assert all(r.symbol == r.base_currency + r.quote_currency for r in rows.values())
+
+    @with_sim(universe=12, asset_classes={"SIM003USDTM": "STOCK"})
+    async def test_stores_what_the_row_says_the_underlying_is(
+        self, session: AsyncSession, gateway: KucoinGateway
+    ) -> None:
+        service = UniverseService(session, gateway)
+        await service.sync()
+        rows = await symbols_by_code(session)
+        assert (rows["SIM003USDTM"].asset_class, rows["XBTUSDTM"].asset_class) == ("STOCK", None)
+        rows["SIM003USDTM"].asset_class, rows["XBTUSDTM"].asset_class = None, "METAL"
+        await session.flush()
+        await service.sync()  # an update writes what the row says now, None included
+        rows = await symbols_by_code(session)
+        assert (rows["SIM003USDTM"].asset_class, rows["XBTUSDTM"].asset_class) == ("STOCK", None)
 
     async def test_a_second_sync_updates_in_place(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator

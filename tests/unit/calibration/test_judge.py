@@ -14,9 +14,9 @@ from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.run import replay
 from app.replay.selection import Ranking, SelectionSeries, Swaps
 from app.replay.skill import regression
-from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, random_walks
+from tests.replay_data import START_MS, generated_run_config, random_walks
 
 DAY_MS = 24 * HOUR_MS
 WINDOW = ReplayParams(START_MS + 12 * DAY_MS, START_MS + 30 * DAY_MS, 24, random_draws=3)
@@ -26,7 +26,7 @@ CHOSEN = ("B", "C", "G")  # technical v2, weights differing only: one shared sco
 @pytest.fixture(scope="module")
 def judged() -> tuple[dict, dict]:
     history = random_walks(12, 24 * 31, seed=3)
-    run = default_run_config()
+    run = generated_run_config()
     policies = {c.name: policy_config(run, DEFAULTS, c.overrides()) for c in FAMILY}
     _, figures = judge_history(history, {n: policies[n] for n in CHOSEN}, WINDOW)
     alone = {n: replay(history, policies[n], WINDOW) for n in CHOSEN}

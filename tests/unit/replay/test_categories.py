@@ -1,5 +1,6 @@
-"""The replay applies the live rule on contract categories to history: the name table, and the
-peg rule on the closes known at each decision only. An excluded contract is never picked."""
+"""The replay applies the live rule on contract categories to history: the name table, the peg
+rule and the session rule on the candles known at each decision only. An excluded contract is
+never picked."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.replay.history import MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, random_walks
+from tests.replay_data import START_MS, random_walks, session_traded
 
 DAYS = 45
 RISK_ONLY = {
@@ -81,8 +82,11 @@ class TestReplayExcludesCategories:
         closes, then a stablecoin: the closes after a decision are never read."""
         flat_from = 10 * 24
         history = with_stables(random_walks(10, DAYS * 24), flat_from_h=flat_from)
+        # only stablecoins excluded: a walk turning flat mid-window also quiets its weekends,
+        # which the session rule may read as a session-traded underlying (docs/decisions.md)
+        scoring = {**RISK_ONLY, "gate": {"excluded_categories": ["stablecoin"]}}
         policy = policy_config(
-            default_run_config(), DEFAULTS, {"policy": POLICY, "scoring": RISK_ONLY}, top=3
+            default_run_config(), DEFAULTS, {"policy": POLICY, "scoring": scoring}, top=3
         )
         pegged = history.symbols[PEGGED]
 
@@ -94,3 +98,51 @@ class TestReplayExcludesCategories:
 
         assert reason_at(100) is None  # the window still holds its walk
         assert reason_at(policy.candles + 24) == "excluded:category:stablecoin"
+
+
+SESSION_ROWS = {4: "equity", 5: "commodity", 6: "equity"}  # unknown tickers S004, S005, S006
+
+
+def with_sessions(history: MarketHistory, listed_from_h: int = 0) -> MarketHistory:
+    """`history` with `SESSION_ROWS` session-traded (`tests.replay_data.session_traded`), and
+    rows 6 and 7 (a session-traded contract and a coin) listed at hour `listed_from_h`."""
+    traded = session_traded(history, SESSION_ROWS)
+    arrays = {name: getattr(traded, name).copy() for name in ("open", "high", "low", "close")}
+    volume = traded.volume.copy()
+    for values in (*arrays.values(), volume):
+        values[6:8, :listed_from_h] = np.nan
+    return dataclasses.replace(traded, **arrays, volume=volume, _index={})
+
+
+class TestSessionTradedUnderUnknownTickers:
+    """The session rule in the replay, with the defaults: a perpetual on a session-traded
+    underlying is never held, whatever its ticker, and a listing is classed from its data."""
+
+    def test_none_is_ever_held(self) -> None:
+        history = with_sessions(random_walks(10, DAYS * 24))
+        chosen = picked(report(history))
+        assert chosen and not chosen & {history.symbols[i] for i in SESSION_ROWS}
+
+    def test_without_the_exclusion_they_are_held(self) -> None:
+        """The control: the calmest contracts by risk, so the test above could fail."""
+        history = with_sessions(random_walks(10, DAYS * 24))
+        chosen = picked(report(history, excluded=[]))
+        assert {history.symbols[i] for i in SESSION_ROWS} <= chosen
+
+    def test_a_young_listing_is_excluded_then_classed(self) -> None:
+        """Listed on day 10: unknown (excluded) until two weeks of its candles are in by a
+        day's start, then the coin is scored and the session-traded one is an equity."""
+        listed = 10 * 24
+        history = with_sessions(random_walks(10, DAYS * 24), listed_from_h=listed)
+        policy = policy_config(
+            default_run_config(), DEFAULTS, {"policy": POLICY, "scoring": RISK_ONLY}, top=3
+        )
+
+        def reasons_at(days_after_listing: int) -> list[str | None]:
+            t = int(history.grid_ms[0]) + listed * HOUR_MS + days_after_listing * 24 * HOUR_MS
+            ctx = context_at(history, t, policy, set())
+            reasons = dict(zip(ctx.table.symbols, ctx.table.reasons, strict=True))
+            return [reasons.get(history.symbols[i]) for i in (6, 7)]
+
+        assert reasons_at(9) == ["excluded:category:unknown"] * 2
+        assert reasons_at(17) == ["excluded:category:equity", None]

@@ -40,7 +40,8 @@ def test_overrides_change_the_config_hash_and_top_caps_the_members(
     base, tuned = tmp_path / "base.json", tmp_path / "tuned.json"
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"policy": {"weighting_method": "equal"}}))
-    common = ["replay", "--data", str(folder), "--from", "2023-11-25T00:00:00Z"]
+    # 16 days into the history: the session rule has two weeks to tell what each contract is
+    common = ["replay", "--data", str(folder), "--from", "2023-11-30T00:00:00Z"]
     assert main([*common, "--top", "3", "--out", str(base)]) == 0
     assert main([*common, "--top", "3", "--config", str(config), "--out", str(tuned)]) == 0
     first, second = json.loads(base.read_text()), json.loads(tuned.read_text())

@@ -19,13 +19,13 @@ from app.replay.history import Funding, MarketHistory
 from app.replay.policy import Holding, PolicyState, step
 from app.replay.run import iso, replay
 from app.scoring.gate import CANDLE_GAPS
-from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, random_walks
+from tests.replay_data import START_MS, generated_run_config, random_walks
 
 # The seed's weights: the expected picks (LEAVING at rank 3, its newcomer) were derived under them.
 SEED = PRESETS["seed"].overrides()
-POLICY = policy_config(default_run_config(), DEFAULTS, SEED)
+POLICY = policy_config(generated_run_config(), DEFAULTS, SEED)
 GRACE_H = POLICY.exit_grace_hours
 HISTORY = random_walks(14, 24 * 24)
 START = START_MS + 24 * 12 * HOUR_MS
@@ -147,7 +147,7 @@ class TestDropped:
         self,
     ) -> None:
         history = random_walks(5, 24 * 24)
-        config = policy_config(default_run_config(), DEFAULTS, top=5)
+        config = policy_config(generated_run_config(), DEFAULTS, top=5)
         t = START + 2 * 24 * HOUR_MS
         gone = history.symbols[2]
         cut = without_candles(history, gone, closing_after(history, t - 30 * HOUR_MS))
@@ -163,16 +163,16 @@ class TestDropped:
 class TestGraceSetting:
     def test_the_runtime_setting_feeds_the_policy_and_its_hash(self) -> None:
         assert GRACE_H == 24.0
-        stored = policy_config(default_run_config(), {**DEFAULTS, "exit_grace_hours": 48}, SEED)
+        stored = policy_config(generated_run_config(), {**DEFAULTS, "exit_grace_hours": 48}, SEED)
         overridden = policy_config(
-            default_run_config(), DEFAULTS, {**SEED, "policy": {"exit_grace_hours": 48}}
+            generated_run_config(), DEFAULTS, {**SEED, "policy": {"exit_grace_hours": 48}}
         )
         assert stored.exit_grace_hours == overridden.exit_grace_hours == 48.0
         assert policy_hash(stored) == policy_hash(overridden) != policy_hash(POLICY)
 
     def test_a_longer_grace_keeps_the_member_longer(self) -> None:
         longer = policy_config(
-            default_run_config(), DEFAULTS, {**SEED, "policy": {"exit_grace_hours": 48}}
+            generated_run_config(), DEFAULTS, {**SEED, "policy": {"exit_grace_hours": 48}}
         )
         report = replay(DELISTED, longer, WINDOW)
         [exit_] = report["exits"]

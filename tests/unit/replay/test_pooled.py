@@ -15,11 +15,11 @@ from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.evidence import IcSeries
 from app.replay.pooled import DatasetRun, pooled_ic, several
 from app.replay.run import replayed
-from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, random_walks
+from tests.replay_data import START_MS, generated_run_config, random_walks
 
-POLICY = policy_config(default_run_config(), DEFAULTS)
+POLICY = policy_config(generated_run_config(), DEFAULTS)
 DAY_MS = 24 * HOUR_MS
 TRACKS = {"ic": "policy"}
 

@@ -15,9 +15,9 @@ from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import context_at
 from app.replay.history import MarketHistory
 from app.replay.run import ReplayRangeError, iso, replay
-from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, altered, random_walks, shared_history
+from tests.replay_data import START_MS, altered, generated_run_config, random_walks, shared_history
 
 FEE = 6 / 1e4
 FIGURES = {
@@ -33,7 +33,7 @@ FIGURES = {
     "funding",
     "equity",
 }
-POLICY = policy_config(default_run_config(), DEFAULTS)
+POLICY = policy_config(generated_run_config(), DEFAULTS)
 
 
 def ms(text: str) -> int:

@@ -20,13 +20,13 @@ from app.replay.run import Track, constant, replay, run_books
 from app.replay.schedules import BookRun
 from app.replay.selection import HORIZONS, SelectionSeries
 from app.replay.selection_record import universe_betas, universe_hourly
-from app.services.replay.config import default_run_config, policy_config
+from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, altered, random_walks
+from tests.replay_data import START_MS, altered, generated_run_config, random_walks
 
-POLICY = policy_config(default_run_config(), DEFAULTS)
+POLICY = policy_config(generated_run_config(), DEFAULTS)
 # The seed's weights: the default (risk alone) makes no swap on these walks.
-SEED = policy_config(default_run_config(), DEFAULTS, PRESETS["seed"].overrides())
+SEED = policy_config(generated_run_config(), DEFAULTS, PRESETS["seed"].overrides())
 DAY_MS = 24 * HOUR_MS
 WINDOW = ReplayParams(START_MS + 12 * DAY_MS, START_MS + 39 * DAY_MS, 24, random_draws=3)
 REGRESSION = {

@@ -6,20 +6,27 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+from typing import get_args
 
 import numpy as np
 import pytest
 
 from app.cli.config import parse_value
+from app.schemas.symbols import Category, CategorySource, ContractCategory
 from app.scoring.categories import (
     CATEGORIES,
+    KNOWN,
     PEG_HOURS,
     PEG_MIN_CLOSES,
+    SOURCES,
     TABLE,
     base_of,
     categorise,
     category_of,
+    decide,
+    disagreement,
     exclusion_code,
+    is_excluded,
     pegged,
 )
 from app.scoring.gate import INSUFFICIENT_HISTORY, GateParams, gate
@@ -29,6 +36,7 @@ from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe, subs
 
 EXCLUDED = ("stablecoin", "commodity", "equity")
 RECORDED_CONTRACTS = "futures_contracts_active_2025-05-08_static_fields_only.json"
+TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"
 
 
 def flat_near_one(hours: int = PEG_HOURS, level: float = 1.0003, noise: float = 1e-4) -> np.ndarray:
@@ -109,11 +117,35 @@ class TestTable:
         }
         assert named == {"USDC": "stablecoin", "PAXG": "commodity"}
 
-    def test_of_the_binance_histories_it_names_only_usdc(self) -> None:
+    def test_of_the_binance_crypto_histories_it_names_only_usdc(self) -> None:
+        """The TradFi folder aside: its bases are all named (below), and the session rule's
+        results on every folder are in tests/unit/scoring/test_sessions.py."""
         if not MARKET_DATA.exists():
             pytest.skip(f"{MARKET_DATA} is absent (../shared is read in place)")
-        bases = {p.name.split("_USDT")[0] for p in MARKET_DATA.glob("*/*_USDT-1h.csv*")}
+        bases = {
+            p.name.split("_USDT")[0]
+            for p in MARKET_DATA.glob("*/*_USDT-1h.csv*")
+            if p.parent.name != TRADFI_FOLDER
+        }
         assert {b for b in bases if category_of(b) != "crypto"} == {"USDC"}
+
+    def test_it_names_every_binance_tradfi_perpetual(self) -> None:
+        folder = MARKET_DATA / TRADFI_FOLDER
+        if not folder.exists():
+            pytest.skip(f"{folder} is absent (../shared is read in place)")
+        named = {
+            p.name.split("_USDT")[0]: category_of(p.name.split("_USDT")[0])
+            for p in folder.glob("*_USDT-1h.csv")
+        }
+        assert named == {
+            "XAU": "commodity",
+            "XAG": "commodity",
+            "PAXG": "commodity",
+            "TSLA": "equity",
+            "INTC": "equity",
+            "CRCL": "equity",
+            "MSTR": "equity",
+        }
 
 
 class TestPegRule:
@@ -269,3 +301,80 @@ class TestSetting:
         self, raw: str, value: list[str]
     ) -> None:
         assert parse_value("excluded_categories", "array", raw) == value
+
+
+class TestEvidenceOrder:
+    """`decide`: an override, the exchange's word, the data, the table (the floor)."""
+
+    @pytest.mark.parametrize(
+        ("base", "evidence", "decision"),
+        [
+            ("BTC", {"override": "equity", "exchange": "CRYPTO"}, ("equity", "override")),
+            ("ZZZ", {"exchange": "STOCK", "data": "crypto"}, ("equity", "exchange")),
+            ("PAXG", {"exchange": "METAL"}, ("commodity", "exchange")),
+            ("ZZZ", {"exchange": "commodity"}, ("commodity", "exchange")),
+            ("USDC", {"exchange": "CRYPTO"}, ("stablecoin", "table")),
+            ("ZZZ", {"exchange": "CRYPTO", "data": "equity"}, ("crypto", "exchange")),
+            ("ZZZ", {"exchange": "BONDS", "data": "crypto"}, ("crypto", "data")),
+            ("MU", {"data": "commodity"}, ("equity", "data")),
+            ("ZZZ", {"data": "commodity"}, ("commodity", "data")),
+            ("MU", {"data": "crypto"}, ("equity", "table")),
+            ("MU", {"data": "unknown"}, ("equity", "table")),
+            ("ZZZ", {"data": "unknown"}, ("unknown", "data")),
+            ("ZZZ", {"data": "crypto"}, ("crypto", "data")),
+            ("ZZZ", {}, ("crypto", "table")),
+        ],
+    )
+    def test_the_first_evidence_that_speaks_decides(
+        self, base: str, evidence: dict[str, str], decision: tuple[str, str]
+    ) -> None:
+        made = decide(base, **evidence)
+        assert (made.category, made.source) == decision
+        assert made.category in KNOWN and made.source in SOURCES
+
+    @pytest.mark.parametrize(
+        ("base", "exchange", "data", "said"),
+        [
+            ("ZZZ", "CRYPTO", "equity", "the exchange says CRYPTO, the data equity"),
+            ("ZZZ", "STOCK", "crypto", "the exchange says STOCK, the data crypto"),
+            ("MU", None, "crypto", "the table says equity, the data crypto"),
+            ("ZZZ", "STOCK", "equity", None),
+            ("ZZZ", "METAL", "equity", None),
+            ("MU", None, "commodity", None),
+            ("ZZZ", None, "equity", None),
+            ("ZZZ", "STOCK", "unknown", None),
+            ("USDC", None, "crypto", None),
+        ],
+    )
+    def test_a_disagreement_on_whether_it_is_crypto_is_named(
+        self, base: str, exchange: str | None, data: str, said: str | None
+    ) -> None:
+        assert disagreement(base, exchange, data) == said
+
+    def test_unknown_is_excluded_while_anything_is(self) -> None:
+        assert is_excluded("unknown", ["stablecoin"])
+        assert not is_excluded("unknown", [])
+        assert is_excluded("equity", ["equity"]) and not is_excluded("crypto", ["equity"])
+
+    def test_a_session_rule_verdict_excludes_at_the_gate(self) -> None:
+        base = make_universe()
+        given = dataclasses.replace(
+            base,
+            data_category=("crypto", "equity", "unknown", "commodity", None, "crypto"),
+            exchange_class=(None, None, None, None, "STOCK", "METAL"),
+        )
+        params = dataclasses.replace(LOOSE_GATE, excluded_categories=EXCLUDED)
+        assert gate(given, params) == [
+            None,
+            "excluded:category:equity",
+            "excluded:category:unknown",
+            "excluded:category:commodity",
+            "excluded:category:equity",
+            "excluded:category:commodity",
+        ]
+        assert gate(given, LOOSE_GATE) == [None] * 6  # nothing excluded: unknown passes too
+
+    def test_the_apis_words_are_the_rules(self) -> None:
+        assert get_args(ContractCategory) == KNOWN
+        assert get_args(CategorySource) == SOURCES
+        assert get_args(Category) == CATEGORIES

@@ -96,6 +96,8 @@ from .preset_read_weights import PresetReadWeights
 from .problem import Problem
 from .problem_errors_type_0_item import ProblemErrorsType0Item
 from .ranking_item import RankingItem
+from .ranking_item_category import RankingItemCategory
+from .ranking_item_category_source import RankingItemCategorySource
 from .ranking_item_components import RankingItemComponents
 from .rankings_read import RankingsRead
 from .rebalance_read import RebalanceRead
@@ -128,6 +130,8 @@ from .scoring_run_read import ScoringRunRead
 from .scoring_run_read_exclusions import ScoringRunReadExclusions
 from .scoring_run_read_spend_type_0 import ScoringRunReadSpendType0
 from .segment import Segment
+from .session_figures_read import SessionFiguresRead
+from .session_figures_read_verdict import SessionFiguresReadVerdict
 from .setting_change_read import SettingChangeRead
 from .setting_read import SettingRead
 from .setting_read_type import SettingReadType
@@ -158,9 +162,11 @@ from .symbol_page import SymbolPage
 from .symbol_read import SymbolRead
 from .symbol_read_category import SymbolReadCategory
 from .symbol_read_category_override_type_0 import SymbolReadCategoryOverrideType0
+from .symbol_read_category_source import SymbolReadCategorySource
 from .symbol_scores_entry import SymbolScoresEntry
 from .symbol_scores_read import SymbolScoresRead
 from .symbol_scores_read_category import SymbolScoresReadCategory
+from .symbol_scores_read_category_source import SymbolScoresReadCategorySource
 from .sync_result_read import SyncResultRead
 from .timeline_read import TimelineRead
 from .timeline_read_source import TimelineReadSource
@@ -273,6 +279,8 @@ __all__ = (
     "Problem",
     "ProblemErrorsType0Item",
     "RankingItem",
+    "RankingItemCategory",
+    "RankingItemCategorySource",
     "RankingItemComponents",
     "RankingsRead",
     "RebalanceRead",
@@ -305,6 +313,8 @@ __all__ = (
     "ScoringRunReadExclusions",
     "ScoringRunReadSpendType0",
     "Segment",
+    "SessionFiguresRead",
+    "SessionFiguresReadVerdict",
     "SettingChangeRead",
     "SettingRead",
     "SettingReadType",
@@ -335,9 +345,11 @@ __all__ = (
     "SymbolRead",
     "SymbolReadCategory",
     "SymbolReadCategoryOverrideType0",
+    "SymbolReadCategorySource",
     "SymbolScoresEntry",
     "SymbolScoresRead",
     "SymbolScoresReadCategory",
+    "SymbolScoresReadCategorySource",
     "SyncResultRead",
     "TimelineRead",
     "TimelineReadSource",

@@ -1,6 +1,7 @@
 from typing import Literal
 
 ListAlertsKind = Literal[
+    "category",
     "concentration",
     "delisting",
     "exchange_unavailable",
@@ -11,6 +12,7 @@ ListAlertsKind = Literal[
 ]
 
 LIST_ALERTS_KIND_VALUES: set[ListAlertsKind] = {
+    "category",
     "concentration",
     "delisting",
     "exchange_unavailable",

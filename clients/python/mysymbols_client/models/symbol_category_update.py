@@ -17,8 +17,8 @@ T = TypeVar("T", bound="SymbolCategoryUpdate")
 class SymbolCategoryUpdate:
     """
     Attributes:
-        category (None | SymbolCategoryUpdateCategoryType0): The category to hold the symbol to; null: back to the table
-            and the peg rule.
+        category (None | SymbolCategoryUpdateCategoryType0): The category to hold the symbol to; null: back to the
+            exchange's word, the data and the table.
     """
 
     category: None | SymbolCategoryUpdateCategoryType0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,11 @@ from ..models.symbol_read_category_override_type_0 import (
     SymbolReadCategoryOverrideType0,
     check_symbol_read_category_override_type_0,
 )
+from ..models.symbol_read_category_source import SymbolReadCategorySource, check_symbol_read_category_source
+
+if TYPE_CHECKING:
+    from ..models.session_figures_read import SessionFiguresRead
+
 
 T = TypeVar("T", bound="SymbolRead")
 
@@ -20,12 +25,19 @@ T = TypeVar("T", bound="SymbolRead")
 class SymbolRead:
     """
     Attributes:
+        asset_class (None | str): What KuCoin's contract row says the underlying is (`assetClass`: CRYPTO, STOCK, METAL,
+            COMMODITY); null where the row does not say.
         base_currency (str):
-        category (SymbolReadCategory): What the contract is by its name: the admin's override, else the maintained table
-            by base currency (crypto when it names none). A scoring run also counts a contract whose closes hold a peg to
-            1.0 as a stablecoin.
-        category_override (None | SymbolReadCategoryOverrideType0): The category an admin set (null: the table and the
-            peg rule decide).
+        category (SymbolReadCategory): What the contract is, from the evidence in this order: an admin's override,
+            KuCoin's own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on a session-traded
+            underlying goes quiet on weekends; the peg rule for stablecoins), and a maintained table by base currency as the
+            floor. `unknown`: too young for the session rule (two weeks of candles), and excluded while any category is. A
+            scoring run also counts a contract whose closes hold a peg to 1.0 as a stablecoin (its score card says so).
+        category_figures (None | SessionFiguresRead): The session rule's figures on its last day; null before it has
+            run.
+        category_override (None | SymbolReadCategoryOverrideType0): The category an admin set (null: the other evidence
+            decides).
+        category_source (SymbolReadCategorySource): Which evidence decided `category`.
         ccxt_symbol (str): ccxt's unified symbol for the market, e.g. BTC/USDT:USDT (ccxt renames a few KuCoin
             currencies: ALT is APTOSLAUNCHTOKEN there).
         data_age_s (float | None): Seconds since this row's market data was fetched.
@@ -51,9 +63,12 @@ class SymbolRead:
         turnover_24h (float | None): 24 h turnover in the quote currency.
     """
 
+    asset_class: None | str
     base_currency: str
     category: SymbolReadCategory
+    category_figures: None | SessionFiguresRead
     category_override: None | SymbolReadCategoryOverrideType0
+    category_source: SymbolReadCategorySource
     ccxt_symbol: str
     data_age_s: float | None
     delisted_at: datetime.datetime | None
@@ -78,15 +93,28 @@ class SymbolRead:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.session_figures_read import SessionFiguresRead  # noqa: PLC0415
+
+        asset_class: None | str
+        asset_class = self.asset_class
+
         base_currency = self.base_currency
 
         category: str = self.category
+
+        category_figures: dict[str, Any] | None
+        if isinstance(self.category_figures, SessionFiguresRead):
+            category_figures = self.category_figures.to_dict()
+        else:
+            category_figures = self.category_figures
 
         category_override: None | str
         if isinstance(self.category_override, str):
             category_override = self.category_override
         else:
             category_override = self.category_override
+
+        category_source: str = self.category_source
 
         ccxt_symbol = self.ccxt_symbol
 
@@ -152,9 +180,12 @@ class SymbolRead:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "asset_class": asset_class,
                 "base_currency": base_currency,
                 "category": category,
+                "category_figures": category_figures,
                 "category_override": category_override,
+                "category_source": category_source,
                 "ccxt_symbol": ccxt_symbol,
                 "data_age_s": data_age_s,
                 "delisted_at": delisted_at,
@@ -183,10 +214,35 @@ class SymbolRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.session_figures_read import SessionFiguresRead  # noqa: PLC0415
+
         d = dict(src_dict)
+
+        def _parse_asset_class(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        asset_class = _parse_asset_class(d.pop("asset_class"))
+
         base_currency = d.pop("base_currency")
 
         category = check_symbol_read_category(d.pop("category"))
+
+        def _parse_category_figures(data: object) -> None | SessionFiguresRead:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                category_figures_type_0 = SessionFiguresRead.from_dict(data)
+
+                return category_figures_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SessionFiguresRead, data)
+
+        category_figures = _parse_category_figures(d.pop("category_figures"))
 
         def _parse_category_override(data: object) -> None | SymbolReadCategoryOverrideType0:
             if data is None:
@@ -202,6 +258,8 @@ class SymbolRead:
             return cast(None | SymbolReadCategoryOverrideType0, data)
 
         category_override = _parse_category_override(d.pop("category_override"))
+
+        category_source = check_symbol_read_category_source(d.pop("category_source"))
 
         ccxt_symbol = d.pop("ccxt_symbol")
 
@@ -315,9 +373,12 @@ class SymbolRead:
         turnover_24h = _parse_turnover_24h(d.pop("turnover_24h"))
 
         symbol_read = cls(
+            asset_class=asset_class,
             base_currency=base_currency,
             category=category,
+            category_figures=category_figures,
             category_override=category_override,
+            category_source=category_source,
             ccxt_symbol=ccxt_symbol,
             data_age_s=data_age_s,
             delisted_at=delisted_at,

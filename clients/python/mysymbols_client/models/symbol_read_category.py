@@ -1,12 +1,13 @@
 from typing import Literal
 
-SymbolReadCategory = Literal["commodity", "crypto", "equity", "stablecoin"]
+SymbolReadCategory = Literal["commodity", "crypto", "equity", "stablecoin", "unknown"]
 
 SYMBOL_READ_CATEGORY_VALUES: set[SymbolReadCategory] = {
     "commodity",
     "crypto",
     "equity",
     "stablecoin",
+    "unknown",
 }
 
 

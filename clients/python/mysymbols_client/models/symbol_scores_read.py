@@ -7,8 +7,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.symbol_scores_read_category import SymbolScoresReadCategory, check_symbol_scores_read_category
+from ..models.symbol_scores_read_category_source import (
+    SymbolScoresReadCategorySource,
+    check_symbol_scores_read_category_source,
+)
 
 if TYPE_CHECKING:
+    from ..models.session_figures_read import SessionFiguresRead
     from ..models.symbol_scores_entry import SymbolScoresEntry
 
 
@@ -19,8 +24,14 @@ T = TypeVar("T", bound="SymbolScoresRead")
 class SymbolScoresRead:
     """
     Attributes:
-        category (SymbolScoresReadCategory): What the contract is: the admin's override, else the maintained table by
-            base currency, or stablecoin where the newest scoring run found its closes pegged.
+        category (SymbolScoresReadCategory): What the contract is, from the evidence in this order: an admin's override,
+            KuCoin's own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on a session-traded
+            underlying goes quiet on weekends; the peg rule for stablecoins), and a maintained table by base currency as the
+            floor. `unknown`: too young for the session rule (two weeks of candles), and excluded while any category is.
+            Also stablecoin where the newest scoring run found its closes pegged.
+        category_figures (None | SessionFiguresRead): The session rule's figures on its last day; null before it has
+            run.
+        category_source (SymbolScoresReadCategorySource): Which evidence decided `category`.
         excluded (None | str): Why it has no score now: `excluded:category:<name>` while the runtime setting
             excluded_categories names its category, else its gate code in the newest scoring run; null when that run scored
             it (or never saw it).
@@ -29,13 +40,25 @@ class SymbolScoresRead:
     """
 
     category: SymbolScoresReadCategory
+    category_figures: None | SessionFiguresRead
+    category_source: SymbolScoresReadCategorySource
     excluded: None | str
     history: list[SymbolScoresEntry]
     symbol: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.session_figures_read import SessionFiguresRead  # noqa: PLC0415
+
         category: str = self.category
+
+        category_figures: dict[str, Any] | None
+        if isinstance(self.category_figures, SessionFiguresRead):
+            category_figures = self.category_figures.to_dict()
+        else:
+            category_figures = self.category_figures
+
+        category_source: str = self.category_source
 
         excluded: None | str
         excluded = self.excluded
@@ -52,6 +75,8 @@ class SymbolScoresRead:
         field_dict.update(
             {
                 "category": category,
+                "category_figures": category_figures,
+                "category_source": category_source,
                 "excluded": excluded,
                 "history": history,
                 "symbol": symbol,
@@ -62,10 +87,28 @@ class SymbolScoresRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.session_figures_read import SessionFiguresRead  # noqa: PLC0415
         from ..models.symbol_scores_entry import SymbolScoresEntry  # noqa: PLC0415
 
         d = dict(src_dict)
         category = check_symbol_scores_read_category(d.pop("category"))
+
+        def _parse_category_figures(data: object) -> None | SessionFiguresRead:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                category_figures_type_0 = SessionFiguresRead.from_dict(data)
+
+                return category_figures_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SessionFiguresRead, data)
+
+        category_figures = _parse_category_figures(d.pop("category_figures"))
+
+        category_source = check_symbol_scores_read_category_source(d.pop("category_source"))
 
         def _parse_excluded(data: object) -> None | str:
             if data is None:
@@ -85,6 +128,8 @@ class SymbolScoresRead:
 
         symbol_scores_read = cls(
             category=category,
+            category_figures=category_figures,
+            category_source=category_source,
             excluded=excluded,
             history=history,
             symbol=symbol,

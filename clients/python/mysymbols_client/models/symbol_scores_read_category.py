@@ -1,12 +1,13 @@
 from typing import Literal
 
-SymbolScoresReadCategory = Literal["commodity", "crypto", "equity", "stablecoin"]
+SymbolScoresReadCategory = Literal["commodity", "crypto", "equity", "stablecoin", "unknown"]
 
 SYMBOL_SCORES_READ_CATEGORY_VALUES: set[SymbolScoresReadCategory] = {
     "commodity",
     "crypto",
     "equity",
     "stablecoin",
+    "unknown",
 }
 
 

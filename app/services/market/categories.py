@@ -1,0 +1,126 @@
+"""The session rule live (`app.scoring.sessions`): decided once a UTC day for the contracts a
+scoring run reads, from their stored candles closed by that day's 00:00 and known by the run,
+kept on the symbol row with its figures. A contract the rule newly classes non-crypto, or whose
+verdict the exchange or the table contradicts, is announced: a `category_changed` event and a
+warning alert (kind `category`), once per verdict."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.units import HOUR_MS
+from app.db.models import Symbol
+from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.events import EventRepository
+from app.db.repositories.scoring import ScoringRepository
+from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN, base_of, disagreement
+from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
+from app.services.alerts.conditions import CATEGORY_ALERT
+from app.services.market.universe import symbol_category
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CategoryNews:
+    """A contract whose category changed with the data rule's new verdict, and why it is news."""
+
+    symbol: str
+    category: str
+    source: str
+    previous: str
+    why: str
+
+
+class CategoryEvidenceService:
+    """Keeps each scored contract's session-rule verdict current, once a UTC day."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.runs = ScoringRepository(session)
+
+    async def refresh(self, symbols: Sequence[Symbol], as_of: datetime) -> list[CategoryNews]:
+        """Decide the day's verdict of each of `symbols` not yet decided for it; announce what
+        is news. In the caller's transaction."""
+        day = day_start_ms(int(as_of.timestamp() * 1000))
+        due = [s for s in symbols if s.category_data_day_ms != day]
+        if not due:
+            return []
+        candles = await self._window(due, day, as_of)
+        open_ms = day - HOUR_MS * np.arange(WINDOW_HOURS, 0, -1, dtype=np.int64)
+        figures = await asyncio.to_thread(session_figures, open_ms, *candles)
+        news = []
+        for row, day_figures in zip(due, figures, strict=True):
+            item = self._record(row, day_figures, day)
+            if item is not None:
+                await self._announce(item, row)
+                news.append(item)
+        await self.session.flush()
+        return news
+
+    async def _window(self, due: Sequence[Symbol], day: int, as_of: datetime) -> list[np.ndarray]:
+        """`(n, WINDOW_HOURS)` open, high, low, close and volume of `due` (NaN: none stored)."""
+        start = day - WINDOW_HOURS * HOUR_MS
+        ids = np.array([s.id for s in due], dtype=np.int64)
+        order = np.argsort(ids)
+        out = [np.full((len(due), WINDOW_HOURS), np.nan) for _ in range(5)]
+        async for part in self.runs.candle_slices(
+            ids.tolist(), 60, _at(start), _at(day - HOUR_MS), as_of
+        ):
+            rows = order[np.searchsorted(ids[order], part[:, 0].astype(np.int64))]
+            columns = ((part[:, 1] - start) // HOUR_MS).astype(np.int64)
+            for k in range(5):
+                out[k][rows, columns] = part[:, 2 + k]
+        return out
+
+    @staticmethod
+    def _record(row: Symbol, figures: SessionFigures, day: int) -> CategoryNews | None:
+        """Store the verdict on `row`; the news it makes: the contract newly classed
+        non-crypto, or a disagreement with the exchange or the table that it did not have."""
+        base = base_of(row.symbol)
+        before = symbol_category(row)
+        was_in_conflict = disagreement(base, row.asset_class, row.category_data)
+        row.category_data, row.category_data_day_ms = figures.verdict, day
+        row.category_figures = figures.to_json()
+        after = symbol_category(row)
+        conflict = disagreement(base, row.asset_class, figures.verdict)
+        if before.category in (CRYPTO, UNKNOWN) and after.category in (COMMODITY, EQUITY):
+            why = conflict or f"the session rule classes it {figures.verdict}"
+        elif conflict is not None and conflict != was_in_conflict:
+            why = conflict
+        else:
+            return None
+        return CategoryNews(row.symbol, after.category, after.source, before.category, why)
+
+    async def _announce(self, news: CategoryNews, row: Symbol) -> None:
+        payload = {
+            "symbol": news.symbol,
+            "category": news.category,
+            "source": news.source,
+            "previous": news.previous,
+            "why": news.why,
+            "figures": row.category_figures,
+        }
+        await EventRepository(self.session).append("category_changed", payload)
+        await AlertRepository(self.session).raise_or_touch(
+            kind=CATEGORY_ALERT,
+            fingerprint=f"{CATEGORY_ALERT}:{news.symbol}",
+            severity="warning",
+            message=f"{news.symbol} is {news.category} ({news.source}): {news.why}",
+            symbol=news.symbol,
+            details=payload,
+        )
+        logger.warning(
+            "category: %s is %s (%s): %s", news.symbol, news.category, news.source, news.why
+        )
+
+
+def _at(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.session_figures_read_verdict import SessionFiguresReadVerdict, check_session_figures_read_verdict
+
+T = TypeVar("T", bound="SessionFiguresRead")
+
+
+@_attrs_define
+class SessionFiguresRead:
+    """The session rule's figures for the day it last decided (docs/decisions.md); a ratio is
+    null where it could not be measured (no candle on a weekend or on a weekday).
+
+        Attributes:
+            quietness (float | None): The three ratios multiplied: session-traded below 0.03.
+            session_share (float | None): Its 8 busiest weekday hours' share of the day's typical moves: `equity` from 0.55
+                (one session a day), else `commodity`.
+            verdict (SessionFiguresReadVerdict):
+            weekday_hours (int): Tuesday-to-Thursday candles read (120 needed).
+            weekend_hours (int): Weekend candles read (80 needed to decide).
+            weekend_move (float | None): The same for the median hourly |close/open| move.
+            weekend_range (float | None): Median hourly high/low range on weekends (Saturday to Sunday 20:00 UTC) over that
+                of its busiest weekday hours (Tuesday to Thursday).
+            weekend_volume (float | None): The same for the median hourly volume.
+    """
+
+    quietness: float | None
+    session_share: float | None
+    verdict: SessionFiguresReadVerdict
+    weekday_hours: int
+    weekend_hours: int
+    weekend_move: float | None
+    weekend_range: float | None
+    weekend_volume: float | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        quietness: float | None
+        quietness = self.quietness
+
+        session_share: float | None
+        session_share = self.session_share
+
+        verdict: str = self.verdict
+
+        weekday_hours = self.weekday_hours
+
+        weekend_hours = self.weekend_hours
+
+        weekend_move: float | None
+        weekend_move = self.weekend_move
+
+        weekend_range: float | None
+        weekend_range = self.weekend_range
+
+        weekend_volume: float | None
+        weekend_volume = self.weekend_volume
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "quietness": quietness,
+                "session_share": session_share,
+                "verdict": verdict,
+                "weekday_hours": weekday_hours,
+                "weekend_hours": weekend_hours,
+                "weekend_move": weekend_move,
+                "weekend_range": weekend_range,
+                "weekend_volume": weekend_volume,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_quietness(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        quietness = _parse_quietness(d.pop("quietness"))
+
+        def _parse_session_share(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        session_share = _parse_session_share(d.pop("session_share"))
+
+        verdict = check_session_figures_read_verdict(d.pop("verdict"))
+
+        weekday_hours = d.pop("weekday_hours")
+
+        weekend_hours = d.pop("weekend_hours")
+
+        def _parse_weekend_move(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        weekend_move = _parse_weekend_move(d.pop("weekend_move"))
+
+        def _parse_weekend_range(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        weekend_range = _parse_weekend_range(d.pop("weekend_range"))
+
+        def _parse_weekend_volume(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        weekend_volume = _parse_weekend_volume(d.pop("weekend_volume"))
+
+        session_figures_read = cls(
+            quietness=quietness,
+            session_share=session_share,
+            verdict=verdict,
+            weekday_hours=weekday_hours,
+            weekend_hours=weekend_hours,
+            weekend_move=weekend_move,
+            weekend_range=weekend_range,
+            weekend_volume=weekend_volume,
+        )
+
+        session_figures_read.additional_properties = d
+        return session_figures_read
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

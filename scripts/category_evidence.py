@@ -1,0 +1,143 @@
+"""The session rule (`app.scoring.sessions`) on every real history in ../shared/market-data, as
+the replay and the live service run it: once a UTC day, from the candles closed by its 00:00.
+
+    python -m scripts.category_evidence [--market-data DIR] [--json OUT]
+
+Every crypto contract there is a negative, the Binance TradFi perpetuals (gold, silver, four
+shares) are positives, and PAXG, a gold token, is a positive of the commodity kind. USDC is left
+to the peg rule (a stablecoin: neither). Prints the confusion table by contract-day and by
+contract, and each contract any of whose days went wrong (docs/decisions.md quotes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.units import DAY_MS
+from app.replay.categories import day_figures
+from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, TABLE, UNKNOWN, base_of
+from app.services.replay.csv_source import load_csv_folder
+
+MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
+TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"
+TRADFI = {
+    "XAUUSDT": COMMODITY,
+    "XAGUSDT": COMMODITY,
+    "PAXGUSDT": COMMODITY,
+    "TSLAUSDT": EQUITY,
+    "INTCUSDT": EQUITY,
+    "CRCLUSDT": EQUITY,
+    "MSTRUSDT": EQUITY,
+}
+"""What each TradFi perpetual's underlying is (the folder's SOURCES.md)."""
+VERDICTS = (CRYPTO, COMMODITY, EQUITY, UNKNOWN)
+
+
+@dataclass
+class ContractDays:
+    """One contract's days by verdict, and its first decided day's age in days."""
+
+    name: str
+    truth: str
+    days: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def wrong(self) -> int:
+        """Decided days whose crypto-or-not disagrees with the truth."""
+        decided = sum(self.days[v] for v in (CRYPTO, COMMODITY, EQUITY))
+        right = self.days[CRYPTO] if self.truth == CRYPTO else decided - self.days[CRYPTO]
+        return decided - right
+
+
+def truth_of(folder: str, symbol: str) -> str | None:
+    """`crypto`, `commodity` or `equity`; None for a stablecoin (the peg rule's)."""
+    if folder == TRADFI_FOLDER:
+        return TRADFI[symbol]
+    return None if TABLE.get(base_of(symbol)) == "stablecoin" else CRYPTO
+
+
+def contract_days(folder: Path) -> Iterator[ContractDays]:
+    """Each contract of `folder`, its verdict on every UTC day after its first candle."""
+    history = load_csv_folder(folder)
+    first_day = int(history.grid_ms[0]) // DAY_MS * DAY_MS + DAY_MS
+    last_day = (int(history.grid_ms[-1]) + 3_600_000) // DAY_MS * DAY_MS
+    listed = history.first_close_ms_each()
+    records = [ContractDays(s, truth_of(folder.name, s) or "") for s in history.symbols]
+    for day in range(first_day, last_day + 1, DAY_MS):
+        for record, figures, listed_ms in zip(
+            records, day_figures(history, day), listed.tolist(), strict=True
+        ):
+            if listed_ms <= day:
+                record.days[figures.verdict] += 1
+    yield from (r for r in records if r.truth)
+
+
+def evaluate(market_data: Path) -> list[tuple[str, ContractDays]]:
+    """Every contract of every folder, with its folder's name."""
+    return [
+        (folder.name, record)
+        for folder in sorted(p for p in market_data.iterdir() if p.is_dir())
+        for record in contract_days(folder)
+    ]
+
+
+def confusion(records: list[tuple[str, ContractDays]]) -> dict[str, dict[str, int]]:
+    """Contract-days by truth (crypto or not) and verdict."""
+    table = {truth: dict.fromkeys(VERDICTS, 0) for truth in ("crypto", "not crypto")}
+    for _, record in records:
+        row = table["crypto" if record.truth == CRYPTO else "not crypto"]
+        for verdict in VERDICTS:
+            row[verdict] += record.days[verdict]
+    return table
+
+
+def report(records: list[tuple[str, ContractDays]]) -> str:
+    """The confusion tables and the contracts with a wrong day, as Markdown."""
+    lines = ["| contract-days | " + " | ".join(VERDICTS) + " |", "| --- |" + " ---: |" * 4]
+    for truth, row in confusion(records).items():
+        lines.append(f"| {truth} | " + " | ".join(f"{row[v]:,}" for v in VERDICTS) + " |")
+    negatives = [r for _, r in records if r.truth == CRYPTO]
+    positives = [r for _, r in records if r.truth != CRYPTO]
+    lines += [
+        "",
+        f"contracts: {len(negatives)} crypto, {sum(r.wrong > 0 for r in negatives)} of them "
+        f"classed non-crypto on some day; {len(positives)} non-crypto, "
+        f"{sum(r.wrong > 0 for r in positives)} of them classed crypto on some day",
+        "",
+        "| folder | contract | truth | days wrong | crypto | commodity | equity | unknown |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for folder, r in records:
+        if r.wrong or r.truth != CRYPTO:
+            counts = " | ".join(str(r.days[v]) for v in VERDICTS)
+            lines.append(f"| {folder} | {r.name} | {r.truth} | {r.wrong} | {counts} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--market-data", type=Path, default=MARKET_DATA)
+    parser.add_argument("--json", type=Path, help="also write every contract's days here")
+    args = parser.parse_args(argv)
+    if not args.market_data.is_dir():
+        print(f"{args.market_data} is absent (../shared is read in place)", file=sys.stderr)
+        return 2
+    records = evaluate(args.market_data)
+    print(report(records))
+    if args.json:
+        rows = [
+            {"folder": f, "contract": r.name, "truth": r.truth, **r.days, "wrong": r.wrong}
+            for f, r in records
+        ]
+        args.json.write_text(json.dumps(rows, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
