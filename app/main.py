@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.body_limit import BodyLimitMiddleware
+from app.api.docs_ui import install_docs
 from app.api.middleware import (
     MARKET_SOURCE_HEADER,
     MarketSourceMiddleware,
@@ -203,6 +204,8 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         summary="The managed KuCoin futures symbol portfolio behind a trading engine.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # install_docs serves them, with their files (no CDN)
+        redoc_url=None,
     )
     app.state.caller_limits = CallerLimits(settings.limits, keyring)
     app.add_middleware(RequestContextMiddleware)
@@ -252,6 +255,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         app.include_router(router, prefix=API_PREFIX, dependencies=guards)
     # /metrics, at the root, where scrapers look.
     app.include_router(prometheus.prometheus_router(settings.metrics))
+    install_docs(app)
     install_dashboard(app)
     return app
 

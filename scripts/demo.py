@@ -32,6 +32,8 @@ from app.db.migrations import upgrade_to_head
 ROOT = Path(__file__).resolve().parents[1]
 API = "/api/symbol-mgmt"
 STOP_WITHIN_S = 15.0  # the service's graceful 3 s + its runs' 2 s + teardown, with margin
+JOB_WAIT_S = 2  # a job's POST waits this long, then the demo follows the run and its progress
+PROGRESS_EVERY_S = 3.0
 
 
 class Stopped(Exception):
@@ -191,22 +193,34 @@ def wait_until_up(client: httpx.Client, proc: subprocess.Popen[str], deadline: f
     raise DemoFailed("the service did not come up in time")
 
 
+def venv_python() -> str:
+    """The interpreter that runs this demo, as a person would type it from the checkout (the
+    venv's: a bare `python` has none of the service's packages)."""
+    path = Path(sys.executable)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def run_job(
     client: httpx.Client,
     path: str,
     deadline: float,
     answer: Callable[[dict[str, Any]], dict[str, Any]] = dict,
+    label: str = "",
 ) -> dict[str, Any]:
     """POST a job (sync, scoring) and follow it to its end: the operation's answer. The job run
-    followed (ours still running after the wait, or the one already going that a 409 points at,
-    such as a first start's) gives its result, which `answer` turns into that answer."""
+    followed (ours still running after a short wait, or the one already going that a 409 points
+    at, such as a first start's) gives its result, which `answer` turns into that answer; its
+    progress is printed as it goes, under `label`."""
     while time.monotonic() < deadline:
-        response = client.post(path, params={"wait": 60})
+        response = client.post(path, params={"wait": JOB_WAIT_S})
         if response.status_code == 200:
             return dict(response.json())
         if response.status_code not in (202, 409):
             raise DemoFailed(f"POST {path}: {response.status_code} {response.text[:300]}")
-        run = follow(client, response.headers["Location"], deadline)
+        run = follow(client, response.headers["Location"], deadline, label)
         if run["status"] == "succeeded":
             return answer(dict(run.get("result") or {}))
         if response.status_code == 202:  # ours failed; a scheduled one that failed: try ours
@@ -214,11 +228,18 @@ def run_job(
     raise DemoFailed(f"POST {path}: not done in time")
 
 
-def follow(client: httpx.Client, location: str, deadline: float) -> dict[str, Any]:
+def follow(client: httpx.Client, location: str, deadline: float, label: str) -> dict[str, Any]:
+    """The job run at `location` once it has ended, its progress printed as it moves on (the
+    share /status shows during a first start's bootstrap), at most every `PROGRESS_EVERY_S`."""
+    shown, shown_at = -1.0, 0.0
     while time.monotonic() < deadline:
         run = dict(client.get(location).json())
         if run["status"] != "running":
             return run
+        progress = float(run.get("progress") or 0.0)
+        if label and progress > shown and time.monotonic() - shown_at >= PROGRESS_EVERY_S:
+            print(f"  {label:<10} {progress:.0%} (job run {run['id']})", flush=True)
+            shown, shown_at = progress, time.monotonic()
         time.sleep(0.5)
     raise DemoFailed(f"{location}: still running")
 
@@ -302,10 +323,14 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
     headers = {"X-API-Key": key}
     with httpx.Client(base_url=base, headers=headers, timeout=90) as client:
         wait_until_up(client, procs["service"], deadline)
-        synced = run_job(client, f"{API}/symbols/sync", deadline)
+        synced = run_job(client, f"{API}/symbols/sync", deadline, label="syncing")
         print(f"  synced     {synced['contracts']} contracts", flush=True)
         scored = run_job(
-            client, f"{API}/scoring/calculate", deadline, lambda result: scoring_run(client, result)
+            client,
+            f"{API}/scoring/calculate",
+            deadline,
+            lambda result: scoring_run(client, result),
+            label="scoring",
         )
         print(
             f"  scored     run {scored['id']}: {scored['scored_count']} of "
@@ -324,7 +349,7 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
     print(f"  docs       {base}/docs")
     print(f"  dashboard  {base}/dashboard")
     print(f"  status     {base}{API}/status")
-    print(f"  cli        MYSYMBOLS_API_KEY={key} python -m app.cli portfolio --url {base}")
+    print(f"  cli        MYSYMBOLS_API_KEY={key} {venv_python()} -m app.cli portfolio --url {base}")
     print("running; Ctrl-C (or SIGTERM) stops both", flush=True)
 
 

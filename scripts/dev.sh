@@ -84,6 +84,8 @@ install_lock() {
     # Reinstall only when the lock (or pyproject.toml) changed since the last install from it.
     digest=$(cat "$lock" pyproject.toml | sha256sum)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        # To stderr, so a caller that reads the command's own output reads only that.
+        echo "dev.sh: installing $lock into $VENV (15-30 s on a fresh machine, once)..." >&2
         ensure_uv
         # Not compiled up front (uv's default): Python compiles a module when it is first
         # imported; compiling every file of every package was ~65 s of a ~90 s install.
@@ -91,6 +93,7 @@ install_lock() {
         "$VENV/bin/uv" pip install --python "$VENV/bin/python" --quiet --no-deps \
             --no-build-isolation -e .
         echo "$digest" >"$stamp"
+        echo "dev.sh: installed" >&2
     fi
 }
 

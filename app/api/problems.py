@@ -29,6 +29,8 @@ from app.db.failures import (
     is_database_unavailable,
     is_unstorable_text,
 )
+from app.exchange.symbols import SYMBOL_PATTERN
+from app.schemas.common import SYMBOL_HELP
 
 logger = logging.getLogger(__name__)
 
@@ -111,9 +113,9 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     async def handle_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
-                "field": _field_name(err["loc"]),
+                "field": _field_name(err),
                 "location": err["loc"][0] if err["loc"] else "body",
-                "message": err["msg"],
+                "message": _plain_message(err),
                 "code": err["type"],
             }
             for err in exc.errors()
@@ -233,6 +235,23 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str:
-    """`("query", "limit")` -> `limit`: the location is reported separately."""
+def _field_name(err: Mapping[str, Any]) -> str:
+    """`("query", "limit")` -> `limit`: the location is reported separately. A body that is not
+    JSON is the body's fault: its decoder's position is not a field."""
+    loc = tuple(err["loc"])
+    if err["type"] == "json_invalid":
+        return "body"
     return ".".join(str(part) for part in loc[1:]) or (str(loc[0]) if loc else "body")
+
+
+def _plain_message(err: Mapping[str, Any]) -> str:
+    """The validator's message, in words a caller can act on where pydantic's are not: a body
+    that is not JSON says where it stops being JSON, a symbol it cannot read lists the forms."""
+    context = err.get("ctx") or {}
+    if err["type"] == "json_invalid":
+        where = err["loc"][1] if len(err["loc"]) > 1 else None
+        at = f" at character {where}" if isinstance(where, int) else ""
+        return f"the body is not valid JSON{at}: {context.get('error', 'cannot be parsed')}"
+    if err["type"] == "string_pattern_mismatch" and context.get("pattern") == SYMBOL_PATTERN:
+        return f"not a symbol the service can read. {SYMBOL_HELP}"
+    return str(err["msg"])

@@ -52,7 +52,13 @@ FAMILY = (
     Candidate("E", "without technical", (0.0, THIRD, THIRD, THIRD), 2),
     Candidate("F", "risk-led", (0.15, 0.20, 0.15, 0.50), 2),
     Candidate("G", "risk only", (0.0, 0.0, 0.0, 1.0), 2),
-    Candidate("H", "the hand reweighting of issue 26", (0.0, 0.30, 0.20, 0.50), 2, seen=True),
+    Candidate(
+        "H",
+        "half risk, beside fundamental and market structure",
+        (0.0, 0.30, 0.20, 0.50),
+        2,
+        seen=True,
+    ),
     Candidate("I", "risk and fundamental", (0.0, 0.50, 0.0, 0.50), 2),
     Candidate("J", "rebuilt technical alone", (1.0, 0.0, 0.0, 0.0), 2),
 )

@@ -15,7 +15,7 @@ from app.exchange.errors import (
     RateLimited,
     Unavailable,
 )
-from app.scheduler.job import Degraded, Job, JobSkipped, problem_of
+from app.scheduler.job import Degraded, Job, JobSkipped, problem_of, requester
 from app.services.factory import Services
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
@@ -23,7 +23,11 @@ from app.services.replay.evidence import NotEnoughHistory
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
-ACTOR = Actor("scheduler")
+
+
+def actor() -> Actor:
+    """Who the run under way acts for: the API key that asked for it, or the scheduler."""
+    return Actor(requester())
 
 
 async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
@@ -38,7 +42,7 @@ async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
     """The score refresh (`app.services.scoring.refresh`); degraded when KuCoin kept it from
     scoring anything."""
-    refreshed = await Services(session, state).score_refresh.refresh(actor=ACTOR)
+    refreshed = await Services(session, state).score_refresh.refresh(actor=actor())
     if refreshed.unreachable is not None:  # the stored scores stand; nothing to propose from
         return Degraded(refreshed.result(), refreshed.unreachable)
     return refreshed.result()
@@ -61,7 +65,7 @@ async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, An
     """Rebalance the portfolio to its target weights (skipped while its inputs are stale)."""
     try:
         result = await Services(session, state).portfolio.rebalance_portfolio(
-            dry_run=False, account_balance=None, positions=None, force=False, actor=ACTOR
+            dry_run=False, account_balance=None, positions=None, force=False, actor=actor()
         )
     except MarketDataStale as exc:
         raise JobSkipped(exc.detail) from exc  # frozen while inputs are stale
@@ -72,7 +76,7 @@ async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, 
     """Queue a walk-forward calibration of the stored history (it runs in the background once
     this transaction commits)."""
     try:
-        run = await Services(session, state).evidence.request_refresh(requested_by=ACTOR.name)
+        run = await Services(session, state).evidence.request_refresh(requested_by=requester())
     except (NotEnoughHistory, ConflictError) as exc:
         raise JobSkipped(exc.detail) from exc
     return {"calibration_run_id": run.id, "params": run.params}

@@ -4,7 +4,9 @@ problems a run is reported with."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +23,26 @@ from app.core.errors import (
 from app.db.failures import DatabaseUnavailable, is_database_busy
 
 Context = TypeVar("Context")
+SCHEDULER = "scheduler"
+_REQUESTED_BY: ContextVar[str] = ContextVar("job_requested_by", default=SCHEDULER)
+
+
+def requester() -> str:
+    """Who asked for the job run under way: an API key's name, or `scheduler` for a tick (a
+    body names it as the actor of what it changes, as the run's ledger row does)."""
+    return _REQUESTED_BY.get()
+
+
+@contextmanager
+def on_behalf_of(name: str) -> Iterator[None]:
+    """Run a job's body on behalf of `name` (the runner's, around each run)."""
+    token = _REQUESTED_BY.set(name)
+    try:
+        yield
+    finally:
+        _REQUESTED_BY.reset(token)
+
+
 # A job's work in its run's transaction, given what the runner hands every body (the app's state).
 JobBody = Callable[[AsyncSession, Context], Awaitable["dict[str, Any] | Degraded"]]
 

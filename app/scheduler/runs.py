@@ -34,11 +34,13 @@ from app.observability.metrics import observe_job_run
 from app.runtime.heap import release_free_heap
 from app.runtime.progress import RunAborted, Tracker, tracking
 from app.scheduler.job import (
+    SCHEDULER,
     Degraded,
     Job,
     JobSkipped,
     RunInProgress,
     RunnerStopping,
+    on_behalf_of,
     problem_of,
 )
 from app.services.runs.engine import LiveRun, RunEngine, Sessions
@@ -88,7 +90,7 @@ class JobRunner(Generic[Context]):
         run_id = await self._claim(job, None, self.replica, requested_by)
         if run_id is None:
             raise RuntimeError("unreachable: a requested run either starts or conflicts")
-        self._launch(job, run_id)
+        self._launch(job, run_id, requester=requested_by)
         return await self.get(run_id)
 
     async def run_tick(
@@ -97,7 +99,7 @@ class JobRunner(Generic[Context]):
         tick: datetime,
         *,
         replica: str | None = None,
-        requested_by: str = "scheduler",
+        requested_by: str = SCHEDULER,
     ) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
         'degraded', 'failed' or 'aborted'."""
@@ -121,7 +123,7 @@ class JobRunner(Generic[Context]):
             return "skipped" if recorded is not None else "taken"
         if run_id is None:
             return "taken"
-        return await asyncio.shield(self._launch(job, run_id, tick))
+        return await asyncio.shield(self._launch(job, run_id, tick, requester=requested_by))
 
     async def _claim(
         self, job: Job[Context], tick: datetime | None, replica: str, requested_by: str
@@ -161,9 +163,18 @@ class JobRunner(Generic[Context]):
         raise ConflictError(f"runs of {job.name} keep starting elsewhere; retry")
 
     def _launch(
-        self, job: Job[Context], run_id: int, tick: datetime | None = None
+        self,
+        job: Job[Context],
+        run_id: int,
+        tick: datetime | None = None,
+        *,
+        requester: str = SCHEDULER,
     ) -> asyncio.Task[str]:
-        with bound(job=job.name, run_id=run_id, tick=tick.isoformat() if tick else None):
+        """The run's task, started in a context that names `requester` (the task copies it)."""
+        with (
+            bound(job=job.name, run_id=run_id, tick=tick.isoformat() if tick else None),
+            on_behalf_of(requester),
+        ):
             return self.engine.launch(
                 JobRepository, run_id, job.name, lambda live: self._execute(job, live)
             )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.schemas.bounds import MAX_POSITIONS, at_most
 from app.schemas.common import (
     PositiveMoney,
+    RequestBody,
     SymbolText,
 )
 from app.schemas.recorded import recorded_example
@@ -36,7 +37,7 @@ class WeightsRead(BaseModel):
     )
 
 
-class RebalanceRequest(BaseModel):
+class RebalanceRequest(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"dry_run": True, "account_balance": 25000}]},

@@ -12,6 +12,7 @@ from app.schemas.common import (
     IsoDateTime,
     NonNegativeMoney,
     Percent,
+    RequestBody,
     SignedMoney,
     SymbolText,
 )
@@ -55,7 +56,7 @@ class CorrelatedPair(BaseModel):
         return value
 
 
-class PerformanceCreate(BaseModel):
+class PerformanceCreate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -8,10 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.config import Role
 from app.core.security import KEY_NAME_MAX_LENGTH
+from app.schemas.common import RequestBody
 from app.schemas.recorded import recorded_example
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"name": "trading-engine", "role": "trade"}]},
@@ -24,7 +25,7 @@ class ApiKeyCreate(BaseModel):
         description=f"At most {KEY_NAME_MAX_LENGTH} characters: the audit trail records the "
         "key as `key-<id>:<name>` in 80 characters.",
     )
-    role: Role
+    role: Role = Field(strict=False)  # its JSON text, read into the enum
 
 
 class ApiKeyRead(BaseModel):

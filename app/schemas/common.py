@@ -28,7 +28,10 @@ from app.exchange.symbols import SYMBOL_PATTERN
 INT32_MAX = 2**31 - 1  # the id columns are 32-bit integers
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A row's id.")]
 Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="Rows to skip.")]
-SYMBOL_HELP = "Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt."
+SYMBOL_HELP = (
+    "Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts "
+    "joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's)."
+)
 # A symbol in any form. One that has this shape but names no contract is a 404, not a 422.
 SymbolText = Annotated[
     str,
@@ -121,7 +124,11 @@ def number_or_text(pattern: str, minimum: float, maximum: float, exclusive: bool
         return value
 
     low = {"exclusiveMinimum": minimum} if exclusive else {"minimum": minimum}
-    bounds = Field(gt=minimum, le=maximum) if exclusive else Field(ge=minimum, le=maximum)
+    bounds = (
+        Field(gt=minimum, le=maximum, strict=False)  # its text form too, in a strict body
+        if exclusive
+        else Field(ge=minimum, le=maximum, strict=False)
+    )
     return (
         bounds,
         BeforeValidator(check),
@@ -160,7 +167,7 @@ def weight_text(value: object) -> object:
 # to 4 decimals.
 UnitFraction = Annotated[
     Decimal,
-    Field(ge=0, le=1),
+    Field(ge=0, le=1, strict=False),
     BeforeValidator(weight_text),
     to_places(4),
     WithJsonSchema(
@@ -184,7 +191,21 @@ def in_utc(value: datetime) -> datetime:
         return edge.replace(tzinfo=UTC)
 
 
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(iso_datetime), AfterValidator(in_utc)]
+IsoDateTime = Annotated[
+    AwareDatetime,
+    Field(strict=False),  # read from its ISO text, in a strict body too (never from a number)
+    BeforeValidator(iso_datetime),
+    AfterValidator(in_utc),
+]
+
+
+class RequestBody(BaseModel):
+    """A request body: unknown fields refused, and every field read as the JSON type the API
+    documents (strict): a number is not a boolean (`"dry_run": 0` is refused, not read as
+    false), text is not a number, a fraction is not an integer. Money, fractions and times keep
+    their documented text forms (each type says which)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Problem(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_SETTINGS_CHANGED, at_most
+from app.schemas.common import RequestBody
 from app.services.settings.registry import RUNTIME_SETTINGS
 
 SETTING_EXAMPLE: dict[str, Any] = {
@@ -82,7 +83,7 @@ def _settings_by_key(schema: dict[str, Any]) -> None:
     schema["additionalProperties"] = False
 
 
-class ConfigUpdate(BaseModel):
+class ConfigUpdate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import StorableText, SymbolText
+from app.schemas.common import RequestBody, StorableText, SymbolText
 from app.schemas.recorded import recorded_example
 
 
@@ -83,7 +83,7 @@ class PortfolioRead(BaseModel):
     reconstructed: bool = Field(description="True when read from the audit trail (as_of).")
 
 
-class AddSymbol(BaseModel):
+class AddSymbol(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -105,7 +105,7 @@ class RemoveSymbol(AddSymbol):
     )
 
 
-class ReplaceSymbol(BaseModel):
+class ReplaceSymbol(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
-from app.schemas.common import IsoDateTime
+from app.schemas.common import IsoDateTime, RequestBody
 from app.schemas.recorded import recorded_example
 
 EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
 
 
-class ReplayCreate(BaseModel):
+class ReplayCreate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,

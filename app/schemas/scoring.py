@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
-from app.schemas.common import UnitFraction
+from app.schemas.common import RequestBody, UnitFraction
 from app.schemas.recorded import recorded_example
 from app.schemas.symbols import CATEGORY_DESCRIPTION, ContractCategory, DecidedBy, RuleFigures
 from app.scoring.registry import components
@@ -217,7 +217,7 @@ class PresetRead(BaseModel):
     default: bool = Field(description="The configuration new databases start with.")
 
 
-class AlgorithmUpdate(BaseModel):
+class AlgorithmUpdate(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=40, json_schema_extra=_known_components)
@@ -226,7 +226,7 @@ class AlgorithmUpdate(BaseModel):
     is_active: bool | None = None
 
 
-class AlgorithmsUpdate(BaseModel):
+class AlgorithmsUpdate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

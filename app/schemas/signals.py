@@ -9,11 +9,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_PAYLOAD_KEYS, at_most
-from app.schemas.common import IsoDateTime, StorableObject, StorableText, SymbolText, UnitFraction
+from app.schemas.common import (
+    IsoDateTime,
+    RequestBody,
+    StorableObject,
+    StorableText,
+    SymbolText,
+    UnitFraction,
+)
 from app.schemas.recorded import recorded_example
 
 
-class SignalCreate(BaseModel):
+class SignalCreate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

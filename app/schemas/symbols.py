@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.ticks import on_tick
+from app.schemas.common import RequestBody
 from app.schemas.recorded import recorded_example
 
 _SYMBOL_EXAMPLE: dict[str, Any] = {
@@ -97,7 +98,7 @@ RuleFigures = Annotated[
 ]
 
 
-class SymbolCategoryUpdate(BaseModel):
+class SymbolCategoryUpdate(RequestBody):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"category": "stablecoin"}]}
     )

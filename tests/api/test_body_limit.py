@@ -138,5 +138,7 @@ class TestBoundedMaps:
         problem = assert_problem(response, 422, "validation-error")
         errors = problem["errors"]
         assert isinstance(errors, list) and len(errors) == 20
-        assert {error["code"] for error in errors} == {"int_parsing"}
+        assert {error["code"] for error in errors} == {
+            "int_type"
+        }  # text for a lot count: the wrong JSON type
         assert problem["errors_not_listed"] == MAX_POSITIONS - 20

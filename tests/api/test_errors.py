@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.main import create_app
+from app.schemas.common import SYMBOL_HELP
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem
 
@@ -83,7 +84,31 @@ class TestValidationErrors:
             headers={"X-API-Key": ADMIN_KEY, "content-type": "application/json"},
         )
         body = assert_problem(response, 422, "validation-error")
-        assert body["errors"][0]["code"] == "json_invalid"  # type: ignore[index]
+        assert body["errors"] == [
+            {
+                "field": "body",
+                "location": "body",
+                "message": "the body is not valid JSON at character 1: "
+                "Expecting property name enclosed in double quotes",
+                "code": "json_invalid",
+            }
+        ]
+        assert str(body["detail"]).startswith("body: the body is not valid JSON at character 1")
+
+    @pytest.mark.parametrize("symbol", ["BTC_USDT", "BTC USDT", "BTC//USDT"])
+    async def test_a_symbol_it_cannot_read_lists_the_accepted_forms(
+        self, client: httpx.AsyncClient, symbol: str
+    ) -> None:
+        response = await client.post(
+            "/api/symbol-mgmt/portfolio/add-symbol",
+            json={"symbol": symbol},
+            headers={"X-API-Key": ADMIN_KEY},
+        )
+        body = assert_problem(response, 422, "validation-error")
+        [error] = body["errors"]  # type: ignore[misc]
+        assert error["field"] == "symbol" and error["code"] == "string_pattern_mismatch"
+        assert error["message"] == f"not a symbol the service can read. {SYMBOL_HELP}"
+        assert "BTC/USDT:USDT" in error["message"] and "[" not in error["message"]
 
     async def test_unknown_body_field_is_refused(self, client: httpx.AsyncClient) -> None:
         response = await client.post(

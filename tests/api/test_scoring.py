@@ -128,6 +128,7 @@ class TestCalculateAndRank:
         assert (ended["status"], ended["progress"], ended["problem"]) == ("succeeded", 1.0, None)
         scoring_run = await api.get(f"{BASE}/runs/{ended['result']['run_id']}", headers=READ)
         assert scoring_run.json()["status"] == "completed"
+        assert scoring_run.json()["triggered_by"] == "bootstrap-trade-2"  # the key, as the ledger
         assert scoring_run.json()["scored_count"] == ended["result"]["scored"] == UNIVERSE
         listed = (await api.get(JOBS, params={"job": "score_refresh"}, headers=READ)).json()
         assert [r["id"] for r in listed] == [run["id"]]

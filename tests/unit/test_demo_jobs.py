@@ -3,11 +3,14 @@ first start's) is followed, and the demo answers with that run's own numbers."""
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
 import httpx
+import pytest
 
+from scripts import demo
 from scripts.demo import API, run_job, scoring_run
 
 JOB_RUN = f"{API}/jobs/runs/3"
@@ -68,3 +71,35 @@ def test_an_answer_within_the_wait_is_the_scoring_run_itself() -> None:
     with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://d.test") as client:
         scored = run_job(client, f"{API}/scoring/calculate", time.monotonic() + 30, not_followed)
     assert scored == SCORING_RUN
+
+
+def test_a_followed_run_prints_its_progress_as_it_moves(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(demo.time, "sleep", lambda _: None)
+    polls = iter(
+        [
+            {"id": 3, "status": "running", "progress": 0.3},
+            {"id": 3, "status": "running", "progress": 0.3},
+            {"id": 3, "status": "running", "progress": 0.62},
+            {"id": 3, "status": "succeeded", "progress": 1.0, "result": {"contracts": 4}},
+        ]
+    )
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(202, json={"id": 3}, headers={"Location": JOB_RUN})
+        return httpx.Response(200, json=next(polls))
+
+    with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://d.test") as client:
+        synced = run_job(client, f"{API}/symbols/sync", time.monotonic() + 30, label="syncing")
+    assert synced == {"contracts": 4}
+    assert capsys.readouterr().out.splitlines() == [
+        "  syncing    30% (job run 3)",
+        "  syncing    62% (job run 3)",
+    ]
+
+
+def test_the_cli_line_names_the_venvs_python() -> None:
+    assert demo.venv_python() in (".venv/bin/python", sys.executable)

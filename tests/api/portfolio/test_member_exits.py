@@ -54,6 +54,9 @@ HOUR_MS = 3_600_000
 EXIT_SECRET = "whsec_" + base64.b64encode(b"exit-webhook-secret-for-32-bytes").decode()
 
 
+REFRESHER = "bootstrap-admin-1"  # the key `refresh` asks with: the exits it makes are its
+
+
 async def refresh(api: httpx.AsyncClient) -> dict[str, Any]:
     """One score_refresh job run (a scoring run, then exits and proposals); its result."""
     response = await api.post(REFRESH, params={"wait": 60}, headers=ADMIN)
@@ -123,9 +126,16 @@ def assert_executed(result: dict[str, Any], member: str, outsider: str, reason: 
 
 
 async def assert_audited(
-    session: AsyncSession, history_id: int, member: str, outsider: str, reason: str, rank: int
+    session: AsyncSession,
+    history_id: int,
+    member: str,
+    outsider: str,
+    reason: str,
+    rank: int,
+    actor: str = "scheduler",
 ) -> None:
-    """The audit row, the alert and the portfolio_changed event of one executed exit."""
+    """The audit row (made by `actor`: the scheduler, or the key that asked for the run), the
+    alert and the portfolio_changed event of one executed exit."""
     row = await session.get(PortfolioHistory, history_id)
     assert row is not None
     assert (row.action, row.symbol, row.replaced_symbol, row.reason) == (
@@ -134,7 +144,7 @@ async def assert_audited(
         member,
         reason,
     )
-    assert (row.old_rank, row.new_rank, row.actor) == (rank, rank, "scheduler")
+    assert (row.old_rank, row.new_rank, row.actor) == (rank, rank, actor)
     alert = await session.scalar(select(Alert).where(Alert.fingerprint == f"member_exit:{member}"))
     assert alert is not None
     assert (alert.kind, alert.symbol, alert.severity, alert.status) == (
@@ -175,7 +185,7 @@ class TestContractStatus:
         history_id = assert_executed(result, member, outsider, "exit:delisted")
         assert (await symbol(session, member)).status == "Delisted"
         assert await members(session) == [held[0], outsider, held[2]]
-        await assert_audited(session, history_id, member, outsider, "exit:delisted", rank=2)
+        await assert_audited(session, history_id, member, outsider, "exit:delisted", 2, REFRESHER)
 
     async def test_paused_beyond_the_grace_leaves_as_not_open_and_a_webhook_says_why(
         self, api: httpx.AsyncClient, session: AsyncSession, sim: KucoinSimulator, held: list[str]
@@ -193,7 +203,7 @@ class TestContractStatus:
         history_id = assert_executed(result, member, outsider, "exit:not_open")
         assert await history_count(session) == before + 1  # one audited change
         assert await members(session) == [outsider, *held[1:]]
-        await assert_audited(session, history_id, member, outsider, "exit:not_open", rank=1)
+        await assert_audited(session, history_id, member, outsider, "exit:not_open", 1, REFRESHER)
         # The next run: the member is gone, nothing more is due.
         assert (await refresh(api))["exits"] == []
         changes = await session.scalars(
@@ -288,7 +298,7 @@ class TestStaleCandles:
         outsider = await best_outsider(session, result["run_id"], held)
         history_id = assert_executed(result, member, outsider, "exit:stale")
         assert await members(session) == [*held[:2], outsider]
-        await assert_audited(session, history_id, member, outsider, "exit:stale", rank=3)
+        await assert_audited(session, history_id, member, outsider, "exit:stale", 3, REFRESHER)
         alert = await session.scalar(select(Alert).where(Alert.kind == "member_exit"))
         assert alert is not None and alert.details["fact"]["candle_age_hours"] > 24
 

@@ -16,7 +16,8 @@ class PerformanceCreate:
     """
     Attributes:
         pnl (float | str): Realised plus unrealised PnL of the period, USDT.
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts joined by
+            `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's).
         timestamp (datetime.datetime):
         notional (float | None | str | Unset):
         pnl_pct (float | None | str | Unset):

@@ -15,7 +15,8 @@ class RemoveSymbol:
     """The same fields as AddSymbol: the member to remove and why.
 
     Attributes:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts joined by
+            `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's).
         reason (None | str | Unset):
     """
 

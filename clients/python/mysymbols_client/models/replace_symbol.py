@@ -14,8 +14,10 @@ T = TypeVar("T", bound="ReplaceSymbol")
 class ReplaceSymbol:
     """
     Attributes:
-        new_symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
-        old_symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        new_symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts
+            joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's).
+        old_symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts
+            joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's).
         reason (None | str | Unset):
     """
 

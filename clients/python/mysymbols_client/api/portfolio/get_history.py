@@ -111,7 +111,9 @@ def sync_detailed(
 
     Args:
         since (datetime.datetime | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -146,7 +148,9 @@ def sync(
 
     Args:
         since (datetime.datetime | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -176,7 +180,9 @@ async def asyncio_detailed(
 
     Args:
         since (datetime.datetime | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -209,7 +215,9 @@ async def asyncio(
 
     Args:
         since (datetime.datetime | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:

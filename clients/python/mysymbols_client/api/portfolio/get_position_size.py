@@ -101,7 +101,9 @@ def sync_detailed(
     """Position size of a member for an account balance, in USDT and lots
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         account_balance (float): USDT
         volatility_adjusted (bool | Unset):  Default: False.
 
@@ -136,7 +138,9 @@ def sync(
     """Position size of a member for an account balance, in USDT and lots
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         account_balance (float): USDT
         volatility_adjusted (bool | Unset):  Default: False.
 
@@ -166,7 +170,9 @@ async def asyncio_detailed(
     """Position size of a member for an account balance, in USDT and lots
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         account_balance (float): USDT
         volatility_adjusted (bool | Unset):  Default: False.
 
@@ -199,7 +205,9 @@ async def asyncio(
     """Position size of a member for an account balance, in USDT and lots
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         account_balance (float): USDT
         volatility_adjusted (bool | Unset):  Default: False.
 

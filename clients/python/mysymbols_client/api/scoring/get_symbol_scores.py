@@ -98,7 +98,9 @@ def sync_detailed(
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         limit (int | Unset):  Default: 20.
 
     Raises:
@@ -130,7 +132,9 @@ def sync(
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         limit (int | Unset):  Default: 20.
 
     Raises:
@@ -157,7 +161,9 @@ async def asyncio_detailed(
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         limit (int | Unset):  Default: 20.
 
     Raises:
@@ -187,7 +193,9 @@ async def asyncio(
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         limit (int | Unset):  Default: 20.
 
     Raises:

@@ -117,7 +117,9 @@ def sync_detailed(
     Args:
         status (ListProcessedSignalsStatus | Unset):
         source (str | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -155,7 +157,9 @@ def sync(
     Args:
         status (ListProcessedSignalsStatus | Unset):
         source (str | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -188,7 +192,9 @@ async def asyncio_detailed(
     Args:
         status (ListProcessedSignalsStatus | Unset):
         source (str | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:
@@ -224,7 +230,9 @@ async def asyncio(
     Args:
         status (ListProcessedSignalsStatus | Unset):
         source (str | Unset):
-        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
+            (letters and digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file
+            name's separator, not a symbol's).
         limit (int | Unset):  Default: 100.
 
     Raises:

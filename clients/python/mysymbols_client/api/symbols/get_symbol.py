@@ -86,7 +86,9 @@ def sync_detailed(
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -115,7 +117,9 @@ def sync(
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +143,9 @@ async def asyncio_detailed(
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,7 +172,9 @@ async def asyncio(
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -102,7 +102,9 @@ def sync_detailed(
     the peg rule decide again; audited as a configuration change
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         body (SymbolCategoryUpdate):
 
     Raises:
@@ -135,7 +137,9 @@ def sync(
     the peg rule decide again; audited as a configuration change
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         body (SymbolCategoryUpdate):
 
     Raises:
@@ -163,7 +167,9 @@ async def asyncio_detailed(
     the peg rule decide again; audited as a configuration change
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         body (SymbolCategoryUpdate):
 
     Raises:
@@ -194,7 +200,9 @@ async def asyncio(
     the peg rule decide again; audited as a configuration change
 
     Args:
-        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt.
+        symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
+            digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
+            not a symbol's).
         body (SymbolCategoryUpdate):
 
     Raises:

@@ -1,0 +1,108 @@
+"""Request bodies are read as the JSON types the API documents: a number or text for a boolean,
+text for a number, a fraction for an integer are each a 422 problem naming the field, and
+change nothing (`"dry_run": 0` once executed a rebalance). Money, fractions and times keep
+their documented text forms; query parameters keep HTTP's text forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import PortfolioHistory, ReplayRun, Signal
+from tests.conftest import ADMIN_KEY, TRADE_KEY
+from tests.helpers import assert_problem
+
+API = "/api/symbol-mgmt"
+TRADE = {"X-API-Key": TRADE_KEY}
+ADMIN = {"X-API-Key": ADMIN_KEY}
+SIGNAL = {
+    "source": "strict-probe",
+    "signal_type": "PROBE",
+    "direction": "BUY",
+    "strength": 0.5,
+    "confidence": 0.5,
+}
+REPLAY = {"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z", "every": "24h"}
+
+
+async def count(session: AsyncSession, model: type[Any]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def the_field(response: httpx.Response, field: str) -> dict[str, Any]:
+    problem = assert_problem(response, 422, "validation-error")
+    assert [e["field"] for e in problem["errors"]] == [field], problem
+    return problem
+
+
+@pytest.mark.parametrize("value", [0, 1, 0.0, "0", "false", "no", "off", None])
+async def test_a_rebalance_whose_dry_run_is_not_a_boolean_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, session: AsyncSession, value: object
+) -> None:
+    before = await count(session, PortfolioHistory)
+    response = await client.post(
+        f"{API}/portfolio/rebalance", json={"dry_run": value}, headers=TRADE
+    )
+    problem = the_field(response, "dry_run")
+    assert problem["errors"][0]["code"] == "bool_type"
+    assert await count(session, PortfolioHistory) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"top": 5.5}, "top", "int_type"),
+        ({"top": "5"}, "top", "int_type"),
+        ({"execution_lag_h": True}, "execution_lag_h", "int_type"),
+        ({"fee_bps": "6"}, "fee_bps", "float_type"),
+        ({"every": 24}, "every", "string_type"),
+        ({"from": 1767225600}, "from", "value_error"),
+    ],
+)
+async def test_a_replay_with_a_wrong_json_type_is_refused_and_starts_nothing(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    change: dict[str, object],
+    field: str,
+    code: str,
+) -> None:
+    response = await client.post(f"{API}/replays", json={**REPLAY, **change}, headers=TRADE)
+    problem = the_field(response, field)
+    assert problem["errors"][0]["code"] == code
+    assert await count(session, ReplayRun) == 0
+
+
+async def test_a_signal_takes_a_fraction_as_a_number_or_its_text_but_not_a_boolean(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    as_text = await client.post(
+        f"{API}/signals", json={**SIGNAL, "strength": "0.35"}, headers=TRADE
+    )
+    assert as_text.status_code == 201, as_text.text
+    assert float(as_text.json()["strength"]) == pytest.approx(0.35)
+    refused = await client.post(f"{API}/signals", json={**SIGNAL, "strength": True}, headers=TRADE)
+    the_field(refused, "strength")
+    source = await client.post(f"{API}/signals", json={**SIGNAL, "source": 7}, headers=TRADE)
+    the_field(source, "source")
+    assert await count(session, Signal) == 1
+
+
+async def test_an_api_key_takes_its_role_as_text_only(client: httpx.AsyncClient) -> None:
+    created = await client.post(
+        f"{API}/api-keys", json={"name": "strict-probe", "role": "read"}, headers=ADMIN
+    )
+    assert created.status_code == 201, created.text
+    refused = await client.post(
+        f"{API}/api-keys", json={"name": "strict-probe-2", "role": 1}, headers=ADMIN
+    )
+    the_field(refused, "role")
+
+
+async def test_query_parameters_keep_their_text_forms(client: httpx.AsyncClient) -> None:
+    """`?limit=5` is text on the wire: it is read as the number it spells."""
+    response = await client.get(f"{API}/alerts", params={"limit": "5"}, headers=TRADE)
+    assert response.status_code == 200, response.text
