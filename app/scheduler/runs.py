@@ -198,11 +198,16 @@ class JobRunner(Generic[Context]):
                 except DBAPIError as exc:
                     if attempt == BUSY_ATTEMPTS or not is_database_busy(exc):
                         raise
-                    logger.warning(
-                        "jobs: run %d of %s met a busy database (%s); again",
+                    # Expected on SQLite (one writer at a time), and retried: not a failure.
+                    logger.info(
+                        "jobs: run %d of %s waits for the database, which another write holds "
+                        "(%s); retrying in %.1f s (attempt %d of %d)",
                         run_id,
                         job.name,
                         str(exc.orig)[:200],
+                        BUSY_BACKOFF_S * attempt,
+                        attempt + 1,
+                        BUSY_ATTEMPTS,
                     )
                     await asyncio.sleep(BUSY_BACKOFF_S * attempt)
                     attempt += 1

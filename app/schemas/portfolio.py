@@ -30,7 +30,14 @@ class MemberRead(BaseModel):
     current_price: float | None
     price_source: str | None = Field(description="websocket, rest or stored_mark.")
     performance_pct: float | None = Field(description="Price change since inclusion, percent.")
-    is_replacement_candidate: bool
+    is_replacement_candidate: bool = Field(
+        description="Among the weakest members by score: what a replacement would take first "
+        "once `replaceable_from` has passed."
+    )
+    replaceable_from: datetime | None = Field(
+        description="When its minimum holding time (runtime setting min_holding_hours) ends: "
+        "before then nothing replaces it but an exit; null in a reconstructed past snapshot."
+    )
     data_age_s: float | None
     stale: bool
 
@@ -58,6 +65,7 @@ class PortfolioRead(BaseModel):
                             "price_source": "websocket",
                             "performance_pct": 1.904293,
                             "is_replacement_candidate": False,
+                            "replaceable_from": "2026-11-21T09:00:00Z",
                             "data_age_s": 0.4,
                             "stale": False,
                         }

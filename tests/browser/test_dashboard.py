@@ -1,6 +1,7 @@
 """The dashboard in real Chromium against the deployed service on the simulator: every view with
 the right data, live updates without a reload, the key flow, accessibility, a clean console.
-Screenshots of every view at 1280 x 800 and 390 x 844 go to `tests/browser/output/`."""
+Screenshots of every view at 1280 x 800, 390 x 844 and 1400 x 1000 (where nothing may be
+clipped) go to `tests/browser/output/`."""
 
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ from tests.deployed import API, process, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 from tests.tcp_proxy import TcpProxy
 
-SIZES = [(1280, 800), (390, 844)]
+DESK = (1400, 1000)  # a desk's screen: every table and chart shown whole, none scrolled
+SIZES = [(1280, 800), (390, 844), DESK]
+CLIPPED = """[...document.querySelectorAll(".view:not([hidden]) .scroll")]
+    .filter((e) => e.scrollWidth > e.clientWidth + 1)
+    .map((e) => (e.querySelector("table, svg") || e).id || e.textContent.slice(0, 40))"""
 KEY_ITEM = "mysymbols.apiKey"
 LIVE_LIMIT_MS = 2000  # the issue's bound for a change to reach an open page
 
@@ -114,6 +119,8 @@ async def screenshots(page: Any, view: str, output: Path) -> None:
         path = output / f"{view}-{width}x{height}.png"
         await page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 5000
+        if (width, height) == DESK:
+            assert await page.evaluate(CLIPPED) == [], f"{view}: clipped at {width} px"
     await page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
 
 
@@ -252,7 +259,12 @@ class TestLiveRecord:
         page, _ = session
         await reopen(page, deployment, "evidence", "#figures")
         inception = datetime.fromisoformat(unmarked_record["inception"])
-        assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
+        expected = (  # the record starts at the next whole hour: never "since" a future time
+            f"Live from {when(inception)} (its first decision, still to come)"
+            if inception > datetime.now(UTC)
+            else f"Live since {when(inception)}"
+        )
+        assert await page.inner_text("#live-since") == expected
         assert "no hour marked yet" in await page.inner_text("#live-headline")
         assert await page.locator("#live-figures, #live-equity").count() == 0
         assert not await page.locator("#notice").is_visible()  # not an error
@@ -271,6 +283,7 @@ class TestLiveRecord:
         page, _ = session
         await reopen(page, deployment, "evidence", "#live-figures")
         inception = datetime.fromisoformat(live_record["inception"])
+        assert inception <= datetime.now(UTC)  # marked hours: its first decision has come
         assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
         assert await page.locator("#replay-evidence #live-figures").count() == 0
         assert await page.locator(".record #figures, .record #replay-equity").count() == 0
@@ -567,6 +580,15 @@ class TestViews:
         assert drawn == weights
         history = await read(deployment, "/portfolio/history?limit=8")
         assert await page.locator("#changes tbody tr").count() == len(history)
+        portfolio = await read(deployment, "/portfolio")
+        held = [  # just added: the weakest are still within their minimum holding time
+            m for m in portfolio["members"] if m["is_replacement_candidate"]
+        ]
+        assert held and all(m["replaceable_from"] > portfolio["as_of"] for m in held)
+        badges = await texts(page, "#members .flag")
+        assert badges == [
+            f"held to {when(datetime.fromisoformat(m['replaceable_from']))}" for m in held
+        ]
         await screenshots(page, "portfolio", output)
 
     async def test_rankings_show_the_latest_run_and_a_symbols_score_card(
@@ -588,6 +610,10 @@ class TestViews:
         rows = page.locator(f"#score-card table[data-component='{first['component']}'] tbody tr")
         assert await rows.count() == len(first["breakdown"]["metrics"])
         assert "No symbol was excluded" in await page.inner_text("#exclusions")
+        legend = await texts(page, "#score-card .legend li")  # risk only: composite = risk
+        assert "risk (= composite, dashed)" in legend and "composite" in legend
+        ticks = await page.locator("#score-card svg.lines text.xtick").all_text_contents()
+        assert ticks and len(ticks) == len(set(ticks))
         await screenshots(page, "rankings", output)
 
     async def test_risk_shows_the_10_by_10_heatmap_with_pairs_over_the_limit(
@@ -601,7 +627,14 @@ class TestViews:
         assert over, "the simulator's members correlate over the limit"
         assert await page.locator("svg.heatmap rect.cell.over").count() == 2 * len(over)
         assert await page.locator("#pairs tbody tr").count() == len(over)
-        assert await page.locator("#clusters li").count() == len(correlation["clusters"])
+        groups = [c for c in correlation["clusters"] if len(c) > 1]  # over the limit: some
+        assert await page.locator("#clusters li").count() == len(groups)
+        for item, group in zip(await page.locator("#clusters li").all(), groups, strict=True):
+            text = await item.inner_text()
+            assert text.startswith(", ".join(group)) and "strongest:" in text
+        alone = [c[0] for c in correlation["clusters"] if len(c) == 1]
+        if alone:
+            assert f"Moving on their own: {', '.join(alone)}." in await page.inner_text("#clusters")
         assert await page.locator("#betas tbody tr").count() == MEMBERS
         await screenshots(page, "risk", output)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +43,7 @@ class MemberView:
     price_source: str | None  # "websocket" | "rest" | "stored_mark"
     performance_pct: float | None  # price change since inclusion
     is_replacement_candidate: bool
+    replaceable_from: datetime | None  # its minimum holding time ends (None: a past snapshot)
     data_age_s: float | None
     stale: bool
 
@@ -70,6 +71,7 @@ class PortfolioFacts:
     composite: dict[int, float]  # symbol id -> latest composite
     score_rank: dict[int, int]
     candidates: frozenset[int]  # symbol ids of the replacement candidates
+    min_holding: timedelta  # a member is held this long before it may be replaced
     max_symbols: int
     stale_limit_s: float
     score_run_id: int | None
@@ -188,6 +190,7 @@ class PortfolioReader:
             composite=composite,
             score_rank=score_rank,
             candidates=frozenset(weakest),
+            min_holding=timedelta(hours=config.min_holding_hours),
             max_symbols=config.max_symbols,
             stale_limit_s=config.stale_data_limit_s,
             score_run_id=run_id,
@@ -240,6 +243,7 @@ def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: date
         price_source=source,
         performance_pct=performance,
         is_replacement_candidate=m.symbol_id in facts.candidates,
+        replaceable_from=m.included_at + facts.min_holding,
         data_age_s=None if age is None else round(age, 3),
         stale=age is None or age > facts.stale_limit_s,
     )
@@ -280,6 +284,7 @@ def _from_snapshot(
         price_source=None,
         performance_pct=None,
         is_replacement_candidate=False,
+        replaceable_from=None,
         data_age_s=None,
         stale=False,
     )

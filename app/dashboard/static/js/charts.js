@@ -51,11 +51,14 @@ export function lineChart(series, { ariaLabel, yFormat = (v) => v.toFixed(2), he
     svg.append(s("line", { class: "grid", x1: padL, x2: width - padR, y1: Y(t), y2: Y(t) }),
       s("text", { x: padL - 4, y: Y(t) + 4, "text-anchor": "end" }, yFormat(t)));
   }
-  const days = (x1 - x0) / 86400000;
+  const hours = (x1 - x0) / 3600000;
+  const [from, to] = hours > 48 ? [5, 10] : hours > 2 ? [11, 16] : [11, 19]; // MM-DD, HH:MM(:SS)
+  let shown = null;
   for (const t of niceTicks(x0, x1, 4)) {
-    const d = new Date(t).toISOString();
-    svg.append(s("text", { x: X(t), y: height - 8, "text-anchor": "middle" },
-      days > 2 ? d.slice(5, 10) : d.slice(11, 16)));
+    const text = new Date(t).toISOString().slice(from, to);
+    if (text === shown) continue; // ticks closer than the format's step say nothing new
+    shown = text;
+    svg.append(s("text", { x: X(t), y: height - 8, "text-anchor": "middle", class: "xtick" }, text));
   }
   svg.append(s("line", { class: "axis", x1: padL, x2: padL, y1: padT, y2: height - padB }),
     s("line", { class: "axis", x1: padL, x2: width - padR, y1: height - padB, y2: height - padB }));
@@ -63,12 +66,17 @@ export function lineChart(series, { ariaLabel, yFormat = (v) => v.toFixed(2), he
     svg.append(s("line", { class: "axis", x1: padL, x2: width - padR, y1: Y(reference),
       y2: Y(reference), "stroke-dasharray": "4 3" }));
   }
+  // A series identical to an earlier one would hide under it: drawn dashed over it, and the
+  // legend says which it equals.
+  const key = (line) => JSON.stringify(line.points);
+  const twin = series.map((line, k) => series.slice(0, k).find((other) => key(other) === key(line)));
   series.forEach((line, k) => {
     const points = line.points.filter((p) => Number.isFinite(p[1]));
     if (!points.length) return;
     const d = points.map((p, i) => `${i ? "L" : "M"}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`);
     svg.append(s("path", { class: "series", d: d.join(""), fill: "none",
       stroke: line.color || PALETTE[k % PALETTE.length], "stroke-width": line.width || 1.6,
+      "stroke-dasharray": twin[k] ? "7 5" : null,
       "stroke-linejoin": "round", "data-series": line.name },
     s("title", null, `${line.name}: last ${yFormat(points[points.length - 1][1])}`)));
     if (markers) {
@@ -79,7 +87,8 @@ export function lineChart(series, { ariaLabel, yFormat = (v) => v.toFixed(2), he
     }
   });
   const legend = h("ul", { class: "legend" }, series.map((line, k) =>
-    h("li", { style: `--swatch: ${line.color || PALETTE[k % PALETTE.length]}` }, line.name)));
+    h("li", { style: `--swatch: ${line.color || PALETTE[k % PALETTE.length]}` },
+      twin[k] ? `${line.name} (= ${twin[k].name}, dashed)` : line.name)));
   return h("figure", { class: "figure" }, h("div", { class: "scroll" }, svg), legend);
 }
 

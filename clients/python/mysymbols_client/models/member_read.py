@@ -20,12 +20,15 @@ class MemberRead:
         data_age_s (float | None):
         entry_price (None | str):
         included_at (datetime.datetime):
-        is_replacement_candidate (bool):
+        is_replacement_candidate (bool): Among the weakest members by score: what a replacement would take first once
+            `replaceable_from` has passed.
         kucoin_symbol (str): KuCoin's code, as stored at the last sync.
         listed (bool): False when KuCoin's contract list no longer holds the contract.
         performance_pct (float | None): Price change since inclusion, percent.
         price_source (None | str): websocket, rest or stored_mark.
         rank (int): The member's slot, 1..n without holes.
+        replaceable_from (datetime.datetime | None): When its minimum holding time (runtime setting min_holding_hours)
+            ends: before then nothing replaces it but an exit; null in a reconstructed past snapshot.
         score_rank (int | None): 1 = best latest composite among the members.
         stale (bool):
         symbol (str):
@@ -44,6 +47,7 @@ class MemberRead:
     performance_pct: float | None
     price_source: None | str
     rank: int
+    replaceable_from: datetime.datetime | None
     score_rank: int | None
     stale: bool
     symbol: str
@@ -81,6 +85,12 @@ class MemberRead:
 
         rank = self.rank
 
+        replaceable_from: None | str
+        if isinstance(self.replaceable_from, datetime.datetime):
+            replaceable_from = self.replaceable_from.isoformat()
+        else:
+            replaceable_from = self.replaceable_from
+
         score_rank: int | None
         score_rank = self.score_rank
 
@@ -106,6 +116,7 @@ class MemberRead:
                 "performance_pct": performance_pct,
                 "price_source": price_source,
                 "rank": rank,
+                "replaceable_from": replaceable_from,
                 "score_rank": score_rank,
                 "stale": stale,
                 "symbol": symbol,
@@ -172,6 +183,21 @@ class MemberRead:
 
         rank = d.pop("rank")
 
+        def _parse_replaceable_from(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                replaceable_from_type_0 = datetime.datetime.fromisoformat(data)
+
+                return replaceable_from_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        replaceable_from = _parse_replaceable_from(d.pop("replaceable_from"))
+
         def _parse_score_rank(data: object) -> int | None:
             if data is None:
                 return data
@@ -198,6 +224,7 @@ class MemberRead:
             performance_pct=performance_pct,
             price_source=price_source,
             rank=rank,
+            replaceable_from=replaceable_from,
             score_rank=score_rank,
             stale=stale,
             symbol=symbol,

@@ -104,11 +104,13 @@ function asRunSection(live) {
         "is wrong. The replay and walk-forward evidence below is history, not the live record."));
   }
   const figures = live.marked_to === null ? [] : [ // nothing marked yet: no curve, no figures
-    h("div", { class: "grid2" }, panel("Live equity, as run", equityChart(live)),
-      panel("Replacements and configuration", hitRate(live.replacements), segmentsTable(live))),
+    panel("Live equity, as run", equityChart(live)),
+    panel("Replacements and configuration", hitRate(live.replacements), segmentsTable(live)),
     panel(null, figuresTable(live))];
   return h("section", { class: "record", "aria-labelledby": "live-since" },
-    h("h3", { id: "live-since" }, `Live since ${when(live.inception)}`),
+    h("h3", { id: "live-since" }, new Date(live.inception) > new Date()
+      ? `Live from ${when(live.inception)} (its first decision, still to come)`
+      : `Live since ${when(live.inception)}`),
     h("p", { class: "muted" }, "The real portfolio as it was run, whoever changed it, followed " +
       "since its first decision, marked hourly from stored candles and funding after costs. Apart " +
       "from the replay evidence below: these figures are not a replay's."),

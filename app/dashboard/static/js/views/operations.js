@@ -70,7 +70,8 @@ export async function load(body, { askForKey }) {
       class: r.status === "succeeded" ? "flag ok" : r.status === "running" ? "flag" : "flag bad" }, r.status),
     when(r.started_at), r.duration_ms === null ? "–" : `${(r.duration_ms / 1000).toFixed(1)} s`,
     r.requested_by || "scheduler",
-    r.problem ? r.problem.detail || r.problem.title : r.result ? summarise(r.result) : "–"]),
+    h("td", { class: "wrap" }, // long outcomes wrap instead of widening the table
+      r.problem ? r.problem.detail || r.problem.title : r.result ? summarise(r.result) : "–")]),
     { id: "job-runs" })),
   );
 }

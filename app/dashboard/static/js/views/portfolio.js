@@ -7,6 +7,19 @@ import { age, fill, h, label, num, panel, price, signedCell, stats, table, when 
 
 const HISTORY = 8;
 
+/** Whether a replacement would take the member: among the weakest, and past its minimum holding
+ * time; a weak member still within it says until when it is held. */
+function replaceCell(member, asOf) {
+  if (!member.is_replacement_candidate) return "no";
+  const from = member.replaceable_from;
+  if (from && new Date(from) > new Date(asOf)) {
+    return h("span", { class: "flag ok", title: "Among the weakest, but within its minimum " +
+      "holding time: nothing but an exit replaces it before then." }, `held to ${when(from)}`);
+  }
+  return h("span", { class: "flag", title: "Among the weakest: a replacement would take it first." },
+    "candidate");
+}
+
 function describe(change) {
   if (change.action === "replace") return `${change.replaced_symbol} → ${change.symbol}`;
   return change.symbol || "portfolio";
@@ -52,7 +65,7 @@ export async function load(body) {
       h("td", { class: "num" }, price(m.entry_price)),
       h("td", { class: "num", title: m.price_source || "" }, price(m.current_price)),
       signedCell(m.performance_pct, 2, " %"),
-      h("td", null, m.is_replacement_candidate ? h("span", { class: "flag" }, "candidate") : "no"),
+      h("td", null, replaceCell(m, portfolio.as_of)),
       h("td", { class: "num" }, m.stale ? h("span", { class: "flag bad" }, `stale ${age(m.data_age_s)}`)
         : age(m.data_age_s)),
     ]);
@@ -79,6 +92,7 @@ export async function load(body) {
   fill(body, 
     summary,
     panel(null, membersTable),
-    h("div", { class: "grid2" }, panel("Weights", chart), panel("Last changes", audit)),
+    panel("Weights", chart),
+    panel("Last changes", audit), // the full width: its reasons and actors are long
   );
 }

@@ -117,7 +117,7 @@ export async function load(body) {
       ["Data age", age(rankings.data_age_s)], ["Scored", `${run.scored_count} of ${run.universe_size}`],
       ["Excluded", String(run.excluded_count)],
     ]),
-    h("div", { class: "grid2" },
+    h("div", { class: "grid2 ranked" },
       panel("Latest ranking", table(null, [{ label: "Rank" }, { label: "Symbol" },
         { label: "Composite", num: true }, ...components.map((c) => ({ label: label(c), num: true })),
         { label: "Confidence", num: true }, { label: "Portfolio" }], rows, { id: "ranking" })),
