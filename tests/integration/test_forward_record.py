@@ -59,6 +59,7 @@ from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 HOUR = timedelta(hours=1)
 HALF_HOUR = timedelta(minutes=30)
 HOURS = 60
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -187,7 +188,9 @@ class TestForwardRecord:
             books = replay_curve(history, track.config, start, marked_to, 1)
             assert_equal_from(equity[track.book], books["policy"].equity, start + lag)
             assert min(equity[track.book]) >= start, track.book  # never backfilled
-        midnight = inception.replace(hour=0) + timedelta(days=1)
+        # the baselines' first decision: the first 00:00 at or after inception (inception is
+        # 60 hours before the last close, so itself a midnight when a test starts at 14:xx)
+        midnight = inception if inception.hour == 0 else inception.replace(hour=0) + DAY
         books = replay_curve(history, tracks[0].config, midnight, marked_to, 24)
         for name in ("btc_hold", "equal_weight", "top_volume", "momentum", "random"):
             assert_equal_from(equity[name], books[name].equity, midnight + lag)

@@ -40,6 +40,7 @@ from app.forward.record import (
 )
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
 from app.replay.ic import BETA_HOURS
+from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.services.forward.kept_state import keep_state, take_state
 from app.services.forward.window import warm_window, window_history
 from app.services.replay.config import POLICY_KEYS, policy_config
@@ -60,8 +61,11 @@ def _ms(moment: datetime) -> int:
 
 def window_hours(config: PolicyConfig, baselines: Baselines) -> int:
     """The hours of history a decision reads: the scorer's candles, the weights' and the
-    correlation's lookbacks, the betas', the listing age and the baselines' momentum."""
+    correlation's lookbacks, the betas', the listing age, the baselines' momentum, and the
+    session rule's 8 weeks closed by the decision day's 00:00 (a window shorter than that would
+    class a contract from less history than a replay of the same store does)."""
     return 2 + max(
+        SESSION_WINDOW_HOURS + 24,
         config.candles,
         config.weights_lookback_hours,
         config.correlation_window_hours,
