@@ -3,12 +3,14 @@ ETF, an index, a metal, oil) goes quiet when its home market is shut.
 
 Such a perpetual trades around the clock, but its index stops moving on weekends (every
 exchange of shares and commodities is shut from Saturday to Sunday evening, UTC), so its hourly
-range, its hourly move and its volume fall there to a fraction of what they are mid-week. A coin
-trades the same market all week: its weekends are calmer too, but nothing like as much. The rule
-compares three medians, the weekend's (Saturday 00:00 to Sunday 19:59 UTC, before any market
-reopens) with Tuesday to Thursday's (full days away from the weekend), and multiplies the three
-ratios: under `QUIET_MAX`, the contract is session-traded. The medians make one wild hour or one
-odd weekend count for little; the product asks all three to fall together.
+range, its hourly move and its volume fall there to a fraction of what they are in its busiest
+weekday hours. A coin trades the same market all week: its weekends are calmer too, but nothing
+like as much. The rule compares three medians, the weekend's (Saturday 00:00 to Sunday 19:59
+UTC, before any market reopens) with those of the contract's `SESSION_HOURS` busiest hours of
+Tuesday to Thursday (full days away from the weekend; the busiest hours, not the whole day, so
+that a market shut every night as well is caught too), and multiplies the three ratios: under
+`QUIET_MAX`, the contract is session-traded. The medians make one wild hour or one odd weekend
+count for little; the product asks all three to fall together.
 
 A session-traded contract is `equity` when its weekday moves crowd into one session (the 8
 busiest hours of the day hold at least `SESSION_SHARE` of its typical hourly move: a stock
@@ -58,11 +60,11 @@ class SessionFigures:
     """The rule's figures for one contract on one day."""
 
     weekend_range: float
-    """Median hourly high/low range (log) on weekends, over Tuesday to Thursday's."""
+    """Median hourly high/low range (log) on weekends, over its busiest Tue-Thu hours'."""
     weekend_move: float
-    """Median hourly |close/open| move (log) on weekends, over Tuesday to Thursday's."""
+    """Median hourly |close/open| move (log) on weekends, over its busiest Tue-Thu hours'."""
     weekend_volume: float
-    """Median hourly volume on weekends, over Tuesday to Thursday's."""
+    """Median hourly volume on weekends, over its busiest Tue-Thu hours'."""
     quietness: float
     """The three ratios multiplied; session-traded below `QUIET_MAX`."""
     session_share: float
