@@ -21,7 +21,15 @@ from pathlib import Path
 
 from app.core.units import DAY_MS
 from app.replay.categories import day_figures
-from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, TABLE, UNKNOWN, base_of
+from app.scoring.categories import (
+    COMMODITY,
+    CRYPTO,
+    EQUITY,
+    STABLECOIN,
+    TABLE,
+    UNKNOWN,
+    base_of,
+)
 from app.services.replay.csv_source import load_csv_folder
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
@@ -59,7 +67,7 @@ def truth_of(folder: str, symbol: str) -> str | None:
     """`crypto`, `commodity` or `equity`; None for a stablecoin (the peg rule's)."""
     if folder == TRADFI_FOLDER:
         return TRADFI[symbol]
-    return None if TABLE.get(base_of(symbol)) == "stablecoin" else CRYPTO
+    return None if TABLE.get(base_of(symbol)) == STABLECOIN else CRYPTO
 
 
 def contract_days(folder: Path) -> Iterator[ContractDays]:

@@ -147,6 +147,11 @@ def _calm(window: np.ndarray) -> np.ndarray:
     return (n_moves >= 2) & (volatility < PEG_MAX_VOLATILITY)
 
 
+def exchange_says(asset_class: str | None) -> str | None:
+    """The category KuCoin's `assetClass` names (None: it names none we read as evidence)."""
+    return EXCHANGE_CLASSES.get(asset_class.upper()) if asset_class else None
+
+
 @dataclass(frozen=True)
 class Decision:
     """A contract's category and which evidence decided it."""
@@ -167,7 +172,7 @@ def decide(
     verdict (None: not run)."""
     if override is not None:
         return Decision(override, FROM_OVERRIDE)
-    said = EXCHANGE_CLASSES.get(exchange.upper()) if exchange else None
+    said = exchange_says(exchange)
     if said is not None and said != CRYPTO:
         return Decision(said, FROM_EXCHANGE)
     named = TABLE.get(base.upper())
@@ -189,7 +194,7 @@ def disagreement(base: str, exchange: str | None, data: str | None) -> str | Non
     whether a contract is crypto: which of them said what (None: no disagreement)."""
     if data not in (CRYPTO, COMMODITY, EQUITY):
         return None
-    said = EXCHANGE_CLASSES.get(exchange.upper()) if exchange else None
+    said = exchange_says(exchange)
     if said is not None and (said == CRYPTO) != (data == CRYPTO):
         return f"the exchange says {exchange}, the data {data}"
     named = TABLE.get(base.upper())

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from app.db.models import Symbol
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
+from app.exchange.models import ms_to_datetime
 from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN, base_of, disagreement
 from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
 from app.services.alerts.conditions import CATEGORY_ALERT
@@ -72,7 +73,7 @@ class CategoryEvidenceService:
         order = np.argsort(ids)
         out = [np.full((len(due), WINDOW_HOURS), np.nan) for _ in range(5)]
         async for part in self.runs.candle_slices(
-            ids.tolist(), 60, _at(start), _at(day - HOUR_MS), as_of
+            ids.tolist(), 60, ms_to_datetime(start), ms_to_datetime(day - HOUR_MS), as_of
         ):
             rows = order[np.searchsorted(ids[order], part[:, 0].astype(np.int64))]
             columns = ((part[:, 1] - start) // HOUR_MS).astype(np.int64)
@@ -120,7 +121,3 @@ class CategoryEvidenceService:
         logger.warning(
             "category: %s is %s (%s): %s", news.symbol, news.category, news.source, news.why
         )
-
-
-def _at(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
