@@ -6,6 +6,8 @@
 #   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
 # for CI: scripts/dev.sh install   create .venv with the dev lock, nothing else
+# the docs site: scripts/dev.sh docs [mkdocs args]   serve it on 127.0.0.1:8001 (or run mkdocs
+#                          with the arguments given, e.g. `build --strict`)
 # after changing the API:
 #   scripts/dev.sh client [--check]   regenerate clients/python from the OpenAPI document
 #                          (`--check`: regenerate aside, fail when the checked-in one differs)
@@ -135,6 +137,15 @@ case "${1:-}" in
         ensure_venv "$DEV_LOCK"
         exec "$VENV/bin/python" -m scripts.demo "$@"
         ;;
+    docs)
+        shift
+        ensure_venv "$DEV_LOCK"
+        # Material for MkDocs prints its end-of-life notice (May 2027) on every build; it is
+        # known and answered in docs/decisions.md ("The docs site"), so not shown each time.
+        export NO_MKDOCS_2_WARNING=1
+        if [ $# -eq 0 ]; then set -- serve -a 127.0.0.1:8001; fi
+        exec "$VENV/bin/mkdocs" "$@"
+        ;;
     client)
         shift
         ensure_venv "$DEV_LOCK"
@@ -148,7 +159,7 @@ case "${1:-}" in
         compile_lock "$LOCK" --constraint "$DEV_LOCK" "$@"
         ;;
     *)
-        echo "usage: $0 serve|test|demo|install|client|lock [extra args]" >&2
+        echo "usage: $0 serve|test|demo|install|docs|client|lock [extra args]" >&2
         exit 2
         ;;
 esac

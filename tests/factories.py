@@ -52,15 +52,15 @@ async def make_symbol(session: AsyncSession, base: str | None = None, **override
 
 async def make_member(
     session: AsyncSession,
-    rank: int,
+    seat: int,
     *,
     symbol: Symbol | None = None,
     weight: Decimal | str | int = 10,
     **overrides: Any,
 ) -> PortfolioMember:
-    """An active portfolio member at `rank` (of a fresh symbol unless one is given)."""
+    """An active portfolio member in `seat` (of a fresh symbol unless one is given)."""
     symbol = symbol or await make_symbol(session)
-    member = PortfolioMember(symbol_id=symbol.id, rank=rank, weight=Decimal(weight), **overrides)
+    member = PortfolioMember(symbol_id=symbol.id, seat=seat, weight=Decimal(weight), **overrides)
     return await add(session, member)
 
 

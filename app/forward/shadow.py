@@ -64,7 +64,7 @@ def encode(state: PolicyState, history: MarketHistory, last: Encoded | None) -> 
         runs.append(done[1])
         kept[id(run)] = done
     stored = {
-        "members": [[symbols[h.index], h.rank, h.included_ms] for h in state.members],
+        "members": [[symbols[h.index], h.seat, h.included_ms] for h in state.members],
         "weights": {s: str(w) for s, w in state.weights.items()},
         "names": [symbols[i] for i in places],  # in the order of their places
         "runs": runs,
@@ -75,14 +75,14 @@ def encode(state: PolicyState, history: MarketHistory, last: Encoded | None) -> 
 def state_of(stored: Mapping[str, Any], history: MarketHistory) -> PolicyState:
     """The stored state against `history`: a symbol it does not hold (no candle inside the
     window) is dropped from the runs' scores, and a member without one leaves the book (the
-    replay would see it stale and exit it; the ranks below close up)."""
+    replay would see it stale and exit it; the seats after it close up)."""
     index = {s: i for i, s in enumerate(history.symbols)}
     kept = sorted(
-        (int(rank), index[symbol], int(included))
-        for symbol, rank, included in stored["members"]
+        (int(seat), index[symbol], int(included))
+        for symbol, seat, included in stored["members"]
         if symbol in index
     )
-    members = [Holding(i, rank, included) for rank, (_, i, included) in enumerate(kept, 1)]
+    members = [Holding(i, seat, included) for seat, (_, i, included) in enumerate(kept, 1)]
     rows = [index.get(name, -1) for name in stored["names"]]
     runs = []
     for run_id, at, packed_ids, packed_scores in stored["runs"]:

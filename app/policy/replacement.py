@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.policy.ranks import by_score
+
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
 HOUR_MS = 3_600_000
 SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
@@ -43,7 +45,7 @@ class ReplacementSettings:
 class MemberFact:
     id: int
     symbol: str
-    rank: int
+    seat: int  # the portfolio's own order (ties go to the later seat)
     held_hours: float
 
 
@@ -107,12 +109,12 @@ class Recommendation:
 
 
 def replacement_candidates(
-    ranks: Mapping[int, int], composite: Mapping[int, float], n: int
+    seats: Mapping[int, int], composite: Mapping[int, float], n: int
 ) -> list[int]:
-    """The `n` weakest members (ids of `ranks`, member id -> portfolio rank), weakest first:
-    members without a latest composite first, then by lowest composite; a tie goes to the
-    member lower in the portfolio (the larger rank number), so the earlier pick is kept."""
-    weakest_first = sorted(ranks, key=lambda m: (m in composite, composite.get(m, 0.0), -ranks[m]))
+    """The `n` weakest members (ids of `seats`, member id -> its seat), weakest first: members
+    without a latest composite first, then by lowest composite; a tie goes to the later seat,
+    so the earlier pick is kept."""
+    weakest_first = sorted(seats, key=lambda m: (m in composite, composite.get(m, 0.0), -seats[m]))
     return weakest_first[: max(n, 0)]
 
 
@@ -177,9 +179,9 @@ def recommend(
         return []
     latest = runs[0]
     by_id = {m.id: m for m in members}
-    weakest = replacement_candidates(
-        {m.id: m.rank for m in members}, latest.composite, settings.candidates
-    )
+    seats = {m.id: m.seat for m in members}
+    weakest = replacement_candidates(seats, latest.composite, settings.candidates)
+    ranks = by_score(seats, latest.composite)
     if ranked is None:
         ranked = outsiders_to_correlate(outsiders, latest, settings)
     taken: set[int] = set()
@@ -188,13 +190,16 @@ def recommend(
         candidate = by_id[member_id]
         remaining = [m for m in members if m.id != member_id]
         recommendations.append(
-            _recommend(candidate, remaining, ranked, taken, runs, correlation, settings)
+            _recommend(
+                candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings
+            )
         )
     return recommendations
 
 
 def _recommend(
     candidate: MemberFact,
+    rank: int,
     remaining: list[MemberFact],
     outsiders: list[OutsiderFact],
     taken: set[int],
@@ -207,7 +212,7 @@ def _recommend(
     for outsider in [o for o in outsiders if o.id not in taken][:OUTSIDERS_TRIED]:
         rec = Recommendation(
             member=candidate.symbol,
-            member_rank=candidate.rank,
+            member_rank=rank,
             member_score=latest.get(candidate.id),
             outsider=outsider.symbol,
             outsider_score=latest.get(outsider.id),
@@ -232,7 +237,7 @@ def _recommend(
     if best is None:
         best = Recommendation(
             member=candidate.symbol,
-            member_rank=candidate.rank,
+            member_rank=rank,
             member_score=latest.get(candidate.id),
             outsider=None,
             outsider_score=None,

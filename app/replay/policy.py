@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from app.policy.ranks import by_score
 from app.policy.replacement import (
     CorrelationTable,
     MemberFact,
@@ -40,7 +41,7 @@ from app.replay.returns import hourly_returns, recent_returns
 @dataclass
 class Holding:
     index: int  # symbol index in the history
-    rank: int
+    seat: int  # the book's own order, as live keeps it (PortfolioMember.seat)
     included_ms: int
 
 
@@ -58,7 +59,7 @@ class PolicyState:
 
 @dataclass(frozen=True)
 class PolicyDecision:
-    members: list[str]  # by rank
+    members: list[str]  # by rank (app.policy.ranks)
     weights: dict[str, Decimal]  # percent, summing to 100 (empty without members)
     trade: bool  # the book moves to `weights` now (else holdings drift untouched)
     replaced: list[Swap]  # executed replacements with the reasons that allowed them
@@ -86,7 +87,7 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
     ]
     exits = apply_exits(ctx, state, config)
     members = [
-        MemberFact(h.index, symbols[h.index], h.rank, (ctx.t_ms - h.included_ms) / HOUR_MS)
+        MemberFact(h.index, symbols[h.index], h.seat, (ctx.t_ms - h.included_ms) / HOUR_MS)
         for h in state.members
     ]
     held = {h.index for h in state.members}
@@ -124,7 +125,7 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
             continue
         leaving = next(h for h in state.members if symbols[h.index] == rec.member)
         joining = next(o.id for o in outsiders if o.symbol == rec.outsider)
-        leaving.index, leaving.included_ms = joining, ctx.t_ms  # the newcomer takes its rank
+        leaving.index, leaving.included_ms = joining, ctx.t_ms  # the newcomer takes its seat
         replaced.append(entry)
 
     held = {h.index for h in state.members}
@@ -149,8 +150,9 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
     trade = changed or needs_rebalance(state.weights, targets, config.rebalance_threshold_pct)
     if trade:
         state.weights = targets
+    ranks = by_score({h.index: h.seat for h in state.members}, ctx.composite)
     return PolicyDecision(
-        members=[symbols[h.index] for h in state.members],
+        members=[symbols[i] for i in sorted(ranks, key=ranks.__getitem__)],
         weights=dict(state.weights),
         trade=trade,
         replaced=replaced,
@@ -162,22 +164,22 @@ def step(ctx: Context, state: PolicyState, config: PolicyConfig, run_id: int) ->
 
 def apply_exits(ctx: Context, state: PolicyState, config: PolicyConfig) -> list[Exit]:
     """The exits due at `ctx.t_ms` (`decide_exits`), applied before the hysteresis: a newcomer
-    takes the leaving member's rank, as a replacement does; a member no outsider may replace is
-    dropped and the ranks below it close up (the vacancy is filled as any other)."""
-    by_rank = sorted(state.members, key=lambda h: h.rank)
-    exits = decide_exits(ctx, [h.index for h in by_rank], config)
+    takes the leaving member's seat, as a replacement does; a member no outsider may replace is
+    dropped and the seats after it close up (the vacancy is filled as any other)."""
+    by_seat = sorted(state.members, key=lambda h: h.seat)
+    exits = decide_exits(ctx, [h.index for h in by_seat], config)
     if not exits:
         return []
-    holding = {h.index: h for h in by_rank}
+    holding = {h.index: h for h in by_seat}
     for e in exits:
         if e.outsider_id is None:
             state.members.remove(holding[e.member_id])
         else:
             holding[e.member_id].index = e.outsider_id
             holding[e.member_id].included_ms = ctx.t_ms
-    state.members.sort(key=lambda h: h.rank)
-    for rank, h in enumerate(state.members, start=1):
-        h.rank = rank
+    state.members.sort(key=lambda h: h.seat)
+    for seat, h in enumerate(state.members, start=1):
+        h.seat = seat
     return [{"member": e.member, "outsider": e.outsider, "reason": e.reason} for e in exits]
 
 

@@ -69,7 +69,7 @@ async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, An
         )
     except MarketDataStale as exc:
         raise JobSkipped(exc.detail) from exc  # frozen while inputs are stale
-    return {"applied": result.applied, "history_id": result.history_id}
+    return {"changes_applied": result.changes_applied, "history_id": result.history_id}
 
 
 async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, Any]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_POSITIONS, at_most
 from app.schemas.common import (
+    DecimalNumber,
     PositiveMoney,
     RequestBody,
     SymbolText,
@@ -30,7 +30,7 @@ class WeightsRead(BaseModel):
     )
 
     method: str
-    weights: dict[str, Decimal] = Field(description="Percent per member, summing to 100.")
+    weights: dict[str, DecimalNumber] = Field(description="Percent per member, summing to 100.")
     inputs: dict[str, Any] = Field(description="What the calculation read.")
     relaxed_caps: list[str] = Field(
         description="Caps no weights could meet with this many members, relaxed to 100/n."
@@ -57,9 +57,9 @@ class WeightChangeRead(BaseModel):
     model_config = FROM_OBJECTS
 
     symbol: str
-    current_weight: Decimal
-    target_weight: Decimal
-    difference: Decimal
+    current_weight: DecimalNumber
+    target_weight: DecimalNumber
+    difference: DecimalNumber
     above_threshold: bool
     applied: bool
 
@@ -89,7 +89,7 @@ class RebalanceRead(BaseModel):
     method: str
     threshold_pct: float
     changes: list[WeightChangeRead]
-    applied: int
+    changes_applied: int = Field(description="Members whose weight this rebalance changed.")
     history_id: int | None
     orders: list[OrderLineRead]
     account_balance: float | None
@@ -101,7 +101,7 @@ class PositionSizeRead(BaseModel):
     model_config = ConfigDict(json_schema_extra=recorded_example("PositionSizeRead"))
 
     symbol: str
-    weight_pct: Decimal
+    weight_pct: DecimalNumber
     price: float
     price_source: str
     notional_usdt: float

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.schemas.common import (
+    DecimalNumber,
     IsoDateTime,
     NonNegativeMoney,
     Percent,
@@ -29,7 +29,7 @@ class CorrelationRead(BaseModel):
     window_hours: int
     symbols: list[str]
     matrix: list[list[float | None]]
-    limit: float
+    correlation_limit: float = Field(description="The runtime setting correlation_limit.")
     pairs_over_limit: list[CorrelatedPair]
     average_pairwise: float | None
     clusters: list[list[str]]
@@ -86,8 +86,8 @@ class PerformanceRead(BaseModel):
 
     symbol: str
     records: int
-    pnl_since_inclusion: Decimal
-    max_drawdown: Decimal
+    pnl_since_inclusion: DecimalNumber
+    max_drawdown: DecimalNumber
     win_rate: float | None
     included_at: datetime
 
@@ -97,10 +97,12 @@ class StatisticsRead(BaseModel):
         from_attributes=True, json_schema_extra=recorded_example("StatisticsRead")
     )
 
-    members: int
+    member_count: int
     max_symbols: int
     weights: dict[str, float]
-    scores: dict[str, float | None]
+    composite_summary: dict[str, float | None] = Field(
+        description="min, max and mean of the members' latest composite scores."
+    )
     herfindahl: float | None = Field(description="Sum of squared weight fractions.")
     effective_members: float | None = Field(description="1 / HHI.")
     sectors: dict[str, float]

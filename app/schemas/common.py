@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Union
@@ -17,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
     StringConstraints,
     WithJsonSchema,
 )
@@ -114,71 +114,39 @@ def to_places(places: int) -> AfterValidator:
     return AfterValidator(lambda value: value.quantize(step, rounding=ROUND_HALF_EVEN))
 
 
-def number_or_text(pattern: str, minimum: float, maximum: float, exclusive: bool = False) -> Any:
-    """A decimal given as a JSON number within [minimum, maximum] (`exclusive`: above the
-    minimum) or as its exact text matching `pattern` (which bounds it as well)."""
+def json_number(minimum: float, maximum: float, *, exclusive: bool = False) -> Any:
+    """A decimal sent as a JSON number within [minimum, maximum] (`exclusive`: above the
+    minimum). Text is refused, as every figure the API answers with is a number (docs/api.md,
+    "Types")."""
 
     def check(value: object) -> object:
-        if isinstance(value, bool) or (isinstance(value, str) and not re.fullmatch(pattern, value)):
-            raise ValueError(f"must be a number, or decimal text matching {pattern}")
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueError("must be a JSON number, not text")
         return value
 
     low = {"exclusiveMinimum": minimum} if exclusive else {"minimum": minimum}
     bounds = (
-        Field(gt=minimum, le=maximum, strict=False)  # its text form too, in a strict body
+        Field(gt=minimum, le=maximum, strict=False)  # a float read into a Decimal
         if exclusive
         else Field(ge=minimum, le=maximum, strict=False)
     )
-    return (
-        bounds,
-        BeforeValidator(check),
-        WithJsonSchema(
-            {
-                "anyOf": [
-                    {"type": "number", **low, "maximum": maximum},
-                    {"type": "string", "pattern": pattern},
-                ]
-            }
-        ),
-    )
+    schema = WithJsonSchema({"type": "number", **low, "maximum": maximum}, mode="validation")
+    return bounds, BeforeValidator(check), schema
 
 
-_DIGITS = r"[0-9]{1,15}(\.[0-9]{1,12})?"  # under 10^15, 12 decimals at most
-SignedMoney = Annotated[Decimal, *number_or_text(rf"^-?{_DIGITS}$", -MONEY_LIMIT, MONEY_LIMIT)]
-NonNegativeMoney = Annotated[Decimal, *number_or_text(rf"^{_DIGITS}$", 0, MONEY_LIMIT)]
-PositiveMoney = Annotated[
-    Decimal, *number_or_text(rf"^(?!0*(\.0*)?$){_DIGITS}$", 0, MONEY_LIMIT, exclusive=True)
-]
-Percent = Annotated[
-    Decimal, *number_or_text(r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$", -1e6, 1e6)
-]  # a percentage, as a number or its text
-WEIGHT_PATTERN = r"^(0(\.[0-9]+)?|1(\.0+)?|\.[0-9]+)$"
-
-
-def weight_text(value: object) -> object:
-    if isinstance(value, bool) or (
-        isinstance(value, str) and not re.fullmatch(WEIGHT_PATTERN, value)
-    ):
-        raise ValueError("must be a number from 0 to 1, or its decimal text")
-    return value
-
-
-# A fraction from 0 to 1 (a weight, a strength) as a number or its exact text ("0.35"); kept
-# to 4 decimals.
-UnitFraction = Annotated[
+# A stored decimal (a weight, a price, a lot size) in an answer: a JSON number, like every other
+# figure. Its text is the decimal's shortest float form, which reads back to the same value for
+# the 15 significant digits these columns hold.
+DecimalNumber = Annotated[
     Decimal,
-    Field(ge=0, le=1, strict=False),
-    BeforeValidator(weight_text),
-    to_places(4),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 1},
-                {"type": "string", "pattern": WEIGHT_PATTERN},
-            ]
-        }
-    ),
+    PlainSerializer(float, return_type=float, when_used="json"),
 ]
+SignedMoney = Annotated[Decimal, *json_number(-MONEY_LIMIT, MONEY_LIMIT)]
+NonNegativeMoney = Annotated[Decimal, *json_number(0, MONEY_LIMIT)]
+PositiveMoney = Annotated[Decimal, *json_number(0, MONEY_LIMIT, exclusive=True)]
+Percent = Annotated[Decimal, *json_number(-1e6, 1e6)]
+# A fraction from 0 to 1 (a weight, a strength), kept to 4 decimals.
+UnitFraction = Annotated[Decimal, *json_number(0, 1), to_places(4)]
 
 
 def in_utc(value: datetime) -> datetime:
@@ -202,8 +170,7 @@ IsoDateTime = Annotated[
 class RequestBody(BaseModel):
     """A request body: unknown fields refused, and every field read as the JSON type the API
     documents (strict): a number is not a boolean (`"dry_run": 0` is refused, not read as
-    false), text is not a number, a fraction is not an integer. Money, fractions and times keep
-    their documented text forms (each type says which)."""
+    false), text is not a number, a fraction is not an integer. Times are ISO 8601 text."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 

@@ -109,14 +109,14 @@ class ChallengersRead(BaseModel):
     model_config = ConfigDict(json_schema_extra=recorded_example("ChallengersRead"))
 
     rule: ForwardRule
-    default: str = Field(description="The default's book: `policy`.")
+    default_book: str = Field(description="The default's book: `policy`.")
     decisions: int = Field(description="The default's judged daily decisions.")
     inception: datetime | None
     adopt: str | None = Field(
         description="The challenger the rule would adopt (null: the default stays). Never "
         "adopted by itself: an admin adopts it with PUT /scoring/algorithms."
     )
-    challengers: list[ChallengerVerdict]
+    verdicts: list[ChallengerVerdict] = Field(description="One per registered challenger.")
 
 
 class ForwardRecordRead(BaseModel):

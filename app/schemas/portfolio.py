@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import RequestBody, StorableText, SymbolText
+from app.schemas.common import DecimalNumber, RequestBody, StorableText, SymbolText
 from app.schemas.recorded import recorded_example
 
 
 class MemberRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    rank: int = Field(description="The member's slot, 1..n without holes.")
-    score_rank: int | None = Field(description="1 = best latest composite among the members.")
+    rank: int = Field(
+        description="The order to read the members in: 1 = the best latest composite among "
+        "them (members without a score last). A past snapshot (`as_of`) gives the ranks the "
+        "change stored, by the scores of that time."
+    )
     symbol: str
     kucoin_symbol: str = Field(description="KuCoin's code, as stored at the last sync.")
     ccxt_symbol: str = Field(description="ccxt's unified form, as stored at the last sync.")
     listed: bool = Field(
         description="False when KuCoin's contract list no longer holds the contract."
     )
-    weight: Decimal = Field(description="Percent of the portfolio.")
+    weight: DecimalNumber = Field(description="Percent of the portfolio.")
     composite: float | None
     included_at: datetime
-    entry_price: Decimal | None
+    entry_price: DecimalNumber | None
     current_price: float | None
     price_source: str | None = Field(description="websocket, rest or stored_mark.")
     performance_pct: float | None = Field(description="Price change since inclusion, percent.")
@@ -52,15 +54,14 @@ class PortfolioRead(BaseModel):
                     "members": [
                         {
                             "rank": 1,
-                            "score_rank": 2,
                             "symbol": "SOLUSDT",
                             "kucoin_symbol": "SOLUSDTM",
                             "ccxt_symbol": "SOL/USDT:USDT",
                             "listed": True,
-                            "weight": "12.5000",
+                            "weight": 12.5,
                             "composite": 74.2,
                             "included_at": "2026-11-20T09:00:00Z",
-                            "entry_price": "142.31",
+                            "entry_price": 142.31,
                             "current_price": 145.02,
                             "price_source": "websocket",
                             "performance_pct": 1.904293,
@@ -71,7 +72,7 @@ class PortfolioRead(BaseModel):
                         }
                     ],
                     "max_symbols": 10,
-                    "total_weight": "100.0000",
+                    "total_weight": 100.0,
                     "score_run_id": 42,
                     "score_age_s": 310.2,
                     "stale": False,
@@ -84,7 +85,7 @@ class PortfolioRead(BaseModel):
     as_of: datetime
     members: list[MemberRead]
     max_symbols: int
-    total_weight: Decimal
+    total_weight: DecimalNumber
     score_run_id: int | None
     score_age_s: float | None
     stale: bool
@@ -144,8 +145,8 @@ class HistoryRead(BaseModel):
     replaced_symbol: str | None
     old_rank: int | None
     new_rank: int | None
-    old_weight: Decimal | None
-    new_weight: Decimal | None
+    old_weight: DecimalNumber | None
+    new_weight: DecimalNumber | None
     reason: str | None
     actor: str
     request_id: str | None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
-from app.schemas.common import RequestBody, UnitFraction
+from app.schemas.common import DecimalNumber, RequestBody, UnitFraction
 from app.schemas.recorded import recorded_example
 from app.schemas.symbols import CATEGORY_DESCRIPTION, ContractCategory, DecidedBy, RuleFigures
 from app.scoring.registry import components
@@ -130,7 +129,7 @@ class RankingsRead(BaseModel):
                                 "session_share": 0.4321,
                                 "weekend_hours": 352,
                                 "weekday_hours": 576,
-                                "verdict": "crypto",
+                                "rule_category": "crypto",
                             },
                             "components": {
                                 "technical": 71.2,
@@ -157,8 +156,8 @@ class ComponentScoreRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     component: str
-    score: Decimal
-    confidence: Decimal
+    score: DecimalNumber
+    confidence: DecimalNumber
     breakdown: dict[str, Any] = Field(
         description="Per metric: raw value, normalised value (0-100), weight and contribution."
     )
@@ -194,7 +193,7 @@ class AlgorithmRead(BaseModel):
     )
 
     name: str
-    weight: Decimal
+    weight: DecimalNumber
     parameters: dict[str, Any]
     is_active: bool
     description: str | None
@@ -214,7 +213,7 @@ class PresetRead(BaseModel):
     label: str
     weights: dict[str, float] = Field(description="Component weights, summing to 1.")
     technical_version: int
-    default: bool = Field(description="The configuration new databases start with.")
+    is_default: bool = Field(description="The configuration new databases start with.")
 
 
 class AlgorithmUpdate(RequestBody):
@@ -233,8 +232,8 @@ class AlgorithmsUpdate(RequestBody):
             "examples": [
                 {
                     "algorithms": [
-                        {"name": "technical", "weight": "0.35"},
-                        {"name": "risk", "weight": "0.15"},
+                        {"name": "technical", "weight": 0.35},
+                        {"name": "risk", "weight": 0.15},
                     ]
                 }
             ]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_PAYLOAD_KEYS, at_most
 from app.schemas.common import (
+    DecimalNumber,
     IsoDateTime,
     RequestBody,
     StorableObject,
@@ -61,8 +61,8 @@ class SignalRead(BaseModel):
     symbol: str | None
     signal_type: str
     direction: str
-    strength: Decimal
-    confidence: Decimal
+    strength: DecimalNumber
+    confidence: DecimalNumber
     timeframe: str | None
     payload: dict[str, Any]
     status: str

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from app.core.ticks import on_tick
-from app.schemas.common import RequestBody
+from app.schemas.common import DecimalNumber, RequestBody
 from app.schemas.recorded import recorded_example
 
 _SYMBOL_EXAMPLE: dict[str, Any] = {
@@ -33,11 +32,11 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
         "session_share": 0.4498,
         "weekend_hours": 352,
         "weekday_hours": 576,
-        "verdict": "crypto",
+        "rule_category": "crypto",
     },
-    "lot_size": "1",
-    "tick_size": "0.1",
-    "multiplier": "0.001",
+    "lot_size": 1.0,
+    "tick_size": 0.1,
+    "multiplier": 0.001,
     "max_leverage": 125,
     "mark_price": 110205.4,
     "turnover_24h": 635383419.43,
@@ -88,7 +87,10 @@ class SessionFiguresRead(BaseModel):
     )
     weekend_hours: int = Field(description="Weekend candles read (80 needed to decide).")
     weekday_hours: int = Field(description="Tuesday-to-Thursday candles read (120 needed).")
-    verdict: Literal["crypto", "commodity", "equity", "unknown"]
+    rule_category: Literal["crypto", "commodity", "equity", "unknown"] = Field(
+        validation_alias=AliasChoices("rule_category", "verdict"),  # the stored figures' name
+        description="What the rule decided from these figures.",
+    )
 
 
 DecidedBy = Annotated[CategorySource, Field(description="Which evidence decided `category`.")]
@@ -138,9 +140,9 @@ class SymbolRead(BaseModel):
         "STOCK, METAL, COMMODITY); null where the row does not say."
     )
     category_figures: RuleFigures
-    lot_size: Decimal
-    tick_size: Decimal
-    multiplier: Decimal = Field(description="Base coins per lot (1 USD per lot for inverse).")
+    lot_size: DecimalNumber
+    tick_size: DecimalNumber
+    multiplier: DecimalNumber = Field(description="Base coins per lot (1 USD per lot for inverse).")
     max_leverage: int
     mark_price: float | None = Field(
         description="The last synced mark price, on the contract's tick (KuCoin computes it on "

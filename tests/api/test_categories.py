@@ -272,7 +272,7 @@ class TestEvidenceShown:
         stock = rows["SIMEQAUSDTM"]
         assert stock["category"] in ("equity", "commodity") and stock["category_source"] == "data"
         assert stock["asset_class"] is None
-        assert stock["category_figures"]["verdict"] == stock["category"]
+        assert stock["category_figures"]["rule_category"] == stock["category"]
         assert stock["category_figures"]["quietness"] < 0.03
         said = rows["SIM001USDTM"]
         assert (said["category"], said["category_source"], said["asset_class"]) == (
@@ -282,7 +282,12 @@ class TestEvidenceShown:
         )
         coin = rows["SIM002USDTM"]
         assert (coin["category"], coin["category_source"]) == ("crypto", "exchange")
-        assert coin["category_figures"]["verdict"] in ("crypto", "unknown", "commodity", "equity")
+        assert coin["category_figures"]["rule_category"] in (
+            "crypto",
+            "unknown",
+            "commodity",
+            "equity",
+        )
 
     async def test_the_rankings_show_only_crypto_and_say_why(self, api: httpx.AsyncClient) -> None:
         await calculate(api)
@@ -294,7 +299,7 @@ class TestEvidenceShown:
         assert sources["SIM002USDT"] == "exchange"
         assert set(sources.values()) <= {"exchange", "data", "table"}
         figures = {item["symbol"]: item["category_figures"] for item in items}
-        assert figures["SIM002USDT"]["verdict"] in ("crypto", "commodity", "equity")
+        assert figures["SIM002USDT"]["rule_category"] in ("crypto", "commodity", "equity")
 
     async def test_a_session_traded_contract_cannot_be_added_and_its_news_is_an_alert(
         self, api: httpx.AsyncClient, session: AsyncSession

@@ -225,8 +225,8 @@ class TestValidation:
     async def test_max_symbols_not_below_the_active_members(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        for rank in (1, 2, 3):
-            await make_member(session, rank)
+        for seat in (1, 2, 3):
+            await make_member(session, seat)
         response = await put(client, {"max_portfolio_symbols": 2})
         body = assert_problem(response, 422, "validation-error")
         assert body["errors"][0]["message"] == (  # type: ignore[index]

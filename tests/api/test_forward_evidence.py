@@ -40,7 +40,7 @@ class TestForwardEvidence:
         assert forward["inception"] == "2026-11-26T12:00:00Z"
         assert (forward["marked_to"], forward["hours_to_mark"], forward["books"]) == (None, 0, {})
         table = forward["challengers"]
-        assert [c["name"] for c in table["challengers"]] == [c.name for c in CHALLENGERS]
+        assert [c["name"] for c in table["verdicts"]] == [c.name for c in CHALLENGERS]
         assert table["rule"]["min_decisions"] == MIN_DECISIONS and table["adopt"] is None
 
         challengers = await client.get(f"{LIVE}/challengers", headers=READ)

@@ -186,21 +186,27 @@ class TestAlgorithms:
         before = (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json()
         response = await api.put(
             f"{BASE}/algorithms",
-            json={"algorithms": [{"name": "technical", "weight": "0.5"}]},
+            json={"algorithms": [{"name": "technical", "weight": 0.5}]},
             headers=ADMIN,
         )
         body = assert_problem(response, 422, "validation-error")
         assert "sum to 1" in str(body["detail"])
+        assert body["weights"] == {  # the active weights it would have given, as JSON numbers
+            "technical": 0.5,
+            "fundamental": 0.0,
+            "market_structure": 0.0,
+            "risk": 1.0,
+        }
         assert (await api.get(f"{BASE}/algorithms", headers=ADMIN)).json() == before
 
     async def test_unknown_component_and_bad_weight_are_422(self, api: httpx.AsyncClient) -> None:
-        unknown = {"algorithms": [{"name": "astrology", "weight": "0.1"}]}
+        unknown = {"algorithms": [{"name": "astrology", "weight": 0.1}]}
         assert_problem(
             await api.put(f"{BASE}/algorithms", json=unknown, headers=ADMIN),
             422,
             "validation-error",
         )
-        too_big = {"algorithms": [{"name": "risk", "weight": "1.5"}]}
+        too_big = {"algorithms": [{"name": "risk", "weight": 1.5}]}
         assert_problem(
             await api.put(f"{BASE}/algorithms", json=too_big, headers=ADMIN),
             422,
@@ -214,16 +220,16 @@ class TestAlgorithms:
         assert body["preset"] == "risk_only"
         weights = {a["name"]: a["weight"] for a in body["algorithms"]}
         assert weights == {
-            "technical": "0.0000",
-            "fundamental": "0.0000",
-            "market_structure": "0.0000",
-            "risk": "1.0000",
+            "technical": 0.0,
+            "fundamental": 0.0,
+            "market_structure": 0.0,
+            "risk": 1.0,
         }
         adopted = body["adopted_by"]
         assert adopted["actor"] == "migration" and adopted["evidence"]["candidate"] == "G"
         assert adopted["evidence"]["cited_as"] == "held-out confirmation, 2026-11-25"
         presets = (await api.get(f"{BASE}/algorithms/presets", headers=ADMIN)).json()
-        assert {p["name"]: (p["candidate"], p["default"]) for p in presets} == {
+        assert {p["name"]: (p["candidate"], p["is_default"]) for p in presets} == {
             "seed": ("A", False),
             "risk_only": ("G", True),
         }
@@ -240,10 +246,10 @@ class TestAlgorithms:
         assert body["adopted_by"]["actor"] != "migration"
         rows = {a["name"]: a for a in body["algorithms"]}
         assert {n: a["weight"] for n, a in rows.items()} == {
-            "technical": "0.3000",
-            "fundamental": "0.2500",
-            "market_structure": "0.2500",
-            "risk": "0.2000",
+            "technical": 0.3,
+            "fundamental": 0.25,
+            "market_structure": 0.25,
+            "risk": 0.2,
         }
         assert rows["technical"]["parameters"] == {  # the seed's, technical version 1
             "rsi_period": 14,
@@ -274,7 +280,7 @@ class TestAlgorithms:
     async def test_only_admins_edit(self, api: httpx.AsyncClient) -> None:
         response = await api.put(
             f"{BASE}/algorithms",
-            json={"algorithms": [{"name": "risk", "weight": "0.2"}]},
+            json={"algorithms": [{"name": "risk", "weight": 0.2}]},
             headers=TRADE,
         )
         assert_problem(response, 403, "forbidden")
@@ -288,10 +294,10 @@ class TestAlgorithms:
             f"{BASE}/algorithms",
             json={
                 "algorithms": [
-                    {"name": "technical", "weight": "0.1"},
-                    {"name": "fundamental", "weight": "0.25"},
-                    {"name": "market_structure", "weight": "0.25"},
-                    {"name": "risk", "weight": "0.4"},
+                    {"name": "technical", "weight": 0.1},
+                    {"name": "fundamental", "weight": 0.25},
+                    {"name": "market_structure", "weight": 0.25},
+                    {"name": "risk", "weight": 0.4},
                 ]
             },
             headers=ADMIN,
@@ -302,7 +308,7 @@ class TestAlgorithms:
         # Judged on the stored history when it replays, else saying why not.
         assert (change["evidence"] is None) != (change["evidence_unavailable"] is None)
         weights = {a["name"]: a["weight"] for a in change["algorithms"]}
-        assert weights["technical"] == "0.1000" and weights["risk"] == "0.4000"  # as stored
+        assert weights["technical"] == 0.1 and weights["risk"] == 0.4  # as stored
         second = await calculate(api)
         assert second["config_hash"] != first["config_hash"]
         ranked_after = (await api.get(f"{BASE}/rankings", headers=READ)).json()["items"]
@@ -319,4 +325,4 @@ class TestAlgorithms:
         history = (await api.get(f"{BASE}/symbol/{symbol}/scores", headers=READ)).json()
         old = next(e for e in history["history"] if e["run_id"] == first["id"])
         old_composite = next(s for s in old["scores"] if s["component"] == "composite")
-        assert float(old_composite["score"]) == ranked_before[0]["composite"]
+        assert old_composite["score"] == ranked_before[0]["composite"]

@@ -1,7 +1,7 @@
 """Request bodies are read as the JSON types the API documents: a number or text for a boolean,
-text for a number, a fraction for an integer are each a 422 problem naming the field, and
-change nothing (`"dry_run": 0` once executed a rebalance). Money, fractions and times keep
-their documented text forms; query parameters keep HTTP's text forms."""
+text for a number (money and fractions too: every figure is a JSON number), a fraction for an
+integer are each a 422 problem naming the field, and change nothing (`"dry_run": 0` once
+executed a rebalance). Times are ISO 8601 text; query parameters keep HTTP's text forms."""
 
 from __future__ import annotations
 
@@ -76,19 +76,34 @@ async def test_a_replay_with_a_wrong_json_type_is_refused_and_starts_nothing(
     assert await count(session, ReplayRun) == 0
 
 
-async def test_a_signal_takes_a_fraction_as_a_number_or_its_text_but_not_a_boolean(
+async def test_a_signal_takes_a_fraction_as_a_number_only(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    as_text = await client.post(
-        f"{API}/signals", json={**SIGNAL, "strength": "0.35"}, headers=TRADE
-    )
-    assert as_text.status_code == 201, as_text.text
-    assert float(as_text.json()["strength"]) == pytest.approx(0.35)
-    refused = await client.post(f"{API}/signals", json={**SIGNAL, "strength": True}, headers=TRADE)
-    the_field(refused, "strength")
+    taken = await client.post(f"{API}/signals", json={**SIGNAL, "strength": 0.35}, headers=TRADE)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["strength"] == 0.35
+    for strength in ("0.35", True):
+        refused = await client.post(
+            f"{API}/signals", json={**SIGNAL, "strength": strength}, headers=TRADE
+        )
+        the_field(refused, "strength")
     source = await client.post(f"{API}/signals", json={**SIGNAL, "source": 7}, headers=TRADE)
     the_field(source, "source")
     assert await count(session, Signal) == 1
+
+
+@pytest.mark.parametrize("balance", ["25000", "25000.00", True])
+async def test_money_as_text_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, session: AsyncSession, balance: object
+) -> None:
+    before = await count(session, PortfolioHistory)
+    response = await client.post(
+        f"{API}/portfolio/rebalance",
+        json={"dry_run": False, "account_balance": balance},
+        headers=TRADE,
+    )
+    the_field(response, "account_balance")
+    assert await count(session, PortfolioHistory) == before
 
 
 async def test_an_api_key_takes_its_role_as_text_only(client: httpx.AsyncClient) -> None:

@@ -475,7 +475,7 @@ class TestForwardRecord:
         decisions = await texts(page, "#forward-challengers td.decisions")
         assert decisions == [f"{forward_days(c)} / {MIN_DECISIONS}" for c in CHALLENGERS]
         leads = await texts(page, "#forward-challengers td.lead")
-        assert leads == [lead_text(c["ic_lead"], c["ic_lead_se"]) for c in judged["challengers"]]
+        assert leads == [lead_text(c["ic_lead"], c["ic_lead_se"]) for c in judged["verdicts"]]
         # The one the rule would adopt, said as such; the others with their reasons.
         assert judged["adopt"] == WINNER
         winner = page.locator(f"#forward-challengers tr[data-challenger='{WINNER}']")
@@ -484,7 +484,7 @@ class TestForwardRecord:
         assert f"would adopt {WINNER}" in await page.inner_text("#forward-verdict")
         assert await page.locator("#forward-challengers td.adopt .flag").count() == 1
         await screenshots(page, "evidence-forward", output)
-        loser = judged["challengers"][0]
+        loser = judged["verdicts"][0]
         assert loser["name"] != WINNER and loser["reasons"]
         verdict = rows.first.locator("td.verdict")
         assert (await verdict.get_attribute("title")) == "\n".join(loser["reasons"])
@@ -536,7 +536,7 @@ class TestForwardRecord:
         async def without_as_run(route: Any) -> None:
             answer = await (await route.fetch()).json()
             answer["as_run"] = None
-            answer["forward"]["challengers"]["challengers"][0]["hypothesis"] = markup
+            answer["forward"]["challengers"]["verdicts"][0]["hypothesis"] = markup
             await route.fulfill(json=answer)
 
         context = await browser.new_context(viewport={"width": 1280, "height": 800})

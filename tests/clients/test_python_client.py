@@ -62,8 +62,10 @@ class TestPortfolio:
         symbols = await with_members(trader, 3)
         portfolio = await get_portfolio.asyncio(client=trader)
         assert isinstance(portfolio, PortfolioRead)
-        assert [m.symbol for m in portfolio.members] == symbols[:3]
-        assert float(portfolio.total_weight) == 100
+        assert [m.symbol for m in portfolio.members] == symbols[:3]  # by rank: by score
+        assert [m.rank for m in portfolio.members] == [1, 2, 3]
+        assert isinstance(portfolio.total_weight, float) and portfolio.total_weight == 100
+        assert all(isinstance(m.weight, float) for m in portfolio.members)
         size = await get_position_size.asyncio(
             client=trader, symbol=symbols[0], account_balance=10_000
         )
@@ -77,8 +79,9 @@ class TestPortfolio:
         replaced = await replace_symbol.asyncio(client=trader, body=body)
         assert isinstance(replaced, ChangeRead), replaced
         assert (replaced.change.symbol, replaced.change.replaced_symbol) == (symbols[5], symbols[1])
-        members = [m.symbol for m in replaced.portfolio.members]
-        assert members == [symbols[0], symbols[5], symbols[2]]
+        # Listed by rank, by score: the newcomer ranks by its own score, not in the leaver's place.
+        members = [(m.symbol, m.rank) for m in replaced.portfolio.members]
+        assert members == [(symbols[0], 1), (symbols[2], 2), (symbols[5], 3)]
 
     async def test_a_replacement_retried_with_its_idempotency_key_is_replayed(
         self, committed_trader: AuthenticatedClient
@@ -100,7 +103,7 @@ class TestPortfolio:
         assert reused.status_code == 422
         portfolio = await get_portfolio.asyncio(client=trader)
         assert isinstance(portfolio, PortfolioRead)
-        assert [m.symbol for m in portfolio.members] == [symbols[0], symbols[5], symbols[2]]
+        assert [m.symbol for m in portfolio.members] == [symbols[0], symbols[2], symbols[5]]
 
     async def test_a_rebalance_retried_with_its_idempotency_key_is_replayed(
         self, committed_trader: AuthenticatedClient

@@ -51,7 +51,7 @@ async def test_another_replica_answers_the_new_values_at_once(
             assert values(seen.json())["max_portfolio_symbols"] == 4
             fresh = await eventually_changes(api, WEIGHTS, weights.headers["etag"])
             assert fresh.json()["method"] == "equal"
-            assert set(fresh.json()["weights"].values()) == {"33.3334", "33.3333"}
+            assert set(fresh.json()["weights"].values()) == {33.3334, 33.3333}
             # The database enforces the new limit for every replica's writes.
             added = await api.post(
                 f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]}, headers=TRADE

@@ -50,8 +50,8 @@ async def refused(session: AsyncSession, *names: str) -> AsyncIterator[None]:
 
 
 async def active_ranks(session: AsyncSession) -> list[int]:
-    active = select(PortfolioMember.rank).where(PortfolioMember.status == "active")
-    return list(await session.scalars(active.order_by(PortfolioMember.rank)))
+    active = select(PortfolioMember.seat).where(PortfolioMember.status == "active")
+    return list(await session.scalars(active.order_by(PortfolioMember.seat)))
 
 
 async def count(session: AsyncSession, model: Any) -> int | None:
@@ -119,7 +119,7 @@ class TestRankWithinConfiguredMax:
     async def test_refuses_update_of_member_to_rank_above_max(self, session: AsyncSession) -> None:
         member = await make_member(session, 5)
         async with refused(session, *OVER_MAX):
-            await set_values(session, PortfolioMember, member.id, rank=11)
+            await set_values(session, PortfolioMember, member.id, seat=11)
         assert await active_ranks(session) == [5]
 
     async def test_follows_configured_max_in_same_transaction(self, session: AsyncSession) -> None:

@@ -43,10 +43,10 @@ ADMIN = {"X-API-Key": ADMIN_KEY}
 READ = {"X-API-Key": READ_KEY}
 PROPOSAL = {  # from the default in force (risk only) to every component weighed
     "algorithms": [
-        {"name": "technical", "weight": "0.1"},
-        {"name": "fundamental", "weight": "0.25"},
-        {"name": "market_structure", "weight": "0.25"},
-        {"name": "risk", "weight": "0.4"},
+        {"name": "technical", "weight": 0.1},
+        {"name": "fundamental", "weight": 0.25},
+        {"name": "market_structure", "weight": 0.25},
+        {"name": "risk", "weight": 0.4},
     ]
 }
 
@@ -228,7 +228,7 @@ class TestEvidence:
         dry = response.json()
         assert dry["applied"] is False and dry["change_id"] is None
         weights = {a["name"]: a["weight"] for a in dry["algorithms"]}
-        assert weights["technical"] == "0.1000" and weights["risk"] == "0.4000"  # as stored
+        assert weights["technical"] == 0.1 and weights["risk"] == 0.4  # as stored
         evidence = dry["evidence"]
         assert evidence == run["report"]  # the run's report is the dry run's evidence
         assert evidence["data"]["source"] == "database" and evidence["data"]["decisions"] >= 2
@@ -253,10 +253,10 @@ class TestEvidence:
         assert [r["actor"] for r in records][1:] == ["migration"]  # 0024: the default in force
         forward = records[0]["evidence"].pop("forward")  # the forward record it was made on
         assert records[0]["evidence"] == evidence
-        assert forward["default"] == "policy" and forward["rule"]["min_decisions"] == 90
-        assert [c["name"] for c in forward["challengers"]] == [c.name for c in CHALLENGERS]
-        assert records[0]["before"]["technical"]["weight"] == "0.0000"
-        assert records[0]["after"]["technical"]["weight"] == "0.1000"
+        assert forward["default_book"] == "policy" and forward["rule"]["min_decisions"] == 90
+        assert [c["name"] for c in forward["verdicts"]] == [c.name for c in CHALLENGERS]
+        assert records[0]["before"]["technical"]["weight"] == 0.0
+        assert records[0]["after"]["technical"]["weight"] == 0.1
 
     async def test_a_change_judged_while_another_landed_is_refused(
         self,
@@ -288,12 +288,13 @@ class TestEvidence:
         self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
     ) -> None:
         before = await algorithms_and_changes(database, make_settings)
-        not_one = {"algorithms": [{"name": "technical", "weight": "0.9"}]}
+        not_one = {"algorithms": [{"name": "technical", "weight": 0.9}]}
         for dry in ("true", "false"):
             response = await api.put(
                 f"{BASE}/scoring/algorithms", params={"dry_run": dry}, json=not_one, headers=ADMIN
             )
-            assert_problem(response, 422, "validation-error")
+            body = assert_problem(response, 422, "validation-error")
+            assert "sum to 1" in body["detail"]
         reader = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=READ)
         assert_problem(reader, 403, "forbidden")
         assert await algorithms_and_changes(database, make_settings) == before
@@ -325,8 +326,8 @@ class TestEvidence:
         assert before[0]["technical"][2] == {**seeded, "version": 2}  # the default names v2
         v1 = {
             "algorithms": [
-                {"name": "technical", "weight": "0.5", "parameters": {**seeded, "version": 1}},
-                {"name": "risk", "weight": "0.5"},
+                {"name": "technical", "weight": 0.5, "parameters": {**seeded, "version": 1}},
+                {"name": "risk", "weight": 0.5},
             ]
         }
         response = await api.put(

@@ -57,7 +57,7 @@ class TestPerformanceReport:
             )
             assert added.status_code == 200, added.text
             at = datetime.now(UTC).isoformat()
-            body = {"symbol": symbols[0], "pnl": "12.5", "timestamp": at}
+            body = {"symbol": symbols[0], "pnl": 12.5, "timestamp": at}
             keyed = {**TRADE, "Idempotency-Key": "pnl-report-1"}
             first = await api.post(PERFORMANCE, json=body, headers=keyed)
             retry = await api.post(PERFORMANCE, json=body, headers=keyed)

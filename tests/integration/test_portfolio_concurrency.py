@@ -40,7 +40,7 @@ async def check_invariants(engine: AsyncEngine, successes: int) -> tuple[int, De
     async with engine.connect() as connection:
         active = (
             await connection.execute(
-                select(PortfolioMember.rank, PortfolioMember.weight).where(
+                select(PortfolioMember.seat, PortfolioMember.weight).where(
                     PortfolioMember.status == "active"
                 )
             )

@@ -178,7 +178,7 @@ async def list_presets(_: AdminDep) -> list[PresetRead]:
             label=candidate.label,
             weights=candidate.component_weights(),
             technical_version=candidate.technical_version,
-            default=name == DEFAULT_PRESET,
+            is_default=name == DEFAULT_PRESET,
         )
         for name, candidate in PRESETS.items()
     ]

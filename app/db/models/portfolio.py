@@ -60,7 +60,11 @@ class PortfolioMember(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     symbol_id: Mapped[int] = mapped_column(ForeignKey("symbol.id", ondelete="RESTRICT"))
-    rank: Mapped[int] = mapped_column(Integer)
+    # Its seat, 1..n without holes: with the unique index and the trigger above (which still say
+    # "rank", the column's first name: a rename would break the release still in service) it
+    # holds active members to max_portfolio_symbols. It orders nothing the API shows: a
+    # member's rank is by score (app.policy.ranks).
+    seat: Mapped[int] = mapped_column("rank", Integer)
     weight: Mapped[Decimal] = mapped_column(ExactDecimal(7, 4))
     status: Mapped[str] = mapped_column(String(10), default="active")
     included_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

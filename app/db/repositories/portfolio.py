@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -42,7 +42,7 @@ LATEST_SCORED_RUN_ROW = select(_LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.sta
 MEMBER_FACTS = (
     select(
         PortfolioMember.symbol_id,
-        PortfolioMember.rank,
+        PortfolioMember.seat,
         PortfolioMember.weight,
         PortfolioMember.included_at,
         PortfolioMember.entry_price,
@@ -66,7 +66,7 @@ MEMBER_FACTS = (
         & (SymbolScore.component == "composite"),
     )
     .where(PortfolioMember.status == "active")
-    .order_by(PortfolioMember.rank)
+    .order_by(PortfolioMember.seat)
 )
 
 
@@ -108,7 +108,7 @@ class MemberFacts:
     """An active member as the hot read path needs it (plain values, no ORM objects)."""
 
     symbol_id: int
-    rank: int
+    seat: int
     weight: Decimal
     included_at: datetime
     entry_price: Decimal | None
@@ -153,19 +153,19 @@ class PortfolioRepository:
         )
 
     async def active(self) -> list[MemberRow]:
-        """Active members by rank, with their symbols."""
+        """Active members by seat, with their symbols."""
         rows = await self.session.execute(
             select(PortfolioMember, Symbol)
             .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
             .where(PortfolioMember.status == "active")
-            .order_by(PortfolioMember.rank)
+            .order_by(PortfolioMember.seat)
         )
         return [MemberRow(member, symbol) for member, symbol in rows.all()]
 
     async def member_facts(
         self,
     ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float]]:
-        """Active members by rank with their composites in the latest run that scored anything,
+        """Active members by seat with their composites in the latest run that scored anything,
         and that run's id and start: one lean Core query (two when there is no member)."""
         connection = await self.session.connection()  # Core: the hot read path
         rows = (await connection.execute(MEMBER_FACTS)).all()
@@ -199,13 +199,13 @@ class PortfolioRepository:
     def add(self, member: PortfolioMember) -> None:
         self.session.add(member)
 
-    async def set_rank(self, member: PortfolioMember, rank: int) -> None:
-        """Move one member to a free rank now, in this order (ranks are unique among active
+    async def set_seat(self, member: PortfolioMember, seat: int) -> None:
+        """Move one member to a free seat now, in this order (seats are unique among active
         members, checked row by row, so the unit of work must not reorder these updates)."""
         await self.session.execute(
-            update(PortfolioMember).where(PortfolioMember.id == member.id).values(rank=rank)
+            update(PortfolioMember).where(PortfolioMember.id == member.id).values(seat=seat)
         )
-        set_committed_value(member, "rank", rank)
+        set_committed_value(member, "seat", seat)
 
     async def record(self, entry: PortfolioHistory) -> PortfolioHistory:
         self.session.add(entry)
@@ -273,16 +273,18 @@ class PortfolioRepository:
         return await self.session.scalar(select(Symbol).where(Symbol.symbol == symbol))
 
 
-def snapshot(rows: Sequence[MemberRow]) -> list[dict[str, Any]]:
-    """The portfolio as stored on an audit row: enough to answer `as_of` exactly."""
+def snapshot(rows: Sequence[MemberRow], ranks: Mapping[int, int]) -> list[dict[str, Any]]:
+    """The portfolio as stored on an audit row, by rank (`ranks`: symbol id -> rank by score):
+    enough to answer `as_of` exactly. Figures are JSON numbers, as the API gives them (rows
+    written before 2026-11-26 hold decimal text, and ranks that were seats)."""
     return [
         {
             "symbol": r.symbol.symbol,
             "kucoin_symbol": r.symbol.kucoin_symbol,
-            "rank": r.member.rank,
-            "weight": str(r.member.weight),
+            "rank": ranks[r.symbol.id],
+            "weight": float(r.member.weight),
             "included_at": r.member.included_at.isoformat(),
-            "entry_price": None if r.member.entry_price is None else str(r.member.entry_price),
+            "entry_price": None if r.member.entry_price is None else float(r.member.entry_price),
         }
-        for r in sorted(rows, key=lambda r: r.member.rank)
+        for r in sorted(rows, key=lambda r: ranks[r.symbol.id])
     ]

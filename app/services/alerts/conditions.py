@@ -94,7 +94,7 @@ async def current_conditions(
                     "warning",
                     f"{name} weighs {r.member.weight}% > max {max_weight:g}%",
                     name,
-                    {"weight": str(r.member.weight), "max_weight": max_weight},
+                    {"weight": float(r.member.weight), "max_weight": max_weight},
                 )
             )
     found += await _performance(session, rows, limits)

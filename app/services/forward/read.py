@@ -176,11 +176,11 @@ class ForwardEvidence:
             )
         return {
             "rule": {"min_decisions": MIN_DECISIONS, "lead_se": LEAD_SE, "correction": "holm"},
-            "default": POLICY,
+            "default_book": POLICY,
             "decisions": judged.decisions,
             "inception": iso_z(None if record is None else record.inception_at),
             "adopt": None if judged.adopt is None else by_name[judged.adopt].name,
-            "challengers": rows,
+            "verdicts": rows,
         }
 
 

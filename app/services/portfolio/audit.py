@@ -1,8 +1,9 @@
 """The one writer of portfolio changes: the audit row and its events, in the changing transaction.
 
 Every change (add, remove, replace, rebalance) records the resulting portfolio as a snapshot on
-its `portfolio_history` row, the weights before, and how the new weights were computed; then it
-announces `portfolio_changed` (membership changes only) and `weights_updated` on the outbox.
+its `portfolio_history` row (members ranked by the latest scores), the weights before, and how
+the new weights were computed; then it announces `portfolio_changed` (membership changes only)
+and `weights_updated` on the outbox.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import PortfolioHistory
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
+from app.policy.ranks import by_score
+from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights
 
 MEMBERSHIP_ACTIONS = frozenset({"add", "remove", "replace"})
@@ -29,9 +32,15 @@ class Actor:
     request_id: str | None = None
 
 
-def weights_of(rows: list[MemberRow]) -> dict[str, str]:
-    """The members' weights as the audit trail and the events show them."""
-    return {r.symbol.symbol: str(r.member.weight) for r in rows}
+def weights_of(rows: list[MemberRow]) -> dict[str, float]:
+    """The members' weights as the audit trail and the events show them (JSON numbers)."""
+    return {r.symbol.symbol: float(r.member.weight) for r in rows}
+
+
+async def ranks_of(session: AsyncSession, rows: list[MemberRow]) -> dict[int, int]:
+    """Symbol id -> rank by the latest scoring run's composites (`app.policy.ranks`)."""
+    scores = await latest_scores(session, [r.symbol.id for r in rows])
+    return by_score({r.symbol.id: r.member.seat for r in rows}, scores.composite)
 
 
 async def record_change(
@@ -39,7 +48,7 @@ async def record_change(
     action: str,
     *,
     after: list[MemberRow],
-    before: dict[str, str],
+    before: dict[str, float],
     targets: TargetWeights,
     actor: Actor,
     reason: str | None,
@@ -48,6 +57,8 @@ async def record_change(
     **columns: Any,
 ) -> PortfolioHistory:
     """Write the audit row of `action` (with `columns` such as symbol and ranks) and its events."""
+    ranks = await ranks_of(session, after)
+    after = sorted(after, key=lambda r: ranks[r.symbol.id])
     entry = await PortfolioRepository(session).record(
         PortfolioHistory(
             occurred_at=now,
@@ -56,7 +67,7 @@ async def record_change(
             actor=actor.name,
             request_id=actor.request_id,
             details={
-                "portfolio": snapshot(after),
+                "portfolio": snapshot(after, ranks),
                 "weights_before": before,
                 "weighting": {
                     "method": targets.method,

@@ -49,7 +49,7 @@ class PolicyTarget:
     """The policy book's holdings after its decision at `decided_at`."""
 
     decided_at: datetime
-    members: list[str]  # by rank
+    members: list[str]  # by seat (the book keeps the portfolio's own seats)
     weights: dict[str, Decimal]  # percent, summing to 100
 
     @classmethod
@@ -57,8 +57,8 @@ class PolicyTarget:
         """The book's stored policy state (`app.forward.shadow.encode`) as a target; None
         when its members and its applied weights disagree (a member its window lost, which its
         next decision exits)."""
-        ranked = sorted(stored["members"], key=lambda m: int(m[1]))
-        members = [str(m[0]) for m in ranked]
+        by_seat = sorted(stored["members"], key=lambda m: int(m[1]))
+        members = [str(m[0]) for m in by_seat]
         weights = {s: Decimal(w) for s, w in stored["weights"].items()}
         if set(members) != set(weights):
             return None
@@ -162,7 +162,7 @@ class AutopilotService:
                 extra={
                     "members": len(target.members),
                     "max_symbols": config.max_symbols,
-                    "weights_total": str(total),
+                    "weights_total": float(total),
                     "outside_caps": outside,
                     "caps": [low, high],
                 },

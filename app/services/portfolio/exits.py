@@ -223,7 +223,7 @@ class ExitService:
     ) -> int:
         joined = "no eligible outsider passed the correlation limit"
         if due.outsider is not None:
-            joined = f"{due.outsider} {'took its rank' if history_id else 'is proposed'}"
+            joined = f"{due.outsider} {'replaced it' if history_id else 'is proposed'}"
         if history_id is not None:
             message = f"{due.member} left the portfolio ({due.reason}); {joined}"
         else:

@@ -1,4 +1,4 @@
-"""Portfolio membership: add, remove, replace; ranks 1..n, weights recomputed, one audit row each.
+"""Portfolio membership: add, remove, replace; seats 1..n, weights recomputed, one audit row each.
 
 Every change takes the portfolio's write lock first and writes its `portfolio_history` row (with
 the resulting portfolio as a snapshot) in the same transaction; the database's own constraints
@@ -23,7 +23,7 @@ from app.exchange.gateway import KucoinGateway
 from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.services.market.prices import PriceCache
 from app.services.market.universe import symbol_category
-from app.services.portfolio.audit import Actor, record_change, weights_of
+from app.services.portfolio.audit import Actor, ranks_of, record_change, weights_of
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
@@ -68,14 +68,16 @@ class MembershipService:
         self.portfolio = PortfolioRepository(session)
 
     async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
-        """Add an open, eligible, scored symbol at the next rank; weights recomputed."""
+        """Add an open, eligible, scored symbol in the next seat; weights recomputed."""
         await self.portfolio.lock()
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
         before = weights_of(rows)
         row = await self._eligible_symbol(symbol)
         if any(r.symbol.id == row.id for r in rows):
-            raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
+            raise AlreadyMember(
+                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
+            )
         if len(rows) >= config.max_symbols:
             raise PortfolioFull(
                 f"the portfolio holds {len(rows)} of {config.max_symbols} symbols; "
@@ -83,8 +85,9 @@ class MembershipService:
                 extra={"max_portfolio_symbols": config.max_symbols},
             )
         targets = await self._targets([*(r.symbol for r in rows), row], config)
-        member = await self._join(row, rank=len(rows) + 1, weight=targets.weights[row.symbol])
+        await self._join(row, seat=len(rows) + 1, weight=targets.weights[row.symbol])
         after = await self._apply_weights(targets)
+        ranks = await ranks_of(self.session, after)
         history = await record_change(
             self.session,
             "add",
@@ -93,26 +96,27 @@ class MembershipService:
             reason=reason,
             now=utcnow(),
             symbol=row.symbol,
-            new_rank=member.rank,
-            new_weight=member.weight,
+            new_rank=ranks[row.id],
+            new_weight=targets.weights[row.symbol],
             targets=targets,
             before=before,
         )
         return Change(history, targets)
 
     async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
-        """Remove a member; the ranks below it move up, weights recomputed."""
+        """Remove a member; the seats after it move up, weights recomputed."""
         await self.portfolio.lock()
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
         before = weights_of(rows)
         leaving = await self._find_member(rows, symbol)
-        old_rank, old_weight = leaving.member.rank, leaving.member.weight
+        old_rank = (await ranks_of(self.session, rows))[leaving.symbol.id]
+        old_seat, old_weight = leaving.member.seat, leaving.member.weight
         await self._leave(leaving.member)
         remaining = [r for r in rows if r is not leaving]
         for r in remaining:
-            if r.member.rank > old_rank:  # ascending: each target rank is already free
-                await self.portfolio.set_rank(r.member, r.member.rank - 1)
+            if r.member.seat > old_seat:  # ascending: each target seat is already free
+                await self.portfolio.set_seat(r.member, r.member.seat - 1)
         targets = await self._targets([r.symbol for r in remaining], config)
         after = await self._apply_weights(targets)
         history = await record_change(
@@ -133,7 +137,7 @@ class MembershipService:
     async def replace_symbol(
         self, old: str, new: str, *, reason: str | None, actor: Actor
     ) -> Change:
-        """Swap a member for an outsider atomically; the newcomer takes the member's rank."""
+        """Swap a member for an outsider atomically; the newcomer takes the member's seat."""
         await self.portfolio.lock()
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
@@ -141,13 +145,17 @@ class MembershipService:
         leaving = await self._find_member(rows, old)
         row = await self._eligible_symbol(new)
         if any(r.symbol.id == row.id for r in rows):
-            raise AlreadyMember(f"{row.symbol} is already a member (rank {_rank_of(rows, row)})")
-        rank, old_weight = leaving.member.rank, leaving.member.weight
+            raise AlreadyMember(
+                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
+            )
+        old_rank = (await ranks_of(self.session, rows))[leaving.symbol.id]
+        seat, old_weight = leaving.member.seat, leaving.member.weight
         await self._leave(leaving.member)
         kept = [r.symbol for r in rows if r is not leaving]
         targets = await self._targets([*kept, row], config)
-        member = await self._join(row, rank=rank, weight=targets.weights[row.symbol])
+        await self._join(row, seat=seat, weight=targets.weights[row.symbol])
         after = await self._apply_weights(targets)
+        ranks = await ranks_of(self.session, after)
         history = await record_change(
             self.session,
             "replace",
@@ -157,10 +165,10 @@ class MembershipService:
             now=utcnow(),
             symbol=row.symbol,
             replaced_symbol=leaving.symbol.symbol,
-            old_rank=rank,
-            new_rank=rank,
+            old_rank=old_rank,
+            new_rank=ranks[row.id],
             old_weight=old_weight,
-            new_weight=member.weight,
+            new_weight=targets.weights[row.symbol],
             targets=targets,
             before=before,
         )
@@ -219,10 +227,10 @@ class MembershipService:
     async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> TargetWeights:
         return await calculate_dynamic_weights(self.session, symbols, config, now=utcnow())
 
-    async def _join(self, row: Symbol, *, rank: int, weight: Decimal) -> PortfolioMember:
+    async def _join(self, row: Symbol, *, seat: int, weight: Decimal) -> PortfolioMember:
         member = PortfolioMember(
             symbol_id=row.id,
-            rank=rank,
+            seat=seat,
             weight=weight,
             status="active",
             included_at=utcnow(),
@@ -245,6 +253,9 @@ class MembershipService:
             logger.warning("entry price of %s from the stored mark (%s)", row.symbol, exc.slug)
         return None if row.mark_price is None else decimal_on_tick(row.mark_price, row.tick_size)
 
+    async def _rank_of(self, rows: list[MemberRow], symbol: Symbol) -> int:
+        return (await ranks_of(self.session, rows))[symbol.id]
+
     async def _apply_weights(self, targets: TargetWeights) -> list[MemberRow]:
         rows = await self.portfolio.active()
         for r in rows:
@@ -266,7 +277,3 @@ def _category_excluded(canonical: str, category: str) -> CategoryExcluded:
         f"({code}); an admin may hold it to a category with PUT /symbols/{{symbol}}/category",
         extra={"category": category, "gate_code": code},
     )
-
-
-def _rank_of(rows: list[MemberRow], symbol: Symbol) -> int:
-    return next(r.member.rank for r in rows if r.symbol.id == symbol.id)

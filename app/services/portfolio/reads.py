@@ -21,7 +21,9 @@ from app.core.ticks import decimal_on_tick, on_tick
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
 from app.db.repositories.symbols import SymbolRepository
+from app.policy.ranks import by_score
 from app.policy.replacement import replacement_candidates
+from app.schemas.common import DecimalNumber
 from app.services.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.services.market.prices import PriceCache
 from app.services.portfolio.tunables import load_portfolio_config
@@ -29,16 +31,15 @@ from app.services.portfolio.tunables import load_portfolio_config
 
 @dataclass(frozen=True)
 class MemberView:
-    rank: int
-    score_rank: int | None  # 1 = best composite among the members
+    rank: int  # by the latest composite, best first (app.policy.ranks)
     symbol: str
     kucoin_symbol: str
     ccxt_symbol: str
     listed: bool  # False: KuCoin's contract list no longer holds it (see the last sync)
-    weight: Decimal
+    weight: DecimalNumber  # JSON numbers, as PortfolioRead documents (PORTFOLIO_JSON)
     composite: float | None
     included_at: datetime
-    entry_price: Decimal | None
+    entry_price: DecimalNumber | None
     current_price: float | None
     price_source: str | None  # "websocket" | "rest" | "stored_mark"
     performance_pct: float | None  # price change since inclusion
@@ -53,7 +54,7 @@ class PortfolioView:
     as_of: datetime
     members: list[MemberView]
     max_symbols: int
-    total_weight: Decimal
+    total_weight: DecimalNumber
     score_run_id: int | None
     score_age_s: float | None
     stale: bool
@@ -69,7 +70,7 @@ class PortfolioFacts:
 
     members: list[MemberFacts]
     composite: dict[int, float]  # symbol id -> latest composite
-    score_rank: dict[int, int]
+    rank: dict[int, int]  # symbol id -> rank by that composite
     candidates: frozenset[int]  # symbol ids of the replacement candidates
     min_holding: timedelta  # a member is held this long before it may be replaced
     max_symbols: int
@@ -177,18 +178,14 @@ class PortfolioReader:
     async def _read_facts(self) -> PortfolioFacts:
         config = await load_portfolio_config(self.session)
         members, run_id, started_at, composite = await self.portfolio.member_facts()
-        ordered = sorted(
-            (m for m in members if m.symbol_id in composite),
-            key=lambda m: (-composite[m.symbol_id], m.symbol),
-        )
-        score_rank = {m.symbol_id: i for i, m in enumerate(ordered, start=1)}
+        rank = by_score({m.symbol_id: m.seat for m in members}, composite)
         weakest = replacement_candidates(
-            {m.symbol_id: m.rank for m in members}, composite, config.replacement_candidates
+            {m.symbol_id: m.seat for m in members}, composite, config.replacement_candidates
         )
         return PortfolioFacts(
             members=members,
             composite=composite,
-            score_rank=score_rank,
+            rank=rank,
             candidates=frozenset(weakest),
             min_holding=timedelta(hours=config.min_holding_hours),
             max_symbols=config.max_symbols,
@@ -201,7 +198,7 @@ class PortfolioReader:
 def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
     """The view of a snapshot at this moment: prices, performance and data ages now."""
     now = utcnow()
-    members = [_member(m, facts, prices, now) for m in facts.members]
+    members = sorted((_member(m, facts, prices, now) for m in facts.members), key=lambda m: m.rank)
     score_age = None
     if facts.score_started_at is not None:
         score_age = (now - facts.score_started_at).total_seconds()
@@ -229,8 +226,7 @@ def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: date
         performance = round((price / float(entry) - 1.0) * 100.0, 6)
     forms = forms_of(m.symbol, m.kucoin_symbol, m.ccxt_symbol, m.status)
     return MemberView(
-        rank=m.rank,
-        score_rank=facts.score_rank.get(m.symbol_id),
+        rank=facts.rank[m.symbol_id],
         symbol=m.symbol,
         kucoin_symbol=forms.kucoin,
         ccxt_symbol=forms.ccxt,
@@ -271,7 +267,6 @@ def _from_snapshot(
     forms = stored.get(symbol) or unsynced_forms(symbol, str(item["kucoin_symbol"]))
     return MemberView(
         rank=int(str(item["rank"])),
-        score_rank=None,
         symbol=symbol,
         kucoin_symbol=forms.kucoin,
         ccxt_symbol=forms.ccxt,

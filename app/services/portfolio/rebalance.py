@@ -52,7 +52,7 @@ class RebalanceResult:
     method: str
     threshold_pct: float
     changes: list[WeightChange]
-    applied: int
+    changes_applied: int
     history_id: int | None
     orders: list[OrderLine] = field(default_factory=list)
     account_balance: float | None = None
@@ -113,7 +113,7 @@ async def rebalance(
         method=targets.method,
         threshold_pct=config.rebalance_threshold_pct,
         changes=changes,
-        applied=0,
+        changes_applied=0,
         history_id=None,
         account_balance=account_balance,
         stale_inputs=stale,
@@ -137,7 +137,7 @@ async def rebalance(
             now=now,
             details={"threshold_pct": config.rebalance_threshold_pct},
         )
-        result.applied = sum(c.applied for c in changes)
+        result.changes_applied = sum(c.applied for c in changes)
         result.history_id = entry.id
     return result
 

@@ -71,7 +71,7 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
         MemberFact(
             r.symbol.id,
             r.symbol.symbol,
-            r.member.rank,
+            r.member.seat,
             (now - r.member.included_at).total_seconds() / 3600,
         )
         for r in rows

@@ -30,7 +30,7 @@ class CorrelationReport:
     window_hours: int
     symbols: list[str]
     matrix: list[list[float | None]]
-    limit: float
+    correlation_limit: float
     pairs_over_limit: list[tuple[str, str, float]]
     average_pairwise: float | None
     clusters: list[list[str]]
@@ -50,10 +50,10 @@ class PerformanceSummary:
 
 @dataclass(frozen=True)
 class Statistics:
-    members: int
+    member_count: int
     max_symbols: int
     weights: dict[str, float]  # min, max, mean, total
-    scores: dict[str, float | None]  # min, max, mean composite of the members
+    composite_summary: dict[str, float | None]  # min, max, mean composite of the members
     herfindahl: float | None
     effective_members: float | None
     sectors: dict[str, float]  # sector -> total weight percent
@@ -113,7 +113,7 @@ def _correlation_report(
         window_hours=window,
         symbols=names,
         matrix=[[None if np.isnan(v) else round(float(v), 6) for v in row] for row in corr],
-        limit=limit,
+        correlation_limit=limit,
         pairs_over_limit=correlation.pairs_over(corr, names, limit) if names else [],
         average_pairwise=correlation.average_pairwise(corr) if names else None,
         clusters=correlation.clusters(corr, names, limit) if names else [],
@@ -176,7 +176,7 @@ async def portfolio_statistics(session: AsyncSession) -> Statistics:
         sector = r.symbol.sector or "unclassified"
         sectors[sector] = sectors.get(sector, 0.0) + w
     return Statistics(
-        members=len(rows),
+        member_count=len(rows),
         max_symbols=config.max_symbols,
         weights={
             "min": min(weights, default=0.0),
@@ -184,7 +184,7 @@ async def portfolio_statistics(session: AsyncSession) -> Statistics:
             "mean": statistics.fmean(weights) if weights else 0.0,
             "total": round(sum(weights), 4),
         },
-        scores={
+        composite_summary={
             "min": min(composites, default=None),
             "max": max(composites, default=None),
             "mean": statistics.fmean(composites) if composites else None,

@@ -144,8 +144,9 @@ def _row(a: ScoringAlgorithm) -> tuple[str, float, dict[str, Any], bool]:
 
 
 def _json(a: ScoringAlgorithm) -> dict[str, Any]:
-    """An algorithm row as a change record keeps it (the weight as stored: 4 decimals)."""
-    weight = str(Decimal(a.weight).quantize(Decimal("0.0001")))
+    """An algorithm row as a change record keeps it (the weight as stored, 4 decimals, as a JSON
+    number like every figure the API gives)."""
+    weight = float(Decimal(a.weight).quantize(Decimal("0.0001")))
     return {"weight": weight, "parameters": a.parameters, "is_active": a.is_active}
 
 
@@ -197,7 +198,7 @@ class AlgorithmService:
         if total != 1:
             raise ValidationFailedError(
                 f"active component weights must sum to 1; they would sum to {total}",
-                extra={"weights": {n: str(a.weight) for n, a in proposed.items() if a.is_active}},
+                extra={"weights": {n: float(a.weight) for n, a in proposed.items() if a.is_active}},
             )
         values = await read_settings(self.session, SCORING_KEYS)
         before, after = (

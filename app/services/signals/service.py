@@ -132,7 +132,7 @@ class SignalService:
         scores = await latest_scores(self.session, ids)
         outsider = scores.composite.get(signal.symbol_id)
         weakest_ids = replacement_candidates(
-            {r.symbol.id: r.member.rank for r in rows}, scores.composite, 1
+            {r.symbol.id: r.member.seat for r in rows}, scores.composite, 1
         )
         if outsider is None or not weakest_ids:
             return

@@ -56,12 +56,12 @@ async def audit_rows(session: AsyncSession) -> list[PortfolioHistory]:
 
 
 async def held(session: AsyncSession) -> list[tuple[str, Decimal]]:
-    """The active members by rank, with their weights."""
+    """The active members by seat (the portfolio's own order, not shown), with their weights."""
     return [(r.symbol.symbol, r.member.weight) for r in await PortfolioRepository(session).active()]
 
 
 def target(weights: dict[str, str]) -> PolicyTarget:
-    """The book holding `weights` (percent), ranked in the order given."""
+    """The book holding `weights` (percent), seated in the order given."""
     return PolicyTarget(DECIDED, list(weights), {s: Decimal(w) for s, w in weights.items()})
 
 
@@ -118,7 +118,7 @@ class TestScoringRun:
 
 
 class TestTarget:
-    def test_of_the_stored_book_state_by_rank(self) -> None:
+    def test_of_the_stored_book_state_by_seat(self) -> None:
         stored = {
             "members": [["ETHUSDT", 2, 0], ["BTCUSDT", 1, 0]],
             "weights": {"BTCUSDT": "60.0000", "ETHUSDT": "40.0000"},
@@ -153,10 +153,10 @@ class TestFollow:
         ]
         # On the way equal weights; the last add, whose members are the book's, its weights.
         assert [r.details["weighting"]["method"] for r in rows] == [INTERIM, INTERIM, METHOD]
-        assert {m["symbol"]: m["weight"] for m in rows[1].details["portfolio"]} == {
-            top[0]: "50.0000",
-            top[1]: "50.0000",
-        }
+        assert [(m["rank"], m["symbol"], m["weight"]) for m in rows[1].details["portfolio"]] == [
+            (1, top[0], 50.0),
+            (2, top[1], 50.0),
+        ]
         assert done.added == [
             {"symbol": r.symbol, "rank": r.new_rank, "history_id": r.id} for r in rows
         ]
@@ -170,17 +170,23 @@ class TestFollow:
         )
         assert len(await audit_rows(session)) == 3
 
-    async def test_a_leaving_member_is_replaced_in_its_rank_and_the_rest_leave(
+    async def test_a_leaving_member_is_replaced_in_its_seat_ranked_by_score_and_the_rest_leave(
         self, top: list[str], session: AsyncSession, services: Services
     ) -> None:
         await services.autopilot.follow(target({top[0]: "40", top[1]: "30", top[2]: "30"}))
         first = len(await audit_rows(session))
         done = await services.autopilot.follow(target({top[0]: "45", top[3]: "55"}))
+        # The newcomer took the leaver's seat (2nd of the portfolio's own order) ...
         assert await held(session) == [(top[0], Decimal(45)), (top[3], Decimal(55))]
         rows = (await audit_rows(session))[first:]
+        # ... but its rank is its score's: below top[2] until that one leaves.
         assert [(r.action, r.symbol, r.replaced_symbol, r.old_rank, r.new_rank) for r in rows] == [
-            ("replace", top[3], top[1], 2, 2),  # the newcomer takes the leaver's rank
-            ("remove", top[2], None, 3, None),
+            ("replace", top[3], top[1], 2, 3),
+            ("remove", top[2], None, 2, None),
+        ]
+        assert [[(m["rank"], m["symbol"]) for m in r.details["portfolio"]] for r in rows] == [
+            [(1, top[0]), (2, top[2]), (3, top[3])],
+            [(1, top[0]), (2, top[3])],
         ]
         assert done.replaced == [{"member": top[1], "outsider": top[3], "history_id": rows[0].id}]
         assert done.removed == [{"symbol": top[2], "history_id": rows[1].id}]
@@ -195,7 +201,7 @@ class TestFollow:
         [row] = (await audit_rows(session))[first:]
         assert done.rebalance_history_id == row.id
         assert (row.action, row.actor, row.reason) == ("rebalance", "autopilot", REASON)
-        assert row.details["weights_before"] == {top[0]: "50.0000", top[1]: "50.0000"}
+        assert row.details["weights_before"] == {top[0]: 50.0, top[1]: 50.0}
         assert row.details["weighting"] == {
             "method": METHOD,
             "relaxed_caps": [],
@@ -226,7 +232,7 @@ class TestFollow:
         extra = refused.value.extra
         assert extra["outside_caps"] == [top[int(i)] for i in outside]
         assert extra["caps"] == [2.0, 55.0]
-        assert Decimal(extra["weights_total"]) == sum(book.weights.values())
+        assert Decimal(str(extra["weights_total"])) == sum(book.weights.values())
 
     async def test_a_newcomer_that_is_not_tradable_now_keeps_none_of_the_pass(
         self, top: list[str], session: AsyncSession, services: Services

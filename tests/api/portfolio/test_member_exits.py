@@ -73,7 +73,26 @@ async def symbol(session: AsyncSession, name: str) -> Symbol:
 
 
 async def members(session: AsyncSession) -> list[str]:
+    """The active members by seat: an exit's newcomer takes the leaver's seat (never shown)."""
     return [r.symbol.symbol for r in await PortfolioRepository(session).active()]
+
+
+async def rank_in_run(session: AsyncSession, run_id: int, symbols: list[str], name: str) -> int:
+    """`name`'s rank among `symbols` by their composites in run `run_id`: best first, the
+    members the run did not score after those it did."""
+    rows = await session.execute(
+        select(Symbol.symbol, SymbolScore.score)
+        .join(SymbolScore, SymbolScore.symbol_id == Symbol.id)
+        .where(
+            SymbolScore.run_id == run_id,
+            SymbolScore.component == "composite",
+            Symbol.symbol.in_(symbols),
+        )
+    )
+    scores = {s: float(score) for s, score in rows.all()}
+    if name not in scores:
+        return len(scores) + 1 + [s for s in symbols if s not in scores].index(name)
+    return 1 + sum(1 for s, score in scores.items() if score > scores[name])
 
 
 async def best_outsider(session: AsyncSession, run_id: int, held: list[str]) -> str:
@@ -131,11 +150,12 @@ async def assert_audited(
     member: str,
     outsider: str,
     reason: str,
-    rank: int,
+    ranks: tuple[int, int],
     actor: str = "scheduler",
 ) -> None:
-    """The audit row (made by `actor`: the scheduler, or the key that asked for the run), the
-    alert and the portfolio_changed event of one executed exit."""
+    """The audit row (made by `actor`: the scheduler, or the key that asked for the run; with
+    `ranks`, the leaver's and the newcomer's ranks by score), the alert and the
+    portfolio_changed event of one executed exit."""
     row = await session.get(PortfolioHistory, history_id)
     assert row is not None
     assert (row.action, row.symbol, row.replaced_symbol, row.reason) == (
@@ -144,7 +164,7 @@ async def assert_audited(
         member,
         reason,
     )
-    assert (row.old_rank, row.new_rank, row.actor) == (rank, rank, actor)
+    assert (row.old_rank, row.new_rank, row.actor) == (*ranks, actor)
     alert = await session.scalar(select(Alert).where(Alert.fingerprint == f"member_exit:{member}"))
     assert alert is not None
     assert (alert.kind, alert.symbol, alert.severity, alert.status) == (
@@ -153,7 +173,7 @@ async def assert_audited(
         "warning",
         "open",
     )
-    assert alert.message == f"{member} left the portfolio ({reason}); {outsider} took its rank"
+    assert alert.message == f"{member} left the portfolio ({reason}); {outsider} replaced it"
     assert alert.details["history_id"] == history_id
     assert (alert.details["outsider"], alert.details["reason"]) == (outsider, reason)
     [changed] = [
@@ -184,8 +204,14 @@ class TestContractStatus:
         outsider = await best_outsider(session, result["run_id"], held)
         history_id = assert_executed(result, member, outsider, "exit:delisted")
         assert (await symbol(session, member)).status == "Delisted"
-        assert await members(session) == [held[0], outsider, held[2]]
-        await assert_audited(session, history_id, member, outsider, "exit:delisted", 2, REFRESHER)
+        after = [held[0], outsider, held[2]]
+        assert await members(session) == after
+        # The run scored no delisted member: it ranked last when it left (by score, whatever its
+        # seat); the newcomer is ranked by its own score among those it joined.
+        ranks = (3, await rank_in_run(session, result["run_id"], after, outsider))
+        await assert_audited(
+            session, history_id, member, outsider, "exit:delisted", ranks, REFRESHER
+        )
 
     async def test_paused_beyond_the_grace_leaves_as_not_open_and_a_webhook_says_why(
         self, api: httpx.AsyncClient, session: AsyncSession, sim: KucoinSimulator, held: list[str]
@@ -202,8 +228,13 @@ class TestContractStatus:
         outsider = await best_outsider(session, result["run_id"], held)
         history_id = assert_executed(result, member, outsider, "exit:not_open")
         assert await history_count(session) == before + 1  # one audited change
-        assert await members(session) == [outsider, *held[1:]]
-        await assert_audited(session, history_id, member, outsider, "exit:not_open", 1, REFRESHER)
+        after = [outsider, *held[1:]]
+        assert await members(session) == after
+        # Unscored in the run that saw it paused: the leaver ranked last, though in the first seat.
+        ranks = (3, await rank_in_run(session, result["run_id"], after, outsider))
+        await assert_audited(
+            session, history_id, member, outsider, "exit:not_open", ranks, REFRESHER
+        )
         # The next run: the member is gone, nothing more is due.
         assert (await refresh(api))["exits"] == []
         changes = await session.scalars(
@@ -297,8 +328,10 @@ class TestStaleCandles:
         assert run is not None and run.exclusions["symbols"][member] == "CANDLE_GAPS"
         outsider = await best_outsider(session, result["run_id"], held)
         history_id = assert_executed(result, member, outsider, "exit:stale")
-        assert await members(session) == [*held[:2], outsider]
-        await assert_audited(session, history_id, member, outsider, "exit:stale", 3, REFRESHER)
+        after = [*held[:2], outsider]
+        assert await members(session) == after
+        ranks = (3, await rank_in_run(session, result["run_id"], after, outsider))
+        await assert_audited(session, history_id, member, outsider, "exit:stale", ranks, REFRESHER)
         alert = await session.scalar(select(Alert).where(Alert.kind == "member_exit"))
         assert alert is not None and alert.details["fact"]["candle_age_hours"] > 24
 

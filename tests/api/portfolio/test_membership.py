@@ -8,8 +8,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioHistory, PortfolioMember
+from app.db.models import PortfolioHistory, PortfolioMember, Symbol
 from tests.api.portfolio.helpers import (
+    BASE,
     PORTFOLIO,
     READ,
     TRADE,
@@ -30,8 +31,30 @@ async def db_state(session: AsyncSession) -> tuple[int, int]:
     return int(members or 0), int(rows or 0)
 
 
+async def seats(session: AsyncSession) -> dict[str, int]:
+    """The active members' seats (the column is still named rank), which the API never shows."""
+    query = (
+        select(Symbol.symbol, PortfolioMember.seat)
+        .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+        .where(PortfolioMember.status == "active")
+    )
+    return {symbol: seat for symbol, seat in (await session.execute(query)).all()}
+
+
+async def distinct_ranked(api: httpx.AsyncClient, count: int) -> list[str]:
+    """The best `count` scored symbols with no two composites equal (equal scores keep the
+    members' own order, which a test of the order by score should not depend on)."""
+    body = (await api.get(f"{BASE}/scoring/rankings", params={"limit": 24}, headers=READ)).json()
+    picked: dict[float, str] = {}
+    for item in body["items"]:
+        picked.setdefault(item["composite"], item["symbol"])
+    symbols = list(picked.values())[:count]
+    assert len(symbols) == count and symbols[0] == body["items"][0]["symbol"]
+    return symbols
+
+
 def weights_of(body: dict[str, object]) -> list[Decimal]:
-    return [Decimal(m["weight"]) for m in body["members"]]  # type: ignore[index]
+    return [Decimal(str(m["weight"])) for m in body["members"]]  # type: ignore[index]
 
 
 class TestAdd:
@@ -47,7 +70,6 @@ class TestAdd:
         assert [m["rank"] for m in body["members"]] == list(range(1, 11))
         assert sum(weights_of(body)) == Decimal(100)
         assert all(Decimal(2) <= w <= Decimal(25) for w in weights_of(body))
-        assert [m["score_rank"] for m in body["members"]] == list(range(1, 11))
         flagged = [m["symbol"] for m in body["members"] if m["is_replacement_candidate"]]
         assert flagged == top[-2:]
         assert all(m["entry_price"] and m["price_source"] for m in body["members"])
@@ -64,9 +86,9 @@ class TestAdd:
         assert (first["symbol"], first["new_rank"], first["reason"]) == (top[0], 1, "first")
         assert first["actor"].startswith("bootstrap-trade")
         assert first["request_id"] == response.headers["x-request-id"]
-        assert first["new_weight"] == "100.0000"
+        assert first["new_weight"] == 100.0
         assert first["details"]["weighting"]["relaxed_caps"] == ["max_position_weight"]
-        assert rows[0]["details"]["weights_before"] == {top[0]: "100.0000"}
+        assert rows[0]["details"]["weights_before"] == {top[0]: 100.0}
 
     async def test_any_symbol_form_is_accepted(self, api: httpx.AsyncClient) -> None:
         response = await add(api, "XBTUSDTM")
@@ -142,10 +164,16 @@ class TestAdd:
 
 
 class TestRemoveAndReplace:
-    async def test_remove_closes_the_ranks_and_reweights(self, api: httpx.AsyncClient) -> None:
-        symbols = (await ranked(api))[:5]
-        for symbol in symbols:
+    async def test_remove_ranks_the_rest_by_score_and_reweights(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        symbols = await distinct_ranked(api, 5)
+        for symbol in reversed(symbols):  # joined worst first: the seats are not the ranks
             await add(api, symbol)
+        body = await portfolio(api)
+        assert [(m["rank"], m["symbol"]) for m in body["members"]] == list(
+            enumerate(symbols, start=1)
+        )
         response = await api.post(
             f"{PORTFOLIO}/remove-symbol",
             json={"symbol": symbols[1], "reason": "weak"},
@@ -158,7 +186,13 @@ class TestRemoveAndReplace:
         assert [(m["rank"], m["symbol"]) for m in body["members"]] == list(
             enumerate([symbols[0], *symbols[2:]], start=1)
         )
+        assert [(p["rank"], p["symbol"]) for p in change["details"]["portfolio"]] == list(
+            enumerate([symbols[0], *symbols[2:]], start=1)
+        )
         assert sum(weights_of(body)) == Decimal(100)
+        # Inside, the seats after the leaver's moved up: 1..4 without a hole, in joining order.
+        joined = [*symbols[:1:-1], symbols[0]]
+        assert await seats(session) == dict(zip(joined, range(1, 5), strict=True))
 
     async def test_removing_a_non_member_is_404(
         self, api: httpx.AsyncClient, session: AsyncSession
@@ -171,8 +205,10 @@ class TestRemoveAndReplace:
         assert_problem(response, 404, "not-a-member")
         assert await db_state(session) == before
 
-    async def test_replace_takes_the_rank_in_one_audit_row(self, api: httpx.AsyncClient) -> None:
-        symbols = await ranked(api)
+    async def test_replace_ranks_the_newcomer_by_its_score_in_one_audit_row(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        symbols = await distinct_ranked(api, 7)
         for symbol in symbols[:4]:
             await add(api, symbol)
         response = await api.post(
@@ -187,10 +223,57 @@ class TestRemoveAndReplace:
             symbols[6],
             symbols[2],
         )
-        assert change["old_rank"] == change["new_rank"] == 3
+        # The leaver was 3rd; the newcomer scores below every member kept, so it is 4th.
+        assert (change["old_rank"], change["new_rank"]) == (3, 4)
         body = await portfolio(api)
-        assert [m["symbol"] for m in body["members"]] == [*symbols[:2], symbols[6], symbols[3]]
+        expected = [*symbols[:2], symbols[3], symbols[6]]
+        assert [(m["rank"], m["symbol"]) for m in body["members"]] == list(
+            enumerate(expected, start=1)
+        )
+        assert [(p["rank"], p["symbol"]) for p in change["details"]["portfolio"]] == list(
+            enumerate(expected, start=1)
+        )
         assert len(await history(api)) == 5
+        # Inside, the newcomer took the leaver's seat.
+        assert (await seats(session))[symbols[6]] == 3
+
+    async def test_the_best_outsider_replacing_the_weakest_ranks_first_in_the_pairlist_too(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        symbols = await distinct_ranked(api, 5)
+        best, members = symbols[0], symbols[1:5]
+        for symbol in members:
+            assert (await add(api, symbol)).status_code == 200
+        held = (await portfolio(api))["members"]
+        pair = {m["symbol"]: m["ccxt_symbol"] for m in held}
+        before = (await api.get(f"{BASE}/pairlist", headers=READ)).json()
+        assert before["pairs"] == [pair[s] for s in members]
+        assert [m["composite"] for m in held] == sorted(
+            (m["composite"] for m in held), reverse=True
+        )
+        weakest = held[-1]["symbol"]
+        assert weakest == members[-1]
+        response = await api.post(
+            f"{PORTFOLIO}/replace-symbol",
+            json={"old_symbol": weakest, "new_symbol": best, "reason": "best outsider"},
+            headers=TRADE,
+        )
+        assert response.status_code == 200, response.text
+        change = response.json()["change"]
+        assert (change["symbol"], change["replaced_symbol"]) == (best, weakest)
+        assert (change["old_rank"], change["new_rank"]) == (4, 1)
+        body = await portfolio(api)
+        order = [best, *members[:3]]
+        assert [(m["rank"], m["symbol"]) for m in body["members"]] == list(
+            enumerate(order, start=1)
+        )
+        assert body["members"][0]["composite"] > max(m["composite"] for m in held)
+        pair.update({m["symbol"]: m["ccxt_symbol"] for m in body["members"]})
+        pairlist = (await api.get(f"{BASE}/pairlist", headers=READ)).json()
+        assert pairlist["pairs"] == [pair[s] for s in order]
+        assert pairlist["ranks"] == {pair[m["symbol"]]: m["rank"] for m in body["members"]}
+        assert pairlist["ranks"][pair[best]] == 1
+        assert (await seats(session))[best] == 4  # the seat it took is the leaver's, not shown
 
     async def test_replace_with_a_member_is_409_and_changes_nothing(
         self, api: httpx.AsyncClient, session: AsyncSession
@@ -226,12 +309,15 @@ class TestAsOf:
             response = await api.post(f"{PORTFOLIO}/{path}", json=body, headers=TRADE)
             assert response.status_code == 200, response.text
             state = [
-                (m["rank"], m["symbol"], m["weight"]) for m in (await portfolio(api))["members"]
+                (m["rank"], m["symbol"], Decimal(str(m["weight"])))
+                for m in (await portfolio(api))["members"]
             ]
             recorded.append((response.json()["change"]["occurred_at"], state))
         for occurred_at, state in recorded:
             past = await portfolio(api, as_of=occurred_at)
             assert past["reconstructed"] is True
-            assert [(m["rank"], m["symbol"], m["weight"]) for m in past["members"]] == state
+            assert [
+                (m["rank"], m["symbol"], Decimal(str(m["weight"]))) for m in past["members"]
+            ] == state
         before_anything = await portfolio(api, as_of="2020-01-01T00:00:00Z")
         assert before_anything["members"] == []

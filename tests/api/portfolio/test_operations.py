@@ -42,7 +42,7 @@ async def build(api: httpx.AsyncClient, symbols: list[str]) -> list[str]:
 
 
 async def member_weights(api: httpx.AsyncClient) -> dict[str, Decimal]:
-    return {m["symbol"]: Decimal(m["weight"]) for m in (await portfolio(api))["members"]}
+    return {m["symbol"]: Decimal(str(m["weight"])) for m in (await portfolio(api))["members"]}
 
 
 async def contract(api: httpx.AsyncClient, symbol: str) -> dict[str, Any]:
@@ -103,7 +103,7 @@ class TestWeights:
             body = await weights(api, method)
             assert (body["method"], body["relaxed_caps"]) == (method, [])
             assert list(body["weights"]) == members
-            values = [Decimal(w) for w in body["weights"].values()]
+            values = [Decimal(str(w)) for w in body["weights"].values()]
             assert sum(values) == Decimal(100), method
             assert all(Decimal(2) <= w <= Decimal(25) for w in values), body
             assert all(w == w.quantize(Decimal("0.0001")) for w in values), body
@@ -119,7 +119,7 @@ class TestWeights:
         await build(api, (await ranked(api))[:3])
         body = await weights(api, "equal")
         assert body["relaxed_caps"] == ["max_position_weight"]
-        assert list(body["weights"].values()) == ["33.3334", "33.3333", "33.3333"]
+        assert list(body["weights"].values()) == [33.3334, 33.3333, 33.3333]
         assert body["inputs"]["effective_bounds_pct"] == {"min": 2.0, "max": 33.333333}
 
     async def test_the_configured_method_is_the_default(
@@ -129,7 +129,7 @@ class TestWeights:
         assert (await weights(api))["method"] == "score"
         await set_config(session, "weighting_method", "equal")
         body = await weights(api)
-        assert body["method"] == "equal" and set(body["weights"].values()) == {"25.0000"}
+        assert body["method"] == "equal" and set(body["weights"].values()) == {25.0}
 
     async def test_an_unknown_method_is_422(self, api: httpx.AsyncClient) -> None:
         response = await api.get(f"{PORTFOLIO}/weights", params={"method": "magic"}, headers=READ)
@@ -154,8 +154,8 @@ class TestWeights:
         assert caps[thin] == pytest.approx(depth[thin] * 0.1 / reference * 100, abs=1e-4)
         assert caps[thin] == pytest.approx(12.5)
         assert all(caps[s] > 25 for s in deep)
-        assert Decimal(body["weights"][thin]) == Decimal("12.5000")
-        assert all(Decimal(body["weights"][s]) == Decimal("17.5000") for s in deep)
+        assert Decimal(str(body["weights"][thin])) == Decimal("12.5000")
+        assert all(Decimal(str(body["weights"][s])) == Decimal("17.5000") for s in deep)
 
     async def test_rounding_never_lifts_a_weight_above_its_liquidity_cap(
         self, api: httpx.AsyncClient, session: AsyncSession
@@ -170,7 +170,7 @@ class TestWeights:
         await set_config(session, "liquidity_reference_balance_usdt", reference)
         body = await weights(api, "equal")
         cap = Decimal(repr(depth[thin] * 0.1 / reference * 100))
-        assert Decimal(body["weights"][thin]) <= cap
+        assert Decimal(str(body["weights"][thin])) <= cap
 
 
 class TestRebalance:
@@ -179,13 +179,13 @@ class TestRebalance:
         current = await member_weights(api)
         body = await rebalance(api, dry_run=True, account_balance=100_000)
         assert (body["dry_run"], body["method"], body["threshold_pct"]) == (True, "score", 1.0)
-        assert (body["applied"], body["history_id"], body["forced"]) == (0, None, False)
+        assert (body["changes_applied"], body["history_id"], body["forced"]) == (0, None, False)
         assert (body["account_balance"], body["stale_inputs"]) == (100_000.0, [])
         assert [c["symbol"] for c in body["changes"]] == members
         for change in body["changes"]:
-            assert Decimal(change["current_weight"]) == current[change["symbol"]]
-            assert Decimal(change["target_weight"]) == current[change["symbol"]]
-            assert Decimal(change["difference"]) == 0
+            assert Decimal(str(change["current_weight"])) == current[change["symbol"]]
+            assert Decimal(str(change["target_weight"])) == current[change["symbol"]]
+            assert Decimal(str(change["difference"])) == 0
             assert (change["above_threshold"], change["applied"]) == (False, False)
         assert [o["symbol"] for o in body["orders"]] == members
         for order in body["orders"]:
@@ -207,7 +207,7 @@ class TestRebalance:
         for symbol in members[:4]:  # from flat: buy the whole target
             order = orders[symbol]
             spec = await contract(api, symbol)
-            multiplier, lot = float(spec["multiplier"]), int(Decimal(spec["lot_size"]))
+            multiplier, lot = float(spec["multiplier"]), int(Decimal(str(spec["lot_size"])))
             assert order["current_contracts"] == 0
             assert order["delta_contracts"] == order["target_contracts"] > 0
             assert order["side"] == "buy"
@@ -233,19 +233,23 @@ class TestRebalance:
         body = response.json()
         equal = [Decimal("16.6667")] * 4 + [Decimal("16.6666")] * 2
         assert body["method"] == "equal" and body["dry_run"] is False
-        assert [Decimal(c["target_weight"]) for c in body["changes"]] == equal
-        assert all(c["applied"] == (Decimal(c["difference"]) != 0) for c in body["changes"])
-        assert body["applied"] == sum(before[s] != w for s, w in zip(members, equal, strict=True))
-        assert body["applied"] > 0
+        assert [Decimal(str(c["target_weight"])) for c in body["changes"]] == equal
+        assert all(c["applied"] == (Decimal(str(c["difference"])) != 0) for c in body["changes"])
+        assert body["changes_applied"] == sum(
+            before[s] != w for s, w in zip(members, equal, strict=True)
+        )
+        assert body["changes_applied"] > 0
         assert list((await member_weights(api)).values()) == equal
         assert await db_weights(session) == dict(zip(members, equal, strict=True))
         (row,) = await rebalance_rows(session)
         assert row.id == body["history_id"] == (await history(api))[0]["id"]
         assert (row.reason, row.request_id) == ("scheduled", response.headers["x-request-id"])
         assert row.actor.startswith("bootstrap-trade")
-        assert row.details["weights_before"] == {s: str(w) for s, w in before.items()}
+        assert row.details["weights_before"] == {s: float(w) for s, w in before.items()}
         assert row.details["weighting"]["method"] == "equal"
-        assert [p["weight"] for p in row.details["portfolio"]] == [str(w) for w in equal]
+        assert [(p["rank"], p["symbol"], p["weight"]) for p in row.details["portfolio"]] == [
+            (rank, s, float(w)) for rank, (s, w) in enumerate(zip(members, equal, strict=True), 1)
+        ]
 
     async def test_a_dry_run_reports_the_changes_and_writes_nothing(
         self, api: httpx.AsyncClient, session: AsyncSession
@@ -257,8 +261,8 @@ class TestRebalance:
         body = await rebalance(api, dry_run=True)
         assert any(c["above_threshold"] for c in body["changes"])
         assert not any(c["applied"] for c in body["changes"])
-        assert [c["target_weight"] for c in body["changes"]] == ["16.6667"] * 4 + ["16.6666"] * 2
-        assert (body["applied"], body["history_id"], body["orders"]) == (0, None, [])
+        assert [c["target_weight"] for c in body["changes"]] == [16.6667] * 4 + [16.6666] * 2
+        assert (body["changes_applied"], body["history_id"], body["orders"]) == (0, None, [])
         assert await member_weights(api) == before and await db_weights(session) == before
         assert await history(api) == trail and await rebalance_rows(session) == []
 
@@ -268,10 +272,10 @@ class TestRebalance:
         await build(api, (await ranked(api))[:6])
         await set_config(session, "weighting_method", "equal")
         await set_config(session, "rebalance_threshold_pct", 0.01)
-        assert (await rebalance(api))["applied"] > 0
+        assert (await rebalance(api))["changes_applied"] > 0
         again = await rebalance(api)
-        assert (again["applied"], again["history_id"]) == (0, None)
-        assert all(Decimal(c["difference"]) == 0 for c in again["changes"])
+        assert (again["changes_applied"], again["history_id"]) == (0, None)
+        assert all(Decimal(str(c["difference"])) == 0 for c in again["changes"])
         assert len(await rebalance_rows(session)) == 1
 
     async def test_changes_within_the_threshold_are_left_alone(
@@ -282,9 +286,9 @@ class TestRebalance:
         await set_config(session, "weighting_method", "equal")
         await set_config(session, "rebalance_threshold_pct", 50)
         body = await rebalance(api)
-        assert any(Decimal(c["difference"]) != 0 for c in body["changes"])
+        assert any(Decimal(str(c["difference"])) != 0 for c in body["changes"])
         assert not any(c["above_threshold"] or c["applied"] for c in body["changes"])
-        assert (body["applied"], body["history_id"]) == (0, None)
+        assert (body["changes_applied"], body["history_id"]) == (0, None)
         assert await member_weights(api) == before
 
     async def stale(self, api: httpx.AsyncClient, session: AsyncSession) -> list[str]:
@@ -314,7 +318,7 @@ class TestRebalance:
     ) -> None:
         members = await self.stale(api, session)
         body = await rebalance(api, ADMIN, force=True)
-        assert body["forced"] is True and body["applied"] > 0
+        assert body["forced"] is True and body["changes_applied"] > 0
         assert body["stale_inputs"] == [f"{members[2]} market data older than 1800 s"]
         (row,) = await rebalance_rows(session)
         assert row.id == body["history_id"] and "forced" in str(row.reason)

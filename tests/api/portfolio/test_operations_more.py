@@ -39,11 +39,11 @@ class TestPositionSize:
         symbol = members[1]
         weight = (await member_weights(api))[symbol]
         spec = await contract(api, symbol)
-        multiplier, lot = float(spec["multiplier"]), int(Decimal(spec["lot_size"]))
+        multiplier, lot = float(spec["multiplier"]), int(Decimal(str(spec["lot_size"])))
         body = await self.size(api, symbol)
         price = body["price"]
         notional = 100_000 * float(weight) / 100
-        assert Decimal(body["weight_pct"]) == weight
+        assert Decimal(str(body["weight_pct"])) == weight
         assert body["notional_usdt"] == pytest.approx(notional, rel=1e-12)
         assert (body["capped"], body["cap_reason"]) == (False, None)
         assert body["contracts"] == lots(notional, multiplier, price, lot) > 0
@@ -92,7 +92,7 @@ class TestPositionSize:
         scale = volatility / 4 / scaled["volatility"]  # 1/4 unless an hour closed meanwhile
         assert scale < 1 and scaled["volatility_scale"] == pytest.approx(scale, rel=1e-12)
         assert scaled["volatility_adjusted"] is True
-        weight = float(Decimal(scaled["weight_pct"]))
+        weight = float(Decimal(str(scaled["weight_pct"])))
         assert scaled["notional_usdt"] == pytest.approx(1000 * weight * scale, rel=1e-12)
 
     async def test_agrees_with_the_rebalance_plan_when_the_max_cap_is_relaxed(
@@ -207,11 +207,12 @@ class TestReplacementCandidates:
             (blocking,) = rec["blocking"]
             assert blocking.startswith("correlation ") and blocking.endswith("limit -1")
 
-    async def test_an_actionable_one_executes_through_replace_symbol(
+    async def test_an_actionable_one_executes_and_the_newcomer_takes_its_score_rank(
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        await self.ten(api, session)
+        symbols = await self.ten(api, session)
         rec = (await read(api, "replacement-candidates"))["recommendations"][0]
+        assert (rec["member"], rec["outsider"], rec["member_rank"]) == (symbols[11], symbols[8], 10)
         response = await api.post(
             f"{PORTFOLIO}/replace-symbol",
             json={"old_symbol": rec["member"], "new_symbol": rec["outsider"], "reason": "rec"},
@@ -224,8 +225,15 @@ class TestReplacementCandidates:
             rec["outsider"],
             rec["member"],
         )
-        ranks = {m["symbol"]: m["rank"] for m in (await portfolio(api))["members"]}
-        assert ranks.get(rec["outsider"]) == rec["member_rank"] and rec["member"] not in ranks
+        # The leaver was ranked 10; the newcomer is ranked by its score (9th), not in its place.
+        assert (change["old_rank"], change["new_rank"]) == (10, 9)
+        members = (await portfolio(api))["members"]
+        assert [(m["rank"], m["symbol"]) for m in members] == list(
+            enumerate([*symbols[:9], symbols[10]], start=1)
+        )
+        assert [m["composite"] for m in members] == sorted(
+            (m["composite"] for m in members), reverse=True
+        )
 
 
 class TestCorrelation:
@@ -239,7 +247,11 @@ class TestCorrelation:
         members = await self.btc_and_five(api)
         body = await read(api, "correlation")
         matrix, n = body["matrix"], len(members)
-        assert (body["symbols"], body["window_hours"], body["limit"]) == (members, 168, 0.85)
+        assert (body["symbols"], body["window_hours"], body["correlation_limit"]) == (
+            members,
+            168,
+            0.85,
+        )
         assert 24 <= body["common_hours"] <= 168
         assert all(matrix[i][i] == 1.0 for i in range(n))
         assert all(matrix[i][j] == matrix[j][i] for i in range(n) for j in range(n))
@@ -256,7 +268,7 @@ class TestCorrelation:
     ) -> None:
         members = await self.btc_and_five(api)
         body = await read(api, "correlation")
-        matrix, n, limit = body["matrix"], len(members), body["limit"]
+        matrix, n, limit = body["matrix"], len(members), body["correlation_limit"]
         over = {
             (members[i], members[j]): matrix[i][j]
             for i in range(n)
@@ -281,7 +293,7 @@ class TestCorrelation:
 
 class TestPerformance:
     async def post(
-        self, api: httpx.AsyncClient, symbol: str, pnl: str, at: Any, key: dict[str, str] = TRADE
+        self, api: httpx.AsyncClient, symbol: str, pnl: float, at: Any, key: dict[str, str] = TRADE
     ) -> httpx.Response:
         body = {"symbol": symbol, "pnl": pnl, "timestamp": at.isoformat()}
         return await api.post(f"{PORTFOLIO}/performance", json=body, headers=key)
@@ -296,12 +308,12 @@ class TestPerformance:
         symbol = (await build(api, (await ranked(api))[:3]))[1]
         start = utcnow()
         bodies = []
-        for k, pnl in enumerate(["10", "-30", "5"]):
+        for k, pnl in enumerate([10, -30, 5]):
             response = await self.post(api, symbol, pnl, start + timedelta(minutes=k))
             assert response.status_code == 200, response.text
             bodies.append(response.json())
         summary = [
-            (b["records"], Decimal(b["pnl_since_inclusion"]), Decimal(b["max_drawdown"]))
+            (b["records"], Decimal(str(b["pnl_since_inclusion"])), Decimal(str(b["max_drawdown"])))
             for b in bodies
         ]
         assert summary == [(1, 10, 0), (2, -20, 30), (3, -15, 30)]
@@ -320,10 +332,10 @@ class TestPerformance:
     ) -> None:
         symbols = await ranked(api)
         await build(api, symbols[:2])
-        response = await self.post(api, symbols[5], "1", utcnow())
+        response = await self.post(api, symbols[5], 1, utcnow())
         body = assert_problem(response, 404, "not-a-member")
         assert symbols[5] in str(body["detail"])
-        response = await self.post(api, symbols[0], "1", utcnow(), READ)
+        response = await self.post(api, symbols[0], 1, utcnow(), READ)
         assert_problem(response, 403, "forbidden")  # reports need the trade role
         assert await self.rows(session) == []
 
@@ -334,16 +346,19 @@ class TestAnalytics:
     ) -> None:
         await build(api, (await ranked(api))[:7])
         members = (await portfolio(api))["members"]
-        weights = [float(Decimal(m["weight"])) for m in members]
+        weights = [float(Decimal(str(m["weight"]))) for m in members]
         body = await read(api, "statistics")
-        assert (body["members"], body["max_symbols"]) == (7, 10)
+        assert (body["member_count"], body["max_symbols"]) == (7, 10)
         assert body["weights"]["total"] == 100.0
         assert (body["weights"]["min"], body["weights"]["max"]) == (min(weights), max(weights))
         hhi = sum((w / 100) ** 2 for w in weights)
         assert body["herfindahl"] == pytest.approx(hhi, abs=1e-9)
         assert body["effective_members"] == pytest.approx(1 / hhi, rel=1e-9)
         composites = [m["composite"] for m in members]
-        assert (body["scores"]["min"], body["scores"]["max"]) == (min(composites), max(composites))
+        assert (body["composite_summary"]["min"], body["composite_summary"]["max"]) == (
+            min(composites),
+            max(composites),
+        )
         assert sum(body["sectors"].values()) == pytest.approx(100.0)
 
     async def test_metrics_report_the_risk_of_the_current_weights(
@@ -364,7 +379,7 @@ class TestAnalytics:
         self, api: httpx.AsyncClient
     ) -> None:
         statistics = await read(api, "statistics")
-        assert (statistics["members"], statistics["herfindahl"]) == (0, None)
+        assert (statistics["member_count"], statistics["herfindahl"]) == (0, None)
         metrics = await read(api, "metrics")
         assert (metrics["observations"], metrics["members_used"], metrics["report"]) == (
             0,

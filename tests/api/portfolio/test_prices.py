@@ -64,7 +64,7 @@ async def test_every_price_answered_is_on_the_contracts_tick(
     api: httpx.AsyncClient, sim_app: FastAPI
 ) -> None:
     listed = (await api.get(f"{BASE}/symbols", params={"limit": 1000}, headers=READ)).json()
-    ticks = {s["symbol"]: Decimal(s["tick_size"]) for s in listed["items"]}
+    ticks = {s["symbol"]: Decimal(str(s["tick_size"])) for s in listed["items"]}
     marks = {s["symbol"]: s["mark_price"] for s in listed["items"]}
     assert {"BTCUSDT", "ETHUSDT"} <= set(await ranked(api))
     prices = Prices(ticks)

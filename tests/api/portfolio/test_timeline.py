@@ -84,7 +84,7 @@ class TestTimeline:
                 (m["symbol"], m["rank"]) for m in recorded
             ]
             assert [Decimal(str(r["weight"])) for r in held] == [
-                Decimal(m["weight"]) for m in recorded
+                Decimal(str(m["weight"])) for m in recorded
             ]
             assert {r["reason"] for r in held} == {entry["reason"] or entry["action"]}
         assert {r["reason"] for r in rows} >= {f"pick {symbols[0]}", "remove", "stronger"}

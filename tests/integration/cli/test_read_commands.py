@@ -171,7 +171,7 @@ class TestPortfolio:
             )
             for m in members
         ]
-        assert sum(Decimal(row[2]) for row in shown) == Decimal("100.0000")
+        assert sum(Decimal(str(row[2])) for row in shown) == Decimal("100.0000")
 
     async def test_json_is_the_apis_answer(
         self, service: Service, capsys: pytest.CaptureFixture[str]

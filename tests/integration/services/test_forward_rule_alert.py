@@ -97,8 +97,8 @@ class TestForwardRuleAlert:
         await session.flush()
         table = await ForwardEvidence(session).challengers()
         assert table["decisions"] == 20 and table["adopt"] is None
-        names = [row["name"] for row in table["challengers"]]
+        names = [row["name"] for row in table["verdicts"]]
         assert names == [c.name for c in CHALLENGERS]
-        for row in table["challengers"]:
+        for row in table["verdicts"]:
             assert row["qualifies"] is False
             assert any("forward decisions of the 90 required" in r for r in row["reasons"])

@@ -53,7 +53,7 @@ def test_the_state_comes_back_to_the_bit_against_another_symbol_order() -> None:
     after = history(["AUSDT", "CUSDT", "DUSDT", "ZUSDT"])  # BUSDT gone, ZUSDT new
     back = state_of(stored, after)
     index = {s: i for i, s in enumerate(after.symbols)}
-    assert [(h.index, h.rank, h.included_ms) for h in back.members] == [
+    assert [(h.index, h.seat, h.included_ms) for h in back.members] == [
         (index["CUSDT"], 1, 100),
         (index["AUSDT"], 2, 200),
     ]
@@ -72,7 +72,7 @@ def test_a_member_without_candles_leaves_and_the_ranks_close_up() -> None:
     before = history(["AUSDT", "BUSDT", "CUSDT"])
     state = PolicyState(members=[Holding(0, 1, 1), Holding(1, 2, 2), Holding(2, 3, 3)])
     back = state_of(state_json(state, before), history(["AUSDT", "CUSDT"]))
-    assert [(h.index, h.rank) for h in back.members] == [(0, 1), (1, 2)]
+    assert [(h.index, h.seat) for h in back.members] == [(0, 1), (1, 2)]
 
 
 def test_every_stored_composite_survives_packing() -> None:
@@ -86,8 +86,8 @@ def test_every_stored_composite_survives_packing() -> None:
 
 
 def _same(a: PolicyState, b: PolicyState) -> None:
-    assert [(h.index, h.rank, h.included_ms) for h in a.members] == [
-        (h.index, h.rank, h.included_ms) for h in b.members
+    assert [(h.index, h.seat, h.included_ms) for h in a.members] == [
+        (h.index, h.seat, h.included_ms) for h in b.members
     ]
     assert a.weights == b.weights
     assert [(r.run_id, r.at_ms, list(r.composite.items())) for r in a.runs] == [

@@ -131,7 +131,7 @@ from .scoring_run_read_exclusions import ScoringRunReadExclusions
 from .scoring_run_read_spend_type_0 import ScoringRunReadSpendType0
 from .segment import Segment
 from .session_figures_read import SessionFiguresRead
-from .session_figures_read_verdict import SessionFiguresReadVerdict
+from .session_figures_read_rule_category import SessionFiguresReadRuleCategory
 from .setting_change_read import SettingChangeRead
 from .setting_read import SettingRead
 from .setting_read_type import SettingReadType
@@ -150,7 +150,7 @@ from .signal_statistics_by_status import SignalStatisticsByStatus
 from .signal_statistics_by_type import SignalStatisticsByType
 from .skill_ic import SkillIc
 from .statistics_read import StatisticsRead
-from .statistics_read_scores import StatisticsReadScores
+from .statistics_read_composite_summary import StatisticsReadCompositeSummary
 from .statistics_read_sectors import StatisticsReadSectors
 from .statistics_read_weights import StatisticsReadWeights
 from .status import Status
@@ -314,7 +314,7 @@ __all__ = (
     "ScoringRunReadSpendType0",
     "Segment",
     "SessionFiguresRead",
-    "SessionFiguresReadVerdict",
+    "SessionFiguresReadRuleCategory",
     "SettingChangeRead",
     "SettingRead",
     "SettingReadType",
@@ -333,7 +333,7 @@ __all__ = (
     "SignalStatisticsByType",
     "SkillIc",
     "StatisticsRead",
-    "StatisticsReadScores",
+    "StatisticsReadCompositeSummary",
     "StatisticsReadSectors",
     "StatisticsReadWeights",
     "Status",

@@ -24,7 +24,7 @@ class AlgorithmRead:
         parameters (AlgorithmReadParameters):
         updated_at (datetime.datetime):
         updated_by (None | str):
-        weight (str):
+        weight (float):
     """
 
     description: None | str
@@ -33,7 +33,7 @@ class AlgorithmRead:
     parameters: AlgorithmReadParameters
     updated_at: datetime.datetime
     updated_by: None | str
-    weight: str
+    weight: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

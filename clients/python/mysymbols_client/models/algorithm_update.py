@@ -22,13 +22,13 @@ class AlgorithmUpdate:
         name (AlgorithmUpdateName):
         is_active (bool | None | Unset):
         parameters (AlgorithmUpdateParametersType0 | None | Unset):
-        weight (float | None | str | Unset): 0..1, kept to 4 decimals.
+        weight (float | None | Unset): 0..1, kept to 4 decimals.
     """
 
     name: AlgorithmUpdateName
     is_active: bool | None | Unset = UNSET
     parameters: AlgorithmUpdateParametersType0 | None | Unset = UNSET
-    weight: float | None | str | Unset = UNSET
+    weight: float | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.algorithm_update_parameters_type_0 import AlgorithmUpdateParametersType0  # noqa: PLC0415
@@ -49,7 +49,7 @@ class AlgorithmUpdate:
         else:
             parameters = self.parameters
 
-        weight: float | None | str | Unset
+        weight: float | None | Unset
         if isinstance(self.weight, Unset):
             weight = UNSET
         else:
@@ -104,12 +104,12 @@ class AlgorithmUpdate:
 
         parameters = _parse_parameters(d.pop("parameters", UNSET))
 
-        def _parse_weight(data: object) -> float | None | str | Unset:
+        def _parse_weight(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(float | None | Unset, data)
 
         weight = _parse_weight(d.pop("weight", UNSET))
 

@@ -21,33 +21,28 @@ class ChallengersRead:
     Attributes:
         adopt (None | str): The challenger the rule would adopt (null: the default stays). Never adopted by itself: an
             admin adopts it with PUT /scoring/algorithms.
-        challengers (list[ChallengerVerdict]):
         decisions (int): The default's judged daily decisions.
-        default (str): The default's book: `policy`.
+        default_book (str): The default's book: `policy`.
         inception (datetime.datetime | None):
         rule (ForwardRule):
+        verdicts (list[ChallengerVerdict]): One per registered challenger.
     """
 
     adopt: None | str
-    challengers: list[ChallengerVerdict]
     decisions: int
-    default: str
+    default_book: str
     inception: datetime.datetime | None
     rule: ForwardRule
+    verdicts: list[ChallengerVerdict]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         adopt: None | str
         adopt = self.adopt
 
-        challengers = []
-        for challengers_item_data in self.challengers:
-            challengers_item = challengers_item_data.to_dict()
-            challengers.append(challengers_item)
-
         decisions = self.decisions
 
-        default = self.default
+        default_book = self.default_book
 
         inception: None | str
         if isinstance(self.inception, datetime.datetime):
@@ -57,16 +52,21 @@ class ChallengersRead:
 
         rule = self.rule.to_dict()
 
+        verdicts = []
+        for verdicts_item_data in self.verdicts:
+            verdicts_item = verdicts_item_data.to_dict()
+            verdicts.append(verdicts_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "adopt": adopt,
-                "challengers": challengers,
                 "decisions": decisions,
-                "default": default,
+                "default_book": default_book,
                 "inception": inception,
                 "rule": rule,
+                "verdicts": verdicts,
             }
         )
 
@@ -86,16 +86,9 @@ class ChallengersRead:
 
         adopt = _parse_adopt(d.pop("adopt"))
 
-        challengers = []
-        _challengers = d.pop("challengers")
-        for challengers_item_data in _challengers:
-            challengers_item = ChallengerVerdict.from_dict(challengers_item_data)
-
-            challengers.append(challengers_item)
-
         decisions = d.pop("decisions")
 
-        default = d.pop("default")
+        default_book = d.pop("default_book")
 
         def _parse_inception(data: object) -> datetime.datetime | None:
             if data is None:
@@ -114,13 +107,20 @@ class ChallengersRead:
 
         rule = ForwardRule.from_dict(d.pop("rule"))
 
+        verdicts = []
+        _verdicts = d.pop("verdicts")
+        for verdicts_item_data in _verdicts:
+            verdicts_item = ChallengerVerdict.from_dict(verdicts_item_data)
+
+            verdicts.append(verdicts_item)
+
         challengers_read = cls(
             adopt=adopt,
-            challengers=challengers,
             decisions=decisions,
-            default=default,
+            default_book=default_book,
             inception=inception,
             rule=rule,
+            verdicts=verdicts,
         )
 
         challengers_read.additional_properties = d

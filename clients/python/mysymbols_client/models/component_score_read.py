@@ -20,14 +20,14 @@ class ComponentScoreRead:
         breakdown (ComponentScoreReadBreakdown): Per metric: raw value, normalised value (0-100), weight and
             contribution.
         component (str):
-        confidence (str):
-        score (str):
+        confidence (float):
+        score (float):
     """
 
     breakdown: ComponentScoreReadBreakdown
     component: str
-    confidence: str
-    score: str
+    confidence: float
+    score: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

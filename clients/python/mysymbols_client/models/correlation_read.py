@@ -22,7 +22,7 @@ class CorrelationRead:
         beta_to_btc (CorrelationReadBetaToBtc):
         clusters (list[list[str]]):
         common_hours (int):
-        limit (float):
+        correlation_limit (float): The runtime setting correlation_limit.
         matrix (list[list[float | None]]):
         pairs_over_limit (list[CorrelatedPair]):
         symbols (list[str]):
@@ -33,7 +33,7 @@ class CorrelationRead:
     beta_to_btc: CorrelationReadBetaToBtc
     clusters: list[list[str]]
     common_hours: int
-    limit: float
+    correlation_limit: float
     matrix: list[list[float | None]]
     pairs_over_limit: list[CorrelatedPair]
     symbols: list[str]
@@ -54,7 +54,7 @@ class CorrelationRead:
 
         common_hours = self.common_hours
 
-        limit = self.limit
+        correlation_limit = self.correlation_limit
 
         matrix = []
         for matrix_item_data in self.matrix:
@@ -83,7 +83,7 @@ class CorrelationRead:
                 "beta_to_btc": beta_to_btc,
                 "clusters": clusters,
                 "common_hours": common_hours,
-                "limit": limit,
+                "correlation_limit": correlation_limit,
                 "matrix": matrix,
                 "pairs_over_limit": pairs_over_limit,
                 "symbols": symbols,
@@ -118,7 +118,7 @@ class CorrelationRead:
 
         common_hours = d.pop("common_hours")
 
-        limit = d.pop("limit")
+        correlation_limit = d.pop("correlation_limit")
 
         matrix = []
         _matrix = d.pop("matrix")
@@ -154,7 +154,7 @@ class CorrelationRead:
             beta_to_btc=beta_to_btc,
             clusters=clusters,
             common_hours=common_hours,
-            limit=limit,
+            correlation_limit=correlation_limit,
             matrix=matrix,
             pairs_over_limit=pairs_over_limit,
             symbols=symbols,

@@ -23,10 +23,10 @@ class HistoryRead:
         details (HistoryReadDetails): The portfolio after the change, weights before it, how weights were made.
         id (int):
         new_rank (int | None):
-        new_weight (None | str):
+        new_weight (float | None):
         occurred_at (datetime.datetime):
         old_rank (int | None):
-        old_weight (None | str):
+        old_weight (float | None):
         reason (None | str):
         replaced_symbol (None | str):
         request_id (None | str):
@@ -38,10 +38,10 @@ class HistoryRead:
     details: HistoryReadDetails
     id: int
     new_rank: int | None
-    new_weight: None | str
+    new_weight: float | None
     occurred_at: datetime.datetime
     old_rank: int | None
-    old_weight: None | str
+    old_weight: float | None
     reason: None | str
     replaced_symbol: None | str
     request_id: None | str
@@ -60,7 +60,7 @@ class HistoryRead:
         new_rank: int | None
         new_rank = self.new_rank
 
-        new_weight: None | str
+        new_weight: float | None
         new_weight = self.new_weight
 
         occurred_at = self.occurred_at.isoformat()
@@ -68,7 +68,7 @@ class HistoryRead:
         old_rank: int | None
         old_rank = self.old_rank
 
-        old_weight: None | str
+        old_weight: float | None
         old_weight = self.old_weight
 
         reason: None | str
@@ -125,10 +125,10 @@ class HistoryRead:
 
         new_rank = _parse_new_rank(d.pop("new_rank"))
 
-        def _parse_new_weight(data: object) -> None | str:
+        def _parse_new_weight(data: object) -> float | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            return cast(float | None, data)
 
         new_weight = _parse_new_weight(d.pop("new_weight"))
 
@@ -141,10 +141,10 @@ class HistoryRead:
 
         old_rank = _parse_old_rank(d.pop("old_rank"))
 
-        def _parse_old_weight(data: object) -> None | str:
+        def _parse_old_weight(data: object) -> float | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            return cast(float | None, data)
 
         old_weight = _parse_old_weight(d.pop("old_weight"))
 

@@ -18,7 +18,7 @@ class MemberRead:
         composite (float | None):
         current_price (float | None):
         data_age_s (float | None):
-        entry_price (None | str):
+        entry_price (float | None):
         included_at (datetime.datetime):
         is_replacement_candidate (bool): Among the weakest members by score: what a replacement would take first once
             `replaceable_from` has passed.
@@ -26,20 +26,20 @@ class MemberRead:
         listed (bool): False when KuCoin's contract list no longer holds the contract.
         performance_pct (float | None): Price change since inclusion, percent.
         price_source (None | str): websocket, rest or stored_mark.
-        rank (int): The member's slot, 1..n without holes.
+        rank (int): The order to read the members in: 1 = the best latest composite among them (members without a score
+            last). A past snapshot (`as_of`) gives the ranks the change stored, by the scores of that time.
         replaceable_from (datetime.datetime | None): When its minimum holding time (runtime setting min_holding_hours)
             ends: before then nothing replaces it but an exit; null in a reconstructed past snapshot.
-        score_rank (int | None): 1 = best latest composite among the members.
         stale (bool):
         symbol (str):
-        weight (str): Percent of the portfolio.
+        weight (float): Percent of the portfolio.
     """
 
     ccxt_symbol: str
     composite: float | None
     current_price: float | None
     data_age_s: float | None
-    entry_price: None | str
+    entry_price: float | None
     included_at: datetime.datetime
     is_replacement_candidate: bool
     kucoin_symbol: str
@@ -48,10 +48,9 @@ class MemberRead:
     price_source: None | str
     rank: int
     replaceable_from: datetime.datetime | None
-    score_rank: int | None
     stale: bool
     symbol: str
-    weight: str
+    weight: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,7 +65,7 @@ class MemberRead:
         data_age_s: float | None
         data_age_s = self.data_age_s
 
-        entry_price: None | str
+        entry_price: float | None
         entry_price = self.entry_price
 
         included_at = self.included_at.isoformat()
@@ -91,9 +90,6 @@ class MemberRead:
         else:
             replaceable_from = self.replaceable_from
 
-        score_rank: int | None
-        score_rank = self.score_rank
-
         stale = self.stale
 
         symbol = self.symbol
@@ -117,7 +113,6 @@ class MemberRead:
                 "price_source": price_source,
                 "rank": rank,
                 "replaceable_from": replaceable_from,
-                "score_rank": score_rank,
                 "stale": stale,
                 "symbol": symbol,
                 "weight": weight,
@@ -152,10 +147,10 @@ class MemberRead:
 
         data_age_s = _parse_data_age_s(d.pop("data_age_s"))
 
-        def _parse_entry_price(data: object) -> None | str:
+        def _parse_entry_price(data: object) -> float | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            return cast(float | None, data)
 
         entry_price = _parse_entry_price(d.pop("entry_price"))
 
@@ -198,13 +193,6 @@ class MemberRead:
 
         replaceable_from = _parse_replaceable_from(d.pop("replaceable_from"))
 
-        def _parse_score_rank(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        score_rank = _parse_score_rank(d.pop("score_rank"))
-
         stale = d.pop("stale")
 
         symbol = d.pop("symbol")
@@ -225,7 +213,6 @@ class MemberRead:
             price_source=price_source,
             rank=rank,
             replaceable_from=replaceable_from,
-            score_rank=score_rank,
             stale=stale,
             symbol=symbol,
             weight=weight,

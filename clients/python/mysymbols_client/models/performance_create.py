@@ -15,35 +15,34 @@ T = TypeVar("T", bound="PerformanceCreate")
 class PerformanceCreate:
     """
     Attributes:
-        pnl (float | str): Realised plus unrealised PnL of the period, USDT.
+        pnl (float): Realised plus unrealised PnL of the period, USDT.
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts joined by
             `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's).
         timestamp (datetime.datetime):
-        notional (float | None | str | Unset):
-        pnl_pct (float | None | str | Unset):
+        notional (float | None | Unset):
+        pnl_pct (float | None | Unset):
     """
 
-    pnl: float | str
+    pnl: float
     symbol: str
     timestamp: datetime.datetime
-    notional: float | None | str | Unset = UNSET
-    pnl_pct: float | None | str | Unset = UNSET
+    notional: float | None | Unset = UNSET
+    pnl_pct: float | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        pnl: float | str
         pnl = self.pnl
 
         symbol = self.symbol
 
         timestamp = self.timestamp.isoformat()
 
-        notional: float | None | str | Unset
+        notional: float | None | Unset
         if isinstance(self.notional, Unset):
             notional = UNSET
         else:
             notional = self.notional
 
-        pnl_pct: float | None | str | Unset
+        pnl_pct: float | None | Unset
         if isinstance(self.pnl_pct, Unset):
             pnl_pct = UNSET
         else:
@@ -68,31 +67,27 @@ class PerformanceCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_pnl(data: object) -> float | str:
-            return cast(float | str, data)
-
-        pnl = _parse_pnl(d.pop("pnl"))
+        pnl = d.pop("pnl")
 
         symbol = d.pop("symbol")
 
         timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 
-        def _parse_notional(data: object) -> float | None | str | Unset:
+        def _parse_notional(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(float | None | Unset, data)
 
         notional = _parse_notional(d.pop("notional", UNSET))
 
-        def _parse_pnl_pct(data: object) -> float | None | str | Unset:
+        def _parse_pnl_pct(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(float | None | Unset, data)
 
         pnl_pct = _parse_pnl_pct(d.pop("pnl_pct", UNSET))
 

@@ -15,16 +15,16 @@ class PerformanceRead:
     """
     Attributes:
         included_at (datetime.datetime):
-        max_drawdown (str):
-        pnl_since_inclusion (str):
+        max_drawdown (float):
+        pnl_since_inclusion (float):
         records (int):
         symbol (str):
         win_rate (float | None):
     """
 
     included_at: datetime.datetime
-    max_drawdown: str
-    pnl_since_inclusion: str
+    max_drawdown: float
+    pnl_since_inclusion: float
     records: int
     symbol: str
     win_rate: float | None

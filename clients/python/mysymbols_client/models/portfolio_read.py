@@ -25,7 +25,7 @@ class PortfolioRead:
         score_age_s (float | None):
         score_run_id (int | None):
         stale (bool):
-        total_weight (str):
+        total_weight (float):
     """
 
     as_of: datetime.datetime
@@ -35,7 +35,7 @@ class PortfolioRead:
     score_age_s: float | None
     score_run_id: int | None
     stale: bool
-    total_weight: str
+    total_weight: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,7 +26,7 @@ class PositionSizeRead:
         volatility (float | None):
         volatility_adjusted (bool):
         volatility_scale (float | None):
-        weight_pct (str):
+        weight_pct (float):
     """
 
     cap_reason: None | str
@@ -42,7 +42,7 @@ class PositionSizeRead:
     volatility: float | None
     volatility_adjusted: bool
     volatility_scale: float | None
-    weight_pct: str
+    weight_pct: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ class PresetRead:
     """
     Attributes:
         candidate (str): Its letter in the registered family (README, Scoring).
-        default (bool): The configuration new databases start with.
+        is_default (bool): The configuration new databases start with.
         label (str):
         name (str):
         technical_version (int):
@@ -26,7 +26,7 @@ class PresetRead:
     """
 
     candidate: str
-    default: bool
+    is_default: bool
     label: str
     name: str
     technical_version: int
@@ -36,7 +36,7 @@ class PresetRead:
     def to_dict(self) -> dict[str, Any]:
         candidate = self.candidate
 
-        default = self.default
+        is_default = self.is_default
 
         label = self.label
 
@@ -51,7 +51,7 @@ class PresetRead:
         field_dict.update(
             {
                 "candidate": candidate,
-                "default": default,
+                "is_default": is_default,
                 "label": label,
                 "name": name,
                 "technical_version": technical_version,
@@ -68,7 +68,7 @@ class PresetRead:
         d = dict(src_dict)
         candidate = d.pop("candidate")
 
-        default = d.pop("default")
+        is_default = d.pop("is_default")
 
         label = d.pop("label")
 
@@ -80,7 +80,7 @@ class PresetRead:
 
         preset_read = cls(
             candidate=candidate,
-            default=default,
+            is_default=is_default,
             label=label,
             name=name,
             technical_version=technical_version,

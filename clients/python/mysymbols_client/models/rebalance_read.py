@@ -20,8 +20,8 @@ class RebalanceRead:
     """
     Attributes:
         account_balance (float | None):
-        applied (int):
         changes (list[WeightChangeRead]):
+        changes_applied (int): Members whose weight this rebalance changed.
         dry_run (bool):
         evaluated_at (datetime.datetime):
         forced (bool):
@@ -34,8 +34,8 @@ class RebalanceRead:
     """
 
     account_balance: float | None
-    applied: int
     changes: list[WeightChangeRead]
+    changes_applied: int
     dry_run: bool
     evaluated_at: datetime.datetime
     forced: bool
@@ -51,12 +51,12 @@ class RebalanceRead:
         account_balance: float | None
         account_balance = self.account_balance
 
-        applied = self.applied
-
         changes = []
         for changes_item_data in self.changes:
             changes_item = changes_item_data.to_dict()
             changes.append(changes_item)
+
+        changes_applied = self.changes_applied
 
         dry_run = self.dry_run
 
@@ -86,8 +86,8 @@ class RebalanceRead:
         field_dict.update(
             {
                 "account_balance": account_balance,
-                "applied": applied,
                 "changes": changes,
+                "changes_applied": changes_applied,
                 "dry_run": dry_run,
                 "evaluated_at": evaluated_at,
                 "forced": forced,
@@ -116,14 +116,14 @@ class RebalanceRead:
 
         account_balance = _parse_account_balance(d.pop("account_balance"))
 
-        applied = d.pop("applied")
-
         changes = []
         _changes = d.pop("changes")
         for changes_item_data in _changes:
             changes_item = WeightChangeRead.from_dict(changes_item_data)
 
             changes.append(changes_item)
+
+        changes_applied = d.pop("changes_applied")
 
         dry_run = d.pop("dry_run")
 
@@ -160,8 +160,8 @@ class RebalanceRead:
 
         rebalance_read = cls(
             account_balance=account_balance,
-            applied=applied,
             changes=changes,
+            changes_applied=changes_applied,
             dry_run=dry_run,
             evaluated_at=evaluated_at,
             forced=forced,

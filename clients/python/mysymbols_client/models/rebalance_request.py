@@ -18,14 +18,14 @@ T = TypeVar("T", bound="RebalanceRequest")
 class RebalanceRequest:
     """
     Attributes:
-        account_balance (float | None | str | Unset): USDT.
+        account_balance (float | None | Unset): USDT.
         dry_run (bool | Unset):  Default: False.
         force (bool | Unset): Rebalance on stale inputs (admin only). Default: False.
         positions (None | RebalanceRequestPositionsType0 | Unset): The engine's current lots per symbol (at most 1000);
             without it the current weights' implied lots are used.
     """
 
-    account_balance: float | None | str | Unset = UNSET
+    account_balance: float | None | Unset = UNSET
     dry_run: bool | Unset = False
     force: bool | Unset = False
     positions: None | RebalanceRequestPositionsType0 | Unset = UNSET
@@ -33,7 +33,7 @@ class RebalanceRequest:
     def to_dict(self) -> dict[str, Any]:
         from ..models.rebalance_request_positions_type_0 import RebalanceRequestPositionsType0  # noqa: PLC0415
 
-        account_balance: float | None | str | Unset
+        account_balance: float | None | Unset
         if isinstance(self.account_balance, Unset):
             account_balance = UNSET
         else:
@@ -71,12 +71,12 @@ class RebalanceRequest:
 
         d = dict(src_dict)
 
-        def _parse_account_balance(data: object) -> float | None | str | Unset:
+        def _parse_account_balance(data: object) -> float | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | str | Unset, data)
+            return cast(float | None | Unset, data)
 
         account_balance = _parse_account_balance(d.pop("account_balance", UNSET))
 

@@ -6,7 +6,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.session_figures_read_verdict import SessionFiguresReadVerdict, check_session_figures_read_verdict
+from ..models.session_figures_read_rule_category import (
+    SessionFiguresReadRuleCategory,
+    check_session_figures_read_rule_category,
+)
 
 T = TypeVar("T", bound="SessionFiguresRead")
 
@@ -18,9 +21,9 @@ class SessionFiguresRead:
 
         Attributes:
             quietness (float | None): The three ratios multiplied: session-traded below 0.03.
+            rule_category (SessionFiguresReadRuleCategory): What the rule decided from these figures.
             session_share (float | None): Its 8 busiest weekday hours' share of the day's typical moves: `equity` from 0.55
                 (one session a day), else `commodity`.
-            verdict (SessionFiguresReadVerdict):
             weekday_hours (int): Tuesday-to-Thursday candles read (120 needed).
             weekend_hours (int): Weekend candles read (80 needed to decide).
             weekend_move (float | None): The same for the median hourly |close/open| move.
@@ -30,8 +33,8 @@ class SessionFiguresRead:
     """
 
     quietness: float | None
+    rule_category: SessionFiguresReadRuleCategory
     session_share: float | None
-    verdict: SessionFiguresReadVerdict
     weekday_hours: int
     weekend_hours: int
     weekend_move: float | None
@@ -43,10 +46,10 @@ class SessionFiguresRead:
         quietness: float | None
         quietness = self.quietness
 
+        rule_category: str = self.rule_category
+
         session_share: float | None
         session_share = self.session_share
-
-        verdict: str = self.verdict
 
         weekday_hours = self.weekday_hours
 
@@ -66,8 +69,8 @@ class SessionFiguresRead:
         field_dict.update(
             {
                 "quietness": quietness,
+                "rule_category": rule_category,
                 "session_share": session_share,
-                "verdict": verdict,
                 "weekday_hours": weekday_hours,
                 "weekend_hours": weekend_hours,
                 "weekend_move": weekend_move,
@@ -89,14 +92,14 @@ class SessionFiguresRead:
 
         quietness = _parse_quietness(d.pop("quietness"))
 
+        rule_category = check_session_figures_read_rule_category(d.pop("rule_category"))
+
         def _parse_session_share(data: object) -> float | None:
             if data is None:
                 return data
             return cast(float | None, data)
 
         session_share = _parse_session_share(d.pop("session_share"))
-
-        verdict = check_session_figures_read_verdict(d.pop("verdict"))
 
         weekday_hours = d.pop("weekday_hours")
 
@@ -125,8 +128,8 @@ class SessionFiguresRead:
 
         session_figures_read = cls(
             quietness=quietness,
+            rule_category=rule_category,
             session_share=session_share,
-            verdict=verdict,
             weekday_hours=weekday_hours,
             weekend_hours=weekend_hours,
             weekend_move=weekend_move,

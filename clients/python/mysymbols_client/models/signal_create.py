@@ -20,29 +20,28 @@ T = TypeVar("T", bound="SignalCreate")
 class SignalCreate:
     """
     Attributes:
-        confidence (float | str): 0..1; kept to 4 decimals.
+        confidence (float): 0..1; kept to 4 decimals.
         direction (SignalCreateDirection):
         signal_type (str):
         source (str):
-        strength (float | str): 0..1; kept to 4 decimals.
+        strength (float): 0..1; kept to 4 decimals.
         expires_at (datetime.datetime | None | Unset):
         payload (SignalCreatePayload | Unset):
         symbol (None | str | Unset):
         timeframe (None | str | Unset):
     """
 
-    confidence: float | str
+    confidence: float
     direction: SignalCreateDirection
     signal_type: str
     source: str
-    strength: float | str
+    strength: float
     expires_at: datetime.datetime | None | Unset = UNSET
     payload: SignalCreatePayload | Unset = UNSET
     symbol: None | str | Unset = UNSET
     timeframe: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        confidence: float | str
         confidence = self.confidence
 
         direction: str = self.direction
@@ -51,7 +50,6 @@ class SignalCreate:
 
         source = self.source
 
-        strength: float | str
         strength = self.strength
 
         expires_at: None | str | Unset
@@ -105,11 +103,7 @@ class SignalCreate:
         from ..models.signal_create_payload import SignalCreatePayload  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_confidence(data: object) -> float | str:
-            return cast(float | str, data)
-
-        confidence = _parse_confidence(d.pop("confidence"))
+        confidence = d.pop("confidence")
 
         direction = check_signal_create_direction(d.pop("direction"))
 
@@ -117,10 +111,7 @@ class SignalCreate:
 
         source = d.pop("source")
 
-        def _parse_strength(data: object) -> float | str:
-            return cast(float | str, data)
-
-        strength = _parse_strength(d.pop("strength"))
+        strength = d.pop("strength")
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:

@@ -20,7 +20,7 @@ T = TypeVar("T", bound="SignalRead")
 class SignalRead:
     """
     Attributes:
-        confidence (str):
+        confidence (float):
         consensus (SignalReadConsensus):
         created_at (datetime.datetime):
         direction (str):
@@ -32,13 +32,13 @@ class SignalRead:
         signal_type (str):
         source (str):
         status (str):
-        strength (str):
+        strength (float):
         symbol (None | str):
         timeframe (None | str):
         votes (list[SignalReadVotesItem]):
     """
 
-    confidence: str
+    confidence: float
     consensus: SignalReadConsensus
     created_at: datetime.datetime
     direction: str
@@ -50,7 +50,7 @@ class SignalRead:
     signal_type: str
     source: str
     status: str
-    strength: str
+    strength: float
     symbol: None | str
     timeframe: None | str
     votes: list[SignalReadVotesItem]

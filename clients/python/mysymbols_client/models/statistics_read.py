@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.statistics_read_scores import StatisticsReadScores
+    from ..models.statistics_read_composite_summary import StatisticsReadCompositeSummary
     from ..models.statistics_read_sectors import StatisticsReadSectors
     from ..models.statistics_read_weights import StatisticsReadWeights
 
@@ -19,25 +19,27 @@ T = TypeVar("T", bound="StatisticsRead")
 class StatisticsRead:
     """
     Attributes:
+        composite_summary (StatisticsReadCompositeSummary): min, max and mean of the members' latest composite scores.
         effective_members (float | None): 1 / HHI.
         herfindahl (float | None): Sum of squared weight fractions.
         max_symbols (int):
-        members (int):
-        scores (StatisticsReadScores):
+        member_count (int):
         sectors (StatisticsReadSectors):
         weights (StatisticsReadWeights):
     """
 
+    composite_summary: StatisticsReadCompositeSummary
     effective_members: float | None
     herfindahl: float | None
     max_symbols: int
-    members: int
-    scores: StatisticsReadScores
+    member_count: int
     sectors: StatisticsReadSectors
     weights: StatisticsReadWeights
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        composite_summary = self.composite_summary.to_dict()
+
         effective_members: float | None
         effective_members = self.effective_members
 
@@ -46,9 +48,7 @@ class StatisticsRead:
 
         max_symbols = self.max_symbols
 
-        members = self.members
-
-        scores = self.scores.to_dict()
+        member_count = self.member_count
 
         sectors = self.sectors.to_dict()
 
@@ -58,11 +58,11 @@ class StatisticsRead:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "composite_summary": composite_summary,
                 "effective_members": effective_members,
                 "herfindahl": herfindahl,
                 "max_symbols": max_symbols,
-                "members": members,
-                "scores": scores,
+                "member_count": member_count,
                 "sectors": sectors,
                 "weights": weights,
             }
@@ -72,11 +72,12 @@ class StatisticsRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.statistics_read_scores import StatisticsReadScores  # noqa: PLC0415
+        from ..models.statistics_read_composite_summary import StatisticsReadCompositeSummary  # noqa: PLC0415
         from ..models.statistics_read_sectors import StatisticsReadSectors  # noqa: PLC0415
         from ..models.statistics_read_weights import StatisticsReadWeights  # noqa: PLC0415
 
         d = dict(src_dict)
+        composite_summary = StatisticsReadCompositeSummary.from_dict(d.pop("composite_summary"))
 
         def _parse_effective_members(data: object) -> float | None:
             if data is None:
@@ -94,20 +95,18 @@ class StatisticsRead:
 
         max_symbols = d.pop("max_symbols")
 
-        members = d.pop("members")
-
-        scores = StatisticsReadScores.from_dict(d.pop("scores"))
+        member_count = d.pop("member_count")
 
         sectors = StatisticsReadSectors.from_dict(d.pop("sectors"))
 
         weights = StatisticsReadWeights.from_dict(d.pop("weights"))
 
         statistics_read = cls(
+            composite_summary=composite_summary,
             effective_members=effective_members,
             herfindahl=herfindahl,
             max_symbols=max_symbols,
-            members=members,
-            scores=scores,
+            member_count=member_count,
             sectors=sectors,
             weights=weights,
         )

@@ -48,18 +48,18 @@ class SymbolRead:
         kucoin_symbol (str): KuCoin futures code, e.g. XBTUSDTM.
         last_seen_at (datetime.datetime):
         listed_at (datetime.datetime | None):
-        lot_size (str):
+        lot_size (float):
         mark_price (float | None): The last synced mark price, on the contract's tick (KuCoin computes it on the index's
             finer step).
         market_data_at (datetime.datetime | None):
         max_leverage (int):
-        multiplier (str): Base coins per lot (1 USD per lot for inverse).
+        multiplier (float): Base coins per lot (1 USD per lot for inverse).
         open_interest_lots (float | None):
         quote_currency (str):
         stale (bool):
         status (str): KuCoin status (Open, Paused, …) or Delisted when gone.
         symbol (str): Canonical form, e.g. BTCUSDT.
-        tick_size (str):
+        tick_size (float):
         turnover_24h (float | None): 24 h turnover in the quote currency.
     """
 
@@ -78,17 +78,17 @@ class SymbolRead:
     kucoin_symbol: str
     last_seen_at: datetime.datetime
     listed_at: datetime.datetime | None
-    lot_size: str
+    lot_size: float
     mark_price: float | None
     market_data_at: datetime.datetime | None
     max_leverage: int
-    multiplier: str
+    multiplier: float
     open_interest_lots: float | None
     quote_currency: str
     stale: bool
     status: str
     symbol: str
-    tick_size: str
+    tick_size: float
     turnover_24h: float | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -15,18 +15,18 @@ class WeightChangeRead:
     Attributes:
         above_threshold (bool):
         applied (bool):
-        current_weight (str):
-        difference (str):
+        current_weight (float):
+        difference (float):
         symbol (str):
-        target_weight (str):
+        target_weight (float):
     """
 
     above_threshold: bool
     applied: bool
-    current_weight: str
-    difference: str
+    current_weight: float
+    difference: float
     symbol: str
-    target_weight: str
+    target_weight: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

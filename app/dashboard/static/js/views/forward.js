@@ -47,7 +47,7 @@ function opened(text, cls) {
 }
 
 function seriesOf(forward) {
-  const challengers = forward.challengers.challengers.map((c) => c.book);
+  const challengers = forward.challengers.verdicts.map((c) => c.book);
   const order = [DEFAULT, ...challengers, ...BASELINES];
   const books = [...order.filter((b) => forward.equity[b]),
     ...Object.keys(forward.equity).filter((b) => !order.includes(b))];
@@ -80,15 +80,15 @@ function verdictCell(c) {
 
 function challengersTable(judged) {
   const min = judged.rule.min_decisions;
-  return table(`Each challenger against the default (${judged.default}). To qualify: ${min} daily ` +
+  return table(`Each challenger against the default (${judged.default_book}). To qualify: ${min} daily ` +
     `decisions, a skill-IC lead over ${num(judged.rule.lead_se, 1)} standard errors ` +
-    `(${judged.rule.correction}-corrected across the ${judged.challengers.length}) and a paired ` +
+    `(${judged.rule.correction}-corrected across the ${judged.verdicts.length}) and a paired ` +
     "alpha not significantly negative", [
     { label: "Challenger" }, { label: "Source" }, { label: "Hypothesis" },
     { label: "Decisions", num: true }, { label: "Skill-IC lead [95 % interval]", num: true },
     { label: "Lead t", num: true }, { label: "Paired alpha t", num: true }, { label: "Verdict" },
     { label: "Rule" },
-  ], judged.challengers.map((c) => h("tr", {
+  ], judged.verdicts.map((c) => h("tr", {
     "data-challenger": c.name, class: judged.adopt === c.name ? "member" : null,
   }, [
     h("th", { scope: "row" }, c.name), h("td", null, c.source),

@@ -47,7 +47,7 @@ export async function load(body) {
 
   const columns = [
     { label: "Rank" }, { label: "Symbol" }, { label: "Weight %", num: true },
-    { label: "Composite", num: true }, { label: "Score rank", num: true },
+    { label: "Composite", num: true },
     ...components.map((c) => ({ label: label(c), num: true })),
     { label: "Entry", num: true }, { label: "Current", num: true },
     { label: "Since inclusion", num: true }, { label: "Replace?" },
@@ -60,7 +60,6 @@ export async function load(body) {
       h("th", { scope: "row" }, m.symbol),
       h("td", { class: "num weight" }, Number(m.weight).toFixed(4)),
       h("td", { class: "num" }, num(m.composite, 1)),
-      h("td", { class: "num" }, m.score_rank ?? "–"),
       ...components.map((c) => h("td", { class: "num" }, num(item && item.components[c], 1))),
       h("td", { class: "num" }, price(m.entry_price)),
       h("td", { class: "num", title: m.price_source || "" }, price(m.current_price)),

@@ -27,7 +27,7 @@ function clusterList(correlation) {
   return h("div", { id: "clusters" },
     groups.length
       ? h("ul", null, items)
-      : h("p", null, `No two members move together above r = ${correlation.limit}.`),
+      : h("p", null, `No two members move together above r = ${correlation.correlation_limit}.`),
     alone.length && groups.length
       ? h("p", { class: "muted" }, `Moving on their own: ${alone.join(", ")}.`) : null);
 }
@@ -46,30 +46,30 @@ export async function load(body) {
     [`ES ${Math.round(report.level * 100)} % (1 h)`, pct(report.es, 2)],
   ] : [["Risk metrics", "not enough history"]];
   const map = n ? heatmap(correlation.symbols, correlation.matrix, {
-    limit: correlation.limit,
+    limit: correlation.correlation_limit,
     ariaLabel: `Correlation of the ${n} members over ${correlation.window_hours} h; ` +
-      `${correlation.pairs_over_limit.length} pairs over ${correlation.limit}`,
+      `${correlation.pairs_over_limit.length} pairs over ${correlation.correlation_limit}`,
   }) : h("p", null, "No members to correlate.");
   const pairs = correlation.pairs_over_limit.length
     ? table(null, [{ label: "Pair" }, { label: "Correlation", num: true }],
       correlation.pairs_over_limit.map((p) => [`${p.a} / ${p.b}`, num(p.correlation, 3)]), { id: "pairs" })
-    : h("p", { id: "pairs" }, `No pair is over ${correlation.limit}.`);
+    : h("p", { id: "pairs" }, `No pair is over ${correlation.correlation_limit}.`);
   const clusters = clusterList(correlation);
   const betas = table(null, [{ label: "Symbol" }, { label: "Beta to BTC", num: true }],
     Object.entries(correlation.beta_to_btc).map(([symbol, beta]) => [symbol, num(beta, 3)]),
     { id: "betas" });
   fill(body, 
     stats([
-      ["Members", String(statistics.members)],
+      ["Members", String(statistics.member_count)],
       ["Average pairwise r", num(correlation.average_pairwise, 3)],
-      ["Pairs over limit", `${correlation.pairs_over_limit.length} (limit ${correlation.limit})`],
+      ["Pairs over limit", `${correlation.pairs_over_limit.length} (limit ${correlation.correlation_limit})`],
       ["Effective members (1/HHI)", num(statistics.effective_members, 2)],
       ...figures,
     ]),
     h("div", { class: "grid2" },
       panel(`Correlation, ${correlation.window_hours} h (${correlation.common_hours} common hours)`,
         h("div", { class: "scroll" }, map)),
-      h("div", null, panel("Pairs over the limit", pairs), panel(`Moving together (r over ${correlation.limit})`, clusters),
+      h("div", null, panel("Pairs over the limit", pairs), panel(`Moving together (r over ${correlation.correlation_limit})`, clusters),
         panel("Beta to BTC", betas))),
     h("p", { class: "muted" }, `Risk metrics: ${metrics.periods}; ${metrics.observations} observations ` +
       `over ${metrics.window_hours} h.`),

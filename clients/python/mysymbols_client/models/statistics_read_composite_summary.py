@@ -6,11 +6,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="StatisticsReadScores")
+T = TypeVar("T", bound="StatisticsReadCompositeSummary")
 
 
 @_attrs_define
-class StatisticsReadScores:
+class StatisticsReadCompositeSummary:
+    """min, max and mean of the members' latest composite scores."""
+
     additional_properties: dict[str, float | None] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -24,7 +26,7 @@ class StatisticsReadScores:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        statistics_read_scores = cls()
+        statistics_read_composite_summary = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -38,8 +40,8 @@ class StatisticsReadScores:
 
             additional_properties[prop_name] = additional_property
 
-        statistics_read_scores.additional_properties = additional_properties
-        return statistics_read_scores
+        statistics_read_composite_summary.additional_properties = additional_properties
+        return statistics_read_composite_summary
 
     @property
     def additional_keys(self) -> list[str]:
