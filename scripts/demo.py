@@ -344,7 +344,8 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
     show_portfolio(portfolio, source)
     print(
         f"scored portfolio: {len(portfolio['members'])} members, weights sum to {total} %, "
-        f"market data {source}, ready in {elapsed:.1f} s"
+        f"market data {source}, ready {elapsed:.1f} s after the demo started (any install "
+        "before it not counted)"
     )
     print(f"  docs       {base}/docs")
     print(f"  dashboard  {base}/dashboard")

@@ -124,7 +124,6 @@ def show_portfolio(doc: dict[str, Any], source: str | None) -> None:
         "symbol",
         "weight %",
         "composite",
-        "score rank",
         "entry",
         "price",
         "since entry %",

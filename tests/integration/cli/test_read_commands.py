@@ -161,13 +161,22 @@ class TestPortfolio:
         assert "portfolio: 3 of 10 members, total weight 100.0000 %" in out
         assert out.splitlines()[0].rstrip().endswith("market data simulator")
         members = service.portfolio["members"]
-        shown = [(row[0], row[1], row[2], row[3]) for row in cells(out)]
+        header = next(line for line in out.splitlines() if line.startswith("┃"))
+        assert [c.strip() for c in header.split("┃")[1:-1]][:5] == [
+            "rank",
+            "symbol",
+            "weight %",
+            "composite",
+            "entry",
+        ]
+        shown = [tuple(row[:5]) for row in cells(out)]
         assert shown == [
             (
                 str(m["rank"]),
                 m["symbol"],
                 f"{Decimal(str(m['weight'])):.4f}",
                 f"{m['composite']:.2f}",
+                f"{Decimal(str(m['entry_price'])):,.6f}",
             )
             for m in members
         ]
