@@ -35,6 +35,9 @@ print_times() {  # the step under way ended, then every step's time and the tota
 
 # The two things both checks wait for. Callers set VENV, UNIVERSE, WORK, API and READY_WITHIN_S.
 start_simulator() {  # start_simulator HOST: the simulator on HOST (any port); sets SIM_PID, SIM_URL
+    # The log exists before the loop reads it: the background job's own redirection may come
+    # after the first read on a busy machine, and a failed read ends the script (set -e).
+    : >"$WORK/simulator.log"
     PYTHONUNBUFFERED=1 "$VENV/bin/python" -m tests.kucoin_sim --port 0 --host "$1" \
         --universe "$UNIVERSE" >"$WORK/simulator.log" 2>&1 &
     SIM_PID=$!
