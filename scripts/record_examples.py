@@ -129,8 +129,9 @@ async def signal_and_alert_answers(api: Session) -> Answers:
         "direction": "BUY",
         "strength": 0.8,
         "confidence": 0.7,
+        "payload": {"level": 151.2, "bot_version": "2.4"},
     }
-    await api.call("POST", "/signals", json=signal)
+    created = await api.call("POST", "/signals", json=signal)
     processed = await api.call("POST", "/signals/process")
     statistics = await api.call("GET", "/signals/statistics")
     await api.call("PUT", "/config", json={"values": {"correlation_limit": ALERTING_LIMIT}})
@@ -139,7 +140,8 @@ async def signal_and_alert_answers(api: Session) -> Answers:
     if not alerts:
         raise SystemExit(f"no two members correlate above {ALERTING_LIMIT}: no alert to record")
     return {
-        "SignalRead": processed[0],
+        "SignalSummary": processed[0],
+        "SignalRead": await api.call("GET", f"/signals/{created['id']}"),
         "SignalStatistics": statistics,
         "AlertCheckRead": checked,
         "AlertRead": alerts[0],
@@ -181,6 +183,7 @@ RECORDED = (
     "RebalanceRead",
     "ReplacementCandidatesRead",
     "SignalRead",
+    "SignalSummary",
     "SignalStatistics",
     "StatisticsRead",
     "SymbolPage",

@@ -8,6 +8,7 @@ free JSON (a signal's payload, a replay's overrides) below the top level.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from annotated_types import MaxLen
@@ -28,6 +29,45 @@ MAX_OVERRIDE_SECTIONS = 8
 the service's answer naming the unknown ones."""
 MAX_PAYLOAD_KEYS = 100
 """A signal's `payload`, the sender's own fields: its top level."""
+MAX_PAYLOAD_BYTES = 4096
+"""A signal's `payload` written as compact JSON (UTF-8): a sender's notes on a signal, not a
+store. A list read leaves payloads out; at this size even the single reads of a minute of one
+key's writes stay small."""
+MAX_PAYLOAD_DEPTH = 5
+"""A signal's `payload`: objects and lists nested at most this deep (the payload itself is 1)."""
+
+
+def json_within(max_bytes: int, max_depth: int) -> BeforeValidator:
+    """`Annotated` metadata: free JSON of at most `max_depth` levels of objects and lists and at
+    most `max_bytes` bytes written compactly, refused (one error) before its entries are
+    validated."""
+
+    def check(value: object) -> object:
+        if _deeper_than(value, max_depth):
+            raise PydanticCustomError(
+                "too_deep",
+                "should nest objects and lists at most {max_depth} deep",
+                {"max_depth": max_depth},
+            )
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > max_bytes:
+            raise PydanticCustomError(
+                "too_large",
+                "should be at most {max_bytes} bytes as compact JSON, not {actual_bytes}",
+                {"max_bytes": max_bytes, "actual_bytes": size},
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+def _deeper_than(value: object, depth: int) -> bool:
+    if not isinstance(value, dict | list):
+        return False
+    if depth <= 0:
+        return True
+    children = value.values() if isinstance(value, dict) else value
+    return any(_deeper_than(child, depth - 1) for child in children)
 
 
 def at_most(entries: int) -> tuple[Any, ...]:

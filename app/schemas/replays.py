@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime, RequestBody
 from app.schemas.recorded import recorded_example
+from app.services.settings.registry import SETTINGS
+
+_MEMBERS = SETTINGS["max_portfolio_symbols"]
 
 EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
 
@@ -35,7 +38,11 @@ class ReplayCreate(RequestBody):
     end: IsoDateTime = Field(alias="to", description="End of the valuation (a whole hour).")
     every: str = Field(default="24h", pattern=EVERY_PATTERN, description="1h, 4h, 24h, 7d, ...")
     top: int | None = Field(
-        default=None, ge=1, le=100, description="Members (default: max_portfolio_symbols)."
+        default=None,
+        ge=int(_MEMBERS.minimum or 1),
+        le=int(_MEMBERS.maximum or 1),
+        description="Members (default: the runtime setting max_portfolio_symbols, whose bounds "
+        "it keeps).",
     )
     fee_bps: float = Field(default=6.0, ge=0, le=1000)
     slippage_bps: float = Field(default=0.0, ge=0, le=1000)

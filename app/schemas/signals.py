@@ -7,7 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.bounds import MAX_PAYLOAD_KEYS, at_most
+from app.schemas.bounds import (
+    MAX_PAYLOAD_BYTES,
+    MAX_PAYLOAD_DEPTH,
+    MAX_PAYLOAD_KEYS,
+    at_most,
+    json_within,
+)
 from app.schemas.common import (
     DecimalNumber,
     IsoDateTime,
@@ -47,13 +53,23 @@ class SignalCreate(RequestBody):
     strength: UnitFraction = Field(description="0..1; kept to 4 decimals.")
     confidence: UnitFraction = Field(description="0..1; kept to 4 decimals.")
     timeframe: StorableText | None = Field(default=None, max_length=20)
-    payload: Annotated[StorableObject, *at_most(MAX_PAYLOAD_KEYS)] = Field(default_factory=dict)
+    payload: Annotated[
+        StorableObject,
+        *at_most(MAX_PAYLOAD_KEYS),
+        json_within(MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH),
+    ] = Field(
+        default_factory=dict,
+        description=f"The sender's own fields: at most {MAX_PAYLOAD_KEYS} keys, "
+        f"{MAX_PAYLOAD_BYTES} bytes as compact JSON and {MAX_PAYLOAD_DEPTH} levels deep.",
+    )
     expires_at: IsoDateTime | None = None
 
 
-class SignalRead(BaseModel):
+class SignalSummary(BaseModel):
+    """A signal as the lists give it: all but its payload (`GET /signals/{id}` gives that)."""
+
     model_config = ConfigDict(
-        from_attributes=True, json_schema_extra=recorded_example("SignalRead")
+        from_attributes=True, json_schema_extra=recorded_example("SignalSummary")
     )
 
     id: int
@@ -64,7 +80,6 @@ class SignalRead(BaseModel):
     strength: DecimalNumber
     confidence: DecimalNumber
     timeframe: str | None
-    payload: dict[str, Any]
     status: str
     outcome: str | None
     votes: list[dict[str, Any]]
@@ -72,6 +87,16 @@ class SignalRead(BaseModel):
     created_at: datetime
     expires_at: datetime | None
     processed_at: datetime | None
+
+
+class SignalRead(SignalSummary):
+    """One signal, its payload included."""
+
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra=recorded_example("SignalRead")
+    )
+
+    payload: dict[str, Any]
 
 
 class SignalStatistics(BaseModel):

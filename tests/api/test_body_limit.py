@@ -29,18 +29,18 @@ COUNTER = "mysymbols_http_requests_total"
 
 
 def signal_of_size(size: int) -> bytes:
-    """A valid signal whose JSON body is exactly `size` bytes (its payload's note pads it)."""
+    """A valid signal whose JSON body is exactly `size` bytes: JSON's own whitespace pads it
+    (a payload may not: it is capped far below the body limit)."""
     signal: dict[str, Any] = {
         "source": "limit-probe",
         "signal_type": "PROBE",
         "direction": "BUY",
         "strength": 0.5,
         "confidence": 0.5,
-        "payload": {"note": ""},
+        "payload": {"note": "padded"},
     }
-    empty = len(json.dumps(signal).encode())
-    signal["payload"]["note"] = "x" * (size - empty)
     body = json.dumps(signal).encode()
+    body = body[:-1] + b" " * (size - len(body)) + b"}"
     assert len(body) == size
     return body
 

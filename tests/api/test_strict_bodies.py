@@ -57,6 +57,7 @@ async def test_a_rebalance_whose_dry_run_is_not_a_boolean_is_refused_and_changes
     [
         ({"top": 5.5}, "top", "int_type"),
         ({"top": "5"}, "top", "int_type"),
+        ({"top": 51}, "top", "less_than_equal"),  # max_portfolio_symbols's own bound
         ({"execution_lag_h": True}, "execution_lag_h", "int_type"),
         ({"fee_bps": "6"}, "fee_bps", "float_type"),
         ({"every": 24}, "every", "string_type"),

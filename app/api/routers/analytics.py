@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio import actor_of
 from app.api.services import MySymbolsDep
@@ -24,7 +25,12 @@ from app.schemas.common import (
     problem_responses,
 )
 
-router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/portfolio",
+    tags=["portfolio"],
+    responses=problem_responses(401, 403),
+)
 
 
 @router.get(

@@ -5,11 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, status
 
 from app.api.auth import AdminDep
+from app.api.json_body import JsonBodyRoute
 from app.api.services import ApiKeyServiceDep
 from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from app.schemas.common import RowId, problem_responses
 
-router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/api-keys",
+    tags=["api keys"],
+    responses=problem_responses(401, 403),
+)
 
 
 @router.post(

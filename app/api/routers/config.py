@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.api.auth import AdminDep, ReaderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.services import ConfigurationDep
 from app.schemas.common import problem_responses
@@ -21,7 +22,12 @@ from app.schemas.config import (
 from app.services.portfolio.audit import Actor
 from app.services.settings.values import SettingValue
 
-router = APIRouter(prefix="/config", tags=["configuration"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/config",
+    tags=["configuration"],
+    responses=problem_responses(401, 403),
+)
 
 
 def _read(values: list[SettingValue]) -> list[SettingRead]:

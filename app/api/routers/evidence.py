@@ -7,6 +7,7 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.auth import AdminDep, ReaderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.services import EvidenceDep
 from app.calibration.report import CalibrationReport
@@ -14,7 +15,12 @@ from app.schemas.common import problem_responses
 from app.schemas.evidence import EvidenceRead, StrategyFigures, Verdict
 from app.schemas.replays import ReplaySummary
 
-router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/scoring",
+    tags=["scoring"],
+    responses=problem_responses(401, 403),
+)
 
 
 @router.get(

@@ -6,11 +6,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth import ReaderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.services import MySymbolsDep
 from app.schemas.common import problem_responses
 
-router = APIRouter(tags=["interop"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute, tags=["interop"], responses=problem_responses(401, 403)
+)
 
 
 class Pairlist(BaseModel):

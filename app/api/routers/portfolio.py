@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
 from app.api.services import MySymbolsDep, ServicesDep
@@ -35,7 +36,12 @@ from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON
 from app.services.portfolio.service import MySymbolsService
 
-router = APIRouter(prefix="/portfolio", tags=["portfolio"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/portfolio",
+    tags=["portfolio"],
+    responses=problem_responses(401, 403),
+)
 
 
 CHANGE_ERRORS = problem_responses(404, 409, 422)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
 
 from app.api.auth import LazyReaderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.scrape import CONTENT_TYPE, render
 from app.api.sessions import AppStateDep
 from app.core.config import MetricsSettings
@@ -41,7 +42,7 @@ def prometheus_router(settings: MetricsSettings) -> APIRouter:
     """The route, guarded as `settings.access` says (and documented so in OpenAPI)."""
     guard = _open if settings.access == "open" else _reader
     errors = {} if settings.access == "open" else problem_responses(401, 403)
-    router = APIRouter(tags=["system"])
+    router = APIRouter(route_class=JsonBodyRoute, tags=["system"])
 
     @router.get(
         "/metrics",

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
 from app.api.services import ReplaysDep
@@ -15,7 +16,12 @@ from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
 from app.schemas.timeline import TimelineRead
 from app.services.replay.service import ReplayRequest
 
-router = APIRouter(prefix="/replays", tags=["replays"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/replays",
+    tags=["replays"],
+    responses=problem_responses(401, 403),
+)
 
 
 @router.post(

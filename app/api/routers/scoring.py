@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep, ReaderDep, TraderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
 from app.api.services import AlgorithmsDep, ScoringDep
@@ -45,7 +46,12 @@ from app.services.scoring.algorithms import (
     what_if_outcome,
 )
 
-router = APIRouter(prefix="/scoring", tags=["scoring"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/scoring",
+    tags=["scoring"],
+    responses=problem_responses(401, 403),
+)
 
 Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.services import SignalsDep
 from app.api.sessions import AppStateDep, SessionDep
@@ -18,9 +19,14 @@ from app.schemas.common import (
     idempotent_responses,
     problem_responses,
 )
-from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics
+from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics, SignalSummary
 
-router = APIRouter(prefix="/signals", tags=["signals"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/signals",
+    tags=["signals"],
+    responses=problem_responses(401, 403),
+)
 
 DECIDED = ("approved", "rejected", "expired")
 
@@ -57,35 +63,35 @@ async def create_signal(
 
 @router.post(
     "/process",
-    response_model=list[SignalRead],
+    response_model=list[SignalSummary],
     summary="Evaluate pending signals now (the scheduler does it too)",
 )
 async def process_signals(
     _: TraderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[SignalRead]:
-    return [SignalRead.model_validate(s) for s in await signals.process_pending(limit)]
+) -> list[SignalSummary]:
+    return [SignalSummary.model_validate(s) for s in await signals.process_pending(limit)]
 
 
 @router.get(
     "/pending",
     dependencies=[CachedRead],
-    response_model=list[SignalRead],
-    summary="Signals not evaluated yet",
+    response_model=list[SignalSummary],
+    summary="Signals not evaluated yet (without payloads: the single read gives one)",
 )
 async def list_pending_signals(
     _: ReaderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[SignalRead]:
+) -> list[SignalSummary]:
     rows = await signals.listing(
         statuses=("pending", "processing"), source=None, symbol=None, limit=limit
     )
-    return [SignalRead.model_validate(s) for s in rows]
+    return [SignalSummary.model_validate(s) for s in rows]
 
 
 @router.get(
     "/processed",
     dependencies=[CachedRead],
-    response_model=list[SignalRead],
-    summary="Evaluated or expired signals",
+    response_model=list[SignalSummary],
+    summary="Evaluated or expired signals (without payloads: the single read gives one)",
     responses=problem_responses(404, 422),
 )
 async def list_processed_signals(
@@ -97,10 +103,10 @@ async def list_processed_signals(
     source: Annotated[StorableText | None, Query(max_length=80)] = None,
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[SignalRead]:
+) -> list[SignalSummary]:
     statuses = (status_,) if status_ else DECIDED
     rows = await signals.listing(statuses=statuses, source=source, symbol=symbol, limit=limit)
-    return [SignalRead.model_validate(s) for s in rows]
+    return [SignalSummary.model_validate(s) for s in rows]
 
 
 @router.get(

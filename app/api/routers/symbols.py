@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep, ReaderDep, TraderDep
+from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
 from app.api.services import UniverseDep
@@ -22,7 +23,12 @@ from app.schemas.symbols import SymbolCategoryUpdate, SymbolPage, SymbolRead, Sy
 from app.services.market.universe import SymbolView, symbol_category
 from app.services.portfolio.audit import Actor
 
-router = APIRouter(prefix="/symbols", tags=["symbols"], responses=problem_responses(401, 403))
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/symbols",
+    tags=["symbols"],
+    responses=problem_responses(401, 403),
+)
 
 
 _DERIVED = {"data_age_s", "stale", "ccxt_symbol", "category", "category_source"}

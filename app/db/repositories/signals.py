@@ -9,11 +9,20 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, defer, load_only
 
 from app.db.models import Signal
 
 DECIDED = ("approved", "rejected")
+PAGE = 500  # rows a background pass holds at once
+MEASURED_FROM = (
+    Signal.id,
+    Signal.evaluated_at,
+    Signal.symbol_id,
+    Signal.timeframe,
+    Signal.direction,
+    Signal.forward_return,
+)
 _DECIDED_SQL = "signal.status IN (" + ", ".join(f"'{s}'" for s in DECIDED) + ")"
 
 # Each vote of each decided signal, counted by agent and decision inside the database.
@@ -70,30 +79,46 @@ class SignalRepository:
     async def listing(
         self, *, statuses: Sequence[str], source: str | None, symbol: str | None, limit: int
     ) -> Sequence[Signal]:
-        query = select(Signal).where(Signal.status.in_(statuses))
+        """The newest `limit` signals of `statuses`, without their payloads (lists leave them
+        out: only the single read gives one)."""
+        query = select(Signal).options(defer(Signal.payload)).where(Signal.status.in_(statuses))
         if source is not None:
             query = query.where(Signal.source == source)
         if symbol is not None:
             query = query.where(Signal.symbol == symbol)
         return (await self.session.scalars(query.order_by(Signal.id.desc()).limit(limit))).all()
 
-    async def unmeasured_decided(self) -> Sequence[Signal]:
-        """Decided directional signals on a symbol whose forward return is not measured yet."""
-        query = select(Signal).where(
-            Signal.status.in_(DECIDED),
-            Signal.forward_return.is_(None),
-            Signal.symbol_id.is_not(None),
-            Signal.evaluated_at.is_not(None),
-            Signal.direction != "NEUTRAL",
+    async def unmeasured_decided(self, *, after_id: int, limit: int = PAGE) -> Sequence[Signal]:
+        """A page (by id, after `after_id`) of the decided directional signals on a symbol
+        whose forward return is not measured yet, with only what measuring reads."""
+        query = (
+            select(Signal)
+            .options(load_only(*MEASURED_FROM))
+            .where(
+                Signal.status.in_(DECIDED),
+                Signal.forward_return.is_(None),
+                Signal.symbol_id.is_not(None),
+                Signal.evaluated_at.is_not(None),
+                Signal.direction != "NEUTRAL",
+                Signal.id > after_id,
+            )
+            .order_by(Signal.id)
+            .limit(limit)
         )
         return (await self.session.scalars(query)).all()
 
-    async def measured_votes(self) -> list[tuple[float, list[dict[str, Any]]]]:
-        """(forward return, votes) of every measured signal: what calibration learns from."""
+    async def measured_votes(
+        self, *, after_id: int, limit: int = PAGE
+    ) -> list[tuple[int, float, list[dict[str, Any]]]]:
+        """A page (by id, after `after_id`) of (id, forward return, votes) of the measured
+        signals: what calibration learns from."""
         rows = await self.session.execute(
-            select(Signal.forward_return, Signal.votes).where(Signal.forward_return.is_not(None))
+            select(Signal.id, Signal.forward_return, Signal.votes)
+            .where(Signal.forward_return.is_not(None), Signal.id > after_id)
+            .order_by(Signal.id)
+            .limit(limit)
         )
-        return [(float(r), list(v)) for r, v in rows.all()]
+        return [(int(i), float(r), list(v)) for i, r, v in rows.all()]
 
     async def counts(self, *, outcome: str) -> SignalCounts:
         """Totals by status, source and type, votes by agent, signals with `outcome`, and the

@@ -95,10 +95,21 @@ class Timeline:
         return "".join(parts).encode()
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV injection"): shown as text instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """`text` as a spreadsheet shows it, never runs it: one starting like a formula gets a
+    leading `'`, which spreadsheets take as "this is text" and do not display."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_line(*fields: str) -> str:
-    """Fields as one CSV line (without its end): quoted where a comma, quote or newline asks."""
+    """Fields as one CSV line (without its end): each text inert, quoted where a comma, quote
+    or newline asks."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(fields)
+    csv.writer(out, lineterminator="").writerow([inert(field) for field in fields])
     return out.getvalue()
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.candles import CandleRepository
-from app.db.repositories.signals import SignalRepository
+from app.db.repositories.signals import PAGE, SignalRepository
 from app.services.market.candles import last_closed_open_time
 from app.signals.agents import AGENTS
 from app.signals.calibration import (
@@ -23,9 +23,11 @@ HOUR = timedelta(hours=1)
 
 
 class SignalOutcomeService:
-    """Measures decided signals' outcomes and keeps each agent's record and consensus weight."""
+    """Measures decided signals' outcomes and keeps each agent's record and consensus weight,
+    reading the signals a page at a time."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, page: int = PAGE) -> None:
+        self.page = page
         self.session = session
         self.signals = SignalRepository(session)
 
@@ -33,36 +35,39 @@ class SignalOutcomeService:
         """Give decided signals whose horizon has passed their forward return from stored
         hourly closes (the last candle closed at evaluation vs the last closed at the
         horizon)."""
-        pending = await self.signals.unmeasured_decided()
         candles = CandleRepository(self.session)
-        measured = 0
-        for signal in pending:
-            assert signal.evaluated_at is not None and signal.symbol_id is not None
-            end = signal.evaluated_at + timedelta(hours=horizon_hours(signal.timeframe))
-            if end > now:
-                continue
-            since = signal.evaluated_at - 2 * HOUR
-            rows = await candles.closes([signal.symbol_id], 60, since, end)
-            entry = _last_closed_by(rows, signal.evaluated_at)
-            exit_ = _last_closed_by(rows, end)
-            if entry is None or exit_ is None or exit_[0] <= entry[0]:
-                continue  # not stored (yet): measured on a later pass
-            signal.forward_return = forward_return(signal.direction, entry[1], exit_[1])
-            measured += 1
-        await self.session.flush()
+        measured, after = 0, 0
+        while page := await self.signals.unmeasured_decided(after_id=after, limit=self.page):
+            after = page[-1].id
+            for signal in page:
+                assert signal.evaluated_at is not None and signal.symbol_id is not None
+                end = signal.evaluated_at + timedelta(hours=horizon_hours(signal.timeframe))
+                if end > now:
+                    continue
+                since = signal.evaluated_at - 2 * HOUR
+                rows = await candles.closes([signal.symbol_id], 60, since, end)
+                entry = _last_closed_by(rows, signal.evaluated_at)
+                exit_ = _last_closed_by(rows, end)
+                if entry is None or exit_ is None or exit_[0] <= entry[0]:
+                    continue  # not stored (yet): measured on a later pass
+                signal.forward_return = forward_return(signal.direction, entry[1], exit_[1])
+                measured += 1
+            await self.session.flush()
         return measured
 
     async def agent_records(self) -> dict[str, AgentRecord]:
         """Each agent's measured record and its consensus weight (the prior when unmeasured)."""
-        measured = await self.signals.measured_votes()
         votes: dict[str, list[ScoredVote]] = {agent: [] for agent in AGENTS}
-        for forward, signal_votes in measured:
-            succeeded = forward > 0
-            for vote in signal_votes:
-                if vote["agent"] in votes:
-                    votes[vote["agent"]].append(
-                        ScoredVote(vote["decision"], float(vote["confidence"]), succeeded)
-                    )
+        after = 0
+        while page := await self.signals.measured_votes(after_id=after, limit=self.page):
+            after = page[-1][0]
+            for _, forward, signal_votes in page:
+                succeeded = forward > 0
+                for vote in signal_votes:
+                    if vote["agent"] in votes:
+                        votes[vote["agent"]].append(
+                            ScoredVote(vote["decision"], float(vote["confidence"]), succeeded)
+                        )
         return {agent: calibrate(agent_votes) for agent, agent_votes in votes.items()}
 
 

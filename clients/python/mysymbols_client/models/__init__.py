@@ -148,6 +148,9 @@ from .signal_statistics_agents_additional_property import SignalStatisticsAgents
 from .signal_statistics_by_source import SignalStatisticsBySource
 from .signal_statistics_by_status import SignalStatisticsByStatus
 from .signal_statistics_by_type import SignalStatisticsByType
+from .signal_summary import SignalSummary
+from .signal_summary_consensus import SignalSummaryConsensus
+from .signal_summary_votes_item import SignalSummaryVotesItem
 from .skill_ic import SkillIc
 from .statistics_read import StatisticsRead
 from .statistics_read_composite_summary import StatisticsReadCompositeSummary
@@ -331,6 +334,9 @@ __all__ = (
     "SignalStatisticsBySource",
     "SignalStatisticsByStatus",
     "SignalStatisticsByType",
+    "SignalSummary",
+    "SignalSummaryConsensus",
+    "SignalSummaryVotesItem",
     "SkillIc",
     "StatisticsRead",
     "StatisticsReadCompositeSummary",

@@ -28,7 +28,7 @@ class ReplayCreate:
         overrides (None | ReplayCreateOverridesType0 | Unset): Scoring and policy overrides: {"scoring": {"weights":
             {...}, "parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}.
         slippage_bps (float | Unset):  Default: 0.0.
-        top (int | None | Unset): Members (default: max_portfolio_symbols).
+        top (int | None | Unset): Members (default: the runtime setting max_portfolio_symbols, whose bounds it keeps).
     """
 
     from_: datetime.datetime

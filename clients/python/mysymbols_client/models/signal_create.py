@@ -26,7 +26,8 @@ class SignalCreate:
         source (str):
         strength (float): 0..1; kept to 4 decimals.
         expires_at (datetime.datetime | None | Unset):
-        payload (SignalCreatePayload | Unset):
+        payload (SignalCreatePayload | Unset): The sender's own fields: at most 100 keys, 4096 bytes as compact JSON and
+            5 levels deep.
         symbol (None | str | Unset):
         timeframe (None | str | Unset):
     """

@@ -11,6 +11,8 @@ T = TypeVar("T", bound="SignalCreatePayload")
 
 @_attrs_define
 class SignalCreatePayload:
+    """The sender's own fields: at most 100 keys, 4096 bytes as compact JSON and 5 levels deep."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

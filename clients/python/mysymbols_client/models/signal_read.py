@@ -18,7 +18,8 @@ T = TypeVar("T", bound="SignalRead")
 
 @_attrs_define
 class SignalRead:
-    """
+    """One signal, its payload included.
+
     Attributes:
         confidence (float):
         consensus (SignalReadConsensus):

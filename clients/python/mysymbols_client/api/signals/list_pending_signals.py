@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.signal_read import SignalRead
+from ...models.signal_summary import SignalSummary
 from ...types import UNSET, Response, Unset
 
 
@@ -32,12 +32,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | list[SignalRead] | None:
+) -> Problem | list[SignalSummary] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = SignalRead.from_dict(response_200_item_data)
+            response_200_item = SignalSummary.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -76,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | list[SignalRead]]:
+) -> Response[Problem | list[SignalSummary]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,8 +89,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Response[Problem | list[SignalRead]]:
-    """Signals not evaluated yet
+) -> Response[Problem | list[SignalSummary]]:
+    """Signals not evaluated yet (without payloads: the single read gives one)
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -100,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[SignalRead]]
+        Response[Problem | list[SignalSummary]]
     """
 
     kwargs = _get_kwargs(
@@ -118,8 +118,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Problem | list[SignalRead] | None:
-    """Signals not evaluated yet
+) -> Problem | list[SignalSummary] | None:
+    """Signals not evaluated yet (without payloads: the single read gives one)
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -129,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[SignalRead]
+        Problem | list[SignalSummary]
     """
 
     return sync_detailed(
@@ -142,8 +142,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Response[Problem | list[SignalRead]]:
-    """Signals not evaluated yet
+) -> Response[Problem | list[SignalSummary]]:
+    """Signals not evaluated yet (without payloads: the single read gives one)
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -153,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[SignalRead]]
+        Response[Problem | list[SignalSummary]]
     """
 
     kwargs = _get_kwargs(
@@ -169,8 +169,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 100,
-) -> Problem | list[SignalRead] | None:
-    """Signals not evaluated yet
+) -> Problem | list[SignalSummary] | None:
+    """Signals not evaluated yet (without payloads: the single read gives one)
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -180,7 +180,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[SignalRead]
+        Problem | list[SignalSummary]
     """
 
     return (

@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_processed_signals_status import ListProcessedSignalsStatus
 from ...models.problem import Problem
-from ...models.signal_read import SignalRead
+from ...models.signal_summary import SignalSummary
 from ...types import UNSET, Response, Unset
 
 
@@ -46,12 +46,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | list[SignalRead] | None:
+) -> Problem | list[SignalSummary] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = SignalRead.from_dict(response_200_item_data)
+            response_200_item = SignalSummary.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -95,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | list[SignalRead]]:
+) -> Response[Problem | list[SignalSummary]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -111,8 +111,8 @@ def sync_detailed(
     source: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[Problem | list[SignalRead]]:
-    """Evaluated or expired signals
+) -> Response[Problem | list[SignalSummary]]:
+    """Evaluated or expired signals (without payloads: the single read gives one)
 
     Args:
         status (ListProcessedSignalsStatus | Unset):
@@ -127,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[SignalRead]]
+        Response[Problem | list[SignalSummary]]
     """
 
     kwargs = _get_kwargs(
@@ -151,8 +151,8 @@ def sync(
     source: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Problem | list[SignalRead] | None:
-    """Evaluated or expired signals
+) -> Problem | list[SignalSummary] | None:
+    """Evaluated or expired signals (without payloads: the single read gives one)
 
     Args:
         status (ListProcessedSignalsStatus | Unset):
@@ -167,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[SignalRead]
+        Problem | list[SignalSummary]
     """
 
     return sync_detailed(
@@ -186,8 +186,8 @@ async def asyncio_detailed(
     source: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[Problem | list[SignalRead]]:
-    """Evaluated or expired signals
+) -> Response[Problem | list[SignalSummary]]:
+    """Evaluated or expired signals (without payloads: the single read gives one)
 
     Args:
         status (ListProcessedSignalsStatus | Unset):
@@ -202,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[SignalRead]]
+        Response[Problem | list[SignalSummary]]
     """
 
     kwargs = _get_kwargs(
@@ -224,8 +224,8 @@ async def asyncio(
     source: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Problem | list[SignalRead] | None:
-    """Evaluated or expired signals
+) -> Problem | list[SignalSummary] | None:
+    """Evaluated or expired signals (without payloads: the single read gives one)
 
     Args:
         status (ListProcessedSignalsStatus | Unset):
@@ -240,7 +240,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[SignalRead]
+        Problem | list[SignalSummary]
     """
 
     return (
