@@ -64,6 +64,7 @@ from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
+from app.services.webhooks.resolver import receiver_session
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -166,10 +167,12 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 stack.push_async_callback(listener.stop)
             state.event_hub.start()
             stack.push_async_callback(state.event_hub.stop)
+            receivers = receiver_session(settings.webhooks)
+            stack.push_async_callback(receivers.close)
             webhooks = WebhookDispatcher(
                 settings.webhooks,
                 state.sessionmaker,
-                http,
+                receivers,
                 state.events,
                 replica=replica_name(),
                 poll_s=settings.events.poll_s,

@@ -49,7 +49,7 @@ def non_finite_path(
 
 def parse_json_body(body: bytes) -> Any:
     """The body parsed; RequestValidationError when it holds a non-finite number. A body that is
-    no JSON at all raises json.JSONDecodeError, which FastAPI reports with its position."""
+    no JSON raises ValueError (json.JSONDecodeError, UnicodeDecodeError) or RecursionError."""
     met: list[_NonFinite] = []
 
     def constant(name: str) -> _NonFinite:
@@ -91,8 +91,9 @@ class JsonBodyRoute(APIRoute):
         async def strict_json(request: Request) -> Response:
             if self.body_field is not None and _reads_json(request):
                 body = await request.body()
-                # A body that is no JSON: FastAPI parses it again and says where it stops.
-                with contextlib.suppress(json.JSONDecodeError):
+                # A body that is no JSON (or no UTF-8, or nested past the parser's depth):
+                # FastAPI parses it again and answers it as it answers any such body.
+                with contextlib.suppress(ValueError, RecursionError):
                     if body:
                         request._json = parse_json_body(body)  # Starlette's cache, reused
             return await handler(request)

@@ -1,8 +1,10 @@
-"""Webhook receiver URLs checked at start: https (unless http is allowed), a host, no
-credentials, and no literal address of the pod's own network (private, loopback, link-local,
-unspecified, multicast, reserved) unless those are allowed; link-local (cloud metadata, e.g.
-169.254.169.254) is refused always. A name that resolves to such an address is the egress
-NetworkPolicy's to stop (deploy/k8s/networkpolicy.yaml): a check here would race DNS."""
+"""Webhook receiver addresses: the URLs checked at start (https unless http is allowed, a host,
+no credentials, no literal internal address), and each address a name resolves to checked as
+the connection is made (`app.services.webhooks.resolver`), so DNS cannot point a receiver at the
+pod's own network between the two. Internal: anything not globally routable (private, loopback,
+the shared 100.64.0.0/10 that holds some clouds' metadata services, reserved, unspecified) and
+multicast, unless allowed; link-local (cloud metadata, e.g. 169.254.169.254) is refused always.
+The egress NetworkPolicy (deploy/k8s/networkpolicy.yaml) is the layer below."""
 
 from __future__ import annotations
 
@@ -40,21 +42,24 @@ def check_webhook_url(url: str, *, allow_http: bool, allow_private: bool) -> Non
     if parts.username is not None or parts.password is not None:
         raise ValueError(f"a webhook URL to {parts.hostname} carries credentials before its host")
     address = _literal(parts.hostname)
-    if address is None:
-        return
+    if address is not None:
+        refused = refusal(address, allow_private=allow_private)
+        if refused:
+            raise ValueError(f"webhook URLs may not point at {refused}")
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def refusal(address: Address, *, allow_private: bool) -> str | None:
+    """Why a receiver may not be at `address` (None: it may)."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address.is_link_local:
-        raise ValueError(f"webhook URLs may not point at link-local {address} (cloud metadata)")
-    internal = (
-        address.is_private
-        or address.is_loopback
-        or address.is_unspecified
-        or address.is_multicast
-        or address.is_reserved
-    )
-    if internal and not allow_private:
-        raise ValueError(
-            f"webhook URLs may not point at the internal address {address} (set "
-            "MYSYMBOLS_WEBHOOKS__ALLOW_PRIVATE_ADDRESSES=true for a receiver on your own network)"
+        return f"link-local {address} (cloud metadata)"
+    if (not address.is_global or address.is_multicast) and not allow_private:
+        return (
+            f"the internal address {address} (set MYSYMBOLS_WEBHOOKS__ALLOW_PRIVATE_ADDRESSES="
+            "true for a receiver on your own network)"
         )
+    return None

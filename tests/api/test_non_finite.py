@@ -79,3 +79,18 @@ async def test_the_same_text_inside_a_string_is_plain_text(client: httpx.AsyncCl
     )
     response = await client.post("/api/symbol-mgmt/signals", content=body, headers=ADMIN)
     assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"\r\xff\xfe1\x80", b'{"symbol": "\xe9"}', b"[" * 100_000, b'{"symbol": "BTCUSDT"'],
+    ids=["not UTF-8", "latin-1 text", "nested past the parser", "cut off"],
+)
+async def test_a_body_that_is_no_json_is_a_4xx_not_a_500(
+    client: httpx.AsyncClient, body: bytes
+) -> None:
+    response = await client.post(
+        "/api/symbol-mgmt/portfolio/remove-symbol", content=body, headers=ADMIN
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"] == "application/problem+json"

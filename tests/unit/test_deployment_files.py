@@ -4,6 +4,7 @@ no password of its own and the API published on this host only."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from pathlib import Path
@@ -83,3 +84,20 @@ class TestCompose:
         services = compose()["services"]
         assert services["app"]["ports"] == ["127.0.0.1:8000:8000"]
         assert all("ports" not in s for n, s in services.items() if n != "app")
+
+
+class TestForwardedAddresses:
+    """uvicorn runs with --proxy-headers: whose X-Forwarded-For it believes is set where the
+    service is deployed, so that callers behind a proxy keep limits of their own."""
+
+    def test_the_image_reads_forwarded_headers(self) -> None:
+        assert any("--proxy-headers" in line for line in dockerfile())
+
+    def test_kubernetes_trusts_the_private_ranges_the_ingress_lives_in(self) -> None:
+        config = yaml.safe_load((ROOT / "deploy/k8s/configmap.yaml").read_text())["data"]
+        networks = [ipaddress.ip_network(n) for n in config["FORWARDED_ALLOW_IPS"].split(",")]
+        assert networks and not any(n.is_global for n in networks)
+
+    def test_compose_trusts_this_host_only_unless_told(self) -> None:
+        environment = compose()["services"]["app"]["environment"]
+        assert environment["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

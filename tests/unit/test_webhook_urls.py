@@ -1,14 +1,18 @@
 """Webhook receiver URLs are checked when the settings load: https only, no internal literals,
-link-local never, unless the settings allow http or private addresses explicitly."""
+link-local never, unless the settings allow http or private addresses explicitly; and the
+addresses a receiver's name resolves to are checked as the connection is made."""
 
 from __future__ import annotations
 
 import base64
 
+import aiohttp
 import pytest
+from aiohttp import web
 from pydantic import ValidationError
 
 from app.core.config import WebhookSettings
+from app.services.webhooks.resolver import ReceiverResolver, receiver_session
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 
@@ -56,6 +60,9 @@ class TestWebhookUrls:
             "https://2130706433/hook",
             "https://0x7f.0.0.1/hook",
             "https://10.1/hook",
+            "https://100.64.0.1/hook",  # shared address space (carrier-grade NAT)
+            "https://100.100.100.200/hook",  # a cloud's metadata service, inside it
+            "https://198.18.0.1/hook",  # benchmarking
         ],
     )
     def test_refuses_internal_literals_unless_allowed(self, url: str) -> None:
@@ -80,3 +87,44 @@ class TestWebhookUrls:
         with pytest.raises(ValidationError) as raised:
             load("http://hooks.example.com/secret-token-path")
         assert "secret-token-path" not in str(raised.value)
+
+
+class TestResolvedAddresses:
+    async def test_a_name_resolving_only_to_the_pods_network_is_never_connected_to(self) -> None:
+        resolver = ReceiverResolver(allow_private=False)
+        try:
+            with pytest.raises(OSError, match="resolves only to addresses it may not have"):
+                await resolver.resolve("localhost", 443)
+        finally:
+            await resolver.close()
+
+    async def test_allowed_private_addresses_resolve_as_usual(self) -> None:
+        resolver = ReceiverResolver(allow_private=True)
+        try:
+            answers = await resolver.resolve("localhost", 443)
+        finally:
+            await resolver.close()
+        assert answers and all(a["host"] in ("127.0.0.1", "::1") for a in answers)
+
+    async def test_a_receiver_on_the_pods_network_is_reached_only_when_allowed(self) -> None:
+        async def receive(_: web.Request) -> web.Response:
+            return web.Response(status=204)
+
+        app = web.Application()
+        app.router.add_post("/hook", receive)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        url = f"http://localhost:{port}/hook"
+        try:
+            async with receiver_session(load(url, allow_http=True)) as session:
+                with pytest.raises(aiohttp.ClientConnectorError) as refused:
+                    await session.post(url, data=b"{}")
+                assert "may not have" in str(refused.value.os_error)
+            allowed = load(url, allow_http=True, allow_private_addresses=True)
+            async with receiver_session(allowed) as session, session.post(url) as answer:
+                assert answer.status == 204
+        finally:
+            await runner.cleanup()
