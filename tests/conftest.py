@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.api.sessions import get_session, get_session_source
 from app.core.config import Settings
+from app.core.security import bootstrap_name, hash_key
 from app.db.engine import create_engine
 from app.db.migrations import upgrade_to_head
 from app.main import create_app
@@ -36,6 +37,8 @@ ADMIN_KEY = "test-admin-key-0123456789"
 TRADE_KEY = "test-trade-key-0123456789"
 READ_KEY = "test-read-key-01234567890"
 BOOTSTRAP_KEYS = f"admin:{ADMIN_KEY},trade:{TRADE_KEY},read:{READ_KEY}"
+ADMIN_NAME = bootstrap_name("admin", hash_key(ADMIN_KEY))  # the keys' principals
+TRADE_NAME = bootstrap_name("trade", hash_key(TRADE_KEY))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -87,13 +87,21 @@ def hashes_match(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
+def bootstrap_name(role: str, key_hash: str) -> str:
+    """A bootstrap key's name (its audit actor, idempotency scope and replay quota):
+    `bootstrap-<role>-<its hash's first 8 hex digits>`, the same wherever the key stands in
+    MYSYMBOLS_API_KEYS (by position, reordering the list handed one key's name to another)."""
+    return f"bootstrap-{role}-{key_hash[:8]}"
+
+
 class BootstrapKeyring:
     """Keys from settings, held as hashes; matching visits every entry, so timing tells nothing."""
 
     def __init__(self, keys: list[BootstrapKey]) -> None:
+        hashes = [hash_key(k.key.get_secret_value()) for k in keys]
         self._entries = [
-            (hash_key(k.key.get_secret_value()), Principal(f"bootstrap-{k.role}-{i}", k.role))
-            for i, k in enumerate(keys, start=1)
+            (key_hash, Principal(bootstrap_name(k.role, key_hash), k.role))
+            for key_hash, k in zip(hashes, keys, strict=True)
         ]
 
     def match(self, presented_hash: str) -> Principal | None:

@@ -29,6 +29,8 @@ PORTFOLIO_TABLES = frozenset(
 UNCACHED_TABLES = frozenset(
     {"event_outbox", "idempotency_key", "job_run", "webhook_delivery", "exchange_weight"}
 )
+# Migration 0035: columns no cached read shows; an update of these alone keeps the answers.
+UNSHOWN_COLUMNS = {"api_key": frozenset({"last_used_at"})}
 EVENT_TABLE = "event_outbox"
 MEMBER_TABLE = "portfolio_member"  # who is in the portfolio (and their ranks and weights)
 
@@ -106,8 +108,20 @@ def _written(session: Session) -> set[str]:
 def _flushed(session: Session, _context: Any) -> None:
     # After a flush the pending lists still hold what it wrote.
     written = _written(session)
-    for mapped in {type(instance) for instance in (*session.new, *session.dirty, *session.deleted)}:
+    quiet = {instance for instance in session.dirty if _only_unshown_columns(instance)}
+    changed = (*session.new, *(i for i in session.dirty if i not in quiet), *session.deleted)
+    for mapped in {type(instance) for instance in changed}:
         written.update(table.name for table in inspect(mapped).tables)
+
+
+def _only_unshown_columns(instance: object) -> bool:
+    """Whether this update changes nothing but columns no cached read shows."""
+    state = inspect(instance)
+    unshown = UNSHOWN_COLUMNS.get(state.mapper.local_table.name)
+    if not unshown:
+        return False
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    return bool(changed) and changed <= unshown
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -16,7 +16,7 @@ from app.core.config import Settings
 from app.core.security import hash_key
 from app.db.models import ApiKey
 from app.main import create_app
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 
 KEYS_URL = "/api/symbol-mgmt/api-keys"
@@ -60,7 +60,7 @@ class TestKeyAdministration:
         assert row is not None
         assert row.key_hash == hash_key(full_key)
         assert full_key not in (row.key_hash, row.prefix, row.name)
-        assert row.created_by == "bootstrap-admin-1"
+        assert row.created_by == ADMIN_NAME
 
     async def test_list_never_shows_secrets(self, client: httpx.AsyncClient) -> None:
         created = await create_key(client, "dashboard", "read")

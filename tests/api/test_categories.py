@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ConfigurationChange, PortfolioHistory, PortfolioMember
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 from tests.kucoin_sim.config import RECORDED_CONTRACTS
 from tests.shared_data import KUCOIN_FIXTURES
@@ -196,7 +196,7 @@ class TestCategoryOverride:
             )
         ).all()
         assert (change.actor, change.old_value, change.new_value) == (
-            "bootstrap-admin-1",
+            ADMIN_NAME,
             {"category_override": None},
             {"category_override": "crypto"},
         )

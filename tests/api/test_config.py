@@ -12,13 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ConfigurationChange, SystemConfiguration
 from app.services.settings.registry import RUNTIME_SETTINGS
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
+from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY
 from tests.factories import make_member
 from tests.helpers import assert_problem, set_config
 
 URL = "/api/symbol-mgmt/config"
 ADMIN = {"X-API-Key": ADMIN_KEY}
-ADMIN_NAME = "bootstrap-admin-1"
 
 
 async def stored(session: AsyncSession) -> dict[str, Any]:

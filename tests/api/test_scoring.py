@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, TRADE_NAME, start_app
 from tests.helpers import assert_problem, run_ended
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
@@ -121,14 +121,14 @@ class TestCalculateAndRank:
         assert (run["job"], run["status"], run["requested_by"]) == (
             "score_refresh",
             "running",
-            "bootstrap-trade-2",
+            TRADE_NAME,
         )
         assert run["scheduled_tick"] is None and run["result"] is None and run["problem"] is None
         ended = await run_ended(api, location, READ)
         assert (ended["status"], ended["progress"], ended["problem"]) == ("succeeded", 1.0, None)
         scoring_run = await api.get(f"{BASE}/runs/{ended['result']['run_id']}", headers=READ)
         assert scoring_run.json()["status"] == "completed"
-        assert scoring_run.json()["triggered_by"] == "bootstrap-trade-2"  # the key, as the ledger
+        assert scoring_run.json()["triggered_by"] == TRADE_NAME  # the key, as the ledger
         assert scoring_run.json()["scored_count"] == ended["result"]["scored"] == UNIVERSE
         listed = (await api.get(JOBS, params={"job": "score_refresh"}, headers=READ)).json()
         assert [r["id"] for r in listed] == [run["id"]]

@@ -17,9 +17,10 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import SystemConfiguration
+from app.db.models import ApiKey, SystemConfiguration
 from app.db.session_flags import Commit, mark_run_queued
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
@@ -87,6 +88,23 @@ class TestCommitHook:
         assert await guard.claim() is None  # committed at once, in a session of its own
         assert [c.tables for c in commits] == [frozenset({"idempotency_key"})]
         assert not commits[0].shows_in_reads and not commits[0].portfolio_changed
+
+    async def test_a_keys_last_use_alone_keeps_the_cached_answers(self, hooked: Hooked) -> None:
+        sessions, commits = hooked
+        async with sessions() as session:
+            key = ApiKey(name="k", role="read", prefix="msk_q", key_hash="h" * 64, created_by="t")
+            session.add(key)
+            await session.commit()
+            key.last_used_at = utcnow()  # what each authentication does once a minute
+            await session.commit()
+            key.revoked_at = utcnow()
+            await session.commit()
+        assert [c.tables for c in commits] == [
+            frozenset({"api_key"}),
+            frozenset(),
+            frozenset({"api_key"}),
+        ]
+        assert [c.shows_in_reads for c in commits] == [True, False, True]
 
     async def test_a_rollback_is_no_commit_and_leaves_nothing_for_the_next(
         self, hooked: Hooked

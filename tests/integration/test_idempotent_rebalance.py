@@ -17,6 +17,7 @@ from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.models import IdempotencyKey, Signal
 from app.services.access.idempotency import request_fingerprint
+from tests.conftest import TRADE_NAME
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -135,7 +136,7 @@ class TestClaims:
                     await connection.execute(
                         IdempotencyKey.__table__.insert().values(
                             key=key,
-                            principal="bootstrap-trade-2",
+                            principal=TRADE_NAME,
                             method="POST",
                             path=REBALANCE,
                             request_hash=fingerprint,

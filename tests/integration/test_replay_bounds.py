@@ -20,18 +20,19 @@ import pytest
 from sqlalchemy import select, update
 
 from app.core.config import Settings
+from app.core.security import bootstrap_name, hash_key
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ReplayRun
 from app.main import create_app
 from app.services.replay import runner
 from app.state import AppState
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, TRADE_NAME, start_app
 from tests.factories import make_candles, make_symbol
 from tests.helpers import assert_problem
 from tests.integration.committed import BASE, TRADE
 
 OTHER_TRADE_KEY = "test-other-trade-key-0123"
-TRADER, OTHER_TRADER = "bootstrap-trade-2", "bootstrap-trade-4"  # the principals of the keys
+TRADER, OTHER_TRADER = TRADE_NAME, bootstrap_name("trade", hash_key(OTHER_TRADE_KEY))
 OTHER = {"X-API-Key": OTHER_TRADE_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
 KEYS = f"admin:{ADMIN_KEY},trade:{TRADE_KEY},read:{READ_KEY},trade:{OTHER_TRADE_KEY}"
@@ -211,7 +212,7 @@ class TestCancel:
         ended = await read(client, run["id"])
         assert (ended["status"], ended["cancelled_by"], ended["report"]) == (
             "cancelled",
-            "bootstrap-admin-1",
+            ADMIN_NAME,
             None,
         )
 

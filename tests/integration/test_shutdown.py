@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.models import JobRun, ScoringRun
-from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY
+from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY, TRADE_NAME
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import free_port, live_clock_ms
 
@@ -153,7 +153,7 @@ async def test_sigterm_aborts_the_run_in_flight_and_the_next_tick_runs_it_again(
     assert (run.job, run.status, run.requested_by) == (
         "score_refresh",
         "aborted",
-        "bootstrap-trade-2",
+        TRADE_NAME,
     )
     assert run.problem is not None and run.problem["type"].endswith(":run-aborted")
     assert run.finished_at is not None

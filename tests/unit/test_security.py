@@ -8,6 +8,7 @@ import pytest
 from app.core.config import BootstrapKey, Role
 from app.core.security import (
     BootstrapKeyring,
+    bootstrap_name,
     generate_key,
     hash_key,
     presented_key,
@@ -109,5 +110,17 @@ class TestBootstrapKeyring:
         principal = keyring.match(hash_key("admin-key-01234567890"))
         assert principal is not None
         assert principal.role is Role.ADMIN
-        assert principal.name == "bootstrap-admin-2"
+        assert principal.name == bootstrap_name("admin", hash_key("admin-key-01234567890"))
         assert keyring.match(hash_key("admin-key-0123456789")) is None
+
+    def test_a_keys_name_does_not_follow_its_place_in_the_list(self) -> None:
+        keys = [
+            BootstrapKey(role=Role.TRADE, key="first-trade-key-0123"),  # type: ignore[arg-type]
+            BootstrapKey(role=Role.TRADE, key="second-trade-key-012"),  # type: ignore[arg-type]
+        ]
+        names = [
+            [keyring.match(hash_key(k.key.get_secret_value())) for k in keys]
+            for keyring in (BootstrapKeyring(keys), BootstrapKeyring(keys[::-1]))
+        ]
+        assert names[0] == names[1] and None not in names[0]
+        assert names[0][0] != names[0][1]

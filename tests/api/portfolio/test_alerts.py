@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EventOutbox
 from tests.api.portfolio.helpers import BASE, READ, TRADE, add, ranked
+from tests.conftest import TRADE_NAME
 from tests.helpers import assert_problem, set_config
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -130,7 +131,7 @@ class TestAcknowledge:
         assert acked.status_code == 200
         assert (acked.json()["status"], acked.json()["acknowledged_by"]) == (
             "acknowledged",
-            "bootstrap-trade-2",
+            TRADE_NAME,
         )
         assert (await alerts(api, status="acknowledged"))[0]["id"] == row["id"]
         await set_config(session, "alert_low_score", 0)

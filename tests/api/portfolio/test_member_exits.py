@@ -45,6 +45,7 @@ from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.tunables import load_portfolio_config
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
+from tests.conftest import ADMIN_NAME
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -54,7 +55,7 @@ HOUR_MS = 3_600_000
 EXIT_SECRET = "whsec_" + base64.b64encode(b"exit-webhook-secret-for-32-bytes").decode()
 
 
-REFRESHER = "bootstrap-admin-1"  # the key `refresh` asks with: the exits it makes are its
+REFRESHER = ADMIN_NAME  # the key `refresh` asks with: the exits it makes are its
 
 
 async def refresh(api: httpx.AsyncClient) -> dict[str, Any]:
