@@ -49,7 +49,8 @@ def json_within(max_bytes: int, max_depth: int) -> BeforeValidator:
                 "should nest objects and lists at most {max_depth} deep",
                 {"max_depth": max_depth},
             )
-        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+        written = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        size = len(written.encode(errors="surrogatepass"))  # a lone surrogate: refused after
         if size > max_bytes:
             raise PydanticCustomError(
                 "too_large",

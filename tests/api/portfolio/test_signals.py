@@ -103,6 +103,17 @@ class TestPayloadBounds:
         assert [(e["field"], e["code"]) for e in problem["errors"]] == [("payload", "too_large")]
         assert await stored(session) == 1
 
+    async def test_a_lone_surrogate_in_a_payload_is_refused_as_text_the_database_cannot_store(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        text = json.dumps(body(payload={"note": "x"})).replace('"x"', '"\\ud800"')
+        headers = {**TRADE, "content-type": "application/json"}
+        response = await api.post(SIGNALS, content=text, headers=headers)
+        problem = assert_problem(response, 422, "validation-error")
+        assert problem["errors"][0]["field"].startswith("payload"), problem
+        assert "codec" not in problem["detail"]
+        assert await stored(session) == 0
+
     async def test_a_payload_nested_too_deep_is_refused(
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
