@@ -215,7 +215,7 @@ class TestAsRunRecord:
                 ).all()
             )
             history = await load_db_history(session, inception - 3 * 24 * HOUR, end - HOUR)
-            timeline = await portfolio_timeline(session, None, end)
+            timeline = await portfolio_timeline(session, None, end, earliest=inception - HOUR)
             document = (await LiveEvidence(session).document())["as_run"]
         hours = int((end - inception) / HOUR) + 1
         assert {s: v.size for s, v in equity.items()} == {"as_run": hours}  # no baselines kept

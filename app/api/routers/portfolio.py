@@ -98,7 +98,11 @@ async def get_timeline(
     service: MySymbolsDep,
     start: Annotated[
         IsoDateTime | None,
-        Query(alias="from", description="Start (default: the first audit row)."),
+        Query(
+            alias="from",
+            description="Start (default: the first audit row, at most the runtime setting "
+            "timeline_max_days before `to`; a longer range is a 422).",
+        ),
     ] = None,
     end: Annotated[
         IsoDateTime | None, Query(alias="to", description="End, after `from` (default: now).")

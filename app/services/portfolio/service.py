@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,11 +72,19 @@ class MySymbolsService:
 
     async def get_timeline(self, start: datetime | None, end: datetime | None) -> Timeline:
         """The dated membership over [start, end) from the audit trail (`start` None: from its
-        first row; `end` None: now); a range that is not forwards is a 422."""
+        first row, at most `timeline_max_days` before `end`; `end` None: now); a range that is
+        not forwards, or longer than that, is a 422."""
         end = utcnow() if end is None else end
+        longest = timedelta(days=int(await read_setting(self.session, "timeline_max_days")))
         if start is not None and start >= end:
             raise ValidationFailedError("from must be before to (to defaults to now)")
-        return await portfolio_timeline(self.session, start, end)
+        if start is not None and end - start > longest:
+            raise ValidationFailedError(
+                f"from..to spans {(end - start) / timedelta(days=1):.1f} days; at most "
+                f"{longest.days} (runtime setting timeline_max_days): ask for it in pieces",
+                extra={"timeline_max_days": longest.days},
+            )
+        return await portfolio_timeline(self.session, start, end, earliest=end - longest)
 
     # -- weights ---------------------------------------------------------------------------------
 

@@ -133,12 +133,13 @@ async def forms_for(session: AsyncSession, intervals: list[Interval]) -> dict[st
 
 
 async def portfolio_timeline(
-    session: AsyncSession, start: datetime | None, end: datetime
+    session: AsyncSession, start: datetime | None, end: datetime, *, earliest: datetime
 ) -> Timeline:
-    """The audit trail's timeline over [start, end) (`start` None: from its first row)."""
+    """The audit trail's timeline over [start, end) (`start` None: from its first row, or from
+    `earliest` if that is later)."""
     repository = PortfolioRepository(session)
     if start is None:
-        start = min(await repository.first_change_at() or end, end)
+        start = min(max(await repository.first_change_at() or end, earliest), end)
     states = [
         State(at, in_rank_order(members), reason or action)
         for at, action, reason, members in await repository.states_between(start, end)

@@ -257,6 +257,9 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
          between(0, 1000)),
         ("track_record_slippage_bps", 0.0, "Slippage the track record pays on traded notional "
          "(bps).", between(0, 1000)),
+        ("timeline_max_days", 366, "Longest range one GET /portfolio/timeline answers (days): "
+         "a longer one is a 422, and without `from` it starts this long before `to` at most.",
+         between(1, 3650)),
         # retention (days; candles, the audit trails, alerts and signals are kept)
         (
             "retention_breakdown_days",

@@ -12,7 +12,17 @@ from typing import Any
 
 import httpx
 
-from tests.api.portfolio.helpers import PORTFOLIO, READ, TRADE, add, history, portfolio, ranked
+from tests.api.portfolio.helpers import (
+    ADMIN,
+    BASE,
+    PORTFOLIO,
+    READ,
+    TRADE,
+    add,
+    history,
+    portfolio,
+    ranked,
+)
 from tests.helpers import assert_problem
 
 TIMELINE = f"{PORTFOLIO}/timeline"
@@ -169,6 +179,23 @@ class TestTimeline:
                 await api.get(TIMELINE, params=params, headers=READ), 422, "validation-error"
             )
         assert await history(api) == trail
+
+    async def test_a_range_past_the_longest_is_422_and_the_default_start_is_held_to_it(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await changes(api)
+        values = {"values": {"timeline_max_days": 1}}
+        assert (await api.put(f"{BASE}/config", json=values, headers=ADMIN)).status_code == 200
+        end = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+        too_long = {"from": (end - timedelta(days=1, hours=1)).isoformat(), "to": end.isoformat()}
+        response = await api.get(TIMELINE, params=too_long, headers=READ)
+        problem = assert_problem(response, 422, "validation-error")
+        assert "timeline_max_days" in problem["detail"] and problem["timeline_max_days"] == 1
+        later = (end + timedelta(days=3)).isoformat()
+        held = await timeline(api, to=later)
+        assert at(held["from"]) == at(later) - timedelta(days=1)
+        assert held["rows"] and {r["from"] for r in held["rows"]} == {held["from"]}  # what it held
+        assert (await timeline(api, to=end.isoformat()))["rows"]  # the changes, within a day
 
     async def test_an_empty_audit_trail_is_an_empty_timeline(self, api: httpx.AsyncClient) -> None:
         body = await timeline(api)

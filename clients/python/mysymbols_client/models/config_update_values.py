@@ -85,6 +85,8 @@ class ConfigUpdateValues:
             signal_quorum (int | Unset): Agents that must vote (not abstain) for a consensus.
             stale_data_limit_s (int | Unset): Data older than this is stale; automatic changes freeze.
             target_volatility (float | Unset): Annualised volatility a volatility-adjusted size aims at.
+            timeline_max_days (int | Unset): Longest range one GET /portfolio/timeline answers (days): a longer one is a
+                422, and without `from` it starts this long before `to` at most.
             track_record_fee_bps (float | Unset): Taker fee the track record pays on traded notional (bps).
             track_record_interval_s (int | Unset): Seconds between track record updates (each marks the hours whose candles
                 are stored).
@@ -143,6 +145,7 @@ class ConfigUpdateValues:
     signal_quorum: int | Unset = UNSET
     stale_data_limit_s: int | Unset = UNSET
     target_volatility: float | Unset = UNSET
+    timeline_max_days: int | Unset = UNSET
     track_record_fee_bps: float | Unset = UNSET
     track_record_interval_s: int | Unset = UNSET
     track_record_slippage_bps: float | Unset = UNSET
@@ -251,6 +254,8 @@ class ConfigUpdateValues:
         stale_data_limit_s = self.stale_data_limit_s
 
         target_volatility = self.target_volatility
+
+        timeline_max_days = self.timeline_max_days
 
         track_record_fee_bps = self.track_record_fee_bps
 
@@ -365,6 +370,8 @@ class ConfigUpdateValues:
             field_dict["stale_data_limit_s"] = stale_data_limit_s
         if target_volatility is not UNSET:
             field_dict["target_volatility"] = target_volatility
+        if timeline_max_days is not UNSET:
+            field_dict["timeline_max_days"] = timeline_max_days
         if track_record_fee_bps is not UNSET:
             field_dict["track_record_fee_bps"] = track_record_fee_bps
         if track_record_interval_s is not UNSET:
@@ -488,6 +495,8 @@ class ConfigUpdateValues:
 
         target_volatility = d.pop("target_volatility", UNSET)
 
+        timeline_max_days = d.pop("timeline_max_days", UNSET)
+
         track_record_fee_bps = d.pop("track_record_fee_bps", UNSET)
 
         track_record_interval_s = d.pop("track_record_interval_s", UNSET)
@@ -554,6 +563,7 @@ class ConfigUpdateValues:
             signal_quorum=signal_quorum,
             stale_data_limit_s=stale_data_limit_s,
             target_volatility=target_volatility,
+            timeline_max_days=timeline_max_days,
             track_record_fee_bps=track_record_fee_bps,
             track_record_interval_s=track_record_interval_s,
             track_record_slippage_bps=track_record_slippage_bps,

@@ -102,7 +102,8 @@ def sync_detailed(
     the same rows in the same order).
 
     Args:
-        from_ (datetime.datetime | Unset): Start (default: the first audit row).
+        from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
+            runtime setting timeline_max_days before `to`; a longer range is a 422).
         to (datetime.datetime | Unset): End, after `from` (default: now).
 
     Raises:
@@ -139,7 +140,8 @@ def sync(
     the same rows in the same order).
 
     Args:
-        from_ (datetime.datetime | Unset): Start (default: the first audit row).
+        from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
+            runtime setting timeline_max_days before `to`; a longer range is a 422).
         to (datetime.datetime | Unset): End, after `from` (default: now).
 
     Raises:
@@ -171,7 +173,8 @@ async def asyncio_detailed(
     the same rows in the same order).
 
     Args:
-        from_ (datetime.datetime | Unset): Start (default: the first audit row).
+        from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
+            runtime setting timeline_max_days before `to`; a longer range is a 422).
         to (datetime.datetime | Unset): End, after `from` (default: now).
 
     Raises:
@@ -206,7 +209,8 @@ async def asyncio(
     the same rows in the same order).
 
     Args:
-        from_ (datetime.datetime | Unset): Start (default: the first audit row).
+        from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
+            runtime setting timeline_max_days before `to`; a longer range is a 422).
         to (datetime.datetime | Unset): End, after `from` (default: now).
 
     Raises:
