@@ -74,11 +74,8 @@ def parse_json_body(body: bytes) -> Any:
 
 
 def _reads_json(request: Request) -> bool:
-    """FastAPI reads a body as JSON without a content type, or with a JSON one."""
-    content_type = request.headers.get("content-type")
-    if not content_type:
-        return True
-    media = content_type.split(";", 1)[0].strip().lower()
+    """FastAPI reads a body as JSON only with a JSON content type (strict content types)."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
 
 

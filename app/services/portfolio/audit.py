@@ -54,10 +54,12 @@ async def record_change(
     reason: str | None,
     now: datetime,
     details: dict[str, Any] | None = None,
+    ranks: dict[int, int] | None = None,
     **columns: Any,
 ) -> PortfolioHistory:
-    """Write the audit row of `action` (with `columns` such as symbol and ranks) and its events."""
-    ranks = await ranks_of(session, after)
+    """Write the audit row of `action` (with `columns` such as symbol and ranks) and its events;
+    `ranks`: `ranks_of(session, after)` when the caller has it already."""
+    ranks = ranks if ranks is not None else await ranks_of(session, after)
     after = sorted(after, key=lambda r: ranks[r.symbol.id])
     entry = await PortfolioRepository(session).record(
         PortfolioHistory(

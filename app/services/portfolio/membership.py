@@ -100,6 +100,7 @@ class MembershipService:
             new_weight=targets.weights[row.symbol],
             targets=targets,
             before=before,
+            ranks=ranks,
         )
         return Change(history, targets)
 
@@ -171,6 +172,7 @@ class MembershipService:
             new_weight=targets.weights[row.symbol],
             targets=targets,
             before=before,
+            ranks=ranks,
         )
         return Change(history, targets)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from typing import Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -41,7 +40,7 @@ class ReceiverResolver(AbstractResolver):
         await self._resolver.close()
 
 
-def receiver_session(settings: WebhookSettings, **options: Any) -> aiohttp.ClientSession:
+def receiver_session(settings: WebhookSettings) -> aiohttp.ClientSession:
     """The session webhooks are sent on: its connector resolves through `ReceiverResolver`."""
     resolver = ReceiverResolver(allow_private=settings.allow_private_addresses)
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver), **options)
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver))
