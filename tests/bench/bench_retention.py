@@ -63,6 +63,9 @@ OTHER_JOBS: dict[str, tuple[int, dict[str, Any] | None]] = {
             "webhook_deliveries_deleted": 4,
             "job_runs_deleted": 78,
             "idempotency_keys_deleted": 0,
+            "signals_deleted": 0,
+            "replay_runs_deleted": 0,
+            "alerts_deleted": 0,
         },
     ),
 }

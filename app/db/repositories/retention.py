@@ -10,14 +10,21 @@ from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import (
+    Alert,
     EventOutbox,
     IdempotencyKey,
     JobRun,
+    ReplayRun,
     ScoringRun,
+    Signal,
     SymbolScore,
     WebhookDelivery,
 )
+from app.db.repositories.replays import PENDING
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
+from app.db.repositories.signals import DECIDED
+
+SETTLED_SIGNALS = (*DECIDED, "expired")  # never pending, nor processing (mid-evaluation)
 
 
 class RetentionRepository:
@@ -136,6 +143,76 @@ class RetentionRepository:
 
     async def delete_idempotency_keys(self, ids: Sequence[int]) -> int:
         return await self._delete(IdempotencyKey, IdempotencyKey.id, ids)
+
+    async def old_signal_ids(
+        self, before: datetime, unmeasured_before: datetime, limit: int
+    ) -> Sequence[int]:
+        """Settled signals created before `before`; one whose forward return is not measured
+        yet only once it was evaluated before `unmeasured_before` (until its horizon ends,
+        outcome measurement still reads it)."""
+        measured_or_given_up = (
+            Signal.forward_return.is_not(None)
+            | Signal.evaluated_at.is_(None)
+            | (Signal.evaluated_at < unmeasured_before)
+        )
+        query = (
+            select(Signal.id)
+            .where(
+                Signal.status.in_(SETTLED_SIGNALS),
+                Signal.created_at < before,
+                measured_or_given_up,
+            )
+            .order_by(Signal.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_signals(self, ids: Sequence[int]) -> int:
+        """Signals with their votes and consensus (columns of theirs: no row references one)."""
+        return await self._delete(Signal, Signal.id, ids)
+
+    async def old_replay_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        """Ended replay runs that ended before `before`, but never the newest succeeded run of
+        a kind, nor the newest succeeded calibration of a configuration (`EvidenceService.latest`
+        reads the one of the configuration in force, and names the newest of any)."""
+        succeeded = ReplayRun.status == "succeeded"
+        newest_of_kind = select(func.max(ReplayRun.id)).where(succeeded).group_by(ReplayRun.kind)
+        newest_calibrations = (
+            select(func.max(ReplayRun.id))
+            .where(succeeded, ReplayRun.kind == "calibration")
+            .group_by(ReplayRun.policy_hash)
+        )
+        query = (
+            select(ReplayRun.id)
+            .where(
+                ReplayRun.status.not_in(PENDING),
+                # Implied by the next (a run ends after it is created): lets the index narrow.
+                ReplayRun.created_at < before,
+                func.coalesce(ReplayRun.finished_at, ReplayRun.created_at) < before,
+                ReplayRun.id.not_in(newest_of_kind),
+                ReplayRun.id.not_in(newest_calibrations),
+            )
+            .order_by(ReplayRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_replay_runs(self, ids: Sequence[int]) -> int:
+        """Replay runs with their reports (a column of theirs: no row references one)."""
+        return await self._delete(ReplayRun, ReplayRun.id, ids)
+
+    async def old_alert_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        """Alerts resolved before `before` (an open or acknowledged one is never old)."""
+        query = (
+            select(Alert.id)
+            .where(Alert.status == "resolved", Alert.resolved_at < before)
+            .order_by(Alert.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_alerts(self, ids: Sequence[int]) -> int:
+        return await self._delete(Alert, Alert.id, ids)
 
     async def _created_before(
         self, model: type[EventOutbox] | type[WebhookDelivery], before: datetime, limit: int

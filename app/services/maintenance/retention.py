@@ -10,11 +10,22 @@ batch; the next pass goes on where it stopped.
   they reference their events);
 - finished job runs older than `retention_job_run_days` go, except each job's newest;
 - idempotency keys past their own `expires_at` go (set when the key is first used, 24 hours on:
-  `app/services/access/idempotency.py`), each with the response body it stored.
+  `app/services/access/idempotency.py`), each with the response body it stored;
+- settled signals (decided or expired) created more than `retention_signal_days` ago go, with
+  their votes and consensus (columns of theirs); one whose outcome is not measured yet stays
+  until its longest horizon ended that long ago. The agents' weights then learn from the
+  measured signals kept;
+- ended replay runs older than `retention_replay_days` go with their reports (at most
+  `REPLAY_RUNS_PER_BATCH` a transaction);
+- resolved alerts older than `retention_alert_days` (and than `alert_cooldown_s`, within which a
+  recurrence reopens the row) go.
 
 Never touched: the newest runs current reads stand on (see `RetentionRepository.protected_runs`),
-running runs, candles, the audit trails (`portfolio_history`, `scoring_config_change`,
-`configuration_change`), alerts, signals, replays and evidence.
+running runs, pending signals, open and acknowledged alerts, queued and running replay runs and
+the evidence in force (each kind's newest succeeded replay run, each configuration's newest
+succeeded calibration), candles and funding settlements, the audit trails (`portfolio_history`,
+`scoring_config_change`, `configuration_change`) and the records (track record, forward record,
+performance record).
 """
 
 from __future__ import annotations
@@ -30,9 +41,24 @@ from app.db.repositories.retention import RetentionRepository
 from app.policy.replacement import confirmation_span_ms
 from app.runtime.progress import checkpoint
 from app.services.settings.registry import read_settings
+from app.signals.calibration import HORIZONS_H
 
 logger = logging.getLogger(__name__)
 RUNS_PER_QUERY = 100  # candidate runs fetched at a time
+REPLAY_RUNS_PER_BATCH = 20  # a replay run's report can be megabytes: fewer rows a transaction
+LONGEST_HORIZON = timedelta(hours=max(HORIZONS_H.values()))  # of a signal's outcome
+SETTINGS = (
+    "retention_breakdown_days",
+    "retention_score_days",
+    "retention_event_days",
+    "retention_job_run_days",
+    "retention_signal_days",
+    "retention_replay_days",
+    "retention_alert_days",
+    "retention_batch_rows",
+    "replacement_confirmation_hours",
+    "alert_cooldown_s",
+)
 
 
 @dataclass
@@ -45,6 +71,9 @@ class RetentionReport:
     webhook_deliveries_deleted: int = 0
     job_runs_deleted: int = 0
     idempotency_keys_deleted: int = 0
+    signals_deleted: int = 0
+    replay_runs_deleted: int = 0
+    alerts_deleted: int = 0
 
 
 async def _nothing() -> None:
@@ -68,35 +97,32 @@ class RetentionService:
 
     async def apply(self, now: datetime) -> RetentionReport:
         """One retention pass over everything past its window at `now`."""
-        values = await read_settings(
-            self.session,
-            [
-                "retention_breakdown_days",
-                "retention_score_days",
-                "retention_event_days",
-                "retention_job_run_days",
-                "retention_batch_rows",
-                "replacement_confirmation_hours",
-            ],
-        )
+        values = await read_settings(self.session, SETTINGS)
         self.batch = int(values["retention_batch_rows"])
         span = confirmation_span_ms(float(values["replacement_confirmation_hours"]))
         protected = await self.rows.protected_runs(timedelta(milliseconds=span))
         await self.end_batch()  # no read transaction left open between batches
+
+        def days_ago(key: str) -> datetime:
+            return now - timedelta(days=values[key])
+
         report = RetentionReport()
-        await self._thin_runs(
-            now - timedelta(days=values["retention_breakdown_days"]), protected, report
-        )
+        await self._thin_runs(days_ago("retention_breakdown_days"), protected, report)
         checkpoint(0.4)
-        await self._delete_runs(
-            now - timedelta(days=values["retention_score_days"]), protected, report
-        )
+        await self._delete_runs(days_ago("retention_score_days"), protected, report)
+        checkpoint(0.5)
+        await self._delete_events(days_ago("retention_event_days"), report)
         checkpoint(0.6)
-        await self._delete_events(now - timedelta(days=values["retention_event_days"]), report)
-        checkpoint(0.8)
-        await self._delete_job_runs(now - timedelta(days=values["retention_job_run_days"]), report)
-        checkpoint(0.9)
+        await self._delete_job_runs(days_ago("retention_job_run_days"), report)
+        checkpoint(0.7)
         await self._delete_idempotency_keys(now, report)
+        checkpoint(0.75)
+        await self._delete_signals(days_ago("retention_signal_days"), report)
+        checkpoint(0.85)
+        await self._delete_replay_runs(days_ago("retention_replay_days"), report)
+        checkpoint(0.9)
+        cooldown = now - timedelta(seconds=values["alert_cooldown_s"])
+        await self._delete_alerts(min(days_ago("retention_alert_days"), cooldown), report)
         checkpoint(1.0)
         logger.info("retention: %s", report)
         return report
@@ -155,6 +181,22 @@ class RetentionService:
             lambda: self.rows.expired_idempotency_key_ids(now, self.batch)
         ):
             report.idempotency_keys_deleted += await self.rows.delete_idempotency_keys(ids)
+
+    async def _delete_signals(self, before: datetime, report: RetentionReport) -> None:
+        unmeasured_before = before - LONGEST_HORIZON
+        async for ids in self._batches(
+            lambda: self.rows.old_signal_ids(before, unmeasured_before, self.batch)
+        ):
+            report.signals_deleted += await self.rows.delete_signals(ids)
+
+    async def _delete_replay_runs(self, before: datetime, report: RetentionReport) -> None:
+        batch = min(self.batch, REPLAY_RUNS_PER_BATCH)
+        async for ids in self._batches(lambda: self.rows.old_replay_run_ids(before, batch)):
+            report.replay_runs_deleted += await self.rows.delete_replay_runs(ids)
+
+    async def _delete_alerts(self, before: datetime, report: RetentionReport) -> None:
+        async for ids in self._batches(lambda: self.rows.old_alert_ids(before, self.batch)):
+            report.alerts_deleted += await self.rows.delete_alerts(ids)
 
     async def _batches(
         self, find: Callable[[], Awaitable[Sequence[int]]]

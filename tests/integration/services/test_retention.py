@@ -1,29 +1,36 @@
 """Retention deletes or thins exactly what is past its window, batch by batch, and nothing else:
-never the runs current reads stand on, running work, candles or the audit trails."""
+never the runs current reads stand on, running or pending work, open alerts, the evidence in
+force, candles or the audit trails."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
 from app.db.models import (
+    Alert,
     Candle,
     ConfigurationChange,
     EventOutbox,
     IdempotencyKey,
     JobRun,
     PortfolioHistory,
+    ReplayRun,
     ScoringRun,
+    Signal,
     Symbol,
     SymbolScore,
     WebhookDelivery,
 )
+from app.db.repositories.replays import ReplayRepository
 from app.services.access.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.services.maintenance.retention import RetentionService
 from tests.factories import add, make_candles, make_run, make_symbol
@@ -310,6 +317,214 @@ class TestIdempotencyKeys:
         assert await guard.claim() == StoredAnswer(
             201, {"content-type": "application/json"}, b'{"key": "kept"}'
         )
+
+
+async def ids(
+    session: AsyncSession, model: type[Signal] | type[ReplayRun] | type[Alert]
+) -> set[int]:
+    session.expire_all()
+    return set((await session.scalars(select(model.id))).all())
+
+
+DAY = timedelta(days=1)
+WINDOW = 90 * DAY  # the default of retention_signal_days, _replay_days and _alert_days
+
+
+async def signal(
+    session: AsyncSession, status: str, age: timedelta, *, forward_return: float | None = 0.01
+) -> int:
+    """A one-day BUY posted `age` before NOW; a decided one evaluated then, with its votes and
+    `forward_return` (None: not measured yet)."""
+    decided = status in ("approved", "rejected")
+    settled = status not in ("pending", "processing")
+    vote = {"agent": "technical", "decision": "approve", "confidence": 0.8, "reason": ""}
+    row = Signal(
+        source="bot",
+        signal_type="momentum",
+        direction="BUY",
+        strength=Decimal("0.5"),
+        confidence=Decimal("0.5"),
+        timeframe="1d",
+        payload={},
+        status=status,
+        votes=[vote] if decided else [],
+        consensus={"outcome": status} if decided else {},
+        created_at=NOW - age,
+        processed_at=NOW - age if settled else None,
+        evaluated_at=NOW - age if decided else None,
+        forward_return=forward_return if decided else None,
+    )
+    return (await add(session, row)).id
+
+
+class TestSignals:
+    async def test_settled_signals_go_past_their_window(self, session: AsyncSession) -> None:
+        for status in ("approved", "rejected", "expired"):
+            await signal(session, status, WINDOW + SECOND)
+        kept = {
+            await signal(session, "approved", WINDOW),
+            await signal(session, "rejected", DAY),
+            await signal(session, "pending", 3 * WINDOW),  # never evaluated: still to be
+            await signal(session, "processing", 3 * WINDOW),
+        }
+        report = await apply(session)
+        assert await ids(session, Signal) == kept
+        assert report["signals_deleted"] == 3
+
+    async def test_an_unmeasured_signal_stays_until_its_longest_horizon_ended_a_window_ago(
+        self, session: AsyncSession
+    ) -> None:
+        await signal(session, "approved", WINDOW + SECOND)  # measured: goes
+        kept = {
+            # Its one-day horizon ended less than a window ago: measurement still reads it.
+            await signal(session, "approved", WINDOW + SECOND, forward_return=None),
+            await signal(session, "approved", WINDOW + DAY, forward_return=None),
+        }
+        # Never measured (its candles never came) though its horizon ended a window ago: goes.
+        await signal(session, "rejected", WINDOW + DAY + SECOND, forward_return=None)
+        report = await apply(session)
+        assert await ids(session, Signal) == kept
+        assert report["signals_deleted"] == 2
+
+    async def test_each_transaction_deletes_at_most_the_batch_size(
+        self, session: AsyncSession
+    ) -> None:
+        await set_config(session, "retention_batch_rows", 2)
+        for _ in range(5):
+            await signal(session, "approved", WINDOW + DAY)
+        kept = await signal(session, "approved", DAY)
+        counts: list[int] = []
+
+        async def after_batch() -> None:
+            counts.append(await count(session, Signal))
+
+        report = asdict(await RetentionService(session, after_batch).apply(NOW))
+        changes = [a - b for a, b in zip([6, *counts], counts, strict=False)]
+        assert sorted(c for c in changes if c) == [1, 2, 2]
+        assert await ids(session, Signal) == {kept}
+        assert report["signals_deleted"] == 5
+
+
+async def replay_run(
+    session: AsyncSession,
+    kind: str,
+    status: str,
+    ended_ago: timedelta,
+    policy_hash: str | None = None,
+) -> int:
+    """A `kind` run that ended `ended_ago` before NOW (queued or running: created then), an
+    hour after it was created, with its report when it succeeded."""
+    pending = status in ("queued", "running")
+    created = NOW - ended_ago - (timedelta(0) if pending else timedelta(hours=1))
+    row = ReplayRun(
+        kind=kind,
+        status=status,
+        policy_hash=policy_hash,
+        requested_by="key-1:desk",
+        params={},
+        data_from=created - WINDOW,
+        data_to=created,
+        created_at=created,
+        heartbeat_at=NOW if pending else None,
+        finished_at=None if pending else NOW - ended_ago,
+        report={"summary": {"sharpe": 1.0}} if status == "succeeded" else None,
+    )
+    return (await add(session, row)).id
+
+
+class TestReplayRuns:
+    async def test_ended_runs_go_past_their_window(self, session: AsyncSession) -> None:
+        past = WINDOW + SECOND
+        await replay_run(session, "replay", "succeeded", 2 * WINDOW)  # older than the newest
+        await replay_run(session, "replay", "failed", past)
+        await replay_run(session, "what_if", "cancelled", past)
+        await replay_run(session, "calibration", "aborted", past)
+        kept = {
+            await replay_run(session, "replay", "succeeded", past),  # the kind's newest success
+            await replay_run(session, "replay", "failed", WINDOW),
+            await replay_run(session, "replay", "queued", 3 * WINDOW),
+            await replay_run(session, "calibration", "running", 3 * WINDOW),
+        }
+        report = await apply(session)
+        assert await ids(session, ReplayRun) == kept
+        assert report["replay_runs_deleted"] == 4
+
+    async def test_the_evidence_in_force_and_each_kinds_newest_success_stay(
+        self, session: AsyncSession
+    ) -> None:
+        old = 2 * WINDOW
+
+        async def calibration(policy_hash: str, ended_ago: timedelta, status: str) -> int:
+            return await replay_run(session, "calibration", status, ended_ago, policy_hash)
+
+        await calibration("a" * 64, old + DAY, "succeeded")  # superseded
+        newest_of_a = await calibration("a" * 64, old, "succeeded")
+        newest_of_b = await calibration("b" * 64, old, "succeeded")
+        await calibration("b" * 64, old - DAY, "failed")  # newer, but no evidence
+        what_if = await replay_run(session, "what_if", "succeeded", old)
+        report = await apply(session)
+        assert await ids(session, ReplayRun) == {newest_of_a, newest_of_b, what_if}
+        replays = ReplayRepository(session)
+        for policy_hash, run_id in (("a" * 64, newest_of_a), ("b" * 64, newest_of_b)):
+            kept = await replays.latest_succeeded("calibration", policy_hash)
+            assert kept is not None and kept.id == run_id and kept.report is not None
+        assert report["replay_runs_deleted"] == 2
+
+    async def test_a_transaction_deletes_at_most_twenty_runs(self, session: AsyncSession) -> None:
+        for _ in range(45):  # a report can be megabytes: fewer than retention_batch_rows
+            await replay_run(session, "replay", "failed", 2 * WINDOW)
+        counts: list[int] = []
+
+        async def after_batch() -> None:
+            counts.append(await count(session, ReplayRun))
+
+        report = asdict(await RetentionService(session, after_batch).apply(NOW))
+        changes = [a - b for a, b in zip([45, *counts], counts, strict=False)]
+        assert sorted(c for c in changes if c) == [5, 20, 20]
+        assert report["replay_runs_deleted"] == 45 and counts[-1] == 0
+
+
+async def alert(
+    session: AsyncSession, status: str, seen_ago: timedelta, resolved_ago: timedelta | None = None
+) -> int:
+    """An alert first seen `seen_ago` before NOW, resolved `resolved_ago` before NOW if given."""
+    row = Alert(
+        kind="low_score",
+        severity="warning",
+        fingerprint=f"low_score:{uuid4().hex}",
+        status=status,
+        message="low score",
+        details={},
+        occurrences=1,
+        first_seen_at=NOW - seen_ago,
+        last_seen_at=NOW - (resolved_ago or seen_ago),
+        resolved_at=None if resolved_ago is None else NOW - resolved_ago,
+    )
+    return (await add(session, row)).id
+
+
+class TestAlerts:
+    async def test_resolved_alerts_go_past_their_window(self, session: AsyncSession) -> None:
+        await alert(session, "resolved", 3 * WINDOW, WINDOW + SECOND)
+        kept = {
+            await alert(session, "resolved", 3 * WINDOW, WINDOW),
+            await alert(session, "open", 3 * WINDOW),
+            await alert(session, "acknowledged", 3 * WINDOW),
+        }
+        report = await apply(session)
+        assert await ids(session, Alert) == kept
+        assert report["alerts_deleted"] == 1
+
+    async def test_a_resolved_alert_stays_while_a_recurrence_would_reopen_it(
+        self, session: AsyncSession
+    ) -> None:
+        await set_config(session, "retention_alert_days", 1)
+        await set_config(session, "alert_cooldown_s", 3 * 86_400)
+        within_cooldown = await alert(session, "resolved", 4 * DAY, 3 * DAY)
+        await alert(session, "resolved", 4 * DAY, 3 * DAY + SECOND)  # past both
+        report = await apply(session)
+        assert await ids(session, Alert) == {within_cooldown}
+        assert report["alerts_deleted"] == 1
 
 
 class TestKept:
