@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
+from app.api.auth import stored_key_check
 from app.api.body_limit import BodyLimitMiddleware
 from app.api.docs_ui import install_docs
 from app.api.middleware import (
@@ -144,6 +145,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 run_sessions=run_sessions,
             )
             app.state.app_state = state
+            app.state.caller_limits.check_key = stored_key_check(state)
             # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
             shutdown.on_stop(lambda: state.event_hub.close(SHUTTING_DOWN))
             shutdown.install()  # before the rest starts: a signal meanwhile is heard too

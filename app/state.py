@@ -75,7 +75,10 @@ class AppState:
         )
         self.replays = ReplayRunner(self.runs)
         self.jobs = JobRunner(
-            self.runs, context=self, trim_heap=self.settings.scheduler.trim_heap_after_runs
+            self.runs,
+            context=self,
+            trim_heap=self.settings.scheduler.trim_heap_after_runs,
+            request_gap_s=self.settings.scheduler.request_gap_s,
         )
         events = self.settings.events
         self.event_hub = EventHub(

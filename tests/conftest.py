@@ -84,7 +84,9 @@ def make_settings() -> Callable[..., Settings]:
         values: dict[str, object] = {
             "database_url": database_url,
             "api_keys": BOOTSTRAP_KEYS,
-            "scheduler": {"enabled": False},
+            # Jobs requested back to back (the gap between requested runs is on in
+            # tests/deployed/, and in tests/api/test_jobs.py).
+            "scheduler": {"enabled": False, "request_gap_s": 0},
             # Nothing listens there: one refused attempt per call, not five with backoff (each
             # symbol lookup would wait ~1.5 s for the converter's contract list otherwise).
             "kucoin": {"futures_url": "http://127.0.0.1:9", "max_attempts": 1},

@@ -118,6 +118,18 @@ async def authorise_reader_optionally(
         raise
 
 
+def stored_key_check(state: AppState) -> Callable[[str], Awaitable[bool]]:
+    """For the caller limits: whether a presented key is a stored key that authenticates, in a
+    session of its own (read only)."""
+    sessions = state.run_sessions or state.sessionmaker
+
+    async def recognises(presented: str) -> bool:
+        async with sessions() as session:
+            return await Services(session, state).api_keys.recognises(presented)
+
+    return recognises
+
+
 def key_still_valid(
     state: AppState, sessions: SessionSource, principal: Principal
 ) -> Callable[[], Awaitable[bool]] | None:

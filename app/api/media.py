@@ -1,10 +1,12 @@
-"""Content negotiation of the documents served as JSON or CSV (`Accept: text/csv`)."""
+"""Content negotiation of the documents served as JSON or CSV (`Accept: text/csv`), and stored
+JSON documents served as the database keeps them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import Request, Response
+from pydantic import BaseModel
 
 from app.services.portfolio.timeline import COLUMNS, Timeline
 
@@ -37,6 +39,14 @@ def timeline_response(request: Request, timeline: Timeline) -> Response:
     if wants_csv(request):
         return Response(timeline.csv(), media_type="text/csv; charset=utf-8")
     return Response(timeline.json(), media_type=JSON)
+
+
+def with_stored_json(head: BaseModel, **documents: str) -> Response:
+    """`head` as JSON, with each of `documents` (a member's JSON text as stored) appended as is:
+    a stored report is never parsed and written again to be served."""
+    body = head.model_dump_json()
+    members = "".join(f',"{name}":{text}' for name, text in documents.items())
+    return Response(body[:-1] + members + "}", media_type=JSON)
 
 
 CSV_EXAMPLE = (

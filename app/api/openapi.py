@@ -43,8 +43,9 @@ UNLIMITED = {"/health"}  # paths no caller limit applies to (liveness)
 UNCHECKED_QUERY = {"/metrics"}  # paths outside the API routes (no query check)
 RATE_LIMITED = {
     "description": "Too many requests (`rate-limited`): this caller's read, heavy-read or write "
-    "limit on this replica is spent, or it holds all the event streams it may; retry after "
-    "`Retry-After` seconds.",
+    "limit on this replica is spent, it holds all the event streams it may, or the job it "
+    "asks to run was requested moments ago (`limit`: `job_request`); retry after `Retry-After` "
+    "seconds.",
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
 }
 INVALID = {

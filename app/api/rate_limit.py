@@ -3,9 +3,13 @@ reads and for writes, answered `429` problem+json with `Retry-After` when spent.
 
 A caller is its API key (its hash) once the key is known to be valid: a bootstrap key, or a
 stored key a route has authenticated. Anything else (no key, or a key never seen to work) is
-its client address, so rotating made-up keys buys nothing. Reads and writes are taken at the
-edge (`CallerLimitMiddleware`, before the response cache: a flood of cached answers still costs
-the event loop); a heavy read is taken only when it is computed (`limit_heavy_reads`, after a
+its client address, so rotating made-up keys buys nothing. A key a replica has not seen yet
+is looked up in the database when its address bucket is spent (`CallerLimits.recognised`), so a
+stored key is never refused for its neighbours' flood: only then, so a hit costs nothing, and
+within a budget of lookups a second with a memory of the keys found unknown, so made-up keys
+cannot turn a flood into database load. Reads and writes are taken at the edge
+(`CallerLimitMiddleware`, before the response cache: a flood of cached answers still costs the
+event loop); a heavy read is taken only when it is computed (`limit_heavy_reads`, after a
 cache miss). Each kind keeps at most `max_callers` buckets, forgetting the least recently used
 and any that has refilled (an idle caller): O(1) per request, bounded memory however many keys
 or addresses come and go. Every limit is per replica (docs/operations.md, "Limits and abuse").
@@ -13,11 +17,13 @@ or addresses come and go. Every limit is per replica (docs/operations.md, "Limit
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -29,11 +35,21 @@ from app.api.response_cache import PRINCIPAL_KEY
 from app.api.stream_cap import StreamSlots
 from app.core.config import LimitsSettings
 from app.core.errors import TooManyRequestsError
-from app.core.security import BootstrapKeyring, hash_key, presented_key
+from app.core.security import BootstrapKeyring, hash_key, presented_key, public_id_of
+
+logger = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-HEAVY_ROUTES = frozenset({"get_correlation", "get_portfolio_metrics"})  # operation ids
+# operation ids: analytics, and the answers that grow with history (the timelines; a replay's
+# report, taken by its route once there is one: `charge_heavy`)
+HEAVY_ROUTES = frozenset(
+    {"get_correlation", "get_portfolio_metrics", "get_timeline", "get_replay_timeline"}
+)
 HEAVY_WEIGHT_METHODS = frozenset({"hrp", "risk_parity"})  # of `GET /portfolio/weights?method=`
+UNKNOWN_KEY_TTL_S = 60.0  # a key found unknown is not looked up again for this long
+
+KeyCheck = Callable[[str], Awaitable[bool]]
+"""Whether a presented key is a stored key that authenticates (read-only)."""
 
 
 @dataclass(slots=True)
@@ -100,7 +116,14 @@ class CallerLimits:
         self.heavy = TokenBuckets("heavy", settings.heavy_per_s, settings.heavy_burst, size)
         self.writes = TokenBuckets("write", settings.write_per_s, settings.write_burst, size)
         self.streams = StreamSlots(settings.streams_per_key, settings.streams_per_process)
+        self.lookups = TokenBuckets(
+            "key lookup", settings.key_lookups_per_s, settings.key_lookups_burst, 1
+        )
+        self.check_key: KeyCheck | None = None
+        """Set once the database is there (the app's lifespan)."""
         self._valid: OrderedDict[str, None] = OrderedDict()  # stored keys' hashes, bounded
+        self._unknown: OrderedDict[str, float] = OrderedDict()  # hash: looked up until then
+        self._looking: dict[str, asyncio.Future[bool]] = {}  # one lookup per key at a time
 
     def caller(self, scope: Scope) -> str:
         """`key:<hash>` for a key known to be valid, else `address:<client address>`."""
@@ -126,6 +149,43 @@ class CallerLimits:
         self._valid.move_to_end(key_hash)
         while len(self._valid) > self.settings.max_callers:
             self._valid.popitem(last=False)
+
+    async def recognised(self, presented: str) -> bool:
+        """Whether `presented` is a stored key that authenticates, looked up now (it is then
+        known valid): for a caller its address bucket would refuse. False without a lookup for
+        a string not shaped like a generated key, a key found unknown in the last minute, or
+        when this second's lookups are spent; False too when the database cannot tell."""
+        if self.check_key is None or public_id_of(presented) is None:
+            return False
+        key_hash = hash_key(presented)
+        now = time.monotonic()
+        if self._unknown.get(key_hash, now) > now:
+            return False
+        looking = self._looking.get(key_hash)
+        if looking is not None:
+            return await asyncio.shield(looking)
+        if self.lookups.take("all"):
+            return False
+        looking = self._looking[key_hash] = asyncio.get_running_loop().create_future()
+        valid: bool | None = None
+        try:
+            valid = await self.check_key(presented)
+        except Exception:  # the database is down: the address bucket stands, for now
+            logger.warning("limits: a key not looked up", exc_info=True)
+        finally:
+            del self._looking[key_hash]
+            looking.set_result(bool(valid))
+        if valid:
+            self.learn_valid(presented)
+        elif valid is not None:
+            self._remember_unknown(key_hash, now + UNKNOWN_KEY_TTL_S)
+        return bool(valid)
+
+    def _remember_unknown(self, key_hash: str, until: float) -> None:
+        self._unknown[key_hash] = until
+        self._unknown.move_to_end(key_hash)
+        while len(self._unknown) > self.settings.max_callers:
+            self._unknown.popitem(last=False)
 
 
 def too_many(buckets: TokenBuckets, wait_s: float) -> TooManyRequestsError:
@@ -159,6 +219,11 @@ class CallerLimitMiddleware:
         caller = limits.caller(scope)
         buckets = limits.reads if scope["method"] in READ_METHODS else limits.writes
         wait_s = buckets.take(caller)
+        if wait_s and caller.startswith("address:"):
+            presented = presented_key(scope["headers"])
+            if presented and await limits.recognised(presented):  # a stored key, seen first here
+                caller = limits.caller(scope)
+                wait_s = buckets.take(caller)
         if wait_s:
             await _refuse(scope, receive, send, too_many(buckets, wait_s))
             return
@@ -213,15 +278,23 @@ def is_heavy(route_name: str | None, method: str | None, window: str | None, lim
 async def limit_heavy_reads(request: Request) -> None:
     """A route guard: a heavy read about to be computed takes a token of the caller's heavy
     bucket (one served from the response cache never gets here)."""
+    if request.method not in READ_METHODS:
+        return
     limits: CallerLimits | None = getattr(request.app.state, "caller_limits", None)
-    if limits is None or request.method not in READ_METHODS:
+    if limits is None:
         return
     route = request.scope.get("route")
     query = request.query_params
     name = getattr(route, "name", None)
-    if not is_heavy(
-        name, query.get("method"), query.get("window"), limits.settings.heavy_window_hours
-    ):
+    if is_heavy(name, query.get("method"), query.get("window"), limits.settings.heavy_window_hours):
+        charge_heavy(request)
+
+
+def charge_heavy(request: Request) -> None:
+    """Take a token of the caller's heavy bucket for this request (429 when spent): for a route
+    whose answer is heavy only sometimes, once it knows."""
+    limits: CallerLimits | None = getattr(request.app.state, "caller_limits", None)
+    if limits is None:
         return
     wait_s = limits.heavy.take(limits.caller(request.scope))
     if wait_s:

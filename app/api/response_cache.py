@@ -17,7 +17,8 @@ past its time limit, the others are served it until the refresh is kept (no stam
 identical computations under load).
 What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' total): the least recently
 used answers go first beyond it, and an answer over `MAX_BODY_BYTES` (a replay report with its
-curves, say) is served and tagged but never kept.
+curves, say) is served and tagged but never kept: the callers that asked while it was computed
+are served it too, so one computation serves them all.
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
 authentication and forgotten at the next commit (a revocation commits).
 """
@@ -225,7 +226,7 @@ class _Capture:
         self.generation = cache.generation  # before the route reads anything
         self.start: Message | None = None
         self.chunks: list[bytes] = []
-        self.kept: Entry | None = None  # the answer, when it was cacheable and current
+        self.shared: Entry | None = None  # the answer, when it was cacheable and current
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -246,7 +247,7 @@ class _Capture:
 
     def release(self) -> None:
         if self.computing is not None:
-            self.cache.end(self.key, self.kept, self.computing)
+            self.cache.end(self.key, self.shared, self.computing)
             self.computing = None
 
     def _learn_role(self, request_state: dict[str, Any]) -> None:
@@ -266,8 +267,9 @@ class _Capture:
             generation=self.generation,
             stored_at=time.monotonic(),
         )
-        if self.cache.store(self.key, entry):
-            self.kept = entry
+        # Kept when it fits; handed to the callers waiting for it even when too large to keep.
+        if self.cache.store(self.key, entry) or entry.generation == self.cache.generation:
+            self.shared = entry
         passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
         if _not_modified(self.scope, entry.etag):
             await self._send(

@@ -179,6 +179,11 @@ class SchedulerSettings(BaseModel):
     """Each replica waits a random fraction of this after a tick, so they do not stampede."""
     auto_rebalance: bool = False
     """Also rebalance on a schedule (usually a cron calls POST /portfolio/rebalance instead)."""
+    request_gap_s: float = Field(default=30.0, ge=0)
+    """Least time from the end of a requested run of a job to the start of the next requested
+    one, across replicas (a sooner request is a 429 with `Retry-After`): a refresh or a sync
+    spends the exchange quota every replica shares. Scheduled ticks are not requests; 0 lifts
+    it."""
     trim_heap_after_runs: bool = True
     """After each job run, hand the C heap's freed memory back to the system (glibc's
     `malloc_trim`; nothing elsewhere). Without it a scoring run's freed buffers stay resident."""
@@ -252,6 +257,11 @@ class LimitsSettings(BaseModel):
     """Writes (POST, PUT, DELETE) a key or address may make per second, sustained."""
     write_burst: int = Field(default=300, ge=1)
     """Writes it may make at once after a pause."""
+    key_lookups_per_s: float = Field(default=20.0, gt=0)
+    """Stored keys this replica has not seen yet that it looks up per second, in all, for a
+    caller whose address bucket is spent (the key is then limited in a bucket of its own)."""
+    key_lookups_burst: int = Field(default=50, ge=1)
+    """Such lookups it may make at once after a pause."""
     max_callers: int = Field(default=10_000, ge=1)
     """Buckets kept per kind; the least recently used beyond it (and any idle one: full again)
     are forgotten, so callers rotating keys or addresses cannot grow memory."""

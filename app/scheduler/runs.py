@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -25,7 +26,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from app.core.clock import utcnow
-from app.core.errors import RUN_ABORTED, ConflictError, problem_summary
+from app.core.errors import RUN_ABORTED, ConflictError, TooManyRequestsError, problem_summary
 from app.core.log import bound
 from app.db.failures import is_database_busy
 from app.db.models import JobRun
@@ -70,12 +71,15 @@ class JobRunner(Generic[Context]):
         context: Context,
         replica: str | None = None,
         trim_heap: bool = False,
+        request_gap_s: float = 0.0,
     ) -> None:
         self.engine = engine
         self.context = context
         """What the jobs' bodies are handed beside their session (the app's state)."""
         self.replica = replica or engine.replica
         self.trim_heap = trim_heap
+        self.request_gap_s = request_gap_s
+        """Least time between the starts of two requested runs of one job (0: none)."""
         """Hand the C heap's free pages back to the system after each run (app.runtime.heap)."""
 
     @property
@@ -86,12 +90,34 @@ class JobRunner(Generic[Context]):
     # -- starting runs -----------------------------------------------------------------------
 
     async def submit(self, job: Job[Context], *, requested_by: str) -> JobRun:
-        """Start a run of `job` now, in the background; RunInProgress when one is running."""
+        """Start a run of `job` now, in the background; RunInProgress when one is running,
+        TooManyRequestsError within `request_gap_s` of the end of the last requested one."""
+        await self._after_gap(job)
         run_id = await self._claim(job, None, self.replica, requested_by)
         if run_id is None:
             raise RuntimeError("unreachable: a requested run either starts or conflicts")
         self._launch(job, run_id, requester=requested_by)
         return await self.get(run_id)
+
+    async def _after_gap(self, job: Job[Context]) -> None:
+        if not self.request_gap_s:
+            return
+        async with self.sessions() as session:
+            last = await JobRepository(session).last_requested(job.name)
+            if last is None or last.finished_at is None:  # still running: RunInProgress says
+                return
+            last_id, ended = last.id, last.finished_at
+        left_s = self.request_gap_s - (utcnow() - ended).total_seconds()
+        if left_s > 0:
+            retry = math.ceil(left_s)
+            raise TooManyRequestsError(
+                f"{job.name} was last requested as run {last_id}, which ended "
+                f"{self.request_gap_s - left_s:.0f} s ago; a requested run of one job starts at "
+                f"least {self.request_gap_s:g} s after the last one ended, across replicas; "
+                f"retry after {retry} s.",
+                retry_after_s=retry,
+                extra={"limit": "job_request", "job": job.name, "run_id": last_id},
+            )
 
     async def run_tick(
         self,

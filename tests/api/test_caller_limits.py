@@ -1,6 +1,7 @@
 """Per-caller limits over HTTP: a flooding key gets 429 problem+json with `Retry-After` while
 another key is served; callers without a valid key are limited by address; heavy analytics
-reads spend a bucket of their own; an unknown query parameter is a 422 on every API route."""
+reads spend a bucket of their own; a stored key this replica has never seen is served from an
+address an anonymous flood has spent; an unknown query parameter is a 422 on every API route."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from tests.api.test_api_keys import KEYS_URL as KEYS
+from tests.api.test_api_keys import create_key
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, app_on_session
 from tests.helpers import assert_problem
 
 API = "/api/symbol-mgmt"
 READER, TRADER = {"X-API-Key": READ_KEY}, {"X-API-Key": TRADE_KEY}
+ADMIN = {"X-API-Key": ADMIN_KEY}
 SLOW = 0.01  # tokens a second: nothing refills while a test runs
 
 
@@ -124,6 +128,35 @@ class TestAnonymousCallers:
         assert valid.status_code == 200  # a valid key is itself, not its address
 
 
+class TestStoredKeysOnAFreshReplica:
+    async def test_a_stored_key_is_served_from_an_address_an_anonymous_flood_spent(
+        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+    ) -> None:
+        app = limited_app(database_url, make_settings, session, read_burst=3, read_per_s=SLOW)
+        async with clients(app, "10.0.0.1", "10.0.0.9") as (api, admin):
+            stored = await create_key(admin, "desk", "read")
+            revoked = await create_key(admin, "gone", "read")
+            deleted = await admin.delete(f"{KEYS}/{revoked['id']}", headers=ADMIN)
+            assert deleted.status_code == 200
+            flood = [(await api.get(f"{API}/portfolio")).status_code for _ in range(4)]
+            desk = {"X-API-Key": str(stored["key"])}
+            first = await api.get(f"{API}/portfolio", headers=desk)
+            after = [
+                (await api.get(f"{API}/portfolio", headers=desk)).status_code for _ in range(2)
+            ]
+            made_up = await api.get(
+                f"{API}/portfolio", headers={"X-API-Key": "msk_0badc0de_" + "x" * 43}
+            )
+            gone = await api.get(f"{API}/portfolio", headers={"X-API-Key": str(revoked["key"])})
+            anonymous = await api.get(f"{API}/portfolio")
+        assert flood == [200, 200, 200, 429]
+        assert first.status_code == 200  # looked up, then limited in a bucket of its own
+        assert after == [200, 200]
+        assert assert_problem(made_up, 429, "rate-limited")["limit"] == "read"
+        assert assert_problem(gone, 429, "rate-limited")["limit"] == "read"
+        assert anonymous.status_code == 429  # the address bucket stays spent
+
+
 class TestHeavyReads:
     async def test_heavy_reads_spend_their_own_bucket(
         self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
@@ -147,6 +180,22 @@ class TestHeavyReads:
         assert problem["limit"] == "heavy" and heavy[3].headers["retry-after"] == "100"
         assert light.status_code == 200 and plain.status_code == 200
         assert other_key.status_code == 200
+
+    async def test_the_timelines_are_heavy_reads(
+        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+    ) -> None:
+        app = limited_app(database_url, make_settings, session, heavy_burst=2, heavy_per_s=SLOW)
+        timeline = f"{API}/portfolio/timeline"
+        async with clients(app, "10.0.0.1") as (api,):
+            answers = [
+                await api.get(timeline, params={"from": f"2026-0{month}-01T00:00:00Z"})
+                for month in (1, 2, 3)
+            ]
+            replays = [await api.get(f"{API}/replays/1/timeline", headers=TRADER) for _ in range(3)]
+        assert [a.status_code for a in answers[:2]] == [200, 200]
+        assert assert_problem(answers[2], 429, "rate-limited")["limit"] == "heavy"
+        assert [r.status_code for r in replays[:2]] == [404, 404]  # the route ran
+        assert assert_problem(replays[2], 429, "rate-limited")["limit"] == "heavy"
 
 
 class TestUnknownQueryParameters:
@@ -172,14 +221,13 @@ class TestUnknownQueryParameters:
         self, client: httpx.AsyncClient
     ) -> None:
         document = (await client.get("/openapi.json")).json()
-        admin = {"X-API-Key": ADMIN_KEY}
         answers = {}
         for path, operations in document["paths"].items():
             if not path.startswith(API):
                 continue
             for method in operations:
                 response = await client.request(
-                    method.upper(), _concrete(path), params={"_": "1"}, headers=admin
+                    method.upper(), _concrete(path), params={"_": "1"}, headers=ADMIN
                 )
                 answers[f"{method.upper()} {path}"] = response
         assert len(answers) > 40

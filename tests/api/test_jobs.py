@@ -1,10 +1,11 @@
 """Jobs over HTTP against the simulator: a job run now through the one runner (once, 409 while
-it runs, 404 for no such job, admin only), the jobs with their schedule and newest runs, and
-runs that KuCoin kept from their purpose recorded `degraded` with the reason."""
+it runs, 429 moments after the last requested one ended, 404 for no such job, admin only), the
+jobs with their schedule and newest runs, and runs that KuCoin kept from their purpose recorded
+`degraded` with the reason."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -13,9 +14,17 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
 from app.db.models import JobRun, ScoringRun, Symbol
 from app.scheduler.catalog import registry
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import (
+    ADMIN_KEY,
+    READ_KEY,
+    TRADE_KEY,
+    app_on_session,
+    simulator_settings,
+    start_app,
+)
 from tests.helpers import assert_problem, run_ended
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
@@ -130,6 +139,32 @@ class TestRunNow:
         assert "no hourly candles are stored" in str(body["detail"])
         run = (await api.get(str(body["run_url"]), headers=READ)).json()
         assert (run["status"], run["result"]) == ("skipped", None)
+
+
+class TestRequestGap:
+    async def test_a_job_requested_again_moments_after_its_run_ended_is_429(
+        self,
+        sim: KucoinSimulator,
+        database_url: str,
+        make_settings: Callable[..., Settings],
+        session: AsyncSession,
+    ) -> None:
+        settings = simulator_settings(make_settings, database_url, sim.base_url)
+        settings.scheduler.request_gap_s = 30  # the default the rest of this suite lifts
+        async for api in start_app(app_on_session(settings, session)):
+            first = await api.post(f"{JOBS}/universe_sync/run", params=WAIT, headers=ADMIN)
+            assert first.status_code == 200, first.text
+            again = await api.post(f"{JOBS}/universe_sync/run", params=WAIT, headers=ADMIN)
+            through_sync = await api.post("/api/symbol-mgmt/symbols/sync", headers=TRADE)
+            other_job = await api.post(f"{JOBS}/alert_check/run", params=WAIT, headers=ADMIN)
+        for refused in (again, through_sync):
+            body = assert_problem(refused, 429, "rate-limited")
+            assert (body["limit"], body["job"]) == ("job_request", "universe_sync")
+            assert body["run_id"] == first.json()["id"]
+            assert 1 <= int(refused.headers["retry-after"]) <= 30
+        assert other_job.status_code == 200, other_job.text  # each job has its own gap
+        assert [r.id for r in await runs_of(session, "universe_sync")] == [first.json()["id"]]
+        assert sim.count("/api/v1/contracts/active") == 1
 
 
 class TestList:

@@ -30,6 +30,16 @@ from tests.deployed.service import (
 from tests.helpers import absolute, run_ended
 
 JOBS = f"{API}/jobs/runs"
+REQUEST_GAP_S = 5
+
+
+async def requested(api: httpx.AsyncClient, path: str) -> httpx.Response:
+    """POST `path` (a job's run), once more after `Retry-After` if the job's gap is not over."""
+    response = await api.post(path)
+    if response.status_code == 429 and response.json().get("limit") == "job_request":
+        await asyncio.sleep(int(response.headers["retry-after"]))
+        response = await api.post(path)
+    return response
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -40,7 +50,15 @@ async def service(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Service]:
     directory = tmp_path_factory.mktemp("journey")
-    async for service in deploy(request.param, 1, simulator_url, service_log, directory):
+    async for service in deploy(
+        request.param,
+        1,
+        simulator_url,
+        service_log,
+        directory,
+        # On, shorter than its default: the journey requests scoring runs seconds apart.
+        MYSYMBOLS_SCHEDULER__REQUEST_GAP_S=str(REQUEST_GAP_S),
+    ):
         yield service
 
 
@@ -209,13 +227,35 @@ class TestPortfolio:
             await api.put("/config", json={"values": {"weighting_method": "score"}}, headers=ADMIN)
 
 
+class TestJobRequests:
+    async def test_a_job_requested_again_moments_after_its_run_is_429_with_the_wait(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        """The gap between requested runs of a job is on as deployed (the ASGI suite lifts it);
+        after it, the job runs again."""
+        first = await api.post("/jobs/alert_check/run", params={"wait": 30}, headers=ADMIN)
+        assert first.status_code == 200, first.text
+        again = await api.post("/jobs/alert_check/run", headers=ADMIN)
+        assert again.status_code == 429, again.text
+        problem = again.json()
+        assert (problem["limit"], problem["job"], problem["run_id"]) == (
+            "job_request",
+            "alert_check",
+            first.json()["id"],
+        )
+        assert 1 <= int(again.headers["retry-after"]) <= REQUEST_GAP_S
+        await asyncio.sleep(int(again.headers["retry-after"]))
+        later = await api.post("/jobs/alert_check/run", params={"wait": 30}, headers=ADMIN)
+        assert later.status_code == 200, later.text
+
+
 class TestReadsDuringARun:
     async def test_answer_with_the_portfolio_as_committed_while_a_scoring_run_runs(
         self, api: httpx.AsyncClient
     ) -> None:
         members = await fill(api)
         old_run = (await api.get("/scoring/rankings", headers=READ)).json()["run_id"]
-        started = await api.post("/scoring/calculate")
+        started = await requested(api, "/scoring/calculate")
         assert started.status_code == 202, started.text
         location = started.headers["location"]
         overlapping, rounds = 0, 0

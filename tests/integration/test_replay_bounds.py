@@ -1,5 +1,6 @@
 """Replays bounded and cancellable, on committed PostgreSQL and SQLite databases: a key's runs
-in flight are capped (409 beyond), `DELETE /replays/{id}` cancels a queued or a running run,
+in flight are capped (409 beyond), a run's decisions x members (422 beyond) and its time (it
+stops, failed), `DELETE /replays/{id}` cancels a queued or a running run,
 and a starting replica aborts only the runs of replicas that are gone.
 
 The evidence worker's computation is replaced by one that waits until the test releases it, so
@@ -155,6 +156,55 @@ class TestPerKeyCap:
         await queue(client, history, OTHER)  # another key's runs are its own
         listed = (await client.get(f"{BASE}/replays", headers=TRADE)).json()
         assert sorted(r["requested_by"] for r in listed) == sorted([TRADER] * CAP + [OTHER_TRADER])
+
+
+class TestBudgets:
+    async def test_a_run_over_its_decisions_x_members_is_422_and_queues_nothing(
+        self, api: tuple[httpx.AsyncClient, AppState], history: tuple[datetime, datetime]
+    ) -> None:
+        client, _ = api
+        budget = {"values": {"replay_max_decision_members": 1000}}
+        assert (await client.put(f"{BASE}/config", json=budget, headers=ADMIN)).status_code == 200
+        hourly = {**body(history), "every": "1h"}  # 47 decisions
+
+        refused = await client.post(f"{BASE}/replays", json={**hourly, "top": 25}, headers=TRADE)
+
+        problem = assert_problem(refused, 422, "validation-error")
+        assert (problem["decisions"], problem["members"], problem["limit"]) == (47, 25, 1000)
+        assert (await client.get(f"{BASE}/replays", headers=TRADE)).json() == []
+        within = await client.post(f"{BASE}/replays", json={**hourly, "top": 21}, headers=TRADE)
+        assert within.status_code == 202, within.text  # 987 decision-members
+
+    async def test_a_run_past_its_time_limit_stops_and_ends_failed(
+        self,
+        api: tuple[httpx.AsyncClient, AppState],
+        history: tuple[datetime, datetime],
+        held: HeldWorker,
+    ) -> None:
+        client, state = api
+        limit = {"values": {"replay_time_limit_s": 1}}
+        assert (await client.put(f"{BASE}/config", json=limit, headers=ADMIN)).status_code == 200
+        run = await queue(client, history, TRADE)
+        # The computation is never released: the runner ends it only for its time limit.
+        async with asyncio.timeout(GUARD_S):
+            await state.runs.all_ended()
+        ended = await read(client, run["id"])
+        assert (ended["status"], ended["report"]) == ("failed", None)
+        assert ended["error"].startswith(f"urn:mysymbols:problem:run-time-limit: run {run['id']}")
+        stored = await state_problem(state, run["id"])
+        assert (stored["type"], stored["time_limit_s"], stored["run_id"]) == (
+            "urn:mysymbols:problem:run-time-limit",
+            1.0,
+            run["id"],
+        )
+
+
+async def state_problem(state: AppState, run_id: int) -> dict[str, Any]:
+    """The problem a run recorded in its row."""
+    async with state.sessionmaker() as session:
+        problem = await session.scalar(select(ReplayRun.problem).where(ReplayRun.id == run_id))
+    assert problem is not None
+    return dict(problem)
 
 
 class TestCancel:

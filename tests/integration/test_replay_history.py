@@ -176,6 +176,8 @@ class TestReplaysApi:
         assert run["report"]["data"]["source"] == "database"
         assert run["report"]["data"]["decisions"] == 4
         assert any("replay_run" in s for s in statements)  # the service booked it
+        # ... and served the report as the database keeps it, as text: never parsed here.
+        assert any("CAST(replay_run.report AS TEXT)" in s for s in statements)
         reads = [s for s in statements if "candle.volume" in s or "funding_settlement.rate" in s]
         assert reads == []
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.json_body import JsonBodyRoute
-from app.api.media import timeline_content, timeline_response
+from app.api.media import timeline_content, timeline_response, with_stored_json
+from app.api.rate_limit import charge_heavy
 from app.api.response_cache import CachedRead
 from app.api.services import ReplaysDep
 from app.schemas.common import RowId, problem_responses
@@ -74,8 +75,14 @@ async def list_replays(
     summary="One replay: status, progress and, when done, its report",
     responses=problem_responses(404),
 )
-async def get_replay(run_id: RowId, _: ReaderDep, replays: ReplaysDep) -> ReplayRead:
-    return ReplayRead.model_validate(await replays.get(run_id))
+async def get_replay(
+    request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep
+) -> Response:
+    stored = await replays.get_as_stored(run_id)
+    if stored.has_report:
+        charge_heavy(request)  # megabytes to send: a report is a heavy read
+    head = ReplaySummary.model_validate(stored.run)
+    return with_stored_json(head, config=stored.config, report=stored.report)
 
 
 @router.delete(

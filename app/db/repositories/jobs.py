@@ -67,6 +67,16 @@ class JobRepository:
         query = select(JobRun).where(JobRun.job == job, JobRun.scheduled_tick == tick)
         return await self.session.scalar(query)
 
+    async def last_requested(self, job: str) -> JobRun | None:
+        """The newest run of `job` requested over the API (one with no scheduled tick)."""
+        query = (
+            select(JobRun)
+            .where(JobRun.job == job, JobRun.scheduled_tick.is_(None))
+            .order_by(JobRun.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(query)
+
     async def running(self, job: str) -> JobRun | None:
         query = select(JobRun).where(JobRun.job == job, JobRun.status == RUNNING)
         return await self.session.scalar(query)

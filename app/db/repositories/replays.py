@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Text, cast, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -36,6 +36,20 @@ class ReplayRepository:
 
     async def get(self, run_id: int) -> ReplayRun | None:
         return await self.session.get(ReplayRun, run_id)
+
+    async def get_as_stored(self, run_id: int) -> tuple[ReplayRun, str, str] | None:
+        """The run without its configuration and report, and those two as the JSON text the
+        database keeps ("null" for none), never parsed here: a report is megabytes."""
+        documents = (ReplayRun.config, ReplayRun.report)
+        query = (
+            select(ReplayRun, *(cast(d, Text) for d in documents))
+            .options(*(defer(d, raiseload=True) for d in documents))
+            .where(ReplayRun.id == run_id)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        if row is None:
+            return None
+        return row[0], row[1] or "null", row[2] or "null"
 
     async def listing(self, limit: int) -> Sequence[ReplayRun]:
         """The newest runs first, without their (large) reports."""

@@ -38,13 +38,8 @@ class ApiKeyService:
         bootstrap = self.keyring.match(presented_hash)
         if bootstrap is not None:
             return bootstrap
-        public_id = public_id_of(presented)
-        if public_id is None:
-            return None
-        stored = await self.repository.get_by_public_id(public_id)
-        if stored is None or not hashes_match(stored.key_hash, presented_hash):
-            return None
-        if stored.revoked_at is not None:
+        stored = await self._stored(presented_hash, presented)
+        if stored is None:
             return None
         now = utcnow()
         if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_RESOLUTION:
@@ -54,6 +49,21 @@ class ApiKeyService:
             role=Role(stored.role),
             api_key_id=stored.id,
         )
+
+    async def recognises(self, presented: str) -> bool:
+        """Whether `presented` is a stored key that authenticates; read only (its use is not
+        recorded: no route has served it yet)."""
+        return await self._stored(hash_key(presented), presented) is not None
+
+    async def _stored(self, presented_hash: str, presented: str) -> ApiKey | None:
+        """The stored, unrevoked key `presented` is, if any."""
+        public_id = public_id_of(presented)
+        if public_id is None:
+            return None
+        stored = await self.repository.get_by_public_id(public_id)
+        if stored is None or not hashes_match(stored.key_hash, presented_hash):
+            return None
+        return None if stored.revoked_at is not None else stored
 
     async def is_active(self, key_id: int) -> bool:
         """Whether the stored key `key_id` still authenticates (exists, not revoked)."""

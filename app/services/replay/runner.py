@@ -6,7 +6,8 @@ A run is booked and its session released; the evidence worker process reads the 
 it hands back, serialized, is stored. The run engine (`app.services.runs.engine`) beats its
 heartbeat while it waits for its turn and while it runs, with its progress, so a replica starting
 meanwhile aborts only the runs whose replica is gone; a run the engine finds no longer queued or
-running in its row (`DELETE /replays/{id}`) stops at its next step, and the cancel stands.
+running in its row (`DELETE /replays/{id}`) stops at its next step, and the cancel stands; one
+that computes past `replay_time_limit_s` stops there too, and ends failed (`run-time-limit`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import time
 from typing import Any
 
 from app.core.clock import utcnow
-from app.core.errors import PROBLEM_TYPE_PREFIX, RUN_ABORTED, AppError
+from app.core.errors import PROBLEM_TYPE_PREFIX, RUN_ABORTED, AppError, ValidationFailedError
 from app.db.repositories.replays import ReplayRepository
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.runtime.progress import RunAborted
 from app.services.replay import reports, worker
 from app.services.replay.work import prepared
 from app.services.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
+from app.services.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)
 FAILED_SLUG = "replay-failed"
@@ -32,6 +34,20 @@ ABORTED = {**RUN_ABORTED, "detail": "the service stopped during the run; request
 
 class RunCancelled(Exception):
     """The run's row was ended elsewhere (cancelled) while this process ran it."""
+
+
+class RunOverTime(ValidationFailedError):
+    """The run computed for its whole time limit (`replay_time_limit_s`) and was stopped."""
+
+    slug, title = "run-time-limit", "Run time limit reached"
+
+    def __init__(self, limit_s: float) -> None:
+        super().__init__(
+            f"the run computed for its whole time limit ({limit_s:g} s, the runtime setting "
+            "replay_time_limit_s) and was stopped; ask for a shorter range, a longer interval "
+            "or fewer members",
+            extra={"time_limit_s": limit_s},
+        )
 
 
 class ReplayRunner:
@@ -65,6 +81,15 @@ class ReplayRunner:
                 await self._execute(live, started)
         except RunCancelled:
             logger.info("replays: run %d stopped: its row was ended elsewhere (cancelled)", run_id)
+        except RunOverTime as over:
+            logger.warning("replays: run %d stopped at its time limit", run_id)
+            await self._finish(
+                run_id,
+                started,
+                status="failed",
+                error=failure_of(run_id, over),
+                problem=failure_problem(run_id, over),
+            )
         except (RunAborted, asyncio.CancelledError):
             await self._finish(
                 run_id, started, status="aborted", error=ABORTED["detail"], problem=ABORTED
@@ -96,6 +121,7 @@ class ReplayRunner:
             run = await repository.get(run_id)
             assert run is not None  # just claimed
             work = await prepared(session, run)
+            limit_s = float(await read_setting(session, "replay_time_limit_s"))
             await repository.set(run_id, config=work.config, policy_hash=work.policy_hash)
             await session.commit()
         live.status, live.beating = "running", True
@@ -120,6 +146,8 @@ class ReplayRunner:
                 await asyncio.wait({computing}, timeout=HEARTBEAT_S)
                 live.tracker.report(progress.done)
                 _stop_if_told(live)  # the `finally` stops the worker at its next step
+                if time.perf_counter() - started > limit_s:
+                    raise RunOverTime(limit_s)
             result = computing.result()
         finally:
             progress.stop()  # cancelled (the run or the service): the worker ends at its next step

@@ -30,7 +30,7 @@ from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_co
 from app.services.replay.timeline import replay_timeline
 from app.services.runs.engine import RunEngine
 from app.services.scoring.config import load_run_config
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_setting, read_settings
 
 logger = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)
@@ -59,6 +59,19 @@ class ReplayRequest:
             "execution_lag_h": self.execution_lag_h,
             "overrides": self.overrides,
         }
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run read without its documents, which come as the JSON text the database keeps."""
+
+    run: ReplayRun  # its `config` and `report` not loaded
+    config: str
+    report: str
+
+    @property
+    def has_report(self) -> bool:
+        return self.report != "null"
 
 
 def params_of(run: ReplayRun) -> ReplayParams:
@@ -119,10 +132,11 @@ class ReplayService:
         """Check the request against the stored history, the configuration and the key's runs
         in flight (409 at `max_pending_per_key`), then queue it."""
         try:
-            parse_every(request.every)
-            await deployment_policy(self.session, request.overrides, request.top)
+            every_h = parse_every(request.every)
+            policy = await deployment_policy(self.session, request.overrides, request.top)
         except (ValueError, ReplayConfigError) as exc:
             raise ValidationFailedError(str(exc)) from exc
+        await self._within_budget(request, every_h, policy.max_symbols)
         first, last = await CandleRepository(self.session).span(HOURLY)
         if first is None or last is None:
             raise InsufficientHistoryError("no hourly candles are stored yet; import history first")
@@ -146,6 +160,19 @@ class ReplayService:
             )
         )
 
+    async def _within_budget(self, request: ReplayRequest, every_h: int, members: int) -> None:
+        """422 when the run would make more decisions x members than a run may."""
+        limit = int(await read_setting(self.session, "replay_max_decision_members"))
+        decisions = (request.end - request.start) // timedelta(hours=every_h) + 1
+        if decisions * members > limit:
+            raise ValidationFailedError(
+                f"{decisions} decisions of {members} members is {decisions * members} "
+                f"decision-members, over the {limit} one run may make (the runtime setting "
+                "replay_max_decision_members); ask for a shorter range, a longer `every` or a "
+                "smaller `top`",
+                extra={"decisions": decisions, "members": members, "limit": limit},
+            )
+
     async def _within_cap(self, requested_by: str) -> None:
         """409 when `requested_by` has `max_pending_per_key` runs queued or running. The count
         is taken under the key's lock, held until this transaction commits its new run, so two
@@ -167,6 +194,14 @@ class ReplayService:
         if run is None:
             raise NotFoundError(f"replay {run_id} does not exist")
         return self.runs.with_live_progress(ReplayRepository, run)
+
+    async def get_as_stored(self, run_id: int) -> StoredRun:
+        """The run, its configuration and its report as stored (404 unknown)."""
+        found = await self.replays.get_as_stored(run_id)
+        if found is None:
+            raise NotFoundError(f"replay {run_id} does not exist")
+        run, config, report = found
+        return StoredRun(self.runs.with_live_progress(ReplayRepository, run), config, report)
 
     async def cancel(self, run_id: int, *, by: Principal) -> ReplayRun:
         """Cancel a queued run (it never starts) or a running one (it stops at its next

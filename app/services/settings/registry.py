@@ -260,7 +260,14 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         ("timeline_max_days", 366, "Longest range one GET /portfolio/timeline answers (days): "
          "a longer one is a 422, and without `from` it starts this long before `to` at most.",
          between(1, 3650)),
-        # retention (days; candles, the audit trails, alerts and signals are kept)
+        # replays' budgets
+        ("replay_max_decision_members", 100_000, "Most decisions x members one POST /replays "
+         "may ask for (a year of hourly decisions for 10 members is 87 600); more is a 422.",
+         between(1_000, 10_000_000)),
+        ("replay_time_limit_s", 3600, "Longest a replay, calibration or what-if run computes "
+         "(seconds); past it, the run stops and ends failed (`run-time-limit`).",
+         between(1, DAY)),
+        # retention (days; candles, the audit trails and the records are kept)
         (
             "retention_breakdown_days",
             30,
@@ -273,6 +280,15 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         ("retention_event_days", 14, "Days event outbox rows and webhook deliveries are kept.",
          RETENTION),
         ("retention_job_run_days", 90, "Days finished job runs are kept (each job's last stays).",
+         RETENTION),
+        ("retention_signal_days", 90, "Days a decided or expired signal is kept (a pending one "
+         "always; one whose outcome is not measured yet until its longest horizon, 24 h, ended "
+         "this long ago). The agents' weights learn from the measured signals kept.", RETENTION),
+        ("retention_replay_days", 90, "Days an ended replay, calibration or what-if run is kept "
+         "with its report (each kind's newest succeeded run, and each configuration's newest "
+         "succeeded calibration, stay).", RETENTION),
+        ("retention_alert_days", 90, "Days a resolved alert is kept (open and acknowledged ones "
+         "stay; and at least alert_cooldown_s, within which a recurrence reopens it).",
          RETENTION),
         ("retention_batch_rows", 1000, "Most rows one retention transaction deletes or updates.",
          between(100, 10_000)),

@@ -1,19 +1,23 @@
 """The token buckets on a clock the tests move: burst, refill and the wait they answer; memory
-bounded however many callers come (idle ones forgotten); what counts as a heavy read; one
+bounded however many callers come (idle ones forgotten); a key this replica has not seen,
+looked up within a budget, once, and remembered when unknown; what counts as a heavy read; one
 cache key for one question; the shared anonymous readiness computed once per second."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from starlette.types import Message, Scope
 
 from app.api.query_params import canonical_query
-from app.api.rate_limit import TokenBuckets, is_heavy
+from app.api.rate_limit import CallerLimits, TokenBuckets, is_heavy
 from app.api.stream_cap import SlottedStream, StreamSlots
+from app.core.config import LimitsSettings
 from app.core.errors import TooManyRequestsError
+from app.core.security import BootstrapKeyring
 from app.schemas.system import Status
 from app.services.health.readiness_cache import SharedReadiness
 
@@ -69,6 +73,8 @@ class TestHeavy:
         [
             ("get_correlation", None, None, True),
             ("get_portfolio_metrics", None, "24", True),
+            ("get_timeline", None, None, True),
+            ("get_replay_timeline", None, None, True),
             ("get_weights", "hrp", None, True),
             ("get_weights", "risk_parity", None, True),
             ("get_weights", "equal", None, False),
@@ -82,6 +88,84 @@ class TestHeavy:
         self, route: str, method: str | None, window: str | None, heavy: bool
     ) -> None:
         assert is_heavy(route, method, window, 720) is heavy
+
+
+STORED = "msk_0000abcd_" + "s" * 43
+
+
+class Lookups:
+    """A key check that counts its calls: `STORED` is valid, any other key unknown, and
+    `failing` makes it raise as a database that is down does."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.failing = False
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def __call__(self, presented: str) -> bool:
+        self.calls.append(presented)
+        await self.gate.wait()
+        if self.failing:
+            raise ConnectionRefusedError("database down")
+        return presented == STORED
+
+
+def limits_with(lookups: Lookups, **values: Any) -> CallerLimits:
+    limits = CallerLimits(LimitsSettings(**values), BootstrapKeyring([]))
+    limits.check_key = lookups
+    return limits
+
+
+def scope_with(key: str) -> Scope:
+    return {"headers": [(b"x-api-key", key.encode())], "client": ("10.0.0.1", 40000)}
+
+
+class TestKeysLookedUp:
+    async def test_a_stored_key_is_looked_up_once_then_known(self) -> None:
+        lookups = Lookups()
+        limits = limits_with(lookups)
+        assert limits.caller(scope_with(STORED)) == "address:10.0.0.1"
+        assert await limits.recognised(STORED)
+        assert limits.caller(scope_with(STORED)).startswith("key:")
+        assert lookups.calls == [STORED]
+
+    async def test_an_unknown_key_is_remembered_and_a_malformed_one_never_looked_up(
+        self,
+    ) -> None:
+        lookups = Lookups()
+        limits = limits_with(lookups)
+        unknown = "msk_0000ffff_" + "u" * 43
+        assert [await limits.recognised(unknown) for _ in range(5)] == [False] * 5
+        assert not await limits.recognised("made-up")
+        assert lookups.calls == [unknown]
+
+    async def test_lookups_a_second_are_bounded(self) -> None:
+        lookups = Lookups()
+        limits = limits_with(lookups, key_lookups_burst=3, key_lookups_per_s=0.01)
+        keys = [f"msk_{n:08x}_" + "u" * 43 for n in range(10)]
+        assert [await limits.recognised(key) for key in keys] == [False] * 10
+        assert lookups.calls == keys[:3]
+        assert not await limits.recognised(STORED)  # the budget is spent for everyone
+
+    async def test_callers_of_one_key_at_once_share_one_lookup(self) -> None:
+        lookups = Lookups()
+        lookups.gate.clear()
+        limits = limits_with(lookups)
+        waiting = [asyncio.ensure_future(limits.recognised(STORED)) for _ in range(20)]
+        await asyncio.sleep(0)
+        lookups.gate.set()
+        assert await asyncio.gather(*waiting) == [True] * 20
+        assert lookups.calls == [STORED]
+
+    async def test_a_database_that_cannot_tell_is_asked_again(self) -> None:
+        lookups = Lookups()
+        lookups.failing = True
+        limits = limits_with(lookups)
+        assert not await limits.recognised(STORED)
+        lookups.failing = False
+        assert await limits.recognised(STORED)
+        assert lookups.calls == [STORED, STORED]
 
 
 class TestStreamSlots:

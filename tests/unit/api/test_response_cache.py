@@ -1,7 +1,8 @@
 """The response cache's middleware on a small app (no database): one computation for many
 simultaneous callers, an expired answer served while it is refreshed, 304 on a matching ETag,
 errors and unmarked routes never kept, commits dropping everything, the bounds in number and
-bytes (least recently used out first; a body over 1 MiB served but never kept)."""
+bytes (least recently used out first; a body over 1 MiB served, to every caller waiting for it,
+but never kept)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
     @app.get("/sized", dependencies=[CachedRead])
     async def sized(size: int, fill: str = "x") -> Response:
         calls["sized"] += 1
+        await asyncio.sleep(DELAY_S)
         return Response(fill.encode() * size, media_type="application/octet-stream")
 
     app.add_middleware(ResponseCacheMiddleware, cache=cache)
@@ -179,3 +181,18 @@ async def test_an_answer_over_one_mebibyte_is_served_but_not_kept() -> None:
     assert small[1].headers["x-cache"] == "hit"
     assert calls["sized"] == 3  # the large answer computed twice, the small one once
     assert cache.bytes == 10 and len(cache) == 1
+
+
+async def test_simultaneous_callers_of_an_answer_too_large_to_keep_share_one_computation() -> None:
+    cache = ResponseCache(60, single_process=True, open_reads=True)
+    app, calls = app_with(cache)
+    size = response_cache.MAX_BODY_BYTES + 1
+    async with await client(app) as api:
+        together = await asyncio.gather(
+            *(api.get("/sized", params={"size": size}) for _ in range(10))
+        )
+        assert calls["sized"] == 1
+        later = await api.get("/sized", params={"size": size})
+    assert all(a.status_code == 200 and a.content == b"x" * size for a in [*together, later])
+    assert len({a.headers["etag"] for a in together}) == 1
+    assert calls["sized"] == 2 and len(cache) == 0  # served to those who waited, never kept

@@ -59,13 +59,24 @@ class ConfigUpdateValues:
             replacement_confirmation_hours (int | Unset): Hours the lead must hold: in every scoring run back to one this
                 long before the latest (0: the latest alone), whatever the scoring cadence.
             replacement_margin (float | Unset): Composite points an outsider must lead a candidate by.
+            replay_max_decision_members (int | Unset): Most decisions x members one POST /replays may ask for (a year of
+                hourly decisions for 10 members is 87 600); more is a 422.
+            replay_time_limit_s (int | Unset): Longest a replay, calibration or what-if run computes (seconds); past it, the
+                run stops and ends failed (`run-time-limit`).
+            retention_alert_days (int | Unset): Days a resolved alert is kept (open and acknowledged ones stay; and at least
+                alert_cooldown_s, within which a recurrence reopens it).
             retention_batch_rows (int | Unset): Most rows one retention transaction deletes or updates.
             retention_breakdown_days (int | Unset): Days a run keeps its inputs and its per-component score rows with their
                 metric breakdowns (the composite, with its component scores, stays).
             retention_event_days (int | Unset): Days event outbox rows and webhook deliveries are kept.
             retention_interval_s (int | Unset): Seconds between retention passes.
             retention_job_run_days (int | Unset): Days finished job runs are kept (each job's last stays).
+            retention_replay_days (int | Unset): Days an ended replay, calibration or what-if run is kept with its report
+                (each kind's newest succeeded run, and each configuration's newest succeeded calibration, stay).
             retention_score_days (int | Unset): Days a run and its composite scores are kept.
+            retention_signal_days (int | Unset): Days a decided or expired signal is kept (a pending one always; one whose
+                outcome is not measured yet until its longest horizon, 24 h, ended this long ago). The agents' weights learn
+                from the measured signals kept.
             score_refresh_interval_s (int | Unset): Seconds between scoring runs.
             scoring_candles (int | Unset): Hourly candles per symbol the scorer reads.
             scoring_max_abs_funding (float | Unset): Stage 1 skips contracts with |funding| above this.
@@ -124,12 +135,17 @@ class ConfigUpdateValues:
     replacement_candidates: int | Unset = UNSET
     replacement_confirmation_hours: int | Unset = UNSET
     replacement_margin: float | Unset = UNSET
+    replay_max_decision_members: int | Unset = UNSET
+    replay_time_limit_s: int | Unset = UNSET
+    retention_alert_days: int | Unset = UNSET
     retention_batch_rows: int | Unset = UNSET
     retention_breakdown_days: int | Unset = UNSET
     retention_event_days: int | Unset = UNSET
     retention_interval_s: int | Unset = UNSET
     retention_job_run_days: int | Unset = UNSET
+    retention_replay_days: int | Unset = UNSET
     retention_score_days: int | Unset = UNSET
+    retention_signal_days: int | Unset = UNSET
     score_refresh_interval_s: int | Unset = UNSET
     scoring_candles: int | Unset = UNSET
     scoring_max_abs_funding: float | Unset = UNSET
@@ -213,6 +229,12 @@ class ConfigUpdateValues:
 
         replacement_margin = self.replacement_margin
 
+        replay_max_decision_members = self.replay_max_decision_members
+
+        replay_time_limit_s = self.replay_time_limit_s
+
+        retention_alert_days = self.retention_alert_days
+
         retention_batch_rows = self.retention_batch_rows
 
         retention_breakdown_days = self.retention_breakdown_days
@@ -223,7 +245,11 @@ class ConfigUpdateValues:
 
         retention_job_run_days = self.retention_job_run_days
 
+        retention_replay_days = self.retention_replay_days
+
         retention_score_days = self.retention_score_days
+
+        retention_signal_days = self.retention_signal_days
 
         score_refresh_interval_s = self.score_refresh_interval_s
 
@@ -328,6 +354,12 @@ class ConfigUpdateValues:
             field_dict["replacement_confirmation_hours"] = replacement_confirmation_hours
         if replacement_margin is not UNSET:
             field_dict["replacement_margin"] = replacement_margin
+        if replay_max_decision_members is not UNSET:
+            field_dict["replay_max_decision_members"] = replay_max_decision_members
+        if replay_time_limit_s is not UNSET:
+            field_dict["replay_time_limit_s"] = replay_time_limit_s
+        if retention_alert_days is not UNSET:
+            field_dict["retention_alert_days"] = retention_alert_days
         if retention_batch_rows is not UNSET:
             field_dict["retention_batch_rows"] = retention_batch_rows
         if retention_breakdown_days is not UNSET:
@@ -338,8 +370,12 @@ class ConfigUpdateValues:
             field_dict["retention_interval_s"] = retention_interval_s
         if retention_job_run_days is not UNSET:
             field_dict["retention_job_run_days"] = retention_job_run_days
+        if retention_replay_days is not UNSET:
+            field_dict["retention_replay_days"] = retention_replay_days
         if retention_score_days is not UNSET:
             field_dict["retention_score_days"] = retention_score_days
+        if retention_signal_days is not UNSET:
+            field_dict["retention_signal_days"] = retention_signal_days
         if score_refresh_interval_s is not UNSET:
             field_dict["score_refresh_interval_s"] = score_refresh_interval_s
         if scoring_candles is not UNSET:
@@ -453,6 +489,12 @@ class ConfigUpdateValues:
 
         replacement_margin = d.pop("replacement_margin", UNSET)
 
+        replay_max_decision_members = d.pop("replay_max_decision_members", UNSET)
+
+        replay_time_limit_s = d.pop("replay_time_limit_s", UNSET)
+
+        retention_alert_days = d.pop("retention_alert_days", UNSET)
+
         retention_batch_rows = d.pop("retention_batch_rows", UNSET)
 
         retention_breakdown_days = d.pop("retention_breakdown_days", UNSET)
@@ -463,7 +505,11 @@ class ConfigUpdateValues:
 
         retention_job_run_days = d.pop("retention_job_run_days", UNSET)
 
+        retention_replay_days = d.pop("retention_replay_days", UNSET)
+
         retention_score_days = d.pop("retention_score_days", UNSET)
+
+        retention_signal_days = d.pop("retention_signal_days", UNSET)
 
         score_refresh_interval_s = d.pop("score_refresh_interval_s", UNSET)
 
@@ -542,12 +588,17 @@ class ConfigUpdateValues:
             replacement_candidates=replacement_candidates,
             replacement_confirmation_hours=replacement_confirmation_hours,
             replacement_margin=replacement_margin,
+            replay_max_decision_members=replay_max_decision_members,
+            replay_time_limit_s=replay_time_limit_s,
+            retention_alert_days=retention_alert_days,
             retention_batch_rows=retention_batch_rows,
             retention_breakdown_days=retention_breakdown_days,
             retention_event_days=retention_event_days,
             retention_interval_s=retention_interval_s,
             retention_job_run_days=retention_job_run_days,
+            retention_replay_days=retention_replay_days,
             retention_score_days=retention_score_days,
+            retention_signal_days=retention_signal_days,
             score_refresh_interval_s=score_refresh_interval_s,
             scoring_candles=scoring_candles,
             scoring_max_abs_funding=scoring_max_abs_funding,
