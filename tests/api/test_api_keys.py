@@ -71,6 +71,16 @@ class TestKeyAdministration:
         assert "key" not in listed[0]
         assert str(created["key"]) not in response.text
 
+    async def test_the_list_pages_oldest_first(self, client: httpx.AsyncClient) -> None:
+        created = [(await create_key(client, f"desk-{n}", "read"))["id"] for n in range(3)]
+        admin = {"X-API-Key": ADMIN_KEY}
+        everything = [k["id"] for k in (await client.get(KEYS_URL, headers=admin)).json()]
+        start = everything.index(created[0])
+        page = await client.get(KEYS_URL, params={"limit": 2, "offset": start}, headers=admin)
+        assert [k["id"] for k in page.json()] == created[:2]
+        too_many = await client.get(KEYS_URL, params={"limit": 1001}, headers=admin)
+        assert assert_problem(too_many, 422, "validation-error")["errors"][0]["field"] == "limit"
+
     async def test_created_admin_key_can_administer(self, client: httpx.AsyncClient) -> None:
         created = await create_key(client, "ops", "admin")
         response = await client.get(KEYS_URL, headers={"X-API-Key": str(created["key"])})

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, status
 
 from app.api.auth import AdminDep
 from app.api.json_body import JsonBodyRoute
 from app.api.services import ApiKeyServiceDep
 from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from app.schemas.common import RowId, problem_responses
+from app.schemas.common import Offset, RowId, problem_responses
 
 router = APIRouter(
     route_class=JsonBodyRoute,
@@ -34,13 +36,18 @@ async def create_api_key(
     )
 
 
-@router.get("", response_model=list[ApiKeyRead], summary="List API keys (never their secrets)")
+@router.get(
+    "", response_model=list[ApiKeyRead], summary="API keys, oldest first (never their secrets)"
+)
 async def list_api_keys(
     _: AdminDep,
     keys: ApiKeyServiceDep,
     include_revoked: bool = Query(False, description="Also list revoked keys."),
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Offset = 0,
 ) -> list[ApiKeyRead]:
-    return [ApiKeyRead.model_validate(k) for k in await keys.list(include_revoked=include_revoked)]
+    rows = await keys.list(include_revoked=include_revoked, limit=limit, offset=offset)
+    return [ApiKeyRead.model_validate(k) for k in rows]
 
 
 @router.delete(

@@ -22,11 +22,11 @@ class ApiKeyRepository:
     async def get_by_public_id(self, public_id: str) -> ApiKey | None:
         return await self.session.scalar(select(ApiKey).where(ApiKey.prefix == public_id))
 
-    async def list(self, *, include_revoked: bool) -> Sequence[ApiKey]:
+    async def list(self, *, include_revoked: bool, limit: int, offset: int) -> Sequence[ApiKey]:
         query = select(ApiKey).order_by(ApiKey.id)
         if not include_revoked:
             query = query.where(ApiKey.revoked_at.is_(None))
-        return (await self.session.scalars(query)).all()
+        return (await self.session.scalars(query.limit(limit).offset(offset))).all()
 
     async def add(self, api_key: ApiKey) -> ApiKey:
         self.session.add(api_key)

@@ -82,8 +82,12 @@ class ApiKeyService:
         )
         return await self.repository.add(api_key), full_key
 
-    async def list(self, *, include_revoked: bool = False) -> Sequence[ApiKey]:
-        return await self.repository.list(include_revoked=include_revoked)
+    async def list(
+        self, *, include_revoked: bool = False, limit: int, offset: int = 0
+    ) -> Sequence[ApiKey]:
+        return await self.repository.list(
+            include_revoked=include_revoked, limit=limit, offset=offset
+        )
 
     async def revoke(self, key_id: int) -> ApiKey:
         """Revoke a key; revoking an already revoked key is a no-op that returns it."""

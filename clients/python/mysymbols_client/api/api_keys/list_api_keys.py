@@ -13,11 +13,17 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     include_revoked: bool | Unset = False,
+    limit: int | Unset = 200,
+    offset: int | Unset = 0,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["include_revoked"] = include_revoked
+
+    params["limit"] = limit
+
+    params["offset"] = offset
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -89,11 +95,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     include_revoked: bool | Unset = False,
+    limit: int | Unset = 200,
+    offset: int | Unset = 0,
 ) -> Response[Problem | list[ApiKeyRead]]:
-    """List API keys (never their secrets)
+    """API keys, oldest first (never their secrets)
 
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
+        limit (int | Unset):  Default: 200.
+        offset (int | Unset): Rows to skip. Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,6 +115,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         include_revoked=include_revoked,
+        limit=limit,
+        offset=offset,
     )
 
     response = client.get_httpx_client().request(
@@ -118,11 +130,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     include_revoked: bool | Unset = False,
+    limit: int | Unset = 200,
+    offset: int | Unset = 0,
 ) -> Problem | list[ApiKeyRead] | None:
-    """List API keys (never their secrets)
+    """API keys, oldest first (never their secrets)
 
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
+        limit (int | Unset):  Default: 200.
+        offset (int | Unset): Rows to skip. Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,6 +151,8 @@ def sync(
     return sync_detailed(
         client=client,
         include_revoked=include_revoked,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
@@ -142,11 +160,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     include_revoked: bool | Unset = False,
+    limit: int | Unset = 200,
+    offset: int | Unset = 0,
 ) -> Response[Problem | list[ApiKeyRead]]:
-    """List API keys (never their secrets)
+    """API keys, oldest first (never their secrets)
 
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
+        limit (int | Unset):  Default: 200.
+        offset (int | Unset): Rows to skip. Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,6 +180,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         include_revoked=include_revoked,
+        limit=limit,
+        offset=offset,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -169,11 +193,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     include_revoked: bool | Unset = False,
+    limit: int | Unset = 200,
+    offset: int | Unset = 0,
 ) -> Problem | list[ApiKeyRead] | None:
-    """List API keys (never their secrets)
+    """API keys, oldest first (never their secrets)
 
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
+        limit (int | Unset):  Default: 200.
+        offset (int | Unset): Rows to skip. Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,5 +215,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             include_revoked=include_revoked,
+            limit=limit,
+            offset=offset,
         )
     ).parsed
