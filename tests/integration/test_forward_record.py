@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
+from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import (
     Candle,
@@ -37,7 +38,7 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.gateway import KucoinGateway
 from app.forward.record import POLICY
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
 from app.services.forward.read import ForwardEvidence

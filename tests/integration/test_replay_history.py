@@ -16,12 +16,13 @@ import pytest
 from sqlalchemy import event
 
 from app.core.config import Settings
+from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ReplayRun
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
 from app.replay.config import ReplayParams
-from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.replay.history import Funding, MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
+from app.core.units import HOUR, HOUR_MIN
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.funding import FundingRepository
@@ -23,9 +24,7 @@ from app.services.market.candles import candle_row, last_closed_open_time
 from app.services.market.universe import UniverseService
 
 logger = logging.getLogger(__name__)
-HOUR = timedelta(hours=1)
 FUNDING_WINDOW = timedelta(days=4)  # KuCoin's per-call cap is undocumented: stay well under it
-HOURLY = 60
 
 
 @dataclass
@@ -90,15 +89,15 @@ class HistoryImporter:
     async def _import(self, symbol: Symbol, start: datetime, end: datetime) -> tuple[int, int]:
         async with self.sessionmaker() as session:
             candles = CandleRepository(session)
-            latest = (await candles.latest_open_times([symbol.id], HOURLY)).get(symbol.id)
+            latest = (await candles.latest_open_times([symbol.id], HOUR_MIN)).get(symbol.id)
             since = start if latest is None or latest < start else latest + HOUR
             last_closed = min(end, last_closed_open_time(utcnow(), HOUR))  # never the open bar
             inserted = 0
             if since <= last_closed:
-                bars = await self.gateway.get_candles(symbol.symbol, HOURLY, since, last_closed)
+                bars = await self.gateway.get_candles(symbol.symbol, HOUR_MIN, since, last_closed)
                 now = utcnow()
                 inserted = await candles.insert_missing(
-                    [candle_row(symbol.id, HOURLY, bar, now) for bar in bars]
+                    [candle_row(symbol.id, HOUR_MIN, bar, now) for bar in bars]
                 )
             await session.commit()  # the candles stay even if funding fails below
             settled = await self._import_funding(session, symbol, start, end)

@@ -10,8 +10,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR
 from app.db.models import Candle, Symbol, TrackRecordDecision
-from app.services.trackrecord.update import HOUR, TrackRecordUpdater, ceil_hour
+from app.services.trackrecord.update import TrackRecordUpdater, ceil_hour
 from tests.api.portfolio.helpers import ADMIN, BASE, PORTFOLIO, READ, TRADE, history, ranked
 from tests.factories import make_candles
 
