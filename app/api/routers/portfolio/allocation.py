@@ -10,7 +10,7 @@ from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
-from app.api.routers.portfolio import actor_of
+from app.api.routers.portfolio.members import actor_of
 from app.api.services import MySymbolsDep
 from app.api.sessions import AppStateDep, SessionDep
 from app.core.config import Role
