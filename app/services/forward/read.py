@@ -76,7 +76,7 @@ def _known(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-class ForwardEvidence:
+class ForwardEvidenceService:
     """The `forward` section of `GET /evidence/live`, and `GET /evidence/live/challengers`."""
 
     def __init__(self, session: AsyncSession) -> None:

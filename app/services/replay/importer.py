@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MIN
@@ -36,13 +37,15 @@ class ImportProgress:
     failures: dict[str, str] = field(default_factory=dict)  # symbol -> error slug
 
 
-class HistoryImporter:
+class HistoryImportService:
     """Fills `candle` and `funding_settlement` for [start, end] from KuCoin."""
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], gateway: KucoinGateway
+        self,
+        open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+        gateway: KucoinGateway,
     ) -> None:
-        self.sessionmaker = sessionmaker
+        self.open_session = open_session
         self.gateway = gateway
 
     async def run(
@@ -71,7 +74,7 @@ class HistoryImporter:
         return state
 
     async def _symbols(self, names: Sequence[str] | None) -> list[Symbol]:
-        async with self.sessionmaker() as session:
+        async with self.open_session() as session:
             await UniverseService(session, self.gateway).sync()  # today's contract list first
             await session.commit()
             repository = SymbolRepository(session)
@@ -87,7 +90,7 @@ class HistoryImporter:
             return found
 
     async def _import(self, symbol: Symbol, start: datetime, end: datetime) -> tuple[int, int]:
-        async with self.sessionmaker() as session:
+        async with self.open_session() as session:
             candles = CandleRepository(session)
             latest = (await candles.latest_open_times([symbol.id], HOUR_MIN)).get(symbol.id)
             since = start if latest is None or latest < start else latest + HOUR

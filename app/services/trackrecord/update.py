@@ -115,7 +115,7 @@ async def markable_until(records: TrackRecordRepository, now: datetime) -> datet
     return min(last_open + HOUR, floor_hour(now))
 
 
-class TrackRecordUpdater:
+class TrackRecordService:
     """Marks the record forward (the `track_record` job's body)."""
 
     def __init__(self, session: AsyncSession) -> None:

@@ -11,7 +11,7 @@ from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio.members import actor_of
-from app.api.services import MySymbolsDep
+from app.api.services import PortfolioDep
 from app.api.sessions import AppStateDep, SessionDep
 from app.core.config import Role
 from app.core.errors import PermissionDeniedError
@@ -45,7 +45,7 @@ router = APIRouter(
 )
 async def get_weights(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     method: Annotated[
         Literal[
             "score", "score_squared", "rank", "equal", "inverse_volatility", "risk_parity", "hrp"
@@ -71,7 +71,7 @@ async def rebalance_portfolio(
     body: RebalanceRequest,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -111,7 +111,7 @@ async def rebalance_portfolio(
 )
 async def get_position_size(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     symbol: Annotated[SymbolText, Query()],
     account_balance: Annotated[float, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
     volatility_adjusted: bool = False,

@@ -11,7 +11,7 @@ from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio.members import actor_of
-from app.api.services import MySymbolsDep
+from app.api.services import PortfolioDep
 from app.api.sessions import AppStateDep, SessionDep
 from app.schemas.analytics import (
     CorrelationRead,
@@ -41,7 +41,7 @@ router = APIRouter(
 )
 async def get_correlation(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
 ) -> CorrelationRead:
     return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
@@ -60,7 +60,7 @@ async def report_performance(
     body: PerformanceCreate,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -92,7 +92,7 @@ async def report_performance(
     response_model=StatisticsRead,
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
-async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+async def get_portfolio_statistics(_: ReaderDep, service: PortfolioDep) -> StatisticsRead:
     return StatisticsRead.model_validate(await service.get_portfolio_analytics())
 
 
@@ -105,7 +105,7 @@ async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> Stati
 )
 async def get_portfolio_metrics(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
     level: Annotated[float, Query(ge=0.5, lt=1)] = 0.95,
 ) -> MetricsRead:

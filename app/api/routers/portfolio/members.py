@@ -11,7 +11,7 @@ from app.api.idempotent import IdempotencyKeyHeader, answer_once
 from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
-from app.api.services import MySymbolsDep, ServicesDep
+from app.api.services import PortfolioDep, ServicesDep
 from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
 from app.core.security import Principal
 from app.schemas.common import (
@@ -34,7 +34,7 @@ from app.services.factory import portfolio_reads
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON
-from app.services.portfolio.service import MySymbolsService
+from app.services.portfolio.service import PortfolioService
 
 router = APIRouter(
     route_class=JsonBodyRoute,
@@ -51,7 +51,7 @@ def actor_of(principal: Principal, request: Request) -> Actor:
     return Actor(principal.name, getattr(request.state, "request_id", None))
 
 
-async def _changed(change: Change, service: MySymbolsService) -> ChangeRead:
+async def _changed(change: Change, service: PortfolioService) -> ChangeRead:
     # The ticker stream follows from the commit hook (`AppState.after_commit`), as for any change.
     view = await service.get_portfolio(use_cache=False)  # not committed yet
     return ChangeRead(
@@ -95,7 +95,7 @@ async def get_portfolio(
 async def get_timeline(
     request: Request,
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     start: Annotated[
         IsoDateTime | None,
         Query(
@@ -195,7 +195,7 @@ async def replace_symbol(
 )
 async def get_history(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     since: Annotated[IsoDateTime | None, Query()] = None,
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -211,6 +211,6 @@ async def get_history(
     summary="Replacement recommendations with their reasons and blocking reasons",
 )
 async def get_replacement_candidates(
-    _: ReaderDep, service: MySymbolsDep
+    _: ReaderDep, service: PortfolioDep
 ) -> ReplacementCandidatesRead:
     return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())
