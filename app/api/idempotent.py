@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Header, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.sessions import rollback_quietly
@@ -32,10 +33,13 @@ async def answer_once(
     principal: Principal,
     state: AppState,
     session: AsyncSession,
-    produce: Callable[[], Awaitable[tuple[int, bytes]]],
+    produce: Callable[[], Awaitable[BaseModel]],
+    status_code: int = 200,
 ) -> Response:
-    """`produce()` gives (status, JSON body). With a key, a retry replays the stored answer
-    byte for byte, and the answer is stored in the request's transaction beside its effect.
+    """The answer of a write, `produce()`'s model as JSON with `status_code`: the route returns
+    it as is (declared `-> Response`, its model in `response_model=`). With a key, a retry
+    replays the stored answer byte for byte, and the answer is stored in the request's
+    transaction beside its effect.
 
     With a key, that transaction commits here, inside the guard: a commit that fails (a lock
     wait given up, a broken connection) releases the claim like any other failure, so a retry
@@ -56,9 +60,9 @@ async def answer_once(
             headers = {**stored.headers, REPLAYED_HEADER: "true"}
             return Response(stored.body, status_code=stored.status, headers=headers)
     try:
-        status, body = await produce()
+        body = (await produce()).model_dump_json().encode()
         if guard is not None:
-            await guard.complete(session, status, {"content-type": "application/json"}, body)
+            await guard.complete(session, status_code, {"content-type": "application/json"}, body)
             await session.commit()
     except BaseException:
         if guard is not None:
@@ -67,4 +71,4 @@ async def answer_once(
             await rollback_quietly(session)
             await guard.release()
         raise
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(body, status_code=status_code, media_type="application/json")

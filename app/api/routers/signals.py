@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
@@ -46,18 +46,18 @@ async def create_signal(
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: IdempotencyKeyHeader = None,
-) -> SignalRead:
-    async def produce() -> tuple[int, bytes]:
-        signal = await signals.create(body)
-        return 201, SignalRead.model_validate(signal).model_dump_json().encode()
+) -> Response:
+    async def produce() -> SignalRead:
+        return SignalRead.model_validate(await signals.create(body))
 
-    return await answer_once(  # type: ignore[return-value]
+    return await answer_once(
         request,
         key=idempotency_key,
         principal=principal,
         state=state,
         session=session,
         produce=produce,
+        status_code=status.HTTP_201_CREATED,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
@@ -75,14 +75,14 @@ async def rebalance_portfolio(
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: IdempotencyKeyHeader = None,
-) -> RebalanceRead:
+) -> Response:
     if body.force and not principal.role.allows(Role.ADMIN):
         raise PermissionDeniedError(
             "force (rebalancing on stale inputs) needs the 'admin' role",
             extra={"required_role": "admin", "key_role": principal.role.value},
         )
 
-    async def produce() -> tuple[int, bytes]:
+    async def produce() -> RebalanceRead:
         result = await service.rebalance_portfolio(
             dry_run=body.dry_run,
             account_balance=None if body.account_balance is None else float(body.account_balance),
@@ -90,9 +90,9 @@ async def rebalance_portfolio(
             force=body.force,
             actor=actor_of(principal, request),
         )
-        return 200, RebalanceRead.model_validate(result).model_dump_json().encode()
+        return RebalanceRead.model_validate(result)
 
-    return await answer_once(  # type: ignore[return-value]
+    return await answer_once(
         request,
         key=idempotency_key,
         principal=principal,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import IdempotencyKeyHeader, answer_once
@@ -64,8 +64,8 @@ async def report_performance(
     session: SessionDep,
     state: AppStateDep,
     idempotency_key: IdempotencyKeyHeader = None,
-) -> PerformanceRead:
-    async def produce() -> tuple[int, bytes]:
+) -> Response:
+    async def produce() -> PerformanceRead:
         summary = await service.update_performance_metrics(
             body.symbol,
             pnl=body.pnl,
@@ -74,9 +74,9 @@ async def report_performance(
             notional=body.notional,
             actor=actor_of(principal, request),
         )
-        return 200, PerformanceRead.model_validate(summary).model_dump_json().encode()
+        return PerformanceRead.model_validate(summary)
 
-    return await answer_once(  # type: ignore[return-value]
+    return await answer_once(
         request,
         key=idempotency_key,
         principal=principal,
