@@ -30,7 +30,7 @@ PURE_ALLOWED = {*PURE_EXTERNAL} | {f"app.{p}" for p in PURE_PACKAGES}
 # step so that no step holds the database's one write lock for long).
 COMMIT_OWNERS = {
     "api/sessions.py",  # get_session / SessionSource: one transaction per request
-    "api/idempotent.py",  # answer_once: a keyed request's, inside its guard (a failure releases)
+    "api/idempotent.py",  # AnswerOnce: a keyed request's, inside its guard (a failure releases)
     "db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
     "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
     "services/runs/engine.py",  # RunEngine: every background run's heartbeats, the start-up sweep

@@ -7,12 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio.members import actor_of
 from app.api.services import PortfolioDep
-from app.api.sessions import AppStateDep, SessionDep
 from app.core.config import Role
 from app.core.errors import PermissionDeniedError
 from app.schemas.allocation import (
@@ -72,9 +71,7 @@ async def rebalance_portfolio(
     principal: TraderDep,
     request: Request,
     service: PortfolioDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    once: AnswerOnceDep,
 ) -> Response:
     if body.force and not principal.role.allows(Role.ADMIN):
         raise PermissionDeniedError(
@@ -92,14 +89,7 @@ async def rebalance_portfolio(
         )
         return RebalanceRead.model_validate(result)
 
-    return await answer_once(
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce)
 
 
 @router.get(

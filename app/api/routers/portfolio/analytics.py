@@ -7,12 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio.members import actor_of
 from app.api.services import PortfolioDep
-from app.api.sessions import AppStateDep, SessionDep
 from app.schemas.analytics import (
     CorrelationRead,
     MetricsRead,
@@ -61,9 +60,7 @@ async def report_performance(
     principal: TraderDep,
     request: Request,
     service: PortfolioDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    once: AnswerOnceDep,
 ) -> Response:
     async def produce() -> PerformanceRead:
         summary = await service.update_performance_metrics(
@@ -76,14 +73,7 @@ async def report_performance(
         )
         return PerformanceRead.model_validate(summary)
 
-    return await answer_once(
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce)
 
 
 @router.get(

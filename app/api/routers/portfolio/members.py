@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
 from app.api.services import PortfolioDep, ServicesDep
-from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
+from app.api.sessions import AppStateDep, SessionSourceDep
 from app.core.security import Principal
 from app.schemas.common import (
     IsoDateTime,
@@ -162,9 +162,7 @@ async def replace_symbol(
     principal: TraderDep,
     request: Request,
     services: ServicesDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    once: AnswerOnceDep,
 ) -> Response:
     async def produce() -> ChangeRead:
         change = await services.membership.replace_symbol(
@@ -175,14 +173,7 @@ async def replace_symbol(
         )
         return await _changed(change, services.portfolio)
 
-    return await answer_once(
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce)
 
 
 @router.get(
