@@ -26,22 +26,20 @@ from app.api.rate_limit import CallerLimitMiddleware, CallerLimits, limit_heavy_
 from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
 from app.api.routers import (
     alerts,
-    allocation,
-    analytics,
     api_keys,
     config,
     events,
     evidence,
+    health,
     jobs,
+    metrics,
     pairlist,
     portfolio,
-    prometheus,
-    records,
     replays,
     scoring,
     signals,
+    status,
     symbols,
-    system,
 )
 from app.core.config import Settings
 from app.core.log import configure_logging, log_writer
@@ -240,26 +238,24 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
     # Every API route: unknown query parameters refused, heavy reads taken from their bucket.
     guards = [Depends(refuse_unknown_query), Depends(limit_heavy_reads)]
     for router in (
-        system.router,
+        health.router,
+        status.router,
         api_keys.router,
         symbols.router,
-        scoring.router,
-        evidence.router,
-        portfolio.router,
-        allocation.router,
-        analytics.router,
+        *scoring.routers,
+        *portfolio.routers,
         pairlist.router,
         events.router,
         alerts.router,
         signals.router,
         replays.router,
-        records.router,
+        evidence.router,
         jobs.router,
         config.router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=guards)
     # /metrics, at the root, where scrapers look.
-    app.include_router(prometheus.prometheus_router(settings.metrics))
+    app.include_router(metrics.prometheus_router(settings.metrics))
     install_docs(app)
     install_dashboard(app)
     return app

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.core.units import HOUR_MS
+from app.replay.history import Funding, MarketHistory
 from app.services.replay.config import default_run_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.scoring.config import RunConfig

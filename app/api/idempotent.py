@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Header, Request, Response
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.sessions import rollback_quietly
+from app.api.sessions import AppStateDep, SessionDep, rollback_quietly
 from app.core.security import Principal
 from app.schemas.common import StorableText
 from app.services.access.idempotency import (
@@ -22,49 +24,76 @@ from app.state import AppState
 IdempotencyKeyHeader = Annotated[
     StorableText | None, Header(alias=HEADER, min_length=1, max_length=200)
 ]
-"""A POST's optional `Idempotency-Key`, for `answer_once`."""
+"""A POST's optional `Idempotency-Key`."""
+
+
+@dataclass(frozen=True)
+class AnswerOnce:
+    """A write's answer, at most once per `Idempotency-Key`: the route's one call (`answer`)."""
+
+    request: Request
+    key: str | None
+    state: AppState
+    session: AsyncSession
+
+    async def answer(
+        self,
+        principal: Principal,
+        produce: Callable[[], Awaitable[BaseModel]],
+        *,
+        status_code: int = 200,
+    ) -> Response:
+        """`produce()`'s model as JSON with `status_code`, which the route returns as is (it
+        declares `-> Response`, and its model in `response_model=`). With a key, a retry
+        replays the stored answer byte for byte, and the answer is stored in the request's
+        transaction beside its effect.
+
+        With a key, that transaction commits here, inside the guard: a commit that fails (a lock
+        wait given up, a broken connection) releases the claim like any other failure, so a
+        retry runs afresh instead of meeting `idempotency-key-in-progress` until the claim's
+        lease ends."""
+        request, session = self.request, self.session
+        guard = None
+        if self.key is not None:
+            path = request.url.path
+            guard = IdempotencyGuard(
+                self.state.sessionmaker,
+                key=self.key,
+                principal=principal.name,
+                method=request.method,
+                path=path,
+                fingerprint=request_fingerprint(request.method, path, await request.body()),
+            )
+            stored = await guard.claim()
+            if stored is not None:
+                headers = {**stored.headers, REPLAYED_HEADER: "true"}
+                return Response(stored.body, status_code=stored.status, headers=headers)
+        try:
+            body = (await produce()).model_dump_json().encode()
+            if guard is not None:
+                await guard.complete(
+                    session, status_code, {"content-type": "application/json"}, body
+                )
+                await session.commit()
+        except BaseException:
+            if guard is not None:
+                # The request's work is undone first: on SQLite its transaction may hold the
+                # write lock (the portfolio's lock takes it), which the release would wait behind.
+                await rollback_quietly(session)
+                await guard.release()
+            raise
+        return Response(body, status_code=status_code, media_type="application/json")
 
 
 async def answer_once(
     request: Request,
-    *,
-    key: str | None,
-    principal: Principal,
-    state: AppState,
-    session: AsyncSession,
-    produce: Callable[[], Awaitable[tuple[int, bytes]]],
-) -> Response:
-    """`produce()` gives (status, JSON body). With a key, a retry replays the stored answer
-    byte for byte, and the answer is stored in the request's transaction beside its effect.
+    session: SessionDep,
+    state: AppStateDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> AnswerOnce:
+    """The request's `AnswerOnce`: its `Idempotency-Key`, its one transaction."""
+    return AnswerOnce(request, idempotency_key, state, session)
 
-    With a key, that transaction commits here, inside the guard: a commit that fails (a lock
-    wait given up, a broken connection) releases the claim like any other failure, so a retry
-    runs afresh instead of meeting `idempotency-key-in-progress` until the claim's lease ends."""
-    guard = None
-    if key is not None:
-        path = request.url.path
-        guard = IdempotencyGuard(
-            state.sessionmaker,
-            key=key,
-            principal=principal.name,
-            method=request.method,
-            path=path,
-            fingerprint=request_fingerprint(request.method, path, await request.body()),
-        )
-        stored = await guard.claim()
-        if stored is not None:
-            headers = {**stored.headers, REPLAYED_HEADER: "true"}
-            return Response(stored.body, status_code=stored.status, headers=headers)
-    try:
-        status, body = await produce()
-        if guard is not None:
-            await guard.complete(session, status, {"content-type": "application/json"}, body)
-            await session.commit()
-    except BaseException:
-        if guard is not None:
-            # The request's work is undone first: on SQLite its transaction may hold the write
-            # lock (the portfolio's lock takes it), which the release would wait behind.
-            await rollback_quietly(session)
-            await guard.release()
-        raise
-    return Response(body, status_code=status, media_type="application/json")
+
+AnswerOnceDep = Annotated[AnswerOnce, Depends(answer_once)]
+"""A POST that honours `Idempotency-Key` takes it and answers `await once.answer(...)`."""

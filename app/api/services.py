@@ -12,16 +12,16 @@ from app.api.sessions import SessionDep, app_state
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
-from app.services.forward.read import ForwardEvidence
+from app.services.forward.read import ForwardEvidenceService
 from app.services.market.universe import UniverseService
-from app.services.portfolio.service import MySymbolsService
+from app.services.portfolio.service import PortfolioService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
 from app.services.signals.service import SignalService
-from app.services.trackrecord.read import LiveEvidence
+from app.services.trackrecord.read import LiveEvidenceService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
@@ -44,7 +44,7 @@ def service(pick: Callable[[Services], T]) -> Getter[T]:
     return get
 
 
-get_portfolio_service: Getter[MySymbolsService] = service(lambda s: s.portfolio)
+get_portfolio_service: Getter[PortfolioService] = service(lambda s: s.portfolio)
 get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
 get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
 get_universe_service: Getter[UniverseService] = service(lambda s: s.universe)
@@ -52,12 +52,12 @@ get_signal_service: Getter[SignalService] = service(lambda s: s.signals)
 get_alert_service: Getter[AlertService] = service(lambda s: s.alerts)
 get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
 get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
-get_live_evidence: Getter[LiveEvidence] = service(lambda s: s.live_evidence)
-get_forward_evidence: Getter[ForwardEvidence] = service(lambda s: s.forward_evidence)
+get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
+get_forward_evidence: Getter[ForwardEvidenceService] = service(lambda s: s.forward_evidence)
 get_configuration_service: Getter[ConfigurationService] = service(lambda s: s.configuration)
 get_api_key_service: Getter[ApiKeyService] = service(lambda s: s.api_keys)
 
-MySymbolsDep = Annotated[MySymbolsService, Depends(get_portfolio_service)]
+PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
 UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
@@ -65,7 +65,7 @@ SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
 AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
 ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
 EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
-LiveEvidenceDep = Annotated[LiveEvidence, Depends(get_live_evidence)]
-ForwardEvidenceDep = Annotated[ForwardEvidence, Depends(get_forward_evidence)]
+LiveEvidenceDep = Annotated[LiveEvidenceService, Depends(get_live_evidence)]
+ForwardEvidenceDep = Annotated[ForwardEvidenceService, Depends(get_forward_evidence)]
 ConfigurationDep = Annotated[ConfigurationService, Depends(get_configuration_service)]
 ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]

@@ -42,9 +42,10 @@ from app.replay.config import ReplayParams, parse_every
 from app.replay.pooled import DatasetRun, several
 from app.replay.report import SeveralReport
 from app.replay.run import Progress, ReplayRangeError, replay
+from app.services.factory import history_imports
 from app.services.replay.config import ReplayConfigError
 from app.services.replay.csv_source import HistoryFolderError
-from app.services.replay.importer import HistoryImporter, ImportProgress
+from app.services.replay.importer import ImportProgress
 from app.services.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
@@ -212,7 +213,7 @@ async def import_history(args: argparse.Namespace, settings: Settings) -> int:
                 if bar is not None:
                     bar(p.symbols_done, p.symbols_total)
 
-            result = await HistoryImporter(sessionmaker, gateway).run(
+            result = await history_imports(sessionmaker, gateway).run(
                 start, end, args.symbols, shown
             )
     finally:

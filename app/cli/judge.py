@@ -45,7 +45,8 @@ from app.calibration.judge import (
 from app.calibration.report import CandidateReport, JudgeReport, JudgeVerdict
 from app.cli.pool import run_all
 from app.cli.runs import default_range
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.core.units import DAY_MS
+from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.report import DataSection
 from app.replay.selection import SelectionSeries
@@ -54,7 +55,6 @@ from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.settings.registry import DEFAULTS
 
-DAY_MS = 24 * HOUR_MS
 # What each shared dataset's sample is conditioned on, where that limits what it can show.
 SAMPLE_NOTES = {
     "nmtrong062000-crypto_signal_scanner": (

@@ -12,15 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from app.calibration.run import CalibrationParams, calibrated
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.core.units import DAY_MS, HOUR_MS
+from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.pooled import DatasetRun
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.settings.registry import DEFAULTS
-
-DAY_MS = 24 * HOUR_MS
 
 
 def default_range(history: MarketHistory, policy: PolicyConfig) -> tuple[int, int]:

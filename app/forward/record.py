@@ -31,9 +31,10 @@ from typing import Any
 
 import numpy as np
 
+from app.core.units import DAY_MS, HOUR_MS
 from app.forward.scoring import HourScorings
 from app.forward.shadow import Encoded, encode, fresh_json, restored
-from app.replay.config import HOUR_MS, PolicyConfig, policy_hash
+from app.replay.config import PolicyConfig, policy_hash
 from app.replay.context import Context
 from app.replay.evidence import spearman
 from app.replay.history import MarketHistory
@@ -42,7 +43,6 @@ from app.replay.selection_record import trailing_returns, universe_betas, univer
 from app.trackrecord.baselines import NAMED, RandomDraw, Weights, by_name, named_targets
 from app.trackrecord.book import LiveBook
 
-DAY_MS = 24 * HOUR_MS
 POLICY = "policy"
 BASELINES = (*NAMED, "random")
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.core.units import HOUR_MS
 from app.policy.ranks import by_score
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
-HOUR_MS = 3_600_000
 SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
 
 

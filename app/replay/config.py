@@ -9,10 +9,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from app.core.units import HOUR_MS
 from app.policy.replacement import ReplacementSettings
 from app.scoring.engine import ScoringConfig
 
-HOUR_MS = 3_600_000
 EVERY = re.compile(r"^(?P<n>[1-9][0-9]{0,3})(?P<unit>[hd])$")
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.core.units import HOUR_MS
 from app.replay.hac import hac_t
 from app.replay.report import IcFigures, MeanT, StrategyFigures
 from app.scoring.normalise import percentile_rank
@@ -59,10 +60,10 @@ def strategy_figures(
     peaks = np.maximum.accumulate(daily)
     drawdown = float(np.max(1.0 - daily / peaks)) if daily.size else math.nan
     sampled = equity[::sample_h]
-    times = start_ms + np.arange(sampled.size, dtype=np.int64) * sample_h * 3_600_000
+    times = start_ms + np.arange(sampled.size, dtype=np.int64) * sample_h * HOUR_MS
     curve = [[int(t), round(float(v), 10)] for t, v in zip(times, sampled, strict=True)]
     if (equity.size - 1) % sample_h:
-        curve.append([int(start_ms + (equity.size - 1) * 3_600_000), round(float(equity[-1]), 10)])
+        curve.append([int(start_ms + (equity.size - 1) * HOUR_MS), round(float(equity[-1]), 10)])
     return {
         "total_return": rounded(total),
         "cagr": rounded(float(cagr)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from app.core.units import HOUR_MS
 from app.policy.exits import (
     Exit,
     ExitFact,
@@ -20,7 +21,7 @@ from app.policy.exits import (
     exit_outsiders,
 )
 from app.policy.replacement import OutsiderFact
-from app.replay.config import HOUR_MS, PolicyConfig
+from app.replay.config import PolicyConfig
 from app.replay.context import Context
 from app.replay.returns import correlation_table
 

@@ -14,9 +14,9 @@ from functools import cached_property
 
 import numpy as np
 
+from app.core.units import HOUR_MS
 from app.scoring.indicators import forward_fill
 
-HOUR_MS = 3_600_000
 FIELDS = ("open", "high", "low", "close", "volume")
 _KEY_STRIDE = 1 << 42  # ms (139 years): settlement times of symbol i are keyed i * stride + ms
 

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from app.core.units import HOUR_MS
 from app.replay.categories import data_categories
-from app.replay.history import HOUR_MS, PointInTime, SettledFunding
+from app.replay.history import PointInTime, SettledFunding
 from app.scoring.assemble import BOOK_LEVELS, FUNDING_POINTS
 from app.scoring.inputs import MarketInputs
 

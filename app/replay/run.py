@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from app.core.units import HOUR_MS
 from app.policy.replacement import decisions_needed
 from app.replay.baselines import (
     BtcHold,
@@ -24,7 +25,7 @@ from app.replay.baselines import (
     RandomNulls,
     TopVolume,
 )
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_hash
+from app.replay.config import PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Context, Contexts
 from app.replay.history import MarketHistory
 from app.replay.ic import InformationCoefficients

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from app.replay.config import HOUR_MS
+from app.core.units import HOUR_MS
 from app.replay.evidence import mean_t, rounded
 from app.replay.nulls import null_distribution
 from app.replay.report import (

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.context import Context
 from app.replay.history import MarketHistory, PointInTime
 from app.replay.ic import BETA_HOURS, betas, forward_returns

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.replay.history import HOUR_MS, MarketHistory
+from app.core.units import HOUR_MS
+from app.replay.history import MarketHistory
 from app.replay.rows import dots, matrix_vector
 
 

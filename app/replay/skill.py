@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from app.core.units import HOURS_PER_YEAR
+from app.core.units import HOUR_MS, HOURS_PER_YEAR
 from app.replay.evidence import rounded
 from app.replay.hac import ols_hac
 from app.replay.report import Outcome, PairedRegression, Regression
@@ -149,7 +149,7 @@ def overlap_weights(
     block = np.zeros(at_ms.size, np.int64) if blocks is None else np.asarray(blocks, np.int64)
     keys, cluster = np.unique(np.column_stack([block, at_ms]), axis=0, return_inverse=True)
     cluster = cluster.reshape(-1)
-    gap_h = np.abs(keys[:, 1][:, None] - keys[:, 1][None, :]) / 3_600_000
+    gap_h = np.abs(keys[:, 1][:, None] - keys[:, 1][None, :]) / HOUR_MS
     same = keys[:, 0][:, None] == keys[:, 0][None, :]
     return cluster, np.where(same, np.maximum(0.0, 1.0 - gap_h / horizon_h), 0.0)
 

@@ -22,7 +22,7 @@ from app.scheduler.bootstrap import Bootstrap
 from app.scheduler.catalog import intervals
 from app.scheduler.job import Job
 from app.scheduler.leadership import Leadership
-from app.services.forward.update import ForwardUpdater
+from app.services.factory import Services
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ class Scheduler:
 
     async def _warm_forward(self) -> None:
         """The forward record's window read now rather than by its first hourly update
-        (`ForwardUpdater.warm`; an update that comes meanwhile waits for this read)."""
+        (`ForwardService.warm`; an update that comes meanwhile waits for this read)."""
         try:
             async with self.state.sessionmaker() as session:
-                await ForwardUpdater(session).warm()
+                await Services(session, self.state).forward_record.warm()
         except Exception:  # the database, say: the job's next run warms it, or reads it all
             logger.warning("scheduler: the forward record's window not read", exc_info=True)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.units import HOUR_MS
 from app.scoring.inputs import MarketInputs
 
 BOOK_LEVELS = 20
@@ -43,7 +44,7 @@ def assemble(
     candles: np.ndarray,
     grid_end_ms: int,
     length: int,
-    step_ms: int = 3_600_000,
+    step_ms: int = HOUR_MS,
     benchmark: str = "BTCUSDT",
 ) -> MarketInputs:
     """`candles`: (m, 7) rows of (position in `values`, open ms, open, high, low, close, volume

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.units import HOURS_PER_YEAR
+
 CRYPTO = "crypto"
 STABLECOIN = "stablecoin"
 COMMODITY = "commodity"
@@ -60,7 +62,6 @@ PEG_BAND = 0.02
 """Every close within this fraction of 1.0."""
 PEG_MAX_VOLATILITY = 0.05
 """Annualised volatility of the hourly log returns below this."""
-HOURS_PER_YEAR = 8760
 
 # Ticker lists, unformatted: several to a line, grouped under their comments.
 # fmt: off

@@ -2,8 +2,8 @@
 the app's long-lived objects (a `ServiceContext`: the app state). The API dependencies, the
 scheduler's jobs and the CLI all go through `Services`, so each gets the same collaborators (the
 gateway, the price cache, the read cache, the locks). The few services that open sessions
-themselves (status, the hot portfolio read, event streams, an algorithm change) are built by
-the functions at the end."""
+themselves (status, the hot portfolio read, event streams, an algorithm change, a history
+import) are built by the functions at the end."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.exchange.gateway import KucoinGateway
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
-from app.services.forward.read import ForwardEvidence
+from app.services.forward.read import ForwardEvidenceService
 from app.services.forward.service import ForwardService
 from app.services.health.status import StatusService
 from app.services.maintenance.retention import RetentionService
@@ -26,8 +27,9 @@ from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.reads import PortfolioReadService
-from app.services.portfolio.service import MySymbolsService
+from app.services.portfolio.service import PortfolioService
 from app.services.replay.evidence import EvidenceService
+from app.services.replay.importer import HistoryImportService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmService
 from app.services.scoring.refresh import ScoreRefreshService
@@ -36,8 +38,8 @@ from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
 from app.services.signals.calibration import SignalOutcomeService
 from app.services.signals.service import SignalService
-from app.services.trackrecord.read import LiveEvidence
-from app.services.trackrecord.update import TrackRecordUpdater
+from app.services.trackrecord.read import LiveEvidenceService
+from app.services.trackrecord.update import TrackRecordService
 
 OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
@@ -50,9 +52,9 @@ class Services:
         self.state = state
 
     @cached_property
-    def portfolio(self) -> MySymbolsService:
+    def portfolio(self) -> PortfolioService:
         s = self.state
-        return MySymbolsService(self.session, s.gateway, s.prices, s.portfolio_cache)
+        return PortfolioService(self.session, s.gateway, s.prices, s.portfolio_cache)
 
     @cached_property
     def membership(self) -> MembershipService:
@@ -83,16 +85,16 @@ class Services:
         return ScoringRunService(self.session, self.state.gateway, self.state.scoring_lock)
 
     @cached_property
-    def track_record(self) -> TrackRecordUpdater:
-        return TrackRecordUpdater(self.session)
+    def track_record(self) -> TrackRecordService:
+        return TrackRecordService(self.session)
 
     @cached_property
-    def live_evidence(self) -> LiveEvidence:
-        return LiveEvidence(self.session)
+    def live_evidence(self) -> LiveEvidenceService:
+        return LiveEvidenceService(self.session)
 
     @cached_property
-    def forward_evidence(self) -> ForwardEvidence:
-        return ForwardEvidence(self.session)
+    def forward_evidence(self) -> ForwardEvidenceService:
+        return ForwardEvidenceService(self.session)
 
     @cached_property
     def forward_record(self) -> ForwardService:
@@ -145,7 +147,8 @@ def status_service(state: StatusContext) -> StatusService:
 
 
 # Services that open their sessions themselves: a read that needs none on a cache hit, a stream
-# that outlives any transaction, a change with a replay between its two transactions.
+# that outlives any transaction, a change with a replay between its two transactions, an import
+# committed symbol by symbol.
 
 
 def portfolio_reads(state: ServiceContext, open_session: OpenSession) -> PortfolioReadService:
@@ -165,3 +168,8 @@ def event_streams(state: StreamContext, open_session: OpenSession) -> EventStrea
 
 def algorithm_changes(open_session: OpenSession) -> AlgorithmChangeService:
     return AlgorithmChangeService(open_session)
+
+
+def history_imports(open_session: OpenSession, gateway: KucoinGateway) -> HistoryImportService:
+    """The history import commits symbol by symbol, so that an interrupted one resumes."""
+    return HistoryImportService(open_session, gateway)

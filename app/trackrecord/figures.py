@@ -14,7 +14,6 @@ import numpy as np
 from app.replay.evidence import strategy_figures
 from app.replay.report import StrategyFigures
 
-HOUR_MS = 3_600_000
 MAX_POINTS = 1000
 
 

@@ -34,7 +34,7 @@ from app.db.json_text import serialize
 from app.db.migrations import upgrade_to_head
 from app.runtime.collector import service_heap
 from app.services.forward.update import ForwardUpdater
-from app.services.trackrecord.update import TrackRecordUpdater
+from app.services.trackrecord.update import TrackRecordService
 from tests.bench.bench_track_record import DAYS, fill
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
@@ -63,7 +63,7 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
         now = inception + h * HOUR
         started = time.perf_counter()
         async with sessions() as session:
-            await TrackRecordUpdater(session).update(now)
+            await TrackRecordService(session).update(now)
             await session.commit()
         as_run = time.perf_counter() - started
         async with sessions() as session:

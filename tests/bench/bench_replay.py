@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.scoring import engine
 from app.services.replay.config import default_run_config, policy_config

@@ -38,7 +38,7 @@ from app.db.models import (
     SymbolScore,
 )
 from app.runtime.collector import service_heap
-from app.services.trackrecord.update import TrackRecordUpdater
+from app.services.trackrecord.update import TrackRecordService
 from tests.bench.bench_timeline import symbol_row
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
@@ -149,7 +149,7 @@ async def measure(url: str, inception: datetime, hours: int) -> None:
     for h in range(hours + 1):
         started = time.perf_counter()
         async with sessions() as session:
-            updated = await TrackRecordUpdater(session).update(inception + h * HOUR)
+            updated = await TrackRecordService(session).update(inception + h * HOUR)
             await session.commit()
         elapsed = time.perf_counter() - started
         if h:  # the first creates the record

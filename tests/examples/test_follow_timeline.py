@@ -17,8 +17,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR_MS
 from app.db.models import ReplayRun
-from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import policy_config

@@ -29,7 +29,7 @@ from app.runtime.offload import EVIDENCE, in_worker
 from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler
 from app.services.factory import Services
-from app.services.replay.importer import HistoryImporter
+from app.services.replay.importer import HistoryImportService
 from app.services.scoring.algorithms import AlgorithmChange
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app
@@ -71,7 +71,7 @@ async def app(
     gateway: KucoinGateway = make_gateway(make_client(http, sim.base_url))
     engine = create_engine(make_settings(database))
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-    imported = await HistoryImporter(create_sessionmaker(engine), gateway).run(
+    imported = await HistoryImportService(create_sessionmaker(engine), gateway).run(
         end - timedelta(days=DAYS), end
     )
     await engine.dispose()

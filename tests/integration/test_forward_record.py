@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
+from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import (
     Candle,
@@ -37,10 +38,10 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.gateway import KucoinGateway
 from app.forward.record import POLICY
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
-from app.services.forward.read import ForwardEvidence
+from app.services.forward.read import ForwardEvidenceService
 from app.services.forward.service import ForwardService
 from app.services.forward.update import BASELINES, ForwardUpdater, shadow_tracks
 from app.services.forward.window import window_history
@@ -48,8 +49,8 @@ from app.services.market.prices import PriceCache
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.membership import MembershipService
 from app.services.replay.db_source import load_db_history
-from app.services.replay.importer import HistoryImporter
-from app.services.trackrecord.update import TrackRecordUpdater
+from app.services.replay.importer import HistoryImportService
+from app.services.trackrecord.update import TrackRecordService
 from app.trackrecord.tracker import AS_RUN
 from tests.factories import make_symbol
 from tests.helpers import set_config
@@ -89,7 +90,7 @@ async def stored(
     engine = create_engine(make_settings(database))
     sessions = create_sessionmaker(engine)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
-    await HistoryImporter(sessions, gateway).run(end - timedelta(days=35), end)
+    await HistoryImportService(sessions, gateway).run(end - timedelta(days=35), end)
     yield sessions, end - HOURS * HOUR, end
     await engine.dispose()
 
@@ -201,7 +202,7 @@ class TestForwardRecord:
         assert all(d.skill_ic is None or -1.0 <= d.skill_ic <= 1.0 for d in days)
         assert all(d.fee_bps == 6.0 and d.slippage_bps == 0.0 for d in days)
         async with sessions() as session:
-            section = await ForwardEvidence(session).section()
+            section = await ForwardEvidenceService(session).section()
         assert section is not None
         spans = section["books"][POLICY]["segments"]  # one configuration and cost throughout
         assert [(s["config_hash"], s["fee_bps"], s["slippage_bps"]) for s in spans] == [
@@ -353,7 +354,7 @@ class TestAutopilot:
                     for key, value in CHURN.items():
                         await set_config(session, key, value)
                 out = await following(session, gateway).update(clock[0])
-                await TrackRecordUpdater(session).update(clock[0])
+                await TrackRecordService(session).update(clock[0])
                 await session.commit()
             passes.append(out.get("autopilot"))
         async with sessions() as session:

@@ -16,17 +16,18 @@ import pytest
 from sqlalchemy import event
 
 from app.core.config import Settings
+from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ReplayRun
 from app.exchange.gateway import KucoinGateway
 from app.main import create_app
 from app.replay.config import ReplayParams
-from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.replay.history import Funding, MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.replay.db_source import load_db_history
-from app.services.replay.importer import HistoryImporter
+from app.services.replay.importer import HistoryImportService
 from app.services.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem, run_ended
@@ -68,7 +69,7 @@ async def imported(database: str, gateway: KucoinGateway, make_settings: Callabl
     engine = create_engine(make_settings(database))
     sessionmaker = create_sessionmaker(engine)
     start, end = window()
-    first = await HistoryImporter(sessionmaker, gateway).run(start, end)
+    first = await HistoryImportService(sessionmaker, gateway).run(start, end)
     return engine, sessionmaker, first, (start, end)
 
 
@@ -100,7 +101,7 @@ class TestImportAndSources:
             assert first.symbols_total == 6 and first.failures == {}
             assert first.candles_inserted == 6 * (DAYS * 24 + 1)
             assert first.settlements_inserted > 0
-            again = await HistoryImporter(sessionmaker, gateway).run(start, end)
+            again = await HistoryImportService(sessionmaker, gateway).run(start, end)
             assert (again.candles_inserted, again.settlements_inserted) == (0, 0)
             async with sessionmaker() as session:
                 stored = await load_db_history(session, start, end)

@@ -37,9 +37,9 @@ from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger
 from app.services.portfolio.timeline import portfolio_timeline
 from app.services.replay.db_source import load_db_history
-from app.services.replay.importer import HistoryImporter
-from app.services.trackrecord.read import LiveEvidence
-from app.services.trackrecord.update import TrackRecordUpdater
+from app.services.replay.importer import HistoryImportService
+from app.services.trackrecord.read import LiveEvidenceService
+from app.services.trackrecord.update import TrackRecordService
 from examples.follow_timeline import follow, read_candles, read_timeline
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import set_config
@@ -77,7 +77,7 @@ async def stored(
     sessions = create_sessionmaker(engine)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
     start = end - timedelta(days=DAYS + 2)
-    await HistoryImporter(sessions, gateway).run(start, end)
+    await HistoryImportService(sessions, gateway).run(start, end)
     async with sessions() as session:
         symbols = list((await session.scalars(select(Symbol).order_by(Symbol.symbol))).all())
         inception = end - timedelta(days=DAYS)
@@ -159,7 +159,7 @@ async def markable_now(sessions: async_sessionmaker[AsyncSession]) -> datetime:
 
 async def update(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
     async with sessions() as session:
-        await TrackRecordUpdater(session).update(now)
+        await TrackRecordService(session).update(now)
         await session.commit()
 
 
@@ -216,7 +216,7 @@ class TestAsRunRecord:
             )
             history = await load_db_history(session, inception - 3 * 24 * HOUR, end - HOUR)
             timeline = await portfolio_timeline(session, None, end, earliest=inception - HOUR)
-            document = (await LiveEvidence(session).document())["as_run"]
+            document = (await LiveEvidenceService(session).document())["as_run"]
         hours = int((end - inception) / HOUR) + 1
         assert {s: v.size for s, v in equity.items()} == {"as_run": hours}  # no baselines kept
         # Decisions: on the hour, the next close after an off-hour row, two rows in one hour one.
@@ -302,7 +302,7 @@ class TestAsRunRecord:
         assert document["replacements"]["n"] == 0
         await update(sessions, datetime.now(UTC))
         async with sessions() as session:
-            marked = (await LiveEvidence(session).document())["as_run"]
+            marked = (await LiveEvidenceService(session).document())["as_run"]
         assert marked["hours"] == document["hours_to_mark"] and marked["hours_to_mark"] == 0
 
     async def test_a_fee_change_starts_a_segment(self, stored: Any) -> None:
@@ -320,7 +320,7 @@ class TestAsRunRecord:
                     )
                 ).all()
             )
-            document = (await LiveEvidence(session).document())["as_run"]
+            document = (await LiveEvidenceService(session).document())["as_run"]
         assert [r.fee_bps for r in rows] == [6.0, 6.0, 10.0, 10.0]
         assert len({r.config_hash for r in rows}) == 1  # the same configuration throughout
         iso = [r.at.isoformat().replace("+00:00", "Z") for r in rows]
@@ -335,7 +335,7 @@ class TestAsRunRecord:
         await update(sessions, first)
         # An update that dies before its commit (a replica killed mid-update) leaves nothing.
         async with sessions() as session:
-            await TrackRecordUpdater(session).update(first + 5 * HOUR)
+            await TrackRecordService(session).update(first + 5 * HOUR)
             await session.rollback()
         # Two replicas at once: one marks the hours, the other keeps nothing.
         outcomes = await asyncio.gather(
@@ -367,7 +367,7 @@ async def fresh_copy(sessions: async_sessionmaker[AsyncSession], end: datetime) 
         await session.execute(TrackRecordHour.__table__.delete())
         await session.execute(TrackRecordDecision.__table__.delete())
         await session.execute(TrackRecord.__table__.delete())
-        await TrackRecordUpdater(session).update(end)
+        await TrackRecordService(session).update(end)
         equity = await stored_equity(session)
         await session.rollback()
     return equity["as_run"]

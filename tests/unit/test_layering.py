@@ -5,14 +5,17 @@ stay pure, and services are built in one place."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import re
 import sys
+import typing
 from pathlib import Path
 
 import pytest
 
+from app.services import factory
 from tests.unit.layers import PURE_EXTERNAL, PURE_PACKAGES
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -27,14 +30,14 @@ PURE_ALLOWED = {*PURE_EXTERNAL} | {f"app.{p}" for p in PURE_PACKAGES}
 # step so that no step holds the database's one write lock for long).
 COMMIT_OWNERS = {
     "api/sessions.py",  # get_session / SessionSource: one transaction per request
-    "api/idempotent.py",  # answer_once: a keyed request's, inside its guard (a failure releases)
+    "api/idempotent.py",  # AnswerOnce: a keyed request's, inside its guard (a failure releases)
     "db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
     "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
     "services/runs/engine.py",  # RunEngine: every background run's heartbeats, the start-up sweep
     "services/access/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "services/webhooks/dispatcher.py",  # WebhookDispatcher: claims, heartbeats, hand-back
     "services/webhooks/queue.py",  # ReceiverQueue: each delivery's outcome
-    "services/replay/importer.py",  # HistoryImporter: each symbol's rows, so it can resume
+    "services/replay/importer.py",  # HistoryImportService: each symbol's rows, so it can resume
     "services/replay/runner.py",  # ReplayRunner: a run's start, then its report
     "services/maintenance/retention.py",  # RetentionService: each bounded batch, so no lock lasts
 }
@@ -114,6 +117,21 @@ def test_services_are_built_only_by_the_factory_outside_the_services_layer() -> 
         if not o.startswith("services/") and not o.startswith(SERVICE_FACTORY)
     ]
     assert constructions == [], "build services through app.services.factory.Services"
+
+
+def test_every_service_the_factory_builds_is_named_for_its_domain() -> None:
+    """`…Service`: what `Services` answers, and what the functions beside it build."""
+    built = [
+        typing.get_type_hints(getter.func)["return"]
+        for getter in vars(factory.Services).values()
+        if isinstance(getter, functools.cached_property)
+    ] + [
+        typing.get_type_hints(function)["return"]
+        for function in vars(factory).values()
+        if inspect.isfunction(function) and function.__module__ == factory.__name__
+    ]
+    assert len(built) > 20, "every service is found"
+    assert [c.__name__ for c in built if not c.__name__.endswith("Service")] == []
 
 
 def test_drivers_reach_use_cases_only_through_the_factory() -> None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import ReaderDep
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
-from app.api.services import MySymbolsDep
+from app.api.services import PortfolioDep
 from app.schemas.common import problem_responses
 
 router = APIRouter(
@@ -53,7 +53,7 @@ class Pairlist(BaseModel):
     "universe sync: a member KuCoin no longer lists keeps its pair (see `listed` in "
     "`GET /portfolio`).",
 )
-async def get_pairlist(_: ReaderDep, service: MySymbolsDep) -> Pairlist:
+async def get_pairlist(_: ReaderDep, service: PortfolioDep) -> Pairlist:
     view = await service.get_pairlist()
     return Pairlist(
         pairs=view.pairs, refresh_period=view.refresh_period, ranks=view.ranks, weights=view.weights

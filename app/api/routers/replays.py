@@ -110,5 +110,5 @@ async def cancel_replay(run_id: RowId, principal: TraderDep, replays: ReplaysDep
 )
 async def get_replay_timeline(
     request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep
-) -> TimelineRead:
-    return timeline_response(request, await replays.timeline(run_id))  # type: ignore[return-value]
+) -> Response:
+    return timeline_response(request, await replays.timeline(run_id))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
 from app.api.services import SignalsDep
-from app.api.sessions import AppStateDep, SessionDep
 from app.schemas.common import (
     RowId,
     StorableText,
@@ -41,24 +40,13 @@ DECIDED = ("approved", "rejected", "expired")
 async def create_signal(
     body: SignalCreate,
     principal: TraderDep,
-    request: Request,
     signals: SignalsDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> SignalRead:
-    async def produce() -> tuple[int, bytes]:
-        signal = await signals.create(body)
-        return 201, SignalRead.model_validate(signal).model_dump_json().encode()
+    once: AnswerOnceDep,
+) -> Response:
+    async def produce() -> SignalRead:
+        return SignalRead.model_validate(await signals.create(body))
 
-    return await answer_once(  # type: ignore[return-value]
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce, status_code=status.HTTP_201_CREATED)
 
 
 @router.post(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.core.units import HOUR
 from app.db.models import (
     ForwardHour,
     ForwardRecord,
@@ -87,7 +88,7 @@ class SystemRepository:
             if first is None:
                 return None
             floored = first.replace(minute=0, second=0, microsecond=0)
-            inception = floored if floored == first else floored + timedelta(hours=1)
+            inception = floored if floored == first else floored + HOUR
             return inception, dict.fromkeys(strategies, 1.0)
         equity = {str(s): float(e) for _, s, e in rows if s is not None}
         return rows[0][0], equity

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.units import HOUR_MIN
 from app.db.models import (
     Candle,
     FundingSettlement,
@@ -24,7 +25,6 @@ from app.db.models import (
 from app.db.repositories.portfolio import compact_members_sql
 from app.db.types import UTCDateTime
 
-HOURLY = 60
 ROW_ID = 1
 
 
@@ -150,7 +150,7 @@ class TrackRecordRepository:
 
     async def last_candle_open(self) -> datetime | None:
         return await self.session.scalar(
-            select(func.max(Candle.open_time)).where(Candle.granularity_min == HOURLY)
+            select(func.max(Candle.open_time)).where(Candle.granularity_min == HOUR_MIN)
         )
 
     async def closes(
@@ -161,7 +161,7 @@ class TrackRecordRepository:
             select(Symbol.symbol, Candle.open_time, Candle.close)
             .join(Symbol, Symbol.id == Candle.symbol_id)
             .where(
-                Candle.granularity_min == HOURLY,
+                Candle.granularity_min == HOUR_MIN,
                 Candle.open_time >= first_open,
                 Candle.open_time <= last_open,
             )

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR_MIN
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.breaker import BreakerState
@@ -128,7 +129,7 @@ async def _performance(
         closes = [
             c
             for _, _, c in await candles.closes(
-                [r.symbol.id], 60, since, r.symbol.market_data_at or since
+                [r.symbol.id], HOUR_MIN, since, r.symbol.market_data_at or since
             )
         ]
         path = np.array([float(entry), *closes, r.symbol.mark_price])

@@ -24,6 +24,7 @@ from app.calibration.forward_rule import (
     forward_verdicts,
 )
 from app.core.clock import utcnow
+from app.core.units import HOUR
 from app.db.models import ForwardDay, ForwardRecord
 from app.db.repositories.forward import ForwardRepository
 from app.db.repositories.trackrecord import TrackRecordRepository
@@ -31,7 +32,7 @@ from app.forward.record import POLICY, challenger_book
 from app.replay.evidence import rounded, strategy_figures
 from app.replay.hac import mean_hac
 from app.replay.skill import regression
-from app.services.trackrecord.update import HOUR, floor_hour
+from app.services.trackrecord.update import floor_hour
 from app.trackrecord.figures import iso_z, kept, segments, thinned
 
 DAYS_PER_YEAR = 365.0
@@ -75,7 +76,7 @@ def _known(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-class ForwardEvidence:
+class ForwardEvidenceService:
     """The `forward` section of `GET /evidence/live`, and `GET /evidence/live/challengers`."""
 
     def __init__(self, session: AsyncSession) -> None:

@@ -54,6 +54,11 @@ class ForwardService:
             out["qualified"] = await self.judge()
         return out
 
+    async def warm(self) -> None:
+        """Read the window the record's last marked hour needs now, not at its next update
+        (`ForwardUpdater.warm`)."""
+        await ForwardUpdater(self.session, self.challengers).warm()
+
     async def _autopilot_on(self) -> bool:
         return self.autopilot is not None and await self.autopilot.is_on()
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calibration.challengers import CHALLENGERS, Challenger
 from app.core.clock import utcnow
+from app.core.units import HOUR, HOUR_MS
 from app.db.json_text import serialized_fast
 from app.db.models import ForwardDay, ForwardHour, ForwardTrade
 from app.db.repositories.forward import ForwardRepository
@@ -38,7 +39,7 @@ from app.forward.record import (
     ShadowTrack,
     challenger_book,
 )
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.ic import BETA_HOURS
 from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.services.forward.kept_state import keep_state, take_state
@@ -47,7 +48,7 @@ from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
 from app.services.settings.registry import read_settings
-from app.services.trackrecord.update import HOUR, ceil_hour, floor_hour
+from app.services.trackrecord.update import ceil_hour, floor_hour
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later

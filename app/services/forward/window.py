@@ -20,18 +20,17 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import utcnow
+from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.funding import FundingRepository
-from app.replay.history import HOUR_MS, MarketHistory
+from app.replay.history import MarketHistory
 from app.services.replay.db_source import (
-    HOURLY,
     NoStoredHistory,
     Settlements,
     assemble,
     with_funding,
 )
 
-HOUR = timedelta(minutes=HOURLY)
 # A row's `fetched_at` is taken before its transaction commits: rows fetched this long before a
 # read but committed after it are still seen by the next check.
 COMMIT_MARGIN = timedelta(hours=1)
@@ -107,7 +106,7 @@ async def _window(session: AsyncSession, key: str, start: datetime, end: datetim
                 _KEPT[key] = shifted
                 return shifted.history
     names = {} if kept is None else kept.names
-    tables = [part async for part in CandleRepository(session).bars(HOURLY, start, end)]
+    tables = [part async for part in CandleRepository(session).bars(HOUR_MIN, start, end)]
     if not tables:
         raise NoStoredHistory(f"no hourly candles stored between {start} and {end}")
     # Settled through the last candle's close: a settlement there is paid at that last mark.
@@ -125,7 +124,7 @@ async def _shifted_window(
     """`kept` an hour later, reading only that hour's candles and settlements; None where the
     shift is not the window `load_db_history` would build."""
     start, end = kept.start + HOUR, kept.end + HOUR
-    newer = [part async for part in CandleRepository(session).bars(HOURLY, end, end)]
+    newer = [part async for part in CandleRepository(session).bars(HOUR_MIN, end, end)]
     new_bars = np.concatenate([np.zeros((0, 7)), *newer])
     shifted = _shifted(kept.history, kept.ids, new_bars, _ms(start), _ms(end))
     if shifted is None:
@@ -194,6 +193,6 @@ async def _fetched_since(
     """How many candles opening in [start, end] and settlements until its last close were
     fetched after `read_at` less the commit margin."""
     since = read_at - COMMIT_MARGIN
-    candles = await CandleRepository(session).fetched_since(HOURLY, start, end, since)
+    candles = await CandleRepository(session).fetched_since(HOUR_MIN, start, end, since)
     settlements = await FundingRepository(session).fetched_since(start, end + HOUR, since)
     return candles, settlements

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.units import HOUR_MIN
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.sqlite_locks import release_write_lock
@@ -84,7 +85,7 @@ class CandleService:
         self,
         symbols: Sequence[Symbol],
         *,
-        granularity_min: int = 60,
+        granularity_min: int = HOUR_MIN,
         lookback: int = 500,
         now: datetime | None = None,
     ) -> CandleRefresh:

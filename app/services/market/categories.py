@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR_MS
+from app.core.units import HOUR_MIN, HOUR_MS
 from app.db.models import Symbol
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.events import EventRepository
@@ -73,7 +73,7 @@ class CategoryEvidenceService:
         order = np.argsort(ids)
         out = [np.full((len(due), WINDOW_HOURS), np.nan) for _ in range(5)]
         async for part in self.runs.candle_slices(
-            ids.tolist(), 60, ms_to_datetime(start), ms_to_datetime(day - HOUR_MS), as_of
+            ids.tolist(), HOUR_MIN, ms_to_datetime(start), ms_to_datetime(day - HOUR_MS), as_of
         ):
             rows = order[np.searchsorted(ids[order], part[:, 0].astype(np.int64))]
             columns = ((part[:, 1] - start) // HOUR_MS).astype(np.int64)

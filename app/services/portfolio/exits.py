@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR, HOUR_MIN
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.candles import CandleRepository
@@ -44,7 +45,6 @@ from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.settings.registry import read_settings
 
-HOUR = timedelta(hours=1)
 UNSCORED = "UNSCORED"  # a member neither scored nor excluded by the run (as the replay says)
 EXPIRY = "SCHEDULED_EXPIRY"  # the universe sync's eligibility reason for a dated contract
 
@@ -164,7 +164,7 @@ class ExitService:
             run.id
         ]
         excluded: dict[str, str] = (run.exclusions or {}).get("symbols", {})
-        latest = await CandleRepository(self.session).latest_open_times(ids, 60)
+        latest = await CandleRepository(self.session).latest_open_times(ids, HOUR_MIN)
         facts = []
         for r in rows:
             s = r.symbol

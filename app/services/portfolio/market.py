@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR, HOUR_MIN
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.services.market.candles import last_closed_open_time
 
-HOUR = timedelta(hours=1)
 MARKET_STRUCTURE = "market_structure"
 
 
@@ -58,7 +58,7 @@ async def hourly_log_returns(
     NaN where a candle is missing (never filled) or its close is not a positive number."""
     end = last_closed_open_time(now, HOUR)
     start = end - hours * HOUR  # hours + 1 closes give `hours` returns
-    rows = await CandleRepository(session).closes([s.id for s in symbols], 60, start, end)
+    rows = await CandleRepository(session).closes([s.id for s in symbols], HOUR_MIN, start, end)
     ids = [s.id for s in symbols]
     # A Python pass over up to members x hours rows, then numpy: off the event loop.
     return await asyncio.to_thread(_log_returns, ids, rows, start, hours)

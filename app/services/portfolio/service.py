@@ -1,4 +1,4 @@
-"""MySymbolsService (V2): the portfolio use cases the trading engine, the scheduler and the API
+"""PortfolioService (V2): the portfolio use cases the trading engine, the scheduler and the API
 call beyond membership changes (those are `MembershipService`'s). Method names follow seed 000.
 """
 
@@ -38,7 +38,7 @@ from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weig
 from app.services.settings.registry import read_setting
 
 
-class MySymbolsService:
+class PortfolioService:
     """Reads, weights, replacement advice, rebalance, sizing and risk of the portfolio."""
 
     def __init__(

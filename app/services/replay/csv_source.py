@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.replay.history import HOUR_MS, Funding, MarketHistory, common_grid
+from app.core.units import HOUR_MS
+from app.replay.history import Funding, MarketHistory, common_grid
 
 CANDLES = re.compile(r"^(?P<base>[A-Z0-9]+)_USDT-1h\.csv(\.gz)?$")
 

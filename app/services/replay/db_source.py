@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR_MIN, HOUR_MS
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.funding import FundingRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.replay.history import HOUR_MS, Funding, MarketHistory, common_grid
-
-HOURLY = 60
+from app.replay.history import Funding, MarketHistory, common_grid
 
 
 class NoStoredHistory(LookupError):
@@ -30,12 +29,12 @@ def _ms(moment: datetime) -> int:
 async def load_db_history(session: AsyncSession, start: datetime, end: datetime) -> MarketHistory:
     """Every symbol's stored hourly candles opening in [start, end], with its settlements until
     the last of them closes."""
-    tables = [part async for part in CandleRepository(session).bars(HOURLY, start, end)]
+    tables = [part async for part in CandleRepository(session).bars(HOUR_MIN, start, end)]
     if not tables:
         raise NoStoredHistory(f"no hourly candles stored between {start} and {end}")
     history, ids = await _history(session, tables)
     # Through the last candle's close: a settlement there is paid at that last mark.
-    last_close = end + timedelta(minutes=HOURLY)
+    last_close = end + timedelta(minutes=HOUR_MIN)
     settled = await FundingRepository(session).between(ids, start, last_close)
     return with_funding(history, ids, Settlements.of(settled))
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
+from app.core.units import DAY, HOUR, HOUR_MIN
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
@@ -20,13 +21,12 @@ from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
 from app.services.replay.config import POLICY_KEYS, policy_config
 from app.services.replay.reports import WhatIfReport, what_if_document
-from app.services.replay.service import HOURLY, deployment_policy, warm_up
+from app.services.replay.service import deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
 from app.services.settings.registry import read_settings
 
-DAY = timedelta(days=1)
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them
 MIN_TRAIN_DAYS = 7
 WHAT_IF_DAYS = 90  # how far back a proposed change is replayed (the newest stored history)
@@ -59,11 +59,10 @@ class EvidenceService:
         self.replays = ReplayRepository(session)
 
     async def span(self) -> StoredSpan:
-        first, last = await CandleRepository(self.session).span(HOURLY)
+        first, last = await CandleRepository(self.session).span(HOUR_MIN)
         if first is None or last is None:
             raise NotEnoughHistory("no hourly candles are stored yet; import history first")
-        hour = timedelta(hours=1)
-        return StoredSpan(first + hour, last + hour)
+        return StoredSpan(first + HOUR, last + HOUR)
 
     async def latest(self) -> tuple[ReplayRun, str]:
         """The newest succeeded calibration of the configuration in force, and its hash."""

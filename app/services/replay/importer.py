@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.units import HOUR, HOUR_MIN
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.funding import FundingRepository
@@ -23,9 +25,7 @@ from app.services.market.candles import candle_row, last_closed_open_time
 from app.services.market.universe import UniverseService
 
 logger = logging.getLogger(__name__)
-HOUR = timedelta(hours=1)
 FUNDING_WINDOW = timedelta(days=4)  # KuCoin's per-call cap is undocumented: stay well under it
-HOURLY = 60
 
 
 @dataclass
@@ -37,13 +37,15 @@ class ImportProgress:
     failures: dict[str, str] = field(default_factory=dict)  # symbol -> error slug
 
 
-class HistoryImporter:
+class HistoryImportService:
     """Fills `candle` and `funding_settlement` for [start, end] from KuCoin."""
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], gateway: KucoinGateway
+        self,
+        open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+        gateway: KucoinGateway,
     ) -> None:
-        self.sessionmaker = sessionmaker
+        self.open_session = open_session
         self.gateway = gateway
 
     async def run(
@@ -72,7 +74,7 @@ class HistoryImporter:
         return state
 
     async def _symbols(self, names: Sequence[str] | None) -> list[Symbol]:
-        async with self.sessionmaker() as session:
+        async with self.open_session() as session:
             await UniverseService(session, self.gateway).sync()  # today's contract list first
             await session.commit()
             repository = SymbolRepository(session)
@@ -88,17 +90,17 @@ class HistoryImporter:
             return found
 
     async def _import(self, symbol: Symbol, start: datetime, end: datetime) -> tuple[int, int]:
-        async with self.sessionmaker() as session:
+        async with self.open_session() as session:
             candles = CandleRepository(session)
-            latest = (await candles.latest_open_times([symbol.id], HOURLY)).get(symbol.id)
+            latest = (await candles.latest_open_times([symbol.id], HOUR_MIN)).get(symbol.id)
             since = start if latest is None or latest < start else latest + HOUR
             last_closed = min(end, last_closed_open_time(utcnow(), HOUR))  # never the open bar
             inserted = 0
             if since <= last_closed:
-                bars = await self.gateway.get_candles(symbol.symbol, HOURLY, since, last_closed)
+                bars = await self.gateway.get_candles(symbol.symbol, HOUR_MIN, since, last_closed)
                 now = utcnow()
                 inserted = await candles.insert_missing(
-                    [candle_row(symbol.id, HOURLY, bar, now) for bar in bars]
+                    [candle_row(symbol.id, HOUR_MIN, bar, now) for bar in bars]
                 )
             await session.commit()  # the candles stay even if funding fails below
             settled = await self._import_funding(session, symbol, start, end)

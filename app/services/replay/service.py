@@ -21,10 +21,11 @@ from app.core.errors import (
     ValidationFailedError,
 )
 from app.core.security import Principal
+from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, parse_every
+from app.replay.config import PolicyConfig, ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
 from app.services.replay.timeline import replay_timeline
@@ -33,8 +34,6 @@ from app.services.scoring.config import load_run_config
 from app.services.settings.registry import read_setting, read_settings
 
 logger = logging.getLogger(__name__)
-HOUR = timedelta(hours=1)
-HOURLY = 60
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ class ReplayService:
         except (ValueError, ReplayConfigError) as exc:
             raise ValidationFailedError(str(exc)) from exc
         await self._within_budget(request, every_h, policy.max_symbols)
-        first, last = await CandleRepository(self.session).span(HOURLY)
+        first, last = await CandleRepository(self.session).span(HOUR_MIN)
         if first is None or last is None:
             raise InsufficientHistoryError("no hourly candles are stored yet; import history first")
         if request.start < first + HOUR or request.end > last + HOUR:

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR, HOUR_MIN
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import ScoringRepository
@@ -38,7 +39,6 @@ from app.services.market.candles import last_closed_open_time
 from app.services.market.funding import FUNDING_LOOKBACK, FundingStore
 from app.services.settings.registry import read_settings
 
-HOUR = timedelta(hours=1)
 NEVER = datetime.min
 BOOK = "book_snapshot"  # the endpoint the run reads books from (`KucoinGateway.get_book_top`)
 HOURLY = WEIGHTS[BOOK] + WEIGHTS["klines"]  # a contract scored hourly: its book, one candle page
@@ -300,7 +300,7 @@ class FetchPlanner:
             interval_s=float(settings["score_refresh_interval_s"]),
             budget=int(settings["scoring_weight_budget"]),
             last_scored=await self.runs.last_scored_at(now - 2 * HOUR),
-            latest_candles=await CandleRepository(self.session).latest_open_times(ids, 60),
+            latest_candles=await CandleRepository(self.session).latest_open_times(ids, HOUR_MIN),
             funding_due=due,
             lookback=lookback,
             now=now,

@@ -23,7 +23,7 @@ from app.exchange.errors import (
 )
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.exits import ExitService
-from app.services.portfolio.service import MySymbolsService
+from app.services.portfolio.service import PortfolioService
 from app.services.scoring.run import ScoringRunService
 
 
@@ -59,7 +59,7 @@ class ScoreRefreshService:
         session: AsyncSession,
         scoring_runs: ScoringRunService,
         exits: ExitService,
-        portfolio: MySymbolsService,
+        portfolio: PortfolioService,
     ) -> None:
         self.session = session
         self.scoring_runs = scoring_runs

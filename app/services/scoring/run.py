@@ -12,7 +12,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
+from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
@@ -47,7 +48,6 @@ from app.services.scoring.worker import CandleGrid, score_candles
 
 logger = logging.getLogger(__name__)
 
-HOUR = timedelta(hours=1)
 # The worker makes the score rows before the run is recorded (its scoring holds no lock); they
 # carry this id until they are given the run's.
 RUN_NOT_YET_RECORDED = 0
@@ -241,7 +241,7 @@ class ScoringRunService:
         slices = [
             part
             async for part in self.runs.candle_slices(
-                list(ids.values()), 60, start, _from_ms(end_ms), known_at
+                list(ids.values()), HOUR_MIN, start, _from_ms(end_ms), known_at
             )
         ]
         return CandleGrid(slices, ids, end_ms, length)
@@ -305,7 +305,7 @@ def build_inputs_record(
                 open_interest_usdt=oi,
                 previous_open_interest_usdt=previous_oi.get(row.symbol),
                 funding_rate=row.funding_rate,
-                funding_interval_h=(row.funding_interval_ms or 28_800_000) / 3_600_000,
+                funding_interval_h=(row.funding_interval_ms or 8 * HOUR_MS) / HOUR_MS,
                 funding_history=market.funding_history if market else [],
                 ticker_age_s=age,
                 bids=market.bids if market else [],

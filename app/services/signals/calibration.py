@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR, HOUR_MIN
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.signals import PAGE, SignalRepository
 from app.services.market.candles import last_closed_open_time
@@ -18,8 +19,6 @@ from app.signals.calibration import (
     forward_return,
     horizon_hours,
 )
-
-HOUR = timedelta(hours=1)
 
 
 class SignalOutcomeService:
@@ -45,7 +44,7 @@ class SignalOutcomeService:
                 if end > now:
                     continue
                 since = signal.evaluated_at - 2 * HOUR
-                rows = await candles.closes([signal.symbol_id], 60, since, end)
+                rows = await candles.closes([signal.symbol_id], HOUR_MIN, since, end)
                 entry = _last_closed_by(rows, signal.evaluated_at)
                 exit_ = _last_closed_by(rows, end)
                 if entry is None or exit_ is None or exit_[0] <= entry[0]:

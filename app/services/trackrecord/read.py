@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
+from app.core.units import HOUR
 from app.db.models import TrackRecordDecision
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.replay.skill import outcome_figures
-from app.services.forward.read import ForwardEvidence
-from app.services.trackrecord.update import HOUR, ceil_hour, markable_until
+from app.services.forward.read import ForwardEvidenceService
+from app.services.trackrecord.update import ceil_hour, markable_until
 from app.trackrecord.figures import iso_z, segments, thinned, window_figures
 from app.trackrecord.tracker import STRATEGIES
 
@@ -37,7 +38,7 @@ class Hours:
     gap_hours: int
 
 
-class LiveEvidence:
+class LiveEvidenceService:
     """The live record's document for `GET /evidence/live`, from what is stored."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -48,7 +49,7 @@ class LiveEvidence:
         `forward`, the shadow books' (null before the `forward_record` job first ran); 404
         while both are null."""
         as_run = await self.as_run()
-        forward = await ForwardEvidence(self.records.session).section()
+        forward = await ForwardEvidenceService(self.records.session).section()
         if as_run is None and forward is None:
             raise NotFoundError(
                 "no record yet: the forward record starts at the first forward_record job after "

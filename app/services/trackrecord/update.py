@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.units import HOUR
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.portfolio.timeline import held
 from app.replay.config import policy_hash
@@ -31,7 +32,6 @@ from app.services.replay.service import deployment_policy
 from app.services.settings.registry import read_settings
 from app.trackrecord.tracker import TrackState, Weights
 
-HOUR = timedelta(hours=1)
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
 COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
 
@@ -115,7 +115,7 @@ async def markable_until(records: TrackRecordRepository, now: datetime) -> datet
     return min(last_open + HOUR, floor_hour(now))
 
 
-class TrackRecordUpdater:
+class TrackRecordService:
     """Marks the record forward (the `track_record` job's body)."""
 
     def __init__(self, session: AsyncSession) -> None:

@@ -10,8 +10,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR
 from app.db.models import Candle, Symbol, TrackRecordDecision
-from app.services.trackrecord.update import HOUR, TrackRecordUpdater, ceil_hour
+from app.services.trackrecord.update import TrackRecordService, ceil_hour
 from tests.api.portfolio.helpers import ADMIN, BASE, PORTFOLIO, READ, TRADE, history, ranked
 from tests.factories import make_candles
 
@@ -42,7 +43,7 @@ async def store_hour(session: AsyncSession, symbols: list[str], opened: datetime
 async def mark(session: AsyncSession, symbols: list[str], hour: datetime) -> None:
     """The record marked to `hour` (its candle stored, the clock just past it)."""
     await store_hour(session, symbols, hour - HOUR)
-    await TrackRecordUpdater(session).update(hour + timedelta(minutes=1))
+    await TrackRecordService(session).update(hour + timedelta(minutes=1))
     await session.flush()
 
 

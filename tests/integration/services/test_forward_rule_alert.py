@@ -17,7 +17,7 @@ from app.calibration.challengers import CHALLENGERS
 from app.calibration.forward_rule import MIN_DECISIONS
 from app.db.models import Alert, EventOutbox, ForwardDay
 from app.forward.record import POLICY, challenger_book
-from app.services.forward.read import ForwardEvidence
+from app.services.forward.read import ForwardEvidenceService
 from app.services.forward.service import QUALIFIED, ForwardService
 
 START = datetime(2027, 1, 1, tzinfo=UTC)
@@ -95,7 +95,7 @@ class TestForwardRuleAlert:
     async def test_the_challengers_table_shows_every_verdict(self, session: AsyncSession) -> None:
         session.add_all(day_rows(range(20)))
         await session.flush()
-        table = await ForwardEvidence(session).challengers()
+        table = await ForwardEvidenceService(session).challengers()
         assert table["decisions"] == 20 and table["adopt"] is None
         names = [row["name"] for row in table["verdicts"]]
         assert names == [c.name for c in CHALLENGERS]

@@ -13,9 +13,9 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.units import HOUR_MS
 from app.db.models import Symbol
 from app.policy.replacement import RunScores
-from app.replay.config import HOUR_MS
 from app.replay.context import context_at
 from app.replay.policy import Holding, PolicyState, step, target_weights
 from app.services.portfolio.replacement import evaluate_replacements

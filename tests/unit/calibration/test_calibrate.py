@@ -15,8 +15,9 @@ import pytest
 
 from app.calibration.run import CalibrationParams, calibrate
 from app.calibration.space import SearchSpace
+from app.core.units import HOUR_MS
 from app.replay.baselines import STRATEGIES
-from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.config import ReplayParams
 from app.replay.history import Funding, MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config

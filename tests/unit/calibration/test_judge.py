@@ -10,7 +10,8 @@ from app.calibration.adoption import judge
 from app.calibration.family import FAMILY, TRAINING_DAYS
 from app.calibration.judge import Judged, candidate_figures, evidence, judge_history
 from app.cli.judge import SAMPLE_NOTES
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.run import replay
 from app.replay.selection import Ranking, SelectionSeries, Swaps
 from app.replay.skill import regression

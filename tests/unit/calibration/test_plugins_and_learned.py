@@ -13,7 +13,8 @@ import pytest
 
 from app.calibration.family import PRESETS
 from app.calibration.run import CalibrationParams, calibrate
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.context import stage_one
 from app.replay.history import MarketHistory
 from app.replay.inputs import market_inputs

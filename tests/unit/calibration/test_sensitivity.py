@@ -11,7 +11,8 @@ import pytest
 from app.calibration.family import FAMILY
 from app.calibration.judge import judge_history
 from app.calibration.sensitivity import LAGS_H, SLIPPAGE_BPS, figures, variants
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS

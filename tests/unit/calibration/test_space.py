@@ -9,7 +9,7 @@ import pytest
 
 from app.calibration.folds import FoldError, walk_forward
 from app.calibration.space import Choice, SearchSpace, simplex
-from app.replay.config import HOUR_MS
+from app.core.units import HOUR_MS
 from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS

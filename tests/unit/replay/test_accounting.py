@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from app.replay.history import HOUR_MS, Funding, MarketHistory
+from app.core.units import HOUR_MS
+from app.replay.history import Funding, MarketHistory
 from app.replay.simulate import Books, Ledger
 
 T0 = 1_750_000_000_000 // HOUR_MS * HOUR_MS

@@ -10,8 +10,8 @@ import itertools
 import numpy as np
 import pytest
 
+from app.core.units import HOUR_MS
 from app.replay.baselines import RandomTurnover, TopVolume
-from app.replay.config import HOUR_MS
 from app.replay.context import Context, context_at
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from app.replay.history import HOUR_MS
+from app.core.units import HOUR_MS
 from app.replay.simulate import Books, Ledger
 from tests.replay_data import START_MS, random_walks
 

@@ -8,7 +8,8 @@ import dataclasses
 
 import pytest
 
-from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import PolicyConfig, ReplayParams
 from app.replay.context import context_at
 from app.replay.policy import PolicyState, step
 from app.replay.run import hysteresis_section, replay

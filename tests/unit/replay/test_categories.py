@@ -8,7 +8,8 @@ import dataclasses
 
 import numpy as np
 
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.context import context_at
 from app.replay.history import MarketHistory
 from app.replay.run import replay

@@ -10,7 +10,7 @@ import pytest
 
 from app.calibration.family import PRESETS
 from app.cli import main
-from app.replay.config import HOUR_MS
+from app.core.units import HOUR_MS
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 
 

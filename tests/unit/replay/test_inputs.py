@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.replay.config import HOUR_MS
+from app.core.units import HOUR_MS
 from app.replay.context import stage_one
 from app.replay.history import MarketHistory
 from app.replay.inputs import WindowedInputs, market_inputs

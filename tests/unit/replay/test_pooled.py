@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.evidence import IcSeries
 from app.replay.pooled import DatasetRun, pooled_ic, several
 from app.replay.run import replayed

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.core.units import HOUR_MS
 from app.replay.baselines import STRATEGIES
-from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.config import ReplayParams
 from app.replay.context import context_at
 from app.replay.history import MarketHistory
 from app.replay.run import ReplayRangeError, iso, replay

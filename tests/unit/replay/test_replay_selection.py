@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from app.calibration.family import PRESETS
+from app.core.units import HOUR_MS
 from app.replay.baselines import STRATEGIES
-from app.replay.config import HOUR_MS, ReplayParams
+from app.replay.config import ReplayParams
 from app.replay.context import Contexts, context_at
 from app.replay.history import MarketHistory
 from app.replay.run import Track, constant, replay, run_books

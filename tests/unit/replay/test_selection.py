@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.replay.config import HOUR_MS, ReplayParams
+from app.core.units import HOUR_MS
+from app.replay.config import ReplayParams
 from app.replay.context import Context
 from app.replay.evidence import mean_t, strategy_figures
 from app.replay.history import MarketHistory

@@ -10,7 +10,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.replay.config import HOUR_MS, PolicyConfig
+from app.core.units import HOUR_MS
+from app.replay.config import PolicyConfig
 from app.replay.context import stage_one
 from app.replay.history import Funding, MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import quote_turnover, settled_funding

@@ -1,4 +1,4 @@
-"""Liveness and readiness probes."""
+"""`GET /status`: the readiness probe, and with a key the checks behind it."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from app.api.auth import OptionalReaderDep
 from app.api.json_body import JsonBodyRoute
 from app.api.sessions import AppStateDep
 from app.schemas.common import problem_responses
-from app.schemas.system import ANONYMOUS_NOT_READY, Health, Status
+from app.schemas.system import ANONYMOUS_NOT_READY, Status
 from app.services.factory import status_service
 
 router = APIRouter(route_class=JsonBodyRoute, tags=["system"])
-
-
-@router.get("/health", response_model=Health, summary="Liveness: the process answers")
-async def get_health(state: AppStateDep) -> Health:
-    return status_service(state).health()
 
 
 @router.get(

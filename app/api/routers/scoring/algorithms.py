@@ -1,43 +1,35 @@
-"""Scoring: run now, rankings, per-symbol history, run details, the editable algorithm."""
+"""The scoring algorithm: the one in force, the presets, a change judged by a replay (or a
+dry run of it), the changes applied."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.api.auth import AdminDep, ReaderDep, TraderDep
+from app.api.auth import AdminDep
 from app.api.json_body import JsonBodyRoute
-from app.api.response_cache import CachedAdminRead, CachedRead
-from app.api.runs import RunFailed, Wait, run_job, wait_unless_stopping
-from app.api.services import AlgorithmsDep, ScoringDep
+from app.api.response_cache import CachedAdminRead
+from app.api.runs import RunFailed, Wait, wait_unless_stopping
+from app.api.services import AlgorithmsDep
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.calibration.family import DEFAULT_PRESET, PRESETS
 from app.core.errors import RUN_ABORTED
-from app.db.models import JobRun, ReplayRun
-from app.scheduler.bodies import SCORE_REFRESH
+from app.db.models import ReplayRun
 from app.scheduler.job import problem_of
-from app.schemas.common import RowId, SymbolPath, problem_responses
+from app.schemas.common import problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
     AlgorithmsInForceRead,
     WhatIf,
 )
-from app.schemas.jobs import JobRunRead
 from app.schemas.replays import ReplaySummary
 from app.schemas.scoring import (
     AlgorithmRead,
     AlgorithmsUpdate,
-    ComponentScoreRead,
     PresetRead,
-    RankingItem,
-    RankingsRead,
-    ScoringRunDetail,
-    ScoringRunRead,
-    SymbolScoresEntry,
-    SymbolScoresRead,
 )
 from app.services.factory import Services, algorithm_changes
 from app.services.scoring.algorithms import (
@@ -52,103 +44,6 @@ router = APIRouter(
     tags=["scoring"],
     responses=problem_responses(401, 403),
 )
-
-Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
-
-
-@router.post(
-    "/calculate",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=JobRunRead,
-    summary="Score the universe now (a `score_refresh` job run: 202 with its Location); with "
-    "?wait=, the scoring run's summary once it ends in time",
-    responses={
-        200: {"model": ScoringRunRead, "description": "With ?wait=: the run ended in time."},
-        **problem_responses(409, 503),
-    },
-)
-async def calculate_scores(
-    principal: TraderDep,
-    state: AppStateDep,
-    sessions: SessionSourceDep,
-    request: Request,
-    wait: Wait = None,
-) -> JSONResponse:
-    async def scoring_run(run: JobRun) -> ScoringRunRead:
-        async with sessions.open() as session:
-            scored = await Services(session, state).scoring.get_run(int(run.result["run_id"]))
-        return ScoringRunRead.model_validate(scored)
-
-    return await run_job(request, state, SCORE_REFRESH, principal, wait, scoring_run)
-
-
-@router.get(
-    "/rankings",
-    dependencies=[CachedRead],
-    response_model=RankingsRead,
-    summary="Symbols of the latest run, best first, by composite or one component",
-    responses=problem_responses(404, 422),
-)
-async def get_rankings(
-    _: ReaderDep,
-    scoring: ScoringDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    component: Component = "composite",
-) -> RankingsRead:
-    rankings = await scoring.rankings(limit=limit, component=component)
-    return RankingsRead(
-        run_id=rankings.run.id,
-        scored_at=rankings.run.started_at,
-        component=rankings.component,
-        data_age_s=rankings.data_age_s,
-        stale=rankings.stale,
-        items=[RankingItem.model_validate(item, from_attributes=True) for item in rankings.items],
-    )
-
-
-@router.get(
-    "/symbol/{symbol:path}/scores",
-    dependencies=[CachedRead],
-    response_model=SymbolScoresRead,
-    summary="A symbol's scores with breakdowns over its newest runs (any symbol form)",
-    responses=problem_responses(404, 422),
-)
-async def get_symbol_scores(
-    symbol: SymbolPath,
-    _: ReaderDep,
-    scoring: ScoringDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 20,
-) -> SymbolScoresRead:
-    card = await scoring.symbol_scores(symbol, limit=limit)
-    return SymbolScoresRead(
-        symbol=card.symbol,
-        category=card.category,
-        category_source=card.category_source,
-        category_figures=card.category_figures,
-        excluded=card.excluded,
-        history=[
-            SymbolScoresEntry(
-                run_id=entry.run.id,
-                scored_at=entry.run.started_at,
-                scores=[
-                    ComponentScoreRead.model_validate(row)
-                    for row in sorted(entry.rows, key=lambda r: r.component)
-                ],
-            )
-            for entry in card.history
-        ],
-    )
-
-
-@router.get(
-    "/runs/{run_id:int}",
-    dependencies=[CachedRead],
-    response_model=ScoringRunDetail,
-    summary="One scoring run: summary, exclusions with reasons, configuration",
-    responses=problem_responses(404),
-)
-async def get_scoring_run(run_id: RowId, _: ReaderDep, scoring: ScoringDep) -> ScoringRunDetail:
-    return ScoringRunDetail.model_validate(await scoring.get_run(run_id))
 
 
 @router.get(

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response
 from app.api.response_cache import CachedRead
-from app.api.services import MySymbolsDep, ServicesDep
-from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
+from app.api.services import PortfolioDep, ServicesDep
+from app.api.sessions import AppStateDep, SessionSourceDep
 from app.core.security import Principal
 from app.schemas.common import (
     IsoDateTime,
@@ -34,7 +34,7 @@ from app.services.factory import portfolio_reads
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON
-from app.services.portfolio.service import MySymbolsService
+from app.services.portfolio.service import PortfolioService
 
 router = APIRouter(
     route_class=JsonBodyRoute,
@@ -51,7 +51,7 @@ def actor_of(principal: Principal, request: Request) -> Actor:
     return Actor(principal.name, getattr(request.state, "request_id", None))
 
 
-async def _changed(change: Change, service: MySymbolsService) -> ChangeRead:
+async def _changed(change: Change, service: PortfolioService) -> ChangeRead:
     # The ticker stream follows from the commit hook (`AppState.after_commit`), as for any change.
     view = await service.get_portfolio(use_cache=False)  # not committed yet
     return ChangeRead(
@@ -73,12 +73,12 @@ async def get_portfolio(
     as_of: Annotated[
         IsoDateTime | None, Query(description="Read the membership recorded at this time.")
     ] = None,
-) -> PortfolioRead:
+) -> Response:
     # The trading engine's hottest read: no request session (one is opened only on a cache
     # miss), and the service's view serialised as is (its fields are PortfolioRead's), without
     # model validation or FastAPI's second pass over the response.
     view = await portfolio_reads(state, sessions.open).get(as_of)
-    return Response(PORTFOLIO_JSON.dump_json(view), media_type="application/json")  # type: ignore[return-value]
+    return Response(PORTFOLIO_JSON.dump_json(view), media_type="application/json")
 
 
 @router.get(
@@ -95,7 +95,7 @@ async def get_portfolio(
 async def get_timeline(
     request: Request,
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     start: Annotated[
         IsoDateTime | None,
         Query(
@@ -107,9 +107,9 @@ async def get_timeline(
     end: Annotated[
         IsoDateTime | None, Query(alias="to", description="End, after `from` (default: now).")
     ] = None,
-) -> TimelineRead:
+) -> Response:
     timeline = await service.get_timeline(start, end)
-    return timeline_response(request, timeline)  # type: ignore[return-value]
+    return timeline_response(request, timeline)
 
 
 @router.post(
@@ -162,28 +162,18 @@ async def replace_symbol(
     principal: TraderDep,
     request: Request,
     services: ServicesDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> ChangeRead:
-    async def produce() -> tuple[int, bytes]:
+    once: AnswerOnceDep,
+) -> Response:
+    async def produce() -> ChangeRead:
         change = await services.membership.replace_symbol(
             body.old_symbol,
             body.new_symbol,
             reason=body.reason,
             actor=actor_of(principal, request),
         )
-        changed = await _changed(change, services.portfolio)
-        return 200, changed.model_dump_json().encode()
+        return await _changed(change, services.portfolio)
 
-    return await answer_once(  # type: ignore[return-value]
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce)
 
 
 @router.get(
@@ -195,7 +185,7 @@ async def replace_symbol(
 )
 async def get_history(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     since: Annotated[IsoDateTime | None, Query()] = None,
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -211,6 +201,6 @@ async def get_history(
     summary="Replacement recommendations with their reasons and blocking reasons",
 )
 async def get_replacement_candidates(
-    _: ReaderDep, service: MySymbolsDep
+    _: ReaderDep, service: PortfolioDep
 ) -> ReplacementCandidatesRead:
     return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
-from app.api.routers.portfolio import actor_of
-from app.api.services import MySymbolsDep
-from app.api.sessions import AppStateDep, SessionDep
+from app.api.routers.portfolio.members import actor_of
+from app.api.services import PortfolioDep
 from app.core.config import Role
 from app.core.errors import PermissionDeniedError
 from app.schemas.allocation import (
@@ -45,7 +44,7 @@ router = APIRouter(
 )
 async def get_weights(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     method: Annotated[
         Literal[
             "score", "score_squared", "rank", "equal", "inverse_volatility", "risk_parity", "hrp"
@@ -71,18 +70,16 @@ async def rebalance_portfolio(
     body: RebalanceRequest,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> RebalanceRead:
+    service: PortfolioDep,
+    once: AnswerOnceDep,
+) -> Response:
     if body.force and not principal.role.allows(Role.ADMIN):
         raise PermissionDeniedError(
             "force (rebalancing on stale inputs) needs the 'admin' role",
             extra={"required_role": "admin", "key_role": principal.role.value},
         )
 
-    async def produce() -> tuple[int, bytes]:
+    async def produce() -> RebalanceRead:
         result = await service.rebalance_portfolio(
             dry_run=body.dry_run,
             account_balance=None if body.account_balance is None else float(body.account_balance),
@@ -90,16 +87,9 @@ async def rebalance_portfolio(
             force=body.force,
             actor=actor_of(principal, request),
         )
-        return 200, RebalanceRead.model_validate(result).model_dump_json().encode()
+        return RebalanceRead.model_validate(result)
 
-    return await answer_once(  # type: ignore[return-value]
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce)
 
 
 @router.get(
@@ -111,7 +101,7 @@ async def rebalance_portfolio(
 )
 async def get_position_size(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     symbol: Annotated[SymbolText, Query()],
     account_balance: Annotated[float, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
     volatility_adjusted: bool = False,

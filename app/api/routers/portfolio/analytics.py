@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import IdempotencyKeyHeader, answer_once
+from app.api.idempotent import AnswerOnceDep
 from app.api.json_body import JsonBodyRoute
 from app.api.response_cache import CachedRead
-from app.api.routers.portfolio import actor_of
-from app.api.services import MySymbolsDep
-from app.api.sessions import AppStateDep, SessionDep
+from app.api.routers.portfolio.members import actor_of
+from app.api.services import PortfolioDep
 from app.schemas.analytics import (
     CorrelationRead,
     MetricsRead,
@@ -41,7 +40,7 @@ router = APIRouter(
 )
 async def get_correlation(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
 ) -> CorrelationRead:
     return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
@@ -60,12 +59,10 @@ async def report_performance(
     body: PerformanceCreate,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
-    session: SessionDep,
-    state: AppStateDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> PerformanceRead:
-    async def produce() -> tuple[int, bytes]:
+    service: PortfolioDep,
+    once: AnswerOnceDep,
+) -> Response:
+    async def produce() -> PerformanceRead:
         summary = await service.update_performance_metrics(
             body.symbol,
             pnl=body.pnl,
@@ -74,16 +71,9 @@ async def report_performance(
             notional=body.notional,
             actor=actor_of(principal, request),
         )
-        return 200, PerformanceRead.model_validate(summary).model_dump_json().encode()
+        return PerformanceRead.model_validate(summary)
 
-    return await answer_once(  # type: ignore[return-value]
-        request,
-        key=idempotency_key,
-        principal=principal,
-        state=state,
-        session=session,
-        produce=produce,
-    )
+    return await once.answer(principal, produce)
 
 
 @router.get(
@@ -92,7 +82,7 @@ async def report_performance(
     response_model=StatisticsRead,
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
-async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+async def get_portfolio_statistics(_: ReaderDep, service: PortfolioDep) -> StatisticsRead:
     return StatisticsRead.model_validate(await service.get_portfolio_analytics())
 
 
@@ -105,7 +95,7 @@ async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> Stati
 )
 async def get_portfolio_metrics(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: PortfolioDep,
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
     level: Annotated[float, Query(ge=0.5, lt=1)] = 0.95,
 ) -> MetricsRead:

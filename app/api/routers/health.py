@@ -1,0 +1,17 @@
+"""`GET /health`: the liveness probe."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api.json_body import JsonBodyRoute
+from app.api.sessions import AppStateDep
+from app.schemas.system import Health
+from app.services.factory import status_service
+
+router = APIRouter(route_class=JsonBodyRoute, tags=["system"])
+
+
+@router.get("/health", response_model=Health, summary="Liveness: the process answers")
+async def get_health(state: AppStateDep) -> Health:
+    return status_service(state).health()

@@ -1,0 +1,74 @@
+"""The walk-forward evidence of the scoring configuration in force: the latest, and a refresh."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.api.auth import AdminDep, ReaderDep
+from app.api.json_body import JsonBodyRoute
+from app.api.response_cache import CachedRead
+from app.api.services import EvidenceDep
+from app.calibration.report import CalibrationReport
+from app.schemas.common import problem_responses
+from app.schemas.evidence import EvidenceRead, StrategyFigures, Verdict
+from app.schemas.replays import ReplaySummary
+
+router = APIRouter(
+    route_class=JsonBodyRoute,
+    prefix="/scoring",
+    tags=["scoring"],
+    responses=problem_responses(401, 403),
+)
+
+
+@router.get(
+    "/evidence",
+    dependencies=[CachedRead],
+    response_model=EvidenceRead,
+    summary="The latest walk-forward evidence for the configuration in force: out-of-sample "
+    "figures after costs beside every baseline, IC per component, the verdict",
+    responses=problem_responses(404),
+)
+async def get_scoring_evidence(
+    _: ReaderDep, evidence: EvidenceDep, request: Request
+) -> EvidenceRead:
+    run, current = await evidence.latest()
+    # The JSON column holds the calibration's report as `calibrate` wrote it.
+    report = cast(CalibrationReport, run.report or {})
+    return EvidenceRead(
+        run_id=run.id,
+        computed_at=run.finished_at or run.created_at,
+        policy_hash=current,
+        report_url=str(request.url_for("get_replay", run_id=run.id).path),
+        data=report["data"],
+        calibration=report["calibration"],
+        out_of_sample={
+            k: StrategyFigures.model_validate(v) for k, v in report["strategies"].items()
+        },
+        ic={"active": report["ic_default"], "calibrated": report["ic"]},
+        verdict=Verdict.model_validate(report["verdict"]),
+        selection=report.get("selection"),
+    )
+
+
+@router.post(
+    "/evidence/refresh",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplaySummary,
+    summary="Calibrate walk-forward on the whole stored history now (background run)",
+    responses=problem_responses(409, 422),
+)
+async def refresh_evidence(
+    principal: AdminDep,
+    evidence: EvidenceDep,
+    request: Request,
+    response: Response,
+    learned: Annotated[
+        bool, Query(description="Also train the learned scorer per fold and let it be weighed.")
+    ] = False,
+) -> ReplaySummary:
+    run = await evidence.request_refresh(requested_by=principal.name, learned=learned)
+    response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
+    return ReplaySummary.model_validate(run)  # the run starts once the request commits

@@ -1,0 +1,50 @@
+"""The routers' files: each module under `app/api/routers/` (or each package there, when the
+routes of one prefix fill several modules) is named after the URL prefix it serves."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import defaultdict
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
+from app.api import routers
+from app.api.routers.metrics import prometheus_router
+from app.core.config import MetricsSettings
+
+
+def served() -> dict[str, list[str]]:
+    """Each name directly under `app/api/routers/` -> the paths its routes serve."""
+    paths: dict[str, list[str]] = defaultdict(list)
+    for info in pkgutil.walk_packages(routers.__path__, f"{routers.__name__}."):
+        module = importlib.import_module(info.name)
+        found = [v for v in vars(module).values() if isinstance(v, APIRouter)]
+        if module.__name__ == prometheus_router.__module__:
+            found.append(prometheus_router(MetricsSettings()))
+        name = info.name.removeprefix(f"{routers.__name__}.").split(".")[0]
+        for router in found:
+            paths[name] += [r.path for r in router.routes if isinstance(r, APIRoute)]
+    return paths
+
+
+def named_after_another_prefix(paths: dict[str, list[str]]) -> list[str]:
+    """The paths served from a file whose name is not their first segment."""
+    return [
+        f"{name}: {path}"
+        for name, served_paths in sorted(paths.items())
+        for path in served_paths
+        if path.split("/")[1] != name.replace("_", "-")
+    ]
+
+
+class TestRouterFiles:
+    def test_each_is_named_after_the_prefix_it_serves(self) -> None:
+        paths = served()
+        assert sum(map(len, paths.values())) > 50, "every router is found"
+        assert named_after_another_prefix(paths) == []
+
+    def test_names_a_path_served_from_the_wrong_file(self) -> None:
+        paths = {"portfolio": ["/portfolio", "/portfolio/weights"], "records": ["/evidence/live"]}
+        assert named_after_another_prefix(paths) == ["records: /evidence/live"]
