@@ -10,10 +10,11 @@ import numpy as np
 
 from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
-from app.replay.evidence import rounded, spearman, strategy_figures, t_statistic
+from app.replay.evidence import rounded, strategy_figures, t_statistic
 from app.replay.ic import forward_returns
 from app.replay.policy import PolicyState, book_weights, step
 from app.replay.simulate import Books, Ledger
+from app.stats.rank import spearman
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ annualised with 365 days; no risk-free rate): total return, CAGR, volatility, Sh
 fractions. Sharpe, Sortino and volatility read whole days only: a last day shorter than 24 h
 is not counted as a full one (the total return, CAGR and drawdown do include the last mark). The
 information coefficient of a score at a decision is the Spearman correlation, across the scored
-symbols, of the score at t with the return to the next decision.
+symbols, of the score at t with the return to the next decision (`app.stats.rank.spearman`).
 
 Every mean of a per-decision series (`mean_t`) has its plain t and, beside it, its Newey-West t
-(`t_hac`: `app.replay.hac`, lags `newey_west_lags(n)` = floor(4 (n / 100) ^ (2 / 9)), lagged
+(`t_hac`: `app.stats.hac`, lags `newey_west_lags(n)` = floor(4 (n / 100) ^ (2 / 9)), lagged
 products kept within a dataset when several are pooled). The IC against returns net of BTC beta
 is `residual_btc` (the selection section's universe-beta residual is `residual_universe`).
 """
@@ -22,13 +22,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.replay.hac import hac_t
 from app.replay.report import IcFigures, MeanT, StrategyFigures
-from app.scoring.normalise import percentile_rank
+from app.stats.hac import hac_t
 
 DAY_H = 24
 DAYS_PER_YEAR = 365
-MIN_SYMBOLS = 3  # fewer scored symbols with a forward return and an IC says nothing
 
 
 def rounded(value: float) -> float | None:
@@ -76,17 +74,6 @@ def strategy_figures(
         "funding": rounded(funding),
         "equity": curve,
     }
-
-
-def spearman(x: np.ndarray, y: np.ndarray) -> float:
-    """Rank correlation over the pairs where both are known (ties share their mean rank)."""
-    both = np.isfinite(x) & np.isfinite(y)
-    if both.sum() < MIN_SYMBOLS:
-        return math.nan
-    rx, ry = percentile_rank(x[both]), percentile_rank(y[both])
-    if rx.std() == 0 or ry.std() == 0:
-        return math.nan
-    return float(np.corrcoef(rx, ry)[0, 1])
 
 
 @dataclass

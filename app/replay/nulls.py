@@ -15,8 +15,8 @@ import math
 import numpy as np
 
 from app.replay.evidence import rounded
-from app.replay.hac import percentile_among
 from app.replay.report import NullDistribution
+from app.stats.hac import percentile_among
 
 
 def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> dict[str, np.ndarray]:

@@ -22,7 +22,7 @@ from app.replay.ic import BETA_HOURS, betas, forward_returns
 from app.replay.policy import PolicyDecision
 from app.replay.returns import recent_returns
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
-from app.replay.spearman import SpearmanBatch
+from app.stats.rank import SpearmanBatch
 
 
 def mean_known(values: np.ndarray) -> float:

@@ -5,7 +5,7 @@ Alpha and beta are the OLS intercept and slope of a book's per-period returns (a
 the universe's. Alpha's standard error is OLS's, sqrt(s^2 (1/n + mean(x)^2 / Sxx)) with
 s^2 = SSR / (n - 2); its 95 % interval is alpha +/- 1.96 SE (the normal quantile, not Student's
 t: with the hundreds of decisions a report holds they differ in the third digit). Beside it,
-`alpha_t_hac`: the Newey-West t (`app.replay.hac`, lags floor(4 (n / 100) ^ (2 / 9))), which
+`alpha_t_hac`: the Newey-West t (`app.stats.hac`, lags floor(4 (n / 100) ^ (2 / 9))), which
 allows for autocorrelated residuals. Annualised figures multiply a period's by the periods in a
 year (8760 h / the decision interval), the tracking error by its square root.
 
@@ -29,8 +29,8 @@ import numpy as np
 
 from app.core.units import HOURS_PER_YEAR
 from app.replay.evidence import rounded
-from app.replay.hac import ols_hac
 from app.replay.report import Outcome, PairedRegression, Regression
+from app.stats.hac import ols_hac
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
 MIN_PERIODS = 3  # an intercept, a slope and at least one residual

@@ -11,9 +11,9 @@ import pytest
 import statsmodels.api as sm
 
 from app.replay.evidence import mean_t
-from app.replay.hac import hac_t, mean_hac, newey_west_lags, ols_hac, percentile_among
 from app.replay.nulls import null_distribution
 from app.replay.skill import paired, regression
+from app.stats.hac import hac_t, mean_hac, newey_west_lags, ols_hac, percentile_among
 
 PER_YEAR = 365.0
 
