@@ -29,10 +29,10 @@ from app.calibration.space import SearchSpace
 from app.replay.baselines import STRATEGIES
 from app.replay.config import HOUR_MS, PolicyConfig, ReplayParams, config_json, digest
 from app.replay.context import Contexts
-from app.replay.evidence import mean_t, strategy_figures
+from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyState
-from app.replay.report import MeanT, StrategyFigures
+from app.replay.report import StrategyFigures
 from app.replay.run import (
     Track,
     check_range,
@@ -45,6 +45,7 @@ from app.replay.schedules import BookRow, BookRun
 from app.scoring.components import COMPONENTS
 from app.scoring.learned import LearnedModel
 from app.scoring.registry import components
+from app.stats.ic import MeanT, mean_t
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 

@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 
-from app.replay.evidence import rounded
 from app.replay.report import NullDistribution
 from app.stats.hac import percentile_among
+from app.stats.rounding import rounded
 
 
 def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> dict[str, np.ndarray]:

@@ -3,32 +3,17 @@ what several datasets' runs write together (`SeveralReport`, `app.replay.pooled`
 
 TypedDicts, so the report stays the plain dicts (and the JSON) it always was; a value read back
 from a JSON column is cast to one of these once, where it is read. Figures a report keeps
-rounded are `float | None` (None: undefined, `evidence.rounded`)."""
+rounded are `float | None` (None: undefined, `app.stats.rounding.rounded`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Generic, Literal, NotRequired, TypedDict, TypeVar, cast
 
-# --- figures shared by every section
+from app.stats.ic import IcFigures, MeanT
 
-
-class MeanT(TypedDict):
-    """A per-decision series' mean, its plain and Newey-West t, and how many (`mean_t`)."""
-
-    mean: float | None
-    t: float | None
-    t_hac: float | None
-    n: int
-
-
-class IcFigures(MeanT):
-    """One score's IC (`IcSeries.summary`): over every decision, then net of BTC beta, and over
-    the periods the benchmark rose and fell."""
-
-    residual_btc: MeanT
-    up_market: MeanT
-    down_market: MeanT
+# --- figures shared by every section (a mean and its t, an IC: `MeanT`, `IcFigures` of
+# `app.stats.ic`)
 
 
 class PooledIcFigures(IcFigures):

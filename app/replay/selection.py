@@ -3,7 +3,7 @@
 
 - The universe: the equal-weight index of the contracts eligible at each decision (passed the
   gate and scored); its return to the next decision is the mean of theirs, close to close as
-  `ic.forward_returns`, gross (an index, not a traded book).
+  `coefficients.forward_returns`, gross (an index, not a traded book).
 - Per strategy: the book's return over each period after costs (fees at the rebalance, funding),
   regressed on the universe's (`skill.regression`: alpha, beta, active return...).
 - Per track: the composite's Spearman IC with raw forward returns and with universe-beta-residual
@@ -35,11 +35,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.replay.config import HOUR_MS
-from app.replay.evidence import mean_t, rounded
 from app.replay.nulls import null_distribution
 from app.replay.report import (
     DatasetAlpha,
-    MeanT,
     Outcome,
     PairedRegression,
     RankingSummary,
@@ -49,6 +47,8 @@ from app.replay.report import (
     SelectionSummary,
 )
 from app.replay.skill import outcome_figures, paired, periods_per_year, regression
+from app.stats.ic import MeanT, mean_t
+from app.stats.rounding import rounded
 
 HORIZONS = {"1d": 24, "7d": 168, "30d": 720}  # hours after the decision
 

@@ -28,9 +28,9 @@ import math
 import numpy as np
 
 from app.core.units import HOURS_PER_YEAR
-from app.replay.evidence import rounded
 from app.replay.report import Outcome, PairedRegression, Regression
 from app.stats.hac import ols_hac
+from app.stats.rounding import rounded
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
 MIN_PERIODS = 3  # an intercept, a slope and at least one residual

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.replay.coefficients import InformationCoefficients
 from app.replay.config import HOUR_MS, ReplayParams
-from app.replay.ic import InformationCoefficients
 from app.replay.policy import PolicyDecision
 from app.replay.selection import SelectionSeries
 from app.replay.selection_record import SelectionRecorder

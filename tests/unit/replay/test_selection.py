@@ -12,13 +12,14 @@ import pytest
 
 from app.replay.config import HOUR_MS, ReplayParams
 from app.replay.context import Context
-from app.replay.evidence import mean_t, strategy_figures
+from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyDecision
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
 from app.replay.selection_record import SelectionRecorder, universe_betas, universe_hourly
 from app.replay.skill import Z95, regression, wilson
 from app.scoring.engine import ScoreTable
+from app.stats.ic import mean_t
 from tests.replay_data import DAY_START_MS
 
 DAY_MS = 24 * HOUR_MS
