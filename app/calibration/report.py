@@ -14,13 +14,13 @@ from typing import Any, NotRequired, TypedDict
 from app.replay.report import (
     DataSection,
     IcSection,
-    PairedRegression,
     RawAndResidual,
     ReplayReport,
     SelectionSummary,
     Window,
 )
 from app.stats.ic import IcFigures, MeanT
+from app.stats.skill import PairedRegression
 
 # --- the calibration report
 

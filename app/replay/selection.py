@@ -35,20 +35,25 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.replay.config import HOUR_MS
-from app.replay.nulls import null_distribution
 from app.replay.report import (
     DatasetAlpha,
-    Outcome,
-    PairedRegression,
     RankingSummary,
     RawAndResidual,
-    Regression,
     SelectionDataset,
     SelectionSummary,
 )
-from app.replay.skill import outcome_figures, paired, periods_per_year, regression
 from app.stats.ic import MeanT, mean_t
+from app.stats.nulls import null_distribution
 from app.stats.rounding import rounded
+from app.stats.skill import (
+    Outcome,
+    PairedRegression,
+    Regression,
+    outcome_figures,
+    paired,
+    periods_per_year,
+    regression,
+)
 
 HORIZONS = {"1d": 24, "7d": 168, "30d": 720}  # hours after the decision
 

@@ -29,10 +29,10 @@ from app.db.repositories.forward import ForwardRepository
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.forward.record import POLICY, challenger_book
 from app.replay.evidence import strategy_figures
-from app.replay.skill import regression
 from app.services.trackrecord.update import HOUR, floor_hour
 from app.stats.hac import mean_hac
 from app.stats.rounding import rounded
+from app.stats.skill import regression
 from app.trackrecord.figures import iso_z, kept, segments, thinned
 
 DAYS_PER_YEAR = 365.0

@@ -16,9 +16,9 @@ from app.core.clock import utcnow
 from app.core.errors import NotFoundError
 from app.db.models import TrackRecordDecision
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.replay.skill import outcome_figures
 from app.services.forward.read import ForwardEvidence
 from app.services.trackrecord.update import HOUR, ceil_hour, markable_until
+from app.stats.skill import outcome_figures
 from app.trackrecord.figures import iso_z, segments, thinned, window_figures
 from app.trackrecord.tracker import STRATEGIES
 

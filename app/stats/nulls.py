@@ -11,12 +11,21 @@ that decision (`baselines.RandomTurnover`).
 from __future__ import annotations
 
 import math
+from typing import TypedDict
 
 import numpy as np
 
-from app.replay.report import NullDistribution
 from app.stats.hac import percentile_among
 from app.stats.rounding import rounded
+
+
+class NullDistribution(TypedDict):
+    """A null's random books (`null_distribution`): the draws' 5th, 50th and 95th
+    percentiles by figure, and each track's percentile among them."""
+
+    draws: int
+    quantiles: dict[str, list[float | None]]
+    percentile: dict[str, dict[str, float | None]]
 
 
 def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> dict[str, np.ndarray]:

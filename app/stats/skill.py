@@ -24,16 +24,59 @@ number of outcomes, n / the design effect (never more than n).
 from __future__ import annotations
 
 import math
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
 from app.core.units import HOURS_PER_YEAR
-from app.replay.report import Outcome, PairedRegression, Regression
 from app.stats.hac import ols_hac
 from app.stats.rounding import rounded
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
 MIN_PERIODS = 3  # an intercept, a slope and at least one residual
+
+
+class Regression(TypedDict):
+    """A book's alpha and beta on the universe (`regression`)."""
+
+    n: int
+    alpha: float | None
+    alpha_annualised: float | None
+    alpha_se: float | None
+    alpha_t: float | None
+    alpha_se_hac: float | None
+    alpha_t_hac: float | None
+    alpha_interval: list[float | None]
+    alpha_interval_annualised: list[float | None]
+    beta: float | None
+    active_return: float | None
+    tracking_error: float | None
+    information_ratio: float | None
+
+
+class PairedRegression(TypedDict):
+    """One book minus another on the universe (`paired`): the alpha and beta leads."""
+
+    n: int
+    alpha_lead: float | None
+    alpha_lead_annualised: float | None
+    alpha_lead_se_hac: float | None
+    alpha_lead_t_hac: float | None
+    alpha_lead_interval_annualised: list[float | None]
+    beta_lead: float | None
+
+
+class Outcome(TypedDict):
+    """Swap outcomes over one horizon (`outcome_figures`); the last three when their
+    decision times were given (clustered by decision date)."""
+
+    n: int
+    mean: float | None
+    hit_rate: float | None
+    hit_interval: list[float | None]
+    decisions: NotRequired[int]
+    t_clustered: NotRequired[float | None]
+    effective_n: NotRequired[float | None]
 
 
 def periods_per_year(every_h: int) -> float:
