@@ -164,21 +164,22 @@ def verdict(strategies: dict[str, StrategyFigures]) -> CalibrationVerdict:
     """Out of sample, after costs, by Sharpe: does the default (the configuration calibrated
     from) beat every baseline, does the calibrated policy, and which baseline is best."""
 
-    def sharpe(name: str) -> float:
+    def ranking(name: str) -> float:
+        """A strategy's Sharpe as it ranks: an undefined one below every other."""
         value = strategies[name]["sharpe"]
         return -math.inf if value is None else float(value)
 
     baselines = [name for name in STRATEGIES[1:] if name in strategies]
-    best = max(baselines, key=sharpe)
+    best = max(baselines, key=ranking)
     return {
         "measure": "out-of-sample Sharpe after costs",
         "best_baseline": best,
         "best_baseline_sharpe": strategies[best]["sharpe"],
         "default_sharpe": strategies["default"]["sharpe"],
         "calibrated_sharpe": strategies["policy"]["sharpe"],
-        "default_beats_every_baseline": sharpe("default") > sharpe(best),
-        "calibrated_beats_every_baseline": sharpe("policy") > sharpe(best),
-        "calibrated_beats_default": sharpe("policy") > sharpe("default"),
+        "default_beats_every_baseline": ranking("default") > ranking(best),
+        "calibrated_beats_every_baseline": ranking("policy") > ranking(best),
+        "calibrated_beats_default": ranking("policy") > ranking("default"),
     }
 
 

@@ -7,7 +7,8 @@ s^2 = SSR / (n - 2); its 95 % interval is alpha +/- 1.96 SE (the normal quantile
 t: with the hundreds of decisions a report holds they differ in the third digit). Beside it,
 `alpha_t_hac`: the Newey-West t (`app.stats.hac`, lags floor(4 (n / 100) ^ (2 / 9))), which
 allows for autocorrelated residuals. Annualised figures multiply a period's by the periods in a
-year (8760 h / the decision interval), the tracking error by its square root.
+year (8760 h / the decision interval), the tracking error (the active return's volatility,
+`app.stats.performance.volatility`) by its square root.
 
 Two books are compared by the paired regression (`paired`): book_c - book_d per period on the
 universe's return. OLS is linear in y, so over the same periods its intercept is exactly
@@ -30,6 +31,7 @@ import numpy as np
 
 from app.core.units import HOURS_PER_YEAR
 from app.stats.hac import ols_hac
+from app.stats.performance import volatility
 from app.stats.rounding import rounded
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
@@ -117,7 +119,7 @@ def regression(
             se_hac = _hac_se(y, x, None if blocks is None else blocks[known])[0]
     active = y - x
     active_mean = float(active.mean()) * per_year if n else math.nan
-    tracking = float(active.std(ddof=1)) * math.sqrt(per_year) if n > 1 else math.nan
+    tracking = volatility(active, per_year)  # the tracking error
     return {
         "n": n,
         "alpha": rounded(alpha),
