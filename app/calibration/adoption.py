@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.replay.hac import mean_hac
-from app.replay.skill import paired
+from app.stats.hac import mean_hac
+from app.stats.skill import paired
 
 MIN_VETO_DECISIONS = 60  # judged decisions a dataset needs before its alpha can veto
 VETO_T = -2.0  # a paired alpha lead below this many HAC standard errors vetoes

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.replay.coefficients import forward_returns
 from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
-from app.replay.evidence import rounded, spearman, strategy_figures, t_statistic
-from app.replay.ic import forward_returns
+from app.replay.evidence import strategy_figures
 from app.replay.policy import PolicyState, book_weights, step
 from app.replay.simulate import Books, Ledger
+from app.stats.ic import t_statistic
+from app.stats.rank import spearman
+from app.stats.rounding import rounded
 
 
 @dataclass(frozen=True)

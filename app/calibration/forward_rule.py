@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.replay.hac import mean_hac, ols_hac
+from app.stats.hac import mean_hac, ols_hac
 
 MIN_DECISIONS = 90
 LEAD_SE = 2.0

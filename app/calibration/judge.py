@@ -16,22 +16,14 @@ from app.calibration.report import CandidateFigures, ScoreIc, Sensitivity
 from app.calibration.sensitivity import sensitivity, variants
 from app.replay.config import PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Contexts, scoring_beyond_weights
-from app.replay.evidence import mean_t
 from app.replay.history import MarketHistory
-from app.replay.nulls import null_distribution
-from app.replay.report import (
-    DataSection,
-    IcFigures,
-    IcSection,
-    MeanT,
-    RawAndResidual,
-    StrategyFigures,
-    score_figures,
-)
+from app.replay.report import DataSection, IcSection, RawAndResidual, StrategyFigures, score_figures
 from app.replay.run import Track, constant, data_section, run_books
 from app.replay.selection import SelectionSeries
-from app.replay.skill import paired, periods_per_year, regression
 from app.scoring.components import COMPONENTS
+from app.stats.ic import IcFigures, MeanT, mean_t
+from app.stats.nulls import null_distribution
+from app.stats.skill import paired, periods_per_year, regression
 
 POLICY = "policy"
 V = TypeVar("V")

@@ -10,9 +10,9 @@ from dataclasses import replace
 import numpy as np
 
 from app.calibration.folds import Fold
+from app.replay.coefficients import forward_returns
 from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
-from app.replay.ic import forward_returns
 from app.scoring import learned
 from app.scoring.components import CALCULATORS
 from app.scoring.engine import ScoringConfig

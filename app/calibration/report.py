@@ -13,15 +13,14 @@ from typing import Any, NotRequired, TypedDict
 
 from app.replay.report import (
     DataSection,
-    IcFigures,
     IcSection,
-    MeanT,
-    PairedRegression,
     RawAndResidual,
     ReplayReport,
     SelectionSummary,
     Window,
 )
+from app.stats.ic import IcFigures, MeanT
+from app.stats.skill import PairedRegression
 
 # --- the calibration report
 

@@ -30,10 +30,10 @@ from app.core.units import HOUR_MS
 from app.replay.baselines import STRATEGIES
 from app.replay.config import PolicyConfig, ReplayParams, config_json, digest
 from app.replay.context import Contexts
-from app.replay.evidence import mean_t, strategy_figures
+from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyState
-from app.replay.report import MeanT, StrategyFigures
+from app.replay.report import StrategyFigures
 from app.replay.run import (
     Track,
     check_range,
@@ -46,6 +46,7 @@ from app.replay.schedules import BookRow, BookRun
 from app.scoring.components import COMPONENTS
 from app.scoring.learned import LearnedModel
 from app.scoring.registry import components
+from app.stats.ic import MeanT, mean_t
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -164,21 +165,22 @@ def verdict(strategies: dict[str, StrategyFigures]) -> CalibrationVerdict:
     """Out of sample, after costs, by Sharpe: does the default (the configuration calibrated
     from) beat every baseline, does the calibrated policy, and which baseline is best."""
 
-    def sharpe(name: str) -> float:
+    def ranking(name: str) -> float:
+        """A strategy's Sharpe as it ranks: an undefined one below every other."""
         value = strategies[name]["sharpe"]
         return -math.inf if value is None else float(value)
 
     baselines = [name for name in STRATEGIES[1:] if name in strategies]
-    best = max(baselines, key=sharpe)
+    best = max(baselines, key=ranking)
     return {
         "measure": "out-of-sample Sharpe after costs",
         "best_baseline": best,
         "best_baseline_sharpe": strategies[best]["sharpe"],
         "default_sharpe": strategies["default"]["sharpe"],
         "calibrated_sharpe": strategies["policy"]["sharpe"],
-        "default_beats_every_baseline": sharpe("default") > sharpe(best),
-        "calibrated_beats_every_baseline": sharpe("policy") > sharpe(best),
-        "calibrated_beats_default": sharpe("policy") > sharpe("default"),
+        "default_beats_every_baseline": ranking("default") > ranking(best),
+        "calibrated_beats_every_baseline": ranking("policy") > ranking(best),
+        "calibrated_beats_default": ranking("policy") > ranking("default"),
     }
 
 

@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 from app.calibration.evaluate import Evaluator, Outcome
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.replay.config import PolicyConfig
-from app.replay.evidence import mean_t, t_statistic
-from app.replay.report import MeanT
 from app.scoring.registry import components
+from app.stats.ic import MeanT, mean_t, t_statistic
 
 OBJECTIVES = ("sharpe", "ic")
 MIN_METRIC_T = 1.0

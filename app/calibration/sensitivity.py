@@ -21,11 +21,11 @@ import numpy as np
 
 from app.calibration.report import Sensitivity, VariantFigures
 from app.replay.config import ReplayParams
-from app.replay.evidence import mean_t
-from app.replay.report import MeanT, StrategyFigures
+from app.replay.report import StrategyFigures
 from app.replay.schedules import BookRun, Variant
 from app.replay.selection import SelectionSeries
-from app.replay.skill import periods_per_year, regression
+from app.stats.ic import MeanT, mean_t
+from app.stats.skill import periods_per_year, regression
 
 LAGS_H = (0, 1)
 SLIPPAGE_BPS = (0.0, 5.0, 10.0, 20.0)

@@ -36,10 +36,10 @@ from app.forward.scoring import HourScorings
 from app.forward.shadow import Encoded, encode, fresh_json, restored
 from app.replay.config import PolicyConfig, policy_hash
 from app.replay.context import Context
-from app.replay.evidence import spearman
 from app.replay.history import MarketHistory
 from app.replay.policy import book_weights, step
 from app.replay.selection_record import trailing_returns, universe_betas, universe_hourly
+from app.stats.rank import spearman
 from app.trackrecord.baselines import NAMED, RandomDraw, Weights, by_name, named_targets
 from app.trackrecord.book import LiveBook
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from app.core.units import HOURS_PER_YEAR
 from app.portfolio.covariance import shrunk_covariance
+from app.stats.performance import row_volatilities
 
 STEP = Decimal("0.0001")
 MIN_COMMON_HOURS = 24
@@ -35,7 +36,7 @@ def risk_inputs(returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             without=without,
         )
     aligned = returns[:, complete]
-    volatilities = aligned.std(axis=1, ddof=1) * np.sqrt(HOURS_PER_YEAR)
+    volatilities = row_volatilities(aligned, HOURS_PER_YEAR)
     if not (volatilities > 0).all():
         raise InsufficientReturns(
             "a member's price did not move over the lookback",

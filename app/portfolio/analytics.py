@@ -2,7 +2,10 @@
 
 Returns are fractions per period (0.01 = 1%). NaN entries (periods without data) are dropped
 before any one-series statistic, so a gap shortens the series rather than poisoning it.
-Annualisation scales by `periods_per_year` (e.g. 365 for daily bars of a 24/7 market).
+Annualisation scales by `periods_per_year` (e.g. 365 for daily bars of a 24/7 market). The
+performance figures (volatility, Sharpe, Sortino, Calmar, max drawdown) are
+`app.stats.performance`'s: a series whose returns are all equal has no Sharpe here, and a CAGR
+once more than everything is lost is -1.
 """
 
 from __future__ import annotations
@@ -12,6 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from app.stats.performance import (
+    cagr,
+    calmar,
+    equity_of,
+    max_drawdown,
+    sharpe,
+    sortino,
+    volatility,
+)
 
 # (1 - level) * N is often meant to be a whole number but lands just below it in binary floating
 # point, e.g. (1 - 0.8) * 20 = 3.999999999999999; the nudge keeps floor() on the intended index.
@@ -33,55 +46,6 @@ def _check_periods(periods_per_year: float) -> None:
 def _check_level(level: float) -> None:
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be strictly between 0 and 1, got {level}")
-
-
-def sharpe(
-    returns: npt.ArrayLike, periods_per_year: float, risk_free_per_period: float = 0.0
-) -> float | None:
-    """Annualised Sharpe ratio: mean excess return over its sample (ddof=1) deviation."""
-    _check_periods(periods_per_year)
-    excess = _series(returns) - risk_free_per_period
-    if excess.size < 2 or np.ptp(excess) == 0.0:
-        return None
-    ratio = excess.mean() / excess.std(ddof=1)
-    return float(ratio * math.sqrt(periods_per_year))
-
-
-def sortino(returns: npt.ArrayLike, periods_per_year: float, target: float = 0.0) -> float | None:
-    """Annualised Sortino ratio; downside deviation is taken over all periods (see below).
-
-    downside = sqrt(mean(min(r - target, 0) ** 2)) with the mean over ALL periods, not only the
-    losing ones (the usual "target downside deviation"). None when no period is below target.
-    """
-    _check_periods(periods_per_year)
-    excess = _series(returns) - target
-    if excess.size == 0:
-        return None
-    downside = math.sqrt(float(np.mean(np.minimum(excess, 0.0) ** 2)))
-    if downside == 0.0:
-        return None
-    return float(excess.mean() / downside * math.sqrt(periods_per_year))
-
-
-def max_drawdown(returns: npt.ArrayLike) -> float:
-    """Largest peak-to-trough fall of the equity curve compounded from 1.0, as a fraction."""
-    r = _series(returns)
-    equity = np.concatenate(([1.0], np.cumprod(1.0 + r)))
-    peaks = np.maximum.accumulate(equity)
-    return float(np.max(1.0 - equity / peaks))
-
-
-def calmar(returns: npt.ArrayLike, periods_per_year: float) -> float | None:
-    """Compound annual growth rate over max drawdown; None when there is no drawdown."""
-    _check_periods(periods_per_year)
-    r = _series(returns)
-    drawdown = max_drawdown(r)
-    if r.size == 0 or drawdown == 0.0:
-        return None
-    years = r.size / periods_per_year
-    growth = float(np.prod(1.0 + r))
-    cagr = growth ** (1.0 / years) - 1.0 if growth > 0.0 else -1.0
-    return cagr / drawdown
 
 
 def _tail(returns: npt.ArrayLike, level: float) -> tuple[np.ndarray, float]:
@@ -189,16 +153,25 @@ def risk_report(returns: npt.ArrayLike, periods_per_year: float, level: float = 
     r = _series(returns)
     if r.size == 0:
         raise ValueError("no returns to report on")
-    volatility = float(r.std(ddof=1) * math.sqrt(periods_per_year)) if r.size >= 2 else None
+    drawdown = max_drawdown(equity_of(r))
     return RiskReport(
         observations=int(r.size),
         mean=float(r.mean()),
-        volatility=volatility,
-        sharpe=sharpe(r, periods_per_year),
+        volatility=volatility(r, periods_per_year) if r.size >= 2 else None,
+        sharpe=sharpe(r, periods_per_year, equal_is_flat=True),
         sortino=sortino(r, periods_per_year),
-        calmar=calmar(r, periods_per_year),
-        max_drawdown=max_drawdown(r),
+        calmar=_calmar(r, periods_per_year, drawdown),
+        max_drawdown=drawdown,
         var=historical_var(r, level),
         es=expected_shortfall(r, level),
         level=level,
     )
+
+
+def _calmar(r: np.ndarray, periods_per_year: float, drawdown: float) -> float | None:
+    """The CAGR over the years `r` spans (-1 once more than everything is lost), over the max
+    drawdown; the CAGR only with a drawdown to divide by (a float power can overflow)."""
+    if drawdown == 0.0:
+        return None
+    years = r.size / periods_per_year
+    return calmar(cagr(float(np.prod(1.0 + r)), 1.0 / years, ruin=-1.0), drawdown)

@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from app.replay.evidence import IcSeries, mean_t
-from app.replay.ic import ic_section
+from app.replay.coefficients import ic_section
 from app.replay.report import (
     IcSection,
     PooledIcFigures,
@@ -27,6 +26,7 @@ from app.replay.report import (
     SeveralReport,
 )
 from app.replay.selection import SelectionSeries
+from app.stats.ic import IcSeries, mean_t
 
 
 @dataclass(frozen=True)

@@ -3,32 +3,19 @@ what several datasets' runs write together (`SeveralReport`, `app.replay.pooled`
 
 TypedDicts, so the report stays the plain dicts (and the JSON) it always was; a value read back
 from a JSON column is cast to one of these once, where it is read. Figures a report keeps
-rounded are `float | None` (None: undefined, `evidence.rounded`)."""
+rounded are `float | None` (None: undefined, `app.stats.rounding.rounded`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Generic, Literal, NotRequired, TypedDict, TypeVar, cast
 
-# --- figures shared by every section
+from app.stats.ic import IcFigures, MeanT
+from app.stats.nulls import NullDistribution
+from app.stats.skill import Outcome, Regression
 
-
-class MeanT(TypedDict):
-    """A per-decision series' mean, its plain and Newey-West t, and how many (`mean_t`)."""
-
-    mean: float | None
-    t: float | None
-    t_hac: float | None
-    n: int
-
-
-class IcFigures(MeanT):
-    """One score's IC (`IcSeries.summary`): over every decision, then net of BTC beta, and over
-    the periods the benchmark rose and fell."""
-
-    residual_btc: MeanT
-    up_market: MeanT
-    down_market: MeanT
+# --- figures shared by every section (a mean and its t, an IC: `MeanT`, `IcFigures` of
+# `app.stats.ic`)
 
 
 class PooledIcFigures(IcFigures):
@@ -170,24 +157,6 @@ class Universe(TypedDict):
     periods_per_year: float | None
 
 
-class Regression(TypedDict):
-    """A book's alpha and beta on the universe (`skill.regression`)."""
-
-    n: int
-    alpha: float | None
-    alpha_annualised: float | None
-    alpha_se: float | None
-    alpha_t: float | None
-    alpha_se_hac: float | None
-    alpha_t_hac: float | None
-    alpha_interval: list[float | None]
-    alpha_interval_annualised: list[float | None]
-    beta: float | None
-    active_return: float | None
-    tracking_error: float | None
-    information_ratio: float | None
-
-
 class DatasetAlpha(TypedDict):
     """The part of a `Regression` kept per dataset of the selection's series."""
 
@@ -197,18 +166,6 @@ class DatasetAlpha(TypedDict):
     alpha_t: float | None
     alpha_t_hac: float | None
     beta: float | None
-
-
-class PairedRegression(TypedDict):
-    """One book minus another on the universe (`skill.paired`): the alpha and beta leads."""
-
-    n: int
-    alpha_lead: float | None
-    alpha_lead_annualised: float | None
-    alpha_lead_se_hac: float | None
-    alpha_lead_t_hac: float | None
-    alpha_lead_interval_annualised: list[float | None]
-    beta_lead: float | None
 
 
 class RawAndResidual(TypedDict):
@@ -227,34 +184,12 @@ class RankingSummary(TypedDict):
     metrics: dict[str, MeanT]
 
 
-class Outcome(TypedDict):
-    """Swap outcomes over one horizon (`skill.outcome_figures`); the last three when their
-    decision times were given (clustered by decision date)."""
-
-    n: int
-    mean: float | None
-    hit_rate: float | None
-    hit_interval: list[float | None]
-    decisions: NotRequired[int]
-    t_clustered: NotRequired[float | None]
-    effective_n: NotRequired[float | None]
-
-
 class Replacements(TypedDict):
     """The first track's executed and blocked swaps, by horizon (`1d`, `7d`, `30d`)."""
 
     swap_cost: float | None
     executed: dict[str, Outcome]
     blocked: dict[str, Outcome]
-
-
-class NullDistribution(TypedDict):
-    """A null's random books (`nulls.null_distribution`): the draws' 5th, 50th and 95th
-    percentiles by figure, and each track's percentile among them."""
-
-    draws: int
-    quantiles: dict[str, list[float | None]]
-    percentile: dict[str, dict[str, float | None]]
 
 
 class SelectionDataset(TypedDict):

@@ -25,10 +25,10 @@ from app.replay.baselines import (
     RandomNulls,
     TopVolume,
 )
+from app.replay.coefficients import InformationCoefficients
 from app.replay.config import PolicyConfig, ReplayParams, config_hash
 from app.replay.context import Context, Contexts
 from app.replay.history import MarketHistory
-from app.replay.ic import InformationCoefficients
 from app.replay.policy import PolicyDecision, PolicyState, book_weights, step
 from app.replay.report import DataSection, DecisionEntry, DecisionExit, Hysteresis, ReplayReport
 from app.replay.schedules import BookRun, Judging, Schedule, Variant

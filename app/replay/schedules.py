@@ -9,20 +9,14 @@ from functools import cached_property
 import numpy as np
 
 from app.replay.baselines import NULLS, STRATEGIES, null_names
+from app.replay.coefficients import InformationCoefficients, ic_summary
 from app.replay.config import ReplayParams
-from app.replay.evidence import IcSeries, strategy_figures
-from app.replay.ic import InformationCoefficients, ic_summary
-from app.replay.report import (
-    DecisionEntry,
-    DecisionExit,
-    IcFigures,
-    IcSection,
-    RunSections,
-    StrategyFigures,
-)
+from app.replay.evidence import strategy_figures
+from app.replay.report import DecisionEntry, DecisionExit, IcSection, RunSections, StrategyFigures
 from app.replay.selection import SelectionSeries
 from app.replay.selection_record import SelectionRecorder
 from app.replay.simulate import Books
+from app.stats.ic import IcFigures, IcSeries
 
 
 @dataclass(frozen=True)

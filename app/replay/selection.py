@@ -3,9 +3,9 @@
 
 - The universe: the equal-weight index of the contracts eligible at each decision (passed the
   gate and scored); its return to the next decision is the mean of theirs, close to close as
-  `ic.forward_returns`, gross (an index, not a traded book).
+  `coefficients.forward_returns`, gross (an index, not a traded book).
 - Per strategy: the book's return over each period after costs (fees at the rebalance, funding),
-  regressed on the universe's (`skill.regression`: alpha, beta, active return...).
+  regressed on the universe's (`app.stats.skill.regression`: alpha, beta, active return...).
 - Per track: the composite's Spearman IC with raw forward returns and with universe-beta-residual
   ones (r_i - beta_i r_universe, beta_i from the 168 hourly returns to t), and the decile
   spread: the mean forward return of the top tenth of the scored contracts by composite minus
@@ -15,7 +15,7 @@
   blocked recommendation (positive: blocking cost the book). Outcomes from nearby decisions
   overlap (a 30-day outcome each day; blocked recommendations repeat from one decision to the
   next), so the hit rate's interval and the mean's t are clustered by decision date, dates whose
-  horizons overlap covarying (`skill.outcome_figures`).
+  horizons overlap covarying (`app.stats.skill.outcome_figures`).
 - Every mean has its Newey-West t beside the plain one (`t_hac`; alpha: `alpha_t_hac`), the
   HAC sums kept within a dataset. The IC against universe-beta-residual returns is
   `residual_universe` (the `ic` section's BTC-beta one is `residual_btc`).
@@ -35,20 +35,25 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.core.units import HOUR_MS
-from app.replay.evidence import mean_t, rounded
-from app.replay.nulls import null_distribution
 from app.replay.report import (
     DatasetAlpha,
-    MeanT,
-    Outcome,
-    PairedRegression,
     RankingSummary,
     RawAndResidual,
-    Regression,
     SelectionDataset,
     SelectionSummary,
 )
-from app.replay.skill import outcome_figures, paired, periods_per_year, regression
+from app.stats.ic import MeanT, mean_t
+from app.stats.nulls import null_distribution
+from app.stats.rounding import rounded
+from app.stats.skill import (
+    Outcome,
+    PairedRegression,
+    Regression,
+    outcome_figures,
+    paired,
+    periods_per_year,
+    regression,
+)
 
 HORIZONS = {"1d": 24, "7d": 168, "30d": 720}  # hours after the decision
 
@@ -263,7 +268,8 @@ class SelectionSeries:
         return [owner] if owner else tracks[:1]
 
     def paired(self, name: str, default: str) -> PairedRegression:
-        """Book `name` against book `default` by the paired regression (`skill.paired`)."""
+        """Book `name` against book `default` by the paired regression
+        (`app.stats.skill.paired`)."""
         per_year = periods_per_year(self.every_h)
         series = self.full_periods()
         return paired(

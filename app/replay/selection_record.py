@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.core.units import HOUR_MS
+from app.replay.coefficients import BETA_HOURS, betas, forward_returns
 from app.replay.config import ReplayParams
 from app.replay.context import Context
 from app.replay.history import MarketHistory, PointInTime
-from app.replay.ic import BETA_HOURS, betas, forward_returns
 from app.replay.policy import PolicyDecision
 from app.replay.returns import recent_returns
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
-from app.replay.spearman import SpearmanBatch
+from app.stats.rank import SpearmanBatch
 
 
 def mean_known(values: np.ndarray) -> float:

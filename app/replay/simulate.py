@@ -8,7 +8,7 @@ paid (positive rate) or received (negative) by the longs on their notional at ev
 inside the period; unknown funding is not charged. Nothing is liquidated at the end.
 
 Every strategy's book is one row of `Books`, and the ledger moves all rows at once; each row's
-figures are those of a book kept on its own, to the bit (see `app.replay.rows`).
+figures are those of a book kept on its own, to the bit (see `app.stats.rows`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 from app.core.units import HOUR_MS
 from app.replay.history import MarketHistory
-from app.replay.rows import dots, matrix_vector
+from app.stats.rows import dots, matrix_vector
 
 
 @dataclass

@@ -18,6 +18,7 @@ from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
 from app.scoring.technical import candles_needed as technical_candles
 from app.scoring.technical import technical
 from app.scoring.technical import version as technical_version
+from app.stats.performance import row_max_drawdowns
 
 TECHNICAL = "technical"
 FUNDAMENTAL = "fundamental"
@@ -144,7 +145,7 @@ def risk(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     window = int(params.get("volatility_window", 168))
     returns = inputs.returns
     volatility = ind.realised_volatility(returns, window)
-    drawdown = ind.max_drawdown(inputs.close)
+    drawdown = row_max_drawdowns(inputs.close)
     if inputs.benchmark in inputs.symbols:
         reference = returns[inputs.symbols.index(inputs.benchmark)]
         beta, corr = ind.beta_and_correlation(returns, reference)

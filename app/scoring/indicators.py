@@ -115,13 +115,6 @@ def realised_volatility(returns: FloatArray, window: int) -> FloatArray:
     return np.where(counts >= 2, sd * np.sqrt(HOURS_PER_YEAR), np.nan)
 
 
-def max_drawdown(close: FloatArray) -> FloatArray:
-    """Largest peak-to-trough fall of each row as a fraction (0.25 = 25 %); NaNs skipped."""
-    peaks = np.fmax.accumulate(close, axis=1)  # fmax ignores NaN
-    with np.errstate(invalid="ignore", divide="ignore"), quiet():
-        return np.nanmax(1.0 - close / peaks, axis=1)
-
-
 def beta_and_correlation(
     returns: FloatArray, benchmark: FloatArray
 ) -> tuple[FloatArray, FloatArray]:

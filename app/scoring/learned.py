@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.scoring.inputs import MarketInputs
-from app.scoring.normalise import HIGHER_IS_BETTER, percentile_rank
+from app.scoring.normalise import HIGHER_IS_BETTER
 from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerPlugin
+from app.stats.rank import percentile_rank
 
 if TYPE_CHECKING:
     from sklearn.ensemble import HistGradientBoostingRegressor

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # Sync maths that decide live and in replay alike: no I/O, ORM, pydantic or logging.
 PURE_PACKAGES: tuple[str, ...] = (
+    "stats",
     "scoring",
     "portfolio",
     "policy",
@@ -37,6 +38,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "db": frozenset({"core", "runtime", "observability", "exchange"}),  # the shared rate window
     "exchange": LOW,
     **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
+    "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     "dashboard": LOW,
     "schemas": LOW | {"exchange", "scoring", "services"},  # validation shared with services
     "services": LOW | {"db", "exchange", "schemas"} | _PURE,

@@ -19,6 +19,7 @@ from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
 from app.services.settings.registry import read_settings
+from app.stats.performance import max_drawdown
 
 PORTFOLIO_ALERT_KINDS = (
     "delisting",
@@ -134,7 +135,7 @@ async def _performance(
         ]
         path = np.array([float(entry), *closes, r.symbol.mark_price])
         loss_pct = (1 - path[-1] / path[0]) * 100
-        drawdown_pct = float(np.max(1 - path / np.maximum.accumulate(path))) * 100
+        drawdown_pct = max_drawdown(path) * 100
         if (
             loss_pct > limits["alert_max_loss_pct"]
             or drawdown_pct > limits["alert_max_drawdown_pct"]

@@ -39,8 +39,8 @@ from app.forward.record import (
     ShadowTrack,
     challenger_book,
 )
+from app.replay.coefficients import BETA_HOURS
 from app.replay.config import PolicyConfig, ReplayParams
-from app.replay.ic import BETA_HOURS
 from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.services.forward.kept_state import keep_state, take_state
 from app.services.forward.window import warm_window, window_history

@@ -26,6 +26,7 @@ from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import calculate_dynamic_weights, caps_for
+from app.stats.performance import volatility as annualised_volatility
 
 VOLATILITY_HOURS = 168
 
@@ -218,7 +219,7 @@ async def size_position(
                 f"{canonical} has fewer than 24 hourly returns stored; "
                 "ask without volatility_adjusted or refresh scores"
             )
-        volatility = float(known.std(ddof=1) * np.sqrt(HOURS_PER_YEAR))
+        volatility = annualised_volatility(known, HOURS_PER_YEAR)
     size = position_size(
         account_balance,
         float(row.member.weight),

@@ -8,14 +8,8 @@ from collections.abc import Mapping
 from typing import TypedDict
 
 from app.replay.baselines import STRATEGIES
-from app.replay.report import (
-    DataSection,
-    IcFigures,
-    IcSection,
-    ReplayReport,
-    StrategyFigures,
-    StrategySummary,
-)
+from app.replay.report import DataSection, IcSection, ReplayReport, StrategyFigures, StrategySummary
+from app.stats.ic import IcFigures
 
 
 class WhatIfIc(TypedDict):

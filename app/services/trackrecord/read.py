@@ -17,9 +17,9 @@ from app.core.errors import NotFoundError
 from app.core.units import HOUR
 from app.db.models import TrackRecordDecision
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.replay.skill import outcome_figures
 from app.services.forward.read import ForwardEvidenceService
 from app.services.trackrecord.update import ceil_hour, markable_until
+from app.stats.skill import outcome_figures
 from app.trackrecord.figures import iso_z, segments, thinned, window_figures
 from app.trackrecord.tracker import STRATEGIES
 

@@ -16,7 +16,7 @@ from app.calibration.adoption import (
     adopt,
     judge,
 )
-from app.replay.skill import regression
+from app.stats.skill import regression
 
 PER_YEAR = 365.0
 RNG = np.random.default_rng(7)

@@ -16,7 +16,7 @@ from app.calibration.forward_rule import (
     forward_verdicts,
     one_sided_p,
 )
-from app.replay.hac import mean_hac
+from app.stats.hac import mean_hac
 
 
 def _record(

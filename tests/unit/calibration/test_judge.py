@@ -14,9 +14,9 @@ from app.core.units import HOUR_MS
 from app.replay.config import ReplayParams
 from app.replay.run import replay
 from app.replay.selection import Ranking, SelectionSeries, Swaps
-from app.replay.skill import regression
 from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
+from app.stats.skill import regression
 from tests.replay_data import START_MS, generated_run_config, random_walks
 
 DAY_MS = 24 * HOUR_MS

@@ -40,84 +40,51 @@ TWENTY = [
 ]
 
 
-class TestSharpe:
-    def test_annualised_on_hand_series(self) -> None:
-        # sqrt(0.3) per period * sqrt(30 periods a year) = sqrt(9) = 3
-        assert an.sharpe(SERIES, 30) == pytest.approx(3.0)
+class TestRiskFigures:
+    """The performance figures as analytics reports them (`app.stats.performance`'s, tested
+    there): over the returns it has, a flat series without Sharpe, ruin as a CAGR of -1."""
 
-    def test_risk_free_is_subtracted_per_period(self) -> None:
-        # excess mean 0.005, same std: sqrt(0.3) / 2 * sqrt(30) = 1.5
-        assert an.sharpe(SERIES, 30, risk_free_per_period=0.005) == pytest.approx(1.5)
-
-    def test_returns_plain_float(self) -> None:
-        assert type(an.sharpe(np.array(SERIES), 30)) is float
-
-    def test_none_for_a_single_point(self) -> None:
-        assert an.sharpe([0.01], 365) is None
-
-    def test_none_for_constant_series(self) -> None:
-        # The sample std of three 0.1s is rounding noise, not a number to divide by.
-        assert an.sharpe([0.1, 0.1, 0.1], 365) is None
-
-    def test_nan_periods_are_dropped(self) -> None:
-        assert an.sharpe([0.02, math.nan, -0.01, 0.03, 0.00], 30) == pytest.approx(3.0)
-
-    def test_rejects_non_positive_periods_per_year(self) -> None:
-        with pytest.raises(ValueError, match="periods_per_year"):
-            an.sharpe(SERIES, 0)
-
-
-class TestSortino:
-    def test_annualised_on_hand_series(self) -> None:
-        # min(r, 0) = [0, -0.01, 0, 0]: downside = sqrt(0.0001 / 4) = 0.005 over ALL 4 periods;
-        # 0.01 / 0.005 = 2 per period * sqrt(4) = 4
-        assert an.sortino(SERIES, 4) == pytest.approx(4.0)
-
-    def test_target_shifts_the_excess(self) -> None:
-        # target 0.005: excess [0.015, -0.015, 0.025, -0.005], mean 0.005;
-        # downside^2 = (0.015^2 + 0.005^2) / 4 = 0.0000625; 0.005 / 0.0079057 = sqrt(0.4);
-        # sqrt(0.4) * sqrt(10) = 2
-        assert an.sortino(SERIES, 10, target=0.005) == pytest.approx(2.0)
-
-    def test_none_without_downside(self) -> None:
-        assert an.sortino([0.01, 0.02, 0.0], 365) is None
-
-
-class TestMaxDrawdown:
-    def test_hand_compounded_curve(self) -> None:
-        # equity 1 -> 1.1 -> 0.88 -> 0.924 -> 0.462 -> 0.6006; peak 1.1, trough 0.462
-        # drawdown = 1 - 0.462 / 1.1 = 1 - 0.42 = 0.58
-        assert an.max_drawdown([0.1, -0.2, 0.05, -0.5, 0.3]) == pytest.approx(0.58)
-
-    def test_starting_point_counts_as_peak(self) -> None:
-        # equity 1 -> 0.9 -> 0.945: the fall from the initial 1.0 is 0.1
-        assert an.max_drawdown([-0.1, 0.05]) == pytest.approx(0.1)
-
-    def test_zero_when_never_below_peak(self) -> None:
-        assert an.max_drawdown([0.01, 0.0, 0.02]) == 0.0
-
-    def test_zero_for_empty_series(self) -> None:
-        assert an.max_drawdown([]) == 0.0
-
-
-class TestCalmar:
     # equity 1 -> 1.25 -> 1.0 -> 1.2 -> 1.44: growth 1.44, drawdown 1 - 1.0 / 1.25 = 0.2
     CURVE = [0.25, -0.2, 0.2, 0.2]
 
-    def test_one_year(self) -> None:
-        # 4 periods at 4 a year = 1 year: CAGR 0.44, 0.44 / 0.2 = 2.2
-        assert an.calmar(self.CURVE, 4) == pytest.approx(2.2)
+    def test_sharpe_and_sortino_on_hand_series(self) -> None:
+        # sqrt(0.3) per period * sqrt(30) = 3; downside over all 4 periods 0.005: 2 * sqrt(4)
+        assert an.risk_report(SERIES, 30).sharpe == pytest.approx(3.0)
+        assert an.risk_report(SERIES, 4).sortino == pytest.approx(4.0)
 
-    def test_two_years_compound(self) -> None:
-        # 4 periods at 2 a year = 2 years: CAGR sqrt(1.44) - 1 = 0.2, 0.2 / 0.2 = 1
-        assert an.calmar(self.CURVE, 2) == pytest.approx(1.0)
+    def test_none_sharpe_for_a_constant_series(self) -> None:
+        # The sample std of three 0.1s is rounding noise, not a number to divide by.
+        assert an.risk_report([0.1, 0.1, 0.1], 365).sharpe is None
 
-    def test_losing_series_is_negative(self) -> None:
-        # growth 0.6006 over 1 year: CAGR -0.3994, drawdown 0.58: -0.3994 / 0.58 = -0.688621
-        assert an.calmar([0.1, -0.2, 0.05, -0.5, 0.3], 5) == pytest.approx(-0.3994 / 0.58)
+    def test_nan_periods_are_dropped(self) -> None:
+        assert an.risk_report([0.02, math.nan, -0.01, 0.03, 0.00], 30).sharpe == pytest.approx(3.0)
 
-    def test_none_without_drawdown(self) -> None:
-        assert an.calmar([0.01, 0.02], 12) is None
+    def test_rejects_non_positive_periods_per_year(self) -> None:
+        with pytest.raises(ValueError, match="periods_per_year"):
+            an.risk_report(SERIES, 0)
+
+    def test_drawdown_of_the_curve_compounded_from_one(self) -> None:
+        # equity 1 -> 1.1 -> 0.88 -> 0.924 -> 0.462 -> 0.6006: 1 - 0.462 / 1.1 = 0.58
+        assert an.risk_report([0.1, -0.2, 0.05, -0.5, 0.3], 5).max_drawdown == pytest.approx(0.58)
+        # equity 1 -> 0.9 -> 0.945: the fall from the initial 1.0 is 0.1
+        assert an.risk_report([-0.1, 0.05], 2).max_drawdown == pytest.approx(0.1)
+
+    def test_calmar_over_the_years_the_returns_span(self) -> None:
+        # 4 periods at 4 a year = 1 year: CAGR 0.44 / 0.2 = 2.2; at 2 a year: sqrt(1.44) - 1
+        assert an.risk_report(self.CURVE, 4).calmar == pytest.approx(2.2)
+        assert an.risk_report(self.CURVE, 2).calmar == pytest.approx(1.0)
+
+    def test_losing_series_has_a_negative_calmar(self) -> None:
+        # growth 0.6006 over 1 year: CAGR -0.3994, drawdown 0.58
+        calmar = an.risk_report([0.1, -0.2, 0.05, -0.5, 0.3], 5).calmar
+        assert calmar == pytest.approx(-0.3994 / 0.58)
+
+    def test_more_than_everything_lost_is_a_cagr_of_minus_one(self) -> None:
+        # equity 1 -> -0.5 -> -0.55: drawdown 1 - (-0.55) / 1 = 1.55, CAGR -1
+        assert an.risk_report([-1.5, 0.1], 2).calmar == pytest.approx(-1 / 1.55)
+
+    def test_no_calmar_without_drawdown(self) -> None:
+        assert an.risk_report([0.01, 0.02], 12).calmar is None
 
 
 class TestHistoricalVar:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from app.core.units import HOUR_MS
+from app.replay.coefficients import InformationCoefficients
 from app.replay.config import ReplayParams
-from app.replay.ic import InformationCoefficients
 from app.replay.policy import PolicyDecision
 from app.replay.selection import SelectionSeries
 from app.replay.selection_record import SelectionRecorder

@@ -13,11 +13,11 @@ import pytest
 
 from app.core.units import HOUR_MS
 from app.replay.config import ReplayParams
-from app.replay.evidence import IcSeries
 from app.replay.pooled import DatasetRun, pooled_ic, several
 from app.replay.run import replayed
 from app.services.replay.config import policy_config
 from app.services.settings.registry import DEFAULTS
+from app.stats.ic import IcSeries
 from tests.replay_data import START_MS, generated_run_config, random_walks
 
 POLICY = policy_config(generated_run_config(), DEFAULTS)

@@ -1,10 +1,10 @@
-"""Selection skill against closed forms: alpha and beta of planted books, the composite's IC and
-decile spread on a history whose betas and skill are planted, swap outcomes counted by hand,
-and series of several datasets pooled."""
+"""Selection skill against closed forms: the composite's IC and decile spread on a history
+whose betas and skill are planted, the alpha and beta of books planted on it, swap outcomes
+counted by hand, and series of several datasets pooled (the regression itself:
+tests/unit/stats/test_skill.py)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -13,13 +13,14 @@ import pytest
 from app.core.units import HOUR_MS
 from app.replay.config import ReplayParams
 from app.replay.context import Context
-from app.replay.evidence import mean_t, strategy_figures
+from app.replay.evidence import strategy_figures
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyDecision
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
 from app.replay.selection_record import SelectionRecorder, universe_betas, universe_hourly
-from app.replay.skill import Z95, regression, wilson
 from app.scoring.engine import ScoreTable
+from app.stats.ic import mean_t
+from app.stats.skill import regression
 from tests.replay_data import DAY_START_MS
 
 DAY_MS = 24 * HOUR_MS
@@ -70,60 +71,6 @@ def orthogonal_noise(universe: np.ndarray, seed: int = 3) -> np.ndarray:
 
 def no_decision() -> PolicyDecision:
     return PolicyDecision([], {}, False, [], [], [])
-
-
-class TestRegression:
-    universe = np.random.default_rng(1).normal(0.0, 0.03, 200)
-
-    def test_a_planted_skill_with_beta_one_is_alpha(self) -> None:
-        noise = orthogonal_noise(self.universe)
-        book = self.universe + 0.002 + noise
-        figures = regression(book, self.universe, PER_YEAR)
-        dx = self.universe - self.universe.mean()
-        se = math.sqrt(
-            float(noise @ noise) / 198 * (1 / 200 + self.universe.mean() ** 2 / float(dx @ dx))
-        )
-        assert figures["n"] == 200
-        assert figures["alpha"] == pytest.approx(0.002, abs=1e-12)
-        assert figures["beta"] == pytest.approx(1.0, abs=1e-12)
-        assert figures["alpha_annualised"] == pytest.approx(0.002 * 365, abs=1e-9)
-        # The report keeps 10 decimals.
-        assert figures["alpha_se"] == pytest.approx(se, abs=1e-10)
-        assert figures["alpha_t"] == pytest.approx(0.002 / se, rel=1e-8)
-        assert figures["alpha_interval"] == pytest.approx(
-            [0.002 - Z95 * se, 0.002 + Z95 * se], abs=1e-9
-        )
-        active = 0.002 + noise  # book - universe
-        tracking = float(np.std(active, ddof=1)) * math.sqrt(365)
-        assert figures["active_return"] == pytest.approx(0.002 * 365, abs=1e-9)
-        assert figures["tracking_error"] == pytest.approx(tracking, rel=1e-8)
-        assert figures["information_ratio"] == pytest.approx(0.002 * 365 / tracking, rel=1e-8)
-
-    def test_pure_beta_has_no_alpha(self) -> None:
-        book = 1.5 * self.universe + orthogonal_noise(self.universe)
-        figures = regression(book, self.universe, PER_YEAR)
-        assert figures["alpha"] == pytest.approx(0.0, abs=1e-12)
-        assert figures["beta"] == pytest.approx(1.5, abs=1e-12)
-        assert abs(figures["alpha_t"]) < 1e-6
-        # Beta is not skill, yet it moves the active return: what alpha corrects for.
-        assert figures["active_return"] == pytest.approx(0.5 * self.universe.mean() * 365)
-
-    def test_unknown_periods_are_left_out_and_too_few_give_none(self) -> None:
-        book = self.universe + 0.001
-        book[::2] = np.nan
-        assert regression(book, self.universe, PER_YEAR)["n"] == 100
-        few = regression(self.universe[:2], self.universe[:2], PER_YEAR)
-        assert few["n"] == 2 and few["alpha"] is None and few["beta"] is None
-
-
-class TestWilson:
-    def test_eight_of_ten(self) -> None:
-        assert wilson(8, 10) == pytest.approx([0.4902, 0.9433], abs=1e-4)
-
-    def test_none_and_all(self) -> None:
-        assert wilson(0, 2) == pytest.approx([0.0, 0.6576], abs=1e-4)
-        assert wilson(5, 5) == pytest.approx([0.5655, 1.0], abs=1e-4)
-        assert wilson(0, 0) == [None, None]
 
 
 class Planted:

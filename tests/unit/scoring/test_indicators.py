@@ -102,17 +102,6 @@ def ref_efficiency_ratio(row: list[float], window: int) -> float:
     return abs(tail[-1] - tail[0]) / path if path > 0 else 0.0
 
 
-def ref_max_drawdown(row: list[float]) -> float:
-    peak, worst, seen = -math.inf, 0.0, False
-    for x in row:
-        if math.isnan(x):
-            continue
-        seen = True
-        peak = max(peak, x)
-        worst = max(worst, 1.0 - x / peak)
-    return worst if seen else math.nan
-
-
 def assert_close_after_warmup(actual: np.ndarray, expected: list[float], start: int) -> None:
     np.testing.assert_allclose(actual[start:], np.array(expected[start:]), rtol=0, atol=TOL)
 
@@ -286,29 +275,6 @@ class TestRealisedVolatility:
     def test_fewer_than_two_returns_is_nan(self) -> None:
         returns = np.array([[np.nan, np.nan, 0.01], [np.nan, np.nan, np.nan]])
         assert np.isnan(ind.realised_volatility(returns, 3)).all()
-
-
-class TestMaxDrawdown:
-    def test_hand_checked_value(self) -> None:
-        result = ind.max_drawdown(np.array([[100.0, 120.0, 90.0, 130.0, 65.0]]))
-        assert result[0] == pytest.approx(0.5, abs=TOL)
-
-    def test_rising_series_is_zero(self) -> None:
-        assert ind.max_drawdown(np.arange(1.0, 20.0)[None, :])[0] == 0.0
-
-    def test_matches_reference_on_random_walks(self) -> None:
-        close = walk_matrix()
-        expected = [ref_max_drawdown(row) for row in close.tolist()]
-        np.testing.assert_allclose(ind.max_drawdown(close), expected, rtol=0, atol=1e-12)
-
-    def test_missing_bars_are_skipped(self) -> None:
-        close = np.array([[np.nan, 100.0, np.nan, 120.0, np.nan, 60.0, 70.0]])
-        assert ind.max_drawdown(close)[0] == pytest.approx(0.5, abs=TOL)
-
-    def test_row_without_bars_is_nan(self) -> None:
-        result = ind.max_drawdown(np.array([[1.0, 2.0, 1.0], [np.nan, np.nan, np.nan]]))
-        assert result[0] == pytest.approx(0.5)
-        assert np.isnan(result[1])
 
 
 class TestBetaAndCorrelation:

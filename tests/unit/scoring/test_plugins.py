@@ -13,8 +13,9 @@ import pytest
 from app.scoring.components import COMPONENTS, TECHNICAL
 from app.scoring.engine import METRIC_WEIGHTS, compute, explain
 from app.scoring.inputs import MarketInputs
-from app.scoring.normalise import HIGHER_IS_BETTER, percentile_rank
+from app.scoring.normalise import HIGHER_IS_BETTER
 from app.scoring.registry import PluginError, ScorerPlugin, components, register, unregister
+from app.stats.rank import percentile_rank
 from tests.plugins import TOY, close_to_high, toy_plugin
 from tests.unit.scoring.universe import (
     EQUAL_WEIGHTS,

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from app.replay.evidence import mean_t
-from app.replay.hac import hac_t, mean_hac, newey_west_lags, ols_hac, percentile_among
-from app.replay.nulls import null_distribution
-from app.replay.skill import paired, regression
+from app.stats.hac import hac_t, mean_hac, newey_west_lags, ols_hac, percentile_among
+from app.stats.ic import mean_t
+from app.stats.nulls import null_distribution
+from app.stats.skill import paired, regression
 
 PER_YEAR = 365.0
 

@@ -12,10 +12,6 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from app.scoring.normalise import percentile_ranks
-
-__all__ = ["percentile_ranks"]  # row-wise ranks live with the one-vector form they match
-
 
 def mask_groups(mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The rows of a `(k, m)` boolean mask grouped by pattern: (row indices, true columns)."""
@@ -54,10 +50,12 @@ def correlations(rows: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 def dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """`a[i] @ b[i]` for each row (the same BLAS dot as the one-row product)."""
-    return np.vecdot(a, b)
+    products: np.ndarray = np.vecdot(a, b)
+    return products
 
 
 def matrix_vector(matrices: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """`matrices[i].T @ vectors[i]` for `(k, p, h)` C-ordered `matrices` (each `.T` is the
     Fortran-ordered view the one-matrix product uses) and `(k, p)` vectors: `(k, h)`."""
-    return np.matmul(matrices.transpose(0, 2, 1), vectors[:, :, None])[:, :, 0]
+    products: np.ndarray = np.matmul(matrices.transpose(0, 2, 1), vectors[:, :, None])
+    return products[:, :, 0]

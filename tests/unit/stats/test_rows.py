@@ -7,14 +7,8 @@ import pytest
 
 from app.portfolio import correlation
 from app.portfolio.correlation import MIN_COMMON_BARS, pairwise_correlation
-from app.replay.rows import (
-    correlations,
-    dots,
-    mask_groups,
-    matrix_vector,
-    percentile_ranks,
-)
-from app.scoring.normalise import percentile_rank
+from app.stats.rank import percentile_rank, percentile_ranks
+from app.stats.rows import correlations, dots, mask_groups, matrix_vector
 
 RNG = np.random.default_rng(20)
 

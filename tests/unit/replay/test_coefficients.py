@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.portfolio.correlation import beta
-from app.replay.ic import betas
+from app.replay.coefficients import betas
 
 
 class TestBetas:

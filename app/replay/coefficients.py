@@ -1,12 +1,12 @@
 """Information coefficients, decision by decision: the Spearman correlation of every score at t
 (composite, component, metric) with the return over the period the decision is held, also net of
-BTC beta, with the benchmark's direction over the period (`evidence.IcSeries` keeps and
+BTC beta, with the benchmark's direction over the period (`app.stats.ic.IcSeries` keeps and
 summarises them). A decision at t trades at the close of t + lag (`ReplayParams.
 execution_lag_h`): its period runs from there to the next decision's execution; the scores (and
 the betas) still read nothing later than t.
 
-The same numbers as `evidence.spearman` and `app.portfolio.correlation.beta` called per score
-and per symbol, computed for all of them at once (`app.replay.rows`).
+The same numbers as `app.stats.rank.spearman` and `app.portfolio.correlation.beta` called per score
+and per symbol, computed for all of them at once (`app.stats.rows`).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import numpy as np
 
 from app.portfolio.correlation import MIN_COMMON_BARS
 from app.replay.context import Context
-from app.replay.evidence import IcSeries
 from app.replay.history import MarketHistory, PointInTime
-from app.replay.report import F, IcFigures, IcSection
+from app.replay.report import F, IcSection
 from app.replay.returns import recent_returns
-from app.replay.rows import dots, mask_groups
-from app.replay.spearman import SpearmanBatch
 from app.scoring.components import COMPONENTS
 from app.scoring.registry import components
+from app.stats.ic import IcFigures, IcSeries
+from app.stats.rank import SpearmanBatch
+from app.stats.rows import dots, mask_groups
 
 BETA_HOURS = 168
 

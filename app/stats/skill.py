@@ -5,9 +5,10 @@ Alpha and beta are the OLS intercept and slope of a book's per-period returns (a
 the universe's. Alpha's standard error is OLS's, sqrt(s^2 (1/n + mean(x)^2 / Sxx)) with
 s^2 = SSR / (n - 2); its 95 % interval is alpha +/- 1.96 SE (the normal quantile, not Student's
 t: with the hundreds of decisions a report holds they differ in the third digit). Beside it,
-`alpha_t_hac`: the Newey-West t (`app.replay.hac`, lags floor(4 (n / 100) ^ (2 / 9))), which
+`alpha_t_hac`: the Newey-West t (`app.stats.hac`, lags floor(4 (n / 100) ^ (2 / 9))), which
 allows for autocorrelated residuals. Annualised figures multiply a period's by the periods in a
-year (8760 h / the decision interval), the tracking error by its square root.
+year (8760 h / the decision interval), the tracking error (the active return's volatility,
+`app.stats.performance.volatility`) by its square root.
 
 Two books are compared by the paired regression (`paired`): book_c - book_d per period on the
 universe's return. OLS is linear in y, so over the same periods its intercept is exactly
@@ -24,16 +25,60 @@ number of outcomes, n / the design effect (never more than n).
 from __future__ import annotations
 
 import math
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
 from app.core.units import HOUR_MS, HOURS_PER_YEAR
-from app.replay.evidence import rounded
-from app.replay.hac import ols_hac
-from app.replay.report import Outcome, PairedRegression, Regression
+from app.stats.hac import ols_hac
+from app.stats.performance import volatility
+from app.stats.rounding import rounded
 
 Z95 = 1.96  # the two-sided 95 % normal quantile
 MIN_PERIODS = 3  # an intercept, a slope and at least one residual
+
+
+class Regression(TypedDict):
+    """A book's alpha and beta on the universe (`regression`)."""
+
+    n: int
+    alpha: float | None
+    alpha_annualised: float | None
+    alpha_se: float | None
+    alpha_t: float | None
+    alpha_se_hac: float | None
+    alpha_t_hac: float | None
+    alpha_interval: list[float | None]
+    alpha_interval_annualised: list[float | None]
+    beta: float | None
+    active_return: float | None
+    tracking_error: float | None
+    information_ratio: float | None
+
+
+class PairedRegression(TypedDict):
+    """One book minus another on the universe (`paired`): the alpha and beta leads."""
+
+    n: int
+    alpha_lead: float | None
+    alpha_lead_annualised: float | None
+    alpha_lead_se_hac: float | None
+    alpha_lead_t_hac: float | None
+    alpha_lead_interval_annualised: list[float | None]
+    beta_lead: float | None
+
+
+class Outcome(TypedDict):
+    """Swap outcomes over one horizon (`outcome_figures`); the last three when their
+    decision times were given (clustered by decision date)."""
+
+    n: int
+    mean: float | None
+    hit_rate: float | None
+    hit_interval: list[float | None]
+    decisions: NotRequired[int]
+    t_clustered: NotRequired[float | None]
+    effective_n: NotRequired[float | None]
 
 
 def periods_per_year(every_h: int) -> float:
@@ -74,7 +119,7 @@ def regression(
             se_hac = _hac_se(y, x, None if blocks is None else blocks[known])[0]
     active = y - x
     active_mean = float(active.mean()) * per_year if n else math.nan
-    tracking = float(active.std(ddof=1)) * math.sqrt(per_year) if n > 1 else math.nan
+    tracking = volatility(active, per_year)  # the tracking error
     return {
         "n": n,
         "alpha": rounded(alpha),

@@ -26,12 +26,12 @@ def newey_west_lags(n: int) -> int:
     """floor(4 (n / 100) ^ (2 / 9)), at most n - 1 (0 under two values)."""
     if n < 2:
         return 0
-    return min(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)), n - 1)
+    return int(min(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)), n - 1))
 
 
 def _meat(u: np.ndarray, lags: int, blocks: np.ndarray | None) -> np.ndarray:
     """S: the Bartlett-weighted sum of the scores' lagged cross products."""
-    s = u.T @ u
+    s: np.ndarray = u.T @ u
     for lag in range(1, lags + 1):
         left, right = u[lag:], u[:-lag]
         if blocks is not None:
@@ -90,4 +90,4 @@ def percentile_among(value: float, draws: np.ndarray) -> float:
         return math.nan
     below = np.count_nonzero(known < value)
     ties = np.count_nonzero(known == value)
-    return 100.0 * (below + 0.5 * ties) / known.size
+    return float(100.0 * (below + 0.5 * ties) / known.size)

@@ -10,28 +10,34 @@ that decision (`baselines.RandomTurnover`).
 
 from __future__ import annotations
 
-import math
+from typing import TypedDict
 
 import numpy as np
 
-from app.replay.evidence import rounded
-from app.replay.hac import percentile_among
-from app.replay.report import NullDistribution
+from app.stats.hac import percentile_among
+from app.stats.performance import row_sharpes, row_total_returns
+from app.stats.rounding import rounded
+
+
+class NullDistribution(TypedDict):
+    """A null's random books (`null_distribution`): the draws' 5th, 50th and 95th
+    percentiles by figure, and each track's percentile among them."""
+
+    draws: int
+    quantiles: dict[str, list[float | None]]
+    percentile: dict[str, dict[str, float | None]]
 
 
 def book_figures(books: np.ndarray, universe: np.ndarray, per_year: float) -> dict[str, np.ndarray]:
-    """Each row's total return, Sharpe (annualised from its per-period returns) and alpha
-    (annualised OLS intercept on `universe`) over the periods where the universe and every row
-    are known."""
+    """Each row's total return, Sharpe (annualised from its per-period returns; the row forms of
+    `app.stats.performance`) and alpha (annualised OLS intercept on `universe`) over the periods
+    where the universe and every row are known."""
     known = np.isfinite(universe) & np.isfinite(books).all(axis=0)
     r, x = books[:, known], universe[known]
     k, n = r.shape
-    total = np.prod(1.0 + r, axis=1) - 1.0 if n else np.full(k, np.nan)
-    sharpe = alpha = np.full(k, np.nan)
-    if n > 1:
-        std = r.std(axis=1, ddof=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sharpe = np.where(std > 0, r.mean(axis=1) / std * math.sqrt(per_year), np.nan)
+    total = row_total_returns(r) if n else np.full(k, np.nan)
+    sharpe = row_sharpes(r, per_year) if n > 1 else np.full(k, np.nan)
+    alpha = np.full(k, np.nan)
     if n >= 3 and np.ptp(x) > 0:
         dx = x - x.mean()
         beta = (r - r.mean(axis=1, keepdims=True)) @ dx / float(dx @ dx)
