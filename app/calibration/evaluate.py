@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.policy.config import PolicyConfig
 from app.replay.coefficients import forward_returns
-from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
 from app.replay.evidence import strategy_figures
 from app.replay.policy import PolicyState, book_weights, step

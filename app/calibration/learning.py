@@ -10,8 +10,8 @@ from dataclasses import replace
 import numpy as np
 
 from app.calibration.folds import Fold
+from app.policy.config import PolicyConfig
 from app.replay.coefficients import forward_returns
-from app.replay.config import PolicyConfig
 from app.replay.context import Contexts
 from app.scoring import learned
 from app.scoring.components import CALCULATORS

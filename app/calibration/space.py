@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from app.replay.config import PolicyConfig
+from app.policy.config import PolicyConfig
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
 from app.scoring.registry import components
 

@@ -34,7 +34,8 @@ import numpy as np
 from app.core.units import DAY_MS, HOUR_MS
 from app.forward.scoring import HourScorings
 from app.forward.shadow import Encoded, encode, fresh_json, restored
-from app.replay.config import PolicyConfig, policy_hash
+from app.policy.config import PolicyConfig
+from app.replay.config import policy_hash
 from app.replay.context import Context
 from app.replay.history import MarketHistory
 from app.replay.policy import book_weights, step

@@ -27,6 +27,7 @@ import numpy as np
 
 from app.core.units import HOUR_MS
 from app.policy.ranks import by_score
+from app.policy.setting import setting
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
 SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
@@ -34,11 +35,16 @@ SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
 
 @dataclass(frozen=True)
 class ReplacementSettings:
-    candidates: int  # how many bottom members are candidates
-    margin: float  # composite points an outsider must lead by
-    confirmation_hours: float  # the span of consecutive runs the lead must hold over
-    min_holding_hours: float
-    correlation_limit: float
+    candidates: int = field(
+        metadata=setting("replacement_candidates")
+    )  # how many bottom members are candidates
+    margin: float = field(
+        metadata=setting("replacement_margin")
+    )  # composite points an outsider must lead by
+    # the span of consecutive runs the lead must hold over
+    confirmation_hours: float = field(metadata=setting("replacement_confirmation_hours"))
+    min_holding_hours: float = field(metadata=setting("min_holding_hours"))
+    correlation_limit: float = field(metadata=setting("correlation_limit"))
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.core.units import HOUR_MS
-from app.policy.replacement import ReplacementSettings
-from app.scoring.engine import ScoringConfig
+from app.policy.config import PolicyConfig
 
 EVERY = re.compile(r"^(?P<n>[1-9][0-9]{0,3})(?P<unit>[hd])$")
 
@@ -22,25 +21,6 @@ def parse_every(text: str) -> int:
     if match is None:
         raise ValueError(f"{text!r} is not a duration like 1h, 4h, 24h or 7d")
     return int(match["n"]) * (24 if match["unit"] == "d" else 1)
-
-
-@dataclass(frozen=True)
-class PolicyConfig:
-    scoring: ScoringConfig
-    candles: int  # hourly candles the scorer reads
-    shortlist: int
-    min_listing_days: float
-    max_abs_funding: float
-    benchmark: str
-    max_symbols: int
-    min_weight: float  # percent
-    max_weight: float
-    weighting_method: str
-    rebalance_threshold_pct: float
-    replacement: ReplacementSettings
-    correlation_window_hours: int
-    weights_lookback_hours: int
-    exit_grace_hours: float  # a Paused contract or stale candles past this: the member exits
 
 
 @dataclass(frozen=True)
@@ -86,7 +66,20 @@ def policy_json(policy: PolicyConfig) -> dict[str, Any]:
             "parameters": {k: dict(v) for k, v in scoring.parameters.items()},
             "gate": asdict(scoring.gate),
         },
-        "policy": {k: v for k, v in asdict(policy).items() if k != "scoring"},
+        "policy": _settings_json(policy),
+    }
+
+
+def _settings_json(policy: PolicyConfig) -> dict[str, Any]:
+    values = {k: v for k, v in asdict(policy).items() if k not in ("scoring", "benchmark")}
+    names = list(values)
+    # The benchmark follows the stage-1 settings, where it stood before the policy's settings had
+    # a class of their own: a stored document keeps its bytes.
+    at = names.index("max_symbols")
+    return {
+        **{k: values[k] for k in names[:at]},
+        "benchmark": policy.benchmark,
+        **{k: values[k] for k in names[at:]},
     }
 
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 
 from app.core.units import HOUR_MS
+from app.policy.config import PolicyConfig
 from app.policy.exits import (
     Exit,
     ExitFact,
@@ -21,7 +22,6 @@ from app.policy.exits import (
     exit_outsiders,
 )
 from app.policy.replacement import OutsiderFact
-from app.replay.config import PolicyConfig
 from app.replay.context import Context
 from app.replay.returns import correlation_table
 

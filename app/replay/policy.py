@@ -11,6 +11,7 @@ from decimal import Decimal
 import numpy as np
 
 from app.core.units import HOUR_MS
+from app.policy.config import PolicyConfig
 from app.policy.ranks import by_score
 from app.policy.replacement import (
     CorrelationTable,
@@ -31,7 +32,6 @@ from app.policy.weights import (
 )
 from app.portfolio.correlation import pairwise_correlation
 from app.portfolio.weights import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
-from app.replay.config import PolicyConfig
 from app.replay.context import Context
 from app.replay.exits import decide_exits
 from app.replay.history import MarketHistory

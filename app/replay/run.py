@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from app.core.units import HOUR_MS
+from app.policy.config import PolicyConfig
 from app.policy.replacement import decisions_needed
 from app.replay.baselines import (
     BtcHold,
@@ -26,7 +27,7 @@ from app.replay.baselines import (
     TopVolume,
 )
 from app.replay.coefficients import InformationCoefficients
-from app.replay.config import PolicyConfig, ReplayParams, config_hash
+from app.replay.config import ReplayParams, config_hash
 from app.replay.context import Context, Contexts
 from app.replay.history import MarketHistory
 from app.replay.policy import PolicyDecision, PolicyState, book_weights, step

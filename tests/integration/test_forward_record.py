@@ -38,7 +38,8 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.trackrecord import LostRace
 from app.exchange.gateway import KucoinGateway
 from app.forward.record import POLICY
-from app.replay.config import PolicyConfig, ReplayParams
+from app.policy.config import PolicyConfig
+from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
 from app.services.forward.read import ForwardEvidenceService

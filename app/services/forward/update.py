@@ -39,12 +39,13 @@ from app.forward.record import (
     ShadowTrack,
     challenger_book,
 )
+from app.policy.config import POLICY_KEYS, PolicyConfig
 from app.replay.coefficients import BETA_HOURS
-from app.replay.config import PolicyConfig, ReplayParams
+from app.replay.config import ReplayParams
 from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.services.forward.kept_state import keep_state, take_state
 from app.services.forward.window import warm_window, window_history
-from app.services.replay.config import POLICY_KEYS, policy_config
+from app.services.replay.config import policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
 from app.services.settings.registry import read_settings

@@ -5,7 +5,8 @@ overrides from a JSON document:
     {"scoring": {"weights": {...}, "parameters": {component: {...}}, "gate": {...}},
      "policy": {"weighting_method": "equal", "replacement_margin": 8, ...}}
 
-`policy` keys are the runtime-setting names (`max_portfolio_symbols`, `replacement_margin`, ...).
+`policy` keys are the runtime-setting names (`max_portfolio_symbols`, `replacement_margin`, ...:
+`POLICY_KEYS`, derived from `app/policy/config.py`'s `PolicySettings`).
 Unknown keys are refused, so a typo cannot silently replay the defaults.
 """
 
@@ -15,31 +16,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, fields
 from typing import Any
 
-from app.policy.replacement import ReplacementSettings
-from app.replay.config import PolicyConfig
-from app.scoring.components import candles_needed, check_parameters
+from app.policy.config import POLICY_KEYS, PolicyConfig, policy_from_settings, scored
+from app.scoring.components import check_parameters
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
 from app.scoring.registry import components
-from app.services.portfolio.tunables import KEYS as PORTFOLIO_KEYS
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
-from app.services.scoring.config import KEYS as SCORING_KEYS
 from app.services.settings.registry import DEFAULTS
-
-# What the replay reads of the runtime settings: the portfolio's and the scoring run's own, less
-# what only a live deployment has (data age, order-book depth, the sizing target) and the gate's
-# (a run configuration carries those).
-LIVE_ONLY = (
-    "stale_data_limit_s",
-    "liquidity_reference_balance_usdt",
-    "liquidity_max_depth_share",
-    "target_volatility",
-)
-POLICY_KEYS = tuple(
-    key
-    for key in (*PORTFOLIO_KEYS, *SCORING_KEYS)
-    if key not in LIVE_ONLY and not key.startswith("gate_") and key != "excluded_categories"
-)
 
 
 class ReplayConfigError(ValueError):
@@ -76,29 +59,8 @@ def policy_config(
     if top is not None:
         values["max_portfolio_symbols"] = top
     scoring = _scoring(run, dict(overrides.get("scoring", {})))
-    return PolicyConfig(
-        scoring=scoring,
-        candles=max(int(values["scoring_candles"]), candles_needed(scoring.parameters)),
-        shortlist=int(values["scoring_shortlist"]),
-        min_listing_days=float(values["scoring_min_listing_days"]),
-        max_abs_funding=float(values["scoring_max_abs_funding"]),
-        benchmark=str(scoring.parameters.get("risk", {}).get("benchmark", run.benchmark)),
-        max_symbols=int(values["max_portfolio_symbols"]),
-        min_weight=float(values["min_position_weight"]),
-        max_weight=float(values["max_position_weight"]),
-        weighting_method=str(values["weighting_method"]),
-        rebalance_threshold_pct=float(values["rebalance_threshold_pct"]),
-        replacement=ReplacementSettings(
-            candidates=int(values["replacement_candidates"]),
-            margin=float(values["replacement_margin"]),
-            confirmation_hours=float(values["replacement_confirmation_hours"]),
-            min_holding_hours=float(values["min_holding_hours"]),
-            correlation_limit=float(values["correlation_limit"]),
-        ),
-        correlation_window_hours=int(values["correlation_window_hours"]),
-        weights_lookback_hours=int(values["weights_lookback_hours"]),
-        exit_grace_hours=float(values["exit_grace_hours"]),
-    )
+    benchmark = str(scoring.parameters.get("risk", {}).get("benchmark", run.benchmark))
+    return scored(policy_from_settings(values), scoring, benchmark)
 
 
 def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:

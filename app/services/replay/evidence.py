@@ -16,10 +16,11 @@ from app.core.units import DAY, HOUR, HOUR_MIN
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.replay.config import PolicyConfig, ReplayParams, policy_hash
+from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.replay.config import ReplayParams, policy_hash
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
-from app.services.replay.config import POLICY_KEYS, policy_config
+from app.services.replay.config import policy_config
 from app.services.replay.reports import WhatIfReport, what_if_document
 from app.services.replay.service import deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory

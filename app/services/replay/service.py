@@ -25,9 +25,10 @@ from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.replay.config import PolicyConfig, ReplayParams, parse_every
+from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.replay.config import ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline
-from app.services.replay.config import POLICY_KEYS, ReplayConfigError, policy_config
+from app.services.replay.config import ReplayConfigError, policy_config
 from app.services.replay.timeline import replay_timeline
 from app.services.runs.engine import RunEngine
 from app.services.scoring.config import load_run_config

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ReplayRun
-from app.replay.config import PolicyConfig, config_json, policy_hash
+from app.policy.config import PolicyConfig
+from app.replay.config import config_json, policy_hash
 from app.scoring import portable
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.reports import (

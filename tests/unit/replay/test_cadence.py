@@ -9,7 +9,8 @@ import dataclasses
 import pytest
 
 from app.core.units import HOUR_MS
-from app.replay.config import PolicyConfig, ReplayParams
+from app.policy.config import PolicyConfig
+from app.replay.config import ReplayParams
 from app.replay.context import context_at
 from app.replay.policy import PolicyState, step
 from app.replay.run import hysteresis_section, replay

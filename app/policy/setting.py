@@ -1,0 +1,51 @@
+"""A policy field read from a runtime setting: the registry key is named once, on the field, and
+the keys to read and the configuration built from their values are derived from the fields."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+SETTING = "setting"  # the field metadata naming the runtime setting a field is read from
+
+T = TypeVar("T")
+
+
+def setting(key: str) -> dict[str, str]:
+    """The metadata of a field holding the runtime setting `key` (its value cast to the field's
+    type): `field(metadata=setting("max_portfolio_symbols"))`."""
+    return {SETTING: key}
+
+
+def _nested(hint: Any) -> type[Any] | None:
+    return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
+
+
+def setting_keys(cls: type[Any]) -> tuple[str, ...]:
+    """Every runtime setting `cls` reads, in field order (a nested dataclass's in its place)."""
+    hints = typing.get_type_hints(cls)
+    keys: list[str] = []
+    for f in dataclasses.fields(cls):
+        if SETTING in f.metadata:
+            keys.append(f.metadata[SETTING])
+        elif (inner := _nested(hints[f.name])) is not None:
+            keys.extend(setting_keys(inner))
+    return tuple(keys)
+
+
+def from_settings(cls: type[T], values: Mapping[str, Any]) -> T:
+    """`cls` built from runtime setting values by key (every field of it must be a setting, or a
+    dataclass whose fields are)."""
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        hint = hints[f.name]
+        if SETTING in f.metadata:
+            kwargs[f.name] = hint(values[f.metadata[SETTING]])
+        elif (inner := _nested(hint)) is not None:
+            kwargs[f.name] = from_settings(inner, values)
+        else:
+            raise TypeError(f"{cls.__name__}.{f.name} is not read from a runtime setting")
+    return cls(**kwargs)
