@@ -161,18 +161,20 @@ async def _correlation(
         return []
     names = [r.symbol.symbol for r in rows]
     returns = await hourly_log_returns(
-        session, [r.symbol for r in rows], config.correlation_window_hours, now
+        session, [r.symbol for r in rows], config.policy.correlation_window_hours, now
     )
     return [
         Condition(
             "high_correlation",
             f"high_correlation:{a}|{b}",
             "warning",
-            f"{a} and {b} correlate {rho:.3f} > {config.correlation_limit:g}",
+            f"{a} and {b} correlate {rho:.3f} > {config.policy.replacement.correlation_limit:g}",
             None,
             {"pair": [a, b], "correlation": round(rho, 6)},
         )
-        for a, b, rho in pairs_over(pairwise_correlation(returns), names, config.correlation_limit)
+        for a, b, rho in pairs_over(
+            pairwise_correlation(returns), names, config.policy.replacement.correlation_limit
+        )
     ]
 
 

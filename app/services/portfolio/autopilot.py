@@ -156,12 +156,12 @@ class AutopilotService:
         floor, cap = Decimal(repr(low)) - STEP, Decimal(repr(high)) + STEP
         outside = sorted(s for s, w in target.weights.items() if not floor <= w <= cap)
         total = sum(target.weights.values(), Decimal(0))
-        if len(target.members) > config.max_symbols or total != 100 or outside:
+        if len(target.members) > config.policy.max_symbols or total != 100 or outside:
             raise ConflictError(
                 "the policy book's holdings do not fit the portfolio's rules as they stand",
                 extra={
                     "members": len(target.members),
-                    "max_symbols": config.max_symbols,
+                    "max_symbols": config.policy.max_symbols,
                     "weights_total": float(total),
                     "outside_caps": outside,
                     "caps": [low, high],

@@ -127,7 +127,7 @@ class ExitService:
         """The members' facts after `run` and the exits due, each with its newcomer."""
         rows = await self.portfolio.active()
         facts = await self.facts(rows, run, now)
-        due = due_exits(facts, config.exit_grace_hours)
+        due = due_exits(facts, config.policy.exit_grace_hours)
         if not due:
             return ExitDecision(facts, [])
         leaving = {d.member.id for d in due}
@@ -147,11 +147,15 @@ class ExitService:
         ranked = exit_outsiders(outsiders, composite, len(due))
         symbols = remaining + [tradable[o.id] for o in ranked]
         returns = await hourly_log_returns(
-            self.session, symbols, config.correlation_window_hours, now
+            self.session, symbols, config.policy.correlation_window_hours, now
         )
         table = CorrelationTable([s.id for s in symbols], pairwise_correlation(returns))
         exits = choose_replacements(
-            due, [s.id for s in remaining], ranked, table, config.correlation_limit
+            due,
+            [s.id for s in remaining],
+            ranked,
+            table,
+            config.policy.replacement.correlation_limit,
         )
         return ExitDecision(facts, exits)
 

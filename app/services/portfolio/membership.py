@@ -78,11 +78,11 @@ class MembershipService:
             raise AlreadyMember(
                 f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
             )
-        if len(rows) >= config.max_symbols:
+        if len(rows) >= config.policy.max_symbols:
             raise PortfolioFull(
-                f"the portfolio holds {len(rows)} of {config.max_symbols} symbols; "
+                f"the portfolio holds {len(rows)} of {config.policy.max_symbols} symbols; "
                 "replace one instead",
-                extra={"max_portfolio_symbols": config.max_symbols},
+                extra={"max_portfolio_symbols": config.policy.max_symbols},
             )
         targets = await self._targets([*(r.symbol for r in rows), row], config)
         await self._join(row, seat=len(rows) + 1, weight=targets.weights[row.symbol])

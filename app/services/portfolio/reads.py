@@ -145,7 +145,7 @@ class PortfolioReader:
         return PortfolioView(
             as_of=moment,
             members=members,
-            max_symbols=config.max_symbols,
+            max_symbols=config.policy.max_symbols,
             total_weight=sum((m.weight for m in members), Decimal(0)),
             score_run_id=None,
             score_age_s=None,
@@ -180,15 +180,15 @@ class PortfolioReader:
         members, run_id, started_at, composite = await self.portfolio.member_facts()
         rank = by_score({m.symbol_id: m.seat for m in members}, composite)
         weakest = replacement_candidates(
-            {m.symbol_id: m.seat for m in members}, composite, config.replacement_candidates
+            {m.symbol_id: m.seat for m in members}, composite, config.policy.replacement.candidates
         )
         return PortfolioFacts(
             members=members,
             composite=composite,
             rank=rank,
             candidates=frozenset(weakest),
-            min_holding=timedelta(hours=config.min_holding_hours),
-            max_symbols=config.max_symbols,
+            min_holding=timedelta(hours=config.policy.replacement.min_holding_hours),
+            max_symbols=config.policy.max_symbols,
             stale_limit_s=config.stale_data_limit_s,
             score_run_id=run_id,
             score_started_at=started_at,

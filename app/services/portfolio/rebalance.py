@@ -96,7 +96,7 @@ async def rebalance(
             extra={"stale_inputs": stale},
         )
     targets = await calculate_dynamic_weights(session, [r.symbol for r in rows], config, now=now)
-    threshold = Decimal(str(config.rebalance_threshold_pct))
+    threshold = Decimal(str(config.policy.rebalance_threshold_pct))
     changes = []
     for r in rows:
         target = targets.weights[r.symbol.symbol]
@@ -104,7 +104,7 @@ async def rebalance(
         above = abs(difference) > threshold
         changes.append(WeightChange(r.symbol.symbol, r.member.weight, target, difference, above))
     current = {r.symbol.symbol: r.member.weight for r in rows}
-    apply = needs_rebalance(current, targets.weights, config.rebalance_threshold_pct)
+    apply = needs_rebalance(current, targets.weights, config.policy.rebalance_threshold_pct)
     if apply and not dry_run:
         changes = [replace(c, applied=c.difference != 0) for c in changes]
     result = RebalanceResult(
@@ -112,7 +112,7 @@ async def rebalance(
         request_id=actor.request_id,
         dry_run=dry_run,
         method=targets.method,
-        threshold_pct=config.rebalance_threshold_pct,
+        threshold_pct=config.policy.rebalance_threshold_pct,
         changes=changes,
         changes_applied=0,
         history_id=None,
@@ -136,7 +136,7 @@ async def rebalance(
             actor=actor,
             reason="forced while inputs were stale" if result.forced else reason,
             now=now,
-            details={"threshold_pct": config.rebalance_threshold_pct},
+            details={"threshold_pct": config.policy.rebalance_threshold_pct},
         )
         result.changes_applied = sum(c.applied for c in changes)
         result.history_id = entry.id
@@ -224,7 +224,9 @@ async def size_position(
         account_balance,
         float(row.member.weight),
         # A max cap no weights could meet is relaxed for sizing exactly as for the weights.
-        100.0 if "max_position_weight" in caps_for(len(rows), config)[2] else config.max_weight,
+        100.0
+        if "max_position_weight" in caps_for(len(rows), config)[2]
+        else config.policy.max_weight,
         price,
         float(row.symbol.multiplier),
         int(row.symbol.lot_size),

@@ -22,7 +22,6 @@ from app.policy.replacement import (
     MemberFact,
     OutsiderFact,
     Recommendation,
-    ReplacementSettings,
     RunScores,
     confirmation_span_ms,
     outsiders_to_correlate,
@@ -30,7 +29,7 @@ from app.policy.replacement import (
 )
 from app.portfolio.correlation import pairwise_correlation
 from app.services.portfolio.market import hourly_log_returns
-from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
+from app.services.portfolio.tunables import load_portfolio_config
 
 
 @dataclass(frozen=True)
@@ -40,23 +39,13 @@ class ReplacementReport:
     recommendations: list[Recommendation]
 
 
-def replacement_settings(config: PortfolioConfig) -> ReplacementSettings:
-    return ReplacementSettings(
-        candidates=config.replacement_candidates,
-        margin=config.replacement_margin,
-        confirmation_hours=config.replacement_confirmation_hours,
-        min_holding_hours=config.min_holding_hours,
-        correlation_limit=config.correlation_limit,
-    )
-
-
 async def evaluate_replacements(session: AsyncSession, now: datetime) -> ReplacementReport:
     """One recommendation per replacement candidate (bottom members by latest composite)."""
     config = await load_portfolio_config(session)
-    settings = replacement_settings(config)
+    settings = config.policy.replacement
     rows = await PortfolioRepository(session).active()
     scoring = ScoringRepository(session)
-    span = timedelta(milliseconds=confirmation_span_ms(config.replacement_confirmation_hours))
+    span = timedelta(milliseconds=confirmation_span_ms(settings.confirmation_hours))
     runs = await scoring.runs_spanning(span)
     run_ids = [r.id for r in runs]
     if not rows or not runs:
@@ -98,7 +87,9 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
         )
         for run in runs[1:]
     ]
-    returns = await hourly_log_returns(session, symbols, config.correlation_window_hours, now)
+    returns = await hourly_log_returns(
+        session, symbols, config.policy.correlation_window_hours, now
+    )
     correlation = CorrelationTable([s.id for s in symbols], pairwise_correlation(returns))
     return ReplacementReport(
         now, run_ids, recommend(members, outsiders, scores, correlation, settings, looked_at)

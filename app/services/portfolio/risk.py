@@ -19,8 +19,8 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.portfolio import analytics, correlation
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.membership import NotMember
-from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import InsufficientMarketData
+from app.services.settings.policy import load_policy
 
 BENCHMARK = "BTCUSDT"
 
@@ -71,8 +71,8 @@ async def check_correlation(
     session: AsyncSession, window_hours: int | None, now: datetime
 ) -> CorrelationReport:
     """Pearson correlation of aligned hourly log returns of the members over the window."""
-    config = await load_portfolio_config(session)
-    window = window_hours or config.correlation_window_hours
+    policy = await load_policy(session)
+    window = window_hours or policy.correlation_window_hours
     rows = await PortfolioRepository(session).active()
     symbols = [r.symbol for r in rows]
     benchmark = await PortfolioRepository(session).symbol_by_name(BENCHMARK)
@@ -92,7 +92,7 @@ async def check_correlation(
         returns[: len(symbols)],
         benchmark_returns,
         window,
-        config.correlation_limit,
+        policy.replacement.correlation_limit,
     )
 
 
@@ -166,7 +166,7 @@ async def record_performance(
 
 
 async def portfolio_statistics(session: AsyncSession) -> Statistics:
-    config = await load_portfolio_config(session)
+    policy = await load_policy(session)
     rows = await PortfolioRepository(session).active()
     weights = [float(r.member.weight) for r in rows]
     scores = await latest_scores(session, [r.symbol.id for r in rows])
@@ -177,7 +177,7 @@ async def portfolio_statistics(session: AsyncSession) -> Statistics:
         sectors[sector] = sectors.get(sector, 0.0) + w
     return Statistics(
         member_count=len(rows),
-        max_symbols=config.max_symbols,
+        max_symbols=policy.max_symbols,
         weights={
             "min": min(weights, default=0.0),
             "max": max(weights, default=0.0),

@@ -52,7 +52,7 @@ class TargetWeights:
 
 def caps_for(n: int, config: PortfolioConfig) -> tuple[float, float, list[str]]:
     """The caps n members can meet (see `app.policy.weights.effective_bounds`)."""
-    return effective_bounds(n, config.min_weight, config.max_weight)
+    return effective_bounds(n, config.policy.min_weight, config.policy.max_weight)
 
 
 async def calculate_dynamic_weights(
@@ -64,7 +64,7 @@ async def calculate_dynamic_weights(
     method: str | None = None,
 ) -> TargetWeights:
     """Weights for `symbols` by the configured (or given) method, within every cap."""
-    method = method or config.weighting_method
+    method = method or config.policy.weighting_method
     if method not in METHODS:
         raise ValidationFailedError(
             f"unknown weighting method {method!r}", extra={"methods": list(METHODS)}
@@ -79,7 +79,7 @@ async def calculate_dynamic_weights(
         inputs["unscored"] = [s.symbol for s in symbols if s.id not in scores.composite]
     if method in NEEDS_RETURNS:
         volatilities, covariance = await _risk_inputs(session, symbols, config, now)
-        inputs["lookback_hours"] = config.weights_lookback_hours
+        inputs["lookback_hours"] = config.policy.weights_lookback_hours
         inputs["volatility_annualised"] = {
             s.symbol: round(float(v), 6) for s, v in zip(symbols, volatilities, strict=True)
         }
@@ -119,7 +119,7 @@ async def calculate_dynamic_weights(
 async def _risk_inputs(
     session: AsyncSession, symbols: Sequence[Symbol], config: PortfolioConfig, now: datetime
 ) -> tuple[np.ndarray, np.ndarray]:
-    returns = await hourly_log_returns(session, symbols, config.weights_lookback_hours, now)
+    returns = await hourly_log_returns(session, symbols, config.policy.weights_lookback_hours, now)
     try:
         return await asyncio.to_thread(risk_inputs, returns)  # a covariance: off the loop
     except InsufficientReturns as exc:
