@@ -53,6 +53,7 @@ class RuntimeSetting:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
+    policy: bool = False  # a field of the decision policy's `PolicySettings` (app/policy/config.py)
 
     def check(self, value: Any) -> Any:
         """`value` as stored (an integer as int, a number as float), or ValueError saying why."""
@@ -110,7 +111,7 @@ def _type_of(default: Any) -> SettingType:
 
 
 def _setting(
-    key: str, default: Any, description: str, bounds: Bounds | None = None
+    key: str, default: Any, description: str, bounds: Bounds | None = None, policy: bool = False
 ) -> RuntimeSetting:
     bounds = bounds or Bounds()
     return RuntimeSetting(
@@ -121,7 +122,11 @@ def _setting(
         bounds.minimum,
         bounds.maximum,
         bounds.choices,
+        policy,
     )
+
+
+POLICY = True  # an entry's last element: the decision policy reads it (live and in replay)
 
 
 INTERVAL = between(60, YEAR)  # a job period, seconds
@@ -134,35 +139,36 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
     for entry in [
         # portfolio
         ("max_portfolio_symbols", 10, "Most active portfolio members (ranks 1..n enforced).",
-         between(1, 50)),
+         between(1, 50), POLICY),
         ("min_position_weight", 2.0, "Smallest weight of an active member, percent.",
-         between(0, 100)),
+         between(0, 100), POLICY),
         ("max_position_weight", 25.0, "Largest weight of an active member, percent.",
-         between(1, 100)),
+         between(1, 100), POLICY),
         (
             "weighting_method",
             "score",
             "score | score_squared | rank | equal | inverse_volatility | risk_parity | hrp.",
             one_of(*METHODS),
+            POLICY,
         ),
         ("rebalance_threshold_pct", 1.0, "Weight changes above this many points are applied.",
-         between(0, 100)),
+         between(0, 100), POLICY),
         ("replacement_candidates", 2, "How many bottom members are replacement candidates.",
-         between(1, 50)),
+         between(1, 50), POLICY),
         ("replacement_margin", 5.0, "Composite points an outsider must lead a candidate by.",
-         between(0, 100)),
+         between(0, 100), POLICY),
         ("replacement_confirmation_hours", 24,
          "Hours the lead must hold: in every scoring run back to one this long before the "
          "latest (0: the latest alone), whatever the scoring cadence.",
-         between(0, 168)),
+         between(0, 168), POLICY),
         ("min_holding_hours", 24, "Hours a member is held before it may be replaced.",
-         between(0, 8760)),
+         between(0, 8760), POLICY),
         ("correlation_limit", 0.85, "Highest allowed correlation of a newcomer with a member.",
-         between(0, 1)),
+         between(0, 1), POLICY),
         ("exit_grace_hours", 24,
          "Hours a member's contract may stay Paused, or its candles stale, before it exits "
          "without waiting for the replacement hysteresis.",
-         between(2, 720)),
+         between(2, 720), POLICY),
         ("auto_replace_exits", True,
          "A member that must exit (delisted, not Open, expiring, Paused or stale past "
          "exit_grace_hours) is replaced by the scoring run; false: only proposed. With "
@@ -185,20 +191,20 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
             between(0.001, 1),
         ),
         ("weights_lookback_hours", 500, "Hourly candles used for volatility and covariance.",
-         between(24, 2160)),
+         between(24, 2160), POLICY),
         ("correlation_window_hours", 168, "Default window of the correlation check, hours.",
-         between(24, 2160)),
+         between(24, 2160), POLICY),
         ("target_volatility", 0.8, "Annualised volatility a volatility-adjusted size aims at.",
          between(0.01, 10)),
         # scoring
         ("scoring_shortlist", 150, "Stage 2 scores this many contracts (stage-1 rank) + members.",
-         between(10, 500)),
+         between(10, 500), POLICY),
         ("scoring_candles", 500, "Hourly candles per symbol the scorer reads.",
-         between(100, 5000)),
+         between(100, 5000), POLICY),
         ("scoring_min_listing_days", 3, "Stage 1 skips contracts listed more recently than this.",
-         between(0, 365)),
+         between(0, 365), POLICY),
         ("scoring_max_abs_funding", 0.01, "Stage 1 skips contracts with |funding| above this.",
-         between(0, 1)),
+         between(0, 1), POLICY),
         ("scoring_rotation", True,
          "Also score the rest of the eligible universe, oldest first, each contract hourly.",
          Bounds("boolean")),
