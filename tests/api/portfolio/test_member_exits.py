@@ -467,7 +467,7 @@ class TestReplayParity:
             run, config, run.started_at
         )
         # The pure rule (the replay's) on the facts the live path built.
-        due = due_exits(live.facts, config.exit_grace_hours)
+        due = due_exits(live.facts, config.policy.exit_grace_hours)
         assert [(d.member.symbol, d.reason) for d in due] == [
             (held[0], "exit:delisted"),
             (held[2], "exit:stale"),
@@ -487,11 +487,15 @@ class TestReplayParity:
         remaining = [rows[f.id] for f in live.facts if f.symbol == held[1]]
         involved = remaining + [rows[o.id] for o in ranked_outsiders]
         returns = await hourly_log_returns(
-            session, involved, config.correlation_window_hours, run.started_at
+            session, involved, config.policy.correlation_window_hours, run.started_at
         )
         table = CorrelationTable([s.id for s in involved], pairwise_correlation(returns))
         pure = choose_replacements(
-            due, [s.id for s in remaining], ranked_outsiders, table, config.correlation_limit
+            due,
+            [s.id for s in remaining],
+            ranked_outsiders,
+            table,
+            config.policy.replacement.correlation_limit,
         )
         assert pure == live.exits
         assert [(e["member"], e["outsider"], e["reason"]) for e in result["exits"]] == [
