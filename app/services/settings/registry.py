@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,10 +132,11 @@ POLICY = True  # an entry's last element: the decision policy reads it (live and
 INTERVAL = between(60, YEAR)  # a job period, seconds
 RETENTION = between(1, 3650)  # days
 
-# A table, unformatted: one setting to an entry (key, default, meaning, bounds), read across.
+# A table, unformatted: one setting to an entry (key, default, meaning, bounds, and POLICY for
+# a field of the policy's `PolicySettings`), read across.
 # fmt: off
 RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
-    _setting(*entry)
+    _setting(*cast("tuple[Any, ...]", entry))  # entries of 4 or 5 elements: mypy joins them
     for entry in [
         # portfolio
         ("max_portfolio_symbols", 10, "Most active portfolio members (ranks 1..n enforced).",
