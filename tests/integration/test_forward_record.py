@@ -35,7 +35,7 @@ from app.db.models import (
     TrackRecordHour,
 )
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.repositories.trackrecord import LostRace
+from app.db.repositories.records import LostRace
 from app.exchange.gateway import KucoinGateway
 from app.records.as_run import AS_RUN
 from app.records.forward import POLICY
