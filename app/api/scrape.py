@@ -32,7 +32,7 @@ from app import __version__
 from app.core.clock import utcnow
 from app.db.repositories.system import SystemRepository
 from app.exchange.breaker import BreakerState
-from app.trackrecord.tracker import STRATEGIES
+from app.records.as_run import STRATEGIES
 
 if TYPE_CHECKING:
     from app.state import AppState

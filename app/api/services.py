@@ -12,16 +12,16 @@ from app.api.sessions import SessionDep, app_state
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.factory import Services
-from app.services.forward.read import ForwardEvidenceService
 from app.services.market.universe import UniverseService
 from app.services.portfolio.service import PortfolioService
+from app.services.records.evidence import LiveEvidenceService
+from app.services.records.forward_read import ForwardEvidenceService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
 from app.services.signals.service import SignalService
-from app.services.trackrecord.read import LiveEvidenceService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service

@@ -27,7 +27,7 @@ from app.replay.history import PointInTime
 
 class Universe(Protocol):
     """What a baseline reads at a decision: a replay's `Context`, or the live track record's
-    universe (`app.trackrecord.baselines`)."""
+    universe (`app.records.baselines`)."""
 
     @property
     def view(self) -> PointInTime: ...

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
-from app.db.repositories.trackrecord import LostRace
+from app.db.repositories.records import LostRace
 from app.exchange.errors import (
     RateLimited,
     Unavailable,
@@ -83,8 +83,9 @@ async def evidence_refresh(session: AsyncSession, state: AppState) -> dict[str, 
 
 
 async def track_record(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """Mark the live track record forward over the hours whose candles are stored (the
-    policy's decisions from the audit trail and the baselines, after costs)."""
+    """Mark the as-run record forward over the hours whose candles are stored (the real
+    portfolio's decisions from the audit trail, whoever made them, after costs; the baselines
+    and the policy's shadow book are the `forward_record` job's)."""
     try:
         updated = await Services(session, state).track_record.update()
     except LostRace as exc:  # another replica marked these hours: nothing of ours is kept
@@ -118,8 +119,8 @@ def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job[AppState]]:
         Job("signal_processing", "signal_process_interval_s", signal_processing),
         Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),
         Job("retention", "retention_interval_s", retention),
-        Job("track_record", "track_record_interval_s", track_record),
-        Job("forward_record", "track_record_interval_s", forward_record),
+        Job("track_record", "as_run_record_interval_s", track_record),
+        Job("forward_record", "forward_record_interval_s", forward_record),
     ]
     if auto_rebalance_enabled:
         jobs.append(Job("auto_rebalance", "rebalance_interval_s", auto_rebalance))

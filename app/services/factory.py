@@ -18,8 +18,6 @@ from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
-from app.services.forward.read import ForwardEvidenceService
-from app.services.forward.service import ForwardService
 from app.services.health.status import StatusService
 from app.services.maintenance.retention import RetentionService
 from app.services.market.universe import UniverseService
@@ -28,6 +26,10 @@ from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.reads import PortfolioReadService
 from app.services.portfolio.service import PortfolioService
+from app.services.records.as_run_update import TrackRecordService
+from app.services.records.evidence import LiveEvidenceService
+from app.services.records.forward_read import ForwardEvidenceService
+from app.services.records.forward_service import ForwardService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.importer import HistoryImportService
 from app.services.replay.service import ReplayService
@@ -38,8 +40,6 @@ from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
 from app.services.signals.calibration import SignalOutcomeService
 from app.services.signals.service import SignalService
-from app.services.trackrecord.read import LiveEvidenceService
-from app.services.trackrecord.update import TrackRecordService
 
 OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 

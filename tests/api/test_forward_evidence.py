@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.calibration.challengers import CHALLENGERS
 from app.calibration.forward_rule import MIN_DECISIONS
-from app.services.forward.service import ForwardService
+from app.services.records.forward_service import ForwardService
 from tests.conftest import READ_KEY
 from tests.factories import make_candles, make_symbol
 from tests.helpers import assert_problem

@@ -33,8 +33,8 @@ from app.calibration.challengers import CHALLENGERS
 from app.db.json_text import serialize
 from app.db.migrations import upgrade_to_head
 from app.runtime.collector import service_heap
-from app.services.forward.update import ForwardUpdater
-from app.services.trackrecord.update import TrackRecordService
+from app.services.records.as_run_update import TrackRecordService
+from app.services.records.forward_update import ForwardUpdater
 from tests.bench.bench_track_record import DAYS, fill
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 

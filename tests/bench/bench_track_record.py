@@ -1,5 +1,6 @@
 """Benchmark: the live as-run record's update cost per hour (issue 27: <= 200 ms for 10 members
-over 400 eligible contracts; the baselines it timed then are kept by `app.forward` since 0027).
+over 400 eligible contracts; the baselines it timed then are kept by `app.records.forward`
+since 0027).
 
 `python -m tests.bench.bench_track_record [--symbols 400] [--hours 72] [--sqlite]`
 
@@ -38,7 +39,7 @@ from app.db.models import (
     SymbolScore,
 )
 from app.runtime.collector import service_heap
-from app.services.trackrecord.update import TrackRecordService
+from app.services.records.as_run_update import TrackRecordService
 from tests.bench.bench_timeline import symbol_row
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 

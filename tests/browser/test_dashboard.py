@@ -34,8 +34,8 @@ from app.db.models import (
     TrackRecordDecision,
     TrackRecordHour,
 )
-from app.forward.record import BASELINES, POLICY, challenger_book
-from app.trackrecord.tracker import STRATEGIES
+from app.records.as_run import STRATEGIES
+from app.records.forward import BASELINES, POLICY, challenger_book
 from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment
 from tests.deployed import API, process, uvicorn, wait_for
 from tests.sim_fixtures import free_port

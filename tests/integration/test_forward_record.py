@@ -35,24 +35,24 @@ from app.db.models import (
     TrackRecordHour,
 )
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.repositories.trackrecord import LostRace
+from app.db.repositories.records import LostRace
 from app.exchange.gateway import KucoinGateway
-from app.forward.record import POLICY
 from app.policy.config import PolicyConfig
+from app.records.as_run import AS_RUN
+from app.records.forward import POLICY
 from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
-from app.services.forward.read import ForwardEvidenceService
-from app.services.forward.service import ForwardService
-from app.services.forward.update import BASELINES, ForwardUpdater, shadow_tracks
-from app.services.forward.window import window_history
 from app.services.market.prices import PriceCache
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.membership import MembershipService
+from app.services.records.as_run_update import TrackRecordService
+from app.services.records.forward_read import ForwardEvidenceService
+from app.services.records.forward_service import ForwardService
+from app.services.records.forward_update import BASELINES, ForwardUpdater, shadow_tracks
+from app.services.records.window import window_history
 from app.services.replay.db_source import load_db_history
 from app.services.replay.importer import HistoryImportService
-from app.services.trackrecord.update import TrackRecordService
-from app.trackrecord.tracker import AS_RUN
 from tests.factories import make_symbol
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator

@@ -36,10 +36,10 @@ from app.main import create_app
 from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger
 from app.services.portfolio.timeline import portfolio_timeline
+from app.services.records.as_run_update import TrackRecordService
+from app.services.records.evidence import LiveEvidenceService
 from app.services.replay.db_source import load_db_history
 from app.services.replay.importer import HistoryImportService
-from app.services.trackrecord.read import LiveEvidenceService
-from app.services.trackrecord.update import TrackRecordService
 from examples.follow_timeline import follow, read_candles, read_timeline
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import set_config

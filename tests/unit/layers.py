@@ -16,8 +16,7 @@ PURE_PACKAGES: tuple[str, ...] = (
     "replay",
     "calibration",
     "signals",
-    "trackrecord",
-    "forward",
+    "records",
 )
 # What a pure package may import besides the standard library and the other pure packages:
 # numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O; app.core.units is constants.

@@ -4,28 +4,20 @@ the daily decisions the forward rule reads."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import CheckConstraint, Double, Integer, String
+from sqlalchemy import CheckConstraint, Double, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
 from app.db.base import Base
+from app.db.models.records import OneRowRecord
 from app.db.types import JSONType, UTCDateTime
 
 
-class ForwardRecord(Base):
-    """The one row: where the record stands. Moved forward only by a compare-and-set on
-    `last_hour`, so no hour is ever marked twice, whichever replica runs."""
+class ForwardRecord(OneRowRecord):
+    """The forward record's one row (`OneRowRecord`); `state`: `ForwardState.to_json()`."""
 
     __tablename__ = "forward_record"
     __table_args__ = (CheckConstraint("id = 1", name="forward_one_row"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
-    inception_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the first hour it decides
-    last_hour: Mapped[datetime] = mapped_column(UTCDateTime)  # the last hour marked
-    state: Mapped[dict[str, Any]] = mapped_column(JSONType)  # `ForwardState.to_json()`
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ForwardHour(Base):

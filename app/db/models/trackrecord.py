@@ -4,29 +4,22 @@ portfolio), and the decisions it traded."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Double, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
 from app.db.base import Base
+from app.db.models.records import OneRowRecord
 from app.db.types import JSONType, UTCDateTime
 
 
-class TrackRecord(Base):
-    """The one row: where the record stands. Moved forward only by a compare-and-set on
-    `last_hour`, so no hour is ever marked twice, whichever replica runs."""
+class TrackRecord(OneRowRecord):
+    """The as-run record's one row (`OneRowRecord`); `state`: `TrackState.to_json()`."""
 
     __tablename__ = "track_record"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
-    inception_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_hour: Mapped[datetime] = mapped_column(UTCDateTime)  # the last hour marked
     last_audit_id: Mapped[int] = mapped_column(Integer)  # the last decision taken in
-    state: Mapped[dict[str, Any]] = mapped_column(JSONType)  # `TrackState.to_json()`
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class TrackRecordHour(Base):

@@ -6,23 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert, select
 from sqlalchemy.orm import defer
 
-from app.core.clock import utcnow
 from app.db.models import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
-from app.db.repositories.trackrecord import LostRace
-
-ROW_ID = 1
+from app.db.repositories.records import ROW_ID, OneRowRecordRepository
 
 
-class ForwardRepository:
+class ForwardRepository(OneRowRecordRepository):
     """The forward record's one row (moved by compare-and-set), its hours, trades and days."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    model = ForwardRecord
+    named = "the forward record"
 
     async def get(self) -> ForwardRecord | None:
         """The record without its state (`state` reads it: most readers need only where the
@@ -41,32 +36,12 @@ class ForwardRepository:
 
     async def create(self, inception: datetime, last_hour: datetime, state: dict[str, Any]) -> None:
         """The record's first row (LostRace if another transaction created it)."""
-        try:
-            await self.session.execute(
-                insert(ForwardRecord).values(
-                    id=ROW_ID,
-                    inception_at=inception,
-                    last_hour=last_hour,
-                    state=state,
-                    updated_at=utcnow(),
-                )
-            )
-        except IntegrityError as exc:
-            raise LostRace("the forward record was started by another transaction") from exc
+        await self._create(inception_at=inception, last_hour=last_hour, state=state)
 
     async def advance(self, expected: datetime, last_hour: datetime, state: Any) -> datetime:
         """Move the record from `expected` to `last_hour` (LostRace if it is not there); its
         new `updated_at`. `state`: a JSON document, or its `SerializedJSON`."""
-        updated_at = utcnow()
-        result = await self.session.execute(
-            update(ForwardRecord)
-            .where(ForwardRecord.id == ROW_ID, ForwardRecord.last_hour == expected)
-            .values(last_hour=last_hour, state=state, updated_at=updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise LostRace(f"the forward record is no longer at {expected.isoformat()}")
-        return updated_at
+        return await self._advance(expected, last_hour=last_hour, state=state)
 
     async def add(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
         if rows:

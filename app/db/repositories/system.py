@@ -21,7 +21,7 @@ from app.db.models import (
     TrackRecord,
     TrackRecordHour,
 )
-from app.db.repositories.trackrecord import ROW_ID
+from app.db.repositories.records import ROW_ID
 
 
 class SystemRepository:

@@ -7,11 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Integer, String, Text, func, insert, select, text
 
-from app.core.clock import utcnow
 from app.core.units import HOUR_MIN
 from app.db.models import (
     Candle,
@@ -23,20 +20,15 @@ from app.db.models import (
     TrackRecordHour,
 )
 from app.db.repositories.portfolio import compact_members_sql
+from app.db.repositories.records import ROW_ID, OneRowRecordRepository
 from app.db.types import UTCDateTime
 
-ROW_ID = 1
 
-
-class LostRace(RuntimeError):
-    """Another transaction moved the track record first (nothing of this one is kept)."""
-
-
-class TrackRecordRepository:
+class TrackRecordRepository(OneRowRecordRepository):
     """The record's three tables, and the audit rows, candles and settlements it reads."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    model = TrackRecord
+    named = "the track record"
 
     async def get(self) -> TrackRecord | None:
         return await self.session.get(TrackRecord, ROW_ID, populate_existing=True)
@@ -45,19 +37,9 @@ class TrackRecordRepository:
         self, inception: datetime, last_hour: datetime, last_audit_id: int, state: dict[str, Any]
     ) -> None:
         """The record's first row (LostRace if another transaction created it)."""
-        try:
-            await self.session.execute(
-                insert(TrackRecord).values(
-                    id=ROW_ID,
-                    inception_at=inception,
-                    last_hour=last_hour,
-                    last_audit_id=last_audit_id,
-                    state=state,
-                    updated_at=utcnow(),
-                )
-            )
-        except IntegrityError as exc:
-            raise LostRace("the track record was started by another transaction") from exc
+        await self._create(
+            inception_at=inception, last_hour=last_hour, last_audit_id=last_audit_id, state=state
+        )
 
     async def advance(
         self,
@@ -67,16 +49,9 @@ class TrackRecordRepository:
         state: dict[str, Any],
     ) -> None:
         """Move the record from `expected_hour` to `last_hour` (LostRace if it is not there)."""
-        result = await self.session.execute(
-            update(TrackRecord)
-            .where(TrackRecord.id == ROW_ID, TrackRecord.last_hour == expected_hour)
-            .values(
-                last_hour=last_hour, last_audit_id=last_audit_id, state=state, updated_at=utcnow()
-            )
-            .execution_options(synchronize_session=False)
+        await self._advance(
+            expected_hour, last_hour=last_hour, last_audit_id=last_audit_id, state=state
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise LostRace(f"the track record is no longer at {expected_hour.isoformat()}")
 
     async def add_hours(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:

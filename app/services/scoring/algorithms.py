@@ -26,7 +26,7 @@ from app.replay.run import ReplayRangeError
 from app.scoring.components import TECHNICAL, check_parameters
 from app.scoring.registry import components
 from app.scoring.technical import version as technical_version
-from app.services.forward.read import ForwardEvidenceService
+from app.services.records.forward_read import ForwardEvidenceService
 from app.services.replay.db_source import NoStoredHistory
 from app.services.replay.evidence import (
     EvidenceService,

@@ -257,8 +257,14 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
             between(3600, YEAR),
         ),
         ("retention_interval_s", 3600, "Seconds between retention passes.", INTERVAL),
-        ("track_record_interval_s", 600, "Seconds between track record updates (each marks the "
-         "hours whose candles are stored).", INTERVAL),
+        ("as_run_record_interval_s", 600, "Seconds between as-run record updates (the "
+         "track_record job: each marks the hours whose candles are stored).", INTERVAL),
+        ("forward_record_interval_s", 600, "Seconds between forward record updates (the "
+         "forward_record job: each marks the hours whose candles are stored).", INTERVAL),
+        # Read by no job since 0039 (the two above took its value); kept so that the release
+        # before it, still running during a rollout, finds it: removed in a later release.
+        ("track_record_interval_s", 600, "Superseded by as_run_record_interval_s and "
+         "forward_record_interval_s; read by no job, and removed in a later release.", INTERVAL),
         # the live track record's costs on traded notional
         ("track_record_fee_bps", 6.0, "Taker fee the track record pays on traded notional (bps).",
          between(0, 1000)),

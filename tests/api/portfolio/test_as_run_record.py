@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR
 from app.db.models import Candle, Symbol, TrackRecordDecision
-from app.services.trackrecord.update import TrackRecordService, ceil_hour
+from app.services.records.as_run_update import TrackRecordService
+from app.services.records.hours import ceil_hour
 from tests.api.portfolio.helpers import ADMIN, BASE, PORTFOLIO, READ, TRADE, history, ranked
 from tests.factories import make_candles
 

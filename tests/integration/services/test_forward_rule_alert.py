@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.calibration.challengers import CHALLENGERS
 from app.calibration.forward_rule import MIN_DECISIONS
 from app.db.models import Alert, EventOutbox, ForwardDay
-from app.forward.record import POLICY, challenger_book
-from app.services.forward.read import ForwardEvidenceService
-from app.services.forward.service import QUALIFIED, ForwardService
+from app.records.forward import POLICY, challenger_book
+from app.services.records.forward_read import ForwardEvidenceService
+from app.services.records.forward_service import QUALIFIED, ForwardService
 
 START = datetime(2027, 1, 1, tzinfo=UTC)
 BETTER, SAME = (replace(CHALLENGERS[1], name="better"), replace(CHALLENGERS[2], name="same"))

@@ -29,6 +29,8 @@ class ConfigUpdateValues:
             alert_low_score (float | Unset): A member whose latest composite is below this: low_score.
             alert_max_drawdown_pct (float | Unset): A member's drawdown since inclusion above (percent).
             alert_max_loss_pct (float | Unset): A member down more than this since inclusion (percent).
+            as_run_record_interval_s (int | Unset): Seconds between as-run record updates (the track_record job: each marks
+                the hours whose candles are stored).
             auto_replace_exits (bool | Unset): A member that must exit (delisted, not Open, expiring, Paused or stale past
                 exit_grace_hours) is replaced by the scoring run; false: only proposed. With autopilot on, only proposed: the
                 policy book's hourly pass makes the change.
@@ -43,6 +45,8 @@ class ConfigUpdateValues:
                 picked or added (gate code excluded:category:<name>): any of crypto, stablecoin, commodity, equity.
             exit_grace_hours (int | Unset): Hours a member's contract may stay Paused, or its candles stale, before it exits
                 without waiting for the replacement hysteresis.
+            forward_record_interval_s (int | Unset): Seconds between forward record updates (the forward_record job: each
+                marks the hours whose candles are stored).
             gate_max_abs_bar_return (float | Unset): Largest |log return| of one candle (EXTREME_MOVE).
             gate_max_gap_ratio (float | Unset): Largest share of missing candles (CANDLE_GAPS).
             gate_max_ticker_age_s (int | Unset): Oldest book/ticker a score may use (STALE_TICKER).
@@ -99,8 +103,8 @@ class ConfigUpdateValues:
             timeline_max_days (int | Unset): Longest range one GET /portfolio/timeline answers (days): a longer one is a
                 422, and without `from` it starts this long before `to` at most.
             track_record_fee_bps (float | Unset): Taker fee the track record pays on traded notional (bps).
-            track_record_interval_s (int | Unset): Seconds between track record updates (each marks the hours whose candles
-                are stored).
+            track_record_interval_s (int | Unset): Superseded by as_run_record_interval_s and forward_record_interval_s;
+                read by no job, and removed in a later release.
             track_record_slippage_bps (float | Unset): Slippage the track record pays on traded notional (bps).
             universe_sync_interval_s (int | Unset): Seconds between universe syncs.
             weighting_method (ConfigUpdateValuesWeightingMethod | Unset): score | score_squared | rank | equal |
@@ -113,6 +117,7 @@ class ConfigUpdateValues:
     alert_low_score: float | Unset = UNSET
     alert_max_drawdown_pct: float | Unset = UNSET
     alert_max_loss_pct: float | Unset = UNSET
+    as_run_record_interval_s: int | Unset = UNSET
     auto_replace_exits: bool | Unset = UNSET
     autopilot: bool | Unset = UNSET
     correlation_limit: float | Unset = UNSET
@@ -120,6 +125,7 @@ class ConfigUpdateValues:
     evidence_refresh_interval_s: int | Unset = UNSET
     excluded_categories: list[ConfigUpdateValuesExcludedCategoriesItem] | Unset = UNSET
     exit_grace_hours: int | Unset = UNSET
+    forward_record_interval_s: int | Unset = UNSET
     gate_max_abs_bar_return: float | Unset = UNSET
     gate_max_gap_ratio: float | Unset = UNSET
     gate_max_ticker_age_s: int | Unset = UNSET
@@ -180,6 +186,8 @@ class ConfigUpdateValues:
 
         alert_max_loss_pct = self.alert_max_loss_pct
 
+        as_run_record_interval_s = self.as_run_record_interval_s
+
         auto_replace_exits = self.auto_replace_exits
 
         autopilot = self.autopilot
@@ -198,6 +206,8 @@ class ConfigUpdateValues:
                 excluded_categories.append(excluded_categories_item)
 
         exit_grace_hours = self.exit_grace_hours
+
+        forward_record_interval_s = self.forward_record_interval_s
 
         gate_max_abs_bar_return = self.gate_max_abs_bar_return
 
@@ -310,6 +320,8 @@ class ConfigUpdateValues:
             field_dict["alert_max_drawdown_pct"] = alert_max_drawdown_pct
         if alert_max_loss_pct is not UNSET:
             field_dict["alert_max_loss_pct"] = alert_max_loss_pct
+        if as_run_record_interval_s is not UNSET:
+            field_dict["as_run_record_interval_s"] = as_run_record_interval_s
         if auto_replace_exits is not UNSET:
             field_dict["auto_replace_exits"] = auto_replace_exits
         if autopilot is not UNSET:
@@ -324,6 +336,8 @@ class ConfigUpdateValues:
             field_dict["excluded_categories"] = excluded_categories
         if exit_grace_hours is not UNSET:
             field_dict["exit_grace_hours"] = exit_grace_hours
+        if forward_record_interval_s is not UNSET:
+            field_dict["forward_record_interval_s"] = forward_record_interval_s
         if gate_max_abs_bar_return is not UNSET:
             field_dict["gate_max_abs_bar_return"] = gate_max_abs_bar_return
         if gate_max_gap_ratio is not UNSET:
@@ -436,6 +450,8 @@ class ConfigUpdateValues:
 
         alert_max_loss_pct = d.pop("alert_max_loss_pct", UNSET)
 
+        as_run_record_interval_s = d.pop("as_run_record_interval_s", UNSET)
+
         auto_replace_exits = d.pop("auto_replace_exits", UNSET)
 
         autopilot = d.pop("autopilot", UNSET)
@@ -458,6 +474,8 @@ class ConfigUpdateValues:
                 excluded_categories.append(excluded_categories_item)
 
         exit_grace_hours = d.pop("exit_grace_hours", UNSET)
+
+        forward_record_interval_s = d.pop("forward_record_interval_s", UNSET)
 
         gate_max_abs_bar_return = d.pop("gate_max_abs_bar_return", UNSET)
 
@@ -566,6 +584,7 @@ class ConfigUpdateValues:
             alert_low_score=alert_low_score,
             alert_max_drawdown_pct=alert_max_drawdown_pct,
             alert_max_loss_pct=alert_max_loss_pct,
+            as_run_record_interval_s=as_run_record_interval_s,
             auto_replace_exits=auto_replace_exits,
             autopilot=autopilot,
             correlation_limit=correlation_limit,
@@ -573,6 +592,7 @@ class ConfigUpdateValues:
             evidence_refresh_interval_s=evidence_refresh_interval_s,
             excluded_categories=excluded_categories,
             exit_grace_hours=exit_grace_hours,
+            forward_record_interval_s=forward_record_interval_s,
             gate_max_abs_bar_return=gate_max_abs_bar_return,
             gate_max_gap_ratio=gate_max_gap_ratio,
             gate_max_ticker_age_s=gate_max_ticker_age_s,

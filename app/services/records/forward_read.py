@@ -28,13 +28,13 @@ from app.core.units import HOUR
 from app.db.models import ForwardDay, ForwardRecord
 from app.db.repositories.forward import ForwardRepository
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.forward.record import POLICY, challenger_book
+from app.records.figures import iso_z, kept, segments, thinned
+from app.records.forward import POLICY, challenger_book
 from app.replay.evidence import strategy_figures
-from app.services.trackrecord.update import floor_hour
+from app.services.records.hours import floor_hour
 from app.stats.hac import mean_hac
 from app.stats.rounding import rounded
 from app.stats.skill import regression
-from app.trackrecord.figures import iso_z, kept, segments, thinned
 
 DAYS_PER_YEAR = 365.0
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from app.forward import shadow
-from app.forward.shadow import encode, state_of
 from app.policy.replacement import RunScores
+from app.records import shadow
+from app.records.shadow import encode, state_of
 from app.replay.history import MarketHistory
 from app.replay.policy import Holding, PolicyState
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.db.models import TrackRecordDecision
-from app.services.trackrecord.read import segments
-from app.services.trackrecord.update import as_run_changes
-from app.trackrecord.tracker import TrackState
+from app.records.as_run import TrackState
+from app.services.records.as_run_update import as_run_changes
+from app.services.records.evidence import segments
 
 HOUR = timedelta(hours=1)
 T0 = datetime(2026, 11, 20, 10, tzinfo=UTC)

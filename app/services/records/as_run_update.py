@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,22 +27,14 @@ from app.core.clock import utcnow
 from app.core.units import HOUR
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.portfolio.timeline import held
+from app.records.as_run import TrackState, Weights
 from app.replay.config import policy_hash
+from app.services.records.hours import ceil_hour, floor_hour, markable_until
 from app.services.replay.service import deployment_policy
 from app.services.settings.registry import read_settings
-from app.trackrecord.tracker import TrackState, Weights
 
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
 COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
-
-
-def floor_hour(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def ceil_hour(moment: datetime) -> datetime:
-    floored = floor_hour(moment)
-    return floored if floored == moment else floored + HOUR
 
 
 def joined(earlier: str, later: str) -> str:
@@ -105,14 +97,6 @@ def as_run_changes(
             actor, reason = joined(earlier.actor, actor), joined(earlier.reason, reason)
         by_hour[hour] = Change(hour, audit_id, actor, reason, weights)
     return list(by_hour.values())
-
-
-async def markable_until(records: TrackRecordRepository, now: datetime) -> datetime | None:
-    """The last hour the record can mark: the newest stored candle's close, not after now."""
-    last_open = await records.last_candle_open()
-    if last_open is None:
-        return None
-    return min(last_open + HOUR, floor_hour(now))
 
 
 class TrackRecordService:

@@ -1,5 +1,5 @@
 """Move the forward record forward: every hour whose candles are stored since the last one is
-marked, decided and judged (`app.forward.record`), in one transaction.
+marked, decided and judged (`app.records.forward`), in one transaction.
 
 The record starts at the first whole hour after its first update (deployment): it is never
 backfilled over history the service merely imported. Each hour reads the stored history window
@@ -31,7 +31,8 @@ from app.db.json_text import serialized_fast
 from app.db.models import ForwardDay, ForwardHour, ForwardTrade
 from app.db.repositories.forward import ForwardRepository
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.forward.record import (
+from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.records.forward import (
     POLICY,
     Baselines,
     DayJudged,
@@ -39,17 +40,16 @@ from app.forward.record import (
     ShadowTrack,
     challenger_book,
 )
-from app.policy.config import POLICY_KEYS, PolicyConfig
 from app.replay.coefficients import BETA_HOURS
 from app.replay.config import ReplayParams
 from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
-from app.services.forward.kept_state import keep_state, take_state
-from app.services.forward.window import warm_window, window_history
+from app.services.records.hours import ceil_hour, floor_hour
+from app.services.records.kept_state import keep_state, take_state
+from app.services.records.window import warm_window, window_history
 from app.services.replay.config import policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
 from app.services.settings.registry import read_settings
-from app.services.trackrecord.update import ceil_hour, floor_hour
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later

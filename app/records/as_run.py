@@ -6,7 +6,7 @@ how many hours were marked with a held symbol's candle missing (carried, and cou
 is marked from that hour's closes and funding settlements only: nothing later is read.
 
 The baselines and the `policy` shadow book are not kept here: they decide on their own daily
-clock (`app.forward`), not at the hours the portfolio happened to change.
+clock (`app.records.forward`), not at the hours the portfolio happened to change.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.trackrecord.book import LiveBook
+from app.records.book import LiveBook
 
 AS_RUN = "as_run"
 STRATEGIES = (AS_RUN,)  # the books kept, one each

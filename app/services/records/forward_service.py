@@ -17,10 +17,10 @@ from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.forward import ForwardRepository
-from app.forward.record import POLICY, challenger_book
-from app.services.forward.read import verdict_json, verdicts_of
-from app.services.forward.update import ForwardUpdater
+from app.records.forward import POLICY, challenger_book
 from app.services.portfolio.autopilot import AutopilotService, PolicyTarget
+from app.services.records.forward_read import verdict_json, verdicts_of
+from app.services.records.forward_update import ForwardUpdater
 
 logger = logging.getLogger(__name__)
 

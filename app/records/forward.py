@@ -32,17 +32,17 @@ from typing import Any
 import numpy as np
 
 from app.core.units import DAY_MS, HOUR_MS
-from app.forward.scoring import HourScorings
-from app.forward.shadow import Encoded, encode, fresh_json, restored
 from app.policy.config import PolicyConfig
+from app.records.baselines import NAMED, RandomDraw, Weights, by_name, named_targets
+from app.records.book import LiveBook
+from app.records.scoring import HourScorings
+from app.records.shadow import Encoded, encode, fresh_json, restored
 from app.replay.config import policy_hash
 from app.replay.context import Context
 from app.replay.history import MarketHistory
 from app.replay.policy import book_weights, step
 from app.replay.selection_record import trailing_returns, universe_betas, universe_hourly
 from app.stats.rank import spearman
-from app.trackrecord.baselines import NAMED, RandomDraw, Weights, by_name, named_targets
-from app.trackrecord.book import LiveBook
 
 POLICY = "policy"
 BASELINES = (*NAMED, "random")

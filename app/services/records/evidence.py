@@ -17,11 +17,11 @@ from app.core.errors import NotFoundError
 from app.core.units import HOUR
 from app.db.models import TrackRecordDecision
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.services.forward.read import ForwardEvidenceService
-from app.services.trackrecord.update import ceil_hour, markable_until
+from app.records.as_run import STRATEGIES
+from app.records.figures import iso_z, segments, thinned, window_figures
+from app.services.records.forward_read import ForwardEvidenceService
+from app.services.records.hours import ceil_hour, markable_until
 from app.stats.skill import outcome_figures
-from app.trackrecord.figures import iso_z, segments, thinned, window_figures
-from app.trackrecord.tracker import STRATEGIES
 
 WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
 HIT_HORIZON = timedelta(days=7)

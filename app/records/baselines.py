@@ -1,4 +1,4 @@
-"""The baselines' targets at a forward decision (`app.forward.record`), by symbol name: the
+"""The baselines' targets at a forward decision (`app.records.forward`), by symbol name: the
 replay's rules (`app.replay.baselines`) over the decision's universe (its stage-1 core).
 
 `btc_hold` buys the benchmark at the first decision and never trades again; `random` is

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.forward.record import ForwardState
-from app.services.forward.window import database_key
+from app.records.forward import ForwardState
+from app.services.records.window import database_key
 
 
 @dataclass(frozen=True)
