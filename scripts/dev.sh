@@ -5,6 +5,11 @@
 #   scripts/dev.sh test    create .venv, install the dev lock, run the whole test suite
 #   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
+# while changing the code:
+#   scripts/dev.sh fast [pytest args]   the fast tier, ~22 s on two idle cores: tests/unit
+#                          but its `slow` tests (the pure packages, core, the house rules) and one
+#                          request per API route on SQLite (tests/api/test_every_route.py); no
+#                          PostgreSQL needed. `test` (what CI runs) runs all of it too
 # for CI: scripts/dev.sh install   create .venv with the dev lock, nothing else
 # the docs site: scripts/dev.sh docs [mkdocs args]   serve it on 127.0.0.1:8001 (or run mkdocs
 #                          with the arguments given, e.g. `build --strict`)
@@ -129,6 +134,15 @@ case "${1:-}" in
         # (their module fixtures are shared). `-n 0` runs in this process.
         exec "$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@"
         ;;
+    fast)
+        shift
+        ensure_venv "$DEV_LOCK"
+        # Two workers: each collects the whole tier (about 5 s of CPU once Python keeps its
+        # bytecode), then they share its tests (about 20 s of CPU). The suite (`test`) runs them
+        # all too.
+        exec "$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile -m "not slow" \
+            tests/unit tests/api/test_every_route.py "$@"
+        ;;
     install)
         ensure_venv "$DEV_LOCK"
         ;;
@@ -159,7 +173,7 @@ case "${1:-}" in
         compile_lock "$LOCK" --constraint "$DEV_LOCK" "$@"
         ;;
     *)
-        echo "usage: $0 serve|test|demo|install|docs|client|lock [extra args]" >&2
+        echo "usage: $0 serve|test|fast|demo|install|docs|client|lock [extra args]" >&2
         exit 2
         ;;
 esac

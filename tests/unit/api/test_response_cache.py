@@ -132,6 +132,7 @@ def kept_bytes(cache: ResponseCache) -> int:
     return sum(len(entry.body) for entry in cache._entries.values())
 
 
+@pytest.mark.slow  # 60 answers, each computed in DELAY_S
 async def test_the_bytes_kept_stay_within_the_bound() -> None:
     cache = ResponseCache(60, single_process=True, max_bytes=10_000, open_reads=True)
     app, calls = app_with(cache)

@@ -24,6 +24,8 @@ from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS
 from tests.replay_data import DAY_START_MS, altered, known_until, planted_signal
 
+pytestmark = pytest.mark.slow  # walk-forward calibrations: seconds each
+
 DAY_MS = 24 * HOUR_MS
 BASE = policy_config(default_run_config(), DEFAULTS)
 SMALL = SearchSpace(

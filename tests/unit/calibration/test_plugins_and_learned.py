@@ -30,6 +30,8 @@ from tests.replay_data import DAY_START_MS
 from tests.unit.calibration.test_calibrate import SMALL, history, ms
 from tests.unit.scoring.universe import make_universe
 
+pytestmark = pytest.mark.slow  # walk-forward calibrations: seconds each
+
 DAY_MS = 24 * HOUR_MS
 BASE = policy_config(default_run_config(), DEFAULTS)
 # The seed's weights: the toy plug-in joins the technical component, which the default does not

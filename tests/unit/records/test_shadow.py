@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import pytest
 
 from app.policy.replacement import RunScores
 from app.records import shadow
@@ -75,6 +76,7 @@ def test_a_member_without_candles_leaves_and_the_ranks_close_up() -> None:
     assert [(h.index, h.seat) for h in back.members] == [(0, 1), (1, 2)]
 
 
+@pytest.mark.slow  # a million values
 def test_every_stored_composite_survives_packing() -> None:
     """Every 4-decimal value in 0-100 that a run can store (a sample of a million)."""
     rng = np.random.default_rng(11)

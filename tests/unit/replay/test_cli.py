@@ -97,6 +97,7 @@ def test_an_unknown_override_is_refused_not_ignored(
     assert not out.exists()
 
 
+@pytest.mark.slow  # a calibration
 def test_calibrate_writes_the_report_with_its_folds(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "calibration.json"
     args = ["calibrate", "--data", str(folder), "--from", "2023-11-25T00:00:00Z"]
@@ -267,6 +268,7 @@ class TestSeveralDatasets:
         assert "distinct names" in capsys.readouterr().err
         assert not out.exists()
 
+    @pytest.mark.slow  # a calibration per dataset
     def test_calibrate_calibrates_each_on_its_own_folds_and_pools(
         self, two: tuple[Path, Path], tmp_path: Path
     ) -> None:

@@ -23,6 +23,7 @@ def fail_on(value: int, bad: int) -> int:
     return value
 
 
+@pytest.mark.slow  # the first task asked takes a second
 def test_results_come_in_the_order_asked_whatever_finishes_first() -> None:
     calls = [(0, 1.0), (1, 0.0), (2, 0.2)]
     shown: list[tuple[int, int]] = []

@@ -57,6 +57,7 @@ def altered_after(history: MarketHistory, moment_ms: int) -> MarketHistory:
 
 
 class TestNoLookAhead:
+    @pytest.mark.slow  # seven weeks of the real year replayed twice
     def test_decisions_up_to_a_moment_ignore_everything_after_it(self, year: MarketHistory) -> None:
         moment = ms("2025-07-01T00:00:00")
         window = params("2025-06-01T00:00:00", "2025-07-20T00:00:00", random_draws=3)

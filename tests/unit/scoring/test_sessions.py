@@ -41,6 +41,7 @@ def figures_of(
     return day_figures(history, end_ms)
 
 
+@pytest.mark.slow  # the shared real histories, read whole
 class TestOnRealHistory:
     """The figures docs/decisions.md quotes ("What a contract is"); `python -m
     scripts.category_evidence` gives them for every folder, the 487-contract one included."""
