@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from app.policy.config import PolicyConfig
+from app.portfolio.weights import METHODS
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
 from app.scoring.registry import components
 
@@ -20,15 +21,7 @@ from app.scoring.registry import components
 @dataclass(frozen=True)
 class SearchSpace:
     grid_step: float = 0.25  # component weights: every split of 1 into quarters (35 for 4)
-    weighting_methods: tuple[str, ...] = (
-        "score",
-        "score_squared",
-        "rank",
-        "equal",
-        "inverse_volatility",
-        "risk_parity",
-        "hrp",
-    )
+    weighting_methods: tuple[str, ...] = METHODS  # every one the portfolio knows
     margins: tuple[float, ...] = (2.5, 5.0, 10.0, 20.0)  # composite points
     confirmation_hours: tuple[float, ...] = (0.0, 24.0, 48.0)  # 1, 2, 3 daily decisions
     min_holding_hours: tuple[float, ...] = (24.0, 72.0, 168.0)

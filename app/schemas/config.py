@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_SETTINGS_CHANGED, at_most
 from app.schemas.common import RequestBody
-from app.services.settings.registry import RUNTIME_SETTINGS
+from app.services.settings.registry import RUNTIME_SETTINGS, SETTINGS
 
 SETTING_EXAMPLE: dict[str, Any] = {
     "key": "max_portfolio_symbols",
@@ -21,23 +21,16 @@ SETTING_EXAMPLE: dict[str, Any] = {
     "choices": None,
     "description": "Most active portfolio members (ranks 1..n enforced).",
 }
+_WEIGHTING = SETTINGS["weighting_method"]
 CHOICE_EXAMPLE: dict[str, Any] = {
-    "key": "weighting_method",
-    "value": "score",
-    "type": "string",
-    "default": "score",
+    "key": _WEIGHTING.key,
+    "value": _WEIGHTING.default,
+    "type": _WEIGHTING.type,
+    "default": _WEIGHTING.default,
     "minimum": None,
     "maximum": None,
-    "choices": [
-        "score",
-        "score_squared",
-        "rank",
-        "equal",
-        "inverse_volatility",
-        "risk_parity",
-        "hrp",
-    ],
-    "description": "score | score_squared | rank | equal | inverse_volatility | risk_parity | hrp.",
+    "choices": list(_WEIGHTING.choices or ()),
+    "description": _WEIGHTING.description,
 }
 
 

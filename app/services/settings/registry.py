@@ -148,7 +148,7 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = tuple(
         (
             "weighting_method",
             "score",
-            "score | score_squared | rank | equal | inverse_volatility | risk_parity | hrp.",
+            f"{' | '.join(METHODS)}.",
             one_of(*METHODS),
             POLICY,
         ),
