@@ -33,7 +33,9 @@ class CalibrationVerdict(TypedDict):
     best_baseline: str
     best_baseline_sharpe: float | None
     default_sharpe: float | None
+    """The configuration in force."""
     calibrated_sharpe: float | None
+    """Re-chosen on each training window."""
     default_beats_every_baseline: bool
     calibrated_beats_every_baseline: bool
     calibrated_beats_default: bool

@@ -94,6 +94,7 @@ class StrategySummary(TypedDict):
     calmar: float | None
     max_drawdown: float | None
     turnover: float | None
+    """Mean sum of |weight change| per decision."""
     fees: float | None
     funding: float | None
 

@@ -4,38 +4,26 @@ scoring change is judged by."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.calibration.report import CalibrationVerdict
+from app.replay.report import StrategySummary
 from app.schemas.recorded import recorded_example
 from app.schemas.scoring import AlgorithmRead
+from app.schemas.shapes import api_shape
 
-
-class StrategyFigures(BaseModel):
-    """After costs; returns and drawdowns as fractions, None where undefined."""
-
-    total_return: float | None
-    cagr: float | None
-    volatility: float | None
-    sharpe: float | None
-    sortino: float | None
-    calmar: float | None
-    max_drawdown: float | None
-    turnover: float | None = Field(description="Mean sum of |weight change| per decision.")
-    fees: float | None
-    funding: float | None
-
-
-class Verdict(BaseModel):
-    measure: str
-    best_baseline: str
-    best_baseline_sharpe: float | None
-    default_sharpe: float | None = Field(description="The configuration in force.")
-    calibrated_sharpe: float | None = Field(description="Re-chosen on each training window.")
-    default_beats_every_baseline: bool
-    calibrated_beats_every_baseline: bool
-    calibrated_beats_default: bool
+if TYPE_CHECKING:
+    StrategyFigures = StrategySummary
+    Verdict = CalibrationVerdict
+else:
+    StrategyFigures = api_shape(
+        StrategySummary,
+        "StrategyFigures",
+        "After costs; returns and drawdowns as fractions, None where undefined.",
+    )
+    Verdict = api_shape(CalibrationVerdict, "Verdict")
 
 
 class EvidenceRead(BaseModel):

@@ -39,7 +39,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
     "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     "dashboard": LOW,
-    "schemas": LOW | {"exchange", "scoring", "services"},  # validation shared with services
+    # validation shared with services; the pure packages' report shapes (`schemas/shapes.py`)
+    "schemas": LOW | {"exchange", "services"} | _PURE,
     "services": LOW | {"db", "exchange", "schemas"} | _PURE,
     "scheduler": LOW | {"db", "exchange", "services", "state"},
     "cli": LOW | {"db", "exchange", "schemas", "services"} | _PURE,

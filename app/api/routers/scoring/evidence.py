@@ -12,7 +12,7 @@ from app.api.response_cache import CachedRead
 from app.api.services import EvidenceDep
 from app.calibration.report import CalibrationReport
 from app.schemas.common import problem_responses
-from app.schemas.evidence import EvidenceRead, StrategyFigures, Verdict
+from app.schemas.evidence import EvidenceRead
 from app.schemas.replays import ReplaySummary
 
 router = APIRouter(
@@ -44,11 +44,9 @@ async def get_scoring_evidence(
         report_url=str(request.url_for("get_replay", run_id=run.id).path),
         data=report["data"],
         calibration=report["calibration"],
-        out_of_sample={
-            k: StrategyFigures.model_validate(v) for k, v in report["strategies"].items()
-        },
+        out_of_sample={k: v for k, v in report["strategies"].items()},
         ic={"active": report["ic_default"], "calibrated": report["ic"]},
-        verdict=Verdict.model_validate(report["verdict"]),
+        verdict=report["verdict"],
         selection=report.get("selection"),
     )
 
