@@ -5,11 +5,14 @@ hourly from deployment on; the forward rule's verdicts."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.book_figures import LiveFigures, Segment
 from app.schemas.recorded import recorded_example
+from app.schemas.shapes import api_shape
+from app.stats.skill import Regression
 
 BOOKS = (
     "`policy` (the automated policy's shadow book), `challenger:<name>` (each registered "
@@ -31,25 +34,16 @@ class SkillIc(BaseModel):
     n: int = Field(description="Daily decisions where it was measured.")
 
 
-class AgainstUniverse(BaseModel):
-    """A scoring book's daily returns regressed on the universe's (the equal-weight index of
-    the contracts eligible at each daily decision); per day, annualised over 365."""
-
-    model_config = ConfigDict(json_schema_extra=recorded_example("AgainstUniverse"))
-
-    n: int
-    alpha: float | None
-    alpha_annualised: float | None
-    alpha_se: float | None
-    alpha_t: float | None
-    alpha_se_hac: float | None
-    alpha_t_hac: float | None
-    alpha_interval: list[float | None]
-    alpha_interval_annualised: list[float | None]
-    beta: float | None
-    active_return: float | None
-    tracking_error: float | None
-    information_ratio: float | None
+if TYPE_CHECKING:
+    AgainstUniverse = Regression
+else:
+    AgainstUniverse = api_shape(
+        Regression,
+        "AgainstUniverse",
+        "A scoring book's daily returns regressed on the universe's (the equal-weight index of\n"
+        "the contracts eligible at each daily decision); per day, annualised over 365.",
+        ConfigDict(json_schema_extra=recorded_example("AgainstUniverse")),
+    )
 
 
 class ForwardBook(LiveFigures):
