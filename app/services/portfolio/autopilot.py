@@ -116,7 +116,7 @@ class AutopilotService:
 
     async def is_on(self) -> bool:
         """The runtime setting `autopilot`."""
-        return bool(await read_setting(self.session, "autopilot"))
+        return await read_setting(self.session, "autopilot", bool)
 
     async def follow(self, target: PolicyTarget) -> AutopilotPass:
         """One pass to `target`, all of it or nothing of it."""
