@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,15 +26,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.units import HOUR
 from app.db.repositories.trackrecord import TrackRecordRepository
+from app.policy.setting import setting
 from app.portfolio.timeline import held
 from app.records.as_run import TrackState, Weights
 from app.replay.config import policy_hash
 from app.services.records.hours import ceil_hour, floor_hour, markable_until
 from app.services.replay.service import deployment_policy
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
-COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
+
+
+@dataclass(frozen=True)
+class RecordCosts:
+    """What the records pay on traded notional (bps): the as-run and the forward record's."""
+
+    fee_bps: float = field(metadata=setting("track_record_fee_bps"))
+    slippage_bps: float = field(metadata=setting("track_record_slippage_bps"))
 
 
 def joined(earlier: str, later: str) -> str:
@@ -144,9 +152,8 @@ class TrackRecordService:
         self, state: TrackState, last: datetime, end: datetime, changes: list[Change]
     ) -> Marked:
         """Move `state` over the hours (last, end]; the rows to store."""
-        settings = await read_settings(self.session, list(COSTS))
-        fee_bps, slippage_bps = (float(settings[key]) for key in COSTS)
-        cost = (fee_bps + slippage_bps) / 1e4
+        costs = await read_typed(self.session, RecordCosts)
+        cost = (costs.fee_bps + costs.slippage_bps) / 1e4
         config_hash = policy_hash(await deployment_policy(self.session, None, None))
         closes: dict[datetime, dict[str, float]] = defaultdict(dict)
         for symbol, opened, close in await self.records.closes(last, end - HOUR):
@@ -179,8 +186,8 @@ class TrackRecordService:
                         "actor": change.actor,
                         "reason": change.reason,
                         "config_hash": config_hash,
-                        "fee_bps": fee_bps,
-                        "slippage_bps": slippage_bps,
+                        "fee_bps": costs.fee_bps,
+                        "slippage_bps": costs.slippage_bps,
                         "weights": change.weights,
                         "turnover": marked.turnover,
                         "fees": marked.fees,

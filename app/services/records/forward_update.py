@@ -43,18 +43,18 @@ from app.records.forward import (
 from app.replay.coefficients import BETA_HOURS
 from app.replay.config import ReplayParams
 from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
+from app.services.records.as_run_update import RecordCosts
 from app.services.records.hours import ceil_hour, floor_hour
 from app.services.records.kept_state import keep_state, take_state
 from app.services.records.window import warm_window, window_history
 from app.services.replay.config import policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_settings, read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later
 BASELINES = Baselines()
-COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
 
 
 def _ms(moment: datetime) -> int:
@@ -140,8 +140,8 @@ class ForwardUpdater:
         if state is None:
             state = ForwardState.of(await self.records.state())
         tracks = await shadow_tracks(self.session, record.inception_at, self.challengers)
-        settings = await read_settings(self.session, COSTS)
-        fee, slippage = float(settings[COSTS[0]]), float(settings[COSTS[1]])
+        costs = await read_typed(self.session, RecordCosts)
+        fee, slippage = costs.fee_bps, costs.slippage_bps
         rows = _Rows(fee, slippage, {t.book: t.config_hash for t in tracks})
         hours = 0
         moment = record.last_hour + HOUR
