@@ -365,9 +365,19 @@ async def read_typed(session: AsyncSession, cls: type[T]) -> T:
     return from_settings(cls, await read_settings(session, typed_keys(cls)))
 
 
+async def read_settings_as(
+    session: AsyncSession, keys: Iterable[str], kind: type[T]
+) -> dict[str, T]:
+    """Each of `keys` (settings of one type, such as the jobs' periods) as `kind`, its registry
+    type's Python type (TypeError otherwise), in one query."""
+    keys = tuple(keys)
+    for key in keys:
+        check_type(key, kind)
+    values = await read_settings(session, keys)
+    return {key: kind(value) for key, value in values.items()}  # type: ignore[call-arg]
+
+
 async def read_setting(session: AsyncSession, key: str, kind: type[T]) -> T:
     """The one setting `key` as `kind`, its registry type's Python type (TypeError otherwise):
     `read_setting(session, "replay_time_limit_s", float)`."""
-    check_type(key, kind)
-    value = (await read_settings(session, [key]))[key]
-    return kind(value)  # type: ignore[call-arg]
+    return (await read_settings_as(session, [key], kind))[key]
