@@ -25,7 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR
-from app.db.repositories.trackrecord import TrackRecordRepository
+from app.db.repositories.trackrecord import (
+    TrackRecordDecisionRow,
+    TrackRecordHourRow,
+    TrackRecordRepository,
+)
 from app.policy.setting import setting
 from app.portfolio.timeline import held
 from app.records.as_run import TrackState, Weights
@@ -85,8 +89,8 @@ NOTHING = Updated(None, None, 0, 0, 0)
 class Marked:
     hours: int
     gaps: int
-    hour_rows: list[dict[str, Any]]
-    decision_rows: list[dict[str, Any]]
+    hour_rows: list[TrackRecordHourRow]
+    decision_rows: list[TrackRecordDecisionRow]
 
 
 def as_run_changes(
@@ -166,8 +170,8 @@ class TrackRecordService:
             hour = floor_hour(at)
             rates[hour][symbol] = rates[hour].get(symbol, 0.0) + rate
         by_hour = {c.at: c for c in changes}
-        hour_rows: list[dict[str, Any]] = []
-        decision_rows: list[dict[str, Any]] = []
+        hour_rows: list[TrackRecordHourRow] = []
+        decision_rows: list[TrackRecordDecisionRow] = []
         hours = gaps = 0
         moment = last + HOUR
         while moment <= end:

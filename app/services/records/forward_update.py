@@ -29,7 +29,12 @@ from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MS
 from app.db.json_text import serialized_fast
 from app.db.models import ForwardDay, ForwardHour, ForwardTrade
-from app.db.repositories.forward import ForwardRepository
+from app.db.repositories.forward import (
+    ForwardDayRow,
+    ForwardHourRow,
+    ForwardRepository,
+    ForwardTradeRow,
+)
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.policy.config import POLICY_KEYS, PolicyConfig
 from app.records.forward import (
@@ -220,13 +225,13 @@ class _Rows:
     fee_bps: float
     slippage_bps: float
     hashes: dict[str, str]  # scoring book -> its configuration's hash
-    hours: list[dict[str, Any]] = field(default_factory=list)
-    trades: list[dict[str, Any]] = field(default_factory=list)
-    days: list[dict[str, Any]] = field(default_factory=list)
+    hours: list[ForwardHourRow] = field(default_factory=list)
+    trades: list[ForwardTradeRow] = field(default_factory=list)
+    days: list[ForwardDayRow] = field(default_factory=list)
 
     def trade(
         self, book: str, at: datetime, turnover: float, fees: float, state: ForwardState
-    ) -> dict[str, Any]:
+    ) -> ForwardTradeRow:
         held = state.books.get(book)
         weights = {} if held is None else _weights(held.units, state.marks, held.cash)
         return {
@@ -240,7 +245,7 @@ class _Rows:
             "slippage_bps": self.slippage_bps,
         }
 
-    def day(self, judged: DayJudged) -> dict[str, Any]:
+    def day(self, judged: DayJudged) -> ForwardDayRow:
         def known(value: float) -> float | None:
             return value if np.isfinite(value) else None
 
