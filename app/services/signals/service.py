@@ -32,7 +32,7 @@ METRICS_USED = ("spread_bps", "impact_bps", "volatility_annualised", "funding_ca
 
 
 @dataclass(frozen=True)
-class _RuleSettings:
+class RuleSettings:
     """The runtime settings the agents and the consensus read."""
 
     max_spread_bps: float = field(metadata=setting("signal_max_spread_bps"))
@@ -48,7 +48,7 @@ class _RuleSettings:
 class _Rules:
     """The agents' limits and the consensus rule, as the runtime settings hold them now."""
 
-    def __init__(self, config: _RuleSettings) -> None:
+    def __init__(self, config: RuleSettings) -> None:
         self.limits = Limits(
             max_spread_bps=config.max_spread_bps,
             max_volatility=config.max_volatility,
@@ -101,7 +101,7 @@ class SignalService:
         pending = await self.signals.claim_pending(limit)
         now = utcnow()
         weights = {agent: r.weight for agent, r in (await self.outcomes.agent_records()).items()}
-        rules = _Rules(await read_typed(self.session, _RuleSettings))
+        rules = _Rules(await read_typed(self.session, RuleSettings))
         for signal in pending:
             if signal.expires_at is not None and signal.expires_at <= now:
                 signal.status, signal.processed_at = "expired", now
