@@ -1,5 +1,10 @@
-"""A policy field read from a runtime setting: the registry key is named once, on the field, and
-the keys to read and the configuration built from their values are derived from the fields."""
+"""A field read from a runtime setting: the registry key is named once, on the field, and the keys
+to read and the object built from their values are derived from the fields.
+
+One mechanism for every typed reader of the runtime settings: the decision policy's
+`PolicySettings` (app/policy/config.py) and each service's own settings dataclass, read in one
+query by `read_typed` (app/services/settings/registry.py), which checks each field's type against
+the registry's (an `integer` setting is an `int` field, a `number` a `float`, ...)."""
 
 from __future__ import annotations
 
@@ -23,16 +28,22 @@ def _nested(hint: Any) -> type[Any] | None:
     return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
 
 
-def setting_keys(cls: type[Any]) -> tuple[str, ...]:
-    """Every runtime setting `cls` reads, in field order (a nested dataclass's in its place)."""
+def setting_fields(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """Every runtime setting `cls` reads with its field's type, in field order (a nested
+    dataclass's in its place)."""
     hints = typing.get_type_hints(cls)
-    keys: list[str] = []
+    found: list[tuple[str, Any]] = []
     for f in dataclasses.fields(cls):
         if SETTING in f.metadata:
-            keys.append(f.metadata[SETTING])
+            found.append((f.metadata[SETTING], hints[f.name]))
         elif (inner := _nested(hints[f.name])) is not None:
-            keys.extend(setting_keys(inner))
-    return tuple(keys)
+            found.extend(setting_fields(inner))
+    return tuple(found)
+
+
+def setting_keys(cls: type[Any]) -> tuple[str, ...]:
+    """Every runtime setting `cls` reads, in field order (a nested dataclass's in its place)."""
+    return tuple(key for key, _ in setting_fields(cls))
 
 
 def from_settings(cls: type[T], values: Mapping[str, Any]) -> T:

@@ -51,8 +51,9 @@ async def intervals(
     override = state.settings.scheduler.tick_s
     if override is not None:
         return {job.name: float(override) for job in jobs}
-    values = await Services(session, state).configuration.values({job.interval_key for job in jobs})
-    return {job.name: max(float(values[job.interval_key]), 1.0) for job in jobs}
+    keys = {job.interval_key for job in jobs}
+    values = await Services(session, state).configuration.values(keys, float)
+    return {job.name: max(values[job.interval_key], 1.0) for job in jobs}
 
 
 def next_tick(interval_s: float, now: float | None = None) -> datetime:

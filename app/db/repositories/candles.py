@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from sqlalchemy import func, select
@@ -17,6 +17,31 @@ from app.db.repositories.streaming import numeric_slices
 from app.db.types import epoch_ms
 
 INSERT_CHUNK = 2000
+
+
+class CandleRow(TypedDict):
+    """A `candle` row to insert."""
+
+    symbol_id: int
+    granularity_min: int
+    open_time: datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    fetched_at: datetime
+
+
+class GapRow(TypedDict):
+    """A `candle_gap` row to insert."""
+
+    symbol_id: int
+    granularity_min: int
+    gap_start: datetime
+    gap_end: datetime
+    missing_count: int
+    detected_at: datetime
 
 
 class CandleRepository:
@@ -37,7 +62,7 @@ class CandleRepository:
         )
         return {symbol_id: latest for symbol_id, latest in rows.all() if latest is not None}
 
-    async def insert_missing(self, rows: Sequence[dict[str, Any]]) -> int:
+    async def insert_missing(self, rows: Sequence[CandleRow]) -> int:
         """Insert candles, ignoring (symbol, granularity, open time) already stored.
 
         Core insert on the session's connection (no ORM bookkeeping); RETURNING an integer
@@ -53,7 +78,7 @@ class CandleRepository:
             inserted += len(result.all())
         return inserted
 
-    async def add_gaps(self, gaps: Iterable[dict[str, Any]]) -> None:
+    async def add_gaps(self, gaps: Iterable[GapRow]) -> None:
         gaps = list(gaps)
         if gaps:
             await self.session.execute(self._insert_ignoring_duplicates(CandleGap), gaps)

@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import defer
 
 from app.db.models import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
 from app.db.repositories.records import ROW_ID, OneRowRecordRepository
+
+
+class ForwardHourRow(TypedDict):
+    """A `forward_hour` row to insert: one book's equity at one hour."""
+
+    book: str
+    at: datetime
+    equity: float
+
+
+class ForwardTradeRow(TypedDict):
+    """A `forward_trade` row to insert: what one book traded at one hour."""
+
+    book: str
+    at: datetime
+    weights: dict[str, float]  # fractions, right after the trade
+    turnover: float
+    fees: float
+    config_hash: str
+    fee_bps: float
+    slippage_bps: float
+
+
+class ForwardDayRow(TypedDict):
+    """A `forward_day` row to insert: one book's judged daily decision (None: not finite)."""
+
+    book: str
+    decided_at: datetime
+    entry_at: datetime
+    following_at: datetime
+    book_return: float | None
+    skill_ic: float | None
+    universe_return: float | None
+    config_hash: str
+    fee_bps: float
+    slippage_bps: float
 
 
 class ForwardRepository(OneRowRecordRepository):
@@ -43,7 +79,7 @@ class ForwardRepository(OneRowRecordRepository):
         new `updated_at`. `state`: a JSON document, or its `SerializedJSON`."""
         return await self._advance(expected, last_hour=last_hour, state=state)
 
-    async def add(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    async def add(self, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
             await self.session.execute(insert(model), list(rows))
 

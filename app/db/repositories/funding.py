@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,13 +15,22 @@ from app.db.repositories.candles import unindexed
 from app.db.repositories.streaming import in_slices
 
 
+class FundingRow(TypedDict):
+    """A `funding_settlement` row to insert (`fetched_at`: the column's default when absent)."""
+
+    symbol_id: int
+    settled_at: datetime
+    rate: float
+    fetched_at: NotRequired[datetime]
+
+
 class FundingRepository:
     """The `funding_settlement` table."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def insert_missing(self, rows: Sequence[dict[str, Any]]) -> int:
+    async def insert_missing(self, rows: Sequence[FundingRow]) -> int:
         """Insert settlements, ignoring (symbol, time) already stored; how many were new."""
         if not rows:
             return 0

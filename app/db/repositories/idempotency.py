@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,13 +12,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import IdempotencyKey
 
 
+class ClaimRow(TypedDict):
+    """An `idempotency_key` row claiming a key (`state` in_progress)."""
+
+    key: str
+    principal: str
+    method: str
+    path: str
+    request_hash: str
+    state: str
+    created_at: datetime
+    expires_at: datetime
+
+
 class IdempotencyRepository:
     """The `idempotency_key` table: claims and stored answers."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def try_claim(self, row: dict[str, Any]) -> int | None:
+    async def try_claim(self, row: ClaimRow) -> int | None:
         """Insert an in-progress claim; None when (key, principal, method, path) exists."""
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         statement = (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 import numpy as np
 from sqlalchemy import func, insert, select, text
@@ -27,6 +28,17 @@ from app.db.types import epoch_ms
 SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"
 COMPOSITE = "composite"
 SCORE_SLICE = 250  # score rows (with their breakdown JSON) per insert
+
+
+class ScoreRow(TypedDict):
+    """A `symbol_score` row to insert: a symbol's composite or one component's score."""
+
+    run_id: int
+    symbol_id: int
+    component: str
+    score: Decimal
+    confidence: Decimal
+    breakdown: dict[str, Any]  # stored JSON: the component scores and weights, or the metrics
 
 
 class ScoringRepository:
@@ -144,7 +156,7 @@ class ScoringRepository:
         )
         return list((await self.session.scalars(query)).all())
 
-    async def add_scores(self, rows: Iterable[dict[str, Any]]) -> None:
+    async def add_scores(self, rows: Iterable[ScoreRow]) -> None:
         """Insert in slices, so the event loop serves other requests between them."""
         rows = list(rows)
         for start in range(0, len(rows), SCORE_SLICE):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Integer, String, Text, func, insert, select, text
 
@@ -22,6 +22,30 @@ from app.db.models import (
 from app.db.repositories.portfolio import compact_members_sql
 from app.db.repositories.records import ROW_ID, OneRowRecordRepository
 from app.db.types import UTCDateTime
+
+
+class TrackRecordHourRow(TypedDict):
+    """A `track_record_hour` row to insert: one book's equity at one hour."""
+
+    strategy: str
+    at: datetime
+    equity: float
+    gap: bool
+
+
+class TrackRecordDecisionRow(TypedDict):
+    """A `track_record_decision` row to insert: a change the as-run record traded."""
+
+    at: datetime
+    audit_id: int
+    actor: str
+    reason: str
+    config_hash: str
+    fee_bps: float
+    slippage_bps: float
+    weights: dict[str, float]  # fractions
+    turnover: dict[str, float]  # by book
+    fees: dict[str, float]
 
 
 class TrackRecordRepository(OneRowRecordRepository):
@@ -53,11 +77,11 @@ class TrackRecordRepository(OneRowRecordRepository):
             expected_hour, last_hour=last_hour, last_audit_id=last_audit_id, state=state
         )
 
-    async def add_hours(self, rows: Sequence[dict[str, Any]]) -> None:
+    async def add_hours(self, rows: Sequence[TrackRecordHourRow]) -> None:
         if rows:
             await self.session.execute(insert(TrackRecordHour), list(rows))
 
-    async def add_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
+    async def add_decisions(self, rows: Sequence[TrackRecordDecisionRow]) -> None:
         if rows:
             await self.session.execute(insert(TrackRecordDecision), list(rows))
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, ValidationFailedError
 from app.db.models import IdempotencyKey
-from app.db.repositories.idempotency import IdempotencyRepository
+from app.db.repositories.idempotency import ClaimRow, IdempotencyRepository
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -108,7 +108,7 @@ class IdempotencyGuard:
             await session.commit()
         self.claim_id = None
 
-    def _row(self, now: datetime) -> dict[str, object]:
+    def _row(self, now: datetime) -> ClaimRow:
         key, principal, method, path = self.scope
         return {
             "key": key,

@@ -14,11 +14,12 @@ from app.db.repositories.candles import CandleRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.exchange.breaker import BreakerState
 from app.exchange.gateway import KucoinGateway
+from app.policy.setting import setting
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 from app.stats.performance import max_drawdown
 
 PORTFOLIO_ALERT_KINDS = (
@@ -36,7 +37,6 @@ ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT)
 """Every kind; `category` (app.services.market.categories) is raised when the data rule newly
 classes a contract non-crypto or contradicts the exchange or the table, and stays until it is
 acknowledged."""
-THRESHOLDS = ("alert_low_score", "alert_max_loss_pct", "alert_max_drawdown_pct", "alert_cooldown_s")
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,18 @@ class Condition:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-async def thresholds(session: AsyncSession) -> dict[str, float]:
-    values = await read_settings(session, THRESHOLDS)
-    return {k: float(v) for k, v in values.items()}
+@dataclass(frozen=True)
+class Thresholds:
+    """The runtime settings the portfolio's alerts are raised (and a recurrence reopened) by."""
+
+    low_score: float = field(metadata=setting("alert_low_score"))
+    max_loss_pct: float = field(metadata=setting("alert_max_loss_pct"))
+    max_drawdown_pct: float = field(metadata=setting("alert_max_drawdown_pct"))
+    cooldown_s: float = field(metadata=setting("alert_cooldown_s"))
+
+
+async def thresholds(session: AsyncSession) -> Thresholds:
+    return await read_typed(session, Thresholds)
 
 
 async def current_conditions(
@@ -77,13 +86,13 @@ async def current_conditions(
                 )
             )
         composite = scores.composite.get(r.symbol.id)
-        if composite is not None and composite < limits["alert_low_score"]:
+        if composite is not None and composite < limits.low_score:
             found.append(
                 Condition(
                     "low_score",
                     f"low_score:{name}",
                     "warning",
-                    f"{name} scores {composite:.1f} < {limits['alert_low_score']:g}",
+                    f"{name} scores {composite:.1f} < {limits.low_score:g}",
                     name,
                     {"composite": composite, "run_id": scores.run.id if scores.run else None},
                 )
@@ -118,7 +127,7 @@ async def current_conditions(
 
 
 async def _performance(
-    session: AsyncSession, rows: list[MemberRow], limits: dict[str, float]
+    session: AsyncSession, rows: list[MemberRow], limits: Thresholds
 ) -> list[Condition]:
     found = []
     candles = CandleRepository(session)
@@ -136,10 +145,7 @@ async def _performance(
         path = np.array([float(entry), *closes, r.symbol.mark_price])
         loss_pct = (1 - path[-1] / path[0]) * 100
         drawdown_pct = max_drawdown(path) * 100
-        if (
-            loss_pct > limits["alert_max_loss_pct"]
-            or drawdown_pct > limits["alert_max_drawdown_pct"]
-        ):
+        if loss_pct > limits.max_loss_pct or drawdown_pct > limits.max_drawdown_pct:
             found.append(
                 Condition(
                     "poor_performance",

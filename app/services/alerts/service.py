@@ -36,7 +36,7 @@ class AlertService:
     async def check_portfolio_alerts(self) -> AlertCheck:
         """One pass over every alert kind; in the caller's transaction."""
         now = utcnow()
-        cooldown = timedelta(seconds=(await thresholds(self.session))["alert_cooldown_s"])
+        cooldown = timedelta(seconds=(await thresholds(self.session)).cooldown_s)
         conditions = await current_conditions(self.session, self.gateway, now)
         current = {c.fingerprint for c in conditions}
         result = AlertCheck()

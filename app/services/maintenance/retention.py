@@ -32,33 +32,39 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.retention import RetentionRepository
 from app.policy.replacement import confirmation_span_ms
+from app.policy.setting import setting
 from app.runtime.progress import checkpoint
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 from app.signals.calibration import HORIZONS_H
 
 logger = logging.getLogger(__name__)
 RUNS_PER_QUERY = 100  # candidate runs fetched at a time
 REPLAY_RUNS_PER_BATCH = 20  # a replay run's report can be megabytes: fewer rows a transaction
 LONGEST_HORIZON = timedelta(hours=max(HORIZONS_H.values()))  # of a signal's outcome
-SETTINGS = (
-    "retention_breakdown_days",
-    "retention_score_days",
-    "retention_event_days",
-    "retention_job_run_days",
-    "retention_signal_days",
-    "retention_replay_days",
-    "retention_alert_days",
-    "retention_batch_rows",
-    "replacement_confirmation_hours",
-    "alert_cooldown_s",
-)
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """The runtime settings a retention pass reads: each window, the batch size, and the spans
+    that keep rows still needed (a replacement's confirmation, an alert's cooldown)."""
+
+    breakdown_days: int = field(metadata=setting("retention_breakdown_days"))
+    score_days: int = field(metadata=setting("retention_score_days"))
+    event_days: int = field(metadata=setting("retention_event_days"))
+    job_run_days: int = field(metadata=setting("retention_job_run_days"))
+    signal_days: int = field(metadata=setting("retention_signal_days"))
+    replay_days: int = field(metadata=setting("retention_replay_days"))
+    alert_days: int = field(metadata=setting("retention_alert_days"))
+    batch_rows: int = field(metadata=setting("retention_batch_rows"))
+    confirmation_hours: float = field(metadata=setting("replacement_confirmation_hours"))
+    alert_cooldown_s: int = field(metadata=setting("alert_cooldown_s"))
 
 
 @dataclass
@@ -97,32 +103,32 @@ class RetentionService:
 
     async def apply(self, now: datetime) -> RetentionReport:
         """One retention pass over everything past its window at `now`."""
-        values = await read_settings(self.session, SETTINGS)
-        self.batch = int(values["retention_batch_rows"])
-        span = confirmation_span_ms(float(values["replacement_confirmation_hours"]))
+        values = await read_typed(self.session, RetentionSettings)
+        self.batch = values.batch_rows
+        span = confirmation_span_ms(values.confirmation_hours)
         protected = await self.rows.protected_runs(timedelta(milliseconds=span))
         await self.end_batch()  # no read transaction left open between batches
 
-        def days_ago(key: str) -> datetime:
-            return now - timedelta(days=values[key])
+        def days_ago(days: int) -> datetime:
+            return now - timedelta(days=days)
 
         report = RetentionReport()
-        await self._thin_runs(days_ago("retention_breakdown_days"), protected, report)
+        await self._thin_runs(days_ago(values.breakdown_days), protected, report)
         checkpoint(0.4)
-        await self._delete_runs(days_ago("retention_score_days"), protected, report)
+        await self._delete_runs(days_ago(values.score_days), protected, report)
         checkpoint(0.5)
-        await self._delete_events(days_ago("retention_event_days"), report)
+        await self._delete_events(days_ago(values.event_days), report)
         checkpoint(0.6)
-        await self._delete_job_runs(days_ago("retention_job_run_days"), report)
+        await self._delete_job_runs(days_ago(values.job_run_days), report)
         checkpoint(0.7)
         await self._delete_idempotency_keys(now, report)
         checkpoint(0.75)
-        await self._delete_signals(days_ago("retention_signal_days"), report)
+        await self._delete_signals(days_ago(values.signal_days), report)
         checkpoint(0.85)
-        await self._delete_replay_runs(days_ago("retention_replay_days"), report)
+        await self._delete_replay_runs(days_ago(values.replay_days), report)
         checkpoint(0.9)
-        cooldown = now - timedelta(seconds=values["alert_cooldown_s"])
-        await self._delete_alerts(min(days_ago("retention_alert_days"), cooldown), report)
+        cooldown = now - timedelta(seconds=values.alert_cooldown_s)
+        await self._delete_alerts(min(days_ago(values.alert_days), cooldown), report)
         checkpoint(1.0)
         logger.info("retention: %s", report)
         return report

@@ -8,14 +8,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR_MIN
 from app.db.models import Symbol
-from app.db.repositories.candles import CandleRepository
+from app.db.repositories.candles import CandleRepository, CandleRow, GapRow
 from app.db.sqlite_locks import release_write_lock
 from app.exchange.errors import ExchangeError
 from app.exchange.gateway import CandleBar, KucoinGateway
@@ -161,9 +160,9 @@ class CandleService:
         The newest closed hour's candles (`newest`, every symbol's) are written last, in one
         step: on SQLite each step commits, and the live records mark an hour once its candles
         are stored, so an hour must never be visible for some symbols and not yet for others."""
-        rows: list[dict[str, Any]] = []
-        newest_rows: list[dict[str, Any]] = []
-        gaps: list[dict[str, Any]] = []
+        rows: list[CandleRow] = []
+        newest_rows: list[CandleRow] = []
+        gaps: list[GapRow] = []
         done = False
         while not done:
             item = await arrived.get()
@@ -196,7 +195,7 @@ class CandleService:
 
 def _gap_rows(
     plan: _Plan, bars: list[CandleBar], granularity_min: int, step: timedelta, now: datetime
-) -> list[dict[str, Any]]:
+) -> list[GapRow]:
     return [
         {
             "symbol_id": plan.symbol.id,
@@ -212,9 +211,7 @@ def _gap_rows(
     ]
 
 
-def candle_row(
-    symbol_id: int, granularity_min: int, bar: CandleBar, now: datetime
-) -> dict[str, Any]:
+def candle_row(symbol_id: int, granularity_min: int, bar: CandleBar, now: datetime) -> CandleRow:
     """A stored candle row of `bar`, learned at `now`."""
     return {
         "symbol_id": symbol_id,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Symbol
-from app.db.repositories.funding import FundingRepository
+from app.db.repositories.funding import FundingRepository, FundingRow
 from app.exchange.gateway import FundingPoint
 
 FUNDING_LOOKBACK = timedelta(days=14)
@@ -53,7 +53,7 @@ class FundingStore:
         await self.funding.mark_checked(
             [ids[symbol] for symbol in settlements if symbol in ids], asked_until
         )
-        rows = [
+        rows: list[FundingRow] = [
             {"symbol_id": ids[symbol], "settled_at": point.at, "rate": point.rate}
             for symbol, points in settlements.items()
             if symbol in ids

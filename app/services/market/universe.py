@@ -88,7 +88,7 @@ class UniverseService:
     ) -> tuple[list[SymbolView], int]:
         """Stored symbols (last good data, whatever KuCoin's state), each with its data age."""
         rows, total = await self.symbols.page(filters, limit=limit, offset=offset)
-        stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
+        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
         return [self._view(row, stale_limit) for row in rows], total
 
     async def get_symbol(self, symbol: str) -> SymbolView:
@@ -97,7 +97,7 @@ class UniverseService:
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
-        stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
+        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
         return self._view(row, stale_limit)
 
     async def set_category(self, symbol: str, category: str | None, *, actor: Actor) -> SymbolView:
@@ -121,7 +121,7 @@ class UniverseService:
             )
             row.category_override = category
             await self.symbols.flush()
-        stale_limit = float(await read_setting(self.session, "stale_data_limit_s"))
+        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
         return self._view(row, stale_limit)
 
     @staticmethod

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,14 +65,33 @@ class PolicyTarget:
         return cls(decided_at, members, weights)
 
 
+class Replaced(TypedDict):
+    """A member the pass replaced, and the audit row of it."""
+
+    member: str
+    outsider: str
+    history_id: int
+
+
+class Removed(TypedDict):
+    symbol: str
+    history_id: int
+
+
+class Added(TypedDict):
+    symbol: str
+    rank: int | None
+    history_id: int
+
+
 @dataclass(frozen=True)
 class AutopilotPass:
     """What one pass did to follow the book's decision at `decided_at`."""
 
     decided_at: str
-    replaced: list[dict[str, Any]] = field(default_factory=list)  # member, outsider, history_id
-    removed: list[dict[str, Any]] = field(default_factory=list)  # symbol, history_id
-    added: list[dict[str, Any]] = field(default_factory=list)  # symbol, rank, history_id
+    replaced: list[Replaced] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    added: list[Added] = field(default_factory=list)
     rebalance_history_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -116,7 +135,7 @@ class AutopilotService:
 
     async def is_on(self) -> bool:
         """The runtime setting `autopilot`."""
-        return bool(await read_setting(self.session, "autopilot"))
+        return await read_setting(self.session, "autopilot", bool)
 
     async def follow(self, target: PolicyTarget) -> AutopilotPass:
         """One pass to `target`, all of it or nothing of it."""
@@ -132,7 +151,9 @@ class AutopilotService:
         current = [r.symbol.symbol for r in await self.portfolio.active()]
         leaving = [s for s in current if s not in target.weights]
         joining = [s for s in target.members if s not in current]
-        replaced, removed, added = [], [], []
+        replaced: list[Replaced] = []
+        removed: list[Removed] = []
+        added: list[Added] = []
         for old, new in zip(leaving, joining, strict=False):
             change = await moving.replace_symbol(old, new, reason=reason, actor=AUTOPILOT)
             replaced.append({"member": old, "outsider": new, "history_id": change.history.id})

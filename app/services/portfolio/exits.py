@@ -13,7 +13,7 @@ sets it when a contract stops being Open and clears it when it reopens.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,15 +38,25 @@ from app.policy.exits import (
     exit_outsiders,
 )
 from app.policy.replacement import CorrelationTable, OutsiderFact
+from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 
 UNSCORED = "UNSCORED"  # a member neither scored nor excluded by the run (as the replay says)
 EXPIRY = "SCHEDULED_EXPIRY"  # the universe sync's eligibility reason for a dated contract
+
+
+@dataclass(frozen=True)
+class ExitSettings:
+    """Whether exits are replaced (or proposed) here, and the alert cooldown they are raised by."""
+
+    auto_replace_exits: bool = field(metadata=setting("auto_replace_exits"))
+    autopilot: bool = field(metadata=setting("autopilot"))
+    alert_cooldown_s: float = field(metadata=setting("alert_cooldown_s"))
 
 
 @dataclass(frozen=True)
@@ -92,14 +102,11 @@ class ExitService:
             return []
         now = now or run.started_at
         config = await load_portfolio_config(self.session)
-        settings = await read_settings(
-            self.session, ["auto_replace_exits", "autopilot", "alert_cooldown_s"]
-        )
+        settings = await read_typed(self.session, ExitSettings)
         # With autopilot on, the policy book's hourly pass is the portfolio's one automatic
         # writer (the book's own exits, at the next hour it marks): a second writer here would
         # part the as-run record from the policy's.
-        autopilot = bool(settings["autopilot"])
-        execute = bool(settings["auto_replace_exits"]) and not autopilot
+        execute = settings.auto_replace_exits and not settings.autopilot
         decision = await self.decide(run, config, now)
         if not decision.exits:
             return []
@@ -107,7 +114,7 @@ class ExitService:
             await self.portfolio.lock()
             decision = await self.decide(run, config, now)
         facts = {f.symbol: f for f in decision.facts}
-        cooldown = timedelta(seconds=float(settings["alert_cooldown_s"]))
+        cooldown = timedelta(seconds=settings.alert_cooldown_s)
         outcomes = []
         for due in decision.exits:
             history_id = None
@@ -116,7 +123,7 @@ class ExitService:
             else:
                 await self._propose(due, run)
             alert_id = await self._alert(
-                due, facts[due.member], run, history_id, cooldown, autopilot=autopilot
+                due, facts[due.member], run, history_id, cooldown, autopilot=settings.autopilot
             )
             outcomes.append(
                 ExitOutcome(due.member, due.outsider, due.reason, execute, history_id, alert_id)

@@ -206,7 +206,7 @@ class MembershipService:
                 extra={"contract_status": row.status, "eligibility_reason": row.eligibility_reason},
             )
         category = symbol_category(row).category
-        if is_excluded(category, await read_setting(self.session, "excluded_categories")):
+        if is_excluded(category, await read_setting(self.session, "excluded_categories", tuple)):
             raise _category_excluded(canonical, category)
         return row
 

@@ -75,7 +75,7 @@ class PortfolioService:
         first row, at most `timeline_max_days` before `end`; `end` None: now); a range that is
         not forwards, or longer than that, is a 422."""
         end = utcnow() if end is None else end
-        longest = timedelta(days=int(await read_setting(self.session, "timeline_max_days")))
+        longest = timedelta(days=await read_setting(self.session, "timeline_max_days", int))
         if start is not None and start >= end:
             raise ValidationFailedError("from must be before to (to defaults to now)")
         if start is not None and end - start > longest:
@@ -185,10 +185,10 @@ class PortfolioService:
         again (the scoring interval, seconds): what freqtrade's RemotePairList reads."""
         view = await self.get_portfolio()
         pairs = [m.ccxt_symbol for m in view.members]
-        refresh = await read_setting(self.session, "score_refresh_interval_s")
+        refresh = await read_setting(self.session, "score_refresh_interval_s", int)
         return PairlistView(
             pairs=pairs,
-            refresh_period=int(refresh),
+            refresh_period=refresh,
             ranks={m.ccxt_symbol: m.rank for m in view.members},
             weights={m.ccxt_symbol: float(m.weight) for m in view.members},
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,16 +25,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR
-from app.db.repositories.trackrecord import TrackRecordRepository
+from app.db.repositories.trackrecord import (
+    TrackRecordDecisionRow,
+    TrackRecordHourRow,
+    TrackRecordRepository,
+)
+from app.policy.setting import setting
 from app.portfolio.timeline import held
 from app.records.as_run import TrackState, Weights
 from app.replay.config import policy_hash
 from app.services.records.hours import ceil_hour, floor_hour, markable_until
 from app.services.replay.service import deployment_policy
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
-COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
+
+
+@dataclass(frozen=True)
+class RecordCosts:
+    """What the records pay on traded notional (bps): the as-run and the forward record's."""
+
+    fee_bps: float = field(metadata=setting("track_record_fee_bps"))
+    slippage_bps: float = field(metadata=setting("track_record_slippage_bps"))
 
 
 def joined(earlier: str, later: str) -> str:
@@ -77,8 +89,8 @@ NOTHING = Updated(None, None, 0, 0, 0)
 class Marked:
     hours: int
     gaps: int
-    hour_rows: list[dict[str, Any]]
-    decision_rows: list[dict[str, Any]]
+    hour_rows: list[TrackRecordHourRow]
+    decision_rows: list[TrackRecordDecisionRow]
 
 
 def as_run_changes(
@@ -144,9 +156,8 @@ class TrackRecordService:
         self, state: TrackState, last: datetime, end: datetime, changes: list[Change]
     ) -> Marked:
         """Move `state` over the hours (last, end]; the rows to store."""
-        settings = await read_settings(self.session, list(COSTS))
-        fee_bps, slippage_bps = (float(settings[key]) for key in COSTS)
-        cost = (fee_bps + slippage_bps) / 1e4
+        costs = await read_typed(self.session, RecordCosts)
+        cost = (costs.fee_bps + costs.slippage_bps) / 1e4
         config_hash = policy_hash(await deployment_policy(self.session, None, None))
         closes: dict[datetime, dict[str, float]] = defaultdict(dict)
         for symbol, opened, close in await self.records.closes(last, end - HOUR):
@@ -159,8 +170,8 @@ class TrackRecordService:
             hour = floor_hour(at)
             rates[hour][symbol] = rates[hour].get(symbol, 0.0) + rate
         by_hour = {c.at: c for c in changes}
-        hour_rows: list[dict[str, Any]] = []
-        decision_rows: list[dict[str, Any]] = []
+        hour_rows: list[TrackRecordHourRow] = []
+        decision_rows: list[TrackRecordDecisionRow] = []
         hours = gaps = 0
         moment = last + HOUR
         while moment <= end:
@@ -179,8 +190,8 @@ class TrackRecordService:
                         "actor": change.actor,
                         "reason": change.reason,
                         "config_hash": config_hash,
-                        "fee_bps": fee_bps,
-                        "slippage_bps": slippage_bps,
+                        "fee_bps": costs.fee_bps,
+                        "slippage_bps": costs.slippage_bps,
                         "weights": change.weights,
                         "turnover": marked.turnover,
                         "fees": marked.fees,

@@ -29,7 +29,12 @@ from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MS
 from app.db.json_text import serialized_fast
 from app.db.models import ForwardDay, ForwardHour, ForwardTrade
-from app.db.repositories.forward import ForwardRepository
+from app.db.repositories.forward import (
+    ForwardDayRow,
+    ForwardHourRow,
+    ForwardRepository,
+    ForwardTradeRow,
+)
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.policy.config import POLICY_KEYS, PolicyConfig
 from app.records.forward import (
@@ -43,18 +48,18 @@ from app.records.forward import (
 from app.replay.coefficients import BETA_HOURS
 from app.replay.config import ReplayParams
 from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
+from app.services.records.as_run_update import RecordCosts
 from app.services.records.hours import ceil_hour, floor_hour
 from app.services.records.kept_state import keep_state, take_state
 from app.services.records.window import warm_window, window_history
 from app.services.replay.config import policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_settings, read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later
 BASELINES = Baselines()
-COSTS = ("track_record_fee_bps", "track_record_slippage_bps")
 
 
 def _ms(moment: datetime) -> int:
@@ -140,8 +145,8 @@ class ForwardUpdater:
         if state is None:
             state = ForwardState.of(await self.records.state())
         tracks = await shadow_tracks(self.session, record.inception_at, self.challengers)
-        settings = await read_settings(self.session, COSTS)
-        fee, slippage = float(settings[COSTS[0]]), float(settings[COSTS[1]])
+        costs = await read_typed(self.session, RecordCosts)
+        fee, slippage = costs.fee_bps, costs.slippage_bps
         rows = _Rows(fee, slippage, {t.book: t.config_hash for t in tracks})
         hours = 0
         moment = record.last_hour + HOUR
@@ -220,13 +225,13 @@ class _Rows:
     fee_bps: float
     slippage_bps: float
     hashes: dict[str, str]  # scoring book -> its configuration's hash
-    hours: list[dict[str, Any]] = field(default_factory=list)
-    trades: list[dict[str, Any]] = field(default_factory=list)
-    days: list[dict[str, Any]] = field(default_factory=list)
+    hours: list[ForwardHourRow] = field(default_factory=list)
+    trades: list[ForwardTradeRow] = field(default_factory=list)
+    days: list[ForwardDayRow] = field(default_factory=list)
 
     def trade(
         self, book: str, at: datetime, turnover: float, fees: float, state: ForwardState
-    ) -> dict[str, Any]:
+    ) -> ForwardTradeRow:
         held = state.books.get(book)
         weights = {} if held is None else _weights(held.units, state.marks, held.cash)
         return {
@@ -240,7 +245,7 @@ class _Rows:
             "slippage_bps": self.slippage_bps,
         }
 
-    def day(self, judged: DayJudged) -> dict[str, Any]:
+    def day(self, judged: DayJudged) -> ForwardDayRow:
         def known(value: float) -> float | None:
             return value if np.isfinite(value) else None
 

@@ -17,11 +17,12 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from app.policy.config import POLICY_KEYS, PolicyConfig, policy_from_settings, scored
+from app.policy.setting import from_settings
 from app.scoring.components import check_parameters
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
 from app.scoring.registry import components
-from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, run_config
+from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, ScoringSettings, run_config
 from app.services.settings.registry import DEFAULTS
 
 
@@ -32,7 +33,7 @@ class ReplayConfigError(ValueError):
 def default_run_config() -> RunConfig:
     """The scoring configuration of a freshly seeded service."""
     seeded = [(name, w, dict(params), True) for name, (w, params) in DEFAULT_ALGORITHMS.items()]
-    return run_config(seeded, DEFAULTS)
+    return run_config(seeded, from_settings(ScoringSettings, DEFAULTS))
 
 
 def policy_config(

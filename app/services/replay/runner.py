@@ -121,7 +121,7 @@ class ReplayRunner:
             run = await repository.get(run_id)
             assert run is not None  # just claimed
             work = await prepared(session, run)
-            limit_s = float(await read_setting(session, "replay_time_limit_s"))
+            limit_s = await read_setting(session, "replay_time_limit_s", float)
             await repository.set(run_id, config=work.config, policy_hash=work.policy_hash)
             await session.commit()
         live.status, live.beating = "running", True

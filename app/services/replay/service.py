@@ -162,7 +162,7 @@ class ReplayService:
 
     async def _within_budget(self, request: ReplayRequest, every_h: int, members: int) -> None:
         """422 when the run would make more decisions x members than a run may."""
-        limit = int(await read_setting(self.session, "replay_max_decision_members"))
+        limit = await read_setting(self.session, "replay_max_decision_members", int)
         decisions = (request.end - request.start) // timedelta(hours=every_h) + 1
         if decisions * members > limit:
             raise ValidationFailedError(

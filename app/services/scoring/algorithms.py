@@ -35,9 +35,8 @@ from app.services.replay.evidence import (
     what_if,
 )
 from app.services.replay.reports import WhatIfReport
-from app.services.scoring.config import KEYS as SCORING_KEYS
-from app.services.scoring.config import RunConfig, run_config
-from app.services.settings.registry import read_settings
+from app.services.scoring.config import RunConfig, ScoringSettings, run_config
+from app.services.settings.registry import read_typed
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
@@ -200,7 +199,7 @@ class AlgorithmService:
                 f"active component weights must sum to 1; they would sum to {total}",
                 extra={"weights": {n: float(a.weight) for n, a in proposed.items() if a.is_active}},
             )
-        values = await read_settings(self.session, SCORING_KEYS)
+        values = await read_typed(self.session, ScoringSettings)
         before, after = (
             run_config([_row(a) for a in rows.values()], values) for rows in (algorithms, proposed)
         )

@@ -5,29 +5,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.scoring import ScoringRepository
+from app.policy.setting import setting
 from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 
-KEYS = (
-    "scoring_shortlist",
-    "scoring_candles",
-    "scoring_min_listing_days",
-    "scoring_max_abs_funding",
-    "gate_min_history",
-    "gate_max_gap_ratio",
-    "gate_max_ticker_age_s",
-    "gate_max_abs_bar_return",
-    "excluded_categories",
-)
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """The runtime settings a scoring run reads: stage 1's and the data gate's."""
+
+    shortlist: int = field(metadata=setting("scoring_shortlist"))
+    candles: int = field(metadata=setting("scoring_candles"))
+    min_listing_days: float = field(metadata=setting("scoring_min_listing_days"))
+    max_abs_funding: float = field(metadata=setting("scoring_max_abs_funding"))
+    gate_min_history: int = field(metadata=setting("gate_min_history"))
+    gate_max_gap_ratio: float = field(metadata=setting("gate_max_gap_ratio"))
+    gate_max_ticker_age_s: float = field(metadata=setting("gate_max_ticker_age_s"))
+    gate_max_abs_bar_return: float = field(metadata=setting("gate_max_abs_bar_return"))
+    excluded_categories: tuple[str, ...] = field(metadata=setting("excluded_categories"))
 
 
 # The scoring algorithm a fresh database has in force (migration 0001's seed as migration 0024
@@ -85,18 +89,18 @@ class RunConfig:
 
 async def load_run_config(session: AsyncSession) -> RunConfig:
     """The configuration in force now."""
-    values = await read_settings(session, KEYS)
+    settings = await read_typed(session, ScoringSettings)
     algorithms = await ScoringRepository(session).algorithms()
     return run_config(
-        [(a.name, float(a.weight), dict(a.parameters), a.is_active) for a in algorithms], values
+        [(a.name, float(a.weight), dict(a.parameters), a.is_active) for a in algorithms], settings
     )
 
 
 def run_config(
-    algorithms: Sequence[tuple[str, float, dict[str, Any], bool]], values: Mapping[str, Any]
+    algorithms: Sequence[tuple[str, float, dict[str, Any], bool]], settings: ScoringSettings
 ) -> RunConfig:
     """The configuration of (name, weight, parameters, active) algorithm rows and the stage-1
-    and gate settings in `values`."""
+    and gate settings."""
     active = [(name, w, params) for name, w, params, is_active in algorithms if is_active]
     risk = next((params for name, _, params in active if name == "risk"), {})
     parameters = {name: dict(params) for name, _, params in active}
@@ -104,15 +108,15 @@ def run_config(
         weights={name: w for name, w, _ in active},
         parameters=parameters,
         gate=GateParams(
-            min_history=int(values["gate_min_history"]),
-            max_gap_ratio=float(values["gate_max_gap_ratio"]),
-            max_ticker_age_s=float(values["gate_max_ticker_age_s"]),
-            max_abs_bar_return=float(values["gate_max_abs_bar_return"]),
-            excluded_categories=tuple(values["excluded_categories"]),
+            min_history=settings.gate_min_history,
+            max_gap_ratio=settings.gate_max_gap_ratio,
+            max_ticker_age_s=settings.gate_max_ticker_age_s,
+            max_abs_bar_return=settings.gate_max_abs_bar_return,
+            excluded_categories=settings.excluded_categories,
         ),
-        shortlist=int(values["scoring_shortlist"]),
-        candles=max(int(values["scoring_candles"]), candles_needed(parameters)),
-        min_listing_days=float(values["scoring_min_listing_days"]),
-        max_abs_funding=float(values["scoring_max_abs_funding"]),
+        shortlist=settings.shortlist,
+        candles=max(settings.candles, candles_needed(parameters)),
+        min_listing_days=settings.min_listing_days,
+        max_abs_funding=settings.max_abs_funding,
         benchmark=str(risk.get("benchmark", "BTCUSDT")),
     )

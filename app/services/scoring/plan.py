@@ -35,9 +35,10 @@ from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.exchange.client import KLINE_ROW_LIMIT, WEIGHTS
 from app.exchange.gateway import KucoinGateway
+from app.policy.setting import setting
 from app.services.market.candles import last_closed_open_time
 from app.services.market.funding import FUNDING_LOOKBACK, FundingStore
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 
 NEVER = datetime.min
 BOOK = "book_snapshot"  # the endpoint the run reads books from (`KucoinGateway.get_book_top`)
@@ -45,6 +46,16 @@ HOURLY = WEIGHTS[BOOK] + WEIGHTS["klines"]  # a contract scored hourly: its book
 OUTSIDER_FUNDING_REFRESH = timedelta(hours=24)
 """How old a rotated contract's newest stored settlement may grow: its 14-day funding statistics
 hardly move in a day, and the budget cannot pay every settlement of every contract."""
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The runtime settings a fetch plan reads."""
+
+    rotation: bool = field(metadata=setting("scoring_rotation"))
+    interval_s: float = field(metadata=setting("score_refresh_interval_s"))
+    max_portfolio_symbols: int = field(metadata=setting("max_portfolio_symbols"))
+    weight_budget: int = field(metadata=setting("scoring_weight_budget"))
 
 
 @dataclass
@@ -270,22 +281,12 @@ class FetchPlanner:
     ) -> tuple[FetchPlan, dict[str, datetime]]:
         """The plan over the shortlist and the rest of `acceptable` (stage 1 without its size
         limit), and the fetch-from time of each funding fetch the plan holds."""
-        settings = await read_settings(
-            self.session,
-            [
-                "scoring_rotation",
-                "score_refresh_interval_s",
-                "max_portfolio_symbols",
-                "scoring_weight_budget",
-            ],
-        )
+        settings = await read_typed(self.session, PlanSettings)
         core = list(shortlist)
         core_ids = {s.id for s in core}
         previous = await self.runs.latest_run(with_scores=True)
         if previous is not None:  # the replacement candidates: the previous run's best
-            best = await self.runs.best_symbol_ids(
-                previous.id, 2 * int(settings["max_portfolio_symbols"])
-            )
+            best = await self.runs.best_symbol_ids(previous.id, 2 * settings.max_portfolio_symbols)
             by_id = {s.id: s for s in acceptable}
             core += [by_id[i] for i in best if i in by_id and i not in core_ids]
             core_ids = {s.id for s in core}
@@ -296,9 +297,9 @@ class FetchPlanner:
         plan = plan_fetches(
             core,
             rest,
-            rotation=bool(settings["scoring_rotation"]),
-            interval_s=float(settings["score_refresh_interval_s"]),
-            budget=int(settings["scoring_weight_budget"]),
+            rotation=settings.rotation,
+            interval_s=settings.interval_s,
+            budget=settings.weight_budget,
             last_scored=await self.runs.last_scored_at(now - 2 * HOUR),
             latest_candles=await CandleRepository(self.session).latest_open_times(ids, HOUR_MIN),
             funding_due=due,

@@ -24,7 +24,7 @@ from app.core.errors import ConflictError, NotFoundError
 from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.events import EventRepository
-from app.db.repositories.scoring import ScoringRepository
+from app.db.repositories.scoring import ScoreRow, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.sqlite_locks import release_write_lock
 from app.exchange import spend
@@ -219,7 +219,7 @@ class ScoringRunService:
         config: RunConfig,
         run_id: int | None = None,
         grid: CandleGrid | None = None,
-    ) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
+    ) -> tuple[ScoringOutcome, list[ScoreRow]]:
         """Score stored inputs (in the worker process); with `run_id`, also the run's rows.
         `grid`: the inputs' candle window, when the caller has already read it."""
         values = [SymbolValues(**v) for v in inputs["symbols"]]

@@ -110,7 +110,7 @@ class ScoringService:
                     category_figures=symbol.category_figures,
                 )
             )
-        limit_s = float(await read_setting(self.session, "stale_data_limit_s"))
+        limit_s = await read_setting(self.session, "stale_data_limit_s", float)
         age = (utcnow() - run.started_at).total_seconds()
         return Rankings(run, component, round(age, 3), age > limit_s, items)
 
@@ -128,7 +128,7 @@ class ScoringService:
         category, source = decision.category, decision.source
         if code == exclusion_code(STABLECOIN) and category in (CRYPTO, UNKNOWN):
             category, source = STABLECOIN, FROM_DATA  # the newest run's peg rule
-        if is_excluded(category, await read_setting(self.session, "excluded_categories")):
+        if is_excluded(category, await read_setting(self.session, "excluded_categories", tuple)):
             code = exclusion_code(category)
         entries = [ScoreHistoryEntry(run, rows) for run, rows in history]
         return ScoreCard(canonical, category, source, row.category_figures, code, entries)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 
-from app.db.repositories.scoring import COMPOSITE
+from app.db.repositories.scoring import COMPOSITE, ScoreRow
 from app.scoring import portable
 from app.scoring.assemble import SymbolValues, assemble
 from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
@@ -33,7 +32,7 @@ def score_candles(
     grid: CandleGrid,
     config: RunConfig,
     run_id: int | None,
-) -> tuple[ScoringOutcome, list[dict[str, Any]]]:
+) -> tuple[ScoringOutcome, list[ScoreRow]]:
     """The scores (and, for `run_id`, their rows) of `values` over `grid`: in the worker."""
     positions = {grid.symbol_ids[v.symbol]: i for i, v in enumerate(values)}
     candles = np.concatenate(grid.slices) if grid.slices else np.empty((0, 7))
@@ -53,12 +52,13 @@ def score_candles(
 
 def _score_rows(
     run_id: int, ids: dict[str, int], score: SymbolScore, config: RunConfig
-) -> list[dict[str, Any]]:
-    common = {"run_id": run_id, "symbol_id": ids[score.symbol]}
+) -> list[ScoreRow]:
+    symbol_id = ids[score.symbol]
     confidence = Decimal(str(round(score.confidence, 4)))
-    rows = [
+    rows: list[ScoreRow] = [
         {
-            **common,
+            "run_id": run_id,
+            "symbol_id": symbol_id,
             "component": COMPOSITE,
             "score": _percent(score.composite),
             "confidence": confidence,
@@ -73,7 +73,8 @@ def _score_rows(
             continue
         rows.append(
             {
-                **common,
+                "run_id": run_id,
+                "symbol_id": symbol_id,
                 "component": name,
                 "score": _percent(part.score),
                 "confidence": confidence,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.policy.config import POLICY_KEYS, PolicySettings, policy_from_settings
-from app.services.settings.registry import read_settings
+from app.policy.config import PolicySettings
+from app.services.settings.registry import read_typed
 
 
 async def load_policy(session: AsyncSession) -> PolicySettings:
     """The policy's settings stored in `system_configuration` (or their registered defaults)."""
-    return policy_from_settings(await read_settings(session, POLICY_KEYS))
+    return await read_typed(session, PolicySettings)

@@ -6,13 +6,15 @@ configuration API validates and lists a setting by the bounds declared here."""
 from __future__ import annotations
 
 import math
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.config import ConfigRepository
+from app.policy.setting import from_settings, setting_fields, setting_keys
 from app.portfolio.weights import METHODS
 from app.scoring.categories import CATEGORIES, DEFAULT_EXCLUDED
 
@@ -318,9 +320,64 @@ def default_of(key: str) -> Any:
 
 
 async def read_settings(session: AsyncSession, keys: Iterable[str]) -> dict[str, Any]:
-    """The stored value of each key, or its registered default when not stored."""
+    """The stored value of each key, or its registered default when not stored (untyped: the
+    configuration API's and the replay's documents; a service reads `read_typed`)."""
     return await ConfigRepository(session).get_many({key: DEFAULTS[key] for key in keys})
 
 
-async def read_setting(session: AsyncSession, key: str) -> Any:
-    return (await read_settings(session, [key]))[key]
+T = TypeVar("T")
+# The Python types of each registry type: a field reading a setting is of its setting's type (an
+# `integer` may widen to a float, as a duration in seconds does; an `array` is a tuple or a list
+# of strings).
+PYTHON_TYPES: dict[SettingType, tuple[type[Any], ...]] = {
+    "integer": (int, float),
+    "number": (float,),
+    "string": (str,),
+    "boolean": (bool,),
+    "array": (tuple, list),
+}
+
+
+def check_type(key: str, kind: Any) -> None:
+    """TypeError unless `kind` (a type, or a generic alias such as `tuple[str, ...]`) is the
+    Python type of the registered setting `key`."""
+    expected = PYTHON_TYPES[SETTINGS[key].type]
+    if (typing.get_origin(kind) or kind) not in expected:
+        raise TypeError(f"{key} is {SETTINGS[key].type}: read it as {expected[0].__name__}")
+
+
+_TYPED_KEYS: dict[type[Any], tuple[str, ...]] = {}  # each class's keys, its types checked
+
+
+def typed_keys(cls: type[Any]) -> tuple[str, ...]:
+    """The settings the dataclass `cls` reads (fields named by `setting(key)`), each field's type
+    checked against its registry type (once per class)."""
+    if cls not in _TYPED_KEYS:
+        for key, kind in setting_fields(cls):
+            check_type(key, kind)
+        _TYPED_KEYS[cls] = setting_keys(cls)
+    return _TYPED_KEYS[cls]
+
+
+async def read_typed(session: AsyncSession, cls: type[T]) -> T:
+    """The dataclass `cls` of runtime settings, read in one query: each field is its setting's
+    stored value (or registered default) as the field's type (`int(...)` of an integer, ...)."""
+    return from_settings(cls, await read_settings(session, typed_keys(cls)))
+
+
+async def read_settings_as(
+    session: AsyncSession, keys: Iterable[str], kind: type[T]
+) -> dict[str, T]:
+    """Each of `keys` (settings of one type, such as the jobs' periods) as `kind`, its registry
+    type's Python type (TypeError otherwise), in one query."""
+    keys = tuple(keys)
+    for key in keys:
+        check_type(key, kind)
+    values = await read_settings(session, keys)
+    return {key: kind(value) for key, value in values.items()}  # type: ignore[call-arg]
+
+
+async def read_setting(session: AsyncSession, key: str, kind: type[T]) -> T:
+    """The one setting `key` as `kind`, its registry type's Python type (TypeError otherwise):
+    `read_setting(session, "replay_time_limit_s", float)`."""
+    return (await read_settings_as(session, [key], kind))[key]

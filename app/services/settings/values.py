@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,14 @@ from app.db.models import ConfigurationChange
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.services.portfolio.audit import Actor
-from app.services.settings.registry import RUNTIME_SETTINGS, SETTINGS, RuntimeSetting, read_settings
+from app.services.settings.registry import (
+    RUNTIME_SETTINGS,
+    SETTINGS,
+    RuntimeSetting,
+    read_settings_as,
+)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,9 @@ class ConfigurationService:
         self.session = session
         self.config = ConfigRepository(session)
 
-    async def values(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The values in force of `keys` (`read_settings`)."""
-        return await read_settings(self.session, keys)
+    async def values(self, keys: Iterable[str], kind: type[T]) -> dict[str, T]:
+        """The values in force of `keys`, settings of one type, as `kind` (`read_settings_as`)."""
+        return await read_settings_as(self.session, keys, kind)
 
     async def list_settings(self) -> list[SettingValue]:
         """Every registered setting with its value in force, by key."""

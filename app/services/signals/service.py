@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,43 +19,45 @@ from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.signals import SignalRepository
 from app.exchange.gateway import KucoinGateway
 from app.policy.replacement import replacement_candidates
+from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
 from app.schemas.signals import SignalCreate
 from app.services.portfolio.market import hourly_log_returns, latest_scores
-from app.services.settings.registry import read_settings
+from app.services.settings.registry import read_typed
 from app.services.signals.calibration import SignalOutcomeService
 from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.consensus import NO_QUORUM, ConsensusRule, decide
 
-RULE_KEYS = (
-    "correlation_limit",
-    "stale_data_limit_s",
-    "signal_max_spread_bps",
-    "signal_max_volatility",
-    "signal_max_funding_carry_bps",
-    "signal_quorum",
-    "signal_approve_share",
-    "correlation_window_hours",
-)
 METRICS_USED = ("spread_bps", "impact_bps", "volatility_annualised", "funding_carry_bps_8h")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The runtime settings the agents and the consensus read."""
+
+    max_spread_bps: float = field(metadata=setting("signal_max_spread_bps"))
+    max_volatility: float = field(metadata=setting("signal_max_volatility"))
+    correlation_limit: float = field(metadata=setting("correlation_limit"))
+    max_score_age_s: float = field(metadata=setting("stale_data_limit_s"))
+    max_funding_carry_bps: float = field(metadata=setting("signal_max_funding_carry_bps"))
+    quorum: int = field(metadata=setting("signal_quorum"))
+    approve_share: float = field(metadata=setting("signal_approve_share"))
+    window: int = field(metadata=setting("correlation_window_hours"))
 
 
 class _Rules:
     """The agents' limits and the consensus rule, as the runtime settings hold them now."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: RuleSettings) -> None:
         self.limits = Limits(
-            max_spread_bps=float(config["signal_max_spread_bps"]),
-            max_volatility=float(config["signal_max_volatility"]),
-            correlation_limit=float(config["correlation_limit"]),
-            max_score_age_s=float(config["stale_data_limit_s"]),
-            max_funding_carry_bps=float(config["signal_max_funding_carry_bps"]),
+            max_spread_bps=config.max_spread_bps,
+            max_volatility=config.max_volatility,
+            correlation_limit=config.correlation_limit,
+            max_score_age_s=config.max_score_age_s,
+            max_funding_carry_bps=config.max_funding_carry_bps,
         )
-        self.consensus = ConsensusRule(
-            quorum=int(config["signal_quorum"]),
-            approve_share=float(config["signal_approve_share"]),
-        )
-        self.window = int(config["correlation_window_hours"])
+        self.consensus = ConsensusRule(quorum=config.quorum, approve_share=config.approve_share)
+        self.window = config.window
 
 
 class SignalService:
@@ -99,7 +101,7 @@ class SignalService:
         pending = await self.signals.claim_pending(limit)
         now = utcnow()
         weights = {agent: r.weight for agent, r in (await self.outcomes.agent_records()).items()}
-        rules = _Rules(await read_settings(self.session, RULE_KEYS))
+        rules = _Rules(await read_typed(self.session, RuleSettings))
         for signal in pending:
             if signal.expires_at is not None and signal.expires_at <= now:
                 signal.status, signal.processed_at = "expired", now

@@ -89,7 +89,7 @@ class TestSetting:
         )
         assert response.status_code == 200, response.text
         assert response.json()["changed"] == [{"key": "autopilot", "old": False, "new": True}]
-        assert await read_setting(session, "autopilot") is True
+        assert await read_setting(session, "autopilot", bool) is True
 
 
 class TestScoringRun:

@@ -1,0 +1,45 @@
+"""The services' typed settings: every field reading a runtime setting is of its registry type,
+and a value is cast as the call sites' `int(...)`/`float(...)` casts did."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.policy.config import PolicySettings
+from app.policy.setting import from_settings, setting_keys
+from app.services.alerts.conditions import Thresholds
+from app.services.maintenance.retention import RetentionSettings
+from app.services.portfolio.exits import ExitSettings
+from app.services.portfolio.tunables import PortfolioConfig
+from app.services.records.as_run_update import RecordCosts
+from app.services.scoring.config import ScoringSettings
+from app.services.scoring.plan import PlanSettings
+from app.services.settings.registry import DEFAULTS, SETTINGS, typed_keys
+from app.services.signals.service import RuleSettings
+
+TYPED = [
+    PolicySettings,
+    PortfolioConfig,
+    RetentionSettings,
+    ExitSettings,
+    RecordCosts,
+    Thresholds,
+    ScoringSettings,
+    PlanSettings,
+    RuleSettings,
+]
+
+
+@pytest.mark.parametrize("cls", TYPED, ids=lambda cls: cls.__name__)
+def test_every_field_is_of_its_settings_registry_type(cls: type) -> None:
+    keys = typed_keys(cls)  # TypeError on a field of another type than its setting's
+    assert keys == setting_keys(cls) and set(keys) <= set(SETTINGS)
+
+
+def test_values_are_cast_as_the_call_sites_did() -> None:
+    stored = {**DEFAULTS, "retention_batch_rows": 3600, "replacement_confirmation_hours": 24}
+    settings = from_settings(RetentionSettings, stored)
+    assert (settings.batch_rows, type(settings.batch_rows)) == (3600, int)
+    assert (settings.confirmation_hours, type(settings.confirmation_hours)) == (24.0, float)
+    costs = from_settings(RecordCosts, {**DEFAULTS, "track_record_fee_bps": 6})
+    assert (costs.fee_bps, type(costs.fee_bps)) == (6.0, float)
