@@ -5,23 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import AlertServiceDep
 from app.schemas.common import Offset, RowId, problem_responses
 from app.schemas.recorded import recorded_example
 from app.services.alerts.conditions import ALERT_KINDS
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/alerts",
-    tags=["alerts"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/alerts", "alerts")
 
 AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
 

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.api.auth import AdminDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.services import ApiKeyServiceDep
 from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from app.schemas.common import Offset, RowId, problem_responses
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/api-keys",
-    tags=["api keys"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/api-keys", "api keys")
 
 
 @router.post(

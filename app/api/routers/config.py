@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from app.api.auth import AdminDep, ReaderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.services import ConfigurationDep
 from app.schemas.common import problem_responses
@@ -22,12 +22,7 @@ from app.schemas.config import (
 from app.services.portfolio.audit import Actor
 from app.services.settings.values import SettingValue
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/config",
-    tags=["configuration"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/config", "configuration")
 
 
 def _read(values: list[SettingValue]) -> list[SettingRead]:

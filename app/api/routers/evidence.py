@@ -4,22 +4,15 @@ the baselines', since deployment."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from app.api.auth import ReaderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import ForwardEvidenceDep, LiveEvidenceDep
 from app.schemas.common import problem_responses
 from app.schemas.forward import ChallengersRead
 from app.schemas.live import LiveEvidenceRead
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/evidence",
-    tags=["evidence"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/evidence", "evidence")
 
 
 @router.get(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep, ReaderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.runs import Wait, run_job
 from app.api.sessions import AppStateDep
 from app.core.errors import NotFoundError
@@ -18,9 +18,7 @@ from app.scheduler import catalog
 from app.schemas.common import RowId, problem_responses
 from app.schemas.jobs import JobRead, JobRunRead
 
-router = APIRouter(
-    route_class=JsonBodyRoute, prefix="/jobs", tags=["jobs"], responses=problem_responses(401, 403)
-)
+router = resource_router("/jobs", "jobs")
 
 JobName = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$", examples=["score_refresh"])]
 

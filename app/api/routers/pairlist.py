@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth import ReaderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import PortfolioDep
-from app.schemas.common import problem_responses
 
-router = APIRouter(
-    route_class=JsonBodyRoute, tags=["interop"], responses=problem_responses(401, 403)
-)
+router = resource_router("", "interop")
 
 
 class Pairlist(BaseModel):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response, with_stored_json
 from app.api.rate_limit import charge_heavy
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import ReplaysDep
 from app.schemas.common import RowId, problem_responses
@@ -17,12 +17,7 @@ from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
 from app.schemas.timeline import TimelineRead
 from app.services.replay.service import ReplayRequest
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/replays",
-    tags=["replays"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/replays", "replays")
 
 
 @router.post(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import SignalsDep
 from app.schemas.common import (
@@ -20,12 +20,7 @@ from app.schemas.common import (
 )
 from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics, SignalSummary
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/signals",
-    tags=["signals"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/signals", "signals")
 
 DECIDED = ("approved", "rejected", "expired")
 

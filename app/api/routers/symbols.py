@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep, ReaderDep, TraderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
 from app.api.services import UniverseDep
@@ -23,12 +23,7 @@ from app.schemas.symbols import SymbolCategoryUpdate, SymbolPage, SymbolRead, Sy
 from app.services.market.universe import SymbolView, symbol_category
 from app.services.portfolio.audit import Actor
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/symbols",
-    tags=["symbols"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/symbols", "symbols")
 
 
 _DERIVED = {"data_age_s", "stale", "ccxt_symbol", "category", "category_source"}

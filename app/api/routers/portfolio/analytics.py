@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.routers.portfolio.members import actor_of
 from app.api.services import PortfolioDep
@@ -24,12 +24,7 @@ from app.schemas.common import (
     problem_responses,
 )
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/portfolio",
-    tags=["portfolio"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/portfolio", "portfolio")
 
 
 @router.get(

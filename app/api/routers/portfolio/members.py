@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
-from app.api.json_body import JsonBodyRoute
 from app.api.media import timeline_content, timeline_response
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import PortfolioDep, ServicesDep
 from app.api.sessions import AppStateDep, SessionSourceDep
@@ -36,12 +36,7 @@ from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON
 from app.services.portfolio.service import PortfolioService
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/portfolio",
-    tags=["portfolio"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/portfolio", "portfolio")
 
 
 CHANGE_ERRORS = problem_responses(404, 409, 422)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedAdminRead
 from app.api.runs import RunFailed, Wait, wait_unless_stopping
 from app.api.services import AlgorithmsDep
@@ -38,12 +38,7 @@ from app.services.scoring.algorithms import (
     what_if_outcome,
 )
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/scoring",
-    tags=["scoring"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/scoring", "scoring")
 
 
 @router.get(

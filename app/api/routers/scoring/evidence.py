@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.auth import AdminDep, ReaderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import EvidenceDep
 from app.calibration.report import CalibrationReport
@@ -15,12 +15,7 @@ from app.schemas.common import problem_responses
 from app.schemas.evidence import EvidenceRead
 from app.schemas.replays import ReplaySummary
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/scoring",
-    tags=["scoring"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/scoring", "scoring")
 
 
 @router.get(

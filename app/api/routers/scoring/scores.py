@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import ReaderDep, TraderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
 from app.api.services import ScoringDep
@@ -28,12 +28,7 @@ from app.schemas.scoring import (
 )
 from app.services.factory import Services
 
-router = APIRouter(
-    route_class=JsonBodyRoute,
-    prefix="/scoring",
-    tags=["scoring"],
-    responses=problem_responses(401, 403),
-)
+router = resource_router("/scoring", "scoring")
 
 Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
 
