@@ -81,21 +81,15 @@ class ReplayRunner:
                 await self._execute(live, started)
         except RunCancelled:
             logger.info("replays: run %d stopped: its row was ended elsewhere (cancelled)", run_id)
-        except RunOverTime as over:
-            logger.warning("replays: run %d stopped at its time limit", run_id)
-            await self._finish(
-                run_id,
-                started,
-                status="failed",
-                error=failure_of(run_id, over),
-                problem=failure_problem(run_id, over),
-            )
         except (RunAborted, asyncio.CancelledError):
             await self._finish(
                 run_id, started, status="aborted", error=ABORTED["detail"], problem=ABORTED
             )
         except Exception as exc:
-            logger.exception("replay %d failed", run_id)
+            if isinstance(exc, RunOverTime):
+                logger.warning("replays: run %d stopped at its time limit", run_id)
+            else:
+                logger.exception("replay %d failed", run_id)
             await self._finish(
                 run_id,
                 started,
