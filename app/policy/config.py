@@ -17,18 +17,16 @@ from typing import Any
 
 from app.policy.replacement import ReplacementSettings
 from app.policy.setting import from_settings, setting, setting_keys
+from app.policy.shortlist import StageOneSettings
 from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
 
 
 @dataclass(frozen=True)
-class PolicySettings:
-    """Every runtime setting the decision policy reads (live and in replay)."""
+class PolicySettings(StageOneSettings):
+    """Every runtime setting the decision policy reads (live and in replay): stage 1's first,
+    then these."""
 
-    candles: int = field(metadata=setting("scoring_candles"))  # hourly candles the scorer reads
-    shortlist: int = field(metadata=setting("scoring_shortlist"))
-    min_listing_days: float = field(metadata=setting("scoring_min_listing_days"))
-    max_abs_funding: float = field(metadata=setting("scoring_max_abs_funding"))
     max_symbols: int = field(metadata=setting("max_portfolio_symbols"))
     min_weight: float = field(metadata=setting("min_position_weight"))  # percent
     max_weight: float = field(metadata=setting("max_position_weight"))

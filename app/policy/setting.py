@@ -46,9 +46,13 @@ def setting_keys(cls: type[Any]) -> tuple[str, ...]:
     return tuple(key for key, _ in setting_fields(cls))
 
 
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
 def from_settings(cls: type[T], values: Mapping[str, Any]) -> T:
-    """`cls` built from runtime setting values by key (every field of it must be a setting, or a
-    dataclass whose fields are)."""
+    """`cls` built from runtime setting values by key: each field a setting, or a dataclass
+    whose fields are, or one with a default, which it keeps (the gate's `freshness`)."""
     hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
@@ -57,6 +61,6 @@ def from_settings(cls: type[T], values: Mapping[str, Any]) -> T:
             kwargs[f.name] = hint(values[f.metadata[SETTING]])
         elif (inner := _nested(hint)) is not None:
             kwargs[f.name] = from_settings(inner, values)
-        else:
+        elif not _has_default(f):
             raise TypeError(f"{cls.__name__}.{f.name} is not read from a runtime setting")
     return cls(**kwargs)

@@ -6,7 +6,22 @@ the replay over the history's symbols listed at a decision.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
+
+from app.policy.setting import setting
+
+
+@dataclass(frozen=True)
+class StageOneSettings:
+    """Stage 1's runtime settings: the hourly candles a run reads, and the shortlist's size and
+    filters. Declared once: the policy's settings and a scoring run's both build on them."""
+
+    candles: int = field(metadata=setting("scoring_candles"))
+    shortlist: int = field(metadata=setting("scoring_shortlist"))
+    min_listing_days: float = field(metadata=setting("scoring_min_listing_days"))
+    max_abs_funding: float = field(metadata=setting("scoring_max_abs_funding"))
 
 
 def shortlist(

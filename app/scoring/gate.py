@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.policy.setting import setting
 from app.scoring.categories import STABLECOIN, categorise, exclusion_code, is_excluded
 from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
@@ -21,22 +22,27 @@ REASONS = (NOT_OPEN, INSUFFICIENT_HISTORY, CANDLE_GAPS, ZERO_VOLUME, STALE_TICKE
 
 @dataclass(frozen=True)
 class GateParams:
-    min_history: int = 200
+    """The gate's thresholds. A live run reads each field named by `setting(key)` from its
+    runtime setting (`from_settings`); the others keep their defaults."""
+
+    min_history: int = field(default=200, metadata=setting("gate_min_history"))
     """Fewest candles a symbol needs (the slowest indicator's warm-up and then some)."""
-    max_gap_ratio: float = 0.02
+    max_gap_ratio: float = field(default=0.02, metadata=setting("gate_max_gap_ratio"))
     """Largest share of missing candles between a symbol's first candle and now."""
-    max_ticker_age_s: float = 300.0
-    max_abs_bar_return: float = 0.5
+    max_ticker_age_s: float = field(default=300.0, metadata=setting("gate_max_ticker_age_s"))
+    max_abs_bar_return: float = field(default=0.5, metadata=setting("gate_max_abs_bar_return"))
     """Largest |log return| of one candle over the window before a symbol is distrusted."""
     volume_lookback: int = 24
     freshness: str = "ticker"
     """What `max_ticker_age_s` is measured on: "ticker" (live: the book/ticker's age, and a book
     is required) or "candles" (replay: `ticker_age_s` is the age of the last candle's close,
     since history holds no book)."""
-    excluded_categories: tuple[str, ...] = ()
+    excluded_categories: tuple[str, ...] = field(
+        default=(), metadata=setting("excluded_categories")
+    )
     """Contract categories (`app.scoring.categories`) never scored: such a symbol gets the code
-    `excluded:category:<name>` before any data check. The runtime setting
-    `excluded_categories` fills it (stablecoin, commodity, equity by default)."""
+    `excluded:category:<name>` before any data check (stablecoin, commodity, equity by the
+    runtime setting's default)."""
 
     def __post_init__(self) -> None:
         # A configuration read back from JSON holds a list: kept as a tuple, so equal and hashable.

@@ -36,6 +36,13 @@ def test_every_field_is_of_its_settings_registry_type(cls: type) -> None:
     assert keys == setting_keys(cls) and set(keys) <= set(SETTINGS)
 
 
+def test_a_scoring_runs_gate_reads_its_settings_and_keeps_the_rest() -> None:
+    values = {**DEFAULTS, "gate_min_history": 150, "excluded_categories": ["equity"]}
+    gate = from_settings(ScoringSettings, values).gate
+    assert (gate.min_history, gate.excluded_categories) == (150, ("equity",))
+    assert (gate.freshness, gate.volume_lookback) == ("ticker", 24)  # no setting: the defaults
+
+
 def test_values_are_cast_as_the_call_sites_did() -> None:
     stored = {**DEFAULTS, "retention_batch_rows": 3600, "replacement_confirmation_hours": 24}
     settings = from_settings(RetentionSettings, stored)

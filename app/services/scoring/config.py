@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.scoring import ScoringRepository
-from app.policy.setting import setting
+from app.policy.shortlist import StageOneSettings
 from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
@@ -20,18 +20,11 @@ from app.services.settings.registry import read_typed
 
 
 @dataclass(frozen=True)
-class ScoringSettings:
-    """The runtime settings a scoring run reads: stage 1's and the data gate's."""
+class ScoringSettings(StageOneSettings):
+    """The runtime settings a scoring run reads: stage 1's, and the data gate's (its fields
+    name their settings)."""
 
-    shortlist: int = field(metadata=setting("scoring_shortlist"))
-    candles: int = field(metadata=setting("scoring_candles"))
-    min_listing_days: float = field(metadata=setting("scoring_min_listing_days"))
-    max_abs_funding: float = field(metadata=setting("scoring_max_abs_funding"))
-    gate_min_history: int = field(metadata=setting("gate_min_history"))
-    gate_max_gap_ratio: float = field(metadata=setting("gate_max_gap_ratio"))
-    gate_max_ticker_age_s: float = field(metadata=setting("gate_max_ticker_age_s"))
-    gate_max_abs_bar_return: float = field(metadata=setting("gate_max_abs_bar_return"))
-    excluded_categories: tuple[str, ...] = field(metadata=setting("excluded_categories"))
+    gate: GateParams
 
 
 # The scoring algorithm a fresh database has in force (migration 0001's seed as migration 0024
@@ -107,13 +100,7 @@ def run_config(
     return RunConfig(
         weights={name: w for name, w, _ in active},
         parameters=parameters,
-        gate=GateParams(
-            min_history=settings.gate_min_history,
-            max_gap_ratio=settings.gate_max_gap_ratio,
-            max_ticker_age_s=settings.gate_max_ticker_age_s,
-            max_abs_bar_return=settings.gate_max_abs_bar_return,
-            excluded_categories=settings.excluded_categories,
-        ),
+        gate=settings.gate,
         shortlist=settings.shortlist,
         candles=max(settings.candles, candles_needed(parameters)),
         min_listing_days=settings.min_listing_days,
