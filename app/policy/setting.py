@@ -46,6 +46,19 @@ def setting_keys(cls: type[Any]) -> tuple[str, ...]:
     return tuple(key for key, _ in setting_fields(cls))
 
 
+def setting_values(settings: Any) -> dict[str, Any]:
+    """The runtime setting values by key that the dataclass `settings` holds (a nested
+    dataclass's too): `from_settings`' inverse."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(settings):
+        value = getattr(settings, f.name)
+        if SETTING in f.metadata:
+            values[f.metadata[SETTING]] = value
+        elif dataclasses.is_dataclass(value):
+            values.update(setting_values(value))
+    return values
+
+
 def _has_default(f: dataclasses.Field[Any]) -> bool:
     return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
 

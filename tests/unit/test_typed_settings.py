@@ -12,6 +12,7 @@ from app.services.maintenance.retention import RetentionSettings
 from app.services.portfolio.exits import ExitSettings
 from app.services.portfolio.tunables import PortfolioConfig
 from app.services.records.as_run_update import RecordCosts
+from app.services.replay.config import DeploymentSettings, ReplaySettings
 from app.services.scoring.config import ScoringSettings
 from app.services.scoring.plan import PlanSettings
 from app.services.settings.registry import DEFAULTS, SETTINGS, typed_keys
@@ -25,6 +26,8 @@ TYPED = [
     RecordCosts,
     Thresholds,
     ScoringSettings,
+    DeploymentSettings,
+    ReplaySettings,
     PlanSettings,
     RuleSettings,
 ]

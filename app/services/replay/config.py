@@ -13,11 +13,17 @@ Unknown keys are refused, so a typo cannot silently replay the defaults.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from app.policy.config import POLICY_KEYS, PolicyConfig, policy_from_settings, scored
-from app.policy.setting import from_settings
+from app.policy.config import (
+    POLICY_KEYS,
+    PolicyConfig,
+    PolicySettings,
+    policy_from_settings,
+    scored,
+)
+from app.policy.setting import from_settings, setting
 from app.scoring.components import check_parameters
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
@@ -28,6 +34,24 @@ from app.services.settings.registry import DEFAULTS
 
 class ReplayConfigError(ValueError):
     """An override names something the replay does not know, or has the wrong shape."""
+
+
+@dataclass(frozen=True)
+class DeploymentSettings:
+    """The runtime settings the deployment's configuration is built from: the scoring run's
+    and the policy's."""
+
+    scoring: ScoringSettings
+    policy: PolicySettings
+
+
+@dataclass(frozen=True)
+class ReplaySettings(DeploymentSettings):
+    """What a replay reads when it is requested and when it starts, in one query: the
+    deployment's settings and the run's budgets."""
+
+    max_decision_members: int = field(metadata=setting("replay_max_decision_members"))
+    time_limit_s: float = field(metadata=setting("replay_time_limit_s"))
 
 
 def default_run_config() -> RunConfig:

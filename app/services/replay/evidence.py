@@ -16,7 +16,8 @@ from app.core.units import DAY, HOUR, HOUR_MIN
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.policy.config import PolicyConfig, PolicySettings
+from app.policy.setting import setting_values
 from app.replay.config import ReplayParams, policy_hash
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
@@ -26,7 +27,7 @@ from app.services.replay.service import deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
-from app.services.settings.registry import read_settings
+from app.services.settings.policy import load_policy
 
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them
 MIN_TRAIN_DAYS = 7
@@ -124,10 +125,13 @@ class EvidenceService:
         )
 
     async def what_if_policies(
-        self, proposed: RunConfig, current: RunConfig
+        self, proposed: RunConfig, current: RunConfig, policy: PolicySettings | None = None
     ) -> dict[str, PolicyConfig]:
-        """The proposed and the current scoring configuration as the deployment would run them."""
-        settings = await read_settings(self.session, POLICY_KEYS)
+        """The proposed and the current scoring configuration as the deployment would run them
+        (`policy`: its policy settings, when the caller read them with its own)."""
+        if policy is None:
+            policy = await load_policy(self.session)
+        settings = setting_values(policy)
         return {
             name: policy_config(run, settings)
             for name, run in (("proposed", proposed), ("current", current))

@@ -23,9 +23,10 @@ from app.db.repositories.replays import ReplayRepository
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.runtime.progress import RunAborted
 from app.services.replay import reports, worker
+from app.services.replay.config import ReplaySettings
 from app.services.replay.work import prepared
 from app.services.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
-from app.services.settings.registry import read_setting
+from app.services.settings.registry import read_typed
 
 logger = logging.getLogger(__name__)
 FAILED_SLUG = "replay-failed"
@@ -114,8 +115,9 @@ class ReplayRunner:
                 return  # cancelled (or aborted) before its turn: it never starts
             run = await repository.get(run_id)
             assert run is not None  # just claimed
-            work = await prepared(session, run)
-            limit_s = await read_setting(session, "replay_time_limit_s", float)
+            settings = await read_typed(session, ReplaySettings)
+            work = await prepared(session, run, settings)
+            limit_s = settings.time_limit_s
             await repository.set(run_id, config=work.config, policy_hash=work.policy_hash)
             await session.commit()
         live.status, live.beating = "running", True

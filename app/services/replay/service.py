@@ -25,14 +25,20 @@ from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ReplayRun
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
-from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.policy.config import PolicyConfig
+from app.policy.setting import setting_values
 from app.replay.config import ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline
-from app.services.replay.config import ReplayConfigError, policy_config
+from app.services.replay.config import (
+    DeploymentSettings,
+    ReplayConfigError,
+    ReplaySettings,
+    policy_config,
+)
 from app.services.replay.timeline import replay_timeline
 from app.services.runs.engine import RunEngine
 from app.services.scoring.config import load_run_config
-from app.services.settings.registry import read_setting, read_settings
+from app.services.settings.registry import read_typed
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +110,31 @@ def calibration_params_of(run: ReplayRun, params: ReplayParams) -> CalibrationPa
 
 
 async def deployment_policy(
-    session: AsyncSession, overrides: dict[str, Any] | None, top: int | None
+    session: AsyncSession,
+    overrides: dict[str, Any] | None,
+    top: int | None,
+    *,
+    settings: DeploymentSettings | None = None,
 ) -> PolicyConfig:
-    """The configuration in force in this deployment, with the request's overrides."""
-    run = await load_run_config(session)
-    settings = await read_settings(session, POLICY_KEYS)
-    return policy_config(run, settings, overrides, top=top)
+    """The configuration in force in this deployment, with the request's overrides
+    (`settings`: when the caller read them with its own)."""
+    if settings is None:
+        settings = await read_typed(session, DeploymentSettings)
+    run = await load_run_config(session, settings.scoring)
+    return policy_config(run, setting_values(settings.policy), overrides, top=top)
+
+
+def _within_budget(request: ReplayRequest, every_h: int, members: int, limit: int) -> None:
+    """422 when the run would make more decisions x members than `limit`, the most a run may."""
+    decisions = (request.end - request.start) // timedelta(hours=every_h) + 1
+    if decisions * members > limit:
+        raise ValidationFailedError(
+            f"{decisions} decisions of {members} members is {decisions * members} "
+            f"decision-members, over the {limit} one run may make (the runtime setting "
+            "replay_max_decision_members); ask for a shorter range, a longer `every` or a "
+            "smaller `top`",
+            extra={"decisions": decisions, "members": members, "limit": limit},
+        )
 
 
 class ReplayService:
@@ -131,12 +156,15 @@ class ReplayService:
     async def create(self, request: ReplayRequest, *, requested_by: str) -> ReplayRun:
         """Check the request against the stored history, the configuration and the key's runs
         in flight (409 at `max_pending_per_key`), then queue it."""
+        settings = await read_typed(self.session, ReplaySettings)
         try:
             every_h = parse_every(request.every)
-            policy = await deployment_policy(self.session, request.overrides, request.top)
+            policy = await deployment_policy(
+                self.session, request.overrides, request.top, settings=settings
+            )
         except (ValueError, ReplayConfigError) as exc:
             raise ValidationFailedError(str(exc)) from exc
-        await self._within_budget(request, every_h, policy.max_symbols)
+        _within_budget(request, every_h, policy.max_symbols, settings.max_decision_members)
         first, last = await CandleRepository(self.session).span(HOUR_MIN)
         if first is None or last is None:
             raise InsufficientHistoryError("no hourly candles are stored yet; import history first")
@@ -159,19 +187,6 @@ class ReplayService:
                 data_to=request.end,
             )
         )
-
-    async def _within_budget(self, request: ReplayRequest, every_h: int, members: int) -> None:
-        """422 when the run would make more decisions x members than a run may."""
-        limit = await read_setting(self.session, "replay_max_decision_members", int)
-        decisions = (request.end - request.start) // timedelta(hours=every_h) + 1
-        if decisions * members > limit:
-            raise ValidationFailedError(
-                f"{decisions} decisions of {members} members is {decisions * members} "
-                f"decision-members, over the {limit} one run may make (the runtime setting "
-                "replay_max_decision_members); ask for a shorter range, a longer `every` or a "
-                "smaller `top`",
-                extra={"decisions": decisions, "members": members, "limit": limit},
-            )
 
     async def _within_cap(self, requested_by: str) -> None:
         """409 when `requested_by` has `max_pending_per_key` runs queued or running. The count

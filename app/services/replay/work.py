@@ -14,6 +14,7 @@ from app.db.models import ReplayRun
 from app.policy.config import PolicyConfig
 from app.replay.config import config_json, policy_hash
 from app.scoring import portable
+from app.services.replay.config import DeploymentSettings
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.reports import (
     StoredDocument,
@@ -50,13 +51,16 @@ class Work:
         return portable.current(*(p.scoring.parameters for p in self.policies))
 
 
-async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
-    """`run`'s work, read in `session` (which the caller then releases)."""
+async def prepared(session: AsyncSession, run: ReplayRun, settings: DeploymentSettings) -> Work:
+    """`run`'s work, read in `session` (which the caller then releases) with the deployment's
+    `settings`, which the caller read."""
     params = params_of(run)
     if run.kind == "what_if":
         evidence = EvidenceService(session)
         policies = await evidence.what_if_policies(
-            RunConfig.from_json(run.params["proposed"]), RunConfig.from_json(run.params["current"])
+            RunConfig.from_json(run.params["proposed"]),
+            RunConfig.from_json(run.params["current"]),
+            settings.policy,
         )
         inputs = await evidence.what_if_inputs(policies, params)
         return Work(
@@ -69,7 +73,9 @@ async def prepared(session: AsyncSession, run: ReplayRun) -> Work:
             finish=what_if_document,
             config_hash=proposed_hash,
         )
-    policy = await deployment_policy(session, run.params.get("overrides"), run.params.get("top"))
+    policy = await deployment_policy(
+        session, run.params.get("overrides"), run.params.get("top"), settings=settings
+    )
     history = StoredHistory.of(session, run.data_from - warm_up(policy, params), run.data_to)
     if run.kind == "calibration":
         arguments: tuple[Any, ...] = (policy, calibration_params_of(run, params))

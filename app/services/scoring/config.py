@@ -80,9 +80,12 @@ class RunConfig:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def load_run_config(session: AsyncSession) -> RunConfig:
-    """The configuration in force now."""
-    settings = await read_typed(session, ScoringSettings)
+async def load_run_config(
+    session: AsyncSession, settings: ScoringSettings | None = None
+) -> RunConfig:
+    """The configuration in force now (`settings`: when the caller read them with its own)."""
+    if settings is None:
+        settings = await read_typed(session, ScoringSettings)
     algorithms = await ScoringRepository(session).algorithms()
     return run_config(
         [(a.name, float(a.weight), dict(a.parameters), a.is_active) for a in algorithms], settings

@@ -379,5 +379,5 @@ async def read_settings_as(
 
 async def read_setting(session: AsyncSession, key: str, kind: type[T]) -> T:
     """The one setting `key` as `kind`, its registry type's Python type (TypeError otherwise):
-    `read_setting(session, "replay_time_limit_s", float)`."""
+    `read_setting(session, "stale_data_limit_s", float)`."""
     return (await read_settings_as(session, [key], kind))[key]

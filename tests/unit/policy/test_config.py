@@ -9,7 +9,7 @@ import pytest
 
 from app.policy.config import POLICY_KEYS, PolicySettings, policy_from_settings
 from app.policy.replacement import ReplacementSettings
-from app.policy.setting import from_settings
+from app.policy.setting import from_settings, setting_values
 from app.replay.config import ReplayParams, config_json
 from app.services.replay.config import default_run_config, policy_config
 from app.services.settings.registry import DEFAULTS, RUNTIME_SETTINGS
@@ -46,6 +46,15 @@ class TestPolicyFromSettings:
         assert isinstance(policy.exit_grace_hours, float)
         assert isinstance(policy.min_listing_days, float)
         assert isinstance(policy.candles, int)
+
+    def test_gives_back_the_values_it_was_built_from_by_key(self) -> None:
+        policy = policy_from_settings(
+            {**DEFAULTS, "replacement_margin": 3, "max_portfolio_symbols": 7}
+        )
+        values = setting_values(policy)
+        assert set(values) == set(POLICY_KEYS)
+        assert (values["replacement_margin"], values["max_portfolio_symbols"]) == (3.0, 7)
+        assert policy_from_settings(values) == policy
 
     def test_refuses_a_missing_key(self) -> None:
         values = {k: v for k, v in DEFAULTS.items() if k != "weighting_method"}
