@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,11 +42,23 @@ class InsufficientMarketData(ConflictError):
     slug, title = "insufficient-market-data", "Not enough stored market data for this"
 
 
+class WeightInputs(TypedDict, total=False):
+    """What a weighting read, as its audit row keeps it (under `weighting`)."""
+
+    score_run_id: int | None
+    unscored: list[str]
+    lookback_hours: int
+    volatility_annualised: dict[str, float]
+    liquidity_cap_pct: dict[str, float | None]
+    effective_bounds_pct: dict[str, float]  # min, max
+    decided_at: str  # the policy book's decision its weights are (the autopilot's)
+
+
 @dataclass(frozen=True)
 class TargetWeights:
     method: str
     weights: dict[str, Decimal]  # canonical symbol -> percent, 4 decimals, summing to 100
-    inputs: dict[str, Any] = field(default_factory=dict)  # what the calculation read
+    inputs: WeightInputs = field(default_factory=WeightInputs)
     relaxed_caps: list[str] = field(default_factory=list)
 
 
@@ -73,7 +85,7 @@ async def calculate_dynamic_weights(
         return TargetWeights(method, {})
     ids = [s.id for s in symbols]
     scores = await latest_scores(session, ids)
-    inputs: dict[str, Any] = {"score_run_id": scores.run.id if scores.run else None}
+    inputs: WeightInputs = {"score_run_id": scores.run.id if scores.run else None}
     volatilities = covariance = None
     if method in SCORE_METHODS:
         inputs["unscored"] = [s.symbol for s in symbols if s.id not in scores.composite]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +42,18 @@ class NotEnoughHistory(InsufficientHistoryError):
 class StoredSpan:
     first_close: datetime  # the first stored hourly candle's close
     last_close: datetime
+
+
+class ProposedAlgorithm(TypedDict):
+    """One row of a proposed scoring algorithm as a what-if run's params keep it."""
+
+    name: str
+    weight: str  # the Decimal as stored
+    parameters: dict[str, Any]  # the component's own
+    is_active: bool
+    description: str | None
+    updated_at: str
+    updated_by: str | None
 
 
 def walk_forward_windows(days: int) -> tuple[int, int]:
@@ -165,7 +177,7 @@ class EvidenceService:
         self,
         proposed: RunConfig,
         current: RunConfig,
-        algorithms: list[dict[str, Any]],
+        algorithms: list[ProposedAlgorithm],
         *,
         requested_by: str,
     ) -> ReplayRun:

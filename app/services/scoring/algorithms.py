@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,7 @@ from app.services.replay.db_source import NoStoredHistory
 from app.services.replay.evidence import (
     EvidenceService,
     NotEnoughHistory,
+    ProposedAlgorithm,
     WhatIfInputs,
     what_if,
 )
@@ -65,18 +66,26 @@ class AlgorithmsInForce:
     change: ScoringConfigChange | None  # the newest recorded change: what put them in force
 
 
+class RecordedAlgorithm(TypedDict):
+    """One component of the algorithm as a change record keeps it (`before`, `after`)."""
+
+    weight: float  # as stored, 4 decimals
+    parameters: dict[str, Any]  # the component's own
+    is_active: bool
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A checked change of the scoring algorithm, not applied yet."""
 
-    base: dict[str, dict[str, Any]]  # the algorithm it changes, as a change record keeps it
+    base: dict[str, RecordedAlgorithm]  # the algorithm it changes
     algorithms: dict[str, ScoringAlgorithm]  # as it would be (detached rows)
     before: RunConfig
     after: RunConfig
     actor: str
     at: datetime
 
-    def algorithms_json(self) -> list[dict[str, Any]]:
+    def algorithms_json(self) -> list[ProposedAlgorithm]:
         """The proposed rows as a what-if run keeps them (`proposed_rows` reads them back)."""
         return [
             {
@@ -142,7 +151,7 @@ def _row(a: ScoringAlgorithm) -> tuple[str, float, dict[str, Any], bool]:
     return a.name, float(a.weight), dict(a.parameters), a.is_active
 
 
-def _json(a: ScoringAlgorithm) -> dict[str, Any]:
+def _json(a: ScoringAlgorithm) -> RecordedAlgorithm:
     """An algorithm row as a change record keeps it (the weight as stored, 4 decimals, as a JSON
     number like every figure the API gives)."""
     weight = float(Decimal(a.weight).quantize(Decimal("0.0001")))

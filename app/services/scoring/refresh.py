@@ -22,7 +22,7 @@ from app.exchange.errors import (
     Unavailable,
 )
 from app.services.portfolio.audit import Actor
-from app.services.portfolio.exits import ExitService
+from app.services.portfolio.exits import ExitOutcome, ExitService
 from app.services.portfolio.service import PortfolioService
 from app.services.scoring.run import ScoringRunService
 
@@ -34,7 +34,7 @@ class ScoreRefresh:
     run_id: int
     scored: int
     excluded: int
-    exits: list[dict[str, Any]]  # each member that had to exit, as the exit records it
+    exits: list[ExitOutcome]  # each member that had to exit
     replacements_proposed: list[list[str | None]]  # [member, outsider] pairs announced
     unreachable: dict[str, Any] | None = None
     """The problem when KuCoin kept the run from scoring anything (the stored scores stand, and
@@ -46,7 +46,7 @@ class ScoreRefresh:
             "run_id": self.run_id,
             "scored": self.scored,
             "excluded": self.excluded,
-            "exits": self.exits,
+            "exits": [e.to_json() for e in self.exits],
             "replacements_proposed": self.replacements_proposed,
         }
 
@@ -91,7 +91,7 @@ class ScoreRefreshService:
             run.id,
             run.scored_count,
             run.excluded_count,
-            [e.to_json() for e in exits],
+            exits,
             [[r.member, r.outsider] for r in proposed],
         )
 

@@ -94,7 +94,7 @@ class ScoringRunService:
         person's write waits that long). On PostgreSQL it all stays one transaction."""
         started = time.perf_counter()
         config = await load_run_config(self.session)
-        notes: dict[str, Any] = {}
+        notes: dict[str, str] = {}  # slugs of what went wrong, spread into its exclusions
         prestart(score_candles.__module__)  # its spawn and imports beside the fetches
         with spend.recording() as spent:
             symbols, plan, candles, snapshot, grid = await self._fetch(config, as_of, notes)
@@ -164,7 +164,7 @@ class ScoringRunService:
         return run
 
     async def _fetch(
-        self, config: RunConfig, as_of: datetime, notes: dict[str, Any]
+        self, config: RunConfig, as_of: datetime, notes: dict[str, str]
     ) -> tuple[list[Symbol], FetchPlan, CandleRefresh, SnapshotResult, CandleGrid]:
         """Sync, shortlist, plan the weight, then candles, books and new funding settlements;
         the stored candle window is read while the books and the funding wait on the limiter.
