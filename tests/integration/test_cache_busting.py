@@ -1,7 +1,8 @@
 """A cache-busting loop against the service as deployed (uvicorn and the simulator as
 processes, the misbehaving client a third): its ignored parameter is a 422, its new windows
-are throttled by the heavy-read bucket, and `/health` keeps a p99 under 50 ms meanwhile (or,
-on a machine where the quiet service's own p99 is over 25 ms, under twice that)."""
+are throttled by the heavy-read bucket, and `/health` answers every call meanwhile. Its
+latencies are printed, not asserted: the timing claim (p99 under 50 ms while ten callers ask for
+distinct heavy windows) is tests/bench/bench_heavy_windows.py's."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def summary(latencies: list[float]) -> str:
     return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms"
 
 
-async def test_a_cache_busting_loop_is_throttled_while_health_stays_fast(
+async def test_a_cache_busting_loop_is_throttled_while_health_answers(
     committed_sqlite: str,
 ) -> None:
     sim_port, app_port = free_port(), free_port()
@@ -83,7 +84,6 @@ async def test_a_cache_busting_loop_is_throttled_while_health_stays_fast(
         out, _ = await flood.communicate()
         elapsed = time.monotonic() - started
     counts = json.loads(out)
-    p99 = statistics.quantiles(latencies, n=100)[98]
     print(
         f"\nflood {counts} in {elapsed:.1f} s; /health {summary(latencies)}; without the "
         f"flood {summary(quiet)}"
@@ -92,7 +92,3 @@ async def test_a_cache_busting_loop_is_throttled_while_health_stays_fast(
     assert set(counts) <= {"200", "422", "429", "computed"}, counts
     # The heavy bucket: its burst, then its rate over the flood (the loop's one reads too).
     assert counts["computed"] <= HEAVY_BURST + HEAVY_PER_S * elapsed + 1, counts
-    # The issue's bound, 50 ms; on a machine so loaded that the quiet service's own p99 is over
-    # 25 ms, twice that instead (the flood may not even double it).
-    quiet_p99 = statistics.quantiles(quiet, n=100)[98]
-    assert p99 < max(50.0, 2 * quiet_p99), (sorted(latencies)[-5:], quiet_p99)
