@@ -54,12 +54,13 @@ from app.observability.http import RequestMetricsMiddleware
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
-from app.runtime.offload import stop_workers
+from app.runtime.offload import READS, prestart, stop_workers
 from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.loop import Scheduler
 from app.services.events.hub import SHUTTING_DOWN
 from app.services.market.prices import PriceCache
+from app.services.portfolio import worker as portfolio_worker
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
@@ -186,6 +187,8 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
             ):
                 logger.warning("webhooks: not following the outbox yet; starting anyway")
             state.replays.start()
+            # The heavy reads' worker too: their first caller finds it ready, not spawning.
+            prestart(portfolio_worker.__name__, worker=READS)
             state.runs.start()
             stack.push_async_callback(state.runs.stop)
             if settings.scheduler.enabled:

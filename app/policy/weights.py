@@ -4,6 +4,8 @@ within them, and percent with 4 decimals summing to exactly 100."""
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +24,12 @@ class InsufficientReturns(ValueError):
         super().__init__(message)
         self.common_hours = common_hours
         self.without = without  # rows with no return at all
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process, it reaches the service by pickle, which would otherwise
+        # call `__init__` with the message alone.
+        rebuild = partial(InsufficientReturns, common_hours=self.common_hours, without=self.without)
+        return rebuild, (str(self),)
 
 
 def risk_inputs(returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

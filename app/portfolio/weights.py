@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,11 @@ class InfeasibleWeights(ValueError):
     def __init__(self, cap: str, message: str) -> None:
         super().__init__(message)
         self.cap = cap
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process, it reaches the service by pickle, which would otherwise
+        # call `__init__` with the message alone.
+        return InfeasibleWeights, (self.cap, str(self))
 
 
 def _vector(values: npt.ArrayLike, name: str, *, check: bool = True) -> np.ndarray:

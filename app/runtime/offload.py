@@ -3,12 +3,13 @@
 A worker thread was not enough: scoring 150 symbols in a thread held the GIL, and on one core
 the CPU, for milliseconds at a time, and `/health`'s p99 during a run was about 5x idle. Each
 kind of work has its own worker process (`SCORING`; `EVIDENCE`: replays, calibrations, the
-what-if of a scoring change), so a calibration of minutes never delays a scoring run. A worker
-serves the whole service process (every app in it), started on first use with `spawn` (safe
-beside the event loop's threads) and stopped at interpreter exit, or ended by `stop_workers` when
-a signal stops the service (uvicorn re-raises the SIGTERM it shut down on: no interpreter exit);
-a worker that died is replaced on the next call. Killed (SIGKILL), the service leaves its workers
-to end with it (Linux).
+what-if of a scoring change; `READS`: the heavy reads' maths, correlation, risk figures and risk
+weights), so a calibration of minutes never delays a scoring run, nor either a caller's read. A
+worker serves the whole service process (every app in it), started on first use with `spawn`
+(safe beside the event loop's threads) and stopped at interpreter exit, or ended by
+`stop_workers` when a signal stops the service (uvicorn re-raises the SIGTERM it shut down on:
+no interpreter exit); a worker that died is replaced on the next call. Killed (SIGKILL), the
+service leaves its workers to end with it (Linux).
 
 A long run reports through a `SharedProgress`: a few bytes of shared memory the worker writes
 its share done into, and reads a stop request from, at each step.
@@ -41,6 +42,7 @@ T = TypeVar("T")
 
 SCORING = "scoring"
 EVIDENCE = "evidence"
+READS = "reads"
 
 _pools: dict[str, ProcessPoolExecutor] = {}
 _ended: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # by `stop_workers`
@@ -54,8 +56,8 @@ PR_SET_PDEATHSIG = 1
 # share a core, a waking event loop preempts it at once. A nice level only lowers its share: the
 # kernel still lets the running worker finish its slice (milliseconds) before the loop runs.
 # The price: on a core kept busy without pause, a run gets a sliver of it and slows, by design
-# (requests first).
-IDLE_CLASS = {SCORING: False, EVIDENCE: True}
+# (requests first). Scoring and the reads keep the normal class: someone waits for them.
+IDLE_CLASS = {SCORING: False, EVIDENCE: True, READS: False}
 
 
 def _start_worker(idle_class: bool) -> None:

@@ -11,12 +11,17 @@ import subprocess
 import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from app.policy.weights import InsufficientReturns, risk_inputs
+from app.portfolio.weights import InfeasibleWeights, calculate_weights
 from app.runtime.offload import (
     EVIDENCE,
+    READS,
     SCORING,
     ProgressChannel,
     SharedProgress,
@@ -138,12 +143,54 @@ async def test_evidence_work_has_a_worker_of_its_own_that_scoring_never_waits_be
     await busy
 
 
+async def test_reads_have_a_worker_of_their_own_that_waits_behind_no_run() -> None:
+    """A caller waits for a heavy read: neither a calibration of minutes nor a scoring run
+    holds it up."""
+    kinds = (SCORING, EVIDENCE, READS)
+    workers = [await in_worker(os.getpid, worker=kind) for kind in kinds]
+    assert len({*workers, os.getpid()}) == 4
+    busy = [asyncio.ensure_future(in_worker(time.sleep, 3.0, worker=k)) for k in kinds[:2]]
+    assert await in_worker(os.getpid, worker=READS) == workers[2]  # answered meanwhile
+    assert not any(run.done() for run in busy)
+    await asyncio.gather(*busy)
+
+
+async def test_what_the_maths_refuses_in_a_worker_reaches_the_service_whole() -> None:
+    """Pickle rebuilds an exception from its arguments: the refusals the heavy reads turn into
+    problems keep what the problems name, and the worker stays up."""
+    worker = await in_worker(os.getpid, worker=READS)
+    one_without = np.full((2, 30), np.nan)
+    one_without[0] = 0.01
+    three_at_most_20 = partial(
+        calculate_weights, "equal", scores=np.ones(3), min_weight=0.0, max_weight=20.0
+    )
+    with pytest.raises(InsufficientReturns) as here:
+        risk_inputs(one_without)
+    with pytest.raises(InsufficientReturns) as there:
+        await in_worker(risk_inputs, one_without, worker=READS)
+    assert (str(there.value), there.value.common_hours, there.value.without) == (
+        str(here.value),
+        0,
+        [1],
+    )
+    with pytest.raises(InfeasibleWeights) as capped_here:
+        three_at_most_20()
+    with pytest.raises(InfeasibleWeights) as capped_there:
+        await in_worker(three_at_most_20, worker=READS)
+    assert (str(capped_there.value), capped_there.value.cap) == (
+        str(capped_here.value),
+        "max_position_weight",
+    )
+    assert await in_worker(os.getpid, worker=READS) == worker
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="the idle scheduling class is Linux's")
-async def test_evidence_yields_the_core_to_everything_else_and_scoring_does_not() -> None:
+async def test_evidence_yields_the_core_to_everything_else_and_scoring_and_reads_do_not() -> None:
     """Where worker and service share a core, a waking event loop preempts an idle-class
     evidence run at once; a scoring run keeps the normal class (a request waits for it)."""
     assert await in_worker(os.sched_getscheduler, 0, worker=EVIDENCE) == os.SCHED_IDLE
     assert await in_worker(os.sched_getscheduler, 0) == os.SCHED_OTHER
+    assert await in_worker(os.sched_getscheduler, 0, worker=READS) == os.SCHED_OTHER
     assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the service itself: untouched
 
 

@@ -17,6 +17,9 @@ from app.db.repositories.streaming import numeric_slices
 from app.db.types import epoch_ms
 
 INSERT_CHUNK = 2000
+# Rows per slice of `close_table`: a few milliseconds of the event loop each at most, and twenty
+# round trips for ten symbols' 2000 hours.
+CLOSES_SLICE = 1000
 
 
 class CandleRow(TypedDict):
@@ -96,6 +99,23 @@ class CandleRepository:
             )
         )
         return list(rows.all())
+
+    async def close_table(
+        self, symbol_ids: Sequence[int], granularity_min: int, start: datetime, end: datetime
+    ) -> np.ndarray:
+        """(symbol id, open time in epoch ms, close) of candles opening in [start, end], one
+        float table. Read as Core rows of plain numbers, in slices: as ORM rows with their
+        datetimes, ten symbols' 2000 hours held the event loop 25-45 ms in one piece."""
+        if not symbol_ids:
+            return np.empty((0, 3))
+        query = select(Candle.symbol_id, epoch_ms(Candle.open_time), Candle.close).where(
+            Candle.symbol_id.in_(symbol_ids),
+            Candle.granularity_min == granularity_min,
+            Candle.open_time >= start,
+            Candle.open_time <= end,
+        )
+        parts = [part async for part in numeric_slices(self.session, query, CLOSES_SLICE)]
+        return np.concatenate(parts) if parts else np.empty((0, 3))
 
     def bars(
         self, granularity_min: int, start: datetime, end: datetime

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +13,9 @@ from app.core.units import HOUR, HOUR_MIN
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
+from app.runtime.offload import READS, in_worker
 from app.services.market.candles import last_closed_open_time
+from app.services.portfolio.worker import Closes, log_returns
 
 MARKET_STRUCTURE = "market_structure"
 
@@ -51,30 +52,22 @@ async def latest_scores(
     )
 
 
+async def stored_closes(
+    session: AsyncSession, symbols: Sequence[Symbol], hours: int, now: datetime
+) -> Closes:
+    """The stored hourly closes of `symbols` on a common grid of `hours + 1` hours ending at the
+    last closed candle: what `hours` hourly log returns are computed from, in the reads worker."""
+    end = last_closed_open_time(now, HOUR)
+    start = end - hours * HOUR  # hours + 1 closes give `hours` returns
+    ids = tuple(s.id for s in symbols)
+    table = await CandleRepository(session).close_table(ids, HOUR_MIN, start, end)
+    return Closes(ids, table, int(start.timestamp() * 1000), hours)
+
+
 async def hourly_log_returns(
     session: AsyncSession, symbols: Sequence[Symbol], hours: int, now: datetime
 ) -> np.ndarray:
     """`(n, hours)` hourly log returns on a common grid ending at the last closed candle;
     NaN where a candle is missing (never filled) or its close is not a positive number."""
-    end = last_closed_open_time(now, HOUR)
-    start = end - hours * HOUR  # hours + 1 closes give `hours` returns
-    rows = await CandleRepository(session).closes([s.id for s in symbols], HOUR_MIN, start, end)
-    ids = [s.id for s in symbols]
-    # A Python pass over up to members x hours rows, then numpy: off the event loop.
-    return await asyncio.to_thread(_log_returns, ids, rows, start, hours)
-
-
-def _log_returns(
-    ids: list[int], rows: Sequence[tuple[int, datetime, float]], start: datetime, hours: int
-) -> np.ndarray:
-    positions: dict[int, list[int]] = {}  # a symbol may be asked for twice (e.g. benchmark)
-    for i, symbol_id in enumerate(ids):
-        positions.setdefault(symbol_id, []).append(i)
-    closes = np.full((len(ids), hours + 1), np.nan)
-    for symbol_id, open_time, close in rows:
-        column = int((open_time - start) / HOUR)
-        if 0 <= column <= hours:
-            closes[positions[symbol_id], column] = close
-    closes[~(closes > 0) | ~np.isfinite(closes)] = np.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.diff(np.log(closes), axis=1)
+    closes = await stored_closes(session, symbols, hours, now)
+    return await in_worker(log_returns, closes, worker=READS)

@@ -3,39 +3,25 @@ analytics (`get_portfolio_analytics`: statistics and risk metrics) of the curren
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ValidationFailedError
-from app.core.units import HOURS_PER_YEAR
 from app.db.models import PerformanceRecord, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
-from app.portfolio import analytics, correlation
-from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.portfolio import analytics
+from app.runtime.offload import READS, in_worker
+from app.services.portfolio.market import latest_scores, stored_closes
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import InsufficientMarketData
+from app.services.portfolio.worker import CorrelationReport, correlation_report, risk_figures
 from app.services.settings.policy import load_policy
 
 BENCHMARK = "BTCUSDT"
-
-
-@dataclass(frozen=True)
-class CorrelationReport:
-    window_hours: int
-    symbols: list[str]
-    matrix: list[list[float | None]]
-    correlation_limit: float
-    pairs_over_limit: list[tuple[str, str, float]]
-    average_pairwise: float | None
-    clusters: list[list[str]]
-    beta_to_btc: dict[str, float | None]
-    common_hours: int
 
 
 @dataclass(frozen=True)
@@ -76,50 +62,12 @@ async def check_correlation(
     rows = await PortfolioRepository(session).active()
     symbols = [r.symbol for r in rows]
     benchmark = await PortfolioRepository(session).symbol_by_name(BENCHMARK)
-    # The benchmark's returns go in the last row; a member benchmark appears twice, on purpose.
+    # The benchmark's closes come last; a member benchmark appears twice, on purpose.
     with_benchmark = symbols + ([benchmark] if benchmark is not None else [])
-    returns = (
-        await hourly_log_returns(session, with_benchmark, window, now)
-        if with_benchmark
-        else np.empty((0, window))
-    )
+    closes = await stored_closes(session, with_benchmark, window, now)
     names = [s.symbol for s in symbols]
-    benchmark_returns = returns[-1] if benchmark is not None else None
-    # The numpy part off the event loop: a 2000-hour window of many members takes a while.
-    return await asyncio.to_thread(
-        _correlation_report,
-        names,
-        returns[: len(symbols)],
-        benchmark_returns,
-        window,
-        policy.replacement.correlation_limit,
-    )
-
-
-def _correlation_report(
-    names: list[str],
-    member_returns: np.ndarray,
-    benchmark_returns: np.ndarray | None,
-    window: int,
-    limit: float,
-) -> CorrelationReport:
-    corr = correlation.pairwise_correlation(member_returns) if names else np.empty((0, 0))
-    betas: dict[str, float | None] = {}
-    if benchmark_returns is not None:
-        for name, row in zip(names, member_returns, strict=True):
-            betas[name] = correlation.beta(row, benchmark_returns)
-    complete = ~np.isnan(member_returns).any(axis=0) if names else np.zeros(window, dtype=bool)
-    return CorrelationReport(
-        window_hours=window,
-        symbols=names,
-        matrix=[[None if np.isnan(v) else round(float(v), 6) for v in row] for row in corr],
-        correlation_limit=limit,
-        pairs_over_limit=correlation.pairs_over(corr, names, limit) if names else [],
-        average_pairwise=correlation.average_pairwise(corr) if names else None,
-        clusters=correlation.clusters(corr, names, limit) if names else [],
-        beta_to_btc=betas,
-        common_hours=int(complete.sum()),
-    )
+    limit = policy.replacement.correlation_limit
+    return await in_worker(correlation_report, closes, names, limit, worker=READS)
 
 
 async def record_performance(
@@ -204,9 +152,9 @@ async def portfolio_metrics(
     rows = await PortfolioRepository(session).active()
     if not rows:
         return Metrics(window_hours, 0, [], None)
-    log_returns = await hourly_log_returns(session, [r.symbol for r in rows], window_hours, now)
+    closes = await stored_closes(session, [r.symbol for r in rows], window_hours, now)
     weights = [float(r.member.weight) for r in rows]
-    report = await asyncio.to_thread(_risk_report, log_returns, weights, level)  # off the loop
+    report = await in_worker(risk_figures, closes, weights, level, worker=READS)
     if report is None:
         raise InsufficientMarketData(
             "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
@@ -218,15 +166,3 @@ async def portfolio_metrics(
         members_used=[r.symbol.symbol for r in rows],
         report=risk,
     )
-
-
-def _risk_report(
-    log_returns: np.ndarray, weights: list[float], level: float
-) -> tuple[int, analytics.RiskReport] | None:
-    """The book's observations and risk report; None with fewer than 2 returns."""
-    simple = np.expm1(log_returns)  # compounding statistics want simple returns
-    book = analytics.portfolio_returns(simple.T, weights)
-    known = book[~np.isnan(book)]
-    if known.size < 2:
-        return None
-    return int(known.size), analytics.risk_report(known, HOURS_PER_YEAR, level)

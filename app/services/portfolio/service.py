@@ -23,7 +23,6 @@ from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, Po
 from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
 from app.services.portfolio.replacement import ReplacementReport, evaluate_replacements
 from app.services.portfolio.risk import (
-    CorrelationReport,
     Metrics,
     PerformanceSummary,
     Statistics,
@@ -35,6 +34,7 @@ from app.services.portfolio.risk import (
 from app.services.portfolio.timeline import Timeline, portfolio_timeline
 from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
+from app.services.portfolio.worker import CorrelationReport
 from app.services.settings.registry import read_setting
 
 

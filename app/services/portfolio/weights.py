@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +18,6 @@ from app.policy.weights import (
     MIN_COMMON_HOURS,
     InsufficientReturns,
     effective_bounds,
-    risk_inputs,
     to_percent,
 )
 from app.portfolio.weights import (
@@ -30,8 +28,10 @@ from app.portfolio.weights import (
     calculate_weights,
     liquidity_upper_bounds,
 )
-from app.services.portfolio.market import hourly_log_returns, latest_scores
+from app.runtime.offload import READS, in_worker
+from app.services.portfolio.market import latest_scores, stored_closes
 from app.services.portfolio.tunables import PortfolioConfig
+from app.services.portfolio.worker import risk_weights
 
 
 class WeightsInfeasible(ConflictError):
@@ -85,55 +85,61 @@ async def calculate_dynamic_weights(
         return TargetWeights(method, {})
     ids = [s.id for s in symbols]
     scores = await latest_scores(session, ids)
-    inputs: WeightInputs = {"score_run_id": scores.run.id if scores.run else None}
-    volatilities = covariance = None
-    if method in SCORE_METHODS:
-        inputs["unscored"] = [s.symbol for s in symbols if s.id not in scores.composite]
-    if method in NEEDS_RETURNS:
-        volatilities, covariance = await _risk_inputs(session, symbols, config, now)
-        inputs["lookback_hours"] = config.policy.weights_lookback_hours
-        inputs["volatility_annualised"] = {
-            s.symbol: round(float(v), 6) for s, v in zip(symbols, volatilities, strict=True)
-        }
     liquidity = None
     if config.liquidity_reference_balance > 0:
         depth = np.array([scores.depth_usdt.get(i, np.nan) for i in ids])
         liquidity = liquidity_upper_bounds(
             depth, config.liquidity_reference_balance, config.liquidity_max_depth_share
         )
-        inputs["liquidity_cap_pct"] = {
-            s.symbol: None if not np.isfinite(c) else round(float(c), 4)
-            for s, c in zip(symbols, liquidity, strict=True)
-        }
     low, high, relaxed = caps_for(len(symbols), config)
-    if relaxed:
-        inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
-    compute = partial(
+    weigh = partial(
         calculate_weights,
         method,
         scores=np.array([scores.composite.get(i, 0.0) for i in ids]),
-        volatilities=volatilities,
-        covariance=covariance,
         min_weight=low,
         max_weight=high,
         liquidity_upper=liquidity,
     )
+    volatilities = None
     try:
-        # HRP and risk parity optimise over the covariance: off the event loop.
-        raw = await asyncio.to_thread(compute) if method in NEEDS_RETURNS else compute()
+        if method in NEEDS_RETURNS:
+            volatilities, raw = await _risk_weights(session, symbols, config, now, weigh)
+        else:
+            raw = weigh(volatilities=None, covariance=None)
     except InfeasibleWeights as exc:
         raise WeightsInfeasible(str(exc), extra={"cap": exc.cap}) from exc
+    inputs: WeightInputs = {"score_run_id": scores.run.id if scores.run else None}
+    if method in SCORE_METHODS:
+        inputs["unscored"] = [s.symbol for s in symbols if s.id not in scores.composite]
+    if volatilities is not None:
+        inputs["lookback_hours"] = config.policy.weights_lookback_hours
+        inputs["volatility_annualised"] = {
+            s.symbol: round(float(v), 6) for s, v in zip(symbols, volatilities, strict=True)
+        }
+    if liquidity is not None:
+        inputs["liquidity_cap_pct"] = {
+            s.symbol: None if not np.isfinite(c) else round(float(c), 4)
+            for s, c in zip(symbols, liquidity, strict=True)
+        }
+    if relaxed:
+        inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
     upper = np.full(len(symbols), high) if liquidity is None else np.minimum(high, liquidity)
     weights = dict(zip([s.symbol for s in symbols], to_percent(raw, upper), strict=True))
     return TargetWeights(method, weights, inputs, relaxed)
 
 
-async def _risk_inputs(
-    session: AsyncSession, symbols: Sequence[Symbol], config: PortfolioConfig, now: datetime
+async def _risk_weights(
+    session: AsyncSession,
+    symbols: Sequence[Symbol],
+    config: PortfolioConfig,
+    now: datetime,
+    weigh: Callable[..., np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
-    returns = await hourly_log_returns(session, symbols, config.policy.weights_lookback_hours, now)
+    """The volatilities over the lookback and the weights `weigh` gives with them and the
+    covariance, computed in the reads worker."""
+    closes = await stored_closes(session, symbols, config.policy.weights_lookback_hours, now)
     try:
-        return await asyncio.to_thread(risk_inputs, returns)  # a covariance: off the loop
+        return await in_worker(risk_weights, closes, weigh, worker=READS)
     except InsufficientReturns as exc:
         extra: dict[str, Any] = {}
         if exc.common_hours < MIN_COMMON_HOURS:
