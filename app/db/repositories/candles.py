@@ -47,6 +47,13 @@ class GapRow(TypedDict):
     detected_at: datetime
 
 
+def _symbol_columns(symbols: list[tuple[int, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """A float table of (symbol id, time, value) from each symbol's times and values."""
+    if not symbols:
+        return np.empty((0, 3))
+    return np.concatenate([np.column_stack((np.full(len(t), i), t, v)) for i, t, v in symbols])
+
+
 class CandleRepository:
     """The `candle` and `candle_gap` tables."""
 
@@ -104,16 +111,31 @@ class CandleRepository:
         self, symbol_ids: Sequence[int], granularity_min: int, start: datetime, end: datetime
     ) -> np.ndarray:
         """(symbol id, open time in epoch ms, close) of candles opening in [start, end], one
-        float table. Read as Core rows of plain numbers, in slices: as ORM rows with their
-        datetimes, ten symbols' 2000 hours held the event loop 25-45 ms in one piece."""
+        float table in no particular order. As ORM rows with their datetimes, ten symbols' 2000
+        hours held the event loop 25-45 ms in one piece; here PostgreSQL sends a row per symbol
+        with its times and closes as arrays (6-9 ms of the loop's CPU, against 20-30 for the
+        rows), and SQLite the plain numbers in slices."""
         if not symbol_ids:
             return np.empty((0, 3))
-        query = select(Candle.symbol_id, epoch_ms(Candle.open_time), Candle.close).where(
+        opened = epoch_ms(Candle.open_time)
+        stored = (
             Candle.symbol_id.in_(symbol_ids),
             Candle.granularity_min == granularity_min,
             Candle.open_time >= start,
             Candle.open_time <= end,
         )
+        if self.session.get_bind().dialect.name == "postgresql":
+            # The two aggregates take the group's rows together, one by one: the arrays pair up
+            # (ordered by time inside them, the query cost twice as much of the server's CPU).
+            arrays = (
+                select(Candle.symbol_id, func.array_agg(opened), func.array_agg(Candle.close))
+                .where(*stored)
+                .group_by(Candle.symbol_id)
+            )
+            connection = await self.session.connection()
+            symbols = (await connection.execute(arrays)).all()
+            return _symbol_columns([(i, np.array(t), np.array(c)) for i, t, c in symbols])
+        query = select(Candle.symbol_id, opened, Candle.close).where(*stored)
         parts = [part async for part in numeric_slices(self.session, query, CLOSES_SLICE)]
         return np.concatenate(parts) if parts else np.empty((0, 3))
 
