@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,10 +15,13 @@ from app.db.models import ScoringRun, Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.runtime.offload import READS, in_worker
+from app.runtime.turns import Turns
 from app.services.market.candles import last_closed_open_time
 from app.services.portfolio.worker import Closes, log_returns
 
 MARKET_STRUCTURE = "market_structure"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,16 +56,29 @@ async def latest_scores(
     )
 
 
-async def stored_closes(
-    session: AsyncSession, symbols: Sequence[Symbol], hours: int, now: datetime
-) -> Closes:
-    """The stored hourly closes of `symbols` on a common grid of `hours + 1` hours ending at the
-    last closed candle: what `hours` hourly log returns are computed from, in the reads worker."""
+# Heavy reads in flight at once in a service process: the reads worker computes one at a time
+# anyway, and a second reads its closes meanwhile (app.runtime.turns says why no more).
+HEAVY_READS = Turns(2)
+
+
+async def in_reads_worker(
+    session: AsyncSession,
+    symbols: Sequence[Symbol],
+    hours: int,
+    now: datetime,
+    compute: Callable[..., T],
+    *args: Any,
+) -> T:
+    """`compute(closes, *args)` in the reads worker, `closes` the stored hourly closes of
+    `symbols` on a common grid of `hours + 1` hours ending at the last closed candle (what
+    `hours` hourly log returns are computed from), as one of the `HEAVY_READS`."""
     end = last_closed_open_time(now, HOUR)
     start = end - hours * HOUR  # hours + 1 closes give `hours` returns
     ids = tuple(s.id for s in symbols)
-    table = await CandleRepository(session).close_table(ids, HOUR_MIN, start, end)
-    return Closes(ids, table, int(start.timestamp() * 1000), hours)
+    async with HEAVY_READS.taken():
+        table = await CandleRepository(session).close_table(ids, HOUR_MIN, start, end)
+        closes = Closes(ids, table, int(start.timestamp() * 1000), hours)
+        return await in_worker(compute, closes, *args, worker=READS)
 
 
 async def hourly_log_returns(
@@ -69,5 +86,4 @@ async def hourly_log_returns(
 ) -> np.ndarray:
     """`(n, hours)` hourly log returns on a common grid ending at the last closed candle;
     NaN where a candle is missing (never filled) or its close is not a positive number."""
-    closes = await stored_closes(session, symbols, hours, now)
-    return await in_worker(log_returns, closes, worker=READS)
+    return await in_reads_worker(session, symbols, hours, now, log_returns)

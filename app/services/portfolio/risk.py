@@ -14,8 +14,7 @@ from app.core.errors import ValidationFailedError
 from app.db.models import PerformanceRecord, Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.portfolio import analytics
-from app.runtime.offload import READS, in_worker
-from app.services.portfolio.market import latest_scores, stored_closes
+from app.services.portfolio.market import in_reads_worker, latest_scores
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import InsufficientMarketData
 from app.services.portfolio.worker import CorrelationReport, correlation_report, risk_figures
@@ -64,10 +63,11 @@ async def check_correlation(
     benchmark = await PortfolioRepository(session).symbol_by_name(BENCHMARK)
     # The benchmark's closes come last; a member benchmark appears twice, on purpose.
     with_benchmark = symbols + ([benchmark] if benchmark is not None else [])
-    closes = await stored_closes(session, with_benchmark, window, now)
     names = [s.symbol for s in symbols]
     limit = policy.replacement.correlation_limit
-    return await in_worker(correlation_report, closes, names, limit, worker=READS)
+    return await in_reads_worker(
+        session, with_benchmark, window, now, correlation_report, names, limit
+    )
 
 
 async def record_performance(
@@ -152,9 +152,10 @@ async def portfolio_metrics(
     rows = await PortfolioRepository(session).active()
     if not rows:
         return Metrics(window_hours, 0, [], None)
-    closes = await stored_closes(session, [r.symbol for r in rows], window_hours, now)
-    weights = [float(r.member.weight) for r in rows]
-    report = await in_worker(risk_figures, closes, weights, level, worker=READS)
+    members, weights = [r.symbol for r in rows], [float(r.member.weight) for r in rows]
+    report = await in_reads_worker(
+        session, members, window_hours, now, risk_figures, weights, level
+    )
     if report is None:
         raise InsufficientMarketData(
             "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"

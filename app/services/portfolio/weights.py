@@ -28,8 +28,7 @@ from app.portfolio.weights import (
     calculate_weights,
     liquidity_upper_bounds,
 )
-from app.runtime.offload import READS, in_worker
-from app.services.portfolio.market import latest_scores, stored_closes
+from app.services.portfolio.market import in_reads_worker, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig
 from app.services.portfolio.worker import risk_weights
 
@@ -137,9 +136,9 @@ async def _risk_weights(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The volatilities over the lookback and the weights `weigh` gives with them and the
     covariance, computed in the reads worker."""
-    closes = await stored_closes(session, symbols, config.policy.weights_lookback_hours, now)
+    hours = config.policy.weights_lookback_hours
     try:
-        return await in_worker(risk_weights, closes, weigh, worker=READS)
+        return await in_reads_worker(session, symbols, hours, now, risk_weights, weigh)
     except InsufficientReturns as exc:
         extra: dict[str, Any] = {}
         if exc.common_hours < MIN_COMMON_HOURS:
