@@ -73,6 +73,7 @@ CORS_REQUEST_HEADERS = [
     "X-Request-ID",
 ]
 CORS_RESPONSE_HEADERS = [
+    "Age",
     "ETag",
     "Location",
     "Retry-After",
@@ -94,6 +95,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         max_bytes=settings.reads.cache_max_bytes,
         keyring=keyring,
         open_reads=settings.auth.open_reads,
+        stale_s=settings.reads.stale_max_s,
     )
 
     @asynccontextmanager

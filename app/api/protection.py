@@ -127,7 +127,7 @@ class ProtectionLayer:
             key = request_key(scope)
             found = await cache.find(key, caller)
             if found.entry is not None:  # a kept answer: no body read, nothing logged meanwhile
-                start, body = entry_messages(scope, found.entry)
+                start, body = entry_messages(scope, found.entry, found.age_s)
                 await answer.send(start)
                 await answer.send(body)
                 return

@@ -15,12 +15,17 @@ Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with i
 When an answer is missing, the first caller computes it and the others wait for it; when it is
 past its time limit, the others are served it until the refresh is kept (no stampede of
 identical computations under load).
+A heavy analytics read opts in with `CachedHeavyRead` instead: after a commit its answer is kept
+as stale, and while one caller recomputes it the others are served the stale one, with `Age`
+(whole seconds since it was computed) and `X-Cache: stale`, as long as it is at most
+`reads.stale_max_s` old; past that, or once its recomputation answered anything but a `200`, the
+callers wait for a computation as for a missing answer.
 What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' total): the least recently
 used answers go first beyond it, and an answer over `MAX_BODY_BYTES` (a replay report with its
 curves, say) is served and tagged but never kept: the callers that asked while it was computed
 are served it too, so one computation serves them all.
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
-authentication and forgotten at the next commit (a revocation commits).
+authentication and forgotten at the next commit (a revocation commits), stale answers included.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import asyncio
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,10 +50,12 @@ Header = tuple[bytes, bytes]
 
 CACHE_HEADER = b"x-cache"
 HIT: Header = (CACHE_HEADER, b"hit")
+STALE: Header = (CACHE_HEADER, b"stale")
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
 MAX_BYTES = 64 * 1024 * 1024  # the kept bodies' total, unless the settings say otherwise
 MAX_BODY_BYTES = 1024 * 1024  # a larger answer is served but not kept
 ROLE_KEY = "cached_read_role"  # request.state: the route's required role (it is cacheable)
+STALE_KEY = "cached_read_stale"  # request.state: its answers may be served stale after a commit
 PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authenticated
 
 
@@ -57,8 +65,9 @@ class Entry:
     etag: bytes  # quoted, as sent
     head: tuple[Header, ...]  # a 200's own headers: content type and length, ETag
     role: Role  # what a caller needs to be served it
+    may_stale: bool  # its route opted in to being served stale (`CachedHeavyRead`)
     generation: int
-    stored_at: float  # time.monotonic()
+    stored_at: float  # on the cache's clock (monotonic seconds)
 
 
 @dataclass(slots=True)
@@ -66,11 +75,13 @@ class Found:
     """What the cache makes of a request: an answer to send, or a computation to run."""
 
     entry: Entry | None = None  # send this
+    age_s: int | None = None  # ... as a stale answer this old (whole seconds)
     computing: asyncio.Future[Entry | None] | None = None  # compute, for the waiting callers too
 
 
 class ResponseCache:
-    """Cached read answers and known key roles of this replica, valid for one generation."""
+    """Cached read answers and known key roles of this replica, valid for one generation (the
+    answers of routes that opted in stay servable stale for `stale_s` more)."""
 
     def __init__(
         self,
@@ -80,16 +91,21 @@ class ResponseCache:
         max_bytes: int = MAX_BYTES,
         keyring: BootstrapKeyring | None = None,
         open_reads: bool = False,
+        stale_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ttl_s = ttl_s
         self.single_process = single_process  # SQLite: every write is this process's own
         self.max_bytes = max_bytes
         self.keyring = keyring  # the bootstrap keys, matched without the database
         self.open_reads = open_reads  # a caller without a key may read
+        self.stale_s = stale_s  # the oldest answer served stale
+        self.clock = clock
         self.listening = False
         self.generation = 0
-        self.bytes = 0  # the kept bodies' total
+        self.bytes = 0  # the kept bodies' total, stale ones included
         self._entries: OrderedDict[bytes, Entry] = OrderedDict()  # least recently used first
+        self._stale: OrderedDict[bytes, Entry] = OrderedDict()  # earlier generations' (may_stale)
         self._roles: dict[str, Role] = {}  # stored keys' hashes
         self._pending: dict[bytes, asyncio.Future[Entry | None]] = {}
 
@@ -97,25 +113,35 @@ class ResponseCache:
     def active(self) -> bool:
         return self.ttl_s > 0 and (self.listening or self.single_process)
 
-    def invalidate(self) -> None:
-        """A commit: every answer is out of date, and every stored key's role unknown."""
+    def invalidate(self, *, keep_stale: bool = True) -> None:
+        """A commit: every answer is out of date, and every stored key's role unknown. The
+        answers that may be served stale are kept as such while young enough."""
         self.generation += 1
+        stale: OrderedDict[bytes, Entry] = OrderedDict()
+        if keep_stale and self.stale_s > 0:
+            oldest = self.clock() - self.stale_s
+            for key, entry in (*self._stale.items(), *self._entries.items()):
+                if entry.may_stale and entry.stored_at >= oldest:
+                    stale.pop(key, None)
+                    stale[key] = entry
         self._entries.clear()
-        self.bytes = 0
+        self._stale = stale
+        self.bytes = sum(len(entry.body) for entry in stale.values())
         self._roles.clear()
 
     def set_listening(self, listening: bool) -> None:
+        """Whether this replica hears the others' commits: what it kept is unknown either way."""
         self.listening = listening
-        self.invalidate()
+        self.invalidate(keep_stale=False)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + len(self._stale)
 
     async def find(self, key: bytes, caller: Caller) -> Found:
         """The answer `caller` is served for `key`, or what to compute: while a caller computes
-        an answer, the others are served the expired one they may read, or wait for it; a
-        caller that may not read a kept answer computes its own (the route decides)."""
-        now = time.monotonic()
+        an answer, the others are served the expired or stale one they may read, or wait for
+        it; a caller that may not read a kept answer computes its own (the route decides)."""
+        now = self.clock()
         entry = self._entries.get(key)
         fresh = False
         if entry is not None:
@@ -123,6 +149,11 @@ class ResponseCache:
             fresh = now - entry.stored_at < self.ttl_s
         pending = self._pending.get(key)
         if pending is not None and entry is None:
+            stale = self._servable_stale(key, now)
+            if stale is not None:  # served, or the route decides: waiting would not tell
+                if self.may_read(caller, stale.role):
+                    return Found(stale, age_s=int(now - stale.stored_at))
+                return Found()
             entry, fresh = await asyncio.shield(pending), True  # one computes, the others wait
         servable = entry is not None and (fresh or pending is not None)
         if servable and entry is not None and self.may_read(caller, entry.role):
@@ -130,6 +161,13 @@ class ResponseCache:
         if pending is not None:
             return Found()
         return Found(computing=self.begin(key))
+
+    def _servable_stale(self, key: bytes, now: float) -> Entry | None:
+        entry = self._stale.get(key)
+        if entry is not None and now - entry.stored_at > self.stale_s:
+            self._drop_stale(key)
+            return None
+        return entry
 
     def may_read(self, caller: Caller, required: Role) -> bool:
         """A key known to hold a role that `role_permits` (a bootstrap key, or a stored one the
@@ -144,20 +182,31 @@ class ResponseCache:
 
     def store(self, key: bytes, entry: Entry) -> bool:
         """Keep `entry` unless a commit came while it was computed or it is too large to keep;
-        whether it was kept. The least recently used answers make room for it."""
+        whether it was kept. The stale answers, then the least recently used, make room."""
         size = len(entry.body)
         if entry.generation != self.generation or size > min(MAX_BODY_BYTES, self.max_bytes):
             return False
         self._drop(key)
+        self._drop_stale(key)
         self._entries[key] = entry
         self.bytes += size
         # Queries are the callers' to vary, answers can be large: bounded in number and bytes.
-        while len(self._entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
+        while self._stale and (self._over_bound() or len(self._stale) > MAX_ENTRIES):
+            self._drop_stale(next(iter(self._stale)))
+        while self._over_bound():
             self._drop(next(iter(self._entries)))
         return True
 
+    def _over_bound(self) -> bool:
+        return len(self._entries) > MAX_ENTRIES or self.bytes > self.max_bytes
+
     def _drop(self, key: bytes) -> None:
         entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.bytes -= len(entry.body)
+
+    def _drop_stale(self, key: bytes) -> None:
+        entry = self._stale.pop(key, None)
         if entry is not None:
             self.bytes -= len(entry.body)
 
@@ -166,10 +215,20 @@ class ResponseCache:
         self._pending[key] = future
         return future
 
-    def end(self, key: bytes, entry: Entry | None, future: asyncio.Future[Entry | None]) -> None:
-        """Hand `entry` (None: nothing kept) to the callers waiting on `future`, once."""
+    def end(
+        self,
+        key: bytes,
+        entry: Entry | None,
+        future: asyncio.Future[Entry | None],
+        *,
+        answered: bool,
+    ) -> None:
+        """Hand `entry` (None: nothing kept) to the callers waiting on `future`, once. An
+        answer that was no cacheable `200` (`answered` False) ends the stale one's service."""
         if self._pending.get(key) is future:
             del self._pending[key]
+        if not answered:
+            self._drop_stale(key)
         if not future.done():
             future.set_result(entry)
 
@@ -184,7 +243,7 @@ class ResponseCache:
         key = request_key(scope)
         found = await self.find(key, caller)
         if found.entry is not None:
-            for message in entry_messages(scope, found.entry):
+            for message in entry_messages(scope, found.entry, found.age_s):
                 await send(message)
         else:
             await self.compute(scope, receive, send, app, key, caller, found.computing)
@@ -208,17 +267,23 @@ class ResponseCache:
             capture.release()
 
 
-def cached_read(required: Role) -> Any:
-    """A route dependency: the route's `200` answers may be cached for `required` callers."""
+def cached_read(required: Role, *, stale: bool = False) -> Any:
+    """A route dependency: the route's `200` answers may be cached for `required` callers (and,
+    with `stale`, served stale after a commit while one caller recomputes them)."""
 
     async def mark(request: Request) -> None:
         setattr(request.state, ROLE_KEY, required)
+        setattr(request.state, STALE_KEY, stale)
 
     return Depends(mark)
 
 
 CachedRead = cached_read(Role.READ)
 CachedAdminRead = cached_read(Role.ADMIN)
+CachedHeavyRead = cached_read(Role.READ, stale=True)
+"""For heavy analytics (correlation, risk metrics): informative answers that change little from
+one commit to the next and cost a recomputation each; never for what a client acts on at once
+(weights, the pairlist, position sizes)."""
 
 
 def remember_role(request: Request, role: Role) -> None:
@@ -279,7 +344,7 @@ class _Capture:
                 return
             # Not cacheable (an error, or a route such as the event stream that never ends):
             # the waiting callers compute their own answers now, not when this one is over.
-            self.release()
+            self.release(answered=False)
         elif self.start is not None and message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -287,9 +352,9 @@ class _Capture:
             return
         await self._send(message)
 
-    def release(self) -> None:
+    def release(self, *, answered: bool = True) -> None:
         if self.computing is not None:
-            self.cache.end(self.key, self.shared, self.computing)
+            self.cache.end(self.key, self.shared, self.computing, answered=answered)
             self.computing = None
 
     def _learn_role(self, request_state: dict[str, Any]) -> None:
@@ -313,8 +378,9 @@ class _Capture:
                 (b"etag", etag),
             ),
             role=state[ROLE_KEY],
+            may_stale=state.get(STALE_KEY, False),
             generation=self.generation,
-            stored_at=time.monotonic(),
+            stored_at=self.cache.clock(),
         )
         # Kept when it fits; handed to the callers waiting for it even when too large to keep.
         if self.cache.store(self.key, entry) or entry.generation == self.cache.generation:
@@ -338,13 +404,15 @@ class _Capture:
         await self._send({"type": "http.response.body", "body": body})
 
 
-def entry_messages(scope: Scope, entry: Entry) -> tuple[Message, Message]:
-    """A kept answer's start and body, `X-Cache: hit`; `304` when the caller already has it."""
+def entry_messages(scope: Scope, entry: Entry, age_s: int | None = None) -> tuple[Message, Message]:
+    """A kept answer's start and body: `X-Cache: hit`, or `stale` with its `Age`; `304` when
+    the caller already has it."""
+    tags = [HIT] if age_s is None else [STALE, (b"age", str(age_s).encode())]
     if _not_modified(scope, entry.etag):
-        headers = [(b"etag", entry.etag), HIT]
+        headers = [(b"etag", entry.etag), *tags]
         start = {"type": "http.response.start", "status": 304, "headers": headers}
         return start, {"type": "http.response.body", "body": b""}
-    start = {"type": "http.response.start", "status": 200, "headers": [*entry.head, HIT]}
+    start = {"type": "http.response.start", "status": 200, "headers": [*entry.head, *tags]}
     return start, {"type": "http.response.body", "body": entry.body}
 
 
