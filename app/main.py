@@ -7,23 +7,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.auth import stored_key_check
-from app.api.body_limit import BodyLimitMiddleware
 from app.api.docs_ui import install_docs
-from app.api.middleware import (
-    MARKET_SOURCE_HEADER,
-    MarketSourceMiddleware,
-    RequestContextMiddleware,
-)
 from app.api.openapi import install_openapi, operation_id
 from app.api.problems import install_error_handlers
-from app.api.query_params import refuse_unknown_query
-from app.api.rate_limit import CallerLimitMiddleware, CallerLimits, limit_heavy_reads
-from app.api.response_cache import ResponseCache, ResponseCacheMiddleware
+from app.api.protection import MARKET_SOURCE_HEADER, ProtectionLayer
+from app.api.rate_limit import CallerLimits
+from app.api.response_cache import ResponseCache
 from app.api.routers import (
     alerts,
     api_keys,
@@ -50,7 +44,6 @@ from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.db.rate_budget import shared_window
 from app.exchange.factory import create_gateway, create_http_session
 from app.exchange.websocket import TickerStream
-from app.observability.http import RequestMetricsMiddleware
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
@@ -81,6 +74,7 @@ CORS_REQUEST_HEADERS = [
     "X-Request-ID",
 ]
 CORS_RESPONSE_HEADERS = [
+    "Age",
     "ETag",
     "Location",
     "Retry-After",
@@ -102,6 +96,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         max_bytes=settings.reads.cache_max_bytes,
         keyring=keyring,
         open_reads=settings.auth.open_reads,
+        stale_s=settings.reads.stale_max_s,
     )
 
     @asynccontextmanager
@@ -213,20 +208,15 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         docs_url=None,  # install_docs serves them, with their files (no CDN)
         redoc_url=None,
     )
-    app.state.caller_limits = CallerLimits(settings.limits, keyring)
-    app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(ResponseCacheMiddleware, cache=response_cache)
-    app.add_middleware(  # outside the cache: a flood of cached answers still costs the loop
-        CallerLimitMiddleware,
-        limits=app.state.caller_limits,
+    limits = app.state.caller_limits = CallerLimits(settings.limits, keyring)
+    app.add_middleware(  # request ids, body limit, callers' limits, response cache, metrics, log
+        ProtectionLayer,
+        limits=limits,
+        cache=response_cache,
+        max_body_bytes=settings.limits.max_body_bytes,
         liveness=f"{API_PREFIX}/health",
         readiness=f"{API_PREFIX}/status",
     )
-    app.add_middleware(MarketSourceMiddleware)  # outside the cache: cached answers carry it too
-    # Outside everything that could read a body; inside the metrics and CORS, which read none,
-    # so its 413s are counted and a browser can read them.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes)
-    app.add_middleware(RequestMetricsMiddleware)  # outside the cache: its answers count too
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(
             CORSMiddleware,
@@ -238,8 +228,6 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     install_openapi(app)
-    # Every API route: unknown query parameters refused, heavy reads taken from their bucket.
-    guards = [Depends(refuse_unknown_query), Depends(limit_heavy_reads)]
     for router in (
         health.router,
         status.router,
@@ -256,7 +244,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         jobs.router,
         config.router,
     ):
-        app.include_router(router, prefix=API_PREFIX, dependencies=guards)
+        app.include_router(router, prefix=API_PREFIX)
     # /metrics, at the root, where scrapers look.
     app.include_router(metrics.prometheus_router(settings.metrics))
     install_docs(app)

@@ -8,11 +8,12 @@ is looked up in the database when its address bucket is spent (`CallerLimits.rec
 stored key is never refused for its neighbours' flood: only then, so a hit costs nothing, and
 within a budget of lookups a second with a memory of the keys found unknown, so made-up keys
 cannot turn a flood into database load. Reads and writes are taken at the edge
-(`CallerLimitMiddleware`, before the response cache: a flood of cached answers still costs the
-event loop); a heavy read is taken only when it is computed (`limit_heavy_reads`, after a
-cache miss). Each kind keeps at most `max_callers` buckets, forgetting the least recently used
-and any that has refilled (an idle caller): O(1) per request, bounded memory however many keys
-or addresses come and go. Every limit is per replica (docs/operations.md, "Limits and abuse").
+(`CallerLimits.admit`, called by the protection layer before the response cache: a flood of
+cached answers still costs the event loop); a heavy read is taken only when it is computed
+(`charge_heavy`, by the route's guard after a cache miss: `app.api.route_guard`). Each kind
+keeps at most `max_callers` buckets, forgetting the least recently used and any that has
+refilled (an idle caller): O(1) per request, bounded memory however many keys or addresses come
+and go. Every limit is per replica (docs/operations.md, "Limits and abuse").
 """
 
 from __future__ import annotations
@@ -21,16 +22,15 @@ import asyncio
 import logging
 import math
 import time
-import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
-from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
-from app.api.problems import problem_response
+from app.api.caller import Caller, caller_of
 from app.api.response_cache import PRINCIPAL_KEY
 from app.api.stream_cap import StreamSlots
 from app.core.config import LimitsSettings
@@ -127,13 +127,21 @@ class CallerLimits:
 
     def caller(self, scope: Scope) -> str:
         """`key:<hash>` for a key known to be valid, else `address:<client address>`."""
-        presented = presented_key(scope["headers"])
-        if presented:
-            key_hash = hash_key(presented)
-            if key_hash in self._valid or self.keyring.match(key_hash) is not None:
-                return "key:" + key_hash
-        client = scope.get("client")
-        return "address:" + (client[0] if client else "unknown")
+        return self.identity(caller_of(scope, self.keyring))
+
+    def identity(self, caller: Caller) -> str:
+        """`caller`'s buckets: its key's once the key is known to be valid, else its address's."""
+        key_hash = caller.key_hash
+        if key_hash is not None and (caller.bootstrap_role is not None or key_hash in self._valid):
+            return "key:" + key_hash
+        return "address:" + caller.address
+
+    def known(self, caller: Caller) -> bool:
+        """Whether `caller` presents a key known to be valid (a bootstrap key, or a stored key
+        seen to authenticate)."""
+        return caller.bootstrap_role is not None or (
+            caller.key_hash is not None and caller.key_hash in self._valid
+        )
 
     def authenticated(self, scope: Scope) -> str:
         """The caller of a request whose key (if any) the route has authenticated."""
@@ -141,6 +149,30 @@ class CallerLimits:
         if presented:
             self.learn_valid(presented)
         return self.caller(scope)
+
+    async def admit(self, method: str, caller: Caller) -> TooManyRequestsError | None:
+        """Take a read or write token for a request of `caller`; the 429 when its bucket is
+        spent. A key this replica has not seen is looked up first when its address bucket is
+        spent (`recognised`): a stored key is then limited on its own."""
+        buckets = self.reads if method in READ_METHODS else self.writes
+        wait_s = buckets.take(self.identity(caller))
+        presented = caller.presented
+        if wait_s and presented and not self.known(caller) and await self.recognised(presented):
+            wait_s = buckets.take(self.identity(caller))
+        return too_many(buckets, wait_s) if wait_s else None
+
+    def charge_heavy(self, scope: Scope) -> None:
+        """Take a token of the caller's heavy bucket for a heavy read about to be computed;
+        TooManyRequestsError (429) when it is spent."""
+        wait_s = self.heavy.take(self.identity(caller_of(scope, self.keyring)))
+        if wait_s:
+            raise too_many(self.heavy, wait_s)
+
+    def route_authenticated(self, caller: Caller, request_state: Mapping[str, Any]) -> None:
+        """At the answer's start: a key the route authenticated (it recorded the key's role)
+        has buckets of its own from now on."""
+        if caller.presented and PRINCIPAL_KEY in request_state and not self.known(caller):
+            self.learn_valid(caller.presented)
 
     def learn_valid(self, presented: str) -> None:
         """A route authenticated `presented`: from now on it has buckets of its own."""
@@ -199,72 +231,6 @@ def too_many(buckets: TokenBuckets, wait_s: float) -> TooManyRequestsError:
     )
 
 
-class CallerLimitMiddleware:
-    """Takes a read or write token per request before anything else reads it; the probes are
-    exempt (a kubelet must never be told 429): liveness always, readiness without a key (its
-    anonymous answer is computed once a second at most)."""
-
-    def __init__(
-        self, app: ASGIApp, limits: CallerLimits, *, liveness: str, readiness: str
-    ) -> None:
-        self.app = app
-        self.limits = limits
-        self.liveness, self.readiness = liveness, readiness
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._probe(scope):
-            await self.app(scope, receive, send)
-            return
-        limits = self.limits
-        caller = limits.caller(scope)
-        buckets = limits.reads if scope["method"] in READ_METHODS else limits.writes
-        wait_s = buckets.take(caller)
-        if wait_s and caller.startswith("address:"):
-            presented = presented_key(scope["headers"])
-            if presented and await limits.recognised(presented):  # a stored key, seen first here
-                caller = limits.caller(scope)
-                wait_s = buckets.take(caller)
-        if wait_s:
-            await _refuse(scope, receive, send, too_many(buckets, wait_s))
-            return
-        if not caller.startswith("address:"):
-            await self.app(scope, receive, send)
-            return
-        presented = presented_key(scope["headers"])
-        if not presented:
-            await self.app(scope, receive, send)
-            return
-
-        async def learning(message: Message) -> None:
-            if message["type"] == "http.response.start" and PRINCIPAL_KEY in scope.get(
-                "state", {}
-            ):  # the route authenticated the key: a valid one
-                limits.learn_valid(presented)
-            await send(message)
-
-        await self.app(scope, receive, learning)
-
-    def _probe(self, scope: Scope) -> bool:
-        path = scope["path"]
-        anonymous = not presented_key(scope["headers"])
-        return path == self.liveness or (path == self.readiness and anonymous)
-
-
-async def _refuse(scope: Scope, receive: Receive, send: Send, error: TooManyRequestsError) -> None:
-    request_id = incoming_request_id(scope) or uuid.uuid4().hex
-    scope.setdefault("state", {})["request_id"] = request_id
-    response = problem_response(
-        Request(scope),
-        error.status,
-        error.slug,
-        error.title,
-        error.detail,
-        extra=error.extra,
-        headers={**error.headers, REQUEST_ID_HEADER: request_id},
-    )
-    await response(scope, receive, send)
-
-
 def is_heavy(route_name: str | None, method: str | None, window: str | None, limit: int) -> bool:
     """A heavy analytics read: correlation, risk metrics, HRP or risk-parity (equal risk
     contribution) weights, or any `window` longer than `limit` hours."""
@@ -275,27 +241,19 @@ def is_heavy(route_name: str | None, method: str | None, window: str | None, lim
     return window is not None and window.isdigit() and int(window) > limit
 
 
-async def limit_heavy_reads(request: Request) -> None:
-    """A route guard: a heavy read about to be computed takes a token of the caller's heavy
-    bucket (one served from the response cache never gets here)."""
-    if request.method not in READ_METHODS:
-        return
-    limits: CallerLimits | None = getattr(request.app.state, "caller_limits", None)
-    if limits is None:
-        return
-    route = request.scope.get("route")
-    query = request.query_params
-    name = getattr(route, "name", None)
-    if is_heavy(name, query.get("method"), query.get("window"), limits.settings.heavy_window_hours):
-        charge_heavy(request)
+def heavy_by_query(route_name: str, declared: frozenset[str]) -> bool | None:
+    """Whether a route's reads are heavy, decided once per route: True always, False never,
+    None by each request's query (`is_heavy`: its `method`, its `window`)."""
+    if route_name in HEAVY_ROUTES:
+        return True
+    if (route_name == "get_weights" and "method" in declared) or "window" in declared:
+        return None
+    return False
 
 
 def charge_heavy(request: Request) -> None:
     """Take a token of the caller's heavy bucket for this request (429 when spent): for a route
     whose answer is heavy only sometimes, once it knows."""
     limits: CallerLimits | None = getattr(request.app.state, "caller_limits", None)
-    if limits is None:
-        return
-    wait_s = limits.heavy.take(limits.caller(request.scope))
-    if wait_s:
-        raise too_many(limits.heavy, wait_s)
+    if limits is not None:
+        limits.charge_heavy(request.scope)

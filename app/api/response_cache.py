@@ -15,12 +15,17 @@ Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with i
 When an answer is missing, the first caller computes it and the others wait for it; when it is
 past its time limit, the others are served it until the refresh is kept (no stampede of
 identical computations under load).
+A heavy analytics read opts in with `CachedHeavyRead` instead: after a commit its answer is kept
+as stale, and while one caller recomputes it the others are served the stale one, with `Age`
+(whole seconds since it was computed) and `X-Cache: stale`, as long as it is at most
+`reads.stale_max_s` old; past that, or once its recomputation answered anything but a `200`, the
+callers wait for a computation as for a missing answer.
 What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' total): the least recently
 used answers go first beyond it, and an answer over `MAX_BODY_BYTES` (a replay report with its
 curves, say) is served and tagged but never kept: the callers that asked while it was computed
 are served it too, so one computation serves them all.
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
-authentication and forgotten at the next commit (a revocation commits).
+authentication and forgotten at the next commit (a revocation commits), stale answers included.
 """
 
 from __future__ import annotations
@@ -28,39 +33,55 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.middleware import REQUEST_ID_HEADER, incoming_request_id
+from app.api.caller import Caller, resolve_caller
 from app.api.query_params import canonical_query
 from app.core.config import Role
-from app.core.security import BootstrapKeyring, hash_key, presented_key, role_permits
+from app.core.security import BootstrapKeyring, role_permits
+
+Header = tuple[bytes, bytes]
 
 CACHE_HEADER = b"x-cache"
+HIT: Header = (CACHE_HEADER, b"hit")
+STALE: Header = (CACHE_HEADER, b"stale")
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
 MAX_BYTES = 64 * 1024 * 1024  # the kept bodies' total, unless the settings say otherwise
 MAX_BODY_BYTES = 1024 * 1024  # a larger answer is served but not kept
 ROLE_KEY = "cached_read_role"  # request.state: the route's required role (it is cacheable)
+STALE_KEY = "cached_read_stale"  # request.state: its answers may be served stale after a commit
 PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authenticated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     body: bytes
     etag: bytes  # quoted, as sent
-    content_type: bytes
+    head: tuple[Header, ...]  # a 200's own headers: content type and length, ETag
     role: Role  # what a caller needs to be served it
+    may_stale: bool  # its route opted in to being served stale (`CachedHeavyRead`)
     generation: int
-    stored_at: float  # time.monotonic()
+    stored_at: float  # on the cache's clock (monotonic seconds)
+
+
+@dataclass(slots=True)
+class Found:
+    """What the cache makes of a request: an answer to send, or a computation to run."""
+
+    entry: Entry | None = None  # send this
+    age_s: int | None = None  # ... as a stale answer this old (whole seconds)
+    computing: asyncio.Future[Entry | None] | None = None  # compute, for the waiting callers too
 
 
 class ResponseCache:
-    """Cached read answers and known key roles of this replica, valid for one generation."""
+    """Cached read answers and known key roles of this replica, valid for one generation (the
+    answers of routes that opted in stay servable stale for `stale_s` more)."""
 
     def __init__(
         self,
@@ -70,16 +91,21 @@ class ResponseCache:
         max_bytes: int = MAX_BYTES,
         keyring: BootstrapKeyring | None = None,
         open_reads: bool = False,
+        stale_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ttl_s = ttl_s
         self.single_process = single_process  # SQLite: every write is this process's own
         self.max_bytes = max_bytes
         self.keyring = keyring  # the bootstrap keys, matched without the database
         self.open_reads = open_reads  # a caller without a key may read
+        self.stale_s = stale_s  # the oldest answer served stale
+        self.clock = clock
         self.listening = False
         self.generation = 0
-        self.bytes = 0  # the kept bodies' total
+        self.bytes = 0  # the kept bodies' total, stale ones included
         self._entries: OrderedDict[bytes, Entry] = OrderedDict()  # least recently used first
+        self._stale: OrderedDict[bytes, Entry] = OrderedDict()  # earlier generations' (may_stale)
         self._roles: dict[str, Role] = {}  # stored keys' hashes
         self._pending: dict[bytes, asyncio.Future[Entry | None]] = {}
 
@@ -87,82 +113,177 @@ class ResponseCache:
     def active(self) -> bool:
         return self.ttl_s > 0 and (self.listening or self.single_process)
 
-    def invalidate(self) -> None:
+    def invalidate(self, *, keep_stale: bool = True) -> None:
+        """A commit: every answer is out of date, and every stored key's role unknown. The
+        answers that may be served stale are kept as such while young enough."""
         self.generation += 1
+        stale: OrderedDict[bytes, Entry] = OrderedDict()
+        if keep_stale and self.stale_s > 0:
+            oldest = self.clock() - self.stale_s
+            for key, entry in (*self._stale.items(), *self._entries.items()):
+                if entry.may_stale and entry.stored_at >= oldest:
+                    stale.pop(key, None)
+                    stale[key] = entry
         self._entries.clear()
-        self.bytes = 0
+        self._stale = stale
+        self.bytes = sum(len(entry.body) for entry in stale.values())
         self._roles.clear()
 
     def set_listening(self, listening: bool) -> None:
+        """Whether this replica hears the others' commits: what it kept is unknown either way."""
         self.listening = listening
-        self.invalidate()
-
-    def lookup(self, key: bytes) -> tuple[Entry | None, bool]:
-        """The answer kept for `key` in this generation, and whether it is within its time
-        limit (an older one is served only while its refresh is under way)."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None, False
-        self._entries.move_to_end(key)
-        return entry, time.monotonic() - entry.stored_at < self.ttl_s
+        self.invalidate(keep_stale=False)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + len(self._stale)
+
+    async def find(self, key: bytes, caller: Caller) -> Found:
+        """The answer `caller` is served for `key`, or what to compute: while a caller computes
+        an answer, the others are served the expired or stale one they may read, or wait for
+        it; a caller that may not read a kept answer computes its own (the route decides)."""
+        now = self.clock()
+        entry = self._entries.get(key)
+        fresh = False
+        if entry is not None:
+            self._entries.move_to_end(key)
+            fresh = now - entry.stored_at < self.ttl_s
+        pending = self._pending.get(key)
+        if pending is not None and entry is None:
+            stale = self._servable_stale(key, now)
+            if stale is not None:  # served, or the route decides: waiting would not tell
+                if self.may_read(caller, stale.role):
+                    return Found(stale, age_s=int(now - stale.stored_at))
+                return Found()
+            entry, fresh = await asyncio.shield(pending), True  # one computes, the others wait
+        servable = entry is not None and (fresh or pending is not None)
+        if servable and entry is not None and self.may_read(caller, entry.role):
+            return Found(entry)
+        if pending is not None:
+            return Found()
+        return Found(computing=self.begin(key))
+
+    def _servable_stale(self, key: bytes, now: float) -> Entry | None:
+        entry = self._stale.get(key)
+        if entry is not None and now - entry.stored_at > self.stale_s:
+            self._drop_stale(key)
+            return None
+        return entry
+
+    def may_read(self, caller: Caller, required: Role) -> bool:
+        """A key known to hold a role that `role_permits` (a bootstrap key, or a stored one the
+        routes have authenticated this generation), or no key where reads are open; else the
+        route decides."""
+        if caller.key_hash is None:
+            return role_permits(None, required, open_reads=self.open_reads)
+        role = caller.bootstrap_role
+        if role is None:
+            role = self._roles.get(caller.key_hash)
+        return role is not None and role_permits(role, required, open_reads=self.open_reads)
 
     def store(self, key: bytes, entry: Entry) -> bool:
         """Keep `entry` unless a commit came while it was computed or it is too large to keep;
-        whether it was kept. The least recently used answers make room for it."""
+        whether it was kept. The stale answers, then the least recently used, make room."""
         size = len(entry.body)
         if entry.generation != self.generation or size > min(MAX_BODY_BYTES, self.max_bytes):
             return False
         self._drop(key)
+        self._drop_stale(key)
         self._entries[key] = entry
         self.bytes += size
         # Queries are the callers' to vary, answers can be large: bounded in number and bytes.
-        while len(self._entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
+        while self._stale and (self._over_bound() or len(self._stale) > MAX_ENTRIES):
+            self._drop_stale(next(iter(self._stale)))
+        while self._over_bound():
             self._drop(next(iter(self._entries)))
         return True
+
+    def _over_bound(self) -> bool:
+        return len(self._entries) > MAX_ENTRIES or self.bytes > self.max_bytes
 
     def _drop(self, key: bytes) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
             self.bytes -= len(entry.body)
 
-    def refreshing(self, key: bytes) -> asyncio.Future[Entry | None] | None:
-        """The answer being computed for `key` (by the first caller that missed), if any."""
-        return self._pending.get(key)
+    def _drop_stale(self, key: bytes) -> None:
+        entry = self._stale.pop(key, None)
+        if entry is not None:
+            self.bytes -= len(entry.body)
 
     def begin(self, key: bytes) -> asyncio.Future[Entry | None]:
         future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         return future
 
-    def end(self, key: bytes, entry: Entry | None, future: asyncio.Future[Entry | None]) -> None:
-        """Hand `entry` (None: nothing kept) to the callers waiting on `future`, once."""
+    def end(
+        self,
+        key: bytes,
+        entry: Entry | None,
+        future: asyncio.Future[Entry | None],
+        *,
+        answered: bool,
+    ) -> None:
+        """Hand `entry` (None: nothing kept) to the callers waiting on `future`, once. An
+        answer that was no cacheable `200` (`answered` False) ends the stale one's service."""
         if self._pending.get(key) is future:
             del self._pending[key]
+        if not answered:
+            self._drop_stale(key)
         if not future.done():
             future.set_result(entry)
-
-    def role_of(self, key_hash: str) -> Role | None:
-        return self._roles.get(key_hash)
 
     def learn_role(self, key_hash: str, role: Role, generation: int) -> None:
         if generation == self.generation:
             self._roles[key_hash] = role
 
+    async def answer(
+        self, scope: Scope, receive: Receive, send: Send, app: ASGIApp, caller: Caller
+    ) -> None:
+        """Answer a `GET` from the cache, or through `app`, keeping its answer when it may."""
+        key = request_key(scope)
+        found = await self.find(key, caller)
+        if found.entry is not None:
+            for message in entry_messages(scope, found.entry, found.age_s):
+                await send(message)
+        else:
+            await self.compute(scope, receive, send, app, key, caller, found.computing)
 
-def cached_read(required: Role) -> Any:
-    """A route dependency: the route's `200` answers may be cached for `required` callers."""
+    async def compute(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        app: ASGIApp,
+        key: bytes,
+        caller: Caller,
+        computing: asyncio.Future[Entry | None] | None,
+    ) -> None:
+        """Answer through `app`, keeping a cacheable answer (and handing it to the callers
+        waiting on `computing`)."""
+        capture = _Capture(scope, send, self, key, caller, computing)
+        try:
+            await app(scope, receive, capture.send)
+        finally:
+            capture.release()
+
+
+def cached_read(required: Role, *, stale: bool = False) -> Any:
+    """A route dependency: the route's `200` answers may be cached for `required` callers (and,
+    with `stale`, served stale after a commit while one caller recomputes them)."""
 
     async def mark(request: Request) -> None:
         setattr(request.state, ROLE_KEY, required)
+        setattr(request.state, STALE_KEY, stale)
 
     return Depends(mark)
 
 
 CachedRead = cached_read(Role.READ)
 CachedAdminRead = cached_read(Role.ADMIN)
+CachedHeavyRead = cached_read(Role.READ, stale=True)
+"""For heavy analytics (correlation, risk metrics): informative answers that change little from
+one commit to the next and cost a recomputation each; never for what a client acts on at once
+(weights, the pairlist, position sizes)."""
 
 
 def remember_role(request: Request, role: Role) -> None:
@@ -170,41 +291,27 @@ def remember_role(request: Request, role: Role) -> None:
     setattr(request.state, PRINCIPAL_KEY, role)
 
 
+def request_key(scope: Scope) -> bytes:
+    """The cache's key of a request: its path, its query in one order and its `Accept`."""
+    path: str = scope["path"]
+    query = canonical_query(scope["query_string"])  # declared parameters only (else a 422)
+    return path.encode() + b"?" + query + _accept(scope)
+
+
 class ResponseCacheMiddleware:
+    """The response cache as a middleware of its own, for an app without the protection layer
+    (`app.api.protection`, which answers from the cache itself)."""
+
     def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
         self.app = app
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http" or scope["method"] != "GET" or not self.cache.active:
             await self.app(scope, receive, send)
             return
-        cache = self.cache
-        if not cache.active:
-            await self.app(scope, receive, send)
-            return
-        query = canonical_query(scope["query_string"])  # declared parameters only (else a 422)
-        key = scope["path"].encode() + b"?" + query + _accept(scope)
-        presented = presented_key(scope["headers"])
-        entry, fresh = cache.lookup(key)
-        pending = cache.refreshing(key)
-        if pending is not None and entry is None:  # one caller computes, the others wait
-            entry, fresh = await asyncio.shield(pending), True
-        if (
-            entry is not None
-            and (fresh or pending is not None)
-            and _may_read(cache, presented, entry.role)
-        ):
-            await _send_entry(scope, send, entry)
-            return
-        if pending is not None:
-            await self.app(scope, receive, _Capture(scope, send, cache, key, presented).send)
-            return
-        capture = _Capture(scope, send, cache, key, presented, computing=cache.begin(key))
-        try:
-            await self.app(scope, receive, capture.send)
-        finally:
-            capture.release()
+        caller = resolve_caller(scope, self.cache.keyring)
+        await self.cache.answer(scope, receive, send, self.app, caller)
 
 
 class _Capture:
@@ -217,11 +324,11 @@ class _Capture:
         send: Send,
         cache: ResponseCache,
         key: bytes,
-        presented: str | None,
+        caller: Caller,
         computing: asyncio.Future[Entry | None] | None = None,
     ) -> None:
         self.scope, self._send, self.cache, self.key = scope, send, cache, key
-        self.presented = presented
+        self.caller = caller
         self.computing = computing  # set when the callers of the same key wait for this one
         self.generation = cache.generation  # before the route reads anything
         self.start: Message | None = None
@@ -237,7 +344,7 @@ class _Capture:
                 return
             # Not cacheable (an error, or a route such as the event stream that never ends):
             # the waiting callers compute their own answers now, not when this one is over.
-            self.release()
+            self.release(answered=False)
         elif self.start is not None and message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -245,77 +352,68 @@ class _Capture:
             return
         await self._send(message)
 
-    def release(self) -> None:
+    def release(self, *, answered: bool = True) -> None:
         if self.computing is not None:
-            self.cache.end(self.key, self.shared, self.computing)
+            self.cache.end(self.key, self.shared, self.computing, answered=answered)
             self.computing = None
 
     def _learn_role(self, request_state: dict[str, Any]) -> None:
         role = request_state.get(PRINCIPAL_KEY)
-        if role is not None and self.presented is not None:
-            self.cache.learn_role(hash_key(self.presented), role, self.generation)
+        if role is not None and self.caller.key_hash is not None:
+            self.cache.learn_role(self.caller.key_hash, role, self.generation)
 
     async def _finish(self) -> None:
         assert self.start is not None
         body = b"".join(self.chunks)
-        headers = dict(self.start["headers"])
+        passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
+        content_type = dict(passed).get(b"content-type", b"application/json")
+        etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+        state = self.scope["state"]
         entry = Entry(
             body=body,
-            etag=b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"',
-            content_type=headers.get(b"content-type", b"application/json"),
-            role=self.scope["state"][ROLE_KEY],
+            etag=etag,
+            head=(
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"etag", etag),
+            ),
+            role=state[ROLE_KEY],
+            may_stale=state.get(STALE_KEY, False),
             generation=self.generation,
-            stored_at=time.monotonic(),
+            stored_at=self.cache.clock(),
         )
         # Kept when it fits; handed to the callers waiting for it even when too large to keep.
         if self.cache.store(self.key, entry) or entry.generation == self.cache.generation:
             self.shared = entry
-        passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
-        if _not_modified(self.scope, entry.etag):
+        if _not_modified(self.scope, etag):
             await self._send(
                 {
                     "type": "http.response.start",
                     "status": 304,
                     "headers": [
                         *[(k, v) for k, v in passed if k != b"content-type"],
-                        (b"etag", entry.etag),
+                        (b"etag", etag),
                     ],
                 }
             )
             await self._send({"type": "http.response.body", "body": b""})
             return
         await self._send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    *passed,
-                    (b"content-length", str(len(body)).encode()),
-                    (b"etag", entry.etag),
-                ],
-            }
+            {"type": "http.response.start", "status": 200, "headers": [*passed, *entry.head[1:]]}
         )
         await self._send({"type": "http.response.body", "body": body})
 
 
-async def _send_entry(scope: Scope, send: Send, entry: Entry) -> None:
-    request_id = (incoming_request_id(scope) or uuid.uuid4().hex).encode()
-    common = [
-        (REQUEST_ID_HEADER.encode(), request_id),
-        (b"etag", entry.etag),
-        (CACHE_HEADER, b"hit"),
-    ]
+def entry_messages(scope: Scope, entry: Entry, age_s: int | None = None) -> tuple[Message, Message]:
+    """A kept answer's start and body: `X-Cache: hit`, or `stale` with its `Age`; `304` when
+    the caller already has it."""
+    tags = [HIT] if age_s is None else [STALE, (b"age", str(age_s).encode())]
     if _not_modified(scope, entry.etag):
-        await send({"type": "http.response.start", "status": 304, "headers": common})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    headers = [
-        (b"content-type", entry.content_type),
-        (b"content-length", str(len(entry.body)).encode()),
-        *common,
-    ]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": entry.body})
+        headers = [(b"etag", entry.etag), *tags]
+        start = {"type": "http.response.start", "status": 304, "headers": headers}
+        return start, {"type": "http.response.body", "body": b""}
+    start = {"type": "http.response.start", "status": 200, "headers": [*entry.head, *tags]}
+    return start, {"type": "http.response.body", "body": entry.body}
 
 
 def _not_modified(scope: Scope, etag: bytes) -> bool:
@@ -333,15 +431,3 @@ def _accept(scope: Scope) -> bytes:
             accept: bytes = value
             return b"#" + accept
     return b""
-
-
-def _may_read(cache: ResponseCache, presented: str | None, required: Role) -> bool:
-    """A key known to hold a role that `role_permits` (a bootstrap key, or a stored one the
-    routes have authenticated this generation), or no key where reads are open; else the route
-    decides."""
-    if presented is None:
-        return role_permits(None, required, open_reads=cache.open_reads)
-    key_hash = hash_key(presented)
-    principal = None if cache.keyring is None else cache.keyring.match(key_hash)
-    role = principal.role if principal is not None else cache.role_of(key_hash)
-    return role is not None and role_permits(role, required, open_reads=cache.open_reads)

@@ -82,6 +82,10 @@ class ReadsSettings(BaseModel):
     cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     """Most bytes of answer bodies the response cache keeps (the least recently used go first
     beyond it); an answer over 1 MiB is never kept."""
+    stale_max_s: float = Field(default=10.0, ge=0)
+    """Oldest a heavy analytics answer (correlation, risk metrics) is served stale after a
+    commit, with `Age` and `X-Cache: stale`, while one caller recomputes it; past it callers wait
+    for the recomputation. 0: never served stale."""
 
 
 class EventsSettings(BaseModel):

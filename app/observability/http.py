@@ -1,18 +1,19 @@
 """Every HTTP answer counted (route template, method, status, latency) and logged as one line.
 
-Outside the response cache, so answers served from it count too. The route is the matched
-route's template (`/api/symbol-mgmt/symbols/{symbol}`), never the raw path; a path no route
-matches is `unmatched`, so probing clients cannot grow the label set.
+The protection layer (`app.api.protection`) records each answer once it is over, answers
+served from the response cache included. The route is the matched route's template
+(`/api/symbol-mgmt/symbols/{symbol}`), never the raw path; a path no route matches is
+`unmatched`, so probing clients cannot grow the label set.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
+from app.core.log import RecordTemplate
 from app.observability.metrics import observe_request
 
 logger = logging.getLogger("app.access")
@@ -20,52 +21,36 @@ logger = logging.getLogger("app.access")
 UNMATCHED = "unmatched"
 MAX_KNOWN_PATHS = 4096
 QUIET_ROUTES = ("/health", "/status", "/metrics")  # probes and scrapes: logged at DEBUG
-_REQUEST_ID = b"x-request-id"
 
 
-class RequestMetricsMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self._templates: dict[str, str] = {}  # path → template, for answers served before routing
+class AnsweredRequests:
+    """Counts and logs answers; knows the templates of the paths it has seen routed, for the
+    answers given before routing (the response cache's, a refusal's)."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status, request_id = 500, ""
+    def __init__(self) -> None:
+        self._templates: dict[str, str] = {}  # path → template, the most recent last
+        self._lines = {
+            level: RecordTemplate(logger, level, "%s %s %d %.1f ms")
+            for level in (logging.INFO, logging.DEBUG)
+        }
 
-        async def observe(message: Message) -> None:
-            nonlocal status, request_id
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", []):
-                    if name == _REQUEST_ID:
-                        request_id = value.decode("latin-1")
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observe)
-        finally:
-            seconds = time.perf_counter() - started
-            route = self._route(scope)
-            observe_request(scope["method"], route, status, seconds)
-            level = logging.DEBUG if route.endswith(QUIET_ROUTES) else logging.INFO
-            logger.log(
-                level,
-                "%s %s %d %.1f ms",
-                scope["method"],
-                route,
-                status,
-                seconds * 1000,
-                extra={
-                    "request_id": request_id,
-                    "method": scope["method"],
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                },
-            )
+    def record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
+        """One answer to `scope`, `status` after `seconds`: counted, timed and logged."""
+        method = scope["method"]
+        route = self._route(scope)
+        observe_request(method, route, status, seconds)
+        duration_ms = seconds * 1000
+        line = self._lines[logging.DEBUG if route.endswith(QUIET_ROUTES) else logging.INFO]
+        line.log(
+            (method, route, status, duration_ms),
+            {
+                "request_id": request_id,
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(duration_ms, 3),
+            },
+        )
 
     def _route(self, scope: Scope) -> str:
         path: str = scope["path"]

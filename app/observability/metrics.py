@@ -153,11 +153,23 @@ def method_label(method: str) -> str:
     return method if method in HTTP_METHODS else OTHER_METHOD
 
 
+# The HTTP families' children by (method label, route, status), found once each: `labels()`
+# validates and converts its values at every call. Bounded as the labels are.
+_http_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """An HTTP answer: counted and timed by method (bounded), route template and status."""
     label = method_label(method)
-    HTTP_REQUESTS.labels(label, route, str(status)).inc()
-    HTTP_DURATION.labels(label, route).observe(seconds)
+    key = (label, route, status)
+    children = _http_children.get(key)
+    if children is None:
+        children = _http_children[key] = (
+            HTTP_REQUESTS.labels(label, route, str(status)),
+            HTTP_DURATION.labels(label, route),
+        )
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_job_run(job: str, status: str, seconds: float | None) -> None:

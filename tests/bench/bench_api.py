@@ -1,14 +1,22 @@
-"""Benchmark: the trading engine's reads against a bare FastAPI hello app, same uvicorn setup.
+"""Benchmark: the trading engine's reads against a bare FastAPI hello app, same uvicorn setup,
+side by side in one run.
 
 `python -m tests.bench.bench_api [--duration 4 --rounds 3 --connections 64] [--sqlite]
-                                 [--universe recorded] [--only portfolio rankings-20 ...]`
-Each server runs as one uvicorn worker pinned to core 0; wrk (`apt-get install wrk`) runs pinned
-to core 1, on 127.0.0.1 only. The app serves the simulator's universe (the recorded 406
-contracts by default; 150 shortlisted and scored) with 10 members. Every read runs `--rounds`
-times `--duration` seconds; the best round is kept (as the hello app's). Printed per read: req/s,
-its ratio to hello, p50 and p99 latency and non-2xx responses. Goals (issue 15): every read
->= 0.25x hello with p99 <= 50 ms and no non-2xx; the cached `GET /portfolio` >= 0.75x.
-Numbers only, no assertions.
+                                 [--universe recorded] [--only portfolio rankings-20 ...]
+                                 [--hot] [--access-log] [--service-root DIR] [--py-spy PATH]`
+Both servers run as one uvicorn worker each, pinned to core 0 and up together; wrk
+(`apt-get install wrk`) runs pinned to core 1, on 127.0.0.1 only. The app serves the
+simulator's universe (the recorded 406 contracts by default; 150 shortlisted and scored) with 10
+members, the callers' limits lifted but the limiter running (`UNTHROTTLED`). Each round times,
+for every read, the hello app and then the read, `--duration` seconds each: a pair, so what the
+machine's other work does to one does it to both, about. Printed per read: the median of its
+pairs' ratios to hello and their range, by req/s and by the server's CPU time per request (the
+steadier on a shared machine: what one core answers, whatever else runs), from its best round
+req/s, p50 and p99 latency, its non-2xx responses in all and its body's bytes.
+`--service-root` serves another checkout's `app` (the same bench for a before and an after);
+`--py-spy` records a profile of each read after the rounds, for `tests.bench.profile_layers`.
+Goals (issue 57): every hot read >= 1.0x hello, as deployed (`--access-log`), with p99 <= 50 ms
+and no non-2xx. Numbers only, no assertions.
 """
 
 from __future__ import annotations
@@ -17,18 +25,23 @@ import argparse
 import asyncio
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 from app.db.migrations import upgrade_to_head
+from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import (
     API,
+    ROOT,
     UNTHROTTLED,
     prime,
     process,
@@ -49,6 +62,13 @@ class Run:
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    cpu_us: float  # the server's CPU time (all its threads) per request answered
+
+
+def cpu_s(pid: int) -> float:
+    """The CPU time process `pid` has used, all its threads, in seconds."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 def _latency(out: str, percentile: str) -> float:
@@ -57,22 +77,32 @@ def _latency(out: str, percentile: str) -> float:
     return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
 
 
-def wrk(url: str, duration: int, connections: int, headers: dict[str, str]) -> Run:
-    """One wrk run pinned to core 1."""
+def _median(ratios: tuple[float, ...]) -> str:
+    """The median ratio and the range, as the table shows them."""
+    spread = f"{min(ratios):.2f}-{max(ratios):.2f}x"
+    return f"{statistics.median(ratios):8.3f}x{spread:>12}"
+
+
+def wrk_command(url: str, duration: int, connections: int, headers: dict[str, str]) -> list[str]:
+    """wrk sending `url` for `duration` seconds, pinned to core 1."""
+    pin = ["taskset", "-c", "1"] if shutil.which("taskset") else []
     args = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    pin = ["taskset", "-c", "1"] if shutil.which("taskset") else []
-    out = subprocess.run(pin + args + [url], capture_output=True, text=True, check=True).stdout
+    return [*pin, *args, url]
+
+
+def wrk(url: str, pid: int, duration: int, connections: int, headers: dict[str, str]) -> Run:
+    """One wrk run against the server of process `pid`."""
+    command = wrk_command(url, duration, connections, headers)
+    before = cpu_s(pid)
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    used = cpu_s(pid) - before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    answered = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return Run(rps, _latency(out, "50"), _latency(out, "99"), int(errors.group(1)) if errors else 0)
-
-
-def best_of(rounds: int, url: str, duration: int, connections: int, headers: dict[str, str]) -> Run:
-    return max(
-        (wrk(url, duration, connections, headers) for _ in range(rounds)), key=lambda r: r.rps
-    )
+    non_2xx = int(errors.group(1)) if errors else 0
+    return Run(rps, _latency(out, "50"), _latency(out, "99"), non_2xx, used / answered * 1e6)
 
 
 READS = {
@@ -89,16 +119,39 @@ READS = {
     "signals-processed": "/signals/processed",
     "history": "/portfolio/history",
 }
+# The hot reads of issue 57's table.
+HOT = (
+    "portfolio",
+    "rankings-20",
+    "weights",
+    "correlation",
+    "metrics",
+    "position-size",
+    "symbols-100",
+    "pairlist",
+)
 
 
-def prepare(base: str) -> str:
+def prepare(base: str) -> tuple[str, dict[str, int]]:
     """A primed portfolio of 10 (see `tests.deployed.prime`) whose every read answers 200
-    before it is timed; one member."""
+    before it is timed: one member, and each read's body size in bytes."""
     member = prime(base, HEADERS, 10)[0]
+    sizes = {}
     with httpx.Client(base_url=base, headers=HEADERS, timeout=60) as client:
-        for path in READS.values():
-            client.get(f"{API}{path.format(member=member)}").raise_for_status()
-    return member
+        for name, path in READS.items():
+            response = client.get(f"{API}{path.format(member=member)}")
+            response.raise_for_status()
+            sizes[name] = len(response.content)
+    return member, sizes
+
+
+def profile(py_spy: str, pid: int, load: list[str], out: Path) -> None:
+    """A py-spy profile of `pid` (raw, for `tests.bench.profile_layers`) while `load` runs."""
+    with subprocess.Popen(load, stdout=subprocess.DEVNULL) as running:
+        time.sleep(2)  # past wrk's connecting
+        record = [py_spy, "record", "-p", str(pid), "-d", "15", "-r", "200", "-f", "raw"]
+        subprocess.run([*record, "--nonblocking", "-o", str(out)], check=True, capture_output=True)
+        running.wait()
 
 
 def main() -> None:
@@ -109,6 +162,7 @@ def main() -> None:
     parser.add_argument("--universe", default="recorded")
     parser.add_argument("--sqlite", action="store_true", help="SQLite file instead of PostgreSQL")
     parser.add_argument("--only", nargs="+", choices=list(READS), default=list(READS))
+    parser.add_argument("--hot", action="store_true", help="only the hot reads of issue 57")
     parser.add_argument(
         "--no-caches", action="store_true", help="both read caches off: every read computed"
     )
@@ -117,7 +171,14 @@ def main() -> None:
         action="store_true",
         help="log at INFO as JSON (a line per request, to a file), as deployed",
     )
+    parser.add_argument(
+        "--service-root", type=Path, default=ROOT, help="the checkout whose app is served"
+    )
+    parser.add_argument("--py-spy", help="py-spy's path: profile each read after the rounds")
+    parser.add_argument("--profile-dir", type=Path, default=Path("bench-api-profiles"))
     args = parser.parse_args()
+    if args.hot:
+        args.only = list(HOT)
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
 
@@ -135,63 +196,98 @@ def main() -> None:
     if args.access_log:
         env |= {"MYSYMBOLS_LOG_LEVEL": "INFO", "MYSYMBOLS_LOG_FORMAT": "json"}
         log = Path(tempfile.mkdtemp(prefix="bench-api-log-")) / "service.log"
-    timed = {"duration": args.duration, "connections": args.connections, "headers": HEADERS}
-    results: dict[str, Run] = {}
+    served = {"cwd": args.service_root}
+    timed = {"duration": args.duration, "connections": args.connections}
+    hello_url = f"http://127.0.0.1:{hello_port}/hello"
     app = f"http://127.0.0.1:{app_port}"
+    runs: dict[str, list[Run]] = {}
+    hello_runs: list[Run] = []
+    pairs: dict[str, list[tuple[float, float]]] = {}  # vs the hello run just before: req/s, CPU
+    print(describe())
     try:
-        with process(simulator(sim_port, args.universe), env, None):
+        with (
+            process(simulator(sim_port, args.universe), env, None),
+            process(uvicorn("tests.bench.hello_app:app", hello_port), env, "0") as hello_server,
+        ):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-            with process(uvicorn("app.main:app", app_port), env, "0", log):
+            wait_for(hello_url)
+            with process(uvicorn("app.main:app", app_port), env, "0", log, **served) as service:
                 wait_for(f"{app}{API}/health")
-                member = prepare(app)
-                for name in args.only:
-                    url = f"{app}{API}{READS[name].format(member=member)}"
-                    results[name] = best_of(args.rounds, url, **timed)  # type: ignore[arg-type]
+                member, sizes = prepare(app)
+                urls = {
+                    name: f"{app}{API}{READS[name].format(member=member)}" for name in args.only
+                }
+                for _ in range(args.rounds):  # each read right after a hello run: a pair
+                    for name, url in urls.items():
+                        before = wrk(hello_url, hello_server.pid, headers={}, **timed)
+                        run = wrk(url, service.pid, headers=HEADERS, **timed)
+                        hello_runs.append(before)
+                        runs.setdefault(name, []).append(run)
+                        ratios = (run.rps / before.rps, before.cpu_us / run.cpu_us)
+                        pairs.setdefault(name, []).append(ratios)
+                if args.py_spy:
+                    args.profile_dir.mkdir(parents=True, exist_ok=True)
+                    loaded = {"duration": 20, "connections": args.connections}
+                    hello_load = wrk_command(hello_url, headers={}, **loaded)
+                    profile(
+                        args.py_spy, hello_server.pid, hello_load, args.profile_dir / "hello.txt"
+                    )
+                    for name, url in urls.items():
+                        load = wrk_command(url, headers=HEADERS, **loaded)
+                        profile(args.py_spy, service.pid, load, args.profile_dir / f"{name}.txt")
             if "portfolio" in args.only and not args.no_caches:
                 no_cache = {
                     **env,
                     "MYSYMBOLS_PORTFOLIO__READ_CACHE": "false",
                     "MYSYMBOLS_READS__CACHE_TTL_S": "0",
                 }
-                with process(uvicorn("app.main:app", app_port), no_cache, "0", log):
+                with process(
+                    uvicorn("app.main:app", app_port), no_cache, "0", log, **served
+                ) as uncached:
                     wait_for(f"{app}{API}/health")
-                    results["portfolio (caches off)"] = best_of(
-                        args.rounds,
-                        f"{app}{API}/portfolio",
-                        **timed,  # type: ignore[arg-type]
-                    )
-        with process(uvicorn("tests.bench.hello_app:app", hello_port), env, "0"):
-            wait_for(f"http://127.0.0.1:{hello_port}/hello")
-            hello = best_of(
-                args.rounds,
-                f"http://127.0.0.1:{hello_port}/hello",
-                args.duration,
-                args.connections,
-                {},
-            )
+                    runs["portfolio (caches off)"] = [
+                        wrk(f"{app}{API}/portfolio", uncached.pid, headers=HEADERS, **timed)
+                        for _ in range(args.rounds)
+                    ]
     finally:
         if not args.sqlite:
             asyncio.run(drop_postgres_database(database))
 
+    sizes["hello app"] = len(b'{"hello":"world"}')
+    hello = max(hello_runs, key=lambda r: r.rps)
+    hello_cpu = statistics.median(r.cpu_us for r in hello_runs)
     backend = "SQLite" if args.sqlite else "PostgreSQL"
     caches = ", read caches off" if args.no_caches else ""
     caches += ", JSON access log" if args.access_log else ""
     print(
         f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
-        f"{args.connections} connections, best of {args.rounds} x {args.duration} s, "
-        "server on core 0, wrk on core 1"
+        f"{args.connections} connections, {args.rounds} rounds of {args.duration} s pairs (hello, "
+        f"then the read), servers on core 0, wrk on core 1; service from {args.service_root}"
     )
-    print(f"{'GET':26}{'req/s':>9}{'vs hello':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     print(
-        f"{'hello app':26}{hello.rps:9.0f}{'1.00x':>10}{hello.p50_ms:9.2f}{hello.p99_ms:9.2f}"
-        f"{hello.non_2xx:9d}"
+        "vs hello: the median of the pairs' ratios (their range), by req/s and by the servers'\n"
+        "CPU per request (hello's over the read's: what one core answers, whatever else runs);\n"
+        "req/s, p50, p99: the best round; CPU: the median"
     )
-    for name, run in results.items():
+    header = f"{'GET':24}{'req/s':>7}{'vs hello':>9}{'range':>12}{'CPU us':>8}{'vs hello':>9}"
+    print(f"{header}{'range':>12}{'p50 ms':>8}{'p99 ms':>8}{'non-2xx':>8}{'bytes':>8}")
+    print(
+        f"{'hello app':24}{hello.rps:7.0f}{'1.00x':>9}{'':12}{hello_cpu:8.1f}{'1.00x':>9}{'':12}"
+        f"{hello.p50_ms:8.2f}{hello.p99_ms:8.2f}{'':8}{sizes['hello app']:8d}"
+    )
+    for name, done in runs.items():
+        run = max(done, key=lambda r: r.rps)
+        cpu = statistics.median(r.cpu_us for r in done)
+        measured = pairs.get(name) or [(run.rps / hello.rps, hello_cpu / cpu)]
+        by_rps, by_cpu = zip(*measured, strict=True)
         print(
-            f"{name:26}{run.rps:9.0f}{run.rps / hello.rps:9.3f}x{run.p50_ms:9.2f}"
-            f"{run.p99_ms:9.2f}{run.non_2xx:9d}"
+            f"{name:24}{run.rps:7.0f}{_median(by_rps)}{cpu:8.1f}{_median(by_cpu)}"
+            f"{run.p50_ms:8.2f}{run.p99_ms:8.2f}{sum(r.non_2xx for r in done):8d}"
+            f"{sizes.get(name.removesuffix(' (caches off)'), 0):8d}"
         )
-    print("goals: every read >= 0.25x hello, p99 <= 50 ms, 0 non-2xx; cached /portfolio >= 0.75x")
+    print("goals: every hot read >= 1.0x hello, p99 <= 50 ms, 0 non-2xx")
+    if args.py_spy:
+        print(f"profiles: python -m tests.bench.profile_layers {args.profile_dir}/*.txt")
 
 
 if __name__ == "__main__":

@@ -32,13 +32,17 @@ def wait_for(url: str, timeout_s: float = 30.0) -> None:
 
 @contextmanager
 def process(
-    args: list[str], env: dict[str, str], cpu: str | None, log: Path | None = None
+    args: list[str],
+    env: dict[str, str],
+    cpu: str | None,
+    log: Path | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """`args` running (pinned to `cpu` when given) for the duration, then stopped; its stderr
-    appended to `log` when given (a pipe nobody reads stops a process that logs much)."""
+    """`args` running in `cwd` (pinned to `cpu` when given) for the duration, then stopped; its
+    stderr appended to `log` when given (a pipe nobody reads stops a process that logs much)."""
     command = (["taskset", "-c", cpu] if cpu and shutil.which("taskset") else []) + args
     stderr = subprocess.PIPE if log is None else log.open("a")
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         yield proc
     finally:

@@ -1,16 +1,20 @@
 """The response cache of read answers: ETags and 304, invalidation by this replica's commits at
 once and by another replica's through PostgreSQL's notifications, the time limit, and keys: a
-stored key is served from the cache only while it is valid, a role only what it may read."""
+stored key is served from the cache only while it is valid, a role only what it may read; after
+a commit, a heavy read's answer served stale (with its age) while one caller recomputes it."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from app.core.config import Settings
 from app.main import create_app
@@ -202,3 +206,92 @@ async def test_an_empty_x_api_key_beside_a_bearer_key_is_the_bearer_key_to_cache
         for path in (RANKINGS, algorithms):
             assert_problem(await api.get(path, headers=empty), 401, "unauthenticated")
         assert_problem(await api.post(signals, json=signal, headers=empty), 401, "unauthenticated")
+
+
+CORRELATION = f"{BASE}/portfolio/correlation"
+
+
+@asynccontextmanager
+async def candles_locked(url: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """The candles locked by another connection while the block runs, so a recomputation of
+    the analytics waits; what it yields returns once a request waits on the lock."""
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as holder, engine.connect() as watcher:
+            await holder.execute(text("LOCK TABLE candle IN ACCESS EXCLUSIVE MODE"))
+
+            async def waited_on() -> None:
+                for _ in range(1000):
+                    waiting = await watcher.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                            "AND relation = 'candle'::regclass"
+                        )
+                    )
+                    await watcher.rollback()
+                    if waiting:
+                        return
+                    await asyncio.sleep(0.01)
+                raise AssertionError("no request waits on the candles")
+
+            yield waited_on
+            await holder.rollback()
+    finally:
+        await engine.dispose()
+
+
+async def test_after_a_commit_a_heavy_read_is_served_stale_with_its_age_until_refreshed(
+    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    for symbol in symbols[:3]:
+        await writer.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
+    await writer_clients.aclose()
+    async with replica(committed_postgres, live_sim, make_settings) as (api, _):
+        await eventually_hits(api, CORRELATION, READ)
+        kept = await api.get(CORRELATION, headers=READ)
+        assert kept.headers["x-cache"] == "hit" and kept.json()["symbols"] == symbols[:3]
+        added = await api.post(
+            f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[3]}, headers=TRADE
+        )
+        assert added.status_code == 200, added.text  # a commit: every answer is out of date
+        async with candles_locked(committed_postgres) as waited_on:
+            refresh = asyncio.create_task(api.get(CORRELATION, headers=READ))
+            await waited_on()  # the first caller recomputes it
+            meanwhile = await api.get(CORRELATION, headers=READ)
+        refreshed = await refresh
+        await eventually_hits(api, CORRELATION, READ)
+        after = await api.get(CORRELATION, headers=READ)
+        plain = await api.get(WEIGHTS, headers=READ)  # no stale answer for a read that acts
+    assert meanwhile.status_code == 200 and meanwhile.content == kept.content
+    assert meanwhile.headers["x-cache"] == "stale" and meanwhile.headers["age"].isdigit()
+    assert refreshed.status_code == 200 and "x-cache" not in refreshed.headers
+    assert set(refreshed.json()["symbols"]) == set(symbols[:4])
+    assert after.content == refreshed.content and "age" not in after.headers
+    assert set(plain.json()["weights"]) == set(symbols[:4])
+
+
+async def test_a_revoked_key_is_not_served_a_stale_answer(
+    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    for symbol in symbols[:3]:
+        await writer.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
+    await writer_clients.aclose()
+    async with replica(committed_postgres, live_sim, make_settings) as (api, _):
+        created = await api.post(
+            f"{BASE}/api-keys", json={"name": "desk", "role": "read"}, headers=ADMIN
+        )
+        stored = {"X-API-Key": created.json()["key"]}
+        assert (await api.get(CORRELATION, headers=stored)).status_code == 200
+        await eventually_hits(api, CORRELATION, stored)
+        revoked = await api.delete(f"{BASE}/api-keys/{created.json()['id']}", headers=ADMIN)
+        assert revoked.status_code in (200, 204)  # a commit: the answer is kept stale
+        async with candles_locked(committed_postgres) as waited_on:
+            refresh = asyncio.create_task(api.get(CORRELATION, headers=READ))
+            await waited_on()
+            gone = await api.get(CORRELATION, headers=stored)
+            served = await api.get(CORRELATION, headers=READ)
+        await refresh
+    assert_problem(gone, 401, "unauthenticated")
+    assert served.headers["x-cache"] == "stale"  # to a key that may read it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,8 +14,10 @@ from typing import Any
 import pytest
 
 from app.core.log import (
+    TEXT_FORMAT,
     ContextFilter,
     Handoff,
+    RecordTemplate,
     TextFormatter,
     bound,
     configure_logging,
@@ -75,6 +78,48 @@ class TestJsonLines:
         [line] = parsed(json_lines)
         assert line["message"] == "failed"
         assert "ValueError: boom" in line["exc_info"]
+
+
+class TestRecordTemplate:
+    def test_its_record_is_the_one_logger_log_makes_in_context_and_time(
+        self, json_lines: io.StringIO
+    ) -> None:
+        logger = logging.getLogger("app.test")
+        template = RecordTemplate(logger, logging.INFO, "%s took %.1f ms")
+        fields = {"route": "/x", "status": 200}
+        with bound(request_id="req-3"):
+            logger.info("%s took %.1f ms", "GET", 1.25, extra=fields)
+            template.log(("GET", 1.25), fields)
+        logged, copied = parsed(json_lines)
+        assert list(copied) == list(logged)  # the same fields, in the same order
+        assert {**copied, "time": None} == {**logged, "time": None}
+        assert copied["message"] == "GET took 1.2 ms" and copied["request_id"] == "req-3"
+        assert datetime.fromisoformat(copied["time"]) >= datetime.fromisoformat(logged["time"])
+
+    def test_its_time_fields_are_as_logger_log_sets_them(self) -> None:
+        logger = logging.getLogger("app.test")
+        records: list[logging.LogRecord] = []
+        handler = logging.Handler()
+        handler.emit = records.append  # type: ignore[method-assign]
+        logger.addHandler(handler)
+        try:
+            logger.warning("%s", "made")
+            RecordTemplate(logger, logging.WARNING, "%s").log(("copied",), {})
+        finally:
+            logger.removeHandler(handler)
+        made, copied = records
+        assert copied.msecs == int((copied.created - int(copied.created)) * 1000)
+        elapsed_ms = (copied.created - made.created) * 1000
+        assert copied.relativeCreated == pytest.approx(made.relativeCreated + elapsed_ms, abs=0.01)
+        line = logging.Formatter(TEXT_FORMAT.replace("%(context)s", "")).format(copied)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING app.test: copied", line)
+        assert line[20:23] == f"{int(copied.msecs):03d}"
+
+    def test_nothing_is_made_below_the_loggers_level(self, json_lines: io.StringIO) -> None:
+        logger = logging.getLogger("app.test")
+        logger.setLevel(logging.INFO)
+        RecordTemplate(logger, logging.DEBUG, "%s").log(("quiet",), {})
+        assert parsed(json_lines) == []
 
 
 class TestTextLines:

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.auth import LazyReaderDep, key_still_valid
-from app.api.json_body import JsonBodyRoute
 from app.api.rate_limit import CallerLimits
+from app.api.route_guard import ApiRoute
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.api.stream_cap import SlottedStream
 from app.schemas.common import INT32_MAX, problem_responses
 from app.services.factory import event_streams
 
 router = APIRouter(
-    route_class=JsonBodyRoute, tags=["events"], responses=problem_responses(401, 403, 429)
+    route_class=ApiRoute, tags=["events"], responses=problem_responses(401, 403, 429)
 )
 
 EXAMPLE = (

@@ -6,13 +6,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.api.auth import OptionalReaderDep
-from app.api.json_body import JsonBodyRoute
+from app.api.route_guard import ApiRoute
 from app.api.sessions import AppStateDep
 from app.schemas.common import problem_responses
 from app.schemas.system import ANONYMOUS_NOT_READY, Status
 from app.services.factory import status_service
 
-router = APIRouter(route_class=JsonBodyRoute, tags=["system"])
+router = APIRouter(route_class=ApiRoute, tags=["system"])
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import Query, Request, Response
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
 from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
+from app.api.response_cache import CachedHeavyRead, CachedRead
 from app.api.routers.portfolio.members import actor_of
 from app.api.services import PortfolioDep
 from app.schemas.analytics import (
@@ -29,7 +29,7 @@ router = resource_router("/portfolio", "portfolio")
 
 @router.get(
     "/correlation",
-    dependencies=[CachedRead],
+    dependencies=[CachedHeavyRead],
     response_model=CorrelationRead,
     summary="Correlation of the members' hourly log returns: matrix, pairs, clusters, beta",
 )
@@ -83,7 +83,7 @@ async def get_portfolio_statistics(_: ReaderDep, service: PortfolioDep) -> Stati
 
 @router.get(
     "/metrics",
-    dependencies=[CachedRead],
+    dependencies=[CachedHeavyRead],
     response_model=MetricsRead,
     summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
     responses=problem_responses(409, 422),

@@ -1,0 +1,197 @@
+"""The one pure-ASGI layer in front of the routes: what the service does to every HTTP request,
+in one `__call__` and one `send` that adds every header once.
+
+In order, for each request:
+
+- its id (`app.api.request_id`): on the request's state, on the log records written while it is
+  answered and on every answer (`X-Request-ID`);
+- its body bounded (`app.api.body_limit`): a `Content-Length` over the limit is a 413 before
+  anything is read, a chunked body is counted as it arrives;
+- its caller resolved once (`app.api.caller`), and a read or write token taken from its bucket
+  (`app.api.rate_limit`: 429 with `Retry-After` when spent), the probes exempt; before the
+  response cache, so a flood of cached answers still costs its caller;
+- a `GET` answered from the response cache when it may be (`app.api.response_cache`), else by
+  the route, its answer kept when it may;
+- every answer tagged with the market data's source (`X-Market-Data-Source`), counted and logged
+  (`app.observability.http`), the cache's and the refusals included;
+- an error no handler answered: logged with its traceback, answered as a bare problem+json 500
+  that reveals nothing but the request's id.
+
+CORS stays Starlette's own middleware, outside this one (preflights never reach it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.body_limit import BodyGuard, declared_length, too_large
+from app.api.caller import CALLER_KEY, Caller, resolve_caller
+from app.api.problems import problem_response
+from app.api.rate_limit import CallerLimits
+from app.api.request_id import REQUEST_ID_HEADER, request_id_of
+from app.api.response_cache import ResponseCache, entry_messages, request_key
+from app.core.errors import AppError
+from app.core.log import bound
+from app.observability.http import AnsweredRequests
+
+logger = logging.getLogger(__name__)
+
+MARKET_SOURCE_HEADER = "X-Market-Data-Source"
+_MARKET_SOURCE = MARKET_SOURCE_HEADER.lower().encode()
+
+
+class ProtectionLayer:
+    """Request ids, the body limit, the callers' limits, the response cache, the headers, the
+    metrics and the access log, and the last-resort 500, around `app`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limits: CallerLimits,
+        cache: ResponseCache,
+        max_body_bytes: int,
+        liveness: str,
+        readiness: str,
+    ) -> None:
+        self.app = app
+        self.limits = limits
+        self.cache = cache
+        self.max_body_bytes = max_body_bytes
+        self.liveness, self.readiness = liveness, readiness  # never told 429
+        self.answered = AnsweredRequests()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = request_id_of(scope)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        caller = state[CALLER_KEY] = resolve_caller(scope, self.limits.keyring)
+        answer = _Answer(send, scope, request_id, self.limits, caller)
+        try:
+            await self._protect(scope, receive, answer, caller)
+        except Exception:
+            if answer.guard is not None and answer.guard.exceeded and not answer.started:
+                await self._too_large(scope, answer)  # the overflow raised through the route
+            elif answer.started:
+                raise
+            else:
+                logger.exception(
+                    "unhandled error on %s %s (request %s)",
+                    scope["method"],
+                    scope["path"],
+                    request_id,
+                )
+                failed = problem_response(
+                    Request(scope),
+                    500,
+                    AppError.slug,
+                    AppError.title,
+                    "An unexpected error occurred; it has been logged.",
+                )
+                await failed(scope, receive, answer.send)
+        finally:
+            self.answered.record(scope, answer.status, time.perf_counter() - started, request_id)
+
+    async def _protect(
+        self, scope: Scope, receive: Receive, answer: _Answer, caller: Caller
+    ) -> None:
+        declared = declared_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            await self._too_large(scope, answer)
+            return
+        if not self._probe(scope["path"], caller):
+            refused = await self.limits.admit(scope["method"], caller)
+            if refused is not None:
+                response = problem_response(
+                    Request(scope),
+                    refused.status,
+                    refused.slug,
+                    refused.title,
+                    refused.detail,
+                    extra=refused.extra,
+                    headers=refused.headers,
+                )
+                await response(scope, receive, answer.send)
+                return
+        cache = self.cache
+        cached = scope["method"] == "GET" and cache.active
+        if cached:
+            key = request_key(scope)
+            found = await cache.find(key, caller)
+            if found.entry is not None:  # a kept answer: no body read, nothing logged meanwhile
+                start, body = entry_messages(scope, found.entry, found.age_s)
+                await answer.send(start)
+                await answer.send(body)
+                return
+        guard = answer.guard = BodyGuard(self.max_body_bytes, receive)
+        with bound(request_id=answer.request_id):  # on the records logged while answering
+            if cached:
+                await cache.compute(
+                    scope, guard.receive, answer.send, self.app, key, caller, found.computing
+                )
+            else:
+                await self.app(scope, guard.receive, answer.send)
+        if guard.exceeded and not answer.started:  # the route answered the overflow its way
+            await self._too_large(scope, answer)
+
+    async def _too_large(self, scope: Scope, answer: _Answer) -> None:
+        answer.guard = None  # the route's own answer was held back; this one goes out
+        await too_large(scope, self.max_body_bytes)(scope, _disconnected, answer.send)
+
+    def _probe(self, path: str, caller: Caller) -> bool:
+        return path == self.liveness or (path == self.readiness and caller.presented is None)
+
+
+class _Answer:
+    """The one `send` of a request: adds the request id and the market data's source to the
+    answer's start, notes its status, lets the limits learn a key the route authenticated, and
+    holds the route's answer back once the body has overflowed (the layer answers 413)."""
+
+    __slots__ = (
+        "_caller",
+        "_limits",
+        "_scope",
+        "_send",
+        "guard",
+        "request_id",
+        "started",
+        "status",
+    )
+
+    def __init__(
+        self, send: Send, scope: Scope, request_id: str, limits: CallerLimits, caller: Caller
+    ) -> None:
+        self._send, self._scope = send, scope
+        self._limits, self._caller = limits, caller
+        self.request_id = request_id
+        self.status = 500  # until an answer starts
+        self.started = False
+        self.guard: BodyGuard | None = None
+
+    async def send(self, message: Message) -> None:
+        if self.guard is not None and self.guard.exceeded and not self.started:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            self.status = message["status"]
+            scope = self._scope
+            self._limits.route_authenticated(self._caller, scope["state"])
+            headers = [*message.get("headers", ()), (REQUEST_ID_HEADER, self.request_id.encode())]
+            # Read as the answer starts: this very request may be the source's first answer.
+            state = getattr(scope["app"].state, "app_state", None) if "app" in scope else None
+            if state is not None:  # once the lifespan has started the gateway
+                headers.append((_MARKET_SOURCE, state.gateway.client.source_kind.encode()))
+            message = {**message, "headers": headers}
+        await self._send(message)
+
+
+async def _disconnected() -> Message:
+    return {"type": "http.disconnect"}

@@ -1,0 +1,204 @@
+"""Stale-while-revalidate on a small app (no database), on a clock the tests move: after a commit
+a heavy read's answer is served stale, with its age, while one caller recomputes it; the caller
+after the refresh gets the fresh one; a route that did not opt in, an answer past the bound, and
+an answer whose recomputation failed are never served stale."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from fastapi import FastAPI, HTTPException
+
+from app.api.response_cache import (
+    CachedHeavyRead,
+    CachedRead,
+    ResponseCache,
+    ResponseCacheMiddleware,
+)
+
+STALE_S = 30.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Routes:
+    """A heavy read and a plain cached one, each counting its computations; a computation
+    waits at the gate while it is closed, and `failing` makes the heavy one answer 409."""
+
+    def __init__(self) -> None:
+        self.calls = {"heavy": 0, "plain": 0}
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.computing = asyncio.Event()
+        self.failing = False
+
+    async def compute(self, name: str) -> dict[str, int]:
+        self.calls[name] += 1
+        call = self.calls[name]
+        self.computing.set()
+        await self.gate.wait()
+        if self.failing:
+            raise HTTPException(409)
+        return {"call": call}
+
+
+def app_with(cache: ResponseCache, routes: Routes) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/heavy", dependencies=[CachedHeavyRead])
+    async def heavy() -> dict[str, int]:
+        return await routes.compute("heavy")
+
+    @app.get("/plain", dependencies=[CachedRead])
+    async def plain() -> dict[str, int]:
+        return await routes.compute("plain")
+
+    app.add_middleware(ResponseCacheMiddleware, cache=cache)
+    return app
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def cache(clock: Clock) -> ResponseCache:
+    return ResponseCache(60, single_process=True, open_reads=True, stale_s=STALE_S, clock=clock)
+
+
+@pytest.fixture
+def routes() -> Routes:
+    return Routes()
+
+
+@pytest.fixture
+async def api(cache: ResponseCache, routes: Routes) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app_with(cache, routes))
+    return httpx.AsyncClient(transport=transport, base_url="http://t")
+
+
+async def refreshing(
+    api: httpx.AsyncClient, path: str, routes: Routes
+) -> asyncio.Task[httpx.Response]:
+    """A caller's request, held in its computation (the gate closed) once this returns."""
+    routes.gate.clear()
+    routes.computing.clear()
+    request = asyncio.create_task(api.get(path))
+    await routes.computing.wait()
+    return request
+
+
+async def waiting_for(api: httpx.AsyncClient, path: str) -> asyncio.Task[httpx.Response]:
+    """A caller's request, once it waits (for the computation under way): not answered when
+    every step it can take without that computation has been taken (nothing here waits on I/O
+    or a timer)."""
+    request = asyncio.create_task(api.get(path))
+    for _ in range(100):
+        await asyncio.sleep(0)
+    assert not request.done()
+    return request
+
+
+async def test_after_a_commit_the_others_get_the_stale_answer_and_its_age(
+    api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes
+) -> None:
+    first = await api.get("/heavy")
+    clock.now += 7.6
+    cache.invalidate()  # what a commit does
+    refresh = await refreshing(api, "/heavy", routes)
+    meanwhile = [await api.get("/heavy") for _ in range(3)]
+    for answer in meanwhile:
+        assert answer.status_code == 200 and answer.json() == {"call": 1}
+        assert answer.headers["x-cache"] == "stale" and answer.headers["age"] == "7"
+        assert answer.headers["etag"] == first.headers["etag"]
+    routes.gate.set()
+    refreshed = await refresh
+    assert refreshed.json() == {"call": 2} and "x-cache" not in refreshed.headers
+    after = await api.get("/heavy")
+    assert after.json() == {"call": 2} and after.headers["x-cache"] == "hit"
+    assert "age" not in after.headers
+    assert routes.calls["heavy"] == 2  # one recomputation for every caller
+
+
+async def test_a_stale_answer_the_caller_has_is_a_304_with_its_age(
+    api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes
+) -> None:
+    etag = (await api.get("/heavy")).headers["etag"]
+    clock.now += 2.0
+    cache.invalidate()
+    refresh = await refreshing(api, "/heavy", routes)
+    unchanged = await api.get("/heavy", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged.headers["x-cache"] == "stale" and unchanged.headers["age"] == "2"
+    routes.gate.set()
+    await refresh
+
+
+async def test_a_route_that_did_not_opt_in_is_never_served_stale(
+    api: httpx.AsyncClient, cache: ResponseCache, routes: Routes
+) -> None:
+    await api.get("/plain")
+    cache.invalidate()
+    refresh = await refreshing(api, "/plain", routes)
+    waiting = await waiting_for(api, "/plain")  # for the one computation
+    routes.gate.set()
+    refreshed, waited = await refresh, await waiting
+    assert refreshed.json() == waited.json() == {"call": 2}
+    assert waited.headers["x-cache"] == "hit" and "age" not in waited.headers
+    assert routes.calls["plain"] == 2
+
+
+@pytest.mark.parametrize("commit_first", [True, False])
+async def test_an_answer_past_the_bound_is_not_served(
+    api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes, commit_first: bool
+) -> None:
+    """Past the bound at the commit (never kept stale), or only by the time it is asked for."""
+    await api.get("/heavy")
+    if commit_first:
+        cache.invalidate()
+        clock.now += STALE_S + 0.5
+    else:
+        clock.now += STALE_S + 0.5
+        cache.invalidate()
+    refresh = await refreshing(api, "/heavy", routes)
+    waiting = await waiting_for(api, "/heavy")
+    routes.gate.set()
+    refreshed, waited = await refresh, await waiting
+    assert refreshed.json() == waited.json() == {"call": 2}
+    assert waited.headers["x-cache"] == "hit" and "age" not in waited.headers
+
+
+async def test_an_answer_whose_recomputation_failed_is_not_served_stale_again(
+    api: httpx.AsyncClient, cache: ResponseCache, routes: Routes
+) -> None:
+    await api.get("/heavy")
+    cache.invalidate()
+    routes.failing = True
+    assert (await api.get("/heavy")).status_code == 409  # the refresh: the answer is now this
+    routes.failing = False
+    refresh = await refreshing(api, "/heavy", routes)
+    waiting = await waiting_for(api, "/heavy")  # not served the stale answer
+    routes.gate.set()
+    assert (await refresh).json() == {"call": 3}
+    waited = await waiting
+    assert waited.json() == {"call": 3} and waited.headers["x-cache"] == "hit"
+
+
+async def test_what_is_kept_stale_counts_in_the_bytes_and_goes_at_the_next_fresh_answer(
+    api: httpx.AsyncClient, cache: ResponseCache
+) -> None:
+    size = len((await api.get("/heavy")).content)
+    await api.get("/plain")
+    cache.invalidate()
+    assert (cache.bytes, len(cache)) == (size, 1)  # the plain answer went, the heavy one stays
+    await api.get("/heavy")
+    assert (cache.bytes, len(cache)) == (size, 1)  # replaced by the fresh one
