@@ -1,8 +1,8 @@
 """A few of one kind of work at once in an event loop, the others waiting their turn.
 
 Ten heavy reads at once kept `/health` waiting about 100 ms at its p99: their database queries
-and their steps on the event loop came all together. Two at a time kept it under 40 ms, for
-about the same throughput (tests/bench/bench_heavy_windows.py).
+and their steps on the event loop came all together, on a core the loop shares. Two at a time
+kept it at 28-48 ms, for about the same throughput (tests/bench/bench_heavy_windows.py).
 """
 
 from __future__ import annotations

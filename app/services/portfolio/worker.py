@@ -3,7 +3,7 @@ hourly log returns over a window of stored closes, and from them the correlation
 risk figures of the current weights and the risk-based weights. Pure, and picklable.
 
 On a thread of the service these held the GIL: ten callers asking for distinct windows kept
-`/health` waiting 0.4 s (tests/bench/bench_heavy_windows.py). The service reads the closes as one
+`/health`'s p99 near 0.3 s (tests/bench/bench_heavy_windows.py). The service reads the closes as one
 float table and sends it here; the grid, the returns and the maths all run in the worker.
 """
 
