@@ -131,9 +131,8 @@ class CallerLimits:
 
     def identity(self, caller: Caller) -> str:
         """`caller`'s buckets: its key's once the key is known to be valid, else its address's."""
-        key_hash = caller.key_hash
-        if key_hash is not None and (caller.bootstrap_role is not None or key_hash in self._valid):
-            return "key:" + key_hash
+        if caller.key_hash is not None and self.known(caller):
+            return "key:" + caller.key_hash
         return "address:" + caller.address
 
     def known(self, caller: Caller) -> bool:
