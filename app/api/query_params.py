@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from fastapi._compat.shared import field_annotation_is_sequence
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -22,11 +23,32 @@ def declared_query(route: APIRoute) -> frozenset[str]:
     return frozenset(_names(route.dependant))
 
 
-def _names(dependant: Dependant) -> set[str]:
-    names = {field.alias for field in dependant.query_params}
+def _names(dependant: Dependant, *, lists_only: bool = False) -> set[str]:
+    names = {
+        field.alias
+        for field in dependant.query_params
+        if not lists_only or field_annotation_is_sequence(field.field_info.annotation)
+    }
     for sub in dependant.dependencies:
-        names |= _names(sub)
+        names |= _names(sub, lists_only=lists_only)
     return names
+
+
+def repeatable_query(route: APIRoute) -> frozenset[str]:
+    """The query parameter names of `route` that take a list: any other sent twice is a `422`
+    (FastAPI reads the last of them, so `?wait=true&wait=5` would pass as `wait=5`)."""
+    return frozenset(_names(route.dependant, lists_only=True))
+
+
+def refuse_repeated(names: list[str], repeatable: frozenset[str]) -> None:
+    """`422` for a single-valued query parameter sent more than once."""
+    repeated = sorted({n for n in names if n not in repeatable and names.count(n) > 1})
+    if repeated:
+        errors = [
+            {"loc": ("query", name), "type": "extra_forbidden", "msg": "sent more than once"}
+            for name in repeated
+        ]
+        raise RequestValidationError(errors)
 
 
 def refuse_unknown(names: Iterable[str], declared: frozenset[str]) -> None:

@@ -1,8 +1,9 @@
 """The API's routes: each checks its request before FastAPI reads it, by rules decided once per
 route when it is built rather than at each request: the query parameters it declares (any other
-is a `422`, `app.api.query_params`) and whether its reads can be heavy (then a token of the
-caller's heavy bucket is taken as it is computed, after a cache miss: `app.api.rate_limit`). A
-refusal is answered as any error of a route is (problem+json)."""
+is a `422`, and so is a single-valued one sent twice: `app.api.query_params`) and whether its
+reads can be heavy (then a token of the caller's heavy bucket is taken as it is computed, after
+a cache miss: `app.api.rate_limit`). A refusal is answered as any error of a route is
+(problem+json)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.api.json_body import JsonBodyRoute
-from app.api.query_params import declared_query, refuse_unknown
+from app.api.query_params import declared_query, refuse_repeated, refuse_unknown, repeatable_query
 from app.api.rate_limit import READ_METHODS, CallerLimits, heavy_by_query, is_heavy
 
 
@@ -23,14 +24,16 @@ class ApiRoute(JsonBodyRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        name, declared = self.name, declared_query(self)
+        name, declared, repeatable = self.name, declared_query(self), repeatable_query(self)
         heavy = heavy_by_query(name, declared)  # True, False, or None: by the query
 
         async def guarded(request: Request) -> Response:
             query = request.scope["query_string"]
             params = parse_qsl(query.decode("latin-1"), keep_blank_values=True) if query else []
             if params:
-                refuse_unknown((key for key, _ in params), declared)
+                names = [key for key, _ in params]
+                refuse_unknown(names, declared)
+                refuse_repeated(names, repeatable)
             limits: CallerLimits | None = getattr(request.app.state, "caller_limits", None)
             if heavy is not False and limits is not None and request.method in READ_METHODS:
                 values = dict(params)

@@ -217,6 +217,22 @@ class TestUnknownQueryParameters:
         swapped = await client.get(f"{history}?symbol=BTCUSDT&limit=5", headers=READER)
         assert first.status_code == swapped.status_code == 200
 
+    async def test_a_single_valued_parameter_sent_twice_is_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """FastAPI reads the last of them: `?wait=true&wait=5` would pass as `wait=5`."""
+        sync = await client.post(f"{API}/symbols/sync?wait=true&wait=5", headers=ADMIN)
+        problem = assert_problem(sync, 422, "validation-error")
+        assert [(e["field"], e["message"]) for e in problem["errors"]] == [
+            ("wait", "sent more than once")
+        ]
+        runs = await client.get(f"{API}/jobs/runs", headers=ADMIN)
+        assert runs.status_code == 200 and runs.json() == []  # nothing was started
+        twice = await client.get(
+            f"{API}/portfolio/correlation?window=720&window=24", headers=READER
+        )
+        assert_problem(twice, 422, "validation-error")
+
     async def test_every_api_operation_refuses_an_unknown_query_parameter(
         self, client: httpx.AsyncClient
     ) -> None:
