@@ -47,6 +47,7 @@ from app.exchange.websocket import TickerStream
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
+from app.core.paths import API_PREFIX, LIVENESS, READINESS, SCRAPE
 from app.runtime.offload import READS, prestart, stop_workers
 from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
@@ -63,7 +64,6 @@ from app.state import AppState
 logger = logging.getLogger(__name__)
 
 WORKERS_STOP_S = 5.0  # at a signal, for the ended worker processes to be reaped
-API_PREFIX = "/api/symbol-mgmt"
 CORS_REQUEST_HEADERS = [
     "X-API-Key",
     "Authorization",
@@ -214,8 +214,9 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         limits=limits,
         cache=response_cache,
         max_body_bytes=settings.limits.max_body_bytes,
-        liveness=f"{API_PREFIX}/health",
-        readiness=f"{API_PREFIX}/status",
+        liveness=LIVENESS,
+        readiness=READINESS,
+        scrape=SCRAPE,
     )
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(
@@ -245,7 +246,6 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         config.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
-    # /metrics, at the root, where scrapers look.
     app.include_router(metrics.prometheus_router(settings.metrics))
     install_docs(app)
     install_dashboard(app)

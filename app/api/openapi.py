@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.api.problems import PROBLEM_CONTENT_TYPE
+from app.core.paths import LIVENESS, READINESS, SCRAPE
 from app.schemas.common import Problem
 from app.schemas.recorded import RECORDED
 
@@ -28,8 +29,8 @@ PROBLEM_SCHEMA = jsonable_encoder(
     by_alias=True,
     exclude_none=True,
 )
-NO_DATABASE = {"/health"}  # paths (after the prefix) whose answer never touches the database
-OWN_503 = {"/status"}  # paths whose 503 is their own document (not ready), not a problem
+NO_DATABASE = {LIVENESS}  # paths whose answer never touches the database
+OWN_503 = {READINESS}  # paths whose 503 is their own document (not ready), not a problem
 UNAVAILABLE = {
     "description": "The database is unreachable (`database-unavailable`) or too busy to answer "
     "in time (`busy`); retry after `Retry-After` seconds.",
@@ -39,8 +40,8 @@ TOO_LARGE = {
     "description": "The request body is over `MYSYMBOLS_LIMITS__MAX_BODY_BYTES` "
     "(`content-too-large`); nothing was read or changed.",
 }
-UNLIMITED = {"/health"}  # paths no caller limit applies to (liveness)
-UNCHECKED_QUERY = {"/metrics"}  # paths outside the API routes (no query check)
+UNLIMITED = {LIVENESS}  # paths no caller limit applies to
+UNCHECKED_QUERY = {SCRAPE}  # paths outside the API routes (no query check)
 RATE_LIMITED = {
     "description": "Too many requests (`rate-limited`): this caller's read, heavy-read or write "
     "limit on this replica is spent, it holds all the event streams it may, or the job it "
@@ -85,15 +86,15 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 parameter["schema"] = _not_null(parameter.get("schema", {}))
             responses = operation.setdefault("responses", {})
-            if not any(path.endswith(p) for p in NO_DATABASE):
+            if path not in NO_DATABASE:
                 responses.setdefault("503", dict(UNAVAILABLE))
             if "requestBody" in operation:
                 responses.setdefault("413", dict(TOO_LARGE))
-            if not any(path.endswith(p) for p in UNLIMITED):
+            if path not in UNLIMITED:
                 responses.setdefault("429", dict(RATE_LIMITED))
-            if not any(path.endswith(p) for p in UNCHECKED_QUERY):
+            if path not in UNCHECKED_QUERY:
                 responses.setdefault("422", dict(INVALID))
-            own_503 = any(path.endswith(p) for p in OWN_503)
+            own_503 = path in OWN_503
             for status, response in responses.items():
                 if status[0] in "45" and not (own_503 and status == "503"):
                     response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_REF}}

@@ -94,20 +94,25 @@ def _status_slug(status: int) -> tuple[str, str]:
     return phrase.lower().replace(" ", "-").replace("'", ""), phrase
 
 
+def error_response(request: Request | None, error: AppError) -> JSONResponse:
+    """An error the API answers on purpose, as its problem document."""
+    return problem_response(
+        request,
+        error.status,
+        error.slug,
+        error.title,
+        error.detail,
+        extra=error.extra,
+        headers=error.headers,
+    )
+
+
 def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     """Register the handlers that turn every failure into problem+json."""
 
     @app.exception_handler(AppError)
     async def handle_app_error(request: Request, exc: AppError) -> JSONResponse:
-        return problem_response(
-            request,
-            exc.status,
-            exc.slug,
-            exc.title,
-            exc.detail,
-            extra=exc.extra,
-            headers=exc.headers,
-        )
+        return error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def handle_validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -22,7 +22,6 @@ CORS stays Starlette's own middleware, outside this one (preflights never reach 
 
 from __future__ import annotations
 
-import logging
 import time
 
 from starlette.requests import Request
@@ -30,15 +29,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.body_limit import BodyGuard, declared_length, too_large
 from app.api.caller import CALLER_KEY, Caller, resolve_caller
-from app.api.problems import problem_response
+from app.api.problems import error_response, handle_unexpected
 from app.api.rate_limit import CallerLimits
 from app.api.request_id import REQUEST_ID_HEADER, request_id_of
 from app.api.response_cache import ResponseCache, entry_messages, request_key
-from app.core.errors import AppError
 from app.core.log import bound
 from app.observability.http import AnsweredRequests
-
-logger = logging.getLogger(__name__)
 
 MARKET_SOURCE_HEADER = "X-Market-Data-Source"
 _MARKET_SOURCE = MARKET_SOURCE_HEADER.lower().encode()
@@ -57,13 +53,14 @@ class ProtectionLayer:
         max_body_bytes: int,
         liveness: str,
         readiness: str,
+        scrape: str,
     ) -> None:
         self.app = app
         self.limits = limits
         self.cache = cache
         self.max_body_bytes = max_body_bytes
         self.liveness, self.readiness = liveness, readiness  # never told 429
-        self.answered = AnsweredRequests()
+        self.answered = AnsweredRequests(quiet={liveness, readiness, scrape})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,25 +74,13 @@ class ProtectionLayer:
         answer = _Answer(send, scope, request_id, self.limits, caller)
         try:
             await self._protect(scope, receive, answer, caller)
-        except Exception:
+        except Exception as exc:
             if answer.guard is not None and answer.guard.exceeded and not answer.started:
                 await self._too_large(scope, answer)  # the overflow raised through the route
             elif answer.started:
                 raise
             else:
-                logger.exception(
-                    "unhandled error on %s %s (request %s)",
-                    scope["method"],
-                    scope["path"],
-                    request_id,
-                )
-                failed = problem_response(
-                    Request(scope),
-                    500,
-                    AppError.slug,
-                    AppError.title,
-                    "An unexpected error occurred; it has been logged.",
-                )
+                failed = await handle_unexpected(Request(scope), exc)
                 await failed(scope, receive, answer.send)
         finally:
             self.answered.record(scope, answer.status, time.perf_counter() - started, request_id)
@@ -110,16 +95,7 @@ class ProtectionLayer:
         if not self._probe(scope["path"], caller):
             refused = await self.limits.admit(scope["method"], caller)
             if refused is not None:
-                response = problem_response(
-                    Request(scope),
-                    refused.status,
-                    refused.slug,
-                    refused.title,
-                    refused.detail,
-                    extra=refused.extra,
-                    headers=refused.headers,
-                )
-                await response(scope, receive, answer.send)
+                await error_response(Request(scope), refused)(scope, receive, answer.send)
                 return
         cache = self.cache
         cached = scope["method"] == "GET" and cache.active

@@ -12,7 +12,8 @@ from typing import Any
 
 import aiohttp
 
-API_PREFIX = "/api/symbol-mgmt"
+from app.core.paths import API_PREFIX
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 KEY_ENV = "MYSYMBOLS_API_KEY"
 KEY_HEADER = "X-API-Key"  # app.api.auth reads it (or `Authorization: Bearer`)

@@ -9,6 +9,7 @@ served from the response cache included. The route is the matched route's templa
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from starlette.types import Scope
@@ -20,14 +21,15 @@ logger = logging.getLogger("app.access")
 
 UNMATCHED = "unmatched"
 MAX_KNOWN_PATHS = 4096
-QUIET_ROUTES = ("/health", "/status", "/metrics")  # probes and scrapes: logged at DEBUG
 
 
 class AnsweredRequests:
     """Counts and logs answers; knows the templates of the paths it has seen routed, for the
-    answers given before routing (the response cache's, a refusal's)."""
+    answers given before routing (the response cache's, a refusal's). The `quiet` routes (the
+    probes and the scrape) are logged at DEBUG."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: Collection[str]) -> None:
+        self._quiet = frozenset(quiet)
         self._templates: dict[str, str] = {}  # path → template, the most recent last
         self._lines = {
             level: RecordTemplate(logger, level, "%s %s %d %.1f ms")
@@ -40,7 +42,7 @@ class AnsweredRequests:
         route = self._route(scope)
         observe_request(method, route, status, seconds)
         duration_ms = seconds * 1000
-        line = self._lines[logging.DEBUG if route.endswith(QUIET_ROUTES) else logging.INFO]
+        line = self._lines[logging.DEBUG if route in self._quiet else logging.INFO]
         line.log(
             (method, route, status, duration_ms),
             {

@@ -371,6 +371,26 @@ class TestRequestLog:
         assert line["level"] == "INFO"
         assert {"time", "message"} <= set(line)
 
+    async def test_probes_and_the_scrape_are_logged_at_debug_and_nothing_else(
+        self, client: httpx.AsyncClient, log_lines: io.StringIO
+    ) -> None:
+        access = logging.getLogger("app.access")
+        level = access.level
+        access.setLevel(logging.DEBUG)
+        try:
+            for path in (f"{API}/health", f"{API}/status", "/metrics", f"{API}/portfolio/metrics"):
+                await client.get(path, headers=READER)
+        finally:
+            access.setLevel(level)
+        logged = {x["route"]: x["level"] for x in lines(log_lines) if x["logger"] == "app.access"}
+        assert logged == {
+            f"{API}/health": "DEBUG",
+            f"{API}/status": "DEBUG",
+            "/metrics": "DEBUG",
+            # Ends in `/metrics`, but a read like any other.
+            f"{API}/portfolio/metrics": "INFO",
+        }
+
     async def test_lines_logged_while_answering_carry_the_request_id(
         self, make_settings: Callable[..., Settings], log_lines: io.StringIO
     ) -> None:

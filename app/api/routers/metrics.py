@@ -12,6 +12,7 @@ from app.api.json_body import JsonBodyRoute
 from app.api.scrape import CONTENT_TYPE, render
 from app.api.sessions import AppStateDep
 from app.core.config import MetricsSettings
+from app.core.paths import SCRAPE
 from app.schemas.common import problem_responses
 
 EXAMPLE = """\
@@ -45,7 +46,7 @@ def prometheus_router(settings: MetricsSettings) -> APIRouter:
     router = APIRouter(route_class=JsonBodyRoute, tags=["system"])
 
     @router.get(
-        "/metrics",
+        SCRAPE,
         response_class=PlainTextResponse,
         responses={**TEXT, **errors},
         dependencies=[Depends(guard)],
