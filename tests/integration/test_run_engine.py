@@ -133,3 +133,34 @@ async def test_the_start_up_sweep_aborts_the_abandoned_runs_of_both_ledgers(
     assert job.problem is not None and replay.problem is not None
     assert job.problem == replay.problem  # one rule, one problem
     assert job.problem["type"] == "urn:mysymbols:problem:run-aborted"
+
+
+async def test_a_read_shows_the_live_progress_and_writes_nothing_back(
+    database: AsyncEngine,
+) -> None:
+    """A reader's session gets the running run's live progress, without the row changed in it:
+    the request that reads a run must not write (on SQLite such a write was refused once the
+    runner had committed since its read: a 503 on a GET)."""
+    engine = run_engine(database)
+    run_id = await replay_row(database, status="running", progress=0.0)
+    halfway, finish = asyncio.Event(), asyncio.Event()
+
+    async def work(live: LiveRun) -> None:
+        with tracking(live.tracker):
+            checkpoint(0.5)
+            halfway.set()
+            await finish.wait()
+
+    task = engine.launch(ReplayRepository, run_id, "replay", work)
+    await halfway.wait()
+    try:
+        async with create_sessionmaker(database)() as session:
+            run = await session.get(ReplayRun, run_id)
+            assert run is not None
+            shown = engine.with_live_progress(ReplayRepository, run)
+            assert shown.progress == 0.5
+            assert not session.is_modified(run) and not session.dirty
+    finally:
+        finish.set()
+        await task
+        await engine.stop()

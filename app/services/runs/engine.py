@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.clock import utcnow
 from app.runtime.background import cancel_and_wait
@@ -202,10 +203,12 @@ class RunEngine:
 
     def with_live_progress(self, ledger: Ledger, run: Row) -> Row:
         """`run` as read, with this process's live progress when it runs here: fresher than its
-        row (written once a second on PostgreSQL, never on SQLite)."""
+        row (written once a second on PostgreSQL, never on SQLite). Shown, not changed: the
+        reader's session writes nothing back (on SQLite a read that wrote was refused once the
+        runner had committed since its read, a 503)."""
         live = self.progress(ledger, run.id)
         if live is not None and run.status == "running":
-            run.progress = live
+            set_committed_value(run, "progress", live)
         return run
 
     async def wait(self, ledger: Ledger, run_id: int, timeout_s: float) -> None:
