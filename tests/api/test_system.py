@@ -15,6 +15,9 @@ from app.db.migrations import head_revision
 from app.main import create_app
 from tests.conftest import READ_KEY, TRADE_KEY, start_app
 
+# Both backends, not the API suite's one: /status names the backend it serves from.
+from tests.conftest import database_url as database_url
+
 API = "/api/symbol-mgmt"
 
 
