@@ -37,6 +37,7 @@ from app.api.routers import (
 )
 from app.core.config import Settings
 from app.core.log import configure_logging, log_writer
+from app.core.paths import API_PREFIX, LIVENESS, READINESS, SCRAPE
 from app.core.security import BootstrapKeyring
 from app.dashboard import install_dashboard
 from app.db.engine import create_engine
@@ -47,7 +48,6 @@ from app.exchange.websocket import TickerStream
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
-from app.core.paths import API_PREFIX, LIVENESS, READINESS, SCRAPE
 from app.runtime.offload import READS, prestart, stop_workers
 from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal

@@ -2,19 +2,21 @@
 where it grows (issue 42, point 7).
 
 `python -m tests.bench.bench_soak [--minutes 60] [--warmup-minutes 5] [--connections 64]
-                                  [--sqlite] [--universe recorded] [--frames 1] [--tick-s S]`
+                                  [--sqlite] [--universe recorded] [--frames 1] [--tick-s S]
+                                  [--by-read]`
 
 The service runs as the image runs it (`tests.bench.soak_server`: uvicorn, one worker,
-`--limit-concurrency 1024`, the app's JSON access log at INFO, here to /dev/null) on core 0,
-with the scheduler on at its production cadence (`--tick-s` runs every job at that period
-instead), against the loopback simulator, primed with 10 members. wrk, pinned to core 1, sends
-the eight reads below in turn from `--connections` connections, one minute at a time. After each
-minute: req/s, p50/p99, non-2xx, the resident memory of the service's process tree (the app and
-its evidence worker) and of the app alone, and what tracemalloc traces. tracemalloc (`--frames`
+`--limit-concurrency 1024`, the app's JSON access log at INFO, here to /dev/null) on core 0, with
+the scheduler on at its production cadence (`--tick-s` runs every job at that period instead),
+against the loopback simulator, primed with 10 members. wrk, pinned to core 1, sends the eight
+reads below in turn from `--connections` connections, one minute at a time. After each minute:
+req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each read's p99 a
+minute summed up at the end), non-2xx, the resident memory of the service's process tree (the app
+and its evidence worker) and of the app alone, and what tracemalloc traces. tracemalloc (`--frames`
 deep, 0 for off) costs throughput and its own bookkeeping grows with the live blocks, so the app's
-resident memory is also printed without that overhead. At the end of the warm-up and at the end
-a snapshot is taken: the places that grew most in between are printed. The growth after warm-up
-is a least-squares slope over the minutes, in MB and % an hour. Numbers only, no assertions.
+resident memory is also printed without that overhead. At the end of the warm-up and at the end a
+snapshot is taken: the places that grew most in between are printed. The growth after warm-up is a
+least-squares slope over the minutes, in MB and % an hour. Numbers only, no assertions.
 """
 
 from __future__ import annotations
@@ -99,16 +101,69 @@ def _latency_ms(out: str, percentile: str) -> float:
     return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
 
 
-def wrk_minute(origin: str, script: Path, connections: int) -> tuple[float, float, float, int]:
-    args = ["wrk", "-t", "1", "-c", str(connections), "-d", "60s", "--latency", "-s", str(script)]
+@dataclass(frozen=True)
+class Load:
+    """One wrk minute: its throughput, latencies and non-2xx answers."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+
+
+def wrk_command(connections: int, url: str, script: Path | None) -> list[str]:
+    """wrk for a minute on `url` (each request from `script` when given), pinned to core 1."""
+    args = ["wrk", "-t", "1", "-c", str(connections), "-d", "60s", "--latency"]
+    args += ["-s", str(script)] if script is not None else []
     for name, value in HEADERS.items():
         args += ["-H", f"{name}: {value}"]
     pin = ["taskset", "-c", "1"] if shutil.which("taskset") else []
-    out = subprocess.run(pin + args + [origin], capture_output=True, text=True, check=True).stdout
+    return pin + args + [url]
+
+
+def wrk_load(out: str) -> Load:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     non_2xx = int(errors.group(1)) if errors else 0
-    return rps, _latency_ms(out, "50"), _latency_ms(out, "99"), non_2xx
+    return Load(rps, _latency_ms(out, "50"), _latency_ms(out, "99"), non_2xx)
+
+
+def wrk_minute(origin: str, script: Path, connections: int) -> Load:
+    """The reads in turn from one wrk: one latency distribution for them all."""
+    command = wrk_command(connections, origin, script)
+    return wrk_load(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_minute_by_read(origin: str, member: str, connections: int) -> dict[str, Load]:
+    """One wrk a read, side by side on the same core, `connections` shared among them: each
+    read's own latency distribution (a mix's p99 can hide one read's slow tail)."""
+    each = max(1, connections // len(READS))
+    running = {
+        read: subprocess.Popen(
+            wrk_command(each, f"{origin}{API}{read.format(member=member)}", None),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for read in READS
+    }
+    loads = {}
+    for read, wrk in running.items():
+        out, _ = wrk.communicate()
+        if wrk.returncode:
+            raise subprocess.CalledProcessError(wrk.returncode, wrk.args, out)
+        loads[read] = wrk_load(out)
+    return loads
+
+
+def combined(loads: dict[str, Load]) -> Load:
+    """The reads' minute as one row: the sum of their throughputs and non-2xx, and the worst
+    read's p50 and p99."""
+    return Load(
+        sum(load.rps for load in loads.values()),
+        max(load.p50_ms for load in loads.values()),
+        max(load.p99_ms for load in loads.values()),
+        sum(load.non_2xx for load in loads.values()),
+    )
 
 
 def tree_rss(pid: int) -> tuple[int, int]:
@@ -214,6 +269,15 @@ def print_growth(steady: list[Minute]) -> None:
         )
 
 
+def print_p99_by_read(p99s: list[dict[str, float]], first_minute: int) -> None:
+    print(f"\neach read's p99 a minute, from minute {first_minute} ({len(p99s)} minutes):")
+    print(f"  {'read':<60}{'median':>9}{'worst':>9}{'minutes > 50 ms':>17}")
+    for read in READS:
+        values = [minute[read] for minute in p99s]
+        over = sum(value > 50 for value in values)
+        print(f"  {read:<60}{np.median(values):9.2f}{max(values):9.2f}{over:17d}")
+
+
 def print_growers(line: dict[str, Any]) -> None:
     print("\nbiggest growers since the end of the warm-up (tracemalloc):")
     for grower in line.get("growers", []):
@@ -234,6 +298,11 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=1, help="tracemalloc depth; 0: off")
     parser.add_argument("--tick-s", type=float, default=None, help="every job at this period")
     parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after each minute")
+    parser.add_argument(
+        "--by-read",
+        action="store_true",
+        help="one wrk a read (each read's p99; the row: the worst read's) instead of the mix",
+    )
     parser.add_argument(
         "--preload", default=None, help="LD_PRELOAD for the service (another malloc: jemalloc)"
     )
@@ -277,6 +346,7 @@ def main() -> None:
         str(args.frames),
     ] + (["trim"] if args.trim else [])
     minutes: list[Minute] = []
+    p99s: list[dict[str, float]] = []  # --by-read: each read's p99, a minute each
     try:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
@@ -295,7 +365,8 @@ def main() -> None:
                     f"\nsoak ({'SQLite' if args.sqlite else 'PostgreSQL'}, universe "
                     f"{args.universe}, 10 members, scheduler on"
                     f"{f' every {args.tick_s:g} s' if args.tick_s else ''}), "
-                    f"{args.connections} connections, eight reads in turn, tracemalloc "
+                    f"{args.connections} connections, eight reads "
+                    f"{'each from its own wrk' if args.by_read else 'in turn'}, tracemalloc "
                     f"{args.frames} frame(s)"
                     f"{f', LD_PRELOAD={args.preload}' if args.preload else ''}"
                     f"{f', mmap threshold {threshold}' if threshold is not None else ''}"
@@ -306,7 +377,12 @@ def main() -> None:
                     f"{'arenas':>9}{'live':>9}{'trimmed':>9}{'in use':>9}{'free':>9}{'window':>9}"
                 )
                 for minute in range(1, args.minutes + 1):
-                    rps, p50, p99, non_2xx = wrk_minute(origin, script, args.connections)
+                    if args.by_read:
+                        by_read = wrk_minute_by_read(origin, member, args.connections)
+                        load = combined(by_read)
+                        p99s.append({read: by_read[read].p99_ms for read in READS})
+                    else:
+                        load = wrk_minute(origin, script, args.connections)
                     tree, own = tree_rss(app.pid)
                     line = ask(
                         app.pid, report, snapshot=minute in (args.warmup_minutes, args.minutes)
@@ -316,10 +392,10 @@ def main() -> None:
                     minutes.append(
                         Minute(
                             minute,
-                            rps,
-                            p50,
-                            p99,
-                            non_2xx,
+                            load.rps,
+                            load.p50_ms,
+                            load.p99_ms,
+                            load.non_2xx,
                             tree,
                             own,
                             traced,
@@ -340,6 +416,8 @@ def main() -> None:
     steady = [m for m in minutes if m.minute >= args.warmup_minutes]
     if len(steady) > 1:
         print_growth(steady)
+    if p99s[args.warmup_minutes - 1 :]:
+        print_p99_by_read(p99s[args.warmup_minutes - 1 :], args.warmup_minutes)
     if args.frames and args.minutes > args.warmup_minutes:
         print_growers(json.loads(report.read_text().splitlines()[-1]))
 
