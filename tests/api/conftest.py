@@ -3,14 +3,15 @@
 The API's tests run on PostgreSQL, the production database, once each. What differs between
 the backends lies below the routes, in the repositories, services and runs, whose tests
 (tests/integration) run on both; SQLite's API is walked route by route in
-tests/api/test_every_route.py, and the embedded default deployed in tests/deployed/. A module
-whose answers name the backend imports tests.conftest's `database_url` back, and runs on both.
-Run on both, these tests spent about an eighth of the suite's CPU on the same answers.
+tests/api/test_every_route.py, and the embedded default deployed in tests/deployed/. Answers that
+name the backend are checked on both in tests/integration (test_status_backends.py). Run on both,
+these tests spent about an eighth of the suite's CPU on the same answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -20,11 +21,21 @@ from app.core.config import Settings
 from tests.conftest import app_on_session, simulator_settings
 from tests.kucoin_sim.app import KucoinSimulator
 
+API_TESTS = Path(__file__).parent
 
-@pytest.fixture(scope="session", params=["postgresql"])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """PostgreSQL's migrated database: the API's tests run once (see the module's docstring)."""
-    return str(request.getfixturevalue("postgres_url"))
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests here run with the root `database_url`'s PostgreSQL alone (see above); their
+    SQLite runs are deselected (an override of that session fixture here would share its
+    cache with the tests elsewhere that keep both)."""
+    kept, on_sqlite = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        sqlite = callspec is not None and callspec.params.get("database_url") == "sqlite"
+        (on_sqlite if sqlite and item.path.is_relative_to(API_TESTS) else kept).append(item)
+    if on_sqlite:
+        config.hook.pytest_deselected(items=on_sqlite)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -11,12 +11,8 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.core.config import Settings
-from app.db.migrations import head_revision
 from app.main import create_app
 from tests.conftest import READ_KEY, TRADE_KEY, start_app
-
-# Both backends, not the API suite's one: /status names the backend it serves from.
-from tests.conftest import database_url as database_url
 
 API = "/api/symbol-mgmt"
 
@@ -51,20 +47,6 @@ class TestStatus:
         response = await client.get(f"{API}/status", headers={"X-API-Key": "not-a-key-at-all"})
         assert response.status_code == 401
 
-    async def test_reports_database_at_migration_head(
-        self, client: httpx.AsyncClient, backend: str
-    ) -> None:
-        response = await client.get("/api/symbol-mgmt/status", headers=READER)
-        assert response.status_code == 200
-        body = response.json()
-        assert body["status"] == "ready"
-        database = body["database"]
-        assert database["reachable"] is True
-        assert database["backend"] == backend
-        assert database["latency_ms"] >= 0
-        assert database["migration_revision"] == head_revision()
-        assert database["migrations_at_head"] is True
-
     async def test_names_the_configured_market_data_source(self, client: httpx.AsyncClient) -> None:
         body = (await client.get("/api/symbol-mgmt/status", headers=READER)).json()
         market = body["market_data"]
@@ -72,18 +54,6 @@ class TestStatus:
         assert market["kind"] == "custom"
         assert market["last_update_at"] is None
         assert market["stale"] is True
-
-    async def test_names_the_kucoin_budget_this_replica_keeps_to(
-        self, client: httpx.AsyncClient, backend: str
-    ) -> None:
-        budget = (await client.get(f"{API}/status", headers=READER)).json()["kucoin_budget"]
-        assert (budget["quota"], budget["window_s"]) == (2000, 30.0)
-        if backend == "sqlite":  # one process: its limiter is the budget
-            assert budget["mode"] == "local" and "SQLite" in budget["detail"]
-        else:  # every replica spends from the database's window
-            assert budget["mode"] == "shared" and "PostgreSQL" in budget["detail"]
-        assert budget["local_quota"] == 2000 and budget["fallback_reason"] is None
-        assert budget["last_scoring_run"] is None
 
 
 class TestStatusWithTheDatabaseDown:
