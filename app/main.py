@@ -15,7 +15,7 @@ from app.api.auth import stored_key_check
 from app.api.docs_ui import install_docs
 from app.api.openapi import install_openapi, operation_id
 from app.api.problems import install_error_handlers
-from app.api.protection import MARKET_SOURCE_HEADER, ProtectionLayer
+from app.api.protection import ProtectionLayer
 from app.api.rate_limit import CallerLimits
 from app.api.response_cache import ResponseCache
 from app.api.routers import (
@@ -35,9 +35,10 @@ from app.api.routers import (
     status,
     symbols,
 )
+from app.core import headers
 from app.core.config import Settings
 from app.core.log import configure_logging, log_writer
-from app.core.paths import API_PREFIX, LIVENESS, READINESS, SCRAPE
+from app.core.paths import API_PREFIX
 from app.core.security import BootstrapKeyring
 from app.dashboard import install_dashboard
 from app.db.engine import create_engine
@@ -65,23 +66,23 @@ logger = logging.getLogger(__name__)
 
 WORKERS_STOP_S = 5.0  # at a signal, for the ended worker processes to be reaped
 CORS_REQUEST_HEADERS = [
-    "X-API-Key",
+    headers.API_KEY,
     "Authorization",
     "Content-Type",
-    "Idempotency-Key",
+    headers.IDEMPOTENCY_KEY,
     "If-None-Match",
-    "Last-Event-ID",
-    "X-Request-ID",
+    headers.LAST_EVENT_ID,
+    headers.REQUEST_ID,
 ]
 CORS_RESPONSE_HEADERS = [
     "Age",
     "ETag",
     "Location",
     "Retry-After",
-    "X-Request-ID",
-    "X-Cache",
-    "Idempotent-Replayed",
-    MARKET_SOURCE_HEADER,
+    headers.REQUEST_ID,
+    headers.CACHE,
+    headers.IDEMPOTENT_REPLAYED,
+    headers.MARKET_SOURCE,
 ]
 
 
@@ -214,9 +215,6 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         limits=limits,
         cache=response_cache,
         max_body_bytes=settings.limits.max_body_bytes,
-        liveness=LIVENESS,
-        readiness=READINESS,
-        scrape=SCRAPE,
     )
     if settings.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(

@@ -16,6 +16,7 @@ from app.api.response_cache import remember_role
 from app.api.sessions import SessionDep, SessionSource, SessionSourceDep, app_state
 from app.core.config import Role
 from app.core.errors import AuthenticationError, PermissionDeniedError
+from app.core.headers import API_KEY
 from app.core.security import ANONYMOUS_READER, Principal, hash_key, role_permits
 from app.core.security import presented_key as parse_presented_key
 from app.db.failures import is_database_busy, is_database_unavailable
@@ -24,7 +25,7 @@ from app.state import AppState
 
 logger = logging.getLogger(__name__)
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+api_key_header = APIKeyHeader(name=API_KEY, auto_error=False)
 bearer = HTTPBearer(
     auto_error=False,
     description="The same API key, for clients (such as "
@@ -58,7 +59,7 @@ async def authenticate(
         if role_permits(None, required, open_reads=open_reads):
             return ANONYMOUS_READER
         raise AuthenticationError(
-            "An API key is required in the X-API-Key header (or as Authorization: Bearer)."
+            f"An API key is required in the {API_KEY} header (or as Authorization: Bearer)."
         )
     principal = state.keyring.match(hash_key(presented))  # bootstrap keys need no database
     if principal is None:

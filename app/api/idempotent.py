@@ -11,18 +11,14 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.sessions import AppStateDep, SessionDep, rollback_quietly
+from app.core.headers import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED
 from app.core.security import Principal
 from app.schemas.common import StorableText
-from app.services.access.idempotency import (
-    HEADER,
-    REPLAYED_HEADER,
-    IdempotencyGuard,
-    request_fingerprint,
-)
+from app.services.access.idempotency import IdempotencyGuard, request_fingerprint
 from app.state import AppState
 
 IdempotencyKeyHeader = Annotated[
-    StorableText | None, Header(alias=HEADER, min_length=1, max_length=200)
+    StorableText | None, Header(alias=IDEMPOTENCY_KEY, min_length=1, max_length=200)
 ]
 """A POST's optional `Idempotency-Key`."""
 
@@ -66,7 +62,7 @@ class AnswerOnce:
             )
             stored = await guard.claim()
             if stored is not None:
-                headers = {**stored.headers, REPLAYED_HEADER: "true"}
+                headers = {**stored.headers, IDEMPOTENT_REPLAYED: "true"}
                 return Response(stored.body, status_code=stored.status, headers=headers)
         try:
             body = (await produce()).model_dump_json().encode()

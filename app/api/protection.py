@@ -33,11 +33,12 @@ from app.api.problems import error_response, handle_unexpected
 from app.api.rate_limit import CallerLimits
 from app.api.request_id import REQUEST_ID_HEADER, request_id_of
 from app.api.response_cache import ResponseCache, entry_messages, request_key
+from app.core.headers import MARKET_SOURCE, raw
 from app.core.log import bound
+from app.core.paths import LIVENESS, READINESS, SCRAPE
 from app.observability.http import AnsweredRequests
 
-MARKET_SOURCE_HEADER = "X-Market-Data-Source"
-_MARKET_SOURCE = MARKET_SOURCE_HEADER.lower().encode()
+_MARKET_SOURCE = raw(MARKET_SOURCE)
 
 
 class ProtectionLayer:
@@ -51,16 +52,12 @@ class ProtectionLayer:
         limits: CallerLimits,
         cache: ResponseCache,
         max_body_bytes: int,
-        liveness: str,
-        readiness: str,
-        scrape: str,
     ) -> None:
         self.app = app
         self.limits = limits
         self.cache = cache
         self.max_body_bytes = max_body_bytes
-        self.liveness, self.readiness = liveness, readiness  # never told 429
-        self.answered = AnsweredRequests(quiet={liveness, readiness, scrape})
+        self.answered = AnsweredRequests(quiet={LIVENESS, READINESS, SCRAPE})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -123,7 +120,8 @@ class ProtectionLayer:
         await too_large(scope, self.max_body_bytes)(scope, _disconnected, answer.send)
 
     def _probe(self, path: str, caller: Caller) -> bool:
-        return path == self.liveness or (path == self.readiness and caller.presented is None)
+        """The probes are never told 429 (a keyed readiness call is an ordinary read)."""
+        return path == LIVENESS or (path == READINESS and caller.presented is None)
 
 
 class _Answer:

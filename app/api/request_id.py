@@ -15,7 +15,9 @@ import secrets
 
 from starlette.types import Scope
 
-REQUEST_ID_HEADER = b"x-request-id"
+from app.core.headers import REQUEST_ID, raw
+
+REQUEST_ID_HEADER = raw(REQUEST_ID)
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 

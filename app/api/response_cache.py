@@ -44,11 +44,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.caller import Caller, resolve_caller
 from app.api.query_params import canonical_query
 from app.core.config import Role
+from app.core.headers import CACHE, raw
 from app.core.security import BootstrapKeyring, role_permits
 
 Header = tuple[bytes, bytes]
 
-CACHE_HEADER = b"x-cache"
+CACHE_HEADER = raw(CACHE)
 HIT: Header = (CACHE_HEADER, b"hit")
 STALE: Header = (CACHE_HEADER, b"stale")
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first

@@ -12,12 +12,11 @@ from typing import Any
 
 import aiohttp
 
+from app.core.headers import API_KEY, MARKET_SOURCE
 from app.core.paths import API_PREFIX
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 KEY_ENV = "MYSYMBOLS_API_KEY"
-KEY_HEADER = "X-API-Key"  # app.api.auth reads it (or `Authorization: Bearer`)
-SOURCE_HEADER = "X-Market-Data-Source"
 
 
 class ApiProblem(Exception):
@@ -49,7 +48,7 @@ class ApiClient:
     def __init__(self, url: str, key: str | None = None, timeout_s: float = 30.0) -> None:
         self.base = url.rstrip("/") + API_PREFIX
         key = key if key is not None else os.environ.get(KEY_ENV)
-        self._headers = {KEY_HEADER: key} if key else {}
+        self._headers = {API_KEY: key} if key else {}
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._http: aiohttp.ClientSession | None = None
         self.market_source: str | None = None
@@ -85,7 +84,7 @@ class ApiClient:
         try:
             async with self._http.request(method, url, **kwargs) as response:
                 text = await response.text()
-                self.market_source = response.headers.get(SOURCE_HEADER, self.market_source)
+                self.market_source = response.headers.get(MARKET_SOURCE, self.market_source)
                 status = response.status
         except TimeoutError as exc:
             raise Unreachable(f"{method} {url}: no answer in time") from exc

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.core.headers import API_KEY
+
 PROBLEM_TYPE_PREFIX = "urn:mysymbols:problem:"
 
 
@@ -50,7 +52,7 @@ class AuthenticationError(AppError):
     status, slug, title = 401, "unauthenticated", "Authentication required"
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+        super().__init__(detail, headers={"WWW-Authenticate": f'ApiKey header="{API_KEY}"'})
 
 
 class PermissionDeniedError(AppError):

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.config import BootstrapKey, Role
+from app.core.headers import API_KEY, raw
 
 KEY_PREFIX = "msk_"
 PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8
-_API_KEY_HEADER = b"x-api-key"
+_API_KEY_HEADER = raw(API_KEY)
 _AUTHORIZATION_HEADER = b"authorization"
 
 # The audit trail records a stored key as `key-<id>:<name>` in String(80) actor columns

@@ -12,6 +12,7 @@ from app.api.rate_limit import CallerLimits
 from app.api.route_guard import ApiRoute
 from app.api.sessions import AppStateDep, SessionSourceDep
 from app.api.stream_cap import SlottedStream
+from app.core.headers import LAST_EVENT_ID
 from app.schemas.common import INT32_MAX, problem_responses
 from app.services.factory import event_streams
 
@@ -47,7 +48,7 @@ async def get_events(
     sessions: SessionSourceDep,
     # The header EventSource sends by itself when it reconnects: read, not listed as a parameter.
     last_event_id: Annotated[
-        int | None, Header(alias="Last-Event-ID", ge=0, le=INT32_MAX, include_in_schema=False)
+        int | None, Header(alias=LAST_EVENT_ID, ge=0, le=INT32_MAX, include_in_schema=False)
     ] = None,
     since: Annotated[
         int | None, Query(ge=0, le=INT32_MAX, description="The last event id seen.")

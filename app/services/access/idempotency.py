@@ -22,8 +22,6 @@ from app.core.errors import ConflictError, ValidationFailedError
 from app.db.models import IdempotencyKey
 from app.db.repositories.idempotency import ClaimRow, IdempotencyRepository
 
-HEADER = "Idempotency-Key"
-REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)  # a claim's lease: past it, a retry takes the key over
 RETRY_AFTER_S = 1  # what a retry of a request still running is told to wait, seconds

@@ -1,0 +1,15 @@
+"""The service's own HTTP header names, written once: the app, its command-line client and its
+CORS lists read them here. ASGI carries header names as lowercase bytes: `raw` gives that form."""
+
+API_KEY = "X-API-Key"
+REQUEST_ID = "X-Request-ID"
+MARKET_SOURCE = "X-Market-Data-Source"  # live, simulator or custom: where market data comes from
+CACHE = "X-Cache"  # hit or stale, on an answer served from the response cache
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IDEMPOTENT_REPLAYED = "Idempotent-Replayed"
+LAST_EVENT_ID = "Last-Event-ID"
+
+
+def raw(name: str) -> bytes:
+    """`name` as an ASGI scope or message carries it."""
+    return name.lower().encode("latin-1")
