@@ -3,13 +3,14 @@ where it grows (issue 42, point 7).
 
 `python -m tests.bench.bench_soak [--minutes 60] [--warmup-minutes 5] [--connections 64]
                                   [--sqlite] [--universe recorded] [--frames 1] [--tick-s S]
-                                  [--by-read]`
+                                  [--by-read] [--access-log FILE]`
 
 The service runs as the image runs it (`tests.bench.soak_server`: uvicorn, one worker,
-`--limit-concurrency 1024`, the app's JSON access log at INFO, here to /dev/null) on core 0, with
-the scheduler on at its production cadence (`--tick-s` runs every job at that period instead),
-against the loopback simulator, primed with 10 members. wrk, pinned to core 1, sends the eight
-reads below in turn from `--connections` connections, one minute at a time. After each minute:
+`--limit-concurrency 1024`, the app's JSON access log at INFO, to /dev/null unless
+`--access-log FILE`) on core 0, with the scheduler on at its production cadence (`--tick-s` runs
+every job at that period instead), against the loopback simulator, primed with 10 members. wrk,
+pinned to core 1, sends the eight reads below in turn from `--connections` connections, one
+minute at a time. After each minute:
 req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each read's p99 a
 minute summed up at the end), non-2xx, the resident memory of the service's process tree (the app
 and its evidence worker) and of the app alone, and what tracemalloc traces. tracemalloc (`--frames`
@@ -304,6 +305,12 @@ def main() -> None:
         help="one wrk a read (each read's p99; the row: the worst read's) instead of the mix",
     )
     parser.add_argument(
+        "--access-log",
+        type=Path,
+        default=Path(os.devnull),
+        help="where the service's JSON log goes (a line per answer, its duration_ms)",
+    )
+    parser.add_argument(
         "--preload", default=None, help="LD_PRELOAD for the service (another malloc: jemalloc)"
     )
     parser.add_argument(
@@ -355,7 +362,7 @@ def main() -> None:
                 server_env["LD_PRELOAD"] = args.preload
             if args.mmap_threshold is not None:
                 server_env["MALLOC_MMAP_THRESHOLD_"] = str(args.mmap_threshold)
-            with process(server, server_env, "0", Path(os.devnull)) as app:
+            with process(server, server_env, "0", args.access_log) as app:
                 wait_for(f"{origin}{API}/health", 120)
                 scored(origin)
                 member = primed(origin)
