@@ -98,6 +98,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         keyring=keyring,
         open_reads=settings.auth.open_reads,
         stale_s=settings.reads.stale_max_s,
+        refresh_ahead_s=settings.reads.refresh_ahead_s,
     )
 
     @asynccontextmanager
@@ -140,6 +141,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 run_sessions=run_sessions,
             )
             app.state.app_state = state
+            stack.push_async_callback(response_cache.close)  # its refreshes read the database
             app.state.caller_limits.check_key = stored_key_check(state)
             # Told at SIGTERM, before uvicorn drains: streams end, `?wait=` callers get a 503.
             shutdown.on_stop(lambda: state.event_hub.close(SHUTTING_DOWN))

@@ -10,8 +10,9 @@ In order, for each request:
 - its caller resolved once (`app.api.caller`), and a read or write token taken from its bucket
   (`app.api.rate_limit`: 429 with `Retry-After` when spent), the probes exempt; before the
   response cache, so a flood of cached answers still costs its caller;
-- a `GET` answered from the response cache when it may be (`app.api.response_cache`), else by
-  the route, its answer kept when it may;
+- a `GET` answered from the response cache when it may be (`app.api.response_cache`; an answer
+  near its time limit, or stale, recomputed in the background after it is sent), else by the
+  route, its answer kept when it may;
 - every answer tagged with the market data's source (`X-Market-Data-Source`), counted and logged
   (`app.observability.http`), the cache's and the refusals included;
 - an error no handler answered: logged with its traceback, answered as a bare problem+json 500
@@ -103,6 +104,8 @@ class ProtectionLayer:
                 start, body = entry_messages(scope, found.entry, found.age_s)
                 await answer.send(start)
                 await answer.send(body)
+                if found.refresh is not None:
+                    cache.refresh(scope, self.app, key, caller, found.refresh)
                 return
         guard = answer.guard = BodyGuard(self.max_body_bytes, receive)
         with bound(request_id=answer.request_id):  # on the records logged while answering

@@ -12,12 +12,14 @@ to hold that role, while:
   data ages, and live prices, are at most that old.
 
 Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with it gets `304`.
-When an answer is missing, the first caller computes it and the others wait for it; when it is
-past its time limit, the others are served it until the refresh is kept (no stampede of
-identical computations under load).
+When an answer is missing, the first caller computes it and the others wait for it (no stampede
+of identical computations under load). An answer within `reads.refresh_ahead_s` of its time
+limit is refreshed ahead of the callers: the first caller to find it so is served it, and its
+recomputation runs in the background, so that under steady reads no caller waits for one (a
+caller that comes after the limit, before the refresh is kept, is served the expiring answer).
 A heavy analytics read opts in with `CachedHeavyRead` instead: after a commit its answer is kept
-as stale, and while one caller recomputes it the others are served the stale one, with `Age`
-(whole seconds since it was computed) and `X-Cache: stale`, as long as it is at most
+as stale, and while it is recomputed in the background every caller is served the stale one,
+with `Age` (whole seconds since it was computed) and `X-Cache: stale`, as long as it is at most
 `reads.stale_max_s` old; past that, or once its recomputation answered anything but a `200`, the
 callers wait for a computation as for a missing answer.
 What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' total): the least recently
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -41,11 +44,16 @@ from typing import Any
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.caller import Caller, resolve_caller
+from app.api.caller import CALLER_KEY, Caller, resolve_caller
 from app.api.query_params import canonical_query
+from app.api.request_id import new_request_id
 from app.core.config import Role
 from app.core.headers import CACHE, raw
+from app.core.log import bound
 from app.core.security import BootstrapKeyring, role_permits
+from app.runtime.background import cancel_and_wait
+
+logger = logging.getLogger(__name__)
 
 Header = tuple[bytes, bytes]
 
@@ -78,6 +86,7 @@ class Found:
     entry: Entry | None = None  # send this
     age_s: int | None = None  # ... as a stale answer this old (whole seconds)
     computing: asyncio.Future[Entry | None] | None = None  # compute, for the waiting callers too
+    refresh: asyncio.Future[Entry | None] | None = None  # ... and recompute it in the background
 
 
 class ResponseCache:
@@ -93,6 +102,7 @@ class ResponseCache:
         keyring: BootstrapKeyring | None = None,
         open_reads: bool = False,
         stale_s: float = 0.0,
+        refresh_ahead_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ttl_s = ttl_s
@@ -101,6 +111,7 @@ class ResponseCache:
         self.keyring = keyring  # the bootstrap keys, matched without the database
         self.open_reads = open_reads  # a caller without a key may read
         self.stale_s = stale_s  # the oldest answer served stale
+        self.refresh_from_s = ttl_s - refresh_ahead_s  # an answer this old is refreshed on a hit
         self.clock = clock
         self.listening = False
         self.generation = 0
@@ -109,6 +120,7 @@ class ResponseCache:
         self._stale: OrderedDict[bytes, Entry] = OrderedDict()  # earlier generations' (may_stale)
         self._roles: dict[str, Role] = {}  # stored keys' hashes
         self._pending: dict[bytes, asyncio.Future[Entry | None]] = {}
+        self._refreshing: set[asyncio.Task[None]] = set()
 
     @property
     def active(self) -> bool:
@@ -139,29 +151,32 @@ class ResponseCache:
         return len(self._entries) + len(self._stale)
 
     async def find(self, key: bytes, caller: Caller) -> Found:
-        """The answer `caller` is served for `key`, or what to compute: while a caller computes
-        an answer, the others are served the expired or stale one they may read, or wait for
-        it; a caller that may not read a kept answer computes its own (the route decides)."""
+        """The answer `caller` is served for `key`, or what to compute: a kept answer near its
+        time limit is served and refreshed in the background, a stale one served while it is
+        recomputed there; while a caller computes a missing answer the others wait for it; a
+        caller that may not read a kept answer computes its own (the route decides)."""
         now = self.clock()
         entry = self._entries.get(key)
-        fresh = False
+        pending = self._pending.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
-            fresh = now - entry.stored_at < self.ttl_s
-        pending = self._pending.get(key)
-        if pending is not None and entry is None:
-            stale = self._servable_stale(key, now)
-            if stale is not None:  # served, or the route decides: waiting would not tell
-                if self.may_read(caller, stale.role):
-                    return Found(stale, age_s=int(now - stale.stored_at))
+            age = now - entry.stored_at
+            if (age < self.ttl_s or pending is not None) and self.may_read(caller, entry.role):
+                ahead = pending is None and age >= self.refresh_from_s
+                return Found(entry, refresh=self.begin(key) if ahead else None)
+            return Found() if pending is not None else Found(computing=self.begin(key))
+        stale = self._servable_stale(key, now)
+        if stale is not None:  # served, or the route decides: waiting would not tell
+            if not self.may_read(caller, stale.role):
                 return Found()
-            entry, fresh = await asyncio.shield(pending), True  # one computes, the others wait
-        servable = entry is not None and (fresh or pending is not None)
-        if servable and entry is not None and self.may_read(caller, entry.role):
+            refresh = self.begin(key) if pending is None else None
+            return Found(stale, age_s=int(now - stale.stored_at), refresh=refresh)
+        if pending is None:
+            return Found(computing=self.begin(key))
+        entry = await asyncio.shield(pending)  # one computes, the others wait
+        if entry is not None and self.may_read(caller, entry.role):
             return Found(entry)
-        if pending is not None:
-            return Found()
-        return Found(computing=self.begin(key))
+        return Found()
 
     def _servable_stale(self, key: bytes, now: float) -> Entry | None:
         entry = self._stale.get(key)
@@ -246,8 +261,52 @@ class ResponseCache:
         if found.entry is not None:
             for message in entry_messages(scope, found.entry, found.age_s):
                 await send(message)
+            if found.refresh is not None:
+                self.refresh(scope, app, key, caller, found.refresh)
         else:
             await self.compute(scope, receive, send, app, key, caller, found.computing)
+
+    def refresh(
+        self,
+        scope: Scope,
+        app: ASGIApp,
+        key: bytes,
+        caller: Caller,
+        refreshing: asyncio.Future[Entry | None],
+    ) -> None:
+        """Recompute `key`'s answer through `app` in the background, as `caller` asked for it
+        in `scope` (which was served the kept answer), and keep it when it may."""
+        request_id = new_request_id()
+        state = {**scope.get("state", {}), "request_id": request_id, CALLER_KEY: caller}
+        task = asyncio.create_task(
+            self._refresh({**scope, "state": state}, app, key, caller, refreshing),
+            name=f"response-cache-refresh-{request_id}",
+        )
+        self._refreshing.add(task)
+        task.add_done_callback(self._refreshing.discard)
+
+    async def _refresh(
+        self,
+        scope: Scope,
+        app: ASGIApp,
+        key: bytes,
+        caller: Caller,
+        refreshing: asyncio.Future[Entry | None],
+    ) -> None:
+        with bound(request_id=scope["state"]["request_id"]):
+            try:
+                await self.compute(scope, _no_body(), _discard, app, key, caller, refreshing)
+            except Exception:  # the kept answer stays until its time limit; the next caller tries
+                logger.exception("response cache: refreshing %s failed", scope["path"])
+
+    async def settled(self) -> None:
+        """Wait until the refreshes under way have ended."""
+        await asyncio.gather(*self._refreshing)
+
+    async def close(self) -> None:
+        """Stop the refreshes still running (the service is stopping)."""
+        for task in list(self._refreshing):
+            await cancel_and_wait(task)
 
     async def compute(
         self,
@@ -403,6 +462,20 @@ class _Capture:
             {"type": "http.response.start", "status": 200, "headers": [*passed, *entry.head[1:]]}
         )
         await self._send({"type": "http.response.body", "body": body})
+
+
+def _no_body() -> Receive:
+    """A refresh's `receive`: a `GET`'s empty body, then the caller gone."""
+    messages = iter(({"type": "http.request", "body": b"", "more_body": False},))
+
+    async def receive() -> Message:
+        return next(messages, {"type": "http.disconnect"})
+
+    return receive
+
+
+async def _discard(_message: Message) -> None:
+    """A refresh's `send`: its answer is kept, not sent."""
 
 
 def entry_messages(scope: Scope, entry: Entry, age_s: int | None = None) -> tuple[Message, Message]:

@@ -82,10 +82,23 @@ class ReadsSettings(BaseModel):
     cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     """Most bytes of answer bodies the response cache keeps (the least recently used go first
     beyond it); an answer over 1 MiB is never kept."""
+    refresh_ahead_s: float = Field(default=0.25, ge=0)
+    """How long before its time limit a cached answer is recomputed in the background, started
+    by the first caller to find it that old (who is served it): under steady reads no caller
+    waits for a recomputation. Less than `cache_ttl_s`; 0: callers recompute expired answers."""
     stale_max_s: float = Field(default=10.0, ge=0)
     """Oldest a heavy analytics answer (correlation, risk metrics) is served stale after a
-    commit, with `Age` and `X-Cache: stale`, while one caller recomputes it; past it callers wait
-    for the recomputation. 0: never served stale."""
+    commit, with `Age` and `X-Cache: stale`, while it is recomputed in the background; past it
+    callers wait for the recomputation. 0: never served stale."""
+
+    @model_validator(mode="after")
+    def _refresh_before_the_limit(self) -> ReadsSettings:
+        if self.cache_ttl_s > 0 and self.refresh_ahead_s >= self.cache_ttl_s:
+            raise ValueError(
+                f"refresh_ahead_s ({self.refresh_ahead_s}) must be less than cache_ttl_s "
+                f"({self.cache_ttl_s}): an answer would be recomputed at every read"
+            )
+        return self
 
 
 class EventsSettings(BaseModel):

@@ -61,6 +61,20 @@ class TestEnvironmentNames:
         assert Settings().limits.max_body_bytes == 1024 * 1024
 
 
+class TestReadsSettings:
+    def test_an_answer_is_refreshed_ahead_within_its_time_limit(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("MYSYMBOLS_READS__CACHE_TTL_S", "2")
+        monkeypatch.setenv("MYSYMBOLS_READS__REFRESH_AHEAD_S", "0.5")
+        assert Settings().reads.refresh_ahead_s == 0.5
+        monkeypatch.setenv("MYSYMBOLS_READS__REFRESH_AHEAD_S", "2")
+        with pytest.raises(ValidationError, match="must be less than cache_ttl_s"):
+            Settings()
+        monkeypatch.setenv("MYSYMBOLS_READS__CACHE_TTL_S", "0")  # the cache is off: no bound
+        assert Settings().reads.refresh_ahead_s == 2
+
+
 class TestApiKeySetting:
     def test_keys_never_appear_in_repr(self) -> None:
         settings = Settings(api_keys="admin:supersecretvalue123")  # type: ignore[arg-type]

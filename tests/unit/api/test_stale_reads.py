@@ -1,7 +1,10 @@
-"""Stale-while-revalidate on a small app (no database), on a clock the tests move: after a commit
-a heavy read's answer is served stale, with its age, while one caller recomputes it; the caller
-after the refresh gets the fresh one; a route that did not opt in, an answer past the bound, and
-an answer whose recomputation failed are never served stale."""
+"""Answers recomputed in the background, on a small app (no database), on a clock the tests move.
+
+After a commit a heavy read's answer is served stale, with its age, to every caller while it is
+recomputed in the background; the callers after the refresh get the fresh one; a route that did
+not opt in, an answer past the bound, and an answer whose recomputation failed are never served
+stale. An answer near its time limit is refreshed ahead of the callers: the caller that finds it
+so is served it, and no caller waits for the recomputation."""
 
 from __future__ import annotations
 
@@ -70,9 +73,19 @@ def clock() -> Clock:
     return Clock()
 
 
+TTL_S, AHEAD_S = 60.0, 15.0
+
+
 @pytest.fixture
 def cache(clock: Clock) -> ResponseCache:
-    return ResponseCache(60, single_process=True, open_reads=True, stale_s=STALE_S, clock=clock)
+    return ResponseCache(
+        TTL_S,
+        single_process=True,
+        open_reads=True,
+        stale_s=STALE_S,
+        refresh_ahead_s=AHEAD_S,
+        clock=clock,
+    )
 
 
 @pytest.fixture
@@ -108,21 +121,23 @@ async def waiting_for(api: httpx.AsyncClient, path: str) -> asyncio.Task[httpx.R
     return request
 
 
-async def test_after_a_commit_the_others_get_the_stale_answer_and_its_age(
+async def test_after_a_commit_every_caller_gets_the_stale_answer_and_its_age(
     api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes
 ) -> None:
     first = await api.get("/heavy")
     clock.now += 7.6
     cache.invalidate()  # what a commit does
-    refresh = await refreshing(api, "/heavy", routes)
-    meanwhile = [await api.get("/heavy") for _ in range(3)]
+    routes.gate.clear()  # the recomputation waits at the gate: nobody waits for it
+    routes.computing.clear()
+    meanwhile = [await api.get("/heavy") for _ in range(4)]
     for answer in meanwhile:
         assert answer.status_code == 200 and answer.json() == {"call": 1}
         assert answer.headers["x-cache"] == "stale" and answer.headers["age"] == "7"
         assert answer.headers["etag"] == first.headers["etag"]
+    await routes.computing.wait()
+    assert routes.calls["heavy"] == 2  # one recomputation, started by the first of them
     routes.gate.set()
-    refreshed = await refresh
-    assert refreshed.json() == {"call": 2} and "x-cache" not in refreshed.headers
+    await cache.settled()
     after = await api.get("/heavy")
     assert after.json() == {"call": 2} and after.headers["x-cache"] == "hit"
     assert "age" not in after.headers
@@ -135,12 +150,11 @@ async def test_a_stale_answer_the_caller_has_is_a_304_with_its_age(
     etag = (await api.get("/heavy")).headers["etag"]
     clock.now += 2.0
     cache.invalidate()
-    refresh = await refreshing(api, "/heavy", routes)
     unchanged = await api.get("/heavy", headers={"If-None-Match": etag})
     assert unchanged.status_code == 304 and unchanged.content == b""
     assert unchanged.headers["x-cache"] == "stale" and unchanged.headers["age"] == "2"
-    routes.gate.set()
-    await refresh
+    await cache.settled()
+    assert routes.calls["heavy"] == 2
 
 
 async def test_a_route_that_did_not_opt_in_is_never_served_stale(
@@ -183,7 +197,8 @@ async def test_an_answer_whose_recomputation_failed_is_not_served_stale_again(
     await api.get("/heavy")
     cache.invalidate()
     routes.failing = True
-    assert (await api.get("/heavy")).status_code == 409  # the refresh: the answer is now this
+    assert (await api.get("/heavy")).headers["x-cache"] == "stale"
+    await cache.settled()  # the recomputation answered 409: the answer is now that
     routes.failing = False
     refresh = await refreshing(api, "/heavy", routes)
     waiting = await waiting_for(api, "/heavy")  # not served the stale answer
@@ -201,4 +216,81 @@ async def test_what_is_kept_stale_counts_in_the_bytes_and_goes_at_the_next_fresh
     cache.invalidate()
     assert (cache.bytes, len(cache)) == (size, 1)  # the plain answer went, the heavy one stays
     await api.get("/heavy")
+    await cache.settled()
     assert (cache.bytes, len(cache)) == (size, 1)  # replaced by the fresh one
+
+
+@pytest.mark.parametrize("route", ["plain", "heavy"])
+async def test_an_answer_near_its_limit_is_refreshed_ahead_of_the_callers(
+    api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes, route: str
+) -> None:
+    await api.get(f"/{route}")
+    clock.now += TTL_S - AHEAD_S - 1  # not near its limit yet
+    assert (await api.get(f"/{route}")).json() == {"call": 1}
+    await cache.settled()
+    assert routes.calls[route] == 1
+    clock.now += 2  # within AHEAD_S of its limit
+    routes.gate.clear()
+    routes.computing.clear()
+    near = [await api.get(f"/{route}") for _ in range(3)]
+    assert [a.json() for a in near] == [{"call": 1}] * 3  # served, none waiting
+    assert all(a.headers["x-cache"] == "hit" for a in near)
+    await routes.computing.wait()
+    clock.now += AHEAD_S  # past its limit, its refresh still under way
+    late = await api.get(f"/{route}")
+    assert late.json() == {"call": 1} and late.headers["x-cache"] == "hit"
+    assert routes.calls[route] == 2  # one refresh for them all
+    routes.gate.set()
+    await cache.settled()
+    refreshed = await api.get(f"/{route}")
+    assert refreshed.json() == {"call": 2} and refreshed.headers["x-cache"] == "hit"
+
+
+async def test_an_expired_answer_nobody_refreshed_is_computed_by_its_caller(
+    api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes
+) -> None:
+    """Nobody asked near its limit: its first caller after it waits for the recomputation (the
+    others are served the expired answer meanwhile, as `test_response_cache` shows)."""
+    await api.get("/plain")
+    clock.now += TTL_S + 1
+    computing = await refreshing(api, "/plain", routes)
+    await asyncio.sleep(0.05)
+    assert not computing.done()
+    routes.gate.set()
+    assert (await computing).json() == {"call": 2}
+
+
+async def test_a_refresh_that_raises_keeps_the_answer_until_its_limit(
+    api: httpx.AsyncClient,
+    cache: ResponseCache,
+    clock: Clock,
+    routes: Routes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await api.get("/heavy")
+    clock.now += TTL_S - 1
+    routes.compute = _raising  # type: ignore[method-assign]
+    assert (await api.get("/heavy")).json() == {"call": 1}
+    await cache.settled()
+    assert "refreshing /heavy failed" in caplog.text
+    assert (await api.get("/heavy")).json() == {"call": 1}  # kept, refreshed again
+    await cache.settled()
+
+
+async def test_a_stopping_service_cancels_the_refreshes_under_way(
+    api: httpx.AsyncClient, cache: ResponseCache, clock: Clock, routes: Routes
+) -> None:
+    await api.get("/plain")
+    clock.now += TTL_S - 1
+    routes.gate.clear()
+    await api.get("/plain")
+    await routes.computing.wait()
+    await asyncio.wait_for(cache.close(), 5)
+    routes.gate.set()
+    await asyncio.sleep(0.05)
+    assert routes.calls["plain"] == 2
+    assert (await api.get("/plain")).json() == {"call": 1}  # the refresh never kept its answer
+
+
+async def _raising(name: str) -> dict[str, int]:
+    raise RuntimeError(f"{name} broke")
