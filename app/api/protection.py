@@ -101,11 +101,11 @@ class ProtectionLayer:
             key = request_key(scope)
             found = await cache.find(key, caller)
             if found.entry is not None:  # a kept answer: no body read, nothing logged meanwhile
+                if found.refresh is not None:  # started first: it must end what find began
+                    cache.refresh(scope, self.app, key, caller, found.refresh)
                 start, body = entry_messages(scope, found.entry, found.age_s)
                 await answer.send(start)
                 await answer.send(body)
-                if found.refresh is not None:
-                    cache.refresh(scope, self.app, key, caller, found.refresh)
                 return
         guard = answer.guard = BodyGuard(self.max_body_bytes, receive)
         with bound(request_id=answer.request_id):  # on the records logged while answering

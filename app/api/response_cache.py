@@ -259,10 +259,10 @@ class ResponseCache:
         key = request_key(scope)
         found = await self.find(key, caller)
         if found.entry is not None:
+            if found.refresh is not None:  # started first: it must end what find began
+                self.refresh(scope, app, key, caller, found.refresh)
             for message in entry_messages(scope, found.entry, found.age_s):
                 await send(message)
-            if found.refresh is not None:
-                self.refresh(scope, app, key, caller, found.refresh)
         else:
             await self.compute(scope, receive, send, app, key, caller, found.computing)
 
@@ -275,7 +275,8 @@ class ResponseCache:
         refreshing: asyncio.Future[Entry | None],
     ) -> None:
         """Recompute `key`'s answer through `app` in the background, as `caller` asked for it
-        in `scope` (which was served the kept answer), and keep it when it may."""
+        in `scope` (which is served the kept answer), and keep it when it may; `refreshing`
+        (what `find` began) ends with it."""
         request_id = new_request_id()
         state = {**scope.get("state", {}), "request_id": request_id, CALLER_KEY: caller}
         task = asyncio.create_task(
@@ -284,6 +285,8 @@ class ResponseCache:
         )
         self._refreshing.add(task)
         task.add_done_callback(self._refreshing.discard)
+        # Ended even if the task never ran (cancelled at once): no caller waits on it for ever.
+        task.add_done_callback(lambda _: self.end(key, None, refreshing, answered=True))
 
     async def _refresh(
         self,

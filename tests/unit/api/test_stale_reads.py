@@ -13,13 +13,18 @@ import asyncio
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
+from starlette.types import Receive, Scope, Send
 
+from app.api.caller import resolve_caller
 from app.api.response_cache import (
     CachedHeavyRead,
     CachedRead,
+    Entry,
     ResponseCache,
     ResponseCacheMiddleware,
+    request_key,
 )
+from app.core.config import Role
 
 STALE_S = 30.0
 
@@ -294,3 +299,39 @@ async def test_a_stopping_service_cancels_the_refreshes_under_way(
 
 async def _raising(name: str) -> dict[str, int]:
     raise RuntimeError(f"{name} broke")
+
+
+async def test_a_refresh_cancelled_before_it_ran_still_ends_what_find_began(
+    cache: ResponseCache, clock: Clock
+) -> None:
+    """No caller can wait for ever on a refresh that never ran (stopped at once)."""
+    scope = {"type": "http", "method": "GET", "path": "/plain", "query_string": b"", "headers": []}
+    caller = resolve_caller(scope, None)
+    key = request_key(scope)
+    future = cache.begin(key)
+    cache.end(key, _entry(cache), future, answered=True)
+    cache.store(key, _entry(cache))
+    clock.now += TTL_S - 1
+    found = await cache.find(key, caller)
+    assert found.entry is not None and found.refresh is not None
+    cache.refresh(scope, _never_called, key, caller, found.refresh)
+    await cache.close()  # before the task took a step
+    assert found.refresh.done()
+    clock.now += TTL_S  # expired, nothing pending: the next caller computes it
+    assert (await cache.find(key, caller)).computing is not None
+
+
+def _entry(cache: ResponseCache) -> Entry:
+    return Entry(
+        body=b"{}",
+        etag=b'"e"',
+        head=(),
+        role=Role.READ,
+        may_stale=False,
+        generation=cache.generation,
+        stored_at=cache.clock(),
+    )
+
+
+async def _never_called(scope: Scope, receive: Receive, send: Send) -> None:
+    raise AssertionError("a cancelled refresh ran")
