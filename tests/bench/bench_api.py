@@ -3,7 +3,8 @@ side by side in one run.
 
 `python -m tests.bench.bench_api [--duration 4 --rounds 3 --connections 64] [--sqlite]
                                  [--universe recorded] [--only portfolio rankings-20 ...]
-                                 [--hot] [--access-log] [--service-root DIR] [--py-spy PATH]`
+                                 [--hot] [--access-log] [--same-bytes] [--service-root DIR]
+                                 [--py-spy PATH]`
 Both servers run as one uvicorn worker each, pinned to core 0 and up together; wrk
 (`apt-get install wrk`) runs pinned to core 1, on 127.0.0.1 only. The app serves the
 simulator's universe (the recorded 406 contracts by default; 150 shortlisted and scored) with 10
@@ -12,7 +13,9 @@ for every read, the hello app and then the read, `--duration` seconds each: a pa
 machine's other work does to one does it to both, about. Printed per read: the median of its
 pairs' ratios to hello and their range, by req/s and by the server's CPU time per request (the
 steadier on a shared machine: what one core answers, whatever else runs), from its best round
-req/s, p50 and p99 latency, its non-2xx responses in all and its body's bytes.
+req/s, p50 and p99 latency, its non-2xx responses in all and its body's bytes. `--same-bytes`
+pairs each read with the hello app answering a body of the read's own size from memory
+(`/bytes/N`) instead of its 17 bytes: what the service adds to serving those bytes at all.
 `--service-root` serves another checkout's `app` (the same bench for a before and an after);
 `--py-spy` records a profile of each read after the rounds, for `tests.bench.profile_layers`.
 Goals (issue 57): every hot read >= 1.0x hello, as deployed (`--access-log`), with p99 <= 50 ms
@@ -37,6 +40,7 @@ import httpx
 import psutil
 
 from app.db.migrations import upgrade_to_head
+from tests.bench.harness import HEADERS, KEY
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import (
@@ -51,9 +55,6 @@ from tests.deployed import (
     wait_for,
 )
 from tests.sim_fixtures import free_port
-
-KEY = "bench-admin-key-0123456789"
-HEADERS = {"X-API-Key": KEY}
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,11 @@ def main() -> None:
         help="log at INFO as JSON (a line per request, to a file), as deployed",
     )
     parser.add_argument(
+        "--same-bytes",
+        action="store_true",
+        help="pair each read with the hello app answering as many bytes (not 17)",
+    )
+    parser.add_argument(
         "--service-root", type=Path, default=ROOT, help="the checkout whose app is served"
     )
     parser.add_argument("--py-spy", help="py-spy's path: profile each read after the rounds")
@@ -198,7 +204,8 @@ def main() -> None:
         log = Path(tempfile.mkdtemp(prefix="bench-api-log-")) / "service.log"
     served = {"cwd": args.service_root}
     timed = {"duration": args.duration, "connections": args.connections}
-    hello_url = f"http://127.0.0.1:{hello_port}/hello"
+    hello_origin = f"http://127.0.0.1:{hello_port}"
+    hello_url = f"{hello_origin}/hello"
     app = f"http://127.0.0.1:{app_port}"
     runs: dict[str, list[Run]] = {}
     hello_runs: list[Run] = []
@@ -217,9 +224,13 @@ def main() -> None:
                 urls = {
                     name: f"{app}{API}{READS[name].format(member=member)}" for name in args.only
                 }
+                hellos = {
+                    name: f"{hello_origin}/bytes/{sizes[name]}" if args.same_bytes else hello_url
+                    for name in args.only
+                }
                 for _ in range(args.rounds):  # each read right after a hello run: a pair
                     for name, url in urls.items():
-                        before = wrk(hello_url, hello_server.pid, headers={}, **timed)
+                        before = wrk(hellos[name], hello_server.pid, headers={}, **timed)
                         run = wrk(url, service.pid, headers=HEADERS, **timed)
                         hello_runs.append(before)
                         runs.setdefault(name, []).append(run)
@@ -253,12 +264,12 @@ def main() -> None:
         if not args.sqlite:
             asyncio.run(drop_postgres_database(database))
 
-    sizes["hello app"] = len(b'{"hello":"world"}')
     hello = max(hello_runs, key=lambda r: r.rps)
     hello_cpu = statistics.median(r.cpu_us for r in hello_runs)
     backend = "SQLite" if args.sqlite else "PostgreSQL"
     caches = ", read caches off" if args.no_caches else ""
     caches += ", JSON access log" if args.access_log else ""
+    caches += ", hello answering each read's bytes" if args.same_bytes else ""
     print(
         f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
         f"{args.connections} connections, {args.rounds} rounds of {args.duration} s pairs (hello, "
@@ -271,9 +282,11 @@ def main() -> None:
     )
     header = f"{'GET':24}{'req/s':>7}{'vs hello':>9}{'range':>12}{'CPU us':>8}{'vs hello':>9}"
     print(f"{header}{'range':>12}{'p50 ms':>8}{'p99 ms':>8}{'non-2xx':>8}{'bytes':>8}")
+    # With --same-bytes each read's hello answered that read's bytes: the row is the best of them.
+    hello_row, hello_bytes = ("hello app (best)", "") if args.same_bytes else ("hello app", "17")
     print(
-        f"{'hello app':24}{hello.rps:7.0f}{'1.00x':>9}{'':12}{hello_cpu:8.1f}{'1.00x':>9}{'':12}"
-        f"{hello.p50_ms:8.2f}{hello.p99_ms:8.2f}{'':8}{sizes['hello app']:8d}"
+        f"{hello_row:24}{hello.rps:7.0f}{'1.00x':>9}{'':12}{hello_cpu:8.1f}{'1.00x':>9}{'':12}"
+        f"{hello.p50_ms:8.2f}{hello.p99_ms:8.2f}{'':8}{hello_bytes:>8}"
     )
     for name, done in runs.items():
         run = max(done, key=lambda r: r.rps)

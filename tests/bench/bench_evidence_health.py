@@ -20,25 +20,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from app.db.migrations import upgrade_to_head
 from tests.bench.bench_scoring import p99
+from tests.bench.harness import HEADERS, KEY, collector_off, simulated_history
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
-from tests.deployed import API, ROOT, process, service_env, uvicorn, wait_for
+from tests.deployed import API, process, service_env, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
-ADMIN_KEY = "bench-admin-key-0123456789"
-HEADERS = {"X-API-Key": ADMIN_KEY}
 SETTLE_S = 10.0
 WARM_UP_DAYS = 31  # the momentum baseline's lookback and the scorer's candles, with a margin
 
@@ -70,25 +66,6 @@ async def health(client: httpx.AsyncClient) -> float:
     started = time.perf_counter()
     (await client.get(f"{API}/health")).raise_for_status()
     return (time.perf_counter() - started) * 1000
-
-
-def import_history(env: dict[str, str], start: datetime, end: datetime) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "import-history",
-            "--from",
-            start.isoformat(),
-            "--to",
-            end.isoformat(),
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 async def measure(
@@ -136,41 +113,17 @@ async def measure(
 def run(args: argparse.Namespace, url: str) -> dict[str, tuple[list[float], float]]:
     upgrade_to_head(url)
     sim_port, app_port = free_port(), free_port()
-    env = service_env(url, sim_port, ADMIN_KEY)
-    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-    start = end - timedelta(days=args.days)
-    sim = [
-        sys.executable,
-        "-m",
-        "tests.kucoin_sim",
-        "--port",
-        str(sim_port),
-        "--universe",
-        str(args.contracts),
-        "--candle-hours",
-        str(24 * (args.days + 2)),
-        "--quota",
-        "1000000",
-    ]
+    env = service_env(url, sim_port, KEY)
     base = f"http://127.0.0.1:{app_port}"
-    with process(sim, env, "1"):
-        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-        started = time.perf_counter()
-        import_history(env, start, end)
-        print(
-            f"imported {args.contracts} contracts x {args.days} days of hourly history "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
-        with process(uvicorn("app.main:app", app_port), env, args.service_cpus):
-            wait_for(f"{base}{API}/health")
-            time.sleep(SETTLE_S)  # idle is after the start's own work (its workers' imports)
-            gc.collect()  # the prober's own collections are not the service's latency
-            gc.freeze()
-            gc.disable()
-            try:
-                return asyncio.run(measure(base, args.probes, args.replays, start, end))
-            finally:
-                gc.enable()
+    service = uvicorn("app.main:app", app_port)
+    with (
+        simulated_history(env, sim_port, args.contracts, args.days) as (start, end),
+        process(service, env, args.service_cpus),
+    ):
+        wait_for(f"{base}{API}/health")
+        time.sleep(SETTLE_S)  # idle is after the start's own work (its workers' imports)
+        with collector_off():
+            return asyncio.run(measure(base, args.probes, args.replays, start, end))
 
 
 def main() -> None:

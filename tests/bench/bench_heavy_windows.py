@@ -21,22 +21,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import statistics
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 
 import httpx
 
 from app.db.migrations import upgrade_to_head
-from tests.bench.bench_evidence_health import import_history
 from tests.bench.bench_scoring import p99
+from tests.bench.harness import HEADERS, KEY, collector_off, simulated_history
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import (
@@ -45,14 +43,11 @@ from tests.deployed import (
     prime,
     process,
     service_env,
-    simulator,
     uvicorn,
     wait_for,
 )
 from tests.sim_fixtures import free_port
 
-KEY = "bench-admin-key-0123456789"
-HEADERS = {"X-API-Key": KEY}
 SETTLE_S = 10.0  # after the start's own work (its workers' imports) and the warm-up
 FIRST_WINDOW_H, WINDOW_STEP_H = 1000, 10
 ROUTES = {"correlation": "/portfolio/correlation", "metrics": "/portfolio/metrics"}
@@ -178,32 +173,18 @@ def run(args: argparse.Namespace, url: str) -> Measured:
     upgrade_to_head(url)
     sim_port, app_port = free_port(), free_port()
     env = service_env(url, sim_port, KEY, **({} if args.limited else UNTHROTTLED))
-    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-    start = end - timedelta(days=args.days)
-    sim = simulator(sim_port, str(args.contracts), quota=1_000_000)
-    sim += ["--candle-hours", str(24 * (args.days + 2))]
     base = f"http://127.0.0.1:{app_port}"
-    with process(sim, env, "1"):
-        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-        started = time.perf_counter()
-        import_history(env, start, end)
-        print(
-            f"imported {args.contracts} contracts x {args.days} days of hourly history "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
-        with process(uvicorn("app.main:app", app_port), env, args.service_cpus) as service:
-            wait_for(f"{base}{API}/health")
-            prime(base, HEADERS, args.members)
-            warm_up(base, args.routes)
-            time.sleep(SETTLE_S)
-            print(f"measuring (the service's pid {service.pid}: py-spy may attach)", flush=True)
-            gc.collect()  # the prober's own collections are not the service's latency
-            gc.freeze()
-            gc.disable()
-            try:
-                return asyncio.run(measure(base, service.pid, args))
-            finally:
-                gc.enable()
+    with (
+        simulated_history(env, sim_port, args.contracts, args.days),
+        process(uvicorn("app.main:app", app_port), env, args.service_cpus) as service,
+    ):
+        wait_for(f"{base}{API}/health")
+        prime(base, HEADERS, args.members)
+        warm_up(base, args.routes)
+        time.sleep(SETTLE_S)
+        print(f"measuring (the service's pid {service.pid}: py-spy may attach)", flush=True)
+        with collector_off():
+            return asyncio.run(measure(base, service.pid, args))
 
 
 def _row(name: str, values: list[float]) -> str:

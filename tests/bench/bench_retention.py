@@ -39,12 +39,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from app.db.engine import create_sessionmaker
 from app.db.migrations import upgrade_to_head
 from app.services.maintenance.retention import RetentionService
+from tests.bench.harness import HEADERS, KEY
 from tests.databases import create_postgres_database, drop_postgres_database
 from tests.deployed import API, process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
-ADMIN_KEY = "bench-admin-key-0123456789"
-HEADERS = {"X-API-Key": ADMIN_KEY}
 RUNS_PER_DAY = 96
 TABLES = ("scoring_run", "symbol_score", "event_outbox", "webhook_delivery", "job_run")
 # Default intervals (seconds) of the jobs besides score_refresh, with the results they record.
@@ -75,7 +74,7 @@ MB = 1024 * 1024
 def real_run(url: str, symbols: int) -> None:
     """One sync and one scoring run of the service against the simulator, committed to `url`."""
     sim_port, app_port = free_port(), free_port()
-    env = service_env(url, sim_port, ADMIN_KEY)
+    env = service_env(url, sim_port, KEY)
     base = f"http://127.0.0.1:{app_port}"
     sim = simulator(sim_port, str(symbols + 20), quota=1_000_000)
     with process(sim, env, None), process(uvicorn("app.main:app", app_port), env, None):

@@ -26,11 +26,11 @@ from app.portfolio.correlation import pairwise_correlation
 from app.scoring.engine import ScoringConfig, compute, explain
 from app.scoring.indicators import log_returns
 from app.scoring.inputs import MarketInputs
+from tests.bench.harness import HEADERS, KEY
 from tests.deployed import process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
 WEIGHTS = {"technical": 0.30, "fundamental": 0.25, "market_structure": 0.25, "risk": 0.20}
-ADMIN_KEY = "bench-admin-key-0123456789"
 
 
 def synthetic_universe(n: int, t: int, seed: int = 11) -> MarketInputs:
@@ -107,14 +107,14 @@ async def health_latency(
     await asyncio.to_thread(upgrade_to_head, url)
     sim_port, app_port = free_port(), free_port()
     limits = {} if quota is None else {"MYSYMBOLS_KUCOIN__QUOTA": str(quota)}
-    env = service_env(url, sim_port, ADMIN_KEY, **limits)
+    env = service_env(url, sim_port, KEY, **limits)
     sim = simulator(sim_port, str(symbols), quota)
     app = f"http://127.0.0.1:{app_port}"
     with process(sim, env, "1"), process(uvicorn("app.main:app", app_port), env, "0"):
         wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
         wait_for(f"{app}/api/symbol-mgmt/health")
         async with httpx.AsyncClient(base_url=app, timeout=120) as client:
-            headers = {"X-API-Key": ADMIN_KEY}
+            headers = HEADERS
             calculate = "/api/symbol-mgmt/scoring/calculate"
             first = await client.post(calculate, params={"wait": 60}, headers=headers)
             first.raise_for_status()

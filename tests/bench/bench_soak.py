@@ -42,13 +42,12 @@ import numpy as np
 import psutil
 
 from app.db.migrations import upgrade_to_head
+from tests.bench.harness import HEADERS, KEY
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import API, UNTHROTTLED, prime, process, service_env, simulator, wait_for
 from tests.sim_fixtures import free_port
 
-KEY = "bench-admin-key-0123456789"
-HEADERS = {"X-API-Key": KEY}
 READS = (
     "/portfolio",
     "/scoring/rankings?limit=20",

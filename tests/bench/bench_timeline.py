@@ -29,11 +29,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.migrations import upgrade_to_head
 from app.db.models import PortfolioHistory, Symbol
+from tests.bench.harness import KEY
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import API, process, service_env, uvicorn, wait_for
 from tests.sim_fixtures import free_port
 
-KEY = "bench-admin-key-0123456789"
 START = datetime(2025, 1, 1, tzinfo=UTC)
 POOL = 40  # symbols the members rotate through
 
