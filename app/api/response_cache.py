@@ -279,28 +279,20 @@ class ResponseCache:
         (what `find` began) ends with it."""
         request_id = new_request_id()
         state = {**scope.get("state", {}), "request_id": request_id, CALLER_KEY: caller}
-        task = asyncio.create_task(
-            self._refresh({**scope, "state": state}, app, key, caller, refreshing),
-            name=f"response-cache-refresh-{request_id}",
-        )
+        own = {**scope, "state": state}
+
+        async def recompute() -> None:
+            with bound(request_id=request_id):
+                try:
+                    await self.compute(own, _no_body(), _discard, app, key, caller, refreshing)
+                except Exception:  # the kept answer stays until its limit; the next caller tries
+                    logger.exception("response cache: refreshing %s failed", scope["path"])
+
+        task = asyncio.create_task(recompute(), name=f"response-cache-refresh-{request_id}")
         self._refreshing.add(task)
         task.add_done_callback(self._refreshing.discard)
         # Ended even if the task never ran (cancelled at once): no caller waits on it for ever.
         task.add_done_callback(lambda _: self.end(key, None, refreshing, answered=True))
-
-    async def _refresh(
-        self,
-        scope: Scope,
-        app: ASGIApp,
-        key: bytes,
-        caller: Caller,
-        refreshing: asyncio.Future[Entry | None],
-    ) -> None:
-        with bound(request_id=scope["state"]["request_id"]):
-            try:
-                await self.compute(scope, _no_body(), _discard, app, key, caller, refreshing)
-            except Exception:  # the kept answer stays until its time limit; the next caller tries
-                logger.exception("response cache: refreshing %s failed", scope["path"])
 
     async def settled(self) -> None:
         """Wait until the refreshes under way have ended."""
