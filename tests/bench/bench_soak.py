@@ -6,18 +6,18 @@ where it grows (issue 42, point 7).
                                   [--by-read] [--access-log FILE]`
 
 The service runs as the image runs it (`tests.bench.soak_server`: uvicorn, one worker,
-`--limit-concurrency 1024`, the app's JSON access log at INFO, to /dev/null unless
-`--access-log FILE`) on core 0, with the scheduler on at its production cadence (`--tick-s` runs
-every job at that period instead), against the loopback simulator, primed with 10 members. wrk,
-pinned to core 1, sends the eight reads below in turn from `--connections` connections, one
-minute at a time. After each minute:
-req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each read's p99 a
-minute summed up at the end), non-2xx, the resident memory of the service's process tree (the app
-and its evidence worker) and of the app alone, and what tracemalloc traces. tracemalloc (`--frames`
-deep, 0 for off) costs throughput and its own bookkeeping grows with the live blocks, so the app's
-resident memory is also printed without that overhead. At the end of the warm-up and at the end a
-snapshot is taken: the places that grew most in between are printed. The growth after warm-up is a
-least-squares slope over the minutes, in MB and % an hour. Numbers only, no assertions.
+`--limit-concurrency 1024`, the app's JSON access log at INFO, to /dev/null unless `--access-log
+FILE`) on core 0, with the scheduler on at its production cadence (`--tick-s` runs every job at that
+period instead), against the loopback simulator, primed with 10 members. wrk, pinned to core 1,
+sends the eight reads below in turn from `--connections` connections, one minute at a time. After
+each minute: req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each
+read's p99 a minute summed up at the end), non-2xx, the resident memory of the service's process
+tree (the app and its evidence worker) and of the app alone, and what tracemalloc traces.
+tracemalloc (`--frames` deep, 0 for off) costs throughput and its own bookkeeping grows with the
+live blocks, so the app's resident memory is also printed without that overhead. At the end of the
+warm-up and at the end a snapshot is taken: the places that grew most in between are printed. The
+growth after warm-up is a least-squares slope over the minutes, in MB and % an hour. Numbers only,
+no assertions.
 """
 
 from __future__ import annotations
