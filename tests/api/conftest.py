@@ -10,14 +10,17 @@ these tests spent about an eighth of the suite's CPU on the same answers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.main import create_app
 from tests.conftest import app_on_session, simulator_settings
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -47,3 +50,11 @@ def sim_app(
 ) -> FastAPI:
     """The app whose requests join the test's session and whose KuCoin is `sim` (by URL)."""
     return app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
+
+
+@pytest.fixture(scope="module")
+def openapi_document(make_settings: Callable[..., Settings]) -> dict[str, Any]:
+    """The OpenAPI document on the wire, built once a module for the tests that only read it
+    (a second of CPU a build; tests/api/test_openapi.py checks `/openapi.json` serves it)."""
+    app = create_app(make_settings("sqlite+aiosqlite:///:memory:"))
+    return dict(json.loads(json.dumps(app.openapi())))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from app.schemas.recorded import EXAMPLES_DIR, RECORDED
@@ -14,10 +13,8 @@ from tests.openapi_examples import fields_missing, models_used
 
 
 @pytest.fixture
-async def document(client: httpx.AsyncClient) -> dict[str, Any]:
-    response = await client.get("/openapi.json")
-    assert response.status_code == 200
-    return dict(response.json())
+def document(openapi_document: dict[str, Any]) -> dict[str, Any]:
+    return openapi_document
 
 
 @pytest.fixture

@@ -19,10 +19,16 @@ PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
 @pytest.fixture
-async def document(client: httpx.AsyncClient) -> dict[str, Any]:
+def document(openapi_document: dict[str, Any]) -> dict[str, Any]:
+    return openapi_document
+
+
+async def test_the_app_serves_the_document(
+    client: httpx.AsyncClient, document: dict[str, Any]
+) -> None:
     response = await client.get(DOCUMENT)
     assert response.status_code == 200
-    return dict(response.json())
+    assert response.json() == document
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
