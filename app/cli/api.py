@@ -32,6 +32,10 @@ class Unreachable(Exception):
     """The service did not answer (connection refused, timeout)."""
 
 
+class UsageError(Exception):
+    """The command line asks for something the service cannot take; nothing was sent."""
+
+
 def add_connection_options(command: argparse.ArgumentParser) -> None:
     """`--url` and `--timeout` on a command that talks to the service."""
     command.add_argument(

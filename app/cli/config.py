@@ -9,19 +9,15 @@ import math
 import sys
 from typing import Any
 
-from app.cli.api import ApiClient, add_connection_options
-from app.cli.output import console, table
+from app.cli.api import ApiClient, UsageError, add_connection_options
+from app.cli.output import console, service_command, table
 
 CONFIG_PATH = "/config"
 TRUE = {"true", "yes", "on", "1"}
 FALSE = {"false", "no", "off", "0"}
 
 
-class UsageError(Exception):
-    """The command line asks for something the settings cannot take; nothing was sent."""
-
-
-def add_config_commands(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     """Register `config get` and `config set`."""
     config = commands.add_parser("config", help="read or change the runtime settings")
     actions = config.add_subparsers(dest="action", required=True)
@@ -34,8 +30,14 @@ def add_config_commands(commands: Any) -> None:
         action.add_argument("--json", action="store_true", help="print the answer as JSON")
 
 
-async def run_config(args: argparse.Namespace) -> int:
-    """Run `config get` or `config set`."""
+def run(args: argparse.Namespace) -> int:
+    """Run `config get` or `config set`; 1 when the service refused or did not answer, 2 when
+    the command line asks for what the settings cannot take."""
+    return service_command(f"config {args.action}", configure(args))
+
+
+async def configure(args: argparse.Namespace) -> int:
+    """Read the settings, then print them (`get`) or change them and print what changed (`set`)."""
     async with ApiClient(args.url, timeout_s=args.timeout) as api:
         settings = (await api.get(CONFIG_PATH))["settings"]
         if args.action == "get":

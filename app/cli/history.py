@@ -82,10 +82,7 @@ def positive(text: str) -> int:
     return int(text)
 
 
-HISTORY_COMMANDS = ("replay", "calibrate", "import-history")
-
-
-def add_history_commands(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     """Register the local history commands on the root parser's subcommands."""
     r = commands.add_parser("replay", help="replay the decision policy against baselines")
     c = commands.add_parser("calibrate", help="walk-forward calibration against baselines")
@@ -227,7 +224,7 @@ async def import_history(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if result.failures else 0
 
 
-def run_history(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run one history command; 2 with the reason on bad input."""
     try:
         if args.command == "import-history":

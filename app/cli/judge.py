@@ -65,7 +65,7 @@ SAMPLE_NOTES = {
 }
 
 
-def add_judge_command(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     j = commands.add_parser("judge", help="judge the pre-registered candidate family")
     j.add_argument("--data", type=Path, action="append", required=True, help="a history folder")
     j.add_argument("--out", type=Path, required=True, help="where the JSON report goes")
@@ -110,7 +110,7 @@ def _costliest_first(tasks: list[tuple[Path, tuple[str, ...]]]) -> list[int]:
     return sorted(range(len(tasks)), key=lambda k: -cost(tasks[k]))
 
 
-def run_judge(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     every = policies()
     groups: dict[int, list[str]] = {}
     # The default first in its group: a group's replacement outcomes are its first track's.

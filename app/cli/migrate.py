@@ -24,7 +24,7 @@ from app.services.maintenance.schema import migrate
 logger = logging.getLogger(__name__)
 
 
-def add_migrate_command(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     """The `migrate` command's options."""
     command = commands.add_parser(
         "migrate",
@@ -37,7 +37,7 @@ def add_migrate_command(commands: Any) -> None:
     mode.add_argument("--upgrade", dest="mode", action="store_const", const="upgrade")
 
 
-def run_migrate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run the migration step; its exit code."""
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)

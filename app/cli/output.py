@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Coroutine
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.api import ApiProblem
+from app.cli.api import ApiProblem, Unreachable, UsageError
 
 WIDE = 160  # off a terminal (pipes, files, tests) tables are not cut to 80 columns
 
@@ -86,3 +88,20 @@ def describe_error(error: Any) -> str:
         if message:
             return str(message)
     return str(error)
+
+
+def service_command(name: str, command: Coroutine[Any, Any, int]) -> int:
+    """Run `command`, which talks to the service: its exit code, or 1 when the service refused
+    (its problem on stderr) or did not answer, 2 when the command line asked for what it cannot
+    take."""
+    try:
+        return asyncio.run(command)
+    except ApiProblem as problem:
+        show_problem(name, problem)
+        return 1
+    except Unreachable as exc:
+        sys.stderr.write(f"{name}: the service did not answer: {exc}\n")
+        return 1
+    except UsageError as exc:
+        sys.stderr.write(f"{name}: {exc}\n")
+        return 2

@@ -8,10 +8,10 @@ import sys
 from typing import Any
 
 from app.cli.api import ApiClient, add_connection_options
-from app.cli.output import age, console, number, table, text
+from app.cli.output import age, console, number, service_command, table, text
 
 
-def add_read_commands(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     """Register the read commands on the root parser's subcommands."""
     s = commands.add_parser("status", help="readiness: database, market data source, jobs")
     p = commands.add_parser("portfolio", help="the members with weights, scores and prices")
@@ -24,8 +24,14 @@ def add_read_commands(commands: Any) -> None:
         command.add_argument("--json", action="store_true", help="print the answer as JSON")
 
 
-async def run_read(args: argparse.Namespace) -> int:
-    """Fetch and print one read; 0, or 1 when the service is not ready (`status`)."""
+def run(args: argparse.Namespace) -> int:
+    """Fetch and print one read; 0, or 1 when the service refused, did not answer or is not
+    ready (`status`)."""
+    return service_command(args.command, read(args))
+
+
+async def read(args: argparse.Namespace) -> int:
+    """Fetch and print one read; 1 when the service is not ready (`status`)."""
     async with ApiClient(args.url, timeout_s=args.timeout) as api:
         if args.command == "status":
             document = await api.get("/status", accept=(503,))  # not ready: the same document

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from app.calibration.run import CalibrationParams, calibrate
-from app.cli import default_range
+from app.cli.runs import default_range
 from app.replay.config import ReplayParams
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
