@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import ccxt
 import pytest
 
 from app.exchange.errors import UnknownSymbol
 from app.exchange.symbols import CCXT_CURRENCIES, SymbolConverter
 from tests.shared_data import kucoin_fixture
 from tests.unit.exchange.test_symbols import RECORDED_LISTS, contracts
+
+
+def kucoin_futures() -> Any:
+    """ccxt's KuCoin futures exchange. ccxt is imported here, not at the top: there, every test
+    worker that collected this file paid its 1.3 s of imports, run or not."""
+    import ccxt
+
+    return ccxt.kucoinfutures()
 
 
 def ccxt_markets(name: str) -> list[dict[str, Any]]:
@@ -26,7 +33,7 @@ def ccxt_markets(name: str) -> list[dict[str, Any]]:
         # one with a delisting date, FETUSDTM).
         if row.get("type") == "FFWCSX":
             row.setdefault("nextFundingRateTime", 3_600_000)
-    exchange = ccxt.kucoinfutures()
+    exchange = kucoin_futures()
     exchange.futuresPublicGetContractsActive = lambda params=None: {"code": "200000", "data": rows}
     return list(exchange.fetch_markets())
 
@@ -46,7 +53,7 @@ def test_ccxt_and_the_converter_agree_on_every_recorded_contract(name: str) -> N
 
 
 def test_the_renamed_currencies_are_ccxts() -> None:
-    names = dict(ccxt.kucoinfutures().commonCurrencies)
+    names = dict(kucoin_futures().commonCurrencies)
     assert names.pop("XBT") == "BTC"  # the converter's own standard name
     assert names == CCXT_CURRENCIES
 

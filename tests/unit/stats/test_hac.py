@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import statsmodels.api as sm
 
 from app.stats.hac import hac_t, mean_hac, newey_west_lags, ols_hac, percentile_among
 from app.stats.ic import mean_t
@@ -24,8 +23,18 @@ def autocorrelated(n: int, seed: int, mean: float = 0.0) -> np.ndarray:
     return mean + np.convolve(shocks, [1.0, 0.6, 0.4, 0.2], "valid") / 10
 
 
+def with_constant(x: np.ndarray) -> np.ndarray:
+    """`x` after a column of ones (statsmodels' `add_constant`)."""
+    return np.column_stack([np.ones(len(x)), x])
+
+
 def reference(y: np.ndarray, x: np.ndarray, lags: int) -> Any:
-    """statsmodels' OLS with the Newey-West covariance (Bartlett, n / (n - k) correction)."""
+    """statsmodels' OLS with the Newey-West covariance (Bartlett, n / (n - k) correction).
+
+    Imported here, not at the top: statsmodels.api (scipy.stats and all) took 4 s of CPU in
+    every test worker that collected this file, whether or not it ran a test of it."""
+    import statsmodels.api as sm
+
     return sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
 
 
@@ -39,7 +48,7 @@ class TestNeweyWest:
     def test_a_regression_s_standard_errors_are_statsmodels(self, lags: int) -> None:
         x = np.random.default_rng(1).normal(size=200)
         y = 0.1 + 0.5 * x + autocorrelated(200, 2)
-        design = sm.add_constant(x)
+        design = with_constant(x)
         coef, cov = ols_hac(y, design, lags)
         fitted = reference(y, design, lags)
         assert coef == pytest.approx(fitted.params, rel=1e-10)
@@ -63,7 +72,7 @@ class TestNeweyWest:
     def test_alpha_s_hac_t_is_statsmodels_intercept_t(self) -> None:
         universe = np.random.default_rng(6).normal(0.0, 0.02, 300)
         book = 0.0005 + 0.8 * universe + autocorrelated(300, 7) / 10
-        fitted = reference(book, sm.add_constant(universe), newey_west_lags(300))
+        fitted = reference(book, with_constant(universe), newey_west_lags(300))
         figures = regression(book, universe, PER_YEAR)
         assert figures["alpha_t_hac"] == pytest.approx(fitted.tvalues[0], rel=1e-8)
         assert figures["alpha_se_hac"] == pytest.approx(fitted.bse[0], abs=1e-10)  # rounded
@@ -101,7 +110,7 @@ class TestPaired:
         assert figures["beta_lead"] == pytest.approx(own["beta"] - theirs["beta"], abs=1e-9)
         assert figures["n"] == 250
         # Unrounded: OLS is linear in y, so the intercepts subtract to the last bits.
-        design = sm.add_constant(self.universe)
+        design = with_constant(self.universe)
         lead = ols_hac(self.book - self.default, design)[0][0]
         alphas = ols_hac(self.book, design)[0][0] - ols_hac(self.default, design)[0][0]
         assert lead == pytest.approx(alphas, abs=1e-17)
@@ -109,7 +118,7 @@ class TestPaired:
     def test_its_t_is_statsmodels_hac_t_of_the_difference(self) -> None:
         figures = paired(self.book, self.default, self.universe, PER_YEAR)
         fitted = reference(
-            self.book - self.default, sm.add_constant(self.universe), newey_west_lags(250)
+            self.book - self.default, with_constant(self.universe), newey_west_lags(250)
         )
         assert figures["alpha_lead_t_hac"] == pytest.approx(fitted.tvalues[0], rel=1e-8)
         assert figures["alpha_lead_annualised"] == pytest.approx(
