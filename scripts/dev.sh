@@ -6,7 +6,7 @@
 #   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
 # while changing the code:
-#   scripts/dev.sh fast [pytest args]   the fast tier, ~22 s on two idle cores: tests/unit
+#   scripts/dev.sh fast [pytest args]   the fast tier, 22-58 s on two idle cores: tests/unit
 #                          but its `slow` tests (the pure packages, core, the house rules) and one
 #                          request per API route on SQLite (tests/api/test_every_route.py); no
 #                          PostgreSQL needed. `test` (what CI runs) runs all of it too
