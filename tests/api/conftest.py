@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.main import create_app
+from scripts.generate_client import openapi_document
 from tests.conftest import app_on_session, simulator_settings
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -52,9 +52,8 @@ def sim_app(
     return app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
 
 
-@pytest.fixture(scope="module")
-def openapi_document(make_settings: Callable[..., Settings]) -> dict[str, Any]:
+@pytest.fixture(scope="module", name="openapi_document")
+def served_document() -> dict[str, Any]:
     """The OpenAPI document on the wire, built once a module for the tests that only read it
     (a second of CPU a build; tests/api/test_openapi.py checks `/openapi.json` serves it)."""
-    app = create_app(make_settings("sqlite+aiosqlite:///:memory:"))
-    return dict(json.loads(json.dumps(app.openapi())))
+    return dict(json.loads(json.dumps(openapi_document())))
