@@ -3,7 +3,8 @@ side by side in one run.
 
 `python -m tests.bench.bench_api [--duration 4 --rounds 3 --connections 64] [--sqlite]
                                  [--universe recorded] [--only portfolio rankings-20 ...]
-                                 [--hot] [--access-log] [--same-bytes] [--service-root DIR]
+                                 [--hot] [--access-log] [--same-bytes] [--gzip]
+                                 [--service-root DIR]
                                  [--py-spy PATH]`
 Both servers run as one uvicorn worker each, pinned to core 0 and up together; wrk
 (`apt-get install wrk`) runs pinned to core 1, on 127.0.0.1 only. The app serves the
@@ -16,6 +17,9 @@ steadier on a shared machine: what one core answers, whatever else runs), from i
 req/s, p50 and p99 latency, its non-2xx responses in all and its body's bytes. `--same-bytes`
 pairs each read with the hello app answering a body of the read's own size from memory
 (`/bytes/N`) instead of its 17 bytes: what the service adds to serving those bytes at all.
+`--gzip` has wrk send `Accept-Encoding: gzip, deflate` to both servers, as httpx (the typed
+client), aiohttp and browsers do; the bare hello app ignores it, the service's kept answers of a
+packet or more go out gzipped. Without it nothing is asked for, so every answer goes out plain.
 `--service-root` serves another checkout's `app` (the same bench for a before and an after);
 `--py-spy` records a profile of each read after the rounds, for `tests.bench.profile_layers`.
 Goals (issue 57): every hot read >= 1.0x hello, as deployed (`--access-log`), with p99 <= 50 ms
@@ -133,16 +137,17 @@ HOT = (
 )
 
 
-def prepare(base: str) -> tuple[str, dict[str, int]]:
+def prepare(base: str, encoding: dict[str, str]) -> tuple[str, dict[str, int]]:
     """A primed portfolio of 10 (see `tests.deployed.prime`) whose every read answers 200
-    before it is timed: one member, and each read's body size in bytes."""
+    before it is timed: one member, and each read's body size in bytes as sent to a caller
+    asking for `encoding`."""
     member = prime(base, HEADERS, 10)[0]
     sizes = {}
-    with httpx.Client(base_url=base, headers=HEADERS, timeout=60) as client:
+    with httpx.Client(base_url=base, headers={**HEADERS, **encoding}, timeout=60) as client:
         for name, path in READS.items():
             response = client.get(f"{API}{path.format(member=member)}")
             response.raise_for_status()
-            sizes[name] = len(response.content)
+            sizes[name] = response.num_bytes_downloaded
     return member, sizes
 
 
@@ -178,6 +183,11 @@ def main() -> None:
         help="pair each read with the hello app answering as many bytes (not 17)",
     )
     parser.add_argument(
+        "--gzip",
+        action="store_true",
+        help="ask both servers for gzip, as httpx, aiohttp and browsers do (else nothing asked)",
+    )
+    parser.add_argument(
         "--service-root", type=Path, default=ROOT, help="the checkout whose app is served"
     )
     parser.add_argument("--py-spy", help="py-spy's path: profile each read after the rounds")
@@ -204,6 +214,9 @@ def main() -> None:
         log = Path(tempfile.mkdtemp(prefix="bench-api-log-")) / "service.log"
     served = {"cwd": args.service_root}
     timed = {"duration": args.duration, "connections": args.connections}
+    encoding = {"Accept-Encoding": "gzip, deflate"} if args.gzip else {}
+    asked = {**HEADERS, **encoding}
+    measured = encoding or {"Accept-Encoding": "identity"}  # httpx would ask for gzip itself
     hello_origin = f"http://127.0.0.1:{hello_port}"
     hello_url = f"{hello_origin}/hello"
     app = f"http://127.0.0.1:{app_port}"
@@ -220,7 +233,7 @@ def main() -> None:
             wait_for(hello_url)
             with process(uvicorn("app.main:app", app_port), env, "0", log, **served) as service:
                 wait_for(f"{app}{API}/health")
-                member, sizes = prepare(app)
+                member, sizes = prepare(app, measured)
                 urls = {
                     name: f"{app}{API}{READS[name].format(member=member)}" for name in args.only
                 }
@@ -230,8 +243,8 @@ def main() -> None:
                 }
                 for _ in range(args.rounds):  # each read right after a hello run: a pair
                     for name, url in urls.items():
-                        before = wrk(hellos[name], hello_server.pid, headers={}, **timed)
-                        run = wrk(url, service.pid, headers=HEADERS, **timed)
+                        before = wrk(hellos[name], hello_server.pid, headers=encoding, **timed)
+                        run = wrk(url, service.pid, headers=asked, **timed)
                         hello_runs.append(before)
                         runs.setdefault(name, []).append(run)
                         ratios = (run.rps / before.rps, before.cpu_us / run.cpu_us)
@@ -239,12 +252,12 @@ def main() -> None:
                 if args.py_spy:
                     args.profile_dir.mkdir(parents=True, exist_ok=True)
                     loaded = {"duration": 20, "connections": args.connections}
-                    hello_load = wrk_command(hello_url, headers={}, **loaded)
+                    hello_load = wrk_command(hello_url, headers=encoding, **loaded)
                     profile(
                         args.py_spy, hello_server.pid, hello_load, args.profile_dir / "hello.txt"
                     )
                     for name, url in urls.items():
-                        load = wrk_command(url, headers=HEADERS, **loaded)
+                        load = wrk_command(url, headers=asked, **loaded)
                         profile(args.py_spy, service.pid, load, args.profile_dir / f"{name}.txt")
             if "portfolio" in args.only and not args.no_caches:
                 no_cache = {
@@ -257,9 +270,13 @@ def main() -> None:
                 ) as uncached:
                     wait_for(f"{app}{API}/health")
                     runs["portfolio (caches off)"] = [
-                        wrk(f"{app}{API}/portfolio", uncached.pid, headers=HEADERS, **timed)
+                        wrk(f"{app}{API}/portfolio", uncached.pid, headers=asked, **timed)
                         for _ in range(args.rounds)
                     ]
+                    # Its own bytes: an answer not kept is never compressed.
+                    sizes["portfolio (caches off)"] = httpx.get(
+                        f"{app}{API}/portfolio", headers={**HEADERS, **measured}, timeout=60
+                    ).num_bytes_downloaded
     finally:
         if not args.sqlite:
             asyncio.run(drop_postgres_database(database))
@@ -270,6 +287,7 @@ def main() -> None:
     caches = ", read caches off" if args.no_caches else ""
     caches += ", JSON access log" if args.access_log else ""
     caches += ", hello answering each read's bytes" if args.same_bytes else ""
+    caches += ", gzip asked for" if args.gzip else ""
     print(
         f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
         f"{args.connections} connections, {args.rounds} rounds of {args.duration} s pairs (hello, "
@@ -296,7 +314,7 @@ def main() -> None:
         print(
             f"{name:24}{run.rps:7.0f}{_median(by_rps)}{cpu:8.1f}{_median(by_cpu)}"
             f"{run.p50_ms:8.2f}{run.p99_ms:8.2f}{sum(r.non_2xx for r in done):8d}"
-            f"{sizes.get(name.removesuffix(' (caches off)'), 0):8d}"
+            f"{sizes[name]:8d}"
         )
     print("goals: every hot read >= 1.0x hello, p99 <= 50 ms, 0 non-2xx")
     if args.py_spy:

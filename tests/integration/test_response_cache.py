@@ -2,7 +2,7 @@
 once and by another replica's through PostgreSQL's notifications, the time limit, and keys: a
 stored key is served from the cache only while it is valid, a role only what it may read; after
 a commit, a heavy read's answer served stale (with its age) while it is recomputed in the
-background."""
+background; a large answer gzipped for the callers that ask."""
 
 from __future__ import annotations
 
@@ -145,6 +145,33 @@ async def test_an_answer_lives_no_longer_than_its_time_limit(
         assert (await api.get(RANKINGS, headers=READ)).headers["x-cache"] == "hit"
         await asyncio.sleep(0.35)
         assert "x-cache" not in (await api.get(RANKINGS, headers=READ)).headers
+
+
+async def test_a_large_answer_goes_out_gzipped_to_the_callers_that_ask(
+    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+) -> None:
+    _, writer_clients, _ = await prepared(committed_sqlite, live_sim, make_settings)
+    await writer_clients.aclose()
+    gzip, plain = (
+        {**READ, "Accept-Encoding": "gzip, deflate"},
+        {**READ, "Accept-Encoding": "identity"},
+    )
+    async with replica(committed_sqlite, live_sim, make_settings) as (api, _):
+        computed = await api.get(RANKINGS, params={"limit": 50}, headers=gzip)
+        kept = await api.get(RANKINGS, params={"limit": 50}, headers=gzip)
+        as_is = await api.get(RANKINGS, params={"limit": 50}, headers=plain)
+        held = {**gzip, "If-None-Match": kept.headers["etag"]}
+        unchanged = await api.get(RANKINGS, params={"limit": 50}, headers=held)
+    assert "x-cache" not in computed.headers and kept.headers["x-cache"] == "hit"
+    assert as_is.headers["x-cache"] == "hit" and "content-encoding" not in as_is.headers
+    size = len(as_is.content)
+    assert as_is.num_bytes_downloaded == size > 5 * 1400
+    for answer in (computed, kept):
+        assert answer.headers["content-encoding"] == "gzip"
+        assert answer.headers["vary"] == "Accept-Encoding" == as_is.headers["vary"]
+        assert answer.num_bytes_downloaded < size / 3 and answer.content == as_is.content
+        assert answer.headers["x-request-id"]  # the protection layer's own headers still added
+    assert unchanged.status_code == 304 and unchanged.headers["etag"] == kept.headers["etag"]
 
 
 async def test_keys_are_served_only_what_they_may_read_and_only_while_valid(

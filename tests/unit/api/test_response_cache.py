@@ -2,18 +2,25 @@
 simultaneous callers, an expired answer served while it is refreshed, 304 on a matching ETag,
 errors and unmarked routes never kept, commits dropping everything, the bounds in number and
 bytes (least recently used out first; a body over 1 MiB served, to every caller waiting for it,
-but never kept)."""
+but never kept), a large answer gzipped for the callers that take it."""
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import time
 
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Response
 
 from app.api import response_cache
-from app.api.response_cache import CachedRead, ResponseCache, ResponseCacheMiddleware
+from app.api.response_cache import (
+    CachedRead,
+    ResponseCache,
+    ResponseCacheMiddleware,
+    accepts_gzip,
+)
 
 DELAY_S = 0.05
 
@@ -129,7 +136,7 @@ async def test_the_number_of_answers_kept_is_bounded(
 
 
 def kept_bytes(cache: ResponseCache) -> int:
-    return sum(len(entry.body) for entry in cache._entries.values())
+    return sum(entry.size for entry in cache._entries.values())
 
 
 @pytest.mark.slow  # 60 answers, each computed in DELAY_S
@@ -197,3 +204,132 @@ async def test_simultaneous_callers_of_an_answer_too_large_to_keep_share_one_com
     assert all(a.status_code == 200 and a.content == b"x" * size for a in [*together, later])
     assert len({a.headers["etag"] for a in together}) == 1
     assert calls["sized"] == 2 and len(cache) == 0  # served to those who waited, never kept
+
+
+GZIP = {"Accept-Encoding": "gzip"}
+PLAIN = {"Accept-Encoding": "identity"}
+
+
+async def test_a_large_answer_is_gzipped_for_a_caller_that_takes_it(cache: ResponseCache) -> None:
+    app, calls = app_with(cache)
+    size = response_cache.GZIP_FROM_BYTES
+    async with await client(app) as api:
+        computed = await api.get("/sized", params={"size": size}, headers=GZIP)
+        kept = await api.get("/sized", params={"size": size}, headers=GZIP)
+        plain = await api.get("/sized", params={"size": size}, headers=PLAIN)
+    assert calls["sized"] == 1
+    for gzipped in (computed, kept):
+        assert gzipped.headers["content-encoding"] == "gzip"
+        assert gzipped.headers["vary"] == "Accept-Encoding"
+        assert int(gzipped.headers["content-length"]) == gzipped.num_bytes_downloaded < 100
+        assert gzipped.content == b"x" * size  # decoded by the client
+    assert kept.headers["x-cache"] == "hit" and kept.headers["etag"] == computed.headers["etag"]
+    assert "content-encoding" not in plain.headers and plain.headers["vary"] == "Accept-Encoding"
+    assert plain.num_bytes_downloaded == size and plain.content == b"x" * size
+    assert plain.headers["etag"] != kept.headers["etag"]  # one validator per representation
+    entry = next(iter(cache._entries.values()))
+    assert entry.gzipped is not None and cache.bytes == size + len(entry.gzipped.body)
+
+
+async def test_a_validator_gets_304_for_its_own_representation_only(
+    cache: ResponseCache,
+) -> None:
+    app, calls = app_with(cache)
+    params = {"size": 5000}
+    async with await client(app) as api:
+        gzipped = await api.get("/sized", params=params, headers=GZIP)
+        plain = await api.get("/sized", params=params, headers=PLAIN)
+        for _ in range(2):  # kept, then computed again after a commit (the same bytes)
+            for caller, held, other in ((GZIP, gzipped, plain), (PLAIN, plain, gzipped)):
+                check = {**caller, "If-None-Match": held.headers["etag"]}
+                unchanged = await api.get("/sized", params=params, headers=check)
+                assert unchanged.status_code == 304 and unchanged.content == b""
+                assert unchanged.headers["etag"] == held.headers["etag"]
+                assert unchanged.headers["vary"] == "Accept-Encoding"
+                check = {**caller, "If-None-Match": other.headers["etag"]}
+                sent = await api.get("/sized", params=params, headers=check)
+                assert sent.status_code == 200 and sent.headers["etag"] == held.headers["etag"]
+            cache.invalidate()
+            computed = await api.get(
+                "/sized", params=params, headers={**GZIP, "If-None-Match": gzipped.headers["etag"]}
+            )
+            assert computed.status_code == 304 and "x-cache" not in computed.headers
+    assert calls["sized"] == 3
+
+
+async def test_an_answer_compressed_across_a_commit_is_served_not_kept(
+    cache: ResponseCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compress = gzip.compress
+
+    def slow_compress(data: bytes, compresslevel: int = 9, *, mtime: float | None = None) -> bytes:
+        time.sleep(0.2)  # in the compressing thread: the loop goes on
+        return compress(data, compresslevel, mtime=mtime)
+
+    monkeypatch.setattr(gzip, "compress", slow_compress)
+    app, calls = app_with(cache)
+    async with await client(app) as api:
+        pending = asyncio.create_task(api.get("/sized", params={"size": 5000}, headers=GZIP))
+        await asyncio.sleep(DELAY_S + 0.1)  # the route has answered, its bytes are compressing
+        cache.invalidate()  # a commit lands meanwhile
+        answer = await pending
+        assert answer.status_code == 200 and answer.content == b"x" * 5000
+        assert answer.headers["content-encoding"] == "gzip"
+        assert len(cache) == 0 and cache.bytes == 0
+        again = await api.get("/sized", params={"size": 5000}, headers=GZIP)
+        assert "x-cache" not in again.headers
+    assert calls["sized"] == 2
+
+
+async def test_a_small_answer_is_sent_plain_to_every_caller(cache: ResponseCache) -> None:
+    app, _ = app_with(cache)
+    size = response_cache.GZIP_FROM_BYTES - 1
+    async with await client(app) as api:
+        for _ in range(2):
+            answer = await api.get("/sized", params={"size": size}, headers=GZIP)
+            assert answer.num_bytes_downloaded == size
+            assert "content-encoding" not in answer.headers and "vary" not in answer.headers
+    assert cache.bytes == size
+
+
+async def test_an_answer_too_large_to_keep_is_never_compressed() -> None:
+    cache = ResponseCache(60, single_process=True, open_reads=True)
+    app, _ = app_with(cache)
+    size = response_cache.MAX_BODY_BYTES + 1
+    async with await client(app) as api:
+        answer = await api.get("/sized", params={"size": size}, headers=GZIP)
+    assert answer.num_bytes_downloaded == size and "content-encoding" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "takes_gzip"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br, zstd", True),  # httpx's and browsers' defaults
+        ("GZIP;Q=0.5", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("br, *;q=0.1", True),
+        ("gzip;q=bad", True),  # a malformed quality counts as absent
+        (None, False),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000", False),
+        ("*;q=0", False),
+        ("*, gzip;q=0", False),  # named beats the wildcard, whatever the order
+        ("br", False),
+        ("gzip;q=0.5, " + "x" * 200, True),  # longer than the memo keeps: read all the same
+    ],
+)
+def test_accept_encoding_is_read_by_its_qualities(
+    accept_encoding: str | None, takes_gzip: bool
+) -> None:
+    headers = [] if accept_encoding is None else [(b"accept-encoding", accept_encoding.encode())]
+    assert accepts_gzip({"type": "http", "headers": headers}) is takes_gzip
+
+
+def test_accept_encoding_lines_are_read_as_one_list() -> None:
+    headers = [(b"accept-encoding", b"br"), (b"accept-encoding", b"gzip")]
+    assert accepts_gzip({"type": "http", "headers": headers}) is True
+    headers = [(b"accept-encoding", b"*"), (b"accept-encoding", b"gzip;q=0")]
+    assert accepts_gzip({"type": "http", "headers": headers}) is False

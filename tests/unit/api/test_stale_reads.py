@@ -20,6 +20,7 @@ from app.api.response_cache import (
     CachedHeavyRead,
     CachedRead,
     Entry,
+    Representation,
     ResponseCache,
     ResponseCacheMiddleware,
     request_key,
@@ -323,9 +324,8 @@ async def test_a_refresh_cancelled_before_it_ran_still_ends_what_find_began(
 
 def _entry(cache: ResponseCache) -> Entry:
     return Entry(
-        body=b"{}",
-        etag=b'"e"',
-        head=(),
+        plain=Representation.of(b"{}", b"application/json"),
+        gzipped=None,
         role=Role.READ,
         may_stale=False,
         generation=cache.generation,
