@@ -34,11 +34,14 @@ def wants_csv(request: Request) -> bool:
     return best[CSV] > 0 and best[CSV] > best[JSON]
 
 
+VARY_ACCEPT = {"Vary": "Accept"}  # a shared cache on the way keeps the two media types apart
+
+
 def timeline_response(request: Request, timeline: Timeline) -> Response:
     """The timeline as JSON, or as CSV (a header line, then the same rows in the same order)."""
     if wants_csv(request):
-        return Response(timeline.csv(), media_type="text/csv; charset=utf-8")
-    return Response(timeline.json(), media_type=JSON)
+        return Response(timeline.csv(), media_type="text/csv; charset=utf-8", headers=VARY_ACCEPT)
+    return Response(timeline.json(), media_type=JSON, headers=VARY_ACCEPT)
 
 
 def with_stored_json(head: BaseModel, **documents: str) -> Response:

@@ -77,7 +77,7 @@ PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authentica
 
 GZIP_FROM_BYTES = 1400  # a smaller answer fits one packet as it is: not worth compressing
 GZIP_LEVEL = 6  # zlib's default, paid once per answer computed
-VARY: Header = (b"vary", b"Accept-Encoding")
+ACCEPT_ENCODING = b"Accept-Encoding"  # what a gzipped answer's two representations vary with
 # Its own thread (zlib lets go of the GIL), so that no caller waits behind the default
 # executor's work (a replay's arrays): 0.7 ms for 83 kB of JSON, 10 ms for 1 MB, idle Xeon core.
 _COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="response-gzip")
@@ -86,7 +86,7 @@ _COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="response-gzi
 @dataclass(frozen=True, slots=True)
 class Representation:
     """A kept answer's bytes as sent, with a 200's own headers: content type and length, ETag,
-    and for a gzipped one its encoding (the ETag differs with it)."""
+    for a gzipped one its encoding (the ETag differs with it), and what it varies with."""
 
     body: bytes
     etag: bytes  # quoted, as sent
@@ -99,7 +99,7 @@ class Representation:
         content_type: bytes,
         *,
         encoding: bytes | None = None,
-        varies: bool = False,
+        vary: tuple[bytes, ...] = (),
     ) -> Self:
         tag = hashlib.blake2b(body, digest_size=12).hexdigest().encode()
         etag = b'"' + tag + (b"-" + encoding if encoding else b"") + b'"'
@@ -107,8 +107,8 @@ class Representation:
         head.append((b"etag", etag))
         if encoding is not None:
             head.append((b"content-encoding", encoding))
-        if varies:
-            head.append(VARY)
+        if vary:
+            head.append((b"vary", b", ".join(vary)))
         return cls(body, etag, tuple(head))
 
 
@@ -134,19 +134,20 @@ class Entry:
 
 
 async def representations(
-    body: bytes, content_type: bytes, *, keepable: bool
+    body: bytes, content_type: bytes, *, keepable: bool, vary: tuple[bytes, ...] = ()
 ) -> tuple[Representation, Representation | None]:
     """An answer's plain bytes, and gzipped when it may be kept and that pays (both then vary
-    with `Accept-Encoding`)."""
+    with `Accept-Encoding` too, beside what the route's answer `vary`s with)."""
     if not keepable or not GZIP_FROM_BYTES <= len(body) <= MAX_BODY_BYTES:
-        return Representation.of(body, content_type), None
+        return Representation.of(body, content_type, vary=vary), None
     compress = functools.partial(gzip.compress, body, GZIP_LEVEL, mtime=0)
     gzipped = await asyncio.get_running_loop().run_in_executor(_COMPRESSOR, compress)
     if len(gzipped) >= len(body):
-        return Representation.of(body, content_type), None
+        return Representation.of(body, content_type, vary=vary), None
+    vary = (*vary, ACCEPT_ENCODING)
     return (
-        Representation.of(body, content_type, varies=True),
-        Representation.of(gzipped, content_type, encoding=b"gzip", varies=True),
+        Representation.of(body, content_type, vary=vary),
+        Representation.of(gzipped, content_type, encoding=b"gzip", vary=vary),
     )
 
 
@@ -494,8 +495,9 @@ class _Capture:
         body = b"".join(self.chunks)
         passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
         content_type = dict(passed).get(b"content-type", b"application/json")
+        vary = tuple(v for k, v in passed if k == b"vary")  # kept with it: hits send it too
         current = self.generation == self.cache.generation  # else it is not kept
-        plain, gzipped = await representations(body, content_type, keepable=current)
+        plain, gzipped = await representations(body, content_type, keepable=current, vary=vary)
         state = self.scope["state"]
         entry = Entry(
             plain=plain,
@@ -509,7 +511,7 @@ class _Capture:
         if self.cache.store(self.key, entry) or entry.generation == self.cache.generation:
             self.shared = entry
         sent = entry.for_caller(self.scope)
-        own = [(k, v) for k, v in passed if k != b"content-type"]  # the route's other headers
+        own = [(k, v) for k, v in passed if k not in _KEPT_HEADERS]  # the route's other headers
         if _not_modified(self.scope, sent.etag):
             etag_and_vary = [(k, v) for k, v in sent.head if k in _NOT_MODIFIED_HEADERS]
             await self._send(
@@ -551,6 +553,7 @@ def entry_messages(scope: Scope, entry: Entry, age_s: int | None = None) -> tupl
 
 
 _NOT_MODIFIED_HEADERS = frozenset((b"etag", b"vary"))  # what a 304 repeats of the 200's head
+_KEPT_HEADERS = frozenset((b"content-type", b"vary"))  # a route's, in its representations' heads
 
 
 def _not_modified(scope: Scope, etag: bytes) -> bool:

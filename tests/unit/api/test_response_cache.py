@@ -51,6 +51,10 @@ def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
         await asyncio.sleep(DELAY_S)
         return Response(fill.encode() * size, media_type="application/octet-stream")
 
+    @app.get("/varied", dependencies=[CachedRead])
+    async def varied(size: int) -> Response:  # a route negotiating its media type, say
+        return Response(b"v" * size, media_type="text/plain", headers={"Vary": "Accept"})
+
     app.add_middleware(ResponseCacheMiddleware, cache=cache)
     return app, calls
 
@@ -333,3 +337,19 @@ def test_accept_encoding_lines_are_read_as_one_list() -> None:
     assert accepts_gzip({"type": "http", "headers": headers}) is True
     headers = [(b"accept-encoding", b"*"), (b"accept-encoding", b"gzip;q=0")]
     assert accepts_gzip({"type": "http", "headers": headers}) is False
+
+
+@pytest.mark.parametrize("size", [10, 5000])
+async def test_what_a_route_varies_with_is_kept_with_its_answer(
+    cache: ResponseCache, size: int
+) -> None:
+    app, _ = app_with(cache)
+    expected = "Accept" if size < response_cache.GZIP_FROM_BYTES else "Accept, Accept-Encoding"
+    async with await client(app) as api:
+        for caller in (GZIP, PLAIN, GZIP):  # computed, then kept
+            answer = await api.get("/varied", params={"size": size}, headers=caller)
+            assert answer.headers.get_list("vary") == [expected]
+            check = {**caller, "If-None-Match": answer.headers["etag"]}
+            unchanged = await api.get("/varied", params={"size": size}, headers=check)
+            assert unchanged.status_code == 304 and unchanged.headers.get_list("vary") == [expected]
+        assert answer.headers["x-cache"] == "hit"
