@@ -12,10 +12,10 @@ to hold that role, while:
   data ages, and live prices, are at most that old.
 
 Every cached read carries an `ETag` (a hash of the body); `If-None-Match` with it gets `304`.
-An answer of a packet or more is kept gzipped beside its plain bytes, compressed once, and sent
-so to a caller whose `Accept-Encoding` takes gzip (as httpx's, aiohttp's and browsers' do): its
-own `ETag`, both varying with `Accept-Encoding`. The symbols page goes out in a tenth of its
-bytes, compressed when the answer is computed, not per request.
+An answer of a packet or more is kept gzipped beside its plain bytes too, and sent so to a
+caller whose `Accept-Encoding` takes gzip (as httpx's, aiohttp's and browsers' do): its own
+`ETag`, both varying with `Accept-Encoding` (and with what the route's answer varies with). The
+symbols page goes out in a tenth of its bytes, compressed when it is computed, not per request.
 When an answer is missing, the first caller computes it and the others wait for it (no stampede
 of identical computations under load). An answer within `reads.refresh_ahead_s` of its time
 limit is refreshed ahead of the callers: the first caller to find it so is served it, and its
@@ -78,6 +78,7 @@ PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authentica
 GZIP_FROM_BYTES = 1400  # a smaller answer fits one packet as it is: not worth compressing
 GZIP_LEVEL = 6  # zlib's default, paid once per answer computed
 ACCEPT_ENCODING = b"Accept-Encoding"  # what a gzipped answer's two representations vary with
+MEMO_BYTES = 128  # the longest Accept-Encoding memoised: callers send a few short ones
 # Its own thread (zlib lets go of the GIL), so that no caller waits behind the default
 # executor's work (a replay's arrays): 0.7 ms for 83 kB of JSON, 10 ms for 1 MB, idle Xeon core.
 _COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="response-gzip")
@@ -586,8 +587,7 @@ def takes_gzip(accept_encoding: bytes) -> bool:
     return (named if named is not None else qualities.get(b"*", 0.0)) > 0
 
 
-MEMO_BYTES = 128  # the longest value memoised: callers send a few short ones, each read once
-_takes_gzip_memo = functools.lru_cache(maxsize=256)(takes_gzip)
+_takes_gzip_memo = functools.lru_cache(maxsize=256)(takes_gzip)  # each value read once
 
 
 def _quality(params: bytes) -> float:
