@@ -3,7 +3,7 @@ where it grows (issue 42, point 7).
 
 `python -m tests.bench.bench_soak [--minutes 60] [--warmup-minutes 5] [--connections 64]
                                   [--sqlite] [--universe recorded] [--frames 1] [--tick-s S]
-                                  [--by-read] [--access-log FILE]`
+                                  [--by-read] [--access-log FILE] [--fill-minutes N]`
 
 The service runs as the image runs it (`tests.bench.soak_server`: uvicorn, one worker,
 `--limit-concurrency 1024`, the app's JSON access log at INFO, to /dev/null unless `--access-log
@@ -13,6 +13,9 @@ sends the eight reads below in turn from `--connections` connections, one minute
 each minute: req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each
 read's p99 a minute summed up at the end), non-2xx, the resident memory of the service's process
 tree (the app and its evidence worker) and of the app alone, and what tracemalloc traces.
+`--fill-minutes N` first stores the universe's history (every job every minute, no reads, until
+no contract was added for a few minutes, at most N), then soaks a service started again on it:
+memory as a deployed service's after its first hours, not while its history fills.
 tracemalloc (`--frames` deep, 0 for off) costs throughput and its own bookkeeping grows with the
 live blocks, so the app's resident memory is also printed without that overhead. At the end of the
 warm-up and at the end a snapshot is taken: the places that grew most in between are printed. The
@@ -40,7 +43,10 @@ from typing import Any
 import httpx
 import numpy as np
 import psutil
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.core.units import HOUR_MIN
 from app.db.migrations import upgrade_to_head
 from tests.bench.harness import HEADERS, KEY
 from tests.bench.machine import describe
@@ -59,6 +65,7 @@ READS = (
     "/portfolio/position-size?symbol={member}&account_balance=10000",
 )
 MB = 1024 * 1024
+FILL_STILL = 5  # minutes without a contract more: the history is stored
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,47 @@ def primed(origin: str, attempts: int = 6) -> str:
     raise AssertionError("unreachable")
 
 
+async def stored_contracts(database: str) -> int:
+    """How many contracts have hourly candles stored: the forward record's window holds a row
+    for each (within its lookback), so it stops growing when they do."""
+    engine = create_async_engine(database)
+    try:
+        async with engine.connect() as connection:
+            count = await connection.scalar(
+                text("SELECT count(DISTINCT symbol_id) FROM candle WHERE granularity_min = :g"),
+                {"g": HOUR_MIN},
+            )
+    finally:
+        await engine.dispose()
+    return int(count or 0)
+
+
+def filled(
+    server: list[str], env: dict[str, str], origin: str, database: str, max_minutes: int
+) -> str:
+    """Run the service with every job every minute, no reads, until the stored history stops
+    growing (`FILL_STILL` minutes without a contract more) or `max_minutes`, then stop it: the
+    soak then starts a service against the history a deployed one holds after its first hours.
+    The first member."""
+    with process(server, dict(env, MYSYMBOLS_SCHEDULER__TICK_S="60"), "0"):
+        wait_for(f"{origin}{API}/health", 120)
+        scored(origin)
+        member = primed(origin)
+        counts: list[int] = []
+        for minute in range(1, max_minutes + 1):
+            time.sleep(60)
+            counts.append(asyncio.run(stored_contracts(database)))
+            print(f"fill minute {minute}: {counts[-1]} contracts with candles stored", flush=True)
+            if len(counts) > FILL_STILL and len(set(counts[-FILL_STILL - 1 :])) == 1:
+                break
+    return member
+
+
+def first_member(origin: str) -> str:
+    with httpx.Client(base_url=f"{origin}{API}", headers=HEADERS, timeout=30) as client:
+        return str(client.get("/portfolio").json()["members"][0]["symbol"])
+
+
 def slope_per_hour(minutes: list[Minute], field: str) -> float:
     x = np.array([m.minute for m in minutes], dtype=float) / 60.0
     y = np.array([getattr(m, field) for m in minutes], dtype=float)
@@ -310,6 +358,13 @@ def main() -> None:
         help="where the service's JSON log goes (a line per answer, its duration_ms)",
     )
     parser.add_argument(
+        "--fill-minutes",
+        type=int,
+        default=0,
+        help="first store the universe's history (every job every minute, at most this long), "
+        "then soak a service started again on it",
+    )
+    parser.add_argument(
         "--preload", default=None, help="LD_PRELOAD for the service (another malloc: jemalloc)"
     )
     parser.add_argument(
@@ -356,6 +411,11 @@ def main() -> None:
     try:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
+            member = (
+                filled(server, env, origin, database, args.fill_minutes)
+                if args.fill_minutes
+                else ""
+            )
             server_env = dict(env)
             if args.preload:
                 server_env["LD_PRELOAD"] = args.preload
@@ -364,7 +424,7 @@ def main() -> None:
             with process(server, server_env, "0", args.access_log) as app:
                 wait_for(f"{origin}{API}/health", 120)
                 scored(origin)
-                member = primed(origin)
+                member = first_member(origin) if member else primed(origin)
                 script = lua_script(member)
                 threshold = args.mmap_threshold
                 print(
