@@ -314,6 +314,22 @@ class TestKeptWindow:
             assert "LATEUSDT" in kept.symbols
             assert_same_history(kept, await load_db_history(session, following - span, following))
 
+    async def test_what_a_caller_derives_from_the_window_is_not_kept(self, stored: Stored) -> None:
+        """A decision derives arrays as large as the window's own (marks, returns, cached on
+        the history it reads): kept for the hour, they doubled the kept bytes (bench_soak)."""
+        sessions, inception, _ = stored
+        span = 100 * HOUR
+        async with sessions() as session:
+            first = await window_history(session, inception - span, inception)
+            assert first.marks.shape == first.close.shape and first.log_returns.size
+            again = await window_history(session, inception - span, inception)
+            shifted = await window_history(session, inception + HOUR - span, inception + HOUR)
+        assert again is not first and np.shares_memory(again.close, first.close)
+        assert "marks" not in vars(again) and "log_returns" not in vars(again)
+        assert_same_history(again, first)
+        np.testing.assert_array_equal(again.marks, first.marks)
+        assert "marks" not in vars(shifted)
+
 
 CHURN = {
     "autopilot": True,

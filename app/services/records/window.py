@@ -8,11 +8,17 @@ each inserted once), so a backfill (a contract newly shortlisted gets its histor
 fetched since the last read inside the kept range. Anything else (a backfill, a contract joining
 or leaving the window, a restart) reads the window in full. Either way the history handed out is
 `load_db_history`'s for the same range, bar for bar (tests/integration/test_forward_record.py).
+
+What is kept is the window's own arrays, never what a caller derives from it: each caller is
+handed a view of them (`_handed_out`), whose derived arrays (marks, returns, the funding by
+hour: cached on first use) end with the caller's update. Kept, they doubled the window's bytes
+for the hour, though the next hour's window is a new one and derives its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -99,12 +105,12 @@ async def _window(session: AsyncSession, key: str, start: datetime, end: datetim
     fetched_since = await _fetched_since(session, start, end, read_at)
     if kept is not None and await _intact(session, kept):
         if (kept.start, kept.end) == (start, end):
-            return kept.history
+            return _handed_out(kept.history)
         if (kept.start + HOUR, kept.end + HOUR) == (start, end):
             shifted = await _shifted_window(session, kept, read_at, fetched_since)
             if shifted is not None:
                 _KEPT[key] = shifted
-                return shifted.history
+                return _handed_out(shifted.history)
     names = {} if kept is None else kept.names
     tables = [part async for part in CandleRepository(session).bars(HOUR_MIN, start, end)]
     if not tables:
@@ -115,7 +121,12 @@ async def _window(session: AsyncSession, key: str, start: datetime, end: datetim
     history = await assemble(session, tables, settled, names)
     ids = _ids_of(history, names)
     _KEPT[key] = _Kept(start, end, history, ids, settled, names, read_at, fetched_since)
-    return history
+    return _handed_out(history)
+
+
+def _handed_out(history: MarketHistory) -> MarketHistory:
+    """`history` for one caller: the same arrays (not copied), derived ones of its own."""
+    return dataclasses.replace(history, _index={})
 
 
 async def _shifted_window(
