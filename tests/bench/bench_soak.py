@@ -240,17 +240,17 @@ async def stored_contracts(database: str) -> int:
     return int(count or 0)
 
 
-def filled(
+def fill(
     server: list[str], env: dict[str, str], origin: str, database: str, max_minutes: int
-) -> str:
-    """Run the service with every job every minute, no reads, until the stored history stops
-    growing (`FILL_STILL` minutes without a contract more) or `max_minutes`, then stop it: the
-    soak then starts a service against the history a deployed one holds after its first hours.
-    The first member."""
+) -> None:
+    """Run the service with every job every minute, no reads, primed with ten members, until
+    the stored history stops growing (`FILL_STILL` minutes without a contract more) or
+    `max_minutes`, then stop it: the soak then starts a service against the history a deployed
+    one holds after its first hours."""
     with process(server, dict(env, MYSYMBOLS_SCHEDULER__TICK_S="60"), "0"):
         wait_for(f"{origin}{API}/health", 120)
         scored(origin)
-        member = primed(origin)
+        primed(origin)
         counts: list[int] = []
         for minute in range(1, max_minutes + 1):
             time.sleep(60)
@@ -258,7 +258,6 @@ def filled(
             print(f"fill minute {minute}: {counts[-1]} contracts with candles stored", flush=True)
             if len(counts) > FILL_STILL and len(set(counts[-FILL_STILL - 1 :])) == 1:
                 break
-    return member
 
 
 def first_member(origin: str) -> str:
@@ -411,11 +410,8 @@ def main() -> None:
     try:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
-            member = (
-                filled(server, env, origin, database, args.fill_minutes)
-                if args.fill_minutes
-                else ""
-            )
+            if args.fill_minutes:
+                fill(server, env, origin, database, args.fill_minutes)
             server_env = dict(env)
             if args.preload:
                 server_env["LD_PRELOAD"] = args.preload
@@ -424,7 +420,7 @@ def main() -> None:
             with process(server, server_env, "0", args.access_log) as app:
                 wait_for(f"{origin}{API}/health", 120)
                 scored(origin)
-                member = first_member(origin) if member else primed(origin)
+                member = first_member(origin) if args.fill_minutes else primed(origin)
                 script = lua_script(member)
                 threshold = args.mmap_threshold
                 print(
