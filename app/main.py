@@ -198,7 +198,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
             # signal) is announced, and the signals go back to the server.
             stack.callback(shutdown.uninstall)
             stack.callback(shutdown.set)
-            stack.enter_context(service_heap())
+            await stack.enter_async_context(service_heap())
             stack.enter_context(loop_first_gil())
             yield
 

@@ -12,7 +12,9 @@ period instead), against the loopback simulator, primed with 10 members. wrk, pi
 sends the eight reads below in turn from `--connections` connections, one minute at a time. After
 each minute: req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each
 read's p99 a minute summed up at the end), non-2xx, the resident memory of the service's process
-tree (the app and its evidence worker) and of the app alone, and what tracemalloc traces.
+tree (the app and its evidence worker) and of the app alone, what tracemalloc traces, and the
+garbage collector's full collections so far, its longest collection, the objects in its oldest
+generation and the compiled statements SQLAlchemy caches.
 `--fill-minutes N` first stores the universe's history (every job every minute, no reads, until
 no contract was added for a few minutes, at most N), then soaks a service started again on it:
 memory as a deployed service's after its first hours, not while its history fills.
@@ -85,6 +87,10 @@ class Minute:
     native_in_use: int  # glibc malloc: allocated (what something holds)
     native_free: int  # glibc malloc: freed, kept in its arenas
     kept_window: int  # the forward record's kept window, numpy bytes
+    full_collections: int  # the collector's full collections so far
+    longest_collection_ms: float  # the longest collection so far, of any generation
+    old_objects: int  # the objects the collector tracks in its oldest generation
+    compiled_cached: int  # SQLAlchemy's compiled statements cached, all engines
 
 
 def lua_script(member: str) -> Path:
@@ -277,7 +283,8 @@ def print_minute(m: Minute) -> None:
         f"{m.tree_rss / MB:10.1f}{m.app_rss / MB:9.1f}{m.traced / MB:9.1f}"
         f"{(m.app_rss - m.overhead) / MB:12.1f}{m.pymalloc_held / MB:9.1f}"
         f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}{m.native_in_use / MB:9.1f}"
-        f"{m.native_free / MB:9.1f}{m.kept_window / MB:9.1f}",
+        f"{m.native_free / MB:9.1f}{m.kept_window / MB:9.1f}{m.full_collections:8d}"
+        f"{m.longest_collection_ms:8.1f}{m.old_objects / 1000:8.0f}{m.compiled_cached:9d}",
         flush=True,
     )
 
@@ -437,6 +444,7 @@ def main() -> None:
                     f"{'minute':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
                     f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}"
                     f"{'arenas':>9}{'live':>9}{'trimmed':>9}{'in use':>9}{'free':>9}{'window':>9}"
+                    f"{'full gc':>8}{'max ms':>8}{'old k':>8}{'compiled':>9}"
                 )
                 for minute in range(1, args.minutes + 1):
                     if args.by_read:
@@ -468,6 +476,10 @@ def main() -> None:
                             line["native"]["in_use"],
                             line["native"]["free"],
                             line["kept_window"],
+                            line["gc"]["count"][2],
+                            max(line["gc"]["longest_ms"]),
+                            line["gc"]["tracked"],
+                            sum(line["gc"]["compiled_cached"]),
                         )
                     )
                     print_minute(minutes[-1])

@@ -3,16 +3,17 @@ tracemalloc on, for `bench_soak`: a worker process that reports where its memory
 
 `python -m tests.bench.soak_server PORT REPORT FRAMES` (FRAMES 0: tracemalloc off). SIGUSR1
 appends one JSON line to REPORT with the traced memory (current, peak, tracemalloc's own
-overhead). SIGUSR2 does the same with a snapshot: the first is the baseline, each later one adds
-the 20 places (FRAMES frames deep) whose memory grew most since it. The signal only wakes a
-thread: the event loop is held for as long as a snapshot takes (under a second at one frame),
-and never inside a signal handler.
+overhead), what the allocators hold and the garbage collector's work so far. SIGUSR2 does the
+same with a snapshot: the first is the baseline, each later one adds the 20 places (FRAMES frames
+deep) whose memory grew most since it. The signal only wakes a thread: the event loop is held for
+as long as a snapshot takes (under a second at one frame), and never inside a signal handler.
 """
 
 from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import json
 import os
 import re
@@ -22,11 +23,14 @@ import tempfile
 import threading
 import time
 import tracemalloc
+import weakref
 from pathlib import Path
 from types import FrameType
 
 import numpy as np
 import uvicorn
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 TOP = 20
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -116,6 +120,47 @@ def pymalloc_stats() -> dict[str, int]:
     return stats
 
 
+class Collections:
+    """What the garbage collector did, by generation: how often, for how long at most and in
+    all, and how many objects it freed (cyclic garbage); and the SQLAlchemy engines' compiled
+    statement caches, whose evictions are garbage in the oldest generation."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self.longest = [0.0, 0.0, 0.0]
+        self.collected = [0, 0, 0]
+        self.started = 0.0
+        self.engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+    def observe(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        generation, took = info["generation"], time.perf_counter() - self.started
+        self.count[generation] += 1
+        self.seconds[generation] += took
+        self.longest[generation] = max(self.longest[generation], took)
+        self.collected[generation] += info["collected"]
+
+    def connected(self, connection: object) -> None:
+        self.engines.add(connection.engine)  # type: ignore[attr-defined]
+
+    def line(self) -> dict[str, object]:
+        caches = [engine._compiled_cache for engine in self.engines]
+        return {
+            "count": list(self.count),
+            "ms": [round(s * 1000, 1) for s in self.seconds],
+            "longest_ms": [round(s * 1000, 1) for s in self.longest],
+            "collected": list(self.collected),
+            "tracked": len(gc.get_objects(2)),
+            "compiled_cached": [len(c) for c in caches if c is not None],
+        }
+
+
+COLLECTIONS = Collections()
+
+
 class Reporter:
     """Writes what a signal asked for, from a thread of its own."""
 
@@ -148,6 +193,7 @@ class Reporter:
             "pymalloc": pymalloc_stats(),
             "native": native_heap(),
             "kept_window": kept_window_bytes(),
+            "gc": COLLECTIONS.line(),
         }
         if self.trim:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -179,6 +225,8 @@ def main() -> None:
     trim = sys.argv[4:] == ["trim"]
     if frames:
         tracemalloc.start(frames)
+    gc.callbacks.append(COLLECTIONS.observe)
+    event.listen(Engine, "engine_connect", COLLECTIONS.connected)
     reporter = Reporter(report, trim)
     threading.Thread(target=reporter.run, name="soak-reporter", daemon=True).start()
     signal.signal(signal.SIGUSR1, reporter.ask)
