@@ -33,7 +33,8 @@ NO_DATABASE = {LIVENESS}  # paths whose answer never touches the database
 OWN_503 = {READINESS}  # paths whose 503 is their own document (not ready), not a problem
 UNAVAILABLE = {
     "description": "The database is unreachable (`database-unavailable`) or too busy to answer "
-    "in time (`busy`); retry after `Retry-After` seconds.",
+    "in time (`busy`), or the worker process computing the answer died twice under it "
+    "(`worker-unavailable`); retry after `Retry-After` seconds.",
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
 }
 TOO_LARGE = {

@@ -101,6 +101,12 @@ class ShuttingDownError(ServiceUnavailableError):
     slug, title = "shutting-down", "The service is shutting down"
 
 
+class WorkerUnavailableError(ServiceUnavailableError):
+    """A worker process (`app.runtime.offload`) died under a call, and its replacement too."""
+
+    slug, title = "worker-unavailable", "A worker process is unavailable"
+
+
 # A run its stopping process cut short, and one whose process died (found without heartbeat).
 RUN_ABORTED: dict[str, Any] = {
     "type": PROBLEM_TYPE_PREFIX + "run-aborted",

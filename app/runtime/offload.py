@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any, TypeVar
 
+from app.core.errors import WorkerUnavailableError
 from app.runtime.heap import hold_mmap_threshold
 from app.runtime.progress import RunAborted
 
@@ -43,6 +44,9 @@ T = TypeVar("T")
 SCORING = "scoring"
 EVIDENCE = "evidence"
 READS = "reads"
+
+# A new worker is ready within a second of the next call (its spawn and imports).
+WORKER_RETRY_AFTER_S = 2
 
 _pools: dict[str, ProcessPoolExecutor] = {}
 _ended: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # by `stop_workers`
@@ -122,7 +126,9 @@ def prestart(module: str, worker: str = SCORING) -> None:
 
 
 async def in_worker(fn: Callable[..., T], *args: Any, worker: str = SCORING) -> T:
-    """`fn(*args)` in the `worker` process (`fn` and the arguments travel by pickle)."""
+    """`fn(*args)` in the `worker` process (`fn` and the arguments travel by pickle). A worker
+    that dies under the call is replaced and the call made again; when that one dies too,
+    `WorkerUnavailableError` (503, `Retry-After`), not a bare 500."""
     loop = asyncio.get_running_loop()
     pool = _executor(worker)
     try:
@@ -130,7 +136,17 @@ async def in_worker(fn: Callable[..., T], *args: Any, worker: str = SCORING) -> 
     except BrokenProcessPool:  # the worker died (killed, out of memory): once more, in a new one
         if pool in _ended:  # not died: ended, the service is stopping
             raise
-        return await loop.run_in_executor(_executor(worker, replace=pool), fn, *args)
+    pool = _executor(worker, replace=pool)
+    try:
+        return await loop.run_in_executor(pool, fn, *args)
+    except BrokenProcessPool as exc:
+        if pool in _ended:  # the service is stopping
+            raise
+        raise WorkerUnavailableError(
+            f"the {worker} worker process died twice under this call (killed, or out of "
+            "memory); the next call starts another",
+            retry_after_s=WORKER_RETRY_AFTER_S,
+        ) from exc
 
 
 _LAYOUT = struct.Struct("d?")  # the share done; whether the service asked the run to stop

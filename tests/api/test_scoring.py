@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -32,6 +34,11 @@ def sim_config() -> dict[str, Any]:
 async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async for client in start_app(sim_app):
         yield client
+
+
+def killed_in_the_worker(*args: object) -> None:
+    """Scoring that takes its worker down (an out-of-memory kill, say), every time."""
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 async def calculate(api: httpx.AsyncClient) -> dict[str, object]:
@@ -148,6 +155,21 @@ class TestCalculateAndRank:
         assert (
             await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)
         ).status_code == 200
+
+    async def test_a_worker_that_dies_twice_is_a_503_on_the_run_and_the_next_run_scores(
+        self, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        with monkeypatch.context() as patched:
+            patched.setattr("app.services.scoring.run.score_candles", killed_in_the_worker)
+            failed = await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)
+        body = assert_problem(failed, 503, "worker-unavailable")
+        assert failed.headers["retry-after"] == "2" and body["retry_after_s"] == 2
+        ended = (await api.get(body["run_url"], headers=READ)).json()
+        assert ended["status"] == "failed" and ended["problem"]["status"] == 503
+        assert ended["problem"]["type"] == "urn:mysymbols:problem:worker-unavailable"
+        # Nothing of the failed run was kept: no scores to rank.
+        assert_problem(await api.get(f"{BASE}/rankings", headers=READ), 404, "not-found")
+        assert (await calculate(api))["scored_count"] == UNIVERSE  # in a new worker
 
     async def test_wait_beyond_a_minute_is_422(self, api: httpx.AsyncClient) -> None:
         response = await api.post(f"{BASE}/calculate", params={"wait": 61}, headers=TRADE)

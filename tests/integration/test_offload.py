@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.core.errors import WorkerUnavailableError
 from app.policy.weights import InsufficientReturns, risk_inputs
 from app.portfolio.weights import InfeasibleWeights, calculate_weights
 from app.runtime.offload import (
@@ -53,6 +54,11 @@ def steps_until_stopped(channel: ProgressChannel, steps: int) -> int:
     return steps
 
 
+def killed() -> None:
+    """In the worker: its process killed outright (out of memory, say)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def registries() -> tuple[list[str], list[str]]:
     return [p.name for p in registry.registered()], sorted(learned.MODELS)
 
@@ -69,6 +75,14 @@ async def test_work_runs_in_another_process_that_is_replaced_when_it_dies() -> N
     os.kill(first, signal.SIGKILL)
     second = await in_worker(os.getpid)  # the broken pool is replaced, the call answered
     assert second not in (first, os.getpid())
+
+
+async def test_a_call_that_kills_its_worker_twice_is_a_503_and_the_next_call_answered() -> None:
+    with pytest.raises(WorkerUnavailableError) as unavailable:
+        await in_worker(killed, worker=READS)
+    assert unavailable.value.status == 503 and unavailable.value.headers == {"Retry-After": "2"}
+    assert isinstance(unavailable.value.__cause__, BrokenProcessPool)
+    assert await in_worker(abs, -3, worker=READS) == 3
 
 
 async def test_a_prestart_leaves_the_worker_ready_even_when_its_import_fails() -> None:
