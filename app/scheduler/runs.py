@@ -216,11 +216,11 @@ class JobRunner(Generic[Context]):
 
     async def _outcome(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
         started = time.perf_counter()
+        attempt = 1
         try:
-            attempt = 1
             while True:
                 try:
-                    return await self._attempt(job, run_id, tracker, started)
+                    return await self._attempt(job, run_id, tracker, started, attempt)
                 except DBAPIError as exc:
                     if attempt == BUSY_ATTEMPTS or not is_database_busy(exc):
                         raise
@@ -238,11 +238,11 @@ class JobRunner(Generic[Context]):
                     await asyncio.sleep(BUSY_BACKOFF_S * attempt)
                     attempt += 1
         except JobSkipped as exc:
-            await self._end(job, run_id, "skipped", started, error=str(exc))
+            await self._end(job, run_id, "skipped", started, attempt, error=str(exc))
             return "skipped"
         except (RunAborted, asyncio.CancelledError):
             logger.warning("jobs: run %d of %s aborted: the service is stopping", run_id, job.name)
-            await self._end(job, run_id, "aborted", started, problem=RUN_ABORTED)
+            await self._end(job, run_id, "aborted", started, attempt, problem=RUN_ABORTED)
             return "aborted"
         except Exception as exc:  # its text (SQL, parameters, ...) goes to the log only
             logger.exception("jobs: run %d of %s failed", run_id, job.name)
@@ -252,16 +252,17 @@ class JobRunner(Generic[Context]):
                 run_id,
                 "failed",
                 started,
+                attempt,
                 problem=problem,
                 error=problem_summary(problem, run_id),
             )
             return "failed"
 
     async def _attempt(
-        self, job: Job[Context], run_id: int, tracker: Tracker, started: float
+        self, job: Job[Context], run_id: int, tracker: Tracker, started: float, attempt: int
     ) -> str:
-        """The body and the run's outcome in one transaction; what it wrote is undone if it
-        raises (and so may be attempted again)."""
+        """The body and the run's outcome (the `attempt`-th) in one transaction; what it wrote
+        is undone if it raises (and so may be attempted again)."""
         async with self.sessions() as session:
             with tracking(tracker):
                 outcome = await job.body(session, self.context)
@@ -281,6 +282,7 @@ class JobRunner(Generic[Context]):
                 duration_ms=_ms(started),
                 problem=problem,
                 error=None if problem is None else str(problem.get("detail"))[:2000],
+                attempts=attempt,
             ):
                 await session.rollback()  # aborted as abandoned meanwhile: undo the work
                 logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
@@ -296,6 +298,7 @@ class JobRunner(Generic[Context]):
         run_id: int,
         status: str,
         started: float,
+        attempts: int,
         *,
         error: str | None = None,
         problem: dict[str, Any] | None = None,
@@ -312,6 +315,7 @@ class JobRunner(Generic[Context]):
                     problem=problem,
                     finished_at=utcnow(),
                     duration_ms=_ms(started),
+                    attempts=attempts,
                 )
                 await session.commit()
         except Exception:  # the database is gone too: the next claimant aborts it as stale

@@ -25,6 +25,7 @@ RUNNING_RUN: dict[str, Any] = {
     "duration_ms": None,
     "result": None,
     "problem": None,
+    "attempts": 1,
 }
 DEGRADED_RUN: dict[str, Any] = {
     **RUNNING_RUN,
@@ -79,6 +80,11 @@ class JobRunRead(BaseModel):
     )
     problem: dict[str, Any] | None = Field(
         description="RFC 9457 problem of a degraded, failed or aborted run."
+    )
+    attempts: int = Field(
+        ge=1,
+        description="Times its body ran: more than 1 when a busy database (a lock, a snapshot "
+        "another commit made stale) undid an attempt and the run was attempted again.",
     )
 
     @model_validator(mode="after")

@@ -262,6 +262,7 @@ class TestBusyDatabase:
         run = await status_of(state, await only_run_of(state, "test_busy"))
         expected = 2 if backend_of_database == "sqlite" else 1
         assert (run.status, run.result) == ("succeeded", {"attempts": expected})
+        assert run.attempts == expected  # recorded on the run
         assert await count(state, Alert, fingerprint="test:job") == 1
         assert await count(state, Alert, fingerprint="test:other") == 1
 

@@ -107,6 +107,8 @@ class JobRun(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # RFC 9457, when not done
+    # Times its body ran: a busy database undoes an attempt, and the run is attempted again.
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class ApiKey(Base):

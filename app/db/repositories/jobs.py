@@ -122,8 +122,8 @@ class JobRepository:
         return status
 
     async def finish(self, run_id: int, status: str, **values: Any) -> bool:
-        """End a running run (`status`, `result`, `error`, `problem`, times); False when it is
-        not running any more (another replica judged it abandoned and aborted it)."""
+        """End a running run (`status`, `result`, `error`, `problem`, `attempts`, times); False
+        when it is not running any more (another replica judged it abandoned and aborted it)."""
         outcome = await self.session.execute(
             update(JobRun)
             .where(JobRun.id == run_id, JobRun.status == RUNNING)

@@ -23,6 +23,8 @@ class JobRunRead:
     `degraded` run has both: what it did, and why it could not do its purpose).
 
         Attributes:
+            attempts (int): Times its body ran: more than 1 when a busy database (a lock, a snapshot another commit made
+                stale) undid an attempt and the run was attempted again.
             duration_ms (float | None):
             finished_at (datetime.datetime | None):
             heartbeat_at (datetime.datetime | None):
@@ -39,6 +41,7 @@ class JobRunRead:
                 purpose (its `problem` says how); `failed`: ended in an error, nothing kept.
     """
 
+    attempts: int
     duration_ms: float | None
     finished_at: datetime.datetime | None
     heartbeat_at: datetime.datetime | None
@@ -57,6 +60,8 @@ class JobRunRead:
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_run_read_problem_type_0 import JobRunReadProblemType0  # noqa: PLC0415
         from ..models.job_run_read_result_type_0 import JobRunReadResultType0  # noqa: PLC0415
+
+        attempts = self.attempts
 
         duration_ms: float | None
         duration_ms = self.duration_ms
@@ -110,6 +115,7 @@ class JobRunRead:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "attempts": attempts,
                 "duration_ms": duration_ms,
                 "finished_at": finished_at,
                 "heartbeat_at": heartbeat_at,
@@ -134,6 +140,7 @@ class JobRunRead:
         from ..models.job_run_read_result_type_0 import JobRunReadResultType0  # noqa: PLC0415
 
         d = dict(src_dict)
+        attempts = d.pop("attempts")
 
         def _parse_duration_ms(data: object) -> float | None:
             if data is None:
@@ -237,6 +244,7 @@ class JobRunRead:
         status = check_job_run_read_status(d.pop("status"))
 
         job_run_read = cls(
+            attempts=attempts,
             duration_ms=duration_ms,
             finished_at=finished_at,
             heartbeat_at=heartbeat_at,
