@@ -24,7 +24,7 @@ from app.core.errors import ConflictError, NotFoundError
 from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.events import EventRepository
-from app.db.repositories.scoring import ScoreRow, ScoringRepository
+from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.sqlite_locks import release_write_lock
 from app.exchange import spend
@@ -44,7 +44,7 @@ from app.services.market.snapshot import SnapshotResult, collect
 from app.services.market.universe import UniverseService
 from app.services.scoring.config import RunConfig, load_run_config
 from app.services.scoring.plan import FetchPlan, FetchPlanner
-from app.services.scoring.worker import CandleGrid, score_candles
+from app.services.scoring.worker import CandleGrid, RunScores, score_candles, score_run
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,9 @@ class ScoringRunService:
         if run is None or run.inputs is None:
             raise NotFoundError(f"scoring run {run_id} has no stored inputs")
         config = RunConfig.from_json(run.config)
-        outcome, _ = await self._score(run.inputs, config)
-        return outcome
+        values, grid = await self._stored_inputs(run.inputs)
+        state = portable.current(config.parameters)
+        return await in_worker(score_candles, state, values, grid, config)
 
     async def _run(self, triggered_by: str, as_of: datetime) -> ScoringRun:
         """Fetch and store the market data, score, then record the run and its scores.
@@ -95,14 +96,14 @@ class ScoringRunService:
         started = time.perf_counter()
         config = await load_run_config(self.session)
         notes: dict[str, str] = {}  # slugs of what went wrong, spread into its exclusions
-        prestart(score_candles.__module__)  # its spawn and imports beside the fetches
+        prestart(score_run.__module__)  # its spawn and imports beside the fetches
         with spend.recording() as spent:
             symbols, plan, candles, snapshot, grid = await self._fetch(config, as_of, notes)
         rows = await self.symbols.all_by_kucoin_symbol()
         shortlisted = len(symbols) - len(plan.rotation)
-        previous = await self.runs.latest_run(with_inputs=True)
-        inputs = build_inputs_record(symbols, snapshot, previous, config, as_of)
-        outcome, scores = await self._score(inputs, config, RUN_NOT_YET_RECORDED, grid)
+        previous_oi = await self.runs.previous_open_interest()
+        inputs = build_inputs_record(symbols, snapshot, previous_oi, config, as_of)
+        scored = await self._score(inputs, config, grid)
         checkpoint(0.9)
         await release_write_lock(self.session)  # SQLite: the writes below start afresh
         run = await self.runs.add_run(
@@ -124,16 +125,18 @@ class ScoringRunService:
                     "scoring_run_id": run.id,
                 },
             )
-        await self.runs.add_scores([{**score, "run_id": run.id} for score in scores])
-        run.scored_count, run.excluded_count = len(outcome.scores), len(outcome.excluded)
+        for row in scored.rows:
+            row["run_id"] = run.id
+        await self.runs.add_scores(scored.rows)
+        run.scored_count, run.excluded_count = scored.scored, len(scored.excluded)
         run.inputs = inputs
         run.universe_size = len(rows)
         run.status, run.finished_at = "completed", utcnow()
         run.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         run.spend = {"planned": plan.to_json(), "spent": spent.to_json()}
         run.exclusions = {
-            "by_reason": dict(Counter(outcome.excluded.values())),
-            "symbols": outcome.excluded,
+            "by_reason": dict(Counter(scored.excluded.values())),
+            "symbols": scored.excluded,
             "stage1": {
                 "universe": len(rows),
                 "eligible": sum(r.is_eligible for r in rows.values()),
@@ -214,37 +217,38 @@ class ScoringRunService:
         return symbols, plan, candles, snapshot, grid
 
     async def _score(
-        self,
-        inputs: dict[str, Any],
-        config: RunConfig,
-        run_id: int | None = None,
-        grid: CandleGrid | None = None,
-    ) -> tuple[ScoringOutcome, list[ScoreRow]]:
-        """Score stored inputs (in the worker process); with `run_id`, also the run's rows.
-        `grid`: the inputs' candle window, when the caller has already read it."""
+        self, inputs: dict[str, Any], config: RunConfig, grid: CandleGrid
+    ) -> RunScores:
+        """Score a run's inputs over its candle window (in the worker), with its rows."""
         values = [SymbolValues(**v) for v in inputs["symbols"]]
-        if grid is None:
-            grid = await self._candle_grid(
-                inputs["symbol_ids"],
-                int(inputs["grid_end_ms"]),
-                int(inputs["candles"]),
-                datetime.fromisoformat(inputs["as_of"]),
-            )
         state = portable.current(config.parameters)
-        return await in_worker(score_candles, state, values, grid, config, run_id)
+        return await in_worker(score_run, state, values, grid, config, RUN_NOT_YET_RECORDED)
+
+    async def _stored_inputs(self, inputs: dict[str, Any]) -> tuple[list[SymbolValues], CandleGrid]:
+        """A stored run's inputs, and its candle window as it was known then."""
+        grid = await self._candle_grid(
+            inputs["symbol_ids"],
+            int(inputs["grid_end_ms"]),
+            int(inputs["candles"]),
+            datetime.fromisoformat(inputs["as_of"]),
+        )
+        return [SymbolValues(**v) for v in inputs["symbols"]], grid
 
     async def _candle_grid(
         self, ids: dict[str, int], end_ms: int, length: int, known_at: datetime
     ) -> CandleGrid:
-        """The stored hourly window ending at `end_ms`, as it was known at `known_at`."""
+        """The stored hourly window ending at `end_ms`, as it was known at `known_at`: read
+        slice by slice into one table (a single allocation, given back whole once the run is
+        over, not hundreds of small ones scattered through the heap)."""
         start = _from_ms(end_ms) - (length - 1) * HOUR
-        slices = [
-            part
-            async for part in self.runs.candle_slices(
-                list(ids.values()), HOUR_MIN, start, _from_ms(end_ms), known_at
-            )
-        ]
-        return CandleGrid(slices, ids, end_ms, length)
+        table = np.empty((len(ids) * length, 7))  # at most one row a symbol and hour (the key)
+        filled = 0
+        async for part in self.runs.candle_slices(
+            list(ids.values()), HOUR_MIN, start, _from_ms(end_ms), known_at
+        ):
+            table[filled : filled + len(part)] = part
+            filled += len(part)
+        return CandleGrid(table[:filled], ids, end_ms, length)
 
 
 def shortlist_symbols(
@@ -281,12 +285,12 @@ def _floats(values: Iterable[float | Decimal | None]) -> np.ndarray:
 def build_inputs_record(
     shortlist: Sequence[Symbol],
     snapshot: SnapshotResult,
-    previous: ScoringRun | None,
+    previous_oi: dict[str, float],
     config: RunConfig,
     as_of: datetime,
 ) -> dict[str, Any]:
-    """The JSON kept on the run: every non-candle input and the candle window."""
-    previous_oi = _previous_open_interest(previous)
+    """The JSON kept on the run: every non-candle input and the candle window (`previous_oi`:
+    each symbol's open interest in the run before)."""
     values = []
     for row in shortlist:
         market = snapshot.symbols.get(row.symbol)
@@ -328,16 +332,6 @@ def build_inputs_record(
 def grid_end_ms(as_of: datetime) -> int:
     """The open time (epoch ms) of the last hour closed at `as_of`: the candle window's end."""
     return int(last_closed_open_time(as_of, HOUR).timestamp() * 1000)
-
-
-def _previous_open_interest(run: ScoringRun | None) -> dict[str, float]:
-    if run is None or not run.inputs:
-        return {}
-    return {
-        v["symbol"]: v["open_interest_usdt"]
-        for v in run.inputs.get("symbols", [])
-        if v.get("open_interest_usdt") is not None
-    }
 
 
 def _from_ms(ms: int) -> datetime:

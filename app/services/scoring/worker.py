@@ -18,12 +18,22 @@ from app.services.scoring.config import RunConfig
 
 @dataclass(frozen=True)
 class CandleGrid:
-    """A run's candle rows (symbol id, open ms, open, high, low, close, volume) in slices."""
+    """A run's candle rows (symbol id, open ms, open, high, low, close, volume), one table."""
 
-    slices: list[np.ndarray]
+    rows: np.ndarray
     symbol_ids: dict[str, int]
     end_ms: int
     length: int
+
+
+@dataclass(frozen=True)
+class RunScores:
+    """What a run keeps of its scoring: the rows it stores, how many symbols were scored, and
+    why each of the others was not (symbol -> reason code)."""
+
+    rows: list[ScoreRow]
+    scored: int
+    excluded: dict[str, str]
 
 
 def score_candles(
@@ -31,23 +41,33 @@ def score_candles(
     values: list[SymbolValues],
     grid: CandleGrid,
     config: RunConfig,
-    run_id: int | None,
-) -> tuple[ScoringOutcome, list[ScoreRow]]:
-    """The scores (and, for `run_id`, their rows) of `values` over `grid`: in the worker."""
+) -> ScoringOutcome:
+    """The scores of `values` over `grid`: in the worker."""
     positions = {grid.symbol_ids[v.symbol]: i for i, v in enumerate(values)}
-    candles = np.concatenate(grid.slices) if grid.slices else np.empty((0, 7))
+    candles = grid.rows.copy()
     candles[:, 0] = [positions.get(int(symbol_id), -1) for symbol_id in candles[:, 0]]
     market = assemble(values, candles, grid.end_ms, grid.length, benchmark=config.benchmark)
     with portable.adopted(state):
-        outcome = score_universe(market, config.scoring())
-    if run_id is None:
-        return outcome, []
+        return score_universe(market, config.scoring())
+
+
+def score_run(
+    state: portable.ScorerState,
+    values: list[SymbolValues],
+    grid: CandleGrid,
+    config: RunConfig,
+    run_id: int,
+) -> RunScores:
+    """`score_candles`, with only what the run keeps sent back: its metrics travel once, as
+    the rows' JSON, and the service does not hold the outcome's objects beside them (some
+    30 000 small objects at the run's high-water mark, `tests/bench/bench_run_peak.py`)."""
+    outcome = score_candles(state, values, grid, config)
     rows = [
         row
         for score in outcome.scores
         for row in _score_rows(run_id, grid.symbol_ids, score, config)
     ]
-    return outcome, rows
+    return RunScores(rows, len(outcome.scores), outcome.excluded)
 
 
 def _score_rows(

@@ -128,9 +128,14 @@ class TestRun:
     ) -> None:
         await weigh_every_component(session)
         service = runner(session, gateway)
-        await service.calculate(triggered_by="test")
+        first = await service.calculate(triggered_by="test")
         sim.clock.advance(3600)
         second = await service.calculate(triggered_by="test")
+        # Read back out of the first run's stored inputs, to the bit.
+        assert first.inputs is not None and second.inputs is not None
+        stored = {v["symbol"]: v["open_interest_usdt"] for v in first.inputs["symbols"]}
+        previous = {v["symbol"]: v["previous_open_interest_usdt"] for v in second.inputs["symbols"]}
+        assert previous == stored and None not in stored.values()
         scores = await scores_by_symbol(session, second.id)
         assert {float(r["composite"].confidence) for r in scores.values()} == {1.0}
         metrics = {m["name"]: m for m in scores["BTCUSDT"]["fundamental"].breakdown["metrics"]}
