@@ -48,10 +48,6 @@ from app.services.scoring.worker import CandleGrid, RunScores, score_candles, sc
 
 logger = logging.getLogger(__name__)
 
-# The worker makes the score rows before the run is recorded (its scoring holds no lock); they
-# carry this id until they are given the run's.
-RUN_NOT_YET_RECORDED = 0
-
 
 class ScoringInProgress(ConflictError):
     slug, title = "scoring-in-progress", "A scoring run is already in progress"
@@ -220,9 +216,8 @@ class ScoringRunService:
         self, inputs: dict[str, Any], config: RunConfig, grid: CandleGrid
     ) -> RunScores:
         """Score a run's inputs over its candle window (in the worker), with its rows."""
-        values = [SymbolValues(**v) for v in inputs["symbols"]]
         state = portable.current(config.parameters)
-        return await in_worker(score_run, state, values, grid, config, RUN_NOT_YET_RECORDED)
+        return await in_worker(score_run, state, symbol_values(inputs), grid, config)
 
     async def _stored_inputs(self, inputs: dict[str, Any]) -> tuple[list[SymbolValues], CandleGrid]:
         """A stored run's inputs, and its candle window as it was known then."""
@@ -232,7 +227,7 @@ class ScoringRunService:
             int(inputs["candles"]),
             datetime.fromisoformat(inputs["as_of"]),
         )
-        return [SymbolValues(**v) for v in inputs["symbols"]], grid
+        return symbol_values(inputs), grid
 
     async def _candle_grid(
         self, ids: dict[str, int], end_ms: int, length: int, known_at: datetime
@@ -249,6 +244,11 @@ class ScoringRunService:
             table[filled : filled + len(part)] = part
             filled += len(part)
         return CandleGrid(table[:filled], ids, end_ms, length)
+
+
+def symbol_values(inputs: dict[str, Any]) -> list[SymbolValues]:
+    """The per-symbol values of a run's inputs record (`build_inputs_record`)."""
+    return [SymbolValues(**v) for v in inputs["symbols"]]
 
 
 def shortlist_symbols(

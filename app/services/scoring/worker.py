@@ -15,6 +15,10 @@ from app.scoring.assemble import SymbolValues, assemble
 from app.scoring.engine import ScoringOutcome, SymbolScore, as_stored, score_universe
 from app.services.scoring.config import RunConfig
 
+# The worker makes the score rows before the run is recorded (its scoring holds no lock); they
+# carry this id until the service gives them the run's.
+RUN_NOT_YET_RECORDED = 0
+
 
 @dataclass(frozen=True)
 class CandleGrid:
@@ -56,7 +60,6 @@ def score_run(
     values: list[SymbolValues],
     grid: CandleGrid,
     config: RunConfig,
-    run_id: int,
 ) -> RunScores:
     """`score_candles`, with only what the run keeps sent back: its metrics travel once, as
     the rows' JSON, and the service does not hold the outcome's objects beside them (some
@@ -65,7 +68,7 @@ def score_run(
     rows = [
         row
         for score in outcome.scores
-        for row in _score_rows(run_id, grid.symbol_ids, score, config)
+        for row in _score_rows(RUN_NOT_YET_RECORDED, grid.symbol_ids, score, config)
     ]
     return RunScores(rows, len(outcome.scores), outcome.excluded)
 

@@ -16,8 +16,9 @@ from sqlalchemy.orm import undefer
 
 from app.core.clock import utcnow
 from app.db.models import PortfolioHistory, PortfolioMember, ScoringRun, Symbol
-from app.scoring.assemble import SymbolValues, assemble
+from app.scoring.assemble import assemble
 from app.scoring.components import market_structure
+from app.services.scoring.run import symbol_values
 from tests.api.portfolio.helpers import (
     ADMIN,
     BASE,
@@ -58,7 +59,7 @@ async def depth_usdt(session: AsyncSession, symbol: str) -> float:
         select(ScoringRun).options(undefer(ScoringRun.inputs)).order_by(ScoringRun.id.desc())
     )
     assert run is not None and run.inputs is not None
-    (values,) = [SymbolValues(**v) for v in run.inputs["symbols"] if v["symbol"] == symbol]
+    (values,) = [v for v in symbol_values(run.inputs) if v.symbol == symbol]
     book = assemble([values], np.empty((0, 7)), 0, 1)
     params = run.config["parameters"]["market_structure"]
     (metric,) = [m for m in market_structure(book, params) if m.name == "depth_usdt"]
