@@ -21,8 +21,9 @@ memory as a deployed service's after its first hours, not while its history fill
 tracemalloc (`--frames` deep, 0 for off) costs throughput and its own bookkeeping grows with the
 live blocks, so the app's resident memory is also printed without that overhead. At the end of the
 warm-up and at the end a snapshot is taken: the places that grew most in between are printed. The
-growth after warm-up is a least-squares slope over the minutes, in MB and % an hour. Numbers only,
-no assertions.
+growth after warm-up is a least-squares slope over the minutes, in MB and % an hour. Each minute
+after the warm-up whose pymalloc arenas grew is listed with the block sizes that took the new
+pools. Numbers only, no assertions.
 """
 
 from __future__ import annotations
@@ -323,6 +324,40 @@ def print_growth(steady: list[Minute]) -> None:
         )
 
 
+def _pools(account: dict[str, Any]) -> dict[int, tuple[int, int]]:
+    """Pools and blocks in use by block size (JSON made the sizes strings)."""
+    return {int(size): (pools, used) for size, (pools, used) in account["pools_by_size"].items()}
+
+
+def _grown(before: dict[str, Any], after: dict[str, Any], most: int) -> str:
+    """The block sizes whose pools grew most from `before` to `after`."""
+    old, new = _pools(before), _pools(after)
+    grown = sorted(((new[size][0] - old.get(size, (0, 0))[0], size) for size in new), reverse=True)
+    return ", ".join(
+        f"{size} B {pools:+d} pools ({new[size][1] - old.get(size, (0, 0))[1]:+d} blocks)"
+        for pools, size in grown[:most]
+        if pools > 0
+    )
+
+
+def print_arena_steps(accounts: list[dict[str, Any]], warmup: int) -> None:
+    """Each minute after the warm-up whose arenas grew, with the block sizes that took the new
+    pools; then the arenas pymalloc took and gave back over the soak, and the pools by block size
+    from the end of the warm-up to the end (a pool is 16 KiB, an arena 64 of them)."""
+    print("\npymalloc's arena steps after the warm-up (the block sizes whose pools grew most):")
+    for minute in range(warmup, len(accounts)):
+        before, after = accounts[minute - 1], accounts[minute]
+        step = after["arena_bytes"] - before["arena_bytes"]
+        if step > 0:
+            print(f"  minute {minute + 1}: {step / MB:+.0f} MB; {_grown(before, after, 4)}")
+    first, last = accounts[0], accounts[-1]
+    print(
+        f"  arenas taken {first['arenas_allocated']} -> {last['arenas_allocated']}, given back "
+        f"{first['arenas_reclaimed']} -> {last['arenas_reclaimed']} (minute 1 -> the end)"
+    )
+    print(f"  from the warm-up's end to the end: {_grown(accounts[warmup - 1], last, 8)}")
+
+
 def print_p99_by_read(p99s: list[dict[str, float]], first_minute: int) -> None:
     print(f"\neach read's p99 a minute, from minute {first_minute} ({len(p99s)} minutes):")
     print(f"  {'read':<60}{'median':>9}{'worst':>9}{'minutes > 50 ms':>17}")
@@ -413,6 +448,7 @@ def main() -> None:
         str(args.frames),
     ] + (["trim"] if args.trim else [])
     minutes: list[Minute] = []
+    pymallocs: list[dict[str, Any]] = []  # pymalloc's account a minute (`pymalloc_stats`)
     p99s: list[dict[str, float]] = []  # --by-read: each read's p99, a minute each
     try:
         with process(simulator(sim_port, args.universe), env, None):
@@ -459,6 +495,7 @@ def main() -> None:
                     )
                     traced, overhead = int(line["traced"]), int(line["tracemalloc_overhead"])
                     pymalloc = line["pymalloc"]
+                    pymallocs.append(pymalloc)
                     minutes.append(
                         Minute(
                             minute,
@@ -490,6 +527,8 @@ def main() -> None:
     steady = [m for m in minutes if m.minute >= args.warmup_minutes]
     if len(steady) > 1:
         print_growth(steady)
+    if len(pymallocs) > args.warmup_minutes:
+        print_arena_steps(pymallocs, args.warmup_minutes)
     if p99s[args.warmup_minutes - 1 :]:
         print_p99_by_read(p99s[args.warmup_minutes - 1 :], args.warmup_minutes)
     if args.frames and args.minutes > args.warmup_minutes:

@@ -26,6 +26,7 @@ import tracemalloc
 import weakref
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import numpy as np
 import uvicorn
@@ -94,8 +95,10 @@ def kept_window_bytes() -> int:
     return _array_bytes(dict(_KEPT), set())
 
 
-def pymalloc_stats() -> dict[str, int]:
-    """What Python's small-object allocator holds: `sys._debugmallocstats` writes to fd 2."""
+def pymalloc_stats() -> dict[str, Any]:
+    """What Python's small-object allocator holds (its arenas, their blocks in use and free, the
+    arenas it ever took and gave back) and, for each block size, its pools and the blocks in
+    use in them: `sys._debugmallocstats` writes to fd 2."""
     with tempfile.TemporaryFile("w+") as out:
         saved = os.dup(2)
         try:
@@ -107,16 +110,25 @@ def pymalloc_stats() -> dict[str, int]:
         out.seek(0)
         text = out.read()
     wanted = {
+        "arenas_allocated": r"# arenas allocated total\s+=\s+([\d,]+)",
+        "arenas_reclaimed": r"# arenas reclaimed\s+=\s+([\d,]+)",
         "arena_bytes": r"\d+ arenas \* \d+ bytes/arena\s+=\s+([\d,]+)",
         "allocated_blocks": r"# bytes in allocated blocks\s+=\s+([\d,]+)",
         "available_blocks": r"# bytes in available blocks\s+=\s+([\d,]+)",
         "unused_pools": r"\d+ unused pools \* \d+ bytes\s+=\s+([\d,]+)",
         "total": r"^Total\s+=\s+([\d,]+)",
     }
-    stats = {}
+    stats: dict[str, Any] = {}
     for name, pattern in wanted.items():
         match = re.search(pattern, text, re.MULTILINE)
         stats[name] = int(match.group(1).replace(",", "")) if match else -1
+    # Its size-class table: class, block size, pools, blocks in use, blocks free in those pools.
+    stats["pools_by_size"] = {
+        int(size): [int(pools), int(used)]
+        for size, pools, used in re.findall(
+            r"^\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+$", text, re.MULTILINE
+        )
+    }
     return stats
 
 
