@@ -125,20 +125,39 @@ def prestart(module: str, worker: str = SCORING) -> None:
         _executor(worker, replace=pool).submit(_import, module)
 
 
+def _nothing() -> None:
+    """The call `_let_go` sends: it carries nothing."""
+
+
+def _let_go(pool: ProcessPoolExecutor) -> None:
+    """Have the worker's call queue let go of the call it sent last. Its feeder thread keeps
+    that call, pickled, until it sends the next (CPython's `multiprocessing.queues.Queue._feed`):
+    for a scoring run its inputs and candle window, some 9 MB held from one run to the next, of
+    a size that varies with the run. An empty call after each takes its place; not waited for."""
+    with contextlib.suppress(BrokenProcessPool, RuntimeError):  # broken, or shut down
+        pool.submit(_nothing)
+
+
+async def _call(pool: ProcessPoolExecutor, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+    finally:
+        _let_go(pool)
+
+
 async def in_worker(fn: Callable[..., T], *args: Any, worker: str = SCORING) -> T:
     """`fn(*args)` in the `worker` process (`fn` and the arguments travel by pickle). A worker
     that dies under the call is replaced and the call made again; when that one dies too,
     `WorkerUnavailableError` (503, `Retry-After`), not a bare 500."""
-    loop = asyncio.get_running_loop()
     pool = _executor(worker)
     try:
-        return await loop.run_in_executor(pool, fn, *args)
+        return await _call(pool, fn, args)
     except BrokenProcessPool:  # the worker died (killed, out of memory): once more, in a new one
         if pool in _ended:  # not died: ended, the service is stopping
             raise
     pool = _executor(worker, replace=pool)
     try:
-        return await loop.run_in_executor(pool, fn, *args)
+        return await _call(pool, fn, args)
     except BrokenProcessPool as exc:
         if pool in _ended:  # the service is stopping
             raise

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
@@ -94,6 +95,21 @@ async def test_a_prestart_leaves_the_worker_ready_even_when_its_import_fails() -
     assert worker != os.getpid() and alive(worker)
     assert await in_worker(abs, -3) == 3
     assert await in_worker(os.getpid) == worker  # the same worker: nothing broke it
+
+
+async def test_a_call_is_let_go_of_once_it_is_answered() -> None:
+    """The worker's call queue kept the last call it sent, pickled, until the next: a scoring
+    run's inputs and window (some 9 MB) held from one run to the next."""
+    await in_worker(os.getpid)  # the worker started
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        window = np.ones(2_000_000)  # 16 MB, pickled to as much again
+        assert await in_worker(len, window) == 2_000_000
+        del window
+        assert await wait_until(lambda: tracemalloc.get_traced_memory()[0] - before < 2**20)
+    finally:
+        tracemalloc.stop()
 
 
 def alive(pid: int) -> bool:
