@@ -208,8 +208,12 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         summary="The managed KuCoin futures symbol portfolio behind a trading engine.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        docs_url=None,  # install_docs serves them, with their files (no CDN)
+        docs_url=None,  # install_docs serves them and the document, with their files (no CDN)
         redoc_url=None,
+        openapi_url=None,
+        # A path off by a slash is a 404: a redirect would name a URL the caller did not ask
+        # for, and Starlette's is built from the request's Host header.
+        redirect_slashes=False,
     )
     limits = app.state.caller_limits = CallerLimits(settings.limits, keyring)
     app.add_middleware(  # request ids, body limit, callers' limits, response cache, metrics, log

@@ -1,7 +1,10 @@
-"""The OpenAPI document's pages, Swagger UI at `/docs` and ReDoc at `/redoc`, with every file
-they load served by the service itself: FastAPI's own pages fetch them from a CDN and Google
-Fonts, so on a desk's network that blocks those hosts they were blank. The files are
-fastapi-offline's (Swagger UI and ReDoc, pinned in the lock files with the rest)."""
+"""The OpenAPI document at `/openapi.json` and its pages, Swagger UI at `/docs` and ReDoc at
+`/redoc`, with every file they load served by the service itself: FastAPI's own pages fetch them
+from a CDN and Google Fonts, so on a desk's network that blocks those hosts they were blank. The
+files are fastapi-offline's (Swagger UI and ReDoc, pinned in the lock files with the rest).
+
+Every answer here is sent `nosniff` (read only as the type it is sent as), and the pages may be
+framed by no page (`frame-ancestors 'none'`): Swagger's Authorize dialog takes an API key."""
 
 from __future__ import annotations
 
@@ -10,34 +13,56 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Message, Receive, Scope, Send
 
+OPENAPI = "/openapi.json"
 DOCS = "/docs"
 REDOC = "/redoc"
 ASSETS = "/docs-assets"
 ASSET_DIR = Path(str(files("fastapi_offline") / "static"))
 SAME_ORIGIN_ONLY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'"
 )
 """The pages' Content-Security-Policy: nothing from another host (ReDoc's bundle names its
 maker's logo on a CDN; the browser never asks for it, and ReDoc hides the image it could not
-load). Inline scripts and styles are the two pages' own: their start-up and styled components."""
+load). Inline scripts and styles are the two pages' own: their start-up and styled components.
+No page may frame them, so none can overlay the Authorize dialog that takes an API key."""
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+"""On the document, the pages and their files: a browser reads each only as its sent type."""
+_NOSNIFF_RAW = (b"x-content-type-options", b"nosniff")
+
+
+class DocsFiles(StaticFiles):
+    """The pages' files, sent `nosniff`."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_nosniff(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), _NOSNIFF_RAW]}
+            await send(message)
+
+        await super().__call__(scope, receive, with_nosniff)
 
 
 def install_docs(app: FastAPI) -> None:
-    """Serve `/docs` and `/redoc` (the app is built with `docs_url=None, redoc_url=None`) and
-    their files under `/docs-assets`."""
+    """Serve the document, `/docs` and `/redoc` (the app is built with `openapi_url=None,
+    docs_url=None, redoc_url=None`) and the pages' files under `/docs-assets`."""
     title = app.title
-    openapi_url = app.openapi_url or "/openapi.json"
-    app.mount(ASSETS, StaticFiles(directory=ASSET_DIR), name="docs-assets")
+    app.mount(ASSETS, DocsFiles(directory=ASSET_DIR), name="docs-assets")
+
+    @app.get(OPENAPI, include_in_schema=False)
+    async def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi(), headers=NOSNIFF)
 
     @app.get(DOCS, include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
         return _same_origin(
             get_swagger_ui_html(
-                openapi_url=openapi_url,
+                openapi_url=OPENAPI,
                 title=f"{title}: the API",
                 swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                 swagger_css_url=f"{ASSETS}/swagger-ui.css",
@@ -50,7 +75,7 @@ def install_docs(app: FastAPI) -> None:
     async def redoc() -> HTMLResponse:
         return _same_origin(
             get_redoc_html(
-                openapi_url=openapi_url,
+                openapi_url=OPENAPI,
                 title=f"{title}: the API (ReDoc)",
                 redoc_js_url=f"{ASSETS}/redoc.standalone.js",
                 redoc_favicon_url=f"{ASSETS}/favicon.png",
@@ -61,4 +86,5 @@ def install_docs(app: FastAPI) -> None:
 
 def _same_origin(page: HTMLResponse) -> HTMLResponse:
     page.headers["Content-Security-Policy"] = SAME_ORIGIN_ONLY
+    page.headers.update(NOSNIFF)
     return page

@@ -74,11 +74,11 @@ def allowed_methods(request: Request) -> list[str]:
     """The methods the API documents for this path: a fixed path (`/symbols/sync`) wins over a
     template that also matches it (`/symbols/{symbol}`), as OpenAPI reads them, and of the
     templates that match, the most literal (`/symbols/{symbol}/category` over
-    `/symbols/{symbol}`, whose parameter may hold a slash)."""
+    `/symbols/{symbol}`, whose parameter may hold a slash); HEAD wherever GET is."""
     paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
     path = request.url.path
     if path in paths:
-        return sorted(m.upper() for m in paths[path])
+        return _with_head({m.upper() for m in paths[path]})
     matching: dict[str, set[str]] = {}
     for template, operations in paths.items():
         pattern = re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template))
@@ -86,7 +86,12 @@ def allowed_methods(request: Request) -> list[str]:
             matching[template] = {m.upper() for m in operations}
     literal = {template: len(re.sub(r"\{[^}]+\}", "", template)) for template in matching}
     most = max(literal.values(), default=0)
-    return sorted({m for t, methods in matching.items() if literal[t] == most for m in methods})
+    return _with_head({m for t, methods in matching.items() if literal[t] == most for m in methods})
+
+
+def _with_head(methods: set[str]) -> list[str]:
+    """The protection layer answers HEAD wherever GET is, undocumented (`app.api.protection`)."""
+    return sorted(methods | {"HEAD"} if "GET" in methods else methods)
 
 
 def _status_slug(status: int) -> tuple[str, str]:

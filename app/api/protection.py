@@ -3,6 +3,8 @@ in one `__call__` and one `send` that adds every header once.
 
 In order, for each request:
 
+- a `HEAD` run as the `GET` of the same target, its answer's head sent without the body
+  (`_head_only`): every GET route answers HEAD, and the OpenAPI document names only the GETs;
 - its id (`app.api.request_id`): on the request's state, on the log records written while it is
   answered and on every answer (`X-Request-ID`);
 - its body bounded (`app.api.body_limit`): a `Content-Length` over the limit is a 413 before
@@ -69,6 +71,9 @@ class ProtectionLayer:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         caller = state[CALLER_KEY] = resolve_caller(scope, self.limits.keyring)
+        head = scope["method"] == "HEAD"
+        if head:  # the server's scope stays HEAD: it writes no body either
+            scope, send = {**scope, "method": "GET"}, _head_only(send)
         answer = _Answer(send, scope, request_id, self.limits, caller)
         try:
             await self._protect(scope, receive, answer, caller)
@@ -81,6 +86,8 @@ class ProtectionLayer:
                 failed = await handle_unexpected(Request(scope), exc)
                 await failed(scope, receive, answer.send)
         finally:
+            if head:
+                scope = {**scope, "method": "HEAD"}
             self.answered.record(scope, answer.status, time.perf_counter() - started, request_id)
 
     async def _protect(
@@ -168,6 +175,23 @@ class _Answer:
                 headers.append((_MARKET_SOURCE, state.gateway.client.source_kind.encode()))
             message = {**message, "headers": headers}
         await self._send(message)
+
+
+def _head_only(send: Send) -> Send:
+    """The `send` of a HEAD answered as a GET: the answer's start goes out as the GET's (its
+    `Content-Length` included) and the answer ends there, its body left out. A route still
+    running then (a stream) is told the client is gone by its next `receive`, as the ASGI spec
+    has the server answer once a response is complete, and stops unread."""
+    ended = False
+
+    async def head_only(message: Message) -> None:
+        nonlocal ended
+        if message["type"] == "http.response.start" and not ended:
+            ended = True
+            await send(message)
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return head_only
 
 
 async def _disconnected() -> Message:

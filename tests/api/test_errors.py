@@ -24,7 +24,7 @@ class TestRoutingErrors:
     async def test_wrong_method_is_405_problem_with_allow(self, client: httpx.AsyncClient) -> None:
         response = await client.delete("/api/symbol-mgmt/health")
         assert_problem(response, 405, "method-not-allowed")
-        assert response.headers["allow"] == "GET"
+        assert response.headers["allow"] == "GET, HEAD"
 
     async def test_allow_lists_the_methods_of_every_route_on_the_path(
         self, client: httpx.AsyncClient
@@ -35,10 +35,10 @@ class TestRoutingErrors:
         assert_problem(response, 405, "method-not-allowed")
         assert response.headers["allow"] == "POST"
         other = await client.delete("/api/symbol-mgmt/symbols/BTCUSDT")
-        assert other.headers["allow"] == "GET"
+        assert other.headers["allow"] == "GET, HEAD"
         patch = await client.patch("/api/symbol-mgmt/scoring/algorithms")
         assert_problem(patch, 405, "method-not-allowed")
-        assert patch.headers["allow"] == "GET, PUT"
+        assert patch.headers["allow"] == "GET, HEAD, PUT"
 
     @pytest.mark.parametrize(
         "method, path",
