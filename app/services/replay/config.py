@@ -24,10 +24,12 @@ from app.policy.config import (
     scored,
 )
 from app.policy.setting import from_settings, setting
-from app.scoring.components import check_parameters
+from app.replay.config import scoring_override_problems
+from app.scoring.components import TECHNICAL
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
 from app.scoring.registry import components
+from app.scoring.technical import version as technical_version
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, ScoringSettings, run_config
 from app.services.settings.registry import DEFAULTS
 
@@ -92,6 +94,9 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
     bad = sorted(set(overrides) - {"weights", "parameters", "gate"})
     if bad:
         raise ReplayConfigError(f"unknown scoring override(s): {', '.join(bad)}")
+    problems = scoring_override_problems(overrides)
+    if problems:
+        raise ReplayConfigError(problems[0].named("scoring"))
     weights = {**run.weights, **overrides.get("weights", {})}
     unknown = sorted(set(weights) - set(components()))
     if unknown:
@@ -99,8 +104,10 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
     parameters = {name: dict(p) for name, p in run.parameters.items()}
     for name, params in overrides.get("parameters", {}).items():
         parameters.setdefault(name, {}).update(params)
+    # Only the overrides are held to the declaration: a stored configuration outside it still
+    # runs (the alert check names it). A version the scorer has no metrics for cannot run.
     try:
-        check_parameters(parameters)
+        technical_version(parameters.get(TECHNICAL, {}))
     except ValueError as exc:
         raise ReplayConfigError(str(exc)) from exc
     gate_fields = {f.name for f in fields(GateParams)}
