@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
 
-from app.replay.config import scoring_override_problems
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime, RequestBody
 from app.schemas.recorded import recorded_example
 from app.schemas.scoring import parameter_errors
+from app.services.replay.config import override_problems
 from app.services.settings.registry import SETTINGS
 
 _MEMBERS = SETTINGS["max_portfolio_symbols"]
@@ -60,7 +60,8 @@ class ReplayCreate(RequestBody):
         description='Scoring and policy overrides: {"scoring": {"weights": {...}, '
         '"parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}. '
         "Weights are 0..1; each component's parameters lie within the `parameters_schema` "
-        "`GET /scoring/algorithms` shows for it.",
+        "`GET /scoring/algorithms` shows for it; gate and policy values within their runtime "
+        "settings' bounds (`GET /config`).",
     )
 
     @model_validator(mode="wrap")
@@ -69,10 +70,9 @@ class ReplayCreate(RequestBody):
         cls, data: Any, handler: ModelWrapValidatorHandler[ReplayCreate]
     ) -> ReplayCreate:
         request = handler(data)
-        if request.overrides is not None and "scoring" in request.overrides:
-            problems = scoring_override_problems(request.overrides["scoring"])
-            if problems:
-                raise parameter_errors(cls.__name__, problems, ("overrides", "scoring"))
+        problems = override_problems(request.overrides or {})
+        if problems:
+            raise parameter_errors(cls.__name__, problems, ("overrides",))
         return request
 
     @model_validator(mode="after")

@@ -33,9 +33,10 @@ class ParameterProblem:
         shown = repr(self.value)
         return f"{self.message}, not {shown if len(shown) <= 60 else shown[:57] + '...'}"
 
-    def named(self, component: str) -> str:
-        """`risk.volatility_window must be ..., not -5`: the words a refusal or an alert uses."""
-        dotted = ".".join(str(part) for part in (component, *self.path))
+    def named(self, component: str | None = None) -> str:
+        """`risk.volatility_window must be ..., not -5`: the words a refusal or an alert uses
+        (`component`: where the path starts, when it is not the document's root)."""
+        dotted = ".".join(str(part) for part in (*([component] if component else []), *self.path))
         return f"{dotted} {self.text}"
 
 

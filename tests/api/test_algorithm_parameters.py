@@ -150,7 +150,7 @@ class TestAlgorithmsRefuseOutOfBounds:
 
 
 class TestReplayOverrides:
-    async def test_a_string_weight_or_a_negative_window_is_a_422_and_queues_nothing(
+    async def test_a_value_the_replay_cannot_run_with_is_a_422_and_queues_nothing(
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=72)
@@ -169,11 +169,15 @@ class TestReplayOverrides:
             "overrides.scoring.parameters.technical.bollinger.0": {
                 "parameters": {"technical": {"bollinger": ["20", 2.0]}}
             },
+            "overrides.scoring.gate.min_history": {"gate": {"min_history": "a week"}},
         }
         for field, scoring in cases.items():
             sent = {**span, "overrides": {"scoring": scoring}}
             response = await api.post(f"{API}/replays", json=sent, headers=TRADE)
             assert refused_field(response) == field
+        margin = {**span, "overrides": {"policy": {"replacement_margin": "8"}}}
+        response = await api.post(f"{API}/replays", json=margin, headers=TRADE)
+        assert refused_field(response) == "overrides.policy.replacement_margin"
         assert await stored(session) == before
         accepted = {**span, "overrides": {"scoring": {"weights": {"technical": 0.5}}}}
         queued = await api.post(f"{API}/replays", json=accepted, headers=TRADE)

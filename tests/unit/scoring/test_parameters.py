@@ -11,7 +11,7 @@ import pytest
 
 from app.calibration.challengers import CHALLENGERS
 from app.calibration.family import FAMILY, PRESETS
-from app.replay.config import scoring_override_problems
+from app.calibration.space import Choice, SearchSpace, simplex
 from app.scoring.components import COMPONENTS, DECLARATIONS, RISK, TECHNICAL, risk
 from app.scoring.learned import COMPONENT as LEARNED
 from app.scoring.learned import parameters as learned_parameters
@@ -22,7 +22,12 @@ from app.scoring.registry import (
     parameter_problems,
     parameters_schema,
 )
-from app.services.replay.config import ReplayConfigError, default_run_config, policy_config
+from app.services.replay.config import (
+    ReplayConfigError,
+    default_run_config,
+    override_problems,
+    policy_config,
+)
 from app.services.scoring.config import DEFAULT_ALGORITHMS
 from app.services.settings.registry import DEFAULTS
 from tests.unit.scoring.universe import make_universe
@@ -46,15 +51,30 @@ class TestShippedConfigurations:
 
     @pytest.mark.parametrize("candidate", FAMILY, ids=lambda c: c.name)
     def test_every_family_candidate_and_preset_is_within_the_bounds(self, candidate: Any) -> None:
-        assert scoring_override_problems(candidate.overrides()["scoring"]) == []
+        assert override_problems(candidate.overrides()) == []
         assert {PRESETS[n].name for n in PRESETS} <= {c.name for c in FAMILY}
 
     @pytest.mark.parametrize("challenger", CHALLENGERS, ids=lambda c: c.name)
     def test_every_registered_challenger_is_within_the_bounds(self, challenger: Any) -> None:
         scoring = challenger.overrides["scoring"]
-        assert scoring_override_problems(scoring) == []
+        assert override_problems(challenger.overrides) == []
         for name, params in scoring.get("parameters", {}).items():
             assert valid(name, {**IN_FORCE.get(name, {}), **params}), name
+
+    def test_every_choice_a_calibration_searches_is_within_the_bounds(self) -> None:
+        space = SearchSpace()
+        found = [
+            problem
+            for weights in simplex(COMPONENTS, space.grid_step)
+            for method in space.weighting_methods
+            for margin, confirmation, holding in space.hysteresis()
+            for problem in override_problems(
+                Choice(
+                    weights, {RISK: ("beta_to_benchmark",)}, method, margin, confirmation, holding
+                ).overrides()
+            )
+        ]
+        assert found == []
 
     def test_a_learned_model_or_series_is_within_the_bounds(self) -> None:
         for params in (
@@ -135,6 +155,8 @@ class TestReplayOverrides:
             ),
             ({"parameters": {"astrology": {}}}, "scoring.parameters.astrology"),
             ({"parameters": {RISK: []}}, "scoring.parameters.risk"),
+            ({"gate": {"min_history": "a week"}}, "scoring.gate.min_history"),
+            ({"gate": {"max_gap_ratio": 2}}, "scoring.gate.max_gap_ratio"),
         ],
     )
     def test_an_override_outside_the_bounds_is_refused_naming_it(
@@ -142,6 +164,20 @@ class TestReplayOverrides:
     ) -> None:
         with pytest.raises(ReplayConfigError, match=rf"^{named} (must|is)"):
             policy_config(default_run_config(), DEFAULTS, {"scoring": scoring})
+
+    @pytest.mark.parametrize(
+        ("policy", "named"),
+        [
+            ({"replacement_margin": "8"}, "policy.replacement_margin"),
+            ({"max_portfolio_symbols": -4}, "policy.max_portfolio_symbols"),
+            ([], "policy"),
+        ],
+    )
+    def test_a_policy_override_outside_its_settings_bounds_is_refused_naming_it(
+        self, policy: Any, named: str
+    ) -> None:
+        with pytest.raises(ReplayConfigError, match=rf"^{named} must"):
+            policy_config(default_run_config(), DEFAULTS, {"policy": policy})
 
     def test_a_stored_configuration_outside_the_bounds_still_replays(self) -> None:
         run = default_run_config()
