@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.core.units import HOUR_MS
 from app.policy.config import PolicyConfig
+from app.scoring.parameters import COMPONENT_WEIGHT, ParameterProblem
+from app.scoring.registry import components, parameter_problems
 
 EVERY = re.compile(r"^(?P<n>[1-9][0-9]{0,3})(?P<unit>[hd])$")
 
@@ -54,6 +57,34 @@ class ReplayParams:
         end = self.valued_to(last_close_ms)
         lag = self.execution_lag_h * HOUR_MS
         return [min(t + lag, end) for t in self.decision_times()] + [end]
+
+
+def scoring_override_problems(scoring: Any) -> list[ParameterProblem]:
+    """Where a replay's `scoring` override section sets a weight or a parameter outside its
+    declaration (paths within the section: `weights.risk`, `parameters.risk.volatility_window`);
+    the gate and unknown sections are the configuration's to refuse."""
+    if not isinstance(scoring, Mapping):
+        return [ParameterProblem((), "must be an object", scoring)]
+    found: list[ParameterProblem] = []
+    for section in ("weights", "parameters"):
+        value = scoring.get(section, {})
+        if not isinstance(value, Mapping):
+            found.append(ParameterProblem((section,), "must be an object", value))
+            continue
+        for name, entry in value.items():
+            if name not in components():
+                known = ", ".join(components())
+                found.append(
+                    ParameterProblem((section, name), f"is not a component ({known})", entry)
+                )
+            elif section == "weights":
+                found += COMPONENT_WEIGHT.problems(entry, (section, name))
+            else:
+                found += [
+                    ParameterProblem((section, name, *p.path), p.message, p.value)
+                    for p in parameter_problems(name, entry)
+                ]
+    return found
 
 
 # The configuration echoes below stay `dict[str, Any]`, not a report TypedDict: free-form

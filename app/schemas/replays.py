@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
 
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime, RequestBody
 from app.schemas.recorded import recorded_example
+from app.schemas.scoring import parameter_errors
+from app.services.replay.config import override_problems
 from app.services.settings.registry import SETTINGS
 
 _MEMBERS = SETTINGS["max_portfolio_symbols"]
@@ -56,8 +58,22 @@ class ReplayCreate(RequestBody):
     overrides: Annotated[dict[str, Any], *at_most(MAX_OVERRIDE_SECTIONS)] | None = Field(
         default=None,
         description='Scoring and policy overrides: {"scoring": {"weights": {...}, '
-        '"parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}.',
+        '"parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}. '
+        "Weights are 0..1; each component's parameters lie within the `parameters_schema` "
+        "`GET /scoring/algorithms` shows for it; gate and policy values within their runtime "
+        "settings' bounds (`GET /config`).",
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def scoring_overrides_within_bounds(
+        cls, data: Any, handler: ModelWrapValidatorHandler[ReplayCreate]
+    ) -> ReplayCreate:
+        request = handler(data)
+        problems = override_problems(request.overrides or {})
+        if problems:
+            raise parameter_errors(cls.__name__, problems, ("overrides",))
+        return request
 
     @model_validator(mode="after")
     def whole_hours_in_order(self) -> ReplayCreate:

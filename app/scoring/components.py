@@ -15,9 +15,10 @@ from app.scoring import indicators as ind
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
 from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from app.scoring.parameters import Parameter, component, hours, number
+from app.scoring.technical import PARAMETERS as TECHNICAL_PARAMETERS
 from app.scoring.technical import candles_needed as technical_candles
 from app.scoring.technical import technical
-from app.scoring.technical import version as technical_version
 from app.stats.performance import row_max_drawdowns
 
 TECHNICAL = "technical"
@@ -26,10 +27,48 @@ MARKET_STRUCTURE = "market_structure"
 RISK = "risk"
 COMPONENTS = (TECHNICAL, FUNDAMENTAL, MARKET_STRUCTURE, RISK)
 
+MAX_GROWTH_DAYS = 90
+FUNDAMENTAL_PARAMETERS = component(
+    Parameter(
+        "volume_growth_windows_d",
+        "tuple",
+        [7, 30],
+        "Days of the recent and the longer mean quote volume of `volume_growth`.",
+        items=(
+            Parameter("recent", "integer", 7, "", 1, MAX_GROWTH_DAYS),
+            Parameter("longer", "integer", 30, "", 1, MAX_GROWTH_DAYS),
+        ),
+    ),
+)
+MARKET_STRUCTURE_PARAMETERS = component(
+    number("depth_band_pct", 1.0, 0.01, 50.0, "Band around the mid, in %, of `depth_usdt`."),
+    number("reference_order_usdt", 10_000, 1.0, 1e9, "Buy walked through the asks (impact)."),
+    hours("efficiency_window", 20, "Hours of the efficiency ratio."),
+)
+RISK_PARAMETERS = component(
+    hours("volatility_window", 168, "Hourly returns of the realised volatility.", low=2),
+    Parameter(
+        "benchmark",
+        "string",
+        "BTCUSDT",
+        "Canonical symbol beta and correlation are measured against.",
+        pattern=r"[A-Z0-9]{2,30}",
+    ),
+)
+DECLARATIONS = {
+    TECHNICAL: TECHNICAL_PARAMETERS,
+    FUNDAMENTAL: FUNDAMENTAL_PARAMETERS,
+    MARKET_STRUCTURE: MARKET_STRUCTURE_PARAMETERS,
+    RISK: RISK_PARAMETERS,
+}
+"""Each built-in component's parameters, declared once (`app.scoring.registry.declaration`
+adds the plug-ins' components)."""
+
 
 def volume_growth_windows(params: Mapping[str, Any]) -> tuple[int, int]:
     """(recent, longer) days of `volume_growth`."""
-    short_d, long_d = (int(v) for v in params.get("volume_growth_windows_d", (7, 30)))
+    windows = FUNDAMENTAL_PARAMETERS.get(params, "volume_growth_windows_d")
+    short_d, long_d = (int(v) for v in windows)
     return short_d, long_d
 
 
@@ -39,14 +78,9 @@ def candles_needed(parameters: Mapping[str, Mapping[str, Any]]) -> int:
     windows = [
         technical_candles(parameters.get(TECHNICAL, {})),
         volume_growth_windows(parameters.get(FUNDAMENTAL, {}))[1] * 24,
-        int(parameters.get(RISK, {}).get("volatility_window", 168)) + 1,
+        int(RISK_PARAMETERS.get(parameters.get(RISK, {}), "volatility_window")) + 1,
     ]
     return max(windows)
-
-
-def check_parameters(parameters: Mapping[str, Mapping[str, Any]]) -> None:
-    """ValueError naming the first parameter (by component) the calculators cannot take."""
-    technical_version(parameters.get(TECHNICAL, {}))
 
 
 def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
@@ -89,9 +123,9 @@ def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]
 
 def market_structure(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     """Relative spread, depth within the band, impact of a reference order, efficiency ratio."""
-    band = float(params.get("depth_band_pct", 1.0)) / 100.0
-    reference = float(params.get("reference_order_usdt", 10_000))
-    window = int(params.get("efficiency_window", 20))
+    band = float(MARKET_STRUCTURE_PARAMETERS.get(params, "depth_band_pct")) / 100.0
+    reference = float(MARKET_STRUCTURE_PARAMETERS.get(params, "reference_order_usdt"))
+    window = int(MARKET_STRUCTURE_PARAMETERS.get(params, "efficiency_window"))
     mid = (inputs.bid + inputs.ask) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         spread_bps = (inputs.ask - inputs.bid) / mid * 1e4
@@ -142,7 +176,7 @@ def impact_bps(
 
 def risk(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     """Higher = safer: volatility, drawdown, beta and correlation to the benchmark, liquidity."""
-    window = int(params.get("volatility_window", 168))
+    window = int(RISK_PARAMETERS.get(params, "volatility_window"))
     returns = inputs.returns
     volatility = ind.realised_volatility(returns, window)
     drawdown = row_max_drawdowns(inputs.close)

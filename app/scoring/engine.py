@@ -19,11 +19,12 @@ from app.scoring.gate import GateParams, gate
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
 from app.scoring.normalise import percentile_rank_each
+from app.scoring.parameters import METRIC_WEIGHTS
 from app.scoring.registry import components, plugin_metrics, registered
 
+__all__ = ["METRIC_WEIGHTS", "ScoringConfig", "compute", "explain", "reweigh", "score_universe"]
 DECIMALS = 6
 UNMEASURED = "UNMEASURED"  # passed the gate, yet no metric of any component could be measured
-METRIC_WEIGHTS = "metric_weights"  # a component parameter: {metric name: weight}, 0 = off
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import numpy as np
 
 from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER
+from app.scoring.parameters import Declaration, Parameter
 from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerPlugin
 from app.stats.rank import percentile_rank
 
@@ -176,5 +177,29 @@ def _score(
     return model.predict(metrics, inputs.as_of_ms)
 
 
+MODEL_ID = r"[A-Za-z0-9_.:-]+"
+PARAMETERS = Declaration(
+    (
+        Parameter(
+            MODEL,
+            "string",
+            None,
+            "The id of the model it scores with.",
+            pattern=MODEL_ID,
+            max_length=100,
+        ),
+        Parameter(
+            SERIES_KEY,
+            "string",
+            None,
+            "The walk-forward series whose newest usable model it scores with (without `model`).",
+            pattern=MODEL_ID,
+            max_length=100,
+        ),
+    )
+)
+
 # Registered by `app.scoring.registry`, where the registry is built.
-PLUGIN = ScorerPlugin(METRIC, COMPONENT, HIGHER_IS_BETTER, warm_up=0, score=_score)
+PLUGIN = ScorerPlugin(
+    METRIC, COMPONENT, HIGHER_IS_BETTER, warm_up=0, score=_score, parameters=PARAMETERS
+)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from app.scoring.inputs import MarketInputs
+from app.scoring.parameters import Declaration
 
 PLUGIN_PARAMETERS = "plugins"
 
@@ -25,3 +26,4 @@ class ScorerPlugin:
     warm_up: int  # candles a symbol needs before it is measured
     score: ScorerFunction
     weight: float = 1.0  # within its component, like a built-in metric's
+    parameters: Declaration | None = None  # its `plugins.<name>` entry; None: not checked

@@ -17,17 +17,23 @@ from typing import Any
 import numpy as np
 
 from app.scoring import learned
-from app.scoring.components import COMPONENTS
+from app.scoring.components import COMPONENTS, DECLARATIONS
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
+from app.scoring.parameters import Declaration, ParameterProblem, component
 from app.scoring.plugin import PLUGIN_PARAMETERS, ScorerFunction, ScorerPlugin
 
 __all__ = [
     "PLUGIN_PARAMETERS",
+    "ParameterError",
     "PluginError",
     "ScorerFunction",
     "ScorerPlugin",
+    "check_parameters",
     "components",
+    "declaration",
+    "parameter_problems",
+    "parameters_schema",
     "plugin_metrics",
     "register",
     "registered",
@@ -63,6 +69,73 @@ def components() -> tuple[str, ...]:
     """The built-in components, then the plug-ins' own, in registration order."""
     own = (p.component for p in _REGISTRY.values() if p.component not in COMPONENTS)
     return (*COMPONENTS, *dict.fromkeys(own))
+
+
+_OWN_COMPONENT = component()  # a plug-in's own component: metric weights and its plug-ins
+
+
+def declaration(name: str) -> Declaration:
+    """The parameters component `name` takes (besides its plug-ins' `plugins` entry)."""
+    return DECLARATIONS.get(name, _OWN_COMPONENT)
+
+
+def parameter_problems(name: str, params: Any) -> list[ParameterProblem]:
+    """Where component `name`'s `params` leave their declaration and their plug-ins'."""
+    found = declaration(name).problems(params, skip=(PLUGIN_PARAMETERS,))
+    if not isinstance(params, Mapping) or PLUGIN_PARAMETERS not in params:
+        return found
+    own = params[PLUGIN_PARAMETERS]
+    mine = {p.name: p for p in _REGISTRY.values() if p.component == name}
+    if not isinstance(own, Mapping):
+        return [*found, ParameterProblem((PLUGIN_PARAMETERS,), "must be an object", own)]
+    for key, value in own.items():
+        path = (PLUGIN_PARAMETERS, str(key))
+        plugin = mine.get(key)
+        if plugin is None:
+            known = ", ".join(sorted(mine)) or "none"
+            found.append(ParameterProblem(path, f"is not a plug-in of {name} ({known})", value))
+        elif plugin.parameters is not None:
+            found += [
+                ParameterProblem((*path, *p.path), p.message, p.value)
+                for p in plugin.parameters.problems(value)
+            ]
+        elif not isinstance(value, Mapping):
+            found.append(ParameterProblem(path, "must be an object", value))
+    return found
+
+
+class ParameterError(ValueError):
+    """Scoring parameters outside their declaration (the first one named in the message)."""
+
+    def __init__(self, component: str, problems: list[ParameterProblem]) -> None:
+        super().__init__(problems[0].named(component))
+        self.component = component
+        self.problems = problems
+
+
+def check_parameters(parameters: Mapping[str, Any]) -> None:
+    """ParameterError naming the first parameter (by component) outside its declaration."""
+    for name, params in parameters.items():
+        problems = parameter_problems(name, params)
+        if problems:
+            raise ParameterError(name, problems)
+
+
+def parameters_schema(name: str) -> dict[str, Any]:
+    """Component `name`'s parameters as a JSON schema, its plug-ins' included."""
+    schema = declaration(name).schema()
+    plugins = {
+        p.name: p.parameters.schema() if p.parameters else {"type": "object"}
+        for p in _REGISTRY.values()
+        if p.component == name
+    }
+    if plugins:
+        schema["properties"][PLUGIN_PARAMETERS] = {
+            "type": "object",
+            "properties": plugins,
+            "additionalProperties": False,
+        }
+    return schema
 
 
 def plugin_metrics(

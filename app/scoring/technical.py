@@ -23,8 +23,53 @@ from app.scoring import indicators as ind
 from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
 from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from app.scoring.parameters import Parameter, component, hours, number
 
 VERSIONS = (1, 2)
+MAX_MOMENTUM_WINDOWS = 8
+PARAMETERS = component(
+    Parameter(
+        "version", "integer", 1, "1: the seed's metrics; 2: the rebuilt ones.", choices=VERSIONS
+    ),
+    hours("rsi_period", 14, "Hours of the RSI.", low=2),
+    Parameter(
+        "macd",
+        "tuple",
+        [12, 26, 9],
+        "Fast EMA, slow EMA and signal hours of the MACD.",
+        items=(hours("fast", 12, "", low=2), hours("slow", 26, "", low=2), hours("signal", 9, "")),
+    ),
+    Parameter(
+        "bollinger",
+        "tuple",
+        [20, 2.0],
+        "Hours of the Bollinger band and its width in standard deviations.",
+        items=(hours("period", 20, "", low=2), number("width", 2.0, 0.1, 10.0, "")),
+    ),
+    hours("volume_window", 20, "v1: hours of the mean volume the last one is compared to."),
+    hours("trend_ema", 50, "Hours of the trend's EMA.", low=2),
+    hours("trend_lookback", 24, "Hours the trend's EMA change is measured over."),
+    number("rsi_target", 55.0, 0.0, 100.0, "v1: the RSI the regime metric ranks closest to."),
+    number("pct_b_target", 0.7, -5.0, 5.0, "v1: the %B the band metric ranks closest to."),
+    Parameter(
+        "momentum_hours",
+        "list",
+        [72, 168, 720],
+        "v2: hours of each sigma-scaled momentum.",
+        each=hours("hours", 72, ""),
+        max_items=MAX_MOMENTUM_WINDOWS,
+    ),
+    hours("sigma_hours", 168, "v2: hourly returns of sigma, the unit of momentum.", low=2),
+    hours("efficiency_hours", 72, "v2: hours of the signed efficiency."),
+    Parameter(
+        "surge_hours",
+        "tuple",
+        [24, 168],
+        "v2: hours of the recent and the longer mean volume of the surge.",
+        items=(hours("recent", 24, ""), hours("longer", 168, "")),
+    ),
+)
+"""The technical parameters, both versions'; the functions below read their defaults here."""
 
 # What each v2 metric is supposed to reward (docs/evidence.md's words; names with default windows).
 HYPOTHESES = {
@@ -45,10 +90,14 @@ HYPOTHESES = {
 
 def version(params: Mapping[str, Any]) -> int:
     """The version `params` ask for (absent: 1); ValueError for any other than 1 or 2."""
-    value = params.get("version", 1)
+    value = PARAMETERS.get(params, "version")
     if type(value) is not int or value not in VERSIONS:  # bool and 2.0 are not versions
         raise ValueError(f"technical.version must be 1 or 2, not {value!r}")
     return value
+
+
+def _get(params: Mapping[str, Any], name: str) -> Any:
+    return PARAMETERS.get(params, name)
 
 
 def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
@@ -58,25 +107,25 @@ def technical(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
 
 def candles_needed(params: Mapping[str, Any]) -> int:
     """Hourly candles the longest technical window of the chosen version reads."""
-    _, slow, signal = (int(v) for v in params.get("macd", (12, 26, 9)))
-    trend = int(params.get("trend_ema", 50)) + int(params.get("trend_lookback", 24)) + 1
+    _, slow, signal = (int(v) for v in _get(params, "macd"))
+    trend = int(_get(params, "trend_ema")) + int(_get(params, "trend_lookback")) + 1
     if version(params) == 1:
-        bollinger = int(params.get("bollinger", (20, 2.0))[0])
-        return max(slow + signal + 1, bollinger, trend, int(params.get("volume_window", 20)))
+        bollinger = int(_get(params, "bollinger")[0])
+        return max(slow + signal + 1, bollinger, trend, int(_get(params, "volume_window")))
     v2 = V2Windows.of(params)
     return max(slow + signal + 1, trend, v2.rsi_period + 1, v2.closes, v2.surge_hours[1])
 
 
 def technical_v1(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     """RSI regime, MACD histogram, Bollinger %B and bandwidth, volume vs mean, EMA trend."""
-    rsi_period = int(params.get("rsi_period", 14))
-    fast, slow, signal = (int(v) for v in params.get("macd", (12, 26, 9)))
-    bb_period, bb_width = params.get("bollinger", (20, 2.0))
-    volume_window = int(params.get("volume_window", 20))
-    trend_period = int(params.get("trend_ema", 50))
-    trend_lookback = int(params.get("trend_lookback", 24))
-    rsi_target = float(params.get("rsi_target", 55.0))
-    pct_b_target = float(params.get("pct_b_target", 0.7))
+    rsi_period = int(_get(params, "rsi_period"))
+    fast, slow, signal = (int(v) for v in _get(params, "macd"))
+    bb_period, bb_width = _get(params, "bollinger")
+    volume_window = int(_get(params, "volume_window"))
+    trend_period = int(_get(params, "trend_ema"))
+    trend_lookback = int(_get(params, "trend_lookback"))
+    rsi_target = float(_get(params, "rsi_target"))
+    pct_b_target = float(_get(params, "pct_b_target"))
     n = inputs.size
     warm_up = max(slow + signal, int(bb_period), trend_period + trend_lookback)
     rsi, macd, trend = (np.full(n, np.nan) for _ in range(3))
@@ -129,14 +178,14 @@ class V2Windows:
 
     @classmethod
     def of(cls, params: Mapping[str, Any]) -> V2Windows:
-        period, width = params.get("bollinger", (20, 2.0))
-        recent, longer = (int(h) for h in params.get("surge_hours", (24, 168)))
+        period, width = _get(params, "bollinger")
+        recent, longer = (int(h) for h in _get(params, "surge_hours"))
         return cls(
-            rsi_period=int(params.get("rsi_period", 14)),
+            rsi_period=int(_get(params, "rsi_period")),
             bollinger=(int(period), float(width)),
-            momentum_hours=tuple(int(h) for h in params.get("momentum_hours", (72, 168, 720))),
-            sigma_hours=int(params.get("sigma_hours", 168)),
-            efficiency_hours=int(params.get("efficiency_hours", 72)),
+            momentum_hours=tuple(int(h) for h in _get(params, "momentum_hours")),
+            sigma_hours=int(_get(params, "sigma_hours")),
+            efficiency_hours=int(_get(params, "efficiency_hours")),
             surge_hours=(recent, longer),
         )
 
@@ -195,10 +244,10 @@ def _recursive(
     """RSI, MACD histogram / (close · sigma) and EMA change / (sigma √lookback), per symbol
     (TA-Lib is 1-D), each NaN until TA-Lib has its first value. A series that never `moved`
     has no gain and no loss: its RSI is undefined (TA-Lib says 0)."""
-    rsi_period = int(params.get("rsi_period", 14))
-    fast, slow, signal = (int(v) for v in params.get("macd", (12, 26, 9)))
-    trend_period = int(params.get("trend_ema", 50))
-    lookback = int(params.get("trend_lookback", 24))
+    rsi_period = int(_get(params, "rsi_period"))
+    fast, slow, signal = (int(v) for v in _get(params, "macd"))
+    trend_period = int(_get(params, "trend_ema"))
+    lookback = int(_get(params, "trend_lookback"))
     n = inputs.size
     rsi, macd, trend = (np.full(n, np.nan) for _ in range(3))
     for i in np.flatnonzero(moved).tolist():

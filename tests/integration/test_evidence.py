@@ -309,8 +309,7 @@ class TestEvidence:
                 f"{BASE}/scoring/algorithms", params={"dry_run": dry}, json=v3, headers=ADMIN
             )
             body = assert_problem(response, 422, "validation-error")
-            assert body["detail"] == "technical.version must be 1 or 2, not 3"
-            assert body["component"] == "technical"
+            assert body["detail"] == "algorithms.0.parameters.version: must be 1 or 2, not 3"
         assert await algorithms_and_changes(database, make_settings) == before
 
     async def test_technical_v1_is_reachable_through_its_parameter(

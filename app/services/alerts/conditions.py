@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.units import HOUR_MIN
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
+from app.db.repositories.scoring import ScoringRepository
 from app.exchange.breaker import BreakerState
 from app.exchange.gateway import KucoinGateway
 from app.policy.setting import setting
 from app.portfolio.correlation import pairs_over, pairwise_correlation
+from app.scoring.registry import parameter_problems
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
@@ -30,6 +32,7 @@ PORTFOLIO_ALERT_KINDS = (
     "concentration",
     "stale_data",
     "exchange_unavailable",
+    "scoring_parameters",
 )
 """The kinds the alert check raises and resolves on each pass."""
 CATEGORY_ALERT = "category"
@@ -123,7 +126,32 @@ async def current_conditions(
                 {"retry_in_s": breaker.retry_in_s, "times_opened": breaker.times_opened},
             )
         )
+    found += await _scoring_parameters(session)
     return found
+
+
+async def _scoring_parameters(session: AsyncSession) -> list[Condition]:
+    """A stored scoring parameter outside its declaration (written before the bounds were
+    enforced): the scorer still runs with it, and nothing changes it but an admin."""
+    return [
+        Condition(
+            "scoring_parameters",
+            # Cut to the column's width: a stored key may be long; a clash only merges two rows.
+            f"scoring_parameters:{row.name}.{'.'.join(str(p) for p in problem.path)}"[:200],
+            "warning",
+            f"{problem.named(row.name)}: the scorer still uses it; send "
+            "PUT /scoring/algorithms with parameters within its parameters_schema",
+            None,
+            {
+                "component": row.name,
+                "parameter": ".".join(str(part) for part in problem.path),
+                "value": problem.value,
+                "is_active": row.is_active,
+            },
+        )
+        for row in await ScoringRepository(session).algorithms()
+        for problem in parameter_problems(row.name, row.parameters)
+    ]
 
 
 async def _performance(

@@ -23,13 +23,16 @@ from app.policy.config import (
     policy_from_settings,
     scored,
 )
-from app.policy.setting import from_settings, setting
-from app.scoring.components import check_parameters
+from app.policy.setting import SETTING, from_settings, setting
+from app.replay.config import scoring_override_problems
+from app.scoring.components import TECHNICAL
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
+from app.scoring.parameters import ParameterProblem
 from app.scoring.registry import components
+from app.scoring.technical import version as technical_version
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, ScoringSettings, run_config
-from app.services.settings.registry import DEFAULTS
+from app.services.settings.registry import DEFAULTS, SETTINGS
 
 
 class ReplayConfigError(ValueError):
@@ -60,6 +63,41 @@ def default_run_config() -> RunConfig:
     return run_config(seeded, from_settings(ScoringSettings, DEFAULTS))
 
 
+GATE_SETTINGS = {f.name: f.metadata[SETTING] for f in fields(GateParams) if SETTING in f.metadata}
+"""The gate overrides a replay takes, by field, and the runtime setting whose bounds hold each."""
+
+
+def override_problems(overrides: Mapping[str, Any]) -> list[ParameterProblem]:
+    """Where a replay's override document sets a value it cannot run with, from the document's
+    root (`scoring.weights.technical`, `scoring.gate.min_history`, `policy.replacement_margin`):
+    scoring values outside their declaration, gate and policy values outside their runtime
+    settings' bounds. Unknown sections and keys are `policy_config`'s to name."""
+    scoring = overrides.get("scoring", {})
+    found = [
+        ParameterProblem(("scoring", *p.path), p.message, p.value)
+        for p in scoring_override_problems(scoring)
+    ]
+    if isinstance(scoring, Mapping):
+        found += _settings_problems(("scoring", "gate"), scoring.get("gate", {}), GATE_SETTINGS)
+    policy = {key: key for key in POLICY_KEYS}
+    return [*found, *_settings_problems(("policy",), overrides.get("policy", {}), policy)]
+
+
+def _settings_problems(
+    path: tuple[str, ...], section: Any, keys: Mapping[str, str]
+) -> list[ParameterProblem]:
+    if not isinstance(section, Mapping):
+        return [ParameterProblem(path, "must be an object", section)]
+    found = []
+    for name, value in section.items():
+        if name in keys:
+            try:
+                SETTINGS[keys[name]].check(value)
+            except ValueError as exc:
+                found.append(ParameterProblem((*path, name), str(exc), value))
+    return found
+
+
 def policy_config(
     run: RunConfig,
     settings: Mapping[str, Any],
@@ -73,6 +111,9 @@ def policy_config(
     unknown = sorted(set(overrides) - {"scoring", "policy"})
     if unknown:
         raise ReplayConfigError(f"unknown override section(s): {', '.join(unknown)}")
+    problems = override_problems(overrides)
+    if problems:
+        raise ReplayConfigError(problems[0].named())
     values = {k: settings[k] for k in POLICY_KEYS}
     policy_overrides = dict(overrides.get("policy", {}))
     bad = sorted(set(policy_overrides) - set(POLICY_KEYS))
@@ -99,8 +140,10 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
     parameters = {name: dict(p) for name, p in run.parameters.items()}
     for name, params in overrides.get("parameters", {}).items():
         parameters.setdefault(name, {}).update(params)
+    # Only the overrides are held to the declaration: a stored configuration outside it still
+    # runs (the alert check names it). A version the scorer has no metrics for cannot run.
     try:
-        check_parameters(parameters)
+        technical_version(parameters.get(TECHNICAL, {}))
     except ValueError as exc:
         raise ReplayConfigError(str(exc)) from exc
     gate_fields = {f.name for f in fields(GateParams)}

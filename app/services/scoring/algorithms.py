@@ -23,8 +23,8 @@ from app.db.models import (
 )
 from app.db.repositories.scoring import ScoringRepository
 from app.replay.run import ReplayRangeError
-from app.scoring.components import TECHNICAL, check_parameters
-from app.scoring.registry import components
+from app.scoring.components import TECHNICAL
+from app.scoring.registry import ParameterError, check_parameters, components
 from app.scoring.technical import version as technical_version
 from app.services.records.forward_read import ForwardEvidenceService
 from app.services.replay.db_source import NoStoredHistory
@@ -179,8 +179,14 @@ class AlgorithmService:
             if change.parameters is not None:
                 try:
                     check_parameters({change.name: change.parameters})
-                except ValueError as exc:
-                    raise ValidationFailedError(str(exc), extra={"component": change.name}) from exc
+                except ParameterError as exc:
+                    raise ValidationFailedError(
+                        str(exc),
+                        extra={
+                            "component": change.name,
+                            "parameter": ".".join(str(p) for p in exc.problems[0].path),
+                        },
+                    ) from exc
         now = utcnow()
         proposed = {name: _copy(a) for name, a in algorithms.items()}
         for change in changes:

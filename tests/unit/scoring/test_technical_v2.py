@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from app.scoring import indicators as ind
-from app.scoring.components import TECHNICAL, candles_needed, check_parameters, technical
+from app.scoring.components import TECHNICAL, candles_needed, technical
 from app.scoring.engine import ScoringConfig, compute
 from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from app.scoring.registry import check_parameters
 from app.scoring.technical import HYPOTHESES, technical_v1, version
 from app.scoring.technical import candles_needed as technical_candles
 from app.services.replay.config import ReplayConfigError, default_run_config, policy_config

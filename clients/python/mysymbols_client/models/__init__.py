@@ -11,6 +11,7 @@ from .algorithm_change_record_before import AlgorithmChangeRecordBefore
 from .algorithm_change_record_evidence_type_0 import AlgorithmChangeRecordEvidenceType0
 from .algorithm_read import AlgorithmRead
 from .algorithm_read_parameters import AlgorithmReadParameters
+from .algorithm_read_parameters_schema import AlgorithmReadParametersSchema
 from .algorithm_update import AlgorithmUpdate
 from .algorithm_update_name import AlgorithmUpdateName
 from .algorithm_update_parameters_type_0 import AlgorithmUpdateParametersType0
@@ -197,6 +198,7 @@ __all__ = (
     "AlgorithmChangeRecordEvidenceType0",
     "AlgorithmRead",
     "AlgorithmReadParameters",
+    "AlgorithmReadParametersSchema",
     "AlgorithmsChangeRead",
     "AlgorithmsInForceRead",
     "AlgorithmsUpdate",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.algorithm_read_parameters import AlgorithmReadParameters
+    from ..models.algorithm_read_parameters_schema import AlgorithmReadParametersSchema
 
 
 T = TypeVar("T", bound="AlgorithmRead")
@@ -22,6 +23,10 @@ class AlgorithmRead:
         is_active (bool):
         name (str):
         parameters (AlgorithmReadParameters):
+        parameters_outside_bounds (list[str]): Stored parameters outside `parameters_schema` (set before it was
+            enforced): they still run, an alert names them, and a change that sends them again is refused.
+        parameters_schema (AlgorithmReadParametersSchema): The parameters this component takes: types, bounds and
+            defaults, as JSON schema (declared beside the component; a change outside them is refused).
         updated_at (datetime.datetime):
         updated_by (None | str):
         weight (float):
@@ -31,6 +36,8 @@ class AlgorithmRead:
     is_active: bool
     name: str
     parameters: AlgorithmReadParameters
+    parameters_outside_bounds: list[str]
+    parameters_schema: AlgorithmReadParametersSchema
     updated_at: datetime.datetime
     updated_by: None | str
     weight: float
@@ -45,6 +52,10 @@ class AlgorithmRead:
         name = self.name
 
         parameters = self.parameters.to_dict()
+
+        parameters_outside_bounds = self.parameters_outside_bounds
+
+        parameters_schema = self.parameters_schema.to_dict()
 
         updated_at = self.updated_at.isoformat()
 
@@ -61,6 +72,8 @@ class AlgorithmRead:
                 "is_active": is_active,
                 "name": name,
                 "parameters": parameters,
+                "parameters_outside_bounds": parameters_outside_bounds,
+                "parameters_schema": parameters_schema,
                 "updated_at": updated_at,
                 "updated_by": updated_by,
                 "weight": weight,
@@ -72,6 +85,7 @@ class AlgorithmRead:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.algorithm_read_parameters import AlgorithmReadParameters  # noqa: PLC0415
+        from ..models.algorithm_read_parameters_schema import AlgorithmReadParametersSchema  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -87,6 +101,10 @@ class AlgorithmRead:
         name = d.pop("name")
 
         parameters = AlgorithmReadParameters.from_dict(d.pop("parameters"))
+
+        parameters_outside_bounds = cast(list[str], d.pop("parameters_outside_bounds"))
+
+        parameters_schema = AlgorithmReadParametersSchema.from_dict(d.pop("parameters_schema"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
@@ -104,6 +122,8 @@ class AlgorithmRead:
             is_active=is_active,
             name=name,
             parameters=parameters,
+            parameters_outside_bounds=parameters_outside_bounds,
+            parameters_schema=parameters_schema,
             updated_at=updated_at,
             updated_by=updated_by,
             weight=weight,

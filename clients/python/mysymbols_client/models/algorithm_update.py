@@ -21,7 +21,8 @@ class AlgorithmUpdate:
     Attributes:
         name (AlgorithmUpdateName):
         is_active (bool | None | Unset):
-        parameters (AlgorithmUpdateParametersType0 | None | Unset):
+        parameters (AlgorithmUpdateParametersType0 | None | Unset): The component's parameters, replacing the stored
+            ones; within the `parameters_schema` `GET /scoring/algorithms` shows for it.
         weight (float | None | Unset): 0..1, kept to 4 decimals.
     """
 

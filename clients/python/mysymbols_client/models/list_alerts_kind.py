@@ -8,6 +8,7 @@ ListAlertsKind = Literal[
     "high_correlation",
     "low_score",
     "poor_performance",
+    "scoring_parameters",
     "stale_data",
 ]
 
@@ -19,6 +20,7 @@ LIST_ALERTS_KIND_VALUES: set[ListAlertsKind] = {
     "high_correlation",
     "low_score",
     "poor_performance",
+    "scoring_parameters",
     "stale_data",
 }
 

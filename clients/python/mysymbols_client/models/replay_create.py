@@ -26,7 +26,9 @@ class ReplayCreate:
             at t) trades at the close of t + lag, and is judged from there. Default: 1.
         fee_bps (float | Unset):  Default: 6.0.
         overrides (None | ReplayCreateOverridesType0 | Unset): Scoring and policy overrides: {"scoring": {"weights":
-            {...}, "parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}.
+            {...}, "parameters": {...}, "gate": {...}}, "policy": {"replacement_margin": 8, ...}}. Weights are 0..1; each
+            component's parameters lie within the `parameters_schema` `GET /scoring/algorithms` shows for it; gate and
+            policy values within their runtime settings' bounds (`GET /config`).
         slippage_bps (float | Unset):  Default: 0.0.
         top (int | None | Unset): Members (default: the runtime setting max_portfolio_symbols, whose bounds it keeps).
     """
