@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union
 from fastapi import Path, Query
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -20,7 +21,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from app.exchange.symbols import SYMBOL_PATTERN
@@ -90,6 +91,9 @@ else:
         ],
     )
     StorableObject = Annotated[dict[StorableText, StorableJson], _StorableKeys()]
+# A float read from a query string: pydantic reads "nan", "inf" and "1e999" as floats, and a
+# bound alone would refuse them in words ("less than or equal to 60") that do not say why.
+FiniteFloat = Annotated[float, AllowInfNan(False)]
 MONEY_LIMIT = 1e15  # USDT: larger amounts are typing errors, and overflow the maths
 
 
@@ -149,21 +153,39 @@ Percent = Annotated[Decimal, *json_number(-1e6, 1e6)]
 UnitFraction = Annotated[Decimal, *json_number(0, 1), to_places(4)]
 
 
-def in_utc(value: datetime) -> datetime:
-    """In UTC; a time whose UTC falls past the calendar's ends (year 9999 at -18:00) is the
-    calendar's last (or first) instant: "never" and "always" need no more."""
+TIME_WINDOW = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
+"""Every time a request sends as a typed field or query parameter lies within these bounds
+(inclusive, UTC; docs/api.md, "Types"): the service's data start long after the first, and the
+calendar's ends are no times it can compute with (year 1 overflows a day's arithmetic; a year
+9999 time offset past midnight overflows UTC, and PostgreSQL stored the calendar's last instant
+as `infinity`)."""
+
+
+def in_window(value: datetime) -> datetime:
+    """In UTC, and within TIME_WINDOW; any other time is refused, naming the window."""
+    first, last = TIME_WINDOW
     try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        edge = datetime.max if value.year > 1 else datetime.min
-        return edge.replace(tzinfo=UTC)
+        utc = value.astimezone(UTC)
+    except OverflowError:  # past the calendar's ends in UTC (year 9999 at -18:00)
+        utc = None
+    if utc is None or not first <= utc <= last:
+        raise PydanticCustomError(
+            "datetime_window",
+            "should lie from {first} to {last} (UTC)",
+            {"first": _iso(first), "last": _iso(last)},
+        )
+    return utc
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
 
 
 IsoDateTime = Annotated[
     AwareDatetime,
     Field(strict=False),  # read from its ISO text, in a strict body too (never from a number)
     BeforeValidator(iso_datetime),
-    AfterValidator(in_utc),
+    AfterValidator(in_window),
 ]
 
 

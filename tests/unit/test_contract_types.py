@@ -11,7 +11,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.schemas.common import (
     STORABLE_PATTERN,
+    TIME_WINDOW,
     DecimalNumber,
+    FiniteFloat,
     IsoDateTime,
     PositiveMoney,
     SignedMoney,
@@ -36,9 +38,40 @@ class TestIsoDateTime:
         with pytest.raises(ValidationError):
             TIME.validate_python(given)
 
-    def test_a_time_past_the_calendars_end_in_utc_is_its_last_instant(self) -> None:
-        assert TIME.validate_python("9999-12-31T23:59:59-18:00") == datetime.max.replace(tzinfo=UTC)
-        assert TIME.validate_python("0001-01-01T00:00:00+18:00") == datetime.min.replace(tzinfo=UTC)
+    @pytest.mark.parametrize(
+        "given",
+        [
+            "9999-12-31T23:59:59-23:59",  # past the calendar's end in UTC
+            "9999-12-31T23:59:59Z",
+            "0001-01-01T00:00:00+18:00",  # before its start in UTC
+            "0001-12-31T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "2200-01-01T00:00:00.000001Z",
+            "1970-01-01T00:59:59+01:00",
+        ],
+    )
+    def test_a_time_outside_the_window_is_refused_naming_it(self, given: str) -> None:
+        with pytest.raises(ValidationError) as refused:
+            TIME.validate_python(given)
+        [error] = refused.value.errors()
+        assert error["type"] == "datetime_window"
+        assert error["msg"] == "should lie from 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z (UTC)"
+
+    def test_the_window_s_edges_are_within_it(self) -> None:
+        first, last = TIME_WINDOW
+        assert TIME.validate_python("1970-01-01T01:00:00+01:00") == first
+        assert TIME.validate_python("2199-12-31T23:00:00-01:00") == last
+
+
+class TestFiniteFloat:
+    @pytest.mark.parametrize("given", ["nan", "inf", "-Infinity", "1e999", float("nan")])
+    def test_a_non_finite_float_is_refused_as_such(self, given: object) -> None:
+        with pytest.raises(ValidationError) as refused:
+            TypeAdapter(FiniteFloat).validate_python(given)
+        assert refused.value.errors()[0]["type"] == "finite_number"
+
+    def test_the_largest_double_is_finite(self) -> None:
+        assert TypeAdapter(FiniteFloat).validate_python("1.7976931348623157e308") > 1e308
 
 
 class TestFiguresAreNumbers:
