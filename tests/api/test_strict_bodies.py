@@ -61,7 +61,7 @@ async def test_a_rebalance_whose_dry_run_is_not_a_boolean_is_refused_and_changes
         ({"execution_lag_h": True}, "execution_lag_h", "int_type"),
         ({"fee_bps": "6"}, "fee_bps", "float_type"),
         ({"every": 24}, "every", "string_type"),
-        ({"from": 1767225600}, "from", "value_error"),
+        ({"from": 1767225600}, "from", "datetime_format"),
     ],
 )
 async def test_a_replay_with_a_wrong_json_type_is_refused_and_starts_nothing(
