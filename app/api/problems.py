@@ -121,7 +121,7 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
             {
                 "field": _field_name(err),
                 "location": err["loc"][0] if err["loc"] else "body",
-                "message": _plain_message(err, request.scope.get("route")),
+                "message": _plain_message(err, request),
                 "code": _code(err),
             }
             for err in exc.errors()
@@ -263,7 +263,7 @@ def _not_json(err: Mapping[str, Any]) -> bool:
 SEND_JSON = "send the body as JSON, with `Content-Type: application/json`"
 
 
-def _plain_message(err: Mapping[str, Any], route: object = None) -> str:
+def _plain_message(err: Mapping[str, Any], request: Request | None = None) -> str:
     """The validator's message, in words a caller can act on where pydantic's are not: a body
     that is not JSON says where it stops being JSON, a body sent as something else says to send
     JSON, an empty body and an unknown field list the fields the body takes, a symbol it cannot
@@ -275,9 +275,12 @@ def _plain_message(err: Mapping[str, Any], route: object = None) -> str:
         at = f" at character {where}" if isinstance(where, int) else ""
         return f"the body is not valid JSON{at}: {context.get('error', 'cannot be parsed')}"
     if _not_json(err):
-        return f"{SEND_JSON} (this one came as something else)"
+        sent = request.headers.get("content-type") if request is not None else None
+        came = f"`Content-Type: {sent[:60]}`" if sent else "no `Content-Type`"
+        return f"{SEND_JSON} (this one came with {came})"
     if loc[:1] == ("body",):
         at_body = len(loc) == 1
+        route = request.scope.get("route") if request is not None else None
         model = body_model(route, loc[1:] if at_body else loc[1:-1])
         if model is not None and err["type"] == "missing" and at_body:
             return f"the body is empty: {SEND_JSON}, an object of {fields_taken(model)}"
