@@ -1,14 +1,18 @@
-"""JSON bodies read as JSON is written: `NaN`, `Infinity` and `-Infinity` are no JSON (RFC 8259)
-though Python's parser takes them, and a non-finite number in a free-form field (a signal's
-payload) would pass validation only for the database to refuse it. Every route parses its JSON
-body here, once (FastAPI reuses the result), and a body holding one is a 422 naming the field
-before any validation runs.
+"""JSON bodies read as numbers a double holds: `NaN`, `Infinity` and `-Infinity` are no JSON (RFC
+8259) though Python's parser takes them, `1e999` is JSON that Python reads as infinity, and an
+integer past a double's range (or too long for Python to read: 4 300 digits) is one no figure of
+this API can hold. Any of them in a free-form field (a signal's payload, a replay's overrides)
+would pass validation only for the database or the maths to refuse it. Every route parses its
+JSON body here, once (FastAPI reuses the result), and a body holding one is a 422 naming the
+field before any validation runs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -18,21 +22,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 NON_FINITE_MESSAGE = "NaN, Infinity and -Infinity are not JSON numbers"
+OUT_OF_RANGE_MESSAGE = f"a number must lie within a double's range, ±{sys.float_info.max:.1e}"
+_MAX_DIGITS = len(str(int(sys.float_info.max)))  # 309: a longer integer is past the range
 
 
-class _NonFinite:
-    """Where the parser met one of the three names (kept for the error's input)."""
+class _Refused:
+    """Where the parser met a number it refuses (kept for the error's input and message)."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, text: str, message: str) -> None:
+        self.text = text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+        self.message = message
 
 
-def non_finite_path(
+def refused_path(
     value: Any, path: tuple[str | int, ...] = ()
-) -> tuple[tuple[str | int, ...], str] | None:
-    """The path to the first non-finite constant in a parsed body, and its name."""
-    if isinstance(value, _NonFinite):
-        return path, value.name
+) -> tuple[tuple[str | int, ...], _Refused] | None:
+    """The path to the first refused number in a parsed body, and what it was."""
+    if isinstance(value, _Refused):
+        return path, value
     items = (
         value.items()
         if isinstance(value, dict)
@@ -41,32 +48,48 @@ def non_finite_path(
         else ()
     )
     for key, item in items:
-        found = non_finite_path(item, (*path, key))
+        found = refused_path(item, (*path, key))
         if found is not None:
             return found
     return None
 
 
 def parse_json_body(body: bytes) -> Any:
-    """The body parsed; RequestValidationError when it holds a non-finite number. A body that is
-    no JSON raises ValueError (json.JSONDecodeError, UnicodeDecodeError) or RecursionError."""
-    met: list[_NonFinite] = []
+    """The body parsed; RequestValidationError when it holds a number no double holds. A body
+    that is no JSON raises ValueError (json.JSONDecodeError, UnicodeDecodeError) or
+    RecursionError."""
+    met: list[_Refused] = []
 
-    def constant(name: str) -> _NonFinite:
-        met.append(_NonFinite(name))
+    def refuse(text: str, message: str) -> _Refused:
+        met.append(_Refused(text, message))
         return met[-1]
 
-    parsed = json.loads(body, parse_constant=constant)
+    def constant(name: str) -> Any:
+        return refuse(name, f"{NON_FINITE_MESSAGE}: {name} is refused")
+
+    def number(text: str) -> Any:
+        value = float(text)
+        if math.isinf(value):
+            return refuse(text, f"{OUT_OF_RANGE_MESSAGE}: {text} is refused")
+        return value
+
+    def integer(text: str) -> Any:
+        digits = len(text.lstrip("-"))
+        if digits < _MAX_DIGITS or (digits == _MAX_DIGITS and abs(int(text)) <= sys.float_info.max):
+            return int(text)
+        return refuse(text, f"{OUT_OF_RANGE_MESSAGE}: an integer of {digits} digits is refused")
+
+    parsed = json.loads(body, parse_constant=constant, parse_float=number, parse_int=integer)
     if met:
-        found = non_finite_path(parsed)
-        path, name = found if found is not None else ((), met[0].name)
+        found = refused_path(parsed)
+        path, refused = found if found is not None else ((), met[0])
         raise RequestValidationError(
             [
                 {
                     "type": "finite_number",
                     "loc": ("body", *path),
-                    "msg": f"{NON_FINITE_MESSAGE}: {name} is refused",
-                    "input": name,
+                    "msg": refused.message,
+                    "input": refused.text,
                 }
             ]
         )

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.body_fields import body_model, fields_taken
 from app.core.errors import (
     PROBLEM_TYPE_PREFIX,
     AppError,
@@ -125,8 +126,8 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
             {
                 "field": _field_name(err),
                 "location": err["loc"][0] if err["loc"] else "body",
-                "message": _plain_message(err),
-                "code": err["type"],
+                "message": _plain_message(err, request),
+                "code": _code(err),
             }
             for err in exc.errors()
         ]
@@ -254,14 +255,44 @@ def _field_name(err: Mapping[str, Any]) -> str:
     return ".".join(str(part) for part in loc[1:]) or (str(loc[0]) if loc else "body")
 
 
-def _plain_message(err: Mapping[str, Any]) -> str:
+def _code(err: Mapping[str, Any]) -> str:
+    """Pydantic's code, but `content_type` for a body sent without a JSON content type."""
+    return "content_type" if _not_json(err) else str(err["type"])
+
+
+def _not_json(err: Mapping[str, Any]) -> bool:
+    """FastAPI hands the validator a body's bytes when its content type is not JSON."""
+    return tuple(err["loc"]) == ("body",) and isinstance(err.get("input"), bytes)
+
+
+SEND_JSON = "send the body as JSON, with `Content-Type: application/json`"
+
+
+def _plain_message(err: Mapping[str, Any], request: Request | None = None) -> str:
     """The validator's message, in words a caller can act on where pydantic's are not: a body
-    that is not JSON says where it stops being JSON, a symbol it cannot read lists the forms."""
+    that is not JSON says where it stops being JSON, a body sent as something else says to send
+    JSON, an empty body and an unknown field list the fields the body takes, a symbol it cannot
+    read lists the forms."""
     context = err.get("ctx") or {}
+    loc = tuple(err["loc"])
     if err["type"] == "json_invalid":
-        where = err["loc"][1] if len(err["loc"]) > 1 else None
+        where = loc[1] if len(loc) > 1 else None
         at = f" at character {where}" if isinstance(where, int) else ""
         return f"the body is not valid JSON{at}: {context.get('error', 'cannot be parsed')}"
+    if _not_json(err):
+        sent = request.headers.get("content-type") if request is not None else None
+        came = f"`Content-Type: {sent[:60]}`" if sent else "no `Content-Type`"
+        return f"{SEND_JSON} (this one came with {came})"
+    if loc[:1] == ("body",):
+        at_body = len(loc) == 1
+        route = request.scope.get("route") if request is not None else None
+        model = body_model(route, loc[1:] if at_body else loc[1:-1])
+        if model is not None and err["type"] == "missing" and at_body:
+            return f"the body is empty: {SEND_JSON}, an object of {fields_taken(model)}"
+        if model is not None and err["type"] == "extra_forbidden":
+            return f"unknown field (this object takes {fields_taken(model)})"
+        if model is not None and at_body and err["type"] in ("model_type", "model_attributes_type"):
+            return f"the body must be a JSON object, of {fields_taken(model)}"
     if err["type"] == "string_pattern_mismatch" and context.get("pattern") == SYMBOL_PATTERN:
         return f"not a symbol the service can read. {SYMBOL_HELP}"
-    return str(err["msg"])
+    return str(err["msg"]).removeprefix("Value error, ")  # pydantic's prefix says nothing

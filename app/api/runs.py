@@ -15,13 +15,14 @@ from app.core.errors import PROBLEM_TYPE_PREFIX, AppError, ShuttingDownError
 from app.core.security import Principal
 from app.db.models import JobRun
 from app.scheduler.job import Job, RunInProgress
+from app.schemas.common import FiniteFloat
 from app.schemas.jobs import JobRunRead
 from app.state import AppState
 
 T = TypeVar("T")
 MAX_WAIT_S = 60.0
 Wait = Annotated[
-    float | None,
+    FiniteFloat | None,
     Query(
         ge=0,
         le=MAX_WAIT_S,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Union
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union
 from fastapi import Path, Query
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -20,7 +22,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from app.exchange.symbols import SYMBOL_PATTERN
@@ -90,22 +92,10 @@ else:
         ],
     )
     StorableObject = Annotated[dict[StorableText, StorableJson], _StorableKeys()]
+# A float read from a query string: pydantic reads "nan", "inf" and "1e999" as floats, and a
+# bound alone would refuse them in words ("less than or equal to 60") that do not say why.
+FiniteFloat = Annotated[float, AllowInfNan(False)]
 MONEY_LIMIT = 1e15  # USDT: larger amounts are typing errors, and overflow the maths
-
-
-def iso_datetime(value: object) -> object:
-    """Times arrive as ISO 8601 text ("2026-11-23T06:00:00Z"), not as epoch numbers."""
-    if isinstance(value, int | float) or (isinstance(value, str) and _looks_numeric(value)):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-23T06:00:00Z")
-    return value
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def to_places(places: int) -> AfterValidator:
@@ -149,14 +139,53 @@ Percent = Annotated[Decimal, *json_number(-1e6, 1e6)]
 UnitFraction = Annotated[Decimal, *json_number(0, 1), to_places(4)]
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+"""Every time a request sends as a typed field or query parameter is written in one of these
+years (inclusive; docs/api.md, "Types"): the service's data start long after the first, and the
+calendar's ends are no times it can compute with (year 1 overflows a day's arithmetic, year 9999
+at an offset overflows UTC, and PostgreSQL stored the calendar's last instant as `infinity`)."""
+_CLOCK = (
+    r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+DATE_TIME_TEXT = re.compile(r"^[0-9]{4}" + _CLOCK)
+# The same grammar within the window, as the JSON Schema says it (a generator reads it).
+DATE_TIME_PATTERN = r"^(19[7-9][0-9]|2[01][0-9]{2})" + _CLOCK
+DATE_TIME_HELP = (
+    "an ISO 8601 date-time such as 2026-11-23T06:00:00Z (`T`, seconds, `Z` or an offset)"
+)
+
+
+def iso_datetime(value: object) -> object:
+    """Times arrive as ISO 8601 text in the window's years, never as epoch numbers."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not DATE_TIME_TEXT.fullmatch(value)
+    ):
+        raise PydanticCustomError("datetime_format", f"must be {DATE_TIME_HELP}")
+    if isinstance(value, str) and not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise PydanticCustomError(
+            "datetime_window",
+            "should be written in the years {first} to {last}",
+            {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
+class _WithinWindow:
+    """The date-time's grammar and window in the JSON Schema of a request (a pattern)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler(core_schema)
+        if handler.mode == "validation":
+            schema["pattern"] = DATE_TIME_PATTERN
+        return dict(schema)
+
+
 def in_utc(value: datetime) -> datetime:
-    """In UTC; a time whose UTC falls past the calendar's ends (year 9999 at -18:00) is the
-    calendar's last (or first) instant: "never" and "always" need no more."""
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        edge = datetime.max if value.year > 1 else datetime.min
-        return edge.replace(tzinfo=UTC)
+    """In UTC (a time written within the window cannot overflow it)."""
+    return value.astimezone(UTC)
 
 
 IsoDateTime = Annotated[
@@ -164,6 +193,7 @@ IsoDateTime = Annotated[
     Field(strict=False),  # read from its ISO text, in a strict body too (never from a number)
     BeforeValidator(iso_datetime),
     AfterValidator(in_utc),
+    _WithinWindow(),
 ]
 
 

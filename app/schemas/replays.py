@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime, RequestBody
@@ -75,14 +83,23 @@ class ReplayCreate(RequestBody):
             raise parameter_errors(cls.__name__, problems, ("overrides",))
         return request
 
-    @model_validator(mode="after")
-    def whole_hours_in_order(self) -> ReplayCreate:
-        for moment in (self.start, self.end):
-            if moment.minute or moment.second or moment.microsecond:
-                raise ValueError("from and to must be whole hours")
-        if self.end <= self.start:
-            raise ValueError("to must be after from")
-        return self
+    # Field validators, not one of the model: a refusal names `from` or `to`, not the body.
+    @field_validator("start", "end")
+    @classmethod
+    def whole_hour(cls, moment: datetime) -> datetime:
+        """A replay decides on whole hours."""
+        if moment.minute or moment.second or moment.microsecond:
+            raise ValueError("must be a whole hour")
+        return moment
+
+    @field_validator("end")
+    @classmethod
+    def after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
+        """`to` after `from` (when `from` itself is valid)."""
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError("must be after from")
+        return end
 
 
 class ReplaySummary(BaseModel):

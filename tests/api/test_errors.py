@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.db.models import ApiKey, Signal
 from app.main import create_app
 from app.schemas.common import SYMBOL_HELP
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem
+
+SIGNAL = {
+    "source": "curl",
+    "signal_type": "PROBE",
+    "direction": "BUY",
+    "strength": 0.5,
+    "confidence": 0.5,
+}
+
+
+async def count(session: AsyncSession, model: type[Any]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 class TestRoutingErrors:
@@ -110,14 +127,101 @@ class TestValidationErrors:
         assert error["message"] == f"not a symbol the service can read. {SYMBOL_HELP}"
         assert "BTC/USDT:USDT" in error["message"] and "[" not in error["message"]
 
-    async def test_unknown_body_field_is_refused(self, client: httpx.AsyncClient) -> None:
+    async def test_unknown_body_field_is_refused_listing_the_fields_the_body_takes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """It said "Extra inputs are not permitted", and no more."""
+        keys = await count(session, ApiKey)
         response = await client.post(
             "/api/symbol-mgmt/api-keys",
             json={"name": "engine", "role": "read", "admin": True},
             headers={"X-API-Key": ADMIN_KEY},
         )
         body = assert_problem(response, 422, "validation-error")
-        assert body["errors"][0]["field"] == "admin"  # type: ignore[index]
+        assert body["errors"] == [
+            {
+                "field": "admin",
+                "location": "body",
+                "message": "unknown field (this object takes required: name, role)",
+                "code": "extra_forbidden",
+            }
+        ]
+        assert await count(session, ApiKey) == keys
+
+    async def test_an_unknown_field_of_a_nested_object_lists_that_object_s_fields(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.put(
+            "/api/symbol-mgmt/scoring/algorithms",
+            json={"algorithms": [{"name": "technical", "wieght": 0.3}]},
+            headers={"X-API-Key": ADMIN_KEY},
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert [(e["field"], e["message"]) for e in body["errors"]] == [  # type: ignore[attr-defined]
+            (
+                "algorithms.0.wieght",
+                "unknown field (this object takes required: name; "
+                "optional: weight, parameters, is_active)",
+            )
+        ]
+
+    @pytest.mark.parametrize(
+        "content_type",
+        [None, "application/x-www-form-urlencoded", "text/plain", "application/xml"],
+        ids=["none", "curl -d", "text", "xml"],
+    )
+    async def test_a_json_body_sent_as_another_type_says_to_send_application_json(
+        self, client: httpx.AsyncClient, session: AsyncSession, content_type: str | None
+    ) -> None:
+        """curl's `-d` alone got "Input should be a valid dictionary or object to extract fields
+        from"."""
+        headers = {"X-API-Key": ADMIN_KEY}
+        if content_type is not None:
+            headers["content-type"] = content_type
+        response = await client.post(
+            "/api/symbol-mgmt/signals", content=json.dumps(SIGNAL).encode(), headers=headers
+        )
+        body = assert_problem(response, 422, "validation-error")
+        [error] = body["errors"]  # type: ignore[misc]
+        assert (error["field"], error["code"]) == ("body", "content_type")
+        assert error["message"].startswith(
+            "send the body as JSON, with `Content-Type: application/json` (this one came with "
+        )
+        assert (content_type or "no `Content-Type`") in error["message"]
+        assert str(body["detail"]).startswith("body: send the body as JSON")
+        assert await count(session, Signal) == 0
+
+    async def test_an_empty_body_names_the_fields_it_needs(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """It said "body: Field required"."""
+        for headers in ({}, {"content-type": "application/json"}):
+            response = await client.post(
+                "/api/symbol-mgmt/signals", headers={"X-API-Key": ADMIN_KEY, **headers}
+            )
+            body = assert_problem(response, 422, "validation-error")
+            [error] = body["errors"]  # type: ignore[misc]
+            assert (error["field"], error["code"]) == ("body", "missing")
+            assert error["message"] == (
+                "the body is empty: send the body as JSON, with `Content-Type: "
+                "application/json`, an object of required: source, signal_type, direction, "
+                "strength, confidence; optional: symbol, timeframe, payload, expires_at"
+            )
+        assert await count(session, Signal) == 0
+
+    async def test_a_body_that_is_no_object_names_the_fields_it_takes(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post(
+            "/api/symbol-mgmt/api-keys", json=["engine", "read"], headers={"X-API-Key": ADMIN_KEY}
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert body["errors"][0]["message"] == (  # type: ignore[index]
+            "the body must be a JSON object, of required: name, role"
+        )
+
+    async def test_an_empty_body_still_needs_its_key_first(self, client: httpx.AsyncClient) -> None:
+        assert_problem(await client.post("/api/symbol-mgmt/signals"), 401, "unauthenticated")
 
 
 class TestUnexpectedErrors:

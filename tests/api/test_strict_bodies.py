@@ -61,7 +61,7 @@ async def test_a_rebalance_whose_dry_run_is_not_a_boolean_is_refused_and_changes
         ({"execution_lag_h": True}, "execution_lag_h", "int_type"),
         ({"fee_bps": "6"}, "fee_bps", "float_type"),
         ({"every": 24}, "every", "string_type"),
-        ({"from": 1767225600}, "from", "value_error"),
+        ({"from": 1767225600}, "from", "datetime_format"),
     ],
 )
 async def test_a_replay_with_a_wrong_json_type_is_refused_and_starts_nothing(
@@ -74,6 +74,33 @@ async def test_a_replay_with_a_wrong_json_type_is_refused_and_starts_nothing(
     response = await client.post(f"{API}/replays", json={**REPLAY, **change}, headers=TRADE)
     problem = the_field(response, field)
     assert problem["errors"][0]["code"] == code
+    assert await count(session, ReplayRun) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"from": "2026-01-01T00:30:00Z"}, "from", "must be a whole hour"),
+        ({"to": "2026-01-31T23:59:59Z"}, "to", "must be a whole hour"),
+        ({"to": "2026-01-01T00:00:00Z"}, "to", "must be after from"),
+        ({"to": "0001-12-31T00:00:00Z"}, "to", None),
+        ({"from": "9999-12-31T23:00:00-23:00"}, "from", None),
+    ],
+)
+async def test_a_replay_s_range_refused_names_its_bound_and_starts_nothing(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    change: dict[str, object],
+    field: str,
+    message: str | None,
+) -> None:
+    """The range's own rules were one error of the whole body ("body: Value error, ...")."""
+    response = await client.post(f"{API}/replays", json={**REPLAY, **change}, headers=TRADE)
+    problem = the_field(response, field)
+    if message is not None:
+        assert problem["errors"][0]["message"] == message
+    else:
+        assert problem["errors"][0]["code"] == "datetime_window"
     assert await count(session, ReplayRun) == 0
 
 

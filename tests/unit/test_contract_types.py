@@ -10,8 +10,12 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from app.schemas.common import (
+    DATE_TIME_PATTERN,
+    FIRST_YEAR,
+    LAST_YEAR,
     STORABLE_PATTERN,
     DecimalNumber,
+    FiniteFloat,
     IsoDateTime,
     PositiveMoney,
     SignedMoney,
@@ -36,9 +40,58 @@ class TestIsoDateTime:
         with pytest.raises(ValidationError):
             TIME.validate_python(given)
 
-    def test_a_time_past_the_calendars_end_in_utc_is_its_last_instant(self) -> None:
-        assert TIME.validate_python("9999-12-31T23:59:59-18:00") == datetime.max.replace(tzinfo=UTC)
-        assert TIME.validate_python("0001-01-01T00:00:00+18:00") == datetime.min.replace(tzinfo=UTC)
+    @pytest.mark.parametrize(
+        "given",
+        [
+            "9999-12-31T23:59:59-23:59",  # past the calendar's end in UTC
+            "9999-12-31T23:59:59Z",
+            "0001-01-01T00:00:00+18:00",  # before its start in UTC
+            "0001-12-31T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "2200-01-01T00:00:00Z",
+        ],
+    )
+    def test_a_time_outside_the_window_is_refused_naming_it(self, given: str) -> None:
+        with pytest.raises(ValidationError) as refused:
+            TIME.validate_python(given)
+        [error] = refused.value.errors()
+        assert error["type"] == "datetime_window"
+        assert error["msg"] == f"should be written in the years {FIRST_YEAR} to {LAST_YEAR}"
+
+    def test_the_window_s_edges_are_within_it_at_any_offset(self) -> None:
+        first = TIME.validate_python("1970-01-01T00:00:00+23:59")
+        assert first == datetime(1969, 12, 31, 0, 1, tzinfo=UTC)
+        last = TIME.validate_python("2199-12-31T23:59:59.999999-23:59")
+        assert last == datetime(2200, 1, 1, 23, 58, 59, 999999, tzinfo=UTC)
+
+    @pytest.mark.parametrize(
+        "given",
+        ["2026-11-23 06:00:00Z", "2026-11-23T06:00Z", "2026-11-23T06:00:00", "20261123T060000Z"],
+    )
+    def test_other_spellings_of_a_time_are_refused_as_the_schema_says(self, given: str) -> None:
+        with pytest.raises(ValidationError) as refused:
+            TIME.validate_python(given)
+        assert refused.value.errors()[0]["type"] == "datetime_format"
+        assert re.fullmatch(DATE_TIME_PATTERN, given) is None
+
+    @pytest.mark.parametrize(
+        "given", ["1970-01-01T00:00:00+23:59", "2026-11-23T06:00:00.5Z", "2199-12-31T23:59:59Z"]
+    )
+    def test_the_schema_s_pattern_admits_what_is_accepted(self, given: str) -> None:
+        TIME.validate_python(given)
+        assert re.fullmatch(DATE_TIME_PATTERN, given) is not None
+        assert TIME.json_schema()["pattern"] == DATE_TIME_PATTERN
+
+
+class TestFiniteFloat:
+    @pytest.mark.parametrize("given", ["nan", "inf", "-Infinity", "1e999", float("nan")])
+    def test_a_non_finite_float_is_refused_as_such(self, given: object) -> None:
+        with pytest.raises(ValidationError) as refused:
+            TypeAdapter(FiniteFloat).validate_python(given)
+        assert refused.value.errors()[0]["type"] == "finite_number"
+
+    def test_the_largest_double_is_finite(self) -> None:
+        assert TypeAdapter(FiniteFloat).validate_python("1.7976931348623157e308") > 1e308
 
 
 class TestFiguresAreNumbers:

@@ -302,6 +302,20 @@ class TestPerformance:
         query = select(PerformanceRecord).order_by(PerformanceRecord.id)
         return list((await session.scalars(query)).all())
 
+    async def test_a_timestamp_outside_the_time_window_is_refused_and_stores_nothing(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """Both were accepted, and PostgreSQL stored `infinity` and `-infinity`."""
+        symbol = (await build(api, (await ranked(api))[:3]))[1]
+        for at in ("9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00Z"):
+            body = {"symbol": symbol, "pnl": 1, "timestamp": at}
+            response = await api.post(f"{PORTFOLIO}/performance", json=body, headers=TRADE)
+            problem = assert_problem(response, 422, "validation-error")
+            assert [(e["field"], e["code"]) for e in problem["errors"]] == [
+                ("timestamp", "datetime_window")
+            ]
+        assert await self.rows(session) == []
+
     async def test_reports_accumulate_since_inclusion(
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:

@@ -87,6 +87,19 @@ class TestIngest:
             assert response.json()["errors"][0]["field"].startswith(next(iter(bad)))
         assert await stored(session) == 0
 
+    async def test_an_expiry_outside_the_time_window_is_refused_and_stores_nothing(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """Both were accepted, and PostgreSQL stored `infinity` and `-infinity`."""
+        for expires_at in ("9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00Z"):
+            problem = assert_problem(
+                await post(api, expires_at=expires_at), 422, "validation-error"
+            )
+            assert [(e["field"], e["code"]) for e in problem["errors"]] == [
+                ("expires_at", "datetime_window")
+            ]
+        assert await stored(session) == 0
+
 
 class TestPayloadBounds:
     async def test_a_payload_at_the_cap_is_kept_and_one_byte_over_is_refused(

@@ -182,6 +182,29 @@ class TestTimeline:
             )
         assert await history(api) == trail
 
+    async def test_a_bound_outside_the_time_window_is_a_422_naming_it_in_json_and_csv(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        """`to=0001-12-31` was a 500 (`OverflowError: date value out of range`)."""
+        for name, value in (
+            ("to", "0001-12-31T00:00:00Z"),
+            ("from", "0001-01-01T00:00:00+01:00"),
+            ("to", "9999-12-31T23:59:59-23:59"),
+            ("from", "1969-12-31T23:59:59Z"),
+        ):
+            for headers in (READ, CSV):
+                response = await api.get(TIMELINE, params={name: value}, headers=headers)
+                problem = assert_problem(response, 422, "validation-error")
+                [error] = problem["errors"]
+                assert (error["field"], error["code"]) == (name, "datetime_window")
+                assert error["message"] == "should be written in the years 1970 to 2199"
+
+    async def test_the_window_s_edges_are_answered(self, api: httpx.AsyncClient) -> None:
+        first = await timeline(api, to="1970-01-01T00:00:00Z")
+        assert first["rows"] == [] and at(first["to"]) == datetime(1970, 1, 1, tzinfo=UTC)
+        last = await timeline(api, to="2199-12-31T23:00:00-23:00")
+        assert at(last["to"]) == datetime(2200, 1, 1, 22, tzinfo=UTC)
+
     async def test_a_range_past_the_longest_is_422_and_the_default_start_is_held_to_it(
         self, api: httpx.AsyncClient
     ) -> None:

@@ -22,6 +22,7 @@ from app.schemas.allocation import (
 )
 from app.schemas.common import (
     MONEY_LIMIT,
+    FiniteFloat,
     SymbolText,
     idempotent_responses,
     problem_responses,
@@ -98,7 +99,7 @@ async def get_position_size(
     _: ReaderDep,
     service: PortfolioDep,
     symbol: Annotated[SymbolText, Query()],
-    account_balance: Annotated[float, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
+    account_balance: Annotated[FiniteFloat, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
     volatility_adjusted: bool = False,
 ) -> PositionSizeRead:
     answer = await service.get_position_size_for_symbol(

@@ -20,6 +20,7 @@ from app.schemas.analytics import (
     StatisticsRead,
 )
 from app.schemas.common import (
+    FiniteFloat,
     idempotent_responses,
     problem_responses,
 )
@@ -92,6 +93,6 @@ async def get_portfolio_metrics(
     _: ReaderDep,
     service: PortfolioDep,
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
-    level: Annotated[float, Query(ge=0.5, lt=1)] = 0.95,
+    level: Annotated[FiniteFloat, Query(ge=0.5, lt=1)] = 0.95,
 ) -> MetricsRead:
     return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))
