@@ -79,6 +79,7 @@ class Case:
     label: str
     token: str  # raw JSON (body) or text (path, query)
     refused: bool  # must be answered 4xx
+    free_key: bool = False  # a key of a free-form object
 
     @property
     def name(self) -> str:
@@ -270,7 +271,7 @@ def _body_cases(
         tokens = FREE_TOKENS if free_key else _leaf_tokens(field_schema)
         for label, token in tokens.items():
             refused = _body_refused(token, field_schema, components)
-            found.append(Case(name, "body", at, label, token, refused))
+            found.append(Case(name, "body", at, label, token, refused, free_key))
     return found
 
 

@@ -65,6 +65,7 @@ class HostileWalk(Walk):
     def __init__(self, client: httpx.AsyncClient, session: AsyncSession, pick: Pick) -> None:
         super().__init__(client)
         self.session = session
+        self.tables = TableWatch(session)
         self.pick = pick
         self.outcomes: list[Outcome] = []
 
@@ -101,7 +102,7 @@ class HostileWalk(Walk):
         # The cases it must refuse first: one accepted (and stored) cannot change their state.
         chosen = self.pick(operation_cases(self.document, operation, base, known))
         for case in sorted(chosen, key=lambda case: not case.refused):
-            self.outcomes.append(await outcome(self.client, self.session, case, base))
+            self.outcomes.append(await outcome(self.client, self.tables, case, base))
         await reload_expired(self.session)
 
     def operation(self, operation_id: str) -> tuple[str, dict[str, Any]]:
@@ -158,19 +159,28 @@ class Outcome:
 
     def _named(self) -> bool:
         """The refusal names the field: an error's `field` (dotted) holds its name, or, for a
-        problem listing no errors, its `detail` says it."""
+        problem listing no errors, its `detail` says it. A free-form object's key may be named
+        by its object's error saying the key ("parameters: unknown parameter risk")."""
         if self.media != PROBLEM or not isinstance(self.body, dict):
             return False
         name = self.case.field_name
         if "errors" not in self.body:
-            return re.search(rf"\b{re.escape(name)}\b", str(self.body.get("detail"))) is not None
-        fields = [str(error.get("field", "")) for error in self.body["errors"]]
-        return any(name in field.split(".") for field in fields)
+            return _says(str(self.body.get("detail")), name)
+        holder = str(self.case.where[-2]) if self.case.free_key else None
+        for error in self.body["errors"]:
+            parts = str(error.get("field", "")).split(".")
+            if name in parts or (holder in parts and _says(str(error.get("message")), name)):
+                return True
+        return False
 
     def _errors(self) -> str:
         if isinstance(self.body, dict):
             return str(self.body.get("errors", self.body.get("detail")))
         return str(self.body)
+
+
+def _says(text: str, name: str) -> bool:
+    return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
 @dataclass(frozen=True)
@@ -182,16 +192,33 @@ class TableState:
     non_finite: int
 
 
-async def table_states(session: AsyncSession) -> dict[str, TableState]:
-    """Each table's state: in PostgreSQL, in one query; on SQLite, read row by row."""
-    if session.bind.dialect.name == "postgresql":
-        return await _postgres_states(session)
+class TableWatch:
+    """The states of the tables of `session`'s database, read on demand: in PostgreSQL in one
+    query; on SQLite row by row, again only once the connection has written since the last read
+    (`total_changes()`), as reading every row around each case cost most of the fast tier's
+    time."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._read: tuple[int, dict[str, TableState]] | None = None
+
+    async def states(self) -> dict[str, TableState]:
+        """Each table's state now."""
+        if self.session.bind.dialect.name == "postgresql":
+            return await _postgres_states(self.session)
+        changes = (await self.session.execute(text("SELECT total_changes()"))).scalar_one()
+        if self._read is None or self._read[0] != changes:
+            self._read = (changes, await _sqlite_states(self.session))
+        return self._read[1]
+
+
+async def _sqlite_states(session: AsyncSession) -> dict[str, TableState]:
     states = {}
     for table in Tables.metadata.sorted_tables:
         rows = (await session.execute(select(table))).all()
-        text = "\n".join(sorted(repr(tuple(row)) for row in rows))
+        digest = hashlib.sha256("\n".join(sorted(repr(tuple(row)) for row in rows)).encode())
         odd = sum(_non_finite(value) for row in rows for value in row)
-        states[table.name] = TableState(hashlib.sha256(text.encode()).hexdigest(), odd)
+        states[table.name] = TableState(digest.hexdigest(), odd)
     return states
 
 
@@ -234,18 +261,16 @@ def _postgres_non_finite(column: Column[Any]) -> str:
     return ""
 
 
-async def outcome(
-    client: httpx.AsyncClient, session: AsyncSession, case: Case, base: Base
-) -> Outcome:
+async def outcome(client: httpx.AsyncClient, tables: TableWatch, case: Case, base: Base) -> Outcome:
     """Send `case` and compare the tables around it."""
     method, path, query, body = request_of(case, base)
     headers = {**ADMIN, **({"content-type": "application/json"} if body is not None else {})}
-    before = await table_states(session)
+    before = await tables.states()
     response = await asyncio.wait_for(
         client.request(method, path, params=query, content=body, headers=headers),
         CASE_TIMEOUT_S,
     )
-    after = await table_states(session)
+    after = await tables.states()
     changed = sorted(name for name in before if before[name].digest != after[name].digest)
     infinite = sorted(name for name in before if before[name].non_finite < after[name].non_finite)
     media = response.headers.get("content-type", "").split(";")[0]
