@@ -8,7 +8,8 @@
 # while changing the code:
 #   scripts/dev.sh fast [pytest args]   the fast tier, 22-58 s on two idle cores: tests/unit
 #                          but its `slow` tests (the pure packages, core, the house rules) and one
-#                          request per API route on SQLite (tests/api/test_every_route.py); no
+#                          request per API route on SQLite (tests/api/test_every_route.py) and
+#                          one hostile value per route (tests/api/test_hostile_input.py); no
 #                          PostgreSQL needed. `test` (what CI runs) runs all of it too
 # for CI: scripts/dev.sh install   create .venv with the dev lock, nothing else
 # the docs site: scripts/dev.sh docs [mkdocs args]   serve it on 127.0.0.1:8001 (or run mkdocs
@@ -141,7 +142,7 @@ case "${1:-}" in
         # bytecode), then they share its tests (about 20 s of CPU). The suite (`test`) runs them
         # all too.
         exec "$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile -m "not slow" \
-            tests/unit tests/api/test_every_route.py "$@"
+            tests/unit tests/api/test_every_route.py tests/api/test_hostile_input.py "$@"
         ;;
     install)
         ensure_venv "$DEV_LOCK"

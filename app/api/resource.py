@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+import app.api.path_ids  # noqa: F401  (registers `{name:id}` before any route is built)
 from app.api.route_guard import ApiRoute
 from app.schemas.common import problem_responses
 

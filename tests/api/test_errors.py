@@ -75,6 +75,17 @@ class TestRoutingErrors:
         response = await client.request(method, path, headers={"X-API-Key": ADMIN_KEY})
         assert_problem(response, 422, "validation-error")
 
+    @pytest.mark.parametrize(
+        "path", ["/api/symbol-mgmt/replays/{}", "/api/symbol-mgmt/replays/{}/timeline"]
+    )
+    async def test_an_id_too_long_for_int_is_422_naming_it(
+        self, client: httpx.AsyncClient, path: str
+    ) -> None:
+        # 5 000 digits: past CPython's int() limit, where Starlette's own convertor raised.
+        response = await client.get(path.format("9" * 5000), headers={"X-API-Key": ADMIN_KEY})
+        body = assert_problem(response, 422, "validation-error")
+        assert [e["field"] for e in body["errors"]] == ["run_id"]
+
 
 class TestValidationErrors:
     async def test_names_the_offending_field(self, client: httpx.AsyncClient) -> None:

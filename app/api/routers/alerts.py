@@ -69,7 +69,7 @@ async def list_alerts(
 
 
 @router.post(
-    "/{alert_id:int}/ack",
+    "/{alert_id:id}/ack",
     response_model=AlertRead,
     summary="Acknowledge an alert (it stays until its condition clears)",
     responses=problem_responses(404, 409),

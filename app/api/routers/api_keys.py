@@ -46,7 +46,7 @@ async def list_api_keys(
 
 
 @router.delete(
-    "/{key_id:int}",
+    "/{key_id:id}",
     response_model=ApiKeyRead,
     summary="Revoke an API key (idempotent)",
     responses=problem_responses(404),

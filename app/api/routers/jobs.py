@@ -73,7 +73,7 @@ async def run_job_now(
 
 
 @router.get(
-    "/runs/{run_id:int}",
+    "/runs/{run_id:id}",
     response_model=JobRunRead,
     summary="One job run: status, progress, and once over, its result or its problem",
     responses=problem_responses(404),

@@ -64,7 +64,7 @@ async def list_replays(
 
 
 @router.get(
-    "/{run_id:int}",
+    "/{run_id:id}",
     dependencies=[CachedRead],
     response_model=ReplayRead,
     summary="One replay: status, progress and, when done, its report",
@@ -81,7 +81,7 @@ async def get_replay(
 
 
 @router.delete(
-    "/{run_id:int}",
+    "/{run_id:id}",
     response_model=ReplaySummary,
     summary="Cancel a queued or running replay (the key that queued it, or an admin)",
     description="A queued run never starts; a running one stops at its next heartbeat (about a "
@@ -94,7 +94,7 @@ async def cancel_replay(run_id: RowId, principal: TraderDep, replays: ReplaysDep
 
 
 @router.get(
-    "/{run_id:int}/timeline",
+    "/{run_id:id}/timeline",
     dependencies=[CachedRead],
     response_model=TimelineRead,
     summary="A finished replay's dated membership, as JSON or CSV (the portfolio timeline's form)",

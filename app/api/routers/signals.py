@@ -103,7 +103,7 @@ async def get_signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStat
 
 
 @router.get(
-    "/{signal_id:int}",
+    "/{signal_id:id}",
     dependencies=[CachedRead],
     response_model=SignalRead,
     summary="One signal with each agent's vote and the consensus",

@@ -118,7 +118,7 @@ async def get_symbol_scores(
 
 
 @router.get(
-    "/runs/{run_id:int}",
+    "/runs/{run_id:id}",
     dependencies=[CachedRead],
     response_model=ScoringRunDetail,
     summary="One scoring run: summary, exclusions with reasons, configuration",
