@@ -4,11 +4,12 @@ httptools protocol, counting what it feeds the parser while a head is incomplete
 llhttp sets no limit on a head, and httptools keeps an unfinished header in memory however long
 it grows: eight connections that never ended a 32 MB header held 256 MB. Here a head is fed to
 the parser at most `HEAD_MAX_BYTES` at a time and refused once that much of it has gone in
-unfinished, or once it completes larger than that (its line and header fields counted): a `431`
-(problem+json) when no answer is under way on the connection, and the connection closed either
-way, the rest of the head never read. What one connection can make the parser hold of a head is
-so at most twice the limit: the part of one read that began it after another request, then the
-limit itself. Every uvicorn the project starts runs it (`--http` `PROTOCOL`).
+unfinished, or once it completes larger than that (its line and header fields counted): nothing
+more is read from the connection, the answers under way on it (requests pipelined before the
+head) go out, then a `431` (problem+json), and the connection is closed. What one connection
+can make the parser hold of a head is so at most twice the limit: the part of one read that
+began it after another request, then the limit itself. Every uvicorn the project starts runs it
+(`--http` `PROTOCOL`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         """Feed `data` whole when it fits (a read of a head, or of a body), else in slices."""
+        if self._refused:  # read before reading paused: never fed
+            return
         if self._in_head:
             if len(data) <= self._budget:
                 self._budget -= len(data)
@@ -108,20 +111,34 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._budget = HEAD_MAX_BYTES
         super().on_message_complete()
 
+    def on_response_complete(self) -> None:
+        if self._refused and not self.pipeline:  # the last answer before the refusal went out
+            self.server_state.total_requests += 1
+            self._answer_431()
+            return
+        super().on_response_complete()
+
     def send_400_response(self, msg: str) -> None:
         if not self.transport.is_closing():  # a refused head's parser may still complain
             super().send_400_response(msg)
 
     def _refuse(self) -> None:
-        """Answer 431 unless an answer is under way (the head was pipelined), and close."""
+        """Read no more; answer 431 and close once the answers under way have gone out."""
         self._refused = True
         logger.warning("A request head over %d bytes refused from %s", HEAD_MAX_BYTES, self.client)
         if self.cycle is None or self.cycle.response_complete:
-            head = [STATUS_LINE[431]]
-            for name, value in self.server_state.default_headers:
-                head.append(name + b": " + value + b"\r\n")
-            head.append(b"content-type: application/problem+json\r\n")
-            head.append(b"content-length: %d\r\n" % len(_REFUSAL))
-            head.append(b"connection: close\r\n\r\n")
-            self.transport.write(b"".join(head) + _REFUSAL)
+            self._answer_431()
+        else:
+            self.flow.pause_reading()
+
+    def _answer_431(self) -> None:
+        if self.transport.is_closing():  # the last answer closed it (`Connection: close`)
+            return
+        head = [STATUS_LINE[431]]
+        for name, value in self.server_state.default_headers:
+            head.append(name + b": " + value + b"\r\n")
+        head.append(b"content-type: application/problem+json\r\n")
+        head.append(b"content-length: %d\r\n" % len(_REFUSAL))
+        head.append(b"connection: close\r\n\r\n")
+        self.transport.write(b"".join(head) + _REFUSAL)
         self.transport.close()
