@@ -28,6 +28,7 @@ import httpx
 from app.cli.reads import show_portfolio
 from app.core.security import generate_key
 from app.db.migrations import upgrade_to_head
+from app.runtime.http_head import PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "/api/symbol-mgmt"
@@ -310,6 +311,8 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
         args.host,
         "--port",
         str(port),
+        "--http",
+        PROTOCOL,  # the request head bounded, as deployed
     ]
     procs["service"] = spawn(
         command,

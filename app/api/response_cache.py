@@ -1,9 +1,9 @@
 """The per-replica cache of whole read responses: one mechanism for every cacheable `GET`.
 
 A route opts in with `CachedRead` (a dependency that records the role it requires). Its `200`
-answers are kept, body and `ETag`, keyed by path, query and `Accept` (a route may answer CSV),
-and served again, before FastAPI's routing and dependencies, to any caller whose key is known
-to hold that role, while:
+answers are kept, body and `ETag`, keyed by path, query and a digest of `Accept` (a route may
+answer CSV; a digest, so that no caller's long `Accept` is kept), and served again, before
+FastAPI's routing and dependencies, to any caller whose key is known to hold that role, while:
 
 - nothing has been committed since (this replica's own commits invalidate at once; the other
   replicas' through PostgreSQL's change notifications, so on PostgreSQL the cache serves only
@@ -26,10 +26,10 @@ as stale, and while it is recomputed in the background every caller is served th
 with `Age` (whole seconds since it was computed) and `X-Cache: stale`, as long as it is at most
 `reads.stale_max_s` old; past that, or once its recomputation answered anything but a `200`, the
 callers wait for a computation as for a missing answer.
-What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' total): the least recently
-used answers go first beyond it, and an answer over `MAX_BODY_BYTES` (a replay report with its
-curves, say) is served and tagged but never kept: the callers that asked while it was computed
-are served it too, so one computation serves them all.
+What is kept is bounded in bytes (`reads.cache_max_bytes`, the bodies' and their keys' total):
+the least recently used answers go first beyond it, and an answer over `MAX_BODY_BYTES` (a
+replay report with its curves, say) is served and tagged but never kept: the callers that asked
+while it was computed are served it too, so one computation serves them all.
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
 authentication and forgotten at the next commit (a revocation commits), stale answers included.
 """
@@ -127,6 +127,10 @@ class Entry:
         """The bytes it keeps, both representations."""
         return len(self.plain.body) + (len(self.gzipped.body) if self.gzipped else 0)
 
+    def cost(self, key: bytes) -> int:
+        """What keeping it under `key` counts against the cache's bytes: its bodies and key."""
+        return self.size + len(key)
+
     def for_caller(self, scope: Scope) -> Representation:
         """What `scope`'s caller is sent: gzipped when it accepts that and there is one."""
         if self.gzipped is not None and accepts_gzip(scope):
@@ -188,7 +192,7 @@ class ResponseCache:
         self.clock = clock
         self.listening = False
         self.generation = 0
-        self.bytes = 0  # the kept bodies' total, stale ones included
+        self.bytes = 0  # the kept bodies' and keys' total, stale ones included
         self._entries: OrderedDict[bytes, Entry] = OrderedDict()  # least recently used first
         self._stale: OrderedDict[bytes, Entry] = OrderedDict()  # earlier generations' (may_stale)
         self._roles: dict[str, Role] = {}  # stored keys' hashes
@@ -212,7 +216,7 @@ class ResponseCache:
                     stale[key] = entry
         self._entries.clear()
         self._stale = stale
-        self.bytes = sum(entry.size for entry in stale.values())
+        self.bytes = sum(entry.cost(key) for key, entry in stale.items())
         self._roles.clear()
 
     def set_listening(self, listening: bool) -> None:
@@ -272,7 +276,7 @@ class ResponseCache:
     def store(self, key: bytes, entry: Entry) -> bool:
         """Keep `entry` unless a commit came while it was computed or it is too large to keep;
         whether it was kept. The stale answers, then the least recently used, make room."""
-        size = entry.size
+        size = entry.cost(key)
         too_large = len(entry.plain.body) > MAX_BODY_BYTES or size > self.max_bytes
         if entry.generation != self.generation or too_large:
             return False
@@ -293,12 +297,12 @@ class ResponseCache:
     def _drop(self, key: bytes) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
-            self.bytes -= entry.size
+            self.bytes -= entry.cost(key)
 
     def _drop_stale(self, key: bytes) -> None:
         entry = self._stale.pop(key, None)
         if entry is not None:
-            self.bytes -= entry.size
+            self.bytes -= entry.cost(key)
 
     def begin(self, key: bytes) -> asyncio.Future[Entry | None]:
         future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
@@ -421,7 +425,8 @@ def remember_role(request: Request, role: Role) -> None:
 
 
 def request_key(scope: Scope) -> bytes:
-    """The cache's key of a request: its path, its query in one order and its `Accept`."""
+    """The cache's key of a request: its path, its query in one order and a digest of its
+    `Accept` (of a fixed size, whatever the caller sends)."""
     path: str = scope["path"]
     query = canonical_query(scope["query_string"])  # declared parameters only (else a 422)
     return path.encode() + b"?" + query + _accept(scope)
@@ -602,10 +607,14 @@ def _quality(params: bytes) -> float:
     return 1.0
 
 
+ACCEPT_DIGEST_BYTES = 16  # blake2b's, 128 bits: two values of one path never meet by chance
+
+
 def _accept(scope: Scope) -> bytes:
-    """The key's part for `Accept`: a route may answer another media type for it (CSV)."""
-    for name, value in scope["headers"]:
-        if name == b"accept":
-            accept: bytes = value
-            return b"#" + accept
-    return b""
+    """The key's part for `Accept`, its digest: a route may answer another media type for it
+    (CSV), and the key keeps no caller's bytes (the server bounds a head, not this header)."""
+    values = [value for name, value in scope["headers"] if name == b"accept"]
+    if not values:
+        return b""
+    digest = hashlib.blake2b(b",".join(values), digest_size=ACCEPT_DIGEST_BYTES).digest()
+    return b"#" + digest

@@ -95,7 +95,7 @@ def _state_gauges(state: AppState) -> Iterator[Metric]:
     if cache is not None:
         yield GaugeMetricFamily(
             "mysymbols_response_cache_bytes",
-            "Bytes of answer bodies the response cache keeps.",
+            "Bytes the response cache keeps: its answers' bodies and their keys.",
             value=cache.bytes,
         )
         yield GaugeMetricFamily(

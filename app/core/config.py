@@ -80,8 +80,8 @@ class ReadsSettings(BaseModel):
     """Longest a cached read answer is served (its data ages and prices are at most this old;
     any commit drops it at once); 0 switches the response cache off."""
     cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
-    """Most bytes of answer bodies the response cache keeps, plain and gzipped (the least
-    recently used go first beyond it); an answer over 1 MiB is never kept."""
+    """Most bytes the response cache keeps, its answers' bodies (plain and gzipped) and their
+    keys (the least recently used go first beyond it); an answer over 1 MiB is never kept."""
     refresh_ahead_s: float = Field(default=0.25, ge=0)
     """How long before its time limit a cached answer is recomputed in the background, started
     by the first caller to find it that old (who is served it): under steady reads no caller

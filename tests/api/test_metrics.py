@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import __version__
+from app.api.response_cache import request_key
 from app.core.config import Settings
 from app.core.log import ContextFilter, json_formatter
 from app.db.engine import create_engine, create_sessionmaker
@@ -161,7 +162,10 @@ class TestStateFamilies:
             await asyncio.sleep(0.01)
         assert again.headers.get("x-cache") == "hit"
         text = await scrape(open_client)
-        assert sample(text, "mysymbols_response_cache_bytes") == len(again.content)
+        headers = [(b"accept", again.request.headers["accept"].encode())]
+        key = request_key({"path": f"{API}/pairlist", "query_string": b"", "headers": headers})
+        kept = len(again.content) + len(key)  # the answer's body and its key
+        assert sample(text, "mysymbols_response_cache_bytes") == kept
         assert sample(text, "mysymbols_response_cache_entries") == 1
 
     async def test_a_scrape_answers_without_the_database(

@@ -4,7 +4,7 @@ side by side in one run.
 `python -m tests.bench.bench_api [--duration 4 --rounds 3 --connections 64] [--sqlite]
                                  [--universe recorded] [--only portfolio rankings-20 ...]
                                  [--hot] [--access-log] [--same-bytes] [--gzip]
-                                 [--service-root DIR]
+                                 [--service-root DIR] [--protocols bounded httptools h11]
                                  [--py-spy PATH]`
 Both servers run as one uvicorn worker each, pinned to core 0 and up together; wrk
 (`apt-get install wrk`) runs pinned to core 1, on 127.0.0.1 only. The app serves the
@@ -22,6 +22,12 @@ client), aiohttp and browsers do; the bare hello app ignores it, the service's k
 packet or more go out gzipped. Without it nothing is asked for, so every answer goes out plain.
 `--service-root` serves another checkout's `app` (the same bench for a before and an after);
 `--py-spy` records a profile of each read after the rounds, for `tests.bench.profile_layers`.
+`--protocols` serves the app once per uvicorn HTTP protocol named, all up together in fresh
+processes (the priming one idles), each read timed against each in turn after its own hello run
+(the hello app runs as deployed): `bounded`, the image's (`app.runtime.http_head`), `httptools`,
+uvicorn's own without a head limit, `h11` with `--h11-max-incomplete-event-size` at the same
+limit. `bounded` alone by default; a `--service-root` checkout older than
+`app/runtime/http_head.py` needs `--protocols httptools`.
 Goals (issue 57): every hot read >= 1.0x hello, as deployed (`--access-log`), with p99 <= 50 ms
 and no non-2xx. Numbers only, no assertions.
 """
@@ -37,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +51,7 @@ import httpx
 import psutil
 
 from app.db.migrations import upgrade_to_head
+from app.runtime.http_head import HEAD_MAX_BYTES, PROTOCOL
 from tests.bench.harness import HEADERS, KEY
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
@@ -137,6 +145,14 @@ HOT = (
 )
 
 
+# uvicorn's `--http` arguments for each protocol `--protocols` may name.
+PROTOCOLS = {
+    "bounded": ["--http", PROTOCOL],
+    "httptools": ["--http", "httptools"],
+    "h11": ["--http", "h11", "--h11-max-incomplete-event-size", str(HEAD_MAX_BYTES)],
+}
+
+
 def prepare(base: str, encoding: dict[str, str]) -> tuple[str, dict[str, int]]:
     """A primed portfolio of 10 (see `tests.deployed.prime`) whose every read answers 200
     before it is timed: one member, and each read's body size in bytes as sent to a caller
@@ -190,6 +206,13 @@ def main() -> None:
     parser.add_argument(
         "--service-root", type=Path, default=ROOT, help="the checkout whose app is served"
     )
+    parser.add_argument(
+        "--protocols",
+        nargs="+",
+        choices=list(PROTOCOLS),
+        default=["bounded"],
+        help="serve the app with each of these uvicorn HTTP protocols, timed side by side",
+    )
     parser.add_argument("--py-spy", help="py-spy's path: profile each read after the rounds")
     parser.add_argument("--profile-dir", type=Path, default=Path("bench-api-profiles"))
     args = parser.parse_args()
@@ -231,24 +254,40 @@ def main() -> None:
         ):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
             wait_for(hello_url)
-            with process(uvicorn("app.main:app", app_port), env, "0", log, **served) as service:
-                wait_for(f"{app}{API}/health")
+            first = args.protocols[0]
+            with (
+                process(
+                    uvicorn("app.main:app", app_port, PROTOCOLS[first]), env, "0", log, **served
+                ) as service,
+                ExitStack() as others,
+            ):
+                wait_for(f"{app}{API}/health", 120)
                 member, sizes = prepare(app, measured)
-                urls = {
-                    name: f"{app}{API}{READS[name].format(member=member)}" for name in args.only
-                }
+                served_by = {first: (app, service.pid)}
+                if len(args.protocols) > 1:  # each in a fresh process: none of them primed
+                    served_by = {}
+                    for protocol in args.protocols:
+                        port = free_port()
+                        command = uvicorn("app.main:app", port, PROTOCOLS[protocol])
+                        other = others.enter_context(process(command, env, "0", log, **served))
+                        wait_for(f"http://127.0.0.1:{port}{API}/health", 120)
+                        served_by[protocol] = (f"http://127.0.0.1:{port}", other.pid)
                 hellos = {
                     name: f"{hello_origin}/bytes/{sizes[name]}" if args.same_bytes else hello_url
                     for name in args.only
                 }
                 for _ in range(args.rounds):  # each read right after a hello run: a pair
-                    for name, url in urls.items():
-                        before = wrk(hellos[name], hello_server.pid, headers=encoding, **timed)
-                        run = wrk(url, service.pid, headers=asked, **timed)
-                        hello_runs.append(before)
-                        runs.setdefault(name, []).append(run)
-                        ratios = (run.rps / before.rps, before.cpu_us / run.cpu_us)
-                        pairs.setdefault(name, []).append(ratios)
+                    for name in args.only:
+                        for protocol, (origin, pid) in served_by.items():
+                            row = name if len(served_by) == 1 else f"{name} [{protocol}]"
+                            sizes[row] = sizes[name]
+                            url = f"{origin}{API}{READS[name].format(member=member)}"
+                            before = wrk(hellos[name], hello_server.pid, headers=encoding, **timed)
+                            run = wrk(url, pid, headers=asked, **timed)
+                            hello_runs.append(before)
+                            runs.setdefault(row, []).append(run)
+                            ratios = (run.rps / before.rps, before.cpu_us / run.cpu_us)
+                            pairs.setdefault(row, []).append(ratios)
                 if args.py_spy:
                     args.profile_dir.mkdir(parents=True, exist_ok=True)
                     loaded = {"duration": 20, "connections": args.connections}
@@ -256,9 +295,11 @@ def main() -> None:
                     profile(
                         args.py_spy, hello_server.pid, hello_load, args.profile_dir / "hello.txt"
                     )
-                    for name, url in urls.items():
+                    origin, pid = served_by[first]
+                    for name in args.only:
+                        url = f"{origin}{API}{READS[name].format(member=member)}"
                         load = wrk_command(url, headers=asked, **loaded)
-                        profile(args.py_spy, service.pid, load, args.profile_dir / f"{name}.txt")
+                        profile(args.py_spy, pid, load, args.profile_dir / f"{name}.txt")
             if "portfolio" in args.only and not args.no_caches:
                 no_cache = {
                     **env,
@@ -298,12 +339,14 @@ def main() -> None:
         "CPU per request (hello's over the read's: what one core answers, whatever else runs);\n"
         "req/s, p50, p99: the best round; CPU: the median"
     )
-    header = f"{'GET':24}{'req/s':>7}{'vs hello':>9}{'range':>12}{'CPU us':>8}{'vs hello':>9}"
+    protocols = ", ".join(args.protocols)
+    print(f"uvicorn --http: {protocols} (the hello app: bounded, as deployed)")
+    header = f"{'GET':30}{'req/s':>7}{'vs hello':>9}{'range':>12}{'CPU us':>8}{'vs hello':>9}"
     print(f"{header}{'range':>12}{'p50 ms':>8}{'p99 ms':>8}{'non-2xx':>8}{'bytes':>8}")
     # With --same-bytes each read's hello answered that read's bytes: the row is the best of them.
     hello_row, hello_bytes = ("hello app (best)", "") if args.same_bytes else ("hello app", "17")
     print(
-        f"{hello_row:24}{hello.rps:7.0f}{'1.00x':>9}{'':12}{hello_cpu:8.1f}{'1.00x':>9}{'':12}"
+        f"{hello_row:30}{hello.rps:7.0f}{'1.00x':>9}{'':12}{hello_cpu:8.1f}{'1.00x':>9}{'':12}"
         f"{hello.p50_ms:8.2f}{hello.p99_ms:8.2f}{'':8}{hello_bytes:>8}"
     )
     for name, done in runs.items():
@@ -312,7 +355,7 @@ def main() -> None:
         measured = pairs.get(name) or [(run.rps / hello.rps, hello_cpu / cpu)]
         by_rps, by_cpu = zip(*measured, strict=True)
         print(
-            f"{name:24}{run.rps:7.0f}{_median(by_rps)}{cpu:8.1f}{_median(by_cpu)}"
+            f"{name:30}{run.rps:7.0f}{_median(by_rps)}{cpu:8.1f}{_median(by_cpu)}"
             f"{run.p50_ms:8.2f}{run.p99_ms:8.2f}{sum(r.non_2xx for r in done):8d}"
             f"{sizes[name]:8d}"
         )

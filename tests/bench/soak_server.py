@@ -33,6 +33,8 @@ import uvicorn
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.runtime.http_head import PROTOCOL
+
 TOP = 20
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MALLINFO2_FIELDS = (
@@ -249,6 +251,7 @@ def main() -> None:
         port=port,
         workers=1,
         limit_concurrency=1024,
+        http=PROTOCOL,  # the request head bounded, as the image runs it
         access_log=False,  # the app writes its own access log (MYSYMBOLS_LOG_LEVEL=INFO)
         log_level="warning",
     )

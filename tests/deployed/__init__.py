@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from app.runtime.http_head import PROTOCOL
+
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/symbol-mgmt"
 
@@ -58,7 +60,9 @@ def process(
             stderr.close()  # type: ignore[union-attr]
 
 
-def uvicorn(app: str, port: int) -> list[str]:
+def uvicorn(app: str, port: int, http: list[str] | None = None) -> list[str]:
+    """uvicorn serving `app` on loopback as the image does: one worker, the request head bounded
+    (`http`: other `--http` arguments instead, a benchmark's comparison)."""
     return [
         sys.executable,
         "-m",
@@ -73,6 +77,7 @@ def uvicorn(app: str, port: int) -> list[str]:
         "--no-access-log",
         "--log-level",
         "warning",
+        *(["--http", PROTOCOL] if http is None else http),
     ]
 
 

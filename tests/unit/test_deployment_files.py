@@ -1,17 +1,24 @@
 """What the image and compose deploy with: a base image pinned by digest, a project built with
-the locked (hashed) setuptools and wheel and nothing fetched unpinned, and a compose file with
-no password of its own and the API published on this host only."""
+the locked (hashed) setuptools and wheel and nothing fetched unpinned, a compose file with no
+password of its own and the API published on this host only, and every uvicorn the project
+starts bounding a request's head."""
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
+from uvicorn.importer import import_from_string
+
+from app.runtime.http_head import PROTOCOL, BoundedHttpToolsProtocol
+from tests.deployed import uvicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,3 +108,63 @@ class TestForwardedAddresses:
     def test_compose_trusts_this_host_only_unless_told(self) -> None:
         environment = compose()["services"]["app"]["environment"]
         assert environment["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+
+# Every uvicorn the project starts for real, and how each writes its launch.
+SHELL_LAUNCHES = ("Dockerfile", "scripts/dev.sh")
+PYTHON_LAUNCHES = ("scripts/demo.py", "tests/deployed/__init__.py", "tests/bench/soak_server.py")
+
+
+def shell_launches(path: str) -> list[str]:
+    """Each command line (continuations joined) of `path` that starts uvicorn."""
+    text = (ROOT / path).read_text().replace("\\\n", " ")
+    return [line for line in text.splitlines() if re.search(r"uvicorn\"? app\.main:app", line)]
+
+
+def python_launches(path: str) -> list[ast.AST]:
+    """Each command list naming the `uvicorn` module, and each `uvicorn.run(…)`, of `path`."""
+    return [node for node in ast.walk(ast.parse((ROOT / path).read_text())) if _launch(node)]
+
+
+def _launch(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        return ast.unparse(node.func) == "uvicorn.run"
+    return isinstance(node, ast.List) and any(
+        isinstance(item, ast.Constant) and item.value == "uvicorn" for item in node.elts
+    )
+
+
+class TestRequestHeadBound:
+    """Every uvicorn the project starts (the image, and so compose and Kubernetes; `dev.sh
+    serve`; the demo; the deployed suite's and the benchmarks' servers) runs the protocol that
+    bounds a request's head (`app.runtime.http_head`): a launch without it fails here."""
+
+    @pytest.mark.parametrize("path", SHELL_LAUNCHES)
+    def test_each_shell_launch_names_the_protocol(self, path: str) -> None:
+        launches = shell_launches(path)
+        assert launches, f"no uvicorn launch found in {path}"
+        for line in launches:
+            assert re.search(rf"--http {re.escape(PROTOCOL)}(\s|\"|$)", line), (path, line)
+
+    @pytest.mark.parametrize("path", PYTHON_LAUNCHES)
+    def test_each_python_launch_names_the_protocol(self, path: str) -> None:
+        launches = python_launches(path)
+        assert launches, f"no uvicorn launch found in {path}"
+        for node in launches:
+            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            assert "PROTOCOL" in names, (path, ast.unparse(node))
+
+    def test_the_deployed_suite_serves_with_the_protocol(self) -> None:
+        command = uvicorn("app.main:app", 8000)
+        assert command[command.index("--http") + 1] == PROTOCOL
+
+    def test_compose_and_kubernetes_run_the_image_command(self) -> None:
+        """Neither replaces the image's CMD, which names the protocol."""
+        app = compose()["services"]["app"]
+        assert "command" not in app and "entrypoint" not in app
+        deployment = yaml.safe_load((ROOT / "deploy/k8s/deployment.yaml").read_text())
+        (api,) = [c for c in deployment["spec"]["template"]["spec"]["containers"]]
+        assert "command" not in api and "args" not in api
+
+    def test_the_protocol_is_what_uvicorn_loads(self) -> None:
+        assert import_from_string(PROTOCOL) is BoundedHttpToolsProtocol

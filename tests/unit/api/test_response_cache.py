@@ -2,7 +2,8 @@
 simultaneous callers, an expired answer served while it is refreshed, 304 on a matching ETag,
 errors and unmarked routes never kept, commits dropping everything, the bounds in number and
 bytes (least recently used out first; a body over 1 MiB served, to every caller waiting for it,
-but never kept), a large answer gzipped for the callers that take it."""
+but never kept; keys counted with their answers, `Accept` kept as a digest), a large answer
+gzipped for the callers that take it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.api.response_cache import (
     ResponseCache,
     ResponseCacheMiddleware,
     accepts_gzip,
+    request_key,
 )
 
 DELAY_S = 0.05
@@ -140,7 +142,13 @@ async def test_the_number_of_answers_kept_is_bounded(
 
 
 def kept_bytes(cache: ResponseCache) -> int:
-    return sum(entry.size for entry in cache._entries.values())
+    return sum(entry.size + len(key) for key, entry in cache._entries.items())
+
+
+def key_bytes(path: str, query: str, accept: bytes = b"*/*") -> int:
+    """The bytes of a request's key (httpx sends `Accept: */*`)."""
+    scope = {"path": path, "query_string": query.encode(), "headers": [(b"accept", accept)]}
+    return len(request_key(scope))
 
 
 @pytest.mark.slow  # 60 answers, each computed in DELAY_S
@@ -160,7 +168,8 @@ async def test_the_bytes_kept_stay_within_the_bound() -> None:
 
 
 async def test_the_least_recently_used_answer_goes_first() -> None:
-    cache = ResponseCache(60, single_process=True, max_bytes=3000, open_reads=True)
+    each = 1000 + key_bytes("/sized", "size=1000&fill=a")  # the body and its key
+    cache = ResponseCache(60, single_process=True, max_bytes=3 * each, open_reads=True)
     app, calls = app_with(cache)
     async with await client(app) as api:
 
@@ -171,7 +180,7 @@ async def test_the_least_recently_used_answer_goes_first() -> None:
             await get(fill)
         assert (await get("a")).headers["x-cache"] == "hit"  # now b is the least recently used
         await get("d")  # room for it: b goes
-        assert cache.bytes == 3000
+        assert cache.bytes == 3 * each
         for fill in "acd":
             assert (await get(fill)).headers["x-cache"] == "hit"
         recomputed = await get("b")
@@ -192,7 +201,7 @@ async def test_an_answer_over_one_mebibyte_is_served_but_not_kept() -> None:
         assert "x-cache" not in answer.headers
     assert small[1].headers["x-cache"] == "hit"
     assert calls["sized"] == 3  # the large answer computed twice, the small one once
-    assert cache.bytes == 10 and len(cache) == 1
+    assert cache.bytes == 10 + key_bytes("/sized", "size=10") and len(cache) == 1
 
 
 async def test_simultaneous_callers_of_an_answer_too_large_to_keep_share_one_computation() -> None:
@@ -231,8 +240,9 @@ async def test_a_large_answer_is_gzipped_for_a_caller_that_takes_it(cache: Respo
     assert "content-encoding" not in plain.headers and plain.headers["vary"] == "Accept-Encoding"
     assert plain.num_bytes_downloaded == size and plain.content == b"x" * size
     assert plain.headers["etag"] != kept.headers["etag"]  # one validator per representation
-    entry = next(iter(cache._entries.values()))
-    assert entry.gzipped is not None and cache.bytes == size + len(entry.gzipped.body)
+    key, entry = next(iter(cache._entries.items()))
+    assert entry.gzipped is not None
+    assert cache.bytes == size + len(entry.gzipped.body) + len(key)
 
 
 async def test_a_validator_gets_304_for_its_own_representation_only(
@@ -293,7 +303,7 @@ async def test_a_small_answer_is_sent_plain_to_every_caller(cache: ResponseCache
             answer = await api.get("/sized", params={"size": size}, headers=GZIP)
             assert answer.num_bytes_downloaded == size
             assert "content-encoding" not in answer.headers and "vary" not in answer.headers
-    assert cache.bytes == size
+    assert cache.bytes == size + key_bytes("/sized", f"size={size}")
 
 
 async def test_an_answer_too_large_to_keep_is_never_compressed() -> None:
@@ -353,3 +363,45 @@ async def test_what_a_route_varies_with_is_kept_with_its_answer(
             unchanged = await api.get("/varied", params={"size": size}, headers=check)
             assert unchanged.status_code == 304 and unchanged.headers.get_list("vary") == [expected]
         assert answer.headers["x-cache"] == "hit"
+
+
+class TestKeys:
+    """What a key holds of a request, and what it costs the cache's bound."""
+
+    def test_accept_is_kept_as_a_digest_of_fixed_size(self) -> None:
+        short, long = key_bytes("/cached", "n=1", b"*/*"), key_bytes("/cached", "n=1", b"a" * 32768)
+        assert short == long == len(b"/cached?n=1#") + response_cache.ACCEPT_DIGEST_BYTES
+
+    def test_every_accept_value_has_its_own_key(self) -> None:
+        def key(*accepts: bytes) -> bytes:
+            headers = [(b"accept", accept) for accept in accepts]
+            return request_key({"path": "/p", "query_string": b"", "headers": headers})
+
+        keys = {key(), key(b"text/csv"), key(b"application/json"), key(b"text/csv", b"*/*")}
+        assert len(keys) == 4 and key(b"text/csv") == key(b"text/csv")
+
+    @pytest.mark.slow  # 600 answers computed
+    async def test_distinct_long_accept_values_count_their_keys_not_their_values(self) -> None:
+        """600 reads, each with its own 30 kB `Accept`, of a route varying with it: 600 answers
+        kept, what the bound counts being their bodies and keys, nothing of the callers' values."""
+        cache = ResponseCache(60, single_process=True, open_reads=True)
+        app, _ = app_with(cache)
+        each = 10 + key_bytes("/varied", "size=10")
+        async with await client(app) as api:
+            for n in range(600):
+                accept = f"text/x-{n}-".encode() + b"a" * 30_000
+                answer = await api.get("/varied", params={"size": 10}, headers={"Accept": accept})
+                assert answer.status_code == 200 and "x-cache" not in answer.headers
+        assert len(cache) == 600
+        assert cache.bytes == kept_bytes(cache) == 600 * each
+
+    async def test_keys_count_against_the_bound_in_bytes(self) -> None:
+        """Answers of empty bodies still fill the bound: by their keys."""
+        each = key_bytes("/varied", "size=0&pad=" + "k" * 1000)
+        cache = ResponseCache(60, single_process=True, max_bytes=5 * each, open_reads=True)
+        app, _ = app_with(cache)
+        async with await client(app) as api:
+            for n in range(20):
+                pad = f"{n:02d}" + "k" * 998
+                assert (await api.get("/varied", params={"size": 0, "pad": pad})).status_code == 200
+        assert len(cache) == 5 and cache.bytes == kept_bytes(cache) == 5 * each
