@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.models import JobRun
 from tests.conftest import BOOTSTRAP_KEYS
+from tests.deployed import uvicorn
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import free_port, live_clock_ms
 
@@ -44,18 +44,7 @@ def start_replica(database_url: str, sim_url: str) -> subprocess.Popen[bytes]:
         "MYSYMBOLS_SCHEDULER__JITTER_S": "0.1",
         "MYSYMBOLS_LOG_LEVEL": "WARNING",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(free_port()),
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn("app.main:app", free_port())  # as deployed: the head bounded
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

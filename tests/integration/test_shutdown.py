@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.models import JobRun, ScoringRun
 from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY, TRADE_NAME
+from tests.deployed import uvicorn
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import free_port, live_clock_ms
 
@@ -58,18 +58,7 @@ def start_service(
         "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN": graceful_timeout_of_the_image(),
         **env,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn("app.main:app", port)  # as deployed: the head bounded
     errors = subprocess.DEVNULL if stderr is None else stderr
     return subprocess.Popen(
         command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=errors

@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ import pytest
 from app.cli import main
 from tests.conftest import ADMIN_KEY, BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY
 from tests.databases import migrated_sqlite_url
+from tests.deployed import uvicorn
 from tests.sim_fixtures import free_port, live_clock_ms, running_simulator
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,18 +56,7 @@ def start_service(database: str, sim_url: str, port: int) -> subprocess.Popen[by
         "MYSYMBOLS_LOG_LEVEL": "WARNING",
         "MYSYMBOLS_SCHEDULER__ENABLED": "false",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn("app.main:app", port)  # as deployed: the head bounded
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
