@@ -31,7 +31,6 @@ from app.api.routers import (
     portfolio,
     replays,
     scoring,
-    signals,
     status,
     symbols,
 )
@@ -60,6 +59,7 @@ from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.services.webhooks.resolver import receiver_session
+from app.signals import router as signals
 from app.state import AppState
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from app.services.settings.registry import default_of
-from app.signals.agents import (
+from app.signals.voting.agents import (
     ABSTAIN,
     APPROVE,
     REJECT,
@@ -21,7 +21,7 @@ from app.signals.agents import (
     technical,
     vote_all,
 )
-from app.signals.consensus import APPROVED, NO_QUORUM, REJECTED, ConsensusRule, decide
+from app.signals.voting.consensus import APPROVED, NO_QUORUM, REJECTED, ConsensusRule, decide
 
 SCORES = {"technical": 70.0, "fundamental": 60.0, "market_structure": 80.0, "risk": 65.0}
 METRICS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.signals.calibration import (
+from app.signals.voting.agent_weights import (
     MAX_WEIGHT,
     MIN_WEIGHT,
     ScoredVote,

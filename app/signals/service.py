@@ -12,21 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
-from app.db.models import Signal, Symbol
+from app.db.models import Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.db.repositories.signals import SignalRepository
 from app.exchange.gateway import KucoinGateway
 from app.policy.replacement import replacement_candidates
 from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
-from app.schemas.signals import SignalCreate
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.settings.registry import read_typed
-from app.services.signals.calibration import SignalOutcomeService
-from app.signals.agents import AGENTS, Limits, SignalFacts, vote_all
-from app.signals.consensus import NO_QUORUM, ConsensusRule, decide
+from app.signals.models import Signal
+from app.signals.outcomes import SignalOutcomeService
+from app.signals.repository import SignalRepository
+from app.signals.schemas import SignalCreate
+from app.signals.voting.agents import AGENTS, Limits, SignalFacts, vote_all
+from app.signals.voting.consensus import NO_QUORUM, ConsensusRule, decide
 
 METRICS_USED = ("spread_bps", "impact_bps", "volatility_annualised", "funding_carry_bps_8h")
 
@@ -222,3 +223,8 @@ class SignalService:
             "no_quorum": counts.with_outcome,
             "average_processing_s": None if average is None else round(average, 6),
         }
+
+
+def signal_service(session: AsyncSession, gateway: KucoinGateway) -> SignalService:
+    """The signal service and its outcome measurer on one session: the router's and the jobs'."""
+    return SignalService(session, gateway, SignalOutcomeService(session))

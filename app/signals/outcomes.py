@@ -9,16 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR, HOUR_MIN
 from app.db.repositories.candles import CandleRepository
-from app.db.repositories.signals import PAGE, SignalRepository
 from app.services.market.candles import last_closed_open_time
-from app.signals.agents import AGENTS
-from app.signals.calibration import (
+from app.signals.repository import PAGE, SignalRepository
+from app.signals.voting.agent_weights import (
     AgentRecord,
     ScoredVote,
     calibrate,
     forward_return,
     horizon_hours,
 )
+from app.signals.voting.agents import AGENTS
 
 
 class SignalOutcomeService:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.signals.agents import ABSTAIN, APPROVE, Vote
+from app.signals.voting.agents import ABSTAIN, APPROVE, Vote
 
 APPROVED, REJECTED, NO_QUORUM = "approved", "rejected", "no_quorum"
 

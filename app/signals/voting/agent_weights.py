@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.signals.agents import ABSTAIN, APPROVE
+from app.signals.voting.agents import ABSTAIN, APPROVE
 
 PRIOR_HITS = 5.0  # a Beta(5, 5) prior: ten imaginary votes, half right
 PRIOR_MISSES = 5.0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Response, status
+from fastapi import Depends, Query, Request, Response, status
 
 from app.api.auth import ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
-from app.api.services import SignalsDep
+from app.api.sessions import SessionDep, app_state
 from app.schemas.common import (
     RowId,
     StorableText,
@@ -18,11 +18,20 @@ from app.schemas.common import (
     idempotent_responses,
     problem_responses,
 )
-from app.schemas.signals import SignalCreate, SignalRead, SignalStatistics, SignalSummary
+from app.signals.schemas import SignalCreate, SignalRead, SignalStatistics, SignalSummary
+from app.signals.service import SignalService, signal_service
 
 router = resource_router("/signals", "signals")
 
 DECIDED = ("approved", "rejected", "expired")
+
+
+async def get_signal_service(request: Request, session: SessionDep) -> SignalService:
+    """The request's signal service, in the request's one transaction."""
+    return signal_service(session, app_state(request).gateway)
+
+
+SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
 
 
 @router.post(

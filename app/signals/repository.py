@@ -11,9 +11,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, defer, load_only
 
-from app.db.models import Signal
+from app.signals.models import DECIDED, Signal
 
-DECIDED = ("approved", "rejected")
 PAGE = 500  # rows a background pass holds at once
 MEASURED_FROM = (
     Signal.id,
