@@ -13,7 +13,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext, StreamContext

@@ -16,7 +16,7 @@ from app.db.models import Symbol
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.policy.replacement import replacement_candidates
 from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation

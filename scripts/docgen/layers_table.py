@@ -28,7 +28,7 @@ def domain_order() -> str:
     landed = ", ".join(f"`app/{d}` (pure: `app/{d}/{p}`)" for d, p in DOMAINS.items())
     intro = (
         "The domains, lowest first; each may import the domains before it, never one after it "
-        "(a name without a folder yet is still spread over the kind folders): "
+        "(a name in plain text is not a domain folder yet: its code is still laid out by kind): "
         + ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER)
         + f". In their own folder so far: {landed}. A domain's folder may import the kind "
         "folders but the wiring; its pure sub-folder is a pure package, its `models.py` sits "

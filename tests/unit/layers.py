@@ -11,8 +11,9 @@ from __future__ import annotations
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a folder yet: `scoring`, `portfolio` and
-# `records` are still pure packages below, `exchange` is to become `kucoin`.
+# before it, never one after it. Not every name is a domain folder yet: `scoring`, `portfolio`
+# and `records` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
+# layer below `db`, whose shared rate window imports it.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "market",
@@ -58,7 +59,7 @@ _PURE = frozenset(PURE_PACKAGES)
 _MODELS = frozenset(f"{domain}.models" for domain in DOMAINS)
 _DB = frozenset({"db"}) | _MODELS
 # What every domain may import: the platform and every kind folder but the wiring.
-_UNDER_DOMAINS = LOW | {"exchange", "schemas", "services", "api"} | _DB | _PURE
+_UNDER_DOMAINS = LOW | {"kucoin", "schemas", "services", "api"} | _DB | _PURE
 
 
 def _domain_units(domain: str) -> frozenset[str]:
@@ -79,21 +80,21 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "runtime": frozenset({"core"}),
     "observability": frozenset({"core", "runtime"}),
-    "db": frozenset({"core", "runtime", "observability", "exchange"}) | _MODELS,  # the rate window
+    "db": frozenset({"core", "runtime", "observability", "kucoin"}) | _MODELS,  # the rate window
     **{
-        models: frozenset({"core", "runtime", "observability", "exchange", "db"})
+        models: frozenset({"core", "runtime", "observability", "kucoin", "db"})
         for models in _MODELS
     },
-    "exchange": LOW,
+    "kucoin": LOW,
     **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
     "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     "dashboard": LOW,
     # validation shared with services; the pure packages' report shapes (`schemas/shapes.py`)
-    "schemas": LOW | {"exchange", "services"} | _PURE,
-    "services": LOW | {"exchange", "schemas"} | _DB | _PURE,
-    "scheduler": LOW | {"exchange", "services", "state"} | _DB,
-    "cli": LOW | {"exchange", "schemas", "services"} | _DB | _PURE,
-    "api": LOW | {"exchange", "schemas", "services", "scheduler", "state"} | _DB | _PURE,
+    "schemas": LOW | {"kucoin", "services"} | _PURE,
+    "services": LOW | {"kucoin", "schemas"} | _DB | _PURE,
+    "scheduler": LOW | {"kucoin", "services", "state"} | _DB,
+    "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE,
+    "api": LOW | {"kucoin", "schemas", "services", "scheduler", "state"} | _DB | _PURE,
     **{domain: _UNDER_DOMAINS | _before(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
 }
 # The app's root modules: the entry (create_app and its lifespan) and the app state.

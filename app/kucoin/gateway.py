@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.core.clock import utcnow
-from app.exchange.breaker import BreakerSnapshot
-from app.exchange.client import KucoinFuturesClient
-from app.exchange.errors import ExchangeError
-from app.exchange.models import Contract, ms_to_datetime
-from app.exchange.ratelimit import BudgetSnapshot
-from app.exchange.symbols import SymbolConverter, info_from_contract
+from app.kucoin.breaker import BreakerSnapshot
+from app.kucoin.client import KucoinFuturesClient
+from app.kucoin.errors import ExchangeError
+from app.kucoin.models import Contract, ms_to_datetime
+from app.kucoin.ratelimit import BudgetSnapshot
+from app.kucoin.symbols import SymbolConverter, info_from_contract
 
 logger = logging.getLogger(__name__)
 

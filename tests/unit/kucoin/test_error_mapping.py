@@ -7,16 +7,16 @@ import json
 import aiohttp
 import pytest
 
-from app.exchange.breaker import CircuitBreaker
-from app.exchange.client import KucoinFuturesClient
-from app.exchange.errors import (
+from app.kucoin.breaker import CircuitBreaker
+from app.kucoin.client import KucoinFuturesClient
+from app.kucoin.errors import (
     ExchangeError,
     RateLimited,
     RequestRejected,
     Unavailable,
     UnknownSymbol,
 )
-from app.exchange.ratelimit import WeightLimiter
+from app.kucoin.ratelimit import WeightLimiter
 from tests.shared_data import kucoin_fixture
 
 

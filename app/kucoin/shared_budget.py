@@ -5,7 +5,7 @@ Replicas of one deployment share one IP's quota: given a `SharedWindow` (Postgre
 has spent the quota in the window; a 429 one replica receives holds the window for all of them
 until KuCoin's reset. A replica that cannot reach it falls back to a conservative local share
 (quota / expected replicas), tries the shared window again after a while and, back, hands over
-what it sent meanwhile that still counts in the window. `app.exchange.ratelimit.WeightLimiter`
+what it sent meanwhile that still counts in the window. `app.kucoin.ratelimit.WeightLimiter`
 asks this before each send.
 """
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.exchange.breaker import BreakerState, CircuitBreaker
-from app.exchange.errors import CircuitOpen
-from app.exchange.ratelimit import TRANSIT_MARGIN_S, PoolExhausted, WeightLimiter
+from app.kucoin.breaker import BreakerState, CircuitBreaker
+from app.kucoin.errors import CircuitOpen
+from app.kucoin.ratelimit import TRANSIT_MARGIN_S, PoolExhausted, WeightLimiter
 
 
 class FakeClock:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.db.rate_budget import wait_for_room
-from app.exchange import spend
-from app.exchange.ratelimit import WeightLimiter
-from app.exchange.shared_budget import SharedWindowUnavailable
-from tests.unit.exchange.test_ratelimit_breaker import FakeClock
+from app.kucoin import spend
+from app.kucoin.ratelimit import WeightLimiter
+from app.kucoin.shared_budget import SharedWindowUnavailable
+from tests.unit.kucoin.test_ratelimit_breaker import FakeClock
 
 
 class MemoryWindow:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.exchange.errors import UnknownSymbol
-from app.exchange.symbols import CCXT_CURRENCIES, SymbolConverter
+from app.kucoin.errors import UnknownSymbol
+from app.kucoin.symbols import CCXT_CURRENCIES, SymbolConverter
 from tests.shared_data import kucoin_fixture
-from tests.unit.exchange.test_symbols import RECORDED_LISTS, contracts
+from tests.unit.kucoin.test_symbols import RECORDED_LISTS, contracts
 
 
 def kucoin_futures() -> Any:

@@ -7,8 +7,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from app.exchange.gateway import KucoinGateway
-from app.exchange.websocket import StreamTick, TickerStream
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.websocket import StreamTick, TickerStream
 from tests.kucoin_sim.app import KucoinSimulator
 
 BULLET = "/api/v1/bullet-public"

@@ -22,10 +22,10 @@ import aiohttp
 from pydantic import ValidationError
 
 from app.core.clock import utcnow
-from app.exchange.client import KucoinFuturesClient
-from app.exchange.errors import ExchangeError
-from app.exchange.models import TickerV2
-from app.exchange.symbols import SymbolConverter
+from app.kucoin.client import KucoinFuturesClient
+from app.kucoin.errors import ExchangeError
+from app.kucoin.models import TickerV2
+from app.kucoin.symbols import SymbolConverter
 from app.runtime.background import BackgroundTask
 from app.runtime.backoff import backoff_delay
 

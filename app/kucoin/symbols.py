@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.exchange.errors import MalformedSymbol, UnknownSymbol
-from app.exchange.models import Contract
+from app.kucoin.errors import MalformedSymbol, UnknownSymbol
+from app.kucoin.models import Contract
 
 _EXCHANGE_TO_STANDARD = {"XBT": "BTC"}
 _STANDARD_TO_EXCHANGE = {v: k for k, v in _EXCHANGE_TO_STANDARD.items()}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.exchange.models import Contract
+from app.kucoin.models import Contract
 from tests.shared_data import kucoin_fixture
 
 # Copied, not read in place: ../shared has no recording with `assetClass` (SOURCES.md beside it).

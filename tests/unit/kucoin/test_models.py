@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from app.exchange.gateway import CandleBar
-from app.exchange.models import (
+from app.kucoin.gateway import CandleBar
+from app.kucoin.models import (
     Contract,
     FundingHistoryRow,
     Kline,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from app.exchange.errors import Unavailable, UnknownSymbol
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.errors import Unavailable, UnknownSymbol
+from app.kucoin.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
-from tests.integration.exchange.streams import TICKER, Ticks, fast_stream, flowing, streaming
+from tests.integration.kucoin.streams import TICKER, Ticks, fast_stream, flowing, streaming
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway
 

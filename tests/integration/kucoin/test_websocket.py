@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from app.exchange.gateway import KucoinGateway
-from app.exchange.websocket import StreamTick, TickerStream
-from tests.integration.exchange.streams import (
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.websocket import StreamTick, TickerStream
+from tests.integration.kucoin.streams import (
     BULLET,
     MAJORS,
     WAIT_S,
@@ -84,7 +84,7 @@ class TestTicks:
 
         stream = fast_stream(gateway, on_tick)
         await stream.set_symbols(MAJORS)
-        with caplog.at_level(logging.ERROR, logger="app.exchange.websocket"):
+        with caplog.at_level(logging.ERROR, logger="app.kucoin.websocket"):
             async with streaming(stream):
                 await eventually(
                     lambda: calls.count("ETHUSDT") >= 3 and calls.count("BTCUSDT") >= 3,

@@ -5,7 +5,7 @@ the quota, telling the milliseconds to the reset in `gw-ratelimit-reset`. We kee
 what we sent (never more than the quota in any window, whatever the server's phase), follow the
 server's `remaining`/`reset` headers when they are tighter (other clients may share the IP), and
 after a 429 send nothing to the pool until the reset. Replicas of one deployment also keep to a
-budget they share (`app.exchange.shared_budget`).
+budget they share (`app.kucoin.shared_budget`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from app.exchange import spend
-from app.exchange.shared_budget import SharedBudget, SharedWindow
+from app.kucoin import spend
+from app.kucoin.shared_budget import SharedBudget, SharedWindow
 
 logger = logging.getLogger(__name__)
 

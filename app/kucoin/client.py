@@ -1,7 +1,7 @@
 """KucoinFuturesClient: KuCoin's public REST endpoints as typed calls, over the request pipeline
-of `app.exchange.transport` (limits, breaker, retries, envelope checks).
+of `app.kucoin.transport` (limits, breaker, retries, envelope checks).
 
-Speaks KuCoin codes (`XBTUSDTM`); only `app.exchange` may use it. Every reply is parsed into
+Speaks KuCoin codes (`XBTUSDTM`); only `app.kucoin` may use it. Every reply is parsed into
 typed models.
 """
 
@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from app.exchange.breaker import CircuitBreaker
-from app.exchange.errors import BadResponse
-from app.exchange.models import (
+from app.kucoin.breaker import CircuitBreaker
+from app.kucoin.errors import BadResponse
+from app.kucoin.models import (
     Contract,
     FundingHistoryRow,
     Kline,
@@ -25,8 +25,8 @@ from app.exchange.models import (
     Ticker,
     WsToken,
 )
-from app.exchange.ratelimit import WeightLimiter
-from app.exchange.transport import KucoinTransport, RetryPolicy
+from app.kucoin.ratelimit import WeightLimiter
+from app.kucoin.transport import KucoinTransport, RetryPolicy
 
 M = TypeVar("M", bound=BaseModel)
 

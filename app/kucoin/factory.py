@@ -5,13 +5,13 @@ from __future__ import annotations
 import aiohttp
 
 from app.core.config import KucoinSettings
-from app.exchange.breaker import CircuitBreaker
-from app.exchange.client import KucoinFuturesClient
-from app.exchange.gateway import KucoinGateway
-from app.exchange.ratelimit import WeightLimiter
-from app.exchange.shared_budget import SharedWindow
-from app.exchange.symbols import SymbolConverter
-from app.exchange.transport import RetryPolicy
+from app.kucoin.breaker import CircuitBreaker
+from app.kucoin.client import KucoinFuturesClient
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.ratelimit import WeightLimiter
+from app.kucoin.shared_budget import SharedWindow
+from app.kucoin.symbols import SymbolConverter
+from app.kucoin.transport import RetryPolicy
 
 
 def create_http_session(settings: KucoinSettings) -> aiohttp.ClientSession:
@@ -30,7 +30,7 @@ def create_gateway(
     *,
     shared: SharedWindow | None = None,
 ) -> KucoinGateway:
-    """With `shared`, the weight budget is every replica's (see `app.exchange.ratelimit`)."""
+    """With `shared`, the weight budget is every replica's (see `app.kucoin.ratelimit`)."""
     limiter = WeightLimiter(
         settings.quota, settings.quota_window_s, shared=shared, replicas=settings.replicas
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.exchange.errors import CircuitOpen
+from app.kucoin.errors import CircuitOpen
 
 
 class BreakerState(StrEnum):

@@ -1,7 +1,7 @@
 """The request pipeline to KuCoin's public REST API: one logical call is the rate limiter's
 permission, the circuit breaker's, up to `max_attempts` sends with backoff, the envelope checked
 (`code == "200000"`: business errors arrive with HTTP 200), the limit headers followed, and the
-weight charged to the run's spend. `app.exchange.client` names the endpoints on top of it."""
+weight charged to the run's spend. `app.kucoin.client` names the endpoints on top of it."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ import aiohttp
 
 from app.core.clock import utcnow
 from app.core.config import LIVE_KUCOIN_FUTURES_URL
-from app.exchange import spend
-from app.exchange.breaker import CircuitBreaker
-from app.exchange.errors import (
+from app.kucoin import spend
+from app.kucoin.breaker import CircuitBreaker
+from app.kucoin.errors import (
     BadResponse,
     ExchangeError,
     RateLimited,
@@ -28,7 +28,7 @@ from app.exchange.errors import (
     Unavailable,
     UnknownSymbol,
 )
-from app.exchange.ratelimit import PoolExhausted, WeightLimiter
+from app.kucoin.ratelimit import PoolExhausted, WeightLimiter
 from app.observability.metrics import kucoin_request, rate_limit_wait
 from app.runtime.backoff import backoff_delay
 
@@ -39,7 +39,7 @@ SIMULATOR_HEADER = "X-Exchange-Simulator"
 """Sent by the loopback simulator (`tests/kucoin_sim`) on every answer: how it announces itself."""
 UNKNOWN_SYMBOL_CODES = {"200003", "404000", "415000"}
 
-# Path prefixes to the endpoint names of `app.exchange.client.WEIGHTS` (longest first), for
+# Path prefixes to the endpoint names of `app.kucoin.client.WEIGHTS` (longest first), for
 # accounting.
 ENDPOINTS = (
     ("/api/v1/contracts/", "contracts"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.exchange.errors import MalformedSymbol, UnknownSymbol
-from app.exchange.models import Contract
-from app.exchange.symbols import SymbolConverter
+from app.kucoin.errors import MalformedSymbol, UnknownSymbol
+from app.kucoin.models import Contract
+from app.kucoin.symbols import SymbolConverter
 from tests.shared_data import kucoin_fixture
 
 RECORDED_LISTS = [

@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 
 from app.core.clock import utcnow
-from app.exchange.breaker import BreakerState
-from app.exchange.errors import (
+from app.kucoin.breaker import BreakerState
+from app.kucoin.errors import (
     BadResponse,
     CircuitOpen,
     RateLimited,
