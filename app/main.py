@@ -31,7 +31,6 @@ from app.api.routers import (
     portfolio,
     replays,
     scoring,
-    signals,
     status,
     symbols,
 )
@@ -44,8 +43,8 @@ from app.dashboard import install_dashboard
 from app.db.engine import create_engine
 from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.db.rate_budget import shared_window
-from app.exchange.factory import create_gateway, create_http_session
-from app.exchange.websocket import TickerStream
+from app.kucoin.factory import create_gateway, create_http_session
+from app.kucoin.websocket import TickerStream
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
@@ -60,6 +59,7 @@ from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.services.webhooks.resolver import receiver_session
+from app.signals import router as signals
 from app.state import AppState
 
 logger = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from app.db.engine import create_sessionmaker
 from app.db.repositories.jobs import JobRepository
 from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import MEMBER_TABLE, Commit
-from app.exchange.gateway import KucoinGateway
-from app.exchange.websocket import TickerStream
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.websocket import TickerStream
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
 from app.services.events.hub import EventHub

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from app.exchange.client import WEIGHTS, KucoinFuturesClient
-from app.exchange.models import Contract, KucoinModel
+from app.kucoin.client import WEIGHTS, KucoinFuturesClient
+from app.kucoin.models import Contract, KucoinModel
 
 
 class ServiceStatus(KucoinModel):

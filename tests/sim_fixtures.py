@@ -12,12 +12,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app.exchange.breaker import CircuitBreaker
-from app.exchange.client import KucoinFuturesClient
-from app.exchange.gateway import KucoinGateway
-from app.exchange.ratelimit import WeightLimiter
-from app.exchange.symbols import SymbolConverter
-from app.exchange.transport import RetryPolicy
+from app.kucoin.breaker import CircuitBreaker
+from app.kucoin.client import KucoinFuturesClient
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.ratelimit import WeightLimiter
+from app.kucoin.symbols import SymbolConverter
+from app.kucoin.transport import RetryPolicy
 from tests.kucoin_sim.app import KucoinSimulator
 
 # Half past an hour, so no real hour boundary is crossed while a test runs.

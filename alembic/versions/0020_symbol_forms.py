@@ -17,7 +17,7 @@ down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# ccxt's names for some KuCoin currencies, as of this revision (app.exchange.symbols keeps the
+# ccxt's names for some KuCoin currencies, as of this revision (app.kucoin.symbols keeps the
 # live copy; a migration must not change when the application does).
 CCXT_CURRENCIES = {
     "BCHSV": "BSV",

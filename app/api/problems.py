@@ -30,7 +30,7 @@ from app.db.failures import (
     is_database_unavailable,
     is_unstorable_text,
 )
-from app.exchange.symbols import SYMBOL_PATTERN
+from app.kucoin.symbols import SYMBOL_PATTERN
 from app.schemas.common import SYMBOL_HELP
 
 logger = logging.getLogger(__name__)

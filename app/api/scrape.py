@@ -31,7 +31,7 @@ from sqlalchemy.pool import QueuePool
 from app import __version__
 from app.core.clock import utcnow
 from app.db.repositories.system import SystemRepository
-from app.exchange.breaker import BreakerState
+from app.kucoin.breaker import BreakerState
 from app.records.as_run import STRATEGIES
 
 if TYPE_CHECKING:

@@ -21,7 +21,6 @@ from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
-from app.services.signals.service import SignalService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
@@ -48,7 +47,6 @@ get_portfolio_service: Getter[PortfolioService] = service(lambda s: s.portfolio)
 get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
 get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
 get_universe_service: Getter[UniverseService] = service(lambda s: s.universe)
-get_signal_service: Getter[SignalService] = service(lambda s: s.signals)
 get_alert_service: Getter[AlertService] = service(lambda s: s.alerts)
 get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
 get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
@@ -61,7 +59,6 @@ PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
 UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
-SignalsDep = Annotated[SignalService, Depends(get_signal_service)]
 AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
 ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
 EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]

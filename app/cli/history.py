@@ -36,8 +36,8 @@ from app.cli.runs import (
 )
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.exchange.errors import ExchangeError
-from app.exchange.factory import create_gateway, create_http_session
+from app.kucoin.errors import ExchangeError
+from app.kucoin.factory import create_gateway, create_http_session
 from app.replay.config import ReplayParams, parse_every
 from app.replay.pooled import DatasetRun, several
 from app.replay.report import SeveralReport

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import Settings
 from app.db.models import ExchangeWeight
-from app.exchange.shared_budget import SharedWindowUnavailable
+from app.kucoin.shared_budget import SharedWindowUnavailable
 
 BUDGET_LOCK_KEY = 0x6D79_6B75_636F  # pg advisory lock key of the shared window ("mykuco")
 NOW = func.clock_timestamp()

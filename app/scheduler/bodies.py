@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
 from app.db.repositories.records import LostRace
-from app.exchange.errors import (
+from app.kucoin.errors import (
     RateLimited,
     Unavailable,
 )

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
-from app.exchange.symbols import SYMBOL_PATTERN
+from app.kucoin.symbols import SYMBOL_PATTERN
 
 INT32_MAX = 2**31 - 1  # the id columns are 32-bit integers
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A row's id.")]

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext, StreamContext
@@ -38,8 +38,8 @@ from app.services.scoring.refresh import ScoreRefreshService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.services.settings.values import ConfigurationService
-from app.services.signals.calibration import SignalOutcomeService
-from app.services.signals.service import SignalService
+from app.signals.outcomes import SignalOutcomeService
+from app.signals.service import SignalService, signal_service
 
 OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
@@ -106,7 +106,7 @@ class Services:
 
     @cached_property
     def signals(self) -> SignalService:
-        return SignalService(self.session, self.state.gateway, self.signal_outcomes)
+        return signal_service(self.session, self.state.gateway)
 
     @cached_property
     def signal_outcomes(self) -> SignalOutcomeService:

@@ -1,1 +1,3 @@
-"""Pure signal evaluation: agents vote from scores and market facts, a consensus decides."""
+"""Trading signals: posted by outside sources, voted on by four agents, decided by a weighted
+consensus, and measured afterwards (the domain: router, schemas, service, repository, models;
+its pure maths in `voting`)."""

@@ -21,10 +21,12 @@ TARGETS: dict[str, dict[str, Callable[[], str]]] = {
         "runtime-settings": runtime_table.markdown,
     },
     "docs/architecture.md": {
+        "domain-order": layers_table.domain_order,
         "pure-packages": layers_table.pure_packages,
         "import-direction": layers_table.import_direction,
     },
     "AGENTS.md": {
+        "domain-order": layers_table.domain_order,
         "pure-packages": layers_table.pure_packages,
         "import-direction": layers_table.import_direction,
     },

@@ -1,11 +1,43 @@
-"""The layers of `app/` as the tests declare them (tests/unit/layers.py): the pure packages and
-the import-direction table, as Markdown."""
+"""The layers of `app/` as the tests declare them (tests/unit/layers.py): the domains' order, the
+pure packages and the import-direction table, as Markdown."""
 
 from __future__ import annotations
 
 import textwrap
 
-from tests.unit.layers import MAY_IMPORT, PURE_EXTERNAL, PURE_PACKAGES, WIRING
+from tests.unit.layers import (
+    DOMAIN_BUILDER,
+    DOMAIN_ORDER,
+    DOMAINS,
+    MAY_IMPORT,
+    PURE_EXTERNAL,
+    PURE_PACKAGES,
+    WIRING,
+)
+
+
+def shown(unit: str) -> str:
+    """A unit as a path under `app/`: `signals.voting` is the folder `signals/voting`, a domain's
+    models the module `signals/models.py`."""
+    path = unit.replace(".", "/")
+    return f"`{path}.py`" if unit.endswith(".models") else f"`{path}`"
+
+
+def domain_order() -> str:
+    """The domains lowest first, which have their folder, and the rule between them."""
+    landed = ", ".join(f"`app/{d}` (pure: `app/{d}/{p}`)" for d, p in DOMAINS.items())
+    intro = (
+        "The domains, lowest first; each may import the domains before it, never one after it "
+        "(a name in plain text is not a domain folder yet: its code is still laid out by kind): "
+        + ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER)
+        + f". In their own folder so far: {landed}. A domain's folder may import the kind "
+        "folders but the wiring; its pure sub-folder is a pure package, its `models.py` sits "
+        "with `db` (whose `app.db.models` registers it on the one metadata). Only `app/main.py` "
+        f"includes a domain's router; below the drivers, only `{DOMAIN_BUILDER}` imports a "
+        "domain's modules (not its router), to build its services for the jobs and the command "
+        "line."
+    )
+    return "\n".join(textwrap.wrap(intro, 100, break_on_hyphens=False)) + "\n"
 
 
 def pure_packages() -> str:
@@ -15,7 +47,11 @@ def pure_packages() -> str:
         "The pure packages, each importing only the standard library, the other pure packages "
         f"and {allowed}:"
     )
-    lines = [*textwrap.wrap(intro, 100), "", *(f"- `app/{p}`" for p in PURE_PACKAGES)]
+    lines = [
+        *textwrap.wrap(intro, 100),
+        "",
+        *(f"- `app/{p.replace('.', '/')}`" for p in PURE_PACKAGES),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -37,7 +73,7 @@ def import_direction() -> str:
     for group in groups:
         members = sorted(group, key=rank.__getitem__)
         allowed = sorted(MAY_IMPORT[group[0]] - set(group), key=rank.__getitem__)
-        shown = [f"`{a}`" for a in allowed] + (["each other"] if len(group) > 1 else [])
-        folders = ", ".join(f"`{f}`" for f in members)
-        rows.append(f"| {folders} | {', '.join(shown) or 'no other folder of `app/`'} |")
+        reach = [shown(a) for a in allowed] + (["each other"] if len(group) > 1 else [])
+        folders = ", ".join(shown(f) for f in members)
+        rows.append(f"| {folders} | {', '.join(reach) or 'no other folder of `app/`'} |")
     return "\n".join(rows) + "\n"

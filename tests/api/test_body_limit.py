@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.db.models import Signal
 from app.schemas.bounds import MAX_POSITIONS
+from app.signals.models import Signal
 from tests.conftest import TRADE_KEY, app_on_session, start_app
 from tests.helpers import assert_problem
 from tests.prometheus import sample

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.db.models import ApiKey, Signal
+from app.db.models import ApiKey
 from app.main import create_app
 from app.schemas.common import SYMBOL_HELP
+from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem
 

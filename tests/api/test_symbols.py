@@ -58,7 +58,7 @@ class TestSync:
         assert symbols["BTCUSDT"]["kucoin_symbol"] == "XBTUSDTM"
         assert all(s == s.upper() for s in symbols)
         assert {s for s in symbols if not s.isalnum()} == {"BTCUSD-250627"}  # the dated future
-        # ccxt's own names (tests/unit/exchange/test_ccxt_agreement.py checks all 406 with ccxt)
+        # ccxt's own names (tests/unit/kucoin/test_ccxt_agreement.py checks all 406 with ccxt)
         assert symbols["BTCUSDT"]["ccxt_symbol"] == "BTC/USDT:USDT"
         assert symbols["ALTUSDT"]["ccxt_symbol"] == "APTOSLAUNCHTOKEN/USDT:USDT"
         assert symbols["BTCUSD-250627"]["ccxt_symbol"] == "BTC/USD:BTC-250627"

@@ -40,10 +40,10 @@ from app.core.config import KucoinSettings, Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.migrations import upgrade_to_head
 from app.db.models import Candle, Symbol
-from app.exchange.client import KucoinFuturesClient
-from app.exchange.factory import create_gateway, create_http_session
-from app.exchange.gateway import KucoinGateway
-from app.exchange.ratelimit import WeightLimiter
+from app.kucoin.client import KucoinFuturesClient
+from app.kucoin.factory import create_gateway, create_http_session
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.ratelimit import WeightLimiter
 from app.services.market.candles import CandleRefresh, CandleService
 from app.services.market.universe import UniverseService
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
@@ -185,7 +185,7 @@ def fresh_windows(
     """Start both pools empty, as they are an hour after the previous run, without sleeping.
 
     The simulator's fixed window restarts at the next request; the client gets a new limiter
-    built exactly as app.exchange.factory builds it (its sliding log would be empty by then).
+    built exactly as app.kucoin.factory builds it (its sliding log would be empty by then).
     """
     sim.limiter.reset()
     client.limiter = WeightLimiter(scenario.quota, scenario.window_s)

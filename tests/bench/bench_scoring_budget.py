@@ -50,8 +50,8 @@ from app.db.engine import create_engine, create_sessionmaker
 from app.db.migrations import upgrade_to_head
 from app.db.models import Symbol, SystemConfiguration
 from app.db.repositories.scoring import ScoringRepository
-from app.exchange.factory import create_gateway, create_http_session
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.factory import create_gateway, create_http_session
+from app.kucoin.gateway import KucoinGateway
 from app.services.market.candles import CandleService
 from app.services.market.universe import UniverseService
 from app.services.scoring.run import ScoringRunService

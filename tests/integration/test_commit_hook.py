@@ -22,7 +22,7 @@ from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ApiKey, SystemConfiguration
 from app.db.session_flags import Commit, mark_run_queued
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.services.access.idempotency import IdempotencyGuard
 from tests.conftest import READ_KEY, start_app

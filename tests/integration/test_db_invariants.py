@@ -25,10 +25,10 @@ from app.db.models import (
     PortfolioHistory,
     PortfolioMember,
     ScoringAlgorithm,
-    Signal,
     SymbolScore,
     SystemConfiguration,
 )
+from app.signals.models import Signal
 from tests.factories import add, make_member, make_run, make_symbol
 from tests.helpers import set_config
 

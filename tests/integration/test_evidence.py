@@ -23,7 +23,7 @@ from app.core.config import Settings
 from app.core.errors import ConflictError
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ScoringAlgorithm, ScoringConfigChange
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.runtime.offload import EVIDENCE, in_worker
 from app.scheduler.bodies import all_jobs

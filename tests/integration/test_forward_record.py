@@ -36,7 +36,7 @@ from app.db.models import (
 )
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.records import LostRace
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.policy.config import PolicyConfig
 from app.records.as_run import AS_RUN
 from app.records.forward import POLICY

@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey, Signal
+from app.db.models import IdempotencyKey
 from app.main import create_app
-from app.schemas.signals import SignalCreate
-from app.services.signals.service import SignalService
+from app.signals.models import Signal
+from app.signals.schemas import SignalCreate
+from app.signals.service import SignalService
 from tests.conftest import start_app
 from tests.helpers import assert_problem
 from tests.integration.committed import BASE, TRADE

@@ -15,8 +15,9 @@ from sqlalchemy import func, select, text
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey, Signal
+from app.db.models import IdempotencyKey
 from app.services.access.idempotency import request_fingerprint
+from app.signals.models import Signal
 from tests.conftest import TRADE_NAME
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

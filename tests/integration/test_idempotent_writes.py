@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey, PerformanceRecord, Signal
+from app.db.models import IdempotencyKey, PerformanceRecord
 from app.main import create_app
+from app.signals.models import Signal
 from tests.conftest import start_app
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

@@ -19,7 +19,7 @@ from app.core.config import Settings
 from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import ReplayRun
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.replay.config import ReplayParams
 from app.replay.history import Funding, MarketHistory

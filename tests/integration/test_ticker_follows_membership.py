@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import PortfolioMember, Symbol
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler
@@ -29,7 +29,7 @@ from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import create_postgres_database, drop_postgres_database
 from tests.integration.committed import BASE, TRADE
-from tests.integration.exchange.streams import eventually, fast_stream
+from tests.integration.kucoin.streams import eventually, fast_stream
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway
 

@@ -31,7 +31,7 @@ from app.db.models import (
     TrackRecordHour,
 )
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger

@@ -1,4 +1,5 @@
-"""The layers of `app/`, declared once: the pure packages and who may import whom, by folder.
+"""The layers of `app/`, declared once: the domains' order, the pure packages and who may import
+whom, by unit (a folder of `app/`; in a domain's folder, its pure sub-folder and its `models`).
 
 `test_layering.py` (what the pure packages may import) and `test_import_graph.py` (the import
 direction) check the source against these; `scripts/docs_layers.py` writes them into
@@ -7,7 +8,35 @@ docs/architecture.md and AGENTS.md, and `test_docs_layers.py` fails when those a
 
 from __future__ import annotations
 
-# Sync maths that decide live and in replay alike: no I/O, ORM, pydantic or logging.
+# Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
+# landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
+# The domains, lowest first: a domain imports the platform and kind folders and the domains
+# before it, never one after it. Not every name is a domain folder yet: `scoring`, `portfolio`
+# and `records` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
+# layer below `db`, whose shared rate window imports it.
+DOMAIN_ORDER: tuple[str, ...] = (
+    "kucoin",
+    "market",
+    "scoring",
+    "portfolio",
+    "books",
+    "records",
+    "lab",
+    "signals",
+    "alerts",
+    "access",
+    "settings",
+)
+# The domains in their own folder so far, each with its pure sub-folder (a pure package below).
+DOMAINS: dict[str, str] = {"signals": "voting"}
+# Only the wiring includes a domain's router; below the drivers, only the services' factory
+# imports a domain's modules (not its router): the jobs and the command line build every
+# service there.
+ROUTER = "router"
+DOMAIN_BUILDER = "app.services.factory"
+
+# Sync maths that decide live and in replay alike: no I/O, ORM, pydantic or logging. A domain's
+# pure sub-folder is one of them, named `domain.sub` (the folder app/domain/sub).
 PURE_PACKAGES: tuple[str, ...] = (
     "stats",
     "scoring",
@@ -15,7 +44,7 @@ PURE_PACKAGES: tuple[str, ...] = (
     "policy",
     "replay",
     "calibration",
-    "signals",
+    *(f"{domain}.{pure}" for domain, pure in DOMAINS.items()),
     "records",
 )
 # What a pure package may import besides the standard library and the other pure packages:
@@ -25,6 +54,23 @@ PURE_EXTERNAL: tuple[str, ...] = ("numpy", "talib", "sklearn", "app.core.units")
 # Below the services: what every layer may use.
 LOW: frozenset[str] = frozenset({"core", "runtime", "observability"})
 _PURE = frozenset(PURE_PACKAGES)
+# A domain's tables (`domain.models`) sit with the database: its registry (`app.db.models`, the one
+# metadata of Alembic and the tests) imports them, and so may whatever may import `db`.
+_MODELS = frozenset(f"{domain}.models" for domain in DOMAINS)
+_DB = frozenset({"db"}) | _MODELS
+# What every domain may import: the platform and every kind folder but the wiring.
+_UNDER_DOMAINS = LOW | {"kucoin", "schemas", "services", "api"} | _DB | _PURE
+
+
+def _domain_units(domain: str) -> frozenset[str]:
+    return frozenset({domain, f"{domain}.models", f"{domain}.{DOMAINS[domain]}"})
+
+
+def _before(domain: str) -> frozenset[str]:
+    """The units of the domains in their folder that come before `domain` in the order."""
+    earlier = DOMAIN_ORDER[: DOMAIN_ORDER.index(domain)]
+    return frozenset().union(*(_domain_units(d) for d in earlier if d in DOMAINS))
+
 
 # Who may import whom, by folder of app/ (every module may import `app` itself: its version).
 # The wiring (main, state) may import anything; the drivers (api, scheduler, cli) the layers
@@ -34,17 +80,34 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "runtime": frozenset({"core"}),
     "observability": frozenset({"core", "runtime"}),
-    "db": frozenset({"core", "runtime", "observability", "exchange"}),  # the shared rate window
-    "exchange": LOW,
+    "db": frozenset({"core", "runtime", "observability", "kucoin"}) | _MODELS,  # the rate window
+    **{
+        models: frozenset({"core", "runtime", "observability", "kucoin", "db"})
+        for models in _MODELS
+    },
+    "kucoin": LOW,
     **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
     "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     "dashboard": LOW,
     # validation shared with services; the pure packages' report shapes (`schemas/shapes.py`)
-    "schemas": LOW | {"exchange", "services"} | _PURE,
-    "services": LOW | {"db", "exchange", "schemas"} | _PURE,
-    "scheduler": LOW | {"db", "exchange", "services", "state"},
-    "cli": LOW | {"db", "exchange", "schemas", "services"} | _PURE,
-    "api": LOW | {"db", "exchange", "schemas", "services", "scheduler", "state"} | _PURE,
+    "schemas": LOW | {"kucoin", "services"} | _PURE,
+    "services": LOW | {"kucoin", "schemas"} | _DB | _PURE,
+    "scheduler": LOW | {"kucoin", "services", "state"} | _DB,
+    "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE,
+    "api": LOW | {"kucoin", "schemas", "services", "scheduler", "state"} | _DB | _PURE,
+    **{domain: _UNDER_DOMAINS | _before(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
 }
 # The app's root modules: the entry (create_app and its lifespan) and the app state.
 WIRING: frozenset[str] = frozenset({"main", "state"})
+
+
+def unit(module: str) -> str:
+    """The unit of `app.x.y…` the rules place: its folder `x`, or in a domain's folder its pure
+    sub-folder or its models (`x.sub`); `app` for the package itself."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return "app"
+    top = parts[1]
+    if top in DOMAINS and len(parts) > 2 and parts[2] in (DOMAINS[top], "models"):
+        return f"{top}.{parts[2]}"
+    return top

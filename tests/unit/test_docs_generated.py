@@ -14,7 +14,7 @@ from scripts.docgen import __main__ as docgen
 from scripts.docgen import layers_table, runtime_table, settings_table
 from scripts.docgen.blocks import BEGIN, END, MissingBlock, replace_block
 from scripts.docgen.cells import cell
-from tests.unit.layers import MAY_IMPORT, PURE_PACKAGES
+from tests.unit.layers import DOMAIN_ORDER, DOMAINS, MAY_IMPORT, PURE_PACKAGES
 
 
 class TestTheDocsAreCurrent:
@@ -68,19 +68,26 @@ class TestConfigurationPage:
 class TestLayers:
     def test_lists_every_pure_package(self) -> None:
         listed = [line for line in layers_table.pure_packages().splitlines() if line[:2] == "- "]
-        assert listed == [f"- `app/{p}`" for p in PURE_PACKAGES]
+        assert listed == [f"- `app/{p.replace('.', '/')}`" for p in PURE_PACKAGES]
+        assert "- `app/signals/voting`" in listed  # a domain's pure sub-folder, as a path
 
     def test_gives_every_folder_a_row_of_what_it_may_import(self) -> None:
         rows = layers_table.import_direction().splitlines()[3:]
         folders = [f for r in rows for f in r.split("|")[1].split("`")[1::2]]
-        assert sorted(folders) == sorted(MAY_IMPORT)
+        assert sorted(folders) == sorted(layers_table.shown(u).strip("`") for u in MAY_IMPORT)
         assert "| `runtime` | `core` |" in rows
+        assert "signals/models.py" in folders  # a domain's models, sitting with db
 
     def test_puts_folders_that_may_import_each_other_in_one_row(self) -> None:
-        pure = ", ".join(f"`{p}`" for p in PURE_PACKAGES if p != "stats")
+        pure = ", ".join(layers_table.shown(p) for p in PURE_PACKAGES if p != "stats")
         table = layers_table.import_direction()
         assert f"| {pure} | `core`, `stats`, each other |" in table
         assert "| `stats` | `core` |" in table  # below the other pure packages
+
+    def test_states_the_domains_order_and_those_in_their_folder(self) -> None:
+        text = " ".join(layers_table.domain_order().split())
+        assert ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER) in text
+        assert all(f"`app/{d}` (pure: `app/{d}/{p}`)" in text for d, p in DOMAINS.items())
 
 
 class TestBlocks:

@@ -21,7 +21,15 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.unit.layers import MAY_IMPORT, WIRING
+from tests.unit.layers import (
+    DOMAIN_BUILDER,
+    DOMAIN_ORDER,
+    DOMAINS,
+    MAY_IMPORT,
+    ROUTER,
+    WIRING,
+    unit,
+)
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -148,25 +156,28 @@ class TestImportGraph:
         assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-# Who may import whom is declared once, in tests/unit/layers.py (MAY_IMPORT, WIRING).
+# Who may import whom is declared once, in tests/unit/layers.py (MAY_IMPORT, WIRING, DOMAINS).
 
 
-def folder(module: str) -> str:
+def is_router(module: str) -> bool:
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 else "app"
+    return len(parts) > 2 and parts[1] in DOMAINS and parts[2] == ROUTER
 
 
 def wrong_way(graph: Graph) -> list[str]:
-    """Each import against `MAY_IMPORT`, as `importer -> imported`."""
+    """Each import against `MAY_IMPORT`, as `importer -> imported`; the services' factory may
+    also import a domain's modules, its router excepted (`DOMAIN_BUILDER`)."""
     found = []
     for importer, imported in sorted(graph.items()):
-        source = folder(importer)
+        source = unit(importer)
         if source in WIRING or source == "app":
             continue
         allowed = MAY_IMPORT.get(source)
         for target in sorted(imported):
-            into = folder(target)
+            into = unit(target)
             if into in (source, "app"):
+                continue
+            if importer == DOMAIN_BUILDER and into in DOMAINS and not is_router(target):
                 continue
             if allowed is None or into not in allowed:
                 found.append(
@@ -177,8 +188,8 @@ def wrong_way(graph: Graph) -> list[str]:
 
 class TestImportDirection:
     def test_every_folder_is_placed(self) -> None:
-        folders = {folder(m) for m in modules()} - {"app"}
-        assert sorted(folders - set(MAY_IMPORT) - WIRING) == []
+        units = {unit(m) for m in modules()} - {"app"}
+        assert sorted(units - set(MAY_IMPORT) - WIRING) == []
 
     def test_imports_go_down_the_declared_layers(self) -> None:
         assert wrong_way(import_graph(runtime_only=False)) == []
@@ -187,6 +198,38 @@ class TestImportDirection:
         graph = {"app.services.a": {"app.state", "app.db.b"}, "app.core.c": {"app.core.d"}}
         assert wrong_way(graph) == [
             f"app.services.a -> app.state (services may import: {sorted(MAY_IMPORT['services'])})"
+        ]
+
+
+class TestDomains:
+    """Issue 72's domain folders, one way in the declared order, beside the kind folders."""
+
+    def test_every_domain_in_a_folder_is_in_the_order(self) -> None:
+        assert sorted(set(DOMAINS) - set(DOMAIN_ORDER)) == []
+
+    def test_a_domain_imports_no_domain_after_it(self) -> None:
+        for domain in DOMAINS:
+            later = DOMAIN_ORDER[DOMAIN_ORDER.index(domain) + 1 :]
+            reached = {u.split(".")[0] for u in MAY_IMPORT[domain]}
+            assert sorted(reached & set(later)) == [], domain
+
+    def test_only_the_wiring_includes_a_router(self) -> None:
+        graph = import_graph(runtime_only=False)
+        importers = sorted(m for m, imported in graph.items() if any(map(is_router, imported)))
+        assert importers == ["app.main"]
+
+    def test_names_an_import_of_a_later_domain_or_from_below(self) -> None:
+        graph = {
+            "app.signals.service": {"app.alerts.service", "app.signals.voting.agents"},
+            "app.signals.voting.agents": {"app.signals.models"},
+            "app.db.repositories.x": {"app.signals.models", "app.signals.repository"},
+            DOMAIN_BUILDER: {"app.signals.service", "app.signals.router"},
+        }
+        assert [line.split(" (")[0] for line in wrong_way(graph)] == [
+            "app.db.repositories.x -> app.signals.repository",
+            f"{DOMAIN_BUILDER} -> app.signals.router",
+            "app.signals.service -> app.alerts.service",
+            "app.signals.voting.agents -> app.signals.models",
         ]
 
 

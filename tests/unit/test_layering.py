@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.services import factory
-from tests.unit.layers import PURE_EXTERNAL, PURE_PACKAGES
+from tests.unit.layers import DOMAINS, PURE_EXTERNAL, PURE_PACKAGES, ROUTER
 
 APP = Path(__file__).resolve().parents[2] / "app"
 # Maths only (tests/unit/layers.py says why each is allowed), and the other pure packages.
@@ -41,8 +41,9 @@ COMMIT_OWNERS = {
     "services/replay/runner.py",  # ReplayRunner: a run's start, then its report
     "services/maintenance/retention.py",  # RetentionService: each bounded batch, so no lock lasts
 }
-SERVICE_FACTORY = "services/factory.py"
-DRIVERS = ("api", "scheduler", "cli", "main.py", "state.py")
+DRIVERS = ("api", "scheduler", "cli", "main.py", "state.py", *(f"{d}/{ROUTER}.py" for d in DOMAINS))
+# A domain's queries live in its repository module, as the kind folders' do under app/db.
+REPOSITORIES = {f"{domain}/repository.py" for domain in DOMAINS}
 # The only use case a driver calls without the factory, and why.
 UNFACTORED_USE_CASES = {
     # `python -m app.cli migrate`: the schema comes before any app state or session exists.
@@ -89,8 +90,12 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_queries_are_built_only_in_the_db_layer() -> None:
-    outside = [o for o in occurrences(r"\bselect\(") if not o.startswith("db/")]
-    assert outside == [], "move these queries into a repository under app/db"
+    outside = [
+        o
+        for o in occurrences(r"\bselect\(")
+        if not o.startswith("db/") and o.split(":")[0] not in REPOSITORIES
+    ]
+    assert outside == [], "move these queries into a repository (app/db, or the domain's)"
 
 
 def test_transactions_are_committed_only_by_their_owners() -> None:
@@ -100,7 +105,8 @@ def test_transactions_are_committed_only_by_their_owners() -> None:
 @pytest.mark.parametrize("package", PURE_PACKAGES)
 def test_pure_packages_import_only_the_standard_library_and_maths(package: str) -> None:
     impure = {}
-    for path in sources(APP / package):
+    assert sources(APP / package.replace(".", "/")), "the package exists"
+    for path in sources(APP / package.replace(".", "/")):
         for module in imported_modules(path):
             root = module.split(".")[0]
             if root in sys.stdlib_module_names or root == "__future__":
@@ -111,10 +117,11 @@ def test_pure_packages_import_only_the_standard_library_and_maths(package: str) 
 
 
 def test_services_are_built_only_by_the_factory_outside_the_services_layer() -> None:
+    """Or by their own domain's folder (its router's dependency and the factory share a builder)."""
     constructions = [
         o
         for o in occurrences(r"\b[A-Z]\w*Service\(")
-        if not o.startswith("services/") and not o.startswith(SERVICE_FACTORY)
+        if not o.startswith(("services/", *(f"{d}/" for d in DOMAINS)))
     ]
     assert constructions == [], "build services through app.services.factory.Services"
 
@@ -165,7 +172,8 @@ def test_no_module_other_than_the_wiring_sits_directly_in_services() -> None:
 def test_every_public_service_and_repository_class_has_a_docstring() -> None:
     """Plain classes, that is: dataclasses and subclasses (errors) document themselves."""
     missing = []
-    for path in [*sources(APP / "services"), *sources(APP / "db" / "repositories")]:
+    domains = [p for d in DOMAINS for p in sources(APP / d) if p.parent.name != DOMAINS[d]]
+    for path in [*sources(APP / "services"), *sources(APP / "db" / "repositories"), *domains]:
         for node in ast.parse(path.read_text()).body:
             if (
                 isinstance(node, ast.ClassDef)

@@ -16,7 +16,7 @@ from app.services.replay.config import DeploymentSettings, ReplaySettings
 from app.services.scoring.config import ScoringSettings
 from app.services.scoring.plan import PlanSettings
 from app.services.settings.registry import DEFAULTS, SETTINGS, typed_keys
-from app.services.signals.service import RuleSettings
+from app.signals.service import RuleSettings
 
 TYPED = [
     PolicySettings,

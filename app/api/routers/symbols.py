@@ -15,7 +15,7 @@ from app.api.services import UniverseDep
 from app.api.sessions import AppStateDep
 from app.db.models import JobRun
 from app.db.repositories.symbols import SymbolFilter
-from app.exchange.symbols import listing_ccxt_symbol
+from app.kucoin.symbols import listing_ccxt_symbol
 from app.scheduler.bodies import UNIVERSE_SYNC
 from app.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 from app.schemas.jobs import JobRunRead

@@ -1,5 +1,9 @@
-"""All ORM models, imported here so `Base.metadata` is complete for Alembic."""
+"""All ORM models, imported here so `Base.metadata` is complete for Alembic and the tests: the
+kind-folder models below, and each domain's `models` module (registered, not re-exported: a
+domain's rows are imported from its own folder)."""
 
+import app.signals.models  # noqa: F401  (registers `signal`)
+from app.db.models.alerts import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
 from app.db.models.forward import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
@@ -7,7 +11,6 @@ from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.replay import ReplayRun
 from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
-from app.db.models.signals import Alert, Signal
 from app.db.models.system import (
     ApiKey,
     ConfigurationChange,
@@ -41,7 +44,6 @@ __all__ = [
     "ScoringAlgorithm",
     "ScoringConfigChange",
     "ScoringRun",
-    "Signal",
     "Symbol",
     "SymbolScore",
     "SystemConfiguration",

@@ -16,13 +16,12 @@ from app.db.models import (
     JobRun,
     ReplayRun,
     ScoringRun,
-    Signal,
     SymbolScore,
     WebhookDelivery,
 )
 from app.db.repositories.replays import PENDING
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.db.repositories.signals import DECIDED
+from app.signals.models import DECIDED, Signal
 
 SETTLED_SIGNALS = (*DECIDED, "expired")  # never pending, nor processing (mid-evaluation)
 

@@ -13,8 +13,8 @@ from app.core.units import HOUR_MIN
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.exchange.breaker import BreakerState
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.breaker import BreakerState
+from app.kucoin.gateway import KucoinGateway
 from app.policy.setting import setting
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.scoring.registry import parameter_problems

@@ -14,7 +14,7 @@ from app.core.errors import ConflictError, NotFoundError
 from app.db.models import Alert
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.portfolio import PortfolioRepository
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.services.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
 
 

@@ -42,7 +42,7 @@ from app.policy.replacement import confirmation_span_ms
 from app.policy.setting import setting
 from app.runtime.progress import checkpoint
 from app.services.settings.registry import read_typed
-from app.signals.calibration import HORIZONS_H
+from app.signals.voting.agent_weights import HORIZONS_H
 
 logger = logging.getLogger(__name__)
 RUNS_PER_QUERY = 100  # candidate runs fetched at a time

@@ -16,8 +16,8 @@ from app.core.units import HOUR_MIN
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository, CandleRow, GapRow
 from app.db.sqlite_locks import release_write_lock
-from app.exchange.errors import ExchangeError
-from app.exchange.gateway import CandleBar, KucoinGateway
+from app.kucoin.errors import ExchangeError
+from app.kucoin.gateway import CandleBar, KucoinGateway
 from app.runtime.progress import advance
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from app.db.models import Symbol
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.exchange.models import ms_to_datetime
+from app.kucoin.models import ms_to_datetime
 from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN, base_of, disagreement
 from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
 from app.services.alerts.conditions import CATEGORY_ALERT

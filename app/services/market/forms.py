@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.symbols import SymbolRepository
-from app.exchange.errors import ExchangeError
-from app.exchange.symbols import SymbolConverter
+from app.kucoin.errors import ExchangeError
+from app.kucoin.symbols import SymbolConverter
 from app.services.market.universe import DELISTED
 
 _RULES = SymbolConverter()  # never loaded: the string rules only

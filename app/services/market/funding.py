@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Symbol
 from app.db.repositories.funding import FundingRepository, FundingRow
-from app.exchange.gateway import FundingPoint
+from app.kucoin.gateway import FundingPoint
 
 FUNDING_LOOKBACK = timedelta(days=14)
 DEFAULT_INTERVAL = timedelta(hours=8)

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
 from app.db.repositories.symbols import SymbolRepository
-from app.exchange.errors import ExchangeError
-from app.exchange.gateway import KucoinGateway
-from app.exchange.websocket import StreamTick, TickerStream
+from app.kucoin.errors import ExchangeError
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.websocket import StreamTick, TickerStream
 from app.runtime.background import BackgroundTask
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.exchange.errors import ExchangeError
-from app.exchange.gateway import FundingPoint, KucoinGateway
+from app.kucoin.errors import ExchangeError
+from app.kucoin.gateway import FundingPoint, KucoinGateway
 from app.runtime.progress import advance
 from app.scoring.assemble import BOOK_LEVELS
 

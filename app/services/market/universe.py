@@ -16,7 +16,7 @@ from app.db.models import ConfigurationChange, Symbol
 from app.db.repositories.alerts import AlertRepository
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
-from app.exchange.gateway import ContractInfo, KucoinGateway
+from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.scoring.categories import Decision, base_of, decide
 from app.services.portfolio.audit import Actor
 from app.services.settings.registry import read_setting

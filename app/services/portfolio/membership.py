@@ -18,8 +18,8 @@ from app.core.errors import ConflictError, NotFoundError
 from app.core.ticks import decimal_on_tick
 from app.db.models import PortfolioHistory, PortfolioMember, Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
-from app.exchange.errors import ExchangeError
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.errors import ExchangeError
+from app.kucoin.gateway import KucoinGateway
 from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.services.market.prices import PriceCache
 from app.services.market.universe import symbol_category

@@ -17,7 +17,7 @@ from app.core.units import HOURS_PER_YEAR
 from app.db.models import Symbol
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.exchange.errors import ExchangeError
+from app.kucoin.errors import ExchangeError
 from app.policy.weights import needs_rebalance
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.market.prices import PriceCache

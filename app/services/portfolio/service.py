@@ -15,7 +15,7 @@ from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
 from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import NotMember

@@ -19,8 +19,8 @@ from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.funding import FundingRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.exchange.errors import ExchangeError
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.errors import ExchangeError
+from app.kucoin.gateway import KucoinGateway
 from app.services.market.candles import candle_row, last_closed_open_time
 from app.services.market.universe import UniverseService
 

@@ -33,8 +33,8 @@ from app.core.units import HOUR, HOUR_MIN
 from app.db.models import Symbol
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.exchange.client import KLINE_ROW_LIMIT, WEIGHTS
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.client import KLINE_ROW_LIMIT, WEIGHTS
+from app.kucoin.gateway import KucoinGateway
 from app.policy.setting import setting
 from app.services.market.candles import last_closed_open_time
 from app.services.market.funding import FUNDING_LOOKBACK, FundingStore

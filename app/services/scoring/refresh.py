@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PROBLEM_TYPE_PREFIX
 from app.db.repositories.events import EventRepository
-from app.exchange.errors import (
+from app.kucoin.errors import (
     BadResponse,
     CircuitOpen,
     ExchangeError,

@@ -27,9 +27,9 @@ from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
 from app.db.sqlite_locks import release_write_lock
-from app.exchange import spend
-from app.exchange.errors import ExchangeError
-from app.exchange.gateway import KucoinGateway
+from app.kucoin import spend
+from app.kucoin.errors import ExchangeError
+from app.kucoin.gateway import KucoinGateway
 from app.observability.metrics import observe_scoring_run
 from app.policy.shortlist import shortlist
 from app.runtime.offload import in_worker, prestart

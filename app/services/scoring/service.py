@@ -16,7 +16,7 @@ from app.db.models import (
 )
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.db.repositories.symbols import SymbolRepository
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.scoring.categories import (
     CRYPTO,
     FROM_DATA,

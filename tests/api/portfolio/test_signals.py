@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.db.models import EventOutbox, Signal
+from app.db.models import EventOutbox
 from app.schemas.bounds import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
 from app.services.factory import Services
+from app.signals.models import Signal
 from tests.api.portfolio.helpers import ADMIN, BASE, READ, TRADE, ranked
 from tests.helpers import assert_problem
 

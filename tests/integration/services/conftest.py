@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway
 

@@ -15,7 +15,7 @@ from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import Candle, Symbol
 from app.db.repositories.candles import CandleRepository
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.services.market.candles import INSERT_STEP, CandleService
 from app.services.market.universe import UniverseService
 from tests.integration.committed import committed_sqlite  # noqa: F401

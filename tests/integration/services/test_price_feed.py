@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.db.models import Symbol
-from app.exchange.gateway import KucoinGateway
-from app.exchange.websocket import StreamTick, TickerStream
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.websocket import StreamTick, TickerStream
 from app.services.market.prices import follow_portfolio_prices
 from app.services.market.universe import UniverseService
 from tests.factories import make_member

@@ -25,7 +25,6 @@ from app.db.models import (
     PortfolioHistory,
     ReplayRun,
     ScoringRun,
-    Signal,
     Symbol,
     SymbolScore,
     WebhookDelivery,
@@ -33,6 +32,7 @@ from app.db.models import (
 from app.db.repositories.replays import ReplayRepository
 from app.services.access.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.services.maintenance.retention import RetentionService
+from app.signals.models import Signal
 from tests.factories import add, make_candles, make_run, make_symbol
 from tests.helpers import set_config
 

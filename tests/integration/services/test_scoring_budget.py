@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import FundingSettlement, Symbol, SymbolScore
-from app.exchange.gateway import KucoinGateway
-from app.exchange.transport import endpoint_name
+from app.kucoin.gateway import KucoinGateway
+from app.kucoin.transport import endpoint_name
 from app.services.market.funding import FUNDING_LOOKBACK, next_settlement
 from app.services.scoring.run import ScoringRunService
 from tests.helpers import set_config

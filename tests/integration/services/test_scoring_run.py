@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.models import ScoringAlgorithm, Symbol, SymbolScore
 from app.db.repositories.scoring import SCORING_LOCK_KEY
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.gateway import KucoinGateway
 from app.scoring.components import COMPONENTS
 from app.services.scoring.run import ScoringInProgress, ScoringRunService
 from app.services.scoring.service import ScoringService

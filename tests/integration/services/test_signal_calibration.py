@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Signal, Symbol
-from app.db.repositories.signals import PAGE
-from app.services.signals.calibration import SignalOutcomeService
-from app.signals.calibration import MAX_WEIGHT, MIN_WEIGHT
+from app.db.models import Symbol
+from app.signals.models import Signal
+from app.signals.outcomes import SignalOutcomeService
+from app.signals.repository import PAGE
+from app.signals.voting.agent_weights import MAX_WEIGHT, MIN_WEIGHT
 from tests.factories import make_candles, make_symbol
 
 START = datetime(2026, 11, 1, tzinfo=UTC)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Alert, Symbol
-from app.exchange.errors import Unavailable
-from app.exchange.gateway import KucoinGateway
+from app.kucoin.errors import Unavailable
+from app.kucoin.gateway import KucoinGateway
 from app.services.market.universe import UniverseService
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import with_sim

@@ -1,5 +1,6 @@
 """The routers' files: each module under `app/api/routers/` (or each package there, when the
-routes of one prefix fill several modules) is named after the URL prefix it serves."""
+routes of one prefix fill several modules) is named after the URL prefix it serves, and a domain
+in its own folder serves its routes from its `router.py` under its own name."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.routing import APIRoute
 from app.api import routers
 from app.api.routers.metrics import prometheus_router
 from app.core.config import MetricsSettings
+from tests.unit.layers import DOMAINS, ROUTER
 
 
 def served() -> dict[str, list[str]]:
@@ -26,6 +28,10 @@ def served() -> dict[str, list[str]]:
         name = info.name.removeprefix(f"{routers.__name__}.").split(".")[0]
         for router in found:
             paths[name] += [r.path for r in router.routes if isinstance(r, APIRoute)]
+    for domain in DOMAINS:
+        module = importlib.import_module(f"app.{domain}.{ROUTER}")
+        for router in [v for v in vars(module).values() if isinstance(v, APIRouter)]:
+            paths[domain] += [r.path for r in router.routes if isinstance(r, APIRoute)]
     return paths
 
 
@@ -43,6 +49,7 @@ class TestRouterFiles:
     def test_each_is_named_after_the_prefix_it_serves(self) -> None:
         paths = served()
         assert sum(map(len, paths.values())) > 50, "every router is found"
+        assert all(paths[domain] for domain in DOMAINS), "every domain's router is found"
         assert named_after_another_prefix(paths) == []
 
     def test_names_a_path_served_from_the_wrong_file(self) -> None:

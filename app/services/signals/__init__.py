@@ -1,1 +1,0 @@
-"""Trading signals: ingestion, agent votes and consensus, outcome calibration."""
