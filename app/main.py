@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
+from app.alerts import router as alerts
 from app.api.auth import stored_key_check
 from app.api.docs_ui import install_docs
 from app.api.openapi import install_openapi, operation_id
@@ -19,7 +20,6 @@ from app.api.protection import ProtectionLayer
 from app.api.rate_limit import CallerLimits
 from app.api.response_cache import ResponseCache
 from app.api.routers import (
-    alerts,
     api_keys,
     config,
     events,

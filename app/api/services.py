@@ -10,7 +10,6 @@ from fastapi import Depends, Request
 
 from app.api.sessions import SessionDep, app_state
 from app.services.access.api_keys import ApiKeyService
-from app.services.alerts.service import AlertService
 from app.services.factory import Services
 from app.services.market.universe import UniverseService
 from app.services.portfolio.service import PortfolioService
@@ -47,7 +46,6 @@ get_portfolio_service: Getter[PortfolioService] = service(lambda s: s.portfolio)
 get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
 get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
 get_universe_service: Getter[UniverseService] = service(lambda s: s.universe)
-get_alert_service: Getter[AlertService] = service(lambda s: s.alerts)
 get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
 get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
 get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
@@ -59,7 +57,6 @@ PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
 UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
-AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
 ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
 EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
 LiveEvidenceDep = Annotated[LiveEvidenceService, Depends(get_live_evidence)]

@@ -13,9 +13,9 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.service import AlertService, alert_service
 from app.kucoin.gateway import KucoinGateway
 from app.services.access.api_keys import ApiKeyService
-from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
 from app.services.health.status import StatusService
@@ -114,7 +114,7 @@ class Services:
 
     @cached_property
     def alerts(self) -> AlertService:
-        return AlertService(self.session, self.state.gateway)
+        return alert_service(self.session, self.state.gateway)
 
     @cached_property
     def replays(self) -> ReplayService:

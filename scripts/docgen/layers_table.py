@@ -25,7 +25,9 @@ def shown(unit: str) -> str:
 
 def domain_order() -> str:
     """The domains lowest first, which have their folder, and the rule between them."""
-    landed = ", ".join(f"`app/{d}` (pure: `app/{d}/{p}`)" for d, p in DOMAINS.items())
+    landed = ", ".join(
+        f"`app/{d}`" + (f" (pure: `app/{d}/{p}`)" if p else "") for d, p in DOMAINS.items()
+    )
     intro = (
         "The domains, lowest first; each may import the domains before it, never one after it "
         "(a name in plain text is not a domain folder yet: its code is still laid out by kind): "

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.models import Alert, JobRun
-from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.jobs import JobRepository
 from app.main import create_app
 from app.scheduler.job import Job, JobBody, JobSkipped
@@ -34,14 +34,14 @@ TICK = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 async def raise_alert(session: AsyncSession, state: AppState) -> dict[str, Any]:
     await asyncio.sleep(0.05)  # long enough for the other replica to arrive meanwhile
-    await AlertRepository(session).raise_or_touch(
+    await AlertLog(session).raise_or_touch(
         kind="stale_data", fingerprint="test:job", severity="info", message="ran"
     )
     return {"ok": True}
 
 
 async def fail(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    await AlertRepository(session).raise_or_touch(
+    await AlertLog(session).raise_or_touch(
         kind="stale_data", fingerprint="test:failed", severity="info", message="half done"
     )
     raise RuntimeError("boom")
@@ -247,11 +247,11 @@ class TestBusyDatabase:
             await session.scalar(select(func.count()).select_from(Alert))  # its snapshot
             if attempts == 1:
                 async with state.sessionmaker() as other:  # another job commits meanwhile
-                    await AlertRepository(other).raise_or_touch(
+                    await AlertLog(other).raise_or_touch(
                         kind="stale_data", fingerprint="test:other", severity="info", message="x"
                     )
                     await other.commit()
-            await AlertRepository(session).raise_or_touch(
+            await AlertLog(session).raise_or_touch(
                 kind="stale_data", fingerprint="test:job", severity="info", message="ran"
             )
             await session.flush()

@@ -8,6 +8,10 @@ docs/architecture.md and AGENTS.md, and `test_docs_layers.py` fails when those a
 
 from __future__ import annotations
 
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
@@ -27,8 +31,9 @@ DOMAIN_ORDER: tuple[str, ...] = (
     "access",
     "settings",
 )
-# The domains in their own folder so far, each with its pure sub-folder (a pure package below).
-DOMAINS: dict[str, str] = {"signals": "voting"}
+# The domains in their own folder so far, each with its pure sub-folder (a pure package below),
+# or None when it has no maths of its own.
+DOMAINS: dict[str, str | None] = {"signals": "voting", "alerts": None}
 # Only the wiring includes a domain's router; below the drivers, only the services' factory
 # imports a domain's modules (not its router): the jobs and the command line build every
 # service there.
@@ -44,7 +49,7 @@ PURE_PACKAGES: tuple[str, ...] = (
     "policy",
     "replay",
     "calibration",
-    *(f"{domain}.{pure}" for domain, pure in DOMAINS.items()),
+    *(f"{domain}.{pure}" for domain, pure in DOMAINS.items() if pure),
     "records",
 )
 # What a pure package may import besides the standard library and the other pure packages:
@@ -54,16 +59,19 @@ PURE_EXTERNAL: tuple[str, ...] = ("numpy", "talib", "sklearn", "app.core.units")
 # Below the services: what every layer may use.
 LOW: frozenset[str] = frozenset({"core", "runtime", "observability"})
 _PURE = frozenset(PURE_PACKAGES)
-# A domain's tables (`domain.models`) sit with the database: its registry (`app.db.models`, the one
-# metadata of Alembic and the tests) imports them, and so may whatever may import `db`.
-_MODELS = frozenset(f"{domain}.models" for domain in DOMAINS)
+# A domain's tables (`domain.models`, where it has any) sit with the database: its registry
+# (`app.db.models`, the one metadata of Alembic and the tests) imports them, and so may whatever
+# may import `db`, but a domain only those of the domains before it.
+_MODELS = frozenset(f"{d}.models" for d in DOMAINS if (APP / d / "models.py").is_file())
 _DB = frozenset({"db"}) | _MODELS
 # What every domain may import: the platform and every kind folder but the wiring.
-_UNDER_DOMAINS = LOW | {"kucoin", "schemas", "services", "api"} | _DB | _PURE
+_UNDER_DOMAINS = LOW | {"kucoin", "schemas", "services", "api", "db"} | _PURE
 
 
 def _domain_units(domain: str) -> frozenset[str]:
-    return frozenset({domain, f"{domain}.models", f"{domain}.{DOMAINS[domain]}"})
+    pure = DOMAINS[domain]
+    models = {f"{domain}.models"} & _MODELS
+    return frozenset({domain, *models, *([f"{domain}.{pure}"] if pure else [])})
 
 
 def _before(domain: str) -> frozenset[str]:
@@ -83,7 +91,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "db": frozenset({"core", "runtime", "observability", "kucoin"}) | _MODELS,  # the rate window
     **{
         models: frozenset({"core", "runtime", "observability", "kucoin", "db"})
-        for models in _MODELS
+        for models in sorted(_MODELS)
     },
     "kucoin": LOW,
     **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
@@ -95,7 +103,11 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "scheduler": LOW | {"kucoin", "services", "state"} | _DB,
     "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE,
     "api": LOW | {"kucoin", "schemas", "services", "scheduler", "state"} | _DB | _PURE,
-    **{domain: _UNDER_DOMAINS | _before(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
+    **{
+        domain: _UNDER_DOMAINS | _before(domain) | _domain_units(domain) - {domain}
+        for domain in DOMAIN_ORDER
+        if domain in DOMAINS
+    },
 }
 # The app's root modules: the entry (create_app and its lifespan) and the app state.
 WIRING: frozenset[str] = frozenset({"main", "state"})

@@ -232,6 +232,19 @@ class TestDomains:
             "app.signals.voting.agents -> app.signals.models",
         ]
 
+    def test_names_a_lower_domain_reaching_the_alerts(self) -> None:
+        """Issue 72's tangle, alerts -> portfolio -> market -> alerts: market (still in the kind
+        folder `services`) and the earlier signals raise alerts through `db`, never the domain."""
+        graph = {
+            "app.services.market.categories": {"app.alerts.conditions", "app.db.repositories.x"},
+            "app.signals.service": {"app.alerts.repository", "app.signals.models"},
+            "app.alerts.conditions": {"app.services.market.categories", "app.signals.service"},
+        }
+        assert [line.split(" (")[0] for line in wrong_way(graph)] == [
+            "app.services.market.categories -> app.alerts.conditions",
+            "app.signals.service -> app.alerts.repository",
+        ]
+
 
 def test_commits_are_announced_by_no_one() -> None:
     """Every commit is followed by the sessionmaker's hook (`app.db.engine`), not by its caller."""

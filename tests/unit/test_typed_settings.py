@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.alerts.conditions import Thresholds
 from app.policy.config import PolicySettings
 from app.policy.setting import from_settings, setting_keys
-from app.services.alerts.conditions import Thresholds
 from app.services.maintenance.retention import RetentionSettings
 from app.services.portfolio.exits import ExitSettings
 from app.services.portfolio.tunables import PortfolioConfig

@@ -3,7 +3,7 @@ kind-folder models below, and each domain's `models` module (registered, not re-
 domain's rows are imported from its own folder)."""
 
 import app.signals.models  # noqa: F401  (registers `signal`)
-from app.db.models.alerts import Alert
+from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
 from app.db.models.forward import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade

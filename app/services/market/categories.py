@@ -17,16 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN, HOUR_MS
 from app.db.models import Symbol
-from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.models import ms_to_datetime
 from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN, base_of, disagreement
 from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
-from app.services.alerts.conditions import CATEGORY_ALERT
 from app.services.market.universe import symbol_category
 
 logger = logging.getLogger(__name__)
+CATEGORY_ALERT = "category"  # the alert kind this module raises (app.alerts lists it among all)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class CategoryEvidenceService:
             "figures": row.category_figures,
         }
         await EventRepository(self.session).append("category_changed", payload)
-        await AlertRepository(self.session).raise_or_touch(
+        await AlertLog(self.session).raise_or_touch(
             kind=CATEGORY_ALERT,
             fingerprint=f"{CATEGORY_ALERT}:{news.symbol}",
             severity="warning",

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
 from app.db.models import ConfigurationChange, Symbol
-from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.kucoin.gateway import ContractInfo, KucoinGateway
@@ -80,7 +80,7 @@ class UniverseService:
     def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
         self.session = session
         self.symbols = SymbolRepository(session)
-        self.alerts = AlertRepository(session)
+        self.alerts = AlertLog(session)
         self.gateway = gateway
 
     async def list_symbols(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR, HOUR_MIN
 from app.db.models import ScoringRun, Symbol
-from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.candles import CandleRepository
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
@@ -246,7 +246,7 @@ class ExitService:
             message = (
                 f"{due.member} must leave the portfolio ({due.reason}); {joined} ({held_back})"
             )
-        alert = await AlertRepository(self.session).raise_or_touch(
+        alert = await AlertLog(self.session).raise_or_touch(
             kind="member_exit",
             fingerprint=f"member_exit:{due.member}",
             severity="warning" if history_id is not None or autopilot else "critical",

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.calibration.challengers import CHALLENGERS, Challenger
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
-from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.forward import ForwardRepository
 from app.records.forward import POLICY, challenger_book
 from app.services.portfolio.autopilot import AutopilotService, PolicyTarget
@@ -88,7 +88,7 @@ class ForwardService:
         does. The challengers that qualify, by name."""
         days = list(await ForwardRepository(self.session).days())
         judged = verdicts_of(days, self.challengers)
-        alerts = AlertRepository(self.session)
+        alerts = AlertLog(self.session)
         names = {challenger_book(c.name): c for c in self.challengers}
         qualified = []
         for verdict in judged.verdicts:

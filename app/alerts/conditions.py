@@ -18,6 +18,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.policy.setting import setting
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.scoring.registry import parameter_problems
+from app.services.market.categories import CATEGORY_ALERT
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
@@ -35,11 +36,10 @@ PORTFOLIO_ALERT_KINDS = (
     "scoring_parameters",
 )
 """The kinds the alert check raises and resolves on each pass."""
-CATEGORY_ALERT = "category"
 ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT)
-"""Every kind; `category` (app.services.market.categories) is raised when the data rule newly
-classes a contract non-crypto or contradicts the exchange or the table, and stays until it is
-acknowledged."""
+"""Every kind; `category` (app.services.market.categories, which names it: market sits below the
+alerts) is raised when the data rule newly classes a contract non-crypto or contradicts the
+exchange or the table, and stays until it is acknowledged."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""Queries on `alert`: one unresolved row per fingerprint, touched on every recurrence."""
+"""The alert log: one unresolved `alert` row per fingerprint, touched on every recurrence and
+announced as an event. It sits below every service, as the event outbox does: market, the
+portfolio's exits, the forward record and the alerts domain (after them all in the order) raise
+and resolve alerts through it, each in its own transaction."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from app.db.models import Alert
 from app.db.repositories.events import EventRepository
 
 
-class AlertRepository:
-    """The `alert` table: one unresolved row per fingerprint."""
+class AlertLog:
+    """Raises, touches and reopens `alert` rows: one unresolved row per fingerprint."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -100,17 +103,3 @@ class AlertRepository:
     async def unresolved(self, kinds: Sequence[str]) -> Sequence[Alert]:
         query = select(Alert).where(Alert.status != "resolved", Alert.kind.in_(kinds))
         return (await self.session.scalars(query.with_for_update())).all()
-
-    async def page(
-        self, *, status: str | None, kind: str | None, limit: int, offset: int
-    ) -> Sequence[Alert]:
-        query = select(Alert)
-        if status is not None:
-            query = query.where(Alert.status == status)
-        if kind is not None:
-            query = query.where(Alert.kind == kind)
-        query = query.order_by(Alert.last_seen_at.desc(), Alert.id.desc()).limit(limit)
-        return (await self.session.scalars(query.offset(offset))).all()
-
-    async def get(self, alert_id: int) -> Alert | None:
-        return await self.session.get(Alert, alert_id, with_for_update=True)

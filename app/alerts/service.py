@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
+from app.alerts.repository import AlertRepository
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.db.models import Alert
-from app.db.repositories.alerts import AlertRepository
+from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
-from app.services.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
 
 
 @dataclass
@@ -31,6 +32,7 @@ class AlertService:
     def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
         self.session = session
         self.gateway = gateway
+        self.log = AlertLog(session)
         self.alerts = AlertRepository(session)
 
     async def check_portfolio_alerts(self) -> AlertCheck:
@@ -40,9 +42,9 @@ class AlertService:
         conditions = await current_conditions(self.session, self.gateway, now)
         current = {c.fingerprint for c in conditions}
         result = AlertCheck()
-        before = {a.fingerprint for a in await self.alerts.unresolved(PORTFOLIO_ALERT_KINDS)}
+        before = {a.fingerprint for a in await self.log.unresolved(PORTFOLIO_ALERT_KINDS)}
         for c in conditions:
-            await self.alerts.raise_or_touch(
+            await self.log.raise_or_touch(
                 kind=c.kind,
                 fingerprint=c.fingerprint,
                 severity=c.severity,
@@ -53,7 +55,7 @@ class AlertService:
             )
             (result.ongoing if c.fingerprint in before else result.raised).append(c.fingerprint)
         repository = PortfolioRepository(self.session)
-        for alert in await self.alerts.unresolved(PORTFOLIO_ALERT_KINDS):
+        for alert in await self.log.unresolved(PORTFOLIO_ALERT_KINDS):
             if alert.fingerprint in current:
                 continue
             if alert.kind == "delisting" and not await self._tradable_again(repository, alert):
@@ -89,3 +91,8 @@ class AlertService:
             return True
         row = await repository.symbol_by_name(alert.symbol)
         return row is not None and row.status == "Open" and row.delisted_at is None
+
+
+def alert_service(session: AsyncSession, gateway: KucoinGateway) -> AlertService:
+    """The alert service of one transaction: for the router's dependency and the factory."""
+    return AlertService(session, gateway)

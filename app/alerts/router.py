@@ -2,52 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import Query
-from pydantic import BaseModel, ConfigDict
+from fastapi import Depends, Query, Request
 
+from app.alerts.conditions import ALERT_KINDS
+from app.alerts.schemas import AlertCheckRead, AlertRead
+from app.alerts.service import AlertService, alert_service
 from app.api.auth import ReaderDep, TraderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
-from app.api.services import AlertServiceDep
+from app.api.sessions import SessionDep, app_state
 from app.schemas.common import Offset, RowId, problem_responses
-from app.schemas.recorded import recorded_example
-from app.services.alerts.conditions import ALERT_KINDS
 
 router = resource_router("/alerts", "alerts")
 
 AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
 
 
-class AlertRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra=recorded_example("AlertRead"))
-
-    id: int
-    kind: str
-    severity: str
-    fingerprint: str
-    status: str
-    symbol: str | None
-    message: str
-    details: dict[str, Any]
-    occurrences: int
-    first_seen_at: datetime
-    last_seen_at: datetime
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    resolved_at: datetime | None
+async def get_alert_service(request: Request, session: SessionDep) -> AlertService:
+    """The request's alert service, in the request's one transaction."""
+    return alert_service(session, app_state(request).gateway)
 
 
-class AlertCheckRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra=recorded_example("AlertCheckRead")
-    )
-
-    raised: list[str]
-    ongoing: list[str]
-    resolved: list[str]
+AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]
 
 
 @router.get(

@@ -1,1 +1,0 @@
-"""Alerts: the portfolio conditions checked, deduplicated and resolved."""
