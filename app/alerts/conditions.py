@@ -19,9 +19,11 @@ from app.policy.setting import setting
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.scoring.registry import parameter_problems
 from app.services.market.categories import CATEGORY_ALERT
+from app.services.portfolio.exits import MEMBER_EXIT
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
+from app.services.records.forward_service import QUALIFIED
 from app.services.settings.registry import read_typed
 from app.stats.performance import max_drawdown
 
@@ -36,10 +38,12 @@ PORTFOLIO_ALERT_KINDS = (
     "scoring_parameters",
 )
 """The kinds the alert check raises and resolves on each pass."""
-ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT)
-"""Every kind; `category` (app.services.market.categories, which names it: market sits below the
-alerts) is raised when the data rule newly classes a contract non-crypto or contradicts the
-exchange or the table, and stays until it is acknowledged."""
+ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT, MEMBER_EXIT, QUALIFIED)
+"""Every kind. Three are named where they are raised, below the alerts, and stay until they are
+acknowledged or their cause ends: `category` (app.services.market.categories) when the data rule
+newly classes a contract non-crypto or contradicts the exchange or the table, `member_exit`
+(app.services.portfolio.exits) when a member is due to leave, `challenger_qualified`
+(app.services.records.forward_service) when the forward rule qualifies a challenger."""
 
 
 @dataclass(frozen=True)

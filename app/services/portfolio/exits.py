@@ -46,6 +46,8 @@ from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.settings.registry import read_typed
 
+MEMBER_EXIT = "member_exit"  # the alert kind of a member due to leave
+
 UNSCORED = "UNSCORED"  # a member neither scored nor excluded by the run (as the replay says)
 EXPIRY = "SCHEDULED_EXPIRY"  # the universe sync's eligibility reason for a dated contract
 
@@ -247,8 +249,8 @@ class ExitService:
                 f"{due.member} must leave the portfolio ({due.reason}); {joined} ({held_back})"
             )
         alert = await AlertLog(self.session).raise_or_touch(
-            kind="member_exit",
-            fingerprint=f"member_exit:{due.member}",
+            kind=MEMBER_EXIT,
+            fingerprint=f"{MEMBER_EXIT}:{due.member}",
             severity="warning" if history_id is not None or autopilot else "critical",
             symbol=due.member,
             message=message,

@@ -9,6 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EventOutbox
+from app.db.repositories.alert_log import AlertLog
+from app.services.market.categories import CATEGORY_ALERT
+from app.services.portfolio.exits import MEMBER_EXIT
+from app.services.records.forward_service import QUALIFIED
 from tests.api.portfolio.helpers import BASE, READ, TRADE, add, ranked
 from tests.conftest import TRADE_NAME
 from tests.helpers import assert_problem, set_config
@@ -159,3 +163,21 @@ class TestConcentration:
         raised = (await check(api, "concentration"))["raised"]
         assert f"concentration:{heaviest}" in raised
         assert all(weights[f.split(":")[1]] > cap for f in raised)
+
+
+class TestKindFilter:
+    async def test_every_kind_raised_below_the_check_is_a_filter(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        # Raised by the exits and the forward record, not by the check: the filter once
+        # refused them (422), so their alerts could not be listed by kind.
+        log = AlertLog(session)
+        for kind in (MEMBER_EXIT, QUALIFIED, CATEGORY_ALERT):
+            await log.raise_or_touch(
+                kind=kind, fingerprint=f"{kind}:X", severity="warning", message=kind
+            )
+        await session.flush()
+        for kind in (MEMBER_EXIT, QUALIFIED, CATEGORY_ALERT):
+            response = await api.get(ALERTS, params={"kind": kind}, headers=READ)
+            assert response.status_code == 200, response.text
+            assert [row["fingerprint"] for row in response.json()] == [f"{kind}:X"]

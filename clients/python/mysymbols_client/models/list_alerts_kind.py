@@ -2,11 +2,13 @@ from typing import Literal
 
 ListAlertsKind = Literal[
     "category",
+    "challenger_qualified",
     "concentration",
     "delisting",
     "exchange_unavailable",
     "high_correlation",
     "low_score",
+    "member_exit",
     "poor_performance",
     "scoring_parameters",
     "stale_data",
@@ -14,11 +16,13 @@ ListAlertsKind = Literal[
 
 LIST_ALERTS_KIND_VALUES: set[ListAlertsKind] = {
     "category",
+    "challenger_qualified",
     "concentration",
     "delisting",
     "exchange_unavailable",
     "high_correlation",
     "low_score",
+    "member_exit",
     "poor_performance",
     "scoring_parameters",
     "stale_data",
