@@ -13,8 +13,8 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
-from app.services.access.api_keys import ApiKeyService
 from app.services.alerts.service import AlertService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from tests.unit.layers import (
+    BELOW_KINDS,
     DOMAIN_BUILDER,
     DOMAIN_ORDER,
     DOMAINS,
@@ -25,7 +26,10 @@ def shown(unit: str) -> str:
 
 def domain_order() -> str:
     """The domains lowest first, which have their folder, and the rule between them."""
-    landed = ", ".join(f"`app/{d}` (pure: `app/{d}/{p}`)" for d, p in DOMAINS.items())
+    below = ", ".join(f"`{d}`" for d in DOMAIN_ORDER if d in BELOW_KINDS)
+    landed = ", ".join(
+        f"`app/{d}`" + (f" (pure: `app/{d}/{p}`)" if p else "") for d, p in DOMAINS.items()
+    )
     intro = (
         "The domains, lowest first; each may import the domains before it, never one after it "
         "(a name in plain text is not a domain folder yet: its code is still laid out by kind): "
@@ -35,7 +39,14 @@ def domain_order() -> str:
         "with `db` (whose `app.db.models` registers it on the one metadata). Only `app/main.py` "
         f"includes a domain's router; below the drivers, only `{DOMAIN_BUILDER}` imports a "
         "domain's modules (not its router), to build its services for the jobs and the command "
-        "line."
+        "line"
+        + (
+            f", but for a domain before every one still laid out by kind ({below}): it sits below "
+            "the kind folders, which may import it, and imports none of their use cases "
+            "(`services`)."
+            if below
+            else "."
+        )
     )
     return "\n".join(textwrap.wrap(intro, 100, break_on_hyphens=False)) + "\n"
 
