@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
+from app.access import router as access
 from app.alerts import router as alerts
 from app.api.auth import stored_key_check
 from app.api.docs_ui import install_docs
@@ -20,7 +21,6 @@ from app.api.protection import ProtectionLayer
 from app.api.rate_limit import CallerLimits
 from app.api.response_cache import ResponseCache
 from app.api.routers import (
-    api_keys,
     config,
     events,
     evidence,
@@ -236,7 +236,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
     for router in (
         health.router,
         status.router,
-        api_keys.router,
+        access.router,
         symbols.router,
         *scoring.routers,
         *portfolio.routers,

@@ -9,7 +9,6 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 
 from app.api.sessions import SessionDep, app_state
-from app.services.access.api_keys import ApiKeyService
 from app.services.factory import Services
 from app.services.market.universe import UniverseService
 from app.services.portfolio.service import PortfolioService
@@ -51,7 +50,6 @@ get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
 get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
 get_forward_evidence: Getter[ForwardEvidenceService] = service(lambda s: s.forward_evidence)
 get_configuration_service: Getter[ConfigurationService] = service(lambda s: s.configuration)
-get_api_key_service: Getter[ApiKeyService] = service(lambda s: s.api_keys)
 
 PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
@@ -62,4 +60,3 @@ EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
 LiveEvidenceDep = Annotated[LiveEvidenceService, Depends(get_live_evidence)]
 ForwardEvidenceDep = Annotated[ForwardEvidenceService, Depends(get_forward_evidence)]
 ConfigurationDep = Annotated[ConfigurationService, Depends(get_configuration_service)]
-ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
 from app.db.repositories.records import LostRace
@@ -17,7 +18,6 @@ from app.kucoin.errors import (
 )
 from app.scheduler.job import Degraded, Job, JobSkipped, problem_of, requester
 from app.services.factory import Services
-from app.services.portfolio.audit import Actor
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
 from app.state import AppState

@@ -13,9 +13,9 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.service import ApiKeyService
 from app.alerts.service import AlertService, alert_service
 from app.kucoin.gateway import KucoinGateway
-from app.services.access.api_keys import ApiKeyService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
 from app.services.health.status import StatusService

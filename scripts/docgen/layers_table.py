@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from tests.unit.layers import (
+    BELOW_KINDS,
     DOMAIN_BUILDER,
     DOMAIN_ORDER,
     DOMAINS,
@@ -25,6 +26,7 @@ def shown(unit: str) -> str:
 
 def domain_order() -> str:
     """The domains lowest first, which have their folder, and the rule between them."""
+    below = ", ".join(f"`{d}`" for d in DOMAIN_ORDER if d in BELOW_KINDS)
     landed = ", ".join(
         f"`app/{d}`" + (f" (pure: `app/{d}/{p}`)" if p else "") for d, p in DOMAINS.items()
     )
@@ -37,7 +39,14 @@ def domain_order() -> str:
         "with `db` (whose `app.db.models` registers it on the one metadata). Only `app/main.py` "
         f"includes a domain's router; below the drivers, only `{DOMAIN_BUILDER}` imports a "
         "domain's modules (not its router), to build its services for the jobs and the command "
-        "line."
+        "line"
+        + (
+            f", but for a domain before every one still laid out by kind ({below}): it sits below "
+            "the kind folders, which may import it, and imports none of their use cases "
+            "(`services`)."
+            if below
+            else "."
+        )
     )
     return "\n".join(textwrap.wrap(intro, 100, break_on_hyphens=False)) + "\n"
 

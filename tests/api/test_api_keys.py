@@ -10,11 +10,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.models import ApiKey
 from app.api.auth import ReaderDep, TraderDep
 from app.api.sessions import get_session
 from app.core.config import Settings
 from app.core.security import hash_key
-from app.db.models import ApiKey
 from app.main import create_app
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem

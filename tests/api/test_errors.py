@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.models import ApiKey
 from app.core.config import Settings
-from app.db.models import ApiKey
 from app.main import create_app
 from app.schemas.common import SYMBOL_HELP
 from app.signals.models import Signal

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from app.access.models import IdempotencyKey
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey
 from app.main import create_app
 from app.signals.models import Signal
 from app.signals.schemas import SignalCreate

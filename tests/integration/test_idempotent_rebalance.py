@@ -12,11 +12,11 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select, text
 
+from app.access.idempotency import request_fingerprint
+from app.access.models import IdempotencyKey
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey
-from app.services.access.idempotency import request_fingerprint
 from app.signals.models import Signal
 from tests.conftest import TRADE_NAME
 from tests.integration.committed import BASE, TRADE, prepared

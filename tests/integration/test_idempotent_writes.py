@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.access.models import IdempotencyKey
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import IdempotencyKey, PerformanceRecord
+from app.db.models import PerformanceRecord
 from app.main import create_app
 from app.signals.models import Signal
 from tests.conftest import start_app

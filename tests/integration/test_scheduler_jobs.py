@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.access.models import IdempotencyKey
 from app.core.config import Settings
-from app.db.models import EventOutbox, IdempotencyKey, JobRun
+from app.db.models import EventOutbox, JobRun
 from app.main import create_app
 from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler

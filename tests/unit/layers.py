@@ -17,9 +17,11 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
 # before it, never one after it. Not every name is a domain folder yet: `scoring`, `portfolio`
 # and `records` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
-# layer below `db`, whose shared rate window imports it.
+# layer below `db`, whose shared rate window imports it. `access` comes before the domains whose
+# writes it guards (`Idempotency-Key`) and whose audit rows name its `Actor`.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
+    "access",
     "market",
     "scoring",
     "portfolio",
@@ -28,15 +30,14 @@ DOMAIN_ORDER: tuple[str, ...] = (
     "lab",
     "signals",
     "alerts",
-    "access",
     "settings",
 )
 # The domains in their own folder so far, each with its pure sub-folder (a pure package below),
 # or None when it has no maths of its own.
-DOMAINS: dict[str, str | None] = {"signals": "voting", "alerts": None}
+DOMAINS: dict[str, str | None] = {"access": None, "signals": "voting", "alerts": None}
 # Only the wiring includes a domain's router; below the drivers, only the services' factory
 # imports a domain's modules (not its router): the jobs and the command line build every
-# service there.
+# service there. A domain below the kind folders (`BELOW_KINDS`) is theirs to import too.
 ROUTER = "router"
 DOMAIN_BUILDER = "app.services.factory"
 
@@ -80,6 +81,26 @@ def _before(domain: str) -> frozenset[str]:
     return frozenset().union(*(_domain_units(d) for d in earlier if d in DOMAINS))
 
 
+# A domain in its folder before every domain still laid out by kind (`kucoin` aside, a layer below
+# `db`) sits below the kind folders, which hold those later domains: they may import it (its
+# router excepted), and it imports none of their use cases (`services`).
+_BY_KIND = [d for d in DOMAIN_ORDER if d not in DOMAINS and d != "kucoin"]
+BELOW_KINDS: frozenset[str] = frozenset(
+    d for d in DOMAINS if not _BY_KIND or DOMAIN_ORDER.index(d) < DOMAIN_ORDER.index(_BY_KIND[0])
+)
+_FOUNDATION = frozenset().union(*(_domain_units(d) for d in BELOW_KINDS))
+
+
+def _reach(domain: str) -> frozenset[str]:
+    """What `domain`'s folder may import: its own units, the domains before it (no unit of one
+    after it) and the kind folders but the wiring (and, for a domain below them, their use
+    cases)."""
+    later = set(DOMAIN_ORDER[DOMAIN_ORDER.index(domain) + 1 :])
+    below = {"services"} if domain in BELOW_KINDS else set()
+    reach = (_UNDER_DOMAINS - below) | _before(domain) | (_domain_units(domain) - {domain})
+    return frozenset(u for u in reach if u.split(".")[0] not in later)
+
+
 # Who may import whom, by folder of app/ (every module may import `app` itself: its version).
 # The wiring (main, state) may import anything; the drivers (api, scheduler, cli) the layers
 # below them; below the drivers, nothing imports `app.state` or `app.api`. Services name what they
@@ -91,7 +112,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "db": frozenset({"core", "runtime", "observability", "kucoin"}) | _MODELS,  # the rate window
     **{
         models: frozenset({"core", "runtime", "observability", "kucoin", "db"})
-        for models in sorted(_MODELS)
+        for models in sorted(_MODELS, key=lambda m: DOMAIN_ORDER.index(m.split(".")[0]))
     },
     "kucoin": LOW,
     **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
@@ -99,15 +120,15 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "dashboard": LOW,
     # validation shared with services; the pure packages' report shapes (`schemas/shapes.py`)
     "schemas": LOW | {"kucoin", "services"} | _PURE,
-    "services": LOW | {"kucoin", "schemas"} | _DB | _PURE,
-    "scheduler": LOW | {"kucoin", "services", "state"} | _DB,
-    "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE,
-    "api": LOW | {"kucoin", "schemas", "services", "scheduler", "state"} | _DB | _PURE,
-    **{
-        domain: _UNDER_DOMAINS | _before(domain) | _domain_units(domain) - {domain}
-        for domain in DOMAIN_ORDER
-        if domain in DOMAINS
-    },
+    "services": LOW | {"kucoin", "schemas"} | _DB | _PURE | _FOUNDATION,
+    "scheduler": LOW | {"kucoin", "services", "state"} | _DB | _FOUNDATION,
+    "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE | _FOUNDATION,
+    "api": LOW
+    | {"kucoin", "schemas", "services", "scheduler", "state"}
+    | _DB
+    | _PURE
+    | _FOUNDATION,
+    **{domain: _reach(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
 }
 # The app's root modules: the entry (create_app and its lifespan) and the app state.
 WIRING: frozenset[str] = frozenset({"main", "state"})

@@ -14,7 +14,7 @@ from scripts.docgen import __main__ as docgen
 from scripts.docgen import layers_table, runtime_table, settings_table
 from scripts.docgen.blocks import BEGIN, END, MissingBlock, replace_block
 from scripts.docgen.cells import cell
-from tests.unit.layers import DOMAIN_ORDER, DOMAINS, MAY_IMPORT, PURE_PACKAGES
+from tests.unit.layers import BELOW_KINDS, DOMAIN_ORDER, DOMAINS, MAY_IMPORT, PURE_PACKAGES
 
 
 class TestTheDocsAreCurrent:
@@ -87,8 +87,11 @@ class TestLayers:
     def test_states_the_domains_order_and_those_in_their_folder(self) -> None:
         text = " ".join(layers_table.domain_order().split())
         assert ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER) in text
-        assert all(f"`app/{d}` (pure: `app/{d}/{p}`)" in text for d, p in DOMAINS.items() if p)
-        assert all(f"`app/{d}`" in text for d in DOMAINS)
+        landed = [
+            f"`app/{d}`" + (f" (pure: `app/{d}/{p}`)" if p else "") for d, p in DOMAINS.items()
+        ]
+        assert all(f"{shown}," in text or f"{shown}." in text for shown in landed)
+        assert all(f"`{d}`" in text.split("laid out by kind (")[-1] for d in BELOW_KINDS)
 
 
 class TestBlocks:

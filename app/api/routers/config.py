@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Query, Request
 
+from app.access.actor import Actor
 from app.api.auth import AdminDep, ReaderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedAdminRead, CachedRead
@@ -19,7 +20,6 @@ from app.schemas.config import (
     SettingChangeRead,
     SettingRead,
 )
-from app.services.portfolio.audit import Actor
 from app.services.settings.values import SettingValue
 
 router = resource_router("/config", "configuration")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 
+from app.access.actor import Actor
 from app.api.auth import AdminDep, ReaderDep, TraderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
@@ -21,7 +22,6 @@ from app.schemas.common import Offset, StorableText, SymbolPath, problem_respons
 from app.schemas.jobs import JobRunRead
 from app.schemas.symbols import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
 from app.services.market.universe import SymbolView, symbol_category
-from app.services.portfolio.audit import Actor
 
 router = resource_router("/symbols", "symbols")
 

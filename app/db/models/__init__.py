@@ -2,6 +2,7 @@
 kind-folder models below, and each domain's `models` module (registered, not re-exported: a
 domain's rows are imported from its own folder)."""
 
+import app.access.models  # registers `api_key`, `idempotency_key`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
@@ -11,19 +12,12 @@ from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.replay import ReplayRun
 from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
-from app.db.models.system import (
-    ApiKey,
-    ConfigurationChange,
-    IdempotencyKey,
-    JobRun,
-    SystemConfiguration,
-)
+from app.db.models.system import ConfigurationChange, JobRun, SystemConfiguration
 from app.db.models.trackrecord import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.models.webhooks import WebhookDelivery
 
 __all__ = [
     "Alert",
-    "ApiKey",
     "Candle",
     "CandleGap",
     "ConfigurationChange",
@@ -35,7 +29,6 @@ __all__ = [
     "ForwardTrade",
     "FundingChecked",
     "FundingSettlement",
-    "IdempotencyKey",
     "JobRun",
     "PerformanceRecord",
     "PortfolioHistory",

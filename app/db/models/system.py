@@ -1,4 +1,4 @@
-"""Operational tables: configuration, idempotency, the job ledger and API keys."""
+"""Operational tables: the runtime settings, their changes and the job ledger."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -47,29 +46,6 @@ class ConfigurationChange(Base):
     key: Mapped[str] = mapped_column(String(80))
     old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)  # None: the row was missing
     new_value: Mapped[Any] = mapped_column(JSONType)
-
-
-class IdempotencyKey(Base):
-    """The first answer to a POST carrying an `Idempotency-Key`, replayed on retries."""
-
-    __tablename__ = "idempotency_key"
-    __table_args__ = (
-        UniqueConstraint("key", "principal", "method", "path"),
-        CheckConstraint("state IN ('in_progress', 'completed')", name="state_known"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200))
-    principal: Mapped[str] = mapped_column(String(80))
-    method: Mapped[str] = mapped_column(String(10))
-    path: Mapped[str] = mapped_column(String(200))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(20), default="in_progress")
-    response_status: Mapped[int | None] = mapped_column(Integer)
-    response_headers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class JobRun(Base):
@@ -109,20 +85,3 @@ class JobRun(Base):
     problem: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # RFC 9457, when not done
     # Times its body ran: a busy database undoes an attempt, and the run is attempted again.
     attempts: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-
-class ApiKey(Base):
-    """An API key created through the admin API; only its SHA-256 hash is stored."""
-
-    __tablename__ = "api_key"
-    __table_args__ = (CheckConstraint("role IN ('read', 'trade', 'admin')", name="role_known"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
-    role: Mapped[str] = mapped_column(String(10))
-    prefix: Mapped[str] = mapped_column(String(16), unique=True)
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(80))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

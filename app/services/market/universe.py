@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
 from app.db.models import ConfigurationChange, Symbol
@@ -18,7 +19,6 @@ from app.db.repositories.config import ConfigRepository
 from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.scoring.categories import Decision, base_of, decide
-from app.services.portfolio.audit import Actor
 from app.services.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)

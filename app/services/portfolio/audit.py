@@ -8,12 +8,12 @@ and `weights_updated` on the outbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.db.models import PortfolioHistory
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository, snapshot
@@ -22,14 +22,6 @@ from app.services.portfolio.market import latest_scores
 from app.services.portfolio.weights import TargetWeights
 
 MEMBERSHIP_ACTIONS = frozenset({"add", "remove", "replace"})
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who asked for a change, as the audit trail records it."""
-
-    name: str
-    request_id: str | None = None
 
 
 def weights_of(rows: list[MemberRow]) -> dict[str, float]:

@@ -28,12 +28,13 @@ from typing import Any, TypedDict
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
 from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
 from app.policy.weights import STEP, to_percent
-from app.services.portfolio.audit import Actor, record_change, weights_of
+from app.services.portfolio.audit import record_change, weights_of
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, caps_for

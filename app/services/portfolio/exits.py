@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.units import HOUR, HOUR_MIN
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.alert_log import AlertLog
@@ -40,7 +41,6 @@ from app.policy.exits import (
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
-from app.services.portfolio.audit import Actor
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config

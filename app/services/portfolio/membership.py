@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.core.ticks import decimal_on_tick
@@ -23,7 +24,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.services.market.prices import PriceCache
 from app.services.market.universe import symbol_category
-from app.services.portfolio.audit import Actor, ranks_of, record_change, weights_of
+from app.services.portfolio.audit import ranks_of, record_change, weights_of
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights

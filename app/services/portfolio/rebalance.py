@@ -10,6 +10,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, ValidationFailedError
 from app.core.ticks import on_tick
@@ -21,7 +22,7 @@ from app.kucoin.errors import ExchangeError
 from app.policy.weights import needs_rebalance
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
 from app.services.market.prices import PriceCache
-from app.services.portfolio.audit import Actor, record_change, weights_of
+from app.services.portfolio.audit import record_change, weights_of
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config

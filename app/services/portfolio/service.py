@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
 from app.services.market.prices import PriceCache
-from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, PortfolioView
 from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position

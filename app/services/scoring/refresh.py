@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.errors import PROBLEM_TYPE_PREFIX
 from app.db.repositories.events import EventRepository
 from app.kucoin.errors import (
@@ -21,7 +22,6 @@ from app.kucoin.errors import (
     RequestRejected,
     Unavailable,
 )
-from app.services.portfolio.audit import Actor
 from app.services.portfolio.exits import ExitOutcome, ExitService
 from app.services.portfolio.service import PortfolioService
 from app.services.scoring.run import ScoringRunService

@@ -10,12 +10,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
 from app.db.models import ConfigurationChange
 from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import PortfolioRepository
-from app.services.portfolio.audit import Actor
 from app.services.settings.registry import (
     RUNTIME_SETTINGS,
     SETTINGS,

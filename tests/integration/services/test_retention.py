@@ -14,13 +14,14 @@ from uuid import uuid4
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from app.access.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
+from app.access.models import IdempotencyKey
 from app.core.clock import utcnow
 from app.db.models import (
     Alert,
     Candle,
     ConfigurationChange,
     EventOutbox,
-    IdempotencyKey,
     JobRun,
     PortfolioHistory,
     ReplayRun,
@@ -30,7 +31,6 @@ from app.db.models import (
     WebhookDelivery,
 )
 from app.db.repositories.replays import ReplayRepository
-from app.services.access.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.services.maintenance.retention import RetentionService
 from app.signals.models import Signal
 from tests.factories import add, make_candles, make_run, make_symbol

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
+from app.access.actor import Actor
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
 from app.api.media import timeline_content, timeline_response
@@ -31,7 +32,6 @@ from app.schemas.portfolio import (
 )
 from app.schemas.timeline import TimelineRead
 from app.services.factory import portfolio_reads
-from app.services.portfolio.audit import Actor
 from app.services.portfolio.membership import Change
 from app.services.portfolio.reads import PORTFOLIO_JSON
 from app.services.portfolio.service import PortfolioService

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.access.models import IdempotencyKey
+from app.access.repository import ClaimRow, IdempotencyRepository
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, ValidationFailedError
-from app.db.models import IdempotencyKey
-from app.db.repositories.idempotency import ClaimRow, IdempotencyRepository
 
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)  # a claim's lease: past it, a retry takes the key over

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, status
+from fastapi import Depends, Query, Request, status
 
+from app.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
+from app.access.service import ApiKeyService
 from app.api.auth import AdminDep
 from app.api.resource import resource_router
-from app.api.services import ApiKeyServiceDep
-from app.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
+from app.api.sessions import SessionDep, app_state
 from app.schemas.common import Offset, RowId, problem_responses
 
 router = resource_router("/api-keys", "api keys")
+
+
+async def get_api_key_service(request: Request, session: SessionDep) -> ApiKeyService:
+    """The request's API-key service, in the request's one transaction."""
+    return ApiKeyService(session, app_state(request).keyring)
+
+
+ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
 
 
 @router.post(

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access.models import ApiKey
+from app.access.repository import ApiKeyRepository
 from app.core.clock import utcnow
 from app.core.config import Role
 from app.core.errors import NotFoundError
@@ -19,8 +21,6 @@ from app.core.security import (
     public_id_of,
     stored_key_actor,
 )
-from app.db.models import ApiKey
-from app.db.repositories.api_keys import ApiKeyRepository
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

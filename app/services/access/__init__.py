@@ -1,1 +1,0 @@
-"""Callers' access: their API keys, and their retried requests answered once (`Idempotency-Key`)."""
