@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.access import router as access
 from app.alerts import router as alerts
 from app.api.auth import stored_key_check
 from app.api.docs_ui import install_docs
@@ -34,6 +33,7 @@ from app.api.routers import (
     status,
     symbols,
 )
+from app.callers import router as access
 from app.core import headers
 from app.core.config import Settings
 from app.core.log import configure_logging, log_writer

@@ -1,4 +1,4 @@
-"""Run a POST under `Idempotency-Key` (see app/access/idempotency.py) and answer it."""
+"""Run a POST under `Idempotency-Key` (see app/callers/idempotency.py) and answer it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.idempotency import IdempotencyGuard, request_fingerprint
 from app.api.sessions import AppStateDep, SessionDep, rollback_quietly
+from app.callers.idempotency import IdempotencyGuard, request_fingerprint
 from app.core.headers import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED
 from app.core.security import Principal
 from app.schemas.common import StorableText

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.service import ApiKeyService
 from app.alerts.service import AlertService, alert_service
+from app.callers.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService

@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.models import ApiKey
 from app.api.auth import ReaderDep, TraderDep
 from app.api.sessions import get_session
+from app.callers.models import ApiKey
 from app.core.config import Settings
 from app.core.security import hash_key
 from app.main import create_app

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.models import ApiKey
+from app.callers.models import ApiKey
 from app.core.config import Settings
 from app.main import create_app
 from app.schemas.common import SYMBOL_HELP

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.models import ApiKey
+from app.callers.models import ApiKey
 from app.core.security import KEY_NAME_MAX_LENGTH, generate_key, hash_key, stored_key_actor
 from app.db.models import ConfigurationChange
 from tests.conftest import ADMIN_KEY

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.access.idempotency import IdempotencyGuard
-from app.access.models import ApiKey
+from app.callers.idempotency import IdempotencyGuard
+from app.callers.models import ApiKey
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.access.models import IdempotencyKey
+from app.callers.models import IdempotencyKey
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.main import create_app

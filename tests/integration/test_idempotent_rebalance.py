@@ -12,8 +12,8 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select, text
 
-from app.access.idempotency import request_fingerprint
-from app.access.models import IdempotencyKey
+from app.callers.idempotency import request_fingerprint
+from app.callers.models import IdempotencyKey
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine

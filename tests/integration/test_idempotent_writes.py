@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.access.models import IdempotencyKey
+from app.callers.models import IdempotencyKey
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.db.models import PerformanceRecord

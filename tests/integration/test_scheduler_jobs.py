@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.access.models import IdempotencyKey
+from app.callers.models import IdempotencyKey
 from app.core.config import Settings
 from app.db.models import EventOutbox, JobRun
 from app.main import create_app

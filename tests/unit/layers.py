@@ -17,11 +17,13 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
 # before it, never one after it. Not every name is a domain folder yet: `scoring`, `portfolio`
 # and `records` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
-# layer below `db`, whose shared rate window imports it. `access` comes before the domains whose
-# writes it guards (`Idempotency-Key`) and whose audit rows name its `Actor`.
+# layer below `db`, whose shared rate window imports it. `callers` (who may call, their retried
+# writes and who did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the
+# access log's logger) comes before the domains whose writes it guards and whose audit rows name
+# its `Actor`.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
-    "access",
+    "callers",
     "market",
     "scoring",
     "portfolio",
@@ -34,7 +36,7 @@ DOMAIN_ORDER: tuple[str, ...] = (
 )
 # The domains in their own folder so far, each with its pure sub-folder (a pure package below),
 # or None when it has no maths of its own.
-DOMAINS: dict[str, str | None] = {"access": None, "signals": "voting", "alerts": None}
+DOMAINS: dict[str, str | None] = {"callers": None, "signals": "voting", "alerts": None}
 # Only the wiring includes a domain's router; below the drivers, only the services' factory
 # imports a domain's modules (not its router): the jobs and the command line build every
 # service there. A domain below the kind folders (`BELOW_KINDS`) is theirs to import too.

@@ -248,17 +248,17 @@ class TestDomains:
     def test_a_domain_below_the_kind_folders_is_theirs_to_import_and_imports_no_use_case(
         self,
     ) -> None:
-        """`access` comes before every domain still laid out by kind (its router stays the
+        """`callers` comes before every domain still laid out by kind (its router stays the
         wiring's: `test_only_the_wiring_includes_a_router`)."""
         graph = {
-            "app.services.portfolio.audit": {"app.access.actor", "app.signals.service"},
-            "app.api.idempotent": {"app.access.idempotency", "app.access.models"},
-            "app.access.service": {"app.access.models", "app.services.factory", "app.api.auth"},
-            "app.access.idempotency": {"app.signals.models", "app.db.base"},
+            "app.services.portfolio.audit": {"app.callers.actor", "app.signals.service"},
+            "app.api.idempotent": {"app.callers.idempotency", "app.callers.models"},
+            "app.callers.service": {"app.callers.models", "app.services.factory", "app.api.auth"},
+            "app.callers.idempotency": {"app.signals.models", "app.db.base"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.access.idempotency -> app.signals.models",
-            "app.access.service -> app.services.factory",
+            "app.callers.idempotency -> app.signals.models",
+            "app.callers.service -> app.services.factory",
             "app.services.portfolio.audit -> app.signals.service",
         ]
 

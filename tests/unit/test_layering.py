@@ -34,7 +34,7 @@ COMMIT_OWNERS = {
     "db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
     "scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
     "services/runs/engine.py",  # RunEngine: every background run's heartbeats, the start-up sweep
-    "access/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
+    "callers/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "services/webhooks/dispatcher.py",  # WebhookDispatcher: claims, heartbeats, hand-back
     "services/webhooks/queue.py",  # ReceiverQueue: each delivery's outcome
     "services/replay/importer.py",  # HistoryImportService: each symbol's rows, so it can resume

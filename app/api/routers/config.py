@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Query, Request
 
-from app.access.actor import Actor
 from app.api.auth import AdminDep, ReaderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedAdminRead, CachedRead
 from app.api.services import ConfigurationDep
+from app.callers.actor import Actor
 from app.schemas.common import problem_responses
 from app.schemas.config import (
     ConfigChangeRecord,

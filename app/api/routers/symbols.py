@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 
-from app.access.actor import Actor
 from app.api.auth import AdminDep, ReaderDep, TraderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
 from app.api.services import UniverseDep
 from app.api.sessions import AppStateDep
+from app.callers.actor import Actor
 from app.db.models import JobRun
 from app.db.repositories.symbols import SymbolFilter
 from app.kucoin.symbols import listing_ccxt_symbol

@@ -2,7 +2,7 @@
 kind-folder models below, and each domain's `models` module (registered, not re-exported: a
 domain's rows are imported from its own folder)."""
 
-import app.access.models  # registers `api_key`, `idempotency_key`
+import app.callers.models  # registers `api_key`, `idempotency_key`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.models import IdempotencyKey
+from app.callers.models import IdempotencyKey
 from app.db.models import (
     Alert,
     EventOutbox,

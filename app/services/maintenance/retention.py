@@ -10,7 +10,7 @@ batch; the next pass goes on where it stopped.
   they reference their events);
 - finished job runs older than `retention_job_run_days` go, except each job's newest;
 - idempotency keys past their own `expires_at` go (set when the key is first used, 24 hours on:
-  `app/access/idempotency.py`), each with the response body it stored;
+  `app/callers/idempotency.py`), each with the response body it stored;
 - settled signals (decided or expired) created more than `retention_signal_days` ago go, with
   their votes and consensus (columns of theirs); one whose outcome is not measured yet stays
   until its longest horizon ended that long ago. The agents' weights then learn from the

@@ -28,7 +28,7 @@ from typing import Any, TypedDict
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
 from app.db.models import Symbol

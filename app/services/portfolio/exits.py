@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.units import HOUR, HOUR_MIN
 from app.db.models import ScoringRun, Symbol
 from app.db.repositories.alert_log import AlertLog

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.core.ticks import decimal_on_tick

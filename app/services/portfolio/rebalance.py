@@ -10,7 +10,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, ValidationFailedError
 from app.core.ticks import on_tick

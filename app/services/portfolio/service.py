@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
 from app.db.models import PortfolioHistory

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.errors import PROBLEM_TYPE_PREFIX
 from app.db.repositories.events import EventRepository
 from app.kucoin.errors import (

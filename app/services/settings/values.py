@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actor import Actor
+from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
 from app.db.models import ConfigurationChange

@@ -14,8 +14,8 @@ from uuid import uuid4
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from app.access.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
-from app.access.models import IdempotencyKey
+from app.callers.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
+from app.callers.models import IdempotencyKey
 from app.core.clock import utcnow
 from app.db.models import (
     Alert,

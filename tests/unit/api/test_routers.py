@@ -18,7 +18,7 @@ from app.core.config import MetricsSettings
 from tests.unit.layers import DOMAINS, ROUTER
 
 # A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
-DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {"access": ("api-keys",)}
+DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {"callers": ("api-keys",)}
 
 
 def served() -> dict[str, list[str]]:
@@ -60,6 +60,6 @@ class TestRouterFiles:
         paths = {
             "portfolio": ["/portfolio", "/portfolio/weights"],
             "records": ["/evidence/live"],
-            "access": ["/api-keys", "/access"],
+            "callers": ["/api-keys", "/callers"],
         }
-        assert named_after_another_prefix(paths) == ["access: /access", "records: /evidence/live"]
+        assert named_after_another_prefix(paths) == ["callers: /callers", "records: /evidence/live"]

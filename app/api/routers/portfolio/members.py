@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from app.access.actor import Actor
 from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
 from app.api.idempotent import AnswerOnceDep
 from app.api.media import timeline_content, timeline_response
@@ -14,6 +13,7 @@ from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import PortfolioDep, ServicesDep
 from app.api.sessions import AppStateDep, SessionSourceDep
+from app.callers.actor import Actor
 from app.core.security import Principal
 from app.schemas.common import (
     IsoDateTime,

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.models import ApiKey, IdempotencyKey
+from app.callers.models import ApiKey, IdempotencyKey
 
 
 class ApiKeyRepository:

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
 
-from app.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from app.access.service import ApiKeyService
 from app.api.auth import AdminDep
 from app.api.resource import resource_router
 from app.api.sessions import SessionDep, app_state
+from app.callers.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
+from app.callers.service import ApiKeyService
 from app.schemas.common import Offset, RowId, problem_responses
 
 router = resource_router("/api-keys", "api keys")

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.models import ApiKey
-from app.access.repository import ApiKeyRepository
+from app.callers.models import ApiKey
+from app.callers.repository import ApiKeyRepository
 from app.core.clock import utcnow
 from app.core.config import Role
 from app.core.errors import NotFoundError

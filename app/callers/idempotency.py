@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.access.models import IdempotencyKey
-from app.access.repository import ClaimRow, IdempotencyRepository
+from app.callers.models import IdempotencyKey
+from app.callers.repository import ClaimRow, IdempotencyRepository
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, ValidationFailedError
 
