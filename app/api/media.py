@@ -8,30 +8,13 @@ from typing import Any
 from fastapi import Request, Response
 from pydantic import BaseModel
 
+from app.api.accept import CSV, JSON, prefers_csv
 from app.services.portfolio.timeline import COLUMNS, Timeline
-
-JSON, CSV = "application/json", "text/csv"
 
 
 def wants_csv(request: Request) -> bool:
-    """Whether `Accept` prefers text/csv to application/json (JSON on a tie, or without it)."""
-    best = {JSON: -1.0, CSV: -1.0}
-    for part in request.headers.get("accept", "").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        media = media.lower()
-        for offered in best:
-            if media == offered or media in ("*/*", offered.split("/")[0] + "/*"):
-                specific = 0.001 if media == offered else 0.0  # an exact match wins a tie
-                best[offered] = max(best[offered], q + specific)
-    return best[CSV] > 0 and best[CSV] > best[JSON]
+    """Whether the request's `Accept` prefers text/csv to application/json."""
+    return prefers_csv(request.headers.getlist("accept"))
 
 
 VARY_ACCEPT = {"Vary": "Accept"}  # a shared cache on the way keeps the two media types apart

@@ -1,8 +1,9 @@
 """The per-replica cache of whole read responses: one mechanism for every cacheable `GET`.
 
 A route opts in with `CachedRead` (a dependency that records the role it requires). Its `200`
-answers are kept, body and `ETag`, keyed by path, query and a digest of `Accept` (a route may
-answer CSV; a digest, so that no caller's long `Accept` is kept), and served again, before
+answers are kept, body and `ETag`, keyed by path, query and the media type `Accept` negotiates
+(a route may answer CSV; every value a caller may send shares one of two keys, and none is
+kept), and served again, before
 FastAPI's routing and dependencies, to any caller whose key is known to hold that role, while:
 
 - nothing has been committed since (this replica's own commits invalidate at once; the other
@@ -51,6 +52,7 @@ from typing import Any, Self
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.accept import prefers_csv
 from app.api.caller import CALLER_KEY, Caller, resolve_caller
 from app.api.query_params import canonical_query
 from app.api.request_id import new_request_id
@@ -425,8 +427,8 @@ def remember_role(request: Request, role: Role) -> None:
 
 
 def request_key(scope: Scope) -> bytes:
-    """The cache's key of a request: its path, its query in one order and a digest of its
-    `Accept` (of a fixed size, whatever the caller sends)."""
+    """The cache's key of a request: its path, its query in one order and the media type its
+    `Accept` negotiates (`app.api.accept`: a few bytes, whatever the caller sends)."""
     path: str = scope["path"]
     query = canonical_query(scope["query_string"])  # declared parameters only (else a 422)
     return path.encode() + b"?" + query + _accept(scope)
@@ -607,14 +609,8 @@ def _quality(params: bytes) -> float:
     return 1.0
 
 
-ACCEPT_DIGEST_BYTES = 16  # blake2b's, 128 bits: two values of one path never meet by chance
-
-
 def _accept(scope: Scope) -> bytes:
-    """The key's part for `Accept`, its digest: a route may answer another media type for it
-    (CSV), and the key keeps no caller's bytes (the server bounds a head, not this header)."""
-    values = [value for name, value in scope["headers"] if name == b"accept"]
-    if not values:
-        return b""
-    digest = hashlib.blake2b(b",".join(values), digest_size=ACCEPT_DIGEST_BYTES).digest()
-    return b"#" + digest
+    """The key's part for `Accept`: the media type it negotiates (CSV, or JSON and no part), so
+    that every value a caller may send shares one of two keys and the key keeps none of it."""
+    lines = (value.decode("latin-1") for name, value in scope["headers"] if name == b"accept")
+    return b"#csv" if prefers_csv(lines) else b""
