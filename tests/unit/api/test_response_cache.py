@@ -2,8 +2,8 @@
 simultaneous callers, an expired answer served while it is refreshed, 304 on a matching ETag,
 errors and unmarked routes never kept, commits dropping everything, the bounds in number and
 bytes (least recently used out first; a body over 1 MiB served, to every caller waiting for it,
-but never kept; keys counted with their answers, `Accept` kept as the media type it negotiates), a large answer
-gzipped for the callers that take it."""
+but never kept; keys counted with their answers, `Accept` kept as the media type it
+negotiates), a large answer gzipped for the callers that take it."""
 
 from __future__ import annotations
 
