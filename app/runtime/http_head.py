@@ -10,6 +10,11 @@ head) go out, then a `431` (problem+json), and the connection is closed. What on
 can make the parser hold of a head is so at most twice the limit: the part of one read that
 began it after another request, then the limit itself. Every uvicorn the project starts runs it
 (`--http` `PROTOCOL`).
+
+After the head, what the parser takes without a byte of body in it is counted the same way: a
+chunked body's trailer fields, which llhttp keeps until they end as it keeps a head's. Past the
+limit the connection is closed (an answer may be under way): 64 MB of unfinished trailer grew
+the server by 120 MB before.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = True  # from the connection's start or a message's end to a head's end
         self._budget = HEAD_MAX_BYTES  # what may still be fed of the head under way
         self._refused = False
+        self._beside_body = 0  # bytes fed since the last of a body's bytes (trailers, say)
+        self._body_fed = False
 
     def data_received(self, data: bytes) -> None:
         """Feed `data` whole when it fits (a read of a head, or of a body), else in slices."""
@@ -64,7 +71,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 super().data_received(data)
                 return
         elif len(data) <= HEAD_MAX_BYTES:
-            super().data_received(data)
+            self._feed_after_head(data)
             return
         self._feed_sliced(data)
 
@@ -78,7 +85,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             fed, data = data[:size], data[size:]
             if self._in_head:
                 self._budget -= len(fed)
-            super().data_received(fed)
+                super().data_received(fed)
+            else:
+                self._feed_after_head(fed)
             if self.transport.is_closing():
                 return
             protocol = self.transport.get_protocol()
@@ -86,6 +95,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 if data:
                     protocol.data_received(data)  # type: ignore[attr-defined]
                 return
+
+    def _feed_after_head(self, data: bytes) -> None:
+        """Feed a read of a message whose head is in; what holds no body byte counts, and the
+        connection is closed once that passes the limit before the message ends."""
+        self._body_fed = False
+        super().data_received(data)
+        if self._in_head or self._body_fed or self._refused:  # ended, or a body read
+            return
+        self._beside_body += len(data)
+        if self._beside_body > HEAD_MAX_BYTES:
+            self._refused = True
+            logger.warning(
+                "A request's trailer over %d bytes refused from %s", HEAD_MAX_BYTES, self.client
+            )
+            self.transport.close()
 
     def on_headers_complete(self) -> None:
         if self._refused:
@@ -100,6 +124,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:
+        self._body_fed = True
+        self._beside_body = 0
         if not self._refused:
             super().on_body(body)
 
@@ -109,6 +135,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         # The next head starts here; what of it shared a slice with this message went uncounted.
         self._in_head = True
         self._budget = HEAD_MAX_BYTES
+        self._beside_body = 0
         super().on_message_complete()
 
     def on_response_complete(self) -> None:

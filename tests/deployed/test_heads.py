@@ -3,7 +3,8 @@
 within the limit are answered, one after another on a kept-alive connection too, a request
 pipelined before an oversized head is answered before the refusal, unfinished heads of 40 kB are
 cut off, eight connections sending up to 32 MB of unfinished header each leave the server's
-resident memory where it was, and a 200 kB body read in slices reaches its route whole. Before:
+resident memory where it was, and a 200 kB body read in slices reaches its route whole. After
+the head, a chunked body's unfinished 16 MB trailer closes its connection, the memory unmoved. Before:
 a 1 MB line was answered 200, and eight 32 MB unfinished headers held +256 MB until they closed."""
 
 from __future__ import annotations
@@ -178,6 +179,46 @@ class TestHeadLimit:
             assert all(sent < len(line) for sent in taken), taken  # cut off before the end
             for client in clients:
                 assert_refused(client.response())
+
+
+class TestTrailerLimit:
+    def test_an_unfinished_trailer_is_cut_off_and_does_not_grow_the_server(
+        self, served: Served
+    ) -> None:
+        """A chunked body's trailer fields are kept by the parser as a head's are: a 16 MB one
+        never ended closes its connection, and the server's memory stays where it was (before:
+        64 MB of trailer grew it by 120 MB)."""
+        post = (
+            f"POST {API}/portfolio/rebalance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"X-API-Key: {ADMIN_KEY}\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        trailer = b"0\r\nX-Trailer: " + b"a" * (16 * 1024 * 1024)  # never ended
+        before = status_kb(served.pid, "VmRSS")
+        with connected(served.port) as client:
+            sent = client.send(post + trailer)
+            assert client.response() is None  # closed, no answer
+        after = status_kb(served.pid, "VmRSS")
+        assert sent < len(post + trailer), sent
+        assert after - before < MAX_GROWTH_KB, (before, after)
+
+    def test_a_chunked_body_with_a_short_trailer_is_answered(self, served: Served) -> None:
+        body = json.dumps({"positions": {}, "pad": "x" * 100_000}).encode()
+        post = (
+            f"POST {API}/portfolio/rebalance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"X-API-Key: {ADMIN_KEY}\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        chunked = b"".join(
+            b"%x\r\n%s\r\n" % (len(body[i : i + 7000]), body[i : i + 7000])
+            for i in range(0, len(body), 7000)
+        )
+        with connected(served.port) as client:
+            client.send(post + chunked + b"0\r\nX-Trailer: t\r\n\r\n" + REQUEST + b"\r\n")
+            first, second = client.response(), client.response()
+        assert first is not None and first[0] == 422, first  # the body whole: its field refused
+        assert [error["field"] for error in json.loads(first[1])["errors"]] == ["pad"]
+        assert second is not None and second[0] == 200, second
 
 
 class TestBodiesAfterTheHead:
