@@ -4,8 +4,9 @@ within the limit are answered, one after another on a kept-alive connection too,
 pipelined before an oversized head is answered before the refusal, unfinished heads of 40 kB are
 cut off, eight connections sending up to 32 MB of unfinished header each leave the server's
 resident memory where it was, and a 200 kB body read in slices reaches its route whole. After
-the head, a chunked body's unfinished 16 MB trailer closes its connection, the memory unmoved. Before:
-a 1 MB line was answered 200, and eight 32 MB unfinished headers held +256 MB until they closed."""
+the head, a chunked body's unfinished 16 MB trailer closes its connection, the memory unmoved.
+Before: a 1 MB line was answered 200, and eight 32 MB unfinished headers held +256 MB until they
+closed."""
 
 from __future__ import annotations
 
