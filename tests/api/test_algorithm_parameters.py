@@ -170,6 +170,8 @@ class TestReplayOverrides:
                 "parameters": {"technical": {"bollinger": ["20", 2.0]}}
             },
             "overrides.scoring.gate.min_history": {"gate": {"min_history": "a week"}},
+            # No setting holds it: the scorer's own, once queued and then failed in the gate.
+            "overrides.scoring.gate.volume_lookback": {"gate": {"volume_lookback": "abc"}},
         }
         for field, scoring in cases.items():
             sent = {**span, "overrides": {"scoring": scoring}}

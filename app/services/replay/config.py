@@ -64,7 +64,9 @@ def default_run_config() -> RunConfig:
 
 
 GATE_SETTINGS = {f.name: f.metadata[SETTING] for f in fields(GateParams) if SETTING in f.metadata}
-"""The gate overrides a replay takes, by field, and the runtime setting whose bounds hold each."""
+"""The gate overrides a replay takes, by field, and the runtime setting whose bounds hold each:
+the gate's other fields (its volume window, what freshness is measured on) are the scorer's own,
+not a replay's to set."""
 
 
 def override_problems(overrides: Mapping[str, Any]) -> list[ParameterProblem]:
@@ -78,9 +80,26 @@ def override_problems(overrides: Mapping[str, Any]) -> list[ParameterProblem]:
         for p in scoring_override_problems(scoring)
     ]
     if isinstance(scoring, Mapping):
-        found += _settings_problems(("scoring", "gate"), scoring.get("gate", {}), GATE_SETTINGS)
+        gate = scoring.get("gate", {})
+        found += _settings_problems(("scoring", "gate"), gate, GATE_SETTINGS)
+        found += _fixed_gate_problems(gate)
     policy = {key: key for key in POLICY_KEYS}
     return [*found, *_settings_problems(("policy",), overrides.get("policy", {}), policy)]
+
+
+def _fixed_gate_problems(gate: Any) -> list[ParameterProblem]:
+    """The gate's fields a replay may not set, where the override sets one."""
+    if not isinstance(gate, Mapping):
+        return []
+    fixed = {f.name for f in fields(GateParams)} - set(GATE_SETTINGS)
+    takes = ", ".join(sorted(GATE_SETTINGS))
+    return [
+        ParameterProblem(
+            ("scoring", "gate", name), f"is not for a replay to set (it sets {takes})", v
+        )
+        for name, v in gate.items()
+        if name in fixed
+    ]
 
 
 def _settings_problems(
@@ -146,12 +165,10 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
         technical_version(parameters.get(TECHNICAL, {}))
     except ValueError as exc:
         raise ReplayConfigError(str(exc)) from exc
-    gate_fields = {f.name for f in fields(GateParams)}
     gate_overrides = dict(overrides.get("gate", {}))
-    if set(gate_overrides) - gate_fields:
-        raise ReplayConfigError(
-            f"unknown gate parameter(s): {sorted(set(gate_overrides) - gate_fields)}"
-        )
+    not_settable = sorted(set(gate_overrides) - set(GATE_SETTINGS))
+    if not_settable:
+        raise ReplayConfigError(f"gate parameter(s) a replay cannot set: {not_settable}")
     # History has no book or ticker: freshness is judged on the last candle's close.
     gate = GateParams(**{**asdict(run.gate), **gate_overrides, "freshness": "candles"})
     return ScoringConfig(weights=weights, parameters=parameters, gate=gate)
