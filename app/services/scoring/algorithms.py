@@ -178,7 +178,7 @@ class AlgorithmService:
         for change in changes:
             if change.parameters is not None:
                 try:
-                    check_parameters({change.name: change.parameters})
+                    check_parameters({change.name: _changed(change, algorithms.get(change.name))})
                 except ParameterError as exc:
                     raise ValidationFailedError(
                         str(exc),
@@ -315,6 +315,16 @@ class AlgorithmService:
             )
             for name, weight in candidate.component_weights().items()
         ]
+
+
+def _changed(change: AlgorithmChange, stored: ScoringAlgorithm | None) -> dict[str, Any]:
+    """The parameters `change` sets to another value than the stored one: those alone are held
+    to the declaration here (a request's own values were held to it as it was read), so a preset,
+    which carries the stored parameters it does not name, is never refused for a stored value
+    outside it (the alert check names that one)."""
+    assert change.parameters is not None
+    kept = stored.parameters if stored is not None else {}
+    return {k: v for k, v in change.parameters.items() if k not in kept or kept[k] != v}
 
 
 def _preset_in_force(algorithms: Sequence[ScoringAlgorithm]) -> str | None:
