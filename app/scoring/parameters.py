@@ -58,6 +58,11 @@ class Parameter:
     each: Parameter | None = None
     max_items: int = 1
 
+    def __post_init__(self) -> None:
+        bounded = self.choices or (self.minimum is not None and self.maximum is not None)
+        if self.kind in ("integer", "number") and not bounded:  # a refusal must say its range
+            raise ValueError(f"parameter {self.name!r} ({self.kind}) needs both bounds")
+
     def problems(self, value: Any, path: Path) -> list[ParameterProblem]:
         """Where `value` leaves this declaration (empty: it is within it)."""
         if self.kind == "tuple":

@@ -15,6 +15,7 @@ from app.calibration.space import Choice, SearchSpace, simplex
 from app.scoring.components import COMPONENTS, DECLARATIONS, RISK, TECHNICAL, risk
 from app.scoring.learned import COMPONENT as LEARNED
 from app.scoring.learned import parameters as learned_parameters
+from app.scoring.parameters import Parameter
 from app.scoring.registry import (
     ParameterError,
     check_parameters,
@@ -201,3 +202,10 @@ class TestScorerReadsTheDeclaration:
     def test_every_component_has_a_declaration(self) -> None:
         for name in components():
             assert parameters_schema(name)["type"] == "object"
+
+
+def test_a_number_declared_without_its_bounds_is_refused_at_declaration() -> None:
+    # A plug-in's declaration: without both bounds a refusal could not say its range (a 500).
+    with pytest.raises(ValueError, match=r"'x' \(number\) needs both bounds"):
+        Parameter("x", "number", minimum=0.0)
+    assert Parameter("y", "integer", choices=(1, 2)).problems(3, ("y",))
