@@ -144,9 +144,9 @@ FIRST_YEAR, LAST_YEAR = 1970, 2199
 years (inclusive; docs/api.md, "Types"): the service's data start long after the first, and the
 calendar's ends are no times it can compute with (year 1 overflows a day's arithmetic, year 9999
 at an offset overflows UTC, and PostgreSQL stored the calendar's last instant as `infinity`)."""
-_CLOCK = (
-    r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-    r"(\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+_CLOCK = (  # RFC 3339's: `t` and `z` too, any fraction (read to the microsecond)
+    r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 DATE_TIME_TEXT = re.compile(r"^[0-9]{4}" + _CLOCK)
 # The same grammar within the window, as the JSON Schema says it (a generator reads it).

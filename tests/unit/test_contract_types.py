@@ -75,7 +75,14 @@ class TestIsoDateTime:
         assert re.fullmatch(DATE_TIME_PATTERN, given) is None
 
     @pytest.mark.parametrize(
-        "given", ["1970-01-01T00:00:00+23:59", "2026-11-23T06:00:00.5Z", "2199-12-31T23:59:59Z"]
+        "given",
+        [
+            "1970-01-01T00:00:00+23:59",
+            "2026-11-23T06:00:00.5Z",
+            "2199-12-31T23:59:59Z",
+            "2026-11-23t06:00:00z",  # RFC 3339's lower case
+            "2026-11-23T06:00:00.123456789Z",  # a nanosecond clock's (Go's RFC3339Nano)
+        ],
     )
     def test_the_schema_s_pattern_admits_what_is_accepted(self, given: str) -> None:
         TIME.validate_python(given)
