@@ -14,8 +14,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
-from starlette.types import Message, Receive, Scope, Send
+
+from app.core.static_files import HeaderedFiles
 
 OPENAPI = "/openapi.json"
 DOCS = "/docs"
@@ -36,23 +36,13 @@ NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 _NOSNIFF_RAW = (b"x-content-type-options", b"nosniff")
 
 
-class DocsFiles(StaticFiles):
-    """The pages' files, sent `nosniff`."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_nosniff(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), _NOSNIFF_RAW]}
-            await send(message)
-
-        await super().__call__(scope, receive, with_nosniff)
-
-
 def install_docs(app: FastAPI) -> None:
     """Serve the document, `/docs` and `/redoc` (the app is built with `openapi_url=None,
     docs_url=None, redoc_url=None`) and the pages' files under `/docs-assets`."""
     title = app.title
-    app.mount(ASSETS, DocsFiles(directory=ASSET_DIR), name="docs-assets")
+    app.mount(
+        ASSETS, HeaderedFiles(directory=ASSET_DIR, headers=[_NOSNIFF_RAW]), name="docs-assets"
+    )
 
     @app.get(OPENAPI, include_in_schema=False)
     async def openapi_document() -> JSONResponse:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
-from starlette.staticfiles import StaticFiles
-from starlette.types import Message, Receive, Scope, Send
+
+from app.core.static_files import HeaderedFiles
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +29,6 @@ HEADERS = [
 ]
 
 
-class DashboardFiles(StaticFiles):
-    """Static files with the dashboard's security and caching headers."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *HEADERS]}
-            await send(message)
-
-        await super().__call__(scope, receive, with_headers)
-
-
 def install_dashboard(app: FastAPI, directory: Path | None = None) -> None:
     """Serve the dashboard at `/dashboard/` (`/dashboard` redirects there); the API does not
     need it, so without its files the service starts and answers as before."""
@@ -53,4 +41,6 @@ def install_dashboard(app: FastAPI, directory: Path | None = None) -> None:
     async def dashboard_root() -> RedirectResponse:
         return RedirectResponse(f"{MOUNT}/", status_code=308)
 
-    app.mount(MOUNT, DashboardFiles(directory=directory, html=True), name="dashboard")
+    app.mount(
+        MOUNT, HeaderedFiles(directory=directory, headers=HEADERS, html=True), name="dashboard"
+    )

@@ -90,11 +90,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 self._feed_after_head(fed)
             if self.transport.is_closing():
                 return
-            protocol = self.transport.get_protocol()
-            if protocol is not self:  # upgraded (a WebSocket): the rest is the new protocol's
-                if data:
-                    protocol.data_received(data)  # type: ignore[attr-defined]
-                return
+            if self.transport.get_protocol() is not self:  # upgraded (a WebSocket; none yet)
+                return  # as uvicorn does with what followed the head in its read
 
     def _feed_after_head(self, data: bytes) -> None:
         """Feed a read of a message whose head is in; what holds no body byte counts, and the

@@ -15,6 +15,7 @@ from app.db.types import ExactDecimal, JSONType, UTCDateTime
 
 SIGNAL_STATUSES = ("pending", "processing", "approved", "rejected", "expired")
 DECIDED = ("approved", "rejected")  # what the consensus decided (the outcome is measured)
+SETTLED = (*DECIDED, "expired")  # never pending, nor processing (mid-evaluation)
 
 
 class Signal(Base):

@@ -18,12 +18,11 @@ from app.schemas.common import (
     idempotent_responses,
     problem_responses,
 )
+from app.signals.models import SETTLED
 from app.signals.schemas import SignalCreate, SignalRead, SignalStatistics, SignalSummary
 from app.signals.service import SignalService, signal_service
 
 router = resource_router("/signals", "signals")
-
-DECIDED = ("approved", "rejected", "expired")
 
 
 async def get_signal_service(request: Request, session: SessionDep) -> SignalService:
@@ -96,7 +95,7 @@ async def list_processed_signals(
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[SignalSummary]:
-    statuses = (status_,) if status_ else DECIDED
+    statuses = (status_,) if status_ else SETTLED
     rows = await signals.listing(statuses=statuses, source=source, symbol=symbol, limit=limit)
     return [SignalSummary.model_validate(s) for s in rows]
 

@@ -21,9 +21,7 @@ from app.db.models import (
 )
 from app.db.repositories.replays import PENDING
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.signals.models import DECIDED, Signal
-
-SETTLED_SIGNALS = (*DECIDED, "expired")  # never pending, nor processing (mid-evaluation)
+from app.signals.models import SETTLED, Signal
 
 
 class RetentionRepository:
@@ -157,7 +155,7 @@ class RetentionRepository:
         query = (
             select(Signal.id)
             .where(
-                Signal.status.in_(SETTLED_SIGNALS),
+                Signal.status.in_(SETTLED),
                 Signal.created_at < before,
                 measured_or_given_up,
             )
