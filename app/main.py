@@ -20,7 +20,6 @@ from app.api.protection import ProtectionLayer
 from app.api.rate_limit import CallerLimits
 from app.api.response_cache import ResponseCache
 from app.api.routers import (
-    config,
     events,
     evidence,
     health,
@@ -59,6 +58,7 @@ from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.services.webhooks.resolver import receiver_session
+from app.settings import router as config
 from app.signals import router as signals
 from app.state import AppState
 

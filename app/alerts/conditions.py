@@ -15,7 +15,6 @@ from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
-from app.policy.setting import setting
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.scoring.registry import parameter_problems
 from app.services.market.categories import CATEGORY_ALERT
@@ -24,7 +23,8 @@ from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
 from app.services.records.forward_service import QUALIFIED
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 from app.stats.performance import max_drawdown
 
 PORTFOLIO_ALERT_KINDS = (

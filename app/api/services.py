@@ -18,7 +18,6 @@ from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmService
 from app.services.scoring.service import ScoringService
-from app.services.settings.values import ConfigurationService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
@@ -49,7 +48,6 @@ get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
 get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
 get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
 get_forward_evidence: Getter[ForwardEvidenceService] = service(lambda s: s.forward_evidence)
-get_configuration_service: Getter[ConfigurationService] = service(lambda s: s.configuration)
 
 PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
@@ -59,4 +57,3 @@ ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
 EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
 LiveEvidenceDep = Annotated[LiveEvidenceService, Depends(get_live_evidence)]
 ForwardEvidenceDep = Annotated[ForwardEvidenceService, Depends(get_forward_evidence)]
-ConfigurationDep = Annotated[ConfigurationService, Depends(get_configuration_service)]

@@ -37,7 +37,7 @@ from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmSer
 from app.services.scoring.refresh import ScoreRefreshService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
-from app.services.settings.values import ConfigurationService
+from app.settings.service import ConfigurationService
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import SignalService, signal_service
 

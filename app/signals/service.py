@@ -18,10 +18,10 @@ from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.gateway import KucoinGateway
 from app.policy.replacement import replacement_candidates
-from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
 from app.services.portfolio.market import hourly_log_returns, latest_scores
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 from app.signals.models import Signal
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.repository import SignalRepository

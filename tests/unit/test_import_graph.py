@@ -27,6 +27,7 @@ from tests.unit.layers import (
     DOMAINS,
     MAY_IMPORT,
     ROUTER,
+    UPWARD,
     WIRING,
     unit,
 )
@@ -166,7 +167,8 @@ def is_router(module: str) -> bool:
 
 def wrong_way(graph: Graph) -> list[str]:
     """Each import against `MAY_IMPORT`, as `importer -> imported`; the services' factory may
-    also import a domain's modules, its router excepted (`DOMAIN_BUILDER`)."""
+    also import a domain's modules, its router excepted (`DOMAIN_BUILDER`), and a module the
+    later modules `UPWARD` names for it."""
     found = []
     for importer, imported in sorted(graph.items()):
         source = unit(importer)
@@ -178,6 +180,8 @@ def wrong_way(graph: Graph) -> list[str]:
             if into in (source, "app"):
                 continue
             if importer == DOMAIN_BUILDER and into in DOMAINS and not is_router(target):
+                continue
+            if target in UPWARD.get(importer, ()):
                 continue
             if allowed is None or into not in allowed:
                 found.append(
@@ -212,6 +216,17 @@ class TestDomains:
             later = DOMAIN_ORDER[DOMAIN_ORDER.index(domain) + 1 :]
             reached = {u.split(".")[0] for u in MAY_IMPORT[domain]}
             assert sorted(reached & set(later)) == [], domain
+
+    def test_each_upward_import_is_still_made_and_no_other(self) -> None:
+        """`UPWARD` names imports the code still makes, and only those modules: another module
+        of the domain importing the same later modules is still a wrong-way import."""
+        graph = import_graph(runtime_only=False)
+        assert {m: UPWARD[m] & graph.get(m, set()) for m in UPWARD} == UPWARD
+        other = {"app.settings.service": {"app.portfolio.weights", "app.scoring.categories"}}
+        assert [line.split(" (")[0] for line in wrong_way(other)] == [
+            "app.settings.service -> app.portfolio.weights",
+            "app.settings.service -> app.scoring.categories",
+        ]
 
     def test_only_the_wiring_includes_a_router(self) -> None:
         graph = import_graph(runtime_only=False)

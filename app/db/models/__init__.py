@@ -3,6 +3,7 @@ kind-folder models below, and each domain's `models` module (registered, not re-
 domain's rows are imported from its own folder)."""
 
 import app.callers.models  # registers `api_key`, `idempotency_key`
+import app.settings.models  # registers `system_configuration`, `configuration_change`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
@@ -12,7 +13,7 @@ from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.replay import ReplayRun
 from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
-from app.db.models.system import ConfigurationChange, JobRun, SystemConfiguration
+from app.db.models.system import JobRun
 from app.db.models.trackrecord import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.models.webhooks import WebhookDelivery
 
@@ -20,7 +21,6 @@ __all__ = [
     "Alert",
     "Candle",
     "CandleGap",
-    "ConfigurationChange",
     "EventOutbox",
     "ExchangeWeight",
     "ForwardDay",
@@ -39,7 +39,6 @@ __all__ = [
     "ScoringRun",
     "Symbol",
     "SymbolScore",
-    "SystemConfiguration",
     "TrackRecord",
     "TrackRecordDecision",
     "TrackRecordHour",

@@ -20,11 +20,11 @@ from app.db.models import (
     ScoringRun,
     Symbol,
     SymbolScore,
-    SystemConfiguration,
 )
 from app.db.session_flags import mark_portfolio_changed
 from app.db.sqlite_locks import take_write_lock
 from app.db.types import UTCDateTime
+from app.settings.models import SystemConfiguration
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"

@@ -17,11 +17,11 @@ from app.db.models import (
     PortfolioMember,
     ScoringRun,
     Symbol,
-    SystemConfiguration,
     TrackRecord,
     TrackRecordHour,
 )
 from app.db.repositories.records import ROW_ID
+from app.settings.models import SystemConfiguration
 
 
 class SystemRepository:

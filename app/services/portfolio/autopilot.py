@@ -38,7 +38,7 @@ from app.services.portfolio.audit import record_change, weights_of
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, caps_for
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 AUTOPILOT = Actor("autopilot")
 METHOD = "policy book"  # the audit's weighting method of the book's own targets

@@ -39,12 +39,12 @@ from app.policy.exits import (
     exit_outsiders,
 )
 from app.policy.replacement import CorrelationTable, OutsiderFact
-from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 
 MEMBER_EXIT = "member_exit"  # the alert kind of a member due to leave
 

@@ -28,7 +28,7 @@ from app.services.portfolio.audit import ranks_of, record_change, weights_of
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)
 

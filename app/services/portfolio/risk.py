@@ -18,7 +18,7 @@ from app.services.portfolio.market import in_reads_worker, latest_scores
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import InsufficientMarketData
 from app.services.portfolio.worker import CorrelationReport, correlation_report, risk_figures
-from app.services.settings.policy import load_policy
+from app.settings.policy_loader import load_policy
 
 BENCHMARK = "BTCUSDT"
 

@@ -35,7 +35,7 @@ from app.services.portfolio.timeline import Timeline, portfolio_timeline
 from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
 from app.services.portfolio.worker import CorrelationReport
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 
 class PortfolioService:

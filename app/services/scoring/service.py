@@ -28,7 +28,7 @@ from app.scoring.categories import (
 from app.scoring.components import COMPONENTS
 from app.scoring.registry import components
 from app.services.market.universe import symbol_category
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 
 @dataclass(frozen=True)

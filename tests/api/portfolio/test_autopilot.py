@@ -24,7 +24,7 @@ from app.services.factory import Services
 from app.services.market.universe import symbol_category
 from app.services.portfolio.autopilot import INTERIM, METHOD, PolicyTarget
 from app.services.portfolio.membership import CategoryExcluded
-from app.services.settings.registry import SETTINGS, read_setting
+from app.settings.registry import SETTINGS, read_setting
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
 from tests.helpers import set_config
 

@@ -20,7 +20,6 @@ from app.core.clock import utcnow
 from app.db.models import (
     Alert,
     Candle,
-    ConfigurationChange,
     EventOutbox,
     JobRun,
     PortfolioHistory,
@@ -32,6 +31,7 @@ from app.db.models import (
 )
 from app.db.repositories.replays import ReplayRepository
 from app.services.maintenance.retention import RetentionService
+from app.settings.models import ConfigurationChange
 from app.signals.models import Signal
 from tests.factories import add, make_candles, make_run, make_symbol
 from tests.helpers import set_config
