@@ -22,6 +22,8 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # access log's logger) comes before the domains whose writes it guards and whose audit rows name
 # its `Actor`. `settings` (the runtime settings' registry and values) comes right after it, below
 # the kind folders too: almost every service reads its settings (`read_typed`, `read_setting`).
+# `market` (the contract universe, candles, funding, prices) follows, below the kind folders as
+# well: scoring, the portfolio, the replay and the records all read its rows.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -40,6 +42,7 @@ DOMAIN_ORDER: tuple[str, ...] = (
 DOMAINS: dict[str, str | None] = {
     "callers": None,
     "settings": "typed",
+    "market": None,
     "signals": "voting",
     "alerts": None,
 }
@@ -113,9 +116,18 @@ def _reach(domain: str) -> frozenset[str]:
 # and the issue that removes it: the settings' registry takes the choices of `weighting_method`
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
 # methods, the contract categories) until issue 73 gives each domain its own settings.
+# Market reads three pure modules still in the scoring package: the contract categories and the
+# trading sessions (market's own facts, for its pure part once scoring has its folder) and the
+# book depth the scorer reads (`BOOK_LEVELS`).
 UPWARD: dict[str, frozenset[str]] = {
     "app.settings.registry": frozenset({"app.portfolio.weights", "app.scoring.categories"}),
+    "app.market.category_evidence": frozenset({"app.scoring.categories", "app.scoring.sessions"}),
+    "app.market.service": frozenset({"app.scoring.categories"}),
+    "app.market.snapshot": frozenset({"app.scoring.assemble"}),
 }
+# A domain's router is a driver: like the kind folder's routers it may start a job
+# (`app.scheduler`), which the domain's other modules may not import.
+ROUTER_MAY_ALSO: frozenset[str] = frozenset({"scheduler"})
 
 
 # Who may import whom, by folder of app/ (every module may import `app` itself: its version).

@@ -16,11 +16,11 @@ from app.db.models import (
     PortfolioHistory,
     PortfolioMember,
     ScoringRun,
-    Symbol,
     TrackRecord,
     TrackRecordHour,
 )
 from app.db.repositories.records import ROW_ID
+from app.market.models import Symbol
 from app.settings.models import SystemConfiguration
 
 

@@ -31,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
-from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
+from app.market.models import Symbol
 from app.policy.weights import STEP, to_percent
 from app.services.portfolio.audit import record_change, weights_of
 from app.services.portfolio.membership import MembershipService

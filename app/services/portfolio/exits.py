@@ -21,13 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import ScoringRun, Symbol
+from app.db.models import ScoringRun
 from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.candles import CandleRepository
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.db.repositories.symbols import SymbolRepository
+from app.market.models import Symbol
+from app.market.repository import CandleRepository, SymbolRepository
 from app.policy.exits import (
     GONE,
     OPEN,

@@ -11,8 +11,9 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ValidationFailedError
-from app.db.models import PerformanceRecord, Symbol
+from app.db.models import PerformanceRecord
 from app.db.repositories.portfolio import PortfolioRepository
+from app.market.models import Symbol
 from app.portfolio import analytics
 from app.services.portfolio.market import in_reads_worker, latest_scores
 from app.services.portfolio.membership import NotMember

@@ -17,7 +17,7 @@ from app.core.errors import ValidationFailedError
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
-from app.services.market.prices import PriceCache
+from app.market.prices import PriceCache
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, PortfolioView
 from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position

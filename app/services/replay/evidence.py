@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
 from app.core.units import DAY, HOUR, HOUR_MIN
 from app.db.models import ReplayRun
-from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
+from app.market.repository import CandleRepository
 from app.policy.config import PolicyConfig, PolicySettings
 from app.replay.config import ReplayParams, policy_hash
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker

@@ -23,8 +23,8 @@ from app.core.errors import (
 from app.core.security import Principal
 from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ReplayRun
-from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
+from app.market.repository import CandleRepository
 from app.policy.config import PolicyConfig
 from app.replay.config import ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline

@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MS
-from app.db.models import Symbol
+from app.market.models import Symbol
 from app.policy.replacement import RunScores
 from app.replay.context import context_at
 from app.replay.policy import Holding, PolicyState, step, target_weights

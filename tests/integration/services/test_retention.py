@@ -19,17 +19,16 @@ from app.callers.models import IdempotencyKey
 from app.core.clock import utcnow
 from app.db.models import (
     Alert,
-    Candle,
     EventOutbox,
     JobRun,
     PortfolioHistory,
     ReplayRun,
     ScoringRun,
-    Symbol,
     SymbolScore,
     WebhookDelivery,
 )
 from app.db.repositories.replays import ReplayRepository
+from app.market.models import Candle, Symbol
 from app.services.maintenance.retention import RetentionService
 from app.settings.models import ConfigurationChange
 from app.signals.models import Signal

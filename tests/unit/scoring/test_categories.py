@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app.cli.config import parse_value
-from app.schemas.symbols import Category, CategorySource, ContractCategory
+from app.market.schemas import Category, CategorySource, ContractCategory
 from app.scoring.categories import (
     CATEGORIES,
     KNOWN,
