@@ -20,7 +20,6 @@ from app.api.protection import ProtectionLayer
 from app.api.rate_limit import CallerLimits
 from app.api.response_cache import ResponseCache
 from app.api.routers import (
-    config,
     events,
     evidence,
     health,
@@ -31,7 +30,6 @@ from app.api.routers import (
     replays,
     scoring,
     status,
-    symbols,
 )
 from app.callers import router as access
 from app.core import headers
@@ -45,6 +43,8 @@ from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.db.rate_budget import shared_window
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.websocket import TickerStream
+from app.market import router as symbols
+from app.market.prices import PriceCache
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
@@ -53,12 +53,12 @@ from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.loop import Scheduler
 from app.services.events.hub import SHUTTING_DOWN
-from app.services.market.prices import PriceCache
 from app.services.portfolio import worker as portfolio_worker
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.services.webhooks.resolver import receiver_session
+from app.settings import router as config
 from app.signals import router as signals
 from app.state import AppState
 

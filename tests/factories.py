@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Candle, PortfolioMember, ScoringAlgorithm, ScoringRun, Symbol, SymbolScore
+from app.db.models import PortfolioMember, ScoringAlgorithm, ScoringRun, SymbolScore
+from app.market.models import Candle, Symbol
 
 Row = TypeVar("Row")
 HOUR = timedelta(hours=1)

@@ -46,7 +46,7 @@ from app.services.factory import history_imports
 from app.services.replay.config import ReplayConfigError
 from app.services.replay.csv_source import HistoryFolderError
 from app.services.replay.importer import ImportProgress
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
     HistoryFolderError,

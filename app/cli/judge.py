@@ -54,7 +54,7 @@ from app.replay.selection import SelectionSeries
 from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 
 # What each shared dataset's sample is conditioned on, where that limits what it can show.
 SAMPLE_NOTES = {

@@ -20,7 +20,7 @@ from app.replay.pooled import DatasetRun
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 
 
 def default_range(history: MarketHistory, policy: PolicyConfig) -> tuple[int, int]:

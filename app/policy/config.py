@@ -3,7 +3,7 @@
 `PolicySettings` holds every runtime setting the policy reads, each field naming its registry
 key once (`setting(key)`): the keys to read (`POLICY_KEYS`) and the configuration built from their
 values (`policy_from_settings`) are derived from the fields. The live services read it through
-`load_policy` (`app/services/settings/policy.py`); a replay adds what it scores with
+`load_policy` (`app/settings/policy_loader.py`); a replay adds what it scores with
 (`PolicyConfig`, built by `scored`). A new policy setting is its registry entry (marked
 `POLICY`), its migration, its field here and the rule that reads it.
 """
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.policy.replacement import ReplacementSettings
-from app.policy.setting import from_settings, setting, setting_keys
 from app.policy.shortlist import StageOneSettings
 from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
+from app.settings.typed.setting import from_settings, setting, setting_keys
 
 
 @dataclass(frozen=True)

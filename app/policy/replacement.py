@@ -27,7 +27,7 @@ import numpy as np
 
 from app.core.units import HOUR_MS
 from app.policy.ranks import by_score
-from app.policy.setting import setting
+from app.settings.typed.setting import setting
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
 SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.policy.setting import setting
+from app.settings.typed.setting import setting
 
 
 @dataclass(frozen=True)

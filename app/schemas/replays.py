@@ -20,7 +20,7 @@ from app.schemas.common import IsoDateTime, RequestBody
 from app.schemas.recorded import recorded_example
 from app.schemas.scoring import parameter_errors
 from app.services.replay.config import override_problems
-from app.services.settings.registry import SETTINGS
+from app.settings.registry import SETTINGS
 
 _MEMBERS = SETTINGS["max_portfolio_symbols"]
 

@@ -17,10 +17,10 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from app.market.schemas import CATEGORY_DESCRIPTION, ContractCategory, DecidedBy, RuleFigures
 from app.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.schemas.common import DecimalNumber, RequestBody, UnitFraction
 from app.schemas.recorded import recorded_example
-from app.schemas.symbols import CATEGORY_DESCRIPTION, ContractCategory, DecidedBy, RuleFigures
 from app.scoring.parameters import ParameterProblem
 from app.scoring.registry import components, parameter_problems, parameters_schema
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.policy.setting import setting
 from app.scoring.categories import STABLECOIN, categorise, exclusion_code, is_excluded
 from app.scoring.indicators import forward_fill
 from app.scoring.inputs import MarketInputs
+from app.settings.typed.setting import setting
 
 NOT_OPEN = "NOT_OPEN"
 INSUFFICIENT_HISTORY = "INSUFFICIENT_HISTORY"

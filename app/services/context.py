@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.core.config import Settings
 from app.core.security import BootstrapKeyring
 from app.kucoin.gateway import KucoinGateway
+from app.market.prices import PriceCache
 from app.services.events.hub import EventHub
-from app.services.market.prices import PriceCache
 from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import RunEngine
 

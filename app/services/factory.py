@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.alerts.service import AlertService, alert_service
 from app.callers.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
+from app.market.service import UniverseService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
 from app.services.health.status import StatusService
 from app.services.maintenance.retention import RetentionService
-from app.services.market.universe import UniverseService
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
@@ -37,7 +37,7 @@ from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmSer
 from app.services.scoring.refresh import ScoreRefreshService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
-from app.services.settings.values import ConfigurationService
+from app.settings.service import ConfigurationService
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import SignalService, signal_service
 

@@ -36,7 +36,7 @@ from app.replay.config import HOUR_MS, ReplayParams, policy_hash
 from app.replay.run import replay
 from app.services.replay.config import policy_config
 from app.services.replay.service import deployment_policy
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.conftest import (
     ADMIN_KEY,
     READ_KEY,

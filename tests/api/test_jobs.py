@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.db.models import JobRun, ScoringRun, Symbol
+from app.db.models import JobRun, ScoringRun
+from app.market.models import Symbol
 from app.scheduler.catalog import registry
 from tests.conftest import (
     ADMIN_KEY,

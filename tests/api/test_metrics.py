@@ -484,7 +484,7 @@ class TestJobLog:
         tick = datetime(2026, 1, 2, 3, 0, tzinfo=UTC)
         async for _ in start_app(app):
             assert await app.state.app_state.jobs.run_tick(UNIVERSE_SYNC, tick) == "ran"
-        synced = [x for x in lines(log_lines) if x["logger"] == "app.services.market.universe"]
+        synced = [x for x in lines(log_lines) if x["logger"] == "app.market.service"]
         assert synced, "the sync logs what it did"
         for line in synced:
             assert line["job"] == "universe_sync"

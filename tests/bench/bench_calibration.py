@@ -21,7 +21,7 @@ from app.cli.runs import default_range
 from app.replay.config import ReplayParams
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.shared_data import MARKET_DATA
 
 GOAL_S = 300.0

@@ -33,7 +33,7 @@ from app.replay.history import MarketHistory
 from app.scoring import engine
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.bench.machine import describe
 from tests.replay_data import random_walks
 from tests.shared_data import MARKET_DATA

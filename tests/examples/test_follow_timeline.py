@@ -23,7 +23,7 @@ from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY
 from tests.factories import add
 from tests.helpers import assert_problem

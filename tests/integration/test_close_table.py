@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR, HOUR_MIN
-from app.db.repositories.candles import CandleRepository
+from app.market.repository import CandleRepository
 from tests.factories import make_candles, make_symbol
 
 START = datetime(2026, 3, 1, 5, tzinfo=UTC)

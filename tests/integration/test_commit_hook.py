@@ -22,10 +22,10 @@ from app.callers.models import ApiKey
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import SystemConfiguration
 from app.db.session_flags import Commit, mark_run_queued
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
+from app.settings.models import SystemConfiguration
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE, TRADE
 from tests.integration.test_replay_history import imported, window

@@ -26,8 +26,8 @@ from app.db.models import (
     PortfolioMember,
     ScoringAlgorithm,
     SymbolScore,
-    SystemConfiguration,
 )
+from app.settings.models import SystemConfiguration
 from app.signals.models import Signal
 from tests.factories import add, make_member, make_run, make_symbol
 from tests.helpers import set_config

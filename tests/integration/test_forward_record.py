@@ -25,25 +25,18 @@ from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
 from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import (
-    Candle,
-    ForwardDay,
-    ForwardHour,
-    ForwardRecord,
-    FundingSettlement,
-    PortfolioHistory,
-    TrackRecordHour,
-)
+from app.db.models import ForwardDay, ForwardHour, ForwardRecord, PortfolioHistory, TrackRecordHour
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.records import LostRace
 from app.kucoin.gateway import KucoinGateway
+from app.market.models import Candle, FundingSettlement
+from app.market.prices import PriceCache
 from app.policy.config import PolicyConfig
 from app.records.as_run import AS_RUN
 from app.records.forward import POLICY
 from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
-from app.services.market.prices import PriceCache
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.membership import MembershipService
 from app.services.records.as_run_update import TrackRecordService

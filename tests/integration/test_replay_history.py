@@ -28,7 +28,7 @@ from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.services.replay.db_source import load_db_history
 from app.services.replay.importer import HistoryImportService
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem, run_ended
 from tests.integration.committed import BASE, TRADE

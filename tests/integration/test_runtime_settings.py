@@ -9,16 +9,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ScoringAlgorithm, SystemConfiguration
-from app.policy.setting import setting
+from app.db.models import ScoringAlgorithm
 from app.services.scoring.config import DEFAULT_ALGORITHMS
-from app.services.settings.registry import (
+from app.settings.models import SystemConfiguration
+from app.settings.registry import (
     DEFAULTS,
     SETTINGS,
     read_setting,
     read_settings,
     read_typed,
 )
+from app.settings.typed.setting import setting
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import (
-    PortfolioHistory,
-    Symbol,
-    TrackRecord,
-    TrackRecordDecision,
-    TrackRecordHour,
-)
+from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
+from app.market.models import Symbol
 from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger
 from app.services.portfolio.timeline import portfolio_timeline

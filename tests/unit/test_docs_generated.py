@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, Field
 
-from app.services.settings.registry import RUNTIME_SETTINGS
+from app.settings.registry import RUNTIME_SETTINGS
 from scripts.docgen import __main__ as docgen
 from scripts.docgen import layers_table, runtime_table, settings_table
 from scripts.docgen.blocks import BEGIN, END, MissingBlock, replace_block

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.db.models import Symbol
-from app.services.market.funding import FUNDING_LOOKBACK
+from app.market.funding import FUNDING_LOOKBACK
+from app.market.models import Symbol
 from app.services.scoring.plan import FetchPlan, plan_fetches
 
 NOW = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)

@@ -27,6 +27,8 @@ from tests.unit.layers import (
     DOMAINS,
     MAY_IMPORT,
     ROUTER,
+    ROUTER_MAY_ALSO,
+    UPWARD,
     WIRING,
     unit,
 )
@@ -166,7 +168,8 @@ def is_router(module: str) -> bool:
 
 def wrong_way(graph: Graph) -> list[str]:
     """Each import against `MAY_IMPORT`, as `importer -> imported`; the services' factory may
-    also import a domain's modules, its router excepted (`DOMAIN_BUILDER`)."""
+    also import a domain's modules, its router excepted (`DOMAIN_BUILDER`), a module the later
+    modules `UPWARD` names for it, and a domain's router `ROUTER_MAY_ALSO`."""
     found = []
     for importer, imported in sorted(graph.items()):
         source = unit(importer)
@@ -178,6 +181,10 @@ def wrong_way(graph: Graph) -> list[str]:
             if into in (source, "app"):
                 continue
             if importer == DOMAIN_BUILDER and into in DOMAINS and not is_router(target):
+                continue
+            if target in UPWARD.get(importer, ()):
+                continue
+            if is_router(importer) and into in ROUTER_MAY_ALSO:
                 continue
             if allowed is None or into not in allowed:
                 found.append(
@@ -213,6 +220,26 @@ class TestDomains:
             reached = {u.split(".")[0] for u in MAY_IMPORT[domain]}
             assert sorted(reached & set(later)) == [], domain
 
+    def test_each_upward_import_is_still_made_and_no_other(self) -> None:
+        """`UPWARD` names imports the code still makes, and only those modules: another module
+        of the domain importing the same later modules is still a wrong-way import."""
+        graph = import_graph(runtime_only=False)
+        assert {m: UPWARD[m] & graph.get(m, set()) for m in UPWARD} == UPWARD
+        other = {"app.settings.service": {"app.portfolio.weights", "app.scoring.categories"}}
+        assert [line.split(" (")[0] for line in wrong_way(other)] == [
+            "app.settings.service -> app.portfolio.weights",
+            "app.settings.service -> app.scoring.categories",
+        ]
+
+    def test_a_domain_starts_its_jobs_from_its_router_only(self) -> None:
+        graph = {
+            "app.market.router": {"app.scheduler.bodies"},
+            "app.market.service": {"app.scheduler.bodies"},
+        }
+        assert [line.split(" (")[0] for line in wrong_way(graph)] == [
+            "app.market.service -> app.scheduler.bodies"
+        ]
+
     def test_only_the_wiring_includes_a_router(self) -> None:
         graph = import_graph(runtime_only=False)
         importers = sorted(m for m, imported in graph.items() if any(map(is_router, imported)))
@@ -236,12 +263,12 @@ class TestDomains:
         """Issue 72's tangle, alerts -> portfolio -> market -> alerts: market (still in the kind
         folder `services`) and the earlier signals raise alerts through `db`, never the domain."""
         graph = {
-            "app.services.market.categories": {"app.alerts.conditions", "app.db.repositories.x"},
+            "app.market.category_evidence": {"app.alerts.conditions", "app.db.repositories.x"},
             "app.signals.service": {"app.alerts.repository", "app.signals.models"},
-            "app.alerts.conditions": {"app.services.market.categories", "app.signals.service"},
+            "app.alerts.conditions": {"app.market.category_evidence", "app.signals.service"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.services.market.categories -> app.alerts.conditions",
+            "app.market.category_evidence -> app.alerts.conditions",
             "app.signals.service -> app.alerts.repository",
         ]
 

@@ -3,24 +3,22 @@ kind-folder models below, and each domain's `models` module (registered, not re-
 domain's rows are imported from its own folder)."""
 
 import app.callers.models  # registers `api_key`, `idempotency_key`
+import app.market.models  # registers `symbol`, `candle`, `candle_gap`, `funding_settlement`
+import app.settings.models  # registers `system_configuration`, `configuration_change`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
 from app.db.models.forward import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
-from app.db.models.market import Candle, CandleGap, FundingSettlement, Symbol
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.replay import ReplayRun
 from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
-from app.db.models.system import ConfigurationChange, JobRun, SystemConfiguration
+from app.db.models.system import JobRun
 from app.db.models.trackrecord import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.models.webhooks import WebhookDelivery
 
 __all__ = [
     "Alert",
-    "Candle",
-    "CandleGap",
-    "ConfigurationChange",
     "EventOutbox",
     "ExchangeWeight",
     "ForwardDay",
@@ -28,7 +26,6 @@ __all__ = [
     "ForwardRecord",
     "ForwardTrade",
     "FundingChecked",
-    "FundingSettlement",
     "JobRun",
     "PerformanceRecord",
     "PortfolioHistory",
@@ -37,9 +34,7 @@ __all__ = [
     "ScoringAlgorithm",
     "ScoringConfigChange",
     "ScoringRun",
-    "Symbol",
     "SymbolScore",
-    "SystemConfiguration",
     "TrackRecord",
     "TrackRecordDecision",
     "TrackRecordHour",

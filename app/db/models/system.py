@@ -1,4 +1,4 @@
-"""Operational tables: the runtime settings, their changes and the job ledger."""
+"""Operational tables: the job ledger."""
 
 from __future__ import annotations
 
@@ -20,32 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.clock import utcnow
 from app.db.base import Base
 from app.db.types import JSONType, UTCDateTime
-
-
-class SystemConfiguration(Base):
-    """One tunable of the service (portfolio limits, thresholds, intervals) as a JSON value."""
-
-    __tablename__ = "system_configuration"
-
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSONType)
-    description: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(80))
-
-
-class ConfigurationChange(Base):
-    """One runtime setting changed over the API: who, when, old and new (append-only)."""
-
-    __tablename__ = "configuration_change"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(80))
-    request_id: Mapped[str | None] = mapped_column(String(64))
-    key: Mapped[str] = mapped_column(String(80))
-    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)  # None: the row was missing
-    new_value: Mapped[Any] = mapped_column(JSONType)
 
 
 class JobRun(Base):

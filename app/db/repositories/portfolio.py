@@ -18,13 +18,13 @@ from app.db.models import (
     PortfolioHistory,
     PortfolioMember,
     ScoringRun,
-    Symbol,
     SymbolScore,
-    SystemConfiguration,
 )
 from app.db.session_flags import mark_portfolio_changed
 from app.db.sqlite_locks import take_write_lock
 from app.db.types import UTCDateTime
+from app.market.models import Symbol
+from app.settings.models import SystemConfiguration
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"

@@ -12,17 +12,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, undefer
 
-from app.db.models import (
-    Candle,
-    ScoringAlgorithm,
-    ScoringConfigChange,
-    ScoringRun,
-    Symbol,
-    SymbolScore,
-)
+from app.db.models import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
 from app.db.repositories.streaming import numeric_slices
 from app.db.session_flags import mark_portfolio_changed
 from app.db.types import epoch_ms
+from app.market.models import Candle, Symbol
 
 # Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
 SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"

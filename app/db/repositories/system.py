@@ -16,12 +16,12 @@ from app.db.models import (
     PortfolioHistory,
     PortfolioMember,
     ScoringRun,
-    Symbol,
-    SystemConfiguration,
     TrackRecord,
     TrackRecordHour,
 )
 from app.db.repositories.records import ROW_ID
+from app.market.models import Symbol
+from app.settings.models import SystemConfiguration
 
 
 class SystemRepository:

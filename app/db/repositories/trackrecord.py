@@ -10,18 +10,11 @@ from typing import Any, TypedDict
 from sqlalchemy import Integer, String, Text, func, insert, select, text
 
 from app.core.units import HOUR_MIN
-from app.db.models import (
-    Candle,
-    FundingSettlement,
-    PortfolioHistory,
-    Symbol,
-    TrackRecord,
-    TrackRecordDecision,
-    TrackRecordHour,
-)
+from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.repositories.portfolio import compact_members_sql
 from app.db.repositories.records import ROW_ID, OneRowRecordRepository
 from app.db.types import UTCDateTime
+from app.market.models import Candle, FundingSettlement, Symbol
 
 
 class TrackRecordHourRow(TypedDict):

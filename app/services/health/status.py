@@ -30,7 +30,7 @@ from app.schemas.system import (
 )
 from app.services.context import StatusContext
 from app.services.health.first_start import bootstrap_progress
-from app.services.settings.registry import default_of
+from app.settings.registry import default_of
 
 logger = logging.getLogger(__name__)
 

@@ -39,9 +39,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.retention import RetentionRepository
 from app.policy.replacement import confirmation_span_ms
-from app.policy.setting import setting
 from app.runtime.progress import checkpoint
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 from app.signals.voting.agent_weights import HORIZONS_H
 
 logger = logging.getLogger(__name__)

@@ -31,14 +31,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
-from app.db.models import Symbol
 from app.db.repositories.portfolio import PortfolioRepository
+from app.market.models import Symbol
 from app.policy.weights import STEP, to_percent
 from app.services.portfolio.audit import record_change, weights_of
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, caps_for
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 AUTOPILOT = Actor("autopilot")
 METHOD = "policy book"  # the audit's weighting method of the book's own targets

@@ -21,13 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import ScoringRun, Symbol
+from app.db.models import ScoringRun
 from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.candles import CandleRepository
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.db.repositories.symbols import SymbolRepository
+from app.market.models import Symbol
+from app.market.repository import CandleRepository, SymbolRepository
 from app.policy.exits import (
     GONE,
     OPEN,
@@ -39,12 +39,12 @@ from app.policy.exits import (
     exit_outsiders,
 )
 from app.policy.replacement import CorrelationTable, OutsiderFact
-from app.policy.setting import setting
 from app.portfolio.correlation import pairwise_correlation
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 
 MEMBER_EXIT = "member_exit"  # the alert kind of a member due to leave
 

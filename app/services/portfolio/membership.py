@@ -17,18 +17,19 @@ from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.core.ticks import decimal_on_tick
-from app.db.models import PortfolioHistory, PortfolioMember, Symbol
+from app.db.models import PortfolioHistory, PortfolioMember
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
+from app.market.models import Symbol
+from app.market.prices import PriceCache
+from app.market.service import symbol_category
 from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
-from app.services.market.prices import PriceCache
-from app.services.market.universe import symbol_category
 from app.services.portfolio.audit import ranks_of, record_change, weights_of
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)
 

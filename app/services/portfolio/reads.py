@@ -20,12 +20,12 @@ from app.core.clock import utcnow
 from app.core.ticks import decimal_on_tick, on_tick
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import MemberFacts, PortfolioRepository
-from app.db.repositories.symbols import SymbolRepository
+from app.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
+from app.market.prices import PriceCache
+from app.market.repository import SymbolRepository
 from app.policy.ranks import by_score
 from app.policy.replacement import replacement_candidates
 from app.schemas.common import DecimalNumber
-from app.services.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
-from app.services.market.prices import PriceCache
 from app.services.portfolio.tunables import load_portfolio_config
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.db.repositories.symbols import SymbolRepository
+from app.market.repository import SymbolRepository
 from app.policy.replacement import (
     CorrelationTable,
     MemberFact,

@@ -11,14 +11,15 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ValidationFailedError
-from app.db.models import PerformanceRecord, Symbol
+from app.db.models import PerformanceRecord
 from app.db.repositories.portfolio import PortfolioRepository
+from app.market.models import Symbol
 from app.portfolio import analytics
 from app.services.portfolio.market import in_reads_worker, latest_scores
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.weights import InsufficientMarketData
 from app.services.portfolio.worker import CorrelationReport, correlation_report, risk_figures
-from app.services.settings.policy import load_policy
+from app.settings.policy_loader import load_policy
 
 BENCHMARK = "BTCUSDT"
 

@@ -17,7 +17,7 @@ from app.core.errors import ValidationFailedError
 from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
-from app.services.market.prices import PriceCache
+from app.market.prices import PriceCache
 from app.services.portfolio.membership import NotMember
 from app.services.portfolio.reads import PortfolioReadCache, PortfolioReader, PortfolioView
 from app.services.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
@@ -35,7 +35,7 @@ from app.services.portfolio.timeline import Timeline, portfolio_timeline
 from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import TargetWeights, calculate_dynamic_weights
 from app.services.portfolio.worker import CorrelationReport
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 
 class PortfolioService:

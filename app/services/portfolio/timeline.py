@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.portfolio import PortfolioRepository
+from app.market.forms import SymbolForms, stored_forms, unsynced_forms
 from app.portfolio.timeline import Interval, State, compact, held, tile
-from app.services.market.forms import SymbolForms, stored_forms, unsynced_forms
 
 COLUMNS = (
     "from",

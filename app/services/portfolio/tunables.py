@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.policy.config import PolicySettings
-from app.policy.setting import setting
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 
 
 @dataclass(frozen=True)

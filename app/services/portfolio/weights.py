@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ConflictError, ValidationFailedError
-from app.db.models import Symbol
+from app.market.models import Symbol
 from app.policy.weights import (
     MIN_COMMON_HOURS,
     InsufficientReturns,

@@ -30,13 +30,13 @@ from app.db.repositories.trackrecord import (
     TrackRecordHourRow,
     TrackRecordRepository,
 )
-from app.policy.setting import setting
 from app.portfolio.timeline import held
 from app.records.as_run import TrackState, Weights
 from app.replay.config import policy_hash
 from app.services.records.hours import ceil_hour, floor_hour, markable_until
 from app.services.replay.service import deployment_policy
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
 

@@ -55,7 +55,7 @@ from app.services.records.window import warm_window, window_history
 from app.services.replay.config import policy_config
 from app.services.replay.db_source import NoStoredHistory
 from app.services.scoring.config import load_run_config
-from app.services.settings.registry import read_settings, read_typed
+from app.settings.registry import read_settings, read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later

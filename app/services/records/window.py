@@ -27,8 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MIN, HOUR_MS
-from app.db.repositories.candles import CandleRepository
-from app.db.repositories.funding import FundingRepository
+from app.market.repository import CandleRepository, FundingRepository
 from app.replay.history import MarketHistory
 from app.services.replay.db_source import (
     NoStoredHistory,

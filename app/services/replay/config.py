@@ -23,7 +23,6 @@ from app.policy.config import (
     policy_from_settings,
     scored,
 )
-from app.policy.setting import SETTING, from_settings, setting
 from app.replay.config import scoring_override_problems
 from app.scoring.components import TECHNICAL
 from app.scoring.engine import ScoringConfig
@@ -32,7 +31,8 @@ from app.scoring.parameters import ParameterProblem
 from app.scoring.registry import components
 from app.scoring.technical import version as technical_version
 from app.services.scoring.config import DEFAULT_ALGORITHMS, RunConfig, ScoringSettings, run_config
-from app.services.settings.registry import DEFAULTS, SETTINGS
+from app.settings.registry import DEFAULTS, SETTINGS
+from app.settings.typed.setting import SETTING, from_settings, setting
 
 
 class ReplayConfigError(ValueError):

@@ -12,9 +12,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN, HOUR_MS
-from app.db.repositories.candles import CandleRepository
-from app.db.repositories.funding import FundingRepository
-from app.db.repositories.symbols import SymbolRepository
+from app.market.repository import CandleRepository, FundingRepository, SymbolRepository
 from app.replay.history import Funding, MarketHistory, common_grid
 
 

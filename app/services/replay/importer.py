@@ -15,14 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import Symbol
-from app.db.repositories.candles import CandleRepository
-from app.db.repositories.funding import FundingRepository
-from app.db.repositories.symbols import SymbolRepository
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
-from app.services.market.candles import candle_row, last_closed_open_time
-from app.services.market.universe import UniverseService
+from app.market.candles import candle_row, last_closed_open_time
+from app.market.models import Symbol
+from app.market.repository import CandleRepository, FundingRepository, SymbolRepository
+from app.market.service import UniverseService
 
 logger = logging.getLogger(__name__)
 FUNDING_WINDOW = timedelta(days=4)  # KuCoin's per-call cap is undocumented: stay well under it

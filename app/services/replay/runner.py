@@ -26,7 +26,7 @@ from app.services.replay import reports, worker
 from app.services.replay.config import ReplaySettings
 from app.services.replay.work import prepared
 from app.services.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
 
 logger = logging.getLogger(__name__)
 FAILED_SLUG = "replay-failed"

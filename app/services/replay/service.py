@@ -23,10 +23,9 @@ from app.core.errors import (
 from app.core.security import Principal
 from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ReplayRun
-from app.db.repositories.candles import CandleRepository
 from app.db.repositories.replays import ReplayRepository
+from app.market.repository import CandleRepository
 from app.policy.config import PolicyConfig
-from app.policy.setting import setting_values
 from app.replay.config import ReplayParams, parse_every
 from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import (
@@ -38,7 +37,8 @@ from app.services.replay.config import (
 from app.services.replay.timeline import replay_timeline
 from app.services.runs.engine import RunEngine
 from app.services.scoring.config import load_run_config
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting_values
 
 logger = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ from app.services.replay.evidence import (
 )
 from app.services.replay.reports import WhatIfReport
 from app.services.scoring.config import RunConfig, ScoringSettings, run_config
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 

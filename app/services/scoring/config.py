@@ -16,7 +16,7 @@ from app.policy.shortlist import StageOneSettings
 from app.scoring.components import candles_needed
 from app.scoring.engine import ScoringConfig
 from app.scoring.gate import GateParams
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
 
 
 @dataclass(frozen=True)

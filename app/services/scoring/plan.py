@@ -30,15 +30,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import Symbol
-from app.db.repositories.candles import CandleRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.client import KLINE_ROW_LIMIT, WEIGHTS
 from app.kucoin.gateway import KucoinGateway
-from app.policy.setting import setting
-from app.services.market.candles import last_closed_open_time
-from app.services.market.funding import FUNDING_LOOKBACK, FundingStore
-from app.services.settings.registry import read_typed
+from app.market.candles import last_closed_open_time
+from app.market.funding import FUNDING_LOOKBACK, FundingStore
+from app.market.models import Symbol
+from app.market.repository import CandleRepository
+from app.settings.registry import read_typed
+from app.settings.typed.setting import setting
 
 NEVER = datetime.min
 BOOK = "book_snapshot"  # the endpoint the run reads books from (`KucoinGateway.get_book_top`)

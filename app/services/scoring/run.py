@@ -22,14 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.core.units import HOUR, HOUR_MIN, HOUR_MS
-from app.db.models import ScoringRun, Symbol
+from app.db.models import ScoringRun
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
-from app.db.repositories.symbols import SymbolRepository
 from app.db.sqlite_locks import release_write_lock
 from app.kucoin import spend
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
+from app.market.candles import CandleRefresh, CandleService, last_closed_open_time
+from app.market.category_evidence import CategoryEvidenceService
+from app.market.funding import FundingStore
+from app.market.models import Symbol
+from app.market.repository import SymbolRepository
+from app.market.service import UniverseService
+from app.market.snapshot import SnapshotResult, collect
 from app.observability.metrics import observe_scoring_run
 from app.policy.shortlist import shortlist
 from app.runtime.offload import in_worker, prestart
@@ -37,11 +43,6 @@ from app.runtime.progress import checkpoint, within
 from app.scoring import portable
 from app.scoring.assemble import SymbolValues
 from app.scoring.engine import ScoringOutcome
-from app.services.market.candles import CandleRefresh, CandleService, last_closed_open_time
-from app.services.market.categories import CategoryEvidenceService
-from app.services.market.funding import FundingStore
-from app.services.market.snapshot import SnapshotResult, collect
-from app.services.market.universe import UniverseService
 from app.services.scoring.config import RunConfig, load_run_config
 from app.services.scoring.plan import FetchPlan, FetchPlanner
 from app.services.scoring.worker import CandleGrid, RunScores, score_candles, score_run

@@ -15,8 +15,9 @@ from app.db.models import (
     SymbolScore,
 )
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
-from app.db.repositories.symbols import SymbolRepository
 from app.kucoin.gateway import KucoinGateway
+from app.market.repository import SymbolRepository
+from app.market.service import symbol_category
 from app.scoring.categories import (
     CRYPTO,
     FROM_DATA,
@@ -27,8 +28,7 @@ from app.scoring.categories import (
 )
 from app.scoring.components import COMPONENTS
 from app.scoring.registry import components
-from app.services.market.universe import symbol_category
-from app.services.settings.registry import read_setting
+from app.settings.registry import read_setting
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR
-from app.db.models import Candle, Symbol, TrackRecordDecision
+from app.db.models import TrackRecordDecision
+from app.market.models import Candle, Symbol
 from app.services.records.as_run_update import TrackRecordService
 from app.services.records.hours import ceil_hour
 from tests.api.portfolio.helpers import ADMIN, BASE, PORTFOLIO, READ, TRADE, history, ranked

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN
-from app.db.models import Candle, Symbol
+from app.market.models import Candle, Symbol
 from app.runtime.offload import READS, in_worker
 from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, ranked
 from tests.api.portfolio.test_operations import build

@@ -25,17 +25,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import WebhookSettings
 from app.db.models import (
     Alert,
-    Candle,
     EventOutbox,
     PortfolioHistory,
     PortfolioMember,
     ScoringRun,
-    Symbol,
     SymbolScore,
     WebhookDelivery,
 )
 from app.db.repositories.portfolio import PortfolioRepository
 from app.db.repositories.scoring import ScoringRepository
+from app.market.models import Candle, Symbol
 from app.policy.exits import choose_replacements, due_exits, exit_outsiders
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation

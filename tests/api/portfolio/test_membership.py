@@ -8,7 +8,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioHistory, PortfolioMember, Symbol
+from app.db.models import PortfolioHistory, PortfolioMember
+from app.market.models import Symbol
 from tests.api.portfolio.helpers import (
     BASE,
     PORTFOLIO,

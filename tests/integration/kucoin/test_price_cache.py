@@ -7,7 +7,7 @@ import pytest
 
 from app.kucoin.errors import Unavailable, UnknownSymbol
 from app.kucoin.gateway import KucoinGateway
-from app.services.market.prices import PriceCache
+from app.market.prices import PriceCache
 from tests.integration.kucoin.streams import TICKER, Ticks, fast_stream, flowing, streaming
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, make_gateway

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import Candle, Symbol
-from app.db.repositories.candles import CandleRepository
 from app.kucoin.gateway import KucoinGateway
-from app.services.market.candles import INSERT_STEP, CandleService
-from app.services.market.universe import UniverseService
+from app.market.candles import INSERT_STEP, CandleService
+from app.market.models import Candle, Symbol
+from app.market.repository import CandleRepository
+from app.market.service import UniverseService
 from tests.integration.committed import committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from app.db.models import Symbol
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import StreamTick, TickerStream
-from app.services.market.prices import follow_portfolio_prices
-from app.services.market.universe import UniverseService
+from app.market.models import Symbol
+from app.market.prices import follow_portfolio_prices
+from app.market.service import UniverseService
 from tests.factories import make_member
 from tests.sim_fixtures import wait_until
 

@@ -19,19 +19,18 @@ from app.callers.models import IdempotencyKey
 from app.core.clock import utcnow
 from app.db.models import (
     Alert,
-    Candle,
-    ConfigurationChange,
     EventOutbox,
     JobRun,
     PortfolioHistory,
     ReplayRun,
     ScoringRun,
-    Symbol,
     SymbolScore,
     WebhookDelivery,
 )
 from app.db.repositories.replays import ReplayRepository
+from app.market.models import Candle, Symbol
 from app.services.maintenance.retention import RetentionService
+from app.settings.models import ConfigurationChange
 from app.signals.models import Signal
 from tests.factories import add, make_candles, make_run, make_symbol
 from tests.helpers import set_config

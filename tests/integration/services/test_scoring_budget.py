@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import FundingSettlement, Symbol, SymbolScore
+from app.db.models import SymbolScore
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.transport import endpoint_name
-from app.services.market.funding import FUNDING_LOOKBACK, next_settlement
+from app.market.funding import FUNDING_LOOKBACK, next_settlement
+from app.market.models import FundingSettlement, Symbol
 from app.services.scoring.run import ScoringRunService
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator

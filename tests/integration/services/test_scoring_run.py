@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.db.models import ScoringAlgorithm, Symbol, SymbolScore
+from app.db.models import ScoringAlgorithm, SymbolScore
 from app.db.repositories.scoring import SCORING_LOCK_KEY
 from app.kucoin.gateway import KucoinGateway
+from app.market.models import Symbol
 from app.scoring.components import COMPONENTS
 from app.services.scoring.run import ScoringInProgress, ScoringRunService
 from app.services.scoring.service import ScoringService

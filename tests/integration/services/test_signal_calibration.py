@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Symbol
+from app.market.models import Symbol
 from app.signals.models import Signal
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.repository import PAGE

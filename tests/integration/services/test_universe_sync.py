@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Alert, Symbol
+from app.db.models import Alert
 from app.kucoin.errors import Unavailable
 from app.kucoin.gateway import KucoinGateway
-from app.services.market.universe import UniverseService
+from app.market.models import Symbol
+from app.market.service import UniverseService
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import with_sim
 

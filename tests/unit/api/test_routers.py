@@ -18,7 +18,11 @@ from app.core.config import MetricsSettings
 from tests.unit.layers import DOMAINS, ROUTER
 
 # A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
-DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {"callers": ("api-keys",)}
+DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
+    "callers": ("api-keys",),
+    "settings": ("config",),
+    "market": ("symbols",),
+}
 
 
 def served() -> dict[str, list[str]]:

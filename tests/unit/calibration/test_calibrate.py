@@ -21,7 +21,7 @@ from app.replay.config import ReplayParams
 from app.replay.history import Funding, MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import DAY_START_MS, altered, known_until, planted_signal
 
 pytestmark = pytest.mark.slow  # walk-forward calibrations: seconds each

@@ -35,7 +35,7 @@ from app.scoring.inputs import MarketInputs
 from app.scoring.metric import Metric
 from app.scoring.normalise import percentile_rank_each
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.unit.scoring.universe import LOOSE_GATE, make_universe
 
 NEW = [c for c in CHALLENGERS if c.source == NEW_SOURCE]

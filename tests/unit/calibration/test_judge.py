@@ -15,7 +15,7 @@ from app.replay.config import ReplayParams
 from app.replay.run import replay
 from app.replay.selection import Ranking, SelectionSeries, Swaps
 from app.services.replay.config import policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from app.stats.skill import regression
 from tests.replay_data import START_MS, generated_run_config, random_walks
 

@@ -24,7 +24,7 @@ from app.scoring.components import CALCULATORS
 from app.scoring.engine import compute
 from app.scoring.inputs import MarketInputs
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS
 from tests.unit.calibration.test_calibrate import SMALL, history, ms

@@ -15,7 +15,7 @@ from app.core.units import HOUR_MS
 from app.replay.config import ReplayParams
 from app.replay.run import replayed
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 DAY_MS = 24 * HOUR_MS

@@ -12,7 +12,7 @@ from app.calibration.space import Choice, SearchSpace, simplex
 from app.core.units import HOUR_MS
 from app.scoring.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 
 BASE = policy_config(default_run_config(), DEFAULTS)
 DAY = 24 * HOUR_MS

@@ -9,10 +9,10 @@ import pytest
 
 from app.policy.config import POLICY_KEYS, PolicySettings, policy_from_settings
 from app.policy.replacement import ReplacementSettings
-from app.policy.setting import from_settings, setting_values
 from app.replay.config import ReplayParams, config_json
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS, RUNTIME_SETTINGS
+from app.settings.registry import DEFAULTS, RUNTIME_SETTINGS
+from app.settings.typed.setting import from_settings, setting_values
 
 
 class TestPolicyKeys:

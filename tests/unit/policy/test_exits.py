@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.market.service import DELISTED as UNIVERSE_DELISTED
 from app.policy.exits import (
     CATEGORY,
     DELISTED,
@@ -26,7 +27,6 @@ from app.policy.exits import (
 )
 from app.policy.replacement import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
 from app.scoring.gate import CANDLE_GAPS, EXTREME_MOVE, STALE_TICKER, ZERO_VOLUME
-from app.services.market.universe import DELISTED as UNIVERSE_DELISTED
 
 GRACE = 24.0
 

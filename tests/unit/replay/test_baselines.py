@@ -14,7 +14,7 @@ from app.core.units import HOUR_MS
 from app.replay.baselines import RandomTurnover, TopVolume
 from app.replay.context import Context, context_at
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = dataclasses.replace(policy_config(default_run_config(), DEFAULTS), shortlist=30)

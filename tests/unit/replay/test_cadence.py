@@ -15,7 +15,7 @@ from app.replay.context import context_at
 from app.replay.policy import PolicyState, step
 from app.replay.run import hysteresis_section, replay
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

@@ -14,7 +14,7 @@ from app.replay.context import context_at
 from app.replay.history import MarketHistory
 from app.replay.run import replay
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks, session_traded
 
 DAYS = 45

@@ -14,7 +14,7 @@ from app.policy.config import PolicyConfig
 from app.replay.context import Context, Contexts, context_at
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 HISTORY = random_walks(24, 40 * 24)

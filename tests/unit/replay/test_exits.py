@@ -23,7 +23,7 @@ from app.replay.policy import Holding, PolicyState, step
 from app.replay.run import iso, replay
 from app.scoring.gate import CANDLE_GAPS
 from app.services.replay.config import policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, generated_run_config, random_walks
 
 # The seed's weights: the expected picks (LEAVING at rank 3, its newcomer) were derived under them.

@@ -22,7 +22,7 @@ from app.scoring.inputs import MarketInputs
 from app.scoring.normalise import HIGHER_IS_BETTER
 from app.scoring.registry import ScorerPlugin, register, unregister
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

@@ -16,7 +16,7 @@ from app.replay.config import ReplayParams
 from app.replay.pooled import DatasetRun, pooled_ic, several
 from app.replay.run import replayed
 from app.services.replay.config import policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from app.stats.ic import IcSeries
 from tests.replay_data import START_MS, generated_run_config, random_walks
 

@@ -17,7 +17,7 @@ from app.replay.context import context_at
 from app.replay.history import MarketHistory
 from app.replay.run import ReplayRangeError, iso, replay
 from app.services.replay.config import policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, generated_run_config, random_walks, shared_history
 
 FEE = 6 / 1e4

@@ -22,7 +22,7 @@ from app.replay.schedules import BookRun
 from app.replay.selection import HORIZONS, SelectionSeries
 from app.replay.selection_record import universe_betas, universe_hourly
 from app.services.replay.config import policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, generated_run_config, random_walks
 
 POLICY = policy_config(generated_run_config(), DEFAULTS)

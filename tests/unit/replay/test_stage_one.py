@@ -16,7 +16,7 @@ from app.replay.context import stage_one
 from app.replay.history import Funding, MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import quote_turnover, settled_funding
 from app.services.replay.config import default_run_config, policy_config
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

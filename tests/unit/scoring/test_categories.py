@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app.cli.config import parse_value
-from app.schemas.symbols import Category, CategorySource, ContractCategory
+from app.market.schemas import Category, CategorySource, ContractCategory
 from app.scoring.categories import (
     CATEGORIES,
     KNOWN,
@@ -30,7 +30,7 @@ from app.scoring.categories import (
     pegged,
 )
 from app.scoring.gate import INSUFFICIENT_HISTORY, GateParams, gate
-from app.services.settings.registry import SETTINGS
+from app.settings.registry import SETTINGS
 from tests.shared_data import KUCOIN_FIXTURES, MARKET_DATA
 from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe, subset
 

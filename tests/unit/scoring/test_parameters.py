@@ -30,7 +30,7 @@ from app.services.replay.config import (
     policy_config,
 )
 from app.services.scoring.config import DEFAULT_ALGORITHMS
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.unit.scoring.universe import make_universe
 
 IN_FORCE = {name: params for name, (_, params) in DEFAULT_ALGORITHMS.items()}

@@ -20,7 +20,7 @@ from app.scoring.technical import HYPOTHESES, technical_v1, version
 from app.scoring.technical import candles_needed as technical_candles
 from app.services.replay.config import ReplayConfigError, default_run_config, policy_config
 from app.services.scoring.config import DEFAULT_ALGORITHMS
-from app.services.settings.registry import DEFAULTS
+from app.settings.registry import DEFAULTS
 from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe, with_missing_candles
 
 V2 = {"version": 2}

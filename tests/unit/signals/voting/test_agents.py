@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.services.settings.registry import default_of
+from app.settings.registry import default_of
 from app.signals.voting.agents import (
     ABSTAIN,
     APPROVE,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.repositories.symbols import SymbolRepository
 from app.kucoin.errors import ExchangeError
 from app.kucoin.symbols import SymbolConverter
-from app.services.market.universe import DELISTED
+from app.market.repository import SymbolRepository
+from app.market.service import DELISTED
 
 _RULES = SymbolConverter()  # never loaded: the string rules only
 

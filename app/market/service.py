@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
-from app.db.models import ConfigurationChange, Symbol
 from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.config import ConfigRepository
-from app.db.repositories.symbols import SymbolFilter, SymbolRepository
 from app.kucoin.gateway import ContractInfo, KucoinGateway
+from app.market.models import Symbol
+from app.market.repository import SymbolFilter, SymbolRepository
 from app.scoring.categories import Decision, base_of, decide
-from app.services.settings.registry import read_setting
+from app.settings.models import ConfigurationChange
+from app.settings.registry import read_setting
+from app.settings.repository import ConfigRepository
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.bounds import MAX_SETTINGS_CHANGED, at_most
 from app.schemas.common import RequestBody
-from app.services.settings.registry import RUNTIME_SETTINGS, SETTINGS
+from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
 
 SETTING_EXAMPLE: dict[str, Any] = {
     "key": "max_portfolio_symbols",

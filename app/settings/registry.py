@@ -13,10 +13,10 @@ from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.repositories.config import ConfigRepository
-from app.policy.setting import from_settings, setting_fields, setting_keys
 from app.portfolio.weights import METHODS
 from app.scoring.categories import CATEGORIES, DEFAULT_EXCLUDED
+from app.settings.repository import ConfigRepository
+from app.settings.typed.setting import from_settings, setting_fields, setting_keys
 
 SettingType = Literal["integer", "number", "string", "boolean", "array"]
 DAY = 86_400

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.units import HOUR_MIN
-from app.db.models import Symbol
-from app.db.repositories.candles import CandleRepository, CandleRow, GapRow
 from app.db.sqlite_locks import release_write_lock
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import CandleBar, KucoinGateway
+from app.market.models import Symbol
+from app.market.repository import CandleRepository, CandleRow, GapRow
 from app.runtime.progress import advance
 
 logger = logging.getLogger(__name__)

@@ -13,15 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
-from app.db.models import ConfigurationChange
-from app.db.repositories.config import ConfigRepository
 from app.db.repositories.portfolio import PortfolioRepository
-from app.services.settings.registry import (
+from app.settings.models import ConfigurationChange
+from app.settings.registry import (
     RUNTIME_SETTINGS,
     SETTINGS,
     RuntimeSetting,
     read_settings_as,
 )
+from app.settings.repository import ConfigRepository
 
 T = TypeVar("T")
 

@@ -11,10 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
-from app.db.repositories.symbols import SymbolRepository
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import StreamTick, TickerStream
+from app.market.repository import SymbolRepository
 from app.runtime.background import BackgroundTask
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ConfigurationChange, SystemConfiguration
+from app.settings.models import ConfigurationChange, SystemConfiguration
 
 # Built once: these run on hot paths, and building a statement costs more than running it.
 VALUES_OF_KEYS = select(SystemConfiguration.key, SystemConfiguration.value).where(

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Symbol
-from app.db.repositories.funding import FundingRepository, FundingRow
 from app.kucoin.gateway import FundingPoint
+from app.market.models import Symbol
+from app.market.repository import FundingRepository, FundingRow
 
 FUNDING_LOOKBACK = timedelta(days=14)
 DEFAULT_INTERVAL = timedelta(hours=8)

@@ -1,4 +1,5 @@
-"""Market data: the contract universe and its candles."""
+"""The market domain's tables: the contract universe (`symbol`), its candles and their gaps, and
+the funding settlements."""
 
 from __future__ import annotations
 

@@ -16,14 +16,14 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN, HOUR_MS
-from app.db.models import Symbol
 from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.events import EventRepository
 from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.models import ms_to_datetime
+from app.market.models import Symbol
+from app.market.service import symbol_category
 from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN, base_of, disagreement
 from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
-from app.services.market.universe import symbol_category
 
 logger = logging.getLogger(__name__)
 CATEGORY_ALERT = "category"  # the alert kind this module raises (app.alerts lists it among all)

@@ -4,26 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request, status
+from fastapi import Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.api.auth import AdminDep, ReaderDep, TraderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.runs import Wait, run_job
-from app.api.services import UniverseDep
-from app.api.sessions import AppStateDep
+from app.api.sessions import AppStateDep, SessionDep, app_state
 from app.callers.actor import Actor
 from app.db.models import JobRun
-from app.db.repositories.symbols import SymbolFilter
 from app.kucoin.symbols import listing_ccxt_symbol
+from app.market.repository import SymbolFilter
+from app.market.schemas import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
+from app.market.service import SymbolView, UniverseService, symbol_category
 from app.scheduler.bodies import UNIVERSE_SYNC
 from app.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 from app.schemas.jobs import JobRunRead
-from app.schemas.symbols import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
-from app.services.market.universe import SymbolView, symbol_category
 
 router = resource_router("/symbols", "symbols")
+
+
+async def get_universe_service(request: Request, session: SessionDep) -> UniverseService:
+    """The request's contract universe, in the request's one transaction."""
+    return UniverseService(session, app_state(request).gateway)
+
+
+UniverseDep = Annotated[UniverseService, Depends(get_universe_service)]
 
 
 _DERIVED = {"data_age_s", "stale", "ccxt_symbol", "category", "category_source"}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
 from app.api.auth import AdminDep, ReaderDep
 from app.api.resource import resource_router
 from app.api.response_cache import CachedAdminRead, CachedRead
-from app.api.services import ConfigurationDep
+from app.api.sessions import SessionDep
 from app.callers.actor import Actor
 from app.schemas.common import problem_responses
-from app.schemas.config import (
+from app.settings.schemas import (
     ConfigChangeRecord,
     ConfigChangeResult,
     ConfigRead,
@@ -20,9 +20,17 @@ from app.schemas.config import (
     SettingChangeRead,
     SettingRead,
 )
-from app.services.settings.values import SettingValue
+from app.settings.service import ConfigurationService, SettingValue
 
 router = resource_router("/config", "configuration")
+
+
+async def get_configuration_service(session: SessionDep) -> ConfigurationService:
+    """The request's runtime settings, in the request's one transaction."""
+    return ConfigurationService(session)
+
+
+ConfigurationDep = Annotated[ConfigurationService, Depends(get_configuration_service)]
 
 
 def _read(values: list[SettingValue]) -> list[SettingRead]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.policy.config import PolicySettings
-from app.services.settings.registry import read_typed
+from app.settings.registry import read_typed
 
 
 async def load_policy(session: AsyncSession) -> PolicySettings:

@@ -1,1 +1,0 @@
-"""Market data: the contract universe, candles, snapshots and live prices."""

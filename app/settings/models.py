@@ -1,0 +1,40 @@
+"""The settings domain's tables: each runtime setting's stored value (`system_configuration`)
+and the changes made over the API (`configuration_change`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.clock import utcnow
+from app.db.base import Base
+from app.db.types import JSONType, UTCDateTime
+
+
+class SystemConfiguration(Base):
+    """One tunable of the service (portfolio limits, thresholds, intervals) as a JSON value."""
+
+    __tablename__ = "system_configuration"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONType)
+    description: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class ConfigurationChange(Base):
+    """One runtime setting changed over the API: who, when, old and new (append-only)."""
+
+    __tablename__ = "configuration_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(80))
+    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)  # None: the row was missing
+    new_value: Mapped[Any] = mapped_column(JSONType)
