@@ -2,8 +2,9 @@
 whom, by unit (a folder of `app/`; in a domain's folder, its pure sub-folder and its `models`).
 
 `test_layering.py` (what the pure packages may import) and `test_import_graph.py` (the import
-direction) check the source against these; `scripts/docs_layers.py` writes them into
-docs/architecture.md and AGENTS.md, and `test_docs_layers.py` fails when those are stale.
+direction) check the source against these; `python -m scripts.docgen` (`scripts/docgen/
+layers_table.py`) writes them into docs/architecture.md and AGENTS.md, and
+`test_docs_generated.py` fails when those are stale.
 """
 
 from __future__ import annotations
