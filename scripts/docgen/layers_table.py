@@ -24,12 +24,15 @@ def shown(unit: str) -> str:
     return f"`{path}.py`" if unit.endswith(".models") else f"`{path}`"
 
 
+def pure_folders(domain: str, pures: tuple[str, ...]) -> str:
+    """A domain's pure sub-folders, as the domains' line shows them (nothing when none)."""
+    return f" (pure: {', '.join(f'`app/{domain}/{p}`' for p in pures)})" if pures else ""
+
+
 def domain_order() -> str:
     """The domains lowest first, which have their folder, and the rule between them."""
     below = ", ".join(f"`{d}`" for d in DOMAIN_ORDER if d in BELOW_KINDS)
-    landed = ", ".join(
-        f"`app/{d}`" + (f" (pure: `app/{d}/{p}`)" if p else "") for d, p in DOMAINS.items()
-    )
+    landed = ", ".join(f"`app/{d}`" + pure_folders(d, pures) for d, pures in DOMAINS.items())
     intro = (
         "The domains, lowest first; each may import the domains before it, never one after it "
         "(a name in plain text is not a domain folder yet: its code is still laid out by kind): "

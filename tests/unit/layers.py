@@ -38,19 +38,23 @@ DOMAIN_ORDER: tuple[str, ...] = (
     "signals",
     "alerts",
 )
-# The domains in their own folder so far, each with its pure sub-folder (a pure package below),
-# or None when it has no maths of its own.
-DOMAINS: dict[str, str | None] = {
-    "callers": None,
-    "settings": "typed",
-    "market": None,
-    "signals": "voting",
-    "alerts": None,
+# The domains in their own folder so far, each with its pure sub-folders (each a pure package
+# below; none when it has no maths of its own).
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "callers": (),
+    "settings": ("typed",),
+    "market": (),
+    "signals": ("voting",),
+    "alerts": (),
 }
-# Only the wiring includes a domain's router; below the drivers, only the services' factory
-# imports a domain's modules (not its router): the jobs and the command line build every
-# service there. A domain below the kind folders (`BELOW_KINDS`) is theirs to import too.
+# Only the wiring includes a domain's router (`router.py`, or one module per resource in a
+# `routers` package); below the drivers, only the services' factory imports a domain's modules
+# (not its router): the command line builds every service there. A domain's jobs (`jobs.py`) are
+# the scheduler's to register. A domain below the kind folders (`BELOW_KINDS`) is theirs to
+# import too.
 ROUTER = "router"
+ROUTERS = "routers"
+JOBS = "jobs"
 DOMAIN_BUILDER = "app.services.factory"
 
 # Sync maths that decide live and in replay alike: no I/O, ORM, pydantic or logging. A domain's
@@ -62,7 +66,7 @@ PURE_PACKAGES: tuple[str, ...] = (
     "policy",
     "replay",
     "calibration",
-    *(f"{domain}.{pure}" for domain, pure in DOMAINS.items() if pure),
+    *(f"{domain}.{pure}" for domain, pures in DOMAINS.items() for pure in pures),
     "records",
 )
 # What a pure package may import besides the standard library and the other pure packages:
@@ -82,9 +86,8 @@ _UNDER_DOMAINS = LOW | {"kucoin", "schemas", "services", "api", "db"} | _PURE
 
 
 def _domain_units(domain: str) -> frozenset[str]:
-    pure = DOMAINS[domain]
     models = {f"{domain}.models"} & _MODELS
-    return frozenset({domain, *models, *([f"{domain}.{pure}"] if pure else [])})
+    return frozenset({domain, *models, *(f"{domain}.{pure}" for pure in DOMAINS[domain])})
 
 
 def _before(domain: str) -> frozenset[str]:
@@ -127,7 +130,8 @@ UPWARD: dict[str, frozenset[str]] = {
     "app.market.snapshot": frozenset({"app.scoring.assemble"}),
 }
 # A domain's router is a driver: like the kind folder's routers it may start a job
-# (`app.scheduler`), which the domain's other modules may not import.
+# (`app.scheduler`), which the domain's other modules may not import but its jobs (`jobs.py`),
+# which the scheduler runs (its `Degraded`, `JobSkipped`, who asked).
 ROUTER_MAY_ALSO: frozenset[str] = frozenset({"scheduler"})
 
 
@@ -171,6 +175,6 @@ def unit(module: str) -> str:
     if len(parts) < 2:
         return "app"
     top = parts[1]
-    if top in DOMAINS and len(parts) > 2 and parts[2] in (DOMAINS[top], "models"):
+    if top in DOMAINS and len(parts) > 2 and parts[2] in (*DOMAINS[top], "models"):
         return f"{top}.{parts[2]}"
     return top

@@ -87,9 +87,7 @@ class TestLayers:
     def test_states_the_domains_order_and_those_in_their_folder(self) -> None:
         text = " ".join(layers_table.domain_order().split())
         assert ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER) in text
-        landed = [
-            f"`app/{d}`" + (f" (pure: `app/{d}/{p}`)" if p else "") for d, p in DOMAINS.items()
-        ]
+        landed = [f"`app/{d}`" + layers_table.pure_folders(d, p) for d, p in DOMAINS.items()]
         assert all(f"{shown}," in text or f"{shown}." in text for shown in landed)
         assert all(f"`{d}`" in text.split("laid out by kind (")[-1] for d in BELOW_KINDS)
 

@@ -25,9 +25,11 @@ from tests.unit.layers import (
     DOMAIN_BUILDER,
     DOMAIN_ORDER,
     DOMAINS,
+    JOBS,
     MAY_IMPORT,
     ROUTER,
     ROUTER_MAY_ALSO,
+    ROUTERS,
     UPWARD,
     WIRING,
     unit,
@@ -163,7 +165,12 @@ class TestImportGraph:
 
 def is_router(module: str) -> bool:
     parts = module.split(".")
-    return len(parts) > 2 and parts[1] in DOMAINS and parts[2] == ROUTER
+    return len(parts) > 2 and parts[1] in DOMAINS and parts[2] in (ROUTER, ROUTERS)
+
+
+def is_jobs(module: str) -> bool:
+    parts = module.split(".")
+    return len(parts) > 2 and parts[1] in DOMAINS and parts[2] == JOBS
 
 
 def wrong_way(graph: Graph) -> list[str]:
@@ -184,7 +191,11 @@ def wrong_way(graph: Graph) -> list[str]:
                 continue
             if target in UPWARD.get(importer, ()):
                 continue
-            if is_router(importer) and into in ROUTER_MAY_ALSO:
+            if (is_router(importer) or is_jobs(importer)) and into in ROUTER_MAY_ALSO:
+                continue
+            if is_jobs(target):  # the scheduler's alone to register
+                if source != "scheduler":
+                    found.append(f"{importer} -> {target} (only the scheduler imports jobs)")
                 continue
             if allowed is None or into not in allowed:
                 found.append(
@@ -232,12 +243,17 @@ class TestDomains:
         ]
 
     def test_a_domain_starts_its_jobs_from_its_router_only(self) -> None:
+        """...or from its jobs (`jobs.py`), which the scheduler alone imports."""
         graph = {
             "app.market.router": {"app.scheduler.bodies"},
+            "app.market.jobs": {"app.scheduler.job"},
             "app.market.service": {"app.scheduler.bodies"},
+            "app.scheduler.catalog": {"app.market.jobs", "app.signals.jobs"},
+            "app.services.x": {"app.market.jobs"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.market.service -> app.scheduler.bodies"
+            "app.market.service -> app.scheduler.bodies",
+            "app.services.x -> app.market.jobs",
         ]
 
     def test_only_the_wiring_includes_a_router(self) -> None:

@@ -1,13 +1,15 @@
 """The routers' files: each module under `app/api/routers/` (or each package there, when the
 routes of one prefix fill several modules) is named after the URL prefix it serves, and a domain
-in its own folder serves its routes from its `router.py` under its own name (or, where the URL
-is older than the domain's name, under the prefixes `DOMAIN_PREFIXES` gives it)."""
+in its own folder serves its routes from its `router.py` (or the modules of its `routers`
+package) under its own name (or, where the URL is older than the domain's name, under the
+prefixes `DOMAIN_PREFIXES` gives it)."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 from collections import defaultdict
+from types import ModuleType
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
@@ -15,7 +17,7 @@ from fastapi.routing import APIRoute
 from app.api import routers
 from app.api.routers.metrics import prometheus_router
 from app.core.config import MetricsSettings
-from tests.unit.layers import DOMAINS, ROUTER
+from tests.unit.layers import DOMAINS, ROUTER, ROUTERS
 
 # A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
 DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -37,10 +39,20 @@ def served() -> dict[str, list[str]]:
         for router in found:
             paths[name] += [r.path for r in router.routes if isinstance(r, APIRoute)]
     for domain in DOMAINS:
-        module = importlib.import_module(f"app.{domain}.{ROUTER}")
-        for router in [v for v in vars(module).values() if isinstance(v, APIRouter)]:
-            paths[domain] += [r.path for r in router.routes if isinstance(r, APIRoute)]
+        for module in domain_router_modules(domain):
+            for router in [v for v in vars(module).values() if isinstance(v, APIRouter)]:
+                paths[domain] += [r.path for r in router.routes if isinstance(r, APIRoute)]
     return paths
+
+
+def domain_router_modules(domain: str) -> list[ModuleType]:
+    """A domain's `router.py`, or each module of its `routers` package."""
+    try:
+        return [importlib.import_module(f"app.{domain}.{ROUTER}")]
+    except ModuleNotFoundError:
+        package = importlib.import_module(f"app.{domain}.{ROUTERS}")
+        found = pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+        return [importlib.import_module(info.name) for info in found]
 
 
 def named_after_another_prefix(paths: dict[str, list[str]]) -> list[str]:
