@@ -6,6 +6,7 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from app.core.clock import utcnow
 from app.kucoin.breaker import BreakerSnapshot
@@ -220,3 +221,10 @@ def _contract_info(contract: Contract, fetched_at: datetime) -> ContractInfo:
         last_price=contract.last_trade_price,
         price_change_pct=contract.price_chg_pct,
     )
+
+
+class WithGateway(Protocol):
+    """What a job that reads KuCoin takes from the app's state: its one gateway."""
+
+    @property
+    def gateway(self) -> KucoinGateway: ...

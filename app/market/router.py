@@ -15,10 +15,10 @@ from app.api.sessions import AppStateDep, SessionDep, app_state
 from app.callers.actor import Actor
 from app.db.models import JobRun
 from app.kucoin.symbols import listing_ccxt_symbol
+from app.market.jobs import UNIVERSE_SYNC
 from app.market.repository import SymbolFilter
 from app.market.schemas import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
 from app.market.service import SymbolView, UniverseService, symbol_category
-from app.scheduler.bodies import UNIVERSE_SYNC
 from app.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 from app.schemas.jobs import JobRunRead
 

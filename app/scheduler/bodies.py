@@ -1,4 +1,6 @@
-"""The jobs: thin adapters that call the same service methods as the API, in their session."""
+"""The jobs of the domains still laid out by kind, and every job in the scheduler's order: thin
+adapters that call the same service methods as the API, in their session (a domain in its folder
+holds its jobs in its `jobs.py`)."""
 
 from __future__ import annotations
 
@@ -8,35 +10,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.callers.actor import Actor
+from app.alerts.jobs import ALERT_CHECK
 from app.core.clock import utcnow
 from app.core.errors import ConflictError
 from app.db.repositories.records import LostRace
-from app.kucoin.errors import (
-    RateLimited,
-    Unavailable,
-)
-from app.scheduler.job import Degraded, Job, JobSkipped, problem_of, requester
+from app.market.jobs import UNIVERSE_SYNC
+from app.scheduler.job import Degraded, Job, JobSkipped, actor, requester
 from app.services.factory import Services
 from app.services.portfolio.rebalance import MarketDataStale
 from app.services.replay.evidence import NotEnoughHistory
+from app.signals.jobs import SIGNAL_PROCESSING
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
-
-
-def actor() -> Actor:
-    """Who the run under way acts for: the API key that asked for it, or the scheduler."""
-    return Actor(requester())
-
-
-async def universe_sync(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
-    """Sync the contract universe from KuCoin (degraded, changing nothing, when unreachable)."""
-    try:
-        result = await Services(session, state).universe.sync()
-    except (Unavailable, RateLimited) as exc:  # raised by the fetch, before any write
-        return Degraded({}, problem_of(exc))
-    return {**asdict(result), "synced_at": result.synced_at.isoformat()}
 
 
 async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any] | Degraded:
@@ -46,19 +32,6 @@ async def score_refresh(session: AsyncSession, state: AppState) -> dict[str, Any
     if refreshed.unreachable is not None:  # the stored scores stand; nothing to propose from
         return Degraded(refreshed.result(), refreshed.unreachable)
     return refreshed.result()
-
-
-async def alert_check(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """Alert conditions (expired idempotency keys go with retention, batch by batch)."""
-    return asdict(await Services(session, state).alerts.check_portfolio_alerts())
-
-
-async def signal_processing(session: AsyncSession, state: AppState) -> dict[str, Any]:
-    """Evaluate pending signals, then measure the outcomes whose horizon has passed."""
-    services = Services(session, state)
-    processed = await services.signals.process_pending()
-    measured = await services.signal_outcomes.measure_outcomes(utcnow())
-    return {"processed": len(processed), "outcomes_measured": measured}
 
 
 async def auto_rebalance(session: AsyncSession, state: AppState) -> dict[str, Any]:
@@ -107,16 +80,15 @@ async def retention(session: AsyncSession, state: AppState) -> dict[str, Any]:
     return asdict(await Services(session, state).retention.apply(utcnow()))
 
 
-UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)
 SCORE_REFRESH = Job("score_refresh", "score_refresh_interval_s", score_refresh)
 
 
 def all_jobs(*, auto_rebalance_enabled: bool) -> list[Job[AppState]]:
-    jobs = [
+    jobs: list[Job[AppState]] = [
         UNIVERSE_SYNC,
         SCORE_REFRESH,
-        Job("alert_check", "alert_check_interval_s", alert_check),
-        Job("signal_processing", "signal_process_interval_s", signal_processing),
+        ALERT_CHECK,
+        SIGNAL_PROCESSING,
         Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh),
         Job("retention", "retention_interval_s", retention),
         Job("track_record", "as_run_record_interval_s", track_record),

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.callers.actor import Actor
 from app.core.errors import (
     PROBLEM_TYPE_PREFIX,
     AppError,
@@ -22,7 +23,9 @@ from app.core.errors import (
 )
 from app.db.failures import DatabaseUnavailable, is_database_busy
 
-Context = TypeVar("Context")
+# What a body is handed beside its session; a job whose body needs less (a domain's job, given
+# a protocol the app state is one of) runs where more is handed.
+Context = TypeVar("Context", contravariant=True)
 SCHEDULER = "scheduler"
 _REQUESTED_BY: ContextVar[str] = ContextVar("job_requested_by", default=SCHEDULER)
 
@@ -31,6 +34,11 @@ def requester() -> str:
     """Who asked for the job run under way: an API key's name, or `scheduler` for a tick (a
     body names it as the actor of what it changes, as the run's ledger row does)."""
     return _REQUESTED_BY.get()
+
+
+def actor() -> Actor:
+    """Who the run under way acts for: the API key that asked for it, or the scheduler."""
+    return Actor(requester())
 
 
 @contextmanager

@@ -28,8 +28,8 @@ from app.db.models import (
     TrackRecordHour,
 )
 from app.main import create_app
+from app.market.jobs import UNIVERSE_SYNC
 from app.records.as_run import STRATEGIES
-from app.scheduler.bodies import UNIVERSE_SYNC
 from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
 from tests.factories import make_member, make_symbol
 from tests.integration.committed import committed_postgres, committed_sqlite  # noqa: F401

@@ -1,0 +1,20 @@
+"""The alerts' job: their conditions checked."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.alerts.service import alert_service
+from app.kucoin.gateway import WithGateway
+from app.scheduler.job import Job
+
+
+async def alert_check(session: AsyncSession, state: WithGateway) -> dict[str, Any]:
+    """Alert conditions (expired idempotency keys go with retention, batch by batch)."""
+    return asdict(await alert_service(session, state.gateway).check_portfolio_alerts())
+
+
+ALERT_CHECK = Job("alert_check", "alert_check_interval_s", alert_check)

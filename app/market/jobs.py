@@ -1,0 +1,25 @@
+"""The market's job: the contract universe synced from KuCoin."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kucoin.errors import RateLimited, Unavailable
+from app.kucoin.gateway import WithGateway
+from app.market.service import UniverseService
+from app.scheduler.job import Degraded, Job, problem_of
+
+
+async def universe_sync(session: AsyncSession, state: WithGateway) -> dict[str, Any] | Degraded:
+    """Sync the contract universe from KuCoin (degraded, changing nothing, when unreachable)."""
+    try:
+        result = await UniverseService(session, state.gateway).sync()
+    except (Unavailable, RateLimited) as exc:  # raised by the fetch, before any write
+        return Degraded({}, problem_of(exc))
+    return {**asdict(result), "synced_at": result.synced_at.isoformat()}
+
+
+UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)

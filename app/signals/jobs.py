@@ -1,0 +1,23 @@
+"""The signals' job: pending signals decided, settled ones measured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.kucoin.gateway import WithGateway
+from app.scheduler.job import Job
+from app.signals.outcomes import SignalOutcomeService
+from app.signals.service import signal_service
+
+
+async def signal_processing(session: AsyncSession, state: WithGateway) -> dict[str, Any]:
+    """Evaluate pending signals, then measure the outcomes whose horizon has passed."""
+    processed = await signal_service(session, state.gateway).process_pending()
+    measured = await SignalOutcomeService(session).measure_outcomes(utcnow())
+    return {"processed": len(processed), "outcomes_measured": measured}
+
+
+SIGNAL_PROCESSING = Job("signal_processing", "signal_process_interval_s", signal_processing)
