@@ -20,12 +20,12 @@ from app.db.session_flags import MEMBER_TABLE, Commit
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import TickerStream
 from app.market.prices import PriceCache, TickerFollower
+from app.portfolio.reader import PortfolioReadCache
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
 from app.services.events.hub import EventHub
 from app.services.events.wakeup import EventSignal
 from app.services.health.readiness_cache import SharedReadiness
-from app.services.portfolio.reads import PortfolioReadCache
 from app.services.replay.runner import ReplayRunner
 from app.services.runs.engine import RunEngine, Sessions
 

@@ -10,7 +10,6 @@ from fastapi import Depends, Request
 
 from app.api.sessions import SessionDep, app_state
 from app.services.factory import Services
-from app.services.portfolio.service import PortfolioService
 from app.services.records.evidence import LiveEvidenceService
 from app.services.records.forward_read import ForwardEvidenceService
 from app.services.replay.evidence import EvidenceService
@@ -39,7 +38,6 @@ def service(pick: Callable[[Services], T]) -> Getter[T]:
     return get
 
 
-get_portfolio_service: Getter[PortfolioService] = service(lambda s: s.portfolio)
 get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
 get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
 get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
@@ -47,7 +45,6 @@ get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
 get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
 get_forward_evidence: Getter[ForwardEvidenceService] = service(lambda s: s.forward_evidence)
 
-PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
 ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.coefficients import forward_returns
 from app.replay.context import Contexts
 from app.replay.evidence import strategy_figures

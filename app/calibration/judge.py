@@ -14,7 +14,7 @@ import numpy as np
 from app.calibration.adoption import CandidateEvidence
 from app.calibration.report import CandidateFigures, ScoreIc, Sensitivity
 from app.calibration.sensitivity import sensitivity, variants
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import ReplayParams, config_hash
 from app.replay.context import Contexts, scoring_beyond_weights
 from app.replay.history import MarketHistory

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from app.calibration.folds import Fold
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.coefficients import forward_returns
 from app.replay.context import Contexts
 from app.scoring import learned

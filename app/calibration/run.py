@@ -27,7 +27,7 @@ from app.calibration.report import (
 from app.calibration.search import Selection, choose
 from app.calibration.space import SearchSpace
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.baselines import STRATEGIES
 from app.replay.config import ReplayParams, config_json, digest
 from app.replay.context import Contexts

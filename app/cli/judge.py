@@ -46,7 +46,7 @@ from app.calibration.report import CandidateReport, JudgeReport, JudgeVerdict
 from app.cli.pool import run_all
 from app.cli.runs import default_range
 from app.core.units import DAY_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.report import DataSection

@@ -13,7 +13,7 @@ import numpy as np
 
 from app.calibration.run import CalibrationParams, calibrated
 from app.core.units import DAY_MS, HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.pooled import DatasetRun

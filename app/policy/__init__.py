@@ -1,2 +1,2 @@
-"""The decision policy: the rules that decide live and in replay, as pure functions (standard
-library and numpy only; no database, network, ORM or logging)."""
+"""Stage 1 of a scoring run (`shortlist`), pure: the rest of the decision policy is the
+portfolio's (`app/portfolio/policy`)."""

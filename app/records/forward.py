@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from app.core.units import DAY_MS, HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.records.baselines import NAMED, RandomDraw, Weights, by_name, named_targets
 from app.records.book import LiveBook
 from app.records.scoring import HourScorings

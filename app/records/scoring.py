@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.context import Context, Contexts, Stage, scoring_beyond_weights
 from app.replay.history import MarketHistory
 

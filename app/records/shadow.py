@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from app.policy.replacement import RunScores
+from app.portfolio.policy.replacement_rule import RunScores
 from app.replay.history import MarketHistory
 from app.replay.policy import Holding, PolicyState
 

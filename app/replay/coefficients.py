@@ -5,8 +5,8 @@ summarises them). A decision at t trades at the close of t + lag (`ReplayParams.
 execution_lag_h`): its period runs from there to the next decision's execution; the scores (and
 the betas) still read nothing later than t.
 
-The same numbers as `app.stats.rank.spearman` and `app.portfolio.correlation.beta` called per score
-and per symbol, computed for all of them at once (`app.stats.rows`).
+The same numbers as `app.stats.rank.spearman` and `app.portfolio.maths.correlation.beta` called
+per score and per symbol, computed for all of them at once (`app.stats.rows`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import cast
 
 import numpy as np
 
-from app.portfolio.correlation import MIN_COMMON_BARS
+from app.portfolio.maths.correlation import MIN_COMMON_BARS
 from app.replay.context import Context
 from app.replay.history import MarketHistory, PointInTime
 from app.replay.report import F, IcSection

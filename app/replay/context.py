@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
 from app.policy.shortlist import shortlist
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.history import MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import market_inputs, quote_turnover, settled_funding
 from app.scoring.engine import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.policy.replacement import CorrelationTable
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.maths.correlation import pairwise_correlation
+from app.portfolio.policy.replacement_rule import CorrelationTable
 from app.replay.context import Context
 from app.replay.history import PointInTime
 

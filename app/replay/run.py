@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
-from app.policy.replacement import decisions_needed
+from app.portfolio.policy.replacement_rule import decisions_needed
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.baselines import (
     BtcHold,
     EqualWeight,

@@ -1,9 +1,8 @@
 """The one wiring point: every use-case service of one transaction, built from its session and
 the app's long-lived objects (a `ServiceContext`: the app state). The API dependencies, the
 scheduler's jobs and the CLI all go through `Services`, so each gets the same collaborators (the
-gateway, the price cache, the read cache, the locks). The few services that open sessions
-themselves (status, the hot portfolio read, event streams, an algorithm change, a history
-import) are built by the functions at the end."""
+gateway, the price cache, the locks). The few services that open sessions themselves (status,
+event streams, an algorithm change, a history import) are built by the functions at the end."""
 
 from __future__ import annotations
 
@@ -17,15 +16,12 @@ from app.alerts.service import AlertService, alert_service
 from app.callers.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
 from app.market.service import UniverseService
+from app.portfolio.autopilot import AutopilotService
+from app.portfolio.membership import MembershipService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
 from app.services.health.status import StatusService
 from app.services.maintenance.retention import RetentionService
-from app.services.portfolio.autopilot import AutopilotService
-from app.services.portfolio.exits import ExitService
-from app.services.portfolio.membership import MembershipService
-from app.services.portfolio.reads import PortfolioReadService
-from app.services.portfolio.service import PortfolioService
 from app.services.records.as_run_update import TrackRecordService
 from app.services.records.evidence import LiveEvidenceService
 from app.services.records.forward_read import ForwardEvidenceService
@@ -34,7 +30,6 @@ from app.services.replay.evidence import EvidenceService
 from app.services.replay.importer import HistoryImportService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmService
-from app.services.scoring.refresh import ScoreRefreshService
 from app.services.scoring.run import ScoringRunService
 from app.services.scoring.service import ScoringService
 from app.settings.service import ConfigurationService
@@ -52,17 +47,8 @@ class Services:
         self.state = state
 
     @cached_property
-    def portfolio(self) -> PortfolioService:
-        s = self.state
-        return PortfolioService(self.session, s.gateway, s.prices, s.portfolio_cache)
-
-    @cached_property
     def membership(self) -> MembershipService:
         return MembershipService(self.session, self.state.gateway, self.state.prices)
-
-    @cached_property
-    def exits(self) -> ExitService:
-        return ExitService(self.session, self.membership)
 
     @cached_property
     def autopilot(self) -> AutopilotService:
@@ -71,10 +57,6 @@ class Services:
     @cached_property
     def scoring(self) -> ScoringService:
         return ScoringService(self.session, self.state.gateway)
-
-    @cached_property
-    def score_refresh(self) -> ScoreRefreshService:
-        return ScoreRefreshService(self.session, self.scoring_runs, self.exits, self.portfolio)
 
     @cached_property
     def algorithms(self) -> AlgorithmService:
@@ -146,13 +128,8 @@ def status_service(state: StatusContext) -> StatusService:
     return StatusService(state)
 
 
-# Services that open their sessions themselves: a read that needs none on a cache hit, a stream
-# that outlives any transaction, a change with a replay between its two transactions, an import
-# committed symbol by symbol.
-
-
-def portfolio_reads(state: ServiceContext, open_session: OpenSession) -> PortfolioReadService:
-    return PortfolioReadService(open_session, state.prices, state.portfolio_cache)
+# Services that open their sessions themselves: a stream that outlives any transaction, a change
+# with a replay between its two transactions, an import committed symbol by symbol.
 
 
 def event_streams(state: StreamContext, open_session: OpenSession) -> EventStreamService:

@@ -22,13 +22,13 @@ from app.db.engine import create_engine, create_sessionmaker
 from app.db.models import (
     ForwardHour,
     ForwardRecord,
-    PortfolioHistory,
     TrackRecord,
     TrackRecordDecision,
     TrackRecordHour,
 )
 from app.main import create_app
 from app.market.jobs import UNIVERSE_SYNC
+from app.portfolio.models import PortfolioHistory
 from app.records.as_run import STRATEGIES
 from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
 from tests.factories import make_member, make_symbol

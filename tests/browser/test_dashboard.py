@@ -29,11 +29,11 @@ from app.db.models import (
     ForwardHour,
     ForwardRecord,
     ForwardTrade,
-    PortfolioHistory,
     TrackRecord,
     TrackRecordDecision,
     TrackRecordHour,
 )
+from app.portfolio.models import PortfolioHistory
 from app.records.as_run import STRATEGIES
 from app.records.forward import BASELINES, POLICY, challenger_book
 from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment

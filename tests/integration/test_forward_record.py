@@ -25,20 +25,21 @@ from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
 from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ForwardDay, ForwardHour, ForwardRecord, PortfolioHistory, TrackRecordHour
-from app.db.repositories.portfolio import PortfolioRepository
+from app.db.models import ForwardDay, ForwardHour, ForwardRecord, TrackRecordHour
 from app.db.repositories.records import LostRace
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
-from app.policy.config import PolicyConfig
+from app.portfolio.autopilot import AutopilotService
+from app.portfolio.membership import MembershipService
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.policy.settings import PolicyConfig
+from app.portfolio.repository import PortfolioRepository
 from app.records.as_run import AS_RUN
 from app.records.forward import POLICY
 from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.run import replayed
-from app.services.portfolio.autopilot import AutopilotService
-from app.services.portfolio.membership import MembershipService
 from app.services.records.as_run_update import TrackRecordService
 from app.services.records.forward_read import ForwardEvidenceService
 from app.services.records.forward_service import ForwardService
@@ -354,7 +355,7 @@ class TestAutopilot:
         sessions, inception, _ = stored
         clock = [inception - HALF_HOUR]
         for module in ("membership", "autopilot"):
-            monkeypatch.setattr(f"app.services.portfolio.{module}.utcnow", lambda: clock[0])
+            monkeypatch.setattr(f"app.portfolio.{module}.utcnow", lambda: clock[0])
         hours = 30
         passes = []
         for k in range(-1, hours):

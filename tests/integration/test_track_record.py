@@ -23,14 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
+from app.db.models import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.repositories.trackrecord import TrackRecordRepository
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.timeline_export import portfolio_timeline
 from app.replay.history import MarketHistory
 from app.replay.simulate import Books, Ledger
-from app.services.portfolio.timeline import portfolio_timeline
 from app.services.records.as_run_update import TrackRecordService
 from app.services.records.evidence import LiveEvidenceService
 from app.services.replay.db_source import load_db_history

@@ -16,15 +16,18 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a domain folder yet: `scoring`, `portfolio`
-# and `records` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
-# layer below `db`, whose shared rate window imports it. `callers` (who may call, their retried
+# before it, never one after it. Not every name is a domain folder yet: `scoring` and `records`
+# are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a layer below
+# `db`, whose shared rate window imports it. `callers` (who may call, their retried
 # writes and who did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the
 # access log's logger) comes before the domains whose writes it guards and whose audit rows name
 # its `Actor`. `settings` (the runtime settings' registry and values) comes right after it, below
 # the kind folders too: almost every service reads its settings (`read_typed`, `read_setting`).
 # `market` (the contract universe, candles, funding, prices) follows, below the kind folders as
-# well: scoring, the portfolio, the replay and the records all read its rows.
+# well: scoring, the portfolio, the replay and the records all read its rows. `portfolio` (the
+# members, their weights and changes, the audit trail, the score refresh) comes after scoring,
+# whose runs it reads and starts, and before the records and the lab, which step its policy
+# (`portfolio/policy`) and maths (`portfolio/maths`), its two pure sub-folders.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -44,6 +47,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "callers": (),
     "settings": ("typed",),
     "market": (),
+    "portfolio": ("policy", "maths"),
     "signals": ("voting",),
     "alerts": (),
 }
@@ -62,7 +66,6 @@ DOMAIN_BUILDER = "app.services.factory"
 PURE_PACKAGES: tuple[str, ...] = (
     "stats",
     "scoring",
-    "portfolio",
     "policy",
     "replay",
     "calibration",
@@ -119,15 +122,34 @@ def _reach(domain: str) -> frozenset[str]:
 # The imports of a later domain that a domain still makes, module by module, each with its reason
 # and the issue that removes it: the settings' registry takes the choices of `weighting_method`
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
-# methods, the contract categories) until issue 73 gives each domain its own settings.
+# methods, the contract categories) until issue 73 gives each domain its own settings, and a
+# change of `max_portfolio_symbols` is checked against the active members under the portfolio's
+# write lock (its repository) until then too.
 # Market reads three pure modules still in the scoring package: the contract categories and the
 # trading sessions (market's own facts, for its pure part once scoring has its folder) and the
-# book depth the scorer reads (`BOOK_LEVELS`).
+# book depth the scorer reads (`BOOK_LEVELS`); and it follows the portfolio's members (the price
+# stream subscribes their tickers, the sync and the scoring run keep them apart) from the
+# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72).
+# The kind folders hold the modules of the later domains still laid out by kind (records, lab):
+# their imports of the portfolio go the right way in the order, but from a kind folder, which may
+# import only the domains below it; each is declared here until its domain has its folder
+# (issue 72): the replay's timeline is the portfolio's (its document, `TimelineRead`), a replay's
+# evidence reads the live policy (`load_policy`), the forward record moves the portfolio through
+# the autopilot, and the as-run record reads the audit rows' members as the portfolio's
+# repository writes them (`compact_members_sql`).
 UPWARD: dict[str, frozenset[str]] = {
-    "app.settings.registry": frozenset({"app.portfolio.weights", "app.scoring.categories"}),
+    "app.settings.registry": frozenset({"app.portfolio.maths.weighting", "app.scoring.categories"}),
+    "app.settings.service": frozenset({"app.portfolio.repository"}),
     "app.market.category_evidence": frozenset({"app.scoring.categories", "app.scoring.sessions"}),
     "app.market.service": frozenset({"app.scoring.categories"}),
     "app.market.snapshot": frozenset({"app.scoring.assemble"}),
+    "app.market.repository": frozenset({"app.portfolio.models"}),
+    "app.api.routers.replays": frozenset({"app.portfolio.schemas"}),
+    "app.services.replay.service": frozenset({"app.portfolio.timeline_export"}),
+    "app.services.replay.timeline": frozenset({"app.portfolio.timeline_export"}),
+    "app.services.replay.evidence": frozenset({"app.portfolio.settings"}),
+    "app.services.records.forward_service": frozenset({"app.portfolio.autopilot"}),
+    "app.db.repositories.trackrecord": frozenset({"app.portfolio.repository"}),
 }
 # A domain's router is a driver: like the kind folder's routers it may start a job
 # (`app.scheduler`), which the domain's other modules may not import but its jobs (`jobs.py`),

@@ -236,9 +236,10 @@ class TestDomains:
         of the domain importing the same later modules is still a wrong-way import."""
         graph = import_graph(runtime_only=False)
         assert {m: UPWARD[m] & graph.get(m, set()) for m in UPWARD} == UPWARD
-        other = {"app.settings.service": {"app.portfolio.weights", "app.scoring.categories"}}
+        weighting, categories = "app.portfolio.maths.weighting", "app.scoring.categories"
+        other = {"app.settings.service": {weighting, categories}}
         assert [line.split(" (")[0] for line in wrong_way(other)] == [
-            "app.settings.service -> app.portfolio.weights",
+            "app.settings.service -> app.portfolio.maths.weighting",
             "app.settings.service -> app.scoring.categories",
         ]
 
@@ -294,7 +295,7 @@ class TestDomains:
         """`callers` comes before every domain still laid out by kind (its router stays the
         wiring's: `test_only_the_wiring_includes_a_router`)."""
         graph = {
-            "app.services.portfolio.audit": {"app.callers.actor", "app.signals.service"},
+            "app.services.records.forward_service": {"app.callers.actor", "app.signals.service"},
             "app.api.idempotent": {"app.callers.idempotency", "app.callers.models"},
             "app.callers.service": {"app.callers.models", "app.services.factory", "app.api.auth"},
             "app.callers.idempotency": {"app.signals.models", "app.db.base"},
@@ -302,7 +303,7 @@ class TestDomains:
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
             "app.callers.idempotency -> app.signals.models",
             "app.callers.service -> app.services.factory",
-            "app.services.portfolio.audit -> app.signals.service",
+            "app.services.records.forward_service -> app.signals.service",
         ]
 
 

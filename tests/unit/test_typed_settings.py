@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app.alerts.conditions import Thresholds
-from app.policy.config import PolicySettings
+from app.portfolio.member_exits import ExitSettings
+from app.portfolio.policy.settings import PolicySettings
+from app.portfolio.settings import PortfolioConfig
 from app.services.maintenance.retention import RetentionSettings
-from app.services.portfolio.exits import ExitSettings
-from app.services.portfolio.tunables import PortfolioConfig
 from app.services.records.as_run_update import RecordCosts
 from app.services.replay.config import DeploymentSettings, ReplaySettings
 from app.services.scoring.config import ScoringSettings

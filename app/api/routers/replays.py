@@ -12,9 +12,9 @@ from app.api.rate_limit import charge_heavy
 from app.api.resource import resource_router
 from app.api.response_cache import CachedRead
 from app.api.services import ReplaysDep
+from app.portfolio.schemas import TimelineRead
 from app.schemas.common import RowId, problem_responses
 from app.schemas.replays import ReplayCreate, ReplayRead, ReplaySummary
-from app.schemas.timeline import TimelineRead
 from app.services.replay.service import ReplayRequest
 
 router = resource_router("/replays", "replays")

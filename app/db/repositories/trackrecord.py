@@ -10,11 +10,12 @@ from typing import Any, TypedDict
 from sqlalchemy import Integer, String, Text, func, insert, select, text
 
 from app.core.units import HOUR_MIN
-from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
-from app.db.repositories.portfolio import compact_members_sql
+from app.db.models import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.repositories.records import ROW_ID, OneRowRecordRepository
 from app.db.types import UTCDateTime
 from app.market.models import Candle, FundingSettlement, Symbol
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.repository import compact_members_sql
 
 
 class TrackRecordHourRow(TypedDict):

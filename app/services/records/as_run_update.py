@@ -30,7 +30,7 @@ from app.db.repositories.trackrecord import (
     TrackRecordHourRow,
     TrackRecordRepository,
 )
-from app.portfolio.timeline import held
+from app.portfolio.maths.membership_intervals import held
 from app.records.as_run import TrackState, Weights
 from app.replay.config import policy_hash
 from app.services.records.hours import ceil_hour, floor_hour, markable_until

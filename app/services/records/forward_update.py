@@ -36,7 +36,7 @@ from app.db.repositories.forward import (
     ForwardTradeRow,
 )
 from app.db.repositories.trackrecord import TrackRecordRepository
-from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.portfolio.policy.settings import POLICY_KEYS, PolicyConfig
 from app.records.forward import (
     POLICY,
     Baselines,

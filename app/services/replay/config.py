@@ -6,7 +6,7 @@ overrides from a JSON document:
      "policy": {"weighting_method": "equal", "replacement_margin": 8, ...}}
 
 `policy` keys are the runtime-setting names (`max_portfolio_symbols`, `replacement_margin`, ...:
-`POLICY_KEYS`, derived from `app/policy/config.py`'s `PolicySettings`).
+`POLICY_KEYS`, derived from `app/portfolio/policy/settings.py`'s `PolicySettings`).
 Unknown keys are refused, so a typo cannot silently replay the defaults.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from app.policy.config import (
+from app.portfolio.policy.settings import (
     POLICY_KEYS,
     PolicyConfig,
     PolicySettings,

@@ -16,7 +16,8 @@ from app.core.units import DAY, HOUR, HOUR_MIN
 from app.db.models import ReplayRun
 from app.db.repositories.replays import ReplayRepository
 from app.market.repository import CandleRepository
-from app.policy.config import PolicyConfig, PolicySettings
+from app.portfolio.policy.settings import PolicyConfig, PolicySettings
+from app.portfolio.settings import load_policy
 from app.replay.config import ReplayParams, policy_hash
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring import portable
@@ -26,7 +27,6 @@ from app.services.replay.service import deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
 from app.services.scoring.config import RunConfig
-from app.settings.policy_loader import load_policy
 from app.settings.typed.setting import setting_values
 
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them

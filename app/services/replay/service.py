@@ -25,9 +25,9 @@ from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.db.models import ReplayRun
 from app.db.repositories.replays import ReplayRepository
 from app.market.repository import CandleRepository
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
+from app.portfolio.timeline_export import Timeline
 from app.replay.config import ReplayParams, parse_every
-from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import (
     DeploymentSettings,
     ReplayConfigError,

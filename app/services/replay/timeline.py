@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ConflictError
 from app.db.models import ReplayRun
-from app.portfolio.timeline import Held, State, compact, tile
+from app.portfolio.maths.membership_intervals import Held, State, compact, tile
+from app.portfolio.timeline_export import Timeline, forms_for
 from app.replay.report import DecisionEntry, ReplayReport
-from app.services.portfolio.timeline import Timeline, forms_for
 
 
 def reason_of(decision: DecisionEntry) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import ReplayRun
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import config_json, policy_hash
 from app.scoring import portable
 from app.services.replay.config import DeploymentSettings

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from app.calibration.report import CalibrationReport
 from app.calibration.run import CalibrationParams, calibrate
 from app.db.json_text import SerializedJSON
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import ReplayParams
 from app.replay.report import ReplayReport
 from app.replay.run import replay

@@ -18,13 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ConflictError
-from app.db.models import EventOutbox, PortfolioHistory
-from app.db.repositories.portfolio import PortfolioRepository
+from app.db.models import EventOutbox
 from app.market.models import Symbol
 from app.market.service import symbol_category
+from app.portfolio.autopilot import INTERIM, METHOD, PolicyTarget
+from app.portfolio.membership import CategoryExcluded
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.repository import PortfolioRepository
 from app.services.factory import Services
-from app.services.portfolio.autopilot import INTERIM, METHOD, PolicyTarget
-from app.services.portfolio.membership import CategoryExcluded
 from app.settings.registry import SETTINGS, read_setting
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
 from tests.helpers import set_config

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from app.core.clock import utcnow
-from app.db.models import PortfolioHistory, PortfolioMember, ScoringRun
+from app.db.models import ScoringRun
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.assemble import assemble
 from app.scoring.components import market_structure
 from app.services.scoring.run import symbol_values

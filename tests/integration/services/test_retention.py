@@ -21,7 +21,6 @@ from app.db.models import (
     Alert,
     EventOutbox,
     JobRun,
-    PortfolioHistory,
     ReplayRun,
     ScoringRun,
     SymbolScore,
@@ -29,6 +28,7 @@ from app.db.models import (
 )
 from app.db.repositories.replays import ReplayRepository
 from app.market.models import Candle, Symbol
+from app.portfolio.models import PortfolioHistory
 from app.services.maintenance.retention import RetentionService
 from app.settings.models import ConfigurationChange
 from app.signals.models import Signal

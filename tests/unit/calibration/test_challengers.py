@@ -19,7 +19,7 @@ from app.calibration.challengers import (
     challenger,
 )
 from app.calibration.family import DEFAULT, FAMILY, PRESETS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.components import CALCULATORS, RISK, TECHNICAL
 from app.scoring.engine import (
     METRIC_WEIGHTS,

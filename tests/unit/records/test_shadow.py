@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.policy.replacement import RunScores
+from app.portfolio.policy.replacement_rule import RunScores
 from app.records import shadow
 from app.records.shadow import encode, state_of
 from app.replay.history import MarketHistory

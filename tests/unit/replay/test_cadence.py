@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import ReplayParams
 from app.replay.context import context_at
 from app.replay.policy import PolicyState, step

@@ -10,7 +10,7 @@ import pytest
 
 from app.calibration.family import PRESETS
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.context import Context, Contexts, context_at
 from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
 from app.services.replay.config import default_run_config, policy_config

@@ -13,9 +13,15 @@ import numpy as np
 
 from app.calibration.family import PRESETS
 from app.core.units import HOUR_MS
-from app.policy.exits import STALE, ExitFact, choose_replacements, due_exits, exit_outsiders
-from app.policy.replacement import CorrelationTable, OutsiderFact
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.maths.correlation import pairwise_correlation
+from app.portfolio.policy.exit_rule import (
+    STALE,
+    ExitFact,
+    choose_replacements,
+    due_exits,
+    exit_outsiders,
+)
+from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
 from app.replay.config import ReplayParams, policy_hash
 from app.replay.context import context_at
 from app.replay.history import Funding, MarketHistory

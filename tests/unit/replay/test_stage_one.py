@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.replay.context import stage_one
 from app.replay.history import Funding, MarketHistory, PointInTime, SettledFunding
 from app.replay.inputs import quote_turnover, settled_funding
