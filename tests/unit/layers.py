@@ -16,15 +16,18 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a domain folder yet: `scoring`, `portfolio`
-# and `records` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
-# layer below `db`, whose shared rate window imports it. `callers` (who may call, their retried
-# writes and who did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the
-# access log's logger) comes before the domains whose writes it guards and whose audit rows name
-# its `Actor`. `settings` (the runtime settings' registry and values) comes right after it, below
-# the kind folders too: almost every service reads its settings (`read_typed`, `read_setting`).
-# `market` (the contract universe, candles, funding, prices) follows, below the kind folders as
-# well: scoring, the portfolio, the replay and the records all read its rows.
+# before it, never one after it. Not every name is a domain folder yet: `portfolio` and `records`
+# are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a layer below
+# `db`, whose shared rate window imports it. `callers` (who may call, their retried writes and who
+# did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the access log's
+# logger) comes before the domains whose writes it guards and whose audit rows name its `Actor`.
+# `settings` (the runtime settings' registry and values) comes right after it, below the kind
+# folders too: almost every service reads its settings (`read_typed`, `read_setting`). `market`
+# (the contract universe, candles, funding, prices; the contracts' categories and trading sessions
+# in its pure `contracts`) follows, below the kind folders as well: scoring, the portfolio, the
+# replay and the records all read its rows. `scoring` (its runs, rankings and algorithm; stage
+# one and the scorers in its pure `scorers`) comes next, still below the kind folders: the
+# portfolio's services, the replay and the records read its scores and run its maths.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -43,7 +46,8 @@ DOMAIN_ORDER: tuple[str, ...] = (
 DOMAINS: dict[str, tuple[str, ...]] = {
     "callers": (),
     "settings": ("typed",),
-    "market": (),
+    "market": ("contracts",),
+    "scoring": ("scorers",),
     "signals": ("voting",),
     "alerts": (),
 }
@@ -61,7 +65,6 @@ DOMAIN_BUILDER = "app.services.factory"
 # pure sub-folder is one of them, named `domain.sub` (the folder app/domain/sub).
 PURE_PACKAGES: tuple[str, ...] = (
     "stats",
-    "scoring",
     "portfolio",
     "policy",
     "replay",
@@ -119,15 +122,11 @@ def _reach(domain: str) -> frozenset[str]:
 # The imports of a later domain that a domain still makes, module by module, each with its reason
 # and the issue that removes it: the settings' registry takes the choices of `weighting_method`
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
-# methods, the contract categories) until issue 73 gives each domain its own settings.
-# Market reads three pure modules still in the scoring package: the contract categories and the
-# trading sessions (market's own facts, for its pure part once scoring has its folder) and the
-# book depth the scorer reads (`BOOK_LEVELS`).
+# methods, market's contract categories) until issue 73 gives each domain its own settings.
 UPWARD: dict[str, frozenset[str]] = {
-    "app.settings.registry": frozenset({"app.portfolio.weights", "app.scoring.categories"}),
-    "app.market.category_evidence": frozenset({"app.scoring.categories", "app.scoring.sessions"}),
-    "app.market.service": frozenset({"app.scoring.categories"}),
-    "app.market.snapshot": frozenset({"app.scoring.assemble"}),
+    "app.settings.registry": frozenset(
+        {"app.portfolio.weights", "app.market.contracts.categories"}
+    ),
 }
 # A domain's router is a driver: like the kind folder's routers it may start a job
 # (`app.scheduler`), which the domain's other modules may not import but its jobs (`jobs.py`),

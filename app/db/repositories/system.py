@@ -15,12 +15,12 @@ from app.db.models import (
     ForwardRecord,
     PortfolioHistory,
     PortfolioMember,
-    ScoringRun,
     TrackRecord,
     TrackRecordHour,
 )
 from app.db.repositories.records import ROW_ID
 from app.market.models import Symbol
+from app.scoring.models import ScoringRun
 from app.settings.models import SystemConfiguration
 
 

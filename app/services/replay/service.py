@@ -27,6 +27,7 @@ from app.db.repositories.replays import ReplayRepository
 from app.market.repository import CandleRepository
 from app.policy.config import PolicyConfig
 from app.replay.config import ReplayParams, parse_every
+from app.scoring.run_config import load_run_config
 from app.services.portfolio.timeline import Timeline
 from app.services.replay.config import (
     DeploymentSettings,
@@ -36,7 +37,6 @@ from app.services.replay.config import (
 )
 from app.services.replay.timeline import replay_timeline
 from app.services.runs.engine import RunEngine
-from app.services.scoring.config import load_run_config
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting_values
 
