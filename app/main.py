@@ -53,6 +53,7 @@ from app.runtime.offload import READS, prestart, stop_workers
 from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.loop import Scheduler
+from app.scoring import router as scores
 from app.services.events.hub import SHUTTING_DOWN
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
@@ -237,6 +238,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         status.router,
         access.router,
         symbols.router,
+        scores.router,
         *scoring.routers,
         members.router,
         allocation.router,

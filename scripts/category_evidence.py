@@ -1,5 +1,6 @@
-"""The session rule (`app.scoring.sessions`) on every real history in ../shared/market-data, as
-the replay and the live service run it: once a UTC day, from the candles closed by its 00:00.
+"""The session rule (`app.market.contracts.trading_sessions`) on every real history in
+../shared/market-data, as the replay and the live service run it: once a UTC day, from the
+candles closed by its 00:00.
 
     python -m scripts.category_evidence [--market-data DIR] [--json OUT]
 
@@ -20,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.units import DAY_MS
-from app.replay.categories import day_figures
-from app.scoring.categories import (
+from app.market.contracts.categories import (
     COMMODITY,
     CRYPTO,
     EQUITY,
@@ -30,6 +30,7 @@ from app.scoring.categories import (
     UNKNOWN,
     base_of,
 )
+from app.replay.categories import day_figures
 from app.services.replay.csv_source import load_csv_folder
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"

@@ -10,7 +10,6 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN
-from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
@@ -21,7 +20,8 @@ from app.portfolio.member_exits import MEMBER_EXIT
 from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import caps_for
-from app.scoring.registry import parameter_problems
+from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.component_registry import parameter_problems
 from app.services.records.forward_service import QUALIFIED
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting

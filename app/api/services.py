@@ -15,7 +15,6 @@ from app.services.records.forward_read import ForwardEvidenceService
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmService
-from app.services.scoring.service import ScoringService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
@@ -38,14 +37,12 @@ def service(pick: Callable[[Services], T]) -> Getter[T]:
     return get
 
 
-get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
 get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
 get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
 get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
 get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
 get_forward_evidence: Getter[ForwardEvidenceService] = service(lambda s: s.forward_evidence)
 
-ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
 ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
 EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]

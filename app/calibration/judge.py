@@ -21,7 +21,7 @@ from app.replay.history import MarketHistory
 from app.replay.report import DataSection, IcSection, RawAndResidual, StrategyFigures, score_figures
 from app.replay.run import Track, constant, data_section, run_books
 from app.replay.selection import SelectionSeries
-from app.scoring.components import COMPONENTS
+from app.scoring.scorers.components import COMPONENTS
 from app.stats.ic import IcFigures, MeanT, mean_t
 from app.stats.nulls import null_distribution
 from app.stats.skill import paired, periods_per_year, regression

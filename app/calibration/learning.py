@@ -13,9 +13,9 @@ from app.calibration.folds import Fold
 from app.portfolio.policy.settings import PolicyConfig
 from app.replay.coefficients import forward_returns
 from app.replay.context import Contexts
-from app.scoring import learned
-from app.scoring.components import CALCULATORS
-from app.scoring.engine import ScoringConfig
+from app.scoring.scorers import learned
+from app.scoring.scorers.components import CALCULATORS
+from app.scoring.scorers.composite import ScoringConfig
 
 
 def samples(contexts: Contexts, times: list[int], end_ms: int) -> list[learned.Sample]:

@@ -44,9 +44,9 @@ from app.replay.run import (
     run_books,
 )
 from app.replay.schedules import BookRow, BookRun
-from app.scoring.components import COMPONENTS
-from app.scoring.learned import LearnedModel
-from app.scoring.registry import components
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.components import COMPONENTS
+from app.scoring.scorers.learned import LearnedModel
 from app.stats.ic import MeanT, mean_t
 
 Progress = Callable[[str, int, int], None]  # stage, done, total

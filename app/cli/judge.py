@@ -51,7 +51,7 @@ from app.replay.config import ReplayParams
 from app.replay.history import MarketHistory
 from app.replay.report import DataSection
 from app.replay.selection import SelectionSeries
-from app.scoring.components import COMPONENTS
+from app.scoring.scorers.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.services.replay.csv_source import load_csv_folder
 from app.settings.registry import DEFAULTS

@@ -14,7 +14,7 @@ from app.portfolio.rebalance import MarketDataStale
 from app.portfolio.score_refresh import ScoreRefreshService
 from app.portfolio.service import PortfolioState, my_symbols_service
 from app.scheduler.job import Degraded, Job, JobSkipped, actor
-from app.services.scoring.run import ScoringRunService
+from app.scoring.scoring_run import ScoringRunService
 
 
 class ScoringState(PortfolioState, Protocol):

@@ -21,10 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import ScoringRun
 from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.events import EventRepository
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, SymbolRepository
 from app.portfolio.decision_inputs import hourly_log_returns
@@ -43,6 +41,8 @@ from app.portfolio.policy.exit_rule import (
 from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
 from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.scoring.models import COMPOSITE, ScoringRun
+from app.scoring.repository import ScoringRepository
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting
 

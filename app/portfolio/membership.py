@@ -19,6 +19,7 @@ from app.core.errors import ConflictError, NotFoundError
 from app.core.ticks import decimal_on_tick
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
+from app.market.contracts.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.market.service import symbol_category
@@ -28,7 +29,6 @@ from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import TargetWeights, calculate_dynamic_weights
-from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ from app.core.clock import utcnow
 from app.core.errors import ConflictError, ValidationFailedError
 from app.core.ticks import on_tick
 from app.core.units import HOURS_PER_YEAR
-from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.errors import ExchangeError
 from app.market.models import Symbol
 from app.market.prices import PriceCache
@@ -27,6 +26,7 @@ from app.portfolio.policy.weight_rules import needs_rebalance
 from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import calculate_dynamic_weights, caps_for
+from app.scoring.repository import ScoringRepository
 from app.stats.performance import volatility as annualised_volatility
 
 VOLATILITY_HOURS = 168

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.market.repository import SymbolRepository
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
@@ -31,6 +30,8 @@ from app.portfolio.policy.replacement_rule import (
 )
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.settings import load_portfolio_config
+from app.scoring.models import COMPOSITE
+from app.scoring.repository import ScoringRepository
 
 
 @dataclass(frozen=True)

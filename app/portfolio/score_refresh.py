@@ -24,7 +24,7 @@ from app.kucoin.errors import (
 )
 from app.portfolio.member_exits import ExitOutcome, ExitService
 from app.portfolio.service import MySymbolsService
-from app.services.scoring.run import ScoringRunService
+from app.scoring.scoring_run import ScoringRunService
 
 
 @dataclass(frozen=True)

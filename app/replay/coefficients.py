@@ -22,8 +22,8 @@ from app.replay.context import Context
 from app.replay.history import MarketHistory, PointInTime
 from app.replay.report import F, IcSection
 from app.replay.returns import recent_returns
-from app.scoring.components import COMPONENTS
-from app.scoring.registry import components
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.components import COMPONENTS
 from app.stats.ic import IcFigures, IcSeries
 from app.stats.rank import SpearmanBatch
 from app.stats.rows import dots, mask_groups

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.calibration.report import CalibrationVerdict
 from app.replay.report import StrategySummary
+from app.schemas.algorithms import AlgorithmRead
 from app.schemas.recorded import recorded_example
-from app.schemas.scoring import AlgorithmRead
 from app.schemas.shapes import api_shape
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.schemas.algorithms import parameter_errors
 from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.schemas.common import IsoDateTime, RequestBody
 from app.schemas.recorded import recorded_example
-from app.schemas.scoring import parameter_errors
 from app.services.replay.config import override_problems
 from app.settings.registry import SETTINGS
 

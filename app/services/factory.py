@@ -30,8 +30,6 @@ from app.services.replay.evidence import EvidenceService
 from app.services.replay.importer import HistoryImportService
 from app.services.replay.service import ReplayService
 from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmService
-from app.services.scoring.run import ScoringRunService
-from app.services.scoring.service import ScoringService
 from app.settings.service import ConfigurationService
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import SignalService, signal_service
@@ -55,16 +53,8 @@ class Services:
         return AutopilotService(self.session, self.membership)
 
     @cached_property
-    def scoring(self) -> ScoringService:
-        return ScoringService(self.session, self.state.gateway)
-
-    @cached_property
     def algorithms(self) -> AlgorithmService:
         return AlgorithmService(self.session)
-
-    @cached_property
-    def scoring_runs(self) -> ScoringRunService:
-        return ScoringRunService(self.session, self.state.gateway, self.state.scoring_lock)
 
     @cached_property
     def track_record(self) -> TrackRecordService:

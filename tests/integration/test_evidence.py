@@ -22,12 +22,12 @@ from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
 from app.core.errors import ConflictError
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ScoringAlgorithm, ScoringConfigChange
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.runtime.offload import EVIDENCE, in_worker
 from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler
+from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.services.factory import Services
 from app.services.replay.importer import HistoryImportService
 from app.services.scoring.algorithms import AlgorithmChange

@@ -16,18 +16,22 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a domain folder yet: `scoring` and `records`
-# are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a layer below
-# `db`, whose shared rate window imports it. `callers` (who may call, their retried
-# writes and who did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the
-# access log's logger) comes before the domains whose writes it guards and whose audit rows name
-# its `Actor`. `settings` (the runtime settings' registry and values) comes right after it, below
-# the kind folders too: almost every service reads its settings (`read_typed`, `read_setting`).
-# `market` (the contract universe, candles, funding, prices) follows, below the kind folders as
-# well: scoring, the portfolio, the replay and the records all read its rows. `portfolio` (the
-# members, their weights and changes, the audit trail, the score refresh) comes after scoring,
-# whose runs it reads and starts, and before the records and the lab, which step its policy
-# (`portfolio/policy`) and maths (`portfolio/maths`), its two pure sub-folders.
+# before it, never one after it. Not every name is a domain folder yet: `records` is still a
+# pure package below; `kucoin` (the gateway, once `exchange`) is still a layer below
+# `db`, whose shared rate window imports it. `callers` (who may call, their retried writes and who
+# did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the access log's
+# logger) comes before the domains whose writes it guards and whose audit rows name its `Actor`.
+# `settings` (the runtime settings' registry and values) comes right after it, below the kind
+# folders too: almost every service reads its settings (`read_typed`, `read_setting`). `market`
+# (the contract universe, candles, funding, prices; the contracts' categories and trading sessions
+# in its pure `contracts`) follows, below the kind folders as well: scoring, the portfolio, the
+# replay and the records all read its rows. `scoring` (its runs, rankings and algorithm; stage
+# one and the scorers in its pure `scorers`) comes next, still below the kind folders: the
+# portfolio's services, the replay and the records read its scores and run its maths. `portfolio`
+# (the members, their weights and changes, the audit trail, the score refresh; the decision
+# policy and the portfolio maths in its pure `policy` and `maths`) follows, below the kind
+# folders too, which still hold the records and the lab: they step its policy, and the forward
+# record moves the portfolio through its autopilot.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -46,7 +50,8 @@ DOMAIN_ORDER: tuple[str, ...] = (
 DOMAINS: dict[str, tuple[str, ...]] = {
     "callers": (),
     "settings": ("typed",),
-    "market": (),
+    "market": ("contracts",),
+    "scoring": ("scorers",),
     "portfolio": ("policy", "maths"),
     "signals": ("voting",),
     "alerts": (),
@@ -65,8 +70,6 @@ DOMAIN_BUILDER = "app.services.factory"
 # pure sub-folder is one of them, named `domain.sub` (the folder app/domain/sub).
 PURE_PACKAGES: tuple[str, ...] = (
     "stats",
-    "scoring",
-    "policy",
     "replay",
     "calibration",
     *(f"{domain}.{pure}" for domain, pures in DOMAINS.items() for pure in pures),
@@ -122,33 +125,20 @@ def _reach(domain: str) -> frozenset[str]:
 # The imports of a later domain that a domain still makes, module by module, each with its reason
 # and the issue that removes it: the settings' registry takes the choices of `weighting_method`
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
-# methods, the contract categories) until issue 73 gives each domain its own settings, and a
+# methods, market's contract categories) until issue 73 gives each domain its own settings, and a
 # change of `max_portfolio_symbols` is checked against the active members under the portfolio's
-# write lock (its repository) until then too.
-# Market reads three pure modules still in the scoring package: the contract categories and the
-# trading sessions (market's own facts, for its pure part once scoring has its folder) and the
-# book depth the scorer reads (`BOOK_LEVELS`); and it follows the portfolio's members (the price
+# write lock (its repository) until then too. Market follows the portfolio's members (the price
 # stream subscribes their tickers, the sync and the scoring run keep them apart) from the
-# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72).
-# The kind folders hold the modules of the later domains still laid out by kind (records, lab):
-# their imports of the portfolio go the right way in the order, but from a kind folder, which may
-# import only the domains below it; each is declared here until its domain has its folder
-# (issue 72): the replay's timeline is the portfolio's (its document, `TimelineRead`), a replay's
-# evidence reads the live policy (`load_policy`), the forward record moves the portfolio through
-# the autopilot, and the as-run record reads the audit rows' members as the portfolio's
-# repository writes them (`compact_members_sql`).
+# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72). The
+# as-run record's repository, still in `db` with the records laid out by kind, reads the audit
+# rows' members as the portfolio's repository writes them (`compact_members_sql`) until the
+# records have their folder (issue 72).
 UPWARD: dict[str, frozenset[str]] = {
-    "app.settings.registry": frozenset({"app.portfolio.maths.weighting", "app.scoring.categories"}),
+    "app.settings.registry": frozenset(
+        {"app.portfolio.maths.weighting", "app.market.contracts.categories"}
+    ),
     "app.settings.service": frozenset({"app.portfolio.repository"}),
-    "app.market.category_evidence": frozenset({"app.scoring.categories", "app.scoring.sessions"}),
-    "app.market.service": frozenset({"app.scoring.categories"}),
-    "app.market.snapshot": frozenset({"app.scoring.assemble"}),
     "app.market.repository": frozenset({"app.portfolio.models"}),
-    "app.api.routers.replays": frozenset({"app.portfolio.schemas"}),
-    "app.services.replay.service": frozenset({"app.portfolio.timeline_export"}),
-    "app.services.replay.timeline": frozenset({"app.portfolio.timeline_export"}),
-    "app.services.replay.evidence": frozenset({"app.portfolio.settings"}),
-    "app.services.records.forward_service": frozenset({"app.portfolio.autopilot"}),
     "app.db.repositories.trackrecord": frozenset({"app.portfolio.repository"}),
 }
 # A domain's router is a driver: like the kind folder's routers it may start a job

@@ -9,11 +9,11 @@ from app.alerts.conditions import Thresholds
 from app.portfolio.member_exits import ExitSettings
 from app.portfolio.policy.settings import PolicySettings
 from app.portfolio.settings import PortfolioConfig
+from app.scoring.fetch_plan import PlanSettings
+from app.scoring.run_config import ScoringSettings
 from app.services.maintenance.retention import RetentionSettings
 from app.services.records.as_run_update import RecordCosts
 from app.services.replay.config import DeploymentSettings, ReplaySettings
-from app.services.scoring.config import ScoringSettings
-from app.services.scoring.plan import PlanSettings
 from app.settings.registry import DEFAULTS, SETTINGS, typed_keys
 from app.settings.typed.setting import from_settings, setting_keys
 from app.signals.service import RuleSettings

@@ -5,6 +5,7 @@ domain's rows are imported from its own folder)."""
 import app.callers.models  # registers `api_key`, `idempotency_key`
 import app.market.models  # registers `symbol`, `candle`, `candle_gap`, `funding_settlement`
 import app.portfolio.models  # registers the members, their audit trail, the PnL reports
+import app.scoring.models  # registers `scoring_run`, `symbol_score` and the algorithm's tables
 import app.settings.models  # registers `system_configuration`, `configuration_change`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
@@ -12,7 +13,6 @@ from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
 from app.db.models.forward import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
 from app.db.models.replay import ReplayRun
-from app.db.models.scoring import ScoringAlgorithm, ScoringConfigChange, ScoringRun, SymbolScore
 from app.db.models.system import JobRun
 from app.db.models.trackrecord import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.models.webhooks import WebhookDelivery
@@ -28,10 +28,6 @@ __all__ = [
     "FundingChecked",
     "JobRun",
     "ReplayRun",
-    "ScoringAlgorithm",
-    "ScoringConfigChange",
-    "ScoringRun",
-    "SymbolScore",
     "TrackRecord",
     "TrackRecordDecision",
     "TrackRecordHour",

@@ -10,10 +10,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.units import HOUR
-from app.db.models import ForwardHour, ForwardRecord, ScoringRun, TrackRecord, TrackRecordHour
+from app.db.models import ForwardHour, ForwardRecord, TrackRecord, TrackRecordHour
 from app.db.repositories.records import ROW_ID
 from app.market.models import Symbol
 from app.portfolio.models import PortfolioHistory, PortfolioMember
+from app.scoring.models import ScoringRun
 from app.settings.models import SystemConfiguration
 
 

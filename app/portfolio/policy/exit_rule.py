@@ -22,9 +22,9 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.market.contracts.categories import EXCLUDED_PREFIX
 from app.portfolio.policy.initial_selection import fill_vacancies
 from app.portfolio.policy.replacement_rule import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
-from app.scoring.categories import EXCLUDED_PREFIX
 
 OPEN, PAUSED = "Open", "Paused"  # KuCoin contract statuses
 GONE = "Delisted"  # the service's status of a contract KuCoin no longer lists

@@ -36,6 +36,7 @@ from app.db.repositories.forward import (
     ForwardTradeRow,
 )
 from app.db.repositories.trackrecord import TrackRecordRepository
+from app.market.contracts.trading_sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.portfolio.policy.settings import POLICY_KEYS, PolicyConfig
 from app.records.forward import (
     POLICY,
@@ -47,14 +48,13 @@ from app.records.forward import (
 )
 from app.replay.coefficients import BETA_HOURS
 from app.replay.config import ReplayParams
-from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
+from app.scoring.run_config import load_run_config
 from app.services.records.as_run_update import RecordCosts
 from app.services.records.hours import ceil_hour, floor_hour
 from app.services.records.kept_state import keep_state, take_state
 from app.services.records.window import warm_window, window_history
 from app.services.replay.config import policy_config
 from app.services.replay.db_source import NoStoredHistory
-from app.services.scoring.config import load_run_config
 from app.settings.registry import read_settings, read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction

@@ -20,13 +20,13 @@ from app.portfolio.policy.settings import PolicyConfig, PolicySettings
 from app.portfolio.settings import load_policy
 from app.replay.config import ReplayParams, policy_hash
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
-from app.scoring import portable
+from app.scoring.run_config import RunConfig
+from app.scoring.scorers import portable
 from app.services.replay.config import policy_config
 from app.services.replay.reports import WhatIfReport, what_if_document
 from app.services.replay.service import deployment_policy, warm_up
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import what_if_run
-from app.services.scoring.config import RunConfig
 from app.settings.typed.setting import setting_values
 
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them

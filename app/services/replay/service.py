@@ -28,6 +28,7 @@ from app.market.repository import CandleRepository
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.timeline_export import Timeline
 from app.replay.config import ReplayParams, parse_every
+from app.scoring.run_config import load_run_config
 from app.services.replay.config import (
     DeploymentSettings,
     ReplayConfigError,
@@ -36,7 +37,6 @@ from app.services.replay.config import (
 )
 from app.services.replay.timeline import replay_timeline
 from app.services.runs.engine import RunEngine
-from app.services.scoring.config import load_run_config
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting_values
 

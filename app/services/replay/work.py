@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import ReplayRun
 from app.portfolio.policy.settings import PolicyConfig
 from app.replay.config import config_json, policy_hash
-from app.scoring import portable
+from app.scoring.run_config import RunConfig
+from app.scoring.scorers import portable
 from app.services.replay.config import DeploymentSettings
 from app.services.replay.evidence import EvidenceService
 from app.services.replay.reports import (
@@ -31,7 +32,6 @@ from app.services.replay.service import (
 )
 from app.services.replay.stored_history import StoredHistory
 from app.services.replay.worker import calibration_run, replay_run, what_if_run
-from app.services.scoring.config import RunConfig
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.replay.config import ReplayParams
 from app.replay.report import ReplayReport
 from app.replay.run import replay
 from app.runtime.offload import ProgressChannel
-from app.scoring import portable
+from app.scoring.scorers import portable
 from app.services.replay.stored_history import StoredHistory
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest

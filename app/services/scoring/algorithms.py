@@ -16,16 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.calibration.family import PRESETS, preset_of
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from app.db.models import (
-    ReplayRun,
-    ScoringAlgorithm,
-    ScoringConfigChange,
-)
-from app.db.repositories.scoring import ScoringRepository
+from app.db.models import ReplayRun
 from app.replay.run import ReplayRangeError
-from app.scoring.components import TECHNICAL
-from app.scoring.registry import ParameterError, check_parameters, components
-from app.scoring.technical import version as technical_version
+from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
+from app.scoring.repository import ScoringRepository
+from app.scoring.run_config import RunConfig, ScoringSettings, run_config
+from app.scoring.scorers.component_registry import ParameterError, check_parameters, components
+from app.scoring.scorers.components import TECHNICAL
+from app.scoring.scorers.technical import version as technical_version
 from app.services.records.forward_read import ForwardEvidenceService
 from app.services.replay.db_source import NoStoredHistory
 from app.services.replay.evidence import (
@@ -36,7 +34,6 @@ from app.services.replay.evidence import (
     what_if,
 )
 from app.services.replay.reports import WhatIfReport
-from app.services.scoring.config import RunConfig, ScoringSettings, run_config
 from app.settings.registry import read_typed
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]

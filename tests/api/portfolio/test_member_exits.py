@@ -23,8 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import WebhookSettings
-from app.db.models import Alert, EventOutbox, ScoringRun, SymbolScore, WebhookDelivery
-from app.db.repositories.scoring import ScoringRepository
+from app.db.models import Alert, EventOutbox, WebhookDelivery
 from app.market.models import Candle, Symbol
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
@@ -35,6 +34,8 @@ from app.portfolio.policy.exit_rule import choose_replacements, due_exits, exit_
 from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.settings import load_portfolio_config
+from app.scoring.models import ScoringRun, SymbolScore
+from app.scoring.repository import ScoringRepository
 from app.services.events.stream import EventSignal
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked

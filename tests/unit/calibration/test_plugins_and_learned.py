@@ -19,16 +19,16 @@ from app.replay.context import stage_one
 from app.replay.history import MarketHistory
 from app.replay.inputs import market_inputs
 from app.replay.run import replay
-from app.scoring import learned
-from app.scoring.components import CALCULATORS
-from app.scoring.engine import compute
-from app.scoring.inputs import MarketInputs
+from app.scoring.scorers import learned
+from app.scoring.scorers.components import CALCULATORS
+from app.scoring.scorers.composite import compute
+from app.scoring.scorers.market_inputs import MarketInputs
 from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS
 from tests.unit.calibration.test_calibrate import SMALL, history, ms
-from tests.unit.scoring.universe import make_universe
+from tests.unit.scoring.scorers.universe import make_universe
 
 pytestmark = pytest.mark.slow  # walk-forward calibrations: seconds each
 

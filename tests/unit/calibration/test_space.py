@@ -10,7 +10,7 @@ import pytest
 from app.calibration.folds import FoldError, walk_forward
 from app.calibration.space import Choice, SearchSpace, simplex
 from app.core.units import HOUR_MS
-from app.scoring.components import COMPONENTS
+from app.scoring.scorers.components import COMPONENTS
 from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 

@@ -27,7 +27,7 @@ from app.replay.context import context_at
 from app.replay.history import Funding, MarketHistory
 from app.replay.policy import Holding, PolicyState, step
 from app.replay.run import iso, replay
-from app.scoring.gate import CANDLE_GAPS
+from app.scoring.scorers.gate import CANDLE_GAPS
 from app.services.replay.config import policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, generated_run_config, random_walks

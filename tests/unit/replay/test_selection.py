@@ -18,7 +18,7 @@ from app.replay.history import MarketHistory
 from app.replay.policy import PolicyDecision
 from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
 from app.replay.selection_record import SelectionRecorder, universe_betas, universe_hourly
-from app.scoring.engine import ScoreTable
+from app.scoring.scorers.composite import ScoreTable
 from app.stats.ic import mean_t
 from app.stats.skill import regression
 from tests.replay_data import DAY_START_MS

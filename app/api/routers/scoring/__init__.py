@@ -1,8 +1,9 @@
-"""The routes under `/scoring`: the scores and their runs, the algorithm, the evidence."""
+"""The routes under `/scoring` still laid out by kind: the algorithm and the evidence (the scores
+and their runs are the scoring domain's router, `app.scoring.router`)."""
 
 from __future__ import annotations
 
-from app.api.routers.scoring import algorithms, evidence, scores
+from app.api.routers.scoring import algorithms, evidence
 
-routers = (scores.router, algorithms.router, evidence.router)
-"""In the order they are included (and documented)."""
+routers = (algorithms.router, evidence.router)
+"""In the order they are included (and documented), after the scores'."""

@@ -18,6 +18,11 @@ from app.calibration.family import DEFAULT_PRESET, PRESETS
 from app.core.errors import RUN_ABORTED
 from app.db.models import ReplayRun
 from app.scheduler.job import problem_of
+from app.schemas.algorithms import (
+    AlgorithmRead,
+    AlgorithmsUpdate,
+    PresetRead,
+)
 from app.schemas.common import problem_responses
 from app.schemas.evidence import (
     AlgorithmChangeRecord,
@@ -26,11 +31,6 @@ from app.schemas.evidence import (
     WhatIf,
 )
 from app.schemas.replays import ReplaySummary
-from app.schemas.scoring import (
-    AlgorithmRead,
-    AlgorithmsUpdate,
-    PresetRead,
-)
 from app.services.factory import Services, algorithm_changes
 from app.services.scoring.algorithms import (
     AlgorithmChange,
