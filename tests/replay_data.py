@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.books.replay_config import default_run_config
+from app.books.simulation.market_history import Funding, MarketHistory
 from app.core.units import HOUR_MS
-from app.replay.history import Funding, MarketHistory
-from app.services.replay.config import default_run_config
-from app.services.replay.csv_source import load_csv_folder
+from app.lab.csv_source import load_csv_folder
 from app.services.scoring.config import RunConfig
 from tests.shared_data import MARKET_DATA
 

@@ -14,7 +14,8 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ReplayRun, ScoringAlgorithm, ScoringConfigChange
+from app.db.models import ScoringAlgorithm, ScoringConfigChange
+from app.lab.models import ReplayRun
 from app.scoring.registry import parameters_schema
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
 from tests.factories import make_candles, make_symbol

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from app.alerts.conditions import Thresholds
+from app.books.replay_config import DeploymentSettings, ReplaySettings
 from app.policy.config import PolicySettings
+from app.records.as_run_update import RecordCosts
 from app.services.maintenance.retention import RetentionSettings
 from app.services.portfolio.exits import ExitSettings
 from app.services.portfolio.tunables import PortfolioConfig
-from app.services.records.as_run_update import RecordCosts
-from app.services.replay.config import DeploymentSettings, ReplaySettings
 from app.services.scoring.config import ScoringSettings
 from app.services.scoring.plan import PlanSettings
 from app.settings.registry import DEFAULTS, SETTINGS, typed_keys

@@ -10,17 +10,9 @@ from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import IdempotencyKey
-from app.db.models import (
-    Alert,
-    EventOutbox,
-    JobRun,
-    ReplayRun,
-    ScoringRun,
-    SymbolScore,
-    WebhookDelivery,
-)
-from app.db.repositories.replays import PENDING
+from app.db.models import Alert, EventOutbox, JobRun, ScoringRun, SymbolScore, WebhookDelivery
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
+from app.lab.models import PENDING, ReplayRun
 from app.signals.models import SETTLED, Signal
 
 

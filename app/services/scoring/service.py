@@ -1,5 +1,5 @@
 """Scoring reads: rankings, per-symbol history, runs (the editable algorithm is
-`app.services.scoring.algorithms`)."""
+`app.lab.algorithms`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
-from app.db.models import (
-    ScoringRun,
-    SymbolScore,
-)
+from app.db.models import ScoringRun, SymbolScore
 from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.kucoin.gateway import KucoinGateway
 from app.market.repository import SymbolRepository

@@ -22,12 +22,12 @@ from app.db.models import (
     EventOutbox,
     JobRun,
     PortfolioHistory,
-    ReplayRun,
     ScoringRun,
     SymbolScore,
     WebhookDelivery,
 )
-from app.db.repositories.replays import ReplayRepository
+from app.lab.models import ReplayRun
+from app.lab.repository import ReplayRepository
 from app.market.models import Candle, Symbol
 from app.services.maintenance.retention import RetentionService
 from app.settings.models import ConfigurationChange

@@ -9,9 +9,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from app.calibration.challengers import CHALLENGERS
-from app.calibration.family import FAMILY, PRESETS
-from app.calibration.space import Choice, SearchSpace, simplex
+from app.books.replay_config import (
+    ReplayConfigError,
+    default_run_config,
+    override_problems,
+    policy_config,
+)
+from app.lab.calibration.space import Choice, SearchSpace, simplex
+from app.records.keeping.challengers import CHALLENGERS
+from app.records.keeping.family import FAMILY, PRESETS
 from app.scoring.components import COMPONENTS, DECLARATIONS, RISK, TECHNICAL, risk
 from app.scoring.learned import COMPONENT as LEARNED
 from app.scoring.learned import parameters as learned_parameters
@@ -22,12 +28,6 @@ from app.scoring.registry import (
     components,
     parameter_problems,
     parameters_schema,
-)
-from app.services.replay.config import (
-    ReplayConfigError,
-    default_run_config,
-    override_problems,
-    policy_config,
 )
 from app.services.scoring.config import DEFAULT_ALGORITHMS
 from app.settings.registry import DEFAULTS

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.books.simulation.data_categories import day_figures
 from app.core.units import DAY_MS, HOUR_MS
-from app.replay.categories import day_figures
 from app.scoring.sessions import (
     MIN_WEEKDAY_HOURS,
     MIN_WEEKEND_HOURS,

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+from app.books.replay_config import ReplayConfigError, default_run_config, policy_config
 from app.scoring import indicators as ind
 from app.scoring.components import TECHNICAL, candles_needed, technical
 from app.scoring.engine import ScoringConfig, compute
@@ -18,7 +19,6 @@ from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
 from app.scoring.registry import check_parameters
 from app.scoring.technical import HYPOTHESES, technical_v1, version
 from app.scoring.technical import candles_needed as technical_candles
-from app.services.replay.config import ReplayConfigError, default_run_config, policy_config
 from app.services.scoring.config import DEFAULT_ALGORITHMS
 from app.settings.registry import DEFAULTS
 from tests.unit.scoring.universe import LOOSE_GATE, SYMBOLS, make_universe, with_missing_candles
