@@ -26,7 +26,6 @@ from app.api.routers import (
     metrics,
     pairlist,
     portfolio,
-    scoring,
     status,
 )
 from app.callers import router as access
@@ -52,6 +51,7 @@ from app.runtime.offload import READS, prestart, stop_workers
 from app.runtime.replica import replica_name
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.loop import Scheduler
+from app.scoring import router as scores
 from app.services.events.hub import SHUTTING_DOWN
 from app.services.portfolio import worker as portfolio_worker
 from app.services.portfolio.reads import PortfolioReadCache
@@ -238,7 +238,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         status.router,
         access.router,
         symbols.router,
-        *scoring.routers,
+        scores.router,
         scoring_algorithms.router,
         scoring_evidence.router,
         *portfolio.routers,

@@ -1,5 +1,6 @@
-"""The session rule (`app.scoring.sessions`) on every real history in ../shared/market-data, as
-the replay and the live service run it: once a UTC day, from the candles closed by its 00:00.
+"""The session rule (`app.market.contracts.trading_sessions`) on every real history in
+../shared/market-data, as the replay and the live service run it: once a UTC day, from the
+candles closed by its 00:00.
 
     python -m scripts.category_evidence [--market-data DIR] [--json OUT]
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from app.books.simulation.data_categories import day_figures
 from app.core.units import DAY_MS
 from app.lab.csv_source import load_csv_folder
-from app.scoring.categories import (
+from app.market.contracts.categories import (
     COMMODITY,
     CRYPTO,
     EQUITY,

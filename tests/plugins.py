@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from app.scoring.inputs import MarketInputs
-from app.scoring.normalise import HIGHER_IS_BETTER
-from app.scoring.registry import ScorerPlugin, register, unregister
+from app.scoring.scorers.component_registry import ScorerPlugin, register, unregister
+from app.scoring.scorers.market_inputs import MarketInputs
+from app.scoring.scorers.normalise import HIGHER_IS_BETTER
 
 TOY = "close_to_24h_high"
 

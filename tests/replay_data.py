@@ -15,7 +15,7 @@ from app.books.replay_config import default_run_config
 from app.books.simulation.market_history import Funding, MarketHistory
 from app.core.units import HOUR_MS
 from app.lab.csv_source import load_csv_folder
-from app.services.scoring.config import RunConfig
+from app.scoring.run_config import RunConfig
 from tests.shared_data import MARKET_DATA
 
 START_MS = 1_700_000_000_000 // HOUR_MS * HOUR_MS  # 2023-11-14 22:00 UTC

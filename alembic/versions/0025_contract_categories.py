@@ -1,6 +1,7 @@
 """contract categories: an admin's category override on each `symbol` row (NULL: the table in
-app.scoring.categories and the peg rule decide), and the runtime setting `excluded_categories`
-(stablecoin, commodity and equity: the evidence covers the crypto cross-section only)
+app.market.contracts.categories and the peg rule decide), and the runtime setting
+`excluded_categories` (stablecoin, commodity and equity: the evidence covers the crypto
+cross-section only)
 
 Revision ID: 0025
 Revises: 0024

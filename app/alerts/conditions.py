@@ -11,14 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
-from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
 from app.market.repository import CandleRepository
 from app.portfolio.correlation import pairs_over, pairwise_correlation
 from app.records.forward_service import QUALIFIED
-from app.scoring.registry import parameter_problems
+from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.component_registry import parameter_problems
 from app.services.portfolio.exits import MEMBER_EXIT
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config

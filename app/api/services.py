@@ -11,7 +11,6 @@ from fastapi import Depends, Request
 from app.api.sessions import SessionDep, app_state
 from app.services.factory import Services
 from app.services.portfolio.service import PortfolioService
-from app.services.scoring.service import ScoringService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
@@ -35,7 +34,5 @@ def service(pick: Callable[[Services], T]) -> Getter[T]:
 
 
 get_portfolio_service: Getter[PortfolioService] = service(lambda s: s.portfolio)
-get_scoring_service: Getter[ScoringService] = service(lambda s: s.scoring)
 
 PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
-ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]

@@ -26,19 +26,19 @@ from app.policy.config import (
     policy_from_settings,
     scored,
 )
-from app.scoring.components import TECHNICAL
-from app.scoring.engine import ScoringConfig
-from app.scoring.gate import GateParams
-from app.scoring.parameters import ParameterProblem
-from app.scoring.registry import components
-from app.scoring.technical import version as technical_version
-from app.services.scoring.config import (
+from app.scoring.run_config import (
     DEFAULT_ALGORITHMS,
     RunConfig,
     ScoringSettings,
     load_run_config,
     run_config,
 )
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.components import TECHNICAL
+from app.scoring.scorers.composite import ScoringConfig
+from app.scoring.scorers.gate import GateParams
+from app.scoring.scorers.parameters import ParameterProblem
+from app.scoring.scorers.technical import version as technical_version
 from app.settings.registry import DEFAULTS, SETTINGS, read_typed
 from app.settings.typed.setting import SETTING, from_settings, setting, setting_values
 

@@ -53,7 +53,7 @@ from app.records.keeping.family import (
     TRAINING_DAYS,
     Candidate,
 )
-from app.scoring.components import COMPONENTS
+from app.scoring.scorers.components import COMPONENTS
 from app.settings.registry import DEFAULTS
 
 # What each shared dataset's sample is conditioned on, where that limits what it can show.

@@ -24,8 +24,8 @@ from app.lab.stored_history import StoredHistory
 from app.market.repository import CandleRepository
 from app.policy.config import PolicyConfig, PolicySettings
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
-from app.scoring import portable
-from app.services.scoring.config import RunConfig
+from app.scoring.run_config import RunConfig
+from app.scoring.scorers import portable
 from app.settings.policy_loader import load_policy
 from app.settings.typed.setting import setting_values
 

@@ -18,7 +18,7 @@ from app.lab.replay.replaying import replay
 from app.lab.stored_history import StoredHistory
 from app.policy.config import PolicyConfig
 from app.runtime.offload import ProgressChannel
-from app.scoring import portable
+from app.scoring.scorers import portable
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest
 R = TypeVar("R")  # a run's report, as `finish` makes it

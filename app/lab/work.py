@@ -29,8 +29,8 @@ from app.lab.service import (
 )
 from app.lab.stored_history import StoredHistory
 from app.policy.config import PolicyConfig
-from app.scoring import portable
-from app.services.scoring.config import RunConfig
+from app.scoring.run_config import RunConfig
+from app.scoring.scorers import portable
 
 
 @dataclass(frozen=True)

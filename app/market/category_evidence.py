@@ -1,8 +1,8 @@
-"""The session rule live (`app.scoring.sessions`): decided once a UTC day for the contracts a
-scoring run reads, from their stored candles closed by that day's 00:00 and known by the run,
-kept on the symbol row with its figures. A contract the rule newly classes non-crypto, or whose
-verdict the exchange or the table contradicts, is announced: a `category_changed` event and a
-warning alert (kind `category`), once per verdict."""
+"""The session rule live (`app.market.contracts.trading_sessions`): decided once a UTC day for
+the contracts a scoring run reads, from their stored candles closed by that day's 00:00 and known
+by the run, kept on the symbol row with its figures. A contract the rule newly classes
+non-crypto, or whose verdict the exchange or the table contradicts, is announced: a
+`category_changed` event and a warning alert (kind `category`), once per verdict."""
 
 from __future__ import annotations
 
@@ -18,12 +18,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.units import HOUR_MIN, HOUR_MS
 from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.events import EventRepository
-from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.models import ms_to_datetime
+from app.market.contracts.categories import (
+    COMMODITY,
+    CRYPTO,
+    EQUITY,
+    UNKNOWN,
+    base_of,
+    disagreement,
+)
+from app.market.contracts.trading_sessions import (
+    WINDOW_HOURS,
+    SessionFigures,
+    day_start_ms,
+    session_figures,
+)
 from app.market.models import Symbol
+from app.market.repository import CandleRepository
 from app.market.service import symbol_category
-from app.scoring.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN, base_of, disagreement
-from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
 
 logger = logging.getLogger(__name__)
 CATEGORY_ALERT = "category"  # the alert kind this module raises (app.alerts lists it among all)
@@ -45,7 +57,7 @@ class CategoryEvidenceService:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.runs = ScoringRepository(session)
+        self.candles = CandleRepository(session)
 
     async def refresh(self, symbols: Sequence[Symbol], as_of: datetime) -> list[CategoryNews]:
         """Decide the day's verdict of each of `symbols` not yet decided for it; announce what
@@ -72,7 +84,7 @@ class CategoryEvidenceService:
         ids = np.array([s.id for s in due], dtype=np.int64)
         order = np.argsort(ids)
         out = [np.full((len(due), WINDOW_HOURS), np.nan) for _ in range(5)]
-        async for part in self.runs.candle_slices(
+        async for part in self.candles.candle_slices(
             ids.tolist(), HOUR_MIN, ms_to_datetime(start), ms_to_datetime(day - HOUR_MS), as_of
         ):
             rows = order[np.searchsorted(ids[order], part[:, 0].astype(np.int64))]

@@ -59,13 +59,14 @@ class Symbol(Base):
     is_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     eligibility_reason: Mapped[str | None] = mapped_column(String(60))
     sector: Mapped[str | None] = mapped_column(String(40))
-    # An admin's category (app.scoring.categories); None: the table and the peg rule decide.
+    # An admin's category (app.market.contracts.categories); None: the table and the peg rule
+    # decide.
     category_override: Mapped[str | None] = mapped_column(String(20))
     # What KuCoin's contract row says the underlying is (`assetClass`: CRYPTO, METAL, COMMODITY,
     # STOCK), as last synced; None: the row did not say.
     asset_class: Mapped[str | None] = mapped_column(String(20))
-    # The data rule's last verdict (app.scoring.sessions), its figures and the UTC day (epoch ms
-    # of its 00:00) it decided for; None: it has not run on this contract.
+    # The data rule's last verdict (app.market.contracts.trading_sessions), its figures and the
+    # UTC day (epoch ms of its 00:00) it decided for; None: it has not run on this contract.
     category_data: Mapped[str | None] = mapped_column(String(20))
     category_figures: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     category_data_day_ms: Mapped[int | None] = mapped_column(BigInteger)

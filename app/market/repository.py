@@ -77,6 +77,34 @@ class CandleRepository:
         )
         return {symbol_id: latest for symbol_id, latest in rows.all() if latest is not None}
 
+    def candle_slices(
+        self,
+        symbol_ids: Sequence[int],
+        granularity_min: int,
+        start: datetime,
+        end: datetime,
+        known_at: datetime,
+    ) -> AsyncIterator[np.ndarray]:
+        """Candles opening in [start, end] already stored at `known_at` (point in time), as
+        (symbol id, open time in epoch ms, open, high, low, close, volume), in slices (float
+        tables), so that the event loop serves other requests between them."""
+        query = select(
+            Candle.symbol_id,
+            epoch_ms(Candle.open_time),
+            Candle.open,
+            Candle.high,
+            Candle.low,
+            Candle.close,
+            Candle.volume,
+        ).where(
+            Candle.symbol_id.in_(symbol_ids),
+            Candle.granularity_min == granularity_min,
+            Candle.open_time >= start,
+            Candle.open_time <= end,
+            Candle.fetched_at <= known_at,
+        )
+        return numeric_slices(self.session, query)
+
     async def insert_missing(self, rows: Sequence[CandleRow]) -> int:
         """Insert candles, ignoring (symbol, granularity, open time) already stored.
 

@@ -52,11 +52,11 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
 
 
 Category = Literal["crypto", "stablecoin", "commodity", "equity"]
-"""What an admin may hold a contract to (`app.scoring.categories.CATEGORIES`)."""
+"""What an admin may hold a contract to (`app.market.contracts.categories.CATEGORIES`)."""
 ContractCategory = Literal["crypto", "stablecoin", "commodity", "equity", "unknown"]
 """What a contract is: a category, or `unknown` while nothing can tell (`KNOWN`)."""
 CategorySource = Literal["override", "exchange", "data", "table"]
-"""Which evidence decided it (`app.scoring.categories.SOURCES`)."""
+"""Which evidence decided it (`app.market.contracts.categories.SOURCES`)."""
 CATEGORY_DESCRIPTION = (
     "What the contract is, from the evidence in this order: an admin's override, KuCoin's "
     "own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on "

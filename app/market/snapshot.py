@@ -11,8 +11,8 @@ from datetime import datetime
 
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import FundingPoint, KucoinGateway
+from app.market.contracts.depth import BOOK_LEVELS
 from app.runtime.progress import advance
-from app.scoring.assemble import BOOK_LEVELS
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.policy.replacement import ReplacementSettings
-from app.policy.shortlist import StageOneSettings
-from app.scoring.components import candles_needed
-from app.scoring.engine import ScoringConfig
+from app.scoring.scorers.components import candles_needed
+from app.scoring.scorers.composite import ScoringConfig
+from app.scoring.scorers.shortlist import StageOneSettings
 from app.settings.typed.setting import from_settings, setting, setting_keys
 
 

@@ -22,9 +22,9 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.market.contracts.categories import EXCLUDED_PREFIX
 from app.policy.replacement import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
 from app.policy.selection import fill_vacancies
-from app.scoring.categories import EXCLUDED_PREFIX
 
 OPEN, PAUSED = "Open", "Paused"  # KuCoin contract statuses
 GONE = "Delisted"  # the service's status of a contract KuCoin no longer lists

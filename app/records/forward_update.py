@@ -31,6 +31,7 @@ from app.books.simulation.replay_params import ReplayParams
 from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MS
 from app.db.json_text import serialized_fast
+from app.market.contracts.trading_sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.policy.config import POLICY_KEYS, PolicyConfig
 from app.records.as_run_update import RecordCosts
 from app.records.hours import ceil_hour, floor_hour
@@ -53,8 +54,7 @@ from app.records.repository import (
     ForwardTradeRow,
 )
 from app.records.window import warm_window, window_history
-from app.scoring.sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
-from app.services.scoring.config import load_run_config
+from app.scoring.run_config import load_run_config
 from app.settings.registry import read_settings, read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction

@@ -18,6 +18,7 @@ from app.callers.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.market.service import UniverseService
+from app.scoring.scoring_run import ScoringRunService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
 from app.services.health.status import StatusService
@@ -28,8 +29,6 @@ from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.reads import PortfolioReadService
 from app.services.portfolio.service import PortfolioService
 from app.services.scoring.refresh import ScoreRefreshService
-from app.services.scoring.run import ScoringRunService
-from app.services.scoring.service import ScoringService
 from app.settings.service import ConfigurationService
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import SignalService, signal_service
@@ -60,10 +59,6 @@ class Services:
     @cached_property
     def autopilot(self) -> AutopilotService:
         return AutopilotService(self.session, self.membership)
-
-    @cached_property
-    def scoring(self) -> ScoringService:
-        return ScoringService(self.session, self.state.gateway)
 
     @cached_property
     def score_refresh(self) -> ScoreRefreshService:

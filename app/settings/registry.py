@@ -13,8 +13,8 @@ from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.market.contracts.categories import CATEGORIES, DEFAULT_EXCLUDED
 from app.portfolio.weights import METHODS
-from app.scoring.categories import CATEGORIES, DEFAULT_EXCLUDED
 from app.settings.repository import ConfigRepository
 from app.settings.typed.setting import from_settings, setting_fields, setting_keys
 

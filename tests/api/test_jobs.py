@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.db.models import JobRun, ScoringRun
+from app.db.models import JobRun
 from app.market.models import Symbol
 from app.scheduler.catalog import registry
+from app.scoring.models import ScoringRun
 from tests.conftest import (
     ADMIN_KEY,
     READ_KEY,

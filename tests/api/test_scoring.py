@@ -160,7 +160,7 @@ class TestCalculateAndRank:
         self, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         with monkeypatch.context() as patched:
-            patched.setattr("app.services.scoring.run.score_run", killed_in_the_worker)
+            patched.setattr("app.scoring.scoring_run.score_run", killed_in_the_worker)
             failed = await api.post(f"{BASE}/calculate", params={"wait": 60}, headers=TRADE)
         body = assert_problem(failed, 503, "worker-unavailable")
         assert failed.headers["retry-after"] == "2" and body["retry_after_s"] == 2

@@ -32,7 +32,7 @@ from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
 from app.lab.csv_source import load_csv_folder
-from app.scoring import engine
+from app.scoring.scorers import composite
 from app.settings.registry import DEFAULTS
 from tests.bench.machine import describe
 from tests.replay_data import random_walks
@@ -95,12 +95,12 @@ def history_and_range(case: Case) -> tuple[MarketHistory, int, int]:
     return history, start, end
 
 
-def timed_compute(totals: list[float]) -> Callable[..., engine.ScoreTable]:
-    """`engine.compute` that adds its wall time and call count to `totals`."""
-    original = engine.compute
+def timed_compute(totals: list[float]) -> Callable[..., composite.ScoreTable]:
+    """`composite.compute` that adds its wall time and call count to `totals`."""
+    original = composite.compute
 
     @wraps(original)
-    def wrapper(*args: Any, **kwargs: Any) -> engine.ScoreTable:
+    def wrapper(*args: Any, **kwargs: Any) -> composite.ScoreTable:
         started = time.perf_counter()
         try:
             return original(*args, **kwargs)
@@ -128,7 +128,7 @@ def run_case(name: str, heap: bool) -> Result:
     wrapper = timed_compute(totals)
     for module in list(sys.modules.values()):
         if module.__name__.startswith("app.lab.replay") and getattr(module, "compute", None) is (
-            engine.compute
+            composite.compute
         ):
             module.compute = wrapper  # type: ignore[attr-defined]
     if heap:
@@ -179,8 +179,8 @@ def main() -> None:
         line += f"{1000 * (r.replay_s - r.scoring_s) / r.decisions:12.1f}{r.peak_rss_mb:13.0f}"
         print(line + (f"{r.heap_peak_mb:9.0f}" if r.heap_peak_mb is not None else ""))
     print(
-        f"scoring = cumulative wall time of app.scoring.engine.compute; share = scoring / replay "
-        f"(goal >= {SHARE_GOAL:.0%})"
+        "scoring = cumulative wall time of app.scoring.scorers.composite.compute; "
+        f"share = scoring / replay (goal >= {SHARE_GOAL:.0%})"
     )
     if args.tracemalloc:
         print("(timed with tracemalloc tracing every allocation: slower than a plain run)")

@@ -23,9 +23,9 @@ import talib
 
 from app.db.migrations import upgrade_to_head
 from app.portfolio.correlation import pairwise_correlation
-from app.scoring.engine import ScoringConfig, compute, explain
-from app.scoring.indicators import log_returns
-from app.scoring.inputs import MarketInputs
+from app.scoring.scorers.composite import ScoringConfig, compute, explain
+from app.scoring.scorers.indicators import log_returns
+from app.scoring.scorers.market_inputs import MarketInputs
 from tests.bench.harness import HEADERS, KEY
 from tests.deployed import process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port

@@ -48,13 +48,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.core.config import KucoinSettings, Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.db.migrations import upgrade_to_head
-from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleService
 from app.market.models import Symbol
 from app.market.service import UniverseService
-from app.services.scoring.run import ScoringRunService
+from app.scoring.repository import ScoringRepository
+from app.scoring.scoring_run import ScoringRunService
 from app.settings.models import SystemConfiguration
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord

@@ -19,14 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.db.models import (
-    Alert,
-    JobRun,
-    PortfolioHistory,
-    PortfolioMember,
-    ScoringAlgorithm,
-    SymbolScore,
-)
+from app.db.models import Alert, JobRun, PortfolioHistory, PortfolioMember
+from app.scoring.models import ScoringAlgorithm, SymbolScore
 from app.settings.models import SystemConfiguration
 from app.signals.models import Signal
 from tests.factories import add, make_member, make_run, make_symbol

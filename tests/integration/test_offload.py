@@ -32,7 +32,7 @@ from app.runtime.offload import (
     stop_workers,
 )
 from app.runtime.progress import RunAborted
-from app.scoring import learned, portable, registry
+from app.scoring.scorers import component_registry, learned, portable
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
 
@@ -61,7 +61,7 @@ def killed() -> None:
 
 
 def registries() -> tuple[list[str], list[str]]:
-    return [p.name for p in registry.registered()], sorted(learned.MODELS)
+    return [p.name for p in component_registry.registered()], sorted(learned.MODELS)
 
 
 def registries_seen_by(state: portable.ScorerState) -> tuple[list[str], list[str]]:
@@ -89,7 +89,7 @@ async def test_a_call_that_kills_its_worker_twice_is_a_503_and_the_next_call_ans
 async def test_a_prestart_leaves_the_worker_ready_even_when_its_import_fails() -> None:
     """A scoring run starts the worker beside its fetches; whatever the warm-up met, the run's
     own call is answered by a live worker."""
-    prestart("app.services.scoring.worker")
+    prestart("app.scoring.run_scores")
     prestart("no_such_module_anywhere")  # its error stays in a future nobody reads
     worker = await in_worker(os.getpid)
     assert worker != os.getpid() and alive(worker)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ScoringAlgorithm
-from app.services.scoring.config import DEFAULT_ALGORITHMS
+from app.scoring.models import ScoringAlgorithm
+from app.scoring.run_config import DEFAULT_ALGORITHMS
 from app.settings.models import SystemConfiguration
 from app.settings.registry import (
     DEFAULTS,

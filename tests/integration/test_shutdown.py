@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.models import JobRun, ScoringRun
+from app.db.models import JobRun
+from app.scoring.models import ScoringRun
 from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY, TRADE_NAME
 from tests.deployed import uvicorn
 from tests.kucoin_sim.app import KucoinSimulator

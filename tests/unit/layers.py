@@ -16,20 +16,24 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a domain folder yet: `scoring` and
-# `portfolio` are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a
-# layer below `db`, whose shared rate window imports it. `callers` (who may call, their retried
-# writes and who did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the
-# access log's logger) comes before the domains whose writes it guards and whose audit rows name
-# its `Actor`. `settings` (the runtime settings' registry and values) comes right after it, below
-# the kind folders too: almost every service reads its settings (`read_typed`, `read_setting`).
-# `market` (the contract universe, candles, funding, prices) follows, below the kind folders as
-# well: scoring, the portfolio, the replay and the records all read its rows. `books` (the
-# simulation core: point-in-time history, the policy as a strategy, the baselines, the figures;
-# pure alone) comes before both that step it: `records` (the as-run and forward records, the
-# challengers, the forward rule and the candidate family they come from), then `lab` (replays,
-# walk-forward calibrations, the what-if of a scoring change, and the editable algorithm it
-# judges, which reads the forward record's verdicts).
+# before it, never one after it. Not every name is a domain folder yet: `portfolio` is still a
+# pure package below; `kucoin` (the gateway, once `exchange`) is still a layer below `db`, whose
+# shared rate window imports it. `callers` (who may call, their retried writes and who did what:
+# API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the access log's logger) comes
+# before the domains whose writes it guards and whose audit rows name its `Actor`. `settings`
+# (the runtime settings' registry and values) comes right after it, below the kind folders too:
+# almost every service reads its settings (`read_typed`, `read_setting`). `market` (the contract
+# universe, candles, funding, prices; the contracts' categories and trading sessions in its pure
+# `contracts`) follows, below the kind folders as well: scoring, the portfolio, the replay and
+# the records all read its rows. `scoring` (its runs, rankings and algorithm; stage one and the
+# scorers in its pure `scorers`) comes next, still below the kind folders: the portfolio's
+# services, the replay and the records read its scores and run its maths. `books` (the
+# simulation core in its pure `simulation`: point-in-time history, the policy as a strategy, the
+# baselines, the figures; and the configuration a run or a record runs with) comes before both
+# that step it: `records` (the as-run and forward records; the challengers, the forward rule and
+# the candidate family they come from in its pure `keeping`), then `lab` (replays, walk-forward
+# calibrations, the what-if of a scoring change and the editable algorithm it judges, which reads
+# the forward record's verdicts; its pure `replay` and `calibration`).
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -48,7 +52,8 @@ DOMAIN_ORDER: tuple[str, ...] = (
 DOMAINS: dict[str, tuple[str, ...]] = {
     "callers": (),
     "settings": ("typed",),
-    "market": (),
+    "market": ("contracts",),
+    "scoring": ("scorers",),
     "books": ("simulation",),
     "records": ("keeping",),
     "lab": ("replay", "calibration"),
@@ -59,9 +64,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
 # `routers` package); below the drivers, only the services' factory imports a domain's modules
 # (not its router): the command line builds every service there. The command line, a driver,
 # imports a domain's other modules too (the lab's history sources, the books' configuration),
-# never a router or jobs. A domain's jobs (`jobs.py`) are
-# the scheduler's to register. A domain below the kind folders (`BELOW_KINDS`) is theirs to
-# import too.
+# never a router or jobs. A domain's jobs (`jobs.py`) are the scheduler's to register. A domain
+# below the kind folders (`BELOW_KINDS`) is theirs to import too.
 ROUTER = "router"
 ROUTERS = "routers"
 JOBS = "jobs"
@@ -71,7 +75,6 @@ DOMAIN_BUILDER = "app.services.factory"
 # pure sub-folder is one of them, named `domain.sub` (the folder app/domain/sub).
 PURE_PACKAGES: tuple[str, ...] = (
     "stats",
-    "scoring",
     "portfolio",
     "policy",
     *(f"{domain}.{pure}" for domain, pures in DOMAINS.items() for pure in pures),
@@ -127,15 +130,11 @@ def _reach(domain: str) -> frozenset[str]:
 # The imports of a later domain that a domain still makes, module by module, each with its reason
 # and the issue that removes it: the settings' registry takes the choices of `weighting_method`
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
-# methods, the contract categories) until issue 73 gives each domain its own settings.
-# Market reads three pure modules still in the scoring package: the contract categories and the
-# trading sessions (market's own facts, for its pure part once scoring has its folder) and the
-# book depth the scorer reads (`BOOK_LEVELS`).
+# methods, market's contract categories) until issue 73 gives each domain its own settings.
 UPWARD: dict[str, frozenset[str]] = {
-    "app.settings.registry": frozenset({"app.portfolio.weights", "app.scoring.categories"}),
-    "app.market.category_evidence": frozenset({"app.scoring.categories", "app.scoring.sessions"}),
-    "app.market.service": frozenset({"app.scoring.categories"}),
-    "app.market.snapshot": frozenset({"app.scoring.assemble"}),
+    "app.settings.registry": frozenset(
+        {"app.portfolio.weights", "app.market.contracts.categories"}
+    ),
 }
 # A domain's router is a driver: like the kind folder's routers it may start a job
 # (`app.scheduler`), which the domain's other modules may not import but its jobs (`jobs.py`),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.market.funding import FUNDING_LOOKBACK
 from app.market.models import Symbol
-from app.services.scoring.plan import FetchPlan, plan_fetches
+from app.scoring.fetch_plan import FetchPlan, plan_fetches
 
 NOW = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)
 NEWEST = datetime(2026, 11, 23, 11, tzinfo=UTC)  # open time of the last closed hour

@@ -236,10 +236,12 @@ class TestDomains:
         of the domain importing the same later modules is still a wrong-way import."""
         graph = import_graph(runtime_only=False)
         assert {m: UPWARD[m] & graph.get(m, set()) for m in UPWARD} == UPWARD
-        other = {"app.settings.service": {"app.portfolio.weights", "app.scoring.categories"}}
+        other = {
+            "app.settings.service": {"app.portfolio.weights", "app.market.contracts.categories"}
+        }
         assert [line.split(" (")[0] for line in wrong_way(other)] == [
+            "app.settings.service -> app.market.contracts.categories",
             "app.settings.service -> app.portfolio.weights",
-            "app.settings.service -> app.scoring.categories",
         ]
 
     def test_a_domain_starts_its_jobs_from_its_router_only(self) -> None:

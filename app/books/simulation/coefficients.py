@@ -22,8 +22,8 @@ from app.books.simulation.market_history import MarketHistory, PointInTime
 from app.books.simulation.replay_report import F, IcSection
 from app.books.simulation.returns import recent_returns
 from app.portfolio.correlation import MIN_COMMON_BARS
-from app.scoring.components import COMPONENTS
-from app.scoring.registry import components
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.components import COMPONENTS
 from app.stats.ic import IcFigures, IcSeries
 from app.stats.rank import SpearmanBatch
 from app.stats.rows import dots, mask_groups

@@ -1,6 +1,6 @@
-"""The data rule of what a contract is (`app.scoring.sessions`) over a replay's history: decided
-once a UTC day from the candles closed by its 00:00, as the live service decides it, and kept
-for the history's other decisions of that day."""
+"""The data rule of what a contract is (`app.market.contracts.trading_sessions`) over a replay's
+history: decided once a UTC day from the candles closed by its 00:00, as the live service decides
+it, and kept for the history's other decisions of that day."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ import numpy as np
 
 from app.books.simulation.market_history import FIELDS, MarketHistory, PointInTime
 from app.core.units import HOUR_MS
-from app.scoring.sessions import WINDOW_HOURS, SessionFigures, day_start_ms, session_figures
+from app.market.contracts.trading_sessions import (
+    WINDOW_HOURS,
+    SessionFigures,
+    day_start_ms,
+    session_figures,
+)
 
 
 def day_figures(history: MarketHistory, day_ms: int) -> list[SessionFigures]:

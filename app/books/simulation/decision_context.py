@@ -2,7 +2,7 @@
 known then, and the scores of the existing engine.
 
 `Contexts` scores each decision time once, with every component that may be weighed, and
-re-weighs that table for each scoring configuration asked (`engine.reweigh`: the numbers
+re-weighs that table for each scoring configuration asked (`composite.reweigh`: the numbers
 `compute` gives under that configuration), so strategies or candidate configurations that differ
 only in weights share one scoring.
 """
@@ -19,8 +19,7 @@ from app.books.simulation.history_inputs import market_inputs, quote_turnover, s
 from app.books.simulation.market_history import MarketHistory, PointInTime, SettledFunding
 from app.core.units import HOUR_MS
 from app.policy.config import PolicyConfig
-from app.policy.shortlist import shortlist
-from app.scoring.engine import (
+from app.scoring.scorers.composite import (
     METRIC_WEIGHTS,
     ScoreTable,
     ScoringConfig,
@@ -28,7 +27,8 @@ from app.scoring.engine import (
     compute,
     reweigh,
 )
-from app.scoring.gate import GateParams
+from app.scoring.scorers.gate import GateParams
+from app.scoring.scorers.shortlist import shortlist
 
 T = TypeVar("T")
 
@@ -69,8 +69,8 @@ def stage_one(
 ) -> np.ndarray:
     """The symbol indices shortlisted at `view.t_ms` (in symbol order), `members` among them
     (`funding`: `settled_funding(view)`, `turnover`: `quote_turnover(view)`, when the caller
-    has them already): `app.policy.shortlist` over the symbols listed at t (a candle of theirs
-    has closed)."""
+    has them already): `app.scoring.scorers.shortlist` over the symbols listed at t (a candle of
+    theirs has closed)."""
     funding = settled_funding(view) if funding is None else funding
     turnover = quote_turnover(view) if turnover is None else turnover
     history = view.history

@@ -18,8 +18,9 @@ import numpy as np
 from app.books.simulation.data_categories import data_categories
 from app.books.simulation.market_history import PointInTime, SettledFunding
 from app.core.units import HOUR_MS
-from app.scoring.assemble import BOOK_LEVELS, FUNDING_POINTS
-from app.scoring.inputs import MarketInputs
+from app.market.contracts.depth import BOOK_LEVELS
+from app.scoring.scorers.assemble import FUNDING_POINTS
+from app.scoring.scorers.market_inputs import MarketInputs
 
 FUNDING_LOOKBACK_MS = 14 * 24 * HOUR_MS  # what a live run fetches
 

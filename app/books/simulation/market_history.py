@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from app.core.units import HOUR_MS
-from app.scoring.indicators import forward_fill
+from app.scoring.scorers.indicators import forward_fill
 
 FIELDS = ("open", "high", "low", "close", "volume")
 _KEY_STRIDE = 1 << 42  # ms (139 years): settlement times of symbol i are keyed i * stride + ms

@@ -12,8 +12,8 @@ from typing import Any
 
 from app.core.units import HOUR_MS
 from app.policy.config import PolicyConfig
-from app.scoring.parameters import COMPONENT_WEIGHT, ParameterProblem
-from app.scoring.registry import components, parameter_problems
+from app.scoring.scorers.component_registry import components, parameter_problems
+from app.scoring.scorers.parameters import COMPONENT_WEIGHT, ParameterProblem
 
 EVERY = re.compile(r"^(?P<n>[1-9][0-9]{0,3})(?P<unit>[hd])$")
 

@@ -13,17 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import TextualSelect
 
-from app.db.models import (
-    PerformanceRecord,
-    PortfolioHistory,
-    PortfolioMember,
-    ScoringRun,
-    SymbolScore,
-)
+from app.db.models import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.session_flags import mark_portfolio_changed
 from app.db.sqlite_locks import take_write_lock
 from app.db.types import UTCDateTime
 from app.market.models import Symbol
+from app.scoring.models import ScoringRun, SymbolScore
 from app.settings.models import SystemConfiguration
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).

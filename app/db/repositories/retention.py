@@ -4,15 +4,15 @@ key), so each statement is short and holds its row locks briefly."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import IdempotencyKey
-from app.db.models import Alert, EventOutbox, JobRun, ScoringRun, SymbolScore, WebhookDelivery
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
+from app.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
 from app.lab.models import PENDING, ReplayRun
+from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
 from app.signals.models import SETTLED, Signal
 
 
@@ -21,16 +21,6 @@ class RetentionRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def protected_runs(self, span: timedelta) -> set[int]:
-        """The runs current reads stand on: the newest completed run, and the completed runs
-        that scored anything back through the first one `span` before the newest (rankings,
-        members' composites, the replacement hysteresis: `ScoringRepository.runs_spanning`)."""
-        scored = await ScoringRepository(self.session).runs_spanning(span)
-        newest = await self.session.scalar(
-            select(func.max(ScoringRun.id)).where(ScoringRun.status == "completed")
-        )
-        return {*(r.id for r in scored), *([newest] if newest is not None else [])}
 
     async def runs_to_thin(
         self, before: datetime, protected: set[int], limit: int

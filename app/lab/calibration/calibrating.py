@@ -44,9 +44,9 @@ from app.lab.replay.replaying import (
 )
 from app.lab.replay.schedules import BookRow, BookRun
 from app.policy.config import PolicyConfig
-from app.scoring.components import COMPONENTS
-from app.scoring.learned import LearnedModel
-from app.scoring.registry import components
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.components import COMPONENTS
+from app.scoring.scorers.learned import LearnedModel
 from app.stats.ic import MeanT, mean_t
 
 Progress = Callable[[str, int, int], None]  # stage, done, total

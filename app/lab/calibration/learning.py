@@ -13,9 +13,9 @@ from app.books.simulation.coefficients import forward_returns
 from app.books.simulation.decision_context import Contexts
 from app.lab.calibration.folds import Fold
 from app.policy.config import PolicyConfig
-from app.scoring import learned
-from app.scoring.components import CALCULATORS
-from app.scoring.engine import ScoringConfig
+from app.scoring.scorers import learned
+from app.scoring.scorers.components import CALCULATORS
+from app.scoring.scorers.composite import ScoringConfig
 
 
 def samples(contexts: Contexts, times: list[int], end_ms: int) -> list[learned.Sample]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from app.policy.config import PolicyConfig
 from app.portfolio.weights import METHODS
-from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
-from app.scoring.registry import components
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig
 
 
 @dataclass(frozen=True)

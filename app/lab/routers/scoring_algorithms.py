@@ -14,7 +14,7 @@ from app.api.response_cache import CachedAdminRead
 from app.api.runs import RunFailed, Wait, wait_unless_stopping
 from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
 from app.core.errors import RUN_ABORTED
-from app.lab.algorithms import (
+from app.lab.algorithm_changes import (
     AlgorithmChange,
     AlgorithmChangeService,
     AlgorithmsChange,
@@ -32,12 +32,12 @@ from app.lab.schemas import (
 from app.lab.service import replay_service
 from app.records.keeping.family import DEFAULT_PRESET, PRESETS
 from app.scheduler.job import problem_of
-from app.schemas.common import problem_responses
-from app.schemas.scoring import (
+from app.schemas.algorithms import (
     AlgorithmRead,
     AlgorithmsUpdate,
     PresetRead,
 )
+from app.schemas.common import problem_responses
 
 router = resource_router("/scoring", "scoring")
 

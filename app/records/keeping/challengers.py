@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.records.keeping.family import DEFAULT, FAMILY, PRESETS, Candidate
-from app.scoring.components import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
-from app.scoring.engine import METRIC_WEIGHTS
+from app.scoring.scorers.components import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
+from app.scoring.scorers.composite import METRIC_WEIGHTS
 
 FAMILY_SOURCE = "family"
 PRESET_SOURCE = "preset"

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.scoring.components import COMPONENTS  # technical, fundamental, market structure, risk
+from app.scoring.scorers.components import (
+    COMPONENTS,  # technical, fundamental, market structure, risk
+)
 
 DEFAULT = "G"  # in force since migration 0024; candidates are compared with it
 JUDGED_EVERY_H = 24

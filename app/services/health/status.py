@@ -17,7 +17,6 @@ from app.db.failures import is_database_unavailable
 from app.db.migrations import head_revision, position_of, serves
 from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
-from app.db.repositories.scoring import ScoringRepository
 from app.db.repositories.system import SystemRepository
 from app.schemas.system import (
     BootstrapCheck,
@@ -28,6 +27,7 @@ from app.schemas.system import (
     MarketDataCheck,
     Status,
 )
+from app.scoring.repository import ScoringRepository
 from app.services.context import StatusContext
 from app.services.health.first_start import bootstrap_progress
 from app.settings.registry import default_of

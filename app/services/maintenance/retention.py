@@ -20,7 +20,7 @@ batch; the next pass goes on where it stopped.
 - resolved alerts older than `retention_alert_days` (and than `alert_cooldown_s`, within which a
   recurrence reopens the row) go.
 
-Never touched: the newest runs current reads stand on (see `RetentionRepository.protected_runs`),
+Never touched: the newest runs current reads stand on (see `ScoringRepository.protected_runs`),
 running runs, pending signals, open and acknowledged alerts, queued and running replay runs and
 the evidence in force (each kind's newest succeeded replay run, each configuration's newest
 succeeded calibration), candles and funding settlements, the audit trails (`portfolio_history`,
@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.repositories.retention import RetentionRepository
 from app.policy.replacement import confirmation_span_ms
 from app.runtime.progress import checkpoint
+from app.scoring.repository import ScoringRepository
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting
 from app.signals.voting.agent_weights import HORIZONS_H
@@ -106,7 +107,9 @@ class RetentionService:
         values = await read_typed(self.session, RetentionSettings)
         self.batch = values.batch_rows
         span = confirmation_span_ms(values.confirmation_hours)
-        protected = await self.rows.protected_runs(timedelta(milliseconds=span))
+        protected = await ScoringRepository(self.session).protected_runs(
+            timedelta(milliseconds=span)
+        )
         await self.end_batch()  # no read transaction left open between batches
 
         def days_ago(days: int) -> datetime:

@@ -21,11 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import ScoringRun
 from app.db.repositories.alert_log import AlertLog
 from app.db.repositories.events import EventRepository
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, SymbolRepository
 from app.policy.exits import (
@@ -40,6 +38,8 @@ from app.policy.exits import (
 )
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
+from app.scoring.models import COMPOSITE, ScoringRun
+from app.scoring.repository import ScoringRepository
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config

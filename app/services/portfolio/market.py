@@ -11,13 +11,13 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import ScoringRun
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.market.candles import last_closed_open_time
 from app.market.models import Symbol
 from app.market.repository import CandleRepository
 from app.runtime.offload import READS, in_worker
 from app.runtime.turns import Turns
+from app.scoring.models import COMPOSITE, ScoringRun
+from app.scoring.repository import ScoringRepository
 from app.services.portfolio.worker import Closes, log_returns
 
 MARKET_STRUCTURE = "market_structure"

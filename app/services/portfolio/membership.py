@@ -21,10 +21,10 @@ from app.db.models import PortfolioHistory, PortfolioMember
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
+from app.market.contracts.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.market.service import symbol_category
-from app.scoring.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.services.portfolio.audit import ranks_of, record_change, weights_of
 from app.services.portfolio.market import latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config

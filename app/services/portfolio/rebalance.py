@@ -16,12 +16,12 @@ from app.core.errors import ConflictError, ValidationFailedError
 from app.core.ticks import on_tick
 from app.core.units import HOURS_PER_YEAR
 from app.db.repositories.portfolio import MemberRow, PortfolioRepository
-from app.db.repositories.scoring import ScoringRepository
 from app.kucoin.errors import ExchangeError
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.policy.weights import needs_rebalance
 from app.portfolio.sizing import OrderLine, PositionSize, order_plan, position_size
+from app.scoring.repository import ScoringRepository
 from app.services.portfolio.audit import record_change, weights_of
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.membership import NotMember

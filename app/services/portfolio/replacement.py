@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.repositories.scoring import COMPOSITE, ScoringRepository
 from app.market.repository import SymbolRepository
 from app.policy.replacement import (
     CorrelationTable,
@@ -28,6 +27,8 @@ from app.policy.replacement import (
     recommend,
 )
 from app.portfolio.correlation import pairwise_correlation
+from app.scoring.models import COMPOSITE
+from app.scoring.repository import ScoringRepository
 from app.services.portfolio.market import hourly_log_returns
 from app.services.portfolio.tunables import load_portfolio_config
 

@@ -1,1 +1,3 @@
-"""Scoring use cases: runs against KuCoin, rankings and history, the editable algorithm."""
+"""Scoring's use cases still laid out by kind: the editable algorithm and its what-ifs (the lab's)
+and the score refresh that acts on a run (the portfolio's); the runs, rankings and history are the
+scoring domain's (`app/scoring`)."""

@@ -22,9 +22,9 @@ from app.kucoin.errors import (
     RequestRejected,
     Unavailable,
 )
+from app.scoring.scoring_run import ScoringRunService
 from app.services.portfolio.exits import ExitOutcome, ExitService
 from app.services.portfolio.service import PortfolioService
-from app.services.scoring.run import ScoringRunService
 
 
 @dataclass(frozen=True)

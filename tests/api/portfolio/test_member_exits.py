@@ -23,21 +23,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import WebhookSettings
-from app.db.models import (
-    Alert,
-    EventOutbox,
-    PortfolioHistory,
-    PortfolioMember,
-    ScoringRun,
-    SymbolScore,
-    WebhookDelivery,
-)
+from app.db.models import Alert, EventOutbox, PortfolioHistory, PortfolioMember, WebhookDelivery
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.repositories.scoring import ScoringRepository
 from app.market.models import Candle, Symbol
 from app.policy.exits import choose_replacements, due_exits, exit_outsiders
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
+from app.scoring.models import ScoringRun, SymbolScore
+from app.scoring.repository import ScoringRepository
 from app.services.events.stream import EventSignal
 from app.services.factory import Services
 from app.services.portfolio.market import hourly_log_returns

@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from app.core.clock import utcnow
-from app.db.models import PortfolioHistory, PortfolioMember, ScoringRun
+from app.db.models import PortfolioHistory, PortfolioMember
 from app.market.models import Symbol
-from app.scoring.assemble import assemble
-from app.scoring.components import market_structure
-from app.services.scoring.run import symbol_values
+from app.scoring.models import ScoringRun
+from app.scoring.scorers.assemble import assemble
+from app.scoring.scorers.components import market_structure
+from app.scoring.scoring_run import symbol_values
 from tests.api.portfolio.helpers import (
     ADMIN,
     BASE,

@@ -22,13 +22,12 @@ from app.db.models import (
     EventOutbox,
     JobRun,
     PortfolioHistory,
-    ScoringRun,
-    SymbolScore,
     WebhookDelivery,
 )
 from app.lab.models import ReplayRun
 from app.lab.repository import ReplayRepository
 from app.market.models import Candle, Symbol
+from app.scoring.models import ScoringRun, SymbolScore
 from app.services.maintenance.retention import RetentionService
 from app.settings.models import ConfigurationChange
 from app.signals.models import Signal

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import SymbolScore
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.transport import endpoint_name
 from app.market.funding import FUNDING_LOOKBACK, next_settlement
 from app.market.models import FundingSettlement, Symbol
-from app.services.scoring.run import ScoringRunService
+from app.scoring.models import SymbolScore
+from app.scoring.scoring_run import ScoringRunService
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import PINNED_NOW_MS, make_client, make_gateway

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.db.models import ScoringAlgorithm, SymbolScore
-from app.db.repositories.scoring import SCORING_LOCK_KEY
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
-from app.scoring.components import COMPONENTS
-from app.services.scoring.run import ScoringInProgress, ScoringRunService
-from app.services.scoring.service import ScoringService
+from app.scoring.models import ScoringAlgorithm, SymbolScore
+from app.scoring.repository import SCORING_LOCK_KEY
+from app.scoring.scorers.components import COMPONENTS
+from app.scoring.scoring_run import ScoringInProgress, ScoringRunService
+from app.scoring.service import ScoringService
 from tests.factories import make_member, weigh_every_component
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator

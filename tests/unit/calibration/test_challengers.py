@@ -21,8 +21,8 @@ from app.records.keeping.challengers import (
     challenger,
 )
 from app.records.keeping.family import DEFAULT, FAMILY, PRESETS
-from app.scoring.components import CALCULATORS, RISK, TECHNICAL
-from app.scoring.engine import (
+from app.scoring.scorers.components import CALCULATORS, RISK, TECHNICAL
+from app.scoring.scorers.composite import (
     METRIC_WEIGHTS,
     ComponentArrays,
     ScoreTable,
@@ -32,11 +32,11 @@ from app.scoring.engine import (
     reweigh,
     weighted_metrics,
 )
-from app.scoring.inputs import MarketInputs
-from app.scoring.metric import Metric
-from app.scoring.normalise import percentile_rank_each
+from app.scoring.scorers.market_inputs import MarketInputs
+from app.scoring.scorers.metric import Metric
+from app.scoring.scorers.normalise import percentile_rank_each
 from app.settings.registry import DEFAULTS
-from tests.unit.scoring.universe import LOOSE_GATE, make_universe
+from tests.unit.scoring.scorers.universe import LOOSE_GATE, make_universe
 
 NEW = [c for c in CHALLENGERS if c.source == NEW_SOURCE]
 REVERSAL = "reversal_low_risk"

@@ -20,15 +20,15 @@ from app.core.units import HOUR_MS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.replay.replaying import replay
 from app.records.keeping.family import PRESETS
-from app.scoring import learned
-from app.scoring.components import CALCULATORS
-from app.scoring.engine import compute
-from app.scoring.inputs import MarketInputs
+from app.scoring.scorers import learned
+from app.scoring.scorers.components import CALCULATORS
+from app.scoring.scorers.composite import compute
+from app.scoring.scorers.market_inputs import MarketInputs
 from app.settings.registry import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS
 from tests.unit.calibration.test_calibrate import SMALL, history, ms
-from tests.unit.scoring.universe import make_universe
+from tests.unit.scoring.scorers.universe import make_universe
 
 pytestmark = pytest.mark.slow  # walk-forward calibrations: seconds each
 

@@ -26,7 +26,7 @@ from app.policy.exits import (
     exit_reason,
 )
 from app.policy.replacement import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
-from app.scoring.gate import CANDLE_GAPS, EXTREME_MOVE, STALE_TICKER, ZERO_VOLUME
+from app.scoring.scorers.gate import CANDLE_GAPS, EXTREME_MOVE, STALE_TICKER, ZERO_VOLUME
 
 GRACE = 24.0
 

@@ -13,7 +13,7 @@ from app.books.simulation.decision_context import Context, Contexts, context_at
 from app.core.units import HOUR_MS
 from app.policy.config import PolicyConfig
 from app.records.keeping.family import PRESETS
-from app.scoring.engine import METRIC_WEIGHTS, ScoringConfig
+from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

@@ -22,7 +22,7 @@ from app.policy.exits import STALE, ExitFact, choose_replacements, due_exits, ex
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
 from app.records.keeping.family import PRESETS
-from app.scoring.gate import CANDLE_GAPS
+from app.scoring.scorers.gate import CANDLE_GAPS
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, generated_run_config, random_walks
 

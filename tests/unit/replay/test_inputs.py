@@ -16,12 +16,12 @@ from app.books.simulation.decision_context import stage_one
 from app.books.simulation.history_inputs import WindowedInputs, market_inputs
 from app.books.simulation.market_history import MarketHistory
 from app.core.units import HOUR_MS
-from app.scoring.engine import ScoringConfig, compute
-from app.scoring.gate import biggest_moves
-from app.scoring.indicators import forward_fill
-from app.scoring.inputs import MarketInputs
-from app.scoring.normalise import HIGHER_IS_BETTER
-from app.scoring.registry import ScorerPlugin, register, unregister
+from app.scoring.scorers.component_registry import ScorerPlugin, register, unregister
+from app.scoring.scorers.composite import ScoringConfig, compute
+from app.scoring.scorers.gate import biggest_moves
+from app.scoring.scorers.indicators import forward_fill
+from app.scoring.scorers.market_inputs import MarketInputs
+from app.scoring.scorers.normalise import HIGHER_IS_BETTER
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

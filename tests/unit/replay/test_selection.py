@@ -18,7 +18,7 @@ from app.books.simulation.selection_record import SelectionRecorder, universe_be
 from app.books.simulation.selection_skill import HORIZONS, Ranking, SelectionSeries, Swaps
 from app.books.simulation.strategy_figures import strategy_figures
 from app.core.units import HOUR_MS
-from app.scoring.engine import ScoreTable
+from app.scoring.scorers.composite import ScoreTable
 from app.stats.ic import mean_t
 from app.stats.skill import regression
 from tests.replay_data import DAY_START_MS

@@ -1,4 +1,4 @@
-"""Stage 1 (`app.policy.shortlist`, one rule over arrays for the live run and the replay)
+"""Stage 1 (`app.scoring.scorers.shortlist`, one rule over arrays for the live run and the replay)
 shortlists what the rule over listing facts it replaced did (kept here as the reference): late
 listings, funding outside the limit, turnover ties, members and a benchmark outside the top,
 symbols not in alphabetical order; an unknown turnover ranks as none."""

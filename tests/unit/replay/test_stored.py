@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.books.simulation.decision_context import stored
-from app.scoring.engine import as_stored
+from app.scoring.scorers.composite import as_stored
 
 
 def same_bits(got: list[float], scores: np.ndarray) -> bool:

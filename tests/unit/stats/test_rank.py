@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from app.scoring.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from app.scoring.scorers.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
 from app.stats import rank
 from app.stats.rank import SpearmanBatch, percentile_rank
 from app.stats.rank import spearman as one_pair

@@ -1,0 +1,135 @@
+"""Scoring: run now, the rankings, a symbol's scores over its newest runs, a run's details."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from app.api.auth import ReaderDep, TraderDep
+from app.api.resource import resource_router
+from app.api.response_cache import CachedRead
+from app.api.runs import Wait, run_job
+from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep, app_state
+from app.db.models import JobRun
+from app.scheduler.bodies import SCORE_REFRESH
+from app.schemas.common import RowId, SymbolPath, problem_responses
+from app.schemas.jobs import JobRunRead
+from app.scoring.schemas import (
+    ComponentScoreRead,
+    RankingItem,
+    RankingsRead,
+    ScoringRunDetail,
+    ScoringRunRead,
+    SymbolScoresEntry,
+    SymbolScoresRead,
+)
+from app.scoring.service import ScoringService
+
+router = resource_router("/scoring", "scoring")
+
+
+async def get_scoring_service(request: Request, session: SessionDep) -> ScoringService:
+    """The request's scoring reads, in the request's one transaction."""
+    return ScoringService(session, app_state(request).gateway)
+
+
+ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
+
+Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
+
+
+@router.post(
+    "/calculate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobRunRead,
+    summary="Score the universe now (a `score_refresh` job run: 202 with its Location); with "
+    "?wait=, the scoring run's summary once it ends in time",
+    responses={
+        200: {"model": ScoringRunRead, "description": "With ?wait=: the run ended in time."},
+        **problem_responses(409, 503),
+    },
+)
+async def calculate_scores(
+    principal: TraderDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    wait: Wait = None,
+) -> JSONResponse:
+    async def scoring_run(run: JobRun) -> ScoringRunRead:
+        async with sessions.open() as session:
+            scored = await ScoringService(session, state.gateway).get_run(int(run.result["run_id"]))
+        return ScoringRunRead.model_validate(scored)
+
+    return await run_job(request, state, SCORE_REFRESH, principal, wait, scoring_run)
+
+
+@router.get(
+    "/rankings",
+    dependencies=[CachedRead],
+    response_model=RankingsRead,
+    summary="Symbols of the latest run, best first, by composite or one component",
+    responses=problem_responses(404, 422),
+)
+async def get_rankings(
+    _: ReaderDep,
+    scoring: ScoringDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    component: Component = "composite",
+) -> RankingsRead:
+    rankings = await scoring.rankings(limit=limit, component=component)
+    return RankingsRead(
+        run_id=rankings.run.id,
+        scored_at=rankings.run.started_at,
+        component=rankings.component,
+        data_age_s=rankings.data_age_s,
+        stale=rankings.stale,
+        items=[RankingItem.model_validate(item, from_attributes=True) for item in rankings.items],
+    )
+
+
+@router.get(
+    "/symbol/{symbol:path}/scores",
+    dependencies=[CachedRead],
+    response_model=SymbolScoresRead,
+    summary="A symbol's scores with breakdowns over its newest runs (any symbol form)",
+    responses=problem_responses(404, 422),
+)
+async def get_symbol_scores(
+    symbol: SymbolPath,
+    _: ReaderDep,
+    scoring: ScoringDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> SymbolScoresRead:
+    card = await scoring.symbol_scores(symbol, limit=limit)
+    return SymbolScoresRead(
+        symbol=card.symbol,
+        category=card.category,
+        category_source=card.category_source,
+        category_figures=card.category_figures,
+        excluded=card.excluded,
+        history=[
+            SymbolScoresEntry(
+                run_id=entry.run.id,
+                scored_at=entry.run.started_at,
+                scores=[
+                    ComponentScoreRead.model_validate(row)
+                    for row in sorted(entry.rows, key=lambda r: r.component)
+                ],
+            )
+            for entry in card.history
+        ],
+    )
+
+
+@router.get(
+    "/runs/{run_id:id}",
+    dependencies=[CachedRead],
+    response_model=ScoringRunDetail,
+    summary="One scoring run: summary, exclusions with reasons, configuration",
+    responses=problem_responses(404),
+)
+async def get_scoring_run(run_id: RowId, _: ReaderDep, scoring: ScoringDep) -> ScoringRunDetail:
+    return ScoringRunDetail.model_validate(await scoring.get_run(run_id))

@@ -1,0 +1,137 @@
+"""Scoring reads: rankings, per-symbol history, runs (the editable algorithm is
+`app.lab.algorithm_changes`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.core.errors import NotFoundError
+from app.kucoin.gateway import KucoinGateway
+from app.market.contracts.categories import (
+    CRYPTO,
+    FROM_DATA,
+    STABLECOIN,
+    UNKNOWN,
+    exclusion_code,
+    is_excluded,
+)
+from app.market.repository import SymbolRepository
+from app.market.service import symbol_category
+from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
+from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.component_registry import components
+from app.scoring.scorers.components import COMPONENTS
+from app.settings.registry import read_setting
+
+
+@dataclass(frozen=True)
+class RankedSymbol:
+    rank: int
+    symbol: str
+    kucoin_symbol: str
+    composite: float
+    confidence: float
+    components: dict[str, float | None]
+    category: str
+    category_source: str
+    category_figures: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Rankings:
+    run: ScoringRun
+    component: str
+    data_age_s: float
+    stale: bool
+    items: list[RankedSymbol]
+
+
+@dataclass(frozen=True)
+class ScoreHistoryEntry:
+    run: ScoringRun
+    rows: list[SymbolScore]
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    """A symbol's standing: its category and why it has no score now (None: scored)."""
+
+    symbol: str
+    category: str
+    category_source: str
+    category_figures: dict[str, Any] | None
+    excluded: str | None
+    history: list[ScoreHistoryEntry]
+
+
+class ScoringService:
+    """Reads of scoring runs: rankings, per-symbol history, a run."""
+
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway) -> None:
+        self.session = session
+        self.gateway = gateway
+        self.runs = ScoringRepository(session)
+        self.symbols = SymbolRepository(session)
+
+    async def rankings(self, *, limit: int, component: str = COMPOSITE) -> Rankings:
+        """The latest run that scored anything, ordered by `component`, with its data age."""
+        run = await self.runs.latest_run(with_scores=True)
+        if run is None:
+            raise NotFoundError("no scoring run has scored any symbol yet; run one first")
+        ordered = await self.runs.run_scores(run.id, component, limit)
+        ids = [symbol.id for _, symbol in ordered]
+        by_symbol: dict[int, dict[str, SymbolScore]] = {}
+        for row in await self.runs.scores_of(run.id, ids, with_breakdown=False):
+            by_symbol.setdefault(row.symbol_id, {})[row.component] = row
+        items = []
+        for rank, (_, symbol) in enumerate(ordered, start=1):
+            rows = by_symbol[symbol.id]
+            items.append(
+                RankedSymbol(
+                    rank=rank,
+                    symbol=symbol.symbol,
+                    kucoin_symbol=symbol.kucoin_symbol,
+                    composite=float(rows[COMPOSITE].score),
+                    confidence=float(rows[COMPOSITE].confidence),
+                    components={
+                        name: float(rows[name].score) if name in rows else None
+                        for name in components()
+                        if name in COMPONENTS or name in rows  # plug-ins': when scored
+                    },
+                    category=(decision := symbol_category(symbol)).category,
+                    category_source=decision.source,
+                    category_figures=symbol.category_figures,
+                )
+            )
+        limit_s = await read_setting(self.session, "stale_data_limit_s", float)
+        age = (utcnow() - run.started_at).total_seconds()
+        return Rankings(run, component, round(age, 3), age > limit_s, items)
+
+    async def symbol_scores(self, symbol: str, *, limit: int) -> ScoreCard:
+        """A symbol's category, why it has no score now, and its scores (all components, with
+        breakdowns) over its newest runs."""
+        canonical = await self.gateway.canonical(symbol)
+        row = await self.symbols.get_by_symbol(canonical)
+        if row is None:
+            raise NotFoundError(f"{canonical} is not in the synced universe")
+        history = await self.runs.symbol_history(row.id, limit)
+        latest = await self.runs.latest_run()
+        code = latest.exclusions.get("symbols", {}).get(canonical) if latest else None
+        decision = symbol_category(row)
+        category, source = decision.category, decision.source
+        if code == exclusion_code(STABLECOIN) and category in (CRYPTO, UNKNOWN):
+            category, source = STABLECOIN, FROM_DATA  # the newest run's peg rule
+        if is_excluded(category, await read_setting(self.session, "excluded_categories", tuple)):
+            code = exclusion_code(category)
+        entries = [ScoreHistoryEntry(run, rows) for run, rows in history]
+        return ScoreCard(canonical, category, source, row.category_figures, code, entries)
+
+    async def get_run(self, run_id: int) -> ScoringRun:
+        run = await self.runs.get_run(run_id)
+        if run is None:
+            raise NotFoundError(f"scoring run {run_id} does not exist")
+        return run

@@ -1,0 +1,135 @@
+"""The session rule: its results on every real history it was set on (the TradFi perpetuals and
+the crypto ones, day by day as the replay and the live service run it), and its behaviour on
+generated candles (a session-traded underlying, a coin, a young listing, the kinds)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.books.simulation.data_categories import day_figures
+from app.core.units import DAY_MS, HOUR_MS
+from app.market.contracts.trading_sessions import (
+    MIN_WEEKDAY_HOURS,
+    MIN_WEEKEND_HOURS,
+    QUIET_MAX,
+    WINDOW_HOURS,
+    SessionFigures,
+    day_start_ms,
+    session_figures,
+)
+from scripts.category_evidence import TRADFI_FOLDER, ContractDays, contract_days
+from tests.replay_data import random_walks, session_traded
+from tests.shared_data import MARKET_DATA
+
+MONDAY_MS = 1_700_438_400_000  # 2023-11-20 00:00 UTC, a Monday
+
+
+def days_of(folder: str) -> dict[str, ContractDays]:
+    path = MARKET_DATA / folder
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent (../shared/market-data is read in place)")
+    return {r.name: r for r in contract_days(path)}
+
+
+def figures_of(
+    hours: int, rows: dict[int, str], *, n: int = 4, end_ms: int = MONDAY_MS
+) -> list[SessionFigures]:
+    """The rule on `n` generated contracts whose last candle closes at `end_ms`, the `rows`
+    made session-traded (`tests.replay_data.session_traded`)."""
+    history = session_traded(random_walks(n, hours, start_ms=end_ms - hours * HOUR_MS), rows)
+    return day_figures(history, end_ms)
+
+
+@pytest.mark.slow  # the shared real histories, read whole
+class TestOnRealHistory:
+    """The figures docs/decisions.md quotes ("What a contract is"); `python -m
+    scripts.category_evidence` gives them for every folder, the 487-contract one included."""
+
+    def test_every_tradfi_perpetual_is_non_crypto_on_every_day_it_decides(self) -> None:
+        days = days_of(TRADFI_FOLDER)
+        assert {name: dict(r.days) for name, r in days.items()} == {
+            "CRCLUSDT": {"equity": 26, "unknown": 13},
+            "INTCUSDT": {"equity": 33, "unknown": 13},
+            "MSTRUSDT": {"equity": 26, "unknown": 13},
+            "PAXGUSDT": {"commodity": 96, "unknown": 13},
+            "TSLAUSDT": {"equity": 38, "unknown": 13},
+            "XAGUSDT": {"commodity": 59, "unknown": 13},
+            "XAUUSDT": {"commodity": 74, "equity": 12, "unknown": 13},
+        }
+
+    def test_the_year_of_32_coins_is_crypto_on_all_but_btc_and_eth_quiet_weekends(
+        self,
+    ) -> None:
+        days = days_of("roshan7869-algotrading")
+        wrong = {name: r.wrong for name, r in days.items() if r.wrong}
+        assert wrong == {"BTCUSDT": 53, "ETHUSDT": 40}
+        decided = sum(
+            r.days["crypto"] + r.days["commodity"] + r.days["equity"] for r in days.values()
+        )
+        assert decided == 11_872
+
+    def test_the_month_of_59_coins_is_crypto_on_all_but_btcs_quiet_weekends(self) -> None:
+        days = days_of("alpergulsen-freqtrade")
+        assert {name: r.wrong for name, r in days.items() if r.wrong} == {"BTCUSDT": 19}
+
+
+class TestOnGeneratedCandles:
+    def test_a_session_traded_underlying_is_caught_and_a_walk_is_not(self) -> None:
+        figures = figures_of(WINDOW_HOURS, {2: "equity", 3: "commodity"})
+        assert [f.verdict for f in figures] == ["crypto", "crypto", "equity", "commodity"]
+        assert figures[2].quietness < QUIET_MAX <= figures[0].quietness
+
+    def test_only_the_window_counts(self) -> None:
+        """Eight weeks of a walk before the window do not change its figures."""
+        short = figures_of(WINDOW_HOURS, {2: "equity"})
+        long = figures_of(2 * WINDOW_HOURS, {2: "equity"})
+        assert [f.verdict for f in long] == [f.verdict for f in short]
+
+    def test_fewer_than_two_weeks_decide_nothing(self) -> None:
+        """Ten days to a Monday: two weekends, but only three Tuesdays to Thursdays."""
+        figures = figures_of(10 * 24, {2: "equity"})
+        assert [f.verdict for f in figures] == ["unknown"] * 4
+        assert {(f.weekend_hours, f.weekday_hours) for f in figures} == {(88, 72)}
+        assert MIN_WEEKDAY_HOURS > 72 and MIN_WEEKEND_HOURS <= 88
+
+    def test_two_weeks_decide(self) -> None:
+        figures = figures_of(14 * 24, {2: "equity"})
+        assert [f.verdict for f in figures] == ["crypto", "crypto", "equity", "crypto"]
+
+    def test_missing_candles_are_left_out_not_read_as_quiet(self) -> None:
+        history = session_traded(
+            random_walks(3, WINDOW_HOURS, start_ms=MONDAY_MS - WINDOW_HOURS * HOUR_MS), {}
+        )
+        for name in ("open", "high", "low", "close", "volume"):
+            getattr(history, name)[1, ::5] = np.nan
+        assert [f.verdict for f in day_figures(history, MONDAY_MS)] == ["crypto"] * 3
+
+    def test_a_flat_contract_is_not_read_as_session_traded(self) -> None:
+        """No weekday movement at all: no evidence of a quiet weekend (ratio 1)."""
+        hours = WINDOW_HOURS
+        times = MONDAY_MS - hours * HOUR_MS + HOUR_MS * np.arange(hours)
+        flat = np.full((1, hours), 2.0)
+        (figures,) = session_figures(times, flat, flat, flat, flat, np.full((1, hours), 10.0))
+        assert figures.quietness == 1.0 and figures.verdict == "crypto"
+
+    def test_figures_are_stored_rounded(self) -> None:
+        (figures,) = figures_of(WINDOW_HOURS, {0: "equity"}, n=1)
+        stored = figures.to_json()
+        assert stored["verdict"] == "equity"
+        assert stored["weekend_range"] == round(figures.weekend_range, 4)
+        assert set(stored) == {
+            "weekend_range",
+            "weekend_move",
+            "weekend_volume",
+            "quietness",
+            "session_share",
+            "weekend_hours",
+            "weekday_hours",
+            "verdict",
+        }
+
+    def test_the_decision_day_starts_at_midnight_utc(self) -> None:
+        assert day_start_ms(MONDAY_MS + 5 * HOUR_MS + 7) == MONDAY_MS
+        assert day_start_ms(MONDAY_MS) == MONDAY_MS
+        assert MONDAY_MS % DAY_MS == 0
