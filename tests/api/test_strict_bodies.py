@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ReplayRun
+from app.lab.models import ReplayRun
 from app.portfolio.models import PortfolioHistory
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, TRADE_KEY
