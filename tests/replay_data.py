@@ -13,8 +13,8 @@ import pytest
 
 from app.books.replay_config import default_run_config
 from app.books.simulation.market_history import Funding, MarketHistory
-from app.core.units import HOUR_MS
 from app.lab.csv_source import load_csv_folder
+from app.platform.core.units import HOUR_MS
 from app.scoring.run_config import RunConfig
 from tests.shared_data import MARKET_DATA
 

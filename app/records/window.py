@@ -32,9 +32,9 @@ from app.books.db_source import (
     with_funding,
 )
 from app.books.simulation.market_history import MarketHistory
-from app.core.clock import utcnow
-from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.market.repository import CandleRepository, FundingRepository
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
 
 # A row's `fetched_at` is taken before its transaction commits: rows fetched this long before a
 # read but committed after it are still seen by the next check.

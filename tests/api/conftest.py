@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from scripts.generate_client import openapi_document
 from tests.conftest import app_on_session, simulator_settings
 from tests.kucoin_sim.app import KucoinSimulator

@@ -10,12 +10,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.auth import ReaderDep, TraderDep
-from app.api.sessions import get_session
 from app.callers.models import ApiKey
-from app.core.config import Settings
-from app.core.security import hash_key
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.core.security import hash_key
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.sessions import get_session
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 

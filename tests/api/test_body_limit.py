@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.schemas.bounds import MAX_POSITIONS
+from app.platform.core.config import Settings
+from app.platform.schemas.bounds import MAX_POSITIONS
 from app.signals.models import Signal
 from tests.conftest import TRADE_KEY, app_on_session, start_app
 from tests.helpers import assert_problem

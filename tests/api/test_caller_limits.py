@@ -13,7 +13,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from tests.api.test_api_keys import KEYS_URL as KEYS
 from tests.api.test_api_keys import create_key
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, app_on_session

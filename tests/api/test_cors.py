@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from tests.conftest import READ_KEY, app_on_session, start_app
 
 DESK = "https://desk.example.com"

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 import app.dashboard
-from app.core.config import Settings
 from app.dashboard import STATIC_DIR
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import start_app
 
 IMPORT = re.compile(

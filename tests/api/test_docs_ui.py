@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.api.docs_ui import ASSETS, SAME_ORIGIN_ONLY
+from app.platform.http.docs_ui import ASSETS, SAME_ORIGIN_ONLY
 from tests.conftest import start_app
 
 ADDRESS = re.compile(r"""(?:src|href)=["']?([^"' >]+)""")

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey
-from app.core.config import Settings
 from app.main import create_app
-from app.schemas.common import SYMBOL_HELP
+from app.platform.core.config import Settings
+from app.platform.schemas.common import SYMBOL_HELP
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem

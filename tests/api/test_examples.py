@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.schemas.recorded import EXAMPLES_DIR, RECORDED
+from app.platform.schemas.recorded import EXAMPLES_DIR, RECORDED
 from tests.openapi_examples import fields_missing, models_used
 
 

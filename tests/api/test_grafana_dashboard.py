@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
 from app.records.models import ForwardHour, ForwardRecord
 from tests.api.test_metrics import seed_track_record
 from tests.conftest import start_app

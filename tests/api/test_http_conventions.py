@@ -12,9 +12,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.rate_limit import CallerLimits
-from app.core.config import Settings
-from app.core.paths import API_PREFIX, LIVENESS, READINESS
+from app.platform.core.config import Settings
+from app.platform.core.paths import API_PREFIX, LIVENESS, READINESS
+from app.platform.http.rate_limit import CallerLimits
 from tests.api.test_caller_limits import SLOW, clients, limited_app
 from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, start_app
 from tests.helpers import assert_problem

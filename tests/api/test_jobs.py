@@ -14,10 +14,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.db.models import JobRun
 from app.market.models import Symbol
-from app.scheduler.catalog import registry
+from app.platform.core.config import Settings
+from app.platform.db.models import JobRun
+from app.platform.scheduler.catalog import registry
 from app.scoring.models import ScoringRun
 from tests.conftest import (
     ADMIN_KEY,

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import __version__
-from app.api.response_cache import request_key
-from app.core.config import Settings
-from app.core.log import ContextFilter, json_formatter
-from app.db.engine import create_engine, create_sessionmaker
 from app.main import create_app
 from app.market.jobs import UNIVERSE_SYNC
+from app.platform.core.config import Settings
+from app.platform.core.log import ContextFilter, json_formatter
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.http.response_cache import request_key
 from app.portfolio.models import PortfolioHistory
 from app.records.keeping.as_run import STRATEGIES
 from app.records.models import (
@@ -406,7 +406,7 @@ class TestRequestLog:
         async for client in start_app(create_app(settings)):
             response = await client.get(f"{API}/status", headers={"X-Request-ID": "down-1"})
         assert response.status_code == 503
-        warned = [x for x in lines(log_lines) if x["logger"] == "app.services.health.status"]
+        warned = [x for x in lines(log_lines) if x["logger"] == "app.operations.service"]
         assert warned and all(x["request_id"] == "down-1" for x in warned)
 
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.json_body import NON_FINITE_MESSAGE, OUT_OF_RANGE_MESSAGE
 from app.lab.models import ReplayRun
+from app.platform.http.json_body import NON_FINITE_MESSAGE, OUT_OF_RANGE_MESSAGE
 from app.scoring.models import ScoringConfigChange
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.market.models import Symbol
+from app.platform.core.config import Settings
 from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_settings, start_app
 from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator

@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 
 from app import __version__
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import READ_KEY, TRADE_KEY, start_app
 
 API = "/api/symbol-mgmt"

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 from tests.deployed import (
     API,
     ROOT,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from app.runtime.http_head import PROTOCOL
+from app.platform.runtime.http_head import PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/symbol-mgmt"

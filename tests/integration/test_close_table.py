@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR, HOUR_MIN
 from app.market.repository import CandleRepository
+from app.platform.core.units import HOUR, HOUR_MIN
 from tests.factories import make_candles, make_symbol
 
 START = datetime(2026, 3, 1, 5, tzinfo=UTC)

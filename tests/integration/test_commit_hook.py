@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.callers.idempotency import IdempotencyGuard
 from app.callers.models import ApiKey
-from app.core.clock import utcnow
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
-from app.db.session_flags import Commit, mark_run_queued
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.session_flags import Commit, mark_run_queued
 from app.settings.models import SystemConfiguration
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE, TRADE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from tests.conftest import ADMIN_KEY, READ_KEY
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.integration.test_response_cache import eventually_changes, replica

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem
 

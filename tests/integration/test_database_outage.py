@@ -14,9 +14,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from app.core.config import Settings
 from app.main import create_app
-from app.services.health.readiness_cache import TTL_S as READINESS_TTL_S
+from app.operations.readiness_cache import TTL_S as READINESS_TTL_S
+from app.platform.core.config import Settings
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem
 from tests.tcp_proxy import TcpProxy

@@ -18,8 +18,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.db.models import Alert, JobRun
+from app.platform.core.clock import utcnow
+from app.platform.db.models import Alert, JobRun
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringAlgorithm, SymbolScore
 from app.settings.models import SystemConfiguration

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.json_text import SerializedJSON
-from app.db.models import JobRun
-from app.db.types import epoch_ms
 from app.lab.models import ReplayRun
+from app.platform.db.json_text import SerializedJSON
+from app.platform.db.models import JobRun
+from app.platform.db.types import epoch_ms
 
 MOMENTS = [
     datetime(1970, 1, 1, tzinfo=UTC),

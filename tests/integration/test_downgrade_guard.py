@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Connection, text
 
-from app.db.downgrade_guard import FORCE_ENV, DestructiveDowngradeRefused
+from app.platform.db.downgrade_guard import FORCE_ENV, DestructiveDowngradeRefused
 from tests.integration.test_migrations import (
     fresh_url,
     inspect_database,

@@ -14,11 +14,11 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from app.core.config import Settings
-from app.db.repositories.events import EventRepository
 from app.main import create_app
-from app.services.events.hub import OVERFLOWED, EventHub, StreamEnd
-from app.services.events.wakeup import EventSignal
+from app.platform.core.config import Settings
+from app.platform.db.repositories.events import EventRepository
+from app.platform.events.hub import OVERFLOWED, EventHub, StreamEnd
+from app.platform.events.wakeup import EventSignal
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY
 from tests.integration.committed import BASE

@@ -12,8 +12,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import free_port

@@ -18,17 +18,17 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.core.config import Settings
-from app.core.errors import ConflictError
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
 from app.lab.algorithm_changes import AlgorithmChange, AlgorithmService
 from app.lab.history_import import HistoryImportService
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.core.errors import ConflictError
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.runtime.offload import EVIDENCE, in_worker
+from app.platform.scheduler.bodies import all_jobs
+from app.platform.scheduler.loop import Scheduler
 from app.records.keeping.challengers import CHALLENGERS
-from app.runtime.offload import EVIDENCE, in_worker
-from app.scheduler.bodies import all_jobs
-from app.scheduler.loop import Scheduler
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app

@@ -24,14 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.books.db_source import load_db_history
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
-from app.core.config import Settings
-from app.core.units import HOUR_MS
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.lab.replay.replaying import replayed
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
+from app.platform.core.config import Settings
+from app.platform.core.units import HOUR_MS
+from app.platform.db.engine import create_engine, create_sessionmaker
 from app.portfolio.autopilot import AutopilotService
 from app.portfolio.membership import MembershipService
 from app.portfolio.models import PortfolioHistory

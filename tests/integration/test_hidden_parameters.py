@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
-from app.core.config import Settings
-from app.db.engine import create_engine
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 
 SECRET = "token-0f9e8d7c-hunter2"
 

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from app.callers.models import IdempotencyKey
-from app.core.config import Settings
-from app.db.engine import create_engine
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 from app.signals.models import Signal
 from app.signals.schemas import SignalCreate
 from app.signals.service import SignalService

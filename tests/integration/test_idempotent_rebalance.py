@@ -14,9 +14,9 @@ from sqlalchemy import func, select, text
 
 from app.callers.idempotency import request_fingerprint
 from app.callers.models import IdempotencyKey
-from app.core.clock import utcnow
-from app.core.config import Settings
-from app.db.engine import create_engine
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 from app.signals.models import Signal
 from tests.conftest import TRADE_NAME
 from tests.integration.committed import BASE, TRADE, prepared

@@ -12,9 +12,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.callers.models import IdempotencyKey
-from app.core.config import Settings
-from app.db.engine import create_engine
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 from app.portfolio.models import PerformanceRecord
 from app.signals.models import Signal
 from tests.conftest import start_app

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from app.db.notifications import CHANGES
+from app.platform.db.notifications import CHANGES
 from tests.databases import asyncpg_dsn, drop_postgres_database, migrated_postgres_database
 
 QUIET_FOR_S = 0.5  # a notification arrives within milliseconds of its commit

@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from app.db import models  # noqa: F401  (registers every table on Base.metadata)
-from app.db.base import Base
-from app.db.migrations import MIGRATION_LOCK_KEY, head_revision
+from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
+from app.platform.db.base import Base
+from app.platform.db.migrations import MIGRATION_LOCK_KEY, head_revision
 from tests.databases import asyncpg_dsn, create_postgres_database, drop_postgres_database
 from tests.deployed import ROOT
 from tests.integration.test_migrations import inspect_database, table_names, version_numbers

@@ -16,9 +16,9 @@ from sqlalchemy import Connection, inspect, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
-from app.db import models  # noqa: F401  (registers every table on Base.metadata)
-from app.db.base import Base
-from app.db.migrations import alembic_config, head_revision
+from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
+from app.platform.db.base import Base
+from app.platform.db.migrations import alembic_config, head_revision
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
 BACKENDS = ["postgresql", "sqlite"]

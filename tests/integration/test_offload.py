@@ -18,10 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.core.errors import WorkerUnavailableError
-from app.portfolio.maths.weighting import InfeasibleWeights, calculate_weights
-from app.portfolio.policy.weight_rules import InsufficientReturns, risk_inputs
-from app.runtime.offload import (
+from app.platform.core.errors import WorkerUnavailableError
+from app.platform.runtime.offload import (
     EVIDENCE,
     READS,
     SCORING,
@@ -31,7 +29,9 @@ from app.runtime.offload import (
     prestart,
     stop_workers,
 )
-from app.runtime.progress import RunAborted
+from app.platform.runtime.progress import RunAborted
+from app.portfolio.maths.weighting import InfeasibleWeights, calculate_weights
+from app.portfolio.policy.weight_rules import InsufficientReturns, risk_inputs
 from app.scoring.scorers import component_registry, learned, portable
 from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # A service process that has started its worker, says the worker's pid, then is killed outright.
 KILLED_SERVICE = """
 import asyncio, os, signal
-from app.runtime.offload import in_worker
+from app.platform.runtime.offload import in_worker
 print(asyncio.run(in_worker(os.getpid)), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """

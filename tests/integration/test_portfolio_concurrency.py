@@ -13,8 +13,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core.config import Settings
-from app.db.engine import create_engine
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from app.core.config import Settings
-from app.db.engine import create_engine
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 from tests.conftest import start_app
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 
-from app.schemas.recorded import EXAMPLES_DIR
+from app.platform.schemas.recorded import EXAMPLES_DIR
 from scripts.generate_client import openapi_document
 from scripts.record_examples import RECORDED, record, trimmed, write
 from tests.openapi_examples import fields_missing

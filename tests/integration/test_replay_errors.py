@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
 from app.lab.models import ReplayRun
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE
 

@@ -19,15 +19,15 @@ from app.books.db_source import load_db_history
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.market_history import Funding, MarketHistory
 from app.books.simulation.replay_params import ReplayParams
-from app.core.config import Settings
-from app.core.units import HOUR_MS
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
 from app.lab.csv_source import load_csv_folder
 from app.lab.history_import import HistoryImportService
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.core.units import HOUR_MS
+from app.platform.db.engine import create_engine, create_sessionmaker
 from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem, run_ended

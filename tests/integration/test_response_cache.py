@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 from tests.integration.committed import BASE, TRADE, prepared

@@ -14,9 +14,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Connection, text
 
-from app.core.config import Settings
-from app.db.migrations import head_revision
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.migrations import head_revision
 from tests.conftest import READ_KEY, start_app
 from tests.deployed import ROOT
 from tests.integration.committed import BASE
@@ -102,7 +102,7 @@ class TestMigrateCommand:
         # The app's URL names nothing reachable: the owner's, for migrations, is used.
         done = await asyncio.to_thread(
             run_migrate,
-            "sqlite+aiosqlite:////nonexistent/dir/app.db",
+            "sqlite+aiosqlite:////nonexistent/dir/app.platform.db",
             MYSYMBOLS_MIGRATION_DATABASE_URL=database,
         )
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import JobRun
-from app.db.repositories.jobs import JobRepository
 from app.lab.models import ReplayRun
 from app.lab.repository import ReplayRepository
-from app.runtime.progress import RunAborted, checkpoint, tracking
-from app.services.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.models import JobRun
+from app.platform.db.repositories.jobs import JobRepository
+from app.platform.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
+from app.platform.runtime.progress import RunAborted, checkpoint, tracking
 
 GUARD_S = 10 * HEARTBEAT_S
 

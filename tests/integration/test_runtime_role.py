@@ -12,8 +12,8 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import ADMIN_KEY, start_app
 from tests.databases import asyncpg_dsn
 from tests.integration.committed import BASE

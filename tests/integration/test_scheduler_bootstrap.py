@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from app.core.config import Settings
 from app.main import create_app
-from app.scheduler.bootstrap import REQUESTER, Bootstrap
-from app.scheduler.leadership import Leadership
+from app.platform.core.config import Settings
+from app.platform.scheduler.bootstrap import REQUESTER, Bootstrap
+from app.platform.scheduler.leadership import Leadership
 from tests.conftest import READ_KEY, start_app
 from tests.kucoin_sim.app import KucoinSimulator
 

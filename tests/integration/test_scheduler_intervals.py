@@ -10,11 +10,11 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.core.config import Settings
 from app.main import create_app
-from app.scheduler import loop
-from app.scheduler.bodies import all_jobs
-from app.scheduler.loop import Scheduler
+from app.platform.core.config import Settings
+from app.platform.scheduler import loop
+from app.platform.scheduler.bodies import all_jobs
+from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
 
 

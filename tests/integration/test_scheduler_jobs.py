@@ -10,11 +10,11 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.callers.models import IdempotencyKey
-from app.core.config import Settings
-from app.db.models import EventOutbox, JobRun
 from app.main import create_app
-from app.scheduler.bodies import all_jobs
-from app.scheduler.loop import Scheduler
+from app.platform.core.config import Settings
+from app.platform.db.models import EventOutbox, JobRun
+from app.platform.scheduler.bodies import all_jobs
+from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

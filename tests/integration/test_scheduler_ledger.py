@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.config import Settings
-from app.db.models import Alert, JobRun
-from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.jobs import JobRepository
 from app.main import create_app
-from app.scheduler.job import Job, JobBody, JobSkipped
-from app.scheduler.loop import Scheduler
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Settings
+from app.platform.db.models import Alert, JobRun
+from app.platform.db.repositories.alert_log import AlertLog
+from app.platform.db.repositories.jobs import JobRepository
+from app.platform.runs.job import Job, JobBody, JobSkipped
+from app.platform.scheduler.loop import Scheduler
 from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import (
@@ -285,7 +285,7 @@ class TestHeapAfterRuns:
             trims.append("trim")
             return True
 
-        monkeypatch.setattr("app.scheduler.runs.release_free_heap", counted)
+        monkeypatch.setattr("app.platform.scheduler.runs.release_free_heap", counted)
         assert state.jobs.trim_heap  # the default (scheduler.trim_heap_after_runs)
         assert (
             await a.run_tick(Job("test_job", "alert_check_interval_s", raise_alert), TICK) == "ran"

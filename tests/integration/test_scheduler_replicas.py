@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.models import JobRun
+from app.platform.db.models import JobRun
 from tests.conftest import BOOTSTRAP_KEYS
 from tests.deployed import uvicorn
 from tests.kucoin_sim.app import KucoinSimulator

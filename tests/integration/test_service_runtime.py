@@ -8,8 +8,8 @@ import sys
 
 from fastapi import FastAPI
 
-from app.runtime.collector import THRESHOLDS
-from app.runtime.gil import SWITCH_INTERVAL_S
+from app.platform.runtime.collector import THRESHOLDS
+from app.platform.runtime.gil import SWITCH_INTERVAL_S
 from tests.conftest import start_app
 
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.models import JobRun
+from app.platform.db.models import JobRun
 from app.scoring.models import ScoringRun
 from tests.conftest import BOOTSTRAP_KEYS, READ_KEY, TRADE_KEY, TRADE_NAME
 from tests.deployed import uvicorn

@@ -16,10 +16,10 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
-from app.core.config import Settings
-from app.db.engine import create_engine
-from app.db.sqlite_locks import WriteLockHold, follow_write_locks
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
+from app.platform.db.sqlite_locks import WriteLockHold, follow_write_locks
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, start_app
 from tests.integration.committed import BASE, TRADE

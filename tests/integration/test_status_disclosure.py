@@ -18,10 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
-from app.core.config import Settings
-from app.db.migrations import alembic_config, head_revision
 from app.main import create_app
-from app.scheduler.job import Job
+from app.platform.core.config import Settings
+from app.platform.db.migrations import alembic_config, head_revision
+from app.platform.runs.job import Job
 from app.state import AppState
 from tests.conftest import READ_KEY, start_app
 from tests.databases import migrated_sqlite_url, sqlite_url
@@ -83,7 +83,7 @@ class TestAJobsFailure:
     ) -> None:
         app, client = started
         state: AppState = app.state.app_state
-        with caplog.at_level(logging.ERROR, logger="app.scheduler.runs"):
+        with caplog.at_level(logging.ERROR, logger="app.platform.scheduler.runs"):
             run = await state.jobs.submit(
                 Job("leaky", "score_refresh_interval_s", body), requested_by="test"
             )
@@ -106,7 +106,9 @@ class TestAJobsFailure:
         assert shown["problem_type"] == "urn:mysymbols:problem:internal-error"
         assert run.error == shown["error"]  # what the ledger stores
 
-        logged = [r for r in caplog.records if r.name == "app.scheduler.runs" and r.exc_info]
+        logged = [
+            r for r in caplog.records if r.name == "app.platform.scheduler.runs" and r.exc_info
+        ]
         assert [r.getMessage() for r in logged] == [f"jobs: run {run.id} of leaky failed"]
         text_logged = logging.Formatter().formatException(logged[0].exc_info)  # type: ignore[arg-type]
         assert in_log in text_logged

@@ -9,9 +9,9 @@ from contextlib import AsyncExitStack
 
 import httpx
 
-from app.api.rate_limit import CallerLimits
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.http.rate_limit import CallerLimits
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
 from tests.helpers import PROBLEM
 from tests.integration.committed import BASE

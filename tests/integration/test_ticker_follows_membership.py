@@ -17,15 +17,15 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
 from app.market.prices import TickerFollower
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.scheduler.bodies import all_jobs
+from app.platform.scheduler.loop import Scheduler
 from app.portfolio.models import PortfolioMember
-from app.scheduler.bodies import all_jobs
-from app.scheduler.loop import Scheduler
 from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import create_postgres_database, drop_postgres_database
@@ -184,7 +184,7 @@ async def test_a_change_on_another_replica_moves_the_subscription(
 class TestTickerFollower:
     # Each stops the follower while its resync reads: on SQLite, 4 stops of 51 hung on a loaded
     # machine until stops repeated a cancellation that SQLAlchemy's pool swallowed
-    # (app.runtime.background.cancel_and_wait).
+    # (app.platform.runtime.background.cancel_and_wait).
     async def test_a_burst_of_requests_costs_one_resync(
         self,
         committed: str,

@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.books.db_source import load_db_history
 from app.books.simulation.market_history import MarketHistory
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.lab.replay.simulate import Books, Ledger
 from app.main import create_app
 from app.market.models import Symbol
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.timeline_export import portfolio_timeline
 from app.records.as_run_read import LiveEvidenceService

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook
 
-from app.core.config import WebhookSettings
-from app.db.models import EventOutbox, WebhookDelivery
-from app.services.events.stream import EventSignal
-from app.services.webhooks.dispatcher import WebhookDispatcher
-from app.services.webhooks.queue import receiver_label
+from app.platform.core.config import WebhookSettings
+from app.platform.db.models import EventOutbox, WebhookDelivery
+from app.platform.events.stream import EventSignal
+from app.platform.webhooks.dispatcher import WebhookDispatcher
+from app.platform.webhooks.queue import receiver_label
 from tests.databases import (
     drop_postgres_database,
     migrated_postgres_database,

@@ -17,10 +17,10 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from app.core.config import Settings, WebhookSettings
-from app.db.models import EventOutbox, WebhookDelivery
-from app.services.events.stream import EventSignal
-from app.services.webhooks.dispatcher import WebhookDispatcher, message_id
+from app.platform.core.config import Settings, WebhookSettings
+from app.platform.db.models import EventOutbox, WebhookDelivery
+from app.platform.events.stream import EventSignal
+from app.platform.webhooks.dispatcher import WebhookDispatcher, message_id
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 

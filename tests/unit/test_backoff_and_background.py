@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from app.runtime.background import BackgroundTask, cancel_and_wait
-from app.runtime.backoff import backoff_delay
+from app.platform.runtime.background import BackgroundTask, cancel_and_wait
+from app.platform.runtime.backoff import backoff_delay
 
 
 class TestBackoffDelay:

@@ -1,4 +1,4 @@
-"""The service's garbage collector (app.runtime.collector): cyclic garbage that reached the
+"""The service's garbage collector (app.platform.runtime.collector): cyclic garbage that reached the
 oldest generation is freed by the collections on the clock, not left to the rare automatic full
 ones."""
 
@@ -8,7 +8,7 @@ import asyncio
 import gc
 import weakref
 
-from app.runtime.collector import THRESHOLDS, service_heap
+from app.platform.runtime.collector import THRESHOLDS, service_heap
 
 
 class Node:

@@ -12,14 +12,14 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from standardwebhooks import Webhook
 
-from app.core.config import (
+from app.platform.core.config import (
     DEFAULT_DATABASE_URL,
     LIVE_KUCOIN_FUTURES_URL,
     Role,
     Settings,
     WebhookSettings,
 )
-from app.core.webhook_secret import webhook_key
+from app.platform.core.webhook_secret import webhook_key
 
 KEY = bytes(range(32))
 SECRET = "whsec_" + base64.b64encode(KEY).decode()

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.schemas.common import (
+from app.platform.schemas.common import (
     DATE_TIME_PATTERN,
     FIRST_YEAR,
     LAST_YEAR,

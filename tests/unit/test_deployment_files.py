@@ -17,7 +17,7 @@ import yaml
 from packaging.requirements import Requirement
 from uvicorn.importer import import_from_string
 
-from app.runtime.http_head import PROTOCOL, BoundedHttpToolsProtocol
+from app.platform.runtime.http_head import PROTOCOL, BoundedHttpToolsProtocol
 from tests.deployed import uvicorn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,7 +137,7 @@ def _launch(node: ast.AST) -> bool:
 class TestRequestHeadBound:
     """Every uvicorn the project starts (the image, and so compose and Kubernetes; `dev.sh
     serve`; the demo; the deployed suite's and the benchmarks' servers) runs the protocol that
-    bounds a request's head (`app.runtime.http_head`): a launch without it fails here."""
+    bounds a request's head (`app.platform.runtime.http_head`): a launch without it fails here."""
 
     @pytest.mark.parametrize("path", SHELL_LAUNCHES)
     def test_each_shell_launch_names_the_protocol(self, path: str) -> None:

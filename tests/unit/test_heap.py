@@ -1,4 +1,4 @@
-"""The C heap's freed memory handed back to the system (app.runtime.heap)."""
+"""The C heap's freed memory handed back to the system (app.platform.runtime.heap)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import sys
 
 import pytest
 
-from app.runtime.heap import trim_free_heap
+from app.platform.runtime.heap import trim_free_heap
 
 # In a process of its own: 1 601 blocks of 64 KiB (under glibc's mmap threshold: from the heap),
 # written so that they are resident, then all but the last freed (it keeps the heap's top from
 # shrinking by itself). What is resident before and after the trim.
 FRAGMENTED_THEN_TRIMMED = """
 import ctypes, json, os
-from app.runtime.heap import trim_free_heap
+from app.platform.runtime.heap import trim_free_heap
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = [ctypes.c_void_p]
@@ -48,7 +48,7 @@ def test_the_freed_heap_goes_back_to_the_system() -> None:
 
 
 def test_elsewhere_than_glibc_nothing_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.runtime import heap
+    from app.platform.runtime import heap
 
     heap._malloc_trim.cache_clear()
     monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
@@ -62,7 +62,7 @@ def test_elsewhere_than_glibc_nothing_is_done(monkeypatch: pytest.MonkeyPatch) -
 # freed, then one of 1 MiB taken. What glibc has mapped (`mallinfo2().hblkhd`) then.
 LARGE_FREED_THEN_SMALLER = """
 import ctypes, json, sys
-from app.runtime.heap import hold_mmap_threshold
+from app.platform.runtime.heap import hold_mmap_threshold
 held = hold_mmap_threshold() if sys.argv[1] == "held" else None
 class Mallinfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in (

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.core.log import (
+from app.platform.core.log import (
     TEXT_FORMAT,
     ContextFilter,
     Handoff,

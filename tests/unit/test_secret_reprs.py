@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.config import Settings
 from app.lab.stored_history import StoredHistory
+from app.platform.core.config import Settings
 
 URL = "postgresql+asyncpg://mysymbols:s3cret-pw-4711@db:5432/mysymbols"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.config import BootstrapKey, Role
-from app.core.security import (
+from app.platform.core.config import BootstrapKey, Role
+from app.platform.core.security import (
     BootstrapKeyring,
     bootstrap_name,
     generate_key,

@@ -11,7 +11,7 @@ from types import FrameType
 
 import pytest
 
-from app.runtime.shutdown import ShutdownSignal
+from app.platform.runtime.shutdown import ShutdownSignal
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.core.ticks import decimal_on_tick, on_tick
+from app.platform.core.ticks import decimal_on_tick, on_tick
 
 
 class TestOnTick:

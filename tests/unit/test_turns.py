@@ -1,11 +1,11 @@
-"""A few of one kind of work at once in an event loop (`app.runtime.turns`)."""
+"""A few of one kind of work at once in an event loop (`app.platform.runtime.turns`)."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 
-from app.runtime.turns import Turns
+from app.platform.runtime.turns import Turns
 
 
 class TestTurns:

@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 from pydantic import ValidationError
 
-from app.core.config import WebhookSettings
-from app.services.webhooks.resolver import ReceiverResolver, receiver_session
+from app.platform.core.config import WebhookSettings
+from app.platform.webhooks.resolver import ReceiverResolver, receiver_session
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 

@@ -17,8 +17,8 @@ import numpy as np
 
 from app.books.simulation.data_categories import data_categories
 from app.books.simulation.market_history import PointInTime, SettledFunding
-from app.core.units import HOUR_MS
 from app.market.contracts.depth import BOOK_LEVELS
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.assemble import FUNDING_POINTS
 from app.scoring.scorers.market_inputs import MarketInputs
 

@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from tests.api.portfolio.helpers import BASE, TRADE
 from tests.conftest import app_on_session, joined_session, simulator_settings, start_app
 from tests.kucoin_sim.clock import HOUR_MS

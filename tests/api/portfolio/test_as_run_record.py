@@ -10,8 +10,8 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR
 from app.market.models import Candle, Symbol
+from app.platform.core.units import HOUR
 from app.records.as_run_update import AsRunService
 from app.records.hours import ceil_hour
 from app.records.models import TrackRecordDecision

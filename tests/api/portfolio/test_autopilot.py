@@ -17,10 +17,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError
-from app.db.models import EventOutbox
 from app.market.models import Symbol
 from app.market.service import symbol_category
+from app.platform.core.errors import ConflictError
+from app.platform.db.models import EventOutbox
 from app.portfolio.autopilot import INTERIM, METHOD, AutopilotService, PolicyTarget
 from app.portfolio.membership import CategoryExcluded, MembershipService
 from app.portfolio.models import PortfolioHistory

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from app.core.clock import utcnow
 from app.market.models import Symbol
+from app.platform.core.clock import utcnow
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun
 from app.scoring.scorers.assemble import assemble

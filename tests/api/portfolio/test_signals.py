@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.db.models import EventOutbox
-from app.schemas.bounds import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
-from app.services.factory import Services
+from app.platform.core.clock import utcnow
+from app.platform.db.models import EventOutbox
+from app.platform.schemas.bounds import MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH
 from app.signals.models import Signal
+from app.signals.service import signal_service
 from tests.api.portfolio.helpers import ADMIN, BASE, READ, TRADE, ranked
 from tests.helpers import assert_problem
 
@@ -248,7 +248,7 @@ class TestPortfolioLink:
         for symbol in ranked_symbols[1:3]:  # the best-ranked symbol stays outside
             await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
         created = (await post(api, symbol=ranked_symbols[0])).json()
-        service = Services(session, sim_app.state.app_state).signals
+        service = signal_service(session, sim_app.state.app_state.gateway)
         signal = await service.get(created["id"])
         await service._nominate(signal, 0.9)
         [event] = (

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core.config import Settings
-from app.db.engine import create_engine
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
 from tests.prometheus import counted
 
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.core.config import Settings
-from app.db.engine import create_engine
-from app.observability.slow_queries import STATEMENT_CHARS
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
+from app.platform.observability.slow_queries import STATEMENT_CHARS
 from tests.prometheus import counted
 
-SLOW = "app.observability.slow_queries"
+SLOW = "app.platform.observability.slow_queries"
 
 
 async def run_statement(settings: Settings, sql: str = "SELECT   1 AS\n  answer") -> None:

@@ -11,13 +11,13 @@ from sqlalchemy import event, make_url, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import INSERT_STEP, CandleService
 from app.market.models import Candle, Symbol
 from app.market.repository import CandleRepository
 from app.market.service import UniverseService
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
 from tests.integration.committed import committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.policy import Holding, PolicyState, step, target_weights
-from app.core.units import HOUR_MS
 from app.market.models import Symbol
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.replacement_rule import RunScores
 from app.portfolio.replacement_advice import evaluate_replacements
 from app.portfolio.settings import load_portfolio_config

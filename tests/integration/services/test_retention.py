@@ -16,14 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 
 from app.callers.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.callers.models import IdempotencyKey
-from app.core.clock import utcnow
-from app.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
 from app.lab.models import ReplayRun
 from app.lab.repository import ReplayRepository
 from app.market.models import Candle, Symbol
+from app.operations.retention import RetentionService
+from app.platform.core.clock import utcnow
+from app.platform.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
 from app.portfolio.models import PortfolioHistory
 from app.scoring.models import ScoringRun, SymbolScore
-from app.services.maintenance.retention import RetentionService
 from app.settings.models import ConfigurationChange
 from app.signals.models import Signal
 from tests.factories import add, make_candles, make_run, make_symbol

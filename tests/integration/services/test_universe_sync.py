@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Alert
 from app.kucoin.errors import Unavailable
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
 from app.market.service import UniverseService
+from app.platform.db.models import Alert
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import with_sim
 

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from starlette.types import Message, Scope
 
-from app.api.query_params import canonical_query
-from app.api.rate_limit import CallerLimits, TokenBuckets, is_heavy
-from app.api.stream_cap import SlottedStream, StreamSlots
-from app.core.config import LimitsSettings
-from app.core.errors import TooManyRequestsError
-from app.core.security import BootstrapKeyring
-from app.schemas.system import Status
-from app.services.health.readiness_cache import SharedReadiness
+from app.operations.readiness_cache import SharedReadiness
+from app.operations.schemas import Status
+from app.platform.core.config import LimitsSettings
+from app.platform.core.errors import TooManyRequestsError
+from app.platform.core.security import BootstrapKeyring
+from app.platform.http.query_params import canonical_query
+from app.platform.http.rate_limit import CallerLimits, TokenBuckets, is_heavy
+from app.platform.http.stream_cap import SlottedStream, StreamSlots
 
 
 class Clock:

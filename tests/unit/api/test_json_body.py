@@ -7,7 +7,7 @@ import sys
 import pytest
 from fastapi.exceptions import RequestValidationError
 
-from app.api.json_body import OUT_OF_RANGE_MESSAGE, parse_json_body
+from app.platform.http.json_body import OUT_OF_RANGE_MESSAGE, parse_json_body
 
 LARGEST = int(sys.float_info.max)  # 309 digits
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Response
 
-from app.api import response_cache
-from app.api.response_cache import (
+from app.platform.http import response_cache
+from app.platform.http.response_cache import (
     CachedRead,
     ResponseCache,
     ResponseCacheMiddleware,

@@ -1,8 +1,8 @@
-"""The routers' files: each module under `app/api/routers/` (or each package there, when the
-routes of one prefix fill several modules) is named after the URL prefix it serves, and a domain
-in its own folder serves its routes from its `router.py` (or the modules of its `routers`
-package) under its own name (or, where the URL is older than the domain's name, under the
-prefixes `DOMAIN_PREFIXES` gives it)."""
+"""The routers' files: each module under `app/platform/http/routers/` (or each package there, when
+the routes of one prefix fill several modules) is named after the URL prefix it serves, and a domain
+in its own folder serves its routes from its `router.py` (or the modules of its `routers` package)
+under its own name (or, where the URL is older than the domain's name, under the prefixes
+`DOMAIN_PREFIXES` gives it)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from types import ModuleType
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.api import routers
-from app.api.routers.metrics import prometheus_router
-from app.core.config import MetricsSettings
+from app.platform.core.config import MetricsSettings
+from app.platform.http import routers
+from app.platform.http.routers.metrics import prometheus_router
 from tests.unit.layers import APP, DOMAINS, ROUTER, ROUTERS
 
 # A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
@@ -24,6 +24,7 @@ DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
     "callers": ("api-keys",),
     "settings": ("config",),
     "market": ("symbols",),
+    "operations": ("health", "status"),
     "portfolio": ("portfolio", "pairlist"),
     "records": ("evidence",),
     "lab": ("replays", "scoring"),
@@ -31,7 +32,7 @@ DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
 
 
 def served() -> dict[str, list[str]]:
-    """Each name directly under `app/api/routers/` -> the paths its routes serve."""
+    """Each name directly under `app/platform/http/routers/` -> the paths its routes serve."""
     paths: dict[str, list[str]] = defaultdict(list)
     for info in pkgutil.walk_packages(routers.__path__, f"{routers.__name__}."):
         module = importlib.import_module(info.name)

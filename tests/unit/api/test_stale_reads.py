@@ -15,8 +15,9 @@ import pytest
 from fastapi import FastAPI, HTTPException
 from starlette.types import Receive, Scope, Send
 
-from app.api.caller import resolve_caller
-from app.api.response_cache import (
+from app.platform.core.config import Role
+from app.platform.http.caller import resolve_caller
+from app.platform.http.response_cache import (
     CachedHeavyRead,
     CachedRead,
     Entry,
@@ -25,7 +26,6 @@ from app.api.response_cache import (
     ResponseCacheMiddleware,
     request_key,
 )
-from app.core.config import Role
 
 STALE_S = 30.0
 

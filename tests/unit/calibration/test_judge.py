@@ -10,10 +10,10 @@ from app.books.replay_config import policy_config
 from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.selection_skill import Ranking, SelectionSeries, Swaps
 from app.cli.judge import SAMPLE_NOTES
-from app.core.units import HOUR_MS
 from app.lab.calibration.adoption import judge
 from app.lab.calibration.judging import Judged, candidate_figures, evidence, judge_history
 from app.lab.replay.replaying import replay
+from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import FAMILY, TRAINING_DAYS
 from app.settings.registry import DEFAULTS
 from app.stats.skill import regression

@@ -16,9 +16,9 @@ from app.books.simulation.decision_context import stage_one
 from app.books.simulation.history_inputs import market_inputs
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
-from app.core.units import HOUR_MS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.replay.replaying import replay
+from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers import learned
 from app.scoring.scorers.components import CALCULATORS

@@ -8,9 +8,9 @@ import itertools
 import pytest
 
 from app.books.replay_config import default_run_config, policy_config
-from app.core.units import HOUR_MS
 from app.lab.calibration.folds import FoldError, walk_forward
 from app.lab.calibration.space import Choice, SearchSpace, simplex
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.components import COMPONENTS
 from app.settings.registry import DEFAULTS
 

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from app.core.units import DAY_MS
+from app.platform.core.units import DAY_MS
 from app.records.keeping.forward import ForwardState, _packed
 
 ENTRY = 1_764_000_000_000  # a whole hour, in ms

@@ -13,7 +13,7 @@ import pytest
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.baselines import RandomTurnover, TopVolume
 from app.books.simulation.decision_context import Context, context_at
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

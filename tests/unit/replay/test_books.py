@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from app.core.units import HOUR_MS
 from app.lab.replay.simulate import Books, Ledger
+from app.platform.core.units import HOUR_MS
 from tests.replay_data import START_MS, random_walks
 
 FEE = 6 / 1e4

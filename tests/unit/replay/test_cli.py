@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import PRESETS
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 

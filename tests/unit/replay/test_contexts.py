@@ -10,7 +10,7 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import Context, Contexts, context_at
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig

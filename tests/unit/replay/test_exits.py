@@ -16,8 +16,8 @@ from app.books.simulation.decision_context import context_at
 from app.books.simulation.market_history import Funding, MarketHistory
 from app.books.simulation.policy import Holding, PolicyState, step
 from app.books.simulation.replay_params import ReplayParams, policy_hash
-from app.core.units import HOUR_MS
 from app.lab.replay.replaying import iso, replay
+from app.platform.core.units import HOUR_MS
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.policy.exit_rule import (
     STALE,

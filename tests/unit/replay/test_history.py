@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from app.books.simulation.market_history import Funding, LookAheadError, MarketHistory, PointInTime
-from app.core.units import HOUR_MS
 from app.lab.csv_source import HistoryFolderError, load_csv_folder
+from app.platform.core.units import HOUR_MS
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 
 

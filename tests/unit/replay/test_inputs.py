@@ -15,7 +15,7 @@ from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import stage_one
 from app.books.simulation.history_inputs import WindowedInputs, market_inputs
 from app.books.simulation.market_history import MarketHistory
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.component_registry import ScorerPlugin, register, unregister
 from app.scoring.scorers.composite import ScoringConfig, compute
 from app.scoring.scorers.gate import biggest_moves

@@ -12,7 +12,7 @@ from app.books.simulation.policy import PolicyDecision
 from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.selection_record import SelectionRecorder
 from app.books.simulation.selection_skill import SelectionSeries
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from tests.replay_data import DAY_START_MS
 from tests.unit.replay.test_selection import hand_context, history_of, no_decision
 

@@ -17,7 +17,7 @@ from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.selection_record import SelectionRecorder, universe_betas, universe_hourly
 from app.books.simulation.selection_skill import HORIZONS, Ranking, SelectionSeries, Swaps
 from app.books.simulation.strategy_figures import strategy_figures
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.composite import ScoreTable
 from app.stats.ic import mean_t
 from app.stats.skill import regression
