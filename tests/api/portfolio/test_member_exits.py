@@ -38,7 +38,7 @@ from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
 from app.services.events.stream import EventSignal
 from app.services.webhooks.dispatcher import WebhookDispatcher
-from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
+from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.conftest import ADMIN_NAME
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
