@@ -85,7 +85,7 @@ def make_settings() -> Callable[..., Settings]:
             "database_url": database_url,
             "api_keys": BOOTSTRAP_KEYS,
             # Jobs requested back to back (the gap between requested runs is on in
-            # tests/deployed/, and in tests/api/test_jobs.py).
+            # tests/deployed/, and in tests/api/platform/test_jobs.py).
             "scheduler": {"enabled": False, "request_gap_s": 0},
             # Nothing listens there: one refused attempt per call, not five with backoff (each
             # symbol lookup would wait ~1.5 s for the converter's contract list otherwise).

@@ -2,7 +2,8 @@
 
 A database at the migrations' head is a copy of one migrated once per test process (a template):
 running the migrations takes about half a second, on every backend; a copy takes under half that
-on PostgreSQL and milliseconds on SQLite. tests/integration/test_migrations.py runs them for real.
+on PostgreSQL and milliseconds on SQLite. tests/integration/platform/db/test_migrations.py runs
+them for real.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def generated_run_config() -> RunConfig:
     their first two weeks: every contract there is as young as its history, so the session rule
     cannot tell yet what it is (`unknown`, excluded while any category is). These universes hold
     only crypto, so here nothing is excluded for its category, as before the rule;
-    tests/unit/replay/test_categories.py runs the rule with the defaults."""
+    tests/unit/lab/replay/test_categories.py runs the rule with the defaults."""
     run = default_run_config()
     return dataclasses.replace(run, gate=dataclasses.replace(run.gate, excluded_categories=()))
 

@@ -2,7 +2,7 @@
 (`<Model>.json`), shown by the models through `json_schema_extra`. They are answers of the
 service against its KuCoin simulator, trimmed to a few rows, written by
 scripts/record_examples.py (the evidence, replay and forward-record ones come from long runs
-over market history, kept as written). tests/api/test_examples.py fails on a file no model
+over market history, kept as written). tests/api/platform/test_examples.py fails on a file no model
 shows and on an answer's example missing a field."""
 
 from __future__ import annotations

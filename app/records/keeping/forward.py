@@ -12,7 +12,7 @@ Books:
 
 A decision at hour t reads the stored history up to t's close and trades at the close of
 t + lag, as a replay with the same configuration and lag does: on the same stored history the
-books equal a replay's to rounding (tests/integration/test_forward_record.py). Each hour is
+books equal a replay's to rounding (tests/integration/records/test_forward_record.py). Each hour is
 marked from that hour's closes and funding settlements only.
 
 Once a day (the 00:00 decision) every scoring book is judged as the replay's selection record

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.market.models import Candle, Symbol
 from app.platform.core.units import HOUR_MIN
 from app.platform.runtime.offload import READS, in_worker
-from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, ranked
 from tests.api.portfolio.test_operations import build
+from tests.api.portfolio_calls import BASE, PORTFOLIO, READ, ranked
 from tests.helpers import assert_problem, set_config
 
 

@@ -38,7 +38,7 @@ from app.portfolio.repository import PortfolioRepository
 from app.portfolio.settings import load_portfolio_config
 from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
-from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
+from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.conftest import ADMIN_NAME
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator

@@ -21,7 +21,7 @@ from app.scoring.models import ScoringRun
 from app.scoring.scorers.assemble import assemble
 from app.scoring.scorers.components import market_structure
 from app.scoring.scoring_run import symbol_values
-from tests.api.portfolio.helpers import (
+from tests.api.portfolio_calls import (
     ADMIN,
     BASE,
     PORTFOLIO,
