@@ -21,14 +21,11 @@ from app.api.rate_limit import CallerLimits
 from app.api.response_cache import ResponseCache
 from app.api.routers import (
     events,
-    evidence,
     health,
     jobs,
     metrics,
     pairlist,
     portfolio,
-    replays,
-    scoring,
     status,
 )
 from app.callers import router as access
@@ -43,8 +40,10 @@ from app.db.notifications import CHANGES, EVENTS, ChangeListener
 from app.db.rate_budget import shared_window
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.websocket import TickerStream
+from app.lab.routers import replays, scoring_algorithms, scoring_evidence
 from app.market import router as symbols
 from app.market.prices import PriceCache
+from app.records import router as records
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
 from app.runtime.heap import hold_mmap_threshold
@@ -240,14 +239,15 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         access.router,
         symbols.router,
         scores.router,
-        *scoring.routers,
+        scoring_algorithms.router,
+        scoring_evidence.router,
         *portfolio.routers,
         pairlist.router,
         events.router,
         alerts.router,
         signals.router,
         replays.router,
-        evidence.router,
+        records.router,
         jobs.router,
         config.router,
     ):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiohttp
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from prometheus_client.metrics_core import Metric
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.api.response_cache import ResponseCache
 from app.core.clock import utcnow
@@ -15,18 +17,19 @@ from app.core.config import Settings
 from app.core.security import BootstrapKeyring
 from app.db.engine import create_sessionmaker
 from app.db.repositories.jobs import JobRepository
-from app.db.repositories.replays import ReplayRepository
 from app.db.session_flags import MEMBER_TABLE, Commit
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import TickerStream
+from app.lab.repository import ReplayRepository
+from app.lab.runner import ReplayRunner
 from app.market.prices import PriceCache, TickerFollower
+from app.records.gauges import record_gauges
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
 from app.services.events.hub import EventHub
 from app.services.events.wakeup import EventSignal
 from app.services.health.readiness_cache import SharedReadiness
 from app.services.portfolio.reads import PortfolioReadCache
-from app.services.replay.runner import ReplayRunner
 from app.services.runs.engine import RunEngine, Sessions
 
 
@@ -50,6 +53,10 @@ class AppState:
     started_at: datetime = field(default_factory=utcnow)
     anonymous_readiness: SharedReadiness = field(default_factory=SharedReadiness)
     """`/status` without a key: computed once a second at most (see its module)."""
+    domain_gauges: tuple[Callable[[AsyncConnection], Awaitable[list[Metric]]], ...] = (
+        record_gauges,
+    )
+    """The domains' gauges `GET /metrics` reads from the database (`app.api.scrape`)."""
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     """Every session of the app: each commit is followed by `after_commit`."""
     run_sessions: Sessions | None = None

@@ -25,7 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.books.simulation.data_categories import day_figures
+from app.books.simulation.market_history import MarketHistory
 from app.core.units import DAY_MS
+from app.lab.csv_source import CANDLES, load_csv_folder
 from app.market.contracts.categories import (
     COMMODITY,
     CRYPTO,
@@ -36,9 +39,6 @@ from app.market.contracts.categories import (
     base_of,
 )
 from app.market.contracts.trading_sessions import MARKET
-from app.replay.categories import day_figures
-from app.replay.history import MarketHistory
-from app.services.replay.csv_source import CANDLES, load_csv_folder
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
 TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"

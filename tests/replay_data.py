@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.books.replay_config import default_run_config
+from app.books.simulation.market_history import Funding, MarketHistory
 from app.core.units import HOUR_MS
-from app.replay.history import Funding, MarketHistory
+from app.lab.csv_source import load_csv_folder
 from app.scoring.run_config import RunConfig
-from app.services.replay.config import default_run_config
-from app.services.replay.csv_source import load_csv_folder
 from tests.shared_data import MARKET_DATA
 
 START_MS = 1_700_000_000_000 // HOUR_MS * HOUR_MS  # 2023-11-14 22:00 UTC

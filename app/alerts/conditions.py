@@ -16,13 +16,13 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
 from app.market.repository import CandleRepository
 from app.portfolio.correlation import pairs_over, pairwise_correlation
+from app.records.forward_service import QUALIFIED
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.component_registry import parameter_problems
 from app.services.portfolio.exits import MEMBER_EXIT
 from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
 from app.services.portfolio.weights import caps_for
-from app.services.records.forward_service import QUALIFIED
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting
 from app.stats.performance import max_drawdown
@@ -43,7 +43,7 @@ ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT, MEMBER_EXIT, QUALIFIED)
 acknowledged or their cause ends: `category` (app.market.category_evidence) when the data rule
 newly classes a contract non-crypto or contradicts the exchange or the table, `member_exit`
 (app.services.portfolio.exits) when a member is due to leave, `challenger_qualified`
-(app.services.records.forward_service) when the forward rule qualifies a challenger."""
+(app.records.forward_service) when the forward rule qualifies a challenger."""
 
 
 @dataclass(frozen=True)

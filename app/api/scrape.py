@@ -2,8 +2,9 @@
 gauges read from the service's state at scrape time.
 
 State gauges (breaker, response cache, connection pool) cost nothing; the database ones
-(portfolio members, their target, weight sum and untradable ones, market-data age, the live
-track record's returns and age) take five small queries under a short deadline, and when the
+(portfolio members, their target, weight sum and untradable ones, market-data age, and the
+domains' own, `AppState.domain_gauges`: the records' returns and age) take a few small queries
+under a short deadline, and when the
 database does not answer in time they are left out and `mysymbols_metrics_database_up` is 0:
 a scrape never waits on, or fails with, the database.
 
@@ -18,21 +19,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import QueuePool
 
 from app import __version__
 from app.core.clock import utcnow
 from app.db.repositories.system import SystemRepository
 from app.kucoin.breaker import BreakerState
-from app.records.as_run import STRATEGIES
 
 if TYPE_CHECKING:
     from app.state import AppState
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# A domain's gauges read on the scrape's connection, under its deadline (`AppState.domain_gauges`).
+DomainGauges = Callable[[AsyncConnection], Awaitable[list[Metric]]]
 DATABASE_DEADLINE_S = 1.0
 _registry: CollectorRegistry | None = None
 
@@ -68,7 +70,7 @@ class _Families:
 
 async def render(state: AppState) -> bytes:
     """The whole exposition for one scrape."""
-    read = await _database_gauges(state.engine)
+    read = await _database_gauges(state.engine, state.domain_gauges)
     own = [*_state_gauges(state), *read]
     return generate_latest(counted_registry()) + generate_latest(_Families(own))
 
@@ -117,7 +119,9 @@ def _state_gauges(state: AppState) -> Iterator[Metric]:
         )
 
 
-async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
+async def _database_gauges(
+    engine: AsyncEngine, domain_gauges: Sequence[DomainGauges]
+) -> list[Metric]:
     up = GaugeMetricFamily(
         "mysymbols_metrics_database_up",
         "1 when this scrape read the database's gauges in time, else 0 (they are left out).",
@@ -129,8 +133,7 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
             untradable = await repository.untradable_members()
             target = await repository.config_value("max_portfolio_symbols")
             last_update = await repository.latest_market_data_at()
-            track_record = await repository.track_record_last(STRATEGIES)
-            forward = await repository.forward_record_last()
+            domains = [await gauges(connection) for gauges in domain_gauges]
     except Exception as exc:  # a scrape reports what it has, whatever the database does
         logger.debug("metrics: database gauges skipped (%s)", exc.__class__.__name__)
         up.add_metric([], 0)
@@ -140,30 +143,8 @@ async def _database_gauges(engine: AsyncEngine) -> list[Metric]:
         up,
         *_portfolio(members, weight_sum, untradable, target),
         *_market_age(last_update),
-        *_track_record(track_record),
-        *_forward_record(forward),
+        *(gauge for read in domains for gauge in read),
     ]
-
-
-def _forward_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
-    if last is None:  # the first forward_record run creates it
-        return
-    marked_to, equity = last
-    returns = GaugeMetricFamily(
-        "mysymbols_forward_record_return",
-        "The forward record's total return since each book started, after costs, by book "
-        "(policy, challenger:<name>, the baselines); none before the first hour is marked.",
-        labels=["book"],
-    )
-    for book, value in sorted(equity.items()):
-        returns.add_metric([book], value - 1.0)  # every book is 1.0 when it starts
-    yield returns
-    yield GaugeMetricFamily(
-        "mysymbols_forward_record_age_seconds",
-        "Time since the close of the last hour the forward record marked (before the first, "
-        "since its inception).",
-        value=max(0.0, (utcnow() - marked_to).total_seconds()),
-    )
 
 
 def _portfolio(
@@ -197,24 +178,3 @@ def _market_age(last_update: datetime | None) -> Iterator[Metric]:
             "Age of the newest stored market data.",
             value=(utcnow() - last_update).total_seconds(),
         )
-
-
-def _track_record(last: tuple[datetime, dict[str, float]] | None) -> Iterator[Metric]:
-    if last is None:  # the record starts at the portfolio's first decision: nothing before
-        return
-    marked_to, equity = last
-    returns = GaugeMetricFamily(
-        "mysymbols_track_record_return",
-        "The live record's total return since inception, after costs, by book (as_run: the "
-        "real portfolio; 0 until its first hour is marked).",
-        labels=["strategy"],
-    )
-    for strategy, value in equity.items():
-        returns.add_metric([strategy], value - 1.0)  # every book is 1.0 at inception
-    yield returns
-    yield GaugeMetricFamily(
-        "mysymbols_track_record_age_seconds",
-        "Time since the close of the last hour the live record marked (before the first, since "
-        "its inception: the first decision's hour).",
-        value=max(0.0, (utcnow() - marked_to).total_seconds()),
-    )

@@ -11,11 +11,6 @@ from fastapi import Depends, Request
 from app.api.sessions import SessionDep, app_state
 from app.services.factory import Services
 from app.services.portfolio.service import PortfolioService
-from app.services.records.evidence import LiveEvidenceService
-from app.services.records.forward_read import ForwardEvidenceService
-from app.services.replay.evidence import EvidenceService
-from app.services.replay.service import ReplayService
-from app.services.scoring.algorithms import AlgorithmService
 
 T = TypeVar("T")
 Getter = Callable[[Services], Coroutine[Any, Any, T]]  # a dependency answering a service
@@ -39,15 +34,5 @@ def service(pick: Callable[[Services], T]) -> Getter[T]:
 
 
 get_portfolio_service: Getter[PortfolioService] = service(lambda s: s.portfolio)
-get_algorithm_service: Getter[AlgorithmService] = service(lambda s: s.algorithms)
-get_replay_service: Getter[ReplayService] = service(lambda s: s.replays)
-get_evidence_service: Getter[EvidenceService] = service(lambda s: s.evidence)
-get_live_evidence: Getter[LiveEvidenceService] = service(lambda s: s.live_evidence)
-get_forward_evidence: Getter[ForwardEvidenceService] = service(lambda s: s.forward_evidence)
 
 PortfolioDep = Annotated[PortfolioService, Depends(get_portfolio_service)]
-AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
-ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
-EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
-LiveEvidenceDep = Annotated[LiveEvidenceService, Depends(get_live_evidence)]
-ForwardEvidenceDep = Annotated[ForwardEvidenceService, Depends(get_forward_evidence)]

@@ -9,7 +9,7 @@ python -m app.cli calibrate --data DIR [--data DIR ...] [--train 120d] [--test 3
 
 With one `--data` the report is the run's; with several, each folder is run on its own (its own
 default range unless `--from`/`--to`; one task per folder in a process pool) and the report is
-`{"datasets": {folder name: its report}, "pooled": ...}` (see `app.replay.pooled`)."""
+`{"datasets": {folder name: its report}, "pooled": ...}` (see `app.lab.replay.pooled`)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.calibration.folds import FoldError
-from app.calibration.run import calibrate
-from app.calibration.search import OBJECTIVES
+from app.books.replay_config import ReplayConfigError
+from app.books.simulation.replay_params import ReplayParams, parse_every
+from app.books.simulation.replay_report import SeveralReport
 from app.cli.pool import TaskFailed, run_all
 from app.cli.runs import (
     calibrate_dataset,
@@ -38,14 +38,14 @@ from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.errors import ExchangeError
 from app.kucoin.factory import create_gateway, create_http_session
-from app.replay.config import ReplayParams, parse_every
-from app.replay.pooled import DatasetRun, several
-from app.replay.report import SeveralReport
-from app.replay.run import Progress, ReplayRangeError, replay
+from app.lab.calibration.calibrating import calibrate
+from app.lab.calibration.folds import FoldError
+from app.lab.calibration.search import OBJECTIVES
+from app.lab.csv_source import HistoryFolderError
+from app.lab.history_import import ImportProgress
+from app.lab.replay.pooled import DatasetRun, several
+from app.lab.replay.replaying import Progress, ReplayRangeError, replay
 from app.services.factory import history_imports
-from app.services.replay.config import ReplayConfigError
-from app.services.replay.csv_source import HistoryFolderError
-from app.services.replay.importer import ImportProgress
 from app.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (

@@ -25,16 +25,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app.calibration.adoption import MIN_VETO_DECISIONS, Verdict, adopt
-from app.calibration.family import (
-    DEFAULT,
-    FAMILY,
-    FEE_BPS,
-    JUDGED_EVERY_H,
-    TRAINING_DAYS,
-    Candidate,
-)
-from app.calibration.judge import (
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.replay_report import DataSection
+from app.books.simulation.selection_skill import SelectionSeries
+from app.cli.pool import run_all
+from app.cli.runs import default_range
+from app.core.units import DAY_MS
+from app.lab.calibration.adoption import MIN_VETO_DECISIONS, Verdict, adopt
+from app.lab.calibration.calibration_report import CandidateReport, JudgeReport, JudgeVerdict
+from app.lab.calibration.judging import (
     Judged,
     candidate_figures,
     evidence,
@@ -42,18 +43,17 @@ from app.calibration.judge import (
     metric_table,
     pooled,
 )
-from app.calibration.report import CandidateReport, JudgeReport, JudgeVerdict
-from app.cli.pool import run_all
-from app.cli.runs import default_range
-from app.core.units import DAY_MS
+from app.lab.csv_source import load_csv_folder
 from app.policy.config import PolicyConfig
-from app.replay.config import ReplayParams
-from app.replay.history import MarketHistory
-from app.replay.report import DataSection
-from app.replay.selection import SelectionSeries
+from app.records.keeping.family import (
+    DEFAULT,
+    FAMILY,
+    FEE_BPS,
+    JUDGED_EVERY_H,
+    TRAINING_DAYS,
+    Candidate,
+)
 from app.scoring.scorers.components import COMPONENTS
-from app.services.replay.config import default_run_config, policy_config
-from app.services.replay.csv_source import load_csv_folder
 from app.settings.registry import DEFAULTS
 
 # What each shared dataset's sample is conditioned on, where that limits what it can show.

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from app.calibration.run import CalibrationParams, calibrated
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import DAY_MS, HOUR_MS
+from app.lab.calibration.calibrating import CalibrationParams, calibrated
+from app.lab.csv_source import load_csv_folder
+from app.lab.replay.pooled import DatasetRun
+from app.lab.replay.replaying import replayed
 from app.policy.config import PolicyConfig
-from app.replay.config import ReplayParams
-from app.replay.history import MarketHistory
-from app.replay.pooled import DatasetRun
-from app.replay.run import replayed
-from app.services.replay.config import default_run_config, policy_config
-from app.services.replay.csv_source import load_csv_folder
 from app.settings.registry import DEFAULTS
 
 

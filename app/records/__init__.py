@@ -1,3 +1,3 @@
-"""The live records, pure: the as-run record (the real portfolio's book marked hour by hour) and
-the forward record (the shadow books of the policy, its challengers and the baselines), their
-books, state and figures."""
+"""The records domain: the as-run record (the `track_record` job) and the forward record (the
+`forward_record` job) marked hourly, both read as `GET /evidence/live`; the challengers and the
+forward rule (pure: `app.records.keeping`)."""

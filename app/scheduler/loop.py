@@ -15,6 +15,7 @@ import random
 import time
 from datetime import UTC, datetime
 
+from app.records.jobs import warm_forward
 from app.runtime.background import cancel_and_wait
 from app.runtime.replica import replica_name
 from app.scheduler.bodies import all_jobs
@@ -22,7 +23,6 @@ from app.scheduler.bootstrap import Bootstrap
 from app.scheduler.catalog import intervals
 from app.scheduler.job import Job
 from app.scheduler.leadership import Leadership
-from app.services.factory import Services
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ class Scheduler:
 
     async def _warm_forward(self) -> None:
         """The forward record's window read now rather than by its first hourly update
-        (`ForwardService.warm`; an update that comes meanwhile waits for this read)."""
+        (`app.records.jobs.warm_forward`)."""
         try:
             async with self.state.sessionmaker() as session:
-                await Services(session, self.state).forward_record.warm()
+                await warm_forward(session, self.state)
         except Exception:  # the database, say: the job's next run warms it, or reads it all
             logger.warning("scheduler: the forward record's window not read", exc_info=True)
 

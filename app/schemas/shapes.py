@@ -1,5 +1,5 @@
-"""The pure layer's report shapes as API schemas: a `TypedDict` of `app/stats`, `app/replay` or
-`app/calibration` declared once there, read by pydantic here.
+"""The pure layer's report shapes as API schemas: a `TypedDict` of `app/stats`,
+`app/books/simulation` or `app/lab/calibration` declared once there, read by pydantic here.
 
 `api_shape` copies its fields (types and attribute docstrings, the field descriptions) into a
 `typing_extensions.TypedDict` under the API's component name and description: pydantic reads

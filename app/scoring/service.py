@@ -1,5 +1,5 @@
 """Scoring reads: rankings, per-symbol history, runs (the editable algorithm is
-`app.services.scoring.algorithms`)."""
+`app.lab.algorithm_changes`)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 the app's long-lived objects (a `ServiceContext`: the app state). The API dependencies, the
 scheduler's jobs and the CLI all go through `Services`, so each gets the same collaborators (the
 gateway, the price cache, the read cache, the locks). The few services that open sessions
-themselves (status, the hot portfolio read, event streams, an algorithm change, a history
-import) are built by the functions at the end."""
+themselves (status, the hot portfolio read, event streams, a history import: the command
+line's) are built by the functions at the end."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.alerts.service import AlertService, alert_service
 from app.callers.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
+from app.lab.history_import import HistoryImportService
 from app.market.service import UniverseService
 from app.scoring.scoring_run import ScoringRunService
 from app.services.context import ServiceContext, StatusContext, StreamContext
@@ -27,14 +28,6 @@ from app.services.portfolio.exits import ExitService
 from app.services.portfolio.membership import MembershipService
 from app.services.portfolio.reads import PortfolioReadService
 from app.services.portfolio.service import PortfolioService
-from app.services.records.as_run_update import TrackRecordService
-from app.services.records.evidence import LiveEvidenceService
-from app.services.records.forward_read import ForwardEvidenceService
-from app.services.records.forward_service import ForwardService
-from app.services.replay.evidence import EvidenceService
-from app.services.replay.importer import HistoryImportService
-from app.services.replay.service import ReplayService
-from app.services.scoring.algorithms import AlgorithmChangeService, AlgorithmService
 from app.services.scoring.refresh import ScoreRefreshService
 from app.settings.service import ConfigurationService
 from app.signals.outcomes import SignalOutcomeService
@@ -72,28 +65,8 @@ class Services:
         return ScoreRefreshService(self.session, self.scoring_runs, self.exits, self.portfolio)
 
     @cached_property
-    def algorithms(self) -> AlgorithmService:
-        return AlgorithmService(self.session)
-
-    @cached_property
     def scoring_runs(self) -> ScoringRunService:
         return ScoringRunService(self.session, self.state.gateway, self.state.scoring_lock)
-
-    @cached_property
-    def track_record(self) -> TrackRecordService:
-        return TrackRecordService(self.session)
-
-    @cached_property
-    def live_evidence(self) -> LiveEvidenceService:
-        return LiveEvidenceService(self.session)
-
-    @cached_property
-    def forward_evidence(self) -> ForwardEvidenceService:
-        return ForwardEvidenceService(self.session)
-
-    @cached_property
-    def forward_record(self) -> ForwardService:
-        return ForwardService(self.session, self.autopilot)
 
     @cached_property
     def universe(self) -> UniverseService:
@@ -110,18 +83,6 @@ class Services:
     @cached_property
     def alerts(self) -> AlertService:
         return alert_service(self.session, self.state.gateway)
-
-    @cached_property
-    def replays(self) -> ReplayService:
-        return ReplayService(
-            self.session,
-            self.state.runs,
-            max_pending_per_key=self.state.settings.replays.max_pending_per_key,
-        )
-
-    @cached_property
-    def evidence(self) -> EvidenceService:
-        return EvidenceService(self.session)
 
     @cached_property
     def api_keys(self) -> ApiKeyService:
@@ -142,8 +103,7 @@ def status_service(state: StatusContext) -> StatusService:
 
 
 # Services that open their sessions themselves: a read that needs none on a cache hit, a stream
-# that outlives any transaction, a change with a replay between its two transactions, an import
-# committed symbol by symbol.
+# that outlives any transaction, an import committed symbol by symbol.
 
 
 def portfolio_reads(state: ServiceContext, open_session: OpenSession) -> PortfolioReadService:
@@ -159,10 +119,6 @@ def event_streams(state: StreamContext, open_session: OpenSession) -> EventStrea
         retry_ms=int(events.poll_s * 1000),
         start_timeout_s=state.settings.database.connect_timeout_s,
     )
-
-
-def algorithm_changes(open_session: OpenSession) -> AlgorithmChangeService:
-    return AlgorithmChangeService(open_session)
 
 
 def history_imports(open_session: OpenSession, gateway: KucoinGateway) -> HistoryImportService:

@@ -6,7 +6,7 @@ Every mean of a per-decision series has its plain t and, beside it, its Newey-We
 within a dataset when several are pooled). The IC against returns net of BTC beta is
 `residual_btc` (the replay's selection section's universe-beta residual is
 `residual_universe`). What the ICs are of, decision by decision, is the replay's
-(`app.replay.coefficients`); the correlation itself is `app.stats.rank.spearman`.
+(`app.books.simulation.coefficients`); the correlation itself is `app.stats.rank.spearman`.
 """
 
 from __future__ import annotations

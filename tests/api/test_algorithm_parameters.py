@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ReplayRun
+from app.lab.models import ReplayRun
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.scorers.component_registry import parameters_schema
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app

@@ -26,16 +26,16 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.calibration.run import CalibrationParams, calibrate
-from app.calibration.space import SearchSpace
+from app.books.replay_config import deployment_policy, policy_config
+from app.books.simulation.replay_params import HOUR_MS, ReplayParams, policy_hash
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import Alert, ReplayRun
-from app.replay.config import HOUR_MS, ReplayParams, policy_hash
-from app.replay.run import replay
-from app.services.replay.config import policy_config
-from app.services.replay.service import deployment_policy
+from app.db.models import Alert
+from app.lab.calibration.calibrating import CalibrationParams, calibrate
+from app.lab.calibration.space import SearchSpace
+from app.lab.models import ReplayRun
+from app.lab.replay.replaying import replay
 from app.settings.registry import DEFAULTS
 from tests.conftest import (
     ADMIN_KEY,

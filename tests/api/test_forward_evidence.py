@@ -11,9 +11,9 @@ import httpx
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.calibration.challengers import CHALLENGERS
-from app.calibration.forward_rule import MIN_DECISIONS
-from app.services.records.forward_service import ForwardService
+from app.records.forward_service import ForwardService
+from app.records.keeping.challengers import CHALLENGERS
+from app.records.keeping.forward_rule import MIN_DECISIONS
 from tests.conftest import READ_KEY
 from tests.factories import make_candles, make_symbol
 from tests.helpers import assert_problem

@@ -16,8 +16,8 @@ import pytest
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ForwardHour, ForwardRecord
 from app.main import create_app
+from app.records.models import ForwardHour, ForwardRecord
 from tests.api.test_metrics import seed_track_record
 from tests.conftest import start_app
 from tests.factories import make_member, make_symbol

@@ -19,17 +19,17 @@ from app.api.response_cache import request_key
 from app.core.config import Settings
 from app.core.log import ContextFilter, json_formatter
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import (
+from app.db.models import PortfolioHistory
+from app.main import create_app
+from app.market.jobs import UNIVERSE_SYNC
+from app.records.keeping.as_run import STRATEGIES
+from app.records.models import (
     ForwardHour,
     ForwardRecord,
-    PortfolioHistory,
     TrackRecord,
     TrackRecordDecision,
     TrackRecordHour,
 )
-from app.main import create_app
-from app.market.jobs import UNIVERSE_SYNC
-from app.records.as_run import STRATEGIES
 from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
 from tests.factories import make_member, make_symbol
 from tests.integration.committed import committed_postgres, committed_sqlite  # noqa: F401

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.json_body import NON_FINITE_MESSAGE, OUT_OF_RANGE_MESSAGE
-from app.db.models import ReplayRun
+from app.lab.models import ReplayRun
 from app.scoring.models import ScoringConfigChange
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY

@@ -4,7 +4,7 @@ side by side in one run.
 `python -m tests.bench.bench_api [--duration 4 --rounds 3 --connections 64] [--sqlite]
                                  [--universe recorded] [--only portfolio rankings-20 ...]
                                  [--hot] [--access-log] [--same-bytes] [--gzip]
-                                 [--service-root DIR] [--protocols bounded httptools h11]
+                                 [--service-root DIR [DIR ...]] [--protocols bounded httptools h11]
                                  [--py-spy PATH]`
 Both servers run as one uvicorn worker each, pinned to core 0 and up together; wrk
 (`apt-get install wrk`) runs pinned to core 1, on 127.0.0.1 only. The app serves the
@@ -20,7 +20,8 @@ pairs each read with the hello app answering a body of the read's own size from 
 `--gzip` has wrk send `Accept-Encoding: gzip, deflate` to both servers, as httpx (the typed
 client), aiohttp and browsers do; the bare hello app ignores it, the service's kept answers of a
 packet or more go out gzipped. Without it nothing is asked for, so every answer goes out plain.
-`--service-root` serves another checkout's `app` (the same bench for a before and an after);
+`--service-root` serves another checkout's `app`, or several side by side, each read timed
+against each in turn after its own hello run (a before and an after in one run);
 `--py-spy` records a profile of each read after the rounds, for `tests.bench.profile_layers`.
 `--protocols` serves the app once per uvicorn HTTP protocol named, all up together in fresh
 processes (the priming one idles), each read timed against each in turn after its own hello run
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import re
 import shutil
 import statistics
@@ -204,7 +206,11 @@ def main() -> None:
         help="ask both servers for gzip, as httpx, aiohttp and browsers do (else nothing asked)",
     )
     parser.add_argument(
-        "--service-root", type=Path, default=ROOT, help="the checkout whose app is served"
+        "--service-root",
+        type=Path,
+        nargs="+",
+        default=[ROOT],
+        help="the checkouts whose app is served (several: each timed in turn, side by side)",
     )
     parser.add_argument(
         "--protocols",
@@ -235,7 +241,7 @@ def main() -> None:
     if args.access_log:
         env |= {"MYSYMBOLS_LOG_LEVEL": "INFO", "MYSYMBOLS_LOG_FORMAT": "json"}
         log = Path(tempfile.mkdtemp(prefix="bench-api-log-")) / "service.log"
-    served = {"cwd": args.service_root}
+    roots: list[Path] = args.service_root
     timed = {"duration": args.duration, "connections": args.connections}
     encoding = {"Accept-Encoding": "gzip, deflate"} if args.gzip else {}
     asked = {**HEADERS, **encoding}
@@ -257,21 +263,30 @@ def main() -> None:
             first = args.protocols[0]
             with (
                 process(
-                    uvicorn("app.main:app", app_port, PROTOCOLS[first]), env, "0", log, **served
+                    uvicorn("app.main:app", app_port, PROTOCOLS[first]),
+                    env,
+                    "0",
+                    log,
+                    cwd=roots[0],
                 ) as service,
                 ExitStack() as others,
             ):
                 wait_for(f"{app}{API}/health", 120)
                 member, sizes = prepare(app, measured)
                 served_by = {first: (app, service.pid)}
-                if len(args.protocols) > 1:  # each in a fresh process: none of them primed
+                if len(args.protocols) > 1 or len(roots) > 1:  # each fresh: none of them primed
                     served_by = {}
-                    for protocol in args.protocols:
+                    for root, protocol in itertools.product(roots, args.protocols):
                         port = free_port()
                         command = uvicorn("app.main:app", port, PROTOCOLS[protocol])
-                        other = others.enter_context(process(command, env, "0", log, **served))
+                        other = others.enter_context(process(command, env, "0", log, cwd=root))
                         wait_for(f"http://127.0.0.1:{port}{API}/health", 120)
-                        served_by[protocol] = (f"http://127.0.0.1:{port}", other.pid)
+                        label = " ".join(
+                            [*([str(root)] if len(roots) > 1 else []), protocol]
+                            if len(args.protocols) > 1
+                            else [str(root)]
+                        )
+                        served_by[label] = (f"http://127.0.0.1:{port}", other.pid)
                 hellos = {
                     name: f"{hello_origin}/bytes/{sizes[name]}" if args.same_bytes else hello_url
                     for name in args.only
@@ -307,7 +322,7 @@ def main() -> None:
                     "MYSYMBOLS_READS__CACHE_TTL_S": "0",
                 }
                 with process(
-                    uvicorn("app.main:app", app_port), no_cache, "0", log, **served
+                    uvicorn("app.main:app", app_port), no_cache, "0", log, cwd=roots[0]
                 ) as uncached:
                     wait_for(f"{app}{API}/health")
                     runs["portfolio (caches off)"] = [
@@ -332,7 +347,8 @@ def main() -> None:
     print(
         f"\nreads vs hello ({backend}, universe {args.universe}, 10 members{caches}), "
         f"{args.connections} connections, {args.rounds} rounds of {args.duration} s pairs (hello, "
-        f"then the read), servers on core 0, wrk on core 1; service from {args.service_root}"
+        f"then the read), servers on core 0, wrk on core 1; service from "
+        f"{', '.join(map(str, roots))}"
     )
     print(
         "vs hello: the median of the pairs' ratios (their range), by req/s and by the servers'\n"

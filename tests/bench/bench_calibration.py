@@ -16,11 +16,11 @@ import resource
 import time
 from dataclasses import dataclass
 
-from app.calibration.run import CalibrationParams, calibrate
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.replay_params import ReplayParams
 from app.cli.runs import default_range
-from app.replay.config import ReplayParams
-from app.services.replay.config import default_run_config, policy_config
-from app.services.replay.csv_source import load_csv_folder
+from app.lab.calibration.calibrating import CalibrationParams, calibrate
+from app.lab.csv_source import load_csv_folder
 from app.settings.registry import DEFAULTS
 from tests.shared_data import MARKET_DATA
 

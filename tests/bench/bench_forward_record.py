@@ -29,12 +29,12 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from app.calibration.challengers import CHALLENGERS
 from app.db.json_text import serialize
 from app.db.migrations import upgrade_to_head
+from app.records.as_run_update import AsRunService
+from app.records.forward_update import ForwardUpdater
+from app.records.keeping.challengers import CHALLENGERS
 from app.runtime.collector import service_heap
-from app.services.records.as_run_update import TrackRecordService
-from app.services.records.forward_update import ForwardUpdater
 from tests.bench.bench_track_record import DAYS, fill
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
@@ -63,7 +63,7 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
         now = inception + h * HOUR
         started = time.perf_counter()
         async with sessions() as session:
-            await TrackRecordService(session).update(now)
+            await AsRunService(session).update(now)
             await session.commit()
         as_run = time.perf_counter() - started
         async with sessions() as session:

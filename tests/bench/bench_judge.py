@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.calibration.family import TRAINING_DAYS
 from app.cli import main
+from app.records.keeping.family import TRAINING_DAYS
 from tests.bench.machine import describe
 from tests.shared_data import MARKET_DATA
 

@@ -1,5 +1,5 @@
-"""Benchmark: `python -m app.cli replay`'s engine (`app.replay.run.replay`) on the shared year and
-on generated walks, with the share of the time spent in the scoring core.
+"""Benchmark: `python -m app.cli replay`'s engine (`app.lab.replay.replaying.replay`) on the
+shared year and on generated walks, with the share of the time spent in the scoring core.
 
 `python -m tests.bench.bench_replay [--cases year-24h year-1h gen-1h universe-1h] [--tracemalloc]`
 Cases: the 32-symbol shared year (roshan7869-algotrading, read in place) at 24 h and at 1 h
@@ -27,12 +27,12 @@ from typing import Any
 
 import numpy as np
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.config import ReplayParams
-from app.replay.history import MarketHistory
+from app.lab.csv_source import load_csv_folder
 from app.scoring.scorers import composite
-from app.services.replay.config import default_run_config, policy_config
-from app.services.replay.csv_source import load_csv_folder
 from app.settings.registry import DEFAULTS
 from tests.bench.machine import describe
 from tests.replay_data import random_walks
@@ -114,7 +114,9 @@ def timed_compute(totals: list[float]) -> Callable[..., composite.ScoreTable]:
 def run_case(name: str, heap: bool) -> Result:
     """One case in this process: load, then replay with `compute` timed wherever replay
     modules imported it."""
-    from app.replay.run import replay  # imported here: the replay modules are patched below
+    from app.lab.replay.replaying import (
+        replay,  # imported here: the replay modules are patched below
+    )
 
     case = CASES[name]
     started = time.perf_counter()
@@ -125,7 +127,7 @@ def run_case(name: str, heap: bool) -> Result:
     totals = [0.0, 0]
     wrapper = timed_compute(totals)
     for module in list(sys.modules.values()):
-        if module.__name__.startswith("app.replay") and getattr(module, "compute", None) is (
+        if module.__name__.startswith("app.lab.replay") and getattr(module, "compute", None) is (
             composite.compute
         ):
             module.compute = wrapper  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 """Benchmark: the live as-run record's update cost per hour (issue 27: <= 200 ms for 10 members
-over 400 eligible contracts; the baselines it timed then are kept by `app.records.forward`
+over 400 eligible contracts; the baselines it timed then are kept by `app.records.keeping.forward`
 since 0027).
 
 `python -m tests.bench.bench_track_record [--symbols 400] [--hours 72] [--sqlite]`
@@ -32,9 +32,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from app.db.migrations import upgrade_to_head
 from app.db.models import PortfolioHistory
 from app.market.models import Candle, FundingSettlement, Symbol
+from app.records.as_run_update import AsRunService
 from app.runtime.collector import service_heap
 from app.scoring.models import ScoringRun, SymbolScore
-from app.services.records.as_run_update import TrackRecordService
 from tests.bench.bench_timeline import symbol_row
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
@@ -145,7 +145,7 @@ async def measure(url: str, inception: datetime, hours: int) -> None:
     for h in range(hours + 1):
         started = time.perf_counter()
         async with sessions() as session:
-            updated = await TrackRecordService(session).update(inception + h * HOUR)
+            updated = await AsRunService(session).update(inception + h * HOUR)
             await session.commit()
         elapsed = time.perf_counter() - started
         if h:  # the first creates the record

@@ -92,7 +92,7 @@ def _array_bytes(value: object, seen: set[int]) -> int:
 
 def kept_window_bytes() -> int:
     """The numpy bytes of the forward record's kept windows (one per database)."""
-    from app.services.records.window import _KEPT
+    from app.records.window import _KEPT
 
     return _array_bytes(dict(_KEPT), set())
 

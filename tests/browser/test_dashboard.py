@@ -22,20 +22,20 @@ from playwright.async_api import expect
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from app.calibration.challengers import CHALLENGERS
-from app.calibration.forward_rule import MIN_DECISIONS
-from app.db.models import (
+from app.db.models import PortfolioHistory
+from app.records.keeping.as_run import STRATEGIES
+from app.records.keeping.challengers import CHALLENGERS
+from app.records.keeping.forward import BASELINES, POLICY, challenger_book
+from app.records.keeping.forward_rule import MIN_DECISIONS
+from app.records.models import (
     ForwardDay,
     ForwardHour,
     ForwardRecord,
     ForwardTrade,
-    PortfolioHistory,
     TrackRecord,
     TrackRecordDecision,
     TrackRecordHour,
 )
-from app.records.as_run import STRATEGIES
-from app.records.forward import BASELINES, POLICY, challenger_book
 from tests.browser.conftest import ADMIN_KEY, MEMBERS, READ_KEY, SUMMARY, TRADE_KEY, Deployment
 from tests.deployed import API, process, uvicorn, wait_for
 from tests.sim_fixtures import free_port

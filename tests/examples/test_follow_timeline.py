@@ -17,12 +17,12 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.books.replay_config import policy_config
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.db.models import ReplayRun
-from app.replay.config import ReplayParams
-from app.replay.history import MarketHistory
-from app.replay.run import replay
-from app.services.replay.config import policy_config
+from app.lab.models import ReplayRun
+from app.lab.replay.replaying import replay
 from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY
 from tests.factories import add

@@ -8,8 +8,9 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.json_text import SerializedJSON
-from app.db.models import JobRun, ReplayRun
+from app.db.models import JobRun
 from app.db.types import epoch_ms
+from app.lab.models import ReplayRun
 
 MOMENTS = [
     datetime(1970, 1, 1, tzinfo=UTC),

@@ -18,19 +18,18 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.calibration.challengers import CHALLENGERS
 from app.core.config import Settings
 from app.core.errors import ConflictError
 from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.gateway import KucoinGateway
+from app.lab.algorithm_changes import AlgorithmChange, AlgorithmService
+from app.lab.history_import import HistoryImportService
 from app.main import create_app
+from app.records.keeping.challengers import CHALLENGERS
 from app.runtime.offload import EVIDENCE, in_worker
 from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
-from app.services.factory import Services
-from app.services.replay.importer import HistoryImportService
-from app.services.scoring.algorithms import AlgorithmChange
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app
 from tests.helpers import assert_problem
@@ -268,7 +267,7 @@ class TestEvidence:
         """Judging holds no transaction, so the algorithm may change meanwhile: the change
         judged against the old one is then refused, not applied over the new one."""
         async with app_state.sessionmaker() as session:
-            algorithms = Services(session, app_state).algorithms
+            algorithms = AlgorithmService(session)
             stale = await algorithms.propose(
                 [
                     AlgorithmChange("technical", weight=Decimal("0.2")),
@@ -281,7 +280,7 @@ class TestEvidence:
         after = await algorithms_and_changes(database, make_settings)
         async with app_state.sessionmaker() as session:
             with pytest.raises(ConflictError, match="changed while this change was judged"):
-                await Services(session, app_state).algorithms.apply(stale, None, "not judged")
+                await AlgorithmService(session).apply(stale, None, "not judged")
         assert await algorithms_and_changes(database, make_settings) == after
 
     async def test_bad_proposals_are_refused_and_record_nothing(

@@ -21,31 +21,32 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.calibration.challengers import CHALLENGERS
+from app.books.db_source import load_db_history
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.config import Settings
 from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ForwardDay, ForwardHour, ForwardRecord, PortfolioHistory, TrackRecordHour
+from app.db.models import PortfolioHistory
 from app.db.repositories.portfolio import PortfolioRepository
-from app.db.repositories.records import LostRace
 from app.kucoin.gateway import KucoinGateway
+from app.lab.history_import import HistoryImportService
+from app.lab.replay.replaying import replayed
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
 from app.policy.config import PolicyConfig
-from app.records.as_run import AS_RUN
-from app.records.forward import POLICY
-from app.replay.config import ReplayParams
-from app.replay.history import MarketHistory
-from app.replay.run import replayed
+from app.records.as_run_update import AsRunService
+from app.records.forward_read import ForwardEvidenceService
+from app.records.forward_service import ForwardService
+from app.records.forward_update import BASELINES, ForwardUpdater, shadow_tracks
+from app.records.keeping.as_run import AS_RUN
+from app.records.keeping.challengers import CHALLENGERS
+from app.records.keeping.forward import POLICY
+from app.records.models import ForwardDay, ForwardHour, ForwardRecord, TrackRecordHour
+from app.records.repository import LostRace
+from app.records.window import window_history
 from app.services.portfolio.autopilot import AutopilotService
 from app.services.portfolio.membership import MembershipService
-from app.services.records.as_run_update import TrackRecordService
-from app.services.records.forward_read import ForwardEvidenceService
-from app.services.records.forward_service import ForwardService
-from app.services.records.forward_update import BASELINES, ForwardUpdater, shadow_tracks
-from app.services.records.window import window_history
-from app.services.replay.db_source import load_db_history
-from app.services.replay.importer import HistoryImportService
 from tests.factories import make_symbol
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
@@ -364,7 +365,7 @@ class TestAutopilot:
                     for key, value in CHURN.items():
                         await set_config(session, key, value)
                 out = await following(session, gateway).update(clock[0])
-                await TrackRecordService(session).update(clock[0])
+                await AsRunService(session).update(clock[0])
                 await session.commit()
             passes.append(out.get("autopilot"))
         async with sessions() as session:

@@ -23,9 +23,9 @@ from sqlalchemy import select, update
 from app.core.config import Settings
 from app.core.security import bootstrap_name, hash_key
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ReplayRun
+from app.lab import runner
+from app.lab.models import ReplayRun
 from app.main import create_app
-from app.services.replay import runner
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, TRADE_NAME, start_app
 from tests.factories import make_candles, make_symbol

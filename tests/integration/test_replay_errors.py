@@ -12,7 +12,7 @@ import pytest
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ReplayRun
+from app.lab.models import ReplayRun
 from app.main import create_app
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE
@@ -53,7 +53,7 @@ async def test_a_failed_run_shows_its_problem_type_and_id_and_logs_the_cause(
         # Queued once the app has started: on SQLite its start-up sweep aborts what the process
         # before it left pending.
         run_id = await queued_run(database, make_settings)
-        with caplog.at_level(logging.ERROR, logger="app.services.replay.runner"):
+        with caplog.at_level(logging.ERROR, logger="app.lab.runner"):
             app.state.app_state.replays.launch(run_id)
             await app.state.app_state.runs.all_ended()
         response = await api.get(f"{BASE}/replays/{run_id}", headers={"X-API-Key": READ_KEY})

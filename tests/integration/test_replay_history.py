@@ -15,19 +15,19 @@ import numpy as np
 import pytest
 from sqlalchemy import event
 
+from app.books.db_source import load_db_history
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.config import Settings
 from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import ReplayRun
 from app.kucoin.gateway import KucoinGateway
+from app.lab.csv_source import load_csv_folder
+from app.lab.history_import import HistoryImportService
+from app.lab.models import ReplayRun
+from app.lab.replay.replaying import replay
 from app.main import create_app
-from app.replay.config import ReplayParams
-from app.replay.history import Funding, MarketHistory
-from app.replay.run import replay
-from app.services.replay.config import default_run_config, policy_config
-from app.services.replay.csv_source import load_csv_folder
-from app.services.replay.db_source import load_db_history
-from app.services.replay.importer import HistoryImportService
 from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem, run_ended

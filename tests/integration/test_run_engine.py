@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import JobRun, ReplayRun
+from app.db.models import JobRun
 from app.db.repositories.jobs import JobRepository
-from app.db.repositories.replays import ReplayRepository
+from app.lab.models import ReplayRun
+from app.lab.repository import ReplayRepository
 from app.runtime.progress import RunAborted, checkpoint, tracking
 from app.services.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
 

@@ -21,20 +21,21 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.books.db_source import load_db_history
+from app.books.simulation.market_history import MarketHistory
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioHistory, TrackRecord, TrackRecordDecision, TrackRecordHour
-from app.db.repositories.trackrecord import TrackRecordRepository
+from app.db.models import PortfolioHistory
 from app.kucoin.gateway import KucoinGateway
+from app.lab.history_import import HistoryImportService
+from app.lab.replay.simulate import Books, Ledger
 from app.main import create_app
 from app.market.models import Symbol
-from app.replay.history import MarketHistory
-from app.replay.simulate import Books, Ledger
+from app.records.as_run_read import LiveEvidenceService
+from app.records.as_run_update import AsRunService
+from app.records.models import TrackRecord, TrackRecordDecision, TrackRecordHour
+from app.records.repository import AsRunRepository
 from app.services.portfolio.timeline import portfolio_timeline
-from app.services.records.as_run_update import TrackRecordService
-from app.services.records.evidence import LiveEvidenceService
-from app.services.replay.db_source import load_db_history
-from app.services.replay.importer import HistoryImportService
 from examples.follow_timeline import follow, read_candles, read_timeline
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import set_config
@@ -147,14 +148,14 @@ def decisions(
 async def markable_now(sessions: async_sessionmaker[AsyncSession]) -> datetime:
     """The newest hour the stored candles let the record mark now."""
     async with sessions() as session:
-        last_open = await TrackRecordRepository(session).last_candle_open()
+        last_open = await AsRunRepository(session).last_candle_open()
     assert last_open is not None
     return min(last_open + HOUR, datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
 
 
 async def update(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
     async with sessions() as session:
-        await TrackRecordService(session).update(now)
+        await AsRunService(session).update(now)
         await session.commit()
 
 
@@ -330,7 +331,7 @@ class TestAsRunRecord:
         await update(sessions, first)
         # An update that dies before its commit (a replica killed mid-update) leaves nothing.
         async with sessions() as session:
-            await TrackRecordService(session).update(first + 5 * HOUR)
+            await AsRunService(session).update(first + 5 * HOUR)
             await session.rollback()
         # Two replicas at once: one marks the hours, the other keeps nothing.
         outcomes = await asyncio.gather(
@@ -362,7 +363,7 @@ async def fresh_copy(sessions: async_sessionmaker[AsyncSession], end: datetime) 
         await session.execute(TrackRecordHour.__table__.delete())
         await session.execute(TrackRecordDecision.__table__.delete())
         await session.execute(TrackRecord.__table__.delete())
-        await TrackRecordService(session).update(end)
+        await AsRunService(session).update(end)
         equity = await stored_equity(session)
         await session.rollback()
     return equity["as_run"]

@@ -199,11 +199,12 @@ def assign(
     A namesake (same base core, `XBT` = `BTC`) whose candles hold the instant is shown at its
     real price (scaled only for `1000PEPE` vs `PEPE` style prefixes), so the namesakes move
     together as they did; one whose real price is more than ten times off its row's level is
-    another coin of the same name, scaled to the row's level. A contract without one takes a series no other contract shows, in a
-    seeded order, with `candle_hours` of history at the same instant and no extreme hour; only
-    when none is left does it reuse one through a window shifted by multiples of WINDOW_STRIDE_H
-    hours. Both are scaled to the contract's price level (recorded rows: the middle of
-    buyLimit/sellLimit); stand-ins keep their real turnover, windows get a seeded liquidity.
+    another coin of the same name, scaled to the row's level. A contract without one takes a
+    series no other contract shows, in a seeded order, with `candle_hours` of history at the
+    same instant and no extreme hour; only when none is left does it reuse one through a window
+    shifted by multiples of WINDOW_STRIDE_H hours. Both are scaled to the contract's price level
+    (recorded rows: the middle of buyLimit/sellLimit); stand-ins keep their real turnover,
+    windows get a seeded liquidity.
     Funding: the series' own when it spans the instant, else lent.
     """
     instant = library.instant_ms(candle_hours)

@@ -16,18 +16,24 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
 # landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
 # The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a domain folder yet: `portfolio` and `records`
-# are still pure packages below; `kucoin` (the gateway, once `exchange`) is still a layer below
-# `db`, whose shared rate window imports it. `callers` (who may call, their retried writes and who
-# did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the access log's
-# logger) comes before the domains whose writes it guards and whose audit rows name its `Actor`.
-# `settings` (the runtime settings' registry and values) comes right after it, below the kind
-# folders too: almost every service reads its settings (`read_typed`, `read_setting`). `market`
-# (the contract universe, candles, funding, prices; the contracts' categories and trading sessions
-# in its pure `contracts`) follows, below the kind folders as well: scoring, the portfolio, the
-# replay and the records all read its rows. `scoring` (its runs, rankings and algorithm; stage
-# one and the scorers in its pure `scorers`) comes next, still below the kind folders: the
-# portfolio's services, the replay and the records read its scores and run its maths.
+# before it, never one after it. Not every name is a domain folder yet: `portfolio` is still a
+# pure package below; `kucoin` (the gateway, once `exchange`) is still a layer below `db`, whose
+# shared rate window imports it. `callers` (who may call, their retried writes and who did what:
+# API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the access log's logger) comes
+# before the domains whose writes it guards and whose audit rows name its `Actor`. `settings`
+# (the runtime settings' registry and values) comes right after it, below the kind folders too:
+# almost every service reads its settings (`read_typed`, `read_setting`). `market` (the contract
+# universe, candles, funding, prices; the contracts' categories and trading sessions in its pure
+# `contracts`) follows, below the kind folders as well: scoring, the portfolio, the replay and
+# the records all read its rows. `scoring` (its runs, rankings and algorithm; stage one and the
+# scorers in its pure `scorers`) comes next, still below the kind folders: the portfolio's
+# services, the replay and the records read its scores and run its maths. `books` (the
+# simulation core in its pure `simulation`: point-in-time history, the policy as a strategy, the
+# baselines, the figures; and the configuration a run or a record runs with) comes before both
+# that step it: `records` (the as-run and forward records; the challengers, the forward rule and
+# the candidate family they come from in its pure `keeping`), then `lab` (replays, walk-forward
+# calibrations, the what-if of a scoring change and the editable algorithm it judges, which reads
+# the forward record's verdicts; its pure `replay` and `calibration`).
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -48,14 +54,18 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "settings": ("typed",),
     "market": ("contracts",),
     "scoring": ("scorers",),
+    "books": ("simulation",),
+    "records": ("keeping",),
+    "lab": ("replay", "calibration"),
     "signals": ("voting",),
     "alerts": (),
 }
 # Only the wiring includes a domain's router (`router.py`, or one module per resource in a
 # `routers` package); below the drivers, only the services' factory imports a domain's modules
-# (not its router): the command line builds every service there. A domain's jobs (`jobs.py`) are
-# the scheduler's to register. A domain below the kind folders (`BELOW_KINDS`) is theirs to
-# import too.
+# (not its router): the command line builds every service there. The command line, a driver,
+# imports a domain's other modules too (the lab's history sources, the books' configuration),
+# never a router or jobs. A domain's jobs (`jobs.py`) are the scheduler's to register. A domain
+# below the kind folders (`BELOW_KINDS`) is theirs to import too.
 ROUTER = "router"
 ROUTERS = "routers"
 JOBS = "jobs"
@@ -67,10 +77,7 @@ PURE_PACKAGES: tuple[str, ...] = (
     "stats",
     "portfolio",
     "policy",
-    "replay",
-    "calibration",
     *(f"{domain}.{pure}" for domain, pures in DOMAINS.items() for pure in pures),
-    "records",
 )
 # What a pure package may import besides the standard library and the other pure packages:
 # numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O; app.core.units is constants.
@@ -107,6 +114,7 @@ BELOW_KINDS: frozenset[str] = frozenset(
     d for d in DOMAINS if not _BY_KIND or DOMAIN_ORDER.index(d) < DOMAIN_ORDER.index(_BY_KIND[0])
 )
 _FOUNDATION = frozenset().union(*(_domain_units(d) for d in BELOW_KINDS))
+_EVERY_DOMAIN = frozenset().union(*(_domain_units(d) for d in DOMAINS))
 
 
 def _reach(domain: str) -> frozenset[str]:
@@ -155,7 +163,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "schemas": LOW | {"kucoin", "services"} | _PURE | BELOW_KINDS,
     "services": LOW | {"kucoin", "schemas"} | _DB | _PURE | _FOUNDATION,
     "scheduler": LOW | {"kucoin", "services", "state"} | _DB | _FOUNDATION,
-    "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE | _FOUNDATION,
+    "cli": LOW | {"kucoin", "schemas", "services"} | _DB | _PURE | _EVERY_DOMAIN,
     "api": LOW
     | {"kucoin", "schemas", "services", "scheduler", "state"}
     | _DB

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.core.config import Settings
-from app.services.replay.stored_history import StoredHistory
+from app.lab.stored_history import StoredHistory
 
 URL = "postgresql+asyncpg://mysymbols:s3cret-pw-4711@db:5432/mysymbols"
 

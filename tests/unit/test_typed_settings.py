@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from app.alerts.conditions import Thresholds
+from app.books.replay_config import DeploymentSettings, ReplaySettings
 from app.policy.config import PolicySettings
+from app.records.as_run_update import RecordCosts
 from app.scoring.fetch_plan import PlanSettings
 from app.scoring.run_config import ScoringSettings
 from app.services.maintenance.retention import RetentionSettings
 from app.services.portfolio.exits import ExitSettings
 from app.services.portfolio.tunables import PortfolioConfig
-from app.services.records.as_run_update import RecordCosts
-from app.services.replay.config import DeploymentSettings, ReplaySettings
 from app.settings.registry import DEFAULTS, SETTINGS, typed_keys
 from app.settings.typed.setting import from_settings, setting_keys
 from app.signals.service import RuleSettings

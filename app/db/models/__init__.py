@@ -3,36 +3,27 @@ kind-folder models below, and each domain's `models` module (registered, not re-
 domain's rows are imported from its own folder)."""
 
 import app.callers.models  # registers `api_key`, `idempotency_key`
+import app.lab.models  # registers `replay_run`
 import app.market.models  # registers `symbol`, `candle`, `candle_gap`, `funding_settlement`
+import app.records.models  # registers `track_record*`, `forward_*`
 import app.scoring.models  # registers `scoring_run`, `symbol_score` and the algorithm's tables
 import app.settings.models  # registers `system_configuration`, `configuration_change`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
-from app.db.models.forward import ForwardDay, ForwardHour, ForwardRecord, ForwardTrade
 from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
-from app.db.models.replay import ReplayRun
 from app.db.models.system import JobRun
-from app.db.models.trackrecord import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.db.models.webhooks import WebhookDelivery
 
 __all__ = [
     "Alert",
     "EventOutbox",
     "ExchangeWeight",
-    "ForwardDay",
-    "ForwardHour",
-    "ForwardRecord",
-    "ForwardTrade",
     "FundingChecked",
     "JobRun",
     "PerformanceRecord",
     "PortfolioHistory",
     "PortfolioMember",
-    "ReplayRun",
-    "TrackRecord",
-    "TrackRecordDecision",
-    "TrackRecordHour",
     "WebhookDelivery",
 ]

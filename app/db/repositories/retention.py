@@ -10,8 +10,8 @@ from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import IdempotencyKey
-from app.db.models import Alert, EventOutbox, JobRun, ReplayRun, WebhookDelivery
-from app.db.repositories.replays import PENDING
+from app.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
+from app.lab.models import PENDING, ReplayRun
 from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
 from app.signals.models import SETTLED, Signal
 

@@ -6,7 +6,7 @@ replay's own `step` on the stored history: exits, replacements with hysteresis, 
 rebalance threshold) and trades at the next hour's close. Right after, in the same transaction,
 this pass moves the real portfolio to the book's members and target weights. Its audit rows are
 written within the hour after the decision, so the as-run record trades them at that same next
-close (`app.services.records.as_run_update`), with the same weights: the two books are one.
+close (`app.records.as_run_update`), with the same weights: the two books are one.
 
 Each change goes through `MembershipService` under the portfolio's lock, audited with actor
 `autopilot`. A leaving member and a joining symbol are one replacement (the newcomer takes the
@@ -55,7 +55,7 @@ class PolicyTarget:
 
     @classmethod
     def of(cls, stored: Mapping[str, Any], decided_at: datetime) -> PolicyTarget | None:
-        """The book's stored policy state (`app.records.shadow.encode`) as a target; None
+        """The book's stored policy state (`app.records.keeping.shadow.encode`) as a target; None
         when its members and its applied weights disagree (a member its window lost, which its
         next decision exits)."""
         by_seat = sorted(stored["members"], key=lambda m: int(m[1]))

@@ -3,7 +3,7 @@ API), replays, calibrations and what-if runs alike.
 
 Each kind keeps its runs in a ledger (`job_run`, `replay_run`) whose repository answers the same
 `RunLedger` questions; what a run does stays with its runner (`app.scheduler.runs.JobRunner`,
-`app.services.replay.runner.ReplayRunner`). The engine owns what every run shares:
+`app.lab.runner.ReplayRunner`). The engine owns what every run shares:
 - which runs live here, each with its task and `Tracker` (its progress; whether to stop);
 - one heartbeat: every second, in one transaction, each live run says it is alive in its ledger,
   with its progress. SQLite is one process, whose runs hold its one write lock in turn: nobody

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR
-from app.db.models import TrackRecordDecision
 from app.market.models import Candle, Symbol
-from app.services.records.as_run_update import TrackRecordService
-from app.services.records.hours import ceil_hour
+from app.records.as_run_update import AsRunService
+from app.records.hours import ceil_hour
+from app.records.models import TrackRecordDecision
 from tests.api.portfolio.helpers import ADMIN, BASE, PORTFOLIO, READ, TRADE, history, ranked
 from tests.factories import make_candles
 
@@ -45,7 +45,7 @@ async def store_hour(session: AsyncSession, symbols: list[str], opened: datetime
 async def mark(session: AsyncSession, symbols: list[str], hour: datetime) -> None:
     """The record marked to `hour` (its candle stored, the clock just past it)."""
     await store_hour(session, symbols, hour - HOUR)
-    await TrackRecordService(session).update(hour + timedelta(minutes=1))
+    await AsRunService(session).update(hour + timedelta(minutes=1))
     await session.flush()
 
 

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.books.simulation.market_history import MarketHistory
 from app.core.units import HOUR_MS
 from app.db.models import Alert, EventOutbox
 from app.market.category_evidence import CategoryEvidenceService
 from app.market.contracts.trading_sessions import WINDOW_HOURS
 from app.market.models import Candle, Symbol
 from app.market.service import symbol_category
-from app.replay.history import MarketHistory
 from tests.factories import make_symbol
 from tests.replay_data import random_walks, session_traded
 

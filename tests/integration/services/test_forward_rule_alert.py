@@ -13,12 +13,13 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.calibration.challengers import CHALLENGERS
-from app.calibration.forward_rule import MIN_DECISIONS
-from app.db.models import Alert, EventOutbox, ForwardDay
-from app.records.forward import POLICY, challenger_book
-from app.services.records.forward_read import ForwardEvidenceService
-from app.services.records.forward_service import QUALIFIED, ForwardService
+from app.db.models import Alert, EventOutbox
+from app.records.forward_read import ForwardEvidenceService
+from app.records.forward_service import QUALIFIED, ForwardService
+from app.records.keeping.challengers import CHALLENGERS
+from app.records.keeping.forward import POLICY, challenger_book
+from app.records.keeping.forward_rule import MIN_DECISIONS
+from app.records.models import ForwardDay
 
 START = datetime(2027, 1, 1, tzinfo=UTC)
 BETTER, SAME = (replace(CHALLENGERS[1], name="better"), replace(CHALLENGERS[2], name="same"))

@@ -13,15 +13,15 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.decision_context import context_at
+from app.books.simulation.policy import Holding, PolicyState, step, target_weights
 from app.core.units import HOUR_MS
 from app.market.models import Symbol
 from app.policy.replacement import RunScores
-from app.replay.context import context_at
-from app.replay.policy import Holding, PolicyState, step, target_weights
 from app.services.portfolio.replacement import evaluate_replacements
 from app.services.portfolio.tunables import load_portfolio_config
 from app.services.portfolio.weights import calculate_dynamic_weights
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config

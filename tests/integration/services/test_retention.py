@@ -17,8 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from app.callers.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.callers.models import IdempotencyKey
 from app.core.clock import utcnow
-from app.db.models import Alert, EventOutbox, JobRun, PortfolioHistory, ReplayRun, WebhookDelivery
-from app.db.repositories.replays import ReplayRepository
+from app.db.models import (
+    Alert,
+    EventOutbox,
+    JobRun,
+    PortfolioHistory,
+    WebhookDelivery,
+)
+from app.lab.models import ReplayRun
+from app.lab.repository import ReplayRepository
 from app.market.models import Candle, Symbol
 from app.scoring.models import ScoringRun, SymbolScore
 from app.services.maintenance.retention import RetentionService

@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from app.calibration.adoption import (
+from app.lab.calibration.adoption import (
     MIN_VETO_DECISIONS,
     CandidateEvidence,
     EvidenceMismatch,

@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.calibration.run import CalibrationParams, calibrate
-from app.calibration.space import SearchSpace
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.baselines import STRATEGIES
+from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.baselines import STRATEGIES
-from app.replay.config import ReplayParams
-from app.replay.history import Funding, MarketHistory
-from app.replay.run import replay
-from app.services.replay.config import default_run_config, policy_config
+from app.lab.calibration.calibrating import CalibrationParams, calibrate
+from app.lab.calibration.space import SearchSpace
+from app.lab.replay.replaying import replay
 from app.settings.registry import DEFAULTS
 from tests.replay_data import DAY_START_MS, altered, known_until, planted_signal
 

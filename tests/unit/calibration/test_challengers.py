@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from app.calibration.challengers import (
+from app.books.replay_config import default_run_config, policy_config
+from app.policy.config import PolicyConfig
+from app.records.keeping.challengers import (
     CHALLENGERS,
     FAMILY_SOURCE,
     NEW_SOURCE,
@@ -18,8 +20,7 @@ from app.calibration.challengers import (
     Challenger,
     challenger,
 )
-from app.calibration.family import DEFAULT, FAMILY, PRESETS
-from app.policy.config import PolicyConfig
+from app.records.keeping.family import DEFAULT, FAMILY, PRESETS
 from app.scoring.scorers.components import CALCULATORS, RISK, TECHNICAL
 from app.scoring.scorers.composite import (
     METRIC_WEIGHTS,
@@ -34,7 +35,6 @@ from app.scoring.scorers.composite import (
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.metric import Metric
 from app.scoring.scorers.normalise import percentile_rank_each
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.unit.scoring.scorers.universe import LOOSE_GATE, make_universe
 

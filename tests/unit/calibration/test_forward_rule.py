@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from app.calibration.forward_rule import (
+from app.records.keeping.forward_rule import (
     MIN_DECISIONS,
     P_LEAD,
     ForwardSeries,

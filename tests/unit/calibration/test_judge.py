@@ -6,15 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.calibration.adoption import judge
-from app.calibration.family import FAMILY, TRAINING_DAYS
-from app.calibration.judge import Judged, candidate_figures, evidence, judge_history
+from app.books.replay_config import policy_config
+from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.selection_skill import Ranking, SelectionSeries, Swaps
 from app.cli.judge import SAMPLE_NOTES
 from app.core.units import HOUR_MS
-from app.replay.config import ReplayParams
-from app.replay.run import replay
-from app.replay.selection import Ranking, SelectionSeries, Swaps
-from app.services.replay.config import policy_config
+from app.lab.calibration.adoption import judge
+from app.lab.calibration.judging import Judged, candidate_figures, evidence, judge_history
+from app.lab.replay.replaying import replay
+from app.records.keeping.family import FAMILY, TRAINING_DAYS
 from app.settings.registry import DEFAULTS
 from app.stats.skill import regression
 from tests.replay_data import START_MS, generated_run_config, random_walks

@@ -11,19 +11,19 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.calibration.family import PRESETS
-from app.calibration.run import CalibrationParams, calibrate
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.decision_context import stage_one
+from app.books.simulation.history_inputs import market_inputs
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.config import ReplayParams
-from app.replay.context import stage_one
-from app.replay.history import MarketHistory
-from app.replay.inputs import market_inputs
-from app.replay.run import replay
+from app.lab.calibration.calibrating import CalibrationParams, calibrate
+from app.lab.replay.replaying import replay
+from app.records.keeping.family import PRESETS
 from app.scoring.scorers import learned
 from app.scoring.scorers.components import CALCULATORS
 from app.scoring.scorers.composite import compute
 from app.scoring.scorers.market_inputs import MarketInputs
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS

@@ -8,13 +8,13 @@ import dataclasses
 
 import pytest
 
-from app.calibration.family import FAMILY
-from app.calibration.judge import judge_history
-from app.calibration.sensitivity import LAGS_H, SLIPPAGE_BPS, figures, variants
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.config import ReplayParams
-from app.replay.run import replayed
-from app.services.replay.config import default_run_config, policy_config
+from app.lab.calibration.judging import judge_history
+from app.lab.calibration.sensitivity import LAGS_H, SLIPPAGE_BPS, figures, variants
+from app.lab.replay.replaying import replayed
+from app.records.keeping.family import FAMILY
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

@@ -7,11 +7,11 @@ import itertools
 
 import pytest
 
-from app.calibration.folds import FoldError, walk_forward
-from app.calibration.space import Choice, SearchSpace, simplex
+from app.books.replay_config import default_run_config, policy_config
 from app.core.units import HOUR_MS
+from app.lab.calibration.folds import FoldError, walk_forward
+from app.lab.calibration.space import Choice, SearchSpace, simplex
 from app.scoring.scorers.components import COMPONENTS
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 
 BASE = policy_config(default_run_config(), DEFAULTS)

@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.replay_params import ReplayParams, config_json
 from app.policy.config import POLICY_KEYS, PolicySettings, policy_from_settings
 from app.policy.replacement import ReplacementSettings
-from app.replay.config import ReplayParams, config_json
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS, RUNTIME_SETTINGS
 from app.settings.typed.setting import from_settings, setting_values
 

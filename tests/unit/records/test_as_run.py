@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.db.models import TrackRecordDecision
-from app.records.as_run import TrackState
-from app.services.records.as_run_update import as_run_changes
-from app.services.records.evidence import segments
+from app.records.as_run_read import segments
+from app.records.as_run_update import as_run_changes
+from app.records.keeping.as_run import TrackState
+from app.records.models import TrackRecordDecision
 
 HOUR = timedelta(hours=1)
 T0 = datetime(2026, 11, 20, 10, tzinfo=UTC)

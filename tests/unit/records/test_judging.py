@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.core.units import DAY_MS
-from app.records.forward import ForwardState, _packed
+from app.records.keeping.forward import ForwardState, _packed
 
 ENTRY = 1_764_000_000_000  # a whole hour, in ms
 SYMBOLS = [f"S{k}USDT" for k in range(8)]

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.policy import Holding, PolicyState
 from app.policy.replacement import RunScores
-from app.records import shadow
-from app.records.shadow import encode, state_of
-from app.replay.history import MarketHistory
-from app.replay.policy import Holding, PolicyState
+from app.records.keeping import shadow
+from app.records.keeping.shadow import encode, state_of
 
 
 def state_json(state: PolicyState, history: MarketHistory) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+from app.books.simulation.market_history import Funding, MarketHistory
 from app.core.units import HOUR_MS
-from app.replay.history import Funding, MarketHistory
-from app.replay.simulate import Books, Ledger
+from app.lab.replay.simulate import Books, Ledger
 
 T0 = 1_750_000_000_000 // HOUR_MS * HOUR_MS
 CAPITAL = 10_000.0  # the book starts at 1.0: cents are 1e-6 of it

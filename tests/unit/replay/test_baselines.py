@@ -10,10 +10,10 @@ import itertools
 import numpy as np
 import pytest
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.baselines import RandomTurnover, TopVolume
+from app.books.simulation.decision_context import Context, context_at
 from app.core.units import HOUR_MS
-from app.replay.baselines import RandomTurnover, TopVolume
-from app.replay.context import Context, context_at
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

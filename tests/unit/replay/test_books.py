@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.core.units import HOUR_MS
-from app.replay.simulate import Books, Ledger
+from app.lab.replay.simulate import Books, Ledger
 from tests.replay_data import START_MS, random_walks
 
 FEE = 6 / 1e4

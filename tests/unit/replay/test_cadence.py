@@ -8,13 +8,13 @@ import dataclasses
 
 import pytest
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.decision_context import context_at
+from app.books.simulation.policy import PolicyState, step
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
+from app.lab.replay.replaying import hysteresis_section, replay
 from app.policy.config import PolicyConfig
-from app.replay.config import ReplayParams
-from app.replay.context import context_at
-from app.replay.policy import PolicyState, step
-from app.replay.run import hysteresis_section, replay
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

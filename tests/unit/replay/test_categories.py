@@ -8,13 +8,13 @@ import dataclasses
 
 import numpy as np
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.data_categories import data_categories
+from app.books.simulation.decision_context import context_at
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.categories import data_categories
-from app.replay.config import ReplayParams
-from app.replay.context import context_at
-from app.replay.history import MarketHistory
-from app.replay.run import replay
-from app.services.replay.config import default_run_config, policy_config
+from app.lab.replay.replaying import replay
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks, session_traded, weekend_priced
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.calibration.family import PRESETS
 from app.cli import main
 from app.core.units import HOUR_MS
+from app.records.keeping.family import PRESETS
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.books.simulation.coefficients import betas
 from app.portfolio.correlation import beta
-from app.replay.coefficients import betas
 
 
 class TestBetas:

@@ -8,12 +8,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.calibration.family import PRESETS
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.decision_context import Context, Contexts, context_at
 from app.core.units import HOUR_MS
 from app.policy.config import PolicyConfig
-from app.replay.context import Context, Contexts, context_at
+from app.records.keeping.family import PRESETS
 from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

@@ -11,18 +11,18 @@ from typing import Any
 
 import numpy as np
 
-from app.calibration.family import PRESETS
+from app.books.replay_config import policy_config
+from app.books.simulation.decision_context import context_at
+from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.policy import Holding, PolicyState, step
+from app.books.simulation.replay_params import ReplayParams, policy_hash
 from app.core.units import HOUR_MS
+from app.lab.replay.replaying import iso, replay
 from app.policy.exits import STALE, ExitFact, choose_replacements, due_exits, exit_outsiders
 from app.policy.replacement import CorrelationTable, OutsiderFact
 from app.portfolio.correlation import pairwise_correlation
-from app.replay.config import ReplayParams, policy_hash
-from app.replay.context import context_at
-from app.replay.history import Funding, MarketHistory
-from app.replay.policy import Holding, PolicyState, step
-from app.replay.run import iso, replay
+from app.records.keeping.family import PRESETS
 from app.scoring.scorers.gate import CANDLE_GAPS
-from app.services.replay.config import policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, generated_run_config, random_walks
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.books.simulation.market_history import Funding, LookAheadError, MarketHistory, PointInTime
 from app.core.units import HOUR_MS
-from app.replay.history import Funding, LookAheadError, MarketHistory, PointInTime
-from app.services.replay.csv_source import HistoryFolderError, load_csv_folder
+from app.lab.csv_source import HistoryFolderError, load_csv_folder
 from tests.replay_data import START_MS, random_walks, write_csv_folder
 
 

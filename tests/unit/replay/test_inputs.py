@@ -11,17 +11,17 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.decision_context import stage_one
+from app.books.simulation.history_inputs import WindowedInputs, market_inputs
+from app.books.simulation.market_history import MarketHistory
 from app.core.units import HOUR_MS
-from app.replay.context import stage_one
-from app.replay.history import MarketHistory
-from app.replay.inputs import WindowedInputs, market_inputs
 from app.scoring.scorers.component_registry import ScorerPlugin, register, unregister
 from app.scoring.scorers.composite import ScoringConfig, compute
 from app.scoring.scorers.gate import biggest_moves
 from app.scoring.scorers.indicators import forward_fill
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.normalise import HIGHER_IS_BETTER
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.books.simulation.coefficients import InformationCoefficients
+from app.books.simulation.policy import PolicyDecision
+from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.selection_record import SelectionRecorder
+from app.books.simulation.selection_skill import SelectionSeries
 from app.core.units import HOUR_MS
-from app.replay.coefficients import InformationCoefficients
-from app.replay.config import ReplayParams
-from app.replay.policy import PolicyDecision
-from app.replay.selection import SelectionSeries
-from app.replay.selection_record import SelectionRecorder
 from tests.replay_data import DAY_START_MS
 from tests.unit.replay.test_selection import hand_context, history_of, no_decision
 

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.books.replay_config import policy_config
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.config import ReplayParams
-from app.replay.pooled import DatasetRun, pooled_ic, several
-from app.replay.run import replayed
-from app.services.replay.config import policy_config
+from app.lab.replay.pooled import DatasetRun, pooled_ic, several
+from app.lab.replay.replaying import replayed
 from app.settings.registry import DEFAULTS
 from app.stats.ic import IcSeries
 from tests.replay_data import START_MS, generated_run_config, random_walks

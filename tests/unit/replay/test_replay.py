@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.books.replay_config import policy_config
+from app.books.simulation.baselines import STRATEGIES
+from app.books.simulation.decision_context import context_at
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
-from app.replay.baselines import STRATEGIES
-from app.replay.config import ReplayParams
-from app.replay.context import context_at
-from app.replay.history import MarketHistory
-from app.replay.run import ReplayRangeError, iso, replay
-from app.services.replay.config import policy_config
+from app.lab.replay.replaying import ReplayRangeError, iso, replay
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, generated_run_config, random_walks, shared_history
 

@@ -11,17 +11,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.calibration.family import PRESETS
+from app.books.replay_config import policy_config
+from app.books.simulation.baselines import STRATEGIES
+from app.books.simulation.decision_context import Contexts, context_at
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.selection_record import universe_betas, universe_hourly
+from app.books.simulation.selection_skill import HORIZONS, SelectionSeries
 from app.core.units import HOUR_MS
-from app.replay.baselines import STRATEGIES
-from app.replay.config import ReplayParams
-from app.replay.context import Contexts, context_at
-from app.replay.history import MarketHistory
-from app.replay.run import Track, constant, replay, run_books
-from app.replay.schedules import BookRun
-from app.replay.selection import HORIZONS, SelectionSeries
-from app.replay.selection_record import universe_betas, universe_hourly
-from app.services.replay.config import policy_config
+from app.lab.replay.replaying import Track, constant, replay, run_books
+from app.lab.replay.schedules import BookRun
+from app.records.keeping.family import PRESETS
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, generated_run_config, random_walks
 

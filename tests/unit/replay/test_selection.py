@@ -10,14 +10,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.books.simulation.decision_context import Context
+from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.policy import PolicyDecision
+from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.selection_record import SelectionRecorder, universe_betas, universe_hourly
+from app.books.simulation.selection_skill import HORIZONS, Ranking, SelectionSeries, Swaps
+from app.books.simulation.strategy_figures import strategy_figures
 from app.core.units import HOUR_MS
-from app.replay.config import ReplayParams
-from app.replay.context import Context
-from app.replay.evidence import strategy_figures
-from app.replay.history import MarketHistory
-from app.replay.policy import PolicyDecision
-from app.replay.selection import HORIZONS, Ranking, SelectionSeries, Swaps
-from app.replay.selection_record import SelectionRecorder, universe_betas, universe_hourly
 from app.scoring.scorers.composite import ScoreTable
 from app.stats.ic import mean_t
 from app.stats.skill import regression

@@ -10,12 +10,12 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.decision_context import stage_one
+from app.books.simulation.history_inputs import quote_turnover, settled_funding
+from app.books.simulation.market_history import Funding, MarketHistory, PointInTime, SettledFunding
 from app.core.units import HOUR_MS
 from app.policy.config import PolicyConfig
-from app.replay.context import stage_one
-from app.replay.history import Funding, MarketHistory, PointInTime, SettledFunding
-from app.replay.inputs import quote_turnover, settled_funding
-from app.services.replay.config import default_run_config, policy_config
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from app.replay.context import stored
+from app.books.simulation.decision_context import stored
 from app.scoring.scorers.composite import as_stored
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.books.simulation.data_categories import day_figures
 from app.core.units import DAY_MS, HOUR_MS
 from app.market.contracts.trading_sessions import (
     CO_MOVE_MIN,
@@ -22,7 +23,6 @@ from app.market.contracts.trading_sessions import (
     day_start_ms,
     session_figures,
 )
-from app.replay.categories import day_figures
 from scripts.category_evidence import TRADFI_FOLDER, ContractDays, contract_days
 from tests.replay_data import random_walks, session_traded, weekend_priced
 from tests.shared_data import MARKET_DATA

@@ -9,9 +9,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from app.calibration.challengers import CHALLENGERS
-from app.calibration.family import FAMILY, PRESETS
-from app.calibration.space import Choice, SearchSpace, simplex
+from app.books.replay_config import (
+    ReplayConfigError,
+    default_run_config,
+    override_problems,
+    policy_config,
+)
+from app.lab.calibration.space import Choice, SearchSpace, simplex
+from app.records.keeping.challengers import CHALLENGERS
+from app.records.keeping.family import FAMILY, PRESETS
 from app.scoring.run_config import DEFAULT_ALGORITHMS
 from app.scoring.scorers.component_registry import (
     ParameterError,
@@ -24,12 +30,6 @@ from app.scoring.scorers.components import COMPONENTS, DECLARATIONS, RISK, TECHN
 from app.scoring.scorers.learned import COMPONENT as LEARNED
 from app.scoring.scorers.learned import parameters as learned_parameters
 from app.scoring.scorers.parameters import Parameter
-from app.services.replay.config import (
-    ReplayConfigError,
-    default_run_config,
-    override_problems,
-    policy_config,
-)
 from app.settings.registry import DEFAULTS
 from tests.unit.scoring.scorers.universe import make_universe
 

@@ -1,0 +1,25 @@
+"""The lab's job: the walk-forward calibration of the stored history queued afresh
+(`evidence_refresh`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import ConflictError
+from app.lab.calibration_evidence import EvidenceService, NotEnoughHistory
+from app.scheduler.job import Job, JobSkipped, requester
+
+
+async def evidence_refresh(session: AsyncSession, state: object) -> dict[str, Any]:
+    """Queue a walk-forward calibration of the stored history (it runs in the background once
+    this transaction commits)."""
+    try:
+        run = await EvidenceService(session).request_refresh(requested_by=requester())
+    except (NotEnoughHistory, ConflictError) as exc:
+        raise JobSkipped(exc.detail) from exc
+    return {"calibration_run_id": run.id, "params": run.params}
+
+
+EVIDENCE_REFRESH = Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh)

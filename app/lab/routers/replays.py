@@ -1,0 +1,117 @@
+"""Replays of the service's own history: request one, follow it, read its evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Response, status
+
+from app.api.auth import ReaderDep, TraderDep
+from app.api.media import timeline_content, timeline_response, with_stored_json
+from app.api.rate_limit import charge_heavy
+from app.api.resource import resource_router
+from app.api.response_cache import CachedRead
+from app.api.sessions import SessionDep, app_state
+from app.lab.schemas import ReplayCreate, ReplayRead, ReplaySummary
+from app.lab.service import ReplayRequest, ReplayService, replay_service
+from app.schemas.common import RowId, problem_responses
+from app.schemas.timeline import TimelineRead
+
+router = resource_router("/replays", "replays")
+
+
+async def get_replay_service(request: Request, session: SessionDep) -> ReplayService:
+    """The request's replays, in the request's one transaction."""
+    return replay_service(session, app_state(request))
+
+
+ReplaysDep = Annotated[ReplayService, Depends(get_replay_service)]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplaySummary,
+    summary="Replay the decision policy on the stored history, against baselines (background)",
+    responses=problem_responses(409, 422),
+)
+async def create_replay(
+    body: ReplayCreate,
+    principal: TraderDep,
+    replays: ReplaysDep,
+    request: Request,
+    response: Response,
+) -> ReplaySummary:
+    run = await replays.create(
+        ReplayRequest(
+            start=body.start,
+            end=body.end,
+            every=body.every,
+            top=body.top,
+            fee_bps=body.fee_bps,
+            slippage_bps=body.slippage_bps,
+            overrides=body.overrides,
+            execution_lag_h=body.execution_lag_h,
+        ),
+        requested_by=principal.name,
+    )
+    response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
+    return ReplaySummary.model_validate(run)  # the run starts once the request commits
+
+
+@router.get(
+    "",
+    dependencies=[CachedRead],
+    response_model=list[ReplaySummary],
+    summary="Replays, newest first",
+)
+async def list_replays(
+    _: ReaderDep, replays: ReplaysDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[ReplaySummary]:
+    return [ReplaySummary.model_validate(r) for r in await replays.listing(limit)]
+
+
+@router.get(
+    "/{run_id:id}",
+    dependencies=[CachedRead],
+    response_model=ReplayRead,
+    summary="One replay: status, progress and, when done, its report",
+    responses=problem_responses(404),
+)
+async def get_replay(
+    request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep
+) -> Response:
+    stored = await replays.get_as_stored(run_id)
+    if stored.has_report:
+        charge_heavy(request)  # megabytes to send: a report is a heavy read
+    head = ReplaySummary.model_validate(stored.run)
+    return with_stored_json(head, config=stored.config, report=stored.report)
+
+
+@router.delete(
+    "/{run_id:id}",
+    response_model=ReplaySummary,
+    summary="Cancel a queued or running replay (the key that queued it, or an admin)",
+    description="A queued run never starts; a running one stops at its next heartbeat (about a "
+    "second). Either ends `cancelled` at once, recording who cancelled it in `cancelled_by`. "
+    "403 for another trade key; 409 once the run has ended.",
+    responses=problem_responses(404, 409),
+)
+async def cancel_replay(run_id: RowId, principal: TraderDep, replays: ReplaysDep) -> ReplaySummary:
+    return ReplaySummary.model_validate(await replays.cancel(run_id, by=principal))
+
+
+@router.get(
+    "/{run_id:id}/timeline",
+    dependencies=[CachedRead],
+    response_model=TimelineRead,
+    summary="A finished replay's dated membership, as JSON or CSV (the portfolio timeline's form)",
+    description="The policy's members and weights at each decision; an interval lasts until the "
+    "next decision that traded or changed them, or the replay's end. `reason`: exit:<code>, "
+    "replaced, added or rebalance. Send `Accept: text/csv` for CSV. 409 until the run succeeded.",
+    responses={**timeline_content(), **problem_responses(404, 409)},
+)
+async def get_replay_timeline(
+    request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep
+) -> Response:
+    return timeline_response(request, await replays.timeline(run_id))

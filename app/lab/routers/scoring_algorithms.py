@@ -1,0 +1,210 @@
+"""The scoring algorithm: the one in force, the presets, a change judged by a replay (or a
+dry run of it), the changes applied."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from app.api.auth import AdminDep
+from app.api.resource import resource_router
+from app.api.response_cache import CachedAdminRead
+from app.api.runs import RunFailed, Wait, wait_unless_stopping
+from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
+from app.core.errors import RUN_ABORTED
+from app.lab.algorithm_changes import (
+    AlgorithmChange,
+    AlgorithmChangeService,
+    AlgorithmsChange,
+    AlgorithmService,
+    what_if_outcome,
+)
+from app.lab.models import ReplayRun
+from app.lab.schemas import (
+    AlgorithmChangeRecord,
+    AlgorithmsChangeRead,
+    AlgorithmsInForceRead,
+    ReplaySummary,
+    WhatIf,
+)
+from app.lab.service import replay_service
+from app.records.keeping.family import DEFAULT_PRESET, PRESETS
+from app.scheduler.job import problem_of
+from app.schemas.algorithms import (
+    AlgorithmRead,
+    AlgorithmsUpdate,
+    PresetRead,
+)
+from app.schemas.common import problem_responses
+
+router = resource_router("/scoring", "scoring")
+
+
+async def get_algorithm_service(session: SessionDep) -> AlgorithmService:
+    """The request's scoring algorithm, in the request's one transaction."""
+    return AlgorithmService(session)
+
+
+AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
+
+
+@router.get(
+    "/algorithms",
+    dependencies=[CachedAdminRead],
+    response_model=AlgorithmsInForceRead,
+    summary="The scoring algorithm in force: its components, the preset it matches, and the "
+    "recorded change (with its evidence) that put it there",
+)
+async def list_algorithms(_: AdminDep, algorithms: AlgorithmsDep) -> AlgorithmsInForceRead:
+    in_force = await algorithms.in_force()
+    return AlgorithmsInForceRead(
+        preset=in_force.preset,
+        adopted_by=(
+            AlgorithmChangeRecord.model_validate(in_force.change) if in_force.change else None
+        ),
+        algorithms=[AlgorithmRead.model_validate(a) for a in in_force.algorithms],
+    )
+
+
+@router.get(
+    "/algorithms/presets",
+    dependencies=[CachedAdminRead],
+    response_model=list[PresetRead],
+    summary="Named scoring configurations that `PUT /scoring/algorithms/presets/{name}` puts in "
+    "force",
+)
+async def list_presets(_: AdminDep) -> list[PresetRead]:
+    return [
+        PresetRead(
+            name=name,
+            candidate=candidate.name,
+            label=candidate.label,
+            weights=candidate.component_weights(),
+            technical_version=candidate.technical_version,
+            is_default=name == DEFAULT_PRESET,
+        )
+        for name, candidate in PRESETS.items()
+    ]
+
+
+@router.put(
+    "/algorithms",
+    response_model=AlgorithmsChangeRead,
+    summary="Change component weights/parameters (active weights must sum to 1), judged by a "
+    "replay of the stored history; ?dry_run=true only judges, as a background run",
+    description="Applied: the replay runs in the evidence worker while the request holds no "
+    "database connection, then the change is recorded with it (409 if the algorithm changed "
+    "meanwhile). Dry run: a `what_if` replay run, 202 with its Location (`/replays/{id}`); with "
+    "?wait=, the judged proposal once the run ends in time. Too little stored history to judge: "
+    "200 at once, with `evidence_unavailable` saying why.",
+    responses={
+        202: {"model": ReplaySummary, "description": "Dry run: the what-if run, queued."},
+        **problem_responses(409, 422, 503),
+    },
+)
+async def update_algorithms(
+    body: AlgorithmsUpdate,
+    principal: AdminDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    dry_run: Annotated[
+        bool, Query(description="Replay the proposal beside the current weights; change nothing.")
+    ] = False,
+    wait: Wait = None,
+) -> JSONResponse:
+    changes = [AlgorithmChange(**item.model_dump()) for item in body.algorithms]
+    return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
+
+
+@router.put(
+    "/algorithms/presets/{name}",
+    response_model=AlgorithmsChangeRead,
+    summary="Put a named configuration in force (`seed`: the seed's weights and technical "
+    "version 1), judged and recorded like `PUT /scoring/algorithms`",
+    responses={
+        202: {"model": ReplaySummary, "description": "Dry run: the what-if run, queued."},
+        **problem_responses(404, 409, 422, 503),
+    },
+)
+async def apply_preset(
+    name: Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$")],
+    principal: AdminDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    dry_run: Annotated[
+        bool, Query(description="Replay the preset beside the current weights; change nothing.")
+    ] = False,
+    wait: Wait = None,
+) -> JSONResponse:
+    async with sessions.open() as session:
+        changes = await AlgorithmService(session).preset_changes(name)
+    return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
+
+
+async def _change_algorithms(
+    changes: list[AlgorithmChange],
+    principal: AdminDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    request: Request,
+    dry_run: bool,
+    wait: float | None,
+) -> JSONResponse:
+    """The change judged and applied, or, dry, its what-if run followed as `?wait=` asks."""
+    flow = AlgorithmChangeService(sessions.open)
+    outcome = await flow.change(changes, actor=principal.name, dry_run=dry_run)
+    if isinstance(outcome, ReplayRun):  # dry: committed, the run has started
+        return await _dry_run_answer(request, state, sessions, outcome, wait)
+    return JSONResponse(_change_read(outcome).model_dump(mode="json"))
+
+
+async def _dry_run_answer(
+    request: Request,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    run: ReplayRun,
+    wait: float | None,
+) -> JSONResponse:
+    """The judged proposal (200) once its run succeeded in time, else the run (202), or its
+    problem when it failed or was aborted."""
+    location = str(request.url_for("get_replay", run_id=run.id).path)
+    if wait:
+        await wait_unless_stopping(state, state.replays.ended(run.id, wait), run.id, location)
+        async with sessions.open() as session:
+            run = await replay_service(session, state).get(run.id)
+    if run.status == "succeeded":
+        body = _change_read(what_if_outcome(run)).model_dump(mode="json")
+        return JSONResponse(body, headers={"Location": location})
+    if run.status in ("failed", "aborted", "cancelled"):
+        failed = problem_of(RuntimeError(run.error), run.id)  # its text stays in the run's row
+        raise RunFailed(failed if run.status == "failed" else RUN_ABORTED, location)
+    summary = ReplaySummary.model_validate(run).model_dump(mode="json")
+    return JSONResponse(summary, status_code=202, headers={"Location": location})
+
+
+def _change_read(result: AlgorithmsChange) -> AlgorithmsChangeRead:
+    return AlgorithmsChangeRead(
+        applied=result.applied,
+        change_id=result.change_id,
+        algorithms=[AlgorithmRead.model_validate(a) for a in result.algorithms],
+        evidence=WhatIf.model_validate(result.evidence) if result.evidence else None,
+        evidence_unavailable=result.evidence_unavailable,
+    )
+
+
+@router.get(
+    "/algorithms/changes",
+    dependencies=[CachedAdminRead],
+    response_model=list[AlgorithmChangeRecord],
+    summary="Applied changes of the scoring algorithm, newest first, with their evidence",
+)
+async def list_algorithm_changes(
+    _: AdminDep, algorithms: AlgorithmsDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[AlgorithmChangeRecord]:
+    return [
+        AlgorithmChangeRecord.model_validate(c) for c in await algorithms.algorithm_changes(limit)
+    ]

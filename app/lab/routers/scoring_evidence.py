@@ -1,0 +1,75 @@
+"""The walk-forward evidence of the scoring configuration in force: the latest, and a refresh."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Query, Request, Response, status
+
+from app.api.auth import AdminDep, ReaderDep
+from app.api.resource import resource_router
+from app.api.response_cache import CachedRead
+from app.api.sessions import SessionDep
+from app.lab.calibration.calibration_report import CalibrationReport
+from app.lab.calibration_evidence import EvidenceService
+from app.lab.schemas import EvidenceRead, ReplaySummary
+from app.schemas.common import problem_responses
+
+router = resource_router("/scoring", "scoring")
+
+
+async def get_evidence_service(session: SessionDep) -> EvidenceService:
+    """The request's walk-forward evidence, in the request's one transaction."""
+    return EvidenceService(session)
+
+
+EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
+
+
+@router.get(
+    "/evidence",
+    dependencies=[CachedRead],
+    response_model=EvidenceRead,
+    summary="The latest walk-forward evidence for the configuration in force: out-of-sample "
+    "figures after costs beside every baseline, IC per component, the verdict",
+    responses=problem_responses(404),
+)
+async def get_scoring_evidence(
+    _: ReaderDep, evidence: EvidenceDep, request: Request
+) -> EvidenceRead:
+    run, current = await evidence.latest()
+    # The JSON column holds the calibration's report as `calibrate` wrote it.
+    report = cast(CalibrationReport, run.report or {})
+    return EvidenceRead(
+        run_id=run.id,
+        computed_at=run.finished_at or run.created_at,
+        policy_hash=current,
+        report_url=str(request.url_for("get_replay", run_id=run.id).path),
+        data=report["data"],
+        calibration=report["calibration"],
+        out_of_sample={k: v for k, v in report["strategies"].items()},
+        ic={"active": report["ic_default"], "calibrated": report["ic"]},
+        verdict=report["verdict"],
+        selection=report.get("selection"),
+    )
+
+
+@router.post(
+    "/evidence/refresh",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReplaySummary,
+    summary="Calibrate walk-forward on the whole stored history now (background run)",
+    responses=problem_responses(409, 422),
+)
+async def refresh_evidence(
+    principal: AdminDep,
+    evidence: EvidenceDep,
+    request: Request,
+    response: Response,
+    learned: Annotated[
+        bool, Query(description="Also train the learned scorer per fold and let it be weighed.")
+    ] = False,
+) -> ReplaySummary:
+    run = await evidence.request_refresh(requested_by=principal.name, learned=learned)
+    response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
+    return ReplaySummary.model_validate(run)  # the run starts once the request commits

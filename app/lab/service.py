@@ -1,0 +1,237 @@
+"""Replays of the service's own history, requested over the API: recorded, run in the
+background by `ReplayRunner`, read back with their progress and reports."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.books.replay_config import ReplayConfigError, ReplaySettings, deployment_policy
+from app.books.simulation.replay_params import ReplayParams, parse_every
+from app.core.clock import utcnow
+from app.core.config import Role
+from app.core.errors import (
+    ConflictError,
+    InsufficientHistoryError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailedError,
+)
+from app.core.security import Principal
+from app.core.units import HOUR, HOUR_MIN, HOUR_MS
+from app.lab.calibration.calibrating import CalibrationParams
+from app.lab.models import ReplayRun
+from app.lab.replay_timeline import replay_timeline
+from app.lab.repository import ReplayRepository
+from app.market.repository import CandleRepository
+from app.policy.config import PolicyConfig
+from app.services.context import ServiceContext
+from app.services.portfolio.timeline import Timeline
+from app.services.runs.engine import RunEngine
+from app.settings.registry import read_typed
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReplayRequest:
+    start: datetime
+    end: datetime
+    every: str
+    top: int | None
+    fee_bps: float
+    slippage_bps: float
+    overrides: dict[str, Any] | None
+    execution_lag_h: int = ReplayParams.execution_lag_h
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "every": self.every,
+            "top": self.top,
+            "fee_bps": self.fee_bps,
+            "slippage_bps": self.slippage_bps,
+            "execution_lag_h": self.execution_lag_h,
+            "overrides": self.overrides,
+        }
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run read without its documents, which come as the JSON text the database keeps."""
+
+    run: ReplayRun  # its `config` and `report` not loaded
+    config: str
+    report: str
+
+    @property
+    def has_report(self) -> bool:
+        return self.report != "null"
+
+
+def params_of(run: ReplayRun) -> ReplayParams:
+    p = run.params
+    return ReplayParams(
+        start_ms=int(run.data_from.timestamp() * 1000),
+        end_ms=int(run.data_to.timestamp() * 1000),
+        every_h=parse_every(p["every"]),
+        fee_bps=float(p["fee_bps"]),
+        slippage_bps=float(p["slippage_bps"]),
+        execution_lag_h=int(p.get("execution_lag_h", ReplayParams.execution_lag_h)),
+    )
+
+
+def warm_up(policy: PolicyConfig, params: ReplayParams) -> timedelta:
+    """History a first decision reads: the scorer's candles, the momentum lookback."""
+    return timedelta(milliseconds=max(policy.candles, params.momentum_days * 24) * HOUR_MS)
+
+
+def calibration_params_of(run: ReplayRun, params: ReplayParams) -> CalibrationParams:
+    """A calibration run's windows and objective (`params`: its range, interval and costs)."""
+    p = run.params
+    return CalibrationParams(
+        params,
+        train_h=int(p.get("train_days", 120)) * 24,
+        test_h=int(p.get("test_days", 30)) * 24,
+        objective=str(p.get("objective", "sharpe")),
+        learned=bool(p.get("learned", False)),
+    )
+
+
+def _within_budget(request: ReplayRequest, every_h: int, members: int, limit: int) -> None:
+    """422 when the run would make more decisions x members than `limit`, the most a run may."""
+    decisions = (request.end - request.start) // timedelta(hours=every_h) + 1
+    if decisions * members > limit:
+        raise ValidationFailedError(
+            f"{decisions} decisions of {members} members is {decisions * members} "
+            f"decision-members, over the {limit} one run may make (the runtime setting "
+            "replay_max_decision_members); ask for a shorter range, a longer `every` or a "
+            "smaller `top`",
+            extra={"decisions": decisions, "members": members, "limit": limit},
+        )
+
+
+class ReplayService:
+    """Records replay requests and reads replay runs."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        runs: RunEngine,
+        *,
+        max_pending_per_key: int | None = None,
+    ) -> None:
+        self.session = session
+        self.replays = ReplayRepository(session)
+        self.runs = runs
+        """Where a run of this process has its live progress (as job runs have theirs)."""
+        self.max_pending_per_key = max_pending_per_key
+
+    async def create(self, request: ReplayRequest, *, requested_by: str) -> ReplayRun:
+        """Check the request against the stored history, the configuration and the key's runs
+        in flight (409 at `max_pending_per_key`), then queue it."""
+        settings = await read_typed(self.session, ReplaySettings)
+        try:
+            every_h = parse_every(request.every)
+            policy = await deployment_policy(
+                self.session, request.overrides, request.top, settings=settings
+            )
+        except (ValueError, ReplayConfigError) as exc:
+            raise ValidationFailedError(str(exc)) from exc
+        _within_budget(request, every_h, policy.max_symbols, settings.max_decision_members)
+        first, last = await CandleRepository(self.session).span(HOUR_MIN)
+        if first is None or last is None:
+            raise InsufficientHistoryError("no hourly candles are stored yet; import history first")
+        if request.start < first + HOUR or request.end > last + HOUR:
+            raise InsufficientHistoryError(
+                "the range must lie within the stored history",
+                extra={
+                    "history_from": (first + HOUR).isoformat(),
+                    "history_to": (last + HOUR).isoformat(),
+                },
+            )
+        await self._within_cap(requested_by)
+        return await self.replays.queue(
+            ReplayRun(
+                kind="replay",
+                status="queued",
+                requested_by=requested_by,
+                params=request.to_json(),
+                data_from=request.start,
+                data_to=request.end,
+            )
+        )
+
+    async def _within_cap(self, requested_by: str) -> None:
+        """409 when `requested_by` has `max_pending_per_key` runs queued or running. The count
+        is taken under the key's lock, held until this transaction commits its new run, so two
+        requests at once cannot both pass."""
+        cap = self.max_pending_per_key
+        if cap is None:
+            return
+        await self.replays.lock_requester(requested_by)
+        pending = await self.replays.count_pending(requested_by)
+        if pending >= cap:
+            raise ConflictError(
+                f"this key has {pending} runs queued or running, the most it may have; wait for "
+                "one to end or cancel one (DELETE /replays/{id})",
+                extra={"pending": pending, "limit": cap},
+            )
+
+    async def get(self, run_id: int) -> ReplayRun:
+        run = await self.replays.get(run_id)
+        if run is None:
+            raise NotFoundError(f"replay {run_id} does not exist")
+        return self.runs.with_live_progress(ReplayRepository, run)
+
+    async def get_as_stored(self, run_id: int) -> StoredRun:
+        """The run, its configuration and its report as stored (404 unknown)."""
+        found = await self.replays.get_as_stored(run_id)
+        if found is None:
+            raise NotFoundError(f"replay {run_id} does not exist")
+        run, config, report = found
+        return StoredRun(self.runs.with_live_progress(ReplayRepository, run), config, report)
+
+    async def cancel(self, run_id: int, *, by: Principal) -> ReplayRun:
+        """Cancel a queued run (it never starts) or a running one (it stops at its next
+        heartbeat); by the key that queued it or an admin (403), 409 once it has ended. The
+        cancel is one conditional update; why it did not apply is read after it."""
+        admin = by.role.allows(Role.ADMIN)
+        cancelled = await self.replays.cancel(
+            run_id, by.name, utcnow(), requested_by=None if admin else by.name
+        )
+        run = await self.get(run_id)
+        if cancelled:
+            await self.session.refresh(run)
+            logger.info("replays: run %d (%s) cancelled by %s", run_id, run.kind, by.name)
+            return run
+        if not admin and run.requested_by != by.name:
+            raise PermissionDeniedError(
+                "Only the key that queued a run, or an admin key, may cancel it.",
+                extra={"requested_by": run.requested_by},
+            )
+        raise ConflictError(
+            f"replay {run_id} has ended ({run.status}); only a queued or running run can be "
+            "cancelled",
+            extra={"run_id": run_id, "status": run.status},
+        )
+
+    async def timeline(self, run_id: int) -> Timeline:
+        """The dated membership of a succeeded replay's policy (404 unknown, 409 unfinished)."""
+        return await replay_timeline(self.session, await self.get(run_id))
+
+    async def listing(self, limit: int) -> list[ReplayRun]:
+        runs = await self.replays.listing(limit)
+        return [self.runs.with_live_progress(ReplayRepository, run) for run in runs]
+
+
+def replay_service(session: AsyncSession, state: ServiceContext) -> ReplayService:
+    """The replays of one session, on the app's run engine: the router's."""
+    return ReplayService(
+        session, state.runs, max_pending_per_key=state.settings.replays.max_pending_per_key
+    )

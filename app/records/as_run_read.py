@@ -1,0 +1,150 @@
+"""`GET /evidence/live`: the as-run record as stored, since inception and over the last 30 and
+90 days, with its configuration segments and the replacements' hit rate; from the portfolio's
+first decision on, before its first hour is marked too (then with zero figures)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.core.errors import NotFoundError
+from app.core.units import HOUR
+from app.records.forward_read import ForwardEvidenceService
+from app.records.hours import ceil_hour, markable_until
+from app.records.keeping.as_run import STRATEGIES
+from app.records.keeping.figures import iso_z, segments, thinned, window_figures
+from app.records.models import TrackRecordDecision
+from app.records.repository import AsRunRepository
+from app.stats.skill import outcome_figures
+
+WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
+HIT_HORIZON = timedelta(days=7)
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@dataclass(frozen=True)
+class Hours:
+    times: list[datetime]
+    equity: dict[str, np.ndarray]  # by book, aligned with `times`
+    gap_hours: int
+
+
+class LiveEvidenceService:
+    """The live record's document for `GET /evidence/live`, from what is stored."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.records = AsRunRepository(session)
+
+    async def document(self) -> dict[str, Any]:
+        """`as_run`, the real portfolio's record (null before its first decision), and
+        `forward`, the shadow books' (null before the `forward_record` job first ran); 404
+        while both are null."""
+        as_run = await self.as_run()
+        forward = await ForwardEvidenceService(self.records.session).section()
+        if as_run is None and forward is None:
+            raise NotFoundError(
+                "no record yet: the forward record starts at the first forward_record job after "
+                "deployment, the as-run record at the portfolio's first decision"
+            )
+        return {"as_run": as_run, "forward": forward}
+
+    async def as_run(self) -> dict[str, Any] | None:
+        """The real portfolio's record; None before its first decision."""
+        record = await self.records.get()
+        if record is not None:
+            inception, last, updated = record.inception_at, record.last_hour, record.updated_at
+        else:
+            first = await self.records.first_audit()
+            if first is None:
+                return None
+            inception, last, updated = ceil_hour(first[1]), None, None
+        hours = await self._hours()
+        decisions = list(await self.records.decisions())
+        target = await markable_until(self.records, utcnow())
+        since = last or inception - HOUR
+        times_ms = np.array([_ms(t) for t in hours.times], dtype=np.int64)
+        return {
+            "inception": iso_z(inception),
+            "marked_to": iso_z(last),
+            "updated_at": iso_z(updated),
+            "hours": len(hours.times),
+            "hours_to_mark": 0 if target is None else max(0, int((target - since) / HOUR)),
+            "gap_hours": hours.gap_hours,
+            "decisions": len(decisions),
+            "segments": segments(decisions, last),
+            "windows": self._windows(inception, hours, decisions),
+            "replacements": await self._replacements(inception, last),
+            "equity": {
+                name: thinned(times_ms, hours.equity[name]) if name in hours.equity else []
+                for name in STRATEGIES
+            },
+        }
+
+    def _windows(
+        self, inception: datetime, hours: Hours, decisions: list[TrackRecordDecision]
+    ) -> dict[str, Any]:
+        """Each window's figures by book; before the first mark, a window of the inception
+        hour alone (zero return, no volatility or Sharpe)."""
+        times = hours.times or [inception]
+        equity = hours.equity if hours.times else {s: np.ones(1) for s in STRATEGIES}
+        windows = {}
+        for name, days in WINDOWS.items():
+            start = 0 if days is None else max(0, len(times) - 1 - days * 24)
+            since = times[start]
+            inside = [d for d in decisions if d.at >= since]
+            windows[name] = {
+                "from": iso_z(since),
+                "to": iso_z(times[-1]),
+                "complete": bool(hours.times) and (days is None or len(times) - 1 >= days * 24),
+                "books": window_figures(
+                    _ms(since),
+                    {s: curve[start:] for s, curve in equity.items()},
+                    {s: [d.turnover.get(s, 0.0) for d in inside] for s in STRATEGIES},
+                    {s: sum(d.fees.get(s, 0.0) for d in inside) for s in STRATEGIES},
+                ),
+            }
+        return windows
+
+    async def _hours(self) -> Hours:
+        by_book: dict[str, list[float]] = defaultdict(list)
+        times: list[datetime] = []
+        gaps = 0
+        for book, at, value, gap in await self.records.hours():
+            by_book[book].append(value)
+            if book == STRATEGIES[0]:
+                times.append(at)
+                gaps += gap
+        equity = {s: np.array(by_book[s]) for s in STRATEGIES if s in by_book}
+        return Hours(times, equity, gaps)
+
+    async def _replacements(self, inception: datetime, last: datetime | None) -> dict[str, Any]:
+        """Each replacement's newcomer return minus the replaced member's over the 7 days
+        from the hour it traded at (those whose 7 days have passed, both priced), clustered by
+        decision date with overlapping horizons as the replay's are."""
+        edges: list[float] = []
+        dates: list[int] = []
+        rows = [] if last is None else await self.records.replacements_since(inception)
+        for at, newcomer, replaced in rows:
+            start = ceil_hour(at)
+            end = start + HIT_HORIZON
+            if last is None or end > last:
+                continue
+            closes = await self.records.closes(start - HOUR, end - HOUR, [newcomer, replaced])
+            first = {s: c for s, t, c in closes if t == start - HOUR}
+            final = {s: c for s, t, c in closes if t == end - HOUR}
+            if all(s in first and s in final for s in (newcomer, replaced)):
+                edges.append(final[newcomer] / first[newcomer] - final[replaced] / first[replaced])
+                dates.append(_ms(start.replace(hour=0)))
+        figures = outcome_figures(
+            np.array(edges), np.array(dates, dtype=np.int64), HIT_HORIZON / HOUR
+        )
+        return {"horizon_days": HIT_HORIZON.days, **figures}

@@ -1,2 +1,0 @@
-"""Replay use cases: history sources (CSV folders, the service's database, a KuCoin import) and
-the runs the CLI and the API start."""
