@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN, HOUR_MS
@@ -37,7 +36,7 @@ from app.market.contracts.trading_sessions import (
     session_figures,
 )
 from app.market.models import Symbol
-from app.market.repository import CandleRepository
+from app.market.repository import CandleRepository, SymbolRepository
 from app.market.service import symbol_category
 
 logger = logging.getLogger(__name__)
@@ -70,8 +69,7 @@ class CategoryEvidenceService:
         if not due:
             return []
         candles = await self._window([s.id for s in due], day, as_of)
-        market = await self.session.scalars(select(Symbol.id).where(Symbol.symbol.in_(MARKET)))
-        market_ids = sorted(market.all())
+        market_ids = await SymbolRepository(self.session).ids_of(MARKET)
         market_close = (await self._window(market_ids, day, as_of))[3] if market_ids else None
         open_ms = day - HOUR_MS * np.arange(WINDOW_HOURS, 0, -1, dtype=np.int64)
         o, h, lo, c, v = candles
