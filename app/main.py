@@ -24,8 +24,6 @@ from app.api.routers import (
     health,
     jobs,
     metrics,
-    pairlist,
-    portfolio,
     status,
 )
 from app.callers import router as access
@@ -43,6 +41,9 @@ from app.kucoin.websocket import TickerStream
 from app.lab.routers import replays, scoring_algorithms, scoring_evidence
 from app.market import router as symbols
 from app.market.prices import PriceCache
+from app.portfolio.maths import heavy_reads
+from app.portfolio.reader import PortfolioReadCache
+from app.portfolio.routers import allocation, analytics, members, pairlist
 from app.records import router as records
 from app.runtime.collector import service_heap
 from app.runtime.gil import loop_first_gil
@@ -53,8 +54,6 @@ from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.loop import Scheduler
 from app.scoring import router as scores
 from app.services.events.hub import SHUTTING_DOWN
-from app.services.portfolio import worker as portfolio_worker
-from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import Sessions
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from app.services.webhooks.resolver import receiver_session
@@ -186,7 +185,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 logger.warning("webhooks: not following the outbox yet; starting anyway")
             state.replays.start()
             # The heavy reads' worker too: their first caller finds it ready, not spawning.
-            prestart(portfolio_worker.__name__, worker=READS)
+            prestart(heavy_reads.__name__, worker=READS)
             state.runs.start()
             stack.push_async_callback(state.runs.stop)
             if settings.scheduler.enabled:
@@ -241,7 +240,9 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         scores.router,
         scoring_algorithms.router,
         scoring_evidence.router,
-        *portfolio.routers,
+        members.router,
+        allocation.router,
+        analytics.router,
         pairlist.router,
         events.router,
         alerts.router,

@@ -23,13 +23,13 @@ from app.kucoin.websocket import TickerStream
 from app.lab.repository import ReplayRepository
 from app.lab.runner import ReplayRunner
 from app.market.prices import PriceCache, TickerFollower
+from app.portfolio.reader import PortfolioReadCache
 from app.records.gauges import record_gauges
 from app.runtime.shutdown import ShutdownSignal
 from app.scheduler.runs import JobRunner
 from app.services.events.hub import EventHub
 from app.services.events.wakeup import EventSignal
 from app.services.health.readiness_cache import SharedReadiness
-from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import RunEngine, Sessions
 
 

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioMember
 from app.market.models import Candle, Symbol
+from app.portfolio.models import PortfolioMember
 from app.scoring.models import ScoringAlgorithm, ScoringRun, SymbolScore
 
 Row = TypeVar("Row")

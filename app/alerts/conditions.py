@@ -10,19 +10,19 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.units import HOUR_MIN
-from app.db.repositories.portfolio import MemberRow, PortfolioRepository
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
 from app.market.repository import CandleRepository
-from app.portfolio.correlation import pairs_over, pairwise_correlation
+from app.portfolio.decision_inputs import hourly_log_returns, latest_scores
+from app.portfolio.maths.correlation import pairs_over, pairwise_correlation
+from app.portfolio.member_exits import MEMBER_EXIT
+from app.portfolio.repository import MemberRow, PortfolioRepository
+from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.portfolio.target_weights import caps_for
 from app.records.forward_service import QUALIFIED
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.component_registry import parameter_problems
-from app.services.portfolio.exits import MEMBER_EXIT
-from app.services.portfolio.market import hourly_log_returns, latest_scores
-from app.services.portfolio.tunables import PortfolioConfig, load_portfolio_config
-from app.services.portfolio.weights import caps_for
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting
 from app.stats.performance import max_drawdown
@@ -42,7 +42,7 @@ ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT, MEMBER_EXIT, QUALIFIED)
 """Every kind. Three are named where they are raised, below the alerts, and stay until they are
 acknowledged or their cause ends: `category` (app.market.category_evidence) when the data rule
 newly classes a contract non-crypto or contradicts the exchange or the table, `member_exit`
-(app.services.portfolio.exits) when a member is due to leave, `challenger_qualified`
+(app.portfolio.member_exits) when a member is due to leave, `challenger_qualified`
 (app.records.forward_service) when the forward rule qualifies a challenger."""
 
 

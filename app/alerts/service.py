@@ -15,8 +15,8 @@ from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.db.models import Alert
 from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
+from app.portfolio.repository import PortfolioRepository
 
 
 @dataclass

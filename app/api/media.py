@@ -3,13 +3,13 @@ JSON documents served as the database keeps them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request, Response
 from pydantic import BaseModel
 
 from app.api.accept import CSV, JSON, prefers_csv
-from app.services.portfolio.timeline import COLUMNS, Timeline
+from app.portfolio.maths.membership_intervals import COLUMNS
 
 
 def wants_csv(request: Request) -> bool:
@@ -20,7 +20,15 @@ def wants_csv(request: Request) -> bool:
 VARY_ACCEPT = {"Vary": "Accept"}  # a shared cache on the way keeps the two media types apart
 
 
-def timeline_response(request: Request, timeline: Timeline) -> Response:
+class Tabular(Protocol):
+    """A document of rows served as JSON or as CSV (the portfolio's or a replay's timeline)."""
+
+    def json(self) -> bytes: ...
+
+    def csv(self) -> bytes: ...
+
+
+def timeline_response(request: Request, timeline: Tabular) -> Response:
     """The timeline as JSON, or as CSV (a header line, then the same rows in the same order)."""
     if wants_csv(request):
         return Response(timeline.csv(), media_type="text/csv; charset=utf-8", headers=VARY_ACCEPT)

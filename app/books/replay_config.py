@@ -6,7 +6,7 @@ overrides from a JSON document:
      "policy": {"weighting_method": "equal", "replacement_margin": 8, ...}}
 
 `policy` keys are the runtime-setting names (`max_portfolio_symbols`, `replacement_margin`, ...:
-`POLICY_KEYS`, derived from `app/policy/config.py`'s `PolicySettings`).
+`POLICY_KEYS`, derived from `app/portfolio/policy/settings.py`'s `PolicySettings`).
 Unknown keys are refused, so a typo cannot silently replay the defaults.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.replay_params import scoring_override_problems
-from app.policy.config import (
+from app.portfolio.policy.settings import (
     POLICY_KEYS,
     PolicyConfig,
     PolicySettings,

@@ -44,7 +44,7 @@ from app.lab.calibration.judging import (
     pooled,
 )
 from app.lab.csv_source import load_csv_folder
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.family import (
     DEFAULT,
     FAMILY,

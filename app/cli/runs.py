@@ -19,7 +19,7 @@ from app.lab.calibration.calibrating import CalibrationParams, calibrated
 from app.lab.csv_source import load_csv_folder
 from app.lab.replay.pooled import DatasetRun
 from app.lab.replay.replaying import replayed
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.settings.registry import DEFAULTS
 
 

@@ -22,11 +22,11 @@ from app.lab.repository import ReplayRepository
 from app.lab.service import warm_up
 from app.lab.stored_history import StoredHistory
 from app.market.repository import CandleRepository
-from app.policy.config import PolicyConfig, PolicySettings
+from app.portfolio.policy.settings import PolicyConfig, PolicySettings
+from app.portfolio.settings import load_policy
 from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring.run_config import RunConfig
 from app.scoring.scorers import portable
-from app.settings.policy_loader import load_policy
 from app.settings.typed.setting import setting_values
 
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them

@@ -16,7 +16,7 @@ from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.calibration.calibration_report import CalibrationReport
 from app.lab.replay.replaying import replay
 from app.lab.stored_history import StoredHistory
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.runtime.offload import ProgressChannel
 from app.scoring.scorers import portable
 

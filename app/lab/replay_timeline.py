@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.books.simulation.replay_report import DecisionEntry, ReplayReport
 from app.core.errors import ConflictError
 from app.lab.models import ReplayRun
-from app.portfolio.timeline import Held, State, compact, tile
-from app.services.portfolio.timeline import Timeline, forms_for
+from app.portfolio.maths.membership_intervals import Held, State, compact, tile
+from app.portfolio.timeline_export import Timeline, forms_for
 
 
 def reason_of(decision: DecisionEntry) -> str:

@@ -28,9 +28,9 @@ from app.lab.models import ReplayRun
 from app.lab.replay_timeline import replay_timeline
 from app.lab.repository import ReplayRepository
 from app.market.repository import CandleRepository
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
+from app.portfolio.timeline_export import Timeline
 from app.services.context import ServiceContext
-from app.services.portfolio.timeline import Timeline
 from app.services.runs.engine import RunEngine
 from app.settings.registry import read_typed
 

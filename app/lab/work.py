@@ -28,7 +28,7 @@ from app.lab.service import (
     warm_up,
 )
 from app.lab.stored_history import StoredHistory
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.run_config import RunConfig
 from app.scoring.scorers import portable
 

@@ -15,11 +15,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
-from app.db.models import FundingChecked, PortfolioMember
+from app.db.models import FundingChecked
 from app.db.repositories.streaming import in_slices, numeric_slices
 from app.db.session_flags import mark_portfolio_changed
 from app.db.types import epoch_ms
 from app.market.models import Candle, CandleGap, FundingSettlement, Symbol
+from app.portfolio.models import PortfolioMember
 
 INSERT_CHUNK = 2000
 # Rows per slice of `close_table`: a few milliseconds of the event loop each at most, and twenty

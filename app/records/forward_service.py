@@ -1,5 +1,5 @@
 """The forward record's job: mark it forward; with the runtime setting `autopilot` on, the real
-portfolio follows the policy book's newest decision (`app.services.portfolio.autopilot`); then,
+portfolio follows the policy book's newest decision (`app.portfolio.autopilot`); then,
 when a day was judged, the forward rule over every registered challenger: one that qualifies
 raises a `challenger_qualified` alert (and its webhook event) carrying its evidence, once; it is
 never adopted by itself."""
@@ -15,14 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import ConflictError, NotFoundError
 from app.db.repositories.alert_log import AlertLog
+from app.portfolio.autopilot import AutopilotService, PolicyTarget
+from app.portfolio.membership import MembershipService
 from app.records.forward_read import verdict_json, verdicts_of
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS, Challenger
 from app.records.keeping.forward import POLICY, challenger_book
 from app.records.repository import ForwardRepository
 from app.services.context import ServiceContext
-from app.services.portfolio.autopilot import AutopilotService, PolicyTarget
-from app.services.portfolio.membership import MembershipService
 
 logger = logging.getLogger(__name__)
 

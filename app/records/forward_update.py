@@ -32,7 +32,7 @@ from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MS
 from app.db.json_text import serialized_fast
 from app.market.contracts.trading_sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
-from app.policy.config import POLICY_KEYS, PolicyConfig
+from app.portfolio.policy.settings import POLICY_KEYS, PolicyConfig
 from app.records.as_run_update import RecordCosts
 from app.records.hours import ceil_hour, floor_hour
 from app.records.keeping.challengers import CHALLENGERS, Challenger

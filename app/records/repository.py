@@ -16,10 +16,10 @@ from sqlalchemy.orm import defer
 
 from app.core.clock import utcnow
 from app.core.units import HOUR, HOUR_MIN
-from app.db.models import PortfolioHistory
-from app.db.repositories.portfolio import compact_members_sql
 from app.db.types import UTCDateTime
 from app.market.models import Candle, FundingSettlement, Symbol
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.repository import compact_members_sql
 from app.records.models import (
     ROW_ID,
     ForwardDay,

@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from app.core.clock import utcnow
 from app.db.repositories.jobs import JobRepository
 from app.market.jobs import UNIVERSE_SYNC
+from app.portfolio.jobs import SCORE_REFRESH
 from app.runtime.backoff import backoff_delay
-from app.scheduler.bodies import SCORE_REFRESH
 from app.scheduler.catalog import intervals
 from app.scheduler.job import Job, RunnerStopping
 from app.scheduler.leadership import Leadership

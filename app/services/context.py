@@ -14,7 +14,6 @@ from app.core.security import BootstrapKeyring
 from app.kucoin.gateway import KucoinGateway
 from app.market.prices import PriceCache
 from app.services.events.hub import EventHub
-from app.services.portfolio.reads import PortfolioReadCache
 from app.services.runs.engine import RunEngine
 
 
@@ -26,9 +25,6 @@ class ServiceContext(Protocol):
 
     @property
     def prices(self) -> PriceCache: ...
-
-    @property
-    def portfolio_cache(self) -> PortfolioReadCache | None: ...
 
     @property
     def scoring_lock(self) -> asyncio.Lock: ...

@@ -1,9 +1,8 @@
 """The one wiring point: every use-case service of one transaction, built from its session and
 the app's long-lived objects (a `ServiceContext`: the app state). The API dependencies, the
 scheduler's jobs and the CLI all go through `Services`, so each gets the same collaborators (the
-gateway, the price cache, the read cache, the locks). The few services that open sessions
-themselves (status, the hot portfolio read, event streams, a history import: the command
-line's) are built by the functions at the end."""
+gateway, the price cache, the locks). The few services that open sessions themselves (status,
+event streams, a history import: the command line's) are built by the functions at the end."""
 
 from __future__ import annotations
 
@@ -18,17 +17,10 @@ from app.callers.service import ApiKeyService
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.market.service import UniverseService
-from app.scoring.scoring_run import ScoringRunService
 from app.services.context import ServiceContext, StatusContext, StreamContext
 from app.services.events.stream import EventStreamService
 from app.services.health.status import StatusService
 from app.services.maintenance.retention import RetentionService
-from app.services.portfolio.autopilot import AutopilotService
-from app.services.portfolio.exits import ExitService
-from app.services.portfolio.membership import MembershipService
-from app.services.portfolio.reads import PortfolioReadService
-from app.services.portfolio.service import PortfolioService
-from app.services.scoring.refresh import ScoreRefreshService
 from app.settings.service import ConfigurationService
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import SignalService, signal_service
@@ -42,31 +34,6 @@ class Services:
     def __init__(self, session: AsyncSession, state: ServiceContext) -> None:
         self.session = session
         self.state = state
-
-    @cached_property
-    def portfolio(self) -> PortfolioService:
-        s = self.state
-        return PortfolioService(self.session, s.gateway, s.prices, s.portfolio_cache)
-
-    @cached_property
-    def membership(self) -> MembershipService:
-        return MembershipService(self.session, self.state.gateway, self.state.prices)
-
-    @cached_property
-    def exits(self) -> ExitService:
-        return ExitService(self.session, self.membership)
-
-    @cached_property
-    def autopilot(self) -> AutopilotService:
-        return AutopilotService(self.session, self.membership)
-
-    @cached_property
-    def score_refresh(self) -> ScoreRefreshService:
-        return ScoreRefreshService(self.session, self.scoring_runs, self.exits, self.portfolio)
-
-    @cached_property
-    def scoring_runs(self) -> ScoringRunService:
-        return ScoringRunService(self.session, self.state.gateway, self.state.scoring_lock)
 
     @cached_property
     def universe(self) -> UniverseService:
@@ -102,12 +69,8 @@ def status_service(state: StatusContext) -> StatusService:
     return StatusService(state)
 
 
-# Services that open their sessions themselves: a read that needs none on a cache hit, a stream
-# that outlives any transaction, an import committed symbol by symbol.
-
-
-def portfolio_reads(state: ServiceContext, open_session: OpenSession) -> PortfolioReadService:
-    return PortfolioReadService(open_session, state.prices, state.portfolio_cache)
+# Services that open their sessions themselves: a stream that outlives any transaction, an import
+# committed symbol by symbol.
 
 
 def event_streams(state: StreamContext, open_session: OpenSession) -> EventStreamService:

@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.contracts.categories import CATEGORIES, DEFAULT_EXCLUDED
-from app.portfolio.weights import METHODS
+from app.portfolio.maths.weighting import METHODS
 from app.settings.repository import ConfigRepository
 from app.settings.typed.setting import from_settings, setting_fields, setting_keys
 
@@ -55,7 +55,8 @@ class RuntimeSetting:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
-    policy: bool = False  # a field of the decision policy's `PolicySettings` (app/policy/config.py)
+    # a field of the decision policy's `PolicySettings` (app/portfolio/policy/settings.py)
+    policy: bool = False
 
     def check(self, value: Any) -> Any:
         """`value` as stored (an integer as int, a number as float), or ValueError saying why."""

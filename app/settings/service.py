@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailedError
-from app.db.repositories.portfolio import PortfolioRepository
+from app.portfolio.repository import PortfolioRepository
 from app.settings.models import ConfigurationChange
 from app.settings.registry import (
     RUNTIME_SETTINGS,

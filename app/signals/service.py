@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import NotFoundError
 from app.db.repositories.events import EventRepository
-from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
-from app.policy.replacement import replacement_candidates
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.decision_inputs import hourly_log_returns, latest_scores
+from app.portfolio.maths.correlation import pairwise_correlation
+from app.portfolio.policy.replacement_rule import replacement_candidates
+from app.portfolio.repository import PortfolioRepository
 from app.scoring.repository import ScoringRepository
-from app.services.portfolio.market import hourly_log_returns, latest_scores
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting
 from app.signals.models import Signal

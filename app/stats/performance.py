@@ -7,8 +7,8 @@ returns of a market that trades every day, 8760 for hourly ones): the volatility
 Sortino by its square root; there is no risk-free rate unless one is given. The callers choose
 what to measure and how to show a figure that is undefined: the replay's reports and the records
 (`app.books.simulation.strategy_figures.strategy_figures`) read a book's hourly equity day by
-day, portfolio analytics (`app.portfolio.analytics.risk_report`) the returns it has, missing
-ones dropped.
+day, portfolio analytics (`app.portfolio.maths.risk_statistics.risk_report`) the returns it
+has, missing ones dropped.
 
 Two callers computed some figures their own way before these had one home; where that could
 change a number, the difference is a parameter, so that each kept its own to the bit:

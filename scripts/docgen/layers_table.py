@@ -7,6 +7,7 @@ import textwrap
 
 from tests.unit.layers import (
     BELOW_KINDS,
+    BY_KIND,
     DOMAIN_BUILDER,
     DOMAIN_ORDER,
     DOMAINS,
@@ -40,15 +41,22 @@ def domain_order() -> str:
         + f". In their own folder so far: {landed}. A domain's folder may import the kind "
         "folders but the wiring; its pure sub-folder is a pure package, its `models.py` sits "
         "with `db` (whose `app.db.models` registers it on the one metadata). Only `app/main.py` "
-        f"includes a domain's router; below the drivers, only `{DOMAIN_BUILDER}` imports a "
-        "domain's modules (not its router), to build its services for the jobs and the command "
-        "line"
+        "includes a domain's router"
         + (
-            f", but for a domain before every one still laid out by kind ({below}): it sits below "
-            "the kind folders, which may import it, and imports none of their use cases "
-            "(`services`)."
-            if below
-            else "."
+            f"; below the drivers, only `{DOMAIN_BUILDER}` imports a domain's modules (not its "
+            "router), to build its services for the jobs and the command line"
+            + (
+                f", but for a domain before every one still laid out by kind ({below}): it sits "
+                "below the kind folders, which may import it, and imports none of their use "
+                "cases (`services`)."
+                if below
+                else "."
+            )
+            if BY_KIND
+            else ". Every domain but kucoin has its folder: the kind folders hold only the "
+            "platform's services (`services`: the run engine, events, webhooks, health, "
+            "retention), which every domain may import; they may import every domain but its "
+            f"router and jobs, and no domain imports `{DOMAIN_BUILDER}`, which builds them."
         )
     )
     return "\n".join(textwrap.wrap(intro, 100, break_on_hyphens=False)) + "\n"

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioHistory, PortfolioMember
+from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.settings.models import ConfigurationChange
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem

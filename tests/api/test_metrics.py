@@ -19,9 +19,9 @@ from app.api.response_cache import request_key
 from app.core.config import Settings
 from app.core.log import ContextFilter, json_formatter
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioHistory
 from app.main import create_app
 from app.market.jobs import UNIVERSE_SYNC
+from app.portfolio.models import PortfolioHistory
 from app.records.keeping.as_run import STRATEGIES
 from app.records.models import (
     ForwardHour,

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioHistory
 from app.lab.models import ReplayRun
+from app.portfolio.models import PortfolioHistory
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, TRADE_KEY
 from tests.helpers import assert_problem

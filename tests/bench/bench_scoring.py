@@ -22,7 +22,7 @@ import numpy as np
 import talib
 
 from app.db.migrations import upgrade_to_head
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.maths.correlation import pairwise_correlation
 from app.scoring.scorers.composite import ScoringConfig, compute, explain
 from app.scoring.scorers.indicators import log_returns
 from app.scoring.scorers.market_inputs import MarketInputs

@@ -28,8 +28,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db.migrations import upgrade_to_head
-from app.db.models import PortfolioHistory
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioHistory
 from tests.bench.harness import KEY
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import API, process, service_env, uvicorn, wait_for

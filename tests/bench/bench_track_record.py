@@ -30,8 +30,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.db.migrations import upgrade_to_head
-from app.db.models import PortfolioHistory
 from app.market.models import Candle, FundingSettlement, Symbol
+from app.portfolio.models import PortfolioHistory
 from app.records.as_run_update import AsRunService
 from app.runtime.collector import service_heap
 from app.scoring.models import ScoringRun, SymbolScore

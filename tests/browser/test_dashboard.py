@@ -22,7 +22,7 @@ from playwright.async_api import expect
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from app.db.models import PortfolioHistory
+from app.portfolio.models import PortfolioHistory
 from app.records.keeping.as_run import STRATEGIES
 from app.records.keeping.challengers import CHALLENGERS
 from app.records.keeping.forward import BASELINES, POLICY, challenger_book

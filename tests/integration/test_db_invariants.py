@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.db.models import Alert, JobRun, PortfolioHistory, PortfolioMember
+from app.db.models import Alert, JobRun
+from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringAlgorithm, SymbolScore
 from app.settings.models import SystemConfiguration
 from app.signals.models import Signal

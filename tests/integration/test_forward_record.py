@@ -27,14 +27,16 @@ from app.books.simulation.replay_params import ReplayParams
 from app.core.config import Settings
 from app.core.units import HOUR_MS
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioHistory
-from app.db.repositories.portfolio import PortfolioRepository
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.lab.replay.replaying import replayed
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
-from app.policy.config import PolicyConfig
+from app.portfolio.autopilot import AutopilotService
+from app.portfolio.membership import MembershipService
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.policy.settings import PolicyConfig
+from app.portfolio.repository import PortfolioRepository
 from app.records.as_run_update import AsRunService
 from app.records.forward_read import ForwardEvidenceService
 from app.records.forward_service import ForwardService
@@ -45,8 +47,6 @@ from app.records.keeping.forward import POLICY
 from app.records.models import ForwardDay, ForwardHour, ForwardRecord, TrackRecordHour
 from app.records.repository import LostRace
 from app.records.window import window_history
-from app.services.portfolio.autopilot import AutopilotService
-from app.services.portfolio.membership import MembershipService
 from tests.factories import make_symbol
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator
@@ -355,7 +355,7 @@ class TestAutopilot:
         sessions, inception, _ = stored
         clock = [inception - HALF_HOUR]
         for module in ("membership", "autopilot"):
-            monkeypatch.setattr(f"app.services.portfolio.{module}.utcnow", lambda: clock[0])
+            monkeypatch.setattr(f"app.portfolio.{module}.utcnow", lambda: clock[0])
         hours = 30
         passes = []
         for k in range(-1, hours):

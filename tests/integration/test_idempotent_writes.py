@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.callers.models import IdempotencyKey
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import PerformanceRecord
 from app.main import create_app
+from app.portfolio.models import PerformanceRecord
 from app.signals.models import Signal
 from tests.conftest import start_app
 from tests.integration.committed import BASE, TRADE, prepared

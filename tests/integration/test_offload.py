@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from app.core.errors import WorkerUnavailableError
-from app.policy.weights import InsufficientReturns, risk_inputs
-from app.portfolio.weights import InfeasibleWeights, calculate_weights
+from app.portfolio.maths.weighting import InfeasibleWeights, calculate_weights
+from app.portfolio.policy.weight_rules import InsufficientReturns, risk_inputs
 from app.runtime.offload import (
     EVIDENCE,
     READS,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.engine import create_engine
-from app.db.models import PortfolioHistory, PortfolioMember
+from app.portfolio.models import PortfolioHistory, PortfolioMember
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioMember
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
 from app.market.prices import TickerFollower
+from app.portfolio.models import PortfolioMember
 from app.scheduler.bodies import all_jobs
 from app.scheduler.loop import Scheduler
 from app.state import AppState

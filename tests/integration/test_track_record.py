@@ -25,17 +25,17 @@ from app.books.db_source import load_db_history
 from app.books.simulation.market_history import MarketHistory
 from app.core.config import Settings
 from app.db.engine import create_engine, create_sessionmaker
-from app.db.models import PortfolioHistory
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.lab.replay.simulate import Books, Ledger
 from app.main import create_app
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.timeline_export import portfolio_timeline
 from app.records.as_run_read import LiveEvidenceService
 from app.records.as_run_update import AsRunService
 from app.records.models import TrackRecord, TrackRecordDecision, TrackRecordHour
 from app.records.repository import AsRunRepository
-from app.services.portfolio.timeline import portfolio_timeline
 from examples.follow_timeline import follow, read_candles, read_timeline
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import set_config

@@ -14,26 +14,27 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[2] / "app"
 
 # Issue 72 sorts `app/` by domain, one folder each (router, schemas, service, repository, models),
-# landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties.
-# The domains, lowest first: a domain imports the platform and kind folders and the domains
-# before it, never one after it. Not every name is a domain folder yet: `portfolio` is still a
-# pure package below; `kucoin` (the gateway, once `exchange`) is still a layer below `db`, whose
-# shared rate window imports it. `callers` (who may call, their retried writes and who did what:
-# API keys, `Idempotency-Key`, `Actor`; not `access`, the name of the access log's logger) comes
-# before the domains whose writes it guards and whose audit rows name its `Actor`. `settings`
-# (the runtime settings' registry and values) comes right after it, below the kind folders too:
-# almost every service reads its settings (`read_typed`, `read_setting`). `market` (the contract
-# universe, candles, funding, prices; the contracts' categories and trading sessions in its pure
-# `contracts`) follows, below the kind folders as well: scoring, the portfolio, the replay and
-# the records all read its rows. `scoring` (its runs, rankings and algorithm; stage one and the
-# scorers in its pure `scorers`) comes next, still below the kind folders: the portfolio's
-# services, the replay and the records read its scores and run its maths. `books` (the
-# simulation core in its pure `simulation`: point-in-time history, the policy as a strategy, the
-# baselines, the figures; and the configuration a run or a record runs with) comes before both
-# that step it: `records` (the as-run and forward records; the challengers, the forward rule and
-# the candidate family they come from in its pure `keeping`), then `lab` (replays, walk-forward
-# calibrations, the what-if of a scoring change and the editable algorithm it judges, which reads
-# the forward record's verdicts; its pure `replay` and `calibration`).
+# landing domain by domain beside the kind folders (api, schemas, services, db, ...) it empties. The
+# domains, lowest first: a domain imports the platform and kind folders and the domains before it,
+# never one after it. `kucoin` (the gateway, once `exchange`) is not a domain folder yet: it is
+# still a layer below `db`, whose shared rate window imports it. `callers` (who may call, their
+# retried writes and who did what: API keys, `Idempotency-Key`, `Actor`; not `access`, the name of
+# the access log's logger) comes before the domains whose writes it guards and whose audit rows name
+# its `Actor`. `settings` (the runtime settings' registry and values) comes right after it, below
+# the kind folders too: almost every service reads its settings (`read_typed`, `read_setting`).
+# `market` (the contract universe, candles, funding, prices; the contracts' categories and trading
+# sessions in its pure `contracts`) follows, below the kind folders as well: scoring, the portfolio,
+# the replay and the records all read its rows. `scoring` (its runs, rankings and algorithm; stage
+# one and the scorers in its pure `scorers`) comes next, still below the kind folders: the
+# portfolio's services, the replay and the records read its scores and run its maths. `portfolio`
+# (the members, their weights and changes, the audit trail, the score refresh; the decision policy
+# and the portfolio maths in its pure `policy` and `maths`) follows. `books` (the simulation core in
+# its pure `simulation`: point-in-time history, the policy as a strategy, the baselines, the
+# figures; and the configuration a run or a record runs with) comes before both that step it:
+# `records` (the as-run and forward records; the challengers, the forward rule and the candidate
+# family they come from in its pure `keeping`), then `lab` (replays, walk-forward calibrations, the
+# what-if of a scoring change and the editable algorithm it judges, which reads the forward record's
+# verdicts; its pure `replay` and `calibration`).
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -54,6 +55,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "settings": ("typed",),
     "market": ("contracts",),
     "scoring": ("scorers",),
+    "portfolio": ("policy", "maths"),
     "books": ("simulation",),
     "records": ("keeping",),
     "lab": ("replay", "calibration"),
@@ -75,8 +77,6 @@ DOMAIN_BUILDER = "app.services.factory"
 # pure sub-folder is one of them, named `domain.sub` (the folder app/domain/sub).
 PURE_PACKAGES: tuple[str, ...] = (
     "stats",
-    "portfolio",
-    "policy",
     *(f"{domain}.{pure}" for domain, pures in DOMAINS.items() for pure in pures),
 )
 # What a pure package may import besides the standard library and the other pure packages:
@@ -108,10 +108,13 @@ def _before(domain: str) -> frozenset[str]:
 
 # A domain in its folder before every domain still laid out by kind (`kucoin` aside, a layer below
 # `db`) sits below the kind folders, which hold those later domains: they may import it (its
-# router excepted), and it imports none of their use cases (`services`).
-_BY_KIND = [d for d in DOMAIN_ORDER if d not in DOMAINS and d != "kucoin"]
+# router excepted), and it imports none of their use cases (`services`). Once every domain has its
+# folder (`BY_KIND` empty), the kind folders hold no domain's use case, only the platform's
+# (the run engine, events, webhooks, health, retention, what a service takes from the app's
+# state): they may import every domain, and every domain may import them.
+BY_KIND: tuple[str, ...] = tuple(d for d in DOMAIN_ORDER if d not in DOMAINS and d != "kucoin")
 BELOW_KINDS: frozenset[str] = frozenset(
-    d for d in DOMAINS if not _BY_KIND or DOMAIN_ORDER.index(d) < DOMAIN_ORDER.index(_BY_KIND[0])
+    d for d in DOMAINS if not BY_KIND or DOMAIN_ORDER.index(d) < DOMAIN_ORDER.index(BY_KIND[0])
 )
 _FOUNDATION = frozenset().union(*(_domain_units(d) for d in BELOW_KINDS))
 _EVERY_DOMAIN = frozenset().union(*(_domain_units(d) for d in DOMAINS))
@@ -119,10 +122,10 @@ _EVERY_DOMAIN = frozenset().union(*(_domain_units(d) for d in DOMAINS))
 
 def _reach(domain: str) -> frozenset[str]:
     """What `domain`'s folder may import: its own units, the domains before it (no unit of one
-    after it) and the kind folders but the wiring (and, for a domain below them, their use
-    cases)."""
+    after it) and the kind folders but the wiring (for a domain below them, not their use cases
+    while a later domain's are among them)."""
     later = set(DOMAIN_ORDER[DOMAIN_ORDER.index(domain) + 1 :])
-    below = {"services"} if domain in BELOW_KINDS else set()
+    below = {"services"} if domain in BELOW_KINDS and BY_KIND else set()
     reach = (_UNDER_DOMAINS - below) | _before(domain) | (_domain_units(domain) - {domain})
     return frozenset(u for u in reach if u.split(".")[0] not in later)
 
@@ -130,11 +133,17 @@ def _reach(domain: str) -> frozenset[str]:
 # The imports of a later domain that a domain still makes, module by module, each with its reason
 # and the issue that removes it: the settings' registry takes the choices of `weighting_method`
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
-# methods, market's contract categories) until issue 73 gives each domain its own settings.
+# methods, market's contract categories) until issue 73 gives each domain its own settings, and a
+# change of `max_portfolio_symbols` is checked against the active members under the portfolio's
+# write lock (its repository) until then too. Market follows the portfolio's members (the price
+# stream subscribes their tickers, the sync and the scoring run keep them apart) from the
+# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72).
 UPWARD: dict[str, frozenset[str]] = {
     "app.settings.registry": frozenset(
-        {"app.portfolio.weights", "app.market.contracts.categories"}
+        {"app.portfolio.maths.weighting", "app.market.contracts.categories"}
     ),
+    "app.settings.service": frozenset({"app.portfolio.repository"}),
+    "app.market.repository": frozenset({"app.portfolio.models"}),
 }
 # A domain's router is a driver: like the kind folder's routers it may start a job
 # (`app.scheduler`), which the domain's other modules may not import but its jobs (`jobs.py`),

@@ -176,7 +176,9 @@ def is_jobs(module: str) -> bool:
 def wrong_way(graph: Graph) -> list[str]:
     """Each import against `MAY_IMPORT`, as `importer -> imported`; the services' factory may
     also import a domain's modules, its router excepted (`DOMAIN_BUILDER`), a module the later
-    modules `UPWARD` names for it, and a domain's router `ROUTER_MAY_ALSO`."""
+    modules `UPWARD` names for it, and a domain's router `ROUTER_MAY_ALSO`. Whatever the table
+    says, only the scheduler imports a domain's jobs, only the wiring its router, and no domain
+    the factory that builds them."""
     found = []
     for importer, imported in sorted(graph.items()):
         source = unit(importer)
@@ -196,6 +198,12 @@ def wrong_way(graph: Graph) -> list[str]:
             if is_jobs(target):  # the scheduler's alone to register
                 if source != "scheduler":
                     found.append(f"{importer} -> {target} (only the scheduler imports jobs)")
+                continue
+            if is_router(target):  # the wiring's alone to include
+                found.append(f"{importer} -> {target} (only the wiring includes a router)")
+                continue
+            if target == DOMAIN_BUILDER and source.split(".")[0] in DOMAINS:
+                found.append(f"{importer} -> {target} (the factory builds the domains)")
                 continue
             if allowed is None or into not in allowed:
                 found.append(
@@ -236,12 +244,11 @@ class TestDomains:
         of the domain importing the same later modules is still a wrong-way import."""
         graph = import_graph(runtime_only=False)
         assert {m: UPWARD[m] & graph.get(m, set()) for m in UPWARD} == UPWARD
-        other = {
-            "app.settings.service": {"app.portfolio.weights", "app.market.contracts.categories"}
-        }
+        weighting, categories = "app.portfolio.maths.weighting", "app.market.contracts.categories"
+        other = {"app.settings.service": {weighting, categories}}
         assert [line.split(" (")[0] for line in wrong_way(other)] == [
             "app.settings.service -> app.market.contracts.categories",
-            "app.settings.service -> app.portfolio.weights",
+            "app.settings.service -> app.portfolio.maths.weighting",
         ]
 
     def test_a_domain_starts_its_jobs_from_its_router_only(self) -> None:
@@ -293,10 +300,11 @@ class TestDomains:
     def test_a_domain_below_the_kind_folders_is_theirs_to_import_and_imports_no_use_case(
         self,
     ) -> None:
-        """`callers` comes before every domain still laid out by kind (its router stays the
-        wiring's: `test_only_the_wiring_includes_a_router`)."""
+        """`callers` comes before every other domain: the kind folders may import it, its router
+        excepted (the wiring's: `test_only_the_wiring_includes_a_router`), and it imports not the
+        factory that builds the domains."""
         graph = {
-            "app.services.portfolio.audit": {"app.callers.actor", "app.signals.service"},
+            "app.services.maintenance.x": {"app.callers.actor", "app.signals.router"},
             "app.api.idempotent": {"app.callers.idempotency", "app.callers.models"},
             "app.callers.service": {"app.callers.models", "app.services.factory", "app.api.auth"},
             "app.callers.idempotency": {"app.signals.models", "app.db.base"},
@@ -304,7 +312,7 @@ class TestDomains:
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
             "app.callers.idempotency -> app.signals.models",
             "app.callers.service -> app.services.factory",
-            "app.services.portfolio.audit -> app.signals.service",
+            "app.services.maintenance.x -> app.signals.router",
         ]
 
 

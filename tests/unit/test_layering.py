@@ -141,7 +141,7 @@ def test_every_service_the_factory_builds_is_named_for_its_domain() -> None:
         for function in vars(factory).values()
         if inspect.isfunction(function) and function.__module__ == factory.__name__
     ]
-    assert len(built) > 15, "every service is found"
+    assert len(built) > 5, "every service is found"  # fewer as the domains build their own
     assert [c.__name__ for c in built if not c.__name__.endswith("Service")] == []
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.portfolio.score_refresh import nothing_scored_problem as nothing_scored
 from app.scheduler.catalog import find, next_tick, registry
-from app.services.scoring.refresh import nothing_scored_problem as nothing_scored
 
 
 class TestRegistry:

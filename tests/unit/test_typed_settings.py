@@ -7,13 +7,13 @@ import pytest
 
 from app.alerts.conditions import Thresholds
 from app.books.replay_config import DeploymentSettings, ReplaySettings
-from app.policy.config import PolicySettings
+from app.portfolio.member_exits import ExitSettings
+from app.portfolio.policy.settings import PolicySettings
+from app.portfolio.settings import PortfolioConfig
 from app.records.as_run_update import RecordCosts
 from app.scoring.fetch_plan import PlanSettings
 from app.scoring.run_config import ScoringSettings
 from app.services.maintenance.retention import RetentionSettings
-from app.services.portfolio.exits import ExitSettings
-from app.services.portfolio.tunables import PortfolioConfig
 from app.settings.registry import DEFAULTS, SETTINGS, typed_keys
 from app.settings.typed.setting import from_settings, setting_keys
 from app.signals.service import RuleSettings

@@ -5,8 +5,8 @@ summarises them). A decision at t trades at the close of t + lag (`ReplayParams.
 execution_lag_h`): its period runs from there to the next decision's execution; the scores (and
 the betas) still read nothing later than t.
 
-The same numbers as `app.stats.rank.spearman` and `app.portfolio.correlation.beta` called per score
-and per symbol, computed for all of them at once (`app.stats.rows`).
+The same numbers as `app.stats.rank.spearman` and `app.portfolio.maths.correlation.beta` called
+per score and per symbol, computed for all of them at once (`app.stats.rows`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.books.simulation.decision_context import Context
 from app.books.simulation.market_history import MarketHistory, PointInTime
 from app.books.simulation.replay_report import F, IcSection
 from app.books.simulation.returns import recent_returns
-from app.portfolio.correlation import MIN_COMMON_BARS
+from app.portfolio.maths.correlation import MIN_COMMON_BARS
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import COMPONENTS
 from app.stats.ic import IcFigures, IcSeries

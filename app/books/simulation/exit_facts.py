@@ -1,5 +1,5 @@
-"""The exit rule (`app.policy.exits`) at one replay decision: each member's facts as known at t,
-and the exits due with their newcomers.
+"""The exit rule (`app.portfolio.policy.exit_rule`) at one replay decision: each member's facts
+as known at t, and the exits due with their newcomers.
 
 History holds no contract status: a contract in it is always Open and listed, and only its
 candles can stop, so the exits a replay can see are `exit:stale` (a delisted contract's candles
@@ -15,15 +15,15 @@ from collections.abc import Sequence
 from app.books.simulation.decision_context import Context
 from app.books.simulation.returns import correlation_table
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
-from app.policy.exits import (
+from app.portfolio.policy.exit_rule import (
     Exit,
     ExitFact,
     choose_replacements,
     due_exits,
     exit_outsiders,
 )
-from app.policy.replacement import OutsiderFact
+from app.portfolio.policy.replacement_rule import OutsiderFact
+from app.portfolio.policy.settings import PolicyConfig
 
 UNSCORED = "UNSCORED"  # a member outside the scored rows (never expected: members are shortlisted)
 

@@ -16,9 +16,11 @@ from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_report import Exit, Swap
 from app.books.simulation.returns import hourly_returns, recent_returns
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
-from app.policy.ranks import by_score
-from app.policy.replacement import (
+from app.portfolio.maths.correlation import pairwise_correlation
+from app.portfolio.maths.weighting import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
+from app.portfolio.policy.initial_selection import fill_vacancies
+from app.portfolio.policy.ranks import by_score
+from app.portfolio.policy.replacement_rule import (
     CorrelationTable,
     MemberFact,
     OutsiderFact,
@@ -27,16 +29,14 @@ from app.policy.replacement import (
     outsiders_to_correlate,
     recommend,
 )
-from app.policy.selection import fill_vacancies
-from app.policy.weights import (
+from app.portfolio.policy.settings import PolicyConfig
+from app.portfolio.policy.weight_rules import (
     InsufficientReturns,
     effective_bounds,
     needs_rebalance,
     risk_inputs,
     to_percent,
 )
-from app.portfolio.correlation import pairwise_correlation
-from app.portfolio.weights import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 
 
 @dataclass
@@ -60,7 +60,7 @@ class PolicyState:
 
 @dataclass(frozen=True)
 class PolicyDecision:
-    members: list[str]  # by rank (app.policy.ranks)
+    members: list[str]  # by rank (app.portfolio.policy.ranks)
     weights: dict[str, Decimal]  # percent, summing to 100 (empty without members)
     trade: bool  # the book moves to `weights` now (else holdings drift untouched)
     replaced: list[Swap]  # executed replacements with the reasons that allowed them

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components, parameter_problems
 from app.scoring.scorers.parameters import COMPONENT_WEIGHT, ParameterProblem
 

@@ -5,6 +5,7 @@ domain's rows are imported from its own folder)."""
 import app.callers.models  # registers `api_key`, `idempotency_key`
 import app.lab.models  # registers `replay_run`
 import app.market.models  # registers `symbol`, `candle`, `candle_gap`, `funding_settlement`
+import app.portfolio.models  # registers the members, their audit trail, the PnL reports
 import app.records.models  # registers `track_record*`, `forward_*`
 import app.scoring.models  # registers `scoring_run`, `symbol_score` and the algorithm's tables
 import app.settings.models  # registers `system_configuration`, `configuration_change`
@@ -12,7 +13,6 @@ import app.signals.models  # noqa: F401  (registers `signal`)
 from app.db.models.alert import Alert
 from app.db.models.budget import ExchangeWeight, FundingChecked
 from app.db.models.events import EventOutbox
-from app.db.models.portfolio import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.db.models.system import JobRun
 from app.db.models.webhooks import WebhookDelivery
 
@@ -23,7 +23,5 @@ __all__ = [
     "FundingChecked",
     "JobRun",
     "PerformanceRecord",
-    "PortfolioHistory",
-    "PortfolioMember",
     "WebhookDelivery",
 ]

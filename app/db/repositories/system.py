@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.models import PortfolioMember
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioMember
 from app.scoring.models import ScoringRun
 from app.settings.models import SystemConfiguration
 

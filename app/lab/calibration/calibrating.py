@@ -43,7 +43,7 @@ from app.lab.replay.replaying import (
     run_books,
 )
 from app.lab.replay.schedules import BookRow, BookRun
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import COMPONENTS
 from app.scoring.scorers.learned import LearnedModel

@@ -13,7 +13,7 @@ from app.books.simulation.decision_context import Contexts
 from app.books.simulation.policy import PolicyState, book_weights, step
 from app.books.simulation.strategy_figures import strategy_figures
 from app.lab.replay.simulate import Books, Ledger
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.stats.ic import t_statistic
 from app.stats.rank import spearman
 from app.stats.rounding import rounded

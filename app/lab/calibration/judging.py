@@ -26,7 +26,7 @@ from app.lab.calibration.adoption import CandidateEvidence
 from app.lab.calibration.calibration_report import CandidateFigures, ScoreIc, Sensitivity
 from app.lab.calibration.sensitivity import sensitivity, variants
 from app.lab.replay.replaying import Track, constant, data_section, run_books
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.components import COMPONENTS
 from app.stats.ic import IcFigures, MeanT, mean_t
 from app.stats.nulls import null_distribution

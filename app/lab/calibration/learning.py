@@ -12,7 +12,7 @@ import numpy as np
 from app.books.simulation.coefficients import forward_returns
 from app.books.simulation.decision_context import Contexts
 from app.lab.calibration.folds import Fold
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers import learned
 from app.scoring.scorers.components import CALCULATORS
 from app.scoring.scorers.composite import ScoringConfig

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from app.lab.calibration.evaluate import Evaluator, Outcome
 from app.lab.calibration.space import Choice, SearchSpace, simplex
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components
 from app.stats.ic import MeanT, mean_t, t_statistic
 

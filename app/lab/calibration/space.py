@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from app.policy.config import PolicyConfig
-from app.portfolio.weights import METHODS
+from app.portfolio.maths.weighting import METHODS
+from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig
 

@@ -39,8 +39,8 @@ from app.books.simulation.selection_record import SelectionRecorder
 from app.core.units import HOUR_MS
 from app.lab.replay.schedules import BookRun, Judging, Schedule, Variant
 from app.lab.replay.simulate import Books, Ledger
-from app.policy.config import PolicyConfig
-from app.policy.replacement import decisions_needed
+from app.portfolio.policy.replacement_rule import decisions_needed
+from app.portfolio.policy.settings import PolicyConfig
 
 Progress = Callable[[int, int], None]
 

@@ -14,8 +14,8 @@ from app.api.response_cache import CachedRead
 from app.api.sessions import SessionDep, app_state
 from app.lab.schemas import ReplayCreate, ReplayRead, ReplaySummary
 from app.lab.service import ReplayRequest, ReplayService, replay_service
+from app.portfolio.schemas import TimelineRead
 from app.schemas.common import RowId, problem_responses
-from app.schemas.timeline import TimelineRead
 
 router = resource_router("/replays", "replays")
 

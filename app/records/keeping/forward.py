@@ -38,7 +38,7 @@ from app.books.simulation.policy import book_weights, step
 from app.books.simulation.replay_params import policy_hash
 from app.books.simulation.selection_record import trailing_returns, universe_betas, universe_hourly
 from app.core.units import DAY_MS, HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.book import LiveBook
 from app.records.keeping.forward_baselines import NAMED, RandomDraw, Weights, by_name, named_targets
 from app.records.keeping.hour_scorings import HourScorings

@@ -14,7 +14,7 @@ from dataclasses import asdict
 
 from app.books.simulation.decision_context import Context, Contexts, Stage, scoring_beyond_weights
 from app.books.simulation.market_history import MarketHistory
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 
 
 def group(config: PolicyConfig) -> str:

@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.repositories.retention import RetentionRepository
-from app.policy.replacement import confirmation_span_ms
+from app.portfolio.policy.replacement_rule import confirmation_span_ms
 from app.runtime.progress import checkpoint
 from app.scoring.repository import ScoringRepository
 from app.settings.registry import read_typed

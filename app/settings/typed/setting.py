@@ -2,9 +2,9 @@
 to read and the object built from their values are derived from the fields.
 
 One mechanism for every typed reader of the runtime settings: the decision policy's
-`PolicySettings` (app/policy/config.py) and each service's own settings dataclass, read in one
-query by `read_typed` (app/settings/registry.py), which checks each field's type against
-the registry's (an `integer` setting is an `int` field, a `number` a `float`, ...)."""
+`PolicySettings` (app/portfolio/policy/settings.py) and each service's own settings dataclass,
+read in one query by `read_typed` (app/settings/registry.py), which checks each field's type
+against the registry's (an `integer` setting is an `int` field, a `number` a `float`, ...)."""
 
 from __future__ import annotations
 

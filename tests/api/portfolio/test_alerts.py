@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import EventOutbox
 from app.db.repositories.alert_log import AlertLog
 from app.market.category_evidence import CATEGORY_ALERT
+from app.portfolio.member_exits import MEMBER_EXIT
 from app.records.forward_service import QUALIFIED
-from app.services.portfolio.exits import MEMBER_EXIT
 from tests.api.portfolio.helpers import BASE, READ, TRADE, add, ranked
 from tests.conftest import TRADE_NAME
 from tests.helpers import assert_problem, set_config

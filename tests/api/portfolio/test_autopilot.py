@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import ConflictError
-from app.db.models import EventOutbox, PortfolioHistory
-from app.db.repositories.portfolio import PortfolioRepository
+from app.db.models import EventOutbox
 from app.market.models import Symbol
 from app.market.service import symbol_category
-from app.services.factory import Services
-from app.services.portfolio.autopilot import INTERIM, METHOD, PolicyTarget
-from app.services.portfolio.membership import CategoryExcluded
+from app.portfolio.autopilot import INTERIM, METHOD, AutopilotService, PolicyTarget
+from app.portfolio.membership import CategoryExcluded, MembershipService
+from app.portfolio.models import PortfolioHistory
+from app.portfolio.repository import PortfolioRepository
 from app.settings.registry import SETTINGS, read_setting
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
 from tests.helpers import set_config
@@ -73,8 +73,9 @@ async def top(api: httpx.AsyncClient) -> list[str]:
 
 
 @pytest.fixture
-def services(sim_app: FastAPI, session: AsyncSession) -> Services:
-    return Services(session, sim_app.state.app_state)
+def autopilot(sim_app: FastAPI, session: AsyncSession) -> AutopilotService:
+    state = sim_app.state.app_state
+    return AutopilotService(session, MembershipService(session, state.gateway, state.prices))
 
 
 class TestSetting:
@@ -143,10 +144,10 @@ class TestFollow:
         await set_config(session, "max_position_weight", 70.0)
 
     async def test_an_empty_portfolio_takes_the_books_members_and_weights(
-        self, top: list[str], session: AsyncSession, services: Services
+        self, top: list[str], session: AsyncSession, autopilot: AutopilotService
     ) -> None:
         weights = {top[0]: "50.5000", top[1]: "30.2500", top[2]: "19.2500"}
-        done = await services.autopilot.follow(target(weights))
+        done = await autopilot.follow(target(weights))
         assert await held(session) == [(s, Decimal(w)) for s, w in weights.items()]
         rows = await audit_rows(session)
         assert [(r.action, r.symbol, r.new_rank, r.actor, r.reason) for r in rows] == [
@@ -162,7 +163,7 @@ class TestFollow:
             {"symbol": r.symbol, "rank": r.new_rank, "history_id": r.id} for r in rows
         ]
         assert done.rebalance_history_id is None  # the last add set the book's weights
-        again = await services.autopilot.follow(target(weights))
+        again = await autopilot.follow(target(weights))
         assert (again.added, again.replaced, again.removed, again.rebalance_history_id) == (
             [],
             [],
@@ -172,11 +173,11 @@ class TestFollow:
         assert len(await audit_rows(session)) == 3
 
     async def test_a_leaving_member_is_replaced_in_its_seat_ranked_by_score_and_the_rest_leave(
-        self, top: list[str], session: AsyncSession, services: Services
+        self, top: list[str], session: AsyncSession, autopilot: AutopilotService
     ) -> None:
-        await services.autopilot.follow(target({top[0]: "40", top[1]: "30", top[2]: "30"}))
+        await autopilot.follow(target({top[0]: "40", top[1]: "30", top[2]: "30"}))
         first = len(await audit_rows(session))
-        done = await services.autopilot.follow(target({top[0]: "45", top[3]: "55"}))
+        done = await autopilot.follow(target({top[0]: "45", top[3]: "55"}))
         # The newcomer took the leaver's seat (2nd of the portfolio's own order) ...
         assert await held(session) == [(top[0], Decimal(45)), (top[3], Decimal(55))]
         rows = (await audit_rows(session))[first:]
@@ -194,11 +195,11 @@ class TestFollow:
         assert all(r.actor == "autopilot" and r.reason == REASON for r in rows)
 
     async def test_weights_alone_are_one_rebalance_row(
-        self, top: list[str], session: AsyncSession, services: Services
+        self, top: list[str], session: AsyncSession, autopilot: AutopilotService
     ) -> None:
-        await services.autopilot.follow(target({top[0]: "50", top[1]: "50"}))
+        await autopilot.follow(target({top[0]: "50", top[1]: "50"}))
         first = len(await audit_rows(session))
-        done = await services.autopilot.follow(target({top[0]: "62.5", top[1]: "37.5"}))
+        done = await autopilot.follow(target({top[0]: "62.5", top[1]: "37.5"}))
         [row] = (await audit_rows(session))[first:]
         assert done.rebalance_history_id == row.id
         assert (row.action, row.actor, row.reason) == ("rebalance", "autopilot", REASON)
@@ -219,16 +220,16 @@ class TestFollow:
         self,
         top: list[str],
         session: AsyncSession,
-        services: Services,
+        autopilot: AutopilotService,
         weights: dict[str, str],
         outside: list[str],
     ) -> None:
-        await services.autopilot.follow(target({top[0]: "50", top[1]: "50"}))
+        await autopilot.follow(target({top[0]: "50", top[1]: "50"}))
         before = (await held(session), len(await audit_rows(session)))
         await set_config(session, "max_position_weight", 55.0)  # an admin, after the decision
         book = target({top[int(i)]: w for i, w in weights.items()})
         with pytest.raises(ConflictError) as refused:
-            await services.autopilot.follow(book)
+            await autopilot.follow(book)
         assert (await held(session), len(await audit_rows(session))) == before
         extra = refused.value.extra
         assert extra["outside_caps"] == [top[int(i)] for i in outside]
@@ -236,13 +237,13 @@ class TestFollow:
         assert Decimal(str(extra["weights_total"])) == sum(book.weights.values())
 
     async def test_a_newcomer_that_is_not_tradable_now_keeps_none_of_the_pass(
-        self, top: list[str], session: AsyncSession, services: Services
+        self, top: list[str], session: AsyncSession, autopilot: AutopilotService
     ) -> None:
-        await services.autopilot.follow(target({top[0]: "50", top[1]: "50"}))
+        await autopilot.follow(target({top[0]: "50", top[1]: "50"}))
         before = (await held(session), len(await audit_rows(session)))
         newcomer = await session.scalar(select(Symbol).where(Symbol.symbol == top[2]))
         assert newcomer is not None
         await set_config(session, "excluded_categories", [symbol_category(newcomer).category])
         with pytest.raises(CategoryExcluded):
-            await services.autopilot.follow(target({top[0]: "35", top[2]: "65"}))
+            await autopilot.follow(target({top[0]: "35", top[2]: "65"}))
         assert (await held(session), len(await audit_rows(session))) == before

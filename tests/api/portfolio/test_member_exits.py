@@ -23,18 +23,20 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import WebhookSettings
-from app.db.models import Alert, EventOutbox, PortfolioHistory, PortfolioMember, WebhookDelivery
-from app.db.repositories.portfolio import PortfolioRepository
+from app.db.models import Alert, EventOutbox, WebhookDelivery
 from app.market.models import Candle, Symbol
-from app.policy.exits import choose_replacements, due_exits, exit_outsiders
-from app.policy.replacement import CorrelationTable, OutsiderFact
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.decision_inputs import hourly_log_returns
+from app.portfolio.maths.correlation import pairwise_correlation
+from app.portfolio.member_exits import ExitService
+from app.portfolio.membership import MembershipService
+from app.portfolio.models import PortfolioHistory, PortfolioMember
+from app.portfolio.policy.exit_rule import choose_replacements, due_exits, exit_outsiders
+from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
+from app.portfolio.repository import PortfolioRepository
+from app.portfolio.settings import load_portfolio_config
 from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
 from app.services.events.stream import EventSignal
-from app.services.factory import Services
-from app.services.portfolio.market import hourly_log_returns
-from app.services.portfolio.tunables import load_portfolio_config
 from app.services.webhooks.dispatcher import WebhookDispatcher
 from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
 from tests.conftest import ADMIN_NAME
@@ -455,9 +457,9 @@ class TestReplayParity:
         run = await session.get(ScoringRun, result["run_id"])
         assert run is not None and run.spend["planned"]["rotation"] == []
         config = await load_portfolio_config(session)
-        live = await Services(session, sim_app.state.app_state).exits.decide(
-            run, config, run.started_at
-        )
+        state = sim_app.state.app_state
+        membership = MembershipService(session, state.gateway, state.prices)
+        live = await ExitService(session, membership).decide(run, config, run.started_at)
         # The pure rule (the replay's) on the facts the live path built.
         due = due_exits(live.facts, config.policy.exit_grace_hours)
         assert [(d.member.symbol, d.reason) for d in due] == [

@@ -8,8 +8,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import PortfolioHistory, PortfolioMember
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioHistory, PortfolioMember
 from tests.api.portfolio.helpers import (
     BASE,
     PORTFOLIO,

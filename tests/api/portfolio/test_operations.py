@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from app.core.clock import utcnow
-from app.db.models import PortfolioHistory, PortfolioMember
 from app.market.models import Symbol
+from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun
 from app.scoring.scorers.assemble import assemble
 from app.scoring.scorers.components import market_structure

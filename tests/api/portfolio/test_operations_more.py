@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.db.models import PerformanceRecord
 from app.market.models import Symbol
+from app.portfolio.models import PerformanceRecord
 from tests.api.portfolio.helpers import PORTFOLIO, READ, TRADE, portfolio, ranked
 from tests.api.portfolio.test_operations import build, contract, lots, member_weights
 from tests.helpers import assert_problem, set_config

@@ -18,10 +18,10 @@ from app.books.simulation.decision_context import context_at
 from app.books.simulation.policy import Holding, PolicyState, step, target_weights
 from app.core.units import HOUR_MS
 from app.market.models import Symbol
-from app.policy.replacement import RunScores
-from app.services.portfolio.replacement import evaluate_replacements
-from app.services.portfolio.tunables import load_portfolio_config
-from app.services.portfolio.weights import calculate_dynamic_weights
+from app.portfolio.policy.replacement_rule import RunScores
+from app.portfolio.replacement_advice import evaluate_replacements
+from app.portfolio.settings import load_portfolio_config
+from app.portfolio.target_weights import calculate_dynamic_weights
 from app.settings.registry import DEFAULTS
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
+from app.portfolio.replacement_advice import Recommendation, evaluate_replacements
 from app.scoring.models import ScoringRun
-from app.services.portfolio.replacement import Recommendation, evaluate_replacements
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config
 

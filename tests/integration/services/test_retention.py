@@ -17,16 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from app.callers.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.callers.models import IdempotencyKey
 from app.core.clock import utcnow
-from app.db.models import (
-    Alert,
-    EventOutbox,
-    JobRun,
-    PortfolioHistory,
-    WebhookDelivery,
-)
+from app.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
 from app.lab.models import ReplayRun
 from app.lab.repository import ReplayRepository
 from app.market.models import Candle, Symbol
+from app.portfolio.models import PortfolioHistory
 from app.scoring.models import ScoringRun, SymbolScore
 from app.services.maintenance.retention import RetentionService
 from app.settings.models import ConfigurationChange

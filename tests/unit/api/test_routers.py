@@ -24,6 +24,7 @@ DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
     "callers": ("api-keys",),
     "settings": ("config",),
     "market": ("symbols",),
+    "portfolio": ("portfolio", "pairlist"),
     "records": ("evidence",),
     "lab": ("replays", "scoring"),
 }

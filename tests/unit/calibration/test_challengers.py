@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.books.replay_config import default_run_config, policy_config
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.challengers import (
     CHALLENGERS,
     FAMILY_SOURCE,

@@ -14,7 +14,7 @@ from app.books.simulation.policy import PolicyState, step
 from app.books.simulation.replay_params import ReplayParams
 from app.core.units import HOUR_MS
 from app.lab.replay.replaying import hysteresis_section, replay
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

@@ -1,11 +1,11 @@
-"""Betas for the information coefficient are `app.portfolio.correlation.beta` row by row."""
+"""Betas for the information coefficient are `app.portfolio.maths.correlation.beta` row by row."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from app.books.simulation.coefficients import betas
-from app.portfolio.correlation import beta
+from app.portfolio.maths.correlation import beta
 
 
 class TestBetas:

@@ -11,7 +11,7 @@ import pytest
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import Context, Contexts, context_at
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig
 from app.settings.registry import DEFAULTS

@@ -18,9 +18,15 @@ from app.books.simulation.policy import Holding, PolicyState, step
 from app.books.simulation.replay_params import ReplayParams, policy_hash
 from app.core.units import HOUR_MS
 from app.lab.replay.replaying import iso, replay
-from app.policy.exits import STALE, ExitFact, choose_replacements, due_exits, exit_outsiders
-from app.policy.replacement import CorrelationTable, OutsiderFact
-from app.portfolio.correlation import pairwise_correlation
+from app.portfolio.maths.correlation import pairwise_correlation
+from app.portfolio.policy.exit_rule import (
+    STALE,
+    ExitFact,
+    choose_replacements,
+    due_exits,
+    exit_outsiders,
+)
+from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers.gate import CANDLE_GAPS
 from app.settings.registry import DEFAULTS

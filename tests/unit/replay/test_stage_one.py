@@ -15,7 +15,7 @@ from app.books.simulation.decision_context import stage_one
 from app.books.simulation.history_inputs import quote_turnover, settled_funding
 from app.books.simulation.market_history import Funding, MarketHistory, PointInTime, SettledFunding
 from app.core.units import HOUR_MS
-from app.policy.config import PolicyConfig
+from app.portfolio.policy.settings import PolicyConfig
 from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 

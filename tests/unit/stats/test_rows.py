@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.portfolio import correlation
-from app.portfolio.correlation import MIN_COMMON_BARS, pairwise_correlation
+from app.portfolio.maths import correlation
+from app.portfolio.maths.correlation import MIN_COMMON_BARS, pairwise_correlation
 from app.stats.rank import percentile_rank, percentile_ranks
 from app.stats.rows import correlations, dots, mask_groups, matrix_vector
 

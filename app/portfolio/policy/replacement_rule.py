@@ -1,0 +1,323 @@
+"""Replacement: which members are candidates, which outsider may replace each, and why not.
+
+An outsider replaces a candidate only if it leads by at least `margin` composite points in every
+scoring run of a consecutive streak reaching back `confirmation_hours` (hysteresis), the candidate
+has been held `min_holding_hours`, and the outsider's return correlation with every remaining
+member is below `correlation_limit`. Every verdict carries its reasons and blocking reasons in
+words.
+
+The hysteresis is counted in hours, not runs, so that every cadence runs the same policy: the
+streak starts at the newest run and must include a run scored at least `confirmation_hours`
+before it (0 h: the newest run alone). Live, scoring every 15 minutes, 24 h is the newest run
+and the ~96 before it; a replay deciding every 1 h reads 25 decisions, every 24 h 2. A cadence
+that does not divide the hours rounds up: ceil(hours / every) + 1 decisions (36 h at 24 h: 3,
+i.e. 48 h). A run's time is when it scored (a scoring run's start, a replay's decision time);
+runs start a little after their schedule, so one within `SLACK_MS` of the boundary counts as on
+it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.core.units import HOUR_MS
+from app.portfolio.policy.ranks import by_score
+from app.settings.typed.setting import setting
+
+OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
+SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
+
+
+@dataclass(frozen=True)
+class ReplacementSettings:
+    candidates: int = field(
+        metadata=setting("replacement_candidates")
+    )  # how many bottom members are candidates
+    margin: float = field(
+        metadata=setting("replacement_margin")
+    )  # composite points an outsider must lead by
+    # the span of consecutive runs the lead must hold over
+    confirmation_hours: float = field(metadata=setting("replacement_confirmation_hours"))
+    min_holding_hours: float = field(metadata=setting("min_holding_hours"))
+    correlation_limit: float = field(metadata=setting("correlation_limit"))
+
+
+@dataclass(frozen=True)
+class MemberFact:
+    id: int
+    symbol: str
+    seat: int  # the portfolio's own order (ties go to the later seat)
+    held_hours: float
+
+
+@dataclass(frozen=True)
+class OutsiderFact:
+    id: int
+    symbol: str
+
+
+@dataclass(frozen=True)
+class RunScores:
+    """One scoring run's composites by symbol id, and when it scored (ms since the epoch)."""
+
+    run_id: int
+    composite: Mapping[int, float]
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class CorrelationTable:
+    """Pairwise return correlations of the symbols `ids` (NaN where unknown)."""
+
+    ids: Sequence[int]
+    matrix: np.ndarray
+    _index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({i: k for k, i in enumerate(self.ids)})
+
+    def of(self, symbol_id: int, others: Sequence[int]) -> np.ndarray:
+        index = self._index
+        return self.matrix[index[symbol_id], [index[o] for o in others]]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    run_id: int
+    member_score: float | None
+    outsider_score: float | None
+    lead: float | None
+
+
+@dataclass
+class Recommendation:
+    member: str
+    member_rank: int
+    member_score: float | None
+    outsider: str | None
+    outsider_score: float | None
+    lead: float | None
+    held_hours: float
+    confirmations: list[Confirmation] = field(default_factory=list)
+    max_correlation: float | None = None
+    most_correlated_with: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    blocking: list[str] = field(default_factory=list)
+
+    @property
+    def actionable(self) -> bool:
+        return self.outsider is not None and not self.blocking
+
+
+def replacement_candidates(
+    seats: Mapping[int, int], composite: Mapping[int, float], n: int
+) -> list[int]:
+    """The `n` weakest members (ids of `seats`, member id -> its seat), weakest first: members
+    without a latest composite first, then by lowest composite; a tie goes to the later seat,
+    so the earlier pick is kept."""
+    weakest_first = sorted(seats, key=lambda m: (m in composite, composite.get(m, 0.0), -seats[m]))
+    return weakest_first[: max(n, 0)]
+
+
+def confirmation_window(runs: Sequence[RunScores], hours: float) -> int | None:
+    """How many of `runs` (newest first) the hysteresis reads: through the first one scored at
+    least `hours` before the newest (None when none is that old yet)."""
+    if not runs:
+        return None
+    boundary = runs[0].at_ms - confirmation_span_ms(hours)
+    for k, run in enumerate(runs):
+        if run.at_ms <= boundary:
+            return k + 1
+    return None
+
+
+def confirmation_span_ms(hours: float) -> int:
+    """How long before the newest run the one that ends the hysteresis' streak may start at the
+    latest (`confirmation_window`'s boundary)."""
+    return round(hours * HOUR_MS) - SLACK_MS
+
+
+def decisions_needed(hours: float, every_h: float) -> int:
+    """Decisions a replay every `every_h` hours reads to span `hours`: ceil(hours / every) + 1
+    (it rounds up when `every_h` does not divide `hours`)."""
+    return math.ceil(round(hours / every_h, 9)) + 1
+
+
+def lead_streak(leads: Sequence[float | None], margin: float) -> int:
+    """How many consecutive runs, newest first, an outsider led by at least `margin` points
+    (`leads[i]` is its lead in the i-th newest run; None where either was unscored)."""
+    streak = 0
+    for lead in leads:
+        if lead is None or lead < margin:
+            break
+        streak += 1
+    return streak
+
+
+def outsiders_to_correlate(
+    outsiders: Sequence[OutsiderFact], latest: RunScores, settings: ReplacementSettings
+) -> list[OutsiderFact]:
+    """The outsiders `recommend` may look at, best first: the correlation table must cover
+    these and the members."""
+    scored = [o for o in outsiders if o.id in latest.composite]
+    wanted = OUTSIDERS_TRIED + max(settings.candidates, 0)
+    # sorted(...)[:wanted] without ordering the rest (every scoring run has many outsiders)
+    return heapq.nsmallest(wanted, scored, key=lambda o: (-latest.composite[o.id], o.symbol))
+
+
+def recommend(
+    members: Sequence[MemberFact],
+    outsiders: Sequence[OutsiderFact],
+    runs: Sequence[RunScores],
+    correlation: CorrelationTable,
+    settings: ReplacementSettings,
+    ranked: list[OutsiderFact] | None = None,
+) -> list[Recommendation]:
+    """One recommendation per candidate, weakest first. `outsiders` are the tradable symbols
+    outside the portfolio; `runs` the recent scoring runs, newest first (at least one);
+    `ranked`: `outsiders_to_correlate(outsiders, runs[0], settings)`, when the caller has it."""
+    if not members or not runs:
+        return []
+    latest = runs[0]
+    by_id = {m.id: m for m in members}
+    seats = {m.id: m.seat for m in members}
+    weakest = replacement_candidates(seats, latest.composite, settings.candidates)
+    ranks = by_score(seats, latest.composite)
+    if ranked is None:
+        ranked = outsiders_to_correlate(outsiders, latest, settings)
+    taken: set[int] = set()
+    recommendations = []
+    for member_id in weakest:
+        candidate = by_id[member_id]
+        remaining = [m for m in members if m.id != member_id]
+        recommendations.append(
+            _recommend(
+                candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings
+            )
+        )
+    return recommendations
+
+
+def _recommend(
+    candidate: MemberFact,
+    rank: int,
+    remaining: list[MemberFact],
+    outsiders: list[OutsiderFact],
+    taken: set[int],
+    runs: Sequence[RunScores],
+    correlation: CorrelationTable,
+    settings: ReplacementSettings,
+) -> Recommendation:
+    latest = runs[0].composite
+    best: Recommendation | None = None
+    for outsider in [o for o in outsiders if o.id not in taken][:OUTSIDERS_TRIED]:
+        rec = Recommendation(
+            member=candidate.symbol,
+            member_rank=rank,
+            member_score=latest.get(candidate.id),
+            outsider=outsider.symbol,
+            outsider_score=latest.get(outsider.id),
+            lead=_lead(latest, outsider.id, candidate.id),
+            held_hours=round(candidate.held_hours, 3),
+        )
+        rec.reasons.append(
+            f"{candidate.symbol} is among the bottom {settings.candidates} members by composite"
+        )
+        _check_hysteresis(rec, runs, outsider.id, candidate.id, settings)
+        if candidate.held_hours < settings.min_holding_hours:
+            held = math.floor(candidate.held_hours * 10) / 10  # never shows "24.0 of 24"
+            rec.blocking.append(
+                f"held {held:.1f} h of the required {settings.min_holding_hours:g} h"
+            )
+        _check_correlation(rec, outsider, remaining, correlation, settings)
+        if best is None:
+            best = rec
+        if rec.actionable:
+            taken.add(outsider.id)
+            return rec
+    if best is None:
+        best = Recommendation(
+            member=candidate.symbol,
+            member_rank=rank,
+            member_score=latest.get(candidate.id),
+            outsider=None,
+            outsider_score=None,
+            lead=None,
+            held_hours=round(candidate.held_hours, 3),
+        )
+        best.blocking.append("no scored, tradable outsider")
+    return best
+
+
+def _check_hysteresis(
+    rec: Recommendation,
+    runs: Sequence[RunScores],
+    outsider_id: int,
+    member_id: int,
+    settings: ReplacementSettings,
+) -> None:
+    hours = settings.confirmation_hours
+    window = confirmation_window(runs, hours)
+    looked = runs[: window or len(runs)]
+    for run in looked:
+        rec.confirmations.append(
+            Confirmation(
+                run.run_id,
+                run.composite.get(member_id),
+                run.composite.get(outsider_id),
+                _lead(run.composite, outsider_id, member_id),
+            )
+        )
+    streak = lead_streak([c.lead for c in rec.confirmations], settings.margin)
+    if window is not None and streak >= window:
+        rec.reasons.append(
+            f"{rec.outsider} leads by at least {settings.margin:g} points "
+            f"in every scoring run over the last {hours:g} h"
+        )
+        return
+    span = (looked[0].at_ms - looked[streak - 1].at_ms) / HOUR_MS if streak else 0.0
+    held = math.floor(span * 10) / 10  # never shows "24.0 of 24"
+    runs_in_a_row = f"{streak} run in a row" if streak == 1 else f"{streak} runs in a row"
+    rec.blocking.append(
+        f"lead of {settings.margin:g} points held over {held:.1f} h of the {hours:g} h "
+        f"required ({runs_in_a_row})"
+    )
+
+
+def _check_correlation(
+    rec: Recommendation,
+    outsider: OutsiderFact,
+    remaining: list[MemberFact],
+    correlation: CorrelationTable,
+    settings: ReplacementSettings,
+) -> None:
+    if not remaining:
+        return
+    corr = correlation.of(outsider.id, [m.id for m in remaining]).tolist()
+    known = [k for k, c in enumerate(corr) if not math.isnan(c)]
+    if not known:
+        rec.blocking.append("correlation with the remaining members unknown (no common candles)")
+        return
+    k = max(known, key=corr.__getitem__)  # the first highest known
+    rec.max_correlation = round(corr[k], 6)
+    rec.most_correlated_with = remaining[k].symbol
+    if corr[k] >= settings.correlation_limit:
+        rec.blocking.append(
+            f"correlation {corr[k]:.3f} with {remaining[k].symbol} is at or above the "
+            f"limit {settings.correlation_limit:g}"
+        )
+    else:
+        rec.reasons.append(
+            f"highest correlation with the remaining members {corr[k]:.3f} "
+            f"< {settings.correlation_limit:g}"
+        )
+
+
+def _lead(scores: Mapping[int, float], outsider_id: int, member_id: int) -> float | None:
+    a, b = scores.get(outsider_id), scores.get(member_id)
+    return None if a is None or b is None else round(a - b, 4)

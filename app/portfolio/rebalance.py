@@ -1,0 +1,249 @@
+"""Rebalance (`rebalance_portfolio`) and position sizing (`get_position_size_for_symbol`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.callers.actor import Actor
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, ValidationFailedError
+from app.core.ticks import on_tick
+from app.core.units import HOURS_PER_YEAR
+from app.kucoin.errors import ExchangeError
+from app.market.models import Symbol
+from app.market.prices import PriceCache
+from app.portfolio.audit import record_change, weights_of
+from app.portfolio.decision_inputs import hourly_log_returns
+from app.portfolio.maths.sizing import OrderLine, PositionSize, order_plan, position_size
+from app.portfolio.membership import NotMember
+from app.portfolio.policy.weight_rules import needs_rebalance
+from app.portfolio.repository import MemberRow, PortfolioRepository
+from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.portfolio.target_weights import calculate_dynamic_weights, caps_for
+from app.scoring.repository import ScoringRepository
+from app.stats.performance import volatility as annualised_volatility
+
+VOLATILITY_HOURS = 168
+
+
+class MarketDataStale(ConflictError):
+    slug, title = "market-data-stale", "Market data is stale; automatic changes are frozen"
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    symbol: str
+    current_weight: Decimal
+    target_weight: Decimal
+    difference: Decimal
+    above_threshold: bool
+    applied: bool = False
+
+
+@dataclass
+class RebalanceResult:
+    evaluated_at: datetime
+    request_id: str | None  # the request that ran it (a replay shows the first one's)
+    dry_run: bool
+    method: str
+    threshold_pct: float
+    changes: list[WeightChange]
+    changes_applied: int
+    history_id: int | None
+    orders: list[OrderLine] = field(default_factory=list)
+    account_balance: float | None = None
+    stale_inputs: list[str] = field(default_factory=list)
+    forced: bool = False
+
+
+@dataclass(frozen=True)
+class SizeAnswer:
+    symbol: str
+    weight_pct: Decimal
+    price: float
+    price_source: str
+    size: PositionSize
+    volatility: float | None
+
+
+async def rebalance(
+    session: AsyncSession,
+    prices: PriceCache,
+    *,
+    dry_run: bool,
+    account_balance: float | None,
+    positions: Mapping[str, int] | None,
+    force: bool,
+    actor: Actor,
+    now: datetime,
+    reason: str = "scheduled",
+) -> RebalanceResult:
+    """Recompute target weights; apply changes above the threshold unless `dry_run` (the audit
+    row says `reason`)."""
+    portfolio = PortfolioRepository(session)
+    await portfolio.lock()
+    config = await load_portfolio_config(session)
+    rows = await portfolio.active()
+    stale = await stale_inputs(session, rows, config, now)
+    if stale and not force:
+        raise MarketDataStale(
+            "rebalancing is frozen while inputs are stale: " + "; ".join(stale),
+            extra={"stale_inputs": stale},
+        )
+    targets = await calculate_dynamic_weights(session, [r.symbol for r in rows], config, now=now)
+    threshold = Decimal(str(config.policy.rebalance_threshold_pct))
+    changes = []
+    for r in rows:
+        target = targets.weights[r.symbol.symbol]
+        difference = target - r.member.weight
+        above = abs(difference) > threshold
+        changes.append(WeightChange(r.symbol.symbol, r.member.weight, target, difference, above))
+    current = {r.symbol.symbol: r.member.weight for r in rows}
+    apply = needs_rebalance(current, targets.weights, config.policy.rebalance_threshold_pct)
+    if apply and not dry_run:
+        changes = [replace(c, applied=c.difference != 0) for c in changes]
+    result = RebalanceResult(
+        evaluated_at=now,
+        request_id=actor.request_id,
+        dry_run=dry_run,
+        method=targets.method,
+        threshold_pct=config.policy.rebalance_threshold_pct,
+        changes=changes,
+        changes_applied=0,
+        history_id=None,
+        account_balance=account_balance,
+        stale_inputs=stale,
+        forced=bool(stale) and force,
+    )
+    if account_balance is not None:
+        result.orders = _orders(rows, targets.weights, account_balance, positions, prices)
+    if apply and not dry_run:
+        before = weights_of(rows)
+        for r in rows:
+            r.member.weight = targets.weights[r.symbol.symbol]
+        await session.flush()
+        entry = await record_change(
+            session,
+            "rebalance",
+            after=rows,
+            before=before,
+            targets=targets,
+            actor=actor,
+            reason="forced while inputs were stale" if result.forced else reason,
+            now=now,
+            details={"threshold_pct": config.policy.rebalance_threshold_pct},
+        )
+        result.changes_applied = sum(c.applied for c in changes)
+        result.history_id = entry.id
+    return result
+
+
+async def stale_inputs(
+    session: AsyncSession, rows: list[MemberRow], config: PortfolioConfig, now: datetime
+) -> list[str]:
+    """Why automatic changes freeze now (old scores, a member's old market data); [] if fresh."""
+    limit = config.stale_data_limit_s
+    stale = []
+    run = await ScoringRepository(session).latest_run(with_scores=True)
+    age = None if run is None else (now - run.started_at).total_seconds()
+    if age is None or age > limit:
+        stale.append("no scoring run yet" if age is None else f"scores are {age:.0f} s old")
+    for r in rows:
+        data_at = r.symbol.market_data_at
+        if data_at is None or (now - data_at).total_seconds() > limit:
+            stale.append(f"{r.symbol.symbol} market data older than {limit:g} s")
+    return stale
+
+
+def _price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
+    """The streamed mid when fresh, else the stored mark: on the contract's tick."""
+    cached = prices.peek_fresh(symbol.symbol, utcnow())
+    if cached is not None:
+        return on_tick(cached.mid, symbol.tick_size), cached.source
+    if symbol.mark_price is None:
+        raise ConflictError(f"no price known for {symbol.symbol}; sync the universe first")
+    return on_tick(symbol.mark_price, symbol.tick_size), "stored_mark"
+
+
+def _orders(
+    rows: list[MemberRow],
+    weights: Mapping[str, Decimal],
+    balance: float,
+    positions: Mapping[str, int] | None,
+    prices: PriceCache,
+) -> list[OrderLine]:
+    """Per member: target lots at the mark price vs the engine's current lots (given), or
+    vs what the current weights imply when the engine did not say."""
+    lines = []
+    for r in rows:
+        price, _ = _price(r.symbol, prices)
+        multiplier, lot = float(r.symbol.multiplier), int(r.symbol.lot_size)
+        if positions is not None:
+            current = int(positions.get(r.symbol.symbol, 0))
+        else:
+            implied = balance * float(r.member.weight) / 100 / (multiplier * price)
+            current = int(implied // lot) * lot
+        lines.append(
+            (r.symbol.symbol, float(weights[r.symbol.symbol]), current, price, multiplier, lot)
+        )
+    return order_plan(balance, lines)
+
+
+async def size_position(
+    session: AsyncSession,
+    prices: PriceCache,
+    canonical: str,
+    *,
+    account_balance: float,
+    volatility_adjusted: bool,
+    now: datetime,
+) -> SizeAnswer:
+    """balance x weight / 100, capped at max_position_weight, in whole lots."""
+    config = await load_portfolio_config(session)
+    rows = await PortfolioRepository(session).active()
+    row = next((r for r in rows if r.symbol.symbol == canonical), None)
+    if row is None:
+        raise NotMember(f"{canonical} is not an active member of the portfolio")
+    price, source = await _live_price(row.symbol, prices)
+    volatility = None
+    if volatility_adjusted:
+        returns = (await hourly_log_returns(session, [row.symbol], VOLATILITY_HOURS, now))[0]
+        known = returns[~np.isnan(returns)]
+        if known.size < 24:
+            raise ValidationFailedError(
+                f"{canonical} has fewer than 24 hourly returns stored; "
+                "ask without volatility_adjusted or refresh scores"
+            )
+        volatility = annualised_volatility(known, HOURS_PER_YEAR)
+    size = position_size(
+        account_balance,
+        float(row.member.weight),
+        # A max cap no weights could meet is relaxed for sizing exactly as for the weights.
+        100.0
+        if "max_position_weight" in caps_for(len(rows), config)[2]
+        else config.policy.max_weight,
+        price,
+        float(row.symbol.multiplier),
+        int(row.symbol.lot_size),
+        row.symbol.max_leverage,
+        volatility=volatility,
+        target_volatility=config.target_volatility if volatility_adjusted else None,
+    )
+    return SizeAnswer(canonical, row.member.weight, price, source, size, volatility)
+
+
+async def _live_price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:
+    """The freshest price (stream or REST ticker; the stored mark only when KuCoin fails), on
+    the contract's tick."""
+    try:
+        point = await prices.get(symbol.symbol)
+        price = on_tick(point.mid, symbol.tick_size)
+        return price, point.source if not point.stale else "stale_cache"
+    except ExchangeError:
+        return _price(symbol, prices)

@@ -1,0 +1,170 @@
+"""Correlation (`check_portfolio_correlation`), PnL reports (`update_performance_metrics`) and
+analytics (`get_portfolio_analytics`: statistics and risk metrics) of the current members."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import ValidationFailedError
+from app.market.models import Symbol
+from app.portfolio.decision_inputs import in_reads_worker, latest_scores
+from app.portfolio.maths import risk_statistics
+from app.portfolio.maths.heavy_reads import CorrelationReport, correlation_report, risk_figures
+from app.portfolio.membership import NotMember
+from app.portfolio.models import PerformanceRecord
+from app.portfolio.repository import PortfolioRepository
+from app.portfolio.settings import load_policy
+from app.portfolio.target_weights import InsufficientMarketData
+
+BENCHMARK = "BTCUSDT"
+
+
+@dataclass(frozen=True)
+class PerformanceSummary:
+    symbol: str
+    records: int
+    pnl_since_inclusion: Decimal
+    max_drawdown: Decimal  # of cumulative PnL since inclusion, in PnL units
+    win_rate: float | None
+    included_at: datetime
+
+
+@dataclass(frozen=True)
+class Statistics:
+    member_count: int
+    max_symbols: int
+    weights: dict[str, float]  # min, max, mean, total
+    composite_summary: dict[str, float | None]  # min, max, mean composite of the members
+    herfindahl: float | None
+    effective_members: float | None
+    sectors: dict[str, float]  # sector -> total weight percent
+
+
+@dataclass(frozen=True)
+class Metrics:
+    window_hours: int
+    observations: int
+    members_used: list[str]
+    report: risk_statistics.RiskReport | None
+
+
+async def check_correlation(
+    session: AsyncSession, window_hours: int | None, now: datetime
+) -> CorrelationReport:
+    """Pearson correlation of aligned hourly log returns of the members over the window."""
+    policy = await load_policy(session)
+    window = window_hours or policy.correlation_window_hours
+    rows = await PortfolioRepository(session).active()
+    symbols = [r.symbol for r in rows]
+    benchmark = await PortfolioRepository(session).symbol_by_name(BENCHMARK)
+    # The benchmark's closes come last; a member benchmark appears twice, on purpose.
+    with_benchmark = symbols + ([benchmark] if benchmark is not None else [])
+    names = [s.symbol for s in symbols]
+    limit = policy.replacement.correlation_limit
+    return await in_reads_worker(
+        session, with_benchmark, window, now, correlation_report, names, limit
+    )
+
+
+async def record_performance(
+    session: AsyncSession,
+    symbol: Symbol,
+    *,
+    pnl: Decimal,
+    recorded_at: datetime,
+    pnl_pct: Decimal | None,
+    notional: Decimal | None,
+    source: str,
+) -> PerformanceSummary:
+    """Append the engine's PnL report for a member and return its derived performance."""
+    repository = PortfolioRepository(session)
+    rows = await repository.active()
+    member = next((r for r in rows if r.symbol.id == symbol.id), None)
+    if member is None:
+        raise NotMember(f"{symbol.symbol} is not an active member; PnL is kept for members only")
+    await repository.add_performance(
+        PerformanceRecord(
+            symbol_id=symbol.id,
+            recorded_at=recorded_at,
+            pnl=pnl,
+            pnl_pct=pnl_pct,
+            notional=notional,
+            source=source,
+        )
+    )
+    records = await repository.performance([symbol.id], since=member.member.included_at)
+    pnls = [r.pnl for r in records]
+    cumulative, peak, drawdown = Decimal(0), Decimal(0), Decimal(0)
+    for value in pnls:
+        cumulative += value
+        peak = max(peak, cumulative)
+        drawdown = max(drawdown, peak - cumulative)
+    return PerformanceSummary(
+        symbol=symbol.symbol,
+        records=len(pnls),
+        pnl_since_inclusion=cumulative,
+        max_drawdown=drawdown,
+        win_rate=risk_statistics.win_rate([float(p) for p in pnls]) if pnls else None,
+        included_at=member.member.included_at,
+    )
+
+
+async def portfolio_statistics(session: AsyncSession) -> Statistics:
+    policy = await load_policy(session)
+    rows = await PortfolioRepository(session).active()
+    weights = [float(r.member.weight) for r in rows]
+    scores = await latest_scores(session, [r.symbol.id for r in rows])
+    composites = [scores.composite[r.symbol.id] for r in rows if r.symbol.id in scores.composite]
+    sectors: dict[str, float] = {}
+    for r, w in zip(rows, weights, strict=True):
+        sector = r.symbol.sector or "unclassified"
+        sectors[sector] = sectors.get(sector, 0.0) + w
+    return Statistics(
+        member_count=len(rows),
+        max_symbols=policy.max_symbols,
+        weights={
+            "min": min(weights, default=0.0),
+            "max": max(weights, default=0.0),
+            "mean": statistics.fmean(weights) if weights else 0.0,
+            "total": round(sum(weights), 4),
+        },
+        composite_summary={
+            "min": min(composites, default=None),
+            "max": max(composites, default=None),
+            "mean": statistics.fmean(composites) if composites else None,
+        },
+        herfindahl=risk_statistics.herfindahl(weights) if weights else None,
+        effective_members=risk_statistics.effective_members(weights) if weights else None,
+        sectors={k: round(v, 4) for k, v in sorted(sectors.items())},
+    )
+
+
+async def portfolio_metrics(
+    session: AsyncSession, window_hours: int, level: float, now: datetime
+) -> Metrics:
+    """Risk of the current weights applied to the members' stored hourly returns."""
+    if not 0.5 <= level < 1:
+        raise ValidationFailedError("level must be in [0.5, 1)")
+    rows = await PortfolioRepository(session).active()
+    if not rows:
+        return Metrics(window_hours, 0, [], None)
+    members, weights = [r.symbol for r in rows], [float(r.member.weight) for r in rows]
+    report = await in_reads_worker(
+        session, members, window_hours, now, risk_figures, weights, level
+    )
+    if report is None:
+        raise InsufficientMarketData(
+            "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
+        )
+    observations, risk = report
+    return Metrics(
+        window_hours=window_hours,
+        observations=observations,
+        members_used=[r.symbol.symbol for r in rows],
+        report=risk,
+    )

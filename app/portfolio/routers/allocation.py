@@ -1,0 +1,123 @@
+"""The portfolio's allocation: target weights, rebalancing, position sizes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Query, Request, Response
+
+from app.api.auth import ReaderDep, TraderDep
+from app.api.idempotent import AnswerOnceDep
+from app.api.resource import resource_router
+from app.api.response_cache import CachedRead
+from app.core.config import Role
+from app.core.errors import PermissionDeniedError
+from app.portfolio.dependencies import MySymbolsDep, actor_of
+from app.portfolio.schemas import (
+    PositionSizeRead,
+    RebalanceRead,
+    RebalanceRequest,
+    WeightsRead,
+)
+from app.schemas.common import (
+    MONEY_LIMIT,
+    FiniteFloat,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
+
+router = resource_router("/portfolio", "portfolio")
+
+
+@router.get(
+    "/weights",
+    dependencies=[CachedRead],
+    response_model=WeightsRead,
+    summary="Target weights of the current members (calculate_dynamic_weights)",
+    responses=problem_responses(409, 422),
+)
+async def get_weights(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    method: Annotated[
+        Literal[
+            "score", "score_squared", "rank", "equal", "inverse_volatility", "risk_parity", "hrp"
+        ]
+        | None,
+        Query(description="Override the configured weighting_method."),
+    ] = None,
+) -> WeightsRead:
+    return WeightsRead.model_validate(await service.target_weights(method))
+
+
+@router.post(
+    "/rebalance",
+    response_model=RebalanceRead,
+    summary="Move to target weights (changes above the threshold) with an orders plan in lots",
+    description="A scheduler target: send an `Idempotency-Key` and a retry (or a second replica "
+    "receiving the same call) replays the first answer byte for byte instead of acting twice; "
+    "while the first still runs it is 409 with `Retry-After`, and the same key with another body "
+    "is 422.",
+    responses=idempotent_responses(404),
+)
+async def rebalance_portfolio(
+    body: RebalanceRequest,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    once: AnswerOnceDep,
+) -> Response:
+    if body.force and not principal.role.allows(Role.ADMIN):
+        raise PermissionDeniedError(
+            "force (rebalancing on stale inputs) needs the 'admin' role",
+            extra={"required_role": "admin", "key_role": principal.role.value},
+        )
+
+    async def produce() -> RebalanceRead:
+        result = await service.rebalance_portfolio(
+            dry_run=body.dry_run,
+            account_balance=None if body.account_balance is None else float(body.account_balance),
+            positions=body.positions,
+            force=body.force,
+            actor=actor_of(principal, request),
+        )
+        return RebalanceRead.model_validate(result)
+
+    return await once.answer(principal, produce)
+
+
+@router.get(
+    "/position-size",
+    dependencies=[CachedRead],
+    response_model=PositionSizeRead,
+    summary="Position size of a member for an account balance, in USDT and lots",
+    responses=problem_responses(404, 422),
+)
+async def get_position_size(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    symbol: Annotated[SymbolText, Query()],
+    account_balance: Annotated[FiniteFloat, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
+    volatility_adjusted: bool = False,
+) -> PositionSizeRead:
+    answer = await service.get_position_size_for_symbol(
+        symbol, account_balance, volatility_adjusted=volatility_adjusted
+    )
+    size = answer.size
+    return PositionSizeRead(
+        symbol=answer.symbol,
+        weight_pct=answer.weight_pct,
+        price=answer.price,
+        price_source=answer.price_source,
+        notional_usdt=size.notional_usdt,
+        capped=size.capped,
+        cap_reason=size.cap_reason,
+        contracts=size.contracts,
+        contract_notional_usdt=size.contract_notional_usdt,
+        max_leverage=size.max_leverage,
+        min_margin_usdt=size.min_margin_usdt,
+        volatility=answer.volatility,
+        volatility_adjusted=size.volatility_adjusted,
+        volatility_scale=size.volatility_scale,
+    )

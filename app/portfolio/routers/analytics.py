@@ -1,0 +1,97 @@
+"""The portfolio's analytics: correlation, reported PnL, statistics, risk ratios."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from app.api.auth import ReaderDep, TraderDep
+from app.api.idempotent import AnswerOnceDep
+from app.api.resource import resource_router
+from app.api.response_cache import CachedHeavyRead, CachedRead
+from app.portfolio.dependencies import MySymbolsDep, actor_of
+from app.portfolio.schemas import (
+    CorrelationRead,
+    MetricsRead,
+    PerformanceCreate,
+    PerformanceRead,
+    StatisticsRead,
+)
+from app.schemas.common import (
+    FiniteFloat,
+    idempotent_responses,
+    problem_responses,
+)
+
+router = resource_router("/portfolio", "portfolio")
+
+
+@router.get(
+    "/correlation",
+    dependencies=[CachedHeavyRead],
+    response_model=CorrelationRead,
+    summary="Correlation of the members' hourly log returns: matrix, pairs, clusters, beta",
+)
+async def get_correlation(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
+) -> CorrelationRead:
+    return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
+
+
+@router.post(
+    "/performance",
+    response_model=PerformanceRead,
+    summary="Report a member's PnL; returns its performance since inclusion",
+    description="Send an `Idempotency-Key` and a retry replays the first answer byte for byte "
+    "instead of recording the PnL twice; while the first still runs it is 409 with "
+    "`Retry-After`, and the same key with another body is 422.",
+    responses=idempotent_responses(404),
+)
+async def report_performance(
+    body: PerformanceCreate,
+    principal: TraderDep,
+    request: Request,
+    service: MySymbolsDep,
+    once: AnswerOnceDep,
+) -> Response:
+    async def produce() -> PerformanceRead:
+        summary = await service.update_performance_metrics(
+            body.symbol,
+            pnl=body.pnl,
+            recorded_at=body.timestamp,
+            pnl_pct=body.pnl_pct,
+            notional=body.notional,
+            actor=actor_of(principal, request),
+        )
+        return PerformanceRead.model_validate(summary)
+
+    return await once.answer(principal, produce)
+
+
+@router.get(
+    "/statistics",
+    dependencies=[CachedRead],
+    response_model=StatisticsRead,
+    summary="Counts, weights, scores, concentration (HHI) and sector mix",
+)
+async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+    return StatisticsRead.model_validate(await service.get_portfolio_analytics())
+
+
+@router.get(
+    "/metrics",
+    dependencies=[CachedHeavyRead],
+    response_model=MetricsRead,
+    summary="Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights",
+    responses=problem_responses(409, 422),
+)
+async def get_portfolio_metrics(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
+    level: Annotated[FiniteFloat, Query(ge=0.5, lt=1)] = 0.95,
+) -> MetricsRead:
+    return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))

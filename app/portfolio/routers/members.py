@@ -1,0 +1,198 @@
+"""The managed portfolio: its members, their changes and replacement advice, the audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
+from app.api.idempotent import AnswerOnceDep
+from app.api.media import timeline_content, timeline_response
+from app.api.resource import resource_router
+from app.api.response_cache import CachedRead
+from app.api.sessions import AppStateDep, SessionSourceDep
+from app.portfolio.dependencies import MembershipDep, MySymbolsDep, actor_of
+from app.portfolio.membership import Change
+from app.portfolio.reader import PORTFOLIO_JSON, PortfolioReadService
+from app.portfolio.schemas import (
+    AddSymbol,
+    ChangeRead,
+    HistoryRead,
+    PortfolioRead,
+    RemoveSymbol,
+    ReplacementCandidatesRead,
+    ReplaceSymbol,
+    TimelineRead,
+)
+from app.portfolio.service import MySymbolsService
+from app.schemas.common import (
+    IsoDateTime,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
+
+router = resource_router("/portfolio", "portfolio")
+
+
+CHANGE_ERRORS = problem_responses(404, 409, 422)
+
+
+async def _changed(change: Change, service: MySymbolsService) -> ChangeRead:
+    # The ticker stream follows from the commit hook (`AppState.after_commit`), as for any change.
+    view = await service.get_portfolio(use_cache=False)  # not committed yet
+    return ChangeRead(
+        change=HistoryRead.model_validate(change.history),
+        portfolio=PortfolioRead.model_validate(view),
+    )
+
+
+@router.get(
+    "",
+    dependencies=[CachedRead],
+    response_model=PortfolioRead,
+    summary="The members with weights, scores, prices and data age (or as of a past time)",
+)
+async def get_portfolio(
+    _: LazyReaderDep,
+    state: AppStateDep,
+    sessions: SessionSourceDep,
+    as_of: Annotated[
+        IsoDateTime | None, Query(description="Read the membership recorded at this time.")
+    ] = None,
+) -> Response:
+    # The trading engine's hottest read: no request session (one is opened only on a cache
+    # miss), and the service's view serialised as is (its fields are PortfolioRead's), without
+    # model validation or FastAPI's second pass over the response.
+    reads = PortfolioReadService(sessions.open, state.prices, state.portfolio_cache)
+    view = await reads.get(as_of)
+    return Response(PORTFOLIO_JSON.dump_json(view), media_type="application/json")
+
+
+@router.get(
+    "/timeline",
+    dependencies=[CachedRead],
+    response_model=TimelineRead,
+    summary="The dated membership: one row per interval and member, as JSON or CSV",
+    description="Built from the audit trail, so it holds from the first change recorded. Rows "
+    "tile [from, to) without overlap per member, by interval then rank; an interval's weights "
+    "sum to 100 (an empty portfolio has no rows); an interval still open ends at `to`. Send "
+    "`Accept: text/csv` for CSV (a header line, then the same rows in the same order).",
+    responses={**timeline_content(), **problem_responses(422)},
+)
+async def get_timeline(
+    request: Request,
+    _: ReaderDep,
+    service: MySymbolsDep,
+    start: Annotated[
+        IsoDateTime | None,
+        Query(
+            alias="from",
+            description="Start (default: the first audit row, at most the runtime setting "
+            "timeline_max_days before `to`; a longer range is a 422).",
+        ),
+    ] = None,
+    end: Annotated[
+        IsoDateTime | None, Query(alias="to", description="End, after `from` (default: now).")
+    ] = None,
+) -> Response:
+    timeline = await service.get_timeline(start, end)
+    return timeline_response(request, timeline)
+
+
+@router.post(
+    "/add-symbol",
+    response_model=ChangeRead,
+    summary="Add an open, eligible, scored symbol (weights are recomputed)",
+    responses=CHANGE_ERRORS,
+)
+async def add_symbol(
+    body: AddSymbol,
+    principal: TraderDep,
+    request: Request,
+    membership: MembershipDep,
+    service: MySymbolsDep,
+) -> ChangeRead:
+    change = await membership.add_symbol(
+        body.symbol, reason=body.reason, actor=actor_of(principal, request)
+    )
+    return await _changed(change, service)
+
+
+@router.post(
+    "/remove-symbol",
+    response_model=ChangeRead,
+    summary="Remove a member (ranks close up, weights are recomputed)",
+    responses=CHANGE_ERRORS,
+)
+async def remove_symbol(
+    body: RemoveSymbol,
+    principal: TraderDep,
+    request: Request,
+    membership: MembershipDep,
+    service: MySymbolsDep,
+) -> ChangeRead:
+    change = await membership.remove_symbol(
+        body.symbol, reason=body.reason, actor=actor_of(principal, request)
+    )
+    return await _changed(change, service)
+
+
+@router.post(
+    "/replace-symbol",
+    response_model=ChangeRead,
+    summary="Swap a member for an outsider atomically (the newcomer takes its rank)",
+    description="Send an `Idempotency-Key` and a retry replays the first answer byte for byte "
+    "instead of replacing twice; while the first still runs it is 409 with `Retry-After`, and "
+    "the same key with another body is 422.",
+    responses=idempotent_responses(404),
+)
+async def replace_symbol(
+    body: ReplaceSymbol,
+    principal: TraderDep,
+    request: Request,
+    membership: MembershipDep,
+    service: MySymbolsDep,
+    once: AnswerOnceDep,
+) -> Response:
+    async def produce() -> ChangeRead:
+        change = await membership.replace_symbol(
+            body.old_symbol,
+            body.new_symbol,
+            reason=body.reason,
+            actor=actor_of(principal, request),
+        )
+        return await _changed(change, service)
+
+    return await once.answer(principal, produce)
+
+
+@router.get(
+    "/history",
+    dependencies=[CachedRead],
+    response_model=list[HistoryRead],
+    summary="The audit trail, newest first",
+    responses=problem_responses(404, 422),
+)
+async def get_history(
+    _: ReaderDep,
+    service: MySymbolsDep,
+    since: Annotated[IsoDateTime | None, Query()] = None,
+    symbol: Annotated[SymbolText | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[HistoryRead]:
+    rows = await service.get_history(since=since, symbol=symbol, limit=limit)
+    return [HistoryRead.model_validate(r) for r in rows]
+
+
+@router.get(
+    "/replacement-candidates",
+    dependencies=[CachedRead],
+    response_model=ReplacementCandidatesRead,
+    summary="Replacement recommendations with their reasons and blocking reasons",
+)
+async def get_replacement_candidates(
+    _: ReaderDep, service: MySymbolsDep
+) -> ReplacementCandidatesRead:
+    return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())

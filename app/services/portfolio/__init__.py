@@ -1,1 +1,0 @@
-"""Portfolio use cases: membership, replacement, rebalance, weights, reads, risk, config."""
