@@ -27,7 +27,6 @@ from pathlib import Path
 
 from app.books.simulation.data_categories import day_figures
 from app.books.simulation.market_history import MarketHistory
-from app.platform.core.units import DAY_MS
 from app.lab.csv_source import CANDLES, load_csv_folder
 from app.market.contracts.categories import (
     COMMODITY,
@@ -39,6 +38,7 @@ from app.market.contracts.categories import (
     base_of,
 )
 from app.market.contracts.trading_sessions import MARKET
+from app.platform.core.units import DAY_MS
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
 TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"
