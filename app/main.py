@@ -37,7 +37,7 @@ from app.platform.http.protection import ProtectionLayer
 from app.platform.http.rate_limit import CallerLimits
 from app.platform.http.response_cache import ResponseCache
 from app.platform.http.routers import events, metrics
-from app.platform.runs.engine import Sessions
+from app.platform.runs.run_engine import Sessions
 from app.platform.runtime.collector import service_heap
 from app.platform.runtime.gil import loop_first_gil
 from app.platform.runtime.heap import hold_mmap_threshold

@@ -26,7 +26,7 @@ from app.platform.db.session_flags import MEMBER_TABLE, Commit
 from app.platform.events.hub import EventHub
 from app.platform.events.wakeup import EventSignal
 from app.platform.http.response_cache import ResponseCache
-from app.platform.runs.engine import RunEngine, Sessions
+from app.platform.runs.run_engine import RunEngine, Sessions
 from app.platform.runtime.shutdown import ShutdownSignal
 from app.platform.scheduler.runs import JobRunner
 from app.portfolio.reader import PortfolioReadCache

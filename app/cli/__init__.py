@@ -29,7 +29,7 @@ COMMANDS: dict[str, str] = {
     "status": "app.cli.reads",
     "portfolio": "app.cli.reads",
     "rankings": "app.cli.reads",
-    "config": "app.cli.config",
+    "config": "app.cli.config_command",
 }
 
 

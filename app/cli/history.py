@@ -26,15 +26,15 @@ from typing import Any
 from app.books.replay_config import ReplayConfigError
 from app.books.simulation.replay_params import ReplayParams, parse_every
 from app.books.simulation.replay_report import SeveralReport
-from app.cli.pool import TaskFailed, run_all
-from app.cli.runs import (
+from app.cli.dataset_runs import (
     calibrate_dataset,
     calibration_params,
     history_and_params,
     policy_of,
     replay_dataset,
 )
-from app.kucoin.errors import ExchangeError
+from app.cli.process_pool import TaskFailed, run_all
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.factory import create_gateway, create_http_session
 from app.lab.calibration.calibrating import calibrate
 from app.lab.calibration.folds import FoldError

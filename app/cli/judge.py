@@ -30,8 +30,8 @@ from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.replay_report import DataSection
 from app.books.simulation.selection_skill import SelectionSeries
-from app.cli.pool import run_all
-from app.cli.runs import default_range
+from app.cli.dataset_runs import default_range
+from app.cli.process_pool import run_all
 from app.lab.calibration.adoption import MIN_VETO_DECISIONS, Verdict, adopt
 from app.lab.calibration.calibration_report import CandidateReport, JudgeReport, JudgeVerdict
 from app.lab.calibration.judging import (

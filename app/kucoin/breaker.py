@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.kucoin.errors import CircuitOpen
+from app.kucoin.exchange_errors import CircuitOpen
 
 
 class BreakerState(StrEnum):

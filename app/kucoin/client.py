@@ -16,7 +16,7 @@ import aiohttp
 from pydantic import BaseModel, ValidationError
 
 from app.kucoin.breaker import CircuitBreaker
-from app.kucoin.errors import BadResponse
+from app.kucoin.exchange_errors import BadResponse
 from app.kucoin.models import (
     Contract,
     FundingHistoryRow,

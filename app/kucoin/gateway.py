@@ -10,7 +10,7 @@ from typing import Protocol
 
 from app.kucoin.breaker import BreakerSnapshot
 from app.kucoin.client import KucoinFuturesClient
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.models import Contract, ms_to_datetime
 from app.kucoin.ratelimit import BudgetSnapshot
 from app.kucoin.symbols import SymbolConverter, info_from_contract

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.kucoin.errors import MalformedSymbol, UnknownSymbol
+from app.kucoin.exchange_errors import MalformedSymbol, UnknownSymbol
 from app.kucoin.models import Contract
 
 _EXCHANGE_TO_STANDARD = {"XBT": "BTC"}

@@ -18,7 +18,7 @@ import aiohttp
 
 from app.kucoin import spend
 from app.kucoin.breaker import CircuitBreaker
-from app.kucoin.errors import (
+from app.kucoin.exchange_errors import (
     BadResponse,
     ExchangeError,
     RateLimited,
@@ -29,7 +29,7 @@ from app.kucoin.errors import (
 from app.kucoin.ratelimit import PoolExhausted, WeightLimiter
 from app.platform.core.clock import utcnow
 from app.platform.core.config import LIVE_KUCOIN_FUTURES_URL
-from app.platform.observability.metrics import kucoin_request, rate_limit_wait
+from app.platform.observability.prometheus import kucoin_request, rate_limit_wait
 from app.platform.runtime.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ import aiohttp
 from pydantic import ValidationError
 
 from app.kucoin.client import KucoinFuturesClient
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.models import TickerV2
 from app.kucoin.symbols import SymbolConverter
 from app.platform.core.clock import utcnow

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import candle_row, last_closed_open_time
 from app.market.models import Symbol

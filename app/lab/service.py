@@ -28,7 +28,7 @@ from app.platform.core.errors import (
 )
 from app.platform.core.security import Principal
 from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
-from app.platform.runs.engine import RunEngine
+from app.platform.runs.run_engine import RunEngine
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.timeline_export import Timeline
 from app.settings.registry import read_typed

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import CandleBar, KucoinGateway
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, CandleRow, GapRow

@@ -37,7 +37,7 @@ from app.market.repository import CandleRepository, SymbolRepository
 from app.market.service import symbol_category
 from app.platform.core.units import HOUR_MIN, HOUR_MS
 from app.platform.db.repositories.alert_log import AlertLog
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 
 logger = logging.getLogger(__name__)
 CATEGORY_ALERT = "category"  # the alert kind this module raises (app.alerts lists it among all)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.symbols import SymbolConverter
 from app.market.repository import SymbolRepository
 from app.market.service import DELISTED

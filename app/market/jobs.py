@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kucoin.errors import RateLimited, Unavailable
+from app.kucoin.exchange_errors import RateLimited, Unavailable
 from app.kucoin.gateway import WithGateway
 from app.market.service import UniverseService
 from app.platform.runs.job import Degraded, Job, problem_of

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import StreamTick, TickerStream
 from app.market.repository import SymbolRepository

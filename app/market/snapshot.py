@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import FundingPoint, KucoinGateway
 from app.market.contracts.depth import BOOK_LEVELS
 from app.platform.runtime.progress import advance

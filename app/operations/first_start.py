@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.operations.schemas import BootstrapCheck
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
-from app.platform.db.repositories.system import SystemRepository
+from app.platform.db.repositories.system_state import SystemRepository
 
 STEPS = ("universe_sync", "score_refresh")  # the scheduler's bootstrap steps, in order
 

@@ -30,7 +30,7 @@ from app.platform.db.failures import is_database_unavailable
 from app.platform.db.migrations import head_revision, position_of, serves
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
-from app.platform.db.repositories.system import SystemRepository
+from app.platform.db.repositories.system_state import SystemRepository
 from app.scoring.repository import ScoringRepository
 from app.settings.registry import default_of
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.contracts.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.market.models import Symbol

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.platform.core.clock import utcnow

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.kucoin.errors import (
+from app.kucoin.exchange_errors import (
     BadResponse,
     CircuitOpen,
     ExchangeError,
@@ -21,7 +21,7 @@ from app.kucoin.errors import (
     Unavailable,
 )
 from app.platform.core.errors import PROBLEM_TYPE_PREFIX
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 from app.portfolio.member_exits import ExitOutcome, ExitService
 from app.portfolio.service import MySymbolsService
 from app.scoring.scoring_run import ScoringRunService

@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin import spend
-from app.kucoin.errors import ExchangeError
+from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleRefresh, CandleService, last_closed_open_time
 from app.market.category_evidence import CategoryEvidenceService
@@ -32,9 +32,9 @@ from app.market.snapshot import SnapshotResult, collect
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
 from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 from app.platform.db.sqlite_locks import release_write_lock
-from app.platform.observability.metrics import observe_scoring_run
+from app.platform.observability.prometheus import observe_scoring_run
 from app.platform.runtime.offload import in_worker, prestart
 from app.platform.runtime.progress import checkpoint, within
 from app.scoring.fetch_plan import FetchPlan, FetchPlanner

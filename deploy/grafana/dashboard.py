@@ -2,7 +2,7 @@
 
     python deploy/grafana/dashboard.py > deploy/grafana/mysymbols.json
 
-The families are those of `GET /metrics` (app/platform/observability/metrics.py and scrape.py;
+The families are those of `GET /metrics` (app/platform/observability/prometheus.py and scrape.py;
 docs/operations.md "Monitoring"); tests/api/platform/test_grafana_dashboard.py fails when a query names
 one the service does not export, or when mysymbols.json is not this script's output.
 

@@ -23,7 +23,7 @@ MODULES = {
     "app/platform/http/middleware.py": "request id, last-resort 500, market source",
     "app/platform/http/request_id.py": "request id",
     "app/platform/observability/http.py": "metrics and access log",
-    "app/platform/observability/metrics.py": "metrics and access log",
+    "app/platform/observability/prometheus.py": "metrics and access log",
     "app/platform/core/log.py": "metrics and access log",
     "app/platform/http/body_limit.py": "body limit",
     "app/platform/http/rate_limit.py": "caller limit",

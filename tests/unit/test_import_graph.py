@@ -291,13 +291,13 @@ class TestDomains:
             "app.signals.service": {"app.alerts.service", "app.signals.voting.agents"},
             "app.signals.voting.agents": {"app.signals.models"},
             "app.platform.db.repositories.x": {"app.signals.models", "app.signals.repository"},
-            "app.platform.runs.engine": {"app.lab.service"},
+            "app.platform.runs.run_engine": {"app.lab.service"},
             "app.platform.http.auth": {"app.callers.service", "app.signals.router"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
             "app.platform.db.repositories.x -> app.signals.repository",
             "app.platform.http.auth -> app.signals.router",
-            "app.platform.runs.engine -> app.lab.service",
+            "app.platform.runs.run_engine -> app.lab.service",
             "app.signals.service -> app.alerts.service",
             "app.signals.voting.agents -> app.signals.models",
         ]

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
-from app.platform.db.repositories.system import SystemRepository
+from app.platform.db.repositories.system_state import SystemRepository
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.db.models import EventOutbox
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.wakeup import EventSignal
-from app.platform.observability.metrics import observe_event_streams, observe_outbox_read
+from app.platform.observability.prometheus import observe_event_streams, observe_outbox_read
 from app.platform.runtime.background import BackgroundTask
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.platform.core.config import Settings
 from app.platform.core.errors import PROBLEM_TYPE_PREFIX
 from app.platform.db.models import EventOutbox
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.hub import READ_LIMIT, EventHub, StreamEnd
 from app.platform.events.wakeup import EventSignal
 

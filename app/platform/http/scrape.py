@@ -32,7 +32,7 @@ from sqlalchemy.pool import QueuePool
 from app import __version__
 from app.kucoin.breaker import BreakerState
 from app.platform.core.clock import utcnow
-from app.platform.db.repositories.system import SystemRepository
+from app.platform.db.repositories.system_state import SystemRepository
 
 if TYPE_CHECKING:
     from app.state import AppState

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.types import Scope
 
 from app.platform.core.log import RecordTemplate
-from app.platform.observability.metrics import observe_request
+from app.platform.observability.prometheus import observe_request
 
 logger = logging.getLogger("app.access")
 

@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
-from app.platform.observability.metrics import observe_pool_wait
+from app.platform.observability.prometheus import observe_pool_wait
 
 
 class MeteredQueuePool(AsyncAdaptedQueuePool):

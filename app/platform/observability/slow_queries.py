@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.platform.observability.metrics import observe_slow_query
+from app.platform.observability.prometheus import observe_slow_query
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ A run is first recorded `running` in the job ledger and committed, so any replic
 (at most one run of a job is running anywhere: a partial unique index says so). The job's work
 then runs in a transaction of its own that also records its outcome; a failure rolls the work
 back and records the failure with its problem. Heartbeats, the start-up sweep, waiting and the
-stop are the run engine's (`app.platform.runs.engine`), as for every background run; a run whose
+stop are the run engine's (`app.platform.runs.run_engine`), as for every background run; a run whose
 heartbeat stopped (its process died) is also aborted by the job's next claimant. When the process
 stops, each run ends at its next safe point (see `app.platform.runtime.progress`) or, after a short
 grace, where it is; either way its transaction is undone and it is recorded `aborted`, never left
@@ -35,8 +35,7 @@ from app.platform.core.log import bound
 from app.platform.db.failures import is_database_busy
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
-from app.platform.observability.metrics import observe_job_run
-from app.platform.runs.engine import LiveRun, RunEngine, Sessions
+from app.platform.observability.prometheus import observe_job_run
 from app.platform.runs.job import (
     SCHEDULER,
     Degraded,
@@ -47,6 +46,7 @@ from app.platform.runs.job import (
     on_behalf_of,
     problem_of,
 )
+from app.platform.runs.run_engine import LiveRun, RunEngine, Sessions
 from app.platform.runtime.heap import release_free_heap
 from app.platform.runtime.progress import RunAborted, Tracker, tracking
 

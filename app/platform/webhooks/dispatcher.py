@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.platform.core.clock import utcnow
 from app.platform.core.config import WebhookSettings
 from app.platform.db.models import EventOutbox
-from app.platform.db.repositories.events import EventRepository
-from app.platform.db.repositories.webhooks import WebhookRepository
+from app.platform.db.repositories.deliveries import WebhookRepository
+from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.stream import EventSignal
 from app.platform.runtime.background import BackgroundTask
 from app.platform.webhooks.queue import ReceiverQueue, log_dropped, receiver_label

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.platform.core.clock import utcnow
 from app.platform.core.config import WebhookSettings
-from app.platform.db.repositories.webhooks import WebhookRepository
-from app.platform.observability.metrics import observe_webhook_delivery, observe_webhook_lag
+from app.platform.db.repositories.deliveries import WebhookRepository
+from app.platform.observability.prometheus import observe_webhook_delivery, observe_webhook_lag
 from app.platform.runtime.background import cancel_and_wait
 from app.platform.webhooks.send import Delivery, Outcome, WebhookSender, message_id
 

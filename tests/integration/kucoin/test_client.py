@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from app.kucoin.breaker import BreakerState
-from app.kucoin.errors import (
+from app.kucoin.exchange_errors import (
     BadResponse,
     CircuitOpen,
     RateLimited,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from app.kucoin.errors import RateLimited, UnknownSymbol
+from app.kucoin.exchange_errors import RateLimited, UnknownSymbol
 from tests.exchange_calls import contract
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.prometheus import counted

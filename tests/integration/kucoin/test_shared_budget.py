@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.kucoin.client import KucoinFuturesClient
-from app.kucoin.errors import RateLimited
+from app.kucoin.exchange_errors import RateLimited
 from app.kucoin.ratelimit import WeightLimiter
 from app.platform.db.models import ExchangeWeight
 from app.platform.db.rate_budget import PostgresWindow

@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app.kucoin.errors import Unavailable, UnknownSymbol
+from app.kucoin.exchange_errors import Unavailable, UnknownSymbol
 from app.kucoin.gateway import KucoinGateway
 from app.market.prices import PriceCache
 from tests.integration.kucoin.streams import TICKER, Ticks, fast_stream, flowing, streaming

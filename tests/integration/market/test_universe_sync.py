@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kucoin.errors import Unavailable
+from app.kucoin.exchange_errors import Unavailable
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
 from app.market.service import UniverseService

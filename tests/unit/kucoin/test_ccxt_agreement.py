@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.kucoin.errors import UnknownSymbol
+from app.kucoin.exchange_errors import UnknownSymbol
 from app.kucoin.symbols import CCXT_CURRENCIES, SymbolConverter
 from tests.shared_data import kucoin_fixture
 from tests.unit.kucoin.test_symbols import RECORDED_LISTS, contracts

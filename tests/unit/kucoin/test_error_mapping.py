@@ -9,7 +9,7 @@ import pytest
 
 from app.kucoin.breaker import CircuitBreaker
 from app.kucoin.client import KucoinFuturesClient
-from app.kucoin.errors import (
+from app.kucoin.exchange_errors import (
     ExchangeError,
     RateLimited,
     RequestRejected,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.kucoin.breaker import BreakerState, CircuitBreaker
-from app.kucoin.errors import CircuitOpen
+from app.kucoin.exchange_errors import CircuitOpen
 from app.kucoin.ratelimit import TRANSIT_MARGIN_S, PoolExhausted, WeightLimiter
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.kucoin.errors import MalformedSymbol, UnknownSymbol
+from app.kucoin.exchange_errors import MalformedSymbol, UnknownSymbol
 from app.kucoin.models import Contract
 from app.kucoin.symbols import SymbolConverter
 from tests.shared_data import kucoin_fixture

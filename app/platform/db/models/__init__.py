@@ -12,9 +12,9 @@ import app.settings.models  # registers `system_configuration`, `configuration_c
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.platform.db.models.alert import Alert
 from app.platform.db.models.budget import ExchangeWeight, FundingChecked
-from app.platform.db.models.events import EventOutbox
-from app.platform.db.models.system import JobRun
-from app.platform.db.models.webhooks import WebhookDelivery
+from app.platform.db.models.event_outbox import EventOutbox
+from app.platform.db.models.job_run import JobRun
+from app.platform.db.models.webhook_delivery import WebhookDelivery
 
 __all__ = [
     "Alert",

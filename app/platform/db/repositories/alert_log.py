@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.core.clock import utcnow
 from app.platform.db.models import Alert
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 
 
 class AlertLog:

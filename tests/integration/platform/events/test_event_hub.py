@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.main import create_app
 from app.platform.core.config import Settings
-from app.platform.db.repositories.events import EventRepository
+from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.hub import OVERFLOWED, EventHub, StreamEnd
 from app.platform.events.wakeup import EventSignal
 from app.state import AppState

@@ -18,7 +18,7 @@ from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
-from app.platform.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
+from app.platform.runs.run_engine import HEARTBEAT_S, LiveRun, RunEngine
 from app.platform.runtime.progress import RunAborted, checkpoint, tracking
 
 GUARD_S = 10 * HEARTBEAT_S

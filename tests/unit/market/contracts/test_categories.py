@@ -11,7 +11,7 @@ from typing import get_args
 import numpy as np
 import pytest
 
-from app.cli.config import parse_value
+from app.cli.config_command import parse_value
 from app.market.contracts.categories import (
     CATEGORIES,
     KNOWN,

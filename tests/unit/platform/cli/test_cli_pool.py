@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from app.cli.pool import TaskFailed, run_all
+from app.cli.process_pool import TaskFailed, run_all
 
 
 def slow_echo(value: int, seconds: float) -> tuple[int, float, int]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from app.platform.observability.metrics import kucoin_endpoint, observe_job_run, observe_scoring_run
+from app.platform.observability.prometheus import (
+    kucoin_endpoint,
+    observe_job_run,
+    observe_scoring_run,
+)
 from tests.prometheus import counted
 
 
