@@ -25,7 +25,7 @@ USER mysymbols
 EXPOSE 8000
 
 # On SIGTERM uvicorn lets requests finish for 3 s (event streams and ?wait= callers are ended at
-# once, see app/runtime/shutdown.py), then the service aborts any run in flight (2 s more at most).
+# once, see app/platform/runtime/shutdown.py), then the service aborts any run in flight (2 s more at most).
 ENV UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=3
 
 # One JSON object per log line (the default off a terminal anyway; said here for the record).
@@ -47,7 +47,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # ingress's keep-alive pool towards the pod (keep it at 256 or fewer) and the requests in flight
 # (about 40 at 7 500 req/s with a p99 of 28 ms); and below what one pod can buffer: 1024
 # requests of the 256 KiB body limit are 256 MiB, within the 1.5 GiB memory limit.
-# --http app.runtime.http_head:…: uvicorn's httptools protocol with a request head (line and
+# --http app.platform.runtime.http_head:…: uvicorn's httptools protocol with a request head (line and
 # headers) of at most 32 KiB; a larger one is answered 431 and its connection closed before more
 # of it is read (docs/operations.md, "Limits and abuse").
-CMD ["sh", "-c", "python -m app.cli migrate && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers --limit-concurrency 1024 --http app.runtime.http_head:BoundedHttpToolsProtocol"]
+CMD ["sh", "-c", "python -m app.cli migrate && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers --limit-concurrency 1024 --http app.platform.runtime.http_head:BoundedHttpToolsProtocol"]

@@ -10,11 +10,11 @@ from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from alembic import context
-from app.core.config import Settings
-from app.db import models  # noqa: F401  (registers every table on Base.metadata)
-from app.db.base import Base
-from app.db.migrations import MIGRATION_LOCK_KEY
-from app.db.types import ExactDecimal, UTCDateTime
+from app.platform.core.config import Settings
+from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
+from app.platform.db.base import Base
+from app.platform.db.migrations import MIGRATION_LOCK_KEY
+from app.platform.db.types import ExactDecimal, UTCDateTime
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -12,51 +12,47 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.alerts import router as alerts
-from app.api.auth import stored_key_check
-from app.api.docs_ui import install_docs
-from app.api.openapi import install_openapi, operation_id
-from app.api.problems import install_error_handlers
-from app.api.protection import ProtectionLayer
-from app.api.rate_limit import CallerLimits
-from app.api.response_cache import ResponseCache
-from app.api.routers import (
-    events,
-    health,
-    jobs,
-    metrics,
-    status,
-)
 from app.callers import router as access
-from app.core import headers
-from app.core.config import Settings
-from app.core.log import configure_logging, log_writer
-from app.core.paths import API_PREFIX
-from app.core.security import BootstrapKeyring
 from app.dashboard import install_dashboard
-from app.db.engine import create_engine
-from app.db.notifications import CHANGES, EVENTS, ChangeListener
-from app.db.rate_budget import shared_window
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.websocket import TickerStream
 from app.lab.routers import replays, scoring_algorithms, scoring_evidence
 from app.market import router as symbols
 from app.market.prices import PriceCache
+from app.operations.routers import health, status
+from app.platform.core import headers
+from app.platform.core.config import Settings
+from app.platform.core.log import configure_logging, log_writer
+from app.platform.core.paths import API_PREFIX
+from app.platform.core.security import BootstrapKeyring
+from app.platform.db.engine import create_engine
+from app.platform.db.notifications import CHANGES, EVENTS, ChangeListener
+from app.platform.db.rate_budget import shared_window
+from app.platform.events.hub import SHUTTING_DOWN
+from app.platform.http.auth import stored_key_check
+from app.platform.http.docs_ui import install_docs
+from app.platform.http.openapi import install_openapi, operation_id
+from app.platform.http.problems import install_error_handlers
+from app.platform.http.protection import ProtectionLayer
+from app.platform.http.rate_limit import CallerLimits
+from app.platform.http.response_cache import ResponseCache
+from app.platform.http.routers import events, metrics
+from app.platform.runs.engine import Sessions
+from app.platform.runtime.collector import service_heap
+from app.platform.runtime.gil import loop_first_gil
+from app.platform.runtime.heap import hold_mmap_threshold
+from app.platform.runtime.offload import READS, prestart, stop_workers
+from app.platform.runtime.replica import replica_name
+from app.platform.runtime.shutdown import ShutdownSignal
+from app.platform.scheduler import router as jobs
+from app.platform.scheduler.loop import Scheduler
+from app.platform.webhooks.dispatcher import WebhookDispatcher
+from app.platform.webhooks.resolver import receiver_session
 from app.portfolio.maths import heavy_reads
 from app.portfolio.reader import PortfolioReadCache
 from app.portfolio.routers import allocation, analytics, members, pairlist
 from app.records import router as records
-from app.runtime.collector import service_heap
-from app.runtime.gil import loop_first_gil
-from app.runtime.heap import hold_mmap_threshold
-from app.runtime.offload import READS, prestart, stop_workers
-from app.runtime.replica import replica_name
-from app.runtime.shutdown import ShutdownSignal
-from app.scheduler.loop import Scheduler
 from app.scoring import router as scores
-from app.services.events.hub import SHUTTING_DOWN
-from app.services.runs.engine import Sessions
-from app.services.webhooks.dispatcher import WebhookDispatcher
-from app.services.webhooks.resolver import receiver_session
 from app.settings import router as config
 from app.signals import router as signals
 from app.state import AppState
@@ -110,7 +106,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
     async def serve(app: FastAPI) -> AsyncIterator[None]:
         # Each part's stop is pushed as it starts, so they stop in reverse: the scheduler first,
         # the worker processes last.
-        hold_mmap_threshold()  # before the first large buffer (app.runtime.heap)
+        hold_mmap_threshold()  # before the first large buffer (app.platform.runtime.heap)
         async with AsyncExitStack() as stack:
             shutdown = ShutdownSignal()
             stack.push_async_callback(_stop_workers_if_signalled, shutdown)

@@ -11,26 +11,26 @@ import aiohttp
 from prometheus_client.metrics_core import Metric
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.api.response_cache import ResponseCache
-from app.core.clock import utcnow
-from app.core.config import Settings
-from app.core.security import BootstrapKeyring
-from app.db.engine import create_sessionmaker
-from app.db.repositories.jobs import JobRepository
-from app.db.session_flags import MEMBER_TABLE, Commit
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import TickerStream
 from app.lab.repository import ReplayRepository
 from app.lab.runner import ReplayRunner
 from app.market.prices import PriceCache, TickerFollower
+from app.operations.readiness_cache import SharedReadiness
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Settings
+from app.platform.core.security import BootstrapKeyring
+from app.platform.db.engine import create_sessionmaker
+from app.platform.db.repositories.jobs import JobRepository
+from app.platform.db.session_flags import MEMBER_TABLE, Commit
+from app.platform.events.hub import EventHub
+from app.platform.events.wakeup import EventSignal
+from app.platform.http.response_cache import ResponseCache
+from app.platform.runs.engine import RunEngine, Sessions
+from app.platform.runtime.shutdown import ShutdownSignal
+from app.platform.scheduler.runs import JobRunner
 from app.portfolio.reader import PortfolioReadCache
 from app.records.gauges import record_gauges
-from app.runtime.shutdown import ShutdownSignal
-from app.scheduler.runs import JobRunner
-from app.services.events.hub import EventHub
-from app.services.events.wakeup import EventSignal
-from app.services.health.readiness_cache import SharedReadiness
-from app.services.runs.engine import RunEngine, Sessions
 
 
 @dataclass
@@ -46,7 +46,7 @@ class AppState:
     """Held while a scoring run is in progress in this process."""
     portfolio_cache: PortfolioReadCache | None = None
     response_cache: ResponseCache | None = None
-    """Whole read answers of this replica (see `app.api.response_cache`)."""
+    """Whole read answers of this replica (see `app.platform.http.response_cache`)."""
     events: EventSignal = field(default_factory=EventSignal)
     shutdown: ShutdownSignal = field(default_factory=ShutdownSignal)
     """Set when the process starts stopping (its signal), before open requests drain."""
@@ -56,7 +56,7 @@ class AppState:
     domain_gauges: tuple[Callable[[AsyncConnection], Awaitable[list[Metric]]], ...] = (
         record_gauges,
     )
-    """The domains' gauges `GET /metrics` reads from the database (`app.api.scrape`)."""
+    """The domains' gauges `GET /metrics` reads from the database (`app.platform.http.scrape`)."""
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     """Every session of the app: each commit is followed by `after_commit`."""
     run_sessions: Sessions | None = None

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.books.simulation.data_categories import day_figures
-from app.core.units import DAY_MS
 from app.lab.csv_source import load_csv_folder
 from app.market.contracts.categories import (
     COMMODITY,
@@ -32,6 +31,7 @@ from app.market.contracts.categories import (
     UNKNOWN,
     base_of,
 )
+from app.platform.core.units import DAY_MS
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
 TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"

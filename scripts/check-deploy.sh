@@ -59,8 +59,8 @@ echo "== deploy/prometheus: the rules read only families the service exports"
 for family in $(grep -o 'mysymbols_[a-z_]*' deploy/prometheus/alerts.yml | sort -u); do
     base=$family
     for suffix in _total _bucket _count _sum; do base=${base%"$suffix"}; done
-    grep -rqF "\"$base\"" app/observability app/api/scrape.py \
-        || fail "$family is not exported by app/observability or app/api/scrape.py"
+    grep -rqF "\"$base\"" app/platform/observability app/platform/http/scrape.py app/records/gauges.py \
+        || fail "$family is not exported by app/platform/observability, app/platform/http/scrape.py or app/records/gauges.py"
 done
 
 echo "== docker-compose.yml: the compose tool accepts it"

@@ -26,9 +26,9 @@ from typing import Any
 import httpx
 
 from app.cli.reads import show_portfolio
-from app.core.security import generate_key
-from app.db.migrations import upgrade_to_head
-from app.runtime.http_head import PROTOCOL
+from app.platform.core.security import generate_key
+from app.platform.db.migrations import upgrade_to_head
+from app.platform.runtime.http_head import PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "/api/symbol-mgmt"

@@ -126,9 +126,9 @@ case "${1:-}" in
         ensure_venv "$LOCK"
         "$VENV/bin/alembic" upgrade head
         export UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN="${UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN:-3}"  # as deployed
-        # The request head bounded as deployed (app/runtime/http_head.py).
+        # The request head bounded as deployed (app/platform/runtime/http_head.py).
         exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" \
-            --http app.runtime.http_head:BoundedHttpToolsProtocol "$@"
+            --http app.platform.runtime.http_head:BoundedHttpToolsProtocol "$@"
         ;;
     test)
         shift

@@ -31,8 +31,8 @@ HAND_WRITTEN = {CONFIG.name}
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI document the service serves with its default settings."""
-    from app.core.config import Settings
     from app.main import create_app
+    from app.platform.core.config import Settings
 
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("MYSYMBOLS_")}
     try:

@@ -1,8 +1,8 @@
 """Record the examples `/docs` shows for the service's answers: the service against its KuCoin
 simulator (the recorded contract list, on a fresh SQLite file, in this process) syncs, scores,
 builds a five-member portfolio and answers each read once; each answer, its lists cut to two
-rows, is written to app/schemas/examples/<Model>.json, which the model shows (see
-app.schemas.recorded).
+rows, is written to app/platform/schemas/examples/<Model>.json, which the model shows (see
+app.platform.schemas.recorded).
 
     python -m scripts.record_examples                       # every model it records
     python -m scripts.record_examples --model RebalanceRead  # only those named
@@ -27,10 +27,10 @@ from typing import Any
 
 import httpx
 
-from app.core.config import Settings
-from app.db.migrations import upgrade_to_head
 from app.main import create_app
-from app.schemas.recorded import EXAMPLES_DIR
+from app.platform.core.config import Settings
+from app.platform.db.migrations import upgrade_to_head
+from app.platform.schemas.recorded import EXAMPLES_DIR
 from tests.kucoin_sim.app import KucoinSimulator
 
 API = "/api/symbol-mgmt"

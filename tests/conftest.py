@@ -15,12 +15,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from app.api.sessions import get_session, get_session_source
-from app.core.config import Settings
-from app.core.security import bootstrap_name, hash_key
-from app.db.engine import create_engine
-from app.db.migrations import upgrade_to_head
 from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.core.security import bootstrap_name, hash_key
+from app.platform.db.engine import create_engine
+from app.platform.db.migrations import upgrade_to_head
+from app.platform.http.sessions import get_session, get_session_source
 from tests.databases import (
     create_postgres_database,
     drop_postgres_database,
@@ -85,7 +85,7 @@ def make_settings() -> Callable[..., Settings]:
             "database_url": database_url,
             "api_keys": BOOTSTRAP_KEYS,
             # Jobs requested back to back (the gap between requested runs is on in
-            # tests/deployed/, and in tests/api/test_jobs.py).
+            # tests/deployed/, and in tests/api/platform/test_jobs.py).
             "scheduler": {"enabled": False, "request_gap_s": 0},
             # Nothing listens there: one refused attempt per call, not five with backoff (each
             # symbol lookup would wait ~1.5 s for the converter's contract list otherwise).

@@ -2,7 +2,8 @@
 
 A database at the migrations' head is a copy of one migrated once per test process (a template):
 running the migrations takes about half a second, on every backend; a copy takes under half that
-on PostgreSQL and milliseconds on SQLite. tests/integration/test_migrations.py runs them for real.
+on PostgreSQL and milliseconds on SQLite. tests/integration/platform/db/test_migrations.py runs
+them for real.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 
 POSTGRES_ENV = "MYSYMBOLS_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"

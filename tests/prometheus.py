@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.api.scrape import counted_registry
+from app.platform.http.scrape import counted_registry
 
 
 def sample(text: str, name: str, **labels: str) -> float | None:

@@ -13,8 +13,8 @@ import pytest
 
 from app.books.replay_config import default_run_config
 from app.books.simulation.market_history import Funding, MarketHistory
-from app.core.units import HOUR_MS
 from app.lab.csv_source import load_csv_folder
+from app.platform.core.units import HOUR_MS
 from app.scoring.run_config import RunConfig
 from tests.shared_data import MARKET_DATA
 
@@ -26,7 +26,7 @@ def generated_run_config() -> RunConfig:
     their first two weeks: every contract there is as young as its history, so the session rule
     cannot tell yet what it is (`unknown`, excluded while any category is). These universes hold
     only crypto, so here nothing is excluded for its category, as before the rule;
-    tests/unit/replay/test_categories.py runs the rule with the defaults."""
+    tests/unit/lab/replay/test_categories.py runs the rule with the defaults."""
     run = default_run_config()
     return dataclasses.replace(run, gate=dataclasses.replace(run.gate, excluded_categories=()))
 

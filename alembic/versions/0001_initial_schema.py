@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
-from app.db.downgrade_guard import refuse_unless_forced
+from app.platform.db.downgrade_guard import refuse_unless_forced
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

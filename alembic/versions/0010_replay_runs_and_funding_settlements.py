@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from alembic import op
-from app.db.downgrade_guard import refuse_unless_forced
+from app.platform.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0010"
 down_revision: str | None = "0009"

@@ -9,7 +9,7 @@ Create Date: 2026-11-28 10:00:00+00:00
 from collections.abc import Sequence
 
 from alembic import op
-from app.db.downgrade_guard import refuse_unless_forced
+from app.platform.db.downgrade_guard import refuse_unless_forced
 
 revision: str = "0022"
 down_revision: str | None = "0021"

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR_MIN
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
 from app.market.repository import CandleRepository
+from app.platform.core.units import HOUR_MIN
 from app.portfolio.decision_inputs import hourly_log_returns, latest_scores
 from app.portfolio.maths.correlation import pairs_over, pairwise_correlation
 from app.portfolio.member_exits import MEMBER_EXIT

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.service import alert_service
 from app.kucoin.gateway import WithGateway
-from app.scheduler.job import Job
+from app.platform.runs.job import Job
 
 
 async def alert_check(session: AsyncSession, state: WithGateway) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from fastapi import Depends, Query, Request
 from app.alerts.conditions import ALERT_KINDS
 from app.alerts.schemas import AlertCheckRead, AlertRead
 from app.alerts.service import AlertService, alert_service
-from app.api.auth import ReaderDep, TraderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.sessions import SessionDep, app_state
-from app.schemas.common import Offset, RowId, problem_responses
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import SessionDep, app_state
+from app.platform.schemas.common import Offset, RowId, problem_responses
 
 router = resource_router("/alerts", "alerts")
 

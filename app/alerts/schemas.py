@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.schemas.recorded import recorded_example
+from app.platform.schemas.recorded import recorded_example
 
 
 class AlertRead(BaseModel):

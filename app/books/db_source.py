@@ -12,8 +12,8 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.market_history import Funding, MarketHistory, common_grid
-from app.core.units import HOUR_MIN, HOUR_MS
 from app.market.repository import CandleRepository, FundingRepository, SymbolRepository
+from app.platform.core.units import HOUR_MIN, HOUR_MS
 
 
 class NoStoredHistory(LookupError):

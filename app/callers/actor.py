@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.platform.runs.job import requester
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -12,3 +14,8 @@ class Actor:
 
     name: str
     request_id: str | None = None
+
+
+def run_actor() -> Actor:
+    """Who the job run under way acts for: the API key that asked for it, or the scheduler."""
+    return Actor(requester())

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.callers.models import IdempotencyKey
 from app.callers.repository import ClaimRow, IdempotencyRepository
-from app.core.clock import utcnow
-from app.core.errors import ConflictError, ValidationFailedError
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError, ValidationFailedError
 
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)  # a claim's lease: past it, a retry takes the key over

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
-from app.db.base import Base
-from app.db.types import JSONType, UTCDateTime
+from app.platform.core.clock import utcnow
+from app.platform.db.base import Base
+from app.platform.db.types import JSONType, UTCDateTime
 
 
 class ApiKey(Base):

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
 
-from app.api.auth import AdminDep
-from app.api.resource import resource_router
-from app.api.sessions import SessionDep, app_state
 from app.callers.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from app.callers.service import ApiKeyService
-from app.schemas.common import Offset, RowId, problem_responses
+from app.platform.http.auth import AdminDep
+from app.platform.http.resource import resource_router
+from app.platform.http.sessions import SessionDep, app_state
+from app.platform.schemas.common import Offset, RowId, problem_responses
 
 router = resource_router("/api-keys", "api keys")
 

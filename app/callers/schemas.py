@@ -6,10 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.config import Role
-from app.core.security import KEY_NAME_MAX_LENGTH
-from app.schemas.common import RequestBody
-from app.schemas.recorded import recorded_example
+from app.platform.core.config import Role
+from app.platform.core.security import KEY_NAME_MAX_LENGTH
+from app.platform.schemas.common import RequestBody
+from app.platform.schemas.recorded import recorded_example
 
 
 class ApiKeyCreate(RequestBody):

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey
 from app.callers.repository import ApiKeyRepository
-from app.core.clock import utcnow
-from app.core.config import Role
-from app.core.errors import NotFoundError
-from app.core.security import (
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Role
+from app.platform.core.errors import NotFoundError
+from app.platform.core.security import (
     BootstrapKeyring,
     Principal,
     generate_key,

@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from app.core.headers import API_KEY, MARKET_SOURCE
-from app.core.paths import API_PREFIX
+from app.platform.core.headers import API_KEY, MARKET_SOURCE
+from app.platform.core.paths import API_PREFIX
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 KEY_ENV = "MYSYMBOLS_API_KEY"

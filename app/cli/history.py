@@ -34,18 +34,17 @@ from app.cli.runs import (
     policy_of,
     replay_dataset,
 )
-from app.core.config import Settings
-from app.db.engine import create_engine, create_sessionmaker
 from app.kucoin.errors import ExchangeError
 from app.kucoin.factory import create_gateway, create_http_session
 from app.lab.calibration.calibrating import calibrate
 from app.lab.calibration.folds import FoldError
 from app.lab.calibration.search import OBJECTIVES
 from app.lab.csv_source import HistoryFolderError
-from app.lab.history_import import ImportProgress
+from app.lab.history_import import HistoryImportService, ImportProgress
 from app.lab.replay.pooled import DatasetRun, several
 from app.lab.replay.replaying import Progress, ReplayRangeError, replay
-from app.services.factory import history_imports
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
 from app.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
@@ -210,7 +209,7 @@ async def import_history(args: argparse.Namespace, settings: Settings) -> int:
                 if bar is not None:
                     bar(p.symbols_done, p.symbols_total)
 
-            result = await history_imports(sessionmaker, gateway).run(
+            result = await HistoryImportService(sessionmaker, gateway).run(
                 start, end, args.symbols, shown
             )
     finally:

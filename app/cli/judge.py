@@ -32,7 +32,6 @@ from app.books.simulation.replay_report import DataSection
 from app.books.simulation.selection_skill import SelectionSeries
 from app.cli.pool import run_all
 from app.cli.runs import default_range
-from app.core.units import DAY_MS
 from app.lab.calibration.adoption import MIN_VETO_DECISIONS, Verdict, adopt
 from app.lab.calibration.calibration_report import CandidateReport, JudgeReport, JudgeVerdict
 from app.lab.calibration.judging import (
@@ -44,6 +43,7 @@ from app.lab.calibration.judging import (
     pooled,
 )
 from app.lab.csv_source import load_csv_folder
+from app.platform.core.units import DAY_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.family import (
     DEFAULT,

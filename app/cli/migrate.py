@@ -17,9 +17,9 @@ import asyncio
 import logging
 from typing import Any
 
-from app.core.config import Settings
-from app.core.log import configure_logging
-from app.services.maintenance.schema import migrate
+from app.platform.core.config import Settings
+from app.platform.core.log import configure_logging
+from app.platform.db.migrations import migrate
 
 logger = logging.getLogger(__name__)
 

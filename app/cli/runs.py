@@ -14,11 +14,11 @@ import numpy as np
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
-from app.core.units import DAY_MS, HOUR_MS
 from app.lab.calibration.calibrating import CalibrationParams, calibrated
 from app.lab.csv_source import load_csv_folder
 from app.lab.replay.pooled import DatasetRun
 from app.lab.replay.replaying import replayed
+from app.platform.core.units import DAY_MS, HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.settings.registry import DEFAULTS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from app.core.static_files import HeaderedFiles
+from app.platform.core.static_files import HeaderedFiles
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.core.errors import AppError
+from app.platform.core.errors import AppError
 
 
 class ExchangeError(AppError):

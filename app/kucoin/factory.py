@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import aiohttp
 
-from app.core.config import KucoinSettings
 from app.kucoin.breaker import CircuitBreaker
 from app.kucoin.client import KucoinFuturesClient
 from app.kucoin.gateway import KucoinGateway
@@ -12,6 +11,7 @@ from app.kucoin.ratelimit import WeightLimiter
 from app.kucoin.shared_budget import SharedWindow
 from app.kucoin.symbols import SymbolConverter
 from app.kucoin.transport import RetryPolicy
+from app.platform.core.config import KucoinSettings
 
 
 def create_http_session(settings: KucoinSettings) -> aiohttp.ClientSession:

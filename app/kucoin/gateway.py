@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from app.core.clock import utcnow
 from app.kucoin.breaker import BreakerSnapshot
 from app.kucoin.client import KucoinFuturesClient
 from app.kucoin.errors import ExchangeError
 from app.kucoin.models import Contract, ms_to_datetime
 from app.kucoin.ratelimit import BudgetSnapshot
 from app.kucoin.symbols import SymbolConverter, info_from_contract
+from app.platform.core.clock import utcnow
 
 logger = logging.getLogger(__name__)
 

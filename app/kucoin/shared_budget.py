@@ -1,7 +1,7 @@
 """One replica's part in a deployment's shared KuCoin budget.
 
 Replicas of one deployment share one IP's quota: given a `SharedWindow` (PostgreSQL-backed, see
-`app.db.rate_budget`), a send is also recorded there and waits while every replica together
+`app.platform.db.rate_budget`), a send is also recorded there and waits while every replica together
 has spent the quota in the window; a 429 one replica receives holds the window for all of them
 until KuCoin's reset. A replica that cannot reach it falls back to a conservative local share
 (quota / expected replicas), tries the shared window again after a while and, back, hands over

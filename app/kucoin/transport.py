@@ -16,8 +16,6 @@ from typing import Any
 
 import aiohttp
 
-from app.core.clock import utcnow
-from app.core.config import LIVE_KUCOIN_FUTURES_URL
 from app.kucoin import spend
 from app.kucoin.breaker import CircuitBreaker
 from app.kucoin.errors import (
@@ -29,8 +27,10 @@ from app.kucoin.errors import (
     UnknownSymbol,
 )
 from app.kucoin.ratelimit import PoolExhausted, WeightLimiter
-from app.observability.metrics import kucoin_request, rate_limit_wait
-from app.runtime.backoff import backoff_delay
+from app.platform.core.clock import utcnow
+from app.platform.core.config import LIVE_KUCOIN_FUTURES_URL
+from app.platform.observability.metrics import kucoin_request, rate_limit_wait
+from app.platform.runtime.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
 

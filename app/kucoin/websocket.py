@@ -21,13 +21,13 @@ from datetime import datetime
 import aiohttp
 from pydantic import ValidationError
 
-from app.core.clock import utcnow
 from app.kucoin.client import KucoinFuturesClient
 from app.kucoin.errors import ExchangeError
 from app.kucoin.models import TickerV2
 from app.kucoin.symbols import SymbolConverter
-from app.runtime.background import BackgroundTask
-from app.runtime.backoff import backoff_delay
+from app.platform.core.clock import utcnow
+from app.platform.runtime.background import BackgroundTask
+from app.platform.runtime.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,6 @@ from typing import Any, TypedDict, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.db_source import NoStoredHistory
-from app.core.clock import utcnow
-from app.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.lab.calibration_evidence import (
     EvidenceService,
     NotEnoughHistory,
@@ -26,6 +24,8 @@ from app.lab.calibration_evidence import (
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import ReplayRangeError
 from app.lab.reports import WhatIfReport
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.records.forward_read import ForwardEvidenceService
 from app.records.keeping.family import PRESETS, preset_of
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange

@@ -13,8 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.replay_config import deployment_policy, policy_config
 from app.books.simulation.replay_params import ReplayParams, policy_hash
-from app.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
-from app.core.units import DAY, HOUR, HOUR_MIN
 from app.lab.compute import what_if_run
 from app.lab.models import ReplayRun
 from app.lab.reports import WhatIfReport, what_if_document
@@ -22,9 +20,11 @@ from app.lab.repository import ReplayRepository
 from app.lab.service import warm_up
 from app.lab.stored_history import StoredHistory
 from app.market.repository import CandleRepository
+from app.platform.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
+from app.platform.core.units import DAY, HOUR, HOUR_MIN
+from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.portfolio.policy.settings import PolicyConfig, PolicySettings
 from app.portfolio.settings import load_policy
-from app.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.scoring.run_config import RunConfig
 from app.scoring.scorers import portable
 from app.settings.typed.setting import setting_values

@@ -1,7 +1,7 @@
 """What replays, calibrations and the what-if of a scoring change compute in the evidence worker
-process (`app.runtime.offload`): each reads its stored history here (`StoredHistory`), scores
-with the service's registries (`ScorerState`), reports through its `ProgressChannel` (which also
-carries a request to stop) and, through `stored`, hands back its report serialized."""
+process (`app.platform.runtime.offload`): each reads its stored history here (`StoredHistory`),
+scores with the service's registries (`ScorerState`), reports through its `ProgressChannel` (which
+also carries a request to stop) and, through `stored`, hands back its report serialized."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 
 from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.replay_report import ReplayReport
-from app.db.json_text import SerializedJSON
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.calibration.calibration_report import CalibrationReport
 from app.lab.replay.replaying import replay
 from app.lab.stored_history import StoredHistory
+from app.platform.db.json_text import SerializedJSON
+from app.platform.runtime.offload import ProgressChannel
 from app.portfolio.policy.settings import PolicyConfig
-from app.runtime.offload import ProgressChannel
 from app.scoring.scorers import portable
 
 CHOOSING_SHARE = 0.9  # choosing per fold is most of a calibration; the out-of-sample run the rest

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from app.books.simulation.market_history import Funding, MarketHistory, common_grid
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 
 CANDLES = re.compile(r"^(?P<base>[A-Z0-9]+)_USDT-1h\.csv(\.gz)?$")
 

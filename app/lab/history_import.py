@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.units import HOUR, HOUR_MIN
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import candle_row, last_closed_open_time
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, FundingRepository, SymbolRepository
 from app.market.service import UniverseService
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR, HOUR_MIN
 
 logger = logging.getLogger(__name__)
 FUNDING_WINDOW = timedelta(days=4)  # KuCoin's per-call cap is undocumented: stay well under it

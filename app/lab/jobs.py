@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError
 from app.lab.calibration_evidence import EvidenceService, NotEnoughHistory
-from app.scheduler.job import Job, JobSkipped, requester
+from app.platform.core.errors import ConflictError
+from app.platform.runs.job import Job, JobSkipped, requester
 
 
 async def evidence_refresh(session: AsyncSession, state: object) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from typing import cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.replay_report import DecisionEntry, ReplayReport
-from app.core.errors import ConflictError
 from app.lab.models import ReplayRun
+from app.platform.core.errors import ConflictError
 from app.portfolio.maths.membership_intervals import Held, State, compact, tile
 from app.portfolio.timeline_export import Timeline, forms_for
 

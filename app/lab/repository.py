@@ -11,10 +11,10 @@ from sqlalchemy import Text, cast, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from app.core.clock import utcnow
-from app.core.errors import RUN_ABANDONED
-from app.db.session_flags import mark_run_queued
 from app.lab.models import PENDING, ReplayRun
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import RUN_ABANDONED
+from app.platform.db.session_flags import mark_run_queued
 
 
 class ReplayRepository:

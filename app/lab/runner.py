@@ -3,7 +3,7 @@ of this process.
 
 A run is booked and its session released; the evidence worker process reads the stored history
 (with the warm-up its first decision needs) and computes it, one run at a time, and the report
-it hands back, serialized, is stored. The run engine (`app.services.runs.engine`) beats its
+it hands back, serialized, is stored. The run engine (`app.platform.runs.engine`) beats its
 heartbeat while it waits for its turn and while it runs, with its progress, so a replica starting
 meanwhile aborts only the runs whose replica is gone; a run the engine finds no longer queued or
 running in its row (`DELETE /replays/{id}`) stops at its next step, and the cancel stands; one
@@ -18,14 +18,19 @@ import time
 from typing import Any
 
 from app.books.replay_config import ReplaySettings
-from app.core.clock import utcnow
-from app.core.errors import PROBLEM_TYPE_PREFIX, RUN_ABORTED, AppError, ValidationFailedError
 from app.lab import compute, reports
 from app.lab.repository import ReplayRepository
 from app.lab.work import prepared
-from app.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
-from app.runtime.progress import RunAborted
-from app.services.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import (
+    PROBLEM_TYPE_PREFIX,
+    RUN_ABORTED,
+    AppError,
+    ValidationFailedError,
+)
+from app.platform.runs.engine import HEARTBEAT_S, LiveRun, RunEngine
+from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
+from app.platform.runtime.progress import RunAborted
 from app.settings.registry import read_typed
 
 logger = logging.getLogger(__name__)

@@ -20,11 +20,11 @@ from pydantic import (
 from app.books.replay_config import override_problems
 from app.books.simulation.replay_report import StrategySummary
 from app.lab.calibration.calibration_report import CalibrationVerdict
-from app.schemas.algorithms import AlgorithmRead, parameter_errors
-from app.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
-from app.schemas.common import IsoDateTime, RequestBody
-from app.schemas.recorded import recorded_example
-from app.schemas.shapes import api_shape
+from app.platform.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
+from app.platform.schemas.common import IsoDateTime, RequestBody
+from app.platform.schemas.recorded import recorded_example
+from app.platform.schemas.shapes import api_shape
+from app.scoring.schemas import AlgorithmRead, parameter_errors
 from app.settings.registry import SETTINGS
 
 _MEMBERS = SETTINGS["max_portfolio_symbols"]

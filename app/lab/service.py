@@ -6,32 +6,31 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.replay_config import ReplayConfigError, ReplaySettings, deployment_policy
 from app.books.simulation.replay_params import ReplayParams, parse_every
-from app.core.clock import utcnow
-from app.core.config import Role
-from app.core.errors import (
+from app.lab.calibration.calibrating import CalibrationParams
+from app.lab.models import ReplayRun
+from app.lab.replay_timeline import replay_timeline
+from app.lab.repository import ReplayRepository
+from app.market.repository import CandleRepository
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Role, Settings
+from app.platform.core.errors import (
     ConflictError,
     InsufficientHistoryError,
     NotFoundError,
     PermissionDeniedError,
     ValidationFailedError,
 )
-from app.core.security import Principal
-from app.core.units import HOUR, HOUR_MIN, HOUR_MS
-from app.lab.calibration.calibrating import CalibrationParams
-from app.lab.models import ReplayRun
-from app.lab.replay_timeline import replay_timeline
-from app.lab.repository import ReplayRepository
-from app.market.repository import CandleRepository
+from app.platform.core.security import Principal
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
+from app.platform.runs.engine import RunEngine
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.timeline_export import Timeline
-from app.services.context import ServiceContext
-from app.services.runs.engine import RunEngine
 from app.settings.registry import read_typed
 
 logger = logging.getLogger(__name__)
@@ -230,7 +229,17 @@ class ReplayService:
         return [self.runs.with_live_progress(ReplayRepository, run) for run in runs]
 
 
-def replay_service(session: AsyncSession, state: ServiceContext) -> ReplayService:
+class LabState(Protocol):
+    """What the replays take from the app's state."""
+
+    @property
+    def runs(self) -> RunEngine: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+
+def replay_service(session: AsyncSession, state: LabState) -> ReplayService:
     """The replays of one session, on the app's run engine: the router's."""
     return ReplayService(
         session, state.runs, max_pending_per_key=state.settings.replays.max_pending_per_key

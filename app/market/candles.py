@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.units import HOUR_MIN
-from app.db.sqlite_locks import release_write_lock
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import CandleBar, KucoinGateway
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, CandleRow, GapRow
-from app.runtime.progress import advance
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR_MIN
+from app.platform.db.sqlite_locks import release_write_lock
+from app.platform.runtime.progress import advance
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,6 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR_MIN, HOUR_MS
-from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.events import EventRepository
 from app.kucoin.models import ms_to_datetime
 from app.market.contracts.categories import (
     COMMODITY,
@@ -36,6 +33,9 @@ from app.market.contracts.trading_sessions import (
 from app.market.models import Symbol
 from app.market.repository import CandleRepository
 from app.market.service import symbol_category
+from app.platform.core.units import HOUR_MIN, HOUR_MS
+from app.platform.db.repositories.alert_log import AlertLog
+from app.platform.db.repositories.events import EventRepository
 
 logger = logging.getLogger(__name__)
 CATEGORY_ALERT = "category"  # the alert kind this module raises (app.alerts lists it among all)

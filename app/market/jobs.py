@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.kucoin.errors import RateLimited, Unavailable
 from app.kucoin.gateway import WithGateway
 from app.market.service import UniverseService
-from app.scheduler.job import Degraded, Job, problem_of
+from app.platform.runs.job import Degraded, Job, problem_of
 
 
 async def universe_sync(session: AsyncSession, state: WithGateway) -> dict[str, Any] | Degraded:

@@ -21,9 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
-from app.db.base import Base
-from app.db.types import ExactDecimal, JSONType, UTCDateTime
+from app.platform.core.clock import utcnow
+from app.platform.db.base import Base
+from app.platform.db.types import ExactDecimal, JSONType, UTCDateTime
 
 
 class Symbol(Base):

@@ -10,12 +10,12 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.clock import utcnow
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import StreamTick, TickerStream
 from app.market.repository import SymbolRepository
-from app.runtime.background import BackgroundTask
+from app.platform.core.clock import utcnow
+from app.platform.runtime.background import BackgroundTask
 
 logger = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
-from app.db.models import FundingChecked
-from app.db.repositories.streaming import in_slices, numeric_slices
-from app.db.session_flags import mark_portfolio_changed
-from app.db.types import epoch_ms
 from app.market.models import Candle, CandleGap, FundingSettlement, Symbol
+from app.platform.db.models import FundingChecked
+from app.platform.db.repositories.streaming import in_slices, numeric_slices
+from app.platform.db.session_flags import mark_portfolio_changed
+from app.platform.db.types import epoch_ms
 from app.portfolio.models import PortfolioMember
 
 INSERT_CHUNK = 2000

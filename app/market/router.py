@@ -7,20 +7,20 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from app.api.auth import AdminDep, ReaderDep, TraderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.runs import Wait, run_job
-from app.api.sessions import AppStateDep, SessionDep, app_state
 from app.callers.actor import Actor
-from app.db.models import JobRun
 from app.kucoin.symbols import listing_ccxt_symbol
 from app.market.jobs import UNIVERSE_SYNC
 from app.market.repository import SymbolFilter
 from app.market.schemas import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
 from app.market.service import SymbolView, UniverseService, symbol_category
-from app.schemas.common import Offset, StorableText, SymbolPath, problem_responses
-from app.schemas.jobs import JobRunRead
+from app.platform.db.models import JobRun
+from app.platform.http.auth import AdminDep, ReaderDep, TraderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import AppStateDep, SessionDep, app_state
+from app.platform.scheduler.on_request import Wait, run_job
+from app.platform.scheduler.schemas import JobRunRead
+from app.platform.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 
 router = resource_router("/symbols", "symbols")
 

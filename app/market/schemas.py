@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
-from app.core.ticks import on_tick
-from app.schemas.common import DecimalNumber, RequestBody
-from app.schemas.recorded import recorded_example
+from app.platform.core.ticks import on_tick
+from app.platform.schemas.common import DecimalNumber, RequestBody
+from app.platform.schemas.recorded import recorded_example
 
 _SYMBOL_EXAMPLE: dict[str, Any] = {
     "symbol": "BTCUSDT",

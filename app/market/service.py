@@ -11,13 +11,13 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.clock import utcnow
-from app.core.errors import NotFoundError
-from app.db.repositories.alert_log import AlertLog
 from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.market.contracts.categories import Decision, base_of, decide
 from app.market.models import Symbol
 from app.market.repository import SymbolFilter, SymbolRepository
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import NotFoundError
+from app.platform.db.repositories.alert_log import AlertLog
 from app.settings.models import ConfigurationChange
 from app.settings.registry import read_setting
 from app.settings.repository import ConfigRepository

@@ -12,7 +12,7 @@ from datetime import datetime
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import FundingPoint, KucoinGateway
 from app.market.contracts.depth import BOOK_LEVELS
-from app.runtime.progress import advance
+from app.platform.runtime.progress import advance
 
 logger = logging.getLogger(__name__)
 

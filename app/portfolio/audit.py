@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.db.repositories.events import EventRepository
+from app.platform.db.repositories.events import EventRepository
 from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.ranks import by_score

@@ -29,9 +29,9 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.clock import utcnow
-from app.core.errors import ConflictError
 from app.market.models import Symbol
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError
 from app.portfolio.audit import record_change, weights_of
 from app.portfolio.membership import MembershipService
 from app.portfolio.policy.weight_rules import STEP, to_percent

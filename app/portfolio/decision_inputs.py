@@ -10,13 +10,13 @@ from typing import Any, TypeVar
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR, HOUR_MIN
 from app.market.candles import last_closed_open_time
 from app.market.models import Symbol
 from app.market.repository import CandleRepository
+from app.platform.core.units import HOUR, HOUR_MIN
+from app.platform.runtime.offload import READS, in_worker
+from app.platform.runtime.turns import Turns
 from app.portfolio.maths.heavy_reads import Closes, log_returns
-from app.runtime.offload import READS, in_worker
-from app.runtime.turns import Turns
 from app.scoring.models import COMPOSITE, ScoringRun
 from app.scoring.repository import ScoringRepository
 
@@ -58,7 +58,7 @@ async def latest_scores(
 
 
 # Heavy reads in flight at once in a service process: the reads worker computes one at a time
-# anyway, and a second reads its closes meanwhile (app.runtime.turns says why no more).
+# anyway, and a second reads its closes meanwhile (app.platform.runtime.turns says why no more).
 HEAVY_READS = Turns(2)
 
 

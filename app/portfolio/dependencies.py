@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.api.sessions import SessionDep, app_state
 from app.callers.actor import Actor
-from app.core.security import Principal
+from app.platform.core.security import Principal
+from app.platform.http.sessions import SessionDep, app_state
 from app.portfolio.membership import MembershipService
 from app.portfolio.service import MySymbolsService, my_symbols_service
 

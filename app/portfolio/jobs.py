@@ -8,12 +8,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.callers.actor import run_actor
+from app.platform.runs.job import Degraded, Job, JobSkipped
 from app.portfolio.member_exits import ExitService
 from app.portfolio.membership import MembershipService
 from app.portfolio.rebalance import MarketDataStale
 from app.portfolio.score_refresh import ScoreRefreshService
 from app.portfolio.service import PortfolioState, my_symbols_service
-from app.scheduler.job import Degraded, Job, JobSkipped, actor
 from app.scoring.scoring_run import ScoringRunService
 
 
@@ -32,7 +33,7 @@ async def score_refresh(session: AsyncSession, state: ScoringState) -> dict[str,
     exits = ExitService(session, MembershipService(session, state.gateway, state.prices))
     portfolio = my_symbols_service(session, state)
     refreshed = await ScoreRefreshService(session, scoring_runs, exits, portfolio).refresh(
-        actor=actor()
+        actor=run_actor()
     )
     if refreshed.unreachable is not None:  # the stored scores stand; nothing to propose from
         return Degraded(refreshed.result(), refreshed.unreachable)
@@ -43,7 +44,7 @@ async def auto_rebalance(session: AsyncSession, state: PortfolioState) -> dict[s
     """Rebalance the portfolio to its target weights (skipped while its inputs are stale)."""
     try:
         result = await my_symbols_service(session, state).rebalance_portfolio(
-            dry_run=False, account_balance=None, positions=None, force=False, actor=actor()
+            dry_run=False, account_balance=None, positions=None, force=False, actor=run_actor()
         )
     except MarketDataStale as exc:
         raise JobSkipped(exc.detail) from exc  # frozen while inputs are stale

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.units import HOUR, HOUR_MIN
-from app.db.repositories.alert_log import AlertLog
-from app.db.repositories.events import EventRepository
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, SymbolRepository
+from app.platform.core.units import HOUR, HOUR_MIN
+from app.platform.db.repositories.alert_log import AlertLog
+from app.platform.db.repositories.events import EventRepository
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.membership import MembershipService

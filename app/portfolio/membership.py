@@ -14,15 +14,15 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.clock import utcnow
-from app.core.errors import ConflictError, NotFoundError
-from app.core.ticks import decimal_on_tick
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.contracts.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.market.service import symbol_category
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError, NotFoundError
+from app.platform.core.ticks import decimal_on_tick
 from app.portfolio.audit import ranks_of, record_change, weights_of
 from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory, PortfolioMember

@@ -18,9 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
-from app.db.base import Base, check_one_of
-from app.db.types import ExactDecimal, JSONType, UTCDateTime
+from app.platform.core.clock import utcnow
+from app.platform.db.base import Base, check_one_of
+from app.platform.db.types import ExactDecimal, JSONType, UTCDateTime
 
 MEMBER_STATUSES = ("active", "removed")
 HISTORY_ACTIONS = ("add", "remove", "replace", "weight_change", "rebalance")

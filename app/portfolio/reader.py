@@ -16,17 +16,17 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.ticks import decimal_on_tick, on_tick
 from app.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.market.prices import PriceCache
 from app.market.repository import SymbolRepository
+from app.platform.core.clock import utcnow
+from app.platform.core.ticks import decimal_on_tick, on_tick
+from app.platform.schemas.common import DecimalNumber
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.ranks import by_score
 from app.portfolio.policy.replacement_rule import replacement_candidates
 from app.portfolio.repository import MemberFacts, PortfolioRepository
 from app.portfolio.settings import load_portfolio_config
-from app.schemas.common import DecimalNumber
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.clock import utcnow
-from app.core.errors import ConflictError, ValidationFailedError
-from app.core.ticks import on_tick
-from app.core.units import HOURS_PER_YEAR
 from app.kucoin.errors import ExchangeError
 from app.market.models import Symbol
 from app.market.prices import PriceCache
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError, ValidationFailedError
+from app.platform.core.ticks import on_tick
+from app.platform.core.units import HOURS_PER_YEAR
 from app.portfolio.audit import record_change, weights_of
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.sizing import OrderLine, PositionSize, order_plan, position_size

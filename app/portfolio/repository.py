@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import TextualSelect
 
-from app.db.session_flags import mark_portfolio_changed
-from app.db.sqlite_locks import take_write_lock
-from app.db.types import UTCDateTime
 from app.market.models import Symbol
+from app.platform.db.session_flags import mark_portfolio_changed
+from app.platform.db.sqlite_locks import take_write_lock
+from app.platform.db.types import UTCDateTime
 from app.portfolio.models import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun, SymbolScore
 from app.settings.models import SystemConfiguration

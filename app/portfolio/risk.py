@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ValidationFailedError
 from app.market.models import Symbol
+from app.platform.core.errors import ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths import risk_statistics
 from app.portfolio.maths.heavy_reads import CorrelationReport, correlation_report, risk_figures

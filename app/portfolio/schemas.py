@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.schemas.bounds import MAX_POSITIONS, at_most
-from app.schemas.common import (
+from app.platform.schemas.bounds import MAX_POSITIONS, at_most
+from app.platform.schemas.common import (
     DecimalNumber,
     IsoDateTime,
     NonNegativeMoney,
@@ -21,7 +21,7 @@ from app.schemas.common import (
     StorableText,
     SymbolText,
 )
-from app.schemas.recorded import recorded_example
+from app.platform.schemas.recorded import recorded_example
 
 FROM_OBJECTS = ConfigDict(from_attributes=True)
 

@@ -12,8 +12,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.errors import PROBLEM_TYPE_PREFIX
-from app.db.repositories.events import EventRepository
 from app.kucoin.errors import (
     BadResponse,
     CircuitOpen,
@@ -22,6 +20,8 @@ from app.kucoin.errors import (
     RequestRejected,
     Unavailable,
 )
+from app.platform.core.errors import PROBLEM_TYPE_PREFIX
+from app.platform.db.repositories.events import EventRepository
 from app.portfolio.member_exits import ExitOutcome, ExitService
 from app.portfolio.service import MySymbolsService
 from app.scoring.scoring_run import ScoringRunService

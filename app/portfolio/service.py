@@ -13,10 +13,10 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.clock import utcnow
-from app.core.errors import ValidationFailedError
 from app.kucoin.gateway import KucoinGateway
 from app.market.prices import PriceCache
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ValidationFailedError
 from app.portfolio.maths.heavy_reads import CorrelationReport
 from app.portfolio.membership import NotMember
 from app.portfolio.models import PortfolioHistory

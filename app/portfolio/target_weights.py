@@ -12,8 +12,8 @@ from typing import Any, TypedDict
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError, ValidationFailedError
 from app.market.models import Symbol
+from app.platform.core.errors import ConflictError, ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths.heavy_reads import risk_weights
 from app.portfolio.maths.weighting import (

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.errors import NotFoundError
-from app.core.units import HOUR
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import NotFoundError
+from app.platform.core.units import HOUR
 from app.records.forward_read import ForwardEvidenceService
 from app.records.hours import ceil_hour, markable_until
 from app.records.keeping.as_run import STRATEGIES

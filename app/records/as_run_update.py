@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.replay_config import deployment_policy
 from app.books.simulation.replay_params import policy_hash
-from app.core.clock import utcnow
-from app.core.units import HOUR
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR
 from app.portfolio.maths.membership_intervals import held
 from app.records.hours import ceil_hour, floor_hour, markable_until
 from app.records.keeping.as_run import TrackState, Weights

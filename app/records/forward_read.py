@@ -15,8 +15,8 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.strategy_figures import strategy_figures
-from app.core.clock import utcnow
-from app.core.units import HOUR
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR
 from app.records.hours import floor_hour
 from app.records.keeping.challengers import CHALLENGERS, Challenger
 from app.records.keeping.figures import iso_z, kept, segments, thinned

@@ -12,17 +12,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.errors import ConflictError, NotFoundError
-from app.db.repositories.alert_log import AlertLog
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError, NotFoundError
+from app.platform.db.repositories.alert_log import AlertLog
 from app.portfolio.autopilot import AutopilotService, PolicyTarget
 from app.portfolio.membership import MembershipService
+from app.portfolio.service import PortfolioState
 from app.records.forward_read import verdict_json, verdicts_of
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS, Challenger
 from app.records.keeping.forward import POLICY, challenger_book
 from app.records.repository import ForwardRepository
-from app.services.context import ServiceContext
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class ForwardService:
         return qualified
 
 
-def forward_service(session: AsyncSession, state: ServiceContext) -> ForwardService:
+def forward_service(session: AsyncSession, state: PortfolioState) -> ForwardService:
     """The forward record's job with the autopilot the real portfolio follows it by."""
     membership = MembershipService(session, state.gateway, state.prices)
     return ForwardService(session, AutopilotService(session, membership))

@@ -28,10 +28,10 @@ from app.books.db_source import NoStoredHistory
 from app.books.replay_config import policy_config
 from app.books.simulation.coefficients import BETA_HOURS
 from app.books.simulation.replay_params import ReplayParams
-from app.core.clock import utcnow
-from app.core.units import HOUR, HOUR_MS
-from app.db.json_text import serialized_fast
 from app.market.contracts.trading_sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR, HOUR_MS
+from app.platform.db.json_text import serialized_fast
 from app.portfolio.policy.settings import POLICY_KEYS, PolicyConfig
 from app.records.as_run_update import RecordCosts
 from app.records.hours import ceil_hour, floor_hour

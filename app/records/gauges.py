@@ -11,7 +11,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.core.clock import utcnow
+from app.platform.core.clock import utcnow
 from app.records.keeping.as_run import STRATEGIES
 from app.records.repository import RecordGaugeReads
 

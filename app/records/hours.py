@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.units import HOUR
+from app.platform.core.units import HOUR
 from app.records.repository import AsRunRepository
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.platform.runs.job import Job, JobSkipped
+from app.portfolio.service import PortfolioState
 from app.records.as_run_update import AsRunService
 from app.records.forward_service import forward_service
 from app.records.repository import LostRace
-from app.scheduler.job import Job, JobSkipped
-from app.services.context import ServiceContext
 
 
 async def track_record(session: AsyncSession, state: object) -> dict[str, Any]:
@@ -26,7 +26,7 @@ async def track_record(session: AsyncSession, state: object) -> dict[str, Any]:
     return updated.to_json()
 
 
-async def forward_record(session: AsyncSession, state: ServiceContext) -> dict[str, Any]:
+async def forward_record(session: AsyncSession, state: PortfolioState) -> dict[str, Any]:
     """Mark the forward record (the shadow books of the policy, the challengers and the
     baselines) over the hours whose candles are stored; the forward rule once a day is judged."""
     try:
@@ -35,7 +35,7 @@ async def forward_record(session: AsyncSession, state: ServiceContext) -> dict[s
         raise JobSkipped(str(exc)) from exc
 
 
-async def warm_forward(session: AsyncSession, state: ServiceContext) -> None:
+async def warm_forward(session: AsyncSession, state: PortfolioState) -> None:
     """The forward record's window read now rather than by its first hourly update
     (`ForwardService.warm`; an update that comes meanwhile waits for this read)."""
     await forward_service(session, state).warm()

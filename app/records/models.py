@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Double, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
-from app.db.base import Base
-from app.db.types import JSONType, UTCDateTime
+from app.platform.core.clock import utcnow
+from app.platform.db.base import Base
+from app.platform.db.types import JSONType, UTCDateTime
 
 ROW_ID = 1  # the id of a record's one row
 

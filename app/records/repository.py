@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import defer
 
-from app.core.clock import utcnow
-from app.core.units import HOUR, HOUR_MIN
-from app.db.types import UTCDateTime
 from app.market.models import Candle, FundingSettlement, Symbol
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR, HOUR_MIN
+from app.platform.db.types import UTCDateTime
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.repository import compact_members_sql
 from app.records.models import (

@@ -8,14 +8,14 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.api.auth import ReaderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.sessions import SessionDep
+from app.platform.http.auth import ReaderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import SessionDep
+from app.platform.schemas.common import problem_responses
 from app.records.as_run_read import LiveEvidenceService
 from app.records.forward_read import ForwardEvidenceService
 from app.records.schemas import ChallengersRead, LiveEvidenceRead
-from app.schemas.common import problem_responses
 
 router = resource_router("/evidence", "evidence")
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.recorded import recorded_example
-from app.schemas.shapes import api_shape
+from app.platform.schemas.recorded import recorded_example
+from app.platform.schemas.shapes import api_shape
 from app.stats.skill import Regression
 
 

@@ -7,7 +7,8 @@ stored behind it since: stored candles and settlements are never changed (closed
 each inserted once), so a backfill (a contract newly shortlisted gets its history) shows as rows
 fetched since the last read inside the kept range. Anything else (a backfill, a contract joining
 or leaving the window, a restart) reads the window in full. Either way the history handed out is
-`load_db_history`'s for the same range, bar for bar (tests/integration/test_forward_record.py).
+`load_db_history`'s for the same range, bar for bar
+(tests/integration/records/test_forward_record.py).
 
 What is kept is the window's own arrays, never what a caller derives from it: each caller is
 handed a view of them (`_handed_out`), whose derived arrays (marks, returns, the funding by
@@ -32,9 +33,9 @@ from app.books.db_source import (
     with_funding,
 )
 from app.books.simulation.market_history import MarketHistory
-from app.core.clock import utcnow
-from app.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.market.repository import CandleRepository, FundingRepository
+from app.platform.core.clock import utcnow
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
 
 # A row's `fetched_at` is taken before its transaction commits: rows fetched this long before a
 # read but committed after it are still seen by the next check.

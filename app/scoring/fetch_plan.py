@@ -29,13 +29,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR, HOUR_MIN
 from app.kucoin.client import KLINE_ROW_LIMIT, WEIGHTS
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import last_closed_open_time
 from app.market.funding import FUNDING_LOOKBACK, FundingStore
 from app.market.models import Symbol
 from app.market.repository import CandleRepository
+from app.platform.core.units import HOUR, HOUR_MIN
 from app.scoring.repository import ScoringRepository
 from app.settings.registry import read_typed
 from app.settings.typed.setting import setting

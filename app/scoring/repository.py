@@ -11,8 +11,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, undefer
 
-from app.db.session_flags import mark_portfolio_changed
 from app.market.models import Symbol
+from app.platform.db.session_flags import mark_portfolio_changed
 from app.scoring.models import (
     COMPOSITE,
     ScoringAlgorithm,

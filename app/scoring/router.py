@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from fastapi import Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from app.api.auth import ReaderDep, TraderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.runs import Wait, run_job
-from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep, app_state
-from app.db.models import JobRun
-from app.scheduler.bodies import SCORE_REFRESH
-from app.schemas.common import RowId, SymbolPath, problem_responses
-from app.schemas.jobs import JobRunRead
+from app.platform.db.models import JobRun
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import AppStateDep, SessionDep, SessionSourceDep, app_state
+from app.platform.scheduler.bodies import SCORE_REFRESH
+from app.platform.scheduler.on_request import Wait, run_job
+from app.platform.scheduler.schemas import JobRunRead
+from app.platform.schemas.common import RowId, SymbolPath, problem_responses
 from app.scoring.schemas import (
     ComponentScoreRead,
     RankingItem,

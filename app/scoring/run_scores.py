@@ -1,5 +1,5 @@
-"""What a scoring run does in the worker process (`app.runtime.offload`): assemble the inputs
-over the run's candle rows, score them, and build the rows the run stores. Pure, and
+"""What a scoring run does in the worker process (`app.platform.runtime.offload`): assemble the
+inputs over the run's candle rows, score them, and build the rows the run stores. Pure, and
 picklable."""
 
 from __future__ import annotations

@@ -19,11 +19,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.errors import ConflictError, NotFoundError
-from app.core.units import HOUR, HOUR_MIN, HOUR_MS
-from app.db.repositories.events import EventRepository
-from app.db.sqlite_locks import release_write_lock
 from app.kucoin import spend
 from app.kucoin.errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
@@ -34,9 +29,14 @@ from app.market.models import Symbol
 from app.market.repository import CandleRepository, SymbolRepository
 from app.market.service import UniverseService
 from app.market.snapshot import SnapshotResult, collect
-from app.observability.metrics import observe_scoring_run
-from app.runtime.offload import in_worker, prestart
-from app.runtime.progress import checkpoint, within
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ConflictError, NotFoundError
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
+from app.platform.db.repositories.events import EventRepository
+from app.platform.db.sqlite_locks import release_write_lock
+from app.platform.observability.metrics import observe_scoring_run
+from app.platform.runtime.offload import in_worker, prestart
+from app.platform.runtime.progress import checkpoint, within
 from app.scoring.fetch_plan import FetchPlan, FetchPlanner
 from app.scoring.models import ScoringRun
 from app.scoring.repository import ScoringRepository

@@ -8,8 +8,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.errors import NotFoundError
 from app.kucoin.gateway import KucoinGateway
 from app.market.contracts.categories import (
     CRYPTO,
@@ -21,6 +19,8 @@ from app.market.contracts.categories import (
 )
 from app.market.repository import SymbolRepository
 from app.market.service import symbol_category
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import NotFoundError
 from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.component_registry import components

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from app.api.auth import AdminDep, ReaderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedAdminRead, CachedRead
-from app.api.sessions import SessionDep
 from app.callers.actor import Actor
-from app.schemas.common import problem_responses
+from app.platform.http.auth import AdminDep, ReaderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedAdminRead, CachedRead
+from app.platform.http.sessions import SessionDep
+from app.platform.schemas.common import problem_responses
 from app.settings.schemas import (
     ConfigChangeRecord,
     ConfigChangeResult,

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
-from app.core.clock import utcnow
-from app.core.errors import ValidationFailedError
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import ValidationFailedError
 from app.portfolio.repository import PortfolioRepository
 from app.settings.models import ConfigurationChange
 from app.settings.registry import (

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
 from app.kucoin.gateway import WithGateway
-from app.scheduler.job import Job
+from app.platform.core.clock import utcnow
+from app.platform.runs.job import Job
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import signal_service
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.clock import utcnow
-from app.db.base import Base, check_one_of
-from app.db.types import ExactDecimal, JSONType, UTCDateTime
+from app.platform.core.clock import utcnow
+from app.platform.db.base import Base, check_one_of
+from app.platform.db.types import ExactDecimal, JSONType, UTCDateTime
 
 SIGNAL_STATUSES = ("pending", "processing", "approved", "rejected", "expired")
 DECIDED = ("approved", "rejected")  # what the consensus decided (the outcome is measured)

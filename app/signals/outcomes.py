@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR, HOUR_MIN
 from app.market.candles import last_closed_open_time
 from app.market.repository import CandleRepository
+from app.platform.core.units import HOUR, HOUR_MIN
 from app.signals.repository import PAGE, SignalRepository
 from app.signals.voting.agent_weights import (
     AgentRecord,

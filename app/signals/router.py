@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request, Response, status
 
-from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import AnswerOnceDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.sessions import SessionDep, app_state
-from app.schemas.common import (
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.idempotent import AnswerOnceDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import SessionDep, app_state
+from app.platform.schemas.common import (
     RowId,
     StorableText,
     SymbolText,

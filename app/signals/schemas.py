@@ -7,14 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.bounds import (
+from app.platform.schemas.bounds import (
     MAX_PAYLOAD_BYTES,
     MAX_PAYLOAD_DEPTH,
     MAX_PAYLOAD_KEYS,
     at_most,
     json_within,
 )
-from app.schemas.common import (
+from app.platform.schemas.common import (
     DecimalNumber,
     IsoDateTime,
     RequestBody,
@@ -23,7 +23,7 @@ from app.schemas.common import (
     SymbolText,
     UnitFraction,
 )
-from app.schemas.recorded import recorded_example
+from app.platform.schemas.recorded import recorded_example
 
 
 class SignalCreate(RequestBody):

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
-from app.core.errors import NotFoundError
-from app.db.repositories.events import EventRepository
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
+from app.platform.core.clock import utcnow
+from app.platform.core.errors import NotFoundError
+from app.platform.db.repositories.events import EventRepository
 from app.portfolio.decision_inputs import hourly_log_returns, latest_scores
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.policy.replacement_rule import replacement_candidates

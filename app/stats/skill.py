@@ -29,7 +29,7 @@ from typing import NotRequired, TypedDict
 
 import numpy as np
 
-from app.core.units import HOUR_MS, HOURS_PER_YEAR
+from app.platform.core.units import HOUR_MS, HOURS_PER_YEAR
 from app.stats.hac import ols_hac
 from app.stats.performance import volatility
 from app.stats.rounding import rounded

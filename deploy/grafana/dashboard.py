@@ -2,8 +2,8 @@
 
     python deploy/grafana/dashboard.py > deploy/grafana/mysymbols.json
 
-The families are those of `GET /metrics` (app/observability/metrics.py and scrape.py;
-docs/operations.md "Monitoring"); tests/api/test_grafana_dashboard.py fails when a query names
+The families are those of `GET /metrics` (app/platform/observability/metrics.py and scrape.py;
+docs/operations.md "Monitoring"); tests/api/platform/test_grafana_dashboard.py fails when a query names
 one the service does not export, or when mysymbols.json is not this script's output.
 
 Prometheus keeps a target's own `job` label and renames the service's (the job a run belongs to)

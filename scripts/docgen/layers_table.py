@@ -6,23 +6,21 @@ from __future__ import annotations
 import textwrap
 
 from tests.unit.layers import (
-    BELOW_KINDS,
-    BY_KIND,
-    DOMAIN_BUILDER,
     DOMAIN_ORDER,
     DOMAINS,
     MAY_IMPORT,
+    PLATFORM,
     PURE_EXTERNAL,
     PURE_PACKAGES,
     WIRING,
+    folder,
 )
 
 
 def shown(unit: str) -> str:
-    """A unit as a path under `app/`: `signals.voting` is the folder `signals/voting`, a domain's
-    models the module `signals/models.py`."""
-    path = unit.replace(".", "/")
-    return f"`{path}.py`" if unit.endswith(".models") else f"`{path}`"
+    """A unit as a path under `app/`, in code: `db` is `platform/db`, `signals.voting` the folder
+    `signals/voting`, a domain's models the module `signals/models.py`."""
+    return f"`{folder(unit)}`"
 
 
 def pure_folders(domain: str, pures: tuple[str, ...]) -> str:
@@ -31,33 +29,19 @@ def pure_folders(domain: str, pures: tuple[str, ...]) -> str:
 
 
 def domain_order() -> str:
-    """The domains lowest first, which have their folder, and the rule between them."""
-    below = ", ".join(f"`{d}`" for d in DOMAIN_ORDER if d in BELOW_KINDS)
+    """The domains lowest first, their folders, the platform's parts, and the rule between them."""
     landed = ", ".join(f"`app/{d}`" + pure_folders(d, pures) for d, pures in DOMAINS.items())
+    parts = ", ".join(f"`{p}`" for p in PLATFORM)
     intro = (
-        "The domains, lowest first; each may import the domains before it, never one after it "
-        "(a name in plain text is not a domain folder yet: its code is still laid out by kind): "
-        + ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER)
-        + f". In their own folder so far: {landed}. A domain's folder may import the kind "
-        "folders but the wiring; its pure sub-folder is a pure package, its `models.py` sits "
-        "with `db` (whose `app.db.models` registers it on the one metadata). Only `app/main.py` "
-        "includes a domain's router"
-        + (
-            f"; below the drivers, only `{DOMAIN_BUILDER}` imports a domain's modules (not its "
-            "router), to build its services for the jobs and the command line"
-            + (
-                f", but for a domain before every one still laid out by kind ({below}): it sits "
-                "below the kind folders, which may import it, and imports none of their use "
-                "cases (`services`)."
-                if below
-                else "."
-            )
-            if BY_KIND
-            else ". Every domain but kucoin has its folder: the kind folders hold only the "
-            "platform's services (`services`: the run engine, events, webhooks, health, "
-            "retention), which every domain may import; they may import every domain but its "
-            f"router and jobs, and no domain imports `{DOMAIN_BUILDER}`, which builds them."
-        )
+        "The domains, lowest first; each may import the domains before it, never one after it: "
+        + ", ".join(f"`{d}`" for d in DOMAIN_ORDER)
+        + f". Their folders: {landed} (`app/kucoin`, the exchange gateway, sits below the "
+        f"platform's database). The platform, `app/platform`, holds {parts}: every domain may "
+        "import it but its two drivers, the HTTP layer (`http`) and the scheduler, which only a "
+        "domain's routers (and their `dependencies`) import. A domain's pure sub-folder is a pure "
+        "package, its `models.py` sits with `db` (whose `app.platform.db.models` registers it on "
+        "the one metadata). Only `app/main.py` includes a domain's router and only the scheduler "
+        "imports its jobs; no container builds the services: each domain builds its own."
     )
     return "\n".join(textwrap.wrap(intro, 100, break_on_hyphens=False)) + "\n"
 
@@ -83,12 +67,12 @@ def import_direction() -> str:
     order = list(MAY_IMPORT)
     rank = {name: i for i, name in enumerate([*order, *sorted(WIRING)])}
     groups: list[list[str]] = []
-    for folder in reversed(order):
-        reach = MAY_IMPORT[folder] | {folder}
+    for unit in reversed(order):
+        reach = MAY_IMPORT[unit] | {unit}
         if groups and MAY_IMPORT[groups[-1][0]] | {groups[-1][0]} == reach:
-            groups[-1].append(folder)
+            groups[-1].append(unit)
         else:
-            groups.append([folder])
+            groups.append([unit])
     rows = ["| folder of `app/` | may import |", "| --- | --- |"]
     wiring = ", ".join(f"`{w}.py`" for w in sorted(WIRING))
     rows.append(f"| {wiring} | anything (the wiring) |")

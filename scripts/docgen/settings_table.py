@@ -1,5 +1,6 @@
-"""Every environment setting of `app.core.config.Settings`, as Markdown tables: the variable,
-its default, its type and bounds, and its meaning (the field's docstring in the source)."""
+"""Every environment setting of `app.platform.core.config.Settings`, as Markdown tables: the
+variable, its default, its type and bounds, and its meaning (the field's docstring in the
+source)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import annotated_types
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from scripts.docgen.cells import cell
 
 PREFIX = "MYSYMBOLS_"
@@ -75,7 +76,9 @@ def _settings(model: type[BaseModel], prefix: str) -> Iterator[EnvSetting]:
 
 def _setting(variable: str, name: str, field: FieldInfo, docs: dict[str, str]) -> EnvSetting:
     if name not in docs:
-        raise Undocumented(f"{variable}: give the field `{name}` a docstring in app/core/config.py")
+        raise Undocumented(
+            f"{variable}: give the field `{name}` a docstring in app/platform/core/config.py"
+        )
     default = field.get_default(call_default_factory=True)
     return EnvSetting(variable, _default(default), _kind(field), docs[name])
 

@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from app.platform.core.config import Settings
 from scripts.generate_client import openapi_document
 from tests.conftest import app_on_session, simulator_settings
 from tests.kucoin_sim.app import KucoinSimulator
@@ -55,5 +55,6 @@ def sim_app(
 @pytest.fixture(scope="module", name="openapi_document")
 def served_document() -> dict[str, Any]:
     """The OpenAPI document on the wire, built once a module for the tests that only read it
-    (a second of CPU a build; tests/api/test_openapi.py checks `/openapi.json` serves it)."""
+    (a second of CPU a build; tests/api/platform/test_openapi.py checks `/openapi.json` serves
+    it)."""
     return dict(json.loads(json.dumps(openapi_document())))

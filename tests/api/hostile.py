@@ -25,7 +25,7 @@ from tests.openapi_examples import resolved
 HUGE = "9" * 5000  # past Python's 4300-digit limit: a valid JSON number no float holds
 UNDECLARED = "hostile_probe"  # a query parameter no operation declares
 # Where an undeclared query parameter is refused: the API's routes, not `/metrics` nor the docs
-# (app/api/query_params.py).
+# (app/platform/http/query_params.py).
 API_PREFIX = "/api/"
 FREE_KEY = "hostile"  # the key a case adds to a free-form object
 _MARK = "\u0000hostile\u0000"  # where a body's raw token goes, replaced after json.dumps

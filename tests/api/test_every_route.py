@@ -28,14 +28,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.books.replay_config import deployment_policy, policy_config
 from app.books.simulation.replay_params import HOUR_MS, ReplayParams, policy_hash
-from app.core.clock import utcnow
-from app.core.config import Settings
-from app.db.engine import create_engine
-from app.db.models import Alert
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.calibration.space import SearchSpace
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
+from app.platform.core.clock import utcnow
+from app.platform.core.config import Settings
+from app.platform.db.engine import create_engine
+from app.platform.db.models import Alert
 from app.settings.registry import DEFAULTS
 from tests.conftest import (
     ADMIN_KEY,

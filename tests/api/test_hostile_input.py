@@ -41,9 +41,9 @@ from sqlalchemy import Column, DateTime, Numeric, TypeDecorator, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.config import Settings
-from app.db.base import Base as Tables
-from app.db.engine import create_engine
+from app.platform.core.config import Settings
+from app.platform.db.base import Base as Tables
+from app.platform.db.engine import create_engine
 from tests.api.hostile import Base, Case, known_keys, operation_cases, request_of
 from tests.api.test_every_route import API, UNIVERSE, Walk, walk_every_route
 from tests.conftest import ADMIN_KEY, app_on_session, joined_session, simulator_settings

@@ -25,12 +25,12 @@ against each in turn after its own hello run (a before and an after in one run);
 `--py-spy` records a profile of each read after the rounds, for `tests.bench.profile_layers`.
 `--protocols` serves the app once per uvicorn HTTP protocol named, all up together in fresh
 processes (the priming one idles), each read timed against each in turn after its own hello run
-(the hello app runs as deployed): `bounded`, the image's (`app.runtime.http_head`), `httptools`,
-uvicorn's own without a head limit, `h11` with `--h11-max-incomplete-event-size` at the same
-limit. `bounded` alone by default; a `--service-root` checkout older than
-`app/runtime/http_head.py` needs `--protocols httptools`.
-Goals (issue 57): every hot read >= 1.0x hello, as deployed (`--access-log`), with p99 <= 50 ms
-and no non-2xx. Numbers only, no assertions.
+(the hello app runs as deployed): `bounded`, the image's (`app.platform.runtime.http_head`),
+`httptools`, uvicorn's own without a head limit, `h11` with `--h11-max-incomplete-event-size` at the
+same limit. `bounded` alone by default; a `--service-root` checkout older than
+`app/platform/runtime/http_head.py` needs `--protocols httptools`. Goals (issue 57): every hot read
+>= 1.0x hello, as deployed (`--access-log`), with p99 <= 50 ms and no non-2xx. Numbers only, no
+assertions.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ from pathlib import Path
 import httpx
 import psutil
 
-from app.db.migrations import upgrade_to_head
-from app.runtime.http_head import HEAD_MAX_BYTES, PROTOCOL
+from app.platform.db.migrations import upgrade_to_head
+from app.platform.runtime.http_head import HEAD_MAX_BYTES, PROTOCOL
 from tests.bench.harness import HEADERS, KEY
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
@@ -153,6 +153,16 @@ PROTOCOLS = {
     "httptools": ["--http", "httptools"],
     "h11": ["--http", "h11", "--h11-max-incomplete-event-size", str(HEAD_MAX_BYTES)],
 }
+# Where a checkout from before the platform's folder keeps the bounded protocol.
+EARLIER_BOUNDED = "app.runtime.http_head:BoundedHttpToolsProtocol"
+
+
+def protocol_args(protocol: str, root: Path) -> list[str]:
+    """uvicorn's `--http` arguments for `protocol`, as the checkout at `root` names its own."""
+    module = PROTOCOL.split(":")[0].replace(".", "/") + ".py"
+    if protocol == "bounded" and not (root / module).is_file():
+        return ["--http", EARLIER_BOUNDED]
+    return PROTOCOLS[protocol]
 
 
 def prepare(base: str, encoding: dict[str, str]) -> tuple[str, dict[str, int]]:
@@ -263,7 +273,7 @@ def main() -> None:
             first = args.protocols[0]
             with (
                 process(
-                    uvicorn("app.main:app", app_port, PROTOCOLS[first]),
+                    uvicorn("app.main:app", app_port, protocol_args(first, roots[0])),
                     env,
                     "0",
                     log,
@@ -278,7 +288,7 @@ def main() -> None:
                     served_by = {}
                     for root, protocol in itertools.product(roots, args.protocols):
                         port = free_port()
-                        command = uvicorn("app.main:app", port, PROTOCOLS[protocol])
+                        command = uvicorn("app.main:app", port, protocol_args(protocol, root))
                         other = others.enter_context(process(command, env, "0", log, cwd=root))
                         wait_for(f"http://127.0.0.1:{port}{API}/health", 120)
                         label = " ".join(

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 from tests.bench.bench_scoring import p99
 from tests.bench.harness import HEADERS, KEY, collector_off, simulated_history
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url

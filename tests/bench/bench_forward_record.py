@@ -29,12 +29,12 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from app.db.json_text import serialize
-from app.db.migrations import upgrade_to_head
+from app.platform.db.json_text import serialize
+from app.platform.db.migrations import upgrade_to_head
+from app.platform.runtime.collector import service_heap
 from app.records.as_run_update import AsRunService
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS
-from app.runtime.collector import service_heap
 from tests.bench.bench_track_record import DAYS, fill
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import httpx
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 from tests.bench.bench_scoring import p99
 from tests.bench.harness import HEADERS, KEY, collector_off, simulated_history
 from tests.bench.machine import describe

@@ -1,7 +1,7 @@
 """Benchmark: what bounding the request head costs uvicorn's protocol per request, without the
 network or the app: a hot read's head (as wrk sends it, with an API key) fed to the protocol
 `n` times on one kept-alive connection, the app's task never run, for uvicorn's httptools
-protocol and the image's (`app.runtime.http_head`), alternately in rounds.
+protocol and the image's (`app.platform.runtime.http_head`), alternately in rounds.
 
 `python -m tests.bench.bench_http_head [--requests 200000] [--rounds 5]`
 """
@@ -18,7 +18,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from app.runtime.http_head import BoundedHttpToolsProtocol
+from app.platform.runtime.http_head import BoundedHttpToolsProtocol
 from tests.bench.harness import KEY
 
 HEAD = (

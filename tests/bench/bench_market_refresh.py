@@ -36,9 +36,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.config import KucoinSettings, Settings
-from app.db.engine import create_engine, create_sessionmaker
-from app.db.migrations import upgrade_to_head
 from app.kucoin.client import KucoinFuturesClient
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.gateway import KucoinGateway
@@ -46,6 +43,9 @@ from app.kucoin.ratelimit import WeightLimiter
 from app.market.candles import CandleRefresh, CandleService
 from app.market.models import Candle, Symbol
 from app.market.service import UniverseService
+from app.platform.core.config import KucoinSettings, Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.migrations import upgrade_to_head
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 

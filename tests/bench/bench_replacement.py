@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.engine import create_sessionmaker
-from app.db.migrations import upgrade_to_head
+from app.platform.db.engine import create_sessionmaker
+from app.platform.db.migrations import upgrade_to_head
 from app.portfolio.replacement_advice import evaluate_replacements
 from app.scoring.models import COMPOSITE
 from app.scoring.repository import ScoringRepository

@@ -36,9 +36,9 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from app.db.engine import create_sessionmaker
-from app.db.migrations import upgrade_to_head
-from app.services.maintenance.retention import RetentionService
+from app.operations.retention import RetentionService
+from app.platform.db.engine import create_sessionmaker
+from app.platform.db.migrations import upgrade_to_head
 from tests.bench.harness import HEADERS, KEY
 from tests.databases import create_postgres_database, drop_postgres_database
 from tests.deployed import API, process, service_env, simulator, uvicorn, wait_for

@@ -94,8 +94,8 @@ async def calculate(api: httpx.AsyncClient) -> float:
 
 async def measure(args: argparse.Namespace) -> None:
     # The app reads its settings from the environment set below, at import.
-    from app.core.config import Settings
     from app.main import create_app
+    from app.platform.core.config import Settings
     from tests.conftest import start_app
 
     async for api in start_app(create_app(Settings())):
@@ -156,7 +156,7 @@ def main() -> None:
         with process(simulator(sim_port, args.universe), env, None):
             wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp")
             os.environ.update(env)
-            from app.db.migrations import upgrade_to_head
+            from app.platform.db.migrations import upgrade_to_head
 
             upgrade_to_head(database)
             print(f"PostgreSQL, universe {args.universe}, {WARM_RUNS} runs first, then:")

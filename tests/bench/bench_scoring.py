@@ -21,7 +21,7 @@ import httpx
 import numpy as np
 import talib
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.scoring.scorers.composite import ScoringConfig, compute, explain
 from app.scoring.scorers.indicators import log_returns

@@ -45,14 +45,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.core.config import KucoinSettings, Settings
-from app.db.engine import create_engine, create_sessionmaker
-from app.db.migrations import upgrade_to_head
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleService
 from app.market.models import Symbol
 from app.market.service import UniverseService
+from app.platform.core.config import KucoinSettings, Settings
+from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.migrations import upgrade_to_head
 from app.scoring.repository import ScoringRepository
 from app.scoring.scoring_run import ScoringRunService
 from app.settings.models import SystemConfiguration
@@ -133,7 +133,7 @@ async def replica(
     http = create_http_session(settings.kucoin)
     try:
         try:
-            from app.db.rate_budget import shared_window
+            from app.platform.db.rate_budget import shared_window
         except ImportError:  # before issue 19: each replica's own limiter
             gateway = create_gateway(settings.kucoin, http)
         else:

@@ -49,8 +49,8 @@ import psutil
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.units import HOUR_MIN
-from app.db.migrations import upgrade_to_head
+from app.platform.core.units import HOUR_MIN
+from app.platform.db.migrations import upgrade_to_head
 from tests.bench.harness import HEADERS, KEY
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url

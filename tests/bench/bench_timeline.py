@@ -27,8 +27,8 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.migrations import upgrade_to_head
 from app.market.models import Symbol
+from app.platform.db.migrations import upgrade_to_head
 from app.portfolio.models import PortfolioHistory
 from tests.bench.harness import KEY
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url

@@ -29,11 +29,11 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from app.db.migrations import upgrade_to_head
 from app.market.models import Candle, FundingSettlement, Symbol
+from app.platform.db.migrations import upgrade_to_head
+from app.platform.runtime.collector import service_heap
 from app.portfolio.models import PortfolioHistory
 from app.records.as_run_update import AsRunService
-from app.runtime.collector import service_heap
 from app.scoring.models import ScoringRun, SymbolScore
 from tests.bench.bench_timeline import symbol_row
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url

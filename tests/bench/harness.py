@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from app.core.headers import API_KEY
+from app.platform.core.headers import API_KEY
 from tests.deployed import ROOT, process, simulator, wait_for
 
 KEY = "bench-admin-key-0123456789"

@@ -19,20 +19,22 @@ from pathlib import Path
 
 # The service's modules on the read path, by what they do (the first that matches names it).
 MODULES = {
-    "app/api/protection.py": "the protection layer",
-    "app/api/middleware.py": "request id, last-resort 500, market source",
-    "app/api/request_id.py": "request id",
-    "app/observability/http.py": "metrics and access log",
-    "app/observability/metrics.py": "metrics and access log",
-    "app/core/log.py": "metrics and access log",
-    "app/api/body_limit.py": "body limit",
-    "app/api/rate_limit.py": "caller limit",
-    "app/api/caller.py": "caller limit",
-    "app/api/response_cache.py": "response cache",
-    "app/api/query_params.py": "query rules",
-    "app/api/route_guard.py": "query rules",
+    "app/platform/http/protection.py": "the protection layer",
+    "app/platform/http/middleware.py": "request id, last-resort 500, market source",
+    "app/platform/http/request_id.py": "request id",
+    "app/platform/observability/http.py": "metrics and access log",
+    "app/platform/observability/metrics.py": "metrics and access log",
+    "app/platform/core/log.py": "metrics and access log",
+    "app/platform/http/body_limit.py": "body limit",
+    "app/platform/http/rate_limit.py": "caller limit",
+    "app/platform/http/caller.py": "caller limit",
+    "app/platform/http/response_cache.py": "response cache",
+    "app/platform/http/query_params.py": "query rules",
+    "app/platform/http/route_guard.py": "query rules",
 }
-SHARED = ("app/core/security.py",)  # key hashing: its caller's cost (the limiter, the cache)
+SHARED = (
+    "app/platform/core/security.py",
+)  # key hashing: its caller's cost (the limiter, the cache)
 LEAVES = {
     "uuid4": "uuid.py",
     "prometheus_client": "prometheus_client/",

@@ -33,7 +33,7 @@ import uvicorn
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.runtime.http_head import PROTOCOL
+from app.platform.runtime.http_head import PROTOCOL
 
 TOP = 20
 PAGE = os.sysconf("SC_PAGE_SIZE")

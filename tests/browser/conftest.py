@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 from tests.databases import sqlite_url
 from tests.deployed import API, prime, process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port

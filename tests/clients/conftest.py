@@ -15,8 +15,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import TRADE_KEY, app_on_session, simulator_settings, start_app
 from tests.integration.committed import committed_postgres  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator

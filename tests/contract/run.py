@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.db.migrations import upgrade_to_head
+from app.platform.db.migrations import upgrade_to_head
 from tests.deployed import (
     API,
     ROOT,
@@ -92,7 +92,8 @@ def main() -> int:
             "--request-timeout",
             "30",
             "--no-color",
-            # An event stream never ends: it is checked by tests/integration/test_event_stream.py.
+            # An event stream never ends: it is checked by
+            # tests/integration/platform/events/test_event_stream.py.
             "--exclude-path",
             f"{API}/events",
             *args.extra,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from app.runtime.http_head import PROTOCOL
+from app.platform.runtime.http_head import PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/symbol-mgmt"
@@ -98,7 +98,7 @@ def simulator(port: int, universe: str, quota: int | None = None) -> list[str]:
 # Callers' limits out of the way, for a tool that is one caller on purpose and measures or
 # explores something else (a benchmark's wrk, schemathesis): thousands of requests a second from
 # one key, every heavy read computed, jobs requested back to back. The limits themselves:
-# tests/api/test_caller_limits.py, and the jobs' gap tests/api/test_jobs.py.
+# tests/api/platform/test_caller_limits.py, and the jobs' gap tests/api/platform/test_jobs.py.
 UNTHROTTLED = {
     **{
         f"MYSYMBOLS_LIMITS__{kind}_{part}": "1000000"

@@ -1,12 +1,11 @@
 """The request head bounded in the server, as deployed (uvicorn with the image's `--http`,
-`app.runtime.http_head`): a 1 MB header line is answered 431 or its connection closed, heads
-within the limit are answered, one after another on a kept-alive connection too, a request
-pipelined before an oversized head is answered before the refusal, unfinished heads of 40 kB are
-cut off, eight connections sending up to 32 MB of unfinished header each leave the server's
-resident memory where it was, and a 200 kB body read in slices reaches its route whole. After
-the head, a chunked body's unfinished 16 MB trailer closes its connection, the memory unmoved.
-Before: a 1 MB line was answered 200, and eight 32 MB unfinished headers held +256 MB until they
-closed."""
+`app.platform.runtime.http_head`): a 1 MB header line is answered 431 or its connection closed,
+heads within the limit are answered, one after another on a kept-alive connection too, a request
+pipelined before an oversized head is answered before the refusal, unfinished heads of 40 kB are cut
+off, eight connections sending up to 32 MB of unfinished header each leave the server's resident
+memory where it was, and a 200 kB body read in slices reaches its route whole. After the head, a
+chunked body's unfinished 16 MB trailer closes its connection, the memory unmoved. Before: a 1 MB
+line was answered 200, and eight 32 MB unfinished headers held +256 MB until they closed."""
 
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from app.runtime.http_head import HEAD_MAX_BYTES, SLUG
+from app.platform.runtime.http_head import HEAD_MAX_BYTES, SLUG
 from tests.conftest import ADMIN_KEY
 from tests.databases import migrated_sqlite_url
 from tests.deployed import API, process, service_env, uvicorn, wait_for

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.books.replay_config import policy_config
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
-from app.core.units import HOUR_MS
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
+from app.platform.core.units import HOUR_MS
 from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY
 from tests.factories import add

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.config import Settings
 from app.main import create_app
+from app.platform.core.config import Settings
 from tests.conftest import TRADE_KEY, start_app
 from tests.databases import (
     drop_postgres_database,

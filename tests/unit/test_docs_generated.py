@@ -15,11 +15,10 @@ from scripts.docgen import layers_table, runtime_table, settings_table
 from scripts.docgen.blocks import BEGIN, END, MissingBlock, replace_block
 from scripts.docgen.cells import cell
 from tests.unit.layers import (
-    BELOW_KINDS,
-    BY_KIND,
     DOMAIN_ORDER,
     DOMAINS,
     MAY_IMPORT,
+    PLATFORM,
     PURE_PACKAGES,
 )
 
@@ -82,24 +81,21 @@ class TestLayers:
         rows = layers_table.import_direction().splitlines()[3:]
         folders = [f for r in rows for f in r.split("|")[1].split("`")[1::2]]
         assert sorted(folders) == sorted(layers_table.shown(u).strip("`") for u in MAY_IMPORT)
-        assert "| `runtime` | `core` |" in rows
+        assert "| `platform/runtime` | `platform/core` |" in rows
         assert "signals/models.py" in folders  # a domain's models, sitting with db
 
     def test_puts_folders_that_may_import_each_other_in_one_row(self) -> None:
         pure = ", ".join(layers_table.shown(p) for p in PURE_PACKAGES if p != "stats")
         table = layers_table.import_direction()
-        assert f"| {pure} | `core`, `stats`, each other |" in table
-        assert "| `stats` | `core` |" in table  # below the other pure packages
+        assert f"| {pure} | `platform/core`, `stats`, each other |" in table
+        assert "| `stats` | `platform/core` |" in table  # below the other pure packages
 
     def test_states_the_domains_order_and_those_in_their_folder(self) -> None:
         text = " ".join(layers_table.domain_order().split())
-        assert ", ".join(f"`{d}`" if d in DOMAINS else d for d in DOMAIN_ORDER) in text
+        assert ", ".join(f"`{d}`" for d in DOMAIN_ORDER) in text
         landed = [f"`app/{d}`" + layers_table.pure_folders(d, p) for d, p in DOMAINS.items()]
-        assert all(f"{shown}," in text or f"{shown}." in text for shown in landed)
-        if BY_KIND:
-            assert all(f"`{d}`" in text.split("laid out by kind (")[-1] for d in BELOW_KINDS)
-        else:
-            assert "Every domain but kucoin has its folder" in text
+        assert all(f"{shown}," in text or f"{shown} (" in text for shown in landed)
+        assert all(f"`{part}`" in text for part in PLATFORM)
 
 
 class TestBlocks:

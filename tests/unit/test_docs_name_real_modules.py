@@ -2,15 +2,15 @@
 architecture page's folder block and AGENTS.md's list of service domains leave none out.
 
 What counts as a name, as the two pages write them: a path under `app/`, `tests/` or
-`scripts/` in code (`app/db/engine.py`, `tests/unit`; relative to `app/` too, as the
+`scripts/` in code (`app/platform/db/engine.py`, `tests/unit`; relative to `app/` too, as the
 architecture page writes `services/factory.py` and `runtime/offload`; a module without its
 `.py`; cut at a placeholder: `app/services/<domain>/` names `app/services`), a dotted module in
-code (`app.core.units`, `python -m scripts.docgen`), and in the folder block each path of its
-first column, with the modules its lines name in parentheses after what they do (`the clock
+code (`app.platform.core.units`, `python -m scripts.docgen`), and in the folder block each path of
+its first column, with the modules its lines name in parentheses after what they do (`the clock
 (clock)`, `(offload: scoring; evidence)`) and the files they name (`judge.py`), in the line's
-folder. So the folder block writes what a module does first and its name after, in
-parentheses: a bare name before its description (`deps (aliases …)`) reads as prose. Class
-names are not checked: only the modules they are said to be in.
+folder. So the folder block writes what a module does first and its name after, in parentheses: a
+bare name before its description (`deps (aliases …)`) reads as prose. Class names are not checked:
+only the modules they are said to be in.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.unit.layers import DOMAINS as LAYER_DOMAINS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ("AGENTS.md", "docs/architecture.md")
@@ -33,7 +35,7 @@ FIRST_COLUMN = re.compile(r"([\w./*-]+(?:, [\w./*-]+)*)(?:\s+(.*))?")
 # `(clock)`, `(offload: …)`: a module named after what it does (not a call: `create_app(…)`).
 IN_PARENTHESES = re.compile(r"(?<!\w)\(([a-z_][a-z0-9_]*)[:;)]")
 PY_FILE = re.compile(r"(?<![\w/.])((?:[\w-]+/)*[\w-]+\.py)\b")
-DOMAINS = re.compile(r"`app/services/<domain>/` \(([^)]*)\)")
+DOMAINS = re.compile(r"`app/<domain>/` \(([^)]*)\)")
 
 
 # What runs write (`tests/browser/output/`): named by the docs, there once a run made it.
@@ -70,6 +72,8 @@ def in_code(text: str) -> Iterator[tuple[str, list[str]]]:
                     yield word, [path]
                 elif (APP / head).is_dir():
                     yield word, [f"app/{path}"]
+                elif (APP / "platform" / head).is_dir():  # a part of the platform
+                    yield word, [f"app/platform/{path}"]
 
 
 def folder_block(text: str) -> str:
@@ -131,29 +135,29 @@ class TestTheDocsNameRealModules:
         missing = sorted({name for name, paths in names if not any(map(exists, paths))})
         assert missing == [], f"{doc} names what does not exist"
 
-    def test_the_folder_block_has_a_line_for_every_package_of_app_and_of_its_services(
+    def test_the_folder_block_has_a_line_for_every_package_of_app_and_of_its_platform(
         self,
     ) -> None:
         text = (ROOT / "docs/architecture.md").read_text()
         listed = {p for paths, _ in folder_entries(folder_block(text)) for p in paths}
         wanted = {f"app/{p}" for p in packages(APP)}
-        wanted |= {f"app/services/{p}" for p in packages(APP / "services")}
+        wanted |= {f"app/platform/{p}" for p in packages(APP / "platform")}
         # A folder is there on a line of its own, or by the lines of what it holds.
         unlisted = [w for w in wanted if not any(p == w or p.startswith(f"{w}/") for p in listed)]
         assert sorted(unlisted) == []
 
-    def test_agents_lists_every_service_domain(self) -> None:
+    def test_agents_lists_every_domain(self) -> None:
         [written] = DOMAINS.findall((ROOT / "AGENTS.md").read_text())
         domains = set(CODE.findall(written))
-        assert sorted(domains ^ packages(APP / "services")) == []
+        assert sorted(domains ^ set(LAYER_DOMAINS)) == []
 
 
 class TestTheParsing:
     def test_a_missing_module_is_found_in_each_form(self) -> None:
         text = (
-            "`app/gone.py`, `services/gone`, `app.gone`, `python -m scripts.gone`, "
-            "`app/services/<domain>/`\n### The folders\n\n```\n"
-            "app/core/               the clock (clock), the void (gone), create_app(settings)\n"
+            "`app/gone.py`, `runs/gone`, `app.gone`, `python -m scripts.gone`, "
+            "`app/<domain>/`\n### The folders\n\n```\n"
+            "app/platform/core/      the clock (clock), the void (gone), create_app(settings)\n"
             "                        and gone.py\n"
             "app/gone/               what is not there\n```\n"
         )
@@ -161,10 +165,10 @@ class TestTheParsing:
         missing = [name for name, paths in names if not any(map(exists, paths))]
         assert missing == [
             "app/gone.py",
-            "services/gone",
+            "runs/gone",
             "app.gone",
             "scripts.gone",
-            "(gone) in app/core/",
-            "gone.py in app/core/",
+            "(gone) in app/platform/core/",
+            "gone.py in app/platform/core/",
             "app/gone",
         ]

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.unit.layers import (
-    DOMAIN_BUILDER,
+    DEPENDENCIES,
     DOMAIN_ORDER,
     DOMAINS,
     JOBS,
@@ -168,17 +168,23 @@ def is_router(module: str) -> bool:
     return len(parts) > 2 and parts[1] in DOMAINS and parts[2] in (ROUTER, ROUTERS)
 
 
+def is_served(module: str) -> bool:
+    """A domain's router or its request dependencies: what the HTTP layer serves."""
+    parts = module.split(".")
+    return is_router(module) or (
+        len(parts) > 2 and parts[1] in DOMAINS and parts[2] == DEPENDENCIES
+    )
+
+
 def is_jobs(module: str) -> bool:
     parts = module.split(".")
     return len(parts) > 2 and parts[1] in DOMAINS and parts[2] == JOBS
 
 
 def wrong_way(graph: Graph) -> list[str]:
-    """Each import against `MAY_IMPORT`, as `importer -> imported`; the services' factory may
-    also import a domain's modules, its router excepted (`DOMAIN_BUILDER`), a module the later
-    modules `UPWARD` names for it, and a domain's router `ROUTER_MAY_ALSO`. Whatever the table
-    says, only the scheduler imports a domain's jobs, only the wiring its router, and no domain
-    the factory that builds them."""
+    """Each import against `MAY_IMPORT`, as `importer -> imported`; a module the later modules
+    `UPWARD` names for it, and a domain's router `ROUTER_MAY_ALSO`, are allowed too. Whatever the
+    table says, only the scheduler imports a domain's jobs and only the wiring its router."""
     found = []
     for importer, imported in sorted(graph.items()):
         source = unit(importer)
@@ -189,11 +195,9 @@ def wrong_way(graph: Graph) -> list[str]:
             into = unit(target)
             if into in (source, "app"):
                 continue
-            if importer == DOMAIN_BUILDER and into in DOMAINS and not is_router(target):
-                continue
             if target in UPWARD.get(importer, ()):
                 continue
-            if (is_router(importer) or is_jobs(importer)) and into in ROUTER_MAY_ALSO:
+            if is_served(importer) and into in ROUTER_MAY_ALSO:
                 continue
             if is_jobs(target):  # the scheduler's alone to register
                 if source != "scheduler":
@@ -201,9 +205,6 @@ def wrong_way(graph: Graph) -> list[str]:
                 continue
             if is_router(target):  # the wiring's alone to include
                 found.append(f"{importer} -> {target} (only the wiring includes a router)")
-                continue
-            if target == DOMAIN_BUILDER and source.split(".")[0] in DOMAINS:
-                found.append(f"{importer} -> {target} (the factory builds the domains)")
                 continue
             if allowed is None or into not in allowed:
                 found.append(
@@ -221,14 +222,27 @@ class TestImportDirection:
         assert wrong_way(import_graph(runtime_only=False)) == []
 
     def test_names_the_offending_import(self) -> None:
-        graph = {"app.services.a": {"app.state", "app.db.b"}, "app.core.c": {"app.core.d"}}
+        graph = {
+            "app.platform.events.a": {"app.state", "app.platform.db.b"},
+            "app.platform.core.c": {"app.platform.core.d"},
+        }
         assert wrong_way(graph) == [
-            f"app.services.a -> app.state (services may import: {sorted(MAY_IMPORT['services'])})"
+            f"app.platform.events.a -> app.state (events may import: "
+            f"{sorted(MAY_IMPORT['events'])})"
+        ]
+
+    def test_places_the_platform_by_its_parts(self) -> None:
+        assert [
+            unit(m) for m in ("app.platform", "app.platform.db.engine", "app.lab.replay.x")
+        ] == [
+            "app",
+            "db",
+            "lab.replay",
         ]
 
 
 class TestDomains:
-    """Issue 72's domain folders, one way in the declared order, beside the kind folders."""
+    """The domain folders, one way in the declared order, on the platform."""
 
     def test_every_domain_in_a_folder_is_in_the_order(self) -> None:
         assert sorted(set(DOMAINS) - set(DOMAIN_ORDER)) == []
@@ -252,17 +266,19 @@ class TestDomains:
         ]
 
     def test_a_domain_starts_its_jobs_from_its_router_only(self) -> None:
-        """...or from its jobs (`jobs.py`), which the scheduler alone imports."""
+        """...and only the scheduler imports its jobs (`jobs.py`), which build on the platform's
+        job primitives (`app.platform.runs.job`)."""
         graph = {
-            "app.market.router": {"app.scheduler.bodies"},
-            "app.market.jobs": {"app.scheduler.job"},
-            "app.market.service": {"app.scheduler.bodies"},
-            "app.scheduler.catalog": {"app.market.jobs", "app.signals.jobs"},
-            "app.services.x": {"app.market.jobs"},
+            "app.market.router": {"app.platform.scheduler.bodies"},
+            "app.market.jobs": {"app.platform.runs.job", "app.platform.scheduler.bodies"},
+            "app.market.service": {"app.platform.scheduler.bodies"},
+            "app.platform.scheduler.catalog": {"app.market.jobs", "app.signals.jobs"},
+            "app.platform.http.x": {"app.market.jobs"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.market.service -> app.scheduler.bodies",
-            "app.services.x -> app.market.jobs",
+            "app.market.jobs -> app.platform.scheduler.bodies",
+            "app.market.service -> app.platform.scheduler.bodies",
+            "app.platform.http.x -> app.market.jobs",
         ]
 
     def test_only_the_wiring_includes_a_router(self) -> None:
@@ -274,21 +290,26 @@ class TestDomains:
         graph = {
             "app.signals.service": {"app.alerts.service", "app.signals.voting.agents"},
             "app.signals.voting.agents": {"app.signals.models"},
-            "app.db.repositories.x": {"app.signals.models", "app.signals.repository"},
-            DOMAIN_BUILDER: {"app.signals.service", "app.signals.router"},
+            "app.platform.db.repositories.x": {"app.signals.models", "app.signals.repository"},
+            "app.platform.runs.engine": {"app.lab.service"},
+            "app.platform.http.auth": {"app.callers.service", "app.signals.router"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.db.repositories.x -> app.signals.repository",
-            f"{DOMAIN_BUILDER} -> app.signals.router",
+            "app.platform.db.repositories.x -> app.signals.repository",
+            "app.platform.http.auth -> app.signals.router",
+            "app.platform.runs.engine -> app.lab.service",
             "app.signals.service -> app.alerts.service",
             "app.signals.voting.agents -> app.signals.models",
         ]
 
     def test_names_a_lower_domain_reaching_the_alerts(self) -> None:
-        """Issue 72's tangle, alerts -> portfolio -> market -> alerts: market (still in the kind
-        folder `services`) and the earlier signals raise alerts through `db`, never the domain."""
+        """The old tangle, alerts -> portfolio -> market -> alerts: market and the earlier
+        signals raise alerts through the platform's `db`, never through the alerts domain."""
         graph = {
-            "app.market.category_evidence": {"app.alerts.conditions", "app.db.repositories.x"},
+            "app.market.category_evidence": {
+                "app.alerts.conditions",
+                "app.platform.db.repositories.x",
+            },
             "app.signals.service": {"app.alerts.repository", "app.signals.models"},
             "app.alerts.conditions": {"app.market.category_evidence", "app.signals.service"},
         }
@@ -297,27 +318,22 @@ class TestDomains:
             "app.signals.service -> app.alerts.repository",
         ]
 
-    def test_a_domain_below_the_kind_folders_is_theirs_to_import_and_imports_no_use_case(
-        self,
-    ) -> None:
-        """`callers` comes before every other domain: the kind folders may import it, its router
-        excepted (the wiring's: `test_only_the_wiring_includes_a_router`), and it imports not the
-        factory that builds the domains."""
+    def test_a_domain_reaches_no_driver_but_from_its_router(self) -> None:
         graph = {
-            "app.services.maintenance.x": {"app.callers.actor", "app.signals.router"},
-            "app.api.idempotent": {"app.callers.idempotency", "app.callers.models"},
-            "app.callers.service": {"app.callers.models", "app.services.factory", "app.api.auth"},
-            "app.callers.idempotency": {"app.signals.models", "app.db.base"},
+            "app.callers.service": {"app.platform.http.auth", "app.state"},
+            "app.callers.router": {"app.platform.http.auth", "app.platform.scheduler.catalog"},
+            "app.callers.idempotency": {"app.signals.models", "app.platform.db.base"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
             "app.callers.idempotency -> app.signals.models",
-            "app.callers.service -> app.services.factory",
-            "app.services.maintenance.x -> app.signals.router",
+            "app.callers.service -> app.platform.http.auth",
+            "app.callers.service -> app.state",
         ]
 
 
 def test_commits_are_announced_by_no_one() -> None:
-    """Every commit is followed by the sessionmaker's hook (`app.db.engine`), not by its caller."""
+    """Every commit is followed by the sessionmaker's hook (`app.platform.db.engine`), not by its
+    caller."""
     mentions = [
         str(path.relative_to(APP))
         for path in sorted(APP.rglob("*"))

@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 
 from app.books.simulation.market_history import FIELDS, MarketHistory, PointInTime
-from app.core.units import HOUR_MS
 from app.market.contracts.trading_sessions import (
     WINDOW_HOURS,
     SessionFigures,
     day_start_ms,
     session_figures,
 )
+from app.platform.core.units import HOUR_MS
 
 
 def day_figures(history: MarketHistory, day_ms: int) -> list[SessionFigures]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from app.books.simulation.history_inputs import market_inputs, quote_turnover, settled_funding
 from app.books.simulation.market_history import MarketHistory, PointInTime, SettledFunding
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.composite import (
     METRIC_WEIGHTS,

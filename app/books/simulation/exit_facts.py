@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from app.books.simulation.decision_context import Context
 from app.books.simulation.returns import correlation_table
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.exit_rule import (
     Exit,
     ExitFact,

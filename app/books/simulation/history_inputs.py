@@ -17,8 +17,8 @@ import numpy as np
 
 from app.books.simulation.data_categories import data_categories
 from app.books.simulation.market_history import PointInTime, SettledFunding
-from app.core.units import HOUR_MS
 from app.market.contracts.depth import BOOK_LEVELS
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.assemble import FUNDING_POINTS
 from app.scoring.scorers.market_inputs import MarketInputs
 
@@ -91,14 +91,15 @@ def market_inputs(
 
 class WindowedInputs(MarketInputs):
     """`MarketInputs` whose open, high and low windows are copied from the history when first
-    read. The built-in scorer reads only closes and volumes (tests/unit/replay/test_inputs.py
-    holds it to that), so a decision copies two candle windows, not five; a plug-in that reads
-    the others gets them, copied then. Rebuilt by `dataclasses.replace` (as `compute` does when
-    the benchmark fails the gate), it holds every window, copied then.
+    read. The built-in scorer reads only closes and volumes
+    (tests/unit/books/simulation/test_inputs.py holds it to that), so a decision copies two candle
+    windows, not five; a plug-in that reads the others gets them, copied then. Rebuilt by
+    `dataclasses.replace` (as `compute` does when the benchmark fails the gate), it holds every
+    window, copied then.
 
     Its returns and candle counts are read from the history's own (computed once per history,
-    not per decision: the same numbers, see tests/unit/replay/test_inputs.py); rebuilt, it
-    measures them on its windows as `MarketInputs` does."""
+    not per decision: the same numbers, see tests/unit/books/simulation/test_inputs.py); rebuilt,
+    it measures them on its windows as `MarketInputs` does."""
 
     @classmethod
     def of(cls, view: PointInTime, rows: np.ndarray, candles: int, **fields: Any) -> WindowedInputs:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.indicators import forward_fill
 
 FIELDS = ("open", "high", "low", "close", "volume")

@@ -15,7 +15,7 @@ from app.books.simulation.exit_facts import decide_exits
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_report import Exit, Swap
 from app.books.simulation.returns import hourly_returns, recent_returns
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.maths.weighting import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 from app.portfolio.policy.initial_selection import fill_vacancies

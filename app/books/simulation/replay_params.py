@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components, parameter_problems
 from app.scoring.scorers.parameters import COMPONENT_WEIGHT, ParameterProblem

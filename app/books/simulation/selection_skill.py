@@ -41,7 +41,7 @@ from app.books.simulation.replay_report import (
     SelectionDataset,
     SelectionSummary,
 )
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.stats.ic import MeanT, mean_t
 from app.stats.nulls import null_distribution
 from app.stats.rounding import rounded

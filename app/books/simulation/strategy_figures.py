@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from app.books.simulation.replay_report import StrategyFigures
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.stats.performance import (
     cagr,
     calmar,

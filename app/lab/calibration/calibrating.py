@@ -21,7 +21,6 @@ from app.books.simulation.policy import PolicyState
 from app.books.simulation.replay_params import ReplayParams, config_json, digest
 from app.books.simulation.replay_report import StrategyFigures
 from app.books.simulation.strategy_figures import strategy_figures
-from app.core.units import HOUR_MS
 from app.lab.calibration.calibration_report import (
     CalibrationReport,
     CalibrationVerdict,
@@ -43,6 +42,7 @@ from app.lab.replay.replaying import (
     run_books,
 )
 from app.lab.replay.schedules import BookRow, BookRun
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import COMPONENTS

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 
 
 class FoldError(ValueError):

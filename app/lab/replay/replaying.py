@@ -36,9 +36,9 @@ from app.books.simulation.replay_report import (
     ReplayReport,
 )
 from app.books.simulation.selection_record import SelectionRecorder
-from app.core.units import HOUR_MS
 from app.lab.replay.schedules import BookRun, Judging, Schedule, Variant
 from app.lab.replay.simulate import Books, Ledger
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.replacement_rule import decisions_needed
 from app.portfolio.policy.settings import PolicyConfig
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.books.simulation.market_history import MarketHistory
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.stats.rows import dots, matrix_vector
 
 

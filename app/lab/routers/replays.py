@@ -6,16 +6,16 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response, status
 
-from app.api.auth import ReaderDep, TraderDep
-from app.api.media import timeline_content, timeline_response, with_stored_json
-from app.api.rate_limit import charge_heavy
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.sessions import SessionDep, app_state
 from app.lab.schemas import ReplayCreate, ReplayRead, ReplaySummary
 from app.lab.service import ReplayRequest, ReplayService, replay_service
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.media import timeline_content, timeline_response, with_stored_json
+from app.platform.http.rate_limit import charge_heavy
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import SessionDep, app_state
+from app.platform.schemas.common import RowId, problem_responses
 from app.portfolio.schemas import TimelineRead
-from app.schemas.common import RowId, problem_responses
 
 router = resource_router("/replays", "replays")
 

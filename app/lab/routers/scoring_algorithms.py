@@ -8,12 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.api.auth import AdminDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedAdminRead
-from app.api.runs import RunFailed, Wait, wait_unless_stopping
-from app.api.sessions import AppStateDep, SessionDep, SessionSourceDep
-from app.core.errors import RUN_ABORTED
 from app.lab.algorithm_changes import (
     AlgorithmChange,
     AlgorithmChangeService,
@@ -30,14 +24,20 @@ from app.lab.schemas import (
     WhatIf,
 )
 from app.lab.service import replay_service
+from app.platform.core.errors import RUN_ABORTED
+from app.platform.http.auth import AdminDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedAdminRead
+from app.platform.http.sessions import AppStateDep, SessionDep, SessionSourceDep
+from app.platform.runs.job import problem_of
+from app.platform.scheduler.on_request import RunFailed, Wait, wait_unless_stopping
+from app.platform.schemas.common import problem_responses
 from app.records.keeping.family import DEFAULT_PRESET, PRESETS
-from app.scheduler.job import problem_of
-from app.schemas.algorithms import (
+from app.scoring.schemas import (
     AlgorithmRead,
     AlgorithmsUpdate,
     PresetRead,
 )
-from app.schemas.common import problem_responses
 
 router = resource_router("/scoring", "scoring")
 

@@ -6,14 +6,14 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Query, Request, Response, status
 
-from app.api.auth import AdminDep, ReaderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.sessions import SessionDep
 from app.lab.calibration.calibration_report import CalibrationReport
 from app.lab.calibration_evidence import EvidenceService
 from app.lab.schemas import EvidenceRead, ReplaySummary
-from app.schemas.common import problem_responses
+from app.platform.http.auth import AdminDep, ReaderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import SessionDep
+from app.platform.schemas.common import problem_responses
 
 router = resource_router("/scoring", "scoring")
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.units import HOURS_PER_YEAR
+from app.platform.core.units import HOURS_PER_YEAR
 
 CRYPTO = "crypto"
 STABLECOIN = "stablecoin"

@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from app.core.units import DAY_MS, HOUR_MS
 from app.market.contracts.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN
+from app.platform.core.units import DAY_MS, HOUR_MS
 
 WINDOW_HOURS = 8 * 7 * 24
 """Eight weeks of hourly candles: the latest ones closed by the day's 00:00 UTC."""

@@ -1,6 +1,7 @@
-"""What the heavy portfolio reads compute in the reads worker process (`app.runtime.offload`):
-hourly log returns over a window of stored closes, and from them the correlation report, the
-risk figures of the current weights and the risk-based weights. Pure, and picklable.
+"""What the heavy portfolio reads compute in the reads worker process
+(`app.platform.runtime.offload`): hourly log returns over a window of stored closes, and from them
+the correlation report, the risk figures of the current weights and the risk-based weights. Pure,
+and picklable.
 
 On a thread of the service these held the GIL: ten callers asking for distinct windows kept
 `/health`'s p99 near 0.3 s (tests/bench/bench_heavy_windows.py). The service reads the closes as one
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.units import HOUR_MS, HOURS_PER_YEAR
+from app.platform.core.units import HOUR_MS, HOURS_PER_YEAR
 from app.portfolio.maths import correlation, risk_statistics
 from app.portfolio.policy.weight_rules import risk_inputs
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.core.units import HOUR_MS
+from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.ranks import by_score
 from app.settings.typed.setting import setting
 

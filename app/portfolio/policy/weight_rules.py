@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from app.core.units import HOURS_PER_YEAR
+from app.platform.core.units import HOURS_PER_YEAR
 from app.portfolio.maths.covariance import shrunk_covariance
 from app.stats.performance import row_volatilities
 

@@ -6,25 +6,25 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response
 
-from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import AnswerOnceDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.core.config import Role
-from app.core.errors import PermissionDeniedError
+from app.platform.core.config import Role
+from app.platform.core.errors import PermissionDeniedError
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.idempotent import AnswerOnceDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.schemas.common import (
+    MONEY_LIMIT,
+    FiniteFloat,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
 from app.portfolio.dependencies import MySymbolsDep, actor_of
 from app.portfolio.schemas import (
     PositionSizeRead,
     RebalanceRead,
     RebalanceRequest,
     WeightsRead,
-)
-from app.schemas.common import (
-    MONEY_LIMIT,
-    FiniteFloat,
-    SymbolText,
-    idempotent_responses,
-    problem_responses,
 )
 
 router = resource_router("/portfolio", "portfolio")

@@ -6,10 +6,15 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from app.api.auth import ReaderDep, TraderDep
-from app.api.idempotent import AnswerOnceDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedHeavyRead, CachedRead
+from app.platform.http.auth import ReaderDep, TraderDep
+from app.platform.http.idempotent import AnswerOnceDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedHeavyRead, CachedRead
+from app.platform.schemas.common import (
+    FiniteFloat,
+    idempotent_responses,
+    problem_responses,
+)
 from app.portfolio.dependencies import MySymbolsDep, actor_of
 from app.portfolio.schemas import (
     CorrelationRead,
@@ -17,11 +22,6 @@ from app.portfolio.schemas import (
     PerformanceCreate,
     PerformanceRead,
     StatisticsRead,
-)
-from app.schemas.common import (
-    FiniteFloat,
-    idempotent_responses,
-    problem_responses,
 )
 
 router = resource_router("/portfolio", "portfolio")

@@ -6,12 +6,18 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from app.api.auth import LazyReaderDep, ReaderDep, TraderDep
-from app.api.idempotent import AnswerOnceDep
-from app.api.media import timeline_content, timeline_response
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
-from app.api.sessions import AppStateDep, SessionSourceDep
+from app.platform.http.auth import LazyReaderDep, ReaderDep, TraderDep
+from app.platform.http.idempotent import AnswerOnceDep
+from app.platform.http.media import timeline_content, timeline_response
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
+from app.platform.http.sessions import AppStateDep, SessionSourceDep
+from app.platform.schemas.common import (
+    IsoDateTime,
+    SymbolText,
+    idempotent_responses,
+    problem_responses,
+)
 from app.portfolio.dependencies import MembershipDep, MySymbolsDep, actor_of
 from app.portfolio.membership import Change
 from app.portfolio.reader import PORTFOLIO_JSON, PortfolioReadService
@@ -26,12 +32,6 @@ from app.portfolio.schemas import (
     TimelineRead,
 )
 from app.portfolio.service import MySymbolsService
-from app.schemas.common import (
-    IsoDateTime,
-    SymbolText,
-    idempotent_responses,
-    problem_responses,
-)
 
 router = resource_router("/portfolio", "portfolio")
 

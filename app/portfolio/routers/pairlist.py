@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.auth import ReaderDep
-from app.api.resource import resource_router
-from app.api.response_cache import CachedRead
+from app.platform.http.auth import ReaderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedRead
 from app.portfolio.dependencies import MySymbolsDep
 
 router = resource_router("", "interop")

@@ -12,7 +12,7 @@ Books:
 
 A decision at hour t reads the stored history up to t's close and trades at the close of
 t + lag, as a replay with the same configuration and lag does: on the same stored history the
-books equal a replay's to rounding (tests/integration/test_forward_record.py). Each hour is
+books equal a replay's to rounding (tests/integration/records/test_forward_record.py). Each hour is
 marked from that hour's closes and funding settlements only.
 
 Once a day (the 00:00 decision) every scoring book is judged as the replay's selection record
@@ -37,7 +37,7 @@ from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.policy import book_weights, step
 from app.books.simulation.replay_params import policy_hash
 from app.books.simulation.selection_record import trailing_returns, universe_betas, universe_hourly
-from app.core.units import DAY_MS, HOUR_MS
+from app.platform.core.units import DAY_MS, HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.book import LiveBook
 from app.records.keeping.forward_baselines import NAMED, RandomDraw, Weights, by_name, named_targets

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.units import HOUR_MS
 from app.market.contracts.depth import BOOK_LEVELS
+from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.market_inputs import MarketInputs
 
 FUNDING_POINTS = 42  # 14 days of 8-hourly settlements

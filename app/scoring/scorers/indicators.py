@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import talib
 
-from app.core.units import HOURS_PER_YEAR
+from app.platform.core.units import HOURS_PER_YEAR
 
 FloatArray = np.ndarray
 

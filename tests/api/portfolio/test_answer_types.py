@@ -10,7 +10,7 @@ import httpx
 import jsonschema
 import pytest
 
-from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, TRADE, add, portfolio, ranked
+from tests.api.portfolio_calls import BASE, PORTFOLIO, READ, TRADE, add, portfolio, ranked
 
 # route (GET) -> its documented 200 schema's component
 READS = {

@@ -3,7 +3,7 @@ follows the forward record's policy book (each pass moves it to the book's membe
 weights, as actor `autopilot`); a scoring run changes no member either way, its replacements stay
 proposals. The passes here follow targets written by hand over the module's scored symbols; the
 forward record's own passes, and the as-run record equal to the book's, are in
-tests/integration/test_forward_record.py."""
+tests/integration/records/test_forward_record.py."""
 
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError
-from app.db.models import EventOutbox
 from app.market.models import Symbol
 from app.market.service import symbol_category
+from app.platform.core.errors import ConflictError
+from app.platform.db.models import EventOutbox
 from app.portfolio.autopilot import INTERIM, METHOD, AutopilotService, PolicyTarget
 from app.portfolio.membership import CategoryExcluded, MembershipService
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.repository import PortfolioRepository
 from app.settings.registry import SETTINGS, read_setting
-from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
+from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.helpers import set_config
 
 REFRESH = f"{BASE}/jobs/score_refresh/run"

@@ -1,6 +1,6 @@
-"""The heavy reads compute in the reads worker process (`app.runtime.offload.READS`): a read
-waits on that process, not on the service's, which answers meanwhile; and what the maths refuses
-there reaches the caller whole, as the problem it was on a thread."""
+"""The heavy reads compute in the reads worker process (`app.platform.runtime.offload.READS`): a
+read waits on that process, not on the service's, which answers meanwhile; and what the maths
+refuses there reaches the caller whole, as the problem it was on a thread."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import httpx
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.units import HOUR_MIN
 from app.market.models import Candle, Symbol
-from app.runtime.offload import READS, in_worker
-from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, ranked
+from app.platform.core.units import HOUR_MIN
+from app.platform.runtime.offload import READS, in_worker
 from tests.api.portfolio.test_operations import build
+from tests.api.portfolio_calls import BASE, PORTFOLIO, READ, ranked
 from tests.helpers import assert_problem, set_config
 
 

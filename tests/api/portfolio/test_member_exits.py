@@ -22,9 +22,11 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import WebhookSettings
-from app.db.models import Alert, EventOutbox, WebhookDelivery
 from app.market.models import Candle, Symbol
+from app.platform.core.config import WebhookSettings
+from app.platform.db.models import Alert, EventOutbox, WebhookDelivery
+from app.platform.events.stream import EventSignal
+from app.platform.webhooks.dispatcher import WebhookDispatcher
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.member_exits import ExitService
@@ -36,9 +38,7 @@ from app.portfolio.repository import PortfolioRepository
 from app.portfolio.settings import load_portfolio_config
 from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
-from app.services.events.stream import EventSignal
-from app.services.webhooks.dispatcher import WebhookDispatcher
-from tests.api.portfolio.helpers import ADMIN, BASE, add, ranked
+from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.conftest import ADMIN_NAME
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator

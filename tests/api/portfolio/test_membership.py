@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
 from app.portfolio.models import PortfolioHistory, PortfolioMember
-from tests.api.portfolio.helpers import (
+from tests.api.portfolio_calls import (
     BASE,
     PORTFOLIO,
     READ,

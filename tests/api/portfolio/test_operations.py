@@ -14,14 +14,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from app.core.clock import utcnow
 from app.market.models import Symbol
+from app.platform.core.clock import utcnow
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun
 from app.scoring.scorers.assemble import assemble
 from app.scoring.scorers.components import market_structure
 from app.scoring.scoring_run import symbol_values
-from tests.api.portfolio.helpers import (
+from tests.api.portfolio_calls import (
     ADMIN,
     BASE,
     PORTFOLIO,

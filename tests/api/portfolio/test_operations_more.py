@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
 from app.market.models import Symbol
+from app.platform.core.clock import utcnow
 from app.portfolio.models import PerformanceRecord
-from tests.api.portfolio.helpers import PORTFOLIO, READ, TRADE, portfolio, ranked
 from tests.api.portfolio.test_operations import build, contract, lots, member_weights
+from tests.api.portfolio_calls import PORTFOLIO, READ, TRADE, portfolio, ranked
 from tests.helpers import assert_problem, set_config
 
 

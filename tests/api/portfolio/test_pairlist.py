@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, TRADE, add, portfolio, ranked
+from tests.api.portfolio_calls import BASE, PORTFOLIO, READ, TRADE, add, portfolio, ranked
 from tests.conftest import READ_KEY
 from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from app.core.clock import utcnow
 from app.kucoin.websocket import StreamTick
-from tests.api.portfolio.helpers import BASE, PORTFOLIO, READ, add, history, portfolio, ranked
+from app.platform.core.clock import utcnow
+from tests.api.portfolio_calls import BASE, PORTFOLIO, READ, add, history, portfolio, ranked
 
 SYMBOLS = ("BTCUSDT", "ETHUSDT")  # ticks 0.1 and 0.01; their marks are on a finer index step
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.portfolio.helpers import (
+from tests.api.portfolio_calls import (
     ADMIN,
     BASE,
     PORTFOLIO,

@@ -9,7 +9,6 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app.core.clock import utcnow
 from app.kucoin.breaker import BreakerState
 from app.kucoin.errors import (
     BadResponse,
@@ -19,6 +18,7 @@ from app.kucoin.errors import (
     Unavailable,
     UnknownSymbol,
 )
+from app.platform.core.clock import utcnow
 from tests.exchange_calls import service_status
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client, wait_until, with_sim

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.db.models import ExchangeWeight
-from app.db.rate_budget import PostgresWindow
 from app.kucoin.client import KucoinFuturesClient
 from app.kucoin.errors import RateLimited
 from app.kucoin.ratelimit import WeightLimiter
+from app.platform.db.models import ExchangeWeight
+from app.platform.db.rate_budget import PostgresWindow
 from tests.exchange_calls import server_time_ms, service_status
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import PINNED_NOW_MS, make_client

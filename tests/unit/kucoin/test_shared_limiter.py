@@ -8,16 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.db.rate_budget import wait_for_room
 from app.kucoin import spend
 from app.kucoin.ratelimit import WeightLimiter
 from app.kucoin.shared_budget import SharedWindowUnavailable
+from app.platform.db.rate_budget import wait_for_room
 from tests.unit.kucoin.test_ratelimit_breaker import FakeClock
 
 
 class MemoryWindow:
     """A shared window in memory, on the same fake clock (the database's stands in tests of
-    `app.db.rate_budget`); `down` makes it unreachable."""
+    `app.platform.db.rate_budget`); `down` makes it unreachable."""
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock

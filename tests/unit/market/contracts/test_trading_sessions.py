@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from app.books.simulation.data_categories import day_figures
-from app.core.units import DAY_MS, HOUR_MS
 from app.market.contracts.trading_sessions import (
     MIN_WEEKDAY_HOURS,
     MIN_WEEKEND_HOURS,
@@ -18,6 +17,7 @@ from app.market.contracts.trading_sessions import (
     day_start_ms,
     session_figures,
 )
+from app.platform.core.units import DAY_MS, HOUR_MS
 from scripts.category_evidence import TRADFI_FOLDER, ContractDays, contract_days
 from tests.replay_data import random_walks, session_traded
 from tests.shared_data import MARKET_DATA

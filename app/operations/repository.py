@@ -1,0 +1,210 @@
+"""The rows retention removes or thins, found and changed a bounded batch at a time (by primary
+key), so each statement is short and holds its row locks briefly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, null, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.callers.models import IdempotencyKey
+from app.lab.models import PENDING, ReplayRun
+from app.platform.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
+from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
+from app.signals.models import SETTLED, Signal
+
+
+class RetentionRepository:
+    """Finds what is past a window, by primary key, and deletes or thins it in batches."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def runs_to_thin(
+        self, before: datetime, protected: set[int], limit: int
+    ) -> Sequence[int]:
+        """Runs started before `before` that still hold inputs or per-component rows."""
+        components = exists().where(
+            SymbolScore.run_id == ScoringRun.id, SymbolScore.component != COMPOSITE
+        )
+        query = (
+            select(ScoringRun.id)
+            .where(
+                ScoringRun.started_at < before,
+                ScoringRun.status != "running",
+                ScoringRun.id.not_in(protected),
+                ScoringRun.inputs.is_not(None) | components,
+            )
+            .order_by(ScoringRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def runs_to_delete(
+        self, before: datetime, protected: set[int], limit: int
+    ) -> Sequence[int]:
+        query = (
+            select(ScoringRun.id)
+            .where(
+                ScoringRun.started_at < before,
+                ScoringRun.status != "running",
+                ScoringRun.id.not_in(protected),
+            )
+            .order_by(ScoringRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def score_row_ids(
+        self, run_id: int, limit: int, *, components_only: bool
+    ) -> Sequence[int]:
+        query = select(SymbolScore.id).where(SymbolScore.run_id == run_id)
+        if components_only:
+            query = query.where(SymbolScore.component != COMPOSITE)
+        return (await self.session.scalars(query.order_by(SymbolScore.id).limit(limit))).all()
+
+    async def delete_scores(self, ids: Sequence[int]) -> int:
+        return await self._delete(SymbolScore, SymbolScore.id, ids)
+
+    async def drop_inputs(self, run_id: int) -> None:
+        await self.session.execute(
+            update(ScoringRun).where(ScoringRun.id == run_id).values(inputs=null())
+        )
+
+    async def delete_run(self, run_id: int) -> int:
+        return await self._delete(ScoringRun, ScoringRun.id, [run_id])
+
+    async def old_event_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        return await self._created_before(EventOutbox, before, limit)
+
+    async def delete_events(self, ids: Sequence[int]) -> tuple[int, int]:
+        """The events and, first, their deliveries (which reference them): how many of each."""
+        deliveries = await self._delete(WebhookDelivery, WebhookDelivery.event_id, ids)
+        return await self._delete(EventOutbox, EventOutbox.id, ids), deliveries
+
+    async def old_delivery_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        return await self._created_before(WebhookDelivery, before, limit)
+
+    async def delete_deliveries(self, ids: Sequence[int]) -> int:
+        return await self._delete(WebhookDelivery, WebhookDelivery.id, ids)
+
+    async def old_job_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        """Finished runs that ended before `before`, but never a job's newest run (`/status`
+        shows each job's last outcome)."""
+        newest = select(func.max(JobRun.id)).group_by(JobRun.job)
+        query = (
+            select(JobRun.id)
+            .where(
+                JobRun.status != "running",
+                func.coalesce(JobRun.finished_at, JobRun.started_at) < before,
+                JobRun.id.not_in(newest),
+            )
+            .order_by(JobRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_job_runs(self, ids: Sequence[int]) -> int:
+        return await self._delete(JobRun, JobRun.id, ids)
+
+    async def expired_idempotency_key_ids(self, now: datetime, limit: int) -> Sequence[int]:
+        """Keys at or past their `expires_at`: no longer replayed (a retry with one runs afresh,
+        see `IdempotencyGuard`), and each holds a whole response body."""
+        query = (
+            select(IdempotencyKey.id)
+            .where(IdempotencyKey.expires_at <= now)
+            .order_by(IdempotencyKey.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_idempotency_keys(self, ids: Sequence[int]) -> int:
+        return await self._delete(IdempotencyKey, IdempotencyKey.id, ids)
+
+    async def old_signal_ids(
+        self, before: datetime, unmeasured_before: datetime, limit: int
+    ) -> Sequence[int]:
+        """Settled signals created before `before`; one whose forward return is not measured
+        yet only once it was evaluated before `unmeasured_before` (until its horizon ends,
+        outcome measurement still reads it)."""
+        measured_or_given_up = (
+            Signal.forward_return.is_not(None)
+            | Signal.evaluated_at.is_(None)
+            | (Signal.evaluated_at < unmeasured_before)
+        )
+        query = (
+            select(Signal.id)
+            .where(
+                Signal.status.in_(SETTLED),
+                Signal.created_at < before,
+                measured_or_given_up,
+            )
+            .order_by(Signal.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_signals(self, ids: Sequence[int]) -> int:
+        """Signals with their votes and consensus (columns of theirs: no row references one)."""
+        return await self._delete(Signal, Signal.id, ids)
+
+    async def old_replay_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        """Ended replay runs that ended before `before`, but never the newest succeeded run of
+        a kind, nor the newest succeeded calibration of a configuration (`EvidenceService.latest`
+        reads the one of the configuration in force, and names the newest of any)."""
+        succeeded = ReplayRun.status == "succeeded"
+        newest_of_kind = select(func.max(ReplayRun.id)).where(succeeded).group_by(ReplayRun.kind)
+        newest_calibrations = (
+            select(func.max(ReplayRun.id))
+            .where(succeeded, ReplayRun.kind == "calibration")
+            .group_by(ReplayRun.policy_hash)
+        )
+        query = (
+            select(ReplayRun.id)
+            .where(
+                ReplayRun.status.not_in(PENDING),
+                # Implied by the next (a run ends after it is created): lets the index narrow.
+                ReplayRun.created_at < before,
+                func.coalesce(ReplayRun.finished_at, ReplayRun.created_at) < before,
+                ReplayRun.id.not_in(newest_of_kind),
+                ReplayRun.id.not_in(newest_calibrations),
+            )
+            .order_by(ReplayRun.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_replay_runs(self, ids: Sequence[int]) -> int:
+        """Replay runs with their reports (a column of theirs: no row references one)."""
+        return await self._delete(ReplayRun, ReplayRun.id, ids)
+
+    async def old_alert_ids(self, before: datetime, limit: int) -> Sequence[int]:
+        """Alerts resolved before `before` (an open or acknowledged one is never old)."""
+        query = (
+            select(Alert.id)
+            .where(Alert.status == "resolved", Alert.resolved_at < before)
+            .order_by(Alert.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete_alerts(self, ids: Sequence[int]) -> int:
+        return await self._delete(Alert, Alert.id, ids)
+
+    async def _created_before(
+        self, model: type[EventOutbox] | type[WebhookDelivery], before: datetime, limit: int
+    ) -> Sequence[int]:
+        """The oldest `limit` ids of rows created before `before`."""
+        query = select(model.id).where(model.created_at < before).order_by(model.id).limit(limit)
+        return (await self.session.scalars(query)).all()
+
+    async def _delete(self, model: type, column: object, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        result = await self.session.execute(
+            delete(model).where(column.in_(ids)),  # type: ignore[attr-defined]
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

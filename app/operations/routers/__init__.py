@@ -1,0 +1,1 @@
+"""The operations routers, one module per URL prefix: `/health`, `/status`."""

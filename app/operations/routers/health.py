@@ -1,0 +1,17 @@
+"""`GET /health`: the liveness probe."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.operations.schemas import Health
+from app.operations.service import StatusService
+from app.platform.http.route_guard import ApiRoute
+from app.platform.http.sessions import AppStateDep
+
+router = APIRouter(route_class=ApiRoute, tags=["system"])
+
+
+@router.get("/health", response_model=Health, summary="Liveness: the process answers")
+async def get_health(state: AppStateDep) -> Health:
+    return StatusService(state).health()

@@ -1,0 +1,113 @@
+"""API-key primitives: the one parser of a presented key, the one role check, generation,
+hashing and constant-time matching. No I/O here."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.platform.core.config import BootstrapKey, Role
+from app.platform.core.headers import API_KEY, raw
+
+KEY_PREFIX = "msk_"
+PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8
+_API_KEY_HEADER = raw(API_KEY)
+_AUTHORIZATION_HEADER = b"authorization"
+
+# The audit trail records a stored key as `key-<id>:<name>` in String(80) actor columns
+# (`actor`, `created_by`, `requested_by`, the idempotency `principal`, ...). A new key's name is
+# capped so that the actor fits with room for a 10-digit id; a longer name stored before the cap
+# is shortened in the actor (the id, which identifies the key, is always kept whole).
+ACTOR_LENGTH = 80
+KEY_NAME_MAX_LENGTH = ACTOR_LENGTH - len("key-:") - 10
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the audit trail records `name` as the actor."""
+
+    name: str
+    role: Role
+    api_key_id: int | None = None
+
+
+ANONYMOUS_READER = Principal(name="anonymous", role=Role.READ)
+
+
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The API key a request presents, from its raw ASGI headers: `X-API-Key`, else
+    `Authorization: Bearer <key>`. The only parser of it: authentication and the response
+    cache must agree on who is asking. The first of each header counts, blanks around a value
+    are ignored, and an empty value is no key (an empty `X-API-Key` beside a Bearer key: the
+    Bearer key)."""
+    api_key = bearer = None
+    for name, value in headers:
+        if name == _API_KEY_HEADER and api_key is None:
+            api_key = value.decode("latin-1").strip()
+        elif name == _AUTHORIZATION_HEADER and bearer is None:
+            scheme, _, credentials = value.decode("latin-1").strip().partition(" ")
+            bearer = credentials.strip() if scheme.lower() == "bearer" else ""
+    return api_key or bearer or None
+
+
+def role_permits(role: Role | None, required: Role, *, open_reads: bool) -> bool:
+    """Whether a caller holding `role` (None: one that presents no key) may do what `required`
+    allows: the one role check, made by authentication and by the response cache alike."""
+    if role is None:
+        return required is Role.READ and open_reads
+    return role.allows(required)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_key() -> tuple[str, str]:
+    """Return (full key, public id): `msk_<8 hex>_<secret>`; the public id is safe to show."""
+    public_id = KEY_PREFIX + secrets.token_hex(4)
+    return f"{public_id}_{secrets.token_urlsafe(32)}", public_id
+
+
+def public_id_of(key: str) -> str | None:
+    """The public id of a generated key, or None for strings not shaped like one."""
+    if not key.startswith(KEY_PREFIX) or len(key) <= PUBLIC_ID_LENGTH + 1:
+        return None
+    return key[:PUBLIC_ID_LENGTH] if key[PUBLIC_ID_LENGTH] == "_" else None
+
+
+def stored_key_actor(key_id: int, name: str) -> str:
+    """The actor a stored key writes as: `key-<id>:<name>`, the name cut to fit the columns."""
+    label = f"key-{key_id}:"
+    return label + name[: max(ACTOR_LENGTH - len(label), 0)]
+
+
+def hashes_match(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def bootstrap_name(role: str, key_hash: str) -> str:
+    """A bootstrap key's name (its audit actor, idempotency scope and replay quota):
+    `bootstrap-<role>-<its hash's first 8 hex digits>`, the same wherever the key stands in
+    MYSYMBOLS_API_KEYS (by position, reordering the list handed one key's name to another)."""
+    return f"bootstrap-{role}-{key_hash[:8]}"
+
+
+class BootstrapKeyring:
+    """Keys from settings, held as hashes; matching visits every entry, so timing tells nothing."""
+
+    def __init__(self, keys: list[BootstrapKey]) -> None:
+        hashes = [hash_key(k.key.get_secret_value()) for k in keys]
+        self._entries = [
+            (key_hash, Principal(bootstrap_name(k.role, key_hash), k.role))
+            for key_hash, k in zip(hashes, keys, strict=True)
+        ]
+
+    def match(self, presented_hash: str) -> Principal | None:
+        found: Principal | None = None
+        for stored_hash, principal in self._entries:
+            if hashes_match(stored_hash, presented_hash):
+                found = principal
+        return found

@@ -1,0 +1,131 @@
+"""Engine and session factory for PostgreSQL (asyncpg) or the embedded SQLite file (aiosqlite)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.platform.core.config import Settings
+from app.platform.db.failures import install_failure_mapping
+from app.platform.db.json_text import serialize
+from app.platform.db.session_flags import Commit, forget, take_commit
+from app.platform.db.sqlite_locks import follow_write_locks
+from app.platform.observability.pool import MeteredQueuePool
+from app.platform.observability.slow_queries import log_slow_queries
+
+logger = logging.getLogger(__name__)
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The SQLAlchemy URL as asyncpg's own `connect` takes it (for the connections held outside
+    the pool: the scheduler's leadership lock, the change listener)."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """Build the engine with timeouts, so a dead database fails fast instead of hanging requests."""
+    db = settings.database
+    if settings.is_sqlite:
+        engine = create_async_engine(
+            settings.database_url,
+            # The busy timeout: a write waits this long for another connection's write lock
+            # (sqlite3 takes seconds; see app.platform.db.sqlite_locks for the writes that could
+            # not).
+            connect_args={"timeout": db.sqlite_busy_timeout_s},
+            json_serializer=serialize,
+            hide_parameters=True,
+        )
+        _make_sqlite_transactional(engine)
+        follow_write_locks(engine)
+        install_failure_mapping(engine)
+        log_slow_queries(engine, db.slow_query_ms)
+        return engine
+    engine = create_async_engine(
+        settings.database_url,
+        poolclass=MeteredQueuePool,
+        pool_size=db.pool_size,
+        max_overflow=db.max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=db.connect_timeout_s,
+        json_serializer=serialize,
+        # A failing statement's parameters (a key's hash, a webhook secret, request text) stay
+        # out of the exception's text, and so out of logs and stored errors.
+        hide_parameters=True,
+        connect_args={
+            "timeout": db.connect_timeout_s,
+            # The server cancels a statement or a lock wait that runs too long (a "busy" 503);
+            # the client's own limit, a little later, catches a connection that went silent.
+            "command_timeout": db.statement_timeout_s + 5,
+            "server_settings": {
+                "application_name": "mysymbols",
+                "statement_timeout": str(int(db.statement_timeout_s * 1000)),
+                "lock_timeout": str(int(db.statement_timeout_s * 1000)),
+            },
+        },
+    )
+    install_failure_mapping(engine)
+    log_slow_queries(engine, db.slow_query_ms)
+    return engine
+
+
+def create_sessionmaker(
+    engine: AsyncEngine, on_commit: Callable[[Commit], None] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `engine`; `on_commit` follows every commit of every one of them, wherever
+    it is made, with what the transaction wrote (see `app.platform.db.session_flags`)."""
+
+    class AppSession(Session):
+        """A class of this sessionmaker's own, so its listeners hear no other sessions."""
+
+    if on_commit is not None:
+        _follow_commits(AppSession, on_commit)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=AppSession
+    )
+
+
+def _follow_commits(session_class: type[Session], on_commit: Callable[[Commit], None]) -> None:
+    @event.listens_for(session_class, "after_commit")
+    def committed(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint released: nothing is committed yet
+            return
+        commit = take_commit(session)
+        try:
+            on_commit(commit)
+        except Exception:  # the commit stands: its caller must not be told it failed
+            logger.exception("after a commit: %s", commit)
+
+    @event.listens_for(session_class, "after_transaction_end")
+    def ended(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:  # after a commit, taken already; after a rollback, void
+            forget(session)
+
+
+def _make_sqlite_transactional(engine: AsyncEngine) -> None:
+    """Let SQLAlchemy, not the sqlite3 driver, emit BEGIN, so SAVEPOINTs and DDL rollback work.
+
+    Also turns on foreign keys (off by default in SQLite) and WAL for concurrent readers.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

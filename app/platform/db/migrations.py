@@ -1,0 +1,130 @@
+"""Alembic entry points for the app and the tests: config, head revision, where a database's
+schema stands against this code's scripts, upgrade, and the start command's migration step
+(`migrate`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import pool
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from alembic import command
+from app.platform.db.repositories.system import SystemRepository
+
+logger = logging.getLogger(__name__)
+
+ALEMBIC_INI = Path(__file__).resolve().parents[3] / "alembic.ini"
+
+# Every replica runs `alembic upgrade head` as it starts. On PostgreSQL, alembic/env.py holds this
+# session-level advisory lock around the run, so concurrent starters migrate one after another: the
+# first migrates, the later ones find the schema at head and do nothing. The key is arbitrary but
+# fixed (ASCII "MySymMig"); advisory locks are scoped to one database, so test databases on the same
+# server never wait for each other.
+MIGRATION_LOCK_KEY = 0x4D7953796D4D6967
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("sqlalchemy.url", database_url)
+    config.attributes["configure_logging"] = False
+    return config
+
+
+@cache
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_current_head()
+    if head is None:
+        raise RuntimeError("the Alembic script directory has no head revision")
+    return head
+
+
+Position = Literal["at_head", "ahead", "behind", "not_migrated"]
+"""Where a database's schema stands against this code: at its head; ahead (a revision its
+scripts do not know: a newer release migrated it, and code N runs on schema N+1); behind (an
+older revision it knows); or not migrated at all."""
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this code's scripts hold."""
+    script = ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
+    return frozenset(s.revision for s in script.walk_revisions())
+
+
+def position_of(revision: str | None) -> Position:
+    """Where the database at `revision` (None: no alembic_version) stands against this code."""
+    if revision is None:
+        return "not_migrated"
+    if revision == head_revision():
+        return "at_head"
+    return "behind" if revision in known_revisions() else "ahead"
+
+
+def serves(position: Position) -> bool:
+    """Whether this code serves a database in `position`: at its head, or ahead of it (the
+    migrations are expand/contract: a release's schema keeps the previous release working)."""
+    return position in ("at_head", "ahead")
+
+
+async def database_revision(database_url: str) -> str | None:
+    """The revision stamped in the database (None: not migrated); raises when unreachable."""
+    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            try:
+                return await SystemRepository(connection).migration_revision()
+            except DBAPIError:  # reachable, but no alembic_version table
+                return None
+    finally:
+        await engine.dispose()
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Blocking: runs its own event loop, so call it from a thread or before the app starts."""
+    command.upgrade(alembic_config(database_url), "head")
+
+
+# The start command's migration step: a rolling update and a rollback both run a release on a
+# schema that a newer release has migrated (a revision this release's scripts do not know).
+# Migrations are expand/contract, so that schema serves this code; upgrading would fail ("Can't
+# locate revision") and crash-loop the rollback, so the step skips it with a warning.
+Outcome = Literal["at_head", "ahead", "upgraded", "behind"]
+
+
+async def migrate(database_url: str, *, upgrade_behind: bool) -> Outcome:
+    """Bring the database to this release's head if it is behind (`upgrade_behind`; else only
+    say so: the replica is not ready until someone upgrades it), never past it, never back."""
+    revision = await database_revision(database_url)
+    position: Position = position_of(revision)
+    head = head_revision()
+    if position == "at_head":
+        logger.info("migrations: the database is at this release's head %s", head)
+        return "at_head"
+    if position == "ahead":
+        logger.warning(
+            "migrations: the database is at %s, ahead of this release's head %s (a newer "
+            "release migrated it): upgrade skipped; this release runs on it (expand/contract)",
+            revision,
+            head,
+        )
+        return "ahead"
+    if not upgrade_behind:
+        logger.warning(
+            "migrations: the database is at %s, behind this release's head %s; not upgraded "
+            "here (MYSYMBOLS_MIGRATE=check): this replica is not ready until the migration "
+            "job upgrades it",
+            revision or "nothing",
+            head,
+        )
+        return "behind"
+    await asyncio.to_thread(upgrade_to_head, database_url)
+    logger.info("migrations: upgraded from %s to %s", revision or "nothing", head)
+    return "upgraded"

@@ -1,0 +1,158 @@
+"""Authentication as `Annotated` role dependencies: who presents which key (`X-API-Key` or
+`Authorization: Bearer`), and whether its role may read, trade or administer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.callers.service import ApiKeyService
+from app.platform.core.config import Role
+from app.platform.core.errors import AuthenticationError, PermissionDeniedError
+from app.platform.core.headers import API_KEY
+from app.platform.core.security import ANONYMOUS_READER, Principal, hash_key, role_permits
+from app.platform.core.security import presented_key as parse_presented_key
+from app.platform.db.failures import is_database_busy, is_database_unavailable
+from app.platform.http.response_cache import remember_role
+from app.platform.http.sessions import SessionDep, SessionSource, SessionSourceDep, app_state
+from app.state import AppState
+
+logger = logging.getLogger(__name__)
+
+api_key_header = APIKeyHeader(name=API_KEY, auto_error=False)
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The same API key, for clients (such as "
+    "freqtrade's RemotePairList) that can only send `Authorization: Bearer`.",
+)
+
+
+async def presented_key(
+    request: Request,
+    _x_api_key: Annotated[str | None, Security(api_key_header)] = None,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+) -> str | None:
+    """The API key from `X-API-Key`, else from `Authorization: Bearer`, read by the parser the
+    response cache uses too (`app.platform.core.security.presented_key`); the two schemes are
+    declared here for OpenAPI only."""
+    return parse_presented_key(request.scope["headers"])
+
+
+PresentedKey = Annotated[str | None, Depends(presented_key)]
+
+
+async def authenticate(
+    state: AppState,
+    presented: str | None,
+    required: Role,
+    open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+) -> Principal:
+    """The caller behind `X-API-Key` with at least the `required` role (401 vs 403)."""
+    open_reads = state.settings.auth.open_reads
+    if not presented:
+        if role_permits(None, required, open_reads=open_reads):
+            return ANONYMOUS_READER
+        raise AuthenticationError(
+            f"An API key is required in the {API_KEY} header (or as Authorization: Bearer)."
+        )
+    principal = state.keyring.match(hash_key(presented))  # bootstrap keys need no database
+    if principal is None:
+        async with open_session() as session:
+            principal = await ApiKeyService(session, state.keyring).authenticate(presented)
+    if principal is None:
+        raise AuthenticationError("The API key is unknown or revoked.")
+    if not role_permits(principal.role, required, open_reads=open_reads):
+        raise PermissionDeniedError(
+            f"This action needs the '{required}' role; the key has '{principal.role}'.",
+            extra={"required_role": required.value, "key_role": principal.role.value},
+        )
+    return principal
+
+
+def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates `X-API-Key` within the request's session."""
+
+    async def authorise(
+        request: Request, session: SessionDep, presented: PresentedKey
+    ) -> Principal:
+        @asynccontextmanager
+        async def request_session() -> AsyncIterator[AsyncSession]:
+            yield session
+
+        principal = await authenticate(app_state(request), presented, required, request_session)
+        remember_role(request, principal.role)
+        return principal
+
+    return authorise
+
+
+async def authorise_reader_lazily(
+    request: Request, sessions: SessionSourceDep, presented: PresentedKey
+) -> Principal:
+    """`read` role without a request session: a stored key opens one, a bootstrap key none."""
+    principal = await authenticate(app_state(request), presented, Role.READ, sessions.open)
+    remember_role(request, principal.role)
+    return principal
+
+
+async def authorise_reader_optionally(
+    request: Request, sessions: SessionSourceDep, presented: PresentedKey
+) -> Principal | None:
+    """The caller with the `read` role, or None for one without a key (never a 401 then): for
+    `/status`, whose probes carry no key. A stored key that cannot be checked because the
+    database is down is no key either."""
+    state = app_state(request)
+    if not presented and not state.settings.auth.open_reads:
+        return None
+    try:
+        return await authenticate(state, presented, Role.READ, sessions.open)
+    except Exception as exc:
+        if is_database_unavailable(exc) or is_database_busy(exc):
+            logger.warning("status: the key is not checked, the database is down")
+            return None
+        raise
+
+
+def stored_key_check(state: AppState) -> Callable[[str], Awaitable[bool]]:
+    """For the caller limits: whether a presented key is a stored key that authenticates, in a
+    session of its own (read only)."""
+    sessions = state.run_sessions or state.sessionmaker
+
+    async def recognises(presented: str) -> bool:
+        async with sessions() as session:
+            return await ApiKeyService(session, state.keyring).recognises(presented)
+
+    return recognises
+
+
+def key_still_valid(
+    state: AppState, sessions: SessionSource, principal: Principal
+) -> Callable[[], Awaitable[bool]] | None:
+    """For a long-lived answer: a check that the caller's stored key is still valid (not
+    revoked); None for bootstrap keys and anonymous readers, which cannot be revoked."""
+    key_id = principal.api_key_id
+    if key_id is None:
+        return None
+
+    async def still_valid() -> bool:
+        try:
+            async with sessions.open() as session:
+                return await ApiKeyService(session, state.keyring).is_active(key_id)
+        except Exception:  # the database blinked: keep serving, look again next time
+            logger.warning("api keys: key %s not checked", key_id, exc_info=True)
+            return True
+
+    return still_valid
+
+
+ReaderDep = Annotated[Principal, Depends(require_role(Role.READ))]
+LazyReaderDep = Annotated[Principal, Depends(authorise_reader_lazily)]
+OptionalReaderDep = Annotated[Principal | None, Depends(authorise_reader_optionally)]
+TraderDep = Annotated[Principal, Depends(require_role(Role.TRADE))]
+AdminDep = Annotated[Principal, Depends(require_role(Role.ADMIN))]

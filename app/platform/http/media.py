@@ -1,0 +1,60 @@
+"""Content negotiation of the documents served as JSON or CSV (`Accept: text/csv`), and stored
+JSON documents served as the database keeps them."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from fastapi import Request, Response
+from pydantic import BaseModel
+
+from app.platform.http.accept import CSV, JSON, prefers_csv
+from app.portfolio.maths.membership_intervals import COLUMNS
+
+
+def wants_csv(request: Request) -> bool:
+    """Whether the request's `Accept` prefers text/csv to application/json."""
+    return prefers_csv(request.headers.getlist("accept"))
+
+
+VARY_ACCEPT = {"Vary": "Accept"}  # a shared cache on the way keeps the two media types apart
+
+
+class Tabular(Protocol):
+    """A document of rows served as JSON or as CSV (the portfolio's or a replay's timeline)."""
+
+    def json(self) -> bytes: ...
+
+    def csv(self) -> bytes: ...
+
+
+def timeline_response(request: Request, timeline: Tabular) -> Response:
+    """The timeline as JSON, or as CSV (a header line, then the same rows in the same order)."""
+    if wants_csv(request):
+        return Response(timeline.csv(), media_type="text/csv; charset=utf-8", headers=VARY_ACCEPT)
+    return Response(timeline.json(), media_type=JSON, headers=VARY_ACCEPT)
+
+
+def with_stored_json(head: BaseModel, **documents: str) -> Response:
+    """`head` as JSON, with each of `documents` (a member's JSON text as stored) appended as is:
+    a stored report is never parsed and written again to be served."""
+    body = head.model_dump_json()
+    members = "".join(f',"{name}":{text}' for name, text in documents.items())
+    return Response(body[:-1] + members + "}", media_type=JSON)
+
+
+CSV_EXAMPLE = (
+    ",".join(COLUMNS) + "\n"
+    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,SOLUSDT,SOLUSDTM,SOL/USDT:USDT,55.0,1,add,true\n"
+    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,BTCUSDT,XBTUSDTM,BTC/USDT:USDT,45.0,2,add,true\n"
+)
+
+
+def timeline_content() -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a timeline route: both media types of its 200."""
+    return {
+        200: {
+            "description": "The rows as JSON, or as CSV with `Accept: text/csv`.",
+            "content": {CSV: {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
+        }
+    }

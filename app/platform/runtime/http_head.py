@@ -1,0 +1,168 @@
+"""A request's head (its request line and headers) bounded before it is held: uvicorn's
+httptools protocol, counting what it feeds the parser while a head is incomplete.
+
+llhttp sets no limit on a head, and httptools keeps an unfinished header in memory however long
+it grows: eight connections that never ended a 32 MB header held 256 MB. Here a head is fed to
+the parser at most `HEAD_MAX_BYTES` at a time and refused once that much of it has gone in
+unfinished, or once it completes larger than that (its line and header fields counted): nothing
+more is read from the connection, the answers under way on it (requests pipelined before the
+head) go out, then a `431` (problem+json), and the connection is closed. What one connection
+can make the parser hold of a head is so at most twice the limit: the part of one read that
+began it after another request, then the limit itself. Every uvicorn the project starts runs it
+(`--http` `PROTOCOL`).
+
+After the head, what the parser takes without a byte of body in it is counted the same way: a
+chunked body's trailer fields, which llhttp keeps until they end as it keeps a head's. Past the
+limit the connection is closed (an answer may be under way): 64 MB of unfinished trailer grew
+the server by 120 MB before.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from app.platform.core.errors import PROBLEM_TYPE_PREFIX
+
+logger = logging.getLogger(__name__)
+
+HEAD_MAX_BYTES = 32 * 1024  # the request line and headers, in all
+PROTOCOL = "app.platform.runtime.http_head:BoundedHttpToolsProtocol"  # uvicorn's `--http`
+SLUG = "header-fields-too-large"
+
+
+def refusal(max_bytes: int = HEAD_MAX_BYTES) -> bytes:
+    """The 431's problem+json document."""
+    problem = {
+        "max_head_bytes": max_bytes,
+        "type": PROBLEM_TYPE_PREFIX + SLUG,
+        "title": "Request header fields too large",
+        "status": 431,
+        "detail": f"The request line and headers are over {max_bytes} bytes, the most this "
+        "service reads; send fewer or shorter headers. Nothing was read or changed.",
+    }
+    return json.dumps(problem, separators=(",", ":")).encode()
+
+
+_REFUSAL = refusal()
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a head of at most `HEAD_MAX_BYTES`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_head = True  # from the connection's start or a message's end to a head's end
+        self._budget = HEAD_MAX_BYTES  # what may still be fed of the head under way
+        self._refused = False
+        self._beside_body = 0  # bytes fed since the last of a body's bytes (trailers, say)
+        self._body_fed = False
+
+    def data_received(self, data: bytes) -> None:
+        """Feed `data` whole when it fits (a read of a head, or of a body), else in slices."""
+        if self._refused:  # read before reading paused: never fed
+            return
+        if self._in_head:
+            if len(data) <= self._budget:
+                self._budget -= len(data)
+                super().data_received(data)
+                return
+        elif len(data) <= HEAD_MAX_BYTES:
+            self._feed_after_head(data)
+            return
+        self._feed_sliced(data)
+
+    def _feed_sliced(self, data: bytes) -> None:
+        """Feed `data` in slices, none past what the head under way may still take."""
+        while data:
+            if self._in_head and self._budget <= 0:
+                self._refuse()
+                return
+            size = self._budget if self._in_head else HEAD_MAX_BYTES
+            fed, data = data[:size], data[size:]
+            if self._in_head:
+                self._budget -= len(fed)
+                super().data_received(fed)
+            else:
+                self._feed_after_head(fed)
+            if self.transport.is_closing():
+                return
+            if self.transport.get_protocol() is not self:  # upgraded (a WebSocket; none yet)
+                return  # as uvicorn does with what followed the head in its read
+
+    def _feed_after_head(self, data: bytes) -> None:
+        """Feed a read of a message whose head is in; what holds no body byte counts, and the
+        connection is closed once that passes the limit before the message ends."""
+        self._body_fed = False
+        super().data_received(data)
+        if self._in_head or self._body_fed or self._refused:  # ended, or a body read
+            return
+        self._beside_body += len(data)
+        if self._beside_body > HEAD_MAX_BYTES:
+            self._refused = True
+            logger.warning(
+                "A request's trailer over %d bytes refused from %s", HEAD_MAX_BYTES, self.client
+            )
+            self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        if self._refused:
+            return
+        self._in_head = False
+        size = len(self.url)
+        for name, value in self.headers:  # a loop: twice as fast as sum() over a generator
+            size += len(name) + len(value)
+        if size > HEAD_MAX_BYTES:
+            self._refuse()
+            return
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self._body_fed = True
+        self._beside_body = 0
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._refused:
+            return
+        # The next head starts here; what of it shared a slice with this message went uncounted.
+        self._in_head = True
+        self._budget = HEAD_MAX_BYTES
+        self._beside_body = 0
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        if self._refused and not self.pipeline:  # the last answer before the refusal went out
+            self.server_state.total_requests += 1
+            self._answer_431()
+            return
+        super().on_response_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        if not self.transport.is_closing():  # a refused head's parser may still complain
+            super().send_400_response(msg)
+
+    def _refuse(self) -> None:
+        """Read no more; answer 431 and close once the answers under way have gone out."""
+        self._refused = True
+        logger.warning("A request head over %d bytes refused from %s", HEAD_MAX_BYTES, self.client)
+        if self.cycle is None or self.cycle.response_complete:
+            self._answer_431()
+        else:
+            self.flow.pause_reading()
+
+    def _answer_431(self) -> None:
+        if self.transport.is_closing():  # the last answer closed it (`Connection: close`)
+            return
+        head = [STATUS_LINE[431]]
+        for name, value in self.server_state.default_headers:
+            head.append(name + b": " + value + b"\r\n")
+        head.append(b"content-type: application/problem+json\r\n")
+        head.append(b"content-length: %d\r\n" % len(_REFUSAL))
+        head.append(b"connection: close\r\n\r\n")
+        self.transport.write(b"".join(head) + _REFUSAL)
+        self.transport.close()

@@ -1,0 +1,5 @@
+"""The alerts' API tests run on the market scored once a module (tests/api/scored_market.py)."""
+
+from tests.api.scored_market import api, connection, scored, sim_config
+
+__all__ = ["api", "connection", "scored", "sim_config"]

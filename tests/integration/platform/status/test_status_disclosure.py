@@ -1,0 +1,143 @@
+"""What `/status` tells, on committed SQLite databases: anyone learns `status` and `ready`; a
+job's failure shows as its problem's type and title with the run id, its text only in the log;
+migrations behind head make the replica not ready (503)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from alembic.script import ScriptDirectory
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alembic import command
+from app.main import create_app
+from app.platform.core.config import Settings
+from app.platform.db.migrations import alembic_config, head_revision
+from app.platform.runs.job import Job
+from app.state import AppState
+from tests.conftest import READ_KEY, start_app
+from tests.databases import migrated_sqlite_url, sqlite_url
+
+BASE = "/api/symbol-mgmt"
+READER = {"X-API-Key": READ_KEY}
+SECRET = "password=hunter2-0f9e8d7c"
+
+
+async def raises_an_exception_naming_a_secret(
+    session: AsyncSession, state: AppState
+) -> dict[str, Any]:
+    """A job whose failure's text holds a secret."""
+    raise RuntimeError(f"could not log in with {SECRET}")
+
+
+async def sends_a_secret_to_a_failing_statement(
+    session: AsyncSession, state: AppState
+) -> dict[str, Any]:
+    """A job whose failing statement carries a secret as a parameter (SQLAlchemy puts the SQL
+    in the exception's text, and the parameters too unless the engine hides them)."""
+    await session.execute(
+        text("SELECT * FROM no_such_table WHERE token = :token"), {"token": SECRET}
+    )
+    return {}
+
+
+@pytest.fixture
+async def committed_sqlite(tmp_path: Path) -> str:
+    return await migrated_sqlite_url(tmp_path)
+
+
+@pytest.fixture
+async def started(
+    committed_sqlite: str, make_settings: Callable[..., Settings]
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_app(make_settings(committed_sqlite))
+    async for client in start_app(app):
+        yield app, client
+
+
+class TestAJobsFailure:
+    @pytest.mark.parametrize(
+        ("body", "in_log", "never_logged"),
+        [
+            (raises_an_exception_naming_a_secret, SECRET, None),
+            # The engine hides a statement's parameters (hide_parameters): the SQL is logged,
+            # the secret bound to it is not.
+            (sends_a_secret_to_a_failing_statement, "no_such_table", SECRET),
+        ],
+    )
+    async def test_its_text_is_in_the_log_never_in_status(
+        self,
+        started: tuple[FastAPI, httpx.AsyncClient],
+        caplog: pytest.LogCaptureFixture,
+        body: Any,
+        in_log: str,
+        never_logged: str | None,
+    ) -> None:
+        app, client = started
+        state: AppState = app.state.app_state
+        with caplog.at_level(logging.ERROR, logger="app.platform.scheduler.runs"):
+            run = await state.jobs.submit(
+                Job("leaky", "score_refresh_interval_s", body), requested_by="test"
+            )
+            run = await state.jobs.wait(run.id, 30)
+        assert run.status == "failed"
+
+        anonymous = await client.get(f"{BASE}/status")
+        keyed = await client.get(f"{BASE}/status", headers=READER)
+        listed = await client.get(f"{BASE}/jobs/runs/{run.id}", headers=READER)
+        for answer in (anonymous, keyed, listed):
+            assert answer.status_code == 200, answer.text
+            assert "hunter2" not in answer.text
+            assert "no_such_table" not in answer.text
+        assert anonymous.json() == {"status": "ready", "ready": True}
+        shown = {job["job"]: job for job in keyed.json()["jobs"]}["leaky"]
+        assert shown["run_id"] == run.id
+        assert (
+            shown["error"] == f"Internal error (urn:mysymbols:problem:internal-error), run {run.id}"
+        )
+        assert shown["problem_type"] == "urn:mysymbols:problem:internal-error"
+        assert run.error == shown["error"]  # what the ledger stores
+
+        logged = [
+            r for r in caplog.records if r.name == "app.platform.scheduler.runs" and r.exc_info
+        ]
+        assert [r.getMessage() for r in logged] == [f"jobs: run {run.id} of leaky failed"]
+        text_logged = logging.Formatter().formatException(logged[0].exc_info)  # type: ignore[arg-type]
+        assert in_log in text_logged
+        assert never_logged is None or never_logged not in text_logged
+
+
+class TestMigrationsBehindHead:
+    @pytest.fixture
+    async def behind(self, tmp_path: Path) -> tuple[str, str]:
+        """A database one migration short of head, and its revision."""
+        url = sqlite_url(tmp_path)
+        config = alembic_config(url)
+        previous = ScriptDirectory.from_config(config).get_revision(head_revision()).down_revision
+        assert isinstance(previous, str)
+        await asyncio.to_thread(command.upgrade, config, previous)
+        return url, previous
+
+    async def test_the_replica_is_not_ready(
+        self, behind: tuple[str, str], make_settings: Callable[..., Settings]
+    ) -> None:
+        url, previous = behind
+        async for client in start_app(create_app(make_settings(url))):
+            anonymous = await client.get(f"{BASE}/status")
+            keyed = await client.get(f"{BASE}/status", headers=READER)
+        assert (anonymous.status_code, anonymous.json()) == (
+            503,
+            {"status": "degraded", "ready": False},
+        )
+        assert keyed.status_code == 503
+        database = keyed.json()["database"]
+        assert database["reachable"] is True and database["migrations_at_head"] is False
+        assert database["migration_revision"] == previous

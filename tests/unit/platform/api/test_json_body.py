@@ -1,0 +1,48 @@
+"""`parse_json_body`: every number a body holds is one a double holds, or a 422 naming where."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from fastapi.exceptions import RequestValidationError
+
+from app.platform.http.json_body import OUT_OF_RANGE_MESSAGE, parse_json_body
+
+LARGEST = int(sys.float_info.max)  # 309 digits
+
+
+def refused(body: bytes) -> dict[str, object]:
+    with pytest.raises(RequestValidationError) as raised:
+        parse_json_body(body)
+    [error] = raised.value.errors()
+    return dict(error)
+
+
+class TestParseJsonBody:
+    def test_numbers_a_double_holds_are_read_as_python_reads_them(self) -> None:
+        body = f'{{"a": 1e308, "b": -{LARGEST}, "c": 5e-324, "d": 1e-999, "e": 7}}'.encode()
+        assert parse_json_body(body) == {"a": 1e308, "b": -LARGEST, "c": 5e-324, "d": 0.0, "e": 7}
+
+    @pytest.mark.parametrize(
+        ("number", "shown"),
+        [
+            ("1e999", "1e999"),
+            ("-2e400", "-2e400"),
+            ("1.8e308", "1.8e308"),
+            (str(LARGEST + 1), str(LARGEST + 1)[:20] + "…(309 characters)"),
+            ("9" * 5000, "9" * 20 + "…(5000 characters)"),
+        ],
+    )
+    def test_a_number_past_a_double_is_refused_where_it_is(self, number: str, shown: str) -> None:
+        error = refused(f'{{"a": [0, {{"b": {number}}}]}}'.encode())
+        assert error["loc"] == ("body", "a", 1, "b")
+        assert (error["type"], error["input"]) == ("finite_number", shown)
+        assert str(error["msg"]).startswith(OUT_OF_RANGE_MESSAGE)
+
+    def test_the_first_refused_number_is_named_whatever_follows(self) -> None:
+        error = refused(b'{"a": 1, "b": NaN, "c": 1e999}')
+        assert (error["loc"], error["input"]) == (("body", "b"), "NaN")
+
+    def test_a_top_level_number_is_the_body_s(self) -> None:
+        assert refused(b"1e999")["loc"] == ("body",)

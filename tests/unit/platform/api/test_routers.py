@@ -1,0 +1,89 @@
+"""The routers' files: each module under `app/platform/http/routers/` (or each package there, when
+the routes of one prefix fill several modules) is named after the URL prefix it serves, and a domain
+in its own folder serves its routes from its `router.py` (or the modules of its `routers` package)
+under its own name (or, where the URL is older than the domain's name, under the prefixes
+`DOMAIN_PREFIXES` gives it)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import defaultdict
+from types import ModuleType
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
+from app.platform.core.config import MetricsSettings
+from app.platform.http import routers
+from app.platform.http.routers.metrics import prometheus_router
+from tests.unit.layers import APP, DOMAINS, ROUTER, ROUTERS
+
+# A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
+DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
+    "callers": ("api-keys",),
+    "settings": ("config",),
+    "market": ("symbols",),
+    "operations": ("health", "status"),
+    "portfolio": ("portfolio", "pairlist"),
+    "records": ("evidence",),
+    "lab": ("replays", "scoring"),
+}
+
+
+def served() -> dict[str, list[str]]:
+    """Each name directly under `app/platform/http/routers/` -> the paths its routes serve."""
+    paths: dict[str, list[str]] = defaultdict(list)
+    for info in pkgutil.walk_packages(routers.__path__, f"{routers.__name__}."):
+        module = importlib.import_module(info.name)
+        found = [v for v in vars(module).values() if isinstance(v, APIRouter)]
+        if module.__name__ == prometheus_router.__module__:
+            found.append(prometheus_router(MetricsSettings()))
+        name = info.name.removeprefix(f"{routers.__name__}.").split(".")[0]
+        for router in found:
+            paths[name] += [r.path for r in router.routes if isinstance(r, APIRoute)]
+    for domain in DOMAINS:
+        for module in domain_router_modules(domain):
+            for router in [v for v in vars(module).values() if isinstance(v, APIRouter)]:
+                paths[domain] += [r.path for r in router.routes if isinstance(r, APIRoute)]
+    return paths
+
+
+def domain_router_modules(domain: str) -> list[ModuleType]:
+    """A domain's `router.py`, or each module of its `routers` package (none: a domain without
+    routes of its own, as `books`)."""
+    if (APP / domain / f"{ROUTER}.py").is_file():
+        return [importlib.import_module(f"app.{domain}.{ROUTER}")]
+    if not (APP / domain / ROUTERS).is_dir():
+        return []
+    package = importlib.import_module(f"app.{domain}.{ROUTERS}")
+    found = pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+    return [importlib.import_module(info.name) for info in found]
+
+
+def named_after_another_prefix(paths: dict[str, list[str]]) -> list[str]:
+    """The paths served from a file whose name is not their first segment."""
+    return [
+        f"{name}: {path}"
+        for name, served_paths in sorted(paths.items())
+        for path in served_paths
+        if path.split("/")[1] not in DOMAIN_PREFIXES.get(name, (name.replace("_", "-"),))
+    ]
+
+
+class TestRouterFiles:
+    def test_each_is_named_after_the_prefix_it_serves(self) -> None:
+        paths = served()
+        assert sum(map(len, paths.values())) > 50, "every router is found"
+        routed = [d for d in DOMAINS if domain_router_modules(d)]
+        assert all(paths[domain] for domain in routed), "every domain's router is found"
+        assert sorted(set(DOMAINS) - set(routed)) == ["books"], "only the books serve no route"
+        assert named_after_another_prefix(paths) == []
+
+    def test_names_a_path_served_from_the_wrong_file(self) -> None:
+        paths = {
+            "portfolio": ["/portfolio", "/portfolio/weights"],
+            "records": ["/evidence/live", "/records"],
+            "callers": ["/api-keys", "/callers"],
+        }
+        assert named_after_another_prefix(paths) == ["callers: /callers", "records: /records"]
