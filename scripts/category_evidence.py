@@ -6,22 +6,28 @@ candles closed by its 00:00.
 
 Every crypto contract there is a negative, the Binance TradFi perpetuals (gold, silver, four
 shares) are positives, and PAXG, a gold token, is a positive of the commodity kind. USDC is left
-to the peg rule (a stablecoin: neither). Prints the confusion table by contract-day and by
-contract, and each contract any of whose days went wrong (docs/decisions.md quotes it).
+to the peg rule (a stablecoin: neither). A folder without BTC and ETH (the TradFi one) reads the
+crypto market's closes, for the co-movement, from the first other folder whose BTC covers its
+hours (read in place, known by each day as the rest). Prints the confusion table by
+contract-day and by contract, and each contract any of whose days went wrong
+(docs/decisions.md quotes it).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.books.simulation.data_categories import day_figures
-from app.lab.csv_source import load_csv_folder
+from app.books.simulation.market_history import MarketHistory
+from app.lab.csv_source import CANDLES, load_csv_folder
 from app.market.contracts.categories import (
     COMMODITY,
     CRYPTO,
@@ -31,6 +37,7 @@ from app.market.contracts.categories import (
     UNKNOWN,
     base_of,
 )
+from app.market.contracts.trading_sessions import MARKET
 from app.platform.core.units import DAY_MS
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
@@ -71,16 +78,50 @@ def truth_of(folder: str, symbol: str) -> str | None:
     return None if TABLE.get(base_of(symbol)) == STABLECOIN else CRYPTO
 
 
+def _candle_files(folder: Path) -> dict[str, Path]:
+    """`folder`'s candle files by symbol (`BTCUSDT`)."""
+    found = (CANDLES.match(p.name) for p in folder.iterdir())
+    return {f"{m['base']}USDT": folder / m.string for m in found if m}
+
+
+def _span_ms(path: Path) -> tuple[int, int]:
+    """The first and last open time of a candle file."""
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    lines = raw.strip().splitlines()
+    return int(lines[1].split(b",")[0]), int(lines[-1].split(b",")[0])
+
+
+def market_for(folder: Path, history: MarketHistory) -> MarketHistory | None:
+    """The crypto market's history (`MARKET`'s files only) from the first other folder beside
+    `folder` whose BTC covers `history`'s hours; None when `history` holds it, or none does."""
+    if any(s in history.symbols for s in MARKET):
+        return None
+    first, last = int(history.grid_ms[0]), int(history.grid_ms[-1])
+    for other in sorted(p for p in folder.parent.iterdir() if p.is_dir() and p != folder):
+        files = _candle_files(other)
+        held = [files[s] for s in MARKET if s in files]
+        if len(held) < len(MARKET) or not (
+            _span_ms(held[0])[0] <= first and _span_ms(held[0])[1] >= last
+        ):
+            continue
+        with tempfile.TemporaryDirectory() as links:  # read in place, through links
+            for path in held:
+                (Path(links) / path.name).symlink_to(path)
+            return load_csv_folder(Path(links))
+    return None
+
+
 def contract_days(folder: Path) -> Iterator[ContractDays]:
     """Each contract of `folder`, its verdict on every UTC day after its first candle."""
     history = load_csv_folder(folder)
+    market = market_for(folder, history)
     first_day = int(history.grid_ms[0]) // DAY_MS * DAY_MS + DAY_MS
     last_day = (int(history.grid_ms[-1]) + 3_600_000) // DAY_MS * DAY_MS
     listed = history.first_close_ms_each()
     records = [ContractDays(s, truth_of(folder.name, s) or "") for s in history.symbols]
     for day in range(first_day, last_day + 1, DAY_MS):
         for record, figures, listed_ms in zip(
-            records, day_figures(history, day), listed.tolist(), strict=True
+            records, day_figures(history, day, market), listed.tolist(), strict=True
         ):
             if listed_ms <= day:
                 record.days[figures.verdict] += 1

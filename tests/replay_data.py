@@ -204,3 +204,45 @@ def session_traded(
         arrays["low"][i] = np.minimum(open_, close) * (1 - spread)
         volume[i] = rng.uniform(1e4, 1e5, live.size) * np.where(live, 1.0, 0.1)
     return dataclasses.replace(history, **arrays, volume=volume, _index={})
+
+
+def weekend_priced(
+    history: MarketHistory,
+    rows: set[int],
+    *,
+    weekend_activity: float = 0.25,
+    listed_from_h: int = 0,
+    seed: int = 13,
+) -> MarketHistory:
+    """GENERATED positives that look like the rule's miss: `history` with each of `rows` replaced
+    by a perpetual on an equity index (a US session, 14:00-19:59 UTC, hourly sd 0.8 %; the rest
+    of a weekday 0.35x) whose weekend still prices, at `weekend_activity` of a session hour's
+    move, range and volume (its own noise, not the crypto market's: its market is shut), listed
+    at hour `listed_from_h` (NaN before) under the history's unknown ticker. Weekday session
+    moves load on the history's first row (BTC) at a correlation of about 0.3, as an index does.
+    No real history has one; these are generated, and never to be read as a market's."""
+    rng = np.random.default_rng(seed)
+    arrays = {name: getattr(history, name).copy() for name in ("open", "high", "low", "close")}
+    volume = history.volume.copy()
+    hours = history.grid_ms.size
+    dow = (history.grid_ms // (24 * HOUR_MS) + 3) % 7
+    weekend = dow >= 5
+    session = in_session(history.grid_ms, "equity")
+    activity = np.where(session, 1.0, np.where(weekend, weekend_activity, 0.35))
+    with np.errstate(invalid="ignore"):
+        btc = np.nan_to_num(np.diff(np.log(history.close[0]), prepend=np.log(history.close[0, 0])))
+    btc_unit = btc / (np.std(btc) or 1.0)
+    for i in sorted(rows):
+        own = rng.normal(0, 1, hours)
+        loading = np.where(session, 0.3, 0.0)
+        step = 0.008 * activity * (loading * btc_unit + np.sqrt(1 - loading**2) * own)
+        close = 40.0 * np.exp(np.cumsum(step))
+        open_ = np.concatenate([close[:1], close[:-1]])
+        wick = np.abs(rng.normal(0, 0.003, hours)) * activity
+        arrays["open"][i], arrays["close"][i] = open_, close
+        arrays["high"][i] = np.maximum(open_, close) * (1 + wick)
+        arrays["low"][i] = np.minimum(open_, close) * (1 - wick)
+        volume[i] = rng.uniform(1e4, 2e4, hours) * activity
+        for values in (*(a[i] for a in arrays.values()), volume[i]):
+            values[:listed_from_h] = np.nan
+    return dataclasses.replace(history, **arrays, volume=volume, _index={})

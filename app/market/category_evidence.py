@@ -1,6 +1,7 @@
 """The session rule live (`app.market.contracts.trading_sessions`): decided once a UTC day for
 the contracts a scoring run reads, from their stored candles closed by that day's 00:00 and known
-by the run, kept on the symbol row with its figures. A contract the rule newly classes
+by the run (and the crypto market's, BTC's and ETH's, for the co-movement), kept on the symbol
+row with its figures. A contract the rule newly classes
 non-crypto, or whose verdict the exchange or the table contradicts, is announced: a
 `category_changed` event and a warning alert (kind `category`), once per verdict."""
 
@@ -25,13 +26,14 @@ from app.market.contracts.categories import (
     disagreement,
 )
 from app.market.contracts.trading_sessions import (
+    MARKET,
     WINDOW_HOURS,
     SessionFigures,
     day_start_ms,
     session_figures,
 )
 from app.market.models import Symbol
-from app.market.repository import CandleRepository
+from app.market.repository import CandleRepository, SymbolRepository
 from app.market.service import symbol_category
 from app.platform.core.units import HOUR_MIN, HOUR_MS
 from app.platform.db.repositories.alert_log import AlertLog
@@ -66,9 +68,12 @@ class CategoryEvidenceService:
         due = [s for s in symbols if s.category_data_day_ms != day]
         if not due:
             return []
-        candles = await self._window(due, day, as_of)
+        candles = await self._window([s.id for s in due], day, as_of)
+        market_ids = await SymbolRepository(self.session).ids_of(MARKET)
+        market_close = (await self._window(market_ids, day, as_of))[3] if market_ids else None
         open_ms = day - HOUR_MS * np.arange(WINDOW_HOURS, 0, -1, dtype=np.int64)
-        figures = await asyncio.to_thread(session_figures, open_ms, *candles)
+        o, h, lo, c, v = candles
+        figures = await asyncio.to_thread(session_figures, open_ms, o, h, lo, c, v, market_close)
         news = []
         for row, day_figures in zip(due, figures, strict=True):
             item = self._record(row, day_figures, day)
@@ -78,12 +83,15 @@ class CategoryEvidenceService:
         await self.session.flush()
         return news
 
-    async def _window(self, due: Sequence[Symbol], day: int, as_of: datetime) -> list[np.ndarray]:
-        """`(n, WINDOW_HOURS)` open, high, low, close and volume of `due` (NaN: none stored)."""
+    async def _window(
+        self, symbol_ids: Sequence[int], day: int, as_of: datetime
+    ) -> list[np.ndarray]:
+        """`(n, WINDOW_HOURS)` open, high, low, close and volume of the contracts `symbol_ids`
+        closed by `day` and known by `as_of` (NaN: none stored)."""
         start = day - WINDOW_HOURS * HOUR_MS
-        ids = np.array([s.id for s in due], dtype=np.int64)
+        ids = np.array(symbol_ids, dtype=np.int64)
         order = np.argsort(ids)
-        out = [np.full((len(due), WINDOW_HOURS), np.nan) for _ in range(5)]
+        out = [np.full((len(ids), WINDOW_HOURS), np.nan) for _ in range(5)]
         async for part in self.candles.candle_slices(
             ids.tolist(), HOUR_MIN, ms_to_datetime(start), ms_to_datetime(day - HOUR_MS), as_of
         ):

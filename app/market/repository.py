@@ -289,6 +289,11 @@ class SymbolRepository:
             return []
         return (await self.session.scalars(select(Symbol).where(Symbol.id.in_(ids)))).all()
 
+    async def ids_of(self, symbols: Sequence[str]) -> list[int]:
+        """The ids of those of `symbols` (canonical) that are stored, ascending."""
+        found = await self.session.scalars(select(Symbol.id).where(Symbol.symbol.in_(symbols)))
+        return sorted(found.all())
+
     async def get_by_symbol(self, symbol: str) -> Symbol | None:
         return await self.session.scalar(select(Symbol).where(Symbol.symbol == symbol))
 

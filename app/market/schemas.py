@@ -32,6 +32,12 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
         "session_share": 0.4498,
         "weekend_hours": 352,
         "weekday_hours": 576,
+        "weekends": 8,
+        "quiet_low": 0.2485,
+        "quiet_high": 0.6978,
+        "market_corr": 0.9512,
+        "market_corr_low": 0.9413,
+        "market_hours": 351,
         "rule_category": "crypto",
     },
     "lot_size": 1.0,
@@ -62,7 +68,8 @@ CATEGORY_DESCRIPTION = (
     "own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on "
     "a session-traded underlying goes quiet on weekends; the peg rule for stablecoins), and a "
     "maintained table by base currency as the floor. `unknown`: too young for the session "
-    "rule (two weeks of candles), and excluded while any category is."
+    "rule (two weeks of candles), or its evidence not clearly on either side yet (weekends "
+    "near the threshold, not moving with BTC and ETH); excluded while any category is."
 )
 
 
@@ -87,6 +94,32 @@ class SessionFiguresRead(BaseModel):
     )
     weekend_hours: int = Field(description="Weekend candles read (80 needed to decide).")
     weekday_hours: int = Field(description="Tuesday-to-Thursday candles read (120 needed).")
+    weekends: int | None = Field(
+        default=None,
+        description="Weekends in the window with at least 22 of their 44 hours (null: decided "
+        "before the rule had its margin).",
+    )
+    quiet_low: float | None = Field(
+        default=None,
+        description="The quietness's one-sided 95 % lower bound (its sampling error over "
+        "`weekends`): crypto from 0.03.",
+    )
+    quiet_high: float | None = Field(
+        default=None, description="Its upper bound: session-traded below 0.03."
+    )
+    market_corr: float | None = Field(
+        default=None,
+        description="Correlation of its weekend hours' log returns with the crypto market's "
+        "(the mean of BTC's and ETH's), read where the bounds straddle 0.03.",
+    )
+    market_corr_low: float | None = Field(
+        default=None,
+        description="Its one-sided 95 % lower bound: crypto from 1/√2 (0.7071) where the "
+        "weekends cannot tell, else unknown.",
+    )
+    market_hours: int | None = Field(
+        default=None, description="Weekend hours with a return of both it and the market."
+    )
     rule_category: Literal["crypto", "commodity", "equity", "unknown"] = Field(
         validation_alias=AliasChoices("rule_category", "verdict"),  # the stored figures' name
         description="What the rule decided from these figures.",

@@ -271,8 +271,9 @@ class MembershipService:
 def _category_excluded(canonical: str, category: str) -> CategoryExcluded:
     code = exclusion_code(category)
     why = (
-        "nothing can tell yet what it is (too young for the session rule), and the runtime "
-        "setting excluded_categories excludes some categories"
+        "nothing can tell yet what it is (too young for the session rule, or its weekends near "
+        "its threshold without moving with BTC and ETH), and the runtime setting "
+        "excluded_categories excludes some categories"
         if category == UNKNOWN
         else f"the runtime setting excluded_categories excludes {category}"
     )

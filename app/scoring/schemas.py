@@ -140,6 +140,12 @@ class RankingsRead(BaseModel):
                                 "session_share": 0.4321,
                                 "weekend_hours": 352,
                                 "weekday_hours": 576,
+                                "weekends": 8,
+                                "quiet_low": 0.3015,
+                                "quiet_high": 0.8466,
+                                "market_corr": 0.9487,
+                                "market_corr_low": 0.9384,
+                                "market_hours": 351,
                                 "rule_category": "crypto",
                             },
                             "components": {

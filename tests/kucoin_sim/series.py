@@ -11,6 +11,11 @@ from tests.kucoin_sim.sources import HOUR_MS, Funding, Library, Source, Track, s
 
 WINDOW_STRIDE_H = 613  # hours between the windows of contracts that reuse one source
 MAX_STAND_IN_MOVE = 0.35  # largest |log return| of one hour in a stand-in's shown history
+NAME_CLASH_DECADES = 1.0
+"""A namesake whose real price at the instant is further than this many powers of ten from the
+row's price level is another coin under the same ticker (Binance's NEIRO trades near 0.0005,
+KuCoin's NEIRO near 0.08): it is scaled to the row's level, or the row's tick would leave most
+hours without a move."""
 EIGHT_H = 8 * HOUR_MS
 MINUTES = 60
 
@@ -174,6 +179,12 @@ def _fit_stand_in(source: Source, instant: int, candle_hours: int) -> bool:
     return bool(np.max(np.abs(np.diff(np.log(closes))), initial=0.0) <= MAX_STAND_IN_MOVE)
 
 
+def _clash(price: float, level: float) -> bool:
+    """Whether a namesake's real `price` is too far from its row's price `level` to be the same
+    coin (`NAME_CLASH_DECADES`)."""
+    return abs(math.log10(price / level)) > NAME_CLASH_DECADES
+
+
 def assign(
     library: Library,
     bases: list[str],
@@ -187,11 +198,13 @@ def assign(
 
     A namesake (same base core, `XBT` = `BTC`) whose candles hold the instant is shown at its
     real price (scaled only for `1000PEPE` vs `PEPE` style prefixes), so the namesakes move
-    together as they did. A contract without one takes a series no other contract shows, in a
-    seeded order, with `candle_hours` of history at the same instant and no extreme hour; only
-    when none is left does it reuse one through a window shifted by multiples of WINDOW_STRIDE_H
-    hours. Both are scaled to the contract's price level (recorded rows: the middle of
-    buyLimit/sellLimit); stand-ins keep their real turnover, windows get a seeded liquidity.
+    together as they did; one whose real price is more than ten times off its row's level is
+    another coin of the same name, scaled to the row's level. A contract without one takes a
+    series no other contract shows, in a seeded order, with `candle_hours` of history at the
+    same instant and no extreme hour; only when none is left does it reuse one through a window
+    shifted by multiples of WINDOW_STRIDE_H hours. Both are scaled to the contract's price level
+    (recorded rows: the middle of buyLimit/sellLimit); stand-ins keep their real turnover,
+    windows get a seeded liquidity.
     Funding: the series' own when it spans the instant, else lent.
     """
     instant = library.instant_ms(candle_hours)
@@ -230,6 +243,9 @@ def assign(
             anchor = low + (anchor - low - users[core] * WINDOW_STRIDE_H) % max(1, n - low)
         if exact:
             price_factor = split_base(base)[1] / split_base(source.base)[1]
+            real = float(track.rows(anchor, anchor + 1)[0, 3])
+            if targets[i] > 0 and _clash(real * price_factor, targets[i]):
+                price_factor = targets[i] / real
             volume_factor = 1.0 if core not in primary_taken else float(10 ** rng.uniform(-2, -0.5))
             primary_taken.add(core)
         else:

@@ -17,10 +17,23 @@ busiest hours of the day hold at least `SESSION_SHARE` of its typical hourly mov
 exchange's day), else `commodity` (a market open nearly round the clock on weekdays, as metals
 and oil are). That split only names the kind; both are excluded by default.
 
+The quietness is an estimate from a few weekends, so the verdict reads it with a margin: the
+one-sided 95 % bounds `quiet_low` and `quiet_high` (`Z` standard errors of its log). Its standard
+error is that of three medians of independent hours taken as moving together: `WEEK_SD` for one
+week (a weekend's 44 hours, `WEEKEND_SD`, over the week's 24 busiest weekday hours, `BUSY_SD`),
+over sqrt(k) for k weekends. Crypto when `quiet_low` is at or above `QUIET_MAX`, session-traded
+when `quiet_high` is below it. Between them the weekends cannot tell, and the rule reads a second
+piece of evidence: whether the contract keeps moving with the crypto market while its home market
+would be shut, the correlation of its weekend hours' log returns with the market's (the mean of
+`MARKET`'s, BTC's and ETH's, given as `market_close`). Crypto when its one-sided 95 % lower bound
+(Fisher's z) is at least `CO_MOVE_MIN` (the market explains at least half of its weekend hourly
+variance), else `unknown` until more weekends decide. None of these numbers was fitted
+(docs/decisions.md, "What a contract is").
+
 The rule is decided once a day, at 00:00 UTC, from the `WINDOW_HOURS` candles closed by then,
 and only once it holds `MIN_WEEKEND_HOURS` weekend and `MIN_WEEKDAY_HOURS` Tuesday-to-Thursday
 candles (two weeks): a younger listing is `unknown`. Live and in a replay the same day reads the
-same candles, so a decision at t reads nothing later than t.
+same candles (the market's too), so a decision at t reads nothing later than t.
 
 The thresholds were set on real Binance perpetual history (docs/decisions.md, "What a contract
 is", and `python -m scripts.category_evidence`, which reproduces every figure there).
@@ -54,6 +67,29 @@ SATURDAY, SUNDAY = 5, 6
 WEEKEND_SUNDAY_END_HOUR = 20  # Sunday hours before this are weekend: no market has reopened
 WEEKDAYS = (1, 2, 3)  # Tuesday, Wednesday, Thursday
 
+Z = 1.645
+"""The one-sided 95 % normal quantile: the bounds the verdict reads."""
+MEDIAN_SE = 1.166
+"""The relative standard error of the median of n independent half-normal values, times sqrt(n):
+1 / (2 f(m) m) at the median m = 0.6745 sigma, f(m) = 2 phi(0.6745) / sigma."""
+WEEKEND_HOURS = 44
+"""A weekend's hours: Saturday 00:00 to Sunday 19:59 UTC."""
+WEEKEND_SD = 3 * MEDIAN_SE / math.sqrt(WEEKEND_HOURS)
+"""The log quietness's standard deviation from one weekend's medians (three, taken as moving
+together), were its hours independent."""
+BUSY_SD = 3 * MEDIAN_SE / math.sqrt(SESSION_HOURS * len(WEEKDAYS))
+"""The same from one week's busiest weekday hours (8 a day, Tuesday to Thursday)."""
+WEEK_SD = math.hypot(WEEKEND_SD, BUSY_SD)
+"""One week's share of the log quietness's standard deviation (0.89): over k weekends, the
+window's is this over sqrt(k)."""
+MIN_HOURS_A_WEEKEND = WEEKEND_HOURS // 2
+"""A weekend with fewer candles does not count as one of the window's weekends."""
+MARKET = ("BTCUSDT", "ETHUSDT")
+"""The crypto market whose co-movement is the second piece of evidence."""
+CO_MOVE_MIN = 1 / math.sqrt(2)
+"""The lower bound of the weekend correlation with the market from which a contract whose
+weekends cannot tell is crypto: the market explains at least half of its hourly variance."""
+
 
 @dataclass(frozen=True)
 class SessionFigures:
@@ -71,8 +107,22 @@ class SessionFigures:
     """The 8 busiest hours' share of the day's typical moves (Tuesday to Thursday)."""
     weekend_hours: int
     weekday_hours: int
+    weekends: int
+    """Weekends in the window with at least `MIN_HOURS_A_WEEKEND` candles."""
+    quiet_low: float
+    """The quietness's one-sided 95 % lower bound: crypto from `QUIET_MAX`."""
+    quiet_high: float
+    """Its upper bound: session-traded below `QUIET_MAX`."""
+    market_corr: float
+    """Correlation of the weekend hours' log returns with the crypto market's (`MARKET`)."""
+    market_corr_low: float
+    """Its one-sided 95 % lower bound: crypto from `CO_MOVE_MIN` where the weekends cannot
+    tell."""
+    market_hours: int
+    """Weekend hours with a return of both the contract and the market."""
     verdict: str
-    """`crypto`, `commodity`, `equity`, or `unknown` (too little history to decide)."""
+    """`crypto`, `commodity`, `equity`, or `unknown` (too little history, or evidence not
+    clearly on either side)."""
 
     def to_json(self) -> dict[str, Any]:
         """The figures as stored and shown: ratios rounded to 4 places, null where unmeasured
@@ -96,10 +146,13 @@ def session_figures(
     low: np.ndarray,
     close: np.ndarray,
     volume: np.ndarray,
+    market_close: np.ndarray | None = None,
 ) -> list[SessionFigures]:
     """The rule for `(n, T)` hourly candles on one grid (`open_ms`: `(T,)` each column's open
-    time, epoch ms; NaN: no candle), reading the last `WINDOW_HOURS` columns; the caller gives
-    the candles closed by the decision time and no later."""
+    time, epoch ms; NaN: no candle), reading the last `WINDOW_HOURS` columns; `market_close`:
+    `(m, T)` hourly closes of `MARKET`'s contracts on the same grid (None or all NaN: the
+    co-movement is unmeasured). The caller gives the candles closed by the decision time and no
+    later."""
     window = slice(-WINDOW_HOURS, None)
     times = np.asarray(open_ms, dtype=np.int64)[window]
     day = times // DAY_MS
@@ -123,40 +176,98 @@ def session_figures(
     session = np.zeros_like(by_hour, dtype=bool)
     np.put_along_axis(session, busiest, True, axis=1)
     in_session = weekday[None, :] & session[:, hour]  # (n, T): its busiest weekday hours
-    ratios = [_ratio(x, weekend, in_session) for x in (hourly_range, move, volumes)]
+    values = (hourly_range, move, volumes)
+    busy = [_median(np.where(in_session, x, np.nan)) for x in values]
+    ratios = [_ratio(_median(x[:, weekend]), b) for x, b in zip(values, busy, strict=True)]
     quietness = ratios[0] * ratios[1] * ratios[2]
+    weekends = _weekends(present, weekend, day)
+    margin = np.exp(Z * WEEK_SD / np.sqrt(np.maximum(weekends, 1)))
+    corr, corr_low, market_hours = _co_movement(
+        np.asarray(close, float)[:, window],
+        None if market_close is None else np.asarray(market_close, float)[:, window],
+        weekend,
+    )
     share = _session_share(by_hour)
     out = []
     for i in range(present.shape[0]):
         decided = weekend_hours[i] >= MIN_WEEKEND_HOURS and weekday_hours[i] >= MIN_WEEKDAY_HOURS
+        q = float(quietness[i])
+        q_low, q_high = q / float(margin[i]), q * float(margin[i])
         out.append(
             SessionFigures(
                 weekend_range=float(ratios[0][i]),
                 weekend_move=float(ratios[1][i]),
                 weekend_volume=float(ratios[2][i]),
-                quietness=float(quietness[i]),
+                quietness=q,
                 session_share=float(share[i]),
                 weekend_hours=int(weekend_hours[i]),
                 weekday_hours=int(weekday_hours[i]),
-                verdict=_verdict(decided, float(quietness[i]), float(share[i])),
+                weekends=int(weekends[i]),
+                quiet_low=q_low,
+                quiet_high=q_high,
+                market_corr=float(corr[i]),
+                market_corr_low=float(corr_low[i]),
+                market_hours=int(market_hours[i]),
+                verdict=_verdict(decided, q_low, q_high, float(corr_low[i]), float(share[i])),
             )
         )
     return out
 
 
-def _verdict(decided: bool, quietness: float, share: float) -> str:
-    if not decided or np.isnan(quietness):
+def _verdict(decided: bool, low: float, high: float, co_move: float, share: float) -> str:
+    """From the quietness's bounds, and the co-movement's lower bound where they straddle
+    `QUIET_MAX` (NaN: unmeasured, which is not evidence)."""
+    if not decided or np.isnan(low) or np.isnan(high):
         return UNKNOWN
-    if quietness >= QUIET_MAX:
+    if low >= QUIET_MAX:
         return CRYPTO
-    return EQUITY if share >= SESSION_SHARE else COMMODITY
+    if high < QUIET_MAX:
+        return EQUITY if share >= SESSION_SHARE else COMMODITY
+    return CRYPTO if co_move >= CO_MOVE_MIN else UNKNOWN
 
 
-def _ratio(values: np.ndarray, weekend: np.ndarray, busy: np.ndarray) -> np.ndarray:
-    """`(n,)` the weekend median (`weekend`: `(T,)`) over the busy hours' (`busy`: `(n, T)`),
-    1 where both are 0: no evidence."""
-    quiet = _median(values[:, weekend])
-    busy_median = _median(np.where(busy, values, np.nan))
+def _weekends(present: np.ndarray, weekend: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """`(n,)` the window's weekends with at least `MIN_HOURS_A_WEEKEND` candles."""
+    weekend_of = np.where(weekend, (day + 3 - SATURDAY) // 7, -1)
+    counted = np.zeros(present.shape[0], dtype=np.int64)
+    for key in np.unique(weekend_of[weekend_of >= 0]).tolist():
+        counted += present[:, weekend_of == key].sum(axis=1) >= MIN_HOURS_A_WEEKEND
+    return counted
+
+
+def _co_movement(
+    close: np.ndarray, market_close: np.ndarray | None, weekend: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`(n,)` each contract's correlation of its weekend hours' log returns (`weekend`: `(T,)`)
+    with the market's (the mean of `market_close`'s rows present that hour), its one-sided 95 %
+    lower bound (Fisher's z), and the hours both have a return (NaN correlations under 4 such
+    hours)."""
+    n = close.shape[0]
+    if market_close is None or market_close.size == 0:
+        nan = np.full(n, np.nan)
+        return nan, nan.copy(), np.zeros(n, dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = np.diff(np.log(close), axis=1)
+        theirs = np.diff(np.log(market_close), axis=1)
+        counts = (~np.isnan(theirs)).sum(axis=0)
+        market = np.where(counts > 0, np.nansum(theirs, axis=0) / np.maximum(counts, 1), np.nan)
+    both = ~np.isnan(own) & (~np.isnan(market) & weekend[1:])[None, :]
+    hours = both.sum(axis=1)
+    x = np.where(both, own, 0.0)
+    y = np.where(both, market[None, :], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x_dev = np.where(both, x - x.sum(axis=1, keepdims=True) / hours[:, None], 0.0)
+        y_dev = np.where(both, y - y.sum(axis=1, keepdims=True) / hours[:, None], 0.0)
+        corr = (x_dev * y_dev).sum(axis=1) / np.sqrt(
+            (x_dev**2).sum(axis=1) * (y_dev**2).sum(axis=1)
+        )
+        corr = np.where(hours >= 4, np.clip(corr, -1.0, 1.0), np.nan)
+        low = np.tanh(np.arctanh(np.clip(corr, -0.999999, 0.999999)) - Z / np.sqrt(hours - 3))
+    return corr, np.where(np.isnan(corr), np.nan, low), hours
+
+
+def _ratio(quiet: np.ndarray, busy_median: np.ndarray) -> np.ndarray:
+    """`(n,)` a weekend median over the busy hours' median, 1 where both are 0: no evidence."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(busy_median > 0, quiet / busy_median, np.where(quiet > 0, np.inf, 1.0))
     return np.where(np.isnan(quiet) | np.isnan(busy_median), np.nan, ratio)

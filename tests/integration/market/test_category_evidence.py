@@ -143,3 +143,42 @@ class TestRefresh:
             "equity",
             "exchange",
         )
+
+
+class TestTheMarket:
+    """The co-movement reads the crypto market's stored candles (BTC's and ETH's), known by
+    the run as the contract's are."""
+
+    async def test_btc_stored_is_the_market_read(self, session: AsyncSession) -> None:
+        history = coin_and_stock()  # row 0 is named BTCUSDT: the market
+        btc, coin = await make_symbol(session, "BTC"), await make_symbol(session)
+        await store(session, btc, history, 0)
+        await store(session, coin, history, 0)  # the same walk: it moves with the market
+        await CategoryEvidenceService(session).refresh([coin], AS_OF)
+        figures = coin.category_figures
+        assert figures is not None and figures["market_corr"] == 1.0
+        assert figures["market_hours"] == 8 * 44  # the window's weekend hours, each with a return
+        assert figures["weekends"] == 8
+        assert figures["quiet_low"] < figures["quietness"] < figures["quiet_high"]
+
+    async def test_without_the_market_stored_nothing_is_read_for_it(
+        self, session: AsyncSession
+    ) -> None:
+        history = coin_and_stock()
+        coin = await make_symbol(session)
+        await store(session, coin, history, 0)
+        await CategoryEvidenceService(session).refresh([coin], AS_OF)
+        assert coin.category_figures is not None
+        assert coin.category_figures["market_hours"] == 0
+        assert coin.category_figures["market_corr"] is None
+
+    async def test_a_market_candle_stored_after_the_run_is_not_read(
+        self, session: AsyncSession
+    ) -> None:
+        history = coin_and_stock()
+        btc, coin = await make_symbol(session, "BTC"), await make_symbol(session)
+        await store(session, btc, history, 0, late=True)
+        await store(session, coin, history, 0)
+        await CategoryEvidenceService(session).refresh([coin], AS_OF)
+        assert coin.category_figures is not None
+        assert coin.category_figures["market_hours"] == 0

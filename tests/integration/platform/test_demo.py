@@ -132,6 +132,9 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
             assert refused.status_code == 401  # writes need the printed key
             admin = {"X-API-Key": key.group(1)}
             assert client.get(f"{API}/api-keys", headers=admin).status_code == 200
+            # Its coins read as coins: no category alert (a session-traded verdict) on any.
+            alerts = client.get(f"{API}/alerts", params={"kind": "category"}, headers=admin)
+            assert alerts.status_code == 200 and alerts.json() == []
 
             # A market, not ten independent walks: the members correlate as real coins do, and
             # the Risk view's annualised figures stay far from the hundreds.

@@ -10,6 +10,7 @@ from ..models.session_figures_read_rule_category import (
     SessionFiguresReadRuleCategory,
     check_session_figures_read_rule_category,
 )
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SessionFiguresRead")
 
@@ -30,6 +31,16 @@ class SessionFiguresRead:
             weekend_range (float | None): Median hourly high/low range on weekends (Saturday to Sunday 20:00 UTC) over that
                 of its busiest weekday hours (Tuesday to Thursday).
             weekend_volume (float | None): The same for the median hourly volume.
+            market_corr (float | None | Unset): Correlation of its weekend hours' log returns with the crypto market's (the
+                mean of BTC's and ETH's), read where the bounds straddle 0.03.
+            market_corr_low (float | None | Unset): Its one-sided 95 % lower bound: crypto from 1/√2 (0.7071) where the
+                weekends cannot tell, else unknown.
+            market_hours (int | None | Unset): Weekend hours with a return of both it and the market.
+            quiet_high (float | None | Unset): Its upper bound: session-traded below 0.03.
+            quiet_low (float | None | Unset): The quietness's one-sided 95 % lower bound (its sampling error over
+                `weekends`): crypto from 0.03.
+            weekends (int | None | Unset): Weekends in the window with at least 22 of their 44 hours (null: decided before
+                the rule had its margin).
     """
 
     quietness: float | None
@@ -40,6 +51,12 @@ class SessionFiguresRead:
     weekend_move: float | None
     weekend_range: float | None
     weekend_volume: float | None
+    market_corr: float | None | Unset = UNSET
+    market_corr_low: float | None | Unset = UNSET
+    market_hours: int | None | Unset = UNSET
+    quiet_high: float | None | Unset = UNSET
+    quiet_low: float | None | Unset = UNSET
+    weekends: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +81,42 @@ class SessionFiguresRead:
         weekend_volume: float | None
         weekend_volume = self.weekend_volume
 
+        market_corr: float | None | Unset
+        if isinstance(self.market_corr, Unset):
+            market_corr = UNSET
+        else:
+            market_corr = self.market_corr
+
+        market_corr_low: float | None | Unset
+        if isinstance(self.market_corr_low, Unset):
+            market_corr_low = UNSET
+        else:
+            market_corr_low = self.market_corr_low
+
+        market_hours: int | None | Unset
+        if isinstance(self.market_hours, Unset):
+            market_hours = UNSET
+        else:
+            market_hours = self.market_hours
+
+        quiet_high: float | None | Unset
+        if isinstance(self.quiet_high, Unset):
+            quiet_high = UNSET
+        else:
+            quiet_high = self.quiet_high
+
+        quiet_low: float | None | Unset
+        if isinstance(self.quiet_low, Unset):
+            quiet_low = UNSET
+        else:
+            quiet_low = self.quiet_low
+
+        weekends: int | None | Unset
+        if isinstance(self.weekends, Unset):
+            weekends = UNSET
+        else:
+            weekends = self.weekends
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -78,6 +131,18 @@ class SessionFiguresRead:
                 "weekend_volume": weekend_volume,
             }
         )
+        if market_corr is not UNSET:
+            field_dict["market_corr"] = market_corr
+        if market_corr_low is not UNSET:
+            field_dict["market_corr_low"] = market_corr_low
+        if market_hours is not UNSET:
+            field_dict["market_hours"] = market_hours
+        if quiet_high is not UNSET:
+            field_dict["quiet_high"] = quiet_high
+        if quiet_low is not UNSET:
+            field_dict["quiet_low"] = quiet_low
+        if weekends is not UNSET:
+            field_dict["weekends"] = weekends
 
         return field_dict
 
@@ -126,6 +191,60 @@ class SessionFiguresRead:
 
         weekend_volume = _parse_weekend_volume(d.pop("weekend_volume"))
 
+        def _parse_market_corr(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        market_corr = _parse_market_corr(d.pop("market_corr", UNSET))
+
+        def _parse_market_corr_low(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        market_corr_low = _parse_market_corr_low(d.pop("market_corr_low", UNSET))
+
+        def _parse_market_hours(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        market_hours = _parse_market_hours(d.pop("market_hours", UNSET))
+
+        def _parse_quiet_high(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        quiet_high = _parse_quiet_high(d.pop("quiet_high", UNSET))
+
+        def _parse_quiet_low(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        quiet_low = _parse_quiet_low(d.pop("quiet_low", UNSET))
+
+        def _parse_weekends(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        weekends = _parse_weekends(d.pop("weekends", UNSET))
+
         session_figures_read = cls(
             quietness=quietness,
             rule_category=rule_category,
@@ -135,6 +254,12 @@ class SessionFiguresRead:
             weekend_move=weekend_move,
             weekend_range=weekend_range,
             weekend_volume=weekend_volume,
+            market_corr=market_corr,
+            market_corr_low=market_corr_low,
+            market_hours=market_hours,
+            quiet_high=quiet_high,
+            quiet_low=quiet_low,
+            weekends=weekends,
         )
 
         session_figures_read.additional_properties = d

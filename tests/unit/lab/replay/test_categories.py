@@ -9,13 +9,14 @@ import dataclasses
 import numpy as np
 
 from app.books.replay_config import default_run_config, policy_config
+from app.books.simulation.data_categories import data_categories
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
 from app.lab.replay.replaying import replay
 from app.platform.core.units import HOUR_MS
 from app.settings.registry import DEFAULTS
-from tests.replay_data import START_MS, random_walks, session_traded
+from tests.replay_data import START_MS, random_walks, session_traded, weekend_priced
 
 DAYS = 45
 RISK_ONLY = {
@@ -147,3 +148,40 @@ class TestSessionTradedUnderUnknownTickers:
 
         assert reasons_at(9) == ["excluded:category:unknown"] * 2
         assert reasons_at(17) == ["excluded:category:equity", None]
+
+
+LOOK_ALIKES = {4, 5, 6}  # unknown tickers S004, S005, S006: generated, see `weekend_priced`
+
+
+def look_alikes() -> MarketHistory:
+    """GENERATED: three equity-index perpetuals whose weekends still price at a quarter of a
+    session's activity (quietness 0.02-0.06, about the threshold), listed on day 10, so the
+    first decisions read them on two weekends: what the rule once called crypto."""
+    return weekend_priced(random_walks(10, DAYS * 24), LOOK_ALIKES, listed_from_h=10 * 24)
+
+
+class TestGeneratedPositivesLikeTheMiss:
+    """No shared history holds a young index tracker whose weekend still moves; these are
+    generated (`tests.replay_data.weekend_priced`), and the replay with the defaults never holds
+    one: near the threshold on few weekends, and not moving with BTC and ETH then, they stay
+    `unknown`."""
+
+    def test_none_is_ever_held(self) -> None:
+        history = look_alikes()
+        chosen = picked(report(history))
+        assert chosen and not chosen & {history.symbols[i] for i in LOOK_ALIKES}
+
+    def test_without_the_exclusion_they_are_held(self) -> None:
+        """The control: calm by risk, so the test above could fail."""
+        history = look_alikes()
+        chosen = picked(report(history, excluded=[]))
+        assert {history.symbols[i] for i in LOOK_ALIKES} <= chosen
+
+    def test_they_are_unknown_on_every_day_decided(self) -> None:
+        history = look_alikes()
+        verdicts = {
+            data_categories(history.at(int(history.grid_ms[0]) + d * 24 * HOUR_MS))[i]
+            for d in range(11, DAYS)
+            for i in LOOK_ALIKES
+        }
+        assert verdicts == {"unknown"}
