@@ -53,7 +53,6 @@ from app.records.keeping.family import (
     TRAINING_DAYS,
     Candidate,
 )
-from app.scoring.scorers.components import COMPONENTS
 from app.settings.registry import DEFAULTS
 
 # What each shared dataset's sample is conditioned on, where that limits what it can show.
@@ -173,7 +172,7 @@ def _candidate(
 ) -> CandidateReport:
     return {
         "label": c.label,
-        "weights": dict(zip(COMPONENTS, c.weights, strict=True)),
+        "weights": c.component_weights(),
         "technical_version": c.technical_version,
         "seen": c.seen,
         "pooled": pooled(judged[d] for d in sorted(judged)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import Depends, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -25,6 +25,7 @@ from app.scoring.schemas import (
     SymbolScoresEntry,
     SymbolScoresRead,
 )
+from app.scoring.scorers.components import COMPONENTS
 from app.scoring.service import ScoringService
 
 router = resource_router("/scoring", "scoring")
@@ -37,7 +38,10 @@ async def get_scoring_service(request: Request, session: SessionDep) -> ScoringS
 
 ScoringDep = Annotated[ScoringService, Depends(get_scoring_service)]
 
-Component = Literal["composite", "technical", "fundamental", "market_structure", "risk"]
+if TYPE_CHECKING:
+    Component = str
+else:  # the composite or a built-in component, as `COMPONENTS` declares them
+    Component = Literal[("composite", *COMPONENTS)]
 
 
 @router.post(

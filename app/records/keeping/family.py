@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.scoring.scorers.components import (
-    COMPONENTS,  # technical, fundamental, market structure, risk
-)
+from app.scoring.scorers.components import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
 
+WEIGHED = (TECHNICAL, FUNDAMENTAL, MARKET_STRUCTURE, RISK)
+"""The components the family weighs, in the order of a candidate's `weights`: fixed when it was
+registered (a component added since weighs nothing in any candidate)."""
 DEFAULT = "G"  # in force since migration 0024; candidates are compared with it
 JUDGED_EVERY_H = 24
 FEE_BPS = 6.0
@@ -33,7 +34,7 @@ class Candidate:
     seen: bool = False  # figures of it were known before the family was registered
 
     def component_weights(self) -> dict[str, float]:
-        return dict(zip(COMPONENTS, self.weights, strict=True))
+        return dict(zip(WEIGHED, self.weights, strict=True))
 
     def overrides(self) -> dict[str, Any]:
         """The replay's `--config` document for this candidate."""

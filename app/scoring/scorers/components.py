@@ -1,4 +1,10 @@
-"""The raw metrics of each component, computed for the whole universe at once.
+"""The built-in components, each declared once in `BUILT_INS`: its name, the calculator of its
+raw metrics (computed for the whole universe at once), its parameters and the candles it reads.
+`COMPONENTS`, `CALCULATORS`, `DECLARATIONS` and `candles_needed` are derived from it; so are the
+API's component names (`GET /scoring/rankings?component=`, `PUT /scoring/algorithms`), the
+replay's and calibration's known components and the breakdowns. A component gets its
+`scoring_algorithm` row the first time it is weighed (`PUT /scoring/algorithms`), as a plug-in's
+does; until then it weighs nothing, live and in replay.
 
 Every metric states its direction: the score it feeds rises with `ranked` (higher is better)
 or falls with it (`Metric`). The technical component lives in `technical` (two versions).
@@ -6,7 +12,8 @@ or falls with it (`Metric`). The technical component lives in `technical` (two v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,7 +22,7 @@ from app.scoring.scorers import indicators as ind
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.metric import Metric
 from app.scoring.scorers.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
-from app.scoring.scorers.parameters import Parameter, component, hours, number
+from app.scoring.scorers.parameters import Declaration, Parameter, component, hours, number
 from app.scoring.scorers.technical import PARAMETERS as TECHNICAL_PARAMETERS
 from app.scoring.scorers.technical import candles_needed as technical_candles
 from app.scoring.scorers.technical import technical
@@ -25,7 +32,6 @@ TECHNICAL = "technical"
 FUNDAMENTAL = "fundamental"
 MARKET_STRUCTURE = "market_structure"
 RISK = "risk"
-COMPONENTS = (TECHNICAL, FUNDAMENTAL, MARKET_STRUCTURE, RISK)
 
 MAX_GROWTH_DAYS = 90
 FUNDAMENTAL_PARAMETERS = component(
@@ -55,14 +61,6 @@ RISK_PARAMETERS = component(
         pattern=r"[A-Z0-9]{2,30}",
     ),
 )
-DECLARATIONS = {
-    TECHNICAL: TECHNICAL_PARAMETERS,
-    FUNDAMENTAL: FUNDAMENTAL_PARAMETERS,
-    MARKET_STRUCTURE: MARKET_STRUCTURE_PARAMETERS,
-    RISK: RISK_PARAMETERS,
-}
-"""Each built-in component's parameters, declared once
-(`app.scoring.scorers.component_registry.declaration` adds the plug-ins' components)."""
 
 
 def volume_growth_windows(params: Mapping[str, Any]) -> tuple[int, int]:
@@ -70,17 +68,6 @@ def volume_growth_windows(params: Mapping[str, Any]) -> tuple[int, int]:
     windows = FUNDAMENTAL_PARAMETERS.get(params, "volume_growth_windows_d")
     short_d, long_d = (int(v) for v in windows)
     return short_d, long_d
-
-
-def candles_needed(parameters: Mapping[str, Mapping[str, Any]]) -> int:
-    """Hourly candles the longest window of the metrics reads (`parameters` by component):
-    a scorer loading fewer would measure some metrics over less than they say."""
-    windows = [
-        technical_candles(parameters.get(TECHNICAL, {})),
-        volume_growth_windows(parameters.get(FUNDAMENTAL, {}))[1] * 24,
-        int(RISK_PARAMETERS.get(parameters.get(RISK, {}), "volatility_window")) + 1,
-    ]
-    return max(windows)
 
 
 def fundamental(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
@@ -198,9 +185,49 @@ def risk(inputs: MarketInputs, params: Mapping[str, Any]) -> list[Metric]:
     ]
 
 
-CALCULATORS = {
-    TECHNICAL: technical,
-    FUNDAMENTAL: fundamental,
-    MARKET_STRUCTURE: market_structure,
-    RISK: risk,
-}
+def fundamental_candles(params: Mapping[str, Any]) -> int:
+    """The longer volume-growth window, in hours."""
+    return volume_growth_windows(params)[1] * 24
+
+
+def risk_candles(params: Mapping[str, Any]) -> int:
+    """The volatility window's returns, and the close before them."""
+    return int(RISK_PARAMETERS.get(params, "volatility_window")) + 1
+
+
+Calculator = Callable[[MarketInputs, Mapping[str, Any]], list[Metric]]
+
+
+@dataclass(frozen=True)
+class BuiltIn:
+    """A built-in component: its name, the calculator of its metrics, the parameters it takes,
+    and the hourly candles the longest window it reads needs under given parameters (None: not
+    counted in `candles_needed`)."""
+
+    name: str
+    calculate: Calculator
+    parameters: Declaration
+    candles: Callable[[Mapping[str, Any]], int] | None = None
+
+
+BUILT_INS = (
+    BuiltIn(TECHNICAL, technical, TECHNICAL_PARAMETERS, technical_candles),
+    BuiltIn(FUNDAMENTAL, fundamental, FUNDAMENTAL_PARAMETERS, fundamental_candles),
+    BuiltIn(MARKET_STRUCTURE, market_structure, MARKET_STRUCTURE_PARAMETERS),  # as before: its
+    # efficiency window (20 h by default) has never been counted in `candles_needed`
+    BuiltIn(RISK, risk, RISK_PARAMETERS, risk_candles),
+)
+"""The built-in components, in the order they are scored and shown: a new one is one more entry
+(after the others: a stored breakdown and a registered configuration keep their order)."""
+
+COMPONENTS = tuple(c.name for c in BUILT_INS)
+CALCULATORS: dict[str, Calculator] = {c.name: c.calculate for c in BUILT_INS}
+DECLARATIONS: dict[str, Declaration] = {c.name: c.parameters for c in BUILT_INS}
+"""Each built-in component's parameters
+(`app.scoring.scorers.component_registry.declaration` adds the plug-ins' components)."""
+
+
+def candles_needed(parameters: Mapping[str, Mapping[str, Any]]) -> int:
+    """Hourly candles the longest window of the metrics reads (`parameters` by component):
+    a scorer loading fewer would measure some metrics over less than they say."""
+    return max(c.candles(parameters.get(c.name, {})) for c in BUILT_INS if c.candles)

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
+from app.records.keeping.family import WEIGHED as COMPONENTS  # the seeded rows
 from app.scoring.models import ScoringAlgorithm, SymbolScore
 from app.scoring.repository import SCORING_LOCK_KEY
-from app.scoring.scorers.components import COMPONENTS
 from app.scoring.scoring_run import ScoringInProgress, ScoringRunService
 from app.scoring.service import ScoringService
 from tests.factories import make_member, weigh_every_component

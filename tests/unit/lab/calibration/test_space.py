@@ -11,7 +11,7 @@ from app.books.replay_config import default_run_config, policy_config
 from app.lab.calibration.folds import FoldError, walk_forward
 from app.lab.calibration.space import Choice, SearchSpace, simplex
 from app.platform.core.units import HOUR_MS
-from app.scoring.scorers.components import COMPONENTS
+from app.records.keeping.family import WEIGHED
 from app.settings.registry import DEFAULTS
 
 BASE = policy_config(default_run_config(), DEFAULTS)
@@ -20,7 +20,7 @@ DAY = 24 * HOUR_MS
 
 class TestSimplex:
     def test_quarters_over_four_components(self) -> None:
-        grid = list(simplex(COMPONENTS, 0.25))
+        grid = list(simplex(WEIGHED, 0.25))
         assert len(grid) == 35  # C(4 + 3, 3)
         assert all(sum(p.values()) == pytest.approx(1.0) for p in grid)
         assert all(v in (0.0, 0.25, 0.5, 0.75, 1.0) for p in grid for v in p.values())

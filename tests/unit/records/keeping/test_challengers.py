@@ -20,8 +20,8 @@ from app.records.keeping.challengers import (
     Challenger,
     challenger,
 )
-from app.records.keeping.family import DEFAULT, FAMILY, PRESETS
-from app.scoring.scorers.components import CALCULATORS, RISK, TECHNICAL
+from app.records.keeping.family import DEFAULT, FAMILY, PRESETS, WEIGHED
+from app.scoring.scorers.components import CALCULATORS, COMPONENTS, RISK, TECHNICAL
 from app.scoring.scorers.composite import (
     METRIC_WEIGHTS,
     ComponentArrays,
@@ -74,6 +74,11 @@ class TestRegistry:
         assert DEFAULT not in names
         assert len(NEW) >= 2
         assert names[len(family) :] == [c.name for c in NEW]
+
+    def test_the_family_weighs_the_first_built_ins_whatever_was_added_since(self) -> None:
+        assert COMPONENTS[: len(WEIGHED)] == WEIGHED  # a new built-in comes after them
+        for candidate in FAMILY:
+            assert list(candidate.component_weights()) == list(WEIGHED)
 
     def test_family_members_replay_their_candidate(self) -> None:
         for candidate in FAMILY:

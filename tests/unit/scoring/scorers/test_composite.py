@@ -7,13 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.scoring.scorers.components import (
-    COMPONENTS,
-    FUNDAMENTAL,
-    MARKET_STRUCTURE,
-    RISK,
-    TECHNICAL,
-)
+from app.scoring.scorers.components import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
 from app.scoring.scorers.composite import (
     ScoringOutcome,
     SymbolScore,
@@ -70,7 +64,7 @@ class TestComposite:
 
     def test_composite_is_weighted_mean_of_component_scores(self, outcome: ScoringOutcome) -> None:
         for score in outcome.scores:
-            assert set(score.components) == set(COMPONENTS)
+            assert set(score.components) == set(UNEVEN)
             assert score.composite == pytest.approx(expected_composite(score, UNEVEN), abs=1e-4)
 
     def test_component_without_score_is_left_out_of_composite(self, base: MarketInputs) -> None:
@@ -132,7 +126,7 @@ class TestComponentScores:
                     assert 0.0 <= m.contribution <= 100.0
 
     def test_each_metric_ranks_the_universe_from_0_to_100(self, outcome: ScoringOutcome) -> None:
-        for name in COMPONENTS:
+        for name in UNEVEN:
             columns: dict[str, list[float]] = {}
             for score in outcome.scores:
                 for m in score.components[name].metrics:

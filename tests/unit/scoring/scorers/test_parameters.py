@@ -45,7 +45,7 @@ def valid(name: str, params: Any) -> bool:
 
 class TestShippedConfigurations:
     def test_the_configuration_in_force_by_default_is_within_the_bounds(self) -> None:
-        assert set(IN_FORCE) == set(COMPONENTS)
+        assert set(IN_FORCE) <= set(COMPONENTS)  # a newer one has no row until weighed
         for name, params in IN_FORCE.items():
             assert parameter_problems(name, params) == [], name
             assert valid(name, params), name

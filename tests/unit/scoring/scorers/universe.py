@@ -11,7 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from app.scoring.scorers.components import COMPONENTS, FUNDAMENTAL
+from app.records.keeping.family import WEIGHED
+from app.scoring.scorers.components import FUNDAMENTAL
 from app.scoring.scorers.composite import ScoringConfig, ScoringOutcome, SymbolScore
 from app.scoring.scorers.gate import GateParams
 from app.scoring.scorers.market_inputs import MarketInputs
@@ -23,7 +24,7 @@ FUNDING = 42
 START_PRICES = (60_000.0, 3_000.0, 150.0, 0.5, 0.4, 0.1)
 BETAS = (1.0, 0.3, 0.6, 0.9, 1.2, 1.5)
 TARGET = 2  # SOLUSDT: mid-pack on the values the direction tests vary
-EQUAL_WEIGHTS = {name: 0.25 for name in COMPONENTS}
+EQUAL_WEIGHTS = {name: 0.25 for name in WEIGHED}  # the four the tests were written for
 LOOSE_GATE = GateParams(
     min_history=100, max_gap_ratio=0.5, max_ticker_age_s=1e9, max_abs_bar_return=10.0
 )
