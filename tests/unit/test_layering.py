@@ -30,7 +30,7 @@ COMMIT_OWNERS = {
     "platform/http/idempotent.py",  # AnswerOnce: a keyed request's, inside its guard
     "platform/db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
     "platform/scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
-    "platform/runs/run_engine.py",  # RunEngine: every background run's heartbeats, the start-up sweep
+    "platform/runs/run_engine.py",  # RunEngine: every run's heartbeats, the start-up sweep
     "callers/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "platform/webhooks/dispatcher.py",  # WebhookDispatcher: claims, heartbeats, hand-back
     "platform/webhooks/queue.py",  # ReceiverQueue: each delivery's outcome
