@@ -94,5 +94,5 @@ class AlertService:
 
 
 def alert_service(session: AsyncSession, gateway: KucoinGateway) -> AlertService:
-    """The alert service of one transaction: for the router's dependency and the factory."""
+    """The alert service of one transaction: for the router's dependency and the job."""
     return AlertService(session, gateway)
