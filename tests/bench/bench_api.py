@@ -291,11 +291,8 @@ def main() -> None:
                         command = uvicorn("app.main:app", port, protocol_args(protocol, root))
                         other = others.enter_context(process(command, env, "0", log, cwd=root))
                         wait_for(f"http://127.0.0.1:{port}{API}/health", 120)
-                        label = " ".join(
-                            [*([str(root)] if len(roots) > 1 else []), protocol]
-                            if len(args.protocols) > 1
-                            else [str(root)]
-                        )
+                        named = [(str(root), len(roots)), (protocol, len(args.protocols))]
+                        label = " ".join(name for name, among in named if among > 1)
                         served_by[label] = (f"http://127.0.0.1:{port}", other.pid)
                 hellos = {
                     name: f"{hello_origin}/bytes/{sizes[name]}" if args.same_bytes else hello_url

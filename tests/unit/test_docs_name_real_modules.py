@@ -2,9 +2,9 @@
 architecture page's folder block and AGENTS.md's list of service domains leave none out.
 
 What counts as a name, as the two pages write them: a path under `app/`, `tests/` or
-`scripts/` in code (`app/platform/db/engine.py`, `tests/unit`; relative to `app/` too, as the
-architecture page writes `services/factory.py` and `runtime/offload`; a module without its
-`.py`; cut at a placeholder: `app/services/<domain>/` names `app/services`), a dotted module in
+`scripts/` in code (`app/platform/db/engine.py`, `tests/unit`; relative to `app/` or to the
+platform too, as the architecture page writes `lab/replay` and `runtime/offload`; a module without
+its `.py`; cut at a placeholder: `app/<domain>/` names `app`), a dotted module in
 code (`app.platform.core.units`, `python -m scripts.docgen`), and in the folder block each path of
 its first column, with the modules its lines name in parentheses after what they do (`the clock
 (clock)`, `(offload: scoring; evidence)`) and the files they name (`judge.py`), in the line's
