@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.settings.models import SystemConfiguration
+from app.platform.db.models.system_configuration import SystemConfiguration
 
 PROBLEM = "application/problem+json"
 RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped", "cancelled")

@@ -14,12 +14,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import TextualSelect
 
 from app.market.models import Symbol
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.db.session_flags import mark_portfolio_changed
 from app.platform.db.sqlite_locks import take_write_lock
 from app.platform.db.types import UTCDateTime
 from app.portfolio.models import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun, SymbolScore
-from app.settings.models import SystemConfiguration
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"

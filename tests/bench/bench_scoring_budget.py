@@ -53,9 +53,9 @@ from app.market.service import UniverseService
 from app.platform.core.config import KucoinSettings, Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.scoring.repository import ScoringRepository
 from app.scoring.scoring_run import ScoringRunService
-from app.settings.models import SystemConfiguration
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 from tests.sim_fixtures import live_clock_ms

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.settings.models import ConfigurationChange, SystemConfiguration
+from app.platform.db.models.system_configuration import ConfigurationChange, SystemConfiguration
 from app.settings.registry import RUNTIME_SETTINGS
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY
 from tests.factories import make_member

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from app.settings.typed.setting import setting
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.scoring.models import ScoringAlgorithm
 from app.scoring.run_config import DEFAULT_ALGORITHMS
-from app.settings.models import SystemConfiguration
 from app.settings.registry import (
     DEFAULTS,
     SETTINGS,
@@ -19,7 +20,6 @@ from app.settings.registry import (
     read_settings,
     read_typed,
 )
-from app.settings.typed.setting import setting
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ and a value is cast as the call sites' `int(...)`/`float(...)` casts did."""
 from __future__ import annotations
 
 import pytest
+from app.settings.typed.setting import from_settings, setting_keys
 
 from app.alerts.conditions import Thresholds
 from app.books.replay_config import DeploymentSettings, ReplaySettings
@@ -15,7 +16,6 @@ from app.records.as_run_update import RecordCosts
 from app.scoring.fetch_plan import PlanSettings
 from app.scoring.run_config import ScoringSettings
 from app.settings.registry import DEFAULTS, SETTINGS, typed_keys
-from app.settings.typed.setting import from_settings, setting_keys
 from app.signals.service import RuleSettings
 
 TYPED = [

@@ -24,8 +24,8 @@ from app.main import create_app
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.db.session_flags import Commit, mark_run_queued
-from app.settings.models import SystemConfiguration
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE, TRADE
 from tests.integration.lab.test_replay_history import imported, window

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.core.clock import utcnow
 from app.platform.db.models import Alert, JobRun
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringAlgorithm, SymbolScore
-from app.settings.models import SystemConfiguration
 from app.signals.models import Signal
 from tests.factories import add, make_member, make_run, make_symbol
 from tests.helpers import set_config

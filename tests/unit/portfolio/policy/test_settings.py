@@ -6,13 +6,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from app.settings.typed.setting import from_settings, setting_values
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.replay_params import ReplayParams, config_json
 from app.portfolio.policy.replacement_rule import ReplacementSettings
 from app.portfolio.policy.settings import POLICY_KEYS, PolicySettings, policy_from_settings
 from app.settings.registry import DEFAULTS, RUNTIME_SETTINGS
-from app.settings.typed.setting import from_settings, setting_values
 
 
 class TestPolicyKeys:
