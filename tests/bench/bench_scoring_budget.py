@@ -42,7 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.kucoin.factory import create_gateway, create_http_session
@@ -145,14 +145,10 @@ async def replica(
 
 
 async def configure(sessions: async_sessionmaker[AsyncSession], **values: object) -> None:
-    """Set runtime settings (a key this version does not know changes nothing)."""
+    """Set runtime settings (stored as an operator's change would be)."""
     async with sessions() as session:
         for key, value in values.items():
-            await session.execute(
-                update(SystemConfiguration)
-                .where(SystemConfiguration.key == key)
-                .values(value=value)
-            )
+            await session.merge(SystemConfiguration(key=key, value=value, updated_by="bench"))
         await session.commit()
 
 
