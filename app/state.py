@@ -15,7 +15,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import TickerStream
 from app.lab.repository import ReplayRepository
 from app.lab.runner import ReplayRunner
-from app.market.prices import PriceCache, TickerFollower
+from app.market.prices import PriceCache
 from app.operations.readiness_cache import SharedReadiness
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
@@ -30,6 +30,7 @@ from app.platform.runs.run_engine import RunEngine, Sessions
 from app.platform.runtime.shutdown import ShutdownSignal
 from app.platform.scheduler.runs import JobRunner
 from app.portfolio.reader import PortfolioReadCache
+from app.portfolio.ticker_follower import TickerFollower
 from app.records.gauges import record_gauges
 
 

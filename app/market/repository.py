@@ -323,15 +323,6 @@ class SymbolRepository:
         )
         return set(rows.all())
 
-    async def active_member_symbols(self) -> set[str]:
-        """Canonical symbols of the active portfolio members."""
-        rows = await self.session.scalars(
-            select(Symbol.symbol)
-            .join(PortfolioMember, PortfolioMember.symbol_id == Symbol.id)
-            .where(PortfolioMember.status == "active")
-        )
-        return set(rows.all())
-
     def add(self, symbol: Symbol) -> None:
         self.session.add(symbol)
 

@@ -157,6 +157,15 @@ class PortfolioRepository:
         )
         return [MemberRow(member, symbol) for member, symbol in rows.all()]
 
+    async def active_symbols(self) -> set[str]:
+        """The canonical symbols of the active members."""
+        rows = await self.session.scalars(
+            select(Symbol.symbol)
+            .join(PortfolioMember, PortfolioMember.symbol_id == Symbol.id)
+            .where(PortfolioMember.status == "active")
+        )
+        return set(rows.all())
+
     async def member_facts(
         self,
     ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float]]:
