@@ -13,6 +13,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import StreamTick, TickerStream
 from app.market.models import Symbol
 from app.market.service import UniverseService
+from app.portfolio.holdings import PortfolioHoldings
 from app.portfolio.ticker_follower import follow_portfolio_prices
 from tests.factories import make_member
 from tests.kucoin_sim.app import KucoinSimulator
@@ -44,7 +45,7 @@ class TestFollowPortfolio:
     async def test_streams_ticks_for_the_members_only(
         self, session: AsyncSession, connection: AsyncConnection, gateway: KucoinGateway
     ) -> None:
-        await UniverseService(session, gateway).sync()
+        await UniverseService(session, gateway).sync(PortfolioHoldings())
         await add_members(session, "ETHUSDTM", "SIM002USDTM")
         ticks: list[StreamTick] = []
         stream = TickerStream(gateway.client, gateway.converter, ticks.append)
