@@ -138,15 +138,12 @@ def _reach(domain: str) -> frozenset[str]:
 # and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
 # methods, market's contract categories) until issue 73 gives each domain its own settings, and a
 # change of `max_portfolio_symbols` is checked against the active members under the portfolio's
-# write lock (its repository) until then too. Market follows the portfolio's members (the price
-# stream subscribes their tickers, the sync and the scoring run keep them apart) from the
-# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72).
+# write lock (its repository) until then too.
 UPWARD: dict[str, frozenset[str]] = {
     "app.settings.registry": frozenset(
         {"app.portfolio.maths.weighting", "app.market.contracts.categories"}
     ),
     "app.settings.service": frozenset({"app.portfolio.repository"}),
-    "app.market.repository": frozenset({"app.portfolio.models"}),
 }
 # A domain's router (and its dependencies) is a driver: it is served by the HTTP layer (`http`:
 # its dependencies, problems, cache) and may start a job (`scheduler`), which the domain's other
