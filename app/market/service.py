@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +77,16 @@ def eligibility(contract: ContractInfo) -> tuple[bool, str | None]:
     return True, None
 
 
+class Holdings(Protocol):
+    """Which symbols the portfolio holds, as it tells the domains below it, which never read its
+    tables: a held contract's delisting is critical, and the scoring run's shortlist keeps every
+    held one (`app/portfolio/holdings.py` answers it)."""
+
+    async def symbol_ids(self, session: AsyncSession) -> set[int]:
+        """The ids of the held symbols, read in `session` (the caller's transaction)."""
+        ...
+
+
 class UniverseService:
     """Syncs KuCoin's contract list into `symbol` and answers what is stored."""
 
@@ -133,15 +144,16 @@ class UniverseService:
         age = (utcnow() - row.market_data_at).total_seconds()
         return SymbolView(row, round(age, 3), age > stale_limit_s)
 
-    async def sync(self) -> SyncResult:
-        """Fetch the contract list and make `symbol` match it, in the caller's transaction."""
+    async def sync(self, holdings: Holdings) -> SyncResult:
+        """Fetch the contract list and make `symbol` match it, in the caller's transaction (a
+        delisting of one of `holdings` is alerted as critical)."""
         started = time.perf_counter()
         contracts = await self.gateway.list_contracts()
         now = utcnow()
         result = SyncResult(source=self.gateway.source, synced_at=now, contracts=len(contracts))
         await self.symbols.lock_universe()
         existing = await self.symbols.all_by_kucoin_symbol()
-        members = await self.symbols.active_member_symbol_ids()
+        members = await holdings.symbol_ids(self.session)  # under the universe's lock
         seen: set[str] = set()
         for contract in contracts:
             seen.add(contract.kucoin_symbol)

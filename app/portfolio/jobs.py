@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import run_actor
 from app.platform.runs.job import Degraded, Job, JobSkipped
+from app.portfolio.holdings import PortfolioHoldings
 from app.portfolio.member_exits import ExitService
 from app.portfolio.membership import MembershipService
 from app.portfolio.rebalance import MarketDataStale
@@ -31,7 +32,9 @@ class ScoringState(PortfolioState, Protocol):
 async def score_refresh(session: AsyncSession, state: ScoringState) -> dict[str, Any] | Degraded:
     """The score refresh (`app.portfolio.score_refresh`); degraded when KuCoin kept it from
     scoring anything."""
-    scoring_runs = ScoringRunService(session, state.gateway, state.scoring_lock)
+    scoring_runs = ScoringRunService(
+        session, state.gateway, state.scoring_lock, PortfolioHoldings()
+    )
     exits = ExitService(session, MembershipService(session, state.gateway, state.prices))
     portfolio = my_symbols_service(session, state)
     refreshed = await ScoreRefreshService(session, scoring_runs, exits, portfolio).refresh(

@@ -157,6 +157,22 @@ class PortfolioRepository:
         )
         return [MemberRow(member, symbol) for member, symbol in rows.all()]
 
+    async def active_symbol_ids(self) -> set[int]:
+        """The symbol ids of the active members."""
+        rows = await self.session.scalars(
+            select(PortfolioMember.symbol_id).where(PortfolioMember.status == "active")
+        )
+        return set(rows.all())
+
+    async def active_symbols(self) -> set[str]:
+        """The canonical symbols of the active members."""
+        rows = await self.session.scalars(
+            select(Symbol.symbol)
+            .join(PortfolioMember, PortfolioMember.symbol_id == Symbol.id)
+            .where(PortfolioMember.status == "active")
+        )
+        return set(rows.all())
+
     async def member_facts(
         self,
     ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float]]:

@@ -54,6 +54,7 @@ from app.platform.core.config import KucoinSettings, Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
 from app.platform.db.models.system_configuration import SystemConfiguration
+from app.portfolio.holdings import PortfolioHoldings
 from app.scoring.repository import ScoringRepository
 from app.scoring.scoring_run import ScoringRunService
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
@@ -188,9 +189,9 @@ async def score_once(
     started = time.monotonic()
     now = datetime.fromtimestamp(sim.clock.now(), tz=UTC) if sim_time else None
     async with sessions() as session:
-        run = await ScoringRunService(session, gateway, asyncio.Lock()).calculate(
-            triggered_by="bench", now=now
-        )
+        run = await ScoringRunService(
+            session, gateway, asyncio.Lock(), PortfolioHoldings()
+        ).calculate(triggered_by="bench", now=now)
         await session.commit()
         scored = run.scored_count
         wall = time.monotonic() - started
@@ -235,7 +236,7 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
         try:
             async with replica(settings, engine) as (gateway, sessions):
                 async with sessions() as session:
-                    await UniverseService(session, gateway).sync()
+                    await UniverseService(session, gateway).sync(PortfolioHoldings())
                     await session.commit()
                 if case == "universe":
                     await configure(sessions, scoring_shortlist=await eligible_count(sessions) + 20)
@@ -284,7 +285,7 @@ async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
                 replica(settings, engine_b) as (gw_b, sessions_b),
             ):
                 async with sessions_a() as session:
-                    await UniverseService(session, gw_a).sync()
+                    await UniverseService(session, gw_a).sync(PortfolioHoldings())
                     await session.commit()
                 await gw_b.list_contracts()
                 await configure(sessions_a, scoring_shortlist=150)

@@ -144,19 +144,22 @@ def _before(domain: str) -> frozenset[str]:
 _EVERY_DOMAIN = frozenset().union(*(_domain_units(d) for d in DOMAINS))
 
 
+def _pure_reach(package: str) -> frozenset[str]:
+    """The pure packages `package` may import: `stats`, and those of its domain and the domains
+    before it."""
+    domain = package.split(".")[0]
+    if domain not in DOMAINS:
+        return frozenset({package})
+    mine = {f"{domain}.{pure}" for pure in DOMAINS[domain]}
+    return frozenset({"stats", *mine, *(_before(domain) & _PURE)})
+
+
 def _reach(domain: str) -> frozenset[str]:
     """What `domain`'s folder may import: its own units, the domains before it and the platform
     below the drivers."""
     return _BELOW_DOMAINS | _before(domain) | (_domain_units(domain) - {domain})
 
 
-# The imports of a later domain that a domain still makes, module by module, each with its reason
-# and the issue that removes it: market follows the portfolio's members (the price stream
-# subscribes their tickers, the sync and the scoring run keep them apart) from the
-# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72).
-UPWARD: dict[str, frozenset[str]] = {
-    "app.market.repository": frozenset({"app.portfolio.models"}),
-}
 # A domain's router (and its dependencies) is a driver: it is served by the HTTP layer (`http`:
 # its dependencies, problems, cache) and may start a job (`scheduler`), which the domain's other
 # modules may not import.
@@ -183,8 +186,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "runs": LOW | {"db", "settings_store"},
     "events": LOW | {"db"},
     "webhooks": LOW | {"db", "events"},
-    # core: its units; settings_store: a setting's declaration and fields
-    **{package: frozenset({"core", "settings_store", *_PURE}) for package in PURE_PACKAGES},
+    # core: its units; settings_store: a setting's declaration and fields; the pure packages of
+    # its domain and of those before it
+    **{
+        package: frozenset({"core", "settings_store", *_pure_reach(package)})
+        for package in PURE_PACKAGES
+    },
     "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     **{domain: _reach(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
     "dashboard": LOW,

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
@@ -21,12 +20,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
-from app.market.prices import TickerFollower
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from app.portfolio.models import PortfolioMember
+from app.portfolio.ticker_follower import TickerFollower
 from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import create_postgres_database, drop_postgres_database
@@ -34,17 +33,10 @@ from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE
 from tests.integration.kucoin.streams import eventually, fast_stream
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
+from tests.sim_fixtures import make_client, make_gateway
 
 PORTFOLIO = f"{BASE}/portfolio"
 FOLLOW_S = 10.0  # a loaded machine: the resync itself takes milliseconds
-
-
-@pytest.fixture
-def sim_config() -> dict[str, Any]:
-    """The tier's market (tests/integration/conftest.py), not the market folder's 12 contracts:
-    24 contracts on a live clock, enough to fill a portfolio."""
-    return {"universe": 24, "start_time_ms": live_clock_ms()}
 
 
 @pytest.fixture
