@@ -1,5 +1,6 @@
 """The configuration of a scoring run: weights and parameters from `scoring_algorithm`, gate and
-stage-1 tunables from `system_configuration`; stored with every run (and hashed) for replay."""
+stage-1 runtime settings (`app/scoring/settings.py`); stored with every run (and hashed) for
+replay."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """The decision policy's configuration, one for the live service and the replay alike.
 
-`PolicySettings` holds every runtime setting the policy reads, each field naming its registry
-key once (`setting(key)`): the keys to read (`POLICY_KEYS`) and the configuration built from their
-values (`policy_from_settings`) are derived from the fields. The live services read it through
+`PolicySettings` holds every runtime setting the policy reads, each field declaring its setting
+(key, default, meaning, bounds: `setting(...)`) or naming one declared below it (`reads(...)`):
+the keys to read (`POLICY_KEYS`) and the configuration built from their values
+(`policy_from_settings`) are derived from the fields. The live services read it through
 `load_policy` (`app/portfolio/settings.py`); a replay adds what it scores with
-(`PolicyConfig`, built by `scored`). A new policy setting is its registry entry (marked
-`POLICY`), its migration, its field here and the rule that reads it.
+(`PolicyConfig`, built by `scored`). A new policy setting is its field here and the rule that
+reads it: the configuration API lists it, and no migration stores it.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ POLICY_KEYS: tuple[str, ...] = setting_keys(PolicySettings)
 
 
 def policy_from_settings(values: Mapping[str, Any]) -> PolicySettings:
-    """The policy's settings from runtime setting values by key (the registry's or a database's)."""
+    """The policy's settings from runtime setting values by key (the defaults or a database's)."""
     return from_settings(PolicySettings, values)
 
 
