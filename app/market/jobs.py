@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.kucoin.exchange_errors import RateLimited, Unavailable
 from app.kucoin.gateway import WithGateway
 from app.market.service import Holdings, UniverseService
+from app.market.settings import UNIVERSE_SYNC_INTERVAL_S
 from app.platform.runs.job import Degraded, Job, problem_of
 
 
@@ -30,4 +31,4 @@ async def universe_sync(session: AsyncSession, state: SyncState) -> dict[str, An
     return {**asdict(result), "synced_at": result.synced_at.isoformat()}
 
 
-UNIVERSE_SYNC = Job("universe_sync", "universe_sync_interval_s", universe_sync)
+UNIVERSE_SYNC = Job("universe_sync", UNIVERSE_SYNC_INTERVAL_S, universe_sync)

@@ -16,12 +16,13 @@ from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.market.contracts.categories import Decision, base_of, decide
 from app.market.models import Symbol
 from app.market.repository import SymbolFilter, SymbolRepository
+from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
+from app.platform.db.models.system_configuration import ConfigurationChange
 from app.platform.db.repositories.alert_log import AlertLog
-from app.settings.models import ConfigurationChange
-from app.settings.registry import read_setting
-from app.settings.repository import ConfigRepository
+from app.platform.db.repositories.stored_settings import ConfigRepository
+from app.platform.settings_store.reader import read_setting
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ class UniverseService:
     ) -> tuple[list[SymbolView], int]:
         """Stored symbols (last good data, whatever KuCoin's state), each with its data age."""
         rows, total = await self.symbols.page(filters, limit=limit, offset=offset)
-        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
+        stale_limit = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         return [self._view(row, stale_limit) for row in rows], total
 
     async def get_symbol(self, symbol: str) -> SymbolView:
@@ -109,7 +110,7 @@ class UniverseService:
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
-        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
+        stale_limit = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         return self._view(row, stale_limit)
 
     async def set_category(self, symbol: str, category: str | None, *, actor: Actor) -> SymbolView:
@@ -133,7 +134,7 @@ class UniverseService:
             )
             row.category_override = category
             await self.symbols.flush()
-        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
+        stale_limit = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         return self._view(row, stale_limit)
 
     @staticmethod

@@ -16,7 +16,9 @@ from app.portfolio.membership import MembershipService
 from app.portfolio.rebalance import MarketDataStale
 from app.portfolio.score_refresh import ScoreRefreshService
 from app.portfolio.service import PortfolioState, my_symbols_service
+from app.portfolio.settings import REBALANCE_INTERVAL_S
 from app.scoring.scoring_run import ScoringRunService
+from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 
 
 class ScoringState(PortfolioState, Protocol):
@@ -54,5 +56,5 @@ async def auto_rebalance(session: AsyncSession, state: PortfolioState) -> dict[s
     return {"changes_applied": result.changes_applied, "history_id": result.history_id}
 
 
-SCORE_REFRESH = Job("score_refresh", "score_refresh_interval_s", score_refresh)
-AUTO_REBALANCE = Job("auto_rebalance", "rebalance_interval_s", auto_rebalance)
+SCORE_REFRESH = Job("score_refresh", SCORE_REFRESH_INTERVAL_S, score_refresh)
+AUTO_REBALANCE = Job("auto_rebalance", REBALANCE_INTERVAL_S, auto_rebalance)

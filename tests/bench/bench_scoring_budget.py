@@ -42,7 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.kucoin.factory import create_gateway, create_http_session
@@ -53,10 +53,10 @@ from app.market.service import UniverseService
 from app.platform.core.config import KucoinSettings, Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.portfolio.holdings import PortfolioHoldings
 from app.scoring.repository import ScoringRepository
 from app.scoring.scoring_run import ScoringRunService
-from app.settings.models import SystemConfiguration
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 from tests.sim_fixtures import live_clock_ms
@@ -146,14 +146,10 @@ async def replica(
 
 
 async def configure(sessions: async_sessionmaker[AsyncSession], **values: object) -> None:
-    """Set runtime settings (a key this version does not know changes nothing)."""
+    """Set runtime settings (stored as an operator's change would be)."""
     async with sessions() as session:
         for key, value in values.items():
-            await session.execute(
-                update(SystemConfiguration)
-                .where(SystemConfiguration.key == key)
-                .values(value=value)
-            )
+            await session.merge(SystemConfiguration(key=key, value=value, updated_by="bench"))
         await session.commit()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.kucoin.gateway import KucoinGateway
@@ -29,6 +29,7 @@ from app.portfolio.ticker_follower import TickerFollower
 from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import create_postgres_database, drop_postgres_database
+from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE
 from tests.integration.kucoin.streams import eventually, fast_stream
 from tests.kucoin_sim.app import KucoinSimulator
@@ -96,11 +97,7 @@ async def configure(url: str, key: str, value: object) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
-            result = await connection.execute(
-                text("UPDATE system_configuration SET value = :v WHERE key = :k"),
-                {"v": str(value), "k": key},
-            )
-            assert result.rowcount == 1, key
+            await store_setting(connection, key, value)
     finally:
         await engine.dispose()
 
