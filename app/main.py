@@ -229,7 +229,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
             max_age=settings.cors.max_age_s,
         )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
-    install_openapi(app)
+    install_openapi(app, settings.api_contact)
     for router in (
         health.router,
         status.router,

@@ -95,6 +95,12 @@ def sync_detailed(
 ) -> Response[Problem | WeightsRead]:
     """Target weights of the current members (calculate_dynamic_weights)
 
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
+
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
 
@@ -124,6 +130,12 @@ def sync(
 ) -> Problem | WeightsRead | None:
     """Target weights of the current members (calculate_dynamic_weights)
 
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
+
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
 
@@ -147,6 +159,12 @@ async def asyncio_detailed(
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Response[Problem | WeightsRead]:
     """Target weights of the current members (calculate_dynamic_weights)
+
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
 
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
@@ -174,6 +192,12 @@ async def asyncio(
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Problem | WeightsRead | None:
     """Target weights of the current members (calculate_dynamic_weights)
+
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
 
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
