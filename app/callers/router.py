@@ -67,6 +67,6 @@ async def list_api_keys(
     responses=problem_responses(404),
 )
 async def revoke_api_key(key_id: RowId, _: AdminDep, keys: ApiKeyServiceDep) -> ApiKeyRead:
-    """The key is refused (401) from then on, and an event stream it holds ends with `api-key-
-    revoked`. Revoking a revoked key answers it unchanged. Role: admin."""
+    """The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin."""
     return ApiKeyRead.model_validate(await keys.revoke(key_id))

@@ -133,9 +133,9 @@ async def sync_symbols(
     """Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
     does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
     (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
-    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with `Retry-
-    After` when one was requested moments ago; 502 or 503 when KuCoin could not be read.
-    Role: trade."""
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade."""
 
     async def sync_report(run: JobRun) -> SyncResultRead:
         return SyncResultRead.model_validate(run.result)

@@ -60,6 +60,6 @@ async def get_live_track_record(_: ReaderDep, evidence: LiveEvidenceDep) -> Live
 async def get_live_challengers(_: ReaderDep, forward: ForwardEvidenceDep) -> ChallengersRead:
     """Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
     the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
-    the rule would adopt. Nothing is adopted by itself: an admin adopts with `PUT
-    /scoring/algorithms`. Role: read."""
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read."""
     return ChallengersRead.model_validate(await forward.challengers())

@@ -65,9 +65,9 @@ async def calculate_scores(
     """Scores the universe and proposes the replacements the new scores justify, as the scheduled
     `score_refresh` job does, through its runner: 202 with the run and its `Location`
     (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60) the scoring run's summary once it ends
-    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` when one
-    was requested moments ago (`MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`); 503 `exchange-unavailable`
-    when KuCoin kept it from scoring. Role: trade."""
+    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` within
+    `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested one, whoever asked; 503
+    `exchange-unavailable` when KuCoin kept it from scoring. Role: trade."""
 
     async def scoring_run(run: JobRun) -> ScoringRunRead:
         async with sessions.open() as session:

@@ -36,7 +36,7 @@ async def list_jobs(
 ) -> list[JobRead]:
     """From the one registry the scheduler runs: each job's interval and the runtime setting that
     sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
-    `runs` runs, newest first. `POST /jobs/{name}/run` runs one now. Role: read."""
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read."""
     return [
         JobRead(
             name=view.job.name,
@@ -68,9 +68,9 @@ async def run_job_now(
     """Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
     is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
     200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
-    the job goes on anywhere; 429 with `Retry-After` when the job was requested moments ago
-    (`MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`); 404 for no such job (`GET /jobs` lists them).
-    Role: admin."""
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin."""
     job = catalog.find(name)
     if job is None:
         raise NotFoundError(f"there is no job {name!r}; GET /jobs lists them")

@@ -34,7 +34,7 @@ router = resource_router("/portfolio", "portfolio")
     "/weights",
     dependencies=[CachedRead],
     response_model=WeightsRead,
-    summary="Target weights of the current members (calculate_dynamic_weights)",
+    summary="Target weights: what the weighting method gives the current members now",
     responses=problem_responses(409, 422),
 )
 async def get_weights(

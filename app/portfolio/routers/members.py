@@ -214,6 +214,6 @@ async def get_replacement_candidates(
 ) -> ReplacementCandidatesRead:
     """For the weakest members by score: the outsider that would take each one's place, the reasons
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
-    and whether it is actionable. Nothing here changes the portfolio: `POST /portfolio/replace-
-    symbol` does (or the autopilot, when on). Role: read."""
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read."""
     return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())

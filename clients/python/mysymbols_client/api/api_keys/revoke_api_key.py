@@ -85,8 +85,8 @@ def sync_detailed(
 ) -> Response[ApiKeyRead | Problem]:
     """Revoke an API key (idempotent)
 
-     The key is refused (401) from then on, and an event stream it holds ends with `api-key-
-    revoked`. Revoking a revoked key answers it unchanged. Role: admin.
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
 
     Args:
         key_id (int): A row's id.
@@ -117,8 +117,8 @@ def sync(
 ) -> ApiKeyRead | Problem | None:
     """Revoke an API key (idempotent)
 
-     The key is refused (401) from then on, and an event stream it holds ends with `api-key-
-    revoked`. Revoking a revoked key answers it unchanged. Role: admin.
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
 
     Args:
         key_id (int): A row's id.
@@ -144,8 +144,8 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyRead | Problem]:
     """Revoke an API key (idempotent)
 
-     The key is refused (401) from then on, and an event stream it holds ends with `api-key-
-    revoked`. Revoking a revoked key answers it unchanged. Role: admin.
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
 
     Args:
         key_id (int): A row's id.
@@ -174,8 +174,8 @@ async def asyncio(
 ) -> ApiKeyRead | Problem | None:
     """Revoke an API key (idempotent)
 
-     The key is refused (401) from then on, and an event stream it holds ends with `api-key-
-    revoked`. Revoking a revoked key answers it unchanged. Role: admin.
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
 
     Args:
         key_id (int): A row's id.

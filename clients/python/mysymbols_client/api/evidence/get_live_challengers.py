@@ -78,8 +78,8 @@ def sync_detailed(
 
      Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
     the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
-    the rule would adopt. Nothing is adopted by itself: an admin adopts with `PUT
-    /scoring/algorithms`. Role: read.
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +106,8 @@ def sync(
 
      Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
     the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
-    the rule would adopt. Nothing is adopted by itself: an admin adopts with `PUT
-    /scoring/algorithms`. Role: read.
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +130,8 @@ async def asyncio_detailed(
 
      Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
     the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
-    the rule would adopt. Nothing is adopted by itself: an admin adopts with `PUT
-    /scoring/algorithms`. Role: read.
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,8 +156,8 @@ async def asyncio(
 
      Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
     the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
-    the rule would adopt. Nothing is adopted by itself: an admin adopts with `PUT
-    /scoring/algorithms`. Role: read.
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -95,7 +95,7 @@ def sync_detailed(
 
      From the one registry the scheduler runs: each job's interval and the runtime setting that
     sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
-    `runs` runs, newest first. `POST /jobs/{name}/run` runs one now. Role: read.
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
 
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.
@@ -129,7 +129,7 @@ def sync(
 
      From the one registry the scheduler runs: each job's interval and the runtime setting that
     sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
-    `runs` runs, newest first. `POST /jobs/{name}/run` runs one now. Role: read.
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
 
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.
@@ -158,7 +158,7 @@ async def asyncio_detailed(
 
      From the one registry the scheduler runs: each job's interval and the runtime setting that
     sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
-    `runs` runs, newest first. `POST /jobs/{name}/run` runs one now. Role: read.
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
 
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.
@@ -190,7 +190,7 @@ async def asyncio(
 
      From the one registry the scheduler runs: each job's interval and the runtime setting that
     sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
-    `runs` runs, newest first. `POST /jobs/{name}/run` runs one now. Role: read.
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
 
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.

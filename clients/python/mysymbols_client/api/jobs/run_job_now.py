@@ -114,9 +114,9 @@ def sync_detailed(
      Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
     is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
     200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
-    the job goes on anywhere; 429 with `Retry-After` when the job was requested moments ago
-    (`MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`); 404 for no such job (`GET /jobs` lists them).
-    Role: admin.
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
 
     Args:
         name (str):
@@ -155,9 +155,9 @@ def sync(
      Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
     is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
     200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
-    the job goes on anywhere; 429 with `Retry-After` when the job was requested moments ago
-    (`MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`); 404 for no such job (`GET /jobs` lists them).
-    Role: admin.
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
 
     Args:
         name (str):
@@ -191,9 +191,9 @@ async def asyncio_detailed(
      Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
     is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
     200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
-    the job goes on anywhere; 429 with `Retry-After` when the job was requested moments ago
-    (`MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`); 404 for no such job (`GET /jobs` lists them).
-    Role: admin.
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
 
     Args:
         name (str):
@@ -230,9 +230,9 @@ async def asyncio(
      Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
     is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
     200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
-    the job goes on anywhere; 429 with `Retry-After` when the job was requested moments ago
-    (`MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`); 404 for no such job (`GET /jobs` lists them).
-    Role: admin.
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
 
     Args:
         name (str):

@@ -78,8 +78,8 @@ def sync_detailed(
 
      For the weakest members by score: the outsider that would take each one's place, the reasons
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
-    and whether it is actionable. Nothing here changes the portfolio: `POST /portfolio/replace-
-    symbol` does (or the autopilot, when on). Role: read.
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +106,8 @@ def sync(
 
      For the weakest members by score: the outsider that would take each one's place, the reasons
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
-    and whether it is actionable. Nothing here changes the portfolio: `POST /portfolio/replace-
-    symbol` does (or the autopilot, when on). Role: read.
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +130,8 @@ async def asyncio_detailed(
 
      For the weakest members by score: the outsider that would take each one's place, the reasons
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
-    and whether it is actionable. Nothing here changes the portfolio: `POST /portfolio/replace-
-    symbol` does (or the autopilot, when on). Role: read.
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,8 +156,8 @@ async def asyncio(
 
      For the weakest members by score: the outsider that would take each one's place, the reasons
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
-    and whether it is actionable. Nothing here changes the portfolio: `POST /portfolio/replace-
-    symbol` does (or the autopilot, when on). Role: read.
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -93,7 +93,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Response[Problem | WeightsRead]:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
 
      What the configured method (`weighting_method`, or `?method=`) gives the current members from
     the latest scores and stored market data, within the weight caps, and what it read. These are
@@ -128,7 +128,7 @@ def sync(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Problem | WeightsRead | None:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
 
      What the configured method (`weighting_method`, or `?method=`) gives the current members from
     the latest scores and stored market data, within the weight caps, and what it read. These are
@@ -158,7 +158,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Response[Problem | WeightsRead]:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
 
      What the configured method (`weighting_method`, or `?method=`) gives the current members from
     the latest scores and stored market data, within the weight caps, and what it read. These are
@@ -191,7 +191,7 @@ async def asyncio(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Problem | WeightsRead | None:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
 
      What the configured method (`weighting_method`, or `?method=`) gives the current members from
     the latest scores and stored market data, within the weight caps, and what it read. These are

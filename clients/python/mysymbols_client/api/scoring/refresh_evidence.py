@@ -93,9 +93,9 @@ def sync_detailed(
     """Calibrate walk-forward on the whole stored history now (background run)
 
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
-    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`); `GET
-    /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned scorer
-    in each fold. 409 while one is queued or running. Role: admin.
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -128,9 +128,9 @@ def sync(
     """Calibrate walk-forward on the whole stored history now (background run)
 
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
-    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`); `GET
-    /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned scorer
-    in each fold. 409 while one is queued or running. Role: admin.
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -158,9 +158,9 @@ async def asyncio_detailed(
     """Calibrate walk-forward on the whole stored history now (background run)
 
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
-    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`); `GET
-    /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned scorer
-    in each fold. 409 while one is queued or running. Role: admin.
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -191,9 +191,9 @@ async def asyncio(
     """Calibrate walk-forward on the whole stored history now (background run)
 
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
-    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`); `GET
-    /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned scorer
-    in each fold. 409 while one is queued or running. Role: admin.
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.

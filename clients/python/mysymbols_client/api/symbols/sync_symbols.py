@@ -107,9 +107,9 @@ def sync_detailed(
      Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
     does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
     (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
-    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with `Retry-
-    After` when one was requested moments ago; 502 or 503 when KuCoin could not be read.
-    Role: trade.
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -145,9 +145,9 @@ def sync(
      Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
     does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
     (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
-    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with `Retry-
-    After` when one was requested moments ago; 502 or 503 when KuCoin could not be read.
-    Role: trade.
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -178,9 +178,9 @@ async def asyncio_detailed(
      Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
     does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
     (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
-    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with `Retry-
-    After` when one was requested moments ago; 502 or 503 when KuCoin could not be read.
-    Role: trade.
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -214,9 +214,9 @@ async def asyncio(
      Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
     does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
     (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
-    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with `Retry-
-    After` when one was requested moments ago; 502 or 503 when KuCoin could not be read.
-    Role: trade.
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
