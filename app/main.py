@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import __version__
 from app.alerts import router as alerts
 from app.callers import router as access
+from app.dashboard import MOUNT as DASHBOARD
 from app.dashboard import install_dashboard
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.websocket import TickerStream
@@ -36,6 +37,7 @@ from app.platform.http.problems import install_error_handlers
 from app.platform.http.protection import ProtectionLayer
 from app.platform.http.rate_limit import CallerLimits
 from app.platform.http.response_cache import ResponseCache
+from app.platform.http.root import install_root
 from app.platform.http.routers import events, metrics
 from app.platform.runs.run_engine import Sessions
 from app.platform.runtime.collector import service_heap
@@ -227,7 +229,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
             max_age=settings.cors.max_age_s,
         )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
-    install_openapi(app)
+    install_openapi(app, settings.api_contact)
     for router in (
         health.router,
         status.router,
@@ -252,6 +254,8 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
     app.include_router(metrics.prometheus_router(settings.metrics))
     install_docs(app)
     install_dashboard(app)
+    dashboard = any(getattr(route, "path", None) == DASHBOARD for route in app.routes)
+    install_root(app, dashboard=f"{DASHBOARD}/" if dashboard else None)
     return app
 
 

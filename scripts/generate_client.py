@@ -2,6 +2,8 @@
 
     scripts/dev.sh client            # regenerate clients/python (commit the result)
     scripts/dev.sh client --check    # regenerate aside; fail when clients/python differs
+    scripts/dev.sh client --document PATH   # only write the document, as the client reads it
+                                     # (scripts/check-openapi.sh lints it)
 
 The document comes from the app itself (`create_app(Settings())` with the default settings, no
 server and no MYSYMBOLS_* variable), openapi-python-client writes the package with
@@ -56,10 +58,15 @@ def without_recursion(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def write_document(path: Path) -> None:
+    """The document as `clients/python/openapi.json` holds it (sorted keys)."""
+    path.write_text(json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n")
+
+
 def generate(into: Path) -> None:
     """Write the document and the generated project into the empty directory `into`."""
-    document = openapi_document()
-    (into / DOCUMENT).write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    write_document(into / DOCUMENT)
+    document = json.loads((into / DOCUMENT).read_text())
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / DOCUMENT
         source.write_text(json.dumps(without_recursion(document), indent=2, sort_keys=True))
@@ -150,7 +157,12 @@ def write() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail when clients/python differs")
-    if parser.parse_args().check:
+    parser.add_argument("--document", type=Path, help="only write the OpenAPI document here")
+    arguments = parser.parse_args()
+    if arguments.document is not None:
+        write_document(arguments.document)
+        return 0
+    if arguments.check:
         return check()
     write()
     return 0

@@ -42,6 +42,8 @@ async def list_alerts(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> list[AlertRead]:
+    """Each condition is one alert (its `fingerprint`), counted in `occurrences` each time a check
+    finds it again. Filter by `status` and `kind`; page with `limit` and `offset`. Role: read."""
     rows = await alerts.list_alerts(status=status, kind=kind, limit=limit, offset=offset)
     return [AlertRead.model_validate(a) for a in rows]
 
@@ -55,6 +57,9 @@ async def list_alerts(
 async def acknowledge_alert(
     alert_id: RowId, principal: TraderDep, alerts: AlertServiceDep
 ) -> AlertRead:
+    """Records who acknowledged it and when. It stays listed, and the checks keep it, until its
+    condition clears; acknowledging it again changes nothing, and a resolved alert is 409.
+    Role: trade."""
     return AlertRead.model_validate(await alerts.acknowledge(alert_id, actor=principal.name))
 
 
@@ -64,4 +69,6 @@ async def acknowledge_alert(
     summary="Check every alert condition now (the scheduler runs the same check)",
 )
 async def check_alerts(_: TraderDep, alerts: AlertServiceDep) -> AlertCheckRead:
+    """The `alert_check` job's pass over the portfolio's conditions, now: it raises what is new,
+    keeps what goes on and resolves what cleared, and answers their fingerprints. Role: trade."""
     return AlertCheckRead.model_validate(await alerts.check_portfolio_alerts())

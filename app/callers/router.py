@@ -34,6 +34,9 @@ ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
 async def create_api_key(
     body: ApiKeyCreate, principal: AdminDep, keys: ApiKeyServiceDep
 ) -> ApiKeyCreated:
+    """`name` stands for the key in every audit trail (`actor`); `role` is `read`, `trade` or
+    `admin`. Only its hash is stored: keep the `key` of this answer, it is never shown again.
+    Role: admin."""
     api_key, full_key = await keys.create(name=body.name, role=body.role, created_by=principal.name)
     return ApiKeyCreated.model_validate(
         {**ApiKeyRead.model_validate(api_key).model_dump(), "key": full_key}
@@ -50,6 +53,9 @@ async def list_api_keys(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Offset = 0,
 ) -> list[ApiKeyRead]:
+    """Each key's name, role, public prefix, creator and dates (created, last used, revoked);
+    `include_revoked` adds the revoked ones. The bootstrap keys (`MYSYMBOLS_API_KEYS`) are not
+    stored, so not listed. Role: admin."""
     rows = await keys.list(include_revoked=include_revoked, limit=limit, offset=offset)
     return [ApiKeyRead.model_validate(k) for k in rows]
 
@@ -61,4 +67,6 @@ async def list_api_keys(
     responses=problem_responses(404),
 )
 async def revoke_api_key(key_id: RowId, _: AdminDep, keys: ApiKeyServiceDep) -> ApiKeyRead:
+    """The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin."""
     return ApiKeyRead.model_validate(await keys.revoke(key_id))

@@ -71,6 +71,10 @@ async def list_symbols(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> SymbolPage:
+    """The contracts as the last universe sync stored them (the last good data): each with its
+    symbol forms, category, eligibility and market data, and how old that data is (`stale` past
+    `stale_data_limit_s`). Filter by `status`, `eligible` and `quote`; page with `limit` and
+    `offset` (`total` counts every match). Role: read."""
     filters = SymbolFilter(status=status, eligible=eligible, quote=quote.upper() if quote else None)
     views, total = await universe.list_symbols(filters, limit=limit, offset=offset)
     return SymbolPage(items=[_read(v) for v in views], total=total, limit=limit, offset=offset)
@@ -84,6 +88,9 @@ async def list_symbols(
     responses=problem_responses(404, 422),
 )
 async def get_symbol(symbol: SymbolPath, _: ReaderDep, universe: UniverseDep) -> SymbolRead:
+    """The contract as last synced, with its category, the evidence that decided it
+    (`category_source`) and any override an admin set. 404 for a well-formed symbol naming no
+    contract; 422 for a malformed one (the problem lists the accepted forms). Role: read."""
     return _read(await universe.get_symbol(symbol))
 
 
@@ -101,6 +108,10 @@ async def set_symbol_category(
     universe: UniverseDep,
     request: Request,
 ) -> SymbolRead:
+    """A category holds the contract to it whatever the exchange or the data say; `null` lets them
+    decide again. Recorded in `GET /config/changes` as `symbol_category:<SYMBOL>`; a category the
+    runtime setting `excluded_categories` excludes keeps the contract out of the portfolio. 404 for
+    no such contract. Role: admin."""
     actor = Actor(principal.name, getattr(request.state, "request_id", None))
     return _read(await universe.set_category(symbol, body.category, actor=actor))
 
@@ -119,6 +130,13 @@ async def set_symbol_category(
 async def sync_symbols(
     principal: TraderDep, state: AppStateDep, request: Request, wait: Wait = None
 ) -> JSONResponse:
+    """Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
+    does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
+    (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade."""
+
     async def sync_report(run: JobRun) -> SyncResultRead:
         return SyncResultRead.model_validate(run.result)
 

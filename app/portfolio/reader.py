@@ -58,6 +58,7 @@ class PortfolioView:
     score_run_id: int | None
     score_age_s: float | None
     stale: bool
+    weights_as_of: datetime | None  # the change that set the weights (None: none recorded)
     reconstructed: bool = False  # True: read from the audit trail (`as_of` in the past)
 
 
@@ -77,6 +78,7 @@ class PortfolioFacts:
     stale_limit_s: float
     score_run_id: int | None
     score_started_at: datetime | None
+    weights_as_of: datetime | None  # the newest audit row's time: the weights' last change
 
 
 class PortfolioReadCache:
@@ -150,6 +152,7 @@ class PortfolioReader:
             score_run_id=None,
             score_age_s=None,
             stale=False,
+            weights_as_of=None if entry is None else entry.occurred_at,
             reconstructed=True,
         )
 
@@ -177,7 +180,7 @@ class PortfolioReader:
 
     async def _read_facts(self) -> PortfolioFacts:
         config = await load_portfolio_config(self.session)
-        members, run_id, started_at, composite = await self.portfolio.member_facts()
+        members, run_id, started_at, composite, weights_at = await self.portfolio.member_facts()
         rank = by_score({m.symbol_id: m.seat for m in members}, composite)
         weakest = replacement_candidates(
             {m.symbol_id: m.seat for m in members}, composite, config.policy.replacement.candidates
@@ -192,6 +195,7 @@ class PortfolioReader:
             stale_limit_s=config.stale_data_limit_s,
             score_run_id=run_id,
             score_started_at=started_at,
+            weights_as_of=weights_at,
         )
 
 
@@ -213,6 +217,7 @@ def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
         score_run_id=facts.score_run_id,
         score_age_s=None if score_age is None else round(score_age, 3),
         stale=stale,
+        weights_as_of=facts.weights_as_of,
     )
 
 

@@ -33,6 +33,10 @@ _LATEST_SCORED_RUN = (
     .limit(1)
     .subquery()
 )
+# When the members' weights were last set: each change of them (a membership change, a
+# rebalance) writes its audit row in its transaction, and each audit row records one.
+_WEIGHTS_SET_AT = select(func.max(PortfolioHistory.occurred_at)).scalar_subquery()
+WEIGHTS_SET_AT = select(_WEIGHTS_SET_AT)
 LATEST_SCORED_RUN_ROW = select(_LATEST_SCORED_RUN.c.id, _LATEST_SCORED_RUN.c.started_at)
 MEMBER_FACTS = (
     select(
@@ -51,6 +55,7 @@ MEMBER_FACTS = (
         Symbol.ccxt_symbol,
         Symbol.status,
         Symbol.tick_size,
+        _WEIGHTS_SET_AT,
     )
     .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
     .outerjoin(_LATEST_SCORED_RUN, true())
@@ -171,19 +176,21 @@ class PortfolioRepository:
 
     async def member_facts(
         self,
-    ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float]]:
+    ) -> tuple[list[MemberFacts], int | None, datetime | None, dict[int, float], datetime | None]:
         """Active members by seat with their composites in the latest run that scored anything,
-        and that run's id and start: one lean Core query (two when there is no member)."""
+        that run's id and start, and when the weights were last set (the newest audit row; None
+        before any): one lean Core query (three when there is no member)."""
         connection = await self.session.connection()  # Core: the hot read path
         rows = (await connection.execute(MEMBER_FACTS)).all()
         if not rows:
             run = (await connection.execute(LATEST_SCORED_RUN_ROW)).first()
-            return [], *(run if run is not None else (None, None)), {}
+            run_id, started_at = run if run is not None else (None, None)
+            return [], run_id, started_at, {}, await connection.scalar(WEIGHTS_SET_AT)
         composites = {r[0]: float(r[9]) for r in rows if r[9] is not None}
         facts = [
             MemberFacts(*r[:9], ccxt_symbol=r[12], status=r[13], tick_size=r[14]) for r in rows
         ]
-        return facts, rows[0][10], rows[0][11], composites
+        return facts, rows[0][10], rows[0][11], composites, rows[0][15]
 
     async def read_version(self) -> tuple[Any, ...]:
         """One round trip that changes whenever anything the portfolio read shows may have:

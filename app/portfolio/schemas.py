@@ -24,6 +24,13 @@ from app.platform.schemas.common import (
 from app.platform.schemas.recorded import recorded_example
 
 FROM_OBJECTS = ConfigDict(from_attributes=True)
+WEIGHTS_AS_OF = (
+    "When the weights were last set: the time of the newest change in the audit trail (a "
+    "membership change or a rebalance, each of which sets every member's weight); null before "
+    "the first. New scores move ranks and composites, not weights, so between changes the "
+    "weights need not follow the ranks (`GET /portfolio/weights` gives the targets the latest "
+    "scores would set). In a past snapshot (`as_of`), the time of the change it shows."
+)
 
 
 # The members, their changes, replacement advice, the audit trail.
@@ -43,7 +50,9 @@ class MemberRead(BaseModel):
     listed: bool = Field(
         description="False when KuCoin's contract list no longer holds the contract."
     )
-    weight: DecimalNumber = Field(description="Percent of the portfolio.")
+    weight: DecimalNumber = Field(
+        description="Percent of the portfolio, as the last change set it (`weights_as_of`)."
+    )
     composite: float | None
     included_at: datetime
     entry_price: DecimalNumber | None
@@ -94,6 +103,7 @@ class PortfolioRead(BaseModel):
                     "score_run_id": 42,
                     "score_age_s": 310.2,
                     "stale": False,
+                    "weights_as_of": "2026-11-21T14:00:02Z",
                     "reconstructed": False,
                 }
             ]
@@ -107,6 +117,7 @@ class PortfolioRead(BaseModel):
     score_run_id: int | None
     score_age_s: float | None
     stale: bool
+    weights_as_of: datetime | None = Field(description=WEIGHTS_AS_OF)
     reconstructed: bool = Field(description="True when read from the audit trail (as_of).")
 
 

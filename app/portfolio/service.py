@@ -196,8 +196,9 @@ class MySymbolsService:
 
     async def get_pairlist(self) -> PairlistView:
         """The members in ccxt's unified form (as stored at sync, so a member KuCoin no longer
-        lists still has its pair), by rank, with their ranks and weights, and how often to ask
-        again (the scoring interval, seconds): what freqtrade's RemotePairList reads."""
+        lists still has its pair), by rank, with their ranks and weights (and when these were
+        set), and how often to ask again (the scoring interval, seconds): what freqtrade's
+        RemotePairList reads."""
         view = await self.get_portfolio()
         pairs = [m.ccxt_symbol for m in view.members]
         refresh = await read_setting(self.session, SCORE_REFRESH_INTERVAL_S, int)
@@ -206,6 +207,7 @@ class MySymbolsService:
             refresh_period=refresh,
             ranks={m.ccxt_symbol: m.rank for m in view.members},
             weights={m.ccxt_symbol: float(m.weight) for m in view.members},
+            weights_as_of=view.weights_as_of,
         )
 
 
@@ -215,6 +217,7 @@ class PairlistView:
     refresh_period: int
     ranks: dict[str, int]
     weights: dict[str, float]  # percent
+    weights_as_of: datetime | None  # when the last change set them
 
 
 def my_symbols_service(session: AsyncSession, state: PortfolioState) -> MySymbolsService:

@@ -39,13 +39,15 @@ ForwardEvidenceDep = Annotated[ForwardEvidenceService, Depends(get_forward_evide
     dependencies=[CachedRead],
     response_model=LiveEvidenceRead,
     response_model_by_alias=True,
-    summary="The live record: the real portfolio as run (`as_run`, every decision with its actor "
-    "and reason) since its first decision, and the forward record (`forward`: the policy's "
-    "shadow book, every challenger's and the baselines', with the forward rule's verdicts) "
-    "since deployment; marked hourly after costs; 404 only before either exists",
+    summary="The live record: the real portfolio as run, and the policy's forward record",
     responses=problem_responses(404),
 )
 async def get_live_track_record(_: ReaderDep, evidence: LiveEvidenceDep) -> LiveEvidenceRead:
+    """`as_run`: the real portfolio as it was run since its first decision, each decision with its
+    actor (an API key's name, `scheduler`, `autopilot`) and reason, marked hourly after costs.
+    `forward`: the automated policy's shadow book beside every registered challenger's and the
+    baselines', since deployment, with the forward rule's verdicts. 200 as soon as either exists
+    (the other null; `marked_to` null before the first mark), 404 before. Role: read."""
     return LiveEvidenceRead.model_validate(await evidence.document())
 
 
@@ -53,9 +55,11 @@ async def get_live_track_record(_: ReaderDep, evidence: LiveEvidenceDep) -> Live
     "/live/challengers",
     dependencies=[CachedRead],
     response_model=ChallengersRead,
-    summary="The registered challengers against the default under the forward rule (each one's "
-    "hypothesis, daily decisions, skill-IC lead with its HAC standard error, paired alpha and "
-    "verdict); the one the rule would adopt, never adopted by itself",
+    summary="The registered challengers against the default, under the forward rule",
 )
 async def get_live_challengers(_: ReaderDep, forward: ForwardEvidenceDep) -> ChallengersRead:
+    """Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
+    the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read."""
     return ChallengersRead.model_validate(await forward.challengers())

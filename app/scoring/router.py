@@ -62,6 +62,13 @@ async def calculate_scores(
     request: Request,
     wait: Wait = None,
 ) -> JSONResponse:
+    """Scores the universe and proposes the replacements the new scores justify, as the scheduled
+    `score_refresh` job does, through its runner: 202 with the run and its `Location`
+    (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60) the scoring run's summary once it ends
+    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` within
+    `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested one, whoever asked; 503
+    `exchange-unavailable` when KuCoin kept it from scoring. Role: trade."""
+
     async def scoring_run(run: JobRun) -> ScoringRunRead:
         async with sessions.open() as session:
             scored = await ScoringService(session, state.gateway).get_run(int(run.result["run_id"]))
@@ -83,6 +90,9 @@ async def get_rankings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     component: Component = "composite",
 ) -> RankingsRead:
+    """The latest run that scored anything: its contracts best first by the composite (or by one
+    `component`), each with its component scores, confidence and data age; `stale` once the run is
+    older than `stale_data_limit_s`. 404 before any run scored. Role: read."""
     rankings = await scoring.rankings(limit=limit, component=component)
     return RankingsRead(
         run_id=rankings.run.id,
@@ -107,6 +117,9 @@ async def get_symbol_scores(
     scoring: ScoringDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> SymbolScoresRead:
+    """The contract's category and what decided it, whether it is excluded and why, and its scores
+    in its `limit` newest runs, each component's metrics with raw value, normalised value, weight
+    and contribution. 404 for no such contract. Role: read."""
     card = await scoring.symbol_scores(symbol, limit=limit)
     return SymbolScoresRead(
         symbol=card.symbol,
@@ -136,4 +149,7 @@ async def get_symbol_scores(
     responses=problem_responses(404),
 )
 async def get_scoring_run(run_id: RowId, _: ReaderDep, scoring: ScoringDep) -> ScoringRunDetail:
+    """Its universe and how many it scored, the excluded contracts by reason code, and the
+    configuration it scored with, with that configuration's hash. 404 for no such run. Role: read.
+    """
     return ScoringRunDetail.model_validate(await scoring.get_run(run_id))

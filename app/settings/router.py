@@ -56,6 +56,10 @@ def _read(values: list[SettingValue]) -> list[SettingRead]:
     summary="Every runtime setting with its value, type, default, bounds and description",
 )
 async def get_config(_: ReaderDep, configuration: ConfigurationDep) -> ConfigRead:
+    """Each setting's `value` in force (its default until someone changes it), its type, bounds or
+    choices, and what it does. They are read where they are used, so a change counts from the next
+    request or job run that reads it. The settings read at start come from the environment
+    (`MYSYMBOLS_*`) and are not here. Role: read."""
     return ConfigRead(settings=_read(await configuration.list_settings()))
 
 
@@ -68,6 +72,10 @@ async def get_config(_: ReaderDep, configuration: ConfigurationDep) -> ConfigRea
 async def update_config(
     body: ConfigUpdate, principal: AdminDep, configuration: ConfigurationDep, request: Request
 ) -> ConfigChangeResult:
+    """All or none: an unknown key, a value out of its bounds, a broken rule between keys, or
+    `max_portfolio_symbols` below the members held is a 422 naming the key, and nothing changes.
+    Each value that changed writes one audit row (`GET /config/changes`); the answer lists them
+    (`changed`) and every setting as it now stands. Role: admin."""
     actor = Actor(principal.name, getattr(request.state, "request_id", None))
     changes, values = await configuration.update(body.values, actor=actor)
     return ConfigChangeResult(
@@ -85,4 +93,7 @@ async def update_config(
 async def list_config_changes(
     _: AdminDep, configuration: ConfigurationDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[ConfigChangeRecord]:
+    """Who changed which key (the key's name and the request id), when, from what to what; a
+    category held with `PUT /symbols/{symbol}/category` is here as `symbol_category:<SYMBOL>`.
+    Role: admin."""
     return [ConfigChangeRecord.model_validate(c) for c in await configuration.changes(limit)]

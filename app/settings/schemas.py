@@ -21,16 +21,19 @@ SETTING_EXAMPLE: dict[str, Any] = {
     "choices": None,
     "description": "Most active portfolio members (ranks 1..n enforced).",
 }
-_WEIGHTING = SETTINGS["weighting_method"]
-CHOICE_EXAMPLE: dict[str, Any] = {
-    "key": _WEIGHTING.key,
-    "value": _WEIGHTING.default,
-    "type": _WEIGHTING.type,
-    "default": _WEIGHTING.default,
-    "minimum": None,
-    "maximum": None,
-    "choices": list(_WEIGHTING.choices or ()),
-    "description": _WEIGHTING.description,
+# The examples show settings with bounds: API tooling (Spectral's `spectral:oas`) reads any
+# object of the document with `type` and `default` as a JSON schema, examples included, wherever
+# they stand, and a setting without bounds (`"maximum": null`) is no valid one.
+_WEIGHT_CAP = SETTINGS["max_position_weight"]
+NUMBER_EXAMPLE: dict[str, Any] = {
+    "key": _WEIGHT_CAP.key,
+    "value": _WEIGHT_CAP.default,
+    "type": _WEIGHT_CAP.type,
+    "default": _WEIGHT_CAP.default,
+    "minimum": _WEIGHT_CAP.minimum,
+    "maximum": _WEIGHT_CAP.maximum,
+    "choices": None,
+    "description": _WEIGHT_CAP.description,
 }
 
 
@@ -51,7 +54,7 @@ class SettingRead(BaseModel):
 
 class ConfigRead(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"settings": [SETTING_EXAMPLE, CHOICE_EXAMPLE]}]}
+        json_schema_extra={"examples": [{"settings": [SETTING_EXAMPLE, NUMBER_EXAMPLE]}]}
     )
 
     settings: list[SettingRead] = Field(description="Every runtime setting, by key.")
@@ -104,7 +107,7 @@ class ConfigChangeResult(BaseModel):
             "examples": [
                 {
                     "changed": [{"key": "max_portfolio_symbols", "old": 10, "new": 12}],
-                    "settings": [{**SETTING_EXAMPLE, "value": 12}, CHOICE_EXAMPLE],
+                    "settings": [{**SETTING_EXAMPLE, "value": 12}, NUMBER_EXAMPLE],
                 }
             ]
         }

@@ -46,6 +46,11 @@ async def create_signal(
     signals: SignalsDep,
     once: AnswerOnceDep,
 ) -> Response:
+    """A signal on a contract (any symbol form) from `source`, with its kind, strength, confidence,
+    expiry and a free-form `payload` (at most 4 096 bytes as compact JSON). It stays `pending` until
+    the `signal_processing` job, or `POST /signals/process`, evaluates it. A retry with the same
+    `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade."""
+
     async def produce() -> SignalRead:
         return SignalRead.model_validate(await signals.create(body))
 
@@ -60,6 +65,9 @@ async def create_signal(
 async def process_signals(
     _: TraderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SignalSummary]:
+    """Evaluates up to `limit` pending signals now, as the `signal_processing` job does: each agent
+    votes, the consensus approves or rejects, and a signal past its expiry is marked expired.
+    Answers the signals it evaluated. Role: trade."""
     return [SignalSummary.model_validate(s) for s in await signals.process_pending(limit)]
 
 
@@ -72,6 +80,7 @@ async def process_signals(
 async def list_pending_signals(
     _: ReaderDep, signals: SignalsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SignalSummary]:
+    """Signals waiting for their evaluation (`pending`, `processing`), newest first. Role: read."""
     rows = await signals.listing(
         statuses=("pending", "processing"), source=None, symbol=None, limit=limit
     )
@@ -95,6 +104,8 @@ async def list_processed_signals(
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[SignalSummary]:
+    """Approved, rejected and expired signals, newest first; `status`, `source` and `symbol` narrow
+    them. 404 for a symbol naming no contract. Role: read."""
     statuses = (status_,) if status_ else SETTLED
     rows = await signals.listing(statuses=statuses, source=source, symbol=symbol, limit=limit)
     return [SignalSummary.model_validate(s) for s in rows]
@@ -107,6 +118,8 @@ async def list_processed_signals(
     summary="Counts, approval rate, agents",
 )
 async def get_signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
+    """Counts by status, source and type; the approval rate; each agent's votes, hit rate, Brier
+    score and weight in the consensus. Role: read."""
     return SignalStatistics.model_validate(await signals.statistics())
 
 
@@ -118,4 +131,6 @@ async def get_signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStat
     responses=problem_responses(404),
 )
 async def get_signal(signal_id: RowId, _: ReaderDep, signals: SignalsDep) -> SignalRead:
+    """With its payload, each agent's vote (approve or reject, confidence, reason) and the
+    consensus. 404 for no such signal. Role: read."""
     return SignalRead.model_validate(await signals.get(signal_id))

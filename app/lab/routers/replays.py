@@ -42,6 +42,12 @@ async def create_replay(
     request: Request,
     response: Response,
 ) -> ReplaySummary:
+    """The decision policy replayed over [`from`, `to`) of the stored history, one decision each
+    `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
+    `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
+    commits. 409 when the history is too short, or this key already has its most runs queued or
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade."""
     run = await replays.create(
         ReplayRequest(
             start=body.start,
@@ -68,6 +74,8 @@ async def create_replay(
 async def list_replays(
     _: ReaderDep, replays: ReplaysDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[ReplaySummary]:
+    """Replay, calibration and what-if runs (`kind`), newest first, without their reports: status,
+    progress, who asked, range and configuration hash. Role: read."""
     return [ReplaySummary.model_validate(r) for r in await replays.listing(limit)]
 
 
@@ -81,6 +89,9 @@ async def list_replays(
 async def get_replay(
     request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep
 ) -> Response:
+    """Its status and progress while it runs; once it succeeded, its configuration and its report
+    (each strategy's figures after costs beside the baselines, selection skill, per-component IC). A
+    report is megabytes for a long range: it counts as a heavy read. Role: read."""
     stored = await replays.get_as_stored(run_id)
     if stored.has_report:
         charge_heavy(request)  # megabytes to send: a report is a heavy read

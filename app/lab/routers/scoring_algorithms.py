@@ -58,6 +58,9 @@ AlgorithmsDep = Annotated[AlgorithmService, Depends(get_algorithm_service)]
     "recorded change (with its evidence) that put it there",
 )
 async def list_algorithms(_: AdminDep, algorithms: AlgorithmsDep) -> AlgorithmsInForceRead:
+    """Each component's weight (the active ones sum to 1), parameters within its `parameters_schema`
+    and whether it is active; `preset` names the preset the weights match (null: none) and
+    `adopted_by` the recorded change, with its evidence, that put them in force. Role: admin."""
     in_force = await algorithms.in_force()
     return AlgorithmsInForceRead(
         preset=in_force.preset,
@@ -76,6 +79,8 @@ async def list_algorithms(_: AdminDep, algorithms: AlgorithmsDep) -> AlgorithmsI
     "force",
 )
 async def list_presets(_: AdminDep) -> list[PresetRead]:
+    """Each preset's candidate, label, component weights and technical version; `is_default` marks
+    the one in force on a fresh database. Role: admin."""
     return [
         PresetRead(
             name=name,
@@ -140,6 +145,9 @@ async def apply_preset(
     ] = False,
     wait: Wait = None,
 ) -> JSONResponse:
+    """As `PUT /scoring/algorithms` with the preset's weights and parameters: judged by a replay of
+    the stored history and recorded with that evidence, or with `?dry_run=true` only judged. 404 for
+    an unknown name (`GET /scoring/algorithms/presets` lists them). Role: admin."""
     async with sessions.open() as session:
         changes = await AlgorithmService(session).preset_changes(name)
     return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
@@ -205,6 +213,8 @@ def _change_read(result: AlgorithmsChange) -> AlgorithmsChangeRead:
 async def list_algorithm_changes(
     _: AdminDep, algorithms: AlgorithmsDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[AlgorithmChangeRecord]:
+    """Each applied change: who made it and when, the weights and parameters before and after, and
+    the evidence that judged it (the replay's figures beside the baselines). Role: admin."""
     return [
         AlgorithmChangeRecord.model_validate(c) for c in await algorithms.algorithm_changes(limit)
     ]

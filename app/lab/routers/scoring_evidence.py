@@ -37,6 +37,10 @@ EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
 async def get_scoring_evidence(
     _: ReaderDep, evidence: EvidenceDep, request: Request
 ) -> EvidenceRead:
+    """From the newest walk-forward calibration of the configuration in force (requested with
+    `POST /scoring/evidence/refresh`, or weekly by the scheduler): the data range, the
+    out-of-sample figures after costs of the configuration and of every baseline, each component's
+    IC with its t, and the verdict. 404 until one has finished. Role: read."""
     run, current = await evidence.latest()
     # The JSON column holds the calibration's report as `calibrate` wrote it.
     report = cast(CalibrationReport, run.report or {})
@@ -70,6 +74,10 @@ async def refresh_evidence(
         bool, Query(description="Also train the learned scorer per fold and let it be weighed.")
     ] = False,
 ) -> ReplaySummary:
+    """Queues a walk-forward calibration over the whole stored history, as the scheduler does every
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin."""
     run = await evidence.request_refresh(requested_by=principal.name, learned=learned)
     response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
     return ReplaySummary.model_validate(run)  # the run starts once the request commits

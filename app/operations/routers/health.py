@@ -14,4 +14,7 @@ router = APIRouter(route_class=ApiRoute, tags=["system"])
 
 @router.get("/health", response_model=Health, summary="Liveness: the process answers")
 async def get_health(state: AppStateDep) -> Health:
+    """200 while the process serves requests. It reads nothing (no database, no key, no rate limit),
+    so a liveness probe restarts only a process that stopped answering; whether this replica should
+    take traffic is `GET /status`."""
     return StatusService(state).health()

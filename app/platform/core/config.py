@@ -288,6 +288,19 @@ class LimitsSettings(BaseModel):
     """Event streams this replica holds open in all."""
 
 
+class ApiContactSettings(BaseModel):
+    """Who answers for this deployment's API: the OpenAPI document's `info.contact`, shown at
+    the top of `/docs` and `/redoc` and read by API tooling."""
+
+    name: str = Field(default="The operators of this MySymbols deployment", min_length=1)
+    """The team (or person) to ask about this deployment's API."""
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+\S*$")
+    """A page of theirs (an `http(s)://` URL: a runbook, a chat channel, a ticket queue); unset:
+    none shown."""
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    """Their address; unset: none shown."""
+
+
 class MetricsSettings(BaseModel):
     access: Literal["open", "read"] = "read"
     """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""
@@ -334,6 +347,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     replays: ReplaySettings = Field(default_factory=ReplaySettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
+    api_contact: ApiContactSettings = Field(default_factory=ApiContactSettings)
 
     @field_validator("api_keys", mode="before")
     @classmethod

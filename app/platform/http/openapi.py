@@ -16,7 +16,9 @@ from fastapi.openapi.models import Schema
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from app.platform.core.config import ApiContactSettings
 from app.platform.core.paths import LIVENESS, READINESS, SCRAPE
+from app.platform.http.api_description import DESCRIPTION, TAGS, contact
 from app.platform.http.problems import PROBLEM_CONTENT_TYPE
 from app.platform.schemas.common import Problem
 from app.platform.schemas.recorded import RECORDED
@@ -63,8 +65,9 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Replace `app.openapi` with the generator of the document described above."""
+def install_openapi(app: FastAPI, who: ApiContactSettings) -> None:
+    """Replace `app.openapi` with the generator of the document described above, with the API's
+    description and tags (`app.platform.http.api_description`) and `who` as its contact."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -72,8 +75,10 @@ def install_openapi(app: FastAPI) -> None:
                 title=app.title,
                 version=app.version,
                 summary=app.summary,
-                description=app.description,
+                description=DESCRIPTION,
                 routes=app.routes,
+                tags=TAGS,
+                contact=contact(who),
             )
             app.openapi_schema = as_served(document)
         return app.openapi_schema

@@ -34,6 +34,9 @@ async def list_jobs(
     state: AppStateDep,
     runs: Annotated[int, Query(ge=1, le=20, description="Newest runs shown per job.")] = 5,
 ) -> list[JobRead]:
+    """From the one registry the scheduler runs: each job's interval and the runtime setting that
+    sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read."""
     return [
         JobRead(
             name=view.job.name,
@@ -62,6 +65,12 @@ async def list_jobs(
 async def run_job_now(
     name: JobName, principal: AdminDep, state: AppStateDep, request: Request, wait: Wait = None
 ) -> JSONResponse:
+    """Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
+    is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
+    200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin."""
     job = catalog.find(name)
     if job is None:
         raise NotFoundError(f"there is no job {name!r}; GET /jobs lists them")
@@ -79,6 +88,8 @@ async def run_job_now(
     responses=problem_responses(404),
 )
 async def get_job_run(run_id: RowId, _: ReaderDep, state: AppStateDep) -> JobRunRead:
+    """The `Location` a requested run answers with: read it until the run is over, then its result,
+    or its problem when it did not succeed. Role: read."""
     try:
         return JobRunRead.model_validate(await state.jobs.get(run_id))
     except LookupError:
@@ -96,4 +107,7 @@ async def list_job_runs(
     job: Annotated[str | None, Query(max_length=60, pattern=r"^[a-z_]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[JobRunRead]:
+    """Scheduled and requested runs alike, newest first; `job` keeps one job's. Each with its
+    status, progress, who asked (a key's name, `scheduler`, `bootstrap`) and, once over, its
+    outcome. Role: read."""
     return [JobRunRead.model_validate(r) for r in await state.jobs.listing(job, limit)]

@@ -34,7 +34,7 @@ router = resource_router("/portfolio", "portfolio")
     "/weights",
     dependencies=[CachedRead],
     response_model=WeightsRead,
-    summary="Target weights of the current members (calculate_dynamic_weights)",
+    summary="Target weights: what the weighting method gives the current members now",
     responses=problem_responses(409, 422),
 )
 async def get_weights(
@@ -48,6 +48,11 @@ async def get_weights(
         Query(description="Override the configured weighting_method."),
     ] = None,
 ) -> WeightsRead:
+    """What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read."""
     return WeightsRead.model_validate(await service.target_weights(method))
 
 
@@ -101,6 +106,10 @@ async def get_position_size(
     account_balance: Annotated[FiniteFloat, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
     volatility_adjusted: bool = False,
 ) -> PositionSizeRead:
+    """For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
+    at its current price: the notional, whole lots and their notional, and the margin at the
+    contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
+    toward `target_volatility`. 404 when the symbol is no member. Role: read."""
     answer = await service.get_position_size_for_symbol(
         symbol, account_balance, volatility_adjusted=volatility_adjusted
     )

@@ -38,6 +38,10 @@ async def get_correlation(
     service: MySymbolsDep,
     window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
 ) -> CorrelationRead:
+    """Over `window` hours of the members' hourly log returns (default: the runtime setting): the
+    correlation matrix, the pairs above `correlation_limit`, the average, the groups that move
+    together and each member's beta to BTC. A heavy read: after a change it may be answered
+    `X-Cache: stale` for a few seconds while it is recomputed. Role: read."""
     return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
 
 
@@ -78,6 +82,8 @@ async def report_performance(
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
 async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+    """The member count and limit, each member's weight, the summary of their composites, the
+    concentration (Herfindahl index and effective members) and the weight by sector. Role: read."""
     return StatisticsRead.model_validate(await service.get_portfolio_analytics())
 
 
@@ -94,4 +100,8 @@ async def get_portfolio_metrics(
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
     level: Annotated[FiniteFloat, Query(ge=0.5, lt=1)] = 0.95,
 ) -> MetricsRead:
+    """The portfolio at its current weights over `window` hours of stored hourly returns: Sharpe,
+    Sortino and Calmar ratios, maximum drawdown, and VaR and expected shortfall at `level`. 409 when
+    fewer than two hourly returns are stored in the window. A heavy read: after a change it may be
+    answered `X-Cache: stale` for a few seconds. Role: read."""
     return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))

@@ -62,6 +62,11 @@ async def get_portfolio(
         IsoDateTime | None, Query(description="Read the membership recorded at this time.")
     ] = None,
 ) -> Response:
+    """Members by rank (the latest composite, best first), each with its weight as the last change
+    set it (`weights_as_of`), its entry and current price (`price_source`), its performance since
+    inclusion, whether it is a replacement candidate and from when, and how old its data is (`stale`
+    past the runtime setting `stale_data_limit_s`). With `?as_of=`, the membership the audit trail
+    recorded then (`reconstructed`). The trading engine's hot read. Role: read."""
     # The trading engine's hottest read: no request session (one is opened only on a cache
     # miss), and the service's view serialised as is (its fields are PortfolioRead's), without
     # model validation or FastAPI's second pass over the response.
@@ -114,6 +119,11 @@ async def add_symbol(
     membership: MembershipDep,
     service: MySymbolsDep,
 ) -> ChangeRead:
+    """An open, eligible contract the latest run scored, in any symbol form, with an optional
+    `reason`: it joins, every member's weight is recomputed by the configured method, and one audit
+    row records the change. 409 when the portfolio is full (`max_portfolio_symbols`), the symbol is
+    a member already or it is not eligible (the problem says why); 404 for no such contract. Answers
+    the change and the portfolio after it. Role: trade."""
     change = await membership.add_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
@@ -133,6 +143,9 @@ async def remove_symbol(
     membership: MembershipDep,
     service: MySymbolsDep,
 ) -> ChangeRead:
+    """The member leaves (its row stays, `removed`), the others' weights are recomputed, and one
+    audit row records the change. 404 when it is no member. Answers the change and the portfolio
+    after it. Role: trade."""
     change = await membership.remove_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
@@ -182,6 +195,10 @@ async def get_history(
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[HistoryRead]:
+    """Every change of the portfolio (add, remove, replace, rebalance), each with who made it
+    (`actor`, `request_id`) and why, the ranks and weights before and after, and the portfolio it
+    left (`details`). `since` and `symbol` narrow it (a symbol matches as the member or as the one
+    it replaced). Role: read."""
     rows = await service.get_history(since=since, symbol=symbol, limit=limit)
     return [HistoryRead.model_validate(r) for r in rows]
 
@@ -195,4 +212,8 @@ async def get_history(
 async def get_replacement_candidates(
     _: ReaderDep, service: MySymbolsDep
 ) -> ReplacementCandidatesRead:
+    """For the weakest members by score: the outsider that would take each one's place, the reasons
+    for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read."""
     return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())

@@ -46,7 +46,13 @@ class TestPairlist:
 
     async def test_an_empty_portfolio_is_an_empty_list(self, api: httpx.AsyncClient) -> None:
         body = (await api.get(f"{BASE}/pairlist", headers=READ)).json()
-        assert body == {"pairs": [], "refresh_period": 900, "ranks": {}, "weights": {}}
+        assert body == {
+            "pairs": [],
+            "refresh_period": 900,
+            "ranks": {},
+            "weights": {},
+            "weights_as_of": None,
+        }
 
     async def test_accepts_the_key_as_a_bearer_token(self, api: httpx.AsyncClient) -> None:
         response = await api.get(

@@ -52,8 +52,8 @@ def prometheus_router(settings: MetricsSettings) -> APIRouter:
         dependencies=[Depends(guard)],
         summary="Prometheus metrics",
         description="Requests, job runs, KuCoin calls and rate limits, scoring runs, "
-        "portfolio, market-data age, database pool, process memory and CPU; see README "
-        "'Monitoring'.",
+        "portfolio, market-data age, database pool, process memory and CPU; every family is in "
+        "docs/operations.md, 'Monitoring'. Who may scrape: MYSYMBOLS_METRICS__ACCESS.",
     )
     async def get_metrics(state: AppStateDep) -> Response:
         return Response(await render(state), media_type=CONTENT_TYPE)

@@ -32,7 +32,7 @@ class MemberRead:
             ends: before then nothing replaces it but an exit; null in a reconstructed past snapshot.
         stale (bool):
         symbol (str):
-        weight (float): Percent of the portfolio.
+        weight (float): Percent of the portfolio, as the last change set it (`weights_as_of`).
     """
 
     ccxt_symbol: str

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -21,13 +22,20 @@ class Pairlist:
         pairs (list[str]): Members by rank, in ccxt's unified futures form.
         ranks (PairlistRanks): Each pair's rank (1 = first); freqtrade ignores it, a strategy may read it.
         refresh_period (int): Seconds between scoring runs (the list may change).
-        weights (PairlistWeights): Each pair's target weight, percent (summing to 100): for stake sizing.
+        weights (PairlistWeights): Each pair's weight, percent (summing to 100), as the last change set it: for stake
+            sizing.
+        weights_as_of (datetime.datetime | None): When the weights were last set: the time of the newest change in the
+            audit trail (a membership change or a rebalance, each of which sets every member's weight); null before the
+            first. New scores move ranks and composites, not weights, so between changes the weights need not follow the
+            ranks (`GET /portfolio/weights` gives the targets the latest scores would set). In a past snapshot (`as_of`),
+            the time of the change it shows.
     """
 
     pairs: list[str]
     ranks: PairlistRanks
     refresh_period: int
     weights: PairlistWeights
+    weights_as_of: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,6 +47,12 @@ class Pairlist:
 
         weights = self.weights.to_dict()
 
+        weights_as_of: None | str
+        if isinstance(self.weights_as_of, datetime.datetime):
+            weights_as_of = self.weights_as_of.isoformat()
+        else:
+            weights_as_of = self.weights_as_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -47,6 +61,7 @@ class Pairlist:
                 "ranks": ranks,
                 "refresh_period": refresh_period,
                 "weights": weights,
+                "weights_as_of": weights_as_of,
             }
         )
 
@@ -66,11 +81,27 @@ class Pairlist:
 
         weights = PairlistWeights.from_dict(d.pop("weights"))
 
+        def _parse_weights_as_of(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                weights_as_of_type_0 = datetime.datetime.fromisoformat(data)
+
+                return weights_as_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        weights_as_of = _parse_weights_as_of(d.pop("weights_as_of"))
+
         pairlist = cls(
             pairs=pairs,
             ranks=ranks,
             refresh_period=refresh_period,
             weights=weights,
+            weights_as_of=weights_as_of,
         )
 
         pairlist.additional_properties = d

@@ -11,7 +11,7 @@ T = TypeVar("T", bound="PairlistWeights")
 
 @_attrs_define
 class PairlistWeights:
-    """Each pair's target weight, percent (summing to 100): for stake sizing."""
+    """Each pair's weight, percent (summing to 100), as the last change set it: for stake sizing."""
 
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 

@@ -26,6 +26,11 @@ class PortfolioRead:
         score_run_id (int | None):
         stale (bool):
         total_weight (float):
+        weights_as_of (datetime.datetime | None): When the weights were last set: the time of the newest change in the
+            audit trail (a membership change or a rebalance, each of which sets every member's weight); null before the
+            first. New scores move ranks and composites, not weights, so between changes the weights need not follow the
+            ranks (`GET /portfolio/weights` gives the targets the latest scores would set). In a past snapshot (`as_of`),
+            the time of the change it shows.
     """
 
     as_of: datetime.datetime
@@ -36,6 +41,7 @@ class PortfolioRead:
     score_run_id: int | None
     stale: bool
     total_weight: float
+    weights_as_of: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +66,12 @@ class PortfolioRead:
 
         total_weight = self.total_weight
 
+        weights_as_of: None | str
+        if isinstance(self.weights_as_of, datetime.datetime):
+            weights_as_of = self.weights_as_of.isoformat()
+        else:
+            weights_as_of = self.weights_as_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -72,6 +84,7 @@ class PortfolioRead:
                 "score_run_id": score_run_id,
                 "stale": stale,
                 "total_weight": total_weight,
+                "weights_as_of": weights_as_of,
             }
         )
 
@@ -113,6 +126,21 @@ class PortfolioRead:
 
         total_weight = d.pop("total_weight")
 
+        def _parse_weights_as_of(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                weights_as_of_type_0 = datetime.datetime.fromisoformat(data)
+
+                return weights_as_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        weights_as_of = _parse_weights_as_of(d.pop("weights_as_of"))
+
         portfolio_read = cls(
             as_of=as_of,
             max_symbols=max_symbols,
@@ -122,6 +150,7 @@ class PortfolioRead:
             score_run_id=score_run_id,
             stale=stale,
             total_weight=total_weight,
+            weights_as_of=weights_as_of,
         )
 
         portfolio_read.additional_properties = d

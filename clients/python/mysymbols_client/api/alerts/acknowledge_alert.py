@@ -88,6 +88,10 @@ def sync_detailed(
 ) -> Response[AlertRead | Problem]:
     """Acknowledge an alert (it stays until its condition clears)
 
+     Records who acknowledged it and when. It stays listed, and the checks keep it, until its
+    condition clears; acknowledging it again changes nothing, and a resolved alert is 409.
+    Role: trade.
+
     Args:
         alert_id (int): A row's id.
 
@@ -117,6 +121,10 @@ def sync(
 ) -> AlertRead | Problem | None:
     """Acknowledge an alert (it stays until its condition clears)
 
+     Records who acknowledged it and when. It stays listed, and the checks keep it, until its
+    condition clears; acknowledging it again changes nothing, and a resolved alert is 409.
+    Role: trade.
+
     Args:
         alert_id (int): A row's id.
 
@@ -140,6 +148,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[AlertRead | Problem]:
     """Acknowledge an alert (it stays until its condition clears)
+
+     Records who acknowledged it and when. It stays listed, and the checks keep it, until its
+    condition clears; acknowledging it again changes nothing, and a resolved alert is 409.
+    Role: trade.
 
     Args:
         alert_id (int): A row's id.
@@ -167,6 +179,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> AlertRead | Problem | None:
     """Acknowledge an alert (it stays until its condition clears)
+
+     Records who acknowledged it and when. It stays listed, and the checks keep it, until its
+    condition clears; acknowledging it again changes nothing, and a resolved alert is 409.
+    Role: trade.
 
     Args:
         alert_id (int): A row's id.

@@ -76,6 +76,9 @@ def sync_detailed(
 ) -> Response[AlertCheckRead | Problem]:
     """Check every alert condition now (the scheduler runs the same check)
 
+     The `alert_check` job's pass over the portfolio's conditions, now: it raises what is new,
+    keeps what goes on and resolves what cleared, and answers their fingerprints. Role: trade.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -99,6 +102,9 @@ def sync(
 ) -> AlertCheckRead | Problem | None:
     """Check every alert condition now (the scheduler runs the same check)
 
+     The `alert_check` job's pass over the portfolio's conditions, now: it raises what is new,
+    keeps what goes on and resolves what cleared, and answers their fingerprints. Role: trade.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -117,6 +123,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[AlertCheckRead | Problem]:
     """Check every alert condition now (the scheduler runs the same check)
+
+     The `alert_check` job's pass over the portfolio's conditions, now: it raises what is new,
+    keeps what goes on and resolves what cleared, and answers their fingerprints. Role: trade.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,6 +147,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> AlertCheckRead | Problem | None:
     """Check every alert condition now (the scheduler runs the same check)
+
+     The `alert_check` job's pass over the portfolio's conditions, now: it raises what is new,
+    keeps what goes on and resolves what cleared, and answers their fingerprints. Role: trade.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -114,6 +114,9 @@ def sync_detailed(
 ) -> Response[Problem | list[AlertRead]]:
     """Alerts, most recently seen first
 
+     Each condition is one alert (its `fingerprint`), counted in `occurrences` each time a check
+    finds it again. Filter by `status` and `kind`; page with `limit` and `offset`. Role: read.
+
     Args:
         status (ListAlertsStatus | Unset):
         kind (ListAlertsKind | Unset):
@@ -152,6 +155,9 @@ def sync(
 ) -> Problem | list[AlertRead] | None:
     """Alerts, most recently seen first
 
+     Each condition is one alert (its `fingerprint`), counted in `occurrences` each time a check
+    finds it again. Filter by `status` and `kind`; page with `limit` and `offset`. Role: read.
+
     Args:
         status (ListAlertsStatus | Unset):
         kind (ListAlertsKind | Unset):
@@ -184,6 +190,9 @@ async def asyncio_detailed(
     offset: int | Unset = 0,
 ) -> Response[Problem | list[AlertRead]]:
     """Alerts, most recently seen first
+
+     Each condition is one alert (its `fingerprint`), counted in `occurrences` each time a check
+    finds it again. Filter by `status` and `kind`; page with `limit` and `offset`. Role: read.
 
     Args:
         status (ListAlertsStatus | Unset):
@@ -220,6 +229,9 @@ async def asyncio(
     offset: int | Unset = 0,
 ) -> Problem | list[AlertRead] | None:
     """Alerts, most recently seen first
+
+     Each condition is one alert (its `fingerprint`), counted in `occurrences` each time a check
+    finds it again. Filter by `status` and `kind`; page with `limit` and `offset`. Role: read.
 
     Args:
         status (ListAlertsStatus | Unset):

@@ -92,6 +92,10 @@ def sync_detailed(
 ) -> Response[ApiKeyCreated | Problem]:
     """Create an API key (the full key is shown only in this response)
 
+     `name` stands for the key in every audit trail (`actor`); `role` is `read`, `trade` or
+    `admin`. Only its hash is stored: keep the `key` of this answer, it is never shown again.
+    Role: admin.
+
     Args:
         body (ApiKeyCreate):
 
@@ -121,6 +125,10 @@ def sync(
 ) -> ApiKeyCreated | Problem | None:
     """Create an API key (the full key is shown only in this response)
 
+     `name` stands for the key in every audit trail (`actor`); `role` is `read`, `trade` or
+    `admin`. Only its hash is stored: keep the `key` of this answer, it is never shown again.
+    Role: admin.
+
     Args:
         body (ApiKeyCreate):
 
@@ -144,6 +152,10 @@ async def asyncio_detailed(
     body: ApiKeyCreate,
 ) -> Response[ApiKeyCreated | Problem]:
     """Create an API key (the full key is shown only in this response)
+
+     `name` stands for the key in every audit trail (`actor`); `role` is `read`, `trade` or
+    `admin`. Only its hash is stored: keep the `key` of this answer, it is never shown again.
+    Role: admin.
 
     Args:
         body (ApiKeyCreate):
@@ -171,6 +183,10 @@ async def asyncio(
     body: ApiKeyCreate,
 ) -> ApiKeyCreated | Problem | None:
     """Create an API key (the full key is shown only in this response)
+
+     `name` stands for the key in every audit trail (`actor`); `role` is `read`, `trade` or
+    `admin`. Only its hash is stored: keep the `key` of this answer, it is never shown again.
+    Role: admin.
 
     Args:
         body (ApiKeyCreate):

@@ -100,6 +100,10 @@ def sync_detailed(
 ) -> Response[Problem | list[ApiKeyRead]]:
     """API keys, oldest first (never their secrets)
 
+     Each key's name, role, public prefix, creator and dates (created, last used, revoked);
+    `include_revoked` adds the revoked ones. The bootstrap keys (`MYSYMBOLS_API_KEYS`) are not
+    stored, so not listed. Role: admin.
+
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
         limit (int | Unset):  Default: 200.
@@ -135,6 +139,10 @@ def sync(
 ) -> Problem | list[ApiKeyRead] | None:
     """API keys, oldest first (never their secrets)
 
+     Each key's name, role, public prefix, creator and dates (created, last used, revoked);
+    `include_revoked` adds the revoked ones. The bootstrap keys (`MYSYMBOLS_API_KEYS`) are not
+    stored, so not listed. Role: admin.
+
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
         limit (int | Unset):  Default: 200.
@@ -164,6 +172,10 @@ async def asyncio_detailed(
     offset: int | Unset = 0,
 ) -> Response[Problem | list[ApiKeyRead]]:
     """API keys, oldest first (never their secrets)
+
+     Each key's name, role, public prefix, creator and dates (created, last used, revoked);
+    `include_revoked` adds the revoked ones. The bootstrap keys (`MYSYMBOLS_API_KEYS`) are not
+    stored, so not listed. Role: admin.
 
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.
@@ -197,6 +209,10 @@ async def asyncio(
     offset: int | Unset = 0,
 ) -> Problem | list[ApiKeyRead] | None:
     """API keys, oldest first (never their secrets)
+
+     Each key's name, role, public prefix, creator and dates (created, last used, revoked);
+    `include_revoked` adds the revoked ones. The bootstrap keys (`MYSYMBOLS_API_KEYS`) are not
+    stored, so not listed. Role: admin.
 
     Args:
         include_revoked (bool | Unset): Also list revoked keys. Default: False.

@@ -85,6 +85,9 @@ def sync_detailed(
 ) -> Response[ApiKeyRead | Problem]:
     """Revoke an API key (idempotent)
 
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
+
     Args:
         key_id (int): A row's id.
 
@@ -114,6 +117,9 @@ def sync(
 ) -> ApiKeyRead | Problem | None:
     """Revoke an API key (idempotent)
 
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
+
     Args:
         key_id (int): A row's id.
 
@@ -137,6 +143,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ApiKeyRead | Problem]:
     """Revoke an API key (idempotent)
+
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
 
     Args:
         key_id (int): A row's id.
@@ -164,6 +173,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ApiKeyRead | Problem | None:
     """Revoke an API key (idempotent)
+
+     The key is refused (401) from then on, and an event stream it holds ends with
+    `api-key-revoked`. Revoking a revoked key answers it unchanged. Role: admin.
 
     Args:
         key_id (int): A row's id.

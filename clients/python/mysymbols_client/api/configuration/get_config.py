@@ -74,6 +74,11 @@ def sync_detailed(
 ) -> Response[ConfigRead | Problem]:
     """Every runtime setting with its value, type, default, bounds and description
 
+     Each setting's `value` in force (its default until someone changes it), its type, bounds or
+    choices, and what it does. They are read where they are used, so a change counts from the next
+    request or job run that reads it. The settings read at start come from the environment
+    (`MYSYMBOLS_*`) and are not here. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -97,6 +102,11 @@ def sync(
 ) -> ConfigRead | Problem | None:
     """Every runtime setting with its value, type, default, bounds and description
 
+     Each setting's `value` in force (its default until someone changes it), its type, bounds or
+    choices, and what it does. They are read where they are used, so a change counts from the next
+    request or job run that reads it. The settings read at start come from the environment
+    (`MYSYMBOLS_*`) and are not here. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -115,6 +125,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ConfigRead | Problem]:
     """Every runtime setting with its value, type, default, bounds and description
+
+     Each setting's `value` in force (its default until someone changes it), its type, bounds or
+    choices, and what it does. They are read where they are used, so a change counts from the next
+    request or job run that reads it. The settings read at start come from the environment
+    (`MYSYMBOLS_*`) and are not here. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,6 +151,11 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ConfigRead | Problem | None:
     """Every runtime setting with its value, type, default, bounds and description
+
+     Each setting's `value` in force (its default until someone changes it), its type, bounds or
+    choices, and what it does. They are read where they are used, so a change counts from the next
+    request or job run that reads it. The settings read at start come from the environment
+    (`MYSYMBOLS_*`) and are not here. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -92,6 +92,10 @@ def sync_detailed(
 ) -> Response[Problem | list[ConfigChangeRecord]]:
     """Changes of the runtime settings made over the API, newest first
 
+     Who changed which key (the key's name and the request id), when, from what to what; a
+    category held with `PUT /symbols/{symbol}/category` is here as `symbol_category:<SYMBOL>`.
+    Role: admin.
+
     Args:
         limit (int | Unset):  Default: 50.
 
@@ -121,6 +125,10 @@ def sync(
 ) -> Problem | list[ConfigChangeRecord] | None:
     """Changes of the runtime settings made over the API, newest first
 
+     Who changed which key (the key's name and the request id), when, from what to what; a
+    category held with `PUT /symbols/{symbol}/category` is here as `symbol_category:<SYMBOL>`.
+    Role: admin.
+
     Args:
         limit (int | Unset):  Default: 50.
 
@@ -144,6 +152,10 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
 ) -> Response[Problem | list[ConfigChangeRecord]]:
     """Changes of the runtime settings made over the API, newest first
+
+     Who changed which key (the key's name and the request id), when, from what to what; a
+    category held with `PUT /symbols/{symbol}/category` is here as `symbol_category:<SYMBOL>`.
+    Role: admin.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -171,6 +183,10 @@ async def asyncio(
     limit: int | Unset = 50,
 ) -> Problem | list[ConfigChangeRecord] | None:
     """Changes of the runtime settings made over the API, newest first
+
+     Who changed which key (the key's name and the request id), when, from what to what; a
+    category held with `PUT /symbols/{symbol}/category` is here as `symbol_category:<SYMBOL>`.
+    Role: admin.
 
     Args:
         limit (int | Unset):  Default: 50.

@@ -92,6 +92,11 @@ def sync_detailed(
 ) -> Response[ConfigChangeResult | Problem]:
     """Change one or more runtime settings together (validated; one audit row per change)
 
+     All or none: an unknown key, a value out of its bounds, a broken rule between keys, or
+    `max_portfolio_symbols` below the members held is a 422 naming the key, and nothing changes.
+    Each value that changed writes one audit row (`GET /config/changes`); the answer lists them
+    (`changed`) and every setting as it now stands. Role: admin.
+
     Args:
         body (ConfigUpdate):
 
@@ -121,6 +126,11 @@ def sync(
 ) -> ConfigChangeResult | Problem | None:
     """Change one or more runtime settings together (validated; one audit row per change)
 
+     All or none: an unknown key, a value out of its bounds, a broken rule between keys, or
+    `max_portfolio_symbols` below the members held is a 422 naming the key, and nothing changes.
+    Each value that changed writes one audit row (`GET /config/changes`); the answer lists them
+    (`changed`) and every setting as it now stands. Role: admin.
+
     Args:
         body (ConfigUpdate):
 
@@ -144,6 +154,11 @@ async def asyncio_detailed(
     body: ConfigUpdate,
 ) -> Response[ConfigChangeResult | Problem]:
     """Change one or more runtime settings together (validated; one audit row per change)
+
+     All or none: an unknown key, a value out of its bounds, a broken rule between keys, or
+    `max_portfolio_symbols` below the members held is a 422 naming the key, and nothing changes.
+    Each value that changed writes one audit row (`GET /config/changes`); the answer lists them
+    (`changed`) and every setting as it now stands. Role: admin.
 
     Args:
         body (ConfigUpdate):
@@ -171,6 +186,11 @@ async def asyncio(
     body: ConfigUpdate,
 ) -> ConfigChangeResult | Problem | None:
     """Change one or more runtime settings together (validated; one audit row per change)
+
+     All or none: an unknown key, a value out of its bounds, a broken rule between keys, or
+    `max_portfolio_symbols` below the members held is a 422 naming the key, and nothing changes.
+    Each value that changed writes one audit row (`GET /config/changes`); the answer lists them
+    (`changed`) and every setting as it now stands. Role: admin.
 
     Args:
         body (ConfigUpdate):

@@ -74,9 +74,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ChallengersRead | Problem]:
-    """The registered challengers against the default under the forward rule (each one's hypothesis, daily
-    decisions, skill-IC lead with its HAC standard error, paired alpha and verdict); the one the rule
-    would adopt, never adopted by itself
+    """The registered challengers against the default, under the forward rule
+
+     Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
+    the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -99,9 +102,12 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> ChallengersRead | Problem | None:
-    """The registered challengers against the default under the forward rule (each one's hypothesis, daily
-    decisions, skill-IC lead with its HAC standard error, paired alpha and verdict); the one the rule
-    would adopt, never adopted by itself
+    """The registered challengers against the default, under the forward rule
+
+     Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
+    the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,9 +126,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ChallengersRead | Problem]:
-    """The registered challengers against the default under the forward rule (each one's hypothesis, daily
-    decisions, skill-IC lead with its HAC standard error, paired alpha and verdict); the one the rule
-    would adopt, never adopted by itself
+    """The registered challengers against the default, under the forward rule
+
+     Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
+    the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,9 +152,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> ChallengersRead | Problem | None:
-    """The registered challengers against the default under the forward rule (each one's hypothesis, daily
-    decisions, skill-IC lead with its HAC standard error, paired alpha and verdict); the one the rule
-    would adopt, never adopted by itself
+    """The registered challengers against the default, under the forward rule
+
+     Each challenger's hypothesis, its daily decisions, its skill-IC lead over the default with
+    the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
+    the rule would adopt. Nothing is adopted by itself: an admin adopts it with
+    `PUT /scoring/algorithms`. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

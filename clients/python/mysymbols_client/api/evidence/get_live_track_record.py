@@ -79,10 +79,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[LiveEvidenceRead | Problem]:
-    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
-    since its first decision, and the forward record (`forward`: the policy's shadow book, every
-    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
-    after costs; 404 only before either exists
+    """The live record: the real portfolio as run, and the policy's forward record
+
+     `as_run`: the real portfolio as it was run since its first decision, each decision with its
+    actor (an API key's name, `scheduler`, `autopilot`) and reason, marked hourly after costs.
+    `forward`: the automated policy's shadow book beside every registered challenger's and the
+    baselines', since deployment, with the forward rule's verdicts. 200 as soon as either exists
+    (the other null; `marked_to` null before the first mark), 404 before. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,10 +108,13 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> LiveEvidenceRead | Problem | None:
-    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
-    since its first decision, and the forward record (`forward`: the policy's shadow book, every
-    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
-    after costs; 404 only before either exists
+    """The live record: the real portfolio as run, and the policy's forward record
+
+     `as_run`: the real portfolio as it was run since its first decision, each decision with its
+    actor (an API key's name, `scheduler`, `autopilot`) and reason, marked hourly after costs.
+    `forward`: the automated policy's shadow book beside every registered challenger's and the
+    baselines', since deployment, with the forward rule's verdicts. 200 as soon as either exists
+    (the other null; `marked_to` null before the first mark), 404 before. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,10 +133,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[LiveEvidenceRead | Problem]:
-    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
-    since its first decision, and the forward record (`forward`: the policy's shadow book, every
-    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
-    after costs; 404 only before either exists
+    """The live record: the real portfolio as run, and the policy's forward record
+
+     `as_run`: the real portfolio as it was run since its first decision, each decision with its
+    actor (an API key's name, `scheduler`, `autopilot`) and reason, marked hourly after costs.
+    `forward`: the automated policy's shadow book beside every registered challenger's and the
+    baselines', since deployment, with the forward rule's verdicts. 200 as soon as either exists
+    (the other null; `marked_to` null before the first mark), 404 before. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,10 +160,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> LiveEvidenceRead | Problem | None:
-    """The live record: the real portfolio as run (`as_run`, every decision with its actor and reason)
-    since its first decision, and the forward record (`forward`: the policy's shadow book, every
-    challenger's and the baselines', with the forward rule's verdicts) since deployment; marked hourly
-    after costs; 404 only before either exists
+    """The live record: the real portfolio as run, and the policy's forward record
+
+     `as_run`: the real portfolio as it was run since its first decision, each decision with its
+    actor (an API key's name, `scheduler`, `autopilot`) and reason, marked hourly after costs.
+    `forward`: the automated policy's shadow book beside every registered challenger's and the
+    baselines', since deployment, with the forward rule's verdicts. 200 as soon as either exists
+    (the other null; `marked_to` null before the first mark), 404 before. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

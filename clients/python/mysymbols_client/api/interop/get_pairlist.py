@@ -74,10 +74,11 @@ def sync_detailed(
 
      Point freqtrade at it: `{"method": "RemotePairList", "pairlist_url": "http://…/api/symbol-
     mgmt/pairlist", "number_assets": 10, "refresh_period": 900}`; the key goes in `X-API-Key` or
-    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks` and `weights` are extras keyed
-    by pair (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them). Pairs are
-    the forms stored at the last universe sync: a member KuCoin no longer lists keeps its pair (see
-    `listed` in `GET /portfolio`).
+    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks`, `weights` and `weights_as_of`
+    are extras (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them): the
+    weights are those `GET /portfolio` holds, set by the last membership change or rebalance, not by
+    each scoring run. Pairs are the forms stored at the last universe sync: a member KuCoin no longer
+    lists keeps its pair (see `listed` in `GET /portfolio`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,10 +105,11 @@ def sync(
 
      Point freqtrade at it: `{"method": "RemotePairList", "pairlist_url": "http://…/api/symbol-
     mgmt/pairlist", "number_assets": 10, "refresh_period": 900}`; the key goes in `X-API-Key` or
-    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks` and `weights` are extras keyed
-    by pair (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them). Pairs are
-    the forms stored at the last universe sync: a member KuCoin no longer lists keeps its pair (see
-    `listed` in `GET /portfolio`).
+    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks`, `weights` and `weights_as_of`
+    are extras (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them): the
+    weights are those `GET /portfolio` holds, set by the last membership change or rebalance, not by
+    each scoring run. Pairs are the forms stored at the last universe sync: a member KuCoin no longer
+    lists keeps its pair (see `listed` in `GET /portfolio`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,10 +132,11 @@ async def asyncio_detailed(
 
      Point freqtrade at it: `{"method": "RemotePairList", "pairlist_url": "http://…/api/symbol-
     mgmt/pairlist", "number_assets": 10, "refresh_period": 900}`; the key goes in `X-API-Key` or
-    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks` and `weights` are extras keyed
-    by pair (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them). Pairs are
-    the forms stored at the last universe sync: a member KuCoin no longer lists keeps its pair (see
-    `listed` in `GET /portfolio`).
+    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks`, `weights` and `weights_as_of`
+    are extras (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them): the
+    weights are those `GET /portfolio` holds, set by the last membership change or rebalance, not by
+    each scoring run. Pairs are the forms stored at the last universe sync: a member KuCoin no longer
+    lists keeps its pair (see `listed` in `GET /portfolio`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,10 +161,11 @@ async def asyncio(
 
      Point freqtrade at it: `{"method": "RemotePairList", "pairlist_url": "http://…/api/symbol-
     mgmt/pairlist", "number_assets": 10, "refresh_period": 900}`; the key goes in `X-API-Key` or
-    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks` and `weights` are extras keyed
-    by pair (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them). Pairs are
-    the forms stored at the last universe sync: a member KuCoin no longer lists keeps its pair (see
-    `listed` in `GET /portfolio`).
+    `Authorization: Bearer`, or set MYSYMBOLS_AUTH__OPEN_READS. `ranks`, `weights` and `weights_as_of`
+    are extras (freqtrade ignores unknown keys; a `custom_stake_amount` callback can read them): the
+    weights are those `GET /portfolio` holds, set by the last membership change or rebalance, not by
+    each scoring run. Pairs are the forms stored at the last universe sync: a member KuCoin no longer
+    lists keeps its pair (see `listed` in `GET /portfolio`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

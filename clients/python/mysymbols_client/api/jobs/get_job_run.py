@@ -85,6 +85,9 @@ def sync_detailed(
 ) -> Response[JobRunRead | Problem]:
     """One job run: status, progress, and once over, its result or its problem
 
+     The `Location` a requested run answers with: read it until the run is over, then its result,
+    or its problem when it did not succeed. Role: read.
+
     Args:
         run_id (int): A row's id.
 
@@ -114,6 +117,9 @@ def sync(
 ) -> JobRunRead | Problem | None:
     """One job run: status, progress, and once over, its result or its problem
 
+     The `Location` a requested run answers with: read it until the run is over, then its result,
+    or its problem when it did not succeed. Role: read.
+
     Args:
         run_id (int): A row's id.
 
@@ -137,6 +143,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[JobRunRead | Problem]:
     """One job run: status, progress, and once over, its result or its problem
+
+     The `Location` a requested run answers with: read it until the run is over, then its result,
+    or its problem when it did not succeed. Role: read.
 
     Args:
         run_id (int): A row's id.
@@ -164,6 +173,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> JobRunRead | Problem | None:
     """One job run: status, progress, and once over, its result or its problem
+
+     The `Location` a requested run answers with: read it until the run is over, then its result,
+    or its problem when it did not succeed. Role: read.
 
     Args:
         run_id (int): A row's id.

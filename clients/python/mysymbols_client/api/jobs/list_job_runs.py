@@ -96,6 +96,10 @@ def sync_detailed(
 ) -> Response[Problem | list[JobRunRead]]:
     """Job runs, newest first (scheduled and requested alike)
 
+     Scheduled and requested runs alike, newest first; `job` keeps one job's. Each with its
+    status, progress, who asked (a key's name, `scheduler`, `bootstrap`) and, once over, its
+    outcome. Role: read.
+
     Args:
         job (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -128,6 +132,10 @@ def sync(
 ) -> Problem | list[JobRunRead] | None:
     """Job runs, newest first (scheduled and requested alike)
 
+     Scheduled and requested runs alike, newest first; `job` keeps one job's. Each with its
+    status, progress, who asked (a key's name, `scheduler`, `bootstrap`) and, once over, its
+    outcome. Role: read.
+
     Args:
         job (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -154,6 +162,10 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
 ) -> Response[Problem | list[JobRunRead]]:
     """Job runs, newest first (scheduled and requested alike)
+
+     Scheduled and requested runs alike, newest first; `job` keeps one job's. Each with its
+    status, progress, who asked (a key's name, `scheduler`, `bootstrap`) and, once over, its
+    outcome. Role: read.
 
     Args:
         job (str | Unset):
@@ -184,6 +196,10 @@ async def asyncio(
     limit: int | Unset = 50,
 ) -> Problem | list[JobRunRead] | None:
     """Job runs, newest first (scheduled and requested alike)
+
+     Scheduled and requested runs alike, newest first; `job` keeps one job's. Each with its
+    status, progress, who asked (a key's name, `scheduler`, `bootstrap`) and, once over, its
+    outcome. Role: read.
 
     Args:
         job (str | Unset):

@@ -93,6 +93,10 @@ def sync_detailed(
     """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
     newest runs
 
+     From the one registry the scheduler runs: each job's interval and the runtime setting that
+    sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
+
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.
 
@@ -123,6 +127,10 @@ def sync(
     """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
     newest runs
 
+     From the one registry the scheduler runs: each job's interval and the runtime setting that
+    sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
+
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.
 
@@ -147,6 +155,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | list[JobRead]]:
     """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
     newest runs
+
+     From the one registry the scheduler runs: each job's interval and the runtime setting that
+    sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
 
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.
@@ -175,6 +187,10 @@ async def asyncio(
 ) -> Problem | list[JobRead] | None:
     """The background jobs: what each does, its period, whether it is scheduled here, its next tick and its
     newest runs
+
+     From the one registry the scheduler runs: each job's interval and the runtime setting that
+    sets it, whether this replica schedules it (`enabled`), its next aligned tick and its newest
+    runs (`runs` of them), newest first. `POST /jobs/{name}/run` runs one now. Role: read.
 
     Args:
         runs (int | Unset): Newest runs shown per job. Default: 5.

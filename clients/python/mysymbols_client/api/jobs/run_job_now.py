@@ -111,6 +111,13 @@ def sync_detailed(
     """Run a job now, through the same runner as its ticks (202 with its Location); with ?wait=, the run
     once it ends in time
 
+     Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
+    is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
+    200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
+
     Args:
         name (str):
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -145,6 +152,13 @@ def sync(
     """Run a job now, through the same runner as its ticks (202 with its Location); with ?wait=, the run
     once it ends in time
 
+     Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
+    is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
+    200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
+
     Args:
         name (str):
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -173,6 +187,13 @@ async def asyncio_detailed(
 ) -> Response[JobRunRead | Problem]:
     """Run a job now, through the same runner as its ticks (202 with its Location); with ?wait=, the run
     once it ends in time
+
+     Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
+    is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
+    200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
 
     Args:
         name (str):
@@ -205,6 +226,13 @@ async def asyncio(
 ) -> JobRunRead | Problem | None:
     """Run a job now, through the same runner as its ticks (202 with its Location); with ?wait=, the run
     once it ends in time
+
+     Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
+    is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
+    200 with the run once it succeeded in time, or its problem. 409 `run-in-progress` while a run of
+    the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
+    of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
+    admin.
 
     Args:
         name (str):

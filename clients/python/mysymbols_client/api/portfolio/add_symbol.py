@@ -100,6 +100,12 @@ def sync_detailed(
 ) -> Response[ChangeRead | Problem]:
     """Add an open, eligible, scored symbol (weights are recomputed)
 
+     An open, eligible contract the latest run scored, in any symbol form, with an optional
+    `reason`: it joins, every member's weight is recomputed by the configured method, and one audit
+    row records the change. 409 when the portfolio is full (`max_portfolio_symbols`), the symbol is
+    a member already or it is not eligible (the problem says why); 404 for no such contract. Answers
+    the change and the portfolio after it. Role: trade.
+
     Args:
         body (AddSymbol):
 
@@ -129,6 +135,12 @@ def sync(
 ) -> ChangeRead | Problem | None:
     """Add an open, eligible, scored symbol (weights are recomputed)
 
+     An open, eligible contract the latest run scored, in any symbol form, with an optional
+    `reason`: it joins, every member's weight is recomputed by the configured method, and one audit
+    row records the change. 409 when the portfolio is full (`max_portfolio_symbols`), the symbol is
+    a member already or it is not eligible (the problem says why); 404 for no such contract. Answers
+    the change and the portfolio after it. Role: trade.
+
     Args:
         body (AddSymbol):
 
@@ -152,6 +164,12 @@ async def asyncio_detailed(
     body: AddSymbol,
 ) -> Response[ChangeRead | Problem]:
     """Add an open, eligible, scored symbol (weights are recomputed)
+
+     An open, eligible contract the latest run scored, in any symbol form, with an optional
+    `reason`: it joins, every member's weight is recomputed by the configured method, and one audit
+    row records the change. 409 when the portfolio is full (`max_portfolio_symbols`), the symbol is
+    a member already or it is not eligible (the problem says why); 404 for no such contract. Answers
+    the change and the portfolio after it. Role: trade.
 
     Args:
         body (AddSymbol):
@@ -179,6 +197,12 @@ async def asyncio(
     body: AddSymbol,
 ) -> ChangeRead | Problem | None:
     """Add an open, eligible, scored symbol (weights are recomputed)
+
+     An open, eligible contract the latest run scored, in any symbol form, with an optional
+    `reason`: it joins, every member's weight is recomputed by the configured method, and one audit
+    row records the change. 409 when the portfolio is full (`max_portfolio_symbols`), the symbol is
+    a member already or it is not eligible (the problem says why); 404 for no such contract. Answers
+    the change and the portfolio after it. Role: trade.
 
     Args:
         body (AddSymbol):

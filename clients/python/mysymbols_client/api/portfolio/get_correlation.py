@@ -87,6 +87,11 @@ def sync_detailed(
 ) -> Response[CorrelationRead | Problem]:
     """Correlation of the members' hourly log returns: matrix, pairs, clusters, beta
 
+     Over `window` hours of the members' hourly log returns (default: the runtime setting): the
+    correlation matrix, the pairs above `correlation_limit`, the average, the groups that move
+    together and each member's beta to BTC. A heavy read: after a change it may be answered
+    `X-Cache: stale` for a few seconds while it is recomputed. Role: read.
+
     Args:
         window (int | Unset): Hours.
 
@@ -116,6 +121,11 @@ def sync(
 ) -> CorrelationRead | Problem | None:
     """Correlation of the members' hourly log returns: matrix, pairs, clusters, beta
 
+     Over `window` hours of the members' hourly log returns (default: the runtime setting): the
+    correlation matrix, the pairs above `correlation_limit`, the average, the groups that move
+    together and each member's beta to BTC. A heavy read: after a change it may be answered
+    `X-Cache: stale` for a few seconds while it is recomputed. Role: read.
+
     Args:
         window (int | Unset): Hours.
 
@@ -139,6 +149,11 @@ async def asyncio_detailed(
     window: int | Unset = UNSET,
 ) -> Response[CorrelationRead | Problem]:
     """Correlation of the members' hourly log returns: matrix, pairs, clusters, beta
+
+     Over `window` hours of the members' hourly log returns (default: the runtime setting): the
+    correlation matrix, the pairs above `correlation_limit`, the average, the groups that move
+    together and each member's beta to BTC. A heavy read: after a change it may be answered
+    `X-Cache: stale` for a few seconds while it is recomputed. Role: read.
 
     Args:
         window (int | Unset): Hours.
@@ -166,6 +181,11 @@ async def asyncio(
     window: int | Unset = UNSET,
 ) -> CorrelationRead | Problem | None:
     """Correlation of the members' hourly log returns: matrix, pairs, clusters, beta
+
+     Over `window` hours of the members' hourly log returns (default: the runtime setting): the
+    correlation matrix, the pairs above `correlation_limit`, the average, the groups that move
+    together and each member's beta to BTC. A heavy read: after a change it may be answered
+    `X-Cache: stale` for a few seconds while it is recomputed. Role: read.
 
     Args:
         window (int | Unset): Hours.

@@ -109,6 +109,11 @@ def sync_detailed(
 ) -> Response[Problem | list[HistoryRead]]:
     """The audit trail, newest first
 
+     Every change of the portfolio (add, remove, replace, rebalance), each with who made it
+    (`actor`, `request_id`) and why, the ranks and weights before and after, and the portfolio it
+    left (`details`). `since` and `symbol` narrow it (a symbol matches as the member or as the one
+    it replaced). Role: read.
+
     Args:
         since (datetime.datetime | Unset):
         symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
@@ -146,6 +151,11 @@ def sync(
 ) -> Problem | list[HistoryRead] | None:
     """The audit trail, newest first
 
+     Every change of the portfolio (add, remove, replace, rebalance), each with who made it
+    (`actor`, `request_id`) and why, the ranks and weights before and after, and the portfolio it
+    left (`details`). `since` and `symbol` narrow it (a symbol matches as the member or as the one
+    it replaced). Role: read.
+
     Args:
         since (datetime.datetime | Unset):
         symbol (str | Unset): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt
@@ -177,6 +187,11 @@ async def asyncio_detailed(
     limit: int | Unset = 100,
 ) -> Response[Problem | list[HistoryRead]]:
     """The audit trail, newest first
+
+     Every change of the portfolio (add, remove, replace, rebalance), each with who made it
+    (`actor`, `request_id`) and why, the ranks and weights before and after, and the portfolio it
+    left (`details`). `since` and `symbol` narrow it (a symbol matches as the member or as the one
+    it replaced). Role: read.
 
     Args:
         since (datetime.datetime | Unset):
@@ -212,6 +227,11 @@ async def asyncio(
     limit: int | Unset = 100,
 ) -> Problem | list[HistoryRead] | None:
     """The audit trail, newest first
+
+     Every change of the portfolio (add, remove, replace, rebalance), each with who made it
+    (`actor`, `request_id`) and why, the ranks and weights before and after, and the portfolio it
+    left (`details`). `since` and `symbol` narrow it (a symbol matches as the member or as the one
+    it replaced). Role: read.
 
     Args:
         since (datetime.datetime | Unset):

@@ -91,6 +91,12 @@ def sync_detailed(
 ) -> Response[PortfolioRead | Problem]:
     """The members with weights, scores, prices and data age (or as of a past time)
 
+     Members by rank (the latest composite, best first), each with its weight as the last change
+    set it (`weights_as_of`), its entry and current price (`price_source`), its performance since
+    inclusion, whether it is a replacement candidate and from when, and how old its data is (`stale`
+    past the runtime setting `stale_data_limit_s`). With `?as_of=`, the membership the audit trail
+    recorded then (`reconstructed`). The trading engine's hot read. Role: read.
+
     Args:
         as_of (datetime.datetime | Unset): Read the membership recorded at this time.
 
@@ -120,6 +126,12 @@ def sync(
 ) -> PortfolioRead | Problem | None:
     """The members with weights, scores, prices and data age (or as of a past time)
 
+     Members by rank (the latest composite, best first), each with its weight as the last change
+    set it (`weights_as_of`), its entry and current price (`price_source`), its performance since
+    inclusion, whether it is a replacement candidate and from when, and how old its data is (`stale`
+    past the runtime setting `stale_data_limit_s`). With `?as_of=`, the membership the audit trail
+    recorded then (`reconstructed`). The trading engine's hot read. Role: read.
+
     Args:
         as_of (datetime.datetime | Unset): Read the membership recorded at this time.
 
@@ -143,6 +155,12 @@ async def asyncio_detailed(
     as_of: datetime.datetime | Unset = UNSET,
 ) -> Response[PortfolioRead | Problem]:
     """The members with weights, scores, prices and data age (or as of a past time)
+
+     Members by rank (the latest composite, best first), each with its weight as the last change
+    set it (`weights_as_of`), its entry and current price (`price_source`), its performance since
+    inclusion, whether it is a replacement candidate and from when, and how old its data is (`stale`
+    past the runtime setting `stale_data_limit_s`). With `?as_of=`, the membership the audit trail
+    recorded then (`reconstructed`). The trading engine's hot read. Role: read.
 
     Args:
         as_of (datetime.datetime | Unset): Read the membership recorded at this time.
@@ -170,6 +188,12 @@ async def asyncio(
     as_of: datetime.datetime | Unset = UNSET,
 ) -> PortfolioRead | Problem | None:
     """The members with weights, scores, prices and data age (or as of a past time)
+
+     Members by rank (the latest composite, best first), each with its weight as the last change
+    set it (`weights_as_of`), its entry and current price (`price_source`), its performance since
+    inclusion, whether it is a replacement candidate and from when, and how old its data is (`stale`
+    past the runtime setting `stale_data_limit_s`). With `?as_of=`, the membership the audit trail
+    recorded then (`reconstructed`). The trading engine's hot read. Role: read.
 
     Args:
         as_of (datetime.datetime | Unset): Read the membership recorded at this time.

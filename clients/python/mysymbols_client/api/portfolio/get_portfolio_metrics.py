@@ -94,6 +94,11 @@ def sync_detailed(
 ) -> Response[MetricsRead | Problem]:
     """Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights
 
+     The portfolio at its current weights over `window` hours of stored hourly returns: Sharpe,
+    Sortino and Calmar ratios, maximum drawdown, and VaR and expected shortfall at `level`. 409 when
+    fewer than two hourly returns are stored in the window. A heavy read: after a change it may be
+    answered `X-Cache: stale` for a few seconds. Role: read.
+
     Args:
         window (int | Unset): Hours. Default: 720.
         level (float | Unset):  Default: 0.95.
@@ -126,6 +131,11 @@ def sync(
 ) -> MetricsRead | Problem | None:
     """Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights
 
+     The portfolio at its current weights over `window` hours of stored hourly returns: Sharpe,
+    Sortino and Calmar ratios, maximum drawdown, and VaR and expected shortfall at `level`. 409 when
+    fewer than two hourly returns are stored in the window. A heavy read: after a change it may be
+    answered `X-Cache: stale` for a few seconds. Role: read.
+
     Args:
         window (int | Unset): Hours. Default: 720.
         level (float | Unset):  Default: 0.95.
@@ -152,6 +162,11 @@ async def asyncio_detailed(
     level: float | Unset = 0.95,
 ) -> Response[MetricsRead | Problem]:
     """Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights
+
+     The portfolio at its current weights over `window` hours of stored hourly returns: Sharpe,
+    Sortino and Calmar ratios, maximum drawdown, and VaR and expected shortfall at `level`. 409 when
+    fewer than two hourly returns are stored in the window. A heavy read: after a change it may be
+    answered `X-Cache: stale` for a few seconds. Role: read.
 
     Args:
         window (int | Unset): Hours. Default: 720.
@@ -182,6 +197,11 @@ async def asyncio(
     level: float | Unset = 0.95,
 ) -> MetricsRead | Problem | None:
     """Sharpe, Sortino, Calmar, max drawdown, VaR and ES of the current weights
+
+     The portfolio at its current weights over `window` hours of stored hourly returns: Sharpe,
+    Sortino and Calmar ratios, maximum drawdown, and VaR and expected shortfall at `level`. 409 when
+    fewer than two hourly returns are stored in the window. A heavy read: after a change it may be
+    answered `X-Cache: stale` for a few seconds. Role: read.
 
     Args:
         window (int | Unset): Hours. Default: 720.

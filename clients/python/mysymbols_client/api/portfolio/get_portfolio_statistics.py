@@ -76,6 +76,9 @@ def sync_detailed(
 ) -> Response[Problem | StatisticsRead]:
     """Counts, weights, scores, concentration (HHI) and sector mix
 
+     The member count and limit, each member's weight, the summary of their composites, the
+    concentration (Herfindahl index and effective members) and the weight by sector. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -99,6 +102,9 @@ def sync(
 ) -> Problem | StatisticsRead | None:
     """Counts, weights, scores, concentration (HHI) and sector mix
 
+     The member count and limit, each member's weight, the summary of their composites, the
+    concentration (Herfindahl index and effective members) and the weight by sector. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -117,6 +123,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | StatisticsRead]:
     """Counts, weights, scores, concentration (HHI) and sector mix
+
+     The member count and limit, each member's weight, the summary of their composites, the
+    concentration (Herfindahl index and effective members) and the weight by sector. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,6 +147,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | StatisticsRead | None:
     """Counts, weights, scores, concentration (HHI) and sector mix
+
+     The member count and limit, each member's weight, the summary of their composites, the
+    concentration (Herfindahl index and effective members) and the weight by sector. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

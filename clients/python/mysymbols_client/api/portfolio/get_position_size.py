@@ -100,6 +100,11 @@ def sync_detailed(
 ) -> Response[PositionSizeRead | Problem]:
     """Position size of a member for an account balance, in USDT and lots
 
+     For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
+    at its current price: the notional, whole lots and their notional, and the margin at the
+    contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
+    toward `target_volatility`. 404 when the symbol is no member. Role: read.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -137,6 +142,11 @@ def sync(
 ) -> PositionSizeRead | Problem | None:
     """Position size of a member for an account balance, in USDT and lots
 
+     For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
+    at its current price: the notional, whole lots and their notional, and the margin at the
+    contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
+    toward `target_volatility`. 404 when the symbol is no member. Role: read.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -168,6 +178,11 @@ async def asyncio_detailed(
     volatility_adjusted: bool | Unset = False,
 ) -> Response[PositionSizeRead | Problem]:
     """Position size of a member for an account balance, in USDT and lots
+
+     For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
+    at its current price: the notional, whole lots and their notional, and the margin at the
+    contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
+    toward `target_volatility`. 404 when the symbol is no member. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -203,6 +218,11 @@ async def asyncio(
     volatility_adjusted: bool | Unset = False,
 ) -> PositionSizeRead | Problem | None:
     """Position size of a member for an account balance, in USDT and lots
+
+     For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
+    at its current price: the notional, whole lots and their notional, and the margin at the
+    contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
+    toward `target_volatility`. 404 when the symbol is no member. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and

@@ -76,6 +76,11 @@ def sync_detailed(
 ) -> Response[Problem | ReplacementCandidatesRead]:
     """Replacement recommendations with their reasons and blocking reasons
 
+     For the weakest members by score: the outsider that would take each one's place, the reasons
+    for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -99,6 +104,11 @@ def sync(
 ) -> Problem | ReplacementCandidatesRead | None:
     """Replacement recommendations with their reasons and blocking reasons
 
+     For the weakest members by score: the outsider that would take each one's place, the reasons
+    for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -117,6 +127,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | ReplacementCandidatesRead]:
     """Replacement recommendations with their reasons and blocking reasons
+
+     For the weakest members by score: the outsider that would take each one's place, the reasons
+    for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,6 +153,11 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | ReplacementCandidatesRead | None:
     """Replacement recommendations with their reasons and blocking reasons
+
+     For the weakest members by score: the outsider that would take each one's place, the reasons
+    for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
+    and whether it is actionable. Nothing here changes the portfolio: a replacement does
+    (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -93,7 +93,13 @@ def sync_detailed(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Response[Problem | WeightsRead]:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
+
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
 
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
@@ -122,7 +128,13 @@ def sync(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Problem | WeightsRead | None:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
+
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
 
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
@@ -146,7 +158,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Response[Problem | WeightsRead]:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
+
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
 
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.
@@ -173,7 +191,13 @@ async def asyncio(
     client: AuthenticatedClient,
     method: GetWeightsMethod | Unset = UNSET,
 ) -> Problem | WeightsRead | None:
-    """Target weights of the current members (calculate_dynamic_weights)
+    """Target weights: what the weighting method gives the current members now
+
+     What the configured method (`weighting_method`, or `?method=`) gives the current members from
+    the latest scores and stored market data, within the weight caps, and what it read. These are
+    targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
+    membership change sets them. 409 when the caps cannot all hold or the market data is too short
+    for the method. Role: read.
 
     Args:
         method (GetWeightsMethod | Unset): Override the configured weighting_method.

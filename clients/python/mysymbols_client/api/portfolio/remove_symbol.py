@@ -100,6 +100,10 @@ def sync_detailed(
 ) -> Response[ChangeRead | Problem]:
     """Remove a member (ranks close up, weights are recomputed)
 
+     The member leaves (its row stays, `removed`), the others' weights are recomputed, and one
+    audit row records the change. 404 when it is no member. Answers the change and the portfolio
+    after it. Role: trade.
+
     Args:
         body (RemoveSymbol): The same fields as AddSymbol: the member to remove and why.
 
@@ -129,6 +133,10 @@ def sync(
 ) -> ChangeRead | Problem | None:
     """Remove a member (ranks close up, weights are recomputed)
 
+     The member leaves (its row stays, `removed`), the others' weights are recomputed, and one
+    audit row records the change. 404 when it is no member. Answers the change and the portfolio
+    after it. Role: trade.
+
     Args:
         body (RemoveSymbol): The same fields as AddSymbol: the member to remove and why.
 
@@ -152,6 +160,10 @@ async def asyncio_detailed(
     body: RemoveSymbol,
 ) -> Response[ChangeRead | Problem]:
     """Remove a member (ranks close up, weights are recomputed)
+
+     The member leaves (its row stays, `removed`), the others' weights are recomputed, and one
+    audit row records the change. 404 when it is no member. Answers the change and the portfolio
+    after it. Role: trade.
 
     Args:
         body (RemoveSymbol): The same fields as AddSymbol: the member to remove and why.
@@ -179,6 +191,10 @@ async def asyncio(
     body: RemoveSymbol,
 ) -> ChangeRead | Problem | None:
     """Remove a member (ranks close up, weights are recomputed)
+
+     The member leaves (its row stays, `removed`), the others' weights are recomputed, and one
+    audit row records the change. 404 when it is no member. Answers the change and the portfolio
+    after it. Role: trade.
 
     Args:
         body (RemoveSymbol): The same fields as AddSymbol: the member to remove and why.

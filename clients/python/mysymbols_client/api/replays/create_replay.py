@@ -97,6 +97,13 @@ def sync_detailed(
 ) -> Response[Problem | ReplaySummary]:
     """Replay the decision policy on the stored history, against baselines (background)
 
+     The decision policy replayed over [`from`, `to`) of the stored history, one decision each
+    `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
+    `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
+    commits. 409 when the history is too short, or this key already has its most runs queued or
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
+
     Args:
         body (ReplayCreate):
 
@@ -126,6 +133,13 @@ def sync(
 ) -> Problem | ReplaySummary | None:
     """Replay the decision policy on the stored history, against baselines (background)
 
+     The decision policy replayed over [`from`, `to`) of the stored history, one decision each
+    `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
+    `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
+    commits. 409 when the history is too short, or this key already has its most runs queued or
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
+
     Args:
         body (ReplayCreate):
 
@@ -149,6 +163,13 @@ async def asyncio_detailed(
     body: ReplayCreate,
 ) -> Response[Problem | ReplaySummary]:
     """Replay the decision policy on the stored history, against baselines (background)
+
+     The decision policy replayed over [`from`, `to`) of the stored history, one decision each
+    `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
+    `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
+    commits. 409 when the history is too short, or this key already has its most runs queued or
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
 
     Args:
         body (ReplayCreate):
@@ -176,6 +197,13 @@ async def asyncio(
     body: ReplayCreate,
 ) -> Problem | ReplaySummary | None:
     """Replay the decision policy on the stored history, against baselines (background)
+
+     The decision policy replayed over [`from`, `to`) of the stored history, one decision each
+    `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
+    `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
+    commits. 409 when the history is too short, or this key already has its most runs queued or
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
 
     Args:
         body (ReplayCreate):

@@ -85,6 +85,10 @@ def sync_detailed(
 ) -> Response[Problem | ReplayRead]:
     """One replay: status, progress and, when done, its report
 
+     Its status and progress while it runs; once it succeeded, its configuration and its report
+    (each strategy's figures after costs beside the baselines, selection skill, per-component IC). A
+    report is megabytes for a long range: it counts as a heavy read. Role: read.
+
     Args:
         run_id (int): A row's id.
 
@@ -114,6 +118,10 @@ def sync(
 ) -> Problem | ReplayRead | None:
     """One replay: status, progress and, when done, its report
 
+     Its status and progress while it runs; once it succeeded, its configuration and its report
+    (each strategy's figures after costs beside the baselines, selection skill, per-component IC). A
+    report is megabytes for a long range: it counts as a heavy read. Role: read.
+
     Args:
         run_id (int): A row's id.
 
@@ -137,6 +145,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | ReplayRead]:
     """One replay: status, progress and, when done, its report
+
+     Its status and progress while it runs; once it succeeded, its configuration and its report
+    (each strategy's figures after costs beside the baselines, selection skill, per-component IC). A
+    report is megabytes for a long range: it counts as a heavy read. Role: read.
 
     Args:
         run_id (int): A row's id.
@@ -164,6 +176,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | ReplayRead | None:
     """One replay: status, progress and, when done, its report
+
+     Its status and progress while it runs; once it succeeded, its configuration and its report
+    (each strategy's figures after costs beside the baselines, selection skill, per-component IC). A
+    report is megabytes for a long range: it counts as a heavy read. Role: read.
 
     Args:
         run_id (int): A row's id.

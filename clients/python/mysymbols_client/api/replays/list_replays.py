@@ -92,6 +92,9 @@ def sync_detailed(
 ) -> Response[Problem | list[ReplaySummary]]:
     """Replays, newest first
 
+     Replay, calibration and what-if runs (`kind`), newest first, without their reports: status,
+    progress, who asked, range and configuration hash. Role: read.
+
     Args:
         limit (int | Unset):  Default: 50.
 
@@ -121,6 +124,9 @@ def sync(
 ) -> Problem | list[ReplaySummary] | None:
     """Replays, newest first
 
+     Replay, calibration and what-if runs (`kind`), newest first, without their reports: status,
+    progress, who asked, range and configuration hash. Role: read.
+
     Args:
         limit (int | Unset):  Default: 50.
 
@@ -144,6 +150,9 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
 ) -> Response[Problem | list[ReplaySummary]]:
     """Replays, newest first
+
+     Replay, calibration and what-if runs (`kind`), newest first, without their reports: status,
+    progress, who asked, range and configuration hash. Role: read.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -171,6 +180,9 @@ async def asyncio(
     limit: int | Unset = 50,
 ) -> Problem | list[ReplaySummary] | None:
     """Replays, newest first
+
+     Replay, calibration and what-if runs (`kind`), newest first, without their reports: status,
+    progress, who asked, range and configuration hash. Role: read.
 
     Args:
         limit (int | Unset):  Default: 50.

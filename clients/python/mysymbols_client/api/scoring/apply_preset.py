@@ -113,6 +113,10 @@ def sync_detailed(
     """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
     recorded like `PUT /scoring/algorithms`
 
+     As `PUT /scoring/algorithms` with the preset's weights and parameters: judged by a replay of
+    the stored history and recorded with that evidence, or with `?dry_run=true` only judged. 404 for
+    an unknown name (`GET /scoring/algorithms/presets` lists them). Role: admin.
+
     Args:
         name (str):
         dry_run (bool | Unset): Replay the preset beside the current weights; change nothing.
@@ -151,6 +155,10 @@ def sync(
     """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
     recorded like `PUT /scoring/algorithms`
 
+     As `PUT /scoring/algorithms` with the preset's weights and parameters: judged by a replay of
+    the stored history and recorded with that evidence, or with `?dry_run=true` only judged. 404 for
+    an unknown name (`GET /scoring/algorithms/presets` lists them). Role: admin.
+
     Args:
         name (str):
         dry_run (bool | Unset): Replay the preset beside the current weights; change nothing.
@@ -183,6 +191,10 @@ async def asyncio_detailed(
 ) -> Response[AlgorithmsChangeRead | Problem | ReplaySummary]:
     """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
     recorded like `PUT /scoring/algorithms`
+
+     As `PUT /scoring/algorithms` with the preset's weights and parameters: judged by a replay of
+    the stored history and recorded with that evidence, or with `?dry_run=true` only judged. 404 for
+    an unknown name (`GET /scoring/algorithms/presets` lists them). Role: admin.
 
     Args:
         name (str):
@@ -219,6 +231,10 @@ async def asyncio(
 ) -> AlgorithmsChangeRead | Problem | ReplaySummary | None:
     """Put a named configuration in force (`seed`: the seed's weights and technical version 1), judged and
     recorded like `PUT /scoring/algorithms`
+
+     As `PUT /scoring/algorithms` with the preset's weights and parameters: judged by a replay of
+    the stored history and recorded with that evidence, or with `?dry_run=true` only judged. 404 for
+    an unknown name (`GET /scoring/algorithms/presets` lists them). Role: admin.
 
     Args:
         name (str):

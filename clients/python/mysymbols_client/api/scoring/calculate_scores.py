@@ -99,6 +99,13 @@ def sync_detailed(
     """Score the universe now (a `score_refresh` job run: 202 with its Location); with ?wait=, the scoring
     run's summary once it ends in time
 
+     Scores the universe and proposes the replacements the new scores justify, as the scheduled
+    `score_refresh` job does, through its runner: 202 with the run and its `Location`
+    (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60) the scoring run's summary once it ends
+    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` within
+    `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested one, whoever asked; 503
+    `exchange-unavailable` when KuCoin kept it from scoring. Role: trade.
+
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
             result (or its problem), as before; still running then: 202.
@@ -130,6 +137,13 @@ def sync(
     """Score the universe now (a `score_refresh` job run: 202 with its Location); with ?wait=, the scoring
     run's summary once it ends in time
 
+     Scores the universe and proposes the replacements the new scores justify, as the scheduled
+    `score_refresh` job does, through its runner: 202 with the run and its `Location`
+    (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60) the scoring run's summary once it ends
+    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` within
+    `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested one, whoever asked; 503
+    `exchange-unavailable` when KuCoin kept it from scoring. Role: trade.
+
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
             result (or its problem), as before; still running then: 202.
@@ -155,6 +169,13 @@ async def asyncio_detailed(
 ) -> Response[JobRunRead | Problem | ScoringRunRead]:
     """Score the universe now (a `score_refresh` job run: 202 with its Location); with ?wait=, the scoring
     run's summary once it ends in time
+
+     Scores the universe and proposes the replacements the new scores justify, as the scheduled
+    `score_refresh` job does, through its runner: 202 with the run and its `Location`
+    (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60) the scoring run's summary once it ends
+    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` within
+    `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested one, whoever asked; 503
+    `exchange-unavailable` when KuCoin kept it from scoring. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -184,6 +205,13 @@ async def asyncio(
 ) -> JobRunRead | Problem | ScoringRunRead | None:
     """Score the universe now (a `score_refresh` job run: 202 with its Location); with ?wait=, the scoring
     run's summary once it ends in time
+
+     Scores the universe and proposes the replacements the new scores justify, as the scheduled
+    `score_refresh` job does, through its runner: 202 with the run and its `Location`
+    (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60) the scoring run's summary once it ends
+    in time. 409 `run-in-progress` while a refresh runs anywhere; 429 with `Retry-After` within
+    `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested one, whoever asked; 503
+    `exchange-unavailable` when KuCoin kept it from scoring. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its

@@ -99,6 +99,10 @@ def sync_detailed(
 ) -> Response[Problem | RankingsRead]:
     """Symbols of the latest run, best first, by composite or one component
 
+     The latest run that scored anything: its contracts best first by the composite (or by one
+    `component`), each with its component scores, confidence and data age; `stale` once the run is
+    older than `stale_data_limit_s`. 404 before any run scored. Role: read.
+
     Args:
         limit (int | Unset):  Default: 50.
         component (GetRankingsComponent | Unset):  Default: 'composite'.
@@ -131,6 +135,10 @@ def sync(
 ) -> Problem | RankingsRead | None:
     """Symbols of the latest run, best first, by composite or one component
 
+     The latest run that scored anything: its contracts best first by the composite (or by one
+    `component`), each with its component scores, confidence and data age; `stale` once the run is
+    older than `stale_data_limit_s`. 404 before any run scored. Role: read.
+
     Args:
         limit (int | Unset):  Default: 50.
         component (GetRankingsComponent | Unset):  Default: 'composite'.
@@ -157,6 +165,10 @@ async def asyncio_detailed(
     component: GetRankingsComponent | Unset = "composite",
 ) -> Response[Problem | RankingsRead]:
     """Symbols of the latest run, best first, by composite or one component
+
+     The latest run that scored anything: its contracts best first by the composite (or by one
+    `component`), each with its component scores, confidence and data age; `stale` once the run is
+    older than `stale_data_limit_s`. 404 before any run scored. Role: read.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -187,6 +199,10 @@ async def asyncio(
     component: GetRankingsComponent | Unset = "composite",
 ) -> Problem | RankingsRead | None:
     """Symbols of the latest run, best first, by composite or one component
+
+     The latest run that scored anything: its contracts best first by the composite (or by one
+    `component`), each with its component scores, confidence and data age; `stale` once the run is
+    older than `stale_data_limit_s`. 404 before any run scored. Role: read.
 
     Args:
         limit (int | Unset):  Default: 50.

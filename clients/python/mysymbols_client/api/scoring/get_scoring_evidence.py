@@ -80,6 +80,11 @@ def sync_detailed(
     """The latest walk-forward evidence for the configuration in force: out-of-sample figures after costs
     beside every baseline, IC per component, the verdict
 
+     From the newest walk-forward calibration of the configuration in force (requested with
+    `POST /scoring/evidence/refresh`, or weekly by the scheduler): the data range, the
+    out-of-sample figures after costs of the configuration and of every baseline, each component's
+    IC with its t, and the verdict. 404 until one has finished. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -104,6 +109,11 @@ def sync(
     """The latest walk-forward evidence for the configuration in force: out-of-sample figures after costs
     beside every baseline, IC per component, the verdict
 
+     From the newest walk-forward calibration of the configuration in force (requested with
+    `POST /scoring/evidence/refresh`, or weekly by the scheduler): the data range, the
+    out-of-sample figures after costs of the configuration and of every baseline, each component's
+    IC with its t, and the verdict. 404 until one has finished. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -123,6 +133,11 @@ async def asyncio_detailed(
 ) -> Response[EvidenceRead | Problem]:
     """The latest walk-forward evidence for the configuration in force: out-of-sample figures after costs
     beside every baseline, IC per component, the verdict
+
+     From the newest walk-forward calibration of the configuration in force (requested with
+    `POST /scoring/evidence/refresh`, or weekly by the scheduler): the data range, the
+    out-of-sample figures after costs of the configuration and of every baseline, each component's
+    IC with its t, and the verdict. 404 until one has finished. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,6 +160,11 @@ async def asyncio(
 ) -> EvidenceRead | Problem | None:
     """The latest walk-forward evidence for the configuration in force: out-of-sample figures after costs
     beside every baseline, IC per component, the verdict
+
+     From the newest walk-forward calibration of the configuration in force (requested with
+    `POST /scoring/evidence/refresh`, or weekly by the scheduler): the data range, the
+    out-of-sample figures after costs of the configuration and of every baseline, each component's
+    IC with its t, and the verdict. 404 until one has finished. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -87,6 +87,9 @@ def sync_detailed(
 ) -> Response[Problem | ScoringRunDetail]:
     """One scoring run: summary, exclusions with reasons, configuration
 
+     Its universe and how many it scored, the excluded contracts by reason code, and the
+    configuration it scored with, with that configuration's hash. 404 for no such run. Role: read.
+
     Args:
         run_id (int): A row's id.
 
@@ -116,6 +119,9 @@ def sync(
 ) -> Problem | ScoringRunDetail | None:
     """One scoring run: summary, exclusions with reasons, configuration
 
+     Its universe and how many it scored, the excluded contracts by reason code, and the
+    configuration it scored with, with that configuration's hash. 404 for no such run. Role: read.
+
     Args:
         run_id (int): A row's id.
 
@@ -139,6 +145,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | ScoringRunDetail]:
     """One scoring run: summary, exclusions with reasons, configuration
+
+     Its universe and how many it scored, the excluded contracts by reason code, and the
+    configuration it scored with, with that configuration's hash. 404 for no such run. Role: read.
 
     Args:
         run_id (int): A row's id.
@@ -166,6 +175,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | ScoringRunDetail | None:
     """One scoring run: summary, exclusions with reasons, configuration
+
+     Its universe and how many it scored, the excluded contracts by reason code, and the
+    configuration it scored with, with that configuration's hash. 404 for no such run. Role: read.
 
     Args:
         run_id (int): A row's id.

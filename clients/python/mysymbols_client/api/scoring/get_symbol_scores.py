@@ -97,6 +97,10 @@ def sync_detailed(
 ) -> Response[Problem | SymbolScoresRead]:
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
 
+     The contract's category and what decided it, whether it is excluded and why, and its scores
+    in its `limit` newest runs, each component's metrics with raw value, normalised value, weight
+    and contribution. 404 for no such contract. Role: read.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -131,6 +135,10 @@ def sync(
 ) -> Problem | SymbolScoresRead | None:
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
 
+     The contract's category and what decided it, whether it is excluded and why, and its scores
+    in its `limit` newest runs, each component's metrics with raw value, normalised value, weight
+    and contribution. 404 for no such contract. Role: read.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -159,6 +167,10 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
 ) -> Response[Problem | SymbolScoresRead]:
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
+
+     The contract's category and what decided it, whether it is excluded and why, and its scores
+    in its `limit` newest runs, each component's metrics with raw value, normalised value, weight
+    and contribution. 404 for no such contract. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -191,6 +203,10 @@ async def asyncio(
     limit: int | Unset = 20,
 ) -> Problem | SymbolScoresRead | None:
     """A symbol's scores with breakdowns over its newest runs (any symbol form)
+
+     The contract's category and what decided it, whether it is excluded and why, and its scores
+    in its `limit` newest runs, each component's metrics with raw value, normalised value, weight
+    and contribution. 404 for no such contract. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and

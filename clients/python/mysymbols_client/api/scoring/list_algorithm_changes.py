@@ -92,6 +92,9 @@ def sync_detailed(
 ) -> Response[Problem | list[AlgorithmChangeRecord]]:
     """Applied changes of the scoring algorithm, newest first, with their evidence
 
+     Each applied change: who made it and when, the weights and parameters before and after, and
+    the evidence that judged it (the replay's figures beside the baselines). Role: admin.
+
     Args:
         limit (int | Unset):  Default: 50.
 
@@ -121,6 +124,9 @@ def sync(
 ) -> Problem | list[AlgorithmChangeRecord] | None:
     """Applied changes of the scoring algorithm, newest first, with their evidence
 
+     Each applied change: who made it and when, the weights and parameters before and after, and
+    the evidence that judged it (the replay's figures beside the baselines). Role: admin.
+
     Args:
         limit (int | Unset):  Default: 50.
 
@@ -144,6 +150,9 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
 ) -> Response[Problem | list[AlgorithmChangeRecord]]:
     """Applied changes of the scoring algorithm, newest first, with their evidence
+
+     Each applied change: who made it and when, the weights and parameters before and after, and
+    the evidence that judged it (the replay's figures beside the baselines). Role: admin.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -171,6 +180,9 @@ async def asyncio(
     limit: int | Unset = 50,
 ) -> Problem | list[AlgorithmChangeRecord] | None:
     """Applied changes of the scoring algorithm, newest first, with their evidence
+
+     Each applied change: who made it and when, the weights and parameters before and after, and
+    the evidence that judged it (the replay's figures beside the baselines). Role: admin.
 
     Args:
         limit (int | Unset):  Default: 50.

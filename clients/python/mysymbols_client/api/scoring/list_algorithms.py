@@ -77,6 +77,10 @@ def sync_detailed(
     """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
     its evidence) that put it there
 
+     Each component's weight (the active ones sum to 1), parameters within its `parameters_schema`
+    and whether it is active; `preset` names the preset the weights match (null: none) and
+    `adopted_by` the recorded change, with its evidence, that put them in force. Role: admin.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -101,6 +105,10 @@ def sync(
     """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
     its evidence) that put it there
 
+     Each component's weight (the active ones sum to 1), parameters within its `parameters_schema`
+    and whether it is active; `preset` names the preset the weights match (null: none) and
+    `adopted_by` the recorded change, with its evidence, that put them in force. Role: admin.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -120,6 +128,10 @@ async def asyncio_detailed(
 ) -> Response[AlgorithmsInForceRead | Problem]:
     """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
     its evidence) that put it there
+
+     Each component's weight (the active ones sum to 1), parameters within its `parameters_schema`
+    and whether it is active; `preset` names the preset the weights match (null: none) and
+    `adopted_by` the recorded change, with its evidence, that put them in force. Role: admin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,6 +154,10 @@ async def asyncio(
 ) -> AlgorithmsInForceRead | Problem | None:
     """The scoring algorithm in force: its components, the preset it matches, and the recorded change (with
     its evidence) that put it there
+
+     Each component's weight (the active ones sum to 1), parameters within its `parameters_schema`
+    and whether it is active; `preset` names the preset the weights match (null: none) and
+    `adopted_by` the recorded change, with its evidence, that put them in force. Role: admin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -81,6 +81,9 @@ def sync_detailed(
 ) -> Response[Problem | list[PresetRead]]:
     """Named scoring configurations that `PUT /scoring/algorithms/presets/{name}` puts in force
 
+     Each preset's candidate, label, component weights and technical version; `is_default` marks
+    the one in force on a fresh database. Role: admin.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -104,6 +107,9 @@ def sync(
 ) -> Problem | list[PresetRead] | None:
     """Named scoring configurations that `PUT /scoring/algorithms/presets/{name}` puts in force
 
+     Each preset's candidate, label, component weights and technical version; `is_default` marks
+    the one in force on a fresh database. Role: admin.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -122,6 +128,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | list[PresetRead]]:
     """Named scoring configurations that `PUT /scoring/algorithms/presets/{name}` puts in force
+
+     Each preset's candidate, label, component weights and technical version; `is_default` marks
+    the one in force on a fresh database. Role: admin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,6 +152,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | list[PresetRead] | None:
     """Named scoring configurations that `PUT /scoring/algorithms/presets/{name}` puts in force
+
+     Each preset's candidate, label, component weights and technical version; `is_default` marks
+    the one in force on a fresh database. Role: admin.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -92,6 +92,11 @@ def sync_detailed(
 ) -> Response[Problem | ReplaySummary]:
     """Calibrate walk-forward on the whole stored history now (background run)
 
+     Queues a walk-forward calibration over the whole stored history, as the scheduler does every
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
+
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
             Default: False.
@@ -122,6 +127,11 @@ def sync(
 ) -> Problem | ReplaySummary | None:
     """Calibrate walk-forward on the whole stored history now (background run)
 
+     Queues a walk-forward calibration over the whole stored history, as the scheduler does every
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
+
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
             Default: False.
@@ -146,6 +156,11 @@ async def asyncio_detailed(
     learned: bool | Unset = False,
 ) -> Response[Problem | ReplaySummary]:
     """Calibrate walk-forward on the whole stored history now (background run)
+
+     Queues a walk-forward calibration over the whole stored history, as the scheduler does every
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -174,6 +189,11 @@ async def asyncio(
     learned: bool | Unset = False,
 ) -> Problem | ReplaySummary | None:
     """Calibrate walk-forward on the whole stored history now (background run)
+
+     Queues a walk-forward calibration over the whole stored history, as the scheduler does every
+    `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
+    `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
+    scorer in each fold. 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.

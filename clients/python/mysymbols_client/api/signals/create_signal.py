@@ -104,6 +104,11 @@ def sync_detailed(
 ) -> Response[Problem | SignalRead]:
     """Post a trading signal (pending until evaluated); honours Idempotency-Key
 
+     A signal on a contract (any symbol form) from `source`, with its kind, strength, confidence,
+    expiry and a free-form `payload` (at most 4 096 bytes as compact JSON). It stays `pending` until
+    the `signal_processing` job, or `POST /signals/process`, evaluates it. A retry with the same
+    `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
+
     Args:
         idempotency_key (str | Unset):
         body (SignalCreate):
@@ -136,6 +141,11 @@ def sync(
 ) -> Problem | SignalRead | None:
     """Post a trading signal (pending until evaluated); honours Idempotency-Key
 
+     A signal on a contract (any symbol form) from `source`, with its kind, strength, confidence,
+    expiry and a free-form `payload` (at most 4 096 bytes as compact JSON). It stays `pending` until
+    the `signal_processing` job, or `POST /signals/process`, evaluates it. A retry with the same
+    `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
+
     Args:
         idempotency_key (str | Unset):
         body (SignalCreate):
@@ -162,6 +172,11 @@ async def asyncio_detailed(
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SignalRead]:
     """Post a trading signal (pending until evaluated); honours Idempotency-Key
+
+     A signal on a contract (any symbol form) from `source`, with its kind, strength, confidence,
+    expiry and a free-form `payload` (at most 4 096 bytes as compact JSON). It stays `pending` until
+    the `signal_processing` job, or `POST /signals/process`, evaluates it. A retry with the same
+    `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
 
     Args:
         idempotency_key (str | Unset):
@@ -192,6 +207,11 @@ async def asyncio(
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | SignalRead | None:
     """Post a trading signal (pending until evaluated); honours Idempotency-Key
+
+     A signal on a contract (any symbol form) from `source`, with its kind, strength, confidence,
+    expiry and a free-form `payload` (at most 4 096 bytes as compact JSON). It stays `pending` until
+    the `signal_processing` job, or `POST /signals/process`, evaluates it. A retry with the same
+    `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
 
     Args:
         idempotency_key (str | Unset):

@@ -85,6 +85,9 @@ def sync_detailed(
 ) -> Response[Problem | SignalRead]:
     """One signal with each agent's vote and the consensus
 
+     With its payload, each agent's vote (approve or reject, confidence, reason) and the
+    consensus. 404 for no such signal. Role: read.
+
     Args:
         signal_id (int): A row's id.
 
@@ -114,6 +117,9 @@ def sync(
 ) -> Problem | SignalRead | None:
     """One signal with each agent's vote and the consensus
 
+     With its payload, each agent's vote (approve or reject, confidence, reason) and the
+    consensus. 404 for no such signal. Role: read.
+
     Args:
         signal_id (int): A row's id.
 
@@ -137,6 +143,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | SignalRead]:
     """One signal with each agent's vote and the consensus
+
+     With its payload, each agent's vote (approve or reject, confidence, reason) and the
+    consensus. 404 for no such signal. Role: read.
 
     Args:
         signal_id (int): A row's id.
@@ -164,6 +173,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | SignalRead | None:
     """One signal with each agent's vote and the consensus
+
+     With its payload, each agent's vote (approve or reject, confidence, reason) and the
+    consensus. 404 for no such signal. Role: read.
 
     Args:
         signal_id (int): A row's id.

@@ -76,6 +76,9 @@ def sync_detailed(
 ) -> Response[Problem | SignalStatistics]:
     """Counts, approval rate, agents
 
+     Counts by status, source and type; the approval rate; each agent's votes, hit rate, Brier
+    score and weight in the consensus. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -99,6 +102,9 @@ def sync(
 ) -> Problem | SignalStatistics | None:
     """Counts, approval rate, agents
 
+     Counts by status, source and type; the approval rate; each agent's votes, hit rate, Brier
+    score and weight in the consensus. Role: read.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -117,6 +123,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | SignalStatistics]:
     """Counts, approval rate, agents
+
+     Counts by status, source and type; the approval rate; each agent's votes, hit rate, Brier
+    score and weight in the consensus. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,6 +147,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | SignalStatistics | None:
     """Counts, approval rate, agents
+
+     Counts by status, source and type; the approval rate; each agent's votes, hit rate, Brier
+    score and weight in the consensus. Role: read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

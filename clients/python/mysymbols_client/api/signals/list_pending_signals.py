@@ -92,6 +92,8 @@ def sync_detailed(
 ) -> Response[Problem | list[SignalSummary]]:
     """Signals not evaluated yet (without payloads: the single read gives one)
 
+     Signals waiting for their evaluation (`pending`, `processing`), newest first. Role: read.
+
     Args:
         limit (int | Unset):  Default: 100.
 
@@ -121,6 +123,8 @@ def sync(
 ) -> Problem | list[SignalSummary] | None:
     """Signals not evaluated yet (without payloads: the single read gives one)
 
+     Signals waiting for their evaluation (`pending`, `processing`), newest first. Role: read.
+
     Args:
         limit (int | Unset):  Default: 100.
 
@@ -144,6 +148,8 @@ async def asyncio_detailed(
     limit: int | Unset = 100,
 ) -> Response[Problem | list[SignalSummary]]:
     """Signals not evaluated yet (without payloads: the single read gives one)
+
+     Signals waiting for their evaluation (`pending`, `processing`), newest first. Role: read.
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -171,6 +177,8 @@ async def asyncio(
     limit: int | Unset = 100,
 ) -> Problem | list[SignalSummary] | None:
     """Signals not evaluated yet (without payloads: the single read gives one)
+
+     Signals waiting for their evaluation (`pending`, `processing`), newest first. Role: read.
 
     Args:
         limit (int | Unset):  Default: 100.

@@ -114,6 +114,9 @@ def sync_detailed(
 ) -> Response[Problem | list[SignalSummary]]:
     """Evaluated or expired signals (without payloads: the single read gives one)
 
+     Approved, rejected and expired signals, newest first; `status`, `source` and `symbol` narrow
+    them. 404 for a symbol naming no contract. Role: read.
+
     Args:
         status (ListProcessedSignalsStatus | Unset):
         source (str | Unset):
@@ -154,6 +157,9 @@ def sync(
 ) -> Problem | list[SignalSummary] | None:
     """Evaluated or expired signals (without payloads: the single read gives one)
 
+     Approved, rejected and expired signals, newest first; `status`, `source` and `symbol` narrow
+    them. 404 for a symbol naming no contract. Role: read.
+
     Args:
         status (ListProcessedSignalsStatus | Unset):
         source (str | Unset):
@@ -188,6 +194,9 @@ async def asyncio_detailed(
     limit: int | Unset = 100,
 ) -> Response[Problem | list[SignalSummary]]:
     """Evaluated or expired signals (without payloads: the single read gives one)
+
+     Approved, rejected and expired signals, newest first; `status`, `source` and `symbol` narrow
+    them. 404 for a symbol naming no contract. Role: read.
 
     Args:
         status (ListProcessedSignalsStatus | Unset):
@@ -226,6 +235,9 @@ async def asyncio(
     limit: int | Unset = 100,
 ) -> Problem | list[SignalSummary] | None:
     """Evaluated or expired signals (without payloads: the single read gives one)
+
+     Approved, rejected and expired signals, newest first; `status`, `source` and `symbol` narrow
+    them. 404 for a symbol naming no contract. Role: read.
 
     Args:
         status (ListProcessedSignalsStatus | Unset):

@@ -92,6 +92,10 @@ def sync_detailed(
 ) -> Response[Problem | list[SignalSummary]]:
     """Evaluate pending signals now (the scheduler does it too)
 
+     Evaluates up to `limit` pending signals now, as the `signal_processing` job does: each agent
+    votes, the consensus approves or rejects, and a signal past its expiry is marked expired.
+    Answers the signals it evaluated. Role: trade.
+
     Args:
         limit (int | Unset):  Default: 100.
 
@@ -121,6 +125,10 @@ def sync(
 ) -> Problem | list[SignalSummary] | None:
     """Evaluate pending signals now (the scheduler does it too)
 
+     Evaluates up to `limit` pending signals now, as the `signal_processing` job does: each agent
+    votes, the consensus approves or rejects, and a signal past its expiry is marked expired.
+    Answers the signals it evaluated. Role: trade.
+
     Args:
         limit (int | Unset):  Default: 100.
 
@@ -144,6 +152,10 @@ async def asyncio_detailed(
     limit: int | Unset = 100,
 ) -> Response[Problem | list[SignalSummary]]:
     """Evaluate pending signals now (the scheduler does it too)
+
+     Evaluates up to `limit` pending signals now, as the `signal_processing` job does: each agent
+    votes, the consensus approves or rejects, and a signal past its expiry is marked expired.
+    Answers the signals it evaluated. Role: trade.
 
     Args:
         limit (int | Unset):  Default: 100.
@@ -171,6 +183,10 @@ async def asyncio(
     limit: int | Unset = 100,
 ) -> Problem | list[SignalSummary] | None:
     """Evaluate pending signals now (the scheduler does it too)
+
+     Evaluates up to `limit` pending signals now, as the `signal_processing` job does: each agent
+    votes, the consensus approves or rejects, and a signal past its expiry is marked expired.
+    Answers the signals it evaluated. Role: trade.
 
     Args:
         limit (int | Unset):  Default: 100.

@@ -85,6 +85,10 @@ def sync_detailed(
 ) -> Response[Problem | SymbolRead]:
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
 
+     The contract as last synced, with its category, the evidence that decided it
+    (`category_source`) and any override an admin set. 404 for a well-formed symbol naming no
+    contract; 422 for a malformed one (the problem lists the accepted forms). Role: read.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -116,6 +120,10 @@ def sync(
 ) -> Problem | SymbolRead | None:
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
 
+     The contract as last synced, with its category, the evidence that decided it
+    (`category_source`) and any override an admin set. 404 for a well-formed symbol naming no
+    contract; 422 for a malformed one (the problem lists the accepted forms). Role: read.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -141,6 +149,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Problem | SymbolRead]:
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
+
+     The contract as last synced, with its category, the evidence that decided it
+    (`category_source`) and any override an admin set. 404 for a well-formed symbol naming no
+    contract; 422 for a malformed one (the problem lists the accepted forms). Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -170,6 +182,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Problem | SymbolRead | None:
     """One symbol, given in any form (BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt)
+
+     The contract as last synced, with its category, the evidence that decided it
+    (`category_source`) and any override an admin set. 404 for a well-formed symbol naming no
+    contract; 422 for a malformed one (the problem lists the accepted forms). Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and

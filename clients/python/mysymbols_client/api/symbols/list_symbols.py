@@ -101,6 +101,11 @@ def sync_detailed(
 ) -> Response[Problem | SymbolPage]:
     """List synced symbols (last good data)
 
+     The contracts as the last universe sync stored them (the last good data): each with its
+    symbol forms, category, eligibility and market data, and how old that data is (`stale` past
+    `stale_data_limit_s`). Filter by `status`, `eligible` and `quote`; page with `limit` and
+    `offset` (`total` counts every match). Role: read.
+
     Args:
         status (str | Unset): e.g. Open, Delisted
         eligible (bool | Unset):
@@ -142,6 +147,11 @@ def sync(
 ) -> Problem | SymbolPage | None:
     """List synced symbols (last good data)
 
+     The contracts as the last universe sync stored them (the last good data): each with its
+    symbol forms, category, eligibility and market data, and how old that data is (`stale` past
+    `stale_data_limit_s`). Filter by `status`, `eligible` and `quote`; page with `limit` and
+    `offset` (`total` counts every match). Role: read.
+
     Args:
         status (str | Unset): e.g. Open, Delisted
         eligible (bool | Unset):
@@ -177,6 +187,11 @@ async def asyncio_detailed(
     offset: int | Unset = 0,
 ) -> Response[Problem | SymbolPage]:
     """List synced symbols (last good data)
+
+     The contracts as the last universe sync stored them (the last good data): each with its
+    symbol forms, category, eligibility and market data, and how old that data is (`stale` past
+    `stale_data_limit_s`). Filter by `status`, `eligible` and `quote`; page with `limit` and
+    `offset` (`total` counts every match). Role: read.
 
     Args:
         status (str | Unset): e.g. Open, Delisted
@@ -216,6 +231,11 @@ async def asyncio(
     offset: int | Unset = 0,
 ) -> Problem | SymbolPage | None:
     """List synced symbols (last good data)
+
+     The contracts as the last universe sync stored them (the last good data): each with its
+    symbol forms, category, eligibility and market data, and how old that data is (`stale` past
+    `stale_data_limit_s`). Filter by `status`, `eligible` and `quote`; page with `limit` and
+    `offset` (`total` counts every match). Role: read.
 
     Args:
         status (str | Unset): e.g. Open, Delisted

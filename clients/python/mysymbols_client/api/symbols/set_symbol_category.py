@@ -101,6 +101,11 @@ def sync_detailed(
     """Hold a symbol to a category (crypto, stablecoin, commodity, equity), or with null let the table and
     the peg rule decide again; audited as a configuration change
 
+     A category holds the contract to it whatever the exchange or the data say; `null` lets them
+    decide again. Recorded in `GET /config/changes` as `symbol_category:<SYMBOL>`; a category the
+    runtime setting `excluded_categories` excludes keeps the contract out of the portfolio. 404 for
+    no such contract. Role: admin.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -136,6 +141,11 @@ def sync(
     """Hold a symbol to a category (crypto, stablecoin, commodity, equity), or with null let the table and
     the peg rule decide again; audited as a configuration change
 
+     A category holds the contract to it whatever the exchange or the data say; `null` lets them
+    decide again. Recorded in `GET /config/changes` as `symbol_category:<SYMBOL>`; a category the
+    runtime setting `excluded_categories` excludes keeps the contract out of the portfolio. 404 for
+    no such contract. Role: admin.
+
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
             digits, parts joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator,
@@ -165,6 +175,11 @@ async def asyncio_detailed(
 ) -> Response[Problem | SymbolRead]:
     """Hold a symbol to a category (crypto, stablecoin, commodity, equity), or with null let the table and
     the peg rule decide again; audited as a configuration change
+
+     A category holds the contract to it whatever the exchange or the data say; `null` lets them
+    decide again. Recorded in `GET /config/changes` as `symbol_category:<SYMBOL>`; a category the
+    runtime setting `excluded_categories` excludes keeps the contract out of the portfolio. 404 for
+    no such contract. Role: admin.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -198,6 +213,11 @@ async def asyncio(
 ) -> Problem | SymbolRead | None:
     """Hold a symbol to a category (crypto, stablecoin, commodity, equity), or with null let the table and
     the peg rule decide again; audited as a configuration change
+
+     A category holds the contract to it whatever the exchange or the data say; `null` lets them
+    decide again. Recorded in `GET /config/changes` as `symbol_category:<SYMBOL>`; a category the
+    runtime setting `excluded_categories` excludes keeps the contract out of the portfolio. 404 for
+    no such contract. Role: admin.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and

@@ -104,6 +104,13 @@ def sync_detailed(
     """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
     ?wait=, the sync's report once it ends in time
 
+     Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
+    does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
+    (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
+
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
             result (or its problem), as before; still running then: 202.
@@ -135,6 +142,13 @@ def sync(
     """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
     ?wait=, the sync's report once it ends in time
 
+     Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
+    does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
+    (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
+
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
             result (or its problem), as before; still running then: 202.
@@ -160,6 +174,13 @@ async def asyncio_detailed(
 ) -> Response[JobRunRead | Problem | SyncResultRead]:
     """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
     ?wait=, the sync's report once it ends in time
+
+     Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
+    does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
+    (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its
@@ -189,6 +210,13 @@ async def asyncio(
 ) -> JobRunRead | Problem | SyncResultRead | None:
     """Sync the contract universe from KuCoin now (a `universe_sync` job run: 202 with its Location); with
     ?wait=, the sync's report once it ends in time
+
+     Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
+    does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`
+    (seconds, at most 60) the sync's report once it ends in time. A contract that left the list
+    raises a delisting alert. 409 `run-in-progress` while a sync runs anywhere; 429 with
+    `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S` of the end of the last requested
+    one; 502 or 503 when KuCoin could not be read. Role: trade.
 
     Args:
         wait (float | Unset): Wait up to this many seconds for the run to end and answer with its

@@ -66,7 +66,8 @@ def sync_detailed(
     """Prometheus metrics
 
      Requests, job runs, KuCoin calls and rate limits, scoring runs, portfolio, market-data age, database
-    pool, process memory and CPU; see README 'Monitoring'.
+    pool, process memory and CPU; every family is in docs/operations.md, 'Monitoring'. Who may scrape:
+    MYSYMBOLS_METRICS__ACCESS.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,7 +93,8 @@ def sync(
     """Prometheus metrics
 
      Requests, job runs, KuCoin calls and rate limits, scoring runs, portfolio, market-data age, database
-    pool, process memory and CPU; see README 'Monitoring'.
+    pool, process memory and CPU; every family is in docs/operations.md, 'Monitoring'. Who may scrape:
+    MYSYMBOLS_METRICS__ACCESS.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,7 +116,8 @@ async def asyncio_detailed(
     """Prometheus metrics
 
      Requests, job runs, KuCoin calls and rate limits, scoring runs, portfolio, market-data age, database
-    pool, process memory and CPU; see README 'Monitoring'.
+    pool, process memory and CPU; every family is in docs/operations.md, 'Monitoring'. Who may scrape:
+    MYSYMBOLS_METRICS__ACCESS.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +141,8 @@ async def asyncio(
     """Prometheus metrics
 
      Requests, job runs, KuCoin calls and rate limits, scoring runs, portfolio, market-data age, database
-    pool, process memory and CPU; see README 'Monitoring'.
+    pool, process memory and CPU; every family is in docs/operations.md, 'Monitoring'. Who may scrape:
+    MYSYMBOLS_METRICS__ACCESS.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
