@@ -15,7 +15,8 @@ from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import TickerStream
 from app.lab.repository import ReplayRepository
 from app.lab.runner import ReplayRunner
-from app.market.prices import PriceCache, TickerFollower
+from app.market.prices import PriceCache
+from app.market.service import Holdings
 from app.operations.readiness_cache import SharedReadiness
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
@@ -29,7 +30,9 @@ from app.platform.http.response_cache import ResponseCache
 from app.platform.runs.run_engine import RunEngine, Sessions
 from app.platform.runtime.shutdown import ShutdownSignal
 from app.platform.scheduler.runs import JobRunner
+from app.portfolio.holdings import PortfolioHoldings
 from app.portfolio.reader import PortfolioReadCache
+from app.portfolio.ticker_follower import TickerFollower
 from app.records.gauges import record_gauges
 
 
@@ -42,6 +45,8 @@ class AppState:
     gateway: KucoinGateway
     prices: PriceCache
     ticker_stream: TickerStream | None = None
+    holdings: Holdings = field(default_factory=PortfolioHoldings)
+    """What the portfolio holds, told to the domains below it (the universe sync's alerts)."""
     scoring_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """Held while a scoring run is in progress in this process."""
     portfolio_cache: PortfolioReadCache | None = None

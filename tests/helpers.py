@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
 import httpx
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.settings.models import SystemConfiguration
+from app.platform.core.clock import utcnow
+from app.platform.db.models.system_configuration import SystemConfiguration
+from app.settings.registry import SETTINGS
 
 PROBLEM = "application/problem+json"
 RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped", "cancelled")
@@ -31,13 +34,33 @@ def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str
 
 
 async def set_config(session: AsyncSession, key: str, value: object) -> None:
-    """Change one seeded `system_configuration` value in the test's transaction."""
-    result = await session.execute(
-        update(SystemConfiguration).where(SystemConfiguration.key == key).values(value=value)
-    )
-    # An unknown key would otherwise change nothing, and the test would check the default.
-    assert result.rowcount == 1, f"no seeded configuration row {key!r}"
+    """Store one runtime setting's value in the test's transaction, as an operator's change
+    would (an unknown key fails: the test would otherwise check the default)."""
+    assert key in SETTINGS, f"no runtime setting {key!r}"
+    row = await session.get(SystemConfiguration, key)
+    if row is None:
+        row = SystemConfiguration(key=key, description=SETTINGS[key].description)
+        session.add(row)
+    row.value, row.updated_at, row.updated_by = value, utcnow(), "test"
     await session.flush()
+
+
+# Store one runtime setting's value (`:k`, the JSON text `:v`) outside the API, as an operator's
+# edit of the database would: a row is stored only once a setting is changed.
+STORE_SETTING = (
+    text("DELETE FROM system_configuration WHERE key = :k"),
+    text(
+        "INSERT INTO system_configuration (key, value, updated_at, updated_by) "
+        "VALUES (:k, :v, CURRENT_TIMESTAMP, 'test')"
+    ),
+)
+
+
+async def store_setting(connection: AsyncConnection, key: str, value: object) -> None:
+    """Store one runtime setting's `value` on `connection` (committed with its transaction)."""
+    assert key in SETTINGS, f"no runtime setting {key!r}"
+    for statement in STORE_SETTING:
+        await connection.execute(statement, {"k": key, "v": json.dumps(value)})
 
 
 def absolute(client: httpx.AsyncClient, location: str) -> httpx.URL:

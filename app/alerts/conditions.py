@@ -14,17 +14,18 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
 from app.market.repository import CandleRepository
 from app.platform.core.units import HOUR_MIN
+from app.platform.settings_store.declaration import between
+from app.platform.settings_store.fields import reads, setting
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.decision_inputs import hourly_log_returns, latest_scores
 from app.portfolio.maths.correlation import pairs_over, pairwise_correlation
 from app.portfolio.member_exits import MEMBER_EXIT
 from app.portfolio.repository import MemberRow, PortfolioRepository
-from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.portfolio.settings import ALERT_COOLDOWN_S, PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import caps_for
 from app.records.forward_service import QUALIFIED
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.component_registry import parameter_problems
-from app.settings.registry import read_typed
-from app.settings.typed.setting import setting
 from app.stats.performance import max_drawdown
 
 PORTFOLIO_ALERT_KINDS = (
@@ -60,10 +61,31 @@ class Condition:
 class Thresholds:
     """The runtime settings the portfolio's alerts are raised (and a recurrence reopened) by."""
 
-    low_score: float = field(metadata=setting("alert_low_score"))
-    max_loss_pct: float = field(metadata=setting("alert_max_loss_pct"))
-    max_drawdown_pct: float = field(metadata=setting("alert_max_drawdown_pct"))
-    cooldown_s: float = field(metadata=setting("alert_cooldown_s"))
+    low_score: float = field(
+        metadata=setting(
+            "alert_low_score",
+            40.0,
+            "A member whose latest composite is below this: low_score.",
+            between(0, 100),
+        )
+    )
+    max_loss_pct: float = field(
+        metadata=setting(
+            "alert_max_loss_pct",
+            15.0,
+            "A member down more than this since inclusion (percent).",
+            between(0, 100),
+        )
+    )
+    max_drawdown_pct: float = field(
+        metadata=setting(
+            "alert_max_drawdown_pct",
+            25.0,
+            "A member's drawdown since inclusion above (percent).",
+            between(0, 100),
+        )
+    )
+    cooldown_s: float = field(metadata=reads(ALERT_COOLDOWN_S))
 
 
 async def thresholds(session: AsyncSession) -> Thresholds:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.service import alert_service
+from app.alerts.settings import ALERT_CHECK_INTERVAL_S
 from app.kucoin.gateway import WithGateway
 from app.platform.runs.job import Job
 
@@ -17,4 +18,4 @@ async def alert_check(session: AsyncSession, state: WithGateway) -> dict[str, An
     return asdict(await alert_service(session, state.gateway).check_portfolio_alerts())
 
 
-ALERT_CHECK = Job("alert_check", "alert_check_interval_s", alert_check)
+ALERT_CHECK = Job("alert_check", ALERT_CHECK_INTERVAL_S, alert_check)

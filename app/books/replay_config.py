@@ -1,5 +1,5 @@
-"""The configuration a replay runs with: the service's defaults (the runtime-settings registry
-and the seeded scoring algorithm), or the values stored in a deployment's database, with
+"""The configuration a replay runs with: the service's defaults (the runtime settings' declared
+defaults and the seeded scoring algorithm), or the values stored in a deployment's database, with
 overrides from a JSON document:
 
     {"scoring": {"weights": {...}, "parameters": {component: {...}}, "gate": {...}},
@@ -19,6 +19,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.replay_params import scoring_override_problems
+from app.platform.settings_store.declaration import DAY, RuntimeSetting, between
+from app.platform.settings_store.fields import (
+    SETTING,
+    declared_settings,
+    defaults_of,
+    setting,
+    setting_values,
+)
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.policy.settings import (
     POLICY_KEYS,
     PolicyConfig,
@@ -29,7 +38,6 @@ from app.portfolio.policy.settings import (
 from app.scoring.run_config import (
     DEFAULT_ALGORITHMS,
     RunConfig,
-    ScoringSettings,
     load_run_config,
     run_config,
 )
@@ -39,8 +47,7 @@ from app.scoring.scorers.composite import ScoringConfig
 from app.scoring.scorers.gate import GateParams
 from app.scoring.scorers.parameters import ParameterProblem
 from app.scoring.scorers.technical import version as technical_version
-from app.settings.registry import DEFAULTS, SETTINGS, read_typed
-from app.settings.typed.setting import SETTING, from_settings, setting, setting_values
+from app.scoring.settings import ScoringSettings
 
 
 class ReplayConfigError(ValueError):
@@ -61,20 +68,40 @@ class ReplaySettings(DeploymentSettings):
     """What a replay reads when it is requested and when it starts, in one query: the
     deployment's settings and the run's budgets."""
 
-    max_decision_members: int = field(metadata=setting("replay_max_decision_members"))
-    time_limit_s: float = field(metadata=setting("replay_time_limit_s"))
+    max_decision_members: int = field(
+        metadata=setting(
+            "replay_max_decision_members",
+            100_000,
+            "Most decisions x members one POST /replays may ask for (a year of hourly decisions for"
+            " 10 members is 87 600); more is a 422.",
+            between(1000, 10_000_000),
+        )
+    )
+    time_limit_s: float = field(
+        metadata=setting(
+            "replay_time_limit_s",
+            3600,
+            "Longest a replay, calibration or what-if run computes (seconds); past it, the run "
+            "stops and ends failed (`run-time-limit`).",
+            between(1, DAY),
+        )
+    )
 
 
 def default_run_config() -> RunConfig:
     """The scoring configuration of a freshly seeded service."""
     seeded = [(name, w, dict(params), True) for name, (w, params) in DEFAULT_ALGORITHMS.items()]
-    return run_config(seeded, from_settings(ScoringSettings, DEFAULTS))
+    return run_config(seeded, defaults_of(ScoringSettings))
 
 
-GATE_SETTINGS = {f.name: f.metadata[SETTING] for f in fields(GateParams) if SETTING in f.metadata}
+GATE_SETTINGS: dict[str, RuntimeSetting] = {
+    f.name: f.metadata[SETTING] for f in fields(GateParams) if SETTING in f.metadata
+}
 """The gate overrides a replay takes, by field, and the runtime setting whose bounds hold each:
 the gate's other fields (its volume window, what freshness is measured on) are the scorer's own,
 not a replay's to set."""
+POLICY_SETTINGS: dict[str, RuntimeSetting] = {s.key: s for s in declared_settings(PolicySettings)}
+"""The policy overrides a replay takes, by key (`POLICY_KEYS`), each held to its bounds."""
 
 
 def override_problems(overrides: Mapping[str, Any]) -> list[ParameterProblem]:
@@ -91,8 +118,8 @@ def override_problems(overrides: Mapping[str, Any]) -> list[ParameterProblem]:
         gate = scoring.get("gate", {})
         found += _settings_problems(("scoring", "gate"), gate, GATE_SETTINGS)
         found += _fixed_gate_problems(gate)
-    policy = {key: key for key in POLICY_KEYS}
-    return [*found, *_settings_problems(("policy",), overrides.get("policy", {}), policy)]
+    policy = overrides.get("policy", {})
+    return [*found, *_settings_problems(("policy",), policy, POLICY_SETTINGS)]
 
 
 def _fixed_gate_problems(gate: Any) -> list[ParameterProblem]:
@@ -111,15 +138,15 @@ def _fixed_gate_problems(gate: Any) -> list[ParameterProblem]:
 
 
 def _settings_problems(
-    path: tuple[str, ...], section: Any, keys: Mapping[str, str]
+    path: tuple[str, ...], section: Any, settings: Mapping[str, RuntimeSetting]
 ) -> list[ParameterProblem]:
     if not isinstance(section, Mapping):
         return [ParameterProblem(path, "must be an object", section)]
     found = []
     for name, value in section.items():
-        if name in keys:
+        if name in settings:
             try:
-                SETTINGS[keys[name]].check(value)
+                settings[name].check(value)
             except ValueError as exc:
                 found.append(ParameterProblem((*path, name), str(exc), value))
     return found
@@ -133,7 +160,7 @@ def policy_config(
     top: int | None = None,
 ) -> PolicyConfig:
     """The replay's configuration from a scoring configuration and runtime settings (the
-    registry's defaults or a database's values), with `overrides` and `top` applied."""
+    declared defaults or a database's values), with `overrides` and `top` applied."""
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - {"scoring", "policy"})
     if unknown:

@@ -26,15 +26,16 @@ from app.lab.replay.replaying import ReplayRangeError
 from app.lab.reports import WhatIfReport
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from app.platform.settings_store.reader import read_typed
 from app.records.forward_read import ForwardEvidenceService
 from app.records.keeping.family import PRESETS, preset_of
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.repository import ScoringRepository
-from app.scoring.run_config import RunConfig, ScoringSettings, run_config
+from app.scoring.run_config import RunConfig, run_config
 from app.scoring.scorers.component_registry import ParameterError, check_parameters, components
 from app.scoring.scorers.components import TECHNICAL
 from app.scoring.scorers.technical import version as technical_version
-from app.settings.registry import read_typed
+from app.scoring.settings import ScoringSettings
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 

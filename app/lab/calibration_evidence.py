@@ -23,11 +23,11 @@ from app.market.repository import CandleRepository
 from app.platform.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
 from app.platform.core.units import DAY, HOUR, HOUR_MIN
 from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker
+from app.platform.settings_store.fields import setting_values
 from app.portfolio.policy.settings import PolicyConfig, PolicySettings
 from app.portfolio.settings import load_policy
 from app.scoring.run_config import RunConfig
 from app.scoring.scorers import portable
-from app.settings.typed.setting import setting_values
 
 TRAIN_DAYS, TEST_DAYS = 120, 30  # the walk-forward's windows when the history holds them
 MIN_TRAIN_DAYS = 7

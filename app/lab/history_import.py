@@ -21,6 +21,7 @@ from app.market.repository import CandleRepository, FundingRepository, SymbolRep
 from app.market.service import UniverseService
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR, HOUR_MIN
+from app.portfolio.holdings import PortfolioHoldings
 
 logger = logging.getLogger(__name__)
 FUNDING_WINDOW = timedelta(days=4)  # KuCoin's per-call cap is undocumented: stay well under it
@@ -73,7 +74,8 @@ class HistoryImportService:
 
     async def _symbols(self, names: Sequence[str] | None) -> list[Symbol]:
         async with self.open_session() as session:
-            await UniverseService(session, self.gateway).sync()  # today's contract list first
+            # Today's contract list first (a member's delisting is alerted as critical).
+            await UniverseService(session, self.gateway).sync(PortfolioHoldings())
             await session.commit()
             repository = SymbolRepository(session)
             if names is None:

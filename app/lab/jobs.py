@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lab.calibration_evidence import EvidenceService, NotEnoughHistory
+from app.lab.settings import EVIDENCE_REFRESH_INTERVAL_S
 from app.platform.core.errors import ConflictError
 from app.platform.runs.job import Job, JobSkipped, requester
 
@@ -22,4 +23,4 @@ async def evidence_refresh(session: AsyncSession, state: object) -> dict[str, An
     return {"calibration_run_id": run.id, "params": run.params}
 
 
-EVIDENCE_REFRESH = Job("evidence_refresh", "evidence_refresh_interval_s", evidence_refresh)
+EVIDENCE_REFRESH = Job("evidence_refresh", EVIDENCE_REFRESH_INTERVAL_S, evidence_refresh)

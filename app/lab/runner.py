@@ -31,7 +31,7 @@ from app.platform.core.errors import (
 from app.platform.runs.run_engine import HEARTBEAT_S, LiveRun, RunEngine
 from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
 from app.platform.runtime.progress import RunAborted
-from app.settings.registry import read_typed
+from app.platform.settings_store.reader import read_typed
 
 logger = logging.getLogger(__name__)
 FAILED_SLUG = "replay-failed"

@@ -25,9 +25,7 @@ from app.platform.schemas.common import IsoDateTime, RequestBody
 from app.platform.schemas.recorded import recorded_example
 from app.platform.schemas.shapes import api_shape
 from app.scoring.schemas import AlgorithmRead, parameter_errors
-from app.settings.registry import SETTINGS
-
-_MEMBERS = SETTINGS["max_portfolio_symbols"]
+from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS as _MEMBERS
 
 EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
 

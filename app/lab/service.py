@@ -29,9 +29,9 @@ from app.platform.core.errors import (
 from app.platform.core.security import Principal
 from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.platform.runs.run_engine import RunEngine
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.timeline_export import Timeline
-from app.settings.registry import read_typed
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,6 @@ from app.platform.db.models import FundingChecked
 from app.platform.db.repositories.streaming import in_slices, numeric_slices
 from app.platform.db.session_flags import mark_portfolio_changed
 from app.platform.db.types import epoch_ms
-from app.portfolio.models import PortfolioMember
 
 INSERT_CHUNK = 2000
 # Rows per slice of `close_table`: a few milliseconds of the event loop each at most, and twenty
@@ -316,21 +315,6 @@ class SymbolRepository:
             select(Symbol.symbol, Symbol.tick_size).where(Symbol.symbol.in_(sorted(set(symbols))))
         )
         return {r[0]: r[1] for r in rows.all()}
-
-    async def active_member_symbol_ids(self) -> set[int]:
-        rows = await self.session.scalars(
-            select(PortfolioMember.symbol_id).where(PortfolioMember.status == "active")
-        )
-        return set(rows.all())
-
-    async def active_member_symbols(self) -> set[str]:
-        """Canonical symbols of the active portfolio members."""
-        rows = await self.session.scalars(
-            select(Symbol.symbol)
-            .join(PortfolioMember, PortfolioMember.symbol_id == Symbol.id)
-            .where(PortfolioMember.status == "active")
-        )
-        return set(rows.all())
 
     def add(self, symbol: Symbol) -> None:
         self.session.add(symbol)

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,12 +16,13 @@ from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.market.contracts.categories import Decision, base_of, decide
 from app.market.models import Symbol
 from app.market.repository import SymbolFilter, SymbolRepository
+from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
+from app.platform.db.models.system_configuration import ConfigurationChange
 from app.platform.db.repositories.alert_log import AlertLog
-from app.settings.models import ConfigurationChange
-from app.settings.registry import read_setting
-from app.settings.repository import ConfigRepository
+from app.platform.db.repositories.stored_settings import ConfigRepository
+from app.platform.settings_store.reader import read_setting
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,16 @@ def eligibility(contract: ContractInfo) -> tuple[bool, str | None]:
     return True, None
 
 
+class Holdings(Protocol):
+    """Which symbols the portfolio holds, as it tells the domains below it, which never read its
+    tables: a held contract's delisting is critical, and the scoring run's shortlist keeps every
+    held one (`app/portfolio/holdings.py` answers it)."""
+
+    async def symbol_ids(self, session: AsyncSession) -> set[int]:
+        """The ids of the held symbols, read in `session` (the caller's transaction)."""
+        ...
+
+
 class UniverseService:
     """Syncs KuCoin's contract list into `symbol` and answers what is stored."""
 
@@ -89,7 +101,7 @@ class UniverseService:
     ) -> tuple[list[SymbolView], int]:
         """Stored symbols (last good data, whatever KuCoin's state), each with its data age."""
         rows, total = await self.symbols.page(filters, limit=limit, offset=offset)
-        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
+        stale_limit = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         return [self._view(row, stale_limit) for row in rows], total
 
     async def get_symbol(self, symbol: str) -> SymbolView:
@@ -98,7 +110,7 @@ class UniverseService:
         row = await self.symbols.get_by_symbol(canonical)
         if row is None:
             raise NotFoundError(f"{canonical} is not in the synced universe; run a sync first")
-        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
+        stale_limit = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         return self._view(row, stale_limit)
 
     async def set_category(self, symbol: str, category: str | None, *, actor: Actor) -> SymbolView:
@@ -122,7 +134,7 @@ class UniverseService:
             )
             row.category_override = category
             await self.symbols.flush()
-        stale_limit = await read_setting(self.session, "stale_data_limit_s", float)
+        stale_limit = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         return self._view(row, stale_limit)
 
     @staticmethod
@@ -132,15 +144,16 @@ class UniverseService:
         age = (utcnow() - row.market_data_at).total_seconds()
         return SymbolView(row, round(age, 3), age > stale_limit_s)
 
-    async def sync(self) -> SyncResult:
-        """Fetch the contract list and make `symbol` match it, in the caller's transaction."""
+    async def sync(self, holdings: Holdings) -> SyncResult:
+        """Fetch the contract list and make `symbol` match it, in the caller's transaction (a
+        delisting of one of `holdings` is alerted as critical)."""
         started = time.perf_counter()
         contracts = await self.gateway.list_contracts()
         now = utcnow()
         result = SyncResult(source=self.gateway.source, synced_at=now, contracts=len(contracts))
         await self.symbols.lock_universe()
         existing = await self.symbols.all_by_kucoin_symbol()
-        members = await self.symbols.active_member_symbol_ids()
+        members = await holdings.symbol_ids(self.session)  # under the universe's lock
         seen: set[str] = set()
         for contract in contracts:
             seen.add(contract.kucoin_symbol)

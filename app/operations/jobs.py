@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.operations.retention import RetentionService
+from app.operations.settings import RETENTION_INTERVAL_S
 from app.platform.core.clock import utcnow
 from app.platform.runs.job import Job
 
@@ -17,4 +18,4 @@ async def retention(session: AsyncSession, state: object) -> dict[str, Any]:
     return asdict(await RetentionService(session).apply(utcnow()))
 
 
-RETENTION = Job("retention", "retention_interval_s", retention)
+RETENTION = Job("retention", RETENTION_INTERVAL_S, retention)

@@ -39,10 +39,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.operations.repository import RetentionRepository
 from app.platform.runtime.progress import checkpoint
-from app.portfolio.policy.replacement_rule import confirmation_span_ms
+from app.platform.settings_store.declaration import RETENTION, between
+from app.platform.settings_store.fields import declared_on, reads, setting
+from app.platform.settings_store.reader import read_typed
+from app.portfolio.policy.replacement_rule import ReplacementSettings, confirmation_span_ms
+from app.portfolio.settings import ALERT_COOLDOWN_S
 from app.scoring.repository import ScoringRepository
-from app.settings.registry import read_typed
-from app.settings.typed.setting import setting
 from app.signals.voting.agent_weights import HORIZONS_H
 
 logger = logging.getLogger(__name__)
@@ -56,16 +58,79 @@ class RetentionSettings:
     """The runtime settings a retention pass reads: each window, the batch size, and the spans
     that keep rows still needed (a replacement's confirmation, an alert's cooldown)."""
 
-    breakdown_days: int = field(metadata=setting("retention_breakdown_days"))
-    score_days: int = field(metadata=setting("retention_score_days"))
-    event_days: int = field(metadata=setting("retention_event_days"))
-    job_run_days: int = field(metadata=setting("retention_job_run_days"))
-    signal_days: int = field(metadata=setting("retention_signal_days"))
-    replay_days: int = field(metadata=setting("retention_replay_days"))
-    alert_days: int = field(metadata=setting("retention_alert_days"))
-    batch_rows: int = field(metadata=setting("retention_batch_rows"))
-    confirmation_hours: float = field(metadata=setting("replacement_confirmation_hours"))
-    alert_cooldown_s: int = field(metadata=setting("alert_cooldown_s"))
+    breakdown_days: int = field(
+        metadata=setting(
+            "retention_breakdown_days",
+            30,
+            "Days a run keeps its inputs and its per-component score rows with their metric "
+            "breakdowns (the composite, with its component scores, stays).",
+            RETENTION,
+        )
+    )
+    score_days: int = field(
+        metadata=setting(
+            "retention_score_days",
+            400,
+            "Days a run and its composite scores are kept.",
+            RETENTION,
+        )
+    )
+    event_days: int = field(
+        metadata=setting(
+            "retention_event_days",
+            14,
+            "Days event outbox rows and webhook deliveries are kept.",
+            RETENTION,
+        )
+    )
+    job_run_days: int = field(
+        metadata=setting(
+            "retention_job_run_days",
+            90,
+            "Days finished job runs are kept (each job's last stays).",
+            RETENTION,
+        )
+    )
+    signal_days: int = field(
+        metadata=setting(
+            "retention_signal_days",
+            90,
+            "Days a decided or expired signal is kept (a pending one always; one whose outcome is "
+            "not measured yet until its longest horizon, 24 h, ended this long ago). The agents' "
+            "weights learn from the measured signals kept.",
+            RETENTION,
+        )
+    )
+    replay_days: int = field(
+        metadata=setting(
+            "retention_replay_days",
+            90,
+            "Days an ended replay, calibration or what-if run is kept with its report (each kind's "
+            "newest succeeded run, and each configuration's newest succeeded calibration, stay).",
+            RETENTION,
+        )
+    )
+    alert_days: int = field(
+        metadata=setting(
+            "retention_alert_days",
+            90,
+            "Days a resolved alert is kept (open and acknowledged ones stay; and at least "
+            "alert_cooldown_s, within which a recurrence reopens it).",
+            RETENTION,
+        )
+    )
+    batch_rows: int = field(
+        metadata=setting(
+            "retention_batch_rows",
+            1000,
+            "Most rows one retention transaction deletes or updates.",
+            between(100, 10_000),
+        )
+    )
+    confirmation_hours: float = field(
+        metadata=reads(declared_on(ReplacementSettings, "confirmation_hours"))
+    )
+    alert_cooldown_s: int = field(metadata=reads(ALERT_COOLDOWN_S))
 
 
 @dataclass

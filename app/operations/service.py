@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app import __version__
 from app.kucoin.gateway import KucoinGateway
+from app.market.settings import STALE_DATA_LIMIT_S
 from app.operations.first_start import WithJobs, bootstrap_progress
 from app.operations.schemas import (
     BootstrapCheck,
@@ -32,7 +33,6 @@ from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
 from app.platform.db.repositories.system_state import SystemRepository
 from app.scoring.repository import ScoringRepository
-from app.settings.registry import default_of
 
 logger = logging.getLogger(__name__)
 
@@ -204,9 +204,11 @@ class StatusService:
                     self._market(source, kind, None, None, stale=True),
                 )
             last_update = await repository.latest_market_data_at()
-            stale_limit = await repository.config_value("stale_data_limit_s")
+            stale_limit = await repository.config_value(
+                STALE_DATA_LIMIT_S.key, STALE_DATA_LIMIT_S.default
+            )
         age = (utcnow() - last_update).total_seconds() if last_update else None
-        limit = float(stale_limit if stale_limit is not None else default_of("stale_data_limit_s"))
+        limit = float(stale_limit if stale_limit is not None else STALE_DATA_LIMIT_S.default)
         return (
             DatabaseCheck(
                 reachable=True,

@@ -32,13 +32,13 @@ from app.callers.actor import Actor
 from app.market.models import Symbol
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError
+from app.platform.settings_store.reader import read_setting
 from app.portfolio.audit import record_change, weights_of
 from app.portfolio.membership import MembershipService
 from app.portfolio.policy.weight_rules import STEP, to_percent
 from app.portfolio.repository import PortfolioRepository
-from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.portfolio.settings import AUTOPILOT_ON, PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import TargetWeights, caps_for
-from app.settings.registry import read_setting
 
 AUTOPILOT = Actor("autopilot")
 METHOD = "policy book"  # the audit's weighting method of the book's own targets
@@ -136,7 +136,7 @@ class AutopilotService:
 
     async def is_on(self) -> bool:
         """The runtime setting `autopilot`."""
-        return await read_setting(self.session, "autopilot", bool)
+        return await read_setting(self.session, AUTOPILOT_ON, bool)
 
     async def follow(self, target: PolicyTarget) -> AutopilotPass:
         """One pass to `target`, all of it or nothing of it."""

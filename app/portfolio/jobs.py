@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import run_actor
 from app.platform.runs.job import Degraded, Job, JobSkipped
+from app.portfolio.holdings import PortfolioHoldings
 from app.portfolio.member_exits import ExitService
 from app.portfolio.membership import MembershipService
 from app.portfolio.rebalance import MarketDataStale
 from app.portfolio.score_refresh import ScoreRefreshService
 from app.portfolio.service import PortfolioState, my_symbols_service
+from app.portfolio.settings import REBALANCE_INTERVAL_S
 from app.scoring.scoring_run import ScoringRunService
+from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 
 
 class ScoringState(PortfolioState, Protocol):
@@ -29,7 +32,9 @@ class ScoringState(PortfolioState, Protocol):
 async def score_refresh(session: AsyncSession, state: ScoringState) -> dict[str, Any] | Degraded:
     """The score refresh (`app.portfolio.score_refresh`); degraded when KuCoin kept it from
     scoring anything."""
-    scoring_runs = ScoringRunService(session, state.gateway, state.scoring_lock)
+    scoring_runs = ScoringRunService(
+        session, state.gateway, state.scoring_lock, PortfolioHoldings()
+    )
     exits = ExitService(session, MembershipService(session, state.gateway, state.prices))
     portfolio = my_symbols_service(session, state)
     refreshed = await ScoreRefreshService(session, scoring_runs, exits, portfolio).refresh(
@@ -51,5 +56,5 @@ async def auto_rebalance(session: AsyncSession, state: PortfolioState) -> dict[s
     return {"changes_applied": result.changes_applied, "history_id": result.history_id}
 
 
-SCORE_REFRESH = Job("score_refresh", "score_refresh_interval_s", score_refresh)
-AUTO_REBALANCE = Job("auto_rebalance", "rebalance_interval_s", auto_rebalance)
+SCORE_REFRESH = Job("score_refresh", SCORE_REFRESH_INTERVAL_S, score_refresh)
+AUTO_REBALANCE = Job("auto_rebalance", REBALANCE_INTERVAL_S, auto_rebalance)

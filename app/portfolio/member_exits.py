@@ -25,6 +25,8 @@ from app.market.repository import CandleRepository, SymbolRepository
 from app.platform.core.units import HOUR, HOUR_MIN
 from app.platform.db.repositories.alert_log import AlertLog
 from app.platform.db.repositories.outbox import EventRepository
+from app.platform.settings_store.fields import reads
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.membership import MembershipService
@@ -40,11 +42,15 @@ from app.portfolio.policy.exit_rule import (
 )
 from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
 from app.portfolio.repository import MemberRow, PortfolioRepository
-from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.portfolio.settings import (
+    ALERT_COOLDOWN_S,
+    AUTO_REPLACE_EXITS,
+    AUTOPILOT_ON,
+    PortfolioConfig,
+    load_portfolio_config,
+)
 from app.scoring.models import COMPOSITE, ScoringRun
 from app.scoring.repository import ScoringRepository
-from app.settings.registry import read_typed
-from app.settings.typed.setting import setting
 
 MEMBER_EXIT = "member_exit"  # the alert kind of a member due to leave
 
@@ -56,9 +62,9 @@ EXPIRY = "SCHEDULED_EXPIRY"  # the universe sync's eligibility reason for a date
 class ExitSettings:
     """Whether exits are replaced (or proposed) here, and the alert cooldown they are raised by."""
 
-    auto_replace_exits: bool = field(metadata=setting("auto_replace_exits"))
-    autopilot: bool = field(metadata=setting("autopilot"))
-    alert_cooldown_s: float = field(metadata=setting("alert_cooldown_s"))
+    auto_replace_exits: bool = field(metadata=reads(AUTO_REPLACE_EXITS))
+    autopilot: bool = field(metadata=reads(AUTOPILOT_ON))
+    alert_cooldown_s: float = field(metadata=reads(ALERT_COOLDOWN_S))
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
-from app.market.contracts.categories import EXCLUDED_PREFIX, UNKNOWN, exclusion_code, is_excluded
+from app.market.contracts.categories import (
+    EXCLUDED_CATEGORIES,
+    EXCLUDED_PREFIX,
+    UNKNOWN,
+    exclusion_code,
+    is_excluded,
+)
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.market.service import symbol_category
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
 from app.platform.core.ticks import decimal_on_tick
+from app.platform.settings_store.reader import read_setting
 from app.portfolio.audit import ranks_of, record_change, weights_of
 from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import TargetWeights, calculate_dynamic_weights
-from app.settings.registry import read_setting
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +214,7 @@ class MembershipService:
                 extra={"contract_status": row.status, "eligibility_reason": row.eligibility_reason},
             )
         category = symbol_category(row).category
-        if is_excluded(category, await read_setting(self.session, "excluded_categories", tuple)):
+        if is_excluded(category, await read_setting(self.session, EXCLUDED_CATEGORIES, tuple)):
             raise _category_excluded(canonical, category)
         return row
 

@@ -14,12 +14,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import TextualSelect
 
 from app.market.models import Symbol
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.db.session_flags import mark_portfolio_changed
 from app.platform.db.sqlite_locks import take_write_lock
 from app.platform.db.types import UTCDateTime
 from app.portfolio.models import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun, SymbolScore
-from app.settings.models import SystemConfiguration
 
 # Serialises portfolio writers across connections on PostgreSQL (SQLite serialises writers).
 PORTFOLIO_LOCK_KEY = 0x4D59504F5254  # "MYPORT"
@@ -131,9 +131,10 @@ class PortfolioRepository:
     async def lock(self) -> None:
         """Take the portfolio's write lock for this transaction (waits for other writers).
 
-        The row lock on `max_portfolio_symbols` also keeps the limit from changing under us.
-        On SQLite, the database's write lock, before the reads that decide the change: taken
-        by a read transaction's first write instead, it is refused at once when a job writes.
+        A change of `max_portfolio_symbols` takes this lock too (`PUT /config`), so the limit
+        cannot change under us. On SQLite, the database's write lock, before the reads that
+        decide the change: taken by a read transaction's first write instead, it is refused at
+        once when a job writes.
         """
         mark_portfolio_changed(self.session)
         await take_write_lock(self.session)
@@ -141,11 +142,6 @@ class PortfolioRepository:
             await self.session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": PORTFOLIO_LOCK_KEY}
             )
-        await self.session.execute(
-            select(SystemConfiguration.key)
-            .where(SystemConfiguration.key == "max_portfolio_symbols")
-            .with_for_update()
-        )
 
     async def active(self) -> list[MemberRow]:
         """Active members by seat, with their symbols."""
@@ -156,6 +152,22 @@ class PortfolioRepository:
             .order_by(PortfolioMember.seat)
         )
         return [MemberRow(member, symbol) for member, symbol in rows.all()]
+
+    async def active_symbol_ids(self) -> set[int]:
+        """The symbol ids of the active members."""
+        rows = await self.session.scalars(
+            select(PortfolioMember.symbol_id).where(PortfolioMember.status == "active")
+        )
+        return set(rows.all())
+
+    async def active_symbols(self) -> set[str]:
+        """The canonical symbols of the active members."""
+        rows = await self.session.scalars(
+            select(Symbol.symbol)
+            .join(PortfolioMember, PortfolioMember.symbol_id == Symbol.id)
+            .where(PortfolioMember.status == "active")
+        )
+        return set(rows.all())
 
     async def member_facts(
         self,

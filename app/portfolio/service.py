@@ -17,6 +17,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.prices import PriceCache
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ValidationFailedError
+from app.platform.settings_store.reader import read_setting
 from app.portfolio.maths.heavy_reads import CorrelationReport
 from app.portfolio.membership import NotMember
 from app.portfolio.models import PortfolioHistory
@@ -33,10 +34,10 @@ from app.portfolio.risk import (
     portfolio_statistics,
     record_performance,
 )
-from app.portfolio.settings import load_portfolio_config
+from app.portfolio.settings import TIMELINE_MAX_DAYS, load_portfolio_config
 from app.portfolio.target_weights import TargetWeights, calculate_dynamic_weights
 from app.portfolio.timeline_export import Timeline, portfolio_timeline
-from app.settings.registry import read_setting
+from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 
 
 class PortfolioState(Protocol):
@@ -89,7 +90,7 @@ class MySymbolsService:
         first row, at most `timeline_max_days` before `end`; `end` None: now); a range that is
         not forwards, or longer than that, is a 422."""
         end = utcnow() if end is None else end
-        longest = timedelta(days=await read_setting(self.session, "timeline_max_days", int))
+        longest = timedelta(days=await read_setting(self.session, TIMELINE_MAX_DAYS, int))
         if start is not None and start >= end:
             raise ValidationFailedError("from must be before to (to defaults to now)")
         if start is not None and end - start > longest:
@@ -199,7 +200,7 @@ class MySymbolsService:
         again (the scoring interval, seconds): what freqtrade's RemotePairList reads."""
         view = await self.get_portfolio()
         pairs = [m.ccxt_symbol for m in view.members]
-        refresh = await read_setting(self.session, "score_refresh_interval_s", int)
+        refresh = await read_setting(self.session, SCORE_REFRESH_INTERVAL_S, int)
         return PairlistView(
             pairs=pairs,
             refresh_period=refresh,

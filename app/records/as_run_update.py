@@ -27,6 +27,9 @@ from app.books.replay_config import deployment_policy
 from app.books.simulation.replay_params import policy_hash
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR
+from app.platform.settings_store.declaration import between
+from app.platform.settings_store.fields import setting
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.maths.membership_intervals import held
 from app.records.hours import ceil_hour, floor_hour, markable_until
 from app.records.keeping.as_run import TrackState, Weights
@@ -35,8 +38,6 @@ from app.records.repository import (
     TrackRecordDecisionRow,
     TrackRecordHourRow,
 )
-from app.settings.registry import read_typed
-from app.settings.typed.setting import setting
 
 MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
 
@@ -45,8 +46,22 @@ MAX_HOURS_PER_UPDATE = 24 * 31  # a long catch-up moves a month per transaction
 class RecordCosts:
     """What the records pay on traded notional (bps): the as-run and the forward record's."""
 
-    fee_bps: float = field(metadata=setting("track_record_fee_bps"))
-    slippage_bps: float = field(metadata=setting("track_record_slippage_bps"))
+    fee_bps: float = field(
+        metadata=setting(
+            "track_record_fee_bps",
+            6.0,
+            "Taker fee the track record pays on traded notional (bps).",
+            between(0, 1000),
+        )
+    )
+    slippage_bps: float = field(
+        metadata=setting(
+            "track_record_slippage_bps",
+            0.0,
+            "Slippage the track record pays on traded notional (bps).",
+            between(0, 1000),
+        )
+    )
 
 
 def joined(earlier: str, later: str) -> str:

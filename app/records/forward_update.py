@@ -32,7 +32,9 @@ from app.market.contracts.trading_sessions import WINDOW_HOURS as SESSION_WINDOW
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR, HOUR_MS
 from app.platform.db.json_text import serialized_fast
-from app.portfolio.policy.settings import POLICY_KEYS, PolicyConfig
+from app.platform.settings_store.fields import declared_settings
+from app.platform.settings_store.reader import read_typed, read_values
+from app.portfolio.policy.settings import PolicyConfig, PolicySettings
 from app.records.as_run_update import RecordCosts
 from app.records.hours import ceil_hour, floor_hour
 from app.records.keeping.challengers import CHALLENGERS, Challenger
@@ -55,7 +57,6 @@ from app.records.repository import (
 )
 from app.records.window import warm_window, window_history
 from app.scoring.run_config import load_run_config
-from app.settings.registry import read_settings, read_typed
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later
@@ -103,7 +104,7 @@ async def shadow_tracks(
     """The policy in force, then every registered challenger (each from its registration): the
     deployment's configuration with the challenger's scoring overrides."""
     run = await load_run_config(session)
-    settings = await read_settings(session, POLICY_KEYS)
+    settings = await read_values(session, declared_settings(PolicySettings))
     start = _ms(inception)
     tracks = [ShadowTrack(POLICY, policy_config(run, settings), start)]
     for challenger in challengers:
@@ -173,7 +174,9 @@ class ForwardUpdater:
         if record is None:
             return
         run = await load_run_config(self.session)
-        config = policy_config(run, await read_settings(self.session, POLICY_KEYS))
+        config = policy_config(
+            run, await read_values(self.session, declared_settings(PolicySettings))
+        )
         span = HOUR * window_hours(config, BASELINES)
         with contextlib.suppress(NoStoredHistory):
             await warm_window(self.session, record.last_hour - span, record.last_hour - HOUR)

@@ -13,6 +13,7 @@ from app.portfolio.service import PortfolioState
 from app.records.as_run_update import AsRunService
 from app.records.forward_service import forward_service
 from app.records.repository import LostRace
+from app.records.settings import AS_RUN_RECORD_INTERVAL_S, FORWARD_RECORD_INTERVAL_S
 
 
 async def track_record(session: AsyncSession, state: object) -> dict[str, Any]:
@@ -41,5 +42,5 @@ async def warm_forward(session: AsyncSession, state: PortfolioState) -> None:
     await forward_service(session, state).warm()
 
 
-TRACK_RECORD = Job("track_record", "as_run_record_interval_s", track_record)
-FORWARD_RECORD = Job("forward_record", "forward_record_interval_s", forward_record)
+TRACK_RECORD = Job("track_record", AS_RUN_RECORD_INTERVAL_S, track_record)
+FORWARD_RECORD = Job("forward_record", FORWARD_RECORD_INTERVAL_S, forward_record)

@@ -36,9 +36,9 @@ from app.market.funding import FUNDING_LOOKBACK, FundingStore
 from app.market.models import Symbol
 from app.market.repository import CandleRepository
 from app.platform.core.units import HOUR, HOUR_MIN
+from app.platform.settings_store.reader import read_typed
 from app.scoring.repository import ScoringRepository
-from app.settings.registry import read_typed
-from app.settings.typed.setting import setting
+from app.scoring.settings import PlanSettings
 
 NEVER = datetime.min
 BOOK = "book_snapshot"  # the endpoint the run reads books from (`KucoinGateway.get_book_top`)
@@ -46,16 +46,6 @@ HOURLY = WEIGHTS[BOOK] + WEIGHTS["klines"]  # a contract scored hourly: its book
 OUTSIDER_FUNDING_REFRESH = timedelta(hours=24)
 """How old a rotated contract's newest stored settlement may grow: its 14-day funding statistics
 hardly move in a day, and the budget cannot pay every settlement of every contract."""
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """The runtime settings a fetch plan reads."""
-
-    rotation: bool = field(metadata=setting("scoring_rotation"))
-    interval_s: float = field(metadata=setting("score_refresh_interval_s"))
-    max_portfolio_symbols: int = field(metadata=setting("max_portfolio_symbols"))
-    weight_budget: int = field(metadata=setting("scoring_weight_budget"))
 
 
 @dataclass

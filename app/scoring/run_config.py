@@ -1,5 +1,6 @@
 """The configuration of a scoring run: weights and parameters from `scoring_algorithm`, gate and
-stage-1 tunables from `system_configuration`; stored with every run (and hashed) for replay."""
+stage-1 runtime settings (`app/scoring/settings.py`); stored with every run (and hashed) for
+replay."""
 
 from __future__ import annotations
 
@@ -11,21 +12,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.platform.settings_store.reader import read_typed
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.components import candles_needed
 from app.scoring.scorers.composite import ScoringConfig
 from app.scoring.scorers.gate import GateParams
-from app.scoring.scorers.shortlist import StageOneSettings
-from app.settings.registry import read_typed
-
-
-@dataclass(frozen=True)
-class ScoringSettings(StageOneSettings):
-    """The runtime settings a scoring run reads: stage 1's, and the data gate's (its fields
-    name their settings)."""
-
-    gate: GateParams
-
+from app.scoring.settings import ScoringSettings
 
 # The scoring algorithm a fresh database has in force (migration 0001's seed as migration 0024
 # left it: candidate G, risk only; a test holds them equal): what a replay without a database

@@ -27,7 +27,7 @@ from app.market.category_evidence import CategoryEvidenceService
 from app.market.funding import FundingStore
 from app.market.models import Symbol
 from app.market.repository import CandleRepository, SymbolRepository
-from app.market.service import UniverseService
+from app.market.service import Holdings, UniverseService
 from app.market.snapshot import SnapshotResult, collect
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
@@ -57,10 +57,17 @@ class ScoringInProgress(ConflictError):
 class ScoringRunService:
     """Runs a scoring pass: sync, shortlist, fetch inputs, score, store the run and its inputs."""
 
-    def __init__(self, session: AsyncSession, gateway: KucoinGateway, run_lock: asyncio.Lock):
+    def __init__(
+        self,
+        session: AsyncSession,
+        gateway: KucoinGateway,
+        run_lock: asyncio.Lock,
+        holdings: Holdings,
+    ) -> None:
         self.session = session
         self.gateway = gateway
         self.run_lock = run_lock
+        self.holdings = holdings  # kept on the shortlist, alerted as critical when delisted
         self.runs = ScoringRepository(session)
         self.symbols = SymbolRepository(session)
         self.candles = CandleRepository(session)
@@ -172,13 +179,13 @@ class ScoringRunService:
         A failed universe sync is noted (`universe_sync`: its slug) for the run's event."""
         try:
             with within(0.0, 0.05):
-                await UniverseService(self.session, self.gateway).sync()
+                await UniverseService(self.session, self.gateway).sync(self.holdings)
         except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
             notes["universe_sync"] = exc.slug
             logger.warning("scoring run: universe sync failed (%s)", exc.slug)
         await release_write_lock(self.session)
         rows = list((await self.symbols.all_by_kucoin_symbol()).values())
-        members = await self.symbols.active_member_symbol_ids()
+        members = await self.holdings.symbol_ids(self.session)
         shortlist = shortlist_symbols(rows, members, config, as_of)
         acceptable = shortlist_symbols(rows, members, config, as_of, size=len(rows))
         plan, funding_from = await FetchPlanner(self.session, self.gateway).plan(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.kucoin.gateway import KucoinGateway
 from app.market.contracts.categories import (
     CRYPTO,
+    EXCLUDED_CATEGORIES,
     FROM_DATA,
     STABLECOIN,
     UNKNOWN,
@@ -19,13 +20,14 @@ from app.market.contracts.categories import (
 )
 from app.market.repository import SymbolRepository
 from app.market.service import symbol_category
+from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
+from app.platform.settings_store.reader import read_setting
 from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import COMPONENTS
-from app.settings.registry import read_setting
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class ScoringService:
                     category_figures=symbol.category_figures,
                 )
             )
-        limit_s = await read_setting(self.session, "stale_data_limit_s", float)
+        limit_s = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         age = (utcnow() - run.started_at).total_seconds()
         return Rankings(run, component, round(age, 3), age > limit_s, items)
 
@@ -125,7 +127,7 @@ class ScoringService:
         category, source = decision.category, decision.source
         if code == exclusion_code(STABLECOIN) and category in (CRYPTO, UNKNOWN):
             category, source = STABLECOIN, FROM_DATA  # the newest run's peg rule
-        if is_excluded(category, await read_setting(self.session, "excluded_categories", tuple)):
+        if is_excluded(category, await read_setting(self.session, EXCLUDED_CATEGORIES, tuple)):
             code = exclusion_code(category)
         entries = [ScoreHistoryEntry(run, rows) for run, rows in history]
         return ScoreCard(canonical, category, source, row.category_figures, code, entries)

@@ -1,4 +1,4 @@
-"""Settings: the runtime settings' registry (defaults, meanings, bounds), their stored values,
-read by every service and changed over the API with an audit row per change (the domain: router,
-schemas, service, repository, models; its pure part, `typed`, the field metadata that pure
-packages read their settings through)."""
+"""Settings: the configuration API over every domain's runtime settings (each declared beside
+the rule that reads it), listed with their values in force and changed with an audit row per
+change; last in the domains' order, since it gathers them all (router, schemas, registry,
+service)."""

@@ -1,10 +1,10 @@
 """The runtime settings as an API: every tunable with its value and bounds, and atomic, validated,
-audited changes. Bounds and types come from the registry (`runtime_settings`); the rules that
-span keys or read stored state are here."""
+audited changes. Bounds and types come from each setting's declaration (gathered in
+`app/settings/registry.py`); the rules that span keys or read stored state are here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -13,15 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ValidationFailedError
+from app.platform.db.models.system_configuration import ConfigurationChange
+from app.platform.db.repositories.stored_settings import ConfigRepository
+from app.platform.settings_store.declaration import RuntimeSetting
 from app.portfolio.repository import PortfolioRepository
-from app.settings.models import ConfigurationChange
-from app.settings.registry import (
-    RUNTIME_SETTINGS,
-    SETTINGS,
-    RuntimeSetting,
-    read_settings_as,
-)
-from app.settings.repository import ConfigRepository
+from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
 
 T = TypeVar("T")
 
@@ -89,10 +85,6 @@ class ConfigurationService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.config = ConfigRepository(session)
-
-    async def values(self, keys: Iterable[str], kind: type[T]) -> dict[str, T]:
-        """The values in force of `keys`, settings of one type, as `kind` (`read_settings_as`)."""
-        return await read_settings_as(self.session, keys, kind)
 
     async def list_settings(self) -> list[SettingValue]:
         """Every registered setting with its value in force, by key."""

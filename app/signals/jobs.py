@@ -11,6 +11,7 @@ from app.platform.core.clock import utcnow
 from app.platform.runs.job import Job
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.service import signal_service
+from app.signals.settings import SIGNAL_PROCESS_INTERVAL_S
 
 
 async def signal_processing(session: AsyncSession, state: WithGateway) -> dict[str, Any]:
@@ -20,4 +21,4 @@ async def signal_processing(session: AsyncSession, state: WithGateway) -> dict[s
     return {"processed": len(processed), "outcomes_measured": measured}
 
 
-SIGNAL_PROCESSING = Job("signal_processing", "signal_process_interval_s", signal_processing)
+SIGNAL_PROCESSING = Job("signal_processing", SIGNAL_PROCESS_INTERVAL_S, signal_processing)

@@ -12,16 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
+from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
 from app.platform.db.repositories.outbox import EventRepository
+from app.platform.settings_store.declaration import between
+from app.platform.settings_store.fields import declared_on, reads, setting
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.decision_inputs import hourly_log_returns, latest_scores
 from app.portfolio.maths.correlation import pairwise_correlation
-from app.portfolio.policy.replacement_rule import replacement_candidates
+from app.portfolio.policy.replacement_rule import ReplacementSettings, replacement_candidates
+from app.portfolio.policy.settings import PolicySettings
 from app.portfolio.repository import PortfolioRepository
 from app.scoring.repository import ScoringRepository
-from app.settings.registry import read_typed
-from app.settings.typed.setting import setting
 from app.signals.models import Signal
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.repository import SignalRepository
@@ -36,14 +39,53 @@ METRICS_USED = ("spread_bps", "impact_bps", "volatility_annualised", "funding_ca
 class RuleSettings:
     """The runtime settings the agents and the consensus read."""
 
-    max_spread_bps: float = field(metadata=setting("signal_max_spread_bps"))
-    max_volatility: float = field(metadata=setting("signal_max_volatility"))
-    correlation_limit: float = field(metadata=setting("correlation_limit"))
-    max_score_age_s: float = field(metadata=setting("stale_data_limit_s"))
-    max_funding_carry_bps: float = field(metadata=setting("signal_max_funding_carry_bps"))
-    quorum: int = field(metadata=setting("signal_quorum"))
-    approve_share: float = field(metadata=setting("signal_approve_share"))
-    window: int = field(metadata=setting("correlation_window_hours"))
+    max_spread_bps: float = field(
+        metadata=setting(
+            "signal_max_spread_bps",
+            20.0,
+            "The liquidity agent rejects a wider spread (bps).",
+            between(0, 10_000),
+        )
+    )
+    max_volatility: float = field(
+        metadata=setting(
+            "signal_max_volatility",
+            1.5,
+            "The risk agent rejects a higher annualised volatility.",
+            between(0, 100),
+        )
+    )
+    correlation_limit: float = field(
+        metadata=reads(declared_on(ReplacementSettings, "correlation_limit"))
+    )
+    max_score_age_s: float = field(metadata=reads(STALE_DATA_LIMIT_S))
+    max_funding_carry_bps: float = field(
+        metadata=setting(
+            "signal_max_funding_carry_bps",
+            10.0,
+            "The fundamental agent rejects a BUY whose longs pay more funding than this per 8 h "
+            "(bps).",
+            between(0, 10_000),
+        )
+    )
+    quorum: int = field(
+        metadata=setting(
+            "signal_quorum",
+            2,
+            "Agents that must vote (not abstain) for a consensus.",
+            between(1, 4),
+        )
+    )
+    approve_share: float = field(
+        metadata=setting(
+            "signal_approve_share",
+            0.5,
+            "A signal is approved when the approving weight x confidence exceeds this share of the "
+            "voting agents'.",
+            between(0, 1),
+        )
+    )
+    window: int = field(metadata=reads(declared_on(PolicySettings, "correlation_window_hours")))
 
 
 class _Rules:

@@ -46,6 +46,7 @@ from app.market.service import UniverseService
 from app.platform.core.config import KucoinSettings, Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
+from app.portfolio.holdings import PortfolioHoldings
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 
@@ -259,7 +260,7 @@ async def run_scenario(args: argparse.Namespace, scenario: Scenario) -> Report:
 
                 started = time.monotonic()
                 async with sessions() as session:
-                    synced = await UniverseService(session, gateway).sync()
+                    synced = await UniverseService(session, gateway).sync(PortfolioHoldings())
                     await session.commit()
                 report.sync_s = time.monotonic() - started
                 report.contracts, report.eligible = synced.contracts, synced.eligible

@@ -42,7 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.kucoin.factory import create_gateway, create_http_session
@@ -53,9 +53,10 @@ from app.market.service import UniverseService
 from app.platform.core.config import KucoinSettings, Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
+from app.platform.db.models.system_configuration import SystemConfiguration
+from app.portfolio.holdings import PortfolioHoldings
 from app.scoring.repository import ScoringRepository
 from app.scoring.scoring_run import ScoringRunService
-from app.settings.models import SystemConfiguration
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.kucoin_sim.app import KucoinSimulator, RequestRecord
 from tests.sim_fixtures import live_clock_ms
@@ -145,14 +146,10 @@ async def replica(
 
 
 async def configure(sessions: async_sessionmaker[AsyncSession], **values: object) -> None:
-    """Set runtime settings (a key this version does not know changes nothing)."""
+    """Set runtime settings (stored as an operator's change would be)."""
     async with sessions() as session:
         for key, value in values.items():
-            await session.execute(
-                update(SystemConfiguration)
-                .where(SystemConfiguration.key == key)
-                .values(value=value)
-            )
+            await session.merge(SystemConfiguration(key=key, value=value, updated_by="bench"))
         await session.commit()
 
 
@@ -192,9 +189,9 @@ async def score_once(
     started = time.monotonic()
     now = datetime.fromtimestamp(sim.clock.now(), tz=UTC) if sim_time else None
     async with sessions() as session:
-        run = await ScoringRunService(session, gateway, asyncio.Lock()).calculate(
-            triggered_by="bench", now=now
-        )
+        run = await ScoringRunService(
+            session, gateway, asyncio.Lock(), PortfolioHoldings()
+        ).calculate(triggered_by="bench", now=now)
         await session.commit()
         scored = run.scored_count
         wall = time.monotonic() - started
@@ -239,7 +236,7 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
         try:
             async with replica(settings, engine) as (gateway, sessions):
                 async with sessions() as session:
-                    await UniverseService(session, gateway).sync()
+                    await UniverseService(session, gateway).sync(PortfolioHoldings())
                     await session.commit()
                 if case == "universe":
                     await configure(sessions, scoring_shortlist=await eligible_count(sessions) + 20)
@@ -288,7 +285,7 @@ async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
                 replica(settings, engine_b) as (gw_b, sessions_b),
             ):
                 async with sessions_a() as session:
-                    await UniverseService(session, gw_a).sync()
+                    await UniverseService(session, gw_a).sync(PortfolioHoldings())
                     await session.commit()
                 await gw_b.list_contracts()
                 await configure(sessions_a, scoring_shortlist=150)

@@ -14,30 +14,29 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[2] / "app"
 
 # `app/` holds one folder per domain (its routers, schemas, service, repository, models and jobs;
-# its pure maths in sub-folders) on top of the platform (`app/platform`), in a declared order:
-# a domain imports the platform and the domains before it, never one after it. `kucoin` (the
-# exchange gateway) comes first, below the platform's database, whose shared rate window imports
-# it. `callers` (who may call, their retried writes and who did what: API keys,
-# `Idempotency-Key`, `Actor`; not `access`, the name of the access log's logger) comes before the
-# domains whose writes it guards and whose audit rows name its `Actor`. `settings` (the runtime
-# settings' registry and values) comes right after it: almost every domain reads its settings.
-# `market` (the contract universe, candles, funding, prices; the contracts' categories and
-# trading sessions in its pure `contracts`) follows: scoring, the portfolio, the replay and the
-# records all read its rows. `scoring` (its runs, rankings and algorithm; stage one and the
-# scorers in its pure `scorers`) comes next. `portfolio` (the members, their weights and changes,
-# the audit trail, the score refresh; the decision policy and the portfolio maths in its pure
-# `policy` and `maths`) follows. `books` (the simulation core in its pure `simulation`:
-# point-in-time history, the policy as a strategy, the baselines, the figures; and the
-# configuration a run or a record runs with) comes before both that step it: `records` (the
-# as-run and forward records; the challengers, the forward rule and the candidate family they come
-# from in its pure `keeping`), then `lab` (replays, walk-forward calibrations, the what-if of a
-# scoring change and the editable algorithm it judges, which reads the forward record's verdicts;
-# its pure `replay` and `calibration`). `signals` and `alerts` follow, and `operations` (health,
-# status, first start, retention: what reads or thins every domain) comes last.
+# its pure maths in sub-folders) on top of the platform (`app/platform`), in a declared order: a
+# domain imports the platform and the domains before it, never one after it. `kucoin` (the exchange
+# gateway) comes first, below the platform's database, whose shared rate window imports it.
+# `callers` (who may call, their retried writes and who did what: API keys, `Idempotency-Key`,
+# `Actor`; not `access`, the name of the access log's logger) comes before the domains whose writes
+# it guards and whose audit rows name its `Actor`. Each domain declares the runtime settings it
+# reads (the platform's `settings_store` reads them). `market` (the contract universe, candles,
+# funding, prices; the contracts' categories and trading sessions in its pure `contracts`) follows:
+# scoring, the portfolio, the replay and the records all read its rows. `scoring` (its runs,
+# rankings and algorithm; stage one and the scorers in its pure `scorers`) comes next. `portfolio`
+# (the members, their weights and changes, the audit trail, the score refresh; the decision policy
+# and the portfolio maths in its pure `policy` and `maths`) follows. `books` (the simulation core in
+# its pure `simulation`: point-in-time history, the policy as a strategy, the baselines, the
+# figures; and the configuration a run or a record runs with) comes before both that step it:
+# `records` (the as-run and forward records; the challengers, the forward rule and the candidate
+# family they come from in its pure `keeping`), then `lab` (replays, walk-forward calibrations, the
+# what-if of a scoring change and the editable algorithm it judges, which reads the forward record's
+# verdicts; its pure `replay` and `calibration`). `signals` and `alerts` follow, and `operations`
+# (health, status, first start, retention: what reads or thins every domain) comes after them, and
+# `settings` (the configuration API: every domain's runtime settings, listed and changed) last.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
-    "settings",
     "market",
     "scoring",
     "portfolio",
@@ -47,12 +46,13 @@ DOMAIN_ORDER: tuple[str, ...] = (
     "signals",
     "alerts",
     "operations",
+    "settings",
 )
 # The domains with a folder (all but `kucoin`, a layer below the platform's database), each with
 # its pure sub-folders (each a pure package below; none when it has no maths of its own).
 DOMAINS: dict[str, tuple[str, ...]] = {
     "callers": (),
-    "settings": ("typed",),
+    "settings": (),
     "market": ("contracts",),
     "scoring": ("scorers",),
     "portfolio": ("policy", "maths"),
@@ -81,8 +81,15 @@ PURE_PACKAGES: tuple[str, ...] = (
 )
 # What a pure package may import besides the standard library and the other pure packages:
 # numpy, TA-Lib and scikit-learn (the learned scorer) do no I/O; app.platform.core.units is
-# constants.
-PURE_EXTERNAL: tuple[str, ...] = ("numpy", "talib", "sklearn", "app.platform.core.units")
+# constants; a runtime setting's declaration, and the fields that declare or read one, are data.
+PURE_EXTERNAL: tuple[str, ...] = (
+    "numpy",
+    "talib",
+    "sklearn",
+    "app.platform.core.units",
+    "app.platform.settings_store.declaration",
+    "app.platform.settings_store.fields",
+)
 
 # The platform (`app/platform/<part>`; each part is a unit of the rules, named by its folder):
 # below every domain but `kucoin`, what every layer may use (`LOW`), the database, the shared
@@ -94,6 +101,7 @@ PLATFORM: tuple[str, ...] = (
     "runtime",
     "observability",
     "db",
+    "settings_store",
     "schemas",
     "runs",
     "events",
@@ -110,7 +118,16 @@ _PURE = frozenset(PURE_PACKAGES)
 _MODELS = frozenset(f"{d}.models" for d in DOMAINS if (APP / d / "models.py").is_file())
 _DB = frozenset({"db"}) | _MODELS
 # What every domain may import of the platform: all of it below the drivers.
-_BELOW_DOMAINS = LOW | {"kucoin", "db", "schemas", "runs", "events", "webhooks", "stats"}
+_BELOW_DOMAINS = LOW | {
+    "kucoin",
+    "db",
+    "settings_store",
+    "schemas",
+    "runs",
+    "events",
+    "webhooks",
+    "stats",
+}
 
 
 def _domain_units(domain: str) -> frozenset[str]:
@@ -127,27 +144,22 @@ def _before(domain: str) -> frozenset[str]:
 _EVERY_DOMAIN = frozenset().union(*(_domain_units(d) for d in DOMAINS))
 
 
+def _pure_reach(package: str) -> frozenset[str]:
+    """The pure packages `package` may import: `stats`, and those of its domain and the domains
+    before it."""
+    domain = package.split(".")[0]
+    if domain not in DOMAINS:
+        return frozenset({package})
+    mine = {f"{domain}.{pure}" for pure in DOMAINS[domain]}
+    return frozenset({"stats", *mine, *(_before(domain) & _PURE)})
+
+
 def _reach(domain: str) -> frozenset[str]:
     """What `domain`'s folder may import: its own units, the domains before it and the platform
     below the drivers."""
     return _BELOW_DOMAINS | _before(domain) | (_domain_units(domain) - {domain})
 
 
-# The imports of a later domain that a domain still makes, module by module, each with its reason
-# and the issue that removes it: the settings' registry takes the choices of `weighting_method`
-# and `excluded_categories` from the pure maths of later domains (the portfolio's weighting
-# methods, market's contract categories) until issue 73 gives each domain its own settings, and a
-# change of `max_portfolio_symbols` is checked against the active members under the portfolio's
-# write lock (its repository) until then too. Market follows the portfolio's members (the price
-# stream subscribes their tickers, the sync and the scoring run keep them apart) from the
-# `portfolio_member` rows, until the portfolio tells it which symbols it holds (issue 72).
-UPWARD: dict[str, frozenset[str]] = {
-    "app.settings.registry": frozenset(
-        {"app.portfolio.maths.weighting", "app.market.contracts.categories"}
-    ),
-    "app.settings.service": frozenset({"app.portfolio.repository"}),
-    "app.market.repository": frozenset({"app.portfolio.models"}),
-}
 # A domain's router (and its dependencies) is a driver: it is served by the HTTP layer (`http`:
 # its dependencies, problems, cache) and may start a job (`scheduler`), which the domain's other
 # modules may not import.
@@ -170,10 +182,16 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
         for models in sorted(_MODELS, key=lambda m: DOMAIN_ORDER.index(m.split(".")[0]))
     },
     "schemas": LOW | {"kucoin"},  # the contract forms a request names
-    "runs": LOW | {"db"},
+    "settings_store": LOW | {"db"},
+    "runs": LOW | {"db", "settings_store"},
     "events": LOW | {"db"},
     "webhooks": LOW | {"db", "events"},
-    **{package: frozenset({"core", *_PURE}) for package in PURE_PACKAGES},  # core: its units
+    # core: its units; settings_store: a setting's declaration and fields; the pure packages of
+    # its domain and of those before it
+    **{
+        package: frozenset({"core", "settings_store", *_pure_reach(package)})
+        for package in PURE_PACKAGES
+    },
     "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     **{domain: _reach(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
     "dashboard": LOW,

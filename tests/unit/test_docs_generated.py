@@ -85,9 +85,11 @@ class TestLayers:
         assert "signals/models.py" in folders  # a domain's models, sitting with db
 
     def test_puts_folders_that_may_import_each_other_in_one_row(self) -> None:
-        pure = ", ".join(layers_table.shown(p) for p in PURE_PACKAGES if p != "stats")
         table = layers_table.import_direction()
-        assert f"| {pure} | `platform/core`, `stats`, each other |" in table
+        below = "`platform/core`, `platform/settings_store`, `stats`, `market/contracts`"
+        portfolio = "`portfolio/policy`, `portfolio/maths`"
+        assert f"| {portfolio} | {below}, `scoring/scorers`, each other |" in table
+        assert f"| `market/contracts` | {below.removesuffix(', `market/contracts`')} |" in table
         assert "| `stats` | `platform/core` |" in table  # below the other pure packages
 
     def test_states_the_domains_order_and_those_in_their_folder(self) -> None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.platform.core.units import HOURS_PER_YEAR
+from app.platform.settings_store.declaration import declare, some_of
 
 CRYPTO = "crypto"
 STABLECOIN = "stablecoin"
@@ -39,8 +40,14 @@ EQUITY = "equity"
 UNKNOWN = "unknown"
 CATEGORIES = (CRYPTO, STABLECOIN, COMMODITY, EQUITY)
 """What a contract can be held to (an override) and what the setting may exclude."""
-DEFAULT_EXCLUDED = (STABLECOIN, COMMODITY, EQUITY)
-"""The crypto cross-section is all the evidence covers: the rest is excluded by default."""
+EXCLUDED_CATEGORIES = declare(
+    "excluded_categories",
+    # The crypto cross-section is all the evidence covers: the rest is excluded by default.
+    [STABLECOIN, COMMODITY, EQUITY],
+    "Contract categories never scored, picked or added (gate code excluded:category:<name>): "
+    f"any of {', '.join(CATEGORIES)}.",
+    some_of(*CATEGORIES),
+)
 KNOWN = (*CATEGORIES, UNKNOWN)
 """Every category a contract may have: `unknown` until the evidence can tell. Whatever the
 setting excludes, `unknown` is excluded with it (it may be any of them)."""

@@ -33,6 +33,7 @@ from app import __version__
 from app.kucoin.breaker import BreakerState
 from app.platform.core.clock import utcnow
 from app.platform.db.repositories.system_state import SystemRepository
+from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS
 
 if TYPE_CHECKING:
     from app.state import AppState
@@ -131,7 +132,9 @@ async def _database_gauges(
             repository = SystemRepository(connection)
             members, weight_sum = await repository.portfolio_totals()
             untradable = await repository.untradable_members()
-            target = await repository.config_value("max_portfolio_symbols")
+            target = await repository.config_value(
+                MAX_PORTFOLIO_SYMBOLS.key, MAX_PORTFOLIO_SYMBOLS.default
+            )
             last_update = await repository.latest_market_data_at()
             domains = [await gauges(connection) for gauges in domain_gauges]
     except Exception as exc:  # a scrape reports what it has, whatever the database does
@@ -153,7 +156,7 @@ def _portfolio(
     yield GaugeMetricFamily(
         "mysymbols_portfolio_members", "Active portfolio members.", value=members
     )
-    if isinstance(target, int | float):  # seeded by the migrations; left out if someone removed it
+    if isinstance(target, int | float):  # left out if a stored value is not a number
         yield GaugeMetricFamily(
             "mysymbols_portfolio_target_members",
             "Members the portfolio is meant to hold (the max_portfolio_symbols setting).",

@@ -21,6 +21,7 @@ from app.platform.core.errors import (
     ServiceUnavailableError,
 )
 from app.platform.db.failures import DatabaseUnavailable, is_database_busy
+from app.platform.settings_store.declaration import RuntimeSetting
 
 # What a body is handed beside its session; a job whose body needs less (a domain's job, given
 # a protocol the app state is one of) runs where more is handed.
@@ -52,8 +53,12 @@ JobBody = Callable[[AsyncSession, Context], Awaitable["dict[str, Any] | Degraded
 @dataclass(frozen=True)
 class Job(Generic[Context]):
     name: str
-    interval_key: str  # system_configuration key holding its period in seconds
+    period: RuntimeSetting  # the runtime setting holding its period in seconds
     body: JobBody[Context]
+
+    @property
+    def interval_key(self) -> str:
+        return self.period.key
 
     @property
     def description(self) -> str:

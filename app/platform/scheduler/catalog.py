@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.platform.db.models import JobRun
 from app.platform.runs.job import Job
 from app.platform.scheduler.bodies import all_jobs
-from app.settings.service import ConfigurationService
+from app.platform.settings_store.reader import read_settings_as
 from app.state import AppState
 
 
@@ -51,8 +51,7 @@ async def intervals(
     override = state.settings.scheduler.tick_s
     if override is not None:
         return {job.name: float(override) for job in jobs}
-    keys = {job.interval_key for job in jobs}
-    values = await ConfigurationService(session).values(keys, float)
+    values = await read_settings_as(session, {job.period for job in jobs}, float)
     return {job.name: max(values[job.interval_key], 1.0) for job in jobs}
 
 

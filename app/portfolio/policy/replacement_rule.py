@@ -27,9 +27,10 @@ from datetime import datetime
 import numpy as np
 
 from app.platform.core.units import HOUR_MS
+from app.platform.settings_store.declaration import between
+from app.platform.settings_store.fields import setting
 from app.portfolio.policy.actionability import actionability, moment
 from app.portfolio.policy.ranks import by_score
-from app.settings.typed.setting import setting
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
 SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
@@ -38,15 +39,47 @@ SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
 @dataclass(frozen=True)
 class ReplacementSettings:
     candidates: int = field(
-        metadata=setting("replacement_candidates")
+        metadata=setting(
+            "replacement_candidates",
+            2,
+            "How many bottom members are replacement candidates.",
+            between(1, 50),
+        )
     )  # how many bottom members are candidates
     margin: float = field(
-        metadata=setting("replacement_margin")
+        metadata=setting(
+            "replacement_margin",
+            5.0,
+            "Composite points an outsider must lead a candidate by.",
+            between(0, 100),
+        )
     )  # composite points an outsider must lead by
     # the span of consecutive runs the lead must hold over
-    confirmation_hours: float = field(metadata=setting("replacement_confirmation_hours"))
-    min_holding_hours: float = field(metadata=setting("min_holding_hours"))
-    correlation_limit: float = field(metadata=setting("correlation_limit"))
+    confirmation_hours: float = field(
+        metadata=setting(
+            "replacement_confirmation_hours",
+            24,
+            "Hours the lead must hold: in every scoring run back to one this long before the latest"
+            " (0: the latest alone), whatever the scoring cadence.",
+            between(0, 168),
+        )
+    )
+    min_holding_hours: float = field(
+        metadata=setting(
+            "min_holding_hours",
+            24,
+            "Hours a member is held before it may be replaced.",
+            between(0, 8760),
+        )
+    )
+    correlation_limit: float = field(
+        metadata=setting(
+            "correlation_limit",
+            0.85,
+            "Highest allowed correlation of a newcomer with a member.",
+            between(0, 1),
+        )
+    )
 
 
 @dataclass(frozen=True)

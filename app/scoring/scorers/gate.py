@@ -6,10 +6,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.market.contracts.categories import STABLECOIN, categorise, exclusion_code, is_excluded
+from app.market.contracts.categories import (
+    EXCLUDED_CATEGORIES,
+    STABLECOIN,
+    categorise,
+    exclusion_code,
+    is_excluded,
+)
+from app.platform.settings_store.declaration import DAY, between, declare
+from app.platform.settings_store.fields import reads
 from app.scoring.scorers.indicators import forward_fill
 from app.scoring.scorers.market_inputs import MarketInputs
-from app.settings.typed.setting import setting
 
 NOT_OPEN = "NOT_OPEN"
 INSUFFICIENT_HISTORY = "INSUFFICIENT_HISTORY"
@@ -19,27 +26,53 @@ STALE_TICKER = "STALE_TICKER"
 EXTREME_MOVE = "EXTREME_MOVE"
 REASONS = (NOT_OPEN, INSUFFICIENT_HISTORY, CANDLE_GAPS, ZERO_VOLUME, STALE_TICKER, EXTREME_MOVE)
 
+# The gate's runtime settings, declared here: their defaults are also the gate's own (a replay's
+# without a database).
+MIN_HISTORY = declare(
+    "gate_min_history",
+    200,
+    "Fewest candles a symbol needs (INSUFFICIENT_HISTORY).",
+    between(24, 5000),
+)
+MAX_GAP_RATIO = declare(
+    "gate_max_gap_ratio", 0.02, "Largest share of missing candles (CANDLE_GAPS).", between(0, 1)
+)
+MAX_TICKER_AGE_S = declare(
+    "gate_max_ticker_age_s",
+    300,
+    "Oldest book/ticker a score may use (STALE_TICKER).",
+    between(1, DAY),
+)
+MAX_ABS_BAR_RETURN = declare(
+    "gate_max_abs_bar_return",
+    0.5,
+    "Largest |log return| of one candle (EXTREME_MOVE).",
+    between(0.01, 10),
+)
+
 
 @dataclass(frozen=True)
 class GateParams:
-    """The gate's thresholds. A live run reads each field named by `setting(key)` from its
-    runtime setting (`from_settings`); the others keep their defaults."""
+    """The gate's thresholds. A live run reads each field that `reads` a runtime setting from it
+    (`from_settings`); the others keep their defaults."""
 
-    min_history: int = field(default=200, metadata=setting("gate_min_history"))
+    min_history: int = field(default=MIN_HISTORY.default, metadata=reads(MIN_HISTORY))
     """Fewest candles a symbol needs (the slowest indicator's warm-up and then some)."""
-    max_gap_ratio: float = field(default=0.02, metadata=setting("gate_max_gap_ratio"))
+    max_gap_ratio: float = field(default=MAX_GAP_RATIO.default, metadata=reads(MAX_GAP_RATIO))
     """Largest share of missing candles between a symbol's first candle and now."""
-    max_ticker_age_s: float = field(default=300.0, metadata=setting("gate_max_ticker_age_s"))
-    max_abs_bar_return: float = field(default=0.5, metadata=setting("gate_max_abs_bar_return"))
+    max_ticker_age_s: float = field(
+        default=float(MAX_TICKER_AGE_S.default), metadata=reads(MAX_TICKER_AGE_S)
+    )
+    max_abs_bar_return: float = field(
+        default=MAX_ABS_BAR_RETURN.default, metadata=reads(MAX_ABS_BAR_RETURN)
+    )
     """Largest |log return| of one candle over the window before a symbol is distrusted."""
     volume_lookback: int = 24
     freshness: str = "ticker"
     """What `max_ticker_age_s` is measured on: "ticker" (live: the book/ticker's age, and a book
     is required) or "candles" (replay: `ticker_age_s` is the age of the last candle's close,
     since history holds no book)."""
-    excluded_categories: tuple[str, ...] = field(
-        default=(), metadata=setting("excluded_categories")
-    )
+    excluded_categories: tuple[str, ...] = field(default=(), metadata=reads(EXCLUDED_CATEGORIES))
     """Contract categories (`app.market.contracts.categories`) never scored: such a symbol gets
     the code `excluded:category:<name>` before any data check (stablecoin, commodity, equity by
     the runtime setting's default)."""

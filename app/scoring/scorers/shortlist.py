@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.settings.typed.setting import setting
+from app.platform.settings_store.declaration import between, declare
+from app.platform.settings_store.fields import setting
+
+# Declared with stage 1, the lowest of its readers: a fetch plan keeps twice as many of the last
+# run's best (`app/scoring/fetch_plan.py`), and the policy holds at most this many members.
+MAX_PORTFOLIO_SYMBOLS = declare(
+    "max_portfolio_symbols",
+    10,
+    "Most active portfolio members (ranks 1..n enforced).",
+    between(1, 50),
+)
 
 
 @dataclass(frozen=True)
@@ -18,10 +28,38 @@ class StageOneSettings:
     """Stage 1's runtime settings: the hourly candles a run reads, and the shortlist's size and
     filters. Declared once: the policy's settings and a scoring run's both build on them."""
 
-    candles: int = field(metadata=setting("scoring_candles"))
-    shortlist: int = field(metadata=setting("scoring_shortlist"))
-    min_listing_days: float = field(metadata=setting("scoring_min_listing_days"))
-    max_abs_funding: float = field(metadata=setting("scoring_max_abs_funding"))
+    candles: int = field(
+        metadata=setting(
+            "scoring_candles",
+            500,
+            "Hourly candles per symbol the scorer reads.",
+            between(100, 5000),
+        )
+    )
+    shortlist: int = field(
+        metadata=setting(
+            "scoring_shortlist",
+            150,
+            "Stage 2 scores this many contracts (stage-1 rank) + members.",
+            between(10, 500),
+        )
+    )
+    min_listing_days: float = field(
+        metadata=setting(
+            "scoring_min_listing_days",
+            3,
+            "Stage 1 skips contracts listed more recently than this.",
+            between(0, 365),
+        )
+    )
+    max_abs_funding: float = field(
+        metadata=setting(
+            "scoring_max_abs_funding",
+            0.01,
+            "Stage 1 skips contracts with |funding| above this.",
+            between(0, 1),
+        )
+    )
 
 
 def shortlist(

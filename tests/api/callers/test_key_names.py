@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey
 from app.platform.core.security import KEY_NAME_MAX_LENGTH, generate_key, hash_key, stored_key_actor
-from app.settings.models import ConfigurationChange
+from app.platform.db.models.system_configuration import ConfigurationChange
 from tests.conftest import ADMIN_KEY
 from tests.helpers import assert_problem
 

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.platform.db.models.system_configuration import ConfigurationChange
 from app.portfolio.models import PortfolioHistory, PortfolioMember
-from app.settings.models import ConfigurationChange
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 from tests.kucoin_sim.config import RECORDED_CONTRACTS

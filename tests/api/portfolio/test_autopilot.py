@@ -21,11 +21,12 @@ from app.market.models import Symbol
 from app.market.service import symbol_category
 from app.platform.core.errors import ConflictError
 from app.platform.db.models import EventOutbox
+from app.platform.settings_store.reader import read_setting
 from app.portfolio.autopilot import INTERIM, METHOD, AutopilotService, PolicyTarget
 from app.portfolio.membership import CategoryExcluded, MembershipService
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.repository import PortfolioRepository
-from app.settings.registry import SETTINGS, read_setting
+from app.settings.registry import SETTINGS
 from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.helpers import set_config
 
@@ -91,7 +92,7 @@ class TestSetting:
         )
         assert response.status_code == 200, response.text
         assert response.json()["changed"] == [{"key": "autopilot", "old": False, "new": True}]
-        assert await read_setting(session, "autopilot", bool) is True
+        assert await read_setting(session, SETTINGS["autopilot"], bool) is True
 
 
 class TestScoringRun:

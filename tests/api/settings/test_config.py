@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.settings.models import ConfigurationChange, SystemConfiguration
+from app.platform.db.models.system_configuration import ConfigurationChange, SystemConfiguration
 from app.settings.registry import RUNTIME_SETTINGS
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY
 from tests.factories import make_member
@@ -128,16 +128,13 @@ class TestChanges:
         rows = await stored(session)
         assert type(rows["max_portfolio_symbols"]) is int and rows["max_portfolio_symbols"] == 12
 
-    async def test_a_missing_row_is_created(
+    async def test_a_setting_at_its_default_has_no_row_until_changed(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        row = await session.get(SystemConfiguration, "alert_cooldown_s")
-        assert row is not None
-        await session.delete(row)
-        await session.flush()
+        assert await stored(session) == {}
         response = await put(client, {"alert_cooldown_s": 1200})
         assert response.json()["changed"] == [{"key": "alert_cooldown_s", "old": 900, "new": 1200}]
-        assert (await stored(session))["alert_cooldown_s"] == 1200
+        assert await stored(session) == {"alert_cooldown_s": 1200}
 
     async def test_needs_the_admin_role(self, client: httpx.AsyncClient) -> None:
         for key in (READ_KEY, TRADE_KEY):
@@ -231,6 +228,6 @@ class TestValidation:
         assert body["errors"][0]["message"] == (  # type: ignore[index]
             "must not be below the 3 active members (remove some first)"
         )
-        assert (await stored(session))["max_portfolio_symbols"] == 10
+        assert "max_portfolio_symbols" not in await stored(session)  # unchanged: no row
         response = await put(client, {"max_portfolio_symbols": 3})
         assert response.json()["changed"] == [{"key": "max_portfolio_symbols", "old": 10, "new": 3}]

@@ -1,5 +1,5 @@
 """The market's services against the loopback KuCoin simulator and a real (rolled-back) database:
-12 contracts. The price cache's and the ticker's modules choose their own market."""
+12 contracts. The price cache's module chooses its own market."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from app.market.repository import CandleRepository
 from app.market.service import UniverseService
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
+from app.portfolio.holdings import PortfolioHoldings
 from tests.integration.committed import committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -34,7 +35,7 @@ def last_closed_open_ms(sim: KucoinSimulator) -> int:
 
 
 async def synced(session: AsyncSession, gateway: KucoinGateway, *codes: str) -> list[Symbol]:
-    await UniverseService(session, gateway).sync()
+    await UniverseService(session, gateway).sync(PortfolioHoldings())
     rows = (await session.scalars(select(Symbol).where(Symbol.kucoin_symbol.in_(codes)))).all()
     return sorted(rows, key=lambda r: codes.index(r.kucoin_symbol))
 

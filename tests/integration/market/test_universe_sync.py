@@ -14,8 +14,12 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
 from app.market.service import UniverseService
 from app.platform.db.models import Alert
+from app.portfolio.holdings import PortfolioHoldings
+from tests.factories import make_member
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import with_sim
+
+HOLDINGS = PortfolioHoldings()  # the portfolio's, as the app's state hands it to the sync
 
 
 async def symbols_by_code(session: AsyncSession) -> dict[str, Symbol]:
@@ -32,7 +36,7 @@ class TestSync:
     async def test_stores_every_contract_in_canonical_form_with_its_specs(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
-        result = await UniverseService(session, gateway).sync()
+        result = await UniverseService(session, gateway).sync(HOLDINGS)
         rows = await symbols_by_code(session)
         assert result.contracts == result.added == len(rows) == 12
         btc = rows["XBTUSDTM"]
@@ -54,12 +58,12 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         rows = await symbols_by_code(session)
         assert (rows["SIM003USDTM"].asset_class, rows["XBTUSDTM"].asset_class) == ("STOCK", None)
         rows["SIM003USDTM"].asset_class, rows["XBTUSDTM"].asset_class = None, "METAL"
         await session.flush()
-        await service.sync()  # an update writes what the row says now, None included
+        await service.sync(HOLDINGS)  # an update writes what the row says now, None included
         rows = await symbols_by_code(session)
         assert (rows["SIM003USDTM"].asset_class, rows["XBTUSDTM"].asset_class) == ("STOCK", None)
 
@@ -67,10 +71,10 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         first_ids = {code: row.id for code, row in (await symbols_by_code(session)).items()}
         sim.clock.advance(3600)
-        result = await service.sync()
+        result = await service.sync(HOLDINGS)
         rows = await symbols_by_code(session)
         assert (result.added, result.updated, result.delisted) == (0, 12, [])
         assert {code: row.id for code, row in rows.items()} == first_ids
@@ -80,9 +84,9 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         sim.delist("ETHUSDTM")
-        result = await service.sync()
+        result = await service.sync(HOLDINGS)
         eth = (await symbols_by_code(session))["ETHUSDTM"]
         assert result.delisted == ["ETHUSDT"]
         assert eth.status == "Delisted" and not eth.is_eligible
@@ -92,14 +96,32 @@ class TestSync:
         assert alert.severity == "warning"  # not a portfolio member
         assert alert.details["kucoin_symbol"] == "ETHUSDTM"
 
+    async def test_a_held_contract_leaving_is_a_critical_alert(
+        self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
+    ) -> None:
+        service = UniverseService(session, gateway)
+        await service.sync(HOLDINGS)
+        rows = await symbols_by_code(session)
+        await make_member(session, 1, symbol=rows["ETHUSDTM"])  # in this uncommitted transaction
+        sim.delist("ETHUSDTM")
+        sim.delist("SIM003USDTM")
+        await service.sync(HOLDINGS)
+        alerts = {alert.symbol: alert for alert in await delisting_alerts(session)}
+        assert {s: a.severity for s, a in alerts.items()} == {
+            "ETHUSDT": "critical",
+            "SIM003USDT": "warning",
+        }
+        assert alerts["ETHUSDT"].details["portfolio_member"] is True
+        assert alerts["SIM003USDT"].details["portfolio_member"] is False
+
     async def test_a_contract_leaving_open_is_marked_and_alerted_once(
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         sim.delist("SIM003USDTM", status="Paused")
-        first = await service.sync()
-        second = await service.sync()
+        first = await service.sync(HOLDINGS)
+        second = await service.sync(HOLDINGS)
         row = (await symbols_by_code(session))["SIM003USDTM"]
         assert first.delisted == ["SIM003USDT"] and second.delisted == []
         assert row.status == "Paused" and row.eligibility_reason == "NOT_OPEN"
@@ -111,11 +133,11 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         sim.delist("SIM003USDTM", status="Paused")
-        paused = await service.sync()
+        paused = await service.sync(HOLDINGS)
         sim.delist("SIM003USDTM")
-        gone = await service.sync()
+        gone = await service.sync(HOLDINGS)
         row = (await symbols_by_code(session))["SIM003USDTM"]
         assert gone.delisted == []  # counted once, when it stopped being Open
         assert (row.status, row.eligibility_reason) == ("Delisted", "DELISTED")
@@ -127,11 +149,11 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         sim.delist("ETHUSDTM")
-        await service.sync()
+        await service.sync(HOLDINGS)
         sim.relist("ETHUSDTM")
-        result = await service.sync()
+        result = await service.sync(HOLDINGS)
         eth = (await symbols_by_code(session))["ETHUSDTM"]
         assert result.relisted == ["ETHUSDT"]
         assert eth.status == "Open" and eth.is_eligible and eth.delisted_at is None
@@ -140,13 +162,13 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         before = {
             code: row.market_data_at for code, row in (await symbols_by_code(session)).items()
         }
         sim.faults.set("http_500", path="/api/v1/contracts/active")
         with pytest.raises(Unavailable):
-            await service.sync()
+            await service.sync(HOLDINGS)
         after = await symbols_by_code(session)
         assert {code: row.market_data_at for code, row in after.items()} == before
         assert await delisting_alerts(session) == []
@@ -158,7 +180,7 @@ class TestSync:
         self, session: AsyncSession, gateway: KucoinGateway
     ) -> None:
         service = UniverseService(session, gateway)
-        await service.sync()
+        await service.sync(HOLDINGS)
         btc = (await symbols_by_code(session))["XBTUSDTM"]
         btc.market_data_at = btc.market_data_at - timedelta(hours=2)  # limit: 1800 s
         await session.flush()

@@ -22,9 +22,9 @@ from app.market.models import Candle, Symbol
 from app.operations.retention import RetentionService
 from app.platform.core.clock import utcnow
 from app.platform.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
+from app.platform.db.models.system_configuration import ConfigurationChange
 from app.portfolio.models import PortfolioHistory
 from app.scoring.models import ScoringRun, SymbolScore
-from app.settings.models import ConfigurationChange
 from app.signals.models import Signal
 from tests.factories import add, make_candles, make_run, make_symbol
 from tests.helpers import set_config

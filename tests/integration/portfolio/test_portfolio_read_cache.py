@@ -11,12 +11,12 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine
 from tests.conftest import start_app
+from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -102,12 +102,7 @@ async def test_replicas_see_each_others_writes(
             # A configuration edit made outside the API shows too (its trigger notifies).
             engine = create_engine(make_settings(committed_postgres))
             async with engine.begin() as connection:
-                await connection.execute(
-                    text(
-                        "UPDATE system_configuration SET value = '1', updated_at = now() "
-                        "WHERE key = 'replacement_candidates'"
-                    )
-                )
+                await store_setting(connection, "replacement_candidates", 1)
             await engine.dispose()
             for _ in range(500):
                 body = (await api.get(PORTFOLIO, headers=TRADE)).json()

@@ -17,6 +17,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.kucoin.transport import endpoint_name
 from app.market.funding import FUNDING_LOOKBACK, next_settlement
 from app.market.models import FundingSettlement, Symbol
+from app.portfolio.holdings import PortfolioHoldings
 from app.scoring.models import SymbolScore
 from app.scoring.scoring_run import ScoringRunService
 from tests.helpers import set_config
@@ -43,7 +44,7 @@ def sim_now(sim: KucoinSimulator) -> datetime:
 
 
 async def score(session: AsyncSession, gateway: KucoinGateway, sim: KucoinSimulator) -> Any:
-    service = ScoringRunService(session, gateway, asyncio.Lock())
+    service = ScoringRunService(session, gateway, asyncio.Lock(), PortfolioHoldings())
     return await service.calculate(triggered_by="test", now=sim_now(sim))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
+from app.portfolio.holdings import PortfolioHoldings
 from app.records.keeping.family import WEIGHED as COMPONENTS  # the seeded rows
 from app.scoring.models import ScoringAlgorithm, SymbolScore
 from app.scoring.repository import SCORING_LOCK_KEY
@@ -40,7 +41,7 @@ def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGateway:
 
 
 def runner(session: AsyncSession, gateway: KucoinGateway) -> ScoringRunService:
-    return ScoringRunService(session, gateway, asyncio.Lock())
+    return ScoringRunService(session, gateway, asyncio.Lock(), PortfolioHoldings())
 
 
 async def scores_by_symbol(session: AsyncSession, run_id: int) -> dict[str, dict[str, SymbolScore]]:
@@ -244,7 +245,9 @@ class TestConcurrency:
         lock = asyncio.Lock()
         async with lock:
             with pytest.raises(ScoringInProgress):
-                await ScoringRunService(session, gateway, lock).calculate(triggered_by="test")
+                await ScoringRunService(session, gateway, lock, PortfolioHoldings()).calculate(
+                    triggered_by="test"
+                )
 
     async def test_a_run_on_another_replica_is_409(
         self, session: AsyncSession, gateway: KucoinGateway, engine: AsyncEngine, backend: str

@@ -1,42 +1,71 @@
-"""The services' typed settings: every field reading a runtime setting is of its registry type,
+"""The services' typed settings: every field reading a runtime setting is of its declared type,
 and a value is cast as the call sites' `int(...)`/`float(...)` casts did."""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from app.alerts.conditions import Thresholds
-from app.books.replay_config import DeploymentSettings, ReplaySettings
 from app.operations.retention import RetentionSettings
-from app.portfolio.member_exits import ExitSettings
-from app.portfolio.policy.settings import PolicySettings
-from app.portfolio.settings import PortfolioConfig
+from app.platform.settings_store.declaration import RuntimeSetting
+from app.platform.settings_store.fields import SETTING, declared_settings, from_settings
 from app.records.as_run_update import RecordCosts
-from app.scoring.fetch_plan import PlanSettings
-from app.scoring.run_config import ScoringSettings
-from app.settings.registry import DEFAULTS, SETTINGS, typed_keys
-from app.settings.typed.setting import from_settings, setting_keys
-from app.signals.service import RuleSettings
+from app.scoring.settings import ScoringSettings
+from app.settings.registry import DEFAULTS, RUNTIME_SETTINGS
 
-TYPED = [
-    PolicySettings,
-    PortfolioConfig,
-    RetentionSettings,
-    ExitSettings,
-    RecordCosts,
-    Thresholds,
-    ScoringSettings,
-    DeploymentSettings,
-    ReplaySettings,
-    PlanSettings,
-    RuleSettings,
-]
+APP = Path(__file__).resolve().parents[3] / "app"
+
+
+def _every_module() -> list[Any]:
+    names = sorted(
+        ".".join(path.relative_to(APP.parent).with_suffix("").parts).removesuffix(".__init__")
+        for path in APP.rglob("*.py")
+        if path.name != "__main__.py"
+    )
+    return [importlib.import_module(name) for name in names]
+
+
+def _found() -> tuple[list[type[Any]], list[RuntimeSetting]]:
+    """Every dataclass of app/ with a field holding a runtime setting, and every declaration
+    there is (a module's constant or a field's)."""
+    classes: dict[type[Any], None] = {}
+    declared: dict[int, RuntimeSetting] = {}
+    for module in _every_module():
+        for value in vars(module).values():
+            if isinstance(value, RuntimeSetting):
+                declared[id(value)] = value
+            elif isinstance(value, type) and dataclasses.is_dataclass(value):
+                held = [
+                    f.metadata[SETTING] for f in dataclasses.fields(value) if SETTING in f.metadata
+                ]
+                if held:
+                    classes[value] = None
+                    declared.update((id(d), d) for d in held)
+    return list(classes), list(declared.values())
+
+
+TYPED, DECLARED = _found()
 
 
 @pytest.mark.parametrize("cls", TYPED, ids=lambda cls: cls.__name__)
-def test_every_field_is_of_its_settings_registry_type(cls: type) -> None:
-    keys = typed_keys(cls)  # TypeError on a field of another type than its setting's
-    assert keys == setting_keys(cls) and set(keys) <= set(SETTINGS)
+def test_every_field_is_of_its_settings_declared_type(cls: type) -> None:
+    declared_settings(cls)  # TypeError on a field of another type than its setting's
+
+
+def test_every_declared_setting_is_listed_once_by_the_configuration_api() -> None:
+    assert len(TYPED) >= 10  # the walk found the readers
+    listed = {id(s) for s in RUNTIME_SETTINGS}
+    assert sorted(s.key for s in DECLARED if id(s) not in listed) == []
+    assert len({s.key for s in DECLARED}) == len(DECLARED)  # no key declared twice
+
+
+@pytest.mark.parametrize("declared", RUNTIME_SETTINGS, ids=lambda s: s.key)
+def test_every_default_holds_to_its_own_bounds(declared: RuntimeSetting) -> None:
+    assert declared.check(declared.default) == declared.default
 
 
 def test_a_scoring_runs_gate_reads_its_settings_and_keeps_the_rest() -> None:

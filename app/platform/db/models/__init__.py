@@ -8,20 +8,22 @@ import app.market.models  # registers `symbol`, `candle`, `candle_gap`, `funding
 import app.portfolio.models  # registers the members, their audit trail, the PnL reports
 import app.records.models  # registers `track_record*`, `forward_*`
 import app.scoring.models  # registers `scoring_run`, `symbol_score` and the algorithm's tables
-import app.settings.models  # registers `system_configuration`, `configuration_change`
 import app.signals.models  # noqa: F401  (registers `signal`)
 from app.platform.db.models.alert import Alert
 from app.platform.db.models.budget import ExchangeWeight, FundingChecked
 from app.platform.db.models.event_outbox import EventOutbox
 from app.platform.db.models.job_run import JobRun
+from app.platform.db.models.system_configuration import ConfigurationChange, SystemConfiguration
 from app.platform.db.models.webhook_delivery import WebhookDelivery
 
 __all__ = [
     "Alert",
+    "ConfigurationChange",
     "EventOutbox",
     "ExchangeWeight",
     "FundingChecked",
     "JobRun",
     "PerformanceRecord",
+    "SystemConfiguration",
     "WebhookDelivery",
 ]

@@ -9,9 +9,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.market.models import Symbol
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.portfolio.models import PortfolioMember
 from app.scoring.models import ScoringRun
-from app.settings.models import SystemConfiguration
 
 
 class SystemRepository:
@@ -66,7 +66,10 @@ class SystemRepository:
         )
         return bool(await self.connection.scalar(select(scored.exists())))
 
-    async def config_value(self, key: str) -> Any:
-        return await self.connection.scalar(
+    async def config_value(self, key: str, default: Any) -> Any:
+        """The value in force of the runtime setting `key`: stored, or `default` (its declared
+        one)."""
+        stored = await self.connection.scalar(
             select(SystemConfiguration.value).where(SystemConfiguration.key == key)
         )
+        return default if stored is None else stored

@@ -24,8 +24,8 @@ from app.main import create_app
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.db.session_flags import Commit, mark_run_queued
-from app.settings.models import SystemConfiguration
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE, TRADE
 from tests.integration.lab.test_replay_history import imported, window
@@ -64,11 +64,16 @@ def configured(value: int) -> Any:
     return update(SystemConfiguration).where(SystemConfiguration.key == KEY).values(value=value)
 
 
+def stored(value: int) -> SystemConfiguration:
+    """`KEY` set to `value` (a setting has a row once it is changed)."""
+    return SystemConfiguration(key=KEY, value=value, updated_by="test")
+
+
 class TestCommitHook:
     async def test_follows_a_commit_with_the_tables_it_wrote(self, hooked: Hooked) -> None:
         sessions, commits = hooked
         async with sessions() as session:
-            session.add(SystemConfiguration(key="added", value=1))
+            session.add(stored(1))
             await session.commit()
             row = await session.get(SystemConfiguration, KEY)
             assert row is not None
@@ -174,7 +179,7 @@ async def test_a_commit_outside_any_request_drops_the_cached_answers(
     api, app = cached_app
     assert setting(await cached_twice(api, CONFIG), KEY) == 2  # the default
     async with app.state.app_state.sessionmaker() as session:  # no request, no job: plain
-        await session.execute(configured(1))
+        session.add(stored(1))
         await session.commit()
     fresh = await api.get(CONFIG, headers=READ)
     assert "x-cache" not in fresh.headers and setting(fresh, KEY) == 1

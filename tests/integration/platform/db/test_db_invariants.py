@@ -22,7 +22,6 @@ from app.platform.core.clock import utcnow
 from app.platform.db.models import Alert, JobRun
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringAlgorithm, SymbolScore
-from app.settings.models import SystemConfiguration
 from app.signals.models import Signal
 from tests.factories import add, make_member, make_run, make_symbol
 from tests.helpers import set_config
@@ -263,13 +262,6 @@ class TestSignalChecks:
 
 
 class TestSeeds:
-    async def test_configuration_holds_portfolio_defaults(self, session: AsyncSession) -> None:
-        rows = await session.execute(select(SystemConfiguration.key, SystemConfiguration.value))
-        values = dict(rows.all())
-        assert values["max_portfolio_symbols"] == 10
-        assert values["rebalance_threshold_pct"] == 1.0
-        assert values["replacement_candidates"] == 2
-
     async def test_scoring_weights_are_seeded_and_sum_to_one(self, session: AsyncSession) -> None:
         rows = await session.execute(select(ScoringAlgorithm.name, ScoringAlgorithm.weight))
         weights = dict(rows.all())

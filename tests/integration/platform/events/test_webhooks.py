@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook, WebhookVerificationError
 
@@ -21,6 +21,7 @@ from app.platform.core.config import Settings, WebhookSettings
 from app.platform.db.models import EventOutbox, WebhookDelivery
 from app.platform.events.stream import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher, message_id
+from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -202,9 +203,7 @@ async def test_signed_retried_and_rate_limited(
             await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
         engine = create_async_engine(committed_postgres)
         async with engine.begin() as connection:
-            await connection.execute(
-                text("UPDATE system_configuration SET value = '101' WHERE key = 'alert_low_score'")
-            )
+            await store_setting(connection, "alert_low_score", 101)
         await engine.dispose()
         await api.post(f"{BASE}/alerts/check", headers=TRADE)
         rows = await settled(committed_postgres, 2 + 10 + 6)

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import text
 
 from app.main import create_app
 from app.platform.core.config import Settings
@@ -16,6 +15,7 @@ from app.platform.scheduler import loop
 from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
+from tests.helpers import store_setting
 
 
 async def test_a_changed_interval_ends_the_wait_for_the_old_tick(
@@ -36,10 +36,7 @@ async def test_a_changed_interval_ends_the_wait_for_the_old_tick(
         await asyncio.sleep(0.1)
         assert not waiting.done()
         async with state.sessionmaker() as session:
-            await session.execute(
-                text("UPDATE system_configuration SET value = '60' WHERE key = :k"),
-                {"k": job.interval_key},
-            )
+            await store_setting(await session.connection(), job.interval_key, 60)
             await session.commit()
         assert await asyncio.wait_for(waiting, 5) is False
         assert await scheduler._interval(job) == 60

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.callers.models import IdempotencyKey
@@ -16,6 +16,7 @@ from app.platform.db.models import EventOutbox, JobRun
 from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
+from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -51,10 +52,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
                 )
             )
             for key, value in RELAXED.items():
-                await connection.execute(
-                    text("UPDATE system_configuration SET value = :v WHERE key = :k"),
-                    {"v": str(value), "k": key},
-                )
+                await store_setting(connection, key, value)
         settings = make_settings(
             committed_postgres,
             kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},

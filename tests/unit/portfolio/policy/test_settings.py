@@ -1,5 +1,5 @@
-"""The policy's one configuration: the registry's policy settings are exactly its fields, and
-it is built from their values alone, the same way live and in replay."""
+"""The policy's one configuration: its settings are declared on its fields and listed by the
+configuration API, and it is built from their values alone, the same way live and in replay."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.replay_params import ReplayParams, config_json
+from app.platform.settings_store.fields import from_settings, setting_values
 from app.portfolio.policy.replacement_rule import ReplacementSettings
 from app.portfolio.policy.settings import POLICY_KEYS, PolicySettings, policy_from_settings
-from app.settings.registry import DEFAULTS, RUNTIME_SETTINGS
-from app.settings.typed.setting import from_settings, setting_values
+from app.settings.registry import DEFAULTS, SETTINGS
 
 
 class TestPolicyKeys:
-    def test_registry_policy_settings_are_the_fields(self) -> None:
-        marked = {s.key for s in RUNTIME_SETTINGS if s.policy}
-        assert set(POLICY_KEYS) == marked
+    def test_the_configuration_api_lists_every_policy_setting(self) -> None:
+        assert set(POLICY_KEYS) <= set(SETTINGS)
 
     def test_each_key_is_read_once(self) -> None:
         assert len(POLICY_KEYS) == len(set(POLICY_KEYS))

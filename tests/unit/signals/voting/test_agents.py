@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.settings.registry import default_of
+from app.settings.registry import DEFAULTS
 from app.signals.voting.agents import (
     ABSTAIN,
     APPROVE,
@@ -34,14 +34,14 @@ METRICS = {
 
 # The registered defaults: the service reads these settings (tests/api covers a change of them).
 LIMITS = Limits(
-    max_spread_bps=default_of("signal_max_spread_bps"),
-    max_volatility=default_of("signal_max_volatility"),
-    correlation_limit=default_of("correlation_limit"),
-    max_score_age_s=default_of("stale_data_limit_s"),
-    max_funding_carry_bps=default_of("signal_max_funding_carry_bps"),
+    max_spread_bps=DEFAULTS["signal_max_spread_bps"],
+    max_volatility=DEFAULTS["signal_max_volatility"],
+    correlation_limit=DEFAULTS["correlation_limit"],
+    max_score_age_s=DEFAULTS["stale_data_limit_s"],
+    max_funding_carry_bps=DEFAULTS["signal_max_funding_carry_bps"],
 )
 RULE = ConsensusRule(
-    quorum=default_of("signal_quorum"), approve_share=default_of("signal_approve_share")
+    quorum=DEFAULTS["signal_quorum"], approve_share=DEFAULTS["signal_approve_share"]
 )
 
 

@@ -10,40 +10,33 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
-from app.market.prices import TickerFollower
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from app.portfolio.models import PortfolioMember
+from app.portfolio.ticker_follower import TickerFollower
 from app.state import AppState
 from tests.conftest import start_app
 from tests.databases import create_postgres_database, drop_postgres_database
+from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE
 from tests.integration.kucoin.streams import eventually, fast_stream
 from tests.kucoin_sim.app import KucoinSimulator
-from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
+from tests.sim_fixtures import make_client, make_gateway
 
 PORTFOLIO = f"{BASE}/portfolio"
 FOLLOW_S = 10.0  # a loaded machine: the resync itself takes milliseconds
-
-
-@pytest.fixture
-def sim_config() -> dict[str, Any]:
-    """The tier's market (tests/integration/conftest.py), not the market folder's 12 contracts:
-    24 contracts on a live clock, enough to fill a portfolio."""
-    return {"universe": 24, "start_time_ms": live_clock_ms()}
 
 
 @pytest.fixture
@@ -104,11 +97,7 @@ async def configure(url: str, key: str, value: object) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
-            result = await connection.execute(
-                text("UPDATE system_configuration SET value = :v WHERE key = :k"),
-                {"v": str(value), "k": key},
-            )
-            assert result.rowcount == 1, key
+            await store_setting(connection, key, value)
     finally:
         await engine.dispose()
 

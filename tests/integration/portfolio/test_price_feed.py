@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import aiohttp
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import StreamTick, TickerStream
 from app.market.models import Symbol
-from app.market.prices import follow_portfolio_prices
 from app.market.service import UniverseService
+from app.portfolio.holdings import PortfolioHoldings
+from app.portfolio.ticker_follower import follow_portfolio_prices
 from tests.factories import make_member
-from tests.sim_fixtures import wait_until
+from tests.kucoin_sim.app import KucoinSimulator
+from tests.sim_fixtures import make_client, make_gateway, wait_until
+
+
+@pytest.fixture
+def sim_config() -> dict[str, Any]:
+    return {"universe": 12}
+
+
+@pytest.fixture
+def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGateway:
+    return make_gateway(make_client(http, sim.base_url, max_attempts=2))
 
 
 async def add_members(session: AsyncSession, *codes: str) -> None:
@@ -29,7 +45,7 @@ class TestFollowPortfolio:
     async def test_streams_ticks_for_the_members_only(
         self, session: AsyncSession, connection: AsyncConnection, gateway: KucoinGateway
     ) -> None:
-        await UniverseService(session, gateway).sync()
+        await UniverseService(session, gateway).sync(PortfolioHoldings())
         await add_members(session, "ETHUSDTM", "SIM002USDTM")
         ticks: list[StreamTick] = []
         stream = TickerStream(gateway.client, gateway.converter, ticks.append)

@@ -1,4 +1,4 @@
-"""`system_configuration` tunables: reads, edits and the record of edits."""
+"""The runtime settings operators stored: reads, edits and the record of edits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.settings.models import ConfigurationChange, SystemConfiguration
+from app.platform.db.models.system_configuration import ConfigurationChange, SystemConfiguration
 
 # Built once: these run on hot paths, and building a statement costs more than running it.
 VALUES_OF_KEYS = select(SystemConfiguration.key, SystemConfiguration.value).where(

@@ -1,5 +1,6 @@
-"""The settings domain's tables: each runtime setting's stored value (`system_configuration`)
-and the changes made over the API (`configuration_change`)."""
+"""The runtime settings' tables: each value an operator set (`system_configuration`; a setting
+without a row is at its declared default) and the changes made over the API
+(`configuration_change`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from app.platform.db.types import JSONType, UTCDateTime
 
 
 class SystemConfiguration(Base):
-    """One tunable of the service (portfolio limits, thresholds, intervals) as a JSON value."""
+    """One runtime setting an operator set (portfolio limits, thresholds, intervals), as a JSON
+    value, with who set it and when."""
 
     __tablename__ = "system_configuration"
 
