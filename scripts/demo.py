@@ -284,6 +284,13 @@ def build_portfolio(client: httpx.Client, members: int) -> dict[str, Any]:
     return dict(client.get(f"{API}/portfolio").json())
 
 
+def replacement_advice(client: httpx.Client) -> dict[str, Any] | None:
+    """The replacement candidates' answer, whose wording the portfolio's table shows for each
+    candidate (None if the service would not say: the table then says `candidate`)."""
+    answer = client.get(f"{API}/portfolio/replacement-candidates")
+    return dict(answer.json()) if answer.status_code == 200 else None
+
+
 def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0: float) -> None:
     """Simulator, database, service, sync, scoring, portfolio; then the URLs."""
     deadline = t0 + args.timeout
@@ -341,10 +348,11 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
             flush=True,
         )
         portfolio = build_portfolio(client, args.members)
+        advice = replacement_advice(client)
         source = client.get(f"{API}/status").json()["market_data"]["kind"]
     total = sum(Decimal(str(m["weight"])) for m in portfolio["members"])
     elapsed = time.monotonic() - t0
-    show_portfolio(portfolio, source)
+    show_portfolio(portfolio, source, advice)
     print(
         f"scored portfolio: {len(portfolio['members'])} members, weights sum to {total} %, "
         f"market data {source}, ready {elapsed:.1f} s after the demo started (any install "

@@ -32,11 +32,15 @@ def run(args: argparse.Namespace) -> int:
 
 async def read(args: argparse.Namespace) -> int:
     """Fetch and print one read; 1 when the service is not ready (`status`)."""
+    advice: dict[str, Any] | None = None
     async with ApiClient(args.url, timeout_s=args.timeout) as api:
         if args.command == "status":
             document = await api.get("/status", accept=(503,))  # not ready: the same document
         elif args.command == "portfolio":
             document = await api.get("/portfolio", {"as_of": args.as_of})
+            # A past snapshot has no candidates; now, each one's state is the advice's wording.
+            if args.as_of is None and not args.json:
+                advice = await api.get("/portfolio/replacement-candidates")
         else:
             query = {"limit": args.limit, "component": args.component}
             document = await api.get("/scoring/rankings", query)
@@ -45,7 +49,7 @@ async def read(args: argparse.Namespace) -> int:
     elif args.command == "status":
         show_status(document)
     elif args.command == "portfolio":
-        show_portfolio(document, api.market_source)
+        show_portfolio(document, api.market_source, advice)
     else:
         show_rankings(document, api.market_source)
     if args.command == "status":
@@ -115,8 +119,21 @@ def show_status(doc: dict[str, Any]) -> None:
         out.print(shown)
 
 
-def show_portfolio(doc: dict[str, Any], source: str | None) -> None:
-    """The members as a table, with the totals and where the prices came from."""
+def replace_cell(member: dict[str, Any], advice: dict[str, Any] | None) -> str:
+    """ "no" for a member that is not a replacement candidate; for a candidate, its state in the
+    API's one wording (`actionability` of `/portfolio/replacement-candidates`)."""
+    if not member["is_replacement_candidate"]:
+        return "no"
+    recommendations = (advice or {}).get("recommendations", [])
+    rec = next((r for r in recommendations if r["member"] == member["symbol"]), None)
+    return "candidate" if rec is None else str(rec["actionability"])
+
+
+def show_portfolio(
+    doc: dict[str, Any], source: str | None, advice: dict[str, Any] | None = None
+) -> None:
+    """The members as a table, with the totals and where the prices came from; `advice`, the
+    replacement candidates' answer, says each candidate's state."""
     members = doc["members"]
     title = (
         f"portfolio: {len(members)} of {doc['max_symbols']} members, total weight "
@@ -154,7 +171,7 @@ def show_portfolio(doc: dict[str, Any], source: str | None) -> None:
             number(m["entry_price"], 6),
             number(m["current_price"], 6),
             number(m["performance_pct"]),
-            "yes" if m["is_replacement_candidate"] else "",
+            replace_cell(m, advice),
             age(m["data_age_s"]),
         )
     console().print(shown)

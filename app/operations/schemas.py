@@ -76,10 +76,15 @@ class JobCheck(BaseModel):
     duration_ms: float | None
     result: dict[str, Any]
     error: str | None = Field(
-        description="Why a run did not succeed: its problem's title and type and the run's id; "
-        "the cause itself is only in the service log, under that run id."
+        description="Why a degraded, failed or aborted run did not succeed: its problem's title "
+        "and type and the run's id; the cause itself is only in the service log, under that run "
+        "id. Null for a skipped run: a skip is not an error (`skip_reason`)."
     )
     problem_type: str | None = None
+    skip_reason: str | None = Field(
+        default=None,
+        description="Why a skipped run had nothing it may do; null for any other status.",
+    )
 
 
 class BootstrapCheck(BaseModel):

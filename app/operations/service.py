@@ -238,7 +238,7 @@ def job_check(run: JobRun) -> JobCheck:
     its id, never by the stored text (rows written before that rule may hold an exception's)."""
     problem = run.problem or {}
     error = None
-    if run.status not in ("running", "succeeded"):
+    if run.status not in ("running", "succeeded", "skipped"):  # a skip is not an error
         error = problem_summary(problem, run.id) if problem else f"Run {run.status}, run {run.id}"
     return JobCheck(
         job=run.job,
@@ -250,4 +250,5 @@ def job_check(run: JobRun) -> JobCheck:
         result=run.result,
         error=error,
         problem_type=problem.get("type"),
+        skip_reason=run.error if run.status == "skipped" else None,
     )

@@ -94,7 +94,9 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
     )
     correlation = CorrelationTable([s.id for s in symbols], pairwise_correlation(returns))
     return ReplacementReport(
-        now, run_ids, recommend(members, outsiders, scores, correlation, settings, looked_at)
+        now,
+        run_ids,
+        recommend(members, outsiders, scores, correlation, settings, looked_at, _ms(now)),
     )
 
 

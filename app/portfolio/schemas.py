@@ -216,6 +216,17 @@ class RecommendationRead(BaseModel):
     reasons: list[str]
     blocking: list[str]
     actionable: bool
+    not_before: datetime | None = Field(
+        description="The earliest time it may become actionable, when what blocks it ends at a "
+        "time (the member's minimum holding time; the outsider's lead confirmed, should it keep "
+        "leading); null when actionable now or when nothing says when (a correlation, no "
+        "outsider)."
+    )
+    actionability: str = Field(
+        description="Its state in the one wording the dashboard, the command line and the demo "
+        "show: `actionable now`, `not actionable before 2026-11-29 09:00 UTC` (`not_before` to "
+        "the minute), or `not actionable: ` and the blocking reasons when no time is known."
+    )
 
 
 class ReplacementCandidatesRead(BaseModel):

@@ -1,5 +1,6 @@
-"""The deployed service (uvicorn on the simulator, a scored 10-member portfolio, a finished
-replay) and Debian's chromium driven by Playwright, for the dashboard's end-to-end tests."""
+"""The deployed service (uvicorn on the simulator with the demo's universe, a scored 10-member
+portfolio, a finished replay) and Debian's chromium driven by Playwright, for the dashboard's
+end-to-end tests."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from app.platform.db.migrations import upgrade_to_head
+from scripts.demo import parse_args
 from tests.databases import sqlite_url
 from tests.deployed import API, prime, process, service_env, simulator, uvicorn, wait_for
 from tests.sim_fixtures import free_port
@@ -36,6 +38,7 @@ ADMIN_KEY = "browser-admin-key-0123456789"
 TRADE_KEY = "browser-trade-key-0123456789"
 READ_KEY = "browser-read-key-01234567890"
 MEMBERS = 10
+UNIVERSE = parse_args([]).universe  # as large as the demo's: its default, the recorded 406
 REPLAY_DAYS = 10
 SUMMARY: list[str] = []  # lines for the end of the run: the screenshots, the load measured
 
@@ -90,7 +93,7 @@ def finished_replay(client: httpx.Client) -> int:
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """uvicorn on a migrated SQLite file with the simulator (30 contracts) as KuCoin."""
+    """uvicorn on a migrated SQLite file with the simulator (the demo's universe) as KuCoin."""
     chromium_or_skip()
     database = sqlite_url(tmp_path_factory.mktemp("dashboard"))
     upgrade_to_head(database)
@@ -100,7 +103,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         database, sim_port, ADMIN_KEY, MYSYMBOLS_API_KEYS=keys, MYSYMBOLS_EVENTS__POLL_S="0.25"
     )
     origin = f"http://127.0.0.1:{app_port}"
-    with process(simulator(sim_port, "30"), env, None):
+    with process(simulator(sim_port, UNIVERSE), env, None):
         wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp", timeout_s=90)
         with process(uvicorn("app.main:app", app_port), env, None):
             wait_for(f"{origin}{API}/health", timeout_s=90)
@@ -114,6 +117,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 limit = {"values": {"correlation_limit": 0.2}}
                 client.put("/config", json=limit).raise_for_status()
                 client.post("/alerts/check").raise_for_status()  # the pairs over the limit
+                # A skipped run for Operations: too little history stored to walk forward.
+                skipped = client.post("/jobs/evidence_refresh/run", params={"wait": 30})
+                assert skipped.status_code == 409, skipped.text
+                assert skipped.json()["type"].endswith("run-skipped"), skipped.text
             yield Deployment(origin, members, replay_id, env)
 
 

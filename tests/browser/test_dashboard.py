@@ -43,11 +43,40 @@ from tests.tcp_proxy import TcpProxy
 
 DESK = (1400, 1000)  # a desk's screen: every table and chart shown whole, none scrolled
 SIZES = [(1280, 800), (390, 844), DESK]
-CLIPPED = """[...document.querySelectorAll(".view:not([hidden]) .scroll")]
-    .filter((e) => e.scrollWidth > e.clientWidth + 1)
-    .map((e) => (e.querySelector("table, svg") || e).id || e.textContent.slice(0, 40))"""
+# Every text of a table or chart in the view open, cut in any way: wider than its own box
+# (overflowing it, or an ellipsis in effect), or reaching out of a box that clips it (a
+# scrolled `.scroll`, an svg's edge, a panel). Each as "what: how".
+CUT = """() => {
+  const texts = ".view:not([hidden]) :is(th, td, caption, legend, .legend li, summary, h3, " +
+    ".bar-label, .bar-value, .stat dt, .stat dd, svg text)";
+  const cut = [];
+  for (const el of document.querySelectorAll(texts)) {
+    if (!el.checkVisibility()) continue;
+    const what = `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`;
+    const style = getComputedStyle(el);
+    if (!(el instanceof SVGElement) && el.scrollWidth > el.clientWidth + 1) {
+      const how = style.textOverflow === "ellipsis" ? "an ellipsis" : "overflow";
+      cut.push(`${what}: ${how}, ${el.scrollWidth} px in ${el.clientWidth} px`);
+      continue;
+    }
+    const box = el.getBoundingClientRect();
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const clips = getComputedStyle(up);
+      if (clips.overflowX === "visible" && clips.overflowY === "visible") continue;
+      const edge = up.getBoundingClientRect();
+      if (box.left < edge.left - 1 || box.right > edge.right + 1) {
+        const where = `${up.tagName.toLowerCase()}${up.id ? "#" + up.id : ""}.${up.classList}`;
+        cut.push(`${what}: ${Math.round(box.left)}..${Math.round(box.right)} px out of ` +
+          `${where} (${Math.round(edge.left)}..${Math.round(edge.right)} px)`);
+        break;
+      }
+    }
+  }
+  return cut;
+}"""
 KEY_ITEM = "mysymbols.apiKey"
 LIVE_LIMIT_MS = 2000  # the issue's bound for a change to reach an open page
+RED = "rgb(163, 22, 28)"  # app.css's --bad: what went wrong, and only that
 
 
 def api(deployment: Deployment, key: str = ADMIN_KEY) -> httpx.AsyncClient:
@@ -120,8 +149,19 @@ async def screenshots(page: Any, view: str, output: Path) -> None:
         await page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 5000
         if (width, height) == DESK:
-            assert await page.evaluate(CLIPPED) == [], f"{view}: clipped at {width} px"
+            await assert_whole(page, view)
     await page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+
+
+async def assert_whole(page: Any, view: str) -> None:
+    """At a desk's width, no text of a table or chart of the view open is cut."""
+    size = page.viewport_size
+    await page.set_viewport_size({"width": DESK[0], "height": DESK[1]})
+    await page.wait_for_timeout(100)
+    cut = await page.evaluate(CUT)
+    SUMMARY.append(f"{view} at {DESK[0]} x {DESK[1]}: {len(cut)} texts cut")
+    assert cut == [], f"{view}: cut at {DESK[0]} px: {cut}"
+    await page.set_viewport_size(size)
 
 
 async def texts(page: Any, selector: str) -> list[str]:
@@ -314,6 +354,7 @@ class TestLiveRecord:
             "paths => paths.map(p => p.dataset.series)"
         )
         assert drawn == [s.replace("_", " ") for s in STRATEGIES]
+        await assert_whole(page, "evidence-live")
 
     async def test_operations_show_the_records_last_update_and_its_age(
         self, session: tuple[Any, Console], deployment: Deployment, live_record: Any
@@ -581,14 +622,22 @@ class TestViews:
         history = await read(deployment, "/portfolio/history?limit=8")
         assert await page.locator("#changes tbody tr").count() == len(history)
         portfolio = await read(deployment, "/portfolio")
-        held = [  # just added: the weakest are still within their minimum holding time
-            m for m in portfolio["members"] if m["is_replacement_candidate"]
-        ]
-        assert held and all(m["replaceable_from"] > portfolio["as_of"] for m in held)
-        badges = await texts(page, "#members .flag")
-        assert badges == [
-            f"held to {when(datetime.fromisoformat(m['replaceable_from']))}" for m in held
-        ]
+        advice = await read(deployment, "/portfolio/replacement-candidates")
+        # Just added: the weakest are within their minimum holding time, and say until when
+        # in the API's one wording; the other members are no candidates.
+        wording = {r["member"]: r["actionability"] for r in advice["recommendations"]}
+        candidates = [m["symbol"] for m in portfolio["members"] if m["is_replacement_candidate"]]
+        assert candidates and sorted(wording) == sorted(candidates)
+        assert all(w.startswith("not actionable before ") for w in wording.values())
+        shown = await page.locator("#members tbody tr").evaluate_all(
+            "rows => rows.map((r) => [r.dataset.symbol, r.querySelector('td.replace').innerText])"
+        )
+        members = portfolio["members"]
+        assert dict(shown) == {m["symbol"]: wording.get(m["symbol"], "no") for m in members}
+        flags = await page.locator("#members td.replace .flag").evaluate_all(
+            "flags => flags.map((f) => f.className)"
+        )
+        assert flags == ["flag neutral"] * len(candidates)  # held: nothing will happen yet
         await screenshots(page, "portfolio", output)
 
     async def test_rankings_show_the_latest_run_and_a_symbols_score_card(
@@ -609,7 +658,10 @@ class TestViews:
         first = components[0]
         rows = page.locator(f"#score-card table[data-component='{first['component']}'] tbody tr")
         assert await rows.count() == len(first["breakdown"]["metrics"])
-        assert "No symbol was excluded" in await page.inner_text("#exclusions")
+        run = await read(deployment, f"/scoring/runs/{rankings['run_id']}")
+        excluded = run["exclusions"].get("symbols", {}), run["exclusions"].get("fetch_failures", {})
+        rows = await page.locator("#exclusions tbody tr").count()
+        assert rows == sum(len(e) for e in excluded)
         legend = await texts(page, "#score-card .legend li")  # risk only: composite = risk
         assert "risk (= composite, dashed)" in legend and "composite" in legend
         ticks = await page.locator("#score-card svg.lines text.xtick").all_text_contents()
@@ -680,6 +732,21 @@ class TestViews:
         assert kind in (await page.inner_text("#source")).lower()
         runs = await read(deployment, "/jobs/runs?limit=20")
         assert await page.locator("#job-runs tbody tr").count() == len(runs)
+        # A skip is no failure: not red, and its reason is its outcome.
+        [skipped] = [r for r in runs if r["status"] == "skipped"]
+        row = page.locator("#job-runs tbody tr", has_text=f"#{skipped['id']}")
+        flag = row.locator(".flag")
+        assert (await flag.inner_text(), await flag.get_attribute("class")) == (
+            "skipped",
+            "flag neutral",
+        )
+        colours = "f => [getComputedStyle(f).color, getComputedStyle(f).borderColor]"
+        assert RED not in await flag.evaluate(colours)
+        assert (await row.locator("td").last.inner_text()) == skipped["skip_reason"]
+        # Panels in users' words, no job's name.
+        titles = await texts(page, "#view-operations h3")
+        assert "Live track record: last update" in titles
+        assert not any("_" in title for title in titles), titles
         alerts = await read(deployment, "/alerts?status=open")
         assert alerts, "the alert check raised the correlation alerts"
         assert await page.locator("#alerts button[data-alert]").count() == len(alerts)

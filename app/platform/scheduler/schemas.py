@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 JobStatus = Literal["running", "succeeded", "degraded", "failed", "skipped", "aborted"]
 WITH_RESULT = ("succeeded", "degraded")
@@ -25,6 +25,7 @@ RUNNING_RUN: dict[str, Any] = {
     "duration_ms": None,
     "result": None,
     "problem": None,
+    "skip_reason": None,
     "attempts": 1,
 }
 DEGRADED_RUN: dict[str, Any] = {
@@ -49,6 +50,19 @@ DEGRADED_RUN: dict[str, Any] = {
         "scoring_run_id": 57,
     },
 }
+SKIPPED_RUN: dict[str, Any] = {
+    **RUNNING_RUN,
+    "id": 814,
+    "job": "track_record",
+    "status": "skipped",
+    "progress": 0.0,
+    "requested_by": "scheduler",
+    "scheduled_tick": "2026-11-23T10:00:00Z",
+    "heartbeat_at": None,
+    "finished_at": "2026-11-23T10:00:00Z",
+    "duration_ms": 3.1,
+    "skip_reason": "run 811 of track_record is still running",
+}
 
 
 class JobRunRead(BaseModel):
@@ -56,14 +70,16 @@ class JobRunRead(BaseModel):
     `degraded` run has both: what it did, and why it could not do its purpose)."""
 
     model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [RUNNING_RUN, DEGRADED_RUN]}
+        from_attributes=True,
+        json_schema_extra={"examples": [RUNNING_RUN, DEGRADED_RUN, SKIPPED_RUN]},
     )
 
     id: int
     job: str
     status: JobStatus = Field(
         description="`degraded`: ended, its work kept, but an outside dependency (KuCoin) kept "
-        "it from its purpose (its `problem` says how); `failed`: ended in an error, nothing kept."
+        "it from its purpose (its `problem` says how); `failed`: ended in an error, nothing kept; "
+        "`skipped`: not an error: the job had nothing it may do then (`skip_reason` says why)."
     )
     progress: float = Field(ge=0, le=1, description="0..1; 1 once succeeded or degraded.")
     requested_by: str | None = Field(
@@ -81,6 +97,13 @@ class JobRunRead(BaseModel):
     problem: dict[str, Any] | None = Field(
         description="RFC 9457 problem of a degraded, failed or aborted run."
     )
+    # The ledger keeps a skip's reason in its `error` column; read here as what it is.
+    skip_reason: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("skip_reason", "error"),
+        description="Why a skipped run had nothing it may do (another run of the job still "
+        "running, inputs not there yet); null for any other status.",
+    )
     attempts: int = Field(
         ge=1,
         description="Times its body ran: more than 1 when a busy database (a lock, a snapshot "
@@ -91,6 +114,8 @@ class JobRunRead(BaseModel):
     def _result_only_once_ended_with_one(self) -> JobRunRead:
         if self.status not in WITH_RESULT:
             self.result = None
+        if self.status != "skipped":
+            self.skip_reason = None
         return self
 
 

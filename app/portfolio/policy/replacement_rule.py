@@ -22,12 +22,14 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 
 from app.platform.core.units import HOUR_MS
 from app.platform.settings_store.declaration import between
 from app.platform.settings_store.fields import setting
+from app.portfolio.policy.actionability import actionability, moment
 from app.portfolio.policy.ranks import by_score
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
@@ -141,10 +143,24 @@ class Recommendation:
     most_correlated_with: str | None = None
     reasons: list[str] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
+    # The earliest time (ms) it may become actionable, when what blocks it ends at a time: the
+    # minimum holding time, or the lead confirmed should the outsider keep leading.
+    not_before_ms: int | None = None
+    lead_confirmed: bool = False  # the hysteresis passed
 
     @property
     def actionable(self) -> bool:
         return self.outsider is not None and not self.blocking
+
+    @property
+    def not_before(self) -> datetime | None:
+        """`not_before_ms` as a time; None when actionable now or no time is known."""
+        return None if self.actionable else moment(self.not_before_ms)
+
+    @property
+    def actionability(self) -> str:
+        """The one wording of its state (`actionability`): actionable now, or from when."""
+        return actionability(self.actionable, self.not_before, self.blocking)
 
 
 def replacement_candidates(
@@ -210,13 +226,16 @@ def recommend(
     correlation: CorrelationTable,
     settings: ReplacementSettings,
     ranked: list[OutsiderFact] | None = None,
+    now_ms: int | None = None,
 ) -> list[Recommendation]:
     """One recommendation per candidate, weakest first. `outsiders` are the tradable symbols
     outside the portfolio; `runs` the recent scoring runs, newest first (at least one);
-    `ranked`: `outsiders_to_correlate(outsiders, runs[0], settings)`, when the caller has it."""
+    `ranked`: `outsiders_to_correlate(outsiders, runs[0], settings)`, when the caller has it;
+    `now_ms`: when the members' `held_hours` were measured (the newest run's time if not given)."""
     if not members or not runs:
         return []
     latest = runs[0]
+    now = latest.at_ms if now_ms is None else now_ms
     by_id = {m.id: m for m in members}
     seats = {m.id: m.seat for m in members}
     weakest = replacement_candidates(seats, latest.composite, settings.candidates)
@@ -228,12 +247,38 @@ def recommend(
     for member_id in weakest:
         candidate = by_id[member_id]
         remaining = [m for m in members if m.id != member_id]
-        recommendations.append(
-            _recommend(
-                candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings
-            )
+        rec = _recommend(
+            candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings
         )
+        if not rec.actionable:
+            rec.not_before_ms = _not_before_ms(rec, candidate, runs, settings, now)
+        recommendations.append(rec)
     return recommendations
+
+
+def _not_before_ms(
+    rec: Recommendation,
+    candidate: MemberFact,
+    runs: Sequence[RunScores],
+    settings: ReplacementSettings,
+    now_ms: int,
+) -> int | None:
+    """The earliest time after `now_ms` the blocked `rec` may become actionable, were nothing
+    else to change: its member's minimum holding time over and, while the outsider's lead is not
+    confirmed, the lead held over `confirmation_hours` from the oldest run of its streak (from
+    the next run when it does not lead now). None when neither is still to come."""
+    times: list[float] = []
+    if candidate.held_hours < settings.min_holding_hours:
+        wait_ms = (settings.min_holding_hours - candidate.held_hours) * HOUR_MS
+        times.append(now_ms + wait_ms)
+    if rec.outsider is not None and not rec.lead_confirmed:
+        streak = lead_streak([c.lead for c in rec.confirmations], settings.margin)
+        since = runs[streak - 1].at_ms if streak else now_ms
+        times.append(since + confirmation_span_ms(settings.confirmation_hours))
+    latest = max(times, default=None)
+    if latest is None or latest <= now_ms:
+        return None
+    return math.floor(latest / 1000) * 1000  # to the second, down: "not before" stays true
 
 
 def _recommend(
@@ -308,6 +353,7 @@ def _check_hysteresis(
         )
     streak = lead_streak([c.lead for c in rec.confirmations], settings.margin)
     if window is not None and streak >= window:
+        rec.lead_confirmed = True
         rec.reasons.append(
             f"{rec.outsider} leads by at least {settings.margin:g} points "
             f"in every scoring run over the last {hours:g} h"

@@ -142,6 +142,25 @@ class TestRunNow:
         run = (await api.get(str(body["run_url"]), headers=READ)).json()
         assert (run["status"], run["result"]) == ("skipped", None)
 
+    async def test_a_skipped_run_is_no_error_and_says_why_as_its_skip_reason(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        response = await api.post(f"{JOBS}/evidence_refresh/run", params=WAIT, headers=ADMIN)
+        why = str(assert_problem(response, 409, "run-skipped")["detail"])
+        run = (await api.get(response.headers["location"], headers=READ)).json()
+        assert (run["status"], run["problem"], run["skip_reason"]) == ("skipped", None, why)
+        listed = await api.get(f"{JOBS}/runs", params={"job": "evidence_refresh"}, headers=READ)
+        assert [(r["id"], r["skip_reason"]) for r in listed.json()] == [(run["id"], why)]
+
+    async def test_a_run_that_did_not_succeed_has_no_skip_reason(
+        self, api: httpx.AsyncClient, sim: KucoinSimulator
+    ) -> None:
+        sim.faults.set("http_500", status=503)  # every request, until cleared
+        response = await api.post(f"{JOBS}/universe_sync/run", params=WAIT, headers=ADMIN)
+        assert_problem(response, 503, "exchange-unavailable")
+        run = (await api.get(response.headers["location"], headers=READ)).json()
+        assert (run["status"], run["skip_reason"]) == ("degraded", None)
+
 
 class TestRequestGap:
     async def test_a_job_requested_again_moments_after_its_run_ended_is_429(

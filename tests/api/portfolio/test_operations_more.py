@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -169,11 +169,17 @@ class TestReplacementCandidates:
     ) -> None:
         await build(api, (await ranked(api))[:10])
         recommendations = (await read(api, "replacement-candidates"))["recommendations"]
+        included = {m["symbol"]: m["included_at"] for m in (await portfolio(api))["members"]}
         assert len(recommendations) == 2
         for rec in recommendations:
             assert rec["actionable"] is False and rec["held_hours"] < 1
             held = [b for b in rec["blocking"] if b.startswith("held ")]
             assert held and held[0].endswith("of the required 24 h")
+            # Not actionable before its 24 h are held (to the second, cut down), said so.
+            ends = datetime.fromisoformat(included[rec["member"]]) + timedelta(hours=24)
+            not_before = datetime.fromisoformat(rec["not_before"])
+            assert timedelta(0) <= ends - not_before < timedelta(seconds=1.01)
+            assert rec["actionability"] == f"not actionable before {not_before:%Y-%m-%d %H:%M} UTC"
 
     async def test_a_better_outsider_is_actionable_when_the_rules_allow(
         self, api: httpx.AsyncClient, session: AsyncSession
@@ -188,6 +194,7 @@ class TestReplacementCandidates:
         assert first["outsider_score"] >= second["outsider_score"]
         for rec in recommendations:
             assert rec["actionable"] is True and rec["blocking"] == []
+            assert (rec["not_before"], rec["actionability"]) == (None, "actionable now")
             assert rec["lead"] == round(rec["outsider_score"] - rec["member_score"], 4) >= 0
             (confirmation,) = rec["confirmations"]
             assert confirmation["run_id"] == body["run_ids"][0]
@@ -207,6 +214,9 @@ class TestReplacementCandidates:
             assert rec["actionable"] is False and rec["max_correlation"] is not None
             (blocking,) = rec["blocking"]
             assert blocking.startswith("correlation ") and blocking.endswith("limit -1")
+            # No time says when a correlation ends: the wording says why instead.
+            assert rec["not_before"] is None
+            assert rec["actionability"] == f"not actionable: {blocking}"
 
     async def test_an_actionable_one_executes_and_the_newcomer_takes_its_score_rank(
         self, api: httpx.AsyncClient, session: AsyncSession

@@ -1,5 +1,6 @@
 """`scripts/dev.sh demo`'s Python entry as a subprocess: it prints the URLs once the portfolio is
-scored, the service says `simulator`, the portfolio holds 10 members whose weights sum to 100,
+scored, the service says `simulator`, the portfolio holds 10 members whose weights sum to 100
+(its table saying each replacement candidate's state as the API words it),
 they move together as a market does (the simulator's namesake contracts share one real instant)
 so the Risk view shows plausible figures, and SIGTERM stops the demo, the service and the
 simulator."""
@@ -128,6 +129,13 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
             assert 0 < scored_count <= universe_size
             scores = client.get(f"{API}/scoring/rankings", params={"limit": 100}).json()
             assert {m["symbol"] for m in members} <= {i["symbol"] for i in scores["items"]}
+            # The printed table says each candidate's state in the API's one wording.
+            advice = client.get(f"{API}/portfolio/replacement-candidates").json()
+            wording = {r["member"]: r["actionability"] for r in advice["recommendations"]}
+            assert wording and all(w.startswith("not actionable before ") for w in wording.values())
+            table = [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines()]
+            shown = {row[1]: row[7] for row in table if len(row) == 9}
+            assert shown == {m["symbol"]: wording.get(m["symbol"], "no") for m in members}
             refused = client.post(f"{API}/portfolio/remove-symbol", json={"symbol": "BTCUSDT"})
             assert refused.status_code == 401  # writes need the printed key
             admin = {"X-API-Key": key.group(1)}

@@ -6,6 +6,15 @@ import { h, s } from "./dom.js";
 export const PALETTE = ["#0b4f9c", "#c25e00", "#2e7d32", "#8e24aa", "#a3161c", "#00796b",
   "#5d4037", "#455a64", "#ad1457", "#827717"];
 
+let ruler = null;
+
+/** The width in px of `text` in the page's font at `px` (so labels are placed whole). */
+export function textWidth(text, px = 11) {
+  ruler = ruler || document.createElement("canvas").getContext("2d");
+  ruler.font = `${px}px ${getComputedStyle(document.documentElement).fontFamily}`;
+  return ruler.measureText(String(text)).width;
+}
+
 function niceTicks(min, max, count = 5) {
   if (min === max) return [min];
   const step0 = (max - min) / count;
@@ -58,7 +67,10 @@ export function lineChart(series, { ariaLabel, yFormat = (v) => v.toFixed(2), he
     const text = new Date(t).toISOString().slice(from, to);
     if (text === shown) continue; // ticks closer than the format's step say nothing new
     shown = text;
-    svg.append(s("text", { x: X(t), y: height - 8, "text-anchor": "middle", class: "xtick" }, text));
+    // Centred under its tick, but never past either edge of the chart.
+    const half = textWidth(text) / 2 + 1;
+    const x = Math.min(Math.max(X(t), half), width - half);
+    svg.append(s("text", { x, y: height - 8, "text-anchor": "middle", class: "xtick" }, text));
   }
   svg.append(s("line", { class: "axis", x1: padL, x2: padL, y1: padT, y2: height - padB }),
     s("line", { class: "axis", x1: padL, x2: width - padR, y1: height - padB, y2: height - padB }));
@@ -103,7 +115,13 @@ function cellColour(r) {
 /** The correlation matrix as n × n cells; pairs over `limit` outlined. */
 export function heatmap(symbols, matrix, { limit, ariaLabel }) {
   const n = symbols.length, cell = Math.max(28, Math.min(52, 520 / Math.max(n, 1)));
-  const left = 96, top = 96, size = left + n * cell + 4;
+  // Margins from the longest name: the rows' names on the left, the columns' above, turned
+  // 60 degrees, the last one reaching right of the grid.
+  const longest = Math.max(0, ...symbols.map((name) => textWidth(name)));
+  const left = Math.max(96, Math.ceil(longest) + 10);
+  const top = Math.max(96, Math.ceil(longest * Math.sin(Math.PI / 3)) + 12);
+  const right = Math.max(4, Math.ceil(longest * Math.cos(Math.PI / 3) - cell / 2 + 10));
+  const size = left + n * cell + right;
   const svg = s("svg", { class: "chart heatmap", viewBox: `0 0 ${size} ${top + n * cell + 4}`,
     role: "img", "aria-label": ariaLabel });
   symbols.forEach((name, i) => {

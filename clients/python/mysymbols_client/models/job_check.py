@@ -22,8 +22,9 @@ class JobCheck:
 
     Attributes:
         duration_ms (float | None):
-        error (None | str): Why a run did not succeed: its problem's title and type and the run's id; the cause itself
-            is only in the service log, under that run id.
+        error (None | str): Why a degraded, failed or aborted run did not succeed: its problem's title and type and the
+            run's id; the cause itself is only in the service log, under that run id. Null for a skipped run: a skip is not
+            an error (`skip_reason`).
         job (str):
         replica (str):
         result (JobCheckResult):
@@ -31,6 +32,7 @@ class JobCheck:
         scheduled_tick (datetime.datetime | None):
         status (str):
         problem_type (None | str | Unset):
+        skip_reason (None | str | Unset): Why a skipped run had nothing it may do; null for any other status.
     """
 
     duration_ms: float | None
@@ -42,6 +44,7 @@ class JobCheck:
     scheduled_tick: datetime.datetime | None
     status: str
     problem_type: None | str | Unset = UNSET
+    skip_reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +76,12 @@ class JobCheck:
         else:
             problem_type = self.problem_type
 
+        skip_reason: None | str | Unset
+        if isinstance(self.skip_reason, Unset):
+            skip_reason = UNSET
+        else:
+            skip_reason = self.skip_reason
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,6 +98,8 @@ class JobCheck:
         )
         if problem_type is not UNSET:
             field_dict["problem_type"] = problem_type
+        if skip_reason is not UNSET:
+            field_dict["skip_reason"] = skip_reason
 
         return field_dict
 
@@ -146,6 +157,15 @@ class JobCheck:
 
         problem_type = _parse_problem_type(d.pop("problem_type", UNSET))
 
+        def _parse_skip_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        skip_reason = _parse_skip_reason(d.pop("skip_reason", UNSET))
+
         job_check = cls(
             duration_ms=duration_ms,
             error=error,
@@ -156,6 +176,7 @@ class JobCheck:
             scheduled_tick=scheduled_tick,
             status=status,
             problem_type=problem_type,
+            skip_reason=skip_reason,
         )
 
         job_check.additional_properties = d

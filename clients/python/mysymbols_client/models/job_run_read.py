@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.job_run_read_status import JobRunReadStatus, check_job_run_read_status
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.job_run_read_problem_type_0 import JobRunReadProblemType0
@@ -38,7 +39,10 @@ class JobRunRead:
             scheduled_tick (datetime.datetime | None): The tick it ran for; none if requested.
             started_at (datetime.datetime):
             status (JobRunReadStatus): `degraded`: ended, its work kept, but an outside dependency (KuCoin) kept it from its
-                purpose (its `problem` says how); `failed`: ended in an error, nothing kept.
+                purpose (its `problem` says how); `failed`: ended in an error, nothing kept; `skipped`: not an error: the job
+                had nothing it may do then (`skip_reason` says why).
+            skip_reason (None | str | Unset): Why a skipped run had nothing it may do (another run of the job still running,
+                inputs not there yet); null for any other status.
     """
 
     attempts: int
@@ -55,6 +59,7 @@ class JobRunRead:
     scheduled_tick: datetime.datetime | None
     started_at: datetime.datetime
     status: JobRunReadStatus
+    skip_reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,6 +116,12 @@ class JobRunRead:
 
         status: str = self.status
 
+        skip_reason: None | str | Unset
+        if isinstance(self.skip_reason, Unset):
+            skip_reason = UNSET
+        else:
+            skip_reason = self.skip_reason
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -131,6 +142,8 @@ class JobRunRead:
                 "status": status,
             }
         )
+        if skip_reason is not UNSET:
+            field_dict["skip_reason"] = skip_reason
 
         return field_dict
 
@@ -243,6 +256,15 @@ class JobRunRead:
 
         status = check_job_run_read_status(d.pop("status"))
 
+        def _parse_skip_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        skip_reason = _parse_skip_reason(d.pop("skip_reason", UNSET))
+
         job_run_read = cls(
             attempts=attempts,
             duration_ms=duration_ms,
@@ -258,6 +280,7 @@ class JobRunRead:
             scheduled_tick=scheduled_tick,
             started_at=started_at,
             status=status,
+            skip_reason=skip_reason,
         )
 
         job_run_read.additional_properties = d

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -17,6 +18,9 @@ T = TypeVar("T", bound="RecommendationRead")
 class RecommendationRead:
     """
     Attributes:
+        actionability (str): Its state in the one wording the dashboard, the command line and the demo show: `actionable
+            now`, `not actionable before 2026-11-29 09:00 UTC` (`not_before` to the minute), or `not actionable: ` and the
+            blocking reasons when no time is known.
         actionable (bool):
         blocking (list[str]):
         confirmations (list[ConfirmationRead]):
@@ -27,11 +31,15 @@ class RecommendationRead:
         member_rank (int):
         member_score (float | None):
         most_correlated_with (None | str):
+        not_before (datetime.datetime | None): The earliest time it may become actionable, when what blocks it ends at a
+            time (the member's minimum holding time; the outsider's lead confirmed, should it keep leading); null when
+            actionable now or when nothing says when (a correlation, no outsider).
         outsider (None | str):
         outsider_score (float | None):
         reasons (list[str]):
     """
 
+    actionability: str
     actionable: bool
     blocking: list[str]
     confirmations: list[ConfirmationRead]
@@ -42,12 +50,15 @@ class RecommendationRead:
     member_rank: int
     member_score: float | None
     most_correlated_with: None | str
+    not_before: datetime.datetime | None
     outsider: None | str
     outsider_score: float | None
     reasons: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        actionability = self.actionability
+
         actionable = self.actionable
 
         blocking = self.blocking
@@ -75,6 +86,12 @@ class RecommendationRead:
         most_correlated_with: None | str
         most_correlated_with = self.most_correlated_with
 
+        not_before: None | str
+        if isinstance(self.not_before, datetime.datetime):
+            not_before = self.not_before.isoformat()
+        else:
+            not_before = self.not_before
+
         outsider: None | str
         outsider = self.outsider
 
@@ -87,6 +104,7 @@ class RecommendationRead:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "actionability": actionability,
                 "actionable": actionable,
                 "blocking": blocking,
                 "confirmations": confirmations,
@@ -97,6 +115,7 @@ class RecommendationRead:
                 "member_rank": member_rank,
                 "member_score": member_score,
                 "most_correlated_with": most_correlated_with,
+                "not_before": not_before,
                 "outsider": outsider,
                 "outsider_score": outsider_score,
                 "reasons": reasons,
@@ -110,6 +129,8 @@ class RecommendationRead:
         from ..models.confirmation_read import ConfirmationRead  # noqa: PLC0415
 
         d = dict(src_dict)
+        actionability = d.pop("actionability")
+
         actionable = d.pop("actionable")
 
         blocking = cast(list[str], d.pop("blocking"))
@@ -155,6 +176,21 @@ class RecommendationRead:
 
         most_correlated_with = _parse_most_correlated_with(d.pop("most_correlated_with"))
 
+        def _parse_not_before(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                not_before_type_0 = datetime.datetime.fromisoformat(data)
+
+                return not_before_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        not_before = _parse_not_before(d.pop("not_before"))
+
         def _parse_outsider(data: object) -> None | str:
             if data is None:
                 return data
@@ -172,6 +208,7 @@ class RecommendationRead:
         reasons = cast(list[str], d.pop("reasons"))
 
         recommendation_read = cls(
+            actionability=actionability,
             actionable=actionable,
             blocking=blocking,
             confirmations=confirmations,
@@ -182,6 +219,7 @@ class RecommendationRead:
             member_rank=member_rank,
             member_score=member_score,
             most_correlated_with=most_correlated_with,
+            not_before=not_before,
             outsider=outsider,
             outsider_score=outsider_score,
             reasons=reasons,

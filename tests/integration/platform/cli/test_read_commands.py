@@ -171,6 +171,21 @@ class TestPortfolio:
         ]
         assert sum(Decimal(str(row[2])) for row in shown) == Decimal("100.0000")
 
+    async def test_each_candidates_state_is_the_apis_wording(
+        self, service: Service, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        async with httpx.AsyncClient(base_url=service.url, timeout=60) as client:
+            answer = await client.get(
+                f"{API}/portfolio/replacement-candidates", headers={"X-API-Key": READ_KEY}
+            )
+        wording = {r["member"]: r["actionability"] for r in answer.json()["recommendations"]}
+        held = [w for w in wording.values() if w.startswith("not actionable before ")]
+        assert len(held) == 2  # just added: both candidates within their 24 h of holding
+        assert await cli("portfolio", "--url", service.url) == 0
+        shown = {row[1]: row[7] for row in cells(capsys.readouterr().out) if len(row) == 9}
+        members = service.portfolio["members"]
+        assert shown == {m["symbol"]: wording.get(m["symbol"], "no") for m in members}
+
     async def test_json_is_the_apis_answer(
         self, service: Service, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -1,6 +1,7 @@
 """What `/status` tells, on committed SQLite databases: anyone learns `status` and `ready`; a
 job's failure shows as its problem's type and title with the run id, its text only in the log;
-migrations behind head make the replica not ready (503)."""
+a skipped run is no error, its reason shown as such; migrations behind head make the replica
+not ready (503)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from alembic import command
 from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.db.migrations import alembic_config, head_revision
-from app.platform.runs.job import Job
+from app.platform.runs.job import Job, JobSkipped
 from app.state import AppState
 from tests.conftest import READ_KEY, start_app
 from tests.databases import migrated_sqlite_url, sqlite_url
@@ -113,6 +114,47 @@ class TestAJobsFailure:
         text_logged = logging.Formatter().formatException(logged[0].exc_info)  # type: ignore[arg-type]
         assert in_log in text_logged
         assert never_logged is None or never_logged not in text_logged
+
+
+async def finds_nothing_it_may_do(session: AsyncSession, state: AppState) -> dict[str, Any]:
+    """A job that had nothing it may do this time."""
+    raise JobSkipped("the inputs are stale: the weights stay frozen")
+
+
+class TestASkippedRun:
+    async def test_is_no_error_in_status_and_its_reason_is_its_skip_reason(
+        self, started: tuple[FastAPI, httpx.AsyncClient]
+    ) -> None:
+        app, client = started
+        state: AppState = app.state.app_state
+        run = await state.jobs.submit(
+            Job("frozen", "score_refresh_interval_s", finds_nothing_it_may_do), requested_by="test"
+        )
+        run = await state.jobs.wait(run.id, 30)
+        assert run.status == "skipped"
+
+        keyed = (await client.get(f"{BASE}/status", headers=READER)).json()
+        shown = {job["job"]: job for job in keyed["jobs"]}["frozen"]
+        assert (shown["status"], shown["error"], shown["problem_type"]) == ("skipped", None, None)
+        assert shown["skip_reason"] == "the inputs are stale: the weights stay frozen"
+        listed = (await client.get(f"{BASE}/jobs/runs/{run.id}", headers=READER)).json()
+        assert (listed["problem"], listed["skip_reason"]) == (None, shown["skip_reason"])
+
+    async def test_a_failed_run_keeps_its_error_and_has_no_skip_reason(
+        self, started: tuple[FastAPI, httpx.AsyncClient]
+    ) -> None:
+        app, client = started
+        state: AppState = app.state.app_state
+        run = await state.jobs.submit(
+            Job("leaky", "score_refresh_interval_s", raises_an_exception_naming_a_secret),
+            requested_by="test",
+        )
+        run = await state.jobs.wait(run.id, 30)
+        keyed = (await client.get(f"{BASE}/status", headers=READER)).json()
+        shown = {job["job"]: job for job in keyed["jobs"]}["leaky"]
+        assert shown["error"] == run.error and shown["skip_reason"] is None
+        listed = (await client.get(f"{BASE}/jobs/runs/{run.id}", headers=READER)).json()
+        assert (listed["status"], listed["skip_reason"]) == ("failed", None)
 
 
 class TestMigrationsBehindHead:

@@ -1,10 +1,14 @@
 """The replacement rules on plain numbers: the candidates, the hysteresis streak and the hours
-it must span."""
+it must span; each candidate's state in the one wording, actionable now or from when."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import numpy as np
 
+from app.portfolio.policy.actionability import actionability
 from app.portfolio.policy.replacement_rule import (
     CorrelationTable,
     MemberFact,
@@ -170,3 +174,63 @@ class TestRecommend:
         assert rec.blocking == [
             "correlation with the remaining members unknown (no common candles)"
         ]
+
+
+class TestActionability:
+    """Each candidate's state in the one wording: actionable now, or not before a time."""
+
+    members = TestRecommend.members
+    outsider = TestRecommend.outsider
+    now = T + 10 * 60_000  # ten minutes after the newest run
+
+    def advise(self, members: list[MemberFact], runs: list[RunScores], corr: float = 0.5) -> Any:
+        [rec] = recommend(
+            members, self.outsider, runs, table([1, 2, 3], corr), SETTINGS, now_ms=self.now
+        )
+        return rec
+
+    def test_an_actionable_candidate_is_actionable_now_with_no_time(self) -> None:
+        rec = self.advise(self.members, TestRecommend.runs)
+        assert (rec.actionable, rec.not_before, rec.actionability) == (
+            True,
+            None,
+            "actionable now",
+        )
+
+    def test_one_held_too_briefly_is_not_actionable_before_its_holding_time_ends(self) -> None:
+        members = [self.members[0], MemberFact(2, "BUSDT", 2, 1.5)]  # 22.5 h still to hold
+        rec = self.advise(members, TestRecommend.runs)
+        ends = datetime.fromtimestamp((self.now + 22.5 * H) / 1000, UTC)
+        assert (rec.actionable, rec.not_before) == (False, ends)
+        assert rec.actionability == f"not actionable before {ends:%Y-%m-%d %H:%M} UTC"
+        assert rec.blocking == ["held 1.5 h of the required 24 h"]  # the reason, as before
+
+    def test_a_lead_not_yet_confirmed_is_not_actionable_before_it_could_be(self) -> None:
+        runs = runs_every(60, 10)  # C has led for 9 h: 15 h more, if it keeps leading
+        rec = self.advise(self.members, runs)
+        confirmed = datetime.fromtimestamp((runs[9].at_ms + 24 * H - 300_000) / 1000, UTC)
+        assert (rec.actionable, rec.not_before) == (False, confirmed)
+        assert rec.actionability == f"not actionable before {confirmed:%Y-%m-%d %H:%M} UTC"
+
+    def test_a_lead_lost_now_counts_its_hours_from_the_next_run_on(self) -> None:
+        runs = runs_every(60, 30, lead=1.0)  # under the margin: the streak is still to start
+        rec = self.advise(self.members, runs)
+        assert rec.not_before == datetime.fromtimestamp((self.now + 24 * H - 300_000) / 1000, UTC)
+
+    def test_the_later_of_holding_and_confirmation_is_the_time(self) -> None:
+        members = [self.members[0], MemberFact(2, "BUSDT", 2, 23.0)]  # 1 h still to hold
+        rec = self.advise(members, runs_every(60, 10))  # 15 h to confirm
+        assert rec.not_before == datetime.fromtimestamp(
+            (runs_every(60, 10)[9].at_ms + 24 * H - 300_000) / 1000, UTC
+        )
+
+    def test_a_block_with_no_end_in_time_says_why_and_gives_no_time(self) -> None:
+        rec = self.advise(self.members, TestRecommend.runs, corr=0.9)
+        assert (rec.actionable, rec.not_before) == (False, None)
+        assert rec.actionability == (
+            "not actionable: correlation 0.900 with AUSDT is at or above the limit 0.85"
+        )
+
+    def test_the_time_is_cut_to_the_minute_never_rounded_up(self) -> None:
+        at = datetime(2026, 11, 29, 8, 59, 59, 900_000, tzinfo=UTC)
+        assert actionability(False, at, []) == "not actionable before 2026-11-29 08:59 UTC"

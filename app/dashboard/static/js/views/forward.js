@@ -137,8 +137,8 @@ export function forwardSection(forward) {
   if (forward === null || forward === undefined) {
     return h("section", { class: "record", "aria-labelledby": "forward-title" },
       h("h3", { id: "forward-title" }, "Forward record: not started yet"),
-      h("p", { id: "forward-none" }, "The forward_record job starts it at deployment: the " +
-        "default's shadow book, every registered challenger's and the baselines', marked hourly."));
+      h("p", { id: "forward-none" }, "It starts at deployment: the default's shadow book, " +
+        "every registered challenger's and the baselines', marked hourly."));
   }
   const judged = forward.challengers;
   const skill = (forward.books[DEFAULT] || {}).skill_ic;

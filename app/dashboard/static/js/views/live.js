@@ -11,7 +11,7 @@ import { forwardSection } from "./forward.js";
 
 const WINDOWS = [["since_inception", "since inception"], ["last_90d", "90 d"], ["last_30d", "30 d"]];
 const STARTS = "The live track record starts at the portfolio's first decision: that hour is its " +
-  "inception, and the track_record job marks it hour by hour once the hour's candles are stored.";
+  "inception, and it is marked hour by hour once the hour's candles are stored.";
 
 /** `{as_run, forward}` (either null until it starts), or null before both start (the API
  * answers 404 until then). */

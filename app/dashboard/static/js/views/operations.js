@@ -7,6 +7,8 @@ import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
 import { lastUpdate, readLive } from "./live.js";
 
 const RUNS = 20;
+// Red only for what went wrong: a skip (nothing the job may do then) is no failure.
+const STATUS_FLAG = { succeeded: "flag ok", running: "flag", skipped: "flag neutral" };
 
 function alertsTable(alerts, acknowledge) {
   if (!alerts.length) return h("p", { id: "alerts" }, "No open or acknowledged alerts.");
@@ -63,17 +65,22 @@ export async function load(body, { askForKey }) {
       ["Scheduler", status.scheduler_enabled ? "on" : "off"], ["Version", status.version],
     ]),
     panel(`Alerts (${live.filter((a) => a.status === "open").length} open)`, message, alertsTable(live, acknowledge)),
-    panel("Live track record: last update (the track_record job)", lastUpdate(record)),
+    panel("Live track record: last update", lastUpdate(record)),
     panel("Jobs: last runs", table(null, [{ label: "Run" }, { label: "Job" }, { label: "Status" },
       { label: "Started" }, { label: "Duration", num: true }, { label: "By" }, { label: "Outcome" }],
-    runs.map((r) => [`#${r.id}`, label(r.job), h("span", {
-      class: r.status === "succeeded" ? "flag ok" : r.status === "running" ? "flag" : "flag bad" }, r.status),
+    runs.map((r) => [`#${r.id}`, label(r.job), h("span", { class: STATUS_FLAG[r.status] || "flag bad" }, r.status),
     when(r.started_at), r.duration_ms === null ? "–" : `${(r.duration_ms / 1000).toFixed(1)} s`,
     r.requested_by || "scheduler",
-    h("td", { class: "wrap" }, // long outcomes wrap instead of widening the table
-      r.problem ? r.problem.detail || r.problem.title : r.result ? summarise(r.result) : "–")]),
+    h("td", { class: "wrap" }, outcome(r))]), // long outcomes wrap instead of widening the table
     { id: "job-runs" })),
   );
+}
+
+/** What a run came to: its problem, why it was skipped, or what it did. */
+function outcome(run) {
+  if (run.problem) return run.problem.detail || run.problem.title;
+  if (run.status === "skipped") return run.skip_reason || "nothing it may do";
+  return run.result ? summarise(run.result) : "–";
 }
 
 function summarise(result) {

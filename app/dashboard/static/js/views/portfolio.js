@@ -7,17 +7,17 @@ import { age, fill, h, label, num, panel, price, signedCell, stats, table, when 
 
 const HISTORY = 8;
 
-/** Whether a replacement would take the member: among the weakest, and past its minimum holding
- * time; a weak member still within it says until when it is held. */
-function replaceCell(member, asOf) {
+/** Whether a replacement would take the member: "no" unless it is among the weakest; for a
+ * candidate, the API's one wording of its state (actionable now, or not before a time), its
+ * reasons on hover. */
+function replaceCell(member, advice) {
   if (!member.is_replacement_candidate) return "no";
-  const from = member.replaceable_from;
-  if (from && new Date(from) > new Date(asOf)) {
-    return h("span", { class: "flag ok", title: "Among the weakest, but within its minimum " +
-      "holding time: nothing but an exit replaces it before then." }, `held to ${when(from)}`);
-  }
-  return h("span", { class: "flag", title: "Among the weakest: a replacement would take it first." },
-    "candidate");
+  const rec = advice.get(member.symbol);
+  if (!rec) return h("span", { class: "flag" }, "candidate"); // the advice could not be read
+  return h("span", {
+    class: rec.actionable ? "flag" : "flag neutral", "data-actionable": String(rec.actionable),
+    title: (rec.actionable ? rec.reasons : rec.blocking).join("\n"),
+  }, rec.actionability);
 }
 
 function describe(change) {
@@ -26,11 +26,13 @@ function describe(change) {
 }
 
 export async function load(body) {
-  const [portfolio, rankings, history] = await Promise.all([
+  const [portfolio, rankings, history, candidates] = await Promise.all([
     get("/portfolio"),
     get("/scoring/rankings?limit=500").catch(() => null), // no run yet: no components
     get(`/portfolio/history?limit=${HISTORY}`),
+    get("/portfolio/replacement-candidates").catch(() => null),
   ]);
+  const advice = new Map((candidates ? candidates.recommendations : []).map((r) => [r.member, r]));
   const members = portfolio.members;
   const components = rankings && rankings.items.length ? Object.keys(rankings.items[0].components) : [];
   const bySymbol = new Map((rankings ? rankings.items : []).map((item) => [item.symbol, item]));
@@ -64,7 +66,7 @@ export async function load(body) {
       h("td", { class: "num" }, price(m.entry_price)),
       h("td", { class: "num", title: m.price_source || "" }, price(m.current_price)),
       signedCell(m.performance_pct, 2, " %"),
-      h("td", null, replaceCell(m, portfolio.as_of)),
+      h("td", { class: "replace" }, replaceCell(m, advice)),
       h("td", { class: "num" }, m.stale ? h("span", { class: "flag bad" }, `stale ${age(m.data_age_s)}`)
         : age(m.data_age_s)),
     ]);
