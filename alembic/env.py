@@ -15,6 +15,7 @@ from app.platform.db import models  # noqa: F401  (registers every table on Base
 from app.platform.db.base import Base
 from app.platform.db.migrations import MIGRATION_LOCK_KEY
 from app.platform.db.types import ExactDecimal, UTCDateTime
+from app.platform.db.unreachable import connected
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -41,6 +42,17 @@ def database_url() -> str:
         or settings.migration_database_url
         or settings.database_url
     )
+
+
+def named_by() -> str:
+    """What gave `database_url()`: the caller's name for it, else the variable it came from;
+    a database that cannot be reached is said in a sentence naming it."""
+    given = config.attributes.get("named_by")
+    if given:
+        return str(given)
+    if Settings().migration_database_url:
+        return "MYSYMBOLS_MIGRATION_DATABASE_URL"
+    return "MYSYMBOLS_DATABASE_URL"
 
 
 def configure(connection: Connection | None = None, **kwargs: object) -> None:
@@ -78,7 +90,7 @@ async def run_migrations_online() -> None:
     """Migrate; on PostgreSQL under the migration lock (SQLite is one embedded process)."""
     engine = create_async_engine(database_url(), poolclass=pool.NullPool)
     try:
-        async with engine.connect() as connection:
+        async with connected(engine, named_by()) as connection:
             locked = connection.dialect.name == "postgresql"
             if locked:
                 # Waits while another starter migrates; its transaction then reads the version

@@ -2,6 +2,7 @@
 built through the API as a newcomer would, then both running until Ctrl-C or SIGTERM.
 
 Run from the repository root as `python -m scripts.demo [--port 8000] [--database-url URL]`.
+A database that cannot be reached is one sentence (MYSYMBOLS_DEBUG=1: the traceback).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import FrameType
@@ -28,21 +29,26 @@ import httpx
 from app.cli.reads import show_portfolio
 from app.platform.core.security import generate_key
 from app.platform.db.migrations import upgrade_to_head
+from app.platform.db.unreachable import DatabaseUnreachable, masked
 from app.platform.runtime.http_head import PROTOCOL
+from scripts.demo_jobs import (
+    API,
+    DemoFailed,
+    build_portfolio,
+    first_start,
+    replacement_advice,
+    run_job,
+    scoring_run,
+)
+from scripts.demo_progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
-API = "/api/symbol-mgmt"
 STOP_WITHIN_S = 15.0  # the service's graceful 3 s + its runs' 2 s + teardown, with margin
-JOB_WAIT_S = 2  # a job's POST waits this long, then the demo follows the run and its progress
-PROGRESS_EVERY_S = 3.0
+DEFAULT_PORT = 8000
 
 
 class Stopped(Exception):
     """SIGTERM (or SIGINT) arrived: stop both processes and leave."""
-
-
-class DemoFailed(Exception):
-    """A step did not work; the message says which, the logs say why."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -52,7 +58,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--port",
         type=int,
-        default=int(os.environ.get("PORT", "8000")),
         help="the service's port (default $PORT or 8000; a free one if taken; 0: any free one)",
     )
     parser.add_argument("--sim-port", type=int, default=0, help="the simulator's (0: any free)")
@@ -64,7 +69,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--universe", default="recorded", help="'recorded' or a number N")
     parser.add_argument("--members", type=int, default=10, help="portfolio size (default 10)")
     parser.add_argument("--timeout", type=float, default=300.0, help="setup deadline, seconds")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.port_from = "--port" if args.port is not None else "$PORT" if "PORT" in os.environ else ""
+    if args.port is None:
+        args.port = int(os.environ.get("PORT", str(DEFAULT_PORT)))
+    return args
 
 
 def on_stop_signal(signum: int, frame: FrameType | None) -> None:
@@ -104,16 +113,27 @@ def stop(proc: subprocess.Popen[str], signum: int = signal.SIGTERM) -> int:
     return proc.returncode
 
 
-def port_for(host: str, wanted: int) -> int:
-    """`wanted` if it is free (0: any), else a free one."""
-    for port in (wanted, 0) if wanted else (0,):
-        with socket.socket() as probe:
-            try:
-                probe.bind((host, port))
-            except OSError:
-                continue
-            return int(probe.getsockname()[1])
-    raise DemoFailed(f"no free port on {host}")
+def free_port(host: str, wanted: int) -> int | None:
+    """`wanted` if nothing holds it (0: any free one), else None."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, wanted))
+        except OSError:
+            return None
+        return int(probe.getsockname()[1])
+
+
+def port_for(host: str, wanted: int, given_by: str = "") -> tuple[int, str]:
+    """The service's port and why it is that one: `wanted` (from `given_by`: "--port", "$PORT",
+    or "" for the default) when free, else any free one; 0 asks for any."""
+    if wanted:
+        why = f"from {given_by}" if given_by else "the default"
+        if (port := free_port(host, wanted)) is not None:
+            return port, f"{why}; --port N picks another"
+        taken = f"{wanted} ({why}) is in use by another process, so a free one; --port N picks one"
+    if (port := free_port(host, 0)) is None:
+        raise DemoFailed(f"no free port on {host}")
+    return port, taken if wanted else "any free one, as --port 0 asks"
 
 
 def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str]:
@@ -145,7 +165,10 @@ def read_line(lines: queue.Queue[str], prefix: str, deadline: float) -> str:
 
 
 def start_simulator(
-    args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], deadline: float
+    args: argparse.Namespace,
+    procs: dict[str, subprocess.Popen[str]],
+    deadline: float,
+    progress: Progress,
 ) -> str:
     """The simulator on a free (or the given) port; its base URL."""
     command = [
@@ -162,10 +185,13 @@ def start_simulator(
         command, env, args.dir / "simulator.log", stdout=subprocess.PIPE
     )
     lines = lines_of(proc)
+    progress.waiting("simulator", "starting")
     first = read_line(lines, "KuCoin simulator on ", deadline)
     url = first.split()[3]
     prices = read_line(lines, "prices:", deadline).removeprefix("prices: ")
-    print(f"  simulator  {url} (pid {proc.pid}): {first.split('(', 1)[1].split(')')[0]}, {prices}")
+    progress.idle()
+    contracts = first.split("(", 1)[1].split(")")[0]
+    progress.say(f"  simulator  {url} (pid {proc.pid}): {contracts}, {prices}")
     return url
 
 
@@ -204,110 +230,30 @@ def venv_python() -> str:
         return str(path)
 
 
-def run_job(
-    client: httpx.Client,
-    path: str,
-    deadline: float,
-    answer: Callable[[dict[str, Any]], dict[str, Any]] = dict,
-    label: str = "",
-) -> dict[str, Any]:
-    """POST a job (sync, scoring) and follow it to its end: the operation's answer. The job run
-    followed (ours still running after a short wait, or the one already going that a 409 points
-    at, such as a first start's) gives its result, which `answer` turns into that answer; its
-    progress is printed as it goes, under `label`."""
-    while time.monotonic() < deadline:
-        response = client.post(path, params={"wait": JOB_WAIT_S})
-        if response.status_code == 200:
-            return dict(response.json())
-        if response.status_code not in (202, 409):
-            raise DemoFailed(f"POST {path}: {response.status_code} {response.text[:300]}")
-        run = follow(client, response.headers["Location"], deadline, label)
-        if run["status"] == "succeeded":
-            return answer(dict(run.get("result") or {}))
-        if response.status_code == 202:  # ours failed; a scheduled one that failed: try ours
-            raise DemoFailed(f"POST {path}: the run ended {run['status']}: {run.get('problem')}")
-    raise DemoFailed(f"POST {path}: not done in time")
-
-
-def follow(client: httpx.Client, location: str, deadline: float, label: str) -> dict[str, Any]:
-    """The job run at `location` once it has ended, its progress printed as it moves on (the
-    share /status shows during a first start's bootstrap), at most every `PROGRESS_EVERY_S`."""
-    shown, shown_at = -1.0, 0.0
-    while time.monotonic() < deadline:
-        run = dict(client.get(location).json())
-        if run["status"] != "running":
-            return run
-        progress = float(run.get("progress") or 0.0)
-        if label and progress > shown and time.monotonic() - shown_at >= PROGRESS_EVERY_S:
-            print(f"  {label:<10} {progress:.0%} (job run {run['id']})", flush=True)
-            shown, shown_at = progress, time.monotonic()
-        time.sleep(0.5)
-    raise DemoFailed(f"{location}: still running")
-
-
-def scoring_run(client: httpx.Client, result: dict[str, Any]) -> dict[str, Any]:
-    """The scoring run a `score_refresh` job run's result names: what POST /scoring/calculate
-    answers when it ends within its wait."""
-    response = client.get(f"{API}/scoring/runs/{result['run_id']}")
-    if response.status_code != 200:
-        raise DemoFailed(f"scoring run {result['run_id']}: {response.status_code}")
-    return dict(response.json())
-
-
-def add_symbol(client: httpx.Client, body: dict[str, Any], attempts: int = 3) -> httpx.Response:
-    """POST add-symbol as a client should: a 503 (the database busy beside the scheduler's
-    work) is retried after its `Retry-After`, a few times."""
-    for _ in range(attempts - 1):
-        answer = client.post(f"{API}/portfolio/add-symbol", json=body)
-        if answer.status_code != 503:
-            return answer
-        time.sleep(min(float(answer.headers.get("retry-after", "1")), 5.0))
-    return client.post(f"{API}/portfolio/add-symbol", json=body)
-
-
-def build_portfolio(client: httpx.Client, members: int) -> dict[str, Any]:
-    """Add the top-ranked symbols one by one until `members` are held (there is no selection
-    endpoint); a symbol the service refuses is skipped with its reason."""
-    held = {m["symbol"] for m in client.get(f"{API}/portfolio").json()["members"]}
-    ranked = client.get(f"{API}/scoring/rankings", params={"limit": 100}).json()["items"]
-    for item in ranked:
-        if len(held) >= members:
-            break
-        if item["symbol"] in held:
-            continue
-        body = {"symbol": item["symbol"], "reason": "demo: top ranked"}
-        answer = add_symbol(client, body)
-        if answer.status_code == 200:
-            held.add(item["symbol"])
-        else:
-            print(f"    skipped {item['symbol']}: {answer.json().get('detail')}")
-    return dict(client.get(f"{API}/portfolio").json())
-
-
-def replacement_advice(client: httpx.Client) -> dict[str, Any] | None:
-    """The replacement candidates' answer, whose wording the portfolio's table shows for each
-    candidate (None if the service would not say: the table then says `candidate`)."""
-    answer = client.get(f"{API}/portfolio/replacement-candidates")
-    return dict(answer.json()) if answer.status_code == 200 else None
-
-
-def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0: float) -> None:
-    """Simulator, database, service, sync, scoring, portfolio; then the URLs."""
-    deadline = t0 + args.timeout
-    args.dir.mkdir(parents=True, exist_ok=True)
-    print("MySymbols demo: the KuCoin simulator and the service wired to it")
-    sim_url = start_simulator(args, procs, deadline)
-    database_url = args.database_url
+def prepare_database(args: argparse.Namespace, progress: Progress) -> str:
+    """The database migrated to head: `--database-url`'s, else a fresh SQLite file in `--dir`.
+    One that cannot be reached stops the demo with a sentence, before anything starts."""
+    database_url: str | None = args.database_url
     if database_url is None:
         path = args.dir / "mysymbols.db"
         for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             stale.unlink(missing_ok=True)
         database_url = f"sqlite+aiosqlite:///{path}"
-    upgrade_to_head(database_url)
-    key, _ = generate_key()
-    port = port_for(args.host, args.port)
-    if args.port and port != args.port:
-        print(f"  port {args.port} is taken; the service takes {port}")
+    progress.waiting("database", "migrating")
+    upgrade_to_head(database_url, "--database-url" if args.database_url else "--dir")
+    progress.idle()
+    progress.say(f"  database   {masked(database_url)}, migrated")
+    return database_url
+
+
+def start_service(
+    args: argparse.Namespace,
+    procs: dict[str, subprocess.Popen[str]],
+    env: dict[str, str],
+    progress: Progress,
+) -> str:
+    """uvicorn on the port `port_for` picks, said with why; its base URL."""
+    port, why = port_for(args.host, args.port, args.port_from)
     base = f"http://{args.host}:{port}"
     command = [
         sys.executable,
@@ -321,48 +267,86 @@ def setup(args: argparse.Namespace, procs: dict[str, subprocess.Popen[str]], t0:
         "--http",
         PROTOCOL,  # the request head bounded, as deployed
     ]
-    procs["service"] = spawn(
-        command,
-        service_env(database_url, sim_url, key),
-        args.dir / "service.log",
-        stdout=subprocess.DEVNULL,
+    procs["service"] = spawn(command, env, args.dir / "service.log", stdout=subprocess.DEVNULL)
+    progress.say(f"  service    {base} (pid {procs['service'].pid})")
+    progress.say(f"  port       {port}: {why}")
+    return base
+
+
+def score(client: httpx.Client, deadline: float, progress: Progress) -> dict[str, Any]:
+    """The universe synced and scored: the service's first start followed, or (a database
+    scored before) a sync and a scoring run requested. The scoring run."""
+    scored = first_start(client, deadline, progress)
+    if scored is not None:
+        return scored
+    synced = run_job(client, f"{API}/symbols/sync", deadline, label="syncing", progress=progress)
+    progress.say(f"  synced     {synced['contracts']} contracts")
+    scored = run_job(
+        client,
+        f"{API}/scoring/calculate",
+        deadline,
+        lambda result: scoring_run(client, result),
+        label="scoring",
+        progress=progress,
     )
-    print(f"  service    {base} (pid {procs['service'].pid}) on {database_url}")
-    print(f"  admin key  {key}")
-    print(f"  logs       {args.dir / 'service.log'}, {args.dir / 'simulator.log'}", flush=True)
-    headers = {"X-API-Key": key}
-    with httpx.Client(base_url=base, headers=headers, timeout=90) as client:
+    progress.say(
+        "  requested  the sync and the scoring run above: another request of either within "
+        "30 s of its end is a 429 whose Retry-After says when"
+    )
+    return scored
+
+
+def setup(
+    args: argparse.Namespace,
+    procs: dict[str, subprocess.Popen[str]],
+    t0: float,
+    progress: Progress,
+) -> None:
+    """Database, simulator, service, sync, scoring, portfolio; then the URLs."""
+    deadline = t0 + args.timeout
+    progress.say("MySymbols demo: the KuCoin simulator and the service wired to it")
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DemoFailed(f"cannot create {args.dir} ({exc.strerror}): pass --dir another") from exc
+    database_url = prepare_database(args, progress)
+    sim_url = start_simulator(args, procs, deadline, progress)
+    key, _ = generate_key()
+    env = service_env(database_url, sim_url, key)
+    base = start_service(args, procs, env, progress)
+    progress.say(f"  admin key  {key}")
+    progress.say(f"  logs       {args.dir / 'service.log'}, {args.dir / 'simulator.log'}")
+    with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=90) as client:
+        progress.waiting("service", "starting")
         wait_until_up(client, procs["service"], deadline)
-        synced = run_job(client, f"{API}/symbols/sync", deadline, label="syncing")
-        print(f"  synced     {synced['contracts']} contracts", flush=True)
-        scored = run_job(
-            client,
-            f"{API}/scoring/calculate",
-            deadline,
-            lambda result: scoring_run(client, result),
-            label="scoring",
-        )
-        print(
+        scored = score(client, deadline, progress)
+        progress.say(
             f"  scored     run {scored['id']}: {scored['scored_count']} of "
-            f"{scored['universe_size']} symbols",
-            flush=True,
+            f"{scored['universe_size']} symbols"
         )
-        portfolio = build_portfolio(client, args.members)
+        portfolio = build_portfolio(client, args.members, progress)
         advice = replacement_advice(client)
         source = client.get(f"{API}/status").json()["market_data"]["kind"]
     total = sum(Decimal(str(m["weight"])) for m in portfolio["members"])
     elapsed = time.monotonic() - t0
     show_portfolio(portfolio, source, advice)
-    print(
+    progress.say(
         f"scored portfolio: {len(portfolio['members'])} members, weights sum to {total} %, "
         f"market data {source}, ready {elapsed:.1f} s after the demo started (any install "
         "before it not counted)"
     )
-    print(f"  docs       {base}/docs")
-    print(f"  dashboard  {base}/dashboard")
-    print(f"  status     {base}{API}/status")
-    print(f"  cli        MYSYMBOLS_API_KEY={key} {venv_python()} -m app.cli portfolio --url {base}")
-    print("running; Ctrl-C (or SIGTERM) stops both", flush=True)
+    progress.say(f"  docs       {base}/docs")
+    progress.say(f"  dashboard  {base}/dashboard")
+    progress.say(f"  status     {base}{API}/status")
+    progress.say(
+        f"  cli        MYSYMBOLS_API_KEY={key} {venv_python()} -m app.cli portfolio --url {base}"
+    )
+    progress.say(
+        "  first hour paste this line into another terminal, then README.md's steps "
+        '("The first hour"):'
+    )
+    progress.say(f'             export ADMIN_KEY={key} API={base}{API} H="X-API-Key: {key}"')
+    progress.say("running; Ctrl-C (or SIGTERM) stops both")
 
 
 @contextlib.contextmanager
@@ -374,6 +358,8 @@ def children() -> Iterator[dict[str, subprocess.Popen[str]]]:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if procs:  # the service drains for up to 3 s, then its runs stop: a few seconds
+            print(f"  stopping   {' and '.join(reversed(procs))}", flush=True)
         for name in ("service", "simulator"):
             if name in procs:
                 code = stop(procs[name])
@@ -395,8 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_stop_signal)
     signal.signal(signal.SIGINT, on_stop_signal)
     try:
-        with children() as procs:
-            setup(args, procs, t0)
+        with children() as procs, Progress() as progress:
+            setup(args, procs, t0, progress)
             while all(p.poll() is None for p in procs.values()):
                 time.sleep(0.5)
             gone = [name for name, p in procs.items() if p.poll() is not None]
@@ -404,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     except Stopped as why:
         print(f"stopped ({why})", flush=True)
         return 0
+    except DatabaseUnreachable as exc:  # before anything started: no log to show
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
     except (DemoFailed, httpx.HTTPError) as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
         for name in ("service", "simulator"):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The three commands of README.md:
-#   scripts/dev.sh serve   create .venv, install the runtime lock, migrate, run uvicorn on the
-#                          embedded default
+#   scripts/dev.sh serve   create .venv, install the runtime lock (unless it holds the dev
+#                          lock's), migrate, run uvicorn on the embedded default
 #   scripts/dev.sh test    create .venv, install the dev lock, run the whole test suite
 #   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
@@ -85,13 +85,18 @@ ensure_uv() {
     rm -f "$pin"
 }
 
+# Whether $VENV holds what the lock $1 (and pyproject.toml) say, as last installed from it.
+installed() {
+    [ "$(cat "$VENV/.installed-$1" 2>/dev/null)" = "$(cat "$1" pyproject.toml | sha256sum)" ]
+}
+
 # Install exactly the locked, hashed set, then the project itself without resolving anything.
 install_lock() {
     local lock=$1 stamp="$VENV/.installed-$1" digest
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     # Reinstall only when the lock (or pyproject.toml) changed since the last install from it.
     digest=$(cat "$lock" pyproject.toml | sha256sum)
-    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+    if ! installed "$lock"; then
         # To stderr, so a caller that reads the command's own output reads only that.
         echo "dev.sh: installing $lock into $VENV (15-30 s on a fresh machine, once)..." >&2
         ensure_uv
@@ -123,8 +128,12 @@ compile_lock() {
 case "${1:-}" in
     serve)
         shift
-        ensure_venv "$LOCK"
-        "$VENV/bin/alembic" upgrade head
+        # A venv with the dev set holds the service's set at the same versions: kept as it is.
+        check_locks
+        installed "$DEV_LOCK" || install_lock "$LOCK"
+        # The image's migration step: a database that cannot be reached is a sentence naming
+        # its address and what to do (MYSYMBOLS_DEBUG=1: the traceback), and serve stops there.
+        "$VENV/bin/python" -m app.cli migrate --upgrade
         export UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN="${UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN:-3}"  # as deployed
         # The request head bounded as deployed (app/platform/runtime/http_head.py).
         exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" \

@@ -26,7 +26,10 @@ from tests.databases import (
     drop_postgres_database,
     drop_templates,
     given_postgres_url,
+    needs_postgres,
+    postgres_problem,
     sqlite_url,
+    stop_unreachable,
 )
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import running_simulator
@@ -41,6 +44,18 @@ ADMIN_NAME = bootstrap_name("admin", hash_key(ADMIN_KEY))  # the keys' principal
 TRADE_NAME = bootstrap_name("trade", hash_key(TRADE_KEY))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A run of a folder that holds PostgreSQL's tests (the whole suite, a tier) checks the
+    test server first, before collecting: one sentence and exit 4 when it does not answer,
+    rather than an error per test once they run (xdist's workers inherit the verdict)."""
+    if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
+        return
+    root = config.invocation_params.dir
+    paths = [root / arg.split("::")[0] for arg in config.args]
+    if needs_postgres(paths, config.rootpath) and (problem := asyncio.run(postgres_problem())):
+        pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 @pytest.fixture(scope="session", autouse=True)
 async def migrated_templates() -> AsyncIterator[None]:
     """The migrated databases copied by tests.databases' `migrated_*`, dropped at the end."""
@@ -53,6 +68,8 @@ async def postgres_url() -> AsyncIterator[str]:
     """CI's throw-away database if it named one (for the first worker), else one created (and
     dropped) for this run: each pytest-xdist worker rolls its tests back in a database of its
     own, so no two wait on each other's uncommitted rows."""
+    if problem := await postgres_problem():
+        stop_unreachable(problem)
     given = given_postgres_url() if os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0" else None
     url = given or await create_postgres_database()
     await asyncio.to_thread(upgrade_to_head, url)

@@ -15,14 +15,21 @@ import sqlite3
 import tempfile
 import uuid
 from pathlib import Path
+from typing import NoReturn
 
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 from app.platform.db.migrations import upgrade_to_head
+from app.platform.db.unreachable import DatabaseUnreachable, debugging
 
 POSTGRES_ENV = "MYSYMBOLS_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+CONNECT_TIMEOUT_S = 5.0
+# The folders whose tests run without PostgreSQL: a run of another folder (or of the whole suite)
+# checks the server before collecting (tests/conftest.py).
+WITHOUT_POSTGRES = ("tests/unit", "tests/browser", "tests/kucoin_sim_tests", "tests/bench")
 
 
 def asyncpg_dsn(url: str) -> str:
@@ -34,9 +41,57 @@ def given_postgres_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
 
 
+def postgres_unreachable(url: str, cause: BaseException) -> str:
+    """The sentence for a test server that cannot be reached at `url`."""
+    unreachable = DatabaseUnreachable(url, cause, POSTGRES_ENV, "an empty database that answers")
+    return f"{unreachable} The unit tests and the fast tier (scripts/dev.sh fast) need none."
+
+
+async def postgres_problem() -> str | None:
+    """Why the test server cannot be used (its sentence), or None when it answers. With
+    MYSYMBOLS_DEBUG=1 the driver's error goes up as it is, with its traceback."""
+    url = given_postgres_url() or DEFAULT_POSTGRES_SERVER
+    try:
+        connection = await asyncpg.connect(asyncpg_dsn(url), timeout=CONNECT_TIMEOUT_S)
+    except Exception as exc:
+        if debugging():
+            raise
+        return postgres_unreachable(url, exc)
+    await connection.close()
+    return None
+
+
+def stop_unreachable(sentence: str) -> NoReturn:
+    """Fail the test that needs the server with `sentence` alone, no traceback (a session
+    cannot be ended from inside a test, nor from an xdist worker)."""
+    pytest.fail(sentence, pytrace=False)
+
+
+def needs_postgres(paths: list[Path], root: Path) -> bool:
+    """Whether a run of `paths` checks the test server before collecting: a folder that is or
+    holds any but those in `WITHOUT_POSTGRES`. A file's run checks when its first test needs
+    the server (`_administer`, the `postgres_url` fixture)."""
+    without = [root / part for part in WITHOUT_POSTGRES]
+    return any(
+        path.is_dir() and not any(path.is_relative_to(folder) for folder in without)
+        for path in paths
+    )
+
+
 async def _administer(url: str, statement: str) -> None:
     """`statement` run in the maintenance database of `url`'s server."""
-    admin = await asyncpg.connect(asyncpg_dsn(str(make_url(url).set(database="postgres"))))
+    # Rendered with its password (str() of a URL masks it, and the server would refuse).
+    server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    try:
+        admin = await asyncpg.connect(asyncpg_dsn(server), timeout=CONNECT_TIMEOUT_S)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if debugging():
+            raise
+        sentence = postgres_unreachable(server, exc)
+    else:
+        sentence = ""
+    if sentence:  # outside the handler: the failure shows the sentence alone
+        stop_unreachable(sentence)
     try:
         await admin.execute(statement)
     finally:

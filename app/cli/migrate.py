@@ -8,6 +8,8 @@ this release's head: upgrades (`--upgrade`, the default, or MYSYMBOLS_MIGRATE=up
 says so (`--check`, MYSYMBOLS_MIGRATE=check). Ahead of it (a revision its scripts do not know):
 skips the upgrade with a warning. Exit 0 unless an upgrade was due and failed, or the database
 could not be read while upgrading (1); with `--check` an unreachable database is a warning.
+A database that cannot be reached is one line naming its address and what to do, its traceback
+only with MYSYMBOLS_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from app.platform.core.config import Settings
 from app.platform.core.log import configure_logging
 from app.platform.db.migrations import migrate
+from app.platform.db.unreachable import DatabaseUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +46,15 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format)
     mode = args.mode or settings.migrate
     url = settings.migration_database_url or settings.database_url
+    named_by = f"MYSYMBOLS_{'MIGRATION_' if settings.migration_database_url else ''}DATABASE_URL"
     try:
-        asyncio.run(migrate(url, upgrade_behind=mode == "upgrade"))
+        asyncio.run(migrate(url, upgrade_behind=mode == "upgrade", named_by=named_by))
+    except DatabaseUnreachable as exc:
+        if mode == "check":
+            logger.warning("migrations: not checked, %s Starting anyway.", exc)
+            return 0
+        logger.error("migrations: %s", exc)
+        return 1
     except Exception as exc:
         if mode == "check":
             logger.warning("migrations: not checked (%s); starting anyway", type(exc).__name__)

@@ -60,7 +60,7 @@ def main() -> int:
     else:  # schemathesis ignores any seed in this mode
         generation = ["--generation-deterministic"]
 
-    upgrade_to_head(args.database)
+    upgrade_to_head(args.database, "--database")
     sim_port, app_port = free_port(), free_port()
     # One key sending every generated case: its limits would answer 429 to cases the schema
     # says are fine (the 429 is documented; the limits have tests of their own).

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
 from app.platform.db.repositories.system_state import SystemRepository
+from app.platform.db.unreachable import connected
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,17 @@ ALEMBIC_INI = Path(__file__).resolve().parents[3] / "alembic.ini"
 MIGRATION_LOCK_KEY = 0x4D7953796D4D6967
 
 
-def alembic_config(database_url: str) -> Config:
+# What a set-up failure tells the person to change when they gave no better name for it.
+DATABASE_URL_ENV = "MYSYMBOLS_DATABASE_URL"
+
+
+def alembic_config(database_url: str, named_by: str = DATABASE_URL_ENV) -> Config:
+    """Alembic's configuration for `database_url`, which `named_by` (a variable or an option)
+    gave: a database that cannot be reached is said in a sentence naming it."""
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("sqlalchemy.url", database_url)
     config.attributes["configure_logging"] = False
+    config.attributes["named_by"] = named_by
     return config
 
 
@@ -74,11 +82,12 @@ def serves(position: Position) -> bool:
     return position in ("at_head", "ahead")
 
 
-async def database_revision(database_url: str) -> str | None:
-    """The revision stamped in the database (None: not migrated); raises when unreachable."""
+async def database_revision(database_url: str, named_by: str = DATABASE_URL_ENV) -> str | None:
+    """The revision stamped in the database (None: not migrated); `DatabaseUnreachable` when
+    no connection opens."""
     engine = create_async_engine(database_url, poolclass=pool.NullPool)
     try:
-        async with engine.connect() as connection:
+        async with connected(engine, named_by) as connection:
             try:
                 return await SystemRepository(connection).migration_revision()
             except DBAPIError:  # reachable, but no alembic_version table
@@ -87,9 +96,10 @@ async def database_revision(database_url: str) -> str | None:
         await engine.dispose()
 
 
-def upgrade_to_head(database_url: str) -> None:
-    """Blocking: runs its own event loop, so call it from a thread or before the app starts."""
-    command.upgrade(alembic_config(database_url), "head")
+def upgrade_to_head(database_url: str, named_by: str = DATABASE_URL_ENV) -> None:
+    """Blocking: runs its own event loop, so call it from a thread or before the app starts.
+    `DatabaseUnreachable`, naming `named_by`, when no connection opens."""
+    command.upgrade(alembic_config(database_url, named_by), "head")
 
 
 # The start command's migration step: a rolling update and a rollback both run a release on a
@@ -99,10 +109,12 @@ def upgrade_to_head(database_url: str) -> None:
 Outcome = Literal["at_head", "ahead", "upgraded", "behind"]
 
 
-async def migrate(database_url: str, *, upgrade_behind: bool) -> Outcome:
+async def migrate(
+    database_url: str, *, upgrade_behind: bool, named_by: str = DATABASE_URL_ENV
+) -> Outcome:
     """Bring the database to this release's head if it is behind (`upgrade_behind`; else only
     say so: the replica is not ready until someone upgrades it), never past it, never back."""
-    revision = await database_revision(database_url)
+    revision = await database_revision(database_url, named_by)
     position: Position = position_of(revision)
     head = head_revision()
     if position == "at_head":
@@ -125,6 +137,6 @@ async def migrate(database_url: str, *, upgrade_behind: bool) -> Outcome:
             head,
         )
         return "behind"
-    await asyncio.to_thread(upgrade_to_head, database_url)
+    await asyncio.to_thread(upgrade_to_head, database_url, named_by)
     logger.info("migrations: upgraded from %s to %s", revision or "nothing", head)
     return "upgraded"

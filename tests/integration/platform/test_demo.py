@@ -3,7 +3,9 @@ scored, the service says `simulator`, the portfolio holds 10 members whose weigh
 (its table saying each replacement candidate's state as the API words it),
 they move together as a market does (the simulator's namesake contracts share one real instant)
 so the Risk view shows plausible figures, and SIGTERM stops the demo, the service and the
-simulator."""
+simulator. On its way it says which port it took and why (the one asked for is taken here),
+prints the line that sets the README's first-hour variables, and never goes `MOST_SILENT_S`
+without a line."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[3]
 API = "/api/symbol-mgmt"
 READY_WITHIN_S = 240.0  # the recorded universe takes ~50 s on a busy 2-core machine; 30 less
 STOP_WITHIN_S = 30.0
+MOST_SILENT_S = 5.0  # the demo's heartbeat prints every 3.5 s while a step waits
 LOOKBACK_H = 720  # the window of the Risk view's figures (GET /portfolio/metrics' default)
 HOUR_MS = 3_600_000
 
@@ -51,14 +55,18 @@ def median_pairwise_r(client: httpx.Client, sim_url: str, symbols: list[str]) ->
     return float(np.median(matrix[np.triu_indices(len(symbols), 1)]))
 
 
-def read_until(lines: queue.Queue[str], marker: str, seen: list[str]) -> None:
+def read_until(
+    lines: queue.Queue[tuple[float, str]], marker: str, seen: list[str], at: list[float]
+) -> None:
+    """Lines into `seen` (and when each came into `at`) until one holds `marker`."""
     deadline = time.monotonic() + READY_WITHIN_S
     while (left := deadline - time.monotonic()) > 0:
         try:
-            line = lines.get(timeout=left)
+            when, line = lines.get(timeout=left)
         except queue.Empty:
             break
         seen.append(line)
+        at.append(when)
         if marker in line:
             return
         assert "demo failed" not in line, "".join(seen)
@@ -74,12 +82,16 @@ def pid_alive(pid: int) -> bool:
 
 
 def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path: Path) -> None:
+    holder = socket.socket()  # the port asked for, taken
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    taken = holder.getsockname()[1]
     command = [
         sys.executable,
         "-m",
         "scripts.demo",
         "--port",
-        "0",
+        str(taken),
         "--dir",
         str(tmp_path),
         "--universe",
@@ -91,14 +103,19 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
     demo = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    lines: queue.Queue[str] = queue.Queue()
-    pump = threading.Thread(target=lambda: [lines.put(x) for x in demo.stdout or []], daemon=True)
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+    pump = threading.Thread(
+        target=lambda: [lines.put((time.monotonic(), x)) for x in demo.stdout or []], daemon=True
+    )
     pump.start()
     seen: list[str] = []
+    at: list[float] = []
     pids: list[int] = []
     try:
-        read_until(lines, "running; Ctrl-C", seen)
+        read_until(lines, "running; Ctrl-C", seen, at)
         out = "".join(seen)
+        gaps = [(b - a, line) for a, b, line in zip(at, at[1:], seen[1:], strict=False)]
+        assert max(gaps)[0] <= MOST_SILENT_S, max(gaps)
         pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", out)]
         base = re.search(r"docs\s+(http://\S+)/docs", out)
         sim_url = re.search(r"simulator\s+(http://\S+) \(pid", out)
@@ -106,9 +123,14 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
         assert base is not None and len(pids) == 2, out
         url = base.group(1)
         assert f"dashboard  {url}/dashboard" in out
+        port = int(url.rsplit(":", 1)[1])
+        assert port != taken
+        assert f"port       {port}: {taken} (from --port) is in use by another process" in out
         assert "scored portfolio: 10 members, weights sum to 100.0000 %" in out
         key = re.search(r"admin key\s+(\S+)", out)
         assert key is not None
+        paste = f'export ADMIN_KEY={key.group(1)} API={url}{API} H="X-API-Key: {key.group(1)}"'
+        assert paste in out
         synced = re.search(r"synced\s+(\d+) contracts", out)
         assert synced is not None and int(synced.group(1)) > 0, out
         scored = re.search(r"scored\s+run (\d+): (\d+) of (\d+) symbols", out)
@@ -157,7 +179,7 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
         pump.join(timeout=5)
         rest = []
         while not lines.empty():
-            rest.append(lines.get())
+            rest.append(lines.get()[1])
         tail = "".join(rest)
         assert tail.count("stopped cleanly") == 2, tail
         assert not any(pid_alive(pid) for pid in pids)
@@ -168,6 +190,7 @@ def test_demo_scores_a_portfolio_on_the_simulator_and_stops_on_sigterm(tmp_path:
         pump.join(timeout=5)
         if demo.stdout is not None:
             demo.stdout.close()
+        holder.close()
         for pid in pids:
             if pid_alive(pid):
                 os.kill(pid, signal.SIGKILL)

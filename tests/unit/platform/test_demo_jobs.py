@@ -1,17 +1,23 @@
-"""The demo's job steps against the API's documented answers: a scoring run already going (a
-first start's) is followed, and the demo answers with that run's own numbers."""
+"""The demo's steps against the API's documented answers: the service's first start followed
+through `/status` without requesting a run; a scoring run already going (a scheduled one) is
+followed, and the demo answers with that run's own numbers; its port said with why; and a line
+at least every few seconds while a step waits."""
 
 from __future__ import annotations
 
+import re
+import socket
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from scripts import demo
-from scripts.demo import API, run_job, scoring_run
+from scripts import demo, demo_jobs
+from scripts.demo_jobs import API, first_start, run_job, scoring_run
+from scripts.demo_progress import Progress
 
 JOB_RUN = f"{API}/jobs/runs/3"
 BUSY = {
@@ -76,8 +82,8 @@ def test_an_answer_within_the_wait_is_the_scoring_run_itself() -> None:
 def test_a_followed_run_prints_its_progress_as_it_moves(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo, "PROGRESS_EVERY_S", 0.0)
-    monkeypatch.setattr(demo.time, "sleep", lambda _: None)
+    monkeypatch.setattr(demo_jobs, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(demo_jobs.time, "sleep", lambda _: None)
     polls = iter(
         [
             {"id": 3, "status": "running", "progress": 0.3},
@@ -103,3 +109,166 @@ def test_a_followed_run_prints_its_progress_as_it_moves(
 
 def test_the_cli_line_names_the_venvs_python() -> None:
     assert demo.venv_python() in (".venv/bin/python", sys.executable)
+
+
+def status(
+    step: str | None, fraction: float = 0.0, run_id: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A `/status` answer: bootstrapping at `step` (None: ready), with the last runs `extra`."""
+    boot = None
+    if step is not None:
+        boot = {
+            "step": step,
+            "step_progress": fraction,
+            "progress": 0.0,
+            "run_id": run_id,
+            "problem": None,
+        }
+    jobs = [
+        {"job": name, "status": "succeeded", "result": result} for name, result in extra.items()
+    ]
+    return {"status": "ready" if step is None else "bootstrapping", "bootstrap": boot, "jobs": jobs}
+
+
+def first_start_answers(
+    statuses: Iterator[dict[str, Any]], asked: list[str]
+) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(f"{request.method} {request.url.path}")
+        if request.url.path == f"{API}/status":
+            return httpx.Response(503, json=next(statuses))
+        if request.url.path == f"{API}/scoring/rankings":
+            return httpx.Response(200, json={"run_id": 7, "items": []})
+        if request.url.path == f"{API}/scoring/runs/7":
+            return httpx.Response(200, json=SCORING_RUN)
+        return httpx.Response(404, json={"status": 404})
+
+    return httpx.MockTransport(answer)
+
+
+class TestFirstStart:
+    @pytest.fixture(autouse=True)
+    def no_waiting(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(demo_jobs, "PROGRESS_EVERY_S", 0.0)
+        monkeypatch.setattr(demo_jobs.time, "sleep", lambda _: None)
+
+    def test_it_is_followed_to_its_scoring_run_without_requesting_one(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        synced = {"universe_sync": {"contracts": 4}}
+        statuses = iter(
+            [
+                status("universe_sync", 0.5, 1),
+                status("score_refresh", 0.4, 2, **synced),
+                status(None, **synced, score_refresh={"run_id": 7}),
+            ]
+        )
+        asked: list[str] = []
+        transport = first_start_answers(statuses, asked)
+        with httpx.Client(transport=transport, base_url="http://d.test") as client:
+            scored = first_start(client, time.monotonic() + 30, Progress())
+        assert scored == SCORING_RUN
+        assert not [call for call in asked if call.startswith("POST")]
+        assert capsys.readouterr().out.splitlines() == [
+            "  syncing    50% (job run 1)",
+            "  synced     4 contracts",
+            "  scoring    40% (job run 2)",
+        ]
+
+    def test_a_database_scored_before_is_left_to_the_requests(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        asked: list[str] = []
+        transport = first_start_answers(iter([status(None)]), asked)
+        with httpx.Client(transport=transport, base_url="http://d.test") as client:
+            assert first_start(client, time.monotonic() + 30, Progress()) is None
+        assert asked == [f"GET {API}/status"]
+        assert capsys.readouterr().out == ""
+
+    def test_a_failed_step_is_said_and_left_to_the_requests(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        failed = status("universe_sync", 0.0, None)
+        failed["bootstrap"]["problem"] = {
+            "title": "Exchange unavailable",
+            "detail": "KuCoin answered 503",
+        }
+        transport = first_start_answers(iter([failed]), [])
+        with httpx.Client(transport=transport, base_url="http://d.test") as client:
+            assert first_start(client, time.monotonic() + 30, Progress()) is None
+        assert capsys.readouterr().out == (
+            "  first start: universe_sync failed (KuCoin answered 503); requesting it\n"
+        )
+
+
+class TestPort:
+    @pytest.fixture
+    def taken(self) -> Iterator[int]:
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 0))
+            holder.listen()
+            yield int(holder.getsockname()[1])
+
+    def test_a_taken_port_is_said_with_why(self, taken: int) -> None:
+        port, why = demo.port_for("127.0.0.1", taken, "--port")
+        assert port not in (taken, 0)
+        assert why == (
+            f"{taken} (from --port) is in use by another process, so a free one; --port N picks one"
+        )
+
+    def test_a_free_port_is_kept_and_said_where_it_came_from(self) -> None:
+        free = demo.free_port("127.0.0.1", 0)
+        assert free is not None
+        assert demo.port_for("127.0.0.1", free, "$PORT") == (
+            free,
+            "from $PORT; --port N picks another",
+        )
+        assert demo.port_for("127.0.0.1", free)[1] == "the default; --port N picks another"
+
+    def test_zero_asks_for_any(self) -> None:
+        port, why = demo.port_for("127.0.0.1", 0)
+        assert port > 0 and why == "any free one, as --port 0 asks"
+
+    def test_the_environments_port_is_named_as_its_source(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("PORT", "8123")
+        args = demo.parse_args([])
+        assert (args.port, args.port_from) == (8123, "$PORT")
+        args = demo.parse_args(["--port", "8124"])
+        assert (args.port, args.port_from) == (8124, "--port")
+        monkeypatch.delenv("PORT")
+        args = demo.parse_args([])
+        assert (args.port, args.port_from) == (demo.DEFAULT_PORT, "")
+
+
+class TestHeartbeat:
+    def test_a_silent_wait_is_said_with_its_step_and_time(self) -> None:
+        progress = Progress(every_s=0.05)
+        assert progress.heartbeat() is None  # nothing is waited for
+        progress.waiting("scoring", "77% (job run 2)")
+        time.sleep(0.06)
+        line = progress.heartbeat()
+        assert line is not None and re.fullmatch(r"  scoring    77% \(job run 2\) \(\d+ s\)", line)
+
+    def test_a_line_said_resets_the_silence(self, capsys: pytest.CaptureFixture[str]) -> None:
+        progress = Progress(every_s=0.05)
+        progress.waiting("scoring", "77%")
+        time.sleep(0.06)
+        progress.say("  scored     run 1")
+        assert progress.heartbeat() is None
+        assert capsys.readouterr().out == "  scored     run 1\n"
+
+    def test_idle_is_quiet(self) -> None:
+        progress = Progress(every_s=0.0)
+        progress.waiting("simulator", "starting")
+        progress.idle()
+        assert progress.heartbeat() is None
+
+    def test_the_thread_prints_while_a_step_waits(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with Progress(every_s=0.1) as progress:
+            progress.waiting("simulator", "starting (pid 7)")
+            time.sleep(0.5)
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) >= 2
+        assert all(line.startswith("  simulator  starting (pid 7) (") for line in lines)
