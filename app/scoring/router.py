@@ -17,12 +17,9 @@ from app.platform.scheduler.on_request import Wait, run_job
 from app.platform.scheduler.schemas import JobRunRead
 from app.platform.schemas.common import RowId, SymbolPath, problem_responses
 from app.scoring.schemas import (
-    ComponentScoreRead,
-    RankingItem,
     RankingsRead,
     ScoringRunDetail,
     ScoringRunRead,
-    SymbolScoresEntry,
     SymbolScoresRead,
 )
 from app.scoring.scorers.components import COMPONENTS
@@ -83,15 +80,7 @@ async def get_rankings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     component: Component = "composite",
 ) -> RankingsRead:
-    rankings = await scoring.rankings(limit=limit, component=component)
-    return RankingsRead(
-        run_id=rankings.run.id,
-        scored_at=rankings.run.started_at,
-        component=rankings.component,
-        data_age_s=rankings.data_age_s,
-        stale=rankings.stale,
-        items=[RankingItem.model_validate(item, from_attributes=True) for item in rankings.items],
-    )
+    return await scoring.rankings(limit=limit, component=component)
 
 
 @router.get(
@@ -107,25 +96,7 @@ async def get_symbol_scores(
     scoring: ScoringDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> SymbolScoresRead:
-    card = await scoring.symbol_scores(symbol, limit=limit)
-    return SymbolScoresRead(
-        symbol=card.symbol,
-        category=card.category,
-        category_source=card.category_source,
-        category_figures=card.category_figures,
-        excluded=card.excluded,
-        history=[
-            SymbolScoresEntry(
-                run_id=entry.run.id,
-                scored_at=entry.run.started_at,
-                scores=[
-                    ComponentScoreRead.model_validate(row)
-                    for row in sorted(entry.rows, key=lambda r: r.component)
-                ],
-            )
-            for entry in card.history
-        ],
-    )
+    return await scoring.symbol_scores(symbol, limit=limit)
 
 
 @router.get(
