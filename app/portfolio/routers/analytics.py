@@ -38,7 +38,7 @@ async def get_correlation(
     service: MySymbolsDep,
     window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
 ) -> CorrelationRead:
-    return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
+    return await service.check_portfolio_correlation(window)
 
 
 @router.post(
@@ -58,7 +58,7 @@ async def report_performance(
     once: AnswerOnceDep,
 ) -> Response:
     async def produce() -> PerformanceRead:
-        summary = await service.update_performance_metrics(
+        return await service.update_performance_metrics(
             body.symbol,
             pnl=body.pnl,
             recorded_at=body.timestamp,
@@ -66,7 +66,6 @@ async def report_performance(
             notional=body.notional,
             actor=actor_of(principal, request),
         )
-        return PerformanceRead.model_validate(summary)
 
     return await once.answer(principal, produce)
 
@@ -78,7 +77,7 @@ async def report_performance(
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
 async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
-    return StatisticsRead.model_validate(await service.get_portfolio_analytics())
+    return await service.get_portfolio_analytics()
 
 
 @router.get(
@@ -94,4 +93,4 @@ async def get_portfolio_metrics(
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
     level: Annotated[FiniteFloat, Query(ge=0.5, lt=1)] = 0.95,
 ) -> MetricsRead:
-    return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))
+    return await service.get_portfolio_metrics(window, level)

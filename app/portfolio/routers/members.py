@@ -195,4 +195,4 @@ async def get_history(
 async def get_replacement_candidates(
     _: ReaderDep, service: MySymbolsDep
 ) -> ReplacementCandidatesRead:
-    return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())
+    return await service.evaluate_portfolio_replacement()
