@@ -64,4 +64,4 @@ async def acknowledge_alert(
     summary="Check every alert condition now (the scheduler runs the same check)",
 )
 async def check_alerts(_: TraderDep, alerts: AlertServiceDep) -> AlertCheckRead:
-    return AlertCheckRead.model_validate(await alerts.check_portfolio_alerts())
+    return await alerts.check_portfolio_alerts()
