@@ -107,7 +107,7 @@ async def list_processed_signals(
     summary="Counts, approval rate, agents",
 )
 async def get_signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
-    return SignalStatistics.model_validate(await signals.statistics())
+    return await signals.statistics()
 
 
 @router.get(
