@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +14,7 @@ from app.platform.runs.job import Job
 
 async def alert_check(session: AsyncSession, state: WithGateway) -> dict[str, Any]:
     """Alert conditions (expired idempotency keys go with retention, batch by batch)."""
-    return asdict(await alert_service(session, state.gateway).check_portfolio_alerts())
+    return (await alert_service(session, state.gateway).check_portfolio_alerts()).model_dump()
 
 
 ALERT_CHECK = Job("alert_check", ALERT_CHECK_INTERVAL_S, alert_check)

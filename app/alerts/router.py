@@ -71,4 +71,4 @@ async def acknowledge_alert(
 async def check_alerts(_: TraderDep, alerts: AlertServiceDep) -> AlertCheckRead:
     """The `alert_check` job's pass over the portfolio's conditions, now: it raises what is new,
     keeps what goes on and resolves what cleared, and answers their fingerprints. Role: trade."""
-    return AlertCheckRead.model_validate(await alerts.check_portfolio_alerts())
+    return await alerts.check_portfolio_alerts()

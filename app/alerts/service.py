@@ -4,26 +4,19 @@ cooldown, resolve what no longer is; list and acknowledge."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
 from app.alerts.repository import AlertRepository
+from app.alerts.schemas import AlertCheckRead
 from app.kucoin.gateway import KucoinGateway
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
 from app.platform.db.models import Alert
 from app.platform.db.repositories.alert_log import AlertLog
 from app.portfolio.repository import PortfolioRepository
-
-
-@dataclass
-class AlertCheck:
-    raised: list[str] = field(default_factory=list)  # fingerprints opened (or reopened) now
-    ongoing: list[str] = field(default_factory=list)  # still true: occurrences counted
-    resolved: list[str] = field(default_factory=list)
 
 
 class AlertService:
@@ -35,13 +28,16 @@ class AlertService:
         self.log = AlertLog(session)
         self.alerts = AlertRepository(session)
 
-    async def check_portfolio_alerts(self) -> AlertCheck:
-        """One pass over every alert kind; in the caller's transaction."""
+    async def check_portfolio_alerts(self) -> AlertCheckRead:
+        """One pass over every alert kind, in the caller's transaction: the fingerprints raised
+        (opened or reopened) now, still true (occurrences counted) and resolved."""
         now = utcnow()
         cooldown = timedelta(seconds=(await thresholds(self.session)).cooldown_s)
         conditions = await current_conditions(self.session, self.gateway, now)
         current = {c.fingerprint for c in conditions}
-        result = AlertCheck()
+        raised: list[str] = []
+        ongoing: list[str] = []
+        resolved: list[str] = []
         before = {a.fingerprint for a in await self.log.unresolved(PORTFOLIO_ALERT_KINDS)}
         for c in conditions:
             await self.log.raise_or_touch(
@@ -53,7 +49,7 @@ class AlertService:
                 details=c.details,
                 reopen_within=cooldown,
             )
-            (result.ongoing if c.fingerprint in before else result.raised).append(c.fingerprint)
+            (ongoing if c.fingerprint in before else raised).append(c.fingerprint)
         repository = PortfolioRepository(self.session)
         for alert in await self.log.unresolved(PORTFOLIO_ALERT_KINDS):
             if alert.fingerprint in current:
@@ -61,9 +57,9 @@ class AlertService:
             if alert.kind == "delisting" and not await self._tradable_again(repository, alert):
                 continue  # raised by the universe sync for any contract: ends when it reopens
             alert.status, alert.resolved_at = "resolved", now
-            result.resolved.append(alert.fingerprint)
+            resolved.append(alert.fingerprint)
         await self.session.flush()
-        return result
+        return AlertCheckRead(raised=raised, ongoing=ongoing, resolved=resolved)
 
     async def list_alerts(
         self, *, status: str | None, kind: str | None, limit: int, offset: int

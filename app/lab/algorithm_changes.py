@@ -24,6 +24,12 @@ from app.lab.calibration_evidence import (
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import ReplayRangeError
 from app.lab.reports import WhatIfReport
+from app.lab.schemas import (
+    AlgorithmChangeRecord,
+    AlgorithmsChangeRead,
+    AlgorithmsInForceRead,
+    WhatIf,
+)
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from app.platform.settings_store.reader import read_typed
@@ -32,36 +38,13 @@ from app.records.keeping.family import PRESETS, preset_of
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.repository import ScoringRepository
 from app.scoring.run_config import RunConfig, run_config
+from app.scoring.schemas import AlgorithmRead, AlgorithmUpdate
 from app.scoring.scorers.component_registry import ParameterError, check_parameters, components
 from app.scoring.scorers.components import TECHNICAL
 from app.scoring.scorers.technical import version as technical_version
 from app.scoring.settings import ScoringSettings
 
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
-
-
-@dataclass(frozen=True)
-class AlgorithmChange:
-    name: str
-    weight: Decimal | None = None  # at most 4 decimals, as stored
-    parameters: dict[str, Any] | None = None
-    is_active: bool | None = None
-
-
-@dataclass(frozen=True)
-class AlgorithmsChange:
-    applied: bool
-    algorithms: list[ScoringAlgorithm]  # as they are (applied) or would be (dry run)
-    evidence: WhatIfReport | None  # the replay it was judged by; None: history too short
-    evidence_unavailable: str | None = None  # why there is no evidence
-    change_id: int | None = None  # the recorded change (applied)
-
-
-@dataclass(frozen=True)
-class AlgorithmsInForce:
-    algorithms: list[ScoringAlgorithm]
-    preset: str | None  # the named configuration they match, if any
-    change: ScoringConfigChange | None  # the newest recorded change: what put them in force
 
 
 class RecordedAlgorithm(TypedDict):
@@ -115,10 +98,28 @@ def proposed_rows(run: ReplayRun) -> list[ScoringAlgorithm]:
     ]
 
 
-def what_if_outcome(run: ReplayRun) -> AlgorithmsChange:
+def change_read(
+    algorithms: Sequence[ScoringAlgorithm],
+    evidence: WhatIfReport | None,
+    *,
+    unavailable: str | None = None,
+    change_id: int | None = None,
+) -> AlgorithmsChangeRead:
+    """A change's answer: the algorithms as they are (applied, with its recorded `change_id`) or
+    would be (dry run), and the replay it was judged by (None: `unavailable` says why)."""
+    return AlgorithmsChangeRead(
+        applied=change_id is not None,
+        change_id=change_id,
+        algorithms=[AlgorithmRead.model_validate(a) for a in algorithms],
+        evidence=None if evidence is None else WhatIf.model_validate(evidence),
+        evidence_unavailable=unavailable,
+    )
+
+
+def what_if_outcome(run: ReplayRun) -> AlgorithmsChangeRead:
     """A succeeded what-if run as the answer of a dry run."""
     # The JSON column holds the what-if's report as `what_if_document` wrote it.
-    return AlgorithmsChange(False, proposed_rows(run), cast("WhatIfReport | None", run.report))
+    return change_read(proposed_rows(run), cast("WhatIfReport | None", run.report))
 
 
 async def judged(judging: WhatIfInputs | str) -> tuple[WhatIfReport | None, str | None]:
@@ -163,7 +164,7 @@ class AlgorithmService:
         self.session = session
         self.runs = ScoringRepository(session)
 
-    async def propose(self, changes: Sequence[AlgorithmChange], *, actor: str) -> Proposal:
+    async def propose(self, changes: Sequence[AlgorithmUpdate], *, actor: str) -> Proposal:
         """The algorithm as `changes` would leave it (checked: known components, valid
         parameters, active weights summing to 1), beside the algorithm in force."""
         algorithms = {a.name: a for a in await self.runs.algorithms()}
@@ -220,7 +221,7 @@ class AlgorithmService:
             {n: _json(a) for n, a in algorithms.items()}, proposed, before, after, actor, now
         )
 
-    async def request_what_if(self, proposal: Proposal) -> ReplayRun | AlgorithmsChange:
+    async def request_what_if(self, proposal: Proposal) -> ReplayRun | AlgorithmsChangeRead:
         """Queue the replay that judges `proposal` (a `what_if` run, started once this
         transaction commits), or, when the stored history is too short to judge it, the dry
         run's answer without evidence."""
@@ -232,7 +233,7 @@ class AlgorithmService:
                 requested_by=proposal.actor,
             )
         except (NotEnoughHistory, NoStoredHistory) as exc:
-            return AlgorithmsChange(False, list(proposal.algorithms.values()), None, str(exc))
+            return change_read(list(proposal.algorithms.values()), None, unavailable=str(exc))
 
     async def judging(self, proposal: Proposal) -> WhatIfInputs | str:
         """What judging `proposal` replays, read now, or why the stored history cannot judge it."""
@@ -246,7 +247,7 @@ class AlgorithmService:
 
     async def apply(
         self, proposal: Proposal, evidence: WhatIfReport | None, unavailable: str | None
-    ) -> AlgorithmsChange:
+    ) -> AlgorithmsChangeRead:
         """Make `proposal` the algorithm in force, recorded with the evidence it was judged by;
         409 when the algorithm changed since it was proposed (judging takes a while)."""
         algorithms = {a.name: a for a in await self.runs.algorithms(for_update=True)}
@@ -281,18 +282,24 @@ class AlgorithmService:
                 },
             )
         )
-        return AlgorithmsChange(True, list(algorithms.values()), evidence, unavailable, record.id)
+        return change_read(
+            list(algorithms.values()), evidence, unavailable=unavailable, change_id=record.id
+        )
 
     async def algorithm_changes(self, limit: int) -> Sequence[ScoringConfigChange]:
         return await self.runs.changes(limit)
 
-    async def in_force(self) -> AlgorithmsInForce:
+    async def in_force(self) -> AlgorithmsInForceRead:
         """The algorithm in force, the preset it matches and the change that put it there."""
         algorithms = list(await self.runs.algorithms())
-        latest = await self.runs.changes(1)
-        return AlgorithmsInForce(algorithms, _preset_in_force(algorithms), next(iter(latest), None))
+        latest = next(iter(await self.runs.changes(1)), None)
+        return AlgorithmsInForceRead(
+            preset=_preset_in_force(algorithms),
+            adopted_by=None if latest is None else AlgorithmChangeRecord.model_validate(latest),
+            algorithms=[AlgorithmRead.model_validate(a) for a in algorithms],
+        )
 
-    async def preset_changes(self, name: str) -> list[AlgorithmChange]:
+    async def preset_changes(self, name: str) -> list[AlgorithmUpdate]:
         """The changes that put preset `name` in force: its component weights, and the
         technical version it names (the other parameters stay as they are)."""
         candidate = PRESETS.get(name)
@@ -304,9 +311,11 @@ class AlgorithmService:
         }
         if candidate.technical_version != 1:  # version 1 is the absent key, as the seed has it
             parameters["version"] = candidate.technical_version
+        # Not validated as a request's would be: the stored parameters a preset carries are held
+        # to the declaration only where it changes them (`_changed`).
         return [
-            AlgorithmChange(
-                name,
+            AlgorithmUpdate.model_construct(
+                name=name,
                 weight=Decimal(str(weight)).quantize(Decimal("0.0001")),
                 parameters=parameters if name == TECHNICAL else None,
                 is_active=True,
@@ -315,7 +324,7 @@ class AlgorithmService:
         ]
 
 
-def _changed(change: AlgorithmChange, stored: ScoringAlgorithm | None) -> dict[str, Any]:
+def _changed(change: AlgorithmUpdate, stored: ScoringAlgorithm | None) -> dict[str, Any]:
     """The parameters `change` sets to another value than the stored one: those alone are held
     to the declaration here (a request's own values were held to it as it was read), so a preset,
     which carries the stored parameters it does not name, is never refused for a stored value
@@ -342,8 +351,8 @@ class AlgorithmChangeService:
         self.open_session = open_session
 
     async def change(
-        self, changes: Sequence[AlgorithmChange], *, actor: str, dry_run: bool
-    ) -> AlgorithmsChange | ReplayRun:
+        self, changes: Sequence[AlgorithmUpdate], *, actor: str, dry_run: bool
+    ) -> AlgorithmsChangeRead | ReplayRun:
         """Propose `changes`, then judge them by a replay and apply them with that evidence, in
         two transactions with the replay between them (no database connection is held while it
         runs; 409 when the algorithm changed meanwhile). Dry: the queued what-if run that judges

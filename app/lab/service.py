@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from app.lab.calibration.calibrating import CalibrationParams
 from app.lab.models import ReplayRun
 from app.lab.replay_timeline import replay_timeline
 from app.lab.repository import ReplayRepository
+from app.lab.schemas import ReplayCreate
 from app.market.repository import CandleRepository
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Role, Settings
@@ -37,30 +38,6 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class ReplayRequest:
-    start: datetime
-    end: datetime
-    every: str
-    top: int | None
-    fee_bps: float
-    slippage_bps: float
-    overrides: dict[str, Any] | None
-    execution_lag_h: int = ReplayParams.execution_lag_h
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "every": self.every,
-            "top": self.top,
-            "fee_bps": self.fee_bps,
-            "slippage_bps": self.slippage_bps,
-            "execution_lag_h": self.execution_lag_h,
-            "overrides": self.overrides,
-        }
-
-
-@dataclass(frozen=True)
 class StoredRun:
     """A run read without its documents, which come as the JSON text the database keeps."""
 
@@ -71,6 +48,20 @@ class StoredRun:
     @property
     def has_report(self) -> bool:
         return self.report != "null"
+
+
+def request_json(request: ReplayCreate) -> dict[str, Any]:
+    """A replay's request as its run keeps it (`params`, read back by `params_of`)."""
+    return {
+        "from": request.start.isoformat(),
+        "to": request.end.isoformat(),
+        "every": request.every,
+        "top": request.top,
+        "fee_bps": request.fee_bps,
+        "slippage_bps": request.slippage_bps,
+        "execution_lag_h": request.execution_lag_h,
+        "overrides": request.overrides,
+    }
 
 
 def params_of(run: ReplayRun) -> ReplayParams:
@@ -102,7 +93,7 @@ def calibration_params_of(run: ReplayRun, params: ReplayParams) -> CalibrationPa
     )
 
 
-def _within_budget(request: ReplayRequest, every_h: int, members: int, limit: int) -> None:
+def _within_budget(request: ReplayCreate, every_h: int, members: int, limit: int) -> None:
     """422 when the run would make more decisions x members than `limit`, the most a run may."""
     decisions = (request.end - request.start) // timedelta(hours=every_h) + 1
     if decisions * members > limit:
@@ -131,7 +122,7 @@ class ReplayService:
         """Where a run of this process has its live progress (as job runs have theirs)."""
         self.max_pending_per_key = max_pending_per_key
 
-    async def create(self, request: ReplayRequest, *, requested_by: str) -> ReplayRun:
+    async def create(self, request: ReplayCreate, *, requested_by: str) -> ReplayRun:
         """Check the request against the stored history, the configuration and the key's runs
         in flight (409 at `max_pending_per_key`), then queue it."""
         settings = await read_typed(self.session, ReplaySettings)
@@ -160,7 +151,7 @@ class ReplayService:
                 kind="replay",
                 status="queued",
                 requested_by=requested_by,
-                params=request.to_json(),
+                params=request_json(request),
                 data_from=request.start,
                 data_to=request.end,
             )

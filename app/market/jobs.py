@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +27,7 @@ async def universe_sync(session: AsyncSession, state: SyncState) -> dict[str, An
         result = await UniverseService(session, state.gateway).sync(state.holdings)
     except (Unavailable, RateLimited) as exc:  # raised by the fetch, before any write
         return Degraded({}, problem_of(exc))
-    return {**asdict(result), "synced_at": result.synced_at.isoformat()}
+    return {**result.model_dump(), "synced_at": result.synced_at.isoformat()}
 
 
 UNIVERSE_SYNC = Job("universe_sync", UNIVERSE_SYNC_INTERVAL_S, universe_sync)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
@@ -16,6 +16,7 @@ from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.market.contracts.categories import Decision, base_of, decide
 from app.market.models import Symbol
 from app.market.repository import SymbolFilter, SymbolRepository
+from app.market.schemas import SyncResultRead
 from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
@@ -49,19 +50,6 @@ class SymbolView:
     row: Symbol
     data_age_s: float | None
     stale: bool
-
-
-@dataclass
-class SyncResult:
-    source: str
-    synced_at: datetime
-    contracts: int = 0
-    added: int = 0
-    updated: int = 0
-    delisted: list[str] = field(default_factory=list)
-    relisted: list[str] = field(default_factory=list)
-    eligible: int = 0
-    duration_ms: float = 0.0
 
 
 def eligibility(contract: ContractInfo) -> tuple[bool, str | None]:
@@ -144,13 +132,15 @@ class UniverseService:
         age = (utcnow() - row.market_data_at).total_seconds()
         return SymbolView(row, round(age, 3), age > stale_limit_s)
 
-    async def sync(self, holdings: Holdings) -> SyncResult:
+    async def sync(self, holdings: Holdings) -> SyncResultRead:
         """Fetch the contract list and make `symbol` match it, in the caller's transaction (a
         delisting of one of `holdings` is alerted as critical)."""
         started = time.perf_counter()
         contracts = await self.gateway.list_contracts()
         now = utcnow()
-        result = SyncResult(source=self.gateway.source, synced_at=now, contracts=len(contracts))
+        added = updated = eligible = 0
+        delisted: list[str] = []
+        relisted: list[str] = []
         await self.symbols.lock_universe()
         existing = await self.symbols.all_by_kucoin_symbol()
         members = await holdings.symbol_ids(self.session)  # under the universe's lock
@@ -163,17 +153,17 @@ class UniverseService:
             if row is None:
                 row = Symbol(kucoin_symbol=contract.kucoin_symbol, first_seen_at=now)
                 self.symbols.add(row)
-                result.added += 1
+                added += 1
             else:
-                result.updated += 1
+                updated += 1
             _apply(row, contract, now)
-            result.eligible += row.is_eligible
+            eligible += row.is_eligible
             if contract.status == "Open" and row.delisted_at is not None:
                 row.delisted_at = None
-                result.relisted.append(row.symbol)
+                relisted.append(row.symbol)
             elif contract.status != "Open" and was_open:
                 row.delisted_at = now
-                result.delisted.append(row.symbol)
+                delisted.append(row.symbol)
                 await self._alert_delisting(row, f"status is now {contract.status}", members)
         for kucoin_symbol, row in existing.items():
             if kucoin_symbol in seen or row.status == DELISTED:
@@ -181,20 +171,30 @@ class UniverseService:
             # A contract already marked (Paused, Closed) keeps the time it stopped being Open.
             if row.delisted_at is None:
                 row.delisted_at = now
-                result.delisted.append(row.symbol)
+                delisted.append(row.symbol)
             row.status = DELISTED
             row.is_eligible, row.eligibility_reason = False, "DELISTED"
             await self._alert_delisting(row, "no longer listed by KuCoin", members)
         await self.symbols.flush()
-        result.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        duration_ms = round((time.perf_counter() - started) * 1000, 3)
         logger.info(
             "universe sync: %d contracts, %d added, %d delisted, %d eligible",
-            result.contracts,
-            result.added,
-            len(result.delisted),
-            result.eligible,
+            len(contracts),
+            added,
+            len(delisted),
+            eligible,
         )
-        return result
+        return SyncResultRead(
+            source=self.gateway.source,
+            synced_at=now,
+            contracts=len(contracts),
+            added=added,
+            updated=updated,
+            delisted=delisted,
+            relisted=relisted,
+            eligible=eligible,
+            duration_ms=duration_ms,
+        )
 
     async def _alert_delisting(self, row: Symbol, why: str, members: set[int]) -> None:
         is_member = row.id in members

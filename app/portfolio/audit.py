@@ -19,7 +19,7 @@ from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.ranks import by_score
 from app.portfolio.repository import MemberRow, PortfolioRepository, snapshot
-from app.portfolio.target_weights import TargetWeights
+from app.portfolio.schemas import WeightsRead
 
 MEMBERSHIP_ACTIONS = frozenset({"add", "remove", "replace"})
 
@@ -41,7 +41,7 @@ async def record_change(
     *,
     after: list[MemberRow],
     before: dict[str, float],
-    targets: TargetWeights,
+    targets: WeightsRead,
     actor: Actor,
     reason: str | None,
     now: datetime,

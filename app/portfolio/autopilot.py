@@ -37,8 +37,9 @@ from app.portfolio.audit import record_change, weights_of
 from app.portfolio.membership import MembershipService
 from app.portfolio.policy.weight_rules import STEP, to_percent
 from app.portfolio.repository import PortfolioRepository
+from app.portfolio.schemas import WeightsRead
 from app.portfolio.settings import AUTOPILOT_ON, PortfolioConfig, load_portfolio_config
-from app.portfolio.target_weights import TargetWeights, caps_for
+from app.portfolio.target_weights import caps_for
 
 AUTOPILOT = Actor("autopilot")
 METHOD = "policy book"  # the audit's weighting method of the book's own targets
@@ -112,17 +113,21 @@ class _Following(MembershipService):
     async def _eligible_symbol(self, symbol: str) -> Symbol:
         return await self._tradable_symbol(symbol)
 
-    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> TargetWeights:
+    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> WeightsRead:
         names = [s.symbol for s in symbols]
         if set(names) == set(self.target.weights):
             return book_weights(self.target)
         equal = to_percent(np.full(len(names), 100.0 / len(names))) if names else []
-        return TargetWeights(INTERIM, dict(zip(names, equal, strict=True)))
+        weights = dict(zip(names, equal, strict=True))
+        return WeightsRead(method=INTERIM, weights=weights, inputs={}, relaxed_caps=[])
 
 
-def book_weights(target: PolicyTarget) -> TargetWeights:
-    return TargetWeights(
-        METHOD, dict(target.weights), {"decided_at": target.decided_at.isoformat()}
+def book_weights(target: PolicyTarget) -> WeightsRead:
+    return WeightsRead(
+        method=METHOD,
+        weights=dict(target.weights),
+        inputs={"decided_at": target.decided_at.isoformat()},
+        relaxed_caps=[],
     )
 
 

@@ -34,8 +34,9 @@ from app.portfolio.audit import ranks_of, record_change, weights_of
 from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.portfolio.repository import MemberRow, PortfolioRepository
+from app.portfolio.schemas import WeightsRead
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
-from app.portfolio.target_weights import TargetWeights, calculate_dynamic_weights
+from app.portfolio.target_weights import calculate_dynamic_weights
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class CategoryExcluded(SymbolNotEligible):
 @dataclass(frozen=True)
 class Change:
     history: PortfolioHistory
-    weights: TargetWeights
+    weights: WeightsRead
 
 
 class MembershipService:
@@ -234,7 +235,7 @@ class MembershipService:
                 return r
         raise NotMember(f"{canonical} is not an active member of the portfolio")
 
-    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> TargetWeights:
+    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> WeightsRead:
         return await calculate_dynamic_weights(self.session, symbols, config, now=utcnow())
 
     async def _join(self, row: Symbol, *, seat: int, weight: Decimal) -> PortfolioMember:
@@ -266,7 +267,7 @@ class MembershipService:
     async def _rank_of(self, rows: list[MemberRow], symbol: Symbol) -> int:
         return (await ranks_of(self.session, rows))[symbol.id]
 
-    async def _apply_weights(self, targets: TargetWeights) -> list[MemberRow]:
+    async def _apply_weights(self, targets: WeightsRead) -> list[MemberRow]:
         rows = await self.portfolio.active()
         for r in rows:
             r.member.weight = targets.weights[r.symbol.symbol]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,10 +20,16 @@ from app.platform.core.ticks import on_tick
 from app.platform.core.units import HOURS_PER_YEAR
 from app.portfolio.audit import record_change, weights_of
 from app.portfolio.decision_inputs import hourly_log_returns
-from app.portfolio.maths.sizing import OrderLine, PositionSize, order_plan, position_size
+from app.portfolio.maths.sizing import OrderLine, order_plan, position_size
 from app.portfolio.membership import NotMember
 from app.portfolio.policy.weight_rules import needs_rebalance
 from app.portfolio.repository import MemberRow, PortfolioRepository
+from app.portfolio.schemas import (
+    OrderLineRead,
+    PositionSizeRead,
+    RebalanceRead,
+    WeightChangeRead,
+)
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import calculate_dynamic_weights, caps_for
 from app.scoring.repository import ScoringRepository
@@ -34,42 +40,6 @@ VOLATILITY_HOURS = 168
 
 class MarketDataStale(ConflictError):
     slug, title = "market-data-stale", "Market data is stale; automatic changes are frozen"
-
-
-@dataclass(frozen=True)
-class WeightChange:
-    symbol: str
-    current_weight: Decimal
-    target_weight: Decimal
-    difference: Decimal
-    above_threshold: bool
-    applied: bool = False
-
-
-@dataclass
-class RebalanceResult:
-    evaluated_at: datetime
-    request_id: str | None  # the request that ran it (a replay shows the first one's)
-    dry_run: bool
-    method: str
-    threshold_pct: float
-    changes: list[WeightChange]
-    changes_applied: int
-    history_id: int | None
-    orders: list[OrderLine] = field(default_factory=list)
-    account_balance: float | None = None
-    stale_inputs: list[str] = field(default_factory=list)
-    forced: bool = False
-
-
-@dataclass(frozen=True)
-class SizeAnswer:
-    symbol: str
-    weight_pct: Decimal
-    price: float
-    price_source: str
-    size: PositionSize
-    volatility: float | None
 
 
 async def rebalance(
@@ -83,7 +53,7 @@ async def rebalance(
     actor: Actor,
     now: datetime,
     reason: str = "scheduled",
-) -> RebalanceResult:
+) -> RebalanceRead:
     """Recompute target weights; apply changes above the threshold unless `dry_run` (the audit
     row says `reason`)."""
     portfolio = PortfolioRepository(session)
@@ -98,32 +68,29 @@ async def rebalance(
         )
     targets = await calculate_dynamic_weights(session, [r.symbol for r in rows], config, now=now)
     threshold = Decimal(str(config.policy.rebalance_threshold_pct))
+    current = {r.symbol.symbol: r.member.weight for r in rows}
+    apply = needs_rebalance(current, targets.weights, config.policy.rebalance_threshold_pct)
+    applying = apply and not dry_run
     changes = []
     for r in rows:
         target = targets.weights[r.symbol.symbol]
         difference = target - r.member.weight
-        above = abs(difference) > threshold
-        changes.append(WeightChange(r.symbol.symbol, r.member.weight, target, difference, above))
-    current = {r.symbol.symbol: r.member.weight for r in rows}
-    apply = needs_rebalance(current, targets.weights, config.policy.rebalance_threshold_pct)
-    if apply and not dry_run:
-        changes = [replace(c, applied=c.difference != 0) for c in changes]
-    result = RebalanceResult(
-        evaluated_at=now,
-        request_id=actor.request_id,
-        dry_run=dry_run,
-        method=targets.method,
-        threshold_pct=config.policy.rebalance_threshold_pct,
-        changes=changes,
-        changes_applied=0,
-        history_id=None,
-        account_balance=account_balance,
-        stale_inputs=stale,
-        forced=bool(stale) and force,
-    )
+        changes.append(
+            WeightChangeRead(
+                symbol=r.symbol.symbol,
+                current_weight=r.member.weight,
+                target_weight=target,
+                difference=difference,
+                above_threshold=abs(difference) > threshold,
+                applied=applying and difference != 0,
+            )
+        )
+    orders = []
     if account_balance is not None:
-        result.orders = _orders(rows, targets.weights, account_balance, positions, prices)
-    if apply and not dry_run:
+        orders = _orders(rows, targets.weights, account_balance, positions, prices)
+    forced = bool(stale) and force
+    history_id = None
+    if applying:
         before = weights_of(rows)
         for r in rows:
             r.member.weight = targets.weights[r.symbol.symbol]
@@ -135,13 +102,25 @@ async def rebalance(
             before=before,
             targets=targets,
             actor=actor,
-            reason="forced while inputs were stale" if result.forced else reason,
+            reason="forced while inputs were stale" if forced else reason,
             now=now,
             details={"threshold_pct": config.policy.rebalance_threshold_pct},
         )
-        result.changes_applied = sum(c.applied for c in changes)
-        result.history_id = entry.id
-    return result
+        history_id = entry.id
+    return RebalanceRead(
+        evaluated_at=now,
+        request_id=actor.request_id,
+        dry_run=dry_run,
+        method=targets.method,
+        threshold_pct=config.policy.rebalance_threshold_pct,
+        changes=changes,
+        changes_applied=sum(c.applied for c in changes),
+        history_id=history_id,
+        orders=[OrderLineRead.model_validate(line) for line in orders],
+        account_balance=account_balance,
+        stale_inputs=stale,
+        forced=forced,
+    )
 
 
 async def stale_inputs(
@@ -203,7 +182,7 @@ async def size_position(
     account_balance: float,
     volatility_adjusted: bool,
     now: datetime,
-) -> SizeAnswer:
+) -> PositionSizeRead:
     """balance x weight / 100, capped at max_position_weight, in whole lots."""
     config = await load_portfolio_config(session)
     rows = await PortfolioRepository(session).active()
@@ -235,7 +214,14 @@ async def size_position(
         volatility=volatility,
         target_volatility=config.target_volatility if volatility_adjusted else None,
     )
-    return SizeAnswer(canonical, row.member.weight, price, source, size, volatility)
+    return PositionSizeRead(
+        symbol=canonical,
+        weight_pct=row.member.weight,
+        price=price,
+        price_source=source,
+        volatility=volatility,
+        **asdict(size),
+    )
 
 
 async def _live_price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:

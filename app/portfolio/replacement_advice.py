@@ -10,7 +10,6 @@ the policy may look at."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,27 +21,21 @@ from app.portfolio.policy.replacement_rule import (
     CorrelationTable,
     MemberFact,
     OutsiderFact,
-    Recommendation,
     RunScores,
     confirmation_span_ms,
     outsiders_to_correlate,
     recommend,
 )
 from app.portfolio.repository import PortfolioRepository
+from app.portfolio.schemas import RecommendationRead, ReplacementCandidatesRead
 from app.portfolio.settings import load_portfolio_config
 from app.scoring.models import COMPOSITE
 from app.scoring.repository import ScoringRepository
 
 
-@dataclass(frozen=True)
-class ReplacementReport:
-    evaluated_at: datetime
-    run_ids: list[int]  # the scoring runs the hysteresis looked at, newest first
-    recommendations: list[Recommendation]
-
-
-async def evaluate_replacements(session: AsyncSession, now: datetime) -> ReplacementReport:
-    """One recommendation per replacement candidate (bottom members by latest composite)."""
+async def evaluate_replacements(session: AsyncSession, now: datetime) -> ReplacementCandidatesRead:
+    """One recommendation per replacement candidate (bottom members by latest composite), and
+    the scoring runs the hysteresis read, newest first."""
     config = await load_portfolio_config(session)
     settings = config.policy.replacement
     rows = await PortfolioRepository(session).active()
@@ -51,7 +44,7 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
     runs = await scoring.runs_spanning(span)
     run_ids = [r.id for r in runs]
     if not rows or not runs:
-        return ReplacementReport(now, run_ids, [])
+        return ReplacementCandidatesRead(evaluated_at=now, run_ids=run_ids, recommendations=[])
     newest = await scoring.component_scores(run_ids[:1], COMPOSITE)
     latest = RunScores(
         runs[0].id,
@@ -93,10 +86,13 @@ async def evaluate_replacements(session: AsyncSession, now: datetime) -> Replace
         session, symbols, config.policy.correlation_window_hours, now
     )
     correlation = CorrelationTable([s.id for s in symbols], pairwise_correlation(returns))
-    return ReplacementReport(
-        now,
-        run_ids,
-        recommend(members, outsiders, scores, correlation, settings, looked_at, _ms(now)),
+    recommendations = recommend(
+        members, outsiders, scores, correlation, settings, looked_at, _ms(now)
+    )
+    return ReplacementCandidatesRead(
+        evaluated_at=now,
+        run_ids=run_ids,
+        recommendations=[RecommendationRead.model_validate(r) for r in recommendations],
     )
 
 

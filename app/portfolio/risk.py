@@ -4,7 +4,6 @@ analytics (`get_portfolio_analytics`: statistics and risk metrics) of the curren
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -14,48 +13,26 @@ from app.market.models import Symbol
 from app.platform.core.errors import ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths import risk_statistics
-from app.portfolio.maths.heavy_reads import CorrelationReport, correlation_report, risk_figures
+from app.portfolio.maths.heavy_reads import correlation_report, risk_figures
 from app.portfolio.membership import NotMember
 from app.portfolio.models import PerformanceRecord
 from app.portfolio.repository import PortfolioRepository
+from app.portfolio.schemas import (
+    CorrelationRead,
+    MetricsRead,
+    PerformanceRead,
+    RiskReportRead,
+    StatisticsRead,
+)
 from app.portfolio.settings import load_policy
 from app.portfolio.target_weights import InsufficientMarketData
 
 BENCHMARK = "BTCUSDT"
 
 
-@dataclass(frozen=True)
-class PerformanceSummary:
-    symbol: str
-    records: int
-    pnl_since_inclusion: Decimal
-    max_drawdown: Decimal  # of cumulative PnL since inclusion, in PnL units
-    win_rate: float | None
-    included_at: datetime
-
-
-@dataclass(frozen=True)
-class Statistics:
-    member_count: int
-    max_symbols: int
-    weights: dict[str, float]  # min, max, mean, total
-    composite_summary: dict[str, float | None]  # min, max, mean composite of the members
-    herfindahl: float | None
-    effective_members: float | None
-    sectors: dict[str, float]  # sector -> total weight percent
-
-
-@dataclass(frozen=True)
-class Metrics:
-    window_hours: int
-    observations: int
-    members_used: list[str]
-    report: risk_statistics.RiskReport | None
-
-
 async def check_correlation(
     session: AsyncSession, window_hours: int | None, now: datetime
-) -> CorrelationReport:
+) -> CorrelationRead:
     """Pearson correlation of aligned hourly log returns of the members over the window."""
     policy = await load_policy(session)
     window = window_hours or policy.correlation_window_hours
@@ -66,9 +43,10 @@ async def check_correlation(
     with_benchmark = symbols + ([benchmark] if benchmark is not None else [])
     names = [s.symbol for s in symbols]
     limit = policy.replacement.correlation_limit
-    return await in_reads_worker(
+    report = await in_reads_worker(
         session, with_benchmark, window, now, correlation_report, names, limit
     )
+    return CorrelationRead.model_validate(report)
 
 
 async def record_performance(
@@ -80,7 +58,7 @@ async def record_performance(
     pnl_pct: Decimal | None,
     notional: Decimal | None,
     source: str,
-) -> PerformanceSummary:
+) -> PerformanceRead:
     """Append the engine's PnL report for a member and return its derived performance."""
     repository = PortfolioRepository(session)
     rows = await repository.active()
@@ -104,7 +82,7 @@ async def record_performance(
         cumulative += value
         peak = max(peak, cumulative)
         drawdown = max(drawdown, peak - cumulative)
-    return PerformanceSummary(
+    return PerformanceRead(
         symbol=symbol.symbol,
         records=len(pnls),
         pnl_since_inclusion=cumulative,
@@ -114,7 +92,7 @@ async def record_performance(
     )
 
 
-async def portfolio_statistics(session: AsyncSession) -> Statistics:
+async def portfolio_statistics(session: AsyncSession) -> StatisticsRead:
     policy = await load_policy(session)
     rows = await PortfolioRepository(session).active()
     weights = [float(r.member.weight) for r in rows]
@@ -124,7 +102,7 @@ async def portfolio_statistics(session: AsyncSession) -> Statistics:
     for r, w in zip(rows, weights, strict=True):
         sector = r.symbol.sector or "unclassified"
         sectors[sector] = sectors.get(sector, 0.0) + w
-    return Statistics(
+    return StatisticsRead(
         member_count=len(rows),
         max_symbols=policy.max_symbols,
         weights={
@@ -146,13 +124,13 @@ async def portfolio_statistics(session: AsyncSession) -> Statistics:
 
 async def portfolio_metrics(
     session: AsyncSession, window_hours: int, level: float, now: datetime
-) -> Metrics:
+) -> MetricsRead:
     """Risk of the current weights applied to the members' stored hourly returns."""
     if not 0.5 <= level < 1:
         raise ValidationFailedError("level must be in [0.5, 1)")
     rows = await PortfolioRepository(session).active()
     if not rows:
-        return Metrics(window_hours, 0, [], None)
+        return MetricsRead(window_hours=window_hours, observations=0, members_used=[], report=None)
     members, weights = [r.symbol for r in rows], [float(r.member.weight) for r in rows]
     report = await in_reads_worker(
         session, members, window_hours, now, risk_figures, weights, level
@@ -162,9 +140,9 @@ async def portfolio_metrics(
             "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
         )
     observations, risk = report
-    return Metrics(
+    return MetricsRead(
         window_hours=window_hours,
         observations=observations,
         members_used=[r.symbol.symbol for r in rows],
-        report=risk,
+        report=RiskReportRead.model_validate(risk),
     )

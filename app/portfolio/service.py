@@ -18,24 +18,30 @@ from app.market.prices import PriceCache
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ValidationFailedError
 from app.platform.settings_store.reader import read_setting
-from app.portfolio.maths.heavy_reads import CorrelationReport
 from app.portfolio.membership import NotMember
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.reader import PortfolioReadCache, PortfolioReader, PortfolioView
-from app.portfolio.rebalance import RebalanceResult, SizeAnswer, rebalance, size_position
-from app.portfolio.replacement_advice import ReplacementReport, evaluate_replacements
+from app.portfolio.rebalance import rebalance, size_position
+from app.portfolio.replacement_advice import evaluate_replacements
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.risk import (
-    Metrics,
-    PerformanceSummary,
-    Statistics,
     check_correlation,
     portfolio_metrics,
     portfolio_statistics,
     record_performance,
 )
+from app.portfolio.schemas import (
+    CorrelationRead,
+    MetricsRead,
+    PerformanceRead,
+    PositionSizeRead,
+    RebalanceRead,
+    ReplacementCandidatesRead,
+    StatisticsRead,
+    WeightsRead,
+)
 from app.portfolio.settings import TIMELINE_MAX_DAYS, load_portfolio_config
-from app.portfolio.target_weights import TargetWeights, calculate_dynamic_weights
+from app.portfolio.target_weights import calculate_dynamic_weights
 from app.portfolio.timeline_export import Timeline, portfolio_timeline
 from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 
@@ -103,7 +109,7 @@ class MySymbolsService:
 
     # -- weights ---------------------------------------------------------------------------------
 
-    async def target_weights(self, method: str | None = None) -> TargetWeights:
+    async def target_weights(self, method: str | None = None) -> WeightsRead:
         """Target weights of the current members by the configured (or given) method."""
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
@@ -113,7 +119,7 @@ class MySymbolsService:
 
     # -- replacement and rebalance ---------------------------------------------------------------
 
-    async def evaluate_portfolio_replacement(self) -> ReplacementReport:
+    async def evaluate_portfolio_replacement(self) -> ReplacementCandidatesRead:
         """Recommendations for the weakest members, with reasons and blocking reasons."""
         return await evaluate_replacements(self.session, utcnow())
 
@@ -125,7 +131,7 @@ class MySymbolsService:
         positions: Mapping[str, int] | None,
         force: bool,
         actor: Actor,
-    ) -> RebalanceResult:
+    ) -> RebalanceRead:
         """Move to target weights when a change exceeds the threshold; orders plan in lots."""
         canonical_positions = None
         if positions is not None:
@@ -143,7 +149,7 @@ class MySymbolsService:
 
     async def get_position_size_for_symbol(
         self, symbol: str, account_balance: float, *, volatility_adjusted: bool = False
-    ) -> SizeAnswer:
+    ) -> PositionSizeRead:
         """balance x weight / 100, capped at max_position_weight, in lots."""
         return await size_position(
             self.session,
@@ -156,9 +162,7 @@ class MySymbolsService:
 
     # -- risk and analytics ----------------------------------------------------------------------
 
-    async def check_portfolio_correlation(
-        self, window_hours: int | None = None
-    ) -> CorrelationReport:
+    async def check_portfolio_correlation(self, window_hours: int | None = None) -> CorrelationRead:
         return await check_correlation(self.session, window_hours, utcnow())
 
     async def update_performance_metrics(
@@ -170,7 +174,7 @@ class MySymbolsService:
         pnl_pct: Decimal | None,
         notional: Decimal | None,
         actor: Actor,
-    ) -> PerformanceSummary:
+    ) -> PerformanceRead:
         """Append the engine's PnL report for a member; derived performance since inclusion."""
         canonical = await self.gateway.canonical(symbol)
         row = await self.portfolio.symbol_by_name(canonical)
@@ -186,11 +190,11 @@ class MySymbolsService:
             source=actor.name,
         )
 
-    async def get_portfolio_analytics(self) -> Statistics:
+    async def get_portfolio_analytics(self) -> StatisticsRead:
         """Counts, weights, score summary, concentration and sector mix."""
         return await portfolio_statistics(self.session)
 
-    async def get_portfolio_metrics(self, window_hours: int, level: float) -> Metrics:
+    async def get_portfolio_metrics(self, window_hours: int, level: float) -> MetricsRead:
         """Sharpe, Sortino, Calmar, drawdown, VaR and ES of the current weights."""
         return await portfolio_metrics(self.session, window_hours, level, utcnow())
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from functools import partial
 from typing import Any, TypedDict
 
@@ -30,6 +28,7 @@ from app.portfolio.policy.weight_rules import (
     effective_bounds,
     to_percent,
 )
+from app.portfolio.schemas import WeightsRead
 from app.portfolio.settings import PortfolioConfig
 
 
@@ -53,14 +52,6 @@ class WeightInputs(TypedDict, total=False):
     decided_at: str  # the policy book's decision its weights are (the autopilot's)
 
 
-@dataclass(frozen=True)
-class TargetWeights:
-    method: str
-    weights: dict[str, Decimal]  # canonical symbol -> percent, 4 decimals, summing to 100
-    inputs: WeightInputs = field(default_factory=WeightInputs)
-    relaxed_caps: list[str] = field(default_factory=list)
-
-
 def caps_for(n: int, config: PortfolioConfig) -> tuple[float, float, list[str]]:
     """The caps n members can meet (see `app.portfolio.policy.weight_rules.effective_bounds`)."""
     return effective_bounds(n, config.policy.min_weight, config.policy.max_weight)
@@ -73,15 +64,16 @@ async def calculate_dynamic_weights(
     *,
     now: datetime,
     method: str | None = None,
-) -> TargetWeights:
-    """Weights for `symbols` by the configured (or given) method, within every cap."""
+) -> WeightsRead:
+    """Weights for `symbols` by the configured (or given) method, within every cap: percent
+    per canonical symbol, 4 decimals, summing to 100."""
     method = method or config.policy.weighting_method
     if method not in METHODS:
         raise ValidationFailedError(
             f"unknown weighting method {method!r}", extra={"methods": list(METHODS)}
         )
     if not symbols:
-        return TargetWeights(method, {})
+        return WeightsRead(method=method, weights={}, inputs={}, relaxed_caps=[])
     ids = [s.id for s in symbols]
     scores = await latest_scores(session, ids)
     liquidity = None
@@ -124,7 +116,7 @@ async def calculate_dynamic_weights(
         inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
     upper = np.full(len(symbols), high) if liquidity is None else np.minimum(high, liquidity)
     weights = dict(zip([s.symbol for s in symbols], to_percent(raw, upper), strict=True))
-    return TargetWeights(method, weights, inputs, relaxed)
+    return WeightsRead(method=method, weights=weights, inputs=inputs, relaxed_caps=relaxed)
 
 
 async def _risk_weights(

@@ -17,12 +17,9 @@ from app.platform.scheduler.on_request import Wait, run_job
 from app.platform.scheduler.schemas import JobRunRead
 from app.platform.schemas.common import RowId, SymbolPath, problem_responses
 from app.scoring.schemas import (
-    ComponentScoreRead,
-    RankingItem,
     RankingsRead,
     ScoringRunDetail,
     ScoringRunRead,
-    SymbolScoresEntry,
     SymbolScoresRead,
 )
 from app.scoring.scorers.components import COMPONENTS
@@ -93,15 +90,7 @@ async def get_rankings(
     """The latest run that scored anything: its contracts best first by the composite (or by one
     `component`), each with its component scores, confidence and data age; `stale` once the run is
     older than `stale_data_limit_s`. 404 before any run scored. Role: read."""
-    rankings = await scoring.rankings(limit=limit, component=component)
-    return RankingsRead(
-        run_id=rankings.run.id,
-        scored_at=rankings.run.started_at,
-        component=rankings.component,
-        data_age_s=rankings.data_age_s,
-        stale=rankings.stale,
-        items=[RankingItem.model_validate(item, from_attributes=True) for item in rankings.items],
-    )
+    return await scoring.rankings(limit=limit, component=component)
 
 
 @router.get(
@@ -120,25 +109,7 @@ async def get_symbol_scores(
     """The contract's category and what decided it, whether it is excluded and why, and its scores
     in its `limit` newest runs, each component's metrics with raw value, normalised value, weight
     and contribution. 404 for no such contract. Role: read."""
-    card = await scoring.symbol_scores(symbol, limit=limit)
-    return SymbolScoresRead(
-        symbol=card.symbol,
-        category=card.category,
-        category_source=card.category_source,
-        category_figures=card.category_figures,
-        excluded=card.excluded,
-        history=[
-            SymbolScoresEntry(
-                run_id=entry.run.id,
-                scored_at=entry.run.started_at,
-                scores=[
-                    ComponentScoreRead.model_validate(row)
-                    for row in sorted(entry.rows, key=lambda r: r.component)
-                ],
-            )
-            for entry in card.history
-        ],
-    )
+    return await scoring.symbol_scores(symbol, limit=limit)
 
 
 @router.get(

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin.gateway import KucoinGateway
@@ -26,48 +23,15 @@ from app.platform.core.errors import NotFoundError
 from app.platform.settings_store.reader import read_setting
 from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
+from app.scoring.schemas import (
+    ComponentScoreRead,
+    RankingItem,
+    RankingsRead,
+    SymbolScoresEntry,
+    SymbolScoresRead,
+)
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import COMPONENTS
-
-
-@dataclass(frozen=True)
-class RankedSymbol:
-    rank: int
-    symbol: str
-    kucoin_symbol: str
-    composite: float
-    confidence: float
-    components: dict[str, float | None]
-    category: str
-    category_source: str
-    category_figures: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class Rankings:
-    run: ScoringRun
-    component: str
-    data_age_s: float
-    stale: bool
-    items: list[RankedSymbol]
-
-
-@dataclass(frozen=True)
-class ScoreHistoryEntry:
-    run: ScoringRun
-    rows: list[SymbolScore]
-
-
-@dataclass(frozen=True)
-class ScoreCard:
-    """A symbol's standing: its category and why it has no score now (None: scored)."""
-
-    symbol: str
-    category: str
-    category_source: str
-    category_figures: dict[str, Any] | None
-    excluded: str | None
-    history: list[ScoreHistoryEntry]
 
 
 class ScoringService:
@@ -79,7 +43,7 @@ class ScoringService:
         self.runs = ScoringRepository(session)
         self.symbols = SymbolRepository(session)
 
-    async def rankings(self, *, limit: int, component: str = COMPOSITE) -> Rankings:
+    async def rankings(self, *, limit: int, component: str = COMPOSITE) -> RankingsRead:
         """The latest run that scored anything, ordered by `component`, with its data age."""
         run = await self.runs.latest_run(with_scores=True)
         if run is None:
@@ -93,7 +57,7 @@ class ScoringService:
         for rank, (_, symbol) in enumerate(ordered, start=1):
             rows = by_symbol[symbol.id]
             items.append(
-                RankedSymbol(
+                RankingItem(
                     rank=rank,
                     symbol=symbol.symbol,
                     kucoin_symbol=symbol.kucoin_symbol,
@@ -111,9 +75,16 @@ class ScoringService:
             )
         limit_s = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         age = (utcnow() - run.started_at).total_seconds()
-        return Rankings(run, component, round(age, 3), age > limit_s, items)
+        return RankingsRead(
+            run_id=run.id,
+            scored_at=run.started_at,
+            component=component,
+            data_age_s=round(age, 3),
+            stale=age > limit_s,
+            items=items,
+        )
 
-    async def symbol_scores(self, symbol: str, *, limit: int) -> ScoreCard:
+    async def symbol_scores(self, symbol: str, *, limit: int) -> SymbolScoresRead:
         """A symbol's category, why it has no score now, and its scores (all components, with
         breakdowns) over its newest runs."""
         canonical = await self.gateway.canonical(symbol)
@@ -129,8 +100,24 @@ class ScoringService:
             category, source = STABLECOIN, FROM_DATA  # the newest run's peg rule
         if is_excluded(category, await read_setting(self.session, EXCLUDED_CATEGORIES, tuple)):
             code = exclusion_code(category)
-        entries = [ScoreHistoryEntry(run, rows) for run, rows in history]
-        return ScoreCard(canonical, category, source, row.category_figures, code, entries)
+        return SymbolScoresRead(
+            symbol=canonical,
+            category=category,
+            category_source=source,
+            category_figures=row.category_figures,
+            excluded=code,
+            history=[
+                SymbolScoresEntry(
+                    run_id=run.id,
+                    scored_at=run.started_at,
+                    scores=[
+                        ComponentScoreRead.model_validate(score)
+                        for score in sorted(rows, key=lambda r: r.component)
+                    ],
+                )
+                for run, rows in history
+            ],
+        )
 
     async def get_run(self, run_id: int) -> ScoringRun:
         run = await self.runs.get_run(run_id)

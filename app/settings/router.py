@@ -17,7 +17,6 @@ from app.settings.schemas import (
     ConfigChangeResult,
     ConfigRead,
     ConfigUpdate,
-    SettingChangeRead,
     SettingRead,
 )
 from app.settings.service import ConfigurationService, SettingValue
@@ -79,7 +78,7 @@ async def update_config(
     actor = Actor(principal.name, getattr(request.state, "request_id", None))
     changes, values = await configuration.update(body.values, actor=actor)
     return ConfigChangeResult(
-        changed=[SettingChangeRead(key=c.key, old=c.old, new=c.new) for c in changes],
+        changed=changes,
         settings=_read(values),
     )
 

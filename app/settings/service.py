@@ -18,6 +18,7 @@ from app.platform.db.repositories.stored_settings import ConfigRepository
 from app.platform.settings_store.declaration import RuntimeSetting
 from app.portfolio.repository import PortfolioRepository
 from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
+from app.settings.schemas import SettingChangeRead
 
 T = TypeVar("T")
 
@@ -26,13 +27,6 @@ T = TypeVar("T")
 class SettingValue:
     setting: RuntimeSetting
     value: Any
-
-
-@dataclass(frozen=True)
-class SettingChange:
-    key: str
-    old: Any
-    new: Any
 
 
 @dataclass(frozen=True)
@@ -92,7 +86,7 @@ class ConfigurationService:
 
     async def update(
         self, values: Mapping[str, Any], *, actor: Actor
-    ) -> tuple[list[SettingChange], list[SettingValue]]:
+    ) -> tuple[list[SettingChangeRead], list[SettingValue]]:
         """Change the given settings together or not at all: each value checked against its
         bounds, the cross-key rules against the result; one audit row per value that changed."""
         checked = self._checked(values)
@@ -122,7 +116,7 @@ class ConfigurationService:
             raise _invalid(errors)
         now = utcnow()
         changes = [
-            SettingChange(key, current[key], new)
+            SettingChangeRead(key=key, old=current[key], new=new)
             for key, new in sorted(checked.items())
             if current[key] != new
         ]

@@ -120,7 +120,7 @@ async def list_processed_signals(
 async def get_signal_statistics(_: ReaderDep, signals: SignalsDep) -> SignalStatistics:
     """Counts by status, source and type; the approval rate; each agent's votes, hit rate, Brier
     score and weight in the consensus. Role: read."""
-    return SignalStatistics.model_validate(await signals.statistics())
+    return await signals.statistics()
 
 
 @router.get(

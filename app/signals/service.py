@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +27,7 @@ from app.scoring.repository import ScoringRepository
 from app.signals.models import Signal
 from app.signals.outcomes import SignalOutcomeService
 from app.signals.repository import SignalRepository
-from app.signals.schemas import SignalCreate
+from app.signals.schemas import SignalCreate, SignalStatistics
 from app.signals.voting.agents import AGENTS, Limits, SignalFacts, vote_all
 from app.signals.voting.consensus import NO_QUORUM, ConsensusRule, decide
 
@@ -243,7 +242,7 @@ class SignalService:
             statuses=statuses, source=source, symbol=canonical, limit=limit
         )
 
-    async def statistics(self) -> dict[str, Any]:
+    async def statistics(self) -> SignalStatistics:
         """Counts by status, source and type, the approval rate, each agent's votes and
         record, no-quorum outcomes and the mean processing time."""
         counts = await self.signals.counts(outcome=NO_QUORUM)
@@ -253,18 +252,18 @@ class SignalService:
         )
         records = await self.outcomes.agent_records()
         average = counts.average_processing_s
-        return {
-            "total": counts.total,
-            "by_status": counts.by_status,
-            "by_source": counts.by_source,
-            "by_type": counts.by_type,
-            "approval_rate": round(approved / (approved + rejected), 6)
+        return SignalStatistics(
+            total=counts.total,
+            by_status=counts.by_status,
+            by_source=counts.by_source,
+            by_type=counts.by_type,
+            approval_rate=round(approved / (approved + rejected), 6)
             if approved + rejected
             else None,
-            "agents": {a: {"votes": counts.votes.get(a, {}), **asdict(records[a])} for a in AGENTS},
-            "no_quorum": counts.with_outcome,
-            "average_processing_s": None if average is None else round(average, 6),
-        }
+            agents={a: {"votes": counts.votes.get(a, {}), **asdict(records[a])} for a in AGENTS},
+            no_quorum=counts.with_outcome,
+            average_processing_s=None if average is None else round(average, 6),
+        )
 
 
 def signal_service(session: AsyncSession, gateway: KucoinGateway) -> SignalService:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response, status
 
 from app.lab.schemas import ReplayCreate, ReplayRead, ReplaySummary
-from app.lab.service import ReplayRequest, ReplayService, replay_service
+from app.lab.service import ReplayService, replay_service
 from app.platform.http.auth import ReaderDep, TraderDep
 from app.platform.http.media import timeline_content, timeline_response, with_stored_json
 from app.platform.http.rate_limit import charge_heavy
@@ -48,19 +48,7 @@ async def create_replay(
     the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
     running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade."""
-    run = await replays.create(
-        ReplayRequest(
-            start=body.start,
-            end=body.end,
-            every=body.every,
-            top=body.top,
-            fee_bps=body.fee_bps,
-            slippage_bps=body.slippage_bps,
-            overrides=body.overrides,
-            execution_lag_h=body.execution_lag_h,
-        ),
-        requested_by=principal.name,
-    )
+    run = await replays.create(body, requested_by=principal.name)
     response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
     return ReplaySummary.model_validate(run)  # the run starts once the request commits
 

@@ -8,20 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.lab.algorithm_changes import (
-    AlgorithmChange,
-    AlgorithmChangeService,
-    AlgorithmsChange,
-    AlgorithmService,
-    what_if_outcome,
-)
+from app.lab.algorithm_changes import AlgorithmChangeService, AlgorithmService, what_if_outcome
 from app.lab.models import ReplayRun
 from app.lab.schemas import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
     AlgorithmsInForceRead,
     ReplaySummary,
-    WhatIf,
 )
 from app.lab.service import replay_service
 from app.platform.core.errors import RUN_ABORTED
@@ -34,8 +27,8 @@ from app.platform.scheduler.on_request import RunFailed, Wait, wait_unless_stopp
 from app.platform.schemas.common import problem_responses
 from app.records.keeping.family import DEFAULT_PRESET, PRESETS
 from app.scoring.schemas import (
-    AlgorithmRead,
     AlgorithmsUpdate,
+    AlgorithmUpdate,
     PresetRead,
 )
 
@@ -61,14 +54,7 @@ async def list_algorithms(_: AdminDep, algorithms: AlgorithmsDep) -> AlgorithmsI
     """Each component's weight (the active ones sum to 1), parameters within its `parameters_schema`
     and whether it is active; `preset` names the preset the weights match (null: none) and
     `adopted_by` the recorded change, with its evidence, that put them in force. Role: admin."""
-    in_force = await algorithms.in_force()
-    return AlgorithmsInForceRead(
-        preset=in_force.preset,
-        adopted_by=(
-            AlgorithmChangeRecord.model_validate(in_force.change) if in_force.change else None
-        ),
-        algorithms=[AlgorithmRead.model_validate(a) for a in in_force.algorithms],
-    )
+    return await algorithms.in_force()
 
 
 @router.get(
@@ -120,8 +106,9 @@ async def update_algorithms(
     ] = False,
     wait: Wait = None,
 ) -> JSONResponse:
-    changes = [AlgorithmChange(**item.model_dump()) for item in body.algorithms]
-    return await _change_algorithms(changes, principal, state, sessions, request, dry_run, wait)
+    return await _change_algorithms(
+        body.algorithms, principal, state, sessions, request, dry_run, wait
+    )
 
 
 @router.put(
@@ -154,7 +141,7 @@ async def apply_preset(
 
 
 async def _change_algorithms(
-    changes: list[AlgorithmChange],
+    changes: list[AlgorithmUpdate],
     principal: AdminDep,
     state: AppStateDep,
     sessions: SessionSourceDep,
@@ -167,7 +154,7 @@ async def _change_algorithms(
     outcome = await flow.change(changes, actor=principal.name, dry_run=dry_run)
     if isinstance(outcome, ReplayRun):  # dry: committed, the run has started
         return await _dry_run_answer(request, state, sessions, outcome, wait)
-    return JSONResponse(_change_read(outcome).model_dump(mode="json"))
+    return JSONResponse(outcome.model_dump(mode="json"))
 
 
 async def _dry_run_answer(
@@ -185,23 +172,13 @@ async def _dry_run_answer(
         async with sessions.open() as session:
             run = await replay_service(session, state).get(run.id)
     if run.status == "succeeded":
-        body = _change_read(what_if_outcome(run)).model_dump(mode="json")
+        body = what_if_outcome(run).model_dump(mode="json")
         return JSONResponse(body, headers={"Location": location})
     if run.status in ("failed", "aborted", "cancelled"):
         failed = problem_of(RuntimeError(run.error), run.id)  # its text stays in the run's row
         raise RunFailed(failed if run.status == "failed" else RUN_ABORTED, location)
     summary = ReplaySummary.model_validate(run).model_dump(mode="json")
     return JSONResponse(summary, status_code=202, headers={"Location": location})
-
-
-def _change_read(result: AlgorithmsChange) -> AlgorithmsChangeRead:
-    return AlgorithmsChangeRead(
-        applied=result.applied,
-        change_id=result.change_id,
-        algorithms=[AlgorithmRead.model_validate(a) for a in result.algorithms],
-        evidence=WhatIf.model_validate(result.evidence) if result.evidence else None,
-        evidence_unavailable=result.evidence_unavailable,
-    )
 
 
 @router.get(

@@ -53,7 +53,7 @@ async def get_weights(
     targets: the members' own weights (`GET /portfolio`) move to them only when a rebalance or a
     membership change sets them. 409 when the caps cannot all hold or the market data is too short
     for the method. Role: read."""
-    return WeightsRead.model_validate(await service.target_weights(method))
+    return await service.target_weights(method)
 
 
 @router.post(
@@ -80,14 +80,13 @@ async def rebalance_portfolio(
         )
 
     async def produce() -> RebalanceRead:
-        result = await service.rebalance_portfolio(
+        return await service.rebalance_portfolio(
             dry_run=body.dry_run,
             account_balance=None if body.account_balance is None else float(body.account_balance),
             positions=body.positions,
             force=body.force,
             actor=actor_of(principal, request),
         )
-        return RebalanceRead.model_validate(result)
 
     return await once.answer(principal, produce)
 
@@ -110,23 +109,6 @@ async def get_position_size(
     at its current price: the notional, whole lots and their notional, and the margin at the
     contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
     toward `target_volatility`. 404 when the symbol is no member. Role: read."""
-    answer = await service.get_position_size_for_symbol(
+    return await service.get_position_size_for_symbol(
         symbol, account_balance, volatility_adjusted=volatility_adjusted
-    )
-    size = answer.size
-    return PositionSizeRead(
-        symbol=answer.symbol,
-        weight_pct=answer.weight_pct,
-        price=answer.price,
-        price_source=answer.price_source,
-        notional_usdt=size.notional_usdt,
-        capped=size.capped,
-        cap_reason=size.cap_reason,
-        contracts=size.contracts,
-        contract_notional_usdt=size.contract_notional_usdt,
-        max_leverage=size.max_leverage,
-        min_margin_usdt=size.min_margin_usdt,
-        volatility=answer.volatility,
-        volatility_adjusted=size.volatility_adjusted,
-        volatility_scale=size.volatility_scale,
     )

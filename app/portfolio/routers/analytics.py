@@ -42,7 +42,7 @@ async def get_correlation(
     correlation matrix, the pairs above `correlation_limit`, the average, the groups that move
     together and each member's beta to BTC. A heavy read: after a change it may be answered
     `X-Cache: stale` for a few seconds while it is recomputed. Role: read."""
-    return CorrelationRead.model_validate(await service.check_portfolio_correlation(window))
+    return await service.check_portfolio_correlation(window)
 
 
 @router.post(
@@ -62,7 +62,7 @@ async def report_performance(
     once: AnswerOnceDep,
 ) -> Response:
     async def produce() -> PerformanceRead:
-        summary = await service.update_performance_metrics(
+        return await service.update_performance_metrics(
             body.symbol,
             pnl=body.pnl,
             recorded_at=body.timestamp,
@@ -70,7 +70,6 @@ async def report_performance(
             notional=body.notional,
             actor=actor_of(principal, request),
         )
-        return PerformanceRead.model_validate(summary)
 
     return await once.answer(principal, produce)
 
@@ -84,7 +83,7 @@ async def report_performance(
 async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
     """The member count and limit, each member's weight, the summary of their composites, the
     concentration (Herfindahl index and effective members) and the weight by sector. Role: read."""
-    return StatisticsRead.model_validate(await service.get_portfolio_analytics())
+    return await service.get_portfolio_analytics()
 
 
 @router.get(
@@ -104,4 +103,4 @@ async def get_portfolio_metrics(
     Sortino and Calmar ratios, maximum drawdown, and VaR and expected shortfall at `level`. 409 when
     fewer than two hourly returns are stored in the window. A heavy read: after a change it may be
     answered `X-Cache: stale` for a few seconds. Role: read."""
-    return MetricsRead.model_validate(await service.get_portfolio_metrics(window, level))
+    return await service.get_portfolio_metrics(window, level)

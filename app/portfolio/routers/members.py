@@ -216,4 +216,4 @@ async def get_replacement_candidates(
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
     and whether it is actionable. Nothing here changes the portfolio: a replacement does
     (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read."""
-    return ReplacementCandidatesRead.model_validate(await service.evaluate_portfolio_replacement())
+    return await service.evaluate_portfolio_replacement()

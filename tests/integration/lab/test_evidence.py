@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.kucoin.gateway import KucoinGateway
-from app.lab.algorithm_changes import AlgorithmChange, AlgorithmService
+from app.lab.algorithm_changes import AlgorithmService
 from app.lab.history_import import HistoryImportService
 from app.main import create_app
 from app.platform.core.config import Settings
@@ -30,6 +30,7 @@ from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from app.records.keeping.challengers import CHALLENGERS
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
+from app.scoring.schemas import AlgorithmUpdate
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, READ_KEY, start_app
 from tests.helpers import assert_problem
@@ -270,8 +271,8 @@ class TestEvidence:
             algorithms = AlgorithmService(session)
             stale = await algorithms.propose(
                 [
-                    AlgorithmChange("technical", weight=Decimal("0.2")),
-                    AlgorithmChange("risk", weight=Decimal("0.8")),
+                    AlgorithmUpdate(name="technical", weight=Decimal("0.2")),
+                    AlgorithmUpdate(name="risk", weight=Decimal("0.8")),
                 ],
                 actor="admin",
             )

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
-from app.portfolio.replacement_advice import Recommendation, evaluate_replacements
+from app.portfolio.replacement_advice import evaluate_replacements
+from app.portfolio.schemas import RecommendationRead
 from app.scoring.models import ScoringRun
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config
@@ -82,7 +83,7 @@ async def scoring_runs(
 
 async def recommended_after(
     session: AsyncSession, *outsider: str | None, hours: int = 0, held: timedelta = HELD
-) -> tuple[list[ScoringRun], Recommendation]:
+) -> tuple[list[ScoringRun], RecommendationRead]:
     """The runs (oldest first, an hour apart) scoring OUT so against WEAK, and the one
     recommendation then: WEAK, the weakest member, against OUT, the only outsider."""
     book = await held_portfolio(session, held)
@@ -95,7 +96,7 @@ async def recommended_after(
     return runs, rec
 
 
-def confirmations(rec: Recommendation) -> list[Confirmed]:
+def confirmations(rec: RecommendationRead) -> list[Confirmed]:
     return [(c.run_id, c.member_score, c.outsider_score, c.lead) for c in rec.confirmations]
 
 

@@ -183,7 +183,7 @@ class TestRun:
         assert second.exclusions["by_reason"] == {"STALE_TICKER": 12}
         assert second.exclusions["universe_sync"] == "exchange-unavailable"
         rankings = await ScoringService(session, gateway).rankings(limit=5)
-        assert rankings.run.id == first.id  # the last good scores, with their age
+        assert rankings.run_id == first.id  # the last good scores, with their age
         assert rankings.data_age_s >= 0
 
 
