@@ -21,48 +21,15 @@ from app.market.prices import PriceCache
 from app.market.repository import SymbolRepository
 from app.platform.core.clock import utcnow
 from app.platform.core.ticks import decimal_on_tick, on_tick
-from app.platform.schemas.common import DecimalNumber
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.ranks import by_score
 from app.portfolio.policy.replacement_rule import replacement_candidates
 from app.portfolio.repository import MemberFacts, PortfolioRepository
+from app.portfolio.schemas import MemberRead, PortfolioRead
 from app.portfolio.settings import load_portfolio_config
 
-
-@dataclass(frozen=True)
-class MemberView:
-    rank: int  # by the latest composite, best first (app.portfolio.policy.ranks)
-    symbol: str
-    kucoin_symbol: str
-    ccxt_symbol: str
-    listed: bool  # False: KuCoin's contract list no longer holds it (see the last sync)
-    weight: DecimalNumber  # JSON numbers, as PortfolioRead documents (PORTFOLIO_JSON)
-    composite: float | None
-    included_at: datetime
-    entry_price: DecimalNumber | None
-    current_price: float | None
-    price_source: str | None  # "websocket" | "rest" | "stored_mark"
-    performance_pct: float | None  # price change since inclusion
-    is_replacement_candidate: bool
-    replaceable_from: datetime | None  # its minimum holding time ends (None: a past snapshot)
-    data_age_s: float | None
-    stale: bool
-
-
-@dataclass(frozen=True)
-class PortfolioView:
-    as_of: datetime
-    members: list[MemberView]
-    max_symbols: int
-    total_weight: DecimalNumber
-    score_run_id: int | None
-    score_age_s: float | None
-    stale: bool
-    weights_as_of: datetime | None  # the change that set the weights (None: none recorded)
-    reconstructed: bool = False  # True: read from the audit trail (`as_of` in the past)
-
-
-PORTFOLIO_JSON = TypeAdapter(PortfolioView)  # serialises a view as is, no validation
+# Serialises the answer as built (`model_construct`: no validation on the hot path).
+PORTFOLIO_JSON = TypeAdapter(PortfolioRead)
 
 
 @dataclass(frozen=True)
@@ -129,13 +96,13 @@ class PortfolioReader:
         self.cache = cache
         self.portfolio = PortfolioRepository(session)
 
-    async def current(self, *, use_cache: bool = True) -> PortfolioView:
+    async def current(self, *, use_cache: bool = True) -> PortfolioRead:
         """The portfolio now. Inside a write's transaction pass `use_cache=False`: that state is
         not committed yet and must not be cached."""
         facts = await self._facts() if use_cache else await self._read_facts()
         return render(facts, self.prices)
 
-    async def as_of(self, moment: datetime) -> PortfolioView:
+    async def as_of(self, moment: datetime) -> PortfolioRead:
         """The membership recorded by the last audit row at or before `moment`."""
         config = await load_portfolio_config(self.session)
         entry = await self.portfolio.last_entry_at(moment)
@@ -144,7 +111,7 @@ class PortfolioReader:
         forms = await stored_forms(self.session, symbols)
         ticks = await SymbolRepository(self.session).tick_sizes(symbols)
         members = [_from_snapshot(m, forms, ticks) for m in held]
-        return PortfolioView(
+        return PortfolioRead.model_construct(
             as_of=moment,
             members=members,
             max_symbols=config.policy.max_symbols,
@@ -199,7 +166,7 @@ class PortfolioReader:
         )
 
 
-def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
+def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioRead:
     """The view of a snapshot at this moment: prices, performance and data ages now."""
     now = utcnow()
     members = sorted((_member(m, facts, prices, now) for m in facts.members), key=lambda m: m.rank)
@@ -209,7 +176,7 @@ def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
     stale = any(m.stale for m in members) or (
         score_age is not None and score_age > facts.stale_limit_s
     )
-    return PortfolioView(
+    return PortfolioRead.model_construct(
         as_of=now,
         members=members,
         max_symbols=facts.max_symbols,
@@ -218,10 +185,11 @@ def render(facts: PortfolioFacts, prices: PriceCache) -> PortfolioView:
         score_age_s=None if score_age is None else round(score_age, 3),
         stale=stale,
         weights_as_of=facts.weights_as_of,
+        reconstructed=False,
     )
 
 
-def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: datetime) -> MemberView:
+def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: datetime) -> MemberRead:
     price, source, age = _price(m, prices, now)
     if price is not None:  # a mid, or a mark on the index's finer step: on the contract's tick
         price = on_tick(price, m.tick_size)
@@ -230,7 +198,7 @@ def _member(m: MemberFacts, facts: PortfolioFacts, prices: PriceCache, now: date
     if price is not None and entry:
         performance = round((price / float(entry) - 1.0) * 100.0, 6)
     forms = forms_of(m.symbol, m.kucoin_symbol, m.ccxt_symbol, m.status)
-    return MemberView(
+    return MemberRead.model_construct(
         rank=facts.rank[m.symbol_id],
         symbol=m.symbol,
         kucoin_symbol=forms.kucoin,
@@ -264,13 +232,13 @@ def _price(
 
 def _from_snapshot(
     item: dict[str, object], stored: dict[str, SymbolForms], ticks: dict[str, Decimal]
-) -> MemberView:
+) -> MemberRead:
     symbol = str(item["symbol"])
     entry = None  # the snapshot's decimal string; older rows hold a float's, off the tick
     if item["entry_price"] is not None:
         entry = decimal_on_tick(Decimal(str(item["entry_price"])), ticks.get(symbol))
     forms = stored.get(symbol) or unsynced_forms(symbol, str(item["kucoin_symbol"]))
-    return MemberView(
+    return MemberRead.model_construct(
         rank=int(str(item["rank"])),
         symbol=symbol,
         kucoin_symbol=forms.kucoin,
@@ -304,7 +272,7 @@ class PortfolioReadService:
         self.prices = prices
         self.cache = cache
 
-    async def get(self, as_of: datetime | None = None) -> PortfolioView:
+    async def get(self, as_of: datetime | None = None) -> PortfolioRead:
         """The portfolio now, or as of a past time (reconstructed from the audit trail)."""
         if as_of is None and self.cache is not None:
             facts = self.cache.get_listened()

@@ -530,3 +530,30 @@ class TimelineRead(BaseModel):
     )
     columns: list[str] = Field(description="The rows' fields, in the CSV's column order.")
     rows: list[TimelineRow] = Field(description="By interval, then rank; tiling the range.")
+
+
+class Pairlist(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "pairs": ["BTC/USDT:USDT", "ETH/USDT:USDT"],
+                    "refresh_period": 900,
+                    "ranks": {"BTC/USDT:USDT": 1, "ETH/USDT:USDT": 2},
+                    "weights": {"BTC/USDT:USDT": 55.0, "ETH/USDT:USDT": 45.0},
+                    "weights_as_of": "2026-11-21T14:00:02Z",
+                }
+            ]
+        }
+    )
+
+    pairs: list[str] = Field(description="Members by rank, in ccxt's unified futures form.")
+    refresh_period: int = Field(description="Seconds between scoring runs (the list may change).")
+    ranks: dict[str, int] = Field(
+        description="Each pair's rank (1 = first); freqtrade ignores it, a strategy may read it."
+    )
+    weights: dict[str, float] = Field(
+        description="Each pair's weight, percent (summing to 100), as the last change set it: "
+        "for stake sizing."
+    )
+    weights_as_of: datetime | None = Field(description=WEIGHTS_AS_OF)

@@ -5,7 +5,6 @@ session; `my_symbols_service` builds it from the app's state for the routers and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -20,7 +19,7 @@ from app.platform.core.errors import ValidationFailedError
 from app.platform.settings_store.reader import read_setting
 from app.portfolio.membership import NotMember
 from app.portfolio.models import PortfolioHistory
-from app.portfolio.reader import PortfolioReadCache, PortfolioReader, PortfolioView
+from app.portfolio.reader import PortfolioReadCache, PortfolioReader
 from app.portfolio.rebalance import rebalance, size_position
 from app.portfolio.replacement_advice import evaluate_replacements
 from app.portfolio.repository import PortfolioRepository
@@ -33,7 +32,9 @@ from app.portfolio.risk import (
 from app.portfolio.schemas import (
     CorrelationRead,
     MetricsRead,
+    Pairlist,
     PerformanceRead,
+    PortfolioRead,
     PositionSizeRead,
     RebalanceRead,
     ReplacementCandidatesRead,
@@ -79,7 +80,7 @@ class MySymbolsService:
 
     async def get_portfolio(
         self, as_of: datetime | None = None, *, use_cache: bool = True
-    ) -> PortfolioView:
+    ) -> PortfolioRead:
         """The portfolio now, or as the audit trail recorded it at `as_of`."""
         if as_of is not None and as_of < utcnow():
             return await self.reader.as_of(as_of)
@@ -198,7 +199,7 @@ class MySymbolsService:
         """Sharpe, Sortino, Calmar, drawdown, VaR and ES of the current weights."""
         return await portfolio_metrics(self.session, window_hours, level, utcnow())
 
-    async def get_pairlist(self) -> PairlistView:
+    async def get_pairlist(self) -> Pairlist:
         """The members in ccxt's unified form (as stored at sync, so a member KuCoin no longer
         lists still has its pair), by rank, with their ranks and weights (and when these were
         set), and how often to ask again (the scoring interval, seconds): what freqtrade's
@@ -206,22 +207,13 @@ class MySymbolsService:
         view = await self.get_portfolio()
         pairs = [m.ccxt_symbol for m in view.members]
         refresh = await read_setting(self.session, SCORE_REFRESH_INTERVAL_S, int)
-        return PairlistView(
+        return Pairlist(
             pairs=pairs,
             refresh_period=refresh,
             ranks={m.ccxt_symbol: m.rank for m in view.members},
             weights={m.ccxt_symbol: float(m.weight) for m in view.members},
             weights_as_of=view.weights_as_of,
         )
-
-
-@dataclass(frozen=True)
-class PairlistView:
-    pairs: list[str]
-    refresh_period: int
-    ranks: dict[str, int]
-    weights: dict[str, float]  # percent
-    weights_as_of: datetime | None  # when the last change set them
 
 
 def my_symbols_service(session: AsyncSession, state: PortfolioState) -> MySymbolsService:
