@@ -10,7 +10,13 @@ does every row of `configuration_change`. `GET /config` answers with the same va
 row reads as its default, the value the dropped row held (a number seeded as `40` now reads as
 its declared `40.0`).
 
-The downgrade seeds the missing rows again, as the migrations before it left them.
+The database's own cap on active ranks (the `portfolio_member_rank_within_max` triggers, which
+read `max_portfolio_symbols` from the table) would lapse without its row: it now falls back to the
+setting's declared default, `RANK_CAP_DEFAULT` (a trigger cannot read Python; a test holds the two
+equal, so a release changing the default changes the triggers with it).
+
+The downgrade seeds the missing rows again, as the migrations before it left them, and restores
+the triggers as they were.
 
 Revision ID: 0041
 Revises: 0040
@@ -33,6 +39,49 @@ depends_on: str | Sequence[str] | None = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 MIGRATION = "migration"
+
+RANK_CAP_DEFAULT = 10  # max_portfolio_symbols' declared default (app/scoring/scorers/shortlist.py)
+
+# The rank cap, as migration 0001 wrote it (`fallback` None) and with a fallback when no row is
+# stored: PostgreSQL's function, SQLite's two triggers.
+POSTGRES_RANK_CAP = """
+CREATE OR REPLACE FUNCTION portfolio_member_rank_within_max() RETURNS trigger AS $$
+DECLARE max_symbols integer;
+BEGIN
+    IF NEW.status = 'active' THEN
+        SELECT floor((value #>> '{{}}')::numeric)::integer INTO max_symbols
+          FROM system_configuration WHERE key = 'max_portfolio_symbols';
+        {fallback}
+        IF max_symbols IS NOT NULL AND NEW.rank > max_symbols THEN
+            RAISE EXCEPTION 'portfolio rank % exceeds max_portfolio_symbols %',
+                NEW.rank, max_symbols USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql
+"""
+SQLITE_RANK_CAP = """
+CREATE TRIGGER portfolio_member_rank_within_max_{event}
+BEFORE {event} ON portfolio_member
+WHEN NEW.status = 'active' AND NEW.rank > {cap}
+BEGIN SELECT RAISE(ABORT, 'portfolio rank exceeds max_portfolio_symbols'); END
+"""
+SQLITE_STORED_CAP = (
+    "(SELECT CAST(json_extract(value, '$') AS INTEGER) FROM system_configuration "
+    "WHERE key = 'max_portfolio_symbols')"
+)
+
+
+def _rank_cap(fallback: int | None) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        line = "" if fallback is None else f"max_symbols := COALESCE(max_symbols, {fallback});"
+        op.execute(POSTGRES_RANK_CAP.format(fallback=line))
+        return
+    cap = SQLITE_STORED_CAP if fallback is None else f"COALESCE({SQLITE_STORED_CAP}, {fallback})"
+    for event in ("insert", "update"):
+        op.execute(f"DROP TRIGGER IF EXISTS portfolio_member_rank_within_max_{event}")
+        op.execute(SQLITE_RANK_CAP.format(event=event, cap=cap))
+
 
 # Every runtime setting's seeded value and description as the migrations before this one left
 # them (frozen here: the declarations in code may change their defaults later).
@@ -208,6 +257,7 @@ def _same(value: object, seeded: object) -> bool:
 
 
 def upgrade() -> None:
+    _rank_cap(RANK_CAP_DEFAULT)
     configuration = _configuration()
     bind = op.get_bind()
     rows = bind.execute(
@@ -237,3 +287,4 @@ def downgrade() -> None:
     ]
     if rows:
         op.bulk_insert(configuration, rows)
+    _rank_cap(None)

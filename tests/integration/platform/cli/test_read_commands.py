@@ -262,7 +262,7 @@ class TestConfigAgainstTheService:
         monkeypatch.setenv("MYSYMBOLS_API_KEY", ADMIN_KEY)
         assert await cli("config", "set", "rebalance_threshold_pct=2.5", "--url", service.url) == 0
         changed = cells(capsys.readouterr().out)
-        assert changed == [["rebalance_threshold_pct", "1", "2.5"]]
+        assert changed == [["rebalance_threshold_pct", "1.0", "2.5"]]  # its declared default
         # Below the 3 active members: refused whole, the other key unchanged too.
         assert (
             await cli(

@@ -41,7 +41,7 @@ def store_confirmations(runs: int) -> Callable[[Connection], None]:
 
 class TestConfirmationHours:
     async def test_a_fresh_database_counts_a_day(self, fresh_url: str) -> None:
-        await migrate(fresh_url, "upgrade", "head")
+        await migrate(fresh_url, "upgrade", "0026")
         assert await inspect_database(fresh_url, settings) == {"replacement_confirmation_hours": 24}
 
     @pytest.mark.parametrize(("runs", "hours"), [(1, 0), (3, 48), (20, 168)])

@@ -4,16 +4,33 @@ before; the downgrade seeds the copies again."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS
 from app.settings.service import ConfigurationService
 from tests.integration.platform.db.test_migrations import fresh_url, inspect_database, migrate
 
 __all__ = ["fresh_url"]  # the fixture: an empty database of its own
+
+MIGRATION = (
+    Path(__file__).resolve().parents[4] / "alembic/versions/0041_settings_stored_when_changed.py"
+)
+
+
+def test_the_databases_rank_cap_falls_back_to_the_declared_default() -> None:
+    """Without a stored `max_portfolio_symbols`, the triggers cap active ranks at its default:
+    the migration's copy of it, which a change of the declaration must carry to the triggers."""
+    spec = importlib.util.spec_from_file_location("migration_0041", MIGRATION)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert MAX_PORTFOLIO_SYMBOLS.default == migration.RANK_CAP_DEFAULT
 
 
 def stored(sync_conn: Connection) -> dict[str, tuple[Any, str | None]]:
