@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +19,6 @@ from app.platform.settings_store.declaration import RuntimeSetting
 from app.portfolio.repository import PortfolioRepository
 from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
 from app.settings.schemas import SettingChangeRead
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
