@@ -278,7 +278,9 @@ class AlgorithmService:
                 evidence={
                     **(evidence if evidence is not None else {"unavailable": unavailable}),
                     # The forward record as it stood: what an adoption was made on.
-                    "forward": await ForwardEvidenceService(self.session).challengers(),
+                    "forward": (
+                        await ForwardEvidenceService(self.session).challengers()
+                    ).model_dump(mode="json"),
                 },
             )
         )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +17,17 @@ from app.platform.core.units import HOUR
 from app.records.forward_read import ForwardEvidenceService
 from app.records.hours import ceil_hour, markable_until
 from app.records.keeping.as_run import STRATEGIES
-from app.records.keeping.figures import iso_z, segments, thinned, window_figures
+from app.records.keeping.figures import segments, thinned, window_figures
 from app.records.models import TrackRecordDecision
 from app.records.repository import AsRunRepository
+from app.records.schemas import (
+    AsRunRecord,
+    LiveEvidenceRead,
+    LiveFigures,
+    LiveWindow,
+    ReplacementOutcomes,
+    Segment,
+)
 from app.stats.skill import outcome_figures
 
 WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
@@ -44,7 +51,7 @@ class LiveEvidenceService:
     def __init__(self, session: AsyncSession) -> None:
         self.records = AsRunRepository(session)
 
-    async def document(self) -> dict[str, Any]:
+    async def document(self) -> LiveEvidenceRead:
         """`as_run`, the real portfolio's record (null before its first decision), and
         `forward`, the shadow books' (null before the `forward_record` job first ran); 404
         while both are null."""
@@ -55,9 +62,9 @@ class LiveEvidenceService:
                 "no record yet: the forward record starts at the first forward_record job after "
                 "deployment, the as-run record at the portfolio's first decision"
             )
-        return {"as_run": as_run, "forward": forward}
+        return LiveEvidenceRead(as_run=as_run, forward=forward)
 
-    async def as_run(self) -> dict[str, Any] | None:
+    async def as_run(self) -> AsRunRecord | None:
         """The real portfolio's record; None before its first decision."""
         record = await self.records.get()
         if record is not None:
@@ -72,46 +79,47 @@ class LiveEvidenceService:
         target = await markable_until(self.records, utcnow())
         since = last or inception - HOUR
         times_ms = np.array([_ms(t) for t in hours.times], dtype=np.int64)
-        return {
-            "inception": iso_z(inception),
-            "marked_to": iso_z(last),
-            "updated_at": iso_z(updated),
-            "hours": len(hours.times),
-            "hours_to_mark": 0 if target is None else max(0, int((target - since) / HOUR)),
-            "gap_hours": hours.gap_hours,
-            "decisions": len(decisions),
-            "segments": segments(decisions, last),
-            "windows": self._windows(inception, hours, decisions),
-            "replacements": await self._replacements(inception, last),
-            "equity": {
+        return AsRunRecord(
+            inception=inception,
+            marked_to=last,
+            updated_at=updated,
+            hours=len(hours.times),
+            hours_to_mark=0 if target is None else max(0, int((target - since) / HOUR)),
+            gap_hours=hours.gap_hours,
+            decisions=len(decisions),
+            segments=[Segment.of(span) for span in segments(decisions, last)],
+            windows=self._windows(inception, hours, decisions),
+            replacements=await self._replacements(inception, last),
+            equity={
                 name: thinned(times_ms, hours.equity[name]) if name in hours.equity else []
                 for name in STRATEGIES
             },
-        }
+        )
 
     def _windows(
         self, inception: datetime, hours: Hours, decisions: list[TrackRecordDecision]
-    ) -> dict[str, Any]:
+    ) -> dict[str, LiveWindow]:
         """Each window's figures by book; before the first mark, a window of the inception
         hour alone (zero return, no volatility or Sharpe)."""
         times = hours.times or [inception]
         equity = hours.equity if hours.times else {s: np.ones(1) for s in STRATEGIES}
-        windows = {}
+        windows: dict[str, LiveWindow] = {}
         for name, days in WINDOWS.items():
             start = 0 if days is None else max(0, len(times) - 1 - days * 24)
             since = times[start]
             inside = [d for d in decisions if d.at >= since]
-            windows[name] = {
-                "from": iso_z(since),
-                "to": iso_z(times[-1]),
-                "complete": bool(hours.times) and (days is None or len(times) - 1 >= days * 24),
-                "books": window_figures(
-                    _ms(since),
-                    {s: curve[start:] for s, curve in equity.items()},
-                    {s: [d.turnover.get(s, 0.0) for d in inside] for s in STRATEGIES},
-                    {s: sum(d.fees.get(s, 0.0) for d in inside) for s in STRATEGIES},
-                ),
-            }
+            figures = window_figures(
+                _ms(since),
+                {s: curve[start:] for s, curve in equity.items()},
+                {s: [d.turnover.get(s, 0.0) for d in inside] for s in STRATEGIES},
+                {s: sum(d.fees.get(s, 0.0) for d in inside) for s in STRATEGIES},
+            )
+            windows[name] = LiveWindow(
+                from_=since,
+                to=times[-1],
+                complete=bool(hours.times) and (days is None or len(times) - 1 >= days * 24),
+                books={book: LiveFigures(**kept) for book, kept in figures.items()},
+            )
         return windows
 
     async def _hours(self) -> Hours:
@@ -126,7 +134,9 @@ class LiveEvidenceService:
         equity = {s: np.array(by_book[s]) for s in STRATEGIES if s in by_book}
         return Hours(times, equity, gaps)
 
-    async def _replacements(self, inception: datetime, last: datetime | None) -> dict[str, Any]:
+    async def _replacements(
+        self, inception: datetime, last: datetime | None
+    ) -> ReplacementOutcomes:
         """Each replacement's newcomer return minus the replaced member's over the 7 days
         from the hour it traded at (those whose 7 days have passed, both priced), clustered by
         decision date with overlapping horizons as the replay's are."""
@@ -147,4 +157,4 @@ class LiveEvidenceService:
         figures = outcome_figures(
             np.array(edges), np.array(dates, dtype=np.int64), HIT_HORIZON / HOUR
         )
-        return {"horizon_days": HIT_HORIZON.days, **figures}
+        return ReplacementOutcomes(horizon_days=HIT_HORIZON.days, **figures)

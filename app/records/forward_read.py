@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.books.simulation.replay_report import StrategyFigures
 from app.books.simulation.strategy_figures import strategy_figures
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR
 from app.records.hours import floor_hour
 from app.records.keeping.challengers import CHALLENGERS, Challenger
-from app.records.keeping.figures import iso_z, kept, segments, thinned
+from app.records.keeping.figures import kept, segments, thinned
 from app.records.keeping.forward import POLICY, challenger_book
 from app.records.keeping.forward_rule import (
     LEAD_SE,
@@ -29,8 +30,17 @@ from app.records.keeping.forward_rule import (
     adopt_forward,
     forward_verdicts,
 )
-from app.records.models import ForwardDay, ForwardRecord
+from app.records.models import ForwardDay
 from app.records.repository import AsRunRepository, ForwardRepository
+from app.records.schemas import (
+    ChallengersRead,
+    ChallengerVerdict,
+    ForwardBook,
+    ForwardRecordRead,
+    ForwardRule,
+    Segment,
+    SkillIc,
+)
 from app.stats.hac import mean_hac
 from app.stats.rounding import rounded
 from app.stats.skill import regression
@@ -82,7 +92,7 @@ class ForwardEvidenceService:
     def __init__(self, session: AsyncSession) -> None:
         self.records = ForwardRepository(session)
 
-    async def section(self, now: datetime | None = None) -> dict[str, Any] | None:
+    async def section(self, now: datetime | None = None) -> ForwardRecordRead | None:
         """None before the record exists (the first `forward_record` job creates it)."""
         record = await self.records.get()
         if record is None:
@@ -106,28 +116,25 @@ class ForwardEvidenceService:
                 funding=math.nan,
                 sample_h=24,
             )
-            books[book] = {
-                "from": iso_z(times[0]),
-                **kept(figures),
-                "trades": len(trades[book]),
-                **self._skill(book, days, marked),
-            }
-        return {
-            "inception": iso_z(record.inception_at),
-            "marked_to": iso_z(marked) if marked >= record.inception_at else None,
-            "hours_to_mark": hours_to_mark,
-            "books": books,
-            "challengers": self._challengers(days, record),
-            "equity": {
+            mine = [d for d in days if d.book == book]
+            books[book] = _book(figures, times[0], len(trades[book]), mine, marked)
+        return ForwardRecordRead(
+            inception=record.inception_at,
+            marked_to=marked if marked >= record.inception_at else None,
+            hours_to_mark=hours_to_mark,
+            books=books,
+            challengers=challengers_read(days, record.inception_at),
+            equity={
                 book: thinned(np.array([int(t.timestamp() * 1000) for t in times]), equity)
                 for book, (times, equity) in curves.items()
             },
-        }
+        )
 
-    async def challengers(self) -> dict[str, Any]:
+    async def challengers(self) -> ChallengersRead:
+        """The registered challengers against the default under the forward rule."""
         record = await self.records.get()
         days = list(await self.records.days())
-        return self._challengers(days, record)
+        return challengers_read(days, None if record is None else record.inception_at)
 
     async def _curves(self) -> dict[str, tuple[list[datetime], np.ndarray]]:
         rows: dict[str, tuple[list[datetime], list[float]]] = defaultdict(lambda: ([], []))
@@ -136,68 +143,77 @@ class ForwardEvidenceService:
             rows[book][1].append(equity)
         return {book: (times, np.array(values)) for book, (times, values) in rows.items()}
 
-    @staticmethod
-    def _skill(book: str, days: Sequence[ForwardDay], last: datetime) -> dict[str, Any]:
-        """A scoring book's daily skill IC (mean and HAC t) and its alpha against the universe
-        (per day, annualised over 365 days); nothing for a baseline."""
-        mine = [d for d in days if d.book == book]
-        if not mine:
-            return {}
-        ics = np.array([_known(d.skill_ic) for d in mine])
-        known = ics[np.isfinite(ics)]
-        mean, se = mean_hac(known) if known.size else (math.nan, math.nan)
-        returns = np.array([_known(d.book_return) for d in mine])
-        universe = np.array([_known(d.universe_return) for d in mine])
-        return {
-            "skill_ic": {
-                "mean": rounded(mean),
-                "t_hac": rounded(mean / se) if se > 0 else None,
-                "n": int(known.size),
-            },
-            "against_universe": regression(returns, universe, DAYS_PER_YEAR),
-            "segments": segments(mine, last, at=lambda d: d.decided_at),
-        }
 
-    @staticmethod
-    def _challengers(days: Sequence[ForwardDay], record: ForwardRecord | None) -> dict[str, Any]:
-        judged = verdicts_of(days)
-        by_name = {challenger_book(c.name): c for c in CHALLENGERS}
-        rows = []
-        for verdict in judged.verdicts:
-            challenger = by_name[verdict.challenger]
-            rows.append(
-                {
-                    "name": challenger.name,
-                    "book": verdict.challenger,
-                    "source": challenger.source,
-                    "hypothesis": challenger.hypothesis,
-                    "registered_at": iso_z(challenger.registered_at),
-                    **verdict_json(verdict),
-                }
-            )
-        return {
-            "rule": {"min_decisions": MIN_DECISIONS, "lead_se": LEAD_SE, "correction": "holm"},
-            "default_book": POLICY,
-            "decisions": judged.decisions,
-            "inception": iso_z(None if record is None else record.inception_at),
-            "adopt": None if judged.adopt is None else by_name[judged.adopt].name,
-            "verdicts": rows,
-        }
+def challengers_read(days: Sequence[ForwardDay], inception: datetime | None) -> ChallengersRead:
+    """The forward rule over the stored days, every registered challenger's verdict (as an
+    adoption stores it: `model_dump(mode="json")`)."""
+    judged = verdicts_of(days)
+    by_name = {challenger_book(c.name): c for c in CHALLENGERS}
+    return ChallengersRead(
+        rule=ForwardRule(min_decisions=MIN_DECISIONS, lead_se=LEAD_SE, correction="holm"),
+        default_book=POLICY,
+        decisions=judged.decisions,
+        inception=inception,
+        adopt=None if judged.adopt is None else by_name[judged.adopt].name,
+        verdicts=[challenger_verdict(by_name[v.challenger], v) for v in judged.verdicts],
+    )
 
 
-def verdict_json(verdict: ForwardVerdict) -> dict[str, Any]:
-    """A verdict's evidence as stored in an alert and shown by the API."""
-    return {
-        "decisions": verdict.decisions,
-        "ic_lead": rounded(verdict.ic_lead),
-        "ic_lead_se": rounded(verdict.ic_lead_se),
-        "ic_lead_t": rounded(verdict.ic_lead_t),
-        "p_value": rounded(verdict.p_value),
-        "holm_threshold": rounded(verdict.holm_threshold)
-        if verdict.holm_threshold is not None
-        else None,
-        "alpha_lead": rounded(verdict.alpha_lead),
-        "alpha_lead_t": rounded(verdict.alpha_lead_t),
-        "qualifies": verdict.qualifies,
-        "reasons": verdict.reasons,
-    }
+def _book(
+    figures: StrategyFigures,
+    start: datetime,
+    trades: int,
+    days: Sequence[ForwardDay],
+    last: datetime,
+) -> ForwardBook:
+    """A shadow book's figures; a scoring book's (one with daily decisions) with its daily skill
+    IC (mean and HAC t), its alpha against the universe (per day, annualised over 365 days) and
+    its spans of one configuration and costs."""
+    if not days:  # a baseline
+        return ForwardBook(**kept(figures), from_=start, trades=trades)
+    ics = np.array([_known(d.skill_ic) for d in days])
+    known = ics[np.isfinite(ics)]
+    mean, se = mean_hac(known) if known.size else (math.nan, math.nan)
+    returns = np.array([_known(d.book_return) for d in days])
+    universe = np.array([_known(d.universe_return) for d in days])
+    return ForwardBook(
+        **kept(figures),
+        from_=start,
+        trades=trades,
+        skill_ic=SkillIc(
+            mean=rounded(mean), t_hac=rounded(mean / se) if se > 0 else None, n=int(known.size)
+        ),
+        against_universe=regression(returns, universe, DAYS_PER_YEAR),
+        segments=[Segment.of(s) for s in segments(days, last, at=lambda d: d.decided_at)],
+    )
+
+
+def challenger_verdict(challenger: Challenger, verdict: ForwardVerdict) -> ChallengerVerdict:
+    """A challenger's verdict as the API shows it and an alert and an adoption store it."""
+    return ChallengerVerdict(
+        name=challenger.name,
+        book=verdict.challenger,
+        source=challenger.source,
+        hypothesis=challenger.hypothesis,
+        registered_at=challenger.registered_at,
+        decisions=verdict.decisions,
+        ic_lead=rounded(verdict.ic_lead),
+        ic_lead_se=rounded(verdict.ic_lead_se),
+        ic_lead_t=rounded(verdict.ic_lead_t),
+        p_value=rounded(verdict.p_value),
+        holm_threshold=None if verdict.holm_threshold is None else rounded(verdict.holm_threshold),
+        alpha_lead=rounded(verdict.alpha_lead),
+        alpha_lead_t=rounded(verdict.alpha_lead_t),
+        qualifies=verdict.qualifies,
+        reasons=verdict.reasons,
+    )
+
+
+# The fields of a verdict naming its challenger: an alert names it in its own words.
+NAMING = {"name", "book", "source", "hypothesis", "registered_at"}
+
+
+def verdict_evidence(challenger: Challenger, verdict: ForwardVerdict) -> dict[str, Any]:
+    """A verdict's evidence as a `challenger_qualified` alert stores it: the API's verdict
+    without the fields naming its challenger."""
+    return challenger_verdict(challenger, verdict).model_dump(mode="json", exclude=NAMING)

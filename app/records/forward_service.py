@@ -18,7 +18,7 @@ from app.platform.db.repositories.alert_log import AlertLog
 from app.portfolio.autopilot import AutopilotService, PolicyTarget
 from app.portfolio.membership import MembershipService
 from app.portfolio.service import PortfolioState
-from app.records.forward_read import verdict_json, verdicts_of
+from app.records.forward_read import verdict_evidence, verdicts_of
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS, Challenger
 from app.records.keeping.forward import POLICY, challenger_book
@@ -116,7 +116,7 @@ class ForwardService:
                     "overrides": challenger.overrides,
                     "would_adopt": adopted,
                     "default_decisions": judged.decisions,
-                    **verdict_json(verdict),
+                    **verdict_evidence(challenger, verdict),
                 },
             )
         for alert in await alerts.unresolved([QUALIFIED]):

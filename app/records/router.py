@@ -48,7 +48,7 @@ async def get_live_track_record(_: ReaderDep, evidence: LiveEvidenceDep) -> Live
     `forward`: the automated policy's shadow book beside every registered challenger's and the
     baselines', since deployment, with the forward rule's verdicts. 200 as soon as either exists
     (the other null; `marked_to` null before the first mark), 404 before. Role: read."""
-    return LiveEvidenceRead.model_validate(await evidence.document())
+    return await evidence.document()
 
 
 @router.get(
@@ -62,4 +62,4 @@ async def get_live_challengers(_: ReaderDep, forward: ForwardEvidenceDep) -> Cha
     the HAC standard error, the paired alpha and the verdict with its reasons; `adopt` names the one
     the rule would adopt. Nothing is adopted by itself: an admin adopts it with
     `PUT /scoring/algorithms`. Role: read."""
-    return ChallengersRead.model_validate(await forward.challengers())
+    return await forward.challengers()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.platform.schemas.recorded import recorded_example
 from app.platform.schemas.shapes import api_shape
+from app.records.keeping.figures import Span
 from app.stats.skill import Regression
 
 
@@ -32,6 +33,8 @@ class Segment(BaseModel):
     """A span under one configuration and costs (a changed configuration hash, fee or
     slippage starts a new one)."""
 
+    model_config = ConfigDict(populate_by_name=True)
+
     config_hash: str
     fee_bps: float = Field(description="track_record_fee_bps when its decisions were marked.")
     slippage_bps: float = Field(
@@ -40,6 +43,18 @@ class Segment(BaseModel):
     from_: datetime = Field(alias="from")
     to: datetime
     decisions: int
+
+    @classmethod
+    def of(cls, span: Span) -> Segment:
+        """The record's span as the API shows it."""
+        return cls(
+            config_hash=span.config_hash,
+            fee_bps=span.fee_bps,
+            slippage_bps=span.slippage_bps,
+            from_=span.start,
+            to=span.end,
+            decisions=span.decisions,
+        )
 
 
 BOOKS = (
@@ -77,7 +92,9 @@ else:
 class ForwardBook(LiveFigures):
     """One shadow book since it started, after costs; fractions, None where undefined."""
 
-    model_config = ConfigDict(json_schema_extra=recorded_example("ForwardBook"))
+    model_config = ConfigDict(
+        populate_by_name=True, json_schema_extra=recorded_example("ForwardBook")
+    )
 
     from_: datetime = Field(alias="from", description="Its first marked hour (equity 1.0).")
     trades: int = Field(description="Hours it traded at.")
@@ -158,6 +175,8 @@ BOOK_NAMES = "as_run (the real portfolio, whoever changed it)"
 
 
 class LiveWindow(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
     from_: datetime = Field(alias="from")
     to: datetime
     complete: bool = Field(

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypedDict, TypeVar
 
 import numpy as np
 
@@ -17,15 +18,27 @@ from app.books.simulation.strategy_figures import strategy_figures
 MAX_POINTS = 1000
 
 
+class KeptFigures(TypedDict):
+    """What the records keep of a book's figures (the API's `LiveFigures`)."""
+
+    total_return: float | None
+    cagr: float | None
+    volatility: float | None
+    sharpe: float | None
+    max_drawdown: float | None
+    turnover: float | None
+    fees: float | None
+
+
 def window_figures(
     start_ms: int,
     equity: dict[str, np.ndarray],
     turnovers: dict[str, Sequence[float]],
     fees: dict[str, float],
-) -> dict[str, dict[str, float | None]]:
+) -> dict[str, KeptFigures]:
     """Every book's figures over one window (`equity`: hourly, the window's own hours; a
     single hour gives a zero return, no volatility or Sharpe)."""
-    books: dict[str, dict[str, float | None]] = {}
+    books: dict[str, KeptFigures] = {}
     for name, curve in equity.items():
         rebased = curve / curve[0]
         figures = strategy_figures(
@@ -40,8 +53,8 @@ def window_figures(
     return books
 
 
-def kept(figures: StrategyFigures) -> dict[str, float | None]:
-    """What the record keeps of a book's figures, in this order."""
+def kept(figures: StrategyFigures) -> KeptFigures:
+    """What the record keeps of a book's figures."""
     return {
         "total_return": figures["total_return"],
         "cagr": figures["cagr"],
@@ -76,29 +89,48 @@ class Costed(Protocol):
 C = TypeVar("C", bound=Costed)
 
 
+@dataclass(slots=True)
+class Span:
+    """A span of one configuration and costs (the API's `Segment`)."""
+
+    config_hash: str
+    fee_bps: float
+    slippage_bps: float
+    start: datetime
+    end: datetime
+    decisions: int
+
+    def runs(self, decision: Costed) -> bool:
+        """Whether `decision` ran under this span's configuration and costs."""
+        return (self.config_hash, self.fee_bps, self.slippage_bps) == (
+            decision.config_hash,
+            decision.fee_bps,
+            decision.slippage_bps,
+        )
+
+
 def segments(
     decisions: Sequence[C], last: datetime | None, at: Callable[[C], datetime] | None = None
-) -> list[dict[str, Any]]:
+) -> list[Span]:
     """The spans of one configuration and costs: a change of configuration hash, fee or
     slippage starts a new one (`at`: a decision's time; default its `at`)."""
     time_of = at or (lambda d: d.at)  # type: ignore[attr-defined]
-    out: list[dict[str, Any]] = []
+    out: list[Span] = []
     for decision in decisions:
-        key = {
-            "config_hash": decision.config_hash,
-            "fee_bps": decision.fee_bps,
-            "slippage_bps": decision.slippage_bps,
-        }
         moment = time_of(decision)
-        if out and all(out[-1][k] == v for k, v in key.items()):
-            out[-1]["decisions"] += 1
+        if out and out[-1].runs(decision):
+            out[-1].decisions += 1
             continue
         if out:
-            out[-1]["to"] = iso_z(moment)
-        out.append({**key, "from": iso_z(moment), "to": iso_z(last or moment), "decisions": 1})
+            out[-1].end = moment
+        out.append(
+            Span(
+                decision.config_hash,
+                decision.fee_bps,
+                decision.slippage_bps,
+                moment,
+                last or moment,
+                1,
+            )
+        )
     return out
-
-
-def iso_z(moment: datetime | None) -> str | None:
-    """A UTC moment as the records' documents write it (None stays None)."""
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")

@@ -199,11 +199,12 @@ class TestForwardRecord:
         async with sessions() as session:
             section = await ForwardEvidenceService(session).section()
         assert section is not None
-        spans = section["books"][POLICY]["segments"]  # one configuration and cost throughout
-        assert [(s["config_hash"], s["fee_bps"], s["slippage_bps"]) for s in spans] == [
+        spans = section.books[POLICY].segments  # one configuration and cost throughout
+        assert spans is not None
+        assert [(s.config_hash, s.fee_bps, s.slippage_bps) for s in spans] == [
             (tracks[0].config_hash, 6.0, 0.0)
         ]
-        assert spans[0]["decisions"] == sum(1 for d in days if d.book == POLICY)
+        assert spans[0].decisions == sum(1 for d in days if d.book == POLICY)
         policy_day = next(d for d in days if d.book == POLICY and d.decided_at == midnight)
         first = equity[POLICY][policy_day.entry_at]
         assert policy_day.book_return == pytest.approx(

@@ -97,9 +97,9 @@ class TestForwardRuleAlert:
         session.add_all(day_rows(range(20)))
         await session.flush()
         table = await ForwardEvidenceService(session).challengers()
-        assert table["decisions"] == 20 and table["adopt"] is None
-        names = [row["name"] for row in table["verdicts"]]
+        assert table.decisions == 20 and table.adopt is None
+        names = [row.name for row in table.verdicts]
         assert names == [c.name for c in CHALLENGERS]
-        for row in table["verdicts"]:
-            assert row["qualifies"] is False
-            assert any("forward decisions of the 90 required" in r for r in row["reasons"])
+        for row in table.verdicts:
+            assert row.qualifies is False
+            assert any("forward decisions of the 90 required" in r for r in row.reasons)

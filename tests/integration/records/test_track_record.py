@@ -212,7 +212,8 @@ class TestAsRunRecord:
             )
             history = await load_db_history(session, inception - 3 * 24 * HOUR, end - HOUR)
             timeline = await portfolio_timeline(session, None, end, earliest=inception - HOUR)
-            document = (await LiveEvidenceService(session).document())["as_run"]
+            document = (await LiveEvidenceService(session).document()).as_run
+        assert document is not None
         hours = int((end - inception) / HOUR) + 1
         assert {s: v.size for s, v in equity.items()} == {"as_run": hours}  # no baselines kept
         # Decisions: on the hour, the next close after an off-hour row, two rows in one hour one.
@@ -240,28 +241,19 @@ class TestAsRunRecord:
             followed.reindex(marked).to_numpy(), equity["as_run"], rtol=0, atol=1e-9
         )
         # The document: whole record, hit rate of the one replacement once 7 days passed.
-        assert document["hours"] == hours and document["decisions"] == 4
-        assert document["marked_to"] == end.isoformat().replace("+00:00", "Z")
-        assert document["gap_hours"] == 0
+        assert document.hours == hours and document.decisions == 4
+        assert document.marked_to == end
+        assert document.gap_hours == 0
         # Marked to `end` by the clock; the hour the importer stored past it waits.
-        assert document["hours_to_mark"] == int((await markable_now(sessions) - end) / HOUR)
-        assert [(s["decisions"], s["fee_bps"]) for s in document["segments"]] == [(4, 6.0)]
-        figures = document["windows"]["since_inception"]["books"]["as_run"]
-        assert figures["total_return"] == pytest.approx(equity["as_run"][-1] - 1.0, abs=1e-9)
-        assert set(figures) == {
-            "total_return",
-            "cagr",
-            "volatility",
-            "sharpe",
-            "max_drawdown",
-            "turnover",
-            "fees",
-        }
-        assert figures["turnover"] is not None and figures["fees"] > 0
-        assert document["windows"]["last_30d"]["complete"] is False
-        assert document["replacements"]["n"] == 0  # its 7 days have not passed
-        assert document["replacements"]["decisions"] == 0
-        assert {name: len(curve) for name, curve in document["equity"].items()} == {"as_run": hours}
+        assert document.hours_to_mark == int((await markable_now(sessions) - end) / HOUR)
+        assert [(s.decisions, s.fee_bps) for s in document.segments] == [(4, 6.0)]
+        figures = document.windows["since_inception"].books["as_run"]
+        assert figures.total_return == pytest.approx(equity["as_run"][-1] - 1.0, abs=1e-9)
+        assert figures.turnover is not None and figures.fees is not None and figures.fees > 0
+        assert document.windows["last_30d"].complete is False
+        assert document.replacements.n == 0  # its 7 days have not passed
+        assert document.replacements.decisions == 0
+        assert {name: len(curve) for name, curve in document.equity.items()} == {"as_run": hours}
 
     async def test_answers_from_the_first_decision_before_any_hour_is_marked(
         self, stored: Any, make_settings: Callable[..., Settings], database: str
@@ -298,8 +290,9 @@ class TestAsRunRecord:
         assert document["replacements"]["n"] == 0
         await update(sessions, datetime.now(UTC))
         async with sessions() as session:
-            marked = (await LiveEvidenceService(session).document())["as_run"]
-        assert marked["hours"] == document["hours_to_mark"] and marked["hours_to_mark"] == 0
+            marked = (await LiveEvidenceService(session).document()).as_run
+        assert marked is not None
+        assert marked.hours == document["hours_to_mark"] and marked.hours_to_mark == 0
 
     async def test_a_fee_change_starts_a_segment(self, stored: Any) -> None:
         sessions, inception, end, _ = stored
@@ -316,14 +309,14 @@ class TestAsRunRecord:
                     )
                 ).all()
             )
-            document = (await LiveEvidenceService(session).document())["as_run"]
+            document = (await LiveEvidenceService(session).document()).as_run
+        assert document is not None
         assert [r.fee_bps for r in rows] == [6.0, 6.0, 10.0, 10.0]
         assert len({r.config_hash for r in rows}) == 1  # the same configuration throughout
-        iso = [r.at.isoformat().replace("+00:00", "Z") for r in rows]
+        at = [r.at for r in rows]
         assert [
-            (s["fee_bps"], s["slippage_bps"], s["from"], s["to"], s["decisions"])
-            for s in document["segments"]
-        ] == [(6.0, 0.0, iso[0], iso[2], 2), (10.0, 0.0, iso[2], document["marked_to"], 2)]
+            (s.fee_bps, s.slippage_bps, s.from_, s.to, s.decisions) for s in document.segments
+        ] == [(6.0, 0.0, at[0], at[2], 2), (10.0, 0.0, at[2], document.marked_to, 2)]
 
     async def test_no_hour_counted_twice_and_a_restart_resumes(self, stored: Any) -> None:
         sessions, inception, end, _ = stored

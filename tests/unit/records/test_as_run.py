@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.records.as_run_read import segments
 from app.records.as_run_update import as_run_changes
 from app.records.keeping.as_run import TrackState
+from app.records.keeping.figures import segments
 from app.records.models import TrackRecordDecision
 
 HOUR = timedelta(hours=1)
@@ -72,13 +72,13 @@ class TestSegments:
             decision(T0 + 3 * HOUR, config="d", fee=10.0),
         ]
         spans = segments(rows, T0 + 5 * HOUR)
-        assert [(s["config_hash"], s["fee_bps"], s["decisions"]) for s in spans] == [
+        assert [(s.config_hash, s.fee_bps, s.decisions) for s in spans] == [
             ("c", 6.0, 2),
             ("c", 10.0, 1),
             ("d", 10.0, 1),
         ]
-        assert [s["to"] for s in spans] == [
-            "2026-11-20T12:00:00Z",
-            "2026-11-20T13:00:00Z",
-            "2026-11-20T15:00:00Z",
+        assert [(s.start, s.end) for s in spans] == [
+            (T0, T0 + 2 * HOUR),
+            (T0 + 2 * HOUR, T0 + 3 * HOUR),
+            (T0 + 3 * HOUR, T0 + 5 * HOUR),
         ]
