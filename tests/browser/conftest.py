@@ -8,6 +8,7 @@ import os
 import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,6 +95,16 @@ def finished_replay(client: httpx.Client) -> int:
     return int(run["id"])
 
 
+@contextmanager
+def serving(env: dict[str, str], sim_port: int, app_port: int, sim: list[str]) -> Iterator[None]:
+    """The simulator (`sim`, its command) and uvicorn on `app_port`, both answering."""
+    with process(sim, env, None):
+        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp", timeout_s=90)
+        with process(uvicorn("app.main:app", app_port), env, None):
+            wait_for(f"http://127.0.0.1:{app_port}{API}/health", timeout_s=90)
+            yield
+
+
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """uvicorn on a migrated SQLite file with the simulator (the demo's universe) as KuCoin."""
@@ -111,25 +122,22 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         MYSYMBOLS_KUCOIN__QUOTA=str(QUOTA),
     )
     origin = f"http://127.0.0.1:{app_port}"
-    with process(simulator(sim_port, UNIVERSE, QUOTA), env, None):
-        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp", timeout_s=90)
-        with process(uvicorn("app.main:app", app_port), env, None):
-            wait_for(f"{origin}{API}/health", timeout_s=90)
-            members = prime(origin, {"X-API-Key": ADMIN_KEY}, MEMBERS)
-            with httpx.Client(
-                base_url=f"{origin}{API}", headers={"X-API-Key": ADMIN_KEY}, timeout=60
-            ) as client:
-                replay_id = finished_replay(client)
-                # The simulator's members move with the market (median r about 0.3): a limit
-                # of 0.2 puts pairs over it, for the heatmap's marks and the alerts.
-                limit = {"values": {"correlation_limit": 0.2}}
-                client.put("/config", json=limit).raise_for_status()
-                client.post("/alerts/check").raise_for_status()  # the pairs over the limit
-                # A skipped run for Operations: too little history stored to walk forward.
-                skipped = client.post("/jobs/evidence_refresh/run", params={"wait": 30})
-                assert skipped.status_code == 409, skipped.text
-                assert skipped.json()["type"].endswith("run-skipped"), skipped.text
-            yield Deployment(origin, members, replay_id, env)
+    with serving(env, sim_port, app_port, simulator(sim_port, UNIVERSE, QUOTA)):
+        members = prime(origin, {"X-API-Key": ADMIN_KEY}, MEMBERS)
+        with httpx.Client(
+            base_url=f"{origin}{API}", headers={"X-API-Key": ADMIN_KEY}, timeout=60
+        ) as client:
+            replay_id = finished_replay(client)
+            # The simulator's members move with the market (median r about 0.3): a limit
+            # of 0.2 puts pairs over it, for the heatmap's marks and the alerts.
+            limit = {"values": {"correlation_limit": 0.2}}
+            client.put("/config", json=limit).raise_for_status()
+            client.post("/alerts/check").raise_for_status()  # the pairs over the limit
+            # A skipped run for Operations: too little history stored to walk forward.
+            skipped = client.post("/jobs/evidence_refresh/run", params={"wait": 30})
+            assert skipped.status_code == 409, skipped.text
+            assert skipped.json()["type"].endswith("run-skipped"), skipped.text
+        yield Deployment(origin, members, replay_id, env)
 
 
 @pytest.fixture(scope="module")

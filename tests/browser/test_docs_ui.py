@@ -11,9 +11,9 @@ import pytest
 from playwright.async_api import expect
 
 from app.platform.db.migrations import upgrade_to_head
-from tests.browser.conftest import ADMIN_KEY, Deployment, chromium_or_skip
+from tests.browser.conftest import ADMIN_KEY, Deployment, chromium_or_skip, serving
 from tests.databases import sqlite_url
-from tests.deployed import API, process, service_env, simulator, uvicorn, wait_for
+from tests.deployed import service_env, simulator
 from tests.sim_fixtures import free_port
 
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -28,12 +28,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     upgrade_to_head(database)
     sim_port, app_port = free_port(), free_port()
     env = service_env(database, sim_port, ADMIN_KEY)
-    origin = f"http://127.0.0.1:{app_port}"
-    with process(simulator(sim_port, "30"), env, None):
-        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/timestamp", timeout_s=90)
-        with process(uvicorn("app.main:app", app_port), env, None):
-            wait_for(f"{origin}{API}/health", timeout_s=90)
-            yield Deployment(origin, [], 0, env)
+    with serving(env, sim_port, app_port, simulator(sim_port, "30")):
+        yield Deployment(f"http://127.0.0.1:{app_port}", [], 0, env)
 
 
 async def offline_page(browser: Any, deployment: Deployment) -> tuple[Any, Any, list[str]]:
