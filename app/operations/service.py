@@ -208,7 +208,7 @@ class StatusService:
                 STALE_DATA_LIMIT_S.key, STALE_DATA_LIMIT_S.default
             )
         age = (utcnow() - last_update).total_seconds() if last_update else None
-        limit = float(stale_limit if stale_limit is not None else STALE_DATA_LIMIT_S.default)
+        limit = float(stale_limit)
         return (
             DatabaseCheck(
                 reachable=True,
