@@ -10,12 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.alerts.settings import SETTINGS as ALERTS
-from app.books.replay_config import ReplaySettings
+from app.books.settings import SETTINGS as BOOKS
 from app.lab.settings import SETTINGS as LAB
 from app.market.settings import SETTINGS as MARKET
 from app.operations.settings import SETTINGS as OPERATIONS
 from app.platform.settings_store.declaration import RuntimeSetting
-from app.platform.settings_store.fields import declared_settings
 from app.portfolio.settings import SETTINGS as PORTFOLIO
 from app.records.settings import SETTINGS as RECORDS
 from app.scoring.settings import SETTINGS as SCORING
@@ -38,7 +37,7 @@ RUNTIME_SETTINGS: tuple[RuntimeSetting, ...] = _gathered(
     MARKET,
     SCORING,
     PORTFOLIO,
-    declared_settings(ReplaySettings),
+    BOOKS,
     RECORDS,
     LAB,
     SIGNALS,
