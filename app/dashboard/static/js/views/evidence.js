@@ -148,7 +148,8 @@ function render(body, run, runs, onChoose) {
       ["Kind", run.kind], ["Range", `${when(data.from || run.data_from)} → ${when(data.to || run.data_to)}`],
       ["Decisions", String(data.decisions ?? "–")], ["Symbols", String(data.symbols ?? "–")],
       ["Every", run.params.every || "–"], ["Costs", `${run.params.fee_bps ?? "–"} bps fee, ${run.params.slippage_bps ?? 0} bps slippage`],
-      ["Funding", data.funding || "–"], ["Config", (report.config_hash || "").slice(0, 12)],
+      ["Funding", data.funding || "–"], ["Config", report.config_hash
+        ? h("code", { title: report.config_hash }, report.config_hash.slice(0, 12)) : "–"],
     ]),
     h("div", { class: "grid2", id: "replay-equity" }, panel("Equity, policy against every baseline", equity),
       panel("Drawdown", dd)),
