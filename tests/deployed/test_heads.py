@@ -5,7 +5,9 @@ pipelined before an oversized head is answered before the refusal, unfinished he
 off, eight connections sending up to 32 MB of unfinished header each leave the server's resident
 memory where it was, and a 200 kB body read in slices reaches its route whole. After the head, a
 chunked body's unfinished 16 MB trailer closes its connection, the memory unmoved. Before: a 1 MB
-line was answered 200, and eight 32 MB unfinished headers held +256 MB until they closed."""
+line was answered 200, and eight 32 MB unfinished headers held +256 MB until they closed. A request
+the parser refuses is a problem+json 400 after the answer to the request before it (before: a
+text/plain 400 sent first, the earlier request's answer lost)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from app.platform.runtime.http_head import HEAD_MAX_BYTES, SLUG
+from app.platform.runtime.http_head import HEAD_MAX_BYTES, MALFORMED_SLUG, SLUG
 from tests.conftest import ADMIN_KEY
 from tests.databases import migrated_sqlite_url
 from tests.deployed import API, process, service_env, uvicorn, wait_for
@@ -240,3 +242,70 @@ class TestBodiesAfterTheHead:
         assert first is not None and first[0] == 422, first
         assert [error["field"] for error in json.loads(first[1])["errors"]] == ["pad"]
         assert second is not None and second[0] == 200, second
+
+
+def put_config(*extra: bytes) -> bytes:
+    """A `PUT /config` that would set `correlation_limit` to 0.5, with `extra` header lines."""
+    body = json.dumps({"values": {"correlation_limit": 0.5}}).encode()
+    head = (
+        f"PUT {API}/config HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {ADMIN_KEY}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    ).encode()
+    return head + b"".join(extra) + b"\r\n" + body
+
+
+def correlation_limit(port: int) -> object:
+    with connected(port) as client:
+        client.send(f"GET {API}/config HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+        client.send(f"X-API-Key: {ADMIN_KEY}\r\n\r\n".encode())
+        answer = client.response()
+    assert answer is not None and answer[0] == 200, answer
+    return next(
+        s["value"] for s in json.loads(answer[1])["settings"] if s["key"] == "correlation_limit"
+    )
+
+
+class TestMalformedRequests:
+    """What the parser cannot read is answered as every refusal: a problem+json 400 in words
+    (uvicorn's own was a text/plain "Invalid HTTP request received."), the connection closed,
+    nothing changed."""
+
+    @pytest.mark.parametrize(
+        "request_bytes",
+        [
+            put_config(b"X-Note: a\x01b\r\n"),  # a control character in a value
+            put_config(b"X Note: a\r\n"),  # a space in a name
+            put_config(b"X-Note : a\r\n"),  # a space before the colon
+            b"BREW " + put_config().split(b" ", 1)[1],  # a method HTTP does not define
+            put_config(b"Content-Length: 1\r\n"),  # two lengths
+        ],
+        ids=["control-in-value", "space-in-name", "space-before-colon", "method", "two-lengths"],
+    )
+    def test_a_request_the_parser_refuses_is_a_problem_and_changes_nothing(
+        self, served: Served, request_bytes: bytes
+    ) -> None:
+        before = correlation_limit(served.port)
+        with connected(served.port) as client:
+            client.send(REQUEST + b"\r\n" + request_bytes)  # one answered before it
+            first, second, third = client.response(), client.response(), client.response()
+        assert first is not None and first[0] == 200, first
+        assert second is not None and second[0] == 400, second
+        problem = json.loads(second[1])
+        assert problem["type"].endswith(MALFORMED_SLUG) and problem["status"] == 400
+        assert "header" in problem["detail"] and "Nothing was read or changed" in problem["detail"]
+        assert third is None  # closed
+        assert correlation_limit(served.port) == before != 0.5
+
+    def test_a_malformed_chunk_is_a_problem_and_changes_nothing(self, served: Served) -> None:
+        body = json.dumps({"values": {"correlation_limit": 0.5}}).encode()
+        put = (
+            f"PUT {API}/config HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {ADMIN_KEY}\r\n"
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        before = correlation_limit(served.port)
+        with connected(served.port) as client:
+            client.send(put + b"zz\r\n" + body + b"\r\n0\r\n\r\n")  # no hex size
+            answer = client.response()
+        assert answer is not None and answer[0] == 400, answer
+        assert json.loads(answer[1])["type"].endswith(MALFORMED_SLUG)
+        assert correlation_limit(served.port) == before != 0.5

@@ -15,6 +15,12 @@ After the head, what the parser takes without a byte of body in it is counted th
 chunked body's trailer fields, which llhttp keeps until they end as it keeps a head's. Past the
 limit the connection is closed (an answer may be under way): 64 MB of unfinished trailer grew
 the server by 120 MB before.
+
+A request the parser cannot read (a control character in a header's value, a space in a header's
+name, a method HTTP does not define, a malformed chunk) is answered as every refusal is, a
+problem+json `400` in words, after the answers to the requests read whole before it, and the
+connection is closed. uvicorn wrote a bare text/plain "Invalid HTTP request received." at once,
+ahead of those answers, which were lost.
 """
 
 from __future__ import annotations
@@ -32,22 +38,35 @@ logger = logging.getLogger(__name__)
 HEAD_MAX_BYTES = 32 * 1024  # the request line and headers, in all
 PROTOCOL = "app.platform.runtime.http_head:BoundedHttpToolsProtocol"  # uvicorn's `--http`
 SLUG = "header-fields-too-large"
+MALFORMED_SLUG = "malformed-request"
+
+
+def _problem(**document: object) -> bytes:
+    return json.dumps(document, separators=(",", ":")).encode()
 
 
 def refusal(max_bytes: int = HEAD_MAX_BYTES) -> bytes:
     """The 431's problem+json document."""
-    problem = {
-        "max_head_bytes": max_bytes,
-        "type": PROBLEM_TYPE_PREFIX + SLUG,
-        "title": "Request header fields too large",
-        "status": 431,
-        "detail": f"The request line and headers are over {max_bytes} bytes, the most this "
+    return _problem(
+        max_head_bytes=max_bytes,
+        type=PROBLEM_TYPE_PREFIX + SLUG,
+        title="Request header fields too large",
+        status=431,
+        detail=f"The request line and headers are over {max_bytes} bytes, the most this "
         "service reads; send fewer or shorter headers. Nothing was read or changed.",
-    }
-    return json.dumps(problem, separators=(",", ":")).encode()
+    )
 
 
 _REFUSAL = refusal()
+_MALFORMED = _problem(
+    type=PROBLEM_TYPE_PREFIX + MALFORMED_SLUG,
+    title="Malformed HTTP request",
+    status=400,
+    detail="The request is not HTTP/1.1 this service can read: its request line, a header or "
+    "its chunked body breaks the protocol's grammar (a control character in a header's value, a "
+    "space in a header's name, a method HTTP does not define, a malformed chunk). Nothing was "
+    "read or changed; the connection is closed.",
+)
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -58,6 +77,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = True  # from the connection's start or a message's end to a head's end
         self._budget = HEAD_MAX_BYTES  # what may still be fed of the head under way
         self._refused = False
+        self._refusal = (431, _REFUSAL)  # the connection's last answer, once refused
         self._beside_body = 0  # bytes fed since the last of a body's bytes (trailers, say)
         self._body_fed = False
 
@@ -79,7 +99,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         """Feed `data` in slices, none past what the head under way may still take."""
         while data:
             if self._in_head and self._budget <= 0:
-                self._refuse()
+                self._refuse_head()
                 return
             size = self._budget if self._in_head else HEAD_MAX_BYTES
             fed, data = data[:size], data[size:]
@@ -116,7 +136,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         for name, value in self.headers:  # a loop: twice as fast as sum() over a generator
             size += len(name) + len(value)
         if size > HEAD_MAX_BYTES:
-            self._refuse()
+            self._refuse_head()
             return
         super().on_headers_complete()
 
@@ -138,31 +158,50 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         if self._refused and not self.pipeline:  # the last answer before the refusal went out
             self.server_state.total_requests += 1
-            self._answer_431()
+            self._answer_refusal()
             return
         super().on_response_complete()
 
     def send_400_response(self, msg: str) -> None:
-        if not self.transport.is_closing():  # a refused head's parser may still complain
-            super().send_400_response(msg)
+        """The parser's refusal (uvicorn has logged `msg`), in words, after the answers to the
+        requests read whole before it; uvicorn's own went out at once, ahead of them."""
+        if self._refused or self.transport.is_closing():  # a refused head's parser may complain
+            return
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and cycle.more_body:
+            # The request being read is the malformed one: it can never be read whole.
+            self._refused = True
+            if cycle.response_started:  # its route answers without its body: cut it off
+                self.transport.close()
+            else:
+                self._answer(400, _MALFORMED)
+            return
+        self._refuse(400, _MALFORMED)
 
-    def _refuse(self) -> None:
-        """Read no more; answer 431 and close once the answers under way have gone out."""
-        self._refused = True
+    def _refuse_head(self) -> None:
         logger.warning("A request head over %d bytes refused from %s", HEAD_MAX_BYTES, self.client)
+        self._refuse(431, _REFUSAL)
+
+    def _refuse(self, status: int, problem: bytes) -> None:
+        """Read no more; answer `problem` and close once the answers under way have gone out."""
+        self._refused = True
+        self._refusal = (status, problem)
         if self.cycle is None or self.cycle.response_complete:
-            self._answer_431()
+            self._answer_refusal()
         else:
             self.flow.pause_reading()
 
-    def _answer_431(self) -> None:
-        if self.transport.is_closing():  # the last answer closed it (`Connection: close`)
-            return
-        head = [STATUS_LINE[431]]
+    def _answer_refusal(self) -> None:
+        if not self.transport.is_closing():  # the last answer closed it (`Connection: close`)
+            self._answer(*self._refusal)
+
+    def _answer(self, status: int, problem: bytes) -> None:
+        """`problem` as the connection's last answer, then closed."""
+        head = [STATUS_LINE[status]]
         for name, value in self.server_state.default_headers:
             head.append(name + b": " + value + b"\r\n")
         head.append(b"content-type: application/problem+json\r\n")
-        head.append(b"content-length: %d\r\n" % len(_REFUSAL))
+        head.append(b"content-length: %d\r\n" % len(problem))
         head.append(b"connection: close\r\n\r\n")
-        self.transport.write(b"".join(head) + _REFUSAL)
+        self.transport.write(b"".join(head) + problem)
         self.transport.close()
