@@ -6,6 +6,10 @@ REQUEST_ID = "X-Request-ID"
 MARKET_SOURCE = "X-Market-Data-Source"  # live, simulator or custom: where market data comes from
 CACHE = "X-Cache"  # hit or stale, on an answer served from the response cache
 IDEMPOTENCY_KEY = "Idempotency-Key"
+# The draft's key is a structured-field string: printable ASCII. Other bytes would be stored as
+# the latin-1 the server decodes them as, a key no client wrote.
+IDEMPOTENCY_KEY_PATTERN = r"^[ -~]+$"
+IDEMPOTENCY_KEY_HELP = "printable ASCII only (letters, digits, punctuation, spaces): a UUID serves"
 IDEMPOTENT_REPLAYED = "Idempotent-Replayed"
 LAST_EVENT_ID = "Last-Event-ID"
 

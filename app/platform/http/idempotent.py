@@ -11,14 +11,26 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.idempotency import IdempotencyGuard, request_fingerprint
-from app.platform.core.headers import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED
+from app.platform.core.headers import (
+    IDEMPOTENCY_KEY,
+    IDEMPOTENCY_KEY_HELP,
+    IDEMPOTENCY_KEY_PATTERN,
+    IDEMPOTENT_REPLAYED,
+)
 from app.platform.core.security import Principal
 from app.platform.http.sessions import AppStateDep, SessionDep, rollback_quietly
-from app.platform.schemas.common import StorableText
 from app.state import AppState
 
 IdempotencyKeyHeader = Annotated[
-    StorableText | None, Header(alias=IDEMPOTENCY_KEY, min_length=1, max_length=200)
+    str | None,
+    Header(
+        alias=IDEMPOTENCY_KEY,
+        min_length=1,
+        max_length=200,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="Makes this write safe to retry: a retry with the same key and body replays "
+        f"the first answer. The key: {IDEMPOTENCY_KEY_HELP}.",
+    ),
 ]
 """A POST's optional `Idempotency-Key`."""
 

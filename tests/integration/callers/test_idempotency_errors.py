@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.callers.models import IdempotencyKey
 from app.main import create_app
 from app.platform.core.config import Settings
+from app.platform.core.headers import IDEMPOTENCY_KEY_HELP
 from app.platform.db.engine import create_engine
 from app.signals.models import Signal
 from app.signals.schemas import SignalCreate
@@ -116,3 +117,26 @@ class TestReplay:
         assert again.headers["content-type"] == "application/json"
         signals, _ = await stored(database, make_settings)
         assert len(signals) == 1
+
+
+class TestKeyText:
+    @pytest.mark.parametrize(
+        "key", ["€".encode(), b"a\x01b", b"caf\xe9"], ids=["utf-8", "control", "latin-1"]
+    )
+    async def test_a_key_beyond_printable_ascii_is_422_in_words_and_stores_nothing(
+        self,
+        api: httpx.AsyncClient,
+        database: str,
+        make_settings: Callable[..., Settings],
+        key: bytes,
+    ) -> None:
+        """The server reads header bytes as latin-1: stored, such a key would be text no client
+        wrote. The draft's key is printable ASCII, and the refusal says so."""
+        before = await stored(database, make_settings)
+        refused = await api.post(SIGNALS, json=SIGNAL, headers={**TRADE, "Idempotency-Key": key})
+        body = assert_problem(refused, 422, "validation-error")
+        assert body["detail"] == f"Idempotency-Key: {IDEMPOTENCY_KEY_HELP}"
+        assert [e["message"] for e in body["errors"]] == [IDEMPOTENCY_KEY_HELP]  # not a regex
+        assert await stored(database, make_settings) == before
+        # A key of printable ASCII, spaces and punctuation included, is taken.
+        assert (await post(api, "order 7: retry-safe/ok", SIGNAL)).status_code == 201

@@ -111,7 +111,9 @@ def sync_detailed(
     is 409 with `Retry-After`, and the same key with another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
     Raises:
@@ -147,7 +149,9 @@ def sync(
     is 409 with `Retry-After`, and the same key with another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
     Raises:
@@ -178,7 +182,9 @@ async def asyncio_detailed(
     is 409 with `Retry-After`, and the same key with another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
     Raises:
@@ -212,7 +218,9 @@ async def asyncio(
     is 409 with `Retry-After`, and the same key with another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
     Raises:

@@ -109,7 +109,9 @@ def sync_detailed(
     is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
     Raises:
@@ -145,7 +147,9 @@ def sync(
     is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
     Raises:
@@ -176,7 +180,9 @@ async def asyncio_detailed(
     is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
     Raises:
@@ -210,7 +216,9 @@ async def asyncio(
     is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
     Raises:

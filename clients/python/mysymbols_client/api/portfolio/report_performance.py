@@ -111,7 +111,9 @@ def sync_detailed(
     another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (PerformanceCreate):
 
     Raises:
@@ -147,7 +149,9 @@ def sync(
     another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (PerformanceCreate):
 
     Raises:
@@ -178,7 +182,9 @@ async def asyncio_detailed(
     another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (PerformanceCreate):
 
     Raises:
@@ -212,7 +218,9 @@ async def asyncio(
     another body is 422.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (PerformanceCreate):
 
     Raises:

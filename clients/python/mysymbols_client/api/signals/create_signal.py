@@ -110,7 +110,9 @@ def sync_detailed(
     `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (SignalCreate):
 
     Raises:
@@ -147,7 +149,9 @@ def sync(
     `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (SignalCreate):
 
     Raises:
@@ -179,7 +183,9 @@ async def asyncio_detailed(
     `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (SignalCreate):
 
     Raises:
@@ -214,7 +220,9 @@ async def asyncio(
     `Idempotency-Key` replays the first answer. 404 for no such contract. Role: trade.
 
     Args:
-        idempotency_key (str | Unset):
+        idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
+            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            punctuation, spaces): a UUID serves.
         body (SignalCreate):
 
     Raises:
