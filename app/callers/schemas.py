@@ -7,9 +7,12 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.platform.core.config import Role
+from app.platform.core.patterns import worded
 from app.platform.core.security import KEY_NAME_MAX_LENGTH
 from app.platform.schemas.common import RequestBody
 from app.platform.schemas.recorded import recorded_example
+
+KEY_NAME_PATTERN = worded(r"^[\w .:@-]+$", "must be letters, digits, spaces and . : @ - _ only")
 
 
 class ApiKeyCreate(RequestBody):
@@ -21,7 +24,7 @@ class ApiKeyCreate(RequestBody):
     name: str = Field(
         min_length=1,
         max_length=KEY_NAME_MAX_LENGTH,
-        pattern=r"^[\w .:@-]+$",
+        pattern=KEY_NAME_PATTERN,
         description=f"At most {KEY_NAME_MAX_LENGTH} characters: the audit trail records the "
         "key as `key-<id>:<name>` in 80 characters.",
     )

@@ -20,6 +20,7 @@ from pydantic import (
 from app.books.replay_config import override_problems
 from app.books.simulation.replay_report import StrategySummary
 from app.lab.calibration.calibration_report import CalibrationVerdict
+from app.platform.core.patterns import worded
 from app.platform.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.platform.schemas.common import IsoDateTime, RequestBody
 from app.platform.schemas.recorded import recorded_example
@@ -27,7 +28,10 @@ from app.platform.schemas.shapes import api_shape
 from app.scoring.schemas import AlgorithmRead, parameter_errors
 from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS as _MEMBERS
 
-EVERY_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
+EVERY_PATTERN = worded(
+    r"^[1-9][0-9]{0,3}[hd]$",
+    "must be a whole number of hours or days from 1 to 9999, as 1h, 4h, 24h or 7d",
+)
 
 
 class ReplayCreate(RequestBody):

@@ -13,6 +13,7 @@ from app.market.jobs import UNIVERSE_SYNC
 from app.market.repository import SymbolFilter
 from app.market.schemas import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
 from app.market.service import SymbolView, UniverseService, symbol_category
+from app.platform.core.patterns import worded
 from app.platform.db.models import JobRun
 from app.platform.http.auth import AdminDep, ReaderDep, TraderDep
 from app.platform.http.resource import resource_router
@@ -23,6 +24,7 @@ from app.platform.scheduler.schemas import JobRunRead
 from app.platform.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 
 router = resource_router("/symbols", "symbols")
+QUOTE_PATTERN = worded(r"^[A-Za-z]{2,10}$", "must be a currency code of 2 to 10 letters, as USDT")
 
 
 async def get_universe_service(request: Request, session: SessionDep) -> UniverseService:
@@ -67,7 +69,7 @@ async def list_symbols(
         StorableText | None, Query(max_length=20, description="e.g. Open, Delisted")
     ] = None,
     eligible: Annotated[bool | None, Query()] = None,
-    quote: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,10}$")] = None,
+    quote: Annotated[str | None, Query(pattern=QUOTE_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> SymbolPage:

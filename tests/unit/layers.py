@@ -87,6 +87,7 @@ PURE_EXTERNAL: tuple[str, ...] = (
     "talib",
     "sklearn",
     "app.platform.core.units",
+    "app.platform.core.patterns",
     "app.platform.settings_store.declaration",
     "app.platform.settings_store.fields",
 )

@@ -18,6 +18,7 @@ from app.lab.schemas import (
 )
 from app.lab.service import replay_service
 from app.platform.core.errors import RUN_ABORTED
+from app.platform.core.patterns import SNAKE_NAME
 from app.platform.http.auth import AdminDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedAdminRead
@@ -122,7 +123,7 @@ async def update_algorithms(
     },
 )
 async def apply_preset(
-    name: Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$")],
+    name: Annotated[str, Path(min_length=1, max_length=40, pattern=SNAKE_NAME)],
     principal: AdminDep,
     state: AppStateDep,
     sessions: SessionSourceDep,

@@ -29,7 +29,7 @@ IdempotencyKeyHeader = Annotated[
         max_length=200,
         pattern=IDEMPOTENCY_KEY_PATTERN,
         description="Makes this write safe to retry: a retry with the same key and body replays "
-        f"the first answer. The key: {IDEMPOTENCY_KEY_HELP}.",
+        f"the first answer; the key {IDEMPOTENCY_KEY_HELP}.",
     ),
 ]
 """A POST's optional `Idempotency-Key`."""

@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.kucoin.symbols import SYMBOL_PATTERN
 from app.platform.core.errors import (
     PROBLEM_TYPE_PREFIX,
     AppError,
@@ -24,7 +23,7 @@ from app.platform.core.errors import (
     DatabaseUnavailableError,
     ValidationFailedError,
 )
-from app.platform.core.headers import IDEMPOTENCY_KEY_HELP, IDEMPOTENCY_KEY_PATTERN
+from app.platform.core.patterns import words_for
 from app.platform.db.failures import (
     DatabaseUnavailable,
     is_database_busy,
@@ -32,15 +31,8 @@ from app.platform.db.failures import (
     is_unstorable_text,
 )
 from app.platform.http.body_fields import body_model, fields_taken
-from app.platform.schemas.common import SYMBOL_HELP
 
 logger = logging.getLogger(__name__)
-
-# What a value a pattern refuses should be, in words (pydantic's message quotes the regex).
-PATTERN_WORDS = {
-    SYMBOL_PATTERN: f"not a symbol the service can read. {SYMBOL_HELP}",
-    IDEMPOTENCY_KEY_PATTERN: IDEMPOTENCY_KEY_HELP,
-}
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 MAX_LISTED_ERRORS = 20  # a 422 lists the first ones: an input with thousands stays a short answer
@@ -301,6 +293,6 @@ def _plain_message(err: Mapping[str, Any], request: Request | None = None) -> st
             return f"unknown field (this object takes {fields_taken(model)})"
         if model is not None and at_body and err["type"] in ("model_type", "model_attributes_type"):
             return f"the body must be a JSON object, of {fields_taken(model)}"
-    if err["type"] == "string_pattern_mismatch" and context.get("pattern") in PATTERN_WORDS:
-        return PATTERN_WORDS[context["pattern"]]
+    if err["type"] == "string_pattern_mismatch" and (words := words_for(context.get("pattern"))):
+        return words
     return str(err["msg"]).removeprefix("Value error, ")  # pydantic's prefix says nothing

@@ -9,6 +9,7 @@ from fastapi import Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from app.platform.core.errors import NotFoundError
+from app.platform.core.patterns import SNAKE_NAME
 from app.platform.db.models import JobRun
 from app.platform.http.auth import AdminDep, ReaderDep
 from app.platform.http.resource import resource_router
@@ -20,7 +21,7 @@ from app.platform.schemas.common import RowId, problem_responses
 
 router = resource_router("/jobs", "jobs")
 
-JobName = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$", examples=["score_refresh"])]
+JobName = Annotated[str, Path(max_length=60, pattern=SNAKE_NAME, examples=["score_refresh"])]
 
 
 @router.get(
@@ -104,7 +105,7 @@ async def get_job_run(run_id: RowId, _: ReaderDep, state: AppStateDep) -> JobRun
 async def list_job_runs(
     _: ReaderDep,
     state: AppStateDep,
-    job: Annotated[str | None, Query(max_length=60, pattern=r"^[a-z_]+$")] = None,
+    job: Annotated[str | None, Query(max_length=60, pattern=SNAKE_NAME)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[JobRunRead]:
     """Scheduled and requested runs alike, newest first; `job` keeps one job's. Each with its

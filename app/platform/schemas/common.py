@@ -26,6 +26,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from app.kucoin.symbols import SYMBOL_PATTERN
+from app.platform.core.patterns import worded
 
 INT32_MAX = 2**31 - 1  # the id columns are 32-bit integers
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A row's id.")]
@@ -34,6 +35,7 @@ SYMBOL_HELP = (
     "Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and digits, parts "
     "joined by `/`, `:` or `-`; `_`, as in BTC_USDT, is a file name's separator, not a symbol's)."
 )
+worded(SYMBOL_PATTERN, f"not a symbol the service can read. {SYMBOL_HELP}")
 # A symbol in any form. One that has this shape but names no contract is a 404, not a 422.
 SymbolText = Annotated[
     str,
@@ -54,7 +56,9 @@ SymbolPath = Annotated[
 # text is refused before the pattern runs (`string_unicode`); and to JSON Schema tools that read
 # UTF-8 (schemathesis's validator, jsonschema_rs) it is no string at all. (A surrogate range in
 # the pattern would be no regex to either engine.)
-STORABLE_PATTERN = r"^[^\x00]*$"
+STORABLE_PATTERN = worded(
+    r"^[^\x00]*$", "must not hold a NUL character (\\u0000), which the database cannot store"
+)
 StorableText = Annotated[str, StringConstraints(pattern=STORABLE_PATTERN)]
 
 
@@ -150,10 +154,10 @@ _CLOCK = (  # RFC 3339's: `t` and `z` too, any fraction (read to the microsecond
 )
 DATE_TIME_TEXT = re.compile(r"^[0-9]{4}" + _CLOCK)
 # The same grammar within the window, as the JSON Schema says it (a generator reads it).
-DATE_TIME_PATTERN = r"^(19[7-9][0-9]|2[01][0-9]{2})" + _CLOCK
 DATE_TIME_HELP = (
     "an ISO 8601 date-time such as 2026-11-23T06:00:00Z (`T`, seconds, `Z` or an offset)"
 )
+DATE_TIME_PATTERN = worded(r"^(19[7-9][0-9]|2[01][0-9]{2})" + _CLOCK, f"must be {DATE_TIME_HELP}")
 
 
 def iso_datetime(value: object) -> object:

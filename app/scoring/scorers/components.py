@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from app.platform.core.patterns import worded
 from app.scoring.scorers import indicators as ind
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.metric import Metric
@@ -58,7 +59,7 @@ RISK_PARAMETERS = component(
         "string",
         "BTCUSDT",
         "Canonical symbol beta and correlation are measured against.",
-        pattern=r"[A-Z0-9]{2,30}",
+        pattern=worded(r"[A-Z0-9]{2,30}", "must be a canonical symbol, as BTCUSDT"),
     ),
 )
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.platform.core.patterns import words_for
+
 MAX_WINDOW_H = 2160  # 90 days of hourly candles: the longest window a metric may read
 MAX_METRIC_WEIGHT = 100.0
 MAX_NAMES = 64  # entries of a map parameter (metric weights by name)
@@ -113,8 +115,9 @@ class Parameter:
         if self.choices:
             return "must be " + " or ".join(str(c) for c in self.choices)
         if self.kind == "string":
+            words = words_for(self.pattern)
             return f"must be a string of 1 to {self.max_length} characters" + (
-                f" matching {self.pattern}" if self.pattern else ""
+                f" ({words})" if words else ""
             )
         what = "an integer" if self.kind == "integer" else "a number"
         return f"must be {what} from {self.minimum:g} to {self.maximum:g}"

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.models import ApiKey
 from app.main import create_app
 from app.platform.core.config import Settings
+from app.platform.core.patterns import words_for
 from app.platform.schemas.common import SYMBOL_HELP
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, start_app
@@ -138,6 +139,56 @@ class TestValidationErrors:
         assert error["field"] == "symbol" and error["code"] == "string_pattern_mismatch"
         assert error["message"] == f"not a symbol the service can read. {SYMBOL_HELP}"
         assert "BTC/USDT:USDT" in error["message"] and "[" not in error["message"]
+
+    @pytest.mark.parametrize(
+        ("method", "path", "body", "field", "words"),
+        [
+            ("get", "/jobs/runs?job=Score-Refresh", None, "job", "lowercase letters and under"),
+            ("get", "/symbols?quote=U5", None, "quote", "currency code of 2 to 10 letters"),
+            ("post", "/api-keys", {"name": "a/b", "role": "read"}, "name", "letters, digits"),
+            ("post", "/replays", {"every": "fortnightly"}, "every", "hours or days from 1 to"),
+            ("post", "/signals", {"source": "a\x00b"}, "source", "NUL character"),
+        ],
+        ids=["job", "quote", "key-name", "every", "nul"],
+    )
+    async def test_a_value_a_pattern_refuses_is_told_in_words_not_the_regex(
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        path: str,
+        body: dict[str, object] | None,
+        field: str,
+        words: str,
+    ) -> None:
+        """pydantic's message was the regex: "String should match pattern '^[a-z_]+$'"."""
+        response = await client.request(
+            method.upper(),
+            f"/api/symbol-mgmt{path}",
+            json=body,
+            headers={"X-API-Key": ADMIN_KEY},
+        )
+        body_read = assert_problem(response, 422, "validation-error")
+        refused = [e for e in body_read["errors"] if e["field"] == field]  # type: ignore[union-attr]
+        assert [e["code"] for e in refused] == ["string_pattern_mismatch"], body_read
+        assert refused[0]["message"].startswith(("must ", "not ")), refused
+        assert words in refused[0]["message"] and "should match" not in refused[0]["message"]
+
+    def test_every_pattern_of_the_document_has_its_words(
+        self, openapi_document: dict[str, Any]
+    ) -> None:
+        """A pattern added without words would answer with its regex."""
+
+        def patterns(node: object) -> list[str]:
+            if isinstance(node, dict):
+                own = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+                return own + [p for value in node.values() for p in patterns(value)]
+            if isinstance(node, list):
+                return [p for value in node for p in patterns(value)]
+            return []
+
+        found = set(patterns(openapi_document))
+        assert len(found) >= 8, found
+        assert sorted(p for p in found if words_for(p) is None) == []
 
     async def test_unknown_body_field_is_refused_listing_the_fields_the_body_takes(
         self, client: httpx.AsyncClient, session: AsyncSession

@@ -112,7 +112,7 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
@@ -150,7 +150,7 @@ def sync(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
@@ -183,7 +183,7 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 
@@ -219,7 +219,7 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (RebalanceRequest):
 

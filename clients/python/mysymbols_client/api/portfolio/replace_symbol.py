@@ -110,7 +110,7 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
@@ -148,7 +148,7 @@ def sync(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
@@ -217,7 +217,7 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset): Makes this write safe to retry: a retry with the same key
-            and body replays the first answer. The key: printable ASCII only (letters, digits,
+            and body replays the first answer; the key must be printable ASCII (letters, digits,
             punctuation, spaces): a UUID serves.
         body (ReplaceSymbol):
 
