@@ -101,8 +101,11 @@ class HostileWalk(Walk):
         )
         # The cases it must refuse first: one accepted (and stored) cannot change their state.
         chosen = self.pick(operation_cases(self.document, operation, base, known))
+        states = await self.tables.states()
         for case in sorted(chosen, key=lambda case: not case.refused):
-            self.outcomes.append(await outcome(self.client, self.tables, case, base))
+            # The tables after one case are those before the next: nothing runs between them.
+            result, states = await outcome(self.client, self.tables, case, base, states)
+            self.outcomes.append(result)
         await reload_expired(self.session)
 
     def operation(self, operation_id: str) -> tuple[str, dict[str, Any]]:
@@ -261,11 +264,17 @@ def _postgres_non_finite(column: Column[Any]) -> str:
     return ""
 
 
-async def outcome(client: httpx.AsyncClient, tables: TableWatch, case: Case, base: Base) -> Outcome:
-    """Send `case` and compare the tables around it."""
+async def outcome(
+    client: httpx.AsyncClient,
+    tables: TableWatch,
+    case: Case,
+    base: Base,
+    before: dict[str, TableState],
+) -> tuple[Outcome, dict[str, TableState]]:
+    """Send `case` and compare the tables around it (`before`, read just before it); the
+    outcome, and the tables after it."""
     method, path, query, body = request_of(case, base)
     headers = {**ADMIN, **({"content-type": "application/json"} if body is not None else {})}
-    before = await tables.states()
     response = await asyncio.wait_for(
         client.request(method, path, params=query, content=body, headers=headers),
         CASE_TIMEOUT_S,
@@ -275,7 +284,7 @@ async def outcome(client: httpx.AsyncClient, tables: TableWatch, case: Case, bas
     infinite = sorted(name for name in before if before[name].non_finite < after[name].non_finite)
     media = response.headers.get("content-type", "").split(";")[0]
     content: Any = response.json() if media.endswith("json") else response.text[:200]
-    return Outcome(case, response.status_code, media, content, changed, infinite)
+    return Outcome(case, response.status_code, media, content, changed, infinite), after
 
 
 async def reload_expired(session: AsyncSession) -> None:
