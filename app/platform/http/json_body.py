@@ -4,7 +4,9 @@ integer past a double's range (or too long for Python to read: 4 300 digits) is 
 this API can hold. Any of them in a free-form field (a signal's payload, a replay's overrides)
 would pass validation only for the database or the maths to refuse it. Every route parses its
 JSON body here, once (FastAPI reuses the result), and a body holding one is a 422 naming the
-field before any validation runs.
+field before any validation runs. A body sent with a `Content-Encoding` (gzip) is a 422 before a
+byte of it is read: the service undoes no coding, and read as it came it would be no JSON, or not
+what its header says.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from starlette.responses import Response
 
 NON_FINITE_MESSAGE = "NaN, Infinity and -Infinity are not JSON numbers"
 OUT_OF_RANGE_MESSAGE = f"a number must lie within a double's range, ±{sys.float_info.max:.1e}"
+ENCODED_MESSAGE = "send the body as plain JSON: this service undoes no `Content-Encoding`"
 _MAX_DIGITS = len(str(int(sys.float_info.max)))  # 309: a longer integer is past the range
 
 
@@ -96,6 +99,13 @@ def parse_json_body(body: bytes) -> Any:
     return parsed
 
 
+def _encoded(request: Request) -> str | None:
+    """The body's `Content-Encoding` when it is one this service does not undo (any but
+    `identity`): the bytes read would be compressed, never the JSON the client meant."""
+    codings = [c.strip().lower() for c in request.headers.get("content-encoding", "").split(",")]
+    return None if all(c in ("", "identity") for c in codings) else codings[0][:40]
+
+
 def _reads_json(request: Request) -> bool:
     """FastAPI reads a body as JSON only with a JSON content type (strict content types)."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -109,6 +119,10 @@ class JsonBodyRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def strict_json(request: Request) -> Response:
+            if self.body_field is not None and (coding := _encoded(request)) is not None:
+                message = f"{ENCODED_MESSAGE} (this one came with `Content-Encoding: {coding}`)"
+                error = {"type": "content_encoding", "loc": ("body",), "msg": message}
+                raise RequestValidationError([error])
             if self.body_field is not None and _reads_json(request):
                 body = await request.body()
                 # A body that is no JSON (or no UTF-8, or nested past the parser's depth):

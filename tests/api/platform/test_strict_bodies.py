@@ -5,6 +5,8 @@ executed a rebalance). Times are ISO 8601 text; query parameters keep HTTP's tex
 
 from __future__ import annotations
 
+import gzip
+import json
 from typing import Any
 
 import httpx
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lab.models import ReplayRun
+from app.platform.http.json_body import ENCODED_MESSAGE
 from app.portfolio.models import PortfolioHistory
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, TRADE_KEY
@@ -151,3 +154,35 @@ async def test_query_parameters_keep_their_text_forms(client: httpx.AsyncClient)
     """`?limit=5` is text on the wire: it is read as the number it spells."""
     response = await client.get(f"{API}/alerts", params={"limit": "5"}, headers=TRADE)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [
+        ("gzip", gzip.compress(json.dumps(SIGNAL).encode())),  # its bytes compressed
+        ("gzip", json.dumps(SIGNAL).encode()),  # declared, yet plain
+        ("br, identity", json.dumps(SIGNAL).encode()),
+    ],
+    ids=["gzip", "gzip-declared-only", "br"],
+)
+async def test_an_encoded_body_is_refused_in_words_and_stores_nothing(
+    client: httpx.AsyncClient, session: AsyncSession, coding: str, body: bytes
+) -> None:
+    """A `Content-Encoding` this service does not undo: the bytes read would be compressed, or
+    not what the header says. Before, gzip's bytes were refused as no JSON and a plain body
+    declared gzip was read as plain."""
+    before = await count(session, Signal)
+    headers = {**TRADE, "Content-Type": "application/json", "Content-Encoding": coding}
+    response = await client.post(f"{API}/signals", content=body, headers=headers)
+    problem = the_field(response, "body")
+    [error] = problem["errors"]
+    assert error["code"] == "content_encoding"
+    first = coding.split(",")[0]
+    assert error["message"] == f"{ENCODED_MESSAGE} (this one came with `Content-Encoding: {first}`)"
+    assert await count(session, Signal) == before
+
+
+async def test_an_identity_coding_is_no_encoding(client: httpx.AsyncClient) -> None:
+    headers = {**TRADE, "Content-Type": "application/json", "Content-Encoding": "identity"}
+    response = await client.post(f"{API}/signals", content=json.dumps(SIGNAL), headers=headers)
+    assert response.status_code == 201, response.text
