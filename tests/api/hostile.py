@@ -55,6 +55,7 @@ WRONG_TYPES = {
 }
 # A query parameter's text that is not of its type.
 WRONG_TEXT = {"number": "one", "integer": "one", "boolean": "maybe"}
+LATIN_1 = "€".encode().decode("latin-1")  # "â\x82¬": a server's reading of a UTF-8 header
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,10 @@ class Case:
     """One hostile request: `base` with the input at `where` given `token`."""
 
     operation: str
-    location: str  # "path", "query" or "body"
+    location: str  # "path", "query", "header" or "body"
     where: tuple[str | int, ...]
     label: str
-    token: str  # raw JSON (body) or text (path, query)
+    token: str  # raw JSON (body) or text (path, query, header)
     refused: bool  # must be answered 4xx
     free_key: bool = False  # a key of a free-form object
 
@@ -161,6 +162,8 @@ def _text_tokens(schema: dict[str, Any]) -> dict[str, str]:
     if kind == "string" and "maxLength" in schema and "enum" not in schema:
         texts["maxLength"] = "a" * schema["maxLength"]
         texts["maxLength+1"] = "a" * (schema["maxLength"] + 1)
+    if kind == "string" and "pattern" in schema:
+        texts["latin-1"] = LATIN_1  # what a server reads a header's UTF-8 bytes as
     if kind in ("number", "integer", "boolean"):
         texts[f"not {kind}"] = WRONG_TEXT[str(kind)]
     if "enum" in schema:
@@ -249,7 +252,7 @@ def _parameter_cases(
 ) -> list[Case]:
     found = [Case(name, "query", (UNDECLARED,), "undeclared", "1e999", refused=True)]
     for parameter in operation.get("parameters", []):
-        if parameter["in"] not in ("path", "query"):
+        if parameter["in"] not in ("path", "query", "header"):
             continue
         schema = resolved(parameter["schema"], components)
         for label, text in _text_tokens(schema).items():
@@ -275,21 +278,26 @@ def _body_cases(
     return found
 
 
-def request_of(case: Case, base: Base) -> tuple[str, str, dict[str, str], bytes | None]:
-    """The case as a request: method, path, query and raw JSON body (None: no body)."""
+def request_of(
+    case: Case, base: Base
+) -> tuple[str, str, dict[str, str], dict[str, str], bytes | None]:
+    """The case as a request: method, path, query, headers and raw JSON body (None: no body)."""
     values = dict(base.path_values)
     query = {key: str(value) for key, value in base.query.items()}
+    headers = {}
     if case.location == "path":
         values[str(case.where[0])] = case.token
     elif case.location == "query":
         query[str(case.where[0])] = case.token
+    elif case.location == "header":
+        headers[str(case.where[0])] = case.token
     path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "1"), base.template)
     body = None
     if case.location == "body":
         body = _with_token(base.body, case.where, case.token).encode()
     elif base.body is not None:
         body = json.dumps(base.body).encode()
-    return base.method, path, query, body
+    return base.method, path, query, headers, body
 
 
 def _with_token(body: Any, where: tuple[str | int, ...], token: str) -> str:

@@ -1,16 +1,17 @@
 """Hostile input, generated from the OpenAPI document (tests/api/hostile.py): every input of every
-operation, alone at the extremes of its type (numbers to 1e308 and past it, integers of 5000
-digits, dates in years 1 and 9999 at odd offsets, strings at their maxLength and one past it, a
-JSON value of the wrong type), in a request otherwise valid, sent with the admin key so that
-authorisation hides no validation. No answer is a 5xx; a 422 is problem+json naming the field it
-refused; a case the field's schema refuses is refused; and a refused request stores nothing
-(every table's rows are the same before and after it).
+operation (path, query, header and body), alone at the extremes of its type (numbers to 1e308
+and past it, integers of 5000 digits, dates in years 1 and 9999 at odd offsets, strings at their
+maxLength and one past it, UTF-8 text where a pattern asks for ASCII, as a server reads a header's
+bytes, a JSON value of the wrong type), in a request otherwise valid, sent with the admin key so
+that authorisation hides no validation. No answer is a 5xx; a 422 is problem+json naming the
+field it refused; a case the field's schema refuses is refused; and a refused request stores
+nothing (every table's rows are the same before and after it).
 
 The valid requests are the walk's of tests/api/test_every_route.py, which sends every operation
 once and fails on one it does not send: a route added tomorrow has its valid request there and
 its hostile cases here, generated from its schema, with nothing to add. One case per operation
-(60) runs on SQLite in the fast tier; the whole suite (`slow`: 1175 cases on the 60 operations
-at this writing, about 30 s of this process's CPU and a minute in all) on PostgreSQL.
+(60) runs on SQLite in the fast tier; the whole suite (`slow`: about 1 200 cases on the 60
+operations at this writing, about 26 s in all on an idle machine) on PostgreSQL.
 
 Why not Schemathesis: its coverage phase does try boundaries and wrong types, but it builds
 bodies from Python values through `json.dumps`, which can write neither `1e999` nor an integer
@@ -273,8 +274,11 @@ async def outcome(
 ) -> tuple[Outcome, dict[str, TableState]]:
     """Send `case` and compare the tables around it (`before`, read just before it); the
     outcome, and the tables after it."""
-    method, path, query, body = request_of(case, base)
-    headers = {**ADMIN, **({"content-type": "application/json"} if body is not None else {})}
+    method, path, query, sent, body = request_of(case, base)
+    typed = {"content-type": "application/json"} if body is not None else {}
+    # Header values as bytes, as a client sends them: a latin-1 case is the bytes of UTF-8 text.
+    every = {**sent, **ADMIN, **typed}
+    headers = [(name.encode(), value.encode("latin-1")) for name, value in every.items()]
     response = await asyncio.wait_for(
         client.request(method, path, params=query, content=body, headers=headers),
         CASE_TIMEOUT_S,
@@ -394,6 +398,9 @@ async def test_every_hostile_case(
     walk = await hostile_walk(postgres_url, make_settings, every_case)
     assert len(operations_attacked(walk)) == len(walk.answers) + 1
     assert len(walk.outcomes) >= 1000
+    headers = [o for o in walk.outcomes if o.case.location == "header"]
+    assert {o.case.field_name for o in headers} == {"Idempotency-Key"}  # the one documented
+    assert {o.case.label for o in headers if o.status == 422} == {"maxLength+1", "latin-1"}
     # The tables' digest sees a write: an accepted case that stores (a signal, a PnL report).
     assert any(o.tables_changed for o in walk.outcomes if o.status < 300)
     wrong = wrong_answers(walk.outcomes)
