@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.settings import ALERT_CHECK_INTERVAL_S
 from app.main import create_app
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
@@ -97,7 +98,7 @@ class TestExactlyOnce:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, b, state = replicas
-        job = Job("test_job", "alert_check_interval_s", raise_alert)
+        job = Job("test_job", ALERT_CHECK_INTERVAL_S, raise_alert)
         outcomes = await asyncio.gather(a.run_tick(job, TICK), b.run_tick(job, TICK))
         assert sorted(outcomes) == ["ran", "taken"]
         assert await count(state, JobRun, job="test_job") == 1
@@ -113,7 +114,7 @@ class TestExactlyOnce:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, _, state = replicas
-        assert await a.run_tick(Job("test_fail", "alert_check_interval_s", fail), TICK) == "failed"
+        assert await a.run_tick(Job("test_fail", ALERT_CHECK_INTERVAL_S, fail), TICK) == "failed"
         async with state.sessionmaker() as session:
             run = await session.scalar(select(JobRun).where(JobRun.job == "test_fail"))
         assert run is not None and run.status == "failed"
@@ -126,7 +127,7 @@ class TestExactlyOnce:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, _, state = replicas
-        assert await a.run_tick(Job("test_skip", "alert_check_interval_s", skip), TICK) == "skipped"
+        assert await a.run_tick(Job("test_skip", ALERT_CHECK_INTERVAL_S, skip), TICK) == "skipped"
         async with state.sessionmaker() as session:
             run = await session.scalar(select(JobRun).where(JobRun.job == "test_skip"))
         assert run is not None and (run.status, run.error) == ("skipped", "inputs are stale")
@@ -168,7 +169,7 @@ class TestOneRunningPerJob:
     ) -> None:
         a, b, state = replicas
         held, running, release = held_until_released()
-        job = Job("test_slow", "alert_check_interval_s", held)
+        job = Job("test_slow", ALERT_CHECK_INTERVAL_S, held)
         later = TICK + timedelta(minutes=1)
         first = asyncio.create_task(a.run_tick(job, TICK))
         await asyncio.wait_for(running.wait(), 30)
@@ -187,7 +188,7 @@ class TestOneRunningPerJob:
         self, replicas: tuple[Scheduler, Scheduler, AppState], backend_of_database: str
     ) -> None:
         a, _, state = replicas
-        job = Job("test_job", "alert_check_interval_s", raise_alert)
+        job = Job("test_job", ALERT_CHECK_INTERVAL_S, raise_alert)
         dead = await insert_running(state, "test_job", heartbeat_ago=timedelta(seconds=10))
         outcome = await a.run_tick(job, TICK)
         if backend_of_database == "sqlite":
@@ -204,7 +205,7 @@ class TestOneRunningPerJob:
         self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
         a, _, state = replicas
-        job = Job("test_job", "alert_check_interval_s", raise_alert)
+        job = Job("test_job", ALERT_CHECK_INTERVAL_S, raise_alert)
         live = await insert_running(state, "test_job", heartbeat_ago=timedelta(seconds=1))
         assert await a.run_tick(job, TICK) == "skipped"
         assert (await status_of(state, live)).status == "running"
@@ -257,7 +258,7 @@ class TestBusyDatabase:
             await session.flush()
             return {"attempts": attempts}
 
-        job = Job("test_busy", "alert_check_interval_s", read_then_write)
+        job = Job("test_busy", ALERT_CHECK_INTERVAL_S, read_then_write)
         assert await a.run_tick(job, TICK) == "ran"
         run = await status_of(state, await only_run_of(state, "test_busy"))
         expected = 2 if backend_of_database == "sqlite" else 1
@@ -287,11 +288,9 @@ class TestHeapAfterRuns:
 
         monkeypatch.setattr("app.platform.scheduler.runs.release_free_heap", counted)
         assert state.jobs.trim_heap  # the default (scheduler.trim_heap_after_runs)
-        assert (
-            await a.run_tick(Job("test_job", "alert_check_interval_s", raise_alert), TICK) == "ran"
-        )
-        assert await a.run_tick(Job("test_fail", "alert_check_interval_s", fail), TICK) == "failed"
+        assert await a.run_tick(Job("test_job", ALERT_CHECK_INTERVAL_S, raise_alert), TICK) == "ran"
+        assert await a.run_tick(Job("test_fail", ALERT_CHECK_INTERVAL_S, fail), TICK) == "failed"
         assert trims == ["trim", "trim"]
         state.jobs.trim_heap = False
-        assert await a.run_tick(Job("test_skip", "alert_check_interval_s", skip), TICK) == "skipped"
+        assert await a.run_tick(Job("test_skip", ALERT_CHECK_INTERVAL_S, skip), TICK) == "skipped"
         assert trims == ["trim", "trim"]

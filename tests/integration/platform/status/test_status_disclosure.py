@@ -23,6 +23,7 @@ from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.db.migrations import alembic_config, head_revision
 from app.platform.runs.job import Job, JobSkipped
+from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 from app.state import AppState
 from tests.conftest import READ_KEY, start_app
 from tests.databases import migrated_sqlite_url, sqlite_url
@@ -86,7 +87,7 @@ class TestAJobsFailure:
         state: AppState = app.state.app_state
         with caplog.at_level(logging.ERROR, logger="app.platform.scheduler.runs"):
             run = await state.jobs.submit(
-                Job("leaky", "score_refresh_interval_s", body), requested_by="test"
+                Job("leaky", SCORE_REFRESH_INTERVAL_S, body), requested_by="test"
             )
             run = await state.jobs.wait(run.id, 30)
         assert run.status == "failed"
@@ -128,7 +129,7 @@ class TestASkippedRun:
         app, client = started
         state: AppState = app.state.app_state
         run = await state.jobs.submit(
-            Job("frozen", "score_refresh_interval_s", finds_nothing_it_may_do), requested_by="test"
+            Job("frozen", SCORE_REFRESH_INTERVAL_S, finds_nothing_it_may_do), requested_by="test"
         )
         run = await state.jobs.wait(run.id, 30)
         assert run.status == "skipped"
@@ -146,7 +147,7 @@ class TestASkippedRun:
         app, client = started
         state: AppState = app.state.app_state
         run = await state.jobs.submit(
-            Job("leaky", "score_refresh_interval_s", raises_an_exception_naming_a_secret),
+            Job("leaky", SCORE_REFRESH_INTERVAL_S, raises_an_exception_naming_a_secret),
             requested_by="test",
         )
         run = await state.jobs.wait(run.id, 30)
