@@ -253,8 +253,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(metrics.prometheus_router(settings.metrics))
     install_docs(app)
-    install_dashboard(app)
-    dashboard = any(getattr(route, "path", None) == DASHBOARD for route in app.routes)
+    dashboard = install_dashboard(app)
     install_root(app, dashboard=f"{DASHBOARD}/" if dashboard else None)
     return app
 

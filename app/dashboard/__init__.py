@@ -29,13 +29,14 @@ HEADERS = [
 ]
 
 
-def install_dashboard(app: FastAPI, directory: Path | None = None) -> None:
+def install_dashboard(app: FastAPI, directory: Path | None = None) -> bool:
     """Serve the dashboard at `/dashboard/` (`/dashboard` redirects there); the API does not
-    need it, so without its files the service starts and answers as before."""
+    need it, so without its files the service starts and answers as before. Whether it is
+    served."""
     directory = directory or STATIC_DIR
     if not (directory / "index.html").is_file():
         logger.warning("dashboard: no %s; serving the API only", directory / "index.html")
-        return
+        return False
 
     @app.get(MOUNT, include_in_schema=False)
     async def dashboard_root() -> RedirectResponse:
@@ -44,3 +45,4 @@ def install_dashboard(app: FastAPI, directory: Path | None = None) -> None:
     app.mount(
         MOUNT, HeaderedFiles(directory=directory, headers=HEADERS, html=True), name="dashboard"
     )
+    return True

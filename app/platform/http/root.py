@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.platform.core.paths import API_PREFIX, READINESS
 from app.platform.http.accept import prefers_html
+from app.platform.http.docs_ui import DOCS, NOSNIFF, OPENAPI, REDOC
 
 ROOT = "/"
 PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -32,15 +33,15 @@ class Link:
 LINKS = (
     Link(
         "docs",
-        "/docs",
+        DOCS,
         "text/html",
         "The API's reference, to read and try (Swagger UI)",
         "service-doc",
     ),
-    Link("redoc", "/redoc", "text/html", "The same reference on one page (ReDoc)"),
+    Link("redoc", REDOC, "text/html", "The same reference on one page (ReDoc)"),
     Link(
         "openapi",
-        "/openapi.json",
+        OPENAPI,
         "application/json",
         "The OpenAPI document, for client generators and API tooling",
         "service-desc",
@@ -81,7 +82,7 @@ def install_root(app: FastAPI, *, dashboard: str | None) -> None:
 
     @app.get(ROOT, include_in_schema=False)
     async def service_root(request: Request) -> Response:
-        headers = {"Link": header, "Vary": "Accept", "X-Content-Type-Options": "nosniff"}
+        headers = {"Link": header, "Vary": "Accept", **NOSNIFF}
         if prefers_html(request.headers.getlist("accept")):
             return HTMLResponse(page, headers={**headers, "Content-Security-Policy": PAGE_POLICY})
         return JSONResponse(document, headers=headers)
