@@ -250,5 +250,5 @@ def job_check(run: JobRun) -> JobCheck:
         result=run.result,
         error=error,
         problem_type=problem.get("type"),
-        skip_reason=run.error if run.status == "skipped" else None,
+        skip_reason=run.skip_reason,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 JobStatus = Literal["running", "succeeded", "degraded", "failed", "skipped", "aborted"]
 WITH_RESULT = ("succeeded", "degraded")
@@ -97,10 +97,8 @@ class JobRunRead(BaseModel):
     problem: dict[str, Any] | None = Field(
         description="RFC 9457 problem of a degraded, failed or aborted run."
     )
-    # The ledger keeps a skip's reason in its `error` column; read here as what it is.
     skip_reason: str | None = Field(
         default=None,
-        validation_alias=AliasChoices("skip_reason", "error"),
         description="Why a skipped run had nothing it may do (another run of the job still "
         "running, inputs not there yet); null for any other status.",
     )
@@ -114,8 +112,6 @@ class JobRunRead(BaseModel):
     def _result_only_once_ended_with_one(self) -> JobRunRead:
         if self.status not in WITH_RESULT:
             self.result = None
-        if self.status != "skipped":
-            self.skip_reason = None
         return self
 
 

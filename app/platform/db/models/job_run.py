@@ -59,3 +59,8 @@ class JobRun(Base):
     problem: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # RFC 9457, when not done
     # Times its body ran: a busy database undoes an attempt, and the run is attempted again.
     attempts: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    @property
+    def skip_reason(self) -> str | None:
+        """Why a skipped run had nothing it may do: the ledger keeps it in `error`."""
+        return self.error if self.status == "skipped" else None
