@@ -13,7 +13,7 @@ from alembic import context
 from app.platform.core.config import Settings
 from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.platform.db.base import Base
-from app.platform.db.migrations import MIGRATION_LOCK_KEY
+from app.platform.db.migrations import MIGRATION_LOCK_KEY, migration_target
 from app.platform.db.types import ExactDecimal, UTCDateTime
 from app.platform.db.unreachable import connected
 
@@ -33,30 +33,17 @@ def render_item(type_: str, obj: object, autogen_context: AutogenContext) -> str
     return False
 
 
-def database_url() -> str:
-    """The URL given to Alembic, else the schema owner's (migrations run as the owner; the app
-    connects as a DML-only role), else the app's."""
-    settings = Settings()
-    return (
-        config.get_main_option("sqlalchemy.url")
-        or settings.migration_database_url
-        or settings.database_url
-    )
-
-
-def named_by() -> str:
-    """What gave `database_url()`: the caller's name for it, else the variable it came from;
-    a database that cannot be reached is said in a sentence naming it."""
-    given = config.attributes.get("named_by")
-    if given:
-        return str(given)
-    if Settings().migration_database_url:
-        return "MYSYMBOLS_MIGRATION_DATABASE_URL"
-    return "MYSYMBOLS_DATABASE_URL"
+def target() -> tuple[str, str]:
+    """The URL given to Alembic, else the one migrations run on (`migration_target`); and what
+    gave it: the caller's name for it, else the variable it came from (a database that cannot
+    be reached is said in a sentence naming it)."""
+    url, variable = migration_target(Settings())
+    given = config.get_main_option("sqlalchemy.url")
+    return given or url, str(config.attributes.get("named_by") or variable)
 
 
 def configure(connection: Connection | None = None, **kwargs: object) -> None:
-    url = database_url()
+    url, _ = target()
     context.configure(
         connection=connection,
         url=None if connection is not None else url,
@@ -88,9 +75,10 @@ async def advisory(connection: AsyncConnection, function: str) -> None:
 
 async def run_migrations_online() -> None:
     """Migrate; on PostgreSQL under the migration lock (SQLite is one embedded process)."""
-    engine = create_async_engine(database_url(), poolclass=pool.NullPool)
+    url, named_by = target()
+    engine = create_async_engine(url, poolclass=pool.NullPool)
     try:
-        async with connected(engine, named_by()) as connection:
+        async with connected(engine, named_by) as connection:
             locked = connection.dialect.name == "postgresql"
             if locked:
                 # Waits while another starter migrates; its transaction then reads the version

@@ -21,7 +21,7 @@ from typing import Any
 
 from app.platform.core.config import Settings
 from app.platform.core.log import configure_logging
-from app.platform.db.migrations import migrate
+from app.platform.db.migrations import migrate, migration_target
 from app.platform.db.unreachable import DatabaseUnreachable
 
 logger = logging.getLogger(__name__)
@@ -45,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     mode = args.mode or settings.migrate
-    url = settings.migration_database_url or settings.database_url
-    named_by = f"MYSYMBOLS_{'MIGRATION_' if settings.migration_database_url else ''}DATABASE_URL"
+    url, named_by = migration_target(settings)
     try:
         asyncio.run(migrate(url, upgrade_behind=mode == "upgrade", named_by=named_by))
     except DatabaseUnreachable as exc:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
+from app.platform.core.config import Settings
 from app.platform.db.repositories.system_state import SystemRepository
 from app.platform.db.unreachable import connected
 
@@ -34,6 +35,15 @@ MIGRATION_LOCK_KEY = 0x4D7953796D4D6967
 
 # What a set-up failure tells the person to change when they gave no better name for it.
 DATABASE_URL_ENV = "MYSYMBOLS_DATABASE_URL"
+MIGRATION_DATABASE_URL_ENV = "MYSYMBOLS_MIGRATION_DATABASE_URL"
+
+
+def migration_target(settings: Settings) -> tuple[str, str]:
+    """The database migrations run on, the schema owner's when it is set (the app connects as a
+    DML-only role), else the app's; and the variable that gave it."""
+    if settings.migration_database_url:
+        return settings.migration_database_url, MIGRATION_DATABASE_URL_ENV
+    return settings.database_url, DATABASE_URL_ENV
 
 
 def alembic_config(database_url: str, named_by: str = DATABASE_URL_ENV) -> Config:
