@@ -146,7 +146,8 @@ class Recommendation:
     # The earliest time (ms) it may become actionable, when what blocks it ends at a time: the
     # minimum holding time, or the lead confirmed should the outsider keep leading.
     not_before_ms: int | None = None
-    lead_confirmed: bool = False  # the hysteresis passed
+    # While the outsider's lead is not confirmed: when it would be, should it keep leading.
+    lead_confirmed_at_ms: int | None = None
 
     @property
     def actionable(self) -> bool:
@@ -248,33 +249,27 @@ def recommend(
         candidate = by_id[member_id]
         remaining = [m for m in members if m.id != member_id]
         rec = _recommend(
-            candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings
+            candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings, now
         )
         if not rec.actionable:
-            rec.not_before_ms = _not_before_ms(rec, candidate, runs, settings, now)
+            rec.not_before_ms = _not_before_ms(rec, candidate, settings, now)
         recommendations.append(rec)
     return recommendations
 
 
 def _not_before_ms(
-    rec: Recommendation,
-    candidate: MemberFact,
-    runs: Sequence[RunScores],
-    settings: ReplacementSettings,
-    now_ms: int,
+    rec: Recommendation, candidate: MemberFact, settings: ReplacementSettings, now_ms: int
 ) -> int | None:
     """The earliest time after `now_ms` the blocked `rec` may become actionable, were nothing
     else to change: its member's minimum holding time over and, while the outsider's lead is not
-    confirmed, the lead held over `confirmation_hours` from the oldest run of its streak (from
-    the next run when it does not lead now). None when neither is still to come."""
+    confirmed, the time it would be (`lead_confirmed_at_ms`). None when neither is still to
+    come."""
     times: list[float] = []
     if candidate.held_hours < settings.min_holding_hours:
         wait_ms = (settings.min_holding_hours - candidate.held_hours) * HOUR_MS
         times.append(now_ms + wait_ms)
-    if rec.outsider is not None and not rec.lead_confirmed:
-        streak = lead_streak([c.lead for c in rec.confirmations], settings.margin)
-        since = runs[streak - 1].at_ms if streak else now_ms
-        times.append(since + confirmation_span_ms(settings.confirmation_hours))
+    if rec.lead_confirmed_at_ms is not None:
+        times.append(rec.lead_confirmed_at_ms)
     latest = max(times, default=None)
     if latest is None or latest <= now_ms:
         return None
@@ -290,6 +285,7 @@ def _recommend(
     runs: Sequence[RunScores],
     correlation: CorrelationTable,
     settings: ReplacementSettings,
+    now_ms: int,
 ) -> Recommendation:
     latest = runs[0].composite
     best: Recommendation | None = None
@@ -306,7 +302,7 @@ def _recommend(
         rec.reasons.append(
             f"{candidate.symbol} is among the bottom {settings.candidates} members by composite"
         )
-        _check_hysteresis(rec, runs, outsider.id, candidate.id, settings)
+        _check_hysteresis(rec, runs, outsider.id, candidate.id, settings, now_ms)
         if candidate.held_hours < settings.min_holding_hours:
             held = math.floor(candidate.held_hours * 10) / 10  # never shows "24.0 of 24"
             rec.blocking.append(
@@ -338,6 +334,7 @@ def _check_hysteresis(
     outsider_id: int,
     member_id: int,
     settings: ReplacementSettings,
+    now_ms: int,
 ) -> None:
     hours = settings.confirmation_hours
     window = confirmation_window(runs, hours)
@@ -353,13 +350,14 @@ def _check_hysteresis(
         )
     streak = lead_streak([c.lead for c in rec.confirmations], settings.margin)
     if window is not None and streak >= window:
-        rec.lead_confirmed = True
         rec.reasons.append(
             f"{rec.outsider} leads by at least {settings.margin:g} points "
             f"in every scoring run over the last {hours:g} h"
         )
         return
-    span = (looked[0].at_ms - looked[streak - 1].at_ms) / HOUR_MS if streak else 0.0
+    since = looked[streak - 1].at_ms if streak else now_ms  # no lead now: from the next run
+    rec.lead_confirmed_at_ms = since + confirmation_span_ms(hours)
+    span = (looked[0].at_ms - since) / HOUR_MS if streak else 0.0
     held = math.floor(span * 10) / 10  # never shows "24.0 of 24"
     runs_in_a_row = f"{streak} run in a row" if streak == 1 else f"{streak} runs in a row"
     rec.blocking.append(
