@@ -81,8 +81,12 @@ def uvicorn(app: str, port: int, http: list[str] | None = None) -> list[str]:
     ]
 
 
-def simulator(port: int, universe: str, quota: int | None = None) -> list[str]:
+def simulator(
+    port: int, universe: str, quota: int | None = None, *, controls: bool = False
+) -> list[str]:
     limits = [] if quota is None else ["--quota", str(quota)]
+    if controls:
+        limits.append("--controls")
     return [
         sys.executable,
         "-m",

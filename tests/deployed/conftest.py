@@ -16,9 +16,10 @@ from tests.sim_fixtures import free_port
 
 @pytest.fixture(scope="session")
 def simulator_url() -> Iterator[str]:
-    """The simulator as a process of its own on a free port, shared by the deployments."""
+    """The simulator as a process of its own on a free port, shared by the deployments, with
+    its controls (`/_sim/hold`, `/_sim/release`)."""
     port = free_port()
-    with process(simulator(port, str(UNIVERSE)), dict(os.environ), None):
+    with process(simulator(port, str(UNIVERSE), controls=True), dict(os.environ), None):
         wait_for(f"http://127.0.0.1:{port}/api/v1/timestamp", timeout_s=90)
         yield f"http://127.0.0.1:{port}"
 

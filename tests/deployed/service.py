@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import ExitStack
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,18 @@ async def deploy(
     finally:
         if backend == "postgresql":
             await drop_postgres_database(database)
+
+
+@asynccontextmanager
+async def exchange_on_hold(simulator_url: str) -> AsyncIterator[None]:
+    """KuCoin's (the simulator's) answers held back inside the block: a fetch under way, a
+    scoring run's first of all, waits until it ends."""
+    async with httpx.AsyncClient(base_url=simulator_url) as simulator:
+        (await simulator.post("/_sim/hold")).raise_for_status()
+        try:
+            yield
+        finally:
+            (await simulator.post("/_sim/release")).raise_for_status()
 
 
 async def cached(client: httpx.AsyncClient, path: str, **params: Any) -> httpx.Response:

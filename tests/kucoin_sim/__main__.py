@@ -25,6 +25,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quota", type=int, default=2000)
     parser.add_argument("--quota-window-s", type=float, default=30.0)
     parser.add_argument("--candle-hours", type=int, default=1000)
+    parser.add_argument(
+        "--controls",
+        action="store_true",
+        help="answer POST /_sim/hold and /_sim/release (tests hold KuCoin's answers)",
+    )
     return parser.parse_args(argv)
 
 
@@ -39,7 +44,7 @@ async def serve(args: argparse.Namespace) -> None:
         candle_hours=args.candle_hours,
     )
     sim = KucoinSimulator(config)
-    url = await sim.start(args.port, args.host)
+    url = await sim.start(args.port, args.host, controls=args.controls)
     prices = (
         f"real price paths from {config.shared_dir / 'market-data'} (Binance history, not KuCoin's)"
         if sim.market.real_prices

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,9 @@ HOST = "127.0.0.1"
 CLIENT_GONE = 499
 ANNOUNCE_HEADER = "X-Exchange-Simulator"
 """On every REST answer, so a client can tell it is not talking to KuCoin (which never sends it)."""
+CONTROL_PREFIX = "/_sim"
+"""`POST /_sim/hold` and `/_sim/release`: `hold()` and `release()` for a simulator run as a
+process (`--controls`); KuCoin has no such path."""
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,19 @@ class KucoinSimulator:
         self.host = HOST
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
+        self._answering = asyncio.Event()
+        self._answering.set()
 
     # ---- lifecycle --------------------------------------------------------------------
-    async def start(self, port: int = 0, host: str = HOST) -> str:
-        """Listen on `host`:`port` (0 = any free port) and return the base URL."""
+    async def start(self, port: int = 0, host: str = HOST, *, controls: bool = False) -> str:
+        """Listen on `host`:`port` (0 = any free port) and return the base URL; with `controls`,
+        `hold` and `release` answer under `CONTROL_PREFIX`."""
         app = web.Application()
         app.router.add_get("/ws", self.ws.handle)
         app.router.add_get("/ws/", self.ws.handle)
+        if controls:
+            app.router.add_post(f"{CONTROL_PREFIX}/hold", self._control(self.hold))
+            app.router.add_post(f"{CONTROL_PREFIX}/release", self._control(self.release))
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._stopping = asyncio.Event()
         runner = web.AppRunner(
@@ -129,6 +139,25 @@ class KucoinSimulator:
         """KuCoin leaves out candles of untraded buckets: omit those opening in [start, end]."""
         self.market.drop_candles(symbol, start_ms, end_ms)
 
+    def hold(self) -> None:
+        """REST requests arriving from now on wait, unanswered, until `release()` (or `stop()`):
+        a caller's fetch stays in flight for as long as a test needs it to."""
+        self._answering.clear()
+
+    def release(self) -> None:
+        """Answer the held requests and those that follow."""
+        self._answering.set()
+
+    @staticmethod
+    def _control(
+        action: Callable[[], None],
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def handle(_: web.Request) -> web.StreamResponse:
+            action()
+            return web.Response(status=204)
+
+        return handle
+
     def ws_drop(self) -> int:
         """Abruptly cut every WebSocket (no close frame); returns how many were cut."""
         return self.ws.drop_all()
@@ -171,6 +200,16 @@ class KucoinSimulator:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
+    async def _held(self) -> None:
+        """Wait for `release()`, or for the simulator to stop."""
+        released = asyncio.ensure_future(self._answering.wait())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((released, stopping), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            released.cancel()
+            stopping.cancel()
+
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         """Latency, faults, quota, handler; every request recorded with its final status."""
         path, query = request.path, dict(request.query)
@@ -189,6 +228,8 @@ class KucoinSimulator:
         self, method: str, path: str, query: dict[str, str]
     ) -> tuple[web.Response, int]:
         """The reply and the weight charged for it."""
+        if not self._answering.is_set():
+            await self._held()
         if self.config.latency_ms > 0:
             await self._sleep(self.config.latency_ms / 1000)
         found = match(method, path)

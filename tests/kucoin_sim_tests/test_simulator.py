@@ -373,6 +373,32 @@ async def test_timeout_and_slow_faults(sim: KucoinSimulator, http: aiohttp.Clien
     assert status == 200 and time.monotonic() - started >= 0.3
 
 
+async def test_held_answers_wait_for_the_release(http: aiohttp.ClientSession) -> None:
+    sim = KucoinSimulator(universe=3)
+    url = await sim.start(controls=True)
+    try:
+        async with http.post(f"{url}/_sim/hold") as resp:
+            assert resp.status == 204
+        waiting = asyncio.ensure_future(get(http, f"{url}/api/v1/status"))
+        done, _ = await asyncio.wait({waiting}, timeout=0.5)
+        assert not done and sim.requests == []
+        async with http.post(f"{url}/_sim/release") as resp:
+            assert resp.status == 204
+        status, body, _ = await waiting
+        assert status == 200 and body["code"] == "200000"
+    finally:
+        await sim.stop()
+
+
+async def test_controls_are_absent_unless_asked_for(
+    sim: KucoinSimulator, http: aiohttp.ClientSession
+) -> None:
+    async with http.post(f"{sim.base_url}/_sim/hold") as resp:
+        assert resp.status == 404  # KuCoin's answer to a path it has not
+    status, _, _ = await get(http, f"{sim.base_url}/api/v1/status")
+    assert status == 200
+
+
 async def test_malformed_and_missing_field_faults(
     sim: KucoinSimulator, http: aiohttp.ClientSession
 ) -> None:
