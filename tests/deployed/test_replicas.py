@@ -19,6 +19,7 @@ from tests.deployed.service import (
     Service,
     cached,
     deploy,
+    exchange_on_hold,
     fill,
     held,
     outsiders,
@@ -121,12 +122,14 @@ class TestCrossReplicaReads:
 
 class TestCrossReplicaRuns:
     async def test_a_run_started_on_one_is_refused_and_followed_on_the_other(
-        self, a: httpx.AsyncClient, b: httpx.AsyncClient
+        self, a: httpx.AsyncClient, b: httpx.AsyncClient, simulator_url: str
     ) -> None:
         before = await cached(b, "/scoring/rankings", limit=5)
-        started = await a.post("/scoring/calculate")
-        assert started.status_code == 202, started.text
-        busy = assert_problem(await b.post("/scoring/calculate"), 409, "run-in-progress")
+        async with exchange_on_hold(simulator_url):  # the run waits on KuCoin meanwhile
+            started = await a.post("/scoring/calculate")
+            assert started.status_code == 202, started.text
+            refused = await b.post("/scoring/calculate")
+        busy = assert_problem(refused, 409, "run-in-progress")
         assert busy["run_id"] == started.json()["id"]
         run = await run_ended(b, started.headers["location"], READ)
         assert (run["status"], run["progress"]) == ("succeeded", 1.0)
