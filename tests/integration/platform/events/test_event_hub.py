@@ -110,7 +110,8 @@ async def test_five_streams_are_served_by_one_outbox_reader(
 async def test_a_revoked_key_ends_its_stream_at_the_next_heartbeat_and_no_other(
     committed_sqlite: str, make_settings: Callable[..., Settings]
 ) -> None:
-    settings = make_settings(committed_sqlite, events={"heartbeat_s": 0.5, "poll_s": 0.1})
+    heartbeat_s = 0.5
+    settings = make_settings(committed_sqlite, events={"heartbeat_s": heartbeat_s, "poll_s": 0.1})
     app = create_app(settings)
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
         created = await http.post(
@@ -128,12 +129,12 @@ async def test_a_revoked_key_ends_its_stream_at_the_next_heartbeat_and_no_other(
             await append(committed_sqlite, 1)
             assert [p["n"] for _, _, p in (await read_events(doomed_lines, 1))[0]] == [0]
 
+            loop = asyncio.get_running_loop()
+            read_at = loop.time()
             revoked = await http.delete(f"{BASE}/api-keys/{created.json()['id']}", headers=ADMIN)
             assert revoked.status_code == 200
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            blocks = await blocks_until_end(doomed_lines, timeout_s=5.0)
-            ended_after_s = loop.time() - started
+            revoking_s = loop.time() - read_at
+            blocks = await blocks_until_end(doomed_lines, timeout_s=30.0)
 
             await append(committed_sqlite, 1, first=1)
             still_following, _ = await read_events(other_lines, 2)
@@ -149,7 +150,10 @@ async def test_a_revoked_key_ends_its_stream_at_the_next_heartbeat_and_no_other(
     assert problem["type"] == "urn:mysymbols:problem:api-key-revoked"
     assert problem["status"] == 401
     assert all(block.get("event") != "error" for block in before)
-    assert ended_after_s <= 0.5 + 0.5  # at the next heartbeat (with room for a loaded machine)
+    # At the next heartbeat: no heartbeat follows the revocation, so those read before the end
+    # are the beats of the time the revocation took (however long a loaded machine made it).
+    beats = sum(block == {"": "heartbeat"} for block in before)
+    assert beats <= 1 + revoking_s / heartbeat_s, (beats, revoking_s)
     assert [p["n"] for _, _, p in still_following] == [0, 1]
 
 
