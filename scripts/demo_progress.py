@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 
 EVERY_S = 3.5  # the longest silence while a step waits: under 5 s, with room for a busy machine
@@ -15,10 +16,13 @@ class Progress:
     """Lines printed whole, one at a time, from the demo and from its heartbeat thread (started
     by `with`; without it only the lines said are printed)."""
 
-    def __init__(self, every_s: float = EVERY_S) -> None:
+    def __init__(
+        self, every_s: float = EVERY_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.every_s = every_s
+        self._clock = clock
         self._lock = threading.Lock()
-        self._last = time.monotonic()  # when the last line was printed
+        self._last = clock()  # when the last line was printed
         self._label = ""  # what is waited for ("" while nothing is)
         self._detail = ""
         self._since = 0.0
@@ -29,14 +33,14 @@ class Progress:
         """Print `line` now."""
         with self._lock:
             print(line, flush=True)
-            self._last = time.monotonic()
+            self._last = self._clock()
 
     def waiting(self, label: str, detail: str) -> None:
         """The step waited for now, and how far it is: what the heartbeat prints. A new label
         starts its clock; the same one keeps it."""
         with self._lock:
             if label != self._label:
-                self._since = time.monotonic()
+                self._since = self._clock()
             self._label, self._detail = label, detail
 
     def idle(self) -> None:
@@ -46,7 +50,7 @@ class Progress:
 
     def heartbeat(self) -> str | None:
         """The line due now (nothing printed for `every_s` while a step waits), if any."""
-        now = time.monotonic()
+        now = self._clock()
         if not self._label or now - self._last < self.every_s:
             return None
         return f"  {self._label:<10} {self._detail} ({now - self._since:.0f} s)"
@@ -57,7 +61,7 @@ class Progress:
                 line = self.heartbeat()
                 if line is not None:
                     print(line, flush=True)
-                    self._last = time.monotonic()
+                    self._last = self._clock()
 
     def __enter__(self) -> Progress:
         self._beat.start()

@@ -5,7 +5,6 @@ at least every few seconds while a step waits."""
 
 from __future__ import annotations
 
-import re
 import socket
 import sys
 import time
@@ -244,19 +243,24 @@ class TestPort:
 
 class TestHeartbeat:
     def test_a_silent_wait_is_said_with_its_step_and_time(self) -> None:
-        progress = Progress(every_s=0.05)
+        now = [100.0]
+        progress = Progress(every_s=3.5, clock=lambda: now[0])
+        now[0] += 4
         assert progress.heartbeat() is None  # nothing is waited for
         progress.waiting("scoring", "77% (job run 2)")
-        time.sleep(0.06)
-        line = progress.heartbeat()
-        assert line is not None and re.fullmatch(r"  scoring    77% \(job run 2\) \(\d+ s\)", line)
+        now[0] += 12
+        assert progress.heartbeat() == "  scoring    77% (job run 2) (12 s)"
 
     def test_a_line_said_resets_the_silence(self, capsys: pytest.CaptureFixture[str]) -> None:
-        progress = Progress(every_s=0.05)
+        now = [100.0]
+        progress = Progress(every_s=3.5, clock=lambda: now[0])
         progress.waiting("scoring", "77%")
-        time.sleep(0.06)
+        now[0] += 4
         progress.say("  scored     run 1")
+        now[0] += 3
         assert progress.heartbeat() is None
+        now[0] += 1
+        assert progress.heartbeat() == "  scoring    77% (8 s)"
         assert capsys.readouterr().out == "  scored     run 1\n"
 
     def test_idle_is_quiet(self) -> None:
@@ -266,9 +270,12 @@ class TestHeartbeat:
         assert progress.heartbeat() is None
 
     def test_the_thread_prints_while_a_step_waits(self, capsys: pytest.CaptureFixture[str]) -> None:
+        lines: list[str] = []
         with Progress(every_s=0.1) as progress:
             progress.waiting("simulator", "starting (pid 7)")
-            time.sleep(0.5)
-        lines = capsys.readouterr().out.splitlines()
+            deadline = time.monotonic() + 30
+            while len(lines) < 2 and time.monotonic() < deadline:  # its wakes, 0.2 s apart
+                time.sleep(0.05)
+                lines += capsys.readouterr().out.splitlines()
         assert len(lines) >= 2
         assert all(line.startswith("  simulator  starting (pid 7) (") for line in lines)

@@ -12,7 +12,8 @@ import pytest
 from app.platform.db.notifications import CHANGES
 from tests.databases import asyncpg_dsn, drop_postgres_database, migrated_postgres_database
 
-QUIET_FOR_S = 0.5  # a notification arrives within milliseconds of its commit
+SENTINEL = "sentinel"
+WAIT_S = 30
 
 
 @pytest.fixture
@@ -30,18 +31,23 @@ async def dsn() -> AsyncIterator[str]:
 
 
 async def notified(dsn: str, statement: str) -> list[str]:
-    """The change notifications (their tables) that `statement`'s commit sends."""
+    """The change notifications (their tables) that `statement`'s commit sends: those heard
+    before a sentinel the same connection sends next, as notifications of one session come in
+    the order of their commits."""
     heard: asyncio.Queue[str] = asyncio.Queue()
     listener = await asyncpg.connect(dsn)
     writer = await asyncpg.connect(dsn)
     await listener.add_listener(CHANGES, lambda *args: heard.put_nowait(str(args[3])))
+    tables: list[str] = []
     try:
         await writer.execute(statement)
-        await asyncio.sleep(QUIET_FOR_S)
+        await writer.execute("SELECT pg_notify($1, $2)", CHANGES, SENTINEL)
+        while (table := await asyncio.wait_for(heard.get(), WAIT_S)) != SENTINEL:
+            tables.append(table)
     finally:
         await writer.close()
         await listener.close()
-    return [heard.get_nowait() for _ in range(heard.qsize())]
+    return tables
 
 
 async def test_recording_a_keys_use_notifies_no_one(dsn: str) -> None:
