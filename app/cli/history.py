@@ -45,6 +45,7 @@ from app.lab.replay.pooled import DatasetRun, several
 from app.lab.replay.replaying import Progress, ReplayRangeError, replay
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.unreachable import busy_file, debugging
 from app.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
@@ -242,3 +243,9 @@ def run(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as exc:
         sys.stderr.write(f"{args.command}: --config is not JSON: {exc}\n")
         return 2
+    except Exception as exc:
+        busy = busy_file(exc)
+        if busy is None or debugging():
+            raise
+        sys.stderr.write(f"{args.command}: {busy}\n")
+        return 1

@@ -22,7 +22,7 @@ from typing import Any
 from app.platform.core.config import Settings
 from app.platform.core.log import configure_logging
 from app.platform.db.migrations import migrate, migration_target
-from app.platform.db.unreachable import DatabaseUnreachable
+from app.platform.db.unreachable import DatabaseUnreachable, busy_file, debugging
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
         if mode == "check":
             logger.warning("migrations: not checked (%s); starting anyway", type(exc).__name__)
             return 0
+        busy = busy_file(exc)
+        if busy is not None and not debugging():
+            logger.error("migrations: not run: %s", busy)
+            return 1
         logger.exception("migrations: failed")
         return 1
     return 0

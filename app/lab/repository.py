@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select, text, update
+from sqlalchemy import Text, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -15,6 +15,7 @@ from app.lab.models import PENDING, ReplayRun
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import RUN_ABANDONED
 from app.platform.db.session_flags import mark_run_queued
+from app.platform.db.transaction_locks import hold_until_end
 
 
 class ReplayRepository:
@@ -78,12 +79,10 @@ class ReplayRepository:
 
     async def lock_requester(self, requested_by: str) -> None:
         """Until this transaction ends, the only one queueing for `requested_by` (PostgreSQL: a
-        transaction advisory lock; SQLite has one writer, and a stale read cannot write)."""
-        if self.session.get_bind().dialect.name != "postgresql":
-            return
+        transaction advisory lock; SQLite: the writer's turn)."""
         digest = hashlib.sha256(f"replay_run:{requested_by}".encode()).digest()
         key = int.from_bytes(digest[:8], "big", signed=True)
-        await self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        await hold_until_end(self.session, key)
 
     async def count_pending(self, requested_by: str) -> int:
         """How many runs `requested_by` has queued or running, of any kind."""

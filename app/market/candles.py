@@ -17,7 +17,7 @@ from app.market.models import Symbol
 from app.market.repository import CandleRepository, CandleRow, GapRow
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR_MIN
-from app.platform.db.sqlite_locks import release_write_lock
+from app.platform.db.sqlite_writer import end_write_turn
 from app.platform.runtime.progress import advance
 
 logger = logging.getLogger(__name__)
@@ -184,13 +184,13 @@ class CandleService:
                     result.inserted += await self.candles.insert_missing(
                         rows[start : start + INSERT_STEP]
                     )
-                    await release_write_lock(self.session)  # SQLite: one step at a time
+                    await end_write_turn(self.session)  # SQLite: one step at a time
                 rows = []
         result.fetched += len(newest_rows)
         result.inserted += await self.candles.insert_missing(newest_rows)
         await self.candles.add_gaps(gaps)
         result.gaps = len(gaps)
-        await release_write_lock(self.session)
+        await end_write_turn(self.session)
 
 
 def _gap_rows(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, NotRequired, TypedDict
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
@@ -19,6 +19,8 @@ from app.market.models import Candle, CandleGap, FundingSettlement, Symbol
 from app.platform.db.models import FundingChecked
 from app.platform.db.repositories.streaming import in_slices, numeric_slices
 from app.platform.db.session_flags import mark_portfolio_changed
+from app.platform.db.sqlite_writer import write_connection
+from app.platform.db.transaction_locks import hold_until_end
 from app.platform.db.types import epoch_ms
 
 INSERT_CHUNK = 2000
@@ -112,7 +114,7 @@ class CandleRepository:
         column counts the rows actually inserted without converting any timestamp back.
         """
         table = Candle.__table__
-        connection = await self.session.connection()
+        connection = await write_connection(self.session)
         inserted = 0
         for start in range(0, len(rows), INSERT_CHUNK):
             chunk = rows[start : start + INSERT_CHUNK]
@@ -274,10 +276,7 @@ class SymbolRepository:
     async def lock_universe(self) -> None:
         """Hold a transaction-scoped lock so two syncs never interleave their upserts."""
         mark_portfolio_changed(self.session)  # new market data: prices and ages change
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": UNIVERSE_LOCK_KEY}
-            )
+        await hold_until_end(self.session, UNIVERSE_LOCK_KEY)
 
     async def all_by_kucoin_symbol(self) -> dict[str, Symbol]:
         rows = (await self.session.scalars(select(Symbol))).all()

@@ -32,6 +32,7 @@ from app.platform.db.migrations import head_revision, position_of, serves
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
 from app.platform.db.repositories.system_state import SystemRepository
+from app.platform.db.sqlite_writer import readers
 from app.scoring.repository import ScoringRepository
 
 logger = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ class StatusService:
     async def _probe_database(
         self, backend: str, head: str, source: str, kind: str
     ) -> tuple[DatabaseCheck, MarketDataCheck]:
-        async with self.state.engine.connect() as connection:
+        async with readers(self.state.engine).connect() as connection:
             repository = SystemRepository(connection)
             started = time.perf_counter()
             await repository.ping()

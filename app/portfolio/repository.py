@@ -16,7 +16,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from app.market.models import Symbol
 from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.db.session_flags import mark_portfolio_changed
-from app.platform.db.sqlite_locks import take_write_lock
+from app.platform.db.transaction_locks import hold_until_end
 from app.platform.db.types import UTCDateTime
 from app.portfolio.models import PerformanceRecord, PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringRun, SymbolScore
@@ -137,16 +137,11 @@ class PortfolioRepository:
         """Take the portfolio's write lock for this transaction (waits for other writers).
 
         A change of `max_portfolio_symbols` takes this lock too (`PUT /config`), so the limit
-        cannot change under us. On SQLite, the database's write lock, before the reads that
-        decide the change: taken by a read transaction's first write instead, it is refused at
-        once when a job writes.
+        cannot change under us. Taken before the reads that decide the change (on SQLite, the
+        writer's turn: those reads then see every write committed before it).
         """
         mark_portfolio_changed(self.session)
-        await take_write_lock(self.session)
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PORTFOLIO_LOCK_KEY}
-            )
+        await hold_until_end(self.session, PORTFOLIO_LOCK_KEY)
 
     async def active(self) -> list[MemberRow]:
         """Active members by seat, with their symbols."""

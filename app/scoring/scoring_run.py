@@ -33,7 +33,7 @@ from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
 from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.platform.db.repositories.outbox import EventRepository
-from app.platform.db.sqlite_locks import release_write_lock
+from app.platform.db.sqlite_writer import end_write_turn
 from app.platform.observability.prometheus import observe_scoring_run
 from app.platform.runtime.offload import in_worker, prestart
 from app.platform.runtime.progress import checkpoint, within
@@ -110,7 +110,7 @@ class ScoringRunService:
         inputs = build_inputs_record(symbols, snapshot, previous_oi, config, as_of)
         scored = await self._score(inputs, config, grid)
         checkpoint(0.9)
-        await release_write_lock(self.session)  # SQLite: the writes below start afresh
+        await end_write_turn(self.session)  # SQLite: the writes below start afresh
         run = await self.runs.add_run(
             ScoringRun(
                 status="running",
@@ -183,7 +183,7 @@ class ScoringRunService:
         except ExchangeError as exc:  # score from the stored universe; the gate sees staleness
             notes["universe_sync"] = exc.slug
             logger.warning("scoring run: universe sync failed (%s)", exc.slug)
-        await release_write_lock(self.session)
+        await end_write_turn(self.session)
         rows = list((await self.symbols.all_by_kucoin_symbol()).values())
         members = await self.holdings.symbol_ids(self.session)
         shortlist = shortlist_symbols(rows, members, config, as_of)
@@ -216,7 +216,7 @@ class ScoringRunService:
         funding = FundingStore(self.session)
         await funding.store(symbols, snapshot.settlements, asked_until=as_of)
         await CategoryEvidenceService(self.session).refresh(symbols, as_of)  # once a UTC day
-        await release_write_lock(self.session)
+        await end_write_turn(self.session)
         snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
         checkpoint(0.8)
         return symbols, plan, candles, snapshot, grid

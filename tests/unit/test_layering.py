@@ -28,7 +28,7 @@ PURE_ALLOWED = {*PURE_EXTERNAL} | {f"app.{p}" for p in PURE_PACKAGES}
 COMMIT_OWNERS = {
     "platform/http/sessions.py",  # get_session / SessionSource: one transaction per request
     "platform/http/idempotent.py",  # AnswerOnce: a keyed request's, inside its guard
-    "platform/db/sqlite_locks.py",  # release_write_lock: SQLite's long work, step by step
+    "platform/db/sqlite_writer.py",  # end_write_turn: SQLite's long work, step by step
     "platform/scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
     "platform/runs/run_engine.py",  # RunEngine: every run's heartbeats, the start-up sweep
     "callers/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases

@@ -227,21 +227,25 @@ class CorsSettings(BaseModel):
 class DatabaseSettings(BaseModel):
     pool_size: int = Field(default=10, ge=1)
     """PostgreSQL connections the pool keeps (the evidence worker opens one more while it reads
-    a run's history, `application_name` `mysymbols-evidence`)."""
+    a run's history, `application_name` `mysymbols-evidence`); on SQLite, the readers' (its
+    writes go through one connection of their own)."""
     max_overflow: int = Field(default=10, ge=0)
     """Connections the pool may open beyond `pool_size` under load."""
     connect_timeout_s: float = Field(default=3.0, gt=0)
     """Give up connecting to the database after this long (the request answers 503)."""
     statement_timeout_s: float = Field(default=15.0, gt=0)
-    """Per-statement timeout (PostgreSQL)."""
+    """Per-statement timeout, and the longest a write waits for a lock (PostgreSQL's row and
+    advisory locks; SQLite: its turn on the service's one writer connection) before it answers
+    503 `busy`."""
     retry_after_s: int = Field(default=5, ge=1)
     """Seconds a client is told to wait (`Retry-After`) when the database is unreachable."""
     slow_query_ms: float = Field(default=500.0, ge=0)
     """A statement that takes longer is logged (its first characters and duration); 0: none."""
     sqlite_busy_timeout_s: float = Field(default=5.0, gt=0, le=60)
-    """SQLite (the embedded default): how long a write waits for another connection's write
-    lock before it gives up (a 503 `busy`), in seconds. Every job commits in short
-    transactions, so a write waits a fraction of a second in practice."""
+    """SQLite (the embedded default): how long a write waits for another process writing the
+    same file (`migrate`, `import-history`, a second service) before it gives up, in seconds.
+    The service's own writes never meet each other: they take turns on its one writer
+    connection (bounded by `statement_timeout_s`)."""
 
 
 class ReplaySettings(BaseModel):

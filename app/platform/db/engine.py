@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -20,7 +19,7 @@ from app.platform.core.config import Settings
 from app.platform.db.failures import install_failure_mapping
 from app.platform.db.json_text import serialize
 from app.platform.db.session_flags import Commit, forget, take_commit
-from app.platform.db.sqlite_locks import follow_write_locks
+from app.platform.db.sqlite_writer import create_sqlite_engine, session_base
 from app.platform.observability.pool import MeteredQueuePool
 from app.platform.observability.slow_queries import log_slow_queries
 
@@ -37,20 +36,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """Build the engine with timeouts, so a dead database fails fast instead of hanging requests."""
     db = settings.database
     if settings.is_sqlite:
-        engine = create_async_engine(
-            settings.database_url,
-            # The busy timeout: a write waits this long for another connection's write lock
-            # (sqlite3 takes seconds; see app.platform.db.sqlite_locks for the writes that could
-            # not).
-            connect_args={"timeout": db.sqlite_busy_timeout_s},
-            json_serializer=serialize,
-            hide_parameters=True,
-        )
-        _make_sqlite_transactional(engine)
-        follow_write_locks(engine)
-        install_failure_mapping(engine)
-        log_slow_queries(engine, db.slow_query_ms)
-        return engine
+        return create_sqlite_engine(settings, setup=lambda engine: _observe(engine, settings))
     engine = create_async_engine(
         settings.database_url,
         poolclass=MeteredQueuePool,
@@ -74,9 +60,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
             },
         },
     )
-    install_failure_mapping(engine)
-    log_slow_queries(engine, db.slow_query_ms)
+    _observe(engine, settings)
     return engine
+
+
+def _observe(engine: AsyncEngine, settings: Settings) -> None:
+    install_failure_mapping(engine)
+    log_slow_queries(engine, settings.database.slow_query_ms)
 
 
 def create_sessionmaker(
@@ -85,8 +75,9 @@ def create_sessionmaker(
     """Sessions on `engine`; `on_commit` follows every commit of every one of them, wherever
     it is made, with what the transaction wrote (see `app.platform.db.session_flags`)."""
 
-    class AppSession(Session):
-        """A class of this sessionmaker's own, so its listeners hear no other sessions."""
+    class AppSession(session_base(engine)):  # type: ignore[misc]  # chosen per engine
+        """A class of this sessionmaker's own, so its listeners hear no other sessions (on
+        SQLite, its reads beside the one writer)."""
 
     if on_commit is not None:
         _follow_commits(AppSession, on_commit)
@@ -110,22 +101,3 @@ def _follow_commits(session_class: type[Session], on_commit: Callable[[Commit], 
     def ended(session: Session, transaction: SessionTransaction) -> None:
         if transaction.parent is None:  # after a commit, taken already; after a rollback, void
             forget(session)
-
-
-def _make_sqlite_transactional(engine: AsyncEngine) -> None:
-    """Let SQLAlchemy, not the sqlite3 driver, emit BEGIN, so SAVEPOINTs and DDL rollback work.
-
-    Also turns on foreign keys (off by default in SQLite) and WAL for concurrent readers.
-    """
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")

@@ -25,6 +25,21 @@ _ADAPTED = re.compile(r"^<class '[\w.]+'>: ")  # SQLAlchemy's asyncpg adaptor na
 _PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*@")
 
 
+BUSY_TIMEOUT_ENV = "MYSYMBOLS_DATABASE__SQLITE_BUSY_TIMEOUT_S"
+
+
+def busy_file(exc: BaseException) -> str | None:
+    """For a SQLite file another process kept locked past the busy timeout (the service, an
+    import, a migration writing it), what to do, in one sentence; None for any other failure."""
+    if "database is locked" not in str(getattr(exc, "orig", None) or exc):
+        return None
+    return (
+        "the SQLite file stayed locked by another process writing it (the service, an import, a "
+        f"migration) past the busy timeout (5 s; {BUSY_TIMEOUT_ENV} sets it for the service "
+        "and an import): run this again when that write is over"
+    )
+
+
 def debugging() -> bool:
     """Whether `MYSYMBOLS_DEBUG` asks for the traceback behind a set-up failure (read when one
     happens, by processes that may build no settings: the demo, the test session)."""

@@ -33,6 +33,7 @@ from app import __version__
 from app.kucoin.breaker import BreakerState
 from app.platform.core.clock import utcnow
 from app.platform.db.repositories.system_state import SystemRepository
+from app.platform.db.sqlite_writer import readers
 from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class _Families:
 
 async def render(state: AppState) -> bytes:
     """The whole exposition for one scrape."""
-    read = await _database_gauges(state.engine, state.domain_gauges)
+    read = await _database_gauges(readers(state.engine), state.domain_gauges)
     own = [*_state_gauges(state), *read]
     return generate_latest(counted_registry()) + generate_latest(_Families(own))
 

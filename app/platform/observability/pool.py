@@ -1,4 +1,5 @@
-"""The PostgreSQL connection pool, counting the checkouts that had to wait for a connection."""
+"""The connection pool (PostgreSQL's; SQLite's writer and readers), counting the checkouts that
+had to wait for a connection."""
 
 from __future__ import annotations
 

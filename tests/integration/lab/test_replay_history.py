@@ -28,6 +28,7 @@ from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.core.units import HOUR_MS
 from app.platform.db.engine import create_engine, create_sessionmaker
+from app.platform.db.sqlite_writer import readers
 from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem, run_ended
@@ -165,14 +166,17 @@ class TestReplaysApi:
             statements.append(statement)
 
         async for api in start_app(app):
-            service_engine = app.state.app_state.engine.sync_engine
-            event.listen(service_engine, "before_cursor_execute", seen)
+            writer = app.state.app_state.engine
+            service_engines = {writer.sync_engine, readers(writer).sync_engine}
+            for engine in service_engines:
+                event.listen(engine, "before_cursor_execute", seen)
             start, end = window()
             body = {"from": (start + timedelta(days=10)).isoformat(), "to": end.isoformat()}
             created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)
             assert created.status_code == 202, created.text
             run = await run_ended(api, created.headers["location"], {"X-API-Key": READ_KEY})
-            event.remove(service_engine, "before_cursor_execute", seen)
+            for engine in service_engines:
+                event.remove(engine, "before_cursor_execute", seen)
         assert run["status"] == "succeeded", run["error"]
         assert run["report"]["data"]["source"] == "database"
         assert run["report"]["data"]["decisions"] == 4

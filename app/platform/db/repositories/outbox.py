@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.db.models import EventOutbox
 from app.platform.db.session_flags import mark_events_written
+from app.platform.db.transaction_locks import hold_until_end
 
 # Held from an event's insert to its transaction's commit, so ids are committed in order and a
 # reader that has seen id N can never later meet a smaller one.
@@ -23,10 +24,7 @@ class EventRepository:
         self.session = session
 
     async def append(self, kind: str, payload: dict[str, Any]) -> None:
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENTS_LOCK_KEY}
-            )
+        await hold_until_end(self.session, EVENTS_LOCK_KEY)
         self.session.add(EventOutbox(kind=kind, payload=payload))
         await self.session.flush()
         mark_events_written(self.session)

@@ -1,9 +1,9 @@
 """On SQLite (the embedded default), a person's write waits its turn instead of losing to the
 scheduler: `POST /portfolio/add-symbol` made while a scoring run and another job are writing
 succeeds, both while the run fetches (its market data is committed step by step, so it holds no
-lock then) and while the run records itself (the write waits for the lock: the busy timeout).
+lock then) and while the run records itself (the write waits its turn on the one writer).
 
-The write-lock holds of every transaction are measured (`follow_write_locks`) and printed; the
+The writer's holds of every transaction are measured (`follow_write_turns`) and printed; the
 test asserts outcomes, not durations. The busy timeout is a setting, in seconds."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine
-from app.platform.db.sqlite_locks import WriteLockHold, follow_write_locks
+from app.platform.db.sqlite_writer import WriteTurn, follow_write_turns
 from app.state import AppState
 from tests.conftest import ADMIN_KEY, start_app
 from tests.integration.committed import BASE, TRADE
@@ -68,8 +68,8 @@ async def writes_beside_the_scheduler(
     assert first.status_code == 200, first.text
     ranked = await api.get(f"{BASE}/scoring/rankings", params={"limit": 5}, headers=TRADE)
     symbols = [item["symbol"] for item in ranked.json()["items"]]
-    holds: list[WriteLockHold] = []
-    follow_write_locks(state.engine, holds.append)
+    holds: list[WriteTurn] = []
+    follow_write_turns(state.engine, holds.append)
     recording = asyncio.Event()
 
     @event.listens_for(state.engine.sync_engine, "after_cursor_execute")
@@ -96,8 +96,8 @@ async def writes_beside_the_scheduler(
     assert {m["symbol"] for m in members} == {symbols[0], symbols[1]}
     longest = max(holds, key=lambda h: h.seconds)
     print(
-        f"\n{len(holds)} write transactions; the longest held the lock "
-        f"{longest.seconds * 1000:.0f} ms (first write: {longest.first_write[:60]})"
+        f"\n{len(holds)} write transactions; the longest held the writer "
+        f"{longest.seconds * 1000:.0f} ms (first statement: {longest.first_statement[:60]})"
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from app.main import create_app
 from app.platform.core.config import Settings
+from app.platform.db.sqlite_writer import write_connection
 from app.platform.scheduler import loop
 from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
@@ -36,7 +37,7 @@ async def test_a_changed_interval_ends_the_wait_for_the_old_tick(
         await asyncio.sleep(0.1)
         assert not waiting.done()
         async with state.sessionmaker() as session:
-            await store_setting(await session.connection(), job.interval_key, 60)
+            await store_setting(await write_connection(session), job.interval_key, 60)
             await session.commit()
         assert await asyncio.wait_for(waiting, 5) is False
         assert await scheduler._interval(job) == 60

@@ -4,6 +4,7 @@ their writes rolled back; on PostgreSQL and SQLite."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.settings import ALERT_CHECK_INTERVAL_S
@@ -233,12 +235,13 @@ class TestOneRunningPerJob:
 
 
 class TestBusyDatabase:
-    async def test_a_body_whose_snapshot_went_stale_is_run_again(
-        self, replicas: tuple[Scheduler, Scheduler, AppState], backend_of_database: str
+    async def test_a_body_that_reads_then_writes_beside_a_commit_runs_once(
+        self, replicas: tuple[Scheduler, Scheduler, AppState]
     ) -> None:
-        """Two jobs at one tick: one reads, the other commits, the first writes. SQLite refuses
-        that write at once ("database is locked", without waiting); the run is attempted again
-        in a new transaction and succeeds. PostgreSQL (read committed) lets it through."""
+        """Two jobs at one tick: one reads, the other commits, the first writes. Both databases
+        let that write through at its first attempt: on SQLite it waits its turn on the one
+        writer, which sees the other's commit (it was refused at once from the reader's older
+        snapshot, "database is locked", and the run attempted again)."""
         a, _, state = replicas
         attempts = 0
 
@@ -246,12 +249,14 @@ class TestBusyDatabase:
             nonlocal attempts
             attempts += 1
             await session.scalar(select(func.count()).select_from(Alert))  # its snapshot
-            if attempts == 1:
-                async with state.sessionmaker() as other:  # another job commits meanwhile
-                    await AlertLog(other).raise_or_touch(
-                        kind="stale_data", fingerprint="test:other", severity="info", message="x"
-                    )
-                    await other.commit()
+            async with state.sessionmaker() as other:  # another job commits meanwhile
+                await AlertLog(other).raise_or_touch(
+                    kind="stale_data",
+                    fingerprint=f"test:other{attempts}",
+                    severity="info",
+                    message="x",
+                )
+                await other.commit()
             await AlertLog(session).raise_or_touch(
                 kind="stale_data", fingerprint="test:job", severity="info", message="ran"
             )
@@ -261,11 +266,44 @@ class TestBusyDatabase:
         job = Job("test_busy", ALERT_CHECK_INTERVAL_S, read_then_write)
         assert await a.run_tick(job, TICK) == "ran"
         run = await status_of(state, await only_run_of(state, "test_busy"))
-        expected = 2 if backend_of_database == "sqlite" else 1
-        assert (run.status, run.result) == ("succeeded", {"attempts": expected})
-        assert run.attempts == expected  # recorded on the run
+        assert (run.status, run.result, run.attempts) == ("succeeded", {"attempts": 1}, 1)
         assert await count(state, Alert, fingerprint="test:job") == 1
-        assert await count(state, Alert, fingerprint="test:other") == 1
+        assert await count(state, Alert, fingerprint="test:other1") == 1
+
+    async def test_a_body_that_meets_another_process_writing_is_run_again(
+        self,
+        replicas: tuple[Scheduler, Scheduler, AppState],
+        database: str,
+        backend_of_database: str,
+    ) -> None:
+        """SQLite: another process (a `migrate`, an `import-history`) holds the file's write
+        lock past the busy timeout; the body's write gives up, "database is locked", and the
+        run is attempted again in a new transaction, which succeeds."""
+        if backend_of_database != "sqlite":
+            pytest.skip("another process's write lock on the file: SQLite's")
+        a, _, state = replicas
+        attempts = 0
+
+        async def blocked_once(session: AsyncSession, state: AppState) -> dict[str, Any]:
+            nonlocal attempts
+            attempts += 1
+            holder = sqlite3.connect(str(make_url(database).database), isolation_level=None)
+            try:
+                if attempts == 1:
+                    holder.execute("BEGIN IMMEDIATE")
+                await AlertLog(session).raise_or_touch(
+                    kind="stale_data", fingerprint="test:job", severity="info", message="ran"
+                )
+                await session.flush()
+            finally:
+                holder.close()  # its transaction rolled back
+            return {"attempts": attempts}
+
+        job = Job("test_busy", ALERT_CHECK_INTERVAL_S, blocked_once)
+        assert await a.run_tick(job, TICK) == "ran"
+        run = await status_of(state, await only_run_of(state, "test_busy"))
+        assert (run.status, run.result, run.attempts) == ("succeeded", {"attempts": 2}, 2)
+        assert await count(state, Alert, fingerprint="test:job") == 1
 
 
 async def only_run_of(state: AppState, job: str) -> int:
