@@ -31,6 +31,7 @@ from app.platform.core.security import generate_key
 from app.platform.db.migrations import upgrade_to_head
 from app.platform.db.unreachable import DatabaseUnreachable, masked
 from app.platform.runtime.http_head import PROTOCOL
+from scripts import demo_logs
 from scripts.demo_jobs import (
     API,
     DemoFailed,
@@ -182,7 +183,7 @@ def start_simulator(
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = procs["simulator"] = spawn(
-        command, env, args.dir / "simulator.log", stdout=subprocess.PIPE
+        command, env, args.logs / "simulator.log", stdout=subprocess.PIPE
     )
     lines = lines_of(proc)
     progress.waiting("simulator", "starting")
@@ -267,7 +268,7 @@ def start_service(
         "--http",
         PROTOCOL,  # the request head bounded, as deployed
     ]
-    procs["service"] = spawn(command, env, args.dir / "service.log", stdout=subprocess.DEVNULL)
+    procs["service"] = spawn(command, env, args.logs / "service.log", stdout=subprocess.DEVNULL)
     progress.say(f"  service    {base} (pid {procs['service'].pid})")
     progress.say(f"  port       {port}: {why}")
     return base
@@ -310,12 +311,14 @@ def setup(
     except OSError as exc:
         raise DemoFailed(f"cannot create {args.dir} ({exc.strerror}): pass --dir another") from exc
     database_url = prepare_database(args, progress)
+    args.logs = demo_logs.new_start(args.dir)  # beside the last starts', never over them
     sim_url = start_simulator(args, procs, deadline, progress)
     key, _ = generate_key()
     env = service_env(database_url, sim_url, key)
     base = start_service(args, procs, env, progress)
     progress.say(f"  admin key  {key}")
-    progress.say(f"  logs       {args.dir / 'service.log'}, {args.dir / 'simulator.log'}")
+    kept = f"the last {demo_logs.KEPT} starts' kept"
+    progress.say(f"  logs       {args.logs} (service.log, simulator.log; {kept})")
     with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=90) as client:
         progress.waiting("service", "starting")
         wait_until_up(client, procs["service"], deadline)
@@ -395,10 +398,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (DemoFailed, httpx.HTTPError) as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
-        for name in ("service", "simulator"):
-            log = args.dir / f"{name}.log"
-            if tail(log):
-                print(f"--- last lines of {log}\n{tail(log)}", file=sys.stderr)
+        if (logs := getattr(args, "logs", None)) is not None:  # this start's, if it got that far
+            for log in (logs / "service.log", logs / "simulator.log"):
+                if lines := tail(log):
+                    print(f"--- last lines of {log}\n{lines}", file=sys.stderr)
         return 1
     return 0
 

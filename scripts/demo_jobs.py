@@ -43,25 +43,55 @@ def first_start(client: httpx.Client, deadline: float, progress: Progress) -> di
     """Follow the service's first start to its end, as `/status` shows it (`bootstrapping`,
     the step and how far it is): the service syncs and scores by itself, so the demo requests
     no run, and the README's first request of each job is not held back by the gap between
-    requested runs. Its scoring run; None when it is not starting for the first time (a
-    database scored before) or a step failed: the demo then requests the runs."""
-    shown, seen, synced = Shown(progress), False, False
+    requested runs. Its scoring run; None when it is not starting for the first time (ready,
+    no first start seen: a database scored before) or a step failed: the demo then requests the
+    runs. Any other answer is not ready yet, and waited through until `deadline`: the first
+    start may be running behind it, and a run requested then would race its own."""
+    shown, seen, synced, last = Shown(progress), False, False, "no answer"
     while time.monotonic() < deadline:
-        status = dict(client.get(f"{API}/status").json())
+        status, last = read_status(client)
+        if status is None:
+            progress.waiting("service", f"not ready yet: {last}")
+            time.sleep(0.5)
+            continue
         boot = status.get("bootstrap")
         seen = seen or boot is not None
         if seen and not synced and (boot is None or boot["step"] != "universe_sync"):
             synced = said_synced(status, progress)
-        if status["status"] != "bootstrapping" or boot is None:
+        if boot is None:  # ready: the first start, if there was one, has scored
             progress.idle()
-            return first_scoring_run(client) if synced and status["status"] == "ready" else None
+            return first_scoring_run(client) if seen else None
         if boot["problem"] is not None:
             detail = boot["problem"].get("detail") or boot["problem"].get("title")
             progress.say(f"  first start: {boot['step']} failed ({detail}); requesting it")
             return None
         shown.update(FIRST_START[boot["step"]], float(boot["step_progress"]), boot["run_id"])
         time.sleep(0.5)
-    raise DemoFailed("the service's first start did not end in time")
+    raise DemoFailed(f"the service's first start did not end in time ({last})")
+
+
+def read_status(client: httpx.Client) -> tuple[dict[str, Any] | None, str]:
+    """`/status`'s document when it says ready, or bootstrapping with its step; else None: no
+    answer, an error (a 500, a body that is no JSON) or not ready for another reason (a 503
+    `degraded`: the database slow to answer the probe while the service starts). With it, what
+    was said, in a few words."""
+    try:
+        response = client.get(f"{API}/status")
+    except httpx.TransportError as exc:
+        return None, f"/status did not answer ({type(exc).__name__})"
+    try:
+        body = response.json()
+    except ValueError:  # a plain-text 500, a proxy's page
+        body = None
+    said = f"/status last answered {response.status_code}"
+    if not isinstance(body, dict):
+        return None, said
+    state = body.get("status")
+    if isinstance(state, str):  # the readiness's word (a problem's `status` is its code)
+        said = f"{said} {state}"
+    if state == "ready" or (state == "bootstrapping" and body.get("bootstrap") is not None):
+        return body, said
+    return None, said
 
 
 def said_synced(status: dict[str, Any], progress: Progress) -> bool:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The three commands of README.md:
 #   scripts/dev.sh serve   create .venv, install the runtime lock (unless it holds the dev
-#                          lock's), migrate, run uvicorn on the embedded default
+#                          lock's), check the port is free, migrate, run uvicorn on the embedded
+#                          default (on $HOST:$PORT, 127.0.0.1:8000 unless set)
 #   scripts/dev.sh test    create .venv, install the dev lock, run the whole test suite
 #   scripts/dev.sh demo    create .venv with the dev lock, run the simulator and the service wired
 #                          to it with a scored sample portfolio, until Ctrl-C (scripts/demo.py)
@@ -131,12 +132,16 @@ case "${1:-}" in
         # A venv with the dev set holds the service's set at the same versions: kept as it is.
         check_locks
         installed "$DEV_LOCK" || install_lock "$LOCK"
+        HOST=${HOST:-127.0.0.1} PORT=${PORT:-8000}
+        # The port first (uvicorn binds it only after the migrations and the service's start):
+        # one another process holds is a sentence naming it and how to pick another.
+        "$VENV/bin/python" -m scripts.serve_port --host "$HOST" --port "$PORT" "$@"
         # The image's migration step: a database that cannot be reached is a sentence naming
         # its address and what to do (MYSYMBOLS_DEBUG=1: the traceback), and serve stops there.
         "$VENV/bin/python" -m app.cli migrate --upgrade
         export UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN="${UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN:-3}"  # as deployed
         # The request head bounded as deployed (app/platform/runtime/http_head.py).
-        exec "$VENV/bin/uvicorn" app.main:app --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}" \
+        exec "$VENV/bin/uvicorn" app.main:app --host "$HOST" --port "$PORT" \
             --http app.platform.runtime.http_head:BoundedHttpToolsProtocol "$@"
         ;;
     test)

@@ -5,6 +5,8 @@ variable or option to change, and exits non-zero; the traceback only with MYSYMB
 from __future__ import annotations
 
 import os
+import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +53,26 @@ def assert_traceback(code: int, out: str) -> None:
 
 
 class TestServe:
-    """`scripts/dev.sh serve`: its migration step stops it before uvicorn starts."""
+    """`scripts/dev.sh serve`: a port taken stops it before it migrates, its migration step
+    before uvicorn starts."""
+
+    def test_a_taken_port_is_a_sentence_before_anything_starts(self, tmp_path: Path) -> None:
+        database = tmp_path / "mysymbols.db"
+        with socket.socket() as holder:  # another process's server, as the port's holder
+            holder.bind(("127.0.0.1", 0))
+            holder.listen()
+            port = holder.getsockname()[1]
+            url = f"sqlite+aiosqlite:///{database}"
+            code, out = run(["scripts/dev.sh", "serve"], PORT=str(port), MYSYMBOLS_DATABASE_URL=url)
+        assert code != 0, out
+        assert "Traceback" not in out, out
+        said = re.fullmatch(
+            rf"scripts/dev.sh serve: port {port} on 127.0.0.1 is in use by another process: "
+            r"stop it or pick another, e.g. PORT=(\d+) scripts/dev.sh serve\n",
+            out,
+        )
+        assert said is not None and int(said.group(1)) != port, out
+        assert not database.exists()  # no migration ran, nothing started
 
     def test_postgresql_not_answering_is_a_sentence(self) -> None:
         code, out = run(["scripts/dev.sh", "serve"], MYSYMBOLS_DATABASE_URL=NOWHERE)
@@ -94,7 +115,7 @@ class TestDemo:
         code, out = run([*command, "--dir", str(tmp_path)])
         assert code == 1
         assert_said_in_a_sentence(code, out, MASKED, "pass another with --database-url")
-        assert not (tmp_path / "simulator.log").exists()  # nothing was started
+        assert not (tmp_path / "logs").exists()  # nothing was started
 
     def test_it_shows_the_traceback_when_debugging(self, tmp_path: Path) -> None:
         command = [sys.executable, "-m", "scripts.demo", "--database-url", NOWHERE]

@@ -1,20 +1,23 @@
 """The demo's steps against the API's documented answers: the service's first start followed
-through `/status` without requesting a run; a scoring run already going (a scheduled one) is
+through `/status` without requesting a run, any answer but ready or bootstrapping (a 500, a 503
+for another reason, none at all) waited through; a scoring run already going (a scheduled one) is
 followed, and the demo answers with that run's own numbers; its port said with why; and a line
 at least every few seconds while a step waits."""
 
 from __future__ import annotations
 
+import itertools
 import socket
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from scripts import demo, demo_jobs
+from scripts import demo, demo_jobs, demo_logs
 from scripts.demo_jobs import API, first_start, run_job, scoring_run
 from scripts.demo_progress import Progress
 
@@ -27,6 +30,7 @@ BUSY = {
     "run_id": 3,
     "run_url": JOB_RUN,
 }
+PROBLEM = "application/problem+json"
 SCORING_RUN = {"id": 7, "status": "completed", "scored_count": 25, "universe_size": 30}
 
 
@@ -130,12 +134,21 @@ def status(
 
 
 def first_start_answers(
-    statuses: Iterator[dict[str, Any]], asked: list[str]
+    statuses: Iterator[dict[str, Any] | httpx.Response | Exception], asked: list[str]
 ) -> httpx.MockTransport:
+    """`/status` answers `statuses` in turn (a document: 200 when ready, else 503, as the service
+    does; a response as it is; an error raised as the network would), the rankings and the
+    scoring run 7; anything else, a POST included, is a 404."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         asked.append(f"{request.method} {request.url.path}")
         if request.url.path == f"{API}/status":
-            return httpx.Response(503, json=next(statuses))
+            said = next(statuses)
+            if isinstance(said, Exception):
+                raise said
+            if isinstance(said, httpx.Response):
+                return said
+            return httpx.Response(200 if said["status"] == "ready" else 503, json=said)
         if request.url.path == f"{API}/scoring/rankings":
             return httpx.Response(200, json={"run_id": 7, "items": []})
         if request.url.path == f"{API}/scoring/runs/7":
@@ -199,6 +212,81 @@ class TestFirstStart:
             "  first start: universe_sync failed (KuCoin answered 503); requesting it\n"
         )
 
+    def test_a_500_is_not_ready_yet_and_requests_no_second_sync(self) -> None:
+        """A 500 during the first start (uvicorn's plain one, or a problem+json) is waited
+        through: the demo follows the first start to its scoring run and requests nothing."""
+        synced = {"universe_sync": {"contracts": 4}}
+        internal = {
+            "type": "urn:mysymbols:problem:internal-error",
+            "title": "Internal error",
+            "status": 500,
+        }
+        statuses = iter(
+            [
+                status("universe_sync", 0.5, 1),
+                httpx.Response(500, json=internal, headers={"Content-Type": PROBLEM}),
+                httpx.Response(500, text="Internal Server Error"),
+                status("score_refresh", 0.4, 2, **synced),
+                status(None, **synced, score_refresh={"run_id": 7}),
+            ]
+        )
+        asked: list[str] = []
+        transport = first_start_answers(statuses, asked)
+        with httpx.Client(transport=transport, base_url="http://d.test") as client:
+            scored = demo.score(client, time.monotonic() + 30, Progress())
+        assert scored == SCORING_RUN
+        assert not [call for call in asked if call.startswith("POST")]
+        assert asked.count(f"GET {API}/status") == 5
+
+    def test_a_503_not_bootstrapping_is_not_ready_yet_and_requests_no_second_sync(self) -> None:
+        """A 503 that is not the first start's progress (the database slow to answer the probe,
+        or a problem+json saying it is busy) is waited through too."""
+        synced = {"universe_sync": {"contracts": 4}}
+        busy = {"type": "urn:mysymbols:problem:busy", "title": "The database is busy"}
+        statuses = iter(
+            [
+                httpx.Response(503, json={"status": "degraded", "ready": False}),
+                status("universe_sync", 0.5, 1),
+                httpx.Response(503, json={**busy, "status": 503}, headers={"Retry-After": "5"}),
+                httpx.Response(503, json={"status": "degraded", "ready": False}),
+                status(None, **synced, score_refresh={"run_id": 7}),
+            ]
+        )
+        asked: list[str] = []
+        transport = first_start_answers(statuses, asked)
+        with httpx.Client(transport=transport, base_url="http://d.test") as client:
+            scored = demo.score(client, time.monotonic() + 30, Progress())
+        assert scored == SCORING_RUN
+        assert not [call for call in asked if call.startswith("POST")]
+        assert asked.count(f"GET {API}/status") == 5
+
+    def test_no_answer_while_the_service_starts_is_waited_through(self) -> None:
+        statuses = iter(
+            [
+                httpx.ConnectError("connection refused"),
+                httpx.ReadTimeout("timed out"),
+                status("score_refresh", 0.4, 2, universe_sync={"contracts": 4}),
+                status(None, score_refresh={"run_id": 7}),
+            ]
+        )
+        asked: list[str] = []
+        transport = first_start_answers(statuses, asked)
+        with httpx.Client(transport=transport, base_url="http://d.test") as client:
+            assert first_start(client, time.monotonic() + 30, Progress()) == SCORING_RUN
+        assert not [call for call in asked if call.startswith("POST")]
+
+    def test_not_ready_until_the_deadline_fails_naming_the_last_answer(self) -> None:
+        asked: list[str] = []
+        errors = (httpx.Response(500, text="Internal Server Error") for _ in itertools.count())
+        transport = first_start_answers(errors, asked)
+        client = httpx.Client(transport=transport, base_url="http://d.test")
+        with client, pytest.raises(demo_jobs.DemoFailed) as failed:
+            first_start(client, time.monotonic() + 0.2, Progress())
+        assert str(failed.value) == (
+            "the service's first start did not end in time (/status last answered 500)"
+        )
+        assert not [call for call in asked if call.startswith("POST")]
+
 
 class TestPort:
     @pytest.fixture
@@ -239,6 +327,29 @@ class TestPort:
         monkeypatch.delenv("PORT")
         args = demo.parse_args([])
         assert (args.port, args.port_from) == (demo.DEFAULT_PORT, "")
+
+
+class TestLogs:
+    """Each start writes its logs in a folder of its own, beside the last starts', never over
+    them; the newest `KEPT` are kept."""
+
+    def test_a_start_writes_beside_the_last_one(self, tmp_path: Path) -> None:
+        at = time.strptime("2026-01-05 10:15:00", "%Y-%m-%d %H:%M:%S")
+        first = demo_logs.new_start(tmp_path, at)
+        (first / "service.log").write_text("the failed start's log\n")
+        second = demo_logs.new_start(tmp_path, at)  # within the same second
+        assert (first.name, second.name) == ("20260105-101500", "20260105-101500-2")
+        assert (first / "service.log").read_text() == "the failed start's log\n"
+        assert list(second.iterdir()) == []
+
+    def test_only_the_newest_starts_are_kept(self, tmp_path: Path) -> None:
+        (tmp_path / "logs" / "mine").mkdir(parents=True)  # not a start's: left alone
+        made = [
+            demo_logs.new_start(tmp_path, time.localtime(1_767_000_000 + minute * 60))
+            for minute in range(demo_logs.KEPT + 2)
+        ]
+        assert demo_logs.starts(tmp_path / "logs") == made[2:]
+        assert (tmp_path / "logs" / "mine").is_dir()
 
 
 class TestHeartbeat:
