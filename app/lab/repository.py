@@ -105,8 +105,8 @@ class ReplayRepository:
         self, run_id: int, by: str, now: datetime, *, requested_by: str | None = None
     ) -> bool:
         """Cancel a queued or running run (only one `requested_by` queued, when given); False
-        when there is no such run. One statement, and the transaction's first: it waits for
-        the write lock rather than failing on a snapshot another writer has moved past."""
+        when there is no such run. One statement: checked and changed at once, so a concurrent
+        finish cannot be overwritten."""
         return await self._move(
             run_id, PENDING, requested_by, status="cancelled", cancelled_by=by, finished_at=now
         )

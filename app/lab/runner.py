@@ -110,8 +110,7 @@ class ReplayRunner:
         live.beating = False  # its row moves from queued to running in the claim below
         async with self.engine.sessions() as session:
             repository = ReplayRepository(session)
-            # The claim first, the transaction's first statement: on SQLite it waits for the
-            # write lock instead of failing on a snapshot a request's write has moved past.
+            # The claim first: a run cancelled before its turn never starts.
             now = utcnow()
             claimed = await repository.start(
                 run_id, started_at=now, heartbeat_at=now, replica=self.engine.replica

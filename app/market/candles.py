@@ -23,7 +23,7 @@ from app.platform.runtime.progress import advance
 logger = logging.getLogger(__name__)
 
 STORE_BATCH = 5000  # candle rows per insert round-trip
-# Rows written per step: on SQLite each step commits, so the write lock is held for one step
+# Rows written per step: on SQLite each step commits, so the one writer is held for one step
 # (tens of milliseconds), not for a batch that may hold every symbol's window at first fill.
 INSERT_STEP = 1000
 

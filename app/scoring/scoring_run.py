@@ -96,8 +96,8 @@ class ScoringRunService:
 
         The run's own rows are written last, after the fetches and the worker's scoring: on
         SQLite the market data is committed step by step as it arrives, and the run's record
-        takes the database's write lock for its writes alone, not for the whole run (a
-        person's write waits that long). On PostgreSQL it all stays one transaction."""
+        holds the one writer for its writes alone, not for the whole run (a person's write
+        waits that long). On PostgreSQL it all stays one transaction."""
         started = time.perf_counter()
         config = await load_run_config(self.session)
         notes: dict[str, str] = {}  # slugs of what went wrong, spread into its exclusions

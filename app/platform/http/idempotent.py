@@ -85,8 +85,8 @@ class AnswerOnce:
                 await session.commit()
         except BaseException:
             if guard is not None:
-                # The request's work is undone first: on SQLite its transaction may hold the
-                # write lock (the portfolio's lock takes it), which the release would wait behind.
+                # The request's work is undone first: on SQLite its transaction may hold the one
+                # writer (the portfolio's lock takes it), which the release would wait behind.
                 await rollback_quietly(session)
                 await guard.release()
             raise

@@ -7,7 +7,7 @@ Each kind keeps its runs in a ledger (`job_run`, `replay_run`) whose repository 
 run shares:
 - which runs live here, each with its task and `Tracker` (its progress; whether to stop);
 - one heartbeat: every second, in one transaction, each live run says it is alive in its ledger,
-  with its progress. SQLite is one process, whose runs hold its one write lock in turn: nobody
+  with its progress. SQLite is one process, whose writes take turns on its one writer: nobody
   reads a heartbeat there, so each beat only reads whether the row is still where the run left it;
 - one rule for a run that has left its row (cancelled over the API, or aborted as abandoned by a
   peer): it is told to stop at its next safe point (`LiveRun.lost`);

@@ -52,12 +52,10 @@ from app.platform.runtime.progress import RunAborted, Tracker, tracking
 
 logger = logging.getLogger(__name__)
 
-# A body that met a busy database (a lock or snapshot conflict, a timeout) is run again: its
-# transaction was undone, and a job is meant to be run again anyway, at its next tick. SQLite
-# refuses at once a write after a read whose snapshot another connection's commit made stale;
-# a scoring run there commits its heartbeat every second for seconds on end, so a sync beside it
-# may meet that more than twice (seen on a loaded machine: 0.5 + 1.0 s of waiting were not
-# enough). Five attempts wait 5 s in all.
+# A body that met a busy database (a lock wait or a statement past its timeout, a deadlock;
+# on SQLite, another process keeping the file locked past the busy timeout) is run again: its
+# transaction was undone, and a job is meant to be run again anyway, at its next tick. Five
+# attempts wait 5 s in all.
 BUSY_ATTEMPTS = 5
 BUSY_BACKOFF_S = 0.5
 

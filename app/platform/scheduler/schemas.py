@@ -104,8 +104,8 @@ class JobRunRead(BaseModel):
     )
     attempts: int = Field(
         ge=1,
-        description="Times its body ran: more than 1 when a busy database (a lock, a snapshot "
-        "another commit made stale) undid an attempt and the run was attempted again.",
+        description="Times its body ran: more than 1 when a busy database (a lock held past its "
+        "timeout, a deadlock) undid an attempt and the run was attempted again.",
     )
 
     @model_validator(mode="after")

@@ -24,8 +24,8 @@ class JobRunRead:
     `degraded` run has both: what it did, and why it could not do its purpose).
 
         Attributes:
-            attempts (int): Times its body ran: more than 1 when a busy database (a lock, a snapshot another commit made
-                stale) undid an attempt and the run was attempted again.
+            attempts (int): Times its body ran: more than 1 when a busy database (a lock held past its timeout, a deadlock)
+                undid an attempt and the run was attempted again.
             duration_ms (float | None):
             finished_at (datetime.datetime | None):
             heartbeat_at (datetime.datetime | None):
