@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import httpx
 from sqlalchemy import func, select
 
 from app.main import create_app
@@ -26,18 +27,23 @@ SIGNAL = {
 }
 
 
+async def created_trade_key(api: httpx.AsyncClient) -> dict[str, str]:
+    """The header of a `trade` key created through the API (stored, unlike a bootstrap key)."""
+    created = await api.post(
+        f"{BASE}/api-keys",
+        json={"name": "engine", "role": "trade"},
+        headers={"X-API-Key": ADMIN_KEY},
+    )
+    assert created.status_code == 201, created.text
+    return {"X-API-Key": created.json()["key"]}
+
+
 async def test_idempotent_writes_with_an_api_created_key_succeed(
     committed_sqlite: str, make_settings: Callable[..., Settings]
 ) -> None:
     settings = make_settings(committed_sqlite)
     async for api in start_app(create_app(settings)):
-        created = await api.post(
-            f"{BASE}/api-keys",
-            json={"name": "engine", "role": "trade"},
-            headers={"X-API-Key": ADMIN_KEY},
-        )
-        assert created.status_code == 201, created.text
-        key = {"X-API-Key": created.json()["key"]}
+        key = await created_trade_key(api)
         for n in range(6):
             headers = {**key, "Idempotency-Key": f"signal-{n}"}
             answer = await api.post(f"{BASE}/signals", json=SIGNAL, headers=headers)
@@ -61,12 +67,7 @@ async def test_parallel_keyed_writes_with_an_api_created_key_all_succeed(
     a 503 `busy`)."""
     settings = make_settings(committed_sqlite)
     async for api in start_app(create_app(settings)):
-        created = await api.post(
-            f"{BASE}/api-keys",
-            json={"name": "engine", "role": "trade"},
-            headers={"X-API-Key": ADMIN_KEY},
-        )
-        key = {"X-API-Key": created.json()["key"]}
+        key = await created_trade_key(api)
         answers = await asyncio.gather(
             *(
                 api.post(
