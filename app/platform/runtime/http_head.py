@@ -13,14 +13,27 @@ began it after another request, then the limit itself. Every uvicorn the project
 
 After the head, what the parser takes without a byte of body in it is counted the same way: a
 chunked body's trailer fields, which llhttp keeps until they end as it keeps a head's. Past the
-limit the connection is closed (an answer may be under way): 64 MB of unfinished trailer grew
-the server by 120 MB before.
+limit the connection is closed, once the answers to the requests before it have gone out (the
+request's own route, reading it, is cut off): 64 MB of unfinished trailer grew the server by
+120 MB before.
 
 A request the parser cannot read (a control character in a header's value, a space in a header's
 name, a method HTTP does not define, a malformed chunk) is answered as every refusal is, a
 problem+json `400` in words, after the answers to the requests read whole before it, and the
 connection is closed. uvicorn wrote a bare text/plain "Invalid HTTP request received." at once,
-ahead of those answers, which were lost.
+ahead of those answers, which were lost; and a malformed chunk behind a request still being
+answered lost that request's answer though its route ran.
+
+What a head asks that the service does not do is refused the same way, before its route runs: a
+transfer coding other than chunked alone (`gzip, chunked`: 501, RFC 9112 section 6.1) and an
+expectation other than `100-continue` (417, RFC 9110 section 10.1.1). A `100-continue` in an
+HTTP/1.0 request is ignored, as RFC 9110 has it.
+
+A client that sends its requests and half-closes (its end of the connection shut for writing:
+`nc -N`, a script's `shutdown(SHUT_WR)`) is answered every request it sent whole, in order, and
+the connection is closed after the last answer. uvicorn closed it at once: a write whose route
+had already read its body ran to its commit, and its answer was lost. A request still arriving
+(its body cut short) is a hang-up as before: its route is told the client is gone.
 """
 
 from __future__ import annotations
@@ -39,6 +52,9 @@ HEAD_MAX_BYTES = 32 * 1024  # the request line and headers, in all
 PROTOCOL = "app.platform.runtime.http_head:BoundedHttpToolsProtocol"  # uvicorn's `--http`
 SLUG = "header-fields-too-large"
 MALFORMED_SLUG = "malformed-request"
+CODING_SLUG = "transfer-coding-not-implemented"
+EXPECTATION_SLUG = "expectation-failed"
+_FRAMING = frozenset((b"transfer-encoding", b"expect"))  # the header fields read here
 
 
 def _problem(**document: object) -> bytes:
@@ -67,6 +83,38 @@ _MALFORMED = _problem(
     "space in a header's name, a method HTTP does not define, a malformed chunk). Nothing was "
     "read or changed; the connection is closed.",
 )
+_UNKNOWN_CODING = _problem(
+    type=PROBLEM_TYPE_PREFIX + CODING_SLUG,
+    title="Transfer coding not implemented",
+    status=501,
+    detail="The request's Transfer-Encoding names a coding other than chunked (gzip, say), "
+    "which this service does not undo: send the body plain, with its Content-Length, or with "
+    "Transfer-Encoding: chunked alone. Nothing was read or changed; the connection is closed.",
+)
+_EXPECTATION_FAILED = _problem(
+    type=PROBLEM_TYPE_PREFIX + EXPECTATION_SLUG,
+    title="Expectation failed",
+    status=417,
+    detail="The request's Expect names an expectation other than 100-continue, the only one "
+    "this service meets: send no Expect, or Expect: 100-continue. Nothing was read or changed; "
+    "the connection is closed.",
+)
+
+
+def _unmet(fields: list[tuple[bytes, bytes]]) -> tuple[int, bytes] | None:
+    """The refusal of what a head's `Transfer-Encoding` and `Expect` `fields` ask that this
+    service does not do; None when it does all of it."""
+    codings: list[bytes] = []
+    expectations: list[bytes] = []
+    for name, value in fields:  # lists of tokens, whose empty members do not count
+        members = [m for m in (part.strip().lower() for part in value.split(b",")) if m]
+        (codings if name == b"transfer-encoding" else expectations).extend(members)
+    # A last coding other than chunked is llhttp's 400 (RFC 9112 6.3: the body has no length).
+    if len(codings) > 1 and codings[-1] == b"chunked":
+        return 501, _UNKNOWN_CODING
+    if any(member != b"100-continue" for member in expectations):
+        return 417, _EXPECTATION_FAILED
+    return None
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -77,9 +125,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = True  # from the connection's start or a message's end to a head's end
         self._budget = HEAD_MAX_BYTES  # what may still be fed of the head under way
         self._refused = False
-        self._refusal = (431, _REFUSAL)  # the connection's last answer, once refused
+        # The connection's last answer once refused (None: closed without one).
+        self._refusal: tuple[int, bytes] | None = (431, _REFUSAL)
         self._beside_body = 0  # bytes fed since the last of a body's bytes (trailers, say)
         self._body_fed = False
+        self._ended = False  # the client sent all it will: closed after the last answer
 
     def data_received(self, data: bytes) -> None:
         """Feed `data` whole when it fits (a read of a head, or of a body), else in slices."""
@@ -108,7 +158,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 super().data_received(fed)
             else:
                 self._feed_after_head(fed)
-            if self.transport.is_closing():
+            if self._refused or self.transport.is_closing():
                 return
             if self.transport.get_protocol() is not self:  # upgraded (a WebSocket; none yet)
                 return  # as uvicorn does with what followed the head in its read
@@ -122,22 +172,34 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             return
         self._beside_body += len(data)
         if self._beside_body > HEAD_MAX_BYTES:
-            self._refused = True
             logger.warning(
                 "A request's trailer over %d bytes refused from %s", HEAD_MAX_BYTES, self.client
             )
-            self.transport.close()
+            if self._drop_queued():  # the answers before it go out first
+                self._refuse(None)
+            else:  # its route is reading it: cut off
+                self._refused = True
+                self.transport.close()
 
     def on_headers_complete(self) -> None:
         if self._refused:
             return
         self._in_head = False
         size = len(self.url)
+        framing = []
         for name, value in self.headers:  # a loop: twice as fast as sum() over a generator
             size += len(name) + len(value)
+            if name in _FRAMING:
+                framing.append((name, value))
         if size > HEAD_MAX_BYTES:
             self._refuse_head()
             return
+        if framing and (unmet := _unmet(framing)) is not None:
+            logger.info("A request head refused %d from %s", unmet[0], self.client)
+            self._refuse(unmet)
+            return
+        if self.expect_100_continue and self.parser.get_http_version() == "1.0":
+            self.expect_100_continue = False  # RFC 9110 10.1.1: ignored in HTTP/1.0
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:
@@ -160,7 +222,29 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.server_state.total_requests += 1
             self._answer_refusal()
             return
+        last = self._ended and not self.pipeline  # no request waits behind this answer
         super().on_response_complete()
+        if last and not self.transport.is_closing():
+            self.transport.close()  # after the answer's bytes, which the transport sends first
+
+    # asyncio's Protocol returns bool | None here; uvicorn's override narrowed it to None.
+    def eof_received(self) -> bool | None:  # type: ignore[override]
+        """The client will send nothing more: the requests it sent whole are answered, in
+        order, then the connection is closed (True keeps it open for them). uvicorn closed it
+        at once, and a route that had read its body ran on to answer no one."""
+        if self._ended or self._refused:  # the refusal closes it after the answers under way
+            return True
+        cycle = self.cycle
+        # A request cut short behind the answers under way is dropped, never started. Else,
+        # closed at once: with nothing to answer; on a hang-up mid-body (its route is told); or
+        # with an answer already going out and none behind it (an event stream's, say), which
+        # a client that closed would never read to its end.
+        if not self._drop_queued() and (
+            cycle is None or not self._in_head or (cycle.response_started and not self.pipeline)
+        ):
+            return None
+        self._ended = True
+        return True
 
     def send_400_response(self, msg: str) -> None:
         """The parser's refusal (uvicorn has logged `msg`), in words, after the answers to the
@@ -170,29 +254,45 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete and cycle.more_body:
             # The request being read is the malformed one: it can never be read whole.
+            if self._drop_queued():  # behind answers under way: they go out first
+                self._refuse((400, _MALFORMED))
+                return
             self._refused = True
             if cycle.response_started:  # its route answers without its body: cut it off
                 self.transport.close()
             else:
                 self._answer(400, _MALFORMED)
             return
-        self._refuse(400, _MALFORMED)
+        self._refuse((400, _MALFORMED))
+
+    def _drop_queued(self) -> bool:
+        """Drop the request being read when it waits behind others' answers (pipelined, its
+        route not started; it can never be read whole); whether it did."""
+        if not self._in_head and self.pipeline and self.pipeline[0][0] is self.cycle:
+            self.pipeline.popleft()  # the newest, queued last
+            return True
+        return False
 
     def _refuse_head(self) -> None:
         logger.warning("A request head over %d bytes refused from %s", HEAD_MAX_BYTES, self.client)
-        self._refuse(431, _REFUSAL)
+        self._refuse((431, _REFUSAL))
 
-    def _refuse(self, status: int, problem: bytes) -> None:
-        """Read no more; answer `problem` and close once the answers under way have gone out."""
+    def _refuse(self, refusal: tuple[int, bytes] | None) -> None:
+        """Read no more; answer `refusal` (None: none) and close once the answers under way
+        have gone out."""
         self._refused = True
-        self._refusal = (status, problem)
+        self._refusal = refusal
         if self.cycle is None or self.cycle.response_complete:
             self._answer_refusal()
         else:
             self.flow.pause_reading()
 
     def _answer_refusal(self) -> None:
-        if not self.transport.is_closing():  # the last answer closed it (`Connection: close`)
+        if self.transport.is_closing():  # the last answer closed it (`Connection: close`)
+            return
+        if self._refusal is None:
+            self.transport.close()
+        else:
             self._answer(*self._refusal)
 
     def _answer(self, status: int, problem: bytes) -> None:
