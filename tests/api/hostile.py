@@ -1,11 +1,14 @@
 """Hostile cases, generated from the OpenAPI document: for each operation, each of its inputs (a
 path or query parameter, a body field at any depth, a key of a free-form object) set, alone, to
-the extremes of its type in a request that is otherwise valid.
+the extremes of its type in a request that is otherwise valid; each object of its valid body with
+a key given twice (its first, at every depth); and, for an operation that takes a body, a client
+that hangs up after the body's first byte.
 
 A case knows whether it must be refused: a value its field's schema refuses (read with
 jsonschema, so a bound the document gains is a bound the cases respect), a number beyond a
-double's range, an integer too long to parse, or a query parameter the operation does not
-declare. Any other case may be accepted, but never answered with a 5xx.
+double's range, an integer too long to parse, a key given twice, or a query parameter the
+operation does not declare. Any other case may be accepted, but never answered with a 5xx; a
+hang-up is answered nothing at all.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ WRONG_TYPES = {
 # A query parameter's text that is not of its type.
 WRONG_TEXT = {"number": "one", "integer": "one", "boolean": "maybe"}
 LATIN_1 = "€".encode().decode("latin-1")  # "â\x82¬": a server's reading of a UTF-8 header
+DUPLICATE = "duplicate key"  # the label of a case giving a key twice in its object
+HANG_UP = "hang-up"  # the label of a case whose client goes away after the body's first byte
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Case:
     @property
     def field_name(self) -> str:
         """The name a refusal must give: the innermost named part of `where`."""
-        return next(str(part) for part in reversed(self.where) if isinstance(part, str))
+        return next((str(part) for part in reversed(self.where) if isinstance(part, str)), "body")
 
 
 def _is_refused(value: Any, schema: dict[str, Any], components: dict[str, Any]) -> bool:
@@ -244,6 +249,28 @@ def operation_cases(
     body = operation.get("requestBody", {}).get("content", {}).get("application/json")
     if body is not None:
         found += _body_cases(name, body["schema"], components, base.body, known or {})
+        found += _duplicate_cases(name, base.body)
+        found.append(Case(name, "body", (), HANG_UP, "", refused=True))
+    return found
+
+
+def _duplicate_cases(name: str, body: Any) -> list[Case]:
+    """Each object of the valid `body` (at any depth; an array's first item) with its first key
+    given twice, the same value both times: refused, whatever the value."""
+    found: list[Case] = []
+
+    def visit(value: Any, at: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict) and value:
+            key = next(iter(value))
+            found.append(
+                Case(name, "body", (*at, key), DUPLICATE, json.dumps(value[key]), refused=True)
+            )
+            for inner, item in value.items():
+                visit(item, (*at, inner))
+        elif isinstance(value, list) and value:
+            visit(value[0], (*at, 0))
+
+    visit(body, ())
     return found
 
 
@@ -293,7 +320,10 @@ def request_of(
         headers[str(case.where[0])] = case.token
     path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "1"), base.template)
     body = None
-    if case.location == "body":
+    if case.label == DUPLICATE:  # `"key": value, "key": value`
+        twice = f"{case.token}, {json.dumps(case.where[-1])}: {case.token}"
+        body = _with_token(base.body, case.where, twice).encode()
+    elif case.location == "body" and case.where:
         body = _with_token(base.body, case.where, case.token).encode()
     elif base.body is not None:
         body = json.dumps(base.body).encode()

@@ -2,10 +2,12 @@
 operation (path, query, header and body), alone at the extremes of its type (numbers to 1e308
 and past it, integers of 5000 digits, dates in years 1 and 9999 at odd offsets, strings at their
 maxLength and one past it, UTF-8 text where a pattern asks for ASCII, as a server reads a header's
-bytes, a JSON value of the wrong type), in a request otherwise valid, sent with the admin key so
+bytes, a JSON value of the wrong type), each object of a body with a key given twice, and a client
+hanging up after a body's first byte, in a request otherwise valid, sent with the admin key so
 that authorisation hides no validation. No answer is a 5xx; a 422 is problem+json naming the
-field it refused; a case the field's schema refuses is refused; and a refused request stores
-nothing (every table's rows are the same before and after it).
+field it refused; a case the field's schema refuses is refused; a key given twice is a 422
+`duplicate_key` naming it; a hang-up is sent nothing (the service counts it as a 499); and a
+refused request stores nothing (every table's rows are the same before and after it).
 
 The valid requests are the walk's of tests/api/test_every_route.py, which sends every operation
 once and fails on one it does not send: a route added tomorrow has its valid request there and
@@ -26,7 +28,9 @@ schemathesis keeps checking the deployed service in tests/contract/.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
+import json
 import math
 import re
 from collections.abc import Callable
@@ -34,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -46,7 +51,15 @@ from app.platform.core.config import Settings
 from app.platform.db.base import Base as Tables
 from app.platform.db.engine import create_engine
 from app.platform.db.models.alert import Alert
-from tests.api.hostile import Base, Case, known_keys, operation_cases, request_of
+from tests.api.hostile import (
+    DUPLICATE,
+    HANG_UP,
+    Base,
+    Case,
+    known_keys,
+    operation_cases,
+    request_of,
+)
 from tests.api.test_every_route import API, UNIVERSE, Walk, walk_every_route
 from tests.conftest import ADMIN_KEY, app_on_session, joined_session, simulator_settings
 from tests.helpers import PROBLEM
@@ -54,6 +67,12 @@ from tests.sim_fixtures import live_clock_ms, running_simulator
 
 ADMIN = {"X-API-Key": ADMIN_KEY}
 CASE_TIMEOUT_S = 120
+CLIENT_CLOSED = 499  # what the service counts a request whose client hung up as
+UNLIMITED = {
+    f"{kind}_{part}": 1_000_000
+    for kind in ("read", "heavy", "write")
+    for part in ("per_s", "burst")
+}
 
 
 Pick = Callable[[list[Case]], list[Case]]
@@ -64,8 +83,11 @@ class HostileWalk(Walk):
     valid request: they meet the state that made that request valid (a weight change, say,
     valid until a preset replaces the weights)."""
 
-    def __init__(self, client: httpx.AsyncClient, session: AsyncSession, pick: Pick) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, app: ASGIApp, session: AsyncSession, pick: Pick
+    ) -> None:
         super().__init__(client)
+        self.app = app  # a hang-up is sent to it directly: httpx sends whole bodies
         self.session = session
         self.tables = TableWatch(session)
         self.pick = pick
@@ -106,7 +128,7 @@ class HostileWalk(Walk):
         states = await self.tables.states()
         for case in sorted(chosen, key=lambda case: not case.refused):
             # The tables after one case are those before the next: nothing runs between them.
-            result, states = await outcome(self.client, self.tables, case, base, states)
+            result, states = await outcome(self.client, self.app, self.tables, case, base, states)
             self.outcomes.append(result)
         await reload_expired(self.session)
 
@@ -145,8 +167,12 @@ class Outcome:
 
     def wrong(self) -> str:
         """What is wrong with the answer ("" when nothing is)."""
+        if self.case.label == HANG_UP and self.status != CLIENT_CLOSED:
+            return f"answered {self.status} to a client that hung up: {str(self.body)[:120]}"
         if self.status >= 500:
             return f"{self.status}: {str(self.body)[:200]}"
+        if self.case.label == DUPLICATE and not self._coded("duplicate_key"):
+            return f"{self.status}, not refused as a key given twice: {self._errors()[:160]}"
         if self.case.refused and self.status < 400:
             return f"accepted with {self.status}: {str(self.body)[:120]}"
         if self.status == 422 and (self.case.refused or self._validation()) and not self._named():
@@ -177,6 +203,11 @@ class Outcome:
             if name in parts or (holder in parts and _says(str(error.get("message")), name)):
                 return True
         return False
+
+    def _coded(self, code: str) -> bool:
+        """A 422 one of whose errors has `code`."""
+        errors = self.body.get("errors", []) if isinstance(self.body, dict) else []
+        return self.status == 422 and any(error.get("code") == code for error in errors)
 
     def _errors(self) -> str:
         if isinstance(self.body, dict):
@@ -277,6 +308,7 @@ def _postgres_non_finite(column: Column[Any]) -> str:
 
 async def outcome(
     client: httpx.AsyncClient,
+    app: ASGIApp,
     tables: TableWatch,
     case: Case,
     base: Base,
@@ -289,16 +321,70 @@ async def outcome(
     # Header values as bytes, as a client sends them: a latin-1 case is the bytes of UTF-8 text.
     every = {**sent, **ADMIN, **typed}
     headers = [(name.encode(), value.encode("latin-1")) for name, value in every.items()]
-    response = await asyncio.wait_for(
-        client.request(method, path, params=query, content=body, headers=headers),
-        CASE_TIMEOUT_S,
-    )
+    if case.label == HANG_UP:
+        status, media, content = await hung_up(app, method, path, query, headers)
+    else:
+        response = await asyncio.wait_for(
+            client.request(method, path, params=query, content=body, headers=headers),
+            CASE_TIMEOUT_S,
+        )
+        status = response.status_code
+        media = response.headers.get("content-type", "").split(";")[0]
+        content = response.json() if media.endswith("json") else response.text[:200]
     after = await tables.states()
     changed = sorted(name for name in before if before[name].digest != after[name].digest)
     infinite = sorted(name for name in before if before[name].non_finite < after[name].non_finite)
-    media = response.headers.get("content-type", "").split(";")[0]
-    content: Any = response.json() if media.endswith("json") else response.text[:200]
-    return Outcome(case, response.status_code, media, content, changed, infinite), after
+    return Outcome(case, status, media, content, changed, infinite), after
+
+
+async def hung_up(
+    app: ASGIApp,
+    method: str,
+    path: str,
+    query: dict[str, str],
+    headers: list[tuple[bytes, bytes]],
+) -> tuple[int, str, Any]:
+    """`method path` announcing 100 bytes of body, of which `{` comes before the client goes
+    away, sent to `app` as a server hands it over: the status sent, its media type and body
+    (`CLIENT_CLOSED` and nothing when nothing was sent, as the service counts it)."""
+    arriving: list[Message] = [
+        {"type": "http.request", "body": b"{", "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive() -> Message:
+        return arriving.pop(0) if len(arriving) > 1 else arriving[0]
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": urlencode(query).encode(),
+        "headers": [
+            (b"host", b"t.test"),
+            (b"content-length", b"100"),
+            *((name.lower(), value) for name, value in headers),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
+    await asyncio.wait_for(app(scope, receive, send), CASE_TIMEOUT_S)
+    if not sent:
+        return CLIENT_CLOSED, "", None
+    start = dict(sent[0].get("headers", []))
+    media = start.get(b"content-type", b"").decode().split(";")[0]
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return int(sent[0]["status"]), media, json.loads(body) if media.endswith("json") else body
 
 
 async def reload_expired(session: AsyncSession) -> None:
@@ -345,7 +431,9 @@ async def hostile_walk(
             transaction = await connection.begin()
             try:
                 async with joined_session(connection) as session:
-                    settings = simulator_settings(make_settings, database_url, sim.base_url)
+                    # One caller on purpose: a case answered 429 would be judged on nothing.
+                    unlimited = functools.partial(make_settings, limits=UNLIMITED)
+                    settings = simulator_settings(unlimited, database_url, sim.base_url)
                     app = app_on_session(settings, session)
                     transport = httpx.ASGITransport(app=ending_streams(app))
                     async with (
@@ -353,7 +441,7 @@ async def hostile_walk(
                         app.router.lifespan_context(app),
                     ):
                         await app.state.app_state.runs.swept.wait()
-                        walk = HostileWalk(client, session, pick)
+                        walk = HostileWalk(client, app, session, pick)
                         await walk_every_route(walk, session)
                         await walk.attack_the_rest()
                         return walk
@@ -413,6 +501,10 @@ async def test_every_hostile_case(
     assert {o.case.label for o in headers if o.status == 422} == {"maxLength+1", "latin-1"}
     # The tables' digest sees a write: an accepted case that stores (a signal, a PnL report).
     assert any(o.tables_changed for o in walk.outcomes if o.status < 300)
+    # Every operation taking a body met a key given twice and a client that hung up.
+    bodies = {o.case.operation for o in walk.outcomes if o.case.location == "body"}
+    for label in (DUPLICATE, HANG_UP):
+        assert {o.case.operation for o in walk.outcomes if o.case.label == label} == bodies
     wrong = wrong_answers(walk.outcomes)
     assert not wrong, wrong
 

@@ -98,7 +98,8 @@ def main() -> int:
             f"{API}/events",
             *args.extra,
         ]
-        code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+        contract_env = {**env, "CONTRACT_API_KEY": ADMIN_KEY}  # schemathesis.toml's auth
+        code = subprocess.run(command, cwd=ROOT, env=contract_env, check=False).returncode
         print(f"schemathesis: exit {code} in {time.monotonic() - started:.0f} s")
     return code
 

@@ -60,6 +60,25 @@ class PermissionDeniedError(AppError):
     status, slug, title = 403, "forbidden", "Insufficient role"
 
 
+class ConflictingCredentialsError(AppError):
+    """A request presenting different API keys (in `X-API-Key` twice, or there and as a Bearer
+    token): who is calling is not the service's to guess."""
+
+    status, slug, title = 400, "conflicting-credentials", "Different API keys presented"
+
+    def __init__(self, detail: str, *, sent_in: tuple[str, ...]) -> None:
+        super().__init__(detail, extra={"sent_in": list(sent_in)})
+
+
+class NotAcceptableError(AppError):
+    """A request whose `Accept` takes none of the media types its route answers in."""
+
+    status, slug, title = 406, "not-acceptable", "Not acceptable"
+
+    def __init__(self, detail: str, *, acceptable: tuple[str, ...]) -> None:
+        super().__init__(detail, extra={"acceptable": list(acceptable)})
+
+
 class NotFoundError(AppError):
     status, slug, title = 404, "not-found", "Not found"
 

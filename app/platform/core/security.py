@@ -16,6 +16,7 @@ KEY_PREFIX = "msk_"
 PUBLIC_ID_LENGTH = len(KEY_PREFIX) + 8
 _API_KEY_HEADER = raw(API_KEY)
 _AUTHORIZATION_HEADER = b"authorization"
+BEARER = "Authorization: Bearer"
 
 # The audit trail records a stored key as `key-<id>:<name>` in String(80) actor columns
 # (`actor`, `created_by`, `requested_by`, the idempotency `principal`, ...). A new key's name is
@@ -37,20 +38,44 @@ class Principal:
 ANONYMOUS_READER = Principal(name="anonymous", role=Role.READ)
 
 
-def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
-    """The API key a request presents, from its raw ASGI headers: `X-API-Key`, else
-    `Authorization: Bearer <key>`. The only parser of it: authentication and the response
-    cache must agree on who is asking. The first of each header counts, blanks around a value
-    are ignored, and an empty value is no key (an empty `X-API-Key` beside a Bearer key: the
-    Bearer key)."""
-    api_key = bearer = None
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request presents: its one key (None: no key), or, when it presents different
+    keys, where they came from (`conflict`, and then no key)."""
+
+    key: str | None
+    conflict: tuple[str, ...] = ()
+
+
+def presented_credentials(headers: Iterable[tuple[bytes, bytes]]) -> Credentials:
+    """The API key a request presents, from its raw ASGI headers: in `X-API-Key` or as
+    `Authorization: Bearer <key>`. The only parser of it: authentication, the callers' limits and
+    the response cache must agree on who is asking. Blanks around a value are ignored, an empty
+    value is no key (an empty `X-API-Key` beside a Bearer key: the Bearer key) and another
+    `Authorization` scheme carries none. Every value counts: the same key sent more than once
+    (in both headers, say) is that key; different keys are a conflict, never one chosen over
+    the other (a proxy or client that adds a header would change who is calling)."""
+    found: dict[str, set[str]] = {}  # key: the headers it came in
     for name, value in headers:
-        if name == _API_KEY_HEADER and api_key is None:
-            api_key = value.decode("latin-1").strip()
-        elif name == _AUTHORIZATION_HEADER and bearer is None:
+        if name == _API_KEY_HEADER:
+            where, key = API_KEY, value.decode("latin-1").strip()
+        elif name == _AUTHORIZATION_HEADER:
             scheme, _, credentials = value.decode("latin-1").strip().partition(" ")
-            bearer = credentials.strip() if scheme.lower() == "bearer" else ""
-    return api_key or bearer or None
+            where, key = BEARER, credentials.strip() if scheme.lower() == "bearer" else ""
+        else:
+            continue
+        if key:
+            found.setdefault(key, set()).add(where)
+    if len(found) <= 1:
+        return Credentials(next(iter(found), None))
+    came = {where for places in found.values() for where in places}
+    return Credentials(None, tuple(where for where in (API_KEY, BEARER) if where in came))
+
+
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The one API key a request presents (`presented_credentials`); None for none, and for
+    different keys (which authentication refuses)."""
+    return presented_credentials(headers).key
 
 
 def role_permits(role: Role | None, required: Role, *, open_reads: bool) -> bool:

@@ -5,6 +5,10 @@ Any replica serves any client: events are read from the outbox, by one reader pe
 what it missed itself, then takes the hub's events, skipping any it has sent. Every
 `heartbeat_s` a stream checks that its API key is still valid (a revoked key ends it with a
 final `error` event) and, if it sent nothing since, sends a comment to keep the connection open.
+A stream resumed from an id past the newest event (the outbox was restored from a backup, or
+another database answers) is sent a `reload` event at once, with the newest id as its own: what
+the client holds may be of events that no longer exist, so it reads the state afresh, and the
+stream goes on from there (resuming from 37, not 1037, after a drop).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.hub import READ_LIMIT, EventHub, StreamEnd
 from app.platform.events.wakeup import EventSignal
 
-__all__ = ["EventSignal", "EventStreamService", "format_end", "format_event"]
+__all__ = ["EventSignal", "EventStreamService", "format_end", "format_event", "format_reload"]
 
 Item = EventOutbox | StreamEnd | None
 
@@ -48,6 +52,18 @@ def format_event(event: EventOutbox) -> str:
         separators=(",", ":"),
     )
     return f"id: {event.id}\nevent: {event.kind}\ndata: {data}\n\n"
+
+
+def format_reload(newest: int, resumed_from: int) -> str:
+    """The `reload` event of a stream resumed past the newest event: the newest id as its own
+    (a client resumes after it from now on), and why, in words."""
+    data = {
+        "newest_id": newest,
+        "resumed_from": resumed_from,
+        "detail": f"Last-Event-ID {resumed_from} is past the newest event, {newest} (the events "
+        "were restored or reset): read the state afresh; the stream goes on from the newest.",
+    }
+    return f"id: {newest}\nevent: reload\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
 def format_end(end: StreamEnd) -> str:
@@ -94,6 +110,7 @@ class EventStreamService:
                 yield format_end(ended if isinstance(ended, StreamEnd) else UNAVAILABLE)
                 return
             # From here the hub queues every event it reads: the missed ones come from the outbox.
+            reload = None
             async with self.open_session() as session:
                 events = EventRepository(session)
                 if last_event_id is None:
@@ -103,9 +120,13 @@ class EventStreamService:
                         last_event_id,
                         list(await events.after(last_event_id, READ_LIMIT)),
                     )
+                    if not missed and (newest := await events.latest_id()) < last_event_id:
+                        last, reload = newest, format_reload(newest, last_event_id)
             # The retry hint goes out only once the starting point is taken: a client that has
             # read it receives every event committed afterwards.
             yield f"retry: {self.retry_ms}\n\n"
+            if reload is not None:
+                yield reload
             while missed:
                 for event in missed:
                     yield format_event(event)

@@ -19,7 +19,9 @@ contracts, changed only by recorded decisions, with its weights, risk, evidence 
 too, unless the deployment opened them), in `X-API-Key` or as `Authorization: Bearer <key>`.
 Roles include the ones below them: `read` (every read), `trade` (membership changes,
 rebalances, PnL reports, signals, runs on demand), `admin` (settings, keys, the scoring
-algorithm, any job). A missing, unknown or revoked key is 401; too low a role, 403.
+algorithm, any job). A missing, unknown or revoked key is 401; too low a role, 403; different
+keys in one request (`X-API-Key` twice, or a key there and another as a Bearer token), 400: send
+one key. On a route that takes a body, the key is checked before the body is read.
 
 **Errors.** Every error is `application/problem+json` (RFC 9457) with a stable `type`
 (`urn:mysymbols:problem:<slug>`: branch on it), a `detail` saying how to fix the request, and

@@ -1,23 +1,37 @@
 """Authentication as `Annotated` role dependencies: who presents which key (`X-API-Key` or
-`Authorization: Bearer`), and whether its role may read, trade or administer."""
+`Authorization: Bearer`; different keys are a 400), and whether its role may read, trade or
+administer. A route that takes a body has its caller checked before the body is read
+(`authenticate_first`, run by `app.platform.http.route_guard`), and again by its dependency."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.service import ApiKeyService
 from app.platform.core.config import Role
-from app.platform.core.errors import AuthenticationError, PermissionDeniedError
+from app.platform.core.errors import (
+    AuthenticationError,
+    ConflictingCredentialsError,
+    PermissionDeniedError,
+)
 from app.platform.core.headers import API_KEY
-from app.platform.core.security import ANONYMOUS_READER, Principal, hash_key, role_permits
-from app.platform.core.security import presented_key as parse_presented_key
+from app.platform.core.security import (
+    ANONYMOUS_READER,
+    BEARER,
+    Credentials,
+    Principal,
+    hash_key,
+    presented_credentials,
+    role_permits,
+)
 from app.platform.db.failures import is_database_busy, is_database_unavailable
 from app.platform.http.response_cache import remember_role
 from app.platform.http.sessions import SessionDep, SessionSource, SessionSourceDep, app_state
@@ -38,10 +52,29 @@ async def presented_key(
     _x_api_key: Annotated[str | None, Security(api_key_header)] = None,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> str | None:
-    """The API key from `X-API-Key`, else from `Authorization: Bearer`, read by the parser the
-    response cache uses too (`app.platform.core.security.presented_key`); the two schemes are
-    declared here for OpenAPI only."""
-    return parse_presented_key(request.scope["headers"])
+    """The API key from `X-API-Key` or `Authorization: Bearer`, read by the parser the response
+    cache uses too (`app.platform.core.security.presented_credentials`); different keys are
+    ConflictingCredentialsError (400). The two schemes are declared here for OpenAPI only."""
+    return one_key(presented_credentials(request.scope["headers"]))
+
+
+def one_key(credentials: Credentials) -> str | None:
+    """The key `credentials` present; ConflictingCredentialsError (400) when they present
+    different ones, saying how to send one."""
+    if not credentials.conflict:
+        return credentials.key
+    sent_in = credentials.conflict
+    if len(sent_in) > 1:
+        where = f"in `{API_KEY}` and as `{BEARER}`"
+        how = "send it in one of them (or the same key in both)"
+    else:
+        where = f"in `{sent_in[0]}`, sent more than once"
+        how = f"send one `{sent_in[0].split(':')[0]}` header"
+    raise ConflictingCredentialsError(
+        f"The request presents different API keys {where}: which one is calling is not for "
+        f"the service to choose. Send one key: {how}.",
+        sent_in=sent_in,
+    )
 
 
 PresentedKey = Annotated[str | None, Depends(presented_key)]
@@ -75,6 +108,9 @@ async def authenticate(
     return principal
 
 
+_ROLE_CHECKS: dict[Callable[..., Any], Role] = {}  # each `require_role` dependency: its role
+
+
 def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates `X-API-Key` within the request's session."""
 
@@ -89,7 +125,29 @@ def require_role(required: Role) -> Callable[..., Awaitable[Principal]]:
         remember_role(request, principal.role)
         return principal
 
+    _ROLE_CHECKS[authorise] = required
     return authorise
+
+
+def required_role(dependant: Dependant) -> Role | None:
+    """The role a route's `require_role` dependency requires (None: it has none)."""
+    for sub in dependant.dependencies:
+        role = _ROLE_CHECKS.get(sub.call) if sub.call is not None else None
+        if role is None:
+            role = required_role(sub)
+        if role is not None:
+            return role
+    return None
+
+
+async def authenticate_first(request: Request, required: Role) -> None:
+    """Who is calling, checked before anything of the request is read: its credentials (400),
+    its key (401) and its role (403), as the route's dependency checks them again once the
+    body is read. A stored key is looked up in a session of its own, whose changes are let go:
+    its use is recorded by that dependency, in the request's transaction."""
+    state = app_state(request)
+    presented = one_key(presented_credentials(request.scope["headers"]))
+    await authenticate(state, presented, required, state.run_sessions or state.sessionmaker)
 
 
 async def authorise_reader_lazily(

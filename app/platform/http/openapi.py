@@ -1,8 +1,10 @@
 """The OpenAPI document as the API answers: every error is `application/problem+json` with the
 problem schema, every operation that reads the database documents its 503 (unreachable or
-busy, with `Retry-After`), every one that takes a body its 413, every limited operation its 429
-and every API operation its 422 (an unknown query parameter), parameters are never `null` on the
-wire, and every model shows an example."""
+busy, with `Retry-After`), every one that takes a body its 413, every limited operation its 429,
+every API operation its 422 (an unknown query parameter), every one that takes a key its 400
+(different keys presented) and every one that answers with a body its 406 (an `Accept` taking
+none of its media types), parameters are never `null` on the wire, and every model shows an
+example."""
 
 from __future__ import annotations
 
@@ -56,6 +58,15 @@ INVALID = {
     "description": "Invalid input: a value out of range, or a query parameter the "
     "operation does not take."
 }
+CONFLICTING_CREDENTIALS = {
+    "description": "Different API keys presented (`conflicting-credentials`): `X-API-Key` sent "
+    "twice with different keys, or a key there and another as `Authorization: Bearer`; send one "
+    "key (the same key in both is one key)."
+}
+NOT_ACCEPTABLE = {
+    "description": "The request's `Accept` takes none of the media types this operation answers "
+    "in (`not-acceptable`; its `acceptable` lists them). No `Accept`, or `*/*`, takes them all."
+}
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
 
@@ -100,6 +111,10 @@ def as_served(document: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("429", dict(RATE_LIMITED))
             if path not in UNCHECKED_QUERY:
                 responses.setdefault("422", dict(INVALID))
+            if "security" in operation:  # it reads a key: the parser refuses different ones
+                responses.setdefault("400", dict(CONFLICTING_CREDENTIALS))
+            if any(s.startswith("2") and r.get("content") for s, r in list(responses.items())):
+                responses.setdefault("406", dict(NOT_ACCEPTABLE))
             own_503 = path in OWN_503
             for status, response in responses.items():
                 if status[0] in "45" and not (own_503 and status == "503"):

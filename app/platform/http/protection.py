@@ -22,7 +22,10 @@ In order, for each request:
 - every answer tagged with the market data's source (`X-Market-Data-Source`), counted and logged
   (`app.platform.observability.http`), the cache's and the refusals included;
 - an error no handler answered: logged with its traceback, answered as a bare problem+json 500
-  that reveals nothing but the request's id.
+  that reveals nothing but the request's id; but a client that hung up before its body arrived
+  (Starlette's `ClientDisconnect`) is sent nothing, logged nowhere but in its access line and
+  counted as `499` (nginx's "client closed request"): the request was the client's to end, and
+  no fault of the service's (a 5xx feeds the error-ratio alert).
 
 CORS stays Starlette's own middleware, outside this one (preflights never reach it).
 """
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 import time
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.platform.core.headers import MARKET_SOURCE, raw
@@ -46,6 +49,7 @@ from app.platform.http.response_cache import ResponseCache, entry_messages, requ
 from app.platform.observability.http import AnsweredRequests
 
 _MARKET_SOURCE = raw(MARKET_SOURCE)
+CLIENT_CLOSED = 499  # the status a request its client hung up on is counted and logged with
 
 
 class ProtectionLayer:
@@ -86,6 +90,8 @@ class ProtectionLayer:
                 await self._too_large(scope, answer)  # the overflow raised through the route
             elif answer.started:
                 raise
+            elif isinstance(exc, ClientDisconnect):  # nobody to answer: nothing is sent
+                answer.status = CLIENT_CLOSED
             else:
                 failed = await handle_unexpected(Request(scope), exc)
                 await failed(scope, receive, answer.send)
@@ -107,7 +113,7 @@ class ProtectionLayer:
                 await error_response(Request(scope), refused)(scope, receive, answer.send)
                 return
         cache = self.cache
-        cached = scope["method"] == "GET" and cache.active
+        cached = scope["method"] == "GET" and cache.active and not caller.conflicting
         if cached:
             key = request_key(scope)
             found = await cache.find(key, caller)

@@ -2,9 +2,10 @@
 
 A route opts in with `CachedRead` (a dependency that records the role it requires). Its `200`
 answers are kept, body and `ETag`, keyed by path, query and the media type `Accept` negotiates
-(a route may answer CSV; every value a caller may send shares one of two keys, and none is
-kept), and served again, before
-FastAPI's routing and dependencies, to any caller whose key is known to hold that role, while:
+(a route may answer CSV; every value a caller may send shares one of three keys, the third for
+an `Accept` taking neither, which the route answers 406, and none is kept), and served again,
+before FastAPI's routing and dependencies, to any caller whose key is known to hold that role
+(never to one presenting different keys, which its route refuses), while:
 
 - nothing has been committed since (this replica's own commits invalidate at once; the other
   replicas' through PostgreSQL's change notifications, so on PostgreSQL the cache serves only
@@ -56,7 +57,7 @@ from app.platform.core.config import Role
 from app.platform.core.headers import CACHE, raw
 from app.platform.core.log import bound
 from app.platform.core.security import BootstrapKeyring, role_permits
-from app.platform.http.accept import prefers_csv
+from app.platform.http.accept import CSV, JSON, negotiate
 from app.platform.http.caller import CALLER_KEY, Caller, resolve_caller
 from app.platform.http.query_params import canonical_query
 from app.platform.http.request_id import new_request_id
@@ -267,7 +268,9 @@ class ResponseCache:
     def may_read(self, caller: Caller, required: Role) -> bool:
         """A key known to hold a role that `role_permits` (a bootstrap key, or a stored one the
         routes have authenticated this generation), or no key where reads are open; else the
-        route decides."""
+        route decides (as it does for a caller presenting different keys: it refuses them)."""
+        if caller.conflicting:
+            return False
         if caller.key_hash is None:
             return role_permits(None, required, open_reads=self.open_reads)
         role = caller.bootstrap_role
@@ -610,8 +613,9 @@ def _quality(params: bytes) -> float:
 
 
 def _accept(scope: Scope) -> bytes:
-    """The key's part for `Accept`: the media type it negotiates (CSV, or JSON and no part), so
-    that every value a caller may send shares one of two keys and the key keeps none of it."""
+    """The key's part for `Accept`: the media type it negotiates (CSV, JSON and no part, or
+    neither: the route's 406, never kept), so that every value a caller may send shares one of
+    three keys and the key keeps none of it."""
     values = [value for name, value in scope["headers"] if name == b"accept"]
     if not values:
         return b""
@@ -622,7 +626,8 @@ def _accept(scope: Scope) -> bytes:
 
 
 def _accept_part(accept: bytes) -> bytes:
-    return b"#csv" if prefers_csv([accept.decode("latin-1")]) else b""
+    chosen = negotiate([accept.decode("latin-1")], (JSON, CSV))
+    return b"" if chosen == JSON else b"#csv" if chosen == CSV else b"#none"
 
 
 _accept_part_memo = functools.lru_cache(maxsize=256)(_accept_part)  # each value read once

@@ -6,11 +6,15 @@ from __future__ import annotations
 import pytest
 
 from app.platform.core.config import BootstrapKey, Role
+from app.platform.core.headers import API_KEY
 from app.platform.core.security import (
+    BEARER,
     BootstrapKeyring,
+    Credentials,
     bootstrap_name,
     generate_key,
     hash_key,
+    presented_credentials,
     presented_key,
     public_id_of,
     role_permits,
@@ -29,17 +33,38 @@ class TestPresentedKey:
             ([("X-API-Key", "k1")], "k1"),
             ([("Authorization", "Bearer k2")], "k2"),
             ([("Authorization", "bearer   k2 ")], "k2"),
-            ([("X-API-Key", "k1"), ("Authorization", "Bearer k2")], "k1"),
-            ([("Authorization", "Bearer k2"), ("X-API-Key", "k1")], "k1"),
             # An empty X-API-Key is no key: the Bearer key beside it is the one presented.
             ([("X-API-Key", ""), ("Authorization", "Bearer k2")], "k2"),
             ([("X-API-Key", "  "), ("Authorization", "Bearer k2")], "k2"),
-            ([("X-API-Key", "k1"), ("X-API-Key", "k3")], "k1"),
-            ([("Authorization", "Bearer k2"), ("Authorization", "Bearer k4")], "k2"),
+            # The same key sent more than once is that key.
+            ([("X-API-Key", "k1"), ("X-API-Key", " k1")], "k1"),
+            ([("X-API-Key", "k1"), ("Authorization", "Bearer k1")], "k1"),
+            ([("Authorization", "Bearer k2"), ("Authorization", "Basic dXNlcjpwYXNz")], "k2"),
         ],
     )
     def test_reads_the_key_from_either_header(self, given: list[tuple[str, str]], key: str) -> None:
+        assert presented_credentials(headers(*given)) == Credentials(key)
         assert presented_key(headers(*given)) == key
+
+    @pytest.mark.parametrize(
+        ("given", "sent_in"),
+        [
+            ([("X-API-Key", "k1"), ("Authorization", "Bearer k2")], (API_KEY, BEARER)),
+            ([("Authorization", "Bearer k2"), ("X-API-Key", "k1")], (API_KEY, BEARER)),
+            ([("X-API-Key", "k1"), ("X-API-Key", "k3")], (API_KEY,)),
+            ([("Authorization", "Bearer k2"), ("Authorization", "Bearer k4")], (BEARER,)),
+            (
+                [("X-API-Key", "k1"), ("X-API-Key", "k3"), ("Authorization", "Bearer k1")],
+                (API_KEY, BEARER),
+            ),
+        ],
+    )
+    def test_different_keys_are_a_conflict_with_no_key_chosen(
+        self, given: list[tuple[str, str]], sent_in: tuple[str, ...]
+    ) -> None:
+        """Before, the first of each header counted and X-API-Key won over Bearer."""
+        assert presented_credentials(headers(*given)) == Credentials(None, sent_in)
+        assert presented_key(headers(*given)) is None
 
     @pytest.mark.parametrize(
         "given",

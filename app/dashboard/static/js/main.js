@@ -19,6 +19,7 @@ const TOUCHES = {
   score_run_completed: ["portfolio", "rankings", "risk", "operations"], // a job run ended
   alert: ["operations"],
   data_stale: ["operations", "portfolio"],
+  reload: ["portfolio", "rankings", "risk", "evidence", "operations"], // resumed past the newest
 };
 const STATUS_EVERY_MS = 15000;
 
@@ -119,7 +120,7 @@ function onEvent(kind, data, id) {
   const at = new Date().toISOString().slice(11, 19);
   live.textContent = `Live: connected · last event ${kind} #${id} at ${at} UTC`;
   for (const name of TOUCHES[kind] || []) dirty.add(name);
-  if (kind === "alert" || kind === "data_stale") refreshStatus();
+  if (kind === "alert" || kind === "data_stale" || kind === "reload") refreshStatus();
   if (dirty.has(current)) refresh(current);
 }
 

@@ -33,12 +33,15 @@ EXAMPLE = (
     "score_run_completed, alert, data_stale",
     description="Server-Sent Events. Each event has the id of its row in the outbox; reconnect "
     "with `Last-Event-ID` (or `?since=`) to receive exactly the events missed, in order. Without "
-    "either, the stream starts with the next event. Comment lines keep idle connections open. A "
-    "stream ends with a final `error` event (a problem document, no id) when its API key is "
-    "revoked (`api-key-revoked`, checked every heartbeat), when the client reads too slowly "
-    "(`stream-overflowed`) or when the replica stops (`shutting-down`). A key (or, without one, a "
-    "client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, "
-    "and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.",
+    "either, the stream starts with the next event. An id past the newest event (the events "
+    "restored from a backup) is answered at once with a `reload` event whose id is the newest: "
+    "read the state afresh; the stream goes on from there. Comment lines keep idle connections "
+    "open. A stream ends with a final `error` event (a problem document, no id) when its API "
+    "key is revoked (`api-key-revoked`, checked every heartbeat), when the client reads too "
+    "slowly (`stream-overflowed`) or when the replica stops (`shutting-down`). A key (or, "
+    "without one, a client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open "
+    "on a replica, and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` "
+    "beyond.",
     responses={200: {"content": {"text/event-stream": {"example": EXAMPLE}}}},
 )
 async def get_events(

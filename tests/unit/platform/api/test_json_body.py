@@ -46,3 +46,32 @@ class TestParseJsonBody:
 
     def test_a_top_level_number_is_the_body_s(self) -> None:
         assert refused(b"1e999")["loc"] == ("body",)
+
+
+class TestDuplicateKeys:
+    """One value per key: before, Python's parser kept the last of a key given twice."""
+
+    def test_a_key_given_twice_is_refused_naming_it(self) -> None:
+        error = refused(b'{"symbol": "BTCUSDT", "direction": "BUY", "direction": "SELL"}')
+        assert error["loc"] == ("body", "direction")
+        assert (error["type"], error["input"]) == ("duplicate_key", "direction")
+        assert str(error["msg"]) == (
+            '"direction" is given more than once in its object: send each key of an object once'
+        )
+
+    @pytest.mark.parametrize(
+        ("body", "loc"),
+        [
+            (b'{"values": {"a": 1, "b": 2, "a": 1}}', ("body", "values", "a")),
+            (b'{"p": [{"x": 1}, {"y": {"z": 1, "z": 1}}]}', ("body", "p", 1, "y", "z")),
+            (b'[{"k": 1, "k": 2}]', ("body", 0, "k")),
+        ],
+    )
+    def test_at_any_depth_it_is_named_where_it_is(
+        self, body: bytes, loc: tuple[str | int, ...]
+    ) -> None:
+        assert refused(body)["loc"] == loc
+
+    def test_the_same_key_in_two_objects_is_no_duplicate(self) -> None:
+        body = b'{"a": {"k": 1}, "b": {"k": 2}, "k": 3}'
+        assert parse_json_body(body) == {"a": {"k": 1}, "b": {"k": 2}, "k": 3}

@@ -372,6 +372,8 @@ class TestKeys:
         json_key = key_bytes("/cached", "n=1", b"*/*")
         assert json_key == key_bytes("/cached", "n=1", b"a" * 32768) == len(b"/cached?n=1")
         assert key_bytes("/cached", "n=1", b"text/csv") == json_key + len(b"#csv")
+        # Neither (the API's routes answer it 406): a key of its own, never a JSON answer's.
+        assert key_bytes("/cached", "n=1", b"application/xml") == json_key + len(b"#none")
 
     def test_a_key_follows_what_the_answer_would_be(self) -> None:
         def key(*accepts: bytes) -> bytes:
@@ -391,7 +393,7 @@ class TestKeys:
         kept, what the bound counts being its body and key, nothing of the callers' values."""
         cache = ResponseCache(60, single_process=True, open_reads=True)
         app, _ = app_with(cache)
-        each = 10 + key_bytes("/varied", "size=10")
+        each = 10 + key_bytes("/varied", "size=10", b"text/x-0")  # takes neither JSON nor CSV
         async with await client(app) as api:
             for n in range(600):
                 accept = f"text/x-{n}-".encode() + b"a" * 30_000
