@@ -24,8 +24,14 @@ from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import ALERT_COOLDOWN_S, PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import caps_for
 from app.records.forward_service import QUALIFIED
+from app.scoring.config_rules import BENCHMARK, benchmark_problem
+from app.scoring.models import ScoringAlgorithm
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.component_registry import parameter_problems
+from app.scoring.scorers.components import RISK, RISK_PARAMETERS
+from app.scoring.scorers.parameters import ParameterProblem
+from app.scoring.scorers.windows import FETCHED, window_problems
+from app.scoring.settings import ScoringSettings
 from app.stats.performance import max_drawdown
 
 PORTFOLIO_ALERT_KINDS = (
@@ -157,27 +163,68 @@ async def current_conditions(
 
 
 async def _scoring_parameters(session: AsyncSession) -> list[Condition]:
-    """A stored scoring parameter outside its declaration (written before the bounds were
-    enforced): the scorer still runs with it, and nothing changes it but an admin."""
-    return [
-        Condition(
-            "scoring_parameters",
-            # Cut to the column's width: a stored key may be long; a clash only merges two rows.
-            f"scoring_parameters:{row.name}.{'.'.join(str(p) for p in problem.path)}"[:200],
-            "warning",
-            f"{problem.named(row.name)}: the scorer still uses it; send "
-            "PUT /scoring/algorithms with parameters within its parameters_schema",
-            None,
-            {
-                "component": row.name,
-                "parameter": ".".join(str(part) for part in problem.path),
-                "value": problem.value,
-                "is_active": row.is_active,
-            },
+    """A stored scoring parameter outside its declaration, or one of an active component that
+    breaks a rule of what the values mean together (a window reading more hourly candles than
+    `scoring_candles`, a benchmark no listed contract of the synced universe), written before
+    the rule was enforced: the scorer still runs with it, and nothing changes it but an
+    admin."""
+    rows = await ScoringRepository(session).algorithms()
+    candles = (await read_typed(session, ScoringSettings)).candles
+    found = [
+        _parameter_condition(
+            row, problem, "", "PUT /scoring/algorithms with parameters within its parameters_schema"
         )
-        for row in await ScoringRepository(session).algorithms()
+        for row in rows
         for problem in parameter_problems(row.name, row.parameters)
     ]
+    for row in rows:
+        if not row.is_active or parameter_problems(row.name, row.parameters):
+            continue  # an inactive component reads nothing; one out of bounds is named above
+        found += [
+            _parameter_condition(
+                row,
+                problem,
+                "candles:",
+                f"PUT /scoring/algorithms with a shorter window, or raise {FETCHED} (PUT /config)",
+            )
+            for problem in window_problems(row.name, row.parameters, candles)
+        ]
+        benchmark = RISK_PARAMETERS.get(row.parameters, BENCHMARK)
+        if row.name == RISK and isinstance(benchmark, str):
+            words = await benchmark_problem(session, benchmark, once_synced=True)
+            if words is not None:
+                problem = ParameterProblem((BENCHMARK,), words, benchmark)
+                found.append(
+                    _parameter_condition(
+                        row,
+                        problem,
+                        "benchmark:",
+                        "PUT /scoring/algorithms with a listed contract as the benchmark",
+                    )
+                )
+    return found
+
+
+def _parameter_condition(
+    row: ScoringAlgorithm, problem: ParameterProblem, rule: str, remedy: str
+) -> Condition:
+    """The `scoring_parameters` alert of one stored parameter (`rule`: which rule it breaks,
+    in its fingerprint, "" for its declaration's)."""
+    parameter = ".".join(str(part) for part in problem.path)
+    return Condition(
+        "scoring_parameters",
+        # Cut to the column's width: a stored key may be long; a clash only merges two rows.
+        f"scoring_parameters:{rule}{row.name}.{parameter}"[:200],
+        "warning",
+        f"{problem.named(row.name)}: the scorer still uses it; send {remedy}",
+        None,
+        {
+            "component": row.name,
+            "parameter": parameter,
+            "value": problem.value,
+            "is_active": row.is_active,
+        },
+    )
 
 
 async def _performance(

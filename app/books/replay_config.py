@@ -35,6 +35,7 @@ from app.portfolio.policy.settings import (
     policy_from_settings,
     scored,
 )
+from app.scoring.config_rules import rule_problems
 from app.scoring.run_config import (
     DEFAULT_ALGORITHMS,
     RunConfig,
@@ -45,8 +46,9 @@ from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import TECHNICAL
 from app.scoring.scorers.composite import ScoringConfig
 from app.scoring.scorers.gate import GateParams
-from app.scoring.scorers.parameters import ParameterProblem
+from app.scoring.scorers.parameters import ParameterProblem, weights_problem
 from app.scoring.scorers.technical import version as technical_version
+from app.scoring.scorers.windows import FETCHED, fetched_problem
 from app.scoring.settings import ScoringSettings
 
 
@@ -207,6 +209,36 @@ def _scoring(run: RunConfig, overrides: dict[str, Any]) -> ScoringConfig:
     # History has no book or ticker: freshness is judged on the last candle's close.
     gate = GateParams(**{**asdict(run.gate), **gate_overrides, "freshness": "candles"})
     return ScoringConfig(weights=weights, parameters=parameters, gate=gate)
+
+
+async def override_rule_problems(
+    session: AsyncSession, overrides: Mapping[str, Any], policy: PolicyConfig, candles: int
+) -> list[tuple[str, str]]:
+    """Where a replay's `overrides` break a rule of what the values mean together, as the same
+    change made live would (`PUT /scoring/algorithms`, `PUT /config`): weights that do not sum
+    to 1, a benchmark that is no listed contract of the synced universe, a window reading more
+    hourly candles than `scoring_candles` (the override's, else `candles`, the stored one), and
+    `scoring_candles` fewer than the longest window reads. Each as (its field from the body's
+    root, what it must be), against `policy`, the configuration the overrides make. Only what
+    they set is held to these: a stored configuration that breaks one still replays."""
+    scoring = overrides.get("scoring") or {}
+    section = overrides.get("policy") or {}
+    fetched = int(section.get(FETCHED, candles))
+    at = "overrides.scoring"
+    found = []
+    if "weights" in scoring and (words := weights_problem(policy.scoring.weights)) is not None:
+        found.append((f"{at}.weights", words))
+    for name, params in (scoring.get("parameters") or {}).items():
+        merged = policy.scoring.parameters.get(name, {})
+        found += [
+            (f"{at}.parameters.{name}.{path}", words)
+            for path, words in await rule_problems(session, name, merged, params, candles=fetched)
+        ]
+    if FETCHED in section:
+        words = fetched_problem(policy.scoring.parameters, fetched)
+        if words is not None:
+            found.append((f"overrides.policy.{FETCHED}", f"{words}, not {fetched}"))
+    return found
 
 
 async def deployment_policy(

@@ -35,12 +35,14 @@ from app.platform.core.errors import ConflictError, NotFoundError, ValidationFai
 from app.platform.settings_store.reader import read_typed
 from app.records.forward_read import ForwardEvidenceService
 from app.records.keeping.family import PRESETS, preset_of
+from app.scoring.config_rules import refusal, rule_problems
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.repository import ScoringRepository
 from app.scoring.run_config import RunConfig, run_config
 from app.scoring.schemas import AlgorithmRead, AlgorithmUpdate
 from app.scoring.scorers.component_registry import ParameterError, check_parameters, components
 from app.scoring.scorers.components import TECHNICAL
+from app.scoring.scorers.parameters import weights_problem
 from app.scoring.scorers.technical import version as technical_version
 from app.scoring.settings import ScoringSettings
 
@@ -207,13 +209,29 @@ class AlgorithmService:
             if change.is_active is not None:
                 row.is_active = change.is_active
             row.updated_at, row.updated_by = now, actor
-        total = sum((a.weight for a in proposed.values() if a.is_active), Decimal(0))
-        if total != 1:
+        active = {n: a.weight for n, a in proposed.items() if a.is_active}
+        words = weights_problem(active)
+        if words is not None:
             raise ValidationFailedError(
-                f"active component weights must sum to 1; they would sum to {total}",
-                extra={"weights": {n: float(a.weight) for n, a in proposed.items() if a.is_active}},
+                words, extra={"weights": {n: float(w) for n, w in active.items()}}
             )
         values = await read_typed(self.session, ScoringSettings)
+        # What the values mean together: only what a change sets anew is held to it (a stored
+        # value that breaks it keeps running, and the alert check names it).
+        errors = [
+            (f"algorithms.{i}.parameters.{path}", words)
+            for i, change in enumerate(changes)
+            if change.parameters is not None and proposed[change.name].is_active
+            for path, words in await rule_problems(
+                self.session,
+                change.name,
+                proposed[change.name].parameters,
+                _changed(change, algorithms.get(change.name)),
+                candles=values.candles,
+            )
+        ]
+        if errors:
+            raise refusal(errors)
         before, after = (
             run_config([_row(a) for a in rows.values()], values) for rows in (algorithms, proposed)
         )

@@ -10,7 +10,12 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.books.replay_config import ReplayConfigError, ReplaySettings, deployment_policy
+from app.books.replay_config import (
+    ReplayConfigError,
+    ReplaySettings,
+    deployment_policy,
+    override_rule_problems,
+)
 from app.books.simulation.replay_params import ReplayParams, parse_every
 from app.lab.calibration.calibrating import CalibrationParams
 from app.lab.models import ReplayRun
@@ -33,6 +38,7 @@ from app.platform.runs.run_engine import RunEngine
 from app.platform.settings_store.reader import read_typed
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.timeline_export import Timeline
+from app.scoring.config_rules import refusal
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +139,11 @@ class ReplayService:
             )
         except (ValueError, ReplayConfigError) as exc:
             raise ValidationFailedError(str(exc)) from exc
+        errors = await override_rule_problems(
+            self.session, request.overrides or {}, policy, settings.policy.candles
+        )
+        if errors:
+            raise refusal(errors)
         _within_budget(request, every_h, policy.max_symbols, settings.max_decision_members)
         first, last = await CandleRepository(self.session).span(HOUR_MIN)
         if first is None or last is None:

@@ -335,9 +335,23 @@ class PositionSizeRead(BaseModel):
     contract_notional_usdt: float
     max_leverage: int
     min_margin_usdt: float
-    volatility: float | None
-    volatility_adjusted: bool
-    volatility_scale: float | None
+    volatility: float | None = Field(
+        description="The member's annualised realised volatility, when `volatility_adjusted` "
+        "was asked for; null otherwise."
+    )
+    volatility_adjusted: bool = Field(
+        description="Whether the volatility scaling reduced the notional: true only when it "
+        "was asked for (`?volatility_adjusted=true`) and the member's volatility is above "
+        "`target_volatility`. False when it was not asked for, and when it was but the "
+        "volatility is at or below the target (the scaling never raises a size): "
+        "`volatility_scale` tells the two apart. The name is the request parameter's, kept for "
+        "compatibility; it answers whether the size changed, not what was asked."
+    )
+    volatility_scale: float | None = Field(
+        description="The factor the notional was multiplied by, min(1, target_volatility / "
+        "volatility): 1 when the scaling was asked for and left the size as it was; null when "
+        "it was not asked for."
+    )
 
 
 # The analytics: correlation, reported PnL, statistics, risk ratios.
@@ -515,6 +529,7 @@ class TimelineRead(BaseModel):
                 {
                     "from": "2026-11-20T09:00:00Z",
                     "to": "2026-11-22T09:00:00Z",
+                    "clamped_to_now": False,
                     "source": "audit",
                     "columns": COLUMN_NAMES,
                     "rows": [ROW_EXAMPLE],
@@ -525,6 +540,11 @@ class TimelineRead(BaseModel):
 
     start: IsoDateTime = Field(alias="from")
     end: IsoDateTime = Field(alias="to")
+    clamped_to_now: bool = Field(
+        description="True when the `to` asked for lay beyond now: the range ends now instead "
+        "(`to` is now, and `from` too when it also lay beyond, so a range wholly in the future "
+        "holds no rows): nothing is held in the future. Always false for a replay."
+    )
     source: Literal["audit", "replay"] = Field(
         description="The audit trail, or a replay's decisions."
     )

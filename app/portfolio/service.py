@@ -95,18 +95,27 @@ class MySymbolsService:
     async def get_timeline(self, start: datetime | None, end: datetime | None) -> Timeline:
         """The dated membership over [start, end) from the audit trail (`start` None: from its
         first row, at most `timeline_max_days` before `end`; `end` None: now); a range that is
-        not forwards, or longer than that, is a 422."""
-        end = utcnow() if end is None else end
-        longest = timedelta(days=await read_setting(self.session, TIMELINE_MAX_DAYS, int))
+        not forwards, or longer than that, is a 422. An `end` beyond now is now, and a `start`
+        beyond it too (nothing is held in the future; the answer says it was clamped), so a
+        backtester sending a future end is answered, with what was held up to now."""
+        now = utcnow()
+        end = now if end is None else end
         if start is not None and start >= end:
             raise ValidationFailedError("from must be before to (to defaults to now)")
+        clamped = end > now
+        if clamped:
+            end = now
+            start = None if start is None else min(start, now)
+        longest = timedelta(days=await read_setting(self.session, TIMELINE_MAX_DAYS, int))
         if start is not None and end - start > longest:
             raise ValidationFailedError(
                 f"from..to spans {(end - start) / timedelta(days=1):.1f} days; at most "
                 f"{longest.days} (runtime setting timeline_max_days): ask for it in pieces",
                 extra={"timeline_max_days": longest.days},
             )
-        return await portfolio_timeline(self.session, start, end, earliest=end - longest)
+        return await portfolio_timeline(
+            self.session, start, end, earliest=end - longest, clamped_to_now=clamped
+        )
 
     # -- weights ---------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ class Timeline:
     source: str  # "audit" or "replay"
     intervals: list[Interval]
     forms: dict[str, SymbolForms]
+    clamped_to_now: bool = False  # the `to` asked for lay beyond now: `end` is now
 
     def json(self) -> bytes:
         """The document: range, source, columns and rows (each row an object, keys in `COLUMNS`
@@ -58,6 +59,7 @@ class Timeline:
             {
                 "from": iso(self.start),
                 "to": iso(self.end),
+                "clamped_to_now": self.clamped_to_now,
                 "source": self.source,
                 "columns": list(COLUMNS),
             },
@@ -121,10 +123,16 @@ async def forms_for(session: AsyncSession, intervals: list[Interval]) -> dict[st
 
 
 async def portfolio_timeline(
-    session: AsyncSession, start: datetime | None, end: datetime, *, earliest: datetime
+    session: AsyncSession,
+    start: datetime | None,
+    end: datetime,
+    *,
+    earliest: datetime,
+    clamped_to_now: bool = False,
 ) -> Timeline:
     """The audit trail's timeline over [start, end) (`start` None: from its first row, or from
-    `earliest` if that is later)."""
+    `earliest` if that is later; `clamped_to_now`: `end` is now, as the `to` asked for lay
+    beyond it)."""
     repository = PortfolioRepository(session)
     if start is None:
         start = min(max(await repository.first_change_at() or end, earliest), end)
@@ -133,4 +141,5 @@ async def portfolio_timeline(
         for at, action, reason, members in await repository.states_between(start, end)
     ]
     intervals = tile(states, start, end)
-    return Timeline(start, end, "audit", intervals, await forms_for(session, intervals))
+    forms = await forms_for(session, intervals)
+    return Timeline(start, end, "audit", intervals, forms, clamped_to_now)

@@ -123,6 +123,7 @@ class RankingsRead(BaseModel):
                     "component": "composite",
                     "data_age_s": 312.5,
                     "stale": False,
+                    "stale_reason": None,
                     "items": [
                         {
                             "rank": 1,
@@ -165,7 +166,16 @@ class RankingsRead(BaseModel):
     scored_at: datetime
     component: str
     data_age_s: float = Field(description="Seconds since the run's market data was taken.")
-    stale: bool
+    stale: bool = Field(
+        description="True when these scores are not the newest word: a newer run scored "
+        "nothing (so these are an older run's), or the run is older than the runtime setting "
+        "stale_data_limit_s. `stale_reason` says which."
+    )
+    stale_reason: str | None = Field(
+        description="Why `stale` is true: the newer run that scored nothing, with what kept it "
+        "from scoring (its universe sync's error, its failed fetches, its exclusions), and/or "
+        "the data's age past the limit; null when not stale."
+    )
     items: list[RankingItem]
 
 

@@ -75,12 +75,19 @@ class ScoringService:
             )
         limit_s = await read_setting(self.session, STALE_DATA_LIMIT_S, float)
         age = (utcnow() - run.started_at).total_seconds()
+        reasons: list[str] = []
+        if age > limit_s:
+            reasons.append(f"its data is {age:.0f} s old, past stale_data_limit_s ({limit_s:g} s)")
+        newest = await self.runs.latest_run()
+        if newest is not None and newest.id != run.id:  # a newer run scored nothing
+            reasons.insert(0, nothing_scored(newest))
         return RankingsRead(
             run_id=run.id,
             scored_at=run.started_at,
             component=component,
             data_age_s=round(age, 3),
-            stale=age > limit_s,
+            stale=bool(reasons),
+            stale_reason="; ".join(reasons) or None,
             items=items,
         )
 
@@ -124,3 +131,21 @@ class ScoringService:
         if run is None:
             raise NotFoundError(f"scoring run {run_id} does not exist")
         return run
+
+
+def nothing_scored(run: ScoringRun) -> str:
+    """Why rankings read from an older run: `run`, newer, scored nothing, and what it says kept
+    it from scoring (its universe sync's error, its failed fetches, its exclusions)."""
+    exclusions = run.exclusions or {}
+    why = [f"universe sync: {exclusions['universe_sync']}"] if "universe_sync" in exclusions else []
+    failures = exclusions.get("fetch_failures") or {}
+    if failures:
+        why.append(f"{len(failures)} market-data fetches failed")
+    by_reason = exclusions.get("by_reason") or {}
+    if by_reason:
+        why.append("excluded: " + ", ".join(f"{n} {code}" for code, n in sorted(by_reason.items())))
+    said = f" ({'; '.join(why)})" if why else ""
+    started = run.started_at.isoformat().replace("+00:00", "Z")
+    return (
+        f"scoring run {run.id}, started {started}, scored nothing{said}: these are an older run's"
+    )

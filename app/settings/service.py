@@ -17,6 +17,8 @@ from app.platform.db.models.system_configuration import ConfigurationChange
 from app.platform.db.repositories.stored_settings import ConfigRepository
 from app.platform.settings_store.declaration import RuntimeSetting
 from app.portfolio.repository import PortfolioRepository
+from app.scoring.run_config import load_run_config
+from app.scoring.scorers.windows import FETCHED, fetched_problem
 from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
 from app.settings.schemas import SettingChangeRead
 
@@ -100,6 +102,8 @@ class ConfigurationService:
             for rule in CROSS_RULES
             if set(rule.keys) & set(checked) and _broken(rule, after)
         ]
+        if FETCHED in checked:
+            errors += await self._windows_fit(checked[FETCHED])
         if "max_portfolio_symbols" in checked:
             active = len(await portfolio.active())
             if checked["max_portfolio_symbols"] < active:
@@ -134,6 +138,16 @@ class ConfigurationService:
                 )
             )
         return changes, self._values({**stored, **{c.key: c.new for c in changes}})
+
+    async def _windows_fit(self, candles: int) -> list[dict[str, str]]:
+        """`scoring_candles` may not fall under what the longest window of the scoring algorithm
+        in force reads (its active components'): a run would measure it over fewer hours than
+        it says. A 422 naming the window to shorten first."""
+        config = await load_run_config(self.session)
+        words = fetched_problem(config.parameters, candles)
+        if words is None:
+            return []
+        return [_error(FETCHED, f"{words} (shorten it first: PUT /scoring/algorithms)", "rule")]
 
     async def changes(self, limit: int) -> list[ConfigurationChange]:
         return list(await self.config.changes(limit))

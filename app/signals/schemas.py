@@ -15,6 +15,7 @@ from app.platform.schemas.bounds import (
     json_within,
 )
 from app.platform.schemas.common import (
+    REFUSE_UNSTORABLE,
     DecimalNumber,
     IsoDateTime,
     RequestBody,
@@ -56,6 +57,7 @@ class SignalCreate(RequestBody):
     payload: Annotated[
         StorableObject,
         *at_most(MAX_PAYLOAD_KEYS),
+        REFUSE_UNSTORABLE,
         json_within(MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH),
     ] = Field(
         default_factory=dict,

@@ -77,7 +77,6 @@ def finished_replay(client: httpx.Client) -> int:
         "from": (end - timedelta(days=REPLAY_DAYS)).isoformat(),
         "to": end.isoformat(),
         "every": "24h",
-        "overrides": {"policy": {"scoring_candles": 200}},
     }
     created = client.post("/replays", json=body)
     assert created.status_code == 202, created.text

@@ -20,9 +20,12 @@ from pydantic import (
     GetJsonSchemaHandler,
     PlainSerializer,
     StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
 )
-from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from app.kucoin.symbols import SYMBOL_PATTERN
@@ -78,6 +81,52 @@ class _StorableKeys:
         }
 
 
+# What the database cannot store in text or JSON: NUL, and half of a UTF-16 surrogate pair.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_CANNOT_STORE = {
+    "\x00": "a NUL character (\\u0000), which the database cannot store",
+    "surrogate": "half of a UTF-16 surrogate pair (\\ud800 to \\udfff), which has no UTF-8 form "
+    "the database can store",
+}
+Location = tuple[str | int, ...]
+
+
+def _unstorable(value: Any, at: Location = ()) -> tuple[Location, str] | None:
+    """Where free JSON first holds text the database cannot store, and what it must not hold:
+    a string at its own place, a key at the object holding it; None when it holds none."""
+    if isinstance(value, str):
+        found = _UNSTORABLE.search(value)
+        return None if found is None else (at, f"must not hold {_held(found.group())}")
+    if not isinstance(value, dict | list):
+        return None
+    children = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in children:
+        if isinstance(key, str) and (found := _UNSTORABLE.search(key)):
+            return at, f"must not have a key holding {_held(found.group())}"
+        inner = _unstorable(child, (*at, key))
+        if inner is not None:
+            return inner
+    return None
+
+
+def _held(character: str) -> str:
+    return _CANNOT_STORE.get(character, _CANNOT_STORE["surrogate"])
+
+
+def _storable_json(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Free JSON refused in words where it holds text the database cannot store, the error at
+    that value (`payload.note`), before the recursive union below would refuse it once per
+    member it fails (`payload.note.dict[...]: Input should be a valid dictionary`)."""
+    found = _unstorable(value)
+    if found is None:
+        return handler(value)
+    at, words = found
+    error = InitErrorDetails(
+        type=PydanticCustomError("unstorable_text", words), loc=at, input=value
+    )
+    raise ValidationError.from_exception_data("StorableObject", [error])
+
+
 # Free JSON (a signal's payload) whose every key and string the database can store (JSONB
 # refuses NUL anywhere in it).
 if TYPE_CHECKING:  # mypy cannot follow the recursion through `Annotated`
@@ -96,6 +145,10 @@ else:
         ],
     )
     StorableObject = Annotated[dict[StorableText, StorableJson], _StorableKeys()]
+REFUSE_UNSTORABLE = WrapValidator(_storable_json)
+"""`Annotated` metadata of a `StorableObject` field, after its bounds (`at_most`, which then stay
+in its JSON schema) and before `json_within` (whose depth bound then holds before this walks it):
+text the database cannot store refused in words, at its place."""
 # A float read from a query string: pydantic reads "nan", "inf" and "1e999" as floats, and a
 # bound alone would refuse them in words ("less than or equal to 60") that do not say why.
 FiniteFloat = Annotated[float, AllowInfNan(False)]

@@ -5,6 +5,7 @@ declare theirs on their fields (`app.platform.settings_store.fields`)."""
 
 from __future__ import annotations
 
+import json
 import math
 import typing
 from dataclasses import dataclass
@@ -89,7 +90,8 @@ class RuntimeSetting:
         choices = self.choices or ()
         unknown = [v for v in value if v not in choices]
         if unknown:
-            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(choices)}")
+            shown = json.dumps(unknown[0], ensure_ascii=False)  # as sent, not as Python shows it
+            raise ValueError(f"{shown} is not one of {', '.join(choices)}")
         return [c for c in choices if c in value]
 
     def check_type(self, kind: Any) -> None:

@@ -108,7 +108,8 @@ async def get_position_size(
     """For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
     at its current price: the notional, whole lots and their notional, and the margin at the
     contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
-    toward `target_volatility`. 404 when the symbol is no member. Role: read."""
+    toward `target_volatility`, down only: the answer's `volatility_adjusted` says whether that
+    reduced it, and `volatility_scale` by how much. 404 when the symbol is no member. Role: read."""
     return await service.get_position_size_for_symbol(
         symbol, account_balance, volatility_adjusted=volatility_adjusted
     )

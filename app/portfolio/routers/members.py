@@ -82,8 +82,10 @@ async def get_portfolio(
     summary="The dated membership: one row per interval and member, as JSON or CSV",
     description="Built from the audit trail, so it holds from the first change recorded. Rows "
     "tile [from, to) without overlap per member, by interval then rank; an interval's weights "
-    "sum to 100 (an empty portfolio has no rows); an interval still open ends at `to`. Send "
-    "`Accept: text/csv` for CSV (a header line, then the same rows in the same order).",
+    "sum to 100 (an empty portfolio has no rows); an interval still open ends at `to`. A `to` "
+    "beyond now is now (`clamped_to_now` says so; a range wholly in the future holds no rows): "
+    "nothing is held in the future. Send `Accept: text/csv` for CSV (a header line, then the "
+    "same rows in the same order).",
     responses={**timeline_content(), **problem_responses(422)},
 )
 async def get_timeline(
@@ -99,7 +101,12 @@ async def get_timeline(
         ),
     ] = None,
     end: Annotated[
-        IsoDateTime | None, Query(alias="to", description="End, after `from` (default: now).")
+        IsoDateTime | None,
+        Query(
+            alias="to",
+            description="End, after `from` (default: now; one beyond now is now, and the "
+            "answer's `clamped_to_now` is true).",
+        ),
     ] = None,
 ) -> Response:
     timeline = await service.get_timeline(start, end)

@@ -1,14 +1,17 @@
 """What a scoring component's parameters may be: each one's type, bounds and default, declared
 once beside its component. The calculators read their defaults from it, the API and the replay
 refuse what lies outside it, the alert check names a stored value outside it, and
-`GET /scoring/algorithms` shows it as a JSON schema."""
+`GET /scoring/algorithms` shows it as a JSON schema. Beside them, the one rule over the components'
+weights (`weights_problem`)."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from app.platform.core.patterns import words_for
@@ -21,6 +24,15 @@ METRIC_WEIGHTS = "metric_weights"  # a component parameter: {metric name: weight
 Path = tuple[str | int, ...]
 
 
+def as_json(value: Any) -> str:
+    """`value` as JSON writes it (text as it was sent, non-ASCII included); a value JSON cannot
+    write (never one read from a request or a JSON column) as Python shows it."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 @dataclass(frozen=True)
 class ParameterProblem:
     """A value outside its declaration, at `path` within the component's parameters."""
@@ -31,8 +43,9 @@ class ParameterProblem:
 
     @property
     def text(self) -> str:
-        """`must be ..., not -5` (a long value cut short)."""
-        shown = repr(self.value)
+        """`must be ..., not -5`: the value as JSON writes it (`null`, `"8"`, `true`), as the
+        caller sent it, never as Python shows it (a long value cut short)."""
+        shown = as_json(self.value)
         return f"{self.message}, not {shown if len(shown) <= 60 else shown[:57] + '...'}"
 
     def named(self, component: str | None = None) -> str:
@@ -170,6 +183,20 @@ def hours(name: str, default: int, description: str, low: int = 1) -> Parameter:
 
 
 COMPONENT_WEIGHT = number("weight", 0.0, 0.0, 1.0, "A component's weight in the composite.")
+WEIGHT_PLACES = Decimal("0.0001")  # a stored weight's precision (`scoring_algorithm.weight`)
+
+
+def weights_problem(weights: Mapping[str, Decimal | float]) -> str | None:
+    """The rule a scoring configuration's active component weights follow, wherever they are
+    set (`PUT /scoring/algorithms`, a replay's overrides): they sum to 1, to the 4 decimals a
+    weight is stored with (so a third each, sent as floats, sums to 1). None when they do, else
+    the refusal's words."""
+    total = sum((Decimal(str(w)) for w in weights.values()), Decimal(0))
+    if abs(total - 1) < WEIGHT_PLACES / 2:
+        return None
+    shown = total.quantize(WEIGHT_PLACES)
+    return f"active component weights must sum to 1; they would sum to {shown}"
+
 
 METRIC_WEIGHTS_PARAMETER = Parameter(
     METRIC_WEIGHTS,

@@ -28,11 +28,17 @@ class StageOneSettings:
     """Stage 1's runtime settings: the hourly candles a run reads, and the shortlist's size and
     filters. Declared once: the policy's settings and a scoring run's both build on them."""
 
+    # The default is what the default algorithm's longest windows read (30 days of hourly
+    # returns and the close before them), so that its windows fit: every window of an active
+    # component must (`app/scoring/scorers/windows.py`). Before, it was 500, and a run read the
+    # 721 anyway (the windows raised it): the runs, hashes and replays are the same.
     candles: int = field(
         metadata=setting(
             "scoring_candles",
-            500,
-            "Hourly candles per symbol the scorer reads.",
+            721,
+            "Hourly candles per symbol a scoring run fetches and the scorer reads; every window "
+            "of an active scoring component must fit in it (a longer one is refused, and this "
+            "cannot be lowered under one in force).",
             between(100, 5000),
         )
     )

@@ -23,7 +23,7 @@ from app.scoring.scorers import indicators as ind
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.metric import Metric
 from app.scoring.scorers.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
-from app.scoring.scorers.parameters import Parameter, component, hours, number
+from app.scoring.scorers.parameters import Parameter, as_json, component, hours, number
 
 VERSIONS = (1, 2)
 MAX_MOMENTUM_WINDOWS = 8
@@ -92,7 +92,7 @@ def version(params: Mapping[str, Any]) -> int:
     """The version `params` ask for (absent: 1); ValueError for any other than 1 or 2."""
     value = PARAMETERS.get(params, "version")
     if type(value) is not int or value not in VERSIONS:  # bool and 2.0 are not versions
-        raise ValueError(f"technical.version must be 1 or 2, not {value!r}")
+        raise ValueError(f"technical.version must be 1 or 2, not {as_json(value)}")
     return value
 
 

@@ -182,7 +182,8 @@ class TestReplayOverrides:
         response = await api.post(f"{API}/replays", json=margin, headers=TRADE)
         assert refused_field(response) == "overrides.policy.replacement_margin"
         assert await stored(session) == before
-        accepted = {**span, "overrides": {"scoring": {"weights": {"technical": 0.5}}}}
+        weights = {"technical": 0.5, "risk": 0.5}  # with the stored ones, summing to 1
+        accepted = {**span, "overrides": {"scoring": {"weights": weights}}}
         queued = await api.post(f"{API}/replays", json=accepted, headers=TRADE)
         assert queued.status_code == 202, queued.text
 

@@ -88,6 +88,33 @@ class TestRoutingErrors:
         body = assert_problem(response, 422, "validation-error")
         assert [e["field"] for e in body["errors"]] == ["run_id"]
 
+    @pytest.mark.parametrize(
+        ("method", "path", "name"),
+        [
+            ("GET", "/api/symbol-mgmt/scoring/runs/{}", "run_id"),
+            ("GET", "/api/symbol-mgmt/replays/{}/timeline", "run_id"),
+            ("DELETE", "/api/symbol-mgmt/api-keys/{}", "key_id"),
+            ("GET", "/api/symbol-mgmt/signals/{}", "signal_id"),
+            ("GET", "/api/symbol-mgmt/jobs/runs/{}", "run_id"),
+            ("POST", "/api/symbol-mgmt/alerts/{}/ack", "alert_id"),
+        ],
+    )
+    async def test_a_negative_id_gets_the_answer_zero_gets(
+        self, client: httpx.AsyncClient, method: str, path: str, name: str
+    ) -> None:
+        """`/scoring/runs/-1` was a 404 "No route" while `/scoring/runs/0` was a 422: one answer
+        for an id out of the ids' range, naming the parameter and what it must be."""
+        answers = []
+        for row_id in ("-1", "0", "-" + "9" * 30):
+            response = await client.request(
+                method, path.format(row_id), headers={"X-API-Key": ADMIN_KEY}
+            )
+            body = assert_problem(response, 422, "validation-error")
+            [error] = body["errors"]
+            assert (error["field"], error["location"]) == (name, "path")
+            answers.append(error["message"])
+        assert answers[0] == answers[1], answers
+
 
 class TestValidationErrors:
     async def test_names_the_offending_field(self, client: httpx.AsyncClient) -> None:

@@ -96,6 +96,23 @@ class TestPositionSize:
         weight = float(Decimal(str(scaled["weight_pct"])))
         assert scaled["notional_usdt"] == pytest.approx(1000 * weight * scale, rel=1e-12)
 
+    async def test_asked_for_and_not_reduced_answers_false_as_the_schema_says(
+        self, api: httpx.AsyncClient, session: AsyncSession, openapi_document: dict[str, Any]
+    ) -> None:
+        """`?volatility_adjusted=true` answered `"volatility_adjusted": false`, which the schema
+        did not explain: the field says whether the scaling reduced the size."""
+        fields = openapi_document["components"]["schemas"]["PositionSizeRead"]["properties"]
+        said = fields["volatility_adjusted"].get("description", "")
+        assert "reduced the notional" in said and "volatility_scale" in said
+        assert "null when it was not asked for" in fields["volatility_scale"]["description"]
+        members = await build(api, (await ranked(api))[:6])
+        volatility = (await self.size(api, members[0], volatility_adjusted="true"))["volatility"]
+        await set_config(session, "target_volatility", min(volatility * 4, 10.0))
+        body = await self.size(api, members[0], volatility_adjusted="true")
+        assert (body["volatility_adjusted"], body["volatility_scale"]) == (False, 1.0)
+        unasked = await self.size(api, members[0])
+        assert (unasked["volatility_adjusted"], unasked["volatility_scale"]) == (False, None)
+
     async def test_agrees_with_the_rebalance_plan_when_the_max_cap_is_relaxed(
         self, api: httpx.AsyncClient
     ) -> None:

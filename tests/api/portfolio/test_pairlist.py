@@ -66,6 +66,22 @@ class TestPairlist:
         assert_problem(wrong, 401, "unauthenticated")
 
 
+class TestAfterARunThatScoredNothing:
+    async def test_the_pairlist_keeps_its_pairs_and_its_status(
+        self, api: httpx.AsyncClient, sim: KucoinSimulator
+    ) -> None:
+        """freqtrade's `keep_pairlist_on_failure` keeps the last list on a failed fetch; the
+        list itself stays what the portfolio holds, answered 200, whatever the scoring did."""
+        await members(api, 3)
+        before = await api.get(f"{BASE}/pairlist", headers=READ)
+        sim.faults.set("http_500", status=503)  # every request, until cleared
+        failed = await api.post(f"{BASE}/scoring/calculate", params={"wait": 60}, headers=TRADE)
+        assert_problem(failed, 503, "exchange-unavailable")
+        after = await api.get(f"{BASE}/pairlist", headers=READ)
+        assert after.status_code == before.status_code == 200, after.text
+        assert after.json() == before.json() and len(after.json()["pairs"]) == 3
+
+
 class TestAMemberNoLongerListed:
     async def test_pairlist_portfolio_and_timeline_answer_with_the_member_flagged(
         self, api: httpx.AsyncClient, sim: KucoinSimulator

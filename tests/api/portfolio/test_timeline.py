@@ -109,7 +109,7 @@ class TestTimeline:
         self, api: httpx.AsyncClient
     ) -> None:
         await changes(api)
-        end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+        end = datetime.now(UTC)  # one end for both answers (a later one would be now: clamped)
         params = {"to": end.isoformat()}
         rows = (await timeline(api, **params))["rows"]
         answer = await api.get(TIMELINE, params=params, headers=CSV)
@@ -202,8 +202,10 @@ class TestTimeline:
     async def test_the_window_s_edges_are_answered(self, api: httpx.AsyncClient) -> None:
         first = await timeline(api, to="1970-01-01T00:00:00Z")
         assert first["rows"] == [] and at(first["to"]) == datetime(1970, 1, 1, tzinfo=UTC)
-        last = await timeline(api, to="2199-12-31T23:00:00-23:00")
-        assert at(last["to"]) == datetime(2200, 1, 1, 22, tzinfo=UTC)
+        assert first["clamped_to_now"] is False
+        asked = datetime.now(UTC)
+        last = await timeline(api, to="2199-12-31T23:00:00-23:00")  # beyond now: now
+        assert asked <= at(last["to"]) <= datetime.now(UTC) and last["clamped_to_now"] is True
 
     async def test_a_range_past_the_longest_is_422_and_the_default_start_is_held_to_it(
         self, api: httpx.AsyncClient
@@ -212,14 +214,18 @@ class TestTimeline:
         values = {"values": {"timeline_max_days": 1}}
         assert (await api.put(f"{BASE}/config", json=values, headers=ADMIN)).status_code == 200
         end = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-        too_long = {"from": (end - timedelta(days=1, hours=1)).isoformat(), "to": end.isoformat()}
+        too_long = {"from": (end - timedelta(days=2)).isoformat(), "to": end.isoformat()}
         response = await api.get(TIMELINE, params=too_long, headers=READ)
         problem = assert_problem(response, 422, "validation-error")
         assert "timeline_max_days" in problem["detail"] and problem["timeline_max_days"] == 1
-        later = (end + timedelta(days=3)).isoformat()
-        held = await timeline(api, to=later)
-        assert at(held["from"]) == at(later) - timedelta(days=1)
-        assert held["rows"] and {r["from"] for r in held["rows"]} == {held["from"]}  # what it held
+        # Without `from`: the first change, a day before `to` at most (`to` beyond now is now).
+        until_now = await timeline(api)
+        held = await timeline(api, to=(end + timedelta(days=3)).isoformat())
+        assert held["clamped_to_now"] is True
+        assert at(held["from"]) == max(at(until_now["from"]), at(held["to"]) - timedelta(days=1))
+        assert held["rows"] and [(r["from"], r["symbol"]) for r in held["rows"]] == [
+            (r["from"], r["symbol"]) for r in until_now["rows"]
+        ]
         assert (await timeline(api, to=end.isoformat()))["rows"]  # the changes, within a day
 
     async def test_an_empty_audit_trail_is_an_empty_timeline(self, api: httpx.AsyncClient) -> None:
@@ -228,3 +234,39 @@ class TestTimeline:
         assert (await api.get(TIMELINE, headers=CSV)).text == (
             "from,to,symbol,kucoin_symbol,ccxt_symbol,weight,rank,reason,listed\n"
         )
+
+
+class TestTimelineEnd:
+    """A `to` beyond now is now, said in the answer: nothing is held in the future (a range in
+    2199 answered today's members as held throughout 2199)."""
+
+    async def test_a_range_wholly_in_the_future_holds_nothing(self, api: httpx.AsyncClient) -> None:
+        await changes(api)
+        future = {"from": "2199-01-01T00:00:00Z", "to": "2199-12-31T23:59:59Z"}
+        asked = datetime.now(UTC)
+        body = await timeline(api, **future)
+        assert body["rows"] == []  # were today's members, as held throughout 2199
+        assert asked <= at(body["from"]) == at(body["to"]) <= datetime.now(UTC)
+        assert body["clamped_to_now"] is True
+        as_csv = await api.get(TIMELINE, params=future, headers=CSV)
+        assert as_csv.status_code == 200, as_csv.text
+        assert as_csv.text.splitlines() == [
+            "from,to,symbol,kucoin_symbol,ccxt_symbol,weight,rank,reason,listed"
+        ]
+
+    async def test_a_future_end_answers_what_was_held_up_to_now(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await changes(api)
+        until_now = await timeline(api)
+        start = until_now["from"]
+        body = await timeline(api, **{"from": start, "to": "2199-12-31T23:59:59Z"})
+        assert at(until_now["to"]) <= at(body["to"]) <= datetime.now(UTC)  # was 2199-12-31
+        assert body["clamped_to_now"] is True and until_now["clamped_to_now"] is False
+        assert body["from"] == start
+
+        def held(rows: list[dict[str, Any]]) -> list[tuple[str, str, float]]:
+            return [(r["from"], r["symbol"], r["weight"]) for r in rows]
+
+        assert body["rows"] and held(body["rows"]) == held(until_now["rows"])
+        assert max(at(r["to"]) for r in body["rows"]) == at(body["to"])

@@ -166,9 +166,15 @@ INVALID: list[tuple[dict[str, Any], str, str]] = [
         "min_position_weight must not exceed max_position_weight",
     ),
     (
-        {"gate_min_history": 600},
+        {"gate_min_history": 800},
         "values.gate_min_history",
         "gate_min_history must not exceed scoring_candles",
+    ),
+    (  # a window in force reads 721: a run would measure it over fewer hours than it says
+        {"scoring_candles": 500},
+        "values.scoring_candles",
+        "must be at least 721: the longest window, technical.momentum_hours.2, reads 721 hourly "
+        "candles (shorten it first: PUT /scoring/algorithms)",
     ),
     (
         {"retention_score_days": 20},

@@ -128,6 +128,27 @@ class TestPayloadBounds:
         assert "codec" not in problem["detail"]
         assert await stored(session) == 0
 
+    async def test_unstorable_text_in_a_payload_is_refused_in_words_where_it_is(
+        self, api: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """It was `payload.a.dict[constrained-str,...]: Input should be a valid dictionary`,
+        an error per member of the JSON union the value failed."""
+        headers = {**TRADE, "content-type": "application/json"}
+        cases = {  # the payload as JSON text, where the refusal points, and what it says
+            '{"a": "x\\u0000"}': ("payload.a", "must not hold a NUL character (\\u0000)"),
+            '{"a": "\\ud800"}': ("payload.a", "must not hold half of a UTF-16 surrogate pair"),
+            '{"a": [1, {"b": "\\u0000"}]}': ("payload.a.1.b", "must not hold a NUL character"),
+            '{"k\\u0000": 1}': ("payload", "must not have a key holding a NUL character"),
+        }
+        for payload, (field, words) in cases.items():
+            text = json.dumps(body(payload="MARK")).replace('"MARK"', payload)
+            response = await api.post(SIGNALS, content=text, headers=headers)
+            problem = assert_problem(response, 422, "validation-error")
+            assert str(problem["detail"]).startswith(f"{field}: {words}"), problem["detail"]
+            [error] = problem["errors"]
+            assert (error["field"], error["location"]) == (field, "body"), problem
+        assert await stored(session) == 0
+
     async def test_a_payload_nested_too_deep_is_refused(
         self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:

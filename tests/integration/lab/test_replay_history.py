@@ -193,7 +193,6 @@ class TestReplaysApi:
             "to": end.isoformat(),
             "every": "24h",
             "top": 3,
-            "overrides": {"policy": {"scoring_candles": 200}},
             "execution_lag_h": 2,
         }
         created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)

@@ -207,7 +207,6 @@ async def test_a_finished_replay_shows_at_once_in_the_cached_reads(
             "to": end.isoformat(),
             "every": "24h",
             "top": 3,
-            "overrides": {"policy": {"scoring_candles": 200}},
         }
         async with replays._slot:  # the run waits, queued, while its answers are cached
             created = await api.post(f"{BASE}/replays", json=body, headers=TRADE)

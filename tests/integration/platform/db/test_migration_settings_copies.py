@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS
+from app.settings.registry import SETTINGS
 from app.settings.service import ConfigurationService
 from tests.integration.platform.db.test_migrations import fresh_url, inspect_database, migrate
 
@@ -23,14 +24,28 @@ MIGRATION = (
 )
 
 
-def test_the_databases_rank_cap_falls_back_to_the_declared_default() -> None:
-    """Without a stored `max_portfolio_symbols`, the triggers cap active ranks at its default:
-    the migration's copy of it, which a change of the declaration must carry to the triggers."""
+def migration_0041() -> Any:
     spec = importlib.util.spec_from_file_location("migration_0041", MIGRATION)
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    assert MAX_PORTFOLIO_SYMBOLS.default == migration.RANK_CAP_DEFAULT
+    return migration
+
+
+def test_the_databases_rank_cap_falls_back_to_the_declared_default() -> None:
+    """Without a stored `max_portfolio_symbols`, the triggers cap active ranks at its default:
+    the migration's copy of it, which a change of the declaration must carry to the triggers."""
+    assert MAX_PORTFOLIO_SYMBOLS.default == migration_0041().RANK_CAP_DEFAULT
+
+
+def default_changed_since() -> set[str]:
+    """The settings whose declared default a later release changed from the seed 0041 dropped
+    (`scoring_candles`, 500 then, 721 since): a dropped copy of one reads as the new default."""
+    return {
+        key
+        for key, (seeded, _) in migration_0041().SEEDED.items()
+        if key in SETTINGS and SETTINGS[key].default != seeded
+    }
 
 
 def stored(sync_conn: Connection) -> dict[str, tuple[Any, str | None]]:
@@ -95,7 +110,12 @@ class TestSettingsStoredWhenChanged:
             "alert_cooldown_s": (60, "migration"),
         }
         assert await inspect_database(fresh_url, changes) == 1
-        assert await listing(fresh_url) == before
+        changed = default_changed_since()
+        assert changed == {"scoring_candles"}
+        after = await listing(fresh_url)
+        assert [s for s in after if s[0] not in changed] == [
+            s for s in before if s[0] not in changed
+        ]
 
     async def test_the_downgrade_seeds_the_copies_again(self, fresh_url: str) -> None:
         await migrate(fresh_url, "upgrade", "0040")

@@ -285,7 +285,7 @@ class TestSetting:
             ("stablecoin", "must be a list of strings"),
             ([1], "must be a list of strings"),
             (["equity", "equity"], "must not name a value twice"),
-            (["bonds"], "'bonds' is not one of crypto, stablecoin, commodity, equity"),
+            (["bonds"], '"bonds" is not one of crypto, stablecoin, commodity, equity'),
         ],
     )
     def test_refuses_what_is_not_a_list_of_distinct_categories(

@@ -332,7 +332,9 @@ class TestReplayOverride:
         assert policy.scoring.parameters[TECHNICAL] == {**DEFAULT_ALGORITHMS[TECHNICAL][1], **V2}
         assert policy.candles == 721
         v1 = {"scoring": {"parameters": {TECHNICAL: {"version": 1}}}}
-        assert policy_config(default_run_config(), DEFAULTS, v1).candles == 720
+        v1_policy = policy_config(default_run_config(), DEFAULTS, v1)
+        # v1's windows read 720; the scorer reads scoring_candles, 721 by default, where they fit.
+        assert candles_needed(v1_policy.scoring.parameters) == 720 and v1_policy.candles == 721
 
     def test_an_override_with_another_version_is_refused(self) -> None:
         overrides = {"scoring": {"parameters": {TECHNICAL: {"version": 3}}}}
