@@ -82,7 +82,9 @@ class ConfigUpdateValues:
                 outcome is not measured yet until its longest horizon, 24 h, ended this long ago). The agents' weights learn
                 from the measured signals kept.
             score_refresh_interval_s (int | Unset): Seconds between scoring runs.
-            scoring_candles (int | Unset): Hourly candles per symbol the scorer reads.
+            scoring_candles (int | Unset): Hourly candles per symbol a scoring run fetches and the scorer reads; every
+                window of an active scoring component must fit in it (a longer one is refused, and this cannot be lowered under
+                one in force).
             scoring_max_abs_funding (float | Unset): Stage 1 skips contracts with |funding| above this.
             scoring_min_listing_days (int | Unset): Stage 1 skips contracts listed more recently than this.
             scoring_rotation (bool | Unset): Also score the rest of the eligible universe, oldest first, each contract

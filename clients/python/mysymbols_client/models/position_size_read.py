@@ -23,9 +23,15 @@ class PositionSizeRead:
         price (float):
         price_source (str):
         symbol (str):
-        volatility (float | None):
-        volatility_adjusted (bool):
-        volatility_scale (float | None):
+        volatility (float | None): The member's annualised realised volatility, when `volatility_adjusted` was asked
+            for; null otherwise.
+        volatility_adjusted (bool): Whether the volatility scaling reduced the notional: true only when it was asked for
+            (`?volatility_adjusted=true`) and the member's volatility is above `target_volatility`. False when it was not
+            asked for, and when it was but the volatility is at or below the target (the scaling never raises a size):
+            `volatility_scale` tells the two apart. The name is the request parameter's, kept for compatibility; it answers
+            whether the size changed, not what was asked.
+        volatility_scale (float | None): The factor the notional was multiplied by, min(1, target_volatility /
+            volatility): 1 when the scaling was asked for and left the size as it was; null when it was not asked for.
         weight_pct (float):
     """
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,7 +23,11 @@ class RankingsRead:
         items (list[RankingItem]):
         run_id (int):
         scored_at (datetime.datetime):
-        stale (bool):
+        stale (bool): True when these scores are not the newest word: a newer run scored nothing (so these are an older
+            run's), or the run is older than the runtime setting stale_data_limit_s. `stale_reason` says which.
+        stale_reason (None | str): Why `stale` is true: the newer run that scored nothing, with what kept it from
+            scoring (its universe sync's error, its failed fetches, its exclusions), and/or the data's age past the limit;
+            null when not stale.
     """
 
     component: str
@@ -32,6 +36,7 @@ class RankingsRead:
     run_id: int
     scored_at: datetime.datetime
     stale: bool
+    stale_reason: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +55,9 @@ class RankingsRead:
 
         stale = self.stale
 
+        stale_reason: None | str
+        stale_reason = self.stale_reason
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -60,6 +68,7 @@ class RankingsRead:
                 "run_id": run_id,
                 "scored_at": scored_at,
                 "stale": stale,
+                "stale_reason": stale_reason,
             }
         )
 
@@ -87,6 +96,13 @@ class RankingsRead:
 
         stale = d.pop("stale")
 
+        def _parse_stale_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        stale_reason = _parse_stale_reason(d.pop("stale_reason"))
+
         rankings_read = cls(
             component=component,
             data_age_s=data_age_s,
@@ -94,6 +110,7 @@ class RankingsRead:
             run_id=run_id,
             scored_at=scored_at,
             stale=stale,
+            stale_reason=stale_reason,
         )
 
         rankings_read.additional_properties = d

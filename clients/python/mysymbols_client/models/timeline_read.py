@@ -20,6 +20,9 @@ T = TypeVar("T", bound="TimelineRead")
 class TimelineRead:
     """
     Attributes:
+        clamped_to_now (bool): True when the `to` asked for lay beyond now: the range ends now instead (`to` is now, and
+            `from` too when it also lay beyond, so a range wholly in the future holds no rows): nothing is held in the
+            future. Always false for a replay.
         columns (list[str]): The rows' fields, in the CSV's column order.
         from_ (datetime.datetime):
         rows (list[TimelineRow]): By interval, then rank; tiling the range.
@@ -27,6 +30,7 @@ class TimelineRead:
         to (datetime.datetime):
     """
 
+    clamped_to_now: bool
     columns: list[str]
     from_: datetime.datetime
     rows: list[TimelineRow]
@@ -35,6 +39,8 @@ class TimelineRead:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        clamped_to_now = self.clamped_to_now
+
         columns = self.columns
 
         from_ = self.from_.isoformat()
@@ -52,6 +58,7 @@ class TimelineRead:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "clamped_to_now": clamped_to_now,
                 "columns": columns,
                 "from": from_,
                 "rows": rows,
@@ -67,6 +74,8 @@ class TimelineRead:
         from ..models.timeline_row import TimelineRow  # noqa: PLC0415
 
         d = dict(src_dict)
+        clamped_to_now = d.pop("clamped_to_now")
+
         columns = cast(list[str], d.pop("columns"))
 
         from_ = datetime.datetime.fromisoformat(d.pop("from"))
@@ -83,6 +92,7 @@ class TimelineRead:
         to = datetime.datetime.fromisoformat(d.pop("to"))
 
         timeline_read = cls(
+            clamped_to_now=clamped_to_now,
             columns=columns,
             from_=from_,
             rows=rows,

@@ -34,6 +34,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_200 = cast(Any, None)
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -43,6 +48,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -84,12 +94,13 @@ def sync_detailed(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
-    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
-    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`). A key (or, without one, a client address) may hold
-    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
-    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
+    with the next event. An id past the newest event (the events restored from a backup) is answered at
+    once with a `reload` event whose id is the newest: read the state afresh; the stream goes on from
+    there. Comment lines keep idle connections open. A stream ends with a final `error` event (a problem
+    document, no id) when its API key is revoked (`api-key-revoked`, checked every heartbeat), when the
+    client reads too slowly (`stream-overflowed`) or when the replica stops (`shutting-down`). A key
+    (or, without one, a client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a
+    replica, and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.
@@ -123,12 +134,13 @@ def sync(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
-    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
-    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`). A key (or, without one, a client address) may hold
-    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
-    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
+    with the next event. An id past the newest event (the events restored from a backup) is answered at
+    once with a `reload` event whose id is the newest: read the state afresh; the stream goes on from
+    there. Comment lines keep idle connections open. A stream ends with a final `error` event (a problem
+    document, no id) when its API key is revoked (`api-key-revoked`, checked every heartbeat), when the
+    client reads too slowly (`stream-overflowed`) or when the replica stops (`shutting-down`). A key
+    (or, without one, a client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a
+    replica, and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.
@@ -157,12 +169,13 @@ async def asyncio_detailed(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
-    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
-    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`). A key (or, without one, a client address) may hold
-    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
-    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
+    with the next event. An id past the newest event (the events restored from a backup) is answered at
+    once with a `reload` event whose id is the newest: read the state afresh; the stream goes on from
+    there. Comment lines keep idle connections open. A stream ends with a final `error` event (a problem
+    document, no id) when its API key is revoked (`api-key-revoked`, checked every heartbeat), when the
+    client reads too slowly (`stream-overflowed`) or when the replica stops (`shutting-down`). A key
+    (or, without one, a client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a
+    replica, and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.
@@ -194,12 +207,13 @@ async def asyncio(
 
      Server-Sent Events. Each event has the id of its row in the outbox; reconnect with `Last-Event-ID`
     (or `?since=`) to receive exactly the events missed, in order. Without either, the stream starts
-    with the next event. Comment lines keep idle connections open. A stream ends with a final `error`
-    event (a problem document, no id) when its API key is revoked (`api-key-revoked`, checked every
-    heartbeat), when the client reads too slowly (`stream-overflowed`) or when the replica stops
-    (`shutting-down`). A key (or, without one, a client address) may hold
-    `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a replica, and a replica serves
-    `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
+    with the next event. An id past the newest event (the events restored from a backup) is answered at
+    once with a `reload` event whose id is the newest: read the state afresh; the stream goes on from
+    there. Comment lines keep idle connections open. A stream ends with a final `error` event (a problem
+    document, no id) when its API key is revoked (`api-key-revoked`, checked every heartbeat), when the
+    client reads too slowly (`stream-overflowed`) or when the replica stops (`shutting-down`). A key
+    (or, without one, a client address) may hold `MYSYMBOLS_LIMITS__STREAMS_PER_KEY` streams open on a
+    replica, and a replica serves `MYSYMBOLS_LIMITS__STREAMS_PER_PROCESS` in all: `429` beyond.
 
     Args:
         since (int | Unset): The last event id seen.

@@ -44,6 +44,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -58,6 +63,11 @@ def _parse_response(
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -103,7 +113,8 @@ def sync_detailed(
      For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
     at its current price: the notional, whole lots and their notional, and the margin at the
     contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
-    toward `target_volatility`. 404 when the symbol is no member. Role: read.
+    toward `target_volatility`, down only: the answer's `volatility_adjusted` says whether that
+    reduced it, and `volatility_scale` by how much. 404 when the symbol is no member. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -145,7 +156,8 @@ def sync(
      For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
     at its current price: the notional, whole lots and their notional, and the margin at the
     contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
-    toward `target_volatility`. 404 when the symbol is no member. Role: read.
+    toward `target_volatility`, down only: the answer's `volatility_adjusted` says whether that
+    reduced it, and `volatility_scale` by how much. 404 when the symbol is no member. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -182,7 +194,8 @@ async def asyncio_detailed(
      For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
     at its current price: the notional, whole lots and their notional, and the margin at the
     contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
-    toward `target_volatility`. 404 when the symbol is no member. Role: read.
+    toward `target_volatility`, down only: the answer's `volatility_adjusted` says whether that
+    reduced it, and `volatility_scale` by how much. 404 when the symbol is no member. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and
@@ -222,7 +235,8 @@ async def asyncio(
      For a member: `account_balance` times its weight (percent), capped at `max_position_weight`,
     at its current price: the notional, whole lots and their notional, and the margin at the
     contract's maximum leverage; `volatility_adjusted` scales it by the member's realised volatility
-    toward `target_volatility`. 404 when the symbol is no member. Role: read.
+    toward `target_volatility`, down only: the answer's `volatility_adjusted` says whether that
+    reduced it, and `volatility_scale` by how much. 404 when the symbol is no member. Role: read.
 
     Args:
         symbol (str): Any accepted form: BTCUSDT, XBTUSDTM, BTC/USDT:USDT, btc-usdt (letters and

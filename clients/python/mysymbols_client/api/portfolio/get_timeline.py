@@ -46,6 +46,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -55,6 +60,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -98,13 +108,15 @@ def sync_detailed(
 
      Built from the audit trail, so it holds from the first change recorded. Rows tile [from, to) without
     overlap per member, by interval then rank; an interval's weights sum to 100 (an empty portfolio has
-    no rows); an interval still open ends at `to`. Send `Accept: text/csv` for CSV (a header line, then
-    the same rows in the same order).
+    no rows); an interval still open ends at `to`. A `to` beyond now is now (`clamped_to_now` says so; a
+    range wholly in the future holds no rows): nothing is held in the future. Send `Accept: text/csv`
+    for CSV (a header line, then the same rows in the same order).
 
     Args:
         from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
             runtime setting timeline_max_days before `to`; a longer range is a 422).
-        to (datetime.datetime | Unset): End, after `from` (default: now).
+        to (datetime.datetime | Unset): End, after `from` (default: now; one beyond now is now,
+            and the answer's `clamped_to_now` is true).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,13 +148,15 @@ def sync(
 
      Built from the audit trail, so it holds from the first change recorded. Rows tile [from, to) without
     overlap per member, by interval then rank; an interval's weights sum to 100 (an empty portfolio has
-    no rows); an interval still open ends at `to`. Send `Accept: text/csv` for CSV (a header line, then
-    the same rows in the same order).
+    no rows); an interval still open ends at `to`. A `to` beyond now is now (`clamped_to_now` says so; a
+    range wholly in the future holds no rows): nothing is held in the future. Send `Accept: text/csv`
+    for CSV (a header line, then the same rows in the same order).
 
     Args:
         from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
             runtime setting timeline_max_days before `to`; a longer range is a 422).
-        to (datetime.datetime | Unset): End, after `from` (default: now).
+        to (datetime.datetime | Unset): End, after `from` (default: now; one beyond now is now,
+            and the answer's `clamped_to_now` is true).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,13 +183,15 @@ async def asyncio_detailed(
 
      Built from the audit trail, so it holds from the first change recorded. Rows tile [from, to) without
     overlap per member, by interval then rank; an interval's weights sum to 100 (an empty portfolio has
-    no rows); an interval still open ends at `to`. Send `Accept: text/csv` for CSV (a header line, then
-    the same rows in the same order).
+    no rows); an interval still open ends at `to`. A `to` beyond now is now (`clamped_to_now` says so; a
+    range wholly in the future holds no rows): nothing is held in the future. Send `Accept: text/csv`
+    for CSV (a header line, then the same rows in the same order).
 
     Args:
         from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
             runtime setting timeline_max_days before `to`; a longer range is a 422).
-        to (datetime.datetime | Unset): End, after `from` (default: now).
+        to (datetime.datetime | Unset): End, after `from` (default: now; one beyond now is now,
+            and the answer's `clamped_to_now` is true).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,13 +221,15 @@ async def asyncio(
 
      Built from the audit trail, so it holds from the first change recorded. Rows tile [from, to) without
     overlap per member, by interval then rank; an interval's weights sum to 100 (an empty portfolio has
-    no rows); an interval still open ends at `to`. Send `Accept: text/csv` for CSV (a header line, then
-    the same rows in the same order).
+    no rows); an interval still open ends at `to`. A `to` beyond now is now (`clamped_to_now` says so; a
+    range wholly in the future holds no rows): nothing is held in the future. Send `Accept: text/csv`
+    for CSV (a header line, then the same rows in the same order).
 
     Args:
         from_ (datetime.datetime | Unset): Start (default: the first audit row, at most the
             runtime setting timeline_max_days before `to`; a longer range is a 422).
-        to (datetime.datetime | Unset): End, after `from` (default: now).
+        to (datetime.datetime | Unset): End, after `from` (default: now; one beyond now is now,
+            and the answer's `clamped_to_now` is true).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
