@@ -37,6 +37,8 @@ NON_FINITE_MESSAGE = "NaN, Infinity and -Infinity are not JSON numbers"
 OUT_OF_RANGE_MESSAGE = f"a number must lie within a double's range, ±{sys.float_info.max:.1e}"
 ENCODED_MESSAGE = "send the body as plain JSON: this service undoes no `Content-Encoding`"
 DUPLICATE_MESSAGE = "send each key of an object once"
+# Python's parser recurses once a level, within the interpreter's limit (1 000 frames in all).
+DEEP = "the body nests arrays or objects deeper than this service reads (several hundred levels)"
 _MAX_DIGITS = len(str(int(sys.float_info.max)))  # 309: a longer integer is past the range
 
 
@@ -183,11 +185,15 @@ class JsonBodyRoute(APIRoute):
                 # Read here whatever its type (FastAPI reuses it): a client that hangs up
                 # meanwhile is Starlette's ClientDisconnect, which FastAPI would answer 400.
                 body = await request.body()
-                # A body that is no JSON (or no UTF-8, or nested past the parser's depth):
-                # FastAPI parses it again and answers it as it answers any such body.
-                with contextlib.suppress(ValueError, RecursionError):
+                # A body that is no JSON (or no UTF-8): FastAPI parses it again and answers it
+                # as it answers any such body.
+                with contextlib.suppress(ValueError):
                     if body and _reads_json(request):
-                        request._json = parse_json_body(body)  # Starlette's cache, reused
+                        try:
+                            request._json = parse_json_body(body)  # Starlette's cache, reused
+                        except RecursionError:
+                            error = {"type": "json_too_deep", "loc": ("body",), "msg": DEEP}
+                            raise RequestValidationError([error]) from None
             return await handler(request)
 
         return strict_json

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lab.models import ReplayRun
-from app.platform.http.json_body import NON_FINITE_MESSAGE, OUT_OF_RANGE_MESSAGE
+from app.platform.http.json_body import DEEP, NON_FINITE_MESSAGE, OUT_OF_RANGE_MESSAGE
 from app.scoring.models import ScoringConfigChange
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY
@@ -172,3 +172,13 @@ async def test_a_body_that_is_no_json_is_a_4xx_not_a_500(
     )
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_body_nested_past_the_parser_is_said_so(client: httpx.AsyncClient) -> None:
+    """Well-formed JSON 1 000 levels deep was "not a JSON document"."""
+    body = b"[" * 1000 + b"]" * 1000
+    response = await client.post("/api/symbol-mgmt/signals", content=body, headers=ADMIN)
+    problem = assert_problem(response, 422, "validation-error")
+    assert [(e["field"], e["code"], e["message"]) for e in problem["errors"]] == [
+        ("body", "json_too_deep", DEEP)
+    ]
