@@ -1,5 +1,6 @@
-"""Bodies bounded before anything reads them, as deployed: a uvicorn process refuses an anonymous
-100 MB body, declared by its Content-Length or sent chunked without one, with a 413 problem
+"""Bodies bounded before anything reads them, as deployed: a uvicorn process refuses a 100 MB
+body, declared by its Content-Length or sent chunked without one (then from a caller with a key:
+without one, the 401 comes first, the body unread), with a 413 problem
 while its resident memory grows by less than 16 MB (the body before the limit applied was read
 and JSON-parsed first: +360 MB for 62 MB). The body streams from a generator, so the test never
 holds it either."""
@@ -130,10 +131,19 @@ async def test_a_100_mb_body_declared_by_its_length_is_refused_unread(served: Se
 
 
 async def test_a_100_mb_chunked_body_is_refused_as_it_streams(served: Served) -> None:
-    response, memory = await measured(served, {})
+    """From a caller with a key: without one, the key is refused first (below)."""
+    response, memory = await measured(served, {"X-API-Key": ADMIN_KEY})
     assert response.request.headers.get("transfer-encoding") == "chunked"
     assert "content-length" not in response.request.headers
     assert_refused_within_memory(response, memory)
+
+
+async def test_a_100_mb_chunked_body_without_a_key_is_refused_unread(served: Served) -> None:
+    response, memory = await measured(served, {})
+    assert response.status_code == 401, response.text[:500]
+    assert response.json()["type"] == "urn:mysymbols:problem:unauthenticated"
+    assert memory.after_kb - memory.before_kb < MAX_GROWTH_KB, memory
+    assert memory.peak_kb - memory.before_kb < MAX_GROWTH_KB, memory
 
 
 async def test_the_service_answers_on_after_refusing(served: Served) -> None:
