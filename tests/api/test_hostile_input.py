@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import json
 import math
 import re
 from collections.abc import Callable
@@ -38,7 +37,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -51,6 +49,7 @@ from app.platform.core.config import Settings
 from app.platform.db.base import Base as Tables
 from app.platform.db.engine import create_engine
 from app.platform.db.models.alert import Alert
+from tests.api.asgi_calls import CLIENT_CLOSED, hung_up
 from tests.api.hostile import (
     DUPLICATE,
     HANG_UP,
@@ -67,7 +66,6 @@ from tests.sim_fixtures import live_clock_ms, running_simulator
 
 ADMIN = {"X-API-Key": ADMIN_KEY}
 CASE_TIMEOUT_S = 120
-CLIENT_CLOSED = 499  # what the service counts a request whose client hung up as
 UNLIMITED = {
     f"{kind}_{part}": 1_000_000
     for kind in ("read", "heavy", "write")
@@ -322,7 +320,7 @@ async def outcome(
     every = {**sent, **ADMIN, **typed}
     headers = [(name.encode(), value.encode("latin-1")) for name, value in every.items()]
     if case.label == HANG_UP:
-        status, media, content = await hung_up(app, method, path, query, headers)
+        status, media, content = await hung_up(app, method, path, headers, query)
     else:
         response = await asyncio.wait_for(
             client.request(method, path, params=query, content=body, headers=headers),
@@ -335,56 +333,6 @@ async def outcome(
     changed = sorted(name for name in before if before[name].digest != after[name].digest)
     infinite = sorted(name for name in before if before[name].non_finite < after[name].non_finite)
     return Outcome(case, status, media, content, changed, infinite), after
-
-
-async def hung_up(
-    app: ASGIApp,
-    method: str,
-    path: str,
-    query: dict[str, str],
-    headers: list[tuple[bytes, bytes]],
-) -> tuple[int, str, Any]:
-    """`method path` announcing 100 bytes of body, of which `{` comes before the client goes
-    away, sent to `app` as a server hands it over: the status sent, its media type and body
-    (`CLIENT_CLOSED` and nothing when nothing was sent, as the service counts it)."""
-    arriving: list[Message] = [
-        {"type": "http.request", "body": b"{", "more_body": True},
-        {"type": "http.disconnect"},
-    ]
-
-    async def receive() -> Message:
-        return arriving.pop(0) if len(arriving) > 1 else arriving[0]
-
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": urlencode(query).encode(),
-        "headers": [
-            (b"host", b"t.test"),
-            (b"content-length", b"100"),
-            *((name.lower(), value) for name, value in headers),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 80),
-    }
-    await asyncio.wait_for(app(scope, receive, send), CASE_TIMEOUT_S)
-    if not sent:
-        return CLIENT_CLOSED, "", None
-    start = dict(sent[0].get("headers", []))
-    media = start.get(b"content-type", b"").decode().split(";")[0]
-    body = b"".join(m.get("body", b"") for m in sent[1:])
-    return int(sent[0]["status"]), media, json.loads(body) if media.endswith("json") else body
 
 
 async def reload_expired(session: AsyncSession) -> None:

@@ -22,6 +22,7 @@ from starlette.types import Message
 
 from app.callers.models import ApiKey
 from app.signals.models import Signal
+from tests.api.asgi_calls import http_scope
 from tests.api.platform.test_http_conventions import cached_client, cached_get  # noqa: F401
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
 from tests.helpers import assert_problem
@@ -159,7 +160,7 @@ class TestKeyBeforeBody:
         async def send(message: Message) -> None:
             sent.append(message)
 
-        scope = post_scope(SIGNALS, [JSON_TYPE, (b"content-length", b"100")])
+        scope = http_scope("POST", SIGNALS, [JSON_TYPE, (b"content-length", b"100")])
         await asyncio.wait_for(app(scope, never, send), timeout=10)
         assert sent[0]["status"] == 401
 
@@ -178,21 +179,3 @@ def test_the_document_declares_400_where_an_operation_reads_a_key(
 
 def admin() -> dict[str, str]:
     return {"X-API-Key": ADMIN_KEY}
-
-
-def post_scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
-    """An HTTP/1.1 POST's ASGI scope, as a server hands it over."""
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.4"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"mysymbols.test"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }

@@ -11,9 +11,8 @@ import logging
 import httpx
 import pytest
 from fastapi import FastAPI
-from starlette.types import Message
 
-from tests.api.platform.test_credentials import post_scope
+from tests.api.asgi_calls import CLIENT_CLOSED, hung_up
 from tests.conftest import TRADE_KEY
 from tests.prometheus import counted
 
@@ -25,29 +24,15 @@ STATUSES = ("499", "500", "400", "422")
 async def test_a_body_that_never_arrives_is_sent_nothing_and_counted_499(
     app: FastAPI, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, media: bytes
 ) -> None:
-    arriving: list[Message] = [
-        {"type": "http.request", "body": b"{", "more_body": True},
-        {"type": "http.disconnect"},
-    ]
-
-    async def receive() -> Message:
-        return arriving.pop(0) if len(arriving) > 1 else arriving[0]
-
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
     labels = {"method": "POST", "route": SIGNALS}
     before = {s: counted("mysymbols_http_requests_total", **labels, status=s) for s in STATUSES}
     headers = [
         (b"x-api-key", TRADE_KEY.encode()),
         (b"content-type", media),
-        (b"content-length", b"100"),
     ]
     with caplog.at_level(logging.INFO):
-        await app(post_scope(SIGNALS, headers), receive, send)
-    assert sent == []
+        answered = await hung_up(app, "POST", SIGNALS, headers)
+    assert answered == (CLIENT_CLOSED, "", None)  # nothing was sent
     after = {s: counted("mysymbols_http_requests_total", **labels, status=s) for s in STATUSES}
     assert {s: after[s] - before[s] for s in STATUSES} == {"499": 1, "500": 0, "400": 0, "422": 0}
     assert [r for r in caplog.records if r.levelno > logging.INFO] == []
