@@ -38,7 +38,8 @@ from app.market.contracts.categories import (
     base_of,
 )
 from app.market.contracts.trading_sessions import MARKET
-from app.platform.core.units import DAY_MS
+from app.platform.core.units import DAY_MS, HOUR_MS
+from app.scoring.scorers.gate import MIN_HISTORY
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
 TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"
@@ -55,13 +56,24 @@ TRADFI = {
 VERDICTS = (CRYPTO, COMMODITY, EQUITY, UNKNOWN)
 
 
+YOUNG, ADMITTED = "young", "admitted"
+AGES = (YOUNG, ADMITTED)
+"""A contract-day before, or from, the day the history gate (`gate_min_history` hours of
+candles) first admits the contract: the days the verdict costs the pick are the admitted ones."""
+
+
 @dataclass
 class ContractDays:
-    """One contract's days by verdict, and its first decided day's age in days."""
+    """One contract's days by verdict, in all and from the day the history gate admits it."""
 
     name: str
     truth: str
     days: Counter[str] = field(default_factory=Counter)
+    admitted: Counter[str] = field(default_factory=Counter)
+
+    def by_age(self, age: str) -> Counter[str]:
+        """Its days by verdict, young or admitted."""
+        return self.admitted if age == ADMITTED else self.days - self.admitted
 
     @property
     def wrong(self) -> int:
@@ -118,13 +130,21 @@ def contract_days(folder: Path) -> Iterator[ContractDays]:
     first_day = int(history.grid_ms[0]) // DAY_MS * DAY_MS + DAY_MS
     last_day = (int(history.grid_ms[-1]) + 3_600_000) // DAY_MS * DAY_MS
     listed = history.first_close_ms_each()
+    # its first candle closes an hour after it opens: the gate's hours are counted from its open
+    admitted = listed - HOUR_MS + MIN_HISTORY.default * HOUR_MS
     records = [ContractDays(s, truth_of(folder.name, s) or "") for s in history.symbols]
     for day in range(first_day, last_day + 1, DAY_MS):
-        for record, figures, listed_ms in zip(
-            records, day_figures(history, day, market), listed.tolist(), strict=True
+        for record, figures, listed_ms, admitted_ms in zip(
+            records,
+            day_figures(history, day, market),
+            listed.tolist(),
+            admitted.tolist(),
+            strict=True,
         ):
             if listed_ms <= day:
                 record.days[figures.verdict] += 1
+            if admitted_ms <= day:
+                record.admitted[figures.verdict] += 1
     yield from (r for r in records if r.truth)
 
 
@@ -138,18 +158,68 @@ def evaluate(market_data: Path) -> list[tuple[str, ContractDays]]:
 
 
 def confusion(records: list[tuple[str, ContractDays]]) -> dict[str, dict[str, int]]:
-    """Contract-days by truth (crypto or not) and verdict."""
-    table = {truth: dict.fromkeys(VERDICTS, 0) for truth in ("crypto", "not crypto")}
+    """Contract-days by truth (crypto or not), age and verdict."""
+    table = {
+        f"{truth}, {age}": dict.fromkeys(VERDICTS, 0)
+        for truth in ("crypto", "not crypto")
+        for age in AGES
+    }
     for _, record in records:
-        row = table["crypto" if record.truth == CRYPTO else "not crypto"]
-        for verdict in VERDICTS:
-            row[verdict] += record.days[verdict]
+        truth = "crypto" if record.truth == CRYPTO else "not crypto"
+        for age in AGES:
+            days = record.by_age(age)
+            for verdict in VERDICTS:
+                table[f"{truth}, {age}"][verdict] += days[verdict]
     return table
 
 
+@dataclass(frozen=True)
+class Errors:
+    """One history's (or the pool's) errors by contract-day: misses (non-crypto called
+    crypto), false alarms (crypto called non-crypto), and crypto days left `unknown`, young
+    and admitted."""
+
+    misses: int
+    false_alarms: int
+    crypto_days: dict[str, int]
+    unknown: dict[str, int]
+
+    @classmethod
+    def of(cls, records: list[ContractDays]) -> Errors:
+        crypto = [r for r in records if r.truth == CRYPTO]
+        return cls(
+            misses=sum(r.days[CRYPTO] for r in records if r.truth != CRYPTO),
+            false_alarms=sum(r.wrong for r in crypto),
+            crypto_days={a: sum(sum(r.by_age(a).values()) for r in crypto) for a in AGES},
+            unknown={a: sum(r.by_age(a)[UNKNOWN] for r in crypto) for a in AGES},
+        )
+
+    def unknown_share(self, age: str) -> float:
+        return self.unknown[age] / self.crypto_days[age] if self.crypto_days[age] else 0.0
+
+
+def errors_table(records: list[tuple[str, ContractDays]]) -> str:
+    """Per history and pooled: misses, false alarms, unknown crypto days young and admitted."""
+    folders = sorted({f for f, _ in records})
+    rows = [(f, Errors.of([r for g, r in records if g == f])) for f in folders]
+    rows.append(("pooled", Errors.of([r for _, r in records])))
+    lines = [
+        "| history | misses | false alarms | unknown crypto days, young | unknown, admitted |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, e in rows:
+        young, admitted = (
+            f"{e.unknown[a]:,} of {e.crypto_days[a]:,} ({e.unknown_share(a):.2%})" for a in AGES
+        )
+        lines.append(f"| {name} | {e.misses} | {e.false_alarms} | {young} | {admitted} |")
+    return "\n".join(lines)
+
+
 def report(records: list[tuple[str, ContractDays]]) -> str:
-    """The confusion tables and the contracts with a wrong day, as Markdown."""
-    lines = ["| contract-days | " + " | ".join(VERDICTS) + " |", "| --- |" + " ---: |" * 4]
+    """The errors per history, the confusion table and the contracts with a wrong day, as
+    Markdown."""
+    lines = [errors_table(records), ""]
+    lines += ["| contract-days | " + " | ".join(VERDICTS) + " |", "| --- |" + " ---: |" * 4]
     for truth, row in confusion(records).items():
         lines.append(f"| {truth} | " + " | ".join(f"{row[v]:,}" for v in VERDICTS) + " |")
     negatives = [r for _, r in records if r.truth == CRYPTO]
@@ -182,7 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report(records))
     if args.json:
         rows = [
-            {"folder": f, "contract": r.name, "truth": r.truth, **r.days, "wrong": r.wrong}
+            {
+                "folder": f,
+                "contract": r.name,
+                "truth": r.truth,
+                **r.days,
+                "admitted": dict(r.admitted),
+                "wrong": r.wrong,
+            }
             for f, r in records
         ]
         args.json.write_text(json.dumps(rows, indent=1) + "\n")

@@ -5,6 +5,7 @@ and the run on it as a task of the pool (its report and the series to pool)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -18,6 +19,7 @@ from app.lab.calibration.calibrating import CalibrationParams, calibrated
 from app.lab.csv_source import load_csv_folder
 from app.lab.replay.pooled import DatasetRun
 from app.lab.replay.replaying import replayed
+from app.market.contracts.categories import CATEGORIES
 from app.platform.core.units import DAY_MS, HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.settings.registry import DEFAULTS
@@ -46,7 +48,7 @@ def history_and_params(
     args: argparse.Namespace, folder: Path
 ) -> tuple[MarketHistory, PolicyConfig, ReplayParams]:
     """The history in `folder`, and the configuration and replay parameters the options name."""
-    history = load_csv_folder(folder)
+    history = with_categories(load_csv_folder(folder), getattr(args, "categories", None))
     policy = policy_of(args)
     start, end = default_range(history, policy)
     params = ReplayParams(
@@ -58,6 +60,19 @@ def history_and_params(
         execution_lag_h=args.execution_lag_h,
     )
     return history, policy, params
+
+
+def with_categories(history: MarketHistory, path: Path | None) -> MarketHistory:
+    """`history` given the categories of `path`'s JSON map (symbol: category), each held as an
+    admin's override holds it; a symbol it does not name is left to the evidence."""
+    if path is None:
+        return history
+    given = json.loads(path.read_text())
+    unknown = sorted(set(given.values()) - set(CATEGORIES))
+    if unknown:
+        raise LookupError(f"{path}: {unknown} are not categories (one of {list(CATEGORIES)})")
+    named = tuple(given.get(symbol) for symbol in history.symbols)
+    return dataclasses.replace(history, given_categories=named)
 
 
 def calibration_params(args: argparse.Namespace, params: ReplayParams) -> CalibrationParams:

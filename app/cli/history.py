@@ -124,6 +124,11 @@ def add_commands(commands: Any) -> None:
         command.add_argument(
             "--workers", type=positive, default=2, help="processes for several --data (per core)"
         )
+    r.add_argument(
+        "--categories",
+        type=Path,
+        help="JSON {symbol: category} held as overrides (a truth map: the data rule's cost)",
+    )
     c.add_argument("--train", type=hours, default=120 * 24, help="training window, e.g. 120d")
     c.add_argument("--test", type=hours, default=30 * 24, help="test window, e.g. 30d")
     c.add_argument("--objective", choices=OBJECTIVES, default="sharpe")

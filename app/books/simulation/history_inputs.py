@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from app.books.simulation.data_categories import data_categories
-from app.books.simulation.market_history import PointInTime, SettledFunding
+from app.books.simulation.market_history import MarketHistory, PointInTime, SettledFunding
 from app.market.contracts.depth import BOOK_LEVELS
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.assemble import FUNDING_POINTS
@@ -83,9 +83,9 @@ def market_inputs(
         ask_levels=np.full((n, BOOK_LEVELS, 2), np.nan),
         benchmark=benchmark,
         as_of_ms=view.t_ms,
-        category=None,  # history has no overrides
-        exchange_class=None,  # nor an exchange's word: the data and the table decide
-        data_category=tuple(data_categories(view)[i] for i in rows.tolist()),
+        category=given_categories(history, rows),
+        exchange_class=None,  # history has no exchange's word: the data and the table decide
+        data_category=_data_categories(view, rows),
     )
 
 
@@ -157,6 +157,20 @@ class WindowedInputs(MarketInputs):
     @cached_property
     def low(self) -> np.ndarray:
         return self._window("low")
+
+
+def given_categories(history: MarketHistory, rows: np.ndarray) -> tuple[str | None, ...] | None:
+    """The categories `history` is given for `rows`, held as overrides (None: none given)."""
+    given = history.given_categories
+    return None if given is None else tuple(given[i] for i in rows.tolist())
+
+
+def _data_categories(view: PointInTime, rows: np.ndarray) -> tuple[str | None, ...]:
+    """The data rule's verdicts for `rows`; not run where every category is given."""
+    given = view.history.given_categories
+    if given is not None and all(c is not None for c in given):
+        return (None,) * len(rows)
+    return tuple(data_categories(view)[i] for i in rows.tolist())
 
 
 def _measured(inputs: MarketInputs, name: str) -> np.ndarray:

@@ -84,6 +84,9 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
     volume: np.ndarray  # base units
     funding: list[Funding | None]  # per symbol; None: unknown (never taken as zero)
     source: str = "unknown"  # what the history was read from, for the report
+    given_categories: tuple[str | None, ...] | None = None
+    """Each symbol's category held as an admin's override holds it (None: the evidence decides
+    it): a truth map, to measure what the data rule costs against categories known."""
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
