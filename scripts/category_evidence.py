@@ -2,7 +2,7 @@
 ../shared/market-data, as the replay and the live service run it: once a UTC day, from the
 candles closed by its 00:00.
 
-    python -m scripts.category_evidence [--market-data DIR] [--json OUT]
+    python -m scripts.category_evidence [--market-data DIR] [--json OUT] [--cost]
 
 Every crypto contract there is a negative, the Binance TradFi perpetuals (gold, silver, four
 shares) are positives, and PAXG, a gold token, is a positive of the commodity kind. USDC is left
@@ -10,12 +10,21 @@ to the peg rule (a stablecoin: neither). A folder without BTC and ETH (the TradF
 crypto market's closes, for the co-movement, from the first other folder whose BTC covers its
 hours (read in place, known by each day as the rest). Prints the confusion table by
 contract-day and by contract, and each contract any of whose days went wrong
-(docs/decisions.md quotes it).
+(docs/decisions.md quotes it). Per history and pooled, the errors: misses, false alarms, and the
+crypto contract-days left `unknown`, before and after the day the history gate first admits the
+contract.
+
+`--cost` adds what the rule costs the pick: on the year-long histories (`COST_FOLDERS`), the
+default's replay (one decision a day, as `python -m app.cli replay --every 24h`) with the rule,
+and the same replay with every contract's category given (the truth map this script knows, held
+as overrides): the universe-residual skill IC of each over its whole decision periods (the
+report's `selection.ranking`), and their paired difference with its Newey-West standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import sys
@@ -25,9 +34,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.data_categories import day_figures
 from app.books.simulation.market_history import MarketHistory
+from app.books.simulation.replay_params import ReplayParams
+from app.cli.dataset_runs import default_range
 from app.lab.csv_source import CANDLES, load_csv_folder
+from app.lab.replay.replaying import replayed
 from app.market.contracts.categories import (
     COMMODITY,
     CRYPTO,
@@ -40,6 +55,8 @@ from app.market.contracts.categories import (
 from app.market.contracts.trading_sessions import MARKET
 from app.platform.core.units import DAY_MS, HOUR_MS
 from app.scoring.scorers.gate import MIN_HISTORY
+from app.settings.registry import DEFAULTS
+from app.stats.ic import MeanT, mean_t
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
 TRADFI_FOLDER = "binance-tradfi-perps-2025-12-2026-03"
@@ -54,6 +71,8 @@ TRADFI = {
 }
 """What each TradFi perpetual's underlying is (the folder's SOURCES.md)."""
 VERDICTS = (CRYPTO, COMMODITY, EQUITY, UNKNOWN)
+COST_FOLDERS = ("roshan7869-algotrading", "nmtrong062000-crypto_signal_scanner")
+"""The year-long histories the rule's cost is measured on (32 and 487 perpetuals)."""
 
 
 YOUNG, ADMITTED = "young", "admitted"
@@ -240,16 +259,79 @@ def report(records: list[tuple[str, ContractDays]]) -> str:
     return "\n".join(lines)
 
 
+def truth_map(folder: Path) -> dict[str, str]:
+    """Every contract of `folder` and its category (a stablecoin by the table: none is crypto
+    or session-traded)."""
+    return {s: truth_of(folder.name, s) or STABLECOIN for s in _candle_files(folder)}
+
+
+@dataclass(frozen=True)
+class Cost:
+    """One history's residual skill IC with the rule and with categories given."""
+
+    folder: str
+    with_rule: MeanT
+    given: MeanT
+    difference: MeanT
+
+    def row(self) -> str:
+        def figure(m: MeanT) -> str:
+            mean, t = m["mean"], m["t_hac"]
+            if mean == 0:
+                return "0 (the same IC every decision)"
+            if mean is None or not t:
+                return "not measured"
+            return f"{mean:+.4f} (HAC SE {abs(mean / t):.4f})"
+
+        cells = (figure(self.with_rule), figure(self.given), figure(self.difference))
+        return f"| {self.folder} | " + " | ".join(cells) + " |"
+
+
+def cost(folder: Path) -> Cost:
+    """The default's daily replay of `folder` with the rule and with its truth map given."""
+    history = load_csv_folder(folder)
+    policy = policy_config(default_run_config(), DEFAULTS, None)
+    start, end = default_range(history, policy)
+    params = ReplayParams(start_ms=start, end_ms=end, every_h=24)
+    names = tuple(truth_map(folder).get(s) for s in history.symbols)
+    given = dataclasses.replace(history, given_categories=names)
+    series = [
+        replayed(h, policy, params)[1].selection.full_periods().rankings["policy"]
+        for h in (history, given)
+    ]
+    residual = [r.ic_residual for r in series]
+    known = np.isfinite(residual[0]) & np.isfinite(residual[1])
+    return Cost(
+        folder.name,
+        mean_t(residual[0][known].tolist()),
+        mean_t(residual[1][known].tolist()),
+        mean_t((residual[0] - residual[1])[known].tolist()),
+    )
+
+
+def cost_table(market_data: Path) -> str:
+    """The rule's cost on each of `COST_FOLDERS` held, as Markdown."""
+    lines = [
+        "| history | residual skill IC, with the rule | with categories given | difference |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    held = [market_data / f for f in COST_FOLDERS if (market_data / f).is_dir()]
+    return "\n".join(lines + [cost(folder).row() for folder in held])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--market-data", type=Path, default=MARKET_DATA)
     parser.add_argument("--json", type=Path, help="also write every contract's days here")
+    parser.add_argument("--cost", action="store_true", help="also replay the rule's cost")
     args = parser.parse_args(argv)
     if not args.market_data.is_dir():
         print(f"{args.market_data} is absent (../shared is read in place)", file=sys.stderr)
         return 2
     records = evaluate(args.market_data)
     print(report(records))
+    if args.cost:
+        print("\n" + cost_table(args.market_data))
     if args.json:
         rows = [
             {

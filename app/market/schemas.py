@@ -7,6 +7,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
+from app.market.contracts.trading_sessions import (
+    CO_MOVE_MIN,
+    MIN_HOURS_A_WEEKEND,
+    MIN_SESSION_HOURS,
+    NIGHT_WEEKDAYS,
+    SESSION_HOURS,
+    SESSION_SHARE,
+    SILENT_MAX,
+    TEMPLATES,
+    WEEKEND_HOURS,
+    WEEKEND_MAX,
+)
 from app.platform.core.ticks import on_tick
 from app.platform.schemas.common import DecimalNumber, RequestBody
 from app.platform.schemas.recorded import recorded_example
@@ -25,19 +37,24 @@ _SYMBOL_EXAMPLE: dict[str, Any] = {
     "category_override": None,
     "asset_class": "CRYPTO",
     "category_figures": {
-        "weekend_range": 0.8214,
-        "weekend_move": 0.7702,
-        "weekend_volume": 0.6581,
-        "quietness": 0.4164,
-        "session_share": 0.4498,
+        "weekend_range": 0.5795,
+        "weekend_move": 0.5142,
+        "weekend_volume": 0.4896,
+        "quietness": 0.1459,
+        "session_share": 0.4756,
         "weekend_hours": 352,
         "weekday_hours": 576,
         "weekends": 8,
-        "quiet_low": 0.2485,
-        "quiet_high": 0.6978,
-        "market_corr": 0.9512,
-        "market_corr_low": 0.9413,
-        "market_hours": 351,
+        "quiet_low": 0.0988,
+        "quiet_high": 0.2153,
+        "market_corr": 0.9617,
+        "market_corr_low": 0.9545,
+        "market_hours": 352,
+        "night_template": "us",
+        "night_quietness": 0.3058,
+        "night_low": 0.1663,
+        "night_high": 0.5624,
+        "night_floor": 0.1663,
         "rule_category": "crypto",
     },
     "lot_size": 1.0,
@@ -66,59 +83,97 @@ CategorySource = Literal["override", "exchange", "data", "table"]
 CATEGORY_DESCRIPTION = (
     "What the contract is, from the evidence in this order: an admin's override, KuCoin's "
     "own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on "
-    "a session-traded underlying goes quiet on weekends; the peg rule for stablecoins), and a "
-    "maintained table by base currency as the floor. `unknown`: too young for the session "
-    "rule (two weeks of candles), or its evidence not clearly on either side yet (weekends "
-    "near the threshold, not moving with BTC and ETH); excluded while any category is."
+    "a session-traded underlying goes quiet when its home market is shut, on weekday nights "
+    "and at weekends; the peg rule for stablecoins), and a maintained table by base currency "
+    "as the floor. `unknown`: too young for the session rule (a weekend and a week of weekday "
+    "nights), or its evidence not clearly on either side yet; excluded while any category is."
+)
+_TEMPLATES = ", ".join(
+    f"{t.name} (session {t.session[0]:02d}:00-{t.session[-1]:02d}:59, night "
+    f"{t.night[0]:02d}:00-{t.night[-1]:02d}:59 UTC)"
+    for t in TEMPLATES
 )
 
 
 class SessionFiguresRead(BaseModel):
     """The session rule's figures for the day it last decided (docs/decisions.md); a ratio is
-    null where it could not be measured (no candle on a weekend or on a weekday)."""
+    null where it could not be measured (no candle on one of its sides). Figures decided before
+    2026-11-28 have no night fields."""
 
     weekend_range: float | None = Field(
         description="Median hourly high/low range on weekends (Saturday to Sunday 20:00 UTC) "
-        "over that of its busiest weekday hours (Tuesday to Thursday)."
+        f"over that of its {SESSION_HOURS} busiest weekday hours (Tuesday to Thursday)."
     )
     weekend_move: float | None = Field(
         description="The same for the median hourly |close/open| move."
     )
     weekend_volume: float | None = Field(description="The same for the median hourly volume.")
     quietness: float | None = Field(
-        description="The three ratios multiplied: session-traded below 0.03."
+        description=f"The three ratios multiplied: session-traded below {WEEKEND_MAX}."
     )
     session_share: float | None = Field(
-        description="Its 8 busiest weekday hours' share of the day's typical moves: `equity` "
-        "from 0.55 (one session a day), else `commodity`."
+        description=f"Its {SESSION_HOURS} busiest weekday hours' share of the day's typical "
+        f"moves: a session-traded contract is `equity` from {SESSION_SHARE} (one session a "
+        "day), else `commodity`."
     )
-    weekend_hours: int = Field(description="Weekend candles read (80 needed to decide).")
-    weekday_hours: int = Field(description="Tuesday-to-Thursday candles read (120 needed).")
+    weekend_hours: int = Field(
+        description=f"Weekend candles read (a weekend counts with {MIN_HOURS_A_WEEKEND})."
+    )
+    weekday_hours: int = Field(
+        description=f"Tuesday-to-Thursday candles read (a day's {MIN_SESSION_HOURS} busiest "
+        "needed)."
+    )
     weekends: int | None = Field(
         default=None,
-        description="Weekends in the window with at least 22 of their 44 hours (null: decided "
-        "before the rule had its margin).",
+        description=f"Weekends in the window with at least {MIN_HOURS_A_WEEKEND} of their "
+        f"{WEEKEND_HOURS} hours (null: decided before the rule had its margin).",
     )
     quiet_low: float | None = Field(
         default=None,
-        description="The quietness's one-sided 95 % lower bound (its sampling error over "
-        "`weekends`): crypto from 0.03.",
+        description="The quietness's one-sided 95 % lower bound (its sampling error over the "
+        f"hours read): crypto from {WEEKEND_MAX} where the nights are awake.",
     )
     quiet_high: float | None = Field(
-        default=None, description="Its upper bound: session-traded below 0.03."
+        default=None,
+        description=f"Its upper bound: session-traded below {WEEKEND_MAX} (on a single "
+        "weekend, only where the nights are read and not awake).",
     )
     market_corr: float | None = Field(
         default=None,
         description="Correlation of its weekend hours' log returns with the crypto market's "
-        "(the mean of BTC's and ETH's), read where the bounds straddle 0.03.",
+        "(the mean of BTC's and ETH's).",
     )
     market_corr_low: float | None = Field(
         default=None,
-        description="Its one-sided 95 % lower bound: crypto from 1/√2 (0.7071) where the "
-        "weekends cannot tell, else unknown.",
+        description=f"Its one-sided 95 % lower bound: from 1/√2 ({CO_MOVE_MIN:.4f}) it "
+        "confirms crypto where the nights are awake, whatever the weekend says; it never "
+        "withholds it.",
     )
     market_hours: int | None = Field(
         default=None, description="Weekend hours with a return of both it and the market."
+    )
+    night_template: Literal["us", "europe", "asia"] | None = Field(
+        default=None,
+        description=f"The session template whose weekday nights read quietest: {_TEMPLATES}. "
+        f"Null before {NIGHT_WEEKDAYS} weekdays of a template's hours (or decided before "
+        "2026-11-28).",
+    )
+    night_quietness: float | None = Field(
+        default=None,
+        description="Its weekday nights' median range, move and volume over its session "
+        "hours', multiplied.",
+    )
+    night_low: float | None = Field(
+        default=None, description="Its one-sided lower bound (shared over the templates)."
+    )
+    night_high: float | None = Field(
+        default=None,
+        description=f"Its upper bound: silent nights, `equity`, below {SILENT_MAX}.",
+    )
+    night_floor: float | None = Field(
+        default=None,
+        description="The smallest lower bound over the templates read: the nights are awake "
+        f"from {SILENT_MAX} (a market never shut, or shut only at weekends).",
     )
     rule_category: Literal["crypto", "commodity", "equity", "unknown"] = Field(
         validation_alias=AliasChoices("rule_category", "verdict"),  # the stored figures' name

@@ -278,8 +278,8 @@ class MembershipService:
 def _category_excluded(canonical: str, category: str) -> CategoryExcluded:
     code = exclusion_code(category)
     why = (
-        "nothing can tell yet what it is (too young for the session rule, or its weekends near "
-        "its threshold without moving with BTC and ETH), and the runtime setting "
+        "nothing can tell yet what it is (too young for the session rule, or its weekends and "
+        "weekday nights not clearly a coin's or a shut market's), and the runtime setting "
         "excluded_categories excludes some categories"
         if category == UNKNOWN
         else f"the runtime setting excluded_categories excludes {category}"

@@ -6,8 +6,8 @@ indices), or `unknown` while nothing can tell, from evidence in this order:
    coin, which may still be a stablecoin);
 3. the data: the peg rule below (`stablecoin`) and the session rule
    (`app.market.contracts.trading_sessions`: a perpetual on a session-traded underlying goes
-   quiet on weekends), which says `crypto`, `commodity` or `equity`, or `unknown` for a listing
-   too young to tell;
+   quiet when its home market is shut, on weekday nights and at weekends), which says
+   `crypto`, `commodity` or `equity`, or `unknown` for a listing too young to tell;
 4. a maintained table keyed by base currency, as a floor: a base it names keeps its category
    when the data says crypto or cannot tell yet, and a base it does not name is `crypto` where
    the data rule has not run (a caller that gives no data verdict).

@@ -1,42 +1,43 @@
 """The data rule of what a contract is: a perpetual on a session-traded underlying (a share, an
 ETF, an index, a metal, oil) goes quiet when its home market is shut.
 
-Such a perpetual trades around the clock, but its index stops moving on weekends (every
-exchange of shares and commodities is shut from Saturday to Sunday evening, UTC), so its hourly
-range, its hourly move and its volume fall there to a fraction of what they are in its busiest
-weekday hours. A coin trades the same market all week: its weekends are calmer too, but nothing
-like as much. The rule compares three medians, the weekend's (Saturday 00:00 to Sunday 19:59
-UTC, before any market reopens) with those of the contract's `SESSION_HOURS` busiest hours of
-Tuesday to Thursday (full days away from the weekend; the busiest hours, not the whole day, so
-that a market shut every night as well is caught too), and multiplies the three ratios: under
-`QUIET_MAX`, the contract is session-traded. The medians make one wild hour or one odd weekend
-count for little; the product asks all three to fall together.
+Such a perpetual trades around the clock, but its index stops moving when its home market is
+shut, so its hourly range, its hourly move and its volume fall then to a fraction of what they
+are in session. A coin trades the same market all week. Two figures read that, each three ratios
+of medians multiplied (the medians make one wild hour count for little; the product asks all
+three to fall together):
 
-A session-traded contract is `equity` when its weekday moves crowd into one session (the 8
-busiest hours of the day hold at least `SESSION_SHARE` of its typical hourly move: a stock
-exchange's day), else `commodity` (a market open nearly round the clock on weekdays, as metals
-and oil are). That split only names the kind; both are excluded by default.
+- *the nights*: on weekdays (Monday to Friday), the hours when no exchange of a region trades
+  over its session hours, for each of the fixed `TEMPLATES` (US, Europe, Asia, in UTC). A market
+  shut every night is silent then: below `SILENT_MAX`, the contract is `equity` (one session a
+  day). The nights are *awake* when every template's lower bound is at or above it, as a coin's
+  are; metals and oil, traded about 23 hours a weekday, are awake too.
+- *the weekend* (Saturday 00:00 to Sunday 19:59 UTC, before any market reopens: every exchange
+  of shares and commodities is shut then) over the contract's `SESSION_HOURS` busiest hours of
+  Tuesday to Thursday (full days away from the weekend). Below `WEEKEND_MAX`, session-traded:
+  `equity` when its weekday moves crowd into one session (its busiest hours hold at least
+  `SESSION_SHARE` of the day's typical move), else `commodity`. That split only names the kind;
+  both are excluded by default.
 
-The quietness is an estimate from a few weekends, so the verdict reads it with a margin: the
-one-sided 95 % bounds `quiet_low` and `quiet_high` (`Z` standard errors of its log). Its standard
-error is that of three medians of independent hours taken as moving together: `WEEK_SD` for one
-week (a weekend's 44 hours, `WEEKEND_SD`, over the week's 24 busiest weekday hours, `BUSY_SD`),
-over sqrt(k) for k weekends. Crypto when `quiet_low` is at or above `QUIET_MAX`, session-traded
-when `quiet_high` is below it. Between them the weekends cannot tell, and the rule reads a second
-piece of evidence: whether the contract keeps moving with the crypto market while its home market
-would be shut, the correlation of its weekend hours' log returns with the market's (the mean of
-`MARKET`'s, BTC's and ETH's, given as `market_close`). Crypto when its one-sided 95 % lower bound
-(Fisher's z) is at least `CO_MOVE_MIN` (the market explains at least half of its weekend hourly
-variance), else `unknown` until more weekends decide. None of these numbers was fitted
-(docs/decisions.md, "What a contract is").
+Each figure is an estimate, read with a margin: its log's standard error is that of three
+medians of independent hours taken as moving together, `MEDIANS MEDIAN_SE sqrt(1/n1 + 1/n2)` for
+the candles n1 and n2 of its two sides, and the verdict reads its one-sided 95 % bounds (`Z`;
+for the nights `Z_TEMPLATES`, shared over the three templates since the smallest is read). A
+third piece of evidence may confirm crypto, never withhold it: the correlation of the contract's
+weekend hours' log returns with the crypto market's (the mean of `MARKET`'s, BTC's and ETH's,
+given as `market_close`), whose lower bound (Fisher's z) at least `CO_MOVE_MIN` says the market
+explains at least half of its weekend hourly variance.
 
-The rule is decided once a day, at 00:00 UTC, from the `WINDOW_HOURS` candles closed by then,
-and only once it holds `MIN_WEEKEND_HOURS` weekend and `MIN_WEEKDAY_HOURS` Tuesday-to-Thursday
-candles (two weeks): a younger listing is `unknown`. Live and in a replay the same day reads the
-same candles (the market's too), so a decision at t reads nothing later than t.
+The verdict, in order: silent nights, `equity`; awake nights with a clearly busy weekend or with
+co-movement, `crypto`; a clearly quiet weekend, `equity` or `commodity`, from its first weekend
+where the nights are read and not awake, else from `SETTLED_WEEKENDS`; else `unknown`. None of
+these numbers was fitted but the two thresholds, each the round number above the real positives'
+highest day (docs/decisions.md, "What a contract is").
 
-The thresholds were set on real Binance perpetual history (docs/decisions.md, "What a contract
-is", and `python -m scripts.category_evidence`, which reproduces every figure there).
+The rule is decided once a day, at 00:00 UTC, from the `WINDOW_HOURS` candles closed by then.
+Live and in a replay the same day reads the same candles (the market's too), so a decision at t
+reads nothing later than t (`python -m scripts.category_evidence` reproduces every figure
+docs/decisions.md quotes).
 """
 
 from __future__ import annotations
@@ -52,12 +53,12 @@ from app.platform.core.units import DAY_MS, HOUR_MS
 
 WINDOW_HOURS = 8 * 7 * 24
 """Eight weeks of hourly candles: the latest ones closed by the day's 00:00 UTC."""
-MIN_WEEKEND_HOURS = 80
-"""Weekend candles needed to decide: two weekends' 44 hours each, a few missing allowed."""
-MIN_WEEKDAY_HOURS = 120
-"""Tuesday-to-Thursday candles needed to decide: two weeks' 144, a few missing allowed."""
-QUIET_MAX = 0.03
-"""The weekend's range, move and volume ratios multiplied: below this, session-traded."""
+WEEKEND_MAX = 0.03
+"""The weekend's range, move and volume ratios to the busiest weekday hours' multiplied: below
+this, session-traded (the round number above every TradFi perpetual's day, docs/decisions.md)."""
+SILENT_MAX = WEEKEND_MAX
+"""The nights' ratios to the session's multiplied: below this, silent. Shut hours over session
+hours, as the weekend's figure is: the same threshold."""
 SESSION_HOURS = 8
 SESSION_SHARE = 0.55
 """The `SESSION_HOURS` busiest hours' share of the day's typical hourly moves, from which a
@@ -65,30 +66,58 @@ session-traded contract is an `equity` (one trading session a day)."""
 
 SATURDAY, SUNDAY = 5, 6
 WEEKEND_SUNDAY_END_HOUR = 20  # Sunday hours before this are weekend: no market has reopened
-WEEKDAYS = (1, 2, 3)  # Tuesday, Wednesday, Thursday
+WEEKDAYS = (1, 2, 3)  # Tuesday, Wednesday, Thursday: the weekend's comparison, away from it
+MONDAY_TO_FRIDAY = (0, 1, 2, 3, 4)  # the nights' days
+
+
+@dataclass(frozen=True)
+class Template:
+    """A region's trading hours on weekdays, in UTC: its session and its night (no exchange of
+    the region trades then, pre- and after-market included), wide enough for daylight saving."""
+
+    name: str
+    session: tuple[int, ...]
+    night: tuple[int, ...]
+
+
+TEMPLATES = (
+    # NYSE, Nasdaq 09:30-16:00 New York; pre-market from 04:00, after-hours to 20:00
+    Template("us", tuple(range(13, 21)), tuple(range(1, 8))),
+    # LSE, Xetra, Euronext 08:00/09:00-16:30/17:30 local; retail venues to 23:00 CET
+    Template("europe", tuple(range(8, 16)), (22, 23, 0, 1, 2, 3, 4, 5)),
+    # Tokyo, Seoul 09:00-15:30; Hong Kong, Shanghai 09:30-16:00 local
+    Template("asia", tuple(range(0, 8)), tuple(range(15, 23))),
+)
 
 Z = 1.645
-"""The one-sided 95 % normal quantile: the bounds the verdict reads."""
+"""The one-sided 95 % normal quantile: the weekend's bounds."""
+Z_TEMPLATES = 2.128
+"""The one-sided 95 % quantile shared over the three templates (Bonferroni, 0.05 / 3): the
+nights' bounds, since the smallest of three is read."""
 MEDIAN_SE = 1.166
 """The relative standard error of the median of n independent half-normal values, times sqrt(n):
 1 / (2 f(m) m) at the median m = 0.6745 sigma, f(m) = 2 phi(0.6745) / sigma."""
+MEDIANS = 3
+"""The three medians of a figure, taken as moving together (a busy hour has a wide range, a
+large move and high volume at once): the conservative sum of their errors."""
 WEEKEND_HOURS = 44
 """A weekend's hours: Saturday 00:00 to Sunday 19:59 UTC."""
-WEEKEND_SD = 3 * MEDIAN_SE / math.sqrt(WEEKEND_HOURS)
-"""The log quietness's standard deviation from one weekend's medians (three, taken as moving
-together), were its hours independent."""
-BUSY_SD = 3 * MEDIAN_SE / math.sqrt(SESSION_HOURS * len(WEEKDAYS))
-"""The same from one week's busiest weekday hours (8 a day, Tuesday to Thursday)."""
-WEEK_SD = math.hypot(WEEKEND_SD, BUSY_SD)
-"""One week's share of the log quietness's standard deviation (0.89): over k weekends, the
-window's is this over sqrt(k)."""
 MIN_HOURS_A_WEEKEND = WEEKEND_HOURS // 2
-"""A weekend with fewer candles does not count as one of the window's weekends."""
+"""A weekend with fewer candles does not count as one; the weekend decides from one that does."""
+NIGHT_WEEKDAYS = 5
+"""Weekdays of a template's night and session hours it needs to be read: a week's, so that a
+listing's first hours (often flat before trading starts) cannot pass for silent nights."""
+SETTLED_WEEKENDS = 2
+"""Weekends from which a quiet weekend says session-traded whatever the nights say; on one, a
+coin's quiet week can pass for a shut market, so it says so only where the nights, read, are
+not awake."""
+MIN_SESSION_HOURS = SESSION_HOURS
+"""Busiest Tuesday-to-Thursday candles the weekend needs beside it: one day's."""
 MARKET = ("BTCUSDT", "ETHUSDT")
-"""The crypto market whose co-movement is the second piece of evidence."""
+"""The crypto market whose co-movement may confirm crypto."""
 CO_MOVE_MIN = 1 / math.sqrt(2)
-"""The lower bound of the weekend correlation with the market from which a contract whose
-weekends cannot tell is crypto: the market explains at least half of its hourly variance."""
+"""The lower bound of the weekend correlation with the market from which it confirms crypto:
+the market explains at least half of the contract's weekend hourly variance."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +131,7 @@ class SessionFigures:
     weekend_volume: float
     """Median hourly volume on weekends, over its busiest Tue-Thu hours'."""
     quietness: float
-    """The three ratios multiplied; session-traded below `QUIET_MAX`."""
+    """The three ratios multiplied; session-traded below `WEEKEND_MAX`."""
     session_share: float
     """The 8 busiest hours' share of the day's typical moves (Tuesday to Thursday)."""
     weekend_hours: int
@@ -110,23 +139,33 @@ class SessionFigures:
     weekends: int
     """Weekends in the window with at least `MIN_HOURS_A_WEEKEND` candles."""
     quiet_low: float
-    """The quietness's one-sided 95 % lower bound: crypto from `QUIET_MAX`."""
+    """The quietness's one-sided 95 % lower bound: crypto from `WEEKEND_MAX`."""
     quiet_high: float
-    """Its upper bound: session-traded below `QUIET_MAX`."""
+    """Its upper bound: session-traded below `WEEKEND_MAX`."""
     market_corr: float
     """Correlation of the weekend hours' log returns with the crypto market's (`MARKET`)."""
     market_corr_low: float
-    """Its one-sided 95 % lower bound: crypto from `CO_MOVE_MIN` where the weekends cannot
-    tell."""
+    """Its one-sided 95 % lower bound: it confirms crypto from `CO_MOVE_MIN`."""
     market_hours: int
     """Weekend hours with a return of both the contract and the market."""
+    night_template: str | None
+    """The template (`TEMPLATES`) whose night reads quietest (smallest upper bound); None
+    before one weekday's night and session hours."""
+    night_quietness: float
+    """Its night's range, move and volume ratios to its session's, multiplied."""
+    night_low: float
+    """Its one-sided lower bound."""
+    night_high: float
+    """Its upper bound: silent nights, `equity`, below `SILENT_MAX`."""
+    night_floor: float
+    """The smallest lower bound over the templates read: awake nights from `SILENT_MAX`."""
     verdict: str
     """`crypto`, `commodity`, `equity`, or `unknown` (too little history, or evidence not
     clearly on either side)."""
 
     def to_json(self) -> dict[str, Any]:
         """The figures as stored and shown: ratios rounded to 4 places, null where unmeasured
-        (no candle on a weekend or a weekday; infinite: a weekend moved, its weekdays never)."""
+        (no candle on a side; infinite: a quiet side moved, its other never)."""
         return {k: _stored(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
@@ -137,6 +176,50 @@ def _stored(value: float) -> float | None:
 def day_start_ms(t_ms: int) -> int:
     """The 00:00 UTC (epoch ms) at or before `t_ms`: the rule's decision time for `t_ms`."""
     return t_ms - t_ms % DAY_MS
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """`(n,)` a figure (three ratios of medians multiplied) and its one-sided bounds."""
+
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    ratios: tuple[np.ndarray, np.ndarray, np.ndarray]
+    read: np.ndarray  # (n,) bool: each side holds enough candles
+
+
+def _figure(
+    values: tuple[np.ndarray, ...],
+    present: np.ndarray,
+    quiet: np.ndarray,
+    busy: np.ndarray,
+    z: float,
+    least: tuple[int, int],
+) -> _Figure:
+    """The `quiet` hours' medians over the `busy` hours' (masks, `(T,)` or `(n, T)`) of each of
+    `values` (`(n, T)`), multiplied, with bounds `z` standard errors of its log away; read
+    where the two sides hold at least `least` candles."""
+    ratios = tuple(
+        _ratio(_median(np.where(quiet, x, np.nan)), _median(np.where(busy, x, np.nan)))
+        for x in values
+    )
+    value = ratios[0] * ratios[1] * ratios[2]
+    n_quiet = (present & quiet).sum(axis=1)
+    n_busy = (present & busy).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = MEDIANS * MEDIAN_SE * np.sqrt(1.0 / n_quiet + 1.0 / n_busy)
+        margin = np.exp(z * se)
+        low, high = value / margin, value * margin
+    read = (n_quiet >= least[0]) & (n_busy >= least[1])
+    nan = np.full(value.shape, np.nan)
+    return _Figure(
+        value,
+        np.where(read, low, nan),
+        np.where(read, high, nan),
+        (ratios[0], ratios[1], ratios[2]),
+        read,
+    )
 
 
 def session_figures(
@@ -167,63 +250,115 @@ def session_figures(
         move = np.abs(
             np.log(np.asarray(close, float)[:, window] / np.asarray(open_, float)[:, window])
         )
-    volumes = np.asarray(volume, dtype=float)[:, window]
+    values = (hourly_range, move, np.asarray(volume, dtype=float)[:, window])
     present = ~np.isnan(np.asarray(close, float)[:, window])
-    weekend_hours = (present & weekend).sum(axis=1)
-    weekday_hours = (present & weekday).sum(axis=1)
+    weekends = _weekends(present, weekend, day)
     by_hour = np.column_stack([_median(move[:, weekday & (hour == h)]) for h in range(24)])
+    share = _session_share(by_hour)
     busiest = np.argsort(np.nan_to_num(by_hour, nan=-1.0), axis=1)[:, -SESSION_HOURS:]
     session = np.zeros_like(by_hour, dtype=bool)
     np.put_along_axis(session, busiest, True, axis=1)
     in_session = weekday[None, :] & session[:, hour]  # (n, T): its busiest weekday hours
-    values = (hourly_range, move, volumes)
-    busy = [_median(np.where(in_session, x, np.nan)) for x in values]
-    ratios = [_ratio(_median(x[:, weekend]), b) for x, b in zip(values, busy, strict=True)]
-    quietness = ratios[0] * ratios[1] * ratios[2]
-    weekends = _weekends(present, weekend, day)
-    margin = np.exp(Z * WEEK_SD / np.sqrt(np.maximum(weekends, 1)))
+    least = (MIN_HOURS_A_WEEKEND, MIN_SESSION_HOURS)
+    week = _figure(values, present, weekend[None, :], in_session, Z, least)
+    weekend_read = week.read & (weekends >= 1)
+    nights = _nights(values, present, hour, np.isin(dow, MONDAY_TO_FRIDAY))
     corr, corr_low, market_hours = _co_movement(
         np.asarray(close, float)[:, window],
         None if market_close is None else np.asarray(market_close, float)[:, window],
         weekend,
     )
-    share = _session_share(by_hour)
     out = []
     for i in range(present.shape[0]):
-        decided = weekend_hours[i] >= MIN_WEEKEND_HOURS and weekday_hours[i] >= MIN_WEEKDAY_HOURS
-        q = float(quietness[i])
-        q_low, q_high = q / float(margin[i]), q * float(margin[i])
+        night, floor = _quietest_night(nights, i)
+        q_low, q_high = (
+            float(b[i]) if weekend_read[i] else math.nan for b in (week.low, week.high)
+        )
         out.append(
             SessionFigures(
-                weekend_range=float(ratios[0][i]),
-                weekend_move=float(ratios[1][i]),
-                weekend_volume=float(ratios[2][i]),
-                quietness=q,
+                weekend_range=float(week.ratios[0][i]),
+                weekend_move=float(week.ratios[1][i]),
+                weekend_volume=float(week.ratios[2][i]),
+                quietness=float(week.value[i]),
                 session_share=float(share[i]),
-                weekend_hours=int(weekend_hours[i]),
-                weekday_hours=int(weekday_hours[i]),
+                weekend_hours=int((present[i] & weekend).sum()),
+                weekday_hours=int((present[i] & weekday).sum()),
                 weekends=int(weekends[i]),
                 quiet_low=q_low,
                 quiet_high=q_high,
                 market_corr=float(corr[i]),
                 market_corr_low=float(corr_low[i]),
                 market_hours=int(market_hours[i]),
-                verdict=_verdict(decided, q_low, q_high, float(corr_low[i]), float(share[i])),
+                night_template=None if night is None else night[0],
+                night_quietness=math.nan if night is None else night[1],
+                night_low=math.nan if night is None else night[2],
+                night_high=math.nan if night is None else night[3],
+                night_floor=floor,
+                verdict=_verdict(
+                    q_low,
+                    q_high,
+                    int(weekends[i]),
+                    math.nan if night is None else night[3],
+                    floor,
+                    float(corr_low[i]),
+                    float(share[i]),
+                ),
             )
         )
     return out
 
 
-def _verdict(decided: bool, low: float, high: float, co_move: float, share: float) -> str:
-    """From the quietness's bounds, and the co-movement's lower bound where they straddle
-    `QUIET_MAX` (NaN: unmeasured, which is not evidence)."""
-    if not decided or np.isnan(low) or np.isnan(high):
-        return UNKNOWN
-    if low >= QUIET_MAX:
+def _nights(
+    values: tuple[np.ndarray, ...], present: np.ndarray, hour: np.ndarray, weekday: np.ndarray
+) -> dict[str, _Figure]:
+    """Each template's night figure, on the window's Monday-to-Friday hours."""
+    return {
+        t.name: _figure(
+            values,
+            present,
+            weekday & np.isin(hour, t.night),
+            weekday & np.isin(hour, t.session),
+            Z_TEMPLATES,
+            (NIGHT_WEEKDAYS * len(t.night), NIGHT_WEEKDAYS * len(t.session)),
+        )
+        for t in TEMPLATES
+    }
+
+
+def _quietest_night(
+    nights: dict[str, _Figure], i: int
+) -> tuple[tuple[str, float, float, float] | None, float]:
+    """Row `i`'s template read with the smallest upper bound (its name, figure and bounds) and
+    the smallest lower bound over the templates read (NaN: none read)."""
+    read = [(name, f) for name, f in nights.items() if f.read[i] and not np.isnan(f.high[i])]
+    if not read:
+        return None, math.nan
+    name, f = min(read, key=lambda item: float(item[1].high[i]))
+    floor = min(float(g.low[i]) for _, g in read)
+    return (name, float(f.value[i]), float(f.low[i]), float(f.high[i])), floor
+
+
+def _verdict(
+    low: float,
+    high: float,
+    weekends: int,
+    night_high: float,
+    night_floor: float,
+    co_move: float,
+    share: float,
+) -> str:
+    """From the weekend's bounds (NaN: too little history) and its weekends, the quietest
+    night's upper bound, the smallest night lower bound and the co-movement's lower bound (NaN:
+    unmeasured, which is not evidence), in the order docs/decisions.md gives."""
+    co_moves = co_move >= CO_MOVE_MIN
+    awake = night_floor >= SILENT_MAX
+    if night_high < SILENT_MAX:
+        return EQUITY
+    if awake and (low >= WEEKEND_MAX or co_moves):
         return CRYPTO
-    if high < QUIET_MAX:
+    if high < WEEKEND_MAX and (weekends >= SETTLED_WEEKENDS or night_floor < SILENT_MAX):
         return EQUITY if share >= SESSION_SHARE else COMMODITY
-    return CRYPTO if co_move >= CO_MOVE_MIN else UNKNOWN
+    return UNKNOWN
 
 
 def _weekends(present: np.ndarray, weekend: np.ndarray, day: np.ndarray) -> np.ndarray:

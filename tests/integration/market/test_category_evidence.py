@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.market_history import MarketHistory
 from app.market.category_evidence import CategoryEvidenceService
-from app.market.contracts.trading_sessions import WINDOW_HOURS
+from app.market.contracts.trading_sessions import SILENT_MAX, WEEKEND_MAX, WINDOW_HOURS
 from app.market.models import Candle, Symbol
 from app.market.service import symbol_category
 from app.platform.core.units import HOUR_MS
@@ -78,7 +78,9 @@ class TestRefresh:
         assert coin.category_data_day_ms == share.category_data_day_ms == DAY_MS
         assert share.category_figures is not None
         assert share.category_figures["verdict"] == "equity"
-        assert share.category_figures["quietness"] < 0.03 <= coin.category_figures["quietness"]  # type: ignore[index]
+        # a market shut every night: its nights are silent; a walk is busy at weekends
+        assert share.category_figures["night_high"] < SILENT_MAX
+        assert coin.category_figures["quiet_low"] >= WEEKEND_MAX  # type: ignore[index]
         assert (symbol_category(share).category, symbol_category(share).source) == (
             "equity",
             "data",
@@ -98,6 +100,21 @@ class TestRefresh:
         assert [(a.symbol, a.severity, a.status) for a in alerts] == [
             (share.symbol, "warning", "open")
         ]
+
+    async def test_a_verdict_left_by_the_upgrade_is_decided_anew_and_is_news(
+        self, session: AsyncSession
+    ) -> None:
+        """Migration 0042 clears the decision day and keeps the old verdict: the day's run
+        decides the contract under the rule in force, and a change to non-crypto is news."""
+        coin, share = await stored_pair(session)
+        share.category_data, share.category_figures = "crypto", {"verdict": "crypto"}
+        news = await CategoryEvidenceService(session).refresh([coin, share], AS_OF)
+        assert share.category_data == "equity" and share.category_data_day_ms == DAY_MS
+        assert share.category_figures is not None and "night_floor" in share.category_figures
+        assert [(n.symbol, n.category, n.previous) for n in news] == [
+            (share.symbol, "equity", "crypto")
+        ]
+        assert [a.symbol for a in (await announced(session))[1]] == [share.symbol]
 
     async def test_decides_once_a_day(self, session: AsyncSession) -> None:
         coin, share = await stored_pair(session)
@@ -119,7 +136,7 @@ class TestRefresh:
     async def test_a_young_listing_is_unknown_and_excluded_quietly(
         self, session: AsyncSession
     ) -> None:
-        history = coin_and_stock(hours=10 * 24)
+        history = coin_and_stock(hours=4 * 24)  # no weekend, and four weekdays of nights
         share = await make_symbol(session)
         await store(session, share, history, 1)
         assert await CategoryEvidenceService(session).refresh([share], AS_OF) == []

@@ -132,6 +132,7 @@ from .scoring_run_read_exclusions import ScoringRunReadExclusions
 from .scoring_run_read_spend_type_0 import ScoringRunReadSpendType0
 from .segment import Segment
 from .session_figures_read import SessionFiguresRead
+from .session_figures_read_night_template_type_0 import SessionFiguresReadNightTemplateType0
 from .session_figures_read_rule_category import SessionFiguresReadRuleCategory
 from .setting_change_read import SettingChangeRead
 from .setting_read import SettingRead
@@ -319,6 +320,7 @@ __all__ = (
     "ScoringRunReadSpendType0",
     "Segment",
     "SessionFiguresRead",
+    "SessionFiguresReadNightTemplateType0",
     "SessionFiguresReadRuleCategory",
     "SettingChangeRead",
     "SettingRead",

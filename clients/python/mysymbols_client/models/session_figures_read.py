@@ -6,6 +6,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.session_figures_read_night_template_type_0 import (
+    SessionFiguresReadNightTemplateType0,
+    check_session_figures_read_night_template_type_0,
+)
 from ..models.session_figures_read_rule_category import (
     SessionFiguresReadRuleCategory,
     check_session_figures_read_rule_category,
@@ -18,27 +22,39 @@ T = TypeVar("T", bound="SessionFiguresRead")
 @_attrs_define
 class SessionFiguresRead:
     """The session rule's figures for the day it last decided (docs/decisions.md); a ratio is
-    null where it could not be measured (no candle on a weekend or on a weekday).
+    null where it could not be measured (no candle on one of its sides). Figures decided before
+    2026-11-28 have no night fields.
 
         Attributes:
             quietness (float | None): The three ratios multiplied: session-traded below 0.03.
             rule_category (SessionFiguresReadRuleCategory): What the rule decided from these figures.
-            session_share (float | None): Its 8 busiest weekday hours' share of the day's typical moves: `equity` from 0.55
-                (one session a day), else `commodity`.
-            weekday_hours (int): Tuesday-to-Thursday candles read (120 needed).
-            weekend_hours (int): Weekend candles read (80 needed to decide).
+            session_share (float | None): Its 8 busiest weekday hours' share of the day's typical moves: a session-traded
+                contract is `equity` from 0.55 (one session a day), else `commodity`.
+            weekday_hours (int): Tuesday-to-Thursday candles read (a day's 8 busiest needed).
+            weekend_hours (int): Weekend candles read (a weekend counts with 22).
             weekend_move (float | None): The same for the median hourly |close/open| move.
             weekend_range (float | None): Median hourly high/low range on weekends (Saturday to Sunday 20:00 UTC) over that
-                of its busiest weekday hours (Tuesday to Thursday).
+                of its 8 busiest weekday hours (Tuesday to Thursday).
             weekend_volume (float | None): The same for the median hourly volume.
             market_corr (float | None | Unset): Correlation of its weekend hours' log returns with the crypto market's (the
-                mean of BTC's and ETH's), read where the bounds straddle 0.03.
-            market_corr_low (float | None | Unset): Its one-sided 95 % lower bound: crypto from 1/√2 (0.7071) where the
-                weekends cannot tell, else unknown.
+                mean of BTC's and ETH's).
+            market_corr_low (float | None | Unset): Its one-sided 95 % lower bound: from 1/√2 (0.7071) it confirms crypto
+                where the nights are awake, whatever the weekend says; it never withholds it.
             market_hours (int | None | Unset): Weekend hours with a return of both it and the market.
-            quiet_high (float | None | Unset): Its upper bound: session-traded below 0.03.
-            quiet_low (float | None | Unset): The quietness's one-sided 95 % lower bound (its sampling error over
-                `weekends`): crypto from 0.03.
+            night_floor (float | None | Unset): The smallest lower bound over the templates read: the nights are awake from
+                0.03 (a market never shut, or shut only at weekends).
+            night_high (float | None | Unset): Its upper bound: silent nights, `equity`, below 0.03.
+            night_low (float | None | Unset): Its one-sided lower bound (shared over the templates).
+            night_quietness (float | None | Unset): Its weekday nights' median range, move and volume over its session
+                hours', multiplied.
+            night_template (None | SessionFiguresReadNightTemplateType0 | Unset): The session template whose weekday nights
+                read quietest: us (session 13:00-20:59, night 01:00-07:59 UTC), europe (session 08:00-15:59, night 22:00-05:59
+                UTC), asia (session 00:00-07:59, night 15:00-22:59 UTC). Null before 5 weekdays of a template's hours (or
+                decided before 2026-11-28).
+            quiet_high (float | None | Unset): Its upper bound: session-traded below 0.03 (on a single weekend, only where
+                the nights are read and not awake).
+            quiet_low (float | None | Unset): The quietness's one-sided 95 % lower bound (its sampling error over the hours
+                read): crypto from 0.03 where the nights are awake.
             weekends (int | None | Unset): Weekends in the window with at least 22 of their 44 hours (null: decided before
                 the rule had its margin).
     """
@@ -54,6 +70,11 @@ class SessionFiguresRead:
     market_corr: float | None | Unset = UNSET
     market_corr_low: float | None | Unset = UNSET
     market_hours: int | None | Unset = UNSET
+    night_floor: float | None | Unset = UNSET
+    night_high: float | None | Unset = UNSET
+    night_low: float | None | Unset = UNSET
+    night_quietness: float | None | Unset = UNSET
+    night_template: None | SessionFiguresReadNightTemplateType0 | Unset = UNSET
     quiet_high: float | None | Unset = UNSET
     quiet_low: float | None | Unset = UNSET
     weekends: int | None | Unset = UNSET
@@ -99,6 +120,38 @@ class SessionFiguresRead:
         else:
             market_hours = self.market_hours
 
+        night_floor: float | None | Unset
+        if isinstance(self.night_floor, Unset):
+            night_floor = UNSET
+        else:
+            night_floor = self.night_floor
+
+        night_high: float | None | Unset
+        if isinstance(self.night_high, Unset):
+            night_high = UNSET
+        else:
+            night_high = self.night_high
+
+        night_low: float | None | Unset
+        if isinstance(self.night_low, Unset):
+            night_low = UNSET
+        else:
+            night_low = self.night_low
+
+        night_quietness: float | None | Unset
+        if isinstance(self.night_quietness, Unset):
+            night_quietness = UNSET
+        else:
+            night_quietness = self.night_quietness
+
+        night_template: None | str | Unset
+        if isinstance(self.night_template, Unset):
+            night_template = UNSET
+        elif isinstance(self.night_template, str):
+            night_template = self.night_template
+        else:
+            night_template = self.night_template
+
         quiet_high: float | None | Unset
         if isinstance(self.quiet_high, Unset):
             quiet_high = UNSET
@@ -137,6 +190,16 @@ class SessionFiguresRead:
             field_dict["market_corr_low"] = market_corr_low
         if market_hours is not UNSET:
             field_dict["market_hours"] = market_hours
+        if night_floor is not UNSET:
+            field_dict["night_floor"] = night_floor
+        if night_high is not UNSET:
+            field_dict["night_high"] = night_high
+        if night_low is not UNSET:
+            field_dict["night_low"] = night_low
+        if night_quietness is not UNSET:
+            field_dict["night_quietness"] = night_quietness
+        if night_template is not UNSET:
+            field_dict["night_template"] = night_template
         if quiet_high is not UNSET:
             field_dict["quiet_high"] = quiet_high
         if quiet_low is not UNSET:
@@ -218,6 +281,59 @@ class SessionFiguresRead:
 
         market_hours = _parse_market_hours(d.pop("market_hours", UNSET))
 
+        def _parse_night_floor(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        night_floor = _parse_night_floor(d.pop("night_floor", UNSET))
+
+        def _parse_night_high(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        night_high = _parse_night_high(d.pop("night_high", UNSET))
+
+        def _parse_night_low(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        night_low = _parse_night_low(d.pop("night_low", UNSET))
+
+        def _parse_night_quietness(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        night_quietness = _parse_night_quietness(d.pop("night_quietness", UNSET))
+
+        def _parse_night_template(data: object) -> None | SessionFiguresReadNightTemplateType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                night_template_type_0 = check_session_figures_read_night_template_type_0(data)
+
+                return night_template_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SessionFiguresReadNightTemplateType0 | Unset, data)
+
+        night_template = _parse_night_template(d.pop("night_template", UNSET))
+
         def _parse_quiet_high(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -257,6 +373,11 @@ class SessionFiguresRead:
             market_corr=market_corr,
             market_corr_low=market_corr_low,
             market_hours=market_hours,
+            night_floor=night_floor,
+            night_high=night_high,
+            night_low=night_low,
+            night_quietness=night_quietness,
+            night_template=night_template,
             quiet_high=quiet_high,
             quiet_low=quiet_low,
             weekends=weekends,

@@ -30,10 +30,11 @@ class SymbolRead:
         base_currency (str):
         category (SymbolReadCategory): What the contract is, from the evidence in this order: an admin's override,
             KuCoin's own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on a session-traded
-            underlying goes quiet on weekends; the peg rule for stablecoins), and a maintained table by base currency as the
-            floor. `unknown`: too young for the session rule (two weeks of candles), or its evidence not clearly on either
-            side yet (weekends near the threshold, not moving with BTC and ETH); excluded while any category is. A scoring
-            run also counts a contract whose closes hold a peg to 1.0 as a stablecoin (its score card says so).
+            underlying goes quiet when its home market is shut, on weekday nights and at weekends; the peg rule for
+            stablecoins), and a maintained table by base currency as the floor. `unknown`: too young for the session rule (a
+            weekend and a week of weekday nights), or its evidence not clearly on either side yet; excluded while any
+            category is. A scoring run also counts a contract whose closes hold a peg to 1.0 as a stablecoin (its score card
+            says so).
         category_figures (None | SessionFiguresRead): The session rule's figures on its last day; null before it has
             run.
         category_override (None | SymbolReadCategoryOverrideType0): The category an admin set (null: the other evidence

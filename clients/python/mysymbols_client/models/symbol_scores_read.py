@@ -26,10 +26,10 @@ class SymbolScoresRead:
     Attributes:
         category (SymbolScoresReadCategory): What the contract is, from the evidence in this order: an admin's override,
             KuCoin's own `assetClass` (STOCK, METAL, COMMODITY), the data (the session rule: a perpetual on a session-traded
-            underlying goes quiet on weekends; the peg rule for stablecoins), and a maintained table by base currency as the
-            floor. `unknown`: too young for the session rule (two weeks of candles), or its evidence not clearly on either
-            side yet (weekends near the threshold, not moving with BTC and ETH); excluded while any category is. Also
-            stablecoin where the newest scoring run found its closes pegged.
+            underlying goes quiet when its home market is shut, on weekday nights and at weekends; the peg rule for
+            stablecoins), and a maintained table by base currency as the floor. `unknown`: too young for the session rule (a
+            weekend and a week of weekday nights), or its evidence not clearly on either side yet; excluded while any
+            category is. Also stablecoin where the newest scoring run found its closes pegged.
         category_figures (None | SessionFiguresRead): The session rule's figures on its last day; null before it has
             run.
         category_source (SymbolScoresReadCategorySource): Which evidence decided `category`.

@@ -132,8 +132,10 @@ class TestSessionTradedUnderUnknownTickers:
         assert {history.symbols[i] for i in SESSION_ROWS} <= chosen
 
     def test_a_young_listing_is_excluded_then_classed(self) -> None:
-        """Listed on day 10: unknown (excluded) until two weeks of its candles are in by a
-        day's start, then the coin is scored and the session-traded one is an equity."""
+        """Listed on day 10, a Friday: unknown (excluded) until a week of weekday nights is in
+        by a day's start; then the session-traded one, silent every night, is an equity before
+        any weekend could tell, and the coin, awake at night, is scored once its first weekend
+        is busy (and the gate's history is in)."""
         listed = 10 * 24
         history = with_sessions(random_walks(10, DAYS * 24), listed_from_h=listed)
         policy = policy_config(
@@ -146,8 +148,9 @@ class TestSessionTradedUnderUnknownTickers:
             reasons = dict(zip(ctx.table.symbols, ctx.table.reasons, strict=True))
             return [reasons.get(history.symbols[i]) for i in (6, 7)]
 
-        assert reasons_at(9) == ["excluded:category:unknown"] * 2
-        assert reasons_at(17) == ["excluded:category:equity", None]
+        assert reasons_at(7) == ["excluded:category:unknown"] * 2
+        assert reasons_at(8) == ["excluded:category:equity", "INSUFFICIENT_HISTORY"]
+        assert reasons_at(9) == ["excluded:category:equity", None]
 
 
 LOOK_ALIKES = {4, 5, 6}  # unknown tickers S004, S005, S006: generated, see `weekend_priced`
@@ -163,8 +166,8 @@ def look_alikes() -> MarketHistory:
 class TestGeneratedPositivesLikeTheMiss:
     """No shared history holds a young index tracker whose weekend still moves; these are
     generated (`tests.replay_data.weekend_priced`), and the replay with the defaults never holds
-    one: near the threshold on few weekends, and not moving with BTC and ETH then, they stay
-    `unknown`."""
+    one: their weekends near the threshold, not moving with BTC and ETH, and their nights not
+    silent, they stay `unknown`."""
 
     def test_none_is_ever_held(self) -> None:
         history = look_alikes()
