@@ -27,6 +27,8 @@ from app.books.simulation.replay_params import ReplayParams
 from app.kucoin.gateway import KucoinGateway
 from app.lab.history_import import HistoryImportService
 from app.lab.replay.replaying import replayed
+from app.market.contracts import trading_sessions
+from app.market.contracts.categories import UNKNOWN
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
 from app.platform.core.config import Settings
@@ -210,6 +212,33 @@ class TestForwardRecord:
         assert policy_day.book_return == pytest.approx(
             equity[POLICY][policy_day.following_at] / first - 1.0, abs=1e-12
         )
+
+    async def test_a_rule_released_mid_record_rewrites_nothing_marked_before(
+        self, stored: Stored, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A release changes the category rule: every hour and day the record marked before
+        keeps its figures, and the record marks on from there (no backfill)."""
+        sessions, inception, _ = stored
+
+        async def marked() -> tuple[dict[tuple[str, datetime], float], int]:
+            async with sessions() as session:
+                hours = (await session.scalars(select(ForwardHour))).all()
+                days = await session.scalar(select(func.count()).select_from(ForwardDay))
+            return {(h.book, h.at): h.equity for h in hours}, int(days or 0)
+
+        for until in (inception - HALF_HOUR, inception + 30 * HOUR):
+            async with sessions() as session:
+                await ForwardUpdater(session, []).update(until)
+                await session.commit()
+        before, days_before = await marked()
+        monkeypatch.setattr(trading_sessions, "_verdict", lambda *_: UNKNOWN)  # all excluded
+        async with sessions() as session:
+            updated = await ForwardUpdater(session, []).update(inception + HOURS * HOUR)
+            await session.commit()
+        after, days_after = await marked()
+        assert before and {k: after[k] for k in before} == before
+        assert updated.marked_from == inception + 31 * HOUR and len(after) > len(before)
+        assert days_after >= days_before
 
     async def test_two_updates_at_once_mark_each_hour_once(self, stored: Stored) -> None:
         sessions, inception, _ = stored
