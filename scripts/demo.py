@@ -297,6 +297,13 @@ def score(client: httpx.Client, deadline: float, progress: Progress) -> dict[str
     return scored
 
 
+def figures_note(client: httpx.Client) -> str | None:
+    """What the portfolio's risk figures say of the candles they read (None: no figure yet)."""
+    response = client.get(f"{API}/portfolio/metrics", params={"window": 48})
+    labelled = response.json().get("market_data") if response.status_code == 200 else None
+    return None if labelled is None else str(labelled["note"])
+
+
 def setup(
     args: argparse.Namespace,
     procs: dict[str, subprocess.Popen[str]],
@@ -330,6 +337,7 @@ def setup(
         portfolio = build_portfolio(client, args.members, progress)
         advice = replacement_advice(client)
         source = client.get(f"{API}/status").json()["market_data"]["kind"]
+        figures = figures_note(client)
     total = sum(Decimal(str(m["weight"])) for m in portfolio["members"])
     elapsed = time.monotonic() - t0
     show_portfolio(portfolio, source, advice)
@@ -338,6 +346,8 @@ def setup(
         f"market data {source}, ready {elapsed:.1f} s after the demo started (any install "
         "before it not counted)"
     )
+    if figures is not None:
+        progress.say(f"  figures    {figures} (each answer with figures says so: `market_data`)")
     progress.say(f"  docs       {base}/docs")
     progress.say(f"  dashboard  {base}/dashboard")
     progress.say(f"  status     {base}{API}/status")

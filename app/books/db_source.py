@@ -12,7 +12,12 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.simulation.market_history import Funding, MarketHistory, common_grid
-from app.market.repository import CandleRepository, FundingRepository, SymbolRepository
+from app.market.repository import (
+    CandleRepository,
+    FundingRepository,
+    MarketDataSourceRepository,
+    SymbolRepository,
+)
 from app.platform.core.units import HOUR_MIN, HOUR_MS
 
 
@@ -34,7 +39,9 @@ async def load_db_history(session: AsyncSession, start: datetime, end: datetime)
     # Through the last candle's close: a settlement there is paid at that last mark.
     last_close = end + timedelta(minutes=HOUR_MIN)
     settled = await FundingRepository(session).between(ids, start, last_close)
-    return with_funding(history, ids, Settlements.of(settled))
+    provenance = await MarketDataSourceRepository(session).between(start, end)
+    stored = with_funding(history, ids, Settlements.of(settled))
+    return replace(stored, market_sources=provenance.sources)
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,11 @@ class KucoinGateway:
     def source(self) -> str:
         return self.client.base_url
 
+    @property
+    def source_kind(self) -> str:
+        """`live`, `simulator` or `custom`: what the source's last answer said it is."""
+        return self.client.source_kind
+
     def breaker(self) -> BreakerSnapshot:
         return self.client.breaker.snapshot()
 

@@ -65,6 +65,22 @@ def walk_forward_windows(days: int) -> tuple[int, int]:
     return days - 2 * test, test
 
 
+def too_short(days: int, warm_up_h: int, stored_h: int) -> str:
+    """Why `days` of decisions after a warm-up of `warm_up_h` hours (of `stored_h` stored) are
+    too few to walk forward on, in words (before the warm-up is over, no count of them at all)."""
+    need = MIN_TRAIN_DAYS + 2  # two test folds of a day after the shortest training window
+    if days <= 0:
+        return (
+            f"not enough stored history yet: a walk-forward needs {need} days of daily decisions "
+            f"after the scorer's warm-up of {warm_up_h} hours of candles, and the {stored_h} "
+            "hours stored do not reach past the warm-up yet"
+        )
+    return (
+        f"not enough stored history yet: {days} of the {need} days of daily decisions a "
+        "walk-forward needs after the scorer's warm-up"
+    )
+
+
 class EvidenceService:
     """Walk-forward evidence of the configuration in force, and replays of proposed changes."""
 
@@ -101,14 +117,14 @@ class EvidenceService:
             )
         policy = await deployment_policy(self.session, None, None)
         span = await self.span()
-        start = _ceil_day(span.first_close + warm_up(policy, ReplayParams(0, 0, 24)))
+        warm = warm_up(policy, ReplayParams(0, 0, 24))
+        start = _ceil_day(span.first_close + warm)
         end = span.last_close.replace(minute=0, second=0, microsecond=0)
         days = (end - start) // DAY
         train, test = walk_forward_windows(days)
         if train < MIN_TRAIN_DAYS:
             raise NotEnoughHistory(
-                f"the stored history leaves {days} days of decisions after the scorer's warm-up; "
-                f"a walk-forward needs at least {MIN_TRAIN_DAYS + 2}",
+                too_short(days, warm // HOUR, (end - span.first_close) // HOUR + 1),
                 extra={"history_from": span.first_close.isoformat(), "history_to": end.isoformat()},
             )
         params = {

@@ -100,7 +100,8 @@ class HistoryImportService:
                 bars = await self.gateway.get_candles(symbol.symbol, HOUR_MIN, since, last_closed)
                 now = utcnow()
                 inserted = await candles.insert_missing(
-                    [candle_row(symbol.id, HOUR_MIN, bar, now) for bar in bars]
+                    [candle_row(symbol.id, HOUR_MIN, bar, now) for bar in bars],
+                    source=self.gateway.source_kind,
                 )
             await session.commit()  # the candles stay even if funding fails below
             settled = await self._import_funding(session, symbol, start, end)

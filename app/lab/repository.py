@@ -36,19 +36,21 @@ class ReplayRepository:
     async def get(self, run_id: int) -> ReplayRun | None:
         return await self.session.get(ReplayRun, run_id)
 
-    async def get_as_stored(self, run_id: int) -> tuple[ReplayRun, str, str] | None:
-        """The run without its configuration and report, and those two as the JSON text the
-        database keeps ("null" for none), never parsed here: a report is megabytes."""
+    async def get_as_stored(self, run_id: int) -> tuple[ReplayRun, str, str, str] | None:
+        """The run without its configuration and report, those two as the JSON text the
+        database keeps ("null" for none), never parsed here: a report is megabytes; and its
+        report's `data.market_data`, taken out by the database ("null": none kept)."""
         documents = (ReplayRun.config, ReplayRun.report)
+        market_data = cast(ReplayRun.report["data"]["market_data"], Text)
         query = (
-            select(ReplayRun, *(cast(d, Text) for d in documents))
+            select(ReplayRun, *(cast(d, Text) for d in documents), market_data)
             .options(*(defer(d, raiseload=True) for d in documents))
             .where(ReplayRun.id == run_id)
         )
         row = (await self.session.execute(query)).one_or_none()
         if row is None:
             return None
-        return row[0], row[1] or "null", row[2] or "null"
+        return row[0], row[1] or "null", row[2] or "null", row[3] or "null"
 
     async def listing(self, limit: int) -> Sequence[ReplayRun]:
         """The newest runs first, without their (large) reports."""

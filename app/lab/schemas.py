@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     ValidationInfo,
+    computed_field,
     field_validator,
     model_validator,
 )
@@ -20,6 +21,7 @@ from pydantic import (
 from app.books.replay_config import override_problems
 from app.books.simulation.replay_report import StrategySummary
 from app.lab.calibration.calibration_report import CalibrationVerdict
+from app.market.schemas import MarketDataRead, market_data_of
 from app.platform.core.patterns import worded
 from app.platform.schemas.bounds import MAX_OVERRIDE_SECTIONS, at_most
 from app.platform.schemas.common import IsoDateTime, RequestBody
@@ -146,6 +148,14 @@ class ReplayRead(ReplaySummary):
         "`python -m app.cli calibrate`."
     )
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="When succeeded: where the candles it read came from (the report's "
+        "`data.market_data`; `source not recorded` for a report stored before it was kept)."
+    )
+    @property
+    def market_data(self) -> MarketDataRead | None:
+        return None if self.report is None else market_data_of(self.report.get("data"))
+
 
 if TYPE_CHECKING:
     StrategyFigures = StrategySummary
@@ -179,6 +189,15 @@ class EvidenceRead(BaseModel):
         "`residual_btc`: against returns net of BTC beta."
     )
     verdict: Verdict
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Where the candles it read came from (`source not recorded` for evidence "
+        "computed before it was kept)."
+    )
+    @property
+    def market_data(self) -> MarketDataRead:
+        return market_data_of(self.data)
+
     selection: dict[str, Any] | None = Field(
         description="Selection skill out of sample, market beta removed: the equal-weight "
         "eligible universe (`universe`), each strategy's alpha and beta against it with alpha's "

@@ -23,6 +23,7 @@ from app.lab.replay_timeline import replay_timeline
 from app.lab.repository import ReplayRepository
 from app.lab.schemas import ReplayCreate
 from app.market.repository import CandleRepository
+from app.market.schemas import market_data_of
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Role, Settings
 from app.platform.core.errors import (
@@ -50,10 +51,21 @@ class StoredRun:
     run: ReplayRun  # its `config` and `report` not loaded
     config: str
     report: str
+    kept_market_data: str  # the report's `data.market_data` ("null": none kept)
 
     @property
     def has_report(self) -> bool:
         return self.report != "null"
+
+    @property
+    def market_data(self) -> str:
+        """Where its candles came from, as JSON: the report's record, `source not recorded`
+        for a report stored before it was kept, "null" without a report."""
+        if not self.has_report:
+            return "null"
+        if self.kept_market_data != "null":
+            return self.kept_market_data
+        return market_data_of(None).model_dump_json()
 
 
 def request_json(request: ReplayCreate) -> dict[str, Any]:
@@ -195,8 +207,10 @@ class ReplayService:
         found = await self.replays.get_as_stored(run_id)
         if found is None:
             raise NotFoundError(f"replay {run_id} does not exist")
-        run, config, report = found
-        return StoredRun(self.runs.with_live_progress(ReplayRepository, run), config, report)
+        run, config, report, market_data = found
+        return StoredRun(
+            self.runs.with_live_progress(ReplayRepository, run), config, report, market_data
+        )
 
     async def cancel(self, run_id: int, *, by: Principal) -> ReplayRun:
         """Cancel a queued run (it never starts) or a running one (it stops at its next

@@ -182,12 +182,14 @@ class CandleService:
                 result.fetched += len(rows)
                 for start in range(0, len(rows), INSERT_STEP):
                     result.inserted += await self.candles.insert_missing(
-                        rows[start : start + INSERT_STEP]
+                        rows[start : start + INSERT_STEP], source=self.gateway.source_kind
                     )
                     await end_write_turn(self.session)  # SQLite: one step at a time
                 rows = []
         result.fetched += len(newest_rows)
-        result.inserted += await self.candles.insert_missing(newest_rows)
+        result.inserted += await self.candles.insert_missing(
+            newest_rows, source=self.gateway.source_kind
+        )
         await self.candles.add_gaps(gaps)
         result.gaps = len(gaps)
         await end_write_turn(self.session)

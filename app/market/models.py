@@ -1,5 +1,5 @@
-"""The market domain's tables: the contract universe (`symbol`), its candles and their gaps, and
-the funding settlements."""
+"""The market domain's tables: the contract universe (`symbol`), its candles and their gaps,
+where the candles came from, and the funding settlements."""
 
 from __future__ import annotations
 
@@ -111,6 +111,23 @@ class Candle(Base):
     close: Mapped[float] = mapped_column(Double)
     volume: Mapped[float] = mapped_column(Double)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MarketDataSource(Base):
+    """Where the stored candles came from: for each kind of source that filled some (`live`
+    KuCoin, the `simulator`, a `custom` URL), the open times of the candles it stored, first to
+    last, and when it last stored one (`app.market.repository.MarketDataSourceRepository`)."""
+
+    __tablename__ = "market_data_source"
+    __table_args__ = (
+        CheckConstraint("source IN ('live', 'simulator', 'custom')", name="source_known"),
+        CheckConstraint("last_open_time >= first_open_time", name="ordered"),
+    )
+
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    first_open_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_open_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CandleGap(Base):

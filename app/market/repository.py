@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any, NotRequired, TypedDict
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
-from app.market.models import Candle, CandleGap, FundingSettlement, Symbol
+from app.market.contracts.data_source import KINDS, Provenance
+from app.market.models import Candle, CandleGap, FundingSettlement, MarketDataSource, Symbol
+from app.platform.core.clock import utcnow
 from app.platform.db.models import FundingChecked
 from app.platform.db.repositories.streaming import in_slices, numeric_slices
 from app.platform.db.session_flags import mark_portfolio_changed
@@ -107,8 +109,10 @@ class CandleRepository:
         )
         return numeric_slices(self.session, query)
 
-    async def insert_missing(self, rows: Sequence[CandleRow]) -> int:
-        """Insert candles, ignoring (symbol, granularity, open time) already stored.
+    async def insert_missing(self, rows: Sequence[CandleRow], *, source: str) -> int:
+        """Insert candles, ignoring (symbol, granularity, open time) already stored, and record
+        that `source` (its kind: `app.market.contracts.data_source.KINDS`) stored candles of
+        their open times.
 
         Core insert on the session's connection (no ORM bookkeeping); RETURNING an integer
         column counts the rows actually inserted without converting any timestamp back.
@@ -121,6 +125,9 @@ class CandleRepository:
             statement = self._insert_ignoring_duplicates(table).returning(table.c.symbol_id)
             result = await connection.execute(statement, chunk)
             inserted += len(result.all())
+        if inserted:
+            opened = [row["open_time"] for row in rows]
+            await MarketDataSourceRepository(self.session).record(source, opened)
         return inserted
 
     async def add_gaps(self, gaps: Iterable[GapRow]) -> None:
@@ -441,3 +448,57 @@ class FundingRepository:
         )
         rows = (await self.session.execute(query)).all()
         return [(int(i), moment, float(rate)) for i, moment, rate in rows]
+
+
+class MarketDataSourceRepository:
+    """Where stored candles came from (`market_data_source`), kept with what is stored: each
+    insert of candles records its source's kind (`app.market.contracts.data_source.KINDS`) and
+    the open times it filled, so that a figure computed from candles can say whether any was
+    generated, whatever source the service reads now (a database filled from the simulator and
+    then pointed at KuCoin, or a restart before its first answer, still knows)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, source: str, open_times: Sequence[datetime]) -> None:
+        """Widen `source`'s span of stored open times to cover `open_times` (one statement: two
+        writers widen it without losing either's times). In the caller's transaction."""
+        if not open_times:
+            return
+        if source not in KINDS:
+            raise ValueError(f"unknown market data source {source!r}: one of {KINDS}")
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        table = MarketDataSource.__table__
+        statement = dialect.insert(MarketDataSource).values(
+            source=source,
+            first_open_time=min(open_times),
+            last_open_time=max(open_times),
+            last_stored_at=utcnow(),
+        )
+        new = statement.excluded
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[MarketDataSource.source],
+                set_={
+                    "first_open_time": case(
+                        (new.first_open_time < table.c.first_open_time, new.first_open_time),
+                        else_=table.c.first_open_time,
+                    ),
+                    "last_open_time": case(
+                        (new.last_open_time > table.c.last_open_time, new.last_open_time),
+                        else_=table.c.last_open_time,
+                    ),
+                    "last_stored_at": new.last_stored_at,
+                },
+            )
+        )
+
+    async def between(self, start: datetime, end: datetime) -> Provenance:
+        """The kinds of source that stored candles opening in [start, end], in `KINDS` order."""
+        rows = await self.session.scalars(
+            select(MarketDataSource.source).where(
+                MarketDataSource.first_open_time <= end, MarketDataSource.last_open_time >= start
+            )
+        )
+        found = set(rows.all())
+        return Provenance(tuple(k for k in KINDS if k in found))

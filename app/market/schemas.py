@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
+from app.market.contracts.data_source import Provenance
 from app.market.contracts.trading_sessions import (
     CO_MOVE_MIN,
     MIN_HOURS_A_WEEKEND,
@@ -179,6 +181,39 @@ class SessionFiguresRead(BaseModel):
         validation_alias=AliasChoices("rule_category", "verdict"),  # the stored figures' name
         description="What the rule decided from these figures.",
     )
+
+
+class MarketDataRead(BaseModel):
+    """Where the candles behind the answer's figures came from
+    (`app.market.contracts.data_source`)."""
+
+    sources: list[Literal["live", "simulator", "custom"]] = Field(
+        description="The kinds of source that stored the candles the figures read: `live` "
+        "KuCoin, the `simulator` (generated prices, or another exchange's history replayed), a "
+        "`custom` URL; empty where none was recorded (candles stored before 2026-11-28)."
+    )
+    simulated: bool = Field(
+        description="Some of those candles came from the KuCoin simulator: the figures are not "
+        "KuCoin's market's evidence."
+    )
+    note: str = Field(description="The same in words, to show beside the figures.")
+
+    @classmethod
+    def of(cls, provenance: Provenance) -> MarketDataRead:
+        return cls.model_validate(provenance.to_json())
+
+
+def market_data_of(data: Mapping[str, Any] | None) -> MarketDataRead:
+    """A stored report's `data.market_data` (`app.lab.replay.replaying.data_section`); a report
+    stored before it was kept, or without a `data`, reads as not recorded."""
+    kept = (data or {}).get("market_data")
+    return MarketDataRead.model_validate(kept) if kept else MarketDataRead.of(Provenance(()))
+
+
+MarketData = Annotated[
+    MarketDataRead | None,
+    Field(description="Where the candles behind these figures came from; null: no figure."),
+]
 
 
 DecidedBy = Annotated[CategorySource, Field(description="Which evidence decided `category`.")]

@@ -4,12 +4,14 @@ analytics (`get_portfolio_analytics`: statistics and risk metrics) of the curren
 from __future__ import annotations
 
 import statistics
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
+from app.market.repository import MarketDataSourceRepository
+from app.market.schemas import MarketDataRead
 from app.platform.core.errors import ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths import risk_statistics
@@ -140,9 +142,13 @@ async def portfolio_metrics(
             "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
         )
     observations, risk = report
+    provenance = await MarketDataSourceRepository(session).between(
+        now - timedelta(hours=window_hours), now
+    )
     return MetricsRead(
         window_hours=window_hours,
         observations=observations,
         members_used=[r.symbol.symbol for r in rows],
         report=RiskReportRead.model_validate(risk),
+        market_data=MarketDataRead.of(provenance),
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.market.schemas import MarketData
 from app.platform.schemas.bounds import MAX_POSITIONS, at_most
 from app.platform.schemas.common import (
     DecimalNumber,
@@ -217,15 +218,19 @@ class RecommendationRead(BaseModel):
     blocking: list[str]
     actionable: bool
     not_before: datetime | None = Field(
-        description="The earliest time it may become actionable, when what blocks it ends at a "
-        "time (the member's minimum holding time; the outsider's lead confirmed, should it keep "
-        "leading); null when actionable now or when nothing says when (a correlation, no "
-        "outsider)."
+        description="The earliest time it may become actionable, only while its outsider leads "
+        "by the replacement margin in the newest scoring run and what blocks it ends at a time "
+        "(the member's minimum holding time; that lead confirmed, should it keep leading); null "
+        "when actionable now, when no outsider leads by the margin (`actionability` then names "
+        "the best one and its lead), or when nothing says when (a correlation)."
     )
     actionability: str = Field(
         description="Its state in the one wording the dashboard, the command line and the demo "
-        "show: `actionable now`, `not actionable before 2026-11-29 09:00 UTC` (`not_before` to "
-        "the minute), or `not actionable: ` and the blocking reasons when no time is known."
+        "show: `actionable now`; `not actionable before 2026-11-29 09:00 UTC` (`not_before` to "
+        "the minute); `not actionable: no outsider leads by 5 points (best: SIM340USDT, -0.1)` "
+        "(the margin, the best-scored outsider and its lead, signed and cut to one decimal; "
+        "`not actionable: no scored, tradable outsider` when there is none); or "
+        "`not actionable: ` and the blocking reasons when no time is known."
     )
 
 
@@ -469,6 +474,7 @@ class MetricsRead(BaseModel):
     members_used: list[str]
     periods: str = "hourly returns of the current weights, annualised over 8760 h"
     report: RiskReportRead | None
+    market_data: MarketData = None
 
 
 # The dated membership export: one row per interval and member (JSON; CSV has the same rows).

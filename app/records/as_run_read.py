@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.market.repository import MarketDataSourceRepository
+from app.market.schemas import MarketDataRead
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
 from app.platform.core.units import HOUR
@@ -62,7 +64,13 @@ class LiveEvidenceService:
                 "no record yet: the forward record starts at the first forward_record job after "
                 "deployment, the as-run record at the portfolio's first decision"
             )
-        return LiveEvidenceRead(as_run=as_run, forward=forward)
+        started = min(r.inception for r in (as_run, forward) if r is not None)
+        provenance = await MarketDataSourceRepository(self.records.session).between(
+            started, utcnow()
+        )
+        return LiveEvidenceRead(
+            as_run=as_run, forward=forward, market_data=MarketDataRead.of(provenance)
+        )
 
     async def as_run(self) -> AsRunRecord | None:
         """The real portfolio's record; None before its first decision."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.market.schemas import MarketData
 from app.platform.schemas.recorded import recorded_example
 from app.platform.schemas.shapes import api_shape
 from app.records.keeping.figures import Span
@@ -241,3 +242,4 @@ class LiveEvidenceRead(BaseModel):
         "challenger's and the baselines', marked hourly from deployment on; null before the "
         "`forward_record` job first ran."
     )
+    market_data: MarketData = None

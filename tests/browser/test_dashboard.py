@@ -1,7 +1,7 @@
 """The dashboard in real Chromium against the deployed service on the simulator: every view with
 the right data, live updates without a reload, the key flow, accessibility, a clean console.
-Screenshots of every view at 1280 x 800, 390 x 844 and 1400 x 1000 (where nothing may be
-clipped) go to `tests/browser/output/`."""
+Screenshots of every view at 1280 x 800, 390 x 844, 1024 x 768 and 1400 x 1000 (at the last two
+nothing may be clipped) go to `tests/browser/output/`."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ from tests.sim_fixtures import free_port
 from tests.tcp_proxy import TcpProxy
 
 DESK = (1400, 1000)  # a desk's screen: every table and chart shown whole, none scrolled
-SIZES = [(1280, 800), (390, 844), DESK]
+NARROW = (1024, 768)  # the narrowest desk's screen: still every column whole, none scrolled
+WHOLE = (NARROW, DESK)
+SIZES = [(1280, 800), (390, 844), *WHOLE]
 # Every text of a table or chart in the view open, cut in any way: wider than its own box
 # (overflowing it, or an ellipsis in effect), or reaching out of a box that clips it (a
 # scrolled `.scroll`, an svg's edge, a panel). Each as "what: how".
@@ -148,20 +150,22 @@ async def screenshots(page: Any, view: str, output: Path) -> None:
         path = output / f"{view}-{width}x{height}.png"
         await page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 5000
-        if (width, height) == DESK:
-            await assert_whole(page, view)
+    await assert_whole(page, view)
     await page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
 
 
 async def assert_whole(page: Any, view: str) -> None:
-    """At a desk's width, no text of a table or chart of the view open is cut."""
+    """At a desk's widths (`WHOLE`), no text of a table or chart of the view open is cut (a
+    table scrolled sideways cuts its last columns)."""
     size = page.viewport_size
-    await page.set_viewport_size({"width": DESK[0], "height": DESK[1]})
-    await page.wait_for_timeout(100)
-    cut = await page.evaluate(CUT)
-    SUMMARY.append(f"{view} at {DESK[0]} x {DESK[1]}: {len(cut)} texts cut")
-    assert cut == [], f"{view}: cut at {DESK[0]} px: {cut}"
+    cuts: dict[int, list[str]] = {}
+    for width, height in WHOLE:
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.wait_for_timeout(100)
+        cuts[width] = await page.evaluate(CUT)
+        SUMMARY.append(f"{view} at {width} x {height}: {len(cuts[width])} texts cut")
     await page.set_viewport_size(size)
+    assert all(cut == [] for cut in cuts.values()), f"{view}: cut at each width: {cuts}"
 
 
 async def texts(page: Any, selector: str) -> list[str]:
@@ -301,7 +305,7 @@ class TestLiveRecord:
 
         def said_at(now: datetime) -> str:  # the record starts at the next whole hour
             if inception > now:  # never "since" a future time
-                return f"Live from {when(inception)} (its first decision, still to come)"
+                return f"Live track record: starts at {when(inception)}"
             return f"Live since {when(inception)}"
 
         opened = datetime.now(UTC)
@@ -318,8 +322,50 @@ class TestLiveRecord:
     ) -> None:
         page, _ = session
         await reopen(page, deployment, "operations", "#track-record dl")
-        assert "Marked to\n\u2013" in await page.inner_text("#track-record")
+        shown = await page.inner_text("#track-record")
+        assert "Marked to\nno hour marked yet" in shown
+        assert "Updated\nno update yet" in shown
+        assert "Record age" not in shown and "Updated ago" not in shown  # nothing to be old
         assert not await page.locator("#notice").is_visible()
+
+    async def test_a_record_whose_first_hour_is_to_come_says_when_it_starts(
+        self, browser: Any, deployment: Deployment, unmarked_record: Any
+    ) -> None:
+        """The first decision made at 16:03 trades in the hour to 17:00, the record's inception:
+        until then Evidence and Operations say that it starts then (the answer's inception
+        moved to the next whole hour in the browser, whatever the hour of the portfolio's first
+        change), with no age of a record that has nothing marked."""
+        inception = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(
+            hours=1
+        )
+        starts = when(inception)
+
+        async def starting_later(route: Any) -> None:
+            answer = await (await route.fetch()).json()
+            answer["as_run"].update(inception=inception.isoformat(), hours_to_mark=0)
+            await route.fulfill(json=answer)
+
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await context.new_page()
+        console = Console(page)
+        await page.add_init_script(with_key(READ_KEY))
+        await page.route(f"**{API}/evidence/live", starting_later)
+        await page.goto(f"{deployment.origin}/dashboard/#evidence")
+        await page.locator("#live-headline").wait_for()
+        assert await page.inner_text("#live-since") == f"Live track record: starts at {starts}"
+        headline = await page.inner_text("#live-headline")
+        assert headline.startswith(f"Starts at {starts}") and "no hour marked yet" in headline
+        record = await page.inner_text("#view-evidence .record")
+        assert not re.search(r"\b(Started|since)\b \d{4}-", record), record  # never past
+        assert "Marked to\nno hour yet" in record
+        await page.click("#tab-operations")
+        await page.locator("#track-record dl").wait_for()
+        shown = await page.inner_text("#track-record")
+        assert f"Starts at\n{starts}" in shown and "Started at" not in shown
+        assert "Updated\nno update yet" in shown
+        assert "Record age" not in shown and "Updated ago" not in shown
+        assert console.errors == []
+        await context.close()
 
     async def test_evidence_shows_the_live_record_apart_from_the_replay(
         self, session: tuple[Any, Console], deployment: Deployment, live_record: Any
@@ -627,12 +673,18 @@ class TestViews:
         assert await page.locator("#changes tbody tr").count() == len(history)
         portfolio = await read(deployment, "/portfolio")
         advice = await read(deployment, "/portfolio/replacement-candidates")
-        # Just added: the weakest are within their minimum holding time, and say until when
-        # in the API's one wording; the other members are no candidates.
+        # Just added, the weakest say in the API's one wording why nothing happens yet: a time
+        # only while an outsider leads by the margin (5 points), else which one is best and by
+        # how much it trails (the top-ranked members: it trails); the others are no candidates.
         wording = {r["member"]: r["actionability"] for r in advice["recommendations"]}
         candidates = [m["symbol"] for m in portfolio["members"] if m["is_replacement_candidate"]]
         assert candidates and sorted(wording) == sorted(candidates)
-        assert all(w.startswith("not actionable before ") for w in wording.values())
+        for rec in advice["recommendations"]:
+            if rec["lead"] is not None and rec["lead"] >= 5:
+                assert rec["actionability"].startswith("not actionable before ")
+            else:
+                best = f"not actionable: no outsider leads by 5 points (best: {rec['outsider']}, "
+                assert rec["actionability"].startswith(best) and rec["not_before"] is None
         shown = await page.locator("#members tbody tr").evaluate_all(
             "rows => rows.map((r) => [r.dataset.symbol, r.querySelector('td.replace').innerText])"
         )
@@ -642,6 +694,16 @@ class TestViews:
             "flags => flags.map((f) => f.className)"
         )
         assert flags == ["flag neutral"] * len(candidates)  # held: nothing will happen yet
+        # At 1024 px a heading may be written short: then its whole word, as on a desk's
+        # screen, is its title (the columns all in view: `screenshots`).
+        await page.set_viewport_size({"width": NARROW[0], "height": NARROW[1]})
+        narrow = await page.locator("#members thead th").evaluate_all(
+            "ths => ths.map((th) => [th.innerText.trim(), th.querySelector('abbr')?.title])"
+        )
+        await page.set_viewport_size({"width": DESK[0], "height": DESK[1]})
+        whole = await texts(page, "#members thead th")
+        assert [title or shown for shown, title in narrow] == whole
+        assert any(title and shown != title for shown, title in narrow), narrow
         await screenshots(page, "portfolio", output)
 
     async def test_rankings_show_the_latest_run_and_a_symbols_score_card(
@@ -692,6 +754,11 @@ class TestViews:
         if alone:
             assert f"Moving on their own: {', '.join(alone)}." in await page.inner_text("#clusters")
         assert await page.locator("#betas tbody tr").count() == MEMBERS
+        # the figures are the simulator's: the panel says so beside them, not only the header
+        metrics = await read(deployment, "/portfolio/metrics")
+        assert metrics["market_data"]["simulated"]
+        caveat = await page.inner_text("#view-risk .caveat")
+        assert caveat == f"Simulated data: these figures are {metrics['market_data']['note']}."
         await screenshots(page, "risk", output)
 
     async def test_evidence_draws_an_equity_curve_per_strategy(
@@ -711,6 +778,8 @@ class TestViews:
         components = [c for c in run["report"]["ic"] if c != "metrics"]
         assert await page.locator("#ic tbody tr").count() == len(components)
         assert "Policy Sharpe" in await page.inner_text("#headline")
+        assert run["market_data"]["simulated"]  # the replay read the simulator's candles
+        assert "the KuCoin simulator's prices" in await page.inner_text("#replay-evidence .caveat")
         selection = run["report"]["selection"]
         assert await page.locator("#selection-alpha tbody tr").count() == len(strategies)
         policy = selection["strategies"]["policy"]
@@ -898,6 +967,13 @@ CONTRAST = """() => {
   return failures;
 }"""
 
+# Column headings and captions not in sentence case (a statistic's one-letter symbol, "t", is
+# its own case).
+UNCASED = """() => [...document.querySelectorAll(".view:not([hidden]) :is(thead th, caption)")]
+  .filter((el) => el.checkVisibility())
+  .map((el) => el.innerText.trim())
+  .filter((text) => /^\\p{Ll}/u.test(text) && !/^\\p{Ll}$/u.test(text))"""
+
 NAMELESS = """() => [...document.querySelectorAll("a, button, input, select, [role=img]")]
   .filter((el) => el.checkVisibility())
   .filter((el) => !((el.getAttribute("aria-label") || "").trim() || (el.labels && el.labels.length)
@@ -921,6 +997,7 @@ async def test_controls_are_named_text_has_contrast_and_views_are_reachable_by_k
         assert not re.search(r"\b(null|undefined|NaN|Infinity)\b", shown), view
         assert await page.evaluate(NAMELESS) == [], view
         assert await page.evaluate(CONTRAST) == [], view
+        assert await page.evaluate(UNCASED) == [], view
     tabs = ["portfolio", "rankings", "risk", "evidence", "operations"]
     for before, view in itertools.pairwise(tabs):
         await page.focus(f"#tab-{before}")

@@ -28,6 +28,7 @@ TIER_WIDE: dict[str, str] = {
     "unit/test_docs_name_real_modules.py": "every module the docs name exists, in any domain",
     "api/test_every_route.py": "every operation of the OpenAPI document sent once (fast tier)",
     "api/test_hostile_input.py": "every input of every operation at its extremes (fast tier)",
+    "api/test_words_in_answers.py": "no nan, infinity or negative count in any GET answer's text",
 }
 
 

@@ -84,6 +84,10 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
     volume: np.ndarray  # base units
     funding: list[Funding | None]  # per symbol; None: unknown (never taken as zero)
     source: str = "unknown"  # what the history was read from, for the report
+    market_sources: tuple[str, ...] | None = None
+    """For a history read from the database: the kinds of source that stored its candles
+    (`MarketDataSourceRepository`; empty: not recorded). None: read elsewhere (`source` says
+    where)."""
     given_categories: tuple[str | None, ...] | None = None
     """Each symbol's category held as an admin's override holds it (None: the evidence decides
     it): a truth map, to measure what the data rule costs against categories known."""

@@ -67,6 +67,15 @@ class Hysteresis(TypedDict):
     rounded_up: bool
 
 
+class MarketDataSection(TypedDict):
+    """Where a history read from the database got its candles
+    (`app.market.contracts.data_source`)."""
+
+    sources: list[str]
+    simulated: bool
+    note: str
+
+
 class DataSection(Window):
     """The report's `data`: the history, the decisions and where they trade (`from` and `to`:
     the first decision and the range's end); `hysteresis` when the policy was given."""
@@ -77,6 +86,7 @@ class DataSection(Window):
     valued_to: str
     funding: Literal["known", "unknown"]
     source: str
+    market_data: NotRequired[MarketDataSection]
     hysteresis: NotRequired[Hysteresis]
 
 

@@ -89,7 +89,12 @@ class Verdict:
     def reasons(self) -> list[str]:
         """Why it fails, in words (empty when it qualifies)."""
         out = []
-        if not self.beats_ic:
+        if not self.beats_ic and self.decisions < 2:
+            out.append(
+                f"not enough paired decisions yet to weigh its skill IC: {self.decisions} of "
+                "the 2 a standard error needs"
+            )
+        elif not self.beats_ic:
             out.append(
                 f"pooled skill IC lead {self.ic_lead:+.4f} is not above one standard error "
                 f"({self.ic_lead_se:.4f})"

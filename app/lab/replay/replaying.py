@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 import numpy as np
 
@@ -33,11 +34,13 @@ from app.books.simulation.replay_report import (
     DecisionEntry,
     DecisionExit,
     Hysteresis,
+    MarketDataSection,
     ReplayReport,
 )
 from app.books.simulation.selection_record import SelectionRecorder
 from app.lab.replay.schedules import BookRun, Judging, Schedule, Variant
 from app.lab.replay.simulate import Books, Ledger
+from app.market.contracts.data_source import Provenance
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.replacement_rule import decisions_needed
 from app.portfolio.policy.settings import PolicyConfig
@@ -130,6 +133,8 @@ def data_section(
         "funding": "known" if history.funding_known else "unknown",
         "source": history.source,
     }
+    if history.market_sources is not None:
+        data["market_data"] = cast(MarketDataSection, Provenance(history.market_sources).to_json())
     if policy is not None:
         data["hysteresis"] = hysteresis_section(policy, params)
     return data

@@ -84,7 +84,9 @@ async def get_replay(
     if stored.has_report:
         charge_heavy(request)  # megabytes to send: a report is a heavy read
     head = ReplaySummary.model_validate(stored.run)
-    return with_stored_json(head, config=stored.config, report=stored.report)
+    return with_stored_json(
+        head, config=stored.config, report=stored.report, market_data=stored.market_data
+    )
 
 
 @router.delete(

@@ -29,7 +29,7 @@ import numpy as np
 from app.platform.core.units import HOUR_MS
 from app.platform.settings_store.declaration import between
 from app.platform.settings_store.fields import setting
-from app.portfolio.policy.actionability import actionability, moment
+from app.portfolio.policy.actionability import actionability, moment, no_lead_reason
 from app.portfolio.policy.ranks import by_score
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
@@ -143,11 +143,15 @@ class Recommendation:
     most_correlated_with: str | None = None
     reasons: list[str] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
-    # The earliest time (ms) it may become actionable, when what blocks it ends at a time: the
-    # minimum holding time, or the lead confirmed should the outsider keep leading.
+    # The earliest time (ms) it may become actionable, when its outsider leads by the margin now
+    # and what blocks it ends at a time: the minimum holding time, or the lead confirmed should
+    # the outsider keep leading.
     not_before_ms: int | None = None
     # While the outsider's lead is not confirmed: when it would be, should it keep leading.
     lead_confirmed_at_ms: int | None = None
+    # While no outsider leads by the margin in the newest run: why (`no_lead_reason`); its
+    # `actionability` then says so and gives no time.
+    no_lead: str | None = None
 
     @property
     def actionable(self) -> bool:
@@ -160,8 +164,9 @@ class Recommendation:
 
     @property
     def actionability(self) -> str:
-        """The one wording of its state (`actionability`): actionable now, or from when."""
-        return actionability(self.actionable, self.not_before, self.blocking)
+        """The one wording of its state (`actionability`): actionable now, from when, or why
+        not."""
+        return actionability(self.actionable, self.not_before, self.blocking, self.no_lead)
 
 
 def replacement_candidates(
@@ -249,9 +254,9 @@ def recommend(
         candidate = by_id[member_id]
         remaining = [m for m in members if m.id != member_id]
         rec = _recommend(
-            candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings, now
+            candidate, ranks[member_id], remaining, ranked, taken, runs, correlation, settings
         )
-        if not rec.actionable:
+        if not rec.actionable and rec.no_lead is None:
             rec.not_before_ms = _not_before_ms(rec, candidate, settings, now)
         recommendations.append(rec)
     return recommendations
@@ -260,10 +265,10 @@ def recommend(
 def _not_before_ms(
     rec: Recommendation, candidate: MemberFact, settings: ReplacementSettings, now_ms: int
 ) -> int | None:
-    """The earliest time after `now_ms` the blocked `rec` may become actionable, were nothing
-    else to change: its member's minimum holding time over and, while the outsider's lead is not
-    confirmed, the time it would be (`lead_confirmed_at_ms`). None when neither is still to
-    come."""
+    """The earliest time after `now_ms` the blocked `rec`, its outsider leading by the margin,
+    may become actionable, were nothing else to change: its member's minimum holding time over
+    and, while the outsider's lead is not confirmed, the time it would be
+    (`lead_confirmed_at_ms`). None when neither is still to come."""
     times: list[float] = []
     if candidate.held_hours < settings.min_holding_hours:
         wait_ms = (settings.min_holding_hours - candidate.held_hours) * HOUR_MS
@@ -285,7 +290,6 @@ def _recommend(
     runs: Sequence[RunScores],
     correlation: CorrelationTable,
     settings: ReplacementSettings,
-    now_ms: int,
 ) -> Recommendation:
     latest = runs[0].composite
     best: Recommendation | None = None
@@ -302,7 +306,7 @@ def _recommend(
         rec.reasons.append(
             f"{candidate.symbol} is among the bottom {settings.candidates} members by composite"
         )
-        _check_hysteresis(rec, runs, outsider.id, candidate.id, settings, now_ms)
+        _check_hysteresis(rec, runs, outsider.id, candidate.id, settings)
         if candidate.held_hours < settings.min_holding_hours:
             held = math.floor(candidate.held_hours * 10) / 10  # never shows "24.0 of 24"
             rec.blocking.append(
@@ -324,7 +328,8 @@ def _recommend(
             lead=None,
             held_hours=round(candidate.held_hours, 3),
         )
-        best.blocking.append("no scored, tradable outsider")
+        best.no_lead = no_lead_reason(settings.margin, None, None)
+        best.blocking.append(best.no_lead)
     return best
 
 
@@ -334,7 +339,6 @@ def _check_hysteresis(
     outsider_id: int,
     member_id: int,
     settings: ReplacementSettings,
-    now_ms: int,
 ) -> None:
     hours = settings.confirmation_hours
     window = confirmation_window(runs, hours)
@@ -355,10 +359,13 @@ def _check_hysteresis(
             f"in every scoring run over the last {hours:g} h"
         )
         return
-    since = looked[streak - 1].at_ms if streak else now_ms  # no lead now: from the next run
-    rec.lead_confirmed_at_ms = since + confirmation_span_ms(hours)
-    span = (looked[0].at_ms - since) / HOUR_MS if streak else 0.0
-    held = math.floor(span * 10) / 10  # never shows "24.0 of 24"
+    if streak:
+        since = looked[streak - 1].at_ms
+        rec.lead_confirmed_at_ms = since + confirmation_span_ms(hours)
+        held = math.floor((looked[0].at_ms - since) / HOUR_MS * 10) / 10  # never "24.0 of 24"
+    else:  # no lead now: nothing to confirm, so no time to give
+        rec.no_lead = no_lead_reason(settings.margin, rec.outsider, rec.lead)
+        held = 0.0
     runs_in_a_row = f"{streak} run in a row" if streak == 1 else f"{streak} runs in a row"
     rec.blocking.append(
         f"lead of {settings.margin:g} points held over {held:.1f} h of the {hours:g} h "

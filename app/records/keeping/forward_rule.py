@@ -72,13 +72,22 @@ def forward_verdicts(
     _holm(verdicts)
     for v in verdicts:
         if v.decisions < MIN_DECISIONS:
-            v.reasons.append(f"{v.decisions} forward decisions of the {MIN_DECISIONS} required")
+            decisions = "decision" if v.decisions == 1 else "decisions"
+            v.reasons.insert(  # first: the lead's reason (from Holm's step-down) follows from it
+                0, f"{v.decisions} forward {decisions} of the {MIN_DECISIONS} required"
+            )
         if not math.isfinite(v.alpha_lead):
-            v.reasons.append("paired alpha unknown (no decision with both books' returns)")
+            v.reasons.append(  # a regression on the universe: two figures, then a spread
+                "paired alpha not measurable yet (too few decisions with both books' returns)"
+            )
         elif v.alpha_lead < 0 and not v.alpha_lead_t >= -LEAD_SE:  # NaN t: no noise at all
+            t = (
+                f"t {v.alpha_lead_t:+.2f}"
+                if math.isfinite(v.alpha_lead_t)
+                else "no spread around it to give it a t"
+            )
             v.reasons.append(
-                f"paired alpha {v.alpha_lead:+.5f} a decision (t {v.alpha_lead_t:+.2f}) is "
-                f"significantly negative"
+                f"paired alpha {v.alpha_lead:+.5f} a decision ({t}) is significantly negative"
             )
         v.qualifies = not v.reasons
     return verdicts
@@ -128,8 +137,24 @@ def _holm(verdicts: Sequence[ForwardVerdict]) -> None:
         v.holm_threshold = P_LEAD / (m - k)
         passing = passing and v.p_value <= v.holm_threshold
         if not passing:
-            v.reasons.append(
-                f"skill-IC lead {v.ic_lead:+.4f} ± {v.ic_lead_se:.4f} (t {v.ic_lead_t:+.2f}, "
-                f"p {v.p_value:.4f}) does not beat Holm's {v.holm_threshold:.4f} across "
-                f"{m} challengers"
-            )
+            across = f"{m} challengers" if m != 1 else "1 challenger"
+            v.reasons.append(f"{_lead_said(v)} Holm's {v.holm_threshold:.4f} across {across}")
+
+
+def _lead_said(v: ForwardVerdict) -> str:
+    """The skill-IC lead with its standard error, t and p, or in words why it has no t yet;
+    then what it had to beat."""
+    if math.isfinite(v.ic_lead_t):
+        return (
+            f"skill-IC lead {v.ic_lead:+.4f} ± {v.ic_lead_se:.4f} (t {v.ic_lead_t:+.2f}, "
+            f"p {v.p_value:.4f}) does not beat"
+        )
+    if not math.isfinite(v.ic_lead):
+        said = "skill-IC lead not measured yet (no decision with both skill ICs)"
+    elif v.decisions < 2:
+        said = f"skill-IC lead {v.ic_lead:+.4f} over one decision has no standard error yet"
+    elif v.ic_lead == 0:
+        said = f"skill IC the same as the default's on each of its {v.decisions} decisions"
+    else:  # the same difference on every decision: no spread to measure an error by
+        said = f"skill-IC lead {v.ic_lead:+.4f} on each of its {v.decisions} decisions, no spread"
+    return f"{said}, so it cannot beat"

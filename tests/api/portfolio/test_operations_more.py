@@ -181,15 +181,17 @@ class TestReplacementCandidates:
             )
             assert rec["outsider"] not in {m["symbol"] for m in members}
 
-    async def test_right_after_adding_the_holding_time_blocks_every_one(
-        self, api: httpx.AsyncClient
+    async def test_right_after_adding_the_holding_time_blocks_a_leading_outsider(
+        self, api: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        await build(api, (await ranked(api))[:10])
+        await self.ten(api, session)
+        await set_config(session, "min_holding_hours", 24)
         recommendations = (await read(api, "replacement-candidates"))["recommendations"]
         included = {m["symbol"]: m["included_at"] for m in (await portfolio(api))["members"]}
         assert len(recommendations) == 2
         for rec in recommendations:
             assert rec["actionable"] is False and rec["held_hours"] < 1
+            assert rec["lead"] >= 0  # its outsider leads by the margin, 0 here
             held = [b for b in rec["blocking"] if b.startswith("held ")]
             assert held and held[0].endswith("of the required 24 h")
             # Not actionable before its 24 h are held (to the second, cut down), said so.
@@ -197,6 +199,30 @@ class TestReplacementCandidates:
             not_before = datetime.fromisoformat(rec["not_before"])
             assert timedelta(0) <= ends - not_before < timedelta(seconds=1.01)
             assert rec["actionability"] == f"not actionable before {not_before:%Y-%m-%d %H:%M} UTC"
+
+    async def test_a_best_outsider_short_of_the_margin_is_named_with_its_lead_and_no_time(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        symbols = await ranked(api)
+        await build(api, symbols[:10])  # the best outsider, ranked 11th, leads no member
+        members = (await portfolio(api))["members"]
+        candidates = {m["symbol"] for m in members if m["is_replacement_candidate"]}
+        recommendations = (await read(api, "replacement-candidates"))["recommendations"]
+        assert {r["member"] for r in recommendations} == candidates and len(candidates) == 2
+        for rec in recommendations:
+            assert (rec["outsider"], rec["actionable"]) == (symbols[10], False)
+            lead = rec["lead"]
+            assert lead == round(rec["outsider_score"] - rec["member_score"], 4) <= 0
+            # No outsider leads by the 5-point margin: no time, and the wording says why in the
+            # answer's own figures (the lead signed, cut toward zero to one decimal).
+            assert rec["not_before"] is None
+            said = rec["actionability"]
+            prefix = f"not actionable: no outsider leads by 5 points (best: {symbols[10]}, "
+            assert said.startswith(prefix) and said.endswith(")"), said
+            shown = said.removeprefix(prefix).removesuffix(")")
+            assert shown.startswith("-" if lead < 0 else "+"), said
+            assert abs(float(shown)) <= abs(lead) < abs(float(shown)) + 0.1, said
+            assert any(b.startswith("held ") for b in rec["blocking"])  # still among the reasons
 
     async def test_a_better_outsider_is_actionable_when_the_rules_allow(
         self, api: httpx.AsyncClient, session: AsyncSession

@@ -136,6 +136,10 @@ class TestEvidence:
         assert evidence["run_id"] == run["id"]
         assert evidence["report_url"] == created.headers["location"]
         assert evidence["data"]["source"] == "database"
+        assert (
+            evidence["market_data"]["simulated"]
+            and evidence["data"]["market_data"] == (evidence["market_data"])
+        )
         assert set(evidence["out_of_sample"]) == {
             "policy",
             "default",

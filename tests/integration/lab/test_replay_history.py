@@ -25,6 +25,7 @@ from app.lab.history_import import HistoryImportService
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
 from app.main import create_app
+from app.market.contracts.data_source import NOTES, SIMULATOR
 from app.platform.core.config import Settings
 from app.platform.core.units import HOUR_MS
 from app.platform.db.engine import create_engine, create_sessionmaker
@@ -39,6 +40,12 @@ from tests.sim_fixtures import live_clock_ms, make_client, make_gateway
 
 DAYS = 14
 POLICY = policy_config(default_run_config(), DEFAULTS, {"policy": {"scoring_candles": 200}})
+
+SIMULATED = {
+    "sources": ["simulator"],
+    "simulated": True,
+    "note": NOTES[SIMULATOR],
+}
 
 
 @pytest.fixture
@@ -180,6 +187,8 @@ class TestReplaysApi:
         assert run["status"] == "succeeded", run["error"]
         assert run["report"]["data"]["source"] == "database"
         assert run["report"]["data"]["decisions"] == 4
+        # its candles came from the simulator, and the run says so where its figures are
+        assert run["report"]["data"]["market_data"] == run["market_data"] == SIMULATED
         assert any("replay_run" in s for s in statements)  # the service booked it
         # ... and served the report as the database keeps it, as text: never parsed here.
         assert any("CAST(replay_run.report AS TEXT)" in s for s in statements)

@@ -123,6 +123,26 @@ class TestMargin:
         assert (rec.max_correlation, rec.most_correlated_with) == (0.0, "STRONGUSDT")
 
 
+class TestNotBefore:
+    async def test_a_lead_not_yet_confirmed_is_not_actionable_before_it_could_be(
+        self, session: AsyncSession
+    ) -> None:
+        _, rec = await recommended_after(session, "52", "56", hours=2)
+        confirmed = NOW + 2 * HOUR - timedelta(minutes=5)  # a run 5 minutes late still counts
+        assert (rec.actionable, rec.not_before) == (False, confirmed)
+        assert rec.actionability == "not actionable before 2026-11-02 14:25 UTC"
+
+    async def test_no_lead_in_the_newest_run_gives_no_time_and_names_the_best_outsider(
+        self, session: AsyncSession
+    ) -> None:
+        # Held 1 h of 24 and OUT led before, but not now: nothing says it ever will.
+        _, rec = await recommended_after(session, "58", "54.9999", hours=2, held=HOUR)
+        assert (rec.actionable, rec.not_before) == (False, None)
+        assert rec.actionability == (
+            "not actionable: no outsider leads by 5 points (best: OUTUSDT, +4.9)"
+        )
+
+
 class TestConfirmations:
     async def test_a_lead_held_in_each_of_three_runs_is_actionable(
         self, session: AsyncSession

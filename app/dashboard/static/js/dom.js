@@ -100,3 +100,11 @@ export function fill(element, ...children) {
 export function panel(title, ...children) {
   return h("div", { class: "panel" }, title ? h("h3", null, title) : null, ...children);
 }
+
+/** The caveat beside figures computed from the simulator's prices: an answer's `market_data` (null,
+ * or candles not from the simulator: nothing to say). */
+export function simulatedCaveat(marketData) {
+  return marketData && marketData.simulated
+    ? h("p", { class: "caveat", role: "note" }, `Simulated data: these figures are ${marketData.note}.`)
+    : null;
+}

@@ -82,6 +82,8 @@ from .live_window_books import LiveWindowBooks
 from .market_data_check import MarketDataCheck
 from .market_data_check_breaker_state import MarketDataCheckBreakerState
 from .market_data_check_kind import MarketDataCheckKind
+from .market_data_read import MarketDataRead
+from .market_data_read_sources_item import MarketDataReadSourcesItem
 from .member_read import MemberRead
 from .metrics_read import MetricsRead
 from .order_line_read import OrderLineRead
@@ -270,6 +272,8 @@ __all__ = (
     "MarketDataCheck",
     "MarketDataCheckBreakerState",
     "MarketDataCheckKind",
+    "MarketDataRead",
+    "MarketDataReadSourcesItem",
     "MemberRead",
     "MetricsRead",
     "OrderLineRead",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.evidence_read_ic import EvidenceReadIc
     from ..models.evidence_read_out_of_sample import EvidenceReadOutOfSample
     from ..models.evidence_read_selection_type_0 import EvidenceReadSelectionType0
+    from ..models.market_data_read import MarketDataRead
     from ..models.verdict import Verdict
 
 
@@ -29,6 +30,8 @@ class EvidenceRead:
         ic (EvidenceReadIc): Out-of-sample information coefficients (mean, t, Newey-West t `t_hac`, n) of the
             configuration in force (`active`) and of the calibrated one (`calibrated`); `residual_btc`: against returns net
             of BTC beta.
+        market_data (MarketDataRead): Where the candles behind the answer's figures came from
+            (`app.market.contracts.data_source`).
         out_of_sample (EvidenceReadOutOfSample): default (in force), policy (calibrated) and every baseline, after
             costs.
         policy_hash (str): The configuration in force the evidence is about.
@@ -50,6 +53,7 @@ class EvidenceRead:
     computed_at: datetime.datetime
     data: EvidenceReadData
     ic: EvidenceReadIc
+    market_data: MarketDataRead
     out_of_sample: EvidenceReadOutOfSample
     policy_hash: str
     report_url: str
@@ -68,6 +72,8 @@ class EvidenceRead:
         data = self.data.to_dict()
 
         ic = self.ic.to_dict()
+
+        market_data = self.market_data.to_dict()
 
         out_of_sample = self.out_of_sample.to_dict()
 
@@ -93,6 +99,7 @@ class EvidenceRead:
                 "computed_at": computed_at,
                 "data": data,
                 "ic": ic,
+                "market_data": market_data,
                 "out_of_sample": out_of_sample,
                 "policy_hash": policy_hash,
                 "report_url": report_url,
@@ -111,6 +118,7 @@ class EvidenceRead:
         from ..models.evidence_read_ic import EvidenceReadIc  # noqa: PLC0415
         from ..models.evidence_read_out_of_sample import EvidenceReadOutOfSample  # noqa: PLC0415
         from ..models.evidence_read_selection_type_0 import EvidenceReadSelectionType0  # noqa: PLC0415
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.verdict import Verdict  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -121,6 +129,8 @@ class EvidenceRead:
         data = EvidenceReadData.from_dict(d.pop("data"))
 
         ic = EvidenceReadIc.from_dict(d.pop("ic"))
+
+        market_data = MarketDataRead.from_dict(d.pop("market_data"))
 
         out_of_sample = EvidenceReadOutOfSample.from_dict(d.pop("out_of_sample"))
 
@@ -152,6 +162,7 @@ class EvidenceRead:
             computed_at=computed_at,
             data=data,
             ic=ic,
+            market_data=market_data,
             out_of_sample=out_of_sample,
             policy_hash=policy_hash,
             report_url=report_url,

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.as_run_record import AsRunRecord
     from ..models.forward_record_read import ForwardRecordRead
+    from ..models.market_data_read import MarketDataRead
 
 
 T = TypeVar("T", bound="LiveEvidenceRead")
@@ -23,15 +26,18 @@ class LiveEvidenceRead:
         forward (ForwardRecordRead | None): The forward record: the automated policy's shadow book, every registered
             challenger's and the baselines', marked hourly from deployment on; null before the `forward_record` job first
             ran.
+        market_data (MarketDataRead | None | Unset): Where the candles behind these figures came from; null: no figure.
     """
 
     as_run: AsRunRecord | None
     forward: ForwardRecordRead | None
+    market_data: MarketDataRead | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.as_run_record import AsRunRecord  # noqa: PLC0415
         from ..models.forward_record_read import ForwardRecordRead  # noqa: PLC0415
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
 
         as_run: dict[str, Any] | None
         if isinstance(self.as_run, AsRunRecord):
@@ -45,6 +51,14 @@ class LiveEvidenceRead:
         else:
             forward = self.forward
 
+        market_data: dict[str, Any] | None | Unset
+        if isinstance(self.market_data, Unset):
+            market_data = UNSET
+        elif isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -53,6 +67,8 @@ class LiveEvidenceRead:
                 "forward": forward,
             }
         )
+        if market_data is not UNSET:
+            field_dict["market_data"] = market_data
 
         return field_dict
 
@@ -60,6 +76,7 @@ class LiveEvidenceRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.as_run_record import AsRunRecord  # noqa: PLC0415
         from ..models.forward_record_read import ForwardRecordRead  # noqa: PLC0415
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -93,9 +110,27 @@ class LiveEvidenceRead:
 
         forward = _parse_forward(d.pop("forward"))
 
+        def _parse_market_data(data: object) -> MarketDataRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None | Unset, data)
+
+        market_data = _parse_market_data(d.pop("market_data", UNSET))
+
         live_evidence_read = cls(
             as_run=as_run,
             forward=forward,
+            market_data=market_data,
         )
 
         live_evidence_read.additional_properties = d

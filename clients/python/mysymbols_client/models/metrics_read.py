@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.market_data_read import MarketDataRead
     from ..models.risk_report_read import RiskReportRead
 
 
@@ -23,6 +24,7 @@ class MetricsRead:
         observations (int):
         report (None | RiskReportRead):
         window_hours (int):
+        market_data (MarketDataRead | None | Unset): Where the candles behind these figures came from; null: no figure.
         periods (str | Unset):  Default: 'hourly returns of the current weights, annualised over 8760 h'.
     """
 
@@ -30,10 +32,12 @@ class MetricsRead:
     observations: int
     report: None | RiskReportRead
     window_hours: int
+    market_data: MarketDataRead | None | Unset = UNSET
     periods: str | Unset = "hourly returns of the current weights, annualised over 8760 h"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.risk_report_read import RiskReportRead  # noqa: PLC0415
 
         members_used = self.members_used
@@ -48,6 +52,14 @@ class MetricsRead:
 
         window_hours = self.window_hours
 
+        market_data: dict[str, Any] | None | Unset
+        if isinstance(self.market_data, Unset):
+            market_data = UNSET
+        elif isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
+
         periods = self.periods
 
         field_dict: dict[str, Any] = {}
@@ -60,6 +72,8 @@ class MetricsRead:
                 "window_hours": window_hours,
             }
         )
+        if market_data is not UNSET:
+            field_dict["market_data"] = market_data
         if periods is not UNSET:
             field_dict["periods"] = periods
 
@@ -67,6 +81,7 @@ class MetricsRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.risk_report_read import RiskReportRead  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -91,6 +106,23 @@ class MetricsRead:
 
         window_hours = d.pop("window_hours")
 
+        def _parse_market_data(data: object) -> MarketDataRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None | Unset, data)
+
+        market_data = _parse_market_data(d.pop("market_data", UNSET))
+
         periods = d.pop("periods", UNSET)
 
         metrics_read = cls(
@@ -98,6 +130,7 @@ class MetricsRead:
             observations=observations,
             report=report,
             window_hours=window_hours,
+            market_data=market_data,
             periods=periods,
         )
 

@@ -19,8 +19,10 @@ class RecommendationRead:
     """
     Attributes:
         actionability (str): Its state in the one wording the dashboard, the command line and the demo show: `actionable
-            now`, `not actionable before 2026-11-29 09:00 UTC` (`not_before` to the minute), or `not actionable: ` and the
-            blocking reasons when no time is known.
+            now`; `not actionable before 2026-11-29 09:00 UTC` (`not_before` to the minute); `not actionable: no outsider
+            leads by 5 points (best: SIM340USDT, -0.1)` (the margin, the best-scored outsider and its lead, signed and cut
+            to one decimal; `not actionable: no scored, tradable outsider` when there is none); or `not actionable: ` and
+            the blocking reasons when no time is known.
         actionable (bool):
         blocking (list[str]):
         confirmations (list[ConfirmationRead]):
@@ -31,9 +33,10 @@ class RecommendationRead:
         member_rank (int):
         member_score (float | None):
         most_correlated_with (None | str):
-        not_before (datetime.datetime | None): The earliest time it may become actionable, when what blocks it ends at a
-            time (the member's minimum holding time; the outsider's lead confirmed, should it keep leading); null when
-            actionable now or when nothing says when (a correlation, no outsider).
+        not_before (datetime.datetime | None): The earliest time it may become actionable, only while its outsider leads
+            by the replacement margin in the newest scoring run and what blocks it ends at a time (the member's minimum
+            holding time; that lead confirmed, should it keep leading); null when actionable now, when no outsider leads by
+            the margin (`actionability` then names the best one and its lead), or when nothing says when (a correlation).
         outsider (None | str):
         outsider_score (float | None):
         reasons (list[str]):

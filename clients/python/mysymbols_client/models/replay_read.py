@@ -12,6 +12,7 @@ from ..models.replay_read_status import ReplayReadStatus, check_replay_read_stat
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.market_data_read import MarketDataRead
     from ..models.replay_read_config_type_0 import ReplayReadConfigType0
     from ..models.replay_read_params import ReplayReadParams
     from ..models.replay_read_report_type_0 import ReplayReadReportType0
@@ -34,6 +35,8 @@ class ReplayRead:
         id (int):
         kind (ReplayReadKind): A replay, a walk-forward calibration (the evidence), or the replay judging a proposed
             scoring change beside the one in force (`PUT /scoring/algorithms?dry_run`).
+        market_data (MarketDataRead | None): When succeeded: where the candles it read came from (the report's
+            `data.market_data`; `source not recorded` for a report stored before it was kept).
         params (ReplayReadParams): The request as made.
         progress (float): Share of the decisions done, 0 to 1.
         report (None | ReplayReadReportType0): When succeeded: the replay document (config_hash, data, strategies, ic,
@@ -54,6 +57,7 @@ class ReplayRead:
     finished_at: datetime.datetime | None
     id: int
     kind: ReplayReadKind
+    market_data: MarketDataRead | None
     params: ReplayReadParams
     progress: float
     report: None | ReplayReadReportType0
@@ -64,6 +68,7 @@ class ReplayRead:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.replay_read_config_type_0 import ReplayReadConfigType0  # noqa: PLC0415
         from ..models.replay_read_report_type_0 import ReplayReadReportType0  # noqa: PLC0415
 
@@ -94,6 +99,12 @@ class ReplayRead:
         id = self.id
 
         kind: str = self.kind
+
+        market_data: dict[str, Any] | None
+        if isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
 
         params = self.params.to_dict()
 
@@ -134,6 +145,7 @@ class ReplayRead:
                 "finished_at": finished_at,
                 "id": id,
                 "kind": kind,
+                "market_data": market_data,
                 "params": params,
                 "progress": progress,
                 "report": report,
@@ -149,6 +161,7 @@ class ReplayRead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.replay_read_config_type_0 import ReplayReadConfigType0  # noqa: PLC0415
         from ..models.replay_read_params import ReplayReadParams  # noqa: PLC0415
         from ..models.replay_read_report_type_0 import ReplayReadReportType0  # noqa: PLC0415
@@ -209,6 +222,21 @@ class ReplayRead:
 
         kind = check_replay_read_kind(d.pop("kind"))
 
+        def _parse_market_data(data: object) -> MarketDataRead | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None, data)
+
+        market_data = _parse_market_data(d.pop("market_data"))
+
         params = ReplayReadParams.from_dict(d.pop("params"))
 
         progress = d.pop("progress")
@@ -266,6 +294,7 @@ class ReplayRead:
             finished_at=finished_at,
             id=id,
             kind=kind,
+            market_data=market_data,
             params=params,
             progress=progress,
             report=report,

@@ -17,6 +17,7 @@ from app.lab.calibration.adoption import (
     judge,
 )
 from app.stats.skill import regression
+from tests.api.unsaid_figures import unsaid
 
 PER_YEAR = 365.0
 RNG = np.random.default_rng(7)
@@ -151,3 +152,17 @@ def test_the_paired_regression_reads_the_default_s_universe() -> None:
     elsewhere = CandidateEvidence("elsewhere", BASE_ICS, BASE_BOOKS, moved, PER_YEAR)
     same = CandidateEvidence("same", BASE_ICS, BASE_BOOKS, UNIVERSE, PER_YEAR)
     assert judge(elsewhere, DEFAULT).alpha == judge(same, DEFAULT).alpha
+
+
+@pytest.mark.parametrize("measured", [0, 1])
+def test_too_few_paired_decisions_are_said_in_words_not_as_nan(measured: int) -> None:
+    ics = {d: np.full(v.size, np.nan) for d, v in BASE_ICS.items()}
+    ics["year"][:measured] = 0.05
+    candidate = CandidateEvidence("unmeasured", ics, BASE_BOOKS, UNIVERSE, PER_YEAR)
+    verdict = judge(candidate, DEFAULT)
+    assert verdict.decisions == measured and not verdict.qualifies
+    assert verdict.reasons() == [
+        f"not enough paired decisions yet to weigh its skill IC: {measured} of the 2 a "
+        "standard error needs"
+    ]
+    assert unsaid(verdict.reasons()[0]) == []

@@ -1,5 +1,5 @@
 """The replacement rules on plain numbers: the candidates, the hysteresis streak and the hours
-it must span; each candidate's state in the one wording, actionable now or from when."""
+it must span; each candidate's state in the one wording, actionable now, from when, or why not."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from app.portfolio.policy.actionability import actionability
+from app.portfolio.policy.actionability import actionability, no_lead_reason, signed_points
 from app.portfolio.policy.replacement_rule import (
     CorrelationTable,
     MemberFact,
@@ -177,7 +177,8 @@ class TestRecommend:
 
 
 class TestActionability:
-    """Each candidate's state in the one wording: actionable now, or not before a time."""
+    """Each candidate's state in the one wording: actionable now, not before a time while an
+    outsider leads by the margin, or why not."""
 
     members = TestRecommend.members
     outsider = TestRecommend.outsider
@@ -212,10 +213,32 @@ class TestActionability:
         assert (rec.actionable, rec.not_before) == (False, confirmed)
         assert rec.actionability == f"not actionable before {confirmed:%Y-%m-%d %H:%M} UTC"
 
-    def test_a_lead_lost_now_counts_its_hours_from_the_next_run_on(self) -> None:
-        runs = runs_every(60, 30, lead=1.0)  # under the margin: the streak is still to start
-        rec = self.advise(self.members, runs)
-        assert rec.not_before == datetime.fromtimestamp((self.now + 24 * H - 300_000) / 1000, UTC)
+    def test_no_outsider_leading_now_names_the_best_one_and_gives_no_time(self) -> None:
+        members = [self.members[0], MemberFact(2, "BUSDT", 2, 1.5)]  # held too briefly, too
+        rec = self.advise(members, runs_every(60, 30, lead=1.0))  # under the 5-point margin
+        assert (rec.actionable, rec.not_before) == (False, None)
+        assert (
+            rec.actionability == "not actionable: no outsider leads by 5 points (best: CUSDT, +1.0)"
+        )
+        assert rec.blocking == [  # the reasons, as before
+            "lead of 5 points held over 0.0 h of the 24 h required (0 runs in a row)",
+            "held 1.5 h of the required 24 h",
+        ]
+
+    def test_an_outsider_trailing_the_member_shows_its_lead_negative(self) -> None:
+        rec = self.advise(self.members, runs_every(60, 30, lead=-0.1064))
+        assert (rec.outsider, rec.lead, rec.not_before) == ("CUSDT", -0.1064, None)
+        assert rec.actionability == (
+            "not actionable: no outsider leads by 5 points (best: CUSDT, -0.1)"
+        )
+
+    def test_no_outsider_at_all_says_so_and_gives_no_time(self) -> None:
+        members = [self.members[0], MemberFact(2, "BUSDT", 2, 1.5)]
+        [rec] = recommend(
+            members, [], TestRecommend.runs, table([1, 2], 0.5), SETTINGS, now_ms=self.now
+        )
+        assert (rec.outsider, rec.actionable, rec.not_before) == (None, False, None)
+        assert rec.actionability == "not actionable: no scored, tradable outsider"
 
     def test_the_later_of_holding_and_confirmation_is_the_time(self) -> None:
         members = [self.members[0], MemberFact(2, "BUSDT", 2, 23.0)]  # 1 h still to hold
@@ -234,3 +257,41 @@ class TestActionability:
     def test_the_time_is_cut_to_the_minute_never_rounded_up(self) -> None:
         at = datetime(2026, 11, 29, 8, 59, 59, 900_000, tzinfo=UTC)
         assert actionability(False, at, []) == "not actionable before 2026-11-29 08:59 UTC"
+
+
+class TestNoLeadWording:
+    """Why no replacement is in sight, in the margin's and the best outsider's own figures."""
+
+    def test_names_the_margin_the_best_outsider_and_its_signed_lead(self) -> None:
+        assert no_lead_reason(5.0, "SIM340USDT", -0.1064) == (
+            "no outsider leads by 5 points (best: SIM340USDT, -0.1)"
+        )
+        assert no_lead_reason(7.5, "SIM1USDT", 3.0) == (
+            "no outsider leads by 7.5 points (best: SIM1USDT, +3.0)"
+        )
+
+    def test_a_lead_just_short_of_the_margin_never_reads_as_reaching_it(self) -> None:
+        assert no_lead_reason(5.0, "SIM1USDT", 4.9999) == (
+            "no outsider leads by 5 points (best: SIM1USDT, +4.9)"
+        )
+
+    def test_an_unknown_lead_and_no_outsider_at_all(self) -> None:
+        assert no_lead_reason(5.0, "SIM1USDT", None) == (
+            "no outsider leads by 5 points (best: SIM1USDT, lead unknown)"
+        )
+        assert no_lead_reason(5.0, None, None) == "no scored, tradable outsider"
+
+    def test_the_lead_is_cut_toward_zero_and_keeps_its_sign(self) -> None:
+        assert [signed_points(x) for x in (12.96, 0.0, -0.04, -2.35)] == [
+            "+12.9",
+            "+0.0",
+            "-0.0",
+            "-2.3",
+        ]
+
+    def test_no_lead_is_the_whole_wording_even_with_a_time(self) -> None:
+        at = datetime(2026, 11, 29, 9, tzinfo=UTC)
+        why = no_lead_reason(5.0, "SIM340USDT", -0.1064)
+        assert actionability(False, at, ["held 0.0 h of the required 24 h"], why) == (
+            "not actionable: no outsider leads by 5 points (best: SIM340USDT, -0.1)"
+        )

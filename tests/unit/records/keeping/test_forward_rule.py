@@ -17,6 +17,7 @@ from app.records.keeping.forward_rule import (
     one_sided_p,
 )
 from app.stats.hac import mean_hac
+from tests.api.unsaid_figures import unsaid
 
 
 def _record(
@@ -111,3 +112,49 @@ class TestForwardRule:
         default, better, market = _record(100, lead=0.05)
         with pytest.raises(ValueError, match="not aligned"):
             forward_verdicts(default, [better], market[:-1])
+
+
+class TestReasonsInWords:
+    """A figure the rule cannot compute yet is said in words: no `nan` in any reason."""
+
+    def test_with_no_decision_the_lead_is_not_measured_yet(self) -> None:
+        empty = ForwardSeries("default", [], [])
+        (verdict,) = forward_verdicts(empty, [ForwardSeries("X", [], [])], np.array([]))
+        assert verdict.reasons == [
+            f"0 forward decisions of the {MIN_DECISIONS} required",
+            "skill-IC lead not measured yet (no decision with both skill ICs), so it cannot "
+            f"beat Holm's {P_LEAD:.4f} across 1 challenger",
+            "paired alpha not measurable yet (too few decisions with both books' returns)",
+        ]
+        assert all(unsaid(reason) == [] for reason in verdict.reasons)
+
+    def test_over_one_decision_the_lead_has_no_standard_error_yet(self) -> None:
+        default = ForwardSeries("default", [0.01], [0.001])
+        (verdict,) = forward_verdicts(default, [ForwardSeries("X", [0.03], [0.002])], [0.0])
+        assert verdict.reasons[1] == (
+            "skill-IC lead +0.0200 over one decision has no standard error yet, so it cannot "
+            f"beat Holm's {P_LEAD:.4f} across 1 challenger"
+        )
+        assert all(unsaid(reason) == [] for reason in verdict.reasons)
+
+    def test_a_challenger_that_decides_as_the_default_has_no_lead(self) -> None:
+        default, _, market = _record(5, lead=0.0)
+        same = ForwardSeries("X", default.skill_ic, default.returns)
+        verdict, _ = forward_verdicts(default, [same, same], market)
+        assert verdict.reasons[1] == (
+            "skill IC the same as the default's on each of its 5 decisions, so it cannot beat "
+            f"Holm's {P_LEAD / 2:.4f} across 2 challengers"
+        )
+        assert all(unsaid(reason) == [] for reason in verdict.reasons)
+
+    def test_a_negative_paired_alpha_without_spread_is_said_without_a_t(self) -> None:
+        market = [-0.01, 0.0, 0.01]
+        default = ForwardSeries("default", [0.0, 0.01, 0.02], [0.0] * 3)
+        # Exactly 0.001 behind at each decision: the line fits with no residual at all.
+        behind = ForwardSeries("X", [0.0, 0.01, 0.02], [-0.001] * 3)
+        (verdict,) = forward_verdicts(default, [behind], market)
+        assert verdict.reasons[-1] == (
+            "paired alpha -0.00100 a decision (no spread around it to give it a t) is "
+            "significantly negative"
+        )
+        assert all(unsaid(reason) == [] for reason in verdict.reasons)

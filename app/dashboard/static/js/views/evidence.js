@@ -6,10 +6,12 @@
 
 import { get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
-import { fill, h, label, num, panel, pct, signedCell, stats, table, when } from "../dom.js";
+import { fill, h, label, num, panel, pct, signedCell, simulatedCaveat, stats, table, when } from "../dom.js";
 import { liveSection, readLive } from "./live.js";
 
 const OURS = ["policy", "default"]; // the scoring's books; everything else is a baseline
+// A fraction in percent, null when unknown (a cell then says "–", never "NaN").
+const percent = (v) => (v === null || v === undefined ? null : v * 100);
 let chosen = null;
 
 function drawdowns(equity) {
@@ -69,9 +71,9 @@ function selectionPanel(report) {
     { label: "t", num: true }, { label: "Beta", num: true }, { label: "Active / year", num: true },
     { label: "Tracking error", num: true }, { label: "Information ratio", num: true },
   ], Object.entries(selection.strategies).map(([name, f]) => h("tr", { class: OURS.includes(name) ? "member" : null }, [
-    h("th", { scope: "row" }, label(name)), signedCell(f.alpha_annualised === null ? null : f.alpha_annualised * 100, 1, " %"),
+    h("th", { scope: "row" }, label(name)), signedCell(percent(f.alpha_annualised), 1, " %"),
     h("td", null, interval(f.alpha_interval_annualised)), h("td", { class: "num" }, num(f.alpha_t)),
-    h("td", { class: "num" }, num(f.beta)), signedCell(f.active_return === null ? null : f.active_return * 100, 1, " %"),
+    h("td", { class: "num" }, num(f.beta)), signedCell(percent(f.active_return), 1, " %"),
     h("td", { class: "num" }, pct(f.tracking_error)), h("td", { class: "num" }, num(f.information_ratio)),
   ])), { id: "selection-alpha" });
   const icRow = (name, v) => {
@@ -125,8 +127,8 @@ function render(body, run, runs, onChoose) {
   ], names.map((name) => {
     const f = strategies[name];
     return h("tr", { class: OURS.includes(name) ? "member" : null }, [
-      h("th", { scope: "row" }, label(name)), signedCell(f.total_return * 100, 1, " %"),
-      signedCell(f.cagr === null ? null : f.cagr * 100, 1, " %"), h("td", { class: "num" }, num(f.sharpe)),
+      h("th", { scope: "row" }, label(name)), signedCell(percent(f.total_return), 1, " %"),
+      signedCell(percent(f.cagr), 1, " %"), h("td", { class: "num" }, num(f.sharpe)),
       h("td", { class: "num" }, num(f.sortino)), h("td", { class: "num" }, pct(f.max_drawdown)),
       h("td", { class: "num" }, num(f.turnover)), h("td", { class: "num" }, pct(f.fees)),
       h("td", { class: "num" }, pct(f.funding)),
@@ -143,7 +145,7 @@ function render(body, run, runs, onChoose) {
   fill(body,
     h("h3", { id: "replay-title" }, "Replay and walk-forward evidence (history)"),
     h("div", { class: "controls" }, h("label", { for: "report-choice" }, "Report"), picker),
-    headline(strategies), verdict,
+    simulatedCaveat(run.market_data), headline(strategies), verdict,
     stats([
       ["Kind", run.kind], ["Range", `${when(data.from || run.data_from)} → ${when(data.to || run.data_to)}`],
       ["Decisions", String(data.decisions ?? "–")], ["Symbols", String(data.symbols ?? "–")],

@@ -144,13 +144,16 @@ export function forwardSection(forward) {
   const skill = (forward.books[DEFAULT] || {}).skill_ic;
   const marked = forward.marked_to !== null;
   return h("section", { class: "record", id: "forward", "aria-labelledby": "forward-title" },
-    h("h3", { id: "forward-title" }, `Forward record since ${when(forward.inception)}`),
+    h("h3", { id: "forward-title" }, Date.parse(forward.inception) > Date.now()
+      ? `Forward record: starts at ${when(forward.inception)}` // its first decision's hour
+      : `Forward record since ${when(forward.inception)}`),
     h("p", { class: "muted" }, "The automated policy's shadow book (the default), beside every " +
       "registered challenger's and the baselines', marked hourly from deployment on after costs. " +
       "The forward rule judges each challenger on their daily decisions; nothing is adopted by " +
       "itself."),
     stats([
-      ["Inception", when(forward.inception)], ["Marked to", when(forward.marked_to)],
+      ["Inception", when(forward.inception)],
+      ["Marked to", marked ? when(forward.marked_to) : "no hour yet"],
       ["Hours to mark", String(forward.hours_to_mark)],
       ["Default's decisions", `${judged.decisions} / ${judged.rule.min_decisions}`],
       ["Default's skill IC", skill ? `${signed3(skill.mean)} (t ${signed3(skill.t_hac, 2)})` : "–"],

@@ -6,12 +6,16 @@
 
 import { ApiError, get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
-import { age, h, label, num, panel, pct, signedCell, stats, table, when } from "../dom.js";
+import { h, label, num, panel, pct, signedCell, simulatedCaveat, stats, table, when } from "../dom.js";
 import { forwardSection } from "./forward.js";
 
 const WINDOWS = [["since_inception", "since inception"], ["last_90d", "90 d"], ["last_30d", "30 d"]];
-const STARTS = "The live track record starts at the portfolio's first decision: that hour is its " +
-  "inception, and it is marked hour by hour once the hour's candles are stored.";
+export const STARTS = "The live track record starts at the portfolio's first decision: that hour " +
+  "is its inception, and it is marked hour by hour once the hour's candles are stored.";
+
+/** Whether the moment `iso` is still to come (by this browser's clock): it "starts at", never
+ * "started" or "since". */
+export const toCome = (iso) => Boolean(iso) && Date.parse(iso) > Date.now();
 
 /** `{as_run, forward}` (either null until it starts), or null before both start (the API
  * answers 404 until then). */
@@ -87,8 +91,11 @@ function headline(live) {
   const asRun = live.windows.since_inception.books.as_run;
   if (!asRun) return null;
   if (live.marked_to === null) {
-    return h("p", { id: "live-headline", class: "headline" },
-      `Started at ${when(live.inception)}: no hour marked yet (${live.hours_to_mark} to mark).`);
+    const waiting = live.hours_to_mark ? `${live.hours_to_mark} to mark` : "none to mark yet";
+    return h("p", { id: "live-headline", class: "headline" }, toCome(live.inception)
+      ? `Starts at ${when(live.inception)}, the hour its first decision trades in: no hour ` +
+        "marked yet."
+      : `Started at ${when(live.inception)}: no hour marked yet (${waiting}).`);
   }
   return h("p", { id: "live-headline", class: "headline" },
     `As run: ${num(percent(asRun.total_return), 1)} % since inception after costs ` +
@@ -108,14 +115,15 @@ function asRunSection(live) {
     panel("Replacements and configuration", hitRate(live.replacements), segmentsTable(live)),
     panel(null, figuresTable(live))];
   return h("section", { class: "record", "aria-labelledby": "live-since" },
-    h("h3", { id: "live-since" }, new Date(live.inception) > new Date()
-      ? `Live from ${when(live.inception)} (its first decision, still to come)`
+    h("h3", { id: "live-since" }, toCome(live.inception)
+      ? `Live track record: starts at ${when(live.inception)}`
       : `Live since ${when(live.inception)}`),
     h("p", { class: "muted" }, "The real portfolio as it was run, whoever changed it, followed " +
       "since its first decision, marked hourly from stored candles and funding after costs. Apart " +
       "from the replay evidence below: these figures are not a replay's."),
     stats([
-      ["Marked to", when(live.marked_to)], ["Hours", String(live.hours)],
+      ["Marked to", live.marked_to === null ? "no hour yet" : when(live.marked_to)],
+      ["Hours", String(live.hours)],
       ["To mark", String(live.hours_to_mark)], ["Decisions", String(live.decisions)],
       ["Gap hours", String(live.gap_hours)], ["Segments", String(live.segments.length)],
     ]),
@@ -125,23 +133,6 @@ function asRunSection(live) {
 
 /** The live panels of `readLive()`'s answer: the as-run record, then the forward record. */
 export function liveSection(answer) {
-  return h("div", { id: "live-records" }, asRunSection(answer?.as_run ?? null),
-    forwardSection(answer?.forward ?? null));
-}
-
-/** The as-run record's last update for Operations (`answer` as `readLive()` gives it): when
- * it was marked to and updated, and how long ago. */
-export function lastUpdate(answer) {
-  const live = answer?.as_run ?? null;
-  if (live === null) {
-    return h("div", { id: "track-record" }, h("p", null, `Not started. ${STARTS}`));
-  }
-  const since = (iso) => age(Math.max(0, Date.now() - Date.parse(iso)) / 1000);
-  return h("div", { id: "track-record" }, stats([
-    ["Marked to", when(live.marked_to)],
-    ["Record age", since(live.marked_to ?? live.inception)], ["To mark", String(live.hours_to_mark)],
-    ["Updated", when(live.updated_at)],
-    ["Updated ago", live.updated_at === null ? "–" : since(live.updated_at)],
-    ["Gap hours", String(live.gap_hours)],
-  ]));
+  return h("div", { id: "live-records" }, simulatedCaveat(answer?.market_data ?? null),
+    asRunSection(answer?.as_run ?? null), forwardSection(answer?.forward ?? null));
 }

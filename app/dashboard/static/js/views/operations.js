@@ -4,7 +4,7 @@
 
 import { ApiError, get, post, readStatus } from "../api.js";
 import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
-import { lastUpdate, readLive } from "./live.js";
+import { readLive, STARTS, toCome } from "./live.js";
 
 const RUNS = 20;
 // Red only for what went wrong: a skip (nothing the job may do then) is no failure.
@@ -56,8 +56,10 @@ export async function load(body, { askForKey }) {
   fill(body,
     source,
     stats([
-      ["Data age", age(market.data_age_s)], ["Data", market.stale ? "STALE" : "fresh"],
-      ["Last update", when(market.last_update_at)],
+      // An age only of data there is: before the first update, none.
+      ["Data age", market.data_age_s === null ? "no data yet" : age(market.data_age_s)],
+      ["Data", market.stale ? "STALE" : "fresh"],
+      ["Last update", market.last_update_at === null ? "no update yet" : when(market.last_update_at)],
       ["Breaker", `${market.breaker_state}${market.breaker_retry_in_s ? `, retry in ${num(market.breaker_retry_in_s, 0)} s` : ""}`],
       ["Breaker opened", `${market.breaker_times_opened} times`],
       ["Database", status.database.reachable ? `${status.database.backend}, ${num(status.database.latency_ms, 1)} ms` : "unreachable"],
@@ -74,6 +76,28 @@ export async function load(body, { askForKey }) {
     h("td", { class: "wrap" }, outcome(r))]), // long outcomes wrap instead of widening the table
     { id: "job-runs" })),
   );
+}
+
+/** The as-run record's last update (`answer` as `readLive()` gives it): when it starts or
+ * started, what it is marked to and when it was updated, each age only once there is something
+ * to be old (a record not marked yet has none, whatever its inception). */
+function lastUpdate(answer) {
+  const live = answer?.as_run ?? null;
+  if (live === null) {
+    return h("div", { id: "track-record" }, h("p", null, `Not started. ${STARTS}`));
+  }
+  const ago = (iso) => age(Math.max(0, Date.now() - Date.parse(iso)) / 1000);
+  const marked = live.marked_to !== null;
+  const updated = live.updated_at !== null;
+  return h("div", { id: "track-record" }, stats([
+    [toCome(live.inception) ? "Starts at" : "Started at", when(live.inception)],
+    ["Marked to", marked ? when(live.marked_to) : "no hour marked yet"],
+    marked ? ["Record age", ago(live.marked_to)] : null,
+    ["To mark", String(live.hours_to_mark)],
+    ["Updated", updated ? when(live.updated_at) : "no update yet"],
+    updated ? ["Updated ago", ago(live.updated_at)] : null,
+    ["Gap hours", String(live.gap_hours)],
+  ].filter(Boolean)));
 }
 
 /** What a run came to: its problem, why it was skipped, or what it did. */

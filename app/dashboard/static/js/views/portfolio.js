@@ -6,6 +6,22 @@ import { barChart } from "../charts.js";
 import { age, fill, h, label, num, panel, price, signedCell, stats, table, when } from "../dom.js";
 
 const HISTORY = 8;
+// Component headings written short below 1300 px (app.css), so that every column of the members
+// table stays in view at 1024 px; the whole word is on hover (`title`).
+const SHORT = { technical: "Tech.", fundamental: "Fund." };
+
+/** A column heading in sentence case: "market_structure" -> "Market structure". */
+function heading(name) {
+  const text = label(name);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A component's heading: its whole name, and its short form where there is one (CSS shows one). */
+function componentHeading(name) {
+  const whole = heading(name);
+  if (!SHORT[name]) return whole;
+  return [h("span", { class: "long" }, whole), h("abbr", { class: "short", title: whole }, SHORT[name])];
+}
 
 /** Whether a replacement would take the member: "no" unless it is among the weakest; for a
  * candidate, the API's one wording of its state (actionable now, or not before a time), its
@@ -50,7 +66,7 @@ export async function load(body) {
   const columns = [
     { label: "Rank" }, { label: "Symbol" }, { label: "Weight %", num: true },
     { label: "Composite", num: true },
-    ...components.map((c) => ({ label: label(c), num: true })),
+    ...components.map((c) => ({ label: componentHeading(c), num: true })),
     { label: "Entry", num: true }, { label: "Current", num: true },
     { label: "Since inclusion", num: true }, { label: "Replace?" },
     { label: "Data age", num: true },

@@ -8,6 +8,12 @@ import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
 const HISTORY_RUNS = 30;
 let selected = null;
 
+/** A heading in sentence case: "market_structure" -> "Market structure". */
+function heading(name) {
+  const text = label(name);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function card(symbol, scores) {
   const entries = scores.history;
   if (!entries.length) return h("p", null, `${symbol} has no scores yet.`);
@@ -29,7 +35,7 @@ function card(symbol, scores) {
   for (const component of latest.scores) {
     if (component.component === "composite") continue;
     const metrics = component.breakdown.metrics || [];
-    parts.push(table(`${label(component.component)}: ${num(component.score, 2)} (confidence ${num(component.confidence, 2)})`,
+    parts.push(table(`${heading(component.component)}: ${num(component.score, 2)} (confidence ${num(component.confidence, 2)})`,
       [{ label: "Metric" }, { label: "Raw", num: true }, { label: "Normalised", num: true },
         { label: "Weight", num: true }, { label: "Contribution", num: true }],
       metrics.map((m) => [label(m.name), num(m.raw, 4), num(m.normalised, 1), num(m.weight, 2),
@@ -119,7 +125,7 @@ export async function load(body) {
     ]),
     h("div", { class: "grid2 ranked" },
       panel("Latest ranking", table(null, [{ label: "Rank" }, { label: "Symbol" },
-        { label: "Composite", num: true }, ...components.map((c) => ({ label: label(c), num: true })),
+        { label: "Composite", num: true }, ...components.map((c) => ({ label: heading(c), num: true })),
         { label: "Confidence", num: true }, { label: "Portfolio" }], rows, { id: "ranking" })),
       h("div", null, panel(null, cardSlot), panel("Excluded symbols", exclusions(run)))),
   );

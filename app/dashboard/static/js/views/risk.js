@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { heatmap } from "../charts.js";
-import { fill, h, num, panel, pct, stats, table } from "../dom.js";
+import { fill, h, num, panel, pct, simulatedCaveat, stats, table } from "../dom.js";
 
 /** The members that move together: each group linked by pairs over the limit, with its
  * strongest pair; the members in no group are named once, not listed as groups of one. */
@@ -58,7 +58,8 @@ export async function load(body) {
   const betas = table(null, [{ label: "Symbol" }, { label: "Beta to BTC", num: true }],
     Object.entries(correlation.beta_to_btc).map(([symbol, beta]) => [symbol, num(beta, 3)]),
     { id: "betas" });
-  fill(body, 
+  fill(body,
+    simulatedCaveat(metrics.market_data),
     stats([
       ["Members", String(statistics.member_count)],
       ["Average pairwise r", num(correlation.average_pairwise, 3)],
