@@ -17,7 +17,13 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from app.market.schemas import CATEGORY_DESCRIPTION, ContractCategory, DecidedBy, RuleFigures
+from app.market.schemas import (
+    CATEGORY_DESCRIPTION,
+    ContractCategory,
+    DecidedBy,
+    MarketData,
+    RuleFigures,
+)
 from app.platform.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.platform.schemas.common import DecimalNumber, RequestBody, UnitFraction
 from app.platform.schemas.recorded import recorded_example
@@ -157,6 +163,11 @@ class RankingsRead(BaseModel):
                             },
                         }
                     ],
+                    "market_data": {
+                        "sources": ["live"],
+                        "simulated": False,
+                        "note": "computed from KuCoin's prices",
+                    },
                 }
             ]
         }
@@ -177,6 +188,7 @@ class RankingsRead(BaseModel):
         "the data's age past the limit; null when not stale."
     )
     items: list[RankingItem]
+    market_data: MarketData = None
 
 
 class ComponentScoreRead(BaseModel):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin.gateway import KucoinGateway
@@ -15,7 +17,8 @@ from app.market.contracts.categories import (
     exclusion_code,
     is_excluded,
 )
-from app.market.repository import SymbolRepository
+from app.market.repository import MarketDataSourceRepository, SymbolRepository
+from app.market.schemas import MarketDataRead
 from app.market.service import symbol_category
 from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
@@ -81,6 +84,10 @@ class ScoringService:
         newest = await self.runs.latest_run()
         if newest is not None and newest.id != run.id:  # a newer run scored nothing
             reasons.insert(0, nothing_scored(newest))
+        read_from = run.started_at - timedelta(hours=int(run.config.get("candles", 0)))
+        provenance = await MarketDataSourceRepository(self.session).between(
+            read_from, run.started_at
+        )
         return RankingsRead(
             run_id=run.id,
             scored_at=run.started_at,
@@ -89,6 +96,7 @@ class ScoringService:
             stale=bool(reasons),
             stale_reason="; ".join(reasons) or None,
             items=items,
+            market_data=MarketDataRead.of(provenance),
         )
 
     async def symbol_scores(self, symbol: str, *, limit: int) -> SymbolScoresRead:

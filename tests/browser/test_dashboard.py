@@ -666,6 +666,10 @@ class TestViews:
         weights = [float(w) for w in await texts(page, "#members td.weight")]
         assert len(weights) == MEMBERS and abs(sum(weights) - 100) < 1e-6
         assert (await page.inner_text("#total-weight")).startswith("100.0000")
+        ranking = await read(deployment, "/scoring/rankings")
+        assert ranking["market_data"]["simulated"]  # the scores beside the members say so
+        caveat = await page.inner_text("#view-portfolio .caveat")
+        assert caveat == f"Simulated data: these figures are {ranking['market_data']['note']}."
         bars = page.locator("#view-portfolio .bars .bar")
         drawn = await bars.evaluate_all("bars => bars.map(b => Number(b.dataset.value))")
         assert drawn == weights
@@ -728,6 +732,7 @@ class TestViews:
         excluded = run["exclusions"].get("symbols", {}), run["exclusions"].get("fetch_failures", {})
         rows = await page.locator("#exclusions tbody tr").count()
         assert rows == sum(len(e) for e in excluded)
+        assert "the KuCoin simulator's prices" in await page.inner_text("#view-rankings .caveat")
         legend = await texts(page, "#score-card .legend li")  # risk only: composite = risk
         assert "risk (= composite, dashed)" in legend and "composite" in legend
         ticks = await page.locator("#score-card svg.lines text.xtick").all_text_contents()

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.market.contracts.data_source import NOTES, SIMULATOR
 from app.market.models import MarketDataSource
 from tests.api.portfolio.test_operations import build
-from tests.api.portfolio_calls import PORTFOLIO, READ, ranked
+from tests.api.portfolio_calls import BASE, PORTFOLIO, READ, ranked
 
 SIMULATED = {
     "sources": ["simulator"],
@@ -48,6 +48,13 @@ class TestRiskFigures:
         }
         await session.execute(delete(MarketDataSource))
         assert (await metrics(api))["market_data"] == NOT_RECORDED
+
+    async def test_the_ranking_says_where_its_run_read_candles_from(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await ranked(api)
+        response = await api.get(f"{BASE}/scoring/rankings", headers=READ)
+        assert response.status_code == 200 and response.json()["market_data"] == SIMULATED
 
     async def test_without_members_there_is_no_figure_to_label(
         self, api: httpx.AsyncClient

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.market_data_read import MarketDataRead
     from ..models.ranking_item import RankingItem
 
 
@@ -28,6 +31,7 @@ class RankingsRead:
         stale_reason (None | str): Why `stale` is true: the newer run that scored nothing, with what kept it from
             scoring (its universe sync's error, its failed fetches, its exclusions), and/or the data's age past the limit;
             null when not stale.
+        market_data (MarketDataRead | None | Unset): Where the candles behind these figures came from; null: no figure.
     """
 
     component: str
@@ -37,9 +41,12 @@ class RankingsRead:
     scored_at: datetime.datetime
     stale: bool
     stale_reason: None | str
+    market_data: MarketDataRead | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
+
         component = self.component
 
         data_age_s = self.data_age_s
@@ -58,6 +65,14 @@ class RankingsRead:
         stale_reason: None | str
         stale_reason = self.stale_reason
 
+        market_data: dict[str, Any] | None | Unset
+        if isinstance(self.market_data, Unset):
+            market_data = UNSET
+        elif isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -71,11 +86,14 @@ class RankingsRead:
                 "stale_reason": stale_reason,
             }
         )
+        if market_data is not UNSET:
+            field_dict["market_data"] = market_data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.ranking_item import RankingItem  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -103,6 +121,23 @@ class RankingsRead:
 
         stale_reason = _parse_stale_reason(d.pop("stale_reason"))
 
+        def _parse_market_data(data: object) -> MarketDataRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None | Unset, data)
+
+        market_data = _parse_market_data(d.pop("market_data", UNSET))
+
         rankings_read = cls(
             component=component,
             data_age_s=data_age_s,
@@ -111,6 +146,7 @@ class RankingsRead:
             scored_at=scored_at,
             stale=stale,
             stale_reason=stale_reason,
+            market_data=market_data,
         )
 
         rankings_read.additional_properties = d

@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { barChart } from "../charts.js";
-import { age, fill, h, label, num, panel, price, signedCell, stats, table, when } from "../dom.js";
+import { age, fill, h, label, num, panel, price, signedCell, simulatedCaveat, stats, table, when } from "../dom.js";
 
 const HISTORY = 8;
 // Component headings written short below 1300 px (app.css), so that every column of the members
@@ -106,8 +106,9 @@ export async function load(body) {
     { id: "changes" })
     : h("p", null, "No changes recorded yet.");
 
-  fill(body, 
+  fill(body,
     summary,
+    simulatedCaveat(rankings ? rankings.market_data : null), // beside the members' scores
     panel(null, membersTable),
     panel("Weights", chart),
     panel("Last changes", audit), // the full width: its reasons and actors are long

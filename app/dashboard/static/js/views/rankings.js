@@ -3,7 +3,7 @@
 
 import { ApiError, get } from "../api.js";
 import { lineChart, PALETTE } from "../charts.js";
-import { age, fill, h, label, num, panel, stats, table, when } from "../dom.js";
+import { age, fill, h, label, num, panel, simulatedCaveat, stats, table, when } from "../dom.js";
 
 const HISTORY_RUNS = 30;
 let selected = null;
@@ -117,7 +117,8 @@ export async function load(body) {
     h("td", { class: "num" }, num(item.confidence, 2)),
     h("td", null, members.has(item.symbol) ? "member" : ""),
   ]));
-  fill(body, 
+  fill(body,
+    simulatedCaveat(rankings.market_data),
     stats([
       ["Run", `#${rankings.run_id}`], ["Scored at", when(rankings.scored_at)],
       ["Data age", age(rankings.data_age_s)], ["Scored", `${run.scored_count} of ${run.universe_size}`],
