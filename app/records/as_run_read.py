@@ -24,6 +24,7 @@ from app.records.models import TrackRecordDecision
 from app.records.repository import AsRunRepository
 from app.records.schemas import (
     AsRunRecord,
+    ForwardRecordRead,
     LiveEvidenceRead,
     LiveFigures,
     LiveWindow,
@@ -64,13 +65,21 @@ class LiveEvidenceService:
                 "no record yet: the forward record starts at the first forward_record job after "
                 "deployment, the as-run record at the portfolio's first decision"
             )
-        started = min(r.inception for r in (as_run, forward) if r is not None)
-        provenance = await MarketDataSourceRepository(self.records.session).between(
-            started, utcnow()
-        )
         return LiveEvidenceRead(
-            as_run=as_run, forward=forward, market_data=MarketDataRead.of(provenance)
+            as_run=as_run, forward=forward, market_data=await self.market_data(as_run, forward)
         )
+
+    async def market_data(
+        self, as_run: AsRunRecord | None, forward: ForwardRecordRead | None
+    ) -> MarketDataRead | None:
+        """Where the candles its marks read came from, since the earlier inception; None while
+        both start in an hour still to come (no figure yet)."""
+        now = utcnow()
+        started = min(r.inception for r in (as_run, forward) if r is not None)
+        if started > now:
+            return None
+        sources = MarketDataSourceRepository(self.records.session)
+        return MarketDataRead.of(await sources.between(started, now))
 
     async def as_run(self) -> AsRunRecord | None:
         """The real portfolio's record; None before its first decision."""
