@@ -48,7 +48,12 @@ async def check_correlation(
     report = await in_reads_worker(
         session, with_benchmark, window, now, correlation_report, names, limit
     )
-    return CorrelationRead.model_validate(report)
+    correlation = CorrelationRead.model_validate(report)
+    if names:
+        since = now - timedelta(hours=window)
+        provenance = await MarketDataSourceRepository(session).between(since, now)
+        correlation.market_data = MarketDataRead.of(provenance)
+    return correlation
 
 
 async def record_performance(

@@ -376,6 +376,7 @@ class CorrelationRead(BaseModel):
     clusters: list[list[str]]
     beta_to_btc: dict[str, float | None]
     common_hours: int
+    market_data: MarketData = None
 
 
 class CorrelatedPair(BaseModel):

@@ -49,6 +49,11 @@ class TestRiskFigures:
         await session.execute(delete(MarketDataSource))
         assert (await metrics(api))["market_data"] == NOT_RECORDED
 
+    async def test_the_correlation_says_so_too(self, api: httpx.AsyncClient) -> None:
+        await build(api, (await ranked(api))[:3])
+        response = await api.get(f"{PORTFOLIO}/correlation", params={"window": 48}, headers=READ)
+        assert response.status_code == 200 and response.json()["market_data"] == SIMULATED
+
     async def test_the_ranking_says_where_its_run_read_candles_from(
         self, api: httpx.AsyncClient
     ) -> None:

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.correlated_pair import CorrelatedPair
     from ..models.correlation_read_beta_to_btc import CorrelationReadBetaToBtc
+    from ..models.market_data_read import MarketDataRead
 
 
 T = TypeVar("T", bound="CorrelationRead")
@@ -27,6 +30,7 @@ class CorrelationRead:
         pairs_over_limit (list[CorrelatedPair]):
         symbols (list[str]):
         window_hours (int):
+        market_data (MarketDataRead | None | Unset): Where the candles behind these figures came from; null: no figure.
     """
 
     average_pairwise: float | None
@@ -38,9 +42,12 @@ class CorrelationRead:
     pairs_over_limit: list[CorrelatedPair]
     symbols: list[str]
     window_hours: int
+    market_data: MarketDataRead | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
+
         average_pairwise: float | None
         average_pairwise = self.average_pairwise
 
@@ -75,6 +82,14 @@ class CorrelationRead:
 
         window_hours = self.window_hours
 
+        market_data: dict[str, Any] | None | Unset
+        if isinstance(self.market_data, Unset):
+            market_data = UNSET
+        elif isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -90,6 +105,8 @@ class CorrelationRead:
                 "window_hours": window_hours,
             }
         )
+        if market_data is not UNSET:
+            field_dict["market_data"] = market_data
 
         return field_dict
 
@@ -97,6 +114,7 @@ class CorrelationRead:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.correlated_pair import CorrelatedPair  # noqa: PLC0415
         from ..models.correlation_read_beta_to_btc import CorrelationReadBetaToBtc  # noqa: PLC0415
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -149,6 +167,23 @@ class CorrelationRead:
 
         window_hours = d.pop("window_hours")
 
+        def _parse_market_data(data: object) -> MarketDataRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None | Unset, data)
+
+        market_data = _parse_market_data(d.pop("market_data", UNSET))
+
         correlation_read = cls(
             average_pairwise=average_pairwise,
             beta_to_btc=beta_to_btc,
@@ -159,6 +194,7 @@ class CorrelationRead:
             pairs_over_limit=pairs_over_limit,
             symbols=symbols,
             window_hours=window_hours,
+            market_data=market_data,
         )
 
         correlation_read.additional_properties = d
