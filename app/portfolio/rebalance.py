@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.kucoin.exchange_errors import ExchangeError
+from app.market.contracts.data_source import KINDS, Provenance
 from app.market.models import Symbol
 from app.market.prices import PriceCache
+from app.market.repository import MarketDataSourceRepository
+from app.market.schemas import MarketDataRead
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, ValidationFailedError
 from app.platform.core.ticks import on_tick
@@ -214,12 +217,17 @@ async def size_position(
         volatility=volatility,
         target_volatility=config.target_volatility if volatility_adjusted else None,
     )
+    kinds = {prices.gateway.source_kind}  # the price: the source read now
+    if volatility_adjusted:  # the volatility: the stored candles'
+        since = now - timedelta(hours=VOLATILITY_HOURS)
+        kinds |= set((await MarketDataSourceRepository(session).between(since, now)).sources)
     return PositionSizeRead(
         symbol=canonical,
         weight_pct=row.member.weight,
         price=price,
         price_source=source,
         volatility=volatility,
+        market_data=MarketDataRead.of(Provenance(tuple(k for k in KINDS if k in kinds))),
         **asdict(size),
     )
 

@@ -264,6 +264,7 @@ class WeightsRead(BaseModel):
     relaxed_caps: list[str] = Field(
         description="Caps no weights could meet with this many members, relaxed to 100/n."
     )
+    market_data: MarketData = None
 
 
 class RebalanceRequest(RequestBody):
@@ -357,6 +358,7 @@ class PositionSizeRead(BaseModel):
         "volatility): 1 when the scaling was asked for and left the size as it was; null when "
         "it was not asked for."
     )
+    market_data: MarketData = None
 
 
 # The analytics: correlation, reported PnL, statistics, risk ratios.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypedDict
 
@@ -11,6 +11,8 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
+from app.market.repository import MarketDataSourceRepository
+from app.market.schemas import MarketDataRead
 from app.platform.core.errors import ConflictError, ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths.heavy_reads import risk_weights
@@ -116,7 +118,23 @@ async def calculate_dynamic_weights(
         inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
     upper = np.full(len(symbols), high) if liquidity is None else np.minimum(high, liquidity)
     weights = dict(zip([s.symbol for s in symbols], to_percent(raw, upper), strict=True))
-    return WeightsRead(method=method, weights=weights, inputs=inputs, relaxed_caps=relaxed)
+    read_hours = max(
+        config.policy.weights_lookback_hours if volatilities is not None else 0,
+        int(scores.run.config.get("candles", 0)) if scores.run and method in SCORE_METHODS else 0,
+    )
+    market_data = None
+    if read_hours:  # weights from prices or from scores: where their candles came from
+        since = now - timedelta(hours=read_hours)
+        market_data = MarketDataRead.of(
+            await MarketDataSourceRepository(session).between(since, now)
+        )
+    return WeightsRead(
+        method=method,
+        weights=weights,
+        inputs=inputs,
+        relaxed_caps=relaxed,
+        market_data=market_data,
+    )
 
 
 async def _risk_weights(

@@ -224,6 +224,7 @@ class SymbolScoresRead(BaseModel):
         "scoring run; null when that run scored it (or never saw it)."
     )
     history: list[SymbolScoresEntry]
+    market_data: MarketData = None
 
 
 def parameter_errors(

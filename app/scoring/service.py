@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -84,10 +85,6 @@ class ScoringService:
         newest = await self.runs.latest_run()
         if newest is not None and newest.id != run.id:  # a newer run scored nothing
             reasons.insert(0, nothing_scored(newest))
-        read_from = run.started_at - timedelta(hours=int(run.config.get("candles", 0)))
-        provenance = await MarketDataSourceRepository(self.session).between(
-            read_from, run.started_at
-        )
         return RankingsRead(
             run_id=run.id,
             scored_at=run.started_at,
@@ -96,7 +93,18 @@ class ScoringService:
             stale=bool(reasons),
             stale_reason="; ".join(reasons) or None,
             items=items,
-            market_data=MarketDataRead.of(provenance),
+            market_data=await self.market_data([run]),
+        )
+
+    async def market_data(self, runs: Sequence[ScoringRun]) -> MarketDataRead | None:
+        """Where the candles `runs` scored from came from: each run's candle window, up to its
+        start (None: no run)."""
+        if not runs:
+            return None
+        since = min(r.started_at - timedelta(hours=int(r.config.get("candles", 0))) for r in runs)
+        until = max(r.started_at for r in runs)
+        return MarketDataRead.of(
+            await MarketDataSourceRepository(self.session).between(since, until)
         )
 
     async def symbol_scores(self, symbol: str, *, limit: int) -> SymbolScoresRead:
@@ -132,6 +140,7 @@ class ScoringService:
                 )
                 for run, rows in history
             ],
+            market_data=await self.market_data([run for run, _ in history]),
         )
 
     async def get_run(self, run_id: int) -> ScoringRun:

@@ -61,6 +61,20 @@ class TestRiskFigures:
         response = await api.get(f"{BASE}/scoring/rankings", headers=READ)
         assert response.status_code == 200 and response.json()["market_data"] == SIMULATED
 
+    async def test_weights_sizes_and_score_history_say_so_too(self, api: httpx.AsyncClient) -> None:
+        members = await build(api, (await ranked(api))[:3])
+        for path, params in (
+            (f"{PORTFOLIO}/weights", {"method": "inverse_volatility"}),
+            (f"{PORTFOLIO}/weights", {"method": "score"}),
+            (f"{PORTFOLIO}/position-size", {"symbol": members[0], "account_balance": 10_000}),
+            (f"{BASE}/scoring/symbol/{members[0]}/scores", {}),
+        ):
+            response = await api.get(path, params=params, headers=READ)
+            assert response.status_code == 200, (path, response.text)
+            assert response.json()["market_data"] == SIMULATED, (path, params)
+        equal = await api.get(f"{PORTFOLIO}/weights", params={"method": "equal"}, headers=READ)
+        assert equal.json()["market_data"] is None  # equal weights read no price
+
     async def test_without_members_there_is_no_figure_to_label(
         self, api: httpx.AsyncClient
     ) -> None:

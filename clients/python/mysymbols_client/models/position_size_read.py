@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.market_data_read import MarketDataRead
+
 
 T = TypeVar("T", bound="PositionSizeRead")
 
@@ -33,6 +39,7 @@ class PositionSizeRead:
         volatility_scale (float | None): The factor the notional was multiplied by, min(1, target_volatility /
             volatility): 1 when the scaling was asked for and left the size as it was; null when it was not asked for.
         weight_pct (float):
+        market_data (MarketDataRead | None | Unset): Where the candles behind these figures came from; null: no figure.
     """
 
     cap_reason: None | str
@@ -49,9 +56,12 @@ class PositionSizeRead:
     volatility_adjusted: bool
     volatility_scale: float | None
     weight_pct: float
+    market_data: MarketDataRead | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
+
         cap_reason: None | str
         cap_reason = self.cap_reason
 
@@ -83,6 +93,14 @@ class PositionSizeRead:
 
         weight_pct = self.weight_pct
 
+        market_data: dict[str, Any] | None | Unset
+        if isinstance(self.market_data, Unset):
+            market_data = UNSET
+        elif isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -103,11 +121,15 @@ class PositionSizeRead:
                 "weight_pct": weight_pct,
             }
         )
+        if market_data is not UNSET:
+            field_dict["market_data"] = market_data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
+
         d = dict(src_dict)
 
         def _parse_cap_reason(data: object) -> None | str:
@@ -153,6 +175,23 @@ class PositionSizeRead:
 
         weight_pct = d.pop("weight_pct")
 
+        def _parse_market_data(data: object) -> MarketDataRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None | Unset, data)
+
+        market_data = _parse_market_data(d.pop("market_data", UNSET))
+
         position_size_read = cls(
             cap_reason=cap_reason,
             capped=capped,
@@ -168,6 +207,7 @@ class PositionSizeRead:
             volatility_adjusted=volatility_adjusted,
             volatility_scale=volatility_scale,
             weight_pct=weight_pct,
+            market_data=market_data,
         )
 
         position_size_read.additional_properties = d

@@ -11,8 +11,10 @@ from ..models.symbol_scores_read_category_source import (
     SymbolScoresReadCategorySource,
     check_symbol_scores_read_category_source,
 )
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.market_data_read import MarketDataRead
     from ..models.session_figures_read import SessionFiguresRead
     from ..models.symbol_scores_entry import SymbolScoresEntry
 
@@ -38,6 +40,7 @@ class SymbolScoresRead:
             it (or never saw it).
         history (list[SymbolScoresEntry]):
         symbol (str):
+        market_data (MarketDataRead | None | Unset): Where the candles behind these figures came from; null: no figure.
     """
 
     category: SymbolScoresReadCategory
@@ -46,9 +49,11 @@ class SymbolScoresRead:
     excluded: None | str
     history: list[SymbolScoresEntry]
     symbol: str
+    market_data: MarketDataRead | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.session_figures_read import SessionFiguresRead  # noqa: PLC0415
 
         category: str = self.category
@@ -71,6 +76,14 @@ class SymbolScoresRead:
 
         symbol = self.symbol
 
+        market_data: dict[str, Any] | None | Unset
+        if isinstance(self.market_data, Unset):
+            market_data = UNSET
+        elif isinstance(self.market_data, MarketDataRead):
+            market_data = self.market_data.to_dict()
+        else:
+            market_data = self.market_data
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -83,11 +96,14 @@ class SymbolScoresRead:
                 "symbol": symbol,
             }
         )
+        if market_data is not UNSET:
+            field_dict["market_data"] = market_data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.market_data_read import MarketDataRead  # noqa: PLC0415
         from ..models.session_figures_read import SessionFiguresRead  # noqa: PLC0415
         from ..models.symbol_scores_entry import SymbolScoresEntry  # noqa: PLC0415
 
@@ -127,6 +143,23 @@ class SymbolScoresRead:
 
         symbol = d.pop("symbol")
 
+        def _parse_market_data(data: object) -> MarketDataRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                market_data_type_0 = MarketDataRead.from_dict(data)
+
+                return market_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MarketDataRead | None | Unset, data)
+
+        market_data = _parse_market_data(d.pop("market_data", UNSET))
+
         symbol_scores_read = cls(
             category=category,
             category_figures=category_figures,
@@ -134,6 +167,7 @@ class SymbolScoresRead:
             excluded=excluded,
             history=history,
             symbol=symbol,
+            market_data=market_data,
         )
 
         symbol_scores_read.additional_properties = d
