@@ -500,5 +500,4 @@ class MarketDataSourceRepository:
                 MarketDataSource.first_open_time <= end, MarketDataSource.last_open_time >= start
             )
         )
-        found = set(rows.all())
-        return Provenance(tuple(k for k in KINDS if k in found))
+        return Provenance.of(rows.all())

@@ -15,8 +15,8 @@ from app.callers.actor import Actor
 from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.market.contracts.categories import Decision, base_of, decide
 from app.market.models import Symbol
-from app.market.repository import SymbolFilter, SymbolRepository
-from app.market.schemas import SyncResultRead
+from app.market.repository import MarketDataSourceRepository, SymbolFilter, SymbolRepository
+from app.market.schemas import MarketDataRead, SyncResultRead
 from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
@@ -29,6 +29,13 @@ logger = logging.getLogger(__name__)
 
 DELISTED = "Delisted"  # our marker for a contract KuCoin no longer lists at all
 CATEGORY_CHANGE = "symbol_category:"  # the audit key of a category override: + the symbol
+
+
+async def market_data_between(
+    session: AsyncSession, since: datetime, until: datetime
+) -> MarketDataRead:
+    """Where the stored candles opening in [since, until] came from, as an answer shows it."""
+    return MarketDataRead.of(await MarketDataSourceRepository(session).between(since, until))
 
 
 def symbol_category(row: Symbol) -> Decision:

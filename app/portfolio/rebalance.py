@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.kucoin.exchange_errors import ExchangeError
-from app.market.contracts.data_source import KINDS, Provenance
+from app.market.contracts.data_source import Provenance
 from app.market.models import Symbol
 from app.market.prices import PriceCache
 from app.market.repository import MarketDataSourceRepository
@@ -227,7 +227,7 @@ async def size_position(
         price=price,
         price_source=source,
         volatility=volatility,
-        market_data=MarketDataRead.of(Provenance(tuple(k for k in KINDS if k in kinds))),
+        market_data=MarketDataRead.of(Provenance.of(kinds)),
         **asdict(size),
     )
 

@@ -10,8 +10,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
-from app.market.repository import MarketDataSourceRepository
-from app.market.schemas import MarketDataRead
+from app.market.service import market_data_between
 from app.platform.core.errors import ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths import risk_statistics
@@ -51,8 +50,7 @@ async def check_correlation(
     correlation = CorrelationRead.model_validate(report)
     if names:
         since = now - timedelta(hours=window)
-        provenance = await MarketDataSourceRepository(session).between(since, now)
-        correlation.market_data = MarketDataRead.of(provenance)
+        correlation.market_data = await market_data_between(session, since, now)
     return correlation
 
 
@@ -147,13 +145,11 @@ async def portfolio_metrics(
             "fewer than 2 hourly portfolio returns stored in the window; refresh scores first"
         )
     observations, risk = report
-    provenance = await MarketDataSourceRepository(session).between(
-        now - timedelta(hours=window_hours), now
-    )
+    read_from = now - timedelta(hours=window_hours)
     return MetricsRead(
         window_hours=window_hours,
         observations=observations,
         members_used=[r.symbol.symbol for r in rows],
         report=RiskReportRead.model_validate(risk),
-        market_data=MarketDataRead.of(provenance),
+        market_data=await market_data_between(session, read_from, now),
     )

@@ -11,8 +11,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
-from app.market.repository import MarketDataSourceRepository
-from app.market.schemas import MarketDataRead
+from app.market.service import market_data_between
 from app.platform.core.errors import ConflictError, ValidationFailedError
 from app.portfolio.decision_inputs import in_reads_worker, latest_scores
 from app.portfolio.maths.heavy_reads import risk_weights
@@ -125,9 +124,7 @@ async def calculate_dynamic_weights(
     market_data = None
     if read_hours:  # weights from prices or from scores: where their candles came from
         since = now - timedelta(hours=read_hours)
-        market_data = MarketDataRead.of(
-            await MarketDataSourceRepository(session).between(since, now)
-        )
+        market_data = await market_data_between(session, since, now)
     return WeightsRead(
         method=method,
         weights=weights,

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.market.repository import MarketDataSourceRepository
 from app.market.schemas import MarketDataRead
+from app.market.service import market_data_between
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
 from app.platform.core.units import HOUR
@@ -78,8 +78,7 @@ class LiveEvidenceService:
         started = min(r.inception for r in (as_run, forward) if r is not None)
         if started > now:
             return None
-        sources = MarketDataSourceRepository(self.records.session)
-        return MarketDataRead.of(await sources.between(started, now))
+        return await market_data_between(self.records.session, started, now)
 
     async def as_run(self) -> AsRunRecord | None:
         """The real portfolio's record; None before its first decision."""

@@ -18,9 +18,9 @@ from app.market.contracts.categories import (
     exclusion_code,
     is_excluded,
 )
-from app.market.repository import MarketDataSourceRepository, SymbolRepository
+from app.market.repository import SymbolRepository
 from app.market.schemas import MarketDataRead
-from app.market.service import symbol_category
+from app.market.service import market_data_between, symbol_category
 from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
@@ -103,9 +103,7 @@ class ScoringService:
             return None
         since = min(r.started_at - timedelta(hours=int(r.config.get("candles", 0))) for r in runs)
         until = max(r.started_at for r in runs)
-        return MarketDataRead.of(
-            await MarketDataSourceRepository(self.session).between(since, until)
-        )
+        return await market_data_between(self.session, since, until)
 
     async def symbol_scores(self, symbol: str, *, limit: int) -> SymbolScoresRead:
         """A symbol's category, why it has no score now, and its scores (all components, with

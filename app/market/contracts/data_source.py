@@ -5,6 +5,7 @@ it in the database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,12 @@ class Provenance:
     """The kinds of source whose stored candles open within a span of time."""
 
     sources: tuple[str, ...]
+
+    @classmethod
+    def of(cls, kinds: Iterable[str]) -> Provenance:
+        """The provenance of candles from `kinds`, in `KINDS` order."""
+        found = set(kinds)
+        return cls(tuple(k for k in KINDS if k in found))
 
     @property
     def simulated(self) -> bool:
