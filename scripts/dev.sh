@@ -19,9 +19,9 @@
 #   scripts/dev.sh client [--check]   regenerate clients/python from the OpenAPI document
 #                          (`--check`: regenerate aside, fail when the checked-in one differs)
 # and after changing pyproject.toml's dependencies:
-#   scripts/dev.sh lock [uv options]   recompile requirements.lock and requirements-dev.lock
-#                          (keeps every pin that still fits; `--upgrade` or `--upgrade-package X`
-#                          to move pins)
+#   scripts/dev.sh lock [uv options]   recompile requirements.lock, requirements-dev.lock and
+#                          requirements-learned.lock (keeps every pin that still fits; `--upgrade`
+#                          or `--upgrade-package X` to move pins)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,10 @@ unset PYTHONDONTWRITEBYTECODE
 VENV=${VENV:-.venv}
 LOCK=requirements.lock          # the service's dependencies (the Dockerfile installs this)
 DEV_LOCK=requirements-dev.lock  # those and the dev extras, at the same versions
+# What the `learned` extra (the learned scorer's scikit-learn) adds to the service's, at the same
+# versions: `pip install --require-hashes -r requirements.lock -r requirements-learned.lock`
+# (the image: `--build-arg EXTRAS=learned`). The dev lock holds it too.
+LEARNED_LOCK=requirements-learned.lock
 STAMP_LINE="# pyproject.toml dependencies sha256:"
 
 # A digest of what the locks are compiled from: pyproject.toml's dependency lists (and, once
@@ -67,7 +71,7 @@ PY
 check_locks() {
     local digest lock
     digest=$(deps_digest)
-    for lock in "$LOCK" "$DEV_LOCK"; do
+    for lock in "$LOCK" "$DEV_LOCK" "$LEARNED_LOCK"; do
         if ! grep -qxF "$STAMP_LINE $digest" "$lock"; then
             echo "$lock does not match pyproject.toml's dependencies: run scripts/dev.sh lock" >&2
             exit 1
@@ -124,6 +128,57 @@ compile_lock() {
         --python-version 3.11 --generate-hashes --custom-compile-command "scripts/dev.sh lock" \
         --quiet -o "$out" "$@"
     sed -i "1i $STAMP_LINE $(deps_digest)" "$out"
+}
+
+# The lock $1 of what the extra $2 adds to the service's lock: the service's set with the extra,
+# compiled whole at the dev lock's versions, less each requirement the service's lock holds as it
+# is (the same version and markers). Installed after the service's lock, it installs nothing twice.
+compile_extra_lock() {
+    local out=$1 extra=$2 whole
+    shift 2
+    whole=$(mktemp)
+    compile_lock "$whole" --extra "$extra" --constraint "$DEV_LOCK" "$@"
+    "$PYTHON" - "$whole" "$LOCK" "$out" "$extra" <<'PY'
+import sys
+
+whole, base, out, extra = sys.argv[1:]
+
+
+def blocks(path):
+    """The lock's header lines, and each requirement's lines (its pin, hashes and `# via`)."""
+    head, items = [], []
+    with open(path) as f:
+        for line in f:
+            if line[:1].isalnum():  # a pin: `name==version ; markers \`
+                items.append([line])
+            elif items:
+                items[-1].append(line)
+            else:
+                head.append(line)
+    return head, items
+
+
+def pin(block):
+    return block[0].rstrip().removesuffix("\\").strip()
+
+
+def name(block):
+    return pin(block).split("==")[0]
+
+
+held = blocks(base)[1]
+head, items = blocks(whole)
+pinned = {pin(h) for h in held}
+added = [b for b in items if pin(b) not in pinned]
+# One the service's lock pins otherwise (other markers): installing both would hold it twice.
+clash = sorted({name(b) for b in added} & {name(h) for h in held})
+if clash:
+    sys.exit(f"{out}: {base} pins {', '.join(clash)} with other markers; not written")
+note = f"# What the `{extra}` extra adds to {base}: pip install --require-hashes -r {base} -r {out}\n"
+with open(out, "w") as f:
+    f.writelines([head[0], note, *head[1:], *(line for b in added for line in b)])
+PY
+    rm -f "$whole"
 }
 
 case "${1:-}" in
@@ -188,6 +243,7 @@ case "${1:-}" in
         compile_lock "$DEV_LOCK" --extra dev "$@"
         # The runtime set is the dev set's versions less the dev tools: what CI tests is deployed.
         compile_lock "$LOCK" --constraint "$DEV_LOCK" "$@"
+        compile_extra_lock "$LEARNED_LOCK" learned "$@"
         ;;
     *)
         echo "usage: $0 serve|test|fast|demo|install|docs|client|lock [extra args]" >&2

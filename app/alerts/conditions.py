@@ -27,6 +27,7 @@ from app.records.forward_service import QUALIFIED
 from app.scoring.config_rules import BENCHMARK, benchmark_problem
 from app.scoring.models import ScoringAlgorithm
 from app.scoring.repository import ScoringRepository
+from app.scoring.scorers import learned
 from app.scoring.scorers.component_registry import parameter_problems
 from app.scoring.scorers.components import RISK, RISK_PARAMETERS
 from app.scoring.scorers.parameters import ParameterProblem
@@ -43,6 +44,7 @@ PORTFOLIO_ALERT_KINDS = (
     "stale_data",
     "exchange_unavailable",
     "scoring_parameters",
+    "scorer_not_installed",
 )
 """The kinds the alert check raises and resolves on each pass."""
 ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT, MEMBER_EXIT, QUALIFIED)
@@ -159,7 +161,34 @@ async def current_conditions(
             )
         )
     found += await _scoring_parameters(session)
+    found += await _scorer_not_installed(session)
     return found
+
+
+async def _scorer_not_installed(session: AsyncSession) -> list[Condition]:
+    """The stored algorithm weighs the learned scorer and scikit-learn is not installed: the
+    component scores nothing (each composite is the other components', re-weighed, at a lower
+    confidence) until the `learned` extra is installed or an admin stops weighing it."""
+    rows = await ScoringRepository(session).algorithms()
+    weights = {r.name: float(r.weight) if r.is_active else 0.0 for r in rows}
+    if not learned.chosen(weights, {}) or learned.available():
+        return []
+    return [
+        Condition(
+            "scorer_not_installed",
+            f"scorer_not_installed:{learned.COMPONENT}",
+            "warning",
+            f"scoring weighs the {learned.COMPONENT} component ({weights[learned.COMPONENT]:g}), "
+            f"which scores nothing here: {learned.NOT_INSTALLED}; or stop weighing it "
+            "(PUT /scoring/algorithms)",
+            None,
+            {
+                "component": learned.COMPONENT,
+                "weight": weights[learned.COMPONENT],
+                "extra": learned.EXTRA,
+            },
+        )
+    ]
 
 
 async def _scoring_parameters(session: AsyncSession) -> list[Condition]:

@@ -22,6 +22,7 @@ from app.lab.replay.replaying import replayed
 from app.market.contracts.categories import CATEGORIES
 from app.platform.core.units import DAY_MS, HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
+from app.scoring.scorers import learned
 from app.settings.registry import DEFAULTS
 
 
@@ -39,8 +40,11 @@ def default_range(history: MarketHistory, policy: PolicyConfig) -> tuple[int, in
 
 
 def policy_of(args: argparse.Namespace) -> PolicyConfig:
-    """The seeded configuration with `--config`'s overrides and `--top`."""
+    """The seeded configuration with `--config`'s overrides and `--top`
+    (`LearnedNotInstalledError` when they weigh the learned scorer without its extra)."""
     overrides = json.loads(args.config.read_text()) if args.config else None
+    if learned.chosen_by_overrides(overrides):
+        learned.require()
     return policy_config(default_run_config(), DEFAULTS, overrides, top=args.top)
 
 

@@ -7,6 +7,9 @@ python -m app.cli calibrate --data DIR [--data DIR ...] [--train 120d] [--test 3
                             [--objective sharpe|ic] [--learned] [... the replay's options]
                             --out FILE.json
 
+`--learned` (and a `--config` that weighs the learned component) needs the `learned` extra
+(scikit-learn): without it the command says what to install and exits 2.
+
 With one `--data` the report is the run's; with several, each folder is run on its own (its own
 default range unless `--from`/`--to`; one task per folder in a process pool) and the report is
 `{"datasets": {folder name: its report}, "pooled": ...}` (see `app.lab.replay.pooled`)."""
@@ -46,10 +49,13 @@ from app.lab.replay.replaying import Progress, ReplayRangeError, replay
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.unreachable import busy_file, debugging
+from app.scoring.scorers import learned
+from app.scoring.scorers.learned import LearnedNotInstalledError
 from app.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
     HistoryFolderError,
+    LearnedNotInstalledError,  # --learned, or a --config weighing it, without the extra
     ReplayConfigError,
     ReplayRangeError,
     FoldError,
@@ -135,7 +141,8 @@ def add_commands(commands: Any) -> None:
     c.add_argument(
         "--learned",
         action="store_true",
-        help="train the learned scorer per fold and let the search weigh it",
+        help="train the learned scorer per fold and let the search weigh it (needs the "
+        "`learned` extra: pip install 'mysymbols[learned]')",
     )
     i = commands.add_parser("import-history", help="import KuCoin history into the database")
     i.add_argument("--from", dest="start", type=moment_ms, required=True)
@@ -170,6 +177,8 @@ def run_replay(args: argparse.Namespace) -> int:
 
 
 def run_calibration(args: argparse.Namespace) -> int:
+    if args.learned:
+        learned.require()  # before any folder is read
     if len(args.data) > 1:
         tracks = {"ic": "policy", "ic_default": "default"}
         return write(args.out, run_datasets(args, calibrate_dataset, tracks))

@@ -35,11 +35,12 @@ from app.platform.core.errors import ConflictError, NotFoundError, ValidationFai
 from app.platform.settings_store.reader import read_typed
 from app.records.forward_read import ForwardEvidenceService
 from app.records.keeping.family import PRESETS, preset_of
-from app.scoring.config_rules import refusal, rule_problems
+from app.scoring.config_rules import refusal, require_learned, rule_problems
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.repository import ScoringRepository
 from app.scoring.run_config import RunConfig, run_config
 from app.scoring.schemas import AlgorithmRead, AlgorithmUpdate
+from app.scoring.scorers import learned
 from app.scoring.scorers.component_registry import ParameterError, check_parameters, components
 from app.scoring.scorers.components import TECHNICAL
 from app.scoring.scorers.parameters import weights_problem
@@ -168,7 +169,8 @@ class AlgorithmService:
 
     async def propose(self, changes: Sequence[AlgorithmUpdate], *, actor: str) -> Proposal:
         """The algorithm as `changes` would leave it (checked: known components, valid
-        parameters, active weights summing to 1), beside the algorithm in force."""
+        parameters, the learned scorer installed where a change weighs or configures it, active
+        weights summing to 1), beside the algorithm in force."""
         algorithms = {a.name: a for a in await self.runs.algorithms()}
         unknown = sorted({c.name for c in changes} - set(algorithms) - set(components()))
         if unknown:
@@ -209,6 +211,7 @@ class AlgorithmService:
             if change.is_active is not None:
                 row.is_active = change.is_active
             row.updated_at, row.updated_by = now, actor
+        _learned_installed(changes, proposed)
         active = {n: a.weight for n, a in proposed.items() if a.is_active}
         words = weights_problem(active)
         if words is not None:
@@ -342,6 +345,22 @@ class AlgorithmService:
             )
             for name, weight in candidate.component_weights().items()
         ]
+
+
+def _learned_installed(
+    changes: Sequence[AlgorithmUpdate], proposed: dict[str, ScoringAlgorithm]
+) -> None:
+    """409 `scorer-not-installed` when a change weighs or configures the learned component and
+    scikit-learn is not installed. Only what a change sets: one that stops weighing it (the
+    alert's remedy), or leaves it as stored, passes."""
+    for change in changes:
+        if change.name != learned.COMPONENT:
+            continue
+        row = proposed[change.name]
+        weights = {row.name: row.weight if row.is_active else 0}
+        sets = {} if change.parameters is None else {row.name: change.parameters}
+        if learned.chosen(weights, sets):
+            require_learned()
 
 
 def _changed(change: AlgorithmUpdate, stored: ScoringAlgorithm | None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.platform.settings_store.fields import setting_values
 from app.portfolio.policy.settings import PolicyConfig, PolicySettings
 from app.portfolio.settings import load_policy
+from app.scoring.config_rules import require_learned
 from app.scoring.run_config import RunConfig
 from app.scoring.scorers import portable
 
@@ -109,7 +110,10 @@ class EvidenceService:
 
     async def request_refresh(self, *, requested_by: str, learned: bool = False) -> ReplayRun:
         """Queue a walk-forward calibration of the whole stored history (it starts once this
-        transaction commits); 409 while one is queued or running."""
+        transaction commits); 409 while one is queued or running, and 409
+        `scorer-not-installed` for `learned` without the learned scorer's extra."""
+        if learned:
+            require_learned()
         pending = await self.replays.pending("calibration")
         if pending is not None:
             raise ConflictError(

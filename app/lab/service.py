@@ -39,7 +39,8 @@ from app.platform.runs.run_engine import RunEngine
 from app.platform.settings_store.reader import read_typed
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.timeline_export import Timeline
-from app.scoring.config_rules import refusal
+from app.scoring.config_rules import refusal, require_learned
+from app.scoring.scorers import learned
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,10 @@ class ReplayService:
 
     async def create(self, request: ReplayCreate, *, requested_by: str) -> ReplayRun:
         """Check the request against the stored history, the configuration and the key's runs
-        in flight (409 at `max_pending_per_key`), then queue it."""
+        in flight (409 at `max_pending_per_key`; 409 `scorer-not-installed` for overrides that
+        weigh the learned scorer without its extra), then queue it."""
+        if learned.chosen_by_overrides(request.overrides):
+            require_learned()
         settings = await read_typed(self.session, ReplaySettings)
         try:
             every_h = parse_every(request.every)

@@ -3,7 +3,9 @@ the synced universe. The rules over values alone sit with the values, in the pur
 weights' sum in `parameters`, the windows against `scoring_candles` in `windows`); this one reads
 the universe. `PUT /scoring/algorithms` and a replay's overrides refuse what breaks one, with a
 422 naming the field (`refusal`); the alert check names a stored configuration that breaks one,
-which keeps running."""
+which keeps running. And what it must mean with the installation: a request that trains or
+weighs the learned scorer without its `learned` extra is a 409 saying what to install
+(`require_learned`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.repository import SymbolFilter, SymbolRepository
-from app.platform.core.errors import ValidationFailedError
+from app.platform.core.errors import ConflictError, ValidationFailedError
+from app.scoring.scorers import learned
 from app.scoring.scorers.components import RISK
 from app.scoring.scorers.parameters import as_json
 from app.scoring.scorers.windows import window_problems
@@ -76,3 +79,19 @@ def refusal(errors: Sequence[tuple[str, str]]) -> ValidationFailedError:
     ]
     first = listed[0]
     return ValidationFailedError(f"{first['field']}: {first['message']}", extra={"errors": listed})
+
+
+class ScorerNotInstalledError(ConflictError):
+    """A well-formed request that needs a scorer this installation lacks the optional
+    dependencies of (the learned scorer without the `learned` extra); nothing is changed."""
+
+    slug, title = "scorer-not-installed", "The scorer's optional dependencies are not installed"
+
+
+def require_learned() -> None:
+    """409 `scorer-not-installed`, saying what to install, unless the learned scorer can train
+    and score in this installation (`learned.available`)."""
+    if not learned.available():
+        raise ScorerNotInstalledError(
+            learned.NOT_INSTALLED, extra={"component": learned.COMPONENT, "extra": learned.EXTRA}
+        )

@@ -27,6 +27,7 @@ from app.market.schemas import (
 from app.platform.schemas.bounds import MAX_ALGORITHM_PARAMETERS, MAX_ALGORITHMS, at_most
 from app.platform.schemas.common import DecimalNumber, RequestBody, UnitFraction
 from app.platform.schemas.recorded import recorded_example
+from app.scoring.scorers import learned
 from app.scoring.scorers.component_registry import components, parameter_problems, parameters_schema
 from app.scoring.scorers.parameters import ParameterProblem
 
@@ -274,6 +275,17 @@ class AlgorithmRead(BaseModel):
     @property
     def parameters_outside_bounds(self) -> list[str]:
         return [p.named(self.name) for p in parameter_problems(self.name, self.parameters)]
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Null when this installation can score with the component; else what it "
+        "lacks and what to install (the learned scorer without the `learned` extra: it scores "
+        "nothing here, and a change that weighs it is refused)."
+    )
+    @property
+    def not_installed(self) -> str | None:
+        if self.name != learned.COMPONENT or learned.available():
+            return None
+        return learned.NOT_INSTALLED
 
 
 def _known_components(schema: dict[str, Any]) -> None:

@@ -38,7 +38,9 @@ def samples(contexts: Contexts, times: list[int], end_ms: int) -> list[learned.S
 def train_series(
     contexts: Contexts, folds: list[Fold], every_h: int
 ) -> tuple[str, list[learned.LearnedModel]]:
-    """One model per fold from its training window; the series they form (by id)."""
+    """One model per fold from its training window; the series they form (by id).
+    `LearnedNotInstalledError` at once without scikit-learn (before any sample is computed)."""
+    learned.require()
     models = []
     for fold in folds:
         times = fold.train_times(every_h)

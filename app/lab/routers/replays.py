@@ -47,7 +47,8 @@ async def create_replay(
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
     the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
-    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade."""
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
+    overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade."""
     run = await replays.create(body, requested_by=principal.name)
     response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
     return ReplaySummary.model_validate(run)  # the run starts once the request commits

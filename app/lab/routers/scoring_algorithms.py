@@ -88,7 +88,9 @@ async def list_presets(_: AdminDep) -> list[PresetRead]:
     "replay of the stored history; ?dry_run=true only judges, as a background run",
     description="Applied: the replay runs in the evidence worker while the request holds no "
     "database connection, then the change is recorded with it (409 if the algorithm changed "
-    "meanwhile). Dry run: a `what_if` replay run, 202 with its Location (`/replays/{id}`); with "
+    "meanwhile; 409 `scorer-not-installed`, dry or not, for a change that weighs or configures "
+    "the learned scorer where its `learned` extra is not installed: one that stops weighing it "
+    "passes). Dry run: a `what_if` replay run, 202 with its Location (`/replays/{id}`); with "
     "?wait=, the judged proposal once the run ends in time. Too little stored history to judge: "
     "200 at once, with `evidence_unavailable` saying why.",
     responses={

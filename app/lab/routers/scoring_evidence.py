@@ -77,7 +77,8 @@ async def refresh_evidence(
     """Queues a walk-forward calibration over the whole stored history, as the scheduler does every
     `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
     `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
-    scorer in each fold. 409 while one is queued or running. Role: admin."""
+    scorer in each fold (409 `scorer-not-installed` without its `learned` extra: `pip install
+    'mysymbols[learned]'`). 409 while one is queued or running. Role: admin."""
     run = await evidence.request_refresh(requested_by=principal.name, learned=learned)
     response.headers["Location"] = str(request.url_for("get_replay", run_id=run.id).path)
     return ReplaySummary.model_validate(run)  # the run starts once the request commits

@@ -10,13 +10,21 @@ names one through the `learned` component's `plugins.gbt_return_rank` parameters
 id}` scores with that model (raising before its data ends), `{"series": id}` with the newest
 model of the series whose data ended at or before t (a walk-forward: each prediction out of its
 model's sample). Without a usable model the metric is unmeasured, never guessed.
+
+scikit-learn is the project's optional `learned` extra, not a dependency of the service:
+`available` is the one check of whether this installation has it, and `NOT_INSTALLED` the one
+sentence of what to install. Without it no model can be trained (`train` raises
+`LearnedNotInstalledError`), so the component scores nothing: every request that would train or
+weigh it is refused, and a stored configuration that weighs it is alerted on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +43,56 @@ METRIC = "gbt_return_rank"
 MODEL = "model"
 SERIES_KEY = "series"
 SEED = 0
+EXTRA = "learned"  # the project's optional dependencies this scorer needs (pyproject.toml)
+NOT_INSTALLED = (
+    "the learned scorer needs scikit-learn, which this installation does not have: install the "
+    f"`{EXTRA}` extra (pip install 'mysymbols[{EXTRA}]', or pip install --require-hashes -r "
+    "requirements.lock -r requirements-learned.lock; the container image: build it with "
+    f"--build-arg EXTRAS={EXTRA})"
+)
+
+
+class LearnedNotInstalledError(RuntimeError):
+    """The learned scorer was asked to train without scikit-learn (`NOT_INSTALLED`)."""
+
+    def __init__(self, message: str = NOT_INSTALLED) -> None:  # its args: as unpickled
+        super().__init__(message)
+
+
+def available() -> bool:
+    """Whether scikit-learn, which the learned scorer trains and predicts with, can be imported
+    (found, not imported: `sklearn.ensemble` brings SciPy, some 170 MB of resident memory)."""
+    try:
+        return importlib.util.find_spec("sklearn") is not None
+    except (ImportError, ValueError):  # a finder refusing it; a module left without its spec
+        return False
+
+
+def require() -> None:
+    """`LearnedNotInstalledError` unless the learned scorer can train and score here."""
+    if not available():
+        raise LearnedNotInstalledError
+
+
+def chosen(weights: Mapping[str, Any], parameters: Mapping[str, Any]) -> bool:
+    """Whether a scoring configuration (or a change of one: the components' `weights`, 0 for an
+    inactive one, and the `parameters` it sets) weighs the learned component or configures it."""
+    weight = weights.get(COMPONENT)
+    weighed = isinstance(weight, int | float | Decimal) and weight > 0
+    return weighed or COMPONENT in parameters
+
+
+def chosen_by_overrides(overrides: Mapping[str, Any] | None) -> bool:
+    """Whether a replay's override document (`{"scoring": {"weights": …, "parameters": …}}`)
+    weighs or configures the learned component."""
+    scoring = (overrides or {}).get("scoring")
+    if not isinstance(scoring, Mapping):
+        return False
+    weights, parameters = scoring.get("weights"), scoring.get("parameters")
+    return chosen(
+        weights if isinstance(weights, Mapping) else {},
+        parameters if isinstance(parameters, Mapping) else {},
+    )
 
 
 class LearnedLookAheadError(RuntimeError):
@@ -117,6 +175,7 @@ def feature_matrix(metrics: Mapping[str, np.ndarray], features: Sequence[str]) -
 def train(samples: Sequence[Sample], *, from_ms: int, to_ms: int) -> LearnedModel:
     """A model of `samples` (decisions from `from_ms`; the last return ends at `to_ms`),
     registered in `MODELS` under an id derived from what it learned."""
+    require()  # a sentence saying what to install, not a ModuleNotFoundError
     named = sorted({name for s in samples for name in s.metrics})
     xs, ys = [], []
     for sample in samples:

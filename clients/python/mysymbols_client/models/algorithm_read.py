@@ -22,6 +22,9 @@ class AlgorithmRead:
         description (None | str):
         is_active (bool):
         name (str):
+        not_installed (None | str): Null when this installation can score with the component; else what it lacks and
+            what to install (the learned scorer without the `learned` extra: it scores nothing here, and a change that
+            weighs it is refused).
         parameters (AlgorithmReadParameters):
         parameters_outside_bounds (list[str]): Stored parameters outside `parameters_schema` (set before it was
             enforced): they still run, an alert names them, and a change that sends them again is refused.
@@ -35,6 +38,7 @@ class AlgorithmRead:
     description: None | str
     is_active: bool
     name: str
+    not_installed: None | str
     parameters: AlgorithmReadParameters
     parameters_outside_bounds: list[str]
     parameters_schema: AlgorithmReadParametersSchema
@@ -50,6 +54,9 @@ class AlgorithmRead:
         is_active = self.is_active
 
         name = self.name
+
+        not_installed: None | str
+        not_installed = self.not_installed
 
         parameters = self.parameters.to_dict()
 
@@ -71,6 +78,7 @@ class AlgorithmRead:
                 "description": description,
                 "is_active": is_active,
                 "name": name,
+                "not_installed": not_installed,
                 "parameters": parameters,
                 "parameters_outside_bounds": parameters_outside_bounds,
                 "parameters_schema": parameters_schema,
@@ -100,6 +108,13 @@ class AlgorithmRead:
 
         name = d.pop("name")
 
+        def _parse_not_installed(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        not_installed = _parse_not_installed(d.pop("not_installed"))
+
         parameters = AlgorithmReadParameters.from_dict(d.pop("parameters"))
 
         parameters_outside_bounds = cast(list[str], d.pop("parameters_outside_bounds"))
@@ -121,6 +136,7 @@ class AlgorithmRead:
             description=description,
             is_active=is_active,
             name=name,
+            not_installed=not_installed,
             parameters=parameters,
             parameters_outside_bounds=parameters_outside_bounds,
             parameters_schema=parameters_schema,

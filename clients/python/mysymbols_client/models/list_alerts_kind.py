@@ -10,6 +10,7 @@ ListAlertsKind = Literal[
     "low_score",
     "member_exit",
     "poor_performance",
+    "scorer_not_installed",
     "scoring_parameters",
     "stale_data",
 ]
@@ -24,6 +25,7 @@ LIST_ALERTS_KIND_VALUES: set[ListAlertsKind] = {
     "low_score",
     "member_exit",
     "poor_performance",
+    "scorer_not_installed",
     "scoring_parameters",
     "stale_data",
 }

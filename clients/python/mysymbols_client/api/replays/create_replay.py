@@ -112,7 +112,8 @@ def sync_detailed(
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
     the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
-    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
+    overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
 
     Args:
         body (ReplayCreate):
@@ -148,7 +149,8 @@ def sync(
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
     the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
-    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
+    overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
 
     Args:
         body (ReplayCreate):
@@ -179,7 +181,8 @@ async def asyncio_detailed(
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
     the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
-    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
+    overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
 
     Args:
         body (ReplayCreate):
@@ -213,7 +216,8 @@ async def asyncio(
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
     the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
-    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`). Role: trade.
+    running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
+    overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
 
     Args:
         body (ReplayCreate):

@@ -105,7 +105,8 @@ def sync_detailed(
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
     `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
     `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
-    scorer in each fold. 409 while one is queued or running. Role: admin.
+    scorer in each fold (409 `scorer-not-installed` without its `learned` extra: `pip install
+    'mysymbols[learned]'`). 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -140,7 +141,8 @@ def sync(
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
     `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
     `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
-    scorer in each fold. 409 while one is queued or running. Role: admin.
+    scorer in each fold (409 `scorer-not-installed` without its `learned` extra: `pip install
+    'mysymbols[learned]'`). 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -170,7 +172,8 @@ async def asyncio_detailed(
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
     `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
     `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
-    scorer in each fold. 409 while one is queued or running. Role: admin.
+    scorer in each fold (409 `scorer-not-installed` without its `learned` extra: `pip install
+    'mysymbols[learned]'`). 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.
@@ -203,7 +206,8 @@ async def asyncio(
      Queues a walk-forward calibration over the whole stored history, as the scheduler does every
     `evidence_refresh_interval_s`: 202 with the run and its `Location` (`/replays/{id}`);
     `GET /scoring/evidence` answers from it once it succeeded. `learned` also trains the learned
-    scorer in each fold. 409 while one is queued or running. Role: admin.
+    scorer in each fold (409 `scorer-not-installed` without its `learned` extra: `pip install
+    'mysymbols[learned]'`). 409 while one is queued or running. Role: admin.
 
     Args:
         learned (bool | Unset): Also train the learned scorer per fold and let it be weighed.

@@ -128,9 +128,11 @@ def sync_detailed(
     history; ?dry_run=true only judges, as a background run
 
      Applied: the replay runs in the evidence worker while the request holds no database connection, then
-    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
-    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
-    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+    Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
+    stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
@@ -171,9 +173,11 @@ def sync(
     history; ?dry_run=true only judges, as a background run
 
      Applied: the replay runs in the evidence worker while the request holds no database connection, then
-    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
-    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
-    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+    Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
+    stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
@@ -209,9 +213,11 @@ async def asyncio_detailed(
     history; ?dry_run=true only judges, as a background run
 
      Applied: the replay runs in the evidence worker while the request holds no database connection, then
-    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
-    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
-    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+    Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
+    stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
@@ -250,9 +256,11 @@ async def asyncio(
     history; ?dry_run=true only judges, as a background run
 
      Applied: the replay runs in the evidence worker while the request holds no database connection, then
-    the change is recorded with it (409 if the algorithm changed meanwhile). Dry run: a `what_if` replay
-    run, 202 with its Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in
-    time. Too little stored history to judge: 200 at once, with `evidence_unavailable` saying why.
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+    Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
+    stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
     Args:
         dry_run (bool | Unset): Replay the proposal beside the current weights; change nothing.
