@@ -1,7 +1,7 @@
-"""What the image and compose deploy with: a base image pinned by digest, a project built with
-the locked (hashed) setuptools and wheel and nothing fetched unpinned, a compose file with no
-password of its own and the API published on this host only, and every uvicorn the project
-starts bounding a request's head."""
+"""What the image and compose deploy with: a base image pinned by digest for both stages, a
+project built with the locked (hashed) setuptools and wheel and nothing fetched unpinned, no pip
+run in the image's own stage, a compose file with no password of its own and the API published
+on this host only, and every uvicorn the project starts bounding a request's head."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ def dockerfile() -> list[str]:
     return (ROOT / "Dockerfile").read_text().splitlines()
 
 
+def instructions() -> list[str]:
+    """The Dockerfile's instructions, one a line: comments left out, continuations joined,
+    whitespace runs made one space."""
+    text = "\n".join(line for line in dockerfile() if not line.lstrip().startswith("#"))
+    joined = text.replace("\\\n", " ").splitlines()
+    return [" ".join(line.split()) for line in joined if line.strip()]
+
+
 def locked(path: Path) -> dict[str, tuple[str, list[str]]]:
     """name: (version, hashes) of every pin in a uv-compiled, hashed lock."""
     pins: dict[str, tuple[str, list[str]]] = {}
@@ -47,19 +55,25 @@ def compose() -> dict[str, Any]:
 
 class TestImage:
     def test_the_base_image_is_pinned_by_digest(self) -> None:
-        """The one FROM names the build argument, whose default is the digest (CI passes a
-        stand-in where the registry is out of reach)."""
-        (base,) = [line for line in dockerfile() if line.startswith("FROM ")]
-        assert base == "FROM ${BASE_IMAGE}"
+        """Both stages (the build, then the image) are FROM the build argument, whose default is
+        the digest (CI passes a stand-in where the registry is out of reach)."""
+        stages = [line for line in instructions() if line.startswith("FROM ")]
+        assert stages == ["FROM ${BASE_IMAGE} AS build", "FROM ${BASE_IMAGE}"]
         (default,) = [line for line in dockerfile() if line.startswith("ARG BASE_IMAGE=")]
         assert re.fullmatch(r"ARG BASE_IMAGE=python:3\.11-slim@sha256:[0-9a-f]{64}", default)
 
     def test_the_project_is_built_without_an_isolated_unpinned_environment(self) -> None:
-        installs = [line for line in dockerfile() if "pip install" in line]
-        assert installs == [
-            "RUN pip install --require-hashes -r requirements.lock",
-            "RUN pip install --no-deps --no-build-isolation .",
+        """The build stage's pip installs hashed locks (the runtime set, then with EXTRAS=learned
+        the learned extra's lock with it) and the project without resolving anything; the
+        image's own stage runs no pip."""
+        build, image = "\n".join(instructions()).split("\nFROM ${BASE_IMAGE}\n")
+        installs = re.findall(r"pip --python /opt/venv/bin/python install ([^;&\n]*)", build)
+        assert [" ".join(i.split()) for i in installs] == [
+            "--require-hashes -r requirements.lock",
+            "--require-hashes -r requirements.lock -r requirements-learned.lock",
+            "--no-deps --no-build-isolation --target /srv/mysymbols .",
         ]
+        assert "pip" not in image
 
     def test_the_runtime_lock_holds_the_build_backend_with_hashes(self) -> None:
         with open(ROOT / "pyproject.toml", "rb") as f:
