@@ -181,7 +181,6 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 settings.database.connect_timeout_s
             ):
                 logger.warning("webhooks: not following the outbox yet; starting anyway")
-            state.replays.start()
             # The heavy reads' worker too: their first caller finds it ready, not spawning.
             prestart(heavy_reads.__name__, worker=READS)
             state.runs.start()

@@ -35,13 +35,9 @@ from app.portfolio.policy.settings import (
     policy_from_settings,
     scored,
 )
+from app.scoring.config_in_force import load_run_config
 from app.scoring.config_rules import rule_problems
-from app.scoring.run_config import (
-    DEFAULT_ALGORITHMS,
-    RunConfig,
-    load_run_config,
-    run_config,
-)
+from app.scoring.run_config import DEFAULT_ALGORITHMS, RunConfig, run_config
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import TECHNICAL
 from app.scoring.scorers.composite import ScoringConfig

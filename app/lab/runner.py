@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from app.books.replay_config import ReplaySettings
-from app.lab import compute, reports
+from app.lab import compute
 from app.lab.repository import ReplayRepository
 from app.lab.work import prepared
 from app.platform.core.clock import utcnow
@@ -29,7 +29,8 @@ from app.platform.core.errors import (
     ValidationFailedError,
 )
 from app.platform.runs.run_engine import HEARTBEAT_S, LiveRun, RunEngine
-from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker, prestart
+from app.platform.runtime.heap import release_free_heap
+from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker
 from app.platform.runtime.progress import RunAborted
 from app.platform.settings_store.reader import read_typed
 
@@ -62,12 +63,6 @@ class ReplayRunner:
     def __init__(self, engine: RunEngine) -> None:
         self.engine = engine
         self._slot = asyncio.Semaphore(1)
-
-    def start(self) -> None:
-        """Start the evidence worker (about 110 MB) in the background, so that the process's
-        first run does not pay its spawn and imports beside the event loop."""
-        for module in (compute, reports):  # what a run's call names, by module
-            prestart(module.__name__, worker=EVIDENCE)
 
     def launch(self, run_id: int) -> None:
         """Start a committed, queued run in the background (on the event loop; returns at
@@ -103,6 +98,11 @@ class ReplayRunner:
                 error=failure_of(run_id, exc),
                 problem=failure_problem(run_id, exc),
             )
+        finally:
+            # A run's report passed through this process (megabytes of JSON for a
+            # calibration): what it freed goes back to the system, as after a job's run.
+            if not self.engine.stopping:
+                await release_free_heap()
 
     async def _execute(self, live: LiveRun, started: float) -> None:
         run_id = live.run_id

@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
-from sqlalchemy.pool import NullPool
-
-from app.books.db_source import load_db_history
 from app.books.simulation.market_history import MarketHistory
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,8 @@ class StoredHistory:
     def of(cls, session: AsyncSession, start: datetime, end: datetime) -> StoredHistory:
         """The range in the database `session` reads (its writes committed: the worker reads
         over a connection of its own)."""
+        from sqlalchemy.ext.asyncio import AsyncConnection
+
         bind = session.bind
         engine = bind.engine if isinstance(bind, AsyncConnection) else bind
         if engine is None:
@@ -39,6 +40,14 @@ class StoredHistory:
         return asyncio.run(self._read())
 
     async def _read(self) -> MarketHistory:
+        # Imported here, by the run: the evidence worker starts without the database's packages
+        # (some 30 MB a process, app.platform.runtime.offload), and ends once its runs are done.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+        from sqlalchemy.pool import NullPool
+
+        from app.books.db_source import load_db_history
+
         postgres = make_url(self.database_url).get_backend_name() == "postgresql"
         named = {"server_settings": {"application_name": "mysymbols-evidence"}}  # pg_stat_activity
         engine = create_async_engine(

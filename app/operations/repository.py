@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.models import IdempotencyKey
 from app.lab.models import PENDING, ReplayRun
 from app.platform.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
-from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
+from app.scoring.models import ScoringRun, SymbolScore
+from app.scoring.scorers.composite import COMPOSITE
 from app.signals.models import SETTLED, Signal
 
 

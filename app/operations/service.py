@@ -28,10 +28,10 @@ from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
 from app.platform.core.errors import problem_summary
 from app.platform.db.failures import is_database_unavailable
-from app.platform.db.migrations import head_revision, position_of, serves
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
 from app.platform.db.repositories.system_state import SystemRepository
+from app.platform.db.revisions import head_revision, position_of, serves
 from app.platform.db.sqlite_writer import readers
 from app.scoring.repository import ScoringRepository
 

@@ -17,8 +17,9 @@ from app.platform.core.units import HOUR, HOUR_MIN
 from app.platform.runtime.offload import READS, in_worker
 from app.platform.runtime.turns import Turns
 from app.portfolio.maths.heavy_reads import Closes, log_returns
-from app.scoring.models import COMPOSITE, ScoringRun
+from app.scoring.models import ScoringRun
 from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.composite import COMPOSITE
 
 MARKET_STRUCTURE = "market_structure"
 

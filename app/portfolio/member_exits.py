@@ -49,8 +49,9 @@ from app.portfolio.settings import (
     PortfolioConfig,
     load_portfolio_config,
 )
-from app.scoring.models import COMPOSITE, ScoringRun
+from app.scoring.models import ScoringRun
 from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.composite import COMPOSITE
 
 MEMBER_EXIT = "member_exit"  # the alert kind of a member due to leave
 

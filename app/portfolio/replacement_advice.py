@@ -29,8 +29,8 @@ from app.portfolio.policy.replacement_rule import (
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.schemas import RecommendationRead, ReplacementCandidatesRead
 from app.portfolio.settings import load_portfolio_config
-from app.scoring.models import COMPOSITE
 from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.composite import COMPOSITE
 
 
 async def evaluate_replacements(session: AsyncSession, now: datetime) -> ReplacementCandidatesRead:

@@ -56,7 +56,7 @@ from app.records.repository import (
     ForwardTradeRow,
 )
 from app.records.window import warm_window, window_history
-from app.scoring.run_config import load_run_config
+from app.scoring.config_in_force import load_run_config
 
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later

@@ -83,10 +83,6 @@ class ScoringRun(Base):
     """KuCoin weight planned and spent by endpoint, and seconds the limiter held sends."""
 
 
-COMPOSITE = "composite"
-"""The `component` of a symbol's composite row in `symbol_score` (beside one row a component)."""
-
-
 class SymbolScore(Base):
     """One component score (or the composite) for one symbol in one run, with its breakdown."""
 

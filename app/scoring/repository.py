@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Any, TypedDict
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +12,13 @@ from sqlalchemy.orm import defer, undefer
 from app.market.models import Symbol
 from app.platform.db.session_flags import mark_portfolio_changed
 from app.scoring.models import (
-    COMPOSITE,
     ScoringAlgorithm,
     ScoringConfigChange,
     ScoringRun,
     SymbolScore,
 )
+from app.scoring.run_scores import ScoreRow
+from app.scoring.scorers.composite import COMPOSITE
 
 # Serialises scoring runs across replicas (PostgreSQL; SQLite runs one process).
 SCORING_LOCK_KEY = 0x4D5953434F52  # "MYSCOR"
@@ -43,17 +42,6 @@ PREVIOUS_OPEN_INTEREST = {
         "AND json_type(s.value, '$.open_interest_usdt') IN ('integer', 'real')"
     ),
 }
-
-
-class ScoreRow(TypedDict):
-    """A `symbol_score` row to insert: a symbol's composite or one component's score."""
-
-    run_id: int
-    symbol_id: int
-    component: str
-    score: Decimal
-    confidence: Decimal
-    breakdown: dict[str, Any]  # stored JSON: the component scores and weights, or the metrics
 
 
 class ScoringRepository:

@@ -1,6 +1,7 @@
 """The configuration of a scoring run: weights and parameters from `scoring_algorithm`, gate and
 stage-1 runtime settings (`app/scoring/settings.py`); stored with every run (and hashed) for
-replay."""
+replay. Data only: the scoring worker imports it (its reading from the database:
+`app.scoring.config_in_force`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.platform.settings_store.reader import read_typed
-from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.components import candles_needed
 from app.scoring.scorers.composite import ScoringConfig
 from app.scoring.scorers.gate import GateParams
@@ -70,18 +67,6 @@ class RunConfig:
     def hash(self) -> str:
         canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-async def load_run_config(
-    session: AsyncSession, settings: ScoringSettings | None = None
-) -> RunConfig:
-    """The configuration in force now (`settings`: when the caller read them with its own)."""
-    if settings is None:
-        settings = await read_typed(session, ScoringSettings)
-    algorithms = await ScoringRepository(session).algorithms()
-    return run_config(
-        [(a.name, float(a.weight), dict(a.parameters), a.is_active) for a in algorithms], settings
-    )
 
 
 def run_config(

@@ -6,15 +6,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 import numpy as np
 
-from app.scoring.models import COMPOSITE
-from app.scoring.repository import ScoreRow
 from app.scoring.run_config import RunConfig
 from app.scoring.scorers import portable
 from app.scoring.scorers.assemble import SymbolValues, assemble
-from app.scoring.scorers.composite import ScoringOutcome, SymbolScore, as_stored, score_universe
+from app.scoring.scorers.composite import (
+    COMPOSITE,
+    ScoringOutcome,
+    SymbolScore,
+    as_stored,
+    score_universe,
+)
+
+
+class ScoreRow(TypedDict):
+    """A `symbol_score` row to insert: a symbol's composite or one component's score."""
+
+    run_id: int
+    symbol_id: int
+    component: str
+    score: Decimal
+    confidence: Decimal
+    breakdown: dict[str, Any]  # stored JSON: the component scores and weights, or the metrics
+
 
 # The worker makes the score rows before the run is recorded (its scoring holds no lock); they
 # carry this id until the service gives them the run's.

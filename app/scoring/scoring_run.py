@@ -37,10 +37,11 @@ from app.platform.db.sqlite_writer import end_write_turn
 from app.platform.observability.prometheus import observe_scoring_run
 from app.platform.runtime.offload import in_worker, prestart
 from app.platform.runtime.progress import checkpoint, within
+from app.scoring.config_in_force import load_run_config
 from app.scoring.fetch_plan import FetchPlan, FetchPlanner
 from app.scoring.models import ScoringRun
 from app.scoring.repository import ScoringRepository
-from app.scoring.run_config import RunConfig, load_run_config
+from app.scoring.run_config import RunConfig
 from app.scoring.run_scores import CandleGrid, RunScores, score_candles, score_run
 from app.scoring.scorers import portable
 from app.scoring.scorers.assemble import SymbolValues
@@ -101,7 +102,7 @@ class ScoringRunService:
         started = time.perf_counter()
         config = await load_run_config(self.session)
         notes: dict[str, str] = {}  # slugs of what went wrong, spread into its exclusions
-        prestart(score_run.__module__)  # its spawn and imports beside the fetches
+        prestart(score_run.__module__)  # its start beside the fetches
         with spend.recording() as spent:
             symbols, plan, candles, snapshot, grid = await self._fetch(config, as_of, notes)
         rows = await self.symbols.all_by_kucoin_symbol()

@@ -25,7 +25,7 @@ from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
 from app.platform.settings_store.reader import read_setting
-from app.scoring.models import COMPOSITE, ScoringRun, SymbolScore
+from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
 from app.scoring.schemas import (
     ComponentScoreRead,
@@ -36,6 +36,7 @@ from app.scoring.schemas import (
 )
 from app.scoring.scorers.component_registry import components
 from app.scoring.scorers.components import COMPONENTS
+from app.scoring.scorers.composite import COMPOSITE
 
 
 class ScoringService:

@@ -17,7 +17,7 @@ from app.platform.db.models.system_configuration import ConfigurationChange
 from app.platform.db.repositories.stored_settings import ConfigRepository
 from app.platform.settings_store.declaration import RuntimeSetting
 from app.portfolio.repository import PortfolioRepository
-from app.scoring.run_config import load_run_config
+from app.scoring.config_in_force import load_run_config
 from app.scoring.scorers.windows import FETCHED, fetched_problem
 from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
 from app.settings.schemas import SettingChangeRead

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.platform.db.engine import create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
 from app.portfolio.replacement_advice import evaluate_replacements
-from app.scoring.models import COMPOSITE
 from app.scoring.repository import ScoringRepository
+from app.scoring.scorers.composite import COMPOSITE
 from tests.bench.machine import describe
 from tests.databases import create_postgres_database, drop_postgres_database
 from tests.factories import make_member, make_symbol

@@ -1,17 +1,14 @@
-"""Alembic entry points for the app and the tests: config, head revision, where a database's
-schema stands against this code's scripts, upgrade, and the start command's migration step
-(`migrate`)."""
+"""Alembic entry points for the app and the tests: config, upgrade, and the start command's
+migration step (`migrate`). Where a database's schema stands against this code's scripts, which
+the running service asks, is `app.platform.db.revisions`, without Alembic."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
 from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -19,11 +16,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from alembic import command
 from app.platform.core.config import Settings
 from app.platform.db.repositories.system_state import SystemRepository
+from app.platform.db.revisions import ALEMBIC_INI, Position, head_revision, position_of
 from app.platform.db.unreachable import connected
 
 logger = logging.getLogger(__name__)
-
-ALEMBIC_INI = Path(__file__).resolve().parents[3] / "alembic.ini"
 
 # Every replica runs `alembic upgrade head` as it starts. On PostgreSQL, alembic/env.py holds this
 # session-level advisory lock around the run, so concurrent starters migrate one after another: the
@@ -54,42 +50,6 @@ def alembic_config(database_url: str, named_by: str = DATABASE_URL_ENV) -> Confi
     config.attributes["configure_logging"] = False
     config.attributes["named_by"] = named_by
     return config
-
-
-@cache
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_current_head()
-    if head is None:
-        raise RuntimeError("the Alembic script directory has no head revision")
-    return head
-
-
-Position = Literal["at_head", "ahead", "behind", "not_migrated"]
-"""Where a database's schema stands against this code: at its head; ahead (a revision its
-scripts do not know: a newer release migrated it, and code N runs on schema N+1); behind (an
-older revision it knows); or not migrated at all."""
-
-
-@cache
-def known_revisions() -> frozenset[str]:
-    """Every revision this code's scripts hold."""
-    script = ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
-    return frozenset(s.revision for s in script.walk_revisions())
-
-
-def position_of(revision: str | None) -> Position:
-    """Where the database at `revision` (None: no alembic_version) stands against this code."""
-    if revision is None:
-        return "not_migrated"
-    if revision == head_revision():
-        return "at_head"
-    return "behind" if revision in known_revisions() else "ahead"
-
-
-def serves(position: Position) -> bool:
-    """Whether this code serves a database in `position`: at its head, or ahead of it (the
-    migrations are expand/contract: a release's schema keeps the previous release working)."""
-    return position in ("at_head", "ahead")
 
 
 async def database_revision(database_url: str, named_by: str = DATABASE_URL_ENV) -> str | None:

@@ -8,8 +8,18 @@ weights), so a calibration of minutes never delays a scoring run, nor either a c
 worker serves the whole service process (every app in it), started on first use with `spawn`
 (safe beside the event loop's threads) and stopped at interpreter exit, or ended by
 `stop_workers` when a signal stops the service (uvicorn re-raises the SIGTERM it shut down on:
-no interpreter exit); a worker that died is replaced on the next call. Killed (SIGKILL), the
-service leaves its workers to end with it (Linux).
+no interpreter exit); a worker that died is replaced on the next call, and one used seldom
+(`RETIRE_AFTER_S`: evidence) ends once idle. Killed (SIGKILL), the service leaves its workers to
+end with it (Linux).
+
+A worker imports what its calls name and no more: their modules (`app.scoring.run_scores`,
+`app.lab.compute` and `app.lab.reports`, `app.portfolio.maths.heavy_reads`) import the pure maths
+and numpy, not the database's packages, pydantic or the web framework
+(`tests/unit/platform/runtime/test_process_imports.py`), and each call's free heap goes back to
+the system after it (`_tidy`). A worker held 30-80 MB of its own before; 25-30 MB now (issue 84,
+`tests/bench/bench_footprint.py`). A fork server that preloaded those modules for every worker
+to share was measured too and left: beside lean workers it saved nothing (the tree's PSS was
+188-190 MB with it, 183 MB without: its own process costs what the sharing saves).
 
 A long run reports through a `SharedProgress`: a few bytes of shared memory the worker writes
 its share done into, and reads a stop request from, at each step.
@@ -28,6 +38,7 @@ import struct
 import sys
 import threading
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,7 +47,7 @@ from multiprocessing.shared_memory import SharedMemory
 from typing import Any, TypeVar
 
 from app.platform.core.errors import WorkerUnavailableError
-from app.platform.runtime.heap import hold_mmap_threshold
+from app.platform.runtime.heap import hold_mmap_threshold, trim_free_heap
 from app.platform.runtime.progress import RunAborted
 
 T = TypeVar("T")
@@ -48,12 +59,19 @@ READS = "reads"
 # A new worker is ready within a second of the next call (its spawn and imports).
 WORKER_RETRY_AFTER_S = 2
 
+# Evidence runs come minutes or hours apart: their worker (some 60 MB once a run has read the
+# database) ends once idle this long; the next run's starts in about a second, in its own process.
+RETIRE_AFTER_S = {EVIDENCE: 30.0}
+
 _pools: dict[str, ProcessPoolExecutor] = {}
 _ended: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # by `stop_workers`
 _starting = threading.Lock()
-
+_in_flight: Counter[str] = Counter()  # calls awaited, by worker (touched on the event loop)
+_calls: Counter[str] = Counter()  # calls made, by worker: a retirement checks none came since
 
 PR_SET_PDEATHSIG = 1
+PR_SET_NAME = 15
+NAME_BYTES = 15  # the kernel's limit for a thread's name (ps, top)
 
 
 # Evidence runs for minutes, in the idle scheduling class (Linux): where worker and service
@@ -64,14 +82,16 @@ PR_SET_PDEATHSIG = 1
 IDLE_CLASS = {SCORING: False, EVIDENCE: True, READS: False}
 
 
-def _start_worker(idle_class: bool) -> None:
+def _start_worker(worker: str, idle_class: bool) -> None:
     """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux);
-    the idle scheduling class if `idle_class`; the service's mmap threshold
-    (app.platform.runtime.heap)."""
+    its name, `mysym-<worker>` (ps, top); the idle scheduling class if `idle_class`; the
+    service's mmap threshold (app.platform.runtime.heap)."""
     hold_mmap_threshold()
     if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
         with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            libc.prctl(PR_SET_NAME, f"mysym-{worker}".encode()[:NAME_BYTES])
         if idle_class:
             with contextlib.suppress(OSError, AttributeError):
                 os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
@@ -85,7 +105,7 @@ def _executor(worker: str, replace: ProcessPoolExecutor | None = None) -> Proces
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(IDLE_CLASS.get(worker, False),),
+                initargs=(worker, IDLE_CLASS.get(worker, False)),
             )
         return pool
 
@@ -126,8 +146,11 @@ def prestart(module: str, worker: str = SCORING) -> None:
         _executor(worker, replace=pool).submit(_import, module)
 
 
-def _nothing() -> None:
-    """The call `_let_go` sends: it carries nothing."""
+def _tidy() -> None:
+    """The call `_let_go` sends, carrying nothing: in the worker, after the call before it has
+    answered, the free pages of its C heap go back to the system (what that call's unpickled
+    inputs and intermediate arrays left: some 5 MB a worker)."""
+    trim_free_heap()
 
 
 def _let_go(pool: ProcessPoolExecutor) -> None:
@@ -136,7 +159,7 @@ def _let_go(pool: ProcessPoolExecutor) -> None:
     for a scoring run its inputs and candle window, some 9 MB held from one run to the next, of
     a size that varies with the run. An empty call after each takes its place; not waited for."""
     with contextlib.suppress(BrokenProcessPool, RuntimeError):  # broken, or shut down
-        pool.submit(_nothing)
+        pool.submit(_tidy)
 
 
 async def _call(pool: ProcessPoolExecutor, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
@@ -146,10 +169,35 @@ async def _call(pool: ProcessPoolExecutor, fn: Callable[..., T], args: tuple[Any
         _let_go(pool)
 
 
+def _retire_if_idle(worker: str, pool: ProcessPoolExecutor, calls: int) -> None:
+    """End `worker`'s process if no call came since the `calls`-th and none is in flight."""
+    if _in_flight[worker] or _calls[worker] != calls:
+        return
+    with _starting:
+        if _pools.get(worker) is not pool:
+            return
+        del _pools[worker]
+    pool.shutdown(wait=False)
+
+
 async def in_worker(fn: Callable[..., T], *args: Any, worker: str = SCORING) -> T:
     """`fn(*args)` in the `worker` process (`fn` and the arguments travel by pickle). A worker
     that dies under the call is replaced and the call made again; when that one dies too,
     `WorkerUnavailableError` (503, `Retry-After`), not a bare 500."""
+    _calls[worker] += 1
+    _in_flight[worker] += 1
+    try:
+        return await _replaced_once(fn, args, worker)
+    finally:
+        _in_flight[worker] -= 1
+        pool = _pools.get(worker)
+        if worker in RETIRE_AFTER_S and not _in_flight[worker] and pool is not None:
+            asyncio.get_running_loop().call_later(
+                RETIRE_AFTER_S[worker], _retire_if_idle, worker, pool, _calls[worker]
+            )
+
+
+async def _replaced_once(fn: Callable[..., T], args: tuple[Any, ...], worker: str) -> T:
     pool = _executor(worker)
     try:
         return await _call(pool, fn, args)

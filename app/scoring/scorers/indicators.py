@@ -7,13 +7,14 @@ Series with missing candles are passed without the holes (as exchanges serve the
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any
 
 import numpy as np
-import talib
 
 from app.platform.core.units import HOURS_PER_YEAR
 
@@ -27,17 +28,29 @@ def _unwrapped(function: Any) -> Any:
     return getattr(function, "__wrapped__", function)
 
 
-_RSI, _MACD, _EMA = (_unwrapped(f) for f in (talib.RSI, talib.MACD, talib.EMA))
+@functools.cache
+def _talib() -> ModuleType:
+    """TA-Lib, imported at first use: the service's process imports this module (the runtime
+    settings name the indicators' windows) but computes in its workers, whose fork server has
+    imported TA-Lib for them (app.platform.runtime.offload); some 5 MB it does not hold."""
+    import talib
+
+    return talib
+
+
+@functools.cache
+def _function(name: str) -> Any:
+    return _unwrapped(getattr(_talib(), name))
 
 
 def rsi(close: FloatArray, period: int = 14) -> FloatArray:
-    return np.asarray(_RSI(close, timeperiod=period))
+    return np.asarray(_function("RSI")(close, timeperiod=period))
 
 
 def macd_histogram(
     close: FloatArray, fast: int = 12, slow: int = 26, signal: int = 9
 ) -> FloatArray:
-    _, _, hist = _MACD(close, fastperiod=fast, slowperiod=slow, signalperiod=signal)
+    _, _, hist = _function("MACD")(close, fastperiod=fast, slowperiod=slow, signalperiod=signal)
     return np.asarray(hist)
 
 
@@ -45,18 +58,15 @@ def bollinger(
     close: FloatArray, period: int = 20, width: float = 2.0
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(upper, middle, lower) bands."""
+    talib = _talib()
     upper, middle, lower = talib.BBANDS(
-        close,
-        timeperiod=period,
-        nbdevup=width,
-        nbdevdn=width,
-        matype=talib.MA_Type.SMA,  # type: ignore[attr-defined]  # its stub does not re-export it
+        close, timeperiod=period, nbdevup=width, nbdevdn=width, matype=talib.MA_Type.SMA
     )
     return np.asarray(upper), np.asarray(middle), np.asarray(lower)
 
 
 def ema(close: FloatArray, period: int) -> FloatArray:
-    return np.asarray(_EMA(close, timeperiod=period))
+    return np.asarray(_function("EMA")(close, timeperiod=period))
 
 
 def efficiency_ratio(close: FloatArray, window: int, gappy: FloatArray | None = None) -> FloatArray:

@@ -15,7 +15,8 @@ import pytest
 
 from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.platform.db.base import Base
-from app.platform.db.migrations import MIGRATION_LOCK_KEY, head_revision
+from app.platform.db.migrations import MIGRATION_LOCK_KEY
+from app.platform.db.revisions import head_revision
 from tests.databases import asyncpg_dsn, create_postgres_database, drop_postgres_database
 from tests.deployed import ROOT
 from tests.integration.platform.db.test_migrations import (

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from alembic import command
 from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.platform.db.base import Base
-from app.platform.db.migrations import alembic_config, head_revision
+from app.platform.db.migrations import alembic_config
+from app.platform.db.revisions import head_revision
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
 BACKENDS = ["postgresql", "sqlite"]

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, text
 
 from app.main import create_app
 from app.platform.core.config import Settings
-from app.platform.db.migrations import head_revision
+from app.platform.db.revisions import head_revision
 from tests.conftest import READ_KEY, start_app
 from tests.deployed import ROOT
 from tests.integration.committed import BASE

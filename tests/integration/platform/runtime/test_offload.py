@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from app.platform.core.errors import WorkerUnavailableError
+from app.platform.runtime import offload
 from app.platform.runtime.offload import (
     EVIDENCE,
     READS,
@@ -37,11 +38,16 @@ from tests.plugins import TOY, toy_plugin
 from tests.sim_fixtures import wait_until
 
 ROOT = Path(__file__).resolve().parents[4]
-# A service process that has started its worker, says the worker's pid, then is killed outright.
+# A service process that has started its three workers, says their pids, then is killed
+# outright.
 KILLED_SERVICE = """
 import asyncio, os, signal
-from app.platform.runtime.offload import in_worker
-print(asyncio.run(in_worker(os.getpid)), flush=True)
+from app.platform.runtime.offload import EVIDENCE, READS, SCORING, in_worker
+
+async def pids():
+    return [await in_worker(os.getpid, worker=w) for w in (SCORING, EVIDENCE, READS)]
+
+print(*asyncio.run(pids()), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -126,14 +132,16 @@ def start_killed_service() -> subprocess.Popen[str]:
     )
 
 
-async def test_the_worker_ends_with_a_service_killed_outright() -> None:
+async def test_the_workers_end_with_a_service_killed_outright() -> None:
     service = start_killed_service()
     assert service.stdout is not None
-    with service.stdout:  # the worker inherits the pipe: read the line, not to its end
-        worker = int(await asyncio.to_thread(service.stdout.readline))
+    with service.stdout:  # the workers inherit the pipe: read the line, not to its end
+        pids = [int(p) for p in (await asyncio.to_thread(service.stdout.readline)).split()]
     assert await asyncio.to_thread(service.wait, 60) == -signal.SIGKILL
-    # Not a child of this process: gone means it ended (an orphan would live on, idle).
-    assert await wait_until(lambda: not alive(worker), timeout_s=10), f"worker {worker} lives on"
+    assert len(set(pids)) == 3 and service.pid not in pids
+    # Not children of this process: gone means they ended (orphans would live on, idle).
+    for pid in pids:
+        assert await wait_until(lambda pid=pid: not alive(pid), timeout_s=10), f"{pid} lives on"
 
 
 async def test_the_worker_scores_with_this_processs_plugins_and_named_models() -> None:
@@ -171,6 +179,31 @@ async def test_evidence_work_has_a_worker_of_its_own_that_scoring_never_waits_be
     assert await in_worker(os.getpid) == scoring  # answered while the evidence worker sleeps
     assert not busy.done()
     await busy
+
+
+async def test_the_evidence_worker_ends_once_idle_and_the_next_run_gets_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Evidence runs come hours apart: their worker is not kept between them; scoring's is."""
+    monkeypatch.setitem(offload.RETIRE_AFTER_S, EVIDENCE, 0.5)
+    scoring = await in_worker(os.getpid)
+    first = await in_worker(os.getpid, worker=EVIDENCE)
+    busy = asyncio.ensure_future(in_worker(time.sleep, 1.0, worker=EVIDENCE))
+    await asyncio.sleep(0.7)  # idle long enough after the first call, but one is in flight
+    assert alive(first)
+    await busy
+    assert await in_worker(os.getpid, worker=EVIDENCE) == first  # the same, until idle
+    assert await wait_until(lambda: not alive(first), timeout_s=10)
+    second = await in_worker(os.getpid, worker=EVIDENCE)
+    assert second != first and alive(second)
+    assert await in_worker(os.getpid) == scoring and alive(scoring)
+
+
+async def test_each_worker_says_what_it_is_for() -> None:
+    for kind in (SCORING, EVIDENCE, READS):
+        pid = await in_worker(os.getpid, worker=kind)
+        name = await asyncio.to_thread(Path(f"/proc/{pid}/comm").read_text)
+        assert name.strip() == f"mysym-{kind}"
 
 
 async def test_reads_have_a_worker_of_their_own_that_waits_behind_no_run() -> None:

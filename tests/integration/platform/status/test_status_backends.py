@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from app.platform.db.migrations import head_revision
+from app.platform.db.revisions import head_revision
 from tests.conftest import READ_KEY
 
 API = "/api/symbol-mgmt"

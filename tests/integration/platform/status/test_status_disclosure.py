@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alembic import command
 from app.main import create_app
 from app.platform.core.config import Settings
-from app.platform.db.migrations import alembic_config, head_revision
+from app.platform.db.migrations import alembic_config
+from app.platform.db.revisions import head_revision
 from app.platform.runs.job import Job, JobSkipped
 from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 from app.state import AppState
