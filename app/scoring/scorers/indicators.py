@@ -31,8 +31,8 @@ def _unwrapped(function: Any) -> Any:
 @functools.cache
 def _talib() -> ModuleType:
     """TA-Lib, imported at first use: the service's process imports this module (the runtime
-    settings name the indicators' windows) but computes in its workers, whose fork server has
-    imported TA-Lib for them (app.platform.runtime.offload); some 5 MB it does not hold."""
+    settings name the indicators' windows) but computes in its workers, which import TA-Lib at
+    their first indicator (app.platform.runtime.offload); some 5 MB the service does not hold."""
     import talib
 
     return talib
