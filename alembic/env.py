@@ -9,9 +9,9 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+import app.tables  # noqa: F401  (registers every table on Base.metadata)
 from alembic import context
 from app.platform.core.config import Settings
-from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.platform.db.base import Base
 from app.platform.db.migrations import MIGRATION_LOCK_KEY, migration_target
 from app.platform.db.types import ExactDecimal, UTCDateTime

@@ -11,16 +11,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.alerts import router as alerts
-from app.callers import router as access
+from app.assembly import DATABASE_GAUGES, ROUTERS, SCHEDULE
 from app.dashboard import MOUNT as DASHBOARD
 from app.dashboard import install_dashboard
 from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.websocket import TickerStream
-from app.lab.routers import replays, scoring_algorithms, scoring_evidence
-from app.market import router as symbols
 from app.market.prices import PriceCache
-from app.operations.routers import health, status
 from app.platform.core import headers
 from app.platform.core.config import Settings
 from app.platform.core.log import configure_logging, log_writer
@@ -38,7 +34,7 @@ from app.platform.http.protection import ProtectionLayer
 from app.platform.http.rate_limit import CallerLimits
 from app.platform.http.response_cache import ResponseCache
 from app.platform.http.root import install_root
-from app.platform.http.routers import events, metrics
+from app.platform.http.routers import metrics
 from app.platform.runs.run_engine import Sessions
 from app.platform.runtime.collector import service_heap
 from app.platform.runtime.gil import loop_first_gil
@@ -46,17 +42,11 @@ from app.platform.runtime.heap import hold_mmap_threshold
 from app.platform.runtime.offload import READS, prestart, stop_workers
 from app.platform.runtime.replica import replica_name
 from app.platform.runtime.shutdown import ShutdownSignal
-from app.platform.scheduler import router as jobs
 from app.platform.scheduler.loop import Scheduler
 from app.platform.webhooks.dispatcher import WebhookDispatcher
 from app.platform.webhooks.resolver import receiver_session
 from app.portfolio.maths import heavy_reads
 from app.portfolio.reader import PortfolioReadCache
-from app.portfolio.routers import allocation, analytics, members, pairlist
-from app.records import router as records
-from app.scoring import router as scores
-from app.settings import router as config
-from app.signals import router as signals
 from app.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -131,6 +121,8 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 keyring=keyring,
                 gateway=gateway,
                 prices=prices,
+                schedule=SCHEDULE,
+                domain_gauges=DATABASE_GAUGES,
                 ticker_stream=stream,
                 portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
                 response_cache=response_cache,
@@ -229,26 +221,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         )
     install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
     install_openapi(app, settings.api_contact)
-    for router in (
-        health.router,
-        status.router,
-        access.router,
-        symbols.router,
-        scores.router,
-        scoring_algorithms.router,
-        scoring_evidence.router,
-        members.router,
-        allocation.router,
-        analytics.router,
-        pairlist.router,
-        events.router,
-        alerts.router,
-        signals.router,
-        replays.router,
-        records.router,
-        jobs.router,
-        config.router,
-    ):
+    for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(metrics.prometheus_router(settings.metrics))
     install_docs(app)

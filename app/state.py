@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiohttp
-from prometheus_client.metrics_core import Metric
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.callers.service import ApiKeyService, stored_keys
 from app.kucoin.gateway import KucoinGateway
 from app.kucoin.websocket import TickerStream
 from app.lab.repository import ReplayRepository
@@ -27,13 +26,16 @@ from app.platform.db.session_flags import MEMBER_TABLE, Commit
 from app.platform.events.hub import EventHub
 from app.platform.events.wakeup import EventSignal
 from app.platform.http.response_cache import ResponseCache
+from app.platform.http.scrape import DomainGauges
 from app.platform.runs.run_engine import RunEngine, Sessions
 from app.platform.runtime.shutdown import ShutdownSignal
 from app.platform.scheduler.runs import JobRunner
+from app.platform.scheduler.schedule import Schedule
+from app.portfolio.after_scoring import ExitsAndProposals
 from app.portfolio.holdings import PortfolioHoldings
 from app.portfolio.reader import PortfolioReadCache
 from app.portfolio.ticker_follower import TickerFollower
-from app.records.gauges import record_gauges
+from app.scoring.score_refresh import AfterScoring
 
 
 @dataclass
@@ -44,6 +46,11 @@ class AppState:
     keyring: BootstrapKeyring
     gateway: KucoinGateway
     prices: PriceCache
+    schedule: Schedule[AppState]
+    """The domains' jobs, as the scheduler runs them (`app.assembly.SCHEDULE`)."""
+    domain_gauges: tuple[DomainGauges, ...]
+    """The domains' gauges `GET /metrics` reads from the database, in its order
+    (`app.assembly.DATABASE_GAUGES`)."""
     ticker_stream: TickerStream | None = None
     holdings: Holdings = field(default_factory=PortfolioHoldings)
     """What the portfolio holds, told to the domains below it (the universe sync's alerts)."""
@@ -58,10 +65,6 @@ class AppState:
     started_at: datetime = field(default_factory=utcnow)
     anonymous_readiness: SharedReadiness = field(default_factory=SharedReadiness)
     """`/status` without a key: computed once a second at most (see its module)."""
-    domain_gauges: tuple[Callable[[AsyncConnection], Awaitable[list[Metric]]], ...] = (
-        record_gauges,
-    )
-    """The domains' gauges `GET /metrics` reads from the database (`app.platform.http.scrape`)."""
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     """Every session of the app: each commit is followed by `after_commit`."""
     run_sessions: Sessions | None = None
@@ -71,6 +74,8 @@ class AppState:
     """Every background run of this process: heartbeats, the start-up sweep, waits, the stop."""
     replays: ReplayRunner = field(init=False)
     """Runs the replays requested over the API, in this process."""
+    after_scoring: AfterScoring = field(init=False)
+    """What follows a scoring run that scored: the portfolio's exits and proposals."""
     jobs: JobRunner[AppState] = field(init=False)
     """Runs the jobs, scheduled or requested over the API, in this process."""
     event_hub: EventHub = field(init=False)
@@ -86,6 +91,7 @@ class AppState:
             single_process=self.settings.is_sqlite,
         )
         self.replays = ReplayRunner(self.runs)
+        self.after_scoring = ExitsAndProposals(self)
         self.jobs = JobRunner(
             self.runs,
             context=self,
@@ -99,6 +105,10 @@ class AppState:
         self.ticker_follower = None
         if self.ticker_stream is not None:
             self.ticker_follower = TickerFollower(self.sessionmaker, self.ticker_stream)
+
+    def stored_keys(self, session: AsyncSession) -> ApiKeyService:
+        """The stored API keys, read in `session` (authentication, `app.platform.http.auth`)."""
+        return stored_keys(session, self.keyring)
 
     def after_commit(self, commit: Commit) -> None:
         """Whatever session committed: drop this replica's portfolio read cache if the

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from app.books.replay_config import default_run_config
-from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory
 from app.lab.csv_source import load_csv_folder
 from app.platform.core.units import HOUR_MS
 from app.scoring.run_config import RunConfig

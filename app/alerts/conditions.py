@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
 from app.market.category_evidence import CATEGORY_ALERT
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.platform.core.units import HOUR_MIN
 from app.platform.settings_store.declaration import between
 from app.platform.settings_store.fields import reads, setting

@@ -1,5 +1,5 @@
 """The alerts domain's reads of `alert`: a page of alerts, and one to acknowledge (the rows are
-written through the alert log, `app.platform.db.repositories.alert_log`)."""
+written through the alert log, `app.alerts.log`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.db.models import Alert
+from app.alerts.models import Alert
 
 
 class AlertRepository:

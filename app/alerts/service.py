@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
+from app.alerts.log import AlertLog
+from app.alerts.models import Alert
 from app.alerts.repository import AlertRepository
 from app.alerts.schemas import AlertCheckRead
 from app.kucoin.gateway import KucoinGateway
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
-from app.platform.db.models import Alert
-from app.platform.db.repositories.alert_log import AlertLog
 from app.portfolio.repository import PortfolioRepository
 
 

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.books.simulation.market_history import Funding, MarketHistory, common_grid
-from app.market.repository import (
-    CandleRepository,
-    FundingRepository,
-    MarketDataSourceRepository,
-    SymbolRepository,
-)
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory, common_grid
+from app.market.repository.candles import CandleRepository
+from app.market.repository.funding import FundingRepository
+from app.market.repository.sources import MarketDataSourceRepository
+from app.market.repository.symbols import SymbolRepository
 from app.platform.core.units import HOUR_MIN, HOUR_MS
 
 

@@ -97,3 +97,9 @@ class ApiKeyService:
         if api_key.revoked_at is None:
             api_key.revoked_at = utcnow()
         return api_key
+
+
+def stored_keys(session: AsyncSession, keyring: BootstrapKeyring) -> ApiKeyService:
+    """The stored API keys in `session` (authentication's `StoredKeys`, handed over by the app's
+    state: the platform's HTTP layer knows no domain)."""
+    return ApiKeyService(session, keyring)

@@ -11,7 +11,7 @@ from app.kucoin.ratelimit import WeightLimiter
 from app.kucoin.shared_budget import SharedWindow
 from app.kucoin.symbols import SymbolConverter
 from app.kucoin.transport import RetryPolicy
-from app.platform.core.config import KucoinSettings
+from app.platform.core.config_sections import KucoinSettings
 
 
 def create_http_session(settings: KucoinSettings) -> aiohttp.ClientSession:

@@ -19,7 +19,7 @@ from app.lab.reports import WhatIfReport, what_if_document
 from app.lab.repository import ReplayRepository
 from app.lab.service import warm_up
 from app.lab.stored_history import StoredHistory
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.platform.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
 from app.platform.core.units import DAY, HOUR, HOUR_MIN
 from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker

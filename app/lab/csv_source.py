@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.books.simulation.market_history import Funding, MarketHistory, common_grid
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory, common_grid
 from app.platform.core.units import HOUR_MS
 
 CANDLES = re.compile(r"^(?P<base>[A-Z0-9]+)_USDT-1h\.csv(\.gz)?$")

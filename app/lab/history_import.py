@@ -17,7 +17,9 @@ from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import candle_row, last_closed_open_time
 from app.market.models import Symbol
-from app.market.repository import CandleRepository, FundingRepository, SymbolRepository
+from app.market.repository.candles import CandleRepository
+from app.market.repository.funding import FundingRepository
+from app.market.repository.symbols import SymbolRepository
 from app.market.service import UniverseService
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR, HOUR_MIN

@@ -22,7 +22,7 @@ from app.lab.models import ReplayRun
 from app.lab.replay_timeline import replay_timeline
 from app.lab.repository import ReplayRepository
 from app.lab.schemas import ReplayCreate
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.market.schemas import market_data_of
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Role, Settings

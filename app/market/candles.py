@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import CandleBar, KucoinGateway
 from app.market.models import Symbol
-from app.market.repository import CandleRepository, CandleRow, GapRow
+from app.market.repository.candles import CandleRepository, CandleRow, GapRow
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR_MIN
 from app.platform.db.sqlite_writer import end_write_turn

@@ -16,6 +16,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.log import AlertLog
 from app.kucoin.models import ms_to_datetime
 from app.market.contracts.categories import (
     COMMODITY,
@@ -33,10 +34,10 @@ from app.market.contracts.trading_sessions import (
     session_figures,
 )
 from app.market.models import Symbol
-from app.market.repository import CandleRepository, SymbolRepository
+from app.market.repository.candles import CandleRepository
+from app.market.repository.symbols import SymbolRepository
 from app.market.service import symbol_category
 from app.platform.core.units import HOUR_MIN, HOUR_MS
-from app.platform.db.repositories.alert_log import AlertLog
 from app.platform.db.repositories.outbox import EventRepository
 
 logger = logging.getLogger(__name__)

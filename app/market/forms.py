@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.symbols import SymbolConverter
-from app.market.repository import SymbolRepository
+from app.market.repository.symbols import SymbolRepository
 from app.market.service import DELISTED
 
 _RULES = SymbolConverter()  # never loaded: the string rules only

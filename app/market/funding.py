@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin.gateway import FundingPoint
 from app.market.models import Symbol
-from app.market.repository import FundingRepository, FundingRow
+from app.market.repository.funding import FundingRepository, FundingRow
 
 FUNDING_LOOKBACK = timedelta(days=14)
 DEFAULT_INTERVAL = timedelta(hours=8)

@@ -161,3 +161,15 @@ class FundingSettlement(Base):
     settled_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     rate: Mapped[float] = mapped_column(Double)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FundingChecked(Base):
+    """Until when a contract's funding settlements were last asked of KuCoin (nothing new can
+    appear before the next settlement after it)."""
+
+    __tablename__ = "funding_checked"
+
+    symbol_id: Mapped[int] = mapped_column(
+        ForeignKey("symbol.id", ondelete="CASCADE"), primary_key=True
+    )
+    checked_until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 
 from app.callers.actor import Actor
 from app.kucoin.symbols import listing_ccxt_symbol
-from app.market.jobs import UNIVERSE_SYNC
-from app.market.repository import SymbolFilter
+from app.market.jobs import UNIVERSE_SYNC, SyncState
+from app.market.repository.symbols import SymbolFilter
 from app.market.schemas import SymbolCategoryUpdate, SymbolPage, SymbolRead, SyncResultRead
 from app.market.service import SymbolView, UniverseService, symbol_category
 from app.platform.core.patterns import worded
@@ -18,8 +18,9 @@ from app.platform.db.models import JobRun
 from app.platform.http.auth import AdminDep, ReaderDep, TraderDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
-from app.platform.http.sessions import AppStateDep, SessionDep, app_state
+from app.platform.http.sessions import SessionDep, StateDep, app_state
 from app.platform.scheduler.on_request import Wait, run_job
+from app.platform.scheduler.schedule import RunsJobs
 from app.platform.scheduler.schemas import JobRunRead
 from app.platform.schemas.common import Offset, StorableText, SymbolPath, problem_responses
 
@@ -130,7 +131,7 @@ async def set_symbol_category(
     },
 )
 async def sync_symbols(
-    principal: TraderDep, state: AppStateDep, request: Request, wait: Wait = None
+    principal: TraderDep, state: StateDep[RunsJobs[SyncState]], request: Request, wait: Wait = None
 ) -> JSONResponse:
     """Reads KuCoin's contract list into the stored universe, as the scheduled `universe_sync` job
     does, through its runner: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=`

@@ -11,17 +11,18 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.log import AlertLog
 from app.callers.actor import Actor
 from app.kucoin.gateway import ContractInfo, KucoinGateway
 from app.market.contracts.categories import Decision, base_of, decide
 from app.market.models import Symbol
-from app.market.repository import MarketDataSourceRepository, SymbolFilter, SymbolRepository
+from app.market.repository.sources import MarketDataSourceRepository
+from app.market.repository.symbols import SymbolFilter, SymbolRepository
 from app.market.schemas import MarketDataRead, SyncResultRead
 from app.market.settings import STALE_DATA_LIMIT_S
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
 from app.platform.db.models.system_configuration import ConfigurationChange
-from app.platform.db.repositories.alert_log import AlertLog
 from app.platform.db.repositories.stored_settings import ConfigRepository
 from app.platform.settings_store.reader import read_setting
 

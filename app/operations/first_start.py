@@ -8,10 +8,11 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.market.repository.symbols import MarketDataReads
 from app.operations.schemas import BootstrapCheck
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
-from app.platform.db.repositories.system_state import SystemRepository
+from app.scoring.repository import ScoringRunReads
 
 STEPS = ("universe_sync", "score_refresh")  # the scheduler's bootstrap steps, in order
 
@@ -36,10 +37,10 @@ async def bootstrap_progress(state: WithJobs, session: AsyncSession) -> Bootstra
     jobs = JobRepository(session)
     runs = [await jobs.running(step) for step in STEPS]
     fractions = [_fraction(state, run) for run in runs]
-    system = SystemRepository(await session.connection())
-    if await system.has_scored_run():
+    connection = await session.connection()
+    if await ScoringRunReads(connection).has_scored_run():
         return None
-    index = 1 if await system.has_symbols() else 0
+    index = 1 if await MarketDataReads(connection).has_symbols() else 0
     step, running = STEPS[index], runs[index]
     last = await jobs.last_ended(step)
     problem = None if last is None or last.status == "succeeded" else last.problem

@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.models import Alert
 from app.callers.models import IdempotencyKey
 from app.lab.models import PENDING, ReplayRun
-from app.platform.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
+from app.platform.db.models import EventOutbox, JobRun, WebhookDelivery
 from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.scorers.composite import COMPOSITE
 from app.signals.models import SETTLED, Signal

@@ -42,7 +42,8 @@ from app.platform.runtime.progress import checkpoint
 from app.platform.settings_store.declaration import RETENTION, between
 from app.platform.settings_store.fields import declared_on, reads, setting
 from app.platform.settings_store.reader import read_typed
-from app.portfolio.policy.replacement_rule import ReplacementSettings, confirmation_span_ms
+from app.portfolio.policy.replacement_facts import confirmation_span_ms
+from app.portfolio.policy.replacement_rule import ReplacementSettings
 from app.portfolio.settings import ALERT_COOLDOWN_S
 from app.scoring.repository import ScoringRepository
 from app.signals.voting.agent_weights import HORIZONS_H

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app import __version__
 from app.kucoin.gateway import KucoinGateway
+from app.market.repository.symbols import MarketDataReads
 from app.market.settings import STALE_DATA_LIMIT_S
 from app.operations.first_start import WithJobs, bootstrap_progress
 from app.operations.schemas import (
@@ -204,7 +205,7 @@ class StatusService:
                     ),
                     self._market(source, kind, None, None, stale=True),
                 )
-            last_update = await repository.latest_market_data_at()
+            last_update = await MarketDataReads(connection).latest_market_data_at()
             stale_limit = await repository.config_value(
                 STALE_DATA_LIMIT_S.key, STALE_DATA_LIMIT_S.default
             )

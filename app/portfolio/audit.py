@@ -19,7 +19,7 @@ from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.ranks import by_score
 from app.portfolio.repository import MemberRow, PortfolioRepository, snapshot
-from app.portfolio.schemas import WeightsRead
+from app.portfolio.schemas.allocation import WeightsRead
 
 MEMBERSHIP_ACTIONS = frozenset({"add", "remove", "replace"})
 

@@ -37,7 +37,7 @@ from app.portfolio.audit import record_change, weights_of
 from app.portfolio.membership import MembershipService
 from app.portfolio.policy.weight_rules import STEP, to_percent
 from app.portfolio.repository import PortfolioRepository
-from app.portfolio.schemas import WeightsRead
+from app.portfolio.schemas.allocation import WeightsRead
 from app.portfolio.settings import AUTOPILOT_ON, PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import caps_for
 

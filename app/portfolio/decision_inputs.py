@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.candles import last_closed_open_time
 from app.market.models import Symbol
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.platform.core.units import HOUR, HOUR_MIN
 from app.platform.runtime.offload import READS, in_worker
 from app.platform.runtime.turns import Turns

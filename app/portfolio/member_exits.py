@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.log import AlertLog
 from app.callers.actor import Actor
 from app.market.models import Symbol
-from app.market.repository import CandleRepository, SymbolRepository
+from app.market.repository.candles import CandleRepository
+from app.market.repository.symbols import SymbolRepository
 from app.platform.core.units import HOUR, HOUR_MIN
-from app.platform.db.repositories.alert_log import AlertLog
 from app.platform.db.repositories.outbox import EventRepository
 from app.platform.settings_store.fields import reads
 from app.platform.settings_store.reader import read_typed
@@ -40,7 +41,7 @@ from app.portfolio.policy.exit_rule import (
     due_exits,
     exit_outsiders,
 )
-from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
 from app.portfolio.repository import MemberRow, PortfolioRepository
 from app.portfolio.settings import (
     ALERT_COOLDOWN_S,

@@ -34,7 +34,7 @@ from app.portfolio.audit import ranks_of, record_change, weights_of
 from app.portfolio.decision_inputs import latest_scores
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.portfolio.repository import MemberRow, PortfolioRepository
-from app.portfolio.schemas import WeightsRead
+from app.portfolio.schemas.allocation import WeightsRead
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import calculate_dynamic_weights
 

@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.forms import SymbolForms, forms_of, stored_forms, unsynced_forms
 from app.market.prices import PriceCache
-from app.market.repository import SymbolRepository
+from app.market.repository.symbols import SymbolRepository
 from app.platform.core.clock import utcnow
 from app.platform.core.ticks import decimal_on_tick, on_tick
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.ranks import by_score
 from app.portfolio.policy.replacement_rule import replacement_candidates
 from app.portfolio.repository import MemberFacts, PortfolioRepository
-from app.portfolio.schemas import MemberRead, PortfolioRead
+from app.portfolio.schemas.members import MemberRead, PortfolioRead
 from app.portfolio.settings import load_portfolio_config
 
 # Serialises the answer as built (`model_construct`: no validation on the hot path).

@@ -15,7 +15,7 @@ from app.kucoin.exchange_errors import ExchangeError
 from app.market.contracts.data_source import Provenance
 from app.market.models import Symbol
 from app.market.prices import PriceCache
-from app.market.repository import MarketDataSourceRepository
+from app.market.repository.sources import MarketDataSourceRepository
 from app.market.schemas import MarketDataRead
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, ValidationFailedError
@@ -27,7 +27,7 @@ from app.portfolio.maths.sizing import OrderLine, order_plan, position_size
 from app.portfolio.membership import NotMember
 from app.portfolio.policy.weight_rules import needs_rebalance
 from app.portfolio.repository import MemberRow, PortfolioRepository
-from app.portfolio.schemas import (
+from app.portfolio.schemas.allocation import (
     OrderLineRead,
     PositionSizeRead,
     RebalanceRead,

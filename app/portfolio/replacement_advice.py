@@ -14,20 +14,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.market.repository import SymbolRepository
+from app.market.repository.symbols import SymbolRepository
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
-from app.portfolio.policy.replacement_rule import (
+from app.portfolio.policy.replacement_facts import (
     CorrelationTable,
     MemberFact,
     OutsiderFact,
     RunScores,
     confirmation_span_ms,
-    outsiders_to_correlate,
-    recommend,
 )
+from app.portfolio.policy.replacement_rule import outsiders_to_correlate, recommend
 from app.portfolio.repository import PortfolioRepository
-from app.portfolio.schemas import RecommendationRead, ReplacementCandidatesRead
+from app.portfolio.schemas.members import RecommendationRead, ReplacementCandidatesRead
 from app.portfolio.settings import load_portfolio_config
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.composite import COMPOSITE

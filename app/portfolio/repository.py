@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, Text, bindparam, func, select, text, true, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.selectable import TextualSelect
 
@@ -297,3 +297,35 @@ def snapshot(rows: Sequence[MemberRow], ranks: Mapping[int, int]) -> list[dict[s
         }
         for r in sorted(rows, key=lambda r: ranks[r.symbol.id])
     ]
+
+
+class PortfolioGaugeReads:
+    """The portfolio's figures `/metrics` reads, on a bare connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def totals(self) -> tuple[int, float]:
+        """Active members and the sum of their weights (percent)."""
+        row = (
+            await self.connection.execute(
+                select(func.count(), func.coalesce(func.sum(PortfolioMember.weight), 0)).where(
+                    PortfolioMember.status == "active"
+                )
+            )
+        ).one()
+        return int(row[0]), float(row[1])
+
+    async def untradable_members(self) -> int:
+        """Active members whose contract is no longer tradable: not Open, or marked delisted
+        (the `delisting` alert's condition)."""
+        query = (
+            select(func.count())
+            .select_from(PortfolioMember)
+            .join(Symbol, Symbol.id == PortfolioMember.symbol_id)
+            .where(
+                PortfolioMember.status == "active",
+                (Symbol.status != "Open") | Symbol.delisted_at.is_not(None),
+            )
+        )
+        return int(await self.connection.scalar(query) or 0)

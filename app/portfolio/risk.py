@@ -18,7 +18,7 @@ from app.portfolio.maths.heavy_reads import correlation_report, risk_figures
 from app.portfolio.membership import NotMember
 from app.portfolio.models import PerformanceRecord
 from app.portfolio.repository import PortfolioRepository
-from app.portfolio.schemas import (
+from app.portfolio.schemas.analytics import (
     CorrelationRead,
     MetricsRead,
     PerformanceRead,

@@ -29,18 +29,15 @@ from app.portfolio.risk import (
     portfolio_statistics,
     record_performance,
 )
-from app.portfolio.schemas import (
+from app.portfolio.schemas.allocation import PositionSizeRead, RebalanceRead, WeightsRead
+from app.portfolio.schemas.analytics import (
     CorrelationRead,
     MetricsRead,
-    Pairlist,
     PerformanceRead,
-    PortfolioRead,
-    PositionSizeRead,
-    RebalanceRead,
-    ReplacementCandidatesRead,
     StatisticsRead,
-    WeightsRead,
 )
+from app.portfolio.schemas.members import PortfolioRead, ReplacementCandidatesRead
+from app.portfolio.schemas.pairlist import Pairlist
 from app.portfolio.settings import TIMELINE_MAX_DAYS, load_portfolio_config
 from app.portfolio.target_weights import calculate_dynamic_weights
 from app.portfolio.timeline_export import Timeline, portfolio_timeline

@@ -29,7 +29,7 @@ from app.portfolio.policy.weight_rules import (
     effective_bounds,
     to_percent,
 )
-from app.portfolio.schemas import WeightsRead
+from app.portfolio.schemas.allocation import WeightsRead
 from app.portfolio.settings import PortfolioConfig
 
 

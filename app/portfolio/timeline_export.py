@@ -16,6 +16,13 @@ from app.market.forms import SymbolForms, stored_forms, unsynced_forms
 from app.portfolio.maths.membership_intervals import COLUMNS, Interval, State, compact, held, tile
 from app.portfolio.repository import PortfolioRepository
 
+CSV_EXAMPLE = (
+    ",".join(COLUMNS) + "\n"
+    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,SOLUSDT,SOLUSDTM,SOL/USDT:USDT,55.0,1,add,true\n"
+    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,BTCUSDT,XBTUSDTM,BTC/USDT:USDT,45.0,2,add,true\n"
+)
+"""The export as CSV, as the API documents it."""
+
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -21,7 +21,7 @@ from app.records.hours import ceil_hour, markable_until
 from app.records.keeping.as_run import STRATEGIES
 from app.records.keeping.figures import segments, thinned, window_figures
 from app.records.models import TrackRecordDecision
-from app.records.repository import AsRunRepository
+from app.records.repository.as_run import AsRunRepository
 from app.records.schemas import (
     AsRunRecord,
     ForwardRecordRead,

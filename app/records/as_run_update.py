@@ -33,7 +33,7 @@ from app.platform.settings_store.reader import read_typed
 from app.portfolio.maths.membership_intervals import held
 from app.records.hours import ceil_hour, floor_hour, markable_until
 from app.records.keeping.as_run import TrackState, Weights
-from app.records.repository import (
+from app.records.repository.as_run import (
     AsRunRepository,
     TrackRecordDecisionRow,
     TrackRecordHourRow,

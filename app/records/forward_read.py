@@ -31,7 +31,8 @@ from app.records.keeping.forward_rule import (
     forward_verdicts,
 )
 from app.records.models import ForwardDay
-from app.records.repository import AsRunRepository, ForwardRepository
+from app.records.repository.as_run import AsRunRepository
+from app.records.repository.forward import ForwardRepository
 from app.records.schemas import (
     ChallengersRead,
     ChallengerVerdict,

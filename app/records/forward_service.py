@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.log import AlertLog
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
-from app.platform.db.repositories.alert_log import AlertLog
 from app.portfolio.autopilot import AutopilotService, PolicyTarget
 from app.portfolio.membership import MembershipService
 from app.portfolio.service import PortfolioState
@@ -22,7 +22,7 @@ from app.records.forward_read import verdict_evidence, verdicts_of
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS, Challenger
 from app.records.keeping.forward import POLICY, challenger_book
-from app.records.repository import ForwardRepository
+from app.records.repository.forward import ForwardRepository
 
 logger = logging.getLogger(__name__)
 

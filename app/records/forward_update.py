@@ -41,15 +41,15 @@ from app.records.keeping.challengers import CHALLENGERS, Challenger
 from app.records.keeping.forward import (
     POLICY,
     Baselines,
-    DayJudged,
     ForwardState,
     ShadowTrack,
     challenger_book,
 )
+from app.records.keeping.forward_days import DayJudged
 from app.records.kept_state import keep_state, take_state
 from app.records.models import ForwardDay, ForwardHour, ForwardTrade
-from app.records.repository import (
-    AsRunRepository,
+from app.records.repository.as_run import AsRunRepository
+from app.records.repository.forward import (
     ForwardDayRow,
     ForwardHourRow,
     ForwardRepository,

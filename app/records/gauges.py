@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.platform.core.clock import utcnow
 from app.records.keeping.as_run import STRATEGIES
-from app.records.repository import RecordGaugeReads
+from app.records.repository.gauges import RecordGaugeReads
 
 
 async def record_gauges(connection: AsyncConnection) -> list[Metric]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.platform.core.units import HOUR
-from app.records.repository import AsRunRepository
+from app.records.repository.as_run import AsRunRepository
 
 
 def floor_hour(moment: datetime) -> datetime:

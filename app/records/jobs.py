@@ -12,7 +12,7 @@ from app.platform.runs.job import Job, JobSkipped
 from app.portfolio.service import PortfolioState
 from app.records.as_run_update import AsRunService
 from app.records.forward_service import forward_service
-from app.records.repository import LostRace
+from app.records.repository.one_row import LostRace
 from app.records.settings import AS_RUN_RECORD_INTERVAL_S, FORWARD_RECORD_INTERVAL_S
 
 

@@ -33,7 +33,8 @@ from app.books.db_source import (
     with_funding,
 )
 from app.books.simulation.market_history import MarketHistory
-from app.market.repository import CandleRepository, FundingRepository
+from app.market.repository.candles import CandleRepository
+from app.market.repository.funding import FundingRepository
 from app.platform.core.clock import utcnow
 from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.market.repository import SymbolFilter, SymbolRepository
+from app.market.repository.symbols import SymbolFilter, SymbolRepository
 from app.platform.core.errors import ConflictError, ValidationFailedError
 from app.scoring.scorers import learned
 from app.scoring.scorers.components import RISK

@@ -34,7 +34,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.candles import last_closed_open_time
 from app.market.funding import FUNDING_LOOKBACK, FundingStore
 from app.market.models import Symbol
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.platform.core.units import HOUR, HOUR_MIN
 from app.platform.settings_store.reader import read_typed
 from app.scoring.repository import ScoringRepository

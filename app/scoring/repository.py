@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import defer, undefer
 
 from app.market.models import Symbol
@@ -230,3 +230,17 @@ class ScoringRepository:
         for row in rows:
             by_run.setdefault(row.run_id, []).append(row)
         return [(runs[run_id], by_run[run_id]) for run_id in run_ids]
+
+
+class ScoringRunReads:
+    """Whether scoring ever scored, on a bare connection (the first start's progress)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def has_scored_run(self) -> bool:
+        """Whether some scoring run has scored any symbol."""
+        scored = select(ScoringRun.id).where(
+            ScoringRun.status == "completed", ScoringRun.scored_count > 0
+        )
+        return bool(await self.connection.scalar(select(scored.exists())))

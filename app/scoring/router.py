@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
 from fastapi import Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from app.kucoin.gateway import WithGateway
 from app.platform.db.models import JobRun
 from app.platform.http.auth import ReaderDep, TraderDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
-from app.platform.http.sessions import AppStateDep, SessionDep, SessionSourceDep, app_state
-from app.platform.scheduler.bodies import SCORE_REFRESH
+from app.platform.http.sessions import SessionDep, SessionSourceDep, StateDep, app_state
 from app.platform.scheduler.on_request import Wait, run_job
+from app.platform.scheduler.schedule import RunsJobs
 from app.platform.scheduler.schemas import JobRunRead
 from app.platform.schemas.common import RowId, SymbolPath, problem_responses
+from app.scoring.jobs import SCORE_REFRESH, RefreshState
 from app.scoring.schemas import (
     RankingsRead,
     ScoringRunDetail,
@@ -24,6 +26,11 @@ from app.scoring.schemas import (
 )
 from app.scoring.scorers.components import COMPONENTS
 from app.scoring.service import ScoringService
+
+
+class RefreshRouteState(RunsJobs[RefreshState], WithGateway, Protocol):
+    """What a requested score refresh takes from the app's state."""
+
 
 router = resource_router("/scoring", "scoring")
 
@@ -54,7 +61,7 @@ else:  # the composite or a built-in component, as `COMPONENTS` declares them
 )
 async def calculate_scores(
     principal: TraderDep,
-    state: AppStateDep,
+    state: StateDep[RefreshRouteState],
     sessions: SessionSourceDep,
     request: Request,
     wait: Wait = None,

@@ -26,7 +26,8 @@ from app.market.candles import CandleRefresh, CandleService, last_closed_open_ti
 from app.market.category_evidence import CategoryEvidenceService
 from app.market.funding import FundingStore
 from app.market.models import Symbol
-from app.market.repository import CandleRepository, SymbolRepository
+from app.market.repository.candles import CandleRepository
+from app.market.repository.symbols import SymbolRepository
 from app.market.service import Holdings, UniverseService
 from app.market.snapshot import SnapshotResult, collect
 from app.platform.core.clock import utcnow

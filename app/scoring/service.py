@@ -1,5 +1,5 @@
 """Scoring reads: rankings, per-symbol history, runs (the editable algorithm is
-`app.lab.algorithm_changes`)."""
+`app.lab.algorithms_in_force`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from app.market.contracts.categories import (
     exclusion_code,
     is_excluded,
 )
-from app.market.repository import SymbolRepository
+from app.market.repository.symbols import SymbolRepository
 from app.market.schemas import MarketDataRead
 from app.market.service import market_data_between, symbol_category
 from app.market.settings import STALE_DATA_LIMIT_S

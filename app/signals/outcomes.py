@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.candles import last_closed_open_time
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.platform.core.units import HOUR, HOUR_MIN
 from app.signals.repository import PAGE, SignalRepository
 from app.signals.voting.agent_weights import (

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request, Response, status
 
+from app.callers.dependencies import AnswerOnceDep
 from app.platform.http.auth import ReaderDep, TraderDep
-from app.platform.http.idempotent import AnswerOnceDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
 from app.platform.http.sessions import SessionDep, app_state

@@ -12,6 +12,7 @@ from tests.unit.layers import (
     PLATFORM,
     PURE_EXTERNAL,
     PURE_PACKAGES,
+    SHARED_PREFIXES,
     WIRING,
     folder,
 )
@@ -36,12 +37,21 @@ def domain_order() -> str:
         "The domains, lowest first; each may import the domains before it, never one after it: "
         + ", ".join(f"`{d}`" for d in DOMAIN_ORDER)
         + f". Their folders: {landed} (`app/kucoin`, the exchange gateway, sits below the "
-        f"platform's database). The platform, `app/platform`, holds {parts}: every domain may "
-        "import it but its two drivers, the HTTP layer (`http`) and the scheduler, which only a "
-        "domain's routers (and their `dependencies`) import. A domain's pure sub-folder is a pure "
-        "package, its `models.py` sits with `db` (whose `app.platform.db.models` registers it on "
-        "the one metadata). Only `app/main.py` includes a domain's router and only the scheduler "
-        "imports its jobs; no container builds the services: each domain builds its own."
+        "platform's database; so do the alert log, `app/alerts/log.py`, and its table, "
+        f"`app/alerts/models.py`, which every domain may raise alerts through). The platform, "
+        f"`app/platform`, holds {parts}, and imports no domain: every domain may import it but "
+        "its two drivers, the HTTP layer (`http`) and the scheduler, which only a domain's "
+        "routers (and their `dependencies`) import. A domain's pure sub-folder is a pure package, "
+        "its `models.py` sits with `db` (`app/tables.py` registers every table on the one "
+        "metadata). Only the assembly, `app/assembly.py`, includes a domain's router and "
+        "registers its jobs and its gauges; no container builds the services: each domain builds "
+        "its own. A URL prefix is one domain's, but "
+        + "; ".join(
+            f"`/{prefix}`, which `{domain}` also serves: {why}"
+            for prefix, sharers in SHARED_PREFIXES.items()
+            for domain, why in sharers.items()
+        )
+        + "."
     )
     return "\n".join(textwrap.wrap(intro, 100, break_on_hyphens=False)) + "\n"
 

@@ -77,7 +77,8 @@ def _settings(model: type[BaseModel], prefix: str) -> Iterator[EnvSetting]:
 def _setting(variable: str, name: str, field: FieldInfo, docs: dict[str, str]) -> EnvSetting:
     if name not in docs:
         raise Undocumented(
-            f"{variable}: give the field `{name}` a docstring in app/platform/core/config.py"
+            f"{variable}: give the field `{name}` a docstring in app/platform/core/config.py "
+            "(a nested group's: config_sections.py)"
         )
     default = field.get_default(call_default_factory=True)
     return EnvSetting(variable, _default(default), _kind(field), docs[name])

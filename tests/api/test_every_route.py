@@ -26,6 +26,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.alerts.models import Alert
 from app.books.replay_config import deployment_policy, policy_config
 from app.books.simulation.replay_params import HOUR_MS, ReplayParams, policy_hash
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
@@ -35,7 +36,6 @@ from app.lab.replay.replaying import replay
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine
-from app.platform.db.models import Alert
 from app.settings.registry import DEFAULTS
 from tests.conftest import (
     ADMIN_KEY,

@@ -45,10 +45,10 @@ from sqlalchemy import Column, DateTime, Numeric, TypeDecorator, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.alerts.models import Alert
 from app.platform.core.config import Settings
 from app.platform.db.base import Base as Tables
 from app.platform.db.engine import create_engine
-from app.platform.db.models.alert import Alert
 from tests.api.asgi_calls import CLIENT_CLOSED, hung_up
 from tests.api.hostile import (
     DUPLICATE,

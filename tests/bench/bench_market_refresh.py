@@ -43,7 +43,8 @@ from app.kucoin.ratelimit import WeightLimiter
 from app.market.candles import CandleRefresh, CandleService
 from app.market.models import Candle, Symbol
 from app.market.service import UniverseService
-from app.platform.core.config import KucoinSettings, Settings
+from app.platform.core.config import Settings
+from app.platform.core.config_sections import KucoinSettings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
 from app.portfolio.holdings import PortfolioHoldings

@@ -50,7 +50,8 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleService
 from app.market.models import Symbol
 from app.market.service import UniverseService
-from app.platform.core.config import KucoinSettings, Settings
+from app.platform.core.config import Settings
+from app.platform.core.config_sections import KucoinSettings
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
 from app.platform.db.models.system_configuration import SystemConfiguration

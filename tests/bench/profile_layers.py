@@ -29,6 +29,9 @@ MODULES = {
     "app/platform/http/rate_limit.py": "caller limit",
     "app/platform/http/caller.py": "caller limit",
     "app/platform/http/response_cache.py": "response cache",
+    "app/platform/http/cache_keys.py": "response cache",
+    "app/platform/http/cache_entries.py": "response cache",
+    "app/platform/http/cache_capture.py": "response cache",
     "app/platform/http/query_params.py": "query rules",
     "app/platform/http/route_guard.py": "query rules",
 }

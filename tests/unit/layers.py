@@ -73,6 +73,15 @@ JOBS = "jobs"
 # A domain's request dependencies (its services for its routers), when its routers are several.
 DEPENDENCIES = "dependencies"
 
+# A URL prefix served from more than one domain's folder: the other domain, and why.
+SHARED_PREFIXES: dict[str, dict[str, str]] = {
+    "scoring": {
+        "lab": "changing the algorithm in force (`/scoring/algorithms`) and reading its evidence "
+        "(`/scoring/evidence`) need the lab's what-if replays and the records' forward verdicts, "
+        "which scoring, earlier in the order, cannot import",
+    },
+}
+
 # Sync maths that decide live and in replay alike: no I/O, ORM, pydantic or logging. A domain's
 # pure sub-folder is one of them, named `domain.sub` (the folder app/domain/sub).
 PURE_PACKAGES: tuple[str, ...] = (
@@ -118,8 +127,13 @@ _PURE = frozenset(PURE_PACKAGES)
 # whatever may import `db`, but a domain only those of the domains before it.
 _MODELS = frozenset(f"{d}.models" for d in DOMAINS if (APP / d / "models.py").is_file())
 _DB = frozenset({"db"}) | _MODELS
-# What every domain may import of the platform: all of it below the drivers.
-_BELOW_DOMAINS = LOW | {
+# The alert log (`alerts/log.py`, with its table, `alerts/models.py`) sits below every domain, as
+# the event outbox does: market, the portfolio's exits and the forward record raise and resolve
+# alerts in their own transactions, and the alerts domain, after them all, reads what they raised.
+BELOW_THE_DOMAINS: dict[str, tuple[str, ...]] = {"alerts": ("models", "log")}
+_ALERT_LOG = frozenset(f"{d}.{m}" for d, ms in BELOW_THE_DOMAINS.items() for m in ms)
+# What the platform's drivers may import of the platform below them: no domain's.
+_PLATFORM_UNDER_DRIVERS = LOW | {
     "kucoin",
     "db",
     "settings_store",
@@ -127,8 +141,22 @@ _BELOW_DOMAINS = LOW | {
     "runs",
     "events",
     "webhooks",
-    "stats",
 }
+# What every domain may import of the platform: all of it below the drivers.
+_BELOW_DOMAINS = (
+    _ALERT_LOG
+    | LOW
+    | {
+        "kucoin",
+        "db",
+        "settings_store",
+        "schemas",
+        "runs",
+        "events",
+        "webhooks",
+        "stats",
+    }
+)
 
 
 def _domain_units(domain: str) -> frozenset[str]:
@@ -177,11 +205,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "runtime": frozenset({"core"}),
     "observability": frozenset({"core", "runtime"}),
     "kucoin": LOW,
-    "db": LOW | {"kucoin"} | _MODELS,  # the rate window; the domains' tables, registered
+    "db": LOW | {"kucoin"},  # the rate window
     **{
         models: LOW | {"kucoin", "db"}
         for models in sorted(_MODELS, key=lambda m: DOMAIN_ORDER.index(m.split(".")[0]))
     },
+    "alerts.log": LOW | {"kucoin", "db", "alerts.models"},
     "schemas": LOW | {"kucoin"},  # the contract forms a request names
     "settings_store": LOW | {"db"},
     "runs": LOW | {"db", "settings_store"},
@@ -196,12 +225,15 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "stats": frozenset({"core"}),  # the statistics every other layer uses: below them all
     **{domain: _reach(domain) for domain in DOMAIN_ORDER if domain in DOMAINS},
     "dashboard": LOW,
-    "http": _UNDER_DRIVERS | {"scheduler", "state"},
-    "scheduler": _UNDER_DRIVERS | {"http", "state"},
+    # The platform's drivers serve the domains without naming one: each domain hands them its
+    # routers, jobs and gauges at the assembly (app/assembly.py).
+    "http": _PLATFORM_UNDER_DRIVERS | {"scheduler"},
+    "scheduler": _PLATFORM_UNDER_DRIVERS | {"http"},
     "cli": _UNDER_DRIVERS,
 }
-# The app's root modules: the entry (create_app and its lifespan) and the app state.
-WIRING: frozenset[str] = frozenset({"main", "state"})
+# The app's root modules: the entry (create_app and its lifespan), the app state, the assembly of
+# what each domain brings (its routers, jobs and gauges) and the list of every table (`tables`).
+WIRING: frozenset[str] = frozenset({"main", "state", "assembly", "tables"})
 
 
 def unit(module: str) -> str:
@@ -216,6 +248,8 @@ def unit(module: str) -> str:
         return parts[2]
     if top in DOMAINS and len(parts) > 2 and parts[2] in (*DOMAINS[top], "models"):
         return f"{top}.{parts[2]}"
+    if len(parts) > 2 and parts[2] in BELOW_THE_DOMAINS.get(top, ()):
+        return f"{top}.{parts[2]}"
     return top
 
 
@@ -223,4 +257,4 @@ def folder(unit_: str) -> str:
     """Where a unit sits under `app/`: `db` is `platform/db`, `signals.voting` `signals/voting`,
     a domain's models the module `signals/models.py`."""
     path = f"platform/{unit_}" if unit_ in PLATFORM else unit_.replace(".", "/")
-    return f"{path}.py" if unit_.endswith(".models") else path
+    return f"{path}.py" if unit_.endswith(".models") or unit_ in _ALERT_LOG else path

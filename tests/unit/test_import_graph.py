@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.unit.layers import (
+    BELOW_THE_DOMAINS,
     DEPENDENCIES,
     DOMAIN_ORDER,
     DOMAINS,
@@ -182,8 +183,8 @@ def is_jobs(module: str) -> bool:
 
 def wrong_way(graph: Graph) -> list[str]:
     """Each import against `MAY_IMPORT`, as `importer -> imported`; a domain's router may also
-    import `ROUTER_MAY_ALSO`. Whatever the table says, only the scheduler imports a domain's jobs
-    and only the wiring its router."""
+    import `ROUTER_MAY_ALSO`. Whatever the table says, only the wiring (the assembly) imports a
+    domain's jobs (besides the domain itself: its router starts them) and its router."""
     found = []
     for importer, imported in sorted(graph.items()):
         source = unit(importer)
@@ -196,9 +197,8 @@ def wrong_way(graph: Graph) -> list[str]:
                 continue
             if is_served(importer) and into in ROUTER_MAY_ALSO:
                 continue
-            if is_jobs(target):  # the scheduler's alone to register
-                if source != "scheduler":
-                    found.append(f"{importer} -> {target} (only the scheduler imports jobs)")
+            if is_jobs(target):  # the assembly's alone to register
+                found.append(f"{importer} -> {target} (only the assembly imports jobs)")
                 continue
             if is_router(target):  # the wiring's alone to include
                 found.append(f"{importer} -> {target} (only the wiring includes a router)")
@@ -237,6 +237,19 @@ class TestImportDirection:
             "lab.replay",
         ]
 
+    def test_the_platform_imports_no_domain_nor_the_wiring(self) -> None:
+        """Whatever the table says: each domain hands the platform what it brings at the
+        assembly; `kucoin`, the exchange adapter, is declared below the platform's database."""
+        graph = import_graph(runtime_only=False)
+        reaching = sorted(
+            f"{importer} -> {target}"
+            for importer, imported in graph.items()
+            if importer.startswith("app.platform.")
+            for target in imported
+            if unit(target).split(".")[0] in DOMAINS or unit(target) in WIRING
+        )
+        assert reaching == []
+
 
 class TestDomains:
     """The domain folders, one way in the declared order, on the platform."""
@@ -245,9 +258,11 @@ class TestDomains:
         assert sorted(set(DOMAINS) - set(DOMAIN_ORDER)) == []
 
     def test_a_domain_imports_no_domain_after_it(self) -> None:
+        """...but the units a later domain declares below them all (its alert log)."""
+        below = {f"{d}.{m}" for d, ms in BELOW_THE_DOMAINS.items() for m in ms}
         for domain in DOMAINS:
             later = DOMAIN_ORDER[DOMAIN_ORDER.index(domain) + 1 :]
-            reached = {u.split(".")[0] for u in MAY_IMPORT[domain]}
+            reached = {u.split(".")[0] for u in MAY_IMPORT[domain] - below}
             assert sorted(reached & set(later)) == [], domain
 
     def test_an_import_of_a_later_domain_is_wrong_way_with_no_exception(self) -> None:
@@ -267,25 +282,27 @@ class TestDomains:
         ]
 
     def test_a_domain_starts_its_jobs_from_its_router_only(self) -> None:
-        """...and only the scheduler imports its jobs (`jobs.py`), which build on the platform's
+        """...and only the assembly registers its jobs (`jobs.py`), which build on the platform's
         job primitives (`app.platform.runs.job`)."""
         graph = {
-            "app.market.router": {"app.platform.scheduler.bodies"},
-            "app.market.jobs": {"app.platform.runs.job", "app.platform.scheduler.bodies"},
-            "app.market.service": {"app.platform.scheduler.bodies"},
-            "app.platform.scheduler.catalog": {"app.market.jobs", "app.signals.jobs"},
-            "app.platform.http.x": {"app.market.jobs"},
+            "app.assembly": {"app.market.jobs", "app.signals.jobs"},
+            "app.market.router": {"app.market.jobs", "app.platform.scheduler.on_request"},
+            "app.market.jobs": {"app.platform.runs.job", "app.platform.scheduler.schedule"},
+            "app.market.service": {"app.platform.scheduler.schedule"},
+            "app.platform.scheduler.catalog": {"app.market.jobs"},
+            "app.signals.service": {"app.market.jobs"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.market.jobs -> app.platform.scheduler.bodies",
-            "app.market.service -> app.platform.scheduler.bodies",
-            "app.platform.http.x -> app.market.jobs",
+            "app.market.jobs -> app.platform.scheduler.schedule",
+            "app.market.service -> app.platform.scheduler.schedule",
+            "app.platform.scheduler.catalog -> app.market.jobs",
+            "app.signals.service -> app.market.jobs",
         ]
 
     def test_only_the_wiring_includes_a_router(self) -> None:
         graph = import_graph(runtime_only=False)
         importers = sorted(m for m, imported in graph.items() if any(map(is_router, imported)))
-        assert importers == ["app.main"]
+        assert importers == ["app.assembly"]
 
     def test_names_an_import_of_a_later_domain_or_from_below(self) -> None:
         graph = {
@@ -296,7 +313,9 @@ class TestDomains:
             "app.platform.http.auth": {"app.callers.service", "app.signals.router"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
+            "app.platform.db.repositories.x -> app.signals.models",
             "app.platform.db.repositories.x -> app.signals.repository",
+            "app.platform.http.auth -> app.callers.service",
             "app.platform.http.auth -> app.signals.router",
             "app.platform.runs.run_engine -> app.lab.service",
             "app.signals.service -> app.alerts.service",

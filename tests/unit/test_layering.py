@@ -1,6 +1,6 @@
 """The layering rules of AGENTS.md, checked on the source so that a change cannot quietly break
 them: queries live in repositories, transactions end only at their owners, the pure packages
-stay pure, and the drivers reach the use cases through their services."""
+stay pure, the drivers reach the use cases through their services, and no module runs long."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ PURE_ALLOWED = {*PURE_EXTERNAL} | {f"app.{p}" for p in PURE_PACKAGES}
 # step so that no step holds the database's one write lock for long).
 COMMIT_OWNERS = {
     "platform/http/sessions.py",  # get_session / SessionSource: one transaction per request
-    "platform/http/idempotent.py",  # AnswerOnce: a keyed request's, inside its guard
+    "callers/dependencies.py",  # AnswerOnce: a keyed request's, inside its guard
     "platform/db/sqlite_writer.py",  # end_write_turn: SQLite's long work, step by step
-    "platform/scheduler/runs.py",  # JobRunner: a run's claim, its work and outcome
+    "platform/scheduler/runs.py",  # JobRunner: a run's claim (and a skipped tick's record)
+    "platform/scheduler/execution.py",  # JobExecutor: a run's work and outcome, or its end
     "platform/runs/run_engine.py",  # RunEngine: every run's heartbeats, the start-up sweep
     "callers/idempotency.py",  # IdempotencyGuard: claims, stored answers, releases
     "platform/webhooks/dispatcher.py",  # WebhookDispatcher: claims, heartbeats, hand-back
@@ -39,12 +40,16 @@ COMMIT_OWNERS = {
     "operations/retention.py",  # RetentionService: each bounded batch, so no lock lasts
 }
 DRIVERS = (
-    *("platform/http", "platform/scheduler", "cli", "main.py", "state.py"),
+    *("platform/http", "platform/scheduler", "cli", "main.py", "state.py", "assembly.py"),
     *(f"{d}/{ROUTER}.py" for d in DOMAINS if (APP / d / f"{ROUTER}.py").is_file()),
     *(f"{d}/{ROUTERS}" for d in DOMAINS if (APP / d / ROUTERS).is_dir()),
 )
 # A domain's queries live in its repository module, as the platform's do under app/platform/db.
-REPOSITORIES = {f"{domain}/repository.py" for domain in DOMAINS}
+REPOSITORIES = {f"{domain}/repository.py" for domain in DOMAINS} | {
+    "alerts/log.py",  # the alert log's own queries: it sits below every domain (layers.py)
+}
+# Or in its repository package, one module per record or resource (`records/repository/`).
+REPOSITORY_PACKAGES = tuple(f"{domain}/repository/" for domain in DOMAINS)
 # The only use case a driver calls as a function, not as a method of a service, and why.
 UNFACTORED_USE_CASES = {
     # `python -m app.cli migrate`: the schema comes before any app state or session exists.
@@ -94,7 +99,8 @@ def test_queries_are_built_only_in_the_db_layer() -> None:
     outside = [
         o
         for o in occurrences(r"\bselect\(")
-        if not o.startswith("platform/db/") and o.split(":")[0] not in REPOSITORIES
+        if not o.startswith(("platform/db/", *REPOSITORY_PACKAGES))
+        and o.split(":")[0] not in REPOSITORIES
     ]
     assert outside == [], "move these queries into a repository (app/platform/db, or the domain's)"
 
@@ -178,4 +184,70 @@ def test_every_public_service_and_repository_class_has_a_docstring() -> None:
 
 def test_the_app_root_holds_only_the_entry_and_its_wiring() -> None:
     loose = sorted(p.name for p in APP.glob("*.py"))
-    assert loose == ["__init__.py", "main.py", "state.py"], "move it to the folder of its concern"
+    assert loose == ["__init__.py", "assembly.py", "main.py", "state.py", "tables.py"], (
+        "move it to the folder of its concern"
+    )
+
+
+MAX_MODULE_LINES = 350  # AGENTS.md: modules under about 300 lines; past this, split by purpose
+
+
+def test_no_module_over_350_lines() -> None:
+    """No module of `app/` runs over `MAX_MODULE_LINES` physical lines (as `wc -l` counts them):
+    a longer one holds more than one job, and is split by what its parts are for."""
+    long = {
+        relative(path): lines
+        for path in sources()
+        if (lines := path.read_bytes().count(b"\n")) > MAX_MODULE_LINES
+    }
+    offenders = ", ".join(f"{path} ({n} lines)" for path, n in sorted(long.items()))
+    assert long == {}, f"split by what their parts are for: {offenders}"
+
+
+# Names a module's `__all__` offers from another module, and why.
+RE_EXPORTS: dict[str, tuple[str, frozenset[str]]] = {
+    "app.scoring.scorers.component_registry": (
+        "the plug-in author's one import: what a plug-in is, beside how it is registered",
+        frozenset({"PLUGIN_PARAMETERS", "ScorerFunction", "ScorerPlugin"}),
+    ),
+}
+
+
+def packages() -> list[str]:
+    return sorted(
+        ".".join(("app", *path.parent.relative_to(APP).parts)) for path in APP.rglob("__init__.py")
+    )
+
+
+@pytest.mark.parametrize("package", packages())
+def test_every_package_star_imports(package: str) -> None:
+    exec(f"from {package} import *", {})
+
+
+def test_a_modules_all_names_only_what_it_defines() -> None:
+    """One home per name: `__all__` offers what its module defines (a package: its modules),
+    other re-exports declared."""
+    offered = {}
+    for path in sources():
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+            ):
+                module = ".".join(("app", *path.relative_to(APP).with_suffix("").parts))
+                offered[module.removesuffix(".__init__")] = ast.literal_eval(node.value)
+    foreign = {}
+    for module, names in offered.items():
+        loaded = importlib.import_module(module)
+        elsewhere = {
+            name
+            for name in names
+            if not f"{getattr(getattr(loaded, name), '__module__', module)}.".startswith(
+                f"{module}."
+            )
+            and not isinstance(getattr(loaded, name), type(importlib))
+        }
+        elsewhere -= RE_EXPORTS.get(module, ("", frozenset()))[1]
+        if elsewhere:
+            foreign[module] = sorted(elsewhere)
+    assert foreign == {}, "import these from their own module"

@@ -1,8 +1,8 @@
 """The tests mirror the domains: in each of the three tiers (tests/unit, tests/api,
 tests/integration) a test sits in the folder of the domain whose code it exercises, named as in
 `DOMAIN_ORDER` (tests/unit/layers.py), in `stats` (the pure statistics) or in `platform` (the HTTP
-layer, the database, runs and the scheduler, events and webhooks, health and status, retention,
-migrations, configuration, logging, observability, the command line). A domain's pure sub-folder
+layer, the database, runs and the scheduler, events and webhooks, migrations, configuration,
+logging, observability, the command line). A domain's pure sub-folder
 has its own test folder below the domain's (tests/unit/signals/voting mirrors app/signals/voting);
 the platform's tests may be sorted by part (tests/unit/platform/cli). Only the checks of a whole
 tier sit at its top, each listed below with why."""

@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from app.books.simulation.funding_index import SettledFunding
 from app.books.simulation.history_inputs import market_inputs, quote_turnover, settled_funding
-from app.books.simulation.market_history import MarketHistory, PointInTime, SettledFunding
+from app.books.simulation.market_history import MarketHistory, PointInTime
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.composite import (
-    METRIC_WEIGHTS,
     ScoreTable,
     ScoringConfig,
     as_stored,
@@ -28,6 +28,7 @@ from app.scoring.scorers.composite import (
     reweigh,
 )
 from app.scoring.scorers.gate import GateParams
+from app.scoring.scorers.parameters import METRIC_WEIGHTS
 from app.scoring.scorers.shortlist import shortlist
 
 T = TypeVar("T")

@@ -22,7 +22,7 @@ from app.portfolio.policy.exit_rule import (
     due_exits,
     exit_outsiders,
 )
-from app.portfolio.policy.replacement_rule import OutsiderFact
+from app.portfolio.policy.replacement_facts import OutsiderFact
 from app.portfolio.policy.settings import PolicyConfig
 
 UNSCORED = "UNSCORED"  # a member outside the scored rows (never expected: members are shortlisted)

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from app.books.simulation.data_categories import data_categories
-from app.books.simulation.market_history import MarketHistory, PointInTime, SettledFunding
+from app.books.simulation.funding_index import SettledFunding
+from app.books.simulation.market_history import MarketHistory, PointInTime
 from app.market.contracts.depth import BOOK_LEVELS
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.assemble import FUNDING_POINTS

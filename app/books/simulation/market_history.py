@@ -1,9 +1,9 @@
 """Point-in-time market history: what was known at time t, and nothing later.
 
 `MarketHistory` holds every symbol's hourly candles on one common grid of open times (NaN where a
-symbol has no candle) and its funding settlements. `at(t)` returns a `PointInTime` view that
-answers only from candles closed at or before t (open time + 1 h <= t) and settlements at or
-before t; asking it for anything later raises `LookAheadError`.
+symbol has no candle) and its funding settlements (`app.books.simulation.funding_index`). `at(t)`
+returns a `PointInTime` view that answers only from candles closed at or before t (open time +
+1 h <= t) and settlements at or before t; asking it for anything later raises `LookAheadError`.
 """
 
 from __future__ import annotations
@@ -14,63 +14,15 @@ from functools import cached_property
 
 import numpy as np
 
+from app.books.simulation.funding_index import Funding, FundingIndex, SettledFunding
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.indicators import forward_fill
 
 FIELDS = ("open", "high", "low", "close", "volume")
-_KEY_STRIDE = 1 << 42  # ms (139 years): settlement times of symbol i are keyed i * stride + ms
 
 
 class LookAheadError(RuntimeError):
     """A replay at time t asked for data from after t."""
-
-
-@dataclass(frozen=True)
-class Funding:
-    """One symbol's settlements: times (epoch ms, ascending) and rates (fraction per interval)."""
-
-    at_ms: np.ndarray
-    rate: np.ndarray
-
-
-@dataclass(frozen=True)
-class SettledFunding:
-    """Every symbol's settlements in a window (since, t], as arrays over the symbols."""
-
-    count: np.ndarray  # (n,) settlements in the window (0 where unknown)
-    latest: np.ndarray  # (n,) rate of the last one; NaN where none or unknown
-    recent: np.ndarray  # (n, points) the last `points` rates, oldest first, NaN-padded left
-    interval_h: np.ndarray  # (n,) hours between the last two settled by t (whatever the window)
-
-
-@dataclass(frozen=True)
-class _FundingIndex:
-    """All settlements in one sorted array keyed by (symbol, time), so that one `searchsorted`
-    answers for every symbol."""
-
-    keys: np.ndarray  # symbol * _KEY_STRIDE + at_ms, ascending
-    at_ms: np.ndarray
-    rate: np.ndarray
-    start: np.ndarray  # (n,) the first index of each symbol's settlements
-    base: np.ndarray  # (n,) symbol * _KEY_STRIDE
-
-    @classmethod
-    def of(cls, funding: Sequence[Funding | None]) -> _FundingIndex:
-        records = [(i, f) for i, f in enumerate(funding) if f is not None and f.at_ms.size]
-        for _, f in records:
-            if f.at_ms[0] < 0 or f.at_ms[-1] >= _KEY_STRIDE:
-                raise ValueError("funding settlement times must be epoch milliseconds")
-        at_ms = np.concatenate([f.at_ms for _, f in records] or [np.zeros(0, np.int64)])
-        base = np.arange(len(funding), dtype=np.int64) * _KEY_STRIDE
-        keys = np.concatenate(
-            [base[i] + f.at_ms.astype(np.int64) for i, f in records] or [np.zeros(0, np.int64)]
-        )
-        rate = np.concatenate([f.rate for _, f in records] or [np.zeros(0)]).astype(float)
-        return cls(keys, at_ms, rate, np.searchsorted(keys, base), base)
-
-    def upto(self, t_ms: int) -> np.ndarray:
-        """(n,) one past each symbol's last settlement at or before `t_ms`."""
-        return np.searchsorted(self.keys, self.base + min(max(t_ms, -1), _KEY_STRIDE - 1), "right")
 
 
 @dataclass(frozen=True)
@@ -167,8 +119,8 @@ class MarketHistory:  # frozen, yet `marks` is cached on first use
         return missing
 
     @cached_property
-    def _funding_index(self) -> _FundingIndex:
-        return _FundingIndex.of(self.funding)
+    def _funding_index(self) -> FundingIndex:
+        return FundingIndex.of(self.funding)
 
     @cached_property
     def _funding_by_hour(self) -> np.ndarray:
@@ -329,7 +281,7 @@ class PointInTime:
 
     @staticmethod
     def _settled(
-        index: _FundingIndex, hi: np.ndarray, lo: np.ndarray, points: int
+        index: FundingIndex, hi: np.ndarray, lo: np.ndarray, points: int
     ) -> SettledFunding:
         n = hi.size
         count = np.maximum(hi - lo, 0)

@@ -20,15 +20,14 @@ from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.maths.weighting import NEEDS_RETURNS, InfeasibleWeights, calculate_weights
 from app.portfolio.policy.initial_selection import fill_vacancies
 from app.portfolio.policy.ranks import by_score
-from app.portfolio.policy.replacement_rule import (
+from app.portfolio.policy.replacement_facts import (
     CorrelationTable,
     MemberFact,
     OutsiderFact,
     RunScores,
     confirmation_window,
-    outsiders_to_correlate,
-    recommend,
 )
+from app.portfolio.policy.replacement_rule import outsiders_to_correlate, recommend
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.policy.weight_rules import (
     InsufficientReturns,

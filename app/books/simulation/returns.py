@@ -8,7 +8,7 @@ import numpy as np
 from app.books.simulation.decision_context import Context
 from app.books.simulation.market_history import PointInTime
 from app.portfolio.maths.correlation import pairwise_correlation
-from app.portfolio.policy.replacement_rule import CorrelationTable
+from app.portfolio.policy.replacement_facts import CorrelationTable
 
 
 def hourly_returns(view: PointInTime, rows: list[int], hours: int) -> np.ndarray:

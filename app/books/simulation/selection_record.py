@@ -21,7 +21,8 @@ from app.books.simulation.market_history import MarketHistory, PointInTime
 from app.books.simulation.policy import PolicyDecision
 from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.returns import recent_returns
-from app.books.simulation.selection_skill import HORIZONS, Ranking, SelectionSeries, Swaps
+from app.books.simulation.selection_figures import HORIZONS, Ranking, Swaps
+from app.books.simulation.selection_skill import SelectionSeries
 from app.platform.core.units import HOUR_MS
 from app.stats.rank import SpearmanBatch
 

@@ -15,7 +15,8 @@ from typing import Any
 from app.portfolio.maths.weighting import METHODS
 from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers.component_registry import components
-from app.scoring.scorers.composite import METRIC_WEIGHTS, ScoringConfig
+from app.scoring.scorers.composite import ScoringConfig
+from app.scoring.scorers.parameters import METRIC_WEIGHTS
 
 
 @dataclass(frozen=True)

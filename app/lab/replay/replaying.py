@@ -42,7 +42,7 @@ from app.lab.replay.schedules import BookRun, Judging, Schedule, Variant
 from app.lab.replay.simulate import Books, Ledger
 from app.market.contracts.data_source import Provenance
 from app.platform.core.units import HOUR_MS
-from app.portfolio.policy.replacement_rule import decisions_needed
+from app.portfolio.policy.replacement_facts import decisions_needed
 from app.portfolio.policy.settings import PolicyConfig
 
 Progress = Callable[[int, int], None]

@@ -15,7 +15,8 @@ from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
 from app.platform.http.sessions import SessionDep, app_state
 from app.platform.schemas.common import RowId, problem_responses
-from app.portfolio.schemas import TimelineRead
+from app.portfolio.schemas.timeline import TimelineRead
+from app.portfolio.timeline_export import CSV_EXAMPLE
 
 router = resource_router("/replays", "replays")
 
@@ -111,7 +112,7 @@ async def cancel_replay(run_id: RowId, principal: TraderDep, replays: ReplaysDep
     description="The policy's members and weights at each decision; an interval lasts until the "
     "next decision that traded or changed them, or the replay's end. `reason`: exit:<code>, "
     "replaced, added or rebalance. Send `Accept: text/csv` for CSV. 409 until the run succeeded.",
-    responses={**timeline_content(), **problem_responses(404, 409)},
+    responses={**timeline_content(CSV_EXAMPLE), **problem_responses(404, 409)},
 )
 async def get_replay_timeline(
     request: Request, run_id: RowId, _: ReaderDep, replays: ReplaysDep

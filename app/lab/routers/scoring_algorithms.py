@@ -3,28 +3,31 @@ dry run of it), the changes applied."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.lab.algorithm_changes import AlgorithmChangeService, AlgorithmService, what_if_outcome
+from app.lab.algorithm_changes import AlgorithmChangeService, what_if_outcome
+from app.lab.algorithms_in_force import AlgorithmService
 from app.lab.models import ReplayRun
+from app.lab.runner import ReplayRunner
 from app.lab.schemas import (
     AlgorithmChangeRecord,
     AlgorithmsChangeRead,
     AlgorithmsInForceRead,
     ReplaySummary,
 )
-from app.lab.service import replay_service
+from app.lab.service import LabState, replay_service
 from app.platform.core.errors import RUN_ABORTED
 from app.platform.core.patterns import SNAKE_NAME
 from app.platform.http.auth import AdminDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedAdminRead
-from app.platform.http.sessions import AppStateDep, SessionDep, SessionSourceDep
+from app.platform.http.sessions import SessionDep, SessionSourceDep, StateDep
 from app.platform.runs.job import problem_of
 from app.platform.scheduler.on_request import RunFailed, Wait, wait_unless_stopping
+from app.platform.scheduler.schedule import Stops
 from app.platform.schemas.common import problem_responses
 from app.records.keeping.family import DEFAULT_PRESET, PRESETS
 from app.scoring.schemas import (
@@ -32,6 +35,14 @@ from app.scoring.schemas import (
     AlgorithmUpdate,
     PresetRead,
 )
+
+
+class JudgingState(LabState, Stops, Protocol):
+    """What a change of the algorithm takes from the app's state: its what-if replay's runs."""
+
+    @property
+    def replays(self) -> ReplayRunner: ...
+
 
 router = resource_router("/scoring", "scoring")
 
@@ -101,7 +112,7 @@ async def list_presets(_: AdminDep) -> list[PresetRead]:
 async def update_algorithms(
     body: AlgorithmsUpdate,
     principal: AdminDep,
-    state: AppStateDep,
+    state: StateDep[JudgingState],
     sessions: SessionSourceDep,
     request: Request,
     dry_run: Annotated[
@@ -127,7 +138,7 @@ async def update_algorithms(
 async def apply_preset(
     name: Annotated[str, Path(min_length=1, max_length=40, pattern=SNAKE_NAME)],
     principal: AdminDep,
-    state: AppStateDep,
+    state: StateDep[JudgingState],
     sessions: SessionSourceDep,
     request: Request,
     dry_run: Annotated[
@@ -146,7 +157,7 @@ async def apply_preset(
 async def _change_algorithms(
     changes: list[AlgorithmUpdate],
     principal: AdminDep,
-    state: AppStateDep,
+    state: StateDep[JudgingState],
     sessions: SessionSourceDep,
     request: Request,
     dry_run: bool,
@@ -162,7 +173,7 @@ async def _change_algorithms(
 
 async def _dry_run_answer(
     request: Request,
-    state: AppStateDep,
+    state: StateDep[JudgingState],
     sessions: SessionSourceDep,
     run: ReplayRun,
     wait: float | None,

@@ -114,11 +114,6 @@ TABLE: dict[str, str] = {
 QUOTES = ("USDT", "USDC", "USD")
 
 
-def category_of(base: str) -> str:
-    """The table's category of a base currency (`crypto` for every base it does not name)."""
-    return TABLE.get(base.upper(), CRYPTO)
-
-
 def base_of(symbol: str) -> str:
     """The base currency of a canonical symbol (`PAXGUSDT` -> `PAXG`), or `symbol` itself."""
     upper = symbol.upper()

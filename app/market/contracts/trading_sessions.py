@@ -21,12 +21,13 @@ three to fall together):
 
 Each figure is an estimate, read with a margin: its log's standard error is that of three
 medians of independent hours taken as moving together, `MEDIANS MEDIAN_SE sqrt(1/n1 + 1/n2)` for
-the candles n1 and n2 of its two sides, and the verdict reads its one-sided 95 % bounds (`Z`;
-for the nights `Z_TEMPLATES`, shared over the three templates since the smallest is read). A
-third piece of evidence may confirm crypto, never withhold it: the correlation of the contract's
-weekend hours' log returns with the crypto market's (the mean of `MARKET`'s, BTC's and ETH's,
-given as `market_close`), whose lower bound (Fisher's z) at least `CO_MOVE_MIN` says the market
-explains at least half of its weekend hourly variance.
+the candles n1 and n2 of its two sides (the estimators: `app.market.contracts.session_maths`),
+and the verdict reads its one-sided 95 % bounds (`Z`; for the nights `Z_TEMPLATES`, shared over
+the three templates since the smallest is read). A third piece of evidence may confirm crypto,
+never withhold it: the correlation of the contract's weekend hours' log returns with the crypto
+market's (the mean of `MARKET`'s, BTC's and ETH's, given as `market_close`), whose lower bound
+(Fisher's z) at least `CO_MOVE_MIN` says the market explains at least half of its weekend hourly
+variance.
 
 The verdict, in order: silent nights, `equity`; awake nights with a clearly busy weekend or with
 co-movement, `crypto`; a clearly quiet weekend, `equity` or `commodity`, from its first weekend
@@ -49,6 +50,14 @@ from typing import Any
 import numpy as np
 
 from app.market.contracts.categories import COMMODITY, CRYPTO, EQUITY, UNKNOWN
+from app.market.contracts.session_maths import (
+    Figure,
+    co_movement,
+    figure,
+    median,
+    quietest_night,
+    session_share,
+)
 from app.platform.core.units import DAY_MS, HOUR_MS
 
 WINDOW_HOURS = 8 * 7 * 24
@@ -94,12 +103,6 @@ Z = 1.645
 Z_TEMPLATES = 2.128
 """The one-sided 95 % quantile shared over the three templates (Bonferroni, 0.05 / 3): the
 nights' bounds, since the smallest of three is read."""
-MEDIAN_SE = 1.166
-"""The relative standard error of the median of n independent half-normal values, times sqrt(n):
-1 / (2 f(m) m) at the median m = 0.6745 sigma, f(m) = 2 phi(0.6745) / sigma."""
-MEDIANS = 3
-"""The three medians of a figure, taken as moving together (a busy hour has a wide range, a
-large move and high volume at once): the conservative sum of their errors."""
 WEEKEND_HOURS = 44
 """A weekend's hours: Saturday 00:00 to Sunday 19:59 UTC."""
 MIN_HOURS_A_WEEKEND = WEEKEND_HOURS // 2
@@ -178,50 +181,6 @@ def day_start_ms(t_ms: int) -> int:
     return t_ms - t_ms % DAY_MS
 
 
-@dataclass(frozen=True)
-class _Figure:
-    """`(n,)` a figure (three ratios of medians multiplied) and its one-sided bounds."""
-
-    value: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    ratios: tuple[np.ndarray, np.ndarray, np.ndarray]
-    read: np.ndarray  # (n,) bool: each side holds enough candles
-
-
-def _figure(
-    values: tuple[np.ndarray, ...],
-    present: np.ndarray,
-    quiet: np.ndarray,
-    busy: np.ndarray,
-    z: float,
-    least: tuple[int, int],
-) -> _Figure:
-    """The `quiet` hours' medians over the `busy` hours' (masks, `(T,)` or `(n, T)`) of each of
-    `values` (`(n, T)`), multiplied, with bounds `z` standard errors of its log away; read
-    where the two sides hold at least `least` candles."""
-    ratios = tuple(
-        _ratio(_median(np.where(quiet, x, np.nan)), _median(np.where(busy, x, np.nan)))
-        for x in values
-    )
-    value = ratios[0] * ratios[1] * ratios[2]
-    n_quiet = (present & quiet).sum(axis=1)
-    n_busy = (present & busy).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = MEDIANS * MEDIAN_SE * np.sqrt(1.0 / n_quiet + 1.0 / n_busy)
-        margin = np.exp(z * se)
-        low, high = value / margin, value * margin
-    read = (n_quiet >= least[0]) & (n_busy >= least[1])
-    nan = np.full(value.shape, np.nan)
-    return _Figure(
-        value,
-        np.where(read, low, nan),
-        np.where(read, high, nan),
-        (ratios[0], ratios[1], ratios[2]),
-        read,
-    )
-
-
 def session_figures(
     open_ms: np.ndarray,
     open_: np.ndarray,
@@ -253,24 +212,25 @@ def session_figures(
     values = (hourly_range, move, np.asarray(volume, dtype=float)[:, window])
     present = ~np.isnan(np.asarray(close, float)[:, window])
     weekends = _weekends(present, weekend, day)
-    by_hour = np.column_stack([_median(move[:, weekday & (hour == h)]) for h in range(24)])
-    share = _session_share(by_hour)
+    by_hour = np.column_stack([median(move[:, weekday & (hour == h)]) for h in range(24)])
+    share = session_share(by_hour, SESSION_HOURS)
     busiest = np.argsort(np.nan_to_num(by_hour, nan=-1.0), axis=1)[:, -SESSION_HOURS:]
     session = np.zeros_like(by_hour, dtype=bool)
     np.put_along_axis(session, busiest, True, axis=1)
     in_session = weekday[None, :] & session[:, hour]  # (n, T): its busiest weekday hours
     least = (MIN_HOURS_A_WEEKEND, MIN_SESSION_HOURS)
-    week = _figure(values, present, weekend[None, :], in_session, Z, least)
+    week = figure(values, present, weekend[None, :], in_session, Z, least)
     weekend_read = week.read & (weekends >= 1)
     nights = _nights(values, present, hour, np.isin(dow, MONDAY_TO_FRIDAY))
-    corr, corr_low, market_hours = _co_movement(
+    corr, corr_low, market_hours = co_movement(
         np.asarray(close, float)[:, window],
         None if market_close is None else np.asarray(market_close, float)[:, window],
         weekend,
+        Z,
     )
     out = []
     for i in range(present.shape[0]):
-        night, floor = _quietest_night(nights, i)
+        night, floor = quietest_night(nights, i)
         q_low, q_high = (
             float(b[i]) if weekend_read[i] else math.nan for b in (week.low, week.high)
         )
@@ -310,10 +270,10 @@ def session_figures(
 
 def _nights(
     values: tuple[np.ndarray, ...], present: np.ndarray, hour: np.ndarray, weekday: np.ndarray
-) -> dict[str, _Figure]:
+) -> dict[str, Figure]:
     """Each template's night figure, on the window's Monday-to-Friday hours."""
     return {
-        t.name: _figure(
+        t.name: figure(
             values,
             present,
             weekday & np.isin(hour, t.night),
@@ -323,19 +283,6 @@ def _nights(
         )
         for t in TEMPLATES
     }
-
-
-def _quietest_night(
-    nights: dict[str, _Figure], i: int
-) -> tuple[tuple[str, float, float, float] | None, float]:
-    """Row `i`'s template read with the smallest upper bound (its name, figure and bounds) and
-    the smallest lower bound over the templates read (NaN: none read)."""
-    read = [(name, f) for name, f in nights.items() if f.read[i] and not np.isnan(f.high[i])]
-    if not read:
-        return None, math.nan
-    name, f = min(read, key=lambda item: float(item[1].high[i]))
-    floor = min(float(g.low[i]) for _, g in read)
-    return (name, float(f.value[i]), float(f.low[i]), float(f.high[i])), floor
 
 
 def _verdict(
@@ -368,61 +315,3 @@ def _weekends(present: np.ndarray, weekend: np.ndarray, day: np.ndarray) -> np.n
     for key in np.unique(weekend_of[weekend_of >= 0]).tolist():
         counted += present[:, weekend_of == key].sum(axis=1) >= MIN_HOURS_A_WEEKEND
     return counted
-
-
-def _co_movement(
-    close: np.ndarray, market_close: np.ndarray | None, weekend: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`(n,)` each contract's correlation of its weekend hours' log returns (`weekend`: `(T,)`)
-    with the market's (the mean of `market_close`'s rows present that hour), its one-sided 95 %
-    lower bound (Fisher's z), and the hours both have a return (NaN correlations under 4 such
-    hours)."""
-    n = close.shape[0]
-    if market_close is None or market_close.size == 0:
-        nan = np.full(n, np.nan)
-        return nan, nan.copy(), np.zeros(n, dtype=np.int64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        own = np.diff(np.log(close), axis=1)
-        theirs = np.diff(np.log(market_close), axis=1)
-        counts = (~np.isnan(theirs)).sum(axis=0)
-        market = np.where(counts > 0, np.nansum(theirs, axis=0) / np.maximum(counts, 1), np.nan)
-    both = ~np.isnan(own) & (~np.isnan(market) & weekend[1:])[None, :]
-    hours = both.sum(axis=1)
-    x = np.where(both, own, 0.0)
-    y = np.where(both, market[None, :], 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        x_dev = np.where(both, x - x.sum(axis=1, keepdims=True) / hours[:, None], 0.0)
-        y_dev = np.where(both, y - y.sum(axis=1, keepdims=True) / hours[:, None], 0.0)
-        corr = (x_dev * y_dev).sum(axis=1) / np.sqrt(
-            (x_dev**2).sum(axis=1) * (y_dev**2).sum(axis=1)
-        )
-        corr = np.where(hours >= 4, np.clip(corr, -1.0, 1.0), np.nan)
-        low = np.tanh(np.arctanh(np.clip(corr, -0.999999, 0.999999)) - Z / np.sqrt(hours - 3))
-    return corr, np.where(np.isnan(corr), np.nan, low), hours
-
-
-def _ratio(quiet: np.ndarray, busy_median: np.ndarray) -> np.ndarray:
-    """`(n,)` a weekend median over the busy hours' median, 1 where both are 0: no evidence."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(busy_median > 0, quiet / busy_median, np.where(quiet > 0, np.inf, 1.0))
-    return np.where(np.isnan(quiet) | np.isnan(busy_median), np.nan, ratio)
-
-
-def _session_share(by_hour: np.ndarray) -> np.ndarray:
-    """`(n,)` from `(n, 24)` each hour's median weekday move: the `SESSION_HOURS` largest over
-    their sum (NaN without a weekday candle at every hour)."""
-    total = by_hour.sum(axis=1)
-    top = np.sort(by_hour, axis=1)[:, -SESSION_HOURS:].sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, top / total, np.nan)
-
-
-def _median(values: np.ndarray) -> np.ndarray:
-    """`(n,)` each row's median of its present values (NaN for a row with none)."""
-    out = np.full(values.shape[0], np.nan)
-    if values.shape[1] == 0:
-        return out
-    some = ~np.isnan(values).all(axis=1)
-    if some.any():
-        out[some] = np.nanmedian(values[some], axis=1)
-    return out

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from app.operations.readiness_cache import SharedReadiness
 from app.operations.schemas import ANONYMOUS_NOT_READY, Status
-from app.operations.service import StatusService
+from app.operations.service import StatusContext, StatusService
 from app.platform.http.auth import OptionalReaderDep
 from app.platform.http.route_guard import ApiRoute
-from app.platform.http.sessions import AppStateDep
+from app.platform.http.sessions import StateDep
 from app.platform.schemas.common import problem_responses
+
+
+class StatusRouteState(StatusContext, Protocol):
+    """What `/status` takes from the app's state: the status, and its anonymous answer shared."""
+
+    @property
+    def anonymous_readiness(self) -> SharedReadiness: ...
+
 
 router = APIRouter(route_class=ApiRoute, tags=["system"])
 
@@ -36,7 +47,7 @@ router = APIRouter(route_class=ApiRoute, tags=["system"])
     # The key is optional here: without one the answer is the short form, never a 401.
     openapi_extra={"security": [{}]},
 )
-async def get_status(state: AppStateDep, reader: OptionalReaderDep) -> JSONResponse:
+async def get_status(state: StateDep[StatusRouteState], reader: OptionalReaderDep) -> JSONResponse:
     readiness = StatusService(state).readiness
     if reader is None:  # probes: one answer a second however many ask
         status = await state.anonymous_readiness.get(lambda: readiness(detailed=False))

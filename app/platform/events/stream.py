@@ -26,9 +26,8 @@ from app.platform.core.errors import PROBLEM_TYPE_PREFIX
 from app.platform.db.models import EventOutbox
 from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.hub import READ_LIMIT, EventHub, StreamEnd
-from app.platform.events.wakeup import EventSignal
 
-__all__ = ["EventSignal", "EventStreamService", "format_end", "format_event", "format_reload"]
+__all__ = ["EventStreamService", "format_end", "format_event", "format_reload"]
 
 Item = EventOutbox | StreamEnd | None
 

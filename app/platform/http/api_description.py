@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.platform.core.config import ApiContactSettings
+from app.platform.core.config_sections import ApiContactSettings
 
 DESCRIPTION = """\
 The managed portfolio of KuCoin USDT-margined futures symbols behind a trading engine: the

@@ -8,15 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.callers.service import ApiKeyService
-from app.platform.core.config import Role
+from app.platform.core.config import Role, Settings
 from app.platform.core.errors import (
     AuthenticationError,
     ConflictingCredentialsError,
@@ -26,6 +25,7 @@ from app.platform.core.headers import API_KEY
 from app.platform.core.security import (
     ANONYMOUS_READER,
     BEARER,
+    BootstrapKeyring,
     Credentials,
     Principal,
     hash_key,
@@ -34,10 +34,38 @@ from app.platform.core.security import (
 )
 from app.platform.db.failures import is_database_busy, is_database_unavailable
 from app.platform.http.response_cache import remember_role
-from app.platform.http.sessions import SessionDep, SessionSource, SessionSourceDep, app_state
-from app.state import AppState
+from app.platform.http.sessions import (
+    SessionDep,
+    SessionSource,
+    SessionSourceDep,
+    WithSessions,
+    app_state,
+)
 
 logger = logging.getLogger(__name__)
+
+
+class StoredKeys(Protocol):
+    """The stored API keys, read in a session (`app.callers.service.ApiKeyService`)."""
+
+    async def authenticate(self, presented: str) -> Principal | None: ...
+
+    async def recognises(self, presented: str) -> bool: ...
+
+    async def is_active(self, key_id: int) -> bool: ...
+
+
+class AuthState(WithSessions, Protocol):
+    """What authentication takes from the app's state."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def keyring(self) -> BootstrapKeyring: ...
+
+    def stored_keys(self, session: AsyncSession) -> StoredKeys: ...
+
 
 api_key_header = APIKeyHeader(name=API_KEY, auto_error=False)
 bearer = HTTPBearer(
@@ -81,7 +109,7 @@ PresentedKey = Annotated[str | None, Depends(presented_key)]
 
 
 async def authenticate(
-    state: AppState,
+    state: AuthState,
     presented: str | None,
     required: Role,
     open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
@@ -97,7 +125,7 @@ async def authenticate(
     principal = state.keyring.match(hash_key(presented))  # bootstrap keys need no database
     if principal is None:
         async with open_session() as session:
-            principal = await ApiKeyService(session, state.keyring).authenticate(presented)
+            principal = await state.stored_keys(session).authenticate(presented)
     if principal is None:
         raise AuthenticationError("The API key is unknown or revoked.")
     if not role_permits(principal.role, required, open_reads=open_reads):
@@ -145,7 +173,7 @@ async def authenticate_first(request: Request, required: Role) -> None:
     its key (401) and its role (403), as the route's dependency checks them again once the
     body is read. A stored key is looked up in a session of its own, whose changes are let go:
     its use is recorded by that dependency, in the request's transaction."""
-    state = app_state(request)
+    state: AuthState = app_state(request)
     presented = one_key(presented_credentials(request.scope["headers"]))
     await authenticate(state, presented, required, state.run_sessions or state.sessionmaker)
 
@@ -165,7 +193,7 @@ async def authorise_reader_optionally(
     """The caller with the `read` role, or None for one without a key (never a 401 then): for
     `/status`, whose probes carry no key. A stored key that cannot be checked because the
     database is down is no key either."""
-    state = app_state(request)
+    state: AuthState = app_state(request)
     if not presented and not state.settings.auth.open_reads:
         return None
     try:
@@ -177,20 +205,20 @@ async def authorise_reader_optionally(
         raise
 
 
-def stored_key_check(state: AppState) -> Callable[[str], Awaitable[bool]]:
+def stored_key_check(state: AuthState) -> Callable[[str], Awaitable[bool]]:
     """For the caller limits: whether a presented key is a stored key that authenticates, in a
     session of its own (read only)."""
     sessions = state.run_sessions or state.sessionmaker
 
     async def recognises(presented: str) -> bool:
         async with sessions() as session:
-            return await ApiKeyService(session, state.keyring).recognises(presented)
+            return await state.stored_keys(session).recognises(presented)
 
     return recognises
 
 
 def key_still_valid(
-    state: AppState, sessions: SessionSource, principal: Principal
+    state: AuthState, sessions: SessionSource, principal: Principal
 ) -> Callable[[], Awaitable[bool]] | None:
     """For a long-lived answer: a check that the caller's stored key is still valid (not
     revoked); None for bootstrap keys and anonymous readers, which cannot be revoked."""
@@ -201,7 +229,7 @@ def key_still_valid(
     async def still_valid() -> bool:
         try:
             async with sessions.open() as session:
-                return await ApiKeyService(session, state.keyring).is_active(key_id)
+                return await state.stored_keys(session).is_active(key_id)
         except Exception:  # the database blinked: keep serving, look again next time
             logger.warning("api keys: key %s not checked", key_id, exc_info=True)
             return True

@@ -9,7 +9,6 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from app.platform.http.accept import CSV, JSON, prefers_csv
-from app.portfolio.maths.membership_intervals import COLUMNS
 
 
 def wants_csv(request: Request) -> bool:
@@ -43,18 +42,11 @@ def with_stored_json(head: BaseModel, **documents: str) -> Response:
     return Response(body[:-1] + members + "}", media_type=JSON)
 
 
-CSV_EXAMPLE = (
-    ",".join(COLUMNS) + "\n"
-    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,SOLUSDT,SOLUSDTM,SOL/USDT:USDT,55.0,1,add,true\n"
-    "2026-11-20T09:00:00Z,2026-11-22T09:00:00Z,BTCUSDT,XBTUSDTM,BTC/USDT:USDT,45.0,2,add,true\n"
-)
-
-
-def timeline_content() -> dict[int | str, dict[str, Any]]:
-    """`responses=` for a timeline route: both media types of its 200."""
+def timeline_content(csv_example: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a timeline route: both media types of its 200 (the CSV's example)."""
     return {
         200: {
             "description": "The rows as JSON, or as CSV with `Accept: text/csv`.",
-            "content": {CSV: {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
+            "content": {CSV: {"schema": {"type": "string"}, "example": csv_example}},
         }
     }

@@ -18,7 +18,7 @@ from fastapi.openapi.models import Schema
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.platform.core.config import ApiContactSettings
+from app.platform.core.config_sections import ApiContactSettings
 from app.platform.core.paths import LIVENESS, READINESS, SCRAPE
 from app.platform.http.api_description import DESCRIPTION, TAGS, contact
 from app.platform.http.problems import PROBLEM_CONTENT_TYPE

@@ -41,11 +41,13 @@ from app.platform.core.headers import MARKET_SOURCE, raw
 from app.platform.core.log import bound
 from app.platform.core.paths import LIVENESS, READINESS, SCRAPE
 from app.platform.http.body_limit import BodyGuard, declared_length, too_large
+from app.platform.http.cache_capture import entry_messages
+from app.platform.http.cache_keys import request_key
 from app.platform.http.caller import CALLER_KEY, Caller, resolve_caller
 from app.platform.http.problems import error_response, handle_unexpected
 from app.platform.http.rate_limit import CallerLimits
 from app.platform.http.request_id import REQUEST_ID_HEADER, request_id_of
-from app.platform.http.response_cache import ResponseCache, entry_messages, request_key
+from app.platform.http.response_cache import ResponseCache
 from app.platform.observability.http import AnsweredRequests
 
 _MARKET_SOURCE = raw(MARKET_SOURCE)

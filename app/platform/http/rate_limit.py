@@ -30,11 +30,11 @@ from typing import Any
 from fastapi import Request
 from starlette.types import Scope
 
-from app.platform.core.config import LimitsSettings
+from app.platform.core.config_sections import LimitsSettings
 from app.platform.core.errors import TooManyRequestsError
 from app.platform.core.security import BootstrapKeyring, hash_key, presented_key, public_id_of
+from app.platform.http.cache_capture import PRINCIPAL_KEY
 from app.platform.http.caller import Caller, caller_of
-from app.platform.http.response_cache import PRINCIPAL_KEY
 from app.platform.http.stream_cap import StreamSlots
 
 logger = logging.getLogger(__name__)

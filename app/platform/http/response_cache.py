@@ -34,139 +34,45 @@ replay report with its curves, say) is served and tagged but never kept: the cal
 while it was computed are served it too, so one computation serves them all.
 Bootstrap keys are matched in memory; a stored key's role is learnt from the route's own
 authentication and forgotten at the next commit (a revocation commits), stale answers included.
+Its parts: what is kept (`app.platform.http.cache_entries`), under which key
+(`app.platform.http.cache_keys`), and an answer's way out, captured or sent again
+(`app.platform.http.cache_capture`); here the cache itself and the routes' markers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import gzip
-import hashlib
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 from fastapi import Depends, Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.platform.core.config import Role
-from app.platform.core.headers import CACHE, raw
 from app.platform.core.log import bound
 from app.platform.core.security import BootstrapKeyring, role_permits
-from app.platform.http.accept import CSV, JSON, negotiate
-from app.platform.http.caller import CALLER_KEY, Caller, resolve_caller
-from app.platform.http.query_params import canonical_query
+from app.platform.http.cache_capture import (
+    PRINCIPAL_KEY,
+    ROLE_KEY,
+    STALE_KEY,
+    Capture,
+    discard,
+    entry_messages,
+    no_body,
+)
+from app.platform.http.cache_entries import MAX_BODY_BYTES, Entry, Found
+from app.platform.http.cache_keys import request_key
+from app.platform.http.caller import CALLER_KEY, Caller
 from app.platform.http.request_id import new_request_id
 from app.platform.runtime.background import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
-Header = tuple[bytes, bytes]
-
-CACHE_HEADER = raw(CACHE)
-HIT: Header = (CACHE_HEADER, b"hit")
-STALE: Header = (CACHE_HEADER, b"stale")
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
 MAX_BYTES = 64 * 1024 * 1024  # the kept bodies' total, unless the settings say otherwise
-MAX_BODY_BYTES = 1024 * 1024  # a larger answer is served but not kept
-ROLE_KEY = "cached_read_role"  # request.state: the route's required role (it is cacheable)
-STALE_KEY = "cached_read_stale"  # request.state: its answers may be served stale after a commit
-PRINCIPAL_KEY = "principal_role"  # request.state: the role the route authenticated
-
-
-GZIP_FROM_BYTES = 1400  # a smaller answer fits one packet as it is: not worth compressing
-GZIP_LEVEL = 6  # zlib's default, paid once per answer computed
-ACCEPT_ENCODING = b"Accept-Encoding"  # what a gzipped answer's two representations vary with
-MEMO_BYTES = 128  # the longest Accept(-Encoding) memoised: callers send a few short ones
-# Its own thread (zlib lets go of the GIL), so that no caller waits behind the default
-# executor's work (a replay's arrays): 0.7 ms for 83 kB of JSON, 10 ms for 1 MB, idle Xeon core.
-_COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="response-gzip")
-
-
-@dataclass(frozen=True, slots=True)
-class Representation:
-    """A kept answer's bytes as sent, with a 200's own headers: content type and length, ETag,
-    for a gzipped one its encoding (the ETag differs with it), and what it varies with."""
-
-    body: bytes
-    etag: bytes  # quoted, as sent
-    head: tuple[Header, ...]
-
-    @classmethod
-    def of(
-        cls,
-        body: bytes,
-        content_type: bytes,
-        *,
-        encoding: bytes | None = None,
-        vary: tuple[bytes, ...] = (),
-    ) -> Self:
-        tag = hashlib.blake2b(body, digest_size=12).hexdigest().encode()
-        etag = b'"' + tag + (b"-" + encoding if encoding else b"") + b'"'
-        head = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-        head.append((b"etag", etag))
-        if encoding is not None:
-            head.append((b"content-encoding", encoding))
-        if vary:
-            head.append((b"vary", b", ".join(vary)))
-        return cls(body, etag, tuple(head))
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    plain: Representation
-    gzipped: Representation | None  # for callers that accept gzip, when the answer is worth it
-    role: Role  # what a caller needs to be served it
-    may_stale: bool  # its route opted in to being served stale (`CachedHeavyRead`)
-    generation: int
-    stored_at: float  # on the cache's clock (monotonic seconds)
-
-    @property
-    def size(self) -> int:
-        """The bytes it keeps, both representations."""
-        return len(self.plain.body) + (len(self.gzipped.body) if self.gzipped else 0)
-
-    def cost(self, key: bytes) -> int:
-        """What keeping it under `key` counts against the cache's bytes: its bodies and key."""
-        return self.size + len(key)
-
-    def for_caller(self, scope: Scope) -> Representation:
-        """What `scope`'s caller is sent: gzipped when it accepts that and there is one."""
-        if self.gzipped is not None and accepts_gzip(scope):
-            return self.gzipped
-        return self.plain
-
-
-async def representations(
-    body: bytes, content_type: bytes, *, keepable: bool, vary: tuple[bytes, ...] = ()
-) -> tuple[Representation, Representation | None]:
-    """An answer's plain bytes, and gzipped when it may be kept and that pays (both then vary
-    with `Accept-Encoding` too, beside what the route's answer `vary`s with)."""
-    if not keepable or not GZIP_FROM_BYTES <= len(body) <= MAX_BODY_BYTES:
-        return Representation.of(body, content_type, vary=vary), None
-    compress = functools.partial(gzip.compress, body, GZIP_LEVEL, mtime=0)
-    gzipped = await asyncio.get_running_loop().run_in_executor(_COMPRESSOR, compress)
-    if len(gzipped) >= len(body):
-        return Representation.of(body, content_type, vary=vary), None
-    vary = (*vary, ACCEPT_ENCODING)
-    return (
-        Representation.of(body, content_type, vary=vary),
-        Representation.of(gzipped, content_type, encoding=b"gzip", vary=vary),
-    )
-
-
-@dataclass(slots=True)
-class Found:
-    """What the cache makes of a request: an answer to send, or a computation to run."""
-
-    entry: Entry | None = None  # send this
-    age_s: int | None = None  # ... as a stale answer this old (whole seconds)
-    computing: asyncio.Future[Entry | None] | None = None  # compute, for the waiting callers too
-    refresh: asyncio.Future[Entry | None] | None = None  # ... and recompute it in the background
 
 
 class ResponseCache:
@@ -367,7 +273,7 @@ class ResponseCache:
         async def recompute() -> None:
             with bound(request_id=request_id):
                 try:
-                    await self.compute(own, _no_body(), _discard, app, key, caller, refreshing)
+                    await self.compute(own, no_body(), discard, app, key, caller, refreshing)
                 except Exception:  # the kept answer stays until its limit; the next caller tries
                     logger.exception("response cache: refreshing %s failed", scope["path"])
 
@@ -398,7 +304,7 @@ class ResponseCache:
     ) -> None:
         """Answer through `app`, keeping a cacheable answer (and handing it to the callers
         waiting on `computing`)."""
-        capture = _Capture(scope, send, self, key, caller, computing)
+        capture = Capture(scope, send, self, key, caller, computing)
         try:
             await app(scope, receive, capture.send)
         finally:
@@ -427,207 +333,3 @@ one commit to the next and cost a recomputation each; never for what a client ac
 def remember_role(request: Request, role: Role) -> None:
     """Called by authentication: the role the presented key holds."""
     setattr(request.state, PRINCIPAL_KEY, role)
-
-
-def request_key(scope: Scope) -> bytes:
-    """The cache's key of a request: its path, its query in one order and the media type its
-    `Accept` negotiates (`app.platform.http.accept`: a few bytes, whatever the caller sends)."""
-    path: str = scope["path"]
-    query = canonical_query(scope["query_string"])  # declared parameters only (else a 422)
-    return path.encode() + b"?" + query + _accept(scope)
-
-
-class ResponseCacheMiddleware:
-    """The response cache as a middleware of its own, for an app without the protection layer
-    (`app.platform.http.protection`, which answers from the cache itself)."""
-
-    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
-        self.app = app
-        self.cache = cache
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not self.cache.active:
-            await self.app(scope, receive, send)
-            return
-        caller = resolve_caller(scope, self.cache.keyring)
-        await self.cache.answer(scope, receive, send, self.app, caller)
-
-
-class _Capture:
-    """Passes an answer through; a cacheable `200` is buffered, tagged, kept and sent (or
-    answered `304` when the caller already has it)."""
-
-    def __init__(
-        self,
-        scope: Scope,
-        send: Send,
-        cache: ResponseCache,
-        key: bytes,
-        caller: Caller,
-        computing: asyncio.Future[Entry | None] | None = None,
-    ) -> None:
-        self.scope, self._send, self.cache, self.key = scope, send, cache, key
-        self.caller = caller
-        self.computing = computing  # set when the callers of the same key wait for this one
-        self.generation = cache.generation  # before the route reads anything
-        self.start: Message | None = None
-        self.chunks: list[bytes] = []
-        self.shared: Entry | None = None  # the answer, when it was cacheable and current
-
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            request_state = self.scope.get("state", {})
-            self._learn_role(request_state)
-            if message["status"] == 200 and ROLE_KEY in request_state:
-                self.start = message
-                return
-            # Not cacheable (an error, or a route such as the event stream that never ends):
-            # the waiting callers compute their own answers now, not when this one is over.
-            self.release(answered=False)
-        elif self.start is not None and message["type"] == "http.response.body":
-            self.chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                await self._finish()
-            return
-        await self._send(message)
-
-    def release(self, *, answered: bool = True) -> None:
-        if self.computing is not None:
-            self.cache.end(self.key, self.shared, self.computing, answered=answered)
-            self.computing = None
-
-    def _learn_role(self, request_state: dict[str, Any]) -> None:
-        role = request_state.get(PRINCIPAL_KEY)
-        if role is not None and self.caller.key_hash is not None:
-            self.cache.learn_role(self.caller.key_hash, role, self.generation)
-
-    async def _finish(self) -> None:
-        assert self.start is not None
-        body = b"".join(self.chunks)
-        passed = [(k, v) for k, v in self.start["headers"] if k != b"content-length"]
-        content_type = dict(passed).get(b"content-type", b"application/json")
-        vary = tuple(v for k, v in passed if k == b"vary")  # kept with it: hits send it too
-        current = self.generation == self.cache.generation  # else it is not kept
-        plain, gzipped = await representations(body, content_type, keepable=current, vary=vary)
-        state = self.scope["state"]
-        entry = Entry(
-            plain=plain,
-            gzipped=gzipped,
-            role=state[ROLE_KEY],
-            may_stale=state.get(STALE_KEY, False),
-            generation=self.generation,
-            stored_at=self.cache.clock(),
-        )
-        # Kept when it fits; handed to the callers waiting for it even when too large to keep.
-        if self.cache.store(self.key, entry) or entry.generation == self.cache.generation:
-            self.shared = entry
-        sent = entry.for_caller(self.scope)
-        own = [(k, v) for k, v in passed if k not in _KEPT_HEADERS]  # the route's other headers
-        if _not_modified(self.scope, sent.etag):
-            etag_and_vary = [(k, v) for k, v in sent.head if k in _NOT_MODIFIED_HEADERS]
-            await self._send(
-                {"type": "http.response.start", "status": 304, "headers": [*own, *etag_and_vary]}
-            )
-            await self._send({"type": "http.response.body", "body": b""})
-            return
-        await self._send(
-            {"type": "http.response.start", "status": 200, "headers": [*own, *sent.head]}
-        )
-        await self._send({"type": "http.response.body", "body": sent.body})
-
-
-def _no_body() -> Receive:
-    """A refresh's `receive`: a `GET`'s empty body, then the caller gone."""
-    messages = iter(({"type": "http.request", "body": b"", "more_body": False},))
-
-    async def receive() -> Message:
-        return next(messages, {"type": "http.disconnect"})
-
-    return receive
-
-
-async def _discard(_message: Message) -> None:
-    """A refresh's `send`: its answer is kept, not sent."""
-
-
-def entry_messages(scope: Scope, entry: Entry, age_s: int | None = None) -> tuple[Message, Message]:
-    """A kept answer's start and body, gzipped for a caller that accepts it: `X-Cache: hit`, or
-    `stale` with its `Age`; `304` when the caller already has it."""
-    tags = [HIT] if age_s is None else [STALE, (b"age", str(age_s).encode())]
-    sent = entry.for_caller(scope)
-    if _not_modified(scope, sent.etag):
-        headers = [(k, v) for k, v in sent.head if k in _NOT_MODIFIED_HEADERS]
-        start = {"type": "http.response.start", "status": 304, "headers": [*headers, *tags]}
-        return start, {"type": "http.response.body", "body": b""}
-    start = {"type": "http.response.start", "status": 200, "headers": [*sent.head, *tags]}
-    return start, {"type": "http.response.body", "body": sent.body}
-
-
-_NOT_MODIFIED_HEADERS = frozenset((b"etag", b"vary"))  # what a 304 repeats of the 200's head
-_KEPT_HEADERS = frozenset((b"content-type", b"vary"))  # a route's, in its representations' heads
-
-
-def _not_modified(scope: Scope, etag: bytes) -> bool:
-    """Whether the caller holds the representation it would be sent (RFC 9110, 13.1.2)."""
-    for name, value in scope["headers"]:
-        if name == b"if-none-match":
-            tags = {t.strip().removeprefix(b"W/") for t in value.split(b",")}
-            return etag in tags or b"*" in tags
-    return False
-
-
-def accepts_gzip(scope: Scope) -> bool:
-    """Whether the caller's `Accept-Encoding` (its lines as one list) takes gzip."""
-    values = [value for name, value in scope["headers"] if name == b"accept-encoding"]
-    if not values:
-        return False
-    accept_encoding = b",".join(values)
-    if len(accept_encoding) > MEMO_BYTES:
-        return takes_gzip(accept_encoding)
-    return _takes_gzip_memo(accept_encoding)
-
-
-def takes_gzip(accept_encoding: bytes) -> bool:
-    """gzip named (or `x-gzip`), else `*`, with a quality above 0 (RFC 9110, 12.5.3)."""
-    qualities: dict[bytes, float] = {}
-    for item in accept_encoding.lower().split(b","):
-        coding, _, params = item.partition(b";")
-        qualities[coding.strip()] = _quality(params)
-    named = qualities.get(b"gzip", qualities.get(b"x-gzip"))
-    return (named if named is not None else qualities.get(b"*", 0.0)) > 0
-
-
-_takes_gzip_memo = functools.lru_cache(maxsize=256)(takes_gzip)  # each value read once
-
-
-def _quality(params: bytes) -> float:
-    """A coding's `q` (1 when absent; a malformed one counts as absent)."""
-    for param in params.split(b";"):
-        key, _, value = param.partition(b"=")
-        if key.strip() == b"q":
-            try:
-                return float(value.strip())
-            except ValueError:
-                return 1.0
-    return 1.0
-
-
-def _accept(scope: Scope) -> bytes:
-    """The key's part for `Accept`: the media type it negotiates (CSV, JSON and no part, or
-    neither: the route's 406, never kept), so that every value a caller may send shares one of
-    three keys and the key keeps none of it."""
-    values = [value for name, value in scope["headers"] if name == b"accept"]
-    if not values:
-        return b""
-    accept = b",".join(values)
-    if len(accept) > MEMO_BYTES:
-        return _accept_part(accept)
-    return _accept_part_memo(accept)
-
-
-def _accept_part(accept: bytes) -> bytes:
-    chosen = negotiate([accept.decode("latin-1")], (JSON, CSV))
-    return b"" if chosen == JSON else b"#csv" if chosen == CSV else b"#none"
-
-
-_accept_part_memo = functools.lru_cache(maxsize=256)(_accept_part)  # each value read once

@@ -1,12 +1,12 @@
 """`GET /metrics` as Prometheus text: the counted families, the process's memory and CPU, and
 gauges read from the service's state at scrape time.
 
-State gauges (breaker, response cache, connection pool) cost nothing; the database ones
-(portfolio members, their target, weight sum and untradable ones, market-data age, and the
-domains' own, `AppState.domain_gauges`: the records' returns and age) take a few small queries
-under a short deadline, and when the
-database does not answer in time they are left out and `mysymbols_metrics_database_up` is 0:
-a scrape never waits on, or fails with, the database.
+State gauges (breaker, response cache, connection pool) cost nothing; the database ones (the
+domains' own, in the order the assembly lists them: the portfolio's members, their target,
+weight sum and untradable ones, the market data's age, the records' returns and age) take a few
+small queries under a short deadline, and when the database does not answer in time they are
+left out and `mysymbols_metrics_database_up` is 0: a scrape never waits on, or fails with, the
+database.
 
 Several worker processes: set `PROMETHEUS_MULTIPROC_DIR` to an empty directory, the same for all
 of them, before they start; any worker then answers for all (prometheus_client's multiprocess
@@ -20,8 +20,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -31,18 +30,14 @@ from sqlalchemy.pool import QueuePool
 
 from app import __version__
 from app.kucoin.breaker import BreakerState
-from app.platform.core.clock import utcnow
-from app.platform.db.repositories.system_state import SystemRepository
+from app.kucoin.gateway import KucoinGateway
 from app.platform.db.sqlite_writer import readers
-from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS
-
-if TYPE_CHECKING:
-    from app.state import AppState
+from app.platform.http.response_cache import ResponseCache
 
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-# A domain's gauges read on the scrape's connection, under its deadline (`AppState.domain_gauges`).
+# A domain's gauges read on the scrape's connection, under its deadline.
 DomainGauges = Callable[[AsyncConnection], Awaitable[list[Metric]]]
 DATABASE_DEADLINE_S = 1.0
 _registry: CollectorRegistry | None = None
@@ -70,14 +65,30 @@ class _Families:
         return iter(self.families)
 
 
-async def render(state: AppState) -> bytes:
+class ScrapeState(Protocol):
+    """What a scrape reads of the app's state."""
+
+    @property
+    def engine(self) -> AsyncEngine: ...
+
+    @property
+    def gateway(self) -> KucoinGateway: ...
+
+    @property
+    def response_cache(self) -> ResponseCache | None: ...
+
+    @property
+    def domain_gauges(self) -> Sequence[DomainGauges]: ...
+
+
+async def render(state: ScrapeState) -> bytes:
     """The whole exposition for one scrape."""
     read = await _database_gauges(readers(state.engine), state.domain_gauges)
     own = [*_state_gauges(state), *read]
     return generate_latest(counted_registry()) + generate_latest(_Families(own))
 
 
-def _state_gauges(state: AppState) -> Iterator[Metric]:
+def _state_gauges(state: ScrapeState) -> Iterator[Metric]:
     info = GaugeMetricFamily("mysymbols_build_info", "The running version.", labels=["version"])
     info.add_metric([__version__], 1)
     yield info
@@ -130,55 +141,10 @@ async def _database_gauges(
     )
     try:
         async with asyncio.timeout(DATABASE_DEADLINE_S), engine.connect() as connection:
-            repository = SystemRepository(connection)
-            members, weight_sum = await repository.portfolio_totals()
-            untradable = await repository.untradable_members()
-            target = await repository.config_value(
-                MAX_PORTFOLIO_SYMBOLS.key, MAX_PORTFOLIO_SYMBOLS.default
-            )
-            last_update = await repository.latest_market_data_at()
             domains = [await gauges(connection) for gauges in domain_gauges]
     except Exception as exc:  # a scrape reports what it has, whatever the database does
         logger.debug("metrics: database gauges skipped (%s)", exc.__class__.__name__)
         up.add_metric([], 0)
         return [up]
     up.add_metric([], 1)
-    return [
-        up,
-        *_portfolio(members, weight_sum, untradable, target),
-        *_market_age(last_update),
-        *(gauge for read in domains for gauge in read),
-    ]
-
-
-def _portfolio(
-    members: int, weight_sum: float, untradable: int, target: object
-) -> Iterator[Metric]:
-    yield GaugeMetricFamily(
-        "mysymbols_portfolio_members", "Active portfolio members.", value=members
-    )
-    if isinstance(target, int | float):  # left out if a stored value is not a number
-        yield GaugeMetricFamily(
-            "mysymbols_portfolio_target_members",
-            "Members the portfolio is meant to hold (the max_portfolio_symbols setting).",
-            value=target,
-        )
-    yield GaugeMetricFamily(
-        "mysymbols_portfolio_untradable_members",
-        "Active members whose contract is no longer tradable (not Open, or delisted).",
-        value=untradable,
-    )
-    yield GaugeMetricFamily(
-        "mysymbols_portfolio_weight_sum_percent",
-        "Sum of the active members' weights (100 with members, 0 without).",
-        value=weight_sum,
-    )
-
-
-def _market_age(last_update: datetime | None) -> Iterator[Metric]:
-    if last_update is not None:  # no market data yet: no age, rather than a made-up one
-        yield GaugeMetricFamily(
-            "mysymbols_market_data_age_seconds",
-            "Age of the newest stored market data.",
-            value=(utcnow() - last_update).total_seconds(),
-        )
+    return [up, *(gauge for read in domains for gauge in read)]

@@ -1,41 +1,59 @@
 """Request-scoped database dependencies as `Annotated` aliases: the app state, the request's
-one transaction, and a session opened only when a hot read path turns out to need one."""
+one transaction, and a session opened only when a hot read path turns out to need one.
+
+The app's state is the wiring's (`app.state.AppState`); a reader names what it takes of it as a
+protocol beside it, `StateDep[ItsProtocol]`, as a service does: the platform knows no domain's."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.state import AppState
+from app.platform.runs.run_engine import Sessions
 
 logger = logging.getLogger(__name__)
 
 
-def app_state(request: Request) -> AppState:
-    """The app's long-lived objects. The dependencies below read them through this, not
-    through `AppStateDep`: FastAPI analyses a route's whole dependency graph again in every app
-    (each test builds one), and `AppStateDep` sat in four of its branches."""
-    state: AppState = request.app.state.app_state
-    return state
+State = TypeVar("State")
+
+
+class WithSessions(Protocol):
+    """Where the request's sessions come from."""
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def run_sessions(self) -> Sessions | None: ...
+
+
+def app_state(request: Request) -> Any:
+    """The app's long-lived objects, typed by the caller (`state: ItsProtocol = app_state(r)`).
+    The dependencies below read them through this, not through `StateDep`: FastAPI analyses a
+    route's whole dependency graph again in every app (each test builds one), and the state's
+    dependency sat in four of its branches."""
+    return request.app.state.app_state
 
 
 # Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
 # a thread hop per request that the hot read paths cannot afford.
-async def get_app_state(request: Request) -> AppState:
+async def get_app_state(request: Request) -> Any:
     return app_state(request)
 
 
-AppStateDep = Annotated[AppState, Depends(get_app_state)]
+StateDep = Annotated[State, Depends(get_app_state)]
+"""The app's state as a route's parameter, typed as the protocol the route takes of it."""
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed before the response is sent."""
-    async with app_state(request).sessionmaker() as session:
+    state: WithSessions = app_state(request)
+    async with state.sessionmaker() as session:
         try:
             yield session
             await session.commit()  # the sessionmaker's hook drops this replica's caches
@@ -74,7 +92,8 @@ class SessionSource:
 
 
 async def get_session_source(request: Request) -> SessionSource:
-    return SessionSource(app_state(request).sessionmaker)
+    state: WithSessions = app_state(request)
+    return SessionSource(state.sessionmaker)
 
 
 SessionSourceDep = Annotated[SessionSource, Depends(get_session_source)]

@@ -1,6 +1,7 @@
 """First start: sync and score at once instead of at the next aligned tick.
 
-While the universe sync or the score refresh has not succeeded within its interval (a fresh
+While a first-start step (the schedule's `first_start`: the universe sync, then the score
+refresh) has not succeeded within its interval (a fresh
 database, or one a stopped service left behind), the leader runs it now, through the job runner:
 first as the run of the aligned tick that passed without it (the ledger's UNIQUE job + tick makes
 it one run however many replicas start together), then, if that ended without success (KuCoin
@@ -15,29 +16,29 @@ import logging
 import math
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Generic
 
-from app.market.jobs import UNIVERSE_SYNC
 from app.platform.core.clock import utcnow
 from app.platform.db.repositories.jobs import JobRepository
-from app.platform.runs.job import Job, RunnerStopping
+from app.platform.runs.job import Context, Job, RunnerStopping
 from app.platform.runtime.backoff import backoff_delay
 from app.platform.scheduler.catalog import intervals
 from app.platform.scheduler.leadership import Leadership
-from app.portfolio.jobs import SCORE_REFRESH
-from app.state import AppState
+from app.platform.scheduler.schedule import SchedulerState
 
 logger = logging.getLogger(__name__)
 
-STEPS = (UNIVERSE_SYNC, SCORE_REFRESH)
 REQUESTER = "bootstrap"
 RETRY_BASE_S, RETRY_MAX_S = 5.0, 300.0
 POLL_S = 2.0  # a run of the job already going, or another replica leading: look again
 
 
-class Bootstrap:
+class Bootstrap(Generic[Context]):
     """Runs the steps that are due, in order, as the leader, until none is."""
 
-    def __init__(self, state: AppState, leadership: Leadership, replica: str) -> None:
+    def __init__(
+        self, state: SchedulerState[Context], leadership: Leadership, replica: str
+    ) -> None:
         self.state = state
         self.leadership = leadership
         self.replica = replica
@@ -85,13 +86,14 @@ class Bootstrap:
             await asyncio.sleep(delay)
         return True
 
-    async def _due(self) -> tuple[Job[AppState], float, bool] | None:
+    async def _due(self) -> tuple[Job[Context], float, bool] | None:
         """The first step without a success within its interval, its interval and whether a
         run of it is going; None when every step is fresh."""
+        steps = self.state.schedule.first_start
         async with self.state.sessionmaker() as session:
-            periods = await intervals(self.state, session, STEPS)
+            periods = await intervals(self.state.settings, session, steps)
             jobs = JobRepository(session)
-            for job in STEPS:
+            for job in steps:
                 succeeded = await jobs.last_succeeded_at(job.name)
                 period = timedelta(seconds=periods[job.name])
                 if succeeded is None or utcnow() - succeeded > period:

@@ -1,5 +1,5 @@
-"""The registry of jobs as the API shows it: every job `all_jobs` knows, with its period, whether
-this replica schedules it, its next tick and its newest runs."""
+"""The jobs as the API shows them: every job of the app's schedule, with its period, whether this
+replica schedules it, its next tick and its newest runs."""
 
 from __future__ import annotations
 
@@ -8,47 +8,38 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.platform.core.config import Settings
 from app.platform.db.models import JobRun
 from app.platform.runs.job import Job
-from app.platform.scheduler.bodies import all_jobs
+from app.platform.scheduler.schedule import SchedulerState
 from app.platform.settings_store.reader import read_settings_as
-from app.state import AppState
 
 
 @dataclass(frozen=True)
 class JobView:
-    job: Job[AppState]
+    job: Job[Any]
     interval_s: float
     enabled: bool
     next_tick: datetime | None
     last_runs: Sequence[JobRun]
 
 
-def registry() -> list[Job[AppState]]:
-    """Every job there is (switched on here or not), in the scheduler's order."""
-    return all_jobs(auto_rebalance_enabled=True)
-
-
-def find(name: str) -> Job[AppState] | None:
-    return next((job for job in registry() if job.name == name), None)
-
-
-def scheduled(state: AppState) -> set[str]:
+def scheduled(state: SchedulerState[Any]) -> set[str]:
     """The names of the jobs this replica's scheduler runs."""
     if not state.settings.scheduler.enabled:
         return set()
-    on = all_jobs(auto_rebalance_enabled=state.settings.scheduler.auto_rebalance)
-    return {job.name for job in on}
+    return {job.name for job in state.schedule.switched_on(state.settings.scheduler)}
 
 
 async def intervals(
-    state: AppState, session: AsyncSession, jobs: Sequence[Job[AppState]]
+    settings: Settings, session: AsyncSession, jobs: Sequence[Job[Any]]
 ) -> dict[str, float]:
     """Each job's period in seconds: the `tick_s` override, else its stored setting."""
-    override = state.settings.scheduler.tick_s
+    override = settings.scheduler.tick_s
     if override is not None:
         return {job.name: float(override) for job in jobs}
     values = await read_settings_as(session, {job.period for job in jobs}, float)
@@ -61,11 +52,11 @@ def next_tick(interval_s: float, now: float | None = None) -> datetime:
     return datetime.fromtimestamp(math.floor(now / interval_s) * interval_s + interval_s, UTC)
 
 
-async def list_jobs(state: AppState, runs_per_job: int) -> list[JobView]:
+async def list_jobs(state: SchedulerState[Any], runs_per_job: int) -> list[JobView]:
     """Every job with its schedule here and its newest `runs_per_job` runs, newest first."""
-    jobs = registry()
+    jobs = state.schedule.every()
     async with state.sessionmaker() as session:
-        periods = await intervals(state, session, jobs)
+        periods = await intervals(state.settings, session, jobs)
     on = scheduled(state)
     views = []
     for job in jobs:

@@ -14,27 +14,26 @@ import math
 import random
 import time
 from datetime import UTC, datetime
+from typing import Generic
 
-from app.platform.runs.job import Job
+from app.platform.runs.job import Context, Job
 from app.platform.runtime.background import cancel_and_wait
 from app.platform.runtime.replica import replica_name
-from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.bootstrap import Bootstrap
 from app.platform.scheduler.catalog import intervals
 from app.platform.scheduler.leadership import Leadership
-from app.records.jobs import warm_forward
-from app.state import AppState
+from app.platform.scheduler.schedule import SchedulerState, WarmUp
 
 logger = logging.getLogger(__name__)
 RECHECK_S = 60.0  # how often a waiting job re-reads its interval (changed over the API)
 
 
-class Scheduler:
-    def __init__(self, state: AppState, *, replica: str | None = None) -> None:
+class Scheduler(Generic[Context]):
+    def __init__(self, state: SchedulerState[Context], *, replica: str | None = None) -> None:
         settings = state.settings
         self.state = state
         self.replica = replica or replica_name()
-        self.jobs = all_jobs(auto_rebalance_enabled=settings.scheduler.auto_rebalance)
+        self.jobs = state.schedule.switched_on(settings.scheduler)
         self.leadership = Leadership(
             settings.database_url, connect_timeout_s=settings.database.connect_timeout_s
         )
@@ -42,22 +41,22 @@ class Scheduler:
         self._rng = random.Random()
 
     def start(self) -> None:
-        """Each job's schedule, and the first start's catch-up (`Bootstrap`) beside them."""
+        """Each job's schedule, and the first start's catch-up (`Bootstrap`) and the schedule's
+        reads ahead beside them."""
         self._tasks = [
             asyncio.create_task(self._loop(job), name=f"job-{job.name}") for job in self.jobs
         ]
         bootstrap = Bootstrap(self.state, self.leadership, self.replica)
         self._tasks.append(asyncio.create_task(bootstrap.run(), name="job-bootstrap"))
-        self._tasks.append(asyncio.create_task(self._warm_forward(), name="job-forward-warm"))
+        for warm in self.state.schedule.warm_ups:
+            self._tasks.append(asyncio.create_task(self._warm_up(warm), name=warm.task))
 
-    async def _warm_forward(self) -> None:
-        """The forward record's window read now rather than by its first hourly update
-        (`app.records.jobs.warm_forward`)."""
+    async def _warm_up(self, warm: WarmUp[Context]) -> None:
         try:
             async with self.state.sessionmaker() as session:
-                await warm_forward(session, self.state)
-        except Exception:  # the database, say: the job's next run warms it, or reads it all
-            logger.warning("scheduler: the forward record's window not read", exc_info=True)
+                await warm.read(session, self.state.jobs.context)
+        except Exception:  # the database, say: the job's next run reads it
+            logger.warning("scheduler: %s not read", warm.what, exc_info=True)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -65,7 +64,7 @@ class Scheduler:
         self._tasks = []
         await self.leadership.release()
 
-    async def _loop(self, job: Job[AppState]) -> None:
+    async def _loop(self, job: Job[Context]) -> None:
         while True:
             try:
                 interval = await self._interval(job)
@@ -84,7 +83,7 @@ class Scheduler:
                 logger.exception("scheduler: job %s failed outside its transaction", job.name)
                 await asyncio.sleep(1.0)
 
-    async def _sleep_until(self, job: Job[AppState], when: float, interval: float) -> bool:
+    async def _sleep_until(self, job: Job[Context], when: float, interval: float) -> bool:
         """Sleep until `when` (epoch seconds); False as soon as the job's interval is found
         changed (re-read every RECHECK_S)."""
         while (left := when - time.time()) > 0:
@@ -98,11 +97,11 @@ class Scheduler:
                 logger.debug("scheduler: interval of %s not re-read", job.name, exc_info=True)
         return True
 
-    async def _interval(self, job: Job[AppState]) -> float:
+    async def _interval(self, job: Job[Context]) -> float:
         async with self.state.sessionmaker() as session:
-            return (await intervals(self.state, session, [job]))[job.name]
+            return (await intervals(self.state.settings, session, [job]))[job.name]
 
-    async def run_tick(self, job: Job[AppState], tick: datetime) -> str:
+    async def run_tick(self, job: Job[Context], tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',
         'degraded', 'failed' or 'aborted' (the same runner as the runs requested over the API)."""
         return await self.state.jobs.run_tick(job, tick, replica=self.replica)

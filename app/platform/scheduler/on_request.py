@@ -14,10 +14,10 @@ from pydantic import BaseModel
 from app.platform.core.errors import PROBLEM_TYPE_PREFIX, AppError, ShuttingDownError
 from app.platform.core.security import Principal
 from app.platform.db.models import JobRun
-from app.platform.runs.job import Job, RunInProgress
+from app.platform.runs.job import Context, Job, RunInProgress
+from app.platform.scheduler.schedule import RunsJobs, Stops
 from app.platform.scheduler.schemas import JobRunRead
 from app.platform.schemas.common import FiniteFloat
-from app.state import AppState
 
 T = TypeVar("T")
 MAX_WAIT_S = 60.0
@@ -60,7 +60,7 @@ def _skipped(run: JobRun) -> dict[str, Any]:
 
 
 async def wait_unless_stopping(
-    state: AppState, waiting: Awaitable[T], run_id: int, location: str
+    state: Stops, waiting: Awaitable[T], run_id: int, location: str
 ) -> T:
     """`waiting`'s result (a wait for run `run_id` to end); when the process starts stopping
     first, a 503 at once (uvicorn would otherwise cancel this request after its graceful
@@ -89,8 +89,8 @@ def run_url(request: Request, run_id: int) -> str:
 
 async def run_job(
     request: Request,
-    state: AppState,
-    job: Job[AppState],
+    state: RunsJobs[Context],
+    job: Job[Context],
     principal: Principal,
     wait: float | None,
     answer: Callable[[JobRun], Awaitable[BaseModel]],

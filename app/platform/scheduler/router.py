@@ -3,7 +3,7 @@ runs."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -13,9 +13,10 @@ from app.platform.core.patterns import SNAKE_NAME
 from app.platform.db.models import JobRun
 from app.platform.http.auth import AdminDep, ReaderDep
 from app.platform.http.resource import resource_router
-from app.platform.http.sessions import AppStateDep
+from app.platform.http.sessions import StateDep
 from app.platform.scheduler import catalog
 from app.platform.scheduler.on_request import Wait, run_job
+from app.platform.scheduler.schedule import SchedulerState
 from app.platform.scheduler.schemas import JobRead, JobRunRead
 from app.platform.schemas.common import RowId, problem_responses
 
@@ -32,7 +33,7 @@ JobName = Annotated[str, Path(max_length=60, pattern=SNAKE_NAME, examples=["scor
 )
 async def list_jobs(
     _: ReaderDep,
-    state: AppStateDep,
+    state: StateDep[SchedulerState[Any]],
     runs: Annotated[int, Query(ge=1, le=20, description="Newest runs shown per job.")] = 5,
 ) -> list[JobRead]:
     """From the one registry the scheduler runs: each job's interval and the runtime setting that
@@ -64,7 +65,11 @@ async def list_jobs(
     },
 )
 async def run_job_now(
-    name: JobName, principal: AdminDep, state: AppStateDep, request: Request, wait: Wait = None
+    name: JobName,
+    principal: AdminDep,
+    state: StateDep[SchedulerState[Any]],
+    request: Request,
+    wait: Wait = None,
 ) -> JSONResponse:
     """Through the runner its ticks use, so it is claimed, recorded and bounded as a scheduled run
     is: 202 with the run and its `Location` (`/jobs/runs/{id}`); with `?wait=` (seconds, at most 60)
@@ -72,7 +77,7 @@ async def run_job_now(
     the job goes on anywhere; 429 with `Retry-After` within `MYSYMBOLS_SCHEDULER__REQUEST_GAP_S`
     of the end of its last requested run; 404 for no such job (`GET /jobs` lists them). Role:
     admin."""
-    job = catalog.find(name)
+    job = state.schedule.find(name)
     if job is None:
         raise NotFoundError(f"there is no job {name!r}; GET /jobs lists them")
 
@@ -88,7 +93,9 @@ async def run_job_now(
     summary="One job run: status, progress, and once over, its result or its problem",
     responses=problem_responses(404),
 )
-async def get_job_run(run_id: RowId, _: ReaderDep, state: AppStateDep) -> JobRunRead:
+async def get_job_run(
+    run_id: RowId, _: ReaderDep, state: StateDep[SchedulerState[Any]]
+) -> JobRunRead:
     """The `Location` a requested run answers with: read it until the run is over, then its result,
     or its problem when it did not succeed. Role: read."""
     try:
@@ -104,7 +111,7 @@ async def get_job_run(run_id: RowId, _: ReaderDep, state: AppStateDep) -> JobRun
 )
 async def list_job_runs(
     _: ReaderDep,
-    state: AppStateDep,
+    state: StateDep[SchedulerState[Any]],
     job: Annotated[str | None, Query(max_length=60, pattern=SNAKE_NAME)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[JobRunRead]:

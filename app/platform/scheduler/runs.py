@@ -3,7 +3,8 @@
 A run is first recorded `running` in the job ledger and committed, so any replica can follow it
 (at most one run of a job is running anywhere: a partial unique index says so). The job's work
 then runs in a transaction of its own that also records its outcome; a failure rolls the work
-back and records the failure with its problem. Heartbeats, the start-up sweep, waiting and the
+back and records the failure with its problem (the run's execution:
+`app.platform.scheduler.execution`). Heartbeats, the start-up sweep, waiting and the
 stop are the run engine's (`app.platform.runs.run_engine`), as for every background run; a run whose
 heartbeat stopped (its process died) is also aborted by the job's next claimant. When the process
 stops, each run ends at its next safe point (see `app.platform.runtime.progress`) or, after a short
@@ -18,46 +19,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import time
 from datetime import datetime
-from typing import Any, Generic, TypeVar
-
-from sqlalchemy.exc import DBAPIError
+from typing import Generic, TypeVar
 
 from app.platform.core.clock import utcnow
-from app.platform.core.errors import (
-    RUN_ABORTED,
-    ConflictError,
-    TooManyRequestsError,
-    problem_summary,
-)
+from app.platform.core.errors import ConflictError, TooManyRequestsError
 from app.platform.core.log import bound
-from app.platform.db.failures import is_database_busy
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
 from app.platform.observability.prometheus import observe_job_run
-from app.platform.runs.job import (
-    SCHEDULER,
-    Degraded,
-    Job,
-    JobSkipped,
-    RunInProgress,
-    RunnerStopping,
-    on_behalf_of,
-    problem_of,
-)
+from app.platform.runs.job import SCHEDULER, Job, RunInProgress, RunnerStopping, on_behalf_of
 from app.platform.runs.run_engine import LiveRun, RunEngine, Sessions
 from app.platform.runtime.heap import release_free_heap
-from app.platform.runtime.progress import RunAborted, Tracker, tracking
+from app.platform.scheduler.execution import JobExecutor
 
 logger = logging.getLogger(__name__)
-
-# A body that met a busy database (a lock wait or a statement past its timeout, a deadlock;
-# on SQLite, another process keeping the file locked past the busy timeout) is run again: its
-# transaction was undone, and a job is meant to be run again anyway, at its next tick. Five
-# attempts wait 5 s in all.
-BUSY_ATTEMPTS = 5
-BUSY_BACKOFF_S = 0.5
 
 Context = TypeVar("Context")
 
@@ -76,14 +52,19 @@ class JobRunner(Generic[Context]):
         request_gap_s: float = 0.0,
     ) -> None:
         self.engine = engine
-        self.context = context
-        """What the jobs' bodies are handed beside their session (the app's state)."""
+        self.executor = JobExecutor(engine, context)
+        """Where a launched run's body runs and its outcome is recorded."""
         self.replica = replica or engine.replica
         self.trim_heap = trim_heap
-        self.request_gap_s = request_gap_s
-        """Least time between the starts of two requested runs of one job (0: none)."""
         """Hand the C heap's free pages back to the system after each run
         (app.platform.runtime.heap)."""
+        self.request_gap_s = request_gap_s
+        """Least time between the starts of two requested runs of one job (0: none)."""
+
+    @property
+    def context(self) -> Context:
+        """What the jobs' bodies are handed beside their session (the app's state)."""
+        return self.executor.context
 
     @property
     def sessions(self) -> Sessions:
@@ -212,117 +193,10 @@ class JobRunner(Generic[Context]):
 
     async def _execute(self, job: Job[Context], live: LiveRun) -> str:
         try:
-            return await self._outcome(job, live.run_id, live.tracker)
+            return await self.executor.execute(job, live.run_id, live.tracker)
         finally:
             if self.trim_heap and not self.engine.stopping:
                 await release_free_heap()
-
-    async def _outcome(self, job: Job[Context], run_id: int, tracker: Tracker) -> str:
-        started = time.perf_counter()
-        attempt = 1
-        try:
-            while True:
-                try:
-                    return await self._attempt(job, run_id, tracker, started, attempt)
-                except DBAPIError as exc:
-                    if attempt == BUSY_ATTEMPTS or not is_database_busy(exc):
-                        raise
-                    # Expected on SQLite (one writer at a time), and retried: not a failure.
-                    logger.info(
-                        "jobs: run %d of %s waits for the database, which another write holds "
-                        "(%s); retrying in %.1f s (attempt %d of %d)",
-                        run_id,
-                        job.name,
-                        str(exc.orig)[:200],
-                        BUSY_BACKOFF_S * attempt,
-                        attempt + 1,
-                        BUSY_ATTEMPTS,
-                    )
-                    await asyncio.sleep(BUSY_BACKOFF_S * attempt)
-                    attempt += 1
-        except JobSkipped as exc:
-            await self._end(job, run_id, "skipped", started, attempt, error=str(exc))
-            return "skipped"
-        except (RunAborted, asyncio.CancelledError):
-            logger.warning("jobs: run %d of %s aborted: the service is stopping", run_id, job.name)
-            await self._end(job, run_id, "aborted", started, attempt, problem=RUN_ABORTED)
-            return "aborted"
-        except Exception as exc:  # its text (SQL, parameters, ...) goes to the log only
-            logger.exception("jobs: run %d of %s failed", run_id, job.name)
-            problem = problem_of(exc, run_id)
-            await self._end(
-                job,
-                run_id,
-                "failed",
-                started,
-                attempt,
-                problem=problem,
-                error=problem_summary(problem, run_id),
-            )
-            return "failed"
-
-    async def _attempt(
-        self, job: Job[Context], run_id: int, tracker: Tracker, started: float, attempt: int
-    ) -> str:
-        """The body and the run's outcome (the `attempt`-th) in one transaction; what it wrote
-        is undone if it raises (and so may be attempted again)."""
-        async with self.sessions() as session:
-            with tracking(tracker):
-                outcome = await job.body(session, self.context)
-            status, result, problem = "succeeded", outcome, None
-            if isinstance(outcome, Degraded):
-                status, result, problem = "degraded", outcome.result, outcome.problem
-                logger.warning(
-                    "jobs: run %d of %s degraded: %s", run_id, job.name, problem.get("detail")
-                )
-            jobs = JobRepository(session)
-            if not await jobs.finish(
-                run_id,
-                status,
-                result=result,
-                progress=1.0,
-                finished_at=utcnow(),
-                duration_ms=_ms(started),
-                problem=problem,
-                error=None if problem is None else str(problem.get("detail"))[:2000],
-                attempts=attempt,
-            ):
-                await session.rollback()  # aborted as abandoned meanwhile: undo the work
-                logger.warning("jobs: run %d of %s was aborted meanwhile", run_id, job.name)
-                observe_job_run(job.name, "aborted", _ms(started) / 1000)
-                return "aborted"
-            await session.commit()
-        observe_job_run(job.name, status, _ms(started) / 1000)
-        return "ran" if status == "succeeded" else status
-
-    async def _end(
-        self,
-        job: Job[Context],
-        run_id: int,
-        status: str,
-        started: float,
-        attempts: int,
-        *,
-        error: str | None = None,
-        problem: dict[str, Any] | None = None,
-    ) -> None:
-        """The outcome of a run whose own transaction rolled back, in a transaction of its own."""
-        detail = error if problem is None or error is not None else str(problem.get("detail"))
-        observe_job_run(job.name, status, _ms(started) / 1000)
-        try:
-            async with self.sessions() as session:
-                await JobRepository(session).finish(
-                    run_id,
-                    status,
-                    error=(detail or "")[:2000] or None,
-                    problem=problem,
-                    finished_at=utcnow(),
-                    duration_ms=_ms(started),
-                    attempts=attempts,
-                )
-                await session.commit()
-        except Exception:  # the database is gone too: the next claimant aborts it as stale
-            logger.warning("jobs: outcome of run %d not recorded", run_id, exc_info=True)
 
     # -- following ---------------------------------------------------------------------------
 
@@ -349,7 +223,3 @@ class JobRunner(Generic[Context]):
         """The run once it has ended, or as it is after `timeout_s`."""
         await self.engine.wait(JobRepository, run_id, timeout_s)
         return await self.get(run_id)
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)

@@ -23,21 +23,14 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.platform.core.clock import utcnow
-from app.platform.core.config import WebhookSettings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.db.models import EventOutbox
 from app.platform.db.repositories.deliveries import WebhookRepository
 from app.platform.db.repositories.outbox import EventRepository
-from app.platform.events.stream import EventSignal
+from app.platform.events.wakeup import EventSignal
 from app.platform.runtime.background import BackgroundTask
 from app.platform.webhooks.queue import ReceiverQueue, log_dropped, receiver_label
-from app.platform.webhooks.send import (
-    Delivery,
-    WebhookSender,
-    message_id,
-    signed_headers,
-)
-
-__all__ = ["WebhookDispatcher", "message_id", "signed_headers"]
+from app.platform.webhooks.send import Delivery, WebhookSender
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.platform.core.clock import utcnow
-from app.platform.core.config import WebhookSettings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.db.repositories.deliveries import WebhookRepository
 from app.platform.observability.prometheus import observe_webhook_delivery, observe_webhook_lag
 from app.platform.runtime.background import cancel_and_wait

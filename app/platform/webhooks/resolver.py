@@ -10,7 +10,7 @@ import socket
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from app.platform.core.config import WebhookSettings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.core.webhook_urls import refusal
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from standardwebhooks import Webhook
 
-from app.platform.core.config import WebhookSettings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.runtime.backoff import backoff_delay
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from app.market.contracts.categories import EXCLUDED_PREFIX
 from app.portfolio.policy.initial_selection import fill_vacancies
-from app.portfolio.policy.replacement_rule import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_rule import OUTSIDERS_TRIED
 
 OPEN, PAUSED = "Open", "Paused"  # KuCoin contract statuses
 GONE = "Delisted"  # the service's status of a contract KuCoin no longer lists

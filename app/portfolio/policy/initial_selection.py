@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from app.portfolio.policy.replacement_rule import CorrelationTable
+from app.portfolio.policy.replacement_facts import CorrelationTable
 
 
 def fill_vacancies(

@@ -6,14 +6,8 @@ has been held `min_holding_hours`, and the outsider's return correlation with ev
 member is below `correlation_limit`. Every verdict carries its reasons and blocking reasons in
 words.
 
-The hysteresis is counted in hours, not runs, so that every cadence runs the same policy: the
-streak starts at the newest run and must include a run scored at least `confirmation_hours`
-before it (0 h: the newest run alone). Live, scoring every 15 minutes, 24 h is the newest run
-and the ~96 before it; a replay deciding every 1 h reads 25 decisions, every 24 h 2. A cadence
-that does not divide the hours rounds up: ceil(hours / every) + 1 decisions (36 h at 24 h: 3,
-i.e. 48 h). A run's time is when it scored (a scoring run's start, a replay's decision time);
-runs start a little after their schedule, so one within `SLACK_MS` of the boundary counts as on
-it.
+The hysteresis is counted in hours, not runs, so that every cadence runs the same policy (the
+runs it reads, and the facts the rule is given: `app.portfolio.policy.replacement_facts`).
 """
 
 from __future__ import annotations
@@ -24,16 +18,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
-
 from app.platform.core.units import HOUR_MS
 from app.platform.settings_store.declaration import between
 from app.platform.settings_store.fields import setting
 from app.portfolio.policy.actionability import actionability, moment, no_lead_reason
 from app.portfolio.policy.ranks import by_score
+from app.portfolio.policy.replacement_facts import (
+    Confirmation,
+    CorrelationTable,
+    MemberFact,
+    OutsiderFact,
+    RunScores,
+    confirmation_span_ms,
+    confirmation_window,
+    lead_streak,
+)
 
 OUTSIDERS_TRIED = 5  # per candidate, best first, until one passes every check
-SLACK_MS = 300_000  # a run 5 minutes late on its schedule still spans the hours
 
 
 @dataclass(frozen=True)
@@ -80,53 +81,6 @@ class ReplacementSettings:
             between(0, 1),
         )
     )
-
-
-@dataclass(frozen=True)
-class MemberFact:
-    id: int
-    symbol: str
-    seat: int  # the portfolio's own order (ties go to the later seat)
-    held_hours: float
-
-
-@dataclass(frozen=True)
-class OutsiderFact:
-    id: int
-    symbol: str
-
-
-@dataclass(frozen=True)
-class RunScores:
-    """One scoring run's composites by symbol id, and when it scored (ms since the epoch)."""
-
-    run_id: int
-    composite: Mapping[int, float]
-    at_ms: int
-
-
-@dataclass(frozen=True)
-class CorrelationTable:
-    """Pairwise return correlations of the symbols `ids` (NaN where unknown)."""
-
-    ids: Sequence[int]
-    matrix: np.ndarray
-    _index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._index.update({i: k for k, i in enumerate(self.ids)})
-
-    def of(self, symbol_id: int, others: Sequence[int]) -> np.ndarray:
-        index = self._index
-        return self.matrix[index[symbol_id], [index[o] for o in others]]
-
-
-@dataclass(frozen=True)
-class Confirmation:
-    run_id: int
-    member_score: float | None
-    outsider_score: float | None
-    lead: float | None
 
 
 @dataclass
@@ -177,41 +131,6 @@ def replacement_candidates(
     so the earlier pick is kept."""
     weakest_first = sorted(seats, key=lambda m: (m in composite, composite.get(m, 0.0), -seats[m]))
     return weakest_first[: max(n, 0)]
-
-
-def confirmation_window(runs: Sequence[RunScores], hours: float) -> int | None:
-    """How many of `runs` (newest first) the hysteresis reads: through the first one scored at
-    least `hours` before the newest (None when none is that old yet)."""
-    if not runs:
-        return None
-    boundary = runs[0].at_ms - confirmation_span_ms(hours)
-    for k, run in enumerate(runs):
-        if run.at_ms <= boundary:
-            return k + 1
-    return None
-
-
-def confirmation_span_ms(hours: float) -> int:
-    """How long before the newest run the one that ends the hysteresis' streak may start at the
-    latest (`confirmation_window`'s boundary)."""
-    return round(hours * HOUR_MS) - SLACK_MS
-
-
-def decisions_needed(hours: float, every_h: float) -> int:
-    """Decisions a replay every `every_h` hours reads to span `hours`: ceil(hours / every) + 1
-    (it rounds up when `every_h` does not divide `hours`)."""
-    return math.ceil(round(hours / every_h, 9)) + 1
-
-
-def lead_streak(leads: Sequence[float | None], margin: float) -> int:
-    """How many consecutive runs, newest first, an outsider led by at least `margin` points
-    (`leads[i]` is its lead in the i-th newest run; None where either was unscored)."""
-    streak = 0
-    for lead in leads:
-        if lead is None or lead < margin:
-            break
-        streak += 1
-    return streak
 
 
 def outsiders_to_correlate(

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response
 
+from app.callers.dependencies import AnswerOnceDep
 from app.platform.core.config import Role
 from app.platform.core.errors import PermissionDeniedError
 from app.platform.http.auth import ReaderDep, TraderDep
-from app.platform.http.idempotent import AnswerOnceDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
 from app.platform.schemas.common import (
@@ -20,7 +20,7 @@ from app.platform.schemas.common import (
     problem_responses,
 )
 from app.portfolio.dependencies import MySymbolsDep, actor_of
-from app.portfolio.schemas import (
+from app.portfolio.schemas.allocation import (
     PositionSizeRead,
     RebalanceRead,
     RebalanceRequest,

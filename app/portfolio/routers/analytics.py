@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
+from app.callers.dependencies import AnswerOnceDep
 from app.platform.http.auth import ReaderDep, TraderDep
-from app.platform.http.idempotent import AnswerOnceDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedHeavyRead, CachedRead
 from app.platform.schemas.common import (
@@ -16,7 +16,7 @@ from app.platform.schemas.common import (
     problem_responses,
 )
 from app.portfolio.dependencies import MySymbolsDep, actor_of
-from app.portfolio.schemas import (
+from app.portfolio.schemas.analytics import (
     CorrelationRead,
     MetricsRead,
     PerformanceCreate,

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
+from app.callers.dependencies import AnswerOnceDep
 from app.platform.http.auth import LazyReaderDep, ReaderDep, TraderDep
-from app.platform.http.idempotent import AnswerOnceDep
 from app.platform.http.media import timeline_content, timeline_response
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
-from app.platform.http.sessions import AppStateDep, SessionSourceDep
+from app.platform.http.sessions import SessionSourceDep, StateDep
 from app.platform.schemas.common import (
     IsoDateTime,
     SymbolText,
@@ -21,7 +21,7 @@ from app.platform.schemas.common import (
 from app.portfolio.dependencies import MembershipDep, MySymbolsDep, actor_of
 from app.portfolio.membership import Change
 from app.portfolio.reader import PORTFOLIO_JSON, PortfolioReadService
-from app.portfolio.schemas import (
+from app.portfolio.schemas.members import (
     AddSymbol,
     ChangeRead,
     HistoryRead,
@@ -29,9 +29,10 @@ from app.portfolio.schemas import (
     RemoveSymbol,
     ReplacementCandidatesRead,
     ReplaceSymbol,
-    TimelineRead,
 )
-from app.portfolio.service import MySymbolsService
+from app.portfolio.schemas.timeline import TimelineRead
+from app.portfolio.service import MySymbolsService, PortfolioState
+from app.portfolio.timeline_export import CSV_EXAMPLE
 
 router = resource_router("/portfolio", "portfolio")
 
@@ -56,7 +57,7 @@ async def _changed(change: Change, service: MySymbolsService) -> ChangeRead:
 )
 async def get_portfolio(
     _: LazyReaderDep,
-    state: AppStateDep,
+    state: StateDep[PortfolioState],
     sessions: SessionSourceDep,
     as_of: Annotated[
         IsoDateTime | None, Query(description="Read the membership recorded at this time.")
@@ -86,7 +87,7 @@ async def get_portfolio(
     "beyond now is now (`clamped_to_now` says so; a range wholly in the future holds no rows): "
     "nothing is held in the future. Send `Accept: text/csv` for CSV (a header line, then the "
     "same rows in the same order).",
-    responses={**timeline_content(), **problem_responses(422)},
+    responses={**timeline_content(CSV_EXAMPLE), **problem_responses(422)},
 )
 async def get_timeline(
     request: Request,

@@ -6,7 +6,7 @@ from app.platform.http.auth import ReaderDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
 from app.portfolio.dependencies import MySymbolsDep
-from app.portfolio.schemas import Pairlist
+from app.portfolio.schemas.pairlist import Pairlist
 
 router = resource_router("", "interop")
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.records.keeping.family import DEFAULT, FAMILY, PRESETS, Candidate
 from app.scoring.scorers.components import FUNDAMENTAL, MARKET_STRUCTURE, RISK, TECHNICAL
-from app.scoring.scorers.composite import METRIC_WEIGHTS
+from app.scoring.scorers.parameters import METRIC_WEIGHTS
 
 FAMILY_SOURCE = "family"
 PRESET_SOURCE = "preset"

@@ -17,20 +17,17 @@ marked from that hour's closes and funding settlements only.
 
 Once a day (the 00:00 decision) every scoring book is judged as the replay's selection record
 judges it: its composite's Spearman IC with universe-beta-residual returns over the decision's
-period (trade to the next day's trade), and the book's return over that period: the daily series
-the forward rule reads (`app.records.keeping.forward_rule`).
+period (trade to the next day's trade), and the book's return over that period
+(`app.records.keeping.forward_days`): the daily series the forward rule reads
+(`app.records.keeping.forward_rule`).
 """
 
 from __future__ import annotations
 
-import base64
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-
-import numpy as np
 
 from app.books.simulation.decision_context import Context
 from app.books.simulation.market_history import MarketHistory
@@ -41,9 +38,9 @@ from app.platform.core.units import DAY_MS, HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.book import LiveBook
 from app.records.keeping.forward_baselines import NAMED, RandomDraw, Weights, by_name, named_targets
+from app.records.keeping.forward_days import DayJudged, judged, packed
 from app.records.keeping.hour_scorings import HourScorings
 from app.records.keeping.shadow import Encoded, encode, fresh_json, restored
-from app.stats.rank import spearman
 
 POLICY = "policy"
 BASELINES = (*NAMED, "random")
@@ -73,28 +70,6 @@ class Baselines:
     momentum_days: int = 30
     random_draws: int = 50
     random_seed: int = 0
-
-
-@dataclass(frozen=True)
-class DayJudged:
-    """One daily decision of one scoring book, judged at the end of its period."""
-
-    book: str
-    decided_ms: int
-    entry_ms: int
-    following_ms: int
-    book_return: float
-    skill_ic: float  # NaN: not measurable (too few symbols known at both ends)
-    universe_return: float
-    config_hash: str
-
-
-@dataclass
-class HourMarked:
-    equity: dict[str, float]  # by book, before this hour's trades
-    turnover: dict[str, float]  # what each book traded this hour
-    fees: dict[str, float]
-    days: list[DayJudged]
 
 
 @dataclass
@@ -171,11 +146,11 @@ class ForwardState:
         for day in self.judging:
             if day["entry"] == hour_ms:
                 # Only the known closes: JSON (PostgreSQL's jsonb) has no NaN; a missing one reads
-                # back as NaN in `_judged`.
+                # back as NaN in `judged`.
                 day["entry_closes"] = {s: closes[s] for s in _symbols(day) if s in closes}
                 day["entry_equity"] = {b: equity[b] for b in day["books"] if b in equity}
             if day["following"] == hour_ms and "entry_closes" in day:
-                done.extend(_judged(day, closes, equity))
+                done.extend(judged(day, closes, equity))
             else:
                 waiting.append(day)
         self.judging = waiting
@@ -256,8 +231,8 @@ class ForwardState:
             betas = universe_betas(ctx, hourly, own)
             books[book] = {
                 "symbols": [symbols[i] for i in ctx.rows.tolist()],
-                "composite": _packed(ctx.table.composite),
-                "beta": _packed(betas),
+                "composite": packed(ctx.table.composite),
+                "beta": packed(betas),
                 "config_hash": hashes[book],
             }
         self.judging.append(
@@ -298,54 +273,5 @@ class ForwardState:
         )
 
 
-def _packed(values: np.ndarray) -> str:
-    """Floats as base64 of their little-endian doubles (exact, NaN included)."""
-    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
-
-
-def _array(packed: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(packed), dtype="<f8").astype(float)
-
-
 def _symbols(day: Mapping[str, Any]) -> set[str]:
     return {s for b in day["books"].values() for s in b["symbols"]} | set(day["universe"])
-
-
-def _judged(
-    day: Mapping[str, Any], closes: Mapping[str, float], equity: Mapping[str, float]
-) -> list[DayJudged]:
-    """The day's books judged over entry -> following (the replay's `SelectionRecorder.add`
-    and `book_returns` on the same numbers)."""
-    start = day["entry_closes"]
-
-    def forward(symbols: Sequence[str]) -> np.ndarray:
-        return np.array(
-            [closes.get(s, math.nan) / start.get(s, math.nan) - 1.0 for s in symbols], dtype=float
-        )
-
-    universe = forward(day["universe"])
-    known = universe[np.isfinite(universe)]
-    market = float(known.mean()) if known.size else math.nan
-    out = []
-    for book, scored in day["books"].items():
-        raw = forward(scored["symbols"])
-        residual = raw - _array(scored["beta"]) * market
-        entry_equity = day["entry_equity"].get(book)
-        book_return = (
-            equity[book] / entry_equity - 1.0
-            if entry_equity is not None and book in equity
-            else math.nan
-        )
-        out.append(
-            DayJudged(
-                book,
-                int(day["decided"]),
-                int(day["entry"]),
-                int(day["following"]),
-                book_return,
-                spearman(_array(scored["composite"]), residual),
-                market,
-                str(scored["config_hash"]),
-            )
-        )
-    return out

@@ -24,7 +24,7 @@ import numpy as np
 
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.policy import Holding, PolicyState
-from app.portfolio.policy.replacement_rule import RunScores
+from app.portfolio.policy.replacement_facts import RunScores
 
 STEPS = 1e4  # a stored composite's resolution
 

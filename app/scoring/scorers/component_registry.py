@@ -23,6 +23,7 @@ from app.scoring.scorers.metric import Metric
 from app.scoring.scorers.parameters import Declaration, ParameterProblem, component
 from app.scoring.scorers.plugin import PLUGIN_PARAMETERS, ScorerFunction, ScorerPlugin
 
+# The plug-in author's one import: what a plug-in is (`plugin`) beside how it is registered.
 __all__ = [
     "PLUGIN_PARAMETERS",
     "ParameterError",

@@ -25,7 +25,7 @@ from app.scoring.scorers.parameters import METRIC_WEIGHTS
 COMPOSITE = "composite"
 """The `component` of a symbol's composite row in `symbol_score` (beside one row a component)."""
 
-__all__ = ["METRIC_WEIGHTS", "ScoringConfig", "compute", "explain", "reweigh", "score_universe"]
+__all__ = ["ScoringConfig", "compute", "explain", "reweigh", "score_universe"]
 DECIMALS = 6
 UNMEASURED = "UNMEASURED"  # passed the gate, yet no metric of any component could be measured
 

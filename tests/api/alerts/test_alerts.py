@@ -8,9 +8,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.log import AlertLog
 from app.market.category_evidence import CATEGORY_ALERT
 from app.platform.db.models import EventOutbox
-from app.platform.db.repositories.alert_log import AlertLog
 from app.portfolio.member_exits import MEMBER_EXIT
 from app.records.forward_service import QUALIFIED
 from tests.api.portfolio_calls import BASE, READ, TRADE, add, ranked

@@ -14,10 +14,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.assembly import SCHEDULE
 from app.market.models import Symbol
 from app.platform.core.config import Settings
 from app.platform.db.models import JobRun
-from app.platform.scheduler.catalog import registry
 from app.scoring.models import ScoringRun
 from tests.conftest import (
     ADMIN_KEY,
@@ -197,7 +197,7 @@ class TestList:
             for _ in range(3)
         ]
         jobs = (await api.get(JOBS, params={"runs": 2}, headers=READ)).json()
-        assert [job["name"] for job in jobs] == [job.name for job in registry()]
+        assert [job["name"] for job in jobs] == [job.name for job in SCHEDULE.every()]
         assert "auto_rebalance" in [job["name"] for job in jobs]  # listed though switched off
         by_name = {job["name"]: job for job in jobs}
         alerts = by_name["alert_check"]

@@ -20,7 +20,7 @@ from app.market.jobs import UNIVERSE_SYNC
 from app.platform.core.config import Settings
 from app.platform.core.log import ContextFilter, json_formatter
 from app.platform.db.engine import create_engine, create_sessionmaker
-from app.platform.http.response_cache import request_key
+from app.platform.http.cache_keys import request_key
 from app.portfolio.models import PortfolioHistory
 from app.records.keeping.as_run import STRATEGIES
 from app.records.models import (

@@ -22,10 +22,11 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.models import Alert
 from app.market.models import Candle, Symbol
-from app.platform.core.config import WebhookSettings
-from app.platform.db.models import Alert, EventOutbox, WebhookDelivery
-from app.platform.events.stream import EventSignal
+from app.platform.core.config_sections import WebhookSettings
+from app.platform.db.models import EventOutbox, WebhookDelivery
+from app.platform.events.wakeup import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
@@ -33,7 +34,7 @@ from app.portfolio.member_exits import ExitService
 from app.portfolio.membership import MembershipService
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.portfolio.policy.exit_rule import choose_replacements, due_exits, exit_outsiders
-from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.settings import load_portfolio_config
 from app.scoring.models import ScoringRun, SymbolScore

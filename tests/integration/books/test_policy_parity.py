@@ -18,7 +18,7 @@ from app.books.simulation.decision_context import context_at
 from app.books.simulation.policy import Holding, PolicyState, step, target_weights
 from app.market.models import Symbol
 from app.platform.core.units import HOUR_MS
-from app.portfolio.policy.replacement_rule import RunScores
+from app.portfolio.policy.replacement_facts import RunScores
 from app.portfolio.replacement_advice import evaluate_replacements
 from app.portfolio.settings import load_portfolio_config
 from app.portfolio.target_weights import calculate_dynamic_weights

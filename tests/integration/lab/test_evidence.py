@@ -18,15 +18,15 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from app.assembly import SCHEDULE
 from app.kucoin.gateway import KucoinGateway
-from app.lab.algorithm_changes import AlgorithmService
+from app.lab.algorithms_in_force import AlgorithmService
 from app.lab.history_import import HistoryImportService
 from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.core.errors import ConflictError
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.runtime.offload import EVIDENCE, in_worker
-from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from app.records.keeping.challengers import CHALLENGERS
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
@@ -193,9 +193,8 @@ class TestEvidence:
         self, api: httpx.AsyncClient, app_state: AppState
     ) -> None:
         scheduler = Scheduler(app_state, replica="test")
-        job = next(
-            j for j in all_jobs(auto_rebalance_enabled=False) if j.name == "evidence_refresh"
-        )
+        job = SCHEDULE.find("evidence_refresh")
+        assert job is not None
         tick = datetime.now(UTC).replace(microsecond=0)
         assert await scheduler.run_tick(job, tick) == "ran"
         runs = (await api.get(f"{BASE}/replays", headers=READ)).json()

@@ -17,7 +17,8 @@ from sqlalchemy import event
 
 from app.books.db_source import load_db_history
 from app.books.replay_config import default_run_config, policy_config
-from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
 from app.kucoin.gateway import KucoinGateway
 from app.lab.csv_source import load_csv_folder

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import INSERT_STEP, CandleService
 from app.market.models import Candle, Symbol
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.market.service import UniverseService
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker

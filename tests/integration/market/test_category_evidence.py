@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.models import Alert
 from app.books.simulation.market_history import MarketHistory
 from app.market.category_evidence import CategoryEvidenceService
 from app.market.contracts.trading_sessions import SILENT_MAX, WEEKEND_MAX, WINDOW_HOURS
 from app.market.models import Candle, Symbol
 from app.market.service import symbol_category
 from app.platform.core.units import HOUR_MS
-from app.platform.db.models import Alert, EventOutbox
+from app.platform.db.models import EventOutbox
 from tests.factories import make_symbol
 from tests.replay_data import random_walks, session_traded
 

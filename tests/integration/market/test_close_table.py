@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.market.repository import CandleRepository
+from app.market.repository.candles import CandleRepository
 from app.platform.core.units import HOUR, HOUR_MIN
 from tests.factories import make_candles, make_symbol
 

@@ -13,7 +13,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleService
 from app.market.contracts.data_source import CUSTOM, LIVE, SIMULATOR, Provenance
 from app.market.models import MarketDataSource
-from app.market.repository import MarketDataSourceRepository
+from app.market.repository.sources import MarketDataSourceRepository
 from tests.integration.market.test_candle_store import sim_now, synced
 from tests.kucoin_sim.app import KucoinSimulator
 

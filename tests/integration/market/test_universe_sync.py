@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.models import Alert
 from app.kucoin.exchange_errors import Unavailable
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
 from app.market.service import UniverseService
-from app.platform.db.models import Alert
 from app.portfolio.holdings import PortfolioHoldings
 from tests.factories import make_member
 from tests.kucoin_sim.app import KucoinSimulator

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
 from app.portfolio.replacement_advice import evaluate_replacements
-from app.portfolio.schemas import RecommendationRead
+from app.portfolio.schemas.members import RecommendationRead
 from app.scoring.models import ScoringRun
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config

@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.assembly import SCHEDULE
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
-from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from app.portfolio.models import PortfolioMember
 from app.portfolio.ticker_follower import TickerFollower
@@ -143,7 +143,7 @@ async def test_an_exit_by_the_scheduler_moves_the_subscription(
         leaver = before[symbols[1]]
         live_sim.delist(leaver)  # gone from KuCoin's contract list: exit:delisted
 
-        job = {j.name: j for j in all_jobs(auto_rebalance_enabled=False)}["score_refresh"]
+        job = SCHEDULE.find("score_refresh")
         tick = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         assert await Scheduler(state, replica="test").run_tick(job, tick) == "ran"
 

@@ -47,7 +47,7 @@ from app.records.keeping.as_run import AS_RUN
 from app.records.keeping.challengers import CHALLENGERS
 from app.records.keeping.forward import POLICY
 from app.records.models import ForwardDay, ForwardHour, ForwardRecord, TrackRecordHour
-from app.records.repository import LostRace
+from app.records.repository.one_row import LostRace
 from app.records.window import window_history
 from tests.factories import make_symbol
 from tests.helpers import set_config

@@ -13,7 +13,8 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.db.models import Alert, EventOutbox
+from app.alerts.models import Alert
+from app.platform.db.models import EventOutbox
 from app.records.forward_read import ForwardEvidenceService
 from app.records.forward_service import QUALIFIED, ForwardService
 from app.records.keeping.challengers import CHALLENGERS

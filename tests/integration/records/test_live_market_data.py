@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.contracts.data_source import LIVE, NOTES, SIMULATOR
-from app.market.repository import MarketDataSourceRepository
+from app.market.repository.sources import MarketDataSourceRepository
 from app.platform.core.clock import utcnow
 from app.records.as_run_read import LiveEvidenceService
 

@@ -35,7 +35,7 @@ from app.portfolio.timeline_export import portfolio_timeline
 from app.records.as_run_read import LiveEvidenceService
 from app.records.as_run_update import AsRunService
 from app.records.models import TrackRecord, TrackRecordDecision, TrackRecordHour
-from app.records.repository import AsRunRepository
+from app.records.repository.as_run import AsRunRepository
 from examples.follow_timeline import follow, read_candles, read_timeline
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import set_config

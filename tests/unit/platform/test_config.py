@@ -12,13 +12,8 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from standardwebhooks import Webhook
 
-from app.platform.core.config import (
-    DEFAULT_DATABASE_URL,
-    LIVE_KUCOIN_FUTURES_URL,
-    Role,
-    Settings,
-    WebhookSettings,
-)
+from app.platform.core.config import DEFAULT_DATABASE_URL, Role, Settings
+from app.platform.core.config_sections import LIVE_KUCOIN_FUTURES_URL, WebhookSettings
 from app.platform.core.webhook_secret import webhook_key
 
 KEY = bytes(range(32))

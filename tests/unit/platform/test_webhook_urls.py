@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from pydantic import ValidationError
 
-from app.platform.core.config import WebhookSettings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.webhooks.resolver import ReceiverResolver, receiver_session
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()

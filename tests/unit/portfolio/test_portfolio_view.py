@@ -11,7 +11,7 @@ from typing import Any, cast
 from app.market.prices import PriceCache
 from app.portfolio.reader import PORTFOLIO_JSON, PortfolioFacts, render
 from app.portfolio.repository import MemberFacts
-from app.portfolio.schemas import PortfolioRead
+from app.portfolio.schemas.members import PortfolioRead
 
 NOW = datetime.now(UTC)
 

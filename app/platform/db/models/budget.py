@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.platform.db.base import Base
@@ -25,15 +25,3 @@ class ExchangeWeight(Base):
     spent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     weight: Mapped[int] = mapped_column(Integer)
     replica: Mapped[str] = mapped_column(String(80))
-
-
-class FundingChecked(Base):
-    """Until when a contract's funding settlements were last asked of KuCoin (nothing new can
-    appear before the next settlement after it)."""
-
-    __tablename__ = "funding_checked"
-
-    symbol_id: Mapped[int] = mapped_column(
-        ForeignKey("symbol.id", ondelete="CASCADE"), primary_key=True
-    )
-    checked_until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.platform.core.headers import LAST_EVENT_ID
-from app.platform.events.stream import event_streams
-from app.platform.http.auth import LazyReaderDep, key_still_valid
+from app.platform.events.stream import StreamContext, event_streams
+from app.platform.http.auth import AuthState, LazyReaderDep, key_still_valid
 from app.platform.http.rate_limit import CallerLimits
 from app.platform.http.route_guard import ApiRoute
-from app.platform.http.sessions import AppStateDep, SessionSourceDep
+from app.platform.http.sessions import SessionSourceDep, StateDep
 from app.platform.http.stream_cap import SlottedStream
 from app.platform.schemas.common import INT32_MAX, problem_responses
+
+
+class EventsState(StreamContext, AuthState, Protocol):
+    """What an event stream's route takes from the app's state."""
+
 
 router = APIRouter(
     route_class=ApiRoute, tags=["events"], responses=problem_responses(401, 403, 429)
@@ -47,7 +52,7 @@ EXAMPLE = (
 async def get_events(
     request: Request,
     principal: LazyReaderDep,
-    state: AppStateDep,
+    state: StateDep[EventsState],
     sessions: SessionSourceDep,
     # The header EventSource sends by itself when it reconnects: read, not listed as a parameter.
     last_event_id: Annotated[

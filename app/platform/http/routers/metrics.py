@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
 
-from app.platform.core.config import MetricsSettings
+from app.platform.core.config_sections import MetricsSettings
 from app.platform.core.paths import SCRAPE
 from app.platform.http.auth import LazyReaderDep
 from app.platform.http.json_body import JsonBodyRoute
-from app.platform.http.scrape import CONTENT_TYPE, render
-from app.platform.http.sessions import AppStateDep
+from app.platform.http.scrape import CONTENT_TYPE, ScrapeState, render
+from app.platform.http.sessions import StateDep
 from app.platform.schemas.common import problem_responses
 
 EXAMPLE = """\
@@ -55,7 +55,7 @@ def prometheus_router(settings: MetricsSettings) -> APIRouter:
         "portfolio, market-data age, database pool, process memory and CPU; every family is in "
         "docs/operations.md, 'Monitoring'. Who may scrape: MYSYMBOLS_METRICS__ACCESS.",
     )
-    async def get_metrics(state: AppStateDep) -> Response:
+    async def get_metrics(state: StateDep[ScrapeState]) -> Response:
         return Response(await render(state), media_type=CONTENT_TYPE)
 
     return router

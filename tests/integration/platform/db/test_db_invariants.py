@@ -18,8 +18,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.models import Alert
 from app.platform.core.clock import utcnow
-from app.platform.db.models import Alert, JobRun
+from app.platform.db.models import JobRun
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.scoring.models import ScoringAlgorithm, SymbolScore
 from app.signals.models import Signal

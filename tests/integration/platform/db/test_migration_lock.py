@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
+import app.tables  # noqa: F401  (registers every table on Base.metadata)
 from app.platform.db.base import Base
 from app.platform.db.migrations import MIGRATION_LOCK_KEY
 from app.platform.db.revisions import head_revision

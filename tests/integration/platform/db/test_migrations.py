@@ -15,8 +15,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import app.tables  # noqa: F401  (registers every table on Base.metadata)
 from alembic import command
-from app.platform.db import models  # noqa: F401  (registers every table on Base.metadata)
 from app.platform.db.base import Base
 from app.platform.db.migrations import alembic_config
 from app.platform.db.revisions import head_revision

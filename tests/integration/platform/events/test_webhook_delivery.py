@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook
 
-from app.platform.core.config import WebhookSettings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.db.models import EventOutbox, WebhookDelivery
-from app.platform.events.stream import EventSignal
+from app.platform.events.wakeup import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher
 from app.platform.webhooks.queue import receiver_label
 from tests.databases import (

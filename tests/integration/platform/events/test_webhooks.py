@@ -17,10 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from app.platform.core.config import Settings, WebhookSettings
+from app.platform.core.config import Settings
+from app.platform.core.config_sections import WebhookSettings
 from app.platform.db.models import EventOutbox, WebhookDelivery
-from app.platform.events.stream import EventSignal
-from app.platform.webhooks.dispatcher import WebhookDispatcher, message_id
+from app.platform.events.wakeup import EventSignal
+from app.platform.webhooks.dispatcher import WebhookDispatcher
+from app.platform.webhooks.send import message_id
 from tests.helpers import store_setting
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator

@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 import pytest
 
+from app.assembly import SCHEDULE
 from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.db.sqlite_writer import write_connection
 from app.platform.scheduler import loop
-from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
 from tests.helpers import store_setting
@@ -29,7 +29,7 @@ async def test_a_changed_interval_ends_the_wait_for_the_old_tick(
     try:
         state = app.state.app_state
         scheduler = Scheduler(state, replica="test")
-        job = next(j for j in all_jobs(auto_rebalance_enabled=False) if j.name == "retention")
+        job = SCHEDULE.find("retention")
         assert await scheduler._interval(job) == 3600
         # Unchanged: the wait ends at its time.
         assert await scheduler._sleep_until(job, time.time() + 0.1, 3600) is True

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.assembly import SCHEDULE
 from app.callers.models import IdempotencyKey
 from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.db.models import EventOutbox, JobRun
-from app.platform.scheduler.bodies import all_jobs
 from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
 from tests.helpers import store_setting
@@ -61,7 +61,7 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
         replica_clients = start_app(app)
         await replica_clients.__anext__()
         scheduler = Scheduler(app.state.app_state, replica="test")
-        jobs = {job.name: job for job in all_jobs(auto_rebalance_enabled=True)}
+        jobs = {job.name: job for job in SCHEDULE.every()}
         outcomes = {name: await scheduler.run_tick(job, TICK) for name, job in jobs.items()}
         assert outcomes == {
             "universe_sync": "ran",

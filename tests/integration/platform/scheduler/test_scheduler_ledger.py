@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.log import AlertLog
+from app.alerts.models import Alert
 from app.alerts.settings import ALERT_CHECK_INTERVAL_S
 from app.main import create_app
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Settings
-from app.platform.db.models import Alert, JobRun
-from app.platform.db.repositories.alert_log import AlertLog
+from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
 from app.platform.runs.job import Job, JobBody, JobSkipped
 from app.platform.scheduler.loop import Scheduler

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.books.simulation.market_history import Funding, LookAheadError, MarketHistory, PointInTime
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import LookAheadError, MarketHistory, PointInTime
 from app.lab.csv_source import HistoryFolderError, load_csv_folder
 from app.platform.core.units import HOUR_MS
 from tests.replay_data import START_MS, random_walks, write_csv_folder

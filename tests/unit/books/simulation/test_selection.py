@@ -14,8 +14,9 @@ from app.books.simulation.decision_context import Context
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.policy import PolicyDecision
 from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.selection_figures import HORIZONS, Ranking, Swaps
 from app.books.simulation.selection_record import SelectionRecorder, universe_betas, universe_hourly
-from app.books.simulation.selection_skill import HORIZONS, Ranking, SelectionSeries, Swaps
+from app.books.simulation.selection_skill import SelectionSeries
 from app.books.simulation.strategy_figures import strategy_figures
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.composite import ScoreTable

@@ -12,8 +12,9 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import stage_one
+from app.books.simulation.funding_index import Funding, SettledFunding
 from app.books.simulation.history_inputs import quote_turnover, settled_funding
-from app.books.simulation.market_history import Funding, MarketHistory, PointInTime, SettledFunding
+from app.books.simulation.market_history import MarketHistory, PointInTime
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.settings.registry import DEFAULTS

@@ -15,7 +15,8 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.baselines import STRATEGIES
-from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.calibration.space import SearchSpace

@@ -8,7 +8,8 @@ import pytest
 
 from app.books.replay_config import policy_config
 from app.books.simulation.replay_params import ReplayParams
-from app.books.simulation.selection_skill import Ranking, SelectionSeries, Swaps
+from app.books.simulation.selection_figures import Ranking, Swaps
+from app.books.simulation.selection_skill import SelectionSeries
 from app.cli.judge import SAMPLE_NOTES
 from app.lab.calibration.adoption import judge
 from app.lab.calibration.judging import Judged, candidate_figures, evidence, judge_history

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory
 from app.lab.replay.simulate import Books, Ledger
 from app.platform.core.units import HOUR_MS
 

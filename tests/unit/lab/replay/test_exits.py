@@ -13,7 +13,8 @@ import numpy as np
 
 from app.books.replay_config import policy_config
 from app.books.simulation.decision_context import context_at
-from app.books.simulation.market_history import Funding, MarketHistory
+from app.books.simulation.funding_index import Funding
+from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.policy import Holding, PolicyState, step
 from app.books.simulation.replay_params import ReplayParams, policy_hash
 from app.lab.replay.replaying import iso, replay
@@ -26,7 +27,7 @@ from app.portfolio.policy.exit_rule import (
     due_exits,
     exit_outsiders,
 )
-from app.portfolio.policy.replacement_rule import CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers.gate import CANDLE_GAPS
 from app.settings.registry import DEFAULTS

@@ -16,8 +16,9 @@ from app.books.simulation.baselines import STRATEGIES
 from app.books.simulation.decision_context import Contexts, context_at
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.books.simulation.selection_figures import HORIZONS
 from app.books.simulation.selection_record import universe_betas, universe_hourly
-from app.books.simulation.selection_skill import HORIZONS, SelectionSeries
+from app.books.simulation.selection_skill import SelectionSeries
 from app.lab.replay.replaying import Track, constant, replay, run_books
 from app.lab.replay.schedules import BookRun
 from app.platform.core.units import HOUR_MS

@@ -21,7 +21,6 @@ from app.market.contracts.categories import (
     TABLE,
     base_of,
     categorise,
-    category_of,
     decide,
     disagreement,
     exclusion_code,
@@ -79,14 +78,14 @@ class TestTable:
         ],
     )
     def test_names_the_known_non_crypto_bases(self, base: str, category: str) -> None:
-        assert category_of(base) == category
+        assert decide(base).category == category
 
     @pytest.mark.parametrize("base", ["XBT", "BTC", "ETH", "SPX", "DIA", "T", "CVX", "GAS", "USTC"])
     def test_a_base_it_does_not_name_is_crypto_whatever_its_ticker_suggests(
         self, base: str
     ) -> None:
         """SPX is SPX6900 (a memecoin) on Binance and KuCoin, CVX Convex, T Threshold."""
-        assert category_of(base) == "crypto"
+        assert decide(base).category == "crypto"
 
     def test_every_entry_is_a_known_category_other_than_crypto(self) -> None:
         assert set(TABLE.values()) == set(CATEGORIES) - {"crypto"}
@@ -111,9 +110,9 @@ class TestTable:
         if not path.exists():
             pytest.skip(f"{path} is absent (../shared is read in place)")
         named = {
-            row["baseCurrency"]: category_of(row["baseCurrency"])
+            row["baseCurrency"]: decide(row["baseCurrency"]).category
             for row in json.loads(path.read_text())
-            if category_of(row["baseCurrency"]) != "crypto"
+            if decide(row["baseCurrency"]).category != "crypto"
         }
         assert named == {"USDC": "stablecoin", "PAXG": "commodity"}
 
@@ -127,14 +126,14 @@ class TestTable:
             for p in MARKET_DATA.glob("*/*_USDT-1h.csv*")
             if p.parent.name != TRADFI_FOLDER
         }
-        assert {b for b in bases if category_of(b) != "crypto"} == {"USDC"}
+        assert {b for b in bases if decide(b).category != "crypto"} == {"USDC"}
 
     def test_it_names_every_binance_tradfi_perpetual(self) -> None:
         folder = MARKET_DATA / TRADFI_FOLDER
         if not folder.exists():
             pytest.skip(f"{folder} is absent (../shared is read in place)")
         named = {
-            p.name.split("_USDT")[0]: category_of(p.name.split("_USDT")[0])
+            p.name.split("_USDT")[0]: decide(p.name.split("_USDT")[0]).category
             for p in folder.glob("*_USDT-1h.csv")
         }
         assert named == {

@@ -11,10 +11,9 @@ import pytest
 
 from app.books.simulation.data_categories import day_figures
 from app.market.contracts.categories import CRYPTO, UNKNOWN
+from app.market.contracts.session_maths import MEDIAN_SE, MEDIANS
 from app.market.contracts.trading_sessions import (
     CO_MOVE_MIN,
-    MEDIAN_SE,
-    MEDIANS,
     SESSION_HOURS,
     SILENT_MAX,
     WEEKEND_MAX,

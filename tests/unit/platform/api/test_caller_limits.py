@@ -14,7 +14,7 @@ from starlette.types import Message, Scope
 
 from app.operations.readiness_cache import SharedReadiness
 from app.operations.schemas import Status
-from app.platform.core.config import LimitsSettings
+from app.platform.core.config_sections import LimitsSettings
 from app.platform.core.errors import TooManyRequestsError
 from app.platform.core.security import BootstrapKeyring
 from app.platform.http.query_params import canonical_query

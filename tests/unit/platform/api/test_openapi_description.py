@@ -11,7 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from app.main import create_app
-from app.platform.core.config import ApiContactSettings, Settings
+from app.platform.core.config import Settings
+from app.platform.core.config_sections import ApiContactSettings
 from scripts.generate_client import openapi_document
 
 

@@ -15,14 +15,10 @@ import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Response
 
-from app.platform.http import response_cache
-from app.platform.http.response_cache import (
-    CachedRead,
-    ResponseCache,
-    ResponseCacheMiddleware,
-    accepts_gzip,
-    request_key,
-)
+from app.platform.http import cache_entries, response_cache
+from app.platform.http.cache_keys import accepts_gzip, request_key
+from app.platform.http.response_cache import CachedRead, ResponseCache
+from tests.unit.platform.api.protected import protect
 
 DELAY_S = 0.05
 
@@ -57,7 +53,7 @@ def app_with(cache: ResponseCache) -> tuple[FastAPI, dict[str, int]]:
     async def varied(size: int) -> Response:  # a route negotiating its media type, say
         return Response(b"v" * size, media_type="text/plain", headers={"Vary": "Accept"})
 
-    app.add_middleware(ResponseCacheMiddleware, cache=cache)
+    protect(app, cache)
     return app, calls
 
 
@@ -191,7 +187,7 @@ async def test_the_least_recently_used_answer_goes_first() -> None:
 async def test_an_answer_over_one_mebibyte_is_served_but_not_kept() -> None:
     cache = ResponseCache(60, single_process=True, open_reads=True)
     app, calls = app_with(cache)
-    size = response_cache.MAX_BODY_BYTES + 1
+    size = cache_entries.MAX_BODY_BYTES + 1
     async with await client(app) as api:
         answers = [await api.get("/sized", params={"size": size}) for _ in range(2)]
         small = [await api.get("/sized", params={"size": 10}) for _ in range(2)]
@@ -207,7 +203,7 @@ async def test_an_answer_over_one_mebibyte_is_served_but_not_kept() -> None:
 async def test_simultaneous_callers_of_an_answer_too_large_to_keep_share_one_computation() -> None:
     cache = ResponseCache(60, single_process=True, open_reads=True)
     app, calls = app_with(cache)
-    size = response_cache.MAX_BODY_BYTES + 1
+    size = cache_entries.MAX_BODY_BYTES + 1
     async with await client(app) as api:
         together = await asyncio.gather(
             *(api.get("/sized", params={"size": size}) for _ in range(10))
@@ -225,7 +221,7 @@ PLAIN = {"Accept-Encoding": "identity"}
 
 async def test_a_large_answer_is_gzipped_for_a_caller_that_takes_it(cache: ResponseCache) -> None:
     app, calls = app_with(cache)
-    size = response_cache.GZIP_FROM_BYTES
+    size = cache_entries.GZIP_FROM_BYTES
     async with await client(app) as api:
         computed = await api.get("/sized", params={"size": size}, headers=GZIP)
         kept = await api.get("/sized", params={"size": size}, headers=GZIP)
@@ -297,7 +293,7 @@ async def test_an_answer_compressed_across_a_commit_is_served_not_kept(
 
 async def test_a_small_answer_is_sent_plain_to_every_caller(cache: ResponseCache) -> None:
     app, _ = app_with(cache)
-    size = response_cache.GZIP_FROM_BYTES - 1
+    size = cache_entries.GZIP_FROM_BYTES - 1
     async with await client(app) as api:
         for _ in range(2):
             answer = await api.get("/sized", params={"size": size}, headers=GZIP)
@@ -309,7 +305,7 @@ async def test_a_small_answer_is_sent_plain_to_every_caller(cache: ResponseCache
 async def test_an_answer_too_large_to_keep_is_never_compressed() -> None:
     cache = ResponseCache(60, single_process=True, open_reads=True)
     app, _ = app_with(cache)
-    size = response_cache.MAX_BODY_BYTES + 1
+    size = cache_entries.MAX_BODY_BYTES + 1
     async with await client(app) as api:
         answer = await api.get("/sized", params={"size": size}, headers=GZIP)
     assert answer.num_bytes_downloaded == size and "content-encoding" not in answer.headers
@@ -354,7 +350,7 @@ async def test_what_a_route_varies_with_is_kept_with_its_answer(
     cache: ResponseCache, size: int
 ) -> None:
     app, _ = app_with(cache)
-    expected = "Accept" if size < response_cache.GZIP_FROM_BYTES else "Accept, Accept-Encoding"
+    expected = "Accept" if size < cache_entries.GZIP_FROM_BYTES else "Accept, Accept-Encoding"
     async with await client(app) as api:
         for caller in (GZIP, PLAIN, GZIP):  # computed, then kept
             answer = await api.get("/varied", params={"size": size}, headers=caller)

@@ -2,7 +2,7 @@
 the routes of one prefix fill several modules) is named after the URL prefix it serves, and a domain
 in its own folder serves its routes from its `router.py` (or the modules of its `routers` package)
 under its own name (or, where the URL is older than the domain's name, under the prefixes
-`DOMAIN_PREFIXES` gives it)."""
+`DOMAIN_PREFIXES` gives it). A prefix is one domain's, but where `SHARED_PREFIXES` declares why."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from types import ModuleType
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.platform.core.config import MetricsSettings
+from app.platform.core.config_sections import MetricsSettings
 from app.platform.http import routers
 from app.platform.http.routers.metrics import prometheus_router
-from tests.unit.layers import APP, DOMAINS, ROUTER, ROUTERS
+from tests.unit.layers import APP, DOMAINS, ROUTER, ROUTERS, SHARED_PREFIXES
 
 # A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
 DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -27,7 +27,7 @@ DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
     "operations": ("health", "status"),
     "portfolio": ("portfolio", "pairlist"),
     "records": ("evidence",),
-    "lab": ("replays", "scoring"),
+    "lab": ("replays",),
 }
 
 
@@ -67,8 +67,27 @@ def named_after_another_prefix(paths: dict[str, list[str]]) -> list[str]:
         f"{name}: {path}"
         for name, served_paths in sorted(paths.items())
         for path in served_paths
-        if path.split("/")[1] not in DOMAIN_PREFIXES.get(name, (name.replace("_", "-"),))
+        if path.split("/")[1] not in prefixes_of(name)
     ]
+
+
+def prefixes_of(name: str) -> tuple[str, ...]:
+    """The prefixes a domain (or a platform router's file) serves: its own, and those it shares."""
+    own = DOMAIN_PREFIXES.get(name, (name.replace("_", "-"),))
+    return own + tuple(p for p, sharers in SHARED_PREFIXES.items() if name in sharers)
+
+
+def shared_undeclared(paths: dict[str, list[str]]) -> list[str]:
+    """The prefixes served from several domains' folders that `SHARED_PREFIXES` does not give."""
+    by_prefix: dict[str, set[str]] = defaultdict(set)
+    for name, served_paths in paths.items():
+        for path in served_paths:
+            by_prefix[path.split("/")[1]].add(name)
+    return sorted(
+        f"/{prefix}: {sorted(names)}"
+        for prefix, names in by_prefix.items()
+        if len(names) > 1 and len(names - set(SHARED_PREFIXES.get(prefix, {}))) != 1
+    )
 
 
 class TestRouterFiles:
@@ -79,6 +98,11 @@ class TestRouterFiles:
         assert all(paths[domain] for domain in routed), "every domain's router is found"
         assert sorted(set(DOMAINS) - set(routed)) == ["books"], "only the books serve no route"
         assert named_after_another_prefix(paths) == []
+
+    def test_a_prefix_is_served_from_one_domain_but_where_declared(self) -> None:
+        assert shared_undeclared(served()) == []
+        undeclared = {"records": ["/evidence"], "lab": ["/evidence/x"], "scoring": ["/scoring"]}
+        assert shared_undeclared(undeclared) == ["/evidence: ['lab', 'records']"]
 
     def test_names_a_path_served_from_the_wrong_file(self) -> None:
         paths = {

@@ -16,16 +16,11 @@ from fastapi import FastAPI, HTTPException
 from starlette.types import Receive, Scope, Send
 
 from app.platform.core.config import Role
+from app.platform.http.cache_entries import Entry, Representation
+from app.platform.http.cache_keys import request_key
 from app.platform.http.caller import resolve_caller
-from app.platform.http.response_cache import (
-    CachedHeavyRead,
-    CachedRead,
-    Entry,
-    Representation,
-    ResponseCache,
-    ResponseCacheMiddleware,
-    request_key,
-)
+from app.platform.http.response_cache import CachedHeavyRead, CachedRead, ResponseCache
+from tests.unit.platform.api.protected import protect
 
 STALE_S = 30.0
 
@@ -70,7 +65,7 @@ def app_with(cache: ResponseCache, routes: Routes) -> FastAPI:
     async def plain() -> dict[str, int]:
         return await routes.compute("plain")
 
-    app.add_middleware(ResponseCacheMiddleware, cache=cache)
+    protect(app, cache)
     return app
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.cli.reads import replace_cell, show_portfolio
-from app.portfolio.schemas import PortfolioRead
+from app.portfolio.schemas.members import PortfolioRead
 
 HELD = "not actionable before 2026-11-29 09:00 UTC"
 

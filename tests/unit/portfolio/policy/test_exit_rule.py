@@ -25,7 +25,8 @@ from app.portfolio.policy.exit_rule import (
     exit_outsiders,
     exit_reason,
 )
-from app.portfolio.policy.replacement_rule import OUTSIDERS_TRIED, CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
+from app.portfolio.policy.replacement_rule import OUTSIDERS_TRIED
 from app.scoring.scorers.gate import CANDLE_GAPS, EXTREME_MOVE, STALE_TICKER, ZERO_VOLUME
 
 GRACE = 24.0

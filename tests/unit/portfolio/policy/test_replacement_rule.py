@@ -9,15 +9,17 @@ from typing import Any
 import numpy as np
 
 from app.portfolio.policy.actionability import actionability, no_lead_reason, signed_points
-from app.portfolio.policy.replacement_rule import (
+from app.portfolio.policy.replacement_facts import (
     CorrelationTable,
     MemberFact,
     OutsiderFact,
-    ReplacementSettings,
     RunScores,
     confirmation_window,
     decisions_needed,
     lead_streak,
+)
+from app.portfolio.policy.replacement_rule import (
+    ReplacementSettings,
     recommend,
     replacement_candidates,
 )

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from app.platform.core.units import DAY_MS
-from app.records.keeping.forward import ForwardState, _packed
+from app.records.keeping.forward import ForwardState
+from app.records.keeping.forward_days import packed
 
 ENTRY = 1_764_000_000_000  # a whole hour, in ms
 SYMBOLS = [f"S{k}USDT" for k in range(8)]
@@ -25,8 +26,8 @@ def day() -> dict[str, object]:
         "books": {
             "policy": {
                 "symbols": SYMBOLS,
-                "composite": _packed(composite),
-                "beta": _packed(np.zeros(len(SYMBOLS))),
+                "composite": packed(composite),
+                "beta": packed(np.zeros(len(SYMBOLS))),
                 "config_hash": "h",
             }
         },

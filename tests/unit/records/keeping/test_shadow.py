@@ -15,7 +15,7 @@ import pytest
 
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.policy import Holding, PolicyState
-from app.portfolio.policy.replacement_rule import RunScores
+from app.portfolio.policy.replacement_facts import RunScores
 from app.records.keeping import shadow
 from app.records.keeping.shadow import encode, state_of
 

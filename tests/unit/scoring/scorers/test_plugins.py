@@ -18,9 +18,10 @@ from app.scoring.scorers.component_registry import (
     unregister,
 )
 from app.scoring.scorers.components import COMPONENTS, TECHNICAL
-from app.scoring.scorers.composite import METRIC_WEIGHTS, compute, explain
+from app.scoring.scorers.composite import compute, explain
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.normalise import HIGHER_IS_BETTER
+from app.scoring.scorers.parameters import METRIC_WEIGHTS
 from app.stats.rank import percentile_rank
 from tests.plugins import TOY, close_to_high, toy_plugin
 from tests.unit.scoring.scorers.universe import (

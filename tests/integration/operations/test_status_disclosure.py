@@ -86,7 +86,7 @@ class TestAJobsFailure:
     ) -> None:
         app, client = started
         state: AppState = app.state.app_state
-        with caplog.at_level(logging.ERROR, logger="app.platform.scheduler.runs"):
+        with caplog.at_level(logging.ERROR, logger="app.platform.scheduler.execution"):
             run = await state.jobs.submit(
                 Job("leaky", SCORE_REFRESH_INTERVAL_S, body), requested_by="test"
             )
@@ -110,7 +110,7 @@ class TestAJobsFailure:
         assert run.error == shown["error"]  # what the ledger stores
 
         logged = [
-            r for r in caplog.records if r.name == "app.platform.scheduler.runs" and r.exc_info
+            r for r in caplog.records if r.name == "app.platform.scheduler.execution" and r.exc_info
         ]
         assert [r.getMessage() for r in logged] == [f"jobs: run {run.id} of leaky failed"]
         text_logged = logging.Formatter().formatException(logged[0].exc_info)  # type: ignore[arg-type]

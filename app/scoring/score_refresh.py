@@ -1,13 +1,13 @@
-"""The score refresh, the `score_refresh` job's work: score the universe, replace (or propose
-replacing) the members that must exit, and announce the replacements the new scores justify
-(with the runtime setting `autopilot` on, the `forward_record` job moves the portfolio to the
-policy book's decisions instead)."""
+"""The score refresh, the `score_refresh` job's work: score the universe, then what follows a run
+that scored, in its transaction: the portfolio's exits and replacement proposals
+(`app.portfolio.after_scoring`, handed over by the app's state: scoring comes before the
+portfolio)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,10 +21,21 @@ from app.kucoin.exchange_errors import (
     Unavailable,
 )
 from app.platform.core.errors import PROBLEM_TYPE_PREFIX
-from app.platform.db.repositories.outbox import EventRepository
-from app.portfolio.member_exits import ExitOutcome, ExitService
-from app.portfolio.service import MySymbolsService
+from app.scoring.models import ScoringRun
 from app.scoring.scoring_run import ScoringRunService
+
+
+class AfterScoring(Protocol):
+    """What follows a scoring run that scored, in the run's transaction."""
+
+    @property
+    def nothing_followed(self) -> dict[str, Any]:
+        """The result's part when nothing followed (the run scored nothing)."""
+        ...
+
+    async def follow(self, session: AsyncSession, run: ScoringRun, actor: Actor) -> dict[str, Any]:
+        """Act on the new run; what was done, as the job's result records it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -34,8 +45,7 @@ class ScoreRefresh:
     run_id: int
     scored: int
     excluded: int
-    exits: list[ExitOutcome]  # each member that had to exit
-    replacements_proposed: list[list[str | None]]  # [member, outsider] pairs announced
+    followed: dict[str, Any]  # what followed the run (`AfterScoring.follow`)
     unreachable: dict[str, Any] | None = None
     """The problem when KuCoin kept the run from scoring anything (the stored scores stand, and
     nothing was exited or proposed); None otherwise."""
@@ -46,54 +56,30 @@ class ScoreRefresh:
             "run_id": self.run_id,
             "scored": self.scored,
             "excluded": self.excluded,
-            "exits": [e.to_json() for e in self.exits],
-            "replacements_proposed": self.replacements_proposed,
+            **self.followed,
         }
 
 
 class ScoreRefreshService:
-    """Scoring, then the exits and the replacement proposals that follow from it."""
+    """Scoring, then what follows from it."""
 
     def __init__(
-        self,
-        session: AsyncSession,
-        scoring_runs: ScoringRunService,
-        exits: ExitService,
-        portfolio: MySymbolsService,
+        self, session: AsyncSession, scoring_runs: ScoringRunService, after: AfterScoring
     ) -> None:
         self.session = session
         self.scoring_runs = scoring_runs
-        self.exits = exits
-        self.portfolio = portfolio
+        self.after = after
 
     async def refresh(self, *, actor: Actor) -> ScoreRefresh:
         run = await self.scoring_runs.calculate(triggered_by=actor.name)
         unreachable = nothing_scored_problem(run.scored_count, run.exclusions or {})
         if unreachable is not None:
             problem = {**unreachable, "scoring_run_id": run.id}
-            return ScoreRefresh(run.id, run.scored_count, run.excluded_count, [], [], problem)
-        exits = await self.exits.apply_exits(run, actor=actor)
-        report = await self.portfolio.evaluate_portfolio_replacement()
-        proposed = [r for r in report.recommendations if r.actionable]
-        events = EventRepository(self.session)
-        for rec in proposed:
-            await events.append(
-                "replacement_proposed",
-                {
-                    "member": rec.member,
-                    "outsider": rec.outsider,
-                    "lead": rec.lead,
-                    "reasons": rec.reasons,
-                    "scoring_run_id": run.id,
-                },
+            return ScoreRefresh(
+                run.id, run.scored_count, run.excluded_count, self.after.nothing_followed, problem
             )
-        return ScoreRefresh(
-            run.id,
-            run.scored_count,
-            run.excluded_count,
-            exits,
-            [[r.member, r.outsider] for r in proposed],
-        )
+        followed = await self.after.follow(self.session, run, actor)
+        return ScoreRefresh(run.id, run.scored_count, run.excluded_count, followed)
 
 
 def nothing_scored_problem(scored: int, exclusions: dict[str, Any]) -> dict[str, Any] | None:

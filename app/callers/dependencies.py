@@ -1,4 +1,5 @@
-"""Run a POST under `Idempotency-Key` (see app/callers/idempotency.py) and answer it."""
+"""The callers' request dependency: a POST run under `Idempotency-Key`
+(`app.callers.idempotency`), and answered."""
 
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from app.platform.core.headers import (
     IDEMPOTENT_REPLAYED,
 )
 from app.platform.core.security import Principal
-from app.platform.http.sessions import AppStateDep, SessionDep, rollback_quietly
-from app.state import AppState
+from app.platform.http.sessions import SessionDep, StateDep, WithSessions, rollback_quietly
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -41,7 +41,7 @@ class AnswerOnce:
 
     request: Request
     key: str | None
-    state: AppState
+    state: WithSessions
     session: AsyncSession
 
     async def answer(
@@ -96,7 +96,7 @@ class AnswerOnce:
 async def answer_once(
     request: Request,
     session: SessionDep,
-    state: AppStateDep,
+    state: StateDep[WithSessions],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> AnswerOnce:
     """The request's `AnswerOnce`: its `Idempotency-Key`, its one transaction."""

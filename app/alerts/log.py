@@ -1,7 +1,8 @@
 """The alert log: one unresolved `alert` row per fingerprint, touched on every recurrence and
-announced as an event. It sits below every service, as the event outbox does: market, the
-portfolio's exits, the forward record and the alerts domain (after them all in the order) raise
-and resolve alerts through it, each in its own transaction."""
+announced as an event. With the table (`app.alerts.models`) it sits below every domain, as the
+event outbox does (tests/unit/layers.py): market, the portfolio's exits, the forward record and
+the alerts domain (after them all in the order) raise and resolve alerts through it, each in its
+own transaction."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts.models import Alert
 from app.platform.core.clock import utcnow
-from app.platform.db.models import Alert
 from app.platform.db.repositories.outbox import EventRepository
 
 

@@ -1,30 +1,8 @@
-"""The job registry as the API shows it, and when a score refresh counts as degraded."""
+"""When a score refresh counts as degraded."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from app.platform.scheduler.catalog import find, next_tick, registry
-from app.portfolio.score_refresh import nothing_scored_problem as nothing_scored
-
-
-class TestRegistry:
-    def test_lists_every_job_once_each_with_a_description(self) -> None:
-        names = [job.name for job in registry()]
-        assert len(names) == len(set(names))
-        assert {"universe_sync", "score_refresh", "auto_rebalance"} <= set(names)
-        assert all(job.description and "\n" not in job.description for job in registry())
-
-    def test_finds_by_name_only(self) -> None:
-        job = find("score_refresh")
-        assert job is not None and job.interval_key == "score_refresh_interval_s"
-        assert find("no_such_job") is None
-
-    def test_next_tick_is_the_next_multiple_of_the_interval(self) -> None:
-        at = datetime(2026, 11, 23, 9, 14, 59, tzinfo=UTC).timestamp()
-        assert next_tick(900, at) == datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
-        on_a_tick = datetime(2026, 11, 23, 9, 15, tzinfo=UTC).timestamp()
-        assert next_tick(900, on_a_tick) == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+from app.scoring.score_refresh import nothing_scored_problem as nothing_scored
 
 
 class TestDegradedScoreRefresh:

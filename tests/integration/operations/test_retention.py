@@ -14,6 +14,7 @@ from uuid import uuid4
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from app.alerts.models import Alert
 from app.callers.idempotency import IdempotencyGuard, StoredAnswer, request_fingerprint
 from app.callers.models import IdempotencyKey
 from app.lab.models import ReplayRun
@@ -21,7 +22,7 @@ from app.lab.repository import ReplayRepository
 from app.market.models import Candle, Symbol
 from app.operations.retention import RetentionService
 from app.platform.core.clock import utcnow
-from app.platform.db.models import Alert, EventOutbox, JobRun, WebhookDelivery
+from app.platform.db.models import EventOutbox, JobRun, WebhookDelivery
 from app.platform.db.models.system_configuration import ConfigurationChange
 from app.portfolio.models import PortfolioHistory
 from app.scoring.models import ScoringRun, SymbolScore
