@@ -94,13 +94,6 @@ class TestOnRealHistory:
         assert {name: r.wrong for name, r in days.items() if r.wrong} == {}
         assert days["BTCUSDT"].days == {"crypto": 35, "unknown": 9}
 
-    def test_the_year_of_487_coins_has_no_false_alarm_and_few_unknown_days(self) -> None:
-        """Some 200 of them start at their first hour: the young listings."""
-        errors = Errors.of(list(days_of("nmtrong062000-crypto_signal_scanner").values()))
-        assert errors.false_alarms == 0 and errors.misses == 0
-        assert errors.unknown[ADMITTED] == 251  # 2 401 before
-        assert errors.unknown_share(ADMITTED) < 0.01
-
 
 class TestOnGeneratedCandles:
     def test_a_session_traded_underlying_is_caught_and_a_walk_is_not(self) -> None:
