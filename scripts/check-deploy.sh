@@ -56,11 +56,13 @@ echo "== deploy/prometheus: promtool test rules"
 promtool test rules deploy/prometheus/alerts.test.yml || fail "promtool test rules"
 
 echo "== deploy/prometheus: the rules read only families the service exports"
+# Where families are declared: the platform's metrics and scrape, and each domain's gauges.
+exporters=(app/platform/observability app/platform/http/scrape.py app/*/gauges.py)
 for family in $(grep -o 'mysymbols_[a-z_]*' deploy/prometheus/alerts.yml | sort -u); do
     base=$family
     for suffix in _total _bucket _count _sum; do base=${base%"$suffix"}; done
-    grep -rqF "\"$base\"" app/platform/observability app/platform/http/scrape.py app/records/gauges.py \
-        || fail "$family is not exported by app/platform/observability, app/platform/http/scrape.py or app/records/gauges.py"
+    grep -rqF "\"$base\"" "${exporters[@]}" \
+        || fail "$family is not exported by ${exporters[*]}"
 done
 
 echo "== docker-compose.yml: the compose tool accepts it"
