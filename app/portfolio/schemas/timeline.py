@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.platform.schemas.common import IsoDateTime
+from app.portfolio.maths.membership_intervals import COLUMNS
 
 ROW_EXAMPLE: dict[str, Any] = {
     "from": "2026-11-20T09:00:00Z",
@@ -20,17 +21,7 @@ ROW_EXAMPLE: dict[str, Any] = {
     "reason": "add",
     "listed": True,
 }
-COLUMN_NAMES: list[Any] = [
-    "from",
-    "to",
-    "symbol",
-    "kucoin_symbol",
-    "ccxt_symbol",
-    "weight",
-    "rank",
-    "reason",
-    "listed",
-]
+COLUMN_NAMES: list[Any] = list(COLUMNS)  # the export's, as its document names them
 
 
 class TimelineRow(BaseModel):
