@@ -44,8 +44,7 @@ async def list_alerts(
 ) -> list[AlertRead]:
     """Each condition is one alert (its `fingerprint`), counted in `occurrences` each time a check
     finds it again. Filter by `status` and `kind`; page with `limit` and `offset`. Role: read."""
-    rows = await alerts.list_alerts(status=status, kind=kind, limit=limit, offset=offset)
-    return [AlertRead.model_validate(a) for a in rows]
+    return await alerts.list_alerts(status=status, kind=kind, limit=limit, offset=offset)
 
 
 @router.post(

@@ -3,7 +3,6 @@ cooldown, resolve what no longer is; list and acknowledge."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +11,7 @@ from app.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thr
 from app.alerts.log import AlertLog
 from app.alerts.models import Alert
 from app.alerts.repository import AlertRepository
-from app.alerts.schemas import AlertCheckRead
+from app.alerts.schemas import AlertCheckRead, AlertRead
 from app.kucoin.gateway import KucoinGateway
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
@@ -63,8 +62,10 @@ class AlertService:
 
     async def list_alerts(
         self, *, status: str | None, kind: str | None, limit: int, offset: int
-    ) -> Sequence[Alert]:
-        return await self.alerts.page(status=status, kind=kind, limit=limit, offset=offset)
+    ) -> list[AlertRead]:
+        """A page of the alerts of `status` and `kind`, most recently seen first."""
+        rows = await self.alerts.page(status=status, kind=kind, limit=limit, offset=offset)
+        return [AlertRead.model_validate(a) for a in rows]
 
     async def acknowledge(self, alert_id: int, *, actor: str) -> Alert:
         alert = await self.alerts.get(alert_id)

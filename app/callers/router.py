@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
@@ -52,12 +53,11 @@ async def list_api_keys(
     include_revoked: bool = Query(False, description="Also list revoked keys."),
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Offset = 0,
-) -> list[ApiKeyRead]:
+) -> Sequence[ApiKeyRead]:
     """Each key's name, role, public prefix, creator and dates (created, last used, revoked);
     `include_revoked` adds the revoked ones. The bootstrap keys (`MYSYMBOLS_API_KEYS`) are not
     stored, so not listed. Role: admin."""
-    rows = await keys.list(include_revoked=include_revoked, limit=limit, offset=offset)
-    return [ApiKeyRead.model_validate(k) for k in rows]
+    return await keys.list(include_revoked=include_revoked, limit=limit, offset=offset)
 
 
 @router.delete(

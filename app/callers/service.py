@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey
 from app.callers.repository import ApiKeyRepository
+from app.callers.schemas import ApiKeyRead
 from app.platform.core.clock import utcnow
 from app.platform.core.config import Role
 from app.platform.core.errors import NotFoundError
@@ -84,10 +85,12 @@ class ApiKeyService:
 
     async def list(
         self, *, include_revoked: bool = False, limit: int, offset: int = 0
-    ) -> Sequence[ApiKey]:
-        return await self.repository.list(
+    ) -> Sequence[ApiKeyRead]:
+        """A page of the stored keys, oldest first (never their secrets)."""
+        rows = await self.repository.list(
             include_revoked=include_revoked, limit=limit, offset=offset
         )
+        return [ApiKeyRead.model_validate(k) for k in rows]
 
     async def revoke(self, key_id: int) -> ApiKey:
         """Revoke a key; revoking an already revoked key is a no-op that returns it."""

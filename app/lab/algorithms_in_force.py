@@ -273,8 +273,9 @@ class AlgorithmService:
             list(algorithms.values()), evidence, unavailable=unavailable, change_id=record.id
         )
 
-    async def algorithm_changes(self, limit: int) -> Sequence[ScoringConfigChange]:
-        return await self.runs.changes(limit)
+    async def algorithm_changes(self, limit: int) -> list[AlgorithmChangeRecord]:
+        """The applied changes, newest first, each with its evidence."""
+        return [AlgorithmChangeRecord.model_validate(c) for c in await self.runs.changes(limit)]
 
     async def in_force(self) -> AlgorithmsInForceRead:
         """The algorithm in force, the preset it matches and the change that put it there."""

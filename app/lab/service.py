@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,9 +17,9 @@ from app.books.replay_config import (
     override_rule_problems,
 )
 from app.books.simulation.replay_params import ReplayParams, parse_every
+from app.books.simulation.replay_report import DecisionEntry, ReplayReport
 from app.lab.calibration.calibrating import CalibrationParams
 from app.lab.models import ReplayRun
-from app.lab.replay_timeline import replay_timeline
 from app.lab.repository import ReplayRepository
 from app.lab.schemas import ReplayCreate
 from app.market.repository.candles import CandleRepository
@@ -37,8 +37,9 @@ from app.platform.core.security import Principal
 from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
 from app.platform.runs.run_engine import RunEngine
 from app.platform.settings_store.reader import read_typed
+from app.portfolio.maths.membership_intervals import Held, State, compact, tile
 from app.portfolio.policy.settings import PolicyConfig
-from app.portfolio.timeline_export import Timeline
+from app.portfolio.timeline_export import Timeline, forms_for
 from app.scoring.config_rules import refusal, require_learned
 from app.scoring.scorers import learned
 
@@ -241,12 +242,52 @@ class ReplayService:
         )
 
     async def timeline(self, run_id: int) -> Timeline:
-        """The dated membership of a succeeded replay's policy (404 unknown, 409 unfinished)."""
-        return await replay_timeline(self.session, await self.get(run_id))
+        """The dated membership of a succeeded replay's policy (404 unknown, 409 unfinished):
+        its members and weights from each decision's trade (`traded_at`: `execution_lag_h`
+        after it), an interval lasting until the next decision that traded or changed them (or
+        the books' valuation end), in the same document as the portfolio's timeline."""
+        run = await self.get(run_id)
+        # The JSON column holds the report as `replay` (or `calibrate`) wrote it; one stored by
+        # an older version may lack later keys (`traded_at`, `valued_to`): read with defaults.
+        report = cast("ReplayReport | None", run.report)
+        if run.status != "succeeded" or not report or "decisions" not in report:
+            raise ConflictError(
+                f"replay {run.id} is {run.status}; its timeline exists once it has succeeded",
+                extra={"status": run.status},
+            )
+        states = [_state_of(d) for d in report["decisions"]]
+        # A decision that neither traded nor changed anything opens no interval: the book drifts.
+        kept = [s for s in states if s.rebalanced] or states[:1]
+        data = report["data"]
+        end = datetime.fromisoformat(str(data.get("valued_to", data["to"])).replace("Z", "+00:00"))
+        start = states[0].at if states else end
+        intervals = tile(kept, start, end)
+        return Timeline(start, end, "replay", intervals, await forms_for(self.session, intervals))
 
     async def listing(self, limit: int) -> list[ReplayRun]:
         runs = await self.replays.listing(limit)
         return [self.runs.with_live_progress(ReplayRepository, run) for run in runs]
+
+
+def _reason_of(decision: DecisionEntry) -> str:
+    """exit:<code>, replaced, added (joined by "+" when several), else rebalance."""
+    parts = [f"exit:{e.get('reason')}" for e in decision.get("exits") or []]
+    parts += ["replaced"] if decision.get("replaced") else []
+    parts += ["added"] if decision.get("added") else []
+    return "+".join(dict.fromkeys(parts)) or "rebalance"
+
+
+def _state_of(decision: DecisionEntry) -> State:
+    weights = decision.get("weights") or {}
+    members = compact(
+        Held(symbol, rank, repr(float(weights.get(symbol, 0.0))))
+        for rank, symbol in enumerate(decision.get("members") or [], start=1)
+    )
+    # The book holds a decision's members from its trade (reports before the lag: at once).
+    at = datetime.fromisoformat(
+        str(decision.get("traded_at", decision["at"])).replace("Z", "+00:00")
+    )
+    return State(at, members, _reason_of(decision), rebalanced=bool(decision.get("traded")))
 
 
 class LabState(Protocol):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.callers.actor import Actor
 from app.platform.db.repositories.outbox import EventRepository
 from app.portfolio.member_exits import ExitService
-from app.portfolio.membership import MembershipService
+from app.portfolio.replacement_advice import ReplacementAdviceService
 from app.portfolio.service import PortfolioState, my_symbols_service
 from app.scoring.models import ScoringRun
 
@@ -30,10 +30,9 @@ class ExitsAndProposals:
 
     async def follow(self, session: AsyncSession, run: ScoringRun, actor: Actor) -> dict[str, Any]:
         """The exits, then the replacement proposals (`replacement_proposed` events)."""
-        state = self.state
-        exits = ExitService(session, MembershipService(session, state.gateway, state.prices))
+        exits = ExitService(session, my_symbols_service(session, self.state))
         exited = await exits.apply_exits(run, actor=actor)
-        report = await my_symbols_service(session, state).evaluate_portfolio_replacement()
+        report = await ReplacementAdviceService(session).evaluate_portfolio_replacement()
         proposed = [r for r in report.recommendations if r.actionable]
         events = EventRepository(session)
         for rec in proposed:

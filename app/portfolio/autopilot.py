@@ -8,7 +8,7 @@ this pass moves the real portfolio to the book's members and target weights. Its
 written within the hour after the decision, so the as-run record trades them at that same next
 close (`app.records.as_run_update`), with the same weights: the two books are one.
 
-Each change goes through `MembershipService` under the portfolio's lock, audited with actor
+Each change goes through `MySymbolsService` under the portfolio's lock, audited with actor
 `autopilot`. A leaving member and a joining symbol are one replacement (the newcomer takes the
 rank); what remains leaves or joins; then the target weights, when they still differ, are one
 rebalance row. The book's scores vouch for a newcomer (the latest live scoring run need not have
@@ -32,13 +32,13 @@ from app.callers.actor import Actor
 from app.market.models import Symbol
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError
-from app.platform.settings_store.reader import read_setting
 from app.portfolio.audit import record_change, weights_of
-from app.portfolio.membership import MembershipService
+from app.portfolio.membership import tradable_symbol
 from app.portfolio.policy.weight_rules import STEP, to_percent
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.schemas.allocation import WeightsRead
-from app.portfolio.settings import AUTOPILOT_ON, PortfolioConfig, load_portfolio_config
+from app.portfolio.service import MySymbolsService
+from app.portfolio.settings import PortfolioConfig, load_portfolio_config
 from app.portfolio.target_weights import caps_for
 
 AUTOPILOT = Actor("autopilot")
@@ -100,18 +100,16 @@ class AutopilotPass:
         return asdict(self)
 
 
-class _Following(MembershipService):
+class _Following(MySymbolsService):
     """Membership changes towards a target: a newcomer need only be tradable (the book's scores
     vouch for it), and the weights are the book's once the members are, equal before."""
 
-    def __init__(
-        self, session: AsyncSession, base: MembershipService, target: PolicyTarget
-    ) -> None:
+    def __init__(self, session: AsyncSession, base: MySymbolsService, target: PolicyTarget) -> None:
         super().__init__(session, base.gateway, base.prices)
         self.target = target
 
     async def _eligible_symbol(self, symbol: str) -> Symbol:
-        return await self._tradable_symbol(symbol)
+        return await tradable_symbol(self.session, await self.gateway.canonical(symbol))
 
     async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> WeightsRead:
         names = [s.symbol for s in symbols]
@@ -134,14 +132,10 @@ def book_weights(target: PolicyTarget) -> WeightsRead:
 class AutopilotService:
     """Moves the real portfolio to the policy book's holdings."""
 
-    def __init__(self, session: AsyncSession, membership: MembershipService) -> None:
+    def __init__(self, session: AsyncSession, membership: MySymbolsService) -> None:
         self.session = session
         self.membership = membership
         self.portfolio = PortfolioRepository(session)
-
-    async def is_on(self) -> bool:
-        """The runtime setting `autopilot`."""
-        return await read_setting(self.session, AUTOPILOT_ON, bool)
 
     async def follow(self, target: PolicyTarget) -> AutopilotPass:
         """One pass to `target`, all of it or nothing of it."""

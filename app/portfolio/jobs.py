@@ -8,15 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import run_actor
 from app.platform.runs.job import Job, JobSkipped
-from app.portfolio.rebalance import MarketDataStale
-from app.portfolio.service import PortfolioState, my_symbols_service
+from app.portfolio.rebalance import MarketDataStale, RebalanceService
+from app.portfolio.service import PortfolioState
 from app.portfolio.settings import REBALANCE_INTERVAL_S
 
 
 async def auto_rebalance(session: AsyncSession, state: PortfolioState) -> dict[str, Any]:
     """Rebalance the portfolio to its target weights (skipped while its inputs are stale)."""
     try:
-        result = await my_symbols_service(session, state).rebalance_portfolio(
+        result = await RebalanceService(session, state.gateway, state.prices).rebalance_portfolio(
             dry_run=False, account_balance=None, positions=None, force=False, actor=run_actor()
         )
     except MarketDataStale as exc:

@@ -2,7 +2,7 @@
 knows them, judged by the exit rule the replay uses (`app.portfolio.policy.exit_rule`).
 
 A due exit is replaced by the best eligible outsider of the run that passes the correlation
-limit (no margin, confirmations or holding time), through `MembershipService` under the
+limit (no margin, confirmations or holding time), through `MySymbolsService` under the
 portfolio's lock, its audit row carrying the reason `exit:<code>` (and so its
 `portfolio_changed` event and webhook); with `auto_replace_exits` off it is only proposed
 (a `replacement_proposed` event). Either way a `member_exit` alert says what left, for what and
@@ -30,7 +30,6 @@ from app.platform.settings_store.fields import reads
 from app.platform.settings_store.reader import read_typed
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
-from app.portfolio.membership import MembershipService
 from app.portfolio.policy.exit_rule import (
     GONE,
     OPEN,
@@ -43,6 +42,7 @@ from app.portfolio.policy.exit_rule import (
 )
 from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
 from app.portfolio.repository import MemberRow, PortfolioRepository
+from app.portfolio.service import MySymbolsService
 from app.portfolio.settings import (
     ALERT_COOLDOWN_S,
     AUTO_REPLACE_EXITS,
@@ -93,7 +93,7 @@ class ExitDecision:
 class ExitService:
     """Judges the members after a scoring run and replaces (or proposes) the exits due."""
 
-    def __init__(self, session: AsyncSession, membership: MembershipService) -> None:
+    def __init__(self, session: AsyncSession, membership: MySymbolsService) -> None:
         self.session = session
         self.membership = membership
         self.portfolio = PortfolioRepository(session)

@@ -1,4 +1,5 @@
-"""Reading the portfolio: now (with scores, prices and their age) or as of a past time.
+"""Reading the portfolio: now (with scores, prices and their age) or as of a past time, and the
+hot reads' service (`PortfolioReadService`: the portfolio, freqtrade's pairlist).
 
 The current portfolio is built from lean Core queries into a `PortfolioFacts` snapshot, which the
 read cache (see `PortfolioReadCache`) reuses until a committed change says otherwise.
@@ -21,12 +22,14 @@ from app.market.prices import PriceCache
 from app.market.repository.symbols import SymbolRepository
 from app.platform.core.clock import utcnow
 from app.platform.core.ticks import decimal_on_tick, on_tick
-from app.portfolio.models import PortfolioHistory
+from app.platform.settings_store.reader import read_setting
 from app.portfolio.policy.ranks import by_score
 from app.portfolio.policy.replacement_rule import replacement_candidates
 from app.portfolio.repository import MemberFacts, PortfolioRepository
 from app.portfolio.schemas.members import MemberRead, PortfolioRead
+from app.portfolio.schemas.pairlist import Pairlist
 from app.portfolio.settings import load_portfolio_config
+from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 
 # Serialises the answer as built (`model_construct`: no validation on the hot path).
 PORTFOLIO_JSON = TypeAdapter(PortfolioRead)
@@ -122,11 +125,6 @@ class PortfolioReader:
             weights_as_of=None if entry is None else entry.occurred_at,
             reconstructed=True,
         )
-
-    async def history(
-        self, *, since: datetime | None, symbol: str | None, limit: int
-    ) -> list[PortfolioHistory]:
-        return list(await self.portfolio.history(since=since, symbol=symbol, limit=limit))
 
     async def _facts(self) -> PortfolioFacts:
         if self.cache is None:
@@ -259,8 +257,9 @@ def _from_snapshot(
 
 
 class PortfolioReadService:
-    """The portfolio for the hot read path: a snapshot the listening cache trusts is rendered
-    without opening any database session; anything else reads through one."""
+    """The portfolio for the hot read paths (`GET /portfolio`, freqtrade's pairlist): a snapshot
+    the listening cache trusts is rendered without opening any database session; anything else
+    reads through one."""
 
     def __init__(
         self,
@@ -283,3 +282,19 @@ class PortfolioReadService:
             if as_of is not None and as_of < utcnow():
                 return await reader.as_of(as_of)
             return await reader.current()
+
+    async def get_pairlist(self) -> Pairlist:
+        """The members in ccxt's unified form (as stored at sync, so a member KuCoin no longer
+        lists still has its pair), by rank, with their ranks and weights (and when these were
+        set), and how often to ask again (the scoring interval, seconds): what freqtrade's
+        RemotePairList reads."""
+        async with self.open_session() as session:
+            view = await PortfolioReader(session, self.prices, self.cache).current()
+            refresh = await read_setting(session, SCORE_REFRESH_INTERVAL_S, int)
+        return Pairlist(
+            pairs=[m.ccxt_symbol for m in view.members],
+            refresh_period=refresh,
+            ranks={m.ccxt_symbol: m.rank for m in view.members},
+            weights={m.ccxt_symbol: float(m.weight) for m in view.members},
+            weights_as_of=view.weights_as_of,
+        )

@@ -1,4 +1,6 @@
-"""Rebalance (`rebalance_portfolio`) and position sizing (`get_position_size_for_symbol`)."""
+"""`RebalanceService`: the portfolio moved to its target weights (`rebalance_portfolio`, the
+`auto_rebalance` job's and `POST /portfolio/rebalance`'s), with its orders plan in lots, and a
+member's position size (`get_position_size_for_symbol`). The weights are `MySymbolsService`'s."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.kucoin.exchange_errors import ExchangeError
+from app.kucoin.gateway import KucoinGateway
 from app.market.contracts.data_source import Provenance
 from app.market.models import Symbol
 from app.market.prices import PriceCache
@@ -33,97 +36,161 @@ from app.portfolio.schemas.allocation import (
     RebalanceRead,
     WeightChangeRead,
 )
+from app.portfolio.service import MySymbolsService
 from app.portfolio.settings import PortfolioConfig, load_portfolio_config
-from app.portfolio.target_weights import calculate_dynamic_weights, caps_for
+from app.portfolio.target_weights import caps_for
 from app.scoring.repository import ScoringRepository
 from app.stats.performance import volatility as annualised_volatility
 
 VOLATILITY_HOURS = 168
+REASON = "scheduled"  # a rebalance's audit reason, unless forced while inputs were stale
 
 
 class MarketDataStale(ConflictError):
     slug, title = "market-data-stale", "Market data is stale; automatic changes are frozen"
 
 
-async def rebalance(
-    session: AsyncSession,
-    prices: PriceCache,
-    *,
-    dry_run: bool,
-    account_balance: float | None,
-    positions: Mapping[str, int] | None,
-    force: bool,
-    actor: Actor,
-    now: datetime,
-    reason: str = "scheduled",
-) -> RebalanceRead:
-    """Recompute target weights; apply changes above the threshold unless `dry_run` (the audit
-    row says `reason`)."""
-    portfolio = PortfolioRepository(session)
-    await portfolio.lock()
-    config = await load_portfolio_config(session)
-    rows = await portfolio.active()
-    stale = await stale_inputs(session, rows, config, now)
-    if stale and not force:
-        raise MarketDataStale(
-            "rebalancing is frozen while inputs are stale: " + "; ".join(stale),
-            extra={"stale_inputs": stale},
-        )
-    targets = await calculate_dynamic_weights(session, [r.symbol for r in rows], config, now=now)
-    threshold = Decimal(str(config.policy.rebalance_threshold_pct))
-    current = {r.symbol.symbol: r.member.weight for r in rows}
-    apply = needs_rebalance(current, targets.weights, config.policy.rebalance_threshold_pct)
-    applying = apply and not dry_run
-    changes = []
-    for r in rows:
-        target = targets.weights[r.symbol.symbol]
-        difference = target - r.member.weight
-        changes.append(
-            WeightChangeRead(
-                symbol=r.symbol.symbol,
-                current_weight=r.member.weight,
-                target_weight=target,
-                difference=difference,
-                above_threshold=abs(difference) > threshold,
-                applied=applying and difference != 0,
+class RebalanceService:
+    """Moves the portfolio to its target weights, and sizes a member's position."""
+
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway, prices: PriceCache) -> None:
+        self.session = session
+        self.gateway = gateway
+        self.prices = prices
+        self.portfolio = PortfolioRepository(session)
+        self.weighting = MySymbolsService(session, gateway, prices)
+
+    async def rebalance_portfolio(
+        self,
+        *,
+        dry_run: bool,
+        account_balance: float | None,
+        positions: Mapping[str, int] | None,
+        force: bool,
+        actor: Actor,
+    ) -> RebalanceRead:
+        """Recompute target weights; apply changes above the threshold unless `dry_run`; the
+        orders plan in lots (against the engine's `positions`, in any symbol form, when given)."""
+        if positions is not None:
+            positions = {await self.gateway.canonical(k): v for k, v in positions.items()}
+        now = utcnow()
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        stale = await stale_inputs(self.session, rows, config, now)
+        if stale and not force:
+            raise MarketDataStale(
+                "rebalancing is frozen while inputs are stale: " + "; ".join(stale),
+                extra={"stale_inputs": stale},
             )
-        )
-    orders = []
-    if account_balance is not None:
-        orders = _orders(rows, targets.weights, account_balance, positions, prices)
-    forced = bool(stale) and force
-    history_id = None
-    if applying:
-        before = weights_of(rows)
+        targets = await self.weighting.weights_for([r.symbol for r in rows], config, now=now)
+        threshold = Decimal(str(config.policy.rebalance_threshold_pct))
+        current = {r.symbol.symbol: r.member.weight for r in rows}
+        apply = needs_rebalance(current, targets.weights, config.policy.rebalance_threshold_pct)
+        applying = apply and not dry_run
+        changes = []
         for r in rows:
-            r.member.weight = targets.weights[r.symbol.symbol]
-        await session.flush()
-        entry = await record_change(
-            session,
-            "rebalance",
-            after=rows,
-            before=before,
-            targets=targets,
-            actor=actor,
-            reason="forced while inputs were stale" if forced else reason,
-            now=now,
-            details={"threshold_pct": config.policy.rebalance_threshold_pct},
+            target = targets.weights[r.symbol.symbol]
+            difference = target - r.member.weight
+            changes.append(
+                WeightChangeRead(
+                    symbol=r.symbol.symbol,
+                    current_weight=r.member.weight,
+                    target_weight=target,
+                    difference=difference,
+                    above_threshold=abs(difference) > threshold,
+                    applied=applying and difference != 0,
+                )
+            )
+        orders = []
+        if account_balance is not None:
+            orders = _orders(rows, targets.weights, account_balance, positions, self.prices)
+        forced = bool(stale) and force
+        history_id = None
+        if applying:
+            before = weights_of(rows)
+            for r in rows:
+                r.member.weight = targets.weights[r.symbol.symbol]
+            await self.session.flush()
+            entry = await record_change(
+                self.session,
+                "rebalance",
+                after=rows,
+                before=before,
+                targets=targets,
+                actor=actor,
+                reason="forced while inputs were stale" if forced else REASON,
+                now=now,
+                details={"threshold_pct": config.policy.rebalance_threshold_pct},
+            )
+            history_id = entry.id
+        return RebalanceRead(
+            evaluated_at=now,
+            request_id=actor.request_id,
+            dry_run=dry_run,
+            method=targets.method,
+            threshold_pct=config.policy.rebalance_threshold_pct,
+            changes=changes,
+            changes_applied=sum(c.applied for c in changes),
+            history_id=history_id,
+            orders=[OrderLineRead.model_validate(line) for line in orders],
+            account_balance=account_balance,
+            stale_inputs=stale,
+            forced=forced,
         )
-        history_id = entry.id
-    return RebalanceRead(
-        evaluated_at=now,
-        request_id=actor.request_id,
-        dry_run=dry_run,
-        method=targets.method,
-        threshold_pct=config.policy.rebalance_threshold_pct,
-        changes=changes,
-        changes_applied=sum(c.applied for c in changes),
-        history_id=history_id,
-        orders=[OrderLineRead.model_validate(line) for line in orders],
-        account_balance=account_balance,
-        stale_inputs=stale,
-        forced=forced,
-    )
+
+    async def get_position_size_for_symbol(
+        self, symbol: str, account_balance: float, *, volatility_adjusted: bool = False
+    ) -> PositionSizeRead:
+        """balance x weight / 100, capped at max_position_weight, in whole lots."""
+        canonical = await self.gateway.canonical(symbol)
+        now = utcnow()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        row = next((r for r in rows if r.symbol.symbol == canonical), None)
+        if row is None:
+            raise NotMember(f"{canonical} is not an active member of the portfolio")
+        price, source = await _live_price(row.symbol, self.prices)
+        volatility = None
+        if volatility_adjusted:
+            hours = VOLATILITY_HOURS
+            returns = (await hourly_log_returns(self.session, [row.symbol], hours, now))[0]
+            known = returns[~np.isnan(returns)]
+            if known.size < 24:
+                raise ValidationFailedError(
+                    f"{canonical} has fewer than 24 hourly returns stored; "
+                    "ask without volatility_adjusted or refresh scores"
+                )
+            volatility = annualised_volatility(known, HOURS_PER_YEAR)
+        size = position_size(
+            account_balance,
+            float(row.member.weight),
+            # A max cap no weights could meet is relaxed for sizing exactly as for the weights.
+            100.0
+            if "max_position_weight" in caps_for(len(rows), config)[2]
+            else config.policy.max_weight,
+            price,
+            float(row.symbol.multiplier),
+            int(row.symbol.lot_size),
+            row.symbol.max_leverage,
+            volatility=volatility,
+            target_volatility=config.target_volatility if volatility_adjusted else None,
+        )
+        kinds = {self.prices.gateway.source_kind}  # the price: the source read now
+        if volatility_adjusted:  # the volatility: the stored candles'
+            since = now - timedelta(hours=VOLATILITY_HOURS)
+            kinds |= set(
+                (await MarketDataSourceRepository(self.session).between(since, now)).sources
+            )
+        return PositionSizeRead(
+            symbol=canonical,
+            weight_pct=row.member.weight,
+            price=price,
+            price_source=source,
+            volatility=volatility,
+            market_data=MarketDataRead.of(Provenance.of(kinds)),
+            **asdict(size),
+        )
 
 
 async def stale_inputs(
@@ -175,61 +242,6 @@ def _orders(
             (r.symbol.symbol, float(weights[r.symbol.symbol]), current, price, multiplier, lot)
         )
     return order_plan(balance, lines)
-
-
-async def size_position(
-    session: AsyncSession,
-    prices: PriceCache,
-    canonical: str,
-    *,
-    account_balance: float,
-    volatility_adjusted: bool,
-    now: datetime,
-) -> PositionSizeRead:
-    """balance x weight / 100, capped at max_position_weight, in whole lots."""
-    config = await load_portfolio_config(session)
-    rows = await PortfolioRepository(session).active()
-    row = next((r for r in rows if r.symbol.symbol == canonical), None)
-    if row is None:
-        raise NotMember(f"{canonical} is not an active member of the portfolio")
-    price, source = await _live_price(row.symbol, prices)
-    volatility = None
-    if volatility_adjusted:
-        returns = (await hourly_log_returns(session, [row.symbol], VOLATILITY_HOURS, now))[0]
-        known = returns[~np.isnan(returns)]
-        if known.size < 24:
-            raise ValidationFailedError(
-                f"{canonical} has fewer than 24 hourly returns stored; "
-                "ask without volatility_adjusted or refresh scores"
-            )
-        volatility = annualised_volatility(known, HOURS_PER_YEAR)
-    size = position_size(
-        account_balance,
-        float(row.member.weight),
-        # A max cap no weights could meet is relaxed for sizing exactly as for the weights.
-        100.0
-        if "max_position_weight" in caps_for(len(rows), config)[2]
-        else config.policy.max_weight,
-        price,
-        float(row.symbol.multiplier),
-        int(row.symbol.lot_size),
-        row.symbol.max_leverage,
-        volatility=volatility,
-        target_volatility=config.target_volatility if volatility_adjusted else None,
-    )
-    kinds = {prices.gateway.source_kind}  # the price: the source read now
-    if volatility_adjusted:  # the volatility: the stored candles'
-        since = now - timedelta(hours=VOLATILITY_HOURS)
-        kinds |= set((await MarketDataSourceRepository(session).between(since, now)).sources)
-    return PositionSizeRead(
-        symbol=canonical,
-        weight_pct=row.member.weight,
-        price=price,
-        price_source=source,
-        volatility=volatility,
-        market_data=MarketDataRead.of(Provenance.of(kinds)),
-        **asdict(size),
-    )
 
 
 async def _live_price(symbol: Symbol, prices: PriceCache) -> tuple[float, str]:

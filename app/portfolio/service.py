@@ -1,47 +1,58 @@
-"""`MySymbolsService`, the portfolio's service: the use cases the trading engine, the scheduler and
-the API call beyond membership changes (those are `MembershipService`'s), async, on the caller's
-session; `my_symbols_service` builds it from the app's state for the routers and the jobs."""
+"""`MySymbolsService`, the portfolio's door: its membership (add, remove, replace, each under the
+portfolio lock with its audit row) and the target weights every change recomputes, async, on the
+caller's session; `my_symbols_service` builds it from the app's state. The portfolio's other use
+cases have services named for them: the rebalance and position sizes (`app.portfolio.rebalance`),
+the replacement advice, the analytics, the audit trail, the hot reads (`app.portfolio.reader`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Protocol
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
 from app.kucoin.gateway import KucoinGateway
+from app.market.models import Symbol
 from app.market.prices import PriceCache
+from app.market.service import market_data_between
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ValidationFailedError
-from app.platform.settings_store.reader import read_setting
-from app.portfolio.membership import NotMember
-from app.portfolio.models import PortfolioHistory
+from app.portfolio.audit import ranks_of, record_change, weights_of
+from app.portfolio.decision_inputs import latest_scores
+from app.portfolio.maths.weighting import (
+    METHODS,
+    NEEDS_RETURNS,
+    SCORE_METHODS,
+    InfeasibleWeights,
+    calculate_weights,
+    liquidity_upper_bounds,
+)
+from app.portfolio.membership import (
+    AlreadyMember,
+    Change,
+    NotMember,
+    PortfolioFull,
+    eligible_symbol,
+    entry_price,
+)
+from app.portfolio.models import PortfolioMember
+from app.portfolio.policy.weight_rules import to_percent
 from app.portfolio.reader import PortfolioReadCache, PortfolioReader
-from app.portfolio.rebalance import rebalance, size_position
-from app.portfolio.replacement_advice import evaluate_replacements
-from app.portfolio.repository import PortfolioRepository
-from app.portfolio.risk import (
-    check_correlation,
-    portfolio_metrics,
-    portfolio_statistics,
-    record_performance,
+from app.portfolio.repository import MemberRow, PortfolioRepository
+from app.portfolio.schemas.allocation import WeightsRead
+from app.portfolio.schemas.members import ChangeRead, HistoryRead, PortfolioRead
+from app.portfolio.settings import PortfolioConfig, load_portfolio_config
+from app.portfolio.target_weights import (
+    WeightInputs,
+    WeightsInfeasible,
+    caps_for,
+    weights_from_returns,
 )
-from app.portfolio.schemas.allocation import PositionSizeRead, RebalanceRead, WeightsRead
-from app.portfolio.schemas.analytics import (
-    CorrelationRead,
-    MetricsRead,
-    PerformanceRead,
-    StatisticsRead,
-)
-from app.portfolio.schemas.members import PortfolioRead, ReplacementCandidatesRead
-from app.portfolio.schemas.pairlist import Pairlist
-from app.portfolio.settings import TIMELINE_MAX_DAYS, load_portfolio_config
-from app.portfolio.target_weights import calculate_dynamic_weights
-from app.portfolio.timeline_export import Timeline, portfolio_timeline
-from app.scoring.settings import SCORE_REFRESH_INTERVAL_S
 
 
 class PortfolioState(Protocol):
@@ -58,170 +69,272 @@ class PortfolioState(Protocol):
 
 
 class MySymbolsService:
-    """Reads, weights, replacement advice, rebalance, sizing and risk of the portfolio."""
+    """Adds, removes and replaces members under the portfolio lock, each change audited, and
+    weights them."""
 
-    def __init__(
-        self,
-        session: AsyncSession,
-        gateway: KucoinGateway,
-        prices: PriceCache,
-        read_cache: PortfolioReadCache | None = None,
-    ) -> None:
+    def __init__(self, session: AsyncSession, gateway: KucoinGateway, prices: PriceCache) -> None:
         self.session = session
         self.gateway = gateway
         self.prices = prices
-        self.reader = PortfolioReader(session, prices, read_cache)
         self.portfolio = PortfolioRepository(session)
 
-    # -- reads ---------------------------------------------------------------------------------
+    # -- membership ----------------------------------------------------------------------------
 
-    async def get_portfolio(
-        self, as_of: datetime | None = None, *, use_cache: bool = True
-    ) -> PortfolioRead:
-        """The portfolio now, or as the audit trail recorded it at `as_of`."""
-        if as_of is not None and as_of < utcnow():
-            return await self.reader.as_of(as_of)
-        return await self.reader.current(use_cache=use_cache)
-
-    async def get_history(
-        self, *, since: datetime | None, symbol: str | None, limit: int
-    ) -> list[PortfolioHistory]:
-        canonical = None if symbol is None else await self.gateway.canonical(symbol)
-        return await self.reader.history(since=since, symbol=canonical, limit=limit)
-
-    async def get_timeline(self, start: datetime | None, end: datetime | None) -> Timeline:
-        """The dated membership over [start, end) from the audit trail (`start` None: from its
-        first row, at most `timeline_max_days` before `end`; `end` None: now); a range that is
-        not forwards, or longer than that, is a 422. An `end` beyond now is now, and a `start`
-        beyond it too (nothing is held in the future; the answer says it was clamped), so a
-        backtester sending a future end is answered, with what was held up to now."""
-        now = utcnow()
-        end = now if end is None else end
-        if start is not None and start >= end:
-            raise ValidationFailedError("from must be before to (to defaults to now)")
-        clamped = end > now
-        if clamped:
-            end = now
-            start = None if start is None else min(start, now)
-        longest = timedelta(days=await read_setting(self.session, TIMELINE_MAX_DAYS, int))
-        if start is not None and end - start > longest:
-            raise ValidationFailedError(
-                f"from..to spans {(end - start) / timedelta(days=1):.1f} days; at most "
-                f"{longest.days} (runtime setting timeline_max_days): ask for it in pieces",
-                extra={"timeline_max_days": longest.days},
+    async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
+        """Add an open, eligible, scored symbol in the next seat; weights recomputed."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        before = weights_of(rows)
+        row = await self._eligible_symbol(symbol)
+        if any(r.symbol.id == row.id for r in rows):
+            raise AlreadyMember(
+                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
             )
-        return await portfolio_timeline(
-            self.session, start, end, earliest=end - longest, clamped_to_now=clamped
+        if len(rows) >= config.policy.max_symbols:
+            raise PortfolioFull(
+                f"the portfolio holds {len(rows)} of {config.policy.max_symbols} symbols; "
+                "replace one instead",
+                extra={"max_portfolio_symbols": config.policy.max_symbols},
+            )
+        targets = await self._targets([*(r.symbol for r in rows), row], config)
+        await self._join(row, seat=len(rows) + 1, weight=targets.weights[row.symbol])
+        after = await self._apply_weights(targets)
+        ranks = await ranks_of(self.session, after)
+        history = await record_change(
+            self.session,
+            "add",
+            after=after,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
+            symbol=row.symbol,
+            new_rank=ranks[row.id],
+            new_weight=targets.weights[row.symbol],
+            targets=targets,
+            before=before,
+            ranks=ranks,
+        )
+        return Change(history, targets)
+
+    async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
+        """Remove a member; the seats after it move up, weights recomputed."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        before = weights_of(rows)
+        leaving = await self._find_member(rows, symbol)
+        old_rank = (await ranks_of(self.session, rows))[leaving.symbol.id]
+        old_seat, old_weight = leaving.member.seat, leaving.member.weight
+        await self._leave(leaving.member)
+        remaining = [r for r in rows if r is not leaving]
+        for r in remaining:
+            if r.member.seat > old_seat:  # ascending: each target seat is already free
+                await self.portfolio.set_seat(r.member, r.member.seat - 1)
+        targets = await self._targets([r.symbol for r in remaining], config)
+        after = await self._apply_weights(targets)
+        history = await record_change(
+            self.session,
+            "remove",
+            after=after,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
+            symbol=leaving.symbol.symbol,
+            old_rank=old_rank,
+            old_weight=old_weight,
+            targets=targets,
+            before=before,
+        )
+        return Change(history, targets)
+
+    async def replace_symbol(
+        self, old: str, new: str, *, reason: str | None, actor: Actor
+    ) -> Change:
+        """Swap a member for an outsider atomically; the newcomer takes the member's seat."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        before = weights_of(rows)
+        leaving = await self._find_member(rows, old)
+        row = await self._eligible_symbol(new)
+        if any(r.symbol.id == row.id for r in rows):
+            raise AlreadyMember(
+                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
+            )
+        old_rank = (await ranks_of(self.session, rows))[leaving.symbol.id]
+        seat, old_weight = leaving.member.seat, leaving.member.weight
+        await self._leave(leaving.member)
+        kept = [r.symbol for r in rows if r is not leaving]
+        targets = await self._targets([*kept, row], config)
+        await self._join(row, seat=seat, weight=targets.weights[row.symbol])
+        after = await self._apply_weights(targets)
+        ranks = await ranks_of(self.session, after)
+        history = await record_change(
+            self.session,
+            "replace",
+            after=after,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
+            symbol=row.symbol,
+            replaced_symbol=leaving.symbol.symbol,
+            old_rank=old_rank,
+            new_rank=ranks[row.id],
+            old_weight=old_weight,
+            new_weight=targets.weights[row.symbol],
+            targets=targets,
+            before=before,
+            ranks=ranks,
+        )
+        return Change(history, targets)
+
+    async def answer(self, change: Change) -> ChangeRead:
+        """A route's answer to `change`: its audit row and the portfolio after it (read past
+        the read cache: the change is not committed yet). The ticker stream follows from the
+        commit hook (`AppState.after_commit`), as for any change."""
+        view = await PortfolioReader(self.session, self.prices).current(use_cache=False)
+        return ChangeRead(
+            change=HistoryRead.model_validate(change.history),
+            portfolio=PortfolioRead.model_validate(view),
         )
 
-    # -- weights ---------------------------------------------------------------------------------
+    # -- weights -------------------------------------------------------------------------------
 
     async def target_weights(self, method: str | None = None) -> WeightsRead:
         """Target weights of the current members by the configured (or given) method."""
         config = await load_portfolio_config(self.session)
         rows = await self.portfolio.active()
-        return await calculate_dynamic_weights(
-            self.session, [r.symbol for r in rows], config, now=utcnow(), method=method
-        )
+        return await self.weights_for([r.symbol for r in rows], config, now=utcnow(), method=method)
 
-    # -- replacement and rebalance ---------------------------------------------------------------
-
-    async def evaluate_portfolio_replacement(self) -> ReplacementCandidatesRead:
-        """Recommendations for the weakest members, with reasons and blocking reasons."""
-        return await evaluate_replacements(self.session, utcnow())
-
-    async def rebalance_portfolio(
+    async def weights_for(
         self,
+        symbols: Sequence[Symbol],
+        config: PortfolioConfig,
         *,
-        dry_run: bool,
-        account_balance: float | None,
-        positions: Mapping[str, int] | None,
-        force: bool,
-        actor: Actor,
-    ) -> RebalanceRead:
-        """Move to target weights when a change exceeds the threshold; orders plan in lots."""
-        canonical_positions = None
-        if positions is not None:
-            canonical_positions = {await self.gateway.canonical(k): v for k, v in positions.items()}
-        return await rebalance(
-            self.session,
-            self.prices,
-            dry_run=dry_run,
-            account_balance=account_balance,
-            positions=canonical_positions,
-            force=force,
-            actor=actor,
-            now=utcnow(),
+        now: datetime,
+        method: str | None = None,
+    ) -> WeightsRead:
+        """Weights for `symbols` by the configured (or given) method, within every cap: percent
+        per canonical symbol, 4 decimals, summing to 100."""
+        method = method or config.policy.weighting_method
+        if method not in METHODS:
+            raise ValidationFailedError(
+                f"unknown weighting method {method!r}", extra={"methods": list(METHODS)}
+            )
+        if not symbols:
+            return WeightsRead(method=method, weights={}, inputs={}, relaxed_caps=[])
+        ids = [s.id for s in symbols]
+        scores = await latest_scores(self.session, ids)
+        liquidity = None
+        if config.liquidity_reference_balance > 0:
+            depth = np.array([scores.depth_usdt.get(i, np.nan) for i in ids])
+            liquidity = liquidity_upper_bounds(
+                depth, config.liquidity_reference_balance, config.liquidity_max_depth_share
+            )
+        low, high, relaxed = caps_for(len(symbols), config)
+        weigh = partial(
+            calculate_weights,
+            method,
+            scores=np.array([scores.composite.get(i, 0.0) for i in ids]),
+            min_weight=low,
+            max_weight=high,
+            liquidity_upper=liquidity,
+        )
+        volatilities = None
+        try:
+            if method in NEEDS_RETURNS:
+                volatilities, raw = await weights_from_returns(
+                    self.session, symbols, config, now, weigh
+                )
+            else:
+                raw = weigh(volatilities=None, covariance=None)
+        except InfeasibleWeights as exc:
+            raise WeightsInfeasible(str(exc), extra={"cap": exc.cap}) from exc
+        inputs: WeightInputs = {"score_run_id": scores.run.id if scores.run else None}
+        if method in SCORE_METHODS:
+            inputs["unscored"] = [s.symbol for s in symbols if s.id not in scores.composite]
+        if volatilities is not None:
+            inputs["lookback_hours"] = config.policy.weights_lookback_hours
+            inputs["volatility_annualised"] = {
+                s.symbol: round(float(v), 6) for s, v in zip(symbols, volatilities, strict=True)
+            }
+        if liquidity is not None:
+            inputs["liquidity_cap_pct"] = {
+                s.symbol: None if not np.isfinite(c) else round(float(c), 4)
+                for s, c in zip(symbols, liquidity, strict=True)
+            }
+        if relaxed:
+            inputs["effective_bounds_pct"] = {"min": round(low, 6), "max": round(high, 6)}
+        upper = np.full(len(symbols), high) if liquidity is None else np.minimum(high, liquidity)
+        weights = dict(zip([s.symbol for s in symbols], to_percent(raw, upper), strict=True))
+        read_hours = max(
+            config.policy.weights_lookback_hours if volatilities is not None else 0,
+            int(scores.run.config.get("candles", 0))
+            if scores.run and method in SCORE_METHODS
+            else 0,
+        )
+        market_data = None
+        if read_hours:  # weights from prices or from scores: where their candles came from
+            since = now - timedelta(hours=read_hours)
+            market_data = await market_data_between(self.session, since, now)
+        return WeightsRead(
+            method=method,
+            weights=weights,
+            inputs=inputs,
+            relaxed_caps=relaxed,
+            market_data=market_data,
         )
 
-    async def get_position_size_for_symbol(
-        self, symbol: str, account_balance: float, *, volatility_adjusted: bool = False
-    ) -> PositionSizeRead:
-        """balance x weight / 100, capped at max_position_weight, in lots."""
-        return await size_position(
-            self.session,
-            self.prices,
-            await self.gateway.canonical(symbol),
-            account_balance=account_balance,
-            volatility_adjusted=volatility_adjusted,
-            now=utcnow(),
-        )
+    # -- helpers -------------------------------------------------------------------------------
 
-    # -- risk and analytics ----------------------------------------------------------------------
+    async def _eligible_symbol(self, symbol: str) -> Symbol:
+        return await eligible_symbol(self.session, await self.gateway.canonical(symbol))
 
-    async def check_portfolio_correlation(self, window_hours: int | None = None) -> CorrelationRead:
-        return await check_correlation(self.session, window_hours, utcnow())
-
-    async def update_performance_metrics(
-        self,
-        symbol: str,
-        *,
-        pnl: Decimal,
-        recorded_at: datetime,
-        pnl_pct: Decimal | None,
-        notional: Decimal | None,
-        actor: Actor,
-    ) -> PerformanceRead:
-        """Append the engine's PnL report for a member; derived performance since inclusion."""
+    async def _find_member(self, rows: list[MemberRow], symbol: str) -> MemberRow:
+        """The member named by its stored canonical or KuCoin form (so a member whose contract
+        KuCoin no longer lists can still leave), else by any form the converter knows."""
+        name = symbol.strip().upper()
+        for r in rows:
+            if name in (r.symbol.symbol, r.symbol.kucoin_symbol):
+                return r
         canonical = await self.gateway.canonical(symbol)
-        row = await self.portfolio.symbol_by_name(canonical)
-        if row is None:
-            raise NotMember(f"{canonical} is not an active member of the portfolio")
-        return await record_performance(
-            self.session,
-            row,
-            pnl=pnl,
-            recorded_at=recorded_at,
-            pnl_pct=pnl_pct,
-            notional=notional,
-            source=actor.name,
+        for r in rows:
+            if r.symbol.symbol == canonical:
+                return r
+        raise NotMember(f"{canonical} is not an active member of the portfolio")
+
+    async def _targets(self, symbols: list[Symbol], config: PortfolioConfig) -> WeightsRead:
+        return await self.weights_for(symbols, config, now=utcnow())
+
+    async def _join(self, row: Symbol, *, seat: int, weight: Decimal) -> PortfolioMember:
+        member = PortfolioMember(
+            symbol_id=row.id,
+            seat=seat,
+            weight=weight,
+            status="active",
+            included_at=utcnow(),
+            entry_price=await entry_price(self.prices, row),
         )
+        self.portfolio.add(member)
+        await self.session.flush()
+        return member
 
-    async def get_portfolio_analytics(self) -> StatisticsRead:
-        """Counts, weights, score summary, concentration and sector mix."""
-        return await portfolio_statistics(self.session)
+    async def _leave(self, member: PortfolioMember) -> None:
+        member.status, member.removed_at = "removed", utcnow()
+        await self.session.flush()
 
-    async def get_portfolio_metrics(self, window_hours: int, level: float) -> MetricsRead:
-        """Sharpe, Sortino, Calmar, drawdown, VaR and ES of the current weights."""
-        return await portfolio_metrics(self.session, window_hours, level, utcnow())
+    async def _rank_of(self, rows: list[MemberRow], symbol: Symbol) -> int:
+        return (await ranks_of(self.session, rows))[symbol.id]
 
-    async def get_pairlist(self) -> Pairlist:
-        """The members in ccxt's unified form (as stored at sync, so a member KuCoin no longer
-        lists still has its pair), by rank, with their ranks and weights (and when these were
-        set), and how often to ask again (the scoring interval, seconds): what freqtrade's
-        RemotePairList reads."""
-        view = await self.get_portfolio()
-        pairs = [m.ccxt_symbol for m in view.members]
-        refresh = await read_setting(self.session, SCORE_REFRESH_INTERVAL_S, int)
-        return Pairlist(
-            pairs=pairs,
-            refresh_period=refresh,
-            ranks={m.ccxt_symbol: m.rank for m in view.members},
-            weights={m.ccxt_symbol: float(m.weight) for m in view.members},
-            weights_as_of=view.weights_as_of,
-        )
+    async def _apply_weights(self, targets: WeightsRead) -> list[MemberRow]:
+        rows = await self.portfolio.active()
+        for r in rows:
+            r.member.weight = targets.weights[r.symbol.symbol]
+        await self.session.flush()
+        return rows
 
 
 def my_symbols_service(session: AsyncSession, state: PortfolioState) -> MySymbolsService:
-    """The portfolio's service on `session`, with the app's gateway, prices and read cache."""
-    return MySymbolsService(session, state.gateway, state.prices, state.portfolio_cache)
+    """The portfolio's door on `session`, with the app's gateway and prices."""
+    return MySymbolsService(session, state.gateway, state.prices)

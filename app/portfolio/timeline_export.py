@@ -1,6 +1,6 @@
 """The dated membership export: which members the portfolio held, with what weight and rank,
-from when to when, built from the audit trail (or from a replay's decisions), one row per
-interval and member, as JSON or CSV."""
+from when to when, built from the audit trail (`AuditTrailService`) or from a replay's decisions
+(`ReplayService`), one row per interval and member, as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.forms import SymbolForms, stored_forms, unsynced_forms
-from app.portfolio.maths.membership_intervals import COLUMNS, Interval, State, compact, held, tile
-from app.portfolio.repository import PortfolioRepository
+from app.portfolio.maths.membership_intervals import COLUMNS, Interval, compact, held
 
 CSV_EXAMPLE = (
     ",".join(COLUMNS) + "\n"
@@ -127,26 +126,3 @@ async def forms_for(session: AsyncSession, intervals: list[Interval]) -> dict[st
         if symbol not in forms:
             forms[symbol] = unsynced_forms(symbol)
     return forms
-
-
-async def portfolio_timeline(
-    session: AsyncSession,
-    start: datetime | None,
-    end: datetime,
-    *,
-    earliest: datetime,
-    clamped_to_now: bool = False,
-) -> Timeline:
-    """The audit trail's timeline over [start, end) (`start` None: from its first row, or from
-    `earliest` if that is later; `clamped_to_now`: `end` is now, as the `to` asked for lay
-    beyond it)."""
-    repository = PortfolioRepository(session)
-    if start is None:
-        start = min(max(await repository.first_change_at() or end, earliest), end)
-    states = [
-        State(at, in_rank_order(members), reason or action)
-        for at, action, reason, members in await repository.states_between(start, end)
-    ]
-    intervals = tile(states, start, end)
-    forms = await forms_for(session, intervals)
-    return Timeline(start, end, "audit", intervals, forms, clamped_to_now)

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.alerts.log import AlertLog
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
+from app.platform.settings_store.reader import read_setting
 from app.portfolio.autopilot import AutopilotService, PolicyTarget
-from app.portfolio.membership import MembershipService
-from app.portfolio.service import PortfolioState
+from app.portfolio.service import PortfolioState, my_symbols_service
+from app.portfolio.settings import AUTOPILOT_ON
 from app.records.forward_read import verdict_evidence, verdicts_of
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS, Challenger
@@ -62,7 +63,8 @@ class ForwardService:
         await ForwardUpdater(self.session, self.challengers).warm()
 
     async def _autopilot_on(self) -> bool:
-        return self.autopilot is not None and await self.autopilot.is_on()
+        """An autopilot given, and the runtime setting `autopilot` on."""
+        return self.autopilot is not None and await read_setting(self.session, AUTOPILOT_ON, bool)
 
     async def _follow(
         self, policies: dict[str, dict[str, Any]], decided_at: datetime
@@ -128,5 +130,4 @@ class ForwardService:
 
 def forward_service(session: AsyncSession, state: PortfolioState) -> ForwardService:
     """The forward record's job with the autopilot the real portfolio follows it by."""
-    membership = MembershipService(session, state.gateway, state.prices)
-    return ForwardService(session, AutopilotService(session, membership))
+    return ForwardService(session, AutopilotService(session, my_symbols_service(session, state)))

@@ -95,4 +95,4 @@ async def list_config_changes(
     """Who changed which key (the key's name and the request id), when, from what to what; a
     category held with `PUT /symbols/{symbol}/category` is here as `symbol_category:<SYMBOL>`.
     Role: admin."""
-    return [ConfigChangeRecord.model_validate(c) for c in await configuration.changes(limit)]
+    return await configuration.changes(limit)

@@ -20,7 +20,7 @@ from app.portfolio.repository import PortfolioRepository
 from app.scoring.config_in_force import load_run_config
 from app.scoring.scorers.windows import FETCHED, fetched_problem
 from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
-from app.settings.schemas import SettingChangeRead
+from app.settings.schemas import ConfigChangeRecord, SettingChangeRead
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,9 @@ class ConfigurationService:
             return []
         return [_error(FETCHED, f"{words} (shorten it first: PUT /scoring/algorithms)", "rule")]
 
-    async def changes(self, limit: int) -> list[ConfigurationChange]:
-        return list(await self.config.changes(limit))
+    async def changes(self, limit: int) -> list[ConfigChangeRecord]:
+        """The changes of the runtime settings made over the API, newest first."""
+        return [ConfigChangeRecord.model_validate(c) for c in await self.config.changes(limit)]
 
     @staticmethod
     def _checked(values: Mapping[str, Any]) -> dict[str, Any]:

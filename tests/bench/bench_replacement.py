@@ -4,7 +4,7 @@ hysteresis' 24 h: 97 runs), on PostgreSQL.
 `python -m tests.bench.bench_replacement [--symbols 400] [--hours 24]`
 
 A throw-away database holds `--symbols` scored symbols, 10 members and a run every 15 minutes
-over `--hours`. Timed: `evaluate_replacements` as the service runs it (the newest run's
+over `--hours`. Timed: `evaluate_portfolio_replacement` as the service runs it (the newest run's
 composites in full, the older runs' only for the members and the outsiders the policy may look
 at), beside reading every composite of every run (what a count of runs read before). Numbers
 only, no assertions.
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.platform.db.engine import create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
-from app.portfolio.replacement_advice import evaluate_replacements
+from app.portfolio.replacement_advice import ReplacementAdviceService
 from app.scoring.repository import ScoringRepository
 from app.scoring.scorers.composite import COMPOSITE
 from tests.bench.machine import describe
@@ -68,7 +68,10 @@ async def fill(url: str, symbols: int, hours: int) -> None:
 async def measure(url: str) -> None:
     engine = create_async_engine(url)
     sessions = create_sessionmaker(engine)
-    for label in ("evaluate_replacements (as the service reads)", "every composite of every run"):
+    for label in (
+        "evaluate_portfolio_replacement (as the service reads)",
+        "every composite of every run",
+    ):
         times = []
         for _ in range(REPEAT):
             async with sessions() as session:
@@ -78,7 +81,8 @@ async def measure(url: str) -> None:
                     runs = await scoring.runs_spanning(timedelta(hours=24))
                     await scoring.component_scores([r.id for r in runs], COMPOSITE)
                 else:
-                    report = await evaluate_replacements(session, NOW)
+                    advice = ReplacementAdviceService(session)
+                    report = await advice.evaluate_portfolio_replacement(NOW)
                 times.append(time.perf_counter() - started)
         print(f"{label}: best {min(times) * 1000:.0f} ms of {REPEAT}")
     print(f"runs read: {len(report.run_ids)}")

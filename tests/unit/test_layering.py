@@ -5,11 +5,13 @@ stay pure, the drivers reach the use cases through their services, and no module
 from __future__ import annotations
 
 import ast
+import builtins
 import importlib
 import inspect
 import re
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -180,6 +182,134 @@ def test_every_public_service_and_repository_class_has_a_docstring() -> None:
             ):
                 missing.append(f"{relative(path)}:{node.name}")
     assert missing == []
+
+
+# What a forwarder may wrap its one call in and still be one: a conversion of the answer.
+CONVERSIONS = frozenset({"list", "tuple", "dict", "set", "frozenset"})
+
+
+def forwarded(value: ast.expr, module: ModuleType) -> str | None:
+    """The callee when `value` is one call, awaited or not, of a module-level function
+    (`f(...)`, `module.f(...)`) or of another object's method (`self.repository.get(...)`,
+    `session.get(...)`, `Other(...).run(...)`), or such a call converted (`list(...)`); None for
+    the service's own method (`self._x(...)`, `super().x(...)`), a class built or asked
+    (`Read.model_validate(...)`) and anything else."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    callee = value.func
+    if isinstance(callee, ast.Name):
+        if callee.id in CONVERSIONS and len(value.args) == 1 and not value.keywords:
+            return forwarded(value.args[0], module)
+        found = vars(module).get(callee.id, getattr(builtins, callee.id, None))
+        return callee.id if inspect.isfunction(found) or inspect.isbuiltin(found) else None
+    if not isinstance(callee, ast.Attribute):
+        return None
+    owner = callee.value
+    if isinstance(owner, ast.Call) and ast.unparse(owner.func) == "super":
+        return None  # its own method, inherited
+    if isinstance(owner, ast.Name):
+        if owner.id in ("self", "cls"):
+            return None  # its own method
+        found = vars(module).get(owner.id)
+        if inspect.isclass(found):
+            return None  # a class built or asked
+        if inspect.ismodule(found):
+            named = getattr(found, callee.attr, None)
+            return ast.unparse(callee) if inspect.isroutine(named) else None
+    return ast.unparse(callee)  # a collaborator's, a parameter's, a local's method
+
+
+def forwarding_methods(tree: ast.Module, module: ModuleType) -> list[str]:
+    """`Class.method -> callee` of each public method of a `…Service` class in `tree` whose body
+    (its docstring aside) is one `return` of what `forwarded` finds."""
+    found = []
+    for service in ast.walk(tree):
+        if not isinstance(service, ast.ClassDef) or not service.name.endswith("Service"):
+            continue
+        for method in service.body:
+            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            body = method.body[1:] if ast.get_docstring(method) else method.body
+            if method.name.startswith("_") or len(body) != 1:
+                continue
+            [statement] = body
+            if isinstance(statement, ast.Return) and statement.value is not None:
+                callee = forwarded(statement.value, module)
+                if callee is not None:
+                    found.append(f"{service.name}.{method.name} -> {callee}")
+    return found
+
+
+def test_no_service_method_only_forwards() -> None:
+    """AGENTS.md, "A service": a use case is a method of a service whose body is the use case.
+    A public method of a `…Service` that only returns what a module's function or another
+    object's method answers is a second door onto it: move that body into the method (its
+    helpers beside it), or let the caller use the door it forwards to."""
+    offenders = []
+    for path in sources():
+        text = path.read_text()
+        if not re.search(r"^\s*class \w+Service\b", text, re.MULTILINE):
+            continue
+        module = importlib.import_module(
+            ".".join(("app", *path.relative_to(APP).with_suffix("").parts))
+        )
+        offenders += [f"{relative(path)}: {m}" for m in forwarding_methods(ast.parse(text), module)]
+    assert offenders == [], "make each body the use case itself: " + "; ".join(offenders)
+
+
+FORWARDERS = '''
+class FooService:
+    async def by_function(self):
+        """The docstring aside."""
+        return await read_setting(self.session)
+
+    async def by_module_function(self):
+        return reader.read(self.session)
+
+    async def by_repository(self, limit):
+        return await self.repository.page(limit)
+
+    async def by_other(self):
+        return list(await Other(self.session).rows())
+
+    async def by_parameter(self, session):
+        return await session.get(1)
+
+    async def own(self):
+        return await self._rows()
+
+    async def inherited(self):
+        return await super().rows()
+
+    async def schema(self, row):
+        return Read.model_validate(row)
+
+    async def built(self, row):
+        return Read(row=row)
+
+    async def two_steps(self):
+        rows = await self.repository.page(1)
+        return [Read.model_validate(r) for r in rows]
+
+    async def _private(self):
+        return await self.repository.page(1)
+'''
+
+
+def test_the_forwarder_rule_tells_a_forwarder_from_a_use_case() -> None:
+    module = ModuleType("fake")
+    reader = ModuleType("reader")
+    vars(reader).update(read=lambda session: None)
+    vars(module).update(read_setting=lambda session: None, reader=reader, Read=dict, Other=dict)
+    assert forwarding_methods(ast.parse(FORWARDERS), module) == [
+        "FooService.by_function -> read_setting",
+        "FooService.by_module_function -> reader.read",
+        "FooService.by_repository -> self.repository.page",
+        "FooService.by_other -> Other(self.session).rows",
+        "FooService.by_parameter -> session.get",
+    ]
 
 
 def test_the_app_root_holds_only_the_entry_and_its_wiring() -> None:

@@ -206,6 +206,4 @@ async def list_algorithm_changes(
 ) -> list[AlgorithmChangeRecord]:
     """Each applied change: who made it and when, the weights and parameters before and after, and
     the evidence that judged it (the replay's figures beside the baselines). Role: admin."""
-    return [
-        AlgorithmChangeRecord.model_validate(c) for c in await algorithms.algorithm_changes(limit)
-    ]
+    return await algorithms.algorithm_changes(limit)

@@ -19,7 +19,7 @@ from app.platform.schemas.common import (
     idempotent_responses,
     problem_responses,
 )
-from app.portfolio.dependencies import MySymbolsDep, actor_of
+from app.portfolio.dependencies import MySymbolsDep, RebalanceDep, actor_of
 from app.portfolio.schemas.allocation import (
     PositionSizeRead,
     RebalanceRead,
@@ -70,7 +70,7 @@ async def rebalance_portfolio(
     body: RebalanceRequest,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    service: RebalanceDep,
     once: AnswerOnceDep,
 ) -> Response:
     if body.force and not principal.role.allows(Role.ADMIN):
@@ -100,7 +100,7 @@ async def rebalance_portfolio(
 )
 async def get_position_size(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: RebalanceDep,
     symbol: Annotated[SymbolText, Query()],
     account_balance: Annotated[FiniteFloat, Query(gt=0, le=MONEY_LIMIT, description="USDT")],
     volatility_adjusted: bool = False,

@@ -15,7 +15,7 @@ from app.platform.schemas.common import (
     idempotent_responses,
     problem_responses,
 )
-from app.portfolio.dependencies import MySymbolsDep, actor_of
+from app.portfolio.dependencies import AnalyticsDep, actor_of
 from app.portfolio.schemas.analytics import (
     CorrelationRead,
     MetricsRead,
@@ -35,7 +35,7 @@ router = resource_router("/portfolio", "portfolio")
 )
 async def get_correlation(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: AnalyticsDep,
     window: Annotated[int | None, Query(ge=24, le=2000, description="Hours.")] = None,
 ) -> CorrelationRead:
     """Over `window` hours of the members' hourly log returns (default: the runtime setting): the
@@ -58,7 +58,7 @@ async def report_performance(
     body: PerformanceCreate,
     principal: TraderDep,
     request: Request,
-    service: MySymbolsDep,
+    service: AnalyticsDep,
     once: AnswerOnceDep,
 ) -> Response:
     async def produce() -> PerformanceRead:
@@ -80,7 +80,7 @@ async def report_performance(
     response_model=StatisticsRead,
     summary="Counts, weights, scores, concentration (HHI) and sector mix",
 )
-async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> StatisticsRead:
+async def get_portfolio_statistics(_: ReaderDep, service: AnalyticsDep) -> StatisticsRead:
     """The member count and limit, each member's weight, the summary of their composites, the
     concentration (Herfindahl index and effective members) and the weight by sector. Role: read."""
     return await service.get_portfolio_analytics()
@@ -95,7 +95,7 @@ async def get_portfolio_statistics(_: ReaderDep, service: MySymbolsDep) -> Stati
 )
 async def get_portfolio_metrics(
     _: ReaderDep,
-    service: MySymbolsDep,
+    service: AnalyticsDep,
     window: Annotated[int, Query(ge=24, le=2000, description="Hours.")] = 720,
     level: Annotated[FiniteFloat, Query(ge=0.5, lt=1)] = 0.95,
 ) -> MetricsRead:

@@ -18,8 +18,12 @@ from app.platform.schemas.common import (
     idempotent_responses,
     problem_responses,
 )
-from app.portfolio.dependencies import MembershipDep, MySymbolsDep, actor_of
-from app.portfolio.membership import Change
+from app.portfolio.dependencies import (
+    AuditTrailDep,
+    MySymbolsDep,
+    ReplacementAdviceDep,
+    actor_of,
+)
 from app.portfolio.reader import PORTFOLIO_JSON, PortfolioReadService
 from app.portfolio.schemas.members import (
     AddSymbol,
@@ -31,22 +35,13 @@ from app.portfolio.schemas.members import (
     ReplaceSymbol,
 )
 from app.portfolio.schemas.timeline import TimelineRead
-from app.portfolio.service import MySymbolsService, PortfolioState
+from app.portfolio.service import PortfolioState
 from app.portfolio.timeline_export import CSV_EXAMPLE
 
 router = resource_router("/portfolio", "portfolio")
 
 
 CHANGE_ERRORS = problem_responses(404, 409, 422)
-
-
-async def _changed(change: Change, service: MySymbolsService) -> ChangeRead:
-    # The ticker stream follows from the commit hook (`AppState.after_commit`), as for any change.
-    view = await service.get_portfolio(use_cache=False)  # not committed yet
-    return ChangeRead(
-        change=HistoryRead.model_validate(change.history),
-        portfolio=PortfolioRead.model_validate(view),
-    )
 
 
 @router.get(
@@ -92,7 +87,7 @@ async def get_portfolio(
 async def get_timeline(
     request: Request,
     _: ReaderDep,
-    service: MySymbolsDep,
+    trail: AuditTrailDep,
     start: Annotated[
         IsoDateTime | None,
         Query(
@@ -110,7 +105,7 @@ async def get_timeline(
         ),
     ] = None,
 ) -> Response:
-    timeline = await service.get_timeline(start, end)
+    timeline = await trail.get_timeline(start, end)
     return timeline_response(request, timeline)
 
 
@@ -124,7 +119,6 @@ async def add_symbol(
     body: AddSymbol,
     principal: TraderDep,
     request: Request,
-    membership: MembershipDep,
     service: MySymbolsDep,
 ) -> ChangeRead:
     """An open, eligible contract the latest run scored, in any symbol form, with an optional
@@ -132,10 +126,10 @@ async def add_symbol(
     row records the change. 409 when the portfolio is full (`max_portfolio_symbols`), the symbol is
     a member already or it is not eligible (the problem says why); 404 for no such contract. Answers
     the change and the portfolio after it. Role: trade."""
-    change = await membership.add_symbol(
+    change = await service.add_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, service)
+    return await service.answer(change)
 
 
 @router.post(
@@ -148,16 +142,15 @@ async def remove_symbol(
     body: RemoveSymbol,
     principal: TraderDep,
     request: Request,
-    membership: MembershipDep,
     service: MySymbolsDep,
 ) -> ChangeRead:
     """The member leaves (its row stays, `removed`), the others' weights are recomputed, and one
     audit row records the change. 404 when it is no member. Answers the change and the portfolio
     after it. Role: trade."""
-    change = await membership.remove_symbol(
+    change = await service.remove_symbol(
         body.symbol, reason=body.reason, actor=actor_of(principal, request)
     )
-    return await _changed(change, service)
+    return await service.answer(change)
 
 
 @router.post(
@@ -173,18 +166,17 @@ async def replace_symbol(
     body: ReplaceSymbol,
     principal: TraderDep,
     request: Request,
-    membership: MembershipDep,
     service: MySymbolsDep,
     once: AnswerOnceDep,
 ) -> Response:
     async def produce() -> ChangeRead:
-        change = await membership.replace_symbol(
+        change = await service.replace_symbol(
             body.old_symbol,
             body.new_symbol,
             reason=body.reason,
             actor=actor_of(principal, request),
         )
-        return await _changed(change, service)
+        return await service.answer(change)
 
     return await once.answer(principal, produce)
 
@@ -198,7 +190,7 @@ async def replace_symbol(
 )
 async def get_history(
     _: ReaderDep,
-    service: MySymbolsDep,
+    trail: AuditTrailDep,
     since: Annotated[IsoDateTime | None, Query()] = None,
     symbol: Annotated[SymbolText | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -207,8 +199,7 @@ async def get_history(
     (`actor`, `request_id`) and why, the ranks and weights before and after, and the portfolio it
     left (`details`). `since` and `symbol` narrow it (a symbol matches as the member or as the one
     it replaced). Role: read."""
-    rows = await service.get_history(since=since, symbol=symbol, limit=limit)
-    return [HistoryRead.model_validate(r) for r in rows]
+    return await trail.get_history(since=since, symbol=symbol, limit=limit)
 
 
 @router.get(
@@ -218,10 +209,10 @@ async def get_history(
     summary="Replacement recommendations with their reasons and blocking reasons",
 )
 async def get_replacement_candidates(
-    _: ReaderDep, service: MySymbolsDep
+    _: ReaderDep, advice: ReplacementAdviceDep
 ) -> ReplacementCandidatesRead:
     """For the weakest members by score: the outsider that would take each one's place, the reasons
     for it, what blocks it now (the minimum holding time, the margin it must lead by, stale data)
     and whether it is actionable. Nothing here changes the portfolio: a replacement does
     (`POST /portfolio/replace-symbol`, or the autopilot when it is on). Role: read."""
-    return await service.evaluate_portfolio_replacement()
+    return await advice.evaluate_portfolio_replacement()

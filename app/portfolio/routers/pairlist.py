@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.platform.http.auth import ReaderDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
-from app.portfolio.dependencies import MySymbolsDep
+from app.portfolio.dependencies import PortfolioReadDep
 from app.portfolio.schemas.pairlist import Pairlist
 
 router = resource_router("", "interop")
@@ -25,5 +25,5 @@ router = resource_router("", "interop")
     "the forms stored at the last universe sync: a member KuCoin no longer lists keeps its "
     "pair (see `listed` in `GET /portfolio`).",
 )
-async def get_pairlist(_: ReaderDep, service: MySymbolsDep) -> Pairlist:
-    return await service.get_pairlist()
+async def get_pairlist(_: ReaderDep, reads: PortfolioReadDep) -> Pairlist:
+    return await reads.get_pairlist()

@@ -23,9 +23,10 @@ from app.platform.core.errors import ConflictError
 from app.platform.db.models import EventOutbox
 from app.platform.settings_store.reader import read_setting
 from app.portfolio.autopilot import INTERIM, METHOD, AutopilotService, PolicyTarget
-from app.portfolio.membership import CategoryExcluded, MembershipService
+from app.portfolio.membership import CategoryExcluded
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.repository import PortfolioRepository
+from app.portfolio.service import MySymbolsService
 from app.settings.registry import SETTINGS
 from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.helpers import set_config
@@ -76,7 +77,7 @@ async def top(api: httpx.AsyncClient) -> list[str]:
 @pytest.fixture
 def autopilot(sim_app: FastAPI, session: AsyncSession) -> AutopilotService:
     state = sim_app.state.app_state
-    return AutopilotService(session, MembershipService(session, state.gateway, state.prices))
+    return AutopilotService(session, MySymbolsService(session, state.gateway, state.prices))
 
 
 class TestSetting:

@@ -31,11 +31,11 @@ from app.platform.webhooks.dispatcher import WebhookDispatcher
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.correlation import pairwise_correlation
 from app.portfolio.member_exits import ExitService
-from app.portfolio.membership import MembershipService
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from app.portfolio.policy.exit_rule import choose_replacements, due_exits, exit_outsiders
 from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
 from app.portfolio.repository import PortfolioRepository
+from app.portfolio.service import MySymbolsService
 from app.portfolio.settings import load_portfolio_config
 from app.scoring.models import ScoringRun, SymbolScore
 from app.scoring.repository import ScoringRepository
@@ -459,7 +459,7 @@ class TestReplayParity:
         assert run is not None and run.spend["planned"]["rotation"] == []
         config = await load_portfolio_config(session)
         state = sim_app.state.app_state
-        membership = MembershipService(session, state.gateway, state.prices)
+        membership = MySymbolsService(session, state.gateway, state.prices)
         live = await ExitService(session, membership).decide(run, config, run.started_at)
         # The pure rule (the replay's) on the facts the live path built.
         due = due_exits(live.facts, config.policy.exit_grace_hours)

@@ -10,22 +10,28 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import aiohttp
 import numpy as np
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.policy import Holding, PolicyState, step, target_weights
+from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
+from app.market.prices import PriceCache
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.replacement_facts import RunScores
-from app.portfolio.replacement_advice import evaluate_replacements
+from app.portfolio.replacement_advice import ReplacementAdviceService
+from app.portfolio.service import MySymbolsService
 from app.portfolio.settings import load_portfolio_config
-from app.portfolio.target_weights import calculate_dynamic_weights
 from app.settings.registry import DEFAULTS
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config
+from tests.kucoin_sim.app import KucoinSimulator
 from tests.replay_data import START_MS, random_walks
+from tests.sim_fixtures import make_client, make_gateway
 
 MEMBERS = 4
 HELD_H = 100
@@ -34,11 +40,19 @@ POLICY = policy_config(
 )
 
 
+@pytest.fixture
+def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGateway:
+    """The live side's gateway (the weights read none of it)."""
+    return make_gateway(make_client(http, sim.base_url))
+
+
 def at(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
 
-async def test_live_and_replay_reach_the_same_decision(session: AsyncSession) -> None:
+async def test_live_and_replay_reach_the_same_decision(
+    session: AsyncSession, gateway: KucoinGateway
+) -> None:
     history = random_walks(10, 400, seed=11)
     t = START_MS + 380 * HOUR_MS
     earlier = context_at(history, t - 24 * HOUR_MS, POLICY, set())
@@ -74,11 +88,10 @@ async def test_live_and_replay_reach_the_same_decision(session: AsyncSession) ->
             weight=Decimal(25),
             included_at=at(t - HELD_H * HOUR_MS),
         )
-    report = await evaluate_replacements(session, at(t))
+    report = await ReplacementAdviceService(session).evaluate_portfolio_replacement(at(t))
     config = await load_portfolio_config(session)
-    live_weights = await calculate_dynamic_weights(
-        session, [rows[i] for i in weakest], config, now=at(t)
-    )
+    weighting = MySymbolsService(session, gateway, PriceCache(gateway))
+    live_weights = await weighting.weights_for([rows[i] for i in weakest], config, now=at(t))
 
     live = {r.member: (r.outsider, r.lead, r.reasons, r.blocking) for r in report.recommendations}
     replayed = {
@@ -140,7 +153,7 @@ async def test_a_1h_replay_and_the_live_15_minute_cadence_decide_alike(
             weight=Decimal(25),
             included_at=at(t - HELD_H * HOUR_MS),
         )
-    report = await evaluate_replacements(session, at(t))
+    report = await ReplacementAdviceService(session).evaluate_portfolio_replacement(at(t))
 
     def verdict(outsider: str | None, blocking: list[str]) -> tuple[str | None, list[str]]:
         # How many runs a streak took differs (four a run live): the hours it spans do not.

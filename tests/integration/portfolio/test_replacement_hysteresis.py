@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
-from app.portfolio.replacement_advice import evaluate_replacements
-from app.portfolio.schemas.members import RecommendationRead
+from app.portfolio.replacement_advice import ReplacementAdviceService
+from app.portfolio.schemas.members import RecommendationRead, ReplacementCandidatesRead
 from app.scoring.models import ScoringRun
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config
@@ -81,6 +81,11 @@ async def scoring_runs(
     return runs
 
 
+async def advice(session: AsyncSession) -> ReplacementCandidatesRead:
+    """The replacement advice at NOW."""
+    return await ReplacementAdviceService(session).evaluate_portfolio_replacement(NOW)
+
+
 async def recommended_after(
     session: AsyncSession, *outsider: str | None, hours: int = 0, held: timedelta = HELD
 ) -> tuple[list[ScoringRun], RecommendationRead]:
@@ -89,7 +94,7 @@ async def recommended_after(
     book = await held_portfolio(session, held)
     await configure(session, hours=hours)
     runs = await scoring_runs(session, book, *outsider)
-    report = await evaluate_replacements(session, NOW)
+    report = await advice(session)
     assert report.run_ids == [run.id for run in reversed(runs)][: hours + 1]
     [rec] = report.recommendations
     assert (rec.member, rec.member_rank, rec.outsider) == ("WEAKUSDT", 2, "OUTUSDT")
@@ -235,7 +240,7 @@ class TestCandidates:
         scores = {book.strong: STRONG, book.weak: WEAK, book.outsider: "60"}
         await make_run(session, {**scores, middle: "40"}, started_at=NOW - HOUR)
         await make_run(session, {**scores, middle: "55"}, started_at=NOW)
-        weakest, next_weakest = (await evaluate_replacements(session, NOW)).recommendations
+        weakest, next_weakest = (await advice(session)).recommendations
         assert (weakest.member, weakest.member_score) == ("WEAKUSDT", WEAK)
         assert (weakest.outsider, weakest.actionable) == ("OUTUSDT", True)
         # The only outsider is already recommended for WEAK: none is left for MIDDLE.
@@ -249,7 +254,7 @@ class TestCadence:
         book = await held_portfolio(session)
         await configure(session, hours=24)
         runs = await scoring_runs(session, book, *["60"] * 97, every=timedelta(minutes=15))
-        report = await evaluate_replacements(session, NOW)
+        report = await advice(session)
         assert report.run_ids == [run.id for run in reversed(runs)]
         [rec] = report.recommendations
         assert rec.actionable is True
@@ -264,7 +269,7 @@ class TestCadence:
         book = await held_portfolio(session)
         await configure(session, hours=24)
         await scoring_runs(session, book, *["60"] * 96, every=timedelta(minutes=15))
-        [rec] = (await evaluate_replacements(session, NOW)).recommendations
+        [rec] = (await advice(session)).recommendations
         assert rec.actionable is False
         assert rec.blocking == [
             "lead of 5 points held over 23.7 h of the 24 h required (96 runs in a row)"
@@ -276,5 +281,5 @@ class TestCadence:
         book = await held_portfolio(session)
         await configure(session, hours=24)
         runs = await scoring_runs(session, book, *["60"] * 5, every=timedelta(hours=12))
-        report = await evaluate_replacements(session, NOW)
+        report = await advice(session)
         assert report.run_ids == [runs[4].id, runs[3].id, runs[2].id]

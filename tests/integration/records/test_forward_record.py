@@ -35,10 +35,10 @@ from app.platform.core.config import Settings
 from app.platform.core.units import HOUR_MS
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.portfolio.autopilot import AutopilotService
-from app.portfolio.membership import MembershipService
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.policy.settings import PolicyConfig
 from app.portfolio.repository import PortfolioRepository
+from app.portfolio.service import MySymbolsService
 from app.records.as_run_update import AsRunService
 from app.records.forward_read import ForwardEvidenceService
 from app.records.forward_service import ForwardService
@@ -371,7 +371,7 @@ CHURN = {
 
 def following(session: AsyncSession, gateway: KucoinGateway) -> ForwardService:
     """The `forward_record` job's service with the autopilot, without challengers."""
-    membership = MembershipService(session, gateway, PriceCache(gateway))
+    membership = MySymbolsService(session, gateway, PriceCache(gateway))
     return ForwardService(session, AutopilotService(session, membership), ())
 
 
@@ -384,7 +384,7 @@ class TestAutopilot:
         then the as-run record marks what is stored."""
         sessions, inception, _ = stored
         clock = [inception - HALF_HOUR]
-        for module in ("membership", "autopilot"):
+        for module in ("service", "autopilot"):
             monkeypatch.setattr(f"app.portfolio.{module}.utcnow", lambda: clock[0])
         hours = 30
         passes = []

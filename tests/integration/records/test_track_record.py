@@ -30,8 +30,8 @@ from app.main import create_app
 from app.market.models import Symbol
 from app.platform.core.config import Settings
 from app.platform.db.engine import create_engine, create_sessionmaker
+from app.portfolio.audit_trail import AuditTrailService
 from app.portfolio.models import PortfolioHistory
-from app.portfolio.timeline_export import portfolio_timeline
 from app.records.as_run_read import LiveEvidenceService
 from app.records.as_run_update import AsRunService
 from app.records.models import TrackRecord, TrackRecordDecision, TrackRecordHour
@@ -194,7 +194,7 @@ async def stored_equity(session: AsyncSession) -> dict[str, np.ndarray]:
 
 class TestAsRunRecord:
     async def test_hour_by_hour_it_equals_the_replay_of_the_same_decisions(
-        self, stored: Any, tmp_path: Path
+        self, stored: Any, gateway: KucoinGateway, tmp_path: Path
     ) -> None:
         sessions, inception, end, names = stored
         now = inception - HOUR
@@ -211,7 +211,8 @@ class TestAsRunRecord:
                 ).all()
             )
             history = await load_db_history(session, inception - 3 * 24 * HOUR, end - HOUR)
-            timeline = await portfolio_timeline(session, None, end, earliest=inception - HOUR)
+            trail = AuditTrailService(session, gateway)
+            timeline = await trail.timeline(None, end, earliest=inception - HOUR)
             document = (await LiveEvidenceService(session).document()).as_run
         assert document is not None
         hours = int((end - inception) / HOUR) + 1
