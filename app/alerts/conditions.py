@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kucoin.breaker import BreakerState
 from app.kucoin.gateway import KucoinGateway
-from app.market.category_evidence import CATEGORY_ALERT
+from app.market.category_verdicts import CATEGORY_ALERT
 from app.market.repository.candles import CandleRepository
 from app.platform.core.units import HOUR_MIN
 from app.platform.settings_store.declaration import between
@@ -49,7 +49,7 @@ PORTFOLIO_ALERT_KINDS = (
 """The kinds the alert check raises and resolves on each pass."""
 ALERT_KINDS = (*PORTFOLIO_ALERT_KINDS, CATEGORY_ALERT, MEMBER_EXIT, QUALIFIED)
 """Every kind. Three are named where they are raised, below the alerts, and stay until they are
-acknowledged or their cause ends: `category` (app.market.category_evidence) when the data rule
+acknowledged or their cause ends: `category` (app.market.category_verdicts) when the data rule
 newly classes a contract non-crypto or contradicts the exchange or the table, `member_exit`
 (app.portfolio.member_exits) when a member is due to leave, `challenger_qualified`
 (app.records.forward_service) when the forward rule qualifies a challenger."""

@@ -14,11 +14,11 @@ from typing import cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lab.algorithms_in_force import AlgorithmService, change_read
-from app.lab.calibration_evidence import WhatIfInputs, what_if
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import ReplayRangeError
 from app.lab.reports import WhatIfReport
 from app.lab.schemas import AlgorithmsChangeRead
+from app.lab.scoring_calibration import WhatIfInputs, what_if
 from app.scoring.models import ScoringAlgorithm
 from app.scoring.schemas import AlgorithmUpdate
 
@@ -48,7 +48,7 @@ def what_if_outcome(run: ReplayRun) -> AlgorithmsChangeRead:
 
 
 async def judged(judging: WhatIfInputs | str) -> tuple[WhatIfReport | None, str | None]:
-    """The evidence a change is recorded with (computed in the evidence worker: the caller holds
+    """The evidence a change is recorded with (computed in the lab worker: the caller holds
     no database connection meanwhile), or why there is none."""
     if isinstance(judging, str):
         return None, judging

@@ -15,12 +15,6 @@ from typing import Any, TypedDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.db_source import NoStoredHistory
-from app.lab.calibration_evidence import (
-    EvidenceService,
-    NotEnoughHistory,
-    ProposedAlgorithm,
-    WhatIfInputs,
-)
 from app.lab.models import ReplayRun
 from app.lab.reports import WhatIfReport
 from app.lab.schemas import (
@@ -28,6 +22,12 @@ from app.lab.schemas import (
     AlgorithmsChangeRead,
     AlgorithmsInForceRead,
     WhatIf,
+)
+from app.lab.scoring_calibration import (
+    NotEnoughHistory,
+    ProposedAlgorithm,
+    ScoringCalibrationService,
+    WhatIfInputs,
 )
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError, ValidationFailedError
@@ -211,7 +211,7 @@ class AlgorithmService:
         transaction commits), or, when the stored history is too short to judge it, the dry
         run's answer without evidence."""
         try:
-            return await EvidenceService(self.session).queue_what_if(
+            return await ScoringCalibrationService(self.session).queue_what_if(
                 proposal.after,
                 proposal.before,
                 proposal.algorithms_json(),
@@ -222,7 +222,7 @@ class AlgorithmService:
 
     async def judging(self, proposal: Proposal) -> WhatIfInputs | str:
         """What judging `proposal` replays, read now, or why the stored history cannot judge it."""
-        evidence = EvidenceService(self.session)
+        evidence = ScoringCalibrationService(self.session)
         try:
             policies = await evidence.what_if_policies(proposal.after, proposal.before)
             params = await evidence.what_if_params(policies["current"])

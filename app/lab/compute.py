@@ -1,4 +1,4 @@
-"""What replays, calibrations and the what-if of a scoring change compute in the evidence worker
+"""What replays, calibrations and the what-if of a scoring change compute in the lab worker
 process (`app.platform.runtime.offload`): each reads its stored history here (`StoredHistory`),
 scores with the service's registries (`ScorerState`), reports through its `ProgressChannel` (which
 also carries a request to stop) and, through `stored`, hands back its report serialized."""

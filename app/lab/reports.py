@@ -1,5 +1,5 @@
 """A run's result as its report, and the configuration hash stored beside it: pure functions
-over the computed documents, which the evidence worker applies before the report travels back
+over the computed documents, which the lab worker applies before the report travels back
 (`worker.stored`), so it imports nothing heavier than these."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Runs queued replays, calibrations and what-ifs of the service's own history in the background
 of this process.
 
-A run is booked and its session released; the evidence worker process reads the stored history
+A run is booked and its session released; the lab worker process reads the stored history
 (with the warm-up its first decision needs) and computes it, one run at a time, and the report
 it hands back, serialized, is stored. The run engine (`app.platform.runs.run_engine`) beats its
 heartbeat while it waits for its turn and while it runs, with its progress, so a replica starting
@@ -30,7 +30,7 @@ from app.platform.core.errors import (
 )
 from app.platform.runs.run_engine import HEARTBEAT_S, LiveRun, RunEngine
 from app.platform.runtime.heap import release_free_heap
-from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker
+from app.platform.runtime.offload import LAB, SharedProgress, in_worker
 from app.platform.runtime.progress import RunAborted
 from app.platform.settings_store.reader import read_typed
 
@@ -138,7 +138,7 @@ class ReplayRunner:
                     progress.channel,
                     work.history,
                     *work.args,
-                    worker=EVIDENCE,
+                    worker=LAB,
                 )
             )
             computing.add_done_callback(_retrieved)

@@ -1,4 +1,4 @@
-"""The stored history a run computes on, read by the evidence worker itself: the service's event
+"""The stored history a run computes on, read by the lab worker itself: the service's event
 loop only books the run. Read there, ~10^5 rows took ~0.3 s of a one-second replay, and every
 request that met the read was slowed by it (`tests/bench/bench_evidence_health.py`)."""
 
@@ -40,7 +40,7 @@ class StoredHistory:
         return asyncio.run(self._read())
 
     async def _read(self) -> MarketHistory:
-        # Imported here, by the run: the evidence worker starts without the database's packages
+        # Imported here, by the run: the lab worker starts without the database's packages
         # (some 30 MB a process, app.platform.runtime.offload), and ends once its runs are done.
         from sqlalchemy.engine import make_url
         from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
@@ -49,7 +49,7 @@ class StoredHistory:
         from app.books.db_source import load_db_history
 
         postgres = make_url(self.database_url).get_backend_name() == "postgresql"
-        named = {"server_settings": {"application_name": "mysymbols-evidence"}}  # pg_stat_activity
+        named = {"server_settings": {"application_name": "mysymbols-lab"}}  # pg_stat_activity
         engine = create_async_engine(
             self.database_url,
             poolclass=NullPool,

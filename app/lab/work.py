@@ -1,5 +1,5 @@
 """What a queued run computes, by kind, read from the database before the compute: the policy,
-the range of stored history its function in the evidence worker (`app.lab.compute`)
+the range of stored history its function in the lab worker (`app.lab.compute`)
 reads there, its other arguments, and how its result becomes the stored report."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.replay_config import DeploymentSettings, deployment_policy
 from app.books.simulation.replay_params import config_json, policy_hash
-from app.lab.calibration_evidence import EvidenceService
 from app.lab.compute import calibration_run, replay_run, what_if_run
 from app.lab.models import ReplayRun
 from app.lab.reports import (
@@ -22,6 +21,7 @@ from app.lab.reports import (
     proposed_hash,
     what_if_document,
 )
+from app.lab.scoring_calibration import ScoringCalibrationService
 from app.lab.service import (
     calibration_params_of,
     params_of,
@@ -55,7 +55,7 @@ async def prepared(session: AsyncSession, run: ReplayRun, settings: DeploymentSe
     `settings`, which the caller read."""
     params = params_of(run)
     if run.kind == "what_if":
-        evidence = EvidenceService(session)
+        evidence = ScoringCalibrationService(session)
         policies = await evidence.what_if_policies(
             RunConfig.from_json(run.params["proposed"]),
             RunConfig.from_json(run.params["current"]),

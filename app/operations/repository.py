@@ -154,8 +154,9 @@ class RetentionRepository:
 
     async def old_replay_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
         """Ended replay runs that ended before `before`, but never the newest succeeded run of
-        a kind, nor the newest succeeded calibration of a configuration (`EvidenceService.latest`
-        reads the one of the configuration in force, and names the newest of any)."""
+        a kind, nor the newest succeeded calibration of a configuration
+        (`ScoringCalibrationService.latest` reads the one of the configuration in force, and names
+        the newest of any)."""
         succeeded = ReplayRun.status == "succeeded"
         newest_of_kind = select(func.max(ReplayRun.id)).where(succeeded).group_by(ReplayRun.kind)
         newest_calibrations = (

@@ -23,7 +23,7 @@ from app.kucoin import spend
 from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleRefresh, CandleService, last_closed_open_time
-from app.market.category_evidence import CategoryEvidenceService
+from app.market.category_verdicts import CategoryVerdictService
 from app.market.funding import FundingStore
 from app.market.models import Symbol
 from app.market.repository.candles import CandleRepository
@@ -217,7 +217,7 @@ class ScoringRunService:
                 collecting.cancel()  # nothing once it is done
         funding = FundingStore(self.session)
         await funding.store(symbols, snapshot.settlements, asked_until=as_of)
-        await CategoryEvidenceService(self.session).refresh(symbols, as_of)  # once a UTC day
+        await CategoryVerdictService(self.session).refresh(symbols, as_of)  # once a UTC day
         await end_write_turn(self.session)
         snapshot = snapshot.with_funding(await funding.history(symbols, as_of))
         checkpoint(0.8)

@@ -100,7 +100,7 @@ class Walk:
 
 
 def finished_run(kind: str, report: dict[str, Any], hash_: str | None = None) -> ReplayRun:
-    """A succeeded run of `kind` holding `report`, as the evidence worker leaves one."""
+    """A succeeded run of `kind` holding `report`, as the lab worker leaves one."""
     now = utcnow()
     data = report["data"]
     return ReplayRun(

@@ -12,7 +12,7 @@ period instead), against the loopback simulator, primed with 10 members. wrk, pi
 sends the eight reads below in turn from `--connections` connections, one minute at a time. After
 each minute: req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the worst read's; each
 read's p99 a minute summed up at the end), non-2xx, the resident memory of the service's process
-tree (the app and its evidence worker) and of the app alone, what tracemalloc traces, and the
+tree (the app and its lab worker) and of the app alone, what tracemalloc traces, and the
 garbage collector's full collections so far, its longest collection, the objects in its oldest
 generation and the compiled statements SQLAlchemy caches.
 `--fill-minutes N` first stores the universe's history (every job every minute, no reads, until

@@ -326,15 +326,15 @@ class TestDomains:
         """The old tangle, alerts -> portfolio -> market -> alerts: market and the earlier
         signals raise alerts through the platform's `db`, never through the alerts domain."""
         graph = {
-            "app.market.category_evidence": {
+            "app.market.category_verdicts": {
                 "app.alerts.conditions",
                 "app.platform.db.repositories.x",
             },
             "app.signals.service": {"app.alerts.repository", "app.signals.models"},
-            "app.alerts.conditions": {"app.market.category_evidence", "app.signals.service"},
+            "app.alerts.conditions": {"app.market.category_verdicts", "app.signals.service"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.market.category_evidence -> app.alerts.conditions",
+            "app.market.category_verdicts -> app.alerts.conditions",
             "app.signals.service -> app.alerts.repository",
         ]
 

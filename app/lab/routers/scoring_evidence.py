@@ -7,8 +7,8 @@ from typing import Annotated, cast
 from fastapi import Depends, Query, Request, Response, status
 
 from app.lab.calibration.calibration_report import CalibrationReport
-from app.lab.calibration_evidence import EvidenceService
 from app.lab.schemas import EvidenceRead, ReplaySummary
+from app.lab.scoring_calibration import ScoringCalibrationService
 from app.platform.http.auth import AdminDep, ReaderDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
@@ -18,12 +18,14 @@ from app.platform.schemas.common import problem_responses
 router = resource_router("/scoring", "scoring")
 
 
-async def get_evidence_service(session: SessionDep) -> EvidenceService:
+async def get_scoring_calibration_service(session: SessionDep) -> ScoringCalibrationService:
     """The request's walk-forward evidence, in the request's one transaction."""
-    return EvidenceService(session)
+    return ScoringCalibrationService(session)
 
 
-EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
+ScoringCalibrationDep = Annotated[
+    ScoringCalibrationService, Depends(get_scoring_calibration_service)
+]
 
 
 @router.get(
@@ -35,7 +37,7 @@ EvidenceDep = Annotated[EvidenceService, Depends(get_evidence_service)]
     responses=problem_responses(404),
 )
 async def get_scoring_evidence(
-    _: ReaderDep, evidence: EvidenceDep, request: Request
+    _: ReaderDep, evidence: ScoringCalibrationDep, request: Request
 ) -> EvidenceRead:
     """From the newest walk-forward calibration of the configuration in force (requested with
     `POST /scoring/evidence/refresh`, or weekly by the scheduler): the data range, the
@@ -67,7 +69,7 @@ async def get_scoring_evidence(
 )
 async def refresh_evidence(
     principal: AdminDep,
-    evidence: EvidenceDep,
+    evidence: ScoringCalibrationDep,
     request: Request,
     response: Response,
     learned: Annotated[

@@ -27,6 +27,18 @@ INSERT_CHUNK = 2000
 # round trips for ten symbols' 2000 hours.
 CLOSES_SLICE = 1000
 
+# A bar as the candle slices carry it: (symbol id, open time in epoch ms, open, high, low, close,
+# volume).
+BAR_COLUMNS = (
+    Candle.symbol_id,
+    epoch_ms(Candle.open_time),
+    Candle.open,
+    Candle.high,
+    Candle.low,
+    Candle.close,
+    Candle.volume,
+)
+
 
 class CandleRow(TypedDict):
     """A `candle` row to insert."""
@@ -87,17 +99,9 @@ class CandleRepository:
         known_at: datetime,
     ) -> AsyncIterator[np.ndarray]:
         """Candles opening in [start, end] already stored at `known_at` (point in time), as
-        (symbol id, open time in epoch ms, open, high, low, close, volume), in slices (float
-        tables), so that the event loop serves other requests between them."""
-        query = select(
-            Candle.symbol_id,
-            epoch_ms(Candle.open_time),
-            Candle.open,
-            Candle.high,
-            Candle.low,
-            Candle.close,
-            Candle.volume,
-        ).where(
+        `BAR_COLUMNS`, in slices (float tables), so that the event loop serves other requests
+        between them."""
+        query = select(*BAR_COLUMNS).where(
             Candle.symbol_id.in_(symbol_ids),
             Candle.granularity_min == granularity_min,
             Candle.open_time >= start,
@@ -181,19 +185,10 @@ class CandleRepository:
     def bars(
         self, granularity_min: int, start: datetime, end: datetime
     ) -> AsyncIterator[np.ndarray]:
-        """(symbol id, open time in epoch ms, open, high, low, close, volume) of every symbol's
-        candles opening in [start, end], by symbol then time (a replay's history), in slices
-        (float tables)."""
+        """Every symbol's candles opening in [start, end] as `BAR_COLUMNS`, by symbol then time
+        (a replay's history), in slices (float tables)."""
         query = (
-            select(
-                Candle.symbol_id,
-                epoch_ms(Candle.open_time),
-                Candle.open,
-                Candle.high,
-                Candle.low,
-                Candle.close,
-                Candle.volume,
-            )
+            select(*BAR_COLUMNS)
             .where(
                 Candle.granularity_min == granularity_min,
                 Candle.open_time >= start,

@@ -2,14 +2,14 @@
 
 A worker thread was not enough: scoring 150 symbols in a thread held the GIL, and on one core
 the CPU, for milliseconds at a time, and `/health`'s p99 during a run was about 5x idle. Each
-kind of work has its own worker process (`SCORING`; `EVIDENCE`: replays, calibrations, the
+kind of work has its own worker process (`SCORING`; `LAB`: replays, calibrations, the
 what-if of a scoring change; `READS`: the heavy reads' maths, correlation, risk figures and risk
 weights), so a calibration of minutes never delays a scoring run, nor either a caller's read. A
 worker serves the whole service process (every app in it), started on first use with `spawn`
 (safe beside the event loop's threads) and stopped at interpreter exit, or ended by
 `stop_workers` when a signal stops the service (uvicorn re-raises the SIGTERM it shut down on:
 no interpreter exit); a worker that died is replaced on the next call, and one used seldom
-(`RETIRE_AFTER_S`: evidence) ends once idle. Killed (SIGKILL), the service leaves its workers to
+(`RETIRE_AFTER_S`: the lab's) ends once idle. Killed (SIGKILL), the service leaves its workers to
 end with it (Linux).
 
 A worker imports what its calls name and no more: their modules (`app.scoring.run_scores`,
@@ -53,15 +53,15 @@ from app.platform.runtime.progress import RunAborted
 T = TypeVar("T")
 
 SCORING = "scoring"
-EVIDENCE = "evidence"
+LAB = "lab"
 READS = "reads"
 
 # A new worker is ready within a second of the next call (its spawn and imports).
 WORKER_RETRY_AFTER_S = 2
 
-# Evidence runs come minutes or hours apart: their worker (some 60 MB once a run has read the
+# The lab's runs come minutes or hours apart: their worker (some 60 MB once a run has read the
 # database) ends once idle this long; the next run's starts in about a second, in its own process.
-RETIRE_AFTER_S = {EVIDENCE: 30.0}
+RETIRE_AFTER_S = {LAB: 30.0}
 
 _pools: dict[str, ProcessPoolExecutor] = {}
 _ended: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # by `stop_workers`
@@ -79,7 +79,7 @@ NAME_BYTES = 15  # the kernel's limit for a thread's name (ps, top)
 # kernel still lets the running worker finish its slice (milliseconds) before the loop runs.
 # The price: on a core kept busy without pause, a run gets a sliver of it and slows, by design
 # (requests first). Scoring and the reads keep the normal class: someone waits for them.
-IDLE_CLASS = {SCORING: False, EVIDENCE: True, READS: False}
+IDLE_CLASS = {SCORING: False, LAB: True, READS: False}
 
 
 def _start_worker(worker: str, idle_class: bool) -> None:
@@ -114,7 +114,7 @@ async def stop_workers(timeout_s: float) -> None:
     """End every worker (the process is ending by a signal, so the interpreter exit that would
     never comes) and release its pool's queues, waiting up to `timeout_s`. The service aborted
     its runs first, so nothing a call in flight returns is used: it is not waited for (an
-    idle-class evidence worker on a busy machine took seconds to reach its next step, past the
+    idle-class lab worker on a busy machine took seconds to reach its next step, past the
     deployment's graceful timeout)."""
     with _starting:
         pools = list(_pools.values())

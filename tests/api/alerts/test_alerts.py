@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.log import AlertLog
-from app.market.category_evidence import CATEGORY_ALERT
+from app.market.category_verdicts import CATEGORY_ALERT
 from app.platform.db.models import EventOutbox
 from app.portfolio.member_exits import MEMBER_EXIT
 from app.records.forward_service import QUALIFIED

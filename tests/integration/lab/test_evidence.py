@@ -26,7 +26,7 @@ from app.main import create_app
 from app.platform.core.config import Settings
 from app.platform.core.errors import ConflictError
 from app.platform.db.engine import create_engine, create_sessionmaker
-from app.platform.runtime.offload import EVIDENCE, in_worker
+from app.platform.runtime.offload import LAB, in_worker
 from app.platform.scheduler.loop import Scheduler
 from app.records.keeping.challengers import CHALLENGERS
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
@@ -187,7 +187,7 @@ class TestEvidence:
         assert run["status"] == "aborted" and run["progress"] < 1, run
         assert run["report"] is None
         # The worker ended the calibration at its next step: it is free for the next run.
-        assert await asyncio.wait_for(in_worker(os.getpid, worker=EVIDENCE), 30) != os.getpid()
+        assert await asyncio.wait_for(in_worker(os.getpid, worker=LAB), 30) != os.getpid()
 
     async def test_the_scheduled_refresh_queues_a_calibration_that_runs_after_its_commit(
         self, api: httpx.AsyncClient, app_state: AppState

@@ -3,7 +3,7 @@ in flight are capped (409 beyond), a run's decisions x members (422 beyond) and 
 stops, failed), `DELETE /replays/{id}` cancels a queued or a running run,
 and a starting replica aborts only the runs of replicas that are gone.
 
-The evidence worker's computation is replaced by one that waits until the test releases it, so
+The lab worker's computation is replaced by one that waits until the test releases it, so
 a run stays `running` for as long as a test needs (everything else, the database included, is
 real)."""
 
@@ -45,7 +45,7 @@ GUARD_S = 60  # only against a hang: every wait below ends on an event, long bef
 
 @dataclass
 class HeldWorker:
-    """The evidence worker's stand-in: each computation waits until `release` is set."""
+    """The lab worker's stand-in: each computation waits until `release` is set."""
 
     release: asyncio.Event = field(default_factory=asyncio.Event)
     entered: asyncio.Event = field(default_factory=asyncio.Event)

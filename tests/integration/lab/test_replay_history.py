@@ -159,7 +159,7 @@ class TestReplaysApi:
         sim: KucoinSimulator,
         make_settings: Callable[..., Settings],
     ) -> None:
-        """The candles and settlements a replay computes on are read by the evidence worker,
+        """The candles and settlements a replay computes on are read by the lab worker,
         over a connection of its own: the service's engine runs none of those reads."""
         engine, _, _, _ = await imported(database, gateway, make_settings)
         await engine.dispose()

@@ -4,7 +4,7 @@ days there are of the days needed."""
 
 from __future__ import annotations
 
-from app.lab.calibration_evidence import MIN_TRAIN_DAYS, too_short
+from app.lab.scoring_calibration import MIN_TRAIN_DAYS, too_short
 from tests.api.unsaid_figures import unsaid
 
 NEEDED = MIN_TRAIN_DAYS + 2

@@ -1,5 +1,5 @@
 """The database password stays out of reprs (logged objects, tracebacks with locals, pickled
-calls to the evidence worker shown in errors): the stored history a run reads, the settings."""
+calls to the lab worker shown in errors): the stored history a run reads, the settings."""
 
 from __future__ import annotations
 

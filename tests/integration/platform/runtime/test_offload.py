@@ -21,7 +21,7 @@ import pytest
 from app.platform.core.errors import WorkerUnavailableError
 from app.platform.runtime import offload
 from app.platform.runtime.offload import (
-    EVIDENCE,
+    LAB,
     READS,
     SCORING,
     ProgressChannel,
@@ -42,10 +42,10 @@ ROOT = Path(__file__).resolve().parents[4]
 # outright.
 KILLED_SERVICE = """
 import asyncio, os, signal
-from app.platform.runtime.offload import EVIDENCE, READS, SCORING, in_worker
+from app.platform.runtime.offload import LAB, READS, SCORING, in_worker
 
 async def pids():
-    return [await in_worker(os.getpid, worker=w) for w in (SCORING, EVIDENCE, READS)]
+    return [await in_worker(os.getpid, worker=w) for w in (SCORING, LAB, READS)]
 
 print(*asyncio.run(pids()), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
@@ -172,35 +172,35 @@ def test_adopting_a_state_restores_this_processs_registries_afterwards() -> None
     assert registries() == before
 
 
-async def test_evidence_work_has_a_worker_of_its_own_that_scoring_never_waits_behind() -> None:
-    scoring, evidence = await in_worker(os.getpid), await in_worker(os.getpid, worker=EVIDENCE)
-    assert len({scoring, evidence, os.getpid()}) == 3
-    busy = asyncio.ensure_future(in_worker(time.sleep, 3.0, worker=EVIDENCE))
-    assert await in_worker(os.getpid) == scoring  # answered while the evidence worker sleeps
+async def test_lab_work_has_a_worker_of_its_own_that_scoring_never_waits_behind() -> None:
+    scoring, lab = await in_worker(os.getpid), await in_worker(os.getpid, worker=LAB)
+    assert len({scoring, lab, os.getpid()}) == 3
+    busy = asyncio.ensure_future(in_worker(time.sleep, 3.0, worker=LAB))
+    assert await in_worker(os.getpid) == scoring  # answered while the lab worker sleeps
     assert not busy.done()
     await busy
 
 
-async def test_the_evidence_worker_ends_once_idle_and_the_next_run_gets_another(
+async def test_the_lab_worker_ends_once_idle_and_the_next_run_gets_another(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Evidence runs come hours apart: their worker is not kept between them; scoring's is."""
-    monkeypatch.setitem(offload.RETIRE_AFTER_S, EVIDENCE, 0.5)
+    monkeypatch.setitem(offload.RETIRE_AFTER_S, LAB, 0.5)
     scoring = await in_worker(os.getpid)
-    first = await in_worker(os.getpid, worker=EVIDENCE)
-    busy = asyncio.ensure_future(in_worker(time.sleep, 1.0, worker=EVIDENCE))
+    first = await in_worker(os.getpid, worker=LAB)
+    busy = asyncio.ensure_future(in_worker(time.sleep, 1.0, worker=LAB))
     await asyncio.sleep(0.7)  # idle long enough after the first call, but one is in flight
     assert alive(first)
     await busy
-    assert await in_worker(os.getpid, worker=EVIDENCE) == first  # the same, until idle
+    assert await in_worker(os.getpid, worker=LAB) == first  # the same, until idle
     assert await wait_until(lambda: not alive(first), timeout_s=10)
-    second = await in_worker(os.getpid, worker=EVIDENCE)
+    second = await in_worker(os.getpid, worker=LAB)
     assert second != first and alive(second)
     assert await in_worker(os.getpid) == scoring and alive(scoring)
 
 
 async def test_each_worker_says_what_it_is_for() -> None:
-    for kind in (SCORING, EVIDENCE, READS):
+    for kind in (SCORING, LAB, READS):
         pid = await in_worker(os.getpid, worker=kind)
         name = await asyncio.to_thread(Path(f"/proc/{pid}/comm").read_text)
         assert name.strip() == f"mysym-{kind}"
@@ -209,7 +209,7 @@ async def test_each_worker_says_what_it_is_for() -> None:
 async def test_reads_have_a_worker_of_their_own_that_waits_behind_no_run() -> None:
     """A caller waits for a heavy read: neither a calibration of minutes nor a scoring run
     holds it up."""
-    kinds = (SCORING, EVIDENCE, READS)
+    kinds = (SCORING, LAB, READS)
     workers = [await in_worker(os.getpid, worker=kind) for kind in kinds]
     assert len({*workers, os.getpid()}) == 4
     busy = [asyncio.ensure_future(in_worker(time.sleep, 3.0, worker=k)) for k in kinds[:2]]
@@ -248,17 +248,17 @@ async def test_what_the_maths_refuses_in_a_worker_reaches_the_service_whole() ->
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the idle scheduling class is Linux's")
-async def test_evidence_yields_the_core_to_everything_else_and_scoring_and_reads_do_not() -> None:
+async def test_lab_work_yields_the_core_to_everything_else_and_scoring_and_reads_do_not() -> None:
     """Where worker and service share a core, a waking event loop preempts an idle-class
-    evidence run at once; a scoring run keeps the normal class (a request waits for it)."""
-    assert await in_worker(os.sched_getscheduler, 0, worker=EVIDENCE) == os.SCHED_IDLE
+    lab run at once; a scoring run keeps the normal class (a request waits for it)."""
+    assert await in_worker(os.sched_getscheduler, 0, worker=LAB) == os.SCHED_IDLE
     assert await in_worker(os.sched_getscheduler, 0) == os.SCHED_OTHER
     assert await in_worker(os.sched_getscheduler, 0, worker=READS) == os.SCHED_OTHER
     assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the service itself: untouched
 
 
 async def test_a_run_in_the_worker_reports_its_progress_and_stops_when_asked() -> None:
-    """The evidence runs' channel, in the scoring worker: the evidence worker's idle scheduling
+    """The lab runs' channel, in the scoring worker: the lab worker's idle scheduling
     class (tested above) gets next to no CPU on a machine kept busy, as CI's is, and starved
     its first report past the wait once (its spawn and imports, in the idle class)."""
     progress = SharedProgress()
@@ -285,10 +285,9 @@ async def test_a_run_in_the_worker_reports_its_progress_and_stops_when_asked() -
 async def test_a_stop_ends_the_workers_without_waiting_for_their_calls_in_flight() -> None:
     """At a signal the service has aborted its runs before it stops the workers: a call still in
     flight is never used, so the stop ends it rather than wait (here: an hour)."""
-    workers = [await in_worker(os.getpid, worker=kind) for kind in (SCORING, EVIDENCE)]
+    workers = [await in_worker(os.getpid, worker=kind) for kind in (SCORING, LAB)]
     calls = [
-        asyncio.ensure_future(in_worker(time.sleep, 3600.0, worker=kind))
-        for kind in (SCORING, EVIDENCE)
+        asyncio.ensure_future(in_worker(time.sleep, 3600.0, worker=kind)) for kind in (SCORING, LAB)
     ]
     await asyncio.sleep(0.5)  # both calls reach their workers
     await stop_workers(timeout_s=60)

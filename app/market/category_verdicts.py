@@ -55,7 +55,7 @@ class CategoryNews:
     why: str
 
 
-class CategoryEvidenceService:
+class CategoryVerdictService:
     """Keeps each scored contract's session-rule verdict current, once a UTC day."""
 
     def __init__(self, session: AsyncSession) -> None:

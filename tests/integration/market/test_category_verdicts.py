@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.models import Alert
 from app.books.simulation.market_history import MarketHistory
-from app.market.category_evidence import CategoryEvidenceService
+from app.market.category_verdicts import CategoryVerdictService
 from app.market.contracts.trading_sessions import SILENT_MAX, WEEKEND_MAX, WINDOW_HOURS
 from app.market.models import Candle, Symbol
 from app.market.service import symbol_category
@@ -74,7 +74,7 @@ class TestRefresh:
         self, session: AsyncSession
     ) -> None:
         coin, share = await stored_pair(session)
-        news = await CategoryEvidenceService(session).refresh([coin, share], AS_OF)
+        news = await CategoryVerdictService(session).refresh([coin, share], AS_OF)
         assert (coin.category_data, share.category_data) == ("crypto", "equity")
         assert coin.category_data_day_ms == share.category_data_day_ms == DAY_MS
         assert share.category_figures is not None
@@ -92,7 +92,7 @@ class TestRefresh:
 
     async def test_news_is_an_event_and_a_warning_alert(self, session: AsyncSession) -> None:
         coin, share = await stored_pair(session)
-        await CategoryEvidenceService(session).refresh([coin, share], AS_OF)
+        await CategoryVerdictService(session).refresh([coin, share], AS_OF)
         events, alerts = await announced(session)
         assert [e.payload["symbol"] for e in events] == [share.symbol]
         assert events[0].payload["category"] == "equity"
@@ -109,7 +109,7 @@ class TestRefresh:
         decides the contract under the rule in force, and a change to non-crypto is news."""
         coin, share = await stored_pair(session)
         share.category_data, share.category_figures = "crypto", {"verdict": "crypto"}
-        news = await CategoryEvidenceService(session).refresh([coin, share], AS_OF)
+        news = await CategoryVerdictService(session).refresh([coin, share], AS_OF)
         assert share.category_data == "equity" and share.category_data_day_ms == DAY_MS
         assert share.category_figures is not None and "night_floor" in share.category_figures
         assert [(n.symbol, n.category, n.previous) for n in news] == [
@@ -119,7 +119,7 @@ class TestRefresh:
 
     async def test_decides_once_a_day(self, session: AsyncSession) -> None:
         coin, share = await stored_pair(session)
-        service = CategoryEvidenceService(session)
+        service = CategoryVerdictService(session)
         await service.refresh([coin, share], AS_OF)
         assert await service.refresh([coin, share], AS_OF + timedelta(hours=23)) == []
         assert len((await announced(session))[0]) == 1
@@ -130,7 +130,7 @@ class TestRefresh:
         history = coin_and_stock()
         share = await make_symbol(session)
         await store(session, share, history, 1, late=True)
-        await CategoryEvidenceService(session).refresh([share], AS_OF)
+        await CategoryVerdictService(session).refresh([share], AS_OF)
         assert share.category_data == "unknown"
         assert share.category_figures is not None and share.category_figures["weekend_hours"] == 0
 
@@ -140,14 +140,14 @@ class TestRefresh:
         history = coin_and_stock(hours=4 * 24)  # no weekend, and four weekdays of nights
         share = await make_symbol(session)
         await store(session, share, history, 1)
-        assert await CategoryEvidenceService(session).refresh([share], AS_OF) == []
+        assert await CategoryVerdictService(session).refresh([share], AS_OF) == []
         assert symbol_category(share).category == "unknown"
 
     async def test_the_exchange_decides_and_a_disagreement_is_news(
         self, session: AsyncSession
     ) -> None:
         coin, share = await stored_pair(session, asset_class="CRYPTO")
-        news = await CategoryEvidenceService(session).refresh([coin, share], AS_OF)
+        news = await CategoryVerdictService(session).refresh([coin, share], AS_OF)
         assert symbol_category(share).category == "crypto"
         assert symbol_category(share).source == "exchange"
         assert [(n.symbol, n.why) for n in news] == [
@@ -156,7 +156,7 @@ class TestRefresh:
 
     async def test_the_exchange_naming_a_stock_needs_no_news(self, session: AsyncSession) -> None:
         coin, share = await stored_pair(session, asset_class="STOCK")
-        assert await CategoryEvidenceService(session).refresh([coin, share], AS_OF) == []
+        assert await CategoryVerdictService(session).refresh([coin, share], AS_OF) == []
         assert (symbol_category(share).category, symbol_category(share).source) == (
             "equity",
             "exchange",
@@ -172,7 +172,7 @@ class TestTheMarket:
         btc, coin = await make_symbol(session, "BTC"), await make_symbol(session)
         await store(session, btc, history, 0)
         await store(session, coin, history, 0)  # the same walk: it moves with the market
-        await CategoryEvidenceService(session).refresh([coin], AS_OF)
+        await CategoryVerdictService(session).refresh([coin], AS_OF)
         figures = coin.category_figures
         assert figures is not None and figures["market_corr"] == 1.0
         assert figures["market_hours"] == 8 * 44  # the window's weekend hours, each with a return
@@ -185,7 +185,7 @@ class TestTheMarket:
         history = coin_and_stock()
         coin = await make_symbol(session)
         await store(session, coin, history, 0)
-        await CategoryEvidenceService(session).refresh([coin], AS_OF)
+        await CategoryVerdictService(session).refresh([coin], AS_OF)
         assert coin.category_figures is not None
         assert coin.category_figures["market_hours"] == 0
         assert coin.category_figures["market_corr"] is None
@@ -197,6 +197,6 @@ class TestTheMarket:
         btc, coin = await make_symbol(session, "BTC"), await make_symbol(session)
         await store(session, btc, history, 0, late=True)
         await store(session, coin, history, 0)
-        await CategoryEvidenceService(session).refresh([coin], AS_OF)
+        await CategoryVerdictService(session).refresh([coin], AS_OF)
         assert coin.category_figures is not None
         assert coin.category_figures["market_hours"] == 0

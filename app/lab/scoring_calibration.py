@@ -22,7 +22,7 @@ from app.lab.stored_history import StoredHistory
 from app.market.repository.candles import CandleRepository
 from app.platform.core.errors import ConflictError, InsufficientHistoryError, NotFoundError
 from app.platform.core.units import DAY, HOUR, HOUR_MIN
-from app.platform.runtime.offload import EVIDENCE, SharedProgress, in_worker
+from app.platform.runtime.offload import LAB, SharedProgress, in_worker
 from app.platform.settings_store.fields import setting_values
 from app.portfolio.policy.settings import PolicyConfig, PolicySettings
 from app.portfolio.settings import load_policy
@@ -82,7 +82,7 @@ def too_short(days: int, warm_up_h: int, stored_h: int) -> str:
     )
 
 
-class EvidenceService:
+class ScoringCalibrationService:
     """Walk-forward evidence of the configuration in force, and replays of proposed changes."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -241,7 +241,7 @@ class WhatIfInputs:
 
 
 async def what_if(inputs: WhatIfInputs) -> WhatIfReport:
-    """The what-if document of `inputs`, read and computed in the evidence worker (nothing here
+    """The what-if document of `inputs`, read and computed in the lab worker (nothing here
     holds a database connection meanwhile)."""
     progress = SharedProgress()
     try:
@@ -252,7 +252,7 @@ async def what_if(inputs: WhatIfInputs) -> WhatIfReport:
             inputs.history,
             inputs.policies,
             inputs.params,
-            worker=EVIDENCE,
+            worker=LAB,
         )
     finally:
         progress.stop()  # a cancelled request: the worker ends at its next decision
