@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 import app.tables  # noqa: F401  (registers every table on Base.metadata)
 from alembic import context
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.base import Base
 from app.platform.db.migrations import MIGRATION_LOCK_KEY, migration_target
 from app.platform.db.types import ExactDecimal, UTCDateTime
@@ -37,7 +37,7 @@ def target() -> tuple[str, str]:
     """The URL given to Alembic, else the one migrations run on (`migration_target`); and what
     gave it: the caller's name for it, else the variable it came from (a database that cannot
     be reached is said in a sentence naming it)."""
-    url, variable = migration_target(Settings())
+    url, variable = migration_target(Environment())
     given = config.get_main_option("sqlalchemy.url")
     return given or url, str(config.attributes.get("named_by") or variable)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from app.alerts import router as alerts
 from app.alerts.jobs import ALERT_CHECK
 from app.callers import router as access
+from app.configuration import router as config
 from app.lab.jobs import EVIDENCE_REFRESH
 from app.lab.routers import replays, scoring_algorithms, scoring_evidence
 from app.market import router as symbols
@@ -17,7 +18,7 @@ from app.market.gauges import market_gauges
 from app.market.jobs import UNIVERSE_SYNC
 from app.operations.jobs import RETENTION
 from app.operations.routers import health, status
-from app.platform.core.config_sections import SchedulerSettings
+from app.platform.core.environment_sections import SchedulerEnvironment
 from app.platform.http.routers import events
 from app.platform.http.scrape import DomainGauges
 from app.platform.scheduler import router as jobs
@@ -30,7 +31,6 @@ from app.records.gauges import record_gauges
 from app.records.jobs import FORWARD_RECORD, TRACK_RECORD, warm_forward
 from app.scoring import router as scores
 from app.scoring.jobs import SCORE_REFRESH
-from app.settings import router as config
 from app.signals import router as signals
 from app.signals.jobs import SIGNAL_PROCESSING
 from app.state import AppState
@@ -57,8 +57,8 @@ ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
-def _auto_rebalance(settings: SchedulerSettings) -> bool:
-    return settings.auto_rebalance
+def _auto_rebalance(environment: SchedulerEnvironment) -> bool:
+    return environment.auto_rebalance
 
 
 SCHEDULE: Schedule[AppState] = Schedule(

@@ -18,7 +18,7 @@ from app.kucoin.factory import create_gateway, create_http_session
 from app.kucoin.websocket import TickerStream
 from app.market.prices import PriceCache
 from app.platform.core import headers
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.log import configure_logging, log_writer
 from app.platform.core.paths import API_PREFIX
 from app.platform.core.security import BootstrapKeyring
@@ -73,19 +73,19 @@ CORS_RESPONSE_HEADERS = [
 ]
 
 
-def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> FastAPI:
-    """Build the service from explicit settings (tests pass their own, and the API suite where
+def create_app(environment: Environment, *, run_sessions: Sessions | None = None) -> FastAPI:
+    """Build the service from an explicit environment (tests pass their own, and the API suite where
     its background runs open their transactions: its rolled-back session)."""
-    configure_logging(settings.log_level, settings.log_format)
-    keyring = BootstrapKeyring(settings.api_keys)
+    configure_logging(environment.log_level, environment.log_format)
+    keyring = BootstrapKeyring(environment.api_keys)
     response_cache = ResponseCache(
-        settings.reads.cache_ttl_s,
-        single_process=settings.is_sqlite,
-        max_bytes=settings.reads.cache_max_bytes,
+        environment.reads.cache_ttl_s,
+        single_process=environment.is_sqlite,
+        max_bytes=environment.reads.cache_max_bytes,
         keyring=keyring,
-        open_reads=settings.auth.open_reads,
-        stale_s=settings.reads.stale_max_s,
-        refresh_ahead_s=settings.reads.refresh_ahead_s,
+        open_reads=environment.auth.open_reads,
+        stale_s=environment.reads.stale_max_s,
+        refresh_ahead_s=environment.reads.refresh_ahead_s,
     )
 
     @asynccontextmanager
@@ -102,20 +102,20 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         async with AsyncExitStack() as stack:
             shutdown = ShutdownSignal()
             stack.push_async_callback(_stop_workers_if_signalled, shutdown)
-            engine = create_engine(settings)
+            engine = create_engine(environment)
             stack.push_async_callback(engine.dispose)
-            http = create_http_session(settings.kucoin)
+            http = create_http_session(environment.kucoin)
             stack.push_async_callback(http.close)
             gateway = create_gateway(
-                settings.kucoin, http, shared=shared_window(settings, engine, replica_name())
+                environment.kucoin, http, shared=shared_window(environment, engine, replica_name())
             )
             prices = PriceCache(gateway)
             stream = None
-            if settings.kucoin.websocket_enabled:
+            if environment.kucoin.websocket_enabled:
                 stream = TickerStream(gateway.client, gateway.converter, prices.on_tick)
                 stack.push_async_callback(stream.stop)
             state = AppState(
-                settings=settings,
+                environment=environment,
                 engine=engine,
                 http=http,
                 keyring=keyring,
@@ -124,7 +124,7 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 schedule=SCHEDULE,
                 domain_gauges=DATABASE_GAUGES,
                 ticker_stream=stream,
-                portfolio_cache=PortfolioReadCache() if settings.portfolio.read_cache else None,
+                portfolio_cache=PortfolioReadCache() if environment.portfolio.read_cache else None,
                 response_cache=response_cache,
                 shutdown=shutdown,
                 run_sessions=run_sessions,
@@ -140,44 +140,44 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
                 await follower.resync()  # subscribed before serving; then after every change
                 follower.start()
                 stack.push_async_callback(follower.stop)
-            if not settings.is_sqlite:
+            if not environment.is_sqlite:
                 channels = {
                     EVENTS: _ignoring_payload(state.events.notify),
                     CHANGES: state.change_notified,
                 }
                 listener = ChangeListener(
-                    settings.database_url,
+                    environment.database_url,
                     channels=channels,
                     on_listening=_set_listening(state),
-                    connect_timeout_s=settings.database.connect_timeout_s,
+                    connect_timeout_s=environment.database.connect_timeout_s,
                 )
                 listener.start()
                 stack.push_async_callback(listener.stop)
             state.event_hub.start()
             stack.push_async_callback(state.event_hub.stop)
-            receivers = receiver_session(settings.webhooks)
+            receivers = receiver_session(environment.webhooks)
             stack.push_async_callback(receivers.close)
             webhooks = WebhookDispatcher(
-                settings.webhooks,
+                environment.webhooks,
                 state.sessionmaker,
                 receivers,
                 state.events,
                 replica=replica_name(),
-                poll_s=settings.events.poll_s,
+                poll_s=environment.events.poll_s,
             )
             webhooks.start()  # only when URLs are configured
             stack.push_async_callback(webhooks.stop)
             # Serve once the dispatcher follows the outbox, so no change after startup goes
             # unsent.
-            if settings.webhooks.urls and not await webhooks.ready(
-                settings.database.connect_timeout_s
+            if environment.webhooks.urls and not await webhooks.ready(
+                environment.database.connect_timeout_s
             ):
                 logger.warning("webhooks: not following the outbox yet; starting anyway")
             # The heavy reads' worker too: their first caller finds it ready, not spawning.
             prestart(heavy_reads.__name__, worker=READS)
             state.runs.start()
             stack.push_async_callback(state.runs.stop)
-            if settings.scheduler.enabled:
+            if environment.scheduler.enabled:
                 scheduler = Scheduler(state)
                 scheduler.start()
                 # No new ticks; a run in flight is the job runner's to stop.
@@ -203,27 +203,27 @@ def create_app(settings: Settings, *, run_sessions: Sessions | None = None) -> F
         # for, and Starlette's is built from the request's Host header.
         redirect_slashes=False,
     )
-    limits = app.state.caller_limits = CallerLimits(settings.limits, keyring)
+    limits = app.state.caller_limits = CallerLimits(environment.limits, keyring)
     app.add_middleware(  # request ids, body limit, callers' limits, response cache, metrics, log
         ProtectionLayer,
         limits=limits,
         cache=response_cache,
-        max_body_bytes=settings.limits.max_body_bytes,
+        max_body_bytes=environment.limits.max_body_bytes,
     )
-    if settings.cors.origins:  # outermost: preflights and the headers of every answer
+    if environment.cors.origins:  # outermost: preflights and the headers of every answer
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors.origins,
+            allow_origins=environment.cors.origins,
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_RESPONSE_HEADERS,
-            max_age=settings.cors.max_age_s,
+            max_age=environment.cors.max_age_s,
         )
-    install_error_handlers(app, retry_after_s=settings.database.retry_after_s)
-    install_openapi(app, settings.api_contact)
+    install_error_handlers(app, retry_after_s=environment.database.retry_after_s)
+    install_openapi(app, environment.api_contact)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
-    app.include_router(metrics.prometheus_router(settings.metrics))
+    app.include_router(metrics.prometheus_router(environment.metrics))
     install_docs(app)
     dashboard = install_dashboard(app)
     install_root(app, dashboard=f"{DASHBOARD}/" if dashboard else None)
@@ -259,7 +259,7 @@ def _set_listening(state: AppState) -> Callable[[bool], None]:
 def __getattr__(name: str) -> Any:
     """Build the module-level `app` on first access, so importing this module reads no env."""
     if name == "app":
-        app = create_app(Settings())
+        app = create_app(Environment())
         globals()["app"] = app
         return app
     raise AttributeError(name)

@@ -18,7 +18,7 @@ from app.market.prices import PriceCache
 from app.market.service import Holdings
 from app.operations.readiness_cache import SharedReadiness
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.security import BootstrapKeyring
 from app.platform.db.engine import create_sessionmaker
 from app.platform.db.repositories.jobs import JobRepository
@@ -40,7 +40,7 @@ from app.scoring.score_refresh import AfterScoring
 
 @dataclass
 class AppState:
-    settings: Settings
+    environment: Environment
     engine: AsyncEngine
     http: aiohttp.ClientSession
     keyring: BootstrapKeyring
@@ -88,17 +88,17 @@ class AppState:
         self.runs = RunEngine(
             self.run_sessions or self.sessionmaker,
             (JobRepository, ReplayRepository),
-            single_process=self.settings.is_sqlite,
+            single_process=self.environment.is_sqlite,
         )
         self.replays = ReplayRunner(self.runs)
         self.after_scoring = ExitsAndProposals(self)
         self.jobs = JobRunner(
             self.runs,
             context=self,
-            trim_heap=self.settings.scheduler.trim_heap_after_runs,
-            request_gap_s=self.settings.scheduler.request_gap_s,
+            trim_heap=self.environment.scheduler.trim_heap_after_runs,
+            request_gap_s=self.environment.scheduler.request_gap_s,
         )
-        events = self.settings.events
+        events = self.environment.events
         self.event_hub = EventHub(
             self.sessionmaker, self.events, poll_s=events.poll_s, stream_buffer=events.stream_buffer
         )

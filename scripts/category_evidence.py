@@ -41,6 +41,7 @@ from app.books.simulation.data_categories import day_figures
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
 from app.cli.dataset_runs import default_range
+from app.configuration.registry import DEFAULTS
 from app.lab.csv_source import CANDLES, load_csv_folder
 from app.lab.replay.replaying import replayed
 from app.market.contracts.categories import (
@@ -55,7 +56,6 @@ from app.market.contracts.categories import (
 from app.market.contracts.trading_sessions import MARKET
 from app.platform.core.units import DAY_MS, HOUR_MS
 from app.scoring.scorers.gate import MIN_HISTORY
-from app.settings.registry import DEFAULTS
 from app.stats.ic import MeanT, mean_t
 
 MARKET_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The OpenAPI document as API tooling reads it: Spectral's stock `spectral:oas` ruleset
-# (.spectral.yaml) on the document the service serves with its default settings, written by the
+# (.spectral.yaml) on the document the service serves with its default environment, written by the
 # project's own generator (`scripts/dev.sh client --document`, the one clients/python is
 # generated from). Any error fails; warnings are printed. The one warning left, and why, is in
 # docs/api.md ("The OpenAPI document, linted").

@@ -5,7 +5,7 @@
     scripts/dev.sh client --document PATH   # only write the document, as the client reads it
                                      # (scripts/check-openapi.sh lints it)
 
-The document comes from the app itself (`create_app(Settings())` with the default settings, no
+The document comes from the app itself (`create_app(Environment())` with the default environment, no
 server and no MYSYMBOLS_* variable), openapi-python-client writes the package with
 clients/python/config.yaml, and its ruff hooks format it. Everything in clients/python but
 config.yaml is generated: never edit it by hand.
@@ -32,16 +32,16 @@ HAND_WRITTEN = {CONFIG.name}
 
 
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document the service serves with its default settings."""
+    """The OpenAPI document the service serves with its default environment."""
     from app.main import create_app
-    from app.platform.core.config import Settings
+    from app.platform.core.environment import Environment
 
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("MYSYMBOLS_")}
     try:
-        settings = Settings(log_level="WARNING")
+        environment = Environment(log_level="WARNING")
     finally:
         os.environ.update(saved)
-    return create_app(settings).openapi()
+    return create_app(environment).openapi()
 
 
 def without_recursion(document: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.migrations import upgrade_to_head
 from app.platform.schemas.recorded import EXAMPLES_DIR
 from tests.kucoin_sim.app import KucoinSimulator
@@ -49,10 +49,10 @@ EXAMPLE_KEY = "msk_example0"  # what a created key shows instead of the one the 
 Answers = dict[str, Any]
 
 
-def settings(database_url: str, sim_url: str) -> Settings:
+def environment(database_url: str, sim_url: str) -> Environment:
     """The service on `database_url` against the simulator: one admin key, no scheduler, no
     read caches (every answer is computed for the request), no quota to wait on."""
-    return Settings.model_validate(
+    return Environment.model_validate(
         {
             "database_url": database_url,
             "log_level": "WARNING",
@@ -204,7 +204,7 @@ async def record(workdir: Path) -> Answers:
     try:
         database_url = f"sqlite+aiosqlite:///{workdir / 'examples.db'}"
         await asyncio.to_thread(upgrade_to_head, database_url)
-        app = create_app(settings(database_url, sim_url))
+        app = create_app(environment(database_url, sim_url))
         answers: Answers = {}
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)

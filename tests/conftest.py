@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.security import bootstrap_name, hash_key
 from app.platform.db.engine import create_engine
 from app.platform.db.migrations import upgrade_to_head
@@ -96,8 +96,8 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def make_settings() -> Callable[..., Settings]:
-    def build(database_url: str, **overrides: object) -> Settings:
+def make_environment() -> Callable[..., Environment]:
+    def build(database_url: str, **overrides: object) -> Environment:
         values: dict[str, object] = {
             "database_url": database_url,
             "api_keys": BOOTSTRAP_KEYS,
@@ -117,16 +117,16 @@ def make_settings() -> Callable[..., Settings]:
             "reads": {"cache_ttl_s": 0},
         }
         values.update(overrides)
-        return Settings.model_validate(values)
+        return Environment.model_validate(values)
 
     return build
 
 
 @pytest.fixture(scope="session")
 async def engine(
-    database_url: str, make_settings: Callable[..., Settings]
+    database_url: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(make_settings(database_url))
+    engine = create_engine(make_environment(database_url))
     yield engine
     await engine.dispose()
 
@@ -178,7 +178,7 @@ async def start_app(app: FastAPI) -> AsyncGenerator[httpx.AsyncClient, None]:
             yield client
 
 
-def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
+def app_on_session(environment: Environment, session: AsyncSession) -> FastAPI:
     """An app whose requests and background runs all join the test's rolled-back session.
 
     One connection runs one transaction at a time, so `turn` lets one background run (to its
@@ -198,7 +198,7 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
                 await session.rollback()
                 raise
 
-    app = create_app(settings, run_sessions=run_session)
+    app = create_app(environment, run_sessions=run_session)
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         try:
@@ -222,11 +222,15 @@ def app_on_session(settings: Settings, session: AsyncSession) -> FastAPI:
     return app
 
 
-def simulator_settings(
-    make_settings: Callable[..., Settings], database_url: str, sim_url: str, max_attempts: int = 1
-) -> Settings:
-    """Settings pointed at a loopback simulator (only ever by its URL), without the WebSocket."""
-    return make_settings(
+def simulator_environment(
+    make_environment: Callable[..., Environment],
+    database_url: str,
+    sim_url: str,
+    max_attempts: int = 1,
+) -> Environment:
+    """An environment pointed at a loopback simulator (only ever by its URL), without the
+    WebSocket."""
+    return make_environment(
         database_url,
         kucoin={"futures_url": sim_url, "websocket_enabled": False, "max_attempts": max_attempts},
     )
@@ -234,10 +238,10 @@ def simulator_settings(
 
 @pytest.fixture
 def app(
-    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+    database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
 ) -> FastAPI:
     """The app on the migrated test database, its requests joined to the rolled-back session."""
-    return app_on_session(make_settings(database_url), session)
+    return app_on_session(make_environment(database_url), session)
 
 
 @pytest.fixture

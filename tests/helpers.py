@@ -11,9 +11,9 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.configuration.registry import SETTINGS
 from app.platform.core.clock import utcnow
 from app.platform.db.models.system_configuration import SystemConfiguration
-from app.settings.registry import SETTINGS
 
 PROBLEM = "application/problem+json"
 RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped", "cancelled")

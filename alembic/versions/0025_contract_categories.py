@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
-# As of this revision (the registry in app.settings.registry keeps the live copy).
+# As of this revision (the registry in app.configuration.registry keeps the live copy).
 SETTING = (
     "excluded_categories",
     ["stablecoin", "commodity", "equity"],

@@ -29,7 +29,7 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 SHARED = "track_record_interval_s"
 SHARED_DEFAULT = 600
-# As of this revision (the registry in app.settings.registry keeps the live copy).
+# As of this revision (the registry in app.configuration.registry keeps the live copy).
 SETTINGS = {
     "as_run_record_interval_s": "Seconds between as-run record updates (the track_record job: "
     "each marks the hours whose candles are stored).",

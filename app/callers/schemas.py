@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.core.patterns import worded
 from app.platform.core.security import KEY_NAME_MAX_LENGTH
 from app.platform.schemas.common import RequestBody

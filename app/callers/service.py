@@ -11,7 +11,7 @@ from app.callers.models import ApiKey
 from app.callers.repository import ApiKeyRepository
 from app.callers.schemas import ApiKeyRead
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.core.errors import NotFoundError
 from app.platform.core.security import (
     BootstrapKeyring,

@@ -15,6 +15,7 @@ import numpy as np
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.calibrating import CalibrationParams, calibrated
 from app.lab.csv_source import load_csv_folder
 from app.lab.replay.pooled import DatasetRun
@@ -23,7 +24,6 @@ from app.market.contracts.categories import CATEGORIES
 from app.platform.core.units import DAY_MS, HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.scoring.scorers import learned
-from app.settings.registry import DEFAULTS
 
 
 def default_range(history: MarketHistory, policy: PolicyConfig) -> tuple[int, int]:

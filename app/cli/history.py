@@ -37,6 +37,7 @@ from app.cli.dataset_runs import (
     replay_dataset,
 )
 from app.cli.process_pool import TaskFailed, run_all
+from app.configuration.registry import DEFAULTS
 from app.kucoin.exchange_errors import ExchangeError
 from app.kucoin.factory import create_gateway, create_http_session
 from app.lab.calibration.calibrating import calibrate
@@ -46,12 +47,11 @@ from app.lab.csv_source import HistoryFolderError
 from app.lab.history_import import HistoryImportService, ImportProgress
 from app.lab.replay.pooled import DatasetRun, several
 from app.lab.replay.replaying import Progress, ReplayRangeError, replay
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.unreachable import busy_file, debugging
 from app.scoring.scorers import learned
 from app.scoring.scorers.learned import LearnedNotInstalledError
-from app.settings.registry import DEFAULTS
 
 INPUT_ERRORS = (
     HistoryFolderError,
@@ -210,13 +210,13 @@ def write(out: Path, document: Mapping[str, object]) -> int:
     return 0
 
 
-async def import_history(args: argparse.Namespace, settings: Settings) -> int:
+async def import_history(args: argparse.Namespace, environment: Environment) -> int:
     """Sync the contract list, then import the range symbol by symbol, showing progress."""
-    engine = create_engine(settings)
+    engine = create_engine(environment)
     sessionmaker = create_sessionmaker(engine)
-    http = create_http_session(settings.kucoin)
+    http = create_http_session(environment.kucoin)
     try:
-        gateway = create_gateway(settings.kucoin, http)
+        gateway = create_gateway(environment.kucoin, http)
         start, end = (datetime.fromtimestamp(v / 1000, UTC) for v in (args.start, args.end))
         with progress_bar(sys.stderr.isatty()) as bar:
 
@@ -242,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one history command; 2 with the reason on bad input."""
     try:
         if args.command == "import-history":
-            return asyncio.run(import_history(args, Settings()))
+            return asyncio.run(import_history(args, Environment()))
         if args.command == "calibrate":
             return run_calibration(args)
         return run_replay(args)

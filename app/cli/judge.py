@@ -32,6 +32,7 @@ from app.books.simulation.replay_report import DataSection
 from app.books.simulation.selection_skill import SelectionSeries
 from app.cli.dataset_runs import default_range
 from app.cli.process_pool import run_all
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.adoption import MIN_VETO_DECISIONS, Verdict, adopt
 from app.lab.calibration.calibration_report import CandidateReport, JudgeReport, JudgeVerdict
 from app.lab.calibration.judging import (
@@ -53,7 +54,6 @@ from app.records.keeping.family import (
     TRAINING_DAYS,
     Candidate,
 )
-from app.settings.registry import DEFAULTS
 
 # What each shared dataset's sample is conditioned on, where that limits what it can show.
 SAMPLE_NOTES = {

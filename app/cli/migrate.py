@@ -19,7 +19,7 @@ import asyncio
 import logging
 from typing import Any
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.log import configure_logging
 from app.platform.db.migrations import migrate, migration_target
 from app.platform.db.unreachable import DatabaseUnreachable, busy_file, debugging
@@ -42,10 +42,10 @@ def add_commands(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the migration step; its exit code."""
-    settings = Settings()
-    configure_logging(settings.log_level, settings.log_format)
-    mode = args.mode or settings.migrate
-    url, named_by = migration_target(settings)
+    environment = Environment()
+    configure_logging(environment.log_level, environment.log_format)
+    mode = args.mode or environment.migrate
+    url, named_by = migration_target(environment)
     try:
         asyncio.run(migrate(url, upgrade_behind=mode == "upgrade", named_by=named_by))
     except DatabaseUnreachable as exc:

@@ -28,7 +28,7 @@ from app.kucoin.exchange_errors import (
 )
 from app.kucoin.ratelimit import PoolExhausted, WeightLimiter
 from app.platform.core.clock import utcnow
-from app.platform.core.config_sections import LIVE_KUCOIN_FUTURES_URL
+from app.platform.core.environment_sections import LIVE_KUCOIN_FUTURES_URL
 from app.platform.observability.prometheus import kucoin_request, rate_limit_wait
 from app.platform.runtime.backoff import backoff_delay
 

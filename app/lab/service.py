@@ -25,7 +25,7 @@ from app.lab.schemas import ReplayCreate
 from app.market.repository.candles import CandleRepository
 from app.market.schemas import market_data_of
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Role, Settings
+from app.platform.core.environment import Environment, Role
 from app.platform.core.errors import (
     ConflictError,
     InsufficientHistoryError,
@@ -297,11 +297,11 @@ class LabState(Protocol):
     def runs(self) -> RunEngine: ...
 
     @property
-    def settings(self) -> Settings: ...
+    def environment(self) -> Environment: ...
 
 
 def replay_service(session: AsyncSession, state: LabState) -> ReplayService:
     """The replays of one session, on the app's run engine: the router's."""
     return ReplayService(
-        session, state.runs, max_pending_per_key=state.settings.replays.max_pending_per_key
+        session, state.runs, max_pending_per_key=state.environment.replays.max_pending_per_key
     )

@@ -26,7 +26,7 @@ from app.operations.schemas import (
     Status,
 )
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.errors import problem_summary
 from app.platform.db.failures import is_database_unavailable
 from app.platform.db.models import JobRun
@@ -43,7 +43,7 @@ class StatusContext(WithJobs, Protocol):
     """What `/health` and `/status` read besides the database."""
 
     @property
-    def settings(self) -> Settings: ...
+    def environment(self) -> Environment: ...
 
     @property
     def gateway(self) -> KucoinGateway: ...
@@ -73,17 +73,17 @@ class StatusService:
         code's head or ahead of it (a newer release migrated it during a rollout, or this is a
         rollback: code N runs on schema N+1) and the first start has finished; `detailed` adds
         the checks, the jobs and the budget."""
-        settings = self.state.settings
-        backend = "sqlite" if settings.is_sqlite else "postgresql"
+        environment = self.state.environment
+        backend = "sqlite" if environment.is_sqlite else "postgresql"
         head = head_revision()
-        source = settings.kucoin.futures_url
+        source = environment.kucoin.futures_url
         kind = self.state.gateway.client.source_kind
         try:
-            async with asyncio.timeout(settings.database.connect_timeout_s + 1):
+            async with asyncio.timeout(environment.database.connect_timeout_s + 1):
                 database, market = await self._probe_database(backend, head, source, kind)
                 reachable = database.reachable and _serves(database)
                 bootstrap = (
-                    await self._bootstrap() if reachable and settings.scheduler.enabled else None
+                    await self._bootstrap() if reachable and environment.scheduler.enabled else None
                 )
         except Exception as exc:
             if not isinstance(exc, TimeoutError) and not is_database_unavailable(exc):
@@ -113,7 +113,7 @@ class StatusService:
                 "version": __version__,
                 "database": database,
                 "market_data": market,
-                "scheduler_enabled": settings.scheduler.enabled,
+                "scheduler_enabled": environment.scheduler.enabled,
                 "jobs": await self._jobs() if usable else [],
                 "bootstrap": bootstrap,
                 "kucoin_budget": self._budget(await self._last_run_spend() if usable else None),
@@ -134,9 +134,9 @@ class StatusService:
         elif snap.mode == "fallback":
             detail = (
                 f"the shared window is unreachable: this replica keeps to quota / "
-                f"{self.state.settings.kucoin.replicas} replicas"
+                f"{self.state.environment.kucoin.replicas} replicas"
             )
-        elif self.state.settings.is_sqlite:
+        elif self.state.environment.is_sqlite:
             detail = "SQLite (one process): this replica's limiter is the whole budget"
         else:
             detail = "shared budget switched off: this replica's limiter is its budget"

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from scripts.docgen import layers_table, runtime_table, settings_table
+from scripts.docgen import environment_table, layers_table, runtime_table
 from scripts.docgen.blocks import replace_block
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +17,7 @@ COMMAND = ".venv/bin/python -m scripts.docgen"
 # file (from the repository root) -> block name -> what writes it
 TARGETS: dict[str, dict[str, Callable[[], str]]] = {
     "docs/configuration.md": {
-        "environment": settings_table.markdown,
+        "environment": environment_table.markdown,
         "runtime-settings": runtime_table.markdown,
     },
     "docs/architecture.md": {

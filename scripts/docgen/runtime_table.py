@@ -1,11 +1,11 @@
-"""Every runtime setting of the registry (`app/settings/registry.py`), as one
+"""Every runtime setting of the registry (`app/configuration/registry.py`), as one
 Markdown table in the registry's order: key, default, type, bounds or choices, meaning."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.settings.registry import RUNTIME_SETTINGS, RuntimeSetting
+from app.configuration.registry import RUNTIME_SETTINGS, RuntimeSetting
 from scripts.docgen.cells import cell
 
 

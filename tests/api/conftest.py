@@ -19,9 +19,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from scripts.generate_client import openapi_document
-from tests.conftest import app_on_session, simulator_settings
+from tests.conftest import app_on_session, simulator_environment
 from tests.kucoin_sim.app import KucoinSimulator
 
 API_TESTS = Path(__file__).parent
@@ -45,11 +45,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def sim_app(
     sim: KucoinSimulator,
     database_url: str,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
     session: AsyncSession,
 ) -> FastAPI:
     """The app whose requests join the test's session and whose KuCoin is `sim` (by URL)."""
-    return app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
+    return app_on_session(
+        simulator_environment(make_environment, database_url, sim.base_url), session
+    )
 
 
 @pytest.fixture(scope="module", name="openapi_document")

@@ -20,9 +20,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.api.portfolio_calls import BASE, TRADE
-from tests.conftest import app_on_session, joined_session, simulator_settings, start_app
+from tests.conftest import app_on_session, joined_session, simulator_environment, start_app
 from tests.kucoin_sim.clock import HOUR_MS
 from tests.sim_fixtures import live_clock_ms, running_simulator
 
@@ -39,7 +39,7 @@ class Scored:
 
 @pytest.fixture(scope="module")
 async def scored(
-    engine: AsyncEngine, database_url: str, make_settings: Callable[..., Settings]
+    engine: AsyncEngine, database_url: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[Scored]:
     async with engine.connect() as connection:
         transaction = await connection.begin()
@@ -51,8 +51,8 @@ async def scored(
                 joined_session(connection) as session,
                 running_simulator(**market, start_time_ms=start_ms) as sim,
             ):
-                settings = simulator_settings(make_settings, database_url, sim.base_url)
-                async for client in start_app(app_on_session(settings, session)):
+                environment = simulator_environment(make_environment, database_url, sim.base_url)
+                async for client in start_app(app_on_session(environment, session)):
                     response = await client.post(f"{BASE}/scoring/calculate?wait=60", headers=TRADE)
                     assert response.status_code == 200, response.text
             yield Scored(connection, anchor_hour_ms)

@@ -29,14 +29,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.alerts.models import Alert
 from app.books.replay_config import deployment_policy, policy_config
 from app.books.simulation.replay_params import HOUR_MS, ReplayParams, policy_hash
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.calibration.space import SearchSpace
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
-from app.settings.registry import DEFAULTS
 from tests.conftest import (
     ADMIN_KEY,
     READ_KEY,
@@ -44,7 +44,7 @@ from tests.conftest import (
     TRADE_NAME,
     app_on_session,
     joined_session,
-    simulator_settings,
+    simulator_environment,
 )
 from tests.factories import add, make_candles, make_symbol
 from tests.replay_data import START_MS, generated_run_config, random_walks
@@ -311,9 +311,11 @@ async def walk_every_route(walk: Walk, session: AsyncSession) -> None:
 
 
 @pytest.fixture(scope="module")
-async def walk(sqlite_file_url: str, make_settings: Callable[..., Settings]) -> AsyncIterator[Walk]:
+async def walk(
+    sqlite_file_url: str, make_environment: Callable[..., Environment]
+) -> AsyncIterator[Walk]:
     """The walk's answers, on SQLite in a transaction rolled back after the module."""
-    engine = create_engine(make_settings(sqlite_file_url))
+    engine = create_engine(make_environment(sqlite_file_url))
     try:
         async with (
             engine.connect() as connection,
@@ -322,8 +324,10 @@ async def walk(sqlite_file_url: str, make_settings: Callable[..., Settings]) -> 
             transaction = await connection.begin()
             try:
                 async with joined_session(connection) as session:
-                    settings = simulator_settings(make_settings, sqlite_file_url, sim.base_url)
-                    yield await walked(app_on_session(settings, session), session)
+                    environment = simulator_environment(
+                        make_environment, sqlite_file_url, sim.base_url
+                    )
+                    yield await walked(app_on_session(environment, session), session)
             finally:
                 await transaction.rollback()
     finally:

@@ -46,7 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.alerts.models import Alert
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.base import Base as Tables
 from app.platform.db.engine import create_engine
 from tests.api.asgi_calls import CLIENT_CLOSED, hung_up
@@ -60,7 +60,7 @@ from tests.api.hostile import (
     request_of,
 )
 from tests.api.test_every_route import API, UNIVERSE, Walk, walk_every_route
-from tests.conftest import ADMIN_KEY, app_on_session, joined_session, simulator_settings
+from tests.conftest import ADMIN_KEY, app_on_session, joined_session, simulator_environment
 from tests.helpers import PROBLEM
 from tests.sim_fixtures import live_clock_ms, running_simulator
 
@@ -366,11 +366,11 @@ def ending_streams(app: FastAPI) -> ASGIApp:
 
 
 async def hostile_walk(
-    database_url: str, make_settings: Callable[..., Settings], pick: Pick
+    database_url: str, make_environment: Callable[..., Environment], pick: Pick
 ) -> HostileWalk:
     """The walk with the hostile cases `pick` keeps, on a started app on `database_url` in a
     transaction rolled back at the end."""
-    engine = create_engine(make_settings(database_url))
+    engine = create_engine(make_environment(database_url))
     try:
         async with (
             engine.connect() as connection,
@@ -380,9 +380,9 @@ async def hostile_walk(
             try:
                 async with joined_session(connection) as session:
                     # One caller on purpose: a case answered 429 would be judged on nothing.
-                    unlimited = functools.partial(make_settings, limits=UNLIMITED)
-                    settings = simulator_settings(unlimited, database_url, sim.base_url)
-                    app = app_on_session(settings, session)
+                    unlimited = functools.partial(make_environment, limits=UNLIMITED)
+                    environment = simulator_environment(unlimited, database_url, sim.base_url)
+                    app = app_on_session(environment, session)
                     transport = httpx.ASGITransport(app=ending_streams(app))
                     async with (
                         httpx.AsyncClient(transport=transport, base_url="http://t.test") as client,
@@ -429,9 +429,9 @@ def operations_attacked(walk: HostileWalk) -> list[str]:
 
 
 async def test_one_hostile_case_per_operation(
-    sqlite_file_url: str, make_settings: Callable[..., Settings]
+    sqlite_file_url: str, make_environment: Callable[..., Environment]
 ) -> None:
-    walk = await hostile_walk(sqlite_file_url, make_settings, one_per_operation)
+    walk = await hostile_walk(sqlite_file_url, make_environment, one_per_operation)
     assert len(operations_attacked(walk)) == len(walk.outcomes) == len(walk.answers) + 1  # events
     wrong = wrong_answers(walk.outcomes)
     assert not wrong, wrong
@@ -439,9 +439,9 @@ async def test_one_hostile_case_per_operation(
 
 @pytest.mark.slow
 async def test_every_hostile_case(
-    postgres_url: str, make_settings: Callable[..., Settings]
+    postgres_url: str, make_environment: Callable[..., Environment]
 ) -> None:
-    walk = await hostile_walk(postgres_url, make_settings, every_case)
+    walk = await hostile_walk(postgres_url, make_environment, every_case)
     assert len(operations_attacked(walk)) == len(walk.answers) + 1
     assert len(walk.outcomes) >= 1000
     headers = [o for o in walk.outcomes if o.case.location == "header"]
@@ -464,9 +464,9 @@ def walked_database(request: pytest.FixtureRequest) -> str:
 
 
 async def test_the_table_watch_sees_a_kept_write_and_no_rolled_back_one(
-    walked_database: str, make_settings: Callable[..., Settings]
+    walked_database: str, make_environment: Callable[..., Environment]
 ) -> None:
-    engine = create_engine(make_settings(walked_database))
+    engine = create_engine(make_environment(walked_database))
     try:
         async with engine.connect() as connection:
             transaction = await connection.begin()

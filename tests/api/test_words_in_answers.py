@@ -33,14 +33,20 @@ from app.books.replay_config import deployment_policy
 from app.books.simulation.replay_params import policy_hash
 from app.lab.models import ReplayRun
 from app.market.models import Symbol
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.models import JobRun
 from app.records.hours import ceil_hour
 from app.scoring.models import ScoringRun, SymbolScore
 from app.signals.models import Signal
 from tests.api.test_every_route import finished_run, generated_reports
 from tests.api.unsaid_figures import strings_in, unsaid, unsaid_in
-from tests.conftest import ADMIN_KEY, app_on_session, joined_session, simulator_settings, start_app
+from tests.conftest import (
+    ADMIN_KEY,
+    app_on_session,
+    joined_session,
+    simulator_environment,
+    start_app,
+)
 from tests.helpers import run_ended
 from tests.sim_fixtures import live_clock_ms, running_simulator
 
@@ -222,7 +228,7 @@ class Databases:
 
 @pytest.fixture(scope="module")
 async def databases(
-    engine: AsyncEngine, database_url: str, make_settings: Callable[..., Settings]
+    engine: AsyncEngine, database_url: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[Databases]:
     """Both databases walked, one after the other, in one transaction rolled back after."""
     async with engine.connect() as connection:
@@ -232,8 +238,8 @@ async def databases(
                 joined_session(connection) as session,
                 running_simulator(universe=UNIVERSE, start_time_ms=live_clock_ms()) as sim,
             ):
-                settings = simulator_settings(make_settings, database_url, sim.base_url)
-                app = app_on_session(settings, session)
+                environment = simulator_environment(make_environment, database_url, sim.base_url)
+                app = app_on_session(environment, session)
                 fresh, demo = Walked(), Walked()
                 async for client in start_app(app):
                     ranked = await young(client, fresh)

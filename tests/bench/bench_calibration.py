@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.replay_params import ReplayParams
 from app.cli.dataset_runs import default_range
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.csv_source import load_csv_folder
-from app.settings.registry import DEFAULTS
 from tests.shared_data import MARKET_DATA
 
 GOAL_S = 300.0

@@ -43,8 +43,8 @@ from app.kucoin.ratelimit import WeightLimiter
 from app.market.candles import CandleRefresh, CandleService
 from app.market.models import Candle, Symbol
 from app.market.service import UniverseService
-from app.platform.core.config import Settings
-from app.platform.core.config_sections import KucoinSettings
+from app.platform.core.environment import Environment
+from app.platform.core.environment_sections import KucoinEnvironment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
 from app.portfolio.holdings import PortfolioHoldings
@@ -239,7 +239,7 @@ async def run_scenario(args: argparse.Namespace, scenario: Scenario) -> Report:
         start_time_ms=start_ms,
     )
     await sim.start()
-    kucoin = KucoinSettings(
+    kucoin = KucoinEnvironment(
         futures_url=sim.base_url, quota=scenario.quota, quota_window_s=scenario.window_s
     )
     if args.max_connections is not None:
@@ -252,7 +252,7 @@ async def run_scenario(args: argparse.Namespace, scenario: Scenario) -> Report:
     probe = Probe()
     try:
         async with database(args.postgres) as url, create_http_session(kucoin) as http:
-            engine = create_engine(Settings(database_url=url))
+            engine = create_engine(Environment(database_url=url))
             try:
                 gateway = create_gateway(kucoin, http)
                 probe.wrap(gateway.client, "_send_once", "http")

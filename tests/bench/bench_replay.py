@@ -30,10 +30,10 @@ import numpy as np
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.csv_source import load_csv_folder
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers import composite
-from app.settings.registry import DEFAULTS
 from tests.bench.machine import describe
 from tests.replay_data import random_walks
 from tests.shared_data import MARKET_DATA

@@ -93,12 +93,12 @@ async def calculate(api: httpx.AsyncClient) -> float:
 
 
 async def measure(args: argparse.Namespace) -> None:
-    # The app reads its settings from the environment set below, at import.
+    # The app reads its environment from the variables set below, at import.
     from app.main import create_app
-    from app.platform.core.config import Settings
+    from app.platform.core.environment import Environment
     from tests.conftest import start_app
 
-    async for api in start_app(create_app(Settings())):
+    async for api in start_app(create_app(Environment())):
         synced = await api.post(
             f"{API}/symbols/sync", params={"wait": 60}, headers={"X-API-Key": KEY}, timeout=300
         )

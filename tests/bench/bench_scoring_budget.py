@@ -50,8 +50,8 @@ from app.kucoin.gateway import KucoinGateway
 from app.market.candles import CandleService
 from app.market.models import Symbol
 from app.market.service import UniverseService
-from app.platform.core.config import Settings
-from app.platform.core.config_sections import KucoinSettings
+from app.platform.core.environment import Environment
+from app.platform.core.environment_sections import KucoinEnvironment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.migrations import upgrade_to_head
 from app.platform.db.models.system_configuration import SystemConfiguration
@@ -122,25 +122,25 @@ def windowed_floor_s(weight: int, quota: int, window_s: float) -> float:
     return max(math.ceil(weight / quota) - 1, 0) * window_s
 
 
-def make_settings(database_url: str, sim_url: str) -> Settings:
-    return Settings(database_url=database_url, kucoin=KucoinSettings(futures_url=sim_url))
+def make_environment(database_url: str, sim_url: str) -> Environment:
+    return Environment(database_url=database_url, kucoin=KucoinEnvironment(futures_url=sim_url))
 
 
 @asynccontextmanager
 async def replica(
-    settings: Settings, engine: AsyncEngine
+    environment: Environment, engine: AsyncEngine
 ) -> AsyncIterator[tuple[KucoinGateway, async_sessionmaker[AsyncSession]]]:
     """One replica's exchange stack (as `app.main` builds it: with the shared window where the
     version has one) and its sessions."""
-    http = create_http_session(settings.kucoin)
+    http = create_http_session(environment.kucoin)
     try:
         try:
             from app.platform.db.rate_budget import shared_window
         except ImportError:  # before issue 19: each replica's own limiter
-            gateway = create_gateway(settings.kucoin, http)
+            gateway = create_gateway(environment.kucoin, http)
         else:
-            shared = shared_window(settings, engine, f"bench-{id(http):x}")
-            gateway = create_gateway(settings.kucoin, http, shared=shared)
+            shared = shared_window(environment, engine, f"bench-{id(http):x}")
+            gateway = create_gateway(environment.kucoin, http, shared=shared)
         yield gateway, create_sessionmaker(engine)
     finally:
         await http.close()
@@ -232,10 +232,10 @@ async def bench_runs(args: argparse.Namespace, case: str, runs: int) -> list[Mea
     with tempfile.TemporaryDirectory() as tmp:
         url = sqlite_url(Path(tmp))
         await asyncio.to_thread(upgrade_to_head, url)
-        settings = make_settings(url, sim.base_url)
-        engine = create_engine(settings)
+        environment = make_environment(url, sim.base_url)
+        engine = create_engine(environment)
         try:
-            async with replica(settings, engine) as (gateway, sessions):
+            async with replica(environment, engine) as (gateway, sessions):
                 async with sessions() as session:
                     await UniverseService(session, gateway).sync(PortfolioHoldings())
                     await session.commit()
@@ -278,12 +278,12 @@ async def bench_replicas(args: argparse.Namespace) -> list[Measured]:
     url = await create_postgres_database("mysymbols_bench_budget")
     try:
         await asyncio.to_thread(upgrade_to_head, url)
-        settings = make_settings(url, sim.base_url)
-        engine_a, engine_b = create_engine(settings), create_engine(settings)
+        environment = make_environment(url, sim.base_url)
+        engine_a, engine_b = create_engine(environment), create_engine(environment)
         try:
             async with (
-                replica(settings, engine_a) as (gw_a, sessions_a),
-                replica(settings, engine_b) as (gw_b, sessions_b),
+                replica(environment, engine_a) as (gw_a, sessions_a),
+                replica(environment, engine_b) as (gw_b, sessions_b),
             ):
                 async with sessions_a() as session:
                     await UniverseService(session, gw_a).sync(PortfolioHoldings())

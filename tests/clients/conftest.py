@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.main import create_app
-from app.platform.core.config import Settings
-from tests.conftest import TRADE_KEY, app_on_session, simulator_settings, start_app
+from app.platform.core.environment import Environment
+from tests.conftest import TRADE_KEY, app_on_session, simulator_environment, start_app
 from tests.integration.committed import committed_postgres  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
@@ -56,11 +56,13 @@ async def generated_client(app: FastAPI) -> AsyncIterator[AuthenticatedClient]:
 async def trader(
     sim: KucoinSimulator,
     database_url: str,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
     session: AsyncSession,
 ) -> AsyncIterator[AuthenticatedClient]:
     """The client against the app on the test's rolled-back session."""
-    app = app_on_session(simulator_settings(make_settings, database_url, sim.base_url), session)
+    app = app_on_session(
+        simulator_environment(make_environment, database_url, sim.base_url), session
+    )
     async with generated_client(app) as client:
         yield client
 
@@ -69,10 +71,10 @@ async def trader(
 async def committed_trader(
     sim: KucoinSimulator,
     committed_postgres: str,  # noqa: F811
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
 ) -> AsyncIterator[AuthenticatedClient]:
     """The client against the app on a PostgreSQL database of its own: what needs a second
     connection to see a commit (an `Idempotency-Key`'s claim) works as deployed."""
-    settings = simulator_settings(make_settings, committed_postgres, sim.base_url)
-    async with generated_client(create_app(settings)) as client:
+    environment = simulator_environment(make_environment, committed_postgres, sim.base_url)
+    async with generated_client(create_app(environment)) as client:
         yield client

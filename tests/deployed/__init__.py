@@ -115,7 +115,7 @@ UNTHROTTLED = {
 
 def service_env(database_url: str, sim_port: int, admin_key: str, **extra: str) -> dict[str, str]:
     """The service's environment: `database_url`, the simulator on `sim_port`, one admin key,
-    no scheduler, no WebSocket, quiet logs; `extra` settings on top."""
+    no scheduler, no WebSocket, quiet logs; `extra` variables on top."""
     return {
         **os.environ,
         "MYSYMBOLS_DATABASE_URL": database_url,

@@ -75,9 +75,9 @@ async def deploy(
     simulator_url: str,
     log: Path,
     directory: Path,
-    **settings: str,
+    **variables: str,
 ) -> AsyncIterator[Service]:
-    """`replicas` uvicorn processes on one fresh database with the defaults (`settings` on
+    """`replicas` uvicorn processes on one fresh database with the defaults (`variables` on
     top), started together, each answering and the first start's catch-up done."""
     database = await migrated_database(backend, directory)
     env = service_env(
@@ -87,7 +87,7 @@ async def deploy(
         MYSYMBOLS_API_KEYS=KEYS,
         MYSYMBOLS_SCHEDULER__ENABLED="true",
         MYSYMBOLS_SCHEDULER__TICK_S=TICK_S,
-        **settings,
+        **variables,
     )
     ports = [free_port() for _ in range(replicas)]
     try:

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.books.replay_config import policy_config
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
 from app.platform.core.units import HOUR_MS
-from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY
 from tests.factories import add
 from tests.helpers import assert_problem

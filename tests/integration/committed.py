@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import TRADE_KEY, start_app
 from tests.databases import (
     drop_postgres_database,
@@ -36,10 +36,13 @@ async def committed_sqlite(tmp_path: Path) -> str:
 
 
 async def prepared(
-    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], **overrides: object
+    url: str,
+    sim: KucoinSimulator,
+    make_environment: Callable[..., Environment],
+    **overrides: object,
 ) -> tuple[httpx.AsyncClient, AsyncIterator[httpx.AsyncClient], list[str]]:
     """An app on `url` pointed at `sim`, after one scoring run, with the ranked symbols."""
-    settings = make_settings(
+    environment = make_environment(
         url,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
         # 200 writers queue for 20 pooled connections behind one lock: on a loaded machine the
@@ -47,7 +50,7 @@ async def prepared(
         database={"connect_timeout_s": 60.0},
         **overrides,
     )
-    clients = start_app(create_app(settings))
+    clients = start_app(create_app(environment))
     api = await clients.__anext__()
     assert (await api.post(f"{BASE}/scoring/calculate?wait=60", headers=TRADE)).status_code == 200
     ranked = (await api.get(f"{BASE}/scoring/rankings", params={"limit": 14}, headers=TRADE)).json()

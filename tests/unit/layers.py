@@ -33,7 +33,8 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # what-if of a scoring change and the editable algorithm it judges, which reads the forward record's
 # verdicts; its pure `replay` and `calibration`). `signals` and `alerts` follow, and `operations`
 # (health, status, first start, retention: what reads or thins every domain) comes after them, and
-# `settings` (the configuration API: every domain's runtime settings, listed and changed) last.
+# `configuration` (the configuration API: every domain's runtime settings, listed and changed)
+# last.
 DOMAIN_ORDER: tuple[str, ...] = (
     "kucoin",
     "callers",
@@ -46,13 +47,13 @@ DOMAIN_ORDER: tuple[str, ...] = (
     "signals",
     "alerts",
     "operations",
-    "settings",
+    "configuration",
 )
 # The domains with a folder (all but `kucoin`, a layer below the platform's database), each with
 # its pure sub-folders (each a pure package below; none when it has no maths of its own).
 DOMAINS: dict[str, tuple[str, ...]] = {
     "callers": (),
-    "settings": (),
+    "configuration": (),
     "market": ("contracts",),
     "scoring": ("scorers",),
     "portfolio": ("policy", "maths"),

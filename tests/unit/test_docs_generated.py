@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, Field
 
-from app.settings.registry import RUNTIME_SETTINGS
+from app.configuration.registry import RUNTIME_SETTINGS
 from scripts.docgen import __main__ as docgen
-from scripts.docgen import layers_table, runtime_table, settings_table
+from scripts.docgen import environment_table, layers_table, runtime_table
 from scripts.docgen.blocks import BEGIN, END, MissingBlock, replace_block
 from scripts.docgen.cells import cell
 from tests.unit.layers import (
@@ -38,26 +38,26 @@ class TestTheDocsAreCurrent:
 
 
 class TestConfigurationPage:
-    def test_lists_every_environment_setting_with_its_prefix(self) -> None:
-        variables = [s.variable for _, group in settings_table.groups() for s in group]
+    def test_lists_every_environment_variable_with_its_prefix(self) -> None:
+        variables = [s.variable for _, group in environment_table.groups() for s in group]
         assert "MYSYMBOLS_DATABASE_URL" in variables
         assert "MYSYMBOLS_KUCOIN__QUOTA" in variables
         assert "MYSYMBOLS_LIMITS__WRITE_BURST" in variables
         assert len(variables) == len(set(variables))
-        assert all(s.meaning for _, group in settings_table.groups() for s in group)
+        assert all(s.meaning for _, group in environment_table.groups() for s in group)
 
-    def test_refuses_a_setting_without_a_docstring(self) -> None:
+    def test_refuses_a_variable_without_a_docstring(self) -> None:
         class Group(BaseModel):
             size: int = Field(default=3, ge=1)
 
-        class Settings(BaseModel):
+        class Environment(BaseModel):
             group: Group = Field(default_factory=Group)
 
-        with pytest.raises(settings_table.Undocumented, match="MYSYMBOLS_GROUP__SIZE"):
-            list(settings_table.groups(Settings))
+        with pytest.raises(environment_table.Undocumented, match="MYSYMBOLS_GROUP__SIZE"):
+            list(environment_table.groups(Environment))
 
     def test_shows_defaults_and_bounds(self) -> None:
-        text = settings_table.markdown()
+        text = environment_table.markdown()
         assert "| `MYSYMBOLS_KUCOIN__QUOTA` | `2000` | integer, ≥ 10 |" in text
         assert "| `MYSYMBOLS_MIGRATE` | `upgrade` | one of `upgrade`, `check` |" in text
 

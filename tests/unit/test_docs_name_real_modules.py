@@ -157,7 +157,7 @@ class TestTheParsing:
         text = (
             "`app/gone.py`, `runs/gone`, `app.gone`, `python -m scripts.gone`, "
             "`app/<domain>/`\n### The folders\n\n```\n"
-            "app/platform/core/      the clock (clock), the void (gone), create_app(settings)\n"
+            "app/platform/core/      the clock (clock), the void (gone), create_app(environment)\n"
             "                        and gone.py\n"
             "app/gone/               what is not there\n```\n"
         )

@@ -272,10 +272,10 @@ class TestDomains:
             "app.market.repository": {"app.portfolio.models"},
             "app.scoring.service": {"app.portfolio.repository"},
             "app.portfolio.policy.settings": {"app.signals.voting.agents"},
-            "app.alerts.settings": {"app.settings.registry"},
+            "app.alerts.settings": {"app.configuration.registry"},
         }
         assert [line.split(" (")[0] for line in wrong_way(graph)] == [
-            "app.alerts.settings -> app.settings.registry",
+            "app.alerts.settings -> app.configuration.registry",
             "app.market.repository -> app.portfolio.models",
             "app.portfolio.policy.settings -> app.signals.voting.agents",
             "app.scoring.service -> app.portfolio.repository",

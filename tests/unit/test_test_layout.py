@@ -75,8 +75,8 @@ def test_the_tier_wide_checks_exist() -> None:
 
 def test_every_folder_of_a_tier_is_a_package() -> None:
     """An `__init__.py` in each folder names its modules by their path (tests.unit.platform.
-    test_config, tests.api.settings.test_config), so two test modules of one name in different
-    folders never collide."""
+    api.test_caller_limits, tests.api.platform.test_caller_limits), so two test modules of one
+    name in different folders never collide."""
     loose = [
         str(folder.relative_to(TESTS.parent))
         for tier in TIERS

@@ -56,5 +56,5 @@ async def get_status(state: StateDep[StatusRouteState], reader: OptionalReaderDe
     body = status.model_dump(mode="json") if reader is not None else status.summary()
     if status.ready:
         return JSONResponse(body)
-    retry = str(state.settings.database.retry_after_s)
+    retry = str(state.environment.database.retry_after_s)
     return JSONResponse(body, status_code=503, headers={"Retry-After": retry})

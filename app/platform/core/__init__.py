@@ -1,2 +1,2 @@
-"""What every layer may use: settings, logging, API-key primitives, the error tree, prices on
+"""What every layer may use: the environment, logging, API-key primitives, the error tree, prices on
 the tick and the calendar's units."""

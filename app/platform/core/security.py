@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.platform.core.config import BootstrapKey, Role
+from app.platform.core.environment import BootstrapKey, Role
 from app.platform.core.headers import API_KEY, raw
 
 KEY_PREFIX = "msk_"
@@ -121,7 +121,8 @@ def bootstrap_name(role: str, key_hash: str) -> str:
 
 
 class BootstrapKeyring:
-    """Keys from settings, held as hashes; matching visits every entry, so timing tells nothing."""
+    """Keys from the environment, held as hashes; matching visits every entry, so timing tells
+    nothing."""
 
     def __init__(self, keys: list[BootstrapKey]) -> None:
         hashes = [hash_key(k.key.get_secret_value()) for k in keys]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.failures import install_failure_mapping
 from app.platform.db.json_text import serialize
 from app.platform.db.session_flags import Commit, forget, take_commit
@@ -32,13 +32,13 @@ def asyncpg_dsn(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(environment: Environment) -> AsyncEngine:
     """Build the engine with timeouts, so a dead database fails fast instead of hanging requests."""
-    db = settings.database
-    if settings.is_sqlite:
-        return create_sqlite_engine(settings, setup=lambda engine: _observe(engine, settings))
+    db = environment.database
+    if environment.is_sqlite:
+        return create_sqlite_engine(environment, setup=lambda engine: _observe(engine, environment))
     engine = create_async_engine(
-        settings.database_url,
+        environment.database_url,
         poolclass=MeteredQueuePool,
         pool_size=db.pool_size,
         max_overflow=db.max_overflow,
@@ -60,13 +60,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
             },
         },
     )
-    _observe(engine, settings)
+    _observe(engine, environment)
     return engine
 
 
-def _observe(engine: AsyncEngine, settings: Settings) -> None:
+def _observe(engine: AsyncEngine, environment: Environment) -> None:
     install_failure_mapping(engine)
-    log_slow_queries(engine, settings.database.slow_query_ms)
+    log_slow_queries(engine, environment.database.slow_query_ms)
 
 
 def create_sessionmaker(

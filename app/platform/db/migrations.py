@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.repositories.system_state import SystemRepository
 from app.platform.db.revisions import ALEMBIC_INI, Position, head_revision, position_of
 from app.platform.db.unreachable import connected
@@ -34,12 +34,12 @@ DATABASE_URL_ENV = "MYSYMBOLS_DATABASE_URL"
 MIGRATION_DATABASE_URL_ENV = "MYSYMBOLS_MIGRATION_DATABASE_URL"
 
 
-def migration_target(settings: Settings) -> tuple[str, str]:
+def migration_target(environment: Environment) -> tuple[str, str]:
     """The database migrations run on, the schema owner's when it is set (the app connects as a
     DML-only role), else the app's; and the variable that gave it."""
-    if settings.migration_database_url:
-        return settings.migration_database_url, MIGRATION_DATABASE_URL_ENV
-    return settings.database_url, DATABASE_URL_ENV
+    if environment.migration_database_url:
+        return environment.migration_database_url, MIGRATION_DATABASE_URL_ENV
+    return environment.database_url, DATABASE_URL_ENV
 
 
 def alembic_config(database_url: str, named_by: str = DATABASE_URL_ENV) -> Config:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.kucoin.shared_budget import SharedWindowUnavailable
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.models import ExchangeWeight
 
 BUDGET_LOCK_KEY = 0x6D79_6B75_636F  # pg advisory lock key of the shared window ("mykuco")
@@ -125,12 +125,14 @@ class PostgresWindow:
         return int(total or 0)
 
 
-def shared_window(settings: Settings, engine: AsyncEngine, replica: str) -> PostgresWindow | None:
+def shared_window(
+    environment: Environment, engine: AsyncEngine, replica: str
+) -> PostgresWindow | None:
     """The deployment's shared window; None on SQLite (one process: its limiter is the budget)
     or when switched off."""
-    if settings.is_sqlite or not settings.kucoin.shared_budget:
+    if environment.is_sqlite or not environment.kucoin.shared_budget:
         return None
-    return PostgresWindow(engine, replica=replica, pool=settings.kucoin.futures_url.rstrip("/"))
+    return PostgresWindow(engine, replica=replica, pool=environment.kucoin.futures_url.rstrip("/"))
 
 
 def wait_for_room(

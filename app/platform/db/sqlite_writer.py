@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.dml import UpdateBase
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.json_text import serialize
 from app.platform.observability.pool import MeteredQueuePool
 
@@ -68,10 +68,12 @@ class WriteTurn:
     committed: bool
 
 
-def create_sqlite_engine(settings: Settings, setup: Callable[[AsyncEngine], None]) -> AsyncEngine:
+def create_sqlite_engine(
+    environment: Environment, setup: Callable[[AsyncEngine], None]
+) -> AsyncEngine:
     """The writer engine, with its readers beside it (`readers`); `setup` is run on both (the
     failure mapping, the slow-query log)."""
-    db = settings.database
+    db = environment.database
     common: dict[str, Any] = {
         # The busy timeout: how long a connection waits for another process's write lock.
         "connect_args": {"timeout": db.sqlite_busy_timeout_s},
@@ -80,14 +82,14 @@ def create_sqlite_engine(settings: Settings, setup: Callable[[AsyncEngine], None
         "poolclass": MeteredQueuePool,  # a write that waited its turn counts as a pool wait
     }
     writer = create_async_engine(
-        settings.database_url,
+        environment.database_url,
         pool_size=1,
         max_overflow=0,
         pool_timeout=db.statement_timeout_s,
         **common,
     )
     reader = create_async_engine(
-        settings.database_url,
+        environment.database_url,
         pool_size=db.pool_size,
         max_overflow=db.max_overflow,
         pool_timeout=db.connect_timeout_s,

@@ -42,7 +42,7 @@ def busy_file(exc: BaseException) -> str | None:
 
 def debugging() -> bool:
     """Whether `MYSYMBOLS_DEBUG` asks for the traceback behind a set-up failure (read when one
-    happens, by processes that may build no settings: the demo, the test session)."""
+    happens, by processes that may build no `Environment`: the demo, the test session)."""
     return os.environ.get(DEBUG_ENV, "").strip().lower() in TRUE
 
 

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.errors import PROBLEM_TYPE_PREFIX
 from app.platform.db.models import EventOutbox
 from app.platform.db.repositories.outbox import EventRepository
@@ -175,7 +175,7 @@ class StreamContext(Protocol):
     """What an event stream takes from the app's state."""
 
     @property
-    def settings(self) -> Settings: ...
+    def environment(self) -> Environment: ...
 
     @property
     def event_hub(self) -> EventHub: ...
@@ -185,11 +185,11 @@ def event_streams(
     state: StreamContext, open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]]
 ) -> EventStreamService:
     """A stream outlives any transaction: it opens its sessions itself."""
-    events = state.settings.events
+    events = state.environment.events
     return EventStreamService(
         open_session,
         state.event_hub,
         heartbeat_s=events.heartbeat_s,
         retry_ms=int(events.poll_s * 1000),
-        start_timeout_s=state.settings.database.connect_timeout_s,
+        start_timeout_s=state.environment.database.connect_timeout_s,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.platform.core.config_sections import ApiContactSettings
+from app.platform.core.environment_sections import ApiContactEnvironment
 
 DESCRIPTION = """\
 The managed portfolio of KuCoin USDT-margined futures symbols behind a trading engine: the
@@ -112,14 +112,14 @@ TAGS: list[dict[str, str]] = [
 ]
 
 
-def contact(settings: ApiContactSettings) -> dict[str, Any]:
+def contact(environment: ApiContactEnvironment) -> dict[str, Any]:
     """`info.contact` of the document: the deployment's, as configured."""
     return {
         key: value
         for key, value in (
-            ("name", settings.name),
-            ("url", settings.url),
-            ("email", settings.email),
+            ("name", environment.name),
+            ("url", environment.url),
+            ("email", environment.email),
         )
         if value is not None
     }

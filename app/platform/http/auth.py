@@ -15,7 +15,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Role, Settings
+from app.platform.core.environment import Environment, Role
 from app.platform.core.errors import (
     AuthenticationError,
     ConflictingCredentialsError,
@@ -59,7 +59,7 @@ class AuthState(WithSessions, Protocol):
     """What authentication takes from the app's state."""
 
     @property
-    def settings(self) -> Settings: ...
+    def environment(self) -> Environment: ...
 
     @property
     def keyring(self) -> BootstrapKeyring: ...
@@ -115,7 +115,7 @@ async def authenticate(
     open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
 ) -> Principal:
     """The caller behind `X-API-Key` with at least the `required` role (401 vs 403)."""
-    open_reads = state.settings.auth.open_reads
+    open_reads = state.environment.auth.open_reads
     if not presented:
         if role_permits(None, required, open_reads=open_reads):
             return ANONYMOUS_READER
@@ -194,7 +194,7 @@ async def authorise_reader_optionally(
     `/status`, whose probes carry no key. A stored key that cannot be checked because the
     database is down is no key either."""
     state: AuthState = app_state(request)
-    if not presented and not state.settings.auth.open_reads:
+    if not presented and not state.environment.auth.open_reads:
         return None
     try:
         return await authenticate(state, presented, Role.READ, sessions.open)

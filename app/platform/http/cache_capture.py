@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from starlette.types import Message, Receive, Scope, Send
 
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.core.headers import CACHE, raw
 from app.platform.http.cache_entries import Entry, Header, representations
 from app.platform.http.caller import Caller

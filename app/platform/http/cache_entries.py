@@ -17,7 +17,7 @@ from typing import Self
 
 from starlette.types import Scope
 
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.http.cache_keys import accepts_gzip
 
 Header = tuple[bytes, bytes]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from starlette.types import Scope
 
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.core.security import BootstrapKeyring, hash_key, presented_credentials
 
 CALLER_KEY = "caller"  # request.state: the request's Caller, once resolved

@@ -18,7 +18,7 @@ from fastapi.openapi.models import Schema
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.platform.core.config_sections import ApiContactSettings
+from app.platform.core.environment_sections import ApiContactEnvironment
 from app.platform.core.paths import LIVENESS, READINESS, SCRAPE
 from app.platform.http.api_description import DESCRIPTION, TAGS, contact
 from app.platform.http.problems import PROBLEM_CONTENT_TYPE
@@ -76,7 +76,7 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def install_openapi(app: FastAPI, who: ApiContactSettings) -> None:
+def install_openapi(app: FastAPI, who: ApiContactEnvironment) -> None:
     """Replace `app.openapi` with the generator of the document described above, with the API's
     description and tags (`app.platform.http.api_description`) and `who` as its contact."""
 

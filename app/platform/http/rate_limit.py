@@ -30,7 +30,7 @@ from typing import Any
 from fastapi import Request
 from starlette.types import Scope
 
-from app.platform.core.config_sections import LimitsSettings
+from app.platform.core.environment_sections import LimitsEnvironment
 from app.platform.core.errors import TooManyRequestsError
 from app.platform.core.security import BootstrapKeyring, hash_key, presented_key, public_id_of
 from app.platform.http.cache_capture import PRINCIPAL_KEY
@@ -108,16 +108,16 @@ class TokenBuckets:
 class CallerLimits:
     """This replica's buckets and the stored keys it has seen authenticated."""
 
-    def __init__(self, settings: LimitsSettings, keyring: BootstrapKeyring) -> None:
-        self.settings = settings
+    def __init__(self, environment: LimitsEnvironment, keyring: BootstrapKeyring) -> None:
+        self.environment = environment
         self.keyring = keyring
-        size = settings.max_callers
-        self.reads = TokenBuckets("read", settings.read_per_s, settings.read_burst, size)
-        self.heavy = TokenBuckets("heavy", settings.heavy_per_s, settings.heavy_burst, size)
-        self.writes = TokenBuckets("write", settings.write_per_s, settings.write_burst, size)
-        self.streams = StreamSlots(settings.streams_per_key, settings.streams_per_process)
+        size = environment.max_callers
+        self.reads = TokenBuckets("read", environment.read_per_s, environment.read_burst, size)
+        self.heavy = TokenBuckets("heavy", environment.heavy_per_s, environment.heavy_burst, size)
+        self.writes = TokenBuckets("write", environment.write_per_s, environment.write_burst, size)
+        self.streams = StreamSlots(environment.streams_per_key, environment.streams_per_process)
         self.lookups = TokenBuckets(
-            "key lookup", settings.key_lookups_per_s, settings.key_lookups_burst, 1
+            "key lookup", environment.key_lookups_per_s, environment.key_lookups_burst, 1
         )
         self.check_key: KeyCheck | None = None
         """Set once the database is there (the app's lifespan)."""
@@ -178,7 +178,7 @@ class CallerLimits:
         key_hash = hash_key(presented)
         self._valid[key_hash] = None
         self._valid.move_to_end(key_hash)
-        while len(self._valid) > self.settings.max_callers:
+        while len(self._valid) > self.environment.max_callers:
             self._valid.popitem(last=False)
 
     async def recognised(self, presented: str) -> bool:
@@ -215,7 +215,7 @@ class CallerLimits:
     def _remember_unknown(self, key_hash: str, until: float) -> None:
         self._unknown[key_hash] = until
         self._unknown.move_to_end(key_hash)
-        while len(self._unknown) > self.settings.max_callers:
+        while len(self._unknown) > self.environment.max_callers:
             self._unknown.popitem(last=False)
 
 

@@ -51,7 +51,7 @@ from typing import Any
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.core.log import bound
 from app.platform.core.security import BootstrapKeyring, role_permits
 from app.platform.http.cache_capture import (
@@ -72,7 +72,7 @@ from app.platform.runtime.background import cancel_and_wait
 logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 4096  # distinct paths and queries kept; the least recently used goes first
-MAX_BYTES = 64 * 1024 * 1024  # the kept bodies' total, unless the settings say otherwise
+MAX_BYTES = 64 * 1024 * 1024  # the kept bodies' total, unless the environment says otherwise
 
 
 class ResponseCache:

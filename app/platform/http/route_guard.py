@@ -47,7 +47,7 @@ class ApiRoute(JsonBodyRoute):
             if heavy is not False and limits is not None and request.method in READ_METHODS:
                 values = dict(params)
                 method, window = values.get("method"), values.get("window")
-                if heavy or is_heavy(name, method, window, limits.settings.heavy_window_hours):
+                if heavy or is_heavy(name, method, window, limits.environment.heavy_window_hours):
                     limits.charge_heavy(request.scope)
 
         return guarded

@@ -91,7 +91,7 @@ class Bootstrap(Generic[Context]):
         run of it is going; None when every step is fresh."""
         steps = self.state.schedule.first_start
         async with self.state.sessionmaker() as session:
-            periods = await intervals(self.state.settings, session, steps)
+            periods = await intervals(self.state.environment, session, steps)
             jobs = JobRepository(session)
             for job in steps:
                 succeeded = await jobs.last_succeeded_at(job.name)

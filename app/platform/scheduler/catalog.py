@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.models import JobRun
 from app.platform.runs.job import Job
 from app.platform.scheduler.schedule import SchedulerState
@@ -30,16 +30,16 @@ class JobView:
 
 def scheduled(state: SchedulerState[Any]) -> set[str]:
     """The names of the jobs this replica's scheduler runs."""
-    if not state.settings.scheduler.enabled:
+    if not state.environment.scheduler.enabled:
         return set()
-    return {job.name for job in state.schedule.switched_on(state.settings.scheduler)}
+    return {job.name for job in state.schedule.switched_on(state.environment.scheduler)}
 
 
 async def intervals(
-    settings: Settings, session: AsyncSession, jobs: Sequence[Job[Any]]
+    environment: Environment, session: AsyncSession, jobs: Sequence[Job[Any]]
 ) -> dict[str, float]:
     """Each job's period in seconds: the `tick_s` override, else its stored setting."""
-    override = settings.scheduler.tick_s
+    override = environment.scheduler.tick_s
     if override is not None:
         return {job.name: float(override) for job in jobs}
     values = await read_settings_as(session, {job.period for job in jobs}, float)
@@ -56,7 +56,7 @@ async def list_jobs(state: SchedulerState[Any], runs_per_job: int) -> list[JobVi
     """Every job with its schedule here and its newest `runs_per_job` runs, newest first."""
     jobs = state.schedule.every()
     async with state.sessionmaker() as session:
-        periods = await intervals(state.settings, session, jobs)
+        periods = await intervals(state.environment, session, jobs)
     on = scheduled(state)
     views = []
     for job in jobs:

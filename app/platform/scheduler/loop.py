@@ -30,12 +30,12 @@ RECHECK_S = 60.0  # how often a waiting job re-reads its interval (changed over 
 
 class Scheduler(Generic[Context]):
     def __init__(self, state: SchedulerState[Context], *, replica: str | None = None) -> None:
-        settings = state.settings
+        environment = state.environment
         self.state = state
         self.replica = replica or replica_name()
-        self.jobs = state.schedule.switched_on(settings.scheduler)
+        self.jobs = state.schedule.switched_on(environment.scheduler)
         self.leadership = Leadership(
-            settings.database_url, connect_timeout_s=settings.database.connect_timeout_s
+            environment.database_url, connect_timeout_s=environment.database.connect_timeout_s
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._rng = random.Random()
@@ -71,7 +71,7 @@ class Scheduler(Generic[Context]):
                 now = time.time()
                 tick = math.floor(now / interval) * interval + interval
                 jitter = self._rng.uniform(
-                    0, min(self.state.settings.scheduler.jitter_s, interval / 4)
+                    0, min(self.state.environment.scheduler.jitter_s, interval / 4)
                 )
                 if not await self._sleep_until(job, tick + jitter, interval):
                     continue  # its interval changed: the next tick is computed anew
@@ -99,7 +99,7 @@ class Scheduler(Generic[Context]):
 
     async def _interval(self, job: Job[Context]) -> float:
         async with self.state.sessionmaker() as session:
-            return (await intervals(self.state.settings, session, [job]))[job.name]
+            return (await intervals(self.state.environment, session, [job]))[job.name]
 
     async def run_tick(self, job: Job[Context], tick: datetime) -> str:
         """Run `job` for `tick` unless some replica already has: 'ran', 'taken', 'skipped',

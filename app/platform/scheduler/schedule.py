@@ -1,7 +1,7 @@
 """The jobs the scheduler runs, as the assembly (`app/assembly.py`) hands them over: each job in
-the scheduler's order with whether the scheduler settings switch it on, the first start's steps
-(`app.platform.scheduler.bootstrap`), and the reads done ahead when the scheduler starts. The
-platform knows no job by name: each domain's `jobs.py` declares its own."""
+the scheduler's order with whether the scheduler's environment switches it on, the first start's
+steps (`app.platform.scheduler.bootstrap`), and the reads done ahead when the scheduler starts.
+The platform knows no job by name: each domain's `jobs.py` declares its own."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.platform.core.config import Settings
-from app.platform.core.config_sections import SchedulerSettings
+from app.platform.core.environment import Environment
+from app.platform.core.environment_sections import SchedulerEnvironment
 from app.platform.runs.job import Context, Job
 from app.platform.runtime.shutdown import ShutdownSignal
 from app.platform.scheduler.runs import JobRunner
@@ -20,7 +20,7 @@ from app.platform.scheduler.runs import JobRunner
 State = TypeVar("State")  # the app's state, as the jobs' bodies are handed it
 
 
-def _always(_settings: SchedulerSettings) -> bool:
+def _always(_environment: SchedulerEnvironment) -> bool:
     return True
 
 
@@ -29,7 +29,7 @@ class Scheduled(Generic[Context]):
     """A job, scheduled where `switched_on` says so."""
 
     job: Job[Context]
-    switched_on: Callable[[SchedulerSettings], bool] = _always
+    switched_on: Callable[[SchedulerEnvironment], bool] = _always
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ class Schedule(Generic[Context]):
         """Every job there is (switched on here or not), in the scheduler's order."""
         return [s.job for s in self.scheduled]
 
-    def switched_on(self, settings: SchedulerSettings) -> list[Job[Context]]:
-        """The jobs the scheduler runs under `settings`, in its order."""
-        return [s.job for s in self.scheduled if s.switched_on(settings)]
+    def switched_on(self, environment: SchedulerEnvironment) -> list[Job[Context]]:
+        """The jobs the scheduler runs under `environment`, in its order."""
+        return [s.job for s in self.scheduled if s.switched_on(environment)]
 
     def find(self, name: str) -> Job[Context] | None:
         return next((job for job in self.every() if job.name == name), None)
@@ -79,7 +79,7 @@ class SchedulerState(RunsJobs[State], Protocol[State]):
     """What the scheduler takes from the app's state."""
 
     @property
-    def settings(self) -> Settings: ...
+    def environment(self) -> Environment: ...
 
     @property
     def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...

@@ -23,7 +23,7 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.platform.core.clock import utcnow
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.db.models import EventOutbox
 from app.platform.db.repositories.deliveries import WebhookRepository
 from app.platform.db.repositories.outbox import EventRepository
@@ -44,7 +44,7 @@ class WebhookDispatcher:
 
     def __init__(
         self,
-        settings: WebhookSettings,
+        environment: WebhookEnvironment,
         sessionmaker: async_sessionmaker[AsyncSession],
         http: aiohttp.ClientSession,
         signal: EventSignal,
@@ -52,21 +52,22 @@ class WebhookDispatcher:
         replica: str,
         poll_s: float = 1.0,
     ) -> None:
-        self.settings = settings
+        self.environment = environment
         self.sessionmaker = sessionmaker
         self.signal = signal
         self.replica = replica
         self.claimant = f"{replica}/{uuid.uuid4().hex[:12]}"  # this process, not its host name
         self.poll_s = poll_s
-        self.sender = WebhookSender(settings, http)
+        self.sender = WebhookSender(environment, http)
         self.queues = {
-            url: ReceiverQueue(url, settings, sessionmaker, self.sender) for url in settings.urls
+            url: ReceiverQueue(url, environment, sessionmaker, self.sender)
+            for url in environment.urls
         }
         self.task = BackgroundTask("webhook-dispatcher", self._run)
         self.claims = BackgroundTask("webhook-claims", self._keep_claims)
 
     def start(self) -> None:
-        if self.settings.urls:
+        if self.environment.urls:
             self.task.start()
 
     async def stop(self) -> None:
@@ -75,7 +76,7 @@ class WebhookDispatcher:
         await self.claims.stop()
         for queue in self.queues.values():
             await queue.stop()
-        if not self.settings.urls:
+        if not self.environment.urls:
             return
         try:
             async with self.sessionmaker() as session:
@@ -123,7 +124,7 @@ class WebhookDispatcher:
                 async with self.sessionmaker() as session:
                     events = list(await EventRepository(session).after(last))
                 if events:
-                    await self.claim([e for e in events if e.kind in self.settings.kinds])
+                    await self.claim([e for e in events if e.kind in self.environment.kinds])
                     last = events[-1].id
                 else:
                     await self.signal.wait(self.poll_s)
@@ -137,13 +138,13 @@ class WebhookDispatcher:
         """Claim `events` for every URL in one transaction, then queue, coalesce or drop each
         claimed delivery: past the rate limit or the queue's room, only critical alerts stay."""
         now = utcnow()
-        since = now - timedelta(seconds=self.settings.rate_window_s)
+        since = now - timedelta(seconds=self.environment.rate_window_s)
         placed: list[tuple[ReceiverQueue, Delivery, str | None]] = []
         room = {url: queue.room() for url, queue in self.queues.items()}
         async with self.sessionmaker() as session:
             deliveries = WebhookRepository(session)
             for event in events:
-                for url in self.settings.urls:
+                for url in self.environment.urls:
                     recent = await deliveries.sent_recently(url, event.kind, since)
                     delivery_id = await deliveries.claim(
                         event.id, url, event.kind, self.replica, now, self.claimant
@@ -152,12 +153,11 @@ class WebhookDispatcher:
                         continue  # another replica has it
                     delivery = delivery_of(event, delivery_id)
                     reason = None
-                    if recent >= self.settings.rate_limit:
-                        reason = (
-                            f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s"
-                        )
+                    if recent >= self.environment.rate_limit:
+                        window_s = self.environment.rate_window_s
+                        reason = f"{recent} {event.kind} deliveries in {window_s:g}s"
                     elif room[url] == 0:
-                        reason = f"queue full ({self.settings.queue_max} waiting)"
+                        reason = f"queue full ({self.environment.queue_max} waiting)"
                     if reason is None:
                         room[url] -= 1
                     elif not delivery.critical:
@@ -191,12 +191,12 @@ class WebhookDispatcher:
                 logger.warning("webhooks: claims not kept this time; retrying", exc_info=True)
             for queue in self.queues.values():
                 queue.observe_lag()
-            await asyncio.sleep(self.settings.claim_ttl_s / 3)
+            await asyncio.sleep(self.environment.claim_ttl_s / 3)
 
     async def sweep(self) -> int:
         """One heartbeat and re-claim; how many deliveries were re-claimed."""
         now = utcnow()
-        stale_before = now - timedelta(seconds=self.settings.claim_ttl_s)
+        stale_before = now - timedelta(seconds=self.environment.claim_ttl_s)
         taken: list[tuple[ReceiverQueue, Delivery]] = []
         async with self.sessionmaker() as session:
             deliveries = WebhookRepository(session)
@@ -230,7 +230,7 @@ class WebhookDispatcher:
         now = utcnow()
         async with self.sessionmaker() as session:
             deliveries = WebhookRepository(session)
-            since = now - timedelta(seconds=self.settings.rate_window_s)
+            since = now - timedelta(seconds=self.environment.rate_window_s)
             recent = await deliveries.sent_recently(url, event.kind, since)
             delivery_id = await deliveries.claim(
                 event.id, url, event.kind, self.replica, now, self.claimant
@@ -239,8 +239,8 @@ class WebhookDispatcher:
                 await session.rollback()
                 return "taken"
             delivery = delivery_of(event, delivery_id)
-            if recent >= self.settings.rate_limit and not delivery.critical:
-                reason = f"{recent} {event.kind} deliveries in {self.settings.rate_window_s:g}s"
+            if recent >= self.environment.rate_limit and not delivery.critical:
+                reason = f"{recent} {event.kind} deliveries in {self.environment.rate_window_s:g}s"
                 await deliveries.finish(
                     delivery_id,
                     status="rate_limited",
@@ -254,6 +254,6 @@ class WebhookDispatcher:
                 return "rate_limited"
             await session.commit()
         queue = self.queues.get(url) or ReceiverQueue(
-            url, self.settings, self.sessionmaker, self.sender
+            url, self.environment, self.sessionmaker, self.sender
         )
         return (await queue.send([delivery])).status

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.platform.core.clock import utcnow
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.db.repositories.deliveries import WebhookRepository
 from app.platform.observability.prometheus import observe_webhook_delivery, observe_webhook_lag
 from app.platform.runtime.background import cancel_and_wait
@@ -40,13 +40,13 @@ class ReceiverQueue:
     def __init__(
         self,
         url: str,
-        settings: WebhookSettings,
+        environment: WebhookEnvironment,
         sessionmaker: async_sessionmaker[AsyncSession],
         sender: WebhookSender,
     ) -> None:
         self.url = url
         self.receiver = receiver_label(url)
-        self.settings = settings
+        self.environment = environment
         self.sessionmaker = sessionmaker
         self.sender = sender
         self.queued: deque[Delivery] = deque()
@@ -58,7 +58,7 @@ class ReceiverQueue:
 
     def room(self) -> int:
         """How many more deliveries the queue takes before it drops (not counting the digest)."""
-        return max(0, self.settings.queue_max - len(self.queued))
+        return max(0, self.environment.queue_max - len(self.queued))
 
     def put(self, delivery: Delivery) -> None:
         self.queued.append(delivery)
@@ -98,7 +98,7 @@ class ReceiverQueue:
 
     async def _next(self) -> None:
         self._wake.clear()
-        due_in = self._last_digest + self.settings.coalesce_s - time.monotonic()
+        due_in = self._last_digest + self.environment.coalesce_s - time.monotonic()
         # Events go out in order: a digest waits for the queued deliveries older than it.
         older = bool(self.queued) and (
             not self.digest or self.queued[0].event_id < self.digest[0].event_id

@@ -10,7 +10,7 @@ import socket
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.core.webhook_urls import refusal
 
 
@@ -40,7 +40,7 @@ class ReceiverResolver(AbstractResolver):
         await self._resolver.close()
 
 
-def receiver_session(settings: WebhookSettings) -> aiohttp.ClientSession:
+def receiver_session(environment: WebhookEnvironment) -> aiohttp.ClientSession:
     """The session webhooks are sent on: its connector resolves through `ReceiverResolver`."""
-    resolver = ReceiverResolver(allow_private=settings.allow_private_addresses)
+    resolver = ReceiverResolver(allow_private=environment.allow_private_addresses)
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver))

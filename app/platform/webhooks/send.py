@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from standardwebhooks import Webhook
 
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.runtime.backoff import backoff_delay
 
 
@@ -87,11 +87,11 @@ def body_of(deliveries: Sequence[Delivery]) -> bytes:
 class WebhookSender:
     """POSTs signed bodies on the lifespan's aiohttp session."""
 
-    def __init__(self, settings: WebhookSettings, http: aiohttp.ClientSession) -> None:
-        self.settings = settings
+    def __init__(self, environment: WebhookEnvironment, http: aiohttp.ClientSession) -> None:
+        self.environment = environment
         self.http = http
-        # The settings refuse URLs without a valid secret: there is always a key to sign with.
-        self.signer = Webhook(settings.secret.get_secret_value()) if settings.urls else None
+        # The environment refuses URLs without a valid secret: there is always a key to sign with.
+        self.signer = Webhook(environment.secret.get_secret_value()) if environment.urls else None
 
     async def send(self, url: str, deliveries: Sequence[Delivery]) -> Outcome:
         """Send `deliveries` (one, or a digest) to `url` under the newest one's webhook-id."""
@@ -102,8 +102,8 @@ class WebhookSender:
         msg_id = message_id(newest.event_id, newest.delivery_id)
         code: int | None = None
         error: str | None = None
-        timeout = aiohttp.ClientTimeout(total=self.settings.timeout_s)
-        for attempt in range(1, self.settings.max_attempts + 1):
+        timeout = aiohttp.ClientTimeout(total=self.environment.timeout_s)
+        for attempt in range(1, self.environment.max_attempts + 1):
             headers = {
                 "content-type": "application/json",
                 "X-MySymbols-Event": newest.kind,
@@ -121,12 +121,12 @@ class WebhookSender:
                         return Outcome("failed", attempt, code, f"HTTP {code}{redirect}")
             except (aiohttp.ClientError, TimeoutError) as exc:
                 code, error = None, exc.__class__.__name__
-            if attempt < self.settings.max_attempts:
+            if attempt < self.environment.max_attempts:
                 await asyncio.sleep(
                     backoff_delay(
                         attempt,
-                        base_s=self.settings.backoff_base_s,
-                        max_s=self.settings.backoff_max_s,
+                        base_s=self.environment.backoff_base_s,
+                        max_s=self.environment.backoff_max_s,
                     )
                 )
-        return Outcome("failed", self.settings.max_attempts, code, error or f"HTTP {code}")
+        return Outcome("failed", self.environment.max_attempts, code, error or f"HTTP {code}")

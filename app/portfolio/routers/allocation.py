@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Query, Request, Response
 
 from app.callers.dependencies import AnswerOnceDep
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.core.errors import PermissionDeniedError
 from app.platform.http.auth import ReaderDep, TraderDep
 from app.platform.http.resource import resource_router

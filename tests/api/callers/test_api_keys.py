@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.security import hash_key
 from app.platform.http.auth import ReaderDep, TraderDep
 from app.platform.http.sessions import get_session
@@ -123,10 +123,10 @@ class TestOpenReads:
     async def open_client(
         self,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         session: AsyncSession,
     ) -> AsyncIterator[httpx.AsyncClient]:
-        app: FastAPI = create_app(make_settings(database_url, auth={"open_reads": True}))
+        app: FastAPI = create_app(make_environment(database_url, auth={"open_reads": True}))
 
         @app.get("/probe/read")
         async def read_probe(principal: ReaderDep) -> dict[str, str]:

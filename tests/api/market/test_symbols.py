@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import Symbol
-from app.platform.core.config import Settings
-from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_settings, start_app
+from app.platform.core.environment import Environment
+from tests.conftest import READ_KEY, TRADE_KEY, app_on_session, simulator_environment, start_app
 from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -31,11 +31,13 @@ def sim_config() -> dict[str, Any]:
 async def api(
     sim: KucoinSimulator,
     database_url: str,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
     session: AsyncSession,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = simulator_settings(make_settings, database_url, sim.base_url, max_attempts=2)
-    async for client in start_app(app_on_session(settings, session)):
+    environment = simulator_environment(
+        make_environment, database_url, sim.base_url, max_attempts=2
+    )
+    async for client in start_app(app_on_session(environment, session)):
         yield client
 
 

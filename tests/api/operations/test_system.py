@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import READ_KEY, TRADE_KEY, start_app
 
 API = "/api/symbol-mgmt"
@@ -59,10 +59,10 @@ class TestStatus:
 class TestStatusWithTheDatabaseDown:
     @pytest.fixture
     async def down_client(
-        self, make_settings: Callable[..., Settings]
+        self, make_environment: Callable[..., Environment]
     ) -> AsyncIterator[httpx.AsyncClient]:
-        settings = make_settings(NOWHERE, database={"connect_timeout_s": 0.5})
-        async for client in start_app(create_app(settings)):
+        environment = make_environment(NOWHERE, database={"connect_timeout_s": 0.5})
+        async for client in start_app(create_app(environment)):
             yield client
 
     async def test_anyone_gets_503_not_ready(self, down_client: httpx.AsyncClient) -> None:

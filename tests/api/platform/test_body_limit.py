@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.schemas.bounds import MAX_POSITIONS
 from app.signals.models import Signal
 from tests.conftest import TRADE_KEY, app_on_session, start_app
@@ -83,13 +83,13 @@ class TestTheDefaultLimit:
         assert await signals(session) == 0
 
 
-class TestTheSetting:
+class TestTheVariable:
     @pytest.fixture
     async def small(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> AsyncIterator[httpx.AsyncClient]:
-        settings = make_settings(database_url, limits={"max_body_bytes": 1024})
-        async for client in start_app(app_on_session(settings, session)):
+        environment = make_environment(database_url, limits={"max_body_bytes": 1024})
+        async for client in start_app(app_on_session(environment, session)):
             yield client
 
     async def test_sets_the_limit(self, small: httpx.AsyncClient, session: AsyncSession) -> None:

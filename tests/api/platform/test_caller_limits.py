@@ -13,7 +13,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.api.callers.test_api_keys import KEYS_URL as KEYS
 from tests.api.callers.test_api_keys import create_key
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, app_on_session
@@ -26,10 +26,13 @@ SLOW = 0.01  # tokens a second: nothing refills while a test runs
 
 
 def limited_app(
-    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession, **limits: Any
+    database_url: str,
+    make_environment: Callable[..., Environment],
+    session: AsyncSession,
+    **limits: Any,
 ) -> FastAPI:
-    settings = make_settings(database_url, limits=limits, auth={"open_reads": True})
-    return app_on_session(settings, session)
+    environment = make_environment(database_url, limits=limits, auth={"open_reads": True})
+    return app_on_session(environment, session)
 
 
 @asynccontextmanager
@@ -52,9 +55,9 @@ async def clients(app: FastAPI, *addresses: str) -> AsyncIterator[list[httpx.Asy
 
 class TestReadsAndWrites:
     async def test_a_flooding_key_gets_429_while_another_key_is_served(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, read_burst=5, read_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, read_burst=5, read_per_s=SLOW)
         async with clients(app, "10.0.0.1") as (api,):
             served = [
                 (await api.get(f"{API}/portfolio", headers=READER)).status_code for _ in range(5)
@@ -69,11 +72,11 @@ class TestReadsAndWrites:
         assert other.status_code == 200
 
     async def test_writes_have_a_bucket_of_their_own(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
         app = limited_app(
             database_url,
-            make_settings,
+            make_environment,
             session,
             read_burst=1,
             read_per_s=SLOW,
@@ -92,9 +95,9 @@ class TestReadsAndWrites:
         assert assert_problem(writes[2], 429, "rate-limited")["limit"] == "write"
 
     async def test_the_probes_are_never_limited(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, read_burst=1, read_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, read_burst=1, read_per_s=SLOW)
         async with clients(app, "10.0.0.1") as (api,):
             health = [(await api.get(f"{API}/health")).status_code for _ in range(5)]
             status = [(await api.get(f"{API}/status")).status_code for _ in range(5)]
@@ -103,9 +106,9 @@ class TestReadsAndWrites:
 
 class TestAnonymousCallers:
     async def test_each_address_has_its_own_bucket(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, read_burst=3, read_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, read_burst=3, read_per_s=SLOW)
         async with clients(app, "10.0.0.1", "10.0.0.2") as (first, second):
             flood = [(await first.get(f"{API}/portfolio")).status_code for _ in range(4)]
             neighbour = await second.get(f"{API}/portfolio")
@@ -113,9 +116,9 @@ class TestAnonymousCallers:
         assert neighbour.status_code == 200
 
     async def test_made_up_keys_share_their_address_bucket(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, read_burst=3, read_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, read_burst=3, read_per_s=SLOW)
         async with clients(app, "10.0.0.1") as (api,):
             statuses = [
                 (
@@ -130,9 +133,9 @@ class TestAnonymousCallers:
 
 class TestStoredKeysOnAFreshReplica:
     async def test_a_stored_key_is_served_from_an_address_an_anonymous_flood_spent(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, read_burst=3, read_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, read_burst=3, read_per_s=SLOW)
         async with clients(app, "10.0.0.1", "10.0.0.9") as (api, admin):
             stored = await create_key(admin, "desk", "read")
             revoked = await create_key(admin, "gone", "read")
@@ -159,9 +162,9 @@ class TestStoredKeysOnAFreshReplica:
 
 class TestHeavyReads:
     async def test_heavy_reads_spend_their_own_bucket(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, heavy_burst=3, heavy_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, heavy_burst=3, heavy_per_s=SLOW)
         async with clients(app, "10.0.0.1") as (api,):
             heavy = [
                 await api.get(f"{API}{path}", headers=READER)
@@ -182,9 +185,9 @@ class TestHeavyReads:
         assert other_key.status_code == 200
 
     async def test_the_timelines_are_heavy_reads(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, heavy_burst=2, heavy_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, heavy_burst=2, heavy_per_s=SLOW)
         timeline = f"{API}/portfolio/timeline"
         async with clients(app, "10.0.0.1") as (api,):
             answers = [

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import READ_KEY, app_on_session, start_app
 
 DESK = "https://desk.example.com"
@@ -19,9 +19,9 @@ RANKINGS = "/api/symbol-mgmt/scoring/rankings"
 
 @pytest.fixture
 async def cors_client(
-    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+    database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = app_on_session(make_settings(database_url, cors={"origins": DESK}), session)
+    app = app_on_session(make_environment(database_url, cors={"origins": DESK}), session)
     async for client in start_app(app):
         yield client
 

@@ -13,7 +13,7 @@ import pytest
 import app.dashboard
 from app.dashboard import STATIC_DIR
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import start_app
 
 IMPORT = re.compile(
@@ -25,9 +25,9 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 @pytest.fixture
 async def client(
-    sqlite_file_url: str, make_settings: Callable[..., Settings]
+    sqlite_file_url: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(create_app(make_settings(sqlite_file_url))):
+    async for client in start_app(create_app(make_environment(sqlite_file_url))):
         yield client
 
 
@@ -89,13 +89,13 @@ def test_nothing_is_fetched_from_another_origin() -> None:
 
 async def test_without_its_files_the_api_still_answers(
     sqlite_file_url: str,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(app.dashboard, "STATIC_DIR", tmp_path)
-    async for client in start_app(create_app(make_settings(sqlite_file_url))):
+    async for client in start_app(create_app(make_environment(sqlite_file_url))):
         assert (await client.get("/dashboard/")).status_code == 404
         assert (await client.get("/api/symbol-mgmt/health")).status_code == 200
     assert "serving the API only" in caplog.text

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.patterns import words_for
 from app.platform.schemas.common import SYMBOL_HELP
 from app.signals.models import Signal
@@ -317,9 +317,9 @@ class TestValidationErrors:
 class TestUnexpectedErrors:
     @pytest.fixture
     async def failing_client(
-        self, database_url: str, make_settings: Callable[..., Settings]
+        self, database_url: str, make_environment: Callable[..., Environment]
     ) -> AsyncIterator[httpx.AsyncClient]:
-        app: FastAPI = create_app(make_settings(database_url))
+        app: FastAPI = create_app(make_environment(database_url))
 
         @app.get("/boom")
         async def boom() -> None:
@@ -359,9 +359,9 @@ class TestUnexpectedErrors:
 class TestOSErrorOutsideTheDatabase:
     @pytest.fixture
     async def file_failing_client(
-        self, database_url: str, make_settings: Callable[..., Settings]
+        self, database_url: str, make_environment: Callable[..., Environment]
     ) -> AsyncIterator[httpx.AsyncClient]:
-        app: FastAPI = create_app(make_settings(database_url))
+        app: FastAPI = create_app(make_environment(database_url))
 
         @app.get("/read-a-file")
         async def read_a_file() -> None:
@@ -386,12 +386,12 @@ class TestOSErrorOutsideTheDatabase:
 class TestTheDatabaseReallyDown:
     @pytest.fixture
     async def down_client(
-        self, make_settings: Callable[..., Settings]
+        self, make_environment: Callable[..., Environment]
     ) -> AsyncIterator[httpx.AsyncClient]:
         # Nothing listens on port 9: every connection attempt is refused (an OSError).
         url = "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"
-        settings = make_settings(url, database={"connect_timeout_s": 0.5})
-        async for client in start_app(create_app(settings)):
+        environment = make_environment(url, database={"connect_timeout_s": 0.5})
+        async for client in start_app(create_app(environment)):
             yield client
 
     async def test_a_database_read_is_503_database_unavailable(

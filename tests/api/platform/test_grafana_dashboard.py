@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.records.models import ForwardHour, ForwardRecord
 from tests.api.platform.test_metrics import seed_track_record
@@ -128,10 +128,10 @@ class TestDashboard:
 
 
 async def seed_forward_record(
-    url: str, make_settings: Callable[..., Settings], marked_to: datetime
+    url: str, make_environment: Callable[..., Environment], marked_to: datetime
 ) -> None:
     """A forward record whose policy book is marked at `marked_to`, committed."""
-    engine = create_engine(make_settings(url))
+    engine = create_engine(make_environment(url))
     try:
         async with create_sessionmaker(engine)() as session:
             session.add(
@@ -145,9 +145,9 @@ async def seed_forward_record(
         await engine.dispose()
 
 
-async def seed_portfolio(url: str, make_settings: Callable[..., Settings]) -> None:
+async def seed_portfolio(url: str, make_environment: Callable[..., Environment]) -> None:
     """One member holding all the weight, its symbol's market data just stored, committed."""
-    engine = create_engine(make_settings(url))
+    engine = create_engine(make_environment(url))
     try:
         async with create_sessionmaker(engine)() as session:
             symbol = await make_symbol(session, market_data_at=datetime.now(UTC))
@@ -158,16 +158,16 @@ async def seed_portfolio(url: str, make_settings: Callable[..., Settings]) -> No
 
 
 @pytest.fixture
-async def scraped(committed_postgres: str, make_settings: Callable[..., Settings]) -> str:  # noqa: F811
+async def scraped(committed_postgres: str, make_environment: Callable[..., Environment]) -> str:  # noqa: F811
     """`GET /metrics` of the service on PostgreSQL (its pool's gauges) with a portfolio, market
     data, a live track record and a forward record committed, so every family that depends on
     data is there."""
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    await seed_track_record(committed_postgres, make_settings, now - timedelta(hours=1))
-    await seed_forward_record(committed_postgres, make_settings, now - timedelta(hours=1))
-    await seed_portfolio(committed_postgres, make_settings)
-    settings = make_settings(committed_postgres, metrics={"access": "open"})
-    async for client in start_app(create_app(settings)):
+    await seed_track_record(committed_postgres, make_environment, now - timedelta(hours=1))
+    await seed_forward_record(committed_postgres, make_environment, now - timedelta(hours=1))
+    await seed_portfolio(committed_postgres, make_environment)
+    environment = make_environment(committed_postgres, metrics={"access": "open"})
+    async for client in start_app(create_app(environment)):
         response = await client.get("/metrics")
     assert response.status_code == 200
     return response.text

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.paths import API_PREFIX, LIVENESS, READINESS
 from app.platform.http.rate_limit import CallerLimits
 from tests.api.platform.test_caller_limits import SLOW, clients, limited_app
@@ -42,11 +42,11 @@ def assert_same_head(head: httpx.Response, get: httpx.Response, *, slack: int = 
 
 @pytest.fixture
 async def cached_client(
-    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+    database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its response cache on."""
-    settings = make_settings(database_url, reads={"cache_ttl_s": 60})
-    async for client in start_app(app_on_session(settings, session)):
+    environment = make_environment(database_url, reads={"cache_ttl_s": 60})
+    async for client in start_app(app_on_session(environment, session)):
         yield client
 
 
@@ -111,9 +111,9 @@ class TestHead:
         assert app.state.caller_limits.streams.open == 0  # the stream is over: its slot is back
 
     async def test_head_spends_a_read_token_as_get_does(
-        self, database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+        self, database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
     ) -> None:
-        app = limited_app(database_url, make_settings, session, read_burst=2, read_per_s=SLOW)
+        app = limited_app(database_url, make_environment, session, read_burst=2, read_per_s=SLOW)
         async with clients(app, "10.0.0.2") as (api,):
             served = [(await api.head(SYMBOLS, headers=READER)).status_code for _ in range(2)]
             refused_get = await api.get(SYMBOLS, headers=READER)

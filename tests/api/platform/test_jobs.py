@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.assembly import SCHEDULE
 from app.market.models import Symbol
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.models import JobRun
 from app.scoring.models import ScoringRun
 from tests.conftest import (
@@ -24,7 +24,7 @@ from tests.conftest import (
     READ_KEY,
     TRADE_KEY,
     app_on_session,
-    simulator_settings,
+    simulator_environment,
     start_app,
 )
 from tests.helpers import assert_problem, run_ended
@@ -167,12 +167,12 @@ class TestRequestGap:
         self,
         sim: KucoinSimulator,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         session: AsyncSession,
     ) -> None:
-        settings = simulator_settings(make_settings, database_url, sim.base_url)
-        settings.scheduler.request_gap_s = 30  # the default the rest of this suite lifts
-        async for api in start_app(app_on_session(settings, session)):
+        environment = simulator_environment(make_environment, database_url, sim.base_url)
+        environment.scheduler.request_gap_s = 30  # the default the rest of this suite lifts
+        async for api in start_app(app_on_session(environment, session)):
             first = await api.post(f"{JOBS}/universe_sync/run", params=WAIT, headers=ADMIN)
             assert first.status_code == 200, first.text
             again = await api.post(f"{JOBS}/universe_sync/run", params=WAIT, headers=ADMIN)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import __version__
 from app.main import create_app
 from app.market.jobs import UNIVERSE_SYNC
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.log import ContextFilter, json_formatter
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.http.cache_keys import request_key
@@ -30,7 +30,7 @@ from app.records.models import (
     TrackRecordDecision,
     TrackRecordHour,
 )
-from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_settings, start_app
+from tests.conftest import ADMIN_KEY, READ_KEY, app_on_session, simulator_environment, start_app
 from tests.factories import make_member, make_symbol
 from tests.integration.committed import committed_postgres, committed_sqlite  # noqa: F401
 from tests.kucoin_sim.app import KucoinSimulator
@@ -50,11 +50,13 @@ async def scrape(client: httpx.AsyncClient) -> str:
 
 @pytest.fixture
 async def open_client(
-    database_url: str, make_settings: Callable[..., Settings], session: AsyncSession
+    database_url: str, make_environment: Callable[..., Environment], session: AsyncSession
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app with MYSYMBOLS_METRICS__ACCESS=open (and a response cache switched on)."""
-    settings = make_settings(database_url, metrics={"access": "open"}, reads={"cache_ttl_s": 60})
-    async for client in start_app(app_on_session(settings, session)):
+    environment = make_environment(
+        database_url, metrics={"access": "open"}, reads={"cache_ttl_s": 60}
+    )
+    async for client in start_app(app_on_session(environment, session)):
         yield client
 
 
@@ -124,9 +126,9 @@ class TestStateFamilies:
         assert sample(text, "mysymbols_kucoin_breaker_state", state="open") == 0
 
     async def test_count_the_members_against_their_target_and_the_untradable_ones(
-        self, committed: str, make_settings: Callable[..., Settings]
+        self, committed: str, make_environment: Callable[..., Environment]
     ) -> None:
-        engine = create_engine(make_settings(committed))
+        engine = create_engine(make_environment(committed))
         try:
             async with create_sessionmaker(engine)() as session:
                 await make_member(session, 1, weight=40)
@@ -142,8 +144,8 @@ class TestStateFamilies:
                 await session.commit()
         finally:
             await engine.dispose()
-        settings = make_settings(committed, metrics={"access": "open"})
-        async for client in start_app(create_app(settings)):
+        environment = make_environment(committed, metrics={"access": "open"})
+        async for client in start_app(create_app(environment)):
             text = (await client.get("/metrics")).text
         assert sample(text, "mysymbols_portfolio_members") == 3
         assert sample(text, "mysymbols_portfolio_target_members") == 10  # the seeded default
@@ -169,14 +171,14 @@ class TestStateFamilies:
         assert sample(text, "mysymbols_response_cache_entries") == 1
 
     async def test_a_scrape_answers_without_the_database(
-        self, make_settings: Callable[..., Settings]
+        self, make_environment: Callable[..., Environment]
     ) -> None:
-        settings = make_settings(
+        environment = make_environment(
             "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere",
             metrics={"access": "open"},
             database={"connect_timeout_s": 0.5},
         )
-        async for client in start_app(create_app(settings)):
+        async for client in start_app(create_app(environment)):
             response = await client.get("/metrics")
             assert response.status_code == 200
             assert sample(response.text, "mysymbols_metrics_database_up") == 0
@@ -197,10 +199,10 @@ def committed(request: pytest.FixtureRequest) -> str:
 
 
 async def seed_track_record(
-    url: str, make_settings: Callable[..., Settings], marked_to: datetime
+    url: str, make_environment: Callable[..., Environment], marked_to: datetime
 ) -> None:
     """A record of three hours ending at `marked_to`, one decision at inception, committed."""
-    engine = create_engine(make_settings(url))
+    engine = create_engine(make_environment(url))
     inception = marked_to - 2 * HOUR
     try:
         async with create_sessionmaker(engine)() as session:
@@ -246,10 +248,10 @@ class TestTrackRecordFamilies:
         assert "mysymbols_track_record_age_seconds" not in text
 
     async def test_exist_from_the_first_decision_aged_from_inception(
-        self, committed: str, make_settings: Callable[..., Settings]
+        self, committed: str, make_environment: Callable[..., Environment]
     ) -> None:
         first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 3 * HOUR
-        engine = create_engine(make_settings(committed))
+        engine = create_engine(make_environment(committed))
         try:
             async with create_sessionmaker(engine)() as session:
                 session.add(
@@ -265,8 +267,8 @@ class TestTrackRecordFamilies:
                 await session.commit()
         finally:
             await engine.dispose()
-        settings = make_settings(committed, metrics={"access": "open"})
-        async for client in start_app(create_app(settings)):
+        environment = make_environment(committed, metrics={"access": "open"})
+        async for client in start_app(create_app(environment)):
             before = datetime.now(UTC)
             text = (await client.get("/metrics")).text
             after = datetime.now(UTC)
@@ -277,12 +279,12 @@ class TestTrackRecordFamilies:
         assert (before - first).total_seconds() <= age <= (after - first).total_seconds()
 
     async def test_give_each_books_return_since_inception_and_the_records_age(
-        self, committed: str, make_settings: Callable[..., Settings]
+        self, committed: str, make_environment: Callable[..., Environment]
     ) -> None:
         marked_to = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
-        await seed_track_record(committed, make_settings, marked_to)
-        settings = make_settings(committed, metrics={"access": "open"})
-        async for client in start_app(create_app(settings)):
+        await seed_track_record(committed, make_environment, marked_to)
+        environment = make_environment(committed, metrics={"access": "open"})
+        async for client in start_app(create_app(environment)):
             before = datetime.now(UTC)
             text = (await client.get("/metrics")).text
             after = datetime.now(UTC)
@@ -396,14 +398,14 @@ class TestRequestLog:
         }
 
     async def test_lines_logged_while_answering_carry_the_request_id(
-        self, make_settings: Callable[..., Settings], log_lines: io.StringIO
+        self, make_environment: Callable[..., Environment], log_lines: io.StringIO
     ) -> None:
         # The readiness check warns that the database is down, while answering the request.
-        settings = make_settings(
+        environment = make_environment(
             "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere",
             database={"connect_timeout_s": 0.5},
         )
-        async for client in start_app(create_app(settings)):
+        async for client in start_app(create_app(environment)):
             response = await client.get(f"{API}/status", headers={"X-Request-ID": "down-1"})
         assert response.status_code == 503
         warned = [x for x in lines(log_lines) if x["logger"] == "app.operations.service"]
@@ -415,13 +417,13 @@ class TestExchangeAndJobFamilies:
         self,
         sim: KucoinSimulator,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         session: AsyncSession,
     ) -> None:
-        settings = simulator_settings(make_settings, database_url, sim.base_url)
+        environment = simulator_environment(make_environment, database_url, sim.base_url)
         job = {"job": "universe_sync", "status": "succeeded"}
         endpoint = {"endpoint": "/api/v1/contracts/active", "outcome": "ok"}
-        async for client in start_app(app_on_session(settings, session)):
+        async for client in start_app(app_on_session(environment, session)):
             before = await scrape(client)
             sync = await client.post(f"{API}/symbols/sync?wait=30", headers=ADMIN)
             assert sync.status_code == 200
@@ -438,10 +440,10 @@ class TestExchangeAndJobFamilies:
         self,
         sim: KucoinSimulator,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         session: AsyncSession,
     ) -> None:
-        settings = make_settings(
+        environment = make_environment(
             database_url,
             kucoin={
                 "futures_url": sim.base_url,
@@ -453,7 +455,7 @@ class TestExchangeAndJobFamilies:
         sim.faults.set("http_500", status=500)
         degraded = {"job": "universe_sync", "status": "degraded"}  # KuCoin kept it from its purpose
         unavailable = {"endpoint": "/api/v1/contracts/active", "outcome": "unavailable"}
-        async for client in start_app(app_on_session(settings, session)):
+        async for client in start_app(app_on_session(environment, session)):
             before = await scrape(client)
             sync = await client.post(f"{API}/symbols/sync?wait=30", headers=ADMIN)
             assert sync.status_code == 503
@@ -475,12 +477,12 @@ class TestJobLog:
         self,
         sim: KucoinSimulator,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         session: AsyncSession,
         log_lines: io.StringIO,
     ) -> None:
-        settings = simulator_settings(make_settings, database_url, sim.base_url)
-        app = app_on_session(settings, session)
+        environment = simulator_environment(make_environment, database_url, sim.base_url)
+        app = app_on_session(environment, session)
         tick = datetime(2026, 1, 2, 3, 0, tzinfo=UTC)
         async for _ in start_app(app):
             assert await app.state.app_state.jobs.run_tick(UNIVERSE_SYNC, tick) == "ran"
@@ -495,12 +497,12 @@ class TestJobLog:
 
 class TestForwardRecordFamilies:
     async def test_exist_from_the_records_start_then_give_each_books_return(
-        self, committed: str, make_settings: Callable[..., Settings]
+        self, committed: str, make_environment: Callable[..., Environment]
     ) -> None:
         now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         inception, marked_to = now - 5 * HOUR, now - 2 * HOUR
-        settings = make_settings(committed, metrics={"access": "open"})
-        engine = create_engine(make_settings(committed))
+        environment = make_environment(committed, metrics={"access": "open"})
+        engine = create_engine(make_environment(committed))
         try:
             async with create_sessionmaker(engine)() as session:
                 session.add(
@@ -509,7 +511,7 @@ class TestForwardRecordFamilies:
                     )
                 )
                 await session.commit()
-            async for client in start_app(create_app(settings)):
+            async for client in start_app(create_app(environment)):
                 before = datetime.now(UTC)
                 text = (await client.get("/metrics")).text
                 after = datetime.now(UTC)
@@ -531,7 +533,7 @@ class TestForwardRecordFamilies:
                     ]
                 )
                 await session.commit()
-            async for client in start_app(create_app(settings)):
+            async for client in start_app(create_app(environment)):
                 text = (await client.get("/metrics")).text
         finally:
             await engine.dispose()

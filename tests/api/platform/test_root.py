@@ -14,7 +14,7 @@ import pytest
 
 import app.dashboard
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.http.root import PAGE_POLICY
 from tests.conftest import start_app
 
@@ -25,9 +25,9 @@ HREF = re.compile(r'<a href="([^"]+)">')
 
 @pytest.fixture
 async def client(
-    sqlite_file_url: str, make_settings: Callable[..., Settings]
+    sqlite_file_url: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(create_app(make_settings(sqlite_file_url))):
+    async for client in start_app(create_app(make_environment(sqlite_file_url))):
         yield client
 
 
@@ -91,11 +91,11 @@ async def test_the_root_is_no_operation_of_the_api(client: httpx.AsyncClient) ->
 
 async def test_without_the_dashboards_files_it_names_no_dashboard(
     sqlite_file_url: str,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(app.dashboard, "STATIC_DIR", tmp_path)
-    async for client in start_app(create_app(make_settings(sqlite_file_url))):
+    async for client in start_app(create_app(make_environment(sqlite_file_url))):
         links = (await client.get("/")).json()["links"]
         assert "dashboard" not in links and set(links) == {"docs", "redoc", "openapi", "status"}

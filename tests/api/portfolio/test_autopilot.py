@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.configuration.registry import SETTINGS
 from app.market.models import Symbol
 from app.market.service import symbol_category
 from app.platform.core.errors import ConflictError
@@ -27,7 +28,6 @@ from app.portfolio.membership import CategoryExcluded
 from app.portfolio.models import PortfolioHistory
 from app.portfolio.repository import PortfolioRepository
 from app.portfolio.service import MySymbolsService
-from app.settings.registry import SETTINGS
 from tests.api.portfolio_calls import ADMIN, BASE, add, ranked
 from tests.helpers import set_config
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.models import Alert
 from app.market.models import Candle, Symbol
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.db.models import EventOutbox, WebhookDelivery
 from app.platform.events.wakeup import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher
@@ -269,11 +269,11 @@ async def delivered(session: AsyncSession, event_id: int) -> dict[str, Any]:
 
     try:
         async with aiohttp.ClientSession() as http:
-            settings = WebhookSettings(
+            environment = WebhookEnvironment(
                 urls=[url], secret=EXIT_SECRET, allow_http=True, allow_private_addresses=True
             )
             dispatcher = WebhookDispatcher(
-                settings,
+                environment,
                 joined,
                 http,
                 EventSignal(),

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.policy import Holding, PolicyState, step, target_weights
+from app.configuration.registry import DEFAULTS
 from app.kucoin.gateway import KucoinGateway
 from app.market.models import Symbol
 from app.market.prices import PriceCache
@@ -26,7 +27,6 @@ from app.portfolio.policy.replacement_facts import RunScores
 from app.portfolio.replacement_advice import ReplacementAdviceService
 from app.portfolio.service import MySymbolsService
 from app.portfolio.settings import load_portfolio_config
-from app.settings.registry import DEFAULTS
 from tests.factories import make_candles, make_member, make_run, make_symbol
 from tests.helpers import set_config
 from tests.kucoin_sim.app import KucoinSimulator

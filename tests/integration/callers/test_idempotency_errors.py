@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.callers.models import IdempotencyKey
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.headers import IDEMPOTENCY_KEY_HELP
 from app.platform.db.engine import create_engine
 from app.signals.models import Signal
@@ -41,9 +41,9 @@ def database(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def api(
-    database: str, make_settings: Callable[..., Settings]
+    database: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(create_app(make_settings(database))):
+    async for client in start_app(create_app(make_environment(database))):
         yield client
 
 
@@ -52,10 +52,10 @@ async def post(api: httpx.AsyncClient, key: str, body: dict[str, object]) -> htt
 
 
 async def stored(
-    database: str, make_settings: Callable[..., Settings]
+    database: str, make_environment: Callable[..., Environment]
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Every signal row and every idempotency row, as tuples."""
-    engine = create_engine(make_settings(database))
+    engine = create_engine(make_environment(database))
     try:
         async with engine.connect() as connection:
             signals = (await connection.execute(select(Signal.__table__))).all()
@@ -67,15 +67,15 @@ async def stored(
 
 class TestReusedKey:
     async def test_another_body_is_422_and_changes_nothing(
-        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+        self, api: httpx.AsyncClient, database: str, make_environment: Callable[..., Environment]
     ) -> None:
         assert (await post(api, "signal-1", SIGNAL)).status_code == 201
-        before = await stored(database, make_settings)
+        before = await stored(database, make_environment)
         other = await post(api, "signal-1", {**SIGNAL, "direction": "SELL"})
         body = assert_problem(other, 422, "idempotency-key-reused")
         assert "different request" in str(body["detail"])
         assert "idempotent-replayed" not in other.headers
-        assert await stored(database, make_settings) == before
+        assert await stored(database, make_environment) == before
         assert len(before[0]) == len(before[1]) == 1
 
 
@@ -107,7 +107,7 @@ class TestInFlight:
 
 class TestReplay:
     async def test_the_same_body_after_completion_replays_the_stored_answer(
-        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+        self, api: httpx.AsyncClient, database: str, make_environment: Callable[..., Environment]
     ) -> None:
         first = await post(api, "signal-1", SIGNAL)
         again = await post(api, "signal-1", SIGNAL)
@@ -115,7 +115,7 @@ class TestReplay:
         assert again.content == first.content
         assert again.headers["idempotent-replayed"] == "true"
         assert again.headers["content-type"] == "application/json"
-        signals, _ = await stored(database, make_settings)
+        signals, _ = await stored(database, make_environment)
         assert len(signals) == 1
 
 
@@ -127,16 +127,16 @@ class TestKeyText:
         self,
         api: httpx.AsyncClient,
         database: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         key: bytes,
     ) -> None:
         """The server reads header bytes as latin-1: stored, such a key would be text no client
         wrote. The draft's key is printable ASCII, and the refusal says so."""
-        before = await stored(database, make_settings)
+        before = await stored(database, make_environment)
         refused = await api.post(SIGNALS, json=SIGNAL, headers={**TRADE, "Idempotency-Key": key})
         body = assert_problem(refused, 422, "validation-error")
         assert body["detail"] == f"Idempotency-Key: {IDEMPOTENCY_KEY_HELP}"
         assert [e["message"] for e in body["errors"]] == [IDEMPOTENCY_KEY_HELP]  # not a regex
-        assert await stored(database, make_settings) == before
+        assert await stored(database, make_environment) == before
         # A key of printable ASCII, spaces and punctuation included, is taken.
         assert (await post(api, "order 7: retry-safe/ok", SIGNAL)).status_code == 201

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from app.callers.idempotency import request_fingerprint
 from app.callers.models import IdempotencyKey
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.signals.models import Signal
 from tests.conftest import TRADE_NAME
@@ -69,9 +69,9 @@ class TestConcurrentScheduledCalls:
         self,
         committed_postgres: str,
         live_sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+        api, clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
         try:
             await with_members(api, symbols)
             keys = [f"rebalance-tick-{i}" for i in range(20)] * 10
@@ -90,7 +90,7 @@ class TestConcurrentScheduledCalls:
             assert other.json()["type"].endswith("idempotency-key-reused")
         finally:
             await clients.aclose()
-        engine = create_engine(make_settings(committed_postgres))
+        engine = create_engine(make_environment(committed_postgres))
         async with engine.connect() as connection:
             stored = await connection.scalar(
                 select(func.count())
@@ -104,9 +104,9 @@ class TestConcurrentScheduledCalls:
         self,
         committed_sqlite: str,
         live_sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        api, clients, symbols = await prepared(committed_sqlite, live_sim, make_settings)
+        api, clients, symbols = await prepared(committed_sqlite, live_sim, make_environment)
         try:
             await with_members(api, symbols)
             keys = [f"tick-{i}" for i in range(5)] * 4
@@ -121,10 +121,10 @@ class TestClaims:
         self,
         committed_postgres: str,
         live_sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
-        engine = create_engine(make_settings(committed_postgres))
+        api, clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
+        engine = create_engine(make_environment(committed_postgres))
         try:
             await with_members(api, symbols)
             now = utcnow()
@@ -177,9 +177,9 @@ class TestSignals:
         self,
         committed_postgres: str,
         live_sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+        api, clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
         signal = {
             "source": "bot",
             "symbol": symbols[0],
@@ -200,7 +200,7 @@ class TestSignals:
         assert first.status_code == again.status_code == 201
         assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
         assert other.status_code == 422  # idempotency-key-reused
-        engine = create_engine(make_settings(committed_postgres))
+        engine = create_engine(make_environment(committed_postgres))
         async with engine.connect() as connection:
             count = await connection.scalar(select(func.count()).select_from(Signal))
         await engine.dispose()

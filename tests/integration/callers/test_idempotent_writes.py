@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.callers.models import IdempotencyKey
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.portfolio.models import PerformanceRecord
 from app.signals.models import Signal
@@ -49,10 +49,10 @@ async def claims(engine: AsyncEngine) -> list[tuple[str, str]]:
 
 class TestPerformanceReport:
     async def test_a_report_retried_with_its_key_is_recorded_once(
-        self, database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+        self, database: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
     ) -> None:
-        api, clients, symbols = await prepared(database, live_sim, make_settings)
-        engine = create_engine(make_settings(database))
+        api, clients, symbols = await prepared(database, live_sim, make_environment)
+        engine = create_engine(make_environment(database))
         try:
             added = await api.post(
                 f"{BASE}/portfolio/add-symbol", json={"symbol": symbols[0]}, headers=TRADE
@@ -82,11 +82,11 @@ class TestPerformanceReport:
 
 class TestFailedCommit:
     async def test_a_failed_commit_releases_the_claim(
-        self, committed_postgres: str, make_settings: Callable[..., Settings]
+        self, committed_postgres: str, make_environment: Callable[..., Environment]
     ) -> None:
         """PostgreSQL, where a deferred constraint trigger makes the commit itself fail (the
         statements all succeed): a real failure at COMMIT, with no stand-in for the database."""
-        engine = create_engine(make_settings(committed_postgres))
+        engine = create_engine(make_environment(committed_postgres))
         async with engine.begin() as connection:
             await connection.execute(
                 text(
@@ -102,7 +102,7 @@ class TestFailedCommit:
             )
         headers = {**TRADE, "Idempotency-Key": "signal-1"}
         try:
-            async for api in start_app(create_app(make_settings(committed_postgres))):
+            async for api in start_app(create_app(make_environment(committed_postgres))):
                 failed = await api.post(f"{BASE}/signals", json=SIGNAL, headers=headers)
                 assert failed.status_code == 500, failed.text
                 assert await claims(engine) == []  # released, not left `in_progress`
@@ -119,16 +119,16 @@ class TestFailedCommit:
 
 class TestFailedRequest:
     async def test_a_refused_rebalance_on_sqlite_releases_its_claim(
-        self, committed_sqlite: str, make_settings: Callable[..., Settings]
+        self, committed_sqlite: str, make_environment: Callable[..., Environment]
     ) -> None:
         """The rebalance took SQLite's write lock (the portfolio's lock) before it was refused:
         its work is undone before the claim is released, which would otherwise wait behind
         that lock and fail, leaving the key `in_progress`."""
-        engine = create_engine(make_settings(committed_sqlite))
+        engine = create_engine(make_environment(committed_sqlite))
         headers = {**TRADE, "Idempotency-Key": "rebalance-1"}
         body = {"dry_run": False, "account_balance": 50000}
         try:
-            async for api in start_app(create_app(make_settings(committed_sqlite))):
+            async for api in start_app(create_app(make_environment(committed_sqlite))):
                 refused = await api.post(f"{BASE}/portfolio/rebalance", json=body, headers=headers)
                 assert refused.status_code == 409, refused.text
                 assert refused.json()["type"].endswith("market-data-stale")

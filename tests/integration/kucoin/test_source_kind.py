@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.platform.core.config_sections import LIVE_KUCOIN_FUTURES_URL
+from app.platform.core.environment_sections import LIVE_KUCOIN_FUTURES_URL
 from tests.exchange_calls import server_time_ms
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import make_client

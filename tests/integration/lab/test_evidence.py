@@ -23,7 +23,7 @@ from app.kucoin.gateway import KucoinGateway
 from app.lab.algorithms_in_force import AlgorithmService
 from app.lab.history_import import HistoryImportService
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.errors import ConflictError
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.runtime.offload import LAB, in_worker
@@ -66,20 +66,20 @@ async def app(
     database: str,
     http: aiohttp.ClientSession,
     sim: KucoinSimulator,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
 ) -> FastAPI:
     gateway: KucoinGateway = make_gateway(make_client(http, sim.base_url))
-    engine = create_engine(make_settings(database))
+    engine = create_engine(make_environment(database))
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     imported = await HistoryImportService(create_sessionmaker(engine), gateway).run(
         end - timedelta(days=DAYS), end
     )
     await engine.dispose()
     assert imported.failures == {}
-    settings = make_settings(
+    environment = make_environment(
         database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
     )
-    return create_app(settings)
+    return create_app(environment)
 
 
 @pytest.fixture
@@ -103,8 +103,10 @@ async def finished(api: httpx.AsyncClient, location: str) -> dict[str, Any]:
     raise AssertionError(f"{location} did not finish")
 
 
-async def algorithms_and_changes(database: str, make_settings: Callable[..., Settings]) -> Any:
-    engine = create_engine(make_settings(database))
+async def algorithms_and_changes(
+    database: str, make_environment: Callable[..., Environment]
+) -> Any:
+    engine = create_engine(make_environment(database))
     async with create_sessionmaker(engine)() as session:
         rows = (await session.scalars(select(ScoringAlgorithm).order_by(ScoringAlgorithm.id))).all()
         weights = {a.name: (str(a.weight), a.is_active, a.parameters) for a in rows}
@@ -206,9 +208,9 @@ class TestEvidence:
         ]
 
     async def test_a_dry_run_judges_new_weights_in_a_background_run_and_changes_nothing(
-        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+        self, api: httpx.AsyncClient, database: str, make_environment: Callable[..., Environment]
     ) -> None:
-        before = await algorithms_and_changes(database, make_settings)
+        before = await algorithms_and_changes(database, make_environment)
         queued = await api.put(
             f"{BASE}/scoring/algorithms", params={"dry_run": "true"}, json=PROPOSAL, headers=ADMIN
         )
@@ -244,7 +246,7 @@ class TestEvidence:
             "random",
             "random_turnover",
         }
-        assert await algorithms_and_changes(database, make_settings) == before
+        assert await algorithms_and_changes(database, make_environment) == before
         timeline = await api.get(f"{location}/timeline", headers=READ)
         assert_problem(timeline, 409, "conflict")  # a what-if holds no membership
 
@@ -266,7 +268,7 @@ class TestEvidence:
         api: httpx.AsyncClient,
         app_state: AppState,
         database: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
         """Judging holds no transaction, so the algorithm may change meanwhile: the change
         judged against the old one is then refused, not applied over the new one."""
@@ -281,16 +283,16 @@ class TestEvidence:
             )
         applied = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=ADMIN)
         assert applied.status_code == 200, applied.text
-        after = await algorithms_and_changes(database, make_settings)
+        after = await algorithms_and_changes(database, make_environment)
         async with app_state.sessionmaker() as session:
             with pytest.raises(ConflictError, match="changed while this change was judged"):
                 await AlgorithmService(session).apply(stale, None, "not judged")
-        assert await algorithms_and_changes(database, make_settings) == after
+        assert await algorithms_and_changes(database, make_environment) == after
 
     async def test_bad_proposals_are_refused_and_record_nothing(
-        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+        self, api: httpx.AsyncClient, database: str, make_environment: Callable[..., Environment]
     ) -> None:
-        before = await algorithms_and_changes(database, make_settings)
+        before = await algorithms_and_changes(database, make_environment)
         not_one = {"algorithms": [{"name": "technical", "weight": 0.9}]}
         for dry in ("true", "false"):
             response = await api.put(
@@ -300,12 +302,12 @@ class TestEvidence:
             assert "sum to 1" in body["detail"]
         reader = await api.put(f"{BASE}/scoring/algorithms", json=PROPOSAL, headers=READ)
         assert_problem(reader, 403, "forbidden")
-        assert await algorithms_and_changes(database, make_settings) == before
+        assert await algorithms_and_changes(database, make_environment) == before
 
     async def test_a_technical_version_other_than_1_or_2_is_refused_and_changes_nothing(
-        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+        self, api: httpx.AsyncClient, database: str, make_environment: Callable[..., Environment]
     ) -> None:
-        before = await algorithms_and_changes(database, make_settings)
+        before = await algorithms_and_changes(database, make_environment)
         v3 = {"algorithms": [{"name": "technical", "parameters": {"version": 3}}]}
         for dry in ("true", "false"):
             response = await api.put(
@@ -313,12 +315,12 @@ class TestEvidence:
             )
             body = assert_problem(response, 422, "validation-error")
             assert body["detail"] == "algorithms.0.parameters.version: must be 1 or 2, not 3"
-        assert await algorithms_and_changes(database, make_settings) == before
+        assert await algorithms_and_changes(database, make_environment) == before
 
     async def test_technical_v1_is_reachable_through_its_parameter(
-        self, api: httpx.AsyncClient, database: str, make_settings: Callable[..., Settings]
+        self, api: httpx.AsyncClient, database: str, make_environment: Callable[..., Environment]
     ) -> None:
-        before = await algorithms_and_changes(database, make_settings)
+        before = await algorithms_and_changes(database, make_environment)
         seeded = {
             "rsi_period": 14,
             "macd": [12, 26, 9],
@@ -343,4 +345,4 @@ class TestEvidence:
         technical = next(a for a in dry["algorithms"] if a["name"] == "technical")
         assert dry["applied"] is False and technical["parameters"]["version"] == 1
         assert dry["evidence"] is not None  # judged by a replay scored with v1
-        assert await algorithms_and_changes(database, make_settings) == before
+        assert await algorithms_and_changes(database, make_environment) == before

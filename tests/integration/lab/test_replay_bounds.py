@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from app.lab import runner
 from app.lab.models import ReplayRun
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.security import bootstrap_name, hash_key
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.state import AppState
@@ -69,14 +69,14 @@ def held(monkeypatch: pytest.MonkeyPatch) -> HeldWorker:
 
 
 @pytest.fixture
-def settings(database: str, make_settings: Callable[..., Settings]) -> Settings:
-    return make_settings(database, api_keys=KEYS, replays={"max_pending_per_key": CAP})
+def environment(database: str, make_environment: Callable[..., Environment]) -> Environment:
+    return make_environment(database, api_keys=KEYS, replays={"max_pending_per_key": CAP})
 
 
 @pytest.fixture
-async def history(settings: Settings) -> tuple[datetime, datetime]:
+async def history(environment: Environment) -> tuple[datetime, datetime]:
     """Three days of hourly candles of one symbol; a replay range inside them."""
-    engine = create_engine(settings)
+    engine = create_engine(environment)
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=HOURS)
     async with create_sessionmaker(engine)() as session:
         symbol = await make_symbol(session)
@@ -88,9 +88,9 @@ async def history(settings: Settings) -> tuple[datetime, datetime]:
 
 @pytest.fixture
 async def api(
-    settings: Settings, history: tuple[datetime, datetime], held: HeldWorker
+    environment: Environment, history: tuple[datetime, datetime], held: HeldWorker
 ) -> AsyncIterator[tuple[httpx.AsyncClient, AppState]]:
-    app = create_app(settings)
+    app = create_app(environment)
     async for client in start_app(app):
         yield client, app.state.app_state
         held.release.set()
@@ -110,10 +110,10 @@ async def queue(
 
 
 async def seed(
-    settings: Settings, history: tuple[datetime, datetime], requesters: list[str]
+    environment: Environment, history: tuple[datetime, datetime], requesters: list[str]
 ) -> list[int]:
     """Queued runs of `requesters`, written straight to the database (nothing launches them)."""
-    engine = create_engine(settings)
+    engine = create_engine(environment)
     async with create_sessionmaker(engine)() as session:
         runs = [
             ReplayRun(
@@ -144,10 +144,10 @@ class TestPerKeyCap:
         self,
         api: tuple[httpx.AsyncClient, AppState],
         history: tuple[datetime, datetime],
-        settings: Settings,
+        environment: Environment,
     ) -> None:
         client, _ = api
-        await seed(settings, history, [TRADER] * CAP)  # the key's runs in flight (no runner)
+        await seed(environment, history, [TRADER] * CAP)  # the key's runs in flight (no runner)
 
         refused = await client.post(f"{BASE}/replays", json=body(history), headers=TRADE)
 
@@ -213,7 +213,7 @@ class TestCancel:
         api: tuple[httpx.AsyncClient, AppState],
         history: tuple[datetime, datetime],
         held: HeldWorker,
-        settings: Settings,
+        environment: Environment,
     ) -> None:
         client, state = api
         first = await queue(client, history, TRADE)  # takes the replica's one slot
@@ -222,7 +222,7 @@ class TestCancel:
         # Queued behind it as a commit of POST /replays queues it: the row, then its launch.
         # (Not through the API here: on SQLite a request that reads, then writes while the
         # running run's heartbeat commits, fails as busy; issue 42 point 6 mends that.)
-        (second_id,) = await seed(settings, history, [TRADER])
+        (second_id,) = await seed(environment, history, [TRADER])
         state.replays.launch(second_id)
         second = {"id": second_id}
 
@@ -295,16 +295,16 @@ class TestStartingReplica:
 
     async def test_keeps_a_live_peers_queued_run_and_aborts_a_dead_peers(
         self,
-        settings: Settings,
+        environment: Environment,
         history: tuple[datetime, datetime],
         held: HeldWorker,
     ) -> None:
         long_ago = datetime.now(UTC) - timedelta(minutes=5)
-        peer = create_app(settings)
+        peer = create_app(environment)
         async for client in start_app(peer):
             await queue(client, history, TRADE)  # runs, held
             waiting = await queue(client, history, OTHER)  # queued behind it on the peer
-            engine = create_engine(settings)
+            engine = create_engine(environment)
             sessions = create_sessionmaker(engine)
             async with sessions() as session:
                 # Queued long ago, by a replica that is gone: no heartbeat since.
@@ -329,7 +329,7 @@ class TestStartingReplica:
             async with asyncio.timeout(GUARD_S):  # the peer beats its queued run's heart
                 await beaten_since(sessions, waiting["id"], long_ago)
 
-            starting = create_app(settings)  # a new replica of a rolling update
+            starting = create_app(environment)  # a new replica of a rolling update
             async for _ in start_app(starting):
                 async with asyncio.timeout(GUARD_S):
                     await starting.state.app_state.runs.swept.wait()  # its startup sweep

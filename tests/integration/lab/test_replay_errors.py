@@ -12,7 +12,7 @@ import pytest
 
 from app.lab.models import ReplayRun
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from tests.conftest import READ_KEY, start_app
 from tests.integration.committed import BASE
@@ -25,10 +25,10 @@ def database(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"committed_{request.param}"))
 
 
-async def queued_run(database: str, make_settings: Callable[..., Settings]) -> int:
+async def queued_run(database: str, make_environment: Callable[..., Environment]) -> int:
     """A queued run whose parameters fail it with a ValueError naming `SECRET` (the request's
     own parameters, shown back as such; the error must not repeat them)."""
-    engine = create_engine(make_settings(database))
+    engine = create_engine(make_environment(database))
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     run = ReplayRun(
         requested_by="test",
@@ -46,13 +46,13 @@ async def queued_run(database: str, make_settings: Callable[..., Settings]) -> i
 
 
 async def test_a_failed_run_shows_its_problem_type_and_id_and_logs_the_cause(
-    database: str, make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+    database: str, make_environment: Callable[..., Environment], caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = create_app(make_settings(database))
+    app = create_app(make_environment(database))
     async for api in start_app(app):
         # Queued once the app has started: on SQLite its start-up sweep aborts what the process
         # before it left pending.
-        run_id = await queued_run(database, make_settings)
+        run_id = await queued_run(database, make_environment)
         with caplog.at_level(logging.ERROR, logger="app.lab.runner"):
             app.state.app_state.replays.launch(run_id)
             await app.state.app_state.runs.all_ended()

@@ -20,6 +20,7 @@ from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.funding_index import Funding
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.kucoin.gateway import KucoinGateway
 from app.lab.csv_source import load_csv_folder
 from app.lab.history_import import HistoryImportService
@@ -27,11 +28,10 @@ from app.lab.models import ReplayRun
 from app.lab.replay.replaying import replay
 from app.main import create_app
 from app.market.contracts.data_source import NOTES, SIMULATOR
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.units import HOUR_MS
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.sqlite_writer import readers
-from app.settings.registry import DEFAULTS
 from tests.conftest import READ_KEY, start_app
 from tests.helpers import assert_problem, run_ended
 from tests.integration.committed import BASE, TRADE
@@ -74,8 +74,10 @@ def window() -> tuple[datetime, datetime]:
     return end - timedelta(days=DAYS), end
 
 
-async def imported(database: str, gateway: KucoinGateway, make_settings: Callable[..., Settings]):
-    engine = create_engine(make_settings(database))
+async def imported(
+    database: str, gateway: KucoinGateway, make_environment: Callable[..., Environment]
+):
+    engine = create_engine(make_environment(database))
     sessionmaker = create_sessionmaker(engine)
     start, end = window()
     first = await HistoryImportService(sessionmaker, gateway).run(start, end)
@@ -102,10 +104,12 @@ class TestImportAndSources:
         self,
         database: str,
         gateway: KucoinGateway,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         tmp_path: Path,
     ) -> None:
-        engine, sessionmaker, first, (start, end) = await imported(database, gateway, make_settings)
+        engine, sessionmaker, first, (start, end) = await imported(
+            database, gateway, make_environment
+        )
         try:
             assert first.symbols_total == 6 and first.failures == {}
             assert first.candles_inserted == 6 * (DAYS * 24 + 1)
@@ -142,14 +146,14 @@ class TestReplaysApi:
         database: str,
         gateway: KucoinGateway,
         sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> AsyncIterator[Any]:
-        engine, _, _, _ = await imported(database, gateway, make_settings)
+        engine, _, _, _ = await imported(database, gateway, make_environment)
         await engine.dispose()
-        settings = make_settings(
+        environment = make_environment(
             database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
         )
-        async for client in start_app(create_app(settings)):
+        async for client in start_app(create_app(environment)):
             yield client
 
     async def test_the_worker_reads_the_history_and_the_service_only_books_the_run(
@@ -157,14 +161,14 @@ class TestReplaysApi:
         database: str,
         gateway: KucoinGateway,
         sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
         """The candles and settlements a replay computes on are read by the lab worker,
         over a connection of its own: the service's engine runs none of those reads."""
-        engine, _, _, _ = await imported(database, gateway, make_settings)
+        engine, _, _, _ = await imported(database, gateway, make_environment)
         await engine.dispose()
         app = create_app(
-            make_settings(
+            make_environment(
                 database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
             )
         )
@@ -268,12 +272,12 @@ class TestReplaysApi:
 
 
 async def test_runs_a_stopped_process_left_behind_are_aborted_at_startup(
-    database: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    database: str, sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    settings = make_settings(
+    environment = make_environment(
         database, kucoin={"futures_url": sim.base_url, "websocket_enabled": False}
     )
-    engine = create_engine(settings)
+    engine = create_engine(environment)
     long_ago = datetime.now(UTC) - timedelta(minutes=5)
     start, end = window()
     common = {"requested_by": "test", "params": {}, "data_from": start, "data_to": end}
@@ -287,12 +291,12 @@ async def test_runs_a_stopped_process_left_behind_are_aborted_at_startup(
         )
         await session.commit()
     await engine.dispose()
-    app = create_app(settings)
+    app = create_app(environment)
     async for api in start_app(app):
         await app.state.app_state.runs.swept.wait()
         runs = (await api.get(f"{BASE}/replays", headers=TRADE)).json()
         abandoned = ("aborted", "abandoned: its process stopped")
         # A live heartbeat: some replica is running it. On SQLite, one process, whatever is
         # pending when it starts was left by the one before.
-        live = abandoned if settings.is_sqlite else ("running", None)
+        live = abandoned if environment.is_sqlite else ("running", None)
         assert [(r["status"], r["error"]) for r in runs] == [live, abandoned, abandoned]

@@ -16,7 +16,7 @@ from app.market.candles import INSERT_STEP, CandleService
 from app.market.models import Candle, Symbol
 from app.market.repository.candles import CandleRepository
 from app.market.service import UniverseService
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.portfolio.holdings import PortfolioHoldings
 from tests.integration.committed import committed_sqlite  # noqa: F401
@@ -163,11 +163,11 @@ class TestNewestHourAtOnce:
         committed_sqlite: str,  # noqa: F811
         gateway: KucoinGateway,
         sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
         """A first fill over the insert step commits in several steps; the live records mark an
         hour once its candles are stored, so the newest hour appears in the last one, whole."""
-        engine = create_engine(make_settings(committed_sqlite))
+        engine = create_engine(make_environment(committed_sqlite))
         path = make_url(committed_sqlite).database
         assert path is not None
         seen: list[tuple[int, int]] = []  # (candles, symbols with the newest hour) per commit

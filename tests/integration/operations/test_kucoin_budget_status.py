@@ -5,27 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
 
 async def test_on_sqlite_the_limiter_is_the_budget(
-    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_sqlite: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    await check_status(committed_sqlite, "local", live_sim, make_settings)
+    await check_status(committed_sqlite, "local", live_sim, make_environment)
 
 
 async def test_on_postgresql_every_replica_shares_one_window(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    await check_status(committed_postgres, "shared", live_sim, make_settings)
+    await check_status(committed_postgres, "shared", live_sim, make_environment)
 
 
 async def check_status(
-    url: str, mode: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    url: str, mode: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    api, clients, _ = await prepared(url, live_sim, make_settings)
+    api, clients, _ = await prepared(url, live_sim, make_environment)
     try:
         charged = sum(r.weight for r in live_sim.requests)
         ranked = (await api.get(f"{BASE}/scoring/rankings", headers=TRADE)).json()

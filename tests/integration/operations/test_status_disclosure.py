@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.migrations import alembic_config
 from app.platform.db.revisions import head_revision
 from app.platform.runs.job import Job, JobSkipped
@@ -59,9 +59,9 @@ async def committed_sqlite(tmp_path: Path) -> str:
 
 @pytest.fixture
 async def started(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    app = create_app(make_settings(committed_sqlite))
+    app = create_app(make_environment(committed_sqlite))
     async for client in start_app(app):
         yield app, client
 
@@ -171,10 +171,10 @@ class TestMigrationsBehindHead:
         return url, previous
 
     async def test_the_replica_is_not_ready(
-        self, behind: tuple[str, str], make_settings: Callable[..., Settings]
+        self, behind: tuple[str, str], make_environment: Callable[..., Environment]
     ) -> None:
         url, previous = behind
-        async for client in start_app(create_app(make_settings(url))):
+        async for client in start_app(create_app(make_environment(url))):
             anonymous = await client.get(f"{BASE}/status")
             keyed = await client.get(f"{BASE}/status", headers=READER)
         assert (anonymous.status_code, anonymous.json()) == (

@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.portfolio.models import PortfolioHistory, PortfolioMember
 from tests.integration.committed import BASE, TRADE, prepared
@@ -69,9 +69,9 @@ class TestConcurrentWrites:
         self,
         committed_postgres: str,
         live_sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+        api, clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
         try:
             statuses = await asyncio.gather(*(run(api, op) for op in script(symbols)))
         finally:
@@ -79,7 +79,7 @@ class TestConcurrentWrites:
         counts = Counter(statuses)
         assert set(counts) <= {200, 404, 409}, counts  # never a 500, never a lost request
         assert counts[200] > 20 and counts[409] > 0
-        engine = create_engine(make_settings(committed_postgres))
+        engine = create_engine(make_environment(committed_postgres))
         try:
             await check_invariants(engine, counts[200])
         finally:
@@ -89,9 +89,9 @@ class TestConcurrentWrites:
         self,
         committed_sqlite: str,
         live_sim: KucoinSimulator,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        api, clients, symbols = await prepared(committed_sqlite, live_sim, make_settings)
+        api, clients, symbols = await prepared(committed_sqlite, live_sim, make_environment)
         statuses = []
         try:
             for op in script(symbols):
@@ -100,7 +100,7 @@ class TestConcurrentWrites:
             await clients.aclose()
         counts = Counter(statuses)
         assert set(counts) <= {200, 404, 409}, counts
-        engine = create_engine(make_settings(committed_sqlite))
+        engine = create_engine(make_environment(committed_sqlite))
         try:
             members, _ = await check_invariants(engine, counts[200])
         finally:

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from tests.conftest import start_app
 from tests.helpers import store_setting
@@ -43,15 +43,15 @@ async def eventually(
 
 @asynccontextmanager
 async def replica(
-    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], read_cache: bool
+    url: str, sim: KucoinSimulator, make_environment: Callable[..., Environment], read_cache: bool
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
-    settings = make_settings(
+    environment = make_environment(
         url,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
         portfolio={"read_cache": read_cache},
         reads={"cache_ttl_s": 1.0 if read_cache else 0},
     )
-    app = create_app(settings)
+    app = create_app(environment)
     clients = start_app(app)
     client = await clients.__anext__()
     try:
@@ -65,11 +65,14 @@ async def test_replicas_see_each_others_writes(
     read_cache: bool,
     committed_postgres: str,
     live_sim: KucoinSimulator,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     try:
-        async with replica(committed_postgres, live_sim, make_settings, read_cache) as (api, app):
+        async with replica(committed_postgres, live_sim, make_environment, read_cache) as (
+            api,
+            app,
+        ):
             cache = app.state.app_state.portfolio_cache
             if read_cache:
                 for _ in range(500):  # the listener connects in the background
@@ -100,7 +103,7 @@ async def test_replicas_see_each_others_writes(
             assert [s for _, s, _ in await members(api)] == [*symbols[1:3], symbols[5]]
 
             # A configuration edit made outside the API shows too (its trigger notifies).
-            engine = create_engine(make_settings(committed_postgres))
+            engine = create_engine(make_environment(committed_postgres))
             async with engine.begin() as connection:
                 await store_setting(connection, "replacement_candidates", 1)
             await engine.dispose()
@@ -115,13 +118,13 @@ async def test_replicas_see_each_others_writes(
 
 
 async def test_a_cached_answer_is_the_routes_and_everything_else_is_deferred_to_it(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     try:
         for symbol in symbols[:3]:
             await writer.post(f"{PORTFOLIO}/add-symbol", json={"symbol": symbol}, headers=TRADE)
-        async with replica(committed_postgres, live_sim, make_settings, True) as (api, app):
+        async with replica(committed_postgres, live_sim, make_environment, True) as (api, app):
             for _ in range(500):
                 if app.state.app_state.portfolio_cache.listening:
                     break

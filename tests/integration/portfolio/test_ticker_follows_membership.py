@@ -21,7 +21,7 @@ from app.assembly import SCHEDULE
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.market.models import Symbol
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.scheduler.loop import Scheduler
 from app.portfolio.models import PortfolioMember
@@ -46,15 +46,15 @@ def gateway(sim: KucoinSimulator, http: aiohttp.ClientSession) -> KucoinGateway:
 
 @asynccontextmanager
 async def replica(
-    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], *, websocket: bool
+    url: str, sim: KucoinSimulator, make_environment: Callable[..., Environment], *, websocket: bool
 ) -> AsyncIterator[tuple[httpx.AsyncClient, AppState]]:
     """An app on `url` whose requests commit, its KuCoin (and WebSocket, if asked) `sim`."""
-    settings = make_settings(
+    environment = make_environment(
         url,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": websocket, "max_attempts": 1},
         database={"connect_timeout_s": 60.0},
     )
-    app = create_app(settings)
+    app = create_app(environment)
     clients = start_app(app)
     api = await clients.__anext__()
     try:
@@ -131,10 +131,10 @@ def committed(request: pytest.FixtureRequest) -> str:
 
 
 async def test_an_exit_by_the_scheduler_moves_the_subscription(
-    committed: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
     url = committed
-    async with replica(url, live_sim, make_settings, websocket=True) as (api, state):
+    async with replica(url, live_sim, make_environment, websocket=True) as (api, state):
         symbols = await scored(api)
         await add(api, *symbols[:3])
         before = await stored_members(url)
@@ -155,12 +155,12 @@ async def test_an_exit_by_the_scheduler_moves_the_subscription(
 
 
 async def test_a_change_on_another_replica_moves_the_subscription(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
     url = committed_postgres
     async with (
-        replica(url, live_sim, make_settings, websocket=False) as (other, _),
-        replica(url, live_sim, make_settings, websocket=True) as (_, state),
+        replica(url, live_sim, make_environment, websocket=False) as (other, _),
+        replica(url, live_sim, make_environment, websocket=True) as (_, state),
     ):
         symbols = await scored(other)
         assert state.ticker_stream is not None and state.ticker_stream.stats.connections == 0
@@ -187,9 +187,9 @@ class TestTickerFollower:
         committed: str,
         live_sim: KucoinSimulator,
         gateway: KucoinGateway,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
     ) -> None:
-        engine = create_engine(make_settings(committed))
+        engine = create_engine(make_environment(committed))
         stream = fast_stream(gateway, lambda tick: None)
         follower = TickerFollower(create_sessionmaker(engine), stream, coalesce_s=0.05)
         try:
@@ -210,11 +210,11 @@ class TestTickerFollower:
         self,
         never_migrated: str,
         gateway: KucoinGateway,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         # A database never migrated: the members cannot be read.
-        engine = create_engine(make_settings(never_migrated))
+        engine = create_engine(make_environment(never_migrated))
         stream = fast_stream(gateway, lambda tick: None)
         follower = TickerFollower(create_sessionmaker(engine), stream, coalesce_s=0.01)
         follower.start()

@@ -31,7 +31,7 @@ from app.market.contracts import trading_sessions
 from app.market.contracts.categories import UNKNOWN
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.core.units import HOUR_MS
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.portfolio.autopilot import AutopilotService
@@ -80,11 +80,11 @@ Stored = tuple[async_sessionmaker[AsyncSession], datetime, datetime]
 
 @pytest.fixture
 async def stored(
-    database: str, gateway: KucoinGateway, make_settings: Callable[..., Settings]
+    database: str, gateway: KucoinGateway, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[Stored]:
     """35 days of the simulator's history imported; the record's inception 60 hours before
     the last stored close, with two midnights after it."""
-    engine = create_engine(make_settings(database))
+    engine = create_engine(make_environment(database))
     sessions = create_sessionmaker(engine)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
     await HistoryImportService(sessions, gateway).run(end - timedelta(days=35), end)

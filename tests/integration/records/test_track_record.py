@@ -28,7 +28,7 @@ from app.lab.history_import import HistoryImportService
 from app.lab.replay.simulate import Books, Ledger
 from app.main import create_app
 from app.market.models import Symbol
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.portfolio.audit_trail import AuditTrailService
 from app.portfolio.models import PortfolioHistory
@@ -66,10 +66,10 @@ async def gateway(http: aiohttp.ClientSession, sim: KucoinSimulator) -> KucoinGa
 
 @pytest.fixture
 async def stored(
-    database: str, gateway: KucoinGateway, make_settings: Callable[..., Settings]
+    database: str, gateway: KucoinGateway, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[tuple[async_sessionmaker[AsyncSession], datetime, datetime, list[str]]]:
     """A week of the simulator's history imported and the audit rows of `decisions`."""
-    engine = create_engine(make_settings(database))
+    engine = create_engine(make_environment(database))
     sessions = create_sessionmaker(engine)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - 2 * HOUR
     start = end - timedelta(days=DAYS + 2)
@@ -257,11 +257,11 @@ class TestAsRunRecord:
         assert {name: len(curve) for name, curve in document.equity.items()} == {"as_run": hours}
 
     async def test_answers_from_the_first_decision_before_any_hour_is_marked(
-        self, stored: Any, make_settings: Callable[..., Settings], database: str
+        self, stored: Any, make_environment: Callable[..., Environment], database: str
     ) -> None:
         sessions, inception, end, _ = stored
-        settings = make_settings(database)
-        async for client in start_app(create_app(settings)):
+        environment = make_environment(database)
+        async for client in start_app(create_app(environment)):
             response = await client.get(LIVE, headers={"X-API-Key": READ_KEY})
         assert response.status_code == 200, response.text
         document = response.json()["as_run"]

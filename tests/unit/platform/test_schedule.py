@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.assembly import SCHEDULE
-from app.platform.core.config_sections import SchedulerSettings
+from app.platform.core.environment_sections import SchedulerEnvironment
 from app.platform.scheduler.catalog import next_tick
 
 
@@ -25,7 +25,7 @@ class TestSchedule:
         assert [job.name for job in SCHEDULE.first_start] == ["universe_sync", "score_refresh"]
 
     def test_auto_rebalance_is_scheduled_only_where_switched_on(self) -> None:
-        off, on = SchedulerSettings(), SchedulerSettings(auto_rebalance=True)
+        off, on = SchedulerEnvironment(), SchedulerEnvironment(auto_rebalance=True)
         assert "auto_rebalance" not in [job.name for job in SCHEDULE.switched_on(off)]
         assert [job.name for job in SCHEDULE.switched_on(on)] == [
             job.name for job in SCHEDULE.every()

@@ -1,12 +1,12 @@
 """The database password stays out of reprs (logged objects, tracebacks with locals, pickled
-calls to the lab worker shown in errors): the stored history a run reads, the settings."""
+calls to the lab worker shown in errors): the stored history a run reads, the environment."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from app.lab.stored_history import StoredHistory
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 
 URL = "postgresql+asyncpg://mysymbols:s3cret-pw-4711@db:5432/mysymbols"
 
@@ -22,9 +22,9 @@ class TestStoredHistory:
         assert history.database_url == URL  # the worker still connects with the real one
 
 
-class TestSettings:
+class TestEnvironment:
     def test_the_repr_leaves_out_the_database_url(self) -> None:
-        settings = Settings.model_validate({"database_url": URL})
-        assert "s3cret-pw-4711" not in repr(settings)
-        assert "s3cret-pw-4711" not in str(settings)
-        assert settings.database_url == URL
+        environment = Environment.model_validate({"database_url": URL})
+        assert "s3cret-pw-4711" not in repr(environment)
+        assert "s3cret-pw-4711" not in str(environment)
+        assert environment.database_url == URL

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.platform.core.config import BootstrapKey, Role
+from app.platform.core.environment import BootstrapKey, Role
 from app.platform.core.headers import API_KEY
 from app.platform.core.security import (
     BEARER,

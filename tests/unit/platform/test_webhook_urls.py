@@ -1,5 +1,5 @@
-"""Webhook receiver URLs are checked when the settings load: https only, no internal literals,
-link-local never, unless the settings allow http or private addresses explicitly; and the
+"""Webhook receiver URLs are checked when the environment loads: https only, no internal literals,
+link-local never, unless the environment allows http or private addresses explicitly; and the
 addresses a receiver's name resolves to are checked as the connection is made."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import pytest
 from aiohttp import web
 from pydantic import ValidationError
 
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.webhooks.resolver import ReceiverResolver, receiver_session
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-secret-for-tests-32bytes").decode()
 
 
-def load(url: str, **allow: bool) -> WebhookSettings:
-    return WebhookSettings(urls=[url], secret=SECRET, **allow)  # type: ignore[arg-type]
+def load(url: str, **allow: bool) -> WebhookEnvironment:
+    return WebhookEnvironment(urls=[url], secret=SECRET, **allow)  # type: ignore[arg-type]
 
 
 class TestWebhookUrls:

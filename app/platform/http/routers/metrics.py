@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
 
-from app.platform.core.config_sections import MetricsSettings
+from app.platform.core.environment_sections import MetricsEnvironment
 from app.platform.core.paths import SCRAPE
 from app.platform.http.auth import LazyReaderDep
 from app.platform.http.json_body import JsonBodyRoute
@@ -39,10 +39,10 @@ async def _reader(_: LazyReaderDep) -> None:
     """A key with the `read` role, as read routes (or none with MYSYMBOLS_AUTH__OPEN_READS)."""
 
 
-def prometheus_router(settings: MetricsSettings) -> APIRouter:
-    """The route, guarded as `settings.access` says (and documented so in OpenAPI)."""
-    guard = _open if settings.access == "open" else _reader
-    errors = {} if settings.access == "open" else problem_responses(401, 403)
+def prometheus_router(environment: MetricsEnvironment) -> APIRouter:
+    """The route, guarded as `environment.access` says (and documented so in OpenAPI)."""
+    guard = _open if environment.access == "open" else _reader
+    errors = {} if environment.access == "open" else problem_responses(401, 403)
     router = APIRouter(route_class=JsonBodyRoute, tags=["system"])
 
     @router.get(

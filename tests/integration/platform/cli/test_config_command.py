@@ -1,6 +1,6 @@
 """`python -m app.cli config get|set` against a contract double of `GET`/`PUT /config`.
 
-The double serves exactly the contract the settings API is built to (another branch), so this
+The double serves exactly the contract the configuration API is built to (another branch), so this
 tests the command line's HTTP side: the key it sends, the JSON types it parses values into, how
 it prints the table, the changes and a problem+json refusal. It is not the service.
 """
@@ -88,7 +88,7 @@ def problem(status: int, title: str, detail: str, errors: list[Any] | None = Non
 
 
 def invalid(setting: dict[str, Any], value: Any) -> str | None:
-    """Why `value` does not fit `setting`, as the settings API would say; None if it fits."""
+    """Why `value` does not fit `setting`, as the configuration API would say; None if it fits."""
     kind = TYPES[setting["type"]]
     if not isinstance(value, kind) or (setting["type"] != "boolean" and isinstance(value, bool)):
         return f"must be of type {setting['type']}"

@@ -22,7 +22,7 @@ from app.callers.models import ApiKey
 from app.kucoin.gateway import KucoinGateway
 from app.main import create_app
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.db.session_flags import Commit, mark_run_queued
@@ -51,10 +51,10 @@ async def gateway(http: aiohttp.ClientSession, sim: KucoinSimulator) -> KucoinGa
 
 @pytest.fixture
 async def hooked(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[Hooked]:
     """Sessions whose commits are recorded, in order."""
-    engine = create_engine(make_settings(committed_sqlite))
+    engine = create_engine(make_environment(committed_sqlite))
     commits: list[Commit] = []
     yield create_sessionmaker(engine, on_commit=commits.append), commits
     await engine.dispose()
@@ -146,16 +146,16 @@ class TestCommitHook:
 
 @pytest.fixture
 async def cached_app(
-    committed_sqlite: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_sqlite: str, sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
     """An app on SQLite whose cached answers would live a minute if no commit dropped them."""
-    settings = make_settings(
+    environment = make_environment(
         committed_sqlite,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
         reads={"cache_ttl_s": 60.0},
         portfolio={"read_cache": True},
     )
-    app = create_app(settings)
+    app = create_app(environment)
     async for client in start_app(app):
         assert app.state.app_state.response_cache.active
         yield client, app
@@ -189,16 +189,16 @@ async def test_a_finished_replay_shows_at_once_in_the_cached_reads(
     committed_sqlite: str,
     gateway: KucoinGateway,
     sim: KucoinSimulator,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
 ) -> None:
-    engine, _, _, _ = await imported(committed_sqlite, gateway, make_settings)
+    engine, _, _, _ = await imported(committed_sqlite, gateway, make_environment)
     await engine.dispose()
-    settings = make_settings(
+    environment = make_environment(
         committed_sqlite,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
         reads={"cache_ttl_s": 60.0},
     )
-    app = create_app(settings)
+    app = create_app(environment)
     async for api in start_app(app):
         replays = app.state.app_state.replays
         start, end = window()

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from app.main import create_app
 from app.operations.readiness_cache import TTL_S as READINESS_TTL_S
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import ADMIN_KEY, start_app
 from tests.helpers import assert_problem
 from tests.tcp_proxy import TcpProxy
@@ -75,12 +75,12 @@ async def forget_test_keys(postgres_url: str) -> AsyncIterator[None]:
 
 @pytest.fixture
 def outage_app(
-    proxy: TcpProxy, postgres_url: str, make_settings: Callable[..., Settings]
+    proxy: TcpProxy, postgres_url: str, make_environment: Callable[..., Environment]
 ) -> FastAPI:
     proxied = make_url(postgres_url).set(host=proxy.host, port=proxy.port)
     database = {"connect_timeout_s": 1.0, "statement_timeout_s": 2.0, "retry_after_s": 5}
     return create_app(
-        make_settings(proxied.render_as_string(hide_password=False), database=database)
+        make_environment(proxied.render_as_string(hide_password=False), database=database)
     )
 
 

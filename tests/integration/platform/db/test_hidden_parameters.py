@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 
 SECRET = "token-0f9e8d7c-hunter2"
 
 
 async def test_a_failing_statement_names_no_parameter(
-    database_url: str, make_settings: Callable[..., Settings]
+    database_url: str, make_environment: Callable[..., Environment]
 ) -> None:
-    engine = create_engine(make_settings(database_url))
+    engine = create_engine(make_environment(database_url))
     try:
         assert engine.sync_engine.hide_parameters is True
         with pytest.raises(sa_exc.DBAPIError) as failed:

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from app.configuration.registry import SETTINGS
+from app.configuration.service import ConfigurationService
 from app.scoring.scorers.shortlist import MAX_PORTFOLIO_SYMBOLS
-from app.settings.registry import SETTINGS
-from app.settings.service import ConfigurationService
 from tests.integration.platform.db.test_migrations import fresh_url, inspect_database, migrate
 
 __all__ = ["fresh_url"]  # the fixture: an empty database of its own

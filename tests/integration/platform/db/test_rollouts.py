@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.revisions import head_revision
 from tests.conftest import READ_KEY, start_app
 from tests.deployed import ROOT
@@ -63,11 +63,11 @@ def run_migrate(url: str, *args: str, **env: str) -> subprocess.CompletedProcess
 
 class TestStatusOnASchemaAhead:
     async def test_the_replica_stays_ready_and_says_migrations_ahead(
-        self, database: str, make_settings: Callable[..., Settings]
+        self, database: str, make_environment: Callable[..., Environment]
     ) -> None:
         await stamp(database, NEWER)
 
-        async for client in start_app(create_app(make_settings(database))):
+        async for client in start_app(create_app(make_environment(database))):
             anonymous = await client.get(f"{BASE}/status")
             keyed = await client.get(f"{BASE}/status", headers=READER)
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import ADMIN_KEY, start_app
 from tests.databases import asyncpg_dsn
 from tests.integration.committed import BASE
@@ -80,9 +80,9 @@ class TestTheRuntimeRole:
         assert await as_app.fetchval("SELECT count(*) FROM configuration_change") == 1
 
     async def test_serves_the_app(
-        self, app_role: str, make_settings: Callable[..., Settings]
+        self, app_role: str, make_environment: Callable[..., Environment]
     ) -> None:
-        async for client in start_app(create_app(make_settings(app_role))):
+        async for client in start_app(create_app(make_environment(app_role))):
             ready = await client.get(f"{BASE}/status")
             created = await client.post(
                 f"{BASE}/api-keys", json={"name": "desk", "role": "read"}, headers=ADMIN

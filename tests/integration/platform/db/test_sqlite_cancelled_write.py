@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 
 TAKE = text("UPDATE system_configuration SET key = key WHERE 0 = 1")  # a write, changing nothing
@@ -22,9 +22,9 @@ SLOW = text(
 
 
 async def test_a_cancelled_write_rolls_back_quietly_and_frees_the_writer(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
-    engine = create_engine(make_settings(committed_sqlite))
+    engine = create_engine(make_environment(committed_sqlite))
     sessions = create_sessionmaker(engine)
     try:
         async with sessions() as session:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.signals.models import Signal
 from tests.databases import migrated_sqlite_url
@@ -75,7 +75,7 @@ async def test_a_sigkill_loses_no_acknowledged_write_and_applies_no_retry_twice(
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
             retried = {key: await send_signal(client, key) for key in sent}
 
-    engine = create_engine(Settings.model_validate({"database_url": database}))
+    engine = create_engine(Environment.model_validate({"database_url": database}))
     try:
         async with engine.connect() as connection:
             rows = await connection.execute(

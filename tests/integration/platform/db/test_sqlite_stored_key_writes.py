@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import func, select
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, start_app
@@ -39,10 +39,10 @@ async def created_trade_key(api: httpx.AsyncClient) -> dict[str, str]:
 
 
 async def test_idempotent_writes_with_an_api_created_key_succeed(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
-    settings = make_settings(committed_sqlite)
-    async for api in start_app(create_app(settings)):
+    environment = make_environment(committed_sqlite)
+    async for api in start_app(create_app(environment)):
         key = await created_trade_key(api)
         for n in range(6):
             headers = {**key, "Idempotency-Key": f"signal-{n}"}
@@ -51,7 +51,7 @@ async def test_idempotent_writes_with_an_api_created_key_succeed(
             replayed = await api.post(f"{BASE}/signals", json=SIGNAL, headers=headers)
             assert replayed.status_code == 201, replayed.text
             assert replayed.headers["idempotent-replayed"] == "true"
-    engine = create_engine(settings)
+    engine = create_engine(environment)
     try:
         async with engine.connect() as connection:
             stored = await connection.scalar(select(func.count()).select_from(Signal))
@@ -61,12 +61,12 @@ async def test_idempotent_writes_with_an_api_created_key_succeed(
 
 
 async def test_parallel_keyed_writes_with_an_api_created_key_all_succeed(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
     """Ten at once, each with its own key: each waits its turn on the one writer (8 of 10 were
     a 503 `busy`)."""
-    settings = make_settings(committed_sqlite)
-    async for api in start_app(create_app(settings)):
+    environment = make_environment(committed_sqlite)
+    async for api in start_app(create_app(environment)):
         key = await created_trade_key(api)
         answers = await asyncio.gather(
             *(
@@ -79,7 +79,7 @@ async def test_parallel_keyed_writes_with_an_api_created_key_all_succeed(
             )
         )
         assert [a.status_code for a in answers] == [201] * 10, [a.text for a in answers]
-    engine = create_engine(settings)
+    engine = create_engine(environment)
     try:
         async with engine.connect() as connection:
             sources = set((await connection.scalars(select(Signal.source))).all())

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.platform.db.sqlite_writer import WriteTurn, follow_write_turns
 from app.state import AppState
@@ -51,12 +51,12 @@ async def job_run(api: httpx.AsyncClient, location: str) -> dict[str, Any]:
 
 
 async def test_an_add_symbol_during_a_scoring_run_and_a_job_succeeds(
-    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_sqlite: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    settings = make_settings(
+    environment = make_environment(
         committed_sqlite, kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False}
     )
-    app = create_app(settings)
+    app = create_app(environment)
     async for api in start_app(app):
         await writes_beside_the_scheduler(api, app.state.app_state, live_sim)
 
@@ -102,11 +102,11 @@ async def writes_beside_the_scheduler(
 
 
 async def test_the_busy_timeout_is_the_setting_in_seconds(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
     for setting, expected_ms in ((None, 5000), (2.5, 2500)):
         database = {} if setting is None else {"sqlite_busy_timeout_s": setting}
-        engine = create_engine(make_settings(committed_sqlite, database=database))
+        engine = create_engine(make_environment(committed_sqlite, database=database))
         try:
             async with engine.connect() as connection:
                 busy = await connection.exec_driver_sql("PRAGMA busy_timeout")

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.hub import OVERFLOWED, EventHub, StreamEnd
 from app.platform.events.wakeup import EventSignal
@@ -66,10 +66,10 @@ def state_of(app: object) -> AppState:
 
 
 async def test_five_streams_are_served_by_one_outbox_reader(
-    committed_postgres: str, make_settings: Callable[..., Settings]
+    committed_postgres: str, make_environment: Callable[..., Environment]
 ) -> None:
-    settings = make_settings(committed_postgres, events={"heartbeat_s": 5.0, "poll_s": 0.2})
-    app = create_app(settings)
+    environment = make_environment(committed_postgres, events={"heartbeat_s": 5.0, "poll_s": 0.2})
+    app = create_app(environment)
     statements: list[str] = []
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
         hub = state_of(app).event_hub
@@ -108,11 +108,13 @@ async def test_five_streams_are_served_by_one_outbox_reader(
 
 
 async def test_a_revoked_key_ends_its_stream_at_the_next_heartbeat_and_no_other(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
     heartbeat_s = 0.5
-    settings = make_settings(committed_sqlite, events={"heartbeat_s": heartbeat_s, "poll_s": 0.1})
-    app = create_app(settings)
+    environment = make_environment(
+        committed_sqlite, events={"heartbeat_s": heartbeat_s, "poll_s": 0.1}
+    )
+    app = create_app(environment)
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
         created = await http.post(
             f"{BASE}/api-keys", json={"name": "dashboard", "role": "read"}, headers=ADMIN

@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import free_port
@@ -22,9 +22,9 @@ Event = tuple[int, str, dict[str, object]]
 
 
 @asynccontextmanager
-async def replica(settings: Settings) -> AsyncIterator[str]:
+async def replica(environment: Environment) -> AsyncIterator[str]:
     """Another app instance served by uvicorn on loopback; yields its base URL."""
-    async with serve(create_app(settings)) as url:
+    async with serve(create_app(environment)) as url:
         yield url
 
 
@@ -72,17 +72,17 @@ async def read_events(
 
 
 async def test_a_reconnect_receives_exactly_the_missed_events_in_order(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
-    settings = make_settings(
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
+    environment = make_environment(
         committed_postgres,
         kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},
         events={"heartbeat_s": 0.3, "poll_s": 5.0},  # a long poll: wake-ups come from NOTIFY
     )
     add, remove = f"{BASE}/portfolio/add-symbol", f"{BASE}/portfolio/remove-symbol"
     try:
-        async with replica(settings) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
+        async with replica(environment) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
             async with http.stream("GET", f"{BASE}/events", headers=TRADE) as stream:
                 assert stream.headers["content-type"].startswith("text/event-stream")
                 lines = stream.aiter_lines()
@@ -117,17 +117,17 @@ async def test_a_reconnect_receives_exactly_the_missed_events_in_order(
 
 
 async def test_streams_run_side_by_side_with_the_read_cache_on(
-    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_sqlite: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
     """A second tab's stream opens while the first is open (the read cache once made every
     `GET /events` wait for the first one to end, as identical reads wait for one answer)."""
-    settings = make_settings(
+    environment = make_environment(
         committed_sqlite,
         kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},
         reads={"cache_ttl_s": 1.0},
     )
     async with (
-        replica(settings) as url,
+        replica(environment) as url,
         httpx.AsyncClient(base_url=url, timeout=5) as http,
         http.stream("GET", f"{BASE}/events", headers=TRADE) as first,
         http.stream("GET", f"{BASE}/events", headers=TRADE) as second,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.repositories.outbox import EventRepository
 from tests.conftest import READ_KEY
 from tests.integration.committed import BASE
@@ -43,14 +43,14 @@ def committed(request: pytest.FixtureRequest) -> str:
 
 
 async def test_a_stream_resumed_past_the_newest_event_is_told_to_reload(
-    committed: str, make_settings: Callable[..., Settings]
+    committed: str, make_environment: Callable[..., Environment]
 ) -> None:
     url = committed
     newest = await append(url, 3)
-    settings = make_settings(url, events={"heartbeat_s": 5.0, "poll_s": 0.1})
+    environment = make_environment(url, events={"heartbeat_s": 5.0, "poll_s": 0.1})
     headers = {**READ, "Last-Event-ID": str(newest + AHEAD)}
     async with (
-        serve(create_app(settings)) as origin,
+        serve(create_app(environment)) as origin,
         httpx.AsyncClient(base_url=origin, timeout=10) as http,
         http.stream("GET", f"{BASE}/events", headers=headers) as stream,
     ):
@@ -65,13 +65,13 @@ async def test_a_stream_resumed_past_the_newest_event_is_told_to_reload(
 
 
 async def test_a_stream_resumed_within_the_events_is_sent_no_reload(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
     newest = await append(committed_sqlite, 3)
-    settings = make_settings(committed_sqlite, events={"heartbeat_s": 5.0, "poll_s": 0.1})
+    environment = make_environment(committed_sqlite, events={"heartbeat_s": 5.0, "poll_s": 0.1})
     headers = {**READ, "Last-Event-ID": str(newest - 1)}
     async with (
-        serve(create_app(settings)) as origin,
+        serve(create_app(environment)) as origin,
         httpx.AsyncClient(base_url=origin, timeout=10) as http,
         http.stream("GET", f"{BASE}/events", headers=headers) as stream,
     ):

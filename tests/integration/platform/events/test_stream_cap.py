@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 import httpx
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.http.rate_limit import CallerLimits
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
 from tests.helpers import PROBLEM
@@ -41,14 +41,14 @@ async def _keep(_: object) -> None:
 
 
 async def test_streams_are_capped_per_key_and_per_process(
-    committed_sqlite: str, make_settings: Callable[..., Settings]
+    committed_sqlite: str, make_environment: Callable[..., Environment]
 ) -> None:
-    settings = make_settings(
+    environment = make_environment(
         committed_sqlite,
         events={"heartbeat_s": 5.0, "poll_s": 0.2},
         limits={"streams_per_key": 2, "streams_per_process": 3},
     )
-    app = create_app(settings)
+    app = create_app(environment)
     limits: CallerLimits = app.state.caller_limits
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
         async with AsyncExitStack() as held:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook
 
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.db.models import EventOutbox, WebhookDelivery
 from app.platform.events.wakeup import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher
@@ -117,14 +117,14 @@ async def sqlite_sessions(committed_sqlite: str) -> AsyncIterator[async_sessionm
     await engine.dispose()
 
 
-def settings(*urls: str, **overrides: Any) -> WebhookSettings:
+def environment(*urls: str, **overrides: Any) -> WebhookEnvironment:
     values: dict[str, Any] = {"backoff_base_s": 0.05, **LOOPBACK, **overrides}
-    return WebhookSettings(urls=list(urls), secret=SECRET, **values)
+    return WebhookEnvironment(urls=list(urls), secret=SECRET, **values)
 
 
 @asynccontextmanager
 async def dispatcher(
-    config: WebhookSettings, sessions: async_sessionmaker[AsyncSession], replica: str
+    config: WebhookEnvironment, sessions: async_sessionmaker[AsyncSession], replica: str
 ) -> AsyncIterator[WebhookDispatcher]:
     """A started dispatcher (a replica's), stopped at the end as at shutdown."""
     async with aiohttp.ClientSession() as http:
@@ -195,7 +195,7 @@ class TestDeadReceiver:
         dead, live = receivers.url("dead"), receivers.url("ok")
         # A dead delivery costs 2 attempts x 2.5 s: before, every event waited for it in turn.
         # Both batches reach the live receiver well within the first one's 5 s.
-        config = settings(dead, live, timeout_s=2.5, max_attempts=2, queue_max=3)
+        config = environment(dead, live, timeout_s=2.5, max_attempts=2, queue_max=3)
         failed, dropped = count("weights_updated", "failed"), count("weights_updated", "dropped")
         async with dispatcher(config, sessions, "a"):
             await publish(sessions, *({"n": n} for n in range(3)), kind="weights_updated")
@@ -232,13 +232,13 @@ class TestHandedOn:
         sessions = both_sessions
         url = receivers.url("hold")
         # A long claim: only the hand-back at stop lets the peer take the row this soon.
-        config = settings(url, timeout_s=30.0, claim_ttl_s=60.0)
+        config = environment(url, timeout_s=30.0, claim_ttl_s=60.0)
         async with dispatcher(config, sessions, "a"):
             [event_id] = await publish(sessions, {"severity": "warning"})
             await asyncio.wait_for(receivers.held.wait(), 10)
         [row] = await rows(sessions, url)
         assert (row.status, row.claimant, row.replica) == ("sending", None, "a")  # handed back
-        async with dispatcher(settings(url, claim_ttl_s=3.0), sessions, "b"):
+        async with dispatcher(environment(url, claim_ttl_s=3.0), sessions, "b"):
             took = await until(
                 lambda: len(receivers.got("hold")) == 2 and receivers.requests["hold"]
             )
@@ -259,7 +259,7 @@ class TestHandedOn:
         url = receivers.url("hold")
         async with aiohttp.ClientSession() as http:
             a = WebhookDispatcher(
-                settings(url, timeout_s=30.0, claim_ttl_s=3.0),
+                environment(url, timeout_s=30.0, claim_ttl_s=3.0),
                 sessions,
                 http,
                 EventSignal(),
@@ -277,7 +277,7 @@ class TestHandedOn:
                 await queue.stop()
         [row] = await rows(sessions, url)
         assert (row.status, row.claimant) == ("sending", a.claimant)
-        async with dispatcher(settings(url, claim_ttl_s=5.0), sessions, "b") as b:
+        async with dispatcher(environment(url, claim_ttl_s=5.0), sessions, "b") as b:
             assert await b.sweep() == 0  # a's heartbeat is still fresh: not taken yet
             await until(lambda: len(receivers.got("hold")) == 2, timeout_s=15.0)
             [row] = await until_settled(sessions, url)
@@ -301,7 +301,7 @@ class TestRedirect:
     ) -> None:
         url = receivers.url("redirect")
         failed = count("alert", "failed")
-        async with dispatcher(settings(url), sqlite_sessions, "a"):
+        async with dispatcher(environment(url), sqlite_sessions, "a"):
             await publish(sqlite_sessions, {"severity": "warning"})
             [row] = await until_settled(sqlite_sessions, url)
         assert (row.status, row.attempts, row.response_status) == ("failed", 1, 307)
@@ -327,7 +327,7 @@ class TestCriticalAlerts:
             "critical",
         ]
         before = {o: count("alert", o) for o in ("delivered", "coalesced", "dropped")}
-        async with dispatcher(settings(url, rate_limit=2), sqlite_sessions, "a"):
+        async with dispatcher(environment(url, rate_limit=2), sqlite_sessions, "a"):
             ids = await publish(
                 sqlite_sessions, *({"severity": s, "n": n} for n, s in enumerate(severities))
             )

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from app.platform.core.config import Settings
-from app.platform.core.config_sections import WebhookSettings
+from app.platform.core.environment import Environment
+from app.platform.core.environment_sections import WebhookEnvironment
 from app.platform.db.models import EventOutbox, WebhookDelivery
 from app.platform.events.wakeup import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher
@@ -101,11 +101,11 @@ async def dispatch(database_url: str, receiver: Receiver, kind: str) -> WebhookD
             event = EventOutbox(kind=kind, payload={"symbol": "XBTUSDTM", "weight": "0.25"})
             session.add(event)
             await session.commit()
-        settings = WebhookSettings(
+        environment = WebhookEnvironment(
             urls=[receiver.url], secret=SECRET, backoff_base_s=0.05, **LOOPBACK
         )
         async with aiohttp.ClientSession() as http:
-            dispatcher = WebhookDispatcher(settings, sessions, http, EventSignal(), replica="t")
+            dispatcher = WebhookDispatcher(environment, sessions, http, EventSignal(), replica="t")
             await dispatcher.deliver(event, receiver.url)
         async with sessions() as session:
             row = await session.scalar(
@@ -173,7 +173,7 @@ class TestStandardWebhooksSignature:
 async def test_signed_retried_and_rate_limited(
     committed_postgres: str,
     live_sim: KucoinSimulator,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
     receiver: Receiver,
 ) -> None:
     hooks = {
@@ -185,7 +185,7 @@ async def test_signed_retried_and_rate_limited(
         **LOOPBACK,
     }
     api, clients, symbols = await prepared(
-        committed_postgres, live_sim, make_settings, webhooks=hooks, events={"poll_s": 0.2}
+        committed_postgres, live_sim, make_environment, webhooks=hooks, events={"poll_s": 0.2}
     )
     try:
         # The app started after its dispatcher took its starting point: no wait needed.

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
 from tests.helpers import assert_problem
 from tests.integration.committed import BASE, TRADE, prepared
@@ -32,15 +32,18 @@ WEIGHTS = f"{BASE}/portfolio/weights"
 
 @asynccontextmanager
 async def replica(
-    url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings], ttl_s: float = 30.0
+    url: str,
+    sim: KucoinSimulator,
+    make_environment: Callable[..., Environment],
+    ttl_s: float = 30.0,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
     """An app on `url` whose cached answers live `ttl_s` (long: commits must drop them)."""
-    settings = make_settings(
+    environment = make_environment(
         url,
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False},
         reads={"cache_ttl_s": ttl_s},
     )
-    app = create_app(settings)
+    app = create_app(environment)
     clients = start_app(app)
     client = await clients.__anext__()
     try:
@@ -83,11 +86,11 @@ def database(request: pytest.FixtureRequest) -> str:
 
 
 async def test_an_etag_gets_304_and_a_new_run_a_new_answer(
-    database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    database: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    _, writer_clients, _ = await prepared(database, live_sim, make_settings)
+    _, writer_clients, _ = await prepared(database, live_sim, make_environment)
     await writer_clients.aclose()
-    async with replica(database, live_sim, make_settings) as (api, _):
+    async with replica(database, live_sim, make_environment) as (api, _):
         first = await api.get(RANKINGS, params={"limit": 5}, headers=READ)
         assert first.status_code == 200 and "x-cache" not in first.headers
         etag = first.headers["etag"]
@@ -114,15 +117,15 @@ async def test_an_etag_gets_304_and_a_new_run_a_new_answer(
 
 
 async def test_another_replicas_membership_change_shows_through_its_notification(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     try:
         for symbol in symbols[:3]:
             await writer.post(
                 f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE
             )
-        async with replica(committed_postgres, live_sim, make_settings) as (api, _):
+        async with replica(committed_postgres, live_sim, make_environment) as (api, _):
             cached = await api.get(WEIGHTS, headers=READ)
             assert set(cached.json()["weights"]) == set(symbols[:3])
             assert (await api.get(WEIGHTS, headers=READ)).headers["x-cache"] == "hit"
@@ -136,11 +139,11 @@ async def test_another_replicas_membership_change_shows_through_its_notification
 
 
 async def test_an_answer_lives_no_longer_than_its_time_limit(
-    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_sqlite: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    _, writer_clients, _ = await prepared(committed_sqlite, live_sim, make_settings)
+    _, writer_clients, _ = await prepared(committed_sqlite, live_sim, make_environment)
     await writer_clients.aclose()
-    async with replica(committed_sqlite, live_sim, make_settings, ttl_s=0.3) as (api, app):
+    async with replica(committed_sqlite, live_sim, make_environment, ttl_s=0.3) as (api, app):
         # The cache's own clock, moved by hand. On the wall clock, a machine's pause could put
         # the hit 0.05 s or more after the store, inside the default 0.25 s refresh-ahead: a
         # fresh answer would then be stored in the background, and outlive the first.
@@ -154,15 +157,15 @@ async def test_an_answer_lives_no_longer_than_its_time_limit(
 
 
 async def test_a_large_answer_goes_out_gzipped_to_the_callers_that_ask(
-    committed_sqlite: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_sqlite: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    _, writer_clients, _ = await prepared(committed_sqlite, live_sim, make_settings)
+    _, writer_clients, _ = await prepared(committed_sqlite, live_sim, make_environment)
     await writer_clients.aclose()
     gzip, plain = (
         {**READ, "Accept-Encoding": "gzip, deflate"},
         {**READ, "Accept-Encoding": "identity"},
     )
-    async with replica(committed_sqlite, live_sim, make_settings) as (api, _):
+    async with replica(committed_sqlite, live_sim, make_environment) as (api, _):
         computed = await api.get(RANKINGS, params={"limit": 50}, headers=gzip)
         kept = await api.get(RANKINGS, params={"limit": 50}, headers=gzip)
         as_is = await api.get(RANKINGS, params={"limit": 50}, headers=plain)
@@ -181,11 +184,11 @@ async def test_a_large_answer_goes_out_gzipped_to_the_callers_that_ask(
 
 
 async def test_keys_are_served_only_what_they_may_read_and_only_while_valid(
-    database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    database: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    _, writer_clients, _ = await prepared(database, live_sim, make_settings)
+    _, writer_clients, _ = await prepared(database, live_sim, make_environment)
     await writer_clients.aclose()
-    async with replica(database, live_sim, make_settings) as (api, _):
+    async with replica(database, live_sim, make_environment) as (api, _):
         created = await api.post(
             f"{BASE}/api-keys", json={"name": "engine", "role": "read"}, headers=ADMIN
         )
@@ -207,9 +210,9 @@ async def test_keys_are_served_only_what_they_may_read_and_only_while_valid(
 
 
 async def test_an_empty_x_api_key_beside_a_bearer_key_is_the_bearer_key_to_cache_and_routes(
-    database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    database: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    _, writer_clients, _ = await prepared(database, live_sim, make_settings)
+    _, writer_clients, _ = await prepared(database, live_sim, make_environment)
     await writer_clients.aclose()
 
     def bearer(key: str) -> dict[str, str]:
@@ -224,7 +227,7 @@ async def test_an_empty_x_api_key_beside_a_bearer_key_is_the_bearer_key_to_cache
         "strength": 0.5,
         "confidence": 0.5,
     }
-    async with replica(database, live_sim, make_settings) as (api, _):
+    async with replica(database, live_sim, make_environment) as (api, _):
         # A cached read is served to the Bearer key, an admin-only one to an admin's only.
         await eventually_hits(api, RANKINGS, bearer(READ_KEY))
         algorithms = f"{BASE}/scoring/algorithms"
@@ -275,13 +278,13 @@ async def candles_locked(url: str) -> AsyncIterator[Callable[[], Awaitable[None]
 
 
 async def test_after_a_commit_a_heavy_read_is_served_stale_with_its_age_until_refreshed(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     for symbol in symbols[:3]:
         await writer.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
     await writer_clients.aclose()
-    async with replica(committed_postgres, live_sim, make_settings) as (api, app):
+    async with replica(committed_postgres, live_sim, make_environment) as (api, app):
         await eventually_hits(api, CORRELATION, READ)
         kept = await api.get(CORRELATION, headers=READ)
         assert kept.headers["x-cache"] == "hit" and kept.json()["symbols"] == symbols[:3]
@@ -305,13 +308,13 @@ async def test_after_a_commit_a_heavy_read_is_served_stale_with_its_age_until_re
 
 
 async def test_a_revoked_key_is_not_served_a_stale_answer(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     for symbol in symbols[:3]:
         await writer.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
     await writer_clients.aclose()
-    async with replica(committed_postgres, live_sim, make_settings) as (api, _):
+    async with replica(committed_postgres, live_sim, make_environment) as (api, _):
         created = await api.post(
             f"{BASE}/api-keys", json={"name": "desk", "role": "read"}, headers=ADMIN
         )

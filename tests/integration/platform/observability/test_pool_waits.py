@@ -8,16 +8,16 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from tests.prometheus import counted
 
 
 async def test_a_checkout_waiting_for_a_connection_is_counted(
-    postgres_url: str, make_settings: Callable[..., Settings]
+    postgres_url: str, make_environment: Callable[..., Environment]
 ) -> None:
     engine = create_engine(
-        make_settings(postgres_url, database={"pool_size": 1, "max_overflow": 0})
+        make_environment(postgres_url, database={"pool_size": 1, "max_overflow": 0})
     )
     try:
         waits = counted("mysymbols_db_pool_waits_total")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine
 from app.platform.observability.slow_queries import STATEMENT_CHARS
 from tests.prometheus import counted
@@ -15,8 +15,8 @@ from tests.prometheus import counted
 SLOW = "app.platform.observability.slow_queries"
 
 
-async def run_statement(settings: Settings, sql: str = "SELECT   1 AS\n  answer") -> None:
-    engine = create_engine(settings)
+async def run_statement(environment: Environment, sql: str = "SELECT   1 AS\n  answer") -> None:
+    engine = create_engine(environment)
     try:
         async with engine.connect() as connection:
             await connection.execute(text(sql))
@@ -28,12 +28,12 @@ class TestSlowQueryLog:
     async def test_a_statement_above_the_threshold_is_logged_with_its_start_and_duration(
         self,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         before = counted("mysymbols_db_slow_queries_total")
         with caplog.at_level("WARNING", logger=SLOW):
-            await run_statement(make_settings(database_url, database={"slow_query_ms": 0.001}))
+            await run_statement(make_environment(database_url, database={"slow_query_ms": 0.001}))
         ours = [r for r in caplog.records if r.name == SLOW and "answer" in r.getMessage()]
         assert len(ours) == 1
         assert ours[0].getMessage().endswith("ms: SELECT 1 AS answer")  # whitespace folded
@@ -47,23 +47,25 @@ class TestSlowQueryLog:
         self,
         threshold_ms: int,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         with caplog.at_level("WARNING", logger=SLOW):
             await run_statement(
-                make_settings(database_url, database={"slow_query_ms": threshold_ms})
+                make_environment(database_url, database={"slow_query_ms": threshold_ms})
             )
         assert [r for r in caplog.records if r.name == SLOW] == []
 
     async def test_a_long_statement_is_cut_to_its_first_characters(
         self,
         database_url: str,
-        make_settings: Callable[..., Settings],
+        make_environment: Callable[..., Environment],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         sql = "SELECT " + ", ".join(f"{i} AS column_{i}" for i in range(100))
         with caplog.at_level("WARNING", logger=SLOW):
-            await run_statement(make_settings(database_url, database={"slow_query_ms": 0.001}), sql)
+            await run_statement(
+                make_environment(database_url, database={"slow_query_ms": 0.001}), sql
+            )
         [ours] = [r for r in caplog.records if r.name == SLOW and "column_0" in r.getMessage()]
         assert ours.getMessage().split(" ms: ", 1)[1] == sql[:STATEMENT_CHARS]

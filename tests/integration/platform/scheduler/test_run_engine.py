@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.lab.models import ReplayRun
 from app.lab.repository import ReplayRepository
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.engine import create_engine, create_sessionmaker
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
@@ -31,7 +31,7 @@ def url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def database(url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(Settings.model_validate({"database_url": url, "api_keys": []}))
+    engine = create_engine(Environment.model_validate({"database_url": url, "api_keys": []}))
     yield engine
     await engine.dispose()
 

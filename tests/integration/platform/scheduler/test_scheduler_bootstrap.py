@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.scheduler.bootstrap import REQUESTER, Bootstrap
 from app.platform.scheduler.leadership import Leadership
 from tests.conftest import READ_KEY, start_app
@@ -35,8 +35,10 @@ def fresh_database(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"committed_{request.param}"))
 
 
-def scheduled(url: str, sim: KucoinSimulator, make_settings: Callable[..., Settings]) -> Settings:
-    return make_settings(
+def scheduled(
+    url: str, sim: KucoinSimulator, make_environment: Callable[..., Environment]
+) -> Environment:
+    return make_environment(
         url,
         scheduler={"enabled": True, "jitter_s": 0},
         kucoin={"futures_url": sim.base_url, "websocket_enabled": False, "max_attempts": 1},
@@ -104,10 +106,10 @@ class Started:
 
 @pytest.fixture
 async def service(
-    fresh_database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    fresh_database: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[Started]:
     started = time.perf_counter()
-    clients = start_app(create_app(scheduled(fresh_database, live_sim, make_settings)))
+    clients = start_app(create_app(scheduled(fresh_database, live_sim, make_environment)))
     service = Started(await clients.__anext__(), started, clients)
     yield service
     await service.stop()
@@ -117,7 +119,7 @@ async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
     service: Started,
     fresh_database: str,
     live_sim: KucoinSimulator,
-    make_settings: Callable[..., Settings],
+    make_environment: Callable[..., Environment],
 ) -> None:
     api, started = service.api, service.at
     seen = await until(api, lambda status: status["status"] == "ready")
@@ -168,7 +170,7 @@ async def test_a_fresh_start_reaches_scored_rankings_without_any_call(
     # first's live runs for a stopped process's): the first stops before the second starts.
     if fresh_database.startswith("sqlite"):
         await service.stop()
-    again = create_app(scheduled(fresh_database, live_sim, make_settings))
+    again = create_app(scheduled(fresh_database, live_sim, make_environment))
     clients = start_app(again)
     restarted = Started(await clients.__anext__(), time.perf_counter(), clients)
     try:
@@ -232,14 +234,14 @@ async def test_with_kucoin_unreachable_the_step_is_degraded_and_retried(
 
 
 async def test_a_stopping_runner_ends_the_catch_up(
-    fresh_database: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    fresh_database: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
     """A step the runner refuses because the service is stopping ends the bootstrap (it was
     retried every 2 s for as long as the process lived)."""
-    settings = make_settings(
+    environment = make_environment(
         fresh_database, kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False}
     )
-    app = create_app(settings)  # the scheduler off: this Bootstrap is the only one
+    app = create_app(environment)  # the scheduler off: this Bootstrap is the only one
     clients = start_app(app)
     await clients.__anext__()
     try:

@@ -11,7 +11,7 @@ import pytest
 
 from app.assembly import SCHEDULE
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.sqlite_writer import write_connection
 from app.platform.scheduler import loop
 from app.platform.scheduler.loop import Scheduler
@@ -20,10 +20,12 @@ from tests.helpers import store_setting
 
 
 async def test_a_changed_interval_ends_the_wait_for_the_old_tick(
-    committed_sqlite: str, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    committed_sqlite: str,
+    make_environment: Callable[..., Environment],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(loop, "RECHECK_S", 0.02)
-    app = create_app(make_settings(committed_sqlite))
+    app = create_app(make_environment(committed_sqlite))
     clients = start_app(app)
     await clients.__anext__()
     try:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.assembly import SCHEDULE
 from app.callers.models import IdempotencyKey
 from app.main import create_app
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.models import EventOutbox, JobRun
 from app.platform.scheduler.loop import Scheduler
 from tests.conftest import start_app
@@ -31,9 +31,9 @@ RELAXED = {
 
 
 async def test_each_job_runs_and_a_refresh_proposes_replacements(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    api, clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    api, clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     try:
         for symbol in [*symbols[:3], symbols[-1]]:  # the weakest member trails the outsiders
             await api.post(f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE)
@@ -53,11 +53,11 @@ async def test_each_job_runs_and_a_refresh_proposes_replacements(
             )
             for key, value in RELAXED.items():
                 await store_setting(connection, key, value)
-        settings = make_settings(
+        environment = make_environment(
             committed_postgres,
             kucoin={"futures_url": live_sim.base_url, "websocket_enabled": False},
         )
-        app = create_app(settings)
+        app = create_app(environment)
         replica_clients = start_app(app)
         await replica_clients.__anext__()
         scheduler = Scheduler(app.state.app_state, replica="test")

@@ -20,7 +20,7 @@ from app.alerts.models import Alert
 from app.alerts.settings import ALERT_CHECK_INTERVAL_S
 from app.main import create_app
 from app.platform.core.clock import utcnow
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from app.platform.db.models import JobRun
 from app.platform.db.repositories.jobs import JobRepository
 from app.platform.runs.job import Job, JobBody, JobSkipped
@@ -73,10 +73,10 @@ def backend_of_database(database: str) -> str:
 
 @pytest.fixture
 async def replicas(
-    database: str, make_settings: Callable[..., Settings]
+    database: str, make_environment: Callable[..., Environment]
 ) -> AsyncIterator[tuple[Scheduler, Scheduler, AppState]]:
     url = database
-    apps = [create_app(make_settings(url)) for _ in range(2)]
+    apps = [create_app(make_environment(url)) for _ in range(2)]
     clients = [start_app(app) for app in apps]
     for c in clients:
         await c.__anext__()
@@ -214,14 +214,14 @@ class TestOneRunningPerJob:
         assert (await status_of(state, live)).status == "running"
 
     async def test_a_start_aborts_the_runs_a_stopped_process_left(
-        self, database: str, make_settings: Callable[..., Settings]
+        self, database: str, make_environment: Callable[..., Environment]
     ) -> None:
-        first = create_app(make_settings(database))
+        first = create_app(make_environment(database))
         async for _ in start_app(first):
             state = first.state.app_state
             left = await insert_running(state, "score_refresh", heartbeat_ago=timedelta(minutes=1))
             break
-        second = create_app(make_settings(database))
+        second = create_app(make_environment(database))
         async for _ in start_app(second):
             for _ in range(100):
                 run = await status_of(second.state.app_state, left)

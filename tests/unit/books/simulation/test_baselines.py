@@ -13,8 +13,8 @@ import pytest
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.baselines import RandomTurnover, TopVolume
 from app.books.simulation.decision_context import Context, context_at
+from app.configuration.registry import DEFAULTS
 from app.platform.core.units import HOUR_MS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = dataclasses.replace(policy_config(default_run_config(), DEFAULTS), shortlist=30)

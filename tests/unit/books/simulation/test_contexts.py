@@ -10,12 +10,12 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import Context, Contexts, context_at
+from app.configuration.registry import DEFAULTS
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers.composite import ScoringConfig
 from app.scoring.scorers.parameters import METRIC_WEIGHTS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 HISTORY = random_walks(24, 40 * 24)

@@ -15,6 +15,7 @@ from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import stage_one
 from app.books.simulation.history_inputs import WindowedInputs, market_inputs
 from app.books.simulation.market_history import MarketHistory
+from app.configuration.registry import DEFAULTS
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers.component_registry import ScorerPlugin, register, unregister
 from app.scoring.scorers.composite import ScoringConfig, compute
@@ -22,7 +23,6 @@ from app.scoring.scorers.gate import biggest_moves
 from app.scoring.scorers.indicators import forward_fill
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.normalise import HIGHER_IS_BETTER
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

@@ -15,9 +15,9 @@ from app.books.simulation.decision_context import stage_one
 from app.books.simulation.funding_index import Funding, SettledFunding
 from app.books.simulation.history_inputs import quote_turnover, settled_funding
 from app.books.simulation.market_history import MarketHistory, PointInTime
+from app.configuration.registry import DEFAULTS
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

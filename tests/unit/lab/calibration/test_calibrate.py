@@ -18,11 +18,11 @@ from app.books.simulation.baselines import STRATEGIES
 from app.books.simulation.funding_index import Funding
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.calibration.space import SearchSpace
 from app.lab.replay.replaying import replay
 from app.platform.core.units import HOUR_MS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import DAY_START_MS, altered, known_until, planted_signal
 
 pytestmark = pytest.mark.slow  # walk-forward calibrations: seconds each

@@ -11,12 +11,12 @@ from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.selection_figures import Ranking, Swaps
 from app.books.simulation.selection_skill import SelectionSeries
 from app.cli.judge import SAMPLE_NOTES
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.adoption import judge
 from app.lab.calibration.judging import Judged, candidate_figures, evidence, judge_history
 from app.lab.replay.replaying import replay
 from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import FAMILY, TRAINING_DAYS
-from app.settings.registry import DEFAULTS
 from app.stats.skill import regression
 from tests.replay_data import START_MS, generated_run_config, random_walks
 

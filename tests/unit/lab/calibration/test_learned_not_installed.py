@@ -8,10 +8,10 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.platform.core.units import HOUR_MS
 from app.scoring.scorers import learned
-from app.settings.registry import DEFAULTS
 from tests.missing_extra import sklearn_missing
 from tests.replay_data import DAY_START_MS, planted_signal
 

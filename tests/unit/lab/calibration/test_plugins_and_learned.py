@@ -16,6 +16,7 @@ from app.books.simulation.decision_context import stage_one
 from app.books.simulation.history_inputs import market_inputs
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.calibrating import CalibrationParams, calibrate
 from app.lab.replay.replaying import replay
 from app.platform.core.units import HOUR_MS
@@ -24,7 +25,6 @@ from app.scoring.scorers import learned
 from app.scoring.scorers.components import CALCULATORS
 from app.scoring.scorers.composite import compute
 from app.scoring.scorers.market_inputs import MarketInputs
-from app.settings.registry import DEFAULTS
 from tests.plugins import TOY, toy_plugin
 from tests.replay_data import DAY_START_MS
 from tests.unit.lab.calibration.test_calibrate import SMALL, history, ms

@@ -10,12 +10,12 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.judging import judge_history
 from app.lab.calibration.sensitivity import LAGS_H, SLIPPAGE_BPS, figures, variants
 from app.lab.replay.replaying import replayed
 from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import FAMILY
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 DAY_MS = 24 * HOUR_MS

@@ -8,11 +8,11 @@ import itertools
 import pytest
 
 from app.books.replay_config import default_run_config, policy_config
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.folds import FoldError, walk_forward
 from app.lab.calibration.space import Choice, SearchSpace, simplex
 from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import WEIGHED
-from app.settings.registry import DEFAULTS
 
 BASE = policy_config(default_run_config(), DEFAULTS)
 DAY = 24 * HOUR_MS

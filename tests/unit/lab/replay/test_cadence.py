@@ -12,10 +12,10 @@ from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.policy import PolicyState, step
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.replay.replaying import hysteresis_section, replay
 from app.platform.core.units import HOUR_MS
 from app.portfolio.policy.settings import PolicyConfig
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks
 
 POLICY = policy_config(default_run_config(), DEFAULTS)

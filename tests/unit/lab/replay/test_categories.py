@@ -13,9 +13,9 @@ from app.books.simulation.data_categories import data_categories
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.replay.replaying import replay
 from app.platform.core.units import HOUR_MS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, random_walks, session_traded, weekend_priced
 
 DAYS = 45

@@ -17,6 +17,7 @@ from app.books.simulation.funding_index import Funding
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.policy import Holding, PolicyState, step
 from app.books.simulation.replay_params import ReplayParams, policy_hash
+from app.configuration.registry import DEFAULTS
 from app.lab.replay.replaying import iso, replay
 from app.platform.core.units import HOUR_MS
 from app.portfolio.maths.correlation import pairwise_correlation
@@ -30,7 +31,6 @@ from app.portfolio.policy.exit_rule import (
 from app.portfolio.policy.replacement_facts import CorrelationTable, OutsiderFact
 from app.records.keeping.family import PRESETS
 from app.scoring.scorers.gate import CANDLE_GAPS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, generated_run_config, random_walks
 
 # The seed's weights: the expected picks (LEAVING at rank 3, its newcomer) were derived under them.

@@ -13,10 +13,10 @@ import pytest
 
 from app.books.replay_config import policy_config
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.replay.pooled import DatasetRun, pooled_ic, several
 from app.lab.replay.replaying import replayed
 from app.platform.core.units import HOUR_MS
-from app.settings.registry import DEFAULTS
 from app.stats.ic import IcSeries
 from tests.replay_data import START_MS, generated_run_config, random_walks
 

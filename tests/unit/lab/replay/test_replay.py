@@ -15,9 +15,9 @@ from app.books.simulation.baselines import STRATEGIES
 from app.books.simulation.decision_context import context_at
 from app.books.simulation.market_history import MarketHistory
 from app.books.simulation.replay_params import ReplayParams
+from app.configuration.registry import DEFAULTS
 from app.lab.replay.replaying import ReplayRangeError, iso, replay
 from app.platform.core.units import HOUR_MS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, generated_run_config, random_walks, shared_history
 
 FEE = 6 / 1e4

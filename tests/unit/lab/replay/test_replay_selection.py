@@ -19,11 +19,11 @@ from app.books.simulation.replay_params import ReplayParams
 from app.books.simulation.selection_figures import HORIZONS
 from app.books.simulation.selection_record import universe_betas, universe_hourly
 from app.books.simulation.selection_skill import SelectionSeries
+from app.configuration.registry import DEFAULTS
 from app.lab.replay.replaying import Track, constant, replay, run_books
 from app.lab.replay.schedules import BookRun
 from app.platform.core.units import HOUR_MS
 from app.records.keeping.family import PRESETS
-from app.settings.registry import DEFAULTS
 from tests.replay_data import START_MS, altered, generated_run_config, random_walks
 
 POLICY = policy_config(generated_run_config(), DEFAULTS)

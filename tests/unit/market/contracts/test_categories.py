@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from app.cli.config_command import parse_value
+from app.configuration.registry import SETTINGS
 from app.market.contracts.categories import (
     CATEGORIES,
     KNOWN,
@@ -29,7 +30,6 @@ from app.market.contracts.categories import (
 )
 from app.market.schemas import Category, CategorySource, ContractCategory
 from app.scoring.scorers.gate import INSUFFICIENT_HISTORY, GateParams, gate
-from app.settings.registry import SETTINGS
 from tests.shared_data import KUCOIN_FIXTURES, MARKET_DATA
 from tests.unit.scoring.scorers.universe import LOOSE_GATE, SYMBOLS, make_universe, subset
 

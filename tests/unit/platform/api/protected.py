@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.platform.core.config_sections import LimitsSettings
+from app.platform.core.environment_sections import LimitsEnvironment
 from app.platform.core.security import BootstrapKeyring
 from app.platform.http.protection import ProtectionLayer
 from app.platform.http.rate_limit import CallerLimits
@@ -15,7 +15,7 @@ UNREACHED = 1_000_000
 
 
 def protect(app: FastAPI, cache: ResponseCache) -> None:
-    limits = LimitsSettings(
+    limits = LimitsEnvironment(
         read_per_s=UNREACHED,
         read_burst=UNREACHED,
         heavy_per_s=UNREACHED,

@@ -14,7 +14,7 @@ from starlette.types import Message, Scope
 
 from app.operations.readiness_cache import SharedReadiness
 from app.operations.schemas import Status
-from app.platform.core.config_sections import LimitsSettings
+from app.platform.core.environment_sections import LimitsEnvironment
 from app.platform.core.errors import TooManyRequestsError
 from app.platform.core.security import BootstrapKeyring
 from app.platform.http.query_params import canonical_query
@@ -112,7 +112,7 @@ class Lookups:
 
 
 def limits_with(lookups: Lookups, **values: Any) -> CallerLimits:
-    limits = CallerLimits(LimitsSettings(**values), BootstrapKeyring([]))
+    limits = CallerLimits(LimitsEnvironment(**values), BootstrapKeyring([]))
     limits.check_key = lookups
     return limits
 

@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from app.main import create_app
-from app.platform.core.config import Settings
-from app.platform.core.config_sections import ApiContactSettings
+from app.platform.core.environment import Environment
+from app.platform.core.environment_sections import ApiContactEnvironment
 from scripts.generate_client import openapi_document
 
 
@@ -52,7 +52,7 @@ def test_every_tag_used_is_declared_with_a_description(document: dict[str, Any])
 def test_info_has_a_description_and_the_default_contact(document: dict[str, Any]) -> None:
     info = document["info"]
     assert info["title"] == "MySymbols" and "Idempotency-Key" in info["description"]
-    assert info["contact"] == {"name": ApiContactSettings().name}
+    assert info["contact"] == {"name": ApiContactEnvironment().name}
 
 
 def test_the_contact_is_the_deployments_own() -> None:
@@ -61,8 +61,8 @@ def test_the_contact_is_the_deployments_own() -> None:
         "url": "https://wiki.example/desk",
         "email": "ops@d.example",
     }
-    settings = Settings(log_level="WARNING", api_contact=contact)
-    assert create_app(settings).openapi()["info"]["contact"] == contact
+    environment = Environment(log_level="WARNING", api_contact=contact)
+    assert create_app(environment).openapi()["info"]["contact"] == contact
 
 
 @pytest.mark.parametrize(
@@ -70,4 +70,4 @@ def test_the_contact_is_the_deployments_own() -> None:
 )
 def test_a_contact_that_is_no_url_or_address_is_refused(contact: dict[str, str]) -> None:
     with pytest.raises(ValidationError):
-        ApiContactSettings.model_validate(contact)
+        ApiContactEnvironment.model_validate(contact)

@@ -14,7 +14,7 @@ from types import ModuleType
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.platform.core.config_sections import MetricsSettings
+from app.platform.core.environment_sections import MetricsEnvironment
 from app.platform.http import routers
 from app.platform.http.routers.metrics import prometheus_router
 from tests.unit.layers import APP, DOMAINS, ROUTER, ROUTERS, SHARED_PREFIXES
@@ -22,7 +22,7 @@ from tests.unit.layers import APP, DOMAINS, ROUTER, ROUTERS, SHARED_PREFIXES
 # A domain whose URL prefix is not its name (URLs stay as they are): the prefixes it serves.
 DOMAIN_PREFIXES: dict[str, tuple[str, ...]] = {
     "callers": ("api-keys",),
-    "settings": ("config",),
+    "configuration": ("config",),
     "market": ("symbols",),
     "operations": ("health", "status"),
     "portfolio": ("portfolio", "pairlist"),
@@ -38,7 +38,7 @@ def served() -> dict[str, list[str]]:
         module = importlib.import_module(info.name)
         found = [v for v in vars(module).values() if isinstance(v, APIRouter)]
         if module.__name__ == prometheus_router.__module__:
-            found.append(prometheus_router(MetricsSettings()))
+            found.append(prometheus_router(MetricsEnvironment()))
         name = info.name.removeprefix(f"{routers.__name__}.").split(".")[0]
         for router in found:
             paths[name] += [r.path for r in router.routes if isinstance(r, APIRoute)]

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI, HTTPException
 from starlette.types import Receive, Scope, Send
 
-from app.platform.core.config import Role
+from app.platform.core.environment import Role
 from app.platform.http.cache_entries import Entry, Representation
 from app.platform.http.cache_keys import request_key
 from app.platform.http.caller import resolve_caller

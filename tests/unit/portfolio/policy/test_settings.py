@@ -9,10 +9,10 @@ import pytest
 
 from app.books.replay_config import default_run_config, policy_config
 from app.books.simulation.replay_params import ReplayParams, config_json
+from app.configuration.registry import DEFAULTS, SETTINGS
 from app.platform.settings_store.fields import from_settings, setting_values
 from app.portfolio.policy.replacement_rule import ReplacementSettings
 from app.portfolio.policy.settings import POLICY_KEYS, PolicySettings, policy_from_settings
-from app.settings.registry import DEFAULTS, SETTINGS
 
 
 class TestPolicyKeys:

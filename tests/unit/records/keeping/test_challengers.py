@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from app.books.replay_config import default_run_config, policy_config
+from app.configuration.registry import DEFAULTS
 from app.portfolio.policy.settings import PolicyConfig
 from app.records.keeping.challengers import (
     CHALLENGERS,
@@ -35,7 +36,6 @@ from app.scoring.scorers.composite import (
 from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.metric import Metric
 from app.scoring.scorers.normalise import percentile_rank_each
-from app.settings.registry import DEFAULTS
 from tests.unit.scoring.scorers.universe import LOOSE_GATE, make_universe
 
 NEW = [c for c in CHALLENGERS if c.source == NEW_SOURCE]

@@ -15,6 +15,7 @@ from app.books.replay_config import (
     override_problems,
     policy_config,
 )
+from app.configuration.registry import DEFAULTS
 from app.lab.calibration.space import Choice, SearchSpace, simplex
 from app.records.keeping.challengers import CHALLENGERS
 from app.records.keeping.family import FAMILY, PRESETS
@@ -30,7 +31,6 @@ from app.scoring.scorers.components import COMPONENTS, DECLARATIONS, RISK, TECHN
 from app.scoring.scorers.learned import COMPONENT as LEARNED
 from app.scoring.scorers.learned import parameters as learned_parameters
 from app.scoring.scorers.parameters import Parameter
-from app.settings.registry import DEFAULTS
 from tests.unit.scoring.scorers.universe import make_universe
 
 IN_FORCE = {name: params for name, (_, params) in DEFAULT_ALGORITHMS.items()}

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from app.books.replay_config import ReplayConfigError, default_run_config, policy_config
+from app.configuration.registry import DEFAULTS
 from app.scoring.run_config import DEFAULT_ALGORITHMS
 from app.scoring.scorers import indicators as ind
 from app.scoring.scorers.component_registry import check_parameters
@@ -20,7 +21,6 @@ from app.scoring.scorers.market_inputs import MarketInputs
 from app.scoring.scorers.normalise import HIGHER_IS_BETTER, LOWER_IS_BETTER
 from app.scoring.scorers.technical import HYPOTHESES, technical_v1, version
 from app.scoring.scorers.technical import candles_needed as technical_candles
-from app.settings.registry import DEFAULTS
 from tests.unit.scoring.scorers.universe import (
     LOOSE_GATE,
     SYMBOLS,

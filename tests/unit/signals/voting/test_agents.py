@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.settings.registry import DEFAULTS
+from app.configuration.registry import DEFAULTS
 from app.signals.voting.agents import (
     ABSTAIN,
     APPROVE,

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.configuration.registry import RUNTIME_SETTINGS
 from app.platform.db.models.system_configuration import ConfigurationChange, SystemConfiguration
-from app.settings.registry import RUNTIME_SETTINGS
 from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY
 from tests.factories import make_member
 from tests.helpers import assert_problem, set_config

@@ -1,4 +1,4 @@
-"""Settings read from the environment under the exact names operators rely on."""
+"""The environment read under the exact variable names operators rely on."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from standardwebhooks import Webhook
 
-from app.platform.core.config import DEFAULT_DATABASE_URL, Role, Settings
-from app.platform.core.config_sections import LIVE_KUCOIN_FUTURES_URL, WebhookSettings
+from app.platform.core.environment import DEFAULT_DATABASE_URL, Environment, Role
+from app.platform.core.environment_sections import LIVE_KUCOIN_FUTURES_URL, WebhookEnvironment
 from app.platform.core.webhook_secret import webhook_key
 
 KEY = bytes(range(32))
@@ -26,11 +26,11 @@ class TestEnvironmentNames:
     ) -> None:
         for name in ("DATABASE_URL", "KUCOIN__FUTURES_URL", "API_KEYS", "LOG_LEVEL"):
             monkeypatch.delenv(f"MYSYMBOLS_{name}", raising=False)
-        settings = Settings()
-        assert settings.database_url == DEFAULT_DATABASE_URL
-        assert settings.is_sqlite
-        assert settings.kucoin.futures_url == LIVE_KUCOIN_FUTURES_URL
-        assert settings.api_keys == []
+        environment = Environment()
+        assert environment.database_url == DEFAULT_DATABASE_URL
+        assert environment.is_sqlite
+        assert environment.kucoin.futures_url == LIVE_KUCOIN_FUTURES_URL
+        assert environment.api_keys == []
 
     def test_reads_every_documented_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("MYSYMBOLS_DATABASE_URL", "postgresql+asyncpg://u@db:5432/ms")
@@ -38,42 +38,42 @@ class TestEnvironmentNames:
         monkeypatch.setenv("MYSYMBOLS_API_KEYS", "admin:aaaaaaaaaaaaaaaa, read:bbbbbbbbbbbbbbbb")
         monkeypatch.setenv("MYSYMBOLS_SCHEDULER__ENABLED", "false")
         monkeypatch.setenv("MYSYMBOLS_LOG_LEVEL", "debug")
-        settings = Settings()
-        assert settings.database_url == "postgresql+asyncpg://u@db:5432/ms"
-        assert not settings.is_sqlite
-        assert settings.kucoin.futures_url == "http://127.0.0.1:8999"
-        assert [(k.role, k.key.get_secret_value()) for k in settings.api_keys] == [
+        environment = Environment()
+        assert environment.database_url == "postgresql+asyncpg://u@db:5432/ms"
+        assert not environment.is_sqlite
+        assert environment.kucoin.futures_url == "http://127.0.0.1:8999"
+        assert [(k.role, k.key.get_secret_value()) for k in environment.api_keys] == [
             (Role.ADMIN, "aaaaaaaaaaaaaaaa"),
             (Role.READ, "bbbbbbbbbbbbbbbb"),
         ]
-        assert settings.scheduler.enabled is False
-        assert settings.log_level == "DEBUG"
+        assert environment.scheduler.enabled is False
+        assert environment.log_level == "DEBUG"
 
     def test_the_body_limit_is_256_kib_unless_set(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("MYSYMBOLS_LIMITS__MAX_BODY_BYTES", raising=False)
-        assert Settings().limits.max_body_bytes == 256 * 1024
+        assert Environment().limits.max_body_bytes == 256 * 1024
         monkeypatch.setenv("MYSYMBOLS_LIMITS__MAX_BODY_BYTES", "1048576")
-        assert Settings().limits.max_body_bytes == 1024 * 1024
+        assert Environment().limits.max_body_bytes == 1024 * 1024
 
 
-class TestReadsSettings:
+class TestReadsEnvironment:
     def test_an_answer_is_refreshed_ahead_within_its_time_limit(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setenv("MYSYMBOLS_READS__CACHE_TTL_S", "2")
         monkeypatch.setenv("MYSYMBOLS_READS__REFRESH_AHEAD_S", "0.5")
-        assert Settings().reads.refresh_ahead_s == 0.5
+        assert Environment().reads.refresh_ahead_s == 0.5
         monkeypatch.setenv("MYSYMBOLS_READS__REFRESH_AHEAD_S", "2")
         with pytest.raises(ValidationError, match="must be less than cache_ttl_s"):
-            Settings()
+            Environment()
         monkeypatch.setenv("MYSYMBOLS_READS__CACHE_TTL_S", "0")  # the cache is off: no bound
-        assert Settings().reads.refresh_ahead_s == 2
+        assert Environment().reads.refresh_ahead_s == 2
 
 
-class TestApiKeySetting:
+class TestApiKeyVariable:
     def test_keys_never_appear_in_repr(self) -> None:
-        settings = Settings(api_keys="admin:supersecretvalue123")  # type: ignore[arg-type]
-        assert "supersecretvalue123" not in repr(settings)
+        environment = Environment(api_keys="admin:supersecretvalue123")  # type: ignore[arg-type]
+        assert "supersecretvalue123" not in repr(environment)
 
     @pytest.mark.parametrize(
         "value",
@@ -82,27 +82,30 @@ class TestApiKeySetting:
     )
     def test_refuses_malformed_keys(self, value: str) -> None:
         with pytest.raises(ValidationError):
-            Settings(api_keys=value)  # type: ignore[arg-type]
+            Environment(api_keys=value)  # type: ignore[arg-type]
 
     def test_refuses_unknown_log_level(self) -> None:
         with pytest.raises(ValidationError):
-            Settings(log_level="loud")
+            Environment(log_level="loud")
 
 
-class TestWebhookSecretSetting:
+class TestWebhookSecretVariable:
     @pytest.fixture(autouse=True)
     def clean_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
         for name in ("URLS", "SECRET"):
             monkeypatch.delenv(f"MYSYMBOLS_WEBHOOKS__{name}", raising=False)
 
     def test_no_urls_need_no_secret(self) -> None:
-        settings = Settings()
-        assert (settings.webhooks.urls, settings.webhooks.secret.get_secret_value()) == ([], "")
+        environment = Environment()
+        assert (environment.webhooks.urls, environment.webhooks.secret.get_secret_value()) == (
+            [],
+            "",
+        )
 
     def test_refuses_urls_without_a_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__URLS", "https://hooks.example.com/ms")
         with pytest.raises(ValidationError) as raised:
-            Settings()
+            Environment()
         assert "MYSYMBOLS_WEBHOOKS__SECRET is required when MYSYMBOLS_WEBHOOKS__URLS is set" in (
             str(raised.value)
         )
@@ -112,7 +115,7 @@ class TestWebhookSecretSetting:
         monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__URLS", "https://hooks.example.com/ms")
         monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__SECRET", short)
         with pytest.raises(ValidationError) as raised:
-            Settings()
+            Environment()
         message = str(raised.value)
         assert "MYSYMBOLS_WEBHOOKS__SECRET must be a Standard Webhooks secret" in message
         assert "its key has 31 bytes" in message
@@ -129,23 +132,23 @@ class TestWebhookSecretSetting:
     )
     def test_refuses_a_malformed_secret(self, secret: str, reason: str) -> None:
         with pytest.raises(ValidationError) as raised:
-            WebhookSettings(urls=["https://hooks.example.com/ms"], secret=secret)  # type: ignore[arg-type]
+            WebhookEnvironment(urls=["https://hooks.example.com/ms"], secret=secret)  # type: ignore[arg-type]
         assert reason in str(raised.value)
         assert secret not in str(raised.value)
 
     def test_refuses_a_malformed_secret_even_without_urls(self) -> None:
         with pytest.raises(ValidationError, match="MYSYMBOLS_WEBHOOKS__SECRET"):
-            WebhookSettings(secret="whsec_c2hvcnQ=")  # type: ignore[arg-type]
+            WebhookEnvironment(secret="whsec_c2hvcnQ=")  # type: ignore[arg-type]
 
     def test_accepts_a_whsec_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(
             "MYSYMBOLS_WEBHOOKS__URLS", "https://a.example.com,https://b.example.com"
         )
         monkeypatch.setenv("MYSYMBOLS_WEBHOOKS__SECRET", SECRET)
-        settings = Settings()
-        assert settings.webhooks.urls == ["https://a.example.com", "https://b.example.com"]
-        assert webhook_key(settings.webhooks.secret.get_secret_value()) == KEY
-        assert SECRET not in repr(settings)
+        environment = Environment()
+        assert environment.webhooks.urls == ["https://a.example.com", "https://b.example.com"]
+        assert webhook_key(environment.webhooks.secret.get_secret_value()) == KEY
+        assert SECRET not in repr(environment)
 
     @pytest.mark.parametrize("secret", [SECRET, SECRET.rstrip("=")], ids=["padded", "unpadded"])
     def test_key_is_the_one_the_library_signs_with(self, secret: str) -> None:

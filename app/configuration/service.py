@@ -1,6 +1,6 @@
 """The runtime settings as an API: every tunable with its value and bounds, and atomic, validated,
 audited changes. Bounds and types come from each setting's declaration (gathered in
-`app/settings/registry.py`); the rules that span keys or read stored state are here."""
+`app/configuration/registry.py`); the rules that span keys or read stored state are here."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
+from app.configuration.registry import RUNTIME_SETTINGS, SETTINGS
+from app.configuration.schemas import ConfigChangeRecord, SettingChangeRead
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ValidationFailedError
 from app.platform.db.models.system_configuration import ConfigurationChange
@@ -19,8 +21,6 @@ from app.platform.settings_store.declaration import RuntimeSetting
 from app.portfolio.repository import PortfolioRepository
 from app.scoring.config_in_force import load_run_config
 from app.scoring.scorers.windows import FETCHED, fetched_problem
-from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
-from app.settings.schemas import ConfigChangeRecord, SettingChangeRead
 
 
 @dataclass(frozen=True)

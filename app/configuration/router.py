@@ -7,19 +7,19 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from app.callers.actor import Actor
-from app.platform.http.auth import AdminDep, ReaderDep
-from app.platform.http.resource import resource_router
-from app.platform.http.response_cache import CachedAdminRead, CachedRead
-from app.platform.http.sessions import SessionDep
-from app.platform.schemas.common import problem_responses
-from app.settings.schemas import (
+from app.configuration.schemas import (
     ConfigChangeRecord,
     ConfigChangeResult,
     ConfigRead,
     ConfigUpdate,
     SettingRead,
 )
-from app.settings.service import ConfigurationService, SettingValue
+from app.configuration.service import ConfigurationService, SettingValue
+from app.platform.http.auth import AdminDep, ReaderDep
+from app.platform.http.resource import resource_router
+from app.platform.http.response_cache import CachedAdminRead, CachedRead
+from app.platform.http.sessions import SessionDep
+from app.platform.schemas.common import problem_responses
 
 router = resource_router("/config", "configuration")
 

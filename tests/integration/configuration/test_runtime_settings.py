@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.actor import Actor
+from app.configuration.registry import DEFAULTS, SETTINGS
+from app.configuration.service import ConfigurationService
 from app.platform.db.models.system_configuration import SystemConfiguration
 from app.platform.settings_store.fields import reads
 from app.platform.settings_store.reader import read_setting, read_typed, read_values
 from app.scoring.models import ScoringAlgorithm
 from app.scoring.run_config import DEFAULT_ALGORITHMS
-from app.settings.registry import DEFAULTS, SETTINGS
-from app.settings.service import ConfigurationService
 
 
 @dataclass(frozen=True)

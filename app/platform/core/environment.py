@@ -1,5 +1,5 @@
-"""Service settings: environment variables with the `MYSYMBOLS_` prefix, nested groups with `__`
-(the groups' models: `app.platform.core.config_sections`)."""
+"""The service's environment: variables with the `MYSYMBOLS_` prefix, nested groups with `__`
+(the groups' models: `app.platform.core.environment_sections`)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.platform.core.config_sections import (
-    ApiContactSettings,
-    AuthSettings,
-    CorsSettings,
-    DatabaseSettings,
-    EventsSettings,
-    KucoinSettings,
-    LimitsSettings,
-    MetricsSettings,
-    PortfolioSettings,
-    ReadsSettings,
-    ReplaySettings,
-    SchedulerSettings,
-    WebhookSettings,
+from app.platform.core.environment_sections import (
+    ApiContactEnvironment,
+    AuthEnvironment,
+    CorsEnvironment,
+    DatabaseEnvironment,
+    EventsEnvironment,
+    KucoinEnvironment,
+    LimitsEnvironment,
+    MetricsEnvironment,
+    PortfolioEnvironment,
+    ReadsEnvironment,
+    ReplayEnvironment,
+    SchedulerEnvironment,
+    WebhookEnvironment,
 )
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mysymbols.db"
@@ -55,10 +55,10 @@ class BootstrapKey(BaseModel):
     """The key itself, at least 16 characters."""
 
 
-class Settings(BaseSettings):
+class Environment(BaseSettings):
     """Everything the service reads from its environment."""
 
-    # hide_input_in_errors: a refused setting stops the service with an error that is logged;
+    # hide_input_in_errors: a refused variable stops the service with an error that is logged;
     # it must not carry the secrets given beside it (API keys, the webhook secret).
     model_config = SettingsConfigDict(
         env_prefix="MYSYMBOLS_",
@@ -84,19 +84,19 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[BootstrapKey], NoDecode] = Field(default_factory=list)
     """Bootstrap keys, comma-separated `role:key` pairs (roles `read`, `trade`, `admin`; keys of
     at least 16 characters); more are created through `POST /api-keys`."""
-    kucoin: KucoinSettings = Field(default_factory=KucoinSettings)
-    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
-    portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
-    reads: ReadsSettings = Field(default_factory=ReadsSettings)
-    events: EventsSettings = Field(default_factory=EventsSettings)
-    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
-    auth: AuthSettings = Field(default_factory=AuthSettings)
-    cors: CorsSettings = Field(default_factory=CorsSettings)
-    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
-    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
-    replays: ReplaySettings = Field(default_factory=ReplaySettings)
-    limits: LimitsSettings = Field(default_factory=LimitsSettings)
-    api_contact: ApiContactSettings = Field(default_factory=ApiContactSettings)
+    kucoin: KucoinEnvironment = Field(default_factory=KucoinEnvironment)
+    scheduler: SchedulerEnvironment = Field(default_factory=SchedulerEnvironment)
+    portfolio: PortfolioEnvironment = Field(default_factory=PortfolioEnvironment)
+    reads: ReadsEnvironment = Field(default_factory=ReadsEnvironment)
+    events: EventsEnvironment = Field(default_factory=EventsEnvironment)
+    webhooks: WebhookEnvironment = Field(default_factory=WebhookEnvironment)
+    auth: AuthEnvironment = Field(default_factory=AuthEnvironment)
+    cors: CorsEnvironment = Field(default_factory=CorsEnvironment)
+    database: DatabaseEnvironment = Field(default_factory=DatabaseEnvironment)
+    metrics: MetricsEnvironment = Field(default_factory=MetricsEnvironment)
+    replays: ReplayEnvironment = Field(default_factory=ReplayEnvironment)
+    limits: LimitsEnvironment = Field(default_factory=LimitsEnvironment)
+    api_contact: ApiContactEnvironment = Field(default_factory=ApiContactEnvironment)
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -1,5 +1,5 @@
-"""The service settings' nested groups (`app.platform.core.config.Settings`), each read from
-`MYSYMBOLS_<GROUP>__<FIELD>`: KuCoin, the portfolio's reads, the read cache, the event stream,
+"""The environment's nested groups (`app.platform.core.environment.Environment`), each read
+from `MYSYMBOLS_<GROUP>__<FIELD>`: KuCoin, the portfolio's reads, the read cache, the event stream,
 webhooks, the scheduler, authentication, CORS, the database, replays, the callers' limits, the
 API's contact and the metrics scrape."""
 
@@ -16,7 +16,7 @@ from app.platform.core.webhook_urls import check_webhook_url
 LIVE_KUCOIN_FUTURES_URL = "https://api-futures.kucoin.com"
 
 
-class KucoinSettings(BaseModel):
+class KucoinEnvironment(BaseModel):
     futures_url: str = LIVE_KUCOIN_FUTURES_URL
     """KuCoin futures REST base; point it at the simulator for offline runs."""
     connect_timeout_s: float = Field(default=5.0, gt=0)
@@ -44,12 +44,12 @@ class KucoinSettings(BaseModel):
     """Stream portfolio tickers over the public WebSocket into the price cache."""
 
 
-class PortfolioSettings(BaseModel):
+class PortfolioEnvironment(BaseModel):
     read_cache: bool = True
     """Reuse the last portfolio read while a one-query version check says nothing changed."""
 
 
-class ReadsSettings(BaseModel):
+class ReadsEnvironment(BaseModel):
     cache_ttl_s: float = Field(default=1.0, ge=0)
     """Longest a cached read answer is served (its data ages and prices are at most this old;
     any commit drops it at once); 0 switches the response cache off."""
@@ -66,7 +66,7 @@ class ReadsSettings(BaseModel):
     callers wait for the recomputation. 0: never served stale."""
 
     @model_validator(mode="after")
-    def _refresh_before_the_limit(self) -> ReadsSettings:
+    def _refresh_before_the_limit(self) -> ReadsEnvironment:
         if self.cache_ttl_s > 0 and self.refresh_ahead_s >= self.cache_ttl_s:
             raise ValueError(
                 f"refresh_ahead_s ({self.refresh_ahead_s}) must be less than cache_ttl_s "
@@ -75,7 +75,7 @@ class ReadsSettings(BaseModel):
         return self
 
 
-class EventsSettings(BaseModel):
+class EventsEnvironment(BaseModel):
     heartbeat_s: float = Field(default=15.0, gt=0)
     """Seconds of silence after which the event stream sends a keep-alive comment."""
     poll_s: float = Field(default=1.0, gt=0)
@@ -92,7 +92,7 @@ def comma_separated(value: object) -> object:
     return value
 
 
-class WebhookSettings(BaseModel):
+class WebhookEnvironment(BaseModel):
     # A refused secret must not reach the log in the validation error that stops the service.
     model_config = ConfigDict(hide_input_in_errors=True)
 
@@ -161,7 +161,7 @@ class WebhookSettings(BaseModel):
         return self
 
 
-class SchedulerSettings(BaseModel):
+class SchedulerEnvironment(BaseModel):
     enabled: bool = True
     """Run the in-process background jobs (the leader among the replicas runs each tick)."""
     tick_s: float | None = Field(default=None, gt=0)
@@ -180,12 +180,12 @@ class SchedulerSettings(BaseModel):
     `malloc_trim`; nothing elsewhere). Without it a scoring run's freed buffers stay resident."""
 
 
-class AuthSettings(BaseModel):
+class AuthEnvironment(BaseModel):
     open_reads: bool = False
     """When true, `read`-role endpoints answer without a key; writes always need one."""
 
 
-class CorsSettings(BaseModel):
+class CorsEnvironment(BaseModel):
     origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Browser origins (`https://desk.example.com`) allowed to call the API from their pages;
     none by default (comma-separated in the environment; `*` allows any, without credentials)."""
@@ -198,7 +198,7 @@ class CorsSettings(BaseModel):
         return comma_separated(value)
 
 
-class DatabaseSettings(BaseModel):
+class DatabaseEnvironment(BaseModel):
     pool_size: int = Field(default=10, ge=1)
     """PostgreSQL connections the pool keeps (the evidence worker opens one more while it reads
     a run's history, `application_name` `mysymbols-evidence`); on SQLite, the readers' (its
@@ -222,13 +222,13 @@ class DatabaseSettings(BaseModel):
     connection (bounded by `statement_timeout_s`)."""
 
 
-class ReplaySettings(BaseModel):
+class ReplayEnvironment(BaseModel):
     max_pending_per_key: int = Field(default=3, ge=1)
     """Most replay, calibration and what-if runs one key may have queued or running at once;
     `POST /replays` beyond it is a 409 (they share one evidence worker per replica)."""
 
 
-class LimitsSettings(BaseModel):
+class LimitsEnvironment(BaseModel):
     """What one request, and one caller, may take from one replica (every rate here is per
     replica: n replicas behind a load balancer admit up to n times as much); see docs/operations.md,
     "Limits and abuse"."""
@@ -266,7 +266,7 @@ class LimitsSettings(BaseModel):
     """Event streams this replica holds open in all."""
 
 
-class ApiContactSettings(BaseModel):
+class ApiContactEnvironment(BaseModel):
     """Who answers for this deployment's API: the OpenAPI document's `info.contact`, shown at
     the top of `/docs` and `/redoc` and read by API tooling."""
 
@@ -279,6 +279,6 @@ class ApiContactSettings(BaseModel):
     """Their address; unset: none shown."""
 
 
-class MetricsSettings(BaseModel):
+class MetricsEnvironment(BaseModel):
     access: Literal["open", "read"] = "read"
     """Who may scrape `GET /metrics`: anyone, or a key with the `read` role (as read routes)."""

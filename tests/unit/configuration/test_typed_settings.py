@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from app.configuration.registry import DEFAULTS, RUNTIME_SETTINGS
 from app.operations.retention import RetentionSettings
 from app.platform.settings_store.declaration import RuntimeSetting
 from app.platform.settings_store.fields import SETTING, declared_settings, from_settings
 from app.records.as_run_update import RecordCosts
 from app.scoring.settings import ScoringSettings
-from app.settings.registry import DEFAULTS, RUNTIME_SETTINGS
 
 APP = Path(__file__).resolve().parents[3] / "app"
 

@@ -1,6 +1,6 @@
-"""Every environment setting of `app.platform.core.config.Settings`, as Markdown tables: the
-variable, its default, its type and bounds, and its meaning (the field's docstring in the
-source)."""
+"""Every variable of the environment (`app.platform.core.environment.Environment`), as Markdown
+tables: the variable, its default, its type and bounds, and its meaning (the field's docstring
+in the source)."""
 
 from __future__ import annotations
 
@@ -18,18 +18,18 @@ import annotated_types
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from scripts.docgen.cells import cell
 
 PREFIX = "MYSYMBOLS_"
 
 
 class Undocumented(ValueError):
-    """A setting without a docstring: every setting says what it means."""
+    """A variable without a docstring: every variable says what it means."""
 
 
 @dataclass(frozen=True)
-class EnvSetting:
+class EnvVariable:
     variable: str
     default: str
     kind: str
@@ -53,35 +53,35 @@ def field_docstrings(model: type[BaseModel]) -> dict[str, str]:
     return found
 
 
-def groups(model: type[BaseModel] = Settings) -> Iterator[tuple[str, list[EnvSetting]]]:
-    """(group name, its settings): the top-level ones first (group ""), then each nested model."""
-    top: list[EnvSetting] = []
-    nested: list[tuple[str, list[EnvSetting]]] = []
+def groups(model: type[BaseModel] = Environment) -> Iterator[tuple[str, list[EnvVariable]]]:
+    """(group name, its variables): the top-level ones first (group ""), then each nested model."""
+    top: list[EnvVariable] = []
+    nested: list[tuple[str, list[EnvVariable]]] = []
     docs = field_docstrings(model)
     for name, field in model.model_fields.items():
         group = _model_of(field.annotation)
         if group is not None:
-            nested.append((name, list(_settings(group, f"{PREFIX}{name.upper()}__"))))
+            nested.append((name, list(_variables(group, f"{PREFIX}{name.upper()}__"))))
         else:
-            top.append(_setting(f"{PREFIX}{name.upper()}", name, field, docs))
+            top.append(_variable(f"{PREFIX}{name.upper()}", name, field, docs))
     yield "", top
     yield from nested
 
 
-def _settings(model: type[BaseModel], prefix: str) -> Iterator[EnvSetting]:
+def _variables(model: type[BaseModel], prefix: str) -> Iterator[EnvVariable]:
     docs = field_docstrings(model)
     for name, field in model.model_fields.items():
-        yield _setting(f"{prefix}{name.upper()}", name, field, docs)
+        yield _variable(f"{prefix}{name.upper()}", name, field, docs)
 
 
-def _setting(variable: str, name: str, field: FieldInfo, docs: dict[str, str]) -> EnvSetting:
+def _variable(variable: str, name: str, field: FieldInfo, docs: dict[str, str]) -> EnvVariable:
     if name not in docs:
         raise Undocumented(
-            f"{variable}: give the field `{name}` a docstring in app/platform/core/config.py "
-            "(a nested group's: config_sections.py)"
+            f"{variable}: give the field `{name}` a docstring in app/platform/core/environment.py "
+            "(a nested group's: environment_sections.py)"
         )
     default = field.get_default(call_default_factory=True)
-    return EnvSetting(variable, _default(default), _kind(field), docs[name])
+    return EnvVariable(variable, _default(default), _kind(field), docs[name])
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -147,13 +147,13 @@ def _bound(metadata: Any) -> str | None:
 
 
 def markdown() -> str:
-    """One table per group, the top-level settings first."""
+    """One table per group, the top-level variables first."""
     out: list[str] = []
-    for name, settings in groups():
+    for name, variables in groups():
         title = "Top level" if not name else f"`{PREFIX}{name.upper()}__*`"
         out += [f"### {title}", "", "| variable | default | type | meaning |"]
         out.append("| --- | --- | --- | --- |")
-        for s in settings:
+        for s in variables:
             meaning = cell(s.meaning)
             out.append(f"| `{s.variable}` | {s.default} | {s.kind} | {meaning} |")
         out.append("")

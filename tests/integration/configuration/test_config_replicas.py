@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.platform.core.config import Settings
+from app.platform.core.environment import Environment
 from tests.conftest import ADMIN_KEY, READ_KEY
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.integration.platform.http.test_response_cache import eventually_changes, replica
@@ -23,15 +23,15 @@ def values(body: dict[str, object]) -> dict[str, object]:
 
 
 async def test_another_replica_answers_the_new_values_at_once(
-    committed_postgres: str, live_sim: KucoinSimulator, make_settings: Callable[..., Settings]
+    committed_postgres: str, live_sim: KucoinSimulator, make_environment: Callable[..., Environment]
 ) -> None:
-    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_settings)
+    writer, writer_clients, symbols = await prepared(committed_postgres, live_sim, make_environment)
     try:
         for symbol in symbols[:3]:
             await writer.post(
                 f"{BASE}/portfolio/add-symbol", json={"symbol": symbol}, headers=TRADE
             )
-        async with replica(committed_postgres, live_sim, make_settings) as (api, _):
+        async with replica(committed_postgres, live_sim, make_environment) as (api, _):
             config = await api.get(CONFIG, headers=READ)
             weights = await api.get(WEIGHTS, headers=READ)
             assert values(config.json())["weighting_method"] == weights.json()["method"] == "score"

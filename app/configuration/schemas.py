@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.configuration.registry import RUNTIME_SETTINGS, SETTINGS
 from app.platform.schemas.bounds import MAX_SETTINGS_CHANGED, at_most
 from app.platform.schemas.common import RequestBody
-from app.settings.registry import RUNTIME_SETTINGS, SETTINGS
 
 SETTING_EXAMPLE: dict[str, Any] = {
     "key": "max_portfolio_symbols",
