@@ -200,8 +200,8 @@ class CorsEnvironment(BaseModel):
 
 class DatabaseEnvironment(BaseModel):
     pool_size: int = Field(default=10, ge=1)
-    """PostgreSQL connections the pool keeps (the evidence worker opens one more while it reads
-    a run's history, `application_name` `mysymbols-evidence`); on SQLite, the readers' (its
+    """PostgreSQL connections the pool keeps (the lab worker opens one more while it reads
+    a run's history, `application_name` `mysymbols-lab`); on SQLite, the readers' (its
     writes go through one connection of their own)."""
     max_overflow: int = Field(default=10, ge=0)
     """Connections the pool may open beyond `pool_size` under load."""
@@ -225,7 +225,7 @@ class DatabaseEnvironment(BaseModel):
 class ReplayEnvironment(BaseModel):
     max_pending_per_key: int = Field(default=3, ge=1)
     """Most replay, calibration and what-if runs one key may have queued or running at once;
-    `POST /replays` beyond it is a 409 (they share one evidence worker per replica)."""
+    `POST /replays` beyond it is a 409 (they share one lab worker per replica)."""
 
 
 class LimitsEnvironment(BaseModel):
