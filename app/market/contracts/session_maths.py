@@ -126,11 +126,17 @@ def session_share(by_hour: np.ndarray, hours: int) -> np.ndarray:
 
 
 def median(values: np.ndarray) -> np.ndarray:
-    """`(n,)` each row's median of its present values (NaN for a row with none)."""
+    """`(n,)` each row's median of its present values (NaN for a row with none), as
+    `np.nanmedian` gives it, to the bit: the middle value, or the mean of the middle two. One
+    sort of the whole table (NaN sorts last): `np.nanmedian` walks a row at a time past 600
+    columns, and was nine tenths of the session rule's time."""
+    present = (~np.isnan(values)).sum(axis=1)
     out = np.full(values.shape[0], np.nan)
-    if values.shape[1] == 0:
+    some = present > 0
+    if not some.any():
         return out
-    some = ~np.isnan(values).all(axis=1)
-    if some.any():
-        out[some] = np.nanmedian(values[some], axis=1)
+    ordered = np.sort(values[some], axis=1)
+    count, row = present[some], np.arange(int(some.sum()))
+    low, high = ordered[row, (count - 1) // 2], ordered[row, count // 2]
+    out[some] = np.where(count % 2 == 1, low, (low + high) / 2)
     return out
