@@ -11,17 +11,18 @@ these tests spent about an eighth of the suite's CPU on the same answers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.core.environment import Environment
 from scripts.generate_client import openapi_document
-from tests.conftest import app_on_session, simulator_environment
+from tests.conftest import app_on_session, simulator_environment, start_app
 from tests.kucoin_sim.app import KucoinSimulator
 
 API_TESTS = Path(__file__).parent
@@ -52,6 +53,13 @@ def sim_app(
     return app_on_session(
         simulator_environment(make_environment, database_url, sim.base_url), session
     )
+
+
+@pytest.fixture
+async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of `sim_app`, its lifespan running."""
+    async for client in start_app(sim_app):
+        yield client
 
 
 @pytest.fixture(scope="module", name="openapi_document")

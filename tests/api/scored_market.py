@@ -15,9 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.platform.core.environment import Environment
@@ -77,9 +75,3 @@ def sim_config(scored: Scored) -> dict[str, Any]:
         "start_time_ms": live_clock_ms(),
         "anchor_hour_ms": scored.anchor_hour_ms,
     }
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client

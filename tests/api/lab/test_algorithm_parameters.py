@@ -4,20 +4,18 @@ alerted on rather than changed silently."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lab.models import ReplayRun
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.scorers.component_registry import parameters_schema
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY
 from tests.factories import make_candles, make_symbol
 from tests.helpers import assert_problem
 from tests.sim_fixtures import live_clock_ms
@@ -33,12 +31,6 @@ UNIVERSE = 6
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
     return {"universe": UNIVERSE, "start_time_ms": live_clock_ms()}
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 async def stored(session: AsyncSession) -> tuple[dict[str, Any], int, int]:

@@ -5,14 +5,13 @@ still listed by `GET /scoring/algorithms`, marked not installed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +19,7 @@ from app.lab.models import ReplayRun
 from app.platform.core.clock import utcnow
 from app.scoring.models import ScoringAlgorithm, ScoringConfigChange
 from app.scoring.scorers.learned import NOT_INSTALLED
-from tests.conftest import ADMIN_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, TRADE_KEY
 from tests.helpers import assert_problem
 from tests.missing_extra import sklearn_missing
 from tests.sim_fixtures import live_clock_ms
@@ -41,12 +40,6 @@ WEIGH_IT = {
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
     return {"universe": 4, "start_time_ms": live_clock_ms()}
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 @pytest.fixture

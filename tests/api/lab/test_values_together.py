@@ -19,7 +19,6 @@ from tests.api.lab.test_algorithm_parameters import (
     BASE,
     READ,
     TRADE,
-    api,
     calculate,
     refused_field,
     set_parameters,
@@ -28,7 +27,7 @@ from tests.api.lab.test_algorithm_parameters import (
 )
 from tests.factories import make_candles, make_symbol
 
-__all__ = ["api", "sim_config"]
+__all__ = ["sim_config"]
 
 ZERO = {"technical": 0.0, "fundamental": 0.0, "market_structure": 0.0, "risk": 0.0}
 WINDOW_WORDS = "must be at most 720 while scoring_candles is 721"

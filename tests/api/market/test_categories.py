@@ -6,18 +6,16 @@ session rule on a session-traded contract under a ticker no table knows."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.db.models.system_configuration import ConfigurationChange
 from app.portfolio.models import PortfolioHistory, PortfolioMember
-from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY, start_app
+from tests.conftest import ADMIN_KEY, ADMIN_NAME, READ_KEY, TRADE_KEY
 from tests.helpers import assert_problem
 from tests.kucoin_sim.config import RECORDED_CONTRACTS
 from tests.shared_data import KUCOIN_FIXTURES
@@ -43,12 +41,6 @@ def sim_config() -> dict[str, Any]:
         "extra_contracts": ("USDCUSDTM", "PAXGUSDTM"),
         "start_time_ms": live_clock_ms(),
     }
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 async def calculate(api: httpx.AsyncClient) -> dict[str, Any]:

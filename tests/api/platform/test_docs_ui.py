@@ -6,22 +6,13 @@ document, the pages and their files are sent `nosniff`."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from app.platform.http.docs_ui import ASSETS, SAME_ORIGIN_ONLY
-from tests.conftest import start_app
 
 ADDRESS = re.compile(r"""(?:src|href)=["']?([^"' >]+)""")
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

@@ -5,7 +5,7 @@ jobs with their schedule and newest runs, and runs that KuCoin kept from their p
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -41,12 +41,6 @@ WAIT = {"wait": 60}
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
     return {"universe": 12, "start_time_ms": live_clock_ms()}
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 async def runs_of(session: AsyncSession, job: str) -> list[JobRun]:

@@ -16,12 +16,12 @@ from app.records.as_run_update import AsRunService
 from app.records.hours import ceil_hour
 from app.records.models import TrackRecordDecision
 from tests.api.portfolio_calls import ADMIN, BASE, PORTFOLIO, READ, TRADE, history, ranked
-from tests.api.scored_market import api, connection, scored, sim_config
+from tests.api.scored_market import connection, scored, sim_config
 from tests.factories import make_candles
 
 # This module runs on the market scored once a module, as the portfolio's tests do; the other
 # tests of the records' folder run on the root fixtures, so the scored ones are taken here.
-__all__ = ["api", "connection", "scored", "sim_config"]
+__all__ = ["connection", "scored", "sim_config"]
 
 LIVE = f"{BASE}/evidence/live"
 

@@ -5,19 +5,17 @@ unmeasured: no value is made up for it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.core.clock import utcnow
 from app.scoring.models import ScoringAlgorithm
-from tests.conftest import READ_KEY, TRADE_KEY, start_app
+from tests.conftest import READ_KEY, TRADE_KEY
 from tests.missing_extra import sklearn_missing
 from tests.sim_fixtures import live_clock_ms
 
@@ -30,12 +28,6 @@ UNIVERSE = 8
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
     return {"universe": UNIVERSE, "start_time_ms": live_clock_ms()}
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 async def weigh_learned(session: AsyncSession) -> None:

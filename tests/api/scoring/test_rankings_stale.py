@@ -6,11 +6,11 @@ from __future__ import annotations
 import httpx
 
 from tests.api.portfolio_calls import BASE, READ, TRADE
-from tests.api.scored_market import api, connection, scored, sim_config
+from tests.api.scored_market import connection, scored, sim_config
 from tests.helpers import assert_problem
 from tests.kucoin_sim.app import KucoinSimulator
 
-__all__ = ["api", "connection", "scored", "sim_config"]
+__all__ = ["connection", "scored", "sim_config"]
 
 RANKINGS = f"{BASE}/scoring/rankings"
 

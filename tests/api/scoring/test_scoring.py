@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, TRADE_NAME, start_app
+from tests.conftest import ADMIN_KEY, READ_KEY, TRADE_KEY, TRADE_NAME
 from tests.helpers import assert_problem, run_ended
 from tests.kucoin_sim.app import KucoinSimulator
 from tests.sim_fixtures import live_clock_ms
@@ -28,12 +26,6 @@ UNIVERSE = 12
 @pytest.fixture
 def sim_config() -> dict[str, Any]:
     return {"universe": UNIVERSE, "start_time_ms": live_clock_ms()}
-
-
-@pytest.fixture
-async def api(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in start_app(sim_app):
-        yield client
 
 
 def killed_in_the_worker(*args: object) -> None:
