@@ -18,18 +18,18 @@ class ServiceStatus(KucoinModel):
 
 async def server_time_ms(client: KucoinFuturesClient) -> int:
     """KuCoin's clock (`/api/v1/timestamp`): the cheapest call there is."""
-    data = await client.transport.get("/api/v1/timestamp", weight=WEIGHTS["timestamp"])
+    data = await client.get("/api/v1/timestamp", weight=WEIGHTS["timestamp"])
     assert isinstance(data, int) and not isinstance(data, bool), data
     return data
 
 
 async def service_status(client: KucoinFuturesClient) -> ServiceStatus:
     """KuCoin's futures service status (`/api/v1/status`)."""
-    data = await client.transport.get("/api/v1/status", weight=WEIGHTS["status"])
+    data = await client.get("/api/v1/status", weight=WEIGHTS["status"])
     return ServiceStatus.model_validate(data)
 
 
 async def contract(client: KucoinFuturesClient, symbol: str) -> Contract:
     """One contract by its KuCoin code (`/api/v1/contracts/{symbol}`)."""
     path = f"/api/v1/contracts/{symbol}"
-    return Contract.model_validate(await client.transport.get(path, weight=WEIGHTS["contracts"]))
+    return Contract.model_validate(await client.get(path, weight=WEIGHTS["contracts"]))

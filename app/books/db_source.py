@@ -17,15 +17,11 @@ from app.market.repository.candles import CandleRepository
 from app.market.repository.funding import FundingRepository
 from app.market.repository.sources import MarketDataSourceRepository
 from app.market.repository.symbols import SymbolRepository
-from app.platform.core.units import HOUR_MIN, HOUR_MS
+from app.platform.core.units import HOUR_MIN, HOUR_MS, to_epoch_ms
 
 
 class NoStoredHistory(LookupError):
     """The database holds no hourly candle in the asked range."""
-
-
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 async def load_db_history(session: AsyncSession, start: datetime, end: datetime) -> MarketHistory:
@@ -55,7 +51,7 @@ class Settlements:
     def of(cls, rows: Sequence[tuple[int, datetime, float]]) -> Settlements:
         """From (symbol id, settlement time, rate) rows, in any order."""
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        at = np.array([_ms(r[1]) for r in rows], dtype=np.int64)
+        at = np.array([to_epoch_ms(r[1]) for r in rows], dtype=np.int64)
         rates = np.array([r[2] for r in rows], dtype=float)
         order = np.lexsort((at, ids))
         return cls(ids[order], at[order], rates[order])

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from app.cli.api import ApiClient, UsageError, add_connection_options
-from app.cli.output import console, service_command, table
+from app.cli.output import console, service_command, table, text
 
 CONFIG_PATH = "/config"
 TRUE = {"true", "yes", "on", "1"}
@@ -100,13 +100,7 @@ def bounds(setting: dict[str, Any]) -> str:
 
 def shown_value(value: Any) -> str:
     """A setting's value as typed on the command line: `true`, `12`, `0.5`, `equal`."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    return str(value)
+    return json.dumps(value) if isinstance(value, dict | list) else text(value)
 
 
 def parse_assignments(assignments: list[str], known: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""KucoinFuturesClient: KuCoin's public REST endpoints as typed calls, over the request pipeline
-of `app.kucoin.transport` (limits, breaker, retries, envelope checks).
+"""KucoinFuturesClient: KuCoin's public REST endpoints as typed calls, on the request pipeline
+of `app.kucoin.transport` (limits, breaker, retries, envelope checks), which it extends.
 
 Speaks KuCoin codes (`XBTUSDTM`); only `app.kucoin` may use it. Every reply is parsed into
 typed models.
@@ -8,14 +8,10 @@ typed models.
 from __future__ import annotations
 
 import asyncio
-import random
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import aiohttp
 from pydantic import BaseModel, ValidationError
 
-from app.kucoin.breaker import CircuitBreaker
 from app.kucoin.exchange_errors import BadResponse
 from app.kucoin.models import (
     Contract,
@@ -25,8 +21,7 @@ from app.kucoin.models import (
     Ticker,
     WsToken,
 )
-from app.kucoin.ratelimit import WeightLimiter
-from app.kucoin.transport import KucoinTransport, RetryPolicy
+from app.kucoin.transport import KucoinTransport
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,55 +43,11 @@ WEIGHTS = {
 }
 
 
-class KucoinFuturesClient:
-    def __init__(
-        self,
-        http: aiohttp.ClientSession,
-        base_url: str,
-        *,
-        limiter: WeightLimiter,
-        breaker: CircuitBreaker,
-        retry: RetryPolicy | None = None,
-        request_timeout_s: float = 10.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        rng: Callable[[], float] = random.random,
-    ) -> None:
-        self.transport = KucoinTransport(
-            http,
-            base_url,
-            limiter=limiter,
-            breaker=breaker,
-            retry=retry,
-            request_timeout_s=request_timeout_s,
-            sleep=sleep,
-            rng=rng,
-        )
-
-    # The transport's, as the gateway and the ticker stream read them.
-    @property
-    def http(self) -> aiohttp.ClientSession:
-        return self.transport.http
-
-    @property
-    def base_url(self) -> str:
-        return self.transport.base_url
-
-    @property
-    def limiter(self) -> WeightLimiter:
-        return self.transport.limiter
-
-    @property
-    def breaker(self) -> CircuitBreaker:
-        return self.transport.breaker
-
-    @property
-    def source_kind(self) -> str:
-        return self.transport.source_kind
-
-    # -- endpoints ---------------------------------------------------------------------------
+class KucoinFuturesClient(KucoinTransport):
+    """KuCoin's public REST endpoints, each a typed call through the transport's pipeline."""
 
     async def get_active_contracts(self) -> list[Contract]:
-        rows = await self.transport.get("/api/v1/contracts/active", weight=WEIGHTS["contracts"])
+        rows = await self.get("/api/v1/contracts/active", weight=WEIGHTS["contracts"])
         contracts = _parse_list(Contract, rows, "/api/v1/contracts/active")
         unique: dict[str, Contract] = {}
         for contract in contracts:  # ccxt#28211: duplicate ids have been seen; first wins
@@ -104,9 +55,7 @@ class KucoinFuturesClient:
         return list(unique.values())
 
     async def get_ticker(self, symbol: str) -> Ticker:
-        data = await self.transport.get(
-            "/api/v1/ticker", {"symbol": symbol}, weight=WEIGHTS["ticker"]
-        )
+        data = await self.get("/api/v1/ticker", {"symbol": symbol}, weight=WEIGHTS["ticker"])
         return _parse(Ticker, data, "/api/v1/ticker")
 
     async def get_klines(
@@ -135,7 +84,7 @@ class KucoinFuturesClient:
 
     async def _kline_page(self, symbol: str, granularity: int, start: int, end: int) -> list[Kline]:
         params = {"symbol": symbol, "granularity": granularity, "from": start, "to": end}
-        rows = await self.transport.get("/api/v1/kline/query", params, weight=WEIGHTS["klines"])
+        rows = await self.get("/api/v1/kline/query", params, weight=WEIGHTS["klines"])
         if not isinstance(rows, list):
             raise BadResponse("kline/query data is not a list", endpoint="/api/v1/kline/query")
         try:
@@ -150,21 +99,21 @@ class KucoinFuturesClient:
     ) -> list[FundingHistoryRow]:
         path = "/api/v1/contract/funding-rates"
         params = {"symbol": symbol, "from": start_ms, "to": end_ms}
-        rows = await self.transport.get(path, params, weight=WEIGHTS["funding_history"])
+        rows = await self.get(path, params, weight=WEIGHTS["funding_history"])
         return sorted(_parse_list(FundingHistoryRow, rows, path), key=lambda r: r.timepoint)
 
     async def get_order_book(self, symbol: str, depth: int = 20) -> OrderBook:
         if depth not in DEPTHS:
             raise ValueError("KuCoin serves depth 20 or 100 only")
         path = f"/api/v1/level2/depth{depth}"
-        data = await self.transport.get(path, {"symbol": symbol}, weight=WEIGHTS["depth"])
+        data = await self.get(path, {"symbol": symbol}, weight=WEIGHTS["depth"])
         return _parse(OrderBook, data, path)
 
     async def get_book_top(self, symbol: str, levels: int) -> OrderBook:
         """The best `levels` per side, read from the full book (`level2/snapshot`): KuCoin
         charges it 3 against `depth20`'s 5, for a larger body (up to ~1 000 levels per side)."""
         path = "/api/v1/level2/snapshot"
-        data = await self.transport.get(path, {"symbol": symbol}, weight=WEIGHTS["book_snapshot"])
+        data = await self.get(path, {"symbol": symbol}, weight=WEIGHTS["book_snapshot"])
         if isinstance(data, dict):  # only the levels kept are validated
             bids, asks = _head(data.get("bids"), levels), _head(data.get("asks"), levels)
             data = {**data, "bids": bids, "asks": asks}
@@ -172,7 +121,7 @@ class KucoinFuturesClient:
 
     async def get_ws_token(self) -> WsToken:
         path = "/api/v1/bullet-public"
-        data = await self.transport.request("POST", path, None, weight=WEIGHTS["bullet_public"])
+        data = await self.request("POST", path, None, weight=WEIGHTS["bullet_public"])
         return _parse(WsToken, data, path)
 
 

@@ -11,10 +11,11 @@ from typing import Protocol
 from app.kucoin.breaker import BreakerSnapshot
 from app.kucoin.client import KucoinFuturesClient
 from app.kucoin.exchange_errors import ExchangeError
-from app.kucoin.models import Contract, ms_to_datetime
+from app.kucoin.models import Contract
 from app.kucoin.ratelimit import BudgetSnapshot
 from app.kucoin.symbols import SymbolConverter, info_from_contract
 from app.platform.core.clock import utcnow
+from app.platform.core.units import from_epoch_ms, to_epoch_ms
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,9 @@ class KucoinGateway:
         (a price not finite and positive, high under low, a negative or non-finite volume) is
         left out: the store records it as a gap, never as a price."""
         kucoin = self.converter.to_kucoin(symbol)
-        klines = await self.client.get_klines(kucoin, granularity_min, _ms(start), _ms(end))
+        klines = await self.client.get_klines(
+            kucoin, granularity_min, to_epoch_ms(start), to_epoch_ms(end)
+        )
         bars = [CandleBar(k.open_time, k.open, k.high, k.low, k.close, k.volume) for k in klines]
         kept = [bar for bar in bars if bar.is_possible]
         if len(kept) < len(bars):
@@ -181,19 +184,15 @@ class KucoinGateway:
         self, symbol: str, start: datetime, end: datetime
     ) -> list[FundingPoint]:
         kucoin = self.converter.to_kucoin(symbol)
-        rows = await self.client.get_funding_history(kucoin, _ms(start), _ms(end))
+        rows = await self.client.get_funding_history(kucoin, to_epoch_ms(start), to_epoch_ms(end))
         return [FundingPoint(r.at, r.funding_rate) for r in rows]
-
-
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 def _contract_info(contract: Contract, fetched_at: datetime) -> ContractInfo:
     info = info_from_contract(contract)
     next_funding = None
     if contract.next_funding_rate_date_time:
-        next_funding = ms_to_datetime(contract.next_funding_rate_date_time)
+        next_funding = from_epoch_ms(contract.next_funding_rate_date_time)
     elif contract.next_funding_rate_time is not None:  # a countdown, not a timestamp
         next_funding = fetched_at + timedelta(milliseconds=contract.next_funding_rate_time)
     return ContractInfo(

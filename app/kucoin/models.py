@@ -13,15 +13,13 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from app.platform.core.units import from_epoch_ms
+
 
 class KucoinModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
     )
-
-
-def ms_to_datetime(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def ns_to_datetime(ns: int) -> datetime:
@@ -88,31 +86,11 @@ class Contract(KucoinModel):
 
     @property
     def listed_at(self) -> datetime | None:
-        return ms_to_datetime(self.first_open_date) if self.first_open_date else None
+        return from_epoch_ms(self.first_open_date) if self.first_open_date else None
 
     @property
     def expires_at(self) -> datetime | None:
-        return ms_to_datetime(self.expire_date) if self.expire_date else None
-
-
-class Ticker(KucoinModel):
-    """`GET /api/v1/ticker`: prices arrive as strings, sizes in lots, `ts` in nanoseconds."""
-
-    symbol: str
-    sequence: int
-    price: float
-    size: int
-    side: str | None = None
-    trade_id: str | None = None
-    best_bid_price: float
-    best_bid_size: int
-    best_ask_price: float
-    best_ask_size: int
-    ts: int
-
-    @property
-    def at(self) -> datetime:
-        return ns_to_datetime(self.ts)
+        return from_epoch_ms(self.expire_date) if self.expire_date else None
 
 
 class Kline(KucoinModel):
@@ -134,7 +112,7 @@ class Kline(KucoinModel):
 
     @property
     def open_time(self) -> datetime:
-        return ms_to_datetime(self.open_time_ms)
+        return from_epoch_ms(self.open_time_ms)
 
 
 class FundingHistoryRow(KucoinModel):
@@ -146,7 +124,7 @@ class FundingHistoryRow(KucoinModel):
 
     @property
     def at(self) -> datetime:
-        return ms_to_datetime(self.timepoint)
+        return from_epoch_ms(self.timepoint)
 
 
 class OrderBook(KucoinModel):
@@ -196,3 +174,13 @@ class TickerV2(KucoinModel):
     @property
     def at(self) -> datetime:
         return ns_to_datetime(self.ts)
+
+
+class Ticker(TickerV2):
+    """`GET /api/v1/ticker`: the push's fields and the last trade; prices arrive as strings,
+    sizes in lots, `ts` in nanoseconds."""
+
+    price: float
+    size: int
+    side: str | None = None
+    trade_id: str | None = None

@@ -11,7 +11,6 @@ budget they share (`app.kucoin.shared_budget`).
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -20,8 +19,6 @@ from typing import Literal
 
 from app.kucoin import spend
 from app.kucoin.shared_budget import SharedBudget, SharedWindow
-
-logger = logging.getLogger(__name__)
 
 BudgetMode = Literal["local", "shared", "fallback"]
 # KuCoin counts what arrives in its window, we count what we send: one request's transit may be

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -31,8 +30,6 @@ from app.platform.core.clock import utcnow
 from app.platform.core.environment_sections import LIVE_KUCOIN_FUTURES_URL
 from app.platform.observability.prometheus import kucoin_request, rate_limit_wait
 from app.platform.runtime.backoff import backoff_delay
-
-logger = logging.getLogger(__name__)
 
 SUCCESS = "200000"
 SIMULATOR_HEADER = "X-Exchange-Simulator"

@@ -24,10 +24,26 @@ class ReplayRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def queue(self, run: ReplayRun) -> ReplayRun:
-        """Record a queued run; it starts once this transaction commits. Its heartbeat starts
-        now: the replica that queued it beats it while the run waits (the run engine)."""
-        run.heartbeat_at = utcnow()
+    async def queue(
+        self,
+        kind: str,
+        requested_by: str,
+        params: dict[str, Any],
+        data_from: datetime,
+        data_to: datetime,
+    ) -> ReplayRun:
+        """Record a queued run of `kind` over [`data_from`, `data_to`]; it starts once this
+        transaction commits. Its heartbeat starts now: the replica that queued it beats it
+        while the run waits (the run engine)."""
+        run = ReplayRun(
+            kind=kind,
+            status="queued",
+            requested_by=requested_by,
+            params=params,
+            data_from=data_from,
+            data_to=data_to,
+            heartbeat_at=utcnow(),
+        )
         self.session.add(run)
         await self.session.flush()
         mark_run_queued(self.session, run.id)

@@ -145,16 +145,7 @@ class ScoringCalibrationService:
             "objective": "sharpe",
             "learned": learned,
         }
-        return await self.replays.queue(
-            ReplayRun(
-                kind="calibration",
-                status="queued",
-                requested_by=requested_by,
-                params=params,
-                data_from=start,
-                data_to=end,
-            )
-        )
+        return await self.replays.queue("calibration", requested_by, params, start, end)
 
     async def what_if_policies(
         self, proposed: RunConfig, current: RunConfig, policy: PolicySettings | None = None
@@ -208,26 +199,18 @@ class ScoringCalibrationService:
         params = await self.what_if_params(policies["current"])
         start = datetime.fromtimestamp(params.start_ms / 1000, UTC)
         end = datetime.fromtimestamp(params.end_ms / 1000, UTC)
-        return await self.replays.queue(
-            ReplayRun(
-                kind="what_if",
-                status="queued",
-                requested_by=requested_by,
-                params={
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "every": "24h",
-                    "fee_bps": params.fee_bps,
-                    "slippage_bps": params.slippage_bps,
-                    "execution_lag_h": params.execution_lag_h,
-                    "proposed": proposed.to_json(),
-                    "current": current.to_json(),
-                    "algorithms": algorithms,
-                },
-                data_from=start,
-                data_to=end,
-            )
-        )
+        what_if = {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "every": "24h",
+            "fee_bps": params.fee_bps,
+            "slippage_bps": params.slippage_bps,
+            "execution_lag_h": params.execution_lag_h,
+            "proposed": proposed.to_json(),
+            "current": current.to_json(),
+            "algorithms": algorithms,
+        }
+        return await self.replays.queue("what_if", requested_by, what_if, start, end)
 
 
 @dataclass(frozen=True)

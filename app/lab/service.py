@@ -34,7 +34,7 @@ from app.platform.core.errors import (
     ValidationFailedError,
 )
 from app.platform.core.security import Principal
-from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS, to_epoch_ms
 from app.platform.runs.run_engine import RunEngine
 from app.platform.settings_store.reader import read_typed
 from app.portfolio.maths.membership_intervals import Held, State, compact, tile
@@ -87,8 +87,8 @@ def request_json(request: ReplayCreate) -> dict[str, Any]:
 def params_of(run: ReplayRun) -> ReplayParams:
     p = run.params
     return ReplayParams(
-        start_ms=int(run.data_from.timestamp() * 1000),
-        end_ms=int(run.data_to.timestamp() * 1000),
+        start_ms=to_epoch_ms(run.data_from),
+        end_ms=to_epoch_ms(run.data_to),
         every_h=parse_every(p["every"]),
         fee_bps=float(p["fee_bps"]),
         slippage_bps=float(p["slippage_bps"]),
@@ -175,14 +175,7 @@ class ReplayService:
             )
         await self._within_cap(requested_by)
         return await self.replays.queue(
-            ReplayRun(
-                kind="replay",
-                status="queued",
-                requested_by=requested_by,
-                params=request_json(request),
-                data_from=request.start,
-                data_to=request.end,
-            )
+            "replay", requested_by, request_json(request), request.start, request.end
         )
 
     async def _within_cap(self, requested_by: str) -> None:

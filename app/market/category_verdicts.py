@@ -17,7 +17,6 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.log import AlertLog
-from app.kucoin.models import ms_to_datetime
 from app.market.contracts.categories import (
     COMMODITY,
     CRYPTO,
@@ -37,7 +36,7 @@ from app.market.models import Symbol
 from app.market.repository.candles import CandleRepository
 from app.market.repository.symbols import SymbolRepository
 from app.market.service import symbol_category
-from app.platform.core.units import HOUR_MIN, HOUR_MS
+from app.platform.core.units import HOUR_MIN, HOUR_MS, from_epoch_ms
 from app.platform.db.repositories.outbox import EventRepository
 
 logger = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ class CategoryVerdictService:
         order = np.argsort(ids)
         out = [np.full((len(ids), WINDOW_HOURS), np.nan) for _ in range(5)]
         async for part in self.candles.candle_slices(
-            ids.tolist(), HOUR_MIN, ms_to_datetime(start), ms_to_datetime(day - HOUR_MS), as_of
+            ids.tolist(), HOUR_MIN, from_epoch_ms(start), from_epoch_ms(day - HOUR_MS), as_of
         ):
             rows = order[np.searchsorted(ids[order], part[:, 0].astype(np.int64))]
             columns = ((part[:, 1] - start) // HOUR_MS).astype(np.int64)

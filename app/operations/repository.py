@@ -8,6 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.alerts.models import Alert
 from app.callers.models import IdempotencyKey
@@ -31,33 +33,26 @@ class RetentionRepository:
         components = exists().where(
             SymbolScore.run_id == ScoringRun.id, SymbolScore.component != COMPOSITE
         )
-        query = (
-            select(ScoringRun.id)
-            .where(
-                ScoringRun.started_at < before,
-                ScoringRun.status != "running",
-                ScoringRun.id.not_in(protected),
-                ScoringRun.inputs.is_not(None) | components,
-            )
-            .order_by(ScoringRun.id)
-            .limit(limit)
+        return await self._first_ids(
+            ScoringRun.id,
+            limit,
+            *self._ended_runs(before, protected),
+            ScoringRun.inputs.is_not(None) | components,
         )
-        return (await self.session.scalars(query)).all()
 
     async def runs_to_delete(
         self, before: datetime, protected: set[int], limit: int
     ) -> Sequence[int]:
-        query = (
-            select(ScoringRun.id)
-            .where(
-                ScoringRun.started_at < before,
-                ScoringRun.status != "running",
-                ScoringRun.id.not_in(protected),
-            )
-            .order_by(ScoringRun.id)
-            .limit(limit)
-        )
-        return (await self.session.scalars(query)).all()
+        return await self._first_ids(ScoringRun.id, limit, *self._ended_runs(before, protected))
+
+    @staticmethod
+    def _ended_runs(before: datetime, protected: set[int]) -> list[ColumnElement[bool]]:
+        """Scoring runs started before `before`, not running, and not protected."""
+        return [
+            ScoringRun.started_at < before,
+            ScoringRun.status != "running",
+            ScoringRun.id.not_in(protected),
+        ]
 
     async def score_row_ids(
         self, run_id: int, limit: int, *, components_only: bool
@@ -79,7 +74,7 @@ class RetentionRepository:
         return await self._delete(ScoringRun, ScoringRun.id, [run_id])
 
     async def old_event_ids(self, before: datetime, limit: int) -> Sequence[int]:
-        return await self._created_before(EventOutbox, before, limit)
+        return await self._first_ids(EventOutbox.id, limit, EventOutbox.created_at < before)
 
     async def delete_events(self, ids: Sequence[int]) -> tuple[int, int]:
         """The events and, first, their deliveries (which reference them): how many of each."""
@@ -87,7 +82,7 @@ class RetentionRepository:
         return await self._delete(EventOutbox, EventOutbox.id, ids), deliveries
 
     async def old_delivery_ids(self, before: datetime, limit: int) -> Sequence[int]:
-        return await self._created_before(WebhookDelivery, before, limit)
+        return await self._first_ids(WebhookDelivery.id, limit, WebhookDelivery.created_at < before)
 
     async def delete_deliveries(self, ids: Sequence[int]) -> int:
         return await self._delete(WebhookDelivery, WebhookDelivery.id, ids)
@@ -96,17 +91,13 @@ class RetentionRepository:
         """Finished runs that ended before `before`, but never a job's newest run (`/status`
         shows each job's last outcome)."""
         newest = select(func.max(JobRun.id)).group_by(JobRun.job)
-        query = (
-            select(JobRun.id)
-            .where(
-                JobRun.status != "running",
-                func.coalesce(JobRun.finished_at, JobRun.started_at) < before,
-                JobRun.id.not_in(newest),
-            )
-            .order_by(JobRun.id)
-            .limit(limit)
+        return await self._first_ids(
+            JobRun.id,
+            limit,
+            JobRun.status != "running",
+            func.coalesce(JobRun.finished_at, JobRun.started_at) < before,
+            JobRun.id.not_in(newest),
         )
-        return (await self.session.scalars(query)).all()
 
     async def delete_job_runs(self, ids: Sequence[int]) -> int:
         return await self._delete(JobRun, JobRun.id, ids)
@@ -114,13 +105,7 @@ class RetentionRepository:
     async def expired_idempotency_key_ids(self, now: datetime, limit: int) -> Sequence[int]:
         """Keys at or past their `expires_at`: no longer replayed (a retry with one runs afresh,
         see `IdempotencyGuard`), and each holds a whole response body."""
-        query = (
-            select(IdempotencyKey.id)
-            .where(IdempotencyKey.expires_at <= now)
-            .order_by(IdempotencyKey.id)
-            .limit(limit)
-        )
-        return (await self.session.scalars(query)).all()
+        return await self._first_ids(IdempotencyKey.id, limit, IdempotencyKey.expires_at <= now)
 
     async def delete_idempotency_keys(self, ids: Sequence[int]) -> int:
         return await self._delete(IdempotencyKey, IdempotencyKey.id, ids)
@@ -136,17 +121,13 @@ class RetentionRepository:
             | Signal.evaluated_at.is_(None)
             | (Signal.evaluated_at < unmeasured_before)
         )
-        query = (
-            select(Signal.id)
-            .where(
-                Signal.status.in_(SETTLED),
-                Signal.created_at < before,
-                measured_or_given_up,
-            )
-            .order_by(Signal.id)
-            .limit(limit)
+        return await self._first_ids(
+            Signal.id,
+            limit,
+            Signal.status.in_(SETTLED),
+            Signal.created_at < before,
+            measured_or_given_up,
         )
-        return (await self.session.scalars(query)).all()
 
     async def delete_signals(self, ids: Sequence[int]) -> int:
         """Signals with their votes and consensus (columns of theirs: no row references one)."""
@@ -164,20 +145,16 @@ class RetentionRepository:
             .where(succeeded, ReplayRun.kind == "calibration")
             .group_by(ReplayRun.policy_hash)
         )
-        query = (
-            select(ReplayRun.id)
-            .where(
-                ReplayRun.status.not_in(PENDING),
-                # Implied by the next (a run ends after it is created): lets the index narrow.
-                ReplayRun.created_at < before,
-                func.coalesce(ReplayRun.finished_at, ReplayRun.created_at) < before,
-                ReplayRun.id.not_in(newest_of_kind),
-                ReplayRun.id.not_in(newest_calibrations),
-            )
-            .order_by(ReplayRun.id)
-            .limit(limit)
+        return await self._first_ids(
+            ReplayRun.id,
+            limit,
+            ReplayRun.status.not_in(PENDING),
+            # Implied by the next (a run ends after it is created): lets the index narrow.
+            ReplayRun.created_at < before,
+            func.coalesce(ReplayRun.finished_at, ReplayRun.created_at) < before,
+            ReplayRun.id.not_in(newest_of_kind),
+            ReplayRun.id.not_in(newest_calibrations),
         )
-        return (await self.session.scalars(query)).all()
 
     async def delete_replay_runs(self, ids: Sequence[int]) -> int:
         """Replay runs with their reports (a column of theirs: no row references one)."""
@@ -185,22 +162,18 @@ class RetentionRepository:
 
     async def old_alert_ids(self, before: datetime, limit: int) -> Sequence[int]:
         """Alerts resolved before `before` (an open or acknowledged one is never old)."""
-        query = (
-            select(Alert.id)
-            .where(Alert.status == "resolved", Alert.resolved_at < before)
-            .order_by(Alert.id)
-            .limit(limit)
+        return await self._first_ids(
+            Alert.id, limit, Alert.status == "resolved", Alert.resolved_at < before
         )
-        return (await self.session.scalars(query)).all()
 
     async def delete_alerts(self, ids: Sequence[int]) -> int:
         return await self._delete(Alert, Alert.id, ids)
 
-    async def _created_before(
-        self, model: type[EventOutbox] | type[WebhookDelivery], before: datetime, limit: int
+    async def _first_ids(
+        self, column: InstrumentedAttribute[int], limit: int, *conditions: ColumnElement[bool]
     ) -> Sequence[int]:
-        """The oldest `limit` ids of rows created before `before`."""
-        query = select(model.id).where(model.created_at < before).order_by(model.id).limit(limit)
+        """The lowest `limit` ids in `column` of the rows meeting every condition."""
+        query = select(column).where(*conditions).order_by(column).limit(limit)
         return (await self.session.scalars(query)).all()
 
     async def _delete(self, model: type, column: object, ids: Sequence[int]) -> int:

@@ -76,11 +76,9 @@ class StatusService:
         environment = self.state.environment
         backend = "sqlite" if environment.is_sqlite else "postgresql"
         head = head_revision()
-        source = environment.kucoin.futures_url
-        kind = self.state.gateway.client.source_kind
         try:
             async with asyncio.timeout(environment.database.connect_timeout_s + 1):
-                database, market = await self._probe_database(backend, head, source, kind)
+                database, market = await self._probe_database(backend, head)
                 reachable = database.reachable and _serves(database)
                 bootstrap = (
                     await self._bootstrap() if reachable and environment.scheduler.enabled else None
@@ -89,17 +87,8 @@ class StatusService:
             if not isinstance(exc, TimeoutError) and not is_database_unavailable(exc):
                 raise
             logger.warning("readiness: database unreachable (%s)", exc.__class__.__name__)
-            database = DatabaseCheck(
-                reachable=False,
-                backend=backend,
-                latency_ms=None,
-                migration_revision=None,
-                migration_head=head,
-                migrations_at_head=False,
-                migrations=None,
-                error=exc.__class__.__name__,
-            )
-            market = self._market(source, kind, None, None, stale=True)
+            database = _database_check(backend, head, None, error=exc.__class__.__name__)
+            market = self._market()
             bootstrap = None
         usable = database.reachable and _serves(database)
         status = Status(
@@ -161,28 +150,25 @@ class StatusService:
             return [job_check(run) for run in await JobRepository(session).latest()]
 
     def _market(
-        self,
-        source: str,
-        kind: str,
-        last_update: datetime | None,
-        age: float | None,
-        *,
-        stale: bool,
+        self, last_update: datetime | None = None, stale_limit_s: float = 0.0
     ) -> MarketDataCheck:
+        """The market data's check: stale when never updated, or last more than
+        `stale_limit_s` ago."""
+        age = (utcnow() - last_update).total_seconds() if last_update else None
         breaker = self.state.gateway.breaker()
         return MarketDataCheck(
-            source=source,
-            kind=kind,
+            source=self.state.environment.kucoin.futures_url,
+            kind=self.state.gateway.client.source_kind,
             last_update_at=last_update,
-            data_age_s=age,
-            stale=stale,
+            data_age_s=round(age, 3) if age is not None else None,
+            stale=age is None or age > stale_limit_s,
             breaker_state=breaker.state.value,
             breaker_retry_in_s=round(breaker.retry_in_s, 3) if breaker.retry_in_s else None,
             breaker_times_opened=breaker.times_opened,
         )
 
     async def _probe_database(
-        self, backend: str, head: str, source: str, kind: str
+        self, backend: str, head: str
     ) -> tuple[DatabaseCheck, MarketDataCheck]:
         async with readers(self.state.engine).connect() as connection:
             repository = SystemRepository(connection)
@@ -192,43 +178,35 @@ class StatusService:
             try:
                 revision = await repository.migration_revision()
             except DBAPIError:  # reachable (the ping passed) but no alembic_version table
-                return (
-                    DatabaseCheck(
-                        reachable=True,
-                        backend=backend,
-                        latency_ms=round(latency_ms, 3),
-                        migration_revision=None,
-                        migration_head=head,
-                        migrations_at_head=False,
-                        migrations="not_migrated",
-                        error="not migrated",
-                    ),
-                    self._market(source, kind, None, None, stale=True),
-                )
+                database = _database_check(backend, head, latency_ms, error="not migrated")
+                return database, self._market()
             last_update = await MarketDataReads(connection).latest_market_data_at()
             stale_limit = await repository.config_value(
                 STALE_DATA_LIMIT_S.key, STALE_DATA_LIMIT_S.default
             )
-        age = (utcnow() - last_update).total_seconds() if last_update else None
-        limit = float(stale_limit)
-        return (
-            DatabaseCheck(
-                reachable=True,
-                backend=backend,
-                latency_ms=round(latency_ms, 3),
-                migration_revision=revision,
-                migration_head=head,
-                migrations_at_head=revision == head,
-                migrations=position_of(revision),
-            ),
-            self._market(
-                source,
-                kind,
-                last_update,
-                round(age, 3) if age is not None else None,
-                stale=age is None or age > limit,
-            ),
-        )
+        database = _database_check(backend, head, latency_ms, revision)
+        return database, self._market(last_update, float(stale_limit))
+
+
+def _database_check(
+    backend: str,
+    head: str,
+    latency_ms: float | None,
+    revision: str | None = None,
+    error: str | None = None,
+) -> DatabaseCheck:
+    """The database's check: reachable when it answered (in `latency_ms`), its migrations at
+    `revision` (None: not migrated) against this code's `head`."""
+    return DatabaseCheck(
+        reachable=latency_ms is not None,
+        backend=backend,
+        latency_ms=None if latency_ms is None else round(latency_ms, 3),
+        migration_revision=revision,
+        migration_head=head,
+        migrations_at_head=revision == head,
+        migrations=None if latency_ms is None else position_of(revision),
+        error=error,
+    )
 
 
 def _serves(database: DatabaseCheck) -> bool:

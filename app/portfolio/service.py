@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,15 +82,8 @@ class MySymbolsService:
 
     async def add_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
         """Add an open, eligible, scored symbol in the next seat; weights recomputed."""
-        await self.portfolio.lock()
-        config = await load_portfolio_config(self.session)
-        rows = await self.portfolio.active()
-        before = weights_of(rows)
-        row = await self._eligible_symbol(symbol)
-        if any(r.symbol.id == row.id for r in rows):
-            raise AlreadyMember(
-                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
-            )
+        config, rows, before = await self._locked()
+        row = await self._outsider(rows, symbol)
         if len(rows) >= config.policy.max_symbols:
             raise PortfolioFull(
                 f"the portfolio holds {len(rows)} of {config.policy.max_symbols} symbols; "
@@ -99,32 +92,13 @@ class MySymbolsService:
             )
         targets = await self._targets([*(r.symbol for r in rows), row], config)
         await self._join(row, seat=len(rows) + 1, weight=targets.weights[row.symbol])
-        after = await self._apply_weights(targets)
-        ranks = await ranks_of(self.session, after)
-        history = await record_change(
-            self.session,
-            "add",
-            after=after,
-            actor=actor,
-            reason=reason,
-            now=utcnow(),
-            symbol=row.symbol,
-            new_rank=ranks[row.id],
-            new_weight=targets.weights[row.symbol],
-            targets=targets,
-            before=before,
-            ranks=ranks,
-        )
-        return Change(history, targets)
+        return await self._audited("add", targets, before, actor, reason, joining=row)
 
     async def remove_symbol(self, symbol: str, *, reason: str | None, actor: Actor) -> Change:
         """Remove a member; the seats after it move up, weights recomputed."""
-        await self.portfolio.lock()
-        config = await load_portfolio_config(self.session)
-        rows = await self.portfolio.active()
-        before = weights_of(rows)
+        config, rows, before = await self._locked()
         leaving = await self._find_member(rows, symbol)
-        old_rank = (await ranks_of(self.session, rows))[leaving.symbol.id]
+        old_rank = await self._rank_of(rows, leaving.symbol)
         old_seat, old_weight = leaving.member.seat, leaving.member.weight
         await self._leave(leaving.member)
         remaining = [r for r in rows if r is not leaving]
@@ -132,62 +106,41 @@ class MySymbolsService:
             if r.member.seat > old_seat:  # ascending: each target seat is already free
                 await self.portfolio.set_seat(r.member, r.member.seat - 1)
         targets = await self._targets([r.symbol for r in remaining], config)
-        after = await self._apply_weights(targets)
-        history = await record_change(
-            self.session,
+        return await self._audited(
             "remove",
-            after=after,
-            actor=actor,
-            reason=reason,
-            now=utcnow(),
+            targets,
+            before,
+            actor,
+            reason,
             symbol=leaving.symbol.symbol,
             old_rank=old_rank,
             old_weight=old_weight,
-            targets=targets,
-            before=before,
         )
-        return Change(history, targets)
 
     async def replace_symbol(
         self, old: str, new: str, *, reason: str | None, actor: Actor
     ) -> Change:
         """Swap a member for an outsider atomically; the newcomer takes the member's seat."""
-        await self.portfolio.lock()
-        config = await load_portfolio_config(self.session)
-        rows = await self.portfolio.active()
-        before = weights_of(rows)
+        config, rows, before = await self._locked()
         leaving = await self._find_member(rows, old)
-        row = await self._eligible_symbol(new)
-        if any(r.symbol.id == row.id for r in rows):
-            raise AlreadyMember(
-                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
-            )
-        old_rank = (await ranks_of(self.session, rows))[leaving.symbol.id]
+        row = await self._outsider(rows, new)
+        old_rank = await self._rank_of(rows, leaving.symbol)
         seat, old_weight = leaving.member.seat, leaving.member.weight
         await self._leave(leaving.member)
         kept = [r.symbol for r in rows if r is not leaving]
         targets = await self._targets([*kept, row], config)
         await self._join(row, seat=seat, weight=targets.weights[row.symbol])
-        after = await self._apply_weights(targets)
-        ranks = await ranks_of(self.session, after)
-        history = await record_change(
-            self.session,
+        return await self._audited(
             "replace",
-            after=after,
-            actor=actor,
-            reason=reason,
-            now=utcnow(),
-            symbol=row.symbol,
+            targets,
+            before,
+            actor,
+            reason,
+            joining=row,
             replaced_symbol=leaving.symbol.symbol,
             old_rank=old_rank,
-            new_rank=ranks[row.id],
             old_weight=old_weight,
-            new_weight=targets.weights[row.symbol],
-            targets=targets,
-            before=before,
-            ranks=ranks,
         )
-        return Change(history, targets)
 
     async def answer(self, change: Change) -> ChangeRead:
         """A route's answer to `change`: its audit row and the portfolio after it (read past
@@ -288,8 +241,24 @@ class MySymbolsService:
 
     # -- helpers -------------------------------------------------------------------------------
 
+    async def _locked(self) -> tuple[PortfolioConfig, list[MemberRow], dict[str, float]]:
+        """Under the portfolio lock: its configuration, its members and their weights."""
+        await self.portfolio.lock()
+        config = await load_portfolio_config(self.session)
+        rows = await self.portfolio.active()
+        return config, rows, weights_of(rows)
+
     async def _eligible_symbol(self, symbol: str) -> Symbol:
         return await eligible_symbol(self.session, await self.gateway.canonical(symbol))
+
+    async def _outsider(self, rows: list[MemberRow], symbol: str) -> Symbol:
+        """`symbol`, eligible to join and not one of the members `rows`."""
+        row = await self._eligible_symbol(symbol)
+        if any(r.symbol.id == row.id for r in rows):
+            raise AlreadyMember(
+                f"{row.symbol} is already a member (rank {await self._rank_of(rows, row)})"
+            )
+        return row
 
     async def _find_member(self, rows: list[MemberRow], symbol: str) -> MemberRow:
         """The member named by its stored canonical or KuCoin form (so a member whose contract
@@ -327,12 +296,40 @@ class MySymbolsService:
     async def _rank_of(self, rows: list[MemberRow], symbol: Symbol) -> int:
         return (await ranks_of(self.session, rows))[symbol.id]
 
-    async def _apply_weights(self, targets: WeightsRead) -> list[MemberRow]:
-        rows = await self.portfolio.active()
-        for r in rows:
+    async def _audited(
+        self,
+        action: str,
+        targets: WeightsRead,
+        before: dict[str, float],
+        actor: Actor,
+        reason: str | None,
+        *,
+        joining: Symbol | None = None,
+        **columns: Any,
+    ) -> Change:
+        """The members weighed to `targets` and `action` audited, with `columns` and, when a
+        symbol is `joining`, its rank and weight."""
+        after = await self.portfolio.active()
+        for r in after:
             r.member.weight = targets.weights[r.symbol.symbol]
         await self.session.flush()
-        return rows
+        ranks = await ranks_of(self.session, after)
+        if joining is not None:
+            weight = targets.weights[joining.symbol]
+            columns.update(symbol=joining.symbol, new_rank=ranks[joining.id], new_weight=weight)
+        history = await record_change(
+            self.session,
+            action,
+            after=after,
+            before=before,
+            targets=targets,
+            actor=actor,
+            reason=reason,
+            now=utcnow(),
+            ranks=ranks,
+            **columns,
+        )
+        return Change(history, targets)
 
 
 def my_symbols_service(session: AsyncSession, state: PortfolioState) -> MySymbolsService:

@@ -15,7 +15,7 @@ from app.market.schemas import MarketDataRead
 from app.market.service import market_data_between
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import NotFoundError
-from app.platform.core.units import HOUR
+from app.platform.core.units import HOUR, to_epoch_ms
 from app.records.forward_read import ForwardEvidenceService
 from app.records.hours import ceil_hour, markable_until
 from app.records.keeping.as_run import STRATEGIES
@@ -35,10 +35,6 @@ from app.stats.skill import outcome_figures
 
 WINDOWS = {"since_inception": None, "last_30d": 30, "last_90d": 90}
 HIT_HORIZON = timedelta(days=7)
-
-
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ class LiveEvidenceService:
         decisions = list(await self.records.decisions())
         target = await markable_until(self.records, utcnow())
         since = last or inception - HOUR
-        times_ms = np.array([_ms(t) for t in hours.times], dtype=np.int64)
+        times_ms = np.array([to_epoch_ms(t) for t in hours.times], dtype=np.int64)
         return AsRunRecord(
             inception=inception,
             marked_to=last,
@@ -125,7 +121,7 @@ class LiveEvidenceService:
             since = times[start]
             inside = [d for d in decisions if d.at >= since]
             figures = window_figures(
-                _ms(since),
+                to_epoch_ms(since),
                 {s: curve[start:] for s, curve in equity.items()},
                 {s: [d.turnover.get(s, 0.0) for d in inside] for s in STRATEGIES},
                 {s: sum(d.fees.get(s, 0.0) for d in inside) for s in STRATEGIES},
@@ -169,7 +165,7 @@ class LiveEvidenceService:
             final = {s: c for s, t, c in closes if t == end - HOUR}
             if all(s in first and s in final for s in (newcomer, replaced)):
                 edges.append(final[newcomer] / first[newcomer] - final[replaced] / first[replaced])
-                dates.append(_ms(start.replace(hour=0)))
+                dates.append(to_epoch_ms(start.replace(hour=0)))
         figures = outcome_figures(
             np.array(edges), np.array(dates, dtype=np.int64), HIT_HORIZON / HOUR
         )

@@ -18,7 +18,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ from app.books.simulation.coefficients import BETA_HOURS
 from app.books.simulation.replay_params import ReplayParams
 from app.market.contracts.trading_sessions import WINDOW_HOURS as SESSION_WINDOW_HOURS
 from app.platform.core.clock import utcnow
-from app.platform.core.units import HOUR, HOUR_MS
+from app.platform.core.units import HOUR, HOUR_MS, from_epoch_ms, to_epoch_ms
 from app.platform.db.json_text import serialized_fast
 from app.platform.settings_store.fields import declared_settings
 from app.platform.settings_store.reader import read_typed, read_values
@@ -61,10 +61,6 @@ from app.scoring.config_in_force import load_run_config
 MAX_HOURS_PER_UPDATE = 24 * 7  # a long catch-up moves a week per transaction
 LAG_H = ReplayParams(0, 0, 1).execution_lag_h  # the replay's default: trade an hour later
 BASELINES = Baselines()
-
-
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 def window_hours(config: PolicyConfig, baselines: Baselines) -> int:
@@ -105,11 +101,11 @@ async def shadow_tracks(
     deployment's configuration with the challenger's scoring overrides."""
     run = await load_run_config(session)
     settings = await read_values(session, declared_settings(PolicySettings))
-    start = _ms(inception)
+    start = to_epoch_ms(inception)
     tracks = [ShadowTrack(POLICY, policy_config(run, settings), start)]
     for challenger in challengers:
         config = policy_config(run, settings, challenger.overrides)
-        begins = max(start, _ms(ceil_hour(challenger.registered_at)))
+        begins = max(start, to_epoch_ms(ceil_hour(challenger.registered_at)))
         tracks.append(ShadowTrack(challenger_book(challenger.name), config, begins))
     return tracks
 
@@ -189,7 +185,7 @@ class ForwardUpdater:
         cost: float,
         rows: _Rows,
     ) -> None:
-        hour_ms = _ms(moment)
+        hour_ms = to_epoch_ms(moment)
         span = HOUR * window_hours(tracks[0].config, BASELINES)
         try:
             history = await window_history(self.session, moment - span, moment - HOUR)
@@ -254,9 +250,9 @@ class _Rows:
 
         return {
             "book": judged.book,
-            "decided_at": _datetime(judged.decided_ms),
-            "entry_at": _datetime(judged.entry_ms),
-            "following_at": _datetime(judged.following_ms),
+            "decided_at": from_epoch_ms(judged.decided_ms),
+            "entry_at": from_epoch_ms(judged.entry_ms),
+            "following_at": from_epoch_ms(judged.following_ms),
             "book_return": known(judged.book_return),
             "skill_ic": known(judged.skill_ic),
             "universe_return": known(judged.universe_return),
@@ -271,7 +267,3 @@ def _weights(units: dict[str, float], marks: dict[str, float], cash: float) -> d
     values = {s: u * marks[s] for s, u in units.items()}
     total = cash + sum(values.values())
     return {s: v / total for s, v in values.items()} if total > 0 else {}
-
-
-def _datetime(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)

@@ -36,16 +36,12 @@ from app.books.simulation.market_history import MarketHistory
 from app.market.repository.candles import CandleRepository
 from app.market.repository.funding import FundingRepository
 from app.platform.core.clock import utcnow
-from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS, to_epoch_ms
 
 # A row's `fetched_at` is taken before its transaction commits: rows fetched this long before a
 # read but committed after it are still seen by the next check.
 COMMIT_MARGIN = timedelta(hours=1)
 FIELDS = ("open", "high", "low", "close", "volume")
-
-
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 @dataclass
@@ -138,12 +134,12 @@ async def _shifted_window(
     start, end = kept.start + HOUR, kept.end + HOUR
     newer = [part async for part in CandleRepository(session).bars(HOUR_MIN, end, end)]
     new_bars = np.concatenate([np.zeros((0, 7)), *newer])
-    shifted = _shifted(kept.history, kept.ids, new_bars, _ms(start), _ms(end))
+    shifted = _shifted(kept.history, kept.ids, new_bars, to_epoch_ms(start), to_epoch_ms(end))
     if shifted is None:
         return None
     funding = FundingRepository(session)
     newly = await funding.every_between(kept.end + HOUR, end + HOUR, inclusive=False)
-    settled = kept.settled.since(_ms(start)).joined(Settlements.of(newly))
+    settled = kept.settled.since(to_epoch_ms(start)).joined(Settlements.of(newly))
     history = with_funding(shifted, kept.ids, settled)
     return _Kept(start, end, history, kept.ids, settled, kept.names, read_at, fetched_since)
 

@@ -12,7 +12,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +32,7 @@ from app.market.service import Holdings, UniverseService
 from app.market.snapshot import SnapshotResult, collect
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
-from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS
+from app.platform.core.units import HOUR, HOUR_MIN, HOUR_MS, from_epoch_ms, to_epoch_ms
 from app.platform.db.repositories.outbox import EventRepository
 from app.platform.db.sqlite_writer import end_write_turn
 from app.platform.observability.prometheus import observe_scoring_run
@@ -246,11 +246,11 @@ class ScoringRunService:
         """The stored hourly window ending at `end_ms`, as it was known at `known_at`: read
         slice by slice into one table (a single allocation, given back whole once the run is
         over, not hundreds of small ones scattered through the heap)."""
-        start = _from_ms(end_ms) - (length - 1) * HOUR
+        start = from_epoch_ms(end_ms) - (length - 1) * HOUR
         table = np.empty((len(ids) * length, 7))  # at most one row a symbol and hour (the key)
         filled = 0
         async for part in self.candles.candle_slices(
-            list(ids.values()), HOUR_MIN, start, _from_ms(end_ms), known_at
+            list(ids.values()), HOUR_MIN, start, from_epoch_ms(end_ms), known_at
         ):
             table[filled : filled + len(part)] = part
             filled += len(part)
@@ -342,8 +342,4 @@ def build_inputs_record(
 
 def grid_end_ms(as_of: datetime) -> int:
     """The open time (epoch ms) of the last hour closed at `as_of`: the candle window's end."""
-    return int(last_closed_open_time(as_of, HOUR).timestamp() * 1000)
-
-
-def _from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return to_epoch_ms(last_closed_open_time(as_of, HOUR))

@@ -160,13 +160,13 @@ class SendLog:
     def __init__(self, gateway: KucoinGateway) -> None:
         self.sent: list[tuple[str, int]] = []
         client = gateway.client
-        inner = client.transport.interpret
+        inner = client.interpret
 
         def interpret(path: str, status: int, headers: Any, body: bytes) -> Any:
             self.sent.append((path, status))
             return inner(path, status, headers, body)
 
-        client.transport.interpret = interpret  # type: ignore[method-assign]
+        client.interpret = interpret  # type: ignore[method-assign]
 
     def as_records(self) -> list[RequestRecord]:
         return [

@@ -79,17 +79,14 @@ class SelectionSeries:
         if self.full is None or self.full.all():
             return self
         keep = self.full
-        return SelectionSeries(
-            every_h=self.every_h,
-            swap_cost=self.swap_cost,
-            labels=self.labels,
+        return replace(
+            self,
             dataset=self.dataset[keep],
             at_ms=self.at_ms[keep],
             universe=self.universe[keep],
             books={name: book[keep] for name, book in self.books.items()},
             rankings={name: ranking.take(keep) for name, ranking in self.rankings.items()},
-            executed=self.executed,
-            blocked=self.blocked,
+            full=None,
             draws={name: rows[:, keep] for name, rows in self.draws.items()},
         )
 

@@ -114,39 +114,36 @@ class ScoreIc(TypedDict):
     residual_universe: MeanT
 
 
-class CandidateFigures(TypedDict):
+class TrackFigures(TypedDict):
+    """A track's book after costs, its alpha and its composite's IC, as both a candidate's
+    figures and its sensitivity's give them."""
+
+    total_return: float | None
+    sharpe: float | None
+    max_drawdown: float | None
+    turnover: float | None
+    fees: float | None
+    alpha_annualised: float | None
+    alpha_t_hac: float | None
+    ic_raw: MeanT
+    ic_residual_universe: MeanT
+
+
+class CandidateFigures(TrackFigures):
     """One candidate on one history (`judge.candidate_figures`), over whole decision periods."""
 
     config_hash: str
-    ic_residual_universe: MeanT
-    ic_raw: MeanT
-    alpha_annualised: float | None
     alpha_t: float | None
-    alpha_t_hac: float | None
     beta: float | None
     information_ratio: float | None
     paired_vs_default: PairedRegression | None
     among_random: dict[str, dict[str, float | None]]  # per null, its percentile by figure
-    total_return: float | None
-    sharpe: float | None
-    max_drawdown: float | None
-    turnover: float | None
-    fees: float | None
     components: dict[str, ScoreIc]
 
 
-class VariantFigures(TypedDict):
+class VariantFigures(TrackFigures):
     """One track's figures at one lag or slippage level (`sensitivity.figures`)."""
 
-    total_return: float | None
-    sharpe: float | None
-    max_drawdown: float | None
-    turnover: float | None
-    fees: float | None
-    alpha_annualised: float | None
-    alpha_t_hac: float | None
-    ic_raw: MeanT
-    ic_residual_universe: MeanT
     decile_spread_raw: MeanT
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -93,18 +93,10 @@ def _as_policy(series: SelectionSeries, name: str, tracks: list[str]) -> Selecti
     """`series` with track `name` as the `policy` book and ranking, the other tracks left out
     (the replacement outcomes stay the group's first track's)."""
     books = {POLICY: series.books[name], **_baselines(series.books, name, tracks)}
-    return SelectionSeries(
-        every_h=series.every_h,
-        swap_cost=series.swap_cost,
-        labels=series.labels,
-        dataset=series.dataset,
-        at_ms=series.at_ms,
-        universe=series.universe,
+    return replace(
+        series,
         books=books,
         rankings={POLICY: series.rankings[name]},
-        executed=series.executed,
-        blocked=series.blocked,
-        full=series.full,
         draws=_baselines(series.draws, name, tracks),
     )
 

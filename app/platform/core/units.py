@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 HOURS_PER_YEAR = 24 * 365  # crypto trades every hour: hourly figures annualise over 8760
 HOUR_MS = 3_600_000
@@ -13,3 +13,13 @@ HOUR_MIN = 60
 HOUR = timedelta(hours=1)
 """One hour as a `timedelta`: the step of the decisions and of the records marked."""
 DAY = timedelta(days=1)
+
+
+def to_epoch_ms(moment: datetime) -> int:
+    """`moment` in epoch milliseconds (truncated toward zero)."""
+    return int(moment.timestamp() * 1000)
+
+
+def from_epoch_ms(ms: int) -> datetime:
+    """Epoch milliseconds `ms` as a UTC datetime."""
+    return datetime.fromtimestamp(ms / 1000, UTC)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope
 
 from app.platform.core.errors import ContentTooLargeError
-from app.platform.http.problems import problem_response
+from app.platform.http.problems import error_response
 
 _CONTENT_LENGTH = b"content-length"
 
@@ -26,16 +26,13 @@ class BodyTooLarge(Exception):
 
 def too_large(scope: Scope, max_bytes: int) -> Response:
     """The 413 (problem+json), closing the connection so the unread rest is never taken in."""
-    return problem_response(
-        Request(scope),
-        ContentTooLargeError.status,
-        ContentTooLargeError.slug,
-        ContentTooLargeError.title,
+    refused = ContentTooLargeError(
         f"The request body is over {max_bytes} bytes, the most this service accepts "
         "(MYSYMBOLS_LIMITS__MAX_BODY_BYTES); nothing was read or changed.",
         extra={"max_body_bytes": max_bytes},
         headers={"Connection": "close"},
     )
+    return error_response(Request(scope), refused)
 
 
 class BodyGuard:

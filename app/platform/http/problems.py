@@ -135,35 +135,20 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
         listed: dict[str, Any] = {"errors": errors[:MAX_LISTED_ERRORS]}
         if len(errors) > MAX_LISTED_ERRORS:
             listed["errors_not_listed"] = len(errors) - MAX_LISTED_ERRORS
-        return problem_response(
-            request,
-            422,
-            ValidationFailedError.slug,
-            ValidationFailedError.title,
-            f"{first['field']}: {first['message']}",
-            extra=listed,
-        )
+        detail = f"{first['field']}: {first['message']}"
+        return error_response(request, ValidationFailedError(detail, extra=listed))
 
     @app.exception_handler(StarletteHTTPException)
     async def handle_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # not JSON: invalid input
-            return problem_response(
-                request,
-                422,
-                ValidationFailedError.slug,
-                ValidationFailedError.title,
-                "body: not a JSON document",
-                extra={
-                    "errors": [
-                        {
-                            "field": "body",
-                            "location": "body",
-                            "message": "not a JSON document",
-                            "code": "json_invalid",
-                        }
-                    ]
-                },
-            )
+            error = {
+                "field": "body",
+                "location": "body",
+                "message": "not a JSON document",
+                "code": "json_invalid",
+            }
+            not_json = ValidationFailedError("body: not a JSON document", extra={"errors": [error]})
+            return error_response(request, not_json)
         slug, title = _status_slug(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         if detail is None:
@@ -179,46 +164,31 @@ def install_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     @app.exception_handler(sa_exc.IntegrityError)
     async def handle_integrity(request: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
         logger.warning("database refused a write: %s", exc.orig)
-        return problem_response(
-            request,
-            409,
-            ConflictError.slug,
-            ConflictError.title,
-            "The database refused the change because it would break an invariant.",
-        )
+        refused = "The database refused the change because it would break an invariant."
+        return error_response(request, ConflictError(refused))
 
     async def handle_database_down(request: Request, exc: Exception) -> JSONResponse:
         if is_unstorable_text(exc):
-            return problem_response(
-                request,
-                422,
-                ValidationFailedError.slug,
-                ValidationFailedError.title,
+            unstorable = ValidationFailedError(
                 "the request holds a character that cannot be stored (NUL, or half of a "
-                "UTF-16 surrogate pair); nothing was changed",
+                "UTF-16 surrogate pair); nothing was changed"
             )
+            return error_response(request, unstorable)
         if is_database_busy(exc):
             logger.warning("database busy: %s", str(exc).splitlines()[0][:200])
-            return problem_response(
-                request,
-                503,
-                DatabaseBusyError.slug,
-                DatabaseBusyError.title,
+            busy = DatabaseBusyError(
                 "The database could not serve this in time (a lock, a statement or a "
                 "connection wait ran out); retry shortly.",
-                headers={"Retry-After": str(retry_after_s)},
+                retry_after_s=retry_after_s,
             )
+            return error_response(request, busy)
         if not is_database_unavailable(exc):
             return await handle_unexpected(request, exc)
         logger.warning("database unavailable: %s", exc.__class__.__name__)
-        return problem_response(
-            request,
-            503,
-            DatabaseUnavailableError.slug,
-            DatabaseUnavailableError.title,
-            "The database is unreachable; retry shortly.",
-            headers={"Retry-After": str(retry_after_s)},
+        down = DatabaseUnavailableError(
+            "The database is unreachable; retry shortly.", retry_after_s=retry_after_s
         )
+        return error_response(request, down)
 
     # Only the database layer's own failures: an OSError or a TimeoutError raised anywhere else
     # (a file, an outbound call) is a fault of ours, a 500 with its id in the log.
@@ -237,13 +207,7 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
         request_id,
         exc_info=exc,
     )
-    return problem_response(
-        request,
-        500,
-        AppError.slug,
-        AppError.title,
-        "An unexpected error occurred; it has been logged.",
-    )
+    return error_response(request, AppError("An unexpected error occurred; it has been logged."))
 
 
 def _field_name(err: Mapping[str, Any]) -> str:

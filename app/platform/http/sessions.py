@@ -53,13 +53,8 @@ StateDep = Annotated[State, Depends(get_app_state)]
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed before the response is sent."""
     state: WithSessions = app_state(request)
-    async with state.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()  # the sessionmaker's hook drops this replica's caches
-        except BaseException:
-            await rollback_quietly(session)
-            raise
+    async with SessionSource(state.sessionmaker).open() as session:
+        yield session
 
 
 async def rollback_quietly(session: AsyncSession) -> None:
@@ -82,6 +77,8 @@ class SessionSource:
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[AsyncSession]:
+        """A session committed when the block ends (the sessionmaker's hook then drops this
+        replica's caches), rolled back when it raises."""
         async with self.sessionmaker() as session:
             try:
                 yield session

@@ -161,14 +161,7 @@ class WebhookDispatcher:
                     if reason is None:
                         room[url] -= 1
                     elif not delivery.critical:
-                        await deliveries.finish(
-                            delivery_id,
-                            status="rate_limited",
-                            attempts=0,
-                            response_status=None,
-                            error=reason,
-                            now=now,
-                        )
+                        await deliveries.drop(delivery_id, reason, now)
                     placed.append((self.queues[url], delivery, reason))
             await session.commit()
         for queue, delivery, reason in placed:
@@ -241,14 +234,7 @@ class WebhookDispatcher:
             delivery = delivery_of(event, delivery_id)
             if recent >= self.environment.rate_limit and not delivery.critical:
                 reason = f"{recent} {event.kind} deliveries in {self.environment.rate_window_s:g}s"
-                await deliveries.finish(
-                    delivery_id,
-                    status="rate_limited",
-                    attempts=0,
-                    response_status=None,
-                    error=reason,
-                    now=now,
-                )
+                await deliveries.drop(delivery_id, reason, now)
                 await session.commit()
                 log_dropped(delivery, receiver_label(url), reason)
                 return "rate_limited"

@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from app.platform.core.units import HOUR_MS
 from app.platform.settings_store.declaration import between
@@ -211,16 +212,19 @@ def _recommend(
     settings: ReplacementSettings,
 ) -> Recommendation:
     latest = runs[0].composite
+    recommend = partial(
+        Recommendation,
+        member=candidate.symbol,
+        member_rank=rank,
+        member_score=latest.get(candidate.id),
+        held_hours=round(candidate.held_hours, 3),
+    )
     best: Recommendation | None = None
     for outsider in [o for o in outsiders if o.id not in taken][:OUTSIDERS_TRIED]:
-        rec = Recommendation(
-            member=candidate.symbol,
-            member_rank=rank,
-            member_score=latest.get(candidate.id),
+        rec = recommend(
             outsider=outsider.symbol,
             outsider_score=latest.get(outsider.id),
             lead=_lead(latest, outsider.id, candidate.id),
-            held_hours=round(candidate.held_hours, 3),
         )
         rec.reasons.append(
             f"{candidate.symbol} is among the bottom {settings.candidates} members by composite"
@@ -238,15 +242,7 @@ def _recommend(
             taken.add(outsider.id)
             return rec
     if best is None:
-        best = Recommendation(
-            member=candidate.symbol,
-            member_rank=rank,
-            member_score=latest.get(candidate.id),
-            outsider=None,
-            outsider_score=None,
-            lead=None,
-            held_hours=round(candidate.held_hours, 3),
-        )
+        best = recommend(outsider=None, outsider_score=None, lead=None)
         best.no_lead = no_lead_reason(settings.margin, None, None)
         best.blocking.append(best.no_lead)
     return best

@@ -119,7 +119,7 @@ class TestRetries:
     ) -> None:
         client = make_client(http, sim.base_url)
         with pytest.raises(RequestRejected):
-            await client.transport.get("/api/v1/nope", weight=1)
+            await client.get("/api/v1/nope", weight=1)
         assert sim.count("/api/v1/nope") == 1
 
     async def test_maintenance_is_unavailable(

@@ -37,7 +37,7 @@ def interpret(
     client: KucoinFuturesClient, status: int, body: object, headers: dict[str, str] | None = None
 ) -> object:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return client.transport.interpret("/api/v1/test", status, headers or {}, raw)
+    return client.interpret("/api/v1/test", status, headers or {}, raw)
 
 
 @pytest.mark.parametrize(

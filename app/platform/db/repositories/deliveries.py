@@ -93,6 +93,17 @@ class WebhookRepository:
         )
         return result.first() is not None
 
+    async def drop(self, delivery_id: int, reason: str, now: datetime) -> bool:
+        """Record a `sending` row dropped unsent (`rate_limited`), with why."""
+        return await self.finish(
+            delivery_id,
+            status="rate_limited",
+            attempts=0,
+            response_status=None,
+            error=reason,
+            now=now,
+        )
+
     async def heartbeat(self, claimant: str, now: datetime) -> int:
         """Say `claimant` still holds its `sending` rows; how many it holds."""
         result = await self.session.execute(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.platform.core.errors import RUN_ABANDONED
 from app.platform.db.models import JobRun
@@ -69,13 +70,7 @@ class JobRepository:
 
     async def last_requested(self, job: str) -> JobRun | None:
         """The newest run of `job` requested over the API (one with no scheduled tick)."""
-        query = (
-            select(JobRun)
-            .where(JobRun.job == job, JobRun.scheduled_tick.is_(None))
-            .order_by(JobRun.id.desc())
-            .limit(1)
-        )
-        return await self.session.scalar(query)
+        return await self._newest(job, JobRun.scheduled_tick.is_(None))
 
     async def running(self, job: str) -> JobRun | None:
         query = select(JobRun).where(JobRun.job == job, JobRun.status == RUNNING)
@@ -90,13 +85,12 @@ class JobRepository:
 
     async def last_ended(self, job: str) -> JobRun | None:
         """The newest run of `job` that has ended (skipped ticks aside)."""
-        query = (
-            select(JobRun)
-            .where(JobRun.job == job, JobRun.status.not_in((RUNNING, "skipped")))
-            .order_by(JobRun.id.desc())
-            .limit(1)
-        )
-        return await self.session.scalar(query)
+        return await self._newest(job, JobRun.status.not_in((RUNNING, "skipped")))
+
+    async def _newest(self, job: str, condition: ColumnElement[bool]) -> JobRun | None:
+        """The newest run of `job` meeting `condition`."""
+        query = select(JobRun).where(JobRun.job == job, condition).order_by(JobRun.id.desc())
+        return await self.session.scalar(query.limit(1))
 
     async def listing(self, job: str | None, limit: int) -> Sequence[JobRun]:
         """The newest runs first (of `job`, when given)."""
