@@ -35,6 +35,34 @@ async def ranks_of(session: AsyncSession, rows: list[MemberRow]) -> dict[int, in
     return by_score({r.symbol.id: r.member.seat for r in rows}, scores.composite)
 
 
+async def record_rebalance(
+    session: AsyncSession,
+    rows: list[MemberRow],
+    targets: WeightsRead,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+) -> PortfolioHistory:
+    """Move `rows` to `targets`' weights and write the rebalance's audit row."""
+    before = weights_of(rows)
+    for r in rows:
+        r.member.weight = targets.weights[r.symbol.symbol]
+    await session.flush()
+    return await record_change(
+        session,
+        "rebalance",
+        after=rows,
+        before=before,
+        targets=targets,
+        actor=actor,
+        reason=reason,
+        now=now,
+        details=details,
+    )
+
+
 async def record_change(
     session: AsyncSession,
     action: str,

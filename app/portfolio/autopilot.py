@@ -32,7 +32,7 @@ from app.callers.actor import Actor
 from app.market.models import Symbol
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError
-from app.portfolio.audit import record_change, weights_of
+from app.portfolio.audit import record_rebalance
 from app.portfolio.membership import tradable_symbol
 from app.portfolio.policy.weight_rules import STEP, to_percent
 from app.portfolio.repository import PortfolioRepository
@@ -194,18 +194,7 @@ class AutopilotService:
         rows = await self.portfolio.active()
         if all(r.member.weight == target.weights[r.symbol.symbol] for r in rows):
             return None
-        before = weights_of(rows)
-        for r in rows:
-            r.member.weight = target.weights[r.symbol.symbol]
-        await self.session.flush()
-        entry = await record_change(
-            self.session,
-            "rebalance",
-            after=rows,
-            before=before,
-            targets=book_weights(target),
-            actor=AUTOPILOT,
-            reason=reason,
-            now=utcnow(),
+        entry = await record_rebalance(
+            self.session, rows, book_weights(target), actor=AUTOPILOT, reason=reason, now=utcnow()
         )
         return entry.id

@@ -24,7 +24,7 @@ from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, ValidationFailedError
 from app.platform.core.ticks import on_tick
 from app.platform.core.units import HOURS_PER_YEAR
-from app.portfolio.audit import record_change, weights_of
+from app.portfolio.audit import record_rebalance
 from app.portfolio.decision_inputs import hourly_log_returns
 from app.portfolio.maths.sizing import OrderLine, order_plan, position_size
 from app.portfolio.membership import NotMember
@@ -108,16 +108,10 @@ class RebalanceService:
         forced = bool(stale) and force
         history_id = None
         if applying:
-            before = weights_of(rows)
-            for r in rows:
-                r.member.weight = targets.weights[r.symbol.symbol]
-            await self.session.flush()
-            entry = await record_change(
+            entry = await record_rebalance(
                 self.session,
-                "rebalance",
-                after=rows,
-                before=before,
-                targets=targets,
+                rows,
+                targets,
                 actor=actor,
                 reason="forced while inputs were stale" if forced else REASON,
                 now=now,
