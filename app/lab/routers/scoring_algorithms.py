@@ -97,7 +97,7 @@ async def list_presets(_: AdminDep) -> list[PresetRead]:
     response_model=AlgorithmsChangeRead,
     summary="Change component weights/parameters (active weights must sum to 1), judged by a "
     "replay of the stored history; ?dry_run=true only judges, as a background run",
-    description="Applied: the replay runs in the lab worker while the request holds no "
+    description="Applied: the replay runs in the evidence worker while the request holds no "
     "database connection, then the change is recorded with it (409 if the algorithm changed "
     "meanwhile; 409 `scorer-not-installed`, dry or not, for a change that weighs or configures "
     "the learned scorer where its `learned` extra is not installed: one that stops weighing it "

@@ -110,7 +110,7 @@ def sync_detailed(
      The decision policy replayed over [`from`, `to`) of the stored history, one decision each
     `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
-    the run and its `Location` (`/replays/{id}`): it runs in the lab worker once the request
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
     running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
     overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
@@ -147,7 +147,7 @@ def sync(
      The decision policy replayed over [`from`, `to`) of the stored history, one decision each
     `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
-    the run and its `Location` (`/replays/{id}`): it runs in the lab worker once the request
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
     running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
     overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
@@ -179,7 +179,7 @@ async def asyncio_detailed(
      The decision policy replayed over [`from`, `to`) of the stored history, one decision each
     `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
-    the run and its `Location` (`/replays/{id}`): it runs in the lab worker once the request
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
     running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
     overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.
@@ -214,7 +214,7 @@ async def asyncio(
      The decision policy replayed over [`from`, `to`) of the stored history, one decision each
     `every` (`4h`, `24h`, `7d`, ...) for a portfolio of `top` members, beside the baselines, after
     `fee_bps` and `slippage_bps`, with `overrides` of its scoring and policy settings. 202 with
-    the run and its `Location` (`/replays/{id}`): it runs in the lab worker once the request
+    the run and its `Location` (`/replays/{id}`): it runs in the evidence worker once the request
     commits. 409 when the history is too short, or this key already has its most runs queued or
     running (`MYSYMBOLS_REPLAYS__MAX_PENDING_PER_KEY`); 409 `scorer-not-installed` when the
     overrides weigh the learned scorer and its `learned` extra is not installed. Role: trade.

@@ -127,10 +127,10 @@ def sync_detailed(
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
     history; ?dry_run=true only judges, as a background run
 
-     Applied: the replay runs in the lab worker while the request holds no database connection, then the
-    change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`, dry
-    or not, for a change that weighs or configures the learned scorer where its `learned` extra is not
-    installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
     Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
     stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
@@ -172,10 +172,10 @@ def sync(
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
     history; ?dry_run=true only judges, as a background run
 
-     Applied: the replay runs in the lab worker while the request holds no database connection, then the
-    change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`, dry
-    or not, for a change that weighs or configures the learned scorer where its `learned` extra is not
-    installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
     Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
     stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
@@ -212,10 +212,10 @@ async def asyncio_detailed(
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
     history; ?dry_run=true only judges, as a background run
 
-     Applied: the replay runs in the lab worker while the request holds no database connection, then the
-    change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`, dry
-    or not, for a change that weighs or configures the learned scorer where its `learned` extra is not
-    installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
     Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
     stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
@@ -255,10 +255,10 @@ async def asyncio(
     """Change component weights/parameters (active weights must sum to 1), judged by a replay of the stored
     history; ?dry_run=true only judges, as a background run
 
-     Applied: the replay runs in the lab worker while the request holds no database connection, then the
-    change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`, dry
-    or not, for a change that weighs or configures the learned scorer where its `learned` extra is not
-    installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
+     Applied: the replay runs in the evidence worker while the request holds no database connection, then
+    the change is recorded with it (409 if the algorithm changed meanwhile; 409 `scorer-not-installed`,
+    dry or not, for a change that weighs or configures the learned scorer where its `learned` extra is
+    not installed: one that stops weighing it passes). Dry run: a `what_if` replay run, 202 with its
     Location (`/replays/{id}`); with ?wait=, the judged proposal once the run ends in time. Too little
     stored history to judge: 200 at once, with `evidence_unavailable` saying why.
 
