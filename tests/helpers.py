@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.configuration.registry import SETTINGS
 from app.platform.core.clock import utcnow
+from app.platform.db.models import EventOutbox
 from app.platform.db.models.system_configuration import SystemConfiguration
+from app.platform.webhooks.dispatcher import WebhookDispatcher
 
 PROBLEM = "application/problem+json"
 RUN_ENDED = ("succeeded", "degraded", "failed", "aborted", "skipped", "cancelled")
@@ -83,3 +85,11 @@ async def run_ended(
         if run["status"] in RUN_ENDED or time.monotonic() > deadline:
             return run
         await asyncio.sleep(0.05)
+
+
+async def send_now(dispatcher: WebhookDispatcher, event: EventOutbox, url: str) -> None:
+    """Claim `event` as the dispatcher does when it follows the outbox, then send `url`'s
+    delivery as that URL's queue does, without either's background task."""
+    await dispatcher.claim([event])
+    queue = dispatcher.queues[url]
+    await queue.send([queue.queued.popleft()])

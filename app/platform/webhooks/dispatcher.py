@@ -29,7 +29,7 @@ from app.platform.db.repositories.deliveries import WebhookRepository
 from app.platform.db.repositories.outbox import EventRepository
 from app.platform.events.wakeup import EventSignal
 from app.platform.runtime.background import BackgroundTask
-from app.platform.webhooks.queue import ReceiverQueue, log_dropped, receiver_label
+from app.platform.webhooks.queue import ReceiverQueue, log_dropped
 from app.platform.webhooks.send import Delivery, WebhookSender
 
 logger = logging.getLogger(__name__)
@@ -216,30 +216,3 @@ class WebhookDispatcher:
             )
             queue.put(delivery)
         return len(taken)
-
-    async def deliver(self, event: EventOutbox, url: str) -> str:
-        """Claim, rate-limit and send one delivery now, outside the queues; its recorded status
-        ("taken" when another dispatcher has it)."""
-        now = utcnow()
-        async with self.sessionmaker() as session:
-            deliveries = WebhookRepository(session)
-            since = now - timedelta(seconds=self.environment.rate_window_s)
-            recent = await deliveries.sent_recently(url, event.kind, since)
-            delivery_id = await deliveries.claim(
-                event.id, url, event.kind, self.replica, now, self.claimant
-            )
-            if delivery_id is None:
-                await session.rollback()
-                return "taken"
-            delivery = delivery_of(event, delivery_id)
-            if recent >= self.environment.rate_limit and not delivery.critical:
-                reason = f"{recent} {event.kind} deliveries in {self.environment.rate_window_s:g}s"
-                await deliveries.drop(delivery_id, reason, now)
-                await session.commit()
-                log_dropped(delivery, receiver_label(url), reason)
-                return "rate_limited"
-            await session.commit()
-        queue = self.queues.get(url) or ReceiverQueue(
-            url, self.environment, self.sessionmaker, self.sender
-        )
-        return (await queue.send([delivery])).status

@@ -23,7 +23,7 @@ from app.platform.db.models import EventOutbox, WebhookDelivery
 from app.platform.events.wakeup import EventSignal
 from app.platform.webhooks.dispatcher import WebhookDispatcher
 from app.platform.webhooks.send import message_id
-from tests.helpers import store_setting
+from tests.helpers import send_now, store_setting
 from tests.integration.committed import BASE, TRADE, prepared
 from tests.kucoin_sim.app import KucoinSimulator
 
@@ -106,7 +106,7 @@ async def dispatch(database_url: str, receiver: Receiver, kind: str) -> WebhookD
         )
         async with aiohttp.ClientSession() as http:
             dispatcher = WebhookDispatcher(environment, sessions, http, EventSignal(), replica="t")
-            await dispatcher.deliver(event, receiver.url)
+            await send_now(dispatcher, event, receiver.url)
         async with sessions() as session:
             row = await session.scalar(
                 select(WebhookDelivery).where(WebhookDelivery.event_id == event.id)
