@@ -96,15 +96,11 @@ class Thresholds:
     cooldown_s: float = field(metadata=reads(ALERT_COOLDOWN_S))
 
 
-async def thresholds(session: AsyncSession) -> Thresholds:
-    return await read_typed(session, Thresholds)
-
-
 async def current_conditions(
     session: AsyncSession, gateway: KucoinGateway, now: datetime
 ) -> list[Condition]:
     config = await load_portfolio_config(session)
-    limits = await thresholds(session)
+    limits = await read_typed(session, Thresholds)
     rows = await PortfolioRepository(session).active()
     scores = await latest_scores(session, [r.symbol.id for r in rows])
     found: list[Condition] = []

@@ -37,14 +37,14 @@ class AlertLog:
     ) -> Alert:
         """Open an alert, or count a recurrence of the unresolved alert with this fingerprint;
         a resolved one that recurs within `reopen_within` is reopened instead of duplicated."""
-        existing = await self.session.scalar(
+        found = await self.session.scalar(
             select(Alert)
             .where(Alert.fingerprint == fingerprint, Alert.status != "resolved")
             .with_for_update()
         )
         now = utcnow()
-        if existing is None and reopen_within is not None:
-            recent = await self.session.scalar(
+        if found is None and reopen_within is not None:
+            found = await self.session.scalar(
                 select(Alert)
                 .where(
                     Alert.fingerprint == fingerprint,
@@ -55,21 +55,17 @@ class AlertLog:
                 .limit(1)
                 .with_for_update()
             )
-            if recent is not None:
-                recent.status, recent.resolved_at = "open", None
-                recent.occurrences += 1
-                recent.last_seen_at, recent.message = now, message
-                recent.details = details or {}
-                await self.session.flush()
-                await self._announce(recent)  # it is news again
-                return recent
-        if existing is not None:
-            existing.occurrences += 1
-            existing.last_seen_at = now
-            existing.message = message
-            existing.details = details or {}
+        if found is not None:
+            reopened = found.status == "resolved"
+            if reopened:
+                found.status, found.resolved_at = "open", None
+            found.occurrences += 1
+            found.last_seen_at, found.message = now, message
+            found.details = details or {}
             await self.session.flush()
-            return existing
+            if reopened:
+                await self._announce(found)  # it is news again
+            return found
         alert = Alert(
             kind=kind,
             severity=severity,

@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request
 
 from app.alerts.conditions import ALERT_KINDS
 from app.alerts.schemas import AlertCheckRead, AlertRead
-from app.alerts.service import AlertService, alert_service
+from app.alerts.service import AlertService
 from app.platform.http.auth import ReaderDep, TraderDep
 from app.platform.http.resource import resource_router
 from app.platform.http.response_cache import CachedRead
@@ -22,7 +22,7 @@ AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
 
 async def get_alert_service(request: Request, session: SessionDep) -> AlertService:
     """The request's alert service, in the request's one transaction."""
-    return alert_service(session, app_state(request).gateway)
+    return AlertService(session, app_state(request).gateway)
 
 
 AlertServiceDep = Annotated[AlertService, Depends(get_alert_service)]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts.conditions import PORTFOLIO_ALERT_KINDS, current_conditions, thresholds
+from app.alerts.conditions import PORTFOLIO_ALERT_KINDS, Thresholds, current_conditions
 from app.alerts.log import AlertLog
 from app.alerts.models import Alert
 from app.alerts.repository import AlertRepository
@@ -15,6 +15,7 @@ from app.alerts.schemas import AlertCheckRead, AlertRead
 from app.kucoin.gateway import KucoinGateway
 from app.platform.core.clock import utcnow
 from app.platform.core.errors import ConflictError, NotFoundError
+from app.platform.settings_store.reader import read_typed
 from app.portfolio.repository import PortfolioRepository
 
 
@@ -31,7 +32,7 @@ class AlertService:
         """One pass over every alert kind, in the caller's transaction: the fingerprints raised
         (opened or reopened) now, still true (occurrences counted) and resolved."""
         now = utcnow()
-        cooldown = timedelta(seconds=(await thresholds(self.session)).cooldown_s)
+        cooldown = timedelta(seconds=(await read_typed(self.session, Thresholds)).cooldown_s)
         conditions = await current_conditions(self.session, self.gateway, now)
         current = {c.fingerprint for c in conditions}
         raised: list[str] = []
@@ -88,8 +89,3 @@ class AlertService:
             return True
         row = await repository.symbol_by_name(alert.symbol)
         return row is not None and row.status == "Open" and row.delisted_at is None
-
-
-def alert_service(session: AsyncSession, gateway: KucoinGateway) -> AlertService:
-    """The alert service of one transaction: for the router's dependency and the job."""
-    return AlertService(session, gateway)

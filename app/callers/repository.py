@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TypedDict
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.callers.models import ApiKey, IdempotencyKey
+from app.platform.db.inserts import insert_unless_taken
 
 
 class ApiKeyRepository:
@@ -59,15 +59,7 @@ class IdempotencyRepository:
 
     async def try_claim(self, row: ClaimRow) -> int | None:
         """Insert an in-progress claim; None when (key, principal, method, path) exists."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(IdempotencyKey)
-            .values(**row)
-            .on_conflict_do_nothing()
-            .returning(IdempotencyKey.id)
-        )
-        claimed: int | None = await self.session.scalar(statement)  # None: taken already
-        return claimed
+        return await insert_unless_taken(self.session, IdempotencyKey, **row)
 
     async def find(self, key: str, principal: str, method: str, path: str) -> IdempotencyKey | None:
         return await self.session.scalar(

@@ -27,7 +27,6 @@ M = TypeVar("M", bound=BaseModel)
 
 KLINE_ROW_LIMIT = 500
 GRANULARITIES_MIN = (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080)
-DEPTHS = (20, 100)
 
 # Public-pool request weights (KuCoin SDK `api_market.py`).
 WEIGHTS = {
@@ -101,13 +100,6 @@ class KucoinFuturesClient(KucoinTransport):
         params = {"symbol": symbol, "from": start_ms, "to": end_ms}
         rows = await self.get(path, params, weight=WEIGHTS["funding_history"])
         return sorted(_parse_list(FundingHistoryRow, rows, path), key=lambda r: r.timepoint)
-
-    async def get_order_book(self, symbol: str, depth: int = 20) -> OrderBook:
-        if depth not in DEPTHS:
-            raise ValueError("KuCoin serves depth 20 or 100 only")
-        path = f"/api/v1/level2/depth{depth}"
-        data = await self.get(path, {"symbol": symbol}, weight=WEIGHTS["depth"])
-        return _parse(OrderBook, data, path)
 
     async def get_book_top(self, symbol: str, levels: int) -> OrderBook:
         """The best `levels` per side, read from the full book (`level2/snapshot`): KuCoin

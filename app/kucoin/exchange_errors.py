@@ -11,7 +11,6 @@ class ExchangeError(AppError):
     """KuCoin could not give us what we asked for."""
 
     status, slug, title = 502, "exchange-error", "Exchange error"
-    retryable = False
 
     def __init__(self, detail: str, *, endpoint: str | None = None, code: str | None = None):
         extra = {k: v for k, v in (("endpoint", endpoint), ("exchange_code", code)) if v}
@@ -24,7 +23,6 @@ class RateLimited(ExchangeError):
     """HTTP 429 / `429000`: nothing may be sent to that pool before `reset_at`."""
 
     status, slug, title = 503, "exchange-rate-limited", "Exchange rate limit reached"
-    retryable = True
 
     def __init__(self, detail: str, *, reset_at: datetime, endpoint: str | None = None) -> None:
         super().__init__(detail, endpoint=endpoint, code="429000")
@@ -35,14 +33,12 @@ class Unavailable(ExchangeError):
     """5xx, timeouts, connection failures, maintenance: worth retrying later."""
 
     status, slug, title = 503, "exchange-unavailable", "Exchange unavailable"
-    retryable = True
 
 
 class CircuitOpen(Unavailable):
     """Calls are short-circuited after repeated failures until the breaker's probe succeeds."""
 
     slug, title = "exchange-circuit-open", "Exchange calls suspended"
-    retryable = False
 
 
 class BadResponse(ExchangeError):

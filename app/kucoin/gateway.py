@@ -169,11 +169,6 @@ class KucoinGateway:
             logger.warning("%s: %d impossible candle(s) left out", symbol, len(bars) - len(kept))
         return kept
 
-    async def get_order_book(self, symbol: str, depth: int = 20) -> OrderBookView:
-        info = self.converter.resolve(symbol)
-        book = await self.client.get_order_book(info.kucoin, depth)
-        return OrderBookView(info.canonical, book.bids, book.asks, book.at)
-
     async def get_book_top(self, symbol: str, levels: int) -> OrderBookView:
         """The best `levels` per side at the lowest weight (the full book, truncated)."""
         info = self.converter.resolve(symbol)

@@ -62,30 +62,21 @@ class RetentionRepository:
             query = query.where(SymbolScore.component != COMPOSITE)
         return (await self.session.scalars(query.order_by(SymbolScore.id).limit(limit))).all()
 
-    async def delete_scores(self, ids: Sequence[int]) -> int:
-        return await self._delete(SymbolScore, SymbolScore.id, ids)
-
     async def drop_inputs(self, run_id: int) -> None:
         await self.session.execute(
             update(ScoringRun).where(ScoringRun.id == run_id).values(inputs=null())
         )
-
-    async def delete_run(self, run_id: int) -> int:
-        return await self._delete(ScoringRun, ScoringRun.id, [run_id])
 
     async def old_event_ids(self, before: datetime, limit: int) -> Sequence[int]:
         return await self._first_ids(EventOutbox.id, limit, EventOutbox.created_at < before)
 
     async def delete_events(self, ids: Sequence[int]) -> tuple[int, int]:
         """The events and, first, their deliveries (which reference them): how many of each."""
-        deliveries = await self._delete(WebhookDelivery, WebhookDelivery.event_id, ids)
-        return await self._delete(EventOutbox, EventOutbox.id, ids), deliveries
+        deliveries = await self.delete(WebhookDelivery, WebhookDelivery.event_id, ids)
+        return await self.delete(EventOutbox, EventOutbox.id, ids), deliveries
 
     async def old_delivery_ids(self, before: datetime, limit: int) -> Sequence[int]:
         return await self._first_ids(WebhookDelivery.id, limit, WebhookDelivery.created_at < before)
-
-    async def delete_deliveries(self, ids: Sequence[int]) -> int:
-        return await self._delete(WebhookDelivery, WebhookDelivery.id, ids)
 
     async def old_job_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
         """Finished runs that ended before `before`, but never a job's newest run (`/status`
@@ -99,16 +90,10 @@ class RetentionRepository:
             JobRun.id.not_in(newest),
         )
 
-    async def delete_job_runs(self, ids: Sequence[int]) -> int:
-        return await self._delete(JobRun, JobRun.id, ids)
-
     async def expired_idempotency_key_ids(self, now: datetime, limit: int) -> Sequence[int]:
         """Keys at or past their `expires_at`: no longer replayed (a retry with one runs afresh,
         see `IdempotencyGuard`), and each holds a whole response body."""
         return await self._first_ids(IdempotencyKey.id, limit, IdempotencyKey.expires_at <= now)
-
-    async def delete_idempotency_keys(self, ids: Sequence[int]) -> int:
-        return await self._delete(IdempotencyKey, IdempotencyKey.id, ids)
 
     async def old_signal_ids(
         self, before: datetime, unmeasured_before: datetime, limit: int
@@ -128,10 +113,6 @@ class RetentionRepository:
             Signal.created_at < before,
             measured_or_given_up,
         )
-
-    async def delete_signals(self, ids: Sequence[int]) -> int:
-        """Signals with their votes and consensus (columns of theirs: no row references one)."""
-        return await self._delete(Signal, Signal.id, ids)
 
     async def old_replay_run_ids(self, before: datetime, limit: int) -> Sequence[int]:
         """Ended replay runs that ended before `before`, but never the newest succeeded run of
@@ -156,18 +137,11 @@ class RetentionRepository:
             ReplayRun.id.not_in(newest_calibrations),
         )
 
-    async def delete_replay_runs(self, ids: Sequence[int]) -> int:
-        """Replay runs with their reports (a column of theirs: no row references one)."""
-        return await self._delete(ReplayRun, ReplayRun.id, ids)
-
     async def old_alert_ids(self, before: datetime, limit: int) -> Sequence[int]:
         """Alerts resolved before `before` (an open or acknowledged one is never old)."""
         return await self._first_ids(
             Alert.id, limit, Alert.status == "resolved", Alert.resolved_at < before
         )
-
-    async def delete_alerts(self, ids: Sequence[int]) -> int:
-        return await self._delete(Alert, Alert.id, ids)
 
     async def _first_ids(
         self, column: InstrumentedAttribute[int], limit: int, *conditions: ColumnElement[bool]
@@ -176,7 +150,9 @@ class RetentionRepository:
         query = select(column).where(*conditions).order_by(column).limit(limit)
         return (await self.session.scalars(query)).all()
 
-    async def _delete(self, model: type, column: object, ids: Sequence[int]) -> int:
+    async def delete(self, model: type, column: object, ids: Sequence[int]) -> int:
+        """The rows of `model` whose `column` holds one of `ids`: how many. (A signal's votes
+        and consensus, a replay run's report, are columns of theirs: no row references one.)"""
         if not ids:
             return 0
         result = await self.session.execute(

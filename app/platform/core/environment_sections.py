@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import NoDecode
 
 from app.platform.core.webhook_secret import SHAPE, WEBHOOK_SECRET_ENV, webhook_key
@@ -92,16 +92,20 @@ def comma_separated(value: object) -> object:
     return value
 
 
+CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(comma_separated)]
+"""A list of strings, given in the environment as `a,b,c`."""
+
+
 class WebhookEnvironment(BaseModel):
     # A refused secret must not reach the log in the validation error that stops the service.
     model_config = ConfigDict(hide_input_in_errors=True)
 
-    urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    urls: CommaSeparated = Field(default_factory=list)
     """Receivers of alerts and portfolio changes (comma-separated in the environment)."""
     secret: SecretStr = SecretStr("")
     """Signs every delivery (Standard Webhooks, `whsec_<base64>`, a key of at least 32 bytes);
     required when `urls` are set."""
-    kinds: Annotated[list[str], NoDecode] = Field(
+    kinds: CommaSeparated = Field(
         default_factory=lambda: [
             "alert",
             "portfolio_changed",
@@ -138,11 +142,6 @@ class WebhookEnvironment(BaseModel):
     """Accept http:// receivers (https:// only otherwise)."""
     allow_private_addresses: bool = False
     """Accept receivers given as private or loopback IP literals (link-local never)."""
-
-    @field_validator("urls", "kinds", mode="before")
-    @classmethod
-    def split(cls, value: object) -> object:
-        return comma_separated(value)
 
     @model_validator(mode="after")
     def signed_when_sent(self) -> Self:
@@ -186,16 +185,11 @@ class AuthEnvironment(BaseModel):
 
 
 class CorsEnvironment(BaseModel):
-    origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    origins: CommaSeparated = Field(default_factory=list)
     """Browser origins (`https://desk.example.com`) allowed to call the API from their pages;
     none by default (comma-separated in the environment; `*` allows any, without credentials)."""
     max_age_s: int = Field(default=600, ge=0)
     """How long a browser may keep a preflight answer."""
-
-    @field_validator("origins", mode="before")
-    @classmethod
-    def split(cls, value: object) -> object:
-        return comma_separated(value)
 
 
 class DatabaseEnvironment(BaseModel):

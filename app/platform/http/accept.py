@@ -18,20 +18,9 @@ _TOKEN = r"[!#$%&'*+.^_`|~0-9a-z-]+"
 _MEDIA_RANGE = re.compile(f"{_TOKEN}/{_TOKEN}")  # `type/subtype`, `type/*` or `*/*`
 
 
-def prefers_csv(accept_lines: Iterable[str]) -> bool:
-    """Whether `Accept` (its field lines read as one list) prefers text/csv to application/json:
-    JSON on a tie, or when neither is named."""
-    return prefers(accept_lines, CSV)
-
-
-def prefers_html(accept_lines: Iterable[str]) -> bool:
-    """Whether `Accept` prefers text/html to application/json (as a browser's does): JSON on a
-    tie, or when neither is named."""
-    return prefers(accept_lines, HTML)
-
-
 def prefers(accept_lines: Iterable[str], other: str) -> bool:
-    """Whether `Accept` prefers `other` to application/json; JSON on a tie."""
+    """Whether `Accept` (its field lines read as one list) prefers `other` (text/csv; text/html,
+    as a browser's does) to application/json: JSON on a tie, or when neither is named."""
     return negotiate(accept_lines, (JSON, other)) == other
 
 

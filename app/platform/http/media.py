@@ -8,13 +8,7 @@ from typing import Any, Protocol
 from fastapi import Request, Response
 from pydantic import BaseModel
 
-from app.platform.http.accept import CSV, JSON, prefers_csv
-
-
-def wants_csv(request: Request) -> bool:
-    """Whether the request's `Accept` prefers text/csv to application/json."""
-    return prefers_csv(request.headers.getlist("accept"))
-
+from app.platform.http.accept import CSV, JSON, prefers
 
 VARY_ACCEPT = {"Vary": "Accept"}  # a shared cache on the way keeps the two media types apart
 
@@ -29,7 +23,7 @@ class Tabular(Protocol):
 
 def timeline_response(request: Request, timeline: Tabular) -> Response:
     """The timeline as JSON, or as CSV (a header line, then the same rows in the same order)."""
-    if wants_csv(request):
+    if prefers(request.headers.getlist("accept"), CSV):
         return Response(timeline.csv(), media_type="text/csv; charset=utf-8", headers=VARY_ACCEPT)
     return Response(timeline.json(), media_type=JSON, headers=VARY_ACCEPT)
 

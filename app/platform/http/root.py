@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.platform.core.paths import API_PREFIX, READINESS
-from app.platform.http.accept import prefers_html
+from app.platform.http.accept import HTML, prefers
 from app.platform.http.docs_ui import DOCS, NOSNIFF, OPENAPI, REDOC
 
 ROOT = "/"
@@ -83,7 +83,7 @@ def install_root(app: FastAPI, *, dashboard: str | None) -> None:
     @app.get(ROOT, include_in_schema=False)
     async def service_root(request: Request) -> Response:
         headers = {"Link": header, "Vary": "Accept", **NOSNIFF}
-        if prefers_html(request.headers.getlist("accept")):
+        if prefers(request.headers.getlist("accept"), HTML):
             return HTMLResponse(page, headers={**headers, "Content-Security-Policy": PAGE_POLICY})
         return JSONResponse(document, headers=headers)
 

@@ -64,7 +64,7 @@ def test_recorded_error_maps_to_its_typed_error(
         interpret(client, status, kucoin_fixture(fixture))
     assert type(caught.value) is error
     assert caught.value.code == code
-    assert not caught.value.retryable
+    assert not isinstance(caught.value, (Unavailable, RateLimited))  # the ones retried
 
 
 def test_success_code_with_http_200_returns_data(client: KucoinFuturesClient) -> None:

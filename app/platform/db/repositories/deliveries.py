@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.platform.db.inserts import insert_unless_taken
 from app.platform.db.models import EventOutbox, WebhookDelivery
 
 SENDING = WebhookDelivery.status == "sending"
@@ -31,25 +32,19 @@ class WebhookRepository:
         claimant: str | None = None,
     ) -> int | None:
         """The new row's id, or None when another dispatcher has claimed (event, url)."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(WebhookDelivery)
-            .values(
-                event_id=event_id,
-                url=url,
-                kind=kind,
-                status="sending",
-                attempts=0,
-                replica=replica,
-                created_at=now,
-                claimant=claimant,
-                heartbeat_at=now,
-            )
-            .on_conflict_do_nothing()
-            .returning(WebhookDelivery.id)
+        return await insert_unless_taken(
+            self.session,
+            WebhookDelivery,
+            event_id=event_id,
+            url=url,
+            kind=kind,
+            status="sending",
+            attempts=0,
+            replica=replica,
+            created_at=now,
+            claimant=claimant,
+            heartbeat_at=now,
         )
-        claimed: int | None = await self.session.scalar(statement)  # None: taken already
-        return claimed
 
     async def sent_recently(self, url: str, kind: str, since: datetime) -> int:
         """Deliveries of `kind` to `url` attempted since `since` (rate-limited ones excluded)."""
@@ -106,21 +101,19 @@ class WebhookRepository:
 
     async def heartbeat(self, claimant: str, now: datetime) -> int:
         """Say `claimant` still holds its `sending` rows; how many it holds."""
-        result = await self.session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.claimant == claimant, SENDING)
-            .values(heartbeat_at=now)
-            .returning(WebhookDelivery.id)
-        )
-        return len(result.all())
+        return await self._update_held(claimant, heartbeat_at=now)
 
     async def hand_back(self, claimant: str, now: datetime) -> int:
         """Release `claimant`'s `sending` rows for any live peer to re-claim at once (no
         claimant, a heartbeat: handed back, not abandoned); how many."""
+        return await self._update_held(claimant, claimant=None, heartbeat_at=now)
+
+    async def _update_held(self, holder: str, **values: Any) -> int:
+        """Set `values` on the `sending` rows `holder` claimed; how many."""
         result = await self.session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.claimant == claimant, SENDING)
-            .values(claimant=None, heartbeat_at=now)
+            .where(WebhookDelivery.claimant == holder, SENDING)
+            .values(**values)
             .returning(WebhookDelivery.id)
         )
         return len(result.all())

@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.platform.core.errors import RUN_ABANDONED
+from app.platform.db.inserts import insert_unless_taken
 from app.platform.db.models import JobRun
 
 RUNNING = "running"
@@ -37,29 +37,23 @@ class JobRepository:
     ) -> int | None:
         """Insert a run of `job` (for `tick`, if scheduled); None when (job, tick) is already
         recorded or, for a running row, when a run of `job` is running anywhere."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         finished = None if status == RUNNING else now
-        statement = (
-            dialect.insert(JobRun)
-            .values(
-                job=job,
-                scheduled_tick=tick,
-                replica=replica,
-                requested_by=requested_by,
-                status=status,
-                progress=0.0,
-                started_at=now,
-                heartbeat_at=now,
-                finished_at=finished,
-                duration_ms=None if finished is None else 0.0,
-                result={},
-                error=error,
-            )
-            .on_conflict_do_nothing()
-            .returning(JobRun.id)
+        return await insert_unless_taken(
+            self.session,
+            JobRun,
+            job=job,
+            scheduled_tick=tick,
+            replica=replica,
+            requested_by=requested_by,
+            status=status,
+            progress=0.0,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=finished,
+            duration_ms=None if finished is None else 0.0,
+            result={},
+            error=error,
         )
-        claimed: int | None = await self.session.scalar(statement)  # None: taken already
-        return claimed
 
     async def get(self, run_id: int) -> JobRun | None:
         return await self.session.get(JobRun, run_id, populate_existing=True)

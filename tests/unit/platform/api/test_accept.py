@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.platform.http.accept import CSV, EVENT_STREAM, JSON, negotiate, prefers_csv, prefers_html
+from app.platform.http.accept import CSV, EVENT_STREAM, HTML, JSON, negotiate, prefers
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROMIUM = (
@@ -29,13 +29,13 @@ CHROMIUM = (
     ],
 )
 def test_html_is_preferred_only_when_named_above_json(lines: list[str], html: bool) -> None:
-    assert prefers_html(lines) is html
+    assert prefers(lines, HTML) is html
 
 
 def test_csv_and_html_are_each_weighed_against_json_alone() -> None:
-    assert prefers_csv(["text/csv, application/json;q=0.9"]) is True
-    assert prefers_html(["text/csv, application/json;q=0.9"]) is False
-    assert prefers_csv([FIREFOX]) is False
+    assert prefers(["text/csv, application/json;q=0.9"], CSV) is True
+    assert prefers(["text/csv, application/json;q=0.9"], HTML) is False
+    assert prefers([FIREFOX], CSV) is False
 
 
 @pytest.mark.parametrize(
