@@ -72,8 +72,8 @@ class RetentionRepository:
 
     async def delete_events(self, ids: Sequence[int]) -> tuple[int, int]:
         """The events and, first, their deliveries (which reference them): how many of each."""
-        deliveries = await self.delete(WebhookDelivery, WebhookDelivery.event_id, ids)
-        return await self.delete(EventOutbox, EventOutbox.id, ids), deliveries
+        deliveries = await self.delete(WebhookDelivery.event_id, ids)
+        return await self.delete(EventOutbox.id, ids), deliveries
 
     async def old_delivery_ids(self, before: datetime, limit: int) -> Sequence[int]:
         return await self._first_ids(WebhookDelivery.id, limit, WebhookDelivery.created_at < before)
@@ -150,13 +150,14 @@ class RetentionRepository:
         query = select(column).where(*conditions).order_by(column).limit(limit)
         return (await self.session.scalars(query)).all()
 
-    async def delete(self, model: type, column: object, ids: Sequence[int]) -> int:
-        """The rows of `model` whose `column` holds one of `ids`: how many. (A signal's votes
-        and consensus, a replay run's report, are columns of theirs: no row references one.)"""
+    async def delete(self, column: InstrumentedAttribute[int], ids: Sequence[int]) -> int:
+        """The rows of `column`'s table whose `column` holds one of `ids`: how many. (A signal's
+        votes and consensus, a replay run's report, are columns of theirs: no row references
+        one.)"""
         if not ids:
             return 0
         result = await self.session.execute(
-            delete(model).where(column.in_(ids)),  # type: ignore[attr-defined]
+            delete(column.class_).where(column.in_(ids)),
             execution_options={"synchronize_session": False},
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -229,7 +229,7 @@ class RetentionService:
                 report.composite_scores_deleted += await self._delete_scores(
                     run_id, components_only=False
                 )
-                report.runs_deleted += await self.rows.delete(ScoringRun, ScoringRun.id, [run_id])
+                report.runs_deleted += await self.rows.delete(ScoringRun.id, [run_id])
                 await self.end_batch()
                 checkpoint(0.4)
 
@@ -239,7 +239,7 @@ class RetentionService:
         while ids := await self.rows.score_row_ids(
             run_id, self.batch, components_only=components_only
         ):
-            deleted += await self.rows.delete(SymbolScore, SymbolScore.id, ids)
+            deleted += await self.rows.delete(SymbolScore.id, ids)
             if len(ids) < self.batch:
                 break
             await self.end_batch()
@@ -247,9 +247,7 @@ class RetentionService:
 
     async def _delete_events(self, before: datetime, report: RetentionReport) -> None:
         async for ids in self._batches(lambda: self.rows.old_delivery_ids(before, self.batch)):
-            report.webhook_deliveries_deleted += await self.rows.delete(
-                WebhookDelivery, WebhookDelivery.id, ids
-            )
+            report.webhook_deliveries_deleted += await self.rows.delete(WebhookDelivery.id, ids)
         async for ids in self._batches(lambda: self.rows.old_event_ids(before, self.batch)):
             events, deliveries = await self.rows.delete_events(ids)
             report.events_deleted += events
@@ -257,31 +255,29 @@ class RetentionService:
 
     async def _delete_job_runs(self, before: datetime, report: RetentionReport) -> None:
         async for ids in self._batches(lambda: self.rows.old_job_run_ids(before, self.batch)):
-            report.job_runs_deleted += await self.rows.delete(JobRun, JobRun.id, ids)
+            report.job_runs_deleted += await self.rows.delete(JobRun.id, ids)
 
     async def _delete_idempotency_keys(self, now: datetime, report: RetentionReport) -> None:
         async for ids in self._batches(
             lambda: self.rows.expired_idempotency_key_ids(now, self.batch)
         ):
-            report.idempotency_keys_deleted += await self.rows.delete(
-                IdempotencyKey, IdempotencyKey.id, ids
-            )
+            report.idempotency_keys_deleted += await self.rows.delete(IdempotencyKey.id, ids)
 
     async def _delete_signals(self, before: datetime, report: RetentionReport) -> None:
         unmeasured_before = before - LONGEST_HORIZON
         async for ids in self._batches(
             lambda: self.rows.old_signal_ids(before, unmeasured_before, self.batch)
         ):
-            report.signals_deleted += await self.rows.delete(Signal, Signal.id, ids)
+            report.signals_deleted += await self.rows.delete(Signal.id, ids)
 
     async def _delete_replay_runs(self, before: datetime, report: RetentionReport) -> None:
         batch = min(self.batch, REPLAY_RUNS_PER_BATCH)
         async for ids in self._batches(lambda: self.rows.old_replay_run_ids(before, batch)):
-            report.replay_runs_deleted += await self.rows.delete(ReplayRun, ReplayRun.id, ids)
+            report.replay_runs_deleted += await self.rows.delete(ReplayRun.id, ids)
 
     async def _delete_alerts(self, before: datetime, report: RetentionReport) -> None:
         async for ids in self._batches(lambda: self.rows.old_alert_ids(before, self.batch)):
-            report.alerts_deleted += await self.rows.delete(Alert, Alert.id, ids)
+            report.alerts_deleted += await self.rows.delete(Alert.id, ids)
 
     async def _batches(
         self, find: Callable[[], Awaitable[Sequence[int]]]
