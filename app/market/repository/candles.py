@@ -8,7 +8,6 @@ from typing import Any, TypedDict
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
@@ -18,6 +17,7 @@ from app.market.models import (
 )
 from app.market.repository.conditions import unindexed
 from app.market.repository.sources import MarketDataSourceRepository
+from app.platform.db.inserts import dialect_insert
 from app.platform.db.repositories.streaming import numeric_slices
 from app.platform.db.sqlite_writer import write_connection
 from app.platform.db.types import epoch_ms
@@ -226,8 +226,7 @@ class CandleRepository:
         return (await self.session.scalars(query)).all()
 
     def _insert_ignoring_duplicates(self, model: FromClause | type[Any]) -> Any:
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        return dialect.insert(model).on_conflict_do_nothing()
+        return dialect_insert(self.session, model).on_conflict_do_nothing()
 
     async def fetched_since(
         self, granularity_min: int, start: datetime, end: datetime, since: datetime

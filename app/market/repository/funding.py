@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import NotRequired, TypedDict
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.models import (
@@ -15,6 +14,7 @@ from app.market.models import (
     FundingSettlement,
 )
 from app.market.repository.conditions import unindexed
+from app.platform.db.inserts import dialect_insert
 from app.platform.db.repositories.streaming import in_slices
 
 
@@ -37,9 +37,8 @@ class FundingRepository:
         """Insert settlements, ignoring (symbol, time) already stored; how many were new."""
         if not rows:
             return 0
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         statement = (
-            dialect.insert(FundingSettlement)
+            dialect_insert(self.session, FundingSettlement)
             .on_conflict_do_nothing()
             .returning(FundingSettlement.symbol_id)
         )
@@ -87,8 +86,7 @@ class FundingRepository:
     async def mark_checked(self, symbol_ids: Sequence[int], until: datetime) -> None:
         if not symbol_ids:
             return
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(FundingChecked).values(
+        statement = dialect_insert(self.session, FundingChecked).values(
             [{"symbol_id": i, "checked_until": until} for i in symbol_ids]
         )
         await self.session.execute(

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import case, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.market.contracts.data_source import KINDS, Provenance
@@ -14,6 +13,7 @@ from app.market.models import (
     MarketDataSource,
 )
 from app.platform.core.clock import utcnow
+from app.platform.db.inserts import dialect_insert
 
 
 class MarketDataSourceRepository:
@@ -33,9 +33,8 @@ class MarketDataSourceRepository:
             return
         if source not in KINDS:
             raise ValueError(f"unknown market data source {source!r}: one of {KINDS}")
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
         table = MarketDataSource.__table__
-        statement = dialect.insert(MarketDataSource).values(
+        statement = dialect_insert(self.session, MarketDataSource).values(
             source=source,
             first_open_time=min(open_times),
             last_open_time=max(open_times),
