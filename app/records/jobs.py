@@ -4,6 +4,7 @@ ahead when the scheduler starts."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from app.records.as_run_update import AsRunService
 from app.records.forward_service import forward_service
 from app.records.repository.one_row import LostRace
 from app.records.settings import AS_RUN_RECORD_INTERVAL_S, FORWARD_RECORD_INTERVAL_S
+from app.scoring.scorers import indicators
 
 
 async def track_record(session: AsyncSession, state: object) -> dict[str, Any]:
@@ -38,7 +40,10 @@ async def forward_record(session: AsyncSession, state: PortfolioState) -> dict[s
 
 async def warm_forward(session: AsyncSession, state: PortfolioState) -> None:
     """The forward record's window read now rather than by its first hourly update
-    (`ForwardService.warm`; an update that comes meanwhile waits for this read)."""
+    (`ForwardService.warm`; an update that comes meanwhile waits for this read), and TA-Lib,
+    which its books score with, imported (off the event loop's thread): the service holds
+    from its start what it holds after its first marked hour."""
+    await asyncio.to_thread(indicators.load)
     await forward_service(session, state).warm()
 
 

@@ -2,7 +2,8 @@
 
 Reading a month of 400 contracts' candles takes seconds; an hour later the window differs by one
 hour. So the last window stays in memory (per database), and the next hour's is that one shifted
-by a column, with only the newest hour's rows read, once two counts show that nothing was
+by a column (grown by one while the stored history starts inside it), with only the newest
+hour's rows read, once two counts show that nothing was
 stored behind it since: stored candles and settlements are never changed (closed candles only,
 each inserted once), so a backfill (a contract newly shortlisted gets its history) shows as rows
 fetched since the last read inside the kept range. Anything else (a backfill, a contract joining
@@ -152,34 +153,36 @@ def _ids_of(history: MarketHistory, names: dict[int, str]) -> list[int]:
 def _shifted(
     history: MarketHistory, ids: list[int], new_bars: np.ndarray, start_ms: int, end_ms: int
 ) -> MarketHistory | None:
-    """`history` one hour later: its first column dropped, `new_bars` (all opening at `end_ms`)
-    as the last; None where that is not the grid `load_db_history` would build (a contract
-    joins or leaves the window, the grid would start later, a bar is elsewhere)."""
+    """`history` one hour later: its first column dropped (unless the stored history starts
+    inside the window, which then grows by the hour), `new_bars` (all opening at `end_ms`) as
+    the last; None where that is not the grid `load_db_history` would build (a contract joins
+    or leaves the window, the grid would start later, a bar is elsewhere)."""
     grid = history.grid_ms
-    if grid[0] != start_ms - HOUR_MS or grid[-1] != end_ms - HOUR_MS:
+    if grid[-1] != end_ms - HOUR_MS:
         return None
+    drops = int(grid[0] == start_ms - HOUR_MS)  # else the grid starts at or after start_ms
     if not new_bars.shape[0] or not (new_bars[:, 1] == end_ms).all():
         return None
     row_of = {symbol_id: row for row, symbol_id in enumerate(ids)}
     if any(int(i) not in row_of for i in new_bars[:, 0]):
         return None  # a contract new to the window
     rows = [row_of[int(i)] for i in new_bars[:, 0]]
-    still = np.isfinite(history.close[:, 1:]).any(axis=1)  # the kept rows with a bar left
+    still = np.isfinite(history.close[:, drops:]).any(axis=1)  # the kept rows with a bar left
     still[rows] = True
-    first_column = np.isfinite(history.close[:, 1]).any() if grid.size > 1 else False
+    first_column = np.isfinite(history.close[:, drops]).any() if grid.size > drops else False
     if not still.all() or not first_column:
         return None
     arrays = []
     for k, name in enumerate(FIELDS):
-        old = getattr(history, name)
-        values = np.full(old.shape, np.nan)
-        values[:, :-1] = old[:, 1:]
+        old = getattr(history, name)[:, drops:]
+        values = np.full((old.shape[0], old.shape[1] + 1), np.nan)
+        values[:, :-1] = old
         values[rows, -1] = new_bars[:, 2 + k]
         arrays.append(values)
     opens, highs, lows, closes, volumes = arrays
     return MarketHistory(
         history.symbols,
-        grid + HOUR_MS,
+        np.append(grid[drops:], end_ms),
         opens,
         highs,
         lows,

@@ -124,7 +124,7 @@ async def main() -> None:
                 f"{len(CHALLENGERS)} challengers + as-run + 5 baselines, filled in "
                 f"{time.perf_counter() - started:.1f} s"
             )
-            with service_heap():  # the collector as the service runs it
+            async with service_heap():  # the collector as the service runs it
                 await measure(url, inception, args.hours, args.cold)
         finally:
             if not args.sqlite:

@@ -181,7 +181,7 @@ async def main() -> None:
                 f"{backend}: {args.symbols} contracts x {DAYS} days, {MEMBERS} members, "
                 f"filled in {time.perf_counter() - started:.1f} s"
             )
-            with service_heap():  # the collector as the service runs it
+            async with service_heap():  # the collector as the service runs it
                 await measure(url, inception, args.hours)
         finally:
             if not args.sqlite:

@@ -31,11 +31,18 @@ def _unwrapped(function: Any) -> Any:
 @functools.cache
 def _talib() -> ModuleType:
     """TA-Lib, imported at first use: the service's process imports this module (the runtime
-    settings name the indicators' windows) but computes in its workers, which import TA-Lib at
-    their first indicator (app.platform.runtime.offload); some 5 MB the service does not hold."""
+    settings name the indicators' windows) and scores in its workers, which import TA-Lib at
+    their first indicator (app.platform.runtime.offload); the service's own process scores only
+    the forward record's books, and imports it where its scheduler starts (`load`): some 5 MB
+    that a replica without a scheduler does not hold."""
     import talib
 
     return talib
+
+
+def load() -> None:
+    """Import TA-Lib now, not at the first indicator (a second where pandas is installed)."""
+    _talib()
 
 
 @functools.cache

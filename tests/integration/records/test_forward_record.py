@@ -31,6 +31,7 @@ from app.market.contracts import trading_sessions
 from app.market.contracts.categories import UNKNOWN
 from app.market.models import Candle, FundingSettlement
 from app.market.prices import PriceCache
+from app.market.repository.candles import CandleRepository
 from app.platform.core.environment import Environment
 from app.platform.core.units import HOUR_MS
 from app.platform.db.engine import create_engine, create_sessionmaker
@@ -337,6 +338,33 @@ class TestKeptWindow:
             kept = await window_history(session, following - span, following)
             assert "LATEUSDT" in kept.symbols
             assert_same_history(kept, await load_db_history(session, following - span, following))
+
+    @pytest.mark.parametrize("days", [4, 60], ids=["inside the history", "longer than it"])
+    async def test_each_later_hour_reads_only_that_hour(
+        self, stored: Stored, days: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A window longer than the 35 days stored starts at the first stored hour and grows
+        by the hour: read in full each hour, it took a second of 400 contracts' candles."""
+        sessions, inception, _ = stored
+        span = days * 24 * HOUR
+        asked: list[tuple[datetime, datetime]] = []
+        bars = CandleRepository.bars
+
+        def spied(self: CandleRepository, granularity: int, start: datetime, end: datetime) -> Any:
+            asked.append((start, end))
+            return bars(self, granularity, start, end)
+
+        monkeypatch.setattr(CandleRepository, "bars", spied)
+        async with sessions() as session:
+            first = await window_history(session, inception - span, inception)
+            for k in range(1, 4):
+                last = inception + k * HOUR
+                asked.clear()
+                kept = await window_history(session, last - span, last)
+                assert asked == [(last, last)]
+                assert_same_history(kept, await load_db_history(session, last - span, last))
+        grown = kept.grid_ms.size - first.grid_ms.size
+        assert grown == (3 if days == 60 else 0)
 
     async def test_what_a_caller_derives_from_the_window_is_not_kept(self, stored: Stored) -> None:
         """A decision derives arrays as large as the window's own (marks, returns, cached on
