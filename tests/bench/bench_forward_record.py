@@ -11,8 +11,9 @@ a time over the last `--hours` hours, each in its own committed transaction as t
 them. Printed: the window's read at the start (as the scheduler's start makes it, off the hourly
 update; `--cold`: not made, so the first update reads the window in full), the first update,
 then the median and the worst hourly update (as-run + forward) of the hours without the
-baselines' daily decision and of those with it. No KuCoin request is made: the shadow books read
-the stored history only.
+baselines' daily decision and of those with it, and the longest the event loop's thread was
+held over the updates (`tests.bench.loop_stalls`: a request arriving then waits that long). No
+KuCoin request is made: the shadow books read the stored history only.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from app.platform.runtime.collector import service_heap
 from app.records.as_run_update import AsRunService
 from app.records.forward_update import ForwardUpdater
 from app.records.keeping.challengers import CHALLENGERS
+from app.scoring.scorers import indicators
 from tests.bench.bench_track_record import DAYS, fill
+from tests.bench.loop_stalls import LoopStalls
 from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 
 HOUR = timedelta(hours=1)
@@ -49,8 +52,9 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
     async with sessions() as session:  # the record starts at the inception hour
         await ForwardUpdater(session, challengers).update(inception - HOUR / 2)
         await session.commit()
-    if not cold:  # as the scheduler's start does, before any hourly update
+    if not cold:  # as the scheduler's start does (`warm_forward`), before any hourly update
         started = time.perf_counter()
+        await asyncio.to_thread(indicators.load)
         async with sessions() as session:
             await ForwardUpdater(session, challengers).warm()
         print(
@@ -59,22 +63,24 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
         )
     timed: dict[str, list[tuple[float, float]]] = {"hour": [], "hour at 00:00": []}
     first = None
-    for h in range(hours + 1):
-        now = inception + h * HOUR
-        started = time.perf_counter()
-        async with sessions() as session:
-            await AsRunService(session).update(now)
-            await session.commit()
-        as_run = time.perf_counter() - started
-        async with sessions() as session:
-            updated = await ForwardUpdater(session, challengers).update(now)
-            await session.commit()
-        forward = time.perf_counter() - started - as_run
-        assert updated.hours == 1, updated
-        if first is None:  # after a restart: the state read, the window too if `cold`
-            first = (as_run, forward)
-        else:
-            timed["hour" if now.hour else "hour at 00:00"].append((as_run, forward))
+    stalls = LoopStalls()
+    async with stalls:
+        for h in range(hours + 1):
+            now = inception + h * HOUR
+            started = time.perf_counter()
+            async with sessions() as session:
+                await AsRunService(session).update(now)
+                await session.commit()
+            as_run = time.perf_counter() - started
+            async with sessions() as session:
+                updated = await ForwardUpdater(session, challengers).update(now)
+                await session.commit()
+            forward = time.perf_counter() - started - as_run
+            assert updated.hours == 1, updated
+            if first is None:  # after a restart: the state read, the window too if `cold`
+                first = (as_run, forward)
+            else:
+                timed["hour" if now.hour else "hour at 00:00"].append((as_run, forward))
     await engine.dispose()
     assert first is not None
     read = "window read in full" if cold else "window read at the start"
@@ -92,6 +98,7 @@ async def measure(url: str, inception: datetime, hours: int, cold: bool) -> None
             f"{statistics.median([f for _, f in times]) * 1e3:5.1f})  worst "
             f"{max(total) * 1e3:6.1f} ms"
         )
+    print(f"  the event loop, over the updates: {stalls.summary()}")
 
 
 async def analyze(url: str) -> None:

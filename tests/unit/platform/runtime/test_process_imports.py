@@ -1,7 +1,8 @@
 """What each process imports (issue 84: a worker held 30-80 MB of packages it never used): a
 worker's entry modules import the pure maths and numpy, not the database's packages, pydantic or
 the web framework; the service's process imports neither Alembic (it reads its migrations'
-revisions without it) nor TA-Lib (its workers compute)."""
+revisions without it) nor, until its scheduler starts, TA-Lib (its workers score; the forward
+record's books, scored in the service's process, import it at the scheduler's start)."""
 
 from __future__ import annotations
 
