@@ -3,13 +3,12 @@
 Reading a month of 400 contracts' candles takes seconds; an hour later the window differs by one
 hour. So the last window stays in memory (per database), and the next hour's is that one shifted
 by a column (grown by one while the stored history starts inside it), with only the newest
-hour's rows read, once two counts show that nothing was
-stored behind it since: stored candles and settlements are never changed (closed candles only,
-each inserted once), so a backfill (a contract newly shortlisted gets its history) shows as rows
-fetched since the last read inside the kept range. Anything else (a backfill, a contract joining
-or leaving the window, a restart) reads the window in full. Either way the history handed out is
-`load_db_history`'s for the same range, bar for bar
-(tests/integration/records/test_forward_record.py).
+hour's rows read, once two counts show that nothing was stored behind it since: stored candles
+and settlements are never changed (closed candles only, each inserted once), so a backfill (a
+contract newly shortlisted gets its history) shows as rows fetched since the last read inside
+the kept range. Anything else (a backfill, a contract joining or leaving the window, a restart)
+reads the window in full. Either way the history handed out is `load_db_history`'s for the same
+range, bar for bar (tests/integration/records/test_forward_record.py).
 
 What is kept is the window's own arrays, never what a caller derives from it: each caller is
 handed a view of them (`_handed_out`), whose derived arrays (marks, returns, the funding by
