@@ -9,6 +9,8 @@ import threading
 import time
 from types import TracebackType
 
+from app.platform.runtime.background import cancel_and_wait
+
 
 class LoopStalls:
     """`async with LoopStalls() as stalls:` ... then `stalls.held_s`: each stall's length."""
@@ -37,7 +39,7 @@ class LoopStalls:
         self._done.set()
         self._watcher.join()
         if self._beating is not None:
-            self._beating.cancel()
+            await cancel_and_wait(self._beating)
 
     async def _beats(self) -> None:
         while True:
