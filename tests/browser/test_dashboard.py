@@ -279,6 +279,18 @@ async def reopen(page: Any, deployment: Deployment, view: str, ready: str) -> No
     await page.locator(f"#view-{view} {ready}").first.wait_for()
 
 
+async def record_drawn(page: Any, selector: str, deployment: Deployment, before: Any) -> Any:
+    """The as-run record `selector` shows: `before` (read before the page was drawn) or the one
+    `/evidence/live` answers now, after it. The deployment's own `track_record` job marks the
+    next hour once its candles are stored, and that may fall between the two reads."""
+    shown = await page.inner_text(selector)
+    after = await live_document(deployment, lambda d: d["as_run"]["marked_to"] is not None)
+    for record in (before, after["as_run"]):
+        if f"Marked to\n{when(datetime.fromisoformat(record['marked_to']))}" in shown:
+            return record
+    raise AssertionError(f"neither record read around the page is drawn: {shown}")
+
+
 @pytest.fixture
 async def live_record(deployment: Deployment) -> Any:
     """The live track record stored, as `/evidence/live` answers it."""
@@ -372,6 +384,7 @@ class TestLiveRecord:
     ) -> None:
         page, _ = session
         await reopen(page, deployment, "evidence", "#live-figures")
+        drawn_record = await record_drawn(page, "#view-evidence .record", deployment, live_record)
         inception = datetime.fromisoformat(live_record["inception"])
         assert inception <= datetime.now(UTC)  # marked hours: its first decision has come
         assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
@@ -384,20 +397,21 @@ class TestLiveRecord:
         for name in books:
             cells = await texts(page, f"#live-figures tr[data-strategy='{name}'] td")
             for k, window in enumerate(("since_inception", "last_90d", "last_30d")):
-                figures = live_record["windows"][window]["books"][name]
+                figures = drawn_record["windows"][window]["books"][name]
                 total = figures["total_return"] * 100
                 assert cells[2 * k] == f"{'+' if total > 0 else ''}{total:.1f} %"
                 assert cells[2 * k + 1] == f"{figures['sharpe']:.2f}"
         assert not live_record["windows"]["last_90d"]["complete"]  # 8 days: partial, marked
         assert "Return 90 d *" in await page.inner_text("#live-figures thead")
-        hits = live_record["replacements"]
+        hits = drawn_record["replacements"]
         assert hits["n"] == 1 and hits["horizon_days"] == 7
         low, high = (x * 100 + 0.0 for x in hits["hit_interval"])  # no "-0.0"
         hit_text = await page.inner_text("#live-hit-rate")
         assert f"{hits['hit_rate'] * 100:.1f} %" in hit_text
         assert f"95 % Wilson interval {low:.1f} to {high:.1f} %" in hit_text
         assert live_record["gap_hours"] == len(GAPS)
-        assert f"Gap hours\n{len(GAPS)}" in await page.inner_text("#view-evidence .record .cards")
+        gaps = await page.inner_text("#view-evidence .record .cards")
+        assert f"Gap hours\n{drawn_record['gap_hours']}" in gaps
         segments = await texts(page, "#live-segments tbody td:first-child")
         assert segments == [c[:12] for c in SEGMENTS]
         drawn = await page.locator("#live-equity path.series").evaluate_all(
@@ -412,8 +426,9 @@ class TestLiveRecord:
         page, _ = session
         await reopen(page, deployment, "operations", "#track-record dl")
         shown = await page.inner_text("#track-record")
-        marked_to = datetime.fromisoformat(live_record["marked_to"])
-        updated_at = datetime.fromisoformat(live_record["updated_at"])
+        drawn_record = await record_drawn(page, "#track-record", deployment, live_record)
+        marked_to = datetime.fromisoformat(drawn_record["marked_to"])
+        updated_at = datetime.fromisoformat(drawn_record["updated_at"])
         assert f"Marked to\n{when(marked_to)}" in shown
         assert f"Updated\n{when(updated_at)}" in shown
         shown_age = re.search(r"Record age\n([\d.]+) (min|h)", shown)
