@@ -3,18 +3,20 @@ that must not pay for them (issue 84).
 
 `python -m tests.bench.bench_footprint [--tree DIR ...] [--contracts 40] [--days 60]
                                        [--universe recorded] [--settle-s 30] [--scoring-runs 3]
-                                       [--image localhost/mysymbols:ci]`
+                                       [--image localhost/mysymbols:ci] [--run-image] [--sqlite]`
 
 Each `--tree` (a checkout; default this one) runs in turn, in one run, so that two commits are
 compared on the same machine at the same load. A tree's service runs as the image runs it: its
 own runtime set only (a venv built from the tree's `requirements.lock`, cached under
-`~/.cache/mysymbols-footprint`: no dev packages, which would be imported, pandas by TA-Lib),
-`python -m app.cli migrate` then the `uvicorn` script with the image's options, the scheduler on,
-against the loopback simulator and a throw-away PostgreSQL database: `--contracts` generated
-contracts with `--days` of hourly history imported first, or with `--universe recorded` the
-simulator's recorded 406-contract universe, whose candles the service fetches itself as a
-deployed one does (`--contracts` and `--days` unused); the service on core 0 (its workers with
-it), the load on core 1.
+`~/.cache/mysymbols-footprint`: no dev packages, which would be imported, pandas by TA-Lib; its
+files copied and its bytecode compiled, as the image's), `python -m app.cli migrate` then the
+`uvicorn` script with the image's options, the scheduler on, against the loopback simulator and
+a throw-away PostgreSQL database (`--sqlite`: a SQLite file): `--contracts` generated contracts
+with `--days` of hourly history imported first, or with `--universe recorded` the simulator's
+recorded 406-contract universe, whose candles the service fetches itself as a deployed one does
+(`--contracts` and `--days` unused); the service on core 0 (its workers with it), the load on
+core 1. `--run-image` measures the image itself the same way, after any `--tree` (`--image`,
+built by `scripts/check-container.sh`): its own CMD in podman, on the host's network.
 
 In order: start to ready (`/status` ready), 10 members added, `--scoring-runs` scoring runs
 (`POST /scoring/calculate?wait=`), every hot and heavy read asked five times, hot reads for 10 s
@@ -23,15 +25,17 @@ calibration (`POST /scoring/evidence/refresh`) with the heavy reads again during
 job that falls in its minute raises their p99 several times over: compare runs, not one run), a
 second calibration with the tree's memory sampled every 0.5 s (its peak), then `--settle-s` of
 quiet and three samples 5 s apart: the steady state, each process's RSS, PSS and USS
-(`/proc/PID/smaps_rollup`; USS = private clean + private dirty) and the tree's sums. Last, the
-service is killed (SIGKILL) and any process of its
-tree still alive 5 s later is counted. Numbers only, no assertions.
+(`/proc/PID/smaps_rollup`; USS = private clean + private dirty, and how much of it is pages of
+mapped files rather than anonymous memory) and the tree's sums. Last, the service is killed
+(SIGKILL) and any process of its tree still alive 5 s later is counted. Numbers only, no
+assertions.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import os
 import shutil
@@ -52,7 +56,7 @@ import psutil
 from tests.bench.bench_soak import wrk_command, wrk_load
 from tests.bench.harness import HEADERS, KEY, simulated_history
 from tests.bench.machine import describe
-from tests.databases import create_postgres_database, drop_postgres_database
+from tests.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.deployed import API, ROOT, prime, process, service_env, simulator, wait_for
 from tests.sim_fixtures import free_port
 
@@ -77,6 +81,8 @@ READS = (
     "/evidence/live",
     "/portfolio/position-size?symbol={member}&account_balance=10000",
 )
+IMAGE_PORT = 8000  # the image's CMD listens there (host network)
+CONTAINER_ULIMITS = ["--ulimit", "nofile=1024:20000", "--ulimit", "nproc=4096:4096"]
 # The image's CMD, less its host and port (app/Dockerfile).
 UVICORN_OPTIONS = [
     "--proxy-headers",
@@ -96,11 +102,12 @@ class Memory:
     rss: int
     pss: int
     uss: int
+    uss_mapped: int  # of `uss`, pages of mapped files (library code), not anonymous memory
 
 
 @dataclass(frozen=True)
 class Outcome:
-    tree: Path
+    subject: str  # what ran: a checkout and its commit, or an image
     ready_s: float
     scoring_s: list[float]
     hot_rps: float
@@ -115,27 +122,33 @@ class Outcome:
 
 def runtime_venv(tree: Path) -> Path:
     """A venv holding exactly `tree`'s runtime lock (built once per lock, with the dev venv's
-    uv); its python."""
+    uv); its python. As the image's: its bytecode compiled (else every start compiles it, and
+    the compiler's garbage stays in the heap), and its files its own, copied rather than
+    hard-linked from uv's cache (hard-linked, they are the dev venv's very files, which the
+    bench, the simulator and the importer map too: the service's pages of them counted as
+    shared, not as its own)."""
     lock = tree / "requirements.lock"
-    venv = CACHE / f"venv-{hashlib.sha256(lock.read_bytes()).hexdigest()[:12]}"
+    venv = CACHE / f"runtime-{hashlib.sha256(lock.read_bytes()).hexdigest()[:12]}"
     python = venv / "bin" / "python"
     if not (venv / ".complete").exists():
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         uv = Path(sys.executable).with_name("uv")
         install = [str(uv), "pip", "install", "--quiet", "--python", str(python)]
+        install += ["--link-mode", "copy", "--compile-bytecode"]
         subprocess.run([*install, "--require-hashes", "-r", str(lock)], check=True)
         (venv / ".complete").touch()
     return python
 
 
-def smaps(pid: int) -> tuple[int, int, int]:
-    """RSS, PSS and USS of `pid` (bytes)."""
+def smaps(pid: int) -> tuple[int, int, int, int]:
+    """RSS, PSS and USS of `pid`, and the USS's pages of mapped files (bytes)."""
     fields: dict[str, int] = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         key, _, value = line.partition(":")
         fields[key] = int(value.split()[0]) * 1024
-    return fields["Rss"], fields["Pss"], fields["Private_Clean"] + fields["Private_Dirty"]
+    uss = fields["Private_Clean"] + fields["Private_Dirty"]
+    return fields["Rss"], fields["Pss"], uss, uss - fields["Anonymous"]
 
 
 def role(member: psutil.Process, root: int) -> str:
@@ -200,23 +213,53 @@ def wait_ready(origin: str, timeout_s: float = 300) -> None:
 
 
 @contextmanager
-def service(
-    python: Path, tree: Path, env: dict[str, str], port: int
-) -> Iterator[subprocess.Popen[bytes]]:
-    """The tree's service as the image starts it (migrate, then the uvicorn script), on core 0;
-    SIGKILLed at the end if still running."""
+def tree_service(tree: Path, env: dict[str, str], port: int) -> Iterator[int]:
+    """The tree's service as the image starts it (its bytecode compiled, migrate, then the
+    uvicorn script), on core 0; its pid. SIGKILLed at the end if still running."""
+    python = runtime_venv(tree)
     bin_dir = python.parent
     env = {**env, "PATH": f"{bin_dir}:{env['PATH']}", "PYTHONPATH": str(tree)}
+    subprocess.run([str(python), "-m", "compileall", "-q", "app", "alembic"], cwd=tree, check=True)
     subprocess.run([str(python), "-m", "app.cli", "migrate"], env=env, cwd=tree, check=True)
     command = ["taskset", "-c", "0", str(bin_dir / "uvicorn"), "app.main:app"]
     command += ["--host", "127.0.0.1", "--port", str(port), *UVICORN_OPTIONS]
     proc = subprocess.Popen(command, env=env, cwd=tree, stdout=subprocess.DEVNULL)
     try:
-        yield proc
+        yield proc.pid
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@contextmanager
+def image_service(image: str, env: dict[str, str]) -> Iterator[int]:
+    """The image's own CMD (migrate, then uvicorn on port 8000) in podman, as
+    scripts/check-container.sh runs it (host network, its ulimits) with `env`'s settings, on
+    core 0; the pid on this host of the container's first process (the uvicorn the CMD execs).
+    Removed at the end."""
+    name = f"mysymbols-footprint-{os.getpid()}"
+    settings = [f"--env={k}={v}" for k, v in env.items() if k.startswith("MYSYMBOLS_")]
+    command = ["podman", "run", "-d", "--name", name, "--network=host", "--cpuset-cpus=0"]
+    command += [*CONTAINER_ULIMITS, "--health-interval=disable", *settings, image]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    try:
+        found = subprocess.run(
+            ["podman", "inspect", "--format", "{{.State.Pid}}", name],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        yield int(found.stdout)
+    finally:
+        subprocess.run(["podman", "rm", "-f", name], capture_output=True)
+
+
+def killed(pid: int) -> None:
+    """`pid` SIGKILLed, and gone (reaped when it is a child of this process)."""
+    os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(psutil.NoSuchProcess):
+        psutil.Process(pid).wait(timeout=30)
 
 
 def calibration(origin: str, during: Callable[[], None]) -> tuple[float, str]:
@@ -278,11 +321,23 @@ def market(
 
 
 def measure(
-    tree: Path, universe: str, contracts: int, days: int, settle_s: float, scoring_runs: int
+    subject: Path | str,
+    universe: str,
+    contracts: int,
+    days: int,
+    settle_s: float,
+    scoring_runs: int,
+    sqlite: bool,
 ) -> Outcome:
-    python = runtime_venv(tree)
-    url = asyncio.run(create_postgres_database("mysymbols_footprint"))
-    sim_port, port = free_port(), free_port()
+    """`subject`: a checkout, or the name of a built image; `sqlite`: a SQLite file (the
+    embedded default) instead of PostgreSQL, for a checkout only."""
+    url = (
+        sqlite_url(Path(tempfile.mkdtemp(prefix="bench-footprint-")))
+        if sqlite
+        else asyncio.run(create_postgres_database("mysymbols_footprint"))
+    )
+    sim_port = free_port()
+    port = free_port() if isinstance(subject, Path) else IMAGE_PORT
     origin = f"http://127.0.0.1:{port}"
     env = service_env(
         url,
@@ -302,7 +357,12 @@ def measure(
             tempfile.TemporaryDirectory() as work,
         ):
             started = time.perf_counter()
-            with service(python, tree, env, port) as proc:
+            run = (
+                tree_service(subject, env, port)
+                if isinstance(subject, Path)
+                else image_service(subject, env)
+            )
+            with run as pid:
                 wait_ready(origin)
                 ready_s = time.perf_counter() - started
                 member = prime(origin, HEADERS, MEMBERS)[0]
@@ -323,22 +383,19 @@ def measure(
                 script = heavy_script(Path(work))
                 hot_rps, _ = wrk(origin, HOT, None)
                 _, heavy_p99 = wrk(origin, HEAVY[0], script)
-                calibration_s, calibrating_p99, peak, calibrated = calibrations(
-                    origin, script, proc.pid
-                )
+                calibration_s, calibrating_p99, peak, calibrated = calibrations(origin, script, pid)
                 time.sleep(settle_s)
                 samples = []
                 for k in range(3):
                     if k:
                         time.sleep(5)
-                    samples.append(tree_memory(proc.pid))
+                    samples.append(tree_memory(pid))
                 pids = [m.pid for m in samples[-1]]
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+                killed(pid)
                 time.sleep(5)
                 left = sum(1 for pid in pids[1:] if psutil.pid_exists(pid))
         return Outcome(
-            tree,
+            described(subject),
             ready_s,
             scoring,
             hot_rps,
@@ -351,7 +408,8 @@ def measure(
             left,
         )
     finally:
-        asyncio.run(drop_postgres_database(url))
+        if not sqlite:
+            asyncio.run(drop_postgres_database(url))
 
 
 def image_size(image: str) -> str:
@@ -368,14 +426,22 @@ def image_size(image: str) -> str:
 
 
 def report(outcome: Outcome) -> None:
-    print(f"\n== {outcome.tree} ({git_head(outcome.tree)})")
+    print(f"\n== {outcome.subject}")
     last = outcome.samples[-1]
-    print(f"{'process':22}{'pid':>8}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}")
+    print(f"{'process':22}{'pid':>8}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}{'of it files':>13}")
     for m in last:
-        print(f"{m.role:22}{m.pid:8}{m.rss / MB:9.1f}{m.pss / MB:9.1f}{m.uss / MB:9.1f}")
+        print(
+            f"{m.role:22}{m.pid:8}{m.rss / MB:9.1f}{m.pss / MB:9.1f}{m.uss / MB:9.1f}"
+            f"{m.uss_mapped / MB:13.1f}"
+        )
     print(
         f"{'tree':22}{'':8}{sum(m.rss for m in last) / MB:9.1f}"
         f"{sum(m.pss for m in last) / MB:9.1f}{sum(m.uss for m in last) / MB:9.1f}"
+        f"{sum(m.uss_mapped for m in last) / MB:13.1f}"
+    )
+    print(
+        "(of it files: pages of library files that this process alone maps, which the kernel "
+        "may drop and read again; the rest is anonymous memory)"
     )
     pss = ", ".join(f"{sum(m.pss for m in s) / MB:.1f}" for s in outcome.samples)
     print(
@@ -398,15 +464,16 @@ def report(outcome: Outcome) -> None:
     )
 
 
-def git_head(tree: Path) -> str:
-    return (
-        subprocess.run(
-            ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        or "?"
-    )
+def described(subject: Path | str) -> str:
+    """A checkout and its commit, or an image and its id."""
+    if isinstance(subject, Path):
+        command = ["git", "-C", str(subject), "rev-parse", "--short", "HEAD"]
+    else:
+        command = ["podman", "image", "inspect", "--format", "{{.Id}}", subject]
+    found = subprocess.run(command, capture_output=True, text=True).stdout.strip()[:12] or "?"
+    if isinstance(subject, Path):
+        return f"{subject} ({found})"
+    return f"image {subject} ({found}), its CMD in podman"
 
 
 def main() -> None:
@@ -418,18 +485,32 @@ def main() -> None:
     parser.add_argument("--settle-s", type=float, default=30.0)
     parser.add_argument("--scoring-runs", type=int, default=3)
     parser.add_argument("--image", default="localhost/mysymbols:ci")
+    parser.add_argument(
+        "--run-image",
+        action="store_true",
+        help="measure the image (after any --tree), its CMD run in podman "
+        "(scripts/check-container.sh builds it)",
+    )
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
     args = parser.parse_args()
+    if args.sqlite and args.run_image:
+        sys.exit("--sqlite measures checkouts only (the image would need the file mounted)")
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     print(describe(), flush=True)
-    for tree in args.tree or [ROOT]:
+    trees = args.tree or ([] if args.run_image else [ROOT])
+    subjects: list[Path | str] = [tree.resolve() for tree in trees]
+    if args.run_image:
+        subjects.append(args.image)
+    for subject in subjects:
         outcome = measure(
-            tree.resolve(),
+            subject,
             args.universe,
             args.contracts,
             args.days,
             args.settle_s,
             args.scoring_runs,
+            args.sqlite,
         )
         report(outcome)
     print(f"\nimage: {image_size(args.image)}")
