@@ -279,11 +279,11 @@ async def reopen(page: Any, deployment: Deployment, view: str, ready: str) -> No
     await page.locator(f"#view-{view} {ready}").first.wait_for()
 
 
-async def record_drawn(page: Any, selector: str, deployment: Deployment, before: Any) -> Any:
-    """The as-run record `selector` shows: `before` (read before the page was drawn) or the one
-    `/evidence/live` answers now, after it. The deployment's own `track_record` job marks the
-    next hour once its candles are stored, and that may fall between the two reads."""
-    shown = await page.inner_text(selector)
+async def record_drawn(shown: str, deployment: Deployment, before: Any) -> Any:
+    """The as-run record the page's text `shown` is drawn from: `before` (read before the page
+    was drawn) or the one `/evidence/live` answers now, after it. The deployment's own
+    `track_record` job marks the next hour once its candles are stored, and that may fall
+    between the two reads."""
     after = await live_document(deployment, lambda d: d["as_run"]["marked_to"] is not None)
     for record in (before, after["as_run"]):
         if f"Marked to\n{when(datetime.fromisoformat(record['marked_to']))}" in shown:
@@ -384,7 +384,8 @@ class TestLiveRecord:
     ) -> None:
         page, _ = session
         await reopen(page, deployment, "evidence", "#live-figures")
-        drawn_record = await record_drawn(page, "#view-evidence .record", deployment, live_record)
+        shown = await page.inner_text("#view-evidence .record")
+        drawn_record = await record_drawn(shown, deployment, live_record)
         inception = datetime.fromisoformat(live_record["inception"])
         assert inception <= datetime.now(UTC)  # marked hours: its first decision has come
         assert await page.inner_text("#live-since") == f"Live since {when(inception)}"
@@ -426,7 +427,7 @@ class TestLiveRecord:
         page, _ = session
         await reopen(page, deployment, "operations", "#track-record dl")
         shown = await page.inner_text("#track-record")
-        drawn_record = await record_drawn(page, "#track-record", deployment, live_record)
+        drawn_record = await record_drawn(shown, deployment, live_record)
         marked_to = datetime.fromisoformat(drawn_record["marked_to"])
         updated_at = datetime.fromisoformat(drawn_record["updated_at"])
         assert f"Marked to\n{when(marked_to)}" in shown
