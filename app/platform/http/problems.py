@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -70,20 +71,31 @@ def problem_response(
 BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's 400
 
 
+def documented_paths(app: FastAPI) -> dict[str, set[str]]:
+    """Each path template the OpenAPI document lists, with its operations' methods, read from
+    the routes: building the document for a 405 would hold the event loop for half a second
+    and keep some 9 MB that no other answer needs."""
+    paths: dict[str, set[str]] = {}
+    for route in iter_route_contexts(app.routes):  # as `get_openapi` walks them
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            paths.setdefault(str(route.path_format), set()).update(route.methods or ())
+    return paths
+
+
 def allowed_methods(request: Request) -> list[str]:
     """The methods the API documents for this path: a fixed path (`/symbols/sync`) wins over a
     template that also matches it (`/symbols/{symbol}`), as OpenAPI reads them, and of the
     templates that match, the most literal (`/symbols/{symbol}/category` over
     `/symbols/{symbol}`, whose parameter may hold a slash); HEAD wherever GET is."""
-    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    paths = documented_paths(request.app)
     path = request.url.path
     if path in paths:
-        return _with_head({m.upper() for m in paths[path]})
+        return _with_head(paths[path])
     matching: dict[str, set[str]] = {}
-    for template, operations in paths.items():
+    for template, methods in paths.items():
         pattern = re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template))
         if re.fullmatch(pattern, path):
-            matching[template] = {m.upper() for m in operations}
+            matching[template] = methods
     literal = {template: len(re.sub(r"\{[^}]+\}", "", template)) for template in matching}
     most = max(literal.values(), default=0)
     return _with_head({m for t, methods in matching.items() if literal[t] == most for m in methods})

@@ -17,6 +17,7 @@ from app.callers.models import ApiKey
 from app.main import create_app
 from app.platform.core.environment import Environment
 from app.platform.core.patterns import words_for
+from app.platform.http.problems import documented_paths
 from app.platform.schemas.common import SYMBOL_HELP
 from app.signals.models import Signal
 from tests.conftest import ADMIN_KEY, start_app
@@ -58,6 +59,24 @@ class TestRoutingErrors:
         patch = await client.patch("/api/symbol-mgmt/scoring/algorithms")
         assert_problem(patch, 405, "method-not-allowed")
         assert patch.headers["allow"] == "GET, HEAD, PUT"
+
+    async def test_a_405_does_not_build_the_openapi_document(
+        self, app: FastAPI, client: httpx.AsyncClient
+    ) -> None:
+        """Building it holds the event loop for half a second and keeps some 9 MB."""
+        response = await client.delete("/api/symbol-mgmt/symbols/BTCUSDT")
+
+        assert response.headers["allow"] == "GET, HEAD"
+        assert app.openapi_schema is None
+
+    def test_the_routes_give_each_path_the_methods_the_document_lists(
+        self, app: FastAPI, openapi_document: dict[str, Any]
+    ) -> None:
+        documented = {
+            path: {method.upper() for method in operations}
+            for path, operations in openapi_document["paths"].items()
+        }
+        assert documented_paths(app) == documented
 
     @pytest.mark.parametrize(
         "method, path",
