@@ -7,6 +7,8 @@
 #   jobs       a universe sync and a scoring run, each POST /jobs/{name}/run?wait= with the
 #              bootstrap admin key, succeed (the scoring run scored symbols)
 #   non-root   the running process's uid (podman exec id -u) and the image's User are not root
+#   bytecode   a library's docstring is not in the image's bytecode, and GET /openapi.json is
+#              clients/python/openapi.json (the project's docstrings are)
 #   SIGTERM    `podman stop -t 10` with a scoring run in flight: the container is gone in < 10 s
 #              and was not killed (exit code 137 means SIGKILL after the 10 s)
 #   size       the image (the default one: no EXTRAS) is under 450 MB (podman image inspect .Size)
@@ -233,6 +235,20 @@ user=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
 say "the process runs as uid $uid; the image's User is '$user'"
 [ "$uid" != 0 ] || die "the container runs as root"
 case "$user" in "" | root | 0 | 0:* | root:*) die "the image's User is root ('$user')" ;; esac
+
+# --- 7b. bytecode -----------------------------------------------------------------------------
+step "bytecode"
+# The libraries' bytecode has no docstrings, the project's has (scripts/compile_bytecode.py): the
+# image serves the very OpenAPI document the checkout does, descriptions and all.
+podman exec "$CONTAINER" python -c \
+    'import sqlalchemy.sql.selectable as s, sys; sys.exit(s.Select.__doc__ is not None)' \
+    || die "a library's docstrings are in the image's bytecode (SQLAlchemy's Select has one)"
+curl -sS --fail "http://127.0.0.1:$APP_PORT/openapi.json" >"$WORK/openapi.json" \
+    || die "GET /openapi.json failed"
+python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+    "$WORK/openapi.json" clients/python/openapi.json \
+    || die "the image's OpenAPI document differs from clients/python/openapi.json"
+say "no library docstrings; the OpenAPI document is the checkout's"
 
 # --- 8. SIGTERM -------------------------------------------------------------------------------
 step "SIGTERM stop"

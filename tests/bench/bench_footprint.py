@@ -121,14 +121,17 @@ class Outcome:
 
 
 def runtime_venv(tree: Path) -> Path:
-    """A venv holding exactly `tree`'s runtime lock (built once per lock, with the dev venv's
-    uv); its python. As the image's: its bytecode compiled (else every start compiles it, and
-    the compiler's garbage stays in the heap), and its files its own, copied rather than
-    hard-linked from uv's cache (hard-linked, they are the dev venv's very files, which the
-    bench, the simulator and the importer map too: the service's pages of them counted as
-    shared, not as its own)."""
+    """A venv holding exactly `tree`'s runtime lock (built once per lock and bytecode compiler,
+    with the dev venv's uv); its python. As the image's: its bytecode compiled by the tree's
+    `scripts/compile_bytecode.py` where it has one (else every start compiles it, and the
+    compiler's garbage stays in the heap), and its files its own, copied rather than hard-linked
+    from uv's cache (hard-linked, they are the dev venv's very files, which the bench, the
+    simulator and the importer map too: the service's pages of them counted as shared, not as
+    its own). Unlike the image's, the standard library is the machine's, with its docstrings."""
     lock = tree / "requirements.lock"
-    venv = CACHE / f"runtime-{hashlib.sha256(lock.read_bytes()).hexdigest()[:12]}"
+    compiler = tree / "scripts" / "compile_bytecode.py"
+    recipe = lock.read_bytes() + (compiler.read_bytes() if compiler.exists() else b"")
+    venv = CACHE / f"runtime-{hashlib.sha256(recipe).hexdigest()[:12]}"
     python = venv / "bin" / "python"
     if not (venv / ".complete").exists():
         shutil.rmtree(venv, ignore_errors=True)
@@ -137,6 +140,8 @@ def runtime_venv(tree: Path) -> Path:
         install = [str(uv), "pip", "install", "--quiet", "--python", str(python)]
         install += ["--link-mode", "copy", "--compile-bytecode"]
         subprocess.run([*install, "--require-hashes", "-r", str(lock)], check=True)
+        if compiler.exists():
+            subprocess.run([str(python), str(compiler), str(venv / "lib")], check=True)
         (venv / ".complete").touch()
     return python
 
