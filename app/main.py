@@ -38,7 +38,7 @@ from app.platform.http.routers import metrics
 from app.platform.runs.run_engine import Sessions
 from app.platform.runtime.collector import service_heap
 from app.platform.runtime.gil import loop_first_gil
-from app.platform.runtime.heap import hold_mmap_threshold
+from app.platform.runtime.heap import tune_heap
 from app.platform.runtime.offload import READS, prestart, stop_workers
 from app.platform.runtime.replica import replica_name
 from app.platform.runtime.shutdown import ShutdownSignal
@@ -98,7 +98,7 @@ def create_app(environment: Environment, *, run_sessions: Sessions | None = None
     async def serve(app: FastAPI) -> AsyncIterator[None]:
         # Each part's stop is pushed as it starts, so they stop in reverse: the scheduler first,
         # the worker processes last.
-        hold_mmap_threshold()  # before the first large buffer (app.platform.runtime.heap)
+        tune_heap()  # before the first large buffer (app.platform.runtime.heap)
         async with AsyncExitStack() as stack:
             shutdown = ShutdownSignal()
             stack.push_async_callback(_stop_workers_if_signalled, shutdown)

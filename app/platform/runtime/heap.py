@@ -19,6 +19,15 @@ with nothing more held; held, it stayed at 18-31 MB across one. So the service f
 threshold at glibc's own starting value, which also ends the dynamic adjustment (mallopt(3)):
 large buffers are mapped and unmapped, and the heap holds only small blocks. An operator's own
 `MALLOC_MMAP_THRESHOLD_` is left as glibc applied it.
+
+glibc also gives each new thread that allocates a heap of its own (an arena), up to eight a
+core, and each keeps its own free memory and its own holes. The service's threads allocate
+little but in many places: the event loop's, `asyncio.to_thread`'s (the forward record's
+decisions, the trims), the log writer's, aiosqlite's one a SQLite connection. Two arenas are
+enough for them: measured with tests/bench/bench_footprint.py, the service's USS 113.6 -> 109.0
+MB on PostgreSQL and 133.9 -> 129.4 MB on SQLite, its reads and scoring runs as fast
+(tests/bench/README.md, "The libraries without their docstrings, and two malloc arenas"). An
+operator's own `MALLOC_ARENA_MAX` is left as glibc applied it.
 """
 
 from __future__ import annotations
@@ -34,19 +43,41 @@ from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
-M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
+# mallopt's parameters (malloc.h), each with what this process sets it to and glibc's variable
+# by which an operator sets it instead.
+M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's initial threshold, held
-OPERATOR_SETTING = "MALLOC_MMAP_THRESHOLD_"
+M_ARENA_MAX = -8
+ARENAS = 2
+OPERATOR_SETTINGS = {M_MMAP_THRESHOLD: "MALLOC_MMAP_THRESHOLD_", M_ARENA_MAX: "MALLOC_ARENA_MAX"}
+
+
+def _mallopt(parameter: int, value: int) -> bool:
+    """Set one of glibc's malloc parameters in this process; False where that is not done (not
+    glibc, or the operator set it)."""
+    if platform.libc_ver()[0] != "glibc" or OPERATOR_SETTINGS[parameter] in os.environ:
+        return False
+    mallopt: Callable[[int, int], int] | None = getattr(ctypes.CDLL(None), "mallopt", None)
+    return mallopt is not None and mallopt(parameter, value) == 1
 
 
 def hold_mmap_threshold() -> bool:
-    """Fix glibc's mmap threshold at `MMAP_THRESHOLD_BYTES` in this process (the service's and
-    each worker process's start call it); False where that is not done (not glibc, or the
-    operator set it)."""
-    if platform.libc_ver()[0] != "glibc" or OPERATOR_SETTING in os.environ:
-        return False
-    mallopt: Callable[[int, int], int] | None = getattr(ctypes.CDLL(None), "mallopt", None)
-    return mallopt is not None and mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
+    """Fix glibc's mmap threshold at `MMAP_THRESHOLD_BYTES` in this process; False where that is
+    not done."""
+    return _mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+def limit_arenas() -> bool:
+    """At most `ARENAS` malloc arenas in this process from now on (threads that allocated
+    before keep theirs); False where that is not done."""
+    return _mallopt(M_ARENA_MAX, ARENAS)
+
+
+def tune_heap() -> None:
+    """The service's and each worker process's start: the mmap threshold held and the arenas
+    limited, before their threads and large buffers."""
+    hold_mmap_threshold()
+    limit_arenas()
 
 
 @functools.cache

@@ -47,7 +47,7 @@ from multiprocessing.shared_memory import SharedMemory
 from typing import Any, TypeVar
 
 from app.platform.core.errors import WorkerUnavailableError
-from app.platform.runtime.heap import hold_mmap_threshold, trim_free_heap
+from app.platform.runtime.heap import trim_free_heap, tune_heap
 from app.platform.runtime.progress import RunAborted
 
 T = TypeVar("T")
@@ -85,8 +85,8 @@ IDLE_CLASS = {SCORING: False, LAB: True, READS: False}
 def _start_worker(worker: str, idle_class: bool) -> None:
     """In the worker: SIGTERM when the thread that started it (the event loop's) dies (Linux);
     its name, `mysym-<worker>` (ps, top); the idle scheduling class if `idle_class`; the
-    service's mmap threshold (app.platform.runtime.heap)."""
-    hold_mmap_threshold()
+    service's heap settings (app.platform.runtime.heap)."""
+    tune_heap()
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
         with contextlib.suppress(OSError, AttributeError):

@@ -10,14 +10,14 @@ import sys
 
 import pytest
 
-from app.platform.runtime.heap import trim_free_heap
+from app.platform.runtime.heap import ARENAS, trim_free_heap
 
 # In a process of its own: 1 601 blocks of 64 KiB (under glibc's mmap threshold: from the heap),
 # written so that they are resident, then all but the last freed (it keeps the heap's top from
 # shrinking by itself). What is resident before and after the trim.
 FRAGMENTED_THEN_TRIMMED = """
 import ctypes, json, os
-from app.platform.runtime.heap import trim_free_heap
+from app.platform.runtime.heap import ARENAS, trim_free_heap
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = [ctypes.c_void_p]
@@ -106,3 +106,52 @@ class TestMmapThreshold:
     def test_an_operators_own_setting_is_left_as_glibc_applied_it(self) -> None:
         measured = _large_freed_then_smaller("held", MALLOC_MMAP_THRESHOLD_=str(16 << 20))
         assert measured == {"held": False, "mapped": 0}
+
+
+# In a process of its own, with the arenas limited or left to glibc: six threads each take a
+# block and hold it until all have. How many arenas glibc then has (`malloc_stats` lists them).
+THREADS_EACH_ALLOCATE = """
+import ctypes, json, os, sys, threading
+from app.platform.runtime.heap import limit_arenas
+limited = limit_arenas() if sys.argv[1] == "limited" else None
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+all_hold = threading.Barrier(6)
+def allocate():
+    libc.malloc(4096)
+    all_hold.wait()
+threads = [threading.Thread(target=allocate) for _ in range(6)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+sys.stderr.flush()
+os.dup2(1, 2)  # malloc_stats writes to stderr
+print(json.dumps({"limited": limited}), flush=True)
+libc.malloc_stats()
+"""
+
+
+def _arenas(mode: str, **env: str) -> tuple[bool | None, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", THREADS_EACH_ALLOCATE, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**{k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}, **env},
+    ).stdout
+    first, _, stats = out.partition("\n")
+    limited: bool | None = json.loads(first)["limited"]
+    return limited, sum(1 for line in stats.splitlines() if line.startswith("Arena "))
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+class TestArenas:
+    def test_left_to_glibc_each_thread_gets_an_arena_of_its_own(self) -> None:
+        assert _arenas("glibc") == (None, 7)
+
+    def test_limited_the_threads_share_two(self) -> None:
+        assert _arenas("limited") == (True, ARENAS)
+
+    def test_an_operators_own_setting_is_left_as_glibc_applied_it(self) -> None:
+        assert _arenas("limited", MALLOC_ARENA_MAX="3") == (False, 3)
