@@ -54,8 +54,8 @@ COPY alembic /srv/mysymbols/alembic
 # source Cython generated for an extension module shipped compiled beside it (TA-Lib's 20 MB
 # _ta_lib.c). Then the bytecode of everything left, in place: the image runs as uid 10001, which
 # cannot write it at start-up. The libraries' without their docstrings (scripts/compile_bytecode.py:
-# 5 MB less in every process that imports them), replacing what pip compiled; the project's, with
-# its docstrings (they are its OpenAPI descriptions), anew where it lies, as pip compiled it in a
+# 5 MB less in the service's process), replacing what pip compiled; the project's with its
+# docstrings (they are its OpenAPI descriptions), anew where it lies, as pip compiled it in a
 # temporary folder, and alembic/. A file that does not compile fails the build.
 RUN pip --python /opt/venv/bin/python uninstall -y -q setuptools wheel \
  && site=$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') \
@@ -81,7 +81,7 @@ WORKDIR /srv/mysymbols
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /srv/mysymbols /srv/mysymbols
 
-# The base's standard library compiled too, without its docstrings as the libraries:
+# The base's standard library compiled too, without docstrings like the libraries:
 # python:3.11-slim ships it with no bytecode (its build deletes every .pyc), so the service, which
 # cannot write it, would compile what it imports of it at every start (0.4 s and 1 MB of heap,
 # measured on the same modules: docs/operations.md, "The image"). Test suites and the base's own
