@@ -52,13 +52,23 @@ ARENAS = 2
 OPERATOR_SETTINGS = {M_MMAP_THRESHOLD: "MALLOC_MMAP_THRESHOLD_", M_ARENA_MAX: "MALLOC_ARENA_MAX"}
 
 
+@functools.cache
+def _glibc(name: str) -> Callable[..., int] | None:
+    """glibc's function `name` (the C library is read once: `platform.libc_ver` scans the
+    interpreter's binary); None where the C library is not glibc or has no such function."""
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    function: Callable[..., int] | None = getattr(ctypes.CDLL(None), name, None)
+    return function
+
+
 def _mallopt(parameter: int, value: int) -> bool:
     """Set one of glibc's malloc parameters in this process; False where that is not done (not
     glibc, or the operator set it)."""
-    if platform.libc_ver()[0] != "glibc" or OPERATOR_SETTINGS[parameter] in os.environ:
+    mallopt = _glibc("mallopt")
+    if mallopt is None or OPERATOR_SETTINGS[parameter] in os.environ:
         return False
-    mallopt: Callable[[int, int], int] | None = getattr(ctypes.CDLL(None), "mallopt", None)
-    return mallopt is not None and mallopt(parameter, value) == 1
+    return bool(mallopt(parameter, value) == 1)
 
 
 def hold_mmap_threshold() -> bool:
@@ -80,17 +90,9 @@ def tune_heap() -> None:
     limit_arenas()
 
 
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    if platform.libc_ver()[0] != "glibc":
-        return None
-    trim: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    return trim
-
-
 def trim_free_heap() -> bool:
     """Return the C heap's free pages to the system; False where that cannot be done (not glibc)."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim")
     if trim is None:
         return False
     started = time.perf_counter()

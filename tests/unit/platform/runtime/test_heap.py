@@ -17,7 +17,7 @@ from app.platform.runtime.heap import ARENAS, trim_free_heap
 # shrinking by itself). What is resident before and after the trim.
 FRAGMENTED_THEN_TRIMMED = """
 import ctypes, json, os
-from app.platform.runtime.heap import ARENAS, trim_free_heap
+from app.platform.runtime.heap import trim_free_heap
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = [ctypes.c_void_p]
@@ -37,11 +37,21 @@ print(json.dumps({"before": before, "after": resident(), "trimmed": trimmed}))
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
-def test_the_freed_heap_goes_back_to_the_system() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", FRAGMENTED_THEN_TRIMMED], capture_output=True, text=True, check=True
+def in_own_process(script: str, *args: str, **env: str) -> str:
+    """What `script` prints, run by a fresh interpreter with `env` on top of this environment
+    (less any `MALLOC_ARENA_MAX` of its own)."""
+    environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**environment, **env},
     ).stdout
-    measured = json.loads(out)
+
+
+def test_the_freed_heap_goes_back_to_the_system() -> None:
+    measured = json.loads(in_own_process(FRAGMENTED_THEN_TRIMMED))
     assert measured["trimmed"] is True
     # 100 MB were freed but stayed resident until the trim returned them.
     assert measured["before"] - measured["after"] > 80 * 1024 * 1024, measured
@@ -50,12 +60,12 @@ def test_the_freed_heap_goes_back_to_the_system() -> None:
 def test_elsewhere_than_glibc_nothing_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
     from app.platform.runtime import heap
 
-    heap._malloc_trim.cache_clear()
+    heap._glibc.cache_clear()
     monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
     try:
         assert trim_free_heap() is False
     finally:
-        heap._malloc_trim.cache_clear()
+        heap._glibc.cache_clear()
 
 
 # In a process of its own, with the threshold held or left to glibc: a mapped block of 8 MiB
@@ -81,14 +91,9 @@ print(json.dumps({"held": held, "mapped": libc.mallinfo2().hblkhd - mapped_befor
 
 
 def _large_freed_then_smaller(mode: str, **env: str) -> dict[str, int | bool | None]:
-    out = subprocess.run(
-        [sys.executable, "-c", LARGE_FREED_THEN_SMALLER, mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **env},
-    ).stdout
-    measured: dict[str, int | bool | None] = json.loads(out)
+    measured: dict[str, int | bool | None] = json.loads(
+        in_own_process(LARGE_FREED_THEN_SMALLER, mode, **env)
+    )
     return measured
 
 
@@ -133,14 +138,7 @@ libc.malloc_stats()
 
 
 def _arenas(mode: str, **env: str) -> tuple[bool | None, int]:
-    out = subprocess.run(
-        [sys.executable, "-c", THREADS_EACH_ALLOCATE, mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**{k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}, **env},
-    ).stdout
-    first, _, stats = out.partition("\n")
+    first, _, stats = in_own_process(THREADS_EACH_ALLOCATE, mode, **env).partition("\n")
     limited: bool | None = json.loads(first)["limited"]
     return limited, sum(1 for line in stats.splitlines() if line.startswith("Arena "))
 
