@@ -3,7 +3,8 @@ that must not pay for them (issue 84).
 
 `python -m tests.bench.bench_footprint [--tree DIR ...] [--contracts 40] [--days 60]
                                        [--universe recorded] [--settle-s 30] [--scoring-runs 3]
-                                       [--image localhost/mysymbols:ci] [--run-image] [--sqlite]`
+                                       [--image localhost/mysymbols:ci] [--run-image] [--sqlite]
+                                       [--python /usr/bin/python3.11 ...]`
 
 Each `--tree` (a checkout; default this one) runs in turn, in one run, so that two commits are
 compared on the same machine at the same load. A tree's service runs as the image runs it: its
@@ -15,8 +16,10 @@ a throw-away PostgreSQL database (`--sqlite`: a SQLite file): `--contracts` gene
 with `--days` of hourly history imported first, or with `--universe recorded` the simulator's
 recorded 406-contract universe, whose candles the service fetches itself as a deployed one does
 (`--contracts` and `--days` unused); the service on core 0 (its workers with it), the load on
-core 1. `--run-image` measures the image itself the same way, after any `--tree` (`--image`,
-built by `scripts/check-container.sh`): its own CMD in podman, on the host's network.
+core 1. The venv is built on the interpreter running the bench, or on each `--python` in turn
+(the image's base has its own: Debian's, in the container check's stand-in). `--run-image`
+measures the image itself the same way, after any `--tree` (`--image`, built by
+`scripts/check-container.sh`): its own CMD in podman, on the host's network.
 
 In order: start to ready (`/status` ready), 10 members added, `--scoring-runs` scoring runs
 (`POST /scoring/calculate?wait=`), every hot and heavy read asked five times, hot reads for 10 s
@@ -120,22 +123,32 @@ class Outcome:
     left_after_kill: int
 
 
-def runtime_venv(tree: Path) -> Path:
-    """A venv holding exactly `tree`'s runtime lock (built once per lock and bytecode compiler,
-    with the dev venv's uv); its python. As the image's: its bytecode compiled by the tree's
-    `scripts/compile_bytecode.py` where it has one (else every start compiles it, and the
-    compiler's garbage stays in the heap), and its files its own, copied rather than hard-linked
-    from uv's cache (hard-linked, they are the dev venv's very files, which the bench, the
-    simulator and the importer map too: the service's pages of them counted as shared, not as
-    its own). Unlike the image's, the standard library is the machine's, with its docstrings."""
+@dataclass(frozen=True)
+class Checkout:
+    """A tree, run on a venv built with `base_python` (the image's base has its own)."""
+
+    tree: Path
+    base_python: str
+
+
+def runtime_venv(tree: Path, base_python: str) -> Path:
+    """A venv holding exactly `tree`'s runtime lock (built once per lock, bytecode compiler and
+    interpreter, with the dev venv's uv) on `base_python`; its python. As the image's: its
+    bytecode compiled by the tree's `scripts/compile_bytecode.py` where it has one (else every
+    start compiles it, and the compiler's garbage stays in the heap), and its files its own,
+    copied rather than hard-linked from uv's cache (hard-linked, they are the dev venv's very
+    files, which the bench, the simulator and the importer map too: the service's pages of them
+    counted as shared, not as its own). Unlike the image's, the standard library is the
+    interpreter's own, with its docstrings."""
     lock = tree / "requirements.lock"
     compiler = tree / "scripts" / "compile_bytecode.py"
     recipe = lock.read_bytes() + (compiler.read_bytes() if compiler.exists() else b"")
+    recipe += interpreter(base_python).encode()
     venv = CACHE / f"runtime-{hashlib.sha256(recipe).hexdigest()[:12]}"
     python = venv / "bin" / "python"
     if not (venv / ".complete").exists():
         shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
         uv = Path(sys.executable).with_name("uv")
         install = [str(uv), "pip", "install", "--quiet", "--python", str(python)]
         install += ["--link-mode", "copy", "--compile-bytecode"]
@@ -144,6 +157,17 @@ def runtime_venv(tree: Path) -> Path:
             subprocess.run([str(python), str(compiler), str(venv / "lib")], check=True)
         (venv / ".complete").touch()
     return python
+
+
+def interpreter(python: str) -> str:
+    """Which interpreter `python` is: its real path and version."""
+    found = subprocess.run(
+        [python, "-c", "import sys; print(sys.executable, sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return found.stdout.strip()
 
 
 def smaps(pid: int) -> tuple[int, int, int, int]:
@@ -218,10 +242,11 @@ def wait_ready(origin: str, timeout_s: float = 300) -> None:
 
 
 @contextmanager
-def tree_service(tree: Path, env: dict[str, str], port: int) -> Iterator[int]:
+def tree_service(checkout: Checkout, env: dict[str, str], port: int) -> Iterator[int]:
     """The tree's service as the image starts it (its bytecode compiled, migrate, then the
     uvicorn script), on core 0; its pid. SIGKILLed at the end if still running."""
-    python = runtime_venv(tree)
+    tree = checkout.tree
+    python = runtime_venv(tree, checkout.base_python)
     bin_dir = python.parent
     env = {**env, "PATH": f"{bin_dir}:{env['PATH']}", "PYTHONPATH": str(tree)}
     subprocess.run([str(python), "-m", "compileall", "-q", "app", "alembic"], cwd=tree, check=True)
@@ -326,7 +351,7 @@ def market(
 
 
 def measure(
-    subject: Path | str,
+    subject: Checkout | str,
     universe: str,
     contracts: int,
     days: int,
@@ -342,7 +367,7 @@ def measure(
         else asyncio.run(create_postgres_database("mysymbols_footprint"))
     )
     sim_port = free_port()
-    port = free_port() if isinstance(subject, Path) else IMAGE_PORT
+    port = free_port() if isinstance(subject, Checkout) else IMAGE_PORT
     origin = f"http://127.0.0.1:{port}"
     env = service_env(
         url,
@@ -364,7 +389,7 @@ def measure(
             started = time.perf_counter()
             run = (
                 tree_service(subject, env, port)
-                if isinstance(subject, Path)
+                if isinstance(subject, Checkout)
                 else image_service(subject, env)
             )
             with run as pid:
@@ -469,15 +494,15 @@ def report(outcome: Outcome) -> None:
     )
 
 
-def described(subject: Path | str) -> str:
-    """A checkout and its commit, or an image and its id."""
-    if isinstance(subject, Path):
-        command = ["git", "-C", str(subject), "rev-parse", "--short", "HEAD"]
+def described(subject: Checkout | str) -> str:
+    """A checkout, its commit and its interpreter, or an image and its id."""
+    if isinstance(subject, Checkout):
+        command = ["git", "-C", str(subject.tree), "rev-parse", "--short", "HEAD"]
     else:
         command = ["podman", "image", "inspect", "--format", "{{.Id}}", subject]
     found = subprocess.run(command, capture_output=True, text=True).stdout.strip()[:12] or "?"
-    if isinstance(subject, Path):
-        return f"{subject} ({found})"
+    if isinstance(subject, Checkout):
+        return f"{subject.tree} ({found}) on {interpreter(subject.base_python)}"
     return f"image {subject} ({found}), its CMD in podman"
 
 
@@ -497,6 +522,12 @@ def main() -> None:
         "(scripts/check-container.sh builds it)",
     )
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
+    parser.add_argument(
+        "--python",
+        action="append",
+        help="the interpreter a tree's venv is built on (repeatable: each tree on each); "
+        "default the one running this",
+    )
     args = parser.parse_args()
     if args.sqlite and args.run_image:
         sys.exit("--sqlite measures checkouts only (the image would need the file mounted)")
@@ -504,7 +535,10 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     print(describe(), flush=True)
     trees = args.tree or ([] if args.run_image else [ROOT])
-    subjects: list[Path | str] = [tree.resolve() for tree in trees]
+    pythons = args.python or [sys.executable]
+    subjects: list[Checkout | str] = [
+        Checkout(tree.resolve(), python) for tree in trees for python in pythons
+    ]
     if args.run_image:
         subjects.append(args.image)
     for subject in subjects:
