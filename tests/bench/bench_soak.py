@@ -14,7 +14,9 @@ each minute: req/s, p50/p99 (`--by-read`: one wrk a read, side by side, and the 
 read's p99 a minute summed up at the end), non-2xx, the resident memory of the service's process
 tree (the app and its lab worker) and of the app alone, what tracemalloc traces, and the
 garbage collector's full collections so far, its longest collection, the objects in its oldest
-generation and the compiled statements SQLAlchemy caches.
+generation, the compiled statements SQLAlchemy caches, and the statements prepared on the pool's
+open connections (summed: each connection prepares a statement the first time it runs it) and
+how many connections are open (PostgreSQL only).
 `--fill-minutes N` first stores the universe's history (every job every minute, no reads, until
 no contract was added for a few minutes, at most N), then soaks a service started again on it:
 memory as a deployed service's after its first hours, not while its history fills.
@@ -92,6 +94,8 @@ class Minute:
     longest_collection_ms: float  # the longest collection so far, of any generation
     old_objects: int  # the objects the collector tracks in its oldest generation
     compiled_cached: int  # SQLAlchemy's compiled statements cached, all engines
+    prepared: int  # statements prepared on the pool's open connections, summed over them
+    connections: int  # the pool's open connections
 
 
 def lua_script(member: str) -> Path:
@@ -285,7 +289,8 @@ def print_minute(m: Minute) -> None:
         f"{(m.app_rss - m.overhead) / MB:12.1f}{m.pymalloc_held / MB:9.1f}"
         f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}{m.native_in_use / MB:9.1f}"
         f"{m.native_free / MB:9.1f}{m.kept_window / MB:9.1f}{m.full_collections:8d}"
-        f"{m.longest_collection_ms:8.1f}{m.old_objects / 1000:8.0f}{m.compiled_cached:9d}",
+        f"{m.longest_collection_ms:8.1f}{m.old_objects / 1000:8.0f}{m.compiled_cached:9d}"
+        f"{m.prepared:9d}{m.connections:6d}",
         flush=True,
     )
 
@@ -481,6 +486,7 @@ def main() -> None:
                     f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}"
                     f"{'arenas':>9}{'live':>9}{'trimmed':>9}{'in use':>9}{'free':>9}{'window':>9}"
                     f"{'full gc':>8}{'max ms':>8}{'old k':>8}{'compiled':>9}"
+                    f"{'prepared':>9}{'conns':>6}"
                 )
                 for minute in range(1, args.minutes + 1):
                     if args.by_read:
@@ -517,6 +523,8 @@ def main() -> None:
                             max(line["gc"]["longest_ms"]),
                             line["gc"]["tracked"],
                             sum(line["gc"]["compiled_cached"]),
+                            sum(line["gc"]["prepared"]),
+                            len(line["gc"]["prepared"]),
                         )
                     )
                     print_minute(minutes[-1])

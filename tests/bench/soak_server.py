@@ -32,6 +32,7 @@ import numpy as np
 import uvicorn
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from app.platform.runtime.http_head import PROTOCOL
 
@@ -136,8 +137,10 @@ def pymalloc_stats() -> dict[str, Any]:
 
 class Collections:
     """What the garbage collector did, by generation: how often, for how long at most and in
-    all, and how many objects it freed (cyclic garbage); and the SQLAlchemy engines' compiled
-    statement caches, whose evictions are garbage in the oldest generation."""
+    all, and how many objects it freed (cyclic garbage); the SQLAlchemy engines' compiled
+    statement caches, whose evictions are garbage in the oldest generation; and the statements
+    each pooled asyncpg connection keeps prepared (SQLAlchemy's cache of them, a connection's
+    own: a statement is prepared again on every connection that runs it)."""
 
     def __init__(self) -> None:
         self.count = [0, 0, 0]
@@ -146,6 +149,7 @@ class Collections:
         self.collected = [0, 0, 0]
         self.started = 0.0
         self.engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+        self.connections: dict[int, object] = {}  # the pool's, open (their slots take no weakref)
 
     def observe(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -160,8 +164,17 @@ class Collections:
     def connected(self, connection: object) -> None:
         self.engines.add(connection.engine)  # type: ignore[attr-defined]
 
+    def opened(self, dbapi_connection: object, _record: object) -> None:
+        self.connections[id(dbapi_connection)] = dbapi_connection
+
+    def closed(self, dbapi_connection: object, *_record: object) -> None:
+        self.connections.pop(id(dbapi_connection), None)
+
     def line(self) -> dict[str, object]:
         caches = [engine._compiled_cache for engine in self.engines]
+        prepared = [
+            getattr(c, "_prepared_statement_cache", None) for c in list(self.connections.values())
+        ]
         return {
             "count": list(self.count),
             "ms": [round(s * 1000, 1) for s in self.seconds],
@@ -169,6 +182,7 @@ class Collections:
             "collected": list(self.collected),
             "tracked": len(gc.get_objects(2)),
             "compiled_cached": [len(c) for c in caches if c is not None],
+            "prepared": [len(c) for c in prepared if c is not None],
         }
 
 
@@ -241,6 +255,9 @@ def main() -> None:
         tracemalloc.start(frames)
     gc.callbacks.append(COLLECTIONS.observe)
     event.listen(Engine, "engine_connect", COLLECTIONS.connected)
+    event.listen(Pool, "connect", COLLECTIONS.opened)
+    for closing in ("close", "close_detached"):
+        event.listen(Pool, closing, COLLECTIONS.closed)
     reporter = Reporter(report, trim)
     threading.Thread(target=reporter.run, name="soak-reporter", daemon=True).start()
     signal.signal(signal.SIGUSR1, reporter.ask)
