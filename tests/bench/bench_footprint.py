@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -159,6 +160,7 @@ def runtime_venv(tree: Path, base_python: str) -> Path:
     return python
 
 
+@functools.cache
 def interpreter(python: str) -> str:
     """Which interpreter `python` is: its real path and version."""
     found = subprocess.run(

@@ -36,7 +36,6 @@ print(json.dumps({"before": before, "after": resident(), "trimmed": trimmed}))
 """
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 def in_own_process(script: str, *args: str, **env: str) -> str:
     """What `script` prints, run by a fresh interpreter with `env` on top of this environment
     (less any `MALLOC_ARENA_MAX` of its own)."""
@@ -50,6 +49,7 @@ def in_own_process(script: str, *args: str, **env: str) -> str:
     ).stdout
 
 
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 def test_the_freed_heap_goes_back_to_the_system() -> None:
     measured = json.loads(in_own_process(FRAGMENTED_THEN_TRIMMED))
     assert measured["trimmed"] is True
