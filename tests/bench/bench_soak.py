@@ -16,7 +16,7 @@ tree (the app and its lab worker) and of the app alone, what tracemalloc traces,
 garbage collector's full collections so far, its longest collection, the objects in its oldest
 generation, the compiled statements SQLAlchemy caches, and the statements prepared on the pool's
 open connections (summed: each connection prepares a statement the first time it runs it) and
-how many connections are open (PostgreSQL only).
+how many connections are open and have been opened so far (PostgreSQL only).
 `--fill-minutes N` first stores the universe's history (every job every minute, no reads, until
 no contract was added for a few minutes, at most N), then soaks a service started again on it:
 memory as a deployed service's after its first hours, not while its history fills.
@@ -96,6 +96,7 @@ class Minute:
     compiled_cached: int  # SQLAlchemy's compiled statements cached, all engines
     prepared: int  # statements prepared on the pool's open connections, summed over them
     connections: int  # the pool's open connections
+    opened: int  # connections the pool opened so far
 
 
 def lua_script(member: str) -> Path:
@@ -290,7 +291,7 @@ def print_minute(m: Minute) -> None:
         f"{m.pymalloc_live / MB:9.1f}{m.after_trim / MB:9.1f}{m.native_in_use / MB:9.1f}"
         f"{m.native_free / MB:9.1f}{m.kept_window / MB:9.1f}{m.full_collections:8d}"
         f"{m.longest_collection_ms:8.1f}{m.old_objects / 1000:8.0f}{m.compiled_cached:9d}"
-        f"{m.prepared:9d}{m.connections:6d}",
+        f"{m.prepared:9d}{m.connections:6d}{m.opened:7d}",
         flush=True,
     )
 
@@ -486,7 +487,7 @@ def main() -> None:
                     f"{'tree MB':>10}{'app MB':>9}{'traced':>9}{'app-tm MB':>12}"
                     f"{'arenas':>9}{'live':>9}{'trimmed':>9}{'in use':>9}{'free':>9}{'window':>9}"
                     f"{'full gc':>8}{'max ms':>8}{'old k':>8}{'compiled':>9}"
-                    f"{'prepared':>9}{'conns':>6}"
+                    f"{'prepared':>9}{'conns':>6}{'opened':>7}"
                 )
                 for minute in range(1, args.minutes + 1):
                     if args.by_read:
@@ -525,6 +526,7 @@ def main() -> None:
                             sum(line["gc"]["compiled_cached"]),
                             sum(line["gc"]["prepared"]),
                             len(line["gc"]["prepared"]),
+                            line["gc"]["opened"],
                         )
                     )
                     print_minute(minutes[-1])

@@ -140,7 +140,8 @@ class Collections:
     all, and how many objects it freed (cyclic garbage); the SQLAlchemy engines' compiled
     statement caches, whose evictions are garbage in the oldest generation; and the statements
     each pooled asyncpg connection keeps prepared (SQLAlchemy's cache of them, a connection's
-    own: a statement is prepared again on every connection that runs it)."""
+    own: a statement is prepared again on every connection that runs it), and how many
+    connections the pool has opened so far (an overflow connection is closed when it comes back)."""
 
     def __init__(self) -> None:
         self.count = [0, 0, 0]
@@ -150,6 +151,7 @@ class Collections:
         self.started = 0.0
         self.engines: weakref.WeakSet[Engine] = weakref.WeakSet()
         self.connections: dict[int, object] = {}  # the pool's, open (their slots take no weakref)
+        self.opened_so_far = 0
 
     def observe(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -166,6 +168,7 @@ class Collections:
 
     def opened(self, dbapi_connection: object, _record: object) -> None:
         self.connections[id(dbapi_connection)] = dbapi_connection
+        self.opened_so_far += 1
 
     def closed(self, dbapi_connection: object, *_record: object) -> None:
         self.connections.pop(id(dbapi_connection), None)
@@ -183,6 +186,7 @@ class Collections:
             "tracked": len(gc.get_objects(2)),
             "compiled_cached": [len(c) for c in caches if c is not None],
             "prepared": [len(c) for c in prepared if c is not None],
+            "opened": self.opened_so_far,
         }
 
 
