@@ -193,12 +193,15 @@ class CorsEnvironment(BaseModel):
 
 
 class DatabaseEnvironment(BaseModel):
-    pool_size: int = Field(default=10, ge=1)
+    pool_size: int = Field(default=4, ge=1)
     """PostgreSQL connections the pool keeps (the lab worker opens one more while it reads
     a run's history, `application_name` `mysymbols-lab`); on SQLite, the readers' (its
-    writes go through one connection of their own)."""
-    max_overflow: int = Field(default=10, ge=0)
-    """Connections the pool may open beyond `pool_size` under load."""
+    writes go through one connection of their own). Each kept connection holds the
+    statements it has prepared, so fewer kept ones grow the service less over its first
+    hours (docs/operations.md)."""
+    max_overflow: int = Field(default=16, ge=0)
+    """Connections the pool may open beyond `pool_size` under load, closed when they come
+    back (with the default `pool_size`, 20 at once at most)."""
     connect_timeout_s: float = Field(default=3.0, gt=0)
     """Give up connecting to the database after this long (the request answers 503)."""
     statement_timeout_s: float = Field(default=15.0, gt=0)
