@@ -85,6 +85,13 @@ class TestImage:
                 assert requirement.specifier.contains(version), (path.name, requirement)
                 assert hashes, (path.name, requirement.name)
 
+    def test_the_runtime_lock_holds_uvicorns_loop_and_parser_not_its_extras(self) -> None:
+        """uvloop and httptools, which the image's uvicorn runs on; not websockets or watchfiles,
+        which uvicorn imports whenever they are installed (issue 84: 1.3 MB of the service)."""
+        pins = locked(ROOT / "requirements.lock")
+        assert {"uvicorn", "uvloop", "httptools"} <= pins.keys()
+        assert pins.keys().isdisjoint({"websockets", "watchfiles"}), pins.keys()
+
 
 class TestCompose:
     def test_no_password_is_written_in_the_file(self) -> None:
