@@ -4,7 +4,8 @@ Migrations 0005 and 0012 make every committed change to the tables a cached read
 `NOTIFY mysymbols_changes`. While listening, a replica can trust its read cache without asking
 the database; whenever the connection is down it says so, and readers fall back to checking.
 Each channel's callback is given the notification's payload (the table, for CHANGES), or None
-on (re)connecting: whatever happened while nobody listened.
+on (re)connecting: whatever happened while nobody listened. A service on SQLite has no listener,
+and never imports asyncpg (some 3 MB, issue 84).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-
-import asyncpg
 
 from app.platform.db.engine import asyncpg_dsn
 from app.platform.runtime.background import BackgroundTask
@@ -52,6 +51,8 @@ class ChangeListener:
         self.on_listening(False)
 
     async def _run(self) -> None:
+        import asyncpg
+
         failures = 0
         while True:
             try:
@@ -66,6 +67,8 @@ class ChangeListener:
             )
 
     async def _listen(self) -> None:
+        import asyncpg
+
         connection = await asyncpg.connect(self.dsn, timeout=self.connect_timeout_s)
         lost = asyncio.Event()
         try:

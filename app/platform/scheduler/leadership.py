@@ -1,17 +1,20 @@
 """Leadership among replicas: a session-level PostgreSQL advisory lock held on a dedicated
 connection (not from the pool, never recycled). Whoever holds it runs the jobs; when its process
 dies the connection drops, PostgreSQL releases the lock and another replica takes it at its
-next tick. It only saves the others work: the job ledger is what makes runs exactly once."""
+next tick. It only saves the others work: the job ledger is what makes runs exactly once.
+On SQLite (one process) it always leads, and asyncpg is never imported (some 3 MB, issue 84)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-
-import asyncpg
+from typing import TYPE_CHECKING
 
 from app.platform.db.engine import asyncpg_dsn
+
+if TYPE_CHECKING:
+    import asyncpg
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,8 @@ class Leadership:
             return await self._check()
 
     async def _check(self) -> bool:
+        import asyncpg
+
         try:
             if self._connection is None or self._connection.is_closed():
                 self.held = False

@@ -2,7 +2,8 @@
 worker's entry modules import the pure maths and numpy, not the database's packages, pydantic or
 the web framework; the service's process imports neither Alembic (it reads its migrations'
 revisions without it) nor, until its scheduler starts, TA-Lib (its workers score; the forward
-record's books, scored in the service's process, import it at the scheduler's start)."""
+record's books, scored in the service's process, import it at the scheduler's start), nor
+asyncpg until it connects to PostgreSQL: a service on SQLite never holds it."""
 
 from __future__ import annotations
 
@@ -54,8 +55,8 @@ def test_a_workers_entry_imports_only_the_maths(worker: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_service_imports_neither_alembic_nor_talib() -> None:
+def test_the_service_imports_neither_alembic_nor_talib_nor_asyncpg() -> None:
     """The app as uvicorn loads it, asked where a database stands."""
     packages = imported_by("app.main", "app.platform.db.revisions")
     assert {"fastapi", "sqlalchemy"} <= packages
-    assert packages.isdisjoint({"alembic", "mako", "talib"}), packages
+    assert packages.isdisjoint({"alembic", "mako", "talib", "asyncpg"}), packages
