@@ -19,6 +19,7 @@ import numpy as np
 
 from app.books.simulation.market_history import MarketHistory
 from app.platform.core.units import HOUR_MS
+from app.stats.distinct import distinct
 from app.stats.rows import dots, matrix_vector
 
 
@@ -44,7 +45,7 @@ class Books:
             held = self.units != 0
             counts = held.sum(axis=1)
             groups = []
-            for k in np.unique(counts).tolist():
+            for k in distinct(counts).tolist():
                 rows = np.flatnonzero(counts == k)
                 columns = np.nonzero(held[rows])[1].reshape(rows.size, k)
                 groups.append(Holdings(rows, columns, self.units[rows[:, None], columns]))

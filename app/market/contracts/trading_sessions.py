@@ -59,6 +59,7 @@ from app.market.contracts.session_maths import (
     session_share,
 )
 from app.platform.core.units import DAY_MS, HOUR_MS
+from app.stats.distinct import distinct
 
 WINDOW_HOURS = 8 * 7 * 24
 """Eight weeks of hourly candles: the latest ones closed by the day's 00:00 UTC."""
@@ -312,6 +313,6 @@ def _weekends(present: np.ndarray, weekend: np.ndarray, day: np.ndarray) -> np.n
     """`(n,)` the window's weekends with at least `MIN_HOURS_A_WEEKEND` candles."""
     weekend_of = np.where(weekend, (day + 3 - SATURDAY) // 7, -1)
     counted = np.zeros(present.shape[0], dtype=np.int64)
-    for key in np.unique(weekend_of[weekend_of >= 0]).tolist():
+    for key in distinct(weekend_of[weekend_of >= 0]).tolist():
         counted += present[:, weekend_of == key].sum(axis=1) >= MIN_HOURS_A_WEEKEND
     return counted

@@ -18,6 +18,7 @@ import numpy as np
 from app.platform.core.units import HOUR_MS, HOURS_PER_YEAR
 from app.portfolio.maths import correlation, risk_statistics
 from app.portfolio.policy.weight_rules import risk_inputs
+from app.stats.distinct import distinct
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def log_returns(closes: Closes) -> np.ndarray:
     """`(n, hours)` hourly log returns, a row per symbol asked; NaN where a candle is missing
     (never filled) or its close is not a positive number."""
     asked = np.asarray(closes.symbol_ids, dtype=float)
-    known = np.unique(asked)
+    known = distinct(asked)
     grid = np.full((known.size, closes.hours + 1), np.nan)
     table = closes.table
     column = (table[:, 1] - closes.start_ms) // HOUR_MS

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.portfolio.maths.covariance import checked_covariance, correlation_from_covariance
+from app.stats.distinct import distinct
 
 MIN_POSITION_WEIGHT = "min_position_weight"
 MAX_POSITION_WEIGHT = "max_position_weight"
@@ -131,7 +132,7 @@ def _proportional(raw: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float)
     """clip(lam * raw, lo, hi) for the lam making it sum to total; raw > 0, sum(lo) < total."""
     # The sum is piecewise linear in lam with knots where a member reaches a bound: find the
     # segment holding `total`, then solve it exactly for the members free inside it.
-    knots = np.unique(np.concatenate(([0.0], lo / raw, hi / raw)))
+    knots = distinct(np.concatenate(([0.0], lo / raw, hi / raw)))
     knots = knots[np.isfinite(knots)]
     filled = np.clip(knots[:, None] * raw, lo, hi).sum(axis=1)
     reached = np.flatnonzero(filled >= total)
